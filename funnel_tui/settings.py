@@ -1,0 +1,142 @@
+"""The rep's settings, stored in the `settings` table so they travel with the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date, time
+
+import sqlite_utils
+
+from funnel_tui.storage import write_transaction
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingError(ValueError):
+    """A setting value that cannot be used; str() says why in one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed view of the settings table; every field has a sensible default."""
+
+    currency: str = "$"
+    rep_name: str = ""
+    day_first: bool = True
+    business_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    holidays: tuple[date, ...] = ()
+    calling_start: time = time(9, 0)
+    calling_end: time = time(18, 0)
+    max_attempts: int = 6
+    busy_retry_minutes: int = 120
+    calls_per_day: int = 60
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingError(f"expected yes or no, got {text!r}")
+
+
+def _parse_weekdays(text: str) -> tuple[int, ...]:
+    days = []
+    for part in filter(None, (p.strip().lower()[:3] for p in text.split(","))):
+        if part not in WEEKDAY_NAMES:
+            raise SettingError(f"unknown weekday {part!r}; use mon,tue,wed,thu,fri,sat,sun")
+        days.append(WEEKDAY_NAMES.index(part))
+    if not days:
+        raise SettingError("at least one business day is needed")
+    return tuple(sorted(set(days)))
+
+
+def _parse_dates(text: str) -> tuple[date, ...]:
+    try:
+        return tuple(sorted({date.fromisoformat(p.strip()) for p in text.split(",") if p.strip()}))
+    except ValueError as error:
+        raise SettingError(f"holidays are YYYY-MM-DD dates separated by commas ({error})") from None
+
+
+def _parse_time(text: str) -> time:
+    if not re.fullmatch(r"\d{1,2}:\d{2}", text.strip()):
+        raise SettingError(f"expected a time like 09:00, got {text!r}")
+    try:
+        return time.fromisoformat(text.strip().zfill(5))
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+
+
+def _parse_count(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise SettingError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise SettingError("must not be negative")
+    return value
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], date):
+            return ",".join(day.isoformat() for day in value)
+        return ",".join(WEEKDAY_NAMES[day] for day in value)
+    return str(value)
+
+
+PARSERS = {
+    "currency": str.strip,
+    "rep_name": str.strip,
+    "day_first": _parse_bool,
+    "business_days": _parse_weekdays,
+    "holidays": _parse_dates,
+    "calling_start": _parse_time,
+    "calling_end": _parse_time,
+    "max_attempts": _parse_count,
+    "busy_retry_minutes": _parse_count,
+    "calls_per_day": _parse_count,
+}
+KEYS = tuple(field.name for field in fields(Settings))
+
+
+def parse_setting(key: str, text: str) -> object:
+    """Validate one setting from text; raises SettingError with a readable reason."""
+    if key not in PARSERS:
+        raise SettingError(f"unknown setting {key!r}; known: {', '.join(KEYS)}")
+    return PARSERS[key](text)
+
+
+def load_settings(db: sqlite_utils.Database) -> Settings:
+    """Read the settings table; unknown keys and unreadable values fall back to defaults."""
+    values: dict[str, object] = {}
+    for key, text in db.execute("SELECT key, value FROM settings").fetchall():
+        if key in PARSERS:
+            try:
+                values[key] = PARSERS[key](text)
+            except SettingError:
+                continue
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def save_setting(db: sqlite_utils.Database, key: str, text: str) -> object:
+    """Validate and store one setting; returns the parsed value."""
+    value = parse_setting(key, text)
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, _format_value(value)],
+        )
+    return value
+
+
+def setting_text(settings: Settings, key: str) -> str:
+    """A setting's value as it is typed and stored."""
+    return _format_value(getattr(settings, key))

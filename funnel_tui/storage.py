@@ -1,0 +1,186 @@
+"""The SQLite file: opening it safely, migrating it, and writing to it in transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from funnel_tui.migrations import LATEST_VERSION, MIGRATIONS
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
+
+
+class StorageError(Exception):
+    """A problem with the database file that a user can act on; str() is one readable line."""
+
+
+def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
+    """Turn a sqlite3 error into one line a rep can act on."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return f"{path} is busy: another program is writing to it; try again in a moment"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only: check the file's permissions"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"{path} is damaged or not a funnel database ({error})"
+    if "disk is full" in text or "full" in text:
+        return f"cannot write {path}: the disk is full"
+    if "unable to open" in text:
+        return f"cannot open {path}: check that its folder exists and can be written"
+    return f"{path}: database error: {error}"
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a block of writes as one transaction begun with BEGIN IMMEDIATE.
+
+    IMMEDIATE takes the write lock up front, so a second writer waits for the busy
+    timeout instead of failing half-way through. sqlite-utils calls inside the block
+    nest as savepoints.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _inspect(path: Path) -> int:
+    """Return the schema version of an existing file, refusing anything that is not ours.
+
+    Reads through a read-only connection, so a refused file is never modified.
+    """
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if not header:
+        return 0
+    if header != SQLITE_MAGIC:
+        raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise StorageError(describe_sqlite_error(path, error)) from error
+    if version == 0 and tables:
+        raise StorageError(f"{path} is an SQLite file of another program, not a funnel database")
+    if version > LATEST_VERSION:
+        raise StorageError(
+            f"{path} was written by a newer funnel-tui (schema v{version}; this version "
+            f"reads up to v{LATEST_VERSION}); upgrade funnel-tui to open it"
+        )
+    return version
+
+
+def backup_path(path: Path, version: int, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}")
+
+
+def _backup(conn: sqlite3.Connection, target: Path) -> None:
+    destination = sqlite3.connect(target)
+    try:
+        conn.backup(destination)
+    finally:
+        destination.close()
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version and version < LATEST_VERSION:
+            _backup(conn, backup_path(path, version, datetime.now(UTC)))
+        for number in range(version + 1, LATEST_VERSION + 1):
+            MIGRATIONS[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class Storage:
+    """One database file, with a connection per thread (sqlite3 connections are per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection, opened on first use."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = _connect(self.path)
+            with self._lock:
+                self._connections.append(conn)
+            db = self._local.db = sqlite_utils.Database(conn)
+        return db
+
+    def write(self) -> AbstractContextManager[sqlite_utils.Database]:
+        """A BEGIN IMMEDIATE transaction on this thread's connection."""
+        return write_transaction(self.db)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+def open_storage(path: Path | str, *, create_folder: bool = False) -> Storage:
+    """Open (creating or migrating as needed) the database at `path`.
+
+    Raises StorageError with one readable line for anything a user can fix.
+    """
+    path = Path(path).expanduser()
+    if path.exists():
+        _inspect(path)
+    elif create_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise StorageError(f"cannot create {path}: the folder {path.parent} does not exist")
+    try:
+        conn = _connect(path)
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"{path}: cannot switch the database to WAL mode ({mode})")
+            _migrate(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise StorageError(describe_sqlite_error(path, error)) from error
+    return Storage(path)

@@ -1,0 +1,36 @@
+"""How moments are stored: ISO 8601 in UTC with an explicit `+00:00` offset.
+
+Storing every timestamp in one offset keeps text comparison in SQL equal to time
+order, which the queue indexes rely on. Code takes `now` as an argument instead of
+reading the clock deep inside, so tests and the demo can freeze it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def system_now() -> datetime:
+    """The current moment, timezone-aware, in the machine's local zone."""
+    return datetime.now(UTC).astimezone()
+
+
+def to_stored(moment: datetime) -> str:
+    """`2026-12-03T14:30:00+00:00` for any aware datetime (naive ones are taken as local)."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def from_stored(text: str | None) -> datetime | None:
+    """Read a stored timestamp, also ones other tools wrote (`Z`, a space, no offset = UTC)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
