@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Kind(StrEnum):
@@ -40,13 +40,16 @@ class Stage(StrEnum):
 QUALIFIED_OR_LATER = (Stage.QUALIFIED, Stage.PROPOSAL, Stage.WON)
 
 
-class Priority:
+class Priority(IntEnum):
     """Queue priority: a higher number is called first among never-called prospects."""
 
     LOW = 0
     NORMAL = 1
     HIGH = 2
-    LABELS = {LOW: "low", NORMAL: "normal", HIGH: "high"}
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
 
 
 @dataclass(frozen=True)

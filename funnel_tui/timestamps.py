@@ -10,12 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from dateutil import tz
+
 Clock = Callable[[], datetime]
 
 
 def system_now() -> datetime:
-    """The current moment, timezone-aware, in the machine's local zone."""
-    return datetime.now(UTC).astimezone()
+    """The current moment in the machine's local zone, with its daylight-saving rules.
+
+    `tzlocal()` follows the zone's rules, unlike `astimezone()`'s fixed offset, so
+    "next business day 09:00" lands on 09:00 across a clock change.
+    """
+    return datetime.now(tz.tzlocal())
 
 
 def to_stored(moment: datetime) -> str:

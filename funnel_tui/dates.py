@@ -1,0 +1,276 @@
+"""Follow-up moments as a rep types them: parsed strictly, then described back for confirmation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser
+from dateutil.relativedelta import relativedelta
+
+EXAMPLES = "try tomorrow 10am, fri 2pm, next tue, in 3 days, +2h, 2026-12-03 14:30 or 3/12"
+
+
+class WhenError(ValueError):
+    """Text that is not a usable follow-up moment; str() is one line saying what works instead."""
+
+    def __init__(self, problem: str, hint: str = EXAMPLES) -> None:
+        super().__init__(f"{problem}; {hint}")
+
+
+# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`.
+OFFSET_PATTERN = re.compile(r"(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+)")
+OFFSET_UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("d", "day", "days"), "days"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
+}
+# Hours and minutes are elapsed time; days and weeks keep the wall-clock time across DST.
+ELAPSED_UNITS = frozenset({"minutes", "hours"})
+
+DAY_WORD_PATTERN = re.compile(r"(?P<next>next\b\s*)?(?P<word>[a-z]*)\s*(?P<rest>.*)")
+TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
+NOON_WORDS = frozenset({"noon", "midday"})
+END_OF_DAY_WORDS = frozenset({"eod"})
+
+# dateutil fills every field the text leaves out from `default`; parsing against two
+# defaults that differ in every field shows which fields the text really gave.
+# Both are leap years so that `29/2` parses.
+SENTINELS = (datetime(2000, 1, 1, 1, 1), datetime(2004, 2, 2, 2, 2))
+TYPED_FIELDS = ("year", "month", "day", "hour", "minute")
+# A leading four-digit year is ISO order; with dayfirst dateutil reads 2026-12-03 as 12 March.
+YEAR_FIRST_PATTERN = re.compile(r"\d{4}\D")
+# How far ahead a year-less 29/2 may look for its next leap year.
+LEAP_SEARCH_YEARS = 8
+# A follow-up further out than this is a typo; it also keeps stored UTC times in range.
+MAX_YEARS_AHEAD = 10
+
+PARSER_INFO = parser.parserinfo()
+
+
+@dataclass(frozen=True)
+class TypedFields:
+    """The date and time fields that a piece of text actually gave; None where it gave none."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+
+    @property
+    def has_date(self) -> bool:
+        return any(value is not None for value in (self.year, self.month, self.day))
+
+    @property
+    def clock(self) -> time | None:
+        return None if self.hour is None else time(self.hour, self.minute or 0)
+
+
+def parse_when(
+    text: str,
+    now: datetime,
+    *,
+    day_first: bool = True,
+    calling_start: time = time(9, 0),
+    end_of_day: time = time(17, 0),
+) -> datetime:
+    """The future moment a rep typed, aware in now's zone, to the minute; WhenError otherwise."""
+    typed = " ".join(text.lower().split())
+    if not typed:
+        raise WhenError("nothing was typed")
+    try:
+        moment = (
+            _parse_offset(typed, now)
+            or _parse_day_word(typed, now, day_first, calling_start, end_of_day)
+            or _parse_date_and_time(typed, now, day_first, calling_start)
+        )
+    except OverflowError:
+        raise WhenError(f"{typed!r} is too far ahead") from None
+    moment = moment.replace(second=0, microsecond=0)
+    if moment <= now:
+        raise WhenError(f"{_stamp(moment)} is in the past")
+    if moment.year > now.year + MAX_YEARS_AHEAD:
+        raise WhenError(f"{_stamp(moment)} is too far ahead")
+    return moment
+
+
+def describe_when(moment: datetime, now: datetime, prospect_tz: str | None = None) -> str:
+    """`Fri 4 Dec 2026, 14:00 (in 6 days)`, plus the prospect's clock when it reads differently."""
+    local = moment.astimezone(now.tzinfo)
+    description = f"{_stamp(local)} ({_relative(local, now)})"
+    zone = known_zone(prospect_tz)
+    if zone is not None:
+        theirs = moment.astimezone(zone)
+        if theirs.replace(tzinfo=None) != local.replace(tzinfo=None):
+            weekday = "" if theirs.date() == local.date() else f"{theirs:%a} "
+            description += f", {weekday}{theirs:%H:%M} their time"
+    return description
+
+
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The zone for an IANA name, or None when the name is missing or unknown."""
+    if not name or not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _parse_offset(typed: str, now: datetime) -> datetime | None:
+    match = OFFSET_PATTERN.fullmatch(typed)
+    if match is None:
+        return None
+    unit = OFFSET_UNITS.get(match["unit"])
+    if unit is None:
+        raise WhenError(f"{match['unit']!r} is not a unit", "use minutes, hours, days or weeks")
+    count = 1 if match["count"] in {"a", "an"} else int(match["count"])
+    delta = relativedelta(**{unit: count})
+    if unit in ELAPSED_UNITS:
+        return (now.astimezone(UTC) + delta).astimezone(now.tzinfo)
+    return now + delta
+
+
+def _parse_day_word(
+    typed: str, now: datetime, day_first: bool, calling_start: time, end_of_day: time
+) -> datetime | None:
+    match = DAY_WORD_PATTERN.fullmatch(typed)
+    word, rest = match["word"], match["rest"]
+    weekday = PARSER_INFO.weekday(word) if word else None
+    today = now.date()
+    if match["next"] and weekday is None:
+        raise WhenError(f"{typed!r} does not say which day", "say next tue or next friday")
+    if word == "today":
+        day = today
+    elif word in TOMORROW_WORDS:
+        day = today + timedelta(days=1)
+    elif weekday is not None:
+        # A weekday name always means a later day (`fri` typed on a Friday is next week's),
+        # so `next` adds nothing to it.
+        day = today + relativedelta(days=1, weekday=weekday)
+    elif word in NOON_WORDS and not rest:
+        noon = _at(today, time(12, 0), now)
+        return noon if noon > now else _at(today + timedelta(days=1), time(12, 0), now)
+    elif word in END_OF_DAY_WORDS and not rest:
+        day, rest = today, word
+    else:
+        return None
+    clock = _time_of_day(rest, day_first, end_of_day) or calling_start
+    moment = _at(day, clock, now)
+    if day == today and moment <= now:
+        raise _passed_today(f"tomorrow {rest}".strip())
+    return moment
+
+
+def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
+    """The clock time after a day word: nothing, `noon`, `eod` or a time like `2pm`."""
+    if not rest:
+        return None
+    if rest in NOON_WORDS:
+        return time(12, 0)
+    if rest in END_OF_DAY_WORDS:
+        return end_of_day
+    fields = _typed_fields(rest, day_first)
+    if fields.has_date or fields.clock is None:
+        raise WhenError(
+            f"{rest!r} is not a time of day", "after a day, say a time: fri 2pm or fri 14:30"
+        )
+    return fields.clock
+
+
+def _parse_date_and_time(
+    typed: str, now: datetime, day_first: bool, calling_start: time
+) -> datetime:
+    today = now.date()
+    fields = _typed_fields(typed, day_first)
+    clock = fields.clock
+    if not fields.has_date:
+        if clock is None:
+            raise WhenError(f"{typed!r} is not a date or time I understand")
+        moment = _at(today, clock, now)
+        if moment <= now:
+            raise _passed_today(f"tomorrow {typed}")
+        return moment
+    if fields.month is None or fields.day is None:
+        raise WhenError(f"{typed!r} needs a day and a month", "try 3 dec, 3/12 or 3pm")
+    if fields.year is None:
+        day = _next_occurrence(fields.month, fields.day, today)
+    else:
+        day = date(fields.year, fields.month, fields.day)
+    return _at(day, clock or calling_start, now)
+
+
+def _typed_fields(text: str, day_first: bool) -> TypedFields:
+    year_first = YEAR_FIRST_PATTERN.match(text) is not None
+    try:
+        first, second = (
+            parser.parse(
+                text, default=sentinel, dayfirst=day_first and not year_first, yearfirst=year_first
+            )
+            for sentinel in SENTINELS
+        )
+    except (parser.ParserError, OverflowError):
+        raise WhenError(f"{text!r} is not a date or time I understand") from None
+    if first.tzinfo is not None:
+        raise WhenError(f"{text!r} names a time zone", "type the time as it is where you are")
+    given = {
+        name: getattr(first, name) if getattr(first, name) == getattr(second, name) else None
+        for name in TYPED_FIELDS
+    }
+    return TypedFields(**given)
+
+
+def _next_occurrence(month: int, day: int, today: date) -> date:
+    """The first month/day on or after today: `3/1` typed in November means next January."""
+    for year in range(today.year, today.year + LEAP_SEARCH_YEARS):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise WhenError(f"{day}/{month} is not a date")
+
+
+def _at(day: date, clock: time, now: datetime) -> datetime:
+    return datetime.combine(day, clock, tzinfo=now.tzinfo)
+
+
+def _passed_today(suggestion: str) -> WhenError:
+    return WhenError("that time today has passed", f"say {suggestion}")
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M}"
+
+
+def _relative(moment: datetime, now: datetime) -> str:
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return f"today, {_relative_minutes(moment, now)}"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def _relative_minutes(moment: datetime, now: datetime) -> str:
+    start = now.replace(second=0, microsecond=0)
+    minutes = int((moment.replace(second=0, microsecond=0) - start).total_seconds() // 60)
+    if minutes == 0:
+        return "now"
+    hours, rest = divmod(abs(minutes), 60)
+    parts = [_plural(hours, "hour"), _plural(rest, "minute")]
+    span = " ".join(part for part in parts if part)
+    return f"in {span}" if minutes > 0 else f"{span} ago"
+
+
+def _plural(count: int, unit: str) -> str:
+    if count == 0:
+        return ""
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"

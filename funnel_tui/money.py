@@ -1,0 +1,79 @@
+"""Money as integer cents: reading amounts a rep types and showing them."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+
+# SQLite stores integers in 64 bits; a larger amount could not be saved.
+MAX_CENTS = 2**63 - 1
+
+SUFFIX_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
+
+_AMOUNT = re.compile(
+    r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?(?P<suffix>[km]?)",
+    re.IGNORECASE,
+)
+
+
+class AmountError(ValueError):
+    """Text that is not an amount of money; str() says what is accepted, in one line."""
+
+    def __init__(self, text: str, reason: str = "") -> None:
+        why = f" ({reason})" if reason else ""
+        super().__init__(
+            f"{text!r} is not an amount{why}: use a number like 50000, 50,000, 1200.50, "
+            "50k, 1.5k or 2m, optionally with a currency symbol such as $1,200.50"
+        )
+
+
+def round_half_up(value: Fraction | Decimal | int) -> int:
+    """Round exactly to a whole number, halves away from zero (the rule for every cent shown)."""
+    exact = Fraction(value)
+    magnitude = math.floor(abs(exact) + Fraction(1, 2))
+    return magnitude if exact >= 0 else -magnitude
+
+
+def _strip_currency(text: str) -> str:
+    """Drop one currency symbol written before or after the number (`$5`, `€ 300`, `300 €`)."""
+    if text and unicodedata.category(text[0]) == "Sc":
+        return text[1:].lstrip()
+    if text and unicodedata.category(text[-1]) == "Sc":
+        return text[:-1].rstrip()
+    return text
+
+
+def parse_amount(text: str) -> int:
+    """Read an amount such as `50,000`, `1.5k`, `2m` or `$1,200.50` as cents.
+
+    Thousands separators must group by three, plain amounts have at most two
+    decimals, and k/m amounts are rounded half up to the cent.
+    """
+    match = _AMOUNT.fullmatch(_strip_currency(text.strip()))
+    if match is None:
+        raise AmountError(text)
+    fraction = match["fraction"] or ""
+    suffix = match["suffix"].lower()
+    if len(fraction) > 2 and not suffix:
+        raise AmountError(text, "at most two decimals")
+    number = Decimal(f"{match['whole'].replace(',', '')}.{fraction or '0'}")
+    cents = round_half_up(number * SUFFIX_MULTIPLIERS[suffix] * 100)
+    if cents > MAX_CENTS:
+        raise AmountError(text, "too large")
+    return cents
+
+
+def format_money(cents: int, currency: str = "$", *, whole: bool = False) -> str:
+    """`$12,345.67` or `-$1,200.00`; `whole=True` rounds half up to `$12,346` for tight spaces."""
+    sign = "-" if cents < 0 else ""
+    # A symbol that ends in a letter (CHF, kr) would run into the digits without a space.
+    prefix = f"{currency} " if currency[-1:].isalpha() else currency
+    if whole:
+        number = f"{round_half_up(Fraction(abs(cents), 100)):,}"
+    else:
+        units, remainder = divmod(abs(cents), 100)
+        number = f"{units:,}.{remainder:02d}"
+    return f"{sign}{prefix}{number}"

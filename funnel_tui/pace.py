@@ -1,0 +1,344 @@
+"""Quota and pace: the figures of the gauge and `funnel report` (PRODUCT section 9)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from fractions import Fraction
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.money import round_half_up
+from funnel_tui.periods import business_days, period_bounds, period_name
+from funnel_tui.settings import Settings
+from funnel_tui.storage import write_transaction
+from funnel_tui.timestamps import to_stored
+
+# The status band around the expected amount: within 5% either way is on track.
+AHEAD_FACTOR = Fraction(105, 100)
+ON_TRACK_FACTOR = Fraction(95, 100)
+
+NO_SOURCE = "(none)"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Activity and results over the period for one selling method or one lead source."""
+
+    name: str
+    calls: int
+    connects: int
+    meetings: int
+    won: int
+    won_cents: int
+
+    @property
+    def connect_rate(self) -> float:
+        """Share of calls on which the prospect was reached."""
+        return self.connects / self.calls if self.calls else 0.0
+
+    @property
+    def conversion(self) -> float:
+        """Share of calls that ended in a win."""
+        return self.won / self.calls if self.calls else 0.0
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Where the rep stands against the target of one period, as of `today`."""
+
+    period: str
+    starts_on: date
+    ends_on: date
+    target_cents: int
+    won_cents: int
+    attainment: float
+    business_days: int
+    elapsed_business_days: int
+    remaining_business_days: int
+    expected_to_date_cents: int
+    pace_gap_cents: int
+    status: str
+    needed_per_day_cents: int
+    projection_cents: int
+    calls_today: int
+    calls_per_day: int
+    by_method: tuple[Breakdown, ...]
+    by_source: tuple[Breakdown, ...]
+    period_name: str
+    today: date
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `funnel report --json` prints: exactly the keys of PRODUCT section 9."""
+        report: dict[str, Any] = {}
+        for key in REPORT_KEYS:
+            value = getattr(self, key)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = [asdict(breakdown) for breakdown in value]
+            report[key] = value
+        return report
+
+
+# The keys of `funnel report --json`, in the documented order.
+REPORT_KEYS = (
+    "period",
+    "starts_on",
+    "ends_on",
+    "target_cents",
+    "won_cents",
+    "attainment",
+    "business_days",
+    "elapsed_business_days",
+    "remaining_business_days",
+    "expected_to_date_cents",
+    "pace_gap_cents",
+    "status",
+    "needed_per_day_cents",
+    "projection_cents",
+    "calls_today",
+    "calls_per_day",
+    "by_method",
+    "by_source",
+)
+
+
+def pace_status(won_cents: int, expected: Fraction) -> str:
+    """`ahead`, `on_track` or `behind` against the exact expected-to-date amount."""
+    if expected == 0:
+        return "on_track" if won_cents == 0 else "ahead"
+    if won_cents >= expected * AHEAD_FACTOR:
+        return "ahead"
+    if won_cents >= expected * ON_TRACK_FACTOR:
+        return "on_track"
+    return "behind"
+
+
+def compute_pace(
+    *,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    target_cents: int,
+    calls_per_day: int,
+    won_cents: int,
+    calls_today: int,
+    today: date,
+    weekdays: tuple[int, ...],
+    holidays: tuple[date, ...],
+    by_method: Iterable[Breakdown] = (),
+    by_source: Iterable[Breakdown] = (),
+) -> Pace:
+    """Apply the formulas of PRODUCT section 9 exactly; money is rounded half up only at the end.
+
+    `today` may lie outside the period: every business day of the period before it
+    counts as elapsed.
+    """
+    days = business_days(starts_on, ends_on, weekdays=weekdays, holidays=holidays)
+    total = len(days)
+    elapsed = bisect_left(days, today)
+    remaining = total - elapsed
+    expected = Fraction(target_cents * elapsed, total) if total else Fraction(0)
+    expected_cents = round_half_up(expected)
+    still_to_win = max(0, target_cents - won_cents)
+    needed = Fraction(still_to_win, remaining) if remaining else Fraction(still_to_win)
+    projection = Fraction(won_cents * total, elapsed) if elapsed else Fraction(won_cents)
+    # A zero target is met by anything, including nothing won.
+    attainment = won_cents / target_cents if target_cents else 1.0
+    return Pace(
+        period=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target_cents=target_cents,
+        won_cents=won_cents,
+        attainment=attainment,
+        business_days=total,
+        elapsed_business_days=elapsed,
+        remaining_business_days=remaining,
+        expected_to_date_cents=expected_cents,
+        # From the rounded expected amount, so the figures shown add up to the cent.
+        pace_gap_cents=won_cents - expected_cents,
+        status=pace_status(won_cents, expected),
+        needed_per_day_cents=round_half_up(needed),
+        projection_cents=round_half_up(projection),
+        calls_today=calls_today,
+        calls_per_day=calls_per_day,
+        by_method=tuple(by_method),
+        by_source=tuple(by_source),
+        period_name=period_name(kind, starts_on),
+        today=today,
+    )
+
+
+def _check_period(period: str | None) -> None:
+    if period is not None and period not in PERIOD_KINDS:
+        raise ValueError(f"unknown period {period!r}; use {', '.join(PERIOD_KINDS)}")
+
+
+_SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
+
+FIND_TARGET_SQL = f"""
+SELECT * FROM targets
+WHERE starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)
+ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
+LIMIT 1
+"""
+
+
+def find_target(db: sqlite_utils.Database, today: date, period: str | None = None) -> dict | None:
+    """The target whose period contains `today`; of several kinds, the shortest period wins."""
+    _check_period(period)
+    rows = list(db.query(FIND_TARGET_SQL, {"today": today.isoformat(), "period": period}))
+    return rows[0] if rows else None
+
+
+def set_target(
+    db: sqlite_utils.Database,
+    *,
+    amount_cents: int,
+    period: str,
+    today: date,
+    calls_per_day: int | None = None,
+) -> dict:
+    """Set (or replace) the target of the `period` containing `today`; returns the stored row."""
+    if amount_cents <= 0:
+        raise ValueError("a target must be more than zero")
+    if calls_per_day is not None and calls_per_day < 0:
+        raise ValueError("calls per day must not be negative")
+    starts_on, ends_on = period_bounds(period, today)
+    key = {"period": period, "starts_on": starts_on.isoformat()}
+    with write_transaction(db):
+        # An upsert keeps the row's id, so anything that refers to the target stays valid.
+        db.execute(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day) "
+            "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day) "
+            "ON CONFLICT (period, starts_on) DO UPDATE SET ends_on = excluded.ends_on, "
+            "amount_cents = excluded.amount_cents, calls_per_day = excluded.calls_per_day",
+            {
+                **key,
+                "ends_on": ends_on.isoformat(),
+                "amount_cents": amount_cents,
+                "calls_per_day": calls_per_day,
+            },
+        )
+    return next(
+        db.query("SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on", key)
+    )
+
+
+WON_SQL = """
+SELECT coalesce(sum(amount_cents), 0) FROM deals
+WHERE closed_on >= :starts_on AND closed_on < :after_end
+"""
+
+CALLS_BETWEEN_SQL = """
+SELECT count(*) FROM calls WHERE started_at >= :start AND started_at < :end
+"""
+
+_CALL_COUNTS = f"""
+count(*) AS calls,
+coalesce(sum(c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), 0) AS connects,
+coalesce(sum(c.outcome = '{Outcome.MEETING}'), 0) AS meetings,
+coalesce(sum(c.outcome = '{Outcome.WON}'), 0) AS won
+"""
+
+# Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
+_METHOD_NAME = "coalesce(nullif(c.method, ''), p.method)"
+_SOURCE_NAME = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
+
+BY_METHOD_SQL = f"""
+SELECT {_METHOD_NAME} AS name, {_CALL_COUNTS},
+    coalesce(sum((SELECT sum(d.amount_cents) FROM deals d WHERE d.call_id = c.id)), 0)
+        AS won_cents
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.started_at >= :start AND c.started_at < :end
+GROUP BY {_METHOD_NAME}
+"""
+
+CALLS_BY_SOURCE_SQL = f"""
+SELECT {_SOURCE_NAME} AS name, {_CALL_COUNTS}
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.started_at >= :start AND c.started_at < :end
+GROUP BY {_SOURCE_NAME}
+"""
+
+DEALS_BY_SOURCE_SQL = f"""
+SELECT {_SOURCE_NAME} AS name, sum(d.amount_cents) AS won_cents
+FROM deals d JOIN prospects p ON p.id = d.prospect_id
+WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+GROUP BY {_SOURCE_NAME}
+"""
+
+
+def _local_midnight_utc(day: date, tz: tzinfo | None) -> str:
+    """The stored form of the moment `day` begins in `tz` (the machine's zone when None)."""
+    midnight = datetime.combine(day, time.min)
+    return to_stored(midnight.astimezone() if tz is None else midnight.replace(tzinfo=tz))
+
+
+def _ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
+    return tuple(sorted(breakdowns, key=lambda row: (-row.calls, row.name)))
+
+
+def _by_source(
+    db: sqlite_utils.Database, calls_window: dict[str, str], deals_window: dict[str, str]
+) -> list[Breakdown]:
+    """Calls by the prospect's source, with every deal closed in the period credited to
+    its prospect's source, so a source's wins show even without calls in the period."""
+    rows = {row["name"]: row for row in db.query(CALLS_BY_SOURCE_SQL, calls_window)}
+    for deal in db.query(DEALS_BY_SOURCE_SQL, deals_window):
+        row = rows.setdefault(
+            deal["name"], {"name": deal["name"], "calls": 0, "connects": 0, "meetings": 0, "won": 0}
+        )
+        row["won_cents"] = deal["won_cents"]
+    return [Breakdown(**{"won_cents": 0, **row}) for row in rows.values()]
+
+
+def load_pace(
+    db: sqlite_utils.Database,
+    today: date,
+    settings: Settings,
+    *,
+    period: str | None = None,
+    tz: tzinfo | None = None,
+) -> Pace | None:
+    """The pace for the target containing `today` (None when there is none).
+
+    Days are local days in `tz` (the machine's zone when None): a call at 23:30 local
+    time counts on that day whatever its UTC date.
+    """
+    target = find_target(db, today, period)
+    if target is None:
+        return None
+    starts_on = date.fromisoformat(target["starts_on"])
+    ends_on = date.fromisoformat(target["ends_on"])
+    after_end = ends_on + timedelta(days=1)
+    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
+    calls_window = {
+        "start": _local_midnight_utc(starts_on, tz),
+        "end": _local_midnight_utc(after_end, tz),
+    }
+    today_window = {
+        "start": _local_midnight_utc(today, tz),
+        "end": _local_midnight_utc(today + timedelta(days=1), tz),
+    }
+    calls_per_day = target["calls_per_day"]
+    return compute_pace(
+        kind=target["period"],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target_cents=target["amount_cents"],
+        calls_per_day=settings.calls_per_day if calls_per_day is None else calls_per_day,
+        won_cents=db.execute(WON_SQL, deals_window).fetchone()[0],
+        calls_today=db.execute(CALLS_BETWEEN_SQL, today_window).fetchone()[0],
+        today=today,
+        weekdays=settings.business_days,
+        holidays=settings.holidays,
+        by_method=_ordered(Breakdown(**row) for row in db.query(BY_METHOD_SQL, calls_window)),
+        by_source=_ordered(_by_source(db, calls_window, deals_window)),
+    )

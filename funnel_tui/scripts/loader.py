@@ -1,0 +1,283 @@
+"""Load call scripts: the built-ins shipped in this package and the rep's own TOML files."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
+
+BUILTIN_SOURCE = "built-in"
+METHOD_NAME = re.compile(r"[a-z0-9_]+")
+SCRIPT_KEYS = ("name", "steps", "objections")
+STEP_KEYS = ("title", "say", "ask")
+
+TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
+STEPS_HEADER = re.compile(r"\s*\[\[\s*steps\s*\]\]")
+OBJECTIONS_HEADER = re.compile(r"\s*\[\s*objections\s*\]")
+ANY_HEADER = re.compile(r"\s*\[")
+HAS_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class ScriptStep:
+    """One step of a call script: its title, what to say and the questions to ask."""
+
+    title: str
+    say: str
+    ask: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallScript:
+    """The script for one selling method; `source` is "built-in" or the file it came from."""
+
+    method: str
+    name: str
+    steps: tuple[ScriptStep, ...]
+    # keyword -> answer; excluded from the hash because a dict cannot be hashed.
+    objections: dict[str, str] = field(hash=False)
+    source: str = BUILTIN_SOURCE
+
+
+@dataclass(frozen=True)
+class ScriptProblem:
+    """Why a script file could not be used, with the line to look at when it is known."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ScriptLibrary:
+    """Every script in use, keyed by method value, and the problems met while loading."""
+
+    scripts: dict[str, CallScript] = field(default_factory=dict)
+    problems: list[ScriptProblem] = field(default_factory=list)
+
+    def get(self, method: str) -> CallScript | None:
+        return self.scripts.get(method)
+
+    def methods(self) -> list[CallScript]:
+        return list(self.scripts.values())
+
+    def names(self) -> dict[str, str]:
+        """Method value -> display name, in the order the method picker shows them."""
+        return {method: script.name for method, script in self.scripts.items()}
+
+
+def load_library(user_dir: Path | None) -> ScriptLibrary:
+    """The built-in scripts, replaced or extended by `user_dir/*.toml`; never raises for those."""
+    library = ScriptLibrary()
+    for method in BUILTIN_METHODS:
+        library.scripts[method.value] = load_builtin(method.value)
+    if user_dir is None or not user_dir.exists():
+        return library
+    if not user_dir.is_dir():
+        library.problems.append(ScriptProblem(user_dir, None, "expected a folder of .toml scripts"))
+        return library
+    added: dict[str, CallScript] = {}
+    for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
+        script = _load_user_file(path, library.problems)
+        if script is None:
+            continue
+        if script.method in BUILTIN_METHOD_VALUES:
+            library.scripts[script.method] = script
+        else:
+            added[script.method] = script
+    library.scripts.update(added)
+    return library
+
+
+def load_builtin(method: str) -> CallScript:
+    """A script shipped in the package; a broken one is a packaging bug, so it raises."""
+    text = resources.files(__package__).joinpath(f"{method}.toml").read_text(encoding="utf-8")
+    script, problems = parse_script(method, text, Path(f"{method}.toml"), BUILTIN_SOURCE)
+    if script is None:
+        raise ValueError("; ".join(str(problem) for problem in problems))
+    return script
+
+
+def _load_user_file(path: Path, problems: list[ScriptProblem]) -> CallScript | None:
+    if not METHOD_NAME.fullmatch(path.stem):
+        problems.append(
+            ScriptProblem(
+                path,
+                None,
+                "the file name becomes the method, so use only lowercase letters, digits "
+                "and _ (for example cold_call.toml)",
+            )
+        )
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(ScriptProblem(path, None, f"cannot read the file ({error})"))
+        return None
+    script, file_problems = parse_script(path.stem, text, path, str(path))
+    problems.extend(file_problems)
+    return script
+
+
+def parse_script(
+    method: str, text: str, path: Path, source: str
+) -> tuple[CallScript | None, list[ScriptProblem]]:
+    """Read one script file's text; on any problem the script is None and problems say why."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return None, [_toml_problem(error, path, text)]
+    checker = _Checker(path, text)
+    name = checker.name(data, method)
+    steps = checker.steps(data.get("steps"))
+    objections = checker.objections(data.get("objections", {}))
+    for key in data:
+        if key not in SCRIPT_KEYS:
+            checker.report(
+                f"unknown key {key!r}; a script has name, steps and objections",
+                checker.key_line(key),
+            )
+    if checker.problems:
+        return None, checker.problems
+    return CallScript(method, name, steps, objections, source), []
+
+
+def _toml_problem(error: tomllib.TOMLDecodeError, path: Path, text: str) -> ScriptProblem:
+    message = str(error)
+    position = TOML_POSITION.search(message)
+    if position:
+        line: int | None = int(position.group(1))
+        message = f"{message[: position.start()]} (column {position.group(2)})"
+    elif TOML_AT_END.search(message):
+        line = max(1, len(text.splitlines()))
+        message = TOML_AT_END.sub(" (at the end of the file)", message)
+    else:
+        line = None
+    return ScriptProblem(path, line, f"not valid TOML: {message}")
+
+
+class _Checker:
+    """Checks the parsed shape of one file, pointing each problem at the line of its key."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.problems: list[ScriptProblem] = []
+
+    def report(self, message: str, line: int | None) -> None:
+        self.problems.append(ScriptProblem(self.path, line, message))
+
+    def name(self, data: dict[str, object], method: str) -> str:
+        name = data.get("name", _default_name(method))
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        self.report(
+            'name must be text in quotes, for example name = "Cold Call"', self.key_line("name")
+        )
+        return ""
+
+    def steps(self, steps: object) -> tuple[ScriptStep, ...]:
+        if steps is None:
+            self.report("no steps: add at least one [[steps]] table with title and say", None)
+            return ()
+        if not isinstance(steps, list) or not steps:
+            self.report(
+                "steps must be one or more [[steps]] tables with title and say",
+                self.key_line("steps"),
+            )
+            return ()
+        return tuple(
+            step for index, raw in enumerate(steps) if (step := self.step(index, raw)) is not None
+        )
+
+    def step(self, index: int, raw: object) -> ScriptStep | None:
+        number = index + 1
+        header = self.header_line(STEPS_HEADER, index)
+        if not isinstance(raw, dict):
+            self.report(f"step {number} must be a table with title and say", header)
+            return None
+        texts = {}
+        for key in ("title", "say"):
+            value = raw.get(key)
+            if value is None:
+                self.report(f"step {number} has no {key}", header)
+            elif not isinstance(value, str) or not value.strip():
+                self.report(
+                    f"step {number}: {key} must be text in quotes",
+                    self.key_line(key, STEPS_HEADER, index),
+                )
+            else:
+                texts[key] = value.strip()
+        ask = raw.get("ask", [])
+        if not isinstance(ask, list) or not all(
+            isinstance(question, str) and question.strip() for question in ask
+        ):
+            self.report(
+                f'step {number}: ask must be a list of questions, for example ask = ["How ...?"]',
+                self.key_line("ask", STEPS_HEADER, index),
+            )
+            ask = []
+        for key in raw:
+            if key not in STEP_KEYS:
+                self.report(
+                    f"step {number}: unknown key {key!r}; a step has title, say and ask",
+                    self.key_line(key, STEPS_HEADER, index),
+                )
+        if len(texts) < 2:
+            return None
+        return ScriptStep(texts["title"], texts["say"], tuple(question.strip() for question in ask))
+
+    def objections(self, objections: object) -> dict[str, str]:
+        if not isinstance(objections, dict):
+            self.report(
+                'objections must be a table: [objections] then keyword = "answer" lines',
+                self.key_line("objections"),
+            )
+            return {}
+        answers = {}
+        for keyword, answer in objections.items():
+            line = self.key_line(keyword, OBJECTIONS_HEADER)
+            if not HAS_WORD.search(keyword):
+                self.report(f"objection keyword {keyword!r} must be a word", line)
+            elif not isinstance(answer, str) or not answer.strip():
+                self.report(f"objection {keyword!r}: the answer must be text in quotes", line)
+            else:
+                answers[keyword] = answer.strip()
+        return answers
+
+    def header_line(self, header: re.Pattern[str], occurrence: int = 0) -> int | None:
+        """1-based line of the n-th table header of a kind, when the file uses headers."""
+        matches = (number for number, line in enumerate(self.lines, 1) if header.match(line))
+        return next((n for i, n in enumerate(matches) if i == occurrence), None)
+
+    def key_line(
+        self, key: str, section: re.Pattern[str] | None = None, occurrence: int = 0
+    ) -> int | None:
+        """Best-effort line of `key =`, inside the n-th `section` table when one is given."""
+        start, stop = 0, len(self.lines)
+        header = self.header_line(section, occurrence) if section else None
+        if header is not None:
+            start = header
+            stop = next(
+                (i for i in range(start, len(self.lines)) if ANY_HEADER.match(self.lines[i])),
+                stop,
+            )
+        pattern = re.compile(rf"""\s*(?:[\w"'.-]+\.)?(["']?){re.escape(key)}\1\s*=""")
+        for index in range(start, stop):
+            if pattern.match(self.lines[index]):
+                return index + 1
+        return header
+
+
+def _default_name(method: str) -> str:
+    builtin_names = {info.value: info.name for info in BUILTIN_METHODS}
+    return builtin_names.get(method, method.replace("_", " ").title())

@@ -1,0 +1,255 @@
+"""Follow-up dates a rep types: what is accepted, what is refused, and how it is confirmed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel_tui.dates import WhenError, describe_when, parse_when
+
+LONDON = ZoneInfo("Europe/London")
+# A Wednesday late morning, and a Friday late afternoon.
+WEDNESDAY = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
+FRIDAY = datetime(2026, 11, 27, 16, 30, tzinfo=LONDON)
+
+
+def at(day: str, clock: str = "09:00") -> datetime:
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON)
+
+
+ACCEPTED_ON_WEDNESDAY = [
+    ("tomorrow 10am", at("2026-11-26", "10:00")),
+    ("tomorrow", at("2026-11-26")),
+    ("Tomorrow  at 10:30", at("2026-11-26", "10:30")),
+    ("today 4pm", at("2026-11-25", "16:00")),
+    ("fri 2pm", at("2026-11-27", "14:00")),
+    ("friday", at("2026-11-27")),
+    ("next tue", at("2026-12-01")),
+    ("next friday 3pm", at("2026-11-27", "15:00")),
+    ("wed", at("2026-12-02")),
+    ("in 3 days", at("2026-11-28", "11:00")),
+    ("in 2 weeks", at("2026-12-09", "11:00")),
+    ("in 90 minutes", at("2026-11-25", "12:30")),
+    ("in an hour", at("2026-11-25", "12:00")),
+    ("+2h", at("2026-11-25", "13:00")),
+    ("+30m", at("2026-11-25", "11:30")),
+    ("+3d", at("2026-11-28", "11:00")),
+    ("2026-12-03 14:30", at("2026-12-03", "14:30")),
+    ("2026-12-03", at("2026-12-03")),
+    ("3/12", at("2026-12-03")),
+    ("3/12 15:00", at("2026-12-03", "15:00")),
+    ("3 dec", at("2026-12-03")),
+    ("dec 3 2pm", at("2026-12-03", "14:00")),
+    ("noon", at("2026-11-25", "12:00")),
+    ("tomorrow noon", at("2026-11-26", "12:00")),
+    ("eod", at("2026-11-25", "17:00")),
+    ("tomorrow eod", at("2026-11-26", "17:00")),
+    ("14:30", at("2026-11-25", "14:30")),
+    ("2pm", at("2026-11-25", "14:00")),
+    ("3/1", at("2027-01-03")),
+    ("29/2", at("2028-02-29")),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), ACCEPTED_ON_WEDNESDAY)
+def test_accepted_forms_give_the_exact_moment(typed: str, expected: datetime) -> None:
+    moment = parse_when(typed, WEDNESDAY)
+    assert moment == expected
+    assert moment.tzinfo is LONDON
+
+
+ACCEPTED_ON_FRIDAY = [
+    ("tomorrow", at("2026-11-28")),
+    ("mon", at("2026-11-30")),
+    ("fri 2pm", at("2026-12-04", "14:00")),
+    ("noon", at("2026-11-28", "12:00")),
+    ("eod", at("2026-11-27", "17:00")),
+    ("5pm", at("2026-11-27", "17:00")),
+    ("in 90 minutes", at("2026-11-27", "18:00")),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), ACCEPTED_ON_FRIDAY)
+def test_accepted_forms_late_on_a_friday(typed: str, expected: datetime) -> None:
+    assert parse_when(typed, FRIDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "day_first", "expected"),
+    [
+        ("3/12", True, at("2026-12-03")),
+        ("3/12", False, at("2027-03-12")),
+        ("3/12 15:00", False, at("2027-03-12", "15:00")),
+        ("2026-12-03", False, at("2026-12-03")),
+    ],
+)
+def test_day_first_setting_decides_slashed_dates(
+    typed: str, day_first: bool, expected: datetime
+) -> None:
+    assert parse_when(typed, WEDNESDAY, day_first=day_first) == expected
+
+
+def test_calling_start_and_end_of_day_come_from_the_caller() -> None:
+    kwargs = {"calling_start": time(8, 30), "end_of_day": time(18, 15)}
+    assert parse_when("tomorrow", WEDNESDAY, **kwargs) == at("2026-11-26", "08:30")
+    assert parse_when("eod", WEDNESDAY, **kwargs) == at("2026-11-25", "18:15")
+
+
+def test_result_is_to_the_minute() -> None:
+    now = WEDNESDAY.replace(second=45, microsecond=123)
+    assert parse_when("+30m", now) == at("2026-11-25", "11:30")
+
+
+def test_hours_are_elapsed_time_across_a_clock_change() -> None:
+    # 00:30 BST; the clocks go back at 02:00 BST, so two hours later reads 01:30 GMT.
+    before_change = datetime(2026, 10, 25, 0, 30, tzinfo=LONDON)
+    moment = parse_when("+2h", before_change)
+    assert moment.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert parse_when("in 1 day", before_change).astimezone(UTC) == datetime(
+        2026, 10, 26, 0, 30, tzinfo=UTC
+    )
+
+
+def test_fixed_offset_now_keeps_its_offset() -> None:
+    plus_one = timezone(timedelta(hours=1))
+    now = datetime(2026, 11, 25, 11, 0, tzinfo=plus_one)
+    assert parse_when("tomorrow 10am", now) == datetime(2026, 11, 26, 10, 0, tzinfo=plus_one)
+
+
+REFUSED_ON_WEDNESDAY = [
+    ("asdf", "not a date or time"),
+    ("", "nothing was typed"),
+    ("   ", "nothing was typed"),
+    ("banana 3", "not a date or time"),
+    ("next", "does not say which day"),
+    ("call5", "not a date or time"),
+    ("32/13", "not a date or time"),
+    ("yesterday", "not a date or time"),
+    ("2020-01-01", "Wed 1 Jan 2020, 09:00 is in the past"),
+    ("9am", "that time today has passed; say tomorrow 9am"),
+    ("today 10:59", "that time today has passed; say tomorrow 10:59"),
+    ("11:00", "that time today has passed"),
+    ("3", "needs a day and a month"),
+    ("dec", "needs a day and a month"),
+    ("2026", "needs a day and a month"),
+    ("fri 4 dec", "is not a time of day"),
+    ("10am z", "names a time zone"),
+    ("+5x", "'x' is not a unit"),
+    ("in 0 minutes", "in the past"),
+    ("in 99999999 days", "too far ahead"),
+    ("31/12/9999 23:00", "Fri 31 Dec 9999, 23:00 is too far ahead"),
+]
+
+
+@pytest.mark.parametrize(("typed", "reason"), REFUSED_ON_WEDNESDAY)
+def test_refused_forms_say_why_in_one_line(typed: str, reason: str) -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(typed, WEDNESDAY)
+    message = str(caught.value)
+    assert reason in message
+    assert "\n" not in message
+    assert "try " in message or "say " in message or "use " in message or "type " in message
+
+
+def test_unreadable_text_lists_forms_that_work() -> None:
+    with pytest.raises(WhenError, match=r"try tomorrow 10am, fri 2pm, .*3/12"):
+        parse_when("asdf", WEDNESDAY)
+
+
+def test_eod_after_end_of_day_is_refused() -> None:
+    evening = datetime(2026, 11, 25, 17, 30, tzinfo=LONDON)
+    with pytest.raises(WhenError, match="say tomorrow eod"):
+        parse_when("eod", evening)
+
+
+@given(st.text(max_size=30))
+def test_any_text_gives_a_future_minute_or_a_when_error(typed: str) -> None:
+    try:
+        moment = parse_when(typed, WEDNESDAY)
+    except WhenError:
+        return
+    assert moment > WEDNESDAY
+    assert (moment.second, moment.microsecond) == (0, 0)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "next",
+                "in",
+                "+",
+                "3",
+                "12",
+                "/",
+                ":",
+                "pm",
+                "am",
+                "dec",
+                "fri",
+                "today",
+                "tomorrow",
+                "noon",
+                "eod",
+                "days",
+                "h",
+                "2026",
+                "-",
+                "at",
+                "0",
+                "31",
+                "99",
+            ]
+        ),
+        max_size=5,
+    )
+)
+def test_word_salad_gives_a_future_minute_or_a_when_error(words: list[str]) -> None:
+    try:
+        moment = parse_when(" ".join(words), WEDNESDAY)
+    except WhenError:
+        return
+    assert moment > WEDNESDAY
+
+
+@pytest.mark.parametrize(
+    ("moment", "prospect_tz", "expected"),
+    [
+        (at("2026-12-04", "14:00"), None, "Fri 4 Dec 2026, 14:00 (in 9 days)"),
+        (at("2026-11-25", "14:00"), None, "Wed 25 Nov 2026, 14:00 (today, in 3 hours)"),
+        (at("2026-11-25", "12:30"), None, "Wed 25 Nov 2026, 12:30 (today, in 1 hour 30 minutes)"),
+        (at("2026-11-25", "11:45"), None, "Wed 25 Nov 2026, 11:45 (today, in 45 minutes)"),
+        (at("2026-11-26", "10:00"), None, "Thu 26 Nov 2026, 10:00 (tomorrow)"),
+        (
+            at("2026-11-26", "13:00"),
+            "America/New_York",
+            "Thu 26 Nov 2026, 13:00 (tomorrow), 08:00 their time",
+        ),
+        (
+            at("2026-11-26", "16:00"),
+            "Asia/Tokyo",
+            "Thu 26 Nov 2026, 16:00 (tomorrow), Fri 01:00 their time",
+        ),
+        (at("2026-11-26", "13:00"), "Europe/Lisbon", "Thu 26 Nov 2026, 13:00 (tomorrow)"),
+        (at("2026-11-26", "13:00"), "Not/AZone", "Thu 26 Nov 2026, 13:00 (tomorrow)"),
+        (at("2026-11-24", "13:00"), None, "Tue 24 Nov 2026, 13:00 (yesterday)"),
+    ],
+)
+def test_describe_when_confirms_the_moment(
+    moment: datetime, prospect_tz: str | None, expected: str
+) -> None:
+    assert describe_when(moment, WEDNESDAY, prospect_tz) == expected
+
+
+def test_describe_when_shows_the_reps_clock_for_a_moment_in_another_zone() -> None:
+    moment = datetime(2026, 11, 26, 8, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert describe_when(moment, WEDNESDAY) == "Thu 26 Nov 2026, 13:00 (tomorrow)"
+
+
+def test_parsed_moment_reads_back_as_typed() -> None:
+    moment = parse_when("fri 2pm", WEDNESDAY)
+    assert describe_when(moment, WEDNESDAY) == "Fri 27 Nov 2026, 14:00 (in 2 days)"

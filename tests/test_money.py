@@ -1,0 +1,131 @@
+"""Amounts a rep types are read as exact cents and shown back the same way."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount, round_half_up
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("50000", 5_000_000),
+        ("50,000", 5_000_000),
+        ("50000.00", 5_000_000),
+        ("50000.5", 5_000_050),
+        ("0.07", 7),
+        ("0", 0),
+        ("50k", 5_000_000),
+        ("50K", 5_000_000),
+        ("1.5k", 150_000),
+        ("2m", 200_000_000),
+        ("2.25M", 225_000_000),
+        ("1,000k", 100_000_000),
+        ("$1,200.50", 120_050),
+        ("€ 300", 30_000),
+        ("300 €", 30_000),
+        ("£12", 1_200),
+        ("  $ 75.10  ", 7_510),
+        ("1,234,567.89", 123_456_789),
+        # k and m amounts are rounded half up to the cent.
+        ("1.000005k", 100_001),
+        ("1.000004k", 100_000),
+        ("0.0000005m", 50),
+    ],
+)
+def test_accepted_amounts(text: str, cents: int) -> None:
+    assert parse_amount(text) == cents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "-50",
+        "-$50",
+        "$-50",
+        "abc",
+        "1,2,3",
+        "12,34",
+        "1,0000",
+        "12.345",
+        "50kk",
+        "50km",
+        "k",
+        "$",
+        "NaN",
+        "nan",
+        "inf",
+        "Infinity",
+        "1e5",
+        "+50",
+        "50.",
+        ".50",
+        "5 0",
+        "$$50",
+        "$50€",
+        "\u0665\u0660",  # Arabic-Indic digits
+        "50 dollars",
+        "99999999999999999999",
+    ],
+)
+def test_refused_amounts(text: str) -> None:
+    with pytest.raises(AmountError) as raised:
+        parse_amount(text)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "50,000" in message and "1.5k" in message
+
+
+def test_amount_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        parse_amount("lots")
+
+
+@pytest.mark.parametrize(
+    ("cents", "kwargs", "shown"),
+    [
+        (1_234_567, {}, "$12,345.67"),
+        (0, {}, "$0.00"),
+        (5, {}, "$0.05"),
+        (-120_000, {}, "-$1,200.00"),
+        (123_456_789_012, {}, "$1,234,567,890.12"),
+        (30_000, {"currency": "€"}, "€300.00"),
+        (30_000, {"currency": "CHF"}, "CHF 300.00"),
+        (1_234_567, {"whole": True}, "$12,346"),
+        (1_234_550, {"whole": True}, "$12,346"),
+        (1_234_549, {"whole": True}, "$12,345"),
+        (-1_250, {"whole": True}, "-$13"),
+        (49, {"whole": True}, "$0"),
+    ],
+)
+def test_format_money(cents: int, kwargs: dict, shown: str) -> None:
+    assert format_money(cents, **kwargs) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [
+        (Fraction(1, 2), 1),
+        (Fraction(-1, 2), -1),
+        (Fraction(49, 100), 0),
+        (Fraction(201, 2), 101),
+        (Decimal("2.5"), 3),
+        (Fraction(2, 3), 1),
+        (7, 7),
+    ],
+)
+def test_round_half_up(value: Fraction | Decimal | int, rounded: int) -> None:
+    assert round_half_up(value) == rounded
+
+
+@given(st.integers(min_value=0, max_value=MAX_CENTS), st.sampled_from(["$", "€", "£"]))
+def test_shown_amounts_read_back_unchanged(cents: int, currency: str) -> None:
+    assert parse_amount(format_money(cents, currency)) == cents

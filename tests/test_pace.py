@@ -1,0 +1,490 @@
+"""Quota and pace follow the formulas of PRODUCT section 9 on hand-checked calendars."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.pace import (
+    BY_METHOD_SQL,
+    CALLS_BETWEEN_SQL,
+    CALLS_BY_SOURCE_SQL,
+    DEALS_BY_SOURCE_SQL,
+    WON_SQL,
+    Breakdown,
+    Pace,
+    compute_pace,
+    find_target,
+    load_pace,
+    set_target,
+)
+from funnel_tui.periods import period_bounds
+from funnel_tui.settings import Settings
+from funnel_tui.storage import open_storage
+
+MON_TO_FRI = (0, 1, 2, 3, 4)
+THANKSGIVING = date(2026, 11, 26)
+NEW_YORK = ZoneInfo("America/New_York")
+
+# November 2026 starts on a Sunday and has 21 weekdays; a target of $21,000.00 makes
+# every business day worth exactly $1,000.00.
+NOVEMBER_TARGET = 2_100_000
+
+
+def november(**overrides: object) -> Pace:
+    arguments: dict = {
+        "kind": "month",
+        "starts_on": date(2026, 11, 1),
+        "ends_on": date(2026, 11, 30),
+        "target_cents": NOVEMBER_TARGET,
+        "calls_per_day": 60,
+        "won_cents": 0,
+        "calls_today": 0,
+        "today": date(2026, 11, 14),
+        "weekdays": MON_TO_FRI,
+        "holidays": (),
+    }
+    arguments.update(overrides)
+    return compute_pace(**arguments)
+
+
+def figures(pace: Pace) -> tuple:
+    return (
+        pace.business_days,
+        pace.elapsed_business_days,
+        pace.remaining_business_days,
+        pace.expected_to_date_cents,
+        pace.pace_gap_cents,
+        pace.status,
+        pace.needed_per_day_cents,
+        pace.projection_cents,
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "won", "holidays", "expected"),
+    [
+        pytest.param(
+            date(2026, 11, 1),
+            0,
+            (),
+            (21, 0, 21, 0, 0, "on_track", 100_000, 0),
+            id="period start on a Sunday",
+        ),
+        pytest.param(
+            date(2026, 11, 2),
+            0,
+            (),
+            (21, 0, 21, 0, 0, "on_track", 100_000, 0),
+            id="first business day, nothing won",
+        ),
+        pytest.param(
+            date(2026, 11, 2),
+            5_000,
+            (),
+            (21, 0, 21, 0, 5_000, "ahead", 99_762, 5_000),
+            id="first business day, already won",
+        ),
+        pytest.param(
+            date(2026, 11, 14),
+            1_000_000,
+            (),
+            (21, 10, 11, 1_000_000, 0, "on_track", 100_000, 2_100_000),
+            id="Saturday mid-month, exactly on pace",
+        ),
+        pytest.param(
+            date(2026, 11, 16),
+            1_000_000,
+            (),
+            (21, 10, 11, 1_000_000, 0, "on_track", 100_000, 2_100_000),
+            id="Monday after: today counts as remaining",
+        ),
+        pytest.param(
+            date(2026, 11, 30),
+            1_500_000,
+            (),
+            (21, 20, 1, 2_000_000, -500_000, "behind", 600_000, 1_575_000),
+            id="last day of the month",
+        ),
+        pytest.param(
+            date(2026, 11, 16),
+            2_500_000,
+            (),
+            (21, 10, 11, 1_000_000, 1_500_000, "ahead", 0, 5_250_000),
+            id="over target",
+        ),
+        pytest.param(
+            date(2026, 11, 27),
+            1_800_000,
+            (THANKSGIVING,),
+            (20, 18, 2, 1_890_000, -90_000, "on_track", 150_000, 2_000_000),
+            id="after a holiday",
+        ),
+        pytest.param(
+            date(2026, 11, 26),
+            0,
+            (THANKSGIVING,),
+            (20, 18, 2, 1_890_000, -1_890_000, "behind", 1_050_000, 0),
+            id="today is the holiday",
+        ),
+        pytest.param(
+            date(2026, 12, 1),
+            1_000_000,
+            (),
+            (21, 21, 0, 2_100_000, -1_100_000, "behind", 1_100_000, 1_000_000),
+            id="after the period: no remaining days, all of it is needed",
+        ),
+        pytest.param(
+            date(2026, 10, 20),
+            0,
+            (),
+            (21, 0, 21, 0, 0, "on_track", 100_000, 0),
+            id="before the period",
+        ),
+    ],
+)
+def test_pace_on_november_2026(
+    today: date, won: int, holidays: tuple[date, ...], expected: tuple
+) -> None:
+    assert figures(november(today=today, won_cents=won, holidays=holidays)) == expected
+
+
+@pytest.mark.parametrize(
+    ("won", "status"),
+    [
+        (1_050_000, "ahead"),
+        (1_049_999, "on_track"),
+        (1_000_000, "on_track"),
+        (950_000, "on_track"),
+        (949_999, "behind"),
+    ],
+)
+def test_five_percent_band_edges(won: int, status: str) -> None:
+    pace = november(today=date(2026, 11, 14), won_cents=won)
+    assert pace.expected_to_date_cents == 1_000_000
+    assert pace.status == status
+
+
+@pytest.mark.parametrize(
+    ("won", "status"), [(0, "on_track"), (1, "ahead")], ids=["nothing won", "anything won"]
+)
+def test_zero_expected_rule(won: int, status: str) -> None:
+    assert november(today=date(2026, 11, 2), won_cents=won).status == status
+
+
+def test_expected_and_projection_round_half_up() -> None:
+    # 20 business days, 10 elapsed: 2,000,001 x 10 / 20 = 1,000,000.5 cents.
+    pace = november(target_cents=2_000_001, holidays=(THANKSGIVING,), won_cents=1)
+    assert pace.expected_to_date_cents == 1_000_001
+    assert pace.pace_gap_cents == 1 - 1_000_001
+    # 1 x 20 / 10 = 2 exactly; 3 cents still to win over 2 days = 1.5 -> 2.
+    assert pace.projection_cents == 2
+    late = november(target_cents=3, today=date(2026, 11, 27), holidays=(THANKSGIVING,), won_cents=0)
+    assert late.remaining_business_days == 2
+    assert late.needed_per_day_cents == 2
+
+
+def test_attainment_is_the_share_of_the_target_won() -> None:
+    assert november(won_cents=525_000).attainment == pytest.approx(0.25)
+    assert november(won_cents=4_200_000).attainment == pytest.approx(2.0)
+    assert november(won_cents=0).attainment == 0.0
+
+
+def test_period_without_business_days_expects_nothing() -> None:
+    pace = november(holidays=tuple(date(2026, 11, day) for day in range(1, 31)), won_cents=0)
+    assert (pace.business_days, pace.expected_to_date_cents, pace.status) == (0, 0, "on_track")
+    assert pace.needed_per_day_cents == NOVEMBER_TARGET
+
+
+def test_report_json_has_exactly_the_documented_keys_in_order() -> None:
+    method = Breakdown("solution", calls=10, connects=4, meetings=2, won=1, won_cents=50_000)
+    pace = november(won_cents=1_000_000, calls_today=12, by_method=[method])
+    report = pace.to_json()
+    assert list(report) == [
+        "period",
+        "starts_on",
+        "ends_on",
+        "target_cents",
+        "won_cents",
+        "attainment",
+        "business_days",
+        "elapsed_business_days",
+        "remaining_business_days",
+        "expected_to_date_cents",
+        "pace_gap_cents",
+        "status",
+        "needed_per_day_cents",
+        "projection_cents",
+        "calls_today",
+        "calls_per_day",
+        "by_method",
+        "by_source",
+    ]
+    assert report["period"] == "month"
+    assert (report["starts_on"], report["ends_on"]) == ("2026-11-01", "2026-11-30")
+    assert isinstance(report["attainment"], float)
+    assert report["by_method"] == [
+        {
+            "name": "solution",
+            "calls": 10,
+            "connects": 4,
+            "meetings": 2,
+            "won": 1,
+            "won_cents": 50_000,
+        }
+    ]
+    assert report["by_source"] == []
+    assert json.loads(json.dumps(report)) == report
+    assert pace.period_name == "November 2026"
+
+
+@st.composite
+def pace_inputs(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(PERIOD_KINDS))
+    starts_on, ends_on = period_bounds(
+        kind, draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+    )
+    length = (ends_on - starts_on).days
+    target = draw(st.integers(min_value=1, max_value=10**10))
+    return {
+        "kind": kind,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "target_cents": target,
+        "calls_per_day": 60,
+        "won_cents": draw(st.integers(min_value=0, max_value=2 * target)),
+        "calls_today": 0,
+        "today": starts_on + timedelta(days=draw(st.integers(-3, length + 3))),
+        "weekdays": tuple(sorted(draw(st.sets(st.integers(0, 6), min_size=1)))),
+        "holidays": tuple(
+            starts_on + timedelta(days=offset)
+            for offset in draw(st.sets(st.integers(0, length), max_size=15))
+        ),
+    }
+
+
+@given(pace_inputs())
+def test_elapsed_and_remaining_add_up_to_the_period(inputs: dict) -> None:
+    pace = compute_pace(**inputs)
+    assert 0 <= pace.elapsed_business_days <= pace.business_days
+    assert pace.elapsed_business_days + pace.remaining_business_days == pace.business_days
+
+
+@given(pace_inputs())
+def test_needed_per_day_covers_what_is_left_within_rounding(inputs: dict) -> None:
+    pace = compute_pace(**inputs)
+    still_to_win = max(0, pace.target_cents - pace.won_cents)
+    days_left = max(1, pace.remaining_business_days)
+    # Each day's amount is off by at most half a cent.
+    assert abs(pace.needed_per_day_cents * days_left - still_to_win) * 2 <= days_left
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_storage(tmp_path / "t.db").db
+
+
+def add_target(db: sqlite_utils.Database, period: str, day: date, amount: int) -> None:
+    starts_on, ends_on = period_bounds(period, day)
+    db["targets"].insert(
+        {
+            "period": period,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "amount_cents": amount,
+        }
+    )
+
+
+def add_prospect(
+    db: sqlite_utils.Database, name: str, *, method: str = "solution", source: str | None = None
+) -> int:
+    return db["prospects"].insert({"name": name, "method": method, "source": source}).last_pk
+
+
+def add_call(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    started_at: str,
+    outcome: str = "no_answer",
+    method: str | None = None,
+) -> int:
+    row = {"prospect_id": prospect_id, "started_at": started_at, "outcome": outcome}
+    return db["calls"].insert({**row, "method": method}).last_pk
+
+
+def add_deal(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    amount: int,
+    closed_on: str,
+    call_id: int | None = None,
+) -> None:
+    row = {"prospect_id": prospect_id, "amount_cents": amount, "closed_on": closed_on}
+    db["deals"].insert({**row, "call_id": call_id})
+
+
+def test_find_target_prefers_the_shortest_period(db: sqlite_utils.Database) -> None:
+    today = date(2026, 11, 26)
+    for period, amount in [("year", 1), ("quarter", 2), ("month", 3)]:
+        add_target(db, period, today, amount)
+    add_target(db, "week", date(2026, 11, 16), 99)  # another week: does not contain today
+    assert find_target(db, today)["period"] == "month"
+    add_target(db, "week", today, 4)
+    assert find_target(db, today)["amount_cents"] == 4
+    assert find_target(db, today, "quarter")["amount_cents"] == 2
+    assert find_target(db, date(2027, 1, 1)) is None
+    with pytest.raises(ValueError):
+        find_target(db, today, "decade")
+
+
+def test_set_target_replaces_the_target_of_the_same_period(db: sqlite_utils.Database) -> None:
+    first = set_target(db, amount_cents=5_000_000, period="month", today=date(2026, 11, 14))
+    assert (first["starts_on"], first["ends_on"]) == ("2026-11-01", "2026-11-30")
+    again = set_target(
+        db, amount_cents=6_000_000, period="month", today=date(2026, 11, 30), calls_per_day=80
+    )
+    assert again["id"] == first["id"]
+    assert (again["amount_cents"], again["calls_per_day"]) == (6_000_000, 80)
+    set_target(db, amount_cents=1_000_000, period="week", today=date(2026, 11, 14))
+    set_target(db, amount_cents=7_000_000, period="month", today=date(2026, 12, 1))
+    assert db["targets"].count == 3
+    assert find_target(db, date(2026, 11, 20), "month")["amount_cents"] == 6_000_000
+
+
+@pytest.mark.parametrize("amount", [0, -100])
+def test_set_target_refuses_a_target_of_nothing(db: sqlite_utils.Database, amount: int) -> None:
+    with pytest.raises(ValueError):
+        set_target(db, amount_cents=amount, period="month", today=date(2026, 11, 14))
+    assert db["targets"].count == 0
+
+
+def test_load_pace_without_target_is_none(db: sqlite_utils.Database) -> None:
+    assert load_pace(db, date(2026, 11, 14), Settings()) is None
+
+
+def test_load_pace_sums_only_deals_closed_in_the_period(db: sqlite_utils.Database) -> None:
+    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 14))
+    ada = add_prospect(db, "Ada")
+    for amount, closed_on in [
+        (100, "2026-10-31"),
+        (2_000, "2026-11-01"),
+        (30_000, "2026-11-13"),
+        (400_000, "2026-11-30"),
+        (5_000_000, "2026-12-01"),
+    ]:
+        add_deal(db, ada, amount, closed_on)
+    pace = load_pace(db, date(2026, 11, 14), Settings(calls_per_day=45), tz=UTC)
+    assert pace.won_cents == 432_000
+    assert pace.calls_per_day == 45
+    assert pace.period_name == "November 2026"
+    assert figures(pace)[:4] == (21, 10, 11, 1_000_000)
+
+
+def test_load_pace_uses_holidays_and_the_targets_calls_per_day(db: sqlite_utils.Database) -> None:
+    set_target(
+        db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 1), calls_per_day=80
+    )
+    settings = Settings(holidays=(THANKSGIVING,), calls_per_day=45)
+    pace = load_pace(db, date(2026, 11, 27), settings, tz=UTC)
+    assert (pace.calls_per_day, pace.business_days, pace.elapsed_business_days) == (80, 20, 18)
+
+
+def test_calls_today_counts_by_local_day_across_utc_midnight(db: sqlite_utils.Database) -> None:
+    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(db, "Ada")
+    for started_at in [
+        "2026-11-20T04:30:00+00:00",  # 23:30 on the 19th in New York
+        "2026-11-20T05:00:00+00:00",  # midnight starting the 20th
+        "2026-11-21T03:30:00+00:00",  # 22:30 on the 20th
+        "2026-11-21T04:59:59+00:00",  # the last second of the 20th
+        "2026-11-21T05:00:00+00:00",  # midnight starting the 21st
+    ]:
+        add_call(db, ada, started_at)
+    assert load_pace(db, date(2026, 11, 20), Settings(), tz=NEW_YORK).calls_today == 3
+    assert load_pace(db, date(2026, 11, 20), Settings(), tz=UTC).calls_today == 2
+
+
+@pytest.fixture
+def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_new_york")
+def test_calls_today_defaults_to_the_machines_zone(db: sqlite_utils.Database) -> None:
+    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(db, "Ada")
+    add_call(db, ada, "2026-11-20T04:30:00+00:00")  # 23:30 on the 19th in New York
+    add_call(db, ada, "2026-11-21T03:30:00+00:00")  # 22:30 on the 20th
+    add_call(db, ada, "2026-11-21T04:00:00+00:00")  # 23:00 on the 20th
+    assert load_pace(db, date(2026, 11, 20), Settings()).calls_today == 2
+
+
+def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
+    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(db, "Ada", method="solution", source="webinar")
+    bob = add_prospect(db, "Bob", method="benefits", source="webinar")
+    cy = add_prospect(db, "Cy", method="inbound")
+    dee = add_prospect(db, "Dee", method="conceptual", source="referral")
+    eve = add_prospect(db, "Eve", method="solution", source=" ")
+    add_call(db, ada, "2026-11-02T15:00:00+00:00", "no_answer")
+    add_call(db, ada, "2026-11-03T15:00:00+00:00", "meeting")
+    won_call = add_call(db, ada, "2026-11-10T15:00:00+00:00", "won")
+    add_deal(db, ada, 250_000, "2026-11-10", call_id=won_call)
+    # Bob's calls were made with the value proposition method though his default is benefits.
+    add_call(db, bob, "2026-11-04T15:00:00+00:00", "callback", method="value_proposition")
+    add_call(db, bob, "2026-11-05T15:00:00+00:00", "not_interested", method="value_proposition")
+    add_call(db, cy, "2026-11-06T15:00:00+00:00", "voicemail")
+    add_call(db, eve, "2026-11-06T16:00:00+00:00", "gatekeeper")
+    # 22:00 on October 31st in New York: before the period.
+    add_call(db, cy, "2026-11-01T02:00:00+00:00", "won")
+    # A deal without a call still credits its prospect's source.
+    add_deal(db, dee, 40_000, "2026-11-12")
+    add_deal(db, dee, 99_000, "2026-10-12")
+
+    pace = load_pace(db, date(2026, 11, 20), Settings(), tz=NEW_YORK)
+
+    assert pace.by_method == (
+        Breakdown("solution", calls=4, connects=2, meetings=1, won=1, won_cents=250_000),
+        Breakdown("value_proposition", calls=2, connects=2, meetings=0, won=0, won_cents=0),
+        Breakdown("inbound", calls=1, connects=0, meetings=0, won=0, won_cents=0),
+    )
+    assert pace.by_source == (
+        Breakdown("webinar", calls=5, connects=4, meetings=1, won=1, won_cents=250_000),
+        Breakdown("(none)", calls=2, connects=0, meetings=0, won=0, won_cents=0),
+        Breakdown("referral", calls=0, connects=0, meetings=0, won=0, won_cents=40_000),
+    )
+    assert pace.won_cents == sum(source.won_cents for source in pace.by_source)
+    assert pace.by_method[0].connect_rate == pytest.approx(2 / 4)
+    assert pace.by_method[0].conversion == pytest.approx(1 / 4)
+
+
+@pytest.mark.parametrize(
+    "sql", [WON_SQL, CALLS_BETWEEN_SQL, BY_METHOD_SQL, CALLS_BY_SOURCE_SQL, DEALS_BY_SOURCE_SQL]
+)
+def test_pace_queries_read_calls_and_deals_through_indexes(
+    db: sqlite_utils.Database, sql: str
+) -> None:
+    window = {
+        "start": "2026-11-01T04:00:00+00:00",
+        "end": "2026-12-01T05:00:00+00:00",
+        "starts_on": "2026-11-01",
+        "after_end": "2026-12-01",
+    }
+    plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
+    for table in ("calls", "c", "deals", "d"):
+        assert f"SCAN {table} " not in f"{plan} ", plan
