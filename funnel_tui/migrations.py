@@ -35,6 +35,7 @@ CREATE TABLE prospects (
     next_call_at TEXT,
     do_not_call INTEGER NOT NULL DEFAULT 0 CHECK (do_not_call IN (0, 1)),
     wrong_number INTEGER NOT NULL DEFAULT 0 CHECK (wrong_number IN (0, 1)),
+    nurture INTEGER NOT NULL DEFAULT 0 CHECK (nurture IN (0, 1)),
     attempts INTEGER NOT NULL DEFAULT 0,
     last_called_at TEXT,
     last_outcome TEXT,
@@ -97,6 +98,7 @@ CREATE INDEX prospects_due ON prospects (next_call_at, id)
 CREATE INDEX prospects_never_called ON prospects (priority DESC, created_at, id)
     WHERE next_call_at IS NULL AND last_called_at IS NULL
       AND do_not_call = 0 AND wrong_number = 0 AND stage NOT IN ('lost', 'won');
+CREATE INDEX prospects_name ON prospects (name COLLATE NOCASE, id);
 CREATE INDEX prospects_email ON prospects (email COLLATE NOCASE);
 CREATE INDEX prospects_phone ON prospects (phone);
 CREATE INDEX calls_prospect ON calls (prospect_id, started_at);
@@ -126,8 +128,10 @@ CREATE TRIGGER calls_after_delete AFTER DELETE ON calls BEGIN
     WHERE id = OLD.prospect_id;
 END;
 
+-- Stamps updated_at unless the update set it; the second condition stops the trigger
+-- re-firing itself when a tool turns recursive_triggers on (sqlite-utils does).
 CREATE TRIGGER prospects_touch AFTER UPDATE ON prospects
-WHEN NEW.updated_at = OLD.updated_at BEGIN
+WHEN NEW.updated_at IS OLD.updated_at AND OLD.updated_at IS NOT {NOW_UTC} BEGIN
     UPDATE prospects SET updated_at = {NOW_UTC} WHERE id = NEW.id;
 END;
 """

@@ -78,8 +78,13 @@ def _inspect(path: Path) -> int:
         return 0
     if header != SQLITE_MAGIC:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+        # Even a read-only connection leaves -wal and -shm files beside a WAL file.
+        # With no journal beside it nothing is pending, so read the file as immutable.
+        uri += "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(uri, uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute(
@@ -145,7 +150,7 @@ class Storage:
             conn = _connect(self.path)
             with self._lock:
                 self._connections.append(conn)
-            db = self._local.db = sqlite_utils.Database(conn)
+            db = self._local.db = sqlite_utils.Database(conn, recursive_triggers=False)
         return db
 
     def write(self) -> AbstractContextManager[sqlite_utils.Database]:

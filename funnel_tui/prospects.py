@@ -1,0 +1,206 @@
+"""Prospects: reading one for the card, validating and saving the add/edit form, notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlite_utils
+
+from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.storage import write_transaction
+from funnel_tui.text import clean_optional
+from funnel_tui.timestamps import to_stored
+
+TEXT_FIELDS = (
+    "name",
+    "title",
+    "company",
+    "phone",
+    "email",
+    "timezone",
+    "needs",
+    "pain_points",
+    "objections",
+    "goals",
+    "source",
+)
+FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value")
+
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?)\s*\d+)?", re.IGNORECASE)
+MIN_PHONE_DIGITS = 7
+MAX_PHONE_DIGITS = 15
+
+
+class ProspectInvalid(ValueError):
+    """The form has errors; `errors` maps each field to one readable reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {reason}" for field, reason in errors.items()))
+        self.errors = errors
+
+
+def email_problem(email: str) -> str | None:
+    """Why this does not look like an email address, or None when it does."""
+    return None if EMAIL_SHAPE.fullmatch(email) else "not an email address (name@company.com)"
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why this does not look like a phone number, or None when it does."""
+    digits = len(re.sub(r"\D", "", re.split(r"(?i)x|ext", phone)[0]))
+    if not PHONE_SHAPE.fullmatch(phone):
+        return "a phone number has digits, spaces, + ( ) - . only"
+    if not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS:
+        return f"a phone number has {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits"
+    return None
+
+
+def timezone_problem(name: str) -> str | None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "unknown timezone (use a name like Europe/London or America/New_York)"
+    return None
+
+
+def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None, str | None]:
+    value = value.strip().lower()
+    if value in allowed:
+        return value, None
+    return None, f"{what} is one of {', '.join(allowed)}"
+
+
+def validate_prospect(values: Mapping[str, Any], *, methods: Collection[str]) -> dict[str, Any]:
+    """Check form values and return the columns to store; raises ProspectInvalid."""
+    errors: dict[str, str] = {}
+    row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
+    if not row["name"]:
+        errors["name"] = "a name is needed"
+    checks = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
+    for field, problem in checks:
+        if row[field] and (reason := problem(row[field])):
+            errors[field] = reason
+    for field, allowed in (("kind", list(Kind)), ("stage", list(Stage)), ("method", methods)):
+        if field in values:
+            row[field], reason = _choice(str(values[field] or ""), allowed, field)
+            if reason:
+                errors[field] = reason
+    if "priority" in values:
+        priority = str(values["priority"]).strip().lower()
+        by_name = {level.label: level for level in Priority}
+        if priority in by_name:
+            row["priority"] = int(by_name[priority])
+        elif priority.isdigit() and int(priority) in set(Priority):
+            row["priority"] = int(priority)
+        else:
+            errors["priority"] = "priority is low, normal or high"
+    deal_value = str(values.get("deal_value") or "").strip()
+    if deal_value:
+        try:
+            row["deal_value_cents"] = parse_amount(deal_value)
+        except AmountError as error:
+            errors["deal_value"] = str(error)
+    elif "deal_value" in values:
+        row["deal_value_cents"] = None
+    if errors:
+        raise ProspectInvalid(errors)
+    return row
+
+
+def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: datetime) -> int:
+    """Insert a validated prospect; returns its id."""
+    stamp = to_stored(now)
+    with write_transaction(db):
+        cursor = db.execute(
+            f"INSERT INTO prospects ({', '.join(row)}, created_at, updated_at)"
+            f" VALUES ({', '.join('?' * len(row))}, ?, ?)",
+            [*row.values(), stamp, stamp],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def update_prospect(db: sqlite_utils.Database, prospect_id: int, row: Mapping[str, Any]) -> None:
+    """Save edited fields. A changed phone number clears a wrong-number flag."""
+    with write_transaction(db):
+        before = get_prospect(db, prospect_id)
+        if before is None:
+            raise LookupError(f"prospect {prospect_id} no longer exists")
+        changes = dict(row)
+        if before["wrong_number"] and changes.get("phone", before["phone"]) != before["phone"]:
+            changes["wrong_number"] = 0
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        db.execute(
+            f"UPDATE prospects SET {assignments} WHERE id = ?", [*changes.values(), prospect_id]
+        )
+
+
+def set_method(db: sqlite_utils.Database, prospect_id: int, method: str) -> None:
+    """Remember the selling method chosen for this prospect."""
+    with write_transaction(db):
+        db.execute("UPDATE prospects SET method = ? WHERE id = ?", [method, prospect_id])
+
+
+def add_note(db: sqlite_utils.Database, prospect_id: int, body: str, *, now: datetime) -> int:
+    """Add a note to a prospect without logging a call."""
+    text = clean_optional(body)
+    if not text:
+        raise ValueError("the note is empty")
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?)",
+            [prospect_id, to_stored(now), text],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def get_prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
+    return rows[0] if rows else None
+
+
+def recent_calls(
+    db: sqlite_utils.Database, prospect_id: int, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The prospect's last calls, newest first."""
+    return list(
+        db.query(
+            "SELECT id, started_at, duration_s, outcome, method, notes, follow_up_at FROM calls"
+            " WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+            [prospect_id, limit],
+        )
+    )
+
+
+def recent_notes(
+    db: sqlite_utils.Database, prospect_id: int, limit: int = 3
+) -> list[dict[str, Any]]:
+    """The prospect's last free notes, newest first."""
+    return list(
+        db.query(
+            "SELECT id, created_at, body FROM notes WHERE prospect_id = ?"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            [prospect_id, limit],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CardData:
+    """Everything the prospect card shows."""
+
+    prospect: dict[str, Any]
+    calls: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+
+
+def load_card(db: sqlite_utils.Database, prospect_id: int) -> CardData | None:
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        return None
+    return CardData(prospect, recent_calls(db, prospect_id), recent_notes(db, prospect_id))

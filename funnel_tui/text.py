@@ -1,0 +1,39 @@
+"""Untrusted text made safe for a terminal: control characters and escape sequences removed."""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences first (CSI, OSC up to BEL or ST, and two-byte escapes), so that
+# their parameters go with them instead of being left behind as visible junk.
+_ESCAPE_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
+    r"|\x1b[ -~]?"  # any other escape
+)
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides and
+# isolates that can make text display in a different order from how it is stored.
+_CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean_text(value: str) -> str:
+    """Remove terminal escape sequences and control characters; keep tabs and newlines."""
+    return _CONTROL_CHARACTERS.sub("", _ESCAPE_SEQUENCES.sub("", value.replace("\r\n", "\n")))
+
+
+def clean_optional(value: object) -> str | None:
+    """clean_text for a field that may be empty: blank becomes None."""
+    if value is None:
+        return None
+    cleaned = clean_text(str(value)).strip()
+    return cleaned or None
+
+
+def one_line(value: str | None) -> str:
+    """Text for a single table cell: cleaned, newlines and tabs folded into spaces."""
+    if not value:
+        return ""
+    return " ".join(clean_text(value).split())
