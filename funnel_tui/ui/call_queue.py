@@ -1,0 +1,234 @@
+"""CallQueue: the virtual list of prospects to call; only the visible rows are ever built."""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from funnel_tui.queue import QueueRow
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.formatting import due_label, short_outcome_label
+
+RowFetcher = Callable[[Sequence[int]], dict[int, QueueRow]]
+
+PAGE_SIZE = 64
+CACHED_PAGES = 32
+
+# (title, width, or a share of the free width for a flexible column); columns are
+# dropped from the right when the pane is too narrow for them.
+COLUMNS: tuple[tuple[str, int | float], ...] = (
+    ("Name", 0.6),
+    ("Company", 0.4),
+    ("Kind", 5),
+    ("Stage", 9),
+    ("Next call", 10),
+    ("Att", 3),
+    ("Last", 10),
+)
+KIND_SHORT = {"new": "new", "known": "known", "customer": "cust"}
+MIN_FLEX_WIDTH = 12
+
+
+def fit_columns(width: int) -> list[tuple[str, int]]:
+    """Choose the columns that fit `width` cells and their widths (one space between)."""
+    for count in range(len(COLUMNS), 0, -1):
+        chosen = COLUMNS[:count]
+        fixed = sum(size for _, size in chosen if isinstance(size, int)) + len(chosen) - 1
+        shares = [size for _, size in chosen if isinstance(size, float)]
+        room = width - fixed
+        if room >= MIN_FLEX_WIDTH * len(shares):
+            total = sum(shares) or 1.0
+            return [
+                (title, size if isinstance(size, int) else int(room * size / total))
+                for title, size in chosen
+            ]
+    return [("Name", max(width, 1))]
+
+
+def _cell(text: str, width: int) -> str:
+    if len(text) > width:
+        return text[: max(width - 1, 0)] + "…"
+    return text.ljust(width)
+
+
+class CallQueue(ScrollView, can_focus=True):
+    """The ordered prospects, drawn line by line from a page cache."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "call-queue--header",
+        "call-queue--cursor",
+        "call-queue--overdue",
+        "call-queue--dim",
+    }
+
+    cursor = reactive(0, always_update=True, init=False)
+    """Index of the highlighted row in the queue order."""
+
+    class Highlighted(Message):
+        """The highlighted prospect changed (None when the queue is empty)."""
+
+        def __init__(self, prospect_id: int | None) -> None:
+            super().__init__()
+            self.prospect_id = prospect_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._ids: array[int] = array("q")
+        self._fetch: RowFetcher = lambda ids: {}
+        self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
+        self._now = datetime.now().astimezone()
+        self._now_stored = to_stored(self._now)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._ids)
+
+    @property
+    def highlighted_id(self) -> int | None:
+        return self._ids[self.cursor] if 0 <= self.cursor < len(self._ids) else None
+
+    def position_of(self, prospect_id: int) -> int | None:
+        try:
+            return self._ids.index(prospect_id)
+        except ValueError:
+            return None
+
+    def id_after(self, prospect_id: int) -> int | None:
+        """The prospect that follows this one in the current order."""
+        position = self.position_of(prospect_id)
+        if position is None or position + 1 >= len(self._ids):
+            return None
+        return self._ids[position + 1]
+
+    def load(
+        self,
+        ids: array[int],
+        fetch: RowFetcher,
+        *,
+        now: datetime,
+        select: int | None = None,
+    ) -> None:
+        """Show a new order; keep the cursor on `select` (or the current prospect) if present."""
+        keep = select if select is not None else self.highlighted_id
+        self._ids, self._fetch, self._now = ids, fetch, now
+        self._now_stored = to_stored(now)
+        self._pages.clear()
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        position = self.position_of(keep) if keep is not None else None
+        if position is None:
+            position = min(self.cursor, max(len(ids) - 1, 0))
+        self.cursor = position
+        self.refresh()
+
+    def _row(self, index: int) -> QueueRow | None:
+        page_number = index // PAGE_SIZE
+        page = self._pages.get(page_number)
+        if page is None:
+            start = page_number * PAGE_SIZE
+            page = self._fetch(self._ids[start : start + PAGE_SIZE])
+            self._pages[page_number] = page
+            if len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_number)
+        return page.get(self._ids[index])
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = fit_columns(width - 1)
+        if y == 0:
+            header = " " + " ".join(_cell(title, size) for title, size in columns)
+            style = self.get_component_rich_style("call-queue--header")
+            return Strip([Segment(_cell(header, width), style)], width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self._ids):
+            return Strip.blank(width, self.rich_style)
+        row = self._row(index)
+        base = self.rich_style
+        if row is None:
+            return Strip([Segment(_cell(" (removed)", width), base)], width)
+        style = base
+        if row.next_call_at and row.next_call_at <= self._now_stored:
+            style = base + self.get_component_rich_style("call-queue--overdue", partial=True)
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("call-queue--cursor", partial=True)
+        values = {
+            "Name": one_line(row.name),
+            "Company": one_line(row.company),
+            "Kind": KIND_SHORT.get(row.kind, row.kind),
+            "Stage": row.stage,
+            "Next call": due_label(row.next_call_at, self._now),
+            "Att": str(row.attempts) if row.attempts else "",
+            "Last": short_outcome_label(row.last_outcome),
+        }
+        line = " " + " ".join(_cell(values[title], size) for title, size in columns)
+        return Strip([Segment(_cell(line, width), style)], width)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._ids) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        # Row index i is drawn on virtual line i + 1: line 0 is the header.
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self.highlighted_id))
+
+    def _scroll_to_cursor(self) -> None:
+        top = self.scroll_offset.y
+        visible_rows = max(self.scrollable_content_region.height - 1, 1)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible_rows:
+            self.scroll_to(y=self.cursor - visible_rows + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._ids) + 1)
+
+    @property
+    def _page_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 2, 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._ids) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_rows
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_rows
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y - 1
+        if 0 <= index < len(self._ids):
+            self.cursor = index

@@ -1,0 +1,94 @@
+"""Short labels for moments and outcomes, as the queue and the card show them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from funnel_tui.domain import Outcome
+from funnel_tui.timestamps import from_stored
+
+
+def due_label(stored: str | None, now: datetime) -> str:
+    """`2d late`, `due 14:00`, `14:30`, `Mon 09:00`, `3 Dec` or an empty string."""
+    moment = from_stored(stored)
+    if moment is None:
+        return ""
+    local = moment.astimezone(now.tzinfo)
+    if local <= now:
+        days = (now.date() - local.date()).days
+        return f"{days}d late" if days else f"due {local:%H:%M}"
+    days_ahead = (local.date() - now.date()).days
+    if days_ahead == 0:
+        return f"{local:%H:%M}"
+    if days_ahead < 7:
+        return f"{local:%a %H:%M}"
+    return f"{local.day} {local:%b}"
+
+
+def moment_label(stored: str | None, now: datetime) -> str:
+    """`today 14:30`, `yesterday 09:10`, `Mon 24 Nov 14:30` in the rep's zone."""
+    moment = from_stored(stored)
+    if moment is None:
+        return ""
+    local = moment.astimezone(now.tzinfo)
+    days = (now.date() - local.date()).days
+    if days == 0:
+        return f"today {local:%H:%M}"
+    if days == 1:
+        return f"yesterday {local:%H:%M}"
+    if days == -1:
+        return f"tomorrow {local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def outcome_label(value: str | None) -> str:
+    """The outcome's label, or the raw value for one that other tools wrote."""
+    if not value:
+        return ""
+    try:
+        return Outcome(value).spec.label
+    except ValueError:
+        return value
+
+
+SHORT_OUTCOME_LABELS = {
+    Outcome.NO_ANSWER: "no answer",
+    Outcome.VOICEMAIL: "voicemail",
+    Outcome.BUSY: "busy",
+    Outcome.GATEKEEPER: "gatekeeper",
+    Outcome.CALLBACK: "callback",
+    Outcome.MEETING: "meeting",
+    Outcome.WON: "won",
+    Outcome.NOT_INTERESTED: "not int.",
+    Outcome.WRONG_NUMBER: "wrong no.",
+    Outcome.DO_NOT_CALL: "DNC",
+}
+
+
+def short_outcome_label(value: str | None) -> str:
+    """At most 10 characters, for the queue's last-outcome column."""
+    if not value:
+        return ""
+    try:
+        return SHORT_OUTCOME_LABELS[Outcome(value)]
+    except ValueError:
+        return value
+
+
+def local_time(timezone: str | None, now: datetime) -> str | None:
+    """`14:05 Europe/Berlin` for a known IANA zone, else None."""
+    if not timezone:
+        return None
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return f"{now.astimezone(zone):%a %H:%M} {timezone}"
+
+
+def duration_label(seconds: int | None) -> str:
+    if not seconds:
+        return ""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"

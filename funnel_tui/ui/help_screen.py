@@ -1,0 +1,73 @@
+"""HelpScreen: every key, generated from the bindings so it never drifts from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from funnel_tui.domain import OUTCOME_SPECS
+
+
+def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
+    table.add_row(Text(title, "bold underline"), "")
+    for keys, description in rows:
+        table.add_row(Text(keys, "bold"), description)
+    table.add_row("", "")
+
+
+class HelpScreen(ModalScreen[None]):
+    """All keys of the main screen, the queue and the outcome dialog."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def _keys(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+        return [
+            (
+                " / ".join(
+                    self.app.get_key_display(Binding(key, "")) for key in binding.key.split(",")
+                ),
+                binding.description,
+            )
+            for binding in bindings
+        ]
+
+    def compose(self) -> ComposeResult:
+        from funnel_tui.ui.call_queue import CallQueue
+        from funnel_tui.ui.main_screen import MainScreen
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column()
+        _section(table, "Queue", self._keys(CallQueue.BINDINGS))
+        _section(table, "Main screen", self._keys(MainScreen.BINDINGS))
+        _section(
+            table,
+            "Outcome dialog (l)",
+            [
+                (spec.key, spec.label + (f" (asks {spec.asks.value})" if spec.asks else ""))
+                for spec in OUTCOME_SPECS.values()
+            ]
+            + [("enter", "Save"), ("escape", "Cancel, nothing changes")],
+        )
+        _section(
+            table,
+            "Everywhere",
+            [
+                ("tab / shift+tab", "Move between panes"),
+                ("ctrl+p", "Command palette: every action"),
+            ],
+        )
+        with VerticalScroll(id="help-box"):
+            yield Label("Keys", id="help-title")
+            yield Static(table, id="help-keys")
+            yield Label("esc or ? closes", id="help-hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

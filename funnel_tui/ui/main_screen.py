@@ -1,0 +1,368 @@
+"""MainScreen: the rep's day: queue, card, script and quota gauge, driven from the keyboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
+from funnel_tui.domain import DEFAULT_METHOD
+from funnel_tui.pace import load_pace
+from funnel_tui.prospects import (
+    CardData,
+    add_note,
+    add_prospect,
+    load_card,
+    set_method,
+    update_prospect,
+)
+from funnel_tui.queue import QueueMode, fetch_rows, queue_ids
+from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.help_screen import HelpScreen
+from funnel_tui.ui.method_picker import MethodPicker
+from funnel_tui.ui.note_dialog import NoteDialog
+from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
+from funnel_tui.ui.prospect_card import ProspectCard
+from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
+from funnel_tui.ui.quota_gauge import QuotaGauge
+from funnel_tui.ui.script_pane import ScriptPane, ScriptView
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
+
+
+class MainScreen(Screen[None]):
+    """One screen, always all four regions; every action is a key and a palette command."""
+
+    BINDINGS = [
+        Binding("enter", "start_call", "Start call"),
+        Binding("l", "log_outcome", "Log outcome"),
+        Binding("u,ctrl+z", "undo", "Undo last call"),
+        Binding("m", "pick_method", "Method"),
+        Binding("left_square_bracket", "previous_step", "Prev step"),
+        Binding("right_square_bracket", "next_step", "Next step"),
+        Binding("slash", "filter", "Filter"),
+        Binding("f", "toggle_mode", "Queue/all"),
+        Binding("a", "add_prospect", "Add"),
+        Binding("e", "edit_prospect", "Edit"),
+        Binding("n", "add_note", "Note"),
+        Binding("o", "toggle_objections", "Objections", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    mode: reactive[QueueMode] = reactive(QueueMode.TODAY, init=False)
+    """Whether the queue shows today's calls or every prospect."""
+
+    filter_text: reactive[str] = reactive("", init=False)
+    """What the rep typed after `/`; matches name, company, email or phone."""
+
+    call_started_at: reactive[datetime | None] = reactive(None, init=False)
+    """When the running call started (enter), None when no call is running."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card: CardData | None = None
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def queue(self) -> CallQueue:
+        return self.query_one(CallQueue)
+
+    @property
+    def prospect_card(self) -> ProspectCard:
+        return self.query_one(ProspectCard)
+
+    @property
+    def script_pane(self) -> ScriptPane:
+        return self.query_one(ScriptPane)
+
+    @property
+    def gauge(self) -> QuotaGauge:
+        return self.query_one(QuotaGauge)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#queue-filter", Input)
+
+    def compose(self) -> ComposeResult:
+        yield QuotaGauge(id="gauge")
+        with Horizontal(id="panes"):
+            with Vertical(id="queue-pane"):
+                yield Label(QueueMode.TODAY.label, id="queue-title")
+                yield Input(placeholder="filter: name, company, email or phone", id="queue-filter")
+                yield CallQueue(id="queue")
+            yield ProspectCard(id="card")
+            yield ScriptPane(id="script")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.gauge.currency = self.funnel.settings.currency
+        self.filter_input.display = False
+        self.queue.focus()
+        self.reload_queue()
+        self.reload_pace()
+        self.set_interval(1, self._tick_timer)
+
+    # Loading -----------------------------------------------------------------
+
+    @work(exclusive=True, group="queue")
+    async def reload_queue(self, select: int | None = None) -> None:
+        """Read the queue order in the database thread, then show it."""
+        now = self.funnel.clock()
+        mode, text = self.mode, self.filter_text
+        ids = await self.funnel.in_db_thread(
+            lambda db: queue_ids(db, now=now, mode=mode, text=text)
+        )
+        self.queue.load(
+            ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
+        )
+        self._update_title()
+
+    @work(exclusive=True, group="pace")
+    async def reload_pace(self) -> None:
+        now = self.funnel.clock()
+        settings = self.funnel.settings
+        self.gauge.pace = await self.funnel.in_db_thread(
+            lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo)
+        )
+
+    def _update_title(self) -> None:
+        count = self.queue.row_count
+        title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
+        if self.filter_text:
+            title += f" matching “{self.filter_text}”"
+        self.query_one("#queue-title", Label).update(title)
+
+    @on(CallQueue.Highlighted)
+    def _show_prospect(self, event: CallQueue.Highlighted) -> None:
+        if event.prospect_id is None:
+            self.card = None
+        else:
+            self.card = load_card(self.funnel.storage.db, event.prospect_id)
+        if self.call_started_at and (self.card is None or event.prospect_id != self._call_prospect):
+            self.call_started_at = None
+        self._show_card()
+        self._show_script()
+
+    def _show_card(self) -> None:
+        self.prospect_card.show(
+            self.card, now=self.funnel.clock(), currency=self.funnel.settings.currency
+        )
+
+    def _show_script(self) -> None:
+        if self.card is None:
+            self.script_pane.show(None)
+            return
+        prospect = self.card.prospect
+        library = self.funnel.scripts
+        script = library.get(prospect["method"]) or library.get(DEFAULT_METHOD)
+        if script is None:
+            self.script_pane.show(None)
+            return
+        facts = prospect_facts(prospect, self.funnel.settings)
+        matching, others = objection_answers(script, prospect["objections"], facts)
+        self.script_pane.show(
+            ScriptView(script.name, render_script(script, facts), matching, others)
+        )
+
+    # Calls -------------------------------------------------------------------
+
+    _call_prospect: int | None = None
+
+    def action_start_call(self) -> None:
+        if self.card is None:
+            self.notify("The queue is empty: nothing to call.", severity="warning")
+            return
+        self._call_prospect = self.card.prospect["id"]
+        self.call_started_at = self.funnel.clock()
+        self.notify(f"Call started with {self.card.prospect['name']}", timeout=2, markup=False)
+
+    def _tick_timer(self) -> None:
+        started = self.call_started_at
+        if started is None:
+            self.gauge.call_timer = ""
+            return
+        elapsed = int((self.funnel.clock() - started).total_seconds())
+        self.gauge.call_timer = f"{elapsed // 60}:{elapsed % 60:02d}"
+
+    def watch_call_started_at(self) -> None:
+        self._tick_timer()
+
+    def action_log_outcome(self) -> None:
+        if self.card is None:
+            self.notify("The queue is empty: nothing to log.", severity="warning")
+            return
+        prospect = self.card.prospect
+        prospect_id = prospect["id"]
+        next_id = self.queue.id_after(prospect_id)
+        context = CallContext(
+            prospect_name=prospect["name"],
+            prospect_timezone=prospect["timezone"],
+            started_at=self.call_started_at if self._call_prospect == prospect_id else None,
+            settings=self.funnel.settings,
+        )
+
+        async def save(entry: CallOutcome) -> LoggedCall:
+            now = self.funnel.clock()
+            settings = self.funnel.settings
+            return await self.funnel.in_db_thread(
+                lambda db: log_call(db, prospect_id, entry, now=now, settings=settings)
+            )
+
+        def logged(result: LoggedCall | None) -> None:
+            if result is None:
+                return
+            self.call_started_at = None
+            self.notify(
+                f"Logged {result.outcome.spec.label.lower()} for {prospect['name']}",
+                timeout=3,
+                markup=False,
+            )
+            self.reload_queue(select=next_id if self.mode is QueueMode.TODAY else prospect_id)
+            self.reload_pace()
+
+        self.app.push_screen(OutcomeDialog(context, clock=self.funnel.clock, save=save), logged)
+
+    @work(exclusive=True, group="undo")
+    async def action_undo(self) -> None:
+        undone = await self.funnel.in_db_thread(undo_last_call)
+        if undone is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        self.notify(
+            f"Undid {undone.outcome.spec.label.lower()} for {undone.prospect_name}", markup=False
+        )
+        self.reload_queue(select=undone.prospect_id)
+        self.reload_pace()
+
+    # Method and script ---------------------------------------------------------
+
+    def action_pick_method(self) -> None:
+        if self.card is None:
+            return
+        prospect_id = self.card.prospect["id"]
+
+        async def chosen(method: str | None) -> None:
+            if method is None:
+                return
+            await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+            self.card = load_card(self.funnel.storage.db, prospect_id)
+            self._show_card()
+            self._show_script()
+
+        self.app.push_screen(
+            MethodPicker(self.funnel.scripts.names(), self.card.prospect["method"]), chosen
+        )
+
+    def action_previous_step(self) -> None:
+        self.script_pane.step -= 1
+
+    def action_next_step(self) -> None:
+        self.script_pane.step += 1
+
+    def action_toggle_objections(self) -> None:
+        self.script_pane.all_objections = not self.script_pane.all_objections
+
+    # Queue filter and mode ------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#queue-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#queue-filter")
+    def _filter_done(self) -> None:
+        self.queue.focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.filter_input.display:
+            return
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self.queue.focus()
+
+    def watch_filter_text(self) -> None:
+        self.reload_queue()
+
+    def action_toggle_mode(self) -> None:
+        self.mode = QueueMode.ALL if self.mode is QueueMode.TODAY else QueueMode.TODAY
+
+    def watch_mode(self) -> None:
+        self.reload_queue()
+
+    # Prospects and notes ----------------------------------------------------------
+
+    def action_add_prospect(self) -> None:
+        async def save(row: dict[str, Any]) -> int:
+            now = self.funnel.clock()
+            return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
+
+        def added(prospect_id: int | None) -> None:
+            if prospect_id is not None:
+                self.notify("Prospect added")
+                self.reload_queue(select=prospect_id)
+
+        self.app.push_screen(self._form(save), added)
+
+    def action_edit_prospect(self) -> None:
+        if self.card is None:
+            return
+        prospect = self.card.prospect
+
+        async def save(row: dict[str, Any]) -> int:
+            await self.funnel.in_db_thread(lambda db: update_prospect(db, prospect["id"], row))
+            return int(prospect["id"])
+
+        def saved(prospect_id: int | None) -> None:
+            if prospect_id is not None:
+                self.notify("Prospect saved")
+                self.reload_queue(select=prospect_id)
+                self.card = load_card(self.funnel.storage.db, prospect_id)
+                self._show_card()
+                self._show_script()
+
+        self.app.push_screen(self._form(save, prospect), saved)
+
+    def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
+        return ProspectForm(
+            methods=self.funnel.scripts.names(),
+            save=save,
+            prospect=prospect,
+            currency=self.funnel.settings.currency,
+        )
+
+    def action_add_note(self) -> None:
+        if self.card is None:
+            return
+        prospect_id = self.card.prospect["id"]
+
+        async def noted(body: str | None) -> None:
+            if body is None:
+                return
+            now = self.funnel.clock()
+            await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
+            self.card = load_card(self.funnel.storage.db, prospect_id)
+            self._show_card()
+            self.notify("Note added")
+
+        self.app.push_screen(NoteDialog(self.card.prospect["name"]), noted)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,201 @@
+"""OutcomeDialog: one key picks the outcome, one more field when it needs one, enter saves."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from funnel_tui.call_log import CallOutcome, LoggedCall
+from funnel_tui.dates import WhenError, describe_when, parse_when
+from funnel_tui.domain import OUTCOME_SPECS, Ask, Outcome
+from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.settings import Settings
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import Clock
+
+Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What the dialog needs to know about the call it logs."""
+
+    prospect_name: str
+    prospect_timezone: str | None
+    started_at: datetime | None
+    settings: Settings
+
+
+class OutcomeDialog(ModalScreen[LoggedCall | None]):
+    """Log the outcome of a call; the write runs off the UI thread and the dialog closes
+    only once it is committed (a failed write keeps everything typed)."""
+
+    BINDINGS = [
+        *(
+            Binding(spec.key, f"pick('{outcome.value}')", spec.label, show=False)
+            for outcome, spec in OUTCOME_SPECS.items()
+        ),
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, context: CallContext, *, clock: Clock, save: Saver) -> None:
+        super().__init__()
+        self.context = context
+        self.clock = clock
+        self.save_call = save
+        self.outcome: Outcome | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="outcome-box"):
+            yield Label(
+                Text.assemble("Log call · ", (one_line(self.context.prospect_name), "bold")),
+                id="outcome-title",
+            )
+            yield OptionList(
+                *(
+                    Option(f"{spec.key}  {spec.label}", id=outcome.value)
+                    for outcome, spec in OUTCOME_SPECS.items()
+                ),
+                id="outcome-list",
+            )
+            yield Input(id="outcome-extra", classes="hidden")
+            yield Static(id="outcome-extra-check", classes="hidden", markup=False)
+            yield Input(placeholder="note (optional)", id="outcome-note")
+            yield Static(id="outcome-error", markup=False)
+            yield Label(self._hint(), id="outcome-hint")
+
+    def _hint(self) -> str:
+        timer = ""
+        if self.context.started_at:
+            elapsed = int((self.clock() - self.context.started_at).total_seconds())
+            timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
+        return f"{timer}a letter picks · tab: note · enter saves · esc cancels"
+
+    @property
+    def extra(self) -> Input:
+        return self.query_one("#outcome-extra", Input)
+
+    @property
+    def extra_check(self) -> Static:
+        return self.query_one("#outcome-extra-check", Static)
+
+    @property
+    def note(self) -> Input:
+        return self.query_one("#outcome-note", Input)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_pick(self, value: str) -> None:
+        self.outcome = Outcome(value)
+        options = self.query_one(OptionList)
+        options.highlighted = options.get_option_index(value)
+        asks = self.outcome.spec.asks
+        self.extra.set_class(asks is Ask.NOTHING, "hidden")
+        self.extra_check.set_class(asks is Ask.NOTHING, "hidden")
+        self._error("")
+        if asks is Ask.NOTHING:
+            self.note.focus()
+            return
+        self.extra.placeholder = (
+            "when? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30"
+            if asks is Ask.WHEN
+            else "amount won, e.g. 12000 or 12k"
+        )
+        self.extra.value = ""
+        self.extra_check.update("")
+        self.extra.focus()
+
+    @on(OptionList.OptionSelected, "#outcome-list")
+    def _option_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_pick(event.option.id)
+
+    @on(Input.Changed, "#outcome-extra")
+    def _check_extra(self) -> None:
+        if not self.extra.value.strip():
+            self.extra_check.update("")
+            return
+        try:
+            self.extra_check.update(Text("→ " + self._describe_extra(), "bold"))
+        except (WhenError, AmountError) as error:
+            self.extra_check.update(Text(str(error), "red"))
+
+    def _describe_extra(self) -> str:
+        if self.outcome is not None and self.outcome.spec.asks is Ask.WHEN:
+            now = self.clock()
+            return describe_when(self._when(), now, self.context.prospect_timezone)
+        return format_money(self._amount(), self.context.settings.currency)
+
+    def _when(self) -> datetime:
+        settings = self.context.settings
+        return parse_when(
+            self.extra.value,
+            self.clock(),
+            day_first=settings.day_first,
+            calling_start=settings.calling_start,
+        )
+
+    def _amount(self) -> int:
+        return parse_amount(self.extra.value)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
+
+    def action_save(self) -> None:
+        if self.focused is self.query_one(OptionList) and self.outcome is None:
+            options = self.query_one(OptionList)
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                if option.id:
+                    self.action_pick(option.id)
+            return
+        if self.outcome is None:
+            self._error("Pick an outcome first: press its letter.")
+            return
+        try:
+            entry = self._entry(self.outcome)
+        except (WhenError, AmountError) as error:
+            self._error(str(error))
+            self.extra.focus()
+            return
+        self._error("Saving…")
+        self._write(entry)
+
+    def _entry(self, outcome: Outcome) -> CallOutcome:
+        asks = outcome.spec.asks
+        if asks is not Ask.NOTHING and not self.extra.value.strip():
+            raise WhenError("say when") if asks is Ask.WHEN else AmountError("", "it is empty")
+        started = self.context.started_at
+        now = self.clock()
+        return CallOutcome(
+            outcome=outcome,
+            notes=self.note.value,
+            follow_up_at=self._when() if asks is Ask.WHEN else None,
+            amount_cents=self._amount() if asks is Ask.AMOUNT else None,
+            started_at=started,
+            duration_s=int((now - started).total_seconds()) if started else 0,
+        )
+
+    @work(exclusive=True, group="save-outcome")
+    async def _write(self, entry: CallOutcome) -> None:
+        try:
+            logged = await self.save_call(entry)
+        except Exception as error:  # any failed write keeps the dialog open with the reason
+            self._error(f"Not saved: {error}")
+            return
+        self.dismiss(logged)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,139 @@
+"""ProspectCard: who the prospect is, what they need, and how the last calls went."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from funnel_tui.domain import Kind, Priority
+from funnel_tui.money import format_money
+from funnel_tui.prospects import CardData
+from funnel_tui.text import clean_text, one_line
+from funnel_tui.ui.formatting import (
+    due_label,
+    duration_label,
+    local_time,
+    moment_label,
+    outcome_label,
+)
+
+FACTS = (
+    ("Needs", "needs"),
+    ("Pain points", "pain_points"),
+    ("Objections", "objections"),
+    ("Goals", "goals"),
+)
+MISSING = "not known yet"
+
+
+def _literal(value: object, style: str = "") -> Text:
+    """User text as it was typed: never markup, never terminal escapes."""
+    return Text(clean_text(str(value)), style=style)
+
+
+def _label_table() -> Table:
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(style="bold", no_wrap=True, width=12)
+    table.add_column(ratio=1)
+    return table
+
+
+def render_card(card: CardData, *, now: datetime, currency: str) -> RenderableType:
+    """The card's content for one prospect."""
+    prospect = card.prospect
+    heading = Text.assemble(
+        _literal(one_line(prospect["name"]), "bold"),
+        "  ",
+        (_kind_label(prospect["kind"]), "italic"),
+        " · ",
+        (prospect["stage"], "italic"),
+    )
+    role = " at ".join(filter(None, (one_line(prospect["title"]), one_line(prospect["company"]))))
+    contact = _label_table()
+    contact.add_row("Phone", _literal(prospect["phone"] or "—"))
+    if prospect["wrong_number"]:
+        contact.add_row("", Text("flagged as a wrong number: edit it (e) to call again", "red"))
+    contact.add_row("Email", _literal(prospect["email"] or "—"))
+    if there := local_time(prospect["timezone"], now):
+        contact.add_row("Their time", _literal(there))
+    if prospect["deal_value_cents"]:
+        contact.add_row("Deal value", format_money(prospect["deal_value_cents"], currency))
+    contact.add_row("Source", _literal(prospect["source"] or "—"))
+    contact.add_row("Priority", _priority_label(prospect["priority"]))
+    next_call = due_label(prospect["next_call_at"], now) or "not scheduled"
+    if prospect["do_not_call"]:
+        next_call = "never: do not call"
+    attempts = prospect["attempts"]
+    if attempts:
+        next_call += f" · {attempts} attempt{'s' if attempts != 1 else ''}"
+    contact.add_row("Next call", next_call)
+
+    facts = _label_table()
+    for title, column in FACTS:
+        value = prospect[column]
+        facts.add_row(title, _literal(value) if value else Text(MISSING, "dim italic"))
+
+    parts: list[RenderableType] = [heading]
+    if role:
+        parts.append(_literal(role))
+    parts += [Text(), contact, Text(), facts, Text(), Text("Last calls", "bold underline")]
+    parts += _calls_lines(card, now) if card.calls else [Text("never called", "dim italic")]
+    if card.notes:
+        parts += [Text(), Text("Notes", "bold underline")]
+        for note in card.notes:
+            parts.append(
+                Text.assemble(
+                    (moment_label(note["created_at"], now) + "  ", "dim"), _literal(note["body"])
+                )
+            )
+    return Group(*parts)
+
+
+def _calls_lines(card: CardData, now: datetime) -> list[Text]:
+    lines = []
+    for call in card.calls:
+        duration = duration_label(call["duration_s"])
+        lines.append(
+            Text.assemble(
+                (moment_label(call["started_at"], now), "dim"),
+                "  ",
+                (outcome_label(call["outcome"]), "bold"),
+                (f"  {duration}" if duration else "", "dim"),
+            )
+        )
+        if call["notes"]:
+            lines.append(Text.assemble("  ", _literal(call["notes"], "italic")))
+    return lines
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return kind
+
+
+def _priority_label(priority: int) -> str:
+    try:
+        return Priority(priority).label
+    except ValueError:
+        return str(priority)
+
+
+class ProspectCard(VerticalScroll, can_focus=True):
+    """The highlighted prospect, scrollable when the notes run long."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Text("No prospect selected", "dim italic"), id="card-body")
+
+    def show(self, card: CardData | None, *, now: datetime, currency: str) -> None:
+        body = self.query_one("#card-body", Static)
+        if card is None:
+            body.update(Text("The queue is empty: nothing to call right now.", "dim italic"))
+            return
+        body.update(render_card(card, now=now, currency=currency))

@@ -1,0 +1,148 @@
+"""ProspectForm: add or edit a prospect, with every field checked before anything is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.money import format_money
+from funnel_tui.prospects import ProspectInvalid, validate_prospect
+
+FormSaver = Callable[[dict[str, Any]], Awaitable[int]]
+
+TEXT_INPUTS = (
+    ("name", "Name"),
+    ("title", "Title"),
+    ("company", "Company"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("timezone", "Timezone"),
+    ("source", "Source"),
+    ("deal_value", "Deal value"),
+    ("needs", "Needs"),
+    ("pain_points", "Pain points"),
+    ("objections", "Objections"),
+    ("goals", "Goals"),
+)
+
+
+class ProspectForm(ModalScreen[int | None]):
+    """Returns the saved prospect's id, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        methods: dict[str, str],
+        save: FormSaver,
+        prospect: dict[str, Any] | None = None,
+        currency: str = "$",
+    ) -> None:
+        super().__init__()
+        self.methods = methods
+        self.save_prospect = save
+        self.prospect = prospect or {}
+        self.currency = currency
+
+    def _initial(self, field: str) -> str:
+        if field == "deal_value":
+            cents = self.prospect.get("deal_value_cents")
+            return format_money(cents, self.currency) if cents else ""
+        return str(self.prospect.get(field) or "")
+
+    def compose(self) -> ComposeResult:
+        title = "Edit prospect" if self.prospect else "New prospect"
+        with Vertical(id="form-box"):
+            yield Label(title, id="form-title")
+            with VerticalScroll(id="form-fields"):
+                for field, label in TEXT_INPUTS:
+                    with Horizontal(classes="form-row"):
+                        yield Label(label, classes="form-label")
+                        with Vertical(classes="form-input"):
+                            yield Input(self._initial(field), id=f"field-{field}")
+                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
+                choices = (
+                    ("kind", "Kind", [(kind.label, kind.value) for kind in Kind], "new"),
+                    ("stage", "Stage", [(stage.value, stage.value) for stage in Stage], "lead"),
+                    (
+                        "method",
+                        "Method",
+                        [(name, value) for value, name in self.methods.items()],
+                        next(iter(self.methods), ""),
+                    ),
+                    (
+                        "priority",
+                        "Priority",
+                        [(level.label, str(int(level))) for level in Priority],
+                        str(int(Priority.NORMAL)),
+                    ),
+                )
+                for field, label, options, default in choices:
+                    current = str(self.prospect.get(field, default))
+                    values = {value for _, value in options}
+                    with Horizontal(classes="form-row"):
+                        yield Label(label, classes="form-label")
+                        with Vertical(classes="form-input"):
+                            yield Select(
+                                options,
+                                value=current if current in values else default,
+                                allow_blank=False,
+                                id=f"field-{field}",
+                            )
+                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
+            yield Static(id="form-status", markup=False)
+            yield Label("enter or ctrl+s saves · tab moves · esc cancels", id="form-hint")
+
+    def values(self) -> dict[str, str]:
+        """What the form holds now, as typed."""
+        typed = {field: self.query_one(f"#field-{field}", Input).value for field, _ in TEXT_INPUTS}
+        for field in ("kind", "stage", "method", "priority"):
+            typed[field] = str(self.query_one(f"#field-{field}", Select).value)
+        return typed
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        for error in self.query(".form-error").results(Static):
+            error.update("")
+        try:
+            row = validate_prospect(self.values(), methods=self.methods)
+        except ProspectInvalid as invalid:
+            for field, reason in invalid.errors.items():
+                self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
+            first = next(iter(invalid.errors))
+            self.query_one(f"#field-{first}").focus()
+            self._status(f"{len(invalid.errors)} field(s) to fix", "red")
+            return
+        self._status("Saving…", "")
+        self._write(row)
+
+    def _status(self, message: str, style: str) -> None:
+        self.query_one("#form-status", Static).update(Text(message, style))
+
+    @work(exclusive=True, group="save-prospect")
+    async def _write(self, row: dict[str, Any]) -> None:
+        try:
+            prospect_id = await self.save_prospect(row)
+        except Exception as error:  # a failed write keeps the form and everything typed
+            self._status(f"Not saved: {error}", "bold red")
+            return
+        self.dismiss(prospect_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

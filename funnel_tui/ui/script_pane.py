@@ -1,0 +1,106 @@
+"""ScriptPane: the call script for the prospect's selling method, one step at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from funnel_tui.scripts import RenderedStep
+from funnel_tui.text import clean_text
+
+
+@dataclass(frozen=True)
+class ScriptView:
+    """A script rendered for one prospect: steps and objection answers, all plain text."""
+
+    method_name: str
+    steps: tuple[RenderedStep, ...]
+    matching_objections: list[tuple[str, str]] = field(default_factory=list)
+    other_objections: list[tuple[str, str]] = field(default_factory=list)
+
+
+def render_step_strip(view: ScriptView, current: int) -> Text:
+    """`1 Pain › 2 Reasons › ...` with the current step highlighted."""
+    strip = Text()
+    for number, step in enumerate(view.steps):
+        if number:
+            strip.append(" › ", "dim")
+        style = "reverse bold" if number == current else ("dim" if number < current else "")
+        strip.append(f"{number + 1} {clean_text(step.title)}", style)
+    return strip
+
+
+def render_script(view: ScriptView, current: int, *, all_objections: bool) -> RenderableType:
+    step = view.steps[current]
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (clean_text(view.method_name), "bold"),
+            (f"  step {current + 1} of {len(view.steps)}", "dim"),
+        ),
+        render_step_strip(view, current),
+        Text(),
+        Text(clean_text(step.title), "bold underline"),
+        Text(clean_text(step.say)),
+    ]
+    if step.ask:
+        parts += [Text(), Text("Ask", "bold")]
+        parts += [Text.assemble(" • ", clean_text(question)) for question in step.ask]
+    parts += [Text(), Text("Objections", "bold underline")]
+    if view.matching_objections:
+        for keyword, answer in view.matching_objections:
+            parts.append(Text.assemble((f"{keyword}: ", "bold $warning"), clean_text(answer)))
+    else:
+        parts.append(Text("none recorded for this prospect", "dim italic"))
+    if all_objections:
+        for keyword, answer in view.other_objections:
+            parts.append(Text.assemble((f"{keyword}: ", "bold"), clean_text(answer)))
+    elif view.other_objections:
+        parts.append(Text(f"o: show {len(view.other_objections)} more answers", "dim"))
+    return Group(*parts)
+
+
+class ScriptPane(VerticalScroll, can_focus=True):
+    """Shows one step of the script; the screen moves between steps with `[` and `]`."""
+
+    step = reactive(0, init=False)
+    """The step on screen, counted from 0."""
+
+    all_objections = reactive(False, init=False)
+    """Whether answers to objections this prospect has not raised are shown too."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: ScriptView | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="script-body")
+
+    def show(self, view: ScriptView | None) -> None:
+        """Show a script from its first step."""
+        self._view = view
+        self.step = 0
+        self._update_body()
+
+    def validate_step(self, value: int) -> int:
+        if self._view is None:
+            return 0
+        return max(0, min(value, len(self._view.steps) - 1))
+
+    def watch_step(self) -> None:
+        self._update_body()
+        self.scroll_home(animate=False)
+
+    def watch_all_objections(self) -> None:
+        self._update_body()
+
+    def _update_body(self) -> None:
+        body = self.query_one("#script-body", Static)
+        if self._view is None or not self._view.steps:
+            body.update(Text("No script for this prospect's method.", "dim italic"))
+            return
+        body.update(render_script(self._view, self.step, all_objections=self.all_objections))
