@@ -81,7 +81,8 @@ def _prospect_changes(
             return {"next_call_at": None, "stage": Stage.LOST, "nurture": 1}
         return {"next_call_at": _stored(next_attempt(outcome, now, settings, prospect["timezone"]))}
     if outcome is Outcome.CALLBACK:
-        new_stage = Stage.CONTACTED if stage is Stage.LEAD else stage
+        # A lost prospect who asks to be called back is back in play, so the follow-up is queued.
+        new_stage = Stage.CONTACTED if stage in (Stage.LEAD, Stage.LOST) else stage
         return {"next_call_at": _stored(entry.follow_up_at), "stage": new_stage}
     if outcome is Outcome.MEETING:
         new_stage = stage if stage in QUALIFIED_OR_LATER else Stage.QUALIFIED

@@ -113,9 +113,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
 def main() -> None:
     """Entry point: click handles usage errors (exit 2); nothing else shows a traceback."""
     try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Exit as exit_request:
-        sys.exit(exit_request.exit_code)
+        # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting.
+        code = cli.main(standalone_mode=False)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -128,3 +127,4 @@ def main() -> None:
     except OSError as error:
         click.echo(f"funnel: {error.strerror or error}: {error.filename or ''}".rstrip(), err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

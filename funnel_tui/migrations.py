@@ -65,8 +65,9 @@ CREATE TABLE deals (
 CREATE TABLE targets (
     id INTEGER PRIMARY KEY,
     period TEXT NOT NULL DEFAULT 'month' CHECK (period IN ({sql_list(PERIOD_KINDS)})),
-    starts_on TEXT NOT NULL,
-    ends_on TEXT NOT NULL,
+    -- A target added with no dates covers the current calendar month (the default period).
+    starts_on TEXT NOT NULL DEFAULT (date('now', 'start of month')),
+    ends_on TEXT NOT NULL DEFAULT (date('now', 'start of month', '+1 month', '-1 day')),
     amount_cents INTEGER NOT NULL DEFAULT 0,
     calls_per_day INTEGER,
     UNIQUE (period, starts_on)

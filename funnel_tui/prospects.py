@@ -126,7 +126,7 @@ def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: date
 
 
 def update_prospect(db: sqlite_utils.Database, prospect_id: int, row: Mapping[str, Any]) -> None:
-    """Save edited fields. A changed phone number clears a wrong-number flag."""
+    """Save edited fields. A changed phone number clears a wrong-number flag and requeues."""
     with write_transaction(db):
         before = get_prospect(db, prospect_id)
         if before is None:
@@ -134,6 +134,10 @@ def update_prospect(db: sqlite_utils.Database, prospect_id: int, row: Mapping[st
         changes = dict(row)
         if before["wrong_number"] and changes.get("phone", before["phone"]) != before["phone"]:
             changes["wrong_number"] = 0
+            # The wrong-number call cleared the follow-up; without one the prospect would
+            # never come back, so the new number is due from that call on.
+            if before["next_call_at"] is None:
+                changes["next_call_at"] = before["last_called_at"]
         assignments = ", ".join(f"{column} = ?" for column in changes)
         db.execute(
             f"UPDATE prospects SET {assignments} WHERE id = ?", [*changes.values(), prospect_id]

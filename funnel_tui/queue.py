@@ -74,11 +74,11 @@ def _filter_clause(text: str) -> tuple[str, dict[str, str]]:
         " OR email LIKE :like ESCAPE '\\' OR phone LIKE :like ESCAPE '\\'"
     )
     digits = re.sub(r"\D", "", text)
-    if len(digits) >= 3 and re.fullmatch(r"[\d\s()+.\-]+", text):
+    if len(digits) >= 3 and re.fullmatch(r"[\d\s()+./\-]+", text):
         params["digits"] = f"%{digits}%"
         clause += (
-            " OR replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''),"
-            " '(', ''), ')', ''), '+', ''), '.', '') LIKE :digits"
+            " OR replace(replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''),"
+            " '(', ''), ')', ''), '+', ''), '.', ''), '/', '') LIKE :digits"
         )
     return f" AND {clause})", params
 

@@ -109,12 +109,16 @@ def backup_path(path: Path, version: int, now: datetime) -> Path:
     return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}")
 
 
-def _backup(conn: sqlite3.Connection, target: Path) -> None:
+def _backup(path: Path, target: Path) -> None:
+    # SQLite refuses (and Python retries forever) a backup from the connection that holds
+    # the write lock, so copy through a second one: in WAL mode it reads the last commit.
+    source = sqlite3.connect(path)
     destination = sqlite3.connect(target)
     try:
-        conn.backup(destination)
+        source.backup(destination)
     finally:
         destination.close()
+        source.close()
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -123,7 +127,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         # Read again under the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version and version < LATEST_VERSION:
-            _backup(conn, backup_path(path, version, datetime.now(UTC)))
+            _backup(path, backup_path(path, version, datetime.now(UTC)))
         for number in range(version + 1, LATEST_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(f"PRAGMA user_version = {number}")

@@ -1,0 +1,446 @@
+"""Logging call outcomes and undoing them: the call, the deal, the prospect and the queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call, undo_last_call
+from funnel_tui.domain import Outcome
+from funnel_tui.prospects import get_prospect
+from funnel_tui.queue import QueueMode, queue_ids
+from funnel_tui.settings import Settings
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.timestamps import to_stored
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
+SETTINGS = Settings()
+THIS_AFTERNOON = datetime(2026, 11, 25, 15, 30, tzinfo=LONDON)
+NEXT_WEEK = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
+
+
+def london(day: str, clock: str = "09:00:00") -> str:
+    return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
+
+
+@pytest.fixture
+def call_storage(tmp_path: Path) -> Iterator[Storage]:
+    storage = open_storage(tmp_path / "calls.db")
+    yield storage
+    storage.close()
+
+
+@pytest.fixture
+def call_db(call_storage: Storage) -> sqlite_utils.Database:
+    return call_storage.db
+
+
+def insert(db: sqlite_utils.Database, name: str = "Ann Archer", **columns: Any) -> int:
+    row = {
+        "name": name,
+        "method": "benefits",
+        "created_at": london("2026-11-01"),
+        "updated_at": london("2026-11-02"),
+        **columns,
+    }
+    return int(db["prospects"].insert(row).last_pk)
+
+
+def log(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    outcome: Outcome,
+    *,
+    now: datetime = NOW,
+    settings: Settings = SETTINGS,
+    **entry: Any,
+) -> Any:
+    return log_call(db, prospect_id, CallOutcome(outcome, **entry), now=now, settings=settings)
+
+
+def prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any]:
+    row = get_prospect(db, prospect_id)
+    assert row is not None
+    return row
+
+
+def in_queue(db: sqlite_utils.Database, prospect_id: int, now: datetime = NOW) -> bool:
+    return prospect_id in queue_ids(db, now=now)
+
+
+def count(db: sqlite_utils.Database, table: str) -> int:
+    return db[table].count
+
+
+def test_the_call_row_records_what_happened(call_db: sqlite_utils.Database) -> None:
+    ann = insert(call_db)
+    started = datetime(2026, 11, 25, 10, 58, 20, tzinfo=LONDON)
+    logged = log(
+        call_db,
+        ann,
+        Outcome.CALLBACK,
+        notes="  \x1b[31mcall back\x1b[0m after lunch \x1b]0;evil\x07[bold]ok[/bold] ",
+        follow_up_at=THIS_AFTERNOON,
+        started_at=started,
+        duration_s=95,
+    )
+    call = call_db["calls"].get(logged.call_id)
+    assert call == {
+        "id": logged.call_id,
+        "prospect_id": ann,
+        "started_at": to_stored(started),
+        "duration_s": 95,
+        "outcome": "callback",
+        "method": "benefits",
+        "notes": "call back after lunch [bold]ok[/bold]",
+        "follow_up_at": to_stored(THIS_AFTERNOON),
+    }
+    assert (logged.prospect_id, logged.outcome, logged.next_call_at) == (
+        ann,
+        Outcome.CALLBACK,
+        THIS_AFTERNOON,
+    )
+
+
+def test_a_call_without_a_timer_starts_now_and_takes_no_time(
+    call_db: sqlite_utils.Database,
+) -> None:
+    logged = log(call_db, insert(call_db), Outcome.NO_ANSWER, notes="   ")
+    call = call_db["calls"].get(logged.call_id)
+    assert (call["started_at"], call["duration_s"], call["notes"]) == (to_stored(NOW), 0, None)
+
+
+# outcome, extra dialog field, expected prospect columns, still in today's queue
+OUTCOME_EFFECTS: list[tuple[Outcome, dict[str, Any], dict[str, Any], bool]] = [
+    (Outcome.NO_ANSWER, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
+    (Outcome.VOICEMAIL, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
+    (Outcome.GATEKEEPER, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
+    (Outcome.BUSY, {}, {"next_call_at": london("2026-11-25", "13:00:00"), "attempts": 1}, True),
+    (
+        Outcome.CALLBACK,
+        {"follow_up_at": THIS_AFTERNOON},
+        {"next_call_at": to_stored(THIS_AFTERNOON), "stage": "contacted", "attempts": 0},
+        True,
+    ),
+    (
+        Outcome.CALLBACK,
+        {"follow_up_at": NEXT_WEEK},
+        {"next_call_at": to_stored(NEXT_WEEK), "stage": "contacted", "attempts": 0},
+        False,
+    ),
+    (
+        Outcome.MEETING,
+        {"follow_up_at": NEXT_WEEK},
+        {"next_call_at": to_stored(NEXT_WEEK), "stage": "qualified", "attempts": 0},
+        False,
+    ),
+    (
+        Outcome.WON,
+        {"amount_cents": 1_250_000},
+        {"next_call_at": None, "stage": "won", "kind": "customer", "attempts": 0},
+        False,
+    ),
+    (Outcome.NOT_INTERESTED, {}, {"next_call_at": None, "stage": "lost", "attempts": 0}, False),
+    (Outcome.WRONG_NUMBER, {}, {"next_call_at": None, "wrong_number": 1}, False),
+    (Outcome.DO_NOT_CALL, {}, {"next_call_at": None, "do_not_call": 1}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "asked", "expected", "queued"),
+    OUTCOME_EFFECTS,
+    ids=[f"{effect[0]}-{'queued' if effect[3] else 'out'}" for effect in OUTCOME_EFFECTS],
+)
+def test_each_outcome_moves_the_prospect_on(
+    call_db: sqlite_utils.Database,
+    outcome: Outcome,
+    asked: dict[str, Any],
+    expected: dict[str, Any],
+    queued: bool,
+) -> None:
+    ann = insert(call_db)
+    assert in_queue(call_db, ann)
+    log(call_db, ann, outcome, **asked)
+    after = prospect(call_db, ann)
+    assert {column: after[column] for column in expected} == expected
+    assert (after["last_outcome"], after["last_called_at"]) == (outcome.value, to_stored(NOW))
+    assert in_queue(call_db, ann) is queued
+    assert ann in queue_ids(call_db, now=NOW, mode=QueueMode.ALL)
+
+
+def test_a_busy_prospect_comes_back_later_today(call_db: sqlite_utils.Database) -> None:
+    ann = insert(call_db)
+    bob = insert(call_db, "Bob Baker")
+    log(call_db, ann, Outcome.BUSY)
+    assert list(queue_ids(call_db, now=NOW)) == [bob, ann]
+    one_pm = datetime(2026, 11, 25, 13, 0, tzinfo=LONDON)
+    assert list(queue_ids(call_db, now=one_pm)) == [ann, bob]
+
+
+def test_unanswered_calls_retry_next_business_day_in_the_prospects_zone(
+    call_db: sqlite_utils.Database,
+) -> None:
+    friday_afternoon = datetime(2026, 11, 27, 16, 0, tzinfo=LONDON)
+    ann = insert(call_db, timezone="America/New_York")
+    logged = log(call_db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
+    monday_nine_in_new_york = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert logged.next_call_at == monday_nine_in_new_york
+    assert prospect(call_db, ann)["next_call_at"] == to_stored(monday_nine_in_new_york)
+
+
+def test_a_won_call_records_the_deal_on_the_local_date(call_db: sqlite_utils.Database) -> None:
+    new_york = ZoneInfo("America/New_York")
+    late_evening = datetime(2026, 11, 25, 20, 30, tzinfo=new_york)  # already the 26th in UTC
+    ann = insert(call_db, deal_value_cents=900_000)
+    logged = log(call_db, ann, Outcome.WON, now=late_evening, amount_cents=1_250_000)
+    deals = list(call_db["deals"].rows)
+    assert deals == [
+        {
+            "id": deals[0]["id"],
+            "prospect_id": ann,
+            "call_id": logged.call_id,
+            "amount_cents": 1_250_000,
+            "closed_on": "2026-11-25",
+        }
+    ]
+    assert prospect(call_db, ann)["deal_value_cents"] == 1_250_000
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.CALLBACK, Outcome.NOT_INTERESTED])
+def test_only_a_won_call_makes_a_deal(call_db: sqlite_utils.Database, outcome: Outcome) -> None:
+    log(call_db, insert(call_db), outcome, follow_up_at=NEXT_WEEK, amount_cents=500)
+    assert count(call_db, "deals") == 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "stage_before", "stage_after"),
+    [
+        (Outcome.CALLBACK, "lead", "contacted"),
+        (Outcome.CALLBACK, "contacted", "contacted"),
+        (Outcome.CALLBACK, "qualified", "qualified"),
+        (Outcome.CALLBACK, "proposal", "proposal"),
+        (Outcome.MEETING, "lead", "qualified"),
+        (Outcome.MEETING, "contacted", "qualified"),
+        (Outcome.MEETING, "qualified", "qualified"),
+        (Outcome.MEETING, "proposal", "proposal"),
+    ],
+)
+def test_a_follow_up_never_moves_the_stage_back(
+    call_db: sqlite_utils.Database, outcome: Outcome, stage_before: str, stage_after: str
+) -> None:
+    ann = insert(call_db, stage=stage_before)
+    log(call_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(call_db, ann)["stage"] == stage_after
+
+
+@pytest.mark.parametrize(
+    ("outcome", "stage_after"), [(Outcome.CALLBACK, "contacted"), (Outcome.MEETING, "qualified")]
+)
+def test_a_lost_prospect_who_asks_for_a_follow_up_is_queued_for_it(
+    call_db: sqlite_utils.Database, outcome: Outcome, stage_after: str
+) -> None:
+    ann = insert(call_db, stage="lost", last_outcome="not_interested")
+    log(call_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(call_db, ann)["stage"] == stage_after
+    assert in_queue(call_db, ann, now=THIS_AFTERNOON)
+
+
+def test_a_customer_with_a_follow_up_stays_won(call_db: sqlite_utils.Database) -> None:
+    ann = insert(call_db, stage="won", kind="customer")
+    log(call_db, ann, Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON)
+    assert (prospect(call_db, ann)["stage"], prospect(call_db, ann)["kind"]) == ("won", "customer")
+    assert in_queue(call_db, ann)
+
+
+def test_unanswered_attempts_count_up_and_a_connect_resets_them(
+    call_db: sqlite_utils.Database,
+) -> None:
+    ann = insert(call_db)
+    unanswered = (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY)
+    for day, outcome in enumerate(unanswered, start=23):
+        log(call_db, ann, outcome, now=datetime(2026, 11, day, 10, 0, tzinfo=LONDON))
+        assert prospect(call_db, ann)["attempts"] == day - 22
+    log(call_db, ann, Outcome.CALLBACK, now=NOW + timedelta(days=1), follow_up_at=NEXT_WEEK)
+    assert prospect(call_db, ann)["attempts"] == 0
+
+
+def test_after_the_last_attempt_the_prospect_goes_to_nurture(
+    call_db: sqlite_utils.Database,
+) -> None:
+    settings = Settings(max_attempts=3)
+    ann = insert(call_db)
+    days = [datetime(2026, 11, day, 10, 0, tzinfo=LONDON) for day in (23, 24, 25)]
+    for day in days[:2]:
+        logged = log(call_db, ann, Outcome.NO_ANSWER, now=day, settings=settings)
+        assert logged.next_call_at is not None
+        assert in_queue(call_db, ann, now=logged.next_call_at)
+    last = log(call_db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
+    after = prospect(call_db, ann)
+    assert last.next_call_at is None
+    expected = {"attempts": 3, "stage": "lost", "nurture": 1, "next_call_at": None}
+    assert {column: after[column] for column in expected} == expected
+    assert not in_queue(call_db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
+    assert ann in queue_ids(call_db, now=NOW, mode=QueueMode.ALL)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "asked", "reason"),
+    [
+        (Outcome.WON, {}, "amount"),
+        (Outcome.WON, {"amount_cents": 0}, "amount"),
+        (Outcome.WON, {"amount_cents": -500}, "amount"),
+        (Outcome.CALLBACK, {}, "date"),
+        (Outcome.MEETING, {"amount_cents": 500}, "date"),
+    ],
+)
+def test_an_incomplete_outcome_is_refused_and_nothing_is_written(
+    call_db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any], reason: str
+) -> None:
+    ann = insert(call_db)
+    before = prospect(call_db, ann)
+    with pytest.raises(OutcomeInvalid, match=reason):
+        log(call_db, ann, outcome, **asked)
+    assert prospect(call_db, ann) == before
+    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+
+
+def test_a_call_for_a_deleted_prospect_is_refused(call_db: sqlite_utils.Database) -> None:
+    with pytest.raises(OutcomeInvalid, match="no longer exists"):
+        log(call_db, 404, Outcome.NO_ANSWER)
+    assert count(call_db, "calls") == 0
+
+
+# Undo --------------------------------------------------------------------------
+
+
+def worked_prospect(db: sqlite_utils.Database, name: str = "Ann Archer") -> int:
+    """A prospect with history in every column that logging a call may change."""
+    return insert(
+        db,
+        name,
+        stage="contacted",
+        attempts=2,
+        last_called_at=london("2026-11-20", "10:15:00"),
+        last_outcome="voicemail",
+        next_call_at=london("2026-11-25", "09:00:00"),
+        deal_value_cents=400_000,
+        nurture=0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "asked"),
+    [
+        (Outcome.NO_ANSWER, {}),
+        (Outcome.VOICEMAIL, {}),
+        (Outcome.BUSY, {}),
+        (Outcome.GATEKEEPER, {}),
+        (Outcome.CALLBACK, {"follow_up_at": NEXT_WEEK}),
+        (Outcome.MEETING, {"follow_up_at": NEXT_WEEK}),
+        (Outcome.WON, {"amount_cents": 1_250_000}),
+        (Outcome.NOT_INTERESTED, {}),
+        (Outcome.WRONG_NUMBER, {}),
+        (Outcome.DO_NOT_CALL, {}),
+    ],
+)
+def test_undo_restores_the_prospect_exactly(
+    call_db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any]
+) -> None:
+    ann = worked_prospect(call_db)
+    before = prospect(call_db, ann)
+    queue_before = list(queue_ids(call_db, now=NOW))
+    logged = log(call_db, ann, outcome, notes="note", **asked)
+    assert prospect(call_db, ann) != before
+
+    undone = undo_last_call(call_db)
+
+    assert undone is not None
+    assert (undone.call_id, undone.prospect_id, undone.prospect_name, undone.outcome) == (
+        logged.call_id,
+        ann,
+        "Ann Archer",
+        outcome,
+    )
+    assert prospect(call_db, ann) == before
+    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+    assert list(queue_ids(call_db, now=NOW)) == queue_before
+
+
+def test_the_last_attempt_is_undone_back_out_of_nurture(call_db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(call_db)
+    before = prospect(call_db, ann)
+    log(call_db, ann, Outcome.NO_ANSWER, settings=Settings(max_attempts=3))
+    assert prospect(call_db, ann)["nurture"] == 1
+    undo_last_call(call_db)
+    assert prospect(call_db, ann) == before
+
+
+def test_undo_works_after_reopening_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "reopened.db"
+    first = open_storage(path)
+    ann = worked_prospect(first.db)
+    before = prospect(first.db, ann)
+    log(first.db, ann, Outcome.WON, amount_cents=99_00)
+    first.close()
+
+    second = open_storage(path)
+    try:
+        undone = undo_last_call(second.db)
+        assert undone is not None
+        assert undone.outcome is Outcome.WON
+        assert prospect(second.db, ann) == before
+        assert [count(second.db, table) for table in ("calls", "deals")] == [0, 0]
+    finally:
+        second.close()
+
+
+def test_repeated_undo_steps_back_through_the_calls(call_db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(call_db)
+    bob = worked_prospect(call_db, "Bob Baker")
+    steps = [
+        (ann, Outcome.NO_ANSWER, {}),
+        (bob, Outcome.MEETING, {"follow_up_at": NEXT_WEEK}),
+        (ann, Outcome.CALLBACK, {"follow_up_at": THIS_AFTERNOON}),
+        (ann, Outcome.WON, {"amount_cents": 5_000_00}),
+    ]
+    states = []
+    for prospect_id, outcome, asked in steps:
+        states.append((prospect(call_db, ann), prospect(call_db, bob)))
+        log(call_db, prospect_id, outcome, **asked)
+
+    for (prospect_id, outcome, _), state in reversed(list(zip(steps, states, strict=True))):
+        undone = undo_last_call(call_db)
+        assert undone is not None
+        assert (undone.prospect_id, undone.outcome) == (prospect_id, outcome)
+        assert (prospect(call_db, ann), prospect(call_db, bob)) == state
+
+    assert undo_last_call(call_db) is None
+    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+
+
+def test_nothing_to_undo(call_db: sqlite_utils.Database) -> None:
+    assert undo_last_call(call_db) is None
+    insert(call_db)
+    assert undo_last_call(call_db) is None
+
+
+def test_calls_added_by_other_tools_are_never_undone(call_db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(call_db)
+    imported = {"prospect_id": ann, "outcome": "no_answer", "started_at": london("2026-11-24")}
+    call_db["calls"].insert(imported)
+    assert undo_last_call(call_db) is None
+
+    logged = log(call_db, ann, Outcome.VOICEMAIL)
+    call_db["calls"].insert({**imported, "started_at": london("2026-11-25", "11:30:00")})
+    undone = undo_last_call(call_db)
+    assert undone is not None
+    assert undone.call_id == logged.call_id
+    assert undo_last_call(call_db) is None
+    assert [call["outcome"] for call in call_db["calls"].rows] == ["no_answer", "no_answer"]

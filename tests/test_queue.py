@@ -1,0 +1,250 @@
+"""The call queue: bucket order, exclusions, the filter, and index-only reads (PRODUCT 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.queue import QueueMode, QueueRow, fetch_rows, queue_ids
+from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
+
+
+def london(day: str, clock: str = "09:00:00") -> str:
+    return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
+
+
+@pytest.fixture
+def queue_db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    storage = open_storage(tmp_path / "queue.db")
+    yield storage.db
+    storage.close()
+
+
+def insert(db: sqlite_utils.Database, name: str, **columns: Any) -> int:
+    columns.setdefault("created_at", london("2026-11-01"))
+    return int(db["prospects"].insert({"name": name, **columns}).last_pk)
+
+
+def called(next_call_at: str | None, **columns: Any) -> dict[str, Any]:
+    """Columns of a prospect that has been called before."""
+    return {
+        "next_call_at": next_call_at,
+        "last_called_at": london("2026-11-20", "10:00:00"),
+        "last_outcome": "no_answer",
+        "attempts": 1,
+        **columns,
+    }
+
+
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[str]:
+    by_id = {row["id"]: row["name"] for row in db["prospects"].rows}
+    return [by_id[prospect_id] for prospect_id in ids]
+
+
+@pytest.fixture
+def every_bucket(queue_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """One prospect for each place in the queue and for each reason to be left out."""
+    db = queue_db
+    # Excluded ones first, so their ids would sort ahead of everything if they leaked in.
+    insert(db, "lost never called", stage="lost")
+    insert(db, "lost but due", stage="lost", **called(london("2026-11-24")))
+    insert(db, "do not call never called", do_not_call=1)
+    insert(db, "do not call but due", do_not_call=1, **called(london("2026-11-24")))
+    insert(db, "wrong number never called", wrong_number=1)
+    insert(db, "wrong number but due", wrong_number=1, **called(london("2026-11-24")))
+    insert(db, "won never called", stage="won", kind="customer")
+    insert(db, "won without follow-up", stage="won", kind="customer", **called(None))
+    insert(db, "due tomorrow at midnight", **called(london("2026-11-26", "00:00:00")))
+    insert(db, "due next week", **called(london("2026-12-02")))
+    insert(db, "lost after attempts", stage="lost", nurture=1, **called(None, attempts=6))
+    # Due later today, inserted out of order.
+    insert(db, "later at 14:00", **called(london("2026-11-25", "14:00:00")))
+    insert(db, "later at the last second", **called(london("2026-11-25", "23:59:59")))
+    insert(db, "later at 11:00:01", **called(london("2026-11-25", "11:00:01")))
+    # Never called, inserted out of order; a tie on priority and created_at goes by id.
+    insert(db, "never called normal newer", created_at=london("2026-11-10"))
+    insert(db, "never called low oldest", priority=0, created_at=london("2026-10-01"))
+    insert(db, "never called high b", priority=2, created_at=london("2026-11-20"))
+    insert(db, "never called normal older", created_at=london("2026-11-02"))
+    insert(db, "never called high c", priority=2, created_at=london("2026-11-20"))
+    insert(db, "never called high oldest", priority=2, created_at=london("2026-11-15"))
+    # Due now or overdue, inserted out of order; a tie on the due time goes by id.
+    insert(db, "due exactly now", **called(london("2026-11-25", "11:00:00")))
+    insert(db, "overdue since yesterday", **called(london("2026-11-24", "15:00:00")))
+    insert(db, "overdue since last week", **called(london("2026-11-18")))
+    insert(db, "overdue this morning x", **called(london("2026-11-25", "09:30:00")))
+    insert(db, "overdue this morning y", **called(london("2026-11-25", "09:30:00")))
+    insert(
+        db,
+        "customer with a follow-up",
+        stage="won",
+        kind="customer",
+        **called(london("2026-11-25", "10:00:00"), last_outcome="won", attempts=0),
+    )
+    return db
+
+
+QUEUE_ORDER = [
+    # 1. due now or overdue, oldest due first
+    "overdue since last week",
+    "overdue since yesterday",
+    "overdue this morning x",
+    "overdue this morning y",
+    "customer with a follow-up",
+    "due exactly now",
+    # 2. never called: high priority first, then oldest created
+    "never called high oldest",
+    "never called high b",
+    "never called high c",
+    "never called normal older",
+    "never called normal newer",
+    "never called low oldest",
+    # 3. due later today
+    "later at 11:00:01",
+    "later at 14:00",
+    "later at the last second",
+]
+
+
+def test_queue_order_follows_the_three_buckets(every_bucket: sqlite_utils.Database) -> None:
+    assert names(every_bucket, queue_ids(every_bucket, now=NOW)) == QUEUE_ORDER
+
+
+def test_queue_order_is_the_same_on_every_read(every_bucket: sqlite_utils.Database) -> None:
+    first = list(queue_ids(every_bucket, now=NOW))
+    assert [list(queue_ids(every_bucket, now=NOW)) for _ in range(3)] == [first] * 3
+
+
+def test_later_today_moves_up_as_the_day_goes_on(every_bucket: sqlite_utils.Database) -> None:
+    afternoon = datetime(2026, 11, 25, 15, 0, tzinfo=LONDON)
+    order = names(every_bucket, queue_ids(every_bucket, now=afternoon))
+    assert order[:8] == [*QUEUE_ORDER[:6], "later at 11:00:01", "later at 14:00"]
+    assert order[-1] == "later at the last second"
+
+
+def test_tomorrows_follow_up_joins_the_queue_tomorrow(every_bucket: sqlite_utils.Database) -> None:
+    tomorrow = datetime(2026, 11, 26, 8, 0, tzinfo=LONDON)
+    order = names(every_bucket, queue_ids(every_bucket, now=tomorrow))
+    assert "due tomorrow at midnight" in order
+    assert "due next week" not in order
+
+
+def test_all_mode_lists_everyone_by_name(every_bucket: sqlite_utils.Database) -> None:
+    insert(every_bucket, "Ann Archer")
+    insert(every_bucket, "ann archer")
+    insert(every_bucket, "Zoe Zane", stage="lost")
+    everyone = list(every_bucket.execute("SELECT id, name FROM prospects"))
+    expected = [name for _, name in sorted(everyone, key=lambda row: (row[1].lower(), row[0]))]
+    shown = names(every_bucket, queue_ids(every_bucket, now=NOW, mode=QueueMode.ALL))
+    assert shown == expected
+    assert {"lost never called", "do not call but due", "won without follow-up"} <= set(shown)
+
+
+def test_fetch_rows_gives_the_columns_the_list_shows(queue_db: sqlite_utils.Database) -> None:
+    due = london("2026-11-25", "09:30:00")
+    first = insert(queue_db, "Ann", company="Acme", **called(due, attempts=2))
+    second = insert(queue_db, "Bob", timezone="America/New_York", priority=2)
+    rows = fetch_rows(queue_db, [second, first])
+    assert rows == {
+        first: QueueRow(first, "Ann", "Acme", "new", "lead", due, 2, "no_answer", 1, None),
+        second: QueueRow(second, "Bob", None, "new", "lead", None, 0, None, 2, "America/New_York"),
+    }
+    assert fetch_rows(queue_db, []) == {}
+
+
+@pytest.fixture
+def directory(queue_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """Prospects with contact details to filter by, all in today's queue."""
+    insert(queue_db, "Ann Archer", company="Acme Ltd", email="ann@acme.example")
+    insert(queue_db, "Bea Baker", company="Globex", email="B.Baker@Globex.example")
+    insert(queue_db, "Cy Cole", company="Initech", phone="+44 20 7946 0958")
+    insert(queue_db, "Di Dunn", company="100% Solar", phone="(020) 7946-0011")
+    insert(queue_db, "Ed Eve", company="snake_case GmbH", phone="030/1234 5678")
+    insert(queue_db, "Flo Fox", company="Back\\slash & Co", email="flo@fox.example")
+    insert(queue_db, "Gus Gray", company="Acme Ltd", **called(london("2026-11-25", "08:00:00")))
+    return queue_db
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        pytest.param("archer", ["Ann Archer"], id="name, any case"),
+        pytest.param("ACME", ["Gus Gray", "Ann Archer"], id="company, in queue order"),
+        pytest.param("b.baker@GLOBEX", ["Bea Baker"], id="email, any case"),
+        pytest.param("  fox.example  ", ["Flo Fox"], id="surrounding spaces ignored"),
+        pytest.param("7946 0958", ["Cy Cole"], id="phone digits with a space"),
+        pytest.param("20-7946-0958", ["Cy Cole"], id="phone digits with dashes"),
+        pytest.param("+44 (20) 79460958", ["Cy Cole"], id="phone with country code"),
+        pytest.param("02079460011", ["Di Dunn"], id="phone digits run together"),
+        pytest.param("7946", ["Cy Cole", "Di Dunn"], id="part of two numbers"),
+        pytest.param("0301234 5678", ["Ed Eve"], id="phone written with a slash"),
+        pytest.param("%", ["Di Dunn"], id="percent is literal"),
+        pytest.param("_", ["Ed Eve"], id="underscore is literal"),
+        pytest.param("\\", ["Flo Fox"], id="backslash is literal"),
+        pytest.param("nobody", [], id="no match"),
+    ],
+)
+def test_filter(directory: sqlite_utils.Database, typed: str, found: list[str]) -> None:
+    assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
+
+
+def test_a_blank_filter_shows_the_whole_queue(directory: sqlite_utils.Database) -> None:
+    assert queue_ids(directory, now=NOW, text="   ") == queue_ids(directory, now=NOW)
+
+
+def test_filter_keeps_exclusions_in_queue_mode_but_not_in_all_mode(
+    directory: sqlite_utils.Database,
+) -> None:
+    insert(directory, "Hal Acme-Hill", stage="lost")
+    assert "Hal Acme-Hill" not in names(directory, queue_ids(directory, now=NOW, text="acme"))
+    everyone = queue_ids(directory, now=NOW, mode=QueueMode.ALL, text="acme")
+    assert names(directory, everyone) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
+
+
+class RecordingDatabase:
+    """Passes queries through to the database and keeps each one with its parameters."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.queries: list[tuple[str, Any]] = []
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        self.queries.append((sql, params))
+        return self.db.execute(sql, params)
+
+
+@pytest.mark.parametrize("mode", list(QueueMode))
+@pytest.mark.parametrize("typed", ["", "acme", "020 7946"])
+def test_every_queue_query_reads_in_order_off_an_index(
+    every_bucket: sqlite_utils.Database, mode: QueueMode, typed: str
+) -> None:
+    recorder = RecordingDatabase(every_bucket)
+    queue_ids(recorder, now=NOW, mode=mode, text=typed)  # type: ignore[arg-type]
+    assert len(recorder.queries) == (1 if mode is QueueMode.ALL else 3)
+    for sql, params in recorder.queries:
+        plan = [row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        assert all("INDEX" in step for step in plan if "prospects" in step), (sql, plan)
+        # Sorting would read every matching row before showing the first one.
+        assert not any("TEMP B-TREE" in step for step in plan), (sql, plan)
+
+
+def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database) -> None:
+    recorder = RecordingDatabase(every_bucket)
+    queue_ids(recorder, now=NOW)  # type: ignore[arg-type]
+    indexes = [
+        " ".join(row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        for sql, params in recorder.queries
+    ]
+    assert "USING INDEX prospects_due " in indexes[0]
+    assert "USING INDEX prospects_never_called" in indexes[1]
+    assert "USING INDEX prospects_due " in indexes[2]
