@@ -1,0 +1,69 @@
+"""Shared pieces for driving the app in tests: a frozen clock, the demo book, settling."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from funnel_tui.demo import build_demo
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.ui.app import FunnelApp
+
+# A Wednesday in the middle of a month, mid-afternoon: every queue bucket is populated.
+FROZEN_NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+DEMO_SEED = 2026
+
+
+class FrozenClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, now: datetime = FROZEN_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker has finished and the screen has caught up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def build_demo_storage(path: Path) -> Storage:
+    storage = open_storage(path)
+    build_demo(storage.db, now=FROZEN_NOW, seed=DEMO_SEED)
+    return storage
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def demo_storage(tmp_path: Path) -> Storage:
+    return build_demo_storage(tmp_path / "demo.db")
+
+
+@pytest.fixture
+def demo_app(demo_storage: Storage, clock: FrozenClock, tmp_path: Path) -> FunnelApp:
+    return FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-user-scripts")
+
+
+def shown_text(widget: Static) -> str:
+    """The plain text a Static shows, whatever renderable it holds."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()

@@ -1,0 +1,326 @@
+"""The main screen driven through real key presses, checked against the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.queue import queue_ids
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.prospect_form import ProspectForm
+from funnel_tui.ui.quota_gauge import QuotaGauge
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+
+
+def first_in_queue(db: sqlite_utils.Database) -> dict[str, Any]:
+    prospect_id = queue_ids(db, now=FROZEN_NOW)[0]
+    return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
+
+
+def calls_for(db: sqlite_utils.Database, prospect_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM calls WHERE prospect_id = ? ORDER BY id", [prospect_id]))
+
+
+async def test_opens_on_the_first_prospect_of_the_queue(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        first = first_in_queue(demo_app.storage.db)
+        assert screen.card is not None
+        assert screen.card.prospect["id"] == first["id"]
+        assert screen.query_one(QuotaGauge).pace is not None
+
+
+@pytest.mark.parametrize(
+    ("keys", "outcome", "column", "expected"),
+    [
+        (("n",), "no_answer", "stage", None),
+        (("v",), "voicemail", "stage", None),
+        (("b",), "busy", "stage", None),
+        (("g",), "gatekeeper", "stage", None),
+        (("x",), "not_interested", "stage", "lost"),
+        (("r",), "wrong_number", "wrong_number", 1),
+        (("d",), "do_not_call", "do_not_call", 1),
+    ],
+)
+async def test_one_key_outcomes_are_logged_and_the_cursor_moves_on(
+    demo_app: FunnelApp, keys: tuple[str, ...], outcome: str, column: str, expected: object
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    second_id = queue_ids(db, now=FROZEN_NOW)[1]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *keys, "enter")
+        await settle(pilot)
+        calls = calls_for(db, first["id"])
+        assert calls[-1]["outcome"] == outcome
+        assert len(calls) == len(calls_for(db, first["id"])) and len(calls) >= 1
+        after = next(db.query("SELECT * FROM prospects WHERE id = ?", [first["id"]]))
+        if expected is not None:
+            assert after[column] == expected
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.card is not None
+        assert screen.card.prospect["id"] == second_id
+
+
+async def test_callback_takes_a_typed_date_and_shows_it_before_saving(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am")
+        await settle(pilot)
+        check = demo_app.screen.query_one("#outcome-extra-check")
+        assert "Thu 19 Nov 2026, 10:00" in shown_text(check)
+        await pilot.press("tab", *"wants pricing", "enter")
+        await settle(pilot)
+    call = calls_for(db, first["id"])[-1]
+    assert call["outcome"] == "callback"
+    assert call["follow_up_at"] == "2026-11-19T10:00:00+00:00"
+    assert call["notes"] == "wants pricing"
+
+
+async def test_a_bad_date_is_refused_in_place_and_nothing_is_saved(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = calls_for(db, first["id"])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "m", *"someday", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        error = shown_text(demo_app.screen.query_one("#outcome-error"))
+        assert "someday" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert calls_for(db, first["id"]) == before
+
+
+async def test_won_with_an_amount_writes_a_deal_and_moves_the_gauge(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        gauge = demo_app.screen.query_one(QuotaGauge)
+        assert gauge.pace is not None
+        won_before = gauge.pace.won_cents
+        await pilot.press("l", "w", *"12,500", "enter")
+        await settle(pilot)
+        assert gauge.pace is not None
+        assert gauge.pace.won_cents == won_before + 1_250_000
+    deal = next(db.query("SELECT * FROM deals ORDER BY id DESC LIMIT 1"))
+    assert deal["prospect_id"] == first["id"]
+    assert deal["amount_cents"] == 1_250_000
+    after = next(db.query("SELECT kind, stage FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"kind": "customer", "stage": "won"}
+
+
+async def test_a_non_number_amount_is_refused_and_nothing_is_saved(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    deals_before = db["deals"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w", *"lots", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        assert "not an amount" in shown_text(demo_app.screen.query_one("#outcome-error"))
+    assert db["deals"].count == deals_before
+
+
+async def test_escape_cancels_and_changes_nothing(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    calls_before = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["calls"].count == calls_before
+
+
+async def test_undo_restores_the_prospect_exactly(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x", "enter")
+        await settle(pilot)
+        assert (
+            next(db.query("SELECT stage FROM prospects WHERE id = ?", [first["id"]]))["stage"]
+            == "lost"
+        )
+        await pilot.press("u")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.card is not None
+        assert screen.card.prospect["id"] == first["id"]
+    restored = next(db.query("SELECT * FROM prospects WHERE id = ?", [first["id"]]))
+    assert restored == first
+
+
+async def test_the_call_timer_gives_the_call_its_duration(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first = first_in_queue(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=95)
+        await pilot.press("l", "v", "enter")
+        await settle(pilot)
+    call = calls_for(db, first["id"])[-1]
+    assert call["duration_s"] == 95
+
+
+async def test_switching_the_method_is_remembered(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    target = "inbound" if first["method"] != "inbound" else "benefits"
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = demo_app.screen
+        options = list(demo_app.scripts.names())
+        current = options.index(first["method"])
+        wanted = options.index(target)
+        step = "down" if wanted > current else "up"
+        await pilot.press(*([step] * abs(wanted - current)), "enter")
+        await settle(pilot)
+        assert picker is not demo_app.screen
+        pane_text = shown_text(demo_app.screen.query_one("#script-body"))
+        assert demo_app.scripts.names()[target] in pane_text
+    assert (
+        next(db.query("SELECT method FROM prospects WHERE id = ?", [first["id"]]))["method"]
+        == target
+    )
+
+
+async def test_script_steps_move_with_brackets(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = demo_app.screen.query_one("#script")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert pane.step == 2
+        await pilot.press("left_square_bracket")
+        assert pane.step == 1
+
+
+async def test_filter_finds_a_prospect_by_company_and_escape_clears(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    target = next(
+        db.query(
+            "SELECT id, company FROM prospects WHERE company IS NOT NULL ORDER BY id DESC LIMIT 1"
+        )
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        full = queue.row_count
+        await pilot.press("f", "slash", *target["company"][:12])
+        await settle(pilot)
+        assert queue.position_of(target["id"]) is not None
+        assert queue.row_count < full
+        await pilot.press("escape")
+        await settle(pilot)
+        assert demo_app.screen.query_one(CallQueue).row_count == db["prospects"].count
+
+
+async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-name").value = "[bold]Ada[/bold] Lovelace"
+        form.query_one("#field-email").value = "ada@"
+        form.query_one("#field-phone").value = "12"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert "email" in shown_text(form.query_one("#error-email"))
+        assert "digits" in shown_text(form.query_one("#error-phone"))
+        assert db["prospects"].count == count
+        form.query_one("#field-email").value = "ada@engines.co.uk"
+        form.query_one("#field-phone").value = "+44 20 7946 0999"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    added = next(db.query("SELECT * FROM prospects ORDER BY id DESC LIMIT 1"))
+    assert added["name"] == "[bold]Ada[/bold] Lovelace"
+    assert added["email"] == "ada@engines.co.uk"
+    assert db["prospects"].count == count + 1
+
+
+async def test_edit_prospect_refuses_a_bad_timezone(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-timezone").value = "Mars/Olympus"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "timezone" in shown_text(form.query_one("#error-timezone"))
+        form.query_one("#field-timezone").value = "Europe/Berlin"
+        form.query_one("#field-title").value = "Head of Ops"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    after = next(db.query("SELECT timezone, title FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"timezone": "Europe/Berlin", "title": "Head of Ops"}
+
+
+async def test_a_note_is_added_without_a_call(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls_before = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"prefers email", "enter")
+        await settle(pilot)
+    note = next(db.query("SELECT * FROM notes ORDER BY id DESC LIMIT 1"))
+    assert (note["prospect_id"], note["body"]) == (first["id"], "prefers email")
+    assert db["calls"].count == calls_before
+
+
+async def test_help_lists_every_main_screen_key(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = shown_text(demo_app.screen.query_one("#help-keys"))
+        for binding in MainScreen.BINDINGS:
+            assert binding.description in text
+        await pilot.press("escape")
+        assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    check = sqlite_utils.Database(str(demo_app.storage.path)).execute("PRAGMA integrity_check")
+    assert check.fetchone()[0] == "ok"

@@ -1,0 +1,260 @@
+"""The `funnel` command line: version, help, the demo, choosing the database, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner, Result
+
+from funnel_tui import __version__
+from funnel_tui import cli as cli_module
+from funnel_tui.cli import cli
+from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.paths import DB_ENV
+from funnel_tui.storage import Storage, open_storage
+
+GARBAGE = b"this is a shopping list, not a database\n"
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def run_funnel(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m funnel_tui` the way a shell would, through main()."""
+    return subprocess.run(
+        [sys.executable, "-m", "funnel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
+
+
+def assert_one_line_error(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("funnel: ")
+
+
+@pytest.fixture
+def opened_apps(monkeypatch: pytest.MonkeyPatch) -> list[Storage]:
+    """Stand in for the TUI: records which database the app would have opened."""
+    opened: list[Storage] = []
+    monkeypatch.setattr(cli_module, "run_app", opened.append)
+    return opened
+
+
+@pytest.fixture
+def newer_file(tmp_path: Path) -> Path:
+    path = tmp_path / "newer.db"
+    storage = open_storage(path)
+    storage.db.execute("PRAGMA user_version = 99")
+    storage.close()
+    return path
+
+
+@pytest.fixture
+def garbage_file(tmp_path: Path) -> Path:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(GARBAGE)
+    return path
+
+
+def data_home() -> Path:
+    return Path(os.environ["XDG_DATA_HOME"]) / "funnel-tui"
+
+
+# --- Version and help -----------------------------------------------------------------------
+
+
+def test_version_prints_the_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_help_lists_every_command() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "demo" in cli.commands
+    for name in cli.commands:
+        assert name in result.stdout
+
+
+def test_version_and_help_exit_zero_from_the_shell() -> None:
+    version = run_funnel("--version")
+    assert version.returncode == 0
+    assert __version__ in version.stdout
+    assert run_funnel("--help").returncode == 0
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert invoke("--no-such-option").exit_code == 2
+    shell = run_funnel("--no-such-option")
+    assert shell.returncode == 2
+    assert "Traceback" not in shell.stderr
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+
+def demo_counts(path: Path) -> dict[str, int]:
+    db = sqlite_utils.Database(path)
+    try:
+        return {table: db[table].count for table in ("prospects", "calls", "deals", "targets")}
+    finally:
+        db.close()
+
+
+def test_demo_builds_the_file_and_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    result = invoke("demo", "--no-open", "--db", path)
+    assert result.exit_code == 0, result.output
+    assert str(path) in result.stderr
+    counts = demo_counts(path)
+    assert counts["prospects"] >= 40
+    assert all(counts.values())
+
+
+def test_db_option_works_before_the_command_name(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    result = invoke("--db", path, "demo", "--no-open")
+    assert result.exit_code == 0, result.output
+    assert demo_counts(path)["prospects"]
+
+
+def test_db_option_after_the_command_name_wins(tmp_path: Path) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    result = invoke("--db", before, "demo", "--no-open", "--db", after)
+    assert result.exit_code == 0, result.output
+    assert after.exists()
+    assert not before.exists()
+
+
+def test_demo_without_db_uses_its_own_file_in_the_data_folder() -> None:
+    for _ in range(2):
+        result = invoke("demo", "--no-open")
+        assert result.exit_code == 0, result.output
+    assert demo_counts(data_home() / "funnel-demo.db")["prospects"]
+    assert not (data_home() / "funnel.db").exists()
+
+
+def test_demo_refuses_the_real_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "x.db"
+    monkeypatch.setenv(DB_ENV, str(path))
+    result = invoke("demo", "--no-open", "--db", path)
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr)
+    assert "real database" in result.stderr
+    assert not path.exists()
+
+
+def test_demo_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "precious.db"
+    storage = open_storage(path)
+    storage.db["prospects"].insert({"name": "Ada Lovelace"})
+    storage.close()
+    before = path.read_bytes()
+    result = invoke("demo", "--no-open", "--db", path)
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr)
+    assert "already exists" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_sqlite_utils_reads_the_demo_file(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    assert invoke("demo", "--no-open", "--db", path).exit_code == 0
+    sqlite_utils_cli = Path(sys.executable).parent / "sqlite-utils"
+    listing = subprocess.run(
+        [str(sqlite_utils_cli), "tables", str(path), "--counts"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    listed = {row["table"]: row["count"] for row in json.loads(listing.stdout)}
+    for table, count in demo_counts(path).items():
+        assert count > 0
+        assert listed[table] == count
+
+
+# --- Opening the app ------------------------------------------------------------------------
+
+
+def test_app_opens_the_db_option(tmp_path: Path, opened_apps: list[Storage]) -> None:
+    path = tmp_path / "mine.db"
+    assert invoke("--db", path).exit_code == 0
+    [storage] = opened_apps
+    assert storage.path == path
+    assert storage.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+
+
+def test_app_honours_funnel_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened_apps: list[Storage]
+) -> None:
+    path = tmp_path / "from-env.db"
+    monkeypatch.setenv(DB_ENV, str(path))
+    assert invoke().exit_code == 0
+    [storage] = opened_apps
+    assert storage.path == path
+    assert path.exists()
+
+
+def test_app_defaults_to_the_user_data_folder(opened_apps: list[Storage]) -> None:
+    assert invoke().exit_code == 0
+    [storage] = opened_apps
+    assert storage.path == data_home() / "funnel.db"
+    assert storage.path.exists()
+
+
+@pytest.mark.parametrize("bad_file", ["garbage_file", "newer_file"])
+def test_bad_file_stops_before_any_screen(
+    bad_file: str, request: pytest.FixtureRequest, opened_apps: list[Storage]
+) -> None:
+    path: Path = request.getfixturevalue(bad_file)
+    result = invoke("--db", path)
+    assert result.exit_code == 1
+    assert_one_line_error(result.stderr)
+    assert str(path) in result.stderr
+    assert opened_apps == []
+
+
+def test_bad_file_in_funnel_db_is_reported(
+    garbage_file: Path, monkeypatch: pytest.MonkeyPatch, opened_apps: list[Storage]
+) -> None:
+    monkeypatch.setenv(DB_ENV, str(garbage_file))
+    result = invoke()
+    assert result.exit_code == 1
+    assert "not a funnel database" in result.stderr
+    assert opened_apps == []
+
+
+def test_garbage_file_from_the_shell_is_one_line_and_exit_1(garbage_file: Path) -> None:
+    shell = run_funnel("--db", garbage_file)
+    assert shell.returncode == 1
+    assert_one_line_error(shell.stderr)
+    assert "not a funnel database" in shell.stderr
+    assert garbage_file.read_bytes() == GARBAGE
+
+
+def test_newer_file_from_the_shell_is_one_line_and_exit_1(newer_file: Path) -> None:
+    shell = run_funnel("--db", newer_file)
+    assert shell.returncode == 1
+    assert_one_line_error(shell.stderr)
+    assert "newer" in shell.stderr
+
+
+def test_missing_folder_from_the_shell_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    shell = run_funnel("demo", "--no-open", "--db", tmp_path / "no-such-folder" / "demo.db")
+    assert shell.returncode == 1
+    assert_one_line_error(shell.stderr)
+    assert "does not exist" in shell.stderr

@@ -1,0 +1,62 @@
+"""Snapshot tests: every screen as the rep sees it, on the demo book and a frozen clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import FrozenClock, build_demo_storage, settle
+
+SIZE = (160, 48)
+
+
+def make_app(tmp_path: Path) -> FunnelApp:
+    storage = build_demo_storage(tmp_path / "demo.db")
+    return FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+
+
+def test_main_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=settle)
+
+
+def test_main_screen_small_terminal(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), run_before=settle)
+
+
+def test_outcome_dialog_asking_for_a_date(snap_compare, tmp_path: Path) -> None:
+    async def open_dialog(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("l", "c", *"fri 2pm")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_dialog)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    async def open_help(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_help)
+
+
+def test_method_picker(snap_compare, tmp_path: Path) -> None:
+    async def open_picker(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_picker)
+
+
+def test_light_theme(snap_compare, tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+
+    async def go_light(pilot: Pilot) -> None:
+        app.theme = "textual-light"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=go_light)
