@@ -1,0 +1,91 @@
+"""Regenerate screenshots/*.svg from the demo book on a fixed date."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from textual.pilot import Pilot
+
+from funnel_tui.demo import build_demo
+from funnel_tui.domain import BUILTIN_METHODS
+from funnel_tui.storage import open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+
+# Run: python scripts/screenshots.py
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+SIZE = (160, 48)
+
+Scene = Callable[[Pilot], Awaitable[None]]
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def press(*keys: str) -> Scene:
+    async def scene(pilot: Pilot) -> None:
+        await pilot.press(*keys)
+
+    return scene
+
+
+def prospect_with_method(method: str) -> Scene:
+    """Move the cursor to the first prospect in the queue whose method is `method`."""
+
+    async def scene(pilot: Pilot) -> None:
+        app = pilot.app
+        assert isinstance(app, FunnelApp)
+        queue = app.screen.query_one(CallQueue)
+        for row in app.storage.db.query(
+            "SELECT id FROM prospects WHERE method = ? ORDER BY id", [method]
+        ):
+            position = queue.position_of(row["id"])
+            if position is not None:
+                queue.cursor = position
+                break
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+
+    return scene
+
+
+SCENES: dict[str, Scene] = {
+    "main": press(),
+    "outcome-dialog": press("l", "c", *"fri 2pm"),
+    "help": press("question_mark"),
+    "method-picker": press("m"),
+    **{f"script-{method.value}": prospect_with_method(method.value) for method in BUILTIN_METHODS},
+}
+
+
+async def shoot(name: str, scene: Scene, folder: Path) -> None:
+    storage = open_storage(folder / f"{name}.db")
+    build_demo(storage.db, now=NOW)
+    app = FunnelApp(storage, clock=lambda: NOW, scripts_dir=folder / "no-user-scripts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await scene(pilot)
+        await settle(pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(SHOTS))
+    storage.close()
+    print(f"screenshots/{name}.svg")
+
+
+async def main() -> None:
+    SHOTS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, scene in SCENES.items():
+            await shoot(name, scene, Path(folder))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
