@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from funnel_tui import __version__
-from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path
+from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.pace import load_pace, set_target
+from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path, user_scripts_dir
+from funnel_tui.periods import period_name
+from funnel_tui.prospects import get_prospect
+from funnel_tui.report import pace_table
+from funnel_tui.scripts import load_library, prospect_facts, render_plain
+from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
 from funnel_tui.storage import Storage, StorageError, describe_sqlite_error, open_storage
 from funnel_tui.timestamps import system_now
+
+
+# Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
+# reason, not an unknown option (exit 2).
+VALUES_MAY_START_WITH_DASH = {"ignore_unknown_options": True}
 
 
 class UserError(click.ClickException):
@@ -128,3 +144,142 @@ def main() -> None:
         click.echo(f"funnel: {error.strerror or error}: {error.filename or ''}".rstrip(), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@cli.group()
+def target() -> None:
+    """The sales target for the current period."""
+
+
+@target.command("set", context_settings=VALUES_MAY_START_WITH_DASH)
+@db_option
+@click.argument("amount")
+@click.option(
+    "--period",
+    type=click.Choice(PERIOD_KINDS),
+    default="month",
+    show_default=True,
+    help="The period containing today that the target is for.",
+)
+@click.option("--calls-per-day", type=click.IntRange(min=0), default=None, help="Daily call goal.")
+def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: int | None) -> None:
+    """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k)."""
+    try:
+        cents = parse_amount(amount)
+    except AmountError as error:
+        raise UserError(str(error)) from None
+    if cents <= 0:
+        raise UserError("a target must be more than zero")
+    storage = open_db(db_path)
+    settings = load_settings(storage.db)
+    row = set_target(
+        storage.db,
+        amount_cents=cents,
+        period=period,
+        today=system_now().date(),
+        calls_per_day=calls_per_day,
+    )
+    starts_on = date.fromisoformat(row["starts_on"])
+    goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
+    click.echo(
+        f"Target for {period_name(period, starts_on)} ({row['starts_on']} to {row['ends_on']}):"
+        f" {format_money(row['amount_cents'], settings.currency)}{goal}"
+    )
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Report as of this date (YYYY-MM-DD), calls today included.",
+)
+@click.option("--period", type=click.Choice(PERIOD_KINDS), default=None, help="Which target.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def report(db_path: Path | None, today: datetime | None, period: str | None, as_json: bool) -> None:
+    """Quota, pace and activity for the period containing today."""
+    day = today.date() if today else system_now().date()
+    storage = open_db(db_path)
+    settings = load_settings(storage.db)
+    pace = load_pace(storage.db, day, settings, period=period)
+    if pace is None:
+        which = f"{period} target" if period else "target"
+        raise UserError(
+            f"no {which} covers {day}; set one with: "
+            f"funnel target set 50000 --period {period or 'month'}"
+        )
+    if as_json:
+        click.echo(json.dumps(pace.to_json(), indent=2))
+        return
+    Console().print(pace_table(pace, settings.currency))
+
+
+@cli.group()
+def config() -> None:
+    """Settings stored in the database (currency, rep name, business days, cadence...)."""
+
+
+@config.command("list")
+@db_option
+def config_list(db_path: Path | None) -> None:
+    """Every setting with its value."""
+    settings = load_settings(open_db(db_path).db)
+    for key in KEYS:
+        click.echo(f"{key} = {setting_text(settings, key)}")
+
+
+@config.command("get")
+@db_option
+@click.argument("key")
+def config_get(db_path: Path | None, key: str) -> None:
+    """One setting's value."""
+    if key not in KEYS:
+        raise UserError(f"unknown setting {key!r}; known: {', '.join(KEYS)}")
+    click.echo(setting_text(load_settings(open_db(db_path).db), key))
+
+
+@config.command("set", context_settings=VALUES_MAY_START_WITH_DASH)
+@db_option
+@click.argument("key")
+@click.argument("value")
+def config_set(db_path: Path | None, key: str, value: str) -> None:
+    """Change a setting (checked before it is stored)."""
+    db = open_db(db_path).db
+    try:
+        save_setting(db, key, value)
+    except SettingError as error:
+        raise UserError(f"{key}: {error}") from None
+    click.echo(f"{key} = {setting_text(load_settings(db), key)}")
+
+
+@cli.command()
+@db_option
+@click.argument("method", required=False)
+@click.option("--prospect", "prospect_id", type=int, help="Fill the script in for this prospect.")
+@click.option("--list", "list_methods", is_flag=True, help="List the methods and their files.")
+def script(
+    db_path: Path | None, method: str | None, prospect_id: int | None, list_methods: bool
+) -> None:
+    """Print the call script for a selling method, filled in for a prospect."""
+    library = load_library(user_scripts_dir())
+    for problem in library.problems:
+        click.echo(f"funnel: {problem} (using the built-in script)", err=True)
+    if list_methods:
+        for known in library.methods():
+            click.echo(f"{known.method:<20} {known.name:<28} {known.source}")
+        return
+    if method is None:
+        raise click.UsageError("name a method, or use --list")
+    chosen = library.get(method)
+    if chosen is None:
+        raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
+    db = open_db(db_path).db
+    prospect: dict[str, Any] = {}
+    if prospect_id is not None:
+        found = get_prospect(db, prospect_id)
+        if found is None:
+            raise UserError(f"no prospect with id {prospect_id}")
+        prospect = found
+    facts = prospect_facts(prospect, load_settings(db))
+    click.echo(render_plain(chosen, facts, prospect.get("objections")))
