@@ -27,7 +27,6 @@ from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting,
 from funnel_tui.storage import Storage, StorageError, describe_sqlite_error, open_storage
 from funnel_tui.timestamps import system_now
 
-
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
 # reason, not an unknown option (exit 2).
 VALUES_MAY_START_WITH_DASH = {"ignore_unknown_options": True}

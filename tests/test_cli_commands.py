@@ -1,0 +1,557 @@
+"""`funnel target set`, `report`, `config` and `script` as a rep runs them from the shell."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner, Result
+
+from funnel_tui.cli import cli
+from funnel_tui.domain import BUILTIN_METHODS
+from funnel_tui.periods import period_bounds
+from funnel_tui.settings import KEYS
+from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
+
+# PRODUCT section 9, in its order; written out so the test does not trust the code's own list.
+REPORT_KEYS = [
+    "period",
+    "starts_on",
+    "ends_on",
+    "target_cents",
+    "won_cents",
+    "attainment",
+    "business_days",
+    "elapsed_business_days",
+    "remaining_business_days",
+    "expected_to_date_cents",
+    "pace_gap_cents",
+    "status",
+    "needed_per_day_cents",
+    "projection_cents",
+    "calls_today",
+    "calls_per_day",
+    "by_method",
+    "by_source",
+]
+TODAY = "2026-11-18"
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def run_funnel(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m funnel_tui` the way a shell would, through main()."""
+    return subprocess.run(
+        [sys.executable, "-m", "funnel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
+
+
+def one_line_error(stderr: str) -> str:
+    """The single `funnel: ...` line a user error prints, without a traceback."""
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("funnel: "), stderr
+    return lines[0]
+
+
+def targets(path: Path) -> list[dict]:
+    db = sqlite_utils.Database(path)
+    try:
+        return list(
+            db.query("SELECT period, starts_on, ends_on, amount_cents, calls_per_day FROM targets")
+        )
+    finally:
+        db.close()
+
+
+def report_json(path: Path, *extra: str) -> dict:
+    result = invoke("report", "--db", path, "--today", TODAY, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def user_scripts() -> Path:
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "funnel-tui" / "scripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def at_noon_utc(day: str) -> str:
+    return to_stored(datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "funnel.db"
+    open_storage(path).close()
+    return path
+
+
+@pytest.fixture
+def november(tmp_path: Path) -> Path:
+    """A month target of $60,000.00 for November 2026 with calls and deals around the 18th.
+
+    Prospect A (LinkedIn) is worked with Solution Selling, prospect B (Webinar) with
+    Inbound Selling. Calls and deals outside November must not count.
+    """
+    path = tmp_path / "november.db"
+    storage = open_storage(path)
+    db = storage.db
+    db["targets"].insert(
+        {
+            "period": "month",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-11-30",
+            "amount_cents": 6_000_000,
+            "calls_per_day": 40,
+        }
+    )
+    a = (
+        db["prospects"]
+        .insert({"name": "Ann A", "method": "solution", "source": "LinkedIn"})
+        .last_pk
+    )
+    b = db["prospects"].insert({"name": "Ben B", "method": "inbound", "source": "Webinar"}).last_pk
+    calls = [
+        (a, "2026-10-30", "won", "solution"),  # October: outside the period
+        (a, "2026-11-17", "no_answer", "solution"),
+        (a, TODAY, "meeting", "solution"),
+        (b, TODAY, "won", "inbound"),
+        (b, TODAY, "busy", "inbound"),
+    ]
+    call_ids = [
+        db["calls"]
+        .insert(
+            {"prospect_id": who, "started_at": at_noon_utc(day), "outcome": outcome, "method": how}
+        )
+        .last_pk
+        for who, day, outcome, how in calls
+    ]
+    deals = [
+        (a, None, 900_000, "2026-10-30"),  # before the month
+        (a, None, 1_200_000, "2026-11-02"),
+        (b, call_ids[3], 2_100_000, TODAY),
+        (a, None, 500_000, "2026-12-01"),  # after the month
+    ]
+    for who, call_id, cents, closed_on in deals:
+        db["deals"].insert(
+            {"prospect_id": who, "call_id": call_id, "amount_cents": cents, "closed_on": closed_on}
+        )
+    storage.close()
+    return path
+
+
+# --- funnel target set ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("amount", ["50000", "50,000", "50000.00", "50k"])
+def test_target_set_reads_the_ways_a_rep_types_fifty_thousand(db_path: Path, amount: str) -> None:
+    result = invoke("target", "set", amount, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    starts_on, ends_on = period_bounds("month", date.today())
+    assert targets(db_path) == [
+        {
+            "period": "month",
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "amount_cents": 5_000_000,
+            "calls_per_day": None,
+        }
+    ]
+    assert "$50,000.00" in result.stdout
+
+
+@pytest.mark.parametrize("period", ["week", "quarter", "year"])
+def test_target_set_covers_the_chosen_period_containing_today(db_path: Path, period: str) -> None:
+    result = invoke("target", "set", "50000", "--period", period, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    starts_on, ends_on = period_bounds(period, date.today())
+    [row] = targets(db_path)
+    assert (row["period"], row["starts_on"], row["ends_on"]) == (
+        period,
+        starts_on.isoformat(),
+        ends_on.isoformat(),
+    )
+
+
+def test_target_set_stores_the_daily_call_goal(db_path: Path) -> None:
+    result = invoke("target", "set", "50k", "--calls-per-day", "45", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert [row["calls_per_day"] for row in targets(db_path)] == [45]
+    assert "45 calls a day" in result.stdout
+
+
+def test_setting_a_target_again_replaces_it(db_path: Path) -> None:
+    for amount in ("50000", "60000"):
+        assert invoke("target", "set", amount, "--db", db_path).exit_code == 0
+    assert invoke("target", "set", "10000", "--period", "week", "--db", db_path).exit_code == 0
+    by_period = {row["period"]: row["amount_cents"] for row in targets(db_path)}
+    assert len(targets(db_path)) == 2
+    assert by_period == {"month": 6_000_000, "week": 1_000_000}
+
+
+@pytest.mark.parametrize("amount", ["abc", "-5", "0", "12x"])
+def test_target_set_refuses_what_is_not_a_positive_amount(db_path: Path, amount: str) -> None:
+    result = invoke("target", "set", amount, "--db", db_path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert amount in line or "more than zero" in line
+    assert targets(db_path) == []
+
+
+def test_target_set_with_an_unknown_period_is_a_usage_error(db_path: Path) -> None:
+    result = invoke("target", "set", "50000", "--period", "fortnight", "--db", db_path)
+    assert result.exit_code == 2
+    assert targets(db_path) == []
+
+
+def test_bad_amount_and_bad_date_exit_codes_from_the_shell(db_path: Path) -> None:
+    negative = run_funnel("target", "set", "-5", "--db", db_path)
+    assert negative.returncode == 1
+    assert "-5" in one_line_error(negative.stderr)
+    bad_date = run_funnel("report", "--today", "2026-13-01", "--db", db_path)
+    assert bad_date.returncode == 2
+    assert "Traceback" not in bad_date.stderr
+
+
+# --- funnel report --------------------------------------------------------------------------
+
+
+def test_report_without_a_target_says_how_to_set_one(db_path: Path) -> None:
+    result = invoke("report", "--db", db_path, "--today", TODAY)
+    assert result.exit_code == 1
+    assert "funnel target set" in one_line_error(result.stderr)
+    shell = run_funnel("report", "--json", "--db", db_path)
+    assert shell.returncode == 1
+    assert "funnel target set" in one_line_error(shell.stderr)
+    assert shell.stdout == ""
+
+
+def test_report_json_on_november_18th(november: Path) -> None:
+    report = report_json(november)
+    assert list(report) == REPORT_KEYS
+    # Mon-Fri in November 2026: 2-6, 9-13, 16-20, 23-27 and 30 = 21 days. Strictly before
+    # Wednesday the 18th: 2-6, 9-13, 16 and 17 = 12, leaving 9 with today.
+    # Won in November: 1,200,000 (the 2nd) + 2,100,000 (the 18th) = 3,300,000 cents.
+    # Expected: 6,000,000 x 12 / 21 = 3,428,571.43 -> 3,428,571; gap 3,300,000 - that.
+    # Status: 95% of 3,428,571.43 is 3,257,142.86 <= 3,300,000 < 105% of it: on track.
+    # Needed per day: (6,000,000 - 3,300,000) / 9 = 300,000.
+    # Projection: 3,300,000 x 21 / 12 = 5,775,000.
+    assert report == {
+        "period": "month",
+        "starts_on": "2026-11-01",
+        "ends_on": "2026-11-30",
+        "target_cents": 6_000_000,
+        "won_cents": 3_300_000,
+        "attainment": pytest.approx(0.55),
+        "business_days": 21,
+        "elapsed_business_days": 12,
+        "remaining_business_days": 9,
+        "expected_to_date_cents": 3_428_571,
+        "pace_gap_cents": -128_571,
+        "status": "on_track",
+        "needed_per_day_cents": 300_000,
+        "projection_cents": 5_775_000,
+        "calls_today": 3,
+        "calls_per_day": 40,
+        # Most calls first, then by name; October's won call is not in the period.
+        "by_method": [
+            {
+                "name": "inbound",
+                "calls": 2,
+                "connects": 1,
+                "meetings": 0,
+                "won": 1,
+                "won_cents": 2_100_000,
+            },
+            {
+                "name": "solution",
+                "calls": 2,
+                "connects": 1,
+                "meetings": 1,
+                "won": 0,
+                "won_cents": 0,
+            },
+        ],
+        # A source is credited with every November deal of its prospects, call or not.
+        "by_source": [
+            {
+                "name": "LinkedIn",
+                "calls": 2,
+                "connects": 1,
+                "meetings": 1,
+                "won": 0,
+                "won_cents": 1_200_000,
+            },
+            {
+                "name": "Webinar",
+                "calls": 2,
+                "connects": 1,
+                "meetings": 0,
+                "won": 1,
+                "won_cents": 2_100_000,
+            },
+        ],
+    }
+
+
+def test_report_period_picks_the_month_over_a_week_target(november: Path) -> None:
+    storage = open_storage(november)
+    storage.db["targets"].insert(
+        {
+            "period": "week",
+            "starts_on": "2026-11-16",
+            "ends_on": "2026-11-22",
+            "amount_cents": 1_000_000,
+        }
+    )
+    storage.close()
+    shortest = report_json(november)
+    assert (shortest["period"], shortest["starts_on"], shortest["ends_on"]) == (
+        "week",
+        "2026-11-16",
+        "2026-11-22",
+    )
+    assert shortest["target_cents"] == 1_000_000
+    month = report_json(november, "--period", "month")
+    assert (month["period"], month["target_cents"]) == ("month", 6_000_000)
+    missing = invoke("report", "--db", november, "--today", TODAY, "--period", "quarter")
+    assert missing.exit_code == 1
+    assert "--period quarter" in one_line_error(missing.stderr)
+
+
+def test_report_table_names_the_period_status_and_breakdowns(november: Path) -> None:
+    result = invoke("report", "--db", november, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    for shown in (
+        "November 2026",
+        "on track",
+        "$60,000.00",
+        "$34,285.71",
+        "By selling method",
+        "By lead source",
+        "Inbound Selling",
+        "Webinar",
+    ):
+        assert shown in result.stdout
+    assert "{" not in result.stdout
+
+
+def test_report_refuses_a_date_that_does_not_exist(november: Path) -> None:
+    result = invoke("report", "--db", november, "--today", "2026-13-01")
+    assert result.exit_code == 2
+
+
+def test_a_holiday_is_not_a_business_day(november: Path) -> None:
+    result = invoke("config", "set", "holidays", "2026-11-26", "--db", november)
+    assert result.exit_code == 0, result.output
+    report = report_json(november)
+    # Thanksgiving falls after the 18th: still 12 elapsed, now 8 remaining.
+    assert (report["business_days"], report["elapsed_business_days"]) == (20, 12)
+    assert report["remaining_business_days"] == 8
+    assert report["expected_to_date_cents"] == 3_600_000  # 6,000,000 x 12 / 20
+
+
+# --- funnel config --------------------------------------------------------------------------
+
+
+def test_config_list_shows_every_setting(db_path: Path) -> None:
+    result = invoke("config", "list", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    listed = [line.split(" = ")[0] for line in result.stdout.splitlines()]
+    assert listed == list(KEYS)
+    assert "currency = $" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "shown"),
+    [
+        ("currency", "€", "€"),
+        ("rep_name", "Robin Reyes", "Robin Reyes"),
+        ("day_first", "no", "no"),
+        ("day_first", "yes", "yes"),
+        ("business_days", "Fri,mon,wed", "mon,wed,fri"),
+        ("holidays", "2026-12-25,2026-11-26", "2026-11-26,2026-12-25"),
+        ("calling_start", "8:30", "08:30"),
+        ("max_attempts", "3", "3"),
+    ],
+)
+def test_config_set_then_get_round_trips(db_path: Path, key: str, typed: str, shown: str) -> None:
+    if key == "day_first" and typed == "yes":
+        assert invoke("config", "set", key, "no", "--db", db_path).exit_code == 0
+    setting = invoke("config", "set", key, typed, "--db", db_path)
+    assert setting.exit_code == 0, setting.output
+    assert setting.stdout.strip() == f"{key} = {shown}"
+    reading = invoke("config", "get", key, "--db", db_path)
+    assert reading.exit_code == 0, reading.output
+    assert reading.stdout.strip() == shown
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("day_first", "maybe", "maybe"),
+        ("calling_start", "25:00", "hour"),
+        ("max_attempts", "-1", "negative"),
+        ("holidays", "2026-02-30", "YYYY-MM-DD"),
+        ("colour", "blue", "unknown setting 'colour'"),
+    ],
+)
+def test_config_set_refuses_bad_values(db_path: Path, key: str, value: str, named: str) -> None:
+    before = invoke("config", "list", "--db", db_path).stdout
+    result = invoke("config", "set", key, value, "--db", db_path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert key in line
+    assert named in line
+    assert invoke("config", "list", "--db", db_path).stdout == before
+
+
+def test_config_get_of_an_unknown_key_is_one_line(db_path: Path) -> None:
+    result = invoke("config", "get", "colour", "--db", db_path)
+    assert result.exit_code == 1
+    assert "colour" in one_line_error(result.stderr)
+
+
+def test_settings_travel_with_the_file(tmp_path: Path) -> None:
+    mine, other = tmp_path / "mine.db", tmp_path / "other.db"
+    assert invoke("config", "set", "currency", "€", "--db", mine).exit_code == 0
+    assert invoke("config", "get", "currency", "--db", mine).stdout.strip() == "€"
+    assert invoke("config", "get", "currency", "--db", other).stdout.strip() == "$"
+
+
+# --- funnel script --------------------------------------------------------------------------
+
+FOLLOWUP = """\
+name = "Friendly Follow-up"
+[[steps]]
+title = "Reconnect"
+say = "Hi {first_name}, following up on {company}."
+"""
+
+BROKEN = """\
+name = "My Solution"
+[[steps]]
+title = "Open
+say = "Hello"
+"""
+
+
+def add_prospect(path: Path, **fields: str) -> int:
+    storage = open_storage(path)
+    try:
+        return storage.db["prospects"].insert(fields).last_pk
+    finally:
+        storage.close()
+
+
+def test_script_list_shows_the_five_builtins(db_path: Path) -> None:
+    result = invoke("script", "--list", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(BUILTIN_METHODS) == 5
+    for line, method in zip(lines, BUILTIN_METHODS, strict=True):
+        assert line.split()[0] == method.value
+        assert method.name in line
+        assert line.rstrip().endswith("built-in")
+
+
+def test_user_script_is_listed_with_its_file_and_prints(db_path: Path) -> None:
+    path = user_scripts() / "followup.toml"
+    path.write_text(FOLLOWUP, encoding="utf-8")
+    listing = invoke("script", "--list", "--db", db_path)
+    assert listing.exit_code == 0, listing.output
+    [line] = [line for line in listing.stdout.splitlines() if line.startswith("followup ")]
+    assert "Friendly Follow-up" in line
+    assert str(path) in line
+    printed = invoke("script", "followup", "--db", db_path)
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith("Friendly Follow-up")
+    assert "1. Reconnect" in printed.stdout
+
+
+def test_broken_override_names_file_and_line_and_the_builtin_still_prints(db_path: Path) -> None:
+    path = user_scripts() / "solution.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = invoke("script", "solution", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert one_line_error(result.stderr).startswith(f"funnel: {path}:3: ")
+    assert result.stdout.startswith("Solution Selling")
+    assert "My Solution" not in result.stdout
+
+
+def test_unknown_method_lists_the_known_ones(db_path: Path) -> None:
+    result = invoke("script", "nope", "--db", db_path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert "nope" in line
+    for method in BUILTIN_METHODS:
+        assert method.value in line
+
+
+def test_script_for_a_prospect_answers_their_recorded_objection(db_path: Path) -> None:
+    prospect = add_prospect(
+        db_path,
+        name="Dana Whitfield",
+        company="Northwind Traders",
+        pain_points="a slow month-end close",
+        objections="price is too high",
+    )
+    result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "Hi Dana," in text
+    assert "Northwind Traders" in text
+    recorded = text.index("Objections recorded for this prospect")
+    price = text.index("- price: That's a fair question.")
+    others = text.index("Other objections")
+    assert recorded < price < others
+    assert "what a slow month-end close is costing you" in text
+    assert text.index("- expensive:") > others
+
+
+def test_missing_facts_are_prompts_never_blanks(db_path: Path) -> None:
+    prospect = add_prospect(db_path, name="Sam")
+    result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    for prompt in ("(ask: their company)", "(ask: what hurts today)", "(ask: their goals)"):
+        assert prompt in result.stdout
+    assert "funnel config set rep_name" in result.stdout
+    assert "{" not in result.stdout
+    assert "None" not in result.stdout
+
+
+def test_rep_name_setting_fills_the_script(db_path: Path) -> None:
+    assert invoke("config", "set", "rep_name", "Robin Reyes", "--db", db_path).exit_code == 0
+    result = invoke("script", "solution", "--db", db_path)
+    assert "this is Robin Reyes" in result.stdout
+    assert "rep_name" not in result.stdout
+
+
+def test_unknown_prospect_is_one_line_and_exit_1(db_path: Path) -> None:
+    result = invoke("script", "solution", "--prospect", "999", "--db", db_path)
+    assert result.exit_code == 1
+    assert "999" in one_line_error(result.stderr)
+    assert result.stdout == ""
+
+
+def test_markup_in_prospect_text_is_printed_literally(db_path: Path) -> None:
+    prospect = add_prospect(db_path, name="[red]Lee[/red] Park", company="[bold]Acme[/bold]")
+    result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert "[bold]Acme[/bold]" in result.stdout
+    assert "Hi [red]Lee[/red]," in result.stdout
