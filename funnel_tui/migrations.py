@@ -100,6 +100,8 @@ CREATE INDEX prospects_never_called ON prospects (priority DESC, created_at, id)
     WHERE next_call_at IS NULL AND last_called_at IS NULL
       AND do_not_call = 0 AND wrong_number = 0 AND stage NOT IN ('lost', 'won');
 CREATE INDEX prospects_name ON prospects (name COLLATE NOCASE, id);
+CREATE INDEX prospects_timezone ON prospects (timezone) WHERE timezone IS NOT NULL;
+CREATE INDEX prospects_nurture ON prospects (name COLLATE NOCASE, id) WHERE nurture = 1;
 CREATE INDEX prospects_email ON prospects (email COLLATE NOCASE);
 CREATE INDEX prospects_phone ON prospects (phone);
 CREATE INDEX calls_prospect ON calls (prospect_id, started_at);

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
 import sqlite_utils
 
+from funnel_tui.cadence import calling_window
+from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
@@ -32,14 +34,27 @@ ROW_COLUMNS = (
 
 
 class QueueMode(StrEnum):
-    """What the queue list shows."""
+    """What the queue list shows; `f` cycles through them in this order."""
 
     TODAY = "today"
     ALL = "all"
+    NURTURE = "nurture"
 
     @property
     def label(self) -> str:
-        return "Today's queue" if self is QueueMode.TODAY else "All prospects"
+        return MODE_LABELS[self]
+
+    @property
+    def following(self) -> QueueMode:
+        modes = list(QueueMode)
+        return modes[(modes.index(self) + 1) % len(modes)]
+
+
+MODE_LABELS = {
+    QueueMode.TODAY: "Today's queue",
+    QueueMode.ALL: "All prospects",
+    QueueMode.NURTURE: "Back to marketing (nurture)",
+}
 
 
 @dataclass(frozen=True)
@@ -97,19 +112,31 @@ def queue_ids(
     now: datetime,
     mode: QueueMode = QueueMode.TODAY,
     text: str = "",
+    closed_zones: Collection[str] = (),
 ) -> array[int]:
-    """The ids of the prospects to show, in calling order (or by name for all prospects)."""
+    """The ids of the prospects to show, in calling order (or by name for the other modes).
+
+    `closed_zones` are timezones outside their calling hours now: today's queue holds
+    their prospects back (see `closed_timezones`).
+    """
     where_text, params = _filter_clause(text)
     ids: array[int] = array("q")
-    if mode is QueueMode.ALL:
+    if mode is not QueueMode.TODAY:
+        nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
         ids.extend(
             _ids(
                 db,
-                f"SELECT id FROM prospects WHERE 1 {where_text} ORDER BY name COLLATE NOCASE, id",
+                f"SELECT id FROM prospects WHERE 1 {nurture} {where_text}"
+                " ORDER BY name COLLATE NOCASE, id",
                 params,
             )
         )
         return ids
+    if closed_zones:
+        zone_params = {f"zone{number}": zone for number, zone in enumerate(closed_zones)}
+        names = ", ".join(f":{name}" for name in zone_params)
+        where_text += f" AND (timezone IS NULL OR timezone NOT IN ({names}))"
+        params.update(zone_params)
     params = {**params, "now": to_stored(now), "end_of_day": to_stored(end_of_day(now))}
     buckets = (
         f"SELECT id FROM prospects WHERE {BUCKET_DUE} AND next_call_at <= :now {where_text}"
@@ -122,6 +149,21 @@ def queue_ids(
     for sql in buckets:
         ids.extend(_ids(db, sql, params))
     return ids
+
+
+def closed_timezones(
+    db: sqlite_utils.Database, now: datetime, settings: Settings
+) -> dict[str, datetime]:
+    """Prospect timezones outside their calling hours now, with when each next opens.
+
+    One pass over the distinct zones (a handful), not over the prospects.
+    """
+    closed = {}
+    for (zone,) in db.execute("SELECT DISTINCT timezone FROM prospects WHERE timezone IS NOT NULL"):
+        callable_now, opens_at = calling_window(now, settings, zone)
+        if not callable_now and opens_at is not None:
+            closed[zone] = opens_at
+    return closed
 
 
 def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, QueueRow]:

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from funnel_tui.queue import QueueMode, QueueRow, fetch_rows, queue_ids
+from funnel_tui.queue import QueueMode, QueueRow, closed_timezones, fetch_rows, queue_ids
+from funnel_tui.settings import Settings
 from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import to_stored
 
@@ -230,7 +231,7 @@ def test_every_queue_query_reads_in_order_off_an_index(
 ) -> None:
     recorder = RecordingDatabase(every_bucket)
     queue_ids(recorder, now=NOW, mode=mode, text=typed)  # type: ignore[arg-type]
-    assert len(recorder.queries) == (1 if mode is QueueMode.ALL else 3)
+    assert len(recorder.queries) == (3 if mode is QueueMode.TODAY else 1)
     for sql, params in recorder.queries:
         plan = [row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
         assert all("INDEX" in step for step in plan if "prospects" in step), (sql, plan)
@@ -248,3 +249,27 @@ def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database
     assert "USING INDEX prospects_due " in indexes[0]
     assert "USING INDEX prospects_never_called" in indexes[1]
     assert "USING INDEX prospects_due " in indexes[2]
+
+
+def test_nurture_mode_lists_only_prospects_handed_back(queue_db: sqlite_utils.Database) -> None:
+    kept = insert(queue_db, "Still selling")
+    handed_back = insert(queue_db, "Handed back", stage="lost", nurture=1)
+    ids = list(queue_ids(queue_db, now=NOW, mode=QueueMode.NURTURE))
+    assert ids == [handed_back]
+    assert kept not in ids
+
+
+def test_prospects_outside_their_calling_hours_are_held_back(
+    queue_db: sqlite_utils.Database,
+) -> None:
+    # 11:00 in London is 06:00 in New York and 19:00 in Singapore: both closed.
+    in_london = insert(queue_db, "London", timezone="Europe/London")
+    new_york = insert(queue_db, "New York", timezone="America/New_York")
+    singapore = insert(queue_db, "Singapore", timezone="Asia/Singapore")
+    unknown = insert(queue_db, "No zone")
+    closed = closed_timezones(queue_db, NOW, Settings())
+    assert set(closed) == {"America/New_York", "Asia/Singapore"}
+    assert closed["America/New_York"] == datetime(2026, 11, 25, 14, 0, tzinfo=NOW.tzinfo)
+    ids = list(queue_ids(queue_db, now=NOW, closed_zones=closed))
+    assert in_london in ids and unknown in ids
+    assert new_york not in ids and singapore not in ids

@@ -10,9 +10,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from funnel_tui.cadence import calling_window
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.money import format_money
 from funnel_tui.prospects import CardData
+from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.ui.formatting import (
     due_label,
@@ -43,9 +45,10 @@ def _label_table() -> Table:
     return table
 
 
-def render_card(card: CardData, *, now: datetime, currency: str) -> RenderableType:
+def render_card(card: CardData, *, now: datetime, settings: Settings) -> RenderableType:
     """The card's content for one prospect."""
     prospect = card.prospect
+    currency = settings.currency
     heading = Text.assemble(
         _literal(one_line(prospect["name"]), "bold"),
         "  ",
@@ -61,6 +64,9 @@ def render_card(card: CardData, *, now: datetime, currency: str) -> RenderableTy
     contact.add_row("Email", _literal(prospect["email"] or "—"))
     if there := local_time(prospect["timezone"], now):
         contact.add_row("Their time", _literal(there))
+        callable_now, opens_at = calling_window(now, settings, prospect["timezone"])
+        if not callable_now and opens_at is not None:
+            contact.add_row("", Text(f"outside calling hours: opens {opens_at:%a %H:%M}", "yellow"))
     if prospect["deal_value_cents"]:
         contact.add_row("Deal value", format_money(prospect["deal_value_cents"], currency))
     contact.add_row("Source", _literal(prospect["source"] or "—"))
@@ -131,9 +137,9 @@ class ProspectCard(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("No prospect selected", "dim italic"), id="card-body")
 
-    def show(self, card: CardData | None, *, now: datetime, currency: str) -> None:
+    def show(self, card: CardData | None, *, now: datetime, settings: Settings) -> None:
         body = self.query_one("#card-body", Static)
         if card is None:
             body.update(Text("The queue is empty: nothing to call right now.", "dim italic"))
             return
-        body.update(render_card(card, now=now, currency=currency))
+        body.update(render_card(card, now=now, settings=settings))
