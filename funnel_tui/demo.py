@@ -547,6 +547,9 @@ def _note_rows(
     return rows
 
 
+DEMO_REP_NAME = "Alex Morgan"
+
+
 def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) -> DemoSummary:
     """Fill an empty database with about 60 prospects, a month of calls before `now`, their
     deals and notes, and this month's target; raises ValueError if it already has prospects.
@@ -569,6 +572,8 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
         db["deals"].insert_all(deals)
         db["notes"].insert_all(_note_rows(prospects, now, rng))
         db["targets"].insert(_month_target(calendar, deals))
+        # The scripts greet prospects in the rep's name.
+        db["settings"].insert({"key": "rep_name", "value": DEMO_REP_NAME}, replace=True)
     return DemoSummary(
         prospects=len(prospects),
         calls=db["calls"].count,

@@ -54,10 +54,16 @@ def _parse_weekdays(text: str) -> tuple[int, ...]:
 
 
 def _parse_dates(text: str) -> tuple[date, ...]:
-    try:
-        return tuple(sorted({date.fromisoformat(p.strip()) for p in text.split(",") if p.strip()}))
-    except ValueError as error:
-        raise SettingError(f"holidays are YYYY-MM-DD dates separated by commas ({error})") from None
+    days = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            days.add(date.fromisoformat(part))
+        except ValueError as error:
+            raise SettingError(
+                f"{part!r} is not a date; holidays are YYYY-MM-DD dates separated by commas"
+                f" ({error})"
+            ) from None
+    return tuple(sorted(days))
 
 
 def _parse_time(text: str) -> time:
@@ -66,7 +72,7 @@ def _parse_time(text: str) -> time:
     try:
         return time.fromisoformat(text.strip().zfill(5))
     except ValueError as error:
-        raise SettingError(str(error)) from None
+        raise SettingError(f"{text.strip()!r} is not a time of day ({error})") from None
 
 
 def _parse_count(text: str) -> int:
@@ -127,14 +133,20 @@ def load_settings(db: sqlite_utils.Database) -> Settings:
 
 def save_setting(db: sqlite_utils.Database, key: str, text: str) -> object:
     """Validate and store one setting; returns the parsed value."""
-    value = parse_setting(key, text)
+    return save_settings(db, {key: text})[key]
+
+
+def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str, object]:
+    """Validate every value first, then store them all in one transaction."""
+    values = {key: parse_setting(key, text) for key, text in texts.items()}
     with write_transaction(db):
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, _format_value(value)],
-        )
-    return value
+        for key, value in values.items():
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, _format_value(value)],
+            )
+    return values
 
 
 def setting_text(settings: Settings, key: str) -> str:

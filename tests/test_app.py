@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui.queue import queue_ids
+from funnel_tui.queue import closed_timezones, queue_ids
+from funnel_tui.settings import load_settings
 from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
@@ -19,8 +20,13 @@ from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
 
 
+def todays_queue(db: sqlite_utils.Database) -> list[int]:
+    closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+    return list(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
+
+
 def first_in_queue(db: sqlite_utils.Database) -> dict[str, Any]:
-    prospect_id = queue_ids(db, now=FROZEN_NOW)[0]
+    prospect_id = todays_queue(db)[0]
     return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
 
 
@@ -56,7 +62,7 @@ async def test_one_key_outcomes_are_logged_and_the_cursor_moves_on(
 ) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)
-    second_id = queue_ids(db, now=FROZEN_NOW)[1]
+    second_id = todays_queue(db)[1]
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("l", *keys, "enter")
@@ -324,3 +330,76 @@ async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:
         await pilot.pause()
     check = sqlite_utils.Database(str(demo_app.storage.path)).execute("PRAGMA integrity_check")
     assert check.fetchone()[0] == "ok"
+
+
+async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"lots", "enter")
+        await settle(pilot)
+        assert "not an amount" in shown_text(demo_app.screen.query_one("#target-error"))
+        demo_app.screen.query_one("#target-amount").value = "90k"
+        await pilot.press("enter")
+        await settle(pilot)
+        gauge = demo_app.screen.query_one(QuotaGauge)
+        assert gauge.pace is not None
+        assert gauge.pace.target_cents == 9_000_000
+    month = next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+    assert (month["starts_on"], month["amount_cents"]) == ("2026-11-01", 9_000_000)
+
+
+async def test_settings_are_checked_then_saved_to_the_file(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        screen.query_one("#setting-calling_start").value = "25:00"
+        screen.query_one("#setting-currency").value = "€"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert "25:00" in shown_text(screen.query_one("#setting-error-calling_start"))
+        assert db.execute("SELECT count(*) FROM settings WHERE key = 'currency'").fetchone()[0] == 0
+        screen.query_one("#setting-calling_start").value = "08:30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.screen.query_one(QuotaGauge).currency == "€"
+    stored = dict(db.execute("SELECT key, value FROM settings").fetchall())
+    assert stored["currency"] == "€"
+    assert stored["calling_start"] == "08:30"
+
+
+async def test_pace_and_conversion_by_method_open_with_a_key(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        text = shown_text(demo_app.screen.query_one("#performance-table"))
+        assert "By selling method" in text
+        assert "Solution Selling" in text
+        assert "By lead source" in text
+        await pilot.press("escape")
+        assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_f_cycles_today_all_and_nurture(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    db.execute("UPDATE prospects SET nurture = 1, stage = 'lost' WHERE id = 1")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.row_count == db["prospects"].count
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.row_count == 1
+        assert queue.highlighted_id == 1
+        await pilot.press("f")
+        await settle(pilot)
+        closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+        assert queue.row_count == len(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import sqlite_utils
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,8 @@ from textual.widgets import Footer, Input, Label
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
 from funnel_tui.domain import DEFAULT_METHOD
-from funnel_tui.pace import load_pace
+from funnel_tui.money import format_money
+from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import (
     CardData,
     add_note,
@@ -24,17 +27,21 @@ from funnel_tui.prospects import (
     set_method,
     update_prospect,
 )
-from funnel_tui.queue import QueueMode, fetch_rows, queue_ids
+from funnel_tui.queue import QueueMode, closed_timezones, fetch_rows, queue_ids
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.settings import load_settings, save_settings
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.help_screen import HelpScreen
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_card import ProspectCard
 from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
+from funnel_tui.ui.settings_screen import SettingsScreen
+from funnel_tui.ui.target_dialog import TargetDialog, TargetEntry
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -51,11 +58,14 @@ class MainScreen(Screen[None]):
         Binding("left_square_bracket", "previous_step", "Prev step"),
         Binding("right_square_bracket", "next_step", "Next step"),
         Binding("slash", "filter", "Filter"),
-        Binding("f", "toggle_mode", "Queue/all"),
+        Binding("f", "toggle_mode", "Queue/all/nurture"),
         Binding("a", "add_prospect", "Add"),
         Binding("e", "edit_prospect", "Edit"),
         Binding("n", "add_note", "Note"),
-        Binding("o", "toggle_objections", "Objections", show=False),
+        Binding("o", "toggle_objections", "All objections", show=False),
+        Binding("t", "set_target", "Set target", show=False),
+        Binding("p", "performance", "Pace and conversion", show=False),
+        Binding("s", "settings", "Settings", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -73,6 +83,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.card: CardData | None = None
+        self.held_back = 0
 
     @property
     def funnel(self) -> FunnelApp:
@@ -116,6 +127,8 @@ class MainScreen(Screen[None]):
         self.reload_queue()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
+        # Follow-ups fall due and calling hours open as the day goes on.
+        self.set_interval(60, self.reload_queue)
 
     # Loading -----------------------------------------------------------------
 
@@ -123,10 +136,18 @@ class MainScreen(Screen[None]):
     async def reload_queue(self, select: int | None = None) -> None:
         """Read the queue order in the database thread, then show it."""
         now = self.funnel.clock()
-        mode, text = self.mode, self.filter_text
-        ids = await self.funnel.in_db_thread(
-            lambda db: queue_ids(db, now=now, mode=mode, text=text)
-        )
+        mode, text, settings = self.mode, self.filter_text, self.funnel.settings
+
+        def read(db: sqlite_utils.Database) -> tuple[array[int], int]:
+            closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
+            ids = queue_ids(db, now=now, mode=mode, text=text, closed_zones=closed)
+            held_back = 0
+            if closed:
+                everyone = queue_ids(db, now=now, mode=mode, text=text)
+                held_back = len(everyone) - len(ids)
+            return ids, held_back
+
+        ids, self.held_back = await self.funnel.in_db_thread(read)
         self.queue.load(
             ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
         )
@@ -145,6 +166,8 @@ class MainScreen(Screen[None]):
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
             title += f" matching “{self.filter_text}”"
+        if self.held_back:
+            title += f" · {self.held_back} outside their calling hours"
         self.query_one("#queue-title", Label).update(title)
 
     @on(CallQueue.Highlighted)
@@ -159,9 +182,7 @@ class MainScreen(Screen[None]):
         self._show_script()
 
     def _show_card(self) -> None:
-        self.prospect_card.show(
-            self.card, now=self.funnel.clock(), currency=self.funnel.settings.currency
-        )
+        self.prospect_card.show(self.card, now=self.funnel.clock(), settings=self.funnel.settings)
 
     def _show_script(self) -> None:
         if self.card is None:
@@ -302,7 +323,7 @@ class MainScreen(Screen[None]):
         self.reload_queue()
 
     def action_toggle_mode(self) -> None:
-        self.mode = QueueMode.ALL if self.mode is QueueMode.TODAY else QueueMode.TODAY
+        self.mode = self.mode.following
 
     def watch_mode(self) -> None:
         self.reload_queue()
@@ -363,6 +384,50 @@ class MainScreen(Screen[None]):
             self.notify("Note added")
 
         self.app.push_screen(NoteDialog(self.card.prospect["name"]), noted)
+
+    # Target, performance and settings ------------------------------------------------
+
+    def action_set_target(self) -> None:
+        async def save(entry: TargetEntry) -> str:
+            today = self.funnel.clock().date()
+            row = await self.funnel.in_db_thread(
+                lambda db: set_target(
+                    db,
+                    amount_cents=entry.amount_cents,
+                    period=entry.period,
+                    today=today,
+                    calls_per_day=entry.calls_per_day,
+                )
+            )
+            amount = format_money(row["amount_cents"], self.funnel.settings.currency)
+            return f"Target {amount} for {row['starts_on']} to {row['ends_on']}"
+
+        def saved(summary: str | None) -> None:
+            if summary:
+                self.notify(summary)
+                self.reload_pace()
+
+        self.app.push_screen(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
+
+    def action_performance(self) -> None:
+        self.app.push_screen(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
+
+    def action_settings(self) -> None:
+        async def save(values: dict[str, str]) -> None:
+            await self.funnel.in_db_thread(lambda db: save_settings(db, values))
+
+        async def saved(changed: bool | None) -> None:
+            if not changed:
+                return
+            self.funnel.settings = await self.funnel.in_db_thread(load_settings)
+            self.gauge.currency = self.funnel.settings.currency
+            self.notify("Settings saved")
+            self.reload_queue()
+            self.reload_pace()
+            self._show_card()
+            self._show_script()
+
+        self.app.push_screen(SettingsScreen(self.funnel.settings, save=save), saved)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -1,0 +1,94 @@
+"""SettingsScreen: every setting as a field, each checked before anything is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from funnel_tui.settings import KEYS, SettingError, Settings, parse_setting, setting_text
+
+SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
+
+HINTS = {
+    "currency": "symbol shown before amounts",
+    "rep_name": "your name, as the scripts say it",
+    "day_first": "yes: 3/12 is 3 December",
+    "business_days": "e.g. mon,tue,wed,thu,fri",
+    "holidays": "YYYY-MM-DD, comma separated",
+    "calling_start": "HH:MM, their local time",
+    "calling_end": "HH:MM, their local time",
+    "max_attempts": "unanswered calls before nurture",
+    "busy_retry_minutes": "wait after a busy line",
+    "calls_per_day": "daily call goal without a target's",
+}
+
+
+class SettingsScreen(ModalScreen[bool]):
+    """Returns True when settings were saved."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, settings: Settings, *, save: SettingsSaver) -> None:
+        super().__init__()
+        self.settings = settings
+        self.save_settings = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="settings-box"):
+            yield Label("Settings (stored in this database file)", id="settings-title")
+            with VerticalScroll(id="settings-fields"):
+                for key in KEYS:
+                    with Horizontal(classes="form-row"):
+                        yield Label(key, classes="settings-label")
+                        with Vertical(classes="form-input"):
+                            yield Input(
+                                setting_text(self.settings, key),
+                                placeholder=HINTS.get(key, ""),
+                                id=f"setting-{key}",
+                            )
+                            yield Static(id=f"setting-error-{key}", classes="form-error")
+            yield Static(id="settings-status", markup=False)
+            yield Label("enter or ctrl+s saves · esc cancels", id="settings-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        values, problems = {}, 0
+        for key in KEYS:
+            text = self.query_one(f"#setting-{key}", Input).value
+            error = self.query_one(f"#setting-error-{key}", Static)
+            try:
+                parse_setting(key, text)
+            except SettingError as problem:
+                error.update(Text(str(problem), "red"))
+                problems += 1
+                continue
+            error.update("")
+            values[key] = text
+        if problems:
+            self.query_one("#settings-status", Static).update(
+                Text(f"{problems} setting(s) to fix", "red")
+            )
+            return
+        self._write(values)
+
+    @work(exclusive=True, group="save-settings")
+    async def _write(self, values: dict[str, str]) -> None:
+        try:
+            await self.save_settings(values)
+        except Exception as error:  # a failed write keeps everything typed
+            self.query_one("#settings-status", Static).update(Text(f"Not saved: {error}", "red"))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,102 @@
+"""TargetDialog: set the sales target for the period containing today."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+
+from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.money import AmountError, format_money, parse_amount
+
+
+@dataclass(frozen=True)
+class TargetEntry:
+    """A checked target, ready to store."""
+
+    amount_cents: int
+    period: str
+    calls_per_day: int | None
+
+
+TargetSaver = Callable[[TargetEntry], Awaitable[str]]
+
+
+def check_target(amount: str, period: str, calls_per_day: str) -> TargetEntry:
+    """Validate the dialog's fields; raises ValueError with one readable line."""
+    cents = parse_amount(amount)
+    if cents <= 0:
+        raise AmountError(amount, "a target must be more than zero")
+    calls = calls_per_day.strip()
+    if calls and not calls.isdigit():
+        raise ValueError(f"calls per day is a whole number, not {calls!r}")
+    return TargetEntry(cents, period, int(calls) if calls else None)
+
+
+class TargetDialog(ModalScreen[str | None]):
+    """Amount, period and daily call goal; enter saves, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, *, currency: str, save: TargetSaver) -> None:
+        super().__init__()
+        self.currency = currency
+        self.save_target = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="target-box"):
+            yield Label("Sales target for the period containing today", id="target-title")
+            yield Input(placeholder="amount, e.g. 60000 or 60k", id="target-amount")
+            yield Static(id="target-check", markup=False)
+            yield Select(
+                [(kind, kind) for kind in PERIOD_KINDS],
+                value="month",
+                allow_blank=False,
+                id="target-period",
+            )
+            yield Input(placeholder="calls per day (optional)", id="target-calls")
+            yield Static(id="target-error", markup=False)
+            yield Label("enter saves · esc cancels", id="target-hint")
+
+    @on(Input.Changed, "#target-amount")
+    def _check_amount(self, event: Input.Changed) -> None:
+        check = self.query_one("#target-check", Static)
+        if not event.value.strip():
+            check.update("")
+            return
+        try:
+            check.update(Text("→ " + format_money(parse_amount(event.value), self.currency)))
+        except AmountError as error:
+            check.update(Text(str(error), "red"))
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        try:
+            entry = check_target(
+                self.query_one("#target-amount", Input).value,
+                str(self.query_one("#target-period", Select).value),
+                self.query_one("#target-calls", Input).value,
+            )
+        except ValueError as error:
+            self.query_one("#target-error", Static).update(Text(str(error), "bold red"))
+            return
+        self._write(entry)
+
+    @work(exclusive=True, group="save-target")
+    async def _write(self, entry: TargetEntry) -> None:
+        try:
+            summary = await self.save_target(entry)
+        except Exception as error:  # a failed write keeps the dialog and what was typed
+            self.query_one("#target-error", Static).update(Text(f"Not saved: {error}", "red"))
+            return
+        self.dismiss(summary)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
