@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from textual import events
 
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
@@ -403,3 +404,43 @@ async def test_f_cycles_today_all_and_nurture(demo_app: FunnelApp) -> None:
         await settle(pilot)
         closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
         assert queue.row_count == len(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
+
+
+def burst(app: FunnelApp, *keys: str) -> None:
+    """Queue keys all at once, as a fast typist's keys arrive while the app is busy."""
+    for key in keys:
+        character = {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_at_full_speed_land_on_the_right_prospect(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first, second, third = todays_queue(db)[:3]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "l", "w", "1", "2", "k", "enter", "l", "n", "enter", "l", "v", "enter")
+        for _ in range(20):
+            await settle(pilot)
+    logged = db.execute(
+        "SELECT prospect_id, outcome, notes FROM calls ORDER BY id DESC LIMIT 3"
+    ).fetchall()
+    assert logged[::-1] == [
+        (first, "won", None),
+        (second, "no_answer", None),
+        (third, "voicemail", None),
+    ]
+    assert db.execute("SELECT amount_cents FROM deals ORDER BY id DESC").fetchone()[0] == 1_200_000
+
+
+async def test_filter_then_log_at_full_speed_logs_the_filtered_prospect(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    target = next(db.query("SELECT id, name FROM prospects ORDER BY id DESC LIMIT 1"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "f", "slash", *target["name"].lower(), "enter", "l", "x", "enter")
+        for _ in range(20):
+            await settle(pilot)
+    last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
+    assert last == (target["id"], "not_interested")

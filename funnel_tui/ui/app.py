@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlite_utils
+from textual import events
 from textual.app import App
 
 from funnel_tui.paths import user_scripts_dir
@@ -26,7 +27,7 @@ class FunnelApp(App[None]):
     """The rep's day in one screen."""
 
     TITLE = "funnel"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {MainScreenCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -45,6 +46,8 @@ class FunnelApp(App[None]):
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
         self.settings: Settings = load_settings(storage.db)
+        self._held_keys: list[events.Key] | None = None
+        self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
 
     def on_mount(self) -> None:
@@ -53,6 +56,37 @@ class FunnelApp(App[None]):
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
             )
+
+    def hold_keys(self) -> None:
+        """Keep the keys typed from now on until `release_keys` (type-ahead).
+
+        While a dialog saves and closes, the keys a fast typist has already pressed for
+        the next prospect are held here instead of landing in the closing dialog.
+        """
+        self._holding = True
+        if self._held_keys is None:
+            self._held_keys = []
+
+    def release_keys(self) -> None:
+        """Replay the held keys, in order, to whatever screen is now on top."""
+        self._holding = False
+        if self._held_keys is not None:
+            # call_next runs before the keys that arrived while the app was busy.
+            self.call_next(self._replay_held_keys)
+
+    async def _replay_held_keys(self) -> None:
+        # A replayed key may start another hold (enter in the next dialog): stop there and
+        # keep the rest for that hold's release.
+        while self._held_keys and not self._holding:
+            await super().on_event(self._held_keys.pop(0))
+        if not self._holding:
+            self._held_keys = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     async def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> T:
         """Run `work` with the database thread's connection, without blocking the UI."""

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
+from textual.worker import WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
 from funnel_tui.domain import DEFAULT_METHOD
@@ -50,26 +51,32 @@ if TYPE_CHECKING:
 class MainScreen(Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
+    # Priority bindings run in the order the keys arrive, before any key reaches a widget,
+    # so "l n enter" typed at full speed logs a no-answer. check_action turns them off
+    # while a text field has focus, so letters typed there are text.
     BINDINGS = [
-        Binding("enter", "start_call", "Start call"),
-        Binding("l", "log_outcome", "Log outcome"),
-        Binding("u,ctrl+z", "undo", "Undo last call"),
-        Binding("m", "pick_method", "Method"),
-        Binding("left_square_bracket", "previous_step", "Prev step"),
-        Binding("right_square_bracket", "next_step", "Next step"),
-        Binding("slash", "filter", "Filter"),
-        Binding("f", "toggle_mode", "Queue/all/nurture"),
-        Binding("a", "add_prospect", "Add"),
-        Binding("e", "edit_prospect", "Edit"),
-        Binding("n", "add_note", "Note"),
-        Binding("o", "toggle_objections", "All objections", show=False),
-        Binding("t", "set_target", "Set target", show=False),
-        Binding("p", "performance", "Pace and conversion", show=False),
-        Binding("s", "settings", "Settings", show=False),
+        Binding("enter", "start_call", "Start call", priority=True),
+        Binding("enter", "filter_done", "Done filtering", show=False, priority=True),
+        Binding("l", "log_outcome", "Log outcome", priority=True),
+        Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
+        Binding("m", "pick_method", "Method", priority=True),
+        Binding("left_square_bracket", "previous_step", "Prev step", priority=True),
+        Binding("right_square_bracket", "next_step", "Next step", priority=True),
+        Binding("slash", "filter", "Filter", priority=True),
+        Binding("f", "toggle_mode", "Queue/all/nurture", priority=True),
+        Binding("a", "add_prospect", "Add", priority=True),
+        Binding("e", "edit_prospect", "Edit", priority=True),
+        Binding("n", "add_note", "Note", priority=True),
+        Binding("o", "toggle_objections", "All objections", show=False, priority=True),
+        Binding("t", "set_target", "Set target", show=False, priority=True),
+        Binding("p", "performance", "Pace and conversion", show=False, priority=True),
+        Binding("s", "settings", "Settings", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", priority=True),
+        Binding("q", "quit", "Quit", priority=True),
     ]
+
+    AUTO_FOCUS = "#queue"
 
     mode: reactive[QueueMode] = reactive(QueueMode.TODAY, init=False)
     """Whether the queue shows today's calls or every prospect."""
@@ -84,6 +91,17 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.card: CardData | None = None
         self.held_back = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter_done":
+            return self.focused is self.filter_input
+        if isinstance(self.focused, Input):
+            return action == "clear_filter"
+        return True
+
+    async def _open(self, screen: Screen[Any], callback: Any = None) -> None:
+        """Push a dialog and wait until it is mounted, so the next key reaches it."""
+        await self.app.push_screen(screen, callback)
 
     @property
     def funnel(self) -> FunnelApp:
@@ -123,7 +141,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
         self.filter_input.display = False
-        self.queue.focus()
         self.reload_queue()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
@@ -151,6 +168,8 @@ class MainScreen(Screen[None]):
         self.queue.load(
             ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
         )
+        # Now, not when the Highlighted message arrives: a key already typed acts on it.
+        self._show(self.queue.highlighted_id)
         self._update_title()
 
     @work(exclusive=True, group="pace")
@@ -172,11 +191,13 @@ class MainScreen(Screen[None]):
 
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
-        if event.prospect_id is None:
-            self.card = None
-        else:
-            self.card = load_card(self.funnel.storage.db, event.prospect_id)
-        if self.call_started_at and (self.card is None or event.prospect_id != self._call_prospect):
+        if self.card is None or event.prospect_id != self.card.prospect["id"]:
+            self._show(event.prospect_id)
+
+    def _show(self, prospect_id: int | None) -> None:
+        """Load and show this prospect's card and script now (a primary-key read)."""
+        self.card = None if prospect_id is None else load_card(self.funnel.storage.db, prospect_id)
+        if self.call_started_at and (self.card is None or prospect_id != self._call_prospect):
             self.call_started_at = None
         self._show_card()
         self._show_script()
@@ -223,7 +244,7 @@ class MainScreen(Screen[None]):
     def watch_call_started_at(self) -> None:
         self._tick_timer()
 
-    def action_log_outcome(self) -> None:
+    async def action_log_outcome(self) -> None:
         if self.card is None:
             self.notify("The queue is empty: nothing to log.", severity="warning")
             return
@@ -240,23 +261,31 @@ class MainScreen(Screen[None]):
         async def save(entry: CallOutcome) -> LoggedCall:
             now = self.funnel.clock()
             settings = self.funnel.settings
-            return await self.funnel.in_db_thread(
+            logged = await self.funnel.in_db_thread(
                 lambda db: log_call(db, prospect_id, entry, now=now, settings=settings)
             )
-
-        def logged(result: LoggedCall | None) -> None:
-            if result is None:
-                return
+            # Move on before the dialog closes, so a key pressed right after it acts on
+            # the next prospect, never on the one just logged.
             self.call_started_at = None
             self.notify(
-                f"Logged {result.outcome.spec.label.lower()} for {prospect['name']}",
+                f"Logged {logged.outcome.spec.label.lower()} for {prospect['name']}",
                 timeout=3,
                 markup=False,
             )
-            self.reload_queue(select=next_id if self.mode is QueueMode.TODAY else prospect_id)
+            self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
             self.reload_pace()
+            return logged
 
-        self.app.push_screen(OutcomeDialog(context, clock=self.funnel.clock, save=save), logged)
+        await self._open(OutcomeDialog(context, clock=self.funnel.clock, save=save))
+
+    def _select(self, prospect_id: int | None) -> None:
+        """Show this prospect now (the queue's order is read again in the background)."""
+        if prospect_id is not None:
+            position = self.queue.position_of(prospect_id)
+            if position is not None:
+                self.queue.cursor = position
+            self._show(prospect_id)
+        self.reload_queue(select=prospect_id)
 
     @work(exclusive=True, group="undo")
     async def action_undo(self) -> None:
@@ -267,12 +296,12 @@ class MainScreen(Screen[None]):
         self.notify(
             f"Undid {undone.outcome.spec.label.lower()} for {undone.prospect_name}", markup=False
         )
-        self.reload_queue(select=undone.prospect_id)
+        self._select(undone.prospect_id)
         self.reload_pace()
 
     # Method and script ---------------------------------------------------------
 
-    def action_pick_method(self) -> None:
+    async def action_pick_method(self) -> None:
         if self.card is None:
             return
         prospect_id = self.card.prospect["id"]
@@ -281,11 +310,9 @@ class MainScreen(Screen[None]):
             if method is None:
                 return
             await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
-            self.card = load_card(self.funnel.storage.db, prospect_id)
-            self._show_card()
-            self._show_script()
+            self._show(prospect_id)
 
-        self.app.push_screen(
+        await self._open(
             MethodPicker(self.funnel.scripts.names(), self.card.prospect["method"]), chosen
         )
 
@@ -302,22 +329,35 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.filter_input.display = True
-        self.filter_input.focus()
+        # Synchronous, so the letters typed right after `/` go into the filter.
+        self.set_focus(self.filter_input)
 
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
 
-    @on(Input.Submitted, "#queue-filter")
-    def _filter_done(self) -> None:
-        self.queue.focus()
+    def action_filter_done(self) -> None:
+        # Hold the keys typed after enter until the queue shows the filtered prospects,
+        # so "/kwame enter l" logs a call for Kwame, not for whoever was highlighted.
+        self.funnel.hold_keys()
+        self.set_focus(self.queue)
+        # Runs after the filter field has taken the text typed before enter.
+        self.filter_input.call_later(self._show_filtered_then_release)
+
+    async def _show_filtered_then_release(self) -> None:
+        self.filter_text = self.filter_input.value
+        try:
+            await self.reload_queue().wait()
+        except WorkerCancelled:
+            pass
+        finally:
+            self.funnel.release_keys()
 
     def action_clear_filter(self) -> None:
         if not self.filter_input.display:
             return
         self.filter_input.value = ""
         self.filter_input.display = False
-        self.queue.focus()
 
     def watch_filter_text(self) -> None:
         self.reload_queue()
@@ -330,7 +370,7 @@ class MainScreen(Screen[None]):
 
     # Prospects and notes ----------------------------------------------------------
 
-    def action_add_prospect(self) -> None:
+    async def action_add_prospect(self) -> None:
         async def save(row: dict[str, Any]) -> int:
             now = self.funnel.clock()
             return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
@@ -340,9 +380,9 @@ class MainScreen(Screen[None]):
                 self.notify("Prospect added")
                 self.reload_queue(select=prospect_id)
 
-        self.app.push_screen(self._form(save), added)
+        await self._open(self._form(save), added)
 
-    def action_edit_prospect(self) -> None:
+    async def action_edit_prospect(self) -> None:
         if self.card is None:
             return
         prospect = self.card.prospect
@@ -354,12 +394,9 @@ class MainScreen(Screen[None]):
         def saved(prospect_id: int | None) -> None:
             if prospect_id is not None:
                 self.notify("Prospect saved")
-                self.reload_queue(select=prospect_id)
-                self.card = load_card(self.funnel.storage.db, prospect_id)
-                self._show_card()
-                self._show_script()
+                self._select(prospect_id)
 
-        self.app.push_screen(self._form(save, prospect), saved)
+        await self._open(self._form(save, prospect), saved)
 
     def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
         return ProspectForm(
@@ -369,7 +406,7 @@ class MainScreen(Screen[None]):
             currency=self.funnel.settings.currency,
         )
 
-    def action_add_note(self) -> None:
+    async def action_add_note(self) -> None:
         if self.card is None:
             return
         prospect_id = self.card.prospect["id"]
@@ -379,15 +416,14 @@ class MainScreen(Screen[None]):
                 return
             now = self.funnel.clock()
             await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
-            self.card = load_card(self.funnel.storage.db, prospect_id)
-            self._show_card()
+            self._show(prospect_id)
             self.notify("Note added")
 
-        self.app.push_screen(NoteDialog(self.card.prospect["name"]), noted)
+        await self._open(NoteDialog(self.card.prospect["name"]), noted)
 
     # Target, performance and settings ------------------------------------------------
 
-    def action_set_target(self) -> None:
+    async def action_set_target(self) -> None:
         async def save(entry: TargetEntry) -> str:
             today = self.funnel.clock().date()
             row = await self.funnel.in_db_thread(
@@ -407,12 +443,12 @@ class MainScreen(Screen[None]):
                 self.notify(summary)
                 self.reload_pace()
 
-        self.app.push_screen(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
+        await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
 
-    def action_performance(self) -> None:
-        self.app.push_screen(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
+    async def action_performance(self) -> None:
+        await self._open(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
 
-    def action_settings(self) -> None:
+    async def action_settings(self) -> None:
         async def save(values: dict[str, str]) -> None:
             await self.funnel.in_db_thread(lambda db: save_settings(db, values))
 
@@ -427,7 +463,7 @@ class MainScreen(Screen[None]):
             self._show_card()
             self._show_script()
 
-        self.app.push_screen(SettingsScreen(self.funnel.settings, save=save), saved)
+        await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
 
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+    async def action_help(self) -> None:
+        await self._open(HelpScreen())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +24,9 @@ from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
+
 Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 
 
@@ -40,14 +44,25 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     """Log the outcome of a call; the write runs off the UI thread and the dialog closes
     only once it is committed (a failed write keeps everything typed)."""
 
+    # Keys typed at full speed must land where a slow typist's would. Outcome letters and
+    # enter are priority bindings, handled the moment they arrive. A letter moves focus
+    # synchronously (set_focus, not focus()) to the field the outcome asks for. Enter holds
+    # every later key (the app's type-ahead) and saves only after the focused field has
+    # taken the text typed before it; the held keys go to the next prospect.
+    AUTO_FOCUS = "#outcome-list"
+
     BINDINGS = [
         *(
-            Binding(spec.key, f"pick('{outcome.value}')", spec.label, show=False)
+            Binding(spec.key, f"pick('{outcome.value}')", spec.label, show=False, priority=True)
             for outcome, spec in OUTCOME_SPECS.items()
         ),
-        Binding("enter", "save", "Save", priority=True),
+        Binding("enter", "submit", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Outcome letters are text once a field has focus.
+        return not (action == "pick" and (self.saving or isinstance(self.focused, Input)))
 
     def __init__(self, context: CallContext, *, clock: Clock, save: Saver) -> None:
         super().__init__()
@@ -55,6 +70,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.clock = clock
         self.save_call = save
         self.outcome: Outcome | None = None
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box"):
@@ -94,9 +110,6 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def note(self) -> Input:
         return self.query_one("#outcome-note", Input)
 
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
     def action_pick(self, value: str) -> None:
         self.outcome = Outcome(value)
         options = self.query_one(OptionList)
@@ -106,7 +119,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.extra_check.set_class(asks is Ask.NOTHING, "hidden")
         self._error("")
         if asks is Ask.NOTHING:
-            self.note.focus()
+            self.set_focus(self.note)
             return
         self.extra.placeholder = (
             "when? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30"
@@ -115,12 +128,27 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         )
         self.extra.value = ""
         self.extra_check.update("")
-        self.extra.focus()
+        self.set_focus(self.extra)
 
     @on(OptionList.OptionSelected, "#outcome-list")
     def _option_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.action_pick(event.option.id)
+
+    def action_submit(self) -> None:
+        if self.saving:
+            return
+        options = self.query_one(OptionList)
+        if self.outcome is None and self.focused is options:
+            # Enter on a highlighted outcome picks it, like its letter.
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                if option.id:
+                    self.action_pick(option.id)
+            return
+        self.funnel.hold_keys()
+        # Queued behind the keys the focused field has not handled yet.
+        (self.focused or self).call_later(self.action_save)
 
     @on(Input.Changed, "#outcome-extra")
     def _check_extra(self) -> None:
@@ -153,25 +181,34 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def _error(self, message: str) -> None:
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
 
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
+
     def action_save(self) -> None:
-        if self.focused is self.query_one(OptionList) and self.outcome is None:
-            options = self.query_one(OptionList)
-            if options.highlighted is not None:
-                option = options.get_option_at_index(options.highlighted)
-                if option.id:
-                    self.action_pick(option.id)
+        if self.saving:
             return
         if self.outcome is None:
             self._error("Pick an outcome first: press its letter.")
+            self.funnel.release_keys()
             return
         try:
             entry = self._entry(self.outcome)
         except (WhenError, AmountError) as error:
             self._error(str(error))
-            self.extra.focus()
+            self.set_focus(self.extra)
+            self.funnel.release_keys()
             return
         self._error("Saving…")
+        self._set_saving(True)
         self._write(entry)
+
+    def _set_saving(self, saving: bool) -> None:
+        """While the write is in flight, nothing typed can change or resubmit the call."""
+        self.saving = saving
+        for field in self.query(Input).results(Input):
+            field.disabled = saving
+        self.query_one(OptionList).disabled = saving
 
     def _entry(self, outcome: Outcome) -> CallOutcome:
         asks = outcome.spec.asks
@@ -193,9 +230,15 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         try:
             logged = await self.save_call(entry)
         except Exception as error:  # any failed write keeps the dialog open with the reason
+            self._set_saving(False)
             self._error(f"Not saved: {error}")
+            self.funnel.release_keys()
             return
         self.dismiss(logged)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        # Closed: the keys typed meanwhile belong to the screen below.
+        self.funnel.release_keys()
