@@ -1,0 +1,343 @@
+"""Importing prospects from CRM and spreadsheet CSV: matching headers, validating, merging."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import sqlite_utils
+
+from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
+from funnel_tui.domain import Kind, Priority
+from funnel_tui.exporter import FORMULA_STARTS
+from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.prospects import TEXT_FIELDS, email_problem, phone_problem, timezone_problem
+from funnel_tui.storage import write_transaction
+from funnel_tui.text import clean_optional, one_line
+from funnel_tui.timestamps import to_stored
+
+__all__ = ["CsvUnreadable", "ImportReport", "Rejected", "import_prospects"]
+
+Progress = Callable[[int, int | None], None]
+
+KIND_VALUES = frozenset(kind.value for kind in Kind)
+# A CRM rating or our own priority, by the queue priority it becomes; others are ignored.
+PRIORITY_WORDS = {
+    "hot": Priority.HIGH, "warm": Priority.NORMAL, "medium": Priority.NORMAL,
+    "cold": Priority.LOW,
+    **{level.label: level for level in Priority},
+    **{str(int(level)): level for level in Priority},
+}  # fmt: skip
+# Fields that keep a cell's line breaks; in the others a break is spreadsheet noise.
+MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
+CHECKS = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
+PROGRESS_EVERY = 1000
+NOT_DIGITS = re.compile(r"\D")
+EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
+SHOWN_HEADERS = 12
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A row that was not imported: its line in the file and why."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, when nothing was written, would have done).
+
+    Every record is counted once: added, updated (an existing prospect, or one an earlier
+    row of the file added) or rejected.
+    """
+
+    added: int
+    updated: int
+    rejected: list[Rejected]
+    encoding: str
+    delimiter: str
+    # Each header that filled a field, and the headers that filled none.
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    def summary(self) -> str:
+        """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`."""
+        read_as = f"({self.encoding}, {self.delimiter})"
+        if self.dry_run:
+            return (
+                f"dry run, nothing written: would add {self.added}, update {self.updated}, "
+                f"reject {len(self.rejected)} {read_as}"
+            )
+        if not self.written and self.rejected:
+            return (
+                f"nothing written because {len(self.rejected)} rows were rejected; the rest "
+                f"would add {self.added}, update {self.updated} {read_as}"
+            )
+        return (
+            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)} {read_as}"
+        )
+
+
+def phone_digits(phone: str | None) -> str:
+    """The digits that identify a phone number, without any extension."""
+    if not phone:
+        return ""
+    return NOT_DIGITS.sub("", EXTENSION.split(phone, maxsplit=1)[0])
+
+
+@cache
+def _timezones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def _timezone(text: str) -> str:
+    """`america/new_york` and HubSpot's `america_slash_new_york` as `America/New_York`."""
+    wanted = text.lower().replace("_slash_", "/")
+    return _timezones_by_lower_name().get(wanted, text)
+
+
+def _kind(text: str) -> str | None:
+    """Our own kinds, and any CRM lifecycle stage naming a customer; others are no kind."""
+    lowered = text.lower()
+    if lowered in KIND_VALUES:
+        return lowered
+    return Kind.CUSTOMER.value if "customer" in lowered else None
+
+
+def _priority(text: str) -> Priority | None:
+    """Salesforce's Hot/Warm/Cold rating, Pipedrive's `Hot lead` label, or our own priority."""
+    return PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
+
+
+def _cell(fields: list[str], positions: list[int]) -> str:
+    """The first non-empty cell, without the quote export puts before formula-like text."""
+    for position in positions:
+        text = fields[position].strip()
+        if len(text) > 1 and text[0] == "'" and text[1].startswith(FORMULA_STARTS):
+            text = text[1:]
+        if text:
+            return text
+    return ""
+
+
+def _clean(name: str, text: str) -> str:
+    """Control characters stripped; line breaks kept only in the fields that hold prose."""
+    if name in MULTILINE_FIELDS:
+        return clean_optional(text) or ""
+    # isprintable() holds only for text that clean_text leaves as it is, and is far cheaper:
+    # the cells of a 100,000-row file mostly skip the regular expressions.
+    return " ".join(text.split()) if text.isprintable() else one_line(text)
+
+
+def _values(
+    fields: list[str], columns: Mapping[str, list[int]], source: str
+) -> tuple[dict[str, object], list[str]]:
+    """A record as the columns to store, and the reasons (if any) it cannot be imported.
+
+    The checks are the add/edit form's, plus: a row needs a phone or an email.
+    """
+    cells: dict[str, str] = {}
+    for name, positions in columns.items():
+        if text := _clean(name, _cell(fields, positions)):
+            cells[name] = text
+    first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
+    if first or last:
+        cells.setdefault("name", f"{first} {last}".strip())
+    if source:
+        cells["source"] = source
+    if "timezone" in cells:
+        cells["timezone"] = _timezone(cells["timezone"])
+    row: dict[str, object] = {name: cells[name] for name in TEXT_FIELDS if name in cells}
+    reasons = []
+    if "name" not in row:
+        reasons.append("a name is needed")
+    if "phone" not in row and "email" not in row:
+        reasons.append("a phone or an email is needed")
+    for name, problem in CHECKS:
+        if name in cells and (reason := problem(cells[name])):
+            reasons.append(f"{name} {cells[name]!r}: {reason}")
+    if (kind := _kind(cells.get("kind", ""))) is not None:
+        row["kind"] = kind
+    if (priority := _priority(cells.get("priority", ""))) is not None:
+        row["priority"] = int(priority)
+    if "deal_value" in cells:
+        try:
+            row["deal_value_cents"] = parse_amount(cells["deal_value"])
+        except AmountError as error:
+            reasons.append(f"deal value: {error}")
+    if cents := cells.get("deal_value_cents"):
+        if cents.isdigit():
+            row["deal_value_cents"] = int(cents)
+        else:
+            reasons.append(f"deal value cents {cents!r}: a whole number of cents")
+    return row, reasons
+
+
+class _Merger:
+    """Decides for each valid row whether it adds a prospect or updates one.
+
+    Rows match by email (case-insensitively), else by phone digits, against the
+    database and the rows before them in the file. The indexes hold a database id for
+    an existing prospect, or the pending row itself for one this import adds.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.by_email: dict[str, int | dict[str, object]] = {}
+        self.by_phone: dict[str, int | dict[str, object]] = {}
+        self.added: list[dict[str, object]] = []
+        self.updates: dict[int, dict[str, object]] = {}
+        self.updated = 0
+        for prospect_id, email, phone in db.execute("SELECT id, email, phone FROM prospects"):
+            self._remember(prospect_id, str(email or ""), str(phone or ""))
+
+    def _remember(self, target: int | dict[str, object], email: str, phone: str) -> None:
+        if email:
+            self.by_email.setdefault(email.strip().lower(), target)
+        if digits := phone_digits(phone):
+            self.by_phone.setdefault(digits, target)
+
+    def merge(self, row: dict[str, object]) -> None:
+        email, phone = str(row.get("email", "")), str(row.get("phone", ""))
+        target = self.by_email.get(email.lower()) if email else None
+        if target is None and phone:
+            target = self.by_phone.get(phone_digits(phone))
+        if target is None:
+            target = dict(row)
+            self.added.append(target)
+        else:
+            pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            for name, value in row.items():
+                # The source that brought a prospect in keeps the credit for its calls.
+                if name == "source":
+                    pending.setdefault(name, value)
+                else:
+                    pending[name] = value
+            self.updated += 1
+        self._remember(target, email, phone)
+
+
+IMPORTED_COLUMNS = (*TEXT_FIELDS, "kind", "priority", "deal_value_cents")
+
+
+def _update_statement(names: tuple[str, ...]) -> str:
+    # Only the fields the file filled in are set, so an empty cell never wipes a stored value;
+    # a stored source is never replaced.
+    assignments = ", ".join(
+        "source = coalesce(source, ?)" if name == "source" else f"{name} = ?" for name in names
+    )
+    return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
+
+
+def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
+    stamp = to_stored(now)
+    defaults = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
+    insert = (
+        f"INSERT INTO prospects ({', '.join(IMPORTED_COLUMNS)}, created_at, updated_at)"
+        f" VALUES ({', '.join('?' * len(IMPORTED_COLUMNS))}, ?, ?)"
+    )
+    # Rows of one file mostly fill the same fields: one statement per set of fields.
+    updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
+    for prospect_id, changes in merger.updates.items():
+        updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
+    with write_transaction(db):
+        db.conn.executemany(
+            insert,
+            (
+                [*(row.get(name, defaults.get(name)) for name in IMPORTED_COLUMNS), stamp, stamp]
+                for row in merger.added
+            ),
+        )
+        for names, parameters in updates.items():
+            db.conn.executemany(_update_statement(names), parameters)
+
+
+def _columns_found(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> dict[str, str]:
+    return {
+        csv_file.header[position]: name
+        for name, positions in columns.items()
+        for position in positions
+    }
+
+
+def _check_columns(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> None:
+    """Refuse a file that could not give a single valid row, naming the headers it has."""
+    missing = []
+    if not columns.keys() & {"name", "first_name", "last_name"}:
+        missing.append("name column")
+    if not columns.keys() & {"phone", "email"}:
+        missing.append("phone or email column")
+    if missing:
+        found = [one_line(text) for text in csv_file.header if one_line(text)]
+        shown = ", ".join(found[:SHOWN_HEADERS]) + (", ..." if len(found) > SHOWN_HEADERS else "")
+        raise CsvUnreadable(
+            f"{csv_file.path} has no {' or '.join(missing)} (headers found: {shown or 'none'})"
+        )
+
+
+def import_prospects(
+    db: sqlite_utils.Database,
+    path: Path | str,
+    *,
+    now: datetime,
+    source: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import prospects from a CSV file in one transaction; raises CsvUnreadable.
+
+    Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
+    """
+    csv_file = read_csv(path)
+    columns = match_headers(csv_file.header)
+    _check_columns(csv_file, columns)
+    merger = _Merger(db)
+    label = one_line(source or "")
+    rejected: list[Rejected] = []
+    width = len(csv_file.header)
+    total = csv_file.record_count if progress else None
+    done = 0
+    for record in csv_file.records():
+        if len(record.fields) != width:
+            rejected.append(
+                Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
+            )
+        else:
+            row, reasons = _values(record.fields, columns, label)
+            if reasons:
+                rejected.append(Rejected(record.line, "; ".join(reasons)))
+            else:
+                merger.merge(row)
+        done += 1
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    if progress:
+        progress(done, total)
+    write = not dry_run and (skip_invalid or not rejected)
+    if write:
+        _write(db, merger, now)
+    found = _columns_found(csv_file, columns)
+    return ImportReport(
+        added=len(merger.added),
+        updated=merger.updated,
+        rejected=rejected,
+        encoding=csv_file.encoding_name,
+        delimiter=csv_file.delimiter_name,
+        columns=found,
+        ignored=[text for text in csv_file.header if text not in found],
+        dry_run=dry_run,
+        written=write,
+    )

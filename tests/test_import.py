@@ -1,0 +1,491 @@
+"""Importing prospects from CRM and spreadsheet CSV files (PRODUCT section 11)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.exporter import export_rows, write_csv
+from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
+from funnel_tui.prospects import add_prospect
+from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
+
+DATA = Path(__file__).parent / "data"
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def run(db: sqlite_utils.Database, path: Path | str, **options: Any) -> ImportReport:
+    return import_prospects(db, DATA / path if isinstance(path, str) else path, now=NOW, **options)
+
+
+def people(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in db.query("SELECT * FROM prospects ORDER BY id")}
+
+
+def write_file(tmp_path: Path, text: str, name: str = "leads.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def existing(db: sqlite_utils.Database, **values: Any) -> int:
+    return add_prospect(db, values, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("file", "count", "name", "expected"),
+    [
+        (
+            "hubspot_contacts.csv",
+            4,
+            "Dana Whitfield",
+            {
+                "company": "Northwind Logistics",
+                "title": "VP Operations",
+                "email": "dana.whitfield@northwind-logistics.example",
+                "phone": "+1 (617) 555-0142",
+                "source": "Organic Search",
+                "kind": "new",
+            },
+        ),
+        # Phone Number empty: the Mobile Phone Number column fills it.
+        ("hubspot_contacts.csv", 4, "Marcus Oyelaran", {"phone": "+1 415 555 0199"}),
+        # Lifecycle Stage "Customer" makes a current customer.
+        ("hubspot_contacts.csv", 4, "Priya Raman", {"kind": "customer", "title": "CFO"}),
+        # A first name alone is a name.
+        ("hubspot_contacts.csv", 4, "Tom", {"company": "Harbour Freight Co", "title": None}),
+        (
+            "salesforce_leads.csv",
+            4,
+            "Hannah Brooks",
+            {
+                "company": "Keystone Builders",
+                "title": "Operations Director",
+                "source": "Trade Show",
+                "phone": "(215) 555-0136",
+                "priority": 2,
+            },
+        ),
+        ("salesforce_leads.csv", 4, "Victor Almeida", {"priority": 0, "phone": None}),
+        ("salesforce_leads.csv", 4, "Keiko Tanaka", {"priority": 1, "email": None}),
+        ("salesforce_leads.csv", 4, "Liam O'Connor", {"priority": 1}),
+        (
+            "pipedrive_people.csv",
+            3,
+            "Elena Kowalski",
+            {
+                "company": "Vistula Manufacturing",
+                "email": "elena.k@mailbox.example",
+                "phone": "+48 22 555 01 17",
+                "priority": 2,
+            },
+        ),
+        (
+            "pipedrive_people.csv",
+            3,
+            "Ingrid Solberg",
+            {"email": "ingrid.solberg@fjordmarine.example", "phone": "+47 55 55 01 23"},
+        ),
+        ("pipedrive_people.csv", 3, "Ravi Menon", {"phone": "+91 98450 55501", "priority": 1}),
+        (
+            "pipedrive_plain.tsv",
+            3,
+            "Owen Gallagher",
+            {"company": "Gallagher & Sons Roofing", "phone": "+353 1 555 0198", "email": None},
+        ),
+        (
+            "close_leads.csv",
+            3,
+            "Dr. Aisha Grant",
+            {
+                "company": "Cobalt Dental Group",
+                "title": "Practice Owner",
+                "email": "aisha@cobaltdental.example",
+                "phone": "+1 303 555 0121",
+                "source": "Webinar",
+            },
+        ),
+        ("close_leads.csv", 3, "Chloe Dupont", {"company": "Summit Ski Rentals"}),
+        (
+            "plain.csv",
+            3,
+            "Grace Liu",
+            {
+                "company": "Liu & Partners Accounting",
+                "phone": "+44 20 7946 0011",
+                "email": "grace@liupartners.example",
+                "source": None,
+                "stage": "lead",
+            },
+        ),
+    ],
+)
+def test_each_crm_export_imports_with_its_columns_matched(
+    db: sqlite_utils.Database, file: str, count: int, name: str, expected: dict[str, Any]
+) -> None:
+    report = run(db, file)
+    assert (report.added, report.updated, report.rejected, report.written) == (count, 0, [], True)
+    prospect = people(db)[name]
+    assert {field: prospect[field] for field in expected} == expected
+    assert prospect["created_at"] == prospect["updated_at"] == to_stored(NOW)
+
+
+def test_columns_without_a_prospect_field_are_reported_as_ignored(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "hubspot_contacts.csv")
+    assert report.ignored == ["Record ID", "Contact owner", "Lead Status", "Create Date"]
+    assert report.columns["Associated Company"] == "company"
+    assert report.columns["Mobile Phone Number"] == "phone"
+    # A Salesforce lead owner is the rep, never the prospect's name.
+    assert "Lead Owner" in run(db, "salesforce_leads.csv").ignored
+
+
+@pytest.mark.parametrize(
+    ("file", "encoding", "delimiter"),
+    [
+        ("plain.csv", "utf-8", "comma"),
+        ("excel_windows1252.csv", "windows-1252", "comma"),
+        ("utf8_bom_semicolons.csv", "utf-8 with BOM", "semicolon"),
+        ("pipedrive_plain.tsv", "utf-8", "tab"),
+    ],
+)
+def test_the_encoding_and_delimiter_are_detected_and_reported(
+    db: sqlite_utils.Database, file: str, encoding: str, delimiter: str
+) -> None:
+    report = run(db, file)
+    assert (report.encoding, report.delimiter) == (encoding, delimiter)
+    assert report.summary() == f"added 3, updated 0, rejected 0 ({encoding}, {delimiter})"
+
+
+def test_windows_1252_accents_arrive_intact(db: sqlite_utils.Database) -> None:
+    run(db, "excel_windows1252.csv")
+    found = people(db)
+    assert found["José Muñoz"]["company"] == "Café Andaluz"
+    assert found["José Muñoz"]["needs"] == "Budget under €20k – decision by Q1"
+    assert found["Zoë Lefèvre"]["title"] == "Directrice financière"
+    assert found["François Œuvray"]["needs"] == "“Fewer no-shows”"
+
+
+def test_a_bom_crlf_semicolon_file_keeps_commas_in_values_and_no_stray_carriage_returns(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "utf8_bom_semicolons.csv")
+    assert report.columns["Name"] == "name"
+    found = people(db)
+    assert found["Jürgen Weiß"]["company"] == "Müller, Schmidt & Co KG"
+    assert found["Jürgen Weiß"]["pain_points"] == "Manual quotes, slow follow-up"
+    assert found["Łukasz Nowak"]["source"] == "Messe Berlin"
+    assert not [row for row in found.values() if any("\r" in str(v) for v in row.values())]
+
+
+def test_excel_unicode_text_in_utf16_is_read(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("Name\tEmail\r\nSøren Ærø\tsoren@aero.example\r\n".encode("utf-16"))
+    report = run(db, path)
+    assert (report.encoding, report.delimiter, report.added) == ("utf-16", "tab", 1)
+    assert "Søren Ærø" in people(db)
+
+
+def test_quoted_fields_keep_their_line_breaks_where_prose_belongs(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "embedded_newlines.csv")
+    assert report.added == 3
+    found = people(db)
+    rosa = found["Rosa Jimenez"]
+    assert rosa["needs"] == "Online orders\nfor 4 shops"
+    assert rosa["pain_points"] == "Orders by phone\nget lost"
+    assert rosa["objections"] == "Price,\ntiming"
+    assert rosa["goals"] == "Open a 5th shop"
+    # A break inside a name is spreadsheet noise: the name becomes one line.
+    assert found["Lena Schulz"]["objections"] == 'Already has "a system"'
+
+
+BROKEN_LINES = {
+    6: "3 fields, the header has 5",
+    7: "a name is needed",
+    8: "email 'eli(at)katzhardware': not an email address",
+    9: "phone '555-01': a phone number has 7 to 15 digits",
+    10: "a phone or an email is needed",
+    12: "6 fields, the header has 5",
+}
+
+
+def test_one_bad_row_means_nothing_is_written_and_every_bad_line_is_reported(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "broken_rows.csv")
+    assert not report.written
+    assert db["prospects"].count == 0
+    # Line numbers are the file's own lines: the record on lines 3-5 spans three of them.
+    assert [rejected.line for rejected in report.rejected] == list(BROKEN_LINES)
+    for rejected in report.rejected:
+        assert BROKEN_LINES[rejected.line] in rejected.reason
+    assert str(report.rejected[0]) == "line 6: 3 fields, the header has 5"
+    assert report.summary() == (
+        "nothing written because 6 rows were rejected; the rest would add 3, update 0"
+        " (utf-8, comma)"
+    )
+
+
+def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "broken_rows.csv", skip_invalid=True)
+    assert report.written
+    assert [rejected.line for rejected in report.rejected] == list(BROKEN_LINES)
+    assert list(people(db)) == ["Ada Byrne", "Carl Jensen", "Hana Sato"]
+    assert people(db)["Carl Jensen"]["needs"] == "Wants:\n- faster delivery\n- fewer returns"
+    assert report.summary() == "added 3, updated 0, rejected 6 (utf-8, comma)"
+
+
+def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
+    db: sqlite_utils.Database,
+) -> None:
+    dana = existing(db, name="Dana W", email="DANA.WHITFIELD@northwind-logistics.example")
+    before = list(db.query("SELECT * FROM prospects"))
+    report = run(db, "hubspot_contacts.csv", dry_run=True)
+    assert (report.added, report.updated, report.written) == (3, 1, False)
+    assert report.summary() == (
+        "dry run, nothing written: would add 3, update 1, reject 0 (utf-8, comma)"
+    )
+    assert list(db.query("SELECT * FROM prospects")) == before
+    assert people(db)["Dana W"]["id"] == dana
+
+
+def test_duplicates_within_the_file_become_one_prospect(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,company,phone,email,source\n"
+        "Ann Lee,Acme,+44 20 7946 0001,ann@acme.example,Webinar\n"
+        "Ann Lee,Acme Ltd,,ANN@ACME.example,Trade show\n"
+        "A. Lee,,+44 (20) 7946-0001,,\n",
+    )
+    report = run(db, path)
+    assert (report.added, report.updated) == (1, 2)
+    [ann] = people(db).values()
+    assert ann["name"] == "A. Lee"
+    assert ann["company"] == "Acme Ltd"
+    assert ann["phone"] == "+44 (20) 7946-0001"
+    assert ann["email"] == "ANN@ACME.example"
+    # The source that brought the lead in keeps the credit.
+    assert ann["source"] == "Webinar"
+
+
+def test_a_known_email_in_another_case_updates_without_wiping_fields(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    sam = existing(
+        db,
+        name="Sam Stone",
+        email="Sam.Stone@Example.com",
+        title="CEO",
+        needs="Faster quotes",
+        source="Trade show",
+    )
+    db.execute("UPDATE prospects SET do_not_call = 1, stage = 'qualified' WHERE id = ?", [sam])
+    path = write_file(
+        tmp_path,
+        "First Name,Last Name,Title,Company,Email,Phone,Lead Source,Needs\n"
+        "Samuel,Stone,,Stone & Co,sam.stone@example.com,+1 617 555 0100,Webinar,\n",
+    )
+    report = import_prospects(db, path, now=LATER)
+    assert (report.added, report.updated) == (0, 1)
+    row = people(db)["Samuel Stone"]
+    assert row["id"] == sam
+    assert row["company"] == "Stone & Co"
+    assert row["phone"] == "+1 617 555 0100"
+    assert (row["title"], row["needs"], row["source"]) == ("CEO", "Faster quotes", "Trade show")
+    assert (row["do_not_call"], row["stage"]) == (1, "qualified")
+    assert row["updated_at"] == to_stored(LATER)
+    assert row["created_at"] == to_stored(NOW)
+
+
+def test_a_known_phone_in_another_format_updates_the_prospect(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    kim = existing(db, name="Kim Ode", phone="+1 (617) 555-0142")
+    path = write_file(tmp_path, "name,phone,email\nKim Ode,1-617-555-0142,kim@ode.example\n")
+    report = run(db, path)
+    assert (report.added, report.updated) == (0, 1)
+    assert people(db)["Kim Ode"]["id"] == kim
+    assert people(db)["Kim Ode"]["email"] == "kim@ode.example"
+
+
+def test_source_option_labels_every_row_over_the_files_column(
+    db: sqlite_utils.Database,
+) -> None:
+    run(db, "close_leads.csv", source="Spring webinar \x1b[1m")
+    assert {row["source"] for row in people(db).values()} == {"Spring webinar"}
+
+
+def test_control_characters_are_stripped_and_markup_is_kept_as_typed(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,company,email,needs\n"
+        '"\x1b[31mEve\x1b[0m [bold]Park[/bold]","Acme\x07 [link=https://x.example]Co[/link]",'
+        '"eve@acme.example","line one\x1b]0;pwned\x07\nline\x9b two [/]"\n',
+    )
+    run(db, path)
+    [eve] = people(db).values()
+    assert eve["name"] == "Eve [bold]Park[/bold]"
+    assert eve["company"] == "Acme [link=https://x.example]Co[/link]"
+    assert eve["needs"] == "line one\nline two [/]"
+    assert run(db, "plain.csv").added == 3
+    assert people(db)["Noor Haddad"]["company"] == "[bold]Haddad Imports[/bold]"
+
+
+def test_timezones_are_normalised_and_unknown_ones_rejected(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,email,time zone\n"
+        "Ann,ann@a.example,america_slash_new_york\n"
+        "Bo,bo@b.example,europe/london\n"
+        "Cy,cy@c.example,Eastern Time\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "unknown timezone" in r.reason) for r in report.rejected] == [(4, True)]
+    timezones = {name: row["timezone"] for name, row in people(db).items()}
+    assert timezones == {"Ann": "America/New_York", "Bo": "Europe/London"}
+
+
+def test_rows_of_empty_cells_and_blank_lines_are_not_rows(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(tmp_path, "Name;Email\r\nAnn;ann@a.example\r\n\r\n;\r\n ; \r\n")
+    report = run(db, path)
+    assert (report.added, report.rejected) == (1, [])
+
+
+def test_our_own_export_imports_back_unchanged(tmp_path: Path) -> None:
+    source = open_storage(tmp_path / "source.db")
+    existing(
+        source.db,
+        name="=Rita Cole",
+        phone="+44 20 7946 0958",
+        email="rita@cole.example",
+        company="-Cole Ltd",
+        kind="customer",
+        priority=2,
+        deal_value_cents=1_250_000,
+        needs="Two lines\nof needs",
+    )
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_csv(*export_rows(source.db, "prospects"), out)
+    target = open_storage(tmp_path / "target.db")
+    assert import_prospects(target.db, path, now=NOW).added == 1
+    fields = ("name", "phone", "email", "company", "kind", "priority", "deal_value_cents", "needs")
+    query = f"SELECT {', '.join(fields)} FROM prospects"
+    assert list(target.db.query(query)) == list(source.db.query(query))
+    source.close()
+    target.close()
+
+
+def test_amounts_and_ratings_are_read_and_bad_ones_rejected(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "Name,Email,Amount,Rating\n"
+        'Ann,ann@a.example,"$12,000",Cold\n'
+        "Bo,bo@b.example,lots,Lukewarm\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "'lots' is not an amount" in r.reason) for r in report.rejected] == [(3, True)]
+    ann = people(db)["Ann"]
+    assert (ann["deal_value_cents"], ann["priority"]) == (1_200_000, 0)
+
+
+def test_a_large_file_imports_in_one_transaction_with_progress(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    rows = 5_000
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["First Name", "Last Name", "Email", "Phone Number", "Company"])
+        for number in range(rows):
+            writer.writerow(
+                [f"Lead{number}", "Test", f"lead{number}@bulk.example", "", f"Co {number % 50}"]
+            )
+        # The file repeats its first 100 leads with a phone number each.
+        for number in range(100):
+            writer.writerow(
+                [
+                    f"Lead{number}",
+                    "Test",
+                    f"LEAD{number}@bulk.example",
+                    f"+1 555 010 {number:04d}",
+                    "",
+                ]
+            )
+    existing(db, name="Already here", email="lead4999@bulk.example")
+    statements: list[str] = []
+    progress: list[tuple[int, int | None]] = []
+    db.conn.set_trace_callback(statements.append)
+    report = run(db, path, progress=lambda done, total: progress.append((done, total)))
+    db.conn.set_trace_callback(None)
+    assert (report.added, report.updated, report.rejected) == (rows - 1, 101, [])
+    assert db["prospects"].count == rows
+    assert people(db)["Lead7 Test"]["phone"] == "+1 555 010 0007"
+    assert statements.count("BEGIN IMMEDIATE") == 1
+    assert statements.count("COMMIT") == 1
+    assert progress[-1] == (rows + 100, rows + 100)
+    assert [done for done, _total in progress] == sorted(done for done, _total in progress)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV file: it is a binary file"),
+        (b"Record ID,Contact owner,Email\n1,Sam,a@b.example\n", "has no name column"),
+        (b"Name,Company\nAnn,Acme\n", "has no phone or email column (headers found: Name, "),
+        (b"\x81\x8d\x8f", "neither UTF-8 nor Windows-1252"),
+    ],
+)
+def test_a_file_that_is_not_a_usable_csv_is_refused_in_one_line(
+    db: sqlite_utils.Database, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(content)
+    with pytest.raises(CsvUnreadable) as refused:
+        run(db, path)
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert db["prospects"].count == 0
+
+
+def test_the_refusal_names_the_headers_found(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = write_file(tmp_path, "Record ID,Contact owner,Email\n1,Sam,a@b.example\n")
+    with pytest.raises(CsvUnreadable, match=r"headers found: Record ID, Contact owner, Email\)"):
+        run(db, path)
+
+
+def test_a_missing_file_is_refused_in_one_line(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    with pytest.raises(CsvUnreadable, match=r"cannot read .*missing\.csv: No such file"):
+        run(db, tmp_path / "missing.csv")
+
+
+def test_the_report_lines_up_with_the_file(db: sqlite_utils.Database) -> None:
+    """Every record is added, updated or rejected: none silently disappears."""
+    report = run(db, "broken_rows.csv", skip_invalid=True)
+    with (DATA / "broken_rows.csv").open(newline="", encoding="utf-8") as handle:
+        records = sum(1 for _row in csv.reader(io.StringIO(handle.read()))) - 1
+    assert report.added + report.updated + len(report.rejected) == records
