@@ -13,9 +13,12 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 
 from funnel_tui import __version__
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.exporter import EXPORT_FORMATS, EXPORT_TABLES, export_rows, write_csv, write_json
+from funnel_tui.importer import CsvUnreadable, import_prospects
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path, user_scripts_dir
@@ -282,3 +285,55 @@ def script(
         prospect = found
     facts = prospect_facts(prospect, load_settings(db))
     click.echo(render_plain(chosen, facts, prospect.get("objections")))
+
+
+@cli.command("import")
+@db_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Lead source for every row (overrides the file's).")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
+def import_command(
+    db_path: Path | None, file: Path, source: str | None, dry_run: bool, skip_invalid: bool
+) -> None:
+    """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
+    storage = open_db(db_path)
+    console = Console(stderr=True)
+    with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task(f"Importing {file.name}", total=None)
+        try:
+            report = import_prospects(
+                storage.db,
+                file,
+                now=system_now(),
+                source=source,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except CsvUnreadable as error:
+            raise UserError(str(error)) from None
+    for rejected in report.rejected:
+        click.echo(f"funnel: {file}: {rejected}", err=True)
+    click.echo(report.summary())
+    if report.rejected and not skip_invalid:
+        click.get_current_context().exit(1)
+
+
+@cli.command()
+@db_option
+@click.argument("table", type=click.Choice(EXPORT_TABLES))
+@click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="csv")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
+    """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
+    columns, rows = export_rows(open_db(db_path).db, table)
+    write = write_csv if file_format == "csv" else write_json
+    if output is None:
+        write(columns, rows, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as out:
+        count = write(columns, rows, out)
+    click.echo(f"Exported {count} {table} to {output}", err=True)

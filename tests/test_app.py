@@ -444,3 +444,35 @@ async def test_filter_then_log_at_full_speed_logs_the_filtered_prospect(
             await settle(pilot)
     last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
     assert last == (target["id"], "not_interested")
+
+
+async def test_import_from_the_app_reports_and_adds_prospects(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "name,company,phone,email\n"
+        "Ada Lovelace,Engines Ltd,+44 20 7946 0999,ada@engines.example\n"
+        "Broken Row,,,\n",
+        encoding="utf-8",
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = str(csv_file)
+        await pilot.press("enter")
+        await settle(pilot)
+        result = shown_text(demo_app.screen.query_one("#import-result"))
+        assert "nothing written" in result
+        assert "line 3" in result
+        assert db["prospects"].count == count
+        await pilot.press("tab", "space", "shift+tab", "enter")
+        await settle(pilot)
+        assert "added 1" in shown_text(demo_app.screen.query_one("#import-result"))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1

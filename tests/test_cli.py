@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -258,3 +260,38 @@ def test_missing_folder_from_the_shell_is_one_line_and_exit_1(tmp_path: Path) ->
     assert shell.returncode == 1
     assert_one_line_error(shell.stderr)
     assert "does not exist" in shell.stderr
+
+
+def test_import_then_export_through_the_command_line(tmp_path: Path) -> None:
+    database = tmp_path / "leads.db"
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "First Name,Last Name,Company,Phone,Email\n"
+        "Grace,Hopper,=cmd|' /C calc'!A0,+1 617 555 0100,grace@navy.example\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["import", str(source), "--db", str(database)])
+    assert imported.exit_code == 0, imported.output
+    assert "added 1" in imported.output
+    exported = runner.invoke(cli, ["export", "prospects", "--db", str(database)])
+    assert exported.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert rows[0]["name"] == "Grace Hopper"
+    assert rows[0]["company"].startswith("'=")
+    assert rows[0]["phone"] == "'+1 617 555 0100"
+
+
+def test_import_with_a_bad_row_writes_nothing_and_exits_1(tmp_path: Path) -> None:
+    database = tmp_path / "leads.db"
+    source = tmp_path / "leads.csv"
+    source.write_text("name,phone\nGood,+1 617 555 0100\nNo Phone,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(source), "--db", str(database)])
+    assert result.exit_code == 1
+    assert "line 3" in result.stderr
+    assert "nothing written" in result.stdout
+    skipped = CliRunner().invoke(
+        cli, ["import", str(source), "--db", str(database), "--skip-invalid"]
+    )
+    assert skipped.exit_code == 0
+    assert "added 1" in skipped.stdout

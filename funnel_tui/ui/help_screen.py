@@ -64,10 +64,10 @@ class HelpScreen(ModalScreen[None]):
                 ("ctrl+p", "Command palette: every action"),
             ],
         )
-        with VerticalScroll(id="help-box"):
-            yield Label("Keys", id="help-title")
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Label("Keys", id="help-title", classes="dialog-title")
             yield Static(table, id="help-keys")
-            yield Label("esc or ? closes", id="help-hint")
+            yield Label("esc or ? closes", id="help-hint", classes="dialog-hint")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

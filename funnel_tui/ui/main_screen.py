@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -18,6 +19,7 @@ from textual.worker import WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
 from funnel_tui.domain import DEFAULT_METHOD
+from funnel_tui.importer import ImportReport, import_prospects
 from funnel_tui.money import format_money
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import (
@@ -33,6 +35,7 @@ from funnel_tui.scripts import objection_answers, prospect_facts, render_script
 from funnel_tui.settings import load_settings, save_settings
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.help_screen import HelpScreen
+from funnel_tui.ui.import_dialog import ImportDialog
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -71,6 +74,7 @@ class MainScreen(Screen[None]):
         Binding("t", "set_target", "Set target", show=False, priority=True),
         Binding("p", "performance", "Pace and conversion", show=False, priority=True),
         Binding("s", "settings", "Settings", show=False, priority=True),
+        Binding("i", "import_csv", "Import CSV", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
@@ -464,6 +468,19 @@ class MainScreen(Screen[None]):
             self._show_script()
 
         await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
+
+    async def action_import_csv(self) -> None:
+        async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
+            now = self.funnel.clock()
+            return await self.funnel.in_db_thread(
+                lambda db: import_prospects(db, path, now=now, skip_invalid=skip_invalid)
+            )
+
+        def closed(wrote: bool | None) -> None:
+            if wrote:
+                self.reload_queue()
+
+        await self._open(ImportDialog(run_import=run_import), closed)
 
     async def action_help(self) -> None:
         await self._open(HelpScreen())

@@ -24,8 +24,10 @@ class MethodPicker(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="method-box"):
-            yield Label("Selling method for this prospect", id="method-title")
+        with Vertical(id="method-box", classes="dialog"):
+            yield Label(
+                "Selling method for this prospect", id="method-title", classes="dialog-title"
+            )
             yield OptionList(
                 *(
                     Option(("● " if value == self.current else "  ") + one_line(name), id=value)
@@ -33,7 +35,7 @@ class MethodPicker(ModalScreen[str | None]):
                 ),
                 id="method-list",
             )
-            yield Label("enter picks · esc cancels", id="method-hint")
+            yield Label("enter picks · esc cancels", id="method-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -23,11 +23,14 @@ class NoteDialog(ModalScreen[str | None]):
         self.prospect_name = prospect_name
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="note-box"):
-            yield Label(Text.assemble("Note · ", (one_line(self.prospect_name), "bold")))
+        with Vertical(id="note-box", classes="dialog"):
+            yield Label(
+                Text.assemble("Note · ", (one_line(self.prospect_name), "bold")),
+                classes="dialog-title",
+            )
             yield Input(placeholder="what to remember about this prospect", id="note-text")
             yield Static(id="note-error", markup=False)
-            yield Label("enter saves · esc cancels", id="note-hint")
+            yield Label("enter saves · esc cancels", id="note-hint", classes="dialog-hint")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

@@ -73,10 +73,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="outcome-box"):
+        with Vertical(id="outcome-box", classes="dialog"):
             yield Label(
                 Text.assemble("Log call · ", (one_line(self.context.prospect_name), "bold")),
                 id="outcome-title",
+                classes="dialog-title",
             )
             yield OptionList(
                 *(
@@ -89,7 +90,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             yield Static(id="outcome-extra-check", classes="hidden", markup=False)
             yield Input(placeholder="note (optional)", id="outcome-note")
             yield Static(id="outcome-error", markup=False)
-            yield Label(self._hint(), id="outcome-hint")
+            yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
 
     def _hint(self) -> str:
         timer = ""

@@ -24,13 +24,15 @@ class PerformanceScreen(ModalScreen[None]):
         self.currency = currency
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="performance-box"):
-            yield Label("Quota, pace and conversion", id="performance-title")
+        with VerticalScroll(id="performance-box", classes="dialog"):
+            yield Label(
+                "Quota, pace and conversion", id="performance-title", classes="dialog-title"
+            )
             if self.pace is None:
                 yield Static(Text("No target covers today: press t to set one.", "italic"))
             else:
                 yield Static(pace_table(self.pace, self.currency), id="performance-table")
-            yield Label("esc closes", id="performance-hint")
+            yield Label("esc closes", id="performance-hint", classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -65,8 +65,8 @@ class ProspectForm(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         title = "Edit prospect" if self.prospect else "New prospect"
-        with Vertical(id="form-box"):
-            yield Label(title, id="form-title")
+        with Vertical(id="form-box", classes="dialog"):
+            yield Label(title, id="form-title", classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 for field, label in TEXT_INPUTS:
                     with Horizontal(classes="form-row"):
@@ -104,7 +104,11 @@ class ProspectForm(ModalScreen[int | None]):
                             )
                             yield Static(id=f"error-{field}", classes="form-error", markup=False)
             yield Static(id="form-status", markup=False)
-            yield Label("enter or ctrl+s saves · tab moves · esc cancels", id="form-hint")
+            yield Label(
+                "enter or ctrl+s saves · tab moves · esc cancels",
+                id="form-hint",
+                classes="dialog-hint",
+            )
 
     def values(self) -> dict[str, str]:
         """What the form holds now, as typed."""

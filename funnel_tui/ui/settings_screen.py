@@ -41,8 +41,12 @@ class SettingsScreen(ModalScreen[bool]):
         self.save_settings = save
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="settings-box"):
-            yield Label("Settings (stored in this database file)", id="settings-title")
+        with Vertical(id="settings-box", classes="dialog"):
+            yield Label(
+                "Settings (stored in this database file)",
+                id="settings-title",
+                classes="dialog-title",
+            )
             with VerticalScroll(id="settings-fields"):
                 for key in KEYS:
                     with Horizontal(classes="form-row"):
@@ -55,7 +59,9 @@ class SettingsScreen(ModalScreen[bool]):
                             )
                             yield Static(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
-            yield Label("enter or ctrl+s saves · esc cancels", id="settings-hint")
+            yield Label(
+                "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
+            )
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

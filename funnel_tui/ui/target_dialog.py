@@ -51,8 +51,12 @@ class TargetDialog(ModalScreen[str | None]):
         self.save_target = save
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="target-box"):
-            yield Label("Sales target for the period containing today", id="target-title")
+        with Vertical(id="target-box", classes="dialog"):
+            yield Label(
+                "Sales target for the period containing today",
+                id="target-title",
+                classes="dialog-title",
+            )
             yield Input(placeholder="amount, e.g. 60000 or 60k", id="target-amount")
             yield Static(id="target-check", markup=False)
             yield Select(
@@ -63,7 +67,7 @@ class TargetDialog(ModalScreen[str | None]):
             )
             yield Input(placeholder="calls per day (optional)", id="target-calls")
             yield Static(id="target-error", markup=False)
-            yield Label("enter saves · esc cancels", id="target-hint")
+            yield Label("enter saves · esc cancels", id="target-hint", classes="dialog-hint")
 
     @on(Input.Changed, "#target-amount")
     def _check_amount(self, event: Input.Changed) -> None:
