@@ -37,6 +37,13 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
     return f"{path}: database error: {error}"
 
 
+def describe_error(error: Exception) -> str:
+    """One line for a failed write shown in the app (no path: the app has one file open)."""
+    if isinstance(error, sqlite3.Error):
+        return describe_sqlite_error(Path("the database"), error)
+    return str(error)
+
+
 @contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run a block of writes as one transaction begun with BEGIN IMMEDIATE.

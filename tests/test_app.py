@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from textual import events
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import Storage
+from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.main_screen import MainScreen
@@ -476,3 +478,44 @@ async def test_import_from_the_app_reports_and_adds_prospects(
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert db["prospects"].count == count + 1
+
+
+async def test_changes_by_another_program_show_without_a_restart(demo_app: FunnelApp) -> None:
+    outside = sqlite_utils.Database(str(demo_app.storage.path))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        before = screen.query_one(CallQueue).row_count
+        screen.script_pane.step = 2
+        outside["prospects"].insert({"name": "Walk-in Lead", "phone": "+44 20 7946 0123"})
+        outside.conn.commit()
+        # The one-second poll, run now instead of waiting for the timer.
+        screen._refresh_on_outside_change()
+        await settle(pilot)
+        assert screen.query_one(CallQueue).row_count == before + 1
+        assert screen.script_pane.step == 2, "a refresh keeps the rep's place in the script"
+    outside.close()
+
+
+async def test_a_failed_save_keeps_the_dialog_and_everything_typed(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = demo_app.storage.db
+    calls_before = db["calls"].count
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(main_screen_module, "log_call", disk_full)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am", "tab", *"call after lunch", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert "disk is full" in shown_text(dialog.query_one("#outcome-error"))
+        assert dialog.query_one("#outcome-extra").value == "tomorrow 10am"
+        assert dialog.query_one("#outcome-note").value == "call after lunch"
+        assert not dialog.query_one("#outcome-note").disabled
+    assert db["calls"].count == calls_before

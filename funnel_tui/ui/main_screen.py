@@ -150,6 +150,23 @@ class MainScreen(Screen[None]):
         self.set_interval(1, self._tick_timer)
         # Follow-ups fall due and calling hours open as the day goes on.
         self.set_interval(60, self.reload_queue)
+        self._data_version = self._read_data_version()
+        self.set_interval(1, self._refresh_on_outside_change)
+
+    def _read_data_version(self) -> int:
+        return int(self.funnel.storage.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _refresh_on_outside_change(self) -> None:
+        """Show what another process (an import, a second window, sqlite-utils) wrote.
+
+        `PRAGMA data_version` changes when any other connection commits: one cheap read a
+        second, and a reload only when something changed.
+        """
+        version = self._read_data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.reload_queue()
+            self.reload_pace()
 
     # Loading -----------------------------------------------------------------
 
@@ -222,7 +239,13 @@ class MainScreen(Screen[None]):
         facts = prospect_facts(prospect, self.funnel.settings)
         matching, others = objection_answers(script, prospect["objections"], facts)
         self.script_pane.show(
-            ScriptView(script.name, render_script(script, facts), matching, others)
+            ScriptView(
+                script.name,
+                render_script(script, facts),
+                matching,
+                others,
+                subject=(prospect["id"], script.method),
+            )
         )
 
     # Calls -------------------------------------------------------------------

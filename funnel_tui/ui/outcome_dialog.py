@@ -21,6 +21,7 @@ from funnel_tui.dates import WhenError, describe_when, parse_when
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Outcome
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import Settings
+from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 
@@ -202,7 +203,14 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             return
         self._error("Saving…")
         self._set_saving(True)
+        # Another program holding the write lock makes the save wait (up to the busy
+        # timeout): say so instead of looking stuck.
+        self.set_timer(1, self._still_saving)
         self._write(entry)
+
+    def _still_saving(self) -> None:
+        if self.saving:
+            self._error("Saving… waiting for the database (another program is writing)")
 
     def _set_saving(self, saving: bool) -> None:
         """While the write is in flight, nothing typed can change or resubmit the call."""
@@ -232,7 +240,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             logged = await self.save_call(entry)
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._set_saving(False)
-            self._error(f"Not saved: {error}")
+            self._error(f"Not saved: {describe_error(error)} (enter tries again)")
             self.funnel.release_keys()
             return
         self.dismiss(logged)

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.prospects import ProspectInvalid, validate_prospect
+from funnel_tui.storage import describe_error
 
 FormSaver = Callable[[dict[str, Any]], Awaitable[int]]
 
@@ -144,7 +145,7 @@ class ProspectForm(ModalScreen[int | None]):
         try:
             prospect_id = await self.save_prospect(row)
         except Exception as error:  # a failed write keeps the form and everything typed
-            self._status(f"Not saved: {error}", "bold red")
+            self._status(f"Not saved: {describe_error(error)}", "bold red")
             return
         self.dismiss(prospect_id)
 

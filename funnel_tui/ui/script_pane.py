@@ -22,6 +22,8 @@ class ScriptView:
     steps: tuple[RenderedStep, ...]
     matching_objections: list[tuple[str, str]] = field(default_factory=list)
     other_objections: list[tuple[str, str]] = field(default_factory=list)
+    # Which prospect and method this is: showing the same again keeps the current step.
+    subject: tuple[object, ...] = ()
 
 
 def render_step_strip(view: ScriptView, current: int) -> Text:
@@ -81,9 +83,12 @@ class ScriptPane(VerticalScroll, can_focus=True):
         yield Static(id="script-body")
 
     def show(self, view: ScriptView | None) -> None:
-        """Show a script from its first step."""
+        """Show a script: from its first step, or at the same step when it is the same
+        prospect and method again (a refresh)."""
+        same = view is not None and self._view is not None and view.subject == self._view.subject
         self._view = view
-        self.step = 0
+        if not same:
+            self.step = 0
         self._update_body()
 
     def validate_step(self, value: int) -> int:

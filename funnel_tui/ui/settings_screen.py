@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from funnel_tui.settings import KEYS, SettingError, Settings, parse_setting, setting_text
+from funnel_tui.storage import describe_error
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
 
@@ -92,7 +93,9 @@ class SettingsScreen(ModalScreen[bool]):
         try:
             await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
-            self.query_one("#settings-status", Static).update(Text(f"Not saved: {error}", "red"))
+            self.query_one("#settings-status", Static).update(
+                Text(f"Not saved: {describe_error(error)}", "red")
+            )
             return
         self.dismiss(True)
 

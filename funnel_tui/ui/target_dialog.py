@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.storage import describe_error
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class TargetDialog(ModalScreen[str | None]):
         try:
             summary = await self.save_target(entry)
         except Exception as error:  # a failed write keeps the dialog and what was typed
-            self.query_one("#target-error", Static).update(Text(f"Not saved: {error}", "red"))
+            self.query_one("#target-error", Static).update(
+                Text(f"Not saved: {describe_error(error)}", "red")
+            )
             return
         self.dismiss(summary)
 
