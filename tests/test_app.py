@@ -519,3 +519,46 @@ async def test_a_failed_save_keeps_the_dialog_and_everything_typed(
         assert dialog.query_one("#outcome-note").value == "call after lunch"
         assert not dialog.query_one("#outcome-note").disabled
     assert db["calls"].count == calls_before
+
+
+async def test_a_method_added_by_a_user_file_can_be_picked(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "renewal.toml").write_text(
+        'name = "Renewal call"\n'
+        "[[steps]]\n"
+        'title = "Check in"\n'
+        'say = "Hi {first_name}, how is {company} getting on?"\n',
+        encoding="utf-8",
+    )
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=scripts)
+    db = demo_storage.db
+    first = first_in_queue(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "end", "enter")
+        await settle(pilot)
+        pane = shown_text(app.screen.query_one("#script-body"))
+        assert "Renewal call" in pane
+        assert f"Hi {first['name'].split()[0]}, how is {first['company']} getting on?" in pane
+    assert (
+        next(db.query("SELECT method FROM prospects WHERE id = ?", [first["id"]]))["method"]
+        == "renewal"
+    )
+
+
+async def test_a_broken_user_script_is_named_and_the_built_in_stays(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "solution.toml").write_text('name = "Broken\n[[steps]]\n', encoding="utf-8")
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=scripts)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any("solution.toml:1" in message for message in messages)
+        assert app.scripts.get("solution") is not None
+        assert app.scripts.get("solution").source == "built-in"

@@ -253,3 +253,37 @@ def test_describe_when_shows_the_reps_clock_for_a_moment_in_another_zone() -> No
 def test_parsed_moment_reads_back_as_typed() -> None:
     moment = parse_when("fri 2pm", WEDNESDAY)
     assert describe_when(moment, WEDNESDAY) == "Fri 27 Nov 2026, 14:00 (in 2 days)"
+
+
+@pytest.mark.parametrize(
+    ("moment", "prospect_tz", "expected"),
+    [
+        # UTC+14: 13:00 on the rep's Thursday is already 03:00 on Friday there.
+        (
+            at("2026-11-26", "13:00"),
+            "Pacific/Kiritimati",
+            "Thu 26 Nov 2026, 13:00 (tomorrow), Fri 03:00 their time",
+        ),
+        # UTC-11: 09:00 on the rep's Thursday is still 22:00 on Wednesday there.
+        (
+            at("2026-11-26", "09:00"),
+            "Pacific/Pago_Pago",
+            "Thu 26 Nov 2026, 09:00 (tomorrow), Wed 22:00 their time",
+        ),
+        # The same zones on the rep's date show only the clock.
+        (
+            at("2026-11-26", "08:00"),
+            "Pacific/Kiritimati",
+            "Thu 26 Nov 2026, 08:00 (tomorrow), 22:00 their time",
+        ),
+        (
+            at("2026-11-26", "12:00"),
+            "Pacific/Pago_Pago",
+            "Thu 26 Nov 2026, 12:00 (tomorrow), 01:00 their time",
+        ),
+    ],
+)
+def test_describe_when_names_their_weekday_across_the_date_line(
+    moment: datetime, prospect_tz: str, expected: str
+) -> None:
+    assert describe_when(moment, WEDNESDAY, prospect_tz) == expected

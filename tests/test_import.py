@@ -489,3 +489,32 @@ def test_the_report_lines_up_with_the_file(db: sqlite_utils.Database) -> None:
     with (DATA / "broken_rows.csv").open(newline="", encoding="utf-8") as handle:
         records = sum(1 for _row in csv.reader(io.StringIO(handle.read()))) - 1
     assert report.added + report.updated + len(report.rejected) == records
+
+
+CRM_FIXTURES = [
+    "hubspot_contacts.csv",
+    "salesforce_leads.csv",
+    "pipedrive_people.csv",
+    "close_leads.csv",
+    "plain.csv",
+    "excel_windows1252.csv",
+    "utf8_bom_semicolons.csv",
+]
+
+
+def stored_without_updated_at(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    rows = db.query("SELECT * FROM prospects ORDER BY id")
+    return [{name: value for name, value in row.items() if name != "updated_at"} for row in rows]
+
+
+@pytest.mark.parametrize("file", CRM_FIXTURES)
+def test_importing_the_same_file_again_changes_nothing(
+    db: sqlite_utils.Database, file: str
+) -> None:
+    first = run(db, file)
+    assert (first.rejected, first.written) == ([], True)
+    before = stored_without_updated_at(db)
+    assert len(before) == first.added
+    again = import_prospects(db, DATA / file, now=LATER)
+    assert (again.added, again.updated, again.rejected) == (0, len(before), [])
+    assert stored_without_updated_at(db) == before

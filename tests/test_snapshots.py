@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
+from funnel_tui.domain import BUILTIN_METHODS
+from funnel_tui.queue import closed_timezones, queue_ids
+from funnel_tui.settings import load_settings
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, build_demo_storage, settle
+from tests.app_support import FROZEN_NOW, FrozenClock, build_demo_storage, settle
 
 SIZE = (160, 48)
 
@@ -15,6 +19,12 @@ SIZE = (160, 48)
 def make_app(tmp_path: Path) -> FunnelApp:
     storage = build_demo_storage(tmp_path / "demo.db")
     return FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+
+
+def todays_first_prospect(app: FunnelApp) -> int:
+    db = app.storage.db
+    closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+    return queue_ids(db, now=FROZEN_NOW, closed_zones=closed)[0]
 
 
 def test_main_screen(snap_compare, tmp_path: Path) -> None:
@@ -60,3 +70,18 @@ def test_light_theme(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=go_light)
+
+
+@pytest.mark.parametrize("method", [method.value for method in BUILTIN_METHODS])
+def test_script_pane_for_each_method(snap_compare, tmp_path: Path, method: str) -> None:
+    """The same prospect under each selling method, one step in."""
+    app = make_app(tmp_path)
+    first = todays_first_prospect(app)
+    app.storage.db.execute("UPDATE prospects SET method = ? WHERE id = ?", [method, first])
+
+    async def one_step_in(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=one_step_in)
