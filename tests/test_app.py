@@ -562,3 +562,23 @@ async def test_a_broken_user_script_is_named_and_the_built_in_stays(
         assert any("solution.toml:1" in message for message in messages)
         assert app.scripts.get("solution") is not None
         assert app.scripts.get("solution").source == "built-in"
+
+
+async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        form.query_one("#field-next_call").value = "whenever"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "whenever" in shown_text(form.query_one("#error-next_call"))
+        form.query_one("#field-next_call").value = "fri 2pm"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"

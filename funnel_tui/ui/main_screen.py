@@ -430,7 +430,8 @@ class MainScreen(Screen[None]):
             methods=self.funnel.scripts.names(),
             save=save,
             prospect=prospect,
-            currency=self.funnel.settings.currency,
+            settings=self.funnel.settings,
+            clock=self.funnel.clock,
         )
 
     async def action_add_note(self) -> None:

@@ -13,10 +13,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
+from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.prospects import ProspectInvalid, validate_prospect
+from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
+from funnel_tui.timestamps import Clock, from_stored, to_stored
 
 FormSaver = Callable[[dict[str, Any]], Awaitable[int]]
 
@@ -29,6 +32,7 @@ TEXT_INPUTS = (
     ("timezone", "Timezone"),
     ("source", "Source"),
     ("deal_value", "Deal value"),
+    ("next_call", "Next call"),
     ("needs", "Needs"),
     ("pain_points", "Pain points"),
     ("objections", "Objections"),
@@ -50,19 +54,42 @@ class ProspectForm(ModalScreen[int | None]):
         methods: dict[str, str],
         save: FormSaver,
         prospect: dict[str, Any] | None = None,
-        currency: str = "$",
+        settings: Settings,
+        clock: Clock,
     ) -> None:
         super().__init__()
         self.methods = methods
         self.save_prospect = save
         self.prospect = prospect or {}
-        self.currency = currency
+        self.settings = settings
+        self.clock = clock
 
     def _initial(self, field: str) -> str:
         if field == "deal_value":
             cents = self.prospect.get("deal_value_cents")
-            return format_money(cents, self.currency) if cents else ""
+            return format_money(cents, self.settings.currency) if cents else ""
+        if field == "next_call":
+            moment = from_stored(self.prospect.get("next_call_at"))
+            return f"{moment.astimezone(self.clock().tzinfo):%Y-%m-%d %H:%M}" if moment else ""
         return str(self.prospect.get(field) or "")
+
+    def _next_call(self, typed: str) -> dict[str, str | None]:
+        """The follow-up change, typed the way the outcome dialog takes dates.
+
+        Left as it was, it is not parsed again (a past follow-up stays as it is); cleared,
+        it removes the follow-up.
+        """
+        if typed == self._initial("next_call"):
+            return {}
+        if not typed.strip():
+            return {"next_call_at": None}
+        moment = parse_when(
+            typed,
+            self.clock(),
+            day_first=self.settings.day_first,
+            calling_start=self.settings.calling_start,
+        )
+        return {"next_call_at": to_stored(moment)}
 
     def compose(self) -> ComposeResult:
         title = "Edit prospect" if self.prospect else "New prospect"
@@ -125,14 +152,21 @@ class ProspectForm(ModalScreen[int | None]):
     def action_save(self) -> None:
         for error in self.query(".form-error").results(Static):
             error.update("")
+        typed = self.values()
+        errors: dict[str, str] = {}
         try:
-            row = validate_prospect(self.values(), methods=self.methods)
+            row = validate_prospect(typed, methods=self.methods)
         except ProspectInvalid as invalid:
-            for field, reason in invalid.errors.items():
+            row, errors = {}, dict(invalid.errors)
+        try:
+            row.update(self._next_call(typed["next_call"]))
+        except WhenError as error:
+            errors["next_call"] = str(error)
+        if errors:
+            for field, reason in errors.items():
                 self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
-            first = next(iter(invalid.errors))
-            self.query_one(f"#field-{first}").focus()
-            self._status(f"{len(invalid.errors)} field(s) to fix", "red")
+            self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
+            self._status(f"{len(errors)} field(s) to fix", "red")
             return
         self._status("Saving…", "")
         self._write(row)
