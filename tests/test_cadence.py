@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,3 +139,53 @@ def test_calling_window_opening_is_given_on_the_reps_clock() -> None:
     assert opens is not None
     assert opens.tzinfo is LONDON
     assert opens.astimezone(NEW_YORK).time() == time(9, 0)
+
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")
+GMT = timedelta(0)
+EST = timedelta(hours=-5)
+
+
+def test_no_answer_before_the_european_clock_change_retries_at_nine_gmt() -> None:
+    # The clocks go back on Sunday 25 October: Friday is BST, Monday is GMT.
+    friday = london("2026-10-23", "15:00")
+    moment = next_attempt(Outcome.NO_ANSWER, friday, DEFAULTS)
+    assert moment is not None
+    assert moment.astimezone(UTC) == datetime(2026, 10, 26, 9, 0, tzinfo=UTC)
+    assert (moment.date(), moment.time(), moment.utcoffset()) == (
+        date(2026, 10, 26),
+        time(9, 0),
+        GMT,
+    )
+
+
+def test_no_answer_before_the_us_clock_change_retries_at_nine_est() -> None:
+    # US clocks go back on Sunday 1 November: Friday is EDT there, Monday is EST.
+    friday = london("2026-10-30", "15:00")
+    moment = next_attempt(Outcome.NO_ANSWER, friday, DEFAULTS, "America/New_York")
+    assert moment is not None
+    theirs = moment.astimezone(NEW_YORK)
+    assert (theirs.date(), theirs.time(), theirs.utcoffset()) == (date(2026, 11, 2), time(9), EST)
+    assert moment.astimezone(UTC) == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    assert moment.tzinfo is LONDON
+
+
+@pytest.mark.parametrize(
+    ("now", "opens_theirs"),
+    [
+        # Wednesday 13:00 in London is 03:00 on Thursday across the date line.
+        (london("2026-11-25", "13:00"), datetime(2026, 11, 26, 9, 0, tzinfo=KIRITIMATI)),
+        # Friday 13:00 in London is 03:00 on Saturday there: they open on Monday.
+        (london("2026-11-27", "13:00"), datetime(2026, 11, 30, 9, 0, tzinfo=KIRITIMATI)),
+    ],
+)
+def test_calling_window_across_the_date_line_opens_at_nine_their_next_business_day(
+    now: datetime, opens_theirs: datetime
+) -> None:
+    assert now.astimezone(KIRITIMATI).time() == time(3, 0)
+    inside, opens = calling_window(now, DEFAULTS, "Pacific/Kiritimati")
+    assert not inside
+    assert opens is not None
+    assert opens.tzinfo is LONDON
+    assert opens.astimezone(KIRITIMATI) == opens_theirs
+    assert opens.astimezone(UTC) == opens_theirs.astimezone(UTC)

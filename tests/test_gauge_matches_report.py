@@ -1,0 +1,105 @@
+"""The gauge on the main screen shows the same figures as `funnel report --json` (issue #4)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from funnel_tui.cli import cli
+from funnel_tui.pace import NO_SOURCE
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.quota_gauge import QuotaGauge
+from tests.app_support import FROZEN_NOW, settle
+
+TODAY = FROZEN_NOW.date().isoformat()
+OUTSIDE_DEAL_CENTS = 777_700
+
+
+@pytest.fixture(autouse=True)
+def machine_zone_is_the_reps(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI counts calls today in the machine's zone, the app in its clock's zone.
+
+    The frozen clock is Europe/London; in November London is UTC+0, so on a machine set to
+    UTC (as here and in CI) the two agree anyway. Setting the machine's zone to London
+    keeps the comparison fair on a machine set to any other zone.
+    """
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", str(FROZEN_NOW.tzinfo))
+        time.tzset()
+        yield
+    time.tzset()
+
+
+def report_json(storage: Storage) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        cli, ["report", "--json", "--today", TODAY, "--db", str(storage.path)]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+async def gauge_json(app: FunnelApp) -> dict[str, Any]:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pace = app.screen.query_one(QuotaGauge).pace
+        assert pace is not None
+        return pace.to_json()
+
+
+def won_by_source(report: dict[str, Any], source: str) -> int:
+    return sum(row["won_cents"] for row in report["by_source"] if row["name"] == source)
+
+
+def assert_same_figures(gauge: dict[str, Any], report: dict[str, Any]) -> None:
+    assert list(gauge) == list(report)
+    for key in report:
+        assert gauge[key] == report[key], key
+
+
+async def test_the_gauge_shows_the_figures_of_funnel_report(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    gauge = await gauge_json(demo_app)
+    report = report_json(demo_storage)
+    assert_same_figures(gauge, report)
+    assert report["won_cents"] > 0
+    assert report["calls_today"] > 0
+
+
+async def test_rows_written_by_other_tools_count_in_both(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    before = report_json(demo_storage)
+    # Another program writes only the required columns, the way `sqlite-utils insert` would.
+    outside = sqlite_utils.Database(demo_storage.path)
+    prospect = next(outside.query("SELECT id, source FROM prospects ORDER BY id LIMIT 1"))
+    outside["deals"].insert(
+        {
+            "prospect_id": prospect["id"],
+            "amount_cents": OUTSIDE_DEAL_CENTS,
+            "closed_on": "2026-11-10",
+        }
+    )
+    outside["calls"].insert(
+        {"prospect_id": prospect["id"], "outcome": "won", "started_at": f"{TODAY}T09:15:00+00:00"}
+    )
+    outside.close()
+
+    gauge = await gauge_json(demo_app)
+    report = report_json(demo_storage)
+    assert_same_figures(gauge, report)
+    assert report["won_cents"] == before["won_cents"] + OUTSIDE_DEAL_CENTS
+    assert report["calls_today"] == before["calls_today"] + 1
+    # A deal without a call is still credited to its prospect's source.
+    source = (prospect["source"] or "").strip() or NO_SOURCE
+    assert won_by_source(report, source) == won_by_source(before, source) + OUTSIDE_DEAL_CENTS
+    assert sum(row["calls"] for row in report["by_method"]) == (
+        sum(row["calls"] for row in before["by_method"]) + 1
+    )
