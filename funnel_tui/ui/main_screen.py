@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from array import array
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -19,39 +18,27 @@ from textual.worker import WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
 from funnel_tui.domain import DEFAULT_METHOD
-from funnel_tui.importer import ImportReport, import_prospects
-from funnel_tui.money import format_money
-from funnel_tui.pace import load_pace, set_target
+from funnel_tui.pace import load_pace
 from funnel_tui.prospects import (
     CardData,
-    add_note,
-    add_prospect,
     load_card,
     set_method,
-    update_prospect,
 )
 from funnel_tui.queue import QueueMode, closed_timezones, fetch_rows, queue_ids
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
-from funnel_tui.settings import load_settings, save_settings
+from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
-from funnel_tui.ui.help_screen import HelpScreen
-from funnel_tui.ui.import_dialog import ImportDialog
 from funnel_tui.ui.method_picker import MethodPicker
-from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
-from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_card import ProspectCard
-from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
-from funnel_tui.ui.settings_screen import SettingsScreen
-from funnel_tui.ui.target_dialog import TargetDialog, TargetEntry
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 
-class MainScreen(Screen[None]):
+class MainScreen(BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -394,117 +381,3 @@ class MainScreen(Screen[None]):
 
     def watch_mode(self) -> None:
         self.reload_queue()
-
-    # Prospects and notes ----------------------------------------------------------
-
-    async def action_add_prospect(self) -> None:
-        async def save(row: dict[str, Any]) -> int:
-            now = self.funnel.clock()
-            return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
-
-        def added(prospect_id: int | None) -> None:
-            if prospect_id is not None:
-                self.notify("Prospect added")
-                self.reload_queue(select=prospect_id)
-
-        await self._open(self._form(save), added)
-
-    async def action_edit_prospect(self) -> None:
-        if self.card is None:
-            return
-        prospect = self.card.prospect
-
-        async def save(row: dict[str, Any]) -> int:
-            await self.funnel.in_db_thread(lambda db: update_prospect(db, prospect["id"], row))
-            return int(prospect["id"])
-
-        def saved(prospect_id: int | None) -> None:
-            if prospect_id is not None:
-                self.notify("Prospect saved")
-                self._select(prospect_id)
-
-        await self._open(self._form(save, prospect), saved)
-
-    def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
-        return ProspectForm(
-            methods=self.funnel.scripts.names(),
-            save=save,
-            prospect=prospect,
-            settings=self.funnel.settings,
-            clock=self.funnel.clock,
-        )
-
-    async def action_add_note(self) -> None:
-        if self.card is None:
-            return
-        prospect_id = self.card.prospect["id"]
-
-        async def noted(body: str | None) -> None:
-            if body is None:
-                return
-            now = self.funnel.clock()
-            await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
-            self._show(prospect_id)
-            self.notify("Note added")
-
-        await self._open(NoteDialog(self.card.prospect["name"]), noted)
-
-    # Target, performance and settings ------------------------------------------------
-
-    async def action_set_target(self) -> None:
-        async def save(entry: TargetEntry) -> str:
-            today = self.funnel.clock().date()
-            row = await self.funnel.in_db_thread(
-                lambda db: set_target(
-                    db,
-                    amount_cents=entry.amount_cents,
-                    period=entry.period,
-                    today=today,
-                    calls_per_day=entry.calls_per_day,
-                )
-            )
-            amount = format_money(row["amount_cents"], self.funnel.settings.currency)
-            return f"Target {amount} for {row['starts_on']} to {row['ends_on']}"
-
-        def saved(summary: str | None) -> None:
-            if summary:
-                self.notify(summary)
-                self.reload_pace()
-
-        await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
-
-    async def action_performance(self) -> None:
-        await self._open(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
-
-    async def action_settings(self) -> None:
-        async def save(values: dict[str, str]) -> None:
-            await self.funnel.in_db_thread(lambda db: save_settings(db, values))
-
-        async def saved(changed: bool | None) -> None:
-            if not changed:
-                return
-            self.funnel.settings = await self.funnel.in_db_thread(load_settings)
-            self.gauge.currency = self.funnel.settings.currency
-            self.notify("Settings saved")
-            self.reload_queue()
-            self.reload_pace()
-            self._show_card()
-            self._show_script()
-
-        await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
-
-    async def action_import_csv(self) -> None:
-        async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
-            now = self.funnel.clock()
-            return await self.funnel.in_db_thread(
-                lambda db: import_prospects(db, path, now=now, skip_invalid=skip_invalid)
-            )
-
-        def closed(wrote: bool | None) -> None:
-            if wrote:
-                self.reload_queue()
-
-        await self._open(ImportDialog(run_import=run_import), closed)
-
-    async def action_help(self) -> None:
-        await self._open(HelpScreen())

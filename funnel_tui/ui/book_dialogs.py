@@ -1,0 +1,145 @@
+"""The main screen's dialogs besides the outcome: prospect form, note, target, pace,
+settings, import and help. A mixin of MainScreen, kept apart so each file has one job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from funnel_tui.importer import ImportReport, import_prospects
+from funnel_tui.money import format_money
+from funnel_tui.pace import set_target
+from funnel_tui.prospects import add_note, add_prospect, update_prospect
+from funnel_tui.settings import load_settings, save_settings
+from funnel_tui.ui.help_screen import HelpScreen
+from funnel_tui.ui.import_dialog import ImportDialog
+from funnel_tui.ui.note_dialog import NoteDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
+from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
+from funnel_tui.ui.settings_screen import SettingsScreen
+from funnel_tui.ui.target_dialog import TargetDialog, TargetEntry
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class BookDialogs(_Base):
+    """Actions that edit the book of business rather than log a call."""
+
+    # Prospects and notes ----------------------------------------------------------
+
+    async def action_add_prospect(self) -> None:
+        async def save(row: dict[str, Any]) -> int:
+            now = self.funnel.clock()
+            return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
+
+        def added(prospect_id: int | None) -> None:
+            if prospect_id is not None:
+                self.notify("Prospect added")
+                self.reload_queue(select=prospect_id)
+
+        await self._open(self._form(save), added)
+
+    async def action_edit_prospect(self) -> None:
+        if self.card is None:
+            return
+        prospect = self.card.prospect
+
+        async def save(row: dict[str, Any]) -> int:
+            await self.funnel.in_db_thread(lambda db: update_prospect(db, prospect["id"], row))
+            return int(prospect["id"])
+
+        def saved(prospect_id: int | None) -> None:
+            if prospect_id is not None:
+                self.notify("Prospect saved")
+                self._select(prospect_id)
+
+        await self._open(self._form(save, prospect), saved)
+
+    def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
+        return ProspectForm(
+            methods=self.funnel.scripts.names(),
+            save=save,
+            prospect=prospect,
+            settings=self.funnel.settings,
+            clock=self.funnel.clock,
+        )
+
+    async def action_add_note(self) -> None:
+        if self.card is None:
+            return
+        prospect_id = self.card.prospect["id"]
+
+        async def noted(body: str | None) -> None:
+            if body is None:
+                return
+            now = self.funnel.clock()
+            await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
+            self._show(prospect_id)
+            self.notify("Note added")
+
+        await self._open(NoteDialog(self.card.prospect["name"]), noted)
+
+    # Target, performance and settings ------------------------------------------------
+
+    async def action_set_target(self) -> None:
+        async def save(entry: TargetEntry) -> str:
+            today = self.funnel.clock().date()
+            row = await self.funnel.in_db_thread(
+                lambda db: set_target(
+                    db,
+                    amount_cents=entry.amount_cents,
+                    period=entry.period,
+                    today=today,
+                    calls_per_day=entry.calls_per_day,
+                )
+            )
+            amount = format_money(row["amount_cents"], self.funnel.settings.currency)
+            return f"Target {amount} for {row['starts_on']} to {row['ends_on']}"
+
+        def saved(summary: str | None) -> None:
+            if summary:
+                self.notify(summary)
+                self.reload_pace()
+
+        await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
+
+    async def action_performance(self) -> None:
+        await self._open(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
+
+    async def action_settings(self) -> None:
+        async def save(values: dict[str, str]) -> None:
+            await self.funnel.in_db_thread(lambda db: save_settings(db, values))
+
+        async def saved(changed: bool | None) -> None:
+            if not changed:
+                return
+            self.funnel.settings = await self.funnel.in_db_thread(load_settings)
+            self.gauge.currency = self.funnel.settings.currency
+            self.notify("Settings saved")
+            self.reload_queue()
+            self.reload_pace()
+            self._show_card()
+            self._show_script()
+
+        await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
+
+    async def action_import_csv(self) -> None:
+        async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
+            now = self.funnel.clock()
+            return await self.funnel.in_db_thread(
+                lambda db: import_prospects(db, path, now=now, skip_invalid=skip_invalid)
+            )
+
+        def closed(wrote: bool | None) -> None:
+            if wrote:
+                self.reload_queue()
+
+        await self._open(ImportDialog(run_import=run_import), closed)
+
+    async def action_help(self) -> None:
+        await self._open(HelpScreen())
