@@ -26,6 +26,7 @@ from funnel_tui.prospects import (
 )
 from funnel_tui.queue import QueueMode, closed_timezones, fetch_rows, queue_ids
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.method_picker import MethodPicker
@@ -245,7 +246,9 @@ class MainScreen(BookDialogs, Screen[None]):
             return
         self._call_prospect = self.card.prospect["id"]
         self.call_started_at = self.funnel.clock()
-        self.notify(f"Call started with {self.card.prospect['name']}", timeout=2, markup=False)
+        self.notify(
+            f"Call started with {one_line(self.card.prospect['name'])}", timeout=2, markup=False
+        )
 
     def _tick_timer(self) -> None:
         started = self.call_started_at
@@ -282,7 +285,7 @@ class MainScreen(BookDialogs, Screen[None]):
             # the next prospect, never on the one just logged.
             self.call_started_at = None
             self.notify(
-                f"Logged {logged.outcome.spec.label.lower()} for {prospect['name']}",
+                f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
                 timeout=3,
                 markup=False,
             )
@@ -308,7 +311,8 @@ class MainScreen(BookDialogs, Screen[None]):
             self.notify("Nothing to undo.", severity="warning")
             return
         self.notify(
-            f"Undid {undone.outcome.spec.label.lower()} for {undone.prospect_name}", markup=False
+            f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
+            markup=False,
         )
         self._select(undone.prospect_id)
         self.reload_pace()
