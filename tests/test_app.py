@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -582,3 +583,34 @@ async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> 
         assert isinstance(demo_app.screen, MainScreen)
     after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
     assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"
+
+
+async def test_logging_waits_for_another_writer_and_loses_nothing(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = sqlite3.connect(demo_app.storage.path, isolation_level=None, check_same_thread=False)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE settings SET value = value")
+        locked.set()
+        release.wait(timeout=30)
+        other.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    locked.wait(timeout=10)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "v", "enter")
+        await pilot.pause()
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.saving, "the save waits for the lock instead of failing"
+        release.set()
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    holder.join()
+    other.close()
+    assert calls_for(db, first["id"])[-1]["outcome"] == "voicemail"
