@@ -28,6 +28,7 @@ from funnel_tui.report import pace_table
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
 from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
 from funnel_tui.storage import Storage, StorageError, describe_sqlite_error, open_storage
+from funnel_tui.text import clean_text
 from funnel_tui.timestamps import system_now
 
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
@@ -284,7 +285,8 @@ def script(
             raise UserError(f"no prospect with id {prospect_id}")
         prospect = found
     facts = prospect_facts(prospect, load_settings(db))
-    click.echo(render_plain(chosen, facts, prospect.get("objections")))
+    # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
+    click.echo(clean_text(render_plain(chosen, facts, prospect.get("objections"))))
 
 
 @cli.command("import")

@@ -7,10 +7,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
+from funnel_tui.dates import known_zone
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
@@ -62,9 +62,7 @@ def phone_problem(phone: str) -> str | None:
 
 
 def timezone_problem(name: str) -> str | None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if known_zone(name) is None:
         return "unknown timezone (use a name like Europe/London or America/New_York)"
     return None
 

@@ -10,6 +10,7 @@ from rich.text import Text
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
 from funnel_tui.pace import Breakdown, Pace
+from funnel_tui.text import one_line
 
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
 METHOD_NAMES = {method.value: method.name for method in BUILTIN_METHODS}
@@ -23,14 +24,14 @@ def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str) -> T
         table.add_column(column, justify="right", no_wrap=True)
     for row in rows:
         table.add_row(
-            Text(METHOD_NAMES.get(row.name, row.name)),
+            Text(one_line(METHOD_NAMES.get(row.name, row.name))),
             str(row.calls),
             str(row.connects),
             f"{row.connect_rate:.0%}",
             str(row.meetings),
             str(row.won),
             f"{row.conversion:.1%}",
-            format_money(row.won_cents, currency),
+            Text(format_money(row.won_cents, currency)),
         )
     return table
 
@@ -57,7 +58,8 @@ def pace_table(pace: Pace, currency: str) -> RenderableType:
         ("calls today", f"{pace.calls_today} of {pace.calls_per_day}"),
     )
     for label, value in rows:
-        figures.add_row(label, value)
+        # A str cell would be read as markup, and the currency symbol is user text.
+        figures.add_row(label, value if isinstance(value, Text) else Text(value))
     return Group(
         figures,
         Text(),

@@ -9,6 +9,7 @@ from datetime import date, time
 import sqlite_utils
 
 from funnel_tui.storage import write_transaction
+from funnel_tui.text import one_line
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -98,8 +99,8 @@ def _format_value(value: object) -> str:
 
 
 PARSERS = {
-    "currency": str.strip,
-    "rep_name": str.strip,
+    "currency": one_line,
+    "rep_name": one_line,
     "day_first": _parse_bool,
     "business_days": _parse_weekdays,
     "holidays": _parse_dates,

@@ -55,11 +55,13 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        db.conn.execute("COMMIT")
     except BaseException:
+        # A COMMIT that fails (disk full, I/O error) may leave the transaction open and
+        # the write lock held; roll back so nothing half-written can be committed later.
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
-    db.conn.execute("COMMIT")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -138,10 +140,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         for number in range(version + 1, LATEST_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 class Storage:

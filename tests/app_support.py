@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +40,15 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle_until(pilot: Pilot, done: Callable[[], bool], *, rounds: int = 200) -> None:
+    """Settle until `done()` holds: for work that hands itself on (type-ahead replays)."""
+    for _ in range(rounds):
+        if done():
+            return
+        await settle(pilot)
+    raise AssertionError(f"still not done after {rounds} rounds of settling")
 
 
 def build_demo_storage(path: Path) -> Storage:

@@ -21,7 +21,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 
 
 def todays_queue(db: sqlite_utils.Database) -> list[int]:
@@ -421,9 +421,9 @@ async def test_keys_typed_at_full_speed_land_on_the_right_prospect(demo_app: Fun
     first, second, third = todays_queue(db)[:3]
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        calls_before = db["calls"].count
         burst(demo_app, "l", "w", "1", "2", "k", "enter", "l", "n", "enter", "l", "v", "enter")
-        for _ in range(20):
-            await settle(pilot)
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 3)
     logged = db.execute(
         "SELECT prospect_id, outcome, notes FROM calls ORDER BY id DESC LIMIT 3"
     ).fetchall()
@@ -442,9 +442,9 @@ async def test_filter_then_log_at_full_speed_logs_the_filtered_prospect(
     target = next(db.query("SELECT id, name FROM prospects ORDER BY id DESC LIMIT 1"))
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        calls_before = db["calls"].count
         burst(demo_app, "f", "slash", *target["name"].lower(), "enter", "l", "x", "enter")
-        for _ in range(20):
-            await settle(pilot)
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
     last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
     assert last == (target["id"], "not_interested")
 

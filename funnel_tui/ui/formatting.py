@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from funnel_tui.dates import known_zone
 from funnel_tui.domain import Outcome
 from funnel_tui.timestamps import from_stored
 
@@ -78,11 +78,8 @@ def short_outcome_label(value: str | None) -> str:
 
 def local_time(timezone: str | None, now: datetime) -> str | None:
     """`14:05 Europe/Berlin` for a known IANA zone, else None."""
-    if not timezone:
-        return None
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = known_zone(timezone)
+    if zone is None:
         return None
     return f"{now.astimezone(zone):%a %H:%M} {timezone}"
 

@@ -123,7 +123,7 @@ class MainScreen(BookDialogs, Screen[None]):
         yield QuotaGauge(id="gauge")
         with Horizontal(id="panes"):
             with Vertical(id="queue-pane"):
-                yield Label(QueueMode.TODAY.label, id="queue-title")
+                yield Label(QueueMode.TODAY.label, id="queue-title", markup=False)
                 yield Input(placeholder="filter: name, company, email or phone", id="queue-filter")
                 yield CallQueue(id="queue")
             yield ProspectCard(id="card")
@@ -193,7 +193,7 @@ class MainScreen(BookDialogs, Screen[None]):
         count = self.queue.row_count
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
-            title += f" matching “{self.filter_text}”"
+            title += f" matching “{one_line(self.filter_text)}”"
         if self.held_back:
             title += f" · {self.held_back} outside their calling hours"
         self.query_one("#queue-title", Label).update(title)

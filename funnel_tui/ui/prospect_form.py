@@ -19,6 +19,7 @@ from funnel_tui.money import format_money
 from funnel_tui.prospects import ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
+from funnel_tui.text import clean_text
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 
 FormSaver = Callable[[dict[str, Any]], Awaitable[int]]
@@ -71,7 +72,8 @@ class ProspectForm(ModalScreen[int | None]):
         if field == "next_call":
             moment = from_stored(self.prospect.get("next_call_at"))
             return f"{moment.astimezone(self.clock().tzinfo):%Y-%m-%d %H:%M}" if moment else ""
-        return str(self.prospect.get(field) or "")
+        # Rows other tools wrote may hold escapes; the field shows (and saves) them cleaned.
+        return clean_text(str(self.prospect.get(field) or ""))
 
     def _next_call(self, typed: str) -> dict[str, str | None]:
         """The follow-up change, typed the way the outcome dialog takes dates.
