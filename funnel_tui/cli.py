@@ -57,7 +57,11 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> Any:
         context = click.get_current_context()
         chosen = db_path or context.find_object(Options).db_path
-        return command(*args, db_path=chosen, **kwargs)
+        try:
+            return command(*args, db_path=chosen, **kwargs)
+        except sqlite3.Error as error:
+            # A lock or damage met after opening still names the file.
+            raise UserError(describe_sqlite_error(chosen or default_db_path(), error)) from None
 
     return wrapper
 

@@ -185,8 +185,9 @@ def open_storage(path: Path | str, *, create_folder: bool = False) -> Storage:
     Raises StorageError with one readable line for anything a user can fix.
     """
     path = Path(path).expanduser()
+    version = 0
     if path.exists():
-        _inspect(path)
+        version = _inspect(path)
     elif create_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.parent.is_dir():
@@ -197,7 +198,10 @@ def open_storage(path: Path | str, *, create_folder: bool = False) -> Storage:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StorageError(f"{path}: cannot switch the database to WAL mode ({mode})")
-            _migrate(conn, path)
+            # Only a file that needs it takes the write lock, so opening never waits for
+            # another program's long write.
+            if version < LATEST_VERSION:
+                _migrate(conn, path)
         finally:
             conn.close()
     except sqlite3.Error as error:
