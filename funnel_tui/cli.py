@@ -43,16 +43,19 @@ class UserError(click.ClickException):
         click.echo(f"funnel: {self.format_message()}", err=True)
 
 
+DB_PATH_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
+)
+
+
 def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """Accept `--db PATH` after the command name too; the nearest one wins."""
 
-    @click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
-    )
+    @DB_PATH_OPTION
     @wraps(command)
     def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> Any:
         context = click.get_current_context()
@@ -91,13 +94,7 @@ def run_app(storage: Storage) -> None:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
-)
+@DB_PATH_OPTION
 @click.version_option(__version__, "--version", prog_name="funnel")
 @click.pass_context
 def cli(context: click.Context, db_path: Path | None) -> None:

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui import cli, storage
+from funnel_tui import storage
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
 from tests.app_support import build_demo_storage
+from tests.cli_support import one_line_error, run_main
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -84,13 +85,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def assert_one_line_error(stderr: str) -> None:
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("funnel: ")
-
-
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
@@ -114,7 +108,7 @@ def test_a_bad_file_is_one_line_exit_1_and_left_exactly_as_it_was(
         env=os.environ.copy(),
     )
     assert shell.returncode == 1
-    assert_one_line_error(shell.stderr)
+    one_line_error(shell.stderr)
     assert reason in shell.stderr
     assert path.name in shell.stderr
     assert snapshot(case_folder) == before
@@ -213,15 +207,6 @@ def test_a_commit_that_fails_keeps_nothing_and_releases_the_lock(
     assert db["calls"].count == 1
 
 
-def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    """Run the `funnel` entry point in this process, as the shell would."""
-    monkeypatch.setattr(sys, "argv", ["funnel", *argv])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    code = exited.value.code
-    return code if isinstance(code, int) else 1
-
-
 def test_a_full_disk_during_an_import_is_one_line_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -242,7 +227,7 @@ def test_a_full_disk_during_an_import_is_one_line_and_writes_nothing(
     code = run_main(["import", str(leads), "--db", str(path)], monkeypatch)
     err = capsys.readouterr().err
     assert code == 1
-    assert_one_line_error(err)
+    one_line_error(err)
     assert "disk is full" in err
     monkeypatch.undo()
     assert sqlite_utils.Database(path)["prospects"].count == 0

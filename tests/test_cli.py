@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from funnel_tui import __version__
 from funnel_tui import cli as cli_module
@@ -20,30 +20,9 @@ from funnel_tui.cli import cli
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.paths import DB_ENV
 from funnel_tui.storage import Storage, open_storage
+from tests.cli_support import invoke, one_line_error, run_funnel
 
 GARBAGE = b"this is a shopping list, not a database\n"
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(arg) for arg in args])
-
-
-def run_funnel(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m funnel_tui` the way a shell would, through main()."""
-    return subprocess.run(
-        [sys.executable, "-m", "funnel_tui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=os.environ.copy(),
-    )
-
-
-def assert_one_line_error(stderr: str) -> None:
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("funnel: ")
 
 
 @pytest.fixture
@@ -154,7 +133,7 @@ def test_demo_refuses_the_real_database(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv(DB_ENV, str(path))
     result = invoke("demo", "--no-open", "--db", path)
     assert result.exit_code == 1
-    assert_one_line_error(result.stderr)
+    one_line_error(result.stderr)
     assert "real database" in result.stderr
     assert not path.exists()
 
@@ -167,7 +146,7 @@ def test_demo_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
     before = path.read_bytes()
     result = invoke("demo", "--no-open", "--db", path)
     assert result.exit_code == 1
-    assert_one_line_error(result.stderr)
+    one_line_error(result.stderr)
     assert "already exists" in result.stderr
     assert path.read_bytes() == before
 
@@ -225,7 +204,7 @@ def test_bad_file_stops_before_any_screen(
     path: Path = request.getfixturevalue(bad_file)
     result = invoke("--db", path)
     assert result.exit_code == 1
-    assert_one_line_error(result.stderr)
+    one_line_error(result.stderr)
     assert str(path) in result.stderr
     assert opened_apps == []
 
@@ -243,7 +222,7 @@ def test_bad_file_in_funnel_db_is_reported(
 def test_garbage_file_from_the_shell_is_one_line_and_exit_1(garbage_file: Path) -> None:
     shell = run_funnel("--db", garbage_file)
     assert shell.returncode == 1
-    assert_one_line_error(shell.stderr)
+    one_line_error(shell.stderr)
     assert "not a funnel database" in shell.stderr
     assert garbage_file.read_bytes() == GARBAGE
 
@@ -251,14 +230,14 @@ def test_garbage_file_from_the_shell_is_one_line_and_exit_1(garbage_file: Path) 
 def test_newer_file_from_the_shell_is_one_line_and_exit_1(newer_file: Path) -> None:
     shell = run_funnel("--db", newer_file)
     assert shell.returncode == 1
-    assert_one_line_error(shell.stderr)
+    one_line_error(shell.stderr)
     assert "newer" in shell.stderr
 
 
 def test_missing_folder_from_the_shell_is_one_line_and_exit_1(tmp_path: Path) -> None:
     shell = run_funnel("demo", "--no-open", "--db", tmp_path / "no-such-folder" / "demo.db")
     assert shell.returncode == 1
-    assert_one_line_error(shell.stderr)
+    one_line_error(shell.stderr)
     assert "does not exist" in shell.stderr
 
 

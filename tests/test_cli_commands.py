@@ -4,68 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
-from funnel_tui.cli import cli
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import KEYS
 from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import to_stored
+from tests.cli_support import REPORT_KEYS, invoke, one_line_error, run_funnel
 
-# PRODUCT section 9, in its order; written out so the test does not trust the code's own list.
-REPORT_KEYS = [
-    "period",
-    "starts_on",
-    "ends_on",
-    "target_cents",
-    "won_cents",
-    "attainment",
-    "business_days",
-    "elapsed_business_days",
-    "remaining_business_days",
-    "expected_to_date_cents",
-    "pace_gap_cents",
-    "status",
-    "needed_per_day_cents",
-    "projection_cents",
-    "calls_today",
-    "calls_per_day",
-    "by_method",
-    "by_source",
-]
 TODAY = "2026-11-18"
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(arg) for arg in args])
-
-
-def run_funnel(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m funnel_tui` the way a shell would, through main()."""
-    return subprocess.run(
-        [sys.executable, "-m", "funnel_tui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=os.environ.copy(),
-    )
-
-
-def one_line_error(stderr: str) -> str:
-    """The single `funnel: ...` line a user error prints, without a traceback."""
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("funnel: "), stderr
-    return lines[0]
 
 
 def targets(path: Path) -> list[dict]:

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from funnel_tui import cli, storage
+from funnel_tui import storage
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
+from tests.cli_support import run_main
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -160,15 +161,6 @@ def test_cli_import_waits_for_another_programs_write(tmp_path: Path) -> None:
     stored = names(path)
     assert OUTSIDE_NAME in stored
     assert len(stored) == IMPORT_ROWS + 1
-
-
-def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    """Run the `funnel` entry point in this process, as the shell would."""
-    monkeypatch.setattr(sys, "argv", ["funnel", *argv])
-    with pytest.raises(SystemExit) as exited:
-        cli.main()
-    code = exited.value.code
-    return code if isinstance(code, int) else 1
 
 
 def test_a_lock_held_past_the_busy_timeout_is_one_line_and_writes_nothing(

@@ -31,6 +31,7 @@ from funnel_tui.pace import (
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings
 from funnel_tui.storage import open_storage
+from tests.cli_support import REPORT_KEYS
 
 MON_TO_FRI = (0, 1, 2, 3, 4)
 THANKSGIVING = date(2026, 11, 26)
@@ -210,26 +211,7 @@ def test_report_json_has_exactly_the_documented_keys_in_order() -> None:
     method = Breakdown("solution", calls=10, connects=4, meetings=2, won=1, won_cents=50_000)
     pace = november(won_cents=1_000_000, calls_today=12, by_method=[method])
     report = pace.to_json()
-    assert list(report) == [
-        "period",
-        "starts_on",
-        "ends_on",
-        "target_cents",
-        "won_cents",
-        "attainment",
-        "business_days",
-        "elapsed_business_days",
-        "remaining_business_days",
-        "expected_to_date_cents",
-        "pace_gap_cents",
-        "status",
-        "needed_per_day_cents",
-        "projection_cents",
-        "calls_today",
-        "calls_per_day",
-        "by_method",
-        "by_source",
-    ]
+    assert list(report) == REPORT_KEYS
     assert report["period"] == "month"
     assert (report["starts_on"], report["ends_on"]) == ("2026-11-01", "2026-11-30")
     assert isinstance(report["attainment"], float)

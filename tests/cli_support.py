@@ -1,0 +1,68 @@
+"""Shared pieces for testing the `funnel` command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from funnel_tui import cli as cli_module
+
+# PRODUCT section 9, in its order; written out here so tests do not trust the code's list.
+REPORT_KEYS = [
+    "period",
+    "starts_on",
+    "ends_on",
+    "target_cents",
+    "won_cents",
+    "attainment",
+    "business_days",
+    "elapsed_business_days",
+    "remaining_business_days",
+    "expected_to_date_cents",
+    "pace_gap_cents",
+    "status",
+    "needed_per_day_cents",
+    "projection_cents",
+    "calls_today",
+    "calls_per_day",
+    "by_method",
+    "by_source",
+]
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli_module.cli, [str(arg) for arg in args])
+
+
+def run_funnel(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m funnel_tui` the way a shell would, through main()."""
+    return subprocess.run(
+        [sys.executable, "-m", "funnel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
+
+
+def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the `funnel` entry point in this process, as the shell would."""
+    monkeypatch.setattr(sys, "argv", ["funnel", *argv])
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    code = exited.value.code
+    return code if isinstance(code, int) else 1
+
+
+def one_line_error(stderr: str) -> str:
+    """The single `funnel: ...` line a user error prints, without a traceback."""
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("funnel: "), stderr
+    return lines[0]
