@@ -332,6 +332,7 @@ async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:
         await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
+        assert not demo_app.is_running, "q quits the app"
     check = sqlite_utils.Database(str(demo_app.storage.path)).execute("PRAGMA integrity_check")
     assert check.fetchone()[0] == "ok"
 

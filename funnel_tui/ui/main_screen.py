@@ -65,7 +65,7 @@ class MainScreen(BookDialogs, Screen[None]):
         Binding("i", "import_csv", "Import CSV", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
-        Binding("q", "quit", "Quit", priority=True),
+        Binding("q", "app.quit", "Quit", priority=True),
     ]
 
     AUTO_FOCUS = "#queue"
