@@ -306,11 +306,14 @@ def load_pace(
     *,
     period: str | None = None,
     tz: tzinfo | None = None,
+    breakdowns: bool = True,
 ) -> Pace | None:
     """The pace for the target containing `today` (None when there is none).
 
     Days are local days in `tz` (the machine's zone when None): a call at 23:30 local
-    time counts on that day whatever its UTC date.
+    time counts on that day whatever its UTC date. `breakdowns=False` leaves out the
+    by-method and by-source figures, which read every call of the period: the gauge
+    does not show them and refreshes often.
     """
     target = find_target(db, today, period)
     if target is None:
@@ -339,6 +342,8 @@ def load_pace(
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        by_method=_ordered(Breakdown(**row) for row in db.query(BY_METHOD_SQL, calls_window)),
-        by_source=_ordered(_by_source(db, calls_window, deals_window)),
+        by_method=_ordered(Breakdown(**row) for row in db.query(BY_METHOD_SQL, calls_window))
+        if breakdowns
+        else (),
+        by_source=_ordered(_by_source(db, calls_window, deals_window)) if breakdowns else (),
     )

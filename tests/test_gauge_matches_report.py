@@ -15,6 +15,7 @@ from funnel_tui.cli import cli
 from funnel_tui.pace import NO_SOURCE
 from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import FROZEN_NOW, settle
 
@@ -46,11 +47,20 @@ def report_json(storage: Storage) -> dict[str, Any]:
 
 
 async def gauge_json(app: FunnelApp) -> dict[str, Any]:
+    """The gauge's figures, with the breakdowns it leaves to the pace screen (`p`)."""
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         pace = app.screen.query_one(QuotaGauge).pace
         assert pace is not None
-        return pace.to_json()
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PerformanceScreen)
+        assert screen.pace is not None
+    gauge, panel = pace.to_json(), screen.pace.to_json()
+    assert gauge["by_method"] == gauge["by_source"] == []
+    assert {**panel, "by_method": [], "by_source": []} == gauge
+    return panel
 
 
 def won_by_source(report: dict[str, Any], source: str) -> int:

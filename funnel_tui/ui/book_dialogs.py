@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.importer import ImportReport, import_prospects
 from funnel_tui.money import format_money
-from funnel_tui.pace import set_target
+from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.prospects import add_note, add_prospect, update_prospect
 from funnel_tui.settings import load_settings, save_settings
 from funnel_tui.ui.help_screen import HelpScreen
@@ -109,7 +109,15 @@ class BookDialogs(_Base):
         await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
 
     async def action_performance(self) -> None:
-        await self._open(PerformanceScreen(self.gauge.pace, self.funnel.settings.currency))
+        now = self.funnel.clock()
+        settings = self.funnel.settings
+
+        async def load() -> Pace | None:
+            return await self.funnel.in_db_thread(
+                lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo)
+            )
+
+        await self._open(PerformanceScreen(load, settings.currency))
 
     async def action_settings(self) -> None:
         async def save(values: dict[str, str]) -> None:

@@ -186,7 +186,7 @@ class MainScreen(BookDialogs, Screen[None]):
         now = self.funnel.clock()
         settings = self.funnel.settings
         self.gauge.pace = await self.funnel.in_db_thread(
-            lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo)
+            lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo, breakdowns=False)
         )
 
     def _update_title(self) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,27 +15,43 @@ from textual.widgets import Label, Static
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
 
+PaceLoader = Callable[[], Awaitable[Pace | None]]
+
 
 class PerformanceScreen(ModalScreen[None]):
-    """The same table as `funnel report`, so the app and the command agree."""
+    """The same table as `funnel report`, so the app and the command agree.
+
+    It opens at once and fills in when the figures are read: conversion by method and
+    source reads every call of the period.
+    """
 
     BINDINGS = [Binding("escape,p,q", "close", "Close")]
 
-    def __init__(self, pace: Pace | None, currency: str) -> None:
+    def __init__(self, load: PaceLoader, currency: str) -> None:
         super().__init__()
-        self.pace = pace
+        self.load = load
         self.currency = currency
+        self.pace: Pace | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="performance-box", classes="dialog"):
             yield Label(
                 "Quota, pace and conversion", id="performance-title", classes="dialog-title"
             )
-            if self.pace is None:
-                yield Static(Text("No target covers today: press t to set one.", "italic"))
-            else:
-                yield Static(pace_table(self.pace, self.currency), id="performance-table")
+            yield Static(Text("Reading the period's calls…", "italic"), id="performance-table")
             yield Label("esc closes", id="performance-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    @work(exclusive=True)
+    async def _fill(self) -> None:
+        self.pace = await self.load()
+        table = self.query_one("#performance-table", Static)
+        if self.pace is None:
+            table.update(Text("No target covers today: press t to set one.", "italic"))
+        else:
+            table.update(pace_table(self.pace, self.currency))
 
     def action_close(self) -> None:
         self.dismiss(None)
