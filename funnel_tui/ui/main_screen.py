@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from funnel_tui.prospects import (
     load_card,
     set_method,
 )
-from funnel_tui.queue import QueueMode, closed_timezones, fetch_rows, queue_ids
+from funnel_tui.queue import QueueMode, QueueOrder, closed_timezones, fetch_rows, queue_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
@@ -164,16 +163,12 @@ class MainScreen(BookDialogs, Screen[None]):
         now = self.funnel.clock()
         mode, text, settings = self.mode, self.filter_text, self.funnel.settings
 
-        def read(db: sqlite_utils.Database) -> tuple[array[int], int]:
+        def read(db: sqlite_utils.Database) -> QueueOrder:
             closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
-            ids = queue_ids(db, now=now, mode=mode, text=text, closed_zones=closed)
-            held_back = 0
-            if closed:
-                everyone = queue_ids(db, now=now, mode=mode, text=text)
-                held_back = len(everyone) - len(ids)
-            return ids, held_back
+            return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed)
 
-        ids, self.held_back = await self.funnel.in_db_thread(read)
+        order = await self.funnel.in_db_thread(read)
+        ids, self.held_back = order.ids, order.held_back
         self.queue.load(
             ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
         )
