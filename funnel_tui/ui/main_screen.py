@@ -82,6 +82,7 @@ class MainScreen(BookDialogs, Screen[None]):
         super().__init__()
         self.card: CardData | None = None
         self.held_back = 0
+        self._outcome_dialog: OutcomeDialog | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -195,6 +196,10 @@ class MainScreen(BookDialogs, Screen[None]):
 
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
+        # Messages queue up behind fast keys: only the queue's current row counts, so a
+        # late message for an earlier row never takes the card back to it.
+        if event.prospect_id != self.queue.highlighted_id:
+            return
         if self.card is None or event.prospect_id != self.card.prospect["id"]:
             self._show(event.prospect_id)
 
@@ -288,7 +293,13 @@ class MainScreen(BookDialogs, Screen[None]):
             self.reload_pace()
             return logged
 
-        await self._open(OutcomeDialog(context, clock=self.funnel.clock, save=save))
+        if self._outcome_dialog is None:
+            # Installed, so it stays mounted between calls and opens at once.
+            self._outcome_dialog = OutcomeDialog(context, clock=self.funnel.clock, save=save)
+            self.app.install_screen(self._outcome_dialog, name="outcome")
+        else:
+            self._outcome_dialog.prepare(context, save)
+        await self._open(self._outcome_dialog)
 
     def _select(self, prospect_id: int | None) -> None:
         """Show this prospect now (the queue's order is read again in the background)."""

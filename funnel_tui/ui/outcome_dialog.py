@@ -67,19 +67,40 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
 
     def __init__(self, context: CallContext, *, clock: Clock, save: Saver) -> None:
         super().__init__()
-        self.context = context
         self.clock = clock
+        self.prepare(context, save)
+
+    def prepare(self, context: CallContext, save: Saver) -> None:
+        """Set the dialog up for a call. One dialog serves every call: it is mounted once,
+        so `l` opens it at once; each use starts from empty fields."""
+        self.context = context
         self.save_call = save
         self.outcome: Outcome | None = None
         self.saving = False
+        if self.is_mounted:
+            self._start_empty()
+
+    def _start_empty(self) -> None:
+        self.query_one("#outcome-title", Label).update(self._title())
+        options = self.query_one(OptionList)
+        options.disabled = False
+        options.highlighted = 0
+        for field in (self.extra, self.note):
+            field.disabled = False
+            field.value = ""
+        self.extra.add_class("hidden")
+        self.extra_check.add_class("hidden")
+        self.extra_check.update("")
+        self._error("")
+        self.query_one("#outcome-hint", Label).update(self._hint())
+        self.set_focus(options)
+
+    def _title(self) -> Text:
+        return Text.assemble("Log call · ", (one_line(self.context.prospect_name), "bold"))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box", classes="dialog"):
-            yield Label(
-                Text.assemble("Log call · ", (one_line(self.context.prospect_name), "bold")),
-                id="outcome-title",
-                classes="dialog-title",
-            )
+            yield Label(self._title(), id="outcome-title", classes="dialog-title")
             yield OptionList(
                 *(
                     Option(f"{spec.key}  {spec.label}", id=outcome.value)
@@ -248,6 +269,6 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_unmount(self) -> None:
+    def on_screen_suspend(self) -> None:
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
