@@ -12,19 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import Progress
 
 from funnel_tui import __version__
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.exporter import EXPORT_FORMATS, EXPORT_TABLES, export_rows, write_csv, write_json
-from funnel_tui.importer import CsvUnreadable, import_prospects
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path, user_scripts_dir
 from funnel_tui.periods import period_name
 from funnel_tui.prospects import get_prospect
-from funnel_tui.report import pace_table
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
 from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
 from funnel_tui.storage import Storage, StorageError, describe_sqlite_error, open_storage
@@ -216,6 +212,10 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
     if as_json:
         click.echo(json.dumps(pace.to_json(), indent=2))
         return
+    from rich.console import Console
+
+    from funnel_tui.report import pace_table
+
     Console().print(pace_table(pace, settings.currency))
 
 
@@ -300,6 +300,12 @@ def import_command(
     db_path: Path | None, file: Path, source: str | None, dry_run: bool, skip_invalid: bool
 ) -> None:
     """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
+    # Imported here, not at the top: opening the app should not pay for them.
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from funnel_tui.importer import CsvUnreadable, import_prospects
+
     storage = open_db(db_path)
     console = Console(stderr=True)
     with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:

@@ -83,6 +83,7 @@ class MainScreen(BookDialogs, Screen[None]):
         self.card: CardData | None = None
         self.held_back = 0
         self._outcome_dialog: OutcomeDialog | None = None
+        self._data_version = -1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -138,7 +139,6 @@ class MainScreen(BookDialogs, Screen[None]):
         self.set_interval(1, self._tick_timer)
         # Follow-ups fall due and calling hours open as the day goes on.
         self.set_interval(60, self.reload_queue)
-        self._data_version = self._read_data_version()
         self.set_interval(1, self._refresh_on_outside_change)
 
     def _read_data_version(self) -> int:
@@ -168,7 +168,11 @@ class MainScreen(BookDialogs, Screen[None]):
             closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
             return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed)
 
+        # Everything committed before this read is on screen after it, our own writes
+        # included: the outside-change poll need not reload for them again.
+        seen_version = self._read_data_version()
         order = await self.funnel.in_db_thread(read)
+        self._data_version = seen_version
         ids, self.held_back = order.ids, order.held_back
         self.queue.load(
             ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
