@@ -1,0 +1,177 @@
+"""In-process measurements: the app driven through Pilot against a generated database."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+
+from generate import FILTER_NAME, Book
+from harness import SIZE, FixedClock, Frames, Sample, press_at_once, typed_keys, until
+from textual.pilot import Pilot
+
+from funnel_tui.storage import open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.main_screen import MainScreen
+
+MOVE_ROWS = 1000
+IDLE_AFTER_WRITE_S = 1.5
+# Each cursor run starts this far past the last, so its pages are not in the page cache.
+MOVE_RUN_STRIDE = 3000
+
+
+@dataclass
+class Session:
+    """A running app, the moment it was started, and its painted frames."""
+
+    app: FunnelApp
+    pilot: Pilot[None]
+    frames: Frames
+    started: float
+
+    @property
+    def screen(self) -> MainScreen:
+        screen = self.app.screen
+        assert isinstance(screen, MainScreen), f"expected the main screen, got {screen!r}"
+        return screen
+
+    @property
+    def queue(self) -> CallQueue:
+        return self.screen.queue
+
+    async def settle(self) -> None:
+        """Wait until every worker has finished and the screen has caught up."""
+        await self.pilot.pause()
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause()
+
+
+@asynccontextmanager
+async def running_app(book: Book, scripts_dir: Path) -> AsyncIterator[Session]:
+    """Open the book's database and run the app on it headless, with the book's clock."""
+    started = perf_counter()
+    storage = open_storage(book.path)
+    try:
+        app = FunnelApp(storage, clock=FixedClock(book.now), scripts_dir=scripts_dir)
+        frames = Frames(app)
+        async with app.run_test(size=SIZE) as pilot:
+            yield Session(app, pilot, frames, started)
+    finally:
+        storage.close()
+
+
+def queue_is_filled(session: Session) -> Callable[[], bool]:
+    def filled() -> bool:
+        screen = session.app.screen
+        return isinstance(screen, MainScreen) and screen.queue.row_count > 0
+
+    return filled
+
+
+async def startup_s(book: Book, scripts_dir: Path) -> float:
+    """From opening the database to the first frame that shows the filled queue."""
+    async with running_app(book, scripts_dir) as session:
+        painted_at = await session.frames.painted_when(queue_is_filled(session))
+        await session.settle()
+    return painted_at - session.started
+
+
+async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sample]:
+    """Cursor moves, the filter and logging an outcome, in one session on the big book."""
+    async with running_app(book, scripts_dir) as session:
+        await session.frames.painted_when(queue_is_filled(session))
+        await session.settle()
+        return {
+            "move": await _move_cursor(session, runs),
+            "filter_set": await _filter(session, runs, typed=False, target=book.filter_id),
+            "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
+            "log_ui": await _log_outcome(session, runs),
+        }
+
+
+async def _move_cursor(session: Session, runs: int) -> Sample:
+    """`pagedown` until the cursor is 1,000 rows further, to the frame that shows it."""
+    queue = session.queue
+    queue.focus()
+    queue.cursor = 0
+    await session.settle()
+    await session.pilot.press("pagedown")
+    page = queue.cursor
+    presses = math.ceil(MOVE_ROWS / page)
+    if queue.row_count < runs * MOVE_RUN_STRIDE + presses * page:
+        raise ValueError(f"today's queue has only {queue.row_count} rows: too few to move in")
+    samples = []
+    for run in range(runs):
+        start = (run + 1) * MOVE_RUN_STRIDE
+        queue.cursor = start
+        await session.settle()
+        expected = start + presses * page
+        painted = session.frames.painted_when(lambda expected=expected: queue.cursor == expected)
+        pressed_at = perf_counter()
+        press_at_once(session.app, *["pagedown"] * presses)
+        samples.append(await painted - pressed_at)
+        await session.settle()
+    queue.cursor = 0
+    await session.settle()
+    return Sample(tuple(samples))
+
+
+async def _filter(session: Session, runs: int, *, typed: bool, target: int) -> Sample:
+    """From the filter text (set at once, or typed at full speed) to the frame showing the
+    one match."""
+    screen, queue = session.screen, session.queue
+    full = queue.row_count
+    samples = []
+    for _ in range(runs):
+        await session.pilot.press("slash")
+        painted = session.frames.painted_when(
+            lambda: queue.row_count == 1 and queue.highlighted_id == target
+        )
+        entered_at = perf_counter()
+        if typed:
+            press_at_once(session.app, *typed_keys(FILTER_NAME.lower()))
+        else:
+            screen.filter_input.value = FILTER_NAME
+        samples.append(await painted - entered_at)
+        await session.settle()
+        await session.pilot.press("escape")
+        await until(lambda: queue.row_count == full)
+        await session.settle()
+    queue.focus()
+    await session.settle()
+    return Sample(tuple(samples))
+
+
+async def _log_outcome(session: Session, runs: int) -> Sample:
+    """`l`, `n`, `enter` typed at once, to the committed calls row (with synchronous=FULL),
+    seen through a connection of the benchmark's own."""
+    # From the head of the queue, never the prospect an earlier measurement left selected.
+    session.queue.cursor = 0
+    await session.settle()
+    watcher = sqlite3.connect(f"{session.app.storage.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+
+        def last_call_id() -> int:
+            return watcher.execute("SELECT coalesce(max(id), 0) FROM calls").fetchone()[0]
+
+        samples = []
+        for _ in range(runs):
+            before = last_call_id()
+            pressed_at = perf_counter()
+            press_at_once(session.app, "l", "n", "enter")
+            committed_at = await until(lambda before=before: last_call_id() > before)
+            samples.append(committed_at - pressed_at)
+            # The app reloads the queue and gauge again within a second of any write (it
+            # polls PRAGMA data_version): let that pass, so that each log starts from an
+            # idle app, as a rep's next call after a conversation does.
+            await asyncio.sleep(IDLE_AFTER_WRITE_S)
+            await session.settle()
+    finally:
+        watcher.close()
+    return Sample(tuple(samples))
