@@ -23,7 +23,14 @@ from funnel_tui.periods import period_name
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
 from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
-from funnel_tui.storage import Storage, StorageError, describe_sqlite_error, open_storage
+from funnel_tui.storage import (
+    Storage,
+    StorageError,
+    backup_database,
+    check_database,
+    describe_sqlite_error,
+    open_storage,
+)
 from funnel_tui.text import clean_text
 from funnel_tui.timestamps import system_now
 
@@ -346,3 +353,33 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
     with output.open("w", encoding="utf-8", newline="") as out:
         count = write(columns, rows, out)
     click.echo(f"Exported {count} {table} to {output}", err=True)
+
+
+@cli.command()
+@db_option
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_path: Path | None, target: Path | None) -> None:
+    """Copy the database safely, also while the app is open (default: a dated file beside it)."""
+    storage = open_db(db_path)
+    now = system_now()
+    destination = target or storage.path.with_name(
+        f"{storage.path.stem}-backup-{now:%Y%m%dT%H%M%S}{storage.path.suffix or '.db'}"
+    )
+    try:
+        backup_database(storage.path, destination)
+    except StorageError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Backed up {storage.path} to {destination}")
+
+
+@cli.command()
+@db_option
+def check(db_path: Path | None) -> None:
+    """Check the database file for damage (integrity and foreign keys)."""
+    storage = open_db(db_path)
+    problems = check_database(storage.path)
+    if problems:
+        for problem in problems:
+            click.echo(f"funnel: {storage.path}: {problem}", err=True)
+        click.get_current_context().exit(1)
+    click.echo(f"{storage.path}: ok")

@@ -118,6 +118,30 @@ def backup_path(path: Path, version: int, now: datetime) -> Path:
     return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}")
 
 
+def backup_database(path: Path, target: Path) -> None:
+    """A consistent copy of the database, also while the app is writing (the backup API)."""
+    if target.exists():
+        raise StorageError(f"{target} already exists; choose a new file for the backup")
+    try:
+        _backup(path, target)
+    except sqlite3.Error as error:
+        target.unlink(missing_ok=True)
+        raise StorageError(describe_sqlite_error(target, error)) from error
+
+
+def check_database(path: Path) -> list[str]:
+    """`PRAGMA integrity_check` and `foreign_key_check`: an empty list when all is well."""
+    conn = _connect(path)
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        problems = [] if problems == ["ok"] else problems
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid} points to a missing {parent} row")
+        return problems
+    finally:
+        conn.close()
+
+
 def _backup(path: Path, target: Path) -> None:
     # SQLite refuses (and Python retries forever) a backup from the connection that holds
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.

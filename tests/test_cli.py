@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -274,3 +275,47 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_1(tmp_path: Path) -> Non
     )
     assert skipped.exit_code == 0
     assert "added 1" in skipped.stdout
+
+
+def demo_file(tmp_path: Path) -> Path:
+    path = tmp_path / "book.db"
+    assert invoke("demo", "--no-open", "--db", path).exit_code == 0
+    return path
+
+
+def test_backup_copies_a_consistent_database_while_another_program_writes(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO prospects (name, phone) VALUES ('Uncommitted', '+44 20 7946 0000')")
+    copy = tmp_path / "copy.db"
+    result = invoke("backup", copy, "--db", path)
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert result.exit_code == 0, result.output
+    copied = sqlite_utils.Database(copy)
+    assert copied["prospects"].count == sqlite_utils.Database(path)["prospects"].count
+    assert not list(copied.query("SELECT 1 FROM prospects WHERE name = 'Uncommitted'"))
+    assert copied.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = invoke("backup", copy, "--db", path)
+    assert again.exit_code == 1
+    assert "already exists" in one_line_error(again.stderr)
+
+
+def test_check_says_ok_for_a_sound_file_and_names_damage(tmp_path: Path) -> None:
+    path = demo_file(tmp_path)
+    sound = invoke("check", "--db", path)
+    assert sound.exit_code == 0
+    assert sound.stdout.strip().endswith(": ok")
+    sqlite_utils.Database(path).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 3, min(len(data), page * 6)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    damaged = invoke("check", "--db", path)
+    assert damaged.exit_code == 1
+    assert "Traceback" not in damaged.stderr
+    assert damaged.stderr.startswith("funnel: ")
