@@ -1,0 +1,38 @@
+"""Keep the benchmark working: its generator builds a valid app database at a small size."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+from funnel_tui.queue import queue_ids
+from funnel_tui.storage import open_storage
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_generator_builds_a_small_valid_book(tmp_path: Path) -> None:
+    generate = load_generator()
+    now = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+    path = tmp_path / "book.db"
+    generate.build_book(path, prospects=300, calls=2_000, now=now, seed=7)
+    storage = open_storage(path)
+    db = storage.db
+    assert db["prospects"].count == 300
+    assert db["calls"].count == 2_000
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not db.execute("PRAGMA foreign_key_check").fetchall()
+    assert len(queue_ids(db, now=now)) > 0
+    storage.close()
