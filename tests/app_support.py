@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from funnel_tui.demo import build_demo
 from funnel_tui.storage import Storage, open_storage
@@ -38,7 +39,14 @@ class FrozenClock:
 async def settle(pilot: Pilot) -> None:
     """Wait until every worker has finished and the screen has caught up."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(50):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            # An exclusive worker was replaced by a newer one (a refresh timer fired):
+            # wait for that one instead.
+            continue
     await pilot.pause()
 
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
@@ -28,6 +28,7 @@ from funnel_tui.scripts import objection_answers, prospect_facts, render_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.lean_footer import LeanFooter
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.prospect_card import ProspectCard
@@ -129,7 +130,7 @@ class MainScreen(BookDialogs, Screen[None]):
                 yield CallQueue(id="queue")
             yield ProspectCard(id="card")
             yield ScriptPane(id="script")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
