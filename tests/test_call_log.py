@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from funnel_tui.domain import Outcome
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import to_stored
 
 LONDON = ZoneInfo("Europe/London")
@@ -28,18 +27,6 @@ NEXT_WEEK = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
 
 def london(day: str, clock: str = "09:00:00") -> str:
     return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
-
-
-@pytest.fixture
-def call_storage(tmp_path: Path) -> Iterator[Storage]:
-    storage = open_storage(tmp_path / "calls.db")
-    yield storage
-    storage.close()
-
-
-@pytest.fixture
-def call_db(call_storage: Storage) -> sqlite_utils.Database:
-    return call_storage.db
 
 
 def insert(db: sqlite_utils.Database, name: str = "Ann Archer", **columns: Any) -> int:
@@ -79,11 +66,11 @@ def count(db: sqlite_utils.Database, table: str) -> int:
     return db[table].count
 
 
-def test_the_call_row_records_what_happened(call_db: sqlite_utils.Database) -> None:
-    ann = insert(call_db)
+def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
+    ann = insert(db)
     started = datetime(2026, 11, 25, 10, 58, 20, tzinfo=LONDON)
     logged = log(
-        call_db,
+        db,
         ann,
         Outcome.CALLBACK,
         notes="  \x1b[31mcall back\x1b[0m after lunch \x1b]0;evil\x07[bold]ok[/bold] ",
@@ -91,7 +78,7 @@ def test_the_call_row_records_what_happened(call_db: sqlite_utils.Database) -> N
         started_at=started,
         duration_s=95,
     )
-    call = call_db["calls"].get(logged.call_id)
+    call = db["calls"].get(logged.call_id)
     assert call == {
         "id": logged.call_id,
         "prospect_id": ann,
@@ -110,10 +97,10 @@ def test_the_call_row_records_what_happened(call_db: sqlite_utils.Database) -> N
 
 
 def test_a_call_without_a_timer_starts_now_and_takes_no_time(
-    call_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
 ) -> None:
-    logged = log(call_db, insert(call_db), Outcome.NO_ANSWER, notes="   ")
-    call = call_db["calls"].get(logged.call_id)
+    logged = log(db, insert(db), Outcome.NO_ANSWER, notes="   ")
+    call = db["calls"].get(logged.call_id)
     assert (call["started_at"], call["duration_s"], call["notes"]) == (to_stored(NOW), 0, None)
 
 
@@ -159,48 +146,48 @@ OUTCOME_EFFECTS: list[tuple[Outcome, dict[str, Any], dict[str, Any], bool]] = [
     ids=[f"{effect[0]}-{'queued' if effect[3] else 'out'}" for effect in OUTCOME_EFFECTS],
 )
 def test_each_outcome_moves_the_prospect_on(
-    call_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
     outcome: Outcome,
     asked: dict[str, Any],
     expected: dict[str, Any],
     queued: bool,
 ) -> None:
-    ann = insert(call_db)
-    assert in_queue(call_db, ann)
-    log(call_db, ann, outcome, **asked)
-    after = prospect(call_db, ann)
+    ann = insert(db)
+    assert in_queue(db, ann)
+    log(db, ann, outcome, **asked)
+    after = prospect(db, ann)
     assert {column: after[column] for column in expected} == expected
     assert (after["last_outcome"], after["last_called_at"]) == (outcome.value, to_stored(NOW))
-    assert in_queue(call_db, ann) is queued
-    assert ann in queue_ids(call_db, now=NOW, mode=QueueMode.ALL)
+    assert in_queue(db, ann) is queued
+    assert ann in queue_ids(db, now=NOW, mode=QueueMode.ALL)
 
 
-def test_a_busy_prospect_comes_back_later_today(call_db: sqlite_utils.Database) -> None:
-    ann = insert(call_db)
-    bob = insert(call_db, "Bob Baker")
-    log(call_db, ann, Outcome.BUSY)
-    assert list(queue_ids(call_db, now=NOW)) == [bob, ann]
+def test_a_busy_prospect_comes_back_later_today(db: sqlite_utils.Database) -> None:
+    ann = insert(db)
+    bob = insert(db, "Bob Baker")
+    log(db, ann, Outcome.BUSY)
+    assert list(queue_ids(db, now=NOW)) == [bob, ann]
     one_pm = datetime(2026, 11, 25, 13, 0, tzinfo=LONDON)
-    assert list(queue_ids(call_db, now=one_pm)) == [ann, bob]
+    assert list(queue_ids(db, now=one_pm)) == [ann, bob]
 
 
 def test_unanswered_calls_retry_next_business_day_in_the_prospects_zone(
-    call_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
 ) -> None:
     friday_afternoon = datetime(2026, 11, 27, 16, 0, tzinfo=LONDON)
-    ann = insert(call_db, timezone="America/New_York")
-    logged = log(call_db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
+    ann = insert(db, timezone="America/New_York")
+    logged = log(db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
     monday_nine_in_new_york = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("America/New_York"))
     assert logged.next_call_at == monday_nine_in_new_york
-    assert prospect(call_db, ann)["next_call_at"] == to_stored(monday_nine_in_new_york)
+    assert prospect(db, ann)["next_call_at"] == to_stored(monday_nine_in_new_york)
 
 
-def test_a_won_call_records_the_deal_on_the_local_date(call_db: sqlite_utils.Database) -> None:
+def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database) -> None:
     new_york = ZoneInfo("America/New_York")
     late_evening = datetime(2026, 11, 25, 20, 30, tzinfo=new_york)  # already the 26th in UTC
-    ann = insert(call_db, deal_value_cents=900_000)
-    logged = log(call_db, ann, Outcome.WON, now=late_evening, amount_cents=1_250_000)
-    deals = list(call_db["deals"].rows)
+    ann = insert(db, deal_value_cents=900_000)
+    logged = log(db, ann, Outcome.WON, now=late_evening, amount_cents=1_250_000)
+    deals = list(db["deals"].rows)
     assert deals == [
         {
             "id": deals[0]["id"],
@@ -210,13 +197,13 @@ def test_a_won_call_records_the_deal_on_the_local_date(call_db: sqlite_utils.Dat
             "closed_on": "2026-11-25",
         }
     ]
-    assert prospect(call_db, ann)["deal_value_cents"] == 1_250_000
+    assert prospect(db, ann)["deal_value_cents"] == 1_250_000
 
 
 @pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.CALLBACK, Outcome.NOT_INTERESTED])
-def test_only_a_won_call_makes_a_deal(call_db: sqlite_utils.Database, outcome: Outcome) -> None:
-    log(call_db, insert(call_db), outcome, follow_up_at=NEXT_WEEK, amount_cents=500)
-    assert count(call_db, "deals") == 0
+def test_only_a_won_call_makes_a_deal(db: sqlite_utils.Database, outcome: Outcome) -> None:
+    log(db, insert(db), outcome, follow_up_at=NEXT_WEEK, amount_cents=500)
+    assert count(db, "deals") == 0
 
 
 @pytest.mark.parametrize(
@@ -233,61 +220,61 @@ def test_only_a_won_call_makes_a_deal(call_db: sqlite_utils.Database, outcome: O
     ],
 )
 def test_a_follow_up_never_moves_the_stage_back(
-    call_db: sqlite_utils.Database, outcome: Outcome, stage_before: str, stage_after: str
+    db: sqlite_utils.Database, outcome: Outcome, stage_before: str, stage_after: str
 ) -> None:
-    ann = insert(call_db, stage=stage_before)
-    log(call_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
-    assert prospect(call_db, ann)["stage"] == stage_after
+    ann = insert(db, stage=stage_before)
+    log(db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(db, ann)["stage"] == stage_after
 
 
 @pytest.mark.parametrize(
     ("outcome", "stage_after"), [(Outcome.CALLBACK, "contacted"), (Outcome.MEETING, "qualified")]
 )
 def test_a_lost_prospect_who_asks_for_a_follow_up_is_queued_for_it(
-    call_db: sqlite_utils.Database, outcome: Outcome, stage_after: str
+    db: sqlite_utils.Database, outcome: Outcome, stage_after: str
 ) -> None:
-    ann = insert(call_db, stage="lost", last_outcome="not_interested")
-    log(call_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
-    assert prospect(call_db, ann)["stage"] == stage_after
-    assert in_queue(call_db, ann, now=THIS_AFTERNOON)
+    ann = insert(db, stage="lost", last_outcome="not_interested")
+    log(db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(db, ann)["stage"] == stage_after
+    assert in_queue(db, ann, now=THIS_AFTERNOON)
 
 
-def test_a_customer_with_a_follow_up_stays_won(call_db: sqlite_utils.Database) -> None:
-    ann = insert(call_db, stage="won", kind="customer")
-    log(call_db, ann, Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON)
-    assert (prospect(call_db, ann)["stage"], prospect(call_db, ann)["kind"]) == ("won", "customer")
-    assert in_queue(call_db, ann)
+def test_a_customer_with_a_follow_up_stays_won(db: sqlite_utils.Database) -> None:
+    ann = insert(db, stage="won", kind="customer")
+    log(db, ann, Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON)
+    assert (prospect(db, ann)["stage"], prospect(db, ann)["kind"]) == ("won", "customer")
+    assert in_queue(db, ann)
 
 
 def test_unanswered_attempts_count_up_and_a_connect_resets_them(
-    call_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
 ) -> None:
-    ann = insert(call_db)
+    ann = insert(db)
     unanswered = (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY)
     for day, outcome in enumerate(unanswered, start=23):
-        log(call_db, ann, outcome, now=datetime(2026, 11, day, 10, 0, tzinfo=LONDON))
-        assert prospect(call_db, ann)["attempts"] == day - 22
-    log(call_db, ann, Outcome.CALLBACK, now=NOW + timedelta(days=1), follow_up_at=NEXT_WEEK)
-    assert prospect(call_db, ann)["attempts"] == 0
+        log(db, ann, outcome, now=datetime(2026, 11, day, 10, 0, tzinfo=LONDON))
+        assert prospect(db, ann)["attempts"] == day - 22
+    log(db, ann, Outcome.CALLBACK, now=NOW + timedelta(days=1), follow_up_at=NEXT_WEEK)
+    assert prospect(db, ann)["attempts"] == 0
 
 
 def test_after_the_last_attempt_the_prospect_goes_to_nurture(
-    call_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
 ) -> None:
     settings = Settings(max_attempts=3)
-    ann = insert(call_db)
+    ann = insert(db)
     days = [datetime(2026, 11, day, 10, 0, tzinfo=LONDON) for day in (23, 24, 25)]
     for day in days[:2]:
-        logged = log(call_db, ann, Outcome.NO_ANSWER, now=day, settings=settings)
+        logged = log(db, ann, Outcome.NO_ANSWER, now=day, settings=settings)
         assert logged.next_call_at is not None
-        assert in_queue(call_db, ann, now=logged.next_call_at)
-    last = log(call_db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
-    after = prospect(call_db, ann)
+        assert in_queue(db, ann, now=logged.next_call_at)
+    last = log(db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
+    after = prospect(db, ann)
     assert last.next_call_at is None
     expected = {"attempts": 3, "stage": "lost", "nurture": 1, "next_call_at": None}
     assert {column: after[column] for column in expected} == expected
-    assert not in_queue(call_db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
-    assert ann in queue_ids(call_db, now=NOW, mode=QueueMode.ALL)
+    assert not in_queue(db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
+    assert ann in queue_ids(db, now=NOW, mode=QueueMode.ALL)
 
 
 @pytest.mark.parametrize(
@@ -301,20 +288,20 @@ def test_after_the_last_attempt_the_prospect_goes_to_nurture(
     ],
 )
 def test_an_incomplete_outcome_is_refused_and_nothing_is_written(
-    call_db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any], reason: str
+    db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any], reason: str
 ) -> None:
-    ann = insert(call_db)
-    before = prospect(call_db, ann)
+    ann = insert(db)
+    before = prospect(db, ann)
     with pytest.raises(OutcomeInvalid, match=reason):
-        log(call_db, ann, outcome, **asked)
-    assert prospect(call_db, ann) == before
-    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+        log(db, ann, outcome, **asked)
+    assert prospect(db, ann) == before
+    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
 
 
-def test_a_call_for_a_deleted_prospect_is_refused(call_db: sqlite_utils.Database) -> None:
+def test_a_call_for_a_deleted_prospect_is_refused(db: sqlite_utils.Database) -> None:
     with pytest.raises(OutcomeInvalid, match="no longer exists"):
-        log(call_db, 404, Outcome.NO_ANSWER)
-    assert count(call_db, "calls") == 0
+        log(db, 404, Outcome.NO_ANSWER)
+    assert count(db, "calls") == 0
 
 
 # Undo --------------------------------------------------------------------------
@@ -351,15 +338,15 @@ def worked_prospect(db: sqlite_utils.Database, name: str = "Ann Archer") -> int:
     ],
 )
 def test_undo_restores_the_prospect_exactly(
-    call_db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any]
+    db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any]
 ) -> None:
-    ann = worked_prospect(call_db)
-    before = prospect(call_db, ann)
-    queue_before = list(queue_ids(call_db, now=NOW))
-    logged = log(call_db, ann, outcome, notes="note", **asked)
-    assert prospect(call_db, ann) != before
+    ann = worked_prospect(db)
+    before = prospect(db, ann)
+    queue_before = list(queue_ids(db, now=NOW))
+    logged = log(db, ann, outcome, notes="note", **asked)
+    assert prospect(db, ann) != before
 
-    undone = undo_last_call(call_db)
+    undone = undo_last_call(db)
 
     assert undone is not None
     assert (undone.call_id, undone.prospect_id, undone.prospect_name, undone.outcome) == (
@@ -368,18 +355,18 @@ def test_undo_restores_the_prospect_exactly(
         "Ann Archer",
         outcome,
     )
-    assert prospect(call_db, ann) == before
-    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
-    assert list(queue_ids(call_db, now=NOW)) == queue_before
+    assert prospect(db, ann) == before
+    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+    assert list(queue_ids(db, now=NOW)) == queue_before
 
 
-def test_the_last_attempt_is_undone_back_out_of_nurture(call_db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(call_db)
-    before = prospect(call_db, ann)
-    log(call_db, ann, Outcome.NO_ANSWER, settings=Settings(max_attempts=3))
-    assert prospect(call_db, ann)["nurture"] == 1
-    undo_last_call(call_db)
-    assert prospect(call_db, ann) == before
+def test_the_last_attempt_is_undone_back_out_of_nurture(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
+    before = prospect(db, ann)
+    log(db, ann, Outcome.NO_ANSWER, settings=Settings(max_attempts=3))
+    assert prospect(db, ann)["nurture"] == 1
+    undo_last_call(db)
+    assert prospect(db, ann) == before
 
 
 def test_undo_works_after_reopening_the_file(tmp_path: Path) -> None:
@@ -401,9 +388,9 @@ def test_undo_works_after_reopening_the_file(tmp_path: Path) -> None:
         second.close()
 
 
-def test_repeated_undo_steps_back_through_the_calls(call_db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(call_db)
-    bob = worked_prospect(call_db, "Bob Baker")
+def test_repeated_undo_steps_back_through_the_calls(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
+    bob = worked_prospect(db, "Bob Baker")
     steps = [
         (ann, Outcome.NO_ANSWER, {}),
         (bob, Outcome.MEETING, {"follow_up_at": NEXT_WEEK}),
@@ -412,35 +399,35 @@ def test_repeated_undo_steps_back_through_the_calls(call_db: sqlite_utils.Databa
     ]
     states = []
     for prospect_id, outcome, asked in steps:
-        states.append((prospect(call_db, ann), prospect(call_db, bob)))
-        log(call_db, prospect_id, outcome, **asked)
+        states.append((prospect(db, ann), prospect(db, bob)))
+        log(db, prospect_id, outcome, **asked)
 
     for (prospect_id, outcome, _), state in reversed(list(zip(steps, states, strict=True))):
-        undone = undo_last_call(call_db)
+        undone = undo_last_call(db)
         assert undone is not None
         assert (undone.prospect_id, undone.outcome) == (prospect_id, outcome)
-        assert (prospect(call_db, ann), prospect(call_db, bob)) == state
+        assert (prospect(db, ann), prospect(db, bob)) == state
 
-    assert undo_last_call(call_db) is None
-    assert [count(call_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
-
-
-def test_nothing_to_undo(call_db: sqlite_utils.Database) -> None:
-    assert undo_last_call(call_db) is None
-    insert(call_db)
-    assert undo_last_call(call_db) is None
+    assert undo_last_call(db) is None
+    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
 
 
-def test_calls_added_by_other_tools_are_never_undone(call_db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(call_db)
+def test_nothing_to_undo(db: sqlite_utils.Database) -> None:
+    assert undo_last_call(db) is None
+    insert(db)
+    assert undo_last_call(db) is None
+
+
+def test_calls_added_by_other_tools_are_never_undone(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
     imported = {"prospect_id": ann, "outcome": "no_answer", "started_at": london("2026-11-24")}
-    call_db["calls"].insert(imported)
-    assert undo_last_call(call_db) is None
+    db["calls"].insert(imported)
+    assert undo_last_call(db) is None
 
-    logged = log(call_db, ann, Outcome.VOICEMAIL)
-    call_db["calls"].insert({**imported, "started_at": london("2026-11-25", "11:30:00")})
-    undone = undo_last_call(call_db)
+    logged = log(db, ann, Outcome.VOICEMAIL)
+    db["calls"].insert({**imported, "started_at": london("2026-11-25", "11:30:00")})
+    undone = undo_last_call(db)
     assert undone is not None
     assert undone.call_id == logged.call_id
-    assert undo_last_call(call_db) is None
-    assert [call["outcome"] for call in call_db["calls"].rows] == ["no_answer", "no_answer"]
+    assert undo_last_call(db) is None
+    assert [call["outcome"] for call in db["calls"].rows] == ["no_answer", "no_answer"]

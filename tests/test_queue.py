@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,6 @@ import sqlite_utils
 
 from funnel_tui.queue import QueueMode, QueueRow, closed_timezones, fetch_rows, queue_ids
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import to_stored
 
 LONDON = ZoneInfo("Europe/London")
@@ -22,13 +20,6 @@ NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
 
 def london(day: str, clock: str = "09:00:00") -> str:
     return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
-
-
-@pytest.fixture
-def queue_db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
-    storage = open_storage(tmp_path / "queue.db")
-    yield storage.db
-    storage.close()
 
 
 def insert(db: sqlite_utils.Database, name: str, **columns: Any) -> int:
@@ -53,9 +44,8 @@ def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[str]:
 
 
 @pytest.fixture
-def every_bucket(queue_db: sqlite_utils.Database) -> sqlite_utils.Database:
+def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """One prospect for each place in the queue and for each reason to be left out."""
-    db = queue_db
     # Excluded ones first, so their ids would sort ahead of everything if they leaked in.
     insert(db, "lost never called", stage="lost")
     insert(db, "lost but due", stage="lost", **called(london("2026-11-24")))
@@ -151,29 +141,29 @@ def test_all_mode_lists_everyone_by_name(every_bucket: sqlite_utils.Database) ->
     assert {"lost never called", "do not call but due", "won without follow-up"} <= set(shown)
 
 
-def test_fetch_rows_gives_the_columns_the_list_shows(queue_db: sqlite_utils.Database) -> None:
+def test_fetch_rows_gives_the_columns_the_list_shows(db: sqlite_utils.Database) -> None:
     due = london("2026-11-25", "09:30:00")
-    first = insert(queue_db, "Ann", company="Acme", **called(due, attempts=2))
-    second = insert(queue_db, "Bob", timezone="America/New_York", priority=2)
-    rows = fetch_rows(queue_db, [second, first])
+    first = insert(db, "Ann", company="Acme", **called(due, attempts=2))
+    second = insert(db, "Bob", timezone="America/New_York", priority=2)
+    rows = fetch_rows(db, [second, first])
     assert rows == {
         first: QueueRow(first, "Ann", "Acme", "new", "lead", due, 2, "no_answer", 1, None),
         second: QueueRow(second, "Bob", None, "new", "lead", None, 0, None, 2, "America/New_York"),
     }
-    assert fetch_rows(queue_db, []) == {}
+    assert fetch_rows(db, []) == {}
 
 
 @pytest.fixture
-def directory(queue_db: sqlite_utils.Database) -> sqlite_utils.Database:
+def directory(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """Prospects with contact details to filter by, all in today's queue."""
-    insert(queue_db, "Ann Archer", company="Acme Ltd", email="ann@acme.example")
-    insert(queue_db, "Bea Baker", company="Globex", email="B.Baker@Globex.example")
-    insert(queue_db, "Cy Cole", company="Initech", phone="+44 20 7946 0958")
-    insert(queue_db, "Di Dunn", company="100% Solar", phone="(020) 7946-0011")
-    insert(queue_db, "Ed Eve", company="snake_case GmbH", phone="030/1234 5678")
-    insert(queue_db, "Flo Fox", company="Back\\slash & Co", email="flo@fox.example")
-    insert(queue_db, "Gus Gray", company="Acme Ltd", **called(london("2026-11-25", "08:00:00")))
-    return queue_db
+    insert(db, "Ann Archer", company="Acme Ltd", email="ann@acme.example")
+    insert(db, "Bea Baker", company="Globex", email="B.Baker@Globex.example")
+    insert(db, "Cy Cole", company="Initech", phone="+44 20 7946 0958")
+    insert(db, "Di Dunn", company="100% Solar", phone="(020) 7946-0011")
+    insert(db, "Ed Eve", company="snake_case GmbH", phone="030/1234 5678")
+    insert(db, "Flo Fox", company="Back\\slash & Co", email="flo@fox.example")
+    insert(db, "Gus Gray", company="Acme Ltd", **called(london("2026-11-25", "08:00:00")))
+    return db
 
 
 @pytest.mark.parametrize(
@@ -269,25 +259,25 @@ def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database
     assert "INDEX prospects_due " in indexes[2]
 
 
-def test_nurture_mode_lists_only_prospects_handed_back(queue_db: sqlite_utils.Database) -> None:
-    kept = insert(queue_db, "Still selling")
-    handed_back = insert(queue_db, "Handed back", stage="lost", nurture=1)
-    ids = list(queue_ids(queue_db, now=NOW, mode=QueueMode.NURTURE))
+def test_nurture_mode_lists_only_prospects_handed_back(db: sqlite_utils.Database) -> None:
+    kept = insert(db, "Still selling")
+    handed_back = insert(db, "Handed back", stage="lost", nurture=1)
+    ids = list(queue_ids(db, now=NOW, mode=QueueMode.NURTURE))
     assert ids == [handed_back]
     assert kept not in ids
 
 
 def test_prospects_outside_their_calling_hours_are_held_back(
-    queue_db: sqlite_utils.Database,
+    db: sqlite_utils.Database,
 ) -> None:
     # 11:00 in London is 06:00 in New York and 19:00 in Singapore: both closed.
-    in_london = insert(queue_db, "London", timezone="Europe/London")
-    new_york = insert(queue_db, "New York", timezone="America/New_York")
-    singapore = insert(queue_db, "Singapore", timezone="Asia/Singapore")
-    unknown = insert(queue_db, "No zone")
-    closed = closed_timezones(queue_db, NOW, Settings())
+    in_london = insert(db, "London", timezone="Europe/London")
+    new_york = insert(db, "New York", timezone="America/New_York")
+    singapore = insert(db, "Singapore", timezone="Asia/Singapore")
+    unknown = insert(db, "No zone")
+    closed = closed_timezones(db, NOW, Settings())
     assert set(closed) == {"America/New_York", "Asia/Singapore"}
     assert closed["America/New_York"] == datetime(2026, 11, 25, 14, 0, tzinfo=NOW.tzinfo)
-    ids = list(queue_ids(queue_db, now=NOW, closed_zones=closed))
+    ids = list(queue_ids(db, now=NOW, closed_zones=closed))
     assert in_london in ids and unknown in ids
     assert new_york not in ids and singapore not in ids
