@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.segment import Segment
 from textual import events
@@ -97,8 +97,9 @@ class CallQueue(ScrollView, can_focus=True):
         self._ids: array[int] = array("q")
         self._fetch: RowFetcher = lambda ids: {}
         self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
-        self._now = datetime.now().astimezone()
-        self._now_stored = to_stored(self._now)
+        # Set by `load` together with the ids; nothing is drawn before the first load.
+        self._now = datetime.min.replace(tzinfo=UTC)
+        self._now_stored = ""
 
     @property
     def row_count(self) -> int:

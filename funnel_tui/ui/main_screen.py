@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label
-from textual.worker import WorkerCancelled
+from textual.worker import Worker, WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
 from funnel_tui.domain import DEFAULT_METHOD
@@ -374,13 +375,23 @@ class MainScreen(BookDialogs, Screen[None]):
         self.filter_input.call_later(self._show_filtered_then_release)
 
     async def _show_filtered_then_release(self) -> None:
+        # Setting the text reloads the queue when it changed (watch_filter_text); wait for
+        # the reload in flight rather than reading the same filter a second time.
         self.filter_text = self.filter_input.value
         try:
-            await self.reload_queue().wait()
-        except WorkerCancelled:
-            pass
+            while pending := self._queue_reloads_in_flight():
+                for worker in pending:
+                    with suppress(WorkerCancelled):
+                        await worker.wait()
         finally:
             self.funnel.release_keys()
+
+    def _queue_reloads_in_flight(self) -> list[Worker[None]]:
+        return [
+            worker
+            for worker in self.workers
+            if worker.node is self and worker.group == "queue" and not worker.is_finished
+        ]
 
     def action_clear_filter(self) -> None:
         if not self.filter_input.display:
