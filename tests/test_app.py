@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 from textual import events
+from textual.widgets import Input
 
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
@@ -609,6 +610,13 @@ async def test_logging_waits_for_another_writer_and_loses_nothing(demo_app: Funn
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         assert dialog.saving, "the save waits for the lock instead of failing"
+        note = dialog.query_one("#outcome-note", Input)
+        for _ in range(100):
+            if "waiting for the database" in shown_text(dialog.query_one("#outcome-error")):
+                break
+            await pilot.pause(0.05)
+        assert "waiting for the database" in shown_text(dialog.query_one("#outcome-error"))
+        assert note.disabled, "a slow save greys the fields out"
         release.set()
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +23,12 @@ from funnel_tui.ui.main_screen import MainScreen
 
 T = TypeVar("T")
 
+# How long a busy thread keeps the interpreter before another may run (CPython's default
+# is 5 ms). A commit in the database thread takes the interpreter a dozen times for a
+# moment each; while the UI thread paints a frame, every one of those waits the whole
+# interval, and a 1 ms commit took 60 ms.
+INTERPRETER_SWITCH_INTERVAL_S = 0.001
+
 
 class FunnelApp(App[None]):
     """The rep's day in one screen."""
@@ -39,6 +46,7 @@ class FunnelApp(App[None]):
         scripts_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        sys.setswitchinterval(INTERPRETER_SWITCH_INTERVAL_S)
         self.storage = storage
         self.clock = clock
         self.scripts_dir = scripts_dir if scripts_dir is not None else user_scripts_dir()
@@ -88,10 +96,14 @@ class FunnelApp(App[None]):
             return
         await super().on_event(event)
 
-    async def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> T:
-        """Run `work` with the database thread's connection, without blocking the UI."""
+    def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
+        """Run `work` with the database thread's connection, without blocking the UI.
+
+        The work is handed to the thread at once, not when the result is awaited, so a
+        write starts while the UI carries on with whatever it was doing.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
+        return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
 
     def on_unmount(self) -> None:
         # The storage belongs to whoever opened it (the command line closes it).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -281,12 +282,17 @@ class MainScreen(BookDialogs, Screen[None]):
             settings=self.funnel.settings,
         )
 
-        async def save(entry: CallOutcome) -> LoggedCall:
+        def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
             settings = self.funnel.settings
-            logged = await self.funnel.in_db_thread(
+            # Handed to the database thread now; the rest runs once it has committed.
+            writing = self.funnel.in_db_thread(
                 lambda db: log_call(db, prospect_id, entry, now=now, settings=settings)
             )
+            return moved_on(writing)
+
+        async def moved_on(writing: Awaitable[LoggedCall]) -> LoggedCall:
+            logged = await writing
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             self.call_started_at = None

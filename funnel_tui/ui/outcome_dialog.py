@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 
+# A write normally commits in a few milliseconds; past these delays the dialog shows that
+# it is saving, then that it is waiting for another program's lock.
+SHOW_SAVING_AFTER_S = 0.2
+SAY_WAITING_AFTER_S = 1.0
+
 
 @dataclass(frozen=True)
 class CallContext:
@@ -222,19 +227,28 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.set_focus(self.extra)
             self.funnel.release_keys()
             return
-        self._error("Saving…")
-        self._set_saving(True)
+        # Keys are held from enter until the dialog closes, and the flag stops a second
+        # save, so nothing typed can change the call meanwhile. The fields are greyed out
+        # only when the write is slow: repainting the dialog while it commits would keep
+        # the database thread waiting for the interpreter.
+        self.saving = True
+        self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving)
         # Another program holding the write lock makes the save wait (up to the busy
         # timeout): say so instead of looking stuck.
-        self.set_timer(1, self._still_saving)
-        self._write(entry)
+        self.set_timer(SAY_WAITING_AFTER_S, self._still_saving)
+        self._write(self.save_call(entry))
+
+    def _show_saving(self) -> None:
+        if self.saving:
+            self._error("Saving…")
+            self._set_saving(True)
 
     def _still_saving(self) -> None:
         if self.saving:
             self._error("Saving… waiting for the database (another program is writing)")
 
     def _set_saving(self, saving: bool) -> None:
-        """While the write is in flight, nothing typed can change or resubmit the call."""
+        """Grey out the fields while a slow write is in flight, or give them back after it."""
         self.saving = saving
         for field in self.query(Input).results(Input):
             field.disabled = saving
@@ -256,9 +270,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         )
 
     @work(exclusive=True, group="save-outcome")
-    async def _write(self, entry: CallOutcome) -> None:
+    async def _write(self, saving: Awaitable[LoggedCall]) -> None:
         try:
-            logged = await self.save_call(entry)
+            logged = await saving
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._set_saving(False)
             self._error(f"Not saved: {describe_error(error)} (enter tries again)")
