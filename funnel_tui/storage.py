@@ -188,7 +188,12 @@ class Storage:
             conn = _connect(self.path)
             with self._lock:
                 self._connections.append(conn)
-            db = self._local.db = sqlite_utils.Database(conn, recursive_triggers=False)
+            # No sqlite-utils plugins: finding them reads every installed package's
+            # metadata (tens of milliseconds at start-up), and code from other packages
+            # has no business on the rep's connection.
+            db = self._local.db = sqlite_utils.Database(
+                conn, recursive_triggers=False, execute_plugins=False
+            )
         return db
 
     def write(self) -> AbstractContextManager[sqlite_utils.Database]:

@@ -96,6 +96,24 @@ def test_each_thread_gets_its_own_connection_with_the_same_settings(storage: Sto
     assert seen["busy_timeout"] >= 5000
 
 
+def test_opening_a_database_runs_no_sqlite_utils_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plugins would run other packages' code on the rep's connection, and finding them
+    reads every installed package's metadata at start-up."""
+
+    def no_plugins(*args: object) -> int:
+        raise AssertionError("sqlite-utils plugins were looked for")
+
+    monkeypatch.setattr(sqlite_utils.plugins.pm, "load_setuptools_entrypoints", no_plugins)
+    monkeypatch.setattr(sqlite_utils.plugins, "_plugins_loaded", False)
+    storage = open_storage(tmp_path / "plain.db")
+    try:
+        assert storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0] == 0
+    finally:
+        storage.close()
+
+
 def test_new_file_has_the_latest_schema_version(storage: Storage) -> None:
     assert storage.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert user_version(storage.path) == LATEST_VERSION
