@@ -18,6 +18,7 @@ from funnel_tui.storage import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
@@ -326,6 +327,23 @@ async def test_help_lists_every_main_screen_key(demo_app: FunnelApp) -> None:
             assert binding.description in text
         await pilot.press("escape")
         assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_key_bar_offers_the_keys_that_work_now(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        key_bar = demo_app.screen.query_one(KeyBar)
+        shown = key_bar.render().plain
+        for key, description in (("l", "Log outcome"), ("/", "Filter"), ("q", "Quit")):
+            assert f" {key} {description} " in shown
+        assert "All objections" not in shown, "keys kept off the bar stay in help"
+        await pilot.press("slash")
+        await pilot.pause()
+        # Letters typed in the filter are text, so the bar stops offering them.
+        assert "Log outcome" not in key_bar.render().plain
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Log outcome" in key_bar.render().plain
 
 
 async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:

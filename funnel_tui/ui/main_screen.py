@@ -30,7 +30,7 @@ from funnel_tui.scripts import objection_answers, prospect_facts, render_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
-from funnel_tui.ui.lean_footer import LeanFooter
+from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.prospect_card import ProspectCard
@@ -132,7 +132,7 @@ class MainScreen(BookDialogs, Screen[None]):
                 yield CallQueue(id="queue")
             yield ProspectCard(id="card")
             yield ScriptPane(id="script")
-        yield LeanFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
