@@ -51,6 +51,33 @@ async def test_opens_on_the_first_prospect_of_the_queue(demo_app: FunnelApp) -> 
         assert screen.query_one(QuotaGauge).pace is not None
 
 
+async def test_shows_the_head_of_the_queue_first_then_the_whole_queue(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_screen_module, "FIRST_SCREEN_ROWS", 3)
+    shown: list[tuple[int, str]] = []
+    load = CallQueue.load
+
+    def recording_load(queue: CallQueue, ids: Any, *args: Any, **kwargs: Any) -> None:
+        load(queue, ids, *args, **kwargs)
+        shown.append((len(ids), shown_text(queue.screen.query_one("#queue-title"))))
+
+    monkeypatch.setattr(CallQueue, "load", recording_load)
+    expected = todays_queue(demo_app.storage.db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        head, whole = shown[0], shown[-1]
+        assert head[0] == 3
+        assert "prospects" not in head[1], "no count is given before the whole queue is read"
+        assert whole[0] == len(expected)
+        assert f"{len(expected)} prospects" in shown_text(screen.query_one("#queue-title"))
+        assert screen.queue.highlighted_id == expected[0]
+        await pilot.press("j", "j")
+        assert screen.queue.highlighted_id == expected[2]
+
+
 @pytest.mark.parametrize(
     ("keys", "outcome", "column", "expected"),
     [

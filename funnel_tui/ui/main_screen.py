@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from contextlib import suppress
 from datetime import datetime
@@ -39,6 +40,9 @@ from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
+
+# More rows than any terminal shows: the first read of the queue stops there.
+FIRST_SCREEN_ROWS = 200
 
 
 class MainScreen(BookDialogs, Screen[None]):
@@ -87,6 +91,8 @@ class MainScreen(BookDialogs, Screen[None]):
         self.held_back = 0
         self._outcome_dialog: OutcomeDialog | None = None
         self._data_version = -1
+        self._first_read = True
+        self._order_complete = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -163,26 +169,56 @@ class MainScreen(BookDialogs, Screen[None]):
 
     @work(exclusive=True, group="queue")
     async def reload_queue(self, select: int | None = None) -> None:
-        """Read the queue order in the database thread, then show it."""
+        """Read the queue order in the database thread, then show it.
+
+        The very first read takes only a screenful, so the app shows the head of the queue
+        at once; the rest of the order (a long list in a big book) is read after that
+        first frame has painted.
+        """
         now = self.funnel.clock()
         mode, text, settings = self.mode, self.filter_text, self.funnel.settings
 
-        def read(db: sqlite_utils.Database) -> QueueOrder:
+        def read(db: sqlite_utils.Database, limit: int | None = None) -> QueueOrder:
             closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
-            return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed)
+            return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
 
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
-        order = await self.funnel.in_db_thread(read)
+        if self._first_read:
+            self._first_read = False
+            head = await self.funnel.in_db_thread(lambda db: read(db, FIRST_SCREEN_ROWS))
+            self._show_order(head, now, select)
+            await self._next_frame()
+            order = await self.funnel.in_db_thread(read)
+            # The head is on screen, maybe with the cursor moved already: keep it where it is.
+            self._show_order(order, now, None, same_prospect_shown=True)
+        else:
+            self._show_order(await self.funnel.in_db_thread(read), now, select)
         self._data_version = seen_version
-        ids, self.held_back = order.ids, order.held_back
+
+    def _show_order(
+        self,
+        order: QueueOrder,
+        now: datetime,
+        select: int | None,
+        *,
+        same_prospect_shown: bool = False,
+    ) -> None:
+        shown = self.queue.highlighted_id
+        self.held_back, self._order_complete = order.held_back, order.complete
         self.queue.load(
-            ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
+            order.ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
         )
         # Now, not when the Highlighted message arrives: a key already typed acts on it.
-        self._show(self.queue.highlighted_id)
+        if not (same_prospect_shown and self.queue.highlighted_id == shown):
+            self._show(self.queue.highlighted_id)
         self._update_title()
+
+    async def _next_frame(self) -> None:
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
 
     @work(exclusive=True, group="pace")
     async def reload_pace(self) -> None:
@@ -193,6 +229,10 @@ class MainScreen(BookDialogs, Screen[None]):
         )
 
     def _update_title(self) -> None:
+        if not self._order_complete:
+            # Only the head of the queue is read yet: no count to give.
+            self.query_one("#queue-title", Label).update(self.mode.label)
+            return
         count = self.queue.row_count
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
