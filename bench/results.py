@@ -147,6 +147,7 @@ def _data(figures: Figures) -> list[str]:
         "runs use the real clock, so their queue depends on the hour and weekday of the run.",
         "- Frames are timed as Textual paints them (the compositor renders every frame under "
         "`run_test`; only the write to the terminal is skipped).",
+        "- The package's bytecode is compiled before the terminal runs, as `pip install` does.",
     ]
 
 
