@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -59,13 +60,31 @@ class ScriptProblem:
 
 @dataclass
 class ScriptLibrary:
-    """Every script in use, keyed by method value, and the problems met while loading."""
+    """Every script in use, keyed by method value, and the problems met while loading.
 
-    scripts: dict[str, CallScript] = field(default_factory=dict)
+    The rep's own files are read when the library is loaded, so their problems show at
+    once; a built-in script is parsed when first asked for (the app shows one at start).
+    """
+
+    own: dict[str, CallScript] = field(default_factory=dict)
     problems: list[ScriptProblem] = field(default_factory=list)
 
     def get(self, method: str) -> CallScript | None:
-        return self.scripts.get(method)
+        if method in self.own:
+            return self.own[method]
+        return load_builtin(method) if method in BUILTIN_METHOD_VALUES else None
+
+    @property
+    def scripts(self) -> dict[str, CallScript]:
+        """Every script: the built-in methods first (the rep's file where there is one),
+        then the methods the rep added, by name."""
+        added = sorted(method for method in self.own if method not in BUILTIN_METHOD_VALUES)
+        return {method: self._script(method) for method in (*BUILTIN_METHOD_VALUES, *added)}
+
+    def _script(self, method: str) -> CallScript:
+        script = self.get(method)
+        assert script is not None, f"{method} is neither built in nor one of the rep's files"
+        return script
 
     def methods(self) -> list[CallScript]:
         return list(self.scripts.values())
@@ -78,26 +97,19 @@ class ScriptLibrary:
 def load_library(user_dir: Path | None) -> ScriptLibrary:
     """The built-in scripts, replaced or extended by `user_dir/*.toml`; never raises for those."""
     library = ScriptLibrary()
-    for method in BUILTIN_METHODS:
-        library.scripts[method.value] = load_builtin(method.value)
     if user_dir is None or not user_dir.exists():
         return library
     if not user_dir.is_dir():
         library.problems.append(ScriptProblem(user_dir, None, "expected a folder of .toml scripts"))
         return library
-    added: dict[str, CallScript] = {}
     for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
         script = _load_user_file(path, library.problems)
-        if script is None:
-            continue
-        if script.method in BUILTIN_METHOD_VALUES:
-            library.scripts[script.method] = script
-        else:
-            added[script.method] = script
-    library.scripts.update(added)
+        if script is not None:
+            library.own[script.method] = script
     return library
 
 
+@cache
 def load_builtin(method: str) -> CallScript:
     """A script shipped in the package; a broken one is a packaging bug, so it raises."""
     text = resources.files(__package__).joinpath(f"{method}.toml").read_text(encoding="utf-8")
