@@ -89,9 +89,13 @@ def _filter_clause(text: str) -> tuple[str, dict[str, str]]:
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 3 and re.fullmatch(r"[\d\s()+./\-]+", text):
         params["digits"] = f"%{digits}%"
+        # The GLOB (the digits in order, anything between) is one cheap test that rules out
+        # most rows before the chain of replace() calls runs on the rest.
+        params["digits_in_order"] = "*" + "*".join(digits) + "*"
         clause += (
-            " OR replace(replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''),"
-            " '(', ''), ')', ''), '+', ''), '.', ''), '/', '') LIKE :digits"
+            " OR (phone GLOB :digits_in_order AND replace(replace(replace(replace(replace("
+            "replace(replace(phone, ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''),"
+            " '/', '') LIKE :digits)"
         )
     return clause, params
 
