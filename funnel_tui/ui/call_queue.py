@@ -5,12 +5,14 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -63,6 +65,17 @@ def _cell(text: str, width: int) -> str:
     return text.ljust(width)
 
 
+@dataclass(frozen=True)
+class _Paint:
+    """What drawing a line needs from the widget's geometry and styles."""
+
+    width: int
+    base: Style
+    header: Style
+    overdue: Style
+    cursor: Style
+
+
 class CallQueue(ScrollView, can_focus=True):
     """The ordered prospects, drawn line by line from a page cache."""
 
@@ -100,6 +113,7 @@ class CallQueue(ScrollView, can_focus=True):
         # Set by `load` together with the ids; nothing is drawn before the first load.
         self._now = datetime.min.replace(tzinfo=UTC)
         self._now_stored = ""
+        self._paint: _Paint | None = None
 
     @property
     def row_count(self) -> int:
@@ -155,25 +169,38 @@ class CallQueue(ScrollView, can_focus=True):
             self._pages.move_to_end(page_number)
         return page.get(self._ids[index])
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Looked up once a frame, not once a line: each lookup walks up to the screen.
+        self._paint = self._look_up_paint()
+        return super().render_lines(crop)
+
+    def _look_up_paint(self) -> _Paint:
+        return _Paint(
+            width=self.scrollable_content_region.width,
+            base=self.rich_style,
+            header=self.get_component_rich_style("call-queue--header"),
+            overdue=self.get_component_rich_style("call-queue--overdue", partial=True),
+            cursor=self.get_component_rich_style("call-queue--cursor", partial=True),
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        paint = self._paint or self._look_up_paint()
+        width = paint.width
         columns = fit_columns(width - 1)
         if y == 0:
             header = " " + " ".join(_cell(title, size) for title, size in columns)
-            style = self.get_component_rich_style("call-queue--header")
-            return Strip([Segment(_cell(header, width), style)], width)
+            return Strip([Segment(_cell(header, width), paint.header)], width)
         index = self.scroll_offset.y + y - 1
         if index >= len(self._ids):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, paint.base)
         row = self._row(index)
-        base = self.rich_style
         if row is None:
-            return Strip([Segment(_cell(" (removed)", width), base)], width)
-        style = base
+            return Strip([Segment(_cell(" (removed)", width), paint.base)], width)
+        style = paint.base
         if row.next_call_at and row.next_call_at <= self._now_stored:
-            style = base + self.get_component_rich_style("call-queue--overdue", partial=True)
+            style = style + paint.overdue
         if index == self.cursor:
-            style = style + self.get_component_rich_style("call-queue--cursor", partial=True)
+            style = style + paint.cursor
         values = {
             "Name": one_line(row.name),
             "Company": one_line(row.company),
