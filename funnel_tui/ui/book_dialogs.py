@@ -1,26 +1,26 @@
 """The main screen's dialogs besides the outcome: prospect form, note, target, pace,
-settings, import and help. A mixin of MainScreen, kept apart so each file has one job."""
+settings, import and help. A mixin of MainScreen, kept apart so each file has one job.
+
+Each dialog's module is imported when the dialog first opens: the first frame needs none
+of them, and start-up is paid on every launch.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.importer import ImportReport, import_prospects
 from funnel_tui.money import format_money
-from funnel_tui.pace import Pace, load_pace, set_target
+from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import add_note, add_prospect, update_prospect
 from funnel_tui.settings import load_settings, save_settings
-from funnel_tui.ui.help_screen import HelpScreen
-from funnel_tui.ui.import_dialog import ImportDialog
-from funnel_tui.ui.note_dialog import NoteDialog
-from funnel_tui.ui.performance_screen import PerformanceScreen
-from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
-from funnel_tui.ui.settings_screen import SettingsScreen
-from funnel_tui.ui.target_dialog import TargetDialog, TargetEntry
 
 if TYPE_CHECKING:
+    from funnel_tui.importer import ImportReport
+    from funnel_tui.pace import Pace
     from funnel_tui.ui.main_screen import MainScreen
+    from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
+    from funnel_tui.ui.target_dialog import TargetEntry
 
     _Base = MainScreen
 else:
@@ -61,6 +61,8 @@ class BookDialogs(_Base):
         await self._open(self._form(save, prospect), saved)
 
     def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
+        from funnel_tui.ui.prospect_form import ProspectForm
+
         return ProspectForm(
             methods=self.funnel.scripts.names(),
             save=save,
@@ -70,6 +72,8 @@ class BookDialogs(_Base):
         )
 
     async def action_add_note(self) -> None:
+        from funnel_tui.ui.note_dialog import NoteDialog
+
         if self.card is None:
             return
         prospect_id = self.card.prospect["id"]
@@ -87,6 +91,8 @@ class BookDialogs(_Base):
     # Target, performance and settings ------------------------------------------------
 
     async def action_set_target(self) -> None:
+        from funnel_tui.ui.target_dialog import TargetDialog
+
         async def save(entry: TargetEntry) -> str:
             today = self.funnel.clock().date()
             row = await self.funnel.in_db_thread(
@@ -109,6 +115,8 @@ class BookDialogs(_Base):
         await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
 
     async def action_performance(self) -> None:
+        from funnel_tui.ui.performance_screen import PerformanceScreen
+
         now = self.funnel.clock()
         settings = self.funnel.settings
 
@@ -120,6 +128,8 @@ class BookDialogs(_Base):
         await self._open(PerformanceScreen(load, settings.currency))
 
     async def action_settings(self) -> None:
+        from funnel_tui.ui.settings_screen import SettingsScreen
+
         async def save(values: dict[str, str]) -> None:
             await self.funnel.in_db_thread(lambda db: save_settings(db, values))
 
@@ -137,6 +147,9 @@ class BookDialogs(_Base):
         await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
 
     async def action_import_csv(self) -> None:
+        from funnel_tui.importer import import_prospects
+        from funnel_tui.ui.import_dialog import ImportDialog
+
         async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
             now = self.funnel.clock()
             return await self.funnel.in_db_thread(
@@ -150,4 +163,6 @@ class BookDialogs(_Base):
         await self._open(ImportDialog(run_import=run_import), closed)
 
     async def action_help(self) -> None:
+        from funnel_tui.ui.help_screen import HelpScreen
+
         await self._open(HelpScreen())
