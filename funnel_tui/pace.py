@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PERIOD_KINDS, Outcome, sql_list
 from funnel_tui.money import round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.settings import Settings
@@ -21,8 +21,6 @@ from funnel_tui.timestamps import to_stored
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
-
-NO_SOURCE = "(none)"
 
 
 @dataclass(frozen=True)
