@@ -307,4 +307,12 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+
+# The triggers that keep call_days, by name, as the latest schema defines them, so that
+# `funnel check --repair` can put back the ones a tool dropped.
+CALL_DAYS_TRIGGERS = {
+    statement.split()[2]: statement
+    for statement in split_statements(SCHEMA_V2)
+    if statement.startswith("CREATE TRIGGER")
+}
 LATEST_VERSION = len(MIGRATIONS)

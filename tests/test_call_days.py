@@ -26,7 +26,7 @@ from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
 from funnel_tui.pace import DEALS_BY_SOURCE_SQL, Breakdown, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.storage import Storage, check_database, open_storage, repair_call_days
 from funnel_tui.timestamps import to_stored
 
 # The oracle: the breakdowns straight from every call of the window, as the report
@@ -420,7 +420,7 @@ def test_the_report_from_call_days_equals_the_report_from_every_call(
         storage.close()
 
 
-# --- Upgrading ------------------------------------------------------------------------------
+# --- Upgrading, checking, repairing ---------------------------------------------------------
 
 
 def version_1_file(path: Path) -> sqlite_utils.Database:
@@ -476,3 +476,27 @@ def test_upgrading_a_file_with_calls_keeps_its_report_and_writes_a_backup_first(
     assert "call_days" not in copy.table_names()
     assert copy["calls"].count == calls_before
     copy.close()
+
+
+def test_check_names_call_days_left_behind_and_repair_puts_them_right(
+    storage: Storage, db: sqlite_utils.Database
+) -> None:
+    ada = db["prospects"].insert({"name": "Ada"}).last_pk
+    for day in ("2026-11-02", "2026-11-03"):
+        row = {"prospect_id": ada, "outcome": "no_answer"}
+        db["calls"].insert({**row, "started_at": f"{day}T10:00:00+00:00"})
+    assert check_database(storage.path) == []
+    # A bulk copy with a trigger dropped, and a hand edit.
+    db.execute("DROP TRIGGER call_days_after_call_insert")
+    db["calls"].insert({"prospect_id": ada, "outcome": "won", "started_at": "2026-11-05"})
+    db.execute("UPDATE call_days SET calls = 5 WHERE day = '2026-11-02'")
+    missing, drift = check_database(storage.path)
+    assert "(call_days_after_call_insert)" in missing
+    assert drift.startswith(
+        "call_days disagrees with calls on 2 day(s) from 2026-11-02 to 2026-11-05"
+    )
+    assert "--repair" in missing and "--repair" in drift
+    repair_call_days(db)
+    assert check_database(storage.path) == []
+    db["calls"].insert({"prospect_id": ada, "outcome": "won", "started_at": "2026-11-06"})
+    assert_call_days_count_the_calls(db)
