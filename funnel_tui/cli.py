@@ -30,6 +30,7 @@ from funnel_tui.storage import (
     check_database,
     describe_sqlite_error,
     open_storage,
+    repair_call_days,
 )
 from funnel_tui.text import clean_text
 from funnel_tui.timestamps import system_now
@@ -374,9 +375,17 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 
 @cli.command()
 @db_option
-def check(db_path: Path | None) -> None:
-    """Check the database file for damage (integrity and foreign keys)."""
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="First put back call_days' triggers and count it again from calls.",
+)
+def check(db_path: Path | None, repair: bool) -> None:
+    """Check the database file for damage (integrity, foreign keys, the call_days summary)."""
     storage = open_db(db_path)
+    if repair:
+        repair_call_days(storage.db)
+        click.echo(f"{storage.path}: counted call_days again from calls")
     problems = check_database(storage.path)
     if problems:
         for problem in problems:

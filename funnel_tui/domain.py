@@ -132,6 +132,9 @@ CONNECT_OUTCOMES = frozenset(
 
 PERIOD_KINDS = ("week", "month", "quarter", "year")
 
+# The source the report names for prospects without one (NULL or blank).
+NO_SOURCE = "(none)"
+
 
 def sql_list(values: object) -> str:
     """Render string values as a SQL list literal for CHECK constraints and IN clauses."""

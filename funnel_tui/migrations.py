@@ -9,7 +9,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Kind, Outcome, Stage, sql_list
+from funnel_tui.domain import (
+    CONNECT_OUTCOMES,
+    NO_SOURCE,
+    PERIOD_KINDS,
+    Kind,
+    Outcome,
+    Stage,
+    sql_list,
+)
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
@@ -165,5 +173,146 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+# --- v2: call_days, the calls of each UTC day counted by method and source --------------
+#
+# The report's breakdowns read these counts instead of every call of the period. A call
+# is counted under the names the report shows for it: its own method (else its
+# prospect's) and its prospect's current source, so changing a prospect moves its calls.
+
+_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+
+
+def _method_name(call: str, prospect: str) -> str:
+    return f"coalesce(nullif({call}.method, ''), {prospect}.method)"
+
+
+def _source_name(prospect: str) -> str:
+    return f"coalesce(nullif(trim({prospect}.source), ''), '{NO_SOURCE}')"
+
+
+CALL_DAYS_FROM_CALLS = f"""
+SELECT substr(c.started_at, 1, 10) AS day, {_method_name("c", "p")} AS method,
+    {_source_name("p")} AS source, count(*) AS calls,
+    sum(c.outcome IN ({_CONNECTS})) AS connects,
+    sum(c.outcome = '{Outcome.MEETING}') AS meetings,
+    sum(c.outcome = '{Outcome.WON}') AS won
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+GROUP BY 1, 2, 3
+"""
+
+
+def _add_to_call_days(select: str) -> str:
+    """An upsert adding the counts `select` yields to call_days (negative ones subtract).
+
+    `select` needs a WHERE clause: without one, SQLite reads ON CONFLICT as a join's ON.
+    """
+    return f"""INSERT INTO call_days (day, method, source, calls, connects, meetings, won)
+    {select}
+    ON CONFLICT (day, method, source) DO UPDATE SET
+        calls = calls + excluded.calls,
+        connects = connects + excluded.connects,
+        meetings = meetings + excluded.meetings,
+        won = won + excluded.won;"""
+
+
+def _count_call(row: str, sign: str) -> str:
+    """Add (sign "") or take away (sign "-") the one call `row` (NEW or OLD).
+
+    A call whose prospect is missing counts nowhere, as in a join: during a cascading
+    delete the prospect is already gone, and its BEFORE DELETE trigger took its calls away.
+    """
+    return _add_to_call_days(
+        f"""SELECT substr({row}.started_at, 1, 10), {_method_name(row, "p")},
+        {_source_name("p")}, {sign}1, {sign}({row}.outcome IN ({_CONNECTS})),
+        {sign}({row}.outcome = '{Outcome.MEETING}'), {sign}({row}.outcome = '{Outcome.WON}')
+    FROM prospects p WHERE p.id = {row}.prospect_id"""
+    )
+
+
+def _count_prospect_calls(row: str, sign: str) -> str:
+    """Add or take away every call of the prospect `row` (NEW or OLD), named by that row."""
+    return _add_to_call_days(
+        f"""SELECT substr(c.started_at, 1, 10), {_method_name("c", row)},
+        {_source_name(row)}, {sign}count(*), {sign}sum(c.outcome IN ({_CONNECTS})),
+        {sign}sum(c.outcome = '{Outcome.MEETING}'), {sign}sum(c.outcome = '{Outcome.WON}')
+    FROM calls c WHERE c.prospect_id = {row}.id
+    GROUP BY 1, 2"""
+    )
+
+
+_DROP_EMPTY_DAY_OF_CALL = (
+    "DELETE FROM call_days WHERE day = substr(OLD.started_at, 1, 10) AND calls = 0;"
+)
+_DROP_EMPTY_DAYS_OF_PROSPECT = """DELETE FROM call_days WHERE calls = 0
+        AND day IN (SELECT substr(started_at, 1, 10) FROM calls WHERE prospect_id = OLD.id);"""
+
+SCHEMA_V2 = f"""
+CREATE TABLE call_days (
+    day TEXT NOT NULL,
+    method TEXT NOT NULL,
+    source TEXT NOT NULL,
+    calls INTEGER NOT NULL DEFAULT 0,
+    connects INTEGER NOT NULL DEFAULT 0,
+    meetings INTEGER NOT NULL DEFAULT 0,
+    won INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, method, source)
+) WITHOUT ROWID;
+
+INSERT INTO call_days (day, method, source, calls, connects, meetings, won)
+{CALL_DAYS_FROM_CALLS};
+
+-- The triggers touch call_days only, which has none, so they never fire each other
+-- whether or not recursive_triggers is on.
+CREATE TRIGGER call_days_after_call_insert AFTER INSERT ON calls BEGIN
+    {_count_call("NEW", "")}
+END;
+
+CREATE TRIGGER call_days_after_call_delete AFTER DELETE ON calls BEGIN
+    {_count_call("OLD", "-")}
+    {_DROP_EMPTY_DAY_OF_CALL}
+END;
+
+CREATE TRIGGER call_days_after_call_update
+AFTER UPDATE OF started_at, outcome, method, prospect_id ON calls
+WHEN OLD.started_at IS NOT NEW.started_at OR OLD.outcome IS NOT NEW.outcome
+  OR OLD.method IS NOT NEW.method OR OLD.prospect_id IS NOT NEW.prospect_id BEGIN
+    {_count_call("OLD", "-")}
+    {_count_call("NEW", "")}
+    {_DROP_EMPTY_DAY_OF_CALL}
+END;
+
+-- Calls can only be waiting for their prospect when foreign keys were off.
+CREATE TRIGGER call_days_after_prospect_insert AFTER INSERT ON prospects BEGIN
+    {_count_prospect_calls("NEW", "")}
+END;
+
+CREATE TRIGGER call_days_after_prospect_update AFTER UPDATE OF id, method, source ON prospects
+WHEN OLD.id IS NOT NEW.id OR OLD.method IS NOT NEW.method OR OLD.source IS NOT NEW.source BEGIN
+    {_count_prospect_calls("OLD", "-")}
+    {_count_prospect_calls("NEW", "")}
+    {_DROP_EMPTY_DAYS_OF_PROSPECT}
+END;
+
+-- BEFORE: by the time a cascade deletes the calls, their prospect is gone.
+CREATE TRIGGER call_days_before_prospect_delete BEFORE DELETE ON prospects BEGIN
+    {_count_prospect_calls("OLD", "-")}
+    {_DROP_EMPTY_DAYS_OF_PROSPECT}
+END;
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    for statement in split_statements(SCHEMA_V2):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+
+# The triggers that keep call_days, by name, as the latest schema defines them, so that
+# `funnel check --repair` can put back the ones a tool dropped.
+CALL_DAYS_TRIGGERS = {
+    statement.split()[2]: statement
+    for statement in split_statements(SCHEMA_V2)
+    if statement.startswith("CREATE TRIGGER")
+}
 LATEST_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PERIOD_KINDS, Outcome, sql_list
 from funnel_tui.money import round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.settings import Settings
@@ -21,8 +21,6 @@ from funnel_tui.timestamps import to_stored
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
-
-NO_SOURCE = "(none)"
 
 
 @dataclass(frozen=True)
@@ -240,31 +238,38 @@ CALLS_BETWEEN_SQL = """
 SELECT count(*) FROM calls WHERE started_at >= :start AND started_at < :end
 """
 
-_CALL_COUNTS = f"""
-count(*) AS calls,
-coalesce(sum(c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), 0) AS connects,
-coalesce(sum(c.outcome = '{Outcome.MEETING}'), 0) AS meetings,
-coalesce(sum(c.outcome = '{Outcome.WON}'), 0) AS won
-"""
-
 # Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
 _METHOD_NAME = "coalesce(nullif(c.method, ''), p.method)"
 _SOURCE_NAME = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
 
-BY_METHOD_SQL = f"""
-SELECT {_METHOD_NAME} AS name, {_CALL_COUNTS},
-    coalesce(sum((SELECT sum(d.amount_cents) FROM deals d WHERE d.call_id = c.id)), 0)
-        AS won_cents
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.started_at >= :start AND c.started_at < :end
-GROUP BY {_METHOD_NAME}
+# Calls by method and source: call_days for the UTC days wholly inside the window, the
+# calls themselves (one row each) for the partial days at its two edges.
+CALL_COUNTS_SQL = f"""
+SELECT method, source, sum(calls) AS calls, sum(connects) AS connects,
+    sum(meetings) AS meetings, sum(won) AS won
+FROM (
+    SELECT method, source, calls, connects, meetings, won FROM call_days
+    WHERE day >= :first_day AND day < :after_last_day
+    UNION ALL
+    SELECT {_METHOD_NAME}, {_SOURCE_NAME}, 1, c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))}),
+        c.outcome = '{Outcome.MEETING}', c.outcome = '{Outcome.WON}'
+    FROM calls c JOIN prospects p ON p.id = c.prospect_id
+    WHERE c.started_at >= :start AND c.started_at < :first_day
+       OR c.started_at >= :after_last_day AND c.started_at < :end
+)
+GROUP BY method, source
 """
 
-CALLS_BY_SOURCE_SQL = f"""
-SELECT {_SOURCE_NAME} AS name, {_CALL_COUNTS}
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.started_at >= :start AND c.started_at < :end
-GROUP BY {_SOURCE_NAME}
+# Deals are few and may come after their call, so they stay off call_days: this reads
+# the deals that have a call, through deals_call, and looks up each one's call. CROSS JOIN
+# keeps deals the outer loop; the other way round would read every call of the window.
+WON_BY_METHOD_SQL = f"""
+SELECT {_METHOD_NAME} AS name, sum(d.amount_cents) AS won_cents
+FROM deals d INDEXED BY deals_call
+    CROSS JOIN calls c ON c.id = d.call_id
+    JOIN prospects p ON p.id = c.prospect_id
+WHERE d.call_id IS NOT NULL AND c.started_at >= :start AND c.started_at < :end
+GROUP BY {_METHOD_NAME}
 """
 
 DEALS_BY_SOURCE_SQL = f"""
@@ -285,18 +290,65 @@ def _ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
     return tuple(sorted(breakdowns, key=lambda row: (-row.calls, row.name)))
 
 
+def _whole_days(start: str, end: str) -> tuple[str, str]:
+    """The UTC days lying wholly inside the window [start, end), as the bounds
+    [first, after_last) of their `YYYY-MM-DD` strings; the window spans a UTC midnight,
+    as every period does.
+
+    Any text sorts at or after a day's string exactly when its first ten characters do,
+    so the calls of those days are the calls in [first, after_last), and the edges
+    [start, first) and [after_last, end) hold the rest of the window, whatever text other
+    tools stored. A day's string sorts before its own midnight, so the window's first UTC
+    day is never whole.
+    """
+    first = date.fromisoformat(start[:10]) + timedelta(days=1)
+    return first.isoformat(), end[:10]
+
+
+_COUNTS = ("calls", "connects", "meetings", "won")
+
+
+def _call_counts(db: sqlite_utils.Database, calls_window: dict[str, str]) -> list[dict]:
+    """The window's call counts for each pair of method and source."""
+    first_day, after_last_day = _whole_days(calls_window["start"], calls_window["end"])
+    window = {**calls_window, "first_day": first_day, "after_last_day": after_last_day}
+    return list(db.query(CALL_COUNTS_SQL, window))
+
+
+def _totals(call_counts: list[dict], name: str) -> dict[str, dict[str, int]]:
+    """The call counts added up by their `name` column (`method` or `source`)."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in call_counts:
+        total = totals.setdefault(row[name], dict.fromkeys(_COUNTS, 0))
+        for count in _COUNTS:
+            total[count] += row[count]
+    return totals
+
+
+def _by_method(
+    db: sqlite_utils.Database, call_counts: list[dict], calls_window: dict[str, str]
+) -> list[Breakdown]:
+    """Calls by the method they were made with, with the deals won on those calls."""
+    won_cents = dict(db.execute(WON_BY_METHOD_SQL, calls_window).fetchall())
+    return [
+        Breakdown(name, **counts, won_cents=won_cents.get(name, 0))
+        for name, counts in _totals(call_counts, "method").items()
+    ]
+
+
 def _by_source(
-    db: sqlite_utils.Database, calls_window: dict[str, str], deals_window: dict[str, str]
+    db: sqlite_utils.Database, call_counts: list[dict], deals_window: dict[str, str]
 ) -> list[Breakdown]:
     """Calls by the prospect's source, with every deal closed in the period credited to
     its prospect's source, so a source's wins show even without calls in the period."""
-    rows = {row["name"]: row for row in db.query(CALLS_BY_SOURCE_SQL, calls_window)}
-    for deal in db.query(DEALS_BY_SOURCE_SQL, deals_window):
-        row = rows.setdefault(
-            deal["name"], {"name": deal["name"], "calls": 0, "connects": 0, "meetings": 0, "won": 0}
-        )
-        row["won_cents"] = deal["won_cents"]
-    return [Breakdown(**{"won_cents": 0, **row}) for row in rows.values()]
+    totals = _totals(call_counts, "source")
+    won_cents = dict(db.execute(DEALS_BY_SOURCE_SQL, deals_window).fetchall())
+    for name in won_cents:
+        totals.setdefault(name, dict.fromkeys(_COUNTS, 0))
+    return [
+        Breakdown(name, **counts, won_cents=won_cents.get(name, 0))
+        for name, counts in totals.items()
+    ]
 
 
 def load_pace(
@@ -312,8 +364,7 @@ def load_pace(
 
     Days are local days in `tz` (the machine's zone when None): a call at 23:30 local
     time counts on that day whatever its UTC date. `breakdowns=False` leaves out the
-    by-method and by-source figures, which read every call of the period: the gauge
-    does not show them and refreshes often.
+    by-method and by-source figures: the gauge does not show them and refreshes often.
     """
     target = find_target(db, today, period)
     if target is None:
@@ -331,6 +382,7 @@ def load_pace(
         "end": _local_midnight_utc(today + timedelta(days=1), tz),
     }
     calls_per_day = target["calls_per_day"]
+    call_counts = _call_counts(db, calls_window) if breakdowns else []
     return compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -342,8 +394,6 @@ def load_pace(
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        by_method=_ordered(Breakdown(**row) for row in db.query(BY_METHOD_SQL, calls_window))
-        if breakdowns
-        else (),
-        by_source=_ordered(_by_source(db, calls_window, deals_window)) if breakdowns else (),
+        by_method=_ordered(_by_method(db, call_counts, calls_window)) if breakdowns else (),
+        by_source=_ordered(_by_source(db, call_counts, deals_window)) if breakdowns else (),
     )

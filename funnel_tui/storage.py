@@ -11,7 +11,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.migrations import LATEST_VERSION, MIGRATIONS
+from funnel_tui.migrations import (
+    CALL_DAYS_FROM_CALLS,
+    CALL_DAYS_TRIGGERS,
+    LATEST_VERSION,
+    MIGRATIONS,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -129,17 +134,64 @@ def backup_database(path: Path, target: Path) -> None:
         raise StorageError(describe_sqlite_error(target, error)) from error
 
 
+# The rows of call_days that counting calls afresh does not give, and the other way round.
+_CALL_DAYS_DRIFT_SQL = f"""
+WITH fresh AS ({CALL_DAYS_FROM_CALLS}),
+kept AS (SELECT day, method, source, calls, connects, meetings, won FROM call_days)
+SELECT count(DISTINCT day), min(day), max(day) FROM (
+    SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+    UNION ALL
+    SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
+)
+"""
+
+
+def _missing_call_days_triggers(conn: sqlite3.Connection) -> list[str]:
+    present = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    return sorted(set(CALL_DAYS_TRIGGERS) - present)
+
+
 def check_database(path: Path) -> list[str]:
-    """`PRAGMA integrity_check` and `foreign_key_check`: an empty list when all is well."""
+    """`PRAGMA integrity_check`, `foreign_key_check` and whether call_days still counts the
+    calls (a tool may have dropped its triggers): an empty list when all is well."""
     conn = _connect(path)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        problems = [] if problems == ["ok"] else problems
+        intact = problems == ["ok"]
+        problems = [] if intact else problems
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points to a missing {parent} row")
+        if not intact:
+            return problems
+        if missing := _missing_call_days_triggers(conn):
+            problems.append(
+                f"the triggers that keep call_days are missing ({', '.join(missing)}); "
+                "`funnel check --repair` puts them back"
+            )
+        days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
+        if days:
+            problems.append(
+                f"call_days disagrees with calls on {days} day(s) from {first_day} to "
+                f"{last_day}; `funnel check --repair` counts it again from calls"
+            )
         return problems
     finally:
         conn.close()
+
+
+def repair_call_days(db: sqlite_utils.Database) -> None:
+    """Put back any missing call_days trigger and count call_days afresh from calls, in
+    one transaction."""
+    with write_transaction(db):
+        for name in _missing_call_days_triggers(db.conn):
+            db.execute(CALL_DAYS_TRIGGERS[name])
+        db.execute("DELETE FROM call_days")
+        db.execute(
+            "INSERT INTO call_days (day, method, source, calls, connects, meetings, won) "
+            + CALL_DAYS_FROM_CALLS
+        )
 
 
 def _backup(path: Path, target: Path) -> None:

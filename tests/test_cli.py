@@ -304,6 +304,27 @@ def test_backup_copies_a_consistent_database_while_another_program_writes(
     assert "already exists" in one_line_error(again.stderr)
 
 
+def test_check_names_call_counts_a_tool_left_stale_and_repair_counts_them_again(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    # The sqlite3 shell leaves recursive triggers off, so REPLACE deletes the old row
+    # without its delete trigger: the call is counted twice.
+    shell = sqlite3.connect(path, isolation_level=None)
+    day = shell.execute("SELECT substr(started_at, 1, 10) FROM calls WHERE id = 1").fetchone()[0]
+    shell.execute("INSERT OR REPLACE INTO calls SELECT * FROM calls WHERE id = 1")
+    shell.close()
+    stale = invoke("check", "--db", path)
+    assert stale.exit_code == 1
+    problem = one_line_error(stale.stderr)
+    assert f"call_days disagrees with calls on 1 day(s) from {day} to {day}" in problem
+    assert "funnel check --repair" in problem
+    repaired = invoke("check", "--repair", "--db", path)
+    assert repaired.exit_code == 0, repaired.output
+    assert repaired.stdout.strip().endswith(": ok")
+    assert invoke("check", "--db", path).exit_code == 0
+
+
 def test_check_says_ok_for_a_sound_file_and_names_damage(tmp_path: Path) -> None:
     path = demo_file(tmp_path)
     sound = invoke("check", "--db", path)

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.pace import (
-    BY_METHOD_SQL,
+    CALL_COUNTS_SQL,
     CALLS_BETWEEN_SQL,
-    CALLS_BY_SOURCE_SQL,
     DEALS_BY_SOURCE_SQL,
+    WON_BY_METHOD_SQL,
     WON_SQL,
     Breakdown,
     Pace,
@@ -456,7 +456,7 @@ def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
 
 
 @pytest.mark.parametrize(
-    "sql", [WON_SQL, CALLS_BETWEEN_SQL, BY_METHOD_SQL, CALLS_BY_SOURCE_SQL, DEALS_BY_SOURCE_SQL]
+    "sql", [WON_SQL, CALLS_BETWEEN_SQL, CALL_COUNTS_SQL, WON_BY_METHOD_SQL, DEALS_BY_SOURCE_SQL]
 )
 def test_pace_queries_read_calls_and_deals_through_indexes(
     db: sqlite_utils.Database, sql: str
@@ -464,9 +464,33 @@ def test_pace_queries_read_calls_and_deals_through_indexes(
     window = {
         "start": "2026-11-01T04:00:00+00:00",
         "end": "2026-12-01T05:00:00+00:00",
+        "first_day": "2026-11-02",
+        "after_last_day": "2026-12-01",
         "starts_on": "2026-11-01",
         "after_end": "2026-12-01",
     }
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
-    for table in ("calls", "c", "deals", "d"):
+    for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days"):
         assert f"SCAN {table} " not in f"{plan} ", plan
+
+
+def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_deals(
+    db: sqlite_utils.Database,
+) -> None:
+    window = {
+        "start": "2026-01-01T00:00:00+00:00",
+        "end": "2027-01-01T00:00:00+00:00",
+        "first_day": "2026-01-02",
+        "after_last_day": "2027-01-01",
+    }
+
+    def plan(sql: str) -> list[str]:
+        return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window)]
+
+    counts = plan(CALL_COUNTS_SQL)
+    assert "SEARCH call_days USING PRIMARY KEY (day>? AND day<?)" in counts
+    assert "MULTI-INDEX OR" in counts, counts
+    # Deals first, each one's call by its id: never a range over the window's calls.
+    won = plan(WON_BY_METHOD_SQL)
+    assert won[0].startswith("SEARCH d "), won
+    assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)" in won, won

@@ -37,7 +37,7 @@ CONTRACT_COLUMNS = {
     "deals": {"id", "prospect_id", "call_id", "amount_cents", "closed_on"},
     "targets": {"id", "period", "starts_on", "ends_on", "amount_cents", "calls_per_day"},
 }  # fmt: skip
-SUPPORT_TABLES = {"settings", "notes", "undo_log"}
+SUPPORT_TABLES = {"settings", "notes", "undo_log", "call_days"}
 
 
 def file_hash(path: Path) -> str:
