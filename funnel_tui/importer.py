@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -17,7 +16,13 @@ from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.money import AmountError, parse_amount
-from funnel_tui.prospects import TEXT_FIELDS, email_problem, phone_problem, timezone_problem
+from funnel_tui.prospects import (
+    TEXT_FIELDS,
+    email_problem,
+    phone_digits,
+    phone_problem,
+    timezone_problem,
+)
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import to_stored
@@ -38,8 +43,6 @@ PRIORITY_WORDS = {
 MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
 CHECKS = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
 PROGRESS_EVERY = 1000
-NOT_DIGITS = re.compile(r"\D")
-EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
 SHOWN_HEADERS = 12
 
 
@@ -89,13 +92,6 @@ class ImportReport:
         return (
             f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)} {read_as}"
         )
-
-
-def phone_digits(phone: str | None) -> str:
-    """The digits that identify a phone number, without any extension."""
-    if not phone:
-        return ""
-    return NOT_DIGITS.sub("", EXTENSION.split(phone, maxsplit=1)[0])
 
 
 @cache
