@@ -41,7 +41,8 @@ PRIORITY_WORDS = {
 }  # fmt: skip
 # Fields that keep a cell's line breaks; in the others a break is spreadsheet noise.
 MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
-CHECKS = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
+# What a new prospect gets for a field the file leaves empty (the schema's defaults).
+NEW_PROSPECT = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
 PROGRESS_EVERY = 1000
 SHOWN_HEADERS = 12
 
@@ -118,68 +119,91 @@ def _priority(text: str) -> Priority | None:
     return PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
 
 
-def _cell(fields: list[str], positions: list[int]) -> str:
+def _first_filled(fields: list[str], positions: tuple[int, ...]) -> str:
     """The first non-empty cell, without the quote export puts before formula-like text."""
     for position in positions:
-        text = fields[position].strip()
-        if len(text) > 1 and text[0] == "'" and text[1].startswith(FORMULA_STARTS):
-            text = text[1:]
-        if text:
+        if text := fields[position].strip():
+            if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
+                return text[1:]
             return text
     return ""
 
 
-def _clean(name: str, text: str) -> str:
+def _clean(text: str, multiline: bool) -> str:
     """Control characters stripped; line breaks kept only in the fields that hold prose."""
-    if name in MULTILINE_FIELDS:
-        return clean_optional(text) or ""
-    # isprintable() holds only for text that clean_text leaves as it is, and is far cheaper:
-    # the cells of a 100,000-row file mostly skip the regular expressions.
-    return " ".join(text.split()) if text.isprintable() else one_line(text)
+    # Printable text has no control characters and no whitespace but the plain space, so
+    # most cells of a large file are already clean and skip the regular expressions.
+    if text.isprintable():
+        return " ".join(text.split()) if "  " in text and not multiline else text
+    return (clean_optional(text) or "") if multiline else one_line(text)
 
 
-def _values(
-    fields: list[str], columns: Mapping[str, list[int]], source: str
-) -> tuple[dict[str, object], list[str]]:
-    """A record as the columns to store, and the reasons (if any) it cannot be imported.
+class _RowReader:
+    """Reads the records of one file as prospect rows.
 
-    The checks are the add/edit form's, plus: a row needs a phone or an email.
+    What depends only on the header is worked out once, before the first record. The
+    checks are the add/edit form's, plus: a row needs a phone or an email.
     """
-    cells: dict[str, str] = {}
-    for name, positions in columns.items():
-        if text := _clean(name, _cell(fields, positions)):
-            cells[name] = text
-    first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
-    if first or last:
-        cells.setdefault("name", f"{first} {last}".strip())
-    if source:
-        cells["source"] = source
-    if "timezone" in cells:
-        cells["timezone"] = _timezone(cells["timezone"])
-    row: dict[str, object] = {name: cells[name] for name in TEXT_FIELDS if name in cells}
-    reasons = []
-    if "name" not in row:
-        reasons.append("a name is needed")
-    if "phone" not in row and "email" not in row:
-        reasons.append("a phone or an email is needed")
-    for name, problem in CHECKS:
-        if name in cells and (reason := problem(cells[name])):
-            reasons.append(f"{name} {cells[name]!r}: {reason}")
-    if (kind := _kind(cells.get("kind", ""))) is not None:
-        row["kind"] = kind
-    if (priority := _priority(cells.get("priority", ""))) is not None:
-        row["priority"] = int(priority)
-    if "deal_value" in cells:
-        try:
-            row["deal_value_cents"] = parse_amount(cells["deal_value"])
-        except AmountError as error:
-            reasons.append(f"deal value: {error}")
-    if cents := cells.get("deal_value_cents"):
-        if cents.isdigit():
-            row["deal_value_cents"] = int(cents)
-        else:
-            reasons.append(f"deal value cents {cents!r}: a whole number of cents")
-    return row, reasons
+
+    def __init__(self, columns: Mapping[str, list[int]], source: str) -> None:
+        self.columns = [
+            (name, tuple(positions), name in MULTILINE_FIELDS)
+            for name, positions in columns.items()
+        ]
+        self.source = source
+        # A file repeats a handful of timezones: each is normalised and checked once.
+        self.timezones: dict[str, tuple[str, str | None]] = {}
+
+    def read(self, fields: list[str]) -> tuple[dict[str, object], list[str]]:
+        """A record as the columns to store, and the reasons (if any) it cannot be imported."""
+        cells: dict[str, str] = {}
+        for name, positions, multiline in self.columns:
+            if (text := _first_filled(fields, positions)) and (text := _clean(text, multiline)):
+                cells[name] = text
+        first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
+        if first or last:
+            cells.setdefault("name", f"{first} {last}".strip())
+        if self.source:
+            cells["source"] = self.source
+        kind, priority = cells.pop("kind", ""), cells.pop("priority", "")
+        deal_value, cents = cells.pop("deal_value", ""), cells.pop("deal_value_cents", "")
+        row: dict[str, object] = dict(cells)
+        reasons = []
+        if "name" not in cells:
+            reasons.append("a name is needed")
+        email, phone = cells.get("email"), cells.get("phone")
+        if not (phone or email):
+            reasons.append("a phone or an email is needed")
+        if email and (reason := email_problem(email)):
+            reasons.append(f"email {email!r}: {reason}")
+        if phone and (reason := phone_problem(phone)):
+            reasons.append(f"phone {phone!r}: {reason}")
+        if zone := cells.get("timezone"):
+            row["timezone"], reason = self._timezone(zone)
+            if reason:
+                reasons.append(f"timezone {row['timezone']!r}: {reason}")
+        if kind and (known_kind := _kind(kind)):
+            row["kind"] = known_kind
+        if priority and (level := _priority(priority)) is not None:
+            row["priority"] = int(level)
+        if deal_value:
+            try:
+                row["deal_value_cents"] = parse_amount(deal_value)
+            except AmountError as error:
+                reasons.append(f"deal value: {error}")
+        if cents:
+            if cents.isdigit():
+                row["deal_value_cents"] = int(cents)
+            else:
+                reasons.append(f"deal value cents {cents!r}: a whole number of cents")
+        return row, reasons
+
+    def _timezone(self, text: str) -> tuple[str, str | None]:
+        """The zone's stored name, and why it is refused (None when it is known)."""
+        if (known := self.timezones.get(text)) is None:
+            name = _timezone(text)
+            known = self.timezones[text] = (name, timezone_problem(name))
+        return known
 
 
 class _Merger:
@@ -197,21 +221,24 @@ class _Merger:
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
         for prospect_id, email, phone in db.execute("SELECT id, email, phone FROM prospects"):
-            self._remember(prospect_id, str(email or ""), str(phone or ""))
+            self._remember(
+                prospect_id, str(email or "").strip().lower(), phone_digits(str(phone or ""))
+            )
 
-    def _remember(self, target: int | dict[str, object], email: str, phone: str) -> None:
-        if email:
-            self.by_email.setdefault(email.strip().lower(), target)
-        if digits := phone_digits(phone):
-            self.by_phone.setdefault(digits, target)
+    def _remember(self, target: int | dict[str, object], email_key: str, phone_key: str) -> None:
+        if email_key:
+            self.by_email.setdefault(email_key, target)
+        if phone_key:
+            self.by_phone.setdefault(phone_key, target)
 
     def merge(self, row: dict[str, object]) -> None:
-        email, phone = str(row.get("email", "")), str(row.get("phone", ""))
-        target = self.by_email.get(email.lower()) if email else None
-        if target is None and phone:
-            target = self.by_phone.get(phone_digits(phone))
+        email_key = str(row.get("email", "")).lower()
+        phone_key = phone_digits(str(row.get("phone", "")))
+        target = self.by_email.get(email_key) if email_key else None
+        if target is None and phone_key:
+            target = self.by_phone.get(phone_key)
         if target is None:
-            target = dict(row)
+            target = {**NEW_PROSPECT, **row}
             self.added.append(target)
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
@@ -222,7 +249,7 @@ class _Merger:
                 else:
                     pending[name] = value
             self.updated += 1
-        self._remember(target, email, phone)
+        self._remember(target, email_key, phone_key)
 
 
 IMPORTED_COLUMNS = (*TEXT_FIELDS, "kind", "priority", "deal_value_cents")
@@ -239,7 +266,6 @@ def _update_statement(names: tuple[str, ...]) -> str:
 
 def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
     stamp = to_stored(now)
-    defaults = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
     insert = (
         f"INSERT INTO prospects ({', '.join(IMPORTED_COLUMNS)}, created_at, updated_at)"
         f" VALUES ({', '.join('?' * len(IMPORTED_COLUMNS))}, ?, ?)"
@@ -251,10 +277,7 @@ def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
     with write_transaction(db):
         db.conn.executemany(
             insert,
-            (
-                [*(row.get(name, defaults.get(name)) for name in IMPORTED_COLUMNS), stamp, stamp]
-                for row in merger.added
-            ),
+            ([*map(row.get, IMPORTED_COLUMNS), stamp, stamp] for row in merger.added),
         )
         for names, parameters in updates.items():
             db.conn.executemany(_update_statement(names), parameters)
@@ -301,7 +324,7 @@ def import_prospects(
     columns = match_headers(csv_file.header)
     _check_columns(csv_file, columns)
     merger = _Merger(db)
-    label = one_line(source or "")
+    reader = _RowReader(columns, one_line(source or ""))
     rejected: list[Rejected] = []
     width = len(csv_file.header)
     total = csv_file.record_count if progress else None
@@ -312,7 +335,7 @@ def import_prospects(
                 Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
             )
         else:
-            row, reasons = _values(record.fields, columns, label)
+            row, reasons = reader.read(record.fields)
             if reasons:
                 rejected.append(Rejected(record.line, "; ".join(reasons)))
             else:

@@ -364,6 +364,41 @@ def test_timezones_are_normalised_and_unknown_ones_rejected(
     assert timezones == {"Ann": "America/New_York", "Bo": "Europe/London"}
 
 
+def test_a_timezone_repeated_down_the_file_is_read_the_same_on_every_row(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,email,time zone\n"
+        "Ann,ann@a.example,america_slash_new_york\n"
+        "Bo,bo@b.example,Eastern Time\n"
+        "Cy,cy@c.example,america_slash_new_york\n"
+        "Di,di@d.example,Eastern Time\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "timezone 'Eastern Time'" in r.reason) for r in report.rejected] == [
+        (3, True),
+        (5, True),
+    ]
+    timezones = {name: row["timezone"] for name, row in people(db).items()}
+    assert timezones == {"Ann": "America/New_York", "Cy": "America/New_York"}
+
+
+def test_runs_of_spaces_fold_in_one_line_fields_and_prose_keeps_its_own(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,company,title,email,needs\n"
+        "  Ann   Lee ,'=SUM(A1),'Director,ann@a.example,\"Two  spaces,  kept\"\n",
+    )
+    run(db, path)
+    [ann] = people(db).values()
+    assert (ann["name"], ann["needs"]) == ("Ann Lee", "Two  spaces,  kept")
+    # The quote our export puts before formula-like text goes; any other leading quote stays.
+    assert (ann["company"], ann["title"]) == ("=SUM(A1)", "'Director")
+
+
 def test_rows_of_empty_cells_and_blank_lines_are_not_rows(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
