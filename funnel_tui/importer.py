@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -253,6 +254,30 @@ class _Merger:
 
 
 IMPORTED_COLUMNS = (*TEXT_FIELDS, "kind", "priority", "deal_value_cents")
+INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at")
+# New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
+# each time a statement runs, so with one row per statement that outweighs storing the row.
+# SQLite also limits the ? in one statement (to 999 before its version 3.32).
+ROWS_PER_INSERT = 500
+
+
+def _insert_statement(rows: int) -> str:
+    values = f"({', '.join('?' * len(INSERTED_COLUMNS))})"
+    return (
+        f"INSERT INTO prospects ({', '.join(INSERTED_COLUMNS)}) VALUES {', '.join([values] * rows)}"
+    )
+
+
+def _insert(db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str) -> None:
+    """Add the new prospects, in the file's order."""
+    variables = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        parameters = [
+            value for row in chunk for value in (*map(row.get, IMPORTED_COLUMNS), stamp, stamp)
+        ]
+        db.conn.execute(_insert_statement(len(chunk)), parameters)
 
 
 def _update_statement(names: tuple[str, ...]) -> str:
@@ -266,19 +291,12 @@ def _update_statement(names: tuple[str, ...]) -> str:
 
 def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
     stamp = to_stored(now)
-    insert = (
-        f"INSERT INTO prospects ({', '.join(IMPORTED_COLUMNS)}, created_at, updated_at)"
-        f" VALUES ({', '.join('?' * len(IMPORTED_COLUMNS))}, ?, ?)"
-    )
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
     with write_transaction(db):
-        db.conn.executemany(
-            insert,
-            ([*map(row.get, IMPORTED_COLUMNS), stamp, stamp] for row in merger.added),
-        )
+        _insert(db, merger.added, stamp)
         for names, parameters in updates.items():
             db.conn.executemany(_update_statement(names), parameters)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -445,6 +446,43 @@ def test_amounts_and_ratings_are_read_and_bad_ones_rejected(
     assert [(r.line, "'lots' is not an amount" in r.reason) for r in report.rejected] == [(3, True)]
     ann = people(db)["Ann"]
     assert (ann["deal_value_cents"], ann["priority"]) == (1_200_000, 0)
+
+
+# Where SQLite allows only 999 values in one statement, as before its version 3.32.
+@pytest.mark.parametrize("values_per_statement", [None, 999])
+def test_many_new_rows_are_stored_whole_and_in_the_files_order(
+    db: sqlite_utils.Database, tmp_path: Path, values_per_statement: int | None
+) -> None:
+    if values_per_statement:
+        db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, values_per_statement)
+    rows = 1_234
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Name", "Email", "Lifecycle Stage", "Rating", "Deal Value"])
+        for number in range(rows):
+            kind = "Customer" if number % 7 == 0 else ""
+            rating = "Hot" if number % 5 == 0 else ""
+            writer.writerow([f"Lead {number}", f"lead{number}@many.example", kind, rating, number])
+    report = run(db, path)
+    assert (report.added, report.rejected) == (rows, [])
+    stored = list(
+        db.query(
+            "SELECT name, email, kind, priority, deal_value_cents, created_at FROM prospects"
+            " ORDER BY id"
+        )
+    )
+    assert stored == [
+        {
+            "name": f"Lead {number}",
+            "email": f"lead{number}@many.example",
+            "kind": "customer" if number % 7 == 0 else "new",
+            "priority": 2 if number % 5 == 0 else 1,
+            "deal_value_cents": number * 100,
+            "created_at": to_stored(NOW),
+        }
+        for number in range(rows)
+    ]
 
 
 def test_a_large_file_imports_in_one_transaction_with_progress(
