@@ -15,7 +15,7 @@ import sqlite_utils
 from funnel_tui.exporter import export_rows, write_csv
 from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
 from funnel_tui.prospects import add_prospect
-from funnel_tui.storage import open_storage
+from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
 DATA = Path(__file__).parent / "data"
@@ -521,6 +521,26 @@ def test_a_large_file_imports_in_one_transaction_with_progress(
     assert statements.count("COMMIT") == 1
     assert progress[-1] == (rows + 100, rows + 100)
     assert [done for done, _total in progress] == sorted(done for done, _total in progress)
+
+
+def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
+    storage: Storage, tmp_path: Path
+) -> None:
+    """The app keeps its connection open: an import must not leave it holding a larger cache."""
+    db = storage.db
+    (cache_size,) = db.execute("PRAGMA cache_size").fetchone()
+    run(db, "hubspot_contacts.csv")
+    assert db.execute("PRAGMA cache_size").fetchone() == (cache_size,)
+    # Also when the write fails: another program holds the write lock and we do not wait.
+    other = sqlite3.connect(storage.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    db.execute("PRAGMA busy_timeout = 0")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        run(db, "plain.csv")
+    other.execute("ROLLBACK")
+    other.close()
+    assert db.execute("PRAGMA cache_size").fetchone() == (cache_size,)
+    assert db["prospects"].count == 4
 
 
 @pytest.mark.parametrize(
