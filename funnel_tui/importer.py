@@ -169,6 +169,7 @@ class _RowReader:
             cells["source"] = self.source
         kind, priority = cells.pop("kind", ""), cells.pop("priority", "")
         deal_value, cents = cells.pop("deal_value", ""), cells.pop("deal_value_cents", "")
+        # The text fields are what is left, stored as they were read.
         row: dict[str, object] = dict(cells)
         reasons = []
         if "name" not in cells:
