@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import sqlite3
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -17,7 +18,13 @@ from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.money import AmountError, parse_amount
-from funnel_tui.prospects import TEXT_FIELDS, email_problem, phone_problem, timezone_problem
+from funnel_tui.prospects import (
+    TEXT_FIELDS,
+    email_problem,
+    phone_digits,
+    phone_problem,
+    timezone_problem,
+)
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import to_stored
@@ -36,10 +43,9 @@ PRIORITY_WORDS = {
 }  # fmt: skip
 # Fields that keep a cell's line breaks; in the others a break is spreadsheet noise.
 MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
-CHECKS = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
+# What a new prospect gets for a field the file leaves empty (the schema's defaults).
+NEW_PROSPECT = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
 PROGRESS_EVERY = 1000
-NOT_DIGITS = re.compile(r"\D")
-EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
 SHOWN_HEADERS = 12
 
 
@@ -91,13 +97,6 @@ class ImportReport:
         )
 
 
-def phone_digits(phone: str | None) -> str:
-    """The digits that identify a phone number, without any extension."""
-    if not phone:
-        return ""
-    return NOT_DIGITS.sub("", EXTENSION.split(phone, maxsplit=1)[0])
-
-
 @cache
 def _timezones_by_lower_name() -> dict[str, str]:
     return {name.lower(): name for name in zoneinfo.available_timezones()}
@@ -122,68 +121,92 @@ def _priority(text: str) -> Priority | None:
     return PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
 
 
-def _cell(fields: list[str], positions: list[int]) -> str:
+def _first_filled(fields: list[str], positions: tuple[int, ...]) -> str:
     """The first non-empty cell, without the quote export puts before formula-like text."""
     for position in positions:
-        text = fields[position].strip()
-        if len(text) > 1 and text[0] == "'" and text[1].startswith(FORMULA_STARTS):
-            text = text[1:]
-        if text:
+        if text := fields[position].strip():
+            if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
+                return text[1:]
             return text
     return ""
 
 
-def _clean(name: str, text: str) -> str:
+def _clean(text: str, multiline: bool) -> str:
     """Control characters stripped; line breaks kept only in the fields that hold prose."""
-    if name in MULTILINE_FIELDS:
-        return clean_optional(text) or ""
-    # isprintable() holds only for text that clean_text leaves as it is, and is far cheaper:
-    # the cells of a 100,000-row file mostly skip the regular expressions.
-    return " ".join(text.split()) if text.isprintable() else one_line(text)
+    # Printable text has no control characters and no whitespace but the plain space, so
+    # most cells of a large file are already clean and skip the regular expressions.
+    if text.isprintable():
+        return " ".join(text.split()) if "  " in text and not multiline else text
+    return (clean_optional(text) or "") if multiline else one_line(text)
 
 
-def _values(
-    fields: list[str], columns: Mapping[str, list[int]], source: str
-) -> tuple[dict[str, object], list[str]]:
-    """A record as the columns to store, and the reasons (if any) it cannot be imported.
+class _RowReader:
+    """Reads the records of one file as prospect rows.
 
-    The checks are the add/edit form's, plus: a row needs a phone or an email.
+    What depends only on the header is worked out once, before the first record. The
+    checks are the add/edit form's, plus: a row needs a phone or an email.
     """
-    cells: dict[str, str] = {}
-    for name, positions in columns.items():
-        if text := _clean(name, _cell(fields, positions)):
-            cells[name] = text
-    first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
-    if first or last:
-        cells.setdefault("name", f"{first} {last}".strip())
-    if source:
-        cells["source"] = source
-    if "timezone" in cells:
-        cells["timezone"] = _timezone(cells["timezone"])
-    row: dict[str, object] = {name: cells[name] for name in TEXT_FIELDS if name in cells}
-    reasons = []
-    if "name" not in row:
-        reasons.append("a name is needed")
-    if "phone" not in row and "email" not in row:
-        reasons.append("a phone or an email is needed")
-    for name, problem in CHECKS:
-        if name in cells and (reason := problem(cells[name])):
-            reasons.append(f"{name} {cells[name]!r}: {reason}")
-    if (kind := _kind(cells.get("kind", ""))) is not None:
-        row["kind"] = kind
-    if (priority := _priority(cells.get("priority", ""))) is not None:
-        row["priority"] = int(priority)
-    if "deal_value" in cells:
-        try:
-            row["deal_value_cents"] = parse_amount(cells["deal_value"])
-        except AmountError as error:
-            reasons.append(f"deal value: {error}")
-    if cents := cells.get("deal_value_cents"):
-        if cents.isdigit():
-            row["deal_value_cents"] = int(cents)
-        else:
-            reasons.append(f"deal value cents {cents!r}: a whole number of cents")
-    return row, reasons
+
+    def __init__(self, columns: Mapping[str, list[int]], source: str) -> None:
+        self.columns = [
+            (name, tuple(positions), name in MULTILINE_FIELDS)
+            for name, positions in columns.items()
+        ]
+        self.source = source
+        # A file repeats a handful of timezones: each is normalised and checked once.
+        self.timezones: dict[str, tuple[str, str | None]] = {}
+
+    def read(self, fields: list[str]) -> tuple[dict[str, object], list[str]]:
+        """A record as the columns to store, and the reasons (if any) it cannot be imported."""
+        cells: dict[str, str] = {}
+        for name, positions, multiline in self.columns:
+            if (text := _first_filled(fields, positions)) and (text := _clean(text, multiline)):
+                cells[name] = text
+        first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
+        if first or last:
+            cells.setdefault("name", f"{first} {last}".strip())
+        if self.source:
+            cells["source"] = self.source
+        kind, priority = cells.pop("kind", ""), cells.pop("priority", "")
+        deal_value, cents = cells.pop("deal_value", ""), cells.pop("deal_value_cents", "")
+        # The text fields are what is left, stored as they were read.
+        row: dict[str, object] = dict(cells)
+        reasons = []
+        if "name" not in cells:
+            reasons.append("a name is needed")
+        email, phone = cells.get("email"), cells.get("phone")
+        if not (phone or email):
+            reasons.append("a phone or an email is needed")
+        if email and (reason := email_problem(email)):
+            reasons.append(f"email {email!r}: {reason}")
+        if phone and (reason := phone_problem(phone)):
+            reasons.append(f"phone {phone!r}: {reason}")
+        if zone := cells.get("timezone"):
+            row["timezone"], reason = self._timezone(zone)
+            if reason:
+                reasons.append(f"timezone {row['timezone']!r}: {reason}")
+        if kind and (known_kind := _kind(kind)):
+            row["kind"] = known_kind
+        if priority and (level := _priority(priority)) is not None:
+            row["priority"] = int(level)
+        if deal_value:
+            try:
+                row["deal_value_cents"] = parse_amount(deal_value)
+            except AmountError as error:
+                reasons.append(f"deal value: {error}")
+        if cents:
+            if cents.isdigit():
+                row["deal_value_cents"] = int(cents)
+            else:
+                reasons.append(f"deal value cents {cents!r}: a whole number of cents")
+        return row, reasons
+
+    def _timezone(self, text: str) -> tuple[str, str | None]:
+        """The zone's stored name, and why it is refused (None when it is known)."""
+        if (known := self.timezones.get(text)) is None:
+            name = _timezone(text)
+            known = self.timezones[text] = (name, timezone_problem(name))
+        return known
 
 
 class _Merger:
@@ -201,21 +224,24 @@ class _Merger:
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
         for prospect_id, email, phone in db.execute("SELECT id, email, phone FROM prospects"):
-            self._remember(prospect_id, str(email or ""), str(phone or ""))
+            self._remember(
+                prospect_id, str(email or "").strip().lower(), phone_digits(str(phone or ""))
+            )
 
-    def _remember(self, target: int | dict[str, object], email: str, phone: str) -> None:
-        if email:
-            self.by_email.setdefault(email.strip().lower(), target)
-        if digits := phone_digits(phone):
-            self.by_phone.setdefault(digits, target)
+    def _remember(self, target: int | dict[str, object], email_key: str, phone_key: str) -> None:
+        if email_key:
+            self.by_email.setdefault(email_key, target)
+        if phone_key:
+            self.by_phone.setdefault(phone_key, target)
 
     def merge(self, row: dict[str, object]) -> None:
-        email, phone = str(row.get("email", "")), str(row.get("phone", ""))
-        target = self.by_email.get(email.lower()) if email else None
-        if target is None and phone:
-            target = self.by_phone.get(phone_digits(phone))
+        email_key = str(row.get("email", "")).lower()
+        phone_key = phone_digits(str(row.get("phone", "")))
+        target = self.by_email.get(email_key) if email_key else None
+        if target is None and phone_key:
+            target = self.by_phone.get(phone_key)
         if target is None:
-            target = dict(row)
+            target = {**NEW_PROSPECT, **row}
             self.added.append(target)
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
@@ -226,10 +252,48 @@ class _Merger:
                 else:
                     pending[name] = value
             self.updated += 1
-        self._remember(target, email, phone)
+        self._remember(target, email_key, phone_key)
 
 
 IMPORTED_COLUMNS = (*TEXT_FIELDS, "kind", "priority", "deal_value_cents")
+INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at")
+# New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
+# each time a statement runs, so with one row per statement that outweighs storing the row.
+# SQLite also limits the ? in one statement (to 999 before its version 3.32).
+ROWS_PER_INSERT = 500
+# New rows land all over the name, email and phone indexes; with SQLite's default page
+# cache of 2 MiB a large import keeps writing those pages out and reading them back.
+IMPORT_PAGE_CACHE_KIB = 64 * 1024
+
+
+def _insert_statement(rows: int) -> str:
+    values = f"({', '.join('?' * len(INSERTED_COLUMNS))})"
+    return (
+        f"INSERT INTO prospects ({', '.join(INSERTED_COLUMNS)}) VALUES {', '.join([values] * rows)}"
+    )
+
+
+def _insert(db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str) -> None:
+    """Add the new prospects, in the file's order."""
+    variables = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        parameters = [
+            value for row in chunk for value in (*map(row.get, IMPORTED_COLUMNS), stamp, stamp)
+        ]
+        db.conn.execute(_insert_statement(len(chunk)), parameters)
+
+
+@contextmanager
+def _page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[None]:
+    """A larger page cache for the connection while one large write runs."""
+    (before,) = db.execute("PRAGMA cache_size").fetchone()
+    db.execute(f"PRAGMA cache_size = -{kib}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {before}")
 
 
 def _update_statement(names: tuple[str, ...]) -> str:
@@ -243,23 +307,12 @@ def _update_statement(names: tuple[str, ...]) -> str:
 
 def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
     stamp = to_stored(now)
-    defaults = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
-    insert = (
-        f"INSERT INTO prospects ({', '.join(IMPORTED_COLUMNS)}, created_at, updated_at)"
-        f" VALUES ({', '.join('?' * len(IMPORTED_COLUMNS))}, ?, ?)"
-    )
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
-    with write_transaction(db):
-        db.conn.executemany(
-            insert,
-            (
-                [*(row.get(name, defaults.get(name)) for name in IMPORTED_COLUMNS), stamp, stamp]
-                for row in merger.added
-            ),
-        )
+    with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
+        _insert(db, merger.added, stamp)
         for names, parameters in updates.items():
             db.conn.executemany(_update_statement(names), parameters)
 
@@ -305,7 +358,7 @@ def import_prospects(
     columns = match_headers(csv_file.header)
     _check_columns(csv_file, columns)
     merger = _Merger(db)
-    label = one_line(source or "")
+    reader = _RowReader(columns, one_line(source or ""))
     rejected: list[Rejected] = []
     width = len(csv_file.header)
     total = csv_file.record_count if progress else None
@@ -316,7 +369,7 @@ def import_prospects(
                 Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
             )
         else:
-            row, reasons = _values(record.fields, columns, label)
+            row, reasons = reader.read(record.fields)
             if reasons:
                 rejected.append(Rejected(record.line, "; ".join(reasons)))
             else:

@@ -34,6 +34,8 @@ FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value"
 
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?)\s*\d+)?", re.IGNORECASE)
+PHONE_EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
+NOT_DIGITS = re.compile(r"\D")
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
 
@@ -51,12 +53,18 @@ def email_problem(email: str) -> str | None:
     return None if EMAIL_SHAPE.fullmatch(email) else "not an email address (name@company.com)"
 
 
+def phone_digits(phone: str | None) -> str:
+    """The digits that identify a phone number, without any extension."""
+    if not phone:
+        return ""
+    return NOT_DIGITS.sub("", PHONE_EXTENSION.split(phone, maxsplit=1)[0])
+
+
 def phone_problem(phone: str) -> str | None:
     """Why this does not look like a phone number, or None when it does."""
-    digits = len(re.sub(r"\D", "", re.split(r"(?i)x|ext", phone)[0]))
     if not PHONE_SHAPE.fullmatch(phone):
         return "a phone number has digits, spaces, + ( ) - . only"
-    if not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS:
+    if not MIN_PHONE_DIGITS <= len(phone_digits(phone)) <= MAX_PHONE_DIGITS:
         return f"a phone number has {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits"
     return None
 

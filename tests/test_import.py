@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import sqlite_utils
 from funnel_tui.exporter import export_rows, write_csv
 from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
 from funnel_tui.prospects import add_prospect
-from funnel_tui.storage import open_storage
+from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
 DATA = Path(__file__).parent / "data"
@@ -364,6 +365,41 @@ def test_timezones_are_normalised_and_unknown_ones_rejected(
     assert timezones == {"Ann": "America/New_York", "Bo": "Europe/London"}
 
 
+def test_a_timezone_repeated_down_the_file_is_read_the_same_on_every_row(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,email,time zone\n"
+        "Ann,ann@a.example,america_slash_new_york\n"
+        "Bo,bo@b.example,Eastern Time\n"
+        "Cy,cy@c.example,america_slash_new_york\n"
+        "Di,di@d.example,Eastern Time\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "timezone 'Eastern Time'" in r.reason) for r in report.rejected] == [
+        (3, True),
+        (5, True),
+    ]
+    timezones = {name: row["timezone"] for name, row in people(db).items()}
+    assert timezones == {"Ann": "America/New_York", "Cy": "America/New_York"}
+
+
+def test_runs_of_spaces_fold_in_one_line_fields_and_prose_keeps_its_own(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,company,title,email,needs\n"
+        "  Ann   Lee ,'=SUM(A1),'Director,ann@a.example,\"Two  spaces,  kept\"\n",
+    )
+    run(db, path)
+    [ann] = people(db).values()
+    assert (ann["name"], ann["needs"]) == ("Ann Lee", "Two  spaces,  kept")
+    # The quote our export puts before formula-like text goes; any other leading quote stays.
+    assert (ann["company"], ann["title"]) == ("=SUM(A1)", "'Director")
+
+
 def test_rows_of_empty_cells_and_blank_lines_are_not_rows(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
@@ -412,6 +448,43 @@ def test_amounts_and_ratings_are_read_and_bad_ones_rejected(
     assert (ann["deal_value_cents"], ann["priority"]) == (1_200_000, 0)
 
 
+# Where SQLite allows only 999 values in one statement, as before its version 3.32.
+@pytest.mark.parametrize("values_per_statement", [None, 999])
+def test_many_new_rows_are_stored_whole_and_in_the_files_order(
+    db: sqlite_utils.Database, tmp_path: Path, values_per_statement: int | None
+) -> None:
+    if values_per_statement:
+        db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, values_per_statement)
+    rows = 1_234
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Name", "Email", "Lifecycle Stage", "Rating", "Deal Value"])
+        for number in range(rows):
+            kind = "Customer" if number % 7 == 0 else ""
+            rating = "Hot" if number % 5 == 0 else ""
+            writer.writerow([f"Lead {number}", f"lead{number}@many.example", kind, rating, number])
+    report = run(db, path)
+    assert (report.added, report.rejected) == (rows, [])
+    stored = list(
+        db.query(
+            "SELECT name, email, kind, priority, deal_value_cents, created_at FROM prospects"
+            " ORDER BY id"
+        )
+    )
+    assert stored == [
+        {
+            "name": f"Lead {number}",
+            "email": f"lead{number}@many.example",
+            "kind": "customer" if number % 7 == 0 else "new",
+            "priority": 2 if number % 5 == 0 else 1,
+            "deal_value_cents": number * 100,
+            "created_at": to_stored(NOW),
+        }
+        for number in range(rows)
+    ]
+
+
 def test_a_large_file_imports_in_one_transaction_with_progress(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
@@ -448,6 +521,26 @@ def test_a_large_file_imports_in_one_transaction_with_progress(
     assert statements.count("COMMIT") == 1
     assert progress[-1] == (rows + 100, rows + 100)
     assert [done for done, _total in progress] == sorted(done for done, _total in progress)
+
+
+def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
+    storage: Storage, tmp_path: Path
+) -> None:
+    """The app keeps its connection open: an import must not leave it holding a larger cache."""
+    db = storage.db
+    (cache_size,) = db.execute("PRAGMA cache_size").fetchone()
+    run(db, "hubspot_contacts.csv")
+    assert db.execute("PRAGMA cache_size").fetchone() == (cache_size,)
+    # Also when the write fails: another program holds the write lock and we do not wait.
+    other = sqlite3.connect(storage.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    db.execute("PRAGMA busy_timeout = 0")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        run(db, "plain.csv")
+    other.execute("ROLLBACK")
+    other.close()
+    assert db.execute("PRAGMA cache_size").fetchone() == (cache_size,)
+    assert db["prospects"].count == 4
 
 
 @pytest.mark.parametrize(
