@@ -30,7 +30,7 @@ from funnel_tui.storage import (
     check_database,
     describe_sqlite_error,
     open_storage,
-    repair_call_days,
+    repair_derived_tables,
 )
 from funnel_tui.text import clean_text
 from funnel_tui.timestamps import system_now
@@ -378,14 +378,18 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="First put back call_days' triggers and count it again from calls.",
+    help="First put back the triggers of call_days and prospect_search and build both again.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
-    """Check the database file for damage (integrity, foreign keys, the call_days summary)."""
+    """Check the database file for damage (integrity, foreign keys, call_days and
+    prospect_search)."""
     storage = open_db(db_path)
     if repair:
-        repair_call_days(storage.db)
-        click.echo(f"{storage.path}: counted call_days again from calls")
+        repair_derived_tables(storage.db)
+        click.echo(
+            f"{storage.path}: counted call_days again from calls and built prospect_search "
+            "again from prospects"
+        )
     problems = check_database(storage.path)
     if problems:
         for problem in problems:

@@ -16,6 +16,8 @@ from funnel_tui.migrations import (
     CALL_DAYS_TRIGGERS,
     LATEST_VERSION,
     MIGRATIONS,
+    PROSPECT_SEARCH_FROM_PROSPECTS,
+    PROSPECT_SEARCH_TRIGGERS,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -146,16 +148,35 @@ SELECT count(DISTINCT day), min(day), max(day) FROM (
 """
 
 
-def _missing_call_days_triggers(conn: sqlite3.Connection) -> list[str]:
+# The prospects whose search row is missing, stale or left over.
+_PROSPECT_SEARCH_DRIFT_SQL = f"""
+WITH fresh AS ({PROSPECT_SEARCH_FROM_PROSPECTS}),
+kept AS (SELECT id, search_text, phone_digits FROM prospect_search)
+SELECT count(DISTINCT id) FROM (
+    SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+    UNION ALL
+    SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
+)
+"""
+
+# Tables that triggers keep in step with others: their triggers, by name.
+_DERIVED_TABLE_TRIGGERS = {
+    "call_days": CALL_DAYS_TRIGGERS,
+    "prospect_search": PROSPECT_SEARCH_TRIGGERS,
+}
+
+
+def _missing_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     present = {
         row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
-    return sorted(set(CALL_DAYS_TRIGGERS) - present)
+    return sorted(set(_DERIVED_TABLE_TRIGGERS[table]) - present)
 
 
 def check_database(path: Path) -> list[str]:
-    """`PRAGMA integrity_check`, `foreign_key_check` and whether call_days still counts the
-    calls (a tool may have dropped its triggers): an empty list when all is well."""
+    """`PRAGMA integrity_check`, `foreign_key_check` and whether call_days and
+    prospect_search still follow calls and prospects (a tool may have dropped their
+    triggers): an empty list when all is well."""
     conn = _connect(path)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
@@ -165,32 +186,45 @@ def check_database(path: Path) -> list[str]:
             problems.append(f"{table} row {rowid} points to a missing {parent} row")
         if not intact:
             return problems
-        if missing := _missing_call_days_triggers(conn):
-            problems.append(
-                f"the triggers that keep call_days are missing ({', '.join(missing)}); "
-                "`funnel check --repair` puts them back"
-            )
+        for table in _DERIVED_TABLE_TRIGGERS:
+            if missing := _missing_triggers(conn, table):
+                problems.append(
+                    f"the triggers that keep {table} are missing ({', '.join(missing)}); "
+                    "`funnel check --repair` puts them back"
+                )
         days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
         if days:
             problems.append(
                 f"call_days disagrees with calls on {days} day(s) from {first_day} to "
                 f"{last_day}; `funnel check --repair` counts it again from calls"
             )
+        (prospects,) = conn.execute(_PROSPECT_SEARCH_DRIFT_SQL).fetchone()
+        if prospects:
+            problems.append(
+                f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
+                "the queue filter may miss them; `funnel check --repair` builds it again"
+            )
         return problems
     finally:
         conn.close()
 
 
-def repair_call_days(db: sqlite_utils.Database) -> None:
-    """Put back any missing call_days trigger and count call_days afresh from calls, in
-    one transaction."""
+def repair_derived_tables(db: sqlite_utils.Database) -> None:
+    """Put back any missing trigger of call_days and prospect_search, then build both
+    afresh from calls and prospects, in one transaction."""
     with write_transaction(db):
-        for name in _missing_call_days_triggers(db.conn):
-            db.execute(CALL_DAYS_TRIGGERS[name])
+        for table, triggers in _DERIVED_TABLE_TRIGGERS.items():
+            for name in _missing_triggers(db.conn, table):
+                db.execute(triggers[name])
         db.execute("DELETE FROM call_days")
         db.execute(
             "INSERT INTO call_days (day, method, source, calls, connects, meetings, won) "
             + CALL_DAYS_FROM_CALLS
+        )
+        db.execute("DELETE FROM prospect_search")
+        db.execute(
+            "INSERT INTO prospect_search (id, search_text, phone_digits) "
+            + PROSPECT_SEARCH_FROM_PROSPECTS
         )
 
 

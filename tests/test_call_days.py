@@ -26,7 +26,7 @@ from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
 from funnel_tui.pace import DEALS_BY_SOURCE_SQL, Breakdown, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, check_database, open_storage, repair_call_days
+from funnel_tui.storage import Storage, check_database, open_storage, repair_derived_tables
 from funnel_tui.timestamps import to_stored
 
 # The oracle: the breakdowns straight from every call of the window, as the report
@@ -496,7 +496,7 @@ def test_check_names_call_days_left_behind_and_repair_puts_them_right(
         "call_days disagrees with calls on 2 day(s) from 2026-11-02 to 2026-11-05"
     )
     assert "--repair" in missing and "--repair" in drift
-    repair_call_days(db)
+    repair_derived_tables(db)
     assert check_database(storage.path) == []
     db["calls"].insert({"prospect_id": ada, "outcome": "won", "started_at": "2026-11-06"})
     assert_call_days_count_the_calls(db)
