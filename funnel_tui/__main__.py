@@ -1,5 +1,5 @@
 """Run the command line with `python -m funnel_tui`."""
 
-from funnel_tui.cli import main
+from funnel_tui.launch import main
 
 main()

@@ -16,6 +16,7 @@ import click
 from funnel_tui import __version__
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.exporter import EXPORT_FORMATS, EXPORT_TABLES, export_rows, write_csv, write_json
+from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path, user_scripts_dir
@@ -106,6 +107,9 @@ def cli(context: click.Context, db_path: Path | None) -> None:
     context.obj = Options(db_path)
     if context.invoked_subcommand is None:
         run_app(open_db(db_path))
+    else:
+        # Commands such as import build many objects that die young: collect as usual.
+        resume_collecting()
 
 
 @cli.command()

@@ -13,6 +13,7 @@ import sqlite_utils
 from textual import events
 from textual.app import App
 
+from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.settings import Settings, load_settings
@@ -57,6 +58,10 @@ class FunnelApp(App[None]):
         self._held_keys: list[events.Key] | None = None
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
+
+    def on_ready(self) -> None:
+        # The first frame is up: start-up is over (see funnel_tui.launch).
+        resume_collecting()
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())

@@ -1,0 +1,53 @@
+"""The `funnel` entry point holds garbage collection off only while it starts up."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from funnel_tui import cli as cli_module
+from funnel_tui import launch
+from funnel_tui.settings import Settings
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import settle
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_a_command_runs_with_garbage_collected_as_usual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector_restored: None
+) -> None:
+    seen: list[bool] = []
+    load_settings = cli_module.load_settings
+
+    def watching(db: sqlite_utils.Database) -> Settings:
+        seen.append(gc.isenabled())
+        return load_settings(db)
+
+    monkeypatch.setattr(sys, "argv", ["funnel", "config", "list", "--db", str(tmp_path / "f.db")])
+    monkeypatch.setattr(cli_module, "load_settings", watching)
+    with pytest.raises(SystemExit):
+        launch.main()
+    assert seen == [True], "an import of 100,000 rows must not run without the collector"
+
+
+async def test_the_app_collects_garbage_again_once_it_has_painted(
+    demo_app: FunnelApp, collector_restored: None
+) -> None:
+    gc.disable()  # as `funnel` starts the app
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0, "start-up's objects are left out of collections"
