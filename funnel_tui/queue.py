@@ -198,6 +198,19 @@ def queue_ids(
     return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed_zones).ids
 
 
+# The distinct zones by hopping through prospects_timezone from one value to the next: a
+# few index searches per zone, where DISTINCT reads every prospect's entry.
+DISTINCT_ZONES_SQL = """
+WITH RECURSIVE zones(zone) AS (
+    SELECT min(timezone) FROM prospects WHERE timezone IS NOT NULL
+    UNION ALL
+    SELECT (SELECT min(timezone) FROM prospects WHERE timezone > zone) FROM zones
+    WHERE zone IS NOT NULL
+)
+SELECT zone FROM zones WHERE zone IS NOT NULL
+"""
+
+
 def closed_timezones(
     db: sqlite_utils.Database, now: datetime, settings: Settings
 ) -> dict[str, datetime]:
@@ -206,7 +219,7 @@ def closed_timezones(
     One pass over the distinct zones (a handful), not over the prospects.
     """
     closed = {}
-    for (zone,) in db.execute("SELECT DISTINCT timezone FROM prospects WHERE timezone IS NOT NULL"):
+    for (zone,) in db.execute(DISTINCT_ZONES_SQL):
         callable_now, opens_at = calling_window(now, settings, zone)
         if not callable_now and opens_at is not None:
             closed[zone] = opens_at

@@ -28,6 +28,7 @@ from funnel_tui.prospects import (
 )
 from funnel_tui.queue import QueueMode, QueueOrder, closed_timezones, fetch_rows, queue_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -43,6 +44,20 @@ if TYPE_CHECKING:
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
+
+
+def read_order(
+    db: sqlite_utils.Database,
+    *,
+    now: datetime,
+    mode: QueueMode,
+    text: str,
+    settings: Settings,
+    limit: int | None = None,
+) -> QueueOrder:
+    """The queue as the screen shows it: today's holds back zones outside calling hours."""
+    closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
+    return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
 
 
 class MainScreen(BookDialogs, Screen[None]):
@@ -91,7 +106,6 @@ class MainScreen(BookDialogs, Screen[None]):
         self.held_back = 0
         self._outcome_dialog: OutcomeDialog | None = None
         self._data_version = -1
-        self._first_read = True
         self._order_complete = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -143,7 +157,9 @@ class MainScreen(BookDialogs, Screen[None]):
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
         self.filter_input.display = False
-        self.reload_queue()
+        self._show_head_of_queue()
+        # The rest of the order (a long list in a big book) once the first frame is up.
+        self._read_rest_of_queue()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
         # Follow-ups fall due and calling hours open as the day goes on.
@@ -167,34 +183,46 @@ class MainScreen(BookDialogs, Screen[None]):
 
     # Loading -----------------------------------------------------------------
 
+    def _show_head_of_queue(self) -> None:
+        """Read the first screenful of the queue on this thread and show it, so the first
+        frame has the queue, the card and the script: a few index reads at any size."""
+        now = self.funnel.clock()
+        head = read_order(
+            self.funnel.storage.db,
+            now=now,
+            mode=self.mode,
+            text=self.filter_text,
+            settings=self.funnel.settings,
+            limit=FIRST_SCREEN_ROWS,
+        )
+        self._show_order(head, now, None)
+
     @work(exclusive=True, group="queue")
     async def reload_queue(self, select: int | None = None) -> None:
-        """Read the queue order in the database thread, then show it.
+        """Read the whole queue order in the database thread, then show it."""
+        await self._read_and_show_order(select)
 
-        The very first read takes only a screenful, so the app shows the head of the queue
-        at once; the rest of the order (a long list in a big book) is read after that
-        first frame has painted.
-        """
+    @work(exclusive=True, group="queue")
+    async def _read_rest_of_queue(self) -> None:
+        """After the first frame, the whole order under the head already on screen (any
+        newer reload replaces this one: it reads the whole order too)."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        await self._read_and_show_order(None, same_prospect_shown=True)
+
+    async def _read_and_show_order(
+        self, select: int | None, *, same_prospect_shown: bool = False
+    ) -> None:
         now = self.funnel.clock()
         mode, text, settings = self.mode, self.filter_text, self.funnel.settings
-
-        def read(db: sqlite_utils.Database, limit: int | None = None) -> QueueOrder:
-            closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
-            return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
-
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
-        if self._first_read:
-            self._first_read = False
-            head = await self.funnel.in_db_thread(lambda db: read(db, FIRST_SCREEN_ROWS))
-            self._show_order(head, now, select)
-            await self._next_frame()
-            order = await self.funnel.in_db_thread(read)
-            # The head is on screen, maybe with the cursor moved already: keep it where it is.
-            self._show_order(order, now, None, same_prospect_shown=True)
-        else:
-            self._show_order(await self.funnel.in_db_thread(read), now, select)
+        order = await self.funnel.in_db_thread(
+            lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings)
+        )
+        self._show_order(order, now, select, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
 
     def _show_order(
@@ -214,11 +242,6 @@ class MainScreen(BookDialogs, Screen[None]):
         if not (same_prospect_shown and self.queue.highlighted_id == shown):
             self._show(self.queue.highlighted_id)
         self._update_title()
-
-    async def _next_frame(self) -> None:
-        painted = asyncio.Event()
-        self.call_after_refresh(painted.set)
-        await painted.wait()
 
     @work(exclusive=True, group="pace")
     async def reload_pace(self) -> None:
