@@ -10,12 +10,12 @@ from pathlib import Path
 
 from generate import Book
 from harness import peak_rss_kib
-from measure_app import queue_is_filled, running_app
+from measure_app import running_app
 
 
 async def load(book: Book, scripts_dir: Path) -> None:
     async with running_app(book, scripts_dir) as session:
-        await session.frames.painted_when(queue_is_filled(session))
+        await session.queue_shown
         await session.settle()
 
 

@@ -16,7 +16,7 @@ from time import perf_counter
 
 import sqlite_utils
 from generate import FILTER_NAME, Book
-from measure_app import Session, queue_is_filled, running_app
+from measure_app import Session, running_app
 
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import load_settings
@@ -96,7 +96,7 @@ async def _drive(session: Session, recorder: Recorder) -> None:
 async def _record_app(book: Book, scripts_dir: Path) -> dict[str, str]:
     recorder = Recorder()
     async with running_app(book, scripts_dir) as session:
-        await session.frames.painted_when(queue_is_filled(session))
+        await session.queue_shown
         await session.settle()
         app = session.app
         app.storage.db.conn.set_trace_callback(recorder)

@@ -49,7 +49,7 @@ class Plan:
     import_runs: int
 
 
-FULL = Plan(runs=7, terminal_runs=5, log_runs=20, year_runs=3, import_runs=3)
+FULL = Plan(runs=11, terminal_runs=7, log_runs=20, year_runs=3, import_runs=3)
 QUICK = Plan(runs=3, terminal_runs=2, log_runs=10, year_runs=1, import_runs=1)
 
 
