@@ -28,7 +28,7 @@ T = TypeVar("T")
 # is 5 ms). A commit in the database thread takes the interpreter a dozen times for a
 # moment each; while the UI thread paints a frame, every one of those waits the whole
 # interval, and a 1 ms commit took 60 ms.
-INTERPRETER_SWITCH_INTERVAL_S = 0.001
+INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
 
 class FunnelApp(App[None]):
