@@ -20,7 +20,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
-from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.outcome_dialog import SAY_WAITING_AFTER_S, OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
@@ -630,6 +630,22 @@ async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> 
         assert isinstance(demo_app.screen, MainScreen)
     after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
     assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"
+
+
+async def test_a_quick_save_leaves_no_saving_notice_behind(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        await pilot.press("n", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        # Past the moment a slow save would say it is waiting for the database.
+        await pilot.pause(SAY_WAITING_AFTER_S + 0.2)
+        assert shown_text(dialog.query_one("#outcome-error")).strip() == ""
+        assert not dialog.query_one("#outcome-note", Input).disabled
 
 
 async def test_logging_waits_for_another_writer_and_loses_nothing(demo_app: FunnelApp) -> None:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -82,6 +83,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.save_call = save
         self.outcome: Outcome | None = None
         self.saving = False
+        self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
 
@@ -232,20 +234,20 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         # only when the write is slow: repainting the dialog while it commits would keep
         # the database thread waiting for the interpreter.
         self.saving = True
-        self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving)
-        # Another program holding the write lock makes the save wait (up to the busy
-        # timeout): say so instead of looking stuck.
-        self.set_timer(SAY_WAITING_AFTER_S, self._still_saving)
+        self._slow_save_timers = [
+            self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving),
+            # Another program holding the write lock makes the save wait (up to the busy
+            # timeout): say so instead of looking stuck.
+            self.set_timer(SAY_WAITING_AFTER_S, self._still_saving),
+        ]
         self._write(self.save_call(entry))
 
     def _show_saving(self) -> None:
-        if self.saving:
-            self._error("Saving…")
-            self._set_saving(True)
+        self._error("Saving…")
+        self._set_saving(True)
 
     def _still_saving(self) -> None:
-        if self.saving:
-            self._error("Saving… waiting for the database (another program is writing)")
+        self._error("Saving… waiting for the database (another program is writing)")
 
     def _set_saving(self, saving: bool) -> None:
         """Grey out the fields while a slow write is in flight, or give them back after it."""
@@ -274,11 +276,19 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         try:
             logged = await saving
         except Exception as error:  # any failed write keeps the dialog open with the reason
+            self._stop_slow_save_timers()
             self._set_saving(False)
             self._error(f"Not saved: {describe_error(error)} (enter tries again)")
             self.funnel.release_keys()
             return
+        self._stop_slow_save_timers()
+        self.saving = False
         self.dismiss(logged)
+
+    def _stop_slow_save_timers(self) -> None:
+        for timer in self._slow_save_timers:
+            timer.stop()
+        self._slow_save_timers = []
 
     def action_cancel(self) -> None:
         self.dismiss(None)
