@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from funnel_tui.domain import (
     CONNECT_OUTCOMES,
@@ -372,8 +373,29 @@ def _triggers(schema: str) -> dict[str, str]:
     }
 
 
-# The triggers that keep call_days and prospect_search, by name, as the latest schema
-# defines them, so that `funnel check --repair` can put back the ones a tool dropped.
-CALL_DAYS_TRIGGERS = _triggers(SCHEMA_V2)
-PROSPECT_SEARCH_TRIGGERS = _triggers(SCHEMA_V2_SEARCH)
+@dataclass(frozen=True)
+class DerivedTable:
+    """A table that triggers keep in step with others: `funnel check` compares it with
+    `fresh` (its rows built afresh), and `--repair` puts back its `triggers` (by name, as
+    the latest schema defines them) and builds it again."""
+
+    name: str
+    columns: tuple[str, ...]
+    fresh: str
+    triggers: dict[str, str]
+
+
+CALL_DAYS = DerivedTable(
+    "call_days",
+    ("day", "method", "source", "calls", "connects", "meetings", "won"),
+    CALL_DAYS_FROM_CALLS,
+    _triggers(SCHEMA_V2),
+)
+PROSPECT_SEARCH = DerivedTable(
+    "prospect_search",
+    ("id", "search_text", "phone_digits"),
+    PROSPECT_SEARCH_FROM_PROSPECTS,
+    _triggers(SCHEMA_V2_SEARCH),
+)
+DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
 LATEST_VERSION = len(MIGRATIONS)

@@ -12,12 +12,12 @@ from pathlib import Path
 import sqlite_utils
 
 from funnel_tui.migrations import (
-    CALL_DAYS_FROM_CALLS,
-    CALL_DAYS_TRIGGERS,
+    CALL_DAYS,
+    DERIVED_TABLES,
     LATEST_VERSION,
     MIGRATIONS,
-    PROSPECT_SEARCH_FROM_PROSPECTS,
-    PROSPECT_SEARCH_TRIGGERS,
+    PROSPECT_SEARCH,
+    DerivedTable,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -136,41 +136,29 @@ def backup_database(path: Path, target: Path) -> None:
         raise StorageError(describe_sqlite_error(target, error)) from error
 
 
-# The rows of call_days that counting calls afresh does not give, and the other way round.
-_CALL_DAYS_DRIFT_SQL = f"""
-WITH fresh AS ({CALL_DAYS_FROM_CALLS}),
-kept AS (SELECT day, method, source, calls, connects, meetings, won FROM call_days)
-SELECT count(DISTINCT day), min(day), max(day) FROM (
+def _differing_rows(table: DerivedTable) -> str:
+    """The rows of `table` that building it afresh does not give, and the other way round."""
+    columns = ", ".join(table.columns)
+    return f"""
+    WITH fresh AS ({table.fresh}), kept AS (SELECT {columns} FROM {table.name})
     SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
     UNION ALL
     SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
+    """
+
+
+_CALL_DAYS_DRIFT_SQL = (
+    f"SELECT count(DISTINCT day), min(day), max(day) FROM ({_differing_rows(CALL_DAYS)})"
 )
-"""
-
-
 # The prospects whose search row is missing, stale or left over.
-_PROSPECT_SEARCH_DRIFT_SQL = f"""
-WITH fresh AS ({PROSPECT_SEARCH_FROM_PROSPECTS}),
-kept AS (SELECT id, search_text, phone_digits FROM prospect_search)
-SELECT count(DISTINCT id) FROM (
-    SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
-    UNION ALL
-    SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
-)
-"""
-
-# Tables that triggers keep in step with others: their triggers, by name.
-_DERIVED_TABLE_TRIGGERS = {
-    "call_days": CALL_DAYS_TRIGGERS,
-    "prospect_search": PROSPECT_SEARCH_TRIGGERS,
-}
+_PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(PROSPECT_SEARCH)})"
 
 
-def _missing_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
+def _missing_triggers(conn: sqlite3.Connection, table: DerivedTable) -> list[str]:
     present = {
         row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     }
-    return sorted(set(_DERIVED_TABLE_TRIGGERS[table]) - present)
+    return sorted(set(table.triggers) - present)
 
 
 def check_database(path: Path) -> list[str]:
@@ -186,10 +174,10 @@ def check_database(path: Path) -> list[str]:
             problems.append(f"{table} row {rowid} points to a missing {parent} row")
         if not intact:
             return problems
-        for table in _DERIVED_TABLE_TRIGGERS:
+        for table in DERIVED_TABLES:
             if missing := _missing_triggers(conn, table):
                 problems.append(
-                    f"the triggers that keep {table} are missing ({', '.join(missing)}); "
+                    f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
                     "`funnel check --repair` puts them back"
                 )
         days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
@@ -213,19 +201,11 @@ def repair_derived_tables(db: sqlite_utils.Database) -> None:
     """Put back any missing trigger of call_days and prospect_search, then build both
     afresh from calls and prospects, in one transaction."""
     with write_transaction(db):
-        for table, triggers in _DERIVED_TABLE_TRIGGERS.items():
+        for table in DERIVED_TABLES:
             for name in _missing_triggers(db.conn, table):
-                db.execute(triggers[name])
-        db.execute("DELETE FROM call_days")
-        db.execute(
-            "INSERT INTO call_days (day, method, source, calls, connects, meetings, won) "
-            + CALL_DAYS_FROM_CALLS
-        )
-        db.execute("DELETE FROM prospect_search")
-        db.execute(
-            "INSERT INTO prospect_search (id, search_text, phone_digits) "
-            + PROSPECT_SEARCH_FROM_PROSPECTS
-        )
+                db.execute(table.triggers[name])
+            db.execute(f"DELETE FROM {table.name}")
+            db.execute(f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}")
 
 
 def _backup(path: Path, target: Path) -> None:
