@@ -226,6 +226,21 @@ def closed_timezones(
     return closed
 
 
+def read_order(
+    db: sqlite_utils.Database,
+    *,
+    now: datetime,
+    mode: QueueMode,
+    text: str,
+    settings: Settings,
+    limit: int | None = None,
+) -> QueueOrder:
+    """The queue as the app shows it: today's holds back the prospects whose zone is
+    outside its calling hours now."""
+    closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
+    return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
+
+
 def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, QueueRow]:
     """The queue rows for these ids (one query, by primary key)."""
     if not ids:

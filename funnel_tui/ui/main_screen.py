@@ -8,7 +8,6 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,9 +25,8 @@ from funnel_tui.prospects import (
     load_card,
     set_method,
 )
-from funnel_tui.queue import QueueMode, QueueOrder, closed_timezones, fetch_rows, queue_order
+from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
-from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -44,20 +42,6 @@ if TYPE_CHECKING:
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
-
-
-def read_order(
-    db: sqlite_utils.Database,
-    *,
-    now: datetime,
-    mode: QueueMode,
-    text: str,
-    settings: Settings,
-    limit: int | None = None,
-) -> QueueOrder:
-    """The queue as the screen shows it: today's holds back zones outside calling hours."""
-    closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
-    return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
 
 
 class MainScreen(BookDialogs, Screen[None]):
