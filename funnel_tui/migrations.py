@@ -183,17 +183,19 @@ def split_statements(script: str) -> list[str]:
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
 
-def _method_name(call: str, prospect: str) -> str:
+def method_name_sql(call: str, prospect: str) -> str:
+    """The method a call counts under: its own, else its prospect's (the report's names)."""
     return f"coalesce(nullif({call}.method, ''), {prospect}.method)"
 
 
-def _source_name(prospect: str) -> str:
+def source_name_sql(prospect: str) -> str:
+    """The source a call counts under: its prospect's, trimmed, else NO_SOURCE."""
     return f"coalesce(nullif(trim({prospect}.source), ''), '{NO_SOURCE}')"
 
 
 CALL_DAYS_FROM_CALLS = f"""
-SELECT substr(c.started_at, 1, 10) AS day, {_method_name("c", "p")} AS method,
-    {_source_name("p")} AS source, count(*) AS calls,
+SELECT substr(c.started_at, 1, 10) AS day, {method_name_sql("c", "p")} AS method,
+    {source_name_sql("p")} AS source, count(*) AS calls,
     sum(c.outcome IN ({_CONNECTS})) AS connects,
     sum(c.outcome = '{Outcome.MEETING}') AS meetings,
     sum(c.outcome = '{Outcome.WON}') AS won
@@ -223,8 +225,8 @@ def _count_call(row: str, sign: str) -> str:
     delete the prospect is already gone, and its BEFORE DELETE trigger took its calls away.
     """
     return _add_to_call_days(
-        f"""SELECT substr({row}.started_at, 1, 10), {_method_name(row, "p")},
-        {_source_name("p")}, {sign}1, {sign}({row}.outcome IN ({_CONNECTS})),
+        f"""SELECT substr({row}.started_at, 1, 10), {method_name_sql(row, "p")},
+        {source_name_sql("p")}, {sign}1, {sign}({row}.outcome IN ({_CONNECTS})),
         {sign}({row}.outcome = '{Outcome.MEETING}'), {sign}({row}.outcome = '{Outcome.WON}')
     FROM prospects p WHERE p.id = {row}.prospect_id"""
     )
@@ -233,8 +235,8 @@ def _count_call(row: str, sign: str) -> str:
 def _count_prospect_calls(row: str, sign: str) -> str:
     """Add or take away every call of the prospect `row` (NEW or OLD), named by that row."""
     return _add_to_call_days(
-        f"""SELECT substr(c.started_at, 1, 10), {_method_name("c", row)},
-        {_source_name(row)}, {sign}count(*), {sign}sum(c.outcome IN ({_CONNECTS})),
+        f"""SELECT substr(c.started_at, 1, 10), {method_name_sql("c", row)},
+        {source_name_sql(row)}, {sign}count(*), {sign}sum(c.outcome IN ({_CONNECTS})),
         {sign}sum(c.outcome = '{Outcome.MEETING}'), {sign}sum(c.outcome = '{Outcome.WON}')
     FROM calls c WHERE c.prospect_id = {row}.id
     GROUP BY 1, 2"""

@@ -11,7 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.settings import Settings
@@ -239,8 +240,9 @@ SELECT count(*) FROM calls WHERE started_at >= :start AND started_at < :end
 """
 
 # Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
-_METHOD_NAME = "coalesce(nullif(c.method, ''), p.method)"
-_SOURCE_NAME = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
+# The names call_days counts under, so its rows and the edge days' calls add up.
+_METHOD_NAME = method_name_sql("c", "p")
+_SOURCE_NAME = source_name_sql("p")
 
 # Calls by method and source: call_days for the UTC days wholly inside the window, the
 # calls themselves (one row each) for the partial days at its two edges.
