@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
+from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
 
 Check = Callable[[sqlite3.Connection], list[str]]
@@ -132,11 +133,16 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+def _setting_problems(conn: sqlite3.Connection) -> list[str]:
+    return read_settings(conn)[1]
+
+
 # Run in order on a file whose schema and pages are sound.
 CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
     _trigger_problems,
     _derived_table_problems,
+    _setting_problems,
 )
 
 

@@ -413,7 +413,7 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 )
 def check(db_path: Path | None, repair: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, the triggers
-    of call_days and prospect_search and their rows)."""
+    of call_days and prospect_search and their rows, settings)."""
     from funnel_tui.checks import check_database, repair_derived_tables
 
     try:

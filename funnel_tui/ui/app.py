@@ -19,7 +19,7 @@ from textual.worker import WorkerFailed
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.scripts import ScriptLibrary, load_library
-from funnel_tui.settings import Settings, load_settings
+from funnel_tui.settings import Settings, read_settings
 from funnel_tui.storage import Storage
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import MainScreenCommands
@@ -57,7 +57,8 @@ class FunnelApp(App[None]):
         # One thread for all background database work: sqlite3 connections belong to
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
-        self.settings: Settings = load_settings(storage.db)
+        self.settings: Settings
+        self.settings, self._setting_problems = read_settings(storage.db)
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
         self._held_keys: list[events.Key] | None = None
@@ -73,6 +74,10 @@ class FunnelApp(App[None]):
         for problem in self.scripts.problems:
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
+            )
+        for problem in self._setting_problems:
+            self.notify(
+                problem, title="Setting not used", severity="warning", timeout=10, markup=False
             )
 
     def _handle_exception(self, error: Exception) -> None:
