@@ -154,6 +154,8 @@ def _inspect(path: Path) -> tuple[int, bool]:
             except UnicodeDecodeError:
                 # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
                 damage = "its schema holds bytes that are not text"
+            except sqlite3.OperationalError:
+                raise  # locked, unreadable: not damage
             except sqlite3.DatabaseError as error:
                 damage = str(error)
         finally:
