@@ -69,7 +69,7 @@ def _normalised(sql: str) -> str:
     return " ".join(sql.rstrip().rstrip(";").split())
 
 
-def wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[str], list[str]]:
+def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[str], list[str]]:
     """The triggers of `table` that are missing, and those whose SQL is not funnel's."""
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
     missing = sorted(name for name in table.triggers if name not in present)
@@ -84,7 +84,7 @@ def wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[
 def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
     for table in DERIVED_TABLES:
-        missing, changed = wrong_triggers(conn, table)
+        missing, changed = _wrong_triggers(conn, table)
         if missing:
             problems.append(
                 f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
@@ -169,7 +169,7 @@ def repair_derived_tables(db: sqlite_utils.Database) -> None:
     or changed, then build both afresh from calls and prospects, in one transaction."""
     with write_transaction(db):
         for table in DERIVED_TABLES:
-            missing, changed = wrong_triggers(db.conn, table)
+            missing, changed = _wrong_triggers(db.conn, table)
             for name in changed:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:

@@ -409,7 +409,8 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="First put back the triggers of call_days and prospect_search and build both again.",
+    help="First put back funnel's triggers of call_days and prospect_search (missing or "
+    "changed) and build both again.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, the triggers
