@@ -19,19 +19,25 @@ from funnel_tui.exporter import EXPORT_FORMATS, EXPORT_TABLES, export_rows, writ
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import load_pace, set_target
-from funnel_tui.paths import DB_ENV, default_db_path, default_demo_path, user_scripts_dir
+from funnel_tui.paths import (
+    DB_ENV,
+    data_dir,
+    default_db_path,
+    default_demo_path,
+    env_db_path,
+    user_scripts_dir,
+)
 from funnel_tui.periods import period_name
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
 from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
 from funnel_tui.storage import (
+    DamagedDatabase,
     Storage,
     StorageError,
     backup_database,
-    check_database,
     describe_sqlite_error,
     open_storage,
-    repair_derived_tables,
 )
 from funnel_tui.text import clean_text
 from funnel_tui.timestamps import system_now
@@ -67,6 +73,8 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
         chosen = db_path or context.find_object(Options).db_path
         try:
             return command(*args, db_path=chosen, **kwargs)
+        except StorageError as error:
+            raise UserError(str(error)) from None
         except sqlite3.Error as error:
             # A lock or damage met after opening still names the file.
             raise UserError(describe_sqlite_error(chosen or default_db_path(), error)) from None
@@ -81,21 +89,29 @@ class Options:
         self.db_path = db_path
 
 
-def open_db(db_path: Path | None, *, fallback: Callable[[], Path] = default_db_path) -> Storage:
-    """Open the chosen database, or the fallback one (creating its folder)."""
-    try:
-        return open_storage(db_path or fallback(), create_folder=db_path is None)
-    except StorageError as error:
-        raise UserError(str(error)) from None
+def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
+    """Open `--db`, else `$FUNNEL_DB`, else funnel.db in the user data folder.
+
+    Only that last folder is created: a folder the user named must exist. A command that
+    only reads (`read_only`) refuses a file that does not exist.
+    """
+    chosen = db_path or env_db_path()
+    return open_storage(
+        chosen or data_dir() / "funnel.db", create_folder=chosen is None, must_exist=read_only
+    )
 
 
 def run_app(storage: Storage) -> None:
+    """Run the app; an error inside it is raised here once the terminal is restored."""
     from funnel_tui.ui.app import FunnelApp
 
+    app = FunnelApp(storage)
     try:
-        FunnelApp(storage).run()
+        app.run()
     finally:
         storage.close()
+    if app.crash is not None:
+        raise app.crash
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,7 +122,11 @@ def cli(context: click.Context, db_path: Path | None) -> None:
     """Work your call queue from the keyboard. Without a command, opens the app."""
     context.obj = Options(db_path)
     if context.invoked_subcommand is None:
-        run_app(open_db(db_path))
+        try:
+            storage = open_db(db_path)
+        except StorageError as error:
+            raise UserError(str(error)) from None
+        run_app(storage)
     else:
         # Commands such as import build many objects that die young: collect as usual.
         resume_collecting()
@@ -128,7 +148,7 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     if db_path is None:
         for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
-    storage = open_db(db_path, fallback=default_demo_path)
+    storage = open_storage(path, create_folder=db_path is None)
     summary = build_demo(storage.db, now=system_now(), seed=seed)
     click.echo(
         f"Demo database with {summary.prospects} prospects and {summary.calls} calls: {path}",
@@ -139,7 +159,11 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
 
 
 def main() -> None:
-    """Entry point: click handles usage errors (exit 2); nothing else shows a traceback."""
+    """Entry point: click handles usage errors (exit 2); nothing else shows a traceback.
+
+    An error nobody foresaw, in a command or in the app, leaves its traceback in a log
+    file and prints one line naming it and the file.
+    """
     try:
         # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting.
         code = cli.main(standalone_mode=False)
@@ -149,11 +173,13 @@ def main() -> None:
     except click.Abort:
         click.echo("funnel: aborted", err=True)
         sys.exit(1)
-    except sqlite3.Error as error:
-        click.echo(f"funnel: {describe_sqlite_error(Path('the database'), error)}", err=True)
-        sys.exit(1)
     except OSError as error:
         click.echo(f"funnel: {error.strerror or error}: {error.filename or ''}".rstrip(), err=True)
+        sys.exit(1)
+    except Exception as error:
+        from funnel_tui.crash import crash_line, write_crash_log
+
+        click.echo(crash_line(error, write_crash_log(error, system_now())), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -212,7 +238,7 @@ def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: in
 def report(db_path: Path | None, today: datetime | None, period: str | None, as_json: bool) -> None:
     """Quota, pace and activity for the period containing today."""
     day = today.date() if today else system_now().date()
-    storage = open_db(db_path)
+    storage = open_db(db_path, read_only=True)
     settings = load_settings(storage.db)
     pace = load_pace(storage.db, day, settings, period=period)
     if pace is None:
@@ -240,7 +266,7 @@ def config() -> None:
 @db_option
 def config_list(db_path: Path | None) -> None:
     """Every setting with its value."""
-    settings = load_settings(open_db(db_path).db)
+    settings = load_settings(open_db(db_path, read_only=True).db)
     for key in KEYS:
         click.echo(f"{key} = {setting_text(settings, key)}")
 
@@ -252,7 +278,7 @@ def config_get(db_path: Path | None, key: str) -> None:
     """One setting's value."""
     if key not in KEYS:
         raise UserError(f"unknown setting {key!r}; known: {', '.join(KEYS)}")
-    click.echo(setting_text(load_settings(open_db(db_path).db), key))
+    click.echo(setting_text(load_settings(open_db(db_path, read_only=True).db), key))
 
 
 @config.command("set", context_settings=VALUES_MAY_START_WITH_DASH)
@@ -290,7 +316,7 @@ def script(
     chosen = library.get(method)
     if chosen is None:
         raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
-    db = open_db(db_path).db
+    db = open_db(db_path, read_only=True).db
     prospect: dict[str, Any] = {}
     if prospect_id is not None:
         found = get_prospect(db, prospect_id)
@@ -350,7 +376,7 @@ def import_command(
 )
 def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
     """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
-    columns, rows = export_rows(open_db(db_path).db, table)
+    columns, rows = export_rows(open_db(db_path, read_only=True).db, table)
     write = write_csv if file_format == "csv" else write_json
     if output is None:
         write(columns, rows, sys.stdout)
@@ -365,16 +391,17 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
-    storage = open_db(db_path)
-    now = system_now()
-    destination = target or storage.path.with_name(
-        f"{storage.path.stem}-backup-{now:%Y%m%dT%H%M%S}{storage.path.suffix or '.db'}"
-    )
     try:
-        backup_database(storage.path, destination)
-    except StorageError as error:
-        raise UserError(str(error)) from None
-    click.echo(f"Backed up {storage.path} to {destination}")
+        path = open_db(db_path, read_only=True).path
+    except DamagedDatabase as damage:
+        # A copy of a damaged file, as it is, is what to keep before trying to mend it.
+        path = damage.path
+    now = system_now()
+    destination = target or path.with_name(
+        f"{path.stem}-backup-{now:%Y%m%dT%H%M%S}{path.suffix or '.db'}"
+    )
+    backup_database(path, destination)
+    click.echo(f"Backed up {path} to {destination}")
 
 
 @cli.command()
@@ -382,21 +409,31 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="First put back the triggers of call_days and prospect_search and build both again.",
+    help="First put back funnel's triggers of call_days and prospect_search (missing or "
+    "changed) and build both again.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
-    """Check the database file for damage (integrity, foreign keys, call_days and
-    prospect_search)."""
-    storage = open_db(db_path)
-    if repair:
-        repair_derived_tables(storage.db)
-        click.echo(
-            f"{storage.path}: counted call_days again from calls and built prospect_search "
-            "again from prospects"
-        )
-    problems = check_database(storage.path)
+    """Check the database file for damage (schema, integrity, foreign keys, the triggers
+    of call_days and prospect_search and their rows, settings)."""
+    from funnel_tui.checks import check_database, repair_derived_tables
+
+    try:
+        storage = open_db(db_path, read_only=True)
+    except DamagedDatabase as damage:
+        if repair:
+            raise UserError(f"{damage} (--repair cannot mend it)") from None
+        path = damage.path
+    else:
+        path = storage.path
+        if repair:
+            repair_derived_tables(storage.db)
+            click.echo(
+                f"{path}: put back funnel's triggers, counted call_days again from calls and "
+                "built prospect_search again from prospects"
+            )
+    problems = check_database(path)
     if problems:
         for problem in problems:
-            click.echo(f"funnel: {storage.path}: {problem}", err=True)
+            click.echo(f"funnel: {path}: {problem}", err=True)
         click.get_current_context().exit(1)
-    click.echo(f"{storage.path}: ok")
+    click.echo(f"{path}: ok")

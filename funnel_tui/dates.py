@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import parser
+from dateutil import parser, tz
 from dateutil.relativedelta import relativedelta
 
 EXAMPLES = "try tomorrow 10am, fri 2pm, next tue, in 3 days, +2h, 2026-12-03 14:30 or 3/12"
@@ -70,6 +70,18 @@ class TypedFields:
         return None if self.hour is None else time(self.hour, self.minute or 0)
 
 
+@dataclass(frozen=True)
+class When:
+    """A follow-up moment as read from what a rep typed.
+
+    `skipped` is the clock time they typed when a clock change skips it (02:30 on the
+    night clocks go forward); `moment` is then the first time that exists after it.
+    """
+
+    moment: datetime
+    skipped: datetime | None = None
+
+
 def parse_when(
     text: str,
     now: datetime,
@@ -79,6 +91,20 @@ def parse_when(
     end_of_day: time = time(17, 0),
 ) -> datetime:
     """The future moment a rep typed, aware in now's zone, to the minute; WhenError otherwise."""
+    return read_when(
+        text, now, day_first=day_first, calling_start=calling_start, end_of_day=end_of_day
+    ).moment
+
+
+def read_when(
+    text: str,
+    now: datetime,
+    *,
+    day_first: bool = True,
+    calling_start: time = time(9, 0),
+    end_of_day: time = time(17, 0),
+) -> When:
+    """`parse_when`, also saying when the typed clock time does not exist that day."""
     typed = " ".join(text.lower().split())
     if not typed:
         raise WhenError("nothing was typed")
@@ -91,17 +117,45 @@ def parse_when(
     except OverflowError:
         raise WhenError(f"{typed!r} is too far ahead") from None
     moment = moment.replace(second=0, microsecond=0)
+    skipped = None
+    if not tz.datetime_exists(moment):
+        skipped, moment = moment, _first_existing_time(moment)
     if moment <= now:
         raise WhenError(f"{_stamp(moment)} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
-    return moment
+    return When(moment, skipped)
 
 
-def describe_when(moment: datetime, now: datetime, prospect_tz: str | None = None) -> str:
-    """`Fri 4 Dec 2026, 14:00 (in 6 days)`, plus the prospect's clock when it reads differently."""
+def _first_existing_time(moment: datetime) -> datetime:
+    """The first minute on the clock after a gap that a clock change skips.
+
+    Left alone, a time in the gap would be stored as the same clock time in the old
+    offset: an hour later than the rep read it.
+    """
+    later = moment
+    while not tz.datetime_exists(later):
+        # Aware datetimes in one zone add like wall clocks.
+        later += timedelta(minutes=1)
+    return later
+
+
+def describe_when(
+    moment: datetime,
+    now: datetime,
+    prospect_tz: str | None = None,
+    *,
+    skipped: datetime | None = None,
+) -> str:
+    """`Fri 4 Dec 2026, 14:00 (in 6 days)`, plus the prospect's clock when it reads differently,
+    and first the typed clock time that a clock change skips, when there is one."""
     local = moment.astimezone(now.tzinfo)
     description = f"{_stamp(local)} ({_relative(local, now)})"
+    if skipped is not None:
+        description = (
+            f"{skipped:%H:%M} does not exist on {skipped.day} {skipped:%B} "
+            f"(clocks go forward): {description}"
+        )
     zone = known_zone(prospect_tz)
     if zone is not None:
         theirs = moment.astimezone(zone)

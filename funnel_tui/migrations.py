@@ -401,3 +401,22 @@ PROSPECT_SEARCH = DerivedTable(
 )
 DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
 LATEST_VERSION = len(MIGRATIONS)
+
+# `PRAGMA application_id` of every funnel file: "FUNL" in ASCII. Opening a file sets it.
+APPLICATION_ID = 0x46554E4C
+
+
+def _tables(schema: str) -> frozenset[str]:
+    return frozenset(
+        statement.split()[2]
+        for statement in split_statements(schema)
+        if statement.startswith("CREATE TABLE")
+    )
+
+
+# The schema versions that shipped before the marker, with the tables each had: a file
+# with application_id 0 is funnel's only when it has these tables at its user_version.
+UNMARKED_VERSIONS = {
+    1: _tables(SCHEMA_V1),
+    2: _tables(SCHEMA_V1) | _tables(SCHEMA_V2) | _tables(SCHEMA_V2_SEARCH),
+}

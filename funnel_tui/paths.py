@@ -1,4 +1,4 @@
-"""Where the rep's files live: the database, the demo database and user scripts."""
+"""Where the rep's files live: the database, the demo database, user scripts and crash logs."""
 
 from __future__ import annotations
 
@@ -19,10 +19,20 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
+def log_dir() -> Path:
+    """Where a crash leaves its traceback."""
+    return Path(platformdirs.user_log_dir(APP_NAME))
+
+
+def env_db_path() -> Path | None:
+    """`$FUNNEL_DB` when it is set: a file the user chose, like one given with `--db`."""
+    from_env = os.environ.get(DB_ENV)
+    return Path(from_env).expanduser() if from_env else None
+
+
 def default_db_path() -> Path:
     """`$FUNNEL_DB`, else `funnel.db` in the user data dir."""
-    from_env = os.environ.get(DB_ENV)
-    return Path(from_env).expanduser() if from_env else data_dir() / "funnel.db"
+    return env_db_path() or data_dir() / "funnel.db"
 
 
 def default_demo_path() -> Path:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+import sqlite3
+from dataclasses import dataclass, fields, replace
 from datetime import date, time
 
 import sqlite_utils
@@ -54,17 +55,28 @@ def _parse_weekdays(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(days)))
 
 
-def _parse_dates(text: str) -> tuple[date, ...]:
-    days = set()
+def _read_dates(text: str) -> tuple[tuple[date, ...], list[SettingError]]:
+    """The dates of a comma-separated list, and why each part that is not a date is not."""
+    days: set[date] = set()
+    bad: list[SettingError] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         try:
             days.add(date.fromisoformat(part))
         except ValueError as error:
-            raise SettingError(
-                f"{part!r} is not a date; holidays are YYYY-MM-DD dates separated by commas"
-                f" ({error})"
-            ) from None
-    return tuple(sorted(days))
+            bad.append(
+                SettingError(
+                    f"{part!r} is not a date; holidays are YYYY-MM-DD dates separated by"
+                    f" commas ({error})"
+                )
+            )
+    return tuple(sorted(days)), bad
+
+
+def _parse_dates(text: str) -> tuple[date, ...]:
+    days, bad = _read_dates(text)
+    if bad:
+        raise bad[0]
+    return days
 
 
 def _parse_time(text: str) -> time:
@@ -111,6 +123,9 @@ PARSERS = {
     "calls_per_day": _parse_count,
 }
 KEYS = tuple(field.name for field in fields(Settings))
+DEFAULTS = Settings()
+# What settings are read through: the app's sqlite-utils Database or a plain connection.
+Queryable = sqlite_utils.Database | sqlite3.Connection
 
 
 def parse_setting(key: str, text: str) -> object:
@@ -120,16 +135,57 @@ def parse_setting(key: str, text: str) -> object:
     return PARSERS[key](text)
 
 
-def load_settings(db: sqlite_utils.Database) -> Settings:
-    """Read the settings table; unknown keys and unreadable values fall back to defaults."""
+def check_calling_hours(start: time, end: time) -> None:
+    """Refuse calling hours that end before they start: they would hide every lead."""
+    if start >= end:
+        raise SettingError(
+            f"calling_start {start:%H:%M} must be before calling_end {end:%H:%M}"
+            " (calling hours cannot run past midnight)"
+        )
+
+
+def _read_value(key: str, text: object) -> tuple[object, list[str]]:
+    """A stored value and what is wrong with it; the good holidays of a list still count."""
+    if not isinstance(text, str):
+        kind = type(text).__name__
+        return None, [f"setting {key} holds {kind} data, not text; using the default"]
+    if key == "holidays":
+        days, bad = _read_dates(text)
+        return days, [f"setting holidays: {error}; the other holidays still count" for error in bad]
+    try:
+        return PARSERS[key](text), []
+    except SettingError as error:
+        default = _format_value(getattr(DEFAULTS, key))
+        return None, [f"setting {key} = {text!r} cannot be used ({error}); using {default!r}"]
+
+
+def read_settings(db: Queryable) -> tuple[Settings, list[str]]:
+    """The settings table as Settings, and one line for each stored value that cannot be
+    used (another tool may have written it): such a value is replaced by its default."""
     values: dict[str, object] = {}
+    problems: list[str] = []
     for key, text in db.execute("SELECT key, value FROM settings").fetchall():
         if key in PARSERS:
-            try:
-                values[key] = PARSERS[key](text)
-            except SettingError:
-                continue
-    return Settings(**values)  # type: ignore[arg-type]
+            value, wrong = _read_value(key, text)
+            problems += wrong
+            if value is not None:
+                values[key] = value
+    settings = Settings(**values)  # type: ignore[arg-type]
+    try:
+        check_calling_hours(settings.calling_start, settings.calling_end)
+    except SettingError as error:
+        hours = f"{DEFAULTS.calling_start:%H:%M} to {DEFAULTS.calling_end:%H:%M}"
+        problems.append(f"setting {error}; using {hours}")
+        settings = replace(
+            settings, calling_start=DEFAULTS.calling_start, calling_end=DEFAULTS.calling_end
+        )
+    return settings, problems
+
+
+def load_settings(db: Queryable) -> Settings:
+    """Read the settings table; values that cannot be used fall back to their defaults
+    (`read_settings` also says which)."""
+    return read_settings(db)[0]
 
 
 def save_setting(db: sqlite_utils.Database, key: str, text: str) -> object:
@@ -138,8 +194,14 @@ def save_setting(db: sqlite_utils.Database, key: str, text: str) -> object:
 
 
 def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str, object]:
-    """Validate every value first, then store them all in one transaction."""
+    """Validate every value first, also against the settings kept, then store them all in
+    one transaction."""
     values = {key: parse_setting(key, text) for key, text in texts.items()}
+    kept = load_settings(db)
+    check_calling_hours(
+        values.get("calling_start", kept.calling_start),  # type: ignore[arg-type]
+        values.get("calling_end", kept.calling_end),  # type: ignore[arg-type]
+    )
     with write_transaction(db):
         for key, value in values.items():
             db.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -11,14 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.migrations import (
-    CALL_DAYS,
-    DERIVED_TABLES,
-    LATEST_VERSION,
-    MIGRATIONS,
-    PROSPECT_SEARCH,
-    DerivedTable,
-)
+from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -81,43 +75,105 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _inspect(path: Path) -> int:
-    """Return the schema version of an existing file, refusing anything that is not ours.
+class DamagedDatabase(StorageError):
+    """A funnel file that SQLite cannot read as it stands: `funnel check` and `funnel backup`
+    still work on it, everything else stops with this one line."""
 
-    Reads through a read-only connection, so a refused file is never modified.
-    """
-    if path.is_dir():
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"{path} is damaged ({detail}); `funnel check` lists the damage and "
+            "`funnel backup` copies the file as it is"
+        )
+        self.path = path
+
+
+def _refuse_what_is_not_a_file(path: Path, mode: int) -> None:
+    """Refuse a folder, pipe or device by its mode alone: opening a pipe would wait forever."""
+    if stat.S_ISDIR(mode):
         raise StorageError(f"{path} is a folder, not a database file")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if not header:
-        return 0
-    if header != SQLITE_MAGIC:
-        raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
+    if stat.S_ISFIFO(mode):
+        raise StorageError(f"{path} is a pipe, not a database file")
+    if not stat.S_ISREG(mode):
+        raise StorageError(f"{path} is a device or other special file, not a database file")
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _raw_table_names(path: Path) -> set[str]:
+    """The table names in a file whose schema does not parse: writable_schema makes SQLite
+    skip the entries it cannot read instead of refusing the whole file."""
+    conn = _read_only_connection(path)
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.text_factory = bytes
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    finally:
+        conn.close()
+    return {name.decode(errors="replace") for (name,) in rows}
+
+
+def _is_funnel_file(marker: int, version: int, tables: set[str]) -> bool:
+    if marker == APPLICATION_ID:
+        return True
+    if marker != 0:
+        return False
+    if version == 0:
+        return not tables  # an SQLite file with nothing in it yet
+    return version in UNMARKED_VERSIONS and UNMARKED_VERSIONS[version] <= tables
+
+
+def _inspect(path: Path) -> tuple[int, bool]:
+    """The schema version of an existing file and whether it carries funnel's marker,
+    refusing anything that is not ours.
+
+    Reads through a read-only connection, so a refused file is never modified.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if not header:
+        return 0, False
+    if header != SQLITE_MAGIC:
+        raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
+    damage = None
+    try:
+        conn = _read_only_connection(path)
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
+            # Both live in the file's header: reading them parses no schema.
+            (marker,) = conn.execute("PRAGMA application_id").fetchone()
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            try:
+                rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                tables = {name for (name,) in rows}
+            except UnicodeDecodeError:
+                # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
+                damage = "its schema holds bytes that are not text"
+            except sqlite3.OperationalError:
+                raise  # locked, unreadable: not damage
+            except sqlite3.DatabaseError as error:
+                damage = str(error)
         finally:
             conn.close()
+        if damage is not None:
+            tables = _raw_table_names(path)
     except sqlite3.Error as error:
         raise StorageError(describe_sqlite_error(path, error)) from error
-    if version == 0 and tables:
+    if not _is_funnel_file(marker, version, tables):
         raise StorageError(f"{path} is an SQLite file of another program, not a funnel database")
     if version > LATEST_VERSION:
         raise StorageError(
             f"{path} was written by a newer funnel-tui (schema v{version}; this version "
             f"reads up to v{LATEST_VERSION}); upgrade funnel-tui to open it"
         )
-    return version
+    if damage is not None:
+        raise DamagedDatabase(path, damage)
+    return version, marker == APPLICATION_ID
 
 
 def backup_path(path: Path, version: int, now: datetime) -> Path:
@@ -136,78 +192,6 @@ def backup_database(path: Path, target: Path) -> None:
         raise StorageError(describe_sqlite_error(target, error)) from error
 
 
-def _differing_rows(table: DerivedTable) -> str:
-    """The rows of `table` that building it afresh does not give, and the other way round."""
-    columns = ", ".join(table.columns)
-    return f"""
-    WITH fresh AS ({table.fresh}), kept AS (SELECT {columns} FROM {table.name})
-    SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
-    UNION ALL
-    SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
-    """
-
-
-_CALL_DAYS_DRIFT_SQL = (
-    f"SELECT count(DISTINCT day), min(day), max(day) FROM ({_differing_rows(CALL_DAYS)})"
-)
-# The prospects whose search row is missing, stale or left over.
-_PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(PROSPECT_SEARCH)})"
-
-
-def _missing_triggers(conn: sqlite3.Connection, table: DerivedTable) -> list[str]:
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    return sorted(set(table.triggers) - present)
-
-
-def check_database(path: Path) -> list[str]:
-    """`PRAGMA integrity_check`, `foreign_key_check` and whether call_days and
-    prospect_search still follow calls and prospects (a tool may have dropped their
-    triggers): an empty list when all is well."""
-    conn = _connect(path)
-    try:
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        intact = problems == ["ok"]
-        problems = [] if intact else problems
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid} points to a missing {parent} row")
-        if not intact:
-            return problems
-        for table in DERIVED_TABLES:
-            if missing := _missing_triggers(conn, table):
-                problems.append(
-                    f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
-                    "`funnel check --repair` puts them back"
-                )
-        days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
-        if days:
-            problems.append(
-                f"call_days disagrees with calls on {days} day(s) from {first_day} to "
-                f"{last_day}; `funnel check --repair` counts it again from calls"
-            )
-        (prospects,) = conn.execute(_PROSPECT_SEARCH_DRIFT_SQL).fetchone()
-        if prospects:
-            problems.append(
-                f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
-                "the queue filter may miss them; `funnel check --repair` builds it again"
-            )
-        return problems
-    finally:
-        conn.close()
-
-
-def repair_derived_tables(db: sqlite_utils.Database) -> None:
-    """Put back any missing trigger of call_days and prospect_search, then build both
-    afresh from calls and prospects, in one transaction."""
-    with write_transaction(db):
-        for table in DERIVED_TABLES:
-            for name in _missing_triggers(db.conn, table):
-                db.execute(table.triggers[name])
-            db.execute(f"DELETE FROM {table.name}")
-            db.execute(f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}")
-
-
 def _backup(path: Path, target: Path) -> None:
     # SQLite refuses (and Python retries forever) a backup from the connection that holds
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.
@@ -221,6 +205,7 @@ def _backup(path: Path, target: Path) -> None:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to the latest schema and mark it as funnel's, in one transaction."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Read again under the write lock: another process may have migrated meanwhile.
@@ -230,6 +215,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         for number in range(version + 1, LATEST_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -274,15 +260,27 @@ class Storage:
         self._local = threading.local()
 
 
-def open_storage(path: Path | str, *, create_folder: bool = False) -> Storage:
+def open_storage(
+    path: Path | str, *, create_folder: bool = False, must_exist: bool = False
+) -> Storage:
     """Open (creating or migrating as needed) the database at `path`.
 
-    Raises StorageError with one readable line for anything a user can fix.
+    `must_exist` is for commands that only read: a mistyped path must not look like an
+    empty book. Raises StorageError with one readable line for anything a user can fix.
     """
     path = Path(path).expanduser()
-    version = 0
-    if path.exists():
-        version = _inspect(path)
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise StorageError(f"cannot open {path}: {error.strerror}") from None
+    version, marked = 0, False
+    if mode is not None:
+        _refuse_what_is_not_a_file(path, mode)
+        version, marked = _inspect(path)
+    elif must_exist:
+        raise StorageError(f"{path} does not exist; check the path (the app starts a new book)")
     elif create_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.parent.is_dir():
@@ -290,12 +288,12 @@ def open_storage(path: Path | str, *, create_folder: bool = False) -> Storage:
     try:
         conn = _connect(path)
         try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise StorageError(f"{path}: cannot switch the database to WAL mode ({mode})")
+            mode_name = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode_name.lower() != "wal":
+                raise StorageError(f"{path}: cannot switch the database to WAL mode ({mode_name})")
             # Only a file that needs it takes the write lock, so opening never waits for
             # another program's long write.
-            if version < LATEST_VERSION:
+            if version < LATEST_VERSION or not marked:
                 _migrate(conn, path)
         finally:
             conn.close()

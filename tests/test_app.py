@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
@@ -684,3 +686,22 @@ async def test_logging_waits_for_another_writer_and_loses_nothing(demo_app: Funn
     holder.join()
     other.close()
     assert calls_for(db, first["id"])[-1]["outcome"] == "voicemail"
+
+
+async def test_a_callback_at_a_time_the_clocks_skip_says_so_and_saves_what_it_shows(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    # Saturday 7 March 2026 in New York: on Sunday 02:00 becomes 03:00.
+    clock = FrozenClock(datetime(2026, 3, 7, 15, 0, tzinfo=ZoneInfo("America/New_York")))
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-user-scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        prospect_id = app.screen.card.prospect["id"]
+        await pilot.press("l", "c", *"tomorrow 2:30am")
+        await settle(pilot)
+        check = shown_text(app.screen.query_one("#outcome-extra-check"))
+        assert "02:30 does not exist on 8 March (clocks go forward): Sun 8 Mar 2026, 03:00" in check
+        await pilot.press("enter")
+        await settle(pilot)
+    call = calls_for(demo_storage.db, prospect_id)[-1]
+    assert call["follow_up_at"] == "2026-03-08T07:00:00+00:00"  # 03:00 EDT

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui import storage
+from funnel_tui import cli, storage
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
@@ -231,3 +231,176 @@ def test_a_full_disk_during_an_import_is_one_line_and_writes_nothing(
     assert "disk is full" in err
     monkeypatch.undo()
     assert sqlite_utils.Database(path)["prospects"].count == 0
+
+
+# --- A damaged file, and errors nobody foresaw -------------------------------------------------
+
+
+def shell(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "funnel_tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+
+
+def demo_file(folder: Path) -> Path:
+    demo = build_demo_storage(folder / "book.db")
+    demo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    demo.close()
+    return demo.path
+
+
+def flipped_schema_byte(folder: Path) -> Path:
+    """A book whose definition of the prospects table holds a byte that is not UTF-8."""
+    path = demo_file(folder)
+    data = bytearray(path.read_bytes())
+    data[data.index(b"CREATE TABLE prospects") + 3] = 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def damaged_page(folder: Path) -> Path:
+    """A book whose prospects table's root page is overwritten: the schema still reads."""
+    path = demo_file(folder)
+    conn = sqlite3.connect(path)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'prospects'").fetchone()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start : start + page_size] = b"\x5a" * page_size
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["report"], ["export", "prospects"], ["config", "list"], ["script", "solution"], []],
+    ids=["report", "export", "config-list", "script", "app"],
+)
+def test_a_flipped_byte_in_the_schema_is_one_line_pointing_to_check(
+    case_folder: Path, command: list[str]
+) -> None:
+    path = flipped_schema_byte(case_folder)
+    before = snapshot(case_folder)
+    result = shell(*command, "--db", path)
+    assert result.returncode == 1
+    line = one_line_error(result.stderr)
+    assert f"{path} is damaged" in line
+    assert "`funnel check`" in line
+    assert snapshot(case_folder) == before
+
+
+def test_check_names_the_damaged_schema_entry_and_backup_copies_the_file(
+    case_folder: Path,
+) -> None:
+    path = flipped_schema_byte(case_folder)
+    checked = shell("check", "--db", path)
+    assert checked.returncode == 1
+    assert one_line_error(checked.stderr) == (
+        f"funnel: {path}: the schema of table prospects is damaged: byte 3 of its definition "
+        "is not text; restore a backup"
+    )
+    copy = case_folder / "copy.db"
+    backed_up = shell("backup", copy, "--db", path)
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert b"CRE\xffTE TABLE prospects" in copy.read_bytes()
+    repaired = shell("check", "--repair", "--db", path)
+    assert repaired.returncode == 1
+    assert "--repair cannot mend it" in one_line_error(repaired.stderr)
+
+
+def crash_logs(home: Path) -> list[Path]:
+    return sorted(home.rglob("funnel-crash-*.log"))
+
+
+def test_the_app_on_a_damaged_page_exits_1_with_one_line_and_a_log(
+    case_folder: Path, user_folders_in_tmp: Path
+) -> None:
+    path = damaged_page(case_folder)
+    result = shell(
+        "--db",
+        path,
+        TEXTUAL_DRIVER="textual.drivers.headless_driver:HeadlessDriver",
+        XDG_STATE_HOME=str(user_folders_in_tmp / "state"),
+    )
+    assert result.returncode == 1
+    line = one_line_error(result.stderr)
+    assert "damaged" in line
+    [log] = crash_logs(user_folders_in_tmp)
+    assert log.is_relative_to(user_folders_in_tmp / "state" / "funnel-tui")
+    assert line.endswith(f"the details are in {log}")
+    assert "Traceback" in log.read_text()
+    assert "database disk image is malformed" in log.read_text()
+
+
+def test_an_unforeseen_error_in_a_command_is_one_line_and_a_log(
+    tmp_path: Path,
+    user_folders_in_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(user_folders_in_tmp / "state"))
+    path = tmp_path / "book.db"
+    open_storage(path).close()
+
+    def broken(*args: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(cli, "export_rows", broken)
+    code = run_main(["export", "prospects", "--db", str(path)], monkeypatch)
+    line = one_line_error(capsys.readouterr().err)
+    assert code == 1
+    [log] = crash_logs(user_folders_in_tmp)
+    assert line == f"funnel: unexpected error: KeyError: 'a bug'; the details are in {log}"
+    assert "in broken" in log.read_text()
+
+
+# --- Paths that are not a book --------------------------------------------------------------
+
+READ_ONLY_COMMANDS = [
+    ["report"],
+    ["export", "prospects"],
+    ["script", "solution"],
+    ["check"],
+    ["backup"],
+    ["config", "get", "currency"],
+    ["config", "list"],
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=" ".join)
+def test_a_read_only_command_refuses_a_file_that_does_not_exist(
+    tmp_path: Path,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    typo = tmp_path / "funel.db"
+    assert run_main([*command, "--db", str(typo)], monkeypatch) == 1
+    assert f"{typo} does not exist" in one_line_error(capsys.readouterr().err)
+    assert not list(tmp_path.glob("funel.db*"))
+
+
+def test_funnel_db_in_a_missing_folder_is_refused_like_the_db_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv("FUNNEL_DB", str(missing / "funnel.db"))
+    assert run_main(["config", "set", "currency", "€"], monkeypatch) == 1
+    assert f"the folder {missing} does not exist" in one_line_error(capsys.readouterr().err)
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("command", [["report"], ["config", "set", "currency", "€"], []])
+def test_a_pipe_as_the_database_is_refused_not_waited_on(
+    tmp_path: Path, command: list[str]
+) -> None:
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    result = shell(*command, "--db", pipe)
+    assert result.returncode == 1
+    assert f"{pipe} is a pipe, not a database file" in one_line_error(result.stderr)

@@ -21,12 +21,13 @@ from hypothesis import strategies as st
 
 from funnel_tui import migrations
 from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
+from funnel_tui.checks import check_database, repair_derived_tables
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
 from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
 from funnel_tui.pace import DEALS_BY_SOURCE_SQL, Breakdown, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, check_database, open_storage, repair_derived_tables
+from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
 # The oracle: the breakdowns straight from every call of the window, as the report

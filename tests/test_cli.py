@@ -340,3 +340,40 @@ def test_check_says_ok_for_a_sound_file_and_names_damage(tmp_path: Path) -> None
     assert damaged.exit_code == 1
     assert "Traceback" not in damaged.stderr
     assert damaged.stderr.startswith("funnel: ")
+
+
+def test_check_names_a_trigger_another_tool_rewrote_and_repair_puts_funnels_back(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    shell = sqlite3.connect(path, isolation_level=None)
+    # Same name, a body that no longer counts anything.
+    shell.execute("DROP TRIGGER call_days_after_call_insert")
+    shell.execute(
+        "CREATE TRIGGER call_days_after_call_insert AFTER INSERT ON calls BEGIN SELECT 1; END"
+    )
+    shell.close()
+    changed = invoke("check", "--db", path)
+    assert changed.exit_code == 1
+    assert one_line_error(changed.stderr).endswith(
+        "the triggers that keep call_days were changed (call_days_after_call_insert); "
+        "`funnel check --repair` puts funnel's back"
+    )
+    assert invoke("check", "--repair", "--db", path).exit_code == 0
+    assert invoke("check", "--db", path).exit_code == 0
+    db = sqlite_utils.Database(path)
+    before = db.execute("SELECT sum(calls) FROM call_days").fetchone()[0]
+    db["calls"].insert({"prospect_id": 1, "outcome": "no_answer"})
+    assert db.execute("SELECT sum(calls) FROM call_days").fetchone()[0] == before + 1
+
+
+def test_check_accepts_funnels_triggers_written_with_other_spacing(tmp_path: Path) -> None:
+    path = demo_file(tmp_path)
+    shell = sqlite3.connect(path, isolation_level=None)
+    (sql,) = shell.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'prospect_search_after_delete'"
+    ).fetchone()
+    shell.execute("DROP TRIGGER prospect_search_after_delete")
+    shell.execute("\n  ".join(sql.split(" ")))
+    shell.close()
+    assert invoke("check", "--db", path).exit_code == 0

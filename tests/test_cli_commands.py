@@ -383,6 +383,7 @@ def test_settings_travel_with_the_file(tmp_path: Path) -> None:
     mine, other = tmp_path / "mine.db", tmp_path / "other.db"
     assert invoke("config", "set", "currency", "€", "--db", mine).exit_code == 0
     assert invoke("config", "get", "currency", "--db", mine).stdout.strip() == "€"
+    assert invoke("config", "set", "rep_name", "Sam", "--db", other).exit_code == 0
     assert invoke("config", "get", "currency", "--db", other).stdout.strip() == "$"
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil import tz
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel_tui.dates import WhenError, describe_when, parse_when
+from funnel_tui.dates import WhenError, describe_when, parse_when, read_when
 
 LONDON = ZoneInfo("Europe/London")
 # A Wednesday late morning, and a Friday late afternoon.
@@ -287,3 +288,28 @@ def test_describe_when_names_their_weekday_across_the_date_line(
     moment: datetime, prospect_tz: str, expected: str
 ) -> None:
     assert describe_when(moment, WEDNESDAY, prospect_tz) == expected
+
+
+# --- Clock changes -------------------------------------------------------------------------
+
+NEW_YORK = ZoneInfo("America/New_York")
+# The Saturday afternoon before clocks go forward: on Sunday 8 March 2026, 02:00 becomes 03:00.
+BEFORE_SPRING_FORWARD = datetime(2026, 3, 7, 15, 0, tzinfo=NEW_YORK)
+
+
+@pytest.mark.parametrize("zone", [NEW_YORK, tz.gettz("America/New_York")], ids=["zoneinfo", "tz"])
+def test_a_time_the_clocks_skip_moves_to_the_first_that_exists_and_says_so(zone: tzinfo) -> None:
+    now = BEFORE_SPRING_FORWARD.replace(tzinfo=zone)
+    when = read_when("tomorrow 2:30am", now)
+    assert when.moment.astimezone(UTC) == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)  # 03:00 EDT
+    assert parse_when("tomorrow 2:30am", now) == when.moment
+    assert describe_when(when.moment, now, skipped=when.skipped) == (
+        "02:30 does not exist on 8 March (clocks go forward): Sun 8 Mar 2026, 03:00 (tomorrow)"
+    )
+
+
+def test_a_time_that_exists_on_the_clock_change_day_is_kept() -> None:
+    when = read_when("tomorrow 1:30am", BEFORE_SPRING_FORWARD)
+    assert when.skipped is None
+    assert when.moment.astimezone(UTC) == datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
+    assert describe_when(when.moment, BEFORE_SPRING_FORWARD) == "Sun 8 Mar 2026, 01:30 (tomorrow)"

@@ -13,6 +13,7 @@ import sqlite_utils
 from funnel_tui import cli as cli_module
 from funnel_tui import launch
 from funnel_tui.settings import Settings
+from funnel_tui.storage import open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle
 
@@ -36,6 +37,7 @@ def test_a_command_runs_with_garbage_collected_as_usual(
         seen.append(gc.isenabled())
         return load_settings(db)
 
+    open_storage(tmp_path / "f.db").close()
     monkeypatch.setattr(sys, "argv", ["funnel", "config", "list", "--db", str(tmp_path / "f.db")])
     monkeypatch.setattr(cli_module, "load_settings", watching)
     with pytest.raises(SystemExit):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import random
 import re
 import sqlite3
@@ -469,3 +470,123 @@ def test_missing_folder_is_created_when_asked(tmp_path: Path) -> None:
 def test_folder_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="folder"):
         open_storage(tmp_path)
+
+
+# --- Whose file it is: PRAGMA application_id ------------------------------------------------
+
+
+def pragma(path: Path, name: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def siblings(path: Path) -> list[str]:
+    return sorted(other.name for other in path.parent.iterdir() if other != path)
+
+
+def unmarked_funnel_file(path: Path, version: int) -> Path:
+    """A file as funnel wrote it before the marker: its schema at `version`, application_id 0."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number in range(1, version + 1):
+        migrations.MIGRATIONS[number - 1](conn)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO prospects (name) VALUES ('Ada Lovelace')")
+    conn.close()
+    return path
+
+
+def test_a_new_file_carries_funnels_application_id(storage: Storage) -> None:
+    assert pragma(storage.path, "application_id") == migrations.APPLICATION_ID == 0x46554E4C
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_funnel_file_from_before_the_marker_is_opened_and_marked(
+    tmp_path: Path, version: int
+) -> None:
+    path = unmarked_funnel_file(tmp_path / "funnel.db", version)
+    storage = open_storage(path)
+    assert [row["name"] for row in storage.db["prospects"].rows] == ["Ada Lovelace"]
+    storage.close()
+    assert pragma(path, "application_id") == migrations.APPLICATION_ID
+    assert pragma(path, "user_version") == LATEST_VERSION
+
+
+def test_marking_a_current_file_writes_no_backup(tmp_path: Path) -> None:
+    path = unmarked_funnel_file(tmp_path / "funnel.db", LATEST_VERSION)
+    open_storage(path).close()
+    assert pragma(path, "application_id") == migrations.APPLICATION_ID
+    assert not list(tmp_path.glob("*backup*"))
+
+
+def another_programs_file(path: Path, version: int, application_id: int = 0) -> Path:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO albums (title) VALUES ('Holidays')")
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(f"PRAGMA application_id = {application_id}")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda path: another_programs_file(path, 1),
+        lambda path: another_programs_file(path, 2),
+        lambda path: another_programs_file(path, 0, application_id=0x4D504254),
+        # funnel's v1 tables claiming a version whose tables they lack.
+        lambda path: unmarked_funnel_file(path, 1) and _set_version(path, 2),
+    ],
+    ids=["v1", "v2", "other-application-id", "v1-tables-at-v2"],
+)
+def test_another_programs_file_is_refused_byte_for_byte_unchanged(
+    tmp_path: Path, make: object
+) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    path = make(folder / "photos.db")  # type: ignore[operator]
+    before = siblings(path)
+    assert_refused_untouched(path, "another program")
+    assert siblings(path) == before
+    assert pragma(path, "journal_mode") == "delete"
+
+
+def _set_version(path: Path, version: int) -> Path:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    return path
+
+
+def test_funnels_tables_under_another_programs_marker_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "case").mkdir()
+    path = unmarked_funnel_file(tmp_path / "case" / "funnel.db", 2)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA application_id = 1")
+    conn.close()
+    assert_refused_untouched(path, "another program")
+    assert siblings(path) == []
+
+
+# --- Paths that are not a database file -----------------------------------------------------
+
+
+def test_a_missing_file_is_refused_when_it_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="does not exist"):
+        open_storage(tmp_path / "typo.db", must_exist=True)
+    assert not list(tmp_path.glob("typo.db*"))
+
+
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    with pytest.raises(StorageError, match="is a pipe"):
+        open_storage(pipe)
+
+
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="device"):
+        open_storage("/dev/null")

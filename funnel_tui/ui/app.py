@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -10,13 +11,15 @@ from pathlib import Path
 from typing import TypeVar
 
 import sqlite_utils
+from rich.console import Console
 from textual import events
 from textual.app import App
+from textual.worker import WorkerFailed
 
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.scripts import ScriptLibrary, load_library
-from funnel_tui.settings import Settings, load_settings
+from funnel_tui.settings import Settings, read_settings
 from funnel_tui.storage import Storage
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import MainScreenCommands
@@ -54,7 +57,10 @@ class FunnelApp(App[None]):
         # One thread for all background database work: sqlite3 connections belong to
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
-        self.settings: Settings = load_settings(storage.db)
+        self.settings: Settings
+        self.settings, self._setting_problems = read_settings(storage.db)
+        self.crash: Exception | None = None
+        """The first error nothing handled; the command line reports it once the app is gone."""
         self._held_keys: list[events.Key] | None = None
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
@@ -69,6 +75,19 @@ class FunnelApp(App[None]):
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
             )
+        for problem in self._setting_problems:
+            self.notify(
+                problem, title="Setting not used", severity="warning", timeout=10, markup=False
+            )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app on an unhandled error and prints a traceback the size of the
+        # screen. Keep the error for the command line instead: it writes the traceback to
+        # a log file, prints one line and exits 1 (funnel_tui.crash).
+        if self.crash is None:
+            self.crash = error.error if isinstance(error, WorkerFailed) else error
+            self.error_console = Console(file=io.StringIO())
+        super()._handle_exception(error)
 
     def hold_keys(self) -> None:
         """Keep the keys typed from now on until `release_keys` (type-ahead).

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall
-from funnel_tui.dates import WhenError, describe_when, parse_when
+from funnel_tui.dates import WhenError, describe_when, parse_when, read_when
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Outcome
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import Settings
@@ -193,7 +193,16 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def _describe_extra(self) -> str:
         if self.outcome is not None and self.outcome.spec.asks is Ask.WHEN:
             now = self.clock()
-            return describe_when(self._when(), now, self.context.prospect_timezone)
+            settings = self.context.settings
+            when = read_when(
+                self.extra.value,
+                now,
+                day_first=settings.day_first,
+                calling_start=settings.calling_start,
+            )
+            return describe_when(
+                when.moment, now, self.context.prospect_timezone, skipped=when.skipped
+            )
         return format_money(self._amount(), self.context.settings.currency)
 
     def _when(self) -> datetime:

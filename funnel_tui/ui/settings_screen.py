@@ -12,7 +12,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from funnel_tui.settings import KEYS, SettingError, Settings, parse_setting, setting_text
+from funnel_tui.settings import (
+    KEYS,
+    SettingError,
+    Settings,
+    check_calling_hours,
+    parse_setting,
+    setting_text,
+)
 from funnel_tui.storage import describe_error
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
@@ -81,12 +88,26 @@ class SettingsScreen(ModalScreen[bool]):
                 continue
             error.update("")
             values[key] = text
+        if not problems:
+            problems += self._check_calling_hours(values)
         if problems:
             self.query_one("#settings-status", Static).update(
                 Text(f"{problems} setting(s) to fix", "red")
             )
             return
         self._write(values)
+
+    def _check_calling_hours(self, values: dict[str, str]) -> int:
+        """1 and the reason under calling_end when the hours end before they start, else 0."""
+        try:
+            check_calling_hours(
+                parse_setting("calling_start", values["calling_start"]),  # type: ignore[arg-type]
+                parse_setting("calling_end", values["calling_end"]),  # type: ignore[arg-type]
+            )
+        except SettingError as problem:
+            self.query_one("#setting-error-calling_end", Static).update(Text(str(problem), "red"))
+            return 1
+        return 0
 
     @work(exclusive=True, group="save-settings")
     async def _write(self, values: dict[str, str]) -> None:

@@ -1,0 +1,178 @@
+"""`funnel check`: what it looks at in a database file, and what `--repair` mends.
+
+`check_database` reads the file's schema and pages first; when they are sound it runs
+every function in `CHECKS`, each of which returns one line per problem it finds. A new
+kind of check is one more function in that tuple.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
+from funnel_tui.settings import read_settings
+from funnel_tui.storage import write_transaction
+
+Check = Callable[[sqlite3.Connection], list[str]]
+
+REPAIR_HINT = "`funnel check --repair`"
+
+
+def _schema_problems(path: Path) -> list[str]:
+    """The schema entries SQLite cannot read: each one hides its table from every query."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return []
+        except sqlite3.DatabaseError as error:
+            return [f"the schema cannot be read ({error}); restore a backup"]
+        except UnicodeDecodeError:
+            # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
+            pass
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.text_factory = bytes
+        entries = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    finally:
+        conn.close()
+    problems = []
+    for kind, name, sql in entries:
+        try:
+            (sql or b"").decode()
+        except UnicodeDecodeError as error:
+            label = f"{kind.decode(errors='replace')} {name.decode(errors='replace')}"
+            problems.append(
+                f"the schema of {label} is damaged: byte {error.start} of its definition is "
+                "not text; restore a backup"
+            )
+    return problems or ["the schema holds bytes that are not text; restore a backup"]
+
+
+def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    return [] if problems == ["ok"] else problems
+
+
+def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"{table} row {rowid} points to a missing {parent} row"
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
+    ]
+
+
+def _normalised(sql: str) -> str:
+    """A statement with its spacing and final semicolon left out, for comparing."""
+    return " ".join(sql.rstrip().rstrip(";").split())
+
+
+def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[str], list[str]]:
+    """The triggers of `table` that are missing, and those whose SQL is not funnel's."""
+    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    missing = sorted(name for name in table.triggers if name not in present)
+    changed = sorted(
+        name
+        for name, sql in table.triggers.items()
+        if name in present and _normalised(present[name] or "") != _normalised(sql)
+    )
+    return missing, changed
+
+
+def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
+    problems = []
+    for table in DERIVED_TABLES:
+        missing, changed = _wrong_triggers(conn, table)
+        if missing:
+            problems.append(
+                f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
+                f"{REPAIR_HINT} puts them back"
+            )
+        if changed:
+            problems.append(
+                f"the triggers that keep {table.name} were changed ({', '.join(changed)}); "
+                f"{REPAIR_HINT} puts funnel's back"
+            )
+    return problems
+
+
+def _differing_rows(table: DerivedTable) -> str:
+    """The rows of `table` that building it afresh does not give, and the other way round."""
+    columns = ", ".join(table.columns)
+    return f"""
+    WITH fresh AS ({table.fresh}), kept AS (SELECT {columns} FROM {table.name})
+    SELECT * FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh)
+    UNION ALL
+    SELECT * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)
+    """
+
+
+_CALL_DAYS_DRIFT_SQL = (
+    f"SELECT count(DISTINCT day), min(day), max(day) FROM ({_differing_rows(CALL_DAYS)})"
+)
+# The prospects whose search row is missing, stale or left over.
+_PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(PROSPECT_SEARCH)})"
+
+
+def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
+    problems = []
+    days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
+    if days:
+        problems.append(
+            f"call_days disagrees with calls on {days} day(s) from {first_day} to "
+            f"{last_day}; {REPAIR_HINT} counts it again from calls"
+        )
+    (prospects,) = conn.execute(_PROSPECT_SEARCH_DRIFT_SQL).fetchone()
+    if prospects:
+        problems.append(
+            f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
+            f"the queue filter may miss them; {REPAIR_HINT} builds it again"
+        )
+    return problems
+
+
+def _setting_problems(conn: sqlite3.Connection) -> list[str]:
+    return read_settings(conn)[1]
+
+
+# Run in order on a file whose schema and pages are sound.
+CHECKS: tuple[Check, ...] = (
+    _foreign_key_problems,
+    _trigger_problems,
+    _derived_table_problems,
+    _setting_problems,
+)
+
+
+def check_database(path: Path) -> list[str]:
+    """Every problem `funnel check` finds in the file, one line each; empty when all is well.
+
+    Reads only: a damaged file is described, never changed.
+    """
+    if problems := _schema_problems(path):
+        return problems
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        if problems := _integrity_problems(conn):
+            # Damaged pages make every later answer doubtful; foreign keys still say which
+            # rows lost their parent.
+            return problems + _foreign_key_problems(conn)
+        return [problem for check in CHECKS for problem in check(conn)]
+    finally:
+        conn.close()
+
+
+def repair_derived_tables(db: sqlite_utils.Database) -> None:
+    """Put back funnel's triggers of call_days and prospect_search where they are missing
+    or changed, then build both afresh from calls and prospects, in one transaction."""
+    with write_transaction(db):
+        for table in DERIVED_TABLES:
+            missing, changed = _wrong_triggers(db.conn, table)
+            for name in changed:
+                db.execute(f"DROP TRIGGER {name}")
+            for name in missing + changed:
+                db.execute(table.triggers[name])
+            db.execute(f"DELETE FROM {table.name}")
+            db.execute(f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}")

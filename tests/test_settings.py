@@ -1,0 +1,129 @@
+"""Settings other tools wrote: the usable part is used, the rest is named on screen and by
+`funnel check`; `config set` refuses what cannot be used."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+from textual.widgets._toast import Toast
+
+from funnel_tui.settings import SettingError, read_settings, save_settings
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import settle, shown_text
+from tests.cli_support import invoke, one_line_error
+
+
+def written_by_another_tool(path: Path, values: dict[str, object]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", values.items())
+    conn.close()
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Storage:
+    return open_storage(tmp_path / "book.db")
+
+
+def test_one_bad_holiday_leaves_the_others_counting(book: Storage) -> None:
+    written_by_another_tool(book.path, {"holidays": "2026-12-25, 2026-13-01,2026-12-31"})
+    settings, problems = read_settings(book.db)
+    assert settings.holidays == (date(2026, 12, 25), date(2026, 12, 31))
+    [problem] = problems
+    assert problem.startswith("setting holidays: '2026-13-01' is not a date")
+    assert problem.endswith("the other holidays still count")
+
+
+def test_calling_hours_that_end_before_they_start_fall_back_to_the_defaults(
+    book: Storage,
+) -> None:
+    written_by_another_tool(book.path, {"calling_start": "18:00", "calling_end": "09:00"})
+    settings, problems = read_settings(book.db)
+    assert (settings.calling_start, settings.calling_end) == (time(9, 0), time(18, 0))
+    assert problems == [
+        "setting calling_start 18:00 must be before calling_end 09:00 (calling hours cannot "
+        "run past midnight); using 09:00 to 18:00"
+    ]
+
+
+def test_a_value_that_cannot_be_read_is_named_with_its_default(book: Storage) -> None:
+    written_by_another_tool(book.path, {"max_attempts": "six", "day_first": b"\x01"})
+    settings, problems = read_settings(book.db)
+    assert settings.max_attempts == 6
+    assert sorted(problems) == [
+        "setting day_first holds bytes data, not text; using the default",
+        "setting max_attempts = 'six' cannot be used (expected a whole number, got 'six');"
+        " using '6'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "kept"),
+    [("calling_start", "18:00", "09:00"), ("calling_end", "09:00", "18:00")],
+)
+def test_config_set_refuses_calling_hours_that_end_before_they_start(
+    book: Storage, key: str, value: str, kept: str
+) -> None:
+    result = invoke("config", "set", key, value, "--db", book.path)
+    assert result.exit_code == 1
+    assert "must be before calling_end" in one_line_error(result.stderr)
+    assert invoke("config", "get", key, "--db", book.path).stdout.strip() == kept
+
+
+def test_both_calling_hours_can_move_together(book: Storage) -> None:
+    save_settings(book.db, {"calling_start": "19:00", "calling_end": "21:00"})
+    with pytest.raises(SettingError, match="must be before"):
+        save_settings(book.db, {"calling_start": "22:00"})
+    settings, problems = read_settings(book.db)
+    assert (settings.calling_start, settings.calling_end) == (time(19, 0), time(21, 0))
+    assert problems == []
+
+
+def test_check_lists_each_setting_it_cannot_use_and_exits_1(book: Storage) -> None:
+    written_by_another_tool(
+        book.path,
+        {"holidays": "2026-12-25,christmas", "calling_start": "20:00", "calling_end": "08:00"},
+    )
+    result = invoke("check", "--db", book.path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "setting holidays: 'christmas' is not a date" in lines[0]
+    assert "setting calling_start 20:00 must be before calling_end 08:00" in lines[1]
+
+
+async def test_the_app_warns_about_each_setting_it_cannot_use(demo_app: FunnelApp) -> None:
+    written_by_another_tool(
+        demo_app.storage.path, {"holidays": "2026-12-25,2026-02-30", "calling_end": "07:00"}
+    )
+    app = FunnelApp(demo_app.storage, clock=demo_app.clock, scripts_dir=demo_app.scripts_dir)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        shown = " ".join(toast.render().plain for toast in app.screen.query(Toast))
+        assert "Setting not used" in shown
+        assert "'2026-02-30' is not a date" in shown
+        assert "calling_start 09:00 must be before calling_end 07:00" in shown
+        assert app.settings.holidays == (date(2026, 12, 25),)
+
+
+async def test_the_settings_screen_refuses_calling_hours_that_end_before_they_start(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        screen.query_one("#setting-calling_end", Input).value = "08:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert "must be before calling_end 08:00" in shown_text(
+            screen.query_one("#setting-error-calling_end", Static)
+        )
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'calling_end'").fetchone()[0] == 0
