@@ -49,7 +49,7 @@ ESCAPES = CONTROLS + HYPERLINK
 # What is left of ESCAPES once cleaned: the hyperlink's own text.
 ESCAPES_CLEANED = "here"
 # Control characters (but newline), DEL, C1 and the bidi controls: none may reach a screen.
-UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
 

@@ -338,7 +338,7 @@ def test_control_characters_are_stripped_and_markup_is_kept_as_typed(
         tmp_path,
         "name,company,email,needs\n"
         '"\x1b[31mEve\x1b[0m [bold]Park[/bold]","Acme\x07 [link=https://x.example]Co[/link]",'
-        '"eve@acme.example","line one\x1b]0;pwned\x07\nline\x9b two [/]"\n',
+        '"eve@acme.example","line one\x1b]0;pwned\x07\nline\x9b2J two [/]"\n',
     )
     run(db, path)
     [eve] = people(db).values()
