@@ -323,6 +323,7 @@ def import_command(
     """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
     # Imported here, not at the top: opening the app should not pay for them.
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
@@ -330,7 +331,8 @@ def import_command(
     storage = open_db(db_path)
     console = Console(stderr=True)
     with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"Importing {file.name}", total=None)
+        # The description is markup, and a file name may hold brackets and escapes.
+        task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
         try:
             report = import_prospects(
                 storage.db,
@@ -344,8 +346,10 @@ def import_command(
         except CsvUnreadable as error:
             raise UserError(str(error)) from None
     for rejected in report.rejected:
-        click.echo(f"funnel: {file}: {rejected}", err=True)
-    click.echo(report.summary())
+        click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
+    click.echo(one_line(report.summary()))
+    for notice in report.notices():
+        click.echo(one_line(notice))
     if report.rejected and not skip_invalid:
         click.get_current_context().exit(1)
 
