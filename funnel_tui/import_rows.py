@@ -39,7 +39,6 @@ MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
 FLAG_FIELDS = {"do_not_call": "do not call", "wrong_number": "wrong number", "nurture": "nurture"}
 FLAG_YES = frozenset({"1", "true", "yes", "y", "x"})
 FLAG_NO = frozenset({"0", "false", "no", "n"})
-_EXAMPLE = "2026-12-03T14:30:00+00:00"
 PROGRESS_EVERY = 1000
 SHOWN_HEADERS = 12
 
@@ -111,6 +110,77 @@ def _clean(text: str, multiline: bool) -> str:
     return (clean_optional(text) or "") if multiline else one_line(text)
 
 
+# Each reads a cell into the row's stored value, or says why it cannot. A kind, stage,
+# method or priority of another tool's own is left out rather than refused.
+Converter = Callable[[str, dict[str, object]], str | None]
+
+
+def _convert_kind(text: str, row: dict[str, object]) -> None:
+    if known := _kind(text):
+        row["kind"] = known
+
+
+def _convert_stage(text: str, row: dict[str, object]) -> None:
+    if text.lower() in STAGE_VALUES:
+        row["stage"] = text.lower()
+
+
+def _convert_method(text: str, row: dict[str, object]) -> None:
+    if METHOD_NAME.fullmatch(text.lower()):
+        row["method"] = text.lower()
+
+
+def _convert_priority(text: str, row: dict[str, object]) -> None:
+    if (level := _priority(text)) is not None:
+        row["priority"] = int(level)
+
+
+def _convert_deal_value(text: str, row: dict[str, object]) -> str | None:
+    try:
+        row["deal_value_cents"] = parse_amount(text)
+    except AmountError as error:
+        return f"deal value: {error}"
+    return None
+
+
+def _convert_cents(text: str, row: dict[str, object]) -> str | None:
+    if not text.isdigit():
+        return f"deal value cents {text!r}: a whole number of cents"
+    row["deal_value_cents"] = int(text)
+    return None
+
+
+def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
+    if (moment := from_stored(text)) is None:
+        return f"next call {text!r}: a date and time such as 2026-12-03T14:30:00+00:00"
+    row["next_call_at"] = to_stored(moment)
+    return None
+
+
+def _flag_converter(name: str, label: str) -> Converter:
+    def convert(text: str, row: dict[str, object]) -> str | None:
+        if text.lower() in FLAG_YES:
+            row[name] = 1
+        elif text.lower() not in FLAG_NO:
+            return f"{label} {text!r}: yes or no"
+        return None
+
+    return convert
+
+
+# In this order, so that exact cents win over an amount.
+CONVERTERS: dict[str, Converter] = {
+    "kind": _convert_kind,
+    "stage": _convert_stage,
+    "method": _convert_method,
+    "priority": _convert_priority,
+    "deal_value": _convert_deal_value,
+    "deal_value_cents": _convert_cents,
+    "next_call_at": _convert_next_call,
+    **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
+}
+
+
 class _RowReader:
     """Reads the records of one file as prospect rows.
 
@@ -124,6 +194,9 @@ class _RowReader:
             for name, positions in columns.items()
         ]
         self.source = source
+        self.converters = [
+            (name, convert) for name, convert in CONVERTERS.items() if name in columns
+        ]
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
 
@@ -138,11 +211,9 @@ class _RowReader:
             cells.setdefault("name", f"{first} {last}".strip())
         if self.source:
             cells["source"] = self.source
-        kind, priority = cells.pop("kind", ""), cells.pop("priority", "")
-        deal_value, cents = cells.pop("deal_value", ""), cells.pop("deal_value_cents", "")
-        stage, method = cells.pop("stage", ""), cells.pop("method", "")
-        next_call = cells.pop("next_call_at", "")
-        flags = {name: cells.pop(name, "") for name in FLAG_FIELDS}
+        to_convert = [
+            (convert, text) for name, convert in self.converters if (text := cells.pop(name, ""))
+        ]
         # The text fields are what is left, stored as they were read.
         row: dict[str, object] = dict(cells)
         reasons = []
@@ -159,35 +230,9 @@ class _RowReader:
             row["timezone"], reason = self._timezone(zone)
             if reason:
                 reasons.append(f"timezone {row['timezone']!r}: {reason}")
-        if kind and (known_kind := _kind(kind)):
-            row["kind"] = known_kind
-        if priority and (level := _priority(priority)) is not None:
-            row["priority"] = int(level)
-        if deal_value:
-            try:
-                row["deal_value_cents"] = parse_amount(deal_value)
-            except AmountError as error:
-                reasons.append(f"deal value: {error}")
-        if cents:
-            if cents.isdigit():
-                row["deal_value_cents"] = int(cents)
-            else:
-                reasons.append(f"deal value cents {cents!r}: a whole number of cents")
-        # Like a kind, a stage or method of another tool's own is left out.
-        if stage.lower() in STAGE_VALUES:
-            row["stage"] = stage.lower()
-        if METHOD_NAME.fullmatch(method.lower()):
-            row["method"] = method.lower()
-        if next_call:
-            if (moment := from_stored(next_call)) is not None:
-                row["next_call_at"] = to_stored(moment)
-            else:
-                reasons.append(f"next call {next_call!r}: a date and time such as {_EXAMPLE}")
-        for name, text in flags.items():
-            if text.lower() in FLAG_YES:
-                row[name] = 1
-            elif text and text.lower() not in FLAG_NO:
-                reasons.append(f"{FLAG_FIELDS[name]} {text!r}: yes or no")
+        for convert, text in to_convert:
+            if reason := convert(text, row):
+                reasons.append(reason)
         return row, reasons
 
     def _timezone(self, text: str) -> tuple[str, str | None]:

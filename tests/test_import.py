@@ -17,6 +17,7 @@ from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
 from funnel_tui.prospects import add_prospect
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
+from tests.cli_support import invoke
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -352,6 +353,19 @@ def test_two_people_sharing_a_switchboard_number_stay_two_prospects(
     assert report.notices() == [
         "line 2: Bob Stone has the phone number of Anna Berg; kept as a separate prospect",
         "line 3: Cleo Park has the phone number of Anna Berg; kept as a separate prospect",
+    ]
+
+
+def test_the_command_lists_the_rows_kept_apart_after_the_summary(tmp_path: Path) -> None:
+    path = write_file(
+        tmp_path,
+        "name,phone\nAnna Berg,+1 617 555 0100\nBob Stone,+1 (617) 555-0100\n",
+    )
+    result = invoke("import", path, "--db", tmp_path / "book.db")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "added 2, updated 0, rejected 0 (utf-8, comma)",
+        "line 3: Bob Stone has the phone number of Anna Berg; kept as a separate prospect",
     ]
 
 
