@@ -62,7 +62,7 @@ class ProspectFile:
     rejected: list[Rejected]
     encoding: str
     delimiter: str
-    # Each header that filled a field, and the headers that filled none, as shown.
+    # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
 
