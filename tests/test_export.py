@@ -7,6 +7,7 @@ import errno
 import io
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -220,3 +221,10 @@ def test_an_export_into_a_folder_that_does_not_exist_names_the_file(
     result = invoke("export", "calls", "-o", output, "--db", storage.path)
     assert result.exit_code == 1
     assert result.stderr == f"funnel: cannot write {output}: No such file or directory\n"
+
+
+@pytest.mark.skipif(not Path(os.devnull).exists(), reason="no null device here")
+def test_an_export_to_a_device_writes_into_it_without_replacing_it(storage: Storage) -> None:
+    result = invoke("export", "calls", "-o", os.devnull, "--db", storage.path)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
