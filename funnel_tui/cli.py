@@ -15,7 +15,14 @@ import click
 
 from funnel_tui import __version__
 from funnel_tui.domain import PERIOD_KINDS
-from funnel_tui.exporter import EXPORT_FORMATS, EXPORT_TABLES, export_rows, write_csv, write_json
+from funnel_tui.exporter import (
+    EXPORT_FORMATS,
+    EXPORT_TABLES,
+    WRITERS,
+    ExportFailed,
+    export_rows,
+    export_to_file,
+)
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import load_pace, set_target
@@ -39,7 +46,7 @@ from funnel_tui.storage import (
     describe_sqlite_error,
     open_storage,
 )
-from funnel_tui.text import clean_text
+from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now
 
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
@@ -51,7 +58,8 @@ class UserError(click.ClickException):
     """An error the user can fix: printed as one line on stderr, exit 1."""
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"funnel: {self.format_message()}", err=True)
+        # Messages name files and quote values, which may hold terminal escapes.
+        click.echo(f"funnel: {one_line(self.format_message())}", err=True)
 
 
 DB_PATH_OPTION = click.option(
@@ -174,7 +182,8 @@ def main() -> None:
         click.echo("funnel: aborted", err=True)
         sys.exit(1)
     except OSError as error:
-        click.echo(f"funnel: {error.strerror or error}: {error.filename or ''}".rstrip(), err=True)
+        message = f"funnel: {error.strerror or error}: {error.filename or ''}"
+        click.echo(one_line(message), err=True)
         sys.exit(1)
     except Exception as error:
         from funnel_tui.crash import crash_line, write_crash_log
@@ -340,6 +349,7 @@ def import_command(
     """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
     # Imported here, not at the top: opening the app should not pay for them.
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
@@ -347,7 +357,8 @@ def import_command(
     storage = open_db(db_path)
     console = Console(stderr=True)
     with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"Importing {file.name}", total=None)
+        # The description is markup, and a file name may hold brackets and escapes.
+        task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
         try:
             report = import_prospects(
                 storage.db,
@@ -361,8 +372,10 @@ def import_command(
         except CsvUnreadable as error:
             raise UserError(str(error)) from None
     for rejected in report.rejected:
-        click.echo(f"funnel: {file}: {rejected}", err=True)
-    click.echo(report.summary())
+        click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
+    click.echo(one_line(report.summary()))
+    for notice in report.notices():
+        click.echo(one_line(notice))
     if report.rejected and not skip_invalid:
         click.get_current_context().exit(1)
 
@@ -376,14 +389,15 @@ def import_command(
 )
 def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
     """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
-    columns, rows = export_rows(open_db(db_path, read_only=True).db, table)
-    write = write_csv if file_format == "csv" else write_json
+    db = open_db(db_path, read_only=True).db
     if output is None:
-        write(columns, rows, sys.stdout)
+        WRITERS[file_format](*export_rows(db, table), sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as out:
-        count = write(columns, rows, out)
-    click.echo(f"Exported {count} {table} to {output}", err=True)
+    try:
+        count = export_to_file(db, table, file_format, output)
+    except ExportFailed as error:
+        raise UserError(str(error)) from None
+    click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
 
 
 @cli.command()

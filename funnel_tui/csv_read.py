@@ -1,16 +1,23 @@
-"""Reading CSV as CRMs and spreadsheets write it: encoding, delimiter, lines, header meaning."""
+"""Reading CSV as CRMs and spreadsheets write it: encoding, delimiter, lines, header meaning.
+
+Only regular files are read, and they are streamed: never whole into memory, and never a
+FIFO or a device, which could block or never end.
+"""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 ENCODING_NAMES = {
@@ -21,6 +28,12 @@ ENCODING_NAMES = {
 }
 # Enough rows for the sniffer to see a pattern without reading a large file twice.
 SNIFF_SAMPLE_CHARS = 64 * 1024
+READ_CHUNK_BYTES = 1024 * 1024
+# The longest physical line read; a longer one is refused rather than held in memory.
+MAX_LINE_CHARS = 4 * 1024 * 1024
+# The bytes Windows-1252 leaves undefined.
+NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 # Header spellings by the field they fill, as HubSpot, Salesforce, Pipedrive, Close and
@@ -67,6 +80,12 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "priority": ("Priority", "Rating", "Lead Rating", "Label", "Person - Label"),
     "deal_value": ("Deal Value", "Deal Amount", "Amount"),
     "deal_value_cents": ("deal_value_cents",),
+    "stage": ("Stage",),
+    "method": ("Method", "Selling Method"),
+    "next_call_at": ("next_call_at",),
+    "do_not_call": ("Do Not Call", "DoNotCall", "do_not_call"),
+    "wrong_number": ("Wrong Number", "wrong_number"),
+    "nurture": ("Nurture",),
 }  # fmt: skip
 
 
@@ -84,14 +103,14 @@ class CsvRecord:
 
 @dataclass(frozen=True)
 class CsvFile:
-    """A decoded CSV file: how it was read, its header, and its records on demand."""
+    """A CSV file as it was found to be: how to read it, its header, its length in lines."""
 
     path: Path
     encoding: str
     delimiter: str
     header: list[str]
     header_line: int
-    text: str = field(repr=False)
+    line_count: int
 
     @property
     def encoding_name(self) -> str:
@@ -102,55 +121,140 @@ class CsvFile:
         return DELIMITER_NAMES[self.delimiter]
 
     def records(self) -> Iterator[CsvRecord]:
-        """The rows after the header, skipping blank lines and rows of empty cells only."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        line = 1
-        try:
-            for fields in reader:
-                if line > self.header_line and any(cell.strip() for cell in fields):
-                    yield CsvRecord(line, fields)
-                line = reader.line_num + 1
-        except csv.Error as error:
-            raise CsvUnreadable(f"{self.path}, line {line}: {error}") from error
+        """The rows after the header, read from the file as they are needed.
 
-    @cached_property
-    def record_count(self) -> int:
-        """How many records `records()` yields, for a progress bar's total."""
-        return sum(1 for _record in self.records())
+        Blank lines and rows of empty cells only are skipped.
+        """
+        with _open_text(self.path, self.encoding) as text:
+            reader = csv.reader(_lines(text, self.path), delimiter=self.delimiter)
+            line = 1
+            try:
+                for fields in reader:
+                    if line > self.header_line and any(cell.strip() for cell in fields):
+                        yield CsvRecord(line, fields)
+                    line = reader.line_num + 1
+            except csv.Error as error:
+                raise CsvUnreadable(f"{self.path}, line {line}: {error}") from error
+            except UnicodeDecodeError as error:
+                raise CsvUnreadable(f"{self.path} changed while it was read") from error
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the codec that read it: UTF-8 (with or without BOM), else cp1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text" export: UTF-16 with a byte-order mark.
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data:
-        raise CsvUnreadable("it is a binary file, not text")
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig"), "utf-8-sig"
+def _kind_of_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """Open a regular file for reading; raises CsvUnreadable for anything else.
+
+    The type is checked before opening, since opening a FIFO waits for a writer. The open
+    does not wait either, in case the path is swapped for a FIFO in between; then the type
+    of what was opened is checked again.
+    """
     try:
-        return data.decode("utf-8"), "utf-8"
+        mode = os.stat(path).st_mode
+        if stat.S_ISREG(mode):
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISREG(mode):
+                return open(descriptor, "rb")
+            os.close(descriptor)
+    except OSError as error:
+        raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+    raise CsvUnreadable(f"{path} is {_kind_of_file(mode)}, not a regular file")
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    # newline="" keeps line breaks inside quoted cells for the csv module to handle.
+    return io.TextIOWrapper(open_regular_file(path), encoding=encoding, newline="")
+
+
+def _lines(text: TextIO, path: Path) -> Iterator[str]:
+    """The physical lines of a text file, refusing one too long to hold in memory."""
+    for number in count(1):
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS:
+            raise CsvUnreadable(f"{path}, line {number}: longer than {MAX_LINE_CHARS:,} characters")
+        yield line
+
+
+def scan_encoding(data: BinaryIO) -> tuple[str, int]:
+    """The codec that reads the file and its number of lines, in one pass over its bytes.
+
+    UTF-16 with a byte-order mark (Excel's "Unicode Text"), UTF-8 with or without a BOM,
+    else Windows-1252; raises CsvUnreadable (without the file name) when none reads it.
+    """
+    chunk = data.read(READ_CHUNK_BYTES)
+    if chunk.startswith(UTF16_BOMS):
+        return _scan_utf16(chunk, data)
+    with_bom = chunk.startswith(codecs.BOM_UTF8)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    not_windows_1252: tuple[int, int] | None = None
+    offset = lines = 0
+    last = b""
+    while chunk:
+        if b"\x00" in chunk:
+            raise CsvUnreadable("it is a binary file, not text")
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        if not_windows_1252 is None and (bad := NOT_WINDOWS_1252.search(chunk)):
+            not_windows_1252 = (chunk[bad.start()], offset + bad.start())
+        lines += chunk.count(b"\n")
+        offset += len(chunk)
+        last = chunk[-1:]
+        chunk = data.read(READ_CHUNK_BYTES)
+    try:
+        utf8.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
+        is_utf8 = False
+    # A last line without a line break is a line too.
+    lines += bool(last) and last != b"\n"
+    if is_utf8:
+        return ("utf-8-sig" if with_bom else "utf-8"), lines
+    if with_bom:
+        raise CsvUnreadable("it starts with a UTF-8 byte-order mark but is not UTF-8 text")
+    if not_windows_1252 is None:
+        return "cp1252", lines
+    byte, at = not_windows_1252
+    raise CsvUnreadable(
+        f"it is neither UTF-8 nor Windows-1252 text (byte 0x{byte:02x} at offset {at})"
+    )
+
+
+def _scan_utf16(chunk: bytes, data: BinaryIO) -> tuple[str, int]:
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    lines = 0
+    last = ""
     try:
-        return data.decode("cp1252"), "cp1252"
+        while chunk:
+            text = decoder.decode(chunk)
+            lines += text.count("\n")
+            last = text[-1:] or last
+            chunk = data.read(READ_CHUNK_BYTES)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
-        raise CsvUnreadable(
-            f"it is neither UTF-8 nor Windows-1252 text (byte 0x{data[error.start]:02x}"
-            f" at offset {error.start})"
-        ) from error
+        raise CsvUnreadable("it starts like UTF-16 text but is not") from error
+    return "utf-16", lines + (bool(last) and last != "\n")
 
 
-def first_line(text: str) -> str:
-    return next((line for line in io.StringIO(text) if line.strip()), "")
-
-
-def sniff_delimiter(text: str) -> str:
+def sniff_delimiter(sample: str) -> str:
     """The delimiter by csv.Sniffer; when it fails or disagrees with the header, by counting."""
-    sample = text[:SNIFF_SAMPLE_CHARS]
-    if len(text) > SNIFF_SAMPLE_CHARS and "\n" in sample:
+    if len(sample) >= SNIFF_SAMPLE_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    header = first_line(sample)
+    header = next((line for line in sample.splitlines() if line.strip()), "")
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITER_NAMES)).delimiter
     except csv.Error:
@@ -162,30 +266,29 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path | str) -> CsvFile:
-    """Decode and sniff a CSV file and read its header; raises CsvUnreadable."""
+    """Find how a CSV file is written and read its header; raises CsvUnreadable."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
-    try:
-        text, encoding = decode(data)
-    except CsvUnreadable as error:
-        raise CsvUnreadable(f"{path} is not a CSV file: {error}") from error
-    if not text.strip():
-        raise CsvUnreadable(f"{path} is empty")
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] = []
-    header_line = 1
-    try:
-        for header in reader:
-            if any(cell.strip() for cell in header):
-                break
-            header_line = reader.line_num + 1
-    except csv.Error as error:
-        raise CsvUnreadable(f"{path}: cannot read the header line: {error}") from error
-    return CsvFile(path, encoding, delimiter, header, header_line, text)
+    with open_regular_file(path) as data:
+        try:
+            encoding, line_count = scan_encoding(data)
+        except CsvUnreadable as error:
+            raise CsvUnreadable(f"{path} is not a CSV file: {error}") from error
+    with _open_text(path, encoding) as text:
+        delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
+        text.seek(0)
+        reader = csv.reader(_lines(text, path), delimiter=delimiter)
+        header: list[str] = []
+        header_line = 1
+        try:
+            for header in reader:
+                if any(cell.strip() for cell in header):
+                    break
+                header_line = reader.line_num + 1
+            else:
+                raise CsvUnreadable(f"{path} is empty")
+        except csv.Error as error:
+            raise CsvUnreadable(f"{path}: cannot read the header line: {error}") from error
+    return CsvFile(path, encoding, delimiter, header, header_line, line_count)
 
 
 def header_key(header: str) -> str:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import sqlite_utils
 
 EXPORT_TABLES = ("prospects", "calls")
-EXPORT_FORMATS = ("csv", "json")
 
 # Calls carry their prospect's name, company and source, so marketing sees outcomes by source.
 QUERIES = {
@@ -25,6 +29,15 @@ QUERIES = {
 }
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that is exactly a phone number stays as it is, so that dialers and CRMs read it:
+# digits, spaces, dots, dashes and brackets make no formula that can call or reach anything.
+PHONE_CELL = re.compile(r"\+[\d .()\-]*\d[\d .()\-]*")
+
+Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
+
+
+class ExportFailed(Exception):
+    """The export file could not be written; str() is one line naming the file."""
 
 
 def export_rows(
@@ -39,7 +52,11 @@ def export_rows(
 
 def neutralise(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula, behind a `'`; others as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PHONE_CELL.fullmatch(value)
+    ):
         return f"'{value}"
     return value
 
@@ -63,4 +80,44 @@ def write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextI
         out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "[]\n")
+    return count
+
+
+WRITERS: dict[str, Writer] = {"csv": write_csv, "json": write_json}
+EXPORT_FORMATS = tuple(WRITERS)
+
+
+def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path: Path) -> int:
+    """Write an export to `path` whole or not at all; returns the row count.
+
+    Raises ExportFailed naming the file, and leaves any file already there as it was.
+    """
+    columns, rows = export_rows(db, table)
+    write = WRITERS[file_format]
+    try:
+        if path.exists() and not path.is_file():
+            # A FIFO or a device such as /dev/stdout is a stream: there is no half file to avoid.
+            with path.open("w", encoding="utf-8", newline="") as out:
+                return write(columns, rows, out)
+        return _write_then_rename(path, lambda out: write(columns, rows, out))
+    except OSError as error:
+        raise ExportFailed(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _write_then_rename(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write a temporary file beside `path` and rename it over `path` once it is complete."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # Created like any new file (the umask applies), or with the permissions of the file it
+    # replaces, so a private export stays private.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as out:
+            if path.exists():
+                os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+            count = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return count

@@ -1,63 +1,70 @@
-"""Importing prospects from CRM and spreadsheet CSV: matching headers, validating, merging."""
+"""Importing prospects from CRM and spreadsheet CSV: merging rows into the book, writing.
+
+`import_rows` reads and checks the file without the database; this module decides for
+each row whether it adds a prospect or updates one, and writes them in one transaction.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
-from funnel_tui.domain import Kind, Priority
-from funnel_tui.exporter import FORMULA_STARTS
-from funnel_tui.money import AmountError, parse_amount
-from funnel_tui.prospects import (
-    TEXT_FIELDS,
-    email_problem,
-    phone_digits,
-    phone_problem,
-    timezone_problem,
+from funnel_tui.csv_read import CsvUnreadable
+from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
+from funnel_tui.import_rows import (
+    Progress,
+    ProspectFile,
+    Rejected,
+    read_prospect_file,
+    shown_headers,
 )
+from funnel_tui.prospects import TEXT_FIELDS, phone_key
 from funnel_tui.storage import write_transaction
-from funnel_tui.text import clean_optional, one_line
+from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 
-__all__ = ["CsvUnreadable", "ImportReport", "Rejected", "import_prospects"]
+__all__ = [
+    "CsvUnreadable",
+    "ImportReport",
+    "Rejected",
+    "SharedPhone",
+    "apply_import",
+    "import_prospects",
+    "read_prospect_file",
+]
 
-Progress = Callable[[int, int | None], None]
-
-KIND_VALUES = frozenset(kind.value for kind in Kind)
-# A CRM rating or our own priority, by the queue priority it becomes; others are ignored.
-PRIORITY_WORDS = {
-    "hot": Priority.HIGH, "warm": Priority.NORMAL, "medium": Priority.NORMAL,
-    "cold": Priority.LOW,
-    **{level.label: level for level in Priority},
-    **{str(int(level)): level for level in Priority},
-}  # fmt: skip
-# Fields that keep a cell's line breaks; in the others a break is spreadsheet noise.
-MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
 # What a new prospect gets for a field the file leaves empty (the schema's defaults).
-NEW_PROSPECT = {"kind": Kind.NEW.value, "priority": int(Priority.NORMAL)}
-PROGRESS_EVERY = 1000
-SHOWN_HEADERS = 12
+NEW_PROSPECT = {
+    "kind": Kind.NEW.value,
+    "stage": Stage.LEAD.value,
+    "method": DEFAULT_METHOD,
+    "priority": int(Priority.NORMAL),
+    "do_not_call": 0,
+    "wrong_number": 0,
+    "nurture": 0,
+}
 
 
 @dataclass(frozen=True)
-class Rejected:
-    """A row that was not imported: its line in the file and why."""
+class SharedPhone:
+    """A row added as a prospect of its own although another has its phone number."""
 
     line: int
-    reason: str
+    name: str
+    other: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return (
+            f"line {self.line}: {one_line(self.name)} has the phone number of "
+            f"{one_line(self.other)}; kept as a separate prospect"
+        )
 
 
 @dataclass
@@ -76,12 +83,16 @@ class ImportReport:
     # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    shared_phones: list[SharedPhone] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
 
     def summary(self) -> str:
-        """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`."""
+        """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, and the columns
+        that were not imported."""
         read_as = f"({self.encoding}, {self.delimiter})"
+        if self.ignored:
+            read_as += f"; columns not imported: {shown_headers(self.ignored)}"
         if self.dry_run:
             return (
                 f"dry run, nothing written: would add {self.added}, update {self.updated}, "
@@ -96,153 +107,85 @@ class ImportReport:
             f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)} {read_as}"
         )
 
-
-@cache
-def _timezones_by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
-
-
-def _timezone(text: str) -> str:
-    """`america/new_york` and HubSpot's `america_slash_new_york` as `America/New_York`."""
-    wanted = text.lower().replace("_slash_", "/")
-    return _timezones_by_lower_name().get(wanted, text)
+    def notices(self) -> list[str]:
+        """The rows worth a look besides the rejected ones, one line each."""
+        return [str(shared) for shared in self.shared_phones]
 
 
-def _kind(text: str) -> str | None:
-    """Our own kinds, and any CRM lifecycle stage naming a customer; others are no kind."""
-    lowered = text.lower()
-    if lowered in KIND_VALUES:
-        return lowered
-    return Kind.CUSTOMER.value if "customer" in lowered else None
+# A prospect a row can update: its database id, or the row of one this import adds.
+Target = int | dict[str, object]
 
 
-def _priority(text: str) -> Priority | None:
-    """Salesforce's Hot/Warm/Cold rating, Pipedrive's `Hot lead` label, or our own priority."""
-    return PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
+def _email_key(email: object) -> str:
+    return str(email or "").strip().lower()
 
 
-def _first_filled(fields: list[str], positions: tuple[int, ...]) -> str:
-    """The first non-empty cell, without the quote export puts before formula-like text."""
-    for position in positions:
-        if text := fields[position].strip():
-            if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
-                return text[1:]
-            return text
-    return ""
-
-
-def _clean(text: str, multiline: bool) -> str:
-    """Control characters stripped; line breaks kept only in the fields that hold prose."""
-    # Printable text has no control characters and no whitespace but the plain space, so
-    # most cells of a large file are already clean and skip the regular expressions.
-    if text.isprintable():
-        return " ".join(text.split()) if "  " in text and not multiline else text
-    return (clean_optional(text) or "") if multiline else one_line(text)
-
-
-class _RowReader:
-    """Reads the records of one file as prospect rows.
-
-    What depends only on the header is worked out once, before the first record. The
-    checks are the add/edit form's, plus: a row needs a phone or an email.
-    """
-
-    def __init__(self, columns: Mapping[str, list[int]], source: str) -> None:
-        self.columns = [
-            (name, tuple(positions), name in MULTILINE_FIELDS)
-            for name, positions in columns.items()
-        ]
-        self.source = source
-        # A file repeats a handful of timezones: each is normalised and checked once.
-        self.timezones: dict[str, tuple[str, str | None]] = {}
-
-    def read(self, fields: list[str]) -> tuple[dict[str, object], list[str]]:
-        """A record as the columns to store, and the reasons (if any) it cannot be imported."""
-        cells: dict[str, str] = {}
-        for name, positions, multiline in self.columns:
-            if (text := _first_filled(fields, positions)) and (text := _clean(text, multiline)):
-                cells[name] = text
-        first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
-        if first or last:
-            cells.setdefault("name", f"{first} {last}".strip())
-        if self.source:
-            cells["source"] = self.source
-        kind, priority = cells.pop("kind", ""), cells.pop("priority", "")
-        deal_value, cents = cells.pop("deal_value", ""), cells.pop("deal_value_cents", "")
-        # The text fields are what is left, stored as they were read.
-        row: dict[str, object] = dict(cells)
-        reasons = []
-        if "name" not in cells:
-            reasons.append("a name is needed")
-        email, phone = cells.get("email"), cells.get("phone")
-        if not (phone or email):
-            reasons.append("a phone or an email is needed")
-        if email and (reason := email_problem(email)):
-            reasons.append(f"email {email!r}: {reason}")
-        if phone and (reason := phone_problem(phone)):
-            reasons.append(f"phone {phone!r}: {reason}")
-        if zone := cells.get("timezone"):
-            row["timezone"], reason = self._timezone(zone)
-            if reason:
-                reasons.append(f"timezone {row['timezone']!r}: {reason}")
-        if kind and (known_kind := _kind(kind)):
-            row["kind"] = known_kind
-        if priority and (level := _priority(priority)) is not None:
-            row["priority"] = int(level)
-        if deal_value:
-            try:
-                row["deal_value_cents"] = parse_amount(deal_value)
-            except AmountError as error:
-                reasons.append(f"deal value: {error}")
-        if cents:
-            if cents.isdigit():
-                row["deal_value_cents"] = int(cents)
-            else:
-                reasons.append(f"deal value cents {cents!r}: a whole number of cents")
-        return row, reasons
-
-    def _timezone(self, text: str) -> tuple[str, str | None]:
-        """The zone's stored name, and why it is refused (None when it is known)."""
-        if (known := self.timezones.get(text)) is None:
-            name = _timezone(text)
-            known = self.timezones[text] = (name, timezone_problem(name))
-        return known
+def _name_key(name: object) -> str:
+    """A name with case and spacing ignored: `Anna  berg` is `Anna Berg`."""
+    return "".join(str(name or "").split()).casefold()
 
 
 class _Merger:
     """Decides for each valid row whether it adds a prospect or updates one.
 
-    Rows match by email (case-insensitively), else by phone digits, against the
-    database and the rows before them in the file. The indexes hold a database id for
-    an existing prospect, or the pending row itself for one this import adds.
+    A row updates the prospect with the same email (in any case), else the one with the
+    same phone number (digits and extension) and the same name (case and spacing
+    ignored) whose email does not conflict with the row's. Two people who share a
+    switchboard number stay two prospects. Rows match the database and the rows before
+    them in the file.
     """
 
     def __init__(self, db: sqlite_utils.Database) -> None:
-        self.by_email: dict[str, int | dict[str, object]] = {}
-        self.by_phone: dict[str, int | dict[str, object]] = {}
+        self.by_email: dict[str, Target] = {}
+        self.by_phone_and_name: dict[tuple[str, str], Target] = {}
+        # The name of the first prospect with each number, for the report.
+        self.phone_holders: dict[str, str] = {}
+        # The email of each stored prospect that has a phone number, to see conflicts.
+        self.stored_emails: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
-        for prospect_id, email, phone in db.execute("SELECT id, email, phone FROM prospects"):
-            self._remember(
-                prospect_id, str(email or "").strip().lower(), phone_digits(str(phone or ""))
-            )
+        self.shared_phones: list[SharedPhone] = []
+        query = "SELECT id, name, email, phone FROM prospects"
+        for prospect_id, name, email, phone in db.execute(query):
+            self._remember(prospect_id, name, _email_key(email), phone_key(phone))
 
-    def _remember(self, target: int | dict[str, object], email_key: str, phone_key: str) -> None:
+    def _remember(self, target: Target, name: object, email_key: str, phone: str) -> None:
         if email_key:
             self.by_email.setdefault(email_key, target)
-        if phone_key:
-            self.by_phone.setdefault(phone_key, target)
+        if phone:
+            self.by_phone_and_name.setdefault((phone, _name_key(name)), target)
+            self.phone_holders.setdefault(phone, str(name))
+            if email_key and isinstance(target, int):
+                self.stored_emails[target] = email_key
 
-    def merge(self, row: dict[str, object]) -> None:
-        email_key = str(row.get("email", "")).lower()
-        phone_key = phone_digits(str(row.get("phone", "")))
-        target = self.by_email.get(email_key) if email_key else None
-        if target is None and phone_key:
-            target = self.by_phone.get(phone_key)
+    def _email_of(self, target: Target) -> str:
+        if isinstance(target, int):
+            return self.stored_emails.get(target, "")
+        return _email_key(target.get("email"))
+
+    def _match(self, row: dict[str, object], email_key: str, phone: str) -> Target | None:
+        if email_key and (target := self.by_email.get(email_key)) is not None:
+            return target
+        if not phone:
+            return None
+        target = self.by_phone_and_name.get((phone, _name_key(row["name"])))
+        if target is None:
+            return None
+        other_email = self._email_of(target)
+        return None if email_key and other_email and other_email != email_key else target
+
+    def merge(self, line: int, row: dict[str, object]) -> None:
+        email_key = _email_key(row.get("email"))
+        phone = phone_key(str(row.get("phone", "")))
+        target = self._match(row, email_key, phone)
         if target is None:
             target = {**NEW_PROSPECT, **row}
             self.added.append(target)
+            if phone in self.phone_holders:
+                self.shared_phones.append(
+                    SharedPhone(line, str(row["name"]), self.phone_holders[phone])
+                )
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
             for name, value in row.items():
@@ -252,10 +195,14 @@ class _Merger:
                 else:
                     pending[name] = value
             self.updated += 1
-        self._remember(target, email_key, phone_key)
+        self._remember(target, row["name"], email_key, phone)
 
 
-IMPORTED_COLUMNS = (*TEXT_FIELDS, "kind", "priority", "deal_value_cents")
+IMPORTED_COLUMNS = (
+    *TEXT_FIELDS,
+    *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
+    *("do_not_call", "wrong_number", "nurture"),
+)
 INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at")
 # New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
 # each time a statement runs, so with one row per statement that outweighs storing the row.
@@ -297,8 +244,8 @@ def _page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[None]:
 
 
 def _update_statement(names: tuple[str, ...]) -> str:
-    # Only the fields the file filled in are set, so an empty cell never wipes a stored value;
-    # a stored source is never replaced.
+    # Only the fields the file filled in are set, so an empty cell never wipes a stored value
+    # and a flag is only ever set; a stored source is never replaced.
     assignments = ", ".join(
         "source = coalesce(source, ?)" if name == "source" else f"{name} = ?" for name in names
     )
@@ -317,27 +264,36 @@ def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
             db.conn.executemany(_update_statement(names), parameters)
 
 
-def _columns_found(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> dict[str, str]:
-    return {
-        csv_file.header[position]: name
-        for name, positions in columns.items()
-        for position in positions
-    }
+def apply_import(
+    db: sqlite_utils.Database,
+    prospects: ProspectFile,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    """Merge a file's rows into the book in one transaction, and report what happened.
 
-
-def _check_columns(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> None:
-    """Refuse a file that could not give a single valid row, naming the headers it has."""
-    missing = []
-    if not columns.keys() & {"name", "first_name", "last_name"}:
-        missing.append("name column")
-    if not columns.keys() & {"phone", "email"}:
-        missing.append("phone or email column")
-    if missing:
-        found = [one_line(text) for text in csv_file.header if one_line(text)]
-        shown = ", ".join(found[:SHOWN_HEADERS]) + (", ..." if len(found) > SHOWN_HEADERS else "")
-        raise CsvUnreadable(
-            f"{csv_file.path} has no {' or '.join(missing)} (headers found: {shown or 'none'})"
-        )
+    Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
+    """
+    merger = _Merger(db)
+    for line, row in prospects.rows:
+        merger.merge(line, row)
+    write = not dry_run and (skip_invalid or not prospects.rejected)
+    if write:
+        _write(db, merger, now)
+    return ImportReport(
+        added=len(merger.added),
+        updated=merger.updated,
+        rejected=prospects.rejected,
+        encoding=prospects.encoding,
+        delimiter=prospects.delimiter,
+        columns=prospects.columns,
+        ignored=prospects.ignored,
+        shared_phones=merger.shared_phones,
+        dry_run=dry_run,
+        written=write,
+    )
 
 
 def import_prospects(
@@ -350,47 +306,6 @@ def import_prospects(
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import prospects from a CSV file in one transaction; raises CsvUnreadable.
-
-    Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
-    """
-    csv_file = read_csv(path)
-    columns = match_headers(csv_file.header)
-    _check_columns(csv_file, columns)
-    merger = _Merger(db)
-    reader = _RowReader(columns, one_line(source or ""))
-    rejected: list[Rejected] = []
-    width = len(csv_file.header)
-    total = csv_file.record_count if progress else None
-    done = 0
-    for record in csv_file.records():
-        if len(record.fields) != width:
-            rejected.append(
-                Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
-            )
-        else:
-            row, reasons = reader.read(record.fields)
-            if reasons:
-                rejected.append(Rejected(record.line, "; ".join(reasons)))
-            else:
-                merger.merge(row)
-        done += 1
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    if progress:
-        progress(done, total)
-    write = not dry_run and (skip_invalid or not rejected)
-    if write:
-        _write(db, merger, now)
-    found = _columns_found(csv_file, columns)
-    return ImportReport(
-        added=len(merger.added),
-        updated=merger.updated,
-        rejected=rejected,
-        encoding=csv_file.encoding_name,
-        delimiter=csv_file.delimiter_name,
-        columns=found,
-        ignored=[text for text in csv_file.header if text not in found],
-        dry_run=dry_run,
-        written=write,
-    )
+    """Import prospects from a CSV file in one transaction; raises CsvUnreadable."""
+    prospects = read_prospect_file(path, source=source, progress=progress)
+    return apply_import(db, prospects, now=now, dry_run=dry_run, skip_invalid=skip_invalid)

@@ -33,7 +33,7 @@ TEXT_FIELDS = (
 FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value")
 
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
-PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?)\s*\d+)?", re.IGNORECASE)
+PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|;ext=)\s*\d+)?", re.IGNORECASE)
 PHONE_EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
 NOT_DIGITS = re.compile(r"\D")
 MIN_PHONE_DIGITS = 7
@@ -58,6 +58,20 @@ def phone_digits(phone: str | None) -> str:
     if not phone:
         return ""
     return NOT_DIGITS.sub("", PHONE_EXTENSION.split(phone, maxsplit=1)[0])
+
+
+def phone_key(phone: str | None) -> str:
+    """What tells two phone numbers apart: the digits, and an extension's after an `x`.
+
+    `+1 617 555 0100 ext. 12`, `1-617-555-0100 x12` and `+16175550100;ext=12` are one
+    number; without the extension, or with another, it is another.
+    """
+    if not phone:
+        return ""
+    number, *extension = PHONE_EXTENSION.split(phone, maxsplit=1)
+    digits = NOT_DIGITS.sub("", number)
+    extension_digits = NOT_DIGITS.sub("", extension[0]) if extension else ""
+    return f"{digits}x{extension_digits}" if extension_digits else digits
 
 
 def phone_problem(phone: str) -> str | None:

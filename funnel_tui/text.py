@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 
-# ESC-introduced sequences first (CSI, OSC up to BEL or ST, and two-byte escapes), so that
-# their parameters go with them instead of being left behind as visible junk.
+# Escape sequences go whole, so that their parameters go with them instead of being left
+# behind as visible junk. Each is introduced by ESC and a letter, or by the one C1 byte that
+# stands for both (U+009B is ESC [). A CSI ends at its final byte: parameter and
+# intermediate bytes may come in any order, as a terminal reads them; one cut short by the
+# end of the text or a control character goes as far as it got. Strings (OSC, DCS, SOS, PM,
+# APC) end at BEL or ST (ESC \ or U+009C), else at the end of the text.
 _ESCAPE_SEQUENCES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC ... ST
+    r"(?:\x1b\[|\x9b)[\x20-\x3f]*[\x40-\x7e]?"  # CSI ... final byte
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL or ST
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC
     r"|\x1b[ -~]?"  # any other escape
 )
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides and
-# isolates that can make text display in a different order from how it is stored.
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi controls (marks,
+# embeddings, overrides and isolates) that can make text display in a different order from
+# how it is stored.
 _CONTROL_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
-from collections.abc import Iterator
+import os
+import stat
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
 
-from funnel_tui.exporter import export_rows, write_csv, write_json
+from funnel_tui import exporter
+from funnel_tui.exporter import export_rows, neutralise, write_csv, write_json
 from funnel_tui.prospects import add_prospect
+from funnel_tui.storage import Storage
+from tests.cli_support import invoke
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -52,7 +60,8 @@ def test_csv_neutralises_formulas_in_text_cells(book: sqlite_utils.Database) -> 
     assert rita["name"] == "'=1+1"
     assert rita["title"] == "'\tTabbed"
     assert rita["company"] == "'@SUM(A1:A9)"
-    assert rita["phone"] == "'+44 20 7946 0958"
+    # A cell that is exactly a phone number stays as it is, for dialers and CRMs.
+    assert rita["phone"] == "+44 20 7946 0958"
     assert rita["needs"] == "'-2+3 and a, comma\nover two lines"
     assert rita["objections"] == "'\rcarriage return"
     assert rita["pain_points"] == "Harmless - dash inside"
@@ -138,3 +147,84 @@ def test_rows_are_streamed_not_loaded(book: sqlite_utils.Database) -> None:
 def test_only_prospects_and_calls_can_be_exported(db: sqlite_utils.Database) -> None:
     with pytest.raises(ValueError, match="choose one of prospects, calls"):
         export_rows(db, "settings")
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["+44 20 7946 0958", "+1 (617) 555-0100", "+34.91.555.01.23", "+1-617-555-0100"],
+)
+def test_a_cell_that_is_exactly_a_phone_number_is_exported_as_it_is(phone: str) -> None:
+    assert neutralise(phone) == phone
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+", "+-", "+1 617 555 0100 x12", "+1+cmd|' /C calc'!A0", "+SUM(A1)", "+1\n=1+1", "-1 555"],
+)
+def test_anything_else_starting_like_a_formula_is_still_neutralised(text: str) -> None:
+    assert neutralise(text) == f"'{text}"
+
+
+def disk_full_after(cells: int) -> Callable[[Any], Any]:
+    """neutralise, until the disk fills up `cells` cells into the export."""
+    written = 0
+
+    def writing(value: Any) -> Any:
+        nonlocal written
+        written += 1
+        if written > cells:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return neutralise(value)
+
+    return writing
+
+
+def test_a_full_disk_leaves_no_half_file_and_names_the_file(
+    storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(50):
+        add_prospect(storage.db, {"name": f"Lead {number}", "phone": "+44 20 7946 0958"}, now=NOW)
+    output = tmp_path / "out" / "prospects.csv"
+    output.parent.mkdir()
+    output.write_text("yesterday's export\n", encoding="utf-8")
+    monkeypatch.setattr(exporter, "neutralise", disk_full_after(cells=200))
+    result = invoke("export", "prospects", "-o", output, "--db", storage.path)
+    assert result.exit_code == 1
+    assert result.stderr == f"funnel: cannot write {output}: No space left on device\n"
+    # The file that was there is untouched and nothing half-written is left beside it.
+    assert output.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert os.listdir(output.parent) == ["prospects.csv"]
+
+
+def test_an_export_replaces_the_file_whole_and_keeps_its_permissions(
+    book: sqlite_utils.Database, storage: Storage, tmp_path: Path
+) -> None:
+    output = tmp_path / "prospects.json"
+    output.write_text("old", encoding="utf-8")
+    output.chmod(0o600)
+    result = invoke("export", "prospects", "--format", "json", "-o", output, "--db", storage.path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Exported 2 prospects to {output}\n"
+    assert [row["name"] for row in json.loads(output.read_text(encoding="utf-8"))] == [
+        "=1+1",
+        "Bo Ek",
+    ]
+    assert output.stat().st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path).count("prospects.json") == 1
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+def test_an_export_into_a_folder_that_does_not_exist_names_the_file(
+    storage: Storage, tmp_path: Path
+) -> None:
+    output = tmp_path / "missing" / "calls.csv"
+    result = invoke("export", "calls", "-o", output, "--db", storage.path)
+    assert result.exit_code == 1
+    assert result.stderr == f"funnel: cannot write {output}: No such file or directory\n"
+
+
+@pytest.mark.skipif(not Path(os.devnull).exists(), reason="no null device here")
+def test_an_export_to_a_device_writes_into_it_without_replacing_it(storage: Storage) -> None:
+    result = invoke("export", "calls", "-o", os.devnull, "--db", storage.path)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

@@ -49,7 +49,7 @@ ESCAPES = CONTROLS + HYPERLINK
 # What is left of ESCAPES once cleaned: the hyperlink's own text.
 ESCAPES_CLEANED = "here"
 # Control characters (but newline), DEL, C1 and the bidi controls: none may reach a screen.
-UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
 
@@ -135,6 +135,61 @@ def test_a_rejected_row_is_reported_without_its_escapes(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "line 2: email 'not-an-emailhere'" in result.stderr
     assert_safe(result.stderr)
+
+
+# A file name can hold anything but / and NUL: a CSI with its parameters, a C1 CSI, a title.
+HOSTILE_FILE_NAME = "leads\x1b[2J\x9b31m\x1b]0;pwned\x07\u061c[bold].csv"
+SHOWN_FILE_NAME = "leads[bold].csv"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("Name,Email\nAnn,not-an-email\n", "line 2: email 'not-an-email'"),
+        ("Name,Company\nAnn,Acme\n", "has no phone or email column"),
+        ("Name,Email\nAnn,ann@a.example\n", "added 1"),
+        (None, "No such file or directory"),
+    ],
+)
+def test_import_messages_show_a_file_name_without_its_escapes(
+    tmp_path: Path, content: str | None, said: str
+) -> None:
+    leads = tmp_path / HOSTILE_FILE_NAME
+    if content is not None:
+        leads.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(leads), "--db", str(tmp_path / "t.db")])
+    output = result.stdout + result.stderr
+    assert said in output
+    assert_safe(output)
+    if content is None or "Company" in content or "not-an" in content:
+        assert SHOWN_FILE_NAME in result.stderr
+
+
+def test_columns_not_imported_are_named_without_their_escapes(tmp_path: Path) -> None:
+    leads = write_csv(
+        tmp_path / "leads.csv",
+        [["Name", "Email", f"Notes{CONTROLS}"], ["Ann", "ann@a.example", "hi"]],
+    )
+    result = CliRunner().invoke(cli, ["import", str(leads), "--db", str(tmp_path / "t.db")])
+    assert result.stdout.endswith("columns not imported: Notes\n")
+    assert_safe(result.stdout)
+
+
+async def test_the_import_dialog_shows_a_file_name_without_its_escapes(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    leads = tmp_path / HOSTILE_FILE_NAME
+    leads.write_text("Name,Company\nAnn,Acme\n", encoding="utf-8")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = str(leads)
+        await pilot.press("enter")
+        await settle(pilot)
+        said = shown_text(demo_app.screen.query_one("#import-result", Static))
+        assert SHOWN_FILE_NAME in said and "has no phone or email column" in said
+        assert_safe(said.replace("\n", " "))
 
 
 # --- Rows other tools wrote straight into the file ------------------------------------------

@@ -10,11 +10,19 @@ from funnel_tui.text import clean_optional, clean_text, one_line
 
 ESC = "\x1b"
 ALLOWED_CONTROLS = {"\t", "\n"}
+# Unicode's Bidi_Control characters: each can reorder how the text around it displays.
+BIDI_CONTROLS = {
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+}
 
 
 def is_control(character: str) -> bool:
     code = ord(character)
-    return code < 0x20 or 0x7F <= code <= 0x9F
+    return code < 0x20 or 0x7F <= code <= 0x9F or character in BIDI_CONTROLS
 
 
 @pytest.mark.parametrize(
@@ -31,10 +39,18 @@ def is_control(character: str) -> bool:
         ),
         pytest.param("\x1b]52;c;cm0gLXJmIH4=\x07paste", "paste", id="OSC 52 clipboard"),
         pytest.param("\x1bPq#0;2;0;0;0\x1b\\ok", "ok", id="DCS"),
-        pytest.param("a\x9bb", "ab", id="C1 CSI"),
-        pytest.param("a\x85b\x9dc", "abc", id="other C1 controls"),
+        pytest.param("a\x9b31;1mb", "ab", id="C1 CSI with its parameters"),
+        pytest.param("a\x9b?25l b", "a b", id="C1 CSI private mode"),
+        pytest.param("a\x9b12;", "a", id="C1 CSI cut short"),
+        pytest.param("a\x1b[1 ;mb", "ab", id="CSI with bytes out of order"),
+        pytest.param("a\x1b[12;", "a", id="CSI cut short"),
+        pytest.param("\x9d0;evil\x07Acme", "Acme", id="C1 OSC ended by BEL"),
+        pytest.param("\x9d0;evil\x9cAcme", "Acme", id="C1 OSC ended by C1 ST"),
+        pytest.param("\x90q#0\x9cok", "ok", id="C1 DCS"),
+        pytest.param("a\x85b\x9cc", "abc", id="other C1 controls"),
         pytest.param("abc\u202edcba", "abcdcba", id="bidi override"),
         pytest.param("\u2066x\u2069 \u200fy", "x y", id="bidi isolates and marks"),
+        pytest.param("\u061cx\u061c", "x", id="Arabic letter mark"),
         pytest.param("nul\x00byte", "nulbyte", id="NUL"),
         pytest.param("bell\x07 back\x08space del\x7f", "bell backspace del", id="C0 and DEL"),
         pytest.param("line one\r\nline two", "line one\nline two", id="CRLF becomes LF"),
@@ -90,6 +106,9 @@ ESCAPE_FRAGMENTS = (
     ";",
     "2J",
     "\u202e",
+    "\u061c",
+    "\x9c",
+    "\x90",
 )
 untrusted_text = st.lists(
     st.one_of(st.characters(), st.sampled_from(ESCAPE_FRAGMENTS)), max_size=60

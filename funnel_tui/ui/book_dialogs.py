@@ -7,6 +7,7 @@ of them, and start-up is paid on every launch.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,13 +148,16 @@ class BookDialogs(_Base):
         await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
 
     async def action_import_csv(self) -> None:
-        from funnel_tui.importer import import_prospects
+        from funnel_tui.importer import apply_import, read_prospect_file
         from funnel_tui.ui.import_dialog import ImportDialog
 
         async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
             now = self.funnel.clock()
+            # Reading the file runs in a thread of its own: however large or slow the file,
+            # the database thread only merges the rows and writes them.
+            prospects = await asyncio.to_thread(read_prospect_file, path)
             return await self.funnel.in_db_thread(
-                lambda db: import_prospects(db, path, now=now, skip_invalid=skip_invalid)
+                lambda db: apply_import(db, prospects, now=now, skip_invalid=skip_invalid)
             )
 
         def closed(wrote: bool | None) -> None:

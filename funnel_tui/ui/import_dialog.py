@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from funnel_tui.importer import CsvUnreadable, ImportReport
+from funnel_tui.text import one_line
 
 Importer = Callable[[Path, bool], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
@@ -48,23 +49,29 @@ class ImportDialog(ModalScreen[bool]):
     @work(exclusive=True, group="import")
     async def _import(self, path: Path) -> None:
         result = self.query_one("#import-result", Static)
-        result.update(Text(f"Importing {path}…"))
+        result.update(_line(f"Importing {path}…"))
         skip_invalid = self.query_one("#import-skip", Checkbox).value
         try:
             report = await self.run_import(path, skip_invalid)
         except CsvUnreadable as error:
-            result.update(Text(str(error), "red"))
+            result.update(_line(str(error), "red"))
             return
         except Exception as error:  # a failed write changes nothing; say why
-            result.update(Text(f"Not imported: {error}", "red"))
+            result.update(_line(f"Not imported: {error}", "red"))
             return
         self.wrote = self.wrote or report.written
-        lines = [Text(report.summary(), "bold" if report.written else "bold red")]
-        lines += [Text(str(rejected), "red") for rejected in report.rejected[:SHOWN_REJECTS]]
+        lines = [_line(report.summary(), "bold" if report.written else "bold red")]
+        lines += [_line(notice) for notice in report.notices()]
+        lines += [_line(str(rejected), "red") for rejected in report.rejected[:SHOWN_REJECTS]]
         if len(report.rejected) > SHOWN_REJECTS:
             more = len(report.rejected) - SHOWN_REJECTS
-            lines.append(Text(f"… and {more} more", "red"))
+            lines.append(_line(f"… and {more} more", "red"))
         result.update(Text("\n").join(lines))
 
     def action_close(self) -> None:
         self.dismiss(self.wrote)
+
+
+def _line(message: str, style: str = "") -> Text:
+    """A line of the report: file names and cells may hold terminal escapes."""
+    return Text(one_line(message), style)

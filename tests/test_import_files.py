@@ -1,0 +1,120 @@
+"""Import reads only regular files, streamed, and never on the app's database thread."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from funnel_tui import csv_read, import_rows
+from funnel_tui.importer import CsvUnreadable, import_prospects
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.cli_support import invoke
+
+needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A FIFO named like a CSV file, no writer ever comes to.
+
+    Should anything open it for reading, it would wait for a writer for ever: a writer
+    comes after a few seconds, so that a test of that mistake fails instead of hanging.
+    """
+    path = tmp_path / "leads.csv"
+    os.mkfifo(path)
+
+    def unblock() -> None:
+        # Without a reader this fails: then there is nothing to unblock.
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+    timer = threading.Timer(5, unblock)
+    timer.start()
+    yield path
+    timer.cancel()
+    unblock()
+
+
+@needs_fifos
+def test_a_fifo_is_refused_without_opening_it(db: sqlite_utils.Database, fifo: Path) -> None:
+    with pytest.raises(CsvUnreadable) as refused:
+        import_prospects(db, fifo, now=FROZEN_NOW)
+    assert str(refused.value) == f"{fifo} is a FIFO, not a regular file"
+
+
+@needs_fifos
+def test_the_command_refuses_a_fifo_in_one_line(storage: Storage, fifo: Path) -> None:
+    result = invoke("import", fifo, "--db", storage.path)
+    assert result.exit_code == 1
+    assert result.stderr == f"funnel: {fifo} is a FIFO, not a regular file\n"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_the_command_refuses_a_device_in_one_line(storage: Storage) -> None:
+    result = invoke("import", "/dev/zero", "--db", storage.path)
+    assert result.exit_code == 1
+    assert result.stderr == "funnel: /dev/zero is a device, not a regular file\n"
+    assert storage.db["prospects"].count == 0
+
+
+def test_a_line_too_long_to_hold_is_refused(
+    db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_read, "MAX_LINE_CHARS", 100)
+    path = tmp_path / "leads.csv"
+    path.write_text(f"name,email\nAnn,{'a' * 200}@a.example\n", encoding="utf-8")
+    with pytest.raises(CsvUnreadable, match=r"leads\.csv, line 2: longer than 100 characters"):
+        import_prospects(db, path, now=FROZEN_NOW)
+    assert db["prospects"].count == 0
+
+
+async def import_in_app(app: FunnelApp, path: Path) -> str:
+    """Import a file with `i` and return what the dialog says."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        said = shown_text(app.screen.query_one("#import-result"))
+        # The database thread is free: the queue reads again.
+        count = await app.in_db_thread(lambda db: db["prospects"].count)
+        assert count > 0
+        await pilot.press("escape")
+        await settle(pilot)
+    return said
+
+
+@needs_fifos
+async def test_the_app_refuses_a_fifo_in_the_dialog(demo_app: FunnelApp, fifo: Path) -> None:
+    said = await import_in_app(demo_app, fifo)
+    assert " ".join(said.split()) == f"{fifo} is a FIFO, not a regular file"
+
+
+async def test_the_app_reads_the_file_off_the_database_thread(
+    demo_app: FunnelApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text("name,phone\nAda Byron,+44 20 7946 0999\n", encoding="utf-8")
+    readers: list[str] = []
+
+    def read_csv(path: Path | str) -> csv_read.CsvFile:
+        readers.append(threading.current_thread().name)
+        return csv_read.read_csv(path)
+
+    monkeypatch.setattr(import_rows, "read_csv", read_csv)
+    count = demo_app.storage.db["prospects"].count
+    said = await import_in_app(demo_app, path)
+    assert said.startswith("added 1, updated 0, rejected 0")
+    assert demo_app.storage.db["prospects"].count == count + 1
+    assert len(readers) == 1
+    assert not readers[0].startswith("funnel-db")
