@@ -276,7 +276,10 @@ class MainScreen(BookDialogs, Screen[None]):
         library = self.funnel.scripts
         script = library.get(prospect["method"]) or library.get(DEFAULT_METHOD)
         if script is None:
-            self.script_pane.show(None)
+            # A view without steps: the pane says this method has no script.
+            self.script_pane.show(
+                ScriptView(prospect["method"], (), subject=(prospect["id"], prospect["method"]))
+            )
             return
         facts = prospect_facts(prospect, self.funnel.settings)
         matching, others = objection_answers(script, prospect["objections"], facts)
