@@ -38,6 +38,9 @@ class FunnelApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {MainScreenCommands}
     ENABLE_COMMAND_PALETTE = True
+    # Classes every screen gets for the terminal's size; app.tcss lays out by them.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
     def __init__(
         self,
