@@ -1,17 +1,21 @@
-"""What the panes show and where: script scroll, wide characters in the queue, an empty queue."""
+"""What the rep can read at every terminal size: phone, email, gauge, script, dialogs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
+from funnel_tui.money import format_money
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.script_pane import ScriptPane
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
 
@@ -23,8 +27,57 @@ def todays_queue(app: FunnelApp) -> list[int]:
     )
 
 
+# A laptop's default terminal, a split pane, and a full-screen window.
+SIZES = [(80, 24), (100, 30), (160, 45)]
+
+
 def line_text(queue: CallQueue, y: int) -> str:
     return "".join(segment.text for segment in queue.render_line(y))
+
+
+def on_screen(app: FunnelApp) -> str:
+    """The text of the top screen, line by line, as the terminal shows it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.card is not None
+        shown = on_screen(demo_app)
+        prospect = screen.card.prospect
+        assert prospect["phone"] in shown
+        assert prospect["email"] in shown
+        pace = screen.gauge.pace
+        assert pace is not None
+        for cents in (pace.won_cents, pace.target_cents, pace.projection_cents):
+            assert format_money(cents, "$", whole=True) in shown
+        assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
+        assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
+        # The first step of the script, a whole phrase on one line (not a word per line).
+        assert "Identify" in shown
+        assert "Hello, am I speaking with" in shown
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_outcome_dialog_shows_the_date_read_back_and_the_note(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        shown = on_screen(demo_app)
+        assert "tomorrow 10am" in shown
+        assert "→ Thu 19 Nov 2026, 10:00 (tomorrow)" in shown
+        assert "note (optional)" in shown
+        assert "enter saves" in shown
 
 
 async def test_the_next_prospects_script_starts_at_the_top(demo_app: FunnelApp) -> None:
