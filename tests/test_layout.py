@@ -126,3 +126,30 @@ async def test_an_empty_queue_says_so_in_the_script_pane(tmp_path: Path) -> None
         shown = shown_text(app.screen.query_one("#script-body", Static))
         assert "No prospect selected: the queue is empty." in shown
         assert "method" not in shown
+
+
+async def test_at_80_columns_the_gauge_wraps_rather_than_cut(tmp_path: Path) -> None:
+    app = FunnelApp(
+        open_storage(tmp_path / "empty.db"), clock=FrozenClock(), scripts_dir=tmp_path / "none"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = on_screen(app)
+        assert "funnel target set 50000 --period month" in shown
+        assert "or press t." in shown
+
+
+async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.gauge.pace is not None
+        shown = on_screen(demo_app)
+        pace = screen.gauge.pace
+        assert "● on call 0:00" in shown
+        assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
+        assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
