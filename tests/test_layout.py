@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual.screen import Screen
 from textual.widgets import Static
 
 from funnel_tui.money import format_money
@@ -153,3 +154,24 @@ async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
         assert "● on call 0:00" in shown
         assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
         assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
+
+
+async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual gives a screen its size classes on its first Resize, after its first frame:
+    the dialog flashed its full-size frames and spacing first."""
+    drawn: list[tuple[str, frozenset[str]]] = []
+    draw = Screen._compositor_refresh
+
+    def record(screen: Screen[object]) -> None:
+        drawn.append((type(screen).__name__, screen.classes))
+        draw(screen)
+
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_compositor_refresh", record)
+        await pilot.press("l")
+        await settle(pilot)
+    first = next(classes for name, classes in drawn if name == "OutcomeDialog")
+    assert {"-narrow", "-short"} <= first

@@ -12,6 +12,7 @@ from typing import TypeVar
 import sqlite_utils
 from textual import events
 from textual.app import App
+from textual.screen import Screen
 
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
@@ -30,6 +31,16 @@ T = TypeVar("T")
 # interval, and a 1 ms commit took 60 ms.
 INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
+# Classes every screen gets for the terminal's size (from so many cells); app.tcss lays
+# the screens out by them.
+WIDTH_CLASSES = [(0, "-narrow"), (140, "-wide")]
+HEIGHT_CLASSES = [(0, "-short"), (36, "-tall")]
+
+
+def size_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
+    """The class of the largest breakpoint that `cells` reaches (as Textual picks it)."""
+    return max((start, name) for start, name in breakpoints if cells >= start)[1]
+
 
 class FunnelApp(App[None]):
     """The rep's day in one screen."""
@@ -38,9 +49,8 @@ class FunnelApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {MainScreenCommands}
     ENABLE_COMMAND_PALETTE = True
-    # Classes every screen gets for the terminal's size; app.tcss lays out by them.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
 
     def __init__(
         self,
@@ -67,11 +77,19 @@ class FunnelApp(App[None]):
         resume_collecting()
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.push_screen(MainScreen())
         for problem in self.scripts.problems:
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
             )
+
+    def _give_size_classes(self, screen: Screen[object]) -> None:
+        """Textual sets the breakpoint classes on a screen's first Resize, after its first
+        frame: a dialog opened in a small terminal showed its full-size layout for a frame."""
+        width, height = self.size
+        chosen = {size_class(width, WIDTH_CLASSES), size_class(height, HEIGHT_CLASSES)}
+        screen.update_classes({name: name in chosen for _, name in WIDTH_CLASSES + HEIGHT_CLASSES})
 
     def hold_keys(self) -> None:
         """Keep the keys typed from now on until `release_keys` (type-ahead).
