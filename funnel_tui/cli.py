@@ -263,7 +263,8 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
 
     from funnel_tui.report import pace_table
 
-    Console().print(pace_table(pace, settings.currency))
+    # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
+    Console().print(pace_table(pace, settings.currency), crop=False)
 
 
 @cli.group()

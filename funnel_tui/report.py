@@ -1,9 +1,14 @@
-"""`funnel report` as a readable table: the quota figures, then conversion by method and source."""
+"""`funnel report` as a readable table: the quota figures, then conversion by method and source.
+
+Laid out for the width it is printed at (80 columns when piped): names and headers
+shorten to fit, figures never do.
+"""
 
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -15,54 +20,127 @@ from funnel_tui.text import one_line
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
 METHOD_NAMES = {method.value: method.name for method in BUILTIN_METHODS}
 
+# Each figure column's header, and the shorter one used when the full ones leave the
+# names too little room.
+FIGURE_HEADERS = (
+    ("calls", "calls"),
+    ("connects", "conn."),
+    ("rate", "rate"),
+    ("meetings", "mtgs"),
+    ("won", "won"),
+    ("conv.", "conv."),
+    ("won amount", "amount"),
+)
+# A name is cut (with an ellipsis) to no fewer cells than this.
+MIN_NAME_WIDTH = 10
+# Between two columns of a breakdown: a cell of padding each side of a blank rule.
+COLUMN_GAP = 3
+# Between the labels and the figures at the top.
+LABEL_GAP = 2
 
-def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str) -> Table:
-    """Calls, connects, meetings and wins per selling method or lead source."""
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
-    table.add_column("", no_wrap=True)
-    for column in ("calls", "connects", "rate", "meetings", "won", "conv.", "won amount"):
-        table.add_column(column, justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(
-            Text(one_line(METHOD_NAMES.get(row.name, row.name))),
-            str(row.calls),
-            str(row.connects),
-            f"{row.connect_rate:.0%}",
-            str(row.meetings),
-            str(row.won),
-            f"{row.conversion:.1%}",
-            Text(format_money(row.won_cents, currency)),
-        )
+
+def _figures(row: Breakdown, currency: str) -> tuple[str, ...]:
+    return (
+        str(row.calls),
+        str(row.connects),
+        f"{row.connect_rate:.0%}",
+        str(row.meetings),
+        str(row.won),
+        f"{row.conversion:.1%}",
+        format_money(row.won_cents, currency),
+    )
+
+
+def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, width: int) -> Table:
+    """Calls, connects, meetings and wins per selling method or lead source, in `width`
+    cells when the figures leave room for names of at least MIN_NAME_WIDTH (else wider)."""
+    names = [one_line(METHOD_NAMES.get(row.name, row.name)) for row in rows]
+    figures = [_figures(row, currency) for row in rows]
+    figure_widths = [
+        max((cell_len(line[column]) for line in figures), default=1)
+        for column in range(len(FIGURE_HEADERS))
+    ]
+    name_width = max((cell_len(name) for name in names), default=1)
+    gaps = COLUMN_GAP * len(FIGURE_HEADERS)
+
+    def column_widths(headers: tuple[str, ...]) -> list[int]:
+        return [
+            max(size, cell_len(header)) for size, header in zip(figure_widths, headers, strict=True)
+        ]
+
+    headers = tuple(full for full, _ in FIGURE_HEADERS)
+    widths = column_widths(headers)
+    if name_width + sum(widths) + gaps > width:
+        headers = tuple(short for _, short in FIGURE_HEADERS)
+        widths = column_widths(headers)
+        name_width = max(MIN_NAME_WIDTH, min(name_width, width - sum(widths) - gaps))
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        # Exactly the columns' widths: never squeezed to the terminal, so no figure is cut.
+        width=name_width + sum(widths) + gaps,
+    )
+    table.add_column("", width=name_width, no_wrap=True, overflow="ellipsis")
+    for header, size in zip(headers, widths, strict=True):
+        table.add_column(header, width=size, justify="right", no_wrap=True)
+    for name, line in zip(names, figures, strict=True):
+        # A str cell would be read as markup, and names and the currency are user text.
+        table.add_row(Text(name), *map(Text, line))
     return table
 
 
-def pace_table(pace: Pace, currency: str) -> RenderableType:
-    """The figures of PRODUCT section 9, one per line, then the two breakdowns."""
+class PaceReport:
+    """The figures of PRODUCT section 9, one per line, then the two breakdowns, laid out
+    for the width they are rendered at (the terminal's, or the pace screen's)."""
+
+    def __init__(self, pace: Pace, currency: str) -> None:
+        self.pace = pace
+        self.currency = currency
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        yield figures_table(self.pace, self.currency)
+        yield Text()
+        yield breakdown_table("By selling method", self.pace.by_method, self.currency, width=width)
+        yield Text()
+        yield breakdown_table("By lead source", self.pace.by_source, self.currency, width=width)
+
+
+def figures_table(pace: Pace, currency: str) -> Table:
+    """Label and figure, one per line; always as wide as the longest of each."""
     money = lambda cents: format_money(cents, currency)  # noqa: E731
-    figures = Table.grid(padding=(0, 2))
-    figures.add_column(style="dim")
-    figures.add_column(justify="right")
     rows = (
-        ("period", f"{pace.period_name} ({pace.starts_on} to {pace.ends_on})"),
-        ("as of", pace.today.isoformat()),
-        ("target", money(pace.target_cents)),
-        ("won", money(pace.won_cents)),
-        ("attainment", f"{pace.attainment:.1%}"),
-        ("business days", f"{pace.business_days} ({pace.elapsed_business_days} elapsed)"),
-        ("remaining", str(pace.remaining_business_days)),
-        ("expected to date", money(pace.expected_to_date_cents)),
-        ("pace gap", money(pace.pace_gap_cents)),
+        ("period", Text(f"{pace.period_name} ({pace.starts_on} to {pace.ends_on})")),
+        ("as of", Text(pace.today.isoformat())),
+        ("target", Text(money(pace.target_cents))),
+        ("won", Text(money(pace.won_cents))),
+        ("attainment", Text(f"{pace.attainment:.1%}")),
+        ("business days", Text(f"{pace.business_days} ({pace.elapsed_business_days} elapsed)")),
+        ("remaining", Text(str(pace.remaining_business_days))),
+        ("expected to date", Text(money(pace.expected_to_date_cents))),
+        ("pace gap", Text(money(pace.pace_gap_cents))),
         ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
-        ("needed per day", money(pace.needed_per_day_cents)),
-        ("projection", money(pace.projection_cents)),
-        ("calls today", f"{pace.calls_today} of {pace.calls_per_day}"),
+        ("needed per day", Text(money(pace.needed_per_day_cents))),
+        ("projection", Text(money(pace.projection_cents))),
+        ("calls today", Text(f"{pace.calls_today} of {pace.calls_per_day}")),
     )
+    label_width = max(cell_len(label) for label, _ in rows)
+    value_width = max(value.cell_len for _, value in rows)
+    figures = Table.grid(padding=(0, LABEL_GAP))
+    figures.width = label_width + LABEL_GAP + value_width
+    figures.add_column(style="dim", width=label_width, no_wrap=True)
+    figures.add_column(justify="right", width=value_width, no_wrap=True)
     for label, value in rows:
-        # A str cell would be read as markup, and the currency symbol is user text.
-        figures.add_row(label, value if isinstance(value, Text) else Text(value))
-    return Group(
-        figures,
-        Text(),
-        breakdown_table("By selling method", pace.by_method, currency),
-        breakdown_table("By lead source", pace.by_source, currency),
-    )
+        # Text, not str: a str cell would be read as markup, and the currency is user text.
+        figures.add_row(label, value)
+    return figures
+
+
+def pace_table(pace: Pace, currency: str) -> RenderableType:
+    """`funnel report` and the pace screen: the same figures, fitted to where they show."""
+    return PaceReport(pace, currency)

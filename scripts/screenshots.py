@@ -20,7 +20,10 @@ from funnel_tui.ui.call_queue import CallQueue
 # Run: python scripts/screenshots.py
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
-SIZE = (160, 48)
+# A full-screen window, then the narrow layouts: a split pane and a laptop's default.
+WIDE = (160, 48)
+MEDIUM = (100, 30)
+NARROW = (80, 24)
 
 Scene = Callable[[Pilot], Awaitable[None]]
 
@@ -58,20 +61,28 @@ def prospect_with_method(method: str) -> Scene:
     return scene
 
 
-SCENES: dict[str, Scene] = {
-    "main": press(),
-    "outcome-dialog": press("l", "c", *"fri 2pm"),
-    "help": press("question_mark"),
-    "method-picker": press("m"),
-    **{f"script-{method.value}": prospect_with_method(method.value) for method in BUILTIN_METHODS},
+ASK_FOR_A_DATE = ("l", "c", *"fri 2pm")
+
+SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
+    "main": (press(), WIDE),
+    "main-100x30": (press(), MEDIUM),
+    "main-80x24": (press(), NARROW),
+    "outcome-dialog": (press(*ASK_FOR_A_DATE), WIDE),
+    "outcome-dialog-80x24": (press(*ASK_FOR_A_DATE), NARROW),
+    "help": (press("question_mark"), WIDE),
+    "method-picker": (press("m"), WIDE),
+    **{
+        f"script-{method.value}": (prospect_with_method(method.value), WIDE)
+        for method in BUILTIN_METHODS
+    },
 }
 
 
-async def shoot(name: str, scene: Scene, folder: Path) -> None:
+async def shoot(name: str, scene: Scene, size: tuple[int, int], folder: Path) -> None:
     storage = open_storage(folder / f"{name}.db")
     build_demo(storage.db, now=NOW)
     app = FunnelApp(storage, clock=lambda: NOW, scripts_dir=folder / "no-user-scripts")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await scene(pilot)
         await settle(pilot)
@@ -83,8 +94,8 @@ async def shoot(name: str, scene: Scene, folder: Path) -> None:
 async def main() -> None:
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        for name, scene in SCENES.items():
-            await shoot(name, scene, Path(folder))
+        for name, (scene, size) in SCENES.items():
+            await shoot(name, scene, size, Path(folder))
 
 
 if __name__ == "__main__":

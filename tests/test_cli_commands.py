@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from rich.cells import cell_len
 
 from funnel_tui.domain import BUILTIN_METHODS
+from funnel_tui.money import format_money
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import KEYS
 from funnel_tui.storage import open_storage
@@ -508,3 +510,95 @@ def test_markup_in_prospect_text_is_printed_literally(db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[bold]Acme[/bold]" in result.stdout
     assert "Hi [red]Lee[/red]," in result.stdout
+
+
+LONG_SOURCE = "Enterprise Partner Referral Programme 2026"
+
+
+@pytest.fixture
+def millions(tmp_path: Path) -> Path:
+    """A month target of $1,234,567.89, all of it won in one deal from a long-named source."""
+    path = tmp_path / "millions.db"
+    storage = open_storage(path)
+    db = storage.db
+    db["targets"].insert(
+        {
+            "period": "month",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-11-30",
+            "amount_cents": 123_456_789,
+            "calls_per_day": 40,
+        }
+    )
+    buyer = (
+        db["prospects"]
+        .insert({"name": "Ann A", "method": "value_proposition", "source": LONG_SOURCE})
+        .last_pk
+    )
+    call = (
+        db["calls"]
+        .insert(
+            {
+                "prospect_id": buyer,
+                "started_at": at_noon_utc(TODAY),
+                "outcome": "won",
+                "method": "value_proposition",
+            }
+        )
+        .last_pk
+    )
+    db["deals"].insert(
+        {"prospect_id": buyer, "call_id": call, "amount_cents": 123_456_789, "closed_on": TODAY}
+    )
+    storage.close()
+    return path
+
+
+def assert_every_figure_whole_within_80_columns(output: str, report: dict) -> None:
+    lines = output.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), output
+    for key in ("target_cents", "won_cents", "expected_to_date_cents", "projection_cents"):
+        assert format_money(report[key], "$") in output, key
+    for row in report["by_method"] + report["by_source"]:
+        # name ... calls connects rate meetings won conv. amount: the name may shorten.
+        shown = [line.split()[-7:] for line in lines if line.split()[-1:] == ["$1,234,567.89"]]
+        assert [
+            str(row["calls"]),
+            str(row["connects"]),
+            "100%",
+            str(row["meetings"]),
+            str(row["won"]),
+            "100.0%",
+            format_money(row["won_cents"], "$"),
+        ] in shown, output
+    assert LONG_SOURCE not in output  # the name shortened instead of a figure
+
+
+def test_report_at_80_columns_shortens_names_never_figures(
+    millions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = report_json(millions)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("report", "--db", millions, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert_every_figure_whole_within_80_columns(result.stdout, report)
+
+
+def test_report_piped_shortens_names_never_figures(
+    millions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = report_json(millions)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    piped = run_funnel("report", "--db", millions, "--today", TODAY)
+    assert piped.returncode == 0, piped.stderr
+    assert_every_figure_whole_within_80_columns(piped.stdout, report)
+
+
+def test_report_in_a_narrow_terminal_keeps_figures_whole(
+    millions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    result = invoke("report", "--db", millions, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("$1,234,567.89") == 4  # target, won, by method, by source
+    assert "$1,234,567.…" not in result.stdout

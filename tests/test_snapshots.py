@@ -14,6 +14,9 @@ from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FROZEN_NOW, FrozenClock, build_demo_storage, settle
 
 SIZE = (160, 48)
+# The layouts the main screen and the outcome dialog are checked at: a laptop's default
+# terminal, a split pane, a full-screen window.
+LAYOUT_SIZES = [(80, 24), (100, 30), (160, 45)]
 
 
 def make_app(tmp_path: Path) -> FunnelApp:
@@ -27,21 +30,25 @@ def todays_first_prospect(app: FunnelApp) -> int:
     return queue_ids(db, now=FROZEN_NOW, closed_zones=closed)[0]
 
 
-def test_main_screen(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=settle)
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
 
 
-def test_main_screen_small_terminal(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), run_before=settle)
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
+def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=settle)
 
 
-def test_outcome_dialog_asking_for_a_date(snap_compare, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
+def test_outcome_dialog_asking_for_a_date(
+    snap_compare, tmp_path: Path, size: tuple[int, int]
+) -> None:
     async def open_dialog(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("l", "c", *"fri 2pm")
         await settle(pilot)
 
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_dialog)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_dialog)
 
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import sqlite_utils
 from rich.console import Console
 from textual import events
 from textual.app import App
+from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from funnel_tui.launch import resume_collecting
@@ -33,6 +34,16 @@ T = TypeVar("T")
 # interval, and a 1 ms commit took 60 ms.
 INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
+# Classes every screen gets for the terminal's size (from so many cells); app.tcss lays
+# the screens out by them.
+WIDTH_CLASSES = [(0, "-narrow"), (140, "-wide")]
+HEIGHT_CLASSES = [(0, "-short"), (36, "-tall")]
+
+
+def size_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
+    """The class of the largest breakpoint that `cells` reaches (as Textual picks it)."""
+    return max((start, name) for start, name in breakpoints if cells >= start)[1]
+
 
 class FunnelApp(App[None]):
     """The rep's day in one screen."""
@@ -41,6 +52,8 @@ class FunnelApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {MainScreenCommands}
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
 
     def __init__(
         self,
@@ -70,6 +83,7 @@ class FunnelApp(App[None]):
         resume_collecting()
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.push_screen(MainScreen())
         for problem in self.scripts.problems:
             self.notify(
@@ -88,6 +102,13 @@ class FunnelApp(App[None]):
             self.crash = error.error if isinstance(error, WorkerFailed) else error
             self.error_console = Console(file=io.StringIO())
         super()._handle_exception(error)
+
+    def _give_size_classes(self, screen: Screen[object]) -> None:
+        """Textual sets the breakpoint classes on a screen's first Resize, after its first
+        frame: a dialog opened in a small terminal showed its full-size layout for a frame."""
+        width, height = self.size
+        chosen = {size_class(width, WIDTH_CLASSES), size_class(height, HEIGHT_CLASSES)}
+        screen.update_classes({name: name in chosen for _, name in WIDTH_CLASSES + HEIGHT_CLASSES})
 
     def hold_keys(self) -> None:
         """Keep the keys typed from now on until `release_keys` (type-ahead).

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -60,9 +61,11 @@ def fit_columns(width: int) -> list[tuple[str, int]]:
 
 
 def _cell(text: str, width: int) -> str:
-    if len(text) > width:
-        return text[: max(width - 1, 0)] + "…"
-    return text.ljust(width)
+    """`text` in exactly `width` terminal cells: a CJK character or an emoji takes two, so
+    the length in characters would shift every column after it."""
+    if cell_len(text) > width > 0:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Label
@@ -134,8 +134,9 @@ class MainScreen(BookDialogs, Screen[None]):
                 yield Label(QueueMode.TODAY.label, id="queue-title", markup=False)
                 yield Input(placeholder="filter: name, company, email or phone", id="queue-filter")
                 yield CallQueue(id="queue")
-            yield ProspectCard(id="card")
-            yield ScriptPane(id="script")
+            with Container(id="prospect-panes"):
+                yield ProspectCard(id="card")
+                yield ScriptPane(id="script")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -276,7 +277,10 @@ class MainScreen(BookDialogs, Screen[None]):
         library = self.funnel.scripts
         script = library.get(prospect["method"]) or library.get(DEFAULT_METHOD)
         if script is None:
-            self.script_pane.show(None)
+            # A view without steps: the pane says this method has no script.
+            self.script_pane.show(
+                ScriptView(prospect["method"], (), subject=(prospect["id"], prospect["method"]))
+            )
             return
         facts = prospect_facts(prospect, self.funnel.settings)
         matching, others = objection_answers(script, prospect["objections"], facts)

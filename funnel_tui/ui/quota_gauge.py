@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -14,6 +15,15 @@ MIN_BAR = 10
 MAX_BAR = 60
 # From this width the gauge spells every figure out; narrower, it abbreviates.
 WIDE = 130
+# Between two figures on a line.
+GAP = "  "
+
+
+class Bar:
+    """Where the bar goes among the figures: it takes the room its line has left."""
+
+
+BAR = Bar()
 
 
 def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
@@ -25,8 +35,31 @@ def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
     return won, marker
 
 
+def _cells(item: Text | Bar) -> int:
+    return MIN_BAR if isinstance(item, Bar) else item.cell_len
+
+
+def flow(groups: list[list[Text | Bar]], width: int) -> list[list[Text | Bar]]:
+    """Lay the items out in lines of `width` cells: a figure is never cut, the gauge grows
+    a line instead. A group (the bar and its legend) starts a new line rather than split,
+    unless it is wider than a whole line."""
+    lines: list[list[Text | Bar]] = [[]]
+    used = 0
+    for group in groups:
+        size = sum(map(_cells, group)) + len(GAP) * (len(group) - 1)
+        for position, item in enumerate(group):
+            wanted = size if position == 0 else _cells(item)
+            if lines[-1] and used + len(GAP) + wanted > width:
+                lines.append([])
+                used = 0
+            used += (len(GAP) if lines[-1] else 0) + _cells(item)
+            lines[-1].append(item)
+    return lines
+
+
 class QuotaGauge(Widget):
-    """Two lines: the figures, then the bar with the marker for where the rep should be."""
+    """The figures, then the bar with the marker for where the rep should be: two lines
+    on a wide terminal; narrower, the figures wrap onto more lines rather than be cut."""
 
     COMPONENT_CLASSES = {
         "quota-gauge--ahead",
@@ -38,66 +71,106 @@ class QuotaGauge(Widget):
         "quota-gauge--label",
     }
 
-    pace: reactive[Pace | None] = reactive(None)
+    # Each may change how many lines the figures take: layout=True lets the gauge grow.
+    pace: reactive[Pace | None] = reactive(None, layout=True)
     """The figures on show; None when no target covers today."""
 
-    currency: reactive[str] = reactive("$")
+    currency: reactive[str] = reactive("$", layout=True)
     """The currency symbol from the settings."""
 
-    call_timer: reactive[str] = reactive("")
+    call_timer: reactive[str] = reactive("", layout=True)
     """The running call's elapsed time, empty when no call is running."""
 
     def render(self) -> Text:
+        return Text("\n").join(self._lines(self.size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def _lines(self, width: int) -> list[Text]:
         pace = self.pace
-        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        wide = width >= WIDE
+        figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
+        groups: list[list[Text | Bar]] = [[figure] for figure in figures]
+        if self.call_timer:
+            groups.append([Text.assemble(("● on call ", "bold"), (self.call_timer, "bold"))])
         if pace is None:
-            text = Text.assemble(
-                ("No target for this period. ", "bold"),
-                "Set one with ",
-                ("funnel target set 50000 --period month", label),
-                " or press t.",
-            )
-            return self._with_timer(text)
-        money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
+            return [
+                Text(GAP).join(item for item in line if isinstance(item, Text))
+                for line in flow(groups, width)
+            ]
+        groups.append(self._bar_and_legend(pace, wide=wide))
+        lines = []
+        for line in flow(groups, width):
+            # The bar takes the room its line has left, up to MAX_BAR.
+            used = sum(map(_cells, line)) + len(GAP) * (len(line) - 1)
+            bar = self._bar(pace, min(MAX_BAR, MIN_BAR + max(0, width - used)))
+            lines.append(Text(GAP).join(bar if isinstance(item, Bar) else item for item in line))
+        return lines
+
+    def _no_target(self) -> list[Text]:
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        return [
+            Text("No target for this period.", "bold"),
+            Text.assemble("Set one with ", ("funnel target set 50000 --period month", label)),
+            Text("or press t."),
+        ]
+
+    def _figures(self, pace: Pace, *, wide: bool) -> list[Text]:
+        """The figures, spelt out when `wide`, else abbreviated."""
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
         status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
+        money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
         gap_sign = "+" if pace.pace_gap_cents >= 0 else "-"
-        wide = self.size.width >= WIDE
-        figures = Text.assemble(
-            (pace.period_name, "bold"),
-            ("  target " if wide else "  ", label),
-            money(pace.target_cents) if wide else "",
-            ("  won " if wide else "", label),
-            (money(pace.won_cents), "bold"),
-            "" if wide else f"/{money(pace.target_cents)}",
-            f" ({pace.attainment:.0%})  ",
-            (STATUS_WORDS[pace.status], status),
-            ("  gap ", label),
-            f"{gap_sign}{money(abs(pace.pace_gap_cents))}",
-            ("  need ", label),
-            f"{money(pace.needed_per_day_cents)}/day",
-            ("  projection " if wide else "  proj. ", label),
-            money(pace.projection_cents),
-            ("  calls today " if wide else "  calls ", label),
-            f"{pace.calls_today}/{pace.calls_per_day}",
-        )
-        width = max(MIN_BAR, min(MAX_BAR, self.size.width - 30))
+        attainment = f" ({pace.attainment:.0%})"
+        if wide:
+            won = Text.assemble(
+                ("target ", label),
+                money(pace.target_cents),
+                ("  won ", label),
+                (money(pace.won_cents), "bold"),
+                attainment,
+            )
+        else:
+            won = Text.assemble(
+                (money(pace.won_cents), "bold"), f"/{money(pace.target_cents)}", attainment
+            )
+        return [
+            Text(pace.period_name, "bold"),
+            won,
+            Text(STATUS_WORDS[pace.status], status),
+            Text.assemble(("gap ", label), f"{gap_sign}{money(abs(pace.pace_gap_cents))}"),
+            Text.assemble(("need ", label), f"{money(pace.needed_per_day_cents)}/day"),
+            Text.assemble(
+                ("projection " if wide else "proj. ", label), money(pace.projection_cents)
+            ),
+            Text.assemble(
+                ("calls today " if wide else "calls ", label),
+                f"{pace.calls_today}/{pace.calls_per_day}",
+            ),
+        ]
+
+    def _bar_and_legend(self, pace: Pace, *, wide: bool) -> list[Text | Bar]:
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        expected = format_money(pace.expected_to_date_cents, self.currency, whole=True)
+        left = f"{pace.remaining_business_days} of {pace.business_days}"
+        if wide:
+            return [
+                BAR,
+                Text(f"┃ = where you should be today ({expected})", label),
+                Text(f"· {left} business days left", label),
+            ]
+        return [BAR, Text(f"┃ due today {expected}", label), Text(f"{left} days left", label)]
+
+    def _bar(self, pace: Pace, width: int) -> Text:
         won_cells, marker = bar_cells(pace, width)
-        bar = Text()
         won_style = self.get_component_rich_style("quota-gauge--bar-won", partial=True)
         empty_style = self.get_component_rich_style("quota-gauge--bar-empty", partial=True)
         marker_style = self.get_component_rich_style("quota-gauge--marker", partial=True)
+        bar = Text()
         for cell in range(width):
             if cell == marker:
                 bar.append("┃", marker_style)
             else:
                 bar.append("━", won_style if cell < won_cells else empty_style)
-        bar.append(f"  ┃ = where you should be today ({money(pace.expected_to_date_cents)})", label)
-        bar.append(
-            f"  · {pace.remaining_business_days} of {pace.business_days} business days left", label
-        )
-        return self._with_timer(Text("\n").join([figures, bar]))
-
-    def _with_timer(self, text: Text) -> Text:
-        if not self.call_timer:
-            return text
-        return Text.assemble(text, ("   ● on call ", "bold"), (self.call_timer, "bold"))
+        return bar

@@ -88,7 +88,10 @@ class ScriptPane(VerticalScroll, can_focus=True):
         same = view is not None and self._view is not None and view.subject == self._view.subject
         self._view = view
         if not same:
+            # Set even when it is already 0 (no watcher runs then): a new prospect's
+            # script starts at the top, wherever the last one was scrolled to.
             self.step = 0
+            self.scroll_home(animate=False)
         self._update_body()
 
     def validate_step(self, value: int) -> int:
@@ -105,7 +108,10 @@ class ScriptPane(VerticalScroll, can_focus=True):
 
     def _update_body(self) -> None:
         body = self.query_one("#script-body", Static)
-        if self._view is None or not self._view.steps:
+        if self._view is None:
+            body.update(Text("No prospect selected: the queue is empty.", "dim italic"))
+            return
+        if not self._view.steps:
             body.update(Text("No script for this prospect's method.", "dim italic"))
             return
         body.update(render_script(self._view, self.step, all_objections=self.all_objections))

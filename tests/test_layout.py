@@ -1,0 +1,177 @@
+"""What the rep can read at every terminal size: phone, email, gauge, script, dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from textual.screen import Screen
+from textual.widgets import Static
+
+from funnel_tui.money import format_money
+from funnel_tui.queue import closed_timezones, queue_ids
+from funnel_tui.settings import load_settings
+from funnel_tui.storage import open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.script_pane import ScriptPane
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+
+
+def todays_queue(app: FunnelApp) -> list[int]:
+    db = app.storage.db
+    return queue_ids(
+        db, now=FROZEN_NOW, closed_zones=closed_timezones(db, FROZEN_NOW, load_settings(db))
+    )
+
+
+# A laptop's default terminal, a split pane, and a full-screen window.
+SIZES = [(80, 24), (100, 30), (160, 45)]
+
+
+def line_text(queue: CallQueue, y: int) -> str:
+    return "".join(segment.text for segment in queue.render_line(y))
+
+
+def on_screen(app: FunnelApp) -> str:
+    """The text of the top screen, line by line, as the terminal shows it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.card is not None
+        shown = on_screen(demo_app)
+        prospect = screen.card.prospect
+        assert prospect["phone"] in shown
+        assert prospect["email"] in shown
+        pace = screen.gauge.pace
+        assert pace is not None
+        for cents in (pace.won_cents, pace.target_cents, pace.projection_cents):
+            assert format_money(cents, "$", whole=True) in shown
+        assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
+        assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
+        # The first step of the script, a whole phrase on one line (not a word per line).
+        assert "Identify" in shown
+        assert "Hello, am I speaking with" in shown
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_outcome_dialog_shows_the_date_read_back_and_the_note(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        shown = on_screen(demo_app)
+        assert "tomorrow 10am" in shown
+        assert "→ Thu 19 Nov 2026, 10:00 (tomorrow)" in shown
+        assert "note (optional)" in shown
+        assert "enter saves" in shown
+
+
+async def test_the_next_prospects_script_starts_at_the_top(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pane = demo_app.screen.query_one(ScriptPane)
+        await pilot.press("o")  # every objection answer: longer than the pane
+        await settle(pilot)
+        pane.scroll_end(animate=False, immediate=True)
+        await settle(pilot)
+        assert pane.scroll_y > 0
+        await pilot.press("j")
+        await settle(pilot)
+        assert pane.scroll_y == 0
+
+
+async def test_wide_characters_keep_the_queue_columns_in_line(demo_app: FunnelApp) -> None:
+    first_three = todays_queue(demo_app)[:3]
+    names = ["王小明", "Zoë 🚀 Rocket", "Ann Smith"]
+    for prospect_id, name in zip(first_three, names, strict=True):
+        demo_app.storage.db.execute(
+            "UPDATE prospects SET name = ?, company = 'Acme', kind = 'new' WHERE id = ?",
+            [name, prospect_id],
+        )
+    demo_app.storage.db.conn.commit()
+    async with demo_app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        header = line_text(queue, 0)
+        company_column = cell_len(header[: header.index("Company")])
+        kind_column = cell_len(header[: header.index("Kind")])
+        for y, name in enumerate(names, start=1):
+            line = line_text(queue, y)
+            assert name in line
+            assert cell_len(line) == queue.scrollable_content_region.width
+            assert cell_len(line[: line.index("Acme")]) == company_column, line
+            assert cell_len(line[: line.index(" new ") + 1]) == kind_column, line
+
+
+async def test_an_empty_queue_says_so_in_the_script_pane(tmp_path: Path) -> None:
+    app = FunnelApp(
+        open_storage(tmp_path / "empty.db"), clock=FrozenClock(), scripts_dir=tmp_path / "none"
+    )
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        shown = shown_text(app.screen.query_one("#script-body", Static))
+        assert "No prospect selected: the queue is empty." in shown
+        assert "method" not in shown
+
+
+async def test_at_80_columns_the_gauge_wraps_rather_than_cut(tmp_path: Path) -> None:
+    app = FunnelApp(
+        open_storage(tmp_path / "empty.db"), clock=FrozenClock(), scripts_dir=tmp_path / "none"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = on_screen(app)
+        assert "funnel target set 50000 --period month" in shown
+        assert "or press t." in shown
+
+
+async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.gauge.pace is not None
+        shown = on_screen(demo_app)
+        pace = screen.gauge.pace
+        assert "● on call 0:00" in shown
+        assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
+        assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
+
+
+async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual gives a screen its size classes on its first Resize, after its first frame:
+    the dialog flashed its full-size frames and spacing first."""
+    drawn: list[tuple[str, frozenset[str]]] = []
+    draw = Screen._compositor_refresh
+
+    def record(screen: Screen[object]) -> None:
+        drawn.append((type(screen).__name__, screen.classes))
+        draw(screen)
+
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_compositor_refresh", record)
+        await pilot.press("l")
+        await settle(pilot)
+    first = next(classes for name, classes in drawn if name == "OutcomeDialog")
+    assert {"-narrow", "-short"} <= first
