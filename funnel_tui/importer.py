@@ -17,7 +17,7 @@ import sqlite_utils
 from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.exporter import FORMULA_STARTS
-from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.prospects import (
     TEXT_FIELDS,
     email_problem,
@@ -195,10 +195,12 @@ class _RowReader:
             except AmountError as error:
                 reasons.append(f"deal value: {error}")
         if cents:
-            if cents.isdigit():
+            if cents.isdigit() and int(cents) <= MAX_CENTS:
                 row["deal_value_cents"] = int(cents)
             else:
-                reasons.append(f"deal value cents {cents!r}: a whole number of cents")
+                reasons.append(
+                    f"deal value cents {cents!r}: a whole number of cents up to {MAX_CENTS:,}"
+                )
         return row, reasons
 
     def _timezone(self, text: str) -> tuple[str, str | None]:

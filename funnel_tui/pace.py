@@ -13,7 +13,7 @@ import sqlite_utils
 
 from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
 from funnel_tui.migrations import method_name_sql, source_name_sql
-from funnel_tui.money import round_half_up
+from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
@@ -207,6 +207,8 @@ def set_target(
     """Set (or replace) the target of the `period` containing `today`; returns the stored row."""
     if amount_cents <= 0:
         raise ValueError("a target must be more than zero")
+    if amount_cents > MAX_CENTS:
+        raise ValueError(f"a target is at most {format_money(MAX_CENTS, '')}")
     if calls_per_day is not None and calls_per_day < 0:
         raise ValueError("calls per day must not be negative")
     starts_on, ends_on = period_bounds(period, today)
@@ -270,7 +272,8 @@ SELECT {_METHOD_NAME} AS name, sum(d.amount_cents) AS won_cents
 FROM deals d INDEXED BY deals_call
     CROSS JOIN calls c ON c.id = d.call_id
     JOIN prospects p ON p.id = c.prospect_id
-WHERE d.call_id IS NOT NULL AND c.started_at >= :start AND c.started_at < :end
+WHERE d.call_id IS NOT NULL AND d.closed_on < :after_end
+    AND c.started_at >= :start AND c.started_at < :end
 GROUP BY {_METHOD_NAME}
 """
 
@@ -294,17 +297,19 @@ def _ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
 
 def _whole_days(start: str, end: str) -> tuple[str, str]:
     """The UTC days lying wholly inside the window [start, end), as the bounds
-    [first, after_last) of their `YYYY-MM-DD` strings; the window spans a UTC midnight,
-    as every period does.
+    [first, after_last) of their `YYYY-MM-DD` strings.
 
     Any text sorts at or after a day's string exactly when its first ten characters do,
     so the calls of those days are the calls in [first, after_last), and the edges
     [start, first) and [after_last, end) hold the rest of the window, whatever text other
     tools stored. A day's string sorts before its own midnight, so the window's first UTC
-    day is never whole.
+    day is never whole. A window within one UTC day (the first day of a period, as of that
+    day, can be one) is all edge: [start, end) and nothing after it.
     """
-    first = date.fromisoformat(start[:10]) + timedelta(days=1)
-    return first.isoformat(), end[:10]
+    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
+    if first > end[:10]:
+        return end, end
+    return first, end[:10]
 
 
 _COUNTS = ("calls", "connects", "meetings", "won")
@@ -373,11 +378,14 @@ def load_pace(
         return None
     starts_on = date.fromisoformat(target["starts_on"])
     ends_on = date.fromisoformat(target["ends_on"])
-    after_end = ends_on + timedelta(days=1)
-    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
+    # Every figure counts only what happened on or before the as-of date: a report for a
+    # past day leaves out the deals and calls that came after it.
+    after_window = min(ends_on, today) + timedelta(days=1)
+    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_window.isoformat()}
     calls_window = {
         "start": _local_midnight_utc(starts_on, tz),
-        "end": _local_midnight_utc(after_end, tz),
+        "end": _local_midnight_utc(after_window, tz),
+        **deals_window,
     }
     today_window = {
         "start": _local_midnight_utc(today, tz),

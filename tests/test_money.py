@@ -73,7 +73,6 @@ def test_accepted_amounts(text: str, cents: int) -> None:
         "$50€",
         "\u0665\u0660",  # Arabic-Indic digits
         "50 dollars",
-        "99999999999999999999",
     ],
 )
 def test_refused_amounts(text: str) -> None:
@@ -82,6 +81,18 @@ def test_refused_amounts(text: str) -> None:
     message = str(raised.value)
     assert "\n" not in message
     assert "50,000" in message and "1.5k" in message
+
+
+@pytest.mark.parametrize("text", ["10,000,000,000.01", "10000000000.01", "10001m", "99999999999999999999"])
+def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:
+    with pytest.raises(AmountError) as raised:
+        parse_amount(text)
+    assert str(raised.value) == f"{text!r} is too large: an amount is at most 10,000,000,000.00"
+
+
+def test_ten_billion_is_the_largest_amount() -> None:
+    assert parse_amount("10,000,000,000") == MAX_CENTS == 10**12
+    assert parse_amount("10000m") == MAX_CENTS
 
 
 def test_amount_error_is_a_value_error() -> None:
