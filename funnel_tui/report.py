@@ -9,7 +9,7 @@ from rich.text import Text
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
-from funnel_tui.pace import Breakdown, Pace
+from funnel_tui.pace import Breakdown, Pace, skipped_note
 from funnel_tui.text import one_line
 
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
@@ -57,6 +57,8 @@ def pace_table(pace: Pace, currency: str) -> RenderableType:
         ("projection", money(pace.projection_cents)),
         ("calls today", f"{pace.calls_today} of {pace.calls_per_day}"),
     )
+    if pace.skipped:
+        rows += (("skipped", skipped_note(pace.skipped)),)
     for label, value in rows:
         # A str cell would be read as markup, and the currency symbol is user text.
         figures.add_row(label, value if isinstance(value, Text) else Text(value))

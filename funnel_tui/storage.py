@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from funnel_tui.foreign_values import decode_text, find_foreign_values
 from funnel_tui.migrations import (
     CALL_DAYS,
     DERIVED_TABLES,
@@ -78,6 +79,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
+    conn.text_factory = decode_text
     return conn
 
 
@@ -192,6 +194,7 @@ def check_database(path: Path) -> list[str]:
                 f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
                 "the queue filter may miss them; `funnel check --repair` builds it again"
             )
+        problems += map(str, find_foreign_values(conn))
         return problems
     finally:
         conn.close()
