@@ -246,16 +246,16 @@ def wrong_values_sql(table: str, alias: str = "") -> str:
     return f"({' + '.join(wrong)})"
 
 
-def read_row(table: str, row: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
-    """The row with each checked column read (None where unreadable), and the columns that
-    could not be read: the screen shows MARK there."""
+def readable_row(table: str, row: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """The row as stored, with None for each value of the wrong type or range, and the
+    columns that held one: a screen shows MARK there."""
     kinds = COLUMNS[table]
     values = dict(row)
     unreadable = []
     for column, value in row.items():
         if column in kinds:
             try:
-                values[column] = kinds[column].read(value)
+                kinds[column].read(value)
             except Unreadable:
                 values[column] = None
                 unreadable.append(column)

@@ -269,6 +269,7 @@ def test_report_json_on_november_18th(november: Path) -> None:
                 "won_cents": 2_100_000,
             },
         ],
+        "skipped": 0,
     }
 
 

@@ -83,7 +83,9 @@ def test_refused_amounts(text: str) -> None:
     assert "50,000" in message and "1.5k" in message
 
 
-@pytest.mark.parametrize("text", ["10,000,000,000.01", "10000000000.01", "10001m", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "text", ["10,000,000,000.01", "10000000000.01", "10001m", "99999999999999999999"]
+)
 def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:
     with pytest.raises(AmountError) as raised:
         parse_amount(text)

@@ -91,6 +91,9 @@ class QuotaGauge(Widget):
                 bar.append("┃", marker_style)
             else:
                 bar.append("━", won_style if cell < won_cells else empty_style)
+        if pace.skipped:
+            # Before the legend, which a narrow terminal cuts off first.
+            bar.append(f"  {pace.skipped} unreadable left out (funnel check)", status)
         bar.append(f"  ┃ = where you should be today ({money(pace.expected_to_date_cents)})", label)
         bar.append(
             f"  · {pace.remaining_business_days} of {pace.business_days} business days left", label
