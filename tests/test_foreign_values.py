@@ -67,7 +67,9 @@ def write_foreign_rows(path: Path) -> dict[str, int]:
                 next_call_at="2026-11-18T10:00:00+05:00",
                 deal_value_cents=1500.5,
             ),
-            "never": prospect("'Zed Never'", next_call_at="9999-12-31T23:59:59+00:00"),
+            "never": prospect(
+                "'Zed Never'", next_call_at="9999-12-31T23:59:59+00:00", timezone=b"\x00"
+            ),
             "ancient": prospect("'Zed Ancient'", next_call_at="0001-01-01T00:00:00+00:00"),
         }
         cafe = ids["cafe"]
@@ -184,6 +186,38 @@ async def test_the_app_starts_and_shows_a_mark_where_a_value_is_unreadable(
         assert app.is_running
 
 
+async def test_a_call_logged_and_undone_keeps_what_other_tools_stored(
+    demo_app: FunnelApp, demo_storage: Storage, foreign_ids: dict[str, int]
+) -> None:
+    def stored() -> tuple:
+        conn = sqlite3.connect(demo_storage.path)
+        try:
+            return conn.execute(
+                "SELECT hex(name), company, deal_value_cents, next_call_at,"
+                " (SELECT count(*) FROM calls WHERE prospect_id = p.id) FROM prospects p"
+                " WHERE id = ?",
+                [foreign_ids["cafe"]],
+            ).fetchone()
+        finally:
+            conn.close()
+
+    before = stored()
+    app = demo_app
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *"royale", "enter")
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        logged = stored()
+        assert logged[4] == before[4] + 1
+        assert logged[:3] == before[:3]
+        await pilot.press("u")
+        await settle(pilot)
+    assert stored() == before
+
+
 # --- the command line -----------------------------------------------------------------------
 
 
@@ -267,6 +301,7 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
         f"prospects row {offset}, deal_value_cents",
         f"prospects row {offset}, next_call_at",
         f"prospects row {foreign_ids['never']}, next_call_at",
+        f"prospects row {foreign_ids['never']}, timezone",
         f"prospects row {foreign_ids['ancient']}, next_call_at",
     ):
         assert expected in located
@@ -274,7 +309,7 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
     assert sum(line.startswith("deals row ") for line in located) == 4
     assert sum(line.startswith("notes row ") for line in located) == 2
     assert sum(line.startswith("targets row ") for line in located) == 4
-    assert len(listed) == 21
+    assert len(listed) == 22
     assert f"prospects row {cafe}, name: b'Caf\\xe9 Royale' is not UTF-8 text" in listed
     assert f"prospects row {cafe}, company: b'\\x00\\x01' is a BLOB, not text" in listed
     assert "Traceback" not in result.output
