@@ -74,7 +74,7 @@ def read_cents(value: object) -> int | None:
     if value is None:
         return None
     if type(value) is not int or not 0 <= value <= MAX_CENTS:
-        raise Unreadable(f"{_shown(value)} is not a whole number of cents from 0 to {MAX_CENTS}")
+        raise Unreadable(f"{_shown(value)} is not a whole number of cents from 0 to {MAX_CENTS:,}")
     return value
 
 
@@ -162,20 +162,20 @@ COUNT = ValueKind(
     "count",
     read_count,
     "{c} IS NOT NULL AND NOT (typeof({c}) = 'integer' AND {c} >= 0)",
-    "not a whole number from 0 (`'1m'`, `1.5`, `-3`)",
+    "not a whole number from 0 (`'1m'` and `1.5` are not)",
 )
 DAY = ValueKind(
     "date",
     read_day,
     _WRONG_DAY,
-    f"not a date `YYYY-MM-DD` from {FIRST_DAY} to {LAST_DAY} (`2026-11-31`, `9999-12-31`)",
+    f"not a date `YYYY-MM-DD` from {FIRST_DAY} to {LAST_DAY} (`2026-11-31` is not)",
 )
 MOMENT = ValueKind(
     "moment",
     read_moment,
     _WRONG_MOMENT,
-    "not a moment in UTC `YYYY-MM-DDTHH:MM:SS+00:00` (`Z`, a space or no offset also do)"
-    f" from {FIRST_DAY[:4]} to {LAST_DAY[:4]} (`not a date`, `…T10:00:00+05:00`)",
+    "not a moment in UTC, `YYYY-MM-DDTHH:MM:SS+00:00` (or with `Z`, a space or no offset),"
+    f" from {FIRST_DAY[:4]} to {LAST_DAY[:4]}",
 )
 
 # Every column the app reads for what it means, by table; the other columns are its own

@@ -23,6 +23,7 @@ from funnel_tui.foreign_values import (
     COUNT,
     DAY,
     MOMENT,
+    ROW_CHECKS,
     TEXT,
     Unreadable,
     ValueKind,
@@ -405,3 +406,15 @@ def test_every_checked_column_exists(storage: Storage) -> None:
     for table, columns in COLUMNS.items():
         present = {row[1] for row in storage.db.execute(f"PRAGMA table_info({table})")}
         assert set(columns) <= present, table
+
+
+def test_the_readme_lists_every_check() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for table, kinds in COLUMNS.items():
+        by_kind: dict[str, tuple[ValueKind, list[str]]] = {}
+        for column, kind in kinds.items():
+            by_kind.setdefault(kind.name, (kind, []))[1].append(f"`{column}`")
+        for kind, columns in by_kind.values():
+            assert f"| `{table}` | {', '.join(columns)} | {kind.problem} |" in readme
+        for column, _, problem in ROW_CHECKS.get(table, ()):
+            assert f"| `{table}` | `{column}` | {problem} |" in readme
