@@ -28,9 +28,10 @@ LAST_DAY = "2999-12-31"
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # As funnel stores moments (`+00:00`), and as other tools write UTC: `Z`, a space, a
-# fraction of a second or no offset at all.
+# fraction of a second, no seconds, no offset, or a date alone (its midnight).
 _MOMENT = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]+)?(?:Z|\+00:00)?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:[T ]([0-9]{2}:[0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(?:Z|\+00:00)?)?"
 )
 
 
@@ -109,7 +110,7 @@ def read_moment(value: object) -> datetime | None:
         match = _MOMENT.fullmatch(value) if isinstance(value, str) else None
         if match is None or not FIRST_DAY <= match[1] <= LAST_DAY:
             raise ValueError
-        moment = datetime.fromisoformat(f"{match[1]}T{match[2]}")
+        moment = datetime.fromisoformat(f"{match[1]}T{match[2] or '00:00'}:{match[3] or '00'}")
     except ValueError:
         raise Unreadable(
             f"{_shown(value)} is not a moment in UTC (YYYY-MM-DDTHH:MM:SS+00:00, years "
@@ -134,15 +135,24 @@ _WRONG_DAY = (
     "{c} IS NOT NULL AND NOT (typeof({c}) = 'text' AND date({c}, '+0 days') IS {c}"
     f" AND {{c}} BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}')"
 )
-_MOMENT_SUFFIX = (
+_UTC = "('', 'Z', '+00:00')"
+_AFTER_SECONDS = (
     "CASE substr({c}, 20, 1) WHEN '.' THEN substr({c}, 21, 1) GLOB '[0-9]'"
-    " AND ltrim(substr({c}, 21), '0123456789') IN ('', 'Z', '+00:00')"
-    " ELSE substr({c}, 20) IN ('', 'Z', '+00:00') END"
+    f" AND ltrim(substr({{c}}, 21), '0123456789') IN {_UTC}"
+    f" ELSE substr({{c}}, 20) IN {_UTC} END"
+)
+_AFTER_MINUTES = (
+    "CASE substr({c}, 17, 1) WHEN ':' THEN substr({c}, 18, 2) GLOB '[0-5][0-9]'"
+    f" AND {_AFTER_SECONDS} ELSE substr({{c}}, 17) IN {_UTC} END"
 )
 _WRONG_MOMENT = (
-    "{c} IS NOT NULL AND NOT (typeof({c}) = 'text' AND substr({c}, 11, 1) IN ('T', ' ')"
-    " AND datetime(substr({c}, 1, 19), '+0 days') IS replace(substr({c}, 1, 19), 'T', ' ')"
-    f" AND substr({{c}}, 1, 10) BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}' AND {_MOMENT_SUFFIX})"
+    "{c} IS NOT NULL AND NOT (typeof({c}) = 'text'"
+    " AND date(substr({c}, 1, 10), '+0 days') IS substr({c}, 1, 10)"
+    f" AND substr({{c}}, 1, 10) BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}'"
+    " AND (length({c}) = 10 OR substr({c}, 11, 1) IN ('T', ' ')"
+    " AND datetime(substr({c}, 1, 10) || ' ' || substr({c}, 12, 5), '+0 days')"
+    " IS substr({c}, 1, 10) || ' ' || substr({c}, 12, 5) || ':00'"
+    f" AND {_AFTER_MINUTES}))"
 )
 
 TEXT = ValueKind(
@@ -174,8 +184,8 @@ MOMENT = ValueKind(
     "moment",
     read_moment,
     _WRONG_MOMENT,
-    "not a moment in UTC, `YYYY-MM-DDTHH:MM:SS+00:00` (or with `Z`, a space or no offset),"
-    f" from {FIRST_DAY[:4]} to {LAST_DAY[:4]}",
+    "not a moment in UTC, `YYYY-MM-DDTHH:MM:SS+00:00` (or with `Z`, a space, no offset,"
+    f" no seconds or no time), from {FIRST_DAY[:4]} to {LAST_DAY[:4]}",
 )
 
 # Every column the app reads for what it means, by table; the other columns are its own

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -365,6 +366,16 @@ SAMPLES = [
     "2026-11-18T23:59:60+00:00",
     "2026-11-31T10:00:00+00:00",
     "2026-11-18T10:00+00:00",
+    "2026-11-18T10:00",
+    "2026-11-18 10:00Z",
+    "2026-11-18T10:00:60",
+    "2026-11-18T24:00",
+    "2026-11-18T1:00",
+    "2026-11-18T10:00:00.",
+    "2026-11-18T10:00:0",
+    "2026-11-18Z",
+    "2026-11-18T",
+    "2026-11-18T10:00:00+00:00 ",
     "9999-12-31T23:59:59+00:00",
     "0001-01-01T00:00:00+00:00",
     "not a date",
@@ -394,6 +405,34 @@ def refused_in_python(kind: ValueKind, value: object) -> bool:
 @pytest.mark.parametrize("value", SAMPLES, ids=repr)
 def test_sql_and_python_agree_on_every_value(kind: ValueKind, value: object) -> None:
     assert wrong_in_sql(kind, value) == refused_in_python(kind, value)
+
+
+MOMENT_LIKE = st.from_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T t][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{0,3})?)?(Z|\+00:00|\+05:00|-00:00)?)?",
+    fullmatch=True,
+)
+
+
+FORMATTED_MOMENTS = st.builds(
+    datetime.strftime,
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(3010, 12, 31)),
+    st.sampled_from(
+        [
+            "%Y-%m-%d",
+            "%Y-%m-%dT%H:%M:%S+00:00",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S.%fZ",
+            "%Y-%m-%dT%H:%M:%S+05:00",
+        ]
+    ),
+)
+
+
+@given(FORMATTED_MOMENTS | MOMENT_LIKE | st.text(alphabet="0123456789-:T Z+.", max_size=27))
+def test_sql_and_python_agree_on_text_shaped_like_dates(value: str) -> None:
+    for kind in (DAY, MOMENT):
+        assert wrong_in_sql(kind, value) == refused_in_python(kind, value), kind.name
 
 
 @given(st.text(max_size=30) | st.binary(max_size=30) | st.none())
