@@ -64,6 +64,7 @@ def _shown(value: object) -> str:
 
 
 def read_text(value: object) -> str | None:
+    """Text, or nothing; not a BLOB nor (as `funnel check` reads it) bytes that are not UTF-8."""
     if isinstance(value, NotUtf8):
         raise Unreadable(f"{_shown(value)} is not UTF-8 text")
     if isinstance(value, bytes):
@@ -72,6 +73,7 @@ def read_text(value: object) -> str | None:
 
 
 def read_cents(value: object) -> int | None:
+    """Whole cents from 0 to MAX_CENTS, or nothing."""
     if value is None:
         return None
     if type(value) is not int or not 0 <= value <= MAX_CENTS:
@@ -80,6 +82,7 @@ def read_cents(value: object) -> int | None:
 
 
 def read_count(value: object) -> int | None:
+    """A whole number from 0, or nothing."""
     if value is None:
         return None
     if type(value) is not int or value < 0:
@@ -88,6 +91,7 @@ def read_count(value: object) -> int | None:
 
 
 def read_day(value: object) -> date | None:
+    """A `YYYY-MM-DD` date from FIRST_DAY to LAST_DAY, or nothing."""
     if value is None:
         return None
     try:
@@ -104,6 +108,7 @@ def read_day(value: object) -> date | None:
 
 
 def read_moment(value: object) -> datetime | None:
+    """A moment in UTC (the forms of _MOMENT) from FIRST_DAY to LAST_DAY, or nothing."""
     if value is None:
         return None
     try:
@@ -229,9 +234,9 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
     "notes": {"created_at": MOMENT, "body": TEXT},
 }
 
-# Checks across the columns of a row: (column named, SQL true when wrong with `{a}` the
-# table's alias, what is wrong).
-# A target's dates must make a period: at most a year long, not ending before it starts.
+# Checks across the columns of a row: (the column named, SQL true when wrong with `{a}`
+# the table's alias, what is wrong). A target's dates must make a period: at most a year
+# long, not ending before it starts.
 ROW_CHECKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "targets": (
         (
@@ -297,7 +302,7 @@ def _table_findings(conn: sqlite3.Connection, table: str) -> Iterator[ForeignVal
         f"SELECT id, {', '.join(selected)} FROM {table} WHERE {' OR '.join(suspects)} ORDER BY id"
     )
     for row_id, *values in cursor:
-        for (column, kind), value in zip(kinds.items(), values, strict=False):
+        for (column, kind), value in zip(kinds.items(), values[: len(kinds)], strict=True):
             try:
                 kind.read(value)
             except Unreadable as error:
