@@ -105,6 +105,20 @@ def _stored(moment: datetime | None) -> str | None:
     return to_stored(moment) if moment else None
 
 
+def _snapshot(prospect: dict[str, Any]) -> str:
+    """The prospect row as JSON for undo; a BLOB another tool stored is kept as its hex."""
+    return json.dumps(
+        {column: {"blob": v.hex()} if isinstance(v, bytes) else v for column, v in prospect.items()}
+    )
+
+
+def _restored(snapshot: str) -> dict[str, Any]:
+    return {
+        column: bytes.fromhex(value["blob"]) if isinstance(value, dict) else value
+        for column, value in json.loads(snapshot).items()
+    }
+
+
 def log_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -139,7 +153,7 @@ def log_call(
         ).lastrowid
         db.execute(
             "INSERT INTO undo_log (call_id, prospect_before, logged_at) VALUES (?, ?, ?)",
-            [call_id, json.dumps(before), to_stored(now)],
+            [call_id, _snapshot(before), to_stored(now)],
         )
         after_trigger = get_prospect(db, prospect_id)
         assert after_trigger is not None
@@ -176,16 +190,23 @@ def undo_last_call(db: sqlite_utils.Database) -> UndoneCall | None:
         if row is None:
             return None
         call_id, snapshot, outcome = row
-        before = json.loads(snapshot)
+        before = _restored(snapshot)
         db.execute("DELETE FROM deals WHERE call_id = ?", [call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [call_id])
         prospect_id = before.pop("id")
         # Restore after the delete: the delete trigger recomputes last_called_at and
-        # last_outcome, and the snapshot must win.
-        db.execute(
-            f"UPDATE prospects SET {', '.join(f'{column} = ?' for column in before)} WHERE id = ?",
-            [*before.values(), prospect_id],
-        )
+        # last_outcome, and the snapshot must win. Only the columns that differ are
+        # written: text another tool stored in another encoding reads (and would be
+        # written back) with U+FFFD in place of its bytes.
+        now_stored = get_prospect(db, prospect_id) or {}
+        changed = {
+            column: value for column, value in before.items() if now_stored.get(column) != value
+        }
+        if changed:
+            assignments = ", ".join(f"{column} = ?" for column in changed)
+            db.execute(
+                f"UPDATE prospects SET {assignments} WHERE id = ?", [*changed.values(), prospect_id]
+            )
     return UndoneCall(
         call_id=call_id,
         prospect_id=prospect_id,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from funnel_tui.foreign_values import find_foreign_values
 from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
@@ -137,12 +138,17 @@ def _setting_problems(conn: sqlite3.Connection) -> list[str]:
     return read_settings(conn)[1]
 
 
+def _foreign_value_problems(conn: sqlite3.Connection) -> list[str]:
+    return [str(found) for found in find_foreign_values(conn)]
+
+
 # Run in order on a file whose schema and pages are sound.
 CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
     _trigger_problems,
     _derived_table_problems,
     _setting_problems,
+    _foreign_value_problems,
 )
 
 

@@ -25,7 +25,7 @@ from funnel_tui.exporter import (
 )
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
-from funnel_tui.pace import load_pace, set_target
+from funnel_tui.pace import load_pace, set_target, skipped_note, unreadable_targets
 from funnel_tui.paths import (
     DB_ENV,
     data_dir,
@@ -252,8 +252,10 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
     pace = load_pace(storage.db, day, settings, period=period)
     if pace is None:
         which = f"{period} target" if period else "target"
+        skipped = unreadable_targets(storage.db, day, period)
+        left_out = f" ({skipped_note(skipped)})" if skipped else ""
         raise UserError(
-            f"no {which} covers {day}; set one with: "
+            f"no {which} covers {day}{left_out}; set one with: "
             f"funnel target set 50000 --period {period or 'month'}"
         )
     if as_json:

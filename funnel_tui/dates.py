@@ -166,8 +166,9 @@ def describe_when(
 
 
 def known_zone(name: str | None) -> ZoneInfo | None:
-    """The zone for an IANA name, or None when the name is missing or unknown."""
-    if not name or not name.strip():
+    """The zone for an IANA name, or None when the name is missing or unknown (or a BLOB
+    another tool stored)."""
+    if not isinstance(name, str) or not name.strip():
         return None
     try:
         return ZoneInfo(name.strip())

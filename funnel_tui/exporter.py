@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
+from funnel_tui.foreign_values import MARK
+
 EXPORT_TABLES = ("prospects", "calls")
 
 # Calls carry their prospect's name, company and source, so marketing sees outcomes by source.
@@ -51,14 +53,19 @@ def export_rows(
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, behind a `'`; others as they are."""
+    """A text cell that a spreadsheet would run as a formula, behind a `'`; a BLOB another
+    tool stored, which neither CSV nor JSON can hold, as `?`; others as they are."""
     if (
         isinstance(value, str)
         and value.startswith(FORMULA_STARTS)
         and not PHONE_CELL.fullmatch(value)
     ):
         return f"'{value}"
-    return value
+    return _blob_as_mark(value)
+
+
+def _blob_as_mark(value: Any) -> Any:
+    return MARK if isinstance(value, bytes) else value
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> int:
@@ -77,7 +84,8 @@ def write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextI
     count = 0
     for row in rows:
         out.write(",\n" if count else "[\n")
-        out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+        record = {column: _blob_as_mark(value) for column, value in zip(columns, row, strict=True)}
+        out.write(json.dumps(record, ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count

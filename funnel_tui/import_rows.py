@@ -14,7 +14,7 @@ from pathlib import Path
 from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
-from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.prospects import email_problem, phone_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
@@ -144,8 +144,8 @@ def _convert_deal_value(text: str, row: dict[str, object]) -> str | None:
 
 
 def _convert_cents(text: str, row: dict[str, object]) -> str | None:
-    if not text.isdigit():
-        return f"deal value cents {text!r}: a whole number of cents"
+    if not (text.isdigit() and int(text) <= MAX_CENTS):
+        return f"deal value cents {text!r}: a whole number of cents up to {MAX_CENTS:,}"
     row["deal_value_cents"] = int(text)
     return None
 

@@ -8,8 +8,9 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
-# SQLite stores integers in 64 bits; a larger amount could not be saved.
-MAX_CENTS = 2**63 - 1
+# Ten billion in any currency: more than any one deal or target, and small enough that
+# SQLite's 64-bit SUM of millions of them cannot overflow.
+MAX_CENTS = 10**12
 
 SUFFIX_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
 
@@ -27,6 +28,15 @@ class AmountError(ValueError):
         super().__init__(
             f"{text!r} is not an amount{why}: use a number like 50000, 50,000, 1200.50, "
             "50k, 1.5k or 2m, optionally with a currency symbol such as $1,200.50"
+        )
+
+
+class AmountTooLarge(AmountError):
+    """An amount above MAX_CENTS."""
+
+    def __init__(self, text: str) -> None:
+        ValueError.__init__(
+            self, f"{text!r} is too large: an amount is at most {format_money(MAX_CENTS, '')}"
         )
 
 
@@ -62,7 +72,7 @@ def parse_amount(text: str) -> int:
     number = Decimal(f"{match['whole'].replace(',', '')}.{fraction or '0'}")
     cents = round_half_up(number * SUFFIX_MULTIPLIERS[suffix] * 100)
     if cents > MAX_CENTS:
-        raise AmountError(text, "too large")
+        raise AmountTooLarge(text)
     return cents
 
 

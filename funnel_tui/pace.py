@@ -12,8 +12,9 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
-from funnel_tui.money import round_half_up
+from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
@@ -70,6 +71,8 @@ class Pace:
     by_source: tuple[Breakdown, ...]
     period_name: str
     today: date
+    # Stored values of the wrong type or range that the figures left out.
+    skipped: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The object `funnel report --json` prints: exactly the keys of PRODUCT section 9."""
@@ -104,7 +107,14 @@ REPORT_KEYS = (
     "calls_per_day",
     "by_method",
     "by_source",
+    "skipped",
 )
+
+
+def skipped_note(count: int) -> str:
+    """What the figures left out, and where to see it."""
+    values = "value" if count == 1 else "values"
+    return f"{count} unreadable {values} left out (see funnel check)"
 
 
 def pace_status(won_cents: int, expected: Fraction) -> str:
@@ -132,6 +142,7 @@ def compute_pace(
     holidays: tuple[date, ...],
     by_method: Iterable[Breakdown] = (),
     by_source: Iterable[Breakdown] = (),
+    skipped: int = 0,
 ) -> Pace:
     """Apply the formulas of PRODUCT section 9 exactly; money is rounded half up only at the end.
 
@@ -171,6 +182,7 @@ def compute_pace(
         by_source=tuple(by_source),
         period_name=period_name(kind, starts_on),
         today=today,
+        skipped=skipped,
     )
 
 
@@ -181,19 +193,37 @@ def _check_period(period: str | None) -> None:
 
 _SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
 
+_COVERING = "starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)"
+_WRONG_TARGET_VALUES = wrong_values_sql("targets")
+
 FIND_TARGET_SQL = f"""
 SELECT * FROM targets
-WHERE starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)
+WHERE {_COVERING} AND {_WRONG_TARGET_VALUES} = 0
 ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
 LIMIT 1
 """
 
+# The values of the wrong type or range in the targets that may cover today.
+UNREADABLE_TARGETS_SQL = (
+    f"SELECT coalesce(sum({_WRONG_TARGET_VALUES}), 0) FROM targets WHERE {_COVERING}"
+)
+
 
 def find_target(db: sqlite_utils.Database, today: date, period: str | None = None) -> dict | None:
-    """The target whose period contains `today`; of several kinds, the shortest period wins."""
+    """The target whose period contains `today`; of several kinds, the shortest period wins.
+
+    A target with a value of the wrong type or range is left out (see unreadable_targets).
+    """
     _check_period(period)
     rows = list(db.query(FIND_TARGET_SQL, {"today": today.isoformat(), "period": period}))
     return rows[0] if rows else None
+
+
+def unreadable_targets(db: sqlite_utils.Database, today: date, period: str | None = None) -> int:
+    """How many values of the wrong type or range find_target left out."""
+    _check_period(period)
+    params = {"today": today.isoformat(), "period": period}
+    return db.execute(UNREADABLE_TARGETS_SQL, params).fetchone()[0]
 
 
 def set_target(
@@ -207,6 +237,8 @@ def set_target(
     """Set (or replace) the target of the `period` containing `today`; returns the stored row."""
     if amount_cents <= 0:
         raise ValueError("a target must be more than zero")
+    if amount_cents > MAX_CENTS:
+        raise ValueError(f"a target is at most {format_money(MAX_CENTS, '')}")
     if calls_per_day is not None and calls_per_day < 0:
         raise ValueError("calls per day must not be negative")
     starts_on, ends_on = period_bounds(period, today)
@@ -230,9 +262,15 @@ def set_target(
     )
 
 
-WON_SQL = """
-SELECT coalesce(sum(amount_cents), 0) FROM deals
-WHERE closed_on >= :starts_on AND closed_on < :after_end
+# Deals with a value of the wrong type or range are left out and counted: one amount
+# near SQLite's integer limit would make the sum overflow.
+_WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
+
+WON_SQL = f"""
+SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
+    coalesce(sum({_WRONG_DEAL_VALUES}), 0)
+FROM deals d
+WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
 """
 
 CALLS_BETWEEN_SQL = """
@@ -270,14 +308,15 @@ SELECT {_METHOD_NAME} AS name, sum(d.amount_cents) AS won_cents
 FROM deals d INDEXED BY deals_call
     CROSS JOIN calls c ON c.id = d.call_id
     JOIN prospects p ON p.id = c.prospect_id
-WHERE d.call_id IS NOT NULL AND c.started_at >= :start AND c.started_at < :end
+WHERE d.call_id IS NOT NULL AND d.closed_on < :after_end AND {_WRONG_DEAL_VALUES} = 0
+    AND c.started_at >= :start AND c.started_at < :end
 GROUP BY {_METHOD_NAME}
 """
 
 DEALS_BY_SOURCE_SQL = f"""
 SELECT {_SOURCE_NAME} AS name, sum(d.amount_cents) AS won_cents
 FROM deals d JOIN prospects p ON p.id = d.prospect_id
-WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end AND {_WRONG_DEAL_VALUES} = 0
 GROUP BY {_SOURCE_NAME}
 """
 
@@ -294,17 +333,19 @@ def _ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
 
 def _whole_days(start: str, end: str) -> tuple[str, str]:
     """The UTC days lying wholly inside the window [start, end), as the bounds
-    [first, after_last) of their `YYYY-MM-DD` strings; the window spans a UTC midnight,
-    as every period does.
+    [first, after_last) of their `YYYY-MM-DD` strings.
 
     Any text sorts at or after a day's string exactly when its first ten characters do,
     so the calls of those days are the calls in [first, after_last), and the edges
     [start, first) and [after_last, end) hold the rest of the window, whatever text other
     tools stored. A day's string sorts before its own midnight, so the window's first UTC
-    day is never whole.
+    day is never whole. A window within one UTC day (the first day of a period, as of that
+    day, can be one) is all edge: [start, end) and nothing after it.
     """
-    first = date.fromisoformat(start[:10]) + timedelta(days=1)
-    return first.isoformat(), end[:10]
+    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
+    if first > end[:10]:
+        return end, end
+    return first, end[:10]
 
 
 _COUNTS = ("calls", "connects", "meetings", "won")
@@ -373,11 +414,14 @@ def load_pace(
         return None
     starts_on = date.fromisoformat(target["starts_on"])
     ends_on = date.fromisoformat(target["ends_on"])
-    after_end = ends_on + timedelta(days=1)
-    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
+    # Every figure counts only what happened on or before the as-of date: a report for a
+    # past day leaves out the deals and calls that came after it.
+    after_window = min(ends_on, today) + timedelta(days=1)
+    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_window.isoformat()}
     calls_window = {
         "start": _local_midnight_utc(starts_on, tz),
-        "end": _local_midnight_utc(after_end, tz),
+        "end": _local_midnight_utc(after_window, tz),
+        **deals_window,
     }
     today_window = {
         "start": _local_midnight_utc(today, tz),
@@ -385,17 +429,19 @@ def load_pace(
     }
     calls_per_day = target["calls_per_day"]
     call_counts = _call_counts(db, calls_window) if breakdowns else []
+    won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
     return compute_pace(
         kind=target["period"],
         starts_on=starts_on,
         ends_on=ends_on,
         target_cents=target["amount_cents"],
         calls_per_day=settings.calls_per_day if calls_per_day is None else calls_per_day,
-        won_cents=db.execute(WON_SQL, deals_window).fetchone()[0],
+        won_cents=won_cents,
         calls_today=db.execute(CALLS_BETWEEN_SQL, today_window).fetchone()[0],
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
         by_method=_ordered(_by_method(db, call_counts, calls_window)) if breakdowns else (),
         by_source=_ordered(_by_source(db, call_counts, deals_window)) if breakdowns else (),
+        skipped=unreadable_targets(db, today, period) + unreadable_deals,
     )

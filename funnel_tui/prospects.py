@@ -12,6 +12,7 @@ import sqlite_utils
 
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_optional
@@ -216,15 +217,38 @@ def recent_notes(
 
 @dataclass(frozen=True)
 class CardData:
-    """Everything the prospect card shows."""
+    """Everything the prospect card shows.
+
+    A value of the wrong type or range that another tool stored is None here, and its
+    (table, row id, column) is in `unreadable`, so the card shows `?` there.
+    """
 
     prospect: dict[str, Any]
     calls: list[dict[str, Any]]
     notes: list[dict[str, Any]]
+    unreadable: frozenset[tuple[str, int, str]] = frozenset()
+
+    def shows_mark(self, table: str, row: dict[str, Any], column: str) -> bool:
+        """Whether `row` of `table` held a value of the wrong type or range in `column`."""
+        return (table, row["id"], column) in self.unreadable
+
+    def shown(self, table: str, row: dict[str, Any], column: str, text: str) -> str:
+        """`text`, or MARK where the row held a value of the wrong type or range."""
+        return MARK if self.shows_mark(table, row, column) else text
 
 
 def load_card(db: sqlite_utils.Database, prospect_id: int) -> CardData | None:
-    prospect = get_prospect(db, prospect_id)
-    if prospect is None:
+    stored = get_prospect(db, prospect_id)
+    if stored is None:
         return None
-    return CardData(prospect, recent_calls(db, prospect_id), recent_notes(db, prospect_id))
+    unreadable: set[tuple[str, int, str]] = set()
+
+    def readable(table: str, row: dict[str, Any]) -> dict[str, Any]:
+        values, columns = readable_row(table, row)
+        unreadable.update((table, row["id"], column) for column in columns)
+        return values
+
+    prospect = readable("prospects", stored)
+    calls = [readable("calls", call) for call in recent_calls(db, prospect_id)]
+    notes = [readable("notes", note) for note in recent_notes(db, prospect_id)]
+    return CardData(prospect, calls, notes, frozenset(unreadable))

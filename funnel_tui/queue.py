@@ -19,6 +19,7 @@ from enum import StrEnum
 import sqlite_utils
 
 from funnel_tui.cadence import calling_window
+from funnel_tui.foreign_values import readable_row
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
@@ -30,7 +31,16 @@ BUCKET_NEVER_CALLED = (
 )
 
 ROW_COLUMNS = (
-    "id, name, company, kind, stage, next_call_at, attempts, last_outcome, priority, timezone"
+    "id",
+    "name",
+    "company",
+    "kind",
+    "stage",
+    "next_call_at",
+    "attempts",
+    "last_outcome",
+    "priority",
+    "timezone",
 )
 
 
@@ -72,6 +82,8 @@ class QueueRow:
     last_outcome: str | None
     priority: int
     timezone: str | None
+    # Columns whose stored value is of the wrong type or range (None above): shown as `?`.
+    unreadable: frozenset[str] = frozenset()
 
 
 def end_of_day(now: datetime) -> datetime:
@@ -247,6 +259,10 @@ def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, Queue
         return {}
     placeholders = ",".join("?" * len(ids))
     cursor = db.execute(
-        f"SELECT {ROW_COLUMNS} FROM prospects WHERE id IN ({placeholders})", list(ids)
+        f"SELECT {', '.join(ROW_COLUMNS)} FROM prospects WHERE id IN ({placeholders})", list(ids)
     )
-    return {row[0]: QueueRow(*row) for row in cursor}
+    rows = {}
+    for stored in cursor:
+        values, unreadable = readable_row("prospects", dict(zip(ROW_COLUMNS, stored, strict=True)))
+        rows[stored[0]] = QueueRow(**values, unreadable=unreadable)
+    return rows

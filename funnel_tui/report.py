@@ -14,7 +14,7 @@ from rich.text import Text
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
-from funnel_tui.pace import Breakdown, Pace
+from funnel_tui.pace import Breakdown, Pace, skipped_note
 from funnel_tui.text import one_line
 
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
@@ -129,6 +129,8 @@ def figures_table(pace: Pace, currency: str) -> Table:
         ("projection", Text(money(pace.projection_cents))),
         ("calls today", Text(f"{pace.calls_today} of {pace.calls_per_day}")),
     )
+    if pace.skipped:
+        rows += (("skipped", Text(skipped_note(pace.skipped))),)
     label_width = max(cell_len(label) for label, _ in rows)
     value_width = max(value.cell_len for _, value in rows)
     figures = Table.grid(padding=(0, LABEL_GAP))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from funnel_tui.foreign_values import decode_text
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -72,6 +73,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
+    conn.text_factory = decode_text
     return conn
 
 

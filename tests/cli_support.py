@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from funnel_tui import cli as cli_module
 
-# PRODUCT section 9, in its order; written out here so tests do not trust the code's list.
+# PRODUCT sections 9 and 9b (`skipped`), in order; written out so tests do not trust the code.
 REPORT_KEYS = [
     "period",
     "starts_on",
@@ -32,6 +32,7 @@ REPORT_KEYS = [
     "calls_per_day",
     "by_method",
     "by_source",
+    "skipped",
 ]
 
 

@@ -31,7 +31,7 @@ from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
 # The oracle: the breakdowns straight from every call of the window, as the report
-# computed them before call_days.
+# computed them before call_days; a deal counts once it has closed by the as-of date.
 _METHOD = "coalesce(nullif(c.method, ''), p.method)"
 _SOURCE = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
 _COUNTS = f"""count(*) AS calls,
@@ -40,8 +40,8 @@ _COUNTS = f"""count(*) AS calls,
     coalesce(sum(c.outcome = 'won'), 0) AS won"""
 RAW_BY_METHOD_SQL = f"""
 SELECT {_METHOD} AS name, {_COUNTS},
-    coalesce(sum((SELECT sum(d.amount_cents) FROM deals d WHERE d.call_id = c.id)), 0)
-        AS won_cents
+    coalesce(sum((SELECT sum(d.amount_cents) FROM deals d
+        WHERE d.call_id = c.id AND d.closed_on < :after_end)), 0) AS won_cents
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 WHERE c.started_at >= :start AND c.started_at < :end
 GROUP BY {_METHOD}
@@ -92,14 +92,15 @@ def ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
 def raw_breakdowns(
     db: sqlite_utils.Database, kind: str, today: date, tz: tzinfo
 ) -> tuple[tuple[Breakdown, ...], tuple[Breakdown, ...]]:
-    """By method and by source, from every call of the period."""
+    """By method and by source, from every call of the period up to `today`."""
     starts_on, ends_on = period_bounds(kind, today)
-    after_end = ends_on + timedelta(days=1)
+    after_end = min(ends_on, today) + timedelta(days=1)
+    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
     window = {
         "start": to_stored(local_midnight(starts_on, tz)),
         "end": to_stored(local_midnight(after_end, tz)),
+        **deals_window,
     }
-    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
     by_method = [Breakdown(**row) for row in db.query(RAW_BY_METHOD_SQL, window)]
     sources = {
         row["name"]: {**row, "won_cents": 0} for row in db.query(RAW_CALLS_BY_SOURCE_SQL, window)

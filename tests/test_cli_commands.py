@@ -167,6 +167,17 @@ def test_target_set_refuses_what_is_not_a_positive_amount(db_path: Path, amount:
     assert targets(db_path) == []
 
 
+def test_target_set_refuses_more_than_ten_billion(db_path: Path) -> None:
+    result = invoke("target", "set", "10,000,000,000.01", "--db", db_path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        "funnel: '10,000,000,000.01' is too large: an amount is at most 10,000,000,000.00"
+    )
+    assert targets(db_path) == []
+    assert invoke("target", "set", "10,000,000,000", "--db", db_path).exit_code == 0
+    assert targets(db_path)[0]["amount_cents"] == 10**12
+
+
 def test_target_set_with_an_unknown_period_is_a_usage_error(db_path: Path) -> None:
     result = invoke("target", "set", "50000", "--period", "fortnight", "--db", db_path)
     assert result.exit_code == 2
@@ -260,7 +271,43 @@ def test_report_json_on_november_18th(november: Path) -> None:
                 "won_cents": 2_100_000,
             },
         ],
+        "skipped": 0,
     }
+
+
+def test_report_as_of_an_earlier_day_counts_nothing_after_it(november: Path) -> None:
+    # As of the 10th: the deal of the 2nd only; the calls of the 17th and 18th and the
+    # deal of the 18th come later.
+    report = report_json(november, "--today", "2026-11-10")
+    assert report["won_cents"] == 1_200_000
+    assert report["calls_today"] == 0
+    assert report["by_method"] == []
+    assert report["by_source"] == [
+        {
+            "name": "LinkedIn",
+            "calls": 0,
+            "connects": 0,
+            "meetings": 0,
+            "won": 0,
+            "won_cents": 1_200_000,
+        }
+    ]
+    # 6 business days before the 10th: expected 6,000,000 x 6 / 21 = 1,714,285.71.
+    assert (report["elapsed_business_days"], report["expected_to_date_cents"]) == (6, 1_714_286)
+    assert report["status"] == "behind"
+    table = invoke("report", "--db", november, "--today", "2026-11-10")
+    assert table.exit_code == 0, table.output
+    assert "$12,000.00" in table.stdout
+    assert "$33,000.00" not in table.stdout and "Webinar" not in table.stdout
+
+
+def test_report_as_of_the_day_before_a_win_leaves_it_out(november: Path) -> None:
+    report = report_json(november, "--today", "2026-11-17")
+    assert report["won_cents"] == 1_200_000
+    assert report["calls_today"] == 1
+    assert [(row["name"], row["calls"], row["won_cents"]) for row in report["by_method"]] == [
+        ("solution", 1, 0)
+    ]
 
 
 def test_report_period_picks_the_month_over_a_week_target(november: Path) -> None:

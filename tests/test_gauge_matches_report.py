@@ -113,3 +113,28 @@ async def test_rows_written_by_other_tools_count_in_both(
     assert sum(row["calls"] for row in report["by_method"]) == (
         sum(row["calls"] for row in before["by_method"]) + 1
     )
+
+
+async def test_deals_and_calls_after_today_count_in_neither(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    before = report_json(demo_storage)
+    later = sqlite_utils.Database(demo_storage.path)
+    prospect = next(later.query("SELECT id FROM prospects ORDER BY id LIMIT 1"))["id"]
+    call = later["calls"].insert(
+        {"prospect_id": prospect, "outcome": "won", "started_at": "2026-11-19T10:00:00+00:00"}
+    )
+    later["deals"].insert(
+        {
+            "prospect_id": prospect,
+            "call_id": call.last_pk,
+            "amount_cents": OUTSIDE_DEAL_CENTS,
+            "closed_on": "2026-11-19",
+        }
+    )
+    later.close()
+
+    gauge = await gauge_json(demo_app)
+    report = report_json(demo_storage)
+    assert_same_figures(gauge, report)
+    assert report == before

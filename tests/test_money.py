@@ -8,8 +8,12 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.widgets import Static
 
 from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount, round_half_up
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from tests.app_support import settle, shown_text
 
 
 @pytest.mark.parametrize(
@@ -73,7 +77,6 @@ def test_accepted_amounts(text: str, cents: int) -> None:
         "$50€",
         "\u0665\u0660",  # Arabic-Indic digits
         "50 dollars",
-        "99999999999999999999",
     ],
 )
 def test_refused_amounts(text: str) -> None:
@@ -82,6 +85,20 @@ def test_refused_amounts(text: str) -> None:
     message = str(raised.value)
     assert "\n" not in message
     assert "50,000" in message and "1.5k" in message
+
+
+@pytest.mark.parametrize(
+    "text", ["10,000,000,000.01", "10000000000.01", "10001m", "99999999999999999999"]
+)
+def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:
+    with pytest.raises(AmountError) as raised:
+        parse_amount(text)
+    assert str(raised.value) == f"{text!r} is too large: an amount is at most 10,000,000,000.00"
+
+
+def test_ten_billion_is_the_largest_amount() -> None:
+    assert parse_amount("10,000,000,000") == MAX_CENTS == 10**12
+    assert parse_amount("10000m") == MAX_CENTS
 
 
 def test_amount_error_is_a_value_error() -> None:
@@ -129,3 +146,33 @@ def test_round_half_up(value: Fraction | Decimal | int, rounded: int) -> None:
 @given(st.integers(min_value=0, max_value=MAX_CENTS), st.sampled_from(["$", "€", "£"]))
 def test_shown_amounts_read_back_unchanged(cents: int, currency: str) -> None:
     assert parse_amount(format_money(cents, currency)) == cents
+
+
+# --- the dialogs refuse an amount above ten billion and save nothing -----------------------
+
+TOO_LARGE = "10,000,000,000.01"
+
+
+async def test_the_won_dialog_refuses_more_than_ten_billion(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    deals_before = db["deals"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w", *TOO_LARGE, "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        error = shown_text(demo_app.screen.query_one("#outcome-error", Static))
+        assert f"'{TOO_LARGE}' is too large: an amount is at most 10,000,000,000.00" in error
+    assert db["deals"].count == deals_before
+
+
+async def test_the_target_dialog_refuses_more_than_ten_billion(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    targets_before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *TOO_LARGE, "enter")
+        await settle(pilot)
+        error = shown_text(demo_app.screen.query_one("#target-error", Static))
+        assert "is too large: an amount is at most 10,000,000,000.00" in error
+    assert list(db.query("SELECT * FROM targets")) == targets_before

@@ -367,10 +367,12 @@ def test_load_pace_sums_only_deals_closed_in_the_period(db: sqlite_utils.Databas
     ]:
         add_deal(db, ada, amount, closed_on)
     pace = load_pace(db, date(2026, 11, 14), Settings(calls_per_day=45), tz=UTC)
-    assert pace.won_cents == 432_000
+    # As of the 14th: the deal of the 30th has not happened yet.
+    assert pace.won_cents == 32_000
     assert pace.calls_per_day == 45
     assert pace.period_name == "November 2026"
     assert figures(pace)[:4] == (21, 10, 11, 1_000_000)
+    assert load_pace(db, date(2026, 11, 30), Settings(), tz=UTC).won_cents == 432_000
 
 
 def test_load_pace_uses_holidays_and_the_targets_calls_per_day(db: sqlite_utils.Database) -> None:
@@ -455,6 +457,45 @@ def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
     assert pace.by_method[0].conversion == pytest.approx(1 / 4)
 
 
+def test_calls_and_deals_after_the_as_of_date_count_in_no_figure(
+    db: sqlite_utils.Database,
+) -> None:
+    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(db, "Ada", method="solution", source="webinar")
+    add_call(db, ada, "2026-11-10T15:00:00+00:00", "meeting")
+    later = add_call(db, ada, "2026-11-12T15:00:00+00:00", "won", method="benefits")
+    add_deal(db, ada, 250_000, "2026-11-12", call_id=later)
+    add_call(db, ada, "2026-11-11T04:30:00+00:00", "busy")  # 23:30 on the 10th in New York
+
+    pace = load_pace(db, date(2026, 11, 10), Settings(), tz=NEW_YORK)
+
+    assert (pace.won_cents, pace.calls_today) == (0, 2)
+    assert pace.by_method == (
+        Breakdown("solution", calls=2, connects=1, meetings=1, won=0, won_cents=0),
+    )
+    assert pace.by_source == (
+        Breakdown("webinar", calls=2, connects=1, meetings=1, won=0, won_cents=0),
+    )
+    assert load_pace(db, date(2026, 11, 12), Settings(), tz=NEW_YORK).won_cents == 250_000
+
+
+def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
+    db: sqlite_utils.Database,
+) -> None:
+    """London's 29 March 2026 lasts 23 hours, 00:00 to 23:00 UTC: its window lies within
+    one UTC day."""
+    db["targets"].insert(
+        {"period": "week", "starts_on": "2026-03-29", "ends_on": "2026-04-04", "amount_cents": 1}
+    )
+    ada = add_prospect(db, "Ada")
+    add_call(db, ada, "2026-03-29T00:30:00+00:00")
+    add_call(db, ada, "2026-03-29T22:30:00+00:00")  # 23:30 BST on the 29th
+    add_call(db, ada, "2026-03-29T23:30:00+00:00")  # 00:30 BST on the 30th: after the window
+    pace = load_pace(db, date(2026, 3, 29), Settings(), tz=ZoneInfo("Europe/London"))
+    assert pace.calls_today == 2
+    assert [row.calls for row in pace.by_method] == [2]
+
+
 @pytest.mark.parametrize(
     "sql", [WON_SQL, CALLS_BETWEEN_SQL, CALL_COUNTS_SQL, WON_BY_METHOD_SQL, DEALS_BY_SOURCE_SQL]
 )
@@ -482,6 +523,7 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         "end": "2027-01-01T00:00:00+00:00",
         "first_day": "2026-01-02",
         "after_last_day": "2027-01-01",
+        "after_end": "2027-01-01",
     }
 
     def plan(sql: str) -> list[str]:

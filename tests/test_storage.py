@@ -80,6 +80,12 @@ def test_connections_use_wal_foreign_keys_full_sync_and_a_busy_timeout(
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
+def test_text_that_is_not_utf8_reads_with_replacement_characters(storage: Storage) -> None:
+    # "Café" in Windows-1252, as the sqlite3 shell's `.import` of such a file stores it.
+    storage.db.execute("INSERT INTO prospects (name) VALUES (CAST(X'436166E9' AS TEXT))")
+    assert storage.db.execute("SELECT name FROM prospects").fetchone()[0] == "Caf\ufffd"
+
+
 def test_each_thread_gets_its_own_connection_with_the_same_settings(storage: Storage) -> None:
     seen: dict[str, object] = {}
 

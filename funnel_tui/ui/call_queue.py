@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from funnel_tui.foreign_values import MARK
 from funnel_tui.queue import QueueRow
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
@@ -40,6 +41,14 @@ COLUMNS: tuple[tuple[str, int | float], ...] = (
     ("Att", 3),
     ("Last", 10),
 )
+# The stored column behind each column of the list.
+COLUMN_SOURCES = {
+    "Name": "name",
+    "Company": "company",
+    "Next call": "next_call_at",
+    "Att": "attempts",
+    "Last": "last_outcome",
+}
 KIND_SHORT = {"new": "new", "known": "known", "customer": "cust"}
 MIN_FLEX_WIDTH = 12
 
@@ -213,6 +222,9 @@ class CallQueue(ScrollView, can_focus=True):
             "Att": str(row.attempts) if row.attempts else "",
             "Last": short_outcome_label(row.last_outcome),
         }
+        for title, column in COLUMN_SOURCES.items():
+            if column in row.unreadable:
+                values[title] = MARK
         line = " " + " ".join(_cell(values[title], size) for title, size in columns)
         return Strip([Segment(_cell(line, width), style)], width)
 

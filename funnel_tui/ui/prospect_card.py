@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.domain import Kind, Priority
+from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.prospects import CardData
 from funnel_tui.settings import Settings
@@ -46,43 +47,55 @@ def _label_table() -> Table:
 
 
 def render_card(card: CardData, *, now: datetime, settings: Settings) -> RenderableType:
-    """The card's content for one prospect."""
+    """The card's content for one prospect; `?` where another tool stored a value of the
+    wrong type or range."""
     prospect = card.prospect
-    currency = settings.currency
+
+    def shown(column: str, text: str) -> str:
+        return card.shown("prospects", prospect, column, text)
+
     heading = Text.assemble(
-        _literal(one_line(prospect["name"]), "bold"),
+        _literal(shown("name", one_line(prospect["name"])), "bold"),
         "  ",
         (_kind_label(prospect["kind"]), "italic"),
         " · ",
         (prospect["stage"], "italic"),
     )
-    role = " at ".join(filter(None, (one_line(prospect["title"]), one_line(prospect["company"]))))
+    title, company = (shown(column, one_line(prospect[column])) for column in ("title", "company"))
+    role = " at ".join(filter(None, (title, company)))
     contact = _label_table()
-    contact.add_row("Phone", _literal(prospect["phone"] or "—"))
+    contact.add_row("Phone", _literal(shown("phone", prospect["phone"] or "—")))
     if prospect["wrong_number"]:
         contact.add_row("", Text("flagged as a wrong number: edit it (e) to call again", "red"))
-    contact.add_row("Email", _literal(prospect["email"] or "—"))
+    contact.add_row("Email", _literal(shown("email", prospect["email"] or "—")))
     if there := local_time(prospect["timezone"], now):
         contact.add_row("Their time", _literal(there))
         callable_now, opens_at = calling_window(now, settings, prospect["timezone"])
         if not callable_now and opens_at is not None:
             contact.add_row("", Text(f"outside calling hours: opens {opens_at:%a %H:%M}", "yellow"))
-    if prospect["deal_value_cents"]:
-        contact.add_row("Deal value", format_money(prospect["deal_value_cents"], currency))
-    contact.add_row("Source", _literal(prospect["source"] or "—"))
-    contact.add_row("Priority", _priority_label(prospect["priority"]))
-    next_call = due_label(prospect["next_call_at"], now) or "not scheduled"
+    if card.shows_mark("prospects", prospect, "deal_value_cents"):
+        contact.add_row("Deal value", MARK)
+    elif prospect["deal_value_cents"]:
+        contact.add_row("Deal value", format_money(prospect["deal_value_cents"], settings.currency))
+    contact.add_row("Source", _literal(shown("source", prospect["source"] or "—")))
+    contact.add_row("Priority", shown("priority", _priority_label(prospect["priority"])))
+    next_call = shown("next_call_at", due_label(prospect["next_call_at"], now) or "not scheduled")
     if prospect["do_not_call"]:
         next_call = "never: do not call"
     attempts = prospect["attempts"]
-    if attempts:
+    if card.shows_mark("prospects", prospect, "attempts"):
+        next_call += f" · {MARK} attempts"
+    elif attempts:
         next_call += f" · {attempts} attempt{'s' if attempts != 1 else ''}"
     contact.add_row("Next call", next_call)
 
     facts = _label_table()
-    for title, column in FACTS:
+    for label, column in FACTS:
         value = prospect[column]
-        facts.add_row(title, _literal(value) if value else Text(MISSING, "dim italic"))
+        if card.shows_mark("prospects", prospect, column):
+            facts.add_row(label, MARK)
+        else:
+            facts.add_row(label, _literal(value) if value else Text(MISSING, "dim italic"))
 
     parts: list[RenderableType] = [heading]
     if role:
@@ -92,28 +105,27 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
     if card.notes:
         parts += [Text(), Text("Notes", "bold underline")]
         for note in card.notes:
-            parts.append(
-                Text.assemble(
-                    (moment_label(note["created_at"], now) + "  ", "dim"), _literal(note["body"])
-                )
-            )
+            created = card.shown("notes", note, "created_at", moment_label(note["created_at"], now))
+            body = card.shown("notes", note, "body", note["body"] or "")
+            parts.append(Text.assemble((created + "  ", "dim"), _literal(body)))
     return Group(*parts)
 
 
 def _calls_lines(card: CardData, now: datetime) -> list[Text]:
     lines = []
     for call in card.calls:
-        duration = duration_label(call["duration_s"])
+        started = card.shown("calls", call, "started_at", moment_label(call["started_at"], now))
+        duration = card.shown("calls", call, "duration_s", duration_label(call["duration_s"]))
         lines.append(
             Text.assemble(
-                (moment_label(call["started_at"], now), "dim"),
+                (started, "dim"),
                 "  ",
                 (outcome_label(call["outcome"]), "bold"),
                 (f"  {duration}" if duration else "", "dim"),
             )
         )
-        if call["notes"]:
-            lines.append(Text.assemble("  ", _literal(call["notes"], "italic")))
+        if notes := card.shown("calls", call, "notes", call["notes"] or ""):
+            lines.append(Text.assemble("  ", _literal(notes, "italic")))
     return lines
 
 

@@ -100,6 +100,9 @@ class QuotaGauge(Widget):
                 for line in flow(groups, width)
             ]
         groups.append(self._bar_and_legend(pace, wide=wide))
+        if pace.skipped:
+            status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
+            groups.append([Text(f"{pace.skipped} unreadable left out (funnel check)", status)])
         lines = []
         for line in flow(groups, width):
             # The bar takes the room its line has left, up to MAX_BAR.

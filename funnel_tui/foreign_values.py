@@ -1,0 +1,322 @@
+"""Values other tools wrote with the wrong type or range, recognised in SQL and in Python.
+
+PRODUCT section 4: such a value never crashes the app or a command. A row on screen
+shows `?` where it is, the figures leave it out and say how many they left out, and
+`funnel check` lists each one by table, row and column. Each kind of column is defined
+once here, twice over: the reader the screens apply to the few rows they show, and the
+SQL condition that the figures and `funnel check` apply to whole tables.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from funnel_tui.money import MAX_CENTS
+
+# What a screen shows in place of a value it cannot read.
+MARK = "?"
+
+# Dates outside these years are typos or "never" markers (9999-12-31); they also lie
+# beyond what date arithmetic and time-zone conversion can handle at the edges.
+FIRST_DAY = "1900-01-01"
+LAST_DAY = "2999-12-31"
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# As funnel stores moments (`+00:00`), and as other tools write UTC: `Z`, a space, a
+# fraction of a second, no seconds, no offset, or a date alone (its midnight).
+_MOMENT = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:[T ]([0-9]{2}:[0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(?:Z|\+00:00)?)?"
+)
+
+
+class Unreadable(ValueError):
+    """A stored value of the wrong type or range; str() says what is wrong with it."""
+
+
+class NotUtf8(bytes):
+    """Text whose bytes are not UTF-8, as `funnel check` reads it (the app reads it with
+    U+FFFD in place of the bad bytes)."""
+
+
+def decode_text(raw: bytes) -> str:
+    """The app's text_factory: text that is not UTF-8 (the sqlite3 shell's `.import` of a
+    Windows-1252 file writes it) shows U+FFFD for each bad byte instead of failing the
+    whole query."""
+    return raw.decode("utf-8", "replace")
+
+
+def _decode_or_mark(raw: bytes) -> str | NotUtf8:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotUtf8(raw)
+
+
+def _shown(value: object) -> str:
+    text = repr(bytes(value) if isinstance(value, NotUtf8) else value)
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def read_text(value: object) -> str | None:
+    """Text, or nothing; not a BLOB nor (as `funnel check` reads it) bytes that are not UTF-8."""
+    if isinstance(value, NotUtf8):
+        raise Unreadable(f"{_shown(value)} is not UTF-8 text")
+    if isinstance(value, bytes):
+        raise Unreadable(f"{_shown(value)} is a BLOB, not text")
+    return None if value is None else str(value)
+
+
+def read_cents(value: object) -> int | None:
+    """Whole cents from 0 to MAX_CENTS, or nothing."""
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= MAX_CENTS:
+        raise Unreadable(f"{_shown(value)} is not a whole number of cents from 0 to {MAX_CENTS:,}")
+    return value
+
+
+def read_count(value: object) -> int | None:
+    """A whole number from 0, or nothing."""
+    if value is None:
+        return None
+    if type(value) is not int or value < 0:
+        raise Unreadable(f"{_shown(value)} is not a whole number from 0")
+    return value
+
+
+def read_day(value: object) -> date | None:
+    """A `YYYY-MM-DD` date from FIRST_DAY to LAST_DAY, or nothing."""
+    if value is None:
+        return None
+    try:
+        if not (isinstance(value, str) and _DAY.fullmatch(value)):
+            raise ValueError
+        day = date.fromisoformat(value)
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise ValueError
+    except ValueError:
+        raise Unreadable(
+            f"{_shown(value)} is not a date (YYYY-MM-DD, years {FIRST_DAY[:4]} to {LAST_DAY[:4]})"
+        ) from None
+    return day
+
+
+def read_moment(value: object) -> datetime | None:
+    """A moment in UTC (the forms of _MOMENT) from FIRST_DAY to LAST_DAY, or nothing."""
+    if value is None:
+        return None
+    try:
+        match = _MOMENT.fullmatch(value) if isinstance(value, str) else None
+        if match is None or not FIRST_DAY <= match[1] <= LAST_DAY:
+            raise ValueError
+        moment = datetime.fromisoformat(f"{match[1]}T{match[2] or '00:00'}:{match[3] or '00'}")
+    except ValueError:
+        raise Unreadable(
+            f"{_shown(value)} is not a moment in UTC (YYYY-MM-DDTHH:MM:SS+00:00, years "
+            f"{FIRST_DAY[:4]} to {LAST_DAY[:4]})"
+        ) from None
+    return moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ValueKind:
+    """One kind of column: `read` takes a stored value to its Python value or raises
+    Unreadable; `wrong` is SQL (`{c}` the column) true for exactly the values `read`
+    refuses, except that for text it only narrows them down: SQLite cannot tell UTF-8."""
+
+    name: str
+    read: Callable[[object], Any]
+    wrong: str
+    problem: str
+
+
+_WRONG_DAY = (
+    "{c} IS NOT NULL AND NOT (typeof({c}) = 'text' AND date({c}, '+0 days') IS {c}"
+    f" AND {{c}} BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}')"
+)
+_UTC = "('', 'Z', '+00:00')"
+_AFTER_SECONDS = (
+    "CASE substr({c}, 20, 1) WHEN '.' THEN substr({c}, 21, 1) GLOB '[0-9]'"
+    f" AND ltrim(substr({{c}}, 21), '0123456789') IN {_UTC}"
+    f" ELSE substr({{c}}, 20) IN {_UTC} END"
+)
+_AFTER_MINUTES = (
+    "CASE substr({c}, 17, 1) WHEN ':' THEN substr({c}, 18, 2) GLOB '[0-5][0-9]'"
+    f" AND {_AFTER_SECONDS} ELSE substr({{c}}, 17) IN {_UTC} END"
+)
+_WRONG_MOMENT = (
+    "{c} IS NOT NULL AND NOT (typeof({c}) = 'text'"
+    " AND date(substr({c}, 1, 10), '+0 days') IS substr({c}, 1, 10)"
+    f" AND substr({{c}}, 1, 10) BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}'"
+    " AND (length({c}) = 10 OR substr({c}, 11, 1) IN ('T', ' ')"
+    " AND datetime(substr({c}, 1, 10) || ' ' || substr({c}, 12, 5), '+0 days')"
+    " IS substr({c}, 1, 10) || ' ' || substr({c}, 12, 5) || ':00'"
+    f" AND {_AFTER_MINUTES}))"
+)
+
+TEXT = ValueKind(
+    "text",
+    read_text,
+    # A BLOB, or text with a byte outside printable ASCII: the reader tells UTF-8 apart.
+    "typeof({c}) = 'blob' OR typeof({c}) = 'text' AND {c} GLOB '*[^ -~]*'",
+    "a BLOB, or text that is not UTF-8",
+)
+CENTS = ValueKind(
+    "cents",
+    read_cents,
+    f"{{c}} IS NOT NULL AND NOT (typeof({{c}}) = 'integer' AND {{c}} BETWEEN 0 AND {MAX_CENTS})",
+    f"not a whole number of cents from 0 to {MAX_CENTS:,} (10^12)",
+)
+COUNT = ValueKind(
+    "count",
+    read_count,
+    "{c} IS NOT NULL AND NOT (typeof({c}) = 'integer' AND {c} >= 0)",
+    "not a whole number from 0 (`'1m'` and `1.5` are not)",
+)
+DAY = ValueKind(
+    "date",
+    read_day,
+    _WRONG_DAY,
+    f"not a date `YYYY-MM-DD` from {FIRST_DAY} to {LAST_DAY} (`2026-11-31` is not)",
+)
+MOMENT = ValueKind(
+    "moment",
+    read_moment,
+    _WRONG_MOMENT,
+    "not a moment in UTC, `YYYY-MM-DDTHH:MM:SS+00:00` (or with `Z`, a space, no offset,"
+    f" no seconds or no time), from {FIRST_DAY[:4]} to {LAST_DAY[:4]}",
+)
+
+# Every column the app reads for what it means, by table; the other columns are its own
+# bookkeeping or have CHECK constraints that stop wrong values (kind, stage, outcome,
+# period).
+COLUMNS: dict[str, dict[str, ValueKind]] = {
+    "prospects": {
+        **dict.fromkeys(
+            (
+                "name",
+                "title",
+                "company",
+                "phone",
+                "email",
+                "timezone",
+                "method",
+                "needs",
+                "pain_points",
+                "objections",
+                "goals",
+                "source",
+                "last_outcome",
+            ),
+            TEXT,
+        ),
+        "deal_value_cents": CENTS,
+        "priority": COUNT,
+        "attempts": COUNT,
+        "next_call_at": MOMENT,
+        "last_called_at": MOMENT,
+    },
+    "calls": {
+        "started_at": MOMENT,
+        "duration_s": COUNT,
+        "method": TEXT,
+        "notes": TEXT,
+        "follow_up_at": MOMENT,
+    },
+    "deals": {"amount_cents": CENTS, "closed_on": DAY},
+    "targets": {"starts_on": DAY, "ends_on": DAY, "amount_cents": CENTS, "calls_per_day": COUNT},
+    "notes": {"created_at": MOMENT, "body": TEXT},
+}
+
+# Checks across the columns of a row: (the column named, SQL true when wrong with `{a}`
+# the table's alias, what is wrong). A target's dates must make a period: at most a year
+# long, not ending before it starts.
+ROW_CHECKS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "targets": (
+        (
+            "ends_on",
+            "NOT (julianday({a}ends_on) - julianday({a}starts_on) BETWEEN 0 AND 366)",
+            "ends before the target starts, or more than a year after",
+        ),
+    )
+}
+
+
+def wrong_value_sql(table: str, column: str, alias: str = "") -> str:
+    """SQL true when the row's `column` holds a value of the wrong type or range (for the
+    kinds other than text: exactly when the screens would show `?`)."""
+    return f"({COLUMNS[table][column].wrong.format(c=f'{alias}{column}')})"
+
+
+def wrong_values_sql(table: str, alias: str = "") -> str:
+    """SQL counting a row's values of the wrong type or range (0 for a good row)."""
+    wrong = [wrong_value_sql(table, column, alias) for column in COLUMNS[table]]
+    wrong += [f"coalesce({sql.format(a=alias)}, 0)" for _, sql, _ in ROW_CHECKS.get(table, ())]
+    return f"({' + '.join(wrong)})"
+
+
+def readable_row(table: str, row: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """The row as stored, with None for each value of the wrong type or range, and the
+    columns that held one: a screen shows MARK there."""
+    kinds = COLUMNS[table]
+    values = dict(row)
+    unreadable = []
+    for column, value in row.items():
+        if column in kinds:
+            try:
+                kinds[column].read(value)
+            except Unreadable:
+                values[column] = None
+                unreadable.append(column)
+    return values, frozenset(unreadable)
+
+
+@dataclass(frozen=True)
+class ForeignValue:
+    """One stored value of the wrong type or range."""
+
+    table: str
+    row: int
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.table} row {self.row}, {self.column}: {self.problem}"
+
+
+def _table_findings(conn: sqlite3.Connection, table: str) -> Iterator[ForeignValue]:
+    kinds = COLUMNS[table]
+    row_checks = ROW_CHECKS.get(table, ())
+    # One pass over the table: SQL picks the rows with a suspect value, Python decides.
+    suspects = [wrong_value_sql(table, column) for column in kinds]
+    across = [f"coalesce({sql.format(a='')}, 0)" for _, sql, _ in row_checks]
+    suspects += across
+    selected = [*kinds, *across]
+    cursor = conn.execute(
+        f"SELECT id, {', '.join(selected)} FROM {table} WHERE {' OR '.join(suspects)} ORDER BY id"
+    )
+    for row_id, *values in cursor:
+        for (column, kind), value in zip(kinds.items(), values[: len(kinds)], strict=True):
+            try:
+                kind.read(value)
+            except Unreadable as error:
+                yield ForeignValue(table, row_id, column, str(error))
+        for (column, _, problem), wrong in zip(row_checks, values[len(kinds) :], strict=True):
+            if wrong:
+                yield ForeignValue(table, row_id, column, problem)
+
+
+def find_foreign_values(conn: sqlite3.Connection) -> list[ForeignValue]:
+    """Every value of the wrong type or range in the tables the app reads, by table and row."""
+    factory = conn.text_factory
+    conn.text_factory = _decode_or_mark
+    try:
+        return [found for table in COLUMNS for found in _table_findings(conn, table)]
+    finally:
+        conn.text_factory = factory

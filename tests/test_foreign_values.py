@@ -1,0 +1,459 @@
+"""Values other tools wrote with the wrong type or range (PRODUCT section 4, issue 13).
+
+The rows are written by hand through sqlite3, as the sqlite3 shell or a script would:
+no crash, a `?` where the value is, figures that leave them out and say how many, and
+`funnel check` listing each one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.widgets import Static
+
+from funnel_tui.foreign_values import (
+    CENTS,
+    COLUMNS,
+    COUNT,
+    DAY,
+    MOMENT,
+    ROW_CHECKS,
+    TEXT,
+    Unreadable,
+    ValueKind,
+)
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.cli_support import invoke, one_line_error
+
+TODAY = FROZEN_NOW.date().isoformat()
+# "Café Royale" in Windows-1252, as the sqlite3 shell's `.import` stores it: not UTF-8.
+CAFE_ROYALE_1252 = "436166E920526F79616C65"
+VALID_NEW_DEAL_CENTS = 100
+# The wrong values the report of the 18th leaves out: three deal amounts in November
+# before the 18th, one date of the week target, and both dates and the span of the
+# year target.
+SKIPPED_ON_THE_18TH = 7
+
+
+def write_foreign_rows(path: Path) -> dict[str, int]:
+    """Rows other tools wrote straight into the file; returns the ids of the prospects."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+
+        def prospect(name_sql: str, **columns: Any) -> int:
+            names = ", ".join(["name", *columns])
+            marks = ", ".join([name_sql, *("?" * len(columns))])
+            sql = f"INSERT INTO prospects ({names}) VALUES ({marks})"
+            return int(conn.execute(sql, list(columns.values())).lastrowid or 0)
+
+        ids = {
+            "cafe": prospect(
+                f"CAST(X'{CAFE_ROYALE_1252}' AS TEXT)",
+                company=b"\x00\x01",
+                deal_value_cents="lots",
+                next_call_at="not a date",
+                source="1252 import",
+            ),
+            "offset": prospect(
+                "'Zed Offset'",
+                next_call_at="2026-11-18T10:00:00+05:00",
+                deal_value_cents=1500.5,
+            ),
+            "never": prospect(
+                "'Zed Never'", next_call_at="9999-12-31T23:59:59+00:00", timezone=b"\x00"
+            ),
+            "ancient": prospect("'Zed Ancient'", next_call_at="0001-01-01T00:00:00+00:00"),
+        }
+        cafe = ids["cafe"]
+        conn.execute(
+            "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, notes)"
+            " VALUES (?, '2026-11-17T10:00:00+00:00', '1m', 'no_answer', X'FF')",
+            [cafe],
+        )
+        # After the call: its trigger counts the attempt.
+        conn.execute("UPDATE prospects SET attempts = '1m' WHERE id = ?", [cafe])
+        conn.execute(
+            "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, '2026-13-01', X'FFFE')",
+            [cafe],
+        )
+        deals = [
+            (2**63 - 1, "2026-11-05"),  # any other amount added to it overflows SUM
+            (VALID_NEW_DEAL_CENTS, "2026-11-06"),
+            ("ten", "2026-11-06"),
+            (12.5, "2026-11-07"),
+            (100, "2026-11-31"),
+        ]
+        conn.executemany(
+            "INSERT INTO deals (prospect_id, amount_cents, closed_on) VALUES (?, ?, ?)",
+            [(cafe, amount, closed_on) for amount, closed_on in deals],
+        )
+        conn.executemany(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents) VALUES (?, ?, ?, ?)",
+            [("week", "2026-11-16", "2026-11-31", 100), ("year", "0001-01-01", "9999-12-31", 1)],
+        )
+    finally:
+        conn.close()
+    return ids
+
+
+def report_json(path: Path) -> dict[str, Any]:
+    result = invoke("report", "--json", "--today", TODAY, "--db", path)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def before(demo_storage: Storage) -> dict[str, Any]:
+    """The report of the demo book before other tools wrote to it."""
+    return report_json(demo_storage.path)
+
+
+@pytest.fixture
+def foreign_ids(demo_storage: Storage, before: dict[str, Any]) -> dict[str, int]:
+    return write_foreign_rows(demo_storage.path)
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+async def show(pilot: Any, app: FunnelApp, text: str) -> tuple[str, str]:
+    """Filter the queue for `text`: the first row's line and the card's text."""
+    await pilot.press("slash", *text, "enter")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    line = screen.queue.render_line(1).text
+    card = shown_text(screen.prospect_card.query_one("#card-body", Static))
+    await pilot.press("escape")
+    await settle(pilot)
+    return line, card
+
+
+def card_line(card: str, label: str) -> str:
+    return next(line for line in card.splitlines() if line.strip().startswith(label))
+
+
+@pytest.mark.usefixtures("foreign_ids")
+async def test_the_app_starts_and_shows_a_mark_where_a_value_is_unreadable(
+    demo_app: FunnelApp, before: dict[str, Any]
+) -> None:
+    app = demo_app
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        pace = screen.gauge.pace
+        assert pace is not None and pace.period == "month"
+        assert pace.won_cents == before["won_cents"] + VALID_NEW_DEAL_CENTS
+        assert pace.skipped == SKIPPED_ON_THE_18TH
+        gauge = app.export_screenshot().replace("&#160;", " ")
+        assert f"{SKIPPED_ON_THE_18TH} unreadable left out (funnel check)" in gauge
+
+        await pilot.press("f")  # all prospects: the unreadable next call is due on no day
+        await settle(pilot)
+        line, card = await show(pilot, app, "royale")
+        # Bytes that are not UTF-8 show as U+FFFD; a BLOB, a text count, a bad moment as ?.
+        assert line.split()[:4] == ["Caf\ufffd", "Royale", "?", "new"]
+        assert "?" in line.split("lead", 1)[1].split()[:2]
+        assert card.splitlines()[0].startswith("Caf\ufffd Royale")
+        assert card_line(card, "Deal value").split() == ["Deal", "value", "?"]
+        assert card_line(card, "Next call").split() == ["Next", "call", "?", "·", "?", "attempts"]
+        assert card.splitlines()[1] == "?"  # the company, a BLOB
+        # The call's duration and notes, then the note with a bad date and a BLOB body.
+        assert "yesterday 10:00  No answer  ?\n  ?\n" in card
+        assert card.endswith("Notes\n?  ?\n")
+
+        line, card = await show(pilot, app, "zed offset")
+        assert line.split()[:5] == ["Zed", "Offset", "new", "lead", "?"]
+        assert card_line(card, "Next call").split() == ["Next", "call", "?"]
+        assert card_line(card, "Deal value").split() == ["Deal", "value", "?"]
+        for name in ("zed never", "zed ancient"):
+            _, card = await show(pilot, app, name)
+            assert card_line(card, "Next call").split() == ["Next", "call", "?"]
+
+        await pilot.press("p")
+        await settle(pilot)
+        panel = app.screen.query_one("#performance-table", Static)
+        assert "7 unreadable values left out" in shown_text(panel)
+        assert app.is_running
+
+
+async def test_a_call_logged_and_undone_keeps_what_other_tools_stored(
+    demo_app: FunnelApp, demo_storage: Storage, foreign_ids: dict[str, int]
+) -> None:
+    def stored() -> tuple:
+        conn = sqlite3.connect(demo_storage.path)
+        try:
+            return conn.execute(
+                "SELECT hex(name), company, deal_value_cents, next_call_at,"
+                " (SELECT count(*) FROM calls WHERE prospect_id = p.id) FROM prospects p"
+                " WHERE id = ?",
+                [foreign_ids["cafe"]],
+            ).fetchone()
+        finally:
+            conn.close()
+
+    before = stored()
+    app = demo_app
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *"royale", "enter")
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        logged = stored()
+        assert logged[4] == before[4] + 1
+        assert logged[:3] == before[:3]
+        await pilot.press("u")
+        await settle(pilot)
+    assert stored() == before
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("foreign_ids")
+def test_the_report_leaves_unreadable_values_out_and_says_how_many(
+    demo_storage: Storage, before: dict[str, Any]
+) -> None:
+    report = report_json(demo_storage.path)
+    assert report["skipped"] == SKIPPED_ON_THE_18TH
+    assert report["won_cents"] == before["won_cents"] + VALID_NEW_DEAL_CENTS
+    assert (report["period"], report["target_cents"]) == (before["period"], before["target_cents"])
+    assert report["calls_today"] == before["calls_today"]
+    table = invoke("report", "--today", TODAY, "--db", demo_storage.path)
+    assert table.exit_code == 0, table.output
+    assert "7 unreadable values left out (see funnel check)" in table.stdout
+    # As of the 30th the deal dated November 31st lies in the window too.
+    late = invoke("report", "--json", "--today", "2026-11-30", "--db", demo_storage.path)
+    assert json.loads(late.stdout)["skipped"] == SKIPPED_ON_THE_18TH + 1
+
+
+def test_amounts_near_the_integer_limit_do_not_overflow_the_sum(demo_storage: Storage) -> None:
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    prospect = conn.execute("SELECT min(id) FROM prospects").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO deals (prospect_id, amount_cents, closed_on) VALUES (?, ?, ?)",
+        [(prospect, 2**63 - 1, "2026-11-05"), (prospect, 2**63 - 1, "2026-11-06")],
+    )
+    conn.close()
+    report = report_json(demo_storage.path)
+    assert report["skipped"] == 2
+    assert all(row["won_cents"] < 10**13 for row in report["by_source"])
+
+
+def test_without_a_readable_target_the_report_says_what_it_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    open_storage(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO targets (period, starts_on, ends_on, amount_cents)"
+        " VALUES ('month', '2026-11-01', '2026-11-30', 5000000.5)"
+    )
+    conn.close()
+    result = invoke("report", "--today", TODAY, "--db", path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: no target covers {TODAY} (1 unreadable value left out (see funnel check));"
+        " set one with: funnel target set 50000 --period month"
+    )
+
+
+@pytest.mark.usefixtures("foreign_ids")
+@pytest.mark.parametrize("table", ["prospects", "calls"])
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_export_writes_a_mark_for_a_blob_and_text_that_is_not_utf8_readably(
+    demo_storage: Storage, table: str, file_format: str
+) -> None:
+    result = invoke("export", table, "--format", file_format, "--db", demo_storage.path)
+    assert result.exit_code == 0, result.output
+    assert "Caf\ufffd Royale" in result.stdout
+    if file_format == "json":
+        rows = json.loads(result.stdout)
+        cafe = next(row for row in rows if "Royale" in row.get("name", row.get("prospect_name")))
+        assert cafe["company"] == "?"
+
+
+def test_check_lists_every_unreadable_value_by_table_row_and_column(
+    demo_storage: Storage, foreign_ids: dict[str, int]
+) -> None:
+    result = invoke("check", "--db", demo_storage.path)
+    assert result.exit_code == 1
+    path = demo_storage.path
+    listed = [line.removeprefix(f"funnel: {path}: ") for line in result.stderr.splitlines()]
+    cafe, offset = foreign_ids["cafe"], foreign_ids["offset"]
+    located = [line.split(":", 1)[0] for line in listed]
+    for expected in (
+        f"prospects row {cafe}, name",
+        f"prospects row {cafe}, company",
+        f"prospects row {cafe}, deal_value_cents",
+        f"prospects row {cafe}, attempts",
+        f"prospects row {cafe}, next_call_at",
+        f"prospects row {offset}, deal_value_cents",
+        f"prospects row {offset}, next_call_at",
+        f"prospects row {foreign_ids['never']}, next_call_at",
+        f"prospects row {foreign_ids['never']}, timezone",
+        f"prospects row {foreign_ids['ancient']}, next_call_at",
+    ):
+        assert expected in located
+    assert sum(line.startswith("calls row ") for line in located) == 2  # duration, notes
+    assert sum(line.startswith("deals row ") for line in located) == 4
+    assert sum(line.startswith("notes row ") for line in located) == 2
+    assert sum(line.startswith("targets row ") for line in located) == 4
+    assert len(listed) == 22
+    assert f"prospects row {cafe}, name: b'Caf\\xe9 Royale' is not UTF-8 text" in listed
+    assert f"prospects row {cafe}, company: b'\\x00\\x01' is a BLOB, not text" in listed
+    assert "Traceback" not in result.output
+
+    # Once another tool puts the values right, the check passes again.
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM prospects WHERE id IN (?, ?, ?, ?)", list(foreign_ids.values()))
+    conn.execute("DELETE FROM targets WHERE period IN ('week', 'year')")
+    conn.close()
+    fixed = invoke("check", "--db", demo_storage.path)
+    assert (fixed.exit_code, fixed.stderr) == (0, "")
+
+
+# --- one definition, in Python and in SQL ---------------------------------------------------
+
+SAMPLES = [
+    None,
+    0,
+    1,
+    -1,
+    42,
+    10**12,
+    10**12 + 1,
+    2**63 - 1,
+    1.5,
+    "1m",
+    "",
+    "abc",
+    b"\x00\x01",
+    "2026-11-18",
+    "2026-11-31",
+    "2026-02-29",
+    "2028-02-29",
+    "0001-01-01",
+    "1899-12-31",
+    "1900-01-01",
+    "2999-12-31",
+    "3000-01-01",
+    "9999-12-31",
+    "2026-1-18",
+    " 2026-11-18",
+    "2026-11-18T10:00:00+00:00",
+    "2026-11-18T10:00:00Z",
+    "2026-11-18 10:00:00",
+    "2026-11-18T10:00:00",
+    "2026-11-18T10:00:00.123Z",
+    "2026-11-18T10:00:00.Z",
+    "2026-11-18T10:00:00+05:00",
+    "2026-11-18T10:00:00-00:00",
+    "2026-11-18T24:00:00+00:00",
+    "2026-11-18T23:59:60+00:00",
+    "2026-11-31T10:00:00+00:00",
+    "2026-11-18T10:00+00:00",
+    "2026-11-18T10:00",
+    "2026-11-18 10:00Z",
+    "2026-11-18T10:00:60",
+    "2026-11-18T24:00",
+    "2026-11-18T1:00",
+    "2026-11-18T10:00:00.",
+    "2026-11-18T10:00:0",
+    "2026-11-18Z",
+    "2026-11-18T",
+    "2026-11-18T10:00:00+00:00 ",
+    "9999-12-31T23:59:59+00:00",
+    "0001-01-01T00:00:00+00:00",
+    "not a date",
+    "Café",
+    "tab\there",
+]
+
+
+def wrong_in_sql(kind: ValueKind, value: object) -> bool:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (v)")
+    conn.execute("INSERT INTO t VALUES (?)", [value])
+    (wrong,) = conn.execute(f"SELECT {kind.wrong.format(c='v')} FROM t").fetchone()
+    conn.close()
+    return bool(wrong)
+
+
+def refused_in_python(kind: ValueKind, value: object) -> bool:
+    try:
+        kind.read(value)
+    except Unreadable:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("kind", [CENTS, COUNT, DAY, MOMENT], ids=lambda kind: kind.name)
+@pytest.mark.parametrize("value", SAMPLES, ids=repr)
+def test_sql_and_python_agree_on_every_value(kind: ValueKind, value: object) -> None:
+    assert wrong_in_sql(kind, value) == refused_in_python(kind, value)
+
+
+MOMENT_LIKE = st.from_regex(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T t][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{0,3})?)?(Z|\+00:00|\+05:00|-00:00)?)?",
+    fullmatch=True,
+)
+
+
+FORMATTED_MOMENTS = st.builds(
+    datetime.strftime,
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(3010, 12, 31)),
+    st.sampled_from(
+        [
+            "%Y-%m-%d",
+            "%Y-%m-%dT%H:%M:%S+00:00",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S.%fZ",
+            "%Y-%m-%dT%H:%M:%S+05:00",
+        ]
+    ),
+)
+
+
+@given(FORMATTED_MOMENTS | MOMENT_LIKE | st.text(alphabet="0123456789-:T Z+.", max_size=27))
+def test_sql_and_python_agree_on_text_shaped_like_dates(value: str) -> None:
+    for kind in (DAY, MOMENT):
+        assert wrong_in_sql(kind, value) == refused_in_python(kind, value), kind.name
+
+
+@given(st.text(max_size=30) | st.binary(max_size=30) | st.none())
+def test_sql_finds_every_text_value_that_python_refuses(value: str | bytes | None) -> None:
+    if refused_in_python(TEXT, value):
+        assert wrong_in_sql(TEXT, value)
+
+
+def test_every_checked_column_exists(storage: Storage) -> None:
+    for table, columns in COLUMNS.items():
+        present = {row[1] for row in storage.db.execute(f"PRAGMA table_info({table})")}
+        assert set(columns) <= present, table
+
+
+def test_the_readme_lists_every_check() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for table, kinds in COLUMNS.items():
+        by_kind: dict[str, tuple[ValueKind, list[str]]] = {}
+        for column, kind in kinds.items():
+            by_kind.setdefault(kind.name, (kind, []))[1].append(f"`{column}`")
+        for kind, columns in by_kind.values():
+            assert f"| `{table}` | {', '.join(columns)} | {kind.problem} |" in readme
+        for column, _, problem in ROW_CHECKS.get(table, ()):
+            assert f"| `{table}` | `{column}` | {problem} |" in readme
