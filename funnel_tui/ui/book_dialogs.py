@@ -87,15 +87,16 @@ class BookDialogs(_Base):
             return
         prospect_id = self.card.prospect["id"]
 
-        async def noted(body: str | None) -> None:
-            if body is None:
-                return
+        async def save(body: str) -> None:
             now = self.funnel.clock()
             await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
-            self._show(prospect_id)
-            self.notify("Note added")
 
-        await self._open(NoteDialog(self.card.prospect["name"]), noted)
+        def noted(saved: bool | None) -> None:
+            if saved:
+                self._show(prospect_id)
+                self.notify("Note added")
+
+        await self._open(NoteDialog(self.card.prospect["name"], save=save), noted)
 
     # Target, performance and settings ------------------------------------------------
 

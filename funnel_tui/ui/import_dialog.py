@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from funnel_tui.importer import CsvUnreadable, ImportReport
+from funnel_tui.storage import describe_error
 
 Importer = Callable[[Path, bool], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
@@ -56,7 +57,7 @@ class ImportDialog(ModalScreen[bool]):
             result.update(Text(str(error), "red"))
             return
         except Exception as error:  # a failed write changes nothing; say why
-            result.update(Text(f"Not imported: {error}", "red"))
+            result.update(Text(f"Not imported: {describe_error(error)} (enter tries again)", "red"))
             return
         self.wrote = self.wrote or report.written
         lines = [Text(report.summary(), "bold" if report.written else "bold red")]

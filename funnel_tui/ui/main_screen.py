@@ -27,6 +27,7 @@ from funnel_tui.prospects import (
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -383,7 +384,16 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         async def chosen(method: str | None) -> None:
             if method is None:
                 return
-            await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+            try:
+                await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+            except Exception as error:  # a failed write changes nothing; the app carries on
+                self.notify(
+                    f"Method not saved: {describe_error(error)}; press m to try again",
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
+                return
             self._show(prospect_id)
 
         await self._open(
