@@ -57,7 +57,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         Binding("enter", "filter_done", "Done filtering", show=False, priority=True),
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
-        Binding("ctrl+y", "redo", "Redo undone call", priority=True),
+        Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
         Binding("m", "pick_method", "Method", priority=True),
         Binding("left_square_bracket", "previous_step", "Prev step", priority=True),
         Binding("right_square_bracket", "next_step", "Next step", priority=True),
