@@ -95,3 +95,25 @@ async def test_a_field_changed_in_both_shows_both_values_and_saves_the_reps_choi
     other.close()
     after = row(db, first["id"])
     assert (after["stage"], after["title"]) == (saved_stage, "Head of Ops")
+
+
+async def test_ctrl_t_takes_the_other_programs_text_into_the_field(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        other.db.execute("UPDATE prospects SET title = 'COO' WHERE id = ?", [first["id"]])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "“COO”" in shown_text(form.query_one("#error-title"))
+        assert form.focused is form.query_one("#field-title")
+
+        await pilot.press("ctrl+t")
+        assert form.query_one("#field-title", Input).value == "COO"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    assert row(db, first["id"])["title"] == "COO"

@@ -236,8 +236,10 @@ class ProspectForm(ModalScreen[int | None]):
     def _theirs_label(self, field: str) -> str:
         value = self._initial(field)
         if field in self.choices:
+            # Named as stored, also a value the list does not offer.
             _, options, _ = self.choices[field]
-            value = next((label for label, option in options if option == value), value)
+            stored = str(self.prospect.get(field))
+            value = next((label for label, option in options if option == stored), stored)
         return one_line(value) if value else "(empty)"
 
     def action_take_theirs(self) -> None:
