@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_optional
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import from_stored, to_stored
 
 
 class OutcomeInvalid(ValueError):
@@ -52,13 +52,48 @@ class LoggedCall:
 
 
 @dataclass(frozen=True)
-class UndoneCall:
-    """The call that undo removed."""
+class LastCall:
+    """The call that undo would remove next, with what it takes to log it again (redo)."""
 
     call_id: int
     prospect_id: int
     prospect_name: str
     outcome: Outcome
+    entry: CallOutcome
+    logged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UndoneCall(LastCall):
+    """The call that undo removed, and the prospect's columns it left as they were: the
+    ones something else changed after the call (an edit, another window)."""
+
+    not_restored: tuple[str, ...] = ()
+
+
+class LastCallChanged(Exception):
+    """The call the rep chose to undo is no longer the last one; str() says so in one line."""
+
+
+# The prospect columns that keep themselves right: the calls triggers recompute the last
+# call from the calls that remain, and updated_at is the row's own stamp. Undo never names
+# them as not restored.
+RECOMPUTED_ON_DELETE = ("last_called_at", "last_outcome")
+SELF_KEPT_COLUMNS = frozenset({*RECOMPUTED_ON_DELETE, "updated_at"})
+
+# What undo restores for a call logged before undo_log kept what each call wrote: the
+# columns that logging a call can change, and none that only the rep edits.
+CALL_COLUMNS = (
+    "next_call_at",
+    "stage",
+    "kind",
+    "deal_value_cents",
+    "nurture",
+    "wrong_number",
+    "do_not_call",
+    "attempts",
+    *sorted(SELF_KEPT_COLUMNS),
+)
 
 
 def _check(entry: CallOutcome) -> None:
@@ -105,17 +140,16 @@ def _stored(moment: datetime | None) -> str | None:
     return to_stored(moment) if moment else None
 
 
-def _snapshot(prospect: dict[str, Any]) -> str:
-    """The prospect row as JSON for undo; a BLOB another tool stored is kept as its hex."""
-    return json.dumps(
-        {column: {"blob": v.hex()} if isinstance(v, bytes) else v for column, v in prospect.items()}
-    )
+def _row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """A prospect row (or some of its columns) for JSON; a BLOB another tool stored is kept
+    as its hex."""
+    return {column: {"blob": v.hex()} if isinstance(v, bytes) else v for column, v in row.items()}
 
 
-def _restored(snapshot: str) -> dict[str, Any]:
+def _row_from_json(saved: dict[str, Any]) -> dict[str, Any]:
     return {
         column: bytes.fromhex(value["blob"]) if isinstance(value, dict) else value
-        for column, value in json.loads(snapshot).items()
+        for column, value in saved.items()
     }
 
 
@@ -129,8 +163,8 @@ def log_call(
 ) -> LoggedCall:
     """Write the call, its deal and the prospect's new state in one transaction.
 
-    The prospect as it was is kept in `undo_log`, so `undo_last_call` can restore it
-    exactly, also after a restart.
+    `undo_log` keeps the prospect as it was and the columns the call wrote, so that
+    `undo_last_call` can put back just those, also after a restart.
     """
     _check(entry)
     with write_transaction(db):
@@ -151,16 +185,23 @@ def log_call(
                 _stored(entry.follow_up_at),
             ],
         ).lastrowid
-        db.execute(
-            "INSERT INTO undo_log (call_id, prospect_before, logged_at) VALUES (?, ?, ?)",
-            [call_id, _snapshot(before), to_stored(now)],
-        )
         after_trigger = get_prospect(db, prospect_id)
         assert after_trigger is not None
         changes = _prospect_changes(after_trigger, entry, now, settings)
         db.execute(
             f"UPDATE prospects SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?",
             [*changes.values(), prospect_id],
+        )
+        after = get_prospect(db, prospect_id)
+        assert after is not None
+        wrote = {column: value for column, value in after.items() if value != before[column]}
+        db.execute(
+            "INSERT INTO undo_log (call_id, prospect_before, logged_at) VALUES (?, ?, ?)",
+            [
+                call_id,
+                json.dumps({"before": _row_json(before), "wrote": _row_json(wrote)}),
+                to_stored(now),
+            ],
         )
         if entry.outcome is Outcome.WON:
             db.execute(
@@ -177,39 +218,104 @@ def log_call(
     )
 
 
-def undo_last_call(db: sqlite_utils.Database) -> UndoneCall | None:
-    """Remove the last logged call and its deal, and restore the prospect exactly.
+_LAST_CALL_SQL = """
+SELECT u.call_id, u.prospect_before, u.logged_at, c.prospect_id, c.outcome, c.started_at,
+       c.duration_s, c.notes, c.follow_up_at, p.name,
+       (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1)
+FROM undo_log u JOIN calls c ON c.id = u.call_id JOIN prospects p ON p.id = c.prospect_id
+ORDER BY u.call_id DESC LIMIT 1
+"""
 
-    Returns None when there is nothing to undo.
+
+def _read_last_call(db: sqlite_utils.Database) -> tuple[LastCall, str] | None:
+    row = db.execute(_LAST_CALL_SQL).fetchone()
+    if row is None:
+        return None
+    call_id, snapshot, logged_at, prospect_id, outcome, started_at = row[:6]
+    duration_s, notes, follow_up_at, name, amount_cents = row[6:]
+    entry = CallOutcome(
+        outcome=Outcome(outcome),
+        notes=notes,
+        follow_up_at=from_stored(follow_up_at),
+        amount_cents=amount_cents,
+        started_at=from_stored(started_at),
+        duration_s=duration_s if isinstance(duration_s, int) else 0,
+    )
+    last = LastCall(call_id, prospect_id, str(name), entry.outcome, entry, from_stored(logged_at))
+    return last, snapshot
+
+
+def last_call(db: sqlite_utils.Database) -> LastCall | None:
+    """The call that `undo_last_call` would remove now, or None when there is none."""
+    found = _read_last_call(db)
+    return found[0] if found else None
+
+
+def _snapshot(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The prospect before the call and the columns the call wrote; a row logged before
+    undo_log kept what each call wrote holds only the prospect before (None for wrote)."""
+    saved = json.loads(text)
+    if set(saved) == {"before", "wrote"}:
+        return _row_from_json(saved["before"]), _row_from_json(saved["wrote"])
+    return _row_from_json(saved), None
+
+
+def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> UndoneCall | None:
+    """Remove the last logged call and its deal, and put back the prospect's columns that
+    the call changed, where they still hold what the call wrote.
+
+    With `call_id`, only that call is undone: LastCallChanged when another call has been
+    logged since the rep chose it. Returns None when there is nothing to undo.
     """
     with write_transaction(db):
-        row = db.execute(
-            "SELECT u.call_id, u.prospect_before, c.outcome FROM undo_log u"
-            " JOIN calls c ON c.id = u.call_id ORDER BY u.call_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
+        found = _read_last_call(db)
+        if found is None:
             return None
-        call_id, snapshot, outcome = row
-        before = _restored(snapshot)
-        db.execute("DELETE FROM deals WHERE call_id = ?", [call_id])
-        db.execute("DELETE FROM calls WHERE id = ?", [call_id])
-        prospect_id = before.pop("id")
+        last, snapshot = found
+        if call_id is not None and last.call_id != call_id:
+            raise LastCallChanged("another call was logged meanwhile; nothing was undone")
+        current = get_prospect(db, last.prospect_id)
+        assert current is not None
+        before, wrote = _snapshot(snapshot)
+        if wrote is None:
+            restore = {column: before[column] for column in CALL_COLUMNS if column in before}
+        else:
+            # Deleting the call recomputes the last call's columns even where this call
+            # left them as they were, so they are checked too.
+            written = {**{column: before[column] for column in RECOMPUTED_ON_DELETE}, **wrote}
+            restore = {
+                column: before[column]
+                for column, value in written.items()
+                if column in current and current[column] == value
+            }
+        db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
+        db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
         # Restore after the delete: the delete trigger recomputes last_called_at and
-        # last_outcome, and the snapshot must win. Only the columns that differ are
-        # written: text another tool stored in another encoding reads (and would be
-        # written back) with U+FFFD in place of its bytes.
-        now_stored = get_prospect(db, prospect_id) or {}
-        changed = {
-            column: value for column, value in before.items() if now_stored.get(column) != value
-        }
-        if changed:
-            assignments = ", ".join(f"{column} = ?" for column in changed)
+        # last_outcome, and the snapshot must win where the call's values are still there.
+        if restore:
             db.execute(
-                f"UPDATE prospects SET {assignments} WHERE id = ?", [*changed.values(), prospect_id]
+                f"UPDATE prospects SET {', '.join(f'{column} = ?' for column in restore)}"
+                " WHERE id = ?",
+                [*restore.values(), last.prospect_id],
             )
-    return UndoneCall(
-        call_id=call_id,
-        prospect_id=prospect_id,
-        prospect_name=before["name"],
-        outcome=Outcome(outcome),
+    changed_since = (column for column in wrote or () if column not in restore)
+    not_restored = tuple(column for column in changed_since if column not in SELF_KEPT_COLUMNS)
+    return UndoneCall(**vars(last), not_restored=not_restored)
+
+
+def redo_call(
+    db: sqlite_utils.Database, undone: LastCall, *, now: datetime, settings: Settings
+) -> LoggedCall:
+    """Log an undone call again: the same outcome, note, amount, follow-up and times, and
+    the cadence worked out from when it was first logged. `now` gives the rep's zone."""
+    zone = now.tzinfo
+    entry = undone.entry
+    started_at = entry.started_at.astimezone(zone) if entry.started_at else None
+    logged_at = undone.logged_at.astimezone(zone) if undone.logged_at else now
+    return log_call(
+        db,
+        undone.prospect_id,
+        replace(entry, started_at=started_at),
+        now=logged_at,
+        settings=settings,
     )

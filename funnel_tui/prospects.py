@@ -146,23 +146,59 @@ def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: date
     return int(cursor.lastrowid or 0)
 
 
-def update_prospect(db: sqlite_utils.Database, prospect_id: int, row: Mapping[str, Any]) -> None:
-    """Save edited fields. A changed phone number clears a wrong-number flag and requeues."""
+class EditConflict(Exception):
+    """Another program changed fields the rep also changed, since the form read the row.
+
+    `theirs` maps each such column to the value it holds now. Nothing was saved: the rep
+    chooses, then saves again with the row as it is now.
+    """
+
+    def __init__(self, theirs: dict[str, Any]) -> None:
+        super().__init__(f"changed meanwhile by another program: {', '.join(theirs)}")
+        self.theirs = theirs
+
+
+def update_prospect(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    row: Mapping[str, Any],
+    *,
+    loaded: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Save edited fields; returns the columns written.
+
+    With `loaded`, the row as the form read it, only the columns that differ from it are
+    written, so whatever another program saved meanwhile in other columns (a win logged in
+    a second window) stays; a column that both changed raises EditConflict and nothing is
+    written. A changed phone number clears a wrong-number flag and requeues.
+    """
     with write_transaction(db):
-        before = get_prospect(db, prospect_id)
-        if before is None:
+        current = get_prospect(db, prospect_id)
+        if current is None:
             raise LookupError(f"prospect {prospect_id} no longer exists")
         changes = dict(row)
-        if before["wrong_number"] and changes.get("phone", before["phone"]) != before["phone"]:
+        if loaded is not None:
+            changes = {column: value for column, value in row.items() if value != loaded[column]}
+            theirs = {
+                column: current[column]
+                for column, value in changes.items()
+                if current[column] not in (loaded[column], value)
+            }
+            if theirs:
+                raise EditConflict(theirs)
+        if current["wrong_number"] and changes.get("phone", current["phone"]) != current["phone"]:
             changes["wrong_number"] = 0
             # The wrong-number call cleared the follow-up; without one the prospect would
             # never come back, so the new number is due from that call on.
-            if before["next_call_at"] is None:
-                changes["next_call_at"] = before["last_called_at"]
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        db.execute(
-            f"UPDATE prospects SET {assignments} WHERE id = ?", [*changes.values(), prospect_id]
-        )
+            if current["next_call_at"] is None and "next_call_at" not in changes:
+                changes["next_call_at"] = current["last_called_at"]
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            db.execute(
+                f"UPDATE prospects SET {assignments} WHERE id = ?",
+                [*changes.values(), prospect_id],
+            )
+    return changes
 
 
 def set_method(db: sqlite_utils.Database, prospect_id: int, method: str) -> None:

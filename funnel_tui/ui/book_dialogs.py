@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.money import format_money
 from funnel_tui.pace import load_pace, set_target
-from funnel_tui.prospects import add_note, add_prospect, update_prospect
+from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_prospect
 from funnel_tui.settings import load_settings, save_settings
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class BookDialogs(_Base):
     # Prospects and notes ----------------------------------------------------------
 
     async def action_add_prospect(self) -> None:
-        async def save(row: dict[str, Any]) -> int:
+        async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
             now = self.funnel.clock()
             return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
 
@@ -48,11 +48,20 @@ class BookDialogs(_Base):
     async def action_edit_prospect(self) -> None:
         if self.card is None:
             return
-        prospect = self.card.prospect
+        # The row as it is now, not as the card last showed it: the form saves only what
+        # the rep changes from it.
+        prospect = get_prospect(self.funnel.storage.db, self.card.prospect["id"])
+        if prospect is None:
+            self.notify("This prospect no longer exists.", severity="warning")
+            self.reload_queue()
+            return
+        prospect_id = int(prospect["id"])
 
-        async def save(row: dict[str, Any]) -> int:
-            await self.funnel.in_db_thread(lambda db: update_prospect(db, prospect["id"], row))
-            return int(prospect["id"])
+        async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
+            await self.funnel.in_db_thread(
+                lambda db: update_prospect(db, prospect_id, row, loaded=loaded)
+            )
+            return prospect_id
 
         def saved(prospect_id: int | None) -> None:
             if prospect_id is not None:
@@ -79,15 +88,16 @@ class BookDialogs(_Base):
             return
         prospect_id = self.card.prospect["id"]
 
-        async def noted(body: str | None) -> None:
-            if body is None:
-                return
+        async def save(body: str) -> None:
             now = self.funnel.clock()
             await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
-            self._show(prospect_id)
-            self.notify("Note added")
 
-        await self._open(NoteDialog(self.card.prospect["name"]), noted)
+        def noted(saved: bool | None) -> None:
+            if saved:
+                self._show(prospect_id)
+                self.notify("Note added")
+
+        await self._open(NoteDialog(self.card.prospect["name"], save=save), noted)
 
     # Target, performance and settings ------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from funnel_tui.importer import CsvUnreadable, ImportReport
+from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 
 Importer = Callable[[Path, bool], Awaitable[ImportReport]]
@@ -57,7 +58,9 @@ class ImportDialog(ModalScreen[bool]):
             result.update(_line(str(error), "red"))
             return
         except Exception as error:  # a failed write changes nothing; say why
-            result.update(_line(f"Not imported: {error}", "red"))
+            result.update(
+                _line(f"Not imported: {describe_error(error)} (enter tries again)", "red")
+            )
             return
         self.wrote = self.wrote or report.written
         lines = [_line(report.summary(), "bold" if report.written else "bold red")]

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerCancelled
 
-from funnel_tui.call_log import CallOutcome, LoggedCall, log_call, undo_last_call
+from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import DEFAULT_METHOD
 from funnel_tui.pace import load_pace
 from funnel_tui.prospects import (
@@ -27,9 +27,11 @@ from funnel_tui.prospects import (
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.call_undo import CallUndo, UndoSession
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 FIRST_SCREEN_ROWS = 200
 
 
-class MainScreen(BookDialogs, Screen[None]):
+class MainScreen(CallUndo, BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -55,6 +57,7 @@ class MainScreen(BookDialogs, Screen[None]):
         Binding("enter", "filter_done", "Done filtering", show=False, priority=True),
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
+        Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
         Binding("m", "pick_method", "Method", priority=True),
         Binding("left_square_bracket", "previous_step", "Prev step", priority=True),
         Binding("right_square_bracket", "next_step", "Next step", priority=True),
@@ -91,6 +94,7 @@ class MainScreen(BookDialogs, Screen[None]):
         self._outcome_dialog: OutcomeDialog | None = None
         self._data_version = -1
         self._order_complete = False
+        self.undo_session = UndoSession()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -344,6 +348,7 @@ class MainScreen(BookDialogs, Screen[None]):
 
         async def moved_on(writing: Awaitable[LoggedCall]) -> LoggedCall:
             logged = await writing
+            self.undo_session.call_logged(logged.call_id)
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             self.call_started_at = None
@@ -373,19 +378,6 @@ class MainScreen(BookDialogs, Screen[None]):
             self._show(prospect_id)
         self.reload_queue(select=prospect_id)
 
-    @work(exclusive=True, group="undo")
-    async def action_undo(self) -> None:
-        undone = await self.funnel.in_db_thread(undo_last_call)
-        if undone is None:
-            self.notify("Nothing to undo.", severity="warning")
-            return
-        self.notify(
-            f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
-            markup=False,
-        )
-        self._select(undone.prospect_id)
-        self.reload_pace()
-
     # Method and script ---------------------------------------------------------
 
     async def action_pick_method(self) -> None:
@@ -396,7 +388,16 @@ class MainScreen(BookDialogs, Screen[None]):
         async def chosen(method: str | None) -> None:
             if method is None:
                 return
-            await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+            try:
+                await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+            except Exception as error:  # a failed write changes nothing; the app carries on
+                self.notify(
+                    f"Method not saved: {describe_error(error)}; press m to try again",
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
+                return
             self._show(prospect_id)
 
         await self._open(

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 
+NoteSaver = Callable[[str], Awaitable[None]]
 
-class NoteDialog(ModalScreen[str | None]):
-    """One line of note; enter saves, escape cancels."""
+
+class NoteDialog(ModalScreen[bool]):
+    """One line of note; enter saves, escape cancels. Returns True once the note is saved;
+    a failed save keeps the dialog open with the note and the reason."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, prospect_name: str) -> None:
+    def __init__(self, prospect_name: str, *, save: NoteSaver) -> None:
         super().__init__()
         self.prospect_name = prospect_name
+        self.save_note = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box", classes="dialog"):
@@ -37,7 +44,18 @@ class NoteDialog(ModalScreen[str | None]):
         if not event.value.strip():
             self.query_one("#note-error", Static).update(Text("The note is empty.", "red"))
             return
-        self.dismiss(event.value)
+        self._write(event.value)
+
+    @work(exclusive=True, group="save-note")
+    async def _write(self, body: str) -> None:
+        try:
+            await self.save_note(body)
+        except Exception as error:  # a failed write keeps the dialog and the note
+            self.query_one("#note-error", Static).update(
+                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
+            )
+            return
+        self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)

@@ -16,13 +16,14 @@ from textual.widgets import Input, Label, Select, Static
 from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
-from funnel_tui.prospects import ProspectInvalid, validate_prospect
+from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
-from funnel_tui.text import clean_text
+from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 
-FormSaver = Callable[[dict[str, Any]], Awaitable[int]]
+# Called with the columns to save and the row as the form read it (empty when adding).
+FormSaver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[int]]
 
 TEXT_INPUTS = (
     ("name", "Name"),
@@ -39,6 +40,9 @@ TEXT_INPUTS = (
     ("objections", "Objections"),
     ("goals", "Goals"),
 )
+# The fields that save to a column of another name.
+FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
+COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
 
 
 class ProspectForm(ModalScreen[int | None]):
@@ -47,6 +51,7 @@ class ProspectForm(ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+t", "take_theirs", "Take the other program's value"),
     ]
 
     def __init__(
@@ -61,11 +66,38 @@ class ProspectForm(ModalScreen[int | None]):
         super().__init__()
         self.methods = methods
         self.save_prospect = save
-        self.prospect = prospect or {}
+        # The row as the form read it; a field that another program changed meanwhile
+        # takes that program's value here once the rep has been shown it.
+        self.prospect = dict(prospect or {})
         self.settings = settings
         self.clock = clock
+        self.choices = self._choices()
+        self.changed_meanwhile: set[str] = set()
+
+    def _choices(self) -> dict[str, tuple[str, list[tuple[str, str]], str]]:
+        """Each choice field's label, options and default."""
+        return {
+            "kind": ("Kind", [(kind.label, kind.value) for kind in Kind], "new"),
+            "stage": ("Stage", [(stage.value, stage.value) for stage in Stage], "lead"),
+            "method": (
+                "Method",
+                [(name, value) for value, name in self.methods.items()],
+                next(iter(self.methods), ""),
+            ),
+            "priority": (
+                "Priority",
+                [(level.label, str(int(level))) for level in Priority],
+                str(int(Priority.NORMAL)),
+            ),
+        }
 
     def _initial(self, field: str) -> str:
+        """What the field shows for the row as read: a value the form cannot show (a
+        method whose script is gone) shows as the default, and is saved only if changed."""
+        if field in self.choices:
+            _, options, default = self.choices[field]
+            current = str(self.prospect.get(field, default))
+            return current if current in {value for _, value in options} else default
         if field == "deal_value":
             cents = self.prospect.get("deal_value_cents")
             return format_money(cents, self.settings.currency) if cents else ""
@@ -104,31 +136,13 @@ class ProspectForm(ModalScreen[int | None]):
                         with Vertical(classes="form-input"):
                             yield Input(self._initial(field), id=f"field-{field}")
                             yield Static(id=f"error-{field}", classes="form-error", markup=False)
-                choices = (
-                    ("kind", "Kind", [(kind.label, kind.value) for kind in Kind], "new"),
-                    ("stage", "Stage", [(stage.value, stage.value) for stage in Stage], "lead"),
-                    (
-                        "method",
-                        "Method",
-                        [(name, value) for value, name in self.methods.items()],
-                        next(iter(self.methods), ""),
-                    ),
-                    (
-                        "priority",
-                        "Priority",
-                        [(level.label, str(int(level))) for level in Priority],
-                        str(int(Priority.NORMAL)),
-                    ),
-                )
-                for field, label, options, default in choices:
-                    current = str(self.prospect.get(field, default))
-                    values = {value for _, value in options}
+                for field, (label, options, _) in self.choices.items():
                     with Horizontal(classes="form-row"):
                         yield Label(label, classes="form-label")
                         with Vertical(classes="form-input"):
                             yield Select(
                                 options,
-                                value=current if current in values else default,
+                                value=self._initial(field),
                                 allow_blank=False,
                                 id=f"field-{field}",
                             )
@@ -143,7 +157,7 @@ class ProspectForm(ModalScreen[int | None]):
     def values(self) -> dict[str, str]:
         """What the form holds now, as typed."""
         typed = {field: self.query_one(f"#field-{field}", Input).value for field, _ in TEXT_INPUTS}
-        for field in ("kind", "stage", "method", "priority"):
+        for field in self.choices:
             typed[field] = str(self.query_one(f"#field-{field}", Select).value)
         return typed
 
@@ -170,6 +184,15 @@ class ProspectForm(ModalScreen[int | None]):
             self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
             self._status(f"{len(errors)} field(s) to fix", "red")
             return
+        if self.prospect:
+            # Only what the rep changed is saved, so nothing another program saved
+            # meanwhile in the other fields is overwritten.
+            edited = {
+                FIELD_COLUMNS.get(field, field)
+                for field, value in typed.items()
+                if value != self._initial(field)
+            }
+            row = {column: value for column, value in row.items() if column in edited}
         self._status("Saving…", "")
         self._write(row)
 
@@ -179,11 +202,61 @@ class ProspectForm(ModalScreen[int | None]):
     @work(exclusive=True, group="save-prospect")
     async def _write(self, row: dict[str, Any]) -> None:
         try:
-            prospect_id = await self.save_prospect(row)
+            prospect_id = await self.save_prospect(row, dict(self.prospect))
+        except EditConflict as conflict:
+            self._show_changed_meanwhile(conflict.theirs)
+            return
         except Exception as error:  # a failed write keeps the form and everything typed
-            self._status(f"Not saved: {describe_error(error)}", "bold red")
+            self._status(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
             return
         self.dismiss(prospect_id)
+
+    def _show_changed_meanwhile(self, theirs: dict[str, Any]) -> None:
+        """Show the other program's value under each field the rep also changed. The field
+        keeps the rep's value; ctrl+t takes the other one; saving again saves the choice."""
+        self.prospect.update(theirs)
+        fields = [COLUMN_FIELDS.get(column, column) for column in theirs]
+        self.changed_meanwhile = set(fields)
+        for field in fields:
+            self.query_one(f"#error-{field}", Static).update(
+                Text.assemble(
+                    "another program saved ",
+                    (f"“{self._theirs_label(field)}”", "bold"),
+                    " meanwhile · ctrl+t takes it · saving keeps yours",
+                    style="yellow",
+                )
+            )
+        self.set_focus(self.query_one(f"#field-{fields[0]}"))
+        self._status(
+            f"{len(fields)} field(s) you changed were changed by another program meanwhile:"
+            " choose, then save again",
+            "bold yellow",
+        )
+
+    def _theirs_label(self, field: str) -> str:
+        value = self._initial(field)
+        if field in self.choices:
+            # Named as stored, also a value the list does not offer.
+            _, options, _ = self.choices[field]
+            stored = str(self.prospect.get(field))
+            value = next((label for label, option in options if option == stored), stored)
+        return one_line(value) if value else "(empty)"
+
+    def action_take_theirs(self) -> None:
+        """Put the other program's value into the focused field that both changed."""
+        focused = self.focused
+        field = (focused.id or "").removeprefix("field-") if focused else ""
+        if field not in self.changed_meanwhile:
+            return
+        widget = self.query_one(f"#field-{field}")
+        if isinstance(widget, Input | Select):
+            widget.value = self._initial(field)
+        self.changed_meanwhile.discard(field)
+        self.query_one(f"#error-{field}", Static).update(
+            Text("the other program's value is kept", "yellow")
+        )
+        if self.changed_meanwhile:
+            self.set_focus(self.query_one(f"#field-{sorted(self.changed_meanwhile)[0]}"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -115,7 +115,7 @@ class SettingsScreen(ModalScreen[bool]):
             await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
             self.query_one("#settings-status", Static).update(
-                Text(f"Not saved: {describe_error(error)}", "red")
+                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
             )
             return
         self.dismiss(True)

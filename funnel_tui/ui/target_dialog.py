@@ -100,7 +100,7 @@ class TargetDialog(ModalScreen[str | None]):
             summary = await self.save_target(entry)
         except Exception as error:  # a failed write keeps the dialog and what was typed
             self.query_one("#target-error", Static).update(
-                Text(f"Not saved: {describe_error(error)}", "red")
+                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
             )
             return
         self.dismiss(summary)

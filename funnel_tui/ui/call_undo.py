@@ -1,0 +1,182 @@
+"""Undo (`u`) and redo (`ctrl+y`) of logged calls: a mixin of MainScreen, kept apart so
+each file has one job.
+
+Undo asks first when the call is a win, was not logged in this session, or would be a
+second undo in a row, so a held `u` never takes back more than one call unasked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from funnel_tui.call_log import (
+    LastCall,
+    LastCallChanged,
+    UndoneCall,
+    last_call,
+    redo_call,
+    undo_last_call,
+)
+from funnel_tui.domain import Outcome
+from funnel_tui.storage import describe_error
+from funnel_tui.text import one_line
+from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class UndoSession:
+    """What undo and redo remember during one run of the app."""
+
+    def __init__(self) -> None:
+        # The calls logged in this session.
+        self.logged: set[int] = set()
+        # Whether the last call change of this session was an undo.
+        self.undid_last = False
+        # The last undo of this session, until it is redone.
+        self.redoable: UndoneCall | None = None
+        # An undo or redo is under way: keys repeated meanwhile do nothing.
+        self.busy = False
+
+    def call_logged(self, call_id: int) -> None:
+        self.logged.add(call_id)
+        self.undid_last = False
+
+    def reasons_to_ask(self, call: LastCall) -> list[str]:
+        reasons = []
+        if call.outcome is Outcome.WON:
+            reasons.append("it is a win")
+        if call.call_id not in self.logged:
+            reasons.append("it was not logged in this session")
+        if self.undid_last:
+            reasons.append("it would be a second undo in a row")
+        return reasons
+
+
+def column_label(column: str) -> str:
+    """`deal_value_cents` -> `deal value`, `next_call_at` -> `next call`."""
+    return column.removesuffix("_cents").removesuffix("_at").replace("_", " ")
+
+
+class CallUndo(_Base):
+    """The undo and redo actions; MainScreen keeps an UndoSession in `undo_session`."""
+
+    def action_undo(self) -> None:
+        if self.undo_session.busy:
+            return
+        self.undo_session.busy = True
+        self._ask_then_undo()
+
+    @work(group="undo")
+    async def _ask_then_undo(self) -> None:
+        session = self.undo_session
+        try:
+            call = await self.funnel.in_db_thread(last_call)
+        except Exception as error:  # an unreadable file: say so, the app carries on
+            session.busy = False
+            self._not_undone(error)
+            return
+        if call is None:
+            session.busy = False
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        reasons = session.reasons_to_ask(call)
+        if not reasons:
+            self._undo(call)
+            return
+        described = describe_call(
+            call, currency=self.funnel.settings.currency, now=self.funnel.clock()
+        )
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._undo(call)
+            else:
+                session.busy = False
+
+        # The undo stays busy while the question is up: a held `u` lands in the dialog.
+        self.app.push_screen(UndoConfirm(described, reasons), answered)
+
+    @work(group="undo")
+    async def _undo(self, call: LastCall) -> None:
+        session = self.undo_session
+        try:
+            undone = await self.funnel.in_db_thread(
+                lambda db: undo_last_call(db, call_id=call.call_id)
+            )
+        except LastCallChanged as changed:
+            self.notify(f"Not undone: {changed}", severity="warning", markup=False)
+            return
+        except Exception as error:  # a failed write changes nothing; the app carries on
+            self._not_undone(error)
+            return
+        finally:
+            session.busy = False
+        if undone is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        session.undid_last = True
+        session.redoable = undone
+        message = (
+            f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
+            " (ctrl+y redoes)"
+        )
+        if undone.not_restored:
+            kept = ", ".join(column_label(column) for column in undone.not_restored)
+            message += f"; kept {kept}: changed since the call"
+        severity = "warning" if undone.not_restored else "information"
+        self.notify(message, severity=severity, markup=False)
+        self._select(undone.prospect_id)
+        self.reload_pace()
+
+    def _not_undone(self, error: Exception) -> None:
+        self.notify(
+            f"Not undone: {describe_error(error)}; press u to try again",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+
+    def action_redo(self) -> None:
+        session = self.undo_session
+        if session.busy:
+            return
+        if session.redoable is None:
+            self.notify("Nothing to redo.", severity="warning")
+            return
+        session.busy = True
+        self._redo(session.redoable)
+
+    @work(group="undo")
+    async def _redo(self, undone: UndoneCall) -> None:
+        session = self.undo_session
+        now, settings = self.funnel.clock(), self.funnel.settings
+        try:
+            logged = await self.funnel.in_db_thread(
+                lambda db: redo_call(db, undone, now=now, settings=settings)
+            )
+        except Exception as error:  # a failed write changes nothing; the app carries on
+            self.notify(
+                f"Not redone: {describe_error(error)}; press ctrl+y to try again",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        finally:
+            session.busy = False
+        session.redoable = None
+        session.call_logged(logged.call_id)
+        self.notify(
+            f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
+            markup=False,
+        )
+        self._select(undone.prospect_id)
+        self.reload_pace()

@@ -1,0 +1,57 @@
+"""UndoConfirm: asks before undoing a call that would be costly to lose by accident."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from funnel_tui.call_log import LastCall
+from funnel_tui.money import format_money
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.formatting import moment_label
+
+
+def describe_call(call: LastCall, *, currency: str, now: datetime) -> Text:
+    """`Won · Ann Archer · $39,800.00 · today 14:30`: what a rep recognises a call by."""
+    parts = [call.outcome.spec.label, one_line(call.prospect_name)]
+    if call.entry.amount_cents:
+        parts.append(format_money(call.entry.amount_cents, currency))
+    when = call.entry.started_at or call.logged_at
+    if when:
+        parts.append(moment_label(to_stored(when), now))
+    return Text(" · ".join(parts), style="bold")
+
+
+class UndoConfirm(ModalScreen[bool]):
+    """Returns True when the rep confirms the undo. Only `y` confirms: a held `u` or an
+    enter typed ahead lands here and undoes nothing."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Undo it"),
+        Binding("n,escape", "answer(False)", "Keep it"),
+    ]
+
+    def __init__(self, call: Text, reasons: list[str]) -> None:
+        super().__init__()
+        self.call = call
+        self.reasons = reasons
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="undo-box", classes="dialog"):
+            yield Label("Undo this call?", classes="dialog-title")
+            yield Static(self.call, id="undo-call")
+            yield Static(
+                Text(f"Asked because {' and '.join(self.reasons)}.", "yellow"),
+                id="undo-reasons",
+            )
+            yield Label("y undoes it · n or esc keeps it", classes="dialog-hint")
+
+    def action_answer(self, confirmed: bool) -> None:
+        self.dismiss(confirmed)

@@ -1,0 +1,271 @@
+"""Every write the app makes survives a busy or read-only database: what was typed stays,
+the reason is shown, and trying again once the file is free saves it."""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from funnel_tui import storage as storage_module
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.import_dialog import ImportDialog
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.note_dialog import NoteDialog
+from funnel_tui.ui.prospect_form import ProspectForm
+from funnel_tui.ui.settings_screen import SettingsScreen
+from funnel_tui.ui.target_dialog import TargetDialog
+from tests.app_support import settle, shown_text
+from tests.test_app import first_in_queue
+
+
+class Blocker(ABC):
+    """Makes the app's database refuse writes, then lets them through again."""
+
+    reason: str
+    """What the app says about the file."""
+
+    def __init__(self, app: FunnelApp) -> None:
+        self.app = app
+
+    @abstractmethod
+    async def block(self) -> None: ...
+
+    @abstractmethod
+    async def release(self) -> None: ...
+
+
+class AnotherWriter(Blocker):
+    """Another program holds the write lock (BEGIN IMMEDIATE) until released."""
+
+    reason = "is busy"
+
+    async def block(self) -> None:
+        self.other = sqlite3.connect(self.app.storage.path, isolation_level=None)
+        self.other.execute("BEGIN IMMEDIATE")
+
+    async def release(self) -> None:
+        self.other.execute("ROLLBACK")
+        self.other.close()
+
+
+class ReadOnly(Blocker):
+    """The file can be read but not written (query_only: tests run as root, where a
+    read-only file mode does not stop writes)."""
+
+    reason = "is read-only"
+
+    async def block(self) -> None:
+        await self.app.in_db_thread(lambda db: db.execute("PRAGMA query_only = ON"))
+
+    async def release(self) -> None:
+        await self.app.in_db_thread(lambda db: db.execute("PRAGMA query_only = OFF"))
+
+
+@pytest.fixture(params=[AnotherWriter, ReadOnly], ids=["busy", "read-only"])
+async def blocker(
+    request: pytest.FixtureRequest, demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Blocker]:
+    # A write gives up on another program's lock after a tenth of a second, not ten.
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.1)
+    yield request.param(demo_app)
+
+
+def notices(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def blocked_then_released(
+    pilot: Pilot[None], blocker: Blocker, keys: tuple[str, ...], check: Callable[[], None]
+) -> None:
+    """Press `keys` while the database refuses writes, `check` what the rep sees, then
+    release the database and press `keys` again."""
+    await blocker.block()
+    await pilot.press(*keys)
+    await settle(pilot)
+    check()
+    await blocker.release()
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def started(pilot: Pilot[None], *keys: str) -> None:
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def count(db: sqlite_utils.Database, table: str) -> int:
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+async def test_a_note(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    notes = count(db, "notes")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "n", *"prefers email")
+        dialog = demo_app.screen
+        assert isinstance(dialog, NoteDialog)
+
+        def kept() -> None:
+            assert demo_app.screen is dialog
+            assert dialog.query_one("#note-text", Input).value == "prefers email"
+            reason = shown_text(dialog.query_one("#note-error"))
+            assert blocker.reason in reason and "enter tries again" in reason
+            assert count(db, "notes") == notes
+
+        await blocked_then_released(pilot, blocker, ("enter",), kept)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert next(db.query("SELECT body FROM notes ORDER BY id DESC LIMIT 1")) == {
+        "body": "prefers email"
+    }
+
+
+async def test_the_method(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+
+    def method() -> str:
+        return next(db.query("SELECT method FROM prospects WHERE id = ?", [first["id"]]))["method"]
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+
+        def said_why() -> None:
+            assert isinstance(demo_app.screen, MainScreen)
+            assert blocker.reason in notices(demo_app)[-1]
+            assert method() == first["method"]
+
+        other_end = "end" if first["method"] != list(demo_app.scripts.names())[-1] else "home"
+        await blocked_then_released(pilot, blocker, ("m", other_end, "enter"), said_why)
+    assert method() != first["method"]
+
+
+async def test_undo_and_redo(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "l", "v", "enter")
+        calls = count(db, "calls")
+
+        def said_why(action: str, calls_now: int) -> Callable[[], None]:
+            def check() -> None:
+                assert isinstance(demo_app.screen, MainScreen)
+                assert notices(demo_app)[-1].startswith(f"Not {action}")
+                assert blocker.reason in notices(demo_app)[-1]
+                assert count(db, "calls") == calls_now
+
+            return check
+
+        await blocked_then_released(pilot, blocker, ("u",), said_why("undone", calls))
+        assert count(db, "calls") == calls - 1
+        await blocked_then_released(pilot, blocker, ("ctrl+y",), said_why("redone", calls - 1))
+        assert count(db, "calls") == calls
+
+
+async def test_adding_a_prospect(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    prospects = count(db, "prospects")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "a")
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-name", Input).value = "Ada Lovelace"
+
+        def kept() -> None:
+            assert demo_app.screen is form
+            assert form.query_one("#field-name", Input).value == "Ada Lovelace"
+            assert blocker.reason in shown_text(form.query_one("#form-status"))
+            assert count(db, "prospects") == prospects
+
+        await blocked_then_released(pilot, blocker, ("ctrl+s",), kept)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert count(db, "prospects") == prospects + 1
+
+
+async def test_editing_a_prospect(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "e")
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+
+        def kept() -> None:
+            assert demo_app.screen is form
+            assert form.query_one("#field-title", Input).value == "Head of Ops"
+            assert blocker.reason in shown_text(form.query_one("#form-status"))
+
+        await blocked_then_released(pilot, blocker, ("ctrl+s",), kept)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert next(db.query("SELECT title FROM prospects WHERE id = ?", [first["id"]])) == {
+        "title": "Head of Ops"
+    }
+
+
+async def test_settings(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "s")
+        screen = demo_app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#setting-currency", Input).value = "€"
+
+        def kept() -> None:
+            assert demo_app.screen is screen
+            assert screen.query_one("#setting-currency", Input).value == "€"
+            assert blocker.reason in shown_text(screen.query_one("#settings-status"))
+
+        await blocked_then_released(pilot, blocker, ("ctrl+s",), kept)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("€",)
+
+
+async def test_the_target(demo_app: FunnelApp, blocker: Blocker) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "t")
+        dialog = demo_app.screen
+        assert isinstance(dialog, TargetDialog)
+        dialog.query_one("#target-amount", Input).value = "90k"
+        dialog.query_one("#target-amount", Input).focus()
+
+        def kept() -> None:
+            assert demo_app.screen is dialog
+            assert dialog.query_one("#target-amount", Input).value == "90k"
+            assert blocker.reason in shown_text(dialog.query_one("#target-error"))
+
+        await blocked_then_released(pilot, blocker, ("enter",), kept)
+        assert isinstance(demo_app.screen, MainScreen)
+    month = next(db.query("SELECT amount_cents FROM targets WHERE period = 'month'"))
+    assert month == {"amount_cents": 9_000_000}
+
+
+async def test_an_import(demo_app: FunnelApp, blocker: Blocker, tmp_path: Path) -> None:
+    db = demo_app.storage.db
+    prospects = count(db, "prospects")
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "i")
+        dialog = demo_app.screen
+        assert isinstance(dialog, ImportDialog)
+        dialog.query_one("#import-path", Input).value = str(leads)
+        dialog.query_one("#import-path", Input).focus()
+
+        def kept() -> None:
+            assert demo_app.screen is dialog
+            assert dialog.query_one("#import-path", Input).value == str(leads)
+            result = shown_text(dialog.query_one("#import-result"))
+            assert blocker.reason in result and "Not imported" in result
+            assert count(db, "prospects") == prospects
+
+        await blocked_then_released(pilot, blocker, ("enter",), kept)
+        assert "added 1" in shown_text(dialog.query_one("#import-result"))
+    assert count(db, "prospects") == prospects + 1

@@ -1,0 +1,119 @@
+"""The edit form saves only what the rep changed, and lets the rep choose when another
+program changed the same field meanwhile."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
+from funnel_tui.settings import Settings
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.prospect_form import ProspectForm
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.test_app import first_in_queue
+
+
+def another_window(app: FunnelApp) -> Storage:
+    """A second connection to the same file, as a second funnel window has."""
+    return open_storage(app.storage.path)
+
+
+def row(db: sqlite_utils.Database, prospect_id: int) -> dict[str, object]:
+    return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
+
+
+async def open_edit_form(demo_app: FunnelApp, pilot: Pilot[None]) -> ProspectForm:
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    form = demo_app.screen
+    assert isinstance(form, ProspectForm)
+    return form
+
+
+async def test_a_win_logged_in_another_window_survives_an_edit_of_the_title(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        log_call(
+            other.db,
+            first["id"],
+            CallOutcome(Outcome.WON, amount_cents=39_800_00),
+            now=FROZEN_NOW,
+            settings=Settings(),
+        )
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    after = row(db, first["id"])
+    assert after["title"] == "Head of Ops"
+    assert (after["stage"], after["kind"], after["deal_value_cents"]) == (
+        "won",
+        "customer",
+        39_800_00,
+    )
+
+
+@pytest.mark.parametrize(("keys", "saved_stage"), [((), "proposal"), (("ctrl+t",), "won")])
+async def test_a_field_changed_in_both_shows_both_values_and_saves_the_reps_choice(
+    demo_app: FunnelApp, keys: tuple[str, ...], saved_stage: str
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    assert first["stage"] not in ("proposal", "won")
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-stage", Select).value = "proposal"
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        other.db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [first["id"]])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert demo_app.screen is form, "nothing is saved until the rep has chosen"
+        assert form.query_one("#field-stage", Select).value == "proposal"
+        assert "“won”" in shown_text(form.query_one("#error-stage"))
+        assert "another program" in shown_text(form.query_one("#form-status"))
+        assert row(db, first["id"])["stage"] == "won"
+        assert row(db, first["id"])["title"] == first["title"]
+
+        await pilot.press(*keys, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    after = row(db, first["id"])
+    assert (after["stage"], after["title"]) == (saved_stage, "Head of Ops")
+
+
+async def test_ctrl_t_takes_the_other_programs_text_into_the_field(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        other.db.execute("UPDATE prospects SET title = 'COO' WHERE id = ?", [first["id"]])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "“COO”" in shown_text(form.query_one("#error-title"))
+        assert form.focused is form.query_one("#field-title")
+
+        await pilot.press("ctrl+t")
+        assert form.query_one("#field-title", Input).value == "COO"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    assert row(db, first["id"])["title"] == "COO"

@@ -1,0 +1,152 @@
+"""Undo and redo from the keyboard: asks before a costly undo, never undoes two calls
+unasked, says what it kept, and `ctrl+y` puts the call back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlite_utils
+from textual.pilot import Pilot
+
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
+from funnel_tui.settings import Settings
+from funnel_tui.storage import open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.undo_confirm import UndoConfirm
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.test_app import first_in_queue
+
+
+def calls(db: sqlite_utils.Database) -> list[dict[str, object]]:
+    return list(db.query("SELECT * FROM calls ORDER BY id"))
+
+
+def notices(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+def confirm_text(app: FunnelApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, UndoConfirm), f"no confirmation, {screen!r} is on top"
+    return shown_text(screen.query_one("#undo-call")) + shown_text(
+        screen.query_one("#undo-reasons")
+    )
+
+
+async def log_no_answers(pilot: Pilot[None], count: int) -> None:
+    for _ in range(count):
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+
+
+async def test_undoing_a_win_asks_first_naming_the_call(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w", *"39,800", "enter")
+        await settle(pilot)
+        deals = db["deals"].count
+
+        await pilot.press("u")
+        await settle(pilot)
+        text = confirm_text(demo_app)
+        for part in ("Won", first["name"], "39,800.00", "today 14:30", "it is a win"):
+            assert part in text
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert db["deals"].count == deals, "n keeps the win"
+
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["deals"].count == deals - 1
+    assert next(db.query("SELECT stage FROM prospects WHERE id = ?", [first["id"]])) == {
+        "stage": first["stage"]
+    }
+
+
+async def test_a_call_logged_before_this_session_asks_first(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    earlier = FROZEN_NOW - timedelta(hours=3)
+    log_call(db, first["id"], CallOutcome(Outcome.VOICEMAIL), now=earlier, settings=Settings())
+    calls_before = len(calls(db))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        text = confirm_text(demo_app)
+        assert "Voicemail" in text and first["name"] in text and "today 11:30" in text
+        assert "not logged in this session" in text
+        await pilot.press("y")
+        await settle(pilot)
+    assert len(calls(db)) == calls_before - 1
+
+
+async def test_holding_u_undoes_one_call_then_asks(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await log_no_answers(pilot, 3)
+        logged = len(calls(db))
+
+        await pilot.press(*"uuuuuuuu")
+        await settle(pilot)
+        assert len(calls(db)) == logged - 1
+        assert "second undo in a row" in confirm_text(demo_app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(calls(db)) == logged - 1
+
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(calls(db)) == logged - 2
+
+
+async def test_ctrl_y_logs_the_undone_call_again(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am", "tab", *"call after lunch", "enter")
+        await settle(pilot)
+        logged = calls(db)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert calls(db)[-1]["id"] != logged["id"]
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        redone = calls(db)[-1]
+        assert {**redone, "id": logged["id"]} == logged
+        assert any(notice.startswith("Redid callback") for notice in notices(demo_app))
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert notices(demo_app)[-1] == "Nothing to redo."
+        assert calls(db)[-1]["id"] == redone["id"]
+
+
+async def test_undo_says_which_columns_changed_since_the_call(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x", "enter")
+        await settle(pilot)
+        other = open_storage(demo_app.storage.path)
+        other.db.execute("UPDATE prospects SET stage = 'qualified' WHERE id = ?", [first["id"]])
+        other.close()
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert "kept stage: changed since the call" in notices(demo_app)[-1]
+    after = next(db.query("SELECT stage, last_outcome FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"stage": "qualified", "last_outcome": first["last_outcome"]}

@@ -1,0 +1,99 @@
+"""Editing saves only what the rep changed, and never overwrites what another program saved."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
+from funnel_tui.prospects import EditConflict, get_prospect, update_prospect, validate_prospect
+from funnel_tui.settings import Settings
+from tests.test_call_log import NOW, prospect, worked_prospect
+
+METHODS = ("solution", "benefits")
+
+
+def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
+    """What the edit form hands over: every field, as loaded unless typed."""
+    values = {
+        **{field: str(loaded[field] or "") for field in ("name", "title", "company", "phone")},
+        "kind": str(loaded["kind"]),
+        "stage": str(loaded["stage"]),
+        "method": str(loaded["method"]),
+        "priority": str(loaded["priority"]),
+        "deal_value": str((loaded["deal_value_cents"] or 0) // 100 or ""),
+        **typed,
+    }
+    return validate_prospect(values, methods=METHODS)
+
+
+def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
+    loaded = prospect(db, ann)
+    log_call(
+        db, ann, CallOutcome(Outcome.WON, amount_cents=39_800_00), now=NOW, settings=Settings()
+    )
+    won = prospect(db, ann)
+
+    written = update_prospect(db, ann, form_row(loaded, title="Head of Ops"), loaded=loaded)
+
+    assert written == {"title": "Head of Ops"}
+    after = prospect(db, ann)
+    assert after["title"] == "Head of Ops"
+    assert (after["stage"], after["kind"], after["deal_value_cents"]) == (
+        "won",
+        "customer",
+        39_800_00,
+    )
+    assert after["next_call_at"] == won["next_call_at"]
+
+
+def test_the_same_field_changed_meanwhile_is_a_conflict_and_nothing_is_saved(
+    db: sqlite_utils.Database,
+) -> None:
+    ann = worked_prospect(db)
+    loaded = prospect(db, ann)
+    db.execute("UPDATE prospects SET stage = 'won', company = 'Globex' WHERE id = ?", [ann])
+    theirs = prospect(db, ann)
+
+    with pytest.raises(EditConflict) as conflict:
+        update_prospect(db, ann, form_row(loaded, stage="proposal", title="CFO"), loaded=loaded)
+
+    assert conflict.value.theirs == {"stage": "won"}
+    assert prospect(db, ann) == theirs
+
+
+def test_saving_again_against_the_row_as_it_is_now_takes_the_reps_choice(
+    db: sqlite_utils.Database,
+) -> None:
+    ann = worked_prospect(db)
+    loaded = prospect(db, ann)
+    db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [ann])
+    with pytest.raises(EditConflict):
+        update_prospect(db, ann, form_row(loaded, stage="proposal"), loaded=loaded)
+
+    # The rep keeps theirs: the form now holds the value the other program saved.
+    rebased = {**loaded, "stage": "won"}
+    assert update_prospect(db, ann, form_row(rebased, title="CFO"), loaded=rebased) == {
+        "title": "CFO"
+    }
+    assert prospect(db, ann)["stage"] == "won"
+    # Or keeps their own value: it is written over the other program's.
+    update_prospect(db, ann, form_row(rebased, stage="proposal"), loaded=rebased)
+    assert prospect(db, ann)["stage"] == "proposal"
+
+
+def test_the_same_change_made_twice_is_no_conflict(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
+    loaded = prospect(db, ann)
+    db.execute("UPDATE prospects SET title = 'CFO' WHERE id = ?", [ann])
+    update_prospect(db, ann, form_row(loaded, title="CFO"), loaded=loaded)
+    assert prospect(db, ann)["title"] == "CFO"
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(db: sqlite_utils.Database) -> None:
+    ann = worked_prospect(db)
+    loaded = prospect(db, ann)
+    assert update_prospect(db, ann, form_row(loaded), loaded=loaded) == {}
+    assert get_prospect(db, ann) == loaded
