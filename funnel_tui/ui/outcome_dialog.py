@@ -52,10 +52,13 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     only once it is committed (a failed write keeps everything typed)."""
 
     # Keys typed at full speed must land where a slow typist's would. Outcome letters and
-    # enter are priority bindings, handled the moment they arrive. A letter moves focus
-    # synchronously (set_focus, not focus()) to the field the outcome asks for. Enter holds
-    # every later key (the app's type-ahead) and saves only after the focused field has
-    # taken the text typed before it; the held keys go to the next prospect.
+    # enter are priority bindings, handled the moment they arrive; a letter picks only
+    # while the list has focus, so in a field every letter is text and tab never changes
+    # the outcome. A letter moves focus synchronously (set_focus, not focus()) to the field
+    # the outcome asks for, or leaves it on the list, where tab leads to the note (focus
+    # goes list -> asked field -> note -> list). Enter holds every later key (the app's
+    # type-ahead) and saves only after the focused field has taken the text typed before
+    # it; the held keys go to the next prospect.
     AUTO_FOCUS = "#outcome-list"
 
     BINDINGS = [
@@ -115,9 +118,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
                 ),
                 id="outcome-list",
             )
-            yield Input(id="outcome-extra", classes="hidden")
+            # Tabbing back into a field carries on from its end: select-all there would
+            # let the next letter replace what the rep already typed.
+            yield Input(id="outcome-extra", classes="hidden", select_on_focus=False)
             yield Static(id="outcome-extra-check", classes="hidden", markup=False)
-            yield Input(placeholder="note (optional)", id="outcome-note")
+            yield Input(placeholder="note (optional)", id="outcome-note", select_on_focus=False)
             yield Static(id="outcome-error", markup=False)
             yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
 
@@ -126,7 +131,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         if self.context.started_at:
             elapsed = int((self.clock() - self.context.started_at).total_seconds())
             timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
-        return f"{timer}a letter picks · tab: note · enter saves · esc cancels"
+        return f"{timer}a letter picks · tab: next field · enter saves · esc cancels"
 
     @property
     def extra(self) -> Input:
@@ -149,7 +154,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.extra_check.set_class(asks is Ask.NOTHING, "hidden")
         self._error("")
         if asks is Ask.NOTHING:
-            self.set_focus(self.note)
+            # Stay on the list: tab goes to the note, another letter picks again.
+            self.set_focus(options)
             return
         self.extra.placeholder = (
             "when? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30"

@@ -1,0 +1,140 @@
+"""Input goes where the rep means it: keys typed at full speed into the dialogs, checked
+against the database."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from tests.app_support import settle
+from tests.test_app import calls_for, first_in_queue
+
+TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
+FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
+
+
+def deal_for_call(db: sqlite_utils.Database, call_id: int) -> int | None:
+    row = db.execute("SELECT amount_cents FROM deals WHERE call_id = ?", [call_id]).fetchone()
+    return row[0] if row else None
+
+
+# Each note is full of outcome letters (n v b g c m w x r d): in a field they are text.
+@pytest.mark.parametrize(
+    ("keys", "outcome", "notes", "follow_up_at", "amount_cents"),
+    [
+        pytest.param(
+            ["n", "tab", *"busy line, wrong dept, call Monday"],
+            "no_answer",
+            "busy line, wrong dept, call Monday",
+            None,
+            None,
+            id="no-answer-then-note",
+        ),
+        pytest.param(
+            ["v", "tab", *"left msg", "shift+tab", "tab", *" and mailed"],
+            "voicemail",
+            "left msg and mailed",
+            None,
+            None,
+            id="voicemail-note-back-to-list-and-on",
+        ),
+        pytest.param(
+            ["n", "v", "tab", *"x"],
+            "voicemail",
+            "x",
+            None,
+            None,
+            id="another-letter-on-the-list-picks-again",
+        ),
+        pytest.param(
+            ["d", "tab", *"asked to be removed"],
+            "do_not_call",
+            "asked to be removed",
+            None,
+            None,
+            id="do-not-call",
+        ),
+        pytest.param(
+            ["c", *"tomorrow 10am", "tab", *"wants pricing, call back"],
+            "callback",
+            "wants pricing, call back",
+            TOMORROW_10AM,
+            None,
+            id="callback",
+        ),
+        pytest.param(
+            ["c", *"tomorrow 10am", "tab", *"demo", "tab"],
+            "callback",
+            "demo",
+            TOMORROW_10AM,
+            None,
+            id="callback-tab-wraps-to-the-list",
+        ),
+        pytest.param(
+            ["m", *"fri", "tab", *"needs a demo", "shift+tab", *" 2pm"],
+            "meeting",
+            "needs a demo",
+            FRIDAY_2PM,
+            None,
+            id="meeting-back-to-the-when-field",
+        ),
+        pytest.param(
+            ["m", *"fri 2pm", "tab", *"bring cx", "shift+tab", "shift+tab", "tab", "tab"],
+            "meeting",
+            "bring cx",
+            FRIDAY_2PM,
+            None,
+            id="meeting-round-the-fields",
+        ),
+        pytest.param(
+            ["w", *"12", "tab", *"signed, no discount", "shift+tab", "k"],
+            "won",
+            "signed, no discount",
+            None,
+            1_200_000,
+            id="won-amount-finished-after-the-note",
+        ),
+    ],
+)
+async def test_letters_in_a_field_are_text_and_tab_never_changes_the_outcome(
+    demo_app: FunnelApp,
+    keys: list[str],
+    outcome: str,
+    notes: str,
+    follow_up_at: str | None,
+    amount_cents: int | None,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *keys, "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    calls = calls_for(db, first["id"])
+    assert len(calls) == before + 1
+    call = calls[-1]
+    assert (call["outcome"], call["notes"], call["follow_up_at"]) == (outcome, notes, follow_up_at)
+    assert deal_for_call(db, call["id"]) == amount_cents
+
+
+async def test_focus_stays_on_the_list_for_an_outcome_that_asks_nothing(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "b")
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.focused is dialog.query_one("#outcome-list")
+        await pilot.press("tab")
+        assert dialog.focused is dialog.note
+        await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#outcome-list")
+        await pilot.press("c")
+        assert dialog.focused is dialog.extra
+        assert "tab: next field" in str(dialog.query_one("#outcome-hint").content)
