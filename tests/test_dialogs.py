@@ -138,3 +138,59 @@ async def test_focus_stays_on_the_list_for_an_outcome_that_asks_nothing(
         await pilot.press("c")
         assert dialog.focused is dialog.extra
         assert "tab: next field" in str(dialog.query_one("#outcome-hint").content)
+
+
+def newest_prospect(db: sqlite_utils.Database) -> dict[str, object]:
+    return next(db.query("SELECT * FROM prospects ORDER BY id DESC LIMIT 1"))
+
+
+async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+    added = newest_prospect(db)
+    assert (added["name"], added["title"], added["company"]) == (
+        "Ada Lovelace",
+        "CTO",
+        "Engines Ltd",
+    )
+
+
+async def test_edit_opens_on_the_name_and_tab_moves_to_the_next_field(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "tab", *"Head of Ops", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT name, title FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"name": first["name"], "title": "Head of Ops"}
+
+
+async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", *"CHF", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
+
+
+async def test_target_opens_on_the_amount(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"75k", "tab", "tab", *"40", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    month = next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+    assert (month["amount_cents"], month["calls_per_day"]) == (7_500_000, 40)

@@ -16,6 +16,8 @@ from funnel_tui.text import one_line
 class NoteDialog(ModalScreen[str | None]):
     """One line of note; enter saves, escape cancels."""
 
+    AUTO_FOCUS = "#note-text"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prospect_name: str) -> None:

@@ -44,6 +44,10 @@ TEXT_INPUTS = (
 class ProspectForm(ModalScreen[int | None]):
     """Returns the saved prospect's id, or None when cancelled."""
 
+    # The name field has focus the moment the form is up, so the keys typed while it
+    # opened land there.
+    AUTO_FOCUS = "#field-name"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
@@ -97,7 +101,8 @@ class ProspectForm(ModalScreen[int | None]):
         title = "Edit prospect" if self.prospect else "New prospect"
         with Vertical(id="form-box", classes="dialog"):
             yield Label(title, id="form-title", classes="dialog-title")
-            with VerticalScroll(id="form-fields"):
+            # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for field, label in TEXT_INPUTS:
                     with Horizontal(classes="form-row"):
                         yield Label(label, classes="form-label")

@@ -34,6 +34,10 @@ HINTS = {
 class SettingsScreen(ModalScreen[bool]):
     """Returns True when settings were saved."""
 
+    # The first setting has focus the moment the screen is up, so the keys typed while it
+    # opened land there.
+    AUTO_FOCUS = "#settings-fields Input"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, settings: Settings, *, save: SettingsSaver) -> None:
@@ -48,7 +52,8 @@ class SettingsScreen(ModalScreen[bool]):
                 id="settings-title",
                 classes="dialog-title",
             )
-            with VerticalScroll(id="settings-fields"):
+            # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
+            with VerticalScroll(id="settings-fields", can_focus=False):
                 for key in KEYS:
                     with Horizontal(classes="form-row"):
                         yield Label(key, classes="settings-label")

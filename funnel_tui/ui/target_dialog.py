@@ -44,6 +44,10 @@ def check_target(amount: str, period: str, calls_per_day: str) -> TargetEntry:
 class TargetDialog(ModalScreen[str | None]):
     """Amount, period and daily call goal; enter saves, escape cancels."""
 
+    # The amount has focus the moment the dialog is up, so the keys typed while it opened
+    # land there.
+    AUTO_FOCUS = "#target-amount"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, *, currency: str, save: TargetSaver) -> None:
