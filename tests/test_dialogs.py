@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlite_utils
+from textual import events
 
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
@@ -194,3 +195,20 @@ async def test_target_opens_on_the_amount(demo_app: FunnelApp) -> None:
         assert isinstance(demo_app.screen, MainScreen)
     month = next(db.query("SELECT * FROM targets WHERE period = 'month'"))
     assert (month["amount_cents"], month["calls_per_day"]) == (7_500_000, 40)
+
+
+async def test_text_pasted_with_tabs_and_line_breaks_stays_in_its_field(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am", "tab", *"from the CRM:")
+        demo_app.post_message(events.Paste("\r\nwants\tpricing\r\nafter Q1\n"))
+        await pilot.press(*" ok", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["outcome"], call["follow_up_at"]) == ("callback", TOMORROW_10AM)
+    assert call["notes"] == "from the CRM: wants pricing after Q1 ok"

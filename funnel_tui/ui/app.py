@@ -18,6 +18,7 @@ from funnel_tui.paths import user_scripts_dir
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.storage import Storage
+from funnel_tui.text import pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import MainScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
@@ -55,7 +56,7 @@ class FunnelApp(App[None]):
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
         self.settings: Settings = load_settings(storage.db)
-        self._held_keys: list[events.Key] | None = None
+        self._held_keys: list[events.Key | events.Paste] | None = None
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
 
@@ -71,7 +72,7 @@ class FunnelApp(App[None]):
             )
 
     def hold_keys(self) -> None:
-        """Keep the keys typed from now on until `release_keys` (type-ahead).
+        """Keep the keys (and pastes) typed from now on until `release_keys` (type-ahead).
 
         While a dialog saves and closes, the keys a fast typist has already pressed for
         the next prospect are held here instead of landing in the closing dialog.
@@ -96,7 +97,14 @@ class FunnelApp(App[None]):
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Every field is one line: Textual's Input would keep only the first line.
+            event = events.Paste(pasted_line(event.text))
+        if (
+            self._held_keys is not None
+            and isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+        ):
             self._held_keys.append(event)
             return
         await super().on_event(event)
