@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 from textual import events
+from textual.widgets import Input, Select, Static
 
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import settle
+from funnel_tui.ui.prospect_form import ProspectForm
+from tests.app_support import settle, shown_text
 from tests.test_app import calls_for, first_in_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
@@ -212,3 +214,75 @@ async def test_text_pasted_with_tabs_and_line_breaks_stays_in_its_field(
     call = calls_for(db, first["id"])[-1]
     assert (call["outcome"], call["follow_up_at"]) == ("callback", TOMORROW_10AM)
     assert call["notes"] == "from the CRM: wants pricing after Q1 ok"
+
+
+async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    db.execute("UPDATE targets SET amount_cents = 6000050, calls_per_day = 35")
+    db.conn.commit()
+    month = next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        dialog = demo_app.screen
+        assert dialog.query_one("#target-amount", Input).value == "60,000.50"
+        assert dialog.query_one("#target-period", Select).value == "month"
+        assert dialog.query_one("#target-calls", Input).value == "35"
+        await pilot.press("tab", "tab", *"40", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT * FROM targets WHERE id = ?", [month["id"]]))
+    assert (after["amount_cents"], after["calls_per_day"]) == (6000050, 40)
+
+
+async def test_a_target_error_clears_once_the_amount_is_fixed(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"lots", "enter")
+        error = demo_app.screen.query_one("#target-error", Static)
+        assert "not an amount" in shown_text(error)
+        await pilot.press(*["backspace"] * 4, *"90")
+        assert shown_text(error).strip() == ""
+
+
+async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "tab", "tab", "tab", "tab", *"ada@", "enter")
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        name_error, email_error = form.query_one("#error-name"), form.query_one("#error-email")
+        assert "name" in shown_text(name_error)
+        assert "email" in shown_text(email_error)
+        assert "2 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        await pilot.press(*"Ada")
+        assert shown_text(name_error).strip() == ""
+        assert "email" in shown_text(email_error)
+        assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        await pilot.press("tab", "tab", "tab", "tab", *"ada@engines.io")
+        assert shown_text(email_error).strip() == ""
+        assert shown_text(form.query_one("#form-status")).strip() == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+    assert newest_prospect(db)["email"] == "ada@engines.io"
+
+
+async def test_a_settings_error_clears_once_the_setting_is_fixed(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        screen = demo_app.screen
+        field = screen.query_one("#setting-calling_start", Input)
+        field.value = "25:00"
+        await pilot.press("ctrl+s")
+        error = screen.query_one("#setting-error-calling_start", Static)
+        assert "25:00" in shown_text(error)
+        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status"))
+        screen.set_focus(field)
+        await pilot.press(*["backspace"] * 5, *"08:30")
+        assert shown_text(error).strip() == ""
+        assert shown_text(screen.query_one("#settings-status")).strip() == ""

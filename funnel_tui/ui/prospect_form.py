@@ -68,6 +68,8 @@ class ProspectForm(ModalScreen[int | None]):
         self.prospect = prospect or {}
         self.settings = settings
         self.clock = clock
+        self.refused: set[str] = set()
+        """The fields whose error is on screen: each clears once its field is fixed."""
 
     def _initial(self, field: str) -> str:
         if field == "deal_value":
@@ -152,13 +154,8 @@ class ProspectForm(ModalScreen[int | None]):
             typed[field] = str(self.query_one(f"#field-{field}", Select).value)
         return typed
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        for error in self.query(".form-error").results(Static):
-            error.update("")
+    def _checked(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The row to save and the reason each refused field is refused."""
         typed = self.values()
         errors: dict[str, str] = {}
         try:
@@ -169,11 +166,34 @@ class ProspectForm(ModalScreen[int | None]):
             row.update(self._next_call(typed["next_call"]))
         except WhenError as error:
             errors["next_call"] = str(error)
+        return row, errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.refused - errors.keys():
+            self.query_one(f"#error-{field}", Static).update("")
+        for field, reason in errors.items():
+            self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
+        self.refused = set(errors)
+        self._status(f"{len(errors)} field(s) to fix" if errors else "", "red")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        # Only the refused fields are checked as the rep types: a field is not called
+        # wrong before a save was tried.
+        if self.refused:
+            _, errors = self._checked()
+            self._show_errors({field: errors[field] for field in self.refused & errors.keys()})
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        row, errors = self._checked()
+        self._show_errors(errors)
         if errors:
-            for field, reason in errors.items():
-                self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
             self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
-            self._status(f"{len(errors)} field(s) to fix", "red")
             return
         self._status("Saving…", "")
         self._write(row)

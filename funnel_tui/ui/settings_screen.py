@@ -44,6 +44,8 @@ class SettingsScreen(ModalScreen[bool]):
         super().__init__()
         self.settings = settings
         self.save_settings = save
+        self.refused: set[str] = set()
+        """The settings whose error is on screen: each clears once it is fixed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="dialog"):
@@ -69,27 +71,42 @@ class SettingsScreen(ModalScreen[bool]):
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
             )
 
+    def _check(self, key: str) -> str | None:
+        """Show whether this setting reads; its text when it does."""
+        text = self.query_one(f"#setting-{key}", Input).value
+        error = self.query_one(f"#setting-error-{key}", Static)
+        try:
+            parse_setting(key, text)
+        except SettingError as problem:
+            error.update(Text(str(problem), "red"))
+            self.refused.add(key)
+            return None
+        error.update("")
+        self.refused.discard(key)
+        return text
+
+    def _show_status(self) -> None:
+        problems = len(self.refused)
+        self.query_one("#settings-status", Static).update(
+            Text(f"{problems} setting(s) to fix", "red") if problems else ""
+        )
+
+    @on(Input.Changed)
+    def _recheck(self, event: Input.Changed) -> None:
+        # Only a refused setting is checked as the rep types, so its error clears once fixed.
+        key = (event.input.id or "").removeprefix("setting-")
+        if key in self.refused:
+            self._check(key)
+            self._show_status()
+
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
-        values, problems = {}, 0
-        for key in KEYS:
-            text = self.query_one(f"#setting-{key}", Input).value
-            error = self.query_one(f"#setting-error-{key}", Static)
-            try:
-                parse_setting(key, text)
-            except SettingError as problem:
-                error.update(Text(str(problem), "red"))
-                problems += 1
-                continue
-            error.update("")
-            values[key] = text
-        if problems:
-            self.query_one("#settings-status", Static).update(
-                Text(f"{problems} setting(s) to fix", "red")
-            )
+        values = {key: text for key in KEYS if (text := self._check(key)) is not None}
+        self._show_status()
+        if self.refused:
             return
         self._write(values)
 
