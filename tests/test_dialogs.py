@@ -3,16 +3,20 @@ against the database."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlite_utils
 from textual import events
 from textual.widgets import Input, Select, Static
 
+from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import settle, shown_text
+from tests.app_support import FrozenClock, settle, shown_text
 from tests.test_app import calls_for, first_in_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
@@ -286,3 +290,70 @@ async def test_a_settings_error_clears_once_the_setting_is_fixed(demo_app: Funne
         await pilot.press(*["backspace"] * 5, *"08:30")
         assert shown_text(error).strip() == ""
         assert shown_text(screen.query_one("#settings-status")).strip() == ""
+
+
+async def test_quitting_during_a_running_call_asks_first(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "q")
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        assert "Quit anyway?" in shown_text(demo_app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        assert isinstance(demo_app.screen, MainScreen)
+        await pilot.press("q", "escape")
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not demo_app.is_running
+
+
+async def test_enter_again_on_the_same_call_keeps_its_time(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first = first_in_queue(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=60)
+        await pilot.press("enter")
+        clock.advance(seconds=35)
+        await pilot.press("l", "v", "enter")
+        await settle(pilot)
+    assert calls_for(db, first["id"])[-1]["duration_s"] == 95
+
+
+def messages(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def test_a_do_not_call_prospect_is_not_started_and_logging_asks_first(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    flagged = next(db.query("SELECT id, name FROM prospects ORDER BY id DESC LIMIT 1"))
+    db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = ?", [flagged["id"]])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *flagged["name"].lower(), "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.card is not None and screen.card.prospect["id"] == flagged["id"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.call_started_at is None
+        assert any("do not call" in message for message in messages(demo_app))
+        await pilot.press("l")
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert calls_for(db, flagged["id"]) == []
+        await pilot.press("l", "y", "v", "tab", *"asked us to stop", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    call = calls_for(db, flagged["id"])[-1]
+    assert (call["outcome"], call["notes"]) == ("voicemail", "asked us to stop")
