@@ -9,15 +9,17 @@ import pytest
 import sqlite_utils
 from textual import events
 from textual.widgets import Input, Select, Static
+from textual.widgets._toast import Toast
 
 from funnel_tui.storage import Storage
+from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FrozenClock, settle, shown_text
-from tests.test_app import calls_for, first_in_queue
+from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.test_app import calls_for, first_in_queue, todays_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
 FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
@@ -357,3 +359,26 @@ async def test_a_do_not_call_prospect_is_not_started_and_logging_asks_first(
         assert isinstance(demo_app.screen, MainScreen)
     call = calls_for(db, flagged["id"])[-1]
     assert (call["outcome"], call["notes"]) == ("voicemail", "asked us to stop")
+
+
+async def test_quick_logs_show_one_toast_the_latest(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long enough that no toast runs out while a loaded machine logs the eight calls.
+    monkeypatch.setattr(main_screen_module, "LOGGED_TOAST_S", 120.0)
+    db = demo_app.storage.db
+    eighth = todays_queue(db)[7]
+    eighth_name = db["prospects"].get(eighth)["name"]
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        await pilot.press(*["l", "n", "enter"] * 8)
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 8)
+        await settle(pilot)
+        toasts = list(demo_app.screen.query(Toast))
+        assert len(toasts) == 1
+        assert messages(demo_app) == [f"Logged no answer for {eighth_name}"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(list(demo_app.screen.query(Toast))) == 1
+        assert messages(demo_app) == [f"Undid no answer for {eighth_name}"]

@@ -12,6 +12,7 @@ from typing import TypeVar
 import sqlite_utils
 from textual import events
 from textual.app import App
+from textual.notifications import Notification, SeverityLevel
 
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
@@ -57,6 +58,7 @@ class FunnelApp(App[None]):
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
         self.settings: Settings = load_settings(storage.db)
         self._held_keys: list[events.Key | events.Paste] | None = None
+        self._latest_toasts: dict[str, Notification] = {}
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
 
@@ -108,6 +110,33 @@ class FunnelApp(App[None]):
             self._held_keys.append(event)
             return
         await super().on_event(event)
+
+    def notify_in_place(
+        self,
+        kind: str,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A toast that takes the place of the last one of the same `kind`: eight quick
+        logs show one toast, the latest, instead of a stack over the card.
+
+        Added here rather than posted (as `notify` does), so a second toast right after the
+        first still finds it to replace. The message is never markup.
+        """
+        previous = self._latest_toasts.get(kind)
+        if previous is not None and previous in self._notifications:
+            self._unnotify(previous, refresh=False)
+        toast = Notification(
+            message,
+            severity=severity,
+            timeout=self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+            markup=False,
+        )
+        self._latest_toasts[kind] = toast
+        self._notifications.add(toast)
+        self._refresh_notifications()
 
     def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
         """Run `work` with the database thread's connection, without blocking the UI.

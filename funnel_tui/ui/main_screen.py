@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
 
+# What happened to the call (started, logged, undone) is one toast, the latest: a run of
+# quick logs would otherwise stack a toast each over the card.
+CALL_TOAST = "call"
+LOGGED_TOAST_S = 3.0
+
 
 class MainScreen(BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
@@ -318,19 +323,19 @@ class MainScreen(BookDialogs, Screen[None]):
         prospect = self.card.prospect
         name = one_line(prospect["name"])
         if prospect["do_not_call"]:
-            self.notify(
-                f"Not started: {name} is marked do not call.", severity="warning", markup=False
+            self.funnel.notify_in_place(
+                CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
             )
             return
         if self.call_started_at is not None and self._call_prospect == prospect["id"]:
             # A second enter must not throw away the time already on the call.
-            self.notify(
-                f"The call with {name} is running ({self._elapsed()}).", timeout=2, markup=False
+            self.funnel.notify_in_place(
+                CALL_TOAST, f"The call with {name} is running ({self._elapsed()}).", timeout=2
             )
             return
         self._call_prospect = prospect["id"]
         self.call_started_at = self.funnel.clock()
-        self.notify(f"Call started with {name}", timeout=2, markup=False)
+        self.funnel.notify_in_place(CALL_TOAST, f"Call started with {name}", timeout=2)
 
     def _elapsed(self) -> str:
         """The running call's time as m:ss ("" when no call is running)."""
@@ -401,10 +406,10 @@ class MainScreen(BookDialogs, Screen[None]):
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             self.call_started_at = None
-            self.notify(
+            self.funnel.notify_in_place(
+                CALL_TOAST,
                 f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
-                timeout=3,
-                markup=False,
+                timeout=LOGGED_TOAST_S,
             )
             self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
             self.reload_pace()
@@ -433,9 +438,9 @@ class MainScreen(BookDialogs, Screen[None]):
         if undone is None:
             self.notify("Nothing to undo.", severity="warning")
             return
-        self.notify(
+        self.funnel.notify_in_place(
+            CALL_TOAST,
             f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
-            markup=False,
         )
         self._select(undone.prospect_id)
         self.reload_pace()
