@@ -3,11 +3,13 @@ against the database."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets._toast import Toast
 
@@ -19,10 +21,27 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from tests.app_support import FrozenClock, settle, settle_until, shown_text
-from tests.test_app import calls_for, first_in_queue, todays_queue
+from tests.test_app import burst, calls_for, first_in_queue, todays_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
 FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
+
+
+Typist = Callable[[Pilot, Sequence[str]], Awaitable[None]]
+
+
+@pytest.fixture(params=["pilot", "burst"])
+def typist(request: pytest.FixtureRequest) -> Typist:
+    """Types keys through Pilot (which lets the app idle after each key) or all at once,
+    as a fast typist's keys arrive while the app is busy."""
+
+    async def type_keys(pilot: Pilot, keys: Sequence[str]) -> None:
+        if request.param == "pilot":
+            await pilot.press(*keys)
+        else:
+            burst(pilot.app, *keys)
+
+    return type_keys
 
 
 def deal_for_call(db: sqlite_utils.Database, call_id: int) -> int | None:
@@ -110,6 +129,7 @@ def deal_for_call(db: sqlite_utils.Database, call_id: int) -> int | None:
 )
 async def test_letters_in_a_field_are_text_and_tab_never_changes_the_outcome(
     demo_app: FunnelApp,
+    typist: Typist,
     keys: list[str],
     outcome: str,
     notes: str,
@@ -121,8 +141,8 @@ async def test_letters_in_a_field_are_text_and_tab_never_changes_the_outcome(
     before = len(calls_for(db, first["id"]))
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("l", *keys, "enter")
-        await settle(pilot)
+        await typist(pilot, ["l", *keys, "enter"])
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
         assert isinstance(demo_app.screen, MainScreen)
     calls = calls_for(db, first["id"])
     assert len(calls) == before + 1
@@ -153,13 +173,13 @@ def newest_prospect(db: sqlite_utils.Database) -> dict[str, object]:
     return next(db.query("SELECT * FROM prospects ORDER BY id DESC LIMIT 1"))
 
 
-async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp) -> None:
+async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp, typist: Typist) -> None:
     db = demo_app.storage.db
     count = db["prospects"].count
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd", "enter")
-        await settle(pilot)
+        await typist(pilot, ["a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd", "enter"])
+        await settle_until(pilot, lambda: db["prospects"].count > count)
         assert isinstance(demo_app.screen, MainScreen)
     assert db["prospects"].count == count + 1
     added = newest_prospect(db)
@@ -171,16 +191,20 @@ async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp) -> None:
 
 
 async def test_edit_opens_on_the_name_and_tab_moves_to_the_next_field(
-    demo_app: FunnelApp,
+    demo_app: FunnelApp, typist: Typist
 ) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)
+
+    def saved() -> dict[str, object]:
+        return next(db.query("SELECT name, title FROM prospects WHERE id = ?", [first["id"]]))
+
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("e", "tab", *"Head of Ops", "enter")
-        await settle(pilot)
+        await typist(pilot, ["e", "tab", *"Head of Ops", "enter"])
+        await settle_until(pilot, lambda: saved()["title"] != first["title"])
         assert isinstance(demo_app.screen, MainScreen)
-    after = next(db.query("SELECT name, title FROM prospects WHERE id = ?", [first["id"]]))
+    after = saved()
     assert after == {"name": first["name"], "title": "Head of Ops"}
 
 

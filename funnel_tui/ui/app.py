@@ -12,6 +12,7 @@ from typing import TypeVar
 import sqlite_utils
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.notifications import Notification, SeverityLevel
 
 from funnel_tui.launch import resume_collecting
@@ -40,6 +41,15 @@ class FunnelApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {MainScreenCommands}
     ENABLE_COMMAND_PALETTE = True
+
+    # Textual moves focus on tab only once the key has bubbled up from the focused field,
+    # by when the keys typed after it have gone to that same field: "Ada tab CTO" at full
+    # speed filled one field with "AdaCTO". As priority bindings, tab and shift+tab move
+    # focus in the order the keys arrive.
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(
         self,
