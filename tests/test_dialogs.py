@@ -332,7 +332,9 @@ async def test_quitting_during_a_running_call_asks_first(demo_app: FunnelApp) ->
         await pilot.press("q", "escape")
         assert isinstance(demo_app.screen, MainScreen)
         assert demo_app.is_running
-        await pilot.press("q", "y")
+        await pilot.press("ctrl+q")
+        assert isinstance(demo_app.screen, ConfirmDialog), "ctrl+q asks too"
+        await pilot.press("escape", "q", "y")
         await pilot.pause()
         assert not demo_app.is_running
 

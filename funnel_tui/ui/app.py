@@ -83,6 +83,14 @@ class FunnelApp(App[None]):
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
             )
 
+    async def action_quit(self) -> None:
+        # ctrl+q and the palette's Quit ask first during a running call, as q does.
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                await screen.action_quit()
+                return
+        self.exit()
+
     def hold_keys(self) -> None:
         """Keep the keys (and pastes) typed from now on until `release_keys` (type-ahead).
 
