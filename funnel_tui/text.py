@@ -42,3 +42,10 @@ def one_line(value: str | None) -> str:
     if not value:
         return ""
     return " ".join(clean_text(value).split())
+
+
+def pasted_line(value: str) -> str:
+    """Text pasted into a one-line field: cleaned, every tab and line break a space (the
+    field keeps all of it, not only its first line), except the line break a copied line
+    often ends with."""
+    return re.sub(r"[\t\n]", " ", clean_text(value).rstrip("\n"))

@@ -14,6 +14,8 @@ import sqlite_utils
 from rich.console import Console
 from textual import events
 from textual.app import App
+from textual.binding import Binding
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -22,6 +24,7 @@ from funnel_tui.paths import user_scripts_dir
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.settings import Settings, read_settings
 from funnel_tui.storage import Storage
+from funnel_tui.text import pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import MainScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
@@ -55,6 +58,15 @@ class FunnelApp(App[None]):
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
 
+    # Textual moves focus on tab only once the key has bubbled up from the focused field,
+    # by when the keys typed after it have gone to that same field: "Ada tab CTO" at full
+    # speed filled one field with "AdaCTO". As priority bindings, tab and shift+tab move
+    # focus in the order the keys arrive.
+    BINDINGS = [
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+    ]
+
     def __init__(
         self,
         storage: Storage,
@@ -74,7 +86,8 @@ class FunnelApp(App[None]):
         self.settings, self._setting_problems = read_settings(storage.db)
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
-        self._held_keys: list[events.Key] | None = None
+        self._held_keys: list[events.Key | events.Paste] | None = None
+        self._latest_toasts: dict[str, Notification] = {}
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
 
@@ -110,8 +123,16 @@ class FunnelApp(App[None]):
         chosen = {size_class(width, WIDTH_CLASSES), size_class(height, HEIGHT_CLASSES)}
         screen.update_classes({name: name in chosen for _, name in WIDTH_CLASSES + HEIGHT_CLASSES})
 
+    async def action_quit(self) -> None:
+        # ctrl+q and the palette's Quit ask first during a running call, as q does.
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                await screen.action_quit()
+                return
+        self.exit()
+
     def hold_keys(self) -> None:
-        """Keep the keys typed from now on until `release_keys` (type-ahead).
+        """Keep the keys (and pastes) typed from now on until `release_keys` (type-ahead).
 
         While a dialog saves and closes, the keys a fast typist has already pressed for
         the next prospect are held here instead of landing in the closing dialog.
@@ -136,10 +157,44 @@ class FunnelApp(App[None]):
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Every field is one line: Textual's Input would keep only the first line.
+            event = events.Paste(pasted_line(event.text))
+        if (
+            self._held_keys is not None
+            and isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+        ):
             self._held_keys.append(event)
             return
         await super().on_event(event)
+
+    def notify_in_place(
+        self,
+        kind: str,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A toast that takes the place of the last one of the same `kind`: eight quick
+        logs show one toast, the latest, instead of a stack over the card.
+
+        Added here rather than posted (as `notify` does), so a second toast right after the
+        first still finds it to replace. The message is never markup.
+        """
+        previous = self._latest_toasts.get(kind)
+        if previous is not None and previous in self._notifications:
+            self._unnotify(previous, refresh=False)
+        toast = Notification(
+            message,
+            severity=severity,
+            timeout=self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+            markup=False,
+        )
+        self._latest_toasts[kind] = toast
+        self._notifications.add(toast)
+        self._refresh_notifications()
 
     def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
         """Run `work` with the database thread's connection, without blocking the UI.

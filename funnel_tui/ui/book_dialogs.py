@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.money import format_money
-from funnel_tui.pace import load_pace, set_target
+from funnel_tui.pace import find_target, load_pace, set_target
 from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_prospect
 from funnel_tui.settings import load_settings, save_settings
 
@@ -123,7 +123,10 @@ class BookDialogs(_Base):
                 self.notify(summary)
                 self.reload_pace()
 
-        await self._open(TargetDialog(currency=self.funnel.settings.currency, save=save), saved)
+        # One indexed read: the dialog opens showing the target it would change.
+        current = find_target(self.funnel.storage.db, self.funnel.clock().date())
+        dialog = TargetDialog(currency=self.funnel.settings.currency, save=save, current=current)
+        await self._open(dialog, saved)
 
     async def action_performance(self) -> None:
         from funnel_tui.ui.performance_screen import PerformanceScreen

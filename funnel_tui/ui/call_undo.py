@@ -24,6 +24,10 @@ from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
 
+# What happened to the call (started, logged, undone, redone) is one toast, the latest: a
+# run of quick logs would otherwise stack a toast each over the card.
+CALL_TOAST = "call"
+
 if TYPE_CHECKING:
     from funnel_tui.ui.main_screen import MainScreen
 
@@ -132,7 +136,7 @@ class CallUndo(_Base):
             kept = ", ".join(column_label(column) for column in undone.not_restored)
             message += f"; kept {kept}: changed since the call"
         severity = "warning" if undone.not_restored else "information"
-        self.notify(message, severity=severity, markup=False)
+        self.funnel.notify_in_place(CALL_TOAST, message, severity=severity)
         self._select(undone.prospect_id)
         self.reload_pace()
 
@@ -174,9 +178,9 @@ class CallUndo(_Base):
             session.busy = False
         session.redoable = None
         session.call_logged(logged.call_id)
-        self.notify(
+        self.funnel.notify_in_place(
+            CALL_TOAST,
             f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
-            markup=False,
         )
         self._select(undone.prospect_id)
         self.reload_pace()

@@ -54,7 +54,11 @@ class HelpScreen(ModalScreen[None]):
                 (spec.key, spec.label + (f" (asks {spec.asks.value})" if spec.asks else ""))
                 for spec in OUTCOME_SPECS.values()
             ]
-            + [("enter", "Save"), ("escape", "Cancel, nothing changes")],
+            + [
+                ("tab / shift+tab", "List, asked field, note: in a field every letter is text"),
+                ("enter", "Save"),
+                ("escape", "Cancel, nothing changes"),
+            ],
         )
         _section(
             table,

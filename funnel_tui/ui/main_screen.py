@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,7 +32,7 @@ from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
-from funnel_tui.ui.call_undo import CallUndo, UndoSession
+from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
+
+LOGGED_TOAST_S = 3.0
 
 
 class MainScreen(CallUndo, BookDialogs, Screen[None]):
@@ -73,7 +76,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         Binding("i", "import_csv", "Import CSV", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
-        Binding("q", "app.quit", "Quit", priority=True),
+        Binding("q", "quit", "Quit", priority=True),
     ]
 
     AUTO_FOCUS = "#queue"
@@ -106,6 +109,22 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
     async def _open(self, screen: Screen[Any], callback: Any = None) -> None:
         """Push a dialog and wait until it is mounted, so the next key reaches it."""
         await self.app.push_screen(screen, callback)
+
+    async def _confirm(
+        self, question: Text, *, yes: str, then: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Ask first; on yes run `then`. Keys typed after the answer wait until it has run."""
+        from funnel_tui.ui.confirm_dialog import ConfirmDialog
+
+        async def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                await then()
+            finally:
+                self.funnel.release_keys()
+
+        await self._open(ConfirmDialog(question, yes=yes), answered)
 
     @property
     def funnel(self) -> FunnelApp:
@@ -306,26 +325,67 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         if self.card is None:
             self.notify("The queue is empty: nothing to call.", severity="warning")
             return
-        self._call_prospect = self.card.prospect["id"]
+        prospect = self.card.prospect
+        name = one_line(prospect["name"])
+        if prospect["do_not_call"]:
+            self.funnel.notify_in_place(
+                CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
+            )
+            return
+        if self.call_started_at is not None and self._call_prospect == prospect["id"]:
+            # A second enter must not throw away the time already on the call.
+            self.funnel.notify_in_place(
+                CALL_TOAST, f"The call with {name} is running ({self._elapsed()}).", timeout=2
+            )
+            return
+        self._call_prospect = prospect["id"]
         self.call_started_at = self.funnel.clock()
-        self.notify(
-            f"Call started with {one_line(self.card.prospect['name'])}", timeout=2, markup=False
-        )
+        self.funnel.notify_in_place(CALL_TOAST, f"Call started with {name}", timeout=2)
+
+    def _elapsed(self) -> str:
+        """The running call's time as m:ss ("" when no call is running)."""
+        if self.call_started_at is None:
+            return ""
+        elapsed = int((self.funnel.clock() - self.call_started_at).total_seconds())
+        return f"{elapsed // 60}:{elapsed % 60:02d}"
 
     def _tick_timer(self) -> None:
-        started = self.call_started_at
-        if started is None:
-            self.gauge.call_timer = ""
-            return
-        elapsed = int((self.funnel.clock() - started).total_seconds())
-        self.gauge.call_timer = f"{elapsed // 60}:{elapsed % 60:02d}"
+        self.gauge.call_timer = self._elapsed()
 
     def watch_call_started_at(self) -> None:
         self._tick_timer()
 
+    async def action_quit(self) -> None:
+        if self.call_started_at is None or self.card is None:
+            self.app.exit()
+            return
+
+        async def quit_app() -> None:
+            self.app.exit()
+
+        question = Text.assemble(
+            "A call with ",
+            (one_line(self.card.prospect["name"]), "bold"),
+            f" is running ({self._elapsed()}) and not logged. Quit anyway?",
+        )
+        await self._confirm(question, yes="quit", then=quit_app)
+
     async def action_log_outcome(self) -> None:
         if self.card is None:
             self.notify("The queue is empty: nothing to log.", severity="warning")
+            return
+        prospect = self.card.prospect
+        if prospect["do_not_call"]:
+            question = Text.assemble(
+                (one_line(prospect["name"]), "bold"),
+                " is marked do not call. Log a call anyway?",
+            )
+            await self._confirm(question, yes="log it", then=self._open_outcome_dialog)
+            return
+        await self._open_outcome_dialog()
+
+    async def _open_outcome_dialog(self) -> None:
+        if self.card is None:
             return
         prospect = self.card.prospect
         prospect_id = prospect["id"]
@@ -352,10 +412,10 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             self.call_started_at = None
-            self.notify(
+            self.funnel.notify_in_place(
+                CALL_TOAST,
                 f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
-                timeout=3,
-                markup=False,
+                timeout=LOGGED_TOAST_S,
             )
             self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
             self.reload_pace()

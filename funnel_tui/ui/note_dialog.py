@@ -22,6 +22,8 @@ class NoteDialog(ModalScreen[bool]):
     """One line of note; enter saves, escape cancels. Returns True once the note is saved;
     a failed save keeps the dialog open with the note and the reason."""
 
+    AUTO_FOCUS = "#note-text"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, prospect_name: str, *, save: NoteSaver) -> None:

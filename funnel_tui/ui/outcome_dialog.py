@@ -12,8 +12,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import QueryType
 from textual.screen import ModalScreen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -52,10 +54,13 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     only once it is committed (a failed write keeps everything typed)."""
 
     # Keys typed at full speed must land where a slow typist's would. Outcome letters and
-    # enter are priority bindings, handled the moment they arrive. A letter moves focus
-    # synchronously (set_focus, not focus()) to the field the outcome asks for. Enter holds
-    # every later key (the app's type-ahead) and saves only after the focused field has
-    # taken the text typed before it; the held keys go to the next prospect.
+    # enter are priority bindings, handled the moment they arrive; a letter picks only
+    # while the list has focus, so in a field every letter is text and tab never changes
+    # the outcome. A letter moves focus synchronously (set_focus, not focus()) to the field
+    # the outcome asks for, or leaves it on the list, where tab leads to the note (focus
+    # goes list -> asked field -> note -> list, as the keys arrive). Enter holds every later
+    # key (the app's type-ahead) and saves only after the fields have taken the text typed
+    # before it; the held keys go to the next prospect.
     AUTO_FOCUS = "#outcome-list"
 
     BINDINGS = [
@@ -115,9 +120,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
                 ),
                 id="outcome-list",
             )
-            yield Input(id="outcome-extra", classes="hidden")
+            # Tabbing back into a field carries on from its end: select-all there would
+            # let the next letter replace what the rep already typed.
+            yield Input(id="outcome-extra", classes="hidden", select_on_focus=False)
             yield Static(id="outcome-extra-check", classes="hidden", markup=False)
-            yield Input(placeholder="note (optional)", id="outcome-note")
+            yield Input(placeholder="note (optional)", id="outcome-note", select_on_focus=False)
             yield Static(id="outcome-error", markup=False)
             yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
 
@@ -126,7 +133,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         if self.context.started_at:
             elapsed = int((self.clock() - self.context.started_at).total_seconds())
             timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
-        return f"{timer}a letter picks · tab: note · enter saves · esc cancels"
+        return f"{timer}a letter picks · tab: next field · enter saves · esc cancels"
 
     @property
     def extra(self) -> Input:
@@ -140,6 +147,28 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def note(self) -> Input:
         return self.query_one("#outcome-note", Input)
 
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._move_focus_by(1)
+
+    def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._move_focus_by(-1)
+
+    def _move_focus_by(self, step: int) -> Widget:
+        """Tab and shift+tab go list -> the field the outcome asks for -> note -> list.
+
+        Spelled out rather than left to Textual, which orders fields by where they were
+        last drawn: a tab typed right after a letter, before the asked field was first
+        drawn, went back to the list.
+        """
+        options = self.query_one(OptionList)
+        asks = self.outcome is not None and self.outcome.spec.asks is not Ask.NOTHING
+        order: list[Widget] = [options, self.extra, self.note] if asks else [options, self.note]
+        # With no field focused, either key goes to the list.
+        at = order.index(self.focused) if self.focused in order else -step
+        target = order[(at + step) % len(order)]
+        self.set_focus(target)
+        return target
+
     def action_pick(self, value: str) -> None:
         self.outcome = Outcome(value)
         options = self.query_one(OptionList)
@@ -149,7 +178,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.extra_check.set_class(asks is Ask.NOTHING, "hidden")
         self._error("")
         if asks is Ask.NOTHING:
-            self.set_focus(self.note)
+            # Stay on the list: tab goes to the note, another letter picks again.
+            self.set_focus(options)
             return
         self.extra.placeholder = (
             "when? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30"
@@ -177,8 +207,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
                     self.action_pick(option.id)
             return
         self.funnel.hold_keys()
-        # Queued behind the keys the focused field has not handled yet.
-        (self.focused or self).call_later(self.action_save)
+        # Each field works through the keys sent to it on its own, and a tab moves on
+        # before the last field has caught up: save only once the when or amount field,
+        # then the note, have taken every key that went to them.
+        self.extra.call_later(self.note.call_later, self.action_save)
 
     @on(Input.Changed, "#outcome-extra")
     def _check_extra(self) -> None:

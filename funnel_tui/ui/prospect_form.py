@@ -48,6 +48,10 @@ COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
 class ProspectForm(ModalScreen[int | None]):
     """Returns the saved prospect's id, or None when cancelled."""
 
+    # The name field has focus the moment the form is up, so the keys typed while it
+    # opened land there.
+    AUTO_FOCUS = "#field-name"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
@@ -73,6 +77,8 @@ class ProspectForm(ModalScreen[int | None]):
         self.clock = clock
         self.choices = self._choices()
         self.changed_meanwhile: set[str] = set()
+        self.refused: set[str] = set()
+        """The fields whose error is on screen: each clears once its field is fixed."""
 
     def _choices(self) -> dict[str, tuple[str, list[tuple[str, str]], str]]:
         """Each choice field's label, options and default."""
@@ -129,7 +135,8 @@ class ProspectForm(ModalScreen[int | None]):
         title = "Edit prospect" if self.prospect else "New prospect"
         with Vertical(id="form-box", classes="dialog"):
             yield Label(title, id="form-title", classes="dialog-title")
-            with VerticalScroll(id="form-fields"):
+            # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for field, label in TEXT_INPUTS:
                     with Horizontal(classes="form-row"):
                         yield Label(label, classes="form-label")
@@ -161,13 +168,8 @@ class ProspectForm(ModalScreen[int | None]):
             typed[field] = str(self.query_one(f"#field-{field}", Select).value)
         return typed
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
-        for error in self.query(".form-error").results(Static):
-            error.update("")
+    def _checked(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """The row to save and the reason each refused field is refused."""
         typed = self.values()
         errors: dict[str, str] = {}
         try:
@@ -178,18 +180,41 @@ class ProspectForm(ModalScreen[int | None]):
             row.update(self._next_call(typed["next_call"]))
         except WhenError as error:
             errors["next_call"] = str(error)
+        return row, errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.refused - errors.keys():
+            self.query_one(f"#error-{field}", Static).update("")
+        for field, reason in errors.items():
+            self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
+        self.refused = set(errors)
+        self._status(f"{len(errors)} field(s) to fix" if errors else "", "red")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        # Only the refused fields are checked as the rep types: a field is not called
+        # wrong before a save was tried.
+        if self.refused:
+            _, errors = self._checked()
+            self._show_errors({field: errors[field] for field in self.refused & errors.keys()})
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        row, errors = self._checked()
+        self._show_errors(errors)
         if errors:
-            for field, reason in errors.items():
-                self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
             self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
-            self._status(f"{len(errors)} field(s) to fix", "red")
             return
         if self.prospect:
             # Only what the rep changed is saved, so nothing another program saved
             # meanwhile in the other fields is overwritten.
             edited = {
                 FIELD_COLUMNS.get(field, field)
-                for field, value in typed.items()
+                for field, value in self.values().items()
                 if value != self._initial(field)
             }
             row = {column: value for column, value in row.items() if column in edited}

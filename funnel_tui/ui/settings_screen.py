@@ -41,12 +41,18 @@ HINTS = {
 class SettingsScreen(ModalScreen[bool]):
     """Returns True when settings were saved."""
 
+    # The first setting has focus the moment the screen is up, so the keys typed while it
+    # opened land there.
+    AUTO_FOCUS = "#settings-fields Input"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, settings: Settings, *, save: SettingsSaver) -> None:
         super().__init__()
         self.settings = settings
         self.save_settings = save
+        self.refused: set[str] = set()
+        """The settings whose error is on screen: each clears once it is fixed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="dialog"):
@@ -55,7 +61,8 @@ class SettingsScreen(ModalScreen[bool]):
                 id="settings-title",
                 classes="dialog-title",
             )
-            with VerticalScroll(id="settings-fields"):
+            # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
+            with VerticalScroll(id="settings-fields", can_focus=False):
                 for key in KEYS:
                     with Horizontal(classes="form-row"):
                         yield Label(key, classes="settings-label")
@@ -71,29 +78,44 @@ class SettingsScreen(ModalScreen[bool]):
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
             )
 
+    def _check(self, key: str) -> str | None:
+        """Show whether this setting reads; its text when it does."""
+        text = self.query_one(f"#setting-{key}", Input).value
+        error = self.query_one(f"#setting-error-{key}", Static)
+        try:
+            parse_setting(key, text)
+        except SettingError as problem:
+            error.update(Text(str(problem), "red"))
+            self.refused.add(key)
+            return None
+        error.update("")
+        self.refused.discard(key)
+        return text
+
+    def _show_status(self) -> None:
+        problems = len(self.refused)
+        self.query_one("#settings-status", Static).update(
+            Text(f"{problems} setting(s) to fix", "red") if problems else ""
+        )
+
+    @on(Input.Changed)
+    def _recheck(self, event: Input.Changed) -> None:
+        # Only a refused setting is checked as the rep types, so its error clears once fixed.
+        key = (event.input.id or "").removeprefix("setting-")
+        if key in self.refused:
+            self._check(key)
+            self._show_status()
+
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
-        values, problems = {}, 0
-        for key in KEYS:
-            text = self.query_one(f"#setting-{key}", Input).value
-            error = self.query_one(f"#setting-error-{key}", Static)
-            try:
-                parse_setting(key, text)
-            except SettingError as problem:
-                error.update(Text(str(problem), "red"))
-                problems += 1
-                continue
-            error.update("")
-            values[key] = text
-        if not problems:
-            problems += self._check_calling_hours(values)
-        if problems:
-            self.query_one("#settings-status", Static).update(
-                Text(f"{problems} setting(s) to fix", "red")
-            )
+        values = {key: text for key in KEYS if (text := self._check(key)) is not None}
+        if not self.refused and self._check_calling_hours(values):
+            self.refused.add("calling_end")
+        self._show_status()
+        if self.refused:
             return
         self._write(values)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -44,12 +45,22 @@ def check_target(amount: str, period: str, calls_per_day: str) -> TargetEntry:
 class TargetDialog(ModalScreen[str | None]):
     """Amount, period and daily call goal; enter saves, escape cancels."""
 
+    # The amount has focus the moment the dialog is up, so the keys typed while it opened
+    # land there.
+    AUTO_FOCUS = "#target-amount"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, *, currency: str, save: TargetSaver) -> None:
+    def __init__(
+        self, *, currency: str, save: TargetSaver, current: dict[str, Any] | None = None
+    ) -> None:
+        """`current` is the stored target of the period containing today, shown to change."""
         super().__init__()
         self.currency = currency
         self.save_target = save
+        self.current = current or {}
+        self.refused = False
+        """Whether a save was refused: from then on the error follows what is typed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="target-box", classes="dialog"):
@@ -58,15 +69,26 @@ class TargetDialog(ModalScreen[str | None]):
                 id="target-title",
                 classes="dialog-title",
             )
-            yield Input(placeholder="amount, e.g. 60000 or 60k", id="target-amount")
+            amount = self.current.get("amount_cents")
+            calls = self.current.get("calls_per_day")
+            yield Input(
+                # No currency symbol: one that ends in a letter (CHF) would not read back.
+                format_money(amount, "") if amount else "",
+                placeholder="amount, e.g. 60000 or 60k",
+                id="target-amount",
+            )
             yield Static(id="target-check", markup=False)
             yield Select(
                 [(kind, kind) for kind in PERIOD_KINDS],
-                value="month",
+                value=self.current.get("period", "month"),
                 allow_blank=False,
                 id="target-period",
             )
-            yield Input(placeholder="calls per day (optional)", id="target-calls")
+            yield Input(
+                str(calls) if calls is not None else "",
+                placeholder="calls per day (optional)",
+                id="target-calls",
+            )
             yield Static(id="target-error", markup=False)
             yield Label("enter saves · esc cancels", id="target-hint", classes="dialog-hint")
 
@@ -81,16 +103,37 @@ class TargetDialog(ModalScreen[str | None]):
         except AmountError as error:
             check.update(Text(str(error), "red"))
 
+    def _checked(self) -> TargetEntry:
+        return check_target(
+            self.query_one("#target-amount", Input).value,
+            str(self.query_one("#target-period", Select).value),
+            self.query_one("#target-calls", Input).value,
+        )
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#target-error", Static).update(Text(message, "bold red"))
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        # The message goes once the fields are fixed (and changes if another one is wrong).
+        if not self.refused:
+            return
+        try:
+            self._checked()
+        except ValueError as error:
+            self._show_error(str(error))
+        else:
+            self.refused = False
+            self._show_error("")
+
     @on(Input.Submitted)
     def _submit(self) -> None:
         try:
-            entry = check_target(
-                self.query_one("#target-amount", Input).value,
-                str(self.query_one("#target-period", Select).value),
-                self.query_one("#target-calls", Input).value,
-            )
+            entry = self._checked()
         except ValueError as error:
-            self.query_one("#target-error", Static).update(Text(str(error), "bold red"))
+            self.refused = True
+            self._show_error(str(error))
             return
         self._write(entry)
 

@@ -1,0 +1,47 @@
+"""ConfirmDialog: one yes/no question before something the rep may not mean to do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Returns True for yes (`y` or enter), False for no (`n` or escape).
+
+    A yes holds the keys typed after it (the app's type-ahead): whoever asked releases
+    them once it has acted, so they reach what the yes opened, not the screen below.
+    """
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
+    ]
+
+    def __init__(self, question: Text, *, yes: str) -> None:
+        """`yes` says what a yes does ("quit", "log it")."""
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Label(self.question, id="confirm-question", classes="dialog-title")
+            yield Label(
+                f"y or enter: {self.yes} · n or esc: no", id="confirm-hint", classes="dialog-hint"
+            )
+
+    def action_answer(self, yes: bool) -> None:
+        if yes:
+            funnel: FunnelApp = self.app  # type: ignore[assignment]
+            funnel.hold_keys()
+        self.dismiss(yes)

@@ -1,0 +1,413 @@
+"""Input goes where the rep means it: keys typed at full speed into the dialogs, checked
+against the database."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, Static
+from textual.widgets._toast import Toast
+
+from funnel_tui.storage import Storage
+from funnel_tui.ui import main_screen as main_screen_module
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.prospect_form import ProspectForm
+from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.test_app import burst, calls_for, first_in_queue, todays_queue
+
+TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
+FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
+
+
+Typist = Callable[[Pilot, Sequence[str]], Awaitable[None]]
+
+
+@pytest.fixture(params=["pilot", "burst"])
+def typist(request: pytest.FixtureRequest) -> Typist:
+    """Types keys through Pilot (which lets the app idle after each key) or all at once,
+    as a fast typist's keys arrive while the app is busy."""
+
+    async def type_keys(pilot: Pilot, keys: Sequence[str]) -> None:
+        if request.param == "pilot":
+            await pilot.press(*keys)
+        else:
+            burst(pilot.app, *keys)
+
+    return type_keys
+
+
+def deal_for_call(db: sqlite_utils.Database, call_id: int) -> int | None:
+    row = db.execute("SELECT amount_cents FROM deals WHERE call_id = ?", [call_id]).fetchone()
+    return row[0] if row else None
+
+
+# Each note is full of outcome letters (n v b g c m w x r d): in a field they are text.
+@pytest.mark.parametrize(
+    ("keys", "outcome", "notes", "follow_up_at", "amount_cents"),
+    [
+        pytest.param(
+            ["n", "tab", *"busy line, wrong dept, call Monday"],
+            "no_answer",
+            "busy line, wrong dept, call Monday",
+            None,
+            None,
+            id="no-answer-then-note",
+        ),
+        pytest.param(
+            ["v", "tab", *"left msg", "shift+tab", "tab", *" and mailed"],
+            "voicemail",
+            "left msg and mailed",
+            None,
+            None,
+            id="voicemail-note-back-to-list-and-on",
+        ),
+        pytest.param(
+            ["n", "v", "tab", *"x"],
+            "voicemail",
+            "x",
+            None,
+            None,
+            id="another-letter-on-the-list-picks-again",
+        ),
+        pytest.param(
+            ["d", "tab", *"asked to be removed"],
+            "do_not_call",
+            "asked to be removed",
+            None,
+            None,
+            id="do-not-call",
+        ),
+        pytest.param(
+            ["c", *"tomorrow 10am", "tab", *"wants pricing, call back"],
+            "callback",
+            "wants pricing, call back",
+            TOMORROW_10AM,
+            None,
+            id="callback",
+        ),
+        pytest.param(
+            ["c", *"tomorrow 10am", "tab", *"demo", "tab"],
+            "callback",
+            "demo",
+            TOMORROW_10AM,
+            None,
+            id="callback-tab-wraps-to-the-list",
+        ),
+        pytest.param(
+            ["m", *"fri", "tab", *"needs a demo", "shift+tab", *" 2pm"],
+            "meeting",
+            "needs a demo",
+            FRIDAY_2PM,
+            None,
+            id="meeting-back-to-the-when-field",
+        ),
+        pytest.param(
+            ["m", *"fri 2pm", "tab", *"bring cx", "shift+tab", "shift+tab", "tab", "tab"],
+            "meeting",
+            "bring cx",
+            FRIDAY_2PM,
+            None,
+            id="meeting-round-the-fields",
+        ),
+        pytest.param(
+            ["w", *"12", "tab", *"signed, no discount", "shift+tab", "k"],
+            "won",
+            "signed, no discount",
+            None,
+            1_200_000,
+            id="won-amount-finished-after-the-note",
+        ),
+    ],
+)
+async def test_letters_in_a_field_are_text_and_tab_never_changes_the_outcome(
+    demo_app: FunnelApp,
+    typist: Typist,
+    keys: list[str],
+    outcome: str,
+    notes: str,
+    follow_up_at: str | None,
+    amount_cents: int | None,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["l", *keys, "enter"])
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+        assert isinstance(demo_app.screen, MainScreen)
+    calls = calls_for(db, first["id"])
+    assert len(calls) == before + 1
+    call = calls[-1]
+    assert (call["outcome"], call["notes"], call["follow_up_at"]) == (outcome, notes, follow_up_at)
+    assert deal_for_call(db, call["id"]) == amount_cents
+
+
+async def test_focus_stays_on_the_list_for_an_outcome_that_asks_nothing(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "b")
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.focused is dialog.query_one("#outcome-list")
+        await pilot.press("tab")
+        assert dialog.focused is dialog.note
+        await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#outcome-list")
+        await pilot.press("c")
+        assert dialog.focused is dialog.extra
+        assert "tab: next field" in str(dialog.query_one("#outcome-hint").content)
+
+
+def newest_prospect(db: sqlite_utils.Database) -> dict[str, object]:
+    return next(db.query("SELECT * FROM prospects ORDER BY id DESC LIMIT 1"))
+
+
+async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp, typist: Typist) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd", "enter"])
+        await settle_until(pilot, lambda: db["prospects"].count > count)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+    added = newest_prospect(db)
+    assert (added["name"], added["title"], added["company"]) == (
+        "Ada Lovelace",
+        "CTO",
+        "Engines Ltd",
+    )
+
+
+async def test_edit_opens_on_the_name_and_tab_moves_to_the_next_field(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+
+    def saved() -> dict[str, object]:
+        return next(db.query("SELECT name, title FROM prospects WHERE id = ?", [first["id"]]))
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["e", "tab", *"Head of Ops", "enter"])
+        await settle_until(pilot, lambda: saved()["title"] != first["title"])
+        assert isinstance(demo_app.screen, MainScreen)
+    after = saved()
+    assert after == {"name": first["name"], "title": "Head of Ops"}
+
+
+async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", *"CHF", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
+
+
+async def test_target_opens_on_the_amount(demo_app: FunnelApp, typist: Typist) -> None:
+    db = demo_app.storage.db
+
+    def month() -> dict[str, object]:
+        return next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["t", *"75k", "tab", "tab", *"40", "enter"])
+        await settle_until(pilot, lambda: month()["amount_cents"] == 7_500_000)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert month()["calls_per_day"] == 40
+
+
+async def test_text_pasted_with_tabs_and_line_breaks_stays_in_its_field(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am", "tab", *"from the CRM:")
+        demo_app.post_message(events.Paste("\r\nwants\tpricing\r\nafter Q1\n"))
+        await pilot.press(*" ok", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["outcome"], call["follow_up_at"]) == ("callback", TOMORROW_10AM)
+    assert call["notes"] == "from the CRM: wants pricing after Q1 ok"
+
+
+async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    db.execute("UPDATE targets SET amount_cents = 6000050, calls_per_day = 35")
+    db.conn.commit()
+    month = next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        dialog = demo_app.screen
+        assert dialog.query_one("#target-amount", Input).value == "60,000.50"
+        assert dialog.query_one("#target-period", Select).value == "month"
+        assert dialog.query_one("#target-calls", Input).value == "35"
+        await pilot.press("tab", "tab", *"40", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT * FROM targets WHERE id = ?", [month["id"]]))
+    assert (after["amount_cents"], after["calls_per_day"]) == (6000050, 40)
+
+
+async def test_a_target_error_clears_once_the_amount_is_fixed(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"lots", "enter")
+        error = demo_app.screen.query_one("#target-error", Static)
+        assert "not an amount" in shown_text(error)
+        await pilot.press(*["backspace"] * 4, *"90")
+        assert shown_text(error).strip() == ""
+
+
+async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", "tab", "tab", "tab", "tab", *"ada@", "enter")
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        name_error, email_error = form.query_one("#error-name"), form.query_one("#error-email")
+        assert "name" in shown_text(name_error)
+        assert "email" in shown_text(email_error)
+        assert "2 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        await pilot.press(*"Ada")
+        assert shown_text(name_error).strip() == ""
+        assert "email" in shown_text(email_error)
+        assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        await pilot.press("tab", "tab", "tab", "tab", *"ada@engines.io")
+        assert shown_text(email_error).strip() == ""
+        assert shown_text(form.query_one("#form-status")).strip() == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+    assert newest_prospect(db)["email"] == "ada@engines.io"
+
+
+async def test_a_settings_error_clears_once_the_setting_is_fixed(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        screen = demo_app.screen
+        field = screen.query_one("#setting-calling_start", Input)
+        field.value = "25:00"
+        await pilot.press("ctrl+s")
+        error = screen.query_one("#setting-error-calling_start", Static)
+        assert "25:00" in shown_text(error)
+        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status"))
+        screen.set_focus(field)
+        await pilot.press(*["backspace"] * 5, *"08:30")
+        assert shown_text(error).strip() == ""
+        assert shown_text(screen.query_one("#settings-status")).strip() == ""
+
+
+async def test_quitting_during_a_running_call_asks_first(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "q")
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        assert "Quit anyway?" in shown_text(demo_app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        assert isinstance(demo_app.screen, MainScreen)
+        await pilot.press("q", "escape")
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.is_running
+        await pilot.press("ctrl+q")
+        assert isinstance(demo_app.screen, ConfirmDialog), "ctrl+q asks too"
+        await pilot.press("escape", "q", "y")
+        await pilot.pause()
+        assert not demo_app.is_running
+
+
+async def test_enter_again_on_the_same_call_keeps_its_time(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first = first_in_queue(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=60)
+        await pilot.press("enter")
+        clock.advance(seconds=35)
+        await pilot.press("l", "v", "enter")
+        await settle(pilot)
+    assert calls_for(db, first["id"])[-1]["duration_s"] == 95
+
+
+def messages(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def test_a_do_not_call_prospect_is_not_started_and_logging_asks_first(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    flagged = next(db.query("SELECT id, name FROM prospects ORDER BY id DESC LIMIT 1"))
+    db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = ?", [flagged["id"]])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *flagged["name"].lower(), "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.card is not None and screen.card.prospect["id"] == flagged["id"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.call_started_at is None
+        assert any("do not call" in message for message in messages(demo_app))
+        await pilot.press("l")
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert calls_for(db, flagged["id"]) == []
+        await pilot.press("l", "y", "v", "tab", *"asked us to stop", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    call = calls_for(db, flagged["id"])[-1]
+    assert (call["outcome"], call["notes"]) == ("voicemail", "asked us to stop")
+
+
+async def test_quick_logs_show_one_toast_the_latest(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long enough that no toast runs out while a loaded machine logs the eight calls.
+    monkeypatch.setattr(main_screen_module, "LOGGED_TOAST_S", 120.0)
+    db = demo_app.storage.db
+    eighth = todays_queue(db)[7]
+    eighth_name = db["prospects"].get(eighth)["name"]
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        await pilot.press(*["l", "n", "enter"] * 8)
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 8)
+        await settle(pilot)
+        toasts = list(demo_app.screen.query(Toast))
+        assert len(toasts) == 1
+        assert messages(demo_app) == [f"Logged no answer for {eighth_name}"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(list(demo_app.screen.query(Toast))) == 1
+        assert messages(demo_app) == [f"Undid no answer for {eighth_name} (ctrl+y redoes)"]
