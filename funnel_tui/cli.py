@@ -45,6 +45,7 @@ from funnel_tui.storage import (
     backup_database,
     describe_sqlite_error,
     open_storage,
+    refuse_database_files,
 )
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now
@@ -392,12 +393,13 @@ def import_command(
 )
 def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
     """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
-    db = open_db(db_path, read_only=True).db
+    storage = open_db(db_path, read_only=True)
     if output is None:
-        WRITERS[file_format](*export_rows(db, table), sys.stdout)
+        WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
         return
+    refuse_database_files(output, storage.path, "export")
     try:
-        count = export_to_file(db, table, file_format, output)
+        count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
