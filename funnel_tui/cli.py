@@ -25,7 +25,14 @@ from funnel_tui.exporter import (
 )
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
-from funnel_tui.pace import load_pace, set_target, skipped_note, unreadable_targets
+from funnel_tui.pace import (
+    MAX_CALLS_PER_DAY,
+    Kept,
+    load_pace,
+    set_target,
+    skipped_note,
+    unreadable_targets,
+)
 from funnel_tui.paths import (
     DB_ENV,
     data_dir,
@@ -209,7 +216,12 @@ def target() -> None:
     show_default=True,
     help="The period containing today that the target is for.",
 )
-@click.option("--calls-per-day", type=click.IntRange(min=0), default=None, help="Daily call goal.")
+@click.option(
+    "--calls-per-day",
+    type=click.IntRange(0, MAX_CALLS_PER_DAY),
+    default=None,
+    help="Daily call goal (without it, the period keeps the goal it has).",
+)
 def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: int | None) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k)."""
     try:
@@ -225,7 +237,7 @@ def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: in
         amount_cents=cents,
         period=period,
         today=system_now().date(),
-        calls_per_day=calls_per_day,
+        calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
