@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -70,10 +71,31 @@ class UserError(click.ClickException):
         click.echo(f"funnel: {one_line(self.format_message())}", err=True)
 
 
+class FilePath(click.ParamType):
+    """A file named on the command line.
+
+    What the path is (a folder, a pipe, missing) is checked where the file is used, so it
+    is a user error of one line (exit 1), as for `$FUNNEL_DB`, not click's usage error.
+    """
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = os.fsdecode(value)
+        # Path() drops a trailing slash, and would write a file where a folder was meant.
+        if text.endswith(("/", os.sep)):
+            raise UserError(f"{text} ends with a slash, so it names a folder; name a file")
+        return Path(text)
+
+
+FILE_PATH = FilePath()
+
 DB_PATH_OPTION = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE_PATH,
     default=None,
     help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
 )
@@ -159,7 +181,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     path = db_path or default_demo_path()
     if path.expanduser().resolve() == default_db_path().expanduser().resolve():
         raise UserError(f"{path} is your real database; the demo needs a file of its own")
-    if db_path is not None and path.exists() and path.stat().st_size > 0:
+    # A folder or a pipe goes on to open_storage, which says what it is.
+    if db_path is not None and path.is_file() and path.stat().st_size > 0:
         raise UserError(f"{path} already exists; choose a new file for the demo (or delete it)")
     if db_path is None:
         for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))):
@@ -355,7 +378,7 @@ def script(
 
 @cli.command("import")
 @db_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE_PATH)
 @click.option("--source", default=None, help="Lead source for every row (overrides the file's).")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
@@ -400,9 +423,7 @@ def import_command(
 @db_option
 @click.argument("table", type=click.Choice(EXPORT_TABLES))
 @click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="csv")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
-)
+@click.option("-o", "--output", type=FILE_PATH, help="File to write.")
 def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
     """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
     storage = open_db(db_path, read_only=True)
@@ -419,7 +440,7 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
 
 @cli.command()
 @db_option
-@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", required=False, type=FILE_PATH)
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
     try:

@@ -100,6 +100,8 @@ def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path
 
     Raises ExportFailed naming the file, and leaves any file already there as it was.
     """
+    if path.is_dir():
+        raise ExportFailed(f"{path} is a folder; name a file to export to")
     columns, rows = export_rows(db, table)
     write = WRITERS[file_format]
     try:

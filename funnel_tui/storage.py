@@ -213,6 +213,8 @@ def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
 def backup_database(path: Path, target: Path) -> None:
     """A consistent copy of the database, also while the app is writing (the backup API)."""
     refuse_database_files(target, path, "backup")
+    if target.is_dir():
+        raise StorageError(f"{target} is a folder; name a new file to back up to")
     if target.exists():
         raise StorageError(f"{target} already exists; choose a new file for the backup")
     try:

@@ -99,3 +99,71 @@ def test_an_export_and_a_backup_beside_the_database_still_work(book: Path) -> No
     backed_up = invoke("backup", book.with_name("copy.db"), "--db", book)
     assert backed_up.exit_code == 0, backed_up.output
     assert prospects_in(book.with_name("copy.db")) == PROSPECTS
+
+
+# --- A folder, a pipe or a trailing slash is one line and exit 1, not a usage error ------
+
+FOLDER_REFUSALS = {
+    "the app on a folder": (["--db", "folder"], "folder is a folder, not a database file"),
+    "a command on a folder": (
+        ["report", "--db", "folder"],
+        "folder is a folder, not a database file",
+    ),
+    "the demo in a folder": (
+        ["demo", "--no-open", "--db", "folder"],
+        "folder is a folder, not a database file",
+    ),
+    "a pipe as the database": (["report", "--db", "pipe"], "pipe is a pipe, not a database file"),
+    "importing a folder": (
+        ["import", "folder", "--db", "book.db"],
+        "folder is a folder, not a regular file",
+    ),
+    "exporting into a folder": (
+        ["export", "prospects", "-o", "folder", "--db", "book.db"],
+        "folder is a folder; name a file to export to",
+    ),
+    "backing up into a folder": (
+        ["backup", "folder", "--db", "book.db"],
+        "folder is a folder; name a new file to back up to",
+    ),
+    "exporting to a name that ends with a slash": (
+        ["export", "prospects", "-o", "full/", "--db", "book.db"],
+        "full/ ends with a slash, so it names a folder; name a file",
+    ),
+    "a database name that ends with a slash": (
+        ["report", "--db", "new/"],
+        "new/ ends with a slash, so it names a folder; name a file",
+    ),
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("case", FOLDER_REFUSALS)
+def test_a_path_that_is_not_a_file_is_one_line_and_exit_1(
+    book: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    monkeypatch.chdir(book.parent)
+    book.rename("book.db")
+    Path("folder").mkdir()
+    os.mkfifo("pipe")
+    before = files_beside(book)
+    args, message = FOLDER_REFUSALS[case]
+    result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    assert one_line_error(result.stderr) == f"funnel: {message}"
+    # An import opens the book to write before it reads the file, as SQLite's files show.
+    assert [name for name in files_beside(book) if not name.endswith(("-wal", "-shm"))] == before
+    assert os.listdir("folder") == []
+
+
+def test_funnel_db_naming_a_folder_is_the_same_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "folder").mkdir()
+    monkeypatch.setenv("FUNNEL_DB", str(tmp_path / "folder"))
+    result = invoke("report")
+    assert result.exit_code == 1
+    assert (
+        one_line_error(result.stderr)
+        == f"funnel: {tmp_path / 'folder'} is a folder, not a database file"
+    )
