@@ -167,3 +167,26 @@ def test_funnel_db_naming_a_folder_is_the_same_one_line(
         one_line_error(result.stderr)
         == f"funnel: {tmp_path / 'folder'} is a folder, not a database file"
     )
+
+
+# --- An export through a link writes the file the link points to -------------------------
+
+
+@pytest.mark.parametrize("target_exists", [True, False])
+def test_an_export_through_a_link_replaces_its_target_and_keeps_the_link(
+    book: Path, target_exists: bool
+) -> None:
+    shared = book.parent / "shared"
+    shared.mkdir()
+    target = shared / "prospects.csv"
+    if target_exists:
+        target.write_text("last week's export\n", encoding="utf-8")
+    link = book.parent / "link.csv"
+    link.symlink_to(Path("shared") / "prospects.csv")
+    result = invoke("export", "prospects", "-o", link, "--db", book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Exported {PROSPECTS} prospects to {link}\n"
+    assert link.is_symlink()
+    assert os.readlink(link) == str(Path("shared") / "prospects.csv")
+    assert target.read_text(encoding="utf-8").startswith("id,name,")
+    assert os.listdir(shared) == ["prospects.csv"]
