@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -61,6 +62,8 @@ from funnel_tui.timestamps import system_now
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
 # reason, not an unknown option (exit 2).
 VALUES_MAY_START_WITH_DASH = {"ignore_unknown_options": True}
+# Why writing the output can fail: a full disk or quota, a file too large, a lost terminal.
+OUTPUT_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 class UserError(click.ClickException):
@@ -206,6 +209,8 @@ def main() -> None:
     try:
         # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting.
         code = cli.main(standalone_mode=False)
+        # What is still buffered goes out here, where a full disk is reported like the rest.
+        sys.stdout.flush()
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -213,8 +218,7 @@ def main() -> None:
         click.echo("funnel: aborted", err=True)
         sys.exit(1)
     except OSError as error:
-        message = f"funnel: {error.strerror or error}: {error.filename or ''}"
-        click.echo(one_line(message), err=True)
+        click.echo(one_line(f"funnel: {describe_os_error(error)}"), err=True)
         sys.exit(1)
     except Exception as error:
         from funnel_tui.crash import crash_line, write_crash_log
@@ -222,6 +226,18 @@ def main() -> None:
         click.echo(crash_line(error, write_crash_log(error, system_now())), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for a system error no command foresaw, naming what it happened to."""
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{reason}: {error.filename}"
+    # Every file a command opens is named in its own messages, so a failed write that names
+    # none was writing the output: `funnel export calls > file` on a full disk.
+    if error.errno in OUTPUT_WRITE_ERRORS:
+        return f"cannot write standard output: {reason}"
+    return reason
 
 
 @cli.group()

@@ -3,7 +3,10 @@ and a path that cannot be used is one line and exit 1 (PRODUCT sections 4, 10 an
 
 from __future__ import annotations
 
+import errno
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from funnel_tui.cli import describe_os_error
 from funnel_tui.prospects import add_prospect
 from funnel_tui.storage import Storage
 from tests.cli_support import invoke, one_line_error
@@ -190,3 +194,53 @@ def test_an_export_through_a_link_replaces_its_target_and_keeps_the_link(
     assert os.readlink(link) == str(Path("shared") / "prospects.csv")
     assert target.read_text(encoding="utf-8").startswith("id,name,")
     assert os.listdir(shared) == ["prospects.csv"]
+
+
+# --- A full disk under `> file` says what could not be written ---------------------------
+
+FULL_DEVICE = Path("/dev/full")
+
+
+@pytest.mark.skipif(not FULL_DEVICE.exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "prospects"],
+        # A few bytes, still buffered when the command returns.
+        ["export", "calls", "--format", "json"],
+        ["config", "get", "currency"],
+        ["script", "solution"],
+    ],
+)
+def test_output_to_a_full_disk_is_one_line_naming_standard_output(
+    book: Path, args: list[str]
+) -> None:
+    with FULL_DEVICE.open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "funnel_tui", *args, "--db", str(book)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "funnel: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            OSError(errno.EACCES, "Permission denied", "/srv/book.db"),
+            "Permission denied: /srv/book.db",
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "cannot write standard output: No space left on device",
+        ),
+        (OSError(errno.ENOMEM, "Cannot allocate memory"), "Cannot allocate memory"),
+        (OSError("no errno at all"), "no errno at all"),
+    ],
+)
+def test_a_system_error_never_ends_in_a_dangling_colon(error: OSError, line: str) -> None:
+    assert describe_os_error(error) == line
