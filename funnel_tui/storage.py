@@ -187,7 +187,7 @@ def backup_path(path: Path, version: int, now: datetime) -> Path:
 
 
 def _same_file(one: Path, other: Path) -> bool:
-    if one.resolve() == other.resolve():
+    if os.path.realpath(one) == os.path.realpath(other):
         return True
     try:
         return os.path.samefile(one, other)  # also a hard link to it
@@ -200,7 +200,7 @@ def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
     SQLite keeps beside it: either would lose the book, or leave no file at all."""
     for suffix in ("", *COMPANION_SUFFIXES):
         # SQLite names its files after the path it was given and, for a link, its target.
-        for base in {database, database.resolve()}:
+        for base in {database, Path(os.path.realpath(database))}:
             if _same_file(target, Path(f"{base}{suffix}")):
                 what = (
                     "the database itself"

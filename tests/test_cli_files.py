@@ -97,6 +97,14 @@ def test_the_wal_of_a_database_opened_through_a_link_is_refused(book: Path) -> N
     assert not Path(f"{book}-wal").exists()
 
 
+def test_a_backup_to_a_link_that_points_to_itself_is_one_line(book: Path) -> None:
+    loop = book.parent / "loop.db"
+    loop.symlink_to("loop.db")
+    result = invoke("backup", loop, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith(f"funnel: cannot open {loop}")
+
+
 def test_an_export_and_a_backup_beside_the_database_still_work(book: Path) -> None:
     exported = invoke("export", "prospects", "-o", book.with_suffix(".csv"), "--db", book)
     assert exported.exit_code == 0, exported.output
