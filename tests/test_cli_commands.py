@@ -13,6 +13,7 @@ from rich.cells import cell_len
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
+from funnel_tui.pace import set_target
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import KEYS
 from funnel_tui.storage import open_storage
@@ -169,6 +170,23 @@ def test_a_call_goal_out_of_bounds_is_a_usage_error_not_a_crash(db_path: Path, c
     assert "Traceback" not in result.stderr
     assert "unexpected error" not in result.stderr
     assert f"Invalid value for '--calls-per-day': {calls} is not in the range" in result.stderr
+    assert targets(db_path) == []
+
+
+@pytest.mark.parametrize("calls", [10_001, 99999999999999999999, -1])
+def test_set_target_refuses_a_call_goal_out_of_bounds_for_the_app_too(
+    db_path: Path, calls: int
+) -> None:
+    storage = open_storage(db_path)
+    with pytest.raises(ValueError, match="calls per day is a whole number from 0 to 10,000"):
+        set_target(
+            storage.db,
+            amount_cents=5_000_000,
+            period="month",
+            today=date(2026, 11, 18),
+            calls_per_day=calls,
+        )
+    storage.close()
     assert targets(db_path) == []
 
 
