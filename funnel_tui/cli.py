@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -25,7 +27,14 @@ from funnel_tui.exporter import (
 )
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
-from funnel_tui.pace import load_pace, set_target, skipped_note, unreadable_targets
+from funnel_tui.pace import (
+    MAX_CALLS_PER_DAY,
+    Kept,
+    load_pace,
+    set_target,
+    skipped_note,
+    unreadable_targets,
+)
 from funnel_tui.paths import (
     DB_ENV,
     data_dir,
@@ -45,6 +54,7 @@ from funnel_tui.storage import (
     backup_database,
     describe_sqlite_error,
     open_storage,
+    refuse_database_files,
 )
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now
@@ -52,6 +62,8 @@ from funnel_tui.timestamps import system_now
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
 # reason, not an unknown option (exit 2).
 VALUES_MAY_START_WITH_DASH = {"ignore_unknown_options": True}
+# Why writing the output can fail: a full disk or quota, a file too large, a lost terminal.
+OUTPUT_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 class UserError(click.ClickException):
@@ -62,10 +74,31 @@ class UserError(click.ClickException):
         click.echo(f"funnel: {one_line(self.format_message())}", err=True)
 
 
+class FilePath(click.ParamType):
+    """A file named on the command line.
+
+    What the path is (a folder, a pipe, missing) is checked where the file is used, so it
+    is a user error of one line (exit 1), as for `$FUNNEL_DB`, not click's usage error.
+    """
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        text = os.fsdecode(value)
+        # Path() drops a trailing slash, and would write a file where a folder was meant.
+        if text.endswith(("/", os.sep)):
+            raise UserError(f"{text} ends with a slash, so it names a folder; name a file")
+        return Path(text)
+
+
+FILE_PATH = FilePath()
+
 DB_PATH_OPTION = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE_PATH,
     default=None,
     help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
 )
@@ -151,7 +184,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     path = db_path or default_demo_path()
     if path.expanduser().resolve() == default_db_path().expanduser().resolve():
         raise UserError(f"{path} is your real database; the demo needs a file of its own")
-    if db_path is not None and path.exists() and path.stat().st_size > 0:
+    # A folder or a pipe goes on to open_storage, which says what it is.
+    if db_path is not None and path.is_file() and path.stat().st_size > 0:
         raise UserError(f"{path} already exists; choose a new file for the demo (or delete it)")
     if db_path is None:
         for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))):
@@ -175,6 +209,8 @@ def main() -> None:
     try:
         # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting.
         code = cli.main(standalone_mode=False)
+        # What is still buffered goes out here, where a full disk is reported like the rest.
+        sys.stdout.flush()
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -182,8 +218,7 @@ def main() -> None:
         click.echo("funnel: aborted", err=True)
         sys.exit(1)
     except OSError as error:
-        message = f"funnel: {error.strerror or error}: {error.filename or ''}"
-        click.echo(one_line(message), err=True)
+        click.echo(one_line(f"funnel: {describe_os_error(error)}"), err=True)
         sys.exit(1)
     except Exception as error:
         from funnel_tui.crash import crash_line, write_crash_log
@@ -191,6 +226,18 @@ def main() -> None:
         click.echo(crash_line(error, write_crash_log(error, system_now())), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def describe_os_error(error: OSError) -> str:
+    """One line for a system error no command foresaw, naming what it happened to."""
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{reason}: {error.filename}"
+    # Every file a command opens is named in its own messages, so a failed write that names
+    # none was writing the output: `funnel export calls > file` on a full disk.
+    if error.errno in OUTPUT_WRITE_ERRORS:
+        return f"cannot write standard output: {reason}"
+    return reason
 
 
 @cli.group()
@@ -208,7 +255,12 @@ def target() -> None:
     show_default=True,
     help="The period containing today that the target is for.",
 )
-@click.option("--calls-per-day", type=click.IntRange(min=0), default=None, help="Daily call goal.")
+@click.option(
+    "--calls-per-day",
+    type=click.IntRange(0, MAX_CALLS_PER_DAY),
+    default=None,
+    help="Daily call goal (without it, the period keeps the goal it has).",
+)
 def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: int | None) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k)."""
     try:
@@ -224,7 +276,7 @@ def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: in
         amount_cents=cents,
         period=period,
         today=system_now().date(),
-        calls_per_day=calls_per_day,
+        calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
@@ -342,7 +394,7 @@ def script(
 
 @cli.command("import")
 @db_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE_PATH)
 @click.option("--source", default=None, help="Lead source for every row (overrides the file's).")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
@@ -387,17 +439,16 @@ def import_command(
 @db_option
 @click.argument("table", type=click.Choice(EXPORT_TABLES))
 @click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="csv")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
-)
+@click.option("-o", "--output", type=FILE_PATH, help="File to write.")
 def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
     """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
-    db = open_db(db_path, read_only=True).db
+    storage = open_db(db_path, read_only=True)
     if output is None:
-        WRITERS[file_format](*export_rows(db, table), sys.stdout)
+        WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
         return
+    refuse_database_files(output, storage.path, "export")
     try:
-        count = export_to_file(db, table, file_format, output)
+        count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
@@ -405,7 +456,7 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
 
 @cli.command()
 @db_option
-@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", required=False, type=FILE_PATH)
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
     try:

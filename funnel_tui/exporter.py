@@ -100,6 +100,8 @@ def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path
 
     Raises ExportFailed naming the file, and leaves any file already there as it was.
     """
+    if path.is_dir():
+        raise ExportFailed(f"{path} is a folder; name a file to export to")
     columns, rows = export_rows(db, table)
     write = WRITERS[file_format]
     try:
@@ -107,7 +109,9 @@ def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path
             # A FIFO or a device such as /dev/stdout is a stream: there is no half file to avoid.
             with path.open("w", encoding="utf-8", newline="") as out:
                 return write(columns, rows, out)
-        return _write_then_rename(path, lambda out: write(columns, rows, out))
+        # Through a link, the file it points to is replaced and the link stays a link.
+        target = Path(os.path.realpath(path))
+        return _write_then_rename(target, lambda out: write(columns, rows, out))
     except OSError as error:
         raise ExportFailed(f"cannot write {path}: {error.strerror or error}") from error
 

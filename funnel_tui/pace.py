@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import Enum
 from fractions import Fraction
 from typing import Any
 
@@ -23,6 +24,14 @@ from funnel_tui.timestamps import to_stored
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
+# More calls a day than anyone dials; a bound also keeps the number inside SQLite's integers.
+MAX_CALLS_PER_DAY = 10_000
+
+
+class Kept(Enum):
+    """A value set_target leaves as it is stored."""
+
+    STORED = "stored"
 
 
 @dataclass(frozen=True)
@@ -232,15 +241,21 @@ def set_target(
     amount_cents: int,
     period: str,
     today: date,
-    calls_per_day: int | None = None,
+    calls_per_day: int | Kept | None = None,
 ) -> dict:
-    """Set (or replace) the target of the `period` containing `today`; returns the stored row."""
+    """Set (or replace) the target of the `period` containing `today`; returns the stored row.
+
+    `calls_per_day` None leaves the period without a daily goal of its own (the setting's
+    applies); Kept.STORED keeps the goal the period's target already has.
+    """
     if amount_cents <= 0:
         raise ValueError("a target must be more than zero")
     if amount_cents > MAX_CENTS:
         raise ValueError(f"a target is at most {format_money(MAX_CENTS, '')}")
-    if calls_per_day is not None and calls_per_day < 0:
-        raise ValueError("calls per day must not be negative")
+    keep_goal = calls_per_day is Kept.STORED
+    goal = None if isinstance(calls_per_day, Kept) else calls_per_day
+    if goal is not None and not 0 <= goal <= MAX_CALLS_PER_DAY:
+        raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY:,}")
     starts_on, ends_on = period_bounds(period, today)
     key = {"period": period, "starts_on": starts_on.isoformat()}
     with write_transaction(db):
@@ -249,12 +264,14 @@ def set_target(
             "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day) "
             "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day) "
             "ON CONFLICT (period, starts_on) DO UPDATE SET ends_on = excluded.ends_on, "
-            "amount_cents = excluded.amount_cents, calls_per_day = excluded.calls_per_day",
+            "amount_cents = excluded.amount_cents, calls_per_day = "
+            "CASE WHEN :keep_goal THEN targets.calls_per_day ELSE excluded.calls_per_day END",
             {
                 **key,
                 "ends_on": ends_on.isoformat(),
                 "amount_cents": amount_cents,
-                "calls_per_day": calls_per_day,
+                "calls_per_day": goal,
+                "keep_goal": keep_goal,
             },
         )
     return next(

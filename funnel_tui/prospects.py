@@ -39,6 +39,8 @@ PHONE_EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
 NOT_DIGITS = re.compile(r"\D")
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
+# The ids SQLite can store: asking for one outside them would overflow, not miss.
+SQLITE_INTEGERS = range(-(2**63), 2**63)
 
 
 class ProspectInvalid(ValueError):
@@ -221,6 +223,8 @@ def add_note(db: sqlite_utils.Database, prospect_id: int, body: str, *, now: dat
 
 
 def get_prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any] | None:
+    if prospect_id not in SQLITE_INTEGERS:
+        return None
     rows = list(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
     return rows[0] if rows else None
 

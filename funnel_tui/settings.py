@@ -13,6 +13,8 @@ from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
+MAX_CURRENCY_CHARACTERS = 4
 
 
 class SettingError(ValueError):
@@ -33,6 +35,16 @@ class Settings:
     max_attempts: int = 6
     busy_retry_minutes: int = 120
     calls_per_day: int = 60
+
+
+def _parse_currency(text: str) -> str:
+    symbol = one_line(text)
+    if len(symbol) > MAX_CURRENCY_CHARACTERS or " " in symbol:
+        raise SettingError(
+            f"a currency is a symbol or code of at most {MAX_CURRENCY_CHARACTERS} characters"
+            f" without spaces, such as $, €, CHF or kr; not {symbol!r}"
+        )
+    return symbol
 
 
 def _parse_bool(text: str) -> bool:
@@ -111,7 +123,7 @@ def _format_value(value: object) -> str:
 
 
 PARSERS = {
-    "currency": one_line,
+    "currency": _parse_currency,
     "rep_name": one_line,
     "day_first": _parse_bool,
     "business_days": _parse_weekdays,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 import threading
@@ -16,6 +17,8 @@ from funnel_tui.foreign_values import decode_text
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# The files SQLite keeps beside a database while it is open or mid-transaction.
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -183,8 +186,35 @@ def backup_path(path: Path, version: int, now: datetime) -> Path:
     return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}")
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)  # also a hard link to it
+    except OSError:
+        return False
+
+
+def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
+    """Refuse to write `purpose` (an export, a backup) over the database or over a file
+    SQLite keeps beside it: either would lose the book, or leave no file at all."""
+    for suffix in ("", *COMPANION_SUFFIXES):
+        # SQLite names its files after the path it was given and, for a link, its target.
+        for base in {database, Path(os.path.realpath(database))}:
+            if _same_file(target, Path(f"{base}{suffix}")):
+                what = (
+                    "the database itself"
+                    if not suffix
+                    else f"the {suffix} file SQLite keeps beside the database {database}"
+                )
+                raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
+
+
 def backup_database(path: Path, target: Path) -> None:
     """A consistent copy of the database, also while the app is writing (the backup API)."""
+    refuse_database_files(target, path, "backup")
+    if target.is_dir():
+        raise StorageError(f"{target} is a folder; name a new file to back up to")
     if target.exists():
         raise StorageError(f"{target} already exists; choose a new file for the backup")
     try:

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
+from funnel_tui.pace import set_target
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import KEYS
 from funnel_tui.storage import open_storage
@@ -147,6 +148,46 @@ def test_target_set_stores_the_daily_call_goal(db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert [row["calls_per_day"] for row in targets(db_path)] == [45]
     assert "45 calls a day" in result.stdout
+
+
+def test_setting_a_target_again_without_a_call_goal_keeps_the_goal_it_had(db_path: Path) -> None:
+    assert invoke("target", "set", "50k", "--calls-per-day", "40", "--db", db_path).exit_code == 0
+    again = invoke("target", "set", "70k", "--db", db_path)
+    assert again.exit_code == 0, again.output
+    assert "$70,000.00, 40 calls a day" in again.stdout
+    assert [(row["amount_cents"], row["calls_per_day"]) for row in targets(db_path)] == [
+        (7_000_000, 40)
+    ]
+    changed = invoke("target", "set", "70k", "--calls-per-day", "55", "--db", db_path)
+    assert changed.exit_code == 0, changed.output
+    assert [row["calls_per_day"] for row in targets(db_path)] == [55]
+
+
+@pytest.mark.parametrize("calls", ["99999999999999999999", "10001", "-1"])
+def test_a_call_goal_out_of_bounds_is_a_usage_error_not_a_crash(db_path: Path, calls: str) -> None:
+    result = run_funnel("target", "set", "--calls-per-day", calls, "100", "--db", db_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "unexpected error" not in result.stderr
+    assert f"Invalid value for '--calls-per-day': {calls} is not in the range" in result.stderr
+    assert targets(db_path) == []
+
+
+@pytest.mark.parametrize("calls", [10_001, 99999999999999999999, -1])
+def test_set_target_refuses_a_call_goal_out_of_bounds_for_the_app_too(
+    db_path: Path, calls: int
+) -> None:
+    storage = open_storage(db_path)
+    with pytest.raises(ValueError, match="calls per day is a whole number from 0 to 10,000"):
+        set_target(
+            storage.db,
+            amount_cents=5_000_000,
+            period="month",
+            today=date(2026, 11, 18),
+            calls_per_day=calls,
+        )
+    storage.close()
+    assert targets(db_path) == []
 
 
 def test_setting_a_target_again_replaces_it(db_path: Path) -> None:
@@ -548,6 +589,16 @@ def test_unknown_prospect_is_one_line_and_exit_1(db_path: Path) -> None:
     result = invoke("script", "solution", "--prospect", "999", "--db", db_path)
     assert result.exit_code == 1
     assert "999" in one_line_error(result.stderr)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("prospect_id", ["99999999999999999999", "-99999999999999999999"])
+def test_a_prospect_id_no_database_can_hold_is_no_such_prospect(
+    db_path: Path, prospect_id: str
+) -> None:
+    result = run_funnel("script", "solution", "--prospect", prospect_id, "--db", db_path)
+    assert result.returncode == 1
+    assert one_line_error(result.stderr) == f"funnel: no prospect with id {prospect_id}"
     assert result.stdout == ""
 
 

@@ -25,7 +25,7 @@ from funnel_tui.storage import describe_error
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
 
 HINTS = {
-    "currency": "symbol shown before amounts",
+    "currency": "symbol or code before amounts: $, €, CHF",
     "rep_name": "your name, as the scripts say it",
     "day_first": "yes: 3/12 is 3 December",
     "business_days": "e.g. mon,tue,wed,thu,fri",

@@ -1,0 +1,254 @@
+"""The files the command line writes and reads: never the book itself, never half a file,
+and a path that cannot be used is one line and exit 1 (PRODUCT sections 4, 10 and 11)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.cli import describe_os_error
+from funnel_tui.prospects import add_prospect
+from funnel_tui.storage import Storage
+from tests.cli_support import invoke, one_line_error
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+PROSPECTS = 3
+
+
+@pytest.fixture
+def book(storage: Storage) -> Path:
+    """A closed database file of three prospects, with no -wal or -shm beside it."""
+    for number in range(PROSPECTS):
+        add_prospect(storage.db, {"name": f"Lead {number}", "phone": "+44 20 7946 0958"}, now=NOW)
+    storage.close()
+    return storage.path
+
+
+def prospects_in(path: Path) -> int:
+    db = sqlite_utils.Database(path)
+    try:
+        return db["prospects"].count
+    finally:
+        db.close()
+
+
+def files_beside(path: Path) -> list[str]:
+    return sorted(os.listdir(path.parent))
+
+
+# --- An export or a backup never goes over the database or the files beside it ----------
+
+# How a rep might name the database or a file SQLite keeps beside it, from the book's path.
+THE_BOOK_BY_ANOTHER_NAME: dict[str, Callable[[Path], Path]] = {
+    "the file": lambda book: book,
+    "its -wal": lambda book: Path(f"{book}-wal"),
+    "its -shm": lambda book: Path(f"{book}-shm"),
+    "its -journal": lambda book: Path(f"{book}-journal"),
+    "a detour": lambda book: book.parent / "detour" / ".." / book.name,
+}
+
+
+@pytest.mark.parametrize("name", THE_BOOK_BY_ANOTHER_NAME)
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_an_export_or_backup_over_the_database_is_refused(
+    book: Path, name: str, command: str
+) -> None:
+    (book.parent / "detour").mkdir()
+    before = files_beside(book)
+    output = THE_BOOK_BY_ANOTHER_NAME[name](book)
+    args = ["export", "prospects", "-o", output] if command == "export" else ["backup", output]
+    result = invoke(*args, "--db", book)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"funnel: {output} is the ")
+    assert line.endswith(f"; choose another file for the {command}")
+    assert prospects_in(book) == PROSPECTS
+    assert files_beside(book) == before
+
+
+@pytest.mark.parametrize("link", [os.symlink, os.link])
+@pytest.mark.parametrize("command", ["export", "backup"])
+def test_a_link_to_the_database_is_the_database(
+    book: Path, link: Callable[[Path, Path], None], command: str
+) -> None:
+    output = book.parent / "other-name.db"
+    link(book, output)
+    args = ["export", "prospects", "-o", output] if command == "export" else ["backup", output]
+    result = invoke(*args, "--db", book)
+    assert result.exit_code == 1
+    assert "is the database itself" in one_line_error(result.stderr)
+    assert prospects_in(book) == PROSPECTS
+
+
+def test_the_wal_of_a_database_opened_through_a_link_is_refused(book: Path) -> None:
+    through = book.parent / "link.db"
+    through.symlink_to(book)
+    result = invoke("backup", f"{book}-wal", "--db", through)
+    assert result.exit_code == 1
+    assert "-wal file SQLite keeps beside the database" in one_line_error(result.stderr)
+    assert not Path(f"{book}-wal").exists()
+
+
+def test_a_backup_to_a_link_that_points_to_itself_is_one_line(book: Path) -> None:
+    loop = book.parent / "loop.db"
+    loop.symlink_to("loop.db")
+    result = invoke("backup", loop, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith(f"funnel: cannot open {loop}")
+
+
+def test_an_export_and_a_backup_beside_the_database_still_work(book: Path) -> None:
+    exported = invoke("export", "prospects", "-o", book.with_suffix(".csv"), "--db", book)
+    assert exported.exit_code == 0, exported.output
+    backed_up = invoke("backup", book.with_name("copy.db"), "--db", book)
+    assert backed_up.exit_code == 0, backed_up.output
+    assert prospects_in(book.with_name("copy.db")) == PROSPECTS
+
+
+# --- A folder, a pipe or a trailing slash is one line and exit 1, not a usage error ------
+
+FOLDER_REFUSALS = {
+    "the app on a folder": (["--db", "folder"], "folder is a folder, not a database file"),
+    "a command on a folder": (
+        ["report", "--db", "folder"],
+        "folder is a folder, not a database file",
+    ),
+    "the demo in a folder": (
+        ["demo", "--no-open", "--db", "folder"],
+        "folder is a folder, not a database file",
+    ),
+    "a pipe as the database": (["report", "--db", "pipe"], "pipe is a pipe, not a database file"),
+    "importing a folder": (
+        ["import", "folder", "--db", "book.db"],
+        "folder is a folder, not a regular file",
+    ),
+    "exporting into a folder": (
+        ["export", "prospects", "-o", "folder", "--db", "book.db"],
+        "folder is a folder; name a file to export to",
+    ),
+    "backing up into a folder": (
+        ["backup", "folder", "--db", "book.db"],
+        "folder is a folder; name a new file to back up to",
+    ),
+    "exporting to a name that ends with a slash": (
+        ["export", "prospects", "-o", "full/", "--db", "book.db"],
+        "full/ ends with a slash, so it names a folder; name a file",
+    ),
+    "a database name that ends with a slash": (
+        ["report", "--db", "new/"],
+        "new/ ends with a slash, so it names a folder; name a file",
+    ),
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("case", FOLDER_REFUSALS)
+def test_a_path_that_is_not_a_file_is_one_line_and_exit_1(
+    book: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    monkeypatch.chdir(book.parent)
+    book.rename("book.db")
+    Path("folder").mkdir()
+    os.mkfifo("pipe")
+    before = files_beside(book)
+    args, message = FOLDER_REFUSALS[case]
+    result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    assert one_line_error(result.stderr) == f"funnel: {message}"
+    # An import opens the book to write before it reads the file, as SQLite's files show.
+    assert [name for name in files_beside(book) if not name.endswith(("-wal", "-shm"))] == before
+    assert os.listdir("folder") == []
+
+
+def test_funnel_db_naming_a_folder_is_the_same_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "folder").mkdir()
+    monkeypatch.setenv("FUNNEL_DB", str(tmp_path / "folder"))
+    result = invoke("report")
+    assert result.exit_code == 1
+    assert (
+        one_line_error(result.stderr)
+        == f"funnel: {tmp_path / 'folder'} is a folder, not a database file"
+    )
+
+
+# --- An export through a link writes the file the link points to -------------------------
+
+
+@pytest.mark.parametrize("target_exists", [True, False])
+def test_an_export_through_a_link_replaces_its_target_and_keeps_the_link(
+    book: Path, target_exists: bool
+) -> None:
+    shared = book.parent / "shared"
+    shared.mkdir()
+    target = shared / "prospects.csv"
+    if target_exists:
+        target.write_text("last week's export\n", encoding="utf-8")
+    link = book.parent / "link.csv"
+    link.symlink_to(Path("shared") / "prospects.csv")
+    result = invoke("export", "prospects", "-o", link, "--db", book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Exported {PROSPECTS} prospects to {link}\n"
+    assert link.is_symlink()
+    assert os.readlink(link) == str(Path("shared") / "prospects.csv")
+    assert target.read_text(encoding="utf-8").startswith("id,name,")
+    assert os.listdir(shared) == ["prospects.csv"]
+
+
+# --- A full disk under `> file` says what could not be written ---------------------------
+
+FULL_DEVICE = Path("/dev/full")
+
+
+@pytest.mark.skipif(not FULL_DEVICE.exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "prospects"],
+        # A few bytes, still buffered when the command returns.
+        ["export", "calls", "--format", "json"],
+        ["config", "get", "currency"],
+        ["script", "solution"],
+    ],
+)
+def test_output_to_a_full_disk_is_one_line_naming_standard_output(
+    book: Path, args: list[str]
+) -> None:
+    with FULL_DEVICE.open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "funnel_tui", *args, "--db", str(book)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "funnel: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            OSError(errno.EACCES, "Permission denied", "/srv/book.db"),
+            "Permission denied: /srv/book.db",
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "cannot write standard output: No space left on device",
+        ),
+        (OSError(errno.ENOMEM, "Cannot allocate memory"), "Cannot allocate memory"),
+        (OSError("no errno at all"), "no errno at all"),
+    ],
+)
+def test_a_system_error_never_ends_in_a_dangling_colon(error: OSError, line: str) -> None:
+    assert describe_os_error(error) == line
