@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.foreign_values import find_foreign_values
+from funnel_tui.foreign_values import find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
@@ -142,6 +142,27 @@ def _foreign_value_problems(conn: sqlite3.Connection) -> list[str]:
     return [str(found) for found in find_foreign_values(conn)]
 
 
+# Two readable targets of one period kind with days in common: on those days the report
+# and the gauge use one of them (find_target's order: the later start, else the later
+# row) and the other goes unseen.
+_OVERLAPPING_TARGETS_SQL = f"""
+SELECT a.id, b.id, a.period, max(a.starts_on, b.starts_on), min(a.ends_on, b.ends_on),
+    CASE WHEN b.starts_on >= a.starts_on THEN b.id ELSE a.id END
+FROM targets a JOIN targets b ON b.period = a.period AND b.id > a.id
+WHERE a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on
+    AND {wrong_values_sql("targets", "a.")} = 0 AND {wrong_values_sql("targets", "b.")} = 0
+ORDER BY a.id, b.id
+"""
+
+
+def _overlapping_target_problems(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"targets rows {first} and {second} are both {period} targets from {start} to {end}; "
+        f"the figures use row {used} on those days"
+        for first, second, period, start, end, used in conn.execute(_OVERLAPPING_TARGETS_SQL)
+    ]
+
+
 # Run in order on a file whose schema and pages are sound.
 CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
@@ -149,6 +170,7 @@ CHECKS: tuple[Check, ...] = (
     _derived_table_problems,
     _setting_problems,
     _foreign_value_problems,
+    _overlapping_target_problems,
 )
 
 

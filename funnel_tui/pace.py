@@ -23,6 +23,8 @@ from funnel_tui.timestamps import to_stored
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
+# Shown in place of a ratio that has no value (the attainment of a target of 0).
+NO_FIGURE = "–"
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class Pace:
     ends_on: date
     target_cents: int
     won_cents: int
-    attainment: float
+    # None for a target of 0: a share of nothing is no figure (PRODUCT 9b).
+    attainment: float | None
     business_days: int
     elapsed_business_days: int
     remaining_business_days: int
@@ -158,8 +161,7 @@ def compute_pace(
     still_to_win = max(0, target_cents - won_cents)
     needed = Fraction(still_to_win, remaining) if remaining else Fraction(still_to_win)
     projection = Fraction(won_cents * total, elapsed) if elapsed else Fraction(won_cents)
-    # A zero target is met by anything, including nothing won.
-    attainment = won_cents / target_cents if target_cents else 1.0
+    attainment = won_cents / target_cents if target_cents else None
     return Pace(
         period=kind,
         starts_on=starts_on,

@@ -457,3 +457,45 @@ def test_the_readme_lists_every_check() -> None:
             assert f"| `{table}` | {', '.join(columns)} | {kind.problem} |" in readme
         for column, _, problem in ROW_CHECKS.get(table, ()):
             assert f"| `{table}` | `{column}` | {problem} |" in readme
+
+
+# --- targets other tools wrote ----------------------------------------------------------------
+
+
+def write_targets(path: Path, *rows: tuple[str, str, str, int]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DELETE FROM targets")
+    conn.executemany(
+        "INSERT INTO targets (period, starts_on, ends_on, amount_cents) VALUES (?, ?, ?, ?)", rows
+    )
+    conn.close()
+
+
+def test_a_target_of_nothing_reports_no_attainment(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    write_targets(path, ("quarter", "2026-10-01", "2026-12-31", 0))
+    report = report_json(path)
+    assert (report["target_cents"], report["attainment"]) == (0, None)
+    assert report["status"] == ("ahead" if report["won_cents"] else "on_track")
+    table = invoke("report", "--today", TODAY, "--db", path)
+    attainment = next(line for line in table.stdout.splitlines() if "attainment" in line)
+    assert attainment.split() == ["attainment", "–"]
+
+
+def test_check_lists_targets_of_one_kind_that_overlap(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    write_targets(
+        path,
+        ("month", "2026-11-01", "2026-11-30", 100),
+        ("month", "2026-11-10", "2026-12-09", 200),
+        ("week", "2026-11-16", "2026-11-22", 300),
+        ("quarter", "2026-10-01", "2026-12-31", 400),
+    )
+    ids = [row[0] for row in sqlite3.connect(path).execute("SELECT id FROM targets ORDER BY id")]
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: {path}: targets rows {ids[0]} and {ids[1]} are both month targets from "
+        f"2026-11-10 to 2026-11-30; the figures use row {ids[1]} on those days"
+    )
+    assert report_json(path)["target_cents"] == 300  # the week: the shortest period wins

@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from funnel_tui.money import format_money
-from funnel_tui.pace import Pace
+from funnel_tui.pace import NO_FIGURE, Pace
 
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
@@ -125,7 +125,7 @@ class QuotaGauge(Widget):
         status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
         money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
         gap_sign = "+" if pace.pace_gap_cents >= 0 else "-"
-        attainment = f" ({pace.attainment:.0%})"
+        attainment = f" ({NO_FIGURE if pace.attainment is None else f'{pace.attainment:.0%}'})"
         if wide:
             won = Text.assemble(
                 ("target ", label),
