@@ -12,7 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
-from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
@@ -267,12 +267,22 @@ def set_target(
 # Deals with a value of the wrong type or range are left out and counted: one amount
 # near SQLite's integer limit would make the sum overflow.
 _WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
+_IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
 
+# A deal whose closed_on cannot be read may belong to any period, so every report counts
+# it as left out: those in the window's range of text are counted with the window, the
+# others by a scan of the deals_closed index that reads a deal's row only when its date
+# is wrong.
 WON_SQL = f"""
 SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
-    coalesce(sum({_WRONG_DEAL_VALUES}), 0)
+    coalesce(sum({_WRONG_DEAL_VALUES}), 0) + (
+        SELECT coalesce(sum({wrong_values_sql("deals", "o.")}), 0)
+        FROM deals o INDEXED BY deals_closed
+        WHERE {wrong_value_sql("deals", "closed_on", "o.")}
+            AND NOT ({_IN_WINDOW.format(d="o.")})
+    )
 FROM deals d
-WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+WHERE {_IN_WINDOW.format(d="d.")}
 """
 
 CALLS_BETWEEN_SQL = """
