@@ -524,3 +524,17 @@ def test_check_lists_targets_of_one_kind_that_overlap(demo_storage: Storage) -> 
         f"2026-11-10 to 2026-11-30; the figures use row {ids[1]} on those days"
     )
     assert report_json(path)["target_cents"] == 300  # the week: the shortest period wins
+
+
+async def test_the_gauge_says_when_the_only_target_cannot_be_read(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute("UPDATE targets SET calls_per_day = 'lots'")
+    conn.close()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.screen.gauge.pace is None
+        gauge = demo_app.export_screenshot().replace("&#160;", " ")
+        assert "No readable target for this period: funnel check" in gauge
