@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.foreign_values import find_foreign_values, wrong_values_sql
+from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
@@ -182,6 +182,8 @@ def check_database(path: Path) -> list[str]:
     if problems := _schema_problems(path):
         return problems
     conn = sqlite3.connect(path, isolation_level=None)
+    # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
+    conn.text_factory = decode_text
     try:
         if problems := _integrity_problems(conn):
             # Damaged pages make every later answer doubtful; foreign keys still say which

@@ -538,3 +538,23 @@ async def test_the_gauge_says_when_the_only_target_cannot_be_read(
         assert demo_app.screen.gauge.pace is None
         gauge = demo_app.export_screenshot().replace("&#160;", " ")
         assert "No readable target for this period: funnel check" in gauge
+
+
+def test_check_lists_settings_text_that_is_not_utf8_and_goes_on(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('rep_name', CAST(X'C3' AS TEXT))"
+    )
+    conn.execute("INSERT INTO settings (key, value) VALUES (CAST(X'C3' AS TEXT), 'x')")
+    rowids = [row[0] for row in conn.execute("SELECT rowid FROM settings ORDER BY rowid")]
+    conn.execute("UPDATE deals SET amount_cents = 'ten' WHERE id = 1")
+    conn.close()
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert [line.removeprefix(f"funnel: {path}: ") for line in result.stderr.splitlines()] == [
+        "deals row 1, amount_cents: 'ten' is not a whole number of cents from 0 to "
+        "1,000,000,000,000",
+        f"settings row {rowids[-2]}, value: b'\\xc3' is not UTF-8 text",
+        f"settings row {rowids[-1]}, key: b'\\xc3' is not UTF-8 text",
+    ]
