@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
 from funnel_tui.settings import read_settings
@@ -142,6 +143,14 @@ def _foreign_value_problems(conn: sqlite3.Connection) -> list[str]:
     return [str(found) for found in find_foreign_values(conn)]
 
 
+def _undo_record_problems(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"undo_log row {call_id}, prospect_before: not an undo record funnel wrote ({why}); "
+        "that call cannot be undone"
+        for call_id, why in unreadable_undo_records(conn)
+    ]
+
+
 # Two readable targets of one period kind with days in common: on those days the report
 # and the gauge use one of them (find_target's order: the later start, else the later
 # row) and the other goes unseen.
@@ -171,6 +180,7 @@ CHECKS: tuple[Check, ...] = (
     _setting_problems,
     _foreign_value_problems,
     _overlapping_target_problems,
+    _undo_record_problems,
 )
 
 

@@ -558,3 +558,39 @@ def test_check_lists_settings_text_that_is_not_utf8_and_goes_on(demo_storage: St
         f"settings row {rowids[-2]}, value: b'\\xc3' is not UTF-8 text",
         f"settings row {rowids[-1]}, key: b'\\xc3' is not UTF-8 text",
     ]
+
+
+# --- undo records other tools changed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record_sql",
+    ["'[]'", "'{bad'", "X'00'", '\'{"before": [], "wrote": {}}\'', '\'{"name": {"x": 1}}\''],
+)
+async def test_an_unreadable_undo_record_is_named_not_retried_and_listed_by_check(
+    demo_app: FunnelApp, demo_storage: Storage, record_sql: str
+) -> None:
+    path = demo_storage.path
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        conn = sqlite3.connect(path, isolation_level=None)
+        (call_id,) = conn.execute("SELECT max(call_id) FROM undo_log").fetchone()
+        conn.execute(
+            f"UPDATE undo_log SET prospect_before = {record_sql} WHERE call_id = ?", [call_id]
+        )
+        conn.close()
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [str(toast.message) for toast in demo_app._notifications]
+        assert messages[-1] == (
+            f"Not undone: the undo record of call {call_id} is unreadable (another tool "
+            "changed undo_log; funnel check lists it)"
+        )
+    assert demo_storage.db.execute("SELECT max(id) FROM calls").fetchone()[0] == call_id
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"funnel: {path}: undo_log row {call_id}, prospect_before: not an ")
+    assert line.endswith("); that call cannot be undone")
