@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 
 import sqlite_utils
@@ -32,7 +33,12 @@ def _schema_problems(path: Path) -> list[str]:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return []
         except sqlite3.DatabaseError as error:
-            return [f"the schema cannot be read ({error}); restore a backup"]
+            # The integrity check still names the damaged pages: writable_schema makes
+            # SQLite read the schema entries it can.
+            conn.execute("PRAGMA writable_schema = ON")
+            conn.text_factory = decode_text
+            unreadable = f"the schema cannot be read ({error}); restore a backup"
+            return [unreadable, *_integrity_problems(conn)]
         except UnicodeDecodeError:
             # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
             pass
@@ -55,8 +61,31 @@ def _schema_problems(path: Path) -> list[str]:
 
 
 def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [*_integrity_lines_before_failing(conn), f"the integrity check stopped: {error}"]
     return [] if problems == ["ok"] else problems
+
+
+def _integrity_lines_before_failing(conn: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA integrity_check` found before a page it cannot read failed it.
+
+    SQLite fails the whole statement there, and sqlite3 reads a row ahead, so the rows
+    come one more at a time until the statement fails (at most the pragma's 100 errors).
+    """
+    rows: list[str] = []
+    for limit in count(1):
+        try:
+            found = conn.execute("SELECT * FROM pragma_integrity_check LIMIT ?", [limit]).fetchall()
+        except sqlite3.DatabaseError:
+            break
+        rows = [row[0] for row in found]
+        if len(found) < limit:
+            break
+    # A row may hold several lines, under a heading naming the database.
+    lines = (line for row in rows for line in row.splitlines())
+    return [line for line in lines if not line.startswith("*** in database ")]
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -198,7 +227,10 @@ def check_database(path: Path) -> list[str]:
         if problems := _integrity_problems(conn):
             # Damaged pages make every later answer doubtful; foreign keys still say which
             # rows lost their parent.
-            return problems + _foreign_key_problems(conn)
+            try:
+                return problems + _foreign_key_problems(conn)
+            except sqlite3.DatabaseError:
+                return problems  # the damage stops that check too
         return [problem for check in CHECKS for problem in check(conn)]
     finally:
         conn.close()

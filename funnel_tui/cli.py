@@ -44,6 +44,7 @@ from funnel_tui.storage import (
     StorageError,
     backup_database,
     describe_sqlite_error,
+    is_damage,
     open_storage,
 )
 from funnel_tui.text import clean_text, one_line
@@ -110,7 +111,11 @@ def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
 
 
 def run_app(storage: Storage) -> None:
-    """Run the app; an error inside it is raised here once the terminal is restored."""
+    """Run the app; an error inside it is raised here once the terminal is restored.
+
+    Damage the app meets in the file is DamagedDatabase: one line pointing to `funnel
+    check`, not a crash.
+    """
     from funnel_tui.ui.app import FunnelApp
 
     app = FunnelApp(storage)
@@ -119,6 +124,8 @@ def run_app(storage: Storage) -> None:
     finally:
         storage.close()
     if app.crash is not None:
+        if is_damage(app.crash):
+            raise DamagedDatabase(storage.path, str(app.crash)) from app.crash
         raise app.crash
 
 
@@ -131,10 +138,9 @@ def cli(context: click.Context, db_path: Path | None) -> None:
     context.obj = Options(db_path)
     if context.invoked_subcommand is None:
         try:
-            storage = open_db(db_path)
+            run_app(open_db(db_path))
         except StorageError as error:
             raise UserError(str(error)) from None
-        run_app(storage)
     else:
         # Commands such as import build many objects that die young: collect as usual.
         resume_collecting()
