@@ -7,6 +7,7 @@ kind of check is one more function in that tuple.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from itertools import count
@@ -16,7 +17,15 @@ import sqlite_utils
 
 from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
-from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
+from funnel_tui.migrations import (
+    CALL_DAYS,
+    DERIVED_TABLES,
+    PROSPECT_SEARCH,
+    SCHEMA_TRIGGERS,
+    TRIGGER_GROUPS,
+    DerivedTable,
+    TriggerGroup,
+)
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
 
@@ -95,18 +104,25 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+# A list of quoted words, as sql_list writes one: `IN ('won', 'meeting')`.
+_WORD_LIST = re.compile(r"\(('[a-z_]+'(?:, '[a-z_]+')+)\)")
+
+
 def _normalised(sql: str) -> str:
-    """A statement with its spacing and final semicolon left out, for comparing."""
-    return " ".join(sql.rstrip().rstrip(";").split())
+    """A statement with its spacing, final semicolon and the order of its lists of words
+    left out, for comparing: calls_after_insert lists the connect outcomes in whichever
+    order a set of them came out in when the file was made."""
+    spaced = " ".join(sql.rstrip().rstrip(";").split())
+    return _WORD_LIST.sub(lambda words: f"({', '.join(sorted(words[1].split(', ')))})", spaced)
 
 
-def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[str], list[str]]:
-    """The triggers of `table` that are missing, and those whose SQL is not funnel's."""
+def _wrong_triggers(conn: sqlite3.Connection, group: TriggerGroup) -> tuple[list[str], list[str]]:
+    """The triggers of `group` that are missing, and those whose SQL is not funnel's."""
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-    missing = sorted(name for name in table.triggers if name not in present)
+    missing = sorted(name for name in group.names if name not in present)
     changed = sorted(
         name
-        for name, sql in table.triggers.items()
+        for name, sql in group.triggers.items()
         if name in present and _normalised(present[name] or "") != _normalised(sql)
     )
     return missing, changed
@@ -114,16 +130,16 @@ def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list
 
 def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
-    for table in DERIVED_TABLES:
-        missing, changed = _wrong_triggers(conn, table)
+    for group in TRIGGER_GROUPS:
+        missing, changed = _wrong_triggers(conn, group)
         if missing:
             problems.append(
-                f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
+                f"the triggers that keep {group.keeps} are missing ({', '.join(missing)}); "
                 f"{REPAIR_HINT} puts them back"
             )
         if changed:
             problems.append(
-                f"the triggers that keep {table.name} were changed ({', '.join(changed)}); "
+                f"the triggers that keep {group.keeps} were changed ({', '.join(changed)}); "
                 f"{REPAIR_HINT} puts funnel's back"
             )
     return problems
@@ -236,15 +252,23 @@ def check_database(path: Path) -> list[str]:
         conn.close()
 
 
-def repair_derived_tables(db: sqlite_utils.Database) -> None:
-    """Put back funnel's triggers of call_days and prospect_search where they are missing
-    or changed, then build both afresh from calls and prospects, in one transaction."""
+def repair_database(db: sqlite_utils.Database) -> list[str]:
+    """Put back funnel's triggers where they are missing or changed, work out again what
+    the ones put back keep, and build call_days and prospect_search afresh from calls and
+    prospects, in one transaction. Returns what was worked out again."""
+    recomputed = []
     with write_transaction(db):
-        for table in DERIVED_TABLES:
-            missing, changed = _wrong_triggers(db.conn, table)
+        for group in TRIGGER_GROUPS:
+            missing, changed = _wrong_triggers(db.conn, group)
             for name in changed:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:
-                db.execute(table.triggers[name])
-            db.execute(f"DELETE FROM {table.name}")
-            db.execute(f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}")
+                db.execute(SCHEMA_TRIGGERS[name])
+            # The derived tables are built again anyway: their rows may drift for other
+            # reasons (see _derived_table_problems).
+            rebuilt = group.keeps in {table.name for table in DERIVED_TABLES}
+            if group.recompute and (missing or changed or rebuilt):
+                for statement in group.recompute:
+                    db.execute(statement)
+                recomputed.append(group.keeps)
+    return recomputed

@@ -432,13 +432,13 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="First put back funnel's triggers of call_days and prospect_search (missing or "
-    "changed) and build both again.",
+    help="First put back funnel's triggers (missing or changed), work out again what they "
+    "keep, and build call_days and prospect_search again.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
-    """Check the database file for damage (schema, integrity, foreign keys, the triggers
-    of call_days and prospect_search and their rows, settings)."""
-    from funnel_tui.checks import check_database, repair_derived_tables
+    """Check the database file for damage (schema, integrity, foreign keys, funnel's
+    triggers, call_days and prospect_search, settings, values other tools wrote)."""
+    from funnel_tui.checks import check_database, repair_database
 
     try:
         storage = open_db(db_path, read_only=True)
@@ -449,10 +449,10 @@ def check(db_path: Path | None, repair: bool) -> None:
     else:
         path = storage.path
         if repair:
-            repair_derived_tables(storage.db)
+            recomputed = repair_database(storage.db)
             click.echo(
-                f"{path}: put back funnel's triggers, counted call_days again from calls and "
-                "built prospect_search again from prospects"
+                f"{path}: put back funnel's triggers and worked out again from calls and "
+                f"prospects: {', '.join(recomputed)}"
             )
     problems = check_database(path)
     if problems:
