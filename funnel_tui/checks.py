@@ -19,7 +19,6 @@ from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
     CALL_DAYS,
-    DERIVED_TABLES,
     PROSPECT_SEARCH,
     SCHEMA_TRIGGERS,
     TRIGGER_GROUPS,
@@ -264,10 +263,7 @@ def repair_database(db: sqlite_utils.Database) -> list[str]:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:
                 db.execute(SCHEMA_TRIGGERS[name])
-            # The derived tables are built again anyway: their rows may drift for other
-            # reasons (see _derived_table_problems).
-            rebuilt = group.keeps in {table.name for table in DERIVED_TABLES}
-            if group.recompute and (missing or changed or rebuilt):
+            if group.recompute and (missing or changed or group.recompute_always):
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)

@@ -437,11 +437,13 @@ WHERE fresh.id = prospects.id AND (prospects.last_called_at IS NOT fresh.last_ca
 class TriggerGroup:
     """Some of funnel's triggers (by name, from SCHEMA_TRIGGERS) and what they keep right:
     `funnel check` lists the ones missing or changed, and `--repair` puts funnel's back
-    and then runs `recompute`, which works out again what they kept."""
+    and then runs `recompute`, which works out again what they kept (every time when
+    `recompute_always`: check also compares what they keep, which may drift otherwise)."""
 
     keeps: str
     names: tuple[str, ...]
     recompute: tuple[str, ...] = ()
+    recompute_always: bool = False
 
     @property
     def triggers(self) -> dict[str, str]:
@@ -457,7 +459,10 @@ def _rebuild(table: DerivedTable) -> tuple[str, ...]:
 
 # Every trigger of SCHEMA_TRIGGERS belongs to exactly one group (a test makes sure).
 TRIGGER_GROUPS = (
-    *(TriggerGroup(table.name, table.triggers, _rebuild(table)) for table in DERIVED_TABLES),
+    *(
+        TriggerGroup(table.name, table.triggers, _rebuild(table), recompute_always=True)
+        for table in DERIVED_TABLES
+    ),
     TriggerGroup(
         "prospects.last_called_at, last_outcome and attempts",
         ("calls_after_insert", "calls_after_delete"),
