@@ -118,15 +118,19 @@ def run_app(storage: Storage) -> None:
     """
     from funnel_tui.ui.app import FunnelApp
 
-    app = FunnelApp(storage)
+    crash: BaseException | None
     try:
+        app = FunnelApp(storage)
         app.run()
+        crash = app.crash
+    except sqlite3.Error as error:  # before the app runs: reading the settings
+        crash = error
     finally:
         storage.close()
-    if app.crash is not None:
-        if is_damage(app.crash):
-            raise DamagedDatabase(storage.path, str(app.crash)) from app.crash
-        raise app.crash
+    if crash is not None:
+        if is_damage(crash):
+            raise DamagedDatabase(storage.path, str(crash)) from crash
+        raise crash
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

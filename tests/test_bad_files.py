@@ -262,11 +262,11 @@ def flipped_schema_byte(folder: Path) -> Path:
     return path
 
 
-def damaged_page(folder: Path) -> Path:
-    """A book whose prospects table's root page is overwritten: the schema still reads."""
+def damaged_page(folder: Path, table: str = "prospects") -> Path:
+    """A book whose table's root page is overwritten: the schema still reads."""
     path = demo_file(folder)
     conn = sqlite3.connect(path)
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'prospects'").fetchone()
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()
     (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     conn.close()
     data = bytearray(path.read_bytes())
@@ -317,10 +317,11 @@ def crash_logs(home: Path) -> list[Path]:
     return sorted(home.rglob("funnel-crash-*.log"))
 
 
+@pytest.mark.parametrize("table", ["prospects", "settings"])
 def test_the_app_on_a_damaged_page_exits_1_with_one_line_pointing_to_check(
-    case_folder: Path, user_folders_in_tmp: Path
+    case_folder: Path, user_folders_in_tmp: Path, table: str
 ) -> None:
-    path = damaged_page(case_folder)
+    path = damaged_page(case_folder, table)
     result = shell(
         "--db",
         path,
