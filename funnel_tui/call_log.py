@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -73,6 +74,11 @@ class UndoneCall(LastCall):
 
 class LastCallChanged(Exception):
     """The call the rep chose to undo is no longer the last one; str() says so in one line."""
+
+
+class UndoRecordUnreadable(Exception):
+    """The undo_log row of a call is not what funnel wrote (another tool changed it), so
+    the call cannot be undone; str() says so in one line."""
 
 
 # The prospect columns that keep themselves right: the calls triggers recompute the last
@@ -146,11 +152,21 @@ def _row_json(row: dict[str, Any]) -> dict[str, Any]:
     return {column: {"blob": v.hex()} if isinstance(v, bytes) else v for column, v in row.items()}
 
 
-def _row_from_json(saved: dict[str, Any]) -> dict[str, Any]:
-    return {
-        column: bytes.fromhex(value["blob"]) if isinstance(value, dict) else value
-        for column, value in saved.items()
-    }
+def _row_from_json(saved: object) -> dict[str, Any]:
+    """The row `_row_json` wrote; ValueError or TypeError for anything else."""
+    if not isinstance(saved, dict):
+        raise ValueError(f"a row is an object, not {type(saved).__name__}")
+    row = {}
+    for column, value in saved.items():
+        if isinstance(value, dict):
+            if set(value) != {"blob"}:
+                raise ValueError(f"{column} holds an object that is not a BLOB")
+            row[column] = bytes.fromhex(value["blob"])
+        elif isinstance(value, list):
+            raise ValueError(f"{column} holds a list")
+        else:
+            row[column] = value
+    return row
 
 
 def log_call(
@@ -251,13 +267,32 @@ def last_call(db: sqlite_utils.Database) -> LastCall | None:
     return found[0] if found else None
 
 
-def _snapshot(text: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _snapshot(text: object) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The prospect before the call and the columns the call wrote; a row logged before
-    undo_log kept what each call wrote holds only the prospect before (None for wrote)."""
+    undo_log kept what each call wrote holds only the prospect before (None for wrote).
+
+    ValueError or TypeError, saying why, when the text is not one of those two forms.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"it holds {type(text).__name__} data, not text")
     saved = json.loads(text)
-    if set(saved) == {"before", "wrote"}:
-        return _row_from_json(saved["before"]), _row_from_json(saved["wrote"])
+    if isinstance(saved, dict) and set(saved) == {"before", "wrote"}:
+        before, wrote = _row_from_json(saved["before"]), _row_from_json(saved["wrote"])
+        if missing := sorted({*wrote, *RECOMPUTED_ON_DELETE} - set(before)):
+            raise ValueError(f"the prospect before the call has no {', '.join(missing)}")
+        return before, wrote
     return _row_from_json(saved), None
+
+
+def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """The calls whose undo_log row cannot be read, and why: undo refuses them."""
+    unreadable = []
+    for call_id, text in conn.execute("SELECT call_id, prospect_before FROM undo_log"):
+        try:
+            _snapshot(text)
+        except (ValueError, TypeError) as error:
+            unreadable.append((call_id, str(error)))
+    return unreadable
 
 
 def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> UndoneCall | None:
@@ -276,7 +311,13 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
             raise LastCallChanged("another call was logged meanwhile; nothing was undone")
         current = get_prospect(db, last.prospect_id)
         assert current is not None
-        before, wrote = _snapshot(snapshot)
+        try:
+            before, wrote = _snapshot(snapshot)
+        except (ValueError, TypeError):
+            raise UndoRecordUnreadable(
+                f"the undo record of call {last.call_id} is unreadable (another tool changed "
+                "undo_log; funnel check lists it)"
+            ) from None
         if wrote is None:
             restore = {column: before[column] for column in CALL_COLUMNS if column in before}
         else:

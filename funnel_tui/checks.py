@@ -7,14 +7,24 @@ kind of check is one more function in that tuple.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.foreign_values import find_foreign_values
-from funnel_tui.migrations import CALL_DAYS, DERIVED_TABLES, PROSPECT_SEARCH, DerivedTable
+from funnel_tui.call_log import unreadable_undo_records
+from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
+from funnel_tui.migrations import (
+    CALL_DAYS,
+    PROSPECT_SEARCH,
+    SCHEMA_TRIGGERS,
+    TRIGGER_GROUPS,
+    DerivedTable,
+    TriggerGroup,
+)
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
 
@@ -31,7 +41,12 @@ def _schema_problems(path: Path) -> list[str]:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return []
         except sqlite3.DatabaseError as error:
-            return [f"the schema cannot be read ({error}); restore a backup"]
+            # The integrity check still names the damaged pages: writable_schema makes
+            # SQLite read the schema entries it can.
+            conn.execute("PRAGMA writable_schema = ON")
+            conn.text_factory = decode_text
+            unreadable = f"the schema cannot be read ({error}); restore a backup"
+            return [unreadable, *_integrity_problems(conn)]
         except UnicodeDecodeError:
             # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
             pass
@@ -54,8 +69,31 @@ def _schema_problems(path: Path) -> list[str]:
 
 
 def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [*_integrity_lines_before_failing(conn), f"the integrity check stopped: {error}"]
     return [] if problems == ["ok"] else problems
+
+
+def _integrity_lines_before_failing(conn: sqlite3.Connection) -> list[str]:
+    """What `PRAGMA integrity_check` found before a page it cannot read failed it.
+
+    SQLite fails the whole statement there, and sqlite3 reads a row ahead, so the rows
+    come one more at a time until the statement fails (at most the pragma's 100 errors).
+    """
+    rows: list[str] = []
+    for limit in count(1):
+        try:
+            found = conn.execute("SELECT * FROM pragma_integrity_check LIMIT ?", [limit]).fetchall()
+        except sqlite3.DatabaseError:
+            break
+        rows = [row[0] for row in found]
+        if len(found) < limit:
+            break
+    # A row may hold several lines, under a heading naming the database.
+    lines = (line for row in rows for line in row.splitlines())
+    return [line for line in lines if not line.startswith("*** in database ")]
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -65,18 +103,25 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+# A list of quoted words, as sql_list writes one: `IN ('won', 'meeting')`.
+_WORD_LIST = re.compile(r"\(('[a-z_]+'(?:, '[a-z_]+')+)\)")
+
+
 def _normalised(sql: str) -> str:
-    """A statement with its spacing and final semicolon left out, for comparing."""
-    return " ".join(sql.rstrip().rstrip(";").split())
+    """A statement with its spacing, final semicolon and the order of its lists of words
+    left out, for comparing: calls_after_insert lists the connect outcomes in whichever
+    order a set of them came out in when the file was made."""
+    spaced = " ".join(sql.rstrip().rstrip(";").split())
+    return _WORD_LIST.sub(lambda words: f"({', '.join(sorted(words[1].split(', ')))})", spaced)
 
 
-def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list[str], list[str]]:
-    """The triggers of `table` that are missing, and those whose SQL is not funnel's."""
+def _wrong_triggers(conn: sqlite3.Connection, group: TriggerGroup) -> tuple[list[str], list[str]]:
+    """The triggers of `group` that are missing, and those whose SQL is not funnel's."""
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-    missing = sorted(name for name in table.triggers if name not in present)
+    missing = sorted(name for name in group.names if name not in present)
     changed = sorted(
         name
-        for name, sql in table.triggers.items()
+        for name, sql in group.triggers.items()
         if name in present and _normalised(present[name] or "") != _normalised(sql)
     )
     return missing, changed
@@ -84,16 +129,16 @@ def _wrong_triggers(conn: sqlite3.Connection, table: DerivedTable) -> tuple[list
 
 def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
-    for table in DERIVED_TABLES:
-        missing, changed = _wrong_triggers(conn, table)
+    for group in TRIGGER_GROUPS:
+        missing, changed = _wrong_triggers(conn, group)
         if missing:
             problems.append(
-                f"the triggers that keep {table.name} are missing ({', '.join(missing)}); "
+                f"the triggers that keep {group.keeps} are missing ({', '.join(missing)}); "
                 f"{REPAIR_HINT} puts them back"
             )
         if changed:
             problems.append(
-                f"the triggers that keep {table.name} were changed ({', '.join(changed)}); "
+                f"the triggers that keep {group.keeps} were changed ({', '.join(changed)}); "
                 f"{REPAIR_HINT} puts funnel's back"
             )
     return problems
@@ -142,6 +187,35 @@ def _foreign_value_problems(conn: sqlite3.Connection) -> list[str]:
     return [str(found) for found in find_foreign_values(conn)]
 
 
+def _undo_record_problems(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"undo_log row {call_id}, prospect_before: not an undo record funnel wrote ({why}); "
+        "that call cannot be undone"
+        for call_id, why in unreadable_undo_records(conn)
+    ]
+
+
+# Two readable targets of one period kind with days in common: on those days the report
+# and the gauge use one of them (find_target's order: the later start, else the later
+# row) and the other goes unseen.
+_OVERLAPPING_TARGETS_SQL = f"""
+SELECT a.id, b.id, a.period, max(a.starts_on, b.starts_on), min(a.ends_on, b.ends_on),
+    CASE WHEN b.starts_on >= a.starts_on THEN b.id ELSE a.id END
+FROM targets a JOIN targets b ON b.period = a.period AND b.id > a.id
+WHERE a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on
+    AND {wrong_values_sql("targets", "a.")} = 0 AND {wrong_values_sql("targets", "b.")} = 0
+ORDER BY a.id, b.id
+"""
+
+
+def _overlapping_target_problems(conn: sqlite3.Connection) -> list[str]:
+    return [
+        f"targets rows {first} and {second} are both {period} targets from {start} to {end}; "
+        f"the figures use row {used} on those days"
+        for first, second, period, start, end, used in conn.execute(_OVERLAPPING_TARGETS_SQL)
+    ]
+
+
 # Run in order on a file whose schema and pages are sound.
 CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
@@ -149,6 +223,8 @@ CHECKS: tuple[Check, ...] = (
     _derived_table_problems,
     _setting_problems,
     _foreign_value_problems,
+    _overlapping_target_problems,
+    _undo_record_problems,
 )
 
 
@@ -160,25 +236,35 @@ def check_database(path: Path) -> list[str]:
     if problems := _schema_problems(path):
         return problems
     conn = sqlite3.connect(path, isolation_level=None)
+    # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
+    conn.text_factory = decode_text
     try:
         if problems := _integrity_problems(conn):
             # Damaged pages make every later answer doubtful; foreign keys still say which
             # rows lost their parent.
-            return problems + _foreign_key_problems(conn)
+            try:
+                return problems + _foreign_key_problems(conn)
+            except sqlite3.DatabaseError:
+                return problems  # the damage stops that check too
         return [problem for check in CHECKS for problem in check(conn)]
     finally:
         conn.close()
 
 
-def repair_derived_tables(db: sqlite_utils.Database) -> None:
-    """Put back funnel's triggers of call_days and prospect_search where they are missing
-    or changed, then build both afresh from calls and prospects, in one transaction."""
+def repair_database(db: sqlite_utils.Database) -> list[str]:
+    """Put back funnel's triggers where they are missing or changed, work out again what
+    the ones put back keep, and build call_days and prospect_search afresh from calls and
+    prospects, in one transaction. Returns what was worked out again."""
+    recomputed = []
     with write_transaction(db):
-        for table in DERIVED_TABLES:
-            missing, changed = _wrong_triggers(db.conn, table)
+        for group in TRIGGER_GROUPS:
+            missing, changed = _wrong_triggers(db.conn, group)
             for name in changed:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:
-                db.execute(table.triggers[name])
-            db.execute(f"DELETE FROM {table.name}")
-            db.execute(f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}")
+                db.execute(SCHEMA_TRIGGERS[name])
+            if group.recompute and (missing or changed or group.recompute_always):
+                for statement in group.recompute:
+                    db.execute(statement)
+                recomputed.append(group.keeps)
+    return recomputed

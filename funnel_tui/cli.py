@@ -53,6 +53,7 @@ from funnel_tui.storage import (
     StorageError,
     backup_database,
     describe_sqlite_error,
+    is_damage,
     open_storage,
     refuse_database_files,
 )
@@ -143,16 +144,26 @@ def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
 
 
 def run_app(storage: Storage) -> None:
-    """Run the app; an error inside it is raised here once the terminal is restored."""
+    """Run the app; an error inside it is raised here once the terminal is restored.
+
+    Damage the app meets in the file is DamagedDatabase: one line pointing to `funnel
+    check`, not a crash.
+    """
     from funnel_tui.ui.app import FunnelApp
 
-    app = FunnelApp(storage)
+    crash: BaseException | None
     try:
+        app = FunnelApp(storage)
         app.run()
+        crash = app.crash
+    except sqlite3.Error as error:  # before the app runs: reading the settings
+        crash = error
     finally:
         storage.close()
-    if app.crash is not None:
-        raise app.crash
+    if crash is not None:
+        if is_damage(crash):
+            raise DamagedDatabase(storage.path, str(crash)) from crash
+        raise crash
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,10 +175,9 @@ def cli(context: click.Context, db_path: Path | None) -> None:
     context.obj = Options(db_path)
     if context.invoked_subcommand is None:
         try:
-            storage = open_db(db_path)
+            run_app(open_db(db_path))
         except StorageError as error:
             raise UserError(str(error)) from None
-        run_app(storage)
     else:
         # Commands such as import build many objects that die young: collect as usual.
         resume_collecting()
@@ -477,13 +487,13 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="First put back funnel's triggers of call_days and prospect_search (missing or "
-    "changed) and build both again.",
+    help="First put back funnel's triggers (missing or changed), work out again what they "
+    "keep, and build call_days and prospect_search again.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
-    """Check the database file for damage (schema, integrity, foreign keys, the triggers
-    of call_days and prospect_search and their rows, settings)."""
-    from funnel_tui.checks import check_database, repair_derived_tables
+    """Check the database file for damage (schema, integrity, foreign keys, funnel's
+    triggers, call_days and prospect_search, settings, values other tools wrote)."""
+    from funnel_tui.checks import check_database, repair_database
 
     try:
         storage = open_db(db_path, read_only=True)
@@ -494,10 +504,10 @@ def check(db_path: Path | None, repair: bool) -> None:
     else:
         path = storage.path
         if repair:
-            repair_derived_tables(storage.db)
+            recomputed = repair_database(storage.db)
             click.echo(
-                f"{path}: put back funnel's triggers, counted call_days again from calls and "
-                "built prospect_search again from prospects"
+                f"{path}: put back funnel's triggers and worked out again from calls and "
+                f"prospects: {', '.join(recomputed)}"
             )
     problems = check_database(path)
     if problems:

@@ -232,6 +232,8 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
     "deals": {"amount_cents": CENTS, "closed_on": DAY},
     "targets": {"starts_on": DAY, "ends_on": DAY, "amount_cents": CENTS, "calls_per_day": COUNT},
     "notes": {"created_at": MOMENT, "body": TEXT},
+    # Read by their rowid; `funnel check` also says which values cannot be used.
+    "settings": {"key": TEXT, "value": TEXT},
 }
 
 # Checks across the columns of a row: (the column named, SQL true when wrong with `{a}`
@@ -299,7 +301,8 @@ def _table_findings(conn: sqlite3.Connection, table: str) -> Iterator[ForeignVal
     suspects += across
     selected = [*kinds, *across]
     cursor = conn.execute(
-        f"SELECT id, {', '.join(selected)} FROM {table} WHERE {' OR '.join(suspects)} ORDER BY id"
+        f"SELECT rowid, {', '.join(selected)} FROM {table} WHERE {' OR '.join(suspects)}"
+        " ORDER BY rowid"
     )
     for row_id, *values in cursor:
         for (column, kind), value in zip(kinds.items(), values[: len(kinds)], strict=True):

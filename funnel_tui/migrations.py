@@ -375,31 +375,102 @@ def _triggers(schema: str) -> dict[str, str]:
     }
 
 
+# Every trigger of the latest schema, by name, as it defines them: the one list that
+# `funnel check` compares a file's triggers with.
+SCHEMA_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH)
+
+
 @dataclass(frozen=True)
 class DerivedTable:
     """A table that triggers keep in step with others: `funnel check` compares it with
-    `fresh` (its rows built afresh), and `--repair` puts back its `triggers` (by name, as
-    the latest schema defines them) and builds it again."""
+    `fresh` (its rows built afresh), and `--repair` puts back its `triggers` (by name, in
+    SCHEMA_TRIGGERS) and builds it again."""
 
     name: str
     columns: tuple[str, ...]
     fresh: str
-    triggers: dict[str, str]
+    triggers: tuple[str, ...]
 
 
 CALL_DAYS = DerivedTable(
     "call_days",
     ("day", "method", "source", "calls", "connects", "meetings", "won"),
     CALL_DAYS_FROM_CALLS,
-    _triggers(SCHEMA_V2),
+    tuple(_triggers(SCHEMA_V2)),
 )
 PROSPECT_SEARCH = DerivedTable(
     "prospect_search",
     ("id", "search_text", "phone_digits"),
     PROSPECT_SEARCH_FROM_PROSPECTS,
-    _triggers(SCHEMA_V2_SEARCH),
+    tuple(_triggers(SCHEMA_V2_SEARCH)),
 )
 DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
+
+# A call counts as an unanswered attempt when no connect comes at or after it (in the
+# order calls_after_insert sees them: by started_at, then id).
+_LAST_CALL_FROM_CALLS = f"""
+SELECT p.id,
+    (SELECT max(c.started_at) FROM calls c WHERE c.prospect_id = p.id) AS last_called_at,
+    (SELECT c.outcome FROM calls c WHERE c.prospect_id = p.id
+     ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS last_outcome,
+    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id AND NOT EXISTS (
+        SELECT 1 FROM calls k WHERE k.prospect_id = p.id
+            AND k.outcome IN ({_CONNECTS}) AND (k.started_at, k.id) >= (c.started_at, c.id)
+    )) AS attempts
+FROM prospects p
+"""
+
+# What calls_after_insert and calls_after_delete keep, worked out again from the calls;
+# only the prospects whose columns differ are written (and so stamped).
+RECOMPUTE_LAST_CALL = f"""
+WITH fresh AS ({_LAST_CALL_FROM_CALLS})
+UPDATE prospects SET last_called_at = fresh.last_called_at,
+    last_outcome = fresh.last_outcome, attempts = fresh.attempts
+FROM fresh
+WHERE fresh.id = prospects.id AND (prospects.last_called_at IS NOT fresh.last_called_at
+    OR prospects.last_outcome IS NOT fresh.last_outcome
+    OR prospects.attempts IS NOT fresh.attempts)
+"""
+
+
+@dataclass(frozen=True)
+class TriggerGroup:
+    """Some of funnel's triggers (by name, from SCHEMA_TRIGGERS) and what they keep right:
+    `funnel check` lists the ones missing or changed, and `--repair` puts funnel's back
+    and then runs `recompute`, which works out again what they kept (every time when
+    `recompute_always`: check also compares what they keep, which may drift otherwise)."""
+
+    keeps: str
+    names: tuple[str, ...]
+    recompute: tuple[str, ...] = ()
+    recompute_always: bool = False
+
+    @property
+    def triggers(self) -> dict[str, str]:
+        return {name: SCHEMA_TRIGGERS[name] for name in self.names}
+
+
+def _rebuild(table: DerivedTable) -> tuple[str, ...]:
+    return (
+        f"DELETE FROM {table.name}",
+        f"INSERT INTO {table.name} ({', '.join(table.columns)}) {table.fresh}",
+    )
+
+
+# Every trigger of SCHEMA_TRIGGERS belongs to exactly one group (a test makes sure).
+TRIGGER_GROUPS = (
+    *(
+        TriggerGroup(table.name, table.triggers, _rebuild(table), recompute_always=True)
+        for table in DERIVED_TABLES
+    ),
+    TriggerGroup(
+        "prospects.last_called_at, last_outcome and attempts",
+        ("calls_after_insert", "calls_after_delete"),
+        (RECOMPUTE_LAST_CALL,),
+    ),
+    # A stamp of when the row last changed: nothing to work out again.
+    TriggerGroup("prospects.updated_at", ("prospects_touch",)),
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 # `PRAGMA application_id` of every funnel file: "FUNL" in ASCII. Opening a file sets it.

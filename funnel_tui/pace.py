@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
-from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
@@ -26,6 +26,8 @@ AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
 # More calls a day than anyone dials; a bound also keeps the number inside SQLite's integers.
 MAX_CALLS_PER_DAY = 10_000
+# Shown in place of a ratio that has no value (the attainment of a target of 0).
+NO_FIGURE = "–"
 
 
 class Kept(Enum):
@@ -65,7 +67,8 @@ class Pace:
     ends_on: date
     target_cents: int
     won_cents: int
-    attainment: float
+    # None for a target of 0: a share of nothing is no figure (PRODUCT 9b).
+    attainment: float | None
     business_days: int
     elapsed_business_days: int
     remaining_business_days: int
@@ -167,8 +170,7 @@ def compute_pace(
     still_to_win = max(0, target_cents - won_cents)
     needed = Fraction(still_to_win, remaining) if remaining else Fraction(still_to_win)
     projection = Fraction(won_cents * total, elapsed) if elapsed else Fraction(won_cents)
-    # A zero target is met by anything, including nothing won.
-    attainment = won_cents / target_cents if target_cents else 1.0
+    attainment = won_cents / target_cents if target_cents else None
     return Pace(
         period=kind,
         starts_on=starts_on,
@@ -282,12 +284,22 @@ def set_target(
 # Deals with a value of the wrong type or range are left out and counted: one amount
 # near SQLite's integer limit would make the sum overflow.
 _WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
+_IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
 
+# A deal whose closed_on cannot be read may belong to any period, so every report counts
+# it as left out: those in the window's range of text are counted with the window, the
+# others by a scan of the deals_closed index that reads a deal's row only when its date
+# is wrong.
 WON_SQL = f"""
 SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
-    coalesce(sum({_WRONG_DEAL_VALUES}), 0)
+    coalesce(sum({_WRONG_DEAL_VALUES}), 0) + (
+        SELECT coalesce(sum({wrong_values_sql("deals", "o.")}), 0)
+        FROM deals o INDEXED BY deals_closed
+        WHERE {wrong_value_sql("deals", "closed_on", "o.")}
+            AND NOT ({_IN_WINDOW.format(d="o.")})
+    )
 FROM deals d
-WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+WHERE {_IN_WINDOW.format(d="d.")}
 """
 
 CALLS_BETWEEN_SQL = """

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.money import format_money
-from funnel_tui.pace import Breakdown, Pace, skipped_note
+from funnel_tui.pace import NO_FIGURE, Breakdown, Pace, skipped_note
 from funnel_tui.text import one_line
 
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
@@ -119,7 +119,7 @@ def figures_table(pace: Pace, currency: str) -> Table:
         ("as of", Text(pace.today.isoformat())),
         ("target", Text(money(pace.target_cents))),
         ("won", Text(money(pace.won_cents))),
-        ("attainment", Text(f"{pace.attainment:.1%}")),
+        ("attainment", Text(NO_FIGURE if pace.attainment is None else f"{pace.attainment:.1%}")),
         ("business days", Text(f"{pace.business_days} ({pace.elapsed_business_days} elapsed)")),
         ("remaining", Text(str(pace.remaining_business_days))),
         ("expected to date", Text(money(pace.expected_to_date_cents))),

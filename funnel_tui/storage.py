@@ -42,6 +42,14 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
     return f"{path}: database error: {error}"
 
 
+def is_damage(error: BaseException) -> bool:
+    """Whether SQLite found the file's pages damaged, or not those of a database."""
+    return isinstance(error, sqlite3.DatabaseError) and (
+        getattr(error, "sqlite_errorcode", 0) & 0xFF
+        in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    )
+
+
 def describe_error(error: Exception) -> str:
     """One line for a failed write shown in the app (no path: the app has one file open)."""
     if isinstance(error, sqlite3.Error):
@@ -166,7 +174,12 @@ def _inspect(path: Path) -> tuple[int, bool]:
         finally:
             conn.close()
         if damage is not None:
-            tables = _raw_table_names(path)
+            try:
+                tables = _raw_table_names(path)
+            except sqlite3.DatabaseError as error:
+                if marker != APPLICATION_ID or not is_damage(error):
+                    raise
+                tables = set()  # funnel's by its marker, though the damage hides its tables
     except sqlite3.Error as error:
         raise StorageError(describe_sqlite_error(path, error)) from error
     if not _is_funnel_file(marker, version, tables):

@@ -262,11 +262,11 @@ def flipped_schema_byte(folder: Path) -> Path:
     return path
 
 
-def damaged_page(folder: Path) -> Path:
-    """A book whose prospects table's root page is overwritten: the schema still reads."""
+def damaged_page(folder: Path, table: str = "prospects") -> Path:
+    """A book whose table's root page is overwritten: the schema still reads."""
     path = demo_file(folder)
     conn = sqlite3.connect(path)
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'prospects'").fetchone()
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()
     (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     conn.close()
     data = bytearray(path.read_bytes())
@@ -317,10 +317,11 @@ def crash_logs(home: Path) -> list[Path]:
     return sorted(home.rglob("funnel-crash-*.log"))
 
 
-def test_the_app_on_a_damaged_page_exits_1_with_one_line_and_a_log(
-    case_folder: Path, user_folders_in_tmp: Path
+@pytest.mark.parametrize("table", ["prospects", "settings"])
+def test_the_app_on_a_damaged_page_exits_1_with_one_line_pointing_to_check(
+    case_folder: Path, user_folders_in_tmp: Path, table: str
 ) -> None:
-    path = damaged_page(case_folder)
+    path = damaged_page(case_folder, table)
     result = shell(
         "--db",
         path,
@@ -328,13 +329,52 @@ def test_the_app_on_a_damaged_page_exits_1_with_one_line_and_a_log(
         XDG_STATE_HOME=str(user_folders_in_tmp / "state"),
     )
     assert result.returncode == 1
-    line = one_line_error(result.stderr)
-    assert "damaged" in line
-    [log] = crash_logs(user_folders_in_tmp)
-    assert log.is_relative_to(user_folders_in_tmp / "state" / "funnel-tui")
-    assert line.endswith(f"the details are in {log}")
-    assert "Traceback" in log.read_text()
-    assert "database disk image is malformed" in log.read_text()
+    assert one_line_error(result.stderr) == (
+        f"funnel: {path} is damaged (database disk image is malformed); `funnel check` lists "
+        "the damage and `funnel backup` copies the file as it is"
+    )
+    assert not crash_logs(user_folders_in_tmp)
+
+
+def test_check_names_the_damaged_pages_of_a_file_it_can_open(case_folder: Path) -> None:
+    path = damaged_page(case_folder)
+    checked = shell("check", "--db", path)
+    assert checked.returncode == 1
+    lines = checked.stderr.splitlines()
+    (root,) = (
+        sqlite3.connect(path)
+        .execute("SELECT rootpage FROM sqlite_master WHERE name = 'prospects'")
+        .fetchone()
+    )
+    assert any(line.startswith(f"funnel: {path}: Page {root}: ") for line in lines), lines
+    assert (
+        lines[-1]
+        == f"funnel: {path}: the integrity check stopped: database disk image is malformed"
+    )
+    assert "Traceback" not in checked.stderr
+
+
+def test_check_names_damaged_pages_of_the_schema(case_folder: Path) -> None:
+    path = demo_file(case_folder)
+    conn = sqlite3.connect(path)
+    # The last page of the schema that is not its root.
+    (page,) = conn.execute(
+        "SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema' AND pageno > 1"
+    ).fetchone()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * page_size : page * page_size] = b"\xa5" * page_size
+    path.write_bytes(bytes(data))
+    report = shell("report", "--db", path)
+    assert f"{path} is damaged" in one_line_error(report.stderr)
+    checked = shell("check", "--db", path)
+    lines = checked.stderr.splitlines()
+    assert lines[0] == (
+        f"funnel: {path}: the schema cannot be read (database disk image is malformed); "
+        "restore a backup"
+    )
+    assert f"funnel: {path}: Page {page}: btreeInitPage() returns error code 11" in lines
 
 
 def test_an_unforeseen_error_in_a_command_is_one_line_and_a_log(

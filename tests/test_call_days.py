@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from funnel_tui import migrations
 from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
-from funnel_tui.checks import check_database, repair_derived_tables
+from funnel_tui.checks import check_database, repair_database
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
 from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
 from funnel_tui.pace import DEALS_BY_SOURCE_SQL, Breakdown, load_pace
@@ -498,7 +498,7 @@ def test_check_names_call_days_left_behind_and_repair_puts_them_right(
         "call_days disagrees with calls on 2 day(s) from 2026-11-02 to 2026-11-05"
     )
     assert "--repair" in missing and "--repair" in drift
-    repair_derived_tables(db)
+    repair_database(db)
     assert check_database(storage.path) == []
     db["calls"].insert({"prospect_id": ada, "outcome": "won", "started_at": "2026-11-06"})
     assert_call_days_count_the_calls(db)

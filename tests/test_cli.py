@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from funnel_tui import __version__
 from funnel_tui import cli as cli_module
 from funnel_tui.cli import cli
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.migrations import LATEST_VERSION, SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
 from funnel_tui.storage import Storage, open_storage
 from tests.cli_support import invoke, one_line_error, run_funnel
@@ -375,5 +375,112 @@ def test_check_accepts_funnels_triggers_written_with_other_spacing(tmp_path: Pat
     ).fetchone()
     shell.execute("DROP TRIGGER prospect_search_after_delete")
     shell.execute("\n  ".join(sql.split(" ")))
+    shell.close()
+    assert invoke("check", "--db", path).exit_code == 0
+
+
+LAST_CALL_COLUMNS = "SELECT id, attempts, last_called_at, last_outcome FROM prospects ORDER BY id"
+
+
+def shell_writes(path: Path, *statements: str) -> None:
+    shell = sqlite3.connect(path, isolation_level=None)
+    for statement in statements:
+        shell.execute(statement)
+    shell.close()
+
+
+def test_check_names_every_missing_trigger_and_repair_works_out_what_they_kept(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    twin = tmp_path / "twin.db"
+    with sqlite3.connect(twin) as copy:
+        sqlite3.connect(path).backup(copy)
+    calls = (
+        "INSERT INTO calls (prospect_id, started_at, outcome)"
+        " VALUES (1, '2026-12-01T10:00:00+00:00', 'no_answer')",
+        "INSERT INTO calls (prospect_id, started_at, outcome)"
+        " VALUES (1, '2026-12-01T11:00:00+00:00', 'voicemail')",
+        "INSERT INTO calls (prospect_id, started_at, outcome)"
+        " VALUES (2, '2026-12-01T10:00:00+00:00', 'callback')",
+        "DELETE FROM calls WHERE id = (SELECT max(id) FROM calls WHERE prospect_id = 3)",
+    )
+    shell_writes(twin, *calls)  # with funnel's triggers, as the app would keep them
+    shell_writes(
+        path,
+        "DROP TRIGGER calls_after_insert",
+        "DROP TRIGGER calls_after_delete",
+        "DROP TRIGGER prospects_touch",
+        *calls,
+    )
+    checked = invoke("check", "--db", path)
+    assert checked.exit_code == 1
+    assert [line.removeprefix(f"funnel: {path}: ") for line in checked.stderr.splitlines()] == [
+        "the triggers that keep prospects.last_called_at, last_outcome and attempts are missing "
+        "(calls_after_delete, calls_after_insert); `funnel check --repair` puts them back",
+        "the triggers that keep prospects.updated_at are missing (prospects_touch); "
+        "`funnel check --repair` puts them back",
+    ]
+    repaired = invoke("check", "--repair", "--db", path)
+    assert repaired.exit_code == 0, repaired.output
+    assert "prospects.last_called_at, last_outcome and attempts" in repaired.stdout
+    kept = sqlite3.connect(path).execute(LAST_CALL_COLUMNS).fetchall()
+    assert kept == sqlite3.connect(twin).execute(LAST_CALL_COLUMNS).fetchall()
+    shell_writes(path, "UPDATE prospects SET updated_at = '2000-01-01' WHERE id = 1")
+    shell_writes(path, "UPDATE prospects SET title = 'CFO' WHERE id = 1")
+    stamped = sqlite3.connect(path).execute("SELECT updated_at FROM prospects WHERE id = 1")
+    assert stamped.fetchone()[0] > "2026"
+
+
+def test_check_names_a_rewritten_call_trigger_and_repair_puts_funnels_back(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    shell_writes(
+        path,
+        "DROP TRIGGER calls_after_insert",
+        "CREATE TRIGGER calls_after_insert AFTER INSERT ON calls BEGIN"
+        " UPDATE prospects SET name = 'pwned' WHERE id = NEW.prospect_id; END",
+    )
+    changed = invoke("check", "--db", path)
+    assert one_line_error(changed.stderr).endswith(
+        "the triggers that keep prospects.last_called_at, last_outcome and attempts were "
+        "changed (calls_after_insert); `funnel check --repair` puts funnel's back"
+    )
+    assert invoke("check", "--repair", "--db", path).exit_code == 0
+    assert invoke("check", "--db", path).exit_code == 0
+    shell_writes(path, "INSERT INTO calls (prospect_id, outcome) VALUES (1, 'no_answer')")
+    name, outcome = (
+        sqlite3.connect(path)
+        .execute("SELECT name, last_outcome FROM prospects WHERE id = 1")
+        .fetchone()
+    )
+    assert name != "pwned" and outcome == "no_answer"
+
+
+def test_every_trigger_of_the_schema_belongs_to_one_group_that_check_compares(
+    storage: Storage,
+) -> None:
+    in_file = {
+        name
+        for (name,) in storage.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    grouped = [name for group in TRIGGER_GROUPS for name in group.names]
+    assert sorted(grouped) == sorted(SCHEMA_TRIGGERS) == sorted(in_file)
+
+
+def test_check_accepts_the_connect_outcomes_of_calls_after_insert_in_any_order(
+    tmp_path: Path,
+) -> None:
+    # The list comes from a set, so each file holds it in the order of the run that made it.
+    path = demo_file(tmp_path)
+    shell = sqlite3.connect(path, isolation_level=None)
+    (sql,) = shell.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'calls_after_insert'"
+    ).fetchone()
+    listed = sql[sql.index("IN (") + 4 : sql.index(")", sql.index("IN ("))]
+    reordered = ", ".join(reversed(listed.split(", ")))
+    shell.execute("DROP TRIGGER calls_after_insert")
+    shell.execute(sql.replace(listed, reordered))
     shell.close()
     assert invoke("check", "--db", path).exit_code == 0

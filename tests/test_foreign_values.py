@@ -40,9 +40,10 @@ TODAY = FROZEN_NOW.date().isoformat()
 CAFE_ROYALE_1252 = "436166E920526F79616C65"
 VALID_NEW_DEAL_CENTS = 100
 # The wrong values the report of the 18th leaves out: three deal amounts in November
-# before the 18th, one date of the week target, and both dates and the span of the
-# year target.
-SKIPPED_ON_THE_18TH = 7
+# before the 18th, the deal dated November 31st (a deal with no readable date belongs to
+# no period, so it counts in none), one date of the week target, and both dates and the
+# span of the year target.
+SKIPPED_ON_THE_18TH = 8
 
 
 def write_foreign_rows(path: Path) -> dict[str, int]:
@@ -184,7 +185,7 @@ async def test_the_app_starts_and_shows_a_mark_where_a_value_is_unreadable(
         await pilot.press("p")
         await settle(pilot)
         panel = app.screen.query_one("#performance-table", Static)
-        assert "7 unreadable values left out" in shown_text(panel)
+        assert f"{SKIPPED_ON_THE_18TH} unreadable values left out" in shown_text(panel)
         assert app.is_running
 
 
@@ -234,10 +235,34 @@ def test_the_report_leaves_unreadable_values_out_and_says_how_many(
     assert report["calls_today"] == before["calls_today"]
     table = invoke("report", "--today", TODAY, "--db", demo_storage.path)
     assert table.exit_code == 0, table.output
-    assert "7 unreadable values left out (see funnel check)" in table.stdout
-    # As of the 30th the deal dated November 31st lies in the window too.
+    assert f"{SKIPPED_ON_THE_18TH} unreadable values left out (see funnel check)" in table.stdout
+    # As of the 30th the deal dated November 31st is still left out, and counted once.
     late = invoke("report", "--json", "--today", "2026-11-30", "--db", demo_storage.path)
-    assert json.loads(late.stdout)["skipped"] == SKIPPED_ON_THE_18TH + 1
+    assert json.loads(late.stdout)["skipped"] == SKIPPED_ON_THE_18TH
+
+
+@pytest.mark.parametrize(
+    "closed_on_sql",
+    ["'garbage'", "'0001-01-01'", "CAST(X'32303236FF' AS TEXT)", "'2026-11-31'", "X'00'"],
+)
+async def test_a_deal_with_an_unreadable_date_is_counted_as_left_out(
+    demo_app: FunnelApp, demo_storage: Storage, before: dict[str, Any], closed_on_sql: str
+) -> None:
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    deal, amount = conn.execute(
+        "SELECT id, amount_cents FROM deals WHERE closed_on BETWEEN '2026-11-01' AND ?"
+        " ORDER BY id LIMIT 1",
+        [TODAY],
+    ).fetchone()
+    conn.execute(f"UPDATE deals SET closed_on = {closed_on_sql} WHERE id = ?", [deal])
+    conn.close()
+    report = report_json(demo_storage.path)
+    assert (report["won_cents"], report["skipped"]) == (before["won_cents"] - amount, 1)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.screen.gauge.pace is not None
+        assert demo_app.screen.gauge.pace.skipped == 1
 
 
 def test_amounts_near_the_integer_limit_do_not_overflow_the_sum(demo_storage: Storage) -> None:
@@ -457,3 +482,115 @@ def test_the_readme_lists_every_check() -> None:
             assert f"| `{table}` | {', '.join(columns)} | {kind.problem} |" in readme
         for column, _, problem in ROW_CHECKS.get(table, ()):
             assert f"| `{table}` | `{column}` | {problem} |" in readme
+
+
+# --- targets other tools wrote ----------------------------------------------------------------
+
+
+def write_targets(path: Path, *rows: tuple[str, str, str, int]) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DELETE FROM targets")
+    conn.executemany(
+        "INSERT INTO targets (period, starts_on, ends_on, amount_cents) VALUES (?, ?, ?, ?)", rows
+    )
+    conn.close()
+
+
+def test_a_target_of_nothing_reports_no_attainment(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    write_targets(path, ("quarter", "2026-10-01", "2026-12-31", 0))
+    report = report_json(path)
+    assert (report["target_cents"], report["attainment"]) == (0, None)
+    assert report["status"] == ("ahead" if report["won_cents"] else "on_track")
+    table = invoke("report", "--today", TODAY, "--db", path)
+    attainment = next(line for line in table.stdout.splitlines() if "attainment" in line)
+    assert attainment.split() == ["attainment", "–"]
+
+
+def test_check_lists_targets_of_one_kind_that_overlap(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    write_targets(
+        path,
+        ("month", "2026-11-01", "2026-11-30", 100),
+        ("month", "2026-11-10", "2026-12-09", 200),
+        ("week", "2026-11-16", "2026-11-22", 300),
+        ("quarter", "2026-10-01", "2026-12-31", 400),
+    )
+    ids = [row[0] for row in sqlite3.connect(path).execute("SELECT id FROM targets ORDER BY id")]
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: {path}: targets rows {ids[0]} and {ids[1]} are both month targets from "
+        f"2026-11-10 to 2026-11-30; the figures use row {ids[1]} on those days"
+    )
+    assert report_json(path)["target_cents"] == 300  # the week: the shortest period wins
+
+
+async def test_the_gauge_says_when_the_only_target_cannot_be_read(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute("UPDATE targets SET calls_per_day = 'lots'")
+    conn.close()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.screen.gauge.pace is None
+        gauge = demo_app.export_screenshot().replace("&#160;", " ")
+        assert "No readable target for this period: funnel check" in gauge
+
+
+def test_check_lists_settings_text_that_is_not_utf8_and_goes_on(demo_storage: Storage) -> None:
+    path = demo_storage.path
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('rep_name', CAST(X'C3' AS TEXT))"
+    )
+    conn.execute("INSERT INTO settings (key, value) VALUES (CAST(X'C3' AS TEXT), 'x')")
+    rowids = [row[0] for row in conn.execute("SELECT rowid FROM settings ORDER BY rowid")]
+    conn.execute("UPDATE deals SET amount_cents = 'ten' WHERE id = 1")
+    conn.close()
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert [line.removeprefix(f"funnel: {path}: ") for line in result.stderr.splitlines()] == [
+        "deals row 1, amount_cents: 'ten' is not a whole number of cents from 0 to "
+        "1,000,000,000,000",
+        f"settings row {rowids[-2]}, value: b'\\xc3' is not UTF-8 text",
+        f"settings row {rowids[-1]}, key: b'\\xc3' is not UTF-8 text",
+    ]
+
+
+# --- undo records other tools changed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record_sql",
+    ["'[]'", "'{bad'", "X'00'", '\'{"before": [], "wrote": {}}\'', '\'{"name": {"x": 1}}\''],
+)
+async def test_an_unreadable_undo_record_is_named_not_retried_and_listed_by_check(
+    demo_app: FunnelApp, demo_storage: Storage, record_sql: str
+) -> None:
+    path = demo_storage.path
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        conn = sqlite3.connect(path, isolation_level=None)
+        (call_id,) = conn.execute("SELECT max(call_id) FROM undo_log").fetchone()
+        conn.execute(
+            f"UPDATE undo_log SET prospect_before = {record_sql} WHERE call_id = ?", [call_id]
+        )
+        conn.close()
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [str(toast.message) for toast in demo_app._notifications]
+        assert messages[-1] == (
+            f"Not undone: the undo record of call {call_id} is unreadable (another tool "
+            "changed undo_log; funnel check lists it)"
+        )
+    assert demo_storage.db.execute("SELECT max(id) FROM calls").fetchone()[0] == call_id
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"funnel: {path}: undo_log row {call_id}, prospect_before: not an ")
+    assert line.endswith("); that call cannot be undone")

@@ -201,6 +201,13 @@ def test_attainment_is_the_share_of_the_target_won() -> None:
     assert november(won_cents=0).attainment == 0.0
 
 
+@pytest.mark.parametrize(("won", "status"), [(0, "on_track"), (100, "ahead")])
+def test_a_target_of_nothing_has_no_attainment(won: int, status: str) -> None:
+    pace = november(target_cents=0, won_cents=won)
+    assert (pace.attainment, pace.status) == (None, status)
+    assert pace.to_json()["attainment"] is None
+
+
 def test_period_without_business_days_expects_nothing() -> None:
     pace = november(holidays=tuple(date(2026, 11, day) for day in range(1, 31)), won_cents=0)
     assert (pace.business_days, pace.expected_to_date_cents, pace.status) == (0, 0, "on_track")

@@ -13,7 +13,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from funnel_tui.checks import check_database, repair_derived_tables
+from funnel_tui.checks import check_database, repair_database
 from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS
 from funnel_tui.prospects import add_prospect, update_prospect
 from funnel_tui.queue import QueueMode, queue_ids
@@ -153,7 +153,7 @@ def test_check_names_stale_search_rows_and_repair_rebuilds_them(
     assert "(prospect_search_after_insert)" in missing
     assert drift.startswith("prospect_search disagrees with prospects for 2 prospect(s)")
     assert found(db, "grace") == set()
-    repair_derived_tables(db)
+    repair_database(db)
     assert check_database(storage.path) == []
     assert found(db, "grace") == {grace}
     assert found(db, "ada") == {ada}

@@ -15,6 +15,7 @@ from funnel_tui.call_log import (
     LastCall,
     LastCallChanged,
     UndoneCall,
+    UndoRecordUnreadable,
     last_call,
     redo_call,
     undo_last_call,
@@ -117,6 +118,10 @@ class CallUndo(_Base):
             )
         except LastCallChanged as changed:
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
+            return
+        except UndoRecordUnreadable as unreadable:
+            # Trying again would meet the same record: no retry is offered.
+            self.notify(f"Not undone: {unreadable}", severity="error", timeout=8, markup=False)
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
             self._not_undone(error)

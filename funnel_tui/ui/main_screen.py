@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import DEFAULT_METHOD
-from funnel_tui.pace import load_pace
+from funnel_tui.pace import Pace, load_pace, unreadable_targets
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -41,6 +41,8 @@ from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from funnel_tui.ui.app import FunnelApp
 
 # More rows than any terminal shows: the first read of the queue stops there.
@@ -255,9 +257,13 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
     async def reload_pace(self) -> None:
         now = self.funnel.clock()
         settings = self.funnel.settings
-        self.gauge.pace = await self.funnel.in_db_thread(
-            lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo, breakdowns=False)
-        )
+
+        def load(db: sqlite_utils.Database) -> tuple[Pace | None, int]:
+            pace = load_pace(db, now.date(), settings, tz=now.tzinfo, breakdowns=False)
+            return pace, unreadable_targets(db, now.date()) if pace is None else 0
+
+        pace, self.gauge.unreadable_targets = await self.funnel.in_db_thread(load)
+        self.gauge.pace = pace
 
     def _update_title(self) -> None:
         if not self._order_complete:

@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from funnel_tui.money import format_money
-from funnel_tui.pace import Pace
+from funnel_tui.pace import NO_FIGURE, Pace
 
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
@@ -81,6 +81,10 @@ class QuotaGauge(Widget):
     call_timer: reactive[str] = reactive("", layout=True)
     """The running call's elapsed time, empty when no call is running."""
 
+    unreadable_targets: reactive[int] = reactive(0, layout=True)
+    """Values of the wrong type or range in the targets covering today, which left them
+    out: with no target shown, the gauge says there is one it cannot read."""
+
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width))
 
@@ -113,6 +117,12 @@ class QuotaGauge(Widget):
 
     def _no_target(self) -> list[Text]:
         label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        if self.unreadable_targets:
+            return [
+                Text("No readable target for this period: funnel check", "bold"),
+                Text.assemble("Set one with ", ("funnel target set 50000 --period month", label)),
+                Text("or press t."),
+            ]
         return [
             Text("No target for this period.", "bold"),
             Text.assemble("Set one with ", ("funnel target set 50000 --period month", label)),
@@ -125,7 +135,7 @@ class QuotaGauge(Widget):
         status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
         money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
         gap_sign = "+" if pace.pace_gap_cents >= 0 else "-"
-        attainment = f" ({pace.attainment:.0%})"
+        attainment = f" ({NO_FIGURE if pace.attainment is None else f'{pace.attainment:.0%}'})"
         if wide:
             won = Text.assemble(
                 ("target ", label),
