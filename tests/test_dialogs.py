@@ -376,7 +376,7 @@ async def test_a_do_not_call_prospect_is_not_started_and_logging_asks_first(
         assert screen.card is not None and screen.card.prospect["id"] == flagged["id"]
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.call_started_at is None
+        assert screen.running_call is None
         assert any("do not call" in message for message in messages(demo_app))
         await pilot.press("l")
         assert isinstance(demo_app.screen, ConfirmDialog)

@@ -151,7 +151,7 @@ async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
         assert isinstance(screen, MainScreen) and screen.gauge.pace is not None
         shown = on_screen(demo_app)
         pace = screen.gauge.pace
-        assert "● on call 0:00" in shown
+        assert "● on call with " in shown and " 0:00" in shown
         assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
         assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
 

@@ -148,6 +148,17 @@ class FunnelApp(App[None]):
             # call_next runs before the keys that arrived while the app was busy.
             self.call_next(self._replay_held_keys)
 
+    def drop_held_keys(self) -> bool:
+        """Stop holding and forget the held keys; True when there were any.
+
+        For a dialog that stays open after enter (its save failed): the keys typed after
+        enter were meant for what comes after it, and must not change what it saves.
+        """
+        dropped = bool(self._held_keys)
+        self._holding = False
+        self._held_keys = None
+        return dropped
+
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
         # keep the rest for that hold's release.

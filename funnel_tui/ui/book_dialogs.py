@@ -46,11 +46,12 @@ class BookDialogs(_Base):
         await self._open(self._form(save), added)
 
     async def action_edit_prospect(self) -> None:
-        if self.card is None:
+        card = self._card_on_cursor()
+        if card is None:
             return
         # The row as it is now, not as the card last showed it: the form saves only what
         # the rep changes from it.
-        prospect = get_prospect(self.funnel.storage.db, self.card.prospect["id"])
+        prospect = get_prospect(self.funnel.storage.db, card.prospect["id"])
         if prospect is None:
             self.notify("This prospect no longer exists.", severity="warning")
             self.reload_queue()
@@ -84,9 +85,10 @@ class BookDialogs(_Base):
     async def action_add_note(self) -> None:
         from funnel_tui.ui.note_dialog import NoteDialog
 
-        if self.card is None:
+        card = self._card_on_cursor()
+        if card is None:
             return
-        prospect_id = self.card.prospect["id"]
+        prospect_id = card.prospect["id"]
 
         async def save(body: str) -> None:
             now = self.funnel.clock()
@@ -97,7 +99,7 @@ class BookDialogs(_Base):
                 self._show(prospect_id)
                 self.notify("Note added")
 
-        await self._open(NoteDialog(self.card.prospect["name"], save=save), noted)
+        await self._open(NoteDialog(card.prospect["name"], save=save), noted)
 
     # Target, performance and settings ------------------------------------------------
 

@@ -91,13 +91,15 @@ class _Paint:
 class CallQueue(ScrollView, can_focus=True):
     """The ordered prospects, drawn line by line from a page cache."""
 
+    # Priority bindings move the cursor the moment the key arrives, as the main screen's
+    # keys act then: "j l" typed at full speed logs the row moved to, not the one before.
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False, priority=True),
+        Binding("k,up", "cursor_up", "Up", show=False, priority=True),
+        Binding("home", "first", "First", show=False, priority=True),
+        Binding("end", "last", "Last", show=False, priority=True),
+        Binding("pagedown", "page_down", "Page down", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", show=False, priority=True),
     ]
 
     COMPONENT_CLASSES = {

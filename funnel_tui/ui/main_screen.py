@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,28 @@ FIRST_SCREEN_ROWS = 200
 LOGGED_TOAST_S = 3.0
 
 
+@dataclass(frozen=True)
+class RunningCall:
+    """The call started with enter: it belongs to its prospect until it is logged or ended,
+    wherever the cursor goes meanwhile."""
+
+    prospect_id: int
+    name: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingSelection:
+    """Where the cursor goes once the queue has been read again, unless the rep has moved
+    it meanwhile: a key typed after a save wins over the save's choice of next prospect."""
+
+    cursor_was_on: int | None
+    """The prospect highlighted when the selection was asked for."""
+
+    prospect_id: int | None = None
+    """The prospect to select; None for the first row."""
+
+
 class MainScreen(CallUndo, BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
@@ -89,14 +112,16 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
     filter_text: reactive[str] = reactive("", init=False)
     """What the rep typed after `/`; matches name, company, email or phone."""
 
-    call_started_at: reactive[datetime | None] = reactive(None, init=False)
-    """When the running call started (enter), None when no call is running."""
+    running_call: reactive[RunningCall | None] = reactive(None, init=False)
+    """The call started with enter and not yet logged or ended; None when there is none."""
 
     def __init__(self) -> None:
         super().__init__()
         self.card: CardData | None = None
         self.held_back = 0
         self._outcome_dialog: OutcomeDialog | None = None
+        self._pending_selection: PendingSelection | None = None
+        self._row_before_filter: int | None = None
         self._data_version = -1
         self._order_complete = False
         self.undo_session = UndoSession()
@@ -205,12 +230,19 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             settings=self.funnel.settings,
             limit=FIRST_SCREEN_ROWS,
         )
-        self._show_order(head, now, None)
+        self._show_order(head, now)
+
+    def reload_queue(self, select: int | None = None) -> None:
+        """Read the whole queue order again in the background and show it; then highlight
+        `select`, unless the rep has moved the cursor since this call."""
+        if select is not None:
+            self._pending_selection = PendingSelection(self.queue.highlighted_id, select)
+        self._reload_queue()
 
     @work(exclusive=True, group="queue")
-    async def reload_queue(self, select: int | None = None) -> None:
+    async def _reload_queue(self) -> None:
         """Read the whole queue order in the database thread, then show it."""
-        await self._read_and_show_order(select)
+        await self._read_and_show_order()
 
     @work(exclusive=True, group="queue")
     async def _read_rest_of_queue(self) -> None:
@@ -219,11 +251,9 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         painted = asyncio.Event()
         self.call_after_refresh(painted.set)
         await painted.wait()
-        await self._read_and_show_order(None, same_prospect_shown=True)
+        await self._read_and_show_order(same_prospect_shown=True)
 
-    async def _read_and_show_order(
-        self, select: int | None, *, same_prospect_shown: bool = False
-    ) -> None:
+    async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
         now = self.funnel.clock()
         mode, text, settings = self.mode, self.filter_text, self.funnel.settings
         # Everything committed before this read is on screen after it, our own writes
@@ -232,18 +262,21 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         order = await self.funnel.in_db_thread(
             lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings)
         )
-        self._show_order(order, now, select, same_prospect_shown=same_prospect_shown)
+        self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
 
     def _show_order(
-        self,
-        order: QueueOrder,
-        now: datetime,
-        select: int | None,
-        *,
-        same_prospect_shown: bool = False,
+        self, order: QueueOrder, now: datetime, *, same_prospect_shown: bool = False
     ) -> None:
         shown = self.queue.highlighted_id
+        # Any reload honours the selection asked for last: a newer reload replaces an
+        # older one before it shows anything.
+        pending, self._pending_selection = self._pending_selection, None
+        select = None
+        if pending is not None and pending.cursor_was_on == shown:
+            select = pending.prospect_id
+            if select is None and len(order.ids):
+                select = order.ids[0]
         self.held_back, self._order_complete = order.held_back, order.complete
         self.queue.load(
             order.ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
@@ -290,10 +323,19 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
     def _show(self, prospect_id: int | None) -> None:
         """Load and show this prospect's card and script now (a primary-key read)."""
         self.card = None if prospect_id is None else load_card(self.funnel.storage.db, prospect_id)
-        if self.call_started_at and (self.card is None or prospect_id != self._call_prospect):
-            self.call_started_at = None
         self._show_card()
         self._show_script()
+
+    def _card_on_cursor(self) -> CardData | None:
+        """The card of the row the cursor is on now, loaded if the card shows another.
+
+        The card follows the cursor when the queue's Highlighted message arrives; a key
+        typed right after a move is handled before that, and must act on the row moved to.
+        """
+        highlighted = self.queue.highlighted_id
+        if highlighted != (None if self.card is None else self.card.prospect["id"]):
+            self._show(highlighted)
+        return self.card
 
     def _show_card(self) -> None:
         self.prospect_card.show(self.card, now=self.funnel.clock(), settings=self.funnel.settings)
@@ -325,44 +367,65 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
 
     # Calls -------------------------------------------------------------------
 
-    _call_prospect: int | None = None
-
-    def action_start_call(self) -> None:
-        if self.card is None:
+    async def action_start_call(self) -> None:
+        card = self._card_on_cursor()
+        if card is None:
             self.notify("The queue is empty: nothing to call.", severity="warning")
             return
-        prospect = self.card.prospect
+        prospect = card.prospect
         name = one_line(prospect["name"])
         if prospect["do_not_call"]:
             self.funnel.notify_in_place(
                 CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
             )
             return
-        if self.call_started_at is not None and self._call_prospect == prospect["id"]:
+        running = self.running_call
+        if running is None:
+            self._start_call(prospect["id"], name)
+            return
+        if running.prospect_id == prospect["id"]:
             # A second enter must not throw away the time already on the call.
             self.funnel.notify_in_place(
                 CALL_TOAST, f"The call with {name} is running ({self._elapsed()}).", timeout=2
             )
             return
-        self._call_prospect = prospect["id"]
-        self.call_started_at = self.funnel.clock()
+
+        async def end_it_and_call() -> None:
+            self._start_call(prospect["id"], name)
+
+        # Another prospect's call is still running: a call is only thrown away when the
+        # rep says so, never by a stray enter.
+        question = Text.assemble(
+            "A call with ",
+            (running.name, "bold"),
+            f" is running ({self._elapsed()}) and not logged. End it without logging and call ",
+            (name, "bold"),
+            "?",
+        )
+        await self._confirm(question, yes="end it and call", then=end_it_and_call)
+
+    def _start_call(self, prospect_id: int, name: str) -> None:
+        self.running_call = RunningCall(prospect_id, name, self.funnel.clock())
         self.funnel.notify_in_place(CALL_TOAST, f"Call started with {name}", timeout=2)
 
     def _elapsed(self) -> str:
         """The running call's time as m:ss ("" when no call is running)."""
-        if self.call_started_at is None:
+        if self.running_call is None:
             return ""
-        elapsed = int((self.funnel.clock() - self.call_started_at).total_seconds())
+        elapsed = int((self.funnel.clock() - self.running_call.started_at).total_seconds())
         return f"{elapsed // 60}:{elapsed % 60:02d}"
 
     def _tick_timer(self) -> None:
+        running = self.running_call
+        self.gauge.call_with = "" if running is None else running.name
         self.gauge.call_timer = self._elapsed()
 
-    def watch_call_started_at(self) -> None:
+    def watch_running_call(self) -> None:
         self._tick_timer()
 
     async def action_quit(self) -> None:
-        if self.call_started_at is None or self.card is None:
+        running = self.running_call
+        if running is None:
             self.app.exit()
             return
 
@@ -371,16 +434,17 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
 
         question = Text.assemble(
             "A call with ",
-            (one_line(self.card.prospect["name"]), "bold"),
+            (running.name, "bold"),
             f" is running ({self._elapsed()}) and not logged. Quit anyway?",
         )
         await self._confirm(question, yes="quit", then=quit_app)
 
     async def action_log_outcome(self) -> None:
-        if self.card is None:
+        card = self._card_on_cursor()
+        if card is None:
             self.notify("The queue is empty: nothing to log.", severity="warning")
             return
-        prospect = self.card.prospect
+        prospect = card.prospect
         if prospect["do_not_call"]:
             question = Text.assemble(
                 (one_line(prospect["name"]), "bold"),
@@ -396,10 +460,14 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         prospect = self.card.prospect
         prospect_id = prospect["id"]
         next_id = self.queue.id_after(prospect_id)
+        # The running call's time goes to its own prospect only; another gets no duration.
+        call = self.running_call
+        if call is not None and call.prospect_id != prospect_id:
+            call = None
         context = CallContext(
             prospect_name=prospect["name"],
             prospect_timezone=prospect["timezone"],
-            started_at=self.call_started_at if self._call_prospect == prospect_id else None,
+            started_at=None if call is None else call.started_at,
             settings=self.funnel.settings,
         )
 
@@ -417,7 +485,8 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             self.undo_session.call_logged(logged.call_id)
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
-            self.call_started_at = None
+            if call is not None and self.running_call is call:
+                self.running_call = None
             self.funnel.notify_in_place(
                 CALL_TOAST,
                 f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
@@ -447,9 +516,10 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
     # Method and script ---------------------------------------------------------
 
     async def action_pick_method(self) -> None:
-        if self.card is None:
+        card = self._card_on_cursor()
+        if card is None:
             return
-        prospect_id = self.card.prospect["id"]
+        prospect_id = card.prospect["id"]
 
         async def chosen(method: str | None) -> None:
             if method is None:
@@ -466,22 +536,27 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
                 return
             self._show(prospect_id)
 
-        await self._open(
-            MethodPicker(self.funnel.scripts.names(), self.card.prospect["method"]), chosen
-        )
+        await self._open(MethodPicker(self.funnel.scripts.names(), card.prospect["method"]), chosen)
+
+    # The script keys act on the script of the row the cursor is on now.
 
     def action_previous_step(self) -> None:
+        self._card_on_cursor()
         self.script_pane.step -= 1
 
     def action_next_step(self) -> None:
+        self._card_on_cursor()
         self.script_pane.step += 1
 
     def action_toggle_objections(self) -> None:
+        self._card_on_cursor()
         self.script_pane.all_objections = not self.script_pane.all_objections
 
     # Queue filter and mode ------------------------------------------------------
 
     def action_filter(self) -> None:
+        if not self.filter_input.display:
+            self._row_before_filter = self.queue.highlighted_id
         self.filter_input.display = True
         # Synchronous, so the letters typed right after `/` go into the filter.
         self.set_focus(self.filter_input)
@@ -524,6 +599,13 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         self.filter_input.display = False
 
     def watch_filter_text(self) -> None:
+        # A changed filter starts at its first match. A cleared one stays on the match
+        # the rep was on, or (when nothing matched) goes back to the row before `/`.
+        highlighted = self.queue.highlighted_id
+        if self.filter_text:
+            self._pending_selection = PendingSelection(highlighted)
+        elif highlighted is None:
+            self._pending_selection = PendingSelection(highlighted, self._row_before_filter)
         self.reload_queue()
 
     def action_toggle_mode(self) -> None:

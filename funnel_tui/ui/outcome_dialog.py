@@ -260,15 +260,15 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         if self.saving:
             return
         if self.outcome is None:
-            self._error("Pick an outcome first: press its letter.")
-            self.funnel.release_keys()
+            # Back on the list, so the next letter picks instead of joining the note.
+            self.set_focus(self.query_one(OptionList))
+            self._not_saved("Pick an outcome first: press its letter.")
             return
         try:
             entry = self._entry(self.outcome)
         except (WhenError, AmountError) as error:
-            self._error(str(error))
             self.set_focus(self.extra)
-            self.funnel.release_keys()
+            self._not_saved(str(error))
             return
         # Keys are held from enter until the dialog closes, and the flag stops a second
         # save, so nothing typed can change the call meanwhile. The fields are greyed out
@@ -282,6 +282,13 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.set_timer(SAY_WAITING_AFTER_S, self._still_saving),
         ]
         self._write(self.save_call(entry))
+
+    def _not_saved(self, reason: str) -> None:
+        """Enter did not save: say why. The keys typed after enter were meant for the next
+        prospect; they are dropped, never typed into this call."""
+        if self.funnel.drop_held_keys():
+            reason += " · keys typed after enter were not applied"
+        self._error(reason)
 
     def _show_saving(self) -> None:
         self._error("Saving…")
@@ -319,8 +326,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._stop_slow_save_timers()
             self._set_saving(False)
-            self._error(f"Not saved: {describe_error(error)} (enter tries again)")
-            self.funnel.release_keys()
+            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)")
             return
         self._stop_slow_save_timers()
         self.saving = False

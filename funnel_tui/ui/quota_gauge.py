@@ -85,6 +85,9 @@ class QuotaGauge(Widget):
     """Values of the wrong type or range in the targets covering today, which left them
     out: with no target shown, the gauge says there is one it cannot read."""
 
+    call_with: reactive[str] = reactive("", layout=True)
+    """The name of the prospect on the running call (whichever row the cursor is on)."""
+
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width))
 
@@ -97,7 +100,16 @@ class QuotaGauge(Widget):
         figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
         groups: list[list[Text | Bar]] = [[figure] for figure in figures]
         if self.call_timer:
-            groups.append([Text.assemble(("● on call ", "bold"), (self.call_timer, "bold"))])
+            groups.append(
+                [
+                    Text.assemble(
+                        ("● on call with ", "bold"),
+                        self.call_with,
+                        " ",
+                        (self.call_timer, "bold"),
+                    )
+                ]
+            )
         if pace is None:
             return [
                 Text(GAP).join(item for item in line if isinstance(item, Text))

@@ -1,0 +1,288 @@
+"""Keys typed at full speed act on the row the cursor is on when each key arrives, and a
+running call stays with its prospect: checked against the database."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from funnel_tui import storage as storage_module
+from funnel_tui.storage import Storage
+from funnel_tui.ui import main_screen as main_screen_module
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.quota_gauge import QuotaGauge
+from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.test_app import burst, calls_for, todays_queue
+
+
+def main_screen(app: FunnelApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def name_of(app: FunnelApp, prospect_id: int) -> str:
+    return app.storage.db["prospects"].get(prospect_id)["name"]
+
+
+def messages(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+def gauge_text(app: FunnelApp) -> str:
+    return app.screen.query_one(QuotaGauge).render().plain
+
+
+async def pause_until(pilot: Pilot[None], done: Callable[[], bool], rounds: int = 400) -> None:
+    """Let the app run until `done()` holds, without waiting for workers to finish."""
+    for _ in range(rounds):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("still not done")
+
+
+# 1. Keys that arrive together act on the row the cursor is on ------------------------------
+
+
+async def test_a_move_then_log_logs_the_row_moved_to(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    first_calls = calls_for(db, first)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "j", "l", "n", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+    assert calls_for(db, first) == first_calls
+    assert calls_for(db, second)[-1]["outcome"] == "no_answer"
+
+
+async def test_a_move_then_enter_starts_the_call_with_the_row_moved_to(
+    demo_app: FunnelApp,
+) -> None:
+    second = todays_queue(demo_app.storage.db)[1]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "j", "enter")
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        assert screen.running_call is not None
+        assert screen.running_call.prospect_id == second
+        assert messages(demo_app)[-1] == f"Call started with {name_of(demo_app, second)}"
+
+
+async def test_a_skip_typed_while_a_call_saves_skips_the_next_prospect(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first, second, third = todays_queue(db)[:3]
+    before = {prospect: len(calls_for(db, prospect)) for prospect in (first, second, third)}
+
+    def new_calls(prospect: int) -> list[str]:
+        return [call["outcome"] for call in calls_for(db, prospect)[before[prospect] :]]
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "l", "n", "enter", "j", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 2)
+    assert new_calls(first) == ["no_answer"]
+    assert new_calls(second) == []
+    assert new_calls(third) == ["voicemail"]
+
+
+async def test_a_move_made_before_the_queue_is_read_again_is_kept(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = demo_app.storage.db
+    queue_before = todays_queue(db)
+    reading = threading.Event()
+    reading.set()
+    read_order = main_screen_module.read_order
+
+    def slow_read_order(*args: Any, **kwargs: Any) -> Any:
+        reading.wait(timeout=30)
+        return read_order(*args, **kwargs)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(main_screen_module, "read_order", slow_read_order)
+        reading.clear()
+        await pilot.press("l", "n", "enter")
+        await pause_until(pilot, lambda: isinstance(demo_app.screen, MainScreen))
+        screen = main_screen(demo_app)
+        assert screen.queue.highlighted_id == queue_before[1]
+        # The queue is still being read again after the save when the rep moves on.
+        await pilot.press("j")
+        reading.set()
+        await settle(pilot)
+        assert screen.queue.highlighted_id == queue_before[2]
+        assert screen.card is not None and screen.card.prospect["id"] == queue_before[2]
+
+
+# 2. Keys typed after enter never change a call whose save failed ----------------------------
+
+
+async def test_keys_typed_after_a_failed_save_leave_that_call_alone(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.1)
+    db = demo_app.storage.db
+    first = todays_queue(db)[0]
+    first_calls = len(calls_for(db, first))
+    other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        burst(demo_app, "l", "n", "tab", *"first", "enter", "l", "v", "enter")
+        await settle_until(
+            pilot,
+            lambda: (
+                isinstance(demo_app.screen, OutcomeDialog)
+                and "Not saved" in shown_text(demo_app.screen.query_one("#outcome-error"))
+            ),
+        )
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.outcome is not None and dialog.outcome.value == "no_answer"
+        assert dialog.query_one("#outcome-note", Input).value == "first"
+        assert "not applied" in shown_text(dialog.query_one("#outcome-error"))
+        other.execute("ROLLBACK")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    assert [(call["outcome"], call["notes"]) for call in calls_for(db, first)[first_calls:]] == [
+        ("no_answer", "first")
+    ]
+
+
+# 3. A running call stays with its prospect -------------------------------------------------
+
+
+async def test_a_running_call_stays_with_its_prospect_when_the_cursor_moves(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first = todays_queue(db)[0]
+    first_name = name_of(app, first)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=60)
+        burst(app, "j", "k", "j")
+        await settle(pilot)
+        main_screen(app)._tick_timer()
+        await pilot.pause()
+        assert f"● on call with {first_name} 1:00" in gauge_text(app)
+        burst(app, "k", "slash", "z", "z")
+        await settle(pilot)
+        assert f"on call with {first_name}" in gauge_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.queue.highlighted_id == first, "escape goes back to the row before /"
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmDialog), "q still asks"
+        assert first_name in shown_text(app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        clock.advance(seconds=35)
+        await pilot.press("enter")
+        assert "running (1:35)" in messages(app)[-1], "enter again keeps the time"
+        await pilot.press("l", "v", "enter")
+        await settle(pilot)
+        assert main_screen(app).running_call is None
+    assert calls_for(db, first)[-1]["duration_s"] == 95
+
+
+async def test_logging_another_prospect_keeps_the_running_call(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first, second = todays_queue(db)[:2]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = len(calls_for(db, second))
+        await pilot.press("enter")
+        clock.advance(seconds=30)
+        burst(app, "j", "l", "n", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, second)) == calls_before + 1)
+        assert calls_for(db, second)[-1]["duration_s"] == 0
+        screen = main_screen(app)
+        assert screen.running_call is not None and screen.running_call.prospect_id == first
+
+
+async def test_enter_on_another_prospect_asks_before_ending_the_running_call(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    first, second = todays_queue(demo_storage.db)[:2]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=20)
+        await pilot.press("j", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        question = shown_text(app.screen.query_one("#confirm-question"))
+        assert name_of(app, first) in question and name_of(app, second) in question
+        await pilot.press("n")
+        screen = main_screen(app)
+        assert screen.running_call is not None and screen.running_call.prospect_id == first
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        assert screen.running_call is not None and screen.running_call.prospect_id == second
+        assert screen.running_call.started_at == clock()
+
+
+# 4. The filter goes to its first match -----------------------------------------------------
+
+
+async def test_the_filter_goes_to_the_first_match(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        burst(demo_app, "home", "j", "j", "j", "j", "j")
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        assert screen.queue.cursor == 5
+        burst(demo_app, "slash", *"ben", "enter")
+        await settle(pilot)
+        assert screen.queue.row_count >= 2
+        assert screen.queue.cursor == 0
+        assert screen.card is not None
+        assert screen.card.prospect["id"] == screen.queue.highlighted_id
+
+
+# 5. An outcome still to pick takes focus back to the list ------------------------------------
+
+
+async def test_enter_without_an_outcome_goes_back_to_the_list(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = todays_queue(db)[0]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "tab", *"hello there", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert "Pick an outcome first" in shown_text(dialog.query_one("#outcome-error"))
+        assert isinstance(dialog.focused, OptionList)
+        await pilot.press("n", "enter")
+        await settle(pilot)
+    call = calls_for(db, first)[-1]
+    assert (call["outcome"], call["notes"]) == ("no_answer", "hello there")
