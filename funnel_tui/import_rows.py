@@ -26,7 +26,7 @@ Progress = Callable[[int, int], None]
 
 KIND_VALUES = tuple(kind.value for kind in Kind)
 STAGE_VALUES = tuple(stage.value for stage in Stage)
-# A CRM rating or our own priority, by the queue priority it becomes; others are ignored.
+# A CRM rating or our own priority, by the queue priority it becomes; others are not understood.
 PRIORITY_WORDS = {
     "hot": Priority.HIGH, "warm": Priority.NORMAL, "medium": Priority.NORMAL,
     "cold": Priority.LOW,
