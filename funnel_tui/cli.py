@@ -37,7 +37,14 @@ from funnel_tui.paths import (
 from funnel_tui.periods import period_name
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
-from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
+from funnel_tui.settings import (
+    KEYS,
+    MAX_CALLS_PER_DAY,
+    SettingError,
+    load_settings,
+    save_setting,
+    setting_text,
+)
 from funnel_tui.storage import (
     DamagedDatabase,
     Storage,
@@ -208,7 +215,12 @@ def target() -> None:
     show_default=True,
     help="The period containing today that the target is for.",
 )
-@click.option("--calls-per-day", type=click.IntRange(min=0), default=None, help="Daily call goal.")
+@click.option(
+    "--calls-per-day",
+    type=click.IntRange(0, MAX_CALLS_PER_DAY),
+    default=None,
+    help="Daily call goal.",
+)
 def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: int | None) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k)."""
     try:

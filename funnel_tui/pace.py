@@ -16,7 +16,7 @@ from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
-from funnel_tui.settings import Settings
+from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.timestamps import to_stored
 
@@ -239,8 +239,8 @@ def set_target(
         raise ValueError("a target must be more than zero")
     if amount_cents > MAX_CENTS:
         raise ValueError(f"a target is at most {format_money(MAX_CENTS, '')}")
-    if calls_per_day is not None and calls_per_day < 0:
-        raise ValueError("calls per day must not be negative")
+    if calls_per_day is not None and not 0 <= calls_per_day <= MAX_CALLS_PER_DAY:
+        raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}")
     starts_on, ends_on = period_bounds(period, today)
     key = {"period": period, "starts_on": starts_on.isoformat()}
     with write_transaction(db):

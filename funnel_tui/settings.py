@@ -14,6 +14,8 @@ from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The largest daily call goal, from the settings or a target: more is a typo.
+MAX_CALLS_PER_DAY = 10_000
 
 
 class SettingError(ValueError):
@@ -134,7 +136,7 @@ PARSERS = {
     "calling_end": _parse_time,
     "max_attempts": _count_from(1, 50, "attempts"),
     "busy_retry_minutes": _count_from(1, 1440, "minutes"),
-    "calls_per_day": _count_from(1, 10000, "calls"),
+    "calls_per_day": _count_from(1, MAX_CALLS_PER_DAY, "calls"),
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

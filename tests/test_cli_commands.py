@@ -149,6 +149,15 @@ def test_target_set_stores_the_daily_call_goal(db_path: Path) -> None:
     assert "45 calls a day" in result.stdout
 
 
+def test_target_set_refuses_a_daily_call_goal_past_ten_thousand(db_path: Path) -> None:
+    result = invoke(
+        "target", "set", "50k", "--calls-per-day", "99999999999999999999", "--db", db_path
+    )
+    assert result.exit_code == 2
+    assert "0<=x<=10000" in result.stderr and "unexpected error" not in result.stderr
+    assert targets(db_path) == []
+
+
 def test_setting_a_target_again_replaces_it(db_path: Path) -> None:
     for amount in ("50000", "60000"):
         assert invoke("target", "set", amount, "--db", db_path).exit_code == 0
