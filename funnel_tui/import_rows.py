@@ -173,7 +173,7 @@ CHOOSERS: dict[str, Chooser] = {
 # Under a header spelled exactly as our export spells it, a column holds only our values:
 # any other means the file is not what it claims, so the row is refused, not guessed at.
 OWN_CHOOSERS: dict[str, tuple[Chooser, str]] = {
-    "kind": (_own_kind, " or ".join(KIND_VALUES)),
+    "kind": (_own_kind, f"{', '.join(KIND_VALUES[:-1])} or {KIND_VALUES[-1]}"),
     "stage": (_stage, ", ".join(STAGE_VALUES)),
     "method": (_method, "a method name of lowercase letters, digits and _"),
     "priority": (_own_priority, "0, 1 or 2 (low, normal, high)"),

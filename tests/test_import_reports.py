@@ -51,7 +51,7 @@ def our_export_with(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
         ({"priority": "5"}, "priority '5': funnel's priority column holds 0, 1 or 2"),
         ({"priority": "-1"}, "priority '-1': funnel's priority column holds 0, 1 or 2"),
         ({"stage": "bogus"}, "stage 'bogus': funnel's stage column holds lead, contacted"),
-        ({"kind": "alien"}, "kind 'alien': funnel's kind column holds new or known or customer"),
+        ({"kind": "alien"}, "kind 'alien': funnel's kind column holds new, known or customer"),
         ({"method": "Value Proposition"}, "method 'Value Proposition': funnel's method column"),
         ({"next_call_at": "9999-12-31T00:00:00+00:00"}, "next call '9999-12-31T00:00:00+00:00'"),
         ({"next_call_at": "0001-01-01T00:00:00+05:00"}, "a date and time from 1900 to 2999"),
