@@ -28,7 +28,6 @@ from funnel_tui.exporter import (
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import (
-    MAX_CALLS_PER_DAY,
     Kept,
     load_pace,
     set_target,
@@ -46,7 +45,14 @@ from funnel_tui.paths import (
 from funnel_tui.periods import period_name
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts import load_library, prospect_facts, render_plain
-from funnel_tui.settings import KEYS, SettingError, load_settings, save_setting, setting_text
+from funnel_tui.settings import (
+    KEYS,
+    MAX_CALLS_PER_DAY,
+    SettingError,
+    load_settings,
+    save_setting,
+    setting_text,
+)
 from funnel_tui.storage import (
     DamagedDatabase,
     Storage,

@@ -14,8 +14,9 @@ from pathlib import Path
 from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
+from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.prospects import email_problem, phone_problem, timezone_problem
+from funnel_tui.prospects import email_problem, phone_key, phone_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
@@ -23,9 +24,9 @@ from funnel_tui.timestamps import from_stored, to_stored
 # Lines read so far, and how many the file has.
 Progress = Callable[[int, int], None]
 
-KIND_VALUES = frozenset(kind.value for kind in Kind)
+KIND_VALUES = tuple(kind.value for kind in Kind)
 STAGE_VALUES = tuple(stage.value for stage in Stage)
-# A CRM rating or our own priority, by the queue priority it becomes; others are ignored.
+# A CRM rating or our own priority, by the queue priority it becomes; others are not understood.
 PRIORITY_WORDS = {
     "hot": Priority.HIGH, "warm": Priority.NORMAL, "medium": Priority.NORMAL,
     "cold": Priority.LOW,
@@ -41,6 +42,10 @@ FLAG_YES = frozenset({"1", "true", "yes", "y", "x"})
 FLAG_NO = frozenset({"0", "false", "no", "n"})
 PROGRESS_EVERY = 1000
 SHOWN_HEADERS = 12
+# Values a column did not make sense of, quoted in the summary; the rest are counted.
+SHOWN_VALUES = 3
+# Rows whose second value for a field was not imported, listed; the rest are counted.
+SHOWN_SET_ASIDE = 20
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,40 @@ class Rejected:
 
 
 @dataclass
+class NotUnderstood:
+    """A column's kinds, stages, methods or priorities that are none of ours: those rows
+    were imported without that field, so each keeps what it had (or the default)."""
+
+    field: str
+    header: str
+    rows: int = 0
+    examples: list[str] = field(default_factory=list)
+    more_values: bool = False
+    """Whether there were other values than the examples."""
+
+    def note(self, text: str) -> None:
+        self.rows += 1
+        if text not in self.examples:
+            if len(self.examples) < SHOWN_VALUES:
+                self.examples.append(text)
+            else:
+                self.more_values = True
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A cell not imported because an earlier column for the same field held another value."""
+
+    line: int
+    column: str
+    value: str
+    kept: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.column} {self.value!r} not imported; kept {self.kept!r}"
+
+
+@dataclass
 class ProspectFile:
     """A file's valid rows (with their lines) and rejected ones, before any is stored."""
 
@@ -65,6 +104,12 @@ class ProspectFile:
     # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    # A later column for a field that an earlier one fills: "X used only where Y is empty".
+    fallbacks: list[str] = field(default_factory=list)
+    not_understood: list[NotUnderstood] = field(default_factory=list)
+    # The first SHOWN_SET_ASIDE of them, and how many there were in all.
+    set_aside: list[SetAside] = field(default_factory=list)
+    set_aside_count: int = 0
 
 
 @cache
@@ -78,27 +123,72 @@ def _timezone(text: str) -> str:
     return _timezones_by_lower_name().get(wanted, text)
 
 
+# Each reads a cell of a kind, stage, method or priority column as the value to store, or
+# None when the value is none of ours.
+Chooser = Callable[[str], str | int | None]
+
+
 def _kind(text: str) -> str | None:
-    """Our own kinds, and any CRM lifecycle stage naming a customer; others are no kind."""
+    """Our own kinds, and any CRM lifecycle stage naming a customer."""
     lowered = text.lower()
     if lowered in KIND_VALUES:
         return lowered
     return Kind.CUSTOMER.value if "customer" in lowered else None
 
 
-def _priority(text: str) -> Priority | None:
+def _stage(text: str) -> str | None:
+    return lowered if (lowered := text.lower()) in STAGE_VALUES else None
+
+
+def _method(text: str) -> str | None:
+    return lowered if METHOD_NAME.fullmatch(lowered := text.lower()) else None
+
+
+def _priority(text: str) -> int | None:
     """Salesforce's Hot/Warm/Cold rating, Pipedrive's `Hot lead` label, or our own priority."""
-    return PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
+    level = PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
+    return None if level is None else int(level)
 
 
-def _first_filled(fields: list[str], positions: tuple[int, ...]) -> str:
-    """The first non-empty cell, without the quote export puts before formula-like text."""
-    for position in positions:
-        if text := fields[position].strip():
-            if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
-                return text[1:]
-            return text
-    return ""
+def _own_kind(text: str) -> str | None:
+    return lowered if (lowered := text.lower()) in KIND_VALUES else None
+
+
+OWN_PRIORITIES = {
+    **{level.label: int(level) for level in Priority},
+    **{str(int(level)): int(level) for level in Priority},
+}
+
+
+def _own_priority(text: str) -> int | None:
+    return OWN_PRIORITIES.get(text.lower())
+
+
+CHOOSERS: dict[str, Chooser] = {
+    "kind": _kind,
+    "stage": _stage,
+    "method": _method,
+    "priority": _priority,
+}
+# Under a header spelled exactly as our export spells it, a column holds only our values:
+# any other means the file is not what it claims, so the row is refused, not guessed at.
+OWN_CHOOSERS: dict[str, tuple[Chooser, str]] = {
+    "kind": (_own_kind, f"{', '.join(KIND_VALUES[:-1])} or {KIND_VALUES[-1]}"),
+    "stage": (_stage, ", ".join(STAGE_VALUES)),
+    "method": (_method, "a method name of lowercase letters, digits and _"),
+    "priority": (_own_priority, "0, 1 or 2 (low, normal, high)"),
+}
+
+
+def _same_value(name: str, first: str, other: str) -> bool:
+    """Whether a second column's cell says what the first did: a phone by its number."""
+    if name == "phone":
+        return phone_key(first) == phone_key(other)
+    return first.casefold() == other.casefold()
+
+
+def _column(header: list[str], position: int) -> str:
+    return f"{one_line(header[position])} (column {position + 1})"
 
 
 def _clean(text: str, multiline: bool) -> str:
@@ -110,29 +200,8 @@ def _clean(text: str, multiline: bool) -> str:
     return (clean_optional(text) or "") if multiline else one_line(text)
 
 
-# Each reads a cell into the row's stored value, or says why it cannot. A kind, stage,
-# method or priority of another tool's own is left out rather than refused.
+# Each reads a cell into the row's stored value, or says why it cannot.
 Converter = Callable[[str, dict[str, object]], str | None]
-
-
-def _convert_kind(text: str, row: dict[str, object]) -> None:
-    if known := _kind(text):
-        row["kind"] = known
-
-
-def _convert_stage(text: str, row: dict[str, object]) -> None:
-    if text.lower() in STAGE_VALUES:
-        row["stage"] = text.lower()
-
-
-def _convert_method(text: str, row: dict[str, object]) -> None:
-    if METHOD_NAME.fullmatch(text.lower()):
-        row["method"] = text.lower()
-
-
-def _convert_priority(text: str, row: dict[str, object]) -> None:
-    if (level := _priority(text)) is not None:
-        row["priority"] = int(level)
 
 
 def _convert_deal_value(text: str, row: dict[str, object]) -> str | None:
@@ -151,9 +220,18 @@ def _convert_cents(text: str, row: dict[str, object]) -> str | None:
 
 
 def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
-    if (moment := from_stored(text)) is None:
-        return f"next call {text!r}: a date and time such as 2026-12-03T14:30:00+00:00"
-    row["next_call_at"] = to_stored(moment)
+    # What is stored must pass `funnel check`'s own reader, so the two never disagree.
+    try:
+        if (moment := from_stored(text)) is None:
+            raise Unreadable
+        stored = to_stored(moment)
+        read_moment(stored)
+    except (Unreadable, OverflowError):
+        return (
+            f"next call {text!r}: a date and time from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
+            " such as 2026-12-03T14:30:00+00:00"
+        )
+    row["next_call_at"] = stored
     return None
 
 
@@ -170,10 +248,6 @@ def _flag_converter(name: str, label: str) -> Converter:
 
 # In this order, so that exact cents win over an amount.
 CONVERTERS: dict[str, Converter] = {
-    "kind": _convert_kind,
-    "stage": _convert_stage,
-    "method": _convert_method,
-    "priority": _convert_priority,
     "deal_value": _convert_deal_value,
     "deal_value_cents": _convert_cents,
     "next_call_at": _convert_next_call,
@@ -182,13 +256,14 @@ CONVERTERS: dict[str, Converter] = {
 
 
 class _RowReader:
-    """Reads the records of one file as prospect rows.
+    """Reads the records of one file as prospect rows, and notes what a summary should say.
 
     What depends only on the header is worked out once, before the first record. The
     checks are the add/edit form's, plus: a row needs a phone or an email.
     """
 
-    def __init__(self, columns: Mapping[str, list[int]], source: str) -> None:
+    def __init__(self, header: list[str], columns: Mapping[str, list[int]], source: str) -> None:
+        self.header = header
         self.columns = [
             (name, tuple(positions), name in MULTILINE_FIELDS)
             for name, positions in columns.items()
@@ -197,15 +272,40 @@ class _RowReader:
         self.converters = [
             (name, convert) for name, convert in CONVERTERS.items() if name in columns
         ]
+        self.choosers: list[tuple[str, Chooser, str | None]] = []
+        self.not_understood: dict[str, NotUnderstood] = {}
+        for name, choose in CHOOSERS.items():
+            if positions := columns.get(name):
+                headers = [header[position].strip() for position in positions]
+                if name in headers:
+                    self.choosers.append((name, *OWN_CHOOSERS[name]))
+                else:
+                    self.choosers.append((name, choose, None))
+                    self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
+        self.set_aside: list[SetAside] = []
+        self.set_aside_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
 
-    def read(self, fields: list[str]) -> tuple[dict[str, object], list[str]]:
+    def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
         cells: dict[str, str] = {}
+        # Cells of a later column for a field that an earlier one filled differently.
+        extra: list[tuple[str, int, str]] = []
         for name, positions, multiline in self.columns:
-            if (text := _first_filled(fields, positions)) and (text := _clean(text, multiline)):
-                cells[name] = text
+            found = ""
+            for position in positions:
+                if not (text := fields[position].strip()):
+                    continue
+                # Without the quote our export puts before formula-like text.
+                if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
+                    text = text[1:]
+                if not (text := _clean(text, multiline)):
+                    continue
+                if not found:
+                    found = cells[name] = text
+                elif not _same_value(name, found, text):
+                    extra.append((text, position, found))
         first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
         if first or last:
             cells.setdefault("name", f"{first} {last}".strip())
@@ -213,6 +313,11 @@ class _RowReader:
             cells["source"] = self.source
         to_convert = [
             (convert, text) for name, convert in self.converters if (text := cells.pop(name, ""))
+        ]
+        to_choose = [
+            (name, choose, own, text)
+            for name, choose, own in self.choosers
+            if (text := cells.pop(name, ""))
         ]
         # The text fields are what is left, stored as they were read.
         row: dict[str, object] = dict(cells)
@@ -233,6 +338,22 @@ class _RowReader:
         for convert, text in to_convert:
             if reason := convert(text, row):
                 reasons.append(reason)
+        not_understood = []
+        for name, choose, own, text in to_choose:
+            if (value := choose(text)) is not None:
+                row[name] = value
+            elif own:
+                reasons.append(f"{name} {text!r}: funnel's {name} column holds {own}")
+            else:
+                not_understood.append((name, text))
+        if not reasons:
+            for name, text in not_understood:
+                self.not_understood[name].note(text)
+            for text, position, kept in extra:
+                self.set_aside_count += 1
+                if len(self.set_aside) < SHOWN_SET_ASIDE:
+                    column = _column(self.header, position)
+                    self.set_aside.append(SetAside(line, column, text, kept))
         return row, reasons
 
     def _timezone(self, text: str) -> tuple[str, str | None]:
@@ -271,7 +392,7 @@ def read_prospect_file(
     csv_file = read_csv(path)
     columns = match_headers(csv_file.header)
     _check_columns(csv_file, columns)
-    reader = _RowReader(columns, one_line(source or ""))
+    reader = _RowReader(csv_file.header, columns, one_line(source or ""))
     rows: list[tuple[int, dict[str, object]]] = []
     rejected: list[Rejected] = []
     width = len(csv_file.header)
@@ -283,7 +404,7 @@ def read_prospect_file(
                 Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
             )
         else:
-            row, reasons = reader.read(record.fields)
+            row, reasons = reader.read(record.line, record.fields)
             if reasons:
                 rejected.append(Rejected(record.line, "; ".join(reasons)))
             else:
@@ -305,4 +426,19 @@ def read_prospect_file(
         delimiter=csv_file.delimiter_name,
         columns=found,
         ignored=[text for text in csv_file.header if text not in found and one_line(text)],
+        fallbacks=_fallbacks(csv_file.header, columns),
+        not_understood=[values for values in reader.not_understood.values() if values.rows],
+        set_aside=reader.set_aside,
+        set_aside_count=reader.set_aside_count,
     )
+
+
+def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]:
+    """For each later column of a field, the earlier ones whose empty cells it fills."""
+    fallbacks = []
+    for positions in columns.values():
+        for later, position in enumerate(positions[1:], start=1):
+            earlier = " and ".join(_column(header, before) for before in positions[:later])
+            empty = "is empty" if later == 1 else "are empty"
+            fallbacks.append(f"{_column(header, position)} used only where {earlier} {empty}")
+    return fallbacks

@@ -19,9 +19,11 @@ import sqlite_utils
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
 from funnel_tui.import_rows import (
+    NotUnderstood,
     Progress,
     ProspectFile,
     Rejected,
+    SetAside,
     read_prospect_file,
     shown_headers,
 )
@@ -83,16 +85,25 @@ class ImportReport:
     # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    not_understood: list[NotUnderstood] = field(default_factory=list)
     shared_phones: list[SharedPhone] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    set_aside_count: int = 0
     dry_run: bool = False
     written: bool = False
 
     def summary(self) -> str:
-        """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, and the columns
-        that were not imported."""
-        read_as = f"({self.encoding}, {self.delimiter})"
-        if self.ignored:
-            read_as += f"; columns not imported: {shown_headers(self.ignored)}"
+        """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, the columns that
+        were not imported or only fill in for another, and the values not understood."""
+        read_as = "; ".join(
+            [
+                f"({self.encoding}, {self.delimiter})",
+                *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
+                *self.fallbacks,
+                *map(_not_understood, self.not_understood),
+            ]
+        )
         if self.dry_run:
             return (
                 f"dry run, nothing written: would add {self.added}, update {self.updated}, "
@@ -109,7 +120,29 @@ class ImportReport:
 
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
-        return [str(shared) for shared in self.shared_phones]
+        notices = [str(shared) for shared in self.shared_phones]
+        notices += [str(cell) for cell in self.set_aside]
+        if (more := self.set_aside_count - len(self.set_aside)) > 0:
+            notices.append(
+                f"… and {more} more cells not imported because an earlier column was filled"
+            )
+        return notices
+
+
+def _not_understood(values: NotUnderstood) -> str:
+    """`Stage: 3 values not understood ('bogus', …), stage left as it was (lead for a new
+    prospect)`."""
+    default = NEW_PROSPECT[values.field]
+    if values.field == "priority":
+        default = Priority(default).label
+    examples = ", ".join(map(repr, values.examples))
+    if values.more_values:
+        examples += ", …"
+    plural = "value" if values.rows == 1 else "values"
+    return (
+        f"{values.header}: {values.rows} {plural} not understood ({examples}),"
+        f" {values.field} left as it was ({default} for a new prospect)"
+    )
 
 
 # A prospect a row can update: its database id, or the row of one this import adds.
@@ -290,7 +323,11 @@ def apply_import(
         delimiter=prospects.delimiter,
         columns=prospects.columns,
         ignored=prospects.ignored,
+        fallbacks=prospects.fallbacks,
+        not_understood=prospects.not_understood,
         shared_phones=merger.shared_phones,
+        set_aside=prospects.set_aside,
+        set_aside_count=prospects.set_aside_count,
         dry_run=dry_run,
         written=write,
     )

@@ -17,15 +17,13 @@ from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
-from funnel_tui.settings import Settings
+from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.timestamps import to_stored
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
-# More calls a day than anyone dials; a bound also keeps the number inside SQLite's integers.
-MAX_CALLS_PER_DAY = 10_000
 # Shown in place of a ratio that has no value (the attainment of a target of 0).
 NO_FIGURE = "–"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, time
 
@@ -15,6 +16,8 @@ from funnel_tui.text import one_line
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
 MAX_CURRENCY_CHARACTERS = 4
+# The largest daily call goal, from the settings or a target: more is a typo.
+MAX_CALLS_PER_DAY = 10_000
 
 
 class SettingError(ValueError):
@@ -100,14 +103,27 @@ def _parse_time(text: str) -> time:
         raise SettingError(f"{text.strip()!r} is not a time of day ({error})") from None
 
 
-def _parse_count(text: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise SettingError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise SettingError("must not be negative")
-    return value
+def _clipped(text: str, limit: int = 24) -> str:
+    """Text short enough to quote in a one-line reason."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """A parser for a whole number in low..high. Past the range a value does harm: a busy retry
+    beyond the last date a datetime holds makes every busy call unsaveable, zero attempts
+    nurtures a prospect before the first call."""
+
+    def parse_count(text: str) -> int:
+        wanted = f"a whole number of {unit} from {low} to {high}"
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise SettingError(f"expected {wanted}, got {_clipped(text)!r}") from None
+        if not low <= value <= high:
+            raise SettingError(f"expected {wanted}, got {_clipped(text.strip())!r}")
+        return value
+
+    return parse_count
 
 
 def _format_value(value: object) -> str:
@@ -130,9 +146,9 @@ PARSERS = {
     "holidays": _parse_dates,
     "calling_start": _parse_time,
     "calling_end": _parse_time,
-    "max_attempts": _parse_count,
-    "busy_retry_minutes": _parse_count,
-    "calls_per_day": _parse_count,
+    "max_attempts": _count_from(1, 50, "attempts"),
+    "busy_retry_minutes": _count_from(1, 1440, "minutes"),
+    "calls_per_day": _count_from(1, MAX_CALLS_PER_DAY, "calls"),
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

@@ -448,7 +448,7 @@ def test_config_set_then_get_round_trips(db_path: Path, key: str, typed: str, sh
     [
         ("day_first", "maybe", "maybe"),
         ("calling_start", "25:00", "hour"),
-        ("max_attempts", "-1", "negative"),
+        ("max_attempts", "-1", "from 1 to 50"),
         ("holidays", "2026-02-30", "YYYY-MM-DD"),
         ("colour", "blue", "unknown setting 'colour'"),
     ],

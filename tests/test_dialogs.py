@@ -411,3 +411,24 @@ async def test_quick_logs_show_one_toast_the_latest(
         await settle(pilot)
         assert len(list(demo_app.screen.query(Toast))) == 1
         assert messages(demo_app) == [f"Undid no answer for {eighth_name} (ctrl+y redoes)"]
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "10001", "²"])
+async def test_target_refuses_a_daily_call_goal_it_cannot_store(
+    demo_app: FunnelApp, typed: str
+) -> None:
+    db = demo_app.storage.db
+    before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#target-amount", Input).value = "75k"
+        dialog.query_one("#target-calls", Input).value = typed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        error = shown_text(dialog.query_one("#target-error", Static))
+        assert f"calls per day is a whole number from 0 to 10000, not {typed!r}" in error
+    assert list(db.query("SELECT * FROM targets")) == before

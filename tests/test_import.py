@@ -259,7 +259,10 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
     assert (report.added, report.updated, report.written) == (3, 1, False)
     assert report.summary() == (
         "dry run, nothing written: would add 3, update 1, reject 0 (utf-8, comma);"
-        " columns not imported: Record ID, Contact owner, Lead Status, Create Date"
+        " columns not imported: Record ID, Contact owner, Lead Status, Create Date;"
+        " Mobile Phone Number (column 6) used only where Phone Number (column 5) is empty;"
+        " Lifecycle Stage: 3 values not understood ('Lead', 'Marketing Qualified Lead'),"
+        " kind left as it was (new for a new prospect)"
     )
     assert list(db.query("SELECT * FROM prospects")) == before
     assert people(db)["Dana W"]["id"] == dana

@@ -56,9 +56,80 @@ def test_a_value_that_cannot_be_read_is_named_with_its_default(book: Storage) ->
     assert settings.max_attempts == 6
     assert sorted(problems) == [
         "setting day_first holds bytes data, not text; using the default",
-        "setting max_attempts = 'six' cannot be used (expected a whole number, got 'six');"
+        "setting max_attempts = 'six' cannot be used (expected a whole number of attempts from"
+        " 1 to 50, got 'six');"
         " using '6'",
     ]
+
+
+OUT_OF_RANGE = [
+    ("busy_retry_minutes", "99999999999999999999", "minutes from 1 to 1440", "120"),
+    ("busy_retry_minutes", "10000000000", "minutes from 1 to 1440", "120"),
+    ("busy_retry_minutes", "0", "minutes from 1 to 1440", "120"),
+    ("max_attempts", "99999999999999999999", "attempts from 1 to 50", "6"),
+    ("max_attempts", "0", "attempts from 1 to 50", "6"),
+    ("calls_per_day", "99999999999999999999", "calls from 1 to 10000", "60"),
+    ("calls_per_day", "-3", "calls from 1 to 10000", "60"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "range_", "kept"), OUT_OF_RANGE)
+def test_config_set_refuses_a_number_out_of_range_and_names_the_range(
+    book: Storage, key: str, value: str, range_: str, kept: str
+) -> None:
+    result = invoke("config", "set", key, value, "--db", book.path)
+    assert result.exit_code == 1
+    assert f"{key}: expected a whole number of {range_}" in one_line_error(result.stderr)
+    assert invoke("config", "get", key, "--db", book.path).stdout.strip() == kept
+
+
+@pytest.mark.parametrize(("key", "value", "range_", "kept"), OUT_OF_RANGE)
+def test_a_stored_number_out_of_range_is_listed_and_the_default_used(
+    book: Storage, key: str, value: str, range_: str, kept: str
+) -> None:
+    written_by_another_tool(book.path, {key: value})
+    settings, [problem] = read_settings(book.db)
+    assert str(getattr(settings, key)) == kept
+    assert problem.startswith(f"setting {key} = {value!r} cannot be used")
+    assert range_ in problem and problem.endswith(f"using {kept!r}")
+    result = invoke("check", "--db", book.path)
+    assert result.exit_code == 1
+    assert f"setting {key} = {value!r} cannot be used" in result.stderr
+
+
+async def test_a_busy_call_saves_when_another_tool_stored_a_huge_busy_retry(
+    demo_app: FunnelApp,
+) -> None:
+    written_by_another_tool(demo_app.storage.path, {"busy_retry_minutes": "10000000000"})
+    app = FunnelApp(demo_app.storage, clock=demo_app.clock, scripts_dir=demo_app.scripts_dir)
+    db = demo_app.storage.db
+    calls_before = db.execute("SELECT count(*) FROM calls").fetchone()[0]
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        shown = " ".join(toast.render().plain for toast in app.screen.query(Toast))
+        assert "busy_retry_minutes" in shown and "from 1 to 1440" in shown
+        await pilot.press("l", "b", "enter")
+        await settle(pilot)
+    assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == calls_before + 1
+
+
+async def test_the_settings_screen_refuses_a_number_out_of_range(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        screen.query_one("#setting-busy_retry_minutes", Input).value = "99999999999999999999"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        error = shown_text(screen.query_one("#setting-error-busy_retry_minutes", Static))
+        assert "from 1 to 1440" in error
+    assert (
+        db.execute("SELECT count(*) FROM settings WHERE key = 'busy_retry_minutes'").fetchone()[0]
+        == 0
+    )
 
 
 @pytest.mark.parametrize(

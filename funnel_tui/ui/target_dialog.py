@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.storage import describe_error
 
 
@@ -36,10 +37,23 @@ def check_target(amount: str, period: str, calls_per_day: str) -> TargetEntry:
     cents = parse_amount(amount)
     if cents <= 0:
         raise AmountError(amount, "a target must be more than zero")
-    calls = calls_per_day.strip()
-    if calls and not calls.isdigit():
-        raise ValueError(f"calls per day is a whole number, not {calls!r}")
-    return TargetEntry(cents, period, int(calls) if calls else None)
+    return TargetEntry(cents, period, _calls_per_day(calls_per_day.strip()))
+
+
+def _calls_per_day(text: str) -> int | None:
+    """The daily call goal typed, or None for an empty field; raises ValueError."""
+    if not text:
+        return None
+    # ASCII digits only (`int` refuses `²`), and few enough for `int` to read.
+    significant = text.lstrip("0") or "0"
+    if (
+        text.isascii()
+        and text.isdigit()
+        and len(significant) <= len(str(MAX_CALLS_PER_DAY))
+        and (calls := int(significant)) <= MAX_CALLS_PER_DAY
+    ):
+        return calls
+    raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}, not {text!r}")
 
 
 class TargetDialog(ModalScreen[str | None]):
