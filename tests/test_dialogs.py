@@ -249,6 +249,24 @@ async def test_text_pasted_with_tabs_and_line_breaks_stays_in_its_field(
     assert call["notes"] == "from the CRM: wants pricing after Q1 ok"
 
 
+async def test_a_bracketed_paste_from_tmux_keeps_a_space_for_each_line_break(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "tab", "ctrl+u")
+        demo_app.post_message(events.Paste("Head\tof\rSales\r\rEMEA"))
+        await pilot.pause()
+        assert demo_app.screen.query_one("#field-title", Input).value == "Head of Sales EMEA"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert next(db.query("SELECT title FROM prospects WHERE id = ?", [first["id"]])) == {
+        "title": "Head of Sales EMEA"
+    }
+
+
 async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     db.execute("UPDATE targets SET amount_cents = 6000050, calls_per_day = 35")
