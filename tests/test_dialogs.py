@@ -201,18 +201,18 @@ async def test_edit_opens_on_the_name_and_tab_moves_to_the_next_field(
 
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await typist(pilot, ["e", "tab", *"Head of Ops", "enter"])
+        await typist(pilot, ["e", "tab", *" (EMEA)", "enter"])
         await settle_until(pilot, lambda: saved()["title"] != first["title"])
         assert isinstance(demo_app.screen, MainScreen)
     after = saved()
-    assert after == {"name": first["name"], "title": "Head of Ops"}
+    assert after == {"name": first["name"], "title": f"{first['title']} (EMEA)"}
 
 
 async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("s", *"CHF", "enter")
+        await pilot.press("s", "ctrl+u", *"CHF", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
@@ -222,12 +222,15 @@ async def test_target_opens_on_the_amount(demo_app: FunnelApp, typist: Typist) -
     db = demo_app.storage.db
 
     def month() -> dict[str, object]:
-        return next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+        return next(db.query("SELECT * FROM targets WHERE period = 'month'"), {})
 
+    # No target yet: the fields are empty.
+    db.execute("DELETE FROM targets")
+    db.conn.commit()
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await typist(pilot, ["t", *"75k", "tab", "tab", *"40", "enter"])
-        await settle_until(pilot, lambda: month()["amount_cents"] == 7_500_000)
+        await settle_until(pilot, lambda: month().get("amount_cents") == 7_500_000)
         assert isinstance(demo_app.screen, MainScreen)
     assert month()["calls_per_day"] == 40
 
@@ -279,21 +282,60 @@ async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -
         assert dialog.query_one("#target-amount", Input).value == "60,000.50"
         assert dialog.query_one("#target-period", Select).value == "month"
         assert dialog.query_one("#target-calls", Input).value == "35"
-        await pilot.press("tab", "tab", *"40", "enter")
+        await pilot.press("tab", "tab", "ctrl+u", *"40", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     after = next(db.query("SELECT * FROM targets WHERE id = ?", [month["id"]]))
     assert (after["amount_cents"], after["calls_per_day"]) == (6000050, 40)
 
 
-async def test_a_target_error_clears_once_the_amount_is_fixed(demo_app: FunnelApp) -> None:
+async def test_a_target_error_shows_once_under_its_field_and_clears_once_fixed(
+    demo_app: FunnelApp,
+) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("t", *"lots", "enter")
-        error = demo_app.screen.query_one("#target-error", Static)
-        assert "not an amount" in shown_text(error)
-        await pilot.press(*["backspace"] * 4, *"90")
-        assert shown_text(error).strip() == ""
+        await pilot.press("t", "ctrl+u", *"lots", "enter")
+        dialog = demo_app.screen
+        amount_check = dialog.query_one("#target-check", Static)
+        calls_check = dialog.query_one("#target-calls-check", Static)
+        bottom = dialog.query_one("#target-error", Static)
+        assert "not an amount" in shown_text(amount_check)
+        assert shown_text(bottom).strip() == ""
+        await pilot.press(*["backspace"] * 4, *"90k")
+        assert "90,000.00" in shown_text(amount_check)
+        await pilot.press("tab", "tab", "ctrl+u", *"forty", "enter")
+        assert "whole number" in shown_text(calls_check)
+        assert shown_text(bottom).strip() == ""
+        assert dialog.focused is dialog.query_one("#target-calls")
+        await pilot.press(*["backspace"] * 5, *"40")
+        assert shown_text(calls_check).strip() == ""
+
+
+async def test_the_target_fields_are_labelled(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        labels = [str(label.content) for label in demo_app.screen.query(".form-label")]
+        assert labels == ["Amount", "Period", "Calls per day"]
+
+
+async def test_an_unreadable_date_shows_once_under_when_and_goes_once_it_reads(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"someday", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        under_when = dialog.query_one("#outcome-extra-check", Static)
+        bottom = dialog.query_one("#outcome-error", Static)
+        assert "someday" in shown_text(under_when)
+        assert shown_text(bottom).strip() == ""
+        await pilot.press("ctrl+u", *"fri 3pm")
+        assert "someday" not in shown_text(under_when)
+        assert "Fri" in shown_text(under_when)
+        assert shown_text(bottom).strip() == ""
 
 
 async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: FunnelApp) -> None:

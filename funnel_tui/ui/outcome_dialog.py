@@ -27,16 +27,16 @@ from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
+from funnel_tui.ui.slow_write import say_when_waiting
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 
-# A write normally commits in a few milliseconds; past these delays the dialog shows that
-# it is saving, then that it is waiting for another program's lock.
+# A write normally commits in a few milliseconds; past this delay the dialog shows that it
+# is saving (and later, that it is waiting for another program's lock: slow_write).
 SHOW_SAVING_AFTER_S = 0.2
-SAY_WAITING_AFTER_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         try:
             entry = self._entry(self.outcome)
         except (WhenError, AmountError) as error:
-            self._error(str(error))
+            # Under the field it is about, where typing replaces it with what the field reads.
+            self.extra_check.update(Text(str(error), "red"))
             self.set_focus(self.extra)
             self.funnel.release_keys()
             return
@@ -279,16 +280,13 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving),
             # Another program holding the write lock makes the save wait (up to the busy
             # timeout): say so instead of looking stuck.
-            self.set_timer(SAY_WAITING_AFTER_S, self._still_saving),
+            say_when_waiting(self, self._error),
         ]
         self._write(self.save_call(entry))
 
     def _show_saving(self) -> None:
         self._error("Saving…")
         self._set_saving(True)
-
-    def _still_saving(self) -> None:
-        self._error("Saving… waiting for the database (another program is writing)")
 
     def _set_saving(self, saving: bool) -> None:
         """Grey out the fields while a slow write is in flight, or give them back after it."""
