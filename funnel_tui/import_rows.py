@@ -16,7 +16,13 @@ from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.prospects import email_problem, phone_key, phone_problem, timezone_problem
+from funnel_tui.prospects import (
+    contact_problem,
+    email_problem,
+    phone_key,
+    phone_problem,
+    timezone_problem,
+)
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
@@ -259,7 +265,7 @@ class _RowReader:
     """Reads the records of one file as prospect rows, and notes what a summary should say.
 
     What depends only on the header is worked out once, before the first record. The
-    checks are the add/edit form's, plus: a row needs a phone or an email.
+    checks are the add/edit form's.
     """
 
     def __init__(self, header: list[str], columns: Mapping[str, list[int]], source: str) -> None:
@@ -325,8 +331,8 @@ class _RowReader:
         if "name" not in cells:
             reasons.append("a name is needed")
         email, phone = cells.get("email"), cells.get("phone")
-        if not (phone or email):
-            reasons.append("a phone or an email is needed")
+        if reason := contact_problem(phone, email):
+            reasons.append(reason)
         if email and (reason := email_problem(email)):
             reasons.append(f"email {email!r}: {reason}")
         if phone and (reason := phone_problem(phone)):

@@ -31,7 +31,11 @@ TEXT_FIELDS = (
     "goals",
     "source",
 )
-FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value")
+# The yes/no columns the edit form sets (do_not_call is also set by logging that outcome).
+FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture")
+# The flags that keep a prospect out of the queue.
+OFF_QUEUE_FLAGS = ("do_not_call", "wrong_number")
+FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value", *FLAG_FIELDS)
 
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|;ext=)\s*\d+)?", re.IGNORECASE)
@@ -86,6 +90,11 @@ def phone_problem(phone: str) -> str | None:
     return None
 
 
+def contact_problem(phone: str | None, email: str | None) -> str | None:
+    """Why a prospect cannot be kept with these, or None: it needs a way to reach them."""
+    return None if phone or email else "a phone or an email is needed"
+
+
 def timezone_problem(name: str) -> str | None:
     if known_zone(name) is None:
         return "unknown timezone (use a name like Europe/London or America/New_York)"
@@ -100,11 +109,15 @@ def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None
 
 
 def validate_prospect(values: Mapping[str, Any], *, methods: Collection[str]) -> dict[str, Any]:
-    """Check form values and return the columns to store; raises ProspectInvalid."""
+    """Check form values and return the columns to store; raises ProspectInvalid.
+
+    A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0 otherwise."""
     errors: dict[str, str] = {}
     row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
     if not row["name"]:
         errors["name"] = "a name is needed"
+    if reason := contact_problem(row["phone"], row["email"]):
+        errors["phone"] = reason
     checks = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
     for field, problem in checks:
         if row[field] and (reason := problem(row[field])):
@@ -123,6 +136,9 @@ def validate_prospect(values: Mapping[str, Any], *, methods: Collection[str]) ->
             row["priority"] = int(priority)
         else:
             errors["priority"] = "priority is low, normal or high"
+    for flag in FLAG_FIELDS:
+        if flag in values:
+            row[flag] = int(bool(values[flag]))
     deal_value = str(values.get("deal_value") or "").strip()
     if deal_value:
         try:
@@ -190,10 +206,11 @@ def update_prospect(
                 raise EditConflict(theirs)
         if current["wrong_number"] and changes.get("phone", current["phone"]) != current["phone"]:
             changes["wrong_number"] = 0
-            # The wrong-number call cleared the follow-up; without one the prospect would
-            # never come back, so the new number is due from that call on.
-            if current["next_call_at"] is None and "next_call_at" not in changes:
-                changes["next_call_at"] = current["last_called_at"]
+        # The wrong-number or do-not-call call cleared the follow-up; without one a prospect
+        # whose flag is cleared would never come back, so it is due from that call on.
+        cleared = any(current[flag] and changes.get(flag) == 0 for flag in OFF_QUEUE_FLAGS)
+        if cleared and current["next_call_at"] is None and "next_call_at" not in changes:
+            changes["next_call_at"] = current["last_called_at"]
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in changes)
             db.execute(

@@ -44,8 +44,20 @@ def one_line(value: str | None) -> str:
     return " ".join(clean_text(value).split())
 
 
+# What terminals paste as a line break or a column gap: tmux and xterm-style terminals send
+# a line break as a carriage return, Windows copies CR LF, word processors copy U+2028 and
+# U+2029, and str.splitlines also breaks at the ASCII separators and NEL.
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_PASTED_BREAKS = "\t" + _LINE_BREAKS
+# A break, with the spaces around it and any breaks that follow: one space in a field.
+_PASTED_GAP = re.compile(f" *[{_PASTED_BREAKS}][{_PASTED_BREAKS} ]*")
+
+
 def pasted_line(value: str) -> str:
     """Text pasted into a one-line field: cleaned, every tab and line break a space (the
     field keeps all of it, not only its first line), except the line break a copied line
-    often ends with."""
-    return re.sub(r"[\t\n]", " ", clean_text(value).rstrip("\n"))
+    often ends with.
+
+    Breaks become spaces before the text is cleaned, which would drop a carriage return
+    and glue the lines together."""
+    return clean_text(_PASTED_GAP.sub(" ", value.rstrip(_LINE_BREAKS)))

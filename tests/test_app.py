@@ -22,9 +22,10 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
-from funnel_tui.ui.outcome_dialog import SAY_WAITING_AFTER_S, OutcomeDialog
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
+from funnel_tui.ui.slow_write import SAY_WAITING_AFTER_S
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 
 
@@ -142,7 +143,7 @@ async def test_a_bad_date_is_refused_in_place_and_nothing_is_saved(demo_app: Fun
         await pilot.press("l", "m", *"someday", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        error = shown_text(demo_app.screen.query_one("#outcome-error"))
+        error = shown_text(demo_app.screen.query_one("#outcome-extra-check"))
         assert "someday" in error
         await pilot.press("escape")
         await settle(pilot)
@@ -177,7 +178,7 @@ async def test_a_non_number_amount_is_refused_and_nothing_is_saved(demo_app: Fun
         await pilot.press("l", "w", *"lots", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        assert "not an amount" in shown_text(demo_app.screen.query_one("#outcome-error"))
+        assert "not an amount" in shown_text(demo_app.screen.query_one("#outcome-extra-check"))
     assert db["deals"].count == deals_before
 
 
@@ -391,7 +392,7 @@ async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> N
         await settle(pilot)
         await pilot.press("t", *"lots", "enter")
         await settle(pilot)
-        assert "not an amount" in shown_text(demo_app.screen.query_one("#target-error"))
+        assert "not an amount" in shown_text(demo_app.screen.query_one("#target-check"))
         demo_app.screen.query_one("#target-amount").value = "90k"
         await pilot.press("enter")
         await settle(pilot)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from funnel_tui import storage as storage_module
+from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.import_dialog import ImportDialog
 from funnel_tui.ui.main_screen import MainScreen
@@ -176,6 +178,7 @@ async def test_adding_a_prospect(demo_app: FunnelApp, blocker: Blocker) -> None:
         form = demo_app.screen
         assert isinstance(form, ProspectForm)
         form.query_one("#field-name", Input).value = "Ada Lovelace"
+        form.query_one("#field-phone", Input).value = "+44 20 7946 0999"
 
         def kept() -> None:
             assert demo_app.screen is form
@@ -269,3 +272,80 @@ async def test_an_import(demo_app: FunnelApp, blocker: Blocker, tmp_path: Path) 
         await blocked_then_released(pilot, blocker, ("enter",), kept)
         assert "added 1" in shown_text(dialog.query_one("#import-result"))
     assert count(db, "prospects") == prospects + 1
+
+
+# --- a write waiting for another program's lock says so --------------------------------
+
+
+LockHolder = Callable[[], AbstractContextManager[None]]
+
+
+@pytest.fixture
+def slow_lock(demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch) -> LockHolder:
+    """Another program holds the write lock while a write waits for it: the sign comes
+    after a twentieth of a second here, the write gives up after ten."""
+    monkeypatch.setattr(slow_write, "SAY_WAITING_AFTER_S", 0.05)
+
+    @contextmanager
+    def held() -> Iterator[None]:
+        other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+
+    return held
+
+
+async def until_shown(pilot: Pilot[None], shown: Callable[[], str]) -> str:
+    """What `shown` says once it says the write is waiting (or after five seconds)."""
+    for _ in range(100):
+        if "waiting for the database" in shown():
+            break
+        await pilot.pause(0.05)
+    return shown()
+
+
+@pytest.mark.parametrize(
+    ("open_keys", "where"),
+    [
+        (("n", *"prefers email"), "#note-error"),
+        (("a", *"Ada Lovelace", "tab", "tab", "tab", *"+44 20 7946 0999"), "#form-status"),
+        (("e", *" Jr"), "#form-status"),
+        (("s", *"0"), "#settings-status"),
+        (("t", "ctrl+u", *"90k"), "#target-error"),
+    ],
+    ids=["note", "add", "edit", "settings", "target"],
+)
+async def test_a_dialog_says_it_is_waiting_for_the_database_then_saves(
+    demo_app: FunnelApp,
+    slow_lock: LockHolder,
+    open_keys: tuple[str, ...],
+    where: str,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, *open_keys)
+        dialog = demo_app.screen
+        with slow_lock():
+            await pilot.press("enter")
+            said = await until_shown(pilot, lambda: shown_text(dialog.query_one(where)))
+            assert "Saving… waiting for the database (another program is writing)" in said
+            assert demo_app.screen is dialog
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen), "saved once the lock was let go"
+
+
+@pytest.mark.parametrize("keys", [("m", "end", "enter"), ("u",), ("u", "ctrl+y")])
+async def test_a_key_without_a_dialog_says_it_is_waiting_for_the_database(
+    demo_app: FunnelApp, slow_lock: LockHolder, keys: tuple[str, ...]
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "l", "v", "enter", *keys[:-1])
+        with slow_lock():
+            await pilot.press(keys[-1])
+            said = await until_shown(pilot, lambda: "\n".join(notices(demo_app)))
+            assert "Saving… waiting for the database (another program is writing)" in said
+        await settle(pilot)
+        assert not any("waiting" in notice for notice in notices(demo_app)), "gone once saved"

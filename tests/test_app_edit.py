@@ -1,18 +1,19 @@
-"""The edit form saves only what the rep changed, and lets the rep choose when another
-program changed the same field meanwhile."""
+"""The edit form saves only what the rep changed, lets the rep choose when another program
+changed the same field meanwhile, and asks before a do-not-call prospect is called again."""
 
 from __future__ import annotations
 
 import pytest
 import sqlite_utils
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.prospect_form import ProspectForm
 from tests.app_support import FROZEN_NOW, settle, shown_text
@@ -117,3 +118,77 @@ async def test_ctrl_t_takes_the_other_programs_text_into_the_field(demo_app: Fun
         assert isinstance(demo_app.screen, MainScreen)
     other.close()
     assert row(db, first["id"])["title"] == "COO"
+
+
+def mark_do_not_call(db: sqlite_utils.Database) -> int:
+    """The first prospect of the queue, marked do not call as that outcome marks it: the
+    follow-up cleared, so it leaves the queue."""
+    prospect_id = first_in_queue(db)["id"]
+    db.execute(
+        "UPDATE prospects SET do_not_call = 1, next_call_at = NULL,"
+        " last_called_at = '2026-11-17T10:00:00+00:00' WHERE id = ?",
+        [prospect_id],
+    )
+    db.conn.commit()
+    return prospect_id
+
+
+async def open_form_of(demo_app: FunnelApp, pilot: Pilot[None], prospect_id: int) -> ProspectForm:
+    """Find the prospect among all (`f`, then `/` and its name) and edit it."""
+    await settle(pilot)
+    name = str(row(demo_app.storage.db, prospect_id)["name"])
+    await pilot.press("f", "slash", *name.lower(), "enter")
+    await settle(pilot)
+    form = await open_edit_form(demo_app, pilot)
+    assert form.query_one("#field-name", Input).value == name
+    return form
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+async def test_clearing_do_not_call_asks_first_naming_the_prospect(
+    demo_app: FunnelApp, answer: str
+) -> None:
+    db = demo_app.storage.db
+    flagged = mark_do_not_call(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_form_of(demo_app, pilot, flagged)
+        do_not_call = form.query_one("#field-do_not_call", Checkbox)
+        assert do_not_call.value
+        form.set_focus(do_not_call)
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        question = shown_text(demo_app.screen.query_one("#confirm-question"))
+        assert str(row(db, flagged)["name"]) in question and "do not call" in question
+        await pilot.press(answer)
+        await settle(pilot)
+        if answer == "n":
+            assert demo_app.screen is form, "a no goes back to the form"
+            assert do_not_call.value, "and keeps the flag"
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = row(db, flagged)
+    if answer == "y":
+        # Called again from the call that marked it.
+        assert (after["do_not_call"], after["next_call_at"]) == (0, "2026-11-17T10:00:00+00:00")
+    else:
+        assert (after["do_not_call"], after["next_call_at"]) == (1, None)
+
+
+async def test_the_flags_are_saved_only_when_changed(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        assert not form.query_one("#field-nurture", Checkbox).value
+        form.set_focus(form.query_one("#field-nurture"))
+        # Marked wrong number by a call in another window meanwhile: the form leaves it be.
+        other.db.execute("UPDATE prospects SET wrong_number = 1 WHERE id = ?", [first["id"]])
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    other.close()
+    after = row(db, first["id"])
+    assert (after["nurture"], after["wrong_number"], after["do_not_call"]) == (1, 1, 0)

@@ -178,15 +178,17 @@ async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp, typist: 
     count = db["prospects"].count
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await typist(pilot, ["a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd", "enter"])
+        keys = ["a", *"Ada Lovelace", "tab", *"CTO", "tab", *"Engines Ltd"]
+        await typist(pilot, [*keys, "tab", *"020 7946 0999", "enter"])
         await settle_until(pilot, lambda: db["prospects"].count > count)
         assert isinstance(demo_app.screen, MainScreen)
     assert db["prospects"].count == count + 1
     added = newest_prospect(db)
-    assert (added["name"], added["title"], added["company"]) == (
+    assert (added["name"], added["title"], added["company"], added["phone"]) == (
         "Ada Lovelace",
         "CTO",
         "Engines Ltd",
+        "020 7946 0999",
     )
 
 
@@ -201,18 +203,94 @@ async def test_edit_opens_on_the_name_and_tab_moves_to_the_next_field(
 
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await typist(pilot, ["e", "tab", *"Head of Ops", "enter"])
+        await typist(pilot, ["e", "tab", *" (EMEA)", "enter"])
         await settle_until(pilot, lambda: saved()["title"] != first["title"])
         assert isinstance(demo_app.screen, MainScreen)
     after = saved()
-    assert after == {"name": first["name"], "title": "Head of Ops"}
+    assert after == {"name": first["name"], "title": f"{first['title']} (EMEA)"}
+
+
+async def test_a_focused_field_carries_on_from_the_end_of_its_text(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET needs = 'a CRM' WHERE id = ?", [first["id"]])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *" Jr", *["tab"] * 9, *", fast")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT name, needs FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"name": f"{first['name']} Jr", "needs": "a CRM, fast"}
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "column"),
+    [
+        ("e", "#field-name", "SELECT name FROM prospects"),
+        ("s", "#setting-currency", "SELECT value FROM settings WHERE key = 'currency'"),
+        ("t", "#target-amount", "SELECT amount_cents FROM targets"),
+    ],
+    ids=["edit", "settings", "target"],
+)
+async def test_escape_asks_before_discarding_changes_and_not_when_there_are_none(
+    demo_app: FunnelApp, key: str, field: str, column: str
+) -> None:
+    db = demo_app.storage.db
+    before = db.execute(column).fetchall()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(key, "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen), "nothing changed: closed at once"
+
+        await pilot.press(key, *"x0")
+        dialog = demo_app.screen
+        typed = dialog.query_one(field, Input).value
+        for back in ("n", "escape"):
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(demo_app.screen, ConfirmDialog)
+            assert "Discard" in shown_text(demo_app.screen.query_one("#confirm-question"))
+            await pilot.press(back)
+            await settle(pilot)
+            assert demo_app.screen is dialog
+            assert dialog.query_one(field, Input).value == typed
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db.execute(column).fetchall() == before
+
+
+async def test_a_prospect_without_phone_or_email_is_refused_under_the_phone(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Nophone Person", "enter")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        assert "a phone or an email is needed" in shown_text(form.query_one("#error-phone"))
+        assert db["prospects"].count == count
+        assert form.focused is form.query_one("#field-phone")
+        await pilot.press(*"+44 20 7946 0999")
+        assert shown_text(form.query_one("#error-phone")).strip() == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+    assert newest_prospect(db)["phone"] == "+44 20 7946 0999"
 
 
 async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("s", *"CHF", "enter")
+        await pilot.press("s", "ctrl+u", *"CHF", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
@@ -222,12 +300,15 @@ async def test_target_opens_on_the_amount(demo_app: FunnelApp, typist: Typist) -
     db = demo_app.storage.db
 
     def month() -> dict[str, object]:
-        return next(db.query("SELECT * FROM targets WHERE period = 'month'"))
+        return next(db.query("SELECT * FROM targets WHERE period = 'month'"), {})
 
+    # No target yet: the fields are empty.
+    db.execute("DELETE FROM targets")
+    db.conn.commit()
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await typist(pilot, ["t", *"75k", "tab", "tab", *"40", "enter"])
-        await settle_until(pilot, lambda: month()["amount_cents"] == 7_500_000)
+        await settle_until(pilot, lambda: month().get("amount_cents") == 7_500_000)
         assert isinstance(demo_app.screen, MainScreen)
     assert month()["calls_per_day"] == 40
 
@@ -249,6 +330,24 @@ async def test_text_pasted_with_tabs_and_line_breaks_stays_in_its_field(
     assert call["notes"] == "from the CRM: wants pricing after Q1 ok"
 
 
+async def test_a_bracketed_paste_from_tmux_keeps_a_space_for_each_line_break(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "tab", "ctrl+u")
+        demo_app.post_message(events.Paste("Head\tof\rSales\r\rEMEA"))
+        await pilot.pause()
+        assert demo_app.screen.query_one("#field-title", Input).value == "Head of Sales EMEA"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert next(db.query("SELECT title FROM prospects WHERE id = ?", [first["id"]])) == {
+        "title": "Head of Sales EMEA"
+    }
+
+
 async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     db.execute("UPDATE targets SET amount_cents = 6000050, calls_per_day = 35")
@@ -261,21 +360,60 @@ async def test_the_target_dialog_shows_the_current_target(demo_app: FunnelApp) -
         assert dialog.query_one("#target-amount", Input).value == "60,000.50"
         assert dialog.query_one("#target-period", Select).value == "month"
         assert dialog.query_one("#target-calls", Input).value == "35"
-        await pilot.press("tab", "tab", *"40", "enter")
+        await pilot.press("tab", "tab", "ctrl+u", *"40", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     after = next(db.query("SELECT * FROM targets WHERE id = ?", [month["id"]]))
     assert (after["amount_cents"], after["calls_per_day"]) == (6000050, 40)
 
 
-async def test_a_target_error_clears_once_the_amount_is_fixed(demo_app: FunnelApp) -> None:
+async def test_a_target_error_shows_once_under_its_field_and_clears_once_fixed(
+    demo_app: FunnelApp,
+) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("t", *"lots", "enter")
-        error = demo_app.screen.query_one("#target-error", Static)
-        assert "not an amount" in shown_text(error)
-        await pilot.press(*["backspace"] * 4, *"90")
-        assert shown_text(error).strip() == ""
+        await pilot.press("t", "ctrl+u", *"lots", "enter")
+        dialog = demo_app.screen
+        amount_check = dialog.query_one("#target-check", Static)
+        calls_check = dialog.query_one("#target-calls-check", Static)
+        bottom = dialog.query_one("#target-error", Static)
+        assert "not an amount" in shown_text(amount_check)
+        assert shown_text(bottom).strip() == ""
+        await pilot.press(*["backspace"] * 4, *"90k")
+        assert "90,000.00" in shown_text(amount_check)
+        await pilot.press("tab", "tab", "ctrl+u", *"forty", "enter")
+        assert "whole number" in shown_text(calls_check)
+        assert shown_text(bottom).strip() == ""
+        assert dialog.focused is dialog.query_one("#target-calls")
+        await pilot.press(*["backspace"] * 5, *"40")
+        assert shown_text(calls_check).strip() == ""
+
+
+async def test_the_target_fields_are_labelled(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        labels = [str(label.content) for label in demo_app.screen.query(".form-label")]
+        assert labels == ["Amount", "Period", "Calls per day"]
+
+
+async def test_an_unreadable_date_shows_once_under_when_and_goes_once_it_reads(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"someday", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        under_when = dialog.query_one("#outcome-extra-check", Static)
+        bottom = dialog.query_one("#outcome-error", Static)
+        assert "someday" in shown_text(under_when)
+        assert shown_text(bottom).strip() == ""
+        await pilot.press("ctrl+u", *"fri 3pm")
+        assert "someday" not in shown_text(under_when)
+        assert "Fri" in shown_text(under_when)
+        assert shown_text(bottom).strip() == ""
 
 
 async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: FunnelApp) -> None:
@@ -294,7 +432,7 @@ async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: Funn
         assert shown_text(name_error).strip() == ""
         assert "email" in shown_text(email_error)
         assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
-        await pilot.press("tab", "tab", "tab", "tab", *"ada@engines.io")
+        await pilot.press("tab", "tab", "tab", "tab", *"engines.io")
         assert shown_text(email_error).strip() == ""
         assert shown_text(form.query_one("#form-status")).strip() == ""
         await pilot.press("enter")

@@ -14,10 +14,20 @@ from tests.test_call_log import NOW, prospect, worked_prospect
 METHODS = ("solution", "benefits")
 
 
+def reachable_prospect(db: sqlite_utils.Database) -> int:
+    """A prospect with history, and a phone: the form saves none without a phone or email."""
+    ann = worked_prospect(db)
+    db.execute("UPDATE prospects SET phone = '020 7946 0958' WHERE id = ?", [ann])
+    return ann
+
+
 def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
     """What the edit form hands over: every field, as loaded unless typed."""
     values = {
-        **{field: str(loaded[field] or "") for field in ("name", "title", "company", "phone")},
+        **{
+            field: str(loaded[field] or "")
+            for field in ("name", "title", "company", "phone", "email")
+        },
         "kind": str(loaded["kind"]),
         "stage": str(loaded["stage"]),
         "method": str(loaded["method"]),
@@ -29,7 +39,7 @@ def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
 
 
 def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
+    ann = reachable_prospect(db)
     loaded = prospect(db, ann)
     log_call(
         db, ann, CallOutcome(Outcome.WON, amount_cents=39_800_00), now=NOW, settings=Settings()
@@ -52,7 +62,7 @@ def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.D
 def test_the_same_field_changed_meanwhile_is_a_conflict_and_nothing_is_saved(
     db: sqlite_utils.Database,
 ) -> None:
-    ann = worked_prospect(db)
+    ann = reachable_prospect(db)
     loaded = prospect(db, ann)
     db.execute("UPDATE prospects SET stage = 'won', company = 'Globex' WHERE id = ?", [ann])
     theirs = prospect(db, ann)
@@ -67,7 +77,7 @@ def test_the_same_field_changed_meanwhile_is_a_conflict_and_nothing_is_saved(
 def test_saving_again_against_the_row_as_it_is_now_takes_the_reps_choice(
     db: sqlite_utils.Database,
 ) -> None:
-    ann = worked_prospect(db)
+    ann = reachable_prospect(db)
     loaded = prospect(db, ann)
     db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [ann])
     with pytest.raises(EditConflict):
@@ -85,7 +95,7 @@ def test_saving_again_against_the_row_as_it_is_now_takes_the_reps_choice(
 
 
 def test_the_same_change_made_twice_is_no_conflict(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
+    ann = reachable_prospect(db)
     loaded = prospect(db, ann)
     db.execute("UPDATE prospects SET title = 'CFO' WHERE id = ?", [ann])
     update_prospect(db, ann, form_row(loaded, title="CFO"), loaded=loaded)
@@ -93,7 +103,7 @@ def test_the_same_change_made_twice_is_no_conflict(db: sqlite_utils.Database) ->
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
+    ann = reachable_prospect(db)
     loaded = prospect(db, ann)
     assert update_prospect(db, ann, form_row(loaded), loaded=loaded) == {}
     assert get_prospect(db, ann) == loaded

@@ -161,7 +161,7 @@ async def test_the_won_dialog_refuses_more_than_ten_billion(demo_app: FunnelApp)
         await pilot.press("l", "w", *TOO_LARGE, "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        error = shown_text(demo_app.screen.query_one("#outcome-error", Static))
+        error = shown_text(demo_app.screen.query_one("#outcome-extra-check", Static))
         assert f"'{TOO_LARGE}' is too large: an amount is at most 10,000,000,000.00" in error
     assert db["deals"].count == deals_before
 
@@ -171,8 +171,8 @@ async def test_the_target_dialog_refuses_more_than_ten_billion(demo_app: FunnelA
     targets_before = list(db.query("SELECT * FROM targets"))
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("t", *TOO_LARGE, "enter")
+        await pilot.press("t", "ctrl+u", *TOO_LARGE, "enter")
         await settle(pilot)
-        error = shown_text(demo_app.screen.query_one("#target-error", Static))
+        error = shown_text(demo_app.screen.query_one("#target-check", Static))
         assert "is too large: an amount is at most 10,000,000,000.00" in error
     assert list(db.query("SELECT * FROM targets")) == targets_before

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel_tui.text import clean_optional, clean_text, one_line
+from funnel_tui.text import clean_optional, clean_text, one_line, pasted_line
 
 ESC = "\x1b"
 ALLOWED_CONTROLS = {"\t", "\n"}
@@ -88,6 +88,23 @@ def test_clean_optional_turns_blank_into_none_and_trims() -> None:
 def test_one_line_folds_newlines_and_tabs_for_a_table_cell() -> None:
     assert one_line("Ann\n\tArcher\x1b[2J  Ltd") == "Ann Archer Ltd"
     assert one_line(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("pasted", "field"),
+    [
+        # tmux and xterm-style terminals paste a line break as a carriage return.
+        ("Head\tof\rSales\r\rEMEA", "Head of Sales EMEA"),
+        ("Head\tof\nSales\r\nEMEA", "Head of Sales EMEA"),
+        ("Head of\u2028Sales\u2029EMEA", "Head of Sales EMEA"),
+        ("Head\vof\fSales", "Head of Sales"),
+        ("Head of \r\n\r\n  Sales", "Head of Sales"),
+        ("Head  of Sales\r\n", "Head  of Sales"),
+        ("\nHead of Sales\r", " Head of Sales"),
+    ],
+)
+def test_a_pasted_line_break_or_tab_is_one_space(pasted: str, field: str) -> None:
+    assert pasted_line(pasted) == field
 
 
 ESCAPE_FRAGMENTS = (

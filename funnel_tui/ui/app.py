@@ -207,6 +207,12 @@ class FunnelApp(App[None]):
         self._notifications.add(toast)
         self._refresh_notifications()
 
+    def withdraw_toast(self, kind: str) -> None:
+        """Take down the last toast of this `kind`, if it is still up."""
+        toast = self._latest_toasts.pop(kind, None)
+        if toast is not None and toast in self._notifications:
+            self._unnotify(toast)
+
     def in_db_thread(self, work: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
         """Run `work` with the database thread's connection, without blocking the UI.
 

@@ -23,6 +23,7 @@ from funnel_tui.call_log import (
 from funnel_tui.domain import Outcome
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.slow_write import waiting_toast
 from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
 
 # What happened to the call (started, logged, undone, redone) is one toast, the latest: a
@@ -113,9 +114,10 @@ class CallUndo(_Base):
     async def _undo(self, call: LastCall) -> None:
         session = self.undo_session
         try:
-            undone = await self.funnel.in_db_thread(
-                lambda db: undo_last_call(db, call_id=call.call_id)
-            )
+            with waiting_toast(self.funnel):
+                undone = await self.funnel.in_db_thread(
+                    lambda db: undo_last_call(db, call_id=call.call_id)
+                )
         except LastCallChanged as changed:
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
             return
@@ -168,9 +170,10 @@ class CallUndo(_Base):
         session = self.undo_session
         now, settings = self.funnel.clock(), self.funnel.settings
         try:
-            logged = await self.funnel.in_db_thread(
-                lambda db: redo_call(db, undone, now=now, settings=settings)
-            )
+            with waiting_toast(self.funnel):
+                logged = await self.funnel.in_db_thread(
+                    lambda db: redo_call(db, undone, now=now, settings=settings)
+                )
         except Exception as error:  # a failed write changes nothing; the app carries on
             self.notify(
                 f"Not redone: {describe_error(error)}; press ctrl+y to try again",

@@ -40,6 +40,7 @@ from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.prospect_card import ProspectCard
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
+from funnel_tui.ui.slow_write import waiting_toast
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -521,24 +522,30 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             return
         prospect_id = card.prospect["id"]
 
-        async def chosen(method: str | None) -> None:
-            if method is None:
-                return
-            try:
-                await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
-            except Exception as error:  # a failed write changes nothing; the app carries on
-                self.notify(
-                    f"Method not saved: {describe_error(error)}; press m to try again",
-                    severity="error",
-                    timeout=8,
-                    markup=False,
-                )
-                return
-            self._show(prospect_id)
+        def chosen(method: str | None) -> None:
+            if method is not None:
+                self._save_method(prospect_id, method)
 
         await self._open(MethodPicker(self.funnel.scripts.names(), card.prospect["method"]), chosen)
 
     # The script keys act on the script of the row the cursor is on now.
+
+    @work(group="method")
+    async def _save_method(self, prospect_id: int, method: str) -> None:
+        """A worker: while the write waits for another program's lock, keys still work."""
+        try:
+            with waiting_toast(self.funnel):
+                await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
+        except Exception as error:  # a failed write changes nothing; the app carries on
+            self.notify(
+                f"Method not saved: {describe_error(error)}; press m to try again",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        if self.card is not None and self.card.prospect["id"] == prospect_id:
+            self._show(prospect_id)
 
     def action_previous_step(self) -> None:
         self._card_on_cursor()

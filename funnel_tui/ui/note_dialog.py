@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.slow_write import waiting_said
 
 NoteSaver = Callable[[str], Awaitable[None]]
 
@@ -50,10 +51,12 @@ class NoteDialog(ModalScreen[bool]):
 
     @work(exclusive=True, group="save-note")
     async def _write(self, body: str) -> None:
+        error_line = self.query_one("#note-error", Static)
         try:
-            await self.save_note(body)
+            with waiting_said(self, error_line.update):
+                await self.save_note(body)
         except Exception as error:  # a failed write keeps the dialog and the note
-            self.query_one("#note-error", Static).update(
+            error_line.update(
                 Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
             )
             return

@@ -27,16 +27,16 @@ from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
+from funnel_tui.ui.slow_write import say_when_waiting
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 
-# A write normally commits in a few milliseconds; past these delays the dialog shows that
-# it is saving, then that it is waiting for another program's lock.
+# A write normally commits in a few milliseconds; past this delay the dialog shows that it
+# is saving (and later, that it is waiting for another program's lock: slow_write).
 SHOW_SAVING_AFTER_S = 0.2
-SAY_WAITING_AFTER_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -267,8 +267,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         try:
             entry = self._entry(self.outcome)
         except (WhenError, AmountError) as error:
+            # Under the field it is about, where typing replaces it with what the field reads.
+            self.extra_check.update(Text(str(error), "red"))
             self.set_focus(self.extra)
-            self._not_saved(str(error))
+            self._not_saved(None)
             return
         # Keys are held from enter until the dialog closes, and the flag stops a second
         # save, so nothing typed can change the call meanwhile. The fields are greyed out
@@ -279,23 +281,22 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving),
             # Another program holding the write lock makes the save wait (up to the busy
             # timeout): say so instead of looking stuck.
-            self.set_timer(SAY_WAITING_AFTER_S, self._still_saving),
+            say_when_waiting(self, self._error),
         ]
         self._write(self.save_call(entry))
 
-    def _not_saved(self, reason: str) -> None:
-        """Enter did not save: say why. The keys typed after enter were meant for the next
-        prospect; they are dropped, never typed into this call."""
+    def _not_saved(self, reason: str | None) -> None:
+        """Enter did not save: say why (None when the reason is already under its field).
+        The keys typed after enter were meant for the next prospect; they are dropped,
+        never typed into this call."""
+        said = [reason] if reason else []
         if self.funnel.drop_held_keys():
-            reason += " · keys typed after enter were not applied"
-        self._error(reason)
+            said.append("keys typed after enter were not applied")
+        self._error(" · ".join(said))
 
     def _show_saving(self) -> None:
         self._error("Saving…")
         self._set_saving(True)
-
-    def _still_saving(self) -> None:
-        self._error("Saving… waiting for the database (another program is writing)")
 
     def _set_saving(self, saving: bool) -> None:
         """Grey out the fields while a slow write is in flight, or give them back after it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
@@ -21,6 +21,12 @@ from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.slow_write import waiting_said
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
 
 # Called with the columns to save and the row as the form read it (empty when adding).
 FormSaver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[int]]
@@ -40,12 +46,19 @@ TEXT_INPUTS = (
     ("objections", "Objections"),
     ("goals", "Goals"),
 )
+FLAG_LABELS = {"do_not_call": "Do not call", "wrong_number": "Wrong number", "nurture": "Nurture"}
 # The fields that save to a column of another name.
 FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
 COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
 
 
-class ProspectForm(ModalScreen[int | None]):
+class Flag(Checkbox, inherit_bindings=False):
+    """A yes/no field: space ticks it; enter saves the form, as in every other field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
+class ProspectForm(DiscardGuard, ModalScreen[int | None]):
     """Returns the saved prospect's id, or None when cancelled."""
 
     # The name field has focus the moment the form is up, so the keys typed while it
@@ -55,6 +68,8 @@ class ProspectForm(ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        # Reached only from a flag: a text field and a list take enter themselves.
+        Binding("enter", "save", "Save", show=False),
         Binding("ctrl+t", "take_theirs", "Take the other program's value"),
     ]
 
@@ -97,9 +112,11 @@ class ProspectForm(ModalScreen[int | None]):
             ),
         }
 
-    def _initial(self, field: str) -> str:
+    def _initial(self, field: str) -> str | bool:
         """What the field shows for the row as read: a value the form cannot show (a
         method whose script is gone) shows as the default, and is saved only if changed."""
+        if field in FLAG_LABELS:
+            return bool(self.prospect.get(field))
         if field in self.choices:
             _, options, default = self.choices[field]
             current = str(self.prospect.get(field, default))
@@ -141,7 +158,13 @@ class ProspectForm(ModalScreen[int | None]):
                     with Horizontal(classes="form-row"):
                         yield Label(label, classes="form-label")
                         with Vertical(classes="form-input"):
-                            yield Input(self._initial(field), id=f"field-{field}")
+                            # Focused, a field carries on from the end of its text:
+                            # select-all there let the next key replace the whole name.
+                            yield Input(
+                                str(self._initial(field)),
+                                id=f"field-{field}",
+                                select_on_focus=False,
+                            )
                             yield Static(id=f"error-{field}", classes="form-error", markup=False)
                 for field, (label, options, _) in self.choices.items():
                     with Horizontal(classes="form-row"):
@@ -154,19 +177,34 @@ class ProspectForm(ModalScreen[int | None]):
                                 id=f"field-{field}",
                             )
                             yield Static(id=f"error-{field}", classes="form-error", markup=False)
+                with Horizontal(classes="form-row"):
+                    yield Label("Flags", classes="form-label")
+                    with Vertical(classes="form-input"):
+                        with Horizontal(id="form-flags"):
+                            for field, label in FLAG_LABELS.items():
+                                yield Flag(label, bool(self._initial(field)), id=f"field-{field}")
+                        for field in FLAG_LABELS:
+                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
             yield Static(id="form-status", markup=False)
             yield Label(
-                "enter or ctrl+s saves · tab moves · esc cancels",
+                "enter or ctrl+s saves · tab moves · space ticks a flag · esc cancels",
                 id="form-hint",
                 classes="dialog-hint",
             )
 
-    def values(self) -> dict[str, str]:
+    def values(self) -> dict[str, str | bool]:
         """What the form holds now, as typed."""
-        typed = {field: self.query_one(f"#field-{field}", Input).value for field, _ in TEXT_INPUTS}
+        typed: dict[str, str | bool] = {
+            field: self.query_one(f"#field-{field}", Input).value for field, _ in TEXT_INPUTS
+        }
         for field in self.choices:
             typed[field] = str(self.query_one(f"#field-{field}", Select).value)
+        for field in FLAG_LABELS:
+            typed[field] = self.query_one(f"#field-{field}", Flag).value
         return typed
+
+    def has_changes(self) -> bool:
+        return any(value != self._initial(field) for field, value in self.values().items())
 
     def _checked(self) -> tuple[dict[str, Any], dict[str, str]]:
         """The row to save and the reason each refused field is refused."""
@@ -177,7 +215,7 @@ class ProspectForm(ModalScreen[int | None]):
         except ProspectInvalid as invalid:
             row, errors = {}, dict(invalid.errors)
         try:
-            row.update(self._next_call(typed["next_call"]))
+            row.update(self._next_call(str(typed["next_call"])))
         except WhenError as error:
             errors["next_call"] = str(error)
         return row, errors
@@ -192,6 +230,7 @@ class ProspectForm(ModalScreen[int | None]):
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(Checkbox.Changed)
     def _recheck(self) -> None:
         # Only the refused fields are checked as the rep types: a field is not called
         # wrong before a save was tried.
@@ -218,8 +257,33 @@ class ProspectForm(ModalScreen[int | None]):
                 if value != self._initial(field)
             }
             row = {column: value for column, value in row.items() if column in edited}
+            if row.get("do_not_call") == 0:
+                self._confirm_calling_again(row)
+                return
         self._status("Saving…", "")
         self._write(row)
+
+    def _confirm_calling_again(self, row: dict[str, Any]) -> None:
+        """Clearing do-not-call asks first: the prospect asked not to be called."""
+        name = one_line(self.prospect.get("name")) or "This prospect"
+        question = Text.assemble(
+            (name, "bold"), " is marked do not call. Clear it, so they are called again?"
+        )
+
+        def answered(clear: bool | None) -> None:
+            if clear:
+                self._status("Saving…", "")
+                self._write(row)
+                # The yes held the keys typed after it: the form takes them while it saves.
+                funnel: FunnelApp = self.app  # type: ignore[assignment]
+                funnel.release_keys()
+            else:
+                # Kept as it was: saving again saves the other changes.
+                self.query_one("#field-do_not_call", Flag).value = True
+                self.set_focus(self.query_one("#field-do_not_call"))
+                self._status("Not saved: do not call is kept", "yellow")
+
+        self.app.push_screen(ConfirmDialog(question, yes="clear it and save"), answered)
 
     def _status(self, message: str, style: str) -> None:
         self.query_one("#form-status", Static).update(Text(message, style))
@@ -227,7 +291,8 @@ class ProspectForm(ModalScreen[int | None]):
     @work(exclusive=True, group="save-prospect")
     async def _write(self, row: dict[str, Any]) -> None:
         try:
-            prospect_id = await self.save_prospect(row, dict(self.prospect))
+            with waiting_said(self, lambda message: self._status(message, "")):
+                prospect_id = await self.save_prospect(row, dict(self.prospect))
         except EditConflict as conflict:
             self._show_changed_meanwhile(conflict.theirs)
             return
@@ -260,6 +325,8 @@ class ProspectForm(ModalScreen[int | None]):
 
     def _theirs_label(self, field: str) -> str:
         value = self._initial(field)
+        if isinstance(value, bool):
+            return "ticked" if value else "not ticked"
         if field in self.choices:
             # Named as stored, also a value the list does not offer.
             _, options, _ = self.choices[field]
@@ -274,7 +341,7 @@ class ProspectForm(ModalScreen[int | None]):
         if field not in self.changed_meanwhile:
             return
         widget = self.query_one(f"#field-{field}")
-        if isinstance(widget, Input | Select):
+        if isinstance(widget, Input | Select | Flag):
             widget.value = self._initial(field)
         self.changed_meanwhile.discard(field)
         self.query_one(f"#error-{field}", Static).update(
@@ -282,6 +349,3 @@ class ProspectForm(ModalScreen[int | None]):
         )
         if self.changed_meanwhile:
             self.set_focus(self.query_one(f"#field-{sorted(self.changed_meanwhile)[0]}"))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

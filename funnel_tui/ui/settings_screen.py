@@ -21,6 +21,8 @@ from funnel_tui.settings import (
     setting_text,
 )
 from funnel_tui.storage import describe_error
+from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.slow_write import waiting_said
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
 
@@ -38,8 +40,10 @@ HINTS = {
 }
 
 
-class SettingsScreen(ModalScreen[bool]):
+class SettingsScreen(DiscardGuard, ModalScreen[bool]):
     """Returns True when settings were saved."""
+
+    CLOSED_UNSAVED = False
 
     # The first setting has focus the moment the screen is up, so the keys typed while it
     # opened land there.
@@ -67,16 +71,25 @@ class SettingsScreen(ModalScreen[bool]):
                     with Horizontal(classes="form-row"):
                         yield Label(key, classes="settings-label")
                         with Vertical(classes="form-input"):
+                            # Focused, a field carries on from the end of its text:
+                            # select-all there let the next key replace the whole setting.
                             yield Input(
                                 setting_text(self.settings, key),
                                 placeholder=HINTS.get(key, ""),
                                 id=f"setting-{key}",
+                                select_on_focus=False,
                             )
                             yield Static(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
             yield Label(
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
             )
+
+    def has_changes(self) -> bool:
+        return any(
+            self.query_one(f"#setting-{key}", Input).value != setting_text(self.settings, key)
+            for key in KEYS
+        )
 
     def _check(self, key: str) -> str | None:
         """Show whether this setting reads; its text when it does."""
@@ -133,14 +146,11 @@ class SettingsScreen(ModalScreen[bool]):
 
     @work(exclusive=True, group="save-settings")
     async def _write(self, values: dict[str, str]) -> None:
+        status = self.query_one("#settings-status", Static)
         try:
-            await self.save_settings(values)
+            with waiting_said(self, status.update):
+                await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
-            self.query_one("#settings-status", Static).update(
-                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
-            )
+            status.update(Text(f"Not saved: {describe_error(error)} (enter tries again)", "red"))
             return
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)

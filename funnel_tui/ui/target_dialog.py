@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -18,6 +18,8 @@ from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.storage import describe_error
+from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.slow_write import waiting_said
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,17 @@ class TargetEntry:
 TargetSaver = Callable[[TargetEntry], Awaitable[str]]
 
 
-def check_target(amount: str, period: str, calls_per_day: str) -> TargetEntry:
-    """Validate the dialog's fields; raises ValueError with one readable line."""
+def check_amount(amount: str) -> int:
+    """The target in cents; raises AmountError with one readable line."""
     cents = parse_amount(amount)
     if cents <= 0:
         raise AmountError(amount, "a target must be more than zero")
-    return TargetEntry(cents, period, _calls_per_day(calls_per_day.strip()))
+    return cents
 
 
-def _calls_per_day(text: str) -> int | None:
-    """The daily call goal typed, or None for an empty field; raises ValueError."""
+def check_calls_per_day(calls_per_day: str) -> int | None:
+    """The daily call goal, None when left empty; raises ValueError with one readable line."""
+    text = calls_per_day.strip()
     if not text:
         return None
     # ASCII digits only (`int` refuses `²`), and few enough for `int` to read.
@@ -56,8 +59,10 @@ def _calls_per_day(text: str) -> int | None:
     raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}, not {text!r}")
 
 
-class TargetDialog(ModalScreen[str | None]):
-    """Amount, period and daily call goal; enter saves, escape cancels."""
+class TargetDialog(DiscardGuard, ModalScreen[str | None]):
+    """Amount, period and daily call goal; enter saves, escape cancels.
+
+    Each field's problem shows once, under it, and follows what is typed there."""
 
     # The amount has focus the moment the dialog is up, so the keys typed while it opened
     # land there.
@@ -73,94 +78,116 @@ class TargetDialog(ModalScreen[str | None]):
         self.currency = currency
         self.save_target = save
         self.current = current or {}
-        self.refused = False
-        """Whether a save was refused: from then on the error follows what is typed."""
+        amount, calls = self.current.get("amount_cents"), self.current.get("calls_per_day")
+        # No currency symbol: one that ends in a letter (CHF) would not read back.
+        self.opened_with = (
+            format_money(amount, "") if amount else "",
+            self.current.get("period", "month"),
+            str(calls) if calls is not None else "",
+        )
 
     def compose(self) -> ComposeResult:
+        amount, period, calls = self.opened_with
         with Vertical(id="target-box", classes="dialog"):
             yield Label(
                 "Sales target for the period containing today",
                 id="target-title",
                 classes="dialog-title",
             )
-            amount = self.current.get("amount_cents")
-            calls = self.current.get("calls_per_day")
-            yield Input(
-                # No currency symbol: one that ends in a letter (CHF) would not read back.
-                format_money(amount, "") if amount else "",
-                placeholder="amount, e.g. 60000 or 60k",
-                id="target-amount",
-            )
-            yield Static(id="target-check", markup=False)
-            yield Select(
-                [(kind, kind) for kind in PERIOD_KINDS],
-                value=self.current.get("period", "month"),
-                allow_blank=False,
-                id="target-period",
-            )
-            yield Input(
-                str(calls) if calls is not None else "",
-                placeholder="calls per day (optional)",
-                id="target-calls",
-            )
+            # Focused, a field carries on from the end of its text: select-all there would
+            # let the next key replace the whole amount.
+            with Horizontal(classes="form-row"):
+                yield Label("Amount", classes="form-label")
+                with Vertical(classes="form-input"):
+                    yield Input(
+                        amount,
+                        placeholder="e.g. 60000 or 60k",
+                        id="target-amount",
+                        select_on_focus=False,
+                    )
+                    yield Static(id="target-check", classes="form-error", markup=False)
+            with Horizontal(classes="form-row"):
+                yield Label("Period", classes="form-label")
+                with Vertical(classes="form-input"):
+                    yield Select(
+                        [(kind, kind) for kind in PERIOD_KINDS],
+                        value=period,
+                        allow_blank=False,
+                        id="target-period",
+                    )
+            with Horizontal(classes="form-row"):
+                yield Label("Calls per day", classes="form-label")
+                with Vertical(classes="form-input"):
+                    yield Input(
+                        calls,
+                        placeholder="optional",
+                        id="target-calls",
+                        select_on_focus=False,
+                    )
+                    yield Static(id="target-calls-check", classes="form-error", markup=False)
             yield Static(id="target-error", markup=False)
             yield Label("enter saves · esc cancels", id="target-hint", classes="dialog-hint")
 
-    @on(Input.Changed, "#target-amount")
-    def _check_amount(self, event: Input.Changed) -> None:
-        check = self.query_one("#target-check", Static)
-        if not event.value.strip():
-            check.update("")
-            return
-        try:
-            check.update(Text("→ " + format_money(parse_amount(event.value), self.currency)))
-        except AmountError as error:
-            check.update(Text(str(error), "red"))
-
-    def _checked(self) -> TargetEntry:
-        return check_target(
+    def _typed(self) -> tuple[str, str, str]:
+        return (
             self.query_one("#target-amount", Input).value,
             str(self.query_one("#target-period", Select).value),
             self.query_one("#target-calls", Input).value,
         )
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#target-error", Static).update(Text(message, "bold red"))
+    def has_changes(self) -> bool:
+        return self._typed() != self.opened_with
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _recheck(self) -> None:
-        # The message goes once the fields are fixed (and changes if another one is wrong).
-        if not self.refused:
-            return
+    @on(Input.Changed, "#target-amount")
+    def _amount_changed(self) -> None:
+        self._check_amount(saving=False)
+
+    @on(Input.Changed, "#target-calls")
+    def _calls_changed(self) -> None:
+        self._check_calls()
+
+    def _check_amount(self, *, saving: bool) -> bool:
+        """Read the amount back, or say why it does not read (an empty one only on a save);
+        whether it reads."""
+        typed = self.query_one("#target-amount", Input).value
+        check = self.query_one("#target-check", Static)
         try:
-            self._checked()
+            cents = check_amount(typed)
+        except AmountError as error:
+            check.update(Text(str(error), "red") if saving or typed.strip() else "")
+            return False
+        check.update(Text("→ " + format_money(cents, self.currency)))
+        return True
+
+    def _check_calls(self) -> bool:
+        """Say why the daily call goal does not read, if it does not; whether it reads."""
+        check = self.query_one("#target-calls-check", Static)
+        try:
+            check_calls_per_day(self.query_one("#target-calls", Input).value)
         except ValueError as error:
-            self._show_error(str(error))
-        else:
-            self.refused = False
-            self._show_error("")
+            check.update(Text(str(error), "red"))
+            return False
+        check.update("")
+        return True
 
     @on(Input.Submitted)
     def _submit(self) -> None:
-        try:
-            entry = self._checked()
-        except ValueError as error:
-            self.refused = True
-            self._show_error(str(error))
+        amount_reads, calls_read = self._check_amount(saving=True), self._check_calls()
+        if not (amount_reads and calls_read):
+            self.set_focus(self.query_one("#target-calls" if amount_reads else "#target-amount"))
             return
-        self._write(entry)
+        amount, period, calls = self._typed()
+        self._write(TargetEntry(check_amount(amount), period, check_calls_per_day(calls)))
+
+    def _say(self, message: str) -> None:
+        self.query_one("#target-error", Static).update(Text(message, "red"))
 
     @work(exclusive=True, group="save-target")
     async def _write(self, entry: TargetEntry) -> None:
         try:
-            summary = await self.save_target(entry)
+            with waiting_said(self, self._say):
+                summary = await self.save_target(entry)
         except Exception as error:  # a failed write keeps the dialog and what was typed
-            self.query_one("#target-error", Static).update(
-                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
-            )
+            self._say(f"Not saved: {describe_error(error)} (enter tries again)")
             return
         self.dismiss(summary)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

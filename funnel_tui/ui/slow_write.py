@@ -1,0 +1,52 @@
+"""Saying so when a write waits for another program's lock, instead of looking stuck."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from textual.message_pump import MessagePump
+from textual.timer import Timer
+
+from funnel_tui import storage
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
+
+# A write normally commits in a few milliseconds; one still running after this long is
+# waiting for another program's write lock (up to the busy timeout).
+SAY_WAITING_AFTER_S = 1.0
+WAITING_FOR_DATABASE = "Saving… waiting for the database (another program is writing)"
+WAITING_TOAST = "waiting"
+
+
+def say_when_waiting(node: MessagePump, say: Callable[[str], object]) -> Timer:
+    """Start a write's clock: `say` that it is waiting if it is still running after
+    SAY_WAITING_AFTER_S. Stop the timer once the write is done."""
+    return node.set_timer(SAY_WAITING_AFTER_S, lambda: say(WAITING_FOR_DATABASE))
+
+
+@contextmanager
+def waiting_said(node: MessagePump, say: Callable[[str], object]) -> Iterator[None]:
+    """Around a dialog's write: `say` so in the dialog if it waits for the database."""
+    timer = say_when_waiting(node, say)
+    try:
+        yield
+    finally:
+        timer.stop()
+
+
+@contextmanager
+def waiting_toast(app: FunnelApp) -> Iterator[None]:
+    """Around a write that has no dialog: a toast if it waits for the database, gone
+    once the write is done (whatever it says next says how it went)."""
+
+    def say(message: str) -> None:
+        app.notify_in_place(WAITING_TOAST, message, timeout=storage.BUSY_TIMEOUT_S)
+
+    try:
+        with waiting_said(app, say):
+            yield
+    finally:
+        app.withdraw_toast(WAITING_TOAST)
