@@ -311,3 +311,32 @@ async def test_start_up_warnings_leave_a_dialogs_fields_in_sight(demo_app: Funne
         assert "→ Thu 19 Nov 2026, 10:00 (tomorrow)" in shown
         assert "note (optional)" in shown
         assert "enter saves" in shown
+
+
+def fully_in_sight(app: FunnelApp, widget: Widget) -> bool:
+    """Not scrolled out of its dialog, even in part."""
+    placed = app.screen._compositor.visible_widgets.get(widget)
+    return placed is not None and placed[1].contains_region(placed[0])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "keys",
+    [["question_mark"], ["m"], ["t"], ["s"], ["a"], ["e"], ["n"], ["i"], ["p"], ["l", "n", "u"]],
+    ids=["help", "method", "target", "settings", "add", "edit", "note", "import", "pace", "undo"],
+)
+async def test_every_dialogs_labels_are_whole(
+    demo_app: FunnelApp, size: tuple[int, int], keys: list[str]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert not isinstance(demo_app.screen, MainScreen)
+        labels = [
+            label for label in demo_app.screen.query(Label) if fully_in_sight(demo_app, label)
+        ]
+        assert labels
+        for label in labels:
+            assert_whole(demo_app, label)
