@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -72,8 +73,10 @@ def _shared_room(columns: Sequence[Column], width: int) -> int:
     return width - sum(column.width for column in columns) - (len(columns) - 1)
 
 
-def fit_columns(width: int) -> list[tuple[str, int]]:
-    """Choose the columns that fit `width` cells and their widths (one space between)."""
+@cache
+def fit_columns(width: int) -> tuple[tuple[str, int], ...]:
+    """Choose the columns that fit `width` cells and their widths (one space between);
+    cached, as every line drawn asks."""
     chosen = [NAME]
     for rank, column in enumerate(KEEP_ORDER[1:], start=1):
         trial = [*chosen, column]
@@ -91,7 +94,7 @@ def fit_columns(width: int) -> list[tuple[str, int]]:
     }
     # The name takes what the other shared columns leave, the odd cell included.
     shared[NAME.title] = room - sum(shared.values())
-    return [(column.title, column.width or shared[column.title]) for column in shown]
+    return tuple((column.title, column.width or shared[column.title]) for column in shown)
 
 
 def _cell(text: str, width: int) -> str:
@@ -223,7 +226,8 @@ class CallQueue(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         paint = self._paint or self._look_up_paint()
         width = paint.width
-        columns = fit_columns(width - 1)
+        # A space either side, so the last column does not run into the border.
+        columns = fit_columns(width - 2)
         if y == 0:
             header = " " + " ".join(_cell(title, size) for title, size in columns)
             return Strip([Segment(_cell(header, width), paint.header)], width)
