@@ -33,8 +33,10 @@ FIGURE_HEADERS = (
 )
 # A name is cut (with an ellipsis) to no fewer cells than this.
 MIN_NAME_WIDTH = 10
-# Between two columns of a breakdown: a cell of padding each side of a blank rule.
+# Between two columns of a breakdown: a cell of padding each side of a blank rule, or,
+# when the figures need the room, only the padding on the right.
 COLUMN_GAP = 3
+TIGHT_COLUMN_GAP = 2
 # Between the labels and the figures at the top.
 LABEL_GAP = 2
 
@@ -61,19 +63,28 @@ def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, w
         for column in range(len(FIGURE_HEADERS))
     ]
     name_width = max((cell_len(name) for name in names), default=1)
-    gaps = COLUMN_GAP * len(FIGURE_HEADERS)
 
     def column_widths(headers: tuple[str, ...]) -> list[int]:
         return [
             max(size, cell_len(header)) for size, header in zip(figure_widths, headers, strict=True)
         ]
 
-    headers = tuple(full for full, _ in FIGURE_HEADERS)
-    widths = column_widths(headers)
-    if name_width + sum(widths) + gaps > width:
-        headers = tuple(short for _, short in FIGURE_HEADERS)
+    full_headers = tuple(full for full, _ in FIGURE_HEADERS)
+    short_headers = tuple(short for _, short in FIGURE_HEADERS)
+    shortest_name = min(name_width, MIN_NAME_WIDTH)
+    # The roomiest layout that fits: full headers when every name fits whole, else short
+    # headers, then narrower gaps, with names cut to no fewer than MIN_NAME_WIDTH cells.
+    layouts = (
+        (full_headers, COLUMN_GAP, name_width),
+        (short_headers, COLUMN_GAP, shortest_name),
+        (short_headers, TIGHT_COLUMN_GAP, shortest_name),
+    )
+    for headers, gap, fewest_name_cells in layouts:
         widths = column_widths(headers)
-        name_width = max(MIN_NAME_WIDTH, min(name_width, width - sum(widths) - gaps))
+        room = width - sum(widths) - gap * len(headers)
+        if room >= fewest_name_cells:
+            break
+    name_width = max(min(name_width, room), fewest_name_cells)
 
     table = Table(
         title=title,
@@ -82,8 +93,9 @@ def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, w
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
+        padding=(0, 1) if gap == COLUMN_GAP else (0, 1, 0, 0),
         # Exactly the columns' widths: never squeezed to the terminal, so no figure is cut.
-        width=name_width + sum(widths) + gaps,
+        width=name_width + sum(widths) + gap * len(headers),
     )
     table.add_column("", width=name_width, no_wrap=True, overflow="ellipsis")
     for header, size in zip(headers, widths, strict=True):

@@ -266,7 +266,7 @@ async def test_rows_from_other_tools_show_literally_on_the_main_screen_and_dialo
             assert words(text) in card
         script = words(shown_text(screen.script_pane.query_one("#script-body")))
         assert words(literal("Evil Corp")) in script
-        assert screen.queue.render_line(1).text.startswith(" [bold]Zebulon")
+        assert screen.queue.render_line(1).text.startswith(" [bold]Zebul")
 
         await pilot.press("l")
         await settle(pilot)

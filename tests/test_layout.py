@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from funnel_tui.money import format_money
 from funnel_tui.queue import closed_timezones, queue_ids
@@ -15,8 +20,10 @@ from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.script_pane import ScriptPane
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
 
@@ -97,7 +104,7 @@ async def test_the_next_prospects_script_starts_at_the_top(demo_app: FunnelApp) 
 
 async def test_wide_characters_keep_the_queue_columns_in_line(demo_app: FunnelApp) -> None:
     first_three = todays_queue(demo_app)[:3]
-    names = ["王小明", "Zoë 🚀 Rocket", "Ann Smith"]
+    names = ["王小明", "Zoë 🚀 Lee", "Ann Smith"]
     for prospect_id, name in zip(first_three, names, strict=True):
         demo_app.storage.db.execute(
             "UPDATE prospects SET name = ?, company = 'Acme', kind = 'new' WHERE id = ?",
@@ -175,3 +182,161 @@ async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
         await settle(pilot)
     first = next(classes for name, classes in drawn if name == "OutcomeDialog")
     assert {"-narrow", "-short"} <= first
+
+
+def words_in(app: FunnelApp, widget: Widget) -> str:
+    """The words the terminal shows inside `widget`'s region, line after line."""
+    lines = on_screen(app).splitlines()
+    region = widget.region
+    shown = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
+    return " ".join(" ".join(shown).split())
+
+
+def assert_whole(app: FunnelApp, widget: Widget) -> None:
+    """Every word of the widget's text is on screen, wrapped rather than cut."""
+    text = widget.render()
+    plain = text.plain if isinstance(text, Text) else str(text)
+    assert words_in(app, widget) == " ".join(plain.split())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_pace_screen_never_cuts_a_figure(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    db = demo_app.storage.db
+    db.execute("UPDATE deals SET amount_cents = 1234567890")
+    db.execute("UPDATE targets SET amount_cents = 10000000000")
+    db.conn.commit()
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, PerformanceScreen) and screen.pace is not None
+        box = screen.query_one("#performance-box", VerticalScroll)
+        shown = ""
+        for top in range(0, box.max_scroll_y + box.size.height, max(box.size.height - 2, 1)):
+            box.scroll_to(y=top, animate=False, immediate=True)
+            await pilot.pause()
+            shown += on_screen(demo_app) + "\n"
+        pace = screen.pace
+        figures = [pace.target_cents, pace.won_cents, pace.projection_cents]
+        figures += [row.won_cents for row in pace.by_method + pace.by_source]
+        for cents in figures:
+            assert re.search(rf"(?<![\d,.]){re.escape(format_money(cents, '$'))}(?![\d,])", shown)
+        assert "amoun " not in shown
+
+
+def queue_header(app: FunnelApp) -> str:
+    return line_text(app.screen.query_one(CallQueue), 0)
+
+
+@pytest.mark.parametrize(
+    ("size", "titles"),
+    [
+        ((80, 24), ["Name", "Company", "Next call"]),
+        ((100, 30), ["Name", "Company", "Next call", "Last"]),
+        ((160, 45), ["Name", "Company", "Kind", "Stage", "Next call", "Att", "Last"]),
+    ],
+)
+async def test_the_queue_keeps_the_columns_a_rep_needs_most(
+    demo_app: FunnelApp, size: tuple[int, int], titles: list[str]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        # A header may shorten ("Compa…"); the column is there all the same.
+        header = queue_header(demo_app).replace("Next call", "Next").split()
+        assert len(header) == len(titles), header
+        for shown, title in zip(header, titles, strict=True):
+            assert title.startswith(shown.rstrip("…")), header
+        queue = demo_app.screen.query_one(CallQueue)
+        first = line_text(queue, 1)
+        assert "5d late" in first, "the first prospect's due label is whole"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_key_bar_always_offers_help_and_quit(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        bottom = on_screen(demo_app).splitlines()[-1]
+        assert " ? Help " in bottom
+        assert " q Quit " in bottom
+        assert " l Log outcome " in bottom
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_quit_question_is_whole_at_every_size(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "q")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        for label in demo_app.screen.query(Label):
+            assert_whole(demo_app, label)
+        assert "Quit anyway?" in on_screen(demo_app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_outcome_dialogs_title_and_hint_are_whole_during_a_call(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "l")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        for label in demo_app.screen.query(Label):
+            assert_whole(demo_app, label)
+        assert "esc cancels" in on_screen(demo_app)
+
+
+async def test_start_up_warnings_leave_a_dialogs_fields_in_sight(demo_app: FunnelApp) -> None:
+    conn = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+    conn.executemany(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+        [("holidays", "2026-12-25,2026-02-30"), ("calling_end", "07:00")],
+    )
+    conn.close()
+    app = FunnelApp(demo_app.storage, clock=demo_app.clock, scripts_dir=demo_app.scripts_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "Setting not used" in on_screen(app), "the warnings show on the main screen"
+        await pilot.press("l", "c", *"tomorrow 10am")
+        await settle(pilot)
+        shown = on_screen(app)
+        assert "→ Thu 19 Nov 2026, 10:00 (tomorrow)" in shown
+        assert "note (optional)" in shown
+        assert "enter saves" in shown
+
+
+def fully_in_sight(app: FunnelApp, widget: Widget) -> bool:
+    """Not scrolled out of its dialog, even in part."""
+    placed = app.screen._compositor.visible_widgets.get(widget)
+    return placed is not None and placed[1].contains_region(placed[0])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "keys",
+    [["question_mark"], ["m"], ["t"], ["s"], ["a"], ["e"], ["n"], ["i"], ["p"], ["l", "n", "u"]],
+    ids=["help", "method", "target", "settings", "add", "edit", "note", "import", "pace", "undo"],
+)
+async def test_every_dialogs_labels_are_whole(
+    demo_app: FunnelApp, size: tuple[int, int], keys: list[str]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert not isinstance(demo_app.screen, MainScreen)
+        labels = [
+            label for label in demo_app.screen.query(Label) if fully_in_sight(demo_app, label)
+        ]
+        assert labels
+        for label in labels:
+            assert_whole(demo_app, label)

@@ -51,6 +51,16 @@ def test_outcome_dialog_asking_for_a_date(
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_dialog)
 
 
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
+def test_pace_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_pace(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_pace)
+
+
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
     async def open_help(pilot: Pilot) -> None:
         await settle(pilot)

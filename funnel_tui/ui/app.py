@@ -16,7 +16,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import Notification, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
 from funnel_tui.launch import resume_collecting
@@ -97,6 +97,7 @@ class FunnelApp(App[None]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
+        self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
         self.push_screen(MainScreen())
         for problem in self.scripts.problems:
             self.notify(
@@ -122,6 +123,13 @@ class FunnelApp(App[None]):
         width, height = self.size
         chosen = {size_class(width, WIDTH_CLASSES), size_class(height, HEIGHT_CLASSES)}
         screen.update_classes({name: name in chosen for _, name in WIDTH_CLASSES + HEIGHT_CLASSES})
+
+    def _clear_toasts_for_dialogs(self, screen: Screen[object]) -> None:
+        """Toasts stack in the bottom right corner, where in a small terminal they cover a
+        dialog's fields (the outcome dialog's date read-back). They told of the screen
+        below, so a dialog opens without them; `funnel check` repeats the start-up ones."""
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
 
     async def action_quit(self) -> None:
         # ctrl+q and the palette's Quit ask first during a running call, as q does.

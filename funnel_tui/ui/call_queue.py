@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -30,17 +31,32 @@ RowFetcher = Callable[[Sequence[int]], dict[int, QueueRow]]
 PAGE_SIZE = 64
 CACHED_PAGES = 32
 
-# (title, width, or a share of the free width for a flexible column); columns are
-# dropped from the right when the pane is too narrow for them.
-COLUMNS: tuple[tuple[str, int | float], ...] = (
-    ("Name", 0.6),
-    ("Company", 0.4),
-    ("Kind", 5),
-    ("Stage", 9),
-    ("Next call", 10),
-    ("Att", 3),
-    ("Last", 10),
-)
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the list: a fixed width, or a share of the width the others leave."""
+
+    title: str
+    width: int = 0
+    share: float = 0.0
+    fewest: int = 0
+    """The fewest cells a shared column is narrowed to."""
+
+
+NAME = Column("Name", share=0.6, fewest=10)
+COMPANY = Column("Company", share=0.4, fewest=6)
+KIND = Column("Kind", width=5)
+STAGE = Column("Stage", width=9)
+NEXT_CALL = Column("Next call", width=9)
+ATTEMPTS = Column("Att", width=3)
+LAST = Column("Last", width=9)
+# In the order they are drawn.
+COLUMNS = (NAME, COMPANY, KIND, STAGE, NEXT_CALL, ATTEMPTS, LAST)
+# Most useful first: a narrow pane keeps whom to call, when, and at which company, then
+# adds each further column that leaves the name and the company ROOMY_NAMES cells.
+KEEP_ORDER = (NAME, NEXT_CALL, COMPANY, LAST, ATTEMPTS, STAGE, KIND)
+ALWAYS_KEPT = 3
+ROOMY_NAMES = 18
 # The stored column behind each column of the list.
 COLUMN_SOURCES = {
     "Name": "name",
@@ -50,23 +66,35 @@ COLUMN_SOURCES = {
     "Last": "last_outcome",
 }
 KIND_SHORT = {"new": "new", "known": "known", "customer": "cust"}
-MIN_FLEX_WIDTH = 12
 
 
-def fit_columns(width: int) -> list[tuple[str, int]]:
-    """Choose the columns that fit `width` cells and their widths (one space between)."""
-    for count in range(len(COLUMNS), 0, -1):
-        chosen = COLUMNS[:count]
-        fixed = sum(size for _, size in chosen if isinstance(size, int)) + len(chosen) - 1
-        shares = [size for _, size in chosen if isinstance(size, float)]
-        room = width - fixed
-        if room >= MIN_FLEX_WIDTH * len(shares):
-            total = sum(shares) or 1.0
-            return [
-                (title, size if isinstance(size, int) else int(room * size / total))
-                for title, size in chosen
-            ]
-    return [("Name", max(width, 1))]
+def _shared_room(columns: Sequence[Column], width: int) -> int:
+    """The cells left for the shared columns once the fixed ones and the gaps are placed."""
+    return width - sum(column.width for column in columns) - (len(columns) - 1)
+
+
+@cache
+def fit_columns(width: int) -> tuple[tuple[str, int], ...]:
+    """Choose the columns that fit `width` cells and their widths (one space between);
+    cached, as every line drawn asks."""
+    chosen = [NAME]
+    for rank, column in enumerate(KEEP_ORDER[1:], start=1):
+        trial = [*chosen, column]
+        needed = sum(each.fewest for each in trial if each.share)
+        if rank >= ALWAYS_KEPT:
+            needed = max(needed, ROOMY_NAMES)
+        if _shared_room(trial, width) >= needed:
+            chosen = trial
+    shown = [column for column in COLUMNS if column in chosen]
+    room = _shared_room(shown, width)
+    shared = {
+        column.title: max(column.fewest, int(room * column.share))
+        for column in shown
+        if column.share and column is not NAME
+    }
+    # The name takes what the other shared columns leave, the odd cell included.
+    shared[NAME.title] = room - sum(shared.values())
+    return tuple((column.title, column.width or shared[column.title]) for column in shown)
 
 
 def _cell(text: str, width: int) -> str:
@@ -200,7 +228,8 @@ class CallQueue(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         paint = self._paint or self._look_up_paint()
         width = paint.width
-        columns = fit_columns(width - 1)
+        # A space either side, so the last column does not run into the border.
+        columns = fit_columns(width - 2)
         if y == 0:
             header = " " + " ".join(_cell(title, size) for title, size in columns)
             return Strip([Segment(_cell(header, width), paint.header)], width)

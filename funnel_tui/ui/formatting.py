@@ -56,7 +56,7 @@ SHORT_OUTCOME_LABELS = {
     Outcome.NO_ANSWER: "no answer",
     Outcome.VOICEMAIL: "voicemail",
     Outcome.BUSY: "busy",
-    Outcome.GATEKEEPER: "gatekeeper",
+    Outcome.GATEKEEPER: "gatekeep.",
     Outcome.CALLBACK: "callback",
     Outcome.MEETING: "meeting",
     Outcome.WON: "won",
@@ -67,7 +67,7 @@ SHORT_OUTCOME_LABELS = {
 
 
 def short_outcome_label(value: str | None) -> str:
-    """At most 10 characters, for the queue's last-outcome column."""
+    """At most 9 characters, for the queue's last-outcome column."""
     if not value:
         return ""
     try:
