@@ -567,6 +567,6 @@ async def test_target_refuses_a_daily_call_goal_it_cannot_store(
         await pilot.press("enter")
         await settle(pilot)
         assert demo_app.screen is dialog
-        error = shown_text(dialog.query_one("#target-error", Static))
+        error = shown_text(dialog.query_one("#target-calls-check", Static))
         assert f"calls per day is a whole number from 0 to 10000, not {typed!r}" in error
     assert list(db.query("SELECT * FROM targets")) == before
