@@ -208,9 +208,18 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             return
         self.funnel.hold_keys()
         # Each field works through the keys sent to it on its own, and a tab moves on
-        # before the last field has caught up: save only once the when or amount field,
-        # then the note, have taken every key that went to them.
-        self.extra.call_later(self.note.call_later, self.action_save)
+        # before the last field has caught up: save only once the when or amount field
+        # and the note have both taken every key that went to them. Both are asked at
+        # once (one hop nested in the other cost a frame: about 20 ms of `l n enter`).
+        behind = {self.extra, self.note}
+
+        def caught_up(field: Input) -> None:
+            behind.discard(field)
+            if not behind:
+                self.action_save()
+
+        for field in tuple(behind):
+            field.call_later(caught_up, field)
 
     @on(Input.Changed, "#outcome-extra")
     def _check_extra(self) -> None:
