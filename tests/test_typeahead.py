@@ -102,6 +102,23 @@ async def test_a_skip_typed_while_a_call_saves_skips_the_next_prospect(
     assert new_calls(third) == ["voicemail"]
 
 
+async def test_two_quick_logs_on_the_last_row_log_two_prospects(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    *_, second_last, last = todays_queue(db)
+    before = {prospect: len(calls_for(db, prospect)) for prospect in (second_last, last)}
+
+    def new_calls(prospect: int) -> list[str]:
+        return [call["outcome"] for call in calls_for(db, prospect)[before[prospect] :]]
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "end", "l", "n", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 2)
+    assert new_calls(last) == ["no_answer"]
+    assert new_calls(second_last) == ["voicemail"]
+
+
 async def test_a_move_made_before_the_queue_is_read_again_is_kept(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -178,6 +178,13 @@ class CallQueue(ScrollView, can_focus=True):
             return None
         return self._ids[position + 1]
 
+    def id_before(self, prospect_id: int) -> int | None:
+        """The prospect that comes before this one in the current order."""
+        position = self.position_of(prospect_id)
+        if position is None or position == 0:
+            return None
+        return self._ids[position - 1]
+
     def load(
         self,
         ids: array[int],

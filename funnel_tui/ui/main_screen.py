@@ -460,7 +460,9 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             return
         prospect = self.card.prospect
         prospect_id = prospect["id"]
-        next_id = self.queue.id_after(prospect_id)
+        # After the last row, the one before it becomes the last: never the same prospect
+        # again, so "l n enter l v enter" on the last row logs two prospects, not one twice.
+        next_id = self.queue.id_after(prospect_id) or self.queue.id_before(prospect_id)
         # The running call's time goes to its own prospect only; another gets no duration.
         call = self.running_call
         if call is not None and call.prospect_id != prospect_id:
