@@ -303,3 +303,25 @@ async def test_enter_without_an_outcome_goes_back_to_the_list(demo_app: FunnelAp
         await settle(pilot)
     call = calls_for(db, first)[-1]
     assert (call["outcome"], call["notes"]) == ("no_answer", "hello there")
+
+
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        (["a", "b", "c", "d", "backspace", "e"], "abce"),
+        (["x", "y", "z", "ctrl+u", "a", "b"], "ab"),
+        (["b", "c", "home", "a"], "abc"),
+        (["a", "c", "left", "b"], "abc"),
+    ],
+)
+async def test_editing_keys_typed_at_full_speed_act_in_the_order_typed(
+    demo_app: FunnelApp, typed: list[str], note: str
+) -> None:
+    db = demo_app.storage.db
+    first = todays_queue(db)[0]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "l", "n", "tab", *typed, "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+    assert calls_for(db, first)[-1]["notes"] == note

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from funnel_tui.launch import resume_collecting
@@ -48,6 +49,16 @@ def size_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
     return max((start, name) for start, name in breakpoints if cells >= start)[1]
 
 
+# The field-editing keys of Textual's Input and the actions they run there; enter (submit)
+# and the clipboard keys keep Textual's own handling.
+INPUT_EDITING_ACTIONS = {
+    key.strip(): binding.action
+    for binding in Input.BINDINGS
+    if isinstance(binding, Binding) and binding.action not in {"submit", "cut", "copy", "paste"}
+    for key in binding.key.split(",")
+}
+
+
 class FunnelApp(App[None]):
     """The rep's day in one screen."""
 
@@ -62,9 +73,18 @@ class FunnelApp(App[None]):
     # by when the keys typed after it have gone to that same field: "Ada tab CTO" at full
     # speed filled one field with "AdaCTO". As priority bindings, tab and shift+tab move
     # focus in the order the keys arrive.
+    #
+    # Input's editing keys (backspace, ctrl+u, home, the arrows...) have the same flaw: they
+    # run once the key has bubbled back up, after the letters typed behind them ("abcd
+    # backspace e" gave "abcd"). As priority bindings, each is queued to the field behind
+    # the keys it already has, so it acts in the order typed.
     BINDINGS = [
         Binding("tab", "focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+        *(
+            Binding(key, f"edit_field('{key}')", show=False, priority=True)
+            for key in INPUT_EDITING_ACTIONS
+        ),
     ]
 
     def __init__(
@@ -138,6 +158,17 @@ class FunnelApp(App[None]):
                 await screen.action_quit()
                 return
         self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Editing keys go to the focused field; anywhere else they keep their own meaning.
+        if action == "edit_field":
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_edit_field(self, key: str) -> None:
+        field = self.focused
+        if isinstance(field, Input):
+            field.call_later(self.run_action, INPUT_EDITING_ACTIONS[key], field)
 
     def hold_keys(self) -> None:
         """Keep the keys (and pastes) typed from now on until `release_keys` (type-ahead).
