@@ -231,8 +231,9 @@ async def test_a_focused_field_carries_on_from_the_end_of_its_text(demo_app: Fun
         ("e", "#field-name", "SELECT name FROM prospects"),
         ("s", "#setting-currency", "SELECT value FROM settings WHERE key = 'currency'"),
         ("t", "#target-amount", "SELECT amount_cents FROM targets"),
+        ("n", "#note-text", "SELECT count(*) FROM notes"),
     ],
-    ids=["edit", "settings", "target"],
+    ids=["edit", "settings", "target", "note"],
 )
 async def test_escape_asks_before_discarding_changes_and_not_when_there_are_none(
     demo_app: FunnelApp, key: str, field: str, column: str

@@ -14,14 +14,18 @@ from textual.widgets import Input, Label, Static
 
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 NoteSaver = Callable[[str], Awaitable[None]]
 
 
-class NoteDialog(ModalScreen[bool]):
-    """One line of note; enter saves, escape cancels. Returns True once the note is saved;
-    a failed save keeps the dialog open with the note and the reason."""
+class NoteDialog(DiscardGuard, ModalScreen[bool]):
+    """One line of note; enter saves, escape cancels (asking first when a note is typed).
+    Returns True once the note is saved; a failed save keeps the dialog open with the note
+    and the reason."""
+
+    CLOSED_UNSAVED = False
 
     AUTO_FOCUS = "#note-text"
 
@@ -62,5 +66,5 @@ class NoteDialog(ModalScreen[bool]):
             return
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def has_changes(self) -> bool:
+        return bool(self.query_one("#note-text", Input).value.strip())
