@@ -23,7 +23,6 @@ from funnel_tui.import_rows import (
     Progress,
     ProspectFile,
     Rejected,
-    SetAside,
     read_prospect_file,
     shown_headers,
 )
@@ -74,24 +73,37 @@ class ImportReport:
     """What an import did (or, when nothing was written, would have done).
 
     Every record is counted once: added, updated (an existing prospect, or one an earlier
-    row of the file added) or rejected.
+    row of the file added) or rejected. What reading the file found is in `file`.
     """
 
+    file: ProspectFile
     added: int
     updated: int
-    rejected: list[Rejected]
-    encoding: str
-    delimiter: str
-    # Each header that filled a field, and the headers that filled none.
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)
-    fallbacks: list[str] = field(default_factory=list)
-    not_understood: list[NotUnderstood] = field(default_factory=list)
     shared_phones: list[SharedPhone] = field(default_factory=list)
-    set_aside: list[SetAside] = field(default_factory=list)
-    set_aside_count: int = 0
     dry_run: bool = False
     written: bool = False
+
+    @property
+    def rejected(self) -> list[Rejected]:
+        return self.file.rejected
+
+    @property
+    def encoding(self) -> str:
+        return self.file.encoding
+
+    @property
+    def delimiter(self) -> str:
+        return self.file.delimiter
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Each header that filled a field."""
+        return self.file.columns
+
+    @property
+    def ignored(self) -> list[str]:
+        """The headers that filled no field."""
+        return self.file.ignored
 
     def summary(self) -> str:
         """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, the columns that
@@ -100,8 +112,8 @@ class ImportReport:
             [
                 f"({self.encoding}, {self.delimiter})",
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
-                *self.fallbacks,
-                *map(_not_understood, self.not_understood),
+                *self.file.fallbacks,
+                *map(_not_understood, self.file.not_understood),
             ]
         )
         if self.dry_run:
@@ -121,8 +133,8 @@ class ImportReport:
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
         notices = [str(shared) for shared in self.shared_phones]
-        notices += [str(cell) for cell in self.set_aside]
-        if (more := self.set_aside_count - len(self.set_aside)) > 0:
+        notices += [str(cell) for cell in self.file.set_aside]
+        if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
             notices.append(
                 f"… and {more} more cells not imported because an earlier column was filled"
             )
@@ -316,18 +328,10 @@ def apply_import(
     if write:
         _write(db, merger, now)
     return ImportReport(
+        file=prospects,
         added=len(merger.added),
         updated=merger.updated,
-        rejected=prospects.rejected,
-        encoding=prospects.encoding,
-        delimiter=prospects.delimiter,
-        columns=prospects.columns,
-        ignored=prospects.ignored,
-        fallbacks=prospects.fallbacks,
-        not_understood=prospects.not_understood,
         shared_phones=merger.shared_phones,
-        set_aside=prospects.set_aside,
-        set_aside_count=prospects.set_aside_count,
         dry_run=dry_run,
         written=write,
     )
