@@ -132,6 +132,21 @@ CONNECT_OUTCOMES = frozenset(
 
 PERIOD_KINDS = ("week", "month", "quarter", "year")
 
+# The prospect columns that hold what a rep or an import writes as text.
+TEXT_FIELDS = (
+    "name",
+    "title",
+    "company",
+    "phone",
+    "email",
+    "timezone",
+    "needs",
+    "pain_points",
+    "objections",
+    "goals",
+    "source",
+)
+
 # The source the report names for prospects without one (NULL or blank).
 NO_SOURCE = "(none)"
 

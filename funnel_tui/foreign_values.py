@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from funnel_tui.domain import TEXT_FIELDS
 from funnel_tui.money import MAX_CENTS
 
 # What a screen shows in place of a value it cannot read.
@@ -198,24 +199,7 @@ MOMENT = ValueKind(
 # period).
 COLUMNS: dict[str, dict[str, ValueKind]] = {
     "prospects": {
-        **dict.fromkeys(
-            (
-                "name",
-                "title",
-                "company",
-                "phone",
-                "email",
-                "timezone",
-                "method",
-                "needs",
-                "pain_points",
-                "objections",
-                "goals",
-                "source",
-                "last_outcome",
-            ),
-            TEXT,
-        ),
+        **dict.fromkeys((*TEXT_FIELDS, "method", "last_outcome"), TEXT),
         "deal_value_cents": CENTS,
         "priority": COUNT,
         "attempts": COUNT,

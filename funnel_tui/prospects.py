@@ -11,26 +11,13 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 
-TEXT_FIELDS = (
-    "name",
-    "title",
-    "company",
-    "phone",
-    "email",
-    "timezone",
-    "needs",
-    "pain_points",
-    "objections",
-    "goals",
-    "source",
-)
 # The yes/no columns the edit form sets (do_not_call is also set by logging that outcome).
 FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture")
 # The flags that keep a prospect out of the queue.
