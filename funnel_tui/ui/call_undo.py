@@ -21,9 +21,8 @@ from funnel_tui.call_log import (
     undo_last_call,
 )
 from funnel_tui.domain import Outcome
-from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
-from funnel_tui.ui.slow_write import waiting_toast
+from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
 
 # What happened to the call (started, logged, undone, redone) is one toast, the latest: a
@@ -148,12 +147,7 @@ class CallUndo(_Base):
         self.reload_pace()
 
     def _not_undone(self, error: Exception) -> None:
-        self.notify(
-            f"Not undone: {describe_error(error)}; press u to try again",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
+        say_write_failed(self.funnel, "Not undone", "u", error)
 
     def action_redo(self) -> None:
         session = self.undo_session
@@ -175,12 +169,7 @@ class CallUndo(_Base):
                     lambda db: redo_call(db, undone, now=now, settings=settings)
                 )
         except Exception as error:  # a failed write changes nothing; the app carries on
-            self.notify(
-                f"Not redone: {describe_error(error)}; press ctrl+y to try again",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
+            say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
             return
         finally:
             session.busy = False

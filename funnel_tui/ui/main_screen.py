@@ -29,7 +29,6 @@ from funnel_tui.prospects import (
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import objection_answers, prospect_facts, render_script
-from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -40,7 +39,7 @@ from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.prospect_card import ProspectCard
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
-from funnel_tui.ui.slow_write import waiting_toast
+from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -539,12 +538,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             with waiting_toast(self.funnel):
                 await self.funnel.in_db_thread(lambda db: set_method(db, prospect_id, method))
         except Exception as error:  # a failed write changes nothing; the app carries on
-            self.notify(
-                f"Method not saved: {describe_error(error)}; press m to try again",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
+            say_write_failed(self.funnel, "Method not saved", "m", error)
             return
         if self.card is not None and self.card.prospect["id"] == prospect_id:
             self._show(prospect_id)

@@ -1,4 +1,5 @@
-"""Saying so when a write waits for another program's lock, instead of looking stuck."""
+"""Saying so when a write waits for another program's lock, instead of looking stuck, and
+when a write without a dialog fails."""
 
 from __future__ import annotations
 
@@ -50,3 +51,14 @@ def waiting_toast(app: FunnelApp) -> Iterator[None]:
             yield
     finally:
         app.withdraw_toast(WAITING_TOAST)
+
+
+def say_write_failed(app: FunnelApp, failed: str, retry_key: str, error: Exception) -> None:
+    """A toast for a write without a dialog that failed: why, and the key that tries again
+    (nothing was changed, so trying again is safe)."""
+    app.notify(
+        f"{failed}: {storage.describe_error(error)}; press {retry_key} to try again",
+        severity="error",
+        timeout=8,
+        markup=False,
+    )
