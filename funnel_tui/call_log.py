@@ -13,11 +13,11 @@ import sqlite_utils
 from funnel_tui.cadence import attempts_exhausted, next_attempt
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
-    QUALIFIED_OR_LATER,
     Ask,
     Kind,
     Outcome,
     Stage,
+    stage_at_least,
 )
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
@@ -103,10 +103,11 @@ CALL_COLUMNS = (
 
 
 def _check(entry: CallOutcome) -> None:
-    asks = entry.outcome.spec.asks
-    if asks is Ask.WHEN and entry.follow_up_at is None:
+    spec = entry.outcome.spec
+    when = spec.asks_for(Ask.WHEN)
+    if when and when.required and entry.follow_up_at is None:
         raise OutcomeInvalid(f"{entry.outcome.spec.label} needs a date and time")
-    if asks is Ask.AMOUNT and (entry.amount_cents is None or entry.amount_cents <= 0):
+    if spec.asks_for(Ask.AMOUNT) and (entry.amount_cents is None or entry.amount_cents <= 0):
         raise OutcomeInvalid("a won deal needs an amount greater than zero")
 
 
@@ -126,7 +127,7 @@ def _prospect_changes(
         new_stage = Stage.CONTACTED if stage in (Stage.LEAD, Stage.LOST) else stage
         return {"next_call_at": _stored(entry.follow_up_at), "stage": new_stage}
     if outcome is Outcome.MEETING:
-        new_stage = stage if stage in QUALIFIED_OR_LATER else Stage.QUALIFIED
+        new_stage = stage_at_least(stage, Stage.QUALIFIED)
         return {"next_call_at": _stored(entry.follow_up_at), "stage": new_stage}
     if outcome is Outcome.WON:
         return {

@@ -24,7 +24,6 @@ from funnel_tui.domain import (
     BUILTIN_METHOD_VALUES,
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
-    Ask,
     Kind,
     Outcome,
     Priority,
@@ -241,7 +240,7 @@ class _Storyteller:
                     calls.insert(0, _Call(retried, outcome))
                     continue
                 outcome = Outcome.NO_ANSWER
-            agreed = outcome.spec.asks is Ask.WHEN
+            agreed = outcome in (Outcome.CALLBACK, Outcome.MEETING)
             day = self.calendar.shift(later.date(), -self.rng.randint(1, 4 if agreed else 2))
             if day < self.calendar.window_start:
                 break
@@ -296,7 +295,7 @@ class _Storyteller:
         calls = self.history([*self.lead_in(0, 3), outcome], last_at)
         kind = self.prospect_kind()
         story = _Story(kind, Stage.CONTACTED if kind is Kind.KNOWN else Stage.LEAD, calls)
-        if outcome.spec.asks is Ask.WHEN:
+        if outcome in (Outcome.CALLBACK, Outcome.MEETING):
             story.next_call = calls[-1].follow_up = calendar.due(_Due.UPCOMING)
             story.stage = Stage.QUALIFIED if outcome is Outcome.MEETING else Stage.CONTACTED
             if outcome is Outcome.MEETING:

@@ -30,14 +30,33 @@ class Stage(StrEnum):
 
     LEAD = "lead"
     CONTACTED = "contacted"
+    MEETING = "meeting"
     QUALIFIED = "qualified"
     PROPOSAL = "proposal"
     WON = "won"
     LOST = "lost"
 
 
-# Stages at or beyond "qualified"; a booked meeting never moves a prospect backwards.
-QUALIFIED_OR_LATER = (Stage.QUALIFIED, Stage.PROPOSAL, Stage.WON)
+# The stages an outcome moves a prospect forward through, in order (PRODUCT section 14).
+# `lost` is not on the way: an outcome that brings a lost prospect back puts them where
+# the outcome says.
+FORWARD_STAGES = (
+    Stage.LEAD,
+    Stage.CONTACTED,
+    Stage.MEETING,
+    Stage.QUALIFIED,
+    Stage.PROPOSAL,
+    Stage.WON,
+)
+# The stages of an open opportunity: the pipeline (PRODUCT section 9b).
+PIPELINE_STAGES = (Stage.MEETING, Stage.QUALIFIED, Stage.PROPOSAL)
+
+
+def stage_at_least(current: Stage, wanted: Stage) -> Stage:
+    """The stage after an outcome that moves the prospect to `wanted`: never backwards."""
+    if current in FORWARD_STAGES and FORWARD_STAGES.index(current) > FORWARD_STAGES.index(wanted):
+        return current
+    return wanted
 
 
 class Priority(IntEnum):
@@ -72,11 +91,23 @@ DEFAULT_METHOD = "solution"
 
 
 class Ask(StrEnum):
-    """The one extra field an outcome asks for."""
+    """An extra field the outcome dialog asks for."""
 
-    NOTHING = ""
     WHEN = "when"
     AMOUNT = "amount"
+    CLOSE_ON = "expected close date"
+    REASON = "reason"
+    REVISIT_ON = "revisit date"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One extra field of an outcome: what it asks, how the dialog labels it, and whether
+    the outcome can be saved without it."""
+
+    ask: Ask
+    label: str
+    required: bool = True
 
 
 class Outcome(StrEnum):
@@ -88,6 +119,9 @@ class Outcome(StrEnum):
     GATEKEEPER = "gatekeeper"
     CALLBACK = "callback"
     MEETING = "meeting"
+    MEETING_HELD = "meeting_held"
+    NO_SHOW = "no_show"
+    PROPOSAL_SENT = "proposal_sent"
     WON = "won"
     NOT_INTERESTED = "not_interested"
     WRONG_NUMBER = "wrong_number"
@@ -104,31 +138,133 @@ class OutcomeSpec:
 
     key: str
     label: str
-    asks: Ask = Ask.NOTHING
+    asks: tuple[Question, ...] = ()
+
+    def asks_for(self, ask: Ask) -> Question | None:
+        return next((question for question in self.asks if question.ask is ask), None)
 
 
 OUTCOME_SPECS: dict[Outcome, OutcomeSpec] = {
     Outcome.NO_ANSWER: OutcomeSpec("n", "No answer"),
     Outcome.VOICEMAIL: OutcomeSpec("v", "Voicemail"),
     Outcome.BUSY: OutcomeSpec("b", "Busy"),
-    Outcome.GATEKEEPER: OutcomeSpec("g", "Gatekeeper"),
-    Outcome.CALLBACK: OutcomeSpec("c", "Callback", Ask.WHEN),
-    Outcome.MEETING: OutcomeSpec("m", "Meeting booked", Ask.WHEN),
-    Outcome.WON: OutcomeSpec("w", "Won", Ask.AMOUNT),
-    Outcome.NOT_INTERESTED: OutcomeSpec("x", "Not interested"),
+    Outcome.GATEKEEPER: OutcomeSpec(
+        "g", "Gatekeeper", (Question(Ask.WHEN, "Call again when", required=False),)
+    ),
+    Outcome.CALLBACK: OutcomeSpec("c", "Callback", (Question(Ask.WHEN, "Call back when"),)),
+    Outcome.MEETING: OutcomeSpec("m", "Meeting booked", (Question(Ask.WHEN, "Meeting when"),)),
+    Outcome.MEETING_HELD: OutcomeSpec(
+        "h", "Meeting held", (Question(Ask.WHEN, "Next step when", required=False),)
+    ),
+    Outcome.NO_SHOW: OutcomeSpec("s", "No-show", (Question(Ask.WHEN, "Reschedule when"),)),
+    Outcome.PROPOSAL_SENT: OutcomeSpec(
+        "p",
+        "Proposal sent",
+        (Question(Ask.AMOUNT, "Amount"), Question(Ask.CLOSE_ON, "Expected close")),
+    ),
+    Outcome.WON: OutcomeSpec("w", "Won", (Question(Ask.AMOUNT, "Amount"),)),
+    Outcome.NOT_INTERESTED: OutcomeSpec(
+        "x",
+        "Not interested",
+        (
+            Question(Ask.REASON, "Reason", required=False),
+            Question(Ask.REVISIT_ON, "Revisit on", required=False),
+        ),
+    ),
     Outcome.WRONG_NUMBER: OutcomeSpec("r", "Wrong number"),
     Outcome.DO_NOT_CALL: OutcomeSpec("d", "Do not call"),
 }
 
-# Outcomes where the next attempt is scheduled by the cadence.
+# Outcomes where the next attempt is scheduled by the cadence (PRODUCT section 7).
 CADENCE_OUTCOMES = frozenset(
     {Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.GATEKEEPER}
 )
 
-# A connect is a call on which the prospect was reached (PRODUCT section 9).
+# A connect is a call on which the prospect was reached (PRODUCT section 9, schema v3).
 CONNECT_OUTCOMES = frozenset(
-    {Outcome.CALLBACK, Outcome.MEETING, Outcome.WON, Outcome.NOT_INTERESTED}
+    {
+        Outcome.CALLBACK,
+        Outcome.MEETING,
+        Outcome.MEETING_HELD,
+        Outcome.PROPOSAL_SENT,
+        Outcome.WON,
+        Outcome.NOT_INTERESTED,
+        Outcome.DO_NOT_CALL,
+    }
 )
+
+
+class LostReason(StrEnum):
+    """Why a prospect was lost: what `calls.reason` and `prospects.lost_reason` store."""
+
+    BUDGET = "budget"
+    NO_NEED = "no_need"
+    TIMING = "timing"
+    COMPETITOR = "competitor"
+    NO_AUTHORITY = "no_authority"
+    OTHER = "other"
+    # Set by the cadence after the last unanswered attempt, never picked by the rep.
+    UNREACHABLE = "unreachable"
+
+    @property
+    def key(self) -> str:
+        return LOST_REASON_KEYS[self]
+
+    @property
+    def label(self) -> str:
+        return LOST_REASON_LABELS[self]
+
+
+LOST_REASON_LABELS = {
+    LostReason.BUDGET: "Budget",
+    LostReason.NO_NEED: "No need",
+    LostReason.TIMING: "Timing",
+    LostReason.COMPETITOR: "Competitor or incumbent",
+    LostReason.NO_AUTHORITY: "No authority",
+    LostReason.OTHER: "Other",
+    LostReason.UNREACHABLE: "Unreachable",
+}
+# The reasons a rep picks for a `not_interested`, one key each.
+LOST_REASON_KEYS = {
+    LostReason.BUDGET: "b",
+    LostReason.NO_NEED: "n",
+    LostReason.TIMING: "t",
+    LostReason.COMPETITOR: "c",
+    LostReason.NO_AUTHORITY: "a",
+    LostReason.OTHER: "o",
+}
+PICKED_REASONS = tuple(LOST_REASON_KEYS)
+
+
+class TaskKind(StrEnum):
+    """What a task asks the rep to do (`tasks.kind`)."""
+
+    CALL = "call"
+    CALLBACK = "callback"
+    MEETING = "meeting"
+    REVISIT = "revisit"
+    EMAIL = "email"
+
+
+# Tasks at a time promised to the prospect: first in the queue (PRODUCT section 5).
+APPOINTMENT_TASKS = (TaskKind.MEETING, TaskKind.CALLBACK)
+
+
+class TaskStatus(StrEnum):
+    """Where a task stands (`tasks.status`)."""
+
+    OPEN = "open"
+    DONE = "done"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class DealKind(StrEnum):
+    """A first sale, or more sold to a customer (`deals.kind`)."""
+
+    NEW = "new"
+    EXPANSION = "expansion"
+
 
 PERIOD_KINDS = ("week", "month", "quarter", "year")
 

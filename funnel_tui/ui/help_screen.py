@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from funnel_tui.domain import OUTCOME_SPECS
+from funnel_tui.domain import OUTCOME_SPECS, Question
 
 
 def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
@@ -50,10 +50,7 @@ class HelpScreen(ModalScreen[None]):
         _section(
             table,
             "Outcome dialog (l)",
-            [
-                (spec.key, spec.label + (f" (asks {spec.asks.value})" if spec.asks else ""))
-                for spec in OUTCOME_SPECS.values()
-            ]
+            [(spec.key, spec.label + _asks(spec.asks)) for spec in OUTCOME_SPECS.values()]
             + [
                 ("tab / shift+tab", "List, asked field, note: in a field every letter is text"),
                 ("enter", "Save"),
@@ -75,3 +72,7 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def _asks(questions: tuple[Question, ...]) -> str:
+    return f" (asks {', '.join(question.ask.value for question in questions)})" if questions else ""

@@ -161,7 +161,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         drawn, went back to the list.
         """
         options = self.query_one(OptionList)
-        asks = self.outcome is not None and self.outcome.spec.asks is not Ask.NOTHING
+        asks = self.outcome is not None and bool(self.outcome.spec.asks)
         order: list[Widget] = [options, self.extra, self.note] if asks else [options, self.note]
         # With no field focused, either key goes to the list.
         at = order.index(self.focused) if self.focused in order else -step
@@ -173,11 +173,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.outcome = Outcome(value)
         options = self.query_one(OptionList)
         options.highlighted = options.get_option_index(value)
-        asks = self.outcome.spec.asks
-        self.extra.set_class(asks is Ask.NOTHING, "hidden")
-        self.extra_check.set_class(asks is Ask.NOTHING, "hidden")
+        asks = _first_ask(self.outcome)
+        self.extra.set_class(asks is None, "hidden")
+        self.extra_check.set_class(asks is None, "hidden")
         self._error("")
-        if asks is Ask.NOTHING:
+        if asks is None:
             # Stay on the list: tab goes to the note, another letter picks again.
             self.set_focus(options)
             return
@@ -232,7 +232,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.extra_check.update(Text(str(error), "red"))
 
     def _describe_extra(self) -> str:
-        if self.outcome is not None and self.outcome.spec.asks is Ask.WHEN:
+        if self.outcome is not None and _first_ask(self.outcome) is Ask.WHEN:
             now = self.clock()
             settings = self.context.settings
             when = read_when(
@@ -315,8 +315,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.query_one(OptionList).disabled = saving
 
     def _entry(self, outcome: Outcome) -> CallOutcome:
-        asks = outcome.spec.asks
-        if asks is not Ask.NOTHING and not self.extra.value.strip():
+        asks = _first_ask(outcome)
+        if asks is not None and not self.extra.value.strip():
             raise WhenError("say when") if asks is Ask.WHEN else AmountError("", "it is empty")
         started = self.context.started_at
         now = self.clock()
@@ -353,3 +353,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def on_screen_suspend(self) -> None:
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
+
+
+def _first_ask(outcome: Outcome) -> Ask | None:
+    return outcome.spec.asks[0].ask if outcome.spec.asks else None
