@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
@@ -15,6 +15,7 @@ from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     Ask,
     Kind,
+    LostReason,
     Outcome,
     Stage,
     stage_at_least,
@@ -36,8 +37,14 @@ class CallOutcome:
 
     outcome: Outcome
     notes: str | None = None
+    # When: a callback, meeting, no-show's reschedule, gatekeeper's or meeting held's next step.
     follow_up_at: datetime | None = None
     amount_cents: int | None = None
+    # A proposal's expected close date.
+    close_on: date | None = None
+    # Why a `not_interested`, and the day to try again (nurture with a revisit task).
+    reason: LostReason | None = None
+    revisit_on: date | None = None
     started_at: datetime | None = None
     duration_s: int = 0
 
