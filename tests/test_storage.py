@@ -520,11 +520,15 @@ def test_a_funnel_file_from_before_the_marker_is_opened_and_marked(
     assert pragma(path, "user_version") == LATEST_VERSION
 
 
-def test_marking_a_current_file_writes_no_backup(tmp_path: Path) -> None:
-    path = unmarked_funnel_file(tmp_path / "funnel.db", LATEST_VERSION)
+def test_marking_the_last_unmarked_version_writes_no_backup_of_it(tmp_path: Path) -> None:
+    """The last version before the marker is migrated (so backed up as v2) and marked."""
+    last_unmarked = max(migrations.UNMARKED_VERSIONS)
+    path = unmarked_funnel_file(tmp_path / "funnel.db", last_unmarked)
     open_storage(path).close()
     assert pragma(path, "application_id") == migrations.APPLICATION_ID
-    assert not list(tmp_path.glob("*backup*"))
+    assert [p.name for p in tmp_path.glob("*backup*")] == [
+        p.name for p in tmp_path.glob(f"funnel.v{last_unmarked}-backup-*.db")
+    ]
 
 
 def another_programs_file(path: Path, version: int, application_id: int = 0) -> Path:
