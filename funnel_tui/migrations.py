@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from funnel_tui import schema_v3
 from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
     NO_SOURCE,
     PERIOD_KINDS,
@@ -456,14 +457,15 @@ PROSPECT_SEARCH = DerivedTable(
 )
 DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
 
-# A call counts as an unanswered attempt when no connect comes at or after it (in the
-# order calls_after_insert sees them: by started_at, then id).
+# A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
+# at or after it (in the order calls_after_insert sees them: by started_at, then id).
 _LAST_CALL_FROM_CALLS = f"""
 SELECT p.id,
     (SELECT max(c.started_at) FROM calls c WHERE c.prospect_id = p.id) AS last_called_at,
     (SELECT c.outcome FROM calls c WHERE c.prospect_id = p.id
      ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS last_outcome,
-    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id AND NOT EXISTS (
+    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id
+        AND c.outcome IN ({sql_list(sorted(CADENCE_OUTCOMES))}) AND NOT EXISTS (
         SELECT 1 FROM calls k WHERE k.prospect_id = p.id
             AND k.outcome IN ({_CONNECTS}) AND (k.started_at, k.id) >= (c.started_at, c.id)
     )) AS attempts

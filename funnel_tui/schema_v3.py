@@ -8,6 +8,7 @@ it. The open tasks of a v2 book are made from its `next_call_at` and last outcom
 from __future__ import annotations
 
 from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
     DealKind,
     Kind,
@@ -161,6 +162,9 @@ _RECORD_FLAGS = "\n    ".join(
     for flag in _FLAGS
 )
 
+_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+_ATTEMPTS = sql_list(sorted(CADENCE_OUTCOMES))
+
 SCHEMA_V3_TRIGGERS = f"""
 -- prospects.next_call_at and next_task_kind follow the earliest open task, whoever
 -- writes the tasks, so the queue indexes and other tools keep reading next_call_at.
@@ -203,13 +207,24 @@ BEGIN
         SELECT 1 FROM tasks WHERE prospect_id = NEW.id AND status = {_OPEN});
 END;
 
+-- Replaces v1's: only an unanswered attempt counts, a connect starts the count again,
+-- and the other outcomes (a no-show, a wrong number) leave it alone.
+CREATE TRIGGER calls_after_insert AFTER INSERT ON calls BEGIN
+    UPDATE prospects SET
+        last_called_at = NEW.started_at,
+        last_outcome = NEW.outcome,
+        attempts = CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN 0
+                        WHEN NEW.outcome IN ({_ATTEMPTS}) THEN attempts + 1
+                        ELSE attempts END
+    WHERE id = NEW.prospect_id
+      AND (last_called_at IS NULL OR last_called_at <= NEW.started_at);
+END;
+
 CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF do_not_call, wrong_number, nurture
 ON prospects BEGIN
     {_RECORD_FLAGS}
 END;
 """
-
-_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
 # v2 kept one next call per prospect: it becomes an open task of the kind its last
 # outcome promised, made by that call.

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from funnel_tui import migrations
 from funnel_tui import storage as storage_module
-from funnel_tui.domain import CONNECT_OUTCOMES, Outcome
+from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.storage import Storage, StorageError, open_storage, write_transaction
 from funnel_tui.timestamps import from_stored
@@ -227,12 +227,15 @@ def test_reaching_the_prospect_resets_attempts(db: sqlite_utils.Database, outcom
     assert prospect["last_outcome"] == outcome
 
 
-def test_unanswered_outcomes_do_not_reset_attempts(db: sqlite_utils.Database) -> None:
+def test_unanswered_attempts_count_and_other_outcomes_leave_the_count(
+    db: sqlite_utils.Database,
+) -> None:
+    """A no-show or a wrong number is neither an attempt nor a connect (PRODUCT 7, 9)."""
     prospect_id = add_prospect(db)
     unanswered = [outcome for outcome in Outcome if outcome not in CONNECT_OUTCOMES]
     for hour, outcome in enumerate(unanswered, start=8):
         add_call(db, prospect_id, outcome, f"2026-11-24T{hour:02}:00:00+00:00")
-    assert db["prospects"].get(prospect_id)["attempts"] == len(unanswered)
+    assert db["prospects"].get(prospect_id)["attempts"] == len(CADENCE_OUTCOMES)
 
 
 def test_deleting_the_latest_call_restores_the_previous_one(db: sqlite_utils.Database) -> None:
