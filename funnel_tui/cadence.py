@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, rrule, rruleset
@@ -71,3 +71,69 @@ def _next_opening(after: datetime, settings: Settings, zone: tzinfo) -> datetime
     for holiday in settings.holidays:
         openings.exdate(datetime.combine(holiday, settings.calling_start))
     return openings.after(after).replace(tzinfo=zone)
+
+
+def morning_slot(settings: Settings) -> time:
+    """Half an hour after calling hours open (the opening itself when hours are short)."""
+    opening = datetime.combine(date.min, settings.calling_start)
+    slot = (opening + relativedelta(minutes=30)).time()
+    return slot if slot < settings.calling_end else settings.calling_start
+
+
+def _zone(now: datetime, prospect_tz: str | None) -> tzinfo:
+    return known_zone(prospect_tz) or now.tzinfo  # type: ignore[return-value]
+
+
+def _business_days_after(day: date, count: int, settings: Settings) -> date:
+    days = rrule(DAILY, dtstart=datetime.combine(day, time()), byweekday=settings.business_days)
+    business = (d.date() for d in days if d.date() > day and d.date() not in settings.holidays)
+    for _ in range(count - 1):
+        next(business)
+    return next(business)
+
+
+def _at(day: date, slot: time, zone: tzinfo, now: datetime) -> datetime:
+    return datetime.combine(day, slot, tzinfo=zone).astimezone(now.tzinfo)
+
+
+def next_call_due(
+    attempt: int, now: datetime, settings: Settings, prospect_tz: str | None
+) -> datetime:
+    """The call task after the `attempt`-th unanswered attempt since the last connect:
+    that many business days later (cadence_days), odd attempts at the morning slot and
+    even ones in the afternoon, in the prospect's time (else the rep's)."""
+    zone = _zone(now, prospect_tz)
+    spacing = settings.cadence_days[min(attempt, len(settings.cadence_days)) - 1]
+    day = _business_days_after(now.astimezone(zone).date(), spacing, settings)
+    slot = morning_slot(settings) if attempt % 2 else settings.afternoon_slot
+    return _at(day, slot, zone, now)
+
+
+def busy_retry_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """After a busy signal: busy_retry_minutes later while their calling hours last, else
+    the next business day's morning slot."""
+    zone = _zone(now, prospect_tz)
+    retry = (now.astimezone(UTC) + relativedelta(minutes=settings.busy_retry_minutes)).astimezone(
+        zone
+    )
+    if _is_business_day(retry, settings) and (
+        settings.calling_start <= retry.time() < settings.calling_end
+        and retry.date() == now.astimezone(zone).date()
+    ):
+        return retry.replace(second=0, microsecond=0).astimezone(now.tzinfo)
+    day = _business_days_after(now.astimezone(zone).date(), 1, settings)
+    return _at(day, morning_slot(settings), zone, now)
+
+
+def revisit_due(day: date, now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """A revisit on `day`: its morning slot in the prospect's time (else the rep's)."""
+    return _at(day, morning_slot(settings), _zone(now, prospect_tz), now)
+
+
+def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """The revisit of a lead handed back to marketing: nurture_days later, on a business day."""
+    zone = _zone(now, prospect_tz)
+    day = now.astimezone(zone).date() + relativedelta(days=settings.nurture_days)
+    if day.weekday() not in settings.business_days or day in settings.holidays:
+        day = _business_days_after(day, 1, settings)
+    return _at(day, morning_slot(settings), zone, now)

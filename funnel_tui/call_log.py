@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.cadence import attempts_exhausted, next_attempt
 from funnel_tui.domain import (
-    CADENCE_OUTCOMES,
+    CONNECT_OUTCOMES,
     Ask,
-    Kind,
     LostReason,
     Outcome,
-    Stage,
-    stage_at_least,
+    sql_list,
 )
+from funnel_tui.outcome_effects import Effects, outcome_effects
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.tasks import open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -93,6 +92,8 @@ class UndoRecordUnreadable(Exception):
 # them as not restored.
 RECOMPUTED_ON_DELETE = ("last_called_at", "last_outcome")
 SELF_KEPT_COLUMNS = frozenset({*RECOMPUTED_ON_DELETE, "updated_at"})
+# The columns the tasks triggers keep (the earliest open task).
+TASK_KEPT_COLUMNS = frozenset({"next_call_at", "next_task_kind"})
 
 # What undo restores for a call logged before undo_log kept what each call wrote: the
 # columns that logging a call can change, and none that only the rep edits.
@@ -109,45 +110,20 @@ CALL_COLUMNS = (
 )
 
 
-def _check(entry: CallOutcome) -> None:
+def _check(entry: CallOutcome, now: datetime) -> None:
     spec = entry.outcome.spec
+    label = spec.label
     when = spec.asks_for(Ask.WHEN)
     if when and when.required and entry.follow_up_at is None:
-        raise OutcomeInvalid(f"{entry.outcome.spec.label} needs a date and time")
+        raise OutcomeInvalid(f"{label} needs a date and time")
     if spec.asks_for(Ask.AMOUNT) and (entry.amount_cents is None or entry.amount_cents <= 0):
-        raise OutcomeInvalid("a won deal needs an amount greater than zero")
-
-
-def _prospect_changes(
-    prospect: dict[str, Any], entry: CallOutcome, now: datetime, settings: Settings
-) -> dict[str, Any]:
-    """How the outcome changes the prospect row (the call's own columns are set by triggers)."""
-    outcome = entry.outcome
-    stage = Stage(prospect["stage"])
-    if outcome in CADENCE_OUTCOMES:
-        # The insert trigger has already counted this attempt.
-        if attempts_exhausted(prospect["attempts"], settings):
-            return {"next_call_at": None, "stage": Stage.LOST, "nurture": 1}
-        return {"next_call_at": _stored(next_attempt(outcome, now, settings, prospect["timezone"]))}
-    if outcome is Outcome.CALLBACK:
-        # A lost prospect who asks to be called back is back in play, so the follow-up is queued.
-        new_stage = Stage.CONTACTED if stage in (Stage.LEAD, Stage.LOST) else stage
-        return {"next_call_at": _stored(entry.follow_up_at), "stage": new_stage}
-    if outcome is Outcome.MEETING:
-        new_stage = stage_at_least(stage, Stage.QUALIFIED)
-        return {"next_call_at": _stored(entry.follow_up_at), "stage": new_stage}
-    if outcome is Outcome.WON:
-        return {
-            "next_call_at": None,
-            "stage": Stage.WON,
-            "kind": Kind.CUSTOMER,
-            "deal_value_cents": entry.amount_cents,
-        }
-    if outcome is Outcome.NOT_INTERESTED:
-        return {"next_call_at": None, "stage": Stage.LOST}
-    if outcome is Outcome.WRONG_NUMBER:
-        return {"next_call_at": None, "wrong_number": 1}
-    return {"next_call_at": None, "do_not_call": 1}
+        raise OutcomeInvalid(f"{label} needs an amount greater than zero")
+    if spec.asks_for(Ask.CLOSE_ON) and entry.close_on is None:
+        raise OutcomeInvalid(f"{label} needs an expected close date")
+    if entry.revisit_on is not None and entry.revisit_on < now.date():
+        raise OutcomeInvalid(f"the revisit date {entry.revisit_on} is in the past")
+    if entry.reason is LostReason.UNREACHABLE:
+        raise OutcomeInvalid("unreachable is set by the cadence, not picked")
 
 
 def _stored(moment: datetime | None) -> str | None:
@@ -177,6 +153,51 @@ def _row_from_json(saved: object) -> dict[str, Any]:
     return row
 
 
+def _attempt_number(
+    db: sqlite_utils.Database, prospect: dict[str, Any], entry: CallOutcome, now: datetime
+) -> int:
+    """Unanswered attempts since the last connect, this call included: a busy signal counts
+    once a business day (the rep's day), so six in one afternoon are one attempt."""
+    attempts = prospect["attempts"] if isinstance(prospect["attempts"], int) else 0
+    if entry.outcome is not Outcome.BUSY:
+        return attempts + 1
+    day_starts = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+    busy_today = db.execute(
+        "SELECT 1 FROM calls WHERE prospect_id = ? AND outcome = 'busy' AND started_at >= ?"
+        " AND started_at >= coalesce((SELECT max(started_at) FROM calls WHERE prospect_id = ?"
+        f" AND outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), '') LIMIT 1",
+        [prospect["id"], to_stored(day_starts), prospect["id"]],
+    ).fetchone()
+    return attempts if busy_today else attempts + 1
+
+
+def _write_tasks(
+    db: sqlite_utils.Database, prospect_id: int, call_id: int, effects: Effects, now: datetime
+) -> dict[str, Any]:
+    """Close and make the call's tasks; returns what undo needs to take them back."""
+    closed = []
+    for task_id, status in effects.close.items():
+        before = db.execute(
+            "SELECT status, done_at, done_call_id FROM tasks WHERE id = ?", [task_id]
+        ).fetchone()
+        closed.append(
+            {"id": task_id, "status": before[0], "done_at": before[1], "done_call_id": before[2]}
+        )
+        db.execute(
+            "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ? WHERE id = ?",
+            [status.value, to_stored(now), call_id, task_id],
+        )
+    created = [
+        db.execute(
+            "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [prospect_id, task.kind.value, to_stored(task.due_at), to_stored(now), call_id],
+        ).lastrowid
+        for task in effects.create
+    ]
+    return {"closed": closed, "created": created}
+
+
 def log_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -185,66 +206,95 @@ def log_call(
     now: datetime,
     settings: Settings,
 ) -> LoggedCall:
-    """Write the call, its deal and the prospect's new state in one transaction.
+    """Write the call, its tasks, its deal and the prospect's new state in one transaction.
 
-    `undo_log` keeps the prospect as it was and the columns the call wrote, so that
-    `undo_last_call` can put back just those, also after a restart.
+    `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
+    closed and made, so that `undo_last_call` can put back just those, also after a restart.
     """
-    _check(entry)
+    _check(entry, now)
     with write_transaction(db):
         before = get_prospect(db, prospect_id)
         if before is None:
             raise OutcomeInvalid(f"prospect {prospect_id} no longer exists")
+        flags_before = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
+        attempt = _attempt_number(db, before, entry, now)
         started_at = entry.started_at or now
-        call_id = db.execute(
-            "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-            " follow_up_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                prospect_id,
-                to_stored(started_at),
-                max(0, int(entry.duration_s)),
-                entry.outcome.value,
-                before["method"],
-                clean_optional(entry.notes),
-                _stored(entry.follow_up_at),
-            ],
-        ).lastrowid
-        after_trigger = get_prospect(db, prospect_id)
-        assert after_trigger is not None
-        changes = _prospect_changes(after_trigger, entry, now, settings)
-        db.execute(
-            f"UPDATE prospects SET {', '.join(f'{column} = ?' for column in changes)} WHERE id = ?",
-            [*changes.values(), prospect_id],
+        call_id = int(
+            db.execute(
+                "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
+                " follow_up_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    prospect_id,
+                    to_stored(started_at),
+                    max(0, int(entry.duration_s)),
+                    entry.outcome.value,
+                    before["method"],
+                    clean_optional(entry.notes),
+                    _stored(entry.follow_up_at),
+                    entry.reason.value if entry.reason else None,
+                ],
+            ).lastrowid
+            or 0
         )
+        effects = outcome_effects(
+            before, open_tasks(db, prospect_id), entry, attempt=attempt, now=now, settings=settings
+        )
+        if effects.prospect:
+            db.execute(
+                f"UPDATE prospects SET {', '.join(f'{c} = ?' for c in effects.prospect)}"
+                " WHERE id = ?",
+                [*effects.prospect.values(), prospect_id],
+            )
+        tasks = _write_tasks(db, prospect_id, call_id, effects, now)
         after = get_prospect(db, prospect_id)
         assert after is not None
         wrote = {column: value for column, value in after.items() if value != before[column]}
+        flag_changes = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM flag_changes WHERE id > ? AND prospect_id = ?",
+                [flags_before, prospect_id],
+            )
+        ]
+        record = {
+            "before": _row_json(before),
+            "wrote": _row_json(wrote),
+            "tasks": tasks,
+            "flag_changes": flag_changes,
+            # What the calls row does not hold, for redo.
+            "entry": {
+                "amount_cents": entry.amount_cents,
+                "close_on": entry.close_on.isoformat() if entry.close_on else None,
+                "revisit_on": entry.revisit_on.isoformat() if entry.revisit_on else None,
+            },
+        }
         db.execute(
             "INSERT INTO undo_log (call_id, prospect_before, logged_at) VALUES (?, ?, ?)",
-            [
-                call_id,
-                json.dumps({"before": _row_json(before), "wrote": _row_json(wrote)}),
-                to_stored(now),
-            ],
+            [call_id, json.dumps(record), to_stored(now)],
         )
-        if entry.outcome is Outcome.WON:
+        if effects.deal_kind is not None:
             db.execute(
-                "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on)"
-                " VALUES (?, ?, ?, ?)",
-                [prospect_id, call_id, entry.amount_cents, started_at.date().isoformat()],
+                "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    prospect_id,
+                    call_id,
+                    entry.amount_cents,
+                    started_at.date().isoformat(),
+                    effects.deal_kind.value,
+                ],
             )
-    next_call = changes.get("next_call_at")
     return LoggedCall(
-        call_id=int(call_id or 0),
+        call_id=call_id,
         prospect_id=prospect_id,
         outcome=entry.outcome,
-        next_call_at=datetime.fromisoformat(next_call) if next_call else None,
+        next_call_at=from_stored(after["next_call_at"]),
     )
 
 
 _LAST_CALL_SQL = """
 SELECT u.call_id, u.prospect_before, u.logged_at, c.prospect_id, c.outcome, c.started_at,
-       c.duration_s, c.notes, c.follow_up_at, p.name,
+       c.duration_s, c.notes, c.follow_up_at, c.reason, p.name,
        (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1)
 FROM undo_log u JOIN calls c ON c.id = u.call_id JOIN prospects p ON p.id = c.prospect_id
 ORDER BY u.call_id DESC LIMIT 1
@@ -256,17 +306,35 @@ def _read_last_call(db: sqlite_utils.Database) -> tuple[LastCall, str] | None:
     if row is None:
         return None
     call_id, snapshot, logged_at, prospect_id, outcome, started_at = row[:6]
-    duration_s, notes, follow_up_at, name, amount_cents = row[6:]
+    duration_s, notes, follow_up_at, reason, name, amount_cents = row[6:]
+    try:
+        extra = _snapshot(snapshot).entry
+    except (ValueError, TypeError):
+        extra = {}  # undo says so; the call can still be named
     entry = CallOutcome(
         outcome=Outcome(outcome),
         notes=notes,
         follow_up_at=from_stored(follow_up_at),
-        amount_cents=amount_cents,
+        amount_cents=amount_cents if amount_cents is not None else _int(extra.get("amount_cents")),
+        close_on=_day(extra.get("close_on")),
+        reason=LostReason(reason) if reason in set(LostReason) else None,
+        revisit_on=_day(extra.get("revisit_on")),
         started_at=from_stored(started_at),
         duration_s=duration_s if isinstance(duration_s, int) else 0,
     )
     last = LastCall(call_id, prospect_id, str(name), entry.outcome, entry, from_stored(logged_at))
     return last, snapshot
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def last_call(db: sqlite_utils.Database) -> LastCall | None:
@@ -275,21 +343,62 @@ def last_call(db: sqlite_utils.Database) -> LastCall | None:
     return found[0] if found else None
 
 
-def _snapshot(text: object) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The prospect before the call and the columns the call wrote; a row logged before
-    undo_log kept what each call wrote holds only the prospect before (None for wrote).
+@dataclass(frozen=True)
+class UndoRecord:
+    """What undo_log keeps of a call: the prospect before it, the columns it wrote (None in
+    a row logged before undo_log kept them), the tasks it closed and made and the flag
+    history rows it added (None before schema v3), and the fields of the entry that the
+    calls row does not hold."""
 
-    ValueError or TypeError, saying why, when the text is not one of those two forms.
+    before: dict[str, Any]
+    wrote: dict[str, Any] | None = None
+    tasks: dict[str, list[Any]] | None = None
+    flag_changes: tuple[int, ...] = ()
+    entry: dict[str, Any] = field(default_factory=dict)
+
+
+_RECORD_KEYS = {"before", "wrote", "tasks", "flag_changes", "entry"}
+
+
+def _ids(value: object) -> list[int]:
+    if not isinstance(value, list) or not all(isinstance(item, int) for item in value):
+        raise ValueError("a list of ids holds something else")
+    return value
+
+
+def _closed_tasks(value: object) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("id"), int) for item in value
+    ):
+        raise ValueError("the closed tasks are not a list of tasks")
+    return value
+
+
+def _snapshot(text: object) -> UndoRecord:
+    """The undo record of a call, in any of the forms funnel has written.
+
+    ValueError or TypeError, saying why, when the text is not one of them.
     """
     if not isinstance(text, str):
         raise ValueError(f"it holds {type(text).__name__} data, not text")
     saved = json.loads(text)
-    if isinstance(saved, dict) and set(saved) == {"before", "wrote"}:
-        before, wrote = _row_from_json(saved["before"]), _row_from_json(saved["wrote"])
-        if missing := sorted({*wrote, *RECOMPUTED_ON_DELETE} - set(before)):
-            raise ValueError(f"the prospect before the call has no {', '.join(missing)}")
-        return before, wrote
-    return _row_from_json(saved), None
+    if not (isinstance(saved, dict) and {"before", "wrote"} <= set(saved) <= _RECORD_KEYS):
+        return UndoRecord(_row_from_json(saved))
+    before, wrote = _row_from_json(saved["before"]), _row_from_json(saved["wrote"])
+    if missing := sorted({*wrote, *RECOMPUTED_ON_DELETE} - set(before)):
+        raise ValueError(f"the prospect before the call has no {', '.join(missing)}")
+    tasks = saved.get("tasks")
+    if tasks is not None:
+        if not isinstance(tasks, dict):
+            raise ValueError("the call's tasks are not an object")
+        tasks = {
+            "created": _ids(tasks.get("created")),
+            "closed": _closed_tasks(tasks.get("closed")),
+        }
+    entry = saved.get("entry", {})
+    if not isinstance(entry, dict):
+        raise ValueError("the entry is not an object")
+    return UndoRecord(before, wrote, tasks, tuple(_ids(saved.get("flag_changes", []))), entry)
 
 
 def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
@@ -303,9 +412,29 @@ def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     return unreadable
 
 
+def _take_back_tasks(db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]) -> None:
+    """Remove the tasks the call made and reopen the ones it closed, where they still are
+    as the call left them."""
+    for task_id in tasks["created"]:
+        db.execute("DELETE FROM tasks WHERE id = ? AND call_id = ?", [task_id, call_id])
+    for closed in tasks["closed"]:
+        db.execute(
+            "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ?"
+            " WHERE id = ? AND done_call_id = ?",
+            [
+                closed.get("status"),
+                closed.get("done_at"),
+                closed.get("done_call_id"),
+                closed["id"],
+                call_id,
+            ],
+        )
+
+
 def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> UndoneCall | None:
-    """Remove the last logged call and its deal, and put back the prospect's columns that
-    the call changed, where they still hold what the call wrote.
+    """Remove the last logged call, its deal and the tasks it made, reopen the tasks it
+    closed, and put back the prospect's columns that the call changed, where they still
+    hold what the call wrote.
 
     With `call_id`, only that call is undone: LastCallChanged when another call has been
     logged since the rep chose it. Returns None when there is nothing to undo.
@@ -320,12 +449,17 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
         current = get_prospect(db, last.prospect_id)
         assert current is not None
         try:
-            before, wrote = _snapshot(snapshot)
+            record = _snapshot(snapshot)
         except (ValueError, TypeError):
             raise UndoRecordUnreadable(
                 f"the undo record of call {last.call_id} is unreadable (another tool changed "
                 "undo_log; funnel check lists it)"
             ) from None
+        before, wrote = record.before, record.wrote
+        # Since schema v3 the tasks say when the next call is: next_call_at follows them
+        # once they are taken back.
+        follows_tasks = TASK_KEPT_COLUMNS if record.tasks is not None else frozenset()
+        self_kept = SELF_KEPT_COLUMNS | follows_tasks
         if wrote is None:
             restore = {column: before[column] for column in CALL_COLUMNS if column in before}
         else:
@@ -335,10 +469,13 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
             restore = {
                 column: before[column]
                 for column, value in written.items()
-                if column in current and current[column] == value
+                if column in current and current[column] == value and column not in follows_tasks
             }
+        if record.tasks is not None:
+            _take_back_tasks(db, last.call_id, record.tasks)
         db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
+        flags_mark = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
         # Restore after the delete: the delete trigger recomputes last_called_at and
         # last_outcome, and the snapshot must win where the call's values are still there.
         if restore:
@@ -347,8 +484,15 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
                 " WHERE id = ?",
                 [*restore.values(), last.prospect_id],
             )
+        # The flag history forgets the call's changes and their undoing alike.
+        for change in record.flag_changes:
+            db.execute("DELETE FROM flag_changes WHERE id = ?", [change])
+        db.execute(
+            "DELETE FROM flag_changes WHERE id > ? AND prospect_id = ?",
+            [flags_mark, last.prospect_id],
+        )
     changed_since = (column for column in wrote or () if column not in restore)
-    not_restored = tuple(column for column in changed_since if column not in SELF_KEPT_COLUMNS)
+    not_restored = tuple(column for column in changed_since if column not in self_kept)
     return UndoneCall(**vars(last), not_restored=not_restored)
 
 

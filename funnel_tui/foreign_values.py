@@ -205,6 +205,10 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
         "attempts": COUNT,
         "next_call_at": MOMENT,
         "last_called_at": MOMENT,
+        "first_name": TEXT,
+        "lost_reason": TEXT,
+        "nurtured_at": MOMENT,
+        "expected_close_on": DAY,
     },
     "calls": {
         "started_at": MOMENT,
@@ -212,8 +216,11 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
         "method": TEXT,
         "notes": TEXT,
         "follow_up_at": MOMENT,
+        "reason": TEXT,
     },
     "deals": {"amount_cents": CENTS, "closed_on": DAY},
+    "tasks": {"due_at": MOMENT, "note": TEXT, "created_at": MOMENT, "done_at": MOMENT},
+    "flag_changes": {"changed_at": MOMENT},
     "targets": {"starts_on": DAY, "ends_on": DAY, "amount_cents": CENTS, "calls_per_day": COUNT},
     "notes": {"created_at": MOMENT, "body": TEXT},
     # Read by their rowid; `funnel check` also says which values cannot be used.

@@ -10,7 +10,9 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from funnel_tui import schema_v3
 from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
     NO_SOURCE,
     PERIOD_KINDS,
@@ -364,7 +366,56 @@ def _v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+# The queue's bucket indexes of v1, which v3 replaces.
+_V1_QUEUE_INDEXES = ("prospects_due", "prospects_never_called")
+
+
+def _statements(schema: str, kind: str) -> list[str]:
+    return [s for s in split_statements(schema) if s.startswith(f"CREATE {kind} ")]
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Build prospects and calls again with v3's stages, outcomes and columns, add tasks,
+    and put back every index and trigger (the file's foreign keys are off meanwhile:
+    storage.migrate)."""
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN"
+        " ('prospects', 'calls')"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    # The old table steps aside under another name; in legacy mode the rename leaves the
+    # other tables' REFERENCES naming the table, so they point at the new one.
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    for table, create, columns in (
+        ("prospects", schema_v3.PROSPECTS_V3, schema_v3.PROSPECT_COLUMNS_V2),
+        ("calls", schema_v3.CALLS_V3, schema_v3.CALL_COLUMNS_V2),
+    ):
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_v2")
+        conn.execute(create)
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_v2")
+        conn.execute(f"DROP TABLE {table}_v2")
+    conn.execute("PRAGMA legacy_alter_table = OFF")
+    for statement in split_statements(schema_v3.SCHEMA_V3_TABLES):
+        conn.execute(statement)
+    v1_indexes = [
+        statement
+        for statement in _statements(SCHEMA_V1, "INDEX")
+        if statement.split()[4] in ("prospects", "calls")
+        and statement.split()[2] not in _V1_QUEUE_INDEXES
+    ]
+    for statement in v1_indexes + _statements(schema_v3.SCHEMA_V3_INDEXES, "INDEX"):
+        conn.execute(statement)
+    conn.execute(schema_v3.SEED_TASKS)
+    for statement in schema_v3.V3_CORRECTIONS:
+        conn.execute(statement)
+    for statement in SCHEMA_TRIGGERS.values():
+        conn.execute(statement)
+    # The connects of v3 include do_not_call, and the tasks made above set next_task_kind.
+    for statement in (*_rebuild(CALL_DAYS), schema_v3.RECOMPUTE_NEXT_TASK):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def _triggers(schema: str) -> dict[str, str]:
@@ -377,7 +428,7 @@ def _triggers(schema: str) -> dict[str, str]:
 
 # Every trigger of the latest schema, by name, as it defines them: the one list that
 # `funnel check` compares a file's triggers with.
-SCHEMA_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH)
+SCHEMA_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH + schema_v3.SCHEMA_V3_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -406,14 +457,15 @@ PROSPECT_SEARCH = DerivedTable(
 )
 DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
 
-# A call counts as an unanswered attempt when no connect comes at or after it (in the
-# order calls_after_insert sees them: by started_at, then id).
+# A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
+# at or after it (in the order calls_after_insert sees them: by started_at, then id).
 _LAST_CALL_FROM_CALLS = f"""
 SELECT p.id,
     (SELECT max(c.started_at) FROM calls c WHERE c.prospect_id = p.id) AS last_called_at,
     (SELECT c.outcome FROM calls c WHERE c.prospect_id = p.id
      ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS last_outcome,
-    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id AND NOT EXISTS (
+    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id
+        AND c.outcome IN ({sql_list(sorted(CADENCE_OUTCOMES))}) AND NOT EXISTS (
         SELECT 1 FROM calls k WHERE k.prospect_id = p.id
             AND k.outcome IN ({_CONNECTS}) AND (k.started_at, k.id) >= (c.started_at, c.id)
     )) AS attempts
@@ -468,6 +520,16 @@ TRIGGER_GROUPS = (
         ("calls_after_insert", "calls_after_delete"),
         (RECOMPUTE_LAST_CALL,),
     ),
+    TriggerGroup(
+        "prospects.next_call_at and next_task_kind (the earliest open task)",
+        ("tasks_after_insert", "tasks_after_update", "tasks_after_delete"),
+        (schema_v3.RECOMPUTE_NEXT_TASK,),
+    ),
+    TriggerGroup(
+        "the tasks of a next call written to prospects",
+        ("prospects_next_call_inserted", "prospects_next_call_written"),
+    ),
+    TriggerGroup("flag_changes", ("prospects_flags_changed",)),
     # A stamp of when the row last changed: nothing to work out again.
     TriggerGroup("prospects.updated_at", ("prospects_touch",)),
 )

@@ -35,9 +35,12 @@ class Settings:
     holidays: tuple[date, ...] = ()
     calling_start: time = time(9, 0)
     calling_end: time = time(18, 0)
-    max_attempts: int = 6
+    max_attempts: int = 8
     busy_retry_minutes: int = 120
     calls_per_day: int = 60
+    cadence_days: tuple[int, ...] = (1, 1, 2, 2, 3, 3, 3)
+    afternoon_slot: time = time(14, 0)
+    nurture_days: int = 90
 
 
 def _parse_currency(text: str) -> str:

@@ -250,7 +250,12 @@ def _backup(path: Path, target: Path) -> None:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the file to the latest schema and mark it as funnel's, in one transaction."""
+    """Bring the file to the latest schema and mark it as funnel's, in one transaction.
+
+    Foreign keys are off meanwhile (SQLite ignores the pragma inside a transaction): a
+    migration that builds a table again drops the old one, which must not cascade.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Read again under the write lock: another process may have migrated meanwhile.
@@ -266,6 +271,8 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 class Storage:

@@ -88,6 +88,7 @@ def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
         "method": "benefits",
         "notes": "call back after lunch [bold]ok[/bold]",
         "follow_up_at": to_stored(THIS_AFTERNOON),
+        "reason": None,
     }
     assert (logged.prospect_id, logged.outcome, logged.next_call_at) == (
         ann,
@@ -106,9 +107,24 @@ def test_a_call_without_a_timer_starts_now_and_takes_no_time(
 
 # outcome, extra dialog field, expected prospect columns, still in today's queue
 OUTCOME_EFFECTS: list[tuple[Outcome, dict[str, Any], dict[str, Any], bool]] = [
-    (Outcome.NO_ANSWER, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
-    (Outcome.VOICEMAIL, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
-    (Outcome.GATEKEEPER, {}, {"next_call_at": london("2026-11-26"), "attempts": 1}, False),
+    (
+        Outcome.NO_ANSWER,
+        {},
+        {"next_call_at": london("2026-11-26", "09:30:00"), "attempts": 1},
+        False,
+    ),
+    (
+        Outcome.VOICEMAIL,
+        {},
+        {"next_call_at": london("2026-11-26", "09:30:00"), "attempts": 1},
+        False,
+    ),
+    (
+        Outcome.GATEKEEPER,
+        {},
+        {"next_call_at": london("2026-11-26", "09:30:00"), "attempts": 1},
+        False,
+    ),
     (Outcome.BUSY, {}, {"next_call_at": london("2026-11-25", "13:00:00"), "attempts": 1}, True),
     (
         Outcome.CALLBACK,
@@ -125,7 +141,7 @@ OUTCOME_EFFECTS: list[tuple[Outcome, dict[str, Any], dict[str, Any], bool]] = [
     (
         Outcome.MEETING,
         {"follow_up_at": NEXT_WEEK},
-        {"next_call_at": to_stored(NEXT_WEEK), "stage": "qualified", "attempts": 0},
+        {"next_call_at": to_stored(NEXT_WEEK), "stage": "meeting", "attempts": 0},
         False,
     ),
     (
@@ -177,9 +193,11 @@ def test_unanswered_calls_retry_next_business_day_in_the_prospects_zone(
     friday_afternoon = datetime(2026, 11, 27, 16, 0, tzinfo=LONDON)
     ann = insert(db, timezone="America/New_York")
     logged = log(db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
-    monday_nine_in_new_york = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("America/New_York"))
-    assert logged.next_call_at == monday_nine_in_new_york
-    assert prospect(db, ann)["next_call_at"] == to_stored(monday_nine_in_new_york)
+    monday_morning_slot_in_new_york = datetime(
+        2026, 11, 30, 9, 30, tzinfo=ZoneInfo("America/New_York")
+    )
+    assert logged.next_call_at == monday_morning_slot_in_new_york
+    assert prospect(db, ann)["next_call_at"] == to_stored(monday_morning_slot_in_new_york)
 
 
 def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database) -> None:
@@ -195,9 +213,11 @@ def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database
             "call_id": logged.call_id,
             "amount_cents": 1_250_000,
             "closed_on": "2026-11-25",
+            "kind": "new",
         }
     ]
-    assert prospect(db, ann)["deal_value_cents"] == 1_250_000
+    # The open deal value was this deal: once won, it is in deals and no longer open.
+    assert prospect(db, ann)["deal_value_cents"] is None
 
 
 @pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.CALLBACK, Outcome.NOT_INTERESTED])
@@ -213,8 +233,8 @@ def test_only_a_won_call_makes_a_deal(db: sqlite_utils.Database, outcome: Outcom
         (Outcome.CALLBACK, "contacted", "contacted"),
         (Outcome.CALLBACK, "qualified", "qualified"),
         (Outcome.CALLBACK, "proposal", "proposal"),
-        (Outcome.MEETING, "lead", "qualified"),
-        (Outcome.MEETING, "contacted", "qualified"),
+        (Outcome.MEETING, "lead", "meeting"),
+        (Outcome.MEETING, "contacted", "meeting"),
         (Outcome.MEETING, "qualified", "qualified"),
         (Outcome.MEETING, "proposal", "proposal"),
     ],
@@ -228,7 +248,7 @@ def test_a_follow_up_never_moves_the_stage_back(
 
 
 @pytest.mark.parametrize(
-    ("outcome", "stage_after"), [(Outcome.CALLBACK, "contacted"), (Outcome.MEETING, "qualified")]
+    ("outcome", "stage_after"), [(Outcome.CALLBACK, "contacted"), (Outcome.MEETING, "meeting")]
 )
 def test_a_lost_prospect_who_asks_for_a_follow_up_is_queued_for_it(
     db: sqlite_utils.Database, outcome: Outcome, stage_after: str
@@ -270,8 +290,17 @@ def test_after_the_last_attempt_the_prospect_goes_to_nurture(
         assert in_queue(db, ann, now=logged.next_call_at)
     last = log(db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
     after = prospect(db, ann)
-    assert last.next_call_at is None
-    expected = {"attempts": 3, "stage": "lost", "nurture": 1, "next_call_at": None}
+    revisit = datetime(2027, 2, 23, 9, 30, tzinfo=LONDON)  # 90 days on, a Tuesday
+    assert last.next_call_at == revisit
+    expected = {
+        "attempts": 3,
+        "stage": "lost",
+        "nurture": 1,
+        "lost_reason": "unreachable",
+        "nurtured_at": to_stored(days[2]),
+        "next_call_at": to_stored(revisit),
+        "next_task_kind": "revisit",
+    }
     assert {column: after[column] for column in expected} == expected
     assert not in_queue(db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
     assert ann in queue_ids(db, now=NOW, mode=QueueMode.ALL)

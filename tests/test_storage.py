@@ -17,7 +17,7 @@ import sqlite_utils
 
 from funnel_tui import migrations
 from funnel_tui import storage as storage_module
-from funnel_tui.domain import CONNECT_OUTCOMES, Outcome
+from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.storage import Storage, StorageError, open_storage, write_transaction
 from funnel_tui.timestamps import from_stored
@@ -227,12 +227,15 @@ def test_reaching_the_prospect_resets_attempts(db: sqlite_utils.Database, outcom
     assert prospect["last_outcome"] == outcome
 
 
-def test_unanswered_outcomes_do_not_reset_attempts(db: sqlite_utils.Database) -> None:
+def test_unanswered_attempts_count_and_other_outcomes_leave_the_count(
+    db: sqlite_utils.Database,
+) -> None:
+    """A no-show or a wrong number is neither an attempt nor a connect (PRODUCT 7, 9)."""
     prospect_id = add_prospect(db)
     unanswered = [outcome for outcome in Outcome if outcome not in CONNECT_OUTCOMES]
     for hour, outcome in enumerate(unanswered, start=8):
         add_call(db, prospect_id, outcome, f"2026-11-24T{hour:02}:00:00+00:00")
-    assert db["prospects"].get(prospect_id)["attempts"] == len(unanswered)
+    assert db["prospects"].get(prospect_id)["attempts"] == len(CADENCE_OUTCOMES)
 
 
 def test_deleting_the_latest_call_restores_the_previous_one(db: sqlite_utils.Database) -> None:
@@ -520,11 +523,15 @@ def test_a_funnel_file_from_before_the_marker_is_opened_and_marked(
     assert pragma(path, "user_version") == LATEST_VERSION
 
 
-def test_marking_a_current_file_writes_no_backup(tmp_path: Path) -> None:
-    path = unmarked_funnel_file(tmp_path / "funnel.db", LATEST_VERSION)
+def test_marking_the_last_unmarked_version_writes_no_backup_of_it(tmp_path: Path) -> None:
+    """The last version before the marker is migrated (so backed up as v2) and marked."""
+    last_unmarked = max(migrations.UNMARKED_VERSIONS)
+    path = unmarked_funnel_file(tmp_path / "funnel.db", last_unmarked)
     open_storage(path).close()
     assert pragma(path, "application_id") == migrations.APPLICATION_ID
-    assert not list(tmp_path.glob("*backup*"))
+    assert [p.name for p in tmp_path.glob("*backup*")] == [
+        p.name for p in tmp_path.glob(f"funnel.v{last_unmarked}-backup-*.db")
+    ]
 
 
 def another_programs_file(path: Path, version: int, application_id: int = 0) -> Path:

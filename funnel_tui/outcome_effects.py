@@ -1,0 +1,199 @@
+"""What an outcome does to the prospect and its tasks (PRODUCT sections 3, 7 and 14).
+
+`outcome_effects` is a pure function of the prospect as it stands, its open tasks and what
+the rep entered; `call_log` writes what it returns in the call's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from funnel_tui.cadence import (
+    attempts_exhausted,
+    busy_retry_due,
+    next_call_due,
+    nurture_revisit_due,
+    revisit_due,
+)
+from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
+    CONNECT_OUTCOMES,
+    DealKind,
+    Kind,
+    LostReason,
+    Outcome,
+    Stage,
+    TaskKind,
+    TaskStatus,
+    stage_at_least,
+)
+from funnel_tui.queue import end_of_day
+from funnel_tui.settings import Settings
+from funnel_tui.tasks import Task
+from funnel_tui.timestamps import to_stored
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task the call makes."""
+
+    kind: TaskKind
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Effects:
+    """The prospect columns an outcome sets, the open tasks it closes (id -> new status),
+    the tasks it makes, and the kind of deal a win records."""
+
+    prospect: dict[str, Any] = field(default_factory=dict)
+    close: dict[int, TaskStatus] = field(default_factory=dict)
+    create: tuple[NewTask, ...] = ()
+    deal_kind: DealKind | None = None
+
+
+# The tasks a call can be for: the one it completes when it is logged.
+_CALLED_FOR = (TaskKind.CALL, TaskKind.CALLBACK, TaskKind.REVISIT)
+# Outcomes that bring a lost or nurtured prospect back into play with sales.
+_BACK_IN_PLAY = {
+    Outcome.CALLBACK: Stage.CONTACTED,
+    Outcome.MEETING: Stage.MEETING,
+    Outcome.MEETING_HELD: Stage.QUALIFIED,
+    Outcome.PROPOSAL_SENT: Stage.PROPOSAL,
+}
+
+
+# The task an outcome's "when" makes: a time promised to the prospect.
+_APPOINTMENTS = {
+    Outcome.CALLBACK: TaskKind.CALLBACK,
+    Outcome.MEETING: TaskKind.MEETING,
+    Outcome.MEETING_HELD: TaskKind.CALLBACK,
+    Outcome.NO_SHOW: TaskKind.CALLBACK,
+}
+
+
+def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
+    """The call, callback or revisit task this call answers: the earliest open one due by
+    the end of today (a callback promised for next week is not answered by today's call)."""
+    today_ends = end_of_day(now)
+    due = [
+        task
+        for task in tasks
+        if task.kind in _CALLED_FOR and task.due_at is not None and task.due_at <= today_ends
+    ]
+    return min(due, key=lambda task: (task.due_at, task.id), default=None)
+
+
+def _meeting(tasks: list[Task]) -> Task | None:
+    """The meeting a held or missed meeting answers: the earliest open one."""
+    meetings = [task for task in tasks if task.kind is TaskKind.MEETING and task.due_at]
+    return min(meetings, key=lambda task: (task.due_at, task.id), default=None)
+
+
+def _cancel_the_rest(open_tasks: list[Task], close: dict[int, TaskStatus]) -> None:
+    """A lost prospect keeps no promise open: the revisit the outcome makes is what brings
+    them back (the queue shows a lost prospect only for a due revisit)."""
+    for task in open_tasks:
+        close.setdefault(task.id, TaskStatus.CANCELLED)
+
+
+def outcome_effects(
+    prospect: dict[str, Any],
+    open_tasks: list[Task],
+    entry: Any,
+    *,
+    attempt: int,
+    now: datetime,
+    settings: Settings,
+) -> Effects:
+    """What logging `entry` (a CallOutcome) does. `prospect` is the row before the call;
+    `attempt` is the number of unanswered attempts since the last connect, this call
+    included (a second busy signal on one day does not count)."""
+    outcome: Outcome = entry.outcome
+    kind = Kind(prospect["kind"]) if prospect["kind"] in set(Kind) else Kind.NEW
+    stage = Stage(prospect["stage"]) if prospect["stage"] in set(Stage) else Stage.LEAD
+    zone = prospect.get("timezone")
+    close: dict[int, TaskStatus] = {}
+    create: list[NewTask] = []
+    columns: dict[str, Any] = {}
+
+    answered = _task_called_for(open_tasks, now)
+    if answered is not None:
+        close[answered.id] = TaskStatus.DONE
+    if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW) and (meeting := _meeting(open_tasks)):
+        close[meeting.id] = (
+            TaskStatus.DONE if outcome is Outcome.MEETING_HELD else TaskStatus.MISSED
+        )
+    if outcome in CADENCE_OUTCOMES or outcome in CONNECT_OUTCOMES:
+        # One cadence at a time: the call tasks still open are replaced (an attempt) or
+        # no longer needed (a connect). Callbacks, meetings and revisits stay.
+        for task in open_tasks:
+            if task.kind is TaskKind.CALL and task.id not in close:
+                close[task.id] = TaskStatus.CANCELLED
+
+    if outcome in CADENCE_OUTCOMES:
+        columns["attempts"] = attempt
+        if attempts_exhausted(attempt, settings):
+            if kind is not Kind.CUSTOMER:
+                columns.update(
+                    stage=Stage.LOST.value,
+                    lost_reason=LostReason.UNREACHABLE.value,
+                    nurture=1,
+                    nurtured_at=to_stored(now),
+                )
+                create.append(NewTask(TaskKind.REVISIT, nurture_revisit_due(now, settings, zone)))
+                _cancel_the_rest(open_tasks, close)
+        elif outcome is Outcome.GATEKEEPER and entry.follow_up_at is not None:
+            create.append(NewTask(TaskKind.CALL, entry.follow_up_at))
+        elif outcome is Outcome.BUSY:
+            create.append(NewTask(TaskKind.CALL, busy_retry_due(now, settings, zone)))
+        else:
+            create.append(NewTask(TaskKind.CALL, next_call_due(attempt, now, settings, zone)))
+        return Effects(columns, close, tuple(create))
+
+    if outcome in CONNECT_OUTCOMES and kind is Kind.NEW:
+        columns["kind"] = Kind.KNOWN.value
+    if outcome in _BACK_IN_PLAY:
+        new_stage = stage_at_least(stage, _BACK_IN_PLAY[outcome])
+        columns.update(stage=new_stage.value, nurture=0)
+        if new_stage is not Stage.LOST:
+            columns["lost_reason"] = None
+    elif outcome in CONNECT_OUTCOMES and stage is Stage.LEAD:
+        columns["stage"] = Stage.CONTACTED.value
+
+    if outcome in _APPOINTMENTS and entry.follow_up_at is not None:
+        create.append(NewTask(_APPOINTMENTS[outcome], entry.follow_up_at))
+    if outcome is Outcome.PROPOSAL_SENT:
+        columns.update(
+            deal_value_cents=entry.amount_cents,
+            expected_close_on=entry.close_on.isoformat() if entry.close_on else None,
+        )
+    elif outcome is Outcome.WON:
+        columns.update(
+            kind=Kind.CUSTOMER.value,
+            stage=Stage.WON.value,
+            deal_value_cents=None,
+            expected_close_on=None,
+            nurture=0,
+            lost_reason=None,
+        )
+        deal_kind = DealKind.EXPANSION if kind is Kind.CUSTOMER else DealKind.NEW
+        return Effects(columns, close, tuple(create), deal_kind)
+    elif outcome is Outcome.NOT_INTERESTED:
+        if kind is not Kind.CUSTOMER:
+            # A customer who declines an upsell stays a customer: the call says it.
+            reason = entry.reason.value if entry.reason else None
+            columns.update(stage=Stage.LOST.value, lost_reason=reason)
+            if entry.revisit_on is not None:
+                columns.update(nurture=1, nurtured_at=to_stored(now))
+            _cancel_the_rest(open_tasks, close)
+        if entry.revisit_on is not None:
+            revisit = revisit_due(entry.revisit_on, now, settings, zone)
+            create.append(NewTask(TaskKind.REVISIT, revisit))
+    elif outcome is Outcome.WRONG_NUMBER:
+        columns["wrong_number"] = 1
+    elif outcome is Outcome.DO_NOT_CALL:
+        columns["do_not_call"] = 1
+    return Effects(columns, close, tuple(create))

@@ -1,0 +1,143 @@
+"""A prospect's tasks: reading them, and rescheduling, completing or cancelling one
+(PRODUCT section 14). Logging a call makes and completes tasks in `call_log`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from funnel_tui.domain import TaskKind, TaskStatus
+from funnel_tui.foreign_values import readable_row
+from funnel_tui.storage import write_transaction
+from funnel_tui.timestamps import from_stored, to_stored
+
+TASK_COLUMNS = (
+    "id",
+    "prospect_id",
+    "kind",
+    "due_at",
+    "status",
+    "note",
+    "created_at",
+    "call_id",
+    "done_call_id",
+    "done_at",
+)
+
+
+class TaskChangeRefused(ValueError):
+    """The task cannot be changed as asked; str() says why in one line."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task as stored; kind and status are None when another tool wrote a value funnel
+    does not know, and `unreadable` names the columns a screen shows as `?`."""
+
+    id: int
+    prospect_id: int
+    kind: TaskKind | None
+    due_at: datetime | None
+    status: TaskStatus | None
+    note: str | None
+    created_at: datetime | None
+    call_id: int | None
+    done_call_id: int | None
+    done_at: datetime | None
+    unreadable: frozenset[str] = frozenset()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is TaskStatus.OPEN
+
+
+def _known(enum: type[TaskKind] | type[TaskStatus], value: object) -> object:
+    try:
+        return enum(value)
+    except ValueError:
+        return None
+
+
+def _task(stored: tuple[object, ...]) -> Task:
+    values, unreadable = readable_row("tasks", dict(zip(TASK_COLUMNS, stored, strict=True)))
+    kind, status = _known(TaskKind, values["kind"]), _known(TaskStatus, values["status"])
+    unreadable |= {
+        column for column, known in (("kind", kind), ("status", status)) if known is None
+    }
+    return Task(
+        id=values["id"],
+        prospect_id=values["prospect_id"],
+        kind=kind,  # type: ignore[arg-type]
+        due_at=from_stored(values["due_at"]),
+        status=status,  # type: ignore[arg-type]
+        note=values["note"],
+        created_at=from_stored(values["created_at"]),
+        call_id=values["call_id"],
+        done_call_id=values["done_call_id"],
+        done_at=from_stored(values["done_at"]),
+        unreadable=frozenset(unreadable),
+    )
+
+
+_SELECT = f"SELECT {', '.join(TASK_COLUMNS)} FROM tasks"
+
+
+def open_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
+    """The prospect's open tasks, soonest first (a task with an unreadable date last)."""
+    rows = db.execute(
+        f"{_SELECT} WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id",
+        [prospect_id, TaskStatus.OPEN.value],
+    )
+    return [_task(row) for row in rows]
+
+
+def prospect_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
+    """Every task of the prospect, newest due first."""
+    rows = db.execute(
+        f"{_SELECT} WHERE prospect_id = ? ORDER BY due_at DESC, id DESC", [prospect_id]
+    )
+    return [_task(row) for row in rows]
+
+
+def get_task(db: sqlite_utils.Database, task_id: int) -> Task | None:
+    row = db.execute(f"{_SELECT} WHERE id = ?", [task_id]).fetchone()
+    return _task(row) if row else None
+
+
+def _open_task(db: sqlite_utils.Database, task_id: int) -> Task:
+    task = get_task(db, task_id)
+    if task is None:
+        raise TaskChangeRefused("that task no longer exists (another program removed it)")
+    if not task.is_open:
+        status = task.status.value if task.status else "unknown"
+        raise TaskChangeRefused(f"that task is already {status}; only an open task can change")
+    return task
+
+
+def reschedule_task(db: sqlite_utils.Database, task_id: int, due_at: datetime) -> Task:
+    """Move an open task to `due_at`; the prospect's next call follows (triggers)."""
+    with write_transaction(db):
+        _open_task(db, task_id)
+        db.execute("UPDATE tasks SET due_at = ? WHERE id = ?", [to_stored(due_at), task_id])
+        task = get_task(db, task_id)
+    assert task is not None
+    return task
+
+
+def close_task(
+    db: sqlite_utils.Database, task_id: int, status: TaskStatus, *, now: datetime
+) -> Task:
+    """Mark an open task done or cancelled (or missed) by hand, at `now`."""
+    if status is TaskStatus.OPEN:
+        raise TaskChangeRefused("a task is closed as done, missed or cancelled")
+    with write_transaction(db):
+        _open_task(db, task_id)
+        db.execute(
+            "UPDATE tasks SET status = ?, done_at = ? WHERE id = ?",
+            [status.value, to_stored(now), task_id],
+        )
+        task = get_task(db, task_id)
+    assert task is not None
+    return task

@@ -1,0 +1,245 @@
+"""Each outcome's effect on stage, kind, tasks, deals and flags, for a new prospect, a known
+prospect and a customer: one table of cases (PRODUCT sections 3, 7 and 14)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import LostReason, Outcome
+from funnel_tui.settings import Settings
+from funnel_tui.timestamps import to_stored
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)  # a Wednesday
+DUE_THIS_MORNING = datetime(2026, 11, 25, 9, 30, tzinfo=LONDON)
+MEETING_NEXT_WEEK = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
+FRIDAY_AT_TWO = datetime(2026, 11, 27, 14, 0, tzinfo=LONDON)
+THURSDAY_MORNING_SLOT = to_stored(datetime(2026, 11, 26, 9, 30, tzinfo=LONDON))
+BUSY_RETRY = to_stored(datetime(2026, 11, 25, 13, 0, tzinfo=LONDON))
+REVISIT_DAY = date(2027, 3, 1)
+REVISIT_SLOT = to_stored(datetime(2027, 3, 1, 9, 30, tzinfo=LONDON))
+FRIDAY = to_stored(FRIDAY_AT_TWO)
+
+# Who the prospect is before the call: kind and stage.
+BEFORE = {"new": "lead", "known": "contacted", "customer": "won"}
+
+CALL_DONE = ("call", "done")
+MEETING_OPEN = ("meeting", "open")
+
+
+def case(
+    outcome: Outcome,
+    kind: str,
+    *,
+    asked: dict[str, Any] | None = None,
+    stage: str | None = None,
+    becomes: str | None = None,
+    tasks: tuple[tuple[str, str, str | None], ...] = (),
+    meeting: str = "open",
+    deal: str | None = None,
+    **columns: Any,
+) -> Any:
+    """One row of the table: `tasks` are the tasks the call makes (kind, status, due), the
+    due call task is always done by the call, and `meeting` is what becomes of the meeting
+    booked for next week."""
+    expected = {
+        "stage": stage or BEFORE[kind],
+        "kind": becomes or kind,
+        "tasks": sorted(
+            [
+                (*CALL_DONE, to_stored(DUE_THIS_MORNING)),
+                ("meeting", meeting, to_stored(MEETING_NEXT_WEEK)),
+                *tasks,
+            ]
+        ),
+        "deal": deal,
+        **columns,
+    }
+    return pytest.param(outcome, kind, asked or {}, expected, id=f"{outcome.value}-{kind}")
+
+
+def known_after_a_connect(kind: str) -> str:
+    return "known" if kind == "new" else kind
+
+
+CASES = [
+    *(
+        case(outcome, kind, tasks=(("call", "open", THURSDAY_MORNING_SLOT),), attempts=1)
+        for outcome in (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.GATEKEEPER)
+        for kind in BEFORE
+    ),
+    *(
+        case(Outcome.BUSY, kind, tasks=(("call", "open", BUSY_RETRY),), attempts=1)
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.GATEKEEPER,
+            kind,
+            asked={"follow_up_at": FRIDAY_AT_TWO},
+            tasks=(("call", "open", FRIDAY),),
+            attempts=1,
+        )
+        for kind in ("new",)
+    ),
+    *(
+        case(
+            Outcome.CALLBACK,
+            kind,
+            asked={"follow_up_at": FRIDAY_AT_TWO},
+            stage={"new": "contacted"}.get(kind),
+            becomes=known_after_a_connect(kind),
+            tasks=(("callback", "open", FRIDAY),),
+            attempts=0,
+        )
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.MEETING,
+            kind,
+            asked={"follow_up_at": FRIDAY_AT_TWO},
+            stage="won" if kind == "customer" else "meeting",
+            becomes=known_after_a_connect(kind),
+            tasks=(("meeting", "open", FRIDAY),),
+        )
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.MEETING_HELD,
+            kind,
+            asked={"follow_up_at": FRIDAY_AT_TWO},
+            stage="won" if kind == "customer" else "qualified",
+            becomes=known_after_a_connect(kind),
+            meeting="done",
+            tasks=(("callback", "open", FRIDAY),),
+        )
+        for kind in BEFORE
+    ),
+    case(Outcome.MEETING_HELD, "known", stage="qualified", meeting="done"),
+    *(
+        case(
+            Outcome.NO_SHOW,
+            kind,
+            asked={"follow_up_at": FRIDAY_AT_TWO},
+            meeting="missed",
+            tasks=(("callback", "open", FRIDAY),),
+        )
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.PROPOSAL_SENT,
+            kind,
+            asked={"amount_cents": 900_000, "close_on": date(2026, 12, 18)},
+            stage="won" if kind == "customer" else "proposal",
+            becomes=known_after_a_connect(kind),
+            deal_value_cents=900_000,
+            expected_close_on="2026-12-18",
+        )
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.WON,
+            kind,
+            asked={"amount_cents": 1_250_000},
+            stage="won",
+            becomes="customer",
+            deal="expansion" if kind == "customer" else "new",
+            deal_value_cents=None,
+        )
+        for kind in BEFORE
+    ),
+    *(
+        case(
+            Outcome.NOT_INTERESTED,
+            kind,
+            asked={"reason": LostReason.BUDGET},
+            stage="lost",
+            becomes="known",
+            meeting="cancelled",
+            lost_reason="budget",
+            nurture=0,
+        )
+        for kind in ("new", "known")
+    ),
+    *(
+        case(
+            Outcome.NOT_INTERESTED,
+            kind,
+            asked={"reason": LostReason.TIMING, "revisit_on": REVISIT_DAY},
+            stage="lost",
+            becomes="known",
+            meeting="cancelled",
+            tasks=(("revisit", "open", REVISIT_SLOT),),
+            lost_reason="timing",
+            nurture=1,
+            nurtured_at=to_stored(NOW),
+        )
+        for kind in ("new", "known")
+    ),
+    case(
+        Outcome.NOT_INTERESTED,
+        "customer",
+        asked={"reason": LostReason.NO_NEED},
+        lost_reason=None,
+        nurture=0,
+    ),
+    *(case(Outcome.WRONG_NUMBER, kind, wrong_number=1) for kind in BEFORE),
+    *(
+        case(
+            Outcome.DO_NOT_CALL,
+            kind,
+            stage={"new": "contacted"}.get(kind),
+            becomes=known_after_a_connect(kind),
+            do_not_call=1,
+        )
+        for kind in BEFORE
+    ),
+]
+
+
+@pytest.mark.parametrize(("outcome", "kind", "asked", "expected"), CASES)
+def test_each_outcome_for_each_kind_of_prospect(
+    db: sqlite_utils.Database,
+    outcome: Outcome,
+    kind: str,
+    asked: dict[str, Any],
+    expected: dict[str, Any],
+) -> None:
+    prospect_id = int(
+        db["prospects"].insert({"name": "Ann Archer", "kind": kind, "stage": BEFORE[kind]}).last_pk
+    )
+    for task_kind, due in (("call", DUE_THIS_MORNING), ("meeting", MEETING_NEXT_WEEK)):
+        db["tasks"].insert(
+            {"prospect_id": prospect_id, "kind": task_kind, "due_at": to_stored(due)}
+        )
+
+    logged = log_call(db, prospect_id, CallOutcome(outcome, **asked), now=NOW, settings=Settings())
+
+    after = db["prospects"].get(prospect_id)
+    tasks = sorted(
+        (task["kind"], task["status"], task["due_at"])
+        for task in db.query("SELECT kind, status, due_at FROM tasks")
+    )
+    deals = [deal["kind"] for deal in db.query("SELECT kind FROM deals")]
+    columns = {column: expected[column] for column in expected if column not in ("tasks", "deal")}
+    assert {column: after[column] for column in columns} == columns
+    assert tasks == expected["tasks"]
+    assert deals == ([expected["deal"]] if expected["deal"] else [])
+    earliest_open = min((due for _, status, due in tasks if status == "open"), default=None)
+    assert (
+        after["next_call_at"]
+        == earliest_open
+        == (logged.next_call_at and to_stored(logged.next_call_at))
+    )
+    reason = db.execute("SELECT reason FROM calls").fetchone()[0]
+    assert reason == (asked["reason"].value if "reason" in asked else None)
