@@ -32,14 +32,14 @@ class ReasonPicker(Widget, can_focus=True):
     }
     """
 
-    # Priority bindings act the moment the key arrives, like the outcome letters: a key
-    # typed right after the pick already lands in the next field.
+    # Priority bindings act the moment the key arrives, like the outcome letters and tab:
+    # a key typed right after one of them already finds focus where it left it.
     BINDINGS = [
         *(
             Binding(key, f"choose('{reason.value}')", reason.label, show=False, priority=True)
             for reason, key in LOST_REASON_KEYS.items()
         ),
-        Binding("backspace,delete", "clear", "No reason", show=False),
+        Binding("backspace,delete", "clear", "No reason", show=False, priority=True),
     ]
 
     reason: reactive[LostReason | None] = reactive(None)
