@@ -1,8 +1,9 @@
-"""The call cadence: when to try an unanswered prospect again, and when they may be called."""
+"""The call cadence: when to try an unanswered prospect again, when a revisit falls due, and
+when they may be called."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, rrule, rruleset
@@ -10,6 +11,73 @@ from dateutil.rrule import DAILY, rrule, rruleset
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import CADENCE_OUTCOMES, Outcome
 from funnel_tui.settings import Settings
+
+# The morning slot, for odd attempts and revisits, is this long after calling hours open.
+MORNING_SLOT_DELAY = timedelta(minutes=30)
+
+
+def morning_slot(settings: Settings) -> time:
+    """When odd attempts and revisits are due: calling_start + 30 minutes, or calling_start
+    when the hours close before that."""
+    day = date(2000, 1, 1)
+    slot = datetime.combine(day, settings.calling_start) + MORNING_SLOT_DELAY
+    return (
+        slot.time()
+        if slot < datetime.combine(day, settings.calling_end)
+        else settings.calling_start
+    )
+
+
+def next_call_due(
+    attempt: int, now: datetime, settings: Settings, prospect_tz: str | None
+) -> datetime:
+    """When to call again after the `attempt`-th unanswered attempt since the last connect
+    (1-based), made at `now`.
+
+    The `attempt`-th value of `cadence_days` business days after the call's day (the last
+    value repeats), at the morning slot for odd attempts and the afternoon slot for even ones,
+    in the prospect's time when their timezone is known, else the rep's; given on now's clock.
+    """
+    if attempt < 1:
+        raise ValueError(f"attempts count from 1, not {attempt}")
+    zone = _zone(prospect_tz, now)
+    wait = settings.cadence_days[min(attempt, len(settings.cadence_days)) - 1]
+    slot = morning_slot(settings) if attempt % 2 else settings.afternoon_slot
+    day = _business_day_after(now.astimezone(zone).date(), settings, wait)
+    return _at(day, slot, zone, now)
+
+
+def busy_retry_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """When to try a busy line again: `busy_retry_minutes` later when that is still inside
+    calling hours on a business day (their time, else the rep's), else the first morning slot
+    on a business day after it; given on now's clock, to the minute."""
+    zone = _zone(prospect_tz, now)
+    # Elapsed time, counted in UTC so that a DST change does not stretch the wait.
+    retry = now.astimezone(UTC) + timedelta(minutes=settings.busy_retry_minutes)
+    local_retry = retry.astimezone(zone).replace(second=0, microsecond=0)
+    if _inside_calling_hours(local_retry, settings):
+        return local_retry.astimezone(now.tzinfo)
+    slot = _next_business_day_at(
+        morning_slot(settings), local_retry.replace(tzinfo=None), settings, zone
+    )
+    return slot.astimezone(now.tzinfo)
+
+
+def revisit_due(day: date, now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """When a revisit dated `day` falls due: the morning slot of that day in the prospect's
+    time (else the rep's), given on now's clock. The rep chose the day, so it is kept as it is."""
+    return _at(day, morning_slot(settings), _zone(prospect_tz, now), now)
+
+
+def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """When to revisit a prospect put in nurture at `now`: the morning slot `nurture_days`
+    calendar days later in their time (else the rep's), on the next business day when that day
+    is not one; given on now's clock."""
+    zone = _zone(prospect_tz, now)
+    day = now.astimezone(zone).date() + relativedelta(days=settings.nurture_days)
+    if not _is_business_day(day, settings):
+        day = _business_day_after(day, settings)
+    return _at(day, morning_slot(settings), zone, now)
 
 
 def next_attempt(
@@ -22,11 +90,13 @@ def next_attempt(
         # Elapsed time, counted in UTC so that a DST change does not stretch the wait.
         retry = now.astimezone(UTC) + relativedelta(minutes=settings.busy_retry_minutes)
         return retry.astimezone(now.tzinfo).replace(second=0, microsecond=0)
-    zone = known_zone(prospect_tz) or now.tzinfo
+    zone = _zone(prospect_tz, now)
     local_now = now.astimezone(zone)
     # Strictly after today's opening, so the earliest candidate is tomorrow's.
     todays_opening = datetime.combine(local_now.date(), settings.calling_start)
-    return _next_opening(todays_opening, settings, zone).astimezone(now.tzinfo)
+    return _next_business_day_at(settings.calling_start, todays_opening, settings, zone).astimezone(
+        now.tzinfo
+    )
 
 
 def attempts_exhausted(attempts: int, settings: Settings) -> bool:
@@ -45,95 +115,55 @@ def calling_window(
     if zone is None:
         return True, None
     local_now = now.astimezone(zone)
-    if (
-        _is_business_day(local_now, settings)
-        and settings.calling_start <= local_now.time() < settings.calling_end
-    ):
+    if _inside_calling_hours(local_now, settings):
         return True, None
-    opening = _next_opening(local_now.replace(tzinfo=None), settings, zone)
+    opening = _next_business_day_at(
+        settings.calling_start, local_now.replace(tzinfo=None), settings, zone
+    )
     return False, opening.astimezone(now.tzinfo)
 
 
-def _is_business_day(moment: datetime, settings: Settings) -> bool:
-    return moment.weekday() in settings.business_days and moment.date() not in settings.holidays
-
-
-def _next_opening(after: datetime, settings: Settings, zone: tzinfo) -> datetime:
-    """The first business day's calling start strictly after the naive local time `after`."""
-    openings = rruleset()
-    openings.rrule(
-        rrule(
-            DAILY,
-            dtstart=datetime.combine(after.date(), settings.calling_start),
-            byweekday=settings.business_days,
-        )
-    )
-    for holiday in settings.holidays:
-        openings.exdate(datetime.combine(holiday, settings.calling_start))
-    return openings.after(after).replace(tzinfo=zone)
-
-
-def morning_slot(settings: Settings) -> time:
-    """Half an hour after calling hours open (the opening itself when hours are short)."""
-    opening = datetime.combine(date.min, settings.calling_start)
-    slot = (opening + relativedelta(minutes=30)).time()
-    return slot if slot < settings.calling_end else settings.calling_start
-
-
-def _zone(now: datetime, prospect_tz: str | None) -> tzinfo:
+def _zone(prospect_tz: str | None, now: datetime) -> tzinfo:
+    """The prospect's zone when it is known, else the rep's."""
     return known_zone(prospect_tz) or now.tzinfo  # type: ignore[return-value]
 
 
-def _business_days_after(day: date, count: int, settings: Settings) -> date:
-    days = rrule(DAILY, dtstart=datetime.combine(day, time()), byweekday=settings.business_days)
-    business = (d.date() for d in days if d.date() > day and d.date() not in settings.holidays)
-    for _ in range(count - 1):
-        next(business)
-    return next(business)
+def _at(day: date, clock: time, zone: tzinfo, now: datetime) -> datetime:
+    """`clock` on `day` in `zone`, given on now's clock."""
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(now.tzinfo)
 
 
-def _at(day: date, slot: time, zone: tzinfo, now: datetime) -> datetime:
-    return datetime.combine(day, slot, tzinfo=zone).astimezone(now.tzinfo)
+def _is_business_day(day: date, settings: Settings) -> bool:
+    return day.weekday() in settings.business_days and day not in settings.holidays
 
 
-def next_call_due(
-    attempt: int, now: datetime, settings: Settings, prospect_tz: str | None
-) -> datetime:
-    """The call task after the `attempt`-th unanswered attempt since the last connect:
-    that many business days later (cadence_days), odd attempts at the morning slot and
-    even ones in the afternoon, in the prospect's time (else the rep's)."""
-    zone = _zone(now, prospect_tz)
-    spacing = settings.cadence_days[min(attempt, len(settings.cadence_days)) - 1]
-    day = _business_days_after(now.astimezone(zone).date(), spacing, settings)
-    slot = morning_slot(settings) if attempt % 2 else settings.afternoon_slot
-    return _at(day, slot, zone, now)
-
-
-def busy_retry_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
-    """After a busy signal: busy_retry_minutes later while their calling hours last, else
-    the next business day's morning slot."""
-    zone = _zone(now, prospect_tz)
-    retry = (now.astimezone(UTC) + relativedelta(minutes=settings.busy_retry_minutes)).astimezone(
-        zone
+def _inside_calling_hours(local: datetime, settings: Settings) -> bool:
+    return (
+        _is_business_day(local.date(), settings)
+        and settings.calling_start <= local.time() < settings.calling_end
     )
-    if _is_business_day(retry, settings) and (
-        settings.calling_start <= retry.time() < settings.calling_end
-        and retry.date() == now.astimezone(zone).date()
-    ):
-        return retry.replace(second=0, microsecond=0).astimezone(now.tzinfo)
-    day = _business_days_after(now.astimezone(zone).date(), 1, settings)
-    return _at(day, morning_slot(settings), zone, now)
 
 
-def revisit_due(day: date, now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
-    """A revisit on `day`: its morning slot in the prospect's time (else the rep's)."""
-    return _at(day, morning_slot(settings), _zone(now, prospect_tz), now)
+def _business_day_after(day: date, settings: Settings, count: int = 1) -> date:
+    """The `count`-th business day after `day` (holidays are not business days)."""
+    days = rruleset()
+    days.rrule(rrule(DAILY, dtstart=day + timedelta(days=1), byweekday=settings.business_days))
+    for holiday in settings.holidays:
+        days.exdate(datetime.combine(holiday, time()))
+    return days[count - 1].date()
 
 
-def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
-    """The revisit of a lead handed back to marketing: nurture_days later, on a business day."""
-    zone = _zone(now, prospect_tz)
-    day = now.astimezone(zone).date() + relativedelta(days=settings.nurture_days)
-    if day.weekday() not in settings.business_days or day in settings.holidays:
-        day = _business_days_after(day, 1, settings)
-    return _at(day, morning_slot(settings), zone, now)
+def _next_business_day_at(
+    clock: time, after: datetime, settings: Settings, zone: tzinfo
+) -> datetime:
+    """`clock` on the first business day where it falls strictly after the naive local time
+    `after`, in `zone`."""
+    moments = rruleset()
+    moments.rrule(
+        rrule(
+            DAILY, dtstart=datetime.combine(after.date(), clock), byweekday=settings.business_days
+        )
+    )
+    for holiday in settings.holidays:
+        moments.exdate(datetime.combine(holiday, clock))
+    return moments.after(after).replace(tzinfo=zone)

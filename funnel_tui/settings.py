@@ -18,6 +18,10 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_CURRENCY_CHARACTERS = 4
 # The largest daily call goal, from the settings or a target: more is a typo.
 MAX_CALLS_PER_DAY = 10_000
+# Unanswered calls before nurture; also the most cadence steps worth listing.
+MAX_ATTEMPTS = 50
+# The longest wait between two tries of the cadence, in business days (about three months).
+MAX_CADENCE_DAYS = 60
 
 
 class SettingError(ValueError):
@@ -38,7 +42,9 @@ class Settings:
     max_attempts: int = 8
     busy_retry_minutes: int = 120
     calls_per_day: int = 60
+    # Business days from each unanswered attempt to the next try; the last value repeats.
     cadence_days: tuple[int, ...] = (1, 1, 2, 2, 3, 3, 3)
+    # When even attempts are tried; odd ones go at the morning slot (calling_start + 30 min).
     afternoon_slot: time = time(14, 0)
     nurture_days: int = 90
 
@@ -129,17 +135,29 @@ def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
     return parse_count
 
 
-def _format_value(value: object) -> str:
+def _format_value(key: str, value: object) -> str:
+    """A setting's value as it is typed and stored."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, tuple):
-        if value and isinstance(value[0], date):
-            return ",".join(day.isoformat() for day in value)
-        return ",".join(WEEKDAY_NAMES[day] for day in value)
+        if key == "business_days":
+            return ",".join(WEEKDAY_NAMES[day] for day in value)
+        return ",".join(str(part) for part in value)
     return str(value)
 
+
+def _parse_cadence_days(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise SettingError("at least one value is needed, such as 1,1,2,2,3,3,3")
+    if len(parts) > MAX_ATTEMPTS:
+        raise SettingError(f"at most {MAX_ATTEMPTS} values (one per attempt), got {len(parts)}")
+    return tuple(_parse_cadence_step(part) for part in parts)
+
+
+_parse_cadence_step = _count_from(1, MAX_CADENCE_DAYS, "business days")
 
 PARSERS = {
     "currency": _parse_currency,
@@ -149,9 +167,12 @@ PARSERS = {
     "holidays": _parse_dates,
     "calling_start": _parse_time,
     "calling_end": _parse_time,
-    "max_attempts": _count_from(1, 50, "attempts"),
+    "max_attempts": _count_from(1, MAX_ATTEMPTS, "attempts"),
     "busy_retry_minutes": _count_from(1, 1440, "minutes"),
     "calls_per_day": _count_from(1, MAX_CALLS_PER_DAY, "calls"),
+    "cadence_days": _parse_cadence_days,
+    "afternoon_slot": _parse_time,
+    "nurture_days": _count_from(1, 3650, "days"),
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()
@@ -175,6 +196,24 @@ def check_calling_hours(start: time, end: time) -> None:
         )
 
 
+def check_afternoon_slot(slot: time, start: time, end: time) -> None:
+    """Refuse an afternoon slot outside calling hours: every even attempt would fall due when
+    the prospect may not be called."""
+    if not start <= slot < end:
+        raise SettingError(
+            f"afternoon_slot {slot:%H:%M} must be inside calling hours"
+            f" ({start:%H:%M} to {end:%H:%M})"
+        )
+
+
+def _slot_inside(start: time, end: time) -> time:
+    """The default afternoon slot, or the middle of calling hours that leave it out."""
+    if start <= DEFAULTS.afternoon_slot < end:
+        return DEFAULTS.afternoon_slot
+    minutes = (start.hour * 60 + start.minute + end.hour * 60 + end.minute) // 2
+    return time(*divmod(minutes, 60))
+
+
 def _read_value(key: str, text: object) -> tuple[object, list[str]]:
     """A stored value and what is wrong with it; the good holidays of a list still count."""
     if not isinstance(text, str):
@@ -186,7 +225,7 @@ def _read_value(key: str, text: object) -> tuple[object, list[str]]:
     try:
         return PARSERS[key](text), []
     except SettingError as error:
-        default = _format_value(getattr(DEFAULTS, key))
+        default = _format_value(key, getattr(DEFAULTS, key))
         return None, [f"setting {key} = {text!r} cannot be used ({error}); using {default!r}"]
 
 
@@ -210,6 +249,12 @@ def read_settings(db: Queryable) -> tuple[Settings, list[str]]:
         settings = replace(
             settings, calling_start=DEFAULTS.calling_start, calling_end=DEFAULTS.calling_end
         )
+    try:
+        check_afternoon_slot(settings.afternoon_slot, settings.calling_start, settings.calling_end)
+    except SettingError as error:
+        slot = _slot_inside(settings.calling_start, settings.calling_end)
+        problems.append(f"setting {error}; using {slot:%H:%M}")
+        settings = replace(settings, afternoon_slot=slot)
     return settings, problems
 
 
@@ -229,20 +274,22 @@ def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str,
     one transaction."""
     values = {key: parse_setting(key, text) for key, text in texts.items()}
     kept = load_settings(db)
-    check_calling_hours(
-        values.get("calling_start", kept.calling_start),  # type: ignore[arg-type]
-        values.get("calling_end", kept.calling_end),  # type: ignore[arg-type]
+    start, end, slot = (
+        values.get(key, getattr(kept, key))
+        for key in ("calling_start", "calling_end", "afternoon_slot")
     )
+    check_calling_hours(start, end)  # type: ignore[arg-type]
+    check_afternoon_slot(slot, start, end)  # type: ignore[arg-type]
     with write_transaction(db):
         for key, value in values.items():
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, _format_value(value)],
+                [key, _format_value(key, value)],
             )
     return values
 
 
 def setting_text(settings: Settings, key: str) -> str:
     """A setting's value as it is typed and stored."""
-    return _format_value(getattr(settings, key))
+    return _format_value(key, getattr(settings, key))

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
-from funnel_tui.settings import SettingError, read_settings, save_settings
+from funnel_tui.settings import SettingError, Settings, read_settings, save_settings
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle, shown_text
@@ -53,12 +53,12 @@ def test_calling_hours_that_end_before_they_start_fall_back_to_the_defaults(
 def test_a_value_that_cannot_be_read_is_named_with_its_default(book: Storage) -> None:
     written_by_another_tool(book.path, {"max_attempts": "six", "day_first": b"\x01"})
     settings, problems = read_settings(book.db)
-    assert settings.max_attempts == 6
+    assert settings.max_attempts == 8
     assert sorted(problems) == [
         "setting day_first holds bytes data, not text; using the default",
         "setting max_attempts = 'six' cannot be used (expected a whole number of attempts from"
         " 1 to 50, got 'six');"
-        " using '6'",
+        " using '8'",
     ]
 
 
@@ -66,8 +66,8 @@ OUT_OF_RANGE = [
     ("busy_retry_minutes", "99999999999999999999", "minutes from 1 to 1440", "120"),
     ("busy_retry_minutes", "10000000000", "minutes from 1 to 1440", "120"),
     ("busy_retry_minutes", "0", "minutes from 1 to 1440", "120"),
-    ("max_attempts", "99999999999999999999", "attempts from 1 to 50", "6"),
-    ("max_attempts", "0", "attempts from 1 to 50", "6"),
+    ("max_attempts", "99999999999999999999", "attempts from 1 to 50", "8"),
+    ("max_attempts", "0", "attempts from 1 to 50", "8"),
     ("calls_per_day", "99999999999999999999", "calls from 1 to 10000", "60"),
     ("calls_per_day", "-3", "calls from 1 to 10000", "60"),
 ]
@@ -146,11 +146,14 @@ def test_config_set_refuses_calling_hours_that_end_before_they_start(
 
 
 def test_both_calling_hours_can_move_together(book: Storage) -> None:
-    save_settings(book.db, {"calling_start": "19:00", "calling_end": "21:00"})
+    save_settings(
+        book.db, {"calling_start": "19:00", "calling_end": "21:00", "afternoon_slot": "20:15"}
+    )
     with pytest.raises(SettingError, match="must be before"):
         save_settings(book.db, {"calling_start": "22:00"})
     settings, problems = read_settings(book.db)
     assert (settings.calling_start, settings.calling_end) == (time(19, 0), time(21, 0))
+    assert settings.afternoon_slot == time(20, 15)
     assert problems == []
 
 
@@ -198,3 +201,176 @@ async def test_the_settings_screen_refuses_calling_hours_that_end_before_they_st
             screen.query_one("#setting-error-calling_end", Static)
         )
     assert db.execute("SELECT count(*) FROM settings WHERE key = 'calling_end'").fetchone()[0] == 0
+
+
+def test_config_list_shows_the_cadence_settings_with_their_defaults(book: Storage) -> None:
+    listed = invoke("config", "list", "--db", book.path).stdout.splitlines()
+    assert "max_attempts = 8" in listed
+    assert "cadence_days = 1,1,2,2,3,3,3" in listed
+    assert "afternoon_slot = 14:00" in listed
+    assert "nurture_days = 90" in listed
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "shown"),
+    [
+        ("cadence_days", " 1, 2 ,5,", "1,2,5"),
+        ("cadence_days", "60", "60"),
+        ("afternoon_slot", "9:00", "09:00"),
+        ("afternoon_slot", "17:59", "17:59"),
+        ("nurture_days", "3650", "3650"),
+    ],
+)
+def test_config_set_then_get_round_trips_the_cadence_settings(
+    book: Storage, key: str, typed: str, shown: str
+) -> None:
+    setting = invoke("config", "set", key, typed, "--db", book.path)
+    assert setting.exit_code == 0, setting.output
+    assert setting.stdout.strip() == f"{key} = {shown}"
+    assert invoke("config", "get", key, "--db", book.path).stdout.strip() == shown
+    assert read_settings(book.db)[1] == []
+
+
+BAD_CADENCE_SETTINGS = [
+    ("cadence_days", "", "at least one value is needed", "1,1,2,2,3,3,3"),
+    ("cadence_days", " , ", "at least one value is needed", "1,1,2,2,3,3,3"),
+    ("cadence_days", "1,0,2", "from 1 to 60", "1,1,2,2,3,3,3"),
+    ("cadence_days", "1,61", "business days from 1 to 60, got '61'", "1,1,2,2,3,3,3"),
+    ("cadence_days", "1,2.5", "got '2.5'", "1,1,2,2,3,3,3"),
+    ("cadence_days", "1,-2", "got '-2'", "1,1,2,2,3,3,3"),
+    ("cadence_days", "9" * 5000, "business days from 1 to 60", "1,1,2,2,3,3,3"),
+    (
+        "cadence_days",
+        ",".join(["1"] * 51),
+        "at most 50 values (one per attempt), got 51",
+        "1,1,2,2,3,3,3",
+    ),
+    ("afternoon_slot", "2pm", "expected a time like 09:00", "14:00"),
+    ("afternoon_slot", "14:60", "is not a time of day", "14:00"),
+    ("nurture_days", "0", "days from 1 to 3650", "90"),
+    ("nurture_days", "3651", "days from 1 to 3650", "90"),
+    ("nurture_days", "soon", "days from 1 to 3650", "90"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "named", "kept"), BAD_CADENCE_SETTINGS)
+def test_config_set_refuses_a_bad_cadence_setting_in_one_line(
+    book: Storage, key: str, value: str, named: str, kept: str
+) -> None:
+    result = invoke("config", "set", key, value, "--db", book.path)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert f"{key}: " in line and named in line
+    assert invoke("config", "get", key, "--db", book.path).stdout.strip() == kept
+
+
+@pytest.mark.parametrize(("key", "value", "named", "kept"), BAD_CADENCE_SETTINGS)
+def test_a_bad_stored_cadence_setting_is_listed_and_the_default_used(
+    book: Storage, key: str, value: str, named: str, kept: str
+) -> None:
+    written_by_another_tool(book.path, {key: value})
+    settings, [problem] = read_settings(book.db)
+    assert settings == Settings()
+    assert problem.startswith(f"setting {key} = {value!r} cannot be used")
+    assert named in problem and problem.endswith(f"using {kept!r}")
+    result = invoke("check", "--db", book.path)
+    assert result.exit_code == 1
+    assert f"setting {key} = {value!r} cannot be used" in result.stderr
+
+
+@pytest.mark.parametrize("slot", ["08:59", "18:00", "23:30"])
+def test_config_set_refuses_an_afternoon_slot_outside_calling_hours(
+    book: Storage, slot: str
+) -> None:
+    result = invoke("config", "set", "afternoon_slot", slot, "--db", book.path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: afternoon_slot: afternoon_slot {slot} must be inside calling hours"
+        " (09:00 to 18:00)"
+    )
+    assert invoke("config", "get", "afternoon_slot", "--db", book.path).stdout.strip() == "14:00"
+
+
+def test_calling_hours_that_would_leave_the_afternoon_slot_out_are_refused(book: Storage) -> None:
+    result = invoke("config", "set", "calling_end", "13:00", "--db", book.path)
+    assert result.exit_code == 1
+    assert "afternoon_slot 14:00 must be inside calling hours (09:00 to 13:00)" in one_line_error(
+        result.stderr
+    )
+    assert invoke("config", "get", "calling_end", "--db", book.path).stdout.strip() == "18:00"
+
+
+@pytest.mark.parametrize(
+    ("stored", "problem", "slot"),
+    [
+        (
+            {"afternoon_slot": "19:00"},
+            "setting afternoon_slot 19:00 must be inside calling hours (09:00 to 18:00);"
+            " using 14:00",
+            time(14, 0),
+        ),
+        # Evening hours without a slot of their own: the default falls outside them.
+        (
+            {"calling_start": "19:00", "calling_end": "21:30"},
+            "setting afternoon_slot 14:00 must be inside calling hours (19:00 to 21:30);"
+            " using 20:15",
+            time(20, 15),
+        ),
+    ],
+)
+def test_a_stored_afternoon_slot_outside_calling_hours_is_listed_and_one_inside_used(
+    book: Storage, stored: dict[str, str], problem: str, slot: time
+) -> None:
+    written_by_another_tool(book.path, stored)
+    settings, problems = read_settings(book.db)
+    assert problems == [problem]
+    assert settings.afternoon_slot == slot
+    result = invoke("check", "--db", book.path)
+    assert result.exit_code == 1
+    assert problem in result.stderr
+
+
+async def test_the_settings_screen_shows_and_saves_the_cadence_settings(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert screen.query_one("#setting-cadence_days", Input).value == "1,1,2,2,3,3,3"
+        assert screen.query_one("#setting-afternoon_slot", Input).value == "14:00"
+        assert screen.query_one("#setting-nurture_days", Input).value == "90"
+        screen.query_one("#setting-cadence_days", Input).value = "1,2,3"
+        screen.query_one("#setting-nurture_days", Input).value = "180"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is not screen
+    settings = read_settings(db)[0]
+    assert (settings.cadence_days, settings.nurture_days) == ((1, 2, 3), 180)
+
+
+async def test_the_settings_screen_refuses_an_afternoon_slot_outside_calling_hours(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        screen.query_one("#setting-calling_end", Input).value = "13:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert "afternoon_slot 14:00 must be inside calling hours (09:00 to 13:00)" in shown_text(
+            screen.query_one("#setting-error-afternoon_slot", Static)
+        )
+        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        screen.query_one("#setting-afternoon_slot", Input).value = "12:30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is not screen
+    settings = read_settings(db)[0]
+    assert (settings.calling_end, settings.afternoon_slot) == (time(13, 0), time(12, 30))

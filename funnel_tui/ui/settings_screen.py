@@ -16,6 +16,7 @@ from funnel_tui.settings import (
     KEYS,
     SettingError,
     Settings,
+    check_afternoon_slot,
     check_calling_hours,
     parse_setting,
     setting_text,
@@ -37,6 +38,9 @@ HINTS = {
     "max_attempts": "unanswered calls before nurture",
     "busy_retry_minutes": "wait after a busy line",
     "calls_per_day": "daily call goal without a target's",
+    "cadence_days": "business days to each next try: 1,1,2,2,3,3,3",
+    "afternoon_slot": "HH:MM, even tries, their local time",
+    "nurture_days": "days from nurture to the revisit",
 }
 
 
@@ -98,8 +102,7 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
         try:
             parse_setting(key, text)
         except SettingError as problem:
-            error.update(Text(str(problem), "red"))
-            self.refused.add(key)
+            self._refuse(key, problem)
             return None
         error.update("")
         self.refused.discard(key)
@@ -125,24 +128,33 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
 
     def action_save(self) -> None:
         values = {key: text for key in KEYS if (text := self._check(key)) is not None}
-        if not self.refused and self._check_calling_hours(values):
-            self.refused.add("calling_end")
+        if not self.refused:
+            self._check_hours(values)
         self._show_status()
         if self.refused:
             return
         self._write(values)
 
-    def _check_calling_hours(self, values: dict[str, str]) -> int:
-        """1 and the reason under calling_end when the hours end before they start, else 0."""
+    def _check_hours(self, values: dict[str, str]) -> None:
+        """Refuse calling hours that end before they start, then an afternoon slot outside
+        them; each reason goes under the field to change."""
+        start, end, slot = (
+            parse_setting(key, values[key])
+            for key in ("calling_start", "calling_end", "afternoon_slot")
+        )
         try:
-            check_calling_hours(
-                parse_setting("calling_start", values["calling_start"]),  # type: ignore[arg-type]
-                parse_setting("calling_end", values["calling_end"]),  # type: ignore[arg-type]
-            )
+            check_calling_hours(start, end)  # type: ignore[arg-type]
         except SettingError as problem:
-            self.query_one("#setting-error-calling_end", Static).update(Text(str(problem), "red"))
-            return 1
-        return 0
+            self._refuse("calling_end", problem)
+            return
+        try:
+            check_afternoon_slot(slot, start, end)  # type: ignore[arg-type]
+        except SettingError as problem:
+            self._refuse("afternoon_slot", problem)
+
+    def _refuse(self, key: str, problem: SettingError) -> None:
+        self.query_one(f"#setting-error-{key}", Static).update(Text(str(problem), "red"))
+        self.refused.add(key)
 
     @work(exclusive=True, group="save-settings")
     async def _write(self, values: dict[str, str]) -> None:
