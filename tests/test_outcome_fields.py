@@ -221,6 +221,24 @@ async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
         assert dialog.outcome is Outcome.NOT_INTERESTED
 
 
+async def test_a_click_on_a_reason_picks_it(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        picker = dialog.query_one(ReasonPicker)
+        lines = picker.render().plain.split("\n")
+        row = next(y for y, line in enumerate(lines) if "Competitor" in line)
+        column = lines[row].index("Competitor")
+        # The row's frame and padding come before its content.
+        left, top = picker.styles.gutter.left, picker.styles.gutter.top
+        assert await pilot.click(picker, offset=(left + column, top + row))
+        assert picker.reason is LostReason.COMPETITOR
+        assert dialog.focused is dialog.field(Ask.REVISIT_ON)
+
+
 async def test_won_starts_from_the_open_deal_value(demo_app: FunnelApp, typist: Typist) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)

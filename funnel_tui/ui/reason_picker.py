@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.events import Click
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -16,8 +18,9 @@ GAP = "  "
 
 class ReasonPicker(Widget, can_focus=True):
     """The reasons in a row that wraps between reasons, never inside one. While the row has
-    focus a reason's key picks it and moves on to the next field, as tab would; no reason
-    is picked until a key says which (the reason is optional), and backspace takes it back."""
+    focus a reason's key (or a click on it) picks it and moves on to the next field, as tab
+    would; no reason is picked until the rep says which (the reason is optional), and
+    backspace takes it back."""
 
     DEFAULT_CSS = """
     ReasonPicker {
@@ -58,24 +61,49 @@ class ReasonPicker(Widget, can_focus=True):
         self.reason = None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
+        return len(_placed(width))
 
     def render(self) -> Text:
-        return Text("\n").join(self._lines(self.content_size.width))
+        lines = []
+        for placed in _placed(self.content_size.width):
+            line = Text()
+            for reason, column in placed:
+                line.append(" " * (column - line.cell_len))
+                line.append_text(
+                    Text.assemble(
+                        (reason.key, "bold"),
+                        f" {reason.label}",
+                        style="reverse" if reason is self.reason else "",
+                    )
+                )
+            lines.append(line)
+        return Text("\n").join(lines)
 
-    def _lines(self, width: int) -> list[Text]:
-        """The reasons, as many to a line as fit in `width`."""
-        lines = [Text()]
-        for reason in PICKED_REASONS:
-            item = Text.assemble(
-                (reason.key, "bold"),
-                f" {reason.label}",
-                style="reverse" if reason is self.reason else "",
-            )
-            line = lines[-1]
-            if line and line.cell_len + len(GAP) + item.cell_len > width:
-                lines.append(line := Text())
-            if line:
-                line.append(GAP)
-            line.append_text(item)
-        return lines
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        lines = _placed(self.content_size.width)
+        if offset is None or not 0 <= offset.y < len(lines):
+            return
+        for reason, column in lines[offset.y]:
+            if column <= offset.x < column + cell_len(_item(reason)):
+                self.action_choose(reason.value)
+
+
+def _item(reason: LostReason) -> str:
+    return f"{reason.key} {reason.label}"
+
+
+def _placed(width: int) -> list[list[tuple[LostReason, int]]]:
+    """Each line's reasons with the column each starts at: as many to a line as fit in
+    `width`, a reason never split."""
+    lines: list[list[tuple[LostReason, int]]] = [[]]
+    end = 0
+    for reason in PICKED_REASONS:
+        size = cell_len(_item(reason))
+        if lines[-1] and end + len(GAP) + size > width:
+            lines.append([])
+            end = 0
+        column = end + len(GAP) if lines[-1] else 0
+        lines[-1].append((reason, column))
+        end = column + size
+    return lines
