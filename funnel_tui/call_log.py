@@ -463,9 +463,11 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
         if wrote is None:
             restore = {column: before[column] for column in CALL_COLUMNS if column in before}
         else:
-            # Deleting the call recomputes the last call's columns even where this call
-            # left them as they were, so they are checked too.
-            written = {**{column: before[column] for column in RECOMPUTED_ON_DELETE}, **wrote}
+            # Deleting the call recomputes the last call's columns, and taking its tasks
+            # back stamps the row, even where this call left them as they were, so they
+            # are checked too.
+            kept = {column: before[column] for column in SELF_KEPT_COLUMNS if column in before}
+            written = {**kept, **wrote}
             restore = {
                 column: before[column]
                 for column, value in written.items()

@@ -51,11 +51,13 @@ def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.D
     assert written == {"title": "Head of Ops"}
     after = prospect(db, ann)
     assert after["title"] == "Head of Ops"
+    # The win cleared the open deal value (the deal is in deals): the edit keeps it cleared.
     assert (after["stage"], after["kind"], after["deal_value_cents"]) == (
         "won",
         "customer",
-        39_800_00,
+        won["deal_value_cents"],
     )
+    assert won["deal_value_cents"] is None
     assert after["next_call_at"] == won["next_call_at"]
 
 
