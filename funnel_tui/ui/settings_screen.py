@@ -37,6 +37,7 @@ HINTS = {
     "max_attempts": "unanswered calls before nurture",
     "busy_retry_minutes": "wait after a busy line",
     "calls_per_day": "daily call goal without a target's",
+    "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
 }
 
 
