@@ -148,7 +148,7 @@ def _parse_stage_weights(text: str) -> StageWeights:
     example = str(StageWeights())
     weights: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
-        stage, _, weight = (side.strip() for side in part.partition("="))
+        stage, _, weight = (side.strip().lower() for side in part.partition("="))
         if stage not in PIPELINE_STAGES:
             raise SettingError(
                 f"{_clipped(stage)!r} is not a pipeline stage; give a weight to each of"

@@ -185,7 +185,7 @@ def test_the_pipeline_reads_only_its_own_index(book: Storage, sql: str) -> None:
 
 
 def test_stage_weights_are_typed_as_they_are_stored() -> None:
-    weights = parse_setting("stage_weights", " proposal = 60, meeting=0,qualified=100 ")
+    weights = parse_setting("stage_weights", " proposal = 60, Meeting=0,QUALIFIED=100 ")
     assert weights == StageWeights(meeting=0, qualified=100, proposal=60)
     assert str(weights) == "meeting=0,qualified=100,proposal=60"
     assert str(DEFAULTS.stage_weights) == "meeting=10,qualified=25,proposal=50"
