@@ -26,7 +26,8 @@ SOONEST_SHOWN = 5
 # The prospects_pipeline index's own condition, so that every query here reads it.
 _OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
 # A value of the wrong type or range (text, a fraction, past MAX_CENTS) is greater than 0
-# in SQLite, so it is in the index: it is left out of the figures and counted.
+# in SQLite, so it is in the index: it is left out of the figures and counted. A negative
+# value, like 0, makes no opportunity (`funnel check` lists it).
 _WRONG_VALUE = wrong_value_sql("prospects", "deal_value_cents")
 _WRONG_CLOSE = wrong_value_sql("prospects", "expected_close_on")
 _DATED = f"expected_close_on IS NOT NULL AND NOT {_WRONG_CLOSE}"
