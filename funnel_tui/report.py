@@ -256,6 +256,8 @@ def closing_text(pipeline: Pipeline, currency: str) -> Text:
     closing = (
         f"{pipeline.closing_count:,} worth {format_money(pipeline.closing_cents, currency)}"
         f" (weighted {format_money(pipeline.closing_weighted_cents, currency)})"
+        if pipeline.closing_count
+        else "none"
     )
     text = Text.assemble((f"closing by {pipeline.closing_by}: ", "dim"), closing)
     if pipeline.overdue:

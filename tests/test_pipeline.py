@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.pipeline import BY_STAGE_SQL, SOONEST_SQL, Pipeline, load_pipeline
+from funnel_tui.report import closing_text
 from funnel_tui.settings import (
     SettingError,
     Settings,
@@ -166,6 +167,18 @@ def test_the_soonest_closes_come_first_and_the_period_says_what_should_close(
     assert pipeline.closing_weighted_cents == 2_875_000
     assert (pipeline.overdue, pipeline.undated) == (1, 1)
     assert [stage.to_json() for stage in pipeline.by_stage] == BY_STAGE
+
+
+def test_closes_are_summed_up_in_one_line(book: Storage) -> None:
+    add(book.db, ("proposal", 100_000), ("meeting", 5_000, "2027-01-15"))
+    assert closing_text(pipeline_of(book.db), "$").plain == (
+        "closing by 2026-11-30: none; 1 without a close date"
+    )
+    write_pipeline(book.path)
+    assert closing_text(pipeline_of(book.db), "$").plain == (
+        "closing by 2026-11-30: 3 worth $75,000.01 (weighted $28,750.00), 1 overdue;"
+        " 1 without a close date"
+    )
 
 
 def test_the_soonest_list_is_short(book: Storage) -> None:
