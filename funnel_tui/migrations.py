@@ -405,12 +405,16 @@ def _v3(conn: sqlite3.Connection) -> None:
     for statement in v1_indexes + _statements(schema_v3.SCHEMA_V3_INDEXES, "INDEX"):
         conn.execute(statement)
     conn.execute(schema_v3.SEED_TASKS)
-    for statement in schema_v3.V3_CORRECTIONS:
+    # The connects of v3 include do_not_call, and the tasks made above set next_task_kind.
+    # All before the triggers are back: prospects_touch would stamp every row it wrote
+    # as changed now by the rep.
+    for statement in (
+        *schema_v3.V3_CORRECTIONS,
+        schema_v3.RECOMPUTE_NEXT_TASK,
+        *_rebuild(CALL_DAYS),
+    ):
         conn.execute(statement)
     for statement in SCHEMA_TRIGGERS.values():
-        conn.execute(statement)
-    # The connects of v3 include do_not_call, and the tasks made above set next_task_kind.
-    for statement in (*_rebuild(CALL_DAYS), schema_v3.RECOMPUTE_NEXT_TASK):
         conn.execute(statement)
 
 
