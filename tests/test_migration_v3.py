@@ -313,3 +313,33 @@ def test_a_migration_that_fails_half_way_leaves_the_v2_file_as_it_was(v2_path: P
     assert [
         tuple(row) for row in read(v2_path, "SELECT type, name, sql FROM sqlite_master")
     ] == schema
+
+
+def test_other_tools_indexes_and_triggers_on_prospects_and_calls_are_kept(
+    v2_path: Path,
+) -> None:
+    theirs = (
+        "CREATE INDEX crm_prospects_source ON prospects (source, company)",
+        "CREATE INDEX crm_calls_outcome ON calls (outcome)",
+        "CREATE TRIGGER crm_calls_audit AFTER INSERT ON calls BEGIN"
+        " INSERT INTO crm_audit (call_id) VALUES (NEW.id); END",
+    )
+    conn = sqlite3.connect(v2_path)
+    conn.execute("CREATE TABLE crm_audit (call_id INTEGER)")
+    for statement in theirs:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+    storage = open_storage(v2_path)
+    storage.db.execute("INSERT INTO calls (prospect_id, outcome) VALUES (1, 'no_show')")
+    storage.close()
+
+    kept = {
+        sql for (sql,) in read(v2_path, "SELECT sql FROM sqlite_master WHERE name LIKE 'crm_%'")
+    }
+    assert set(theirs) <= kept
+    # Their trigger fires again, and only for calls written after the upgrade.
+    assert [tuple(row) for row in read(v2_path, "SELECT call_id FROM crm_audit")] == [
+        (read(v2_path, "SELECT max(id) FROM calls")[0][0],)
+    ]
