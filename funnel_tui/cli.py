@@ -494,11 +494,13 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     "--repair",
     is_flag=True,
     help="First put back funnel's triggers (missing or changed), work out again what they "
-    "keep, and build call_days and prospect_search again.",
+    "keep, build call_days and prospect_search again, and set each prospect's next call "
+    "from its tasks.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, funnel's
-    triggers, call_days and prospect_search, settings, values other tools wrote)."""
+    triggers, call_days, prospect_search and next calls, settings, values other tools
+    wrote)."""
     from funnel_tui.checks import check_database, repair_database
 
     try:
@@ -512,8 +514,8 @@ def check(db_path: Path | None, repair: bool) -> None:
         if repair:
             recomputed = repair_database(storage.db)
             click.echo(
-                f"{path}: put back funnel's triggers and worked out again from calls and "
-                f"prospects: {', '.join(recomputed)}"
+                f"{path}: put back funnel's triggers and worked out again from calls, "
+                f"prospects and tasks: {', '.join(recomputed)}"
             )
     problems = check_database(path)
     if problems:
