@@ -26,6 +26,7 @@ from funnel_tui.exporter import (
     export_to_file,
 )
 from funnel_tui.launch import resume_collecting
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import (
     Kept,
@@ -145,7 +146,18 @@ def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
     """
     chosen = db_path or env_db_path()
     return open_storage(
-        chosen or data_dir() / "funnel.db", create_folder=chosen is None, must_exist=read_only
+        chosen or data_dir() / "funnel.db",
+        create_folder=chosen is None,
+        must_exist=read_only,
+        on_upgrade=_say_upgrading,
+    )
+
+
+def _say_upgrading(version: int, backup: Path) -> None:
+    click.echo(
+        f"Upgrading the book from schema v{version} to v{LATEST_VERSION}, once (a large book"
+        f" takes a minute); a copy of it as it was: {backup}",
+        err=True,
     )
 
 

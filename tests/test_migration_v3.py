@@ -343,3 +343,14 @@ def test_other_tools_indexes_and_triggers_on_prospects_and_calls_are_kept(
     assert [tuple(row) for row in read(v2_path, "SELECT call_id FROM crm_audit")] == [
         (read(v2_path, "SELECT max(id) FROM calls")[0][0],)
     ]
+
+
+def test_the_command_line_says_it_is_upgrading_and_where_the_copy_is(v2_path: Path) -> None:
+    result = invoke("check", "--db", v2_path)
+    backups = list(v2_path.parent.glob("*.v2-backup-*"))
+    assert len(backups) == 1
+    assert (
+        f"Upgrading the book from schema v2 to v{LATEST_VERSION}, once (a large book takes a"
+        f" minute); a copy of it as it was: {backups[0]}"
+    ) in result.stderr
+    assert "Upgrading" not in invoke("check", "--db", v2_path).stderr
