@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from funnel_tui import schema_v3
 from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
@@ -179,6 +180,19 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+def _next_task_problems(conn: sqlite3.Connection) -> list[str]:
+    """The prospects whose next call is not their earliest open task: another tool wrote
+    next_call_at, or tasks, with funnel's triggers dropped."""
+    prospects, first = conn.execute(schema_v3.NEXT_TASK_DRIFT).fetchone()
+    if not prospects:
+        return []
+    return [
+        f"prospects.next_call_at or next_task_kind is not the earliest open task for "
+        f"{prospects} prospect(s), the first row {first}, so the queue shows the wrong next "
+        f"call; {REPAIR_HINT} works them out again from tasks"
+    ]
+
+
 def _setting_problems(conn: sqlite3.Connection) -> list[str]:
     return read_settings(conn)[1]
 
@@ -221,6 +235,7 @@ CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
     _trigger_problems,
     _derived_table_problems,
+    _next_task_problems,
     _setting_problems,
     _foreign_value_problems,
     _overlapping_target_problems,
@@ -253,8 +268,9 @@ def check_database(path: Path) -> list[str]:
 
 def repair_database(db: sqlite_utils.Database) -> list[str]:
     """Put back funnel's triggers where they are missing or changed, work out again what
-    the ones put back keep, and build call_days and prospect_search afresh from calls and
-    prospects, in one transaction. Returns what was worked out again."""
+    the ones put back keep, build call_days and prospect_search afresh from calls and
+    prospects, and next_call_at and next_task_kind from tasks, in one transaction.
+    Returns what was worked out again."""
     recomputed = []
     with write_transaction(db):
         for group in TRIGGER_GROUPS:

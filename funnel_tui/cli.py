@@ -26,6 +26,7 @@ from funnel_tui.exporter import (
     export_to_file,
 )
 from funnel_tui.launch import resume_collecting
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.pace import (
     Kept,
@@ -145,7 +146,18 @@ def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
     """
     chosen = db_path or env_db_path()
     return open_storage(
-        chosen or data_dir() / "funnel.db", create_folder=chosen is None, must_exist=read_only
+        chosen or data_dir() / "funnel.db",
+        create_folder=chosen is None,
+        must_exist=read_only,
+        on_upgrade=_say_upgrading,
+    )
+
+
+def _say_upgrading(version: int, backup: Path) -> None:
+    click.echo(
+        f"Upgrading the book from schema v{version} to v{LATEST_VERSION}, once (a large book"
+        f" takes a minute); a copy of it as it was: {backup}",
+        err=True,
     )
 
 
@@ -494,11 +506,13 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     "--repair",
     is_flag=True,
     help="First put back funnel's triggers (missing or changed), work out again what they "
-    "keep, and build call_days and prospect_search again.",
+    "keep, build call_days and prospect_search again, and set each prospect's next call "
+    "from its tasks.",
 )
 def check(db_path: Path | None, repair: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, funnel's
-    triggers, call_days and prospect_search, settings, values other tools wrote)."""
+    triggers, call_days, prospect_search and next calls, settings, values other tools
+    wrote)."""
     from funnel_tui.checks import check_database, repair_database
 
     try:
@@ -512,8 +526,8 @@ def check(db_path: Path | None, repair: bool) -> None:
         if repair:
             recomputed = repair_database(storage.db)
             click.echo(
-                f"{path}: put back funnel's triggers and worked out again from calls and "
-                f"prospects: {', '.join(recomputed)}"
+                f"{path}: put back funnel's triggers and worked out again from calls, "
+                f"prospects and tasks: {', '.join(recomputed)}"
             )
     problems = check_database(path)
     if problems:

@@ -374,15 +374,29 @@ def _statements(schema: str, kind: str) -> list[str]:
     return [s for s in split_statements(schema) if s.startswith(f"CREATE {kind} ")]
 
 
+# The indexes and triggers of v2's own schema: any other on prospects or calls is
+# another tool's (a user's index for their own queries, an audit trigger).
+_V2_OWN_NAMES = frozenset(
+    statement.split()[2]
+    for statement in split_statements(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH)
+    if statement.startswith(("CREATE INDEX ", "CREATE TRIGGER "))
+)
+
+
 def _v3(conn: sqlite3.Connection) -> None:
     """Build prospects and calls again with v3's stages, outcomes and columns, add tasks,
-    and put back every index and trigger (the file's foreign keys are off meanwhile:
-    storage.migrate)."""
-    for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN"
-        " ('prospects', 'calls')"
-    ).fetchall():
-        conn.execute(f'DROP TRIGGER "{name}"')
+    and put back every index and trigger, funnel's and other tools' (the file's foreign
+    keys are off meanwhile: storage.migrate)."""
+    entries = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+        " AND tbl_name IN ('prospects', 'calls') AND sql IS NOT NULL"
+    ).fetchall()
+    # Dropping the old tables drops their indexes; the triggers go first so that none
+    # fires while the rows are copied and corrected.
+    others = [sql for _, name, sql in entries if name not in _V2_OWN_NAMES]
+    for kind, name, _ in entries:
+        if kind == "trigger":
+            conn.execute(f'DROP TRIGGER "{name}"')
     # The old table steps aside under another name; in legacy mode the rename leaves the
     # other tables' REFERENCES naming the table, so they point at the new one.
     conn.execute("PRAGMA legacy_alter_table = ON")
@@ -406,12 +420,16 @@ def _v3(conn: sqlite3.Connection) -> None:
     for statement in v1_indexes + _statements(schema_v3.SCHEMA_V3_INDEXES, "INDEX"):
         conn.execute(statement)
     conn.execute(schema_v3.SEED_TASKS)
-    for statement in schema_v3.V3_CORRECTIONS:
-        conn.execute(statement)
-    for statement in SCHEMA_TRIGGERS.values():
-        conn.execute(statement)
     # The connects of v3 include do_not_call, and the tasks made above set next_task_kind.
-    for statement in (*_rebuild(CALL_DAYS), schema_v3.RECOMPUTE_NEXT_TASK):
+    # All before the triggers are back: prospects_touch would stamp every row it wrote
+    # as changed now by the rep.
+    for statement in (
+        *schema_v3.V3_CORRECTIONS,
+        schema_v3.RECOMPUTE_NEXT_TASK,
+        *_rebuild(CALL_DAYS),
+    ):
+        conn.execute(statement)
+    for statement in (*SCHEMA_TRIGGERS.values(), *others):
         conn.execute(statement)
 
 
@@ -524,6 +542,9 @@ TRIGGER_GROUPS = (
         "prospects.next_call_at and next_task_kind (the earliest open task)",
         ("tasks_after_insert", "tasks_after_update", "tasks_after_delete"),
         (schema_v3.RECOMPUTE_NEXT_TASK,),
+        # A write of next_call_at with prospects_next_call_written dropped leaves these
+        # triggers in place and the two out of step: check compares them every time.
+        recompute_always=True,
     ),
     TriggerGroup(
         "the tasks of a next call written to prospects",

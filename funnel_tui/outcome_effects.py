@@ -134,6 +134,15 @@ def outcome_effects(
                 close[task.id] = TaskStatus.CANCELLED
 
     if outcome in CADENCE_OUTCOMES:
+        if answered is not None and answered.kind is TaskKind.REVISIT and stage is Stage.LOST:
+            # The revisit has come: the lead is worked again from the first attempt, in
+            # the queue like any other (a lost prospect is there only for a revisit).
+            attempt = 1
+            columns.update(
+                stage=(Stage.CONTACTED if kind is Kind.KNOWN else Stage.LEAD).value,
+                nurture=0,
+                lost_reason=None,
+            )
         columns["attempts"] = attempt
         if attempts_exhausted(attempt, settings):
             if kind is not Kind.CUSTOMER:

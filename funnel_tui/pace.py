@@ -17,6 +17,7 @@ from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
+from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.timestamps import to_stored
@@ -83,9 +84,41 @@ class Pace:
     today: date
     # Stored values of the wrong type or range that the figures left out.
     skipped: int = 0
+    # The open opportunities; None where only the gauge's figures were read.
+    pipeline: Pipeline | None = None
+
+    @property
+    def remaining_cents(self) -> int:
+        """What is still to win to reach the target."""
+        return max(0, self.target_cents - self.won_cents)
+
+    @property
+    def pipeline_cents(self) -> int | None:
+        return None if self.pipeline is None else self.pipeline.pipeline_cents
+
+    @property
+    def weighted_pipeline_cents(self) -> int | None:
+        return None if self.pipeline is None else self.pipeline.weighted_pipeline_cents
+
+    @property
+    def pipeline_by_stage(self) -> list[dict[str, Any]] | None:
+        if self.pipeline is None:
+            return None
+        return [stage.to_json() for stage in self.pipeline.by_stage]
+
+    @property
+    def coverage_ratio(self) -> Fraction | None:
+        """The weighted pipeline over what is still to win, exactly (None when nothing is)."""
+        return None if self.pipeline is None else self.pipeline.coverage_ratio(self.remaining_cents)
+
+    @property
+    def coverage(self) -> float | None:
+        ratio = self.coverage_ratio
+        return None if ratio is None else float(ratio)
 
     def to_json(self) -> dict[str, Any]:
-        """The object `funnel report --json` prints: exactly the keys of PRODUCT section 9."""
+        """The object `funnel report --json` prints: exactly the keys of PRODUCT section 9
+        (and those of 9b made so far)."""
         report: dict[str, Any] = {}
         for key in REPORT_KEYS:
             value = getattr(self, key)
@@ -117,6 +150,10 @@ REPORT_KEYS = (
     "calls_per_day",
     "by_method",
     "by_source",
+    "pipeline_cents",
+    "weighted_pipeline_cents",
+    "pipeline_by_stage",
+    "coverage",
     "skipped",
 )
 
@@ -153,6 +190,7 @@ def compute_pace(
     by_method: Iterable[Breakdown] = (),
     by_source: Iterable[Breakdown] = (),
     skipped: int = 0,
+    pipeline: Pipeline | None = None,
 ) -> Pace:
     """Apply the formulas of PRODUCT section 9 exactly; money is rounded half up only at the end.
 
@@ -192,6 +230,7 @@ def compute_pace(
         period_name=period_name(kind, starts_on),
         today=today,
         skipped=skipped,
+        pipeline=pipeline,
     )
 
 
@@ -434,7 +473,8 @@ def load_pace(
 
     Days are local days in `tz` (the machine's zone when None): a call at 23:30 local
     time counts on that day whatever its UTC date. `breakdowns=False` leaves out the
-    by-method and by-source figures: the gauge does not show them and refreshes often.
+    by-method and by-source figures and the pipeline: the gauge does not show them and
+    refreshes often.
     """
     target = find_target(db, today, period)
     if target is None:
@@ -457,6 +497,11 @@ def load_pace(
     calls_per_day = target["calls_per_day"]
     call_counts = _call_counts(db, calls_window) if breakdowns else []
     won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
+    pipeline = (
+        load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
+        if breakdowns
+        else None
+    )
     return compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -470,5 +515,8 @@ def load_pace(
         holidays=settings.holidays,
         by_method=_ordered(_by_method(db, call_counts, calls_window)) if breakdowns else (),
         by_source=_ordered(_by_source(db, call_counts, deals_window)) if breakdowns else (),
-        skipped=unreadable_targets(db, today, period) + unreadable_deals,
+        skipped=unreadable_targets(db, today, period)
+        + unreadable_deals
+        + (pipeline.skipped if pipeline else 0),
+        pipeline=pipeline,
     )

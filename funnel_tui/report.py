@@ -1,10 +1,15 @@
-"""`funnel report` as a readable table: the quota figures, then conversion by method and source.
+"""`funnel report` as a readable table: the quota figures, then conversion by method and source;
+and the pipeline in detail, as the pace screen shows it.
 
 Laid out for the width it is printed at (80 columns when piped): names and headers
 shorten to fit, figures never do.
 """
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from rich import box
 from rich.cells import cell_len
@@ -13,8 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from funnel_tui.domain import BUILTIN_METHODS
-from funnel_tui.money import format_money
+from funnel_tui.foreign_values import MARK
+from funnel_tui.money import format_money, round_half_up
 from funnel_tui.pace import NO_FIGURE, Breakdown, Pace, skipped_note
+from funnel_tui.pipeline import Pipeline
 from funnel_tui.text import one_line
 
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
@@ -39,6 +46,8 @@ COLUMN_GAP = 3
 TIGHT_COLUMN_GAP = 2
 # Between the labels and the figures at the top.
 LABEL_GAP = 2
+# As box.SIMPLE_HEAD, with a rule above the footer too (the pipeline's totals).
+HEAD_AND_FOOT_RULES = box.Box("    \n    \n ── \n    \n    \n ── \n    \n    \n")
 
 
 def _figures(row: Breakdown, currency: str) -> tuple[str, ...]:
@@ -108,22 +117,31 @@ def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, w
 
 class PaceReport:
     """The figures of PRODUCT section 9, one per line, then the two breakdowns, laid out
-    for the width they are rendered at (the terminal's, or the pace screen's)."""
+    for the width they are rendered at (the terminal's, or the pace screen's).
 
-    def __init__(self, pace: Pace, currency: str) -> None:
+    With `pipeline_detail` (the pace screen) the pipeline's lines make way for its own
+    section, by stage and by expected close, before the breakdowns.
+    """
+
+    def __init__(self, pace: Pace, currency: str, *, pipeline_detail: bool = False) -> None:
         self.pace = pace
         self.currency = currency
+        self.pipeline_detail = pipeline_detail
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        yield figures_table(self.pace, self.currency)
+        detail = self.pipeline_detail and self.pace.pipeline is not None
+        yield figures_table(self.pace, self.currency, pipeline_rows=not detail)
         yield Text()
+        if detail:
+            yield PipelineReport(self.pace, self.currency)
+            yield Text()
         yield breakdown_table("By selling method", self.pace.by_method, self.currency, width=width)
         yield Text()
         yield breakdown_table("By lead source", self.pace.by_source, self.currency, width=width)
 
 
-def figures_table(pace: Pace, currency: str) -> Table:
+def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> Table:
     """Label and figure, one per line; always as wide as the longest of each."""
     money = lambda cents: format_money(cents, currency)  # noqa: E731
     rows = (
@@ -141,6 +159,13 @@ def figures_table(pace: Pace, currency: str) -> Table:
         ("projection", Text(money(pace.projection_cents))),
         ("calls today", Text(f"{pace.calls_today} of {pace.calls_per_day}")),
     )
+    if pace.pipeline is not None and pipeline_rows:
+        pipeline = pace.pipeline
+        rows += (
+            ("pipeline", Text(f"{money(pipeline.pipeline_cents)} ({pipeline.count:,} open)")),
+            ("weighted pipeline", Text(money(pipeline.weighted_pipeline_cents))),
+            ("coverage", Text(coverage_text(pace, currency))),
+        )
     if pace.skipped:
         rows += (("skipped", Text(skipped_note(pace.skipped))),)
     label_width = max(cell_len(label) for label, _ in rows)
@@ -155,6 +180,116 @@ def figures_table(pace: Pace, currency: str) -> Table:
     return figures
 
 
-def pace_table(pace: Pace, currency: str) -> RenderableType:
+def pace_table(pace: Pace, currency: str, *, pipeline_detail: bool = False) -> RenderableType:
     """`funnel report` and the pace screen: the same figures, fitted to where they show."""
-    return PaceReport(pace, currency)
+    return PaceReport(pace, currency, pipeline_detail=pipeline_detail)
+
+
+def ratio_text(ratio: Fraction) -> str:
+    """`2.35x`, rounded half up to two decimals."""
+    return f"{Decimal(round_half_up(ratio * 100)) / 100:.2f}x"
+
+
+def coverage_text(pace: Pace, currency: str) -> str:
+    """The weighted pipeline as a multiple of what is still to win."""
+    ratio = pace.coverage_ratio
+    if ratio is None:
+        return f"{NO_FIGURE} (nothing left to win)"
+    return f"{ratio_text(ratio)} of {format_money(pace.remaining_cents, currency)} left to win"
+
+
+class PipelineReport:
+    """The pipeline by stage (count, value, weighted value), its coverage of what is
+    still to win, and the opportunities expected to close soonest."""
+
+    def __init__(self, pace: Pace, currency: str) -> None:
+        self.pace = pace
+        self.currency = currency
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        pipeline = self.pace.pipeline
+        if pipeline is None:
+            return
+        yield stages_table(pipeline, self.currency)
+        yield Text.assemble(("coverage: ", "dim"), coverage_text(self.pace, self.currency))
+        yield closing_text(pipeline, self.currency)
+        yield Text()
+        if pipeline.soonest:
+            yield soonest_table(pipeline, self.pace.today, self.currency)
+        else:
+            yield Text("No open opportunity has an expected close date.", "italic")
+
+
+def stages_table(pipeline: Pipeline, currency: str) -> Table:
+    """Count, value and weighted value by stage, with the totals below a rule."""
+    table = Table(
+        title="Pipeline",
+        title_justify="left",
+        title_style="bold",
+        box=HEAD_AND_FOOT_RULES,
+        show_edge=False,
+        pad_edge=False,
+        show_footer=True,
+        footer_style="bold",
+    )
+    totals = (
+        f"{pipeline.count:,}",
+        format_money(pipeline.pipeline_cents, currency),
+        # Rounded once, on the exact total: it may differ by a cent from the stages' sum.
+        format_money(pipeline.weighted_pipeline_cents, currency),
+    )
+    table.add_column("stage (weight)", footer="total", no_wrap=True)
+    for header, total in zip(("open", "value", "weighted"), totals, strict=True):
+        table.add_column(header, footer=total, justify="right", no_wrap=True)
+    for stage in pipeline.by_stage:
+        table.add_row(
+            Text(f"{stage.stage} ({stage.weight}%)"),
+            Text(f"{stage.count:,}"),
+            Text(format_money(stage.cents, currency)),
+            Text(format_money(stage.weighted_cents, currency)),
+        )
+    return table
+
+
+def closing_text(pipeline: Pipeline, currency: str) -> Text:
+    """What is expected to close by the end of the period, and what has no date."""
+    closing = (
+        f"{pipeline.closing_count:,} worth {format_money(pipeline.closing_cents, currency)}"
+        f" (weighted {format_money(pipeline.closing_weighted_cents, currency)})"
+        if pipeline.closing_count
+        else "none"
+    )
+    text = Text.assemble((f"closing by {pipeline.closing_by}: ", "dim"), closing)
+    if pipeline.overdue:
+        text.append(f", {pipeline.overdue:,} overdue", "red")
+    if pipeline.undated:
+        text.append(f"; {pipeline.undated:,} without a close date")
+    return text
+
+
+def soonest_table(pipeline: Pipeline, today: date, currency: str) -> Table:
+    table = Table(
+        title="Closing soonest",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column("name", ratio=1, min_width=MIN_NAME_WIDTH, no_wrap=True, overflow="ellipsis")
+    table.add_column("stage", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("expected close", no_wrap=True)
+    for opportunity in pipeline.soonest:
+        overdue = opportunity.expected_close_on < today
+        table.add_row(
+            # Text: a name is user text, never markup.
+            Text(MARK if opportunity.name is None else one_line(opportunity.name)),
+            Text(opportunity.stage),
+            Text(format_money(opportunity.cents, currency)),
+            Text.assemble(
+                (opportunity.expected_close_on.isoformat(), "red" if overdue else ""),
+                (" overdue" if overdue else "", "red"),
+            ),
+        )
+    return table

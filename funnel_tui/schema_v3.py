@@ -89,11 +89,18 @@ CALL_COLUMNS_V2 = "id, prospect_id, started_at, duration_s, outcome, method, not
 
 _OPEN = f"'{TaskStatus.OPEN}'"
 
-# The earliest open task of prospect `prospect` (SQL naming its id), as (due_at in UTC,
-# kind); a task whose due_at is not a moment never counts.
-_EARLIEST_OPEN_TASK = f"""SELECT {utc_sql("t.due_at")} AS due, t.kind AS kind FROM tasks t
-    WHERE t.prospect_id = {{prospect}} AND t.status = {_OPEN} AND {utc_sql("t.due_at")} IS NOT NULL
-    ORDER BY {utc_sql("t.due_at")}, t.id LIMIT 1"""
+# A task's due_at as next_call_at holds it: in UTC, or as written when it is not a moment
+# (another tool's "next week"), so the prospect still shows it as unreadable (a `?`)
+# instead of losing its next call.
+_TASK_DUE = f"coalesce({utc_sql('t.due_at')}, t.due_at)"
+# Readable due dates first, the earliest of them first.
+_TASK_ORDER = f"{utc_sql('t.due_at')} IS NULL, {utc_sql('t.due_at')}, t.id"
+
+# The earliest open task of prospect `prospect` (SQL naming its id), as (due, kind); a
+# task whose due_at is not a moment comes only after every one that is.
+_EARLIEST_OPEN_TASK = f"""SELECT {_TASK_DUE} AS due, t.kind AS kind FROM tasks t
+    WHERE t.prospect_id = {{prospect}} AND t.status = {_OPEN}
+    ORDER BY {_TASK_ORDER} LIMIT 1"""
 
 
 def earliest_open_task(prospect: str) -> str:
@@ -193,14 +200,15 @@ END;
 -- open task, makes a call task when none is open, or, when cleared, cancels the open ones.
 CREATE TRIGGER prospects_next_call_written AFTER UPDATE OF next_call_at ON prospects
 WHEN NEW.next_call_at IS NOT OLD.next_call_at
-  AND {utc_sql("NEW.next_call_at")} IS NOT (SELECT due FROM ({earliest_open_task("NEW.id")}))
+  AND coalesce({utc_sql("NEW.next_call_at")}, NEW.next_call_at)
+    IS NOT (SELECT due FROM ({earliest_open_task("NEW.id")}))
 BEGIN
     UPDATE tasks SET status = '{TaskStatus.CANCELLED}'
     WHERE NEW.next_call_at IS NULL AND prospect_id = NEW.id AND status = {_OPEN};
     UPDATE tasks SET due_at = coalesce({utc_sql("NEW.next_call_at")}, NEW.next_call_at)
     WHERE NEW.next_call_at IS NOT NULL AND id = (
         SELECT t.id FROM tasks t WHERE t.prospect_id = NEW.id AND t.status = {_OPEN}
-        ORDER BY {utc_sql("t.due_at")} IS NULL, {utc_sql("t.due_at")}, t.id LIMIT 1);
+        ORDER BY {_TASK_ORDER} LIMIT 1);
     INSERT INTO tasks (prospect_id, kind, due_at)
     SELECT NEW.id, '{TaskKind.CALL}', coalesce({utc_sql("NEW.next_call_at")}, NEW.next_call_at)
     WHERE NEW.next_call_at IS NOT NULL AND NOT EXISTS (
@@ -265,10 +273,9 @@ NEXT_TASK_FROM_TASKS = f"""
 SELECT p.id, e.due AS next_call_at, e.kind AS next_task_kind
 FROM prospects p LEFT JOIN (
     SELECT prospect_id, due, kind FROM (
-        SELECT t.prospect_id, {utc_sql("t.due_at")} AS due, t.kind,
-            row_number() OVER (PARTITION BY t.prospect_id
-                               ORDER BY {utc_sql("t.due_at")}, t.id) AS n
-        FROM tasks t WHERE t.status = {_OPEN} AND {utc_sql("t.due_at")} IS NOT NULL)
+        SELECT t.prospect_id, {_TASK_DUE} AS due, t.kind,
+            row_number() OVER (PARTITION BY t.prospect_id ORDER BY {_TASK_ORDER}) AS n
+        FROM tasks t WHERE t.status = {_OPEN})
     WHERE n = 1) e ON e.prospect_id = p.id
 """
 

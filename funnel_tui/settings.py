@@ -10,6 +10,7 @@ from datetime import date, time
 
 import sqlite_utils
 
+from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
 
@@ -26,6 +27,22 @@ MAX_CADENCE_DAYS = 60
 
 class SettingError(ValueError):
     """A setting value that cannot be used; str() says why in one line."""
+
+
+@dataclass(frozen=True)
+class StageWeights:
+    """The share of an open opportunity's value, in percent, that the weighted pipeline
+    counts at each pipeline stage (PRODUCT 9b)."""
+
+    meeting: int = 10
+    qualified: int = 25
+    proposal: int = 50
+
+    def of(self, stage: str) -> int:
+        return getattr(self, stage)
+
+    def __str__(self) -> str:
+        return ",".join(f"{stage}={self.of(stage)}" for stage in PIPELINE_STAGES)
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,7 @@ class Settings:
     # When even attempts are tried; odd ones go at the morning slot (calling_start + 30 min).
     afternoon_slot: time = time(14, 0)
     nurture_days: int = 90
+    stage_weights: StageWeights = StageWeights()
 
 
 def _parse_currency(text: str) -> str:
@@ -135,6 +153,27 @@ def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
     return parse_count
 
 
+def _parse_stage_weights(text: str) -> StageWeights:
+    example = str(StageWeights())
+    weights: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        stage, _, weight = (side.strip().lower() for side in part.partition("="))
+        if stage not in PIPELINE_STAGES:
+            raise SettingError(
+                f"{_clipped(stage)!r} is not a pipeline stage; give a weight to each of"
+                f" meeting, qualified and proposal, like {example}"
+            )
+        if stage in weights:
+            raise SettingError(f"{stage} has two weights; give it one, like {example}")
+        try:
+            weights[stage] = _count_from(0, 100, "percent")(weight)
+        except SettingError as error:
+            raise SettingError(f"{stage}: {error}") from None
+    if missing := [stage for stage in PIPELINE_STAGES if stage not in weights]:
+        raise SettingError(f"no weight for {', '.join(missing)}; give each one, like {example}")
+    return StageWeights(**weights)
+
+
 def _format_value(key: str, value: object) -> str:
     """A setting's value as it is typed and stored."""
     if isinstance(value, bool):
@@ -173,6 +212,7 @@ PARSERS = {
     "cadence_days": _parse_cadence_days,
     "afternoon_slot": _parse_time,
     "nurture_days": _count_from(1, 3650, "days"),
+    "stage_weights": _parse_stage_weights,
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -249,7 +249,12 @@ def _backup(path: Path, target: Path) -> None:
         source.close()
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+# Told the file's version and the backup's path before an upgrade starts (a large book
+# takes a while): the CLI says so on stderr.
+UpgradeNotice = Callable[[int, Path], None]
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None = None) -> None:
     """Bring the file to the latest schema and mark it as funnel's, in one transaction.
 
     Foreign keys are off meanwhile (SQLite ignores the pragma inside a transaction): a
@@ -261,7 +266,10 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         # Read again under the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version and version < LATEST_VERSION:
-            _backup(path, backup_path(path, version, datetime.now(UTC)))
+            backup = backup_path(path, version, datetime.now(UTC))
+            if notice is not None:
+                notice(version, backup)
+            _backup(path, backup)
         for number in range(version + 1, LATEST_VERSION + 1):
             MIGRATIONS[number - 1](conn)
             conn.execute(f"PRAGMA user_version = {number}")
@@ -313,7 +321,11 @@ class Storage:
 
 
 def open_storage(
-    path: Path | str, *, create_folder: bool = False, must_exist: bool = False
+    path: Path | str,
+    *,
+    create_folder: bool = False,
+    must_exist: bool = False,
+    on_upgrade: UpgradeNotice | None = None,
 ) -> Storage:
     """Open (creating or migrating as needed) the database at `path`.
 
@@ -346,7 +358,7 @@ def open_storage(
             # Only a file that needs it takes the write lock, so opening never waits for
             # another program's long write.
             if version < LATEST_VERSION or not marked:
-                _migrate(conn, path)
+                _migrate(conn, path, on_upgrade)
         finally:
             conn.close()
     except sqlite3.Error as error:

@@ -69,6 +69,7 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "main-80x24": (press(), NARROW),
     "outcome-dialog": (press(*ASK_FOR_A_DATE), WIDE),
     "outcome-dialog-80x24": (press(*ASK_FOR_A_DATE), NARROW),
+    "pace": (press("p"), WIDE),
     "pace-80x24": (press("p"), NARROW),
     "help": (press("question_mark"), WIDE),
     "method-picker": (press("m"), WIDE),

@@ -32,6 +32,10 @@ REPORT_KEYS = [
     "calls_per_day",
     "by_method",
     "by_source",
+    "pipeline_cents",
+    "weighted_pipeline_cents",
+    "pipeline_by_stage",
+    "coverage",
     "skipped",
 ]
 

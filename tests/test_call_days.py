@@ -346,7 +346,10 @@ def apply(operation: tuple, writers: dict[str, sqlite_utils.Database]) -> None:
         if (prospect_id := pick(app, "prospects", prospect_index)) is not None:
             moment = datetime.fromisoformat(now)
             entry = CallOutcome(
-                outcome, amount_cents=10_000, follow_up_at=moment + timedelta(days=1)
+                outcome,
+                amount_cents=10_000,
+                follow_up_at=moment + timedelta(days=1),
+                close_on=moment.date() + timedelta(days=30),
             )
             log_call(app, prospect_id, entry, now=moment, settings=Settings())
     elif name == "undo":

@@ -312,6 +312,16 @@ def test_report_json_on_november_18th(november: Path) -> None:
                 "won_cents": 2_100_000,
             },
         ],
+        # No open opportunity: every stage is listed all the same, and nothing covers
+        # the 2,700,000 still to win.
+        "pipeline_cents": 0,
+        "weighted_pipeline_cents": 0,
+        "pipeline_by_stage": [
+            {"stage": "meeting", "count": 0, "cents": 0},
+            {"stage": "qualified", "count": 0, "cents": 0},
+            {"stage": "proposal", "count": 0, "cents": 0},
+        ],
+        "coverage": 0.0,
         "skipped": 0,
     }
 

@@ -175,8 +175,10 @@ async def test_the_app_starts_and_shows_a_mark_where_a_value_is_unreadable(
         assert card.endswith("Notes\n?  ?\n")
 
         line, card = await show(pilot, app, "zed offset")
-        assert line.split()[:5] == ["Zed", "Offset", "new", "lead", "?"]
-        assert card_line(card, "Next call").split() == ["Next", "call", "?"]
+        # A next call written with another offset is read into UTC by the tasks triggers:
+        # next_call_at holds the instant of the earliest open task (PRODUCT 4).
+        assert line.split()[:5] == ["Zed", "Offset", "new", "lead", "due"]
+        assert "?" not in card_line(card, "Next call")
         assert card_line(card, "Deal value").split() == ["Deal", "value", "?"]
         for name in ("zed never", "zed ancient"):
             _, card = await show(pilot, app, name)
@@ -318,6 +320,7 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
     path = demo_storage.path
     listed = [line.removeprefix(f"funnel: {path}: ") for line in result.stderr.splitlines()]
     cafe, offset = foreign_ids["cafe"], foreign_ids["offset"]
+    tasks = dict(sqlite3.connect(path).execute("SELECT prospect_id, id FROM tasks"))
     located = [line.split(":", 1)[0] for line in listed]
     for expected in (
         f"prospects row {cafe}, name",
@@ -326,17 +329,20 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
         f"prospects row {cafe}, attempts",
         f"prospects row {cafe}, next_call_at",
         f"prospects row {offset}, deal_value_cents",
-        f"prospects row {offset}, next_call_at",
+        f"tasks row {tasks[cafe]}, due_at",
         f"prospects row {foreign_ids['never']}, next_call_at",
         f"prospects row {foreign_ids['never']}, timezone",
         f"prospects row {foreign_ids['ancient']}, next_call_at",
     ):
         assert expected in located
+    assert f"prospects row {offset}, next_call_at" not in located  # read into UTC
     assert sum(line.startswith("calls row ") for line in located) == 2  # duration, notes
     assert sum(line.startswith("deals row ") for line in located) == 4
     assert sum(line.startswith("notes row ") for line in located) == 2
     assert sum(line.startswith("targets row ") for line in located) == 4
-    assert len(listed) == 22
+    # The unreadable next calls are also the due dates of the tasks made from them.
+    assert sum(line.startswith("tasks row ") for line in located) == 3
+    assert len(listed) == 24
     assert f"prospects row {cafe}, name: b'Caf\\xe9 Royale' is not UTF-8 text" in listed
     assert f"prospects row {cafe}, company: b'\\x00\\x01' is a BLOB, not text" in listed
     assert "Traceback" not in result.output

@@ -1,4 +1,5 @@
-"""The gauge on the main screen shows the same figures as `funnel report --json` (issue #4)."""
+"""The gauge on the main screen and the pace screen show the same figures as `funnel report
+--json` (issue #4), the pipeline included."""
 
 from __future__ import annotations
 
@@ -17,10 +18,26 @@ from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.quota_gauge import QuotaGauge
-from tests.app_support import FROZEN_NOW, settle
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.pipeline_support import (
+    BY_STAGE,
+    PIPELINE_CENTS,
+    WEIGHTED_EXACT_HUNDREDTHS,
+    WEIGHTED_PIPELINE_CENTS,
+    write_pipeline,
+)
 
 TODAY = FROZEN_NOW.date().isoformat()
 OUTSIDE_DEAL_CENTS = 777_700
+# What the gauge leaves to the pace screen (`p`): the breakdowns and the pipeline.
+PANEL_ONLY = {
+    "by_method": [],
+    "by_source": [],
+    "pipeline_cents": None,
+    "weighted_pipeline_cents": None,
+    "pipeline_by_stage": None,
+    "coverage": None,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +64,8 @@ def report_json(storage: Storage) -> dict[str, Any]:
 
 
 async def gauge_json(app: FunnelApp) -> dict[str, Any]:
-    """The gauge's figures, with the breakdowns it leaves to the pace screen (`p`)."""
+    """The pace screen's figures, once checked against the gauge's (which leaves some to
+    the screen)."""
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         pace = app.screen.query_one(QuotaGauge).pace
@@ -58,8 +76,8 @@ async def gauge_json(app: FunnelApp) -> dict[str, Any]:
         assert isinstance(screen, PerformanceScreen)
         assert screen.pace is not None
     gauge, panel = pace.to_json(), screen.pace.to_json()
-    assert gauge["by_method"] == gauge["by_source"] == []
-    assert {**panel, "by_method": [], "by_source": []} == gauge
+    assert {key: gauge[key] for key in PANEL_ONLY} == PANEL_ONLY
+    assert {**panel, **PANEL_ONLY} == gauge
     return panel
 
 
@@ -138,3 +156,28 @@ async def test_deals_and_calls_after_today_count_in_neither(
     report = report_json(demo_storage)
     assert_same_figures(gauge, report)
     assert report == before
+
+
+async def test_the_pace_screen_shows_the_pipeline_of_funnel_report(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    write_pipeline(demo_storage.path)
+    report = report_json(demo_storage)
+    assert report["pipeline_cents"] == PIPELINE_CENTS
+    assert report["weighted_pipeline_cents"] == WEIGHTED_PIPELINE_CENTS
+    assert report["pipeline_by_stage"] == BY_STAGE
+    remaining = report["target_cents"] - report["won_cents"]
+    assert report["coverage"] == WEIGHTED_EXACT_HUNDREDTHS / 100 / remaining
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, PerformanceScreen) and screen.pace is not None
+        assert_same_figures(screen.pace.to_json(), report)
+        shown = shown_text(screen.query_one("#performance-table"))
+    total = next(line for line in shown.splitlines() if line.startswith("total"))
+    assert total.split() == ["total", "5", "$88,333.34", "$30,083.34"]
+    coverage = round(report["coverage"], 2)
+    assert f"coverage: {coverage:.2f}x of ${remaining / 100:,.2f} left to win" in shown

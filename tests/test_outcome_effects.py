@@ -243,3 +243,39 @@ def test_each_outcome_for_each_kind_of_prospect(
     )
     reason = db.execute("SELECT reason FROM calls").fetchone()[0]
     assert reason == (asked["reason"].value if "reason" in asked else None)
+
+
+def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first_attempt(
+    db: sqlite_utils.Database,
+) -> None:
+    """A nurture lead whose revisit came is back with sales: the cadence starts again."""
+    ann = int(
+        db["prospects"]
+        .insert(
+            {
+                "name": "Ann Archer",
+                "kind": "known",
+                "stage": "lost",
+                "nurture": 1,
+                "lost_reason": "unreachable",
+                "attempts": 8,
+                "nurtured_at": "2026-08-20T10:00:00+00:00",
+            }
+        )
+        .last_pk
+    )
+    db["tasks"].insert(
+        {"prospect_id": ann, "kind": "revisit", "due_at": to_stored(DUE_THIS_MORNING)}
+    )
+
+    log_call(db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
+
+    after = db["prospects"].get(ann)
+    assert (after["stage"], after["nurture"], after["lost_reason"], after["attempts"]) == (
+        "contacted",
+        0,
+        None,
+        1,
+    )
+    assert (after["next_task_kind"], after["next_call_at"]) == ("call", THURSDAY_MORNING_SLOT)
+    assert after["nurtured_at"] == "2026-08-20T10:00:00+00:00"  # when it was handed back

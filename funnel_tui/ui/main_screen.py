@@ -96,7 +96,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         Binding("n", "add_note", "Note", priority=True),
         Binding("o", "toggle_objections", "All objections", show=False, priority=True),
         Binding("t", "set_target", "Set target", show=False, priority=True),
-        Binding("p", "performance", "Pace and conversion", show=False, priority=True),
+        Binding("p", "performance", "Pace, pipeline and conversion", show=False, priority=True),
         Binding("s", "settings", "Settings", show=False, priority=True),
         Binding("i", "import_csv", "Import CSV", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),

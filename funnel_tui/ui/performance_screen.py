@@ -1,4 +1,5 @@
-"""PerformanceScreen: the report's figures and which selling method and source convert."""
+"""PerformanceScreen: the report's figures, the pipeline, and which selling method and source
+convert."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ PaceLoader = Callable[[], Awaitable[Pace | None]]
 
 
 class PerformanceScreen(ModalScreen[None]):
-    """The same table as `funnel report`, so the app and the command agree.
+    """The same table as `funnel report`, so the app and the command agree, with the
+    pipeline by stage and by expected close.
 
     It opens at once and fills in when the figures are read: conversion by method and
     source reads every call of the period.
@@ -36,7 +38,9 @@ class PerformanceScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="performance-box", classes="dialog"):
             yield Label(
-                "Quota, pace and conversion", id="performance-title", classes="dialog-title"
+                "Quota, pace, pipeline and conversion",
+                id="performance-title",
+                classes="dialog-title",
             )
             yield Static(Text("Reading the period's calls…", "italic"), id="performance-table")
             yield Label("esc closes", id="performance-hint", classes="dialog-hint")
@@ -51,7 +55,7 @@ class PerformanceScreen(ModalScreen[None]):
         if self.pace is None:
             table.update(Text("No target covers today: press t to set one.", "italic"))
         else:
-            table.update(pace_table(self.pace, self.currency))
+            table.update(pace_table(self.pace, self.currency, pipeline_detail=True))
 
     def action_close(self) -> None:
         self.dismiss(None)

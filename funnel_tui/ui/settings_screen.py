@@ -41,6 +41,7 @@ HINTS = {
     "cadence_days": "business days to each next try: 1,1,2,2,3,3,3",
     "afternoon_slot": "HH:MM, even tries, their local time",
     "nurture_days": "days from nurture to the revisit",
+    "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
 }
 
 

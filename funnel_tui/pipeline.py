@@ -1,0 +1,194 @@
+"""The pipeline: open opportunities by stage, weighted by stage, and when they should close.
+
+PRODUCT section 9b: an open opportunity is a prospect with `deal_value_cents` > 0 at stage
+meeting, qualified or proposal. The pipeline is as of now, not windowed; the period only
+says which expected closes fall within it. Every figure reads the prospects_pipeline
+index, so the cost follows the size of the pipeline, not of the book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.domain import PIPELINE_STAGES, sql_list
+from funnel_tui.foreign_values import readable_row, wrong_value_sql
+from funnel_tui.money import round_half_up
+from funnel_tui.settings import StageWeights
+
+# How many of the opportunities closing soonest the pace screen lists.
+SOONEST_SHOWN = 5
+
+# The prospects_pipeline index's own condition, so that every query here reads it.
+_OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
+# A value of the wrong type or range (text, a fraction, past MAX_CENTS) is greater than 0
+# in SQLite, so it is in the index: it is left out of the figures and counted. A negative
+# value, like 0, makes no opportunity (`funnel check` lists it).
+_WRONG_VALUE = wrong_value_sql("prospects", "deal_value_cents")
+_WRONG_CLOSE = wrong_value_sql("prospects", "expected_close_on")
+_DATED = f"expected_close_on IS NOT NULL AND NOT {_WRONG_CLOSE}"
+
+# Per stage: the good opportunities, their value, those expected to close by the end of
+# the period (and how many of them are overdue), those without a close date, and the
+# values left out.
+BY_STAGE_SQL = f"""
+SELECT stage,
+    count(*) FILTER (WHERE NOT wrong_value) AS count,
+    coalesce(sum(deal_value_cents) FILTER (WHERE NOT wrong_value), 0) AS cents,
+    count(*) FILTER (WHERE NOT wrong_value AND dated AND expected_close_on <= :closing_by)
+        AS closing_count,
+    coalesce(sum(deal_value_cents) FILTER (
+        WHERE NOT wrong_value AND dated AND expected_close_on <= :closing_by), 0)
+        AS closing_cents,
+    count(*) FILTER (WHERE NOT wrong_value AND dated AND expected_close_on < :today)
+        AS overdue,
+    count(*) FILTER (WHERE NOT wrong_value AND expected_close_on IS NULL) AS undated,
+    coalesce(sum(wrong_value), 0) + count(*) FILTER (
+        WHERE NOT wrong_value AND expected_close_on IS NOT NULL AND NOT dated) AS skipped
+FROM (
+    SELECT stage, deal_value_cents, expected_close_on,
+        {_WRONG_VALUE} AS wrong_value, {_DATED} AS dated
+    FROM prospects INDEXED BY prospects_pipeline
+    WHERE {_OPEN}
+)
+GROUP BY stage
+"""
+
+SOONEST_SQL = f"""
+SELECT id, name, stage, deal_value_cents, expected_close_on
+FROM prospects INDEXED BY prospects_pipeline
+WHERE {_OPEN} AND NOT {_WRONG_VALUE} AND {_DATED}
+ORDER BY expected_close_on, id
+LIMIT :limit
+"""
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    """The open opportunities at one stage."""
+
+    stage: str
+    count: int
+    cents: int
+    # The share of the value the weighted pipeline counts, in percent.
+    weight: int
+
+    @property
+    def weighted(self) -> Fraction:
+        return Fraction(self.cents * self.weight, 100)
+
+    @property
+    def weighted_cents(self) -> int:
+        """This stage's weighted value on its own, rounded half up (the total is rounded
+        once, so the stages may add up to a cent more or less)."""
+        return round_half_up(self.weighted)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stage": self.stage, "count": self.count, "cents": self.cents}
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """One open opportunity with a readable expected close date."""
+
+    prospect_id: int
+    # None when another tool stored a name that cannot be read.
+    name: str | None
+    stage: str
+    cents: int
+    expected_close_on: date
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The open opportunities, by stage and by when they should close."""
+
+    by_stage: tuple[StageTotal, ...]
+    # The earliest expected closes first, overdue ones included.
+    soonest: tuple[Opportunity, ...]
+    # The last day of the period: what is expected to close by then.
+    closing_by: date
+    closing_count: int
+    closing_cents: int
+    closing_weighted_cents: int
+    # Expected to close by closing_by, on a day before the as-of date.
+    overdue: int
+    # Open opportunities without an expected close date.
+    undated: int
+    # Stored values of the wrong type or range the figures left out.
+    skipped: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(stage.count for stage in self.by_stage)
+
+    @property
+    def pipeline_cents(self) -> int:
+        return sum(stage.cents for stage in self.by_stage)
+
+    @property
+    def weighted(self) -> Fraction:
+        """The exact weighted pipeline: coverage is taken from this, not the rounded cents."""
+        return sum((stage.weighted for stage in self.by_stage), Fraction(0))
+
+    @property
+    def weighted_pipeline_cents(self) -> int:
+        return round_half_up(self.weighted)
+
+    def coverage_ratio(self, remaining_cents: int) -> Fraction | None:
+        """The exact weighted pipeline over what is left to win; None when nothing is."""
+        return self.weighted / remaining_cents if remaining_cents > 0 else None
+
+
+def load_pipeline(
+    db: sqlite_utils.Database,
+    weights: StageWeights,
+    *,
+    today: date,
+    closing_by: date,
+    soonest: int = SOONEST_SHOWN,
+) -> Pipeline:
+    """The pipeline as it stands, with the opportunities expected to close by `closing_by`
+    and those overdue as of `today`."""
+    params = {"today": today.isoformat(), "closing_by": closing_by.isoformat()}
+    rows = {row["stage"]: row for row in db.query(BY_STAGE_SQL, params)}
+    empty = dict.fromkeys(
+        ("count", "cents", "closing_count", "closing_cents", "overdue", "undated", "skipped"), 0
+    )
+    stages = [rows.get(stage, empty) for stage in PIPELINE_STAGES]
+    closing_weighted = sum(
+        (
+            Fraction(row["closing_cents"] * weights.of(stage), 100)
+            for stage, row in zip(PIPELINE_STAGES, stages, strict=True)
+        ),
+        Fraction(0),
+    )
+    return Pipeline(
+        by_stage=tuple(
+            StageTotal(str(stage), row["count"], row["cents"], weights.of(stage))
+            for stage, row in zip(PIPELINE_STAGES, stages, strict=True)
+        ),
+        soonest=tuple(_opportunity(row) for row in db.query(SOONEST_SQL, {"limit": soonest})),
+        closing_by=closing_by,
+        closing_count=sum(row["closing_count"] for row in stages),
+        closing_cents=sum(row["closing_cents"] for row in stages),
+        closing_weighted_cents=round_half_up(closing_weighted),
+        overdue=sum(row["overdue"] for row in stages),
+        undated=sum(row["undated"] for row in stages),
+        skipped=sum(row["skipped"] for row in stages),
+    )
+
+
+def _opportunity(row: dict[str, Any]) -> Opportunity:
+    readable, _ = readable_row("prospects", {"name": row["name"]})
+    return Opportunity(
+        prospect_id=row["id"],
+        name=readable["name"],
+        stage=row["stage"],
+        cents=row["deal_value_cents"],
+        expected_close_on=date.fromisoformat(row["expected_close_on"]),
+    )
