@@ -105,6 +105,41 @@ def read_when(
     end_of_day: time = time(17, 0),
 ) -> When:
     """`parse_when`, also saying when the typed clock time does not exist that day."""
+    moment = _typed_moment(text, now, day_first, calling_start, end_of_day)
+    skipped = None
+    if not tz.datetime_exists(moment):
+        skipped, moment = moment, _first_existing_time(moment)
+    if moment <= now:
+        raise WhenError(f"{_stamp(moment)} is in the past")
+    if moment.year > now.year + MAX_YEARS_AHEAD:
+        raise WhenError(f"{_stamp(moment)} is too far ahead")
+    return When(moment, skipped)
+
+
+def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
+    """A day a rep typed for something that has a date but no time (a proposal's expected
+    close, a revisit): today or later, read as `read_when` reads a moment (a time typed
+    with it is ignored); WhenError otherwise."""
+    today = now.date()
+    # Read from the start of today, so that today itself is a day still to come.
+    start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
+    day = _typed_moment(text, start_of_today, day_first, time(9, 0), time(17, 0)).date()
+    if day < today:
+        raise WhenError(f"{_day_stamp(day)} is in the past", "say today or a later day")
+    if day.year > today.year + MAX_YEARS_AHEAD:
+        raise WhenError(f"{_day_stamp(day)} is too far ahead")
+    return day
+
+
+def describe_day(day: date, today: date) -> str:
+    """`Fri 4 Dec 2026 (in 16 days)`."""
+    return f"{_day_stamp(day)} ({_relative_day((day - today).days)})"
+
+
+def _typed_moment(
+    text: str, now: datetime, day_first: bool, calling_start: time, end_of_day: time
+) -> datetime:
+    """The moment the text names, to the minute, before any check that it is to come."""
     typed = " ".join(text.lower().split())
     if not typed:
         raise WhenError("nothing was typed")
@@ -116,15 +151,7 @@ def read_when(
         )
     except OverflowError:
         raise WhenError(f"{typed!r} is too far ahead") from None
-    moment = moment.replace(second=0, microsecond=0)
-    skipped = None
-    if not tz.datetime_exists(moment):
-        skipped, moment = moment, _first_existing_time(moment)
-    if moment <= now:
-        raise WhenError(f"{_stamp(moment)} is in the past")
-    if moment.year > now.year + MAX_YEARS_AHEAD:
-        raise WhenError(f"{_stamp(moment)} is too far ahead")
-    return When(moment, skipped)
+    return moment.replace(second=0, microsecond=0)
 
 
 def _first_existing_time(moment: datetime) -> datetime:
@@ -300,13 +327,23 @@ def _passed_today(suggestion: str) -> WhenError:
 
 
 def _stamp(moment: datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M}"
+    return f"{_day_stamp(moment)}, {moment:%H:%M}"
+
+
+def _day_stamp(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _relative(moment: datetime, now: datetime) -> str:
     days = (moment.date() - now.date()).days
     if days == 0:
         return f"today, {_relative_minutes(moment, now)}"
+    return _relative_day(days)
+
+
+def _relative_day(days: int) -> str:
+    if days == 0:
+        return "today"
     if days == 1:
         return "tomorrow"
     if days == -1:

@@ -124,7 +124,7 @@ async def test_callback_takes_a_typed_date_and_shows_it_before_saving(
         await settle(pilot)
         await pilot.press("l", "c", *"tomorrow 10am")
         await settle(pilot)
-        check = demo_app.screen.query_one("#outcome-extra-check")
+        check = demo_app.screen.query_one("#outcome-when-check")
         assert "Thu 19 Nov 2026, 10:00" in shown_text(check)
         await pilot.press("tab", *"wants pricing", "enter")
         await settle(pilot)
@@ -143,7 +143,7 @@ async def test_a_bad_date_is_refused_in_place_and_nothing_is_saved(demo_app: Fun
         await pilot.press("l", "m", *"someday", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        error = shown_text(demo_app.screen.query_one("#outcome-extra-check"))
+        error = shown_text(demo_app.screen.query_one("#outcome-when-check"))
         assert "someday" in error
         await pilot.press("escape")
         await settle(pilot)
@@ -178,7 +178,7 @@ async def test_a_non_number_amount_is_refused_and_nothing_is_saved(demo_app: Fun
         await pilot.press("l", "w", *"lots", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        assert "not an amount" in shown_text(demo_app.screen.query_one("#outcome-extra-check"))
+        assert "not an amount" in shown_text(demo_app.screen.query_one("#outcome-amount-check"))
     assert db["deals"].count == deals_before
 
 
@@ -566,7 +566,7 @@ async def test_a_failed_save_keeps_the_dialog_and_everything_typed(
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         assert "disk is full" in shown_text(dialog.query_one("#outcome-error"))
-        assert dialog.query_one("#outcome-extra").value == "tomorrow 10am"
+        assert dialog.query_one("#outcome-when").value == "tomorrow 10am"
         assert dialog.query_one("#outcome-note").value == "call after lunch"
         assert not dialog.query_one("#outcome-note").disabled
     assert db["calls"].count == calls_before
@@ -700,7 +700,7 @@ async def test_a_callback_at_a_time_the_clocks_skip_says_so_and_saves_what_it_sh
         prospect_id = app.screen.card.prospect["id"]
         await pilot.press("l", "c", *"tomorrow 2:30am")
         await settle(pilot)
-        check = shown_text(app.screen.query_one("#outcome-extra-check"))
+        check = shown_text(app.screen.query_one("#outcome-when-check"))
         assert "02:30 does not exist on 8 March (clocks go forward): Sun 8 Mar 2026, 03:00" in check
         await pilot.press("enter")
         await settle(pilot)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +11,7 @@ from dateutil import tz
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel_tui.dates import WhenError, describe_when, parse_when, read_when
+from funnel_tui.dates import WhenError, describe_day, describe_when, parse_when, read_day, read_when
 
 LONDON = ZoneInfo("Europe/London")
 # A Wednesday late morning, and a Friday late afternoon.
@@ -313,3 +314,58 @@ def test_a_time_that_exists_on_the_clock_change_day_is_kept() -> None:
     assert when.skipped is None
     assert when.moment.astimezone(UTC) == datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
     assert describe_when(when.moment, BEFORE_SPRING_FORWARD) == "Sun 8 Mar 2026, 01:30 (tomorrow)"
+
+
+# --- days without a time: a proposal's expected close, a revisit -------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("today", date(2026, 11, 25)),
+        ("tomorrow", date(2026, 11, 26)),
+        ("fri", date(2026, 11, 27)),
+        ("next tue 3pm", date(2026, 12, 1)),
+        ("in 3 weeks", date(2026, 12, 16)),
+        ("3/12", date(2026, 12, 3)),
+        ("2026-12-03", date(2026, 12, 3)),
+        ("25/11", date(2026, 11, 25)),
+        ("25/11/2026 8am", date(2026, 11, 25)),
+        ("3/1", date(2027, 1, 3)),
+    ],
+)
+def test_a_day_reads_as_the_date_today_included(typed: str, expected: date) -> None:
+    # Late in the evening, when every time of day today has passed: the day is still to come.
+    evening = WEDNESDAY.replace(hour=22)
+    assert read_day(typed, evening) == expected
+
+
+def test_a_day_follows_the_day_first_setting() -> None:
+    assert read_day("3/12", WEDNESDAY, day_first=False) == date(2027, 3, 12)
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("24/11/2026", "Tue 24 Nov 2026 is in the past; say today or a later day"),
+        ("2026-01-01", "Thu 1 Jan 2026 is in the past"),
+        ("someday", "'someday' is not a date or time I understand"),
+        ("", "nothing was typed"),
+        ("1/1/2040", "too far ahead"),
+    ],
+)
+def test_a_day_in_the_past_or_that_does_not_read_is_refused(typed: str, refused: str) -> None:
+    with pytest.raises(WhenError, match=re.escape(refused)):
+        read_day(typed, WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        (date(2026, 11, 25), "Wed 25 Nov 2026 (today)"),
+        (date(2026, 11, 26), "Thu 26 Nov 2026 (tomorrow)"),
+        (date(2026, 12, 16), "Wed 16 Dec 2026 (in 21 days)"),
+    ],
+)
+def test_a_day_is_read_back_with_how_far_off_it_is(day: date, shown: str) -> None:
+    assert describe_day(day, WEDNESDAY.date()) == shown

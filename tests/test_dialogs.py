@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets._toast import Toast
 
+from funnel_tui.domain import Ask
 from funnel_tui.storage import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
@@ -165,7 +166,7 @@ async def test_focus_stays_on_the_list_for_an_outcome_that_asks_nothing(
         await pilot.press("tab")
         assert dialog.focused is dialog.query_one("#outcome-list")
         await pilot.press("c")
-        assert dialog.focused is dialog.extra
+        assert dialog.focused is dialog.field(Ask.WHEN)
         assert "tab: next field" in str(dialog.query_one("#outcome-hint").content)
 
 
@@ -407,7 +408,7 @@ async def test_an_unreadable_date_shows_once_under_when_and_goes_once_it_reads(
         await settle(pilot)
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
-        under_when = dialog.query_one("#outcome-extra-check", Static)
+        under_when = dialog.query_one("#outcome-when-check", Static)
         bottom = dialog.query_one("#outcome-error", Static)
         assert "someday" in shown_text(under_when)
         assert shown_text(bottom).strip() == ""

@@ -161,7 +161,7 @@ async def test_the_won_dialog_refuses_more_than_ten_billion(demo_app: FunnelApp)
         await pilot.press("l", "w", *TOO_LARGE, "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, OutcomeDialog)
-        error = shown_text(demo_app.screen.query_one("#outcome-extra-check", Static))
+        error = shown_text(demo_app.screen.query_one("#outcome-amount-check", Static))
         assert f"'{TOO_LARGE}' is too large: an amount is at most 10,000,000,000.00" in error
     assert db["deals"].count == deals_before
 

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from funnel_tui.domain import OUTCOME_SPECS, Question
+from funnel_tui.domain import LOST_REASON_KEYS, OUTCOME_SPECS, Outcome, Question
 
 
 def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
@@ -50,12 +50,18 @@ class HelpScreen(ModalScreen[None]):
         _section(
             table,
             "Outcome dialog (l)",
-            [(spec.key, spec.label + _asks(spec.asks)) for spec in OUTCOME_SPECS.values()]
+            [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
-                ("tab / shift+tab", "List, asked field, note: in a field every letter is text"),
+                ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],
+        )
+        _section(
+            table,
+            "Reason (x)",
+            [(key, reason.label) for reason, key in LOST_REASON_KEYS.items()]
+            + [("backspace", "No reason (the reasons take every letter while they have focus)")],
         )
         _section(
             table,
@@ -74,5 +80,14 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
-def _asks(questions: tuple[Question, ...]) -> str:
-    return f" (asks {', '.join(question.ask.value for question in questions)})" if questions else ""
+def _asks(outcome: Outcome) -> str:
+    """` · asks amount, expected close`: each field the outcome asks for, by its label."""
+    if not outcome.spec.asks:
+        return ""
+    asked = ", ".join(_asked(question) for question in outcome.spec.asks)
+    starts_from = " (starts from the open deal value)" if outcome is Outcome.WON else ""
+    return f" · asks {asked}{starts_from}"
+
+
+def _asked(question: Question) -> str:
+    return question.label.lower() + ("" if question.required else " (optional)")

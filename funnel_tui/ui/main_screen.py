@@ -466,9 +466,8 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         call = self.running_call
         if call is not None and call.prospect_id != prospect_id:
             call = None
-        context = CallContext(
-            prospect_name=prospect["name"],
-            prospect_timezone=prospect["timezone"],
+        context = CallContext.for_prospect(
+            prospect,
             started_at=None if call is None else call.started_at,
             settings=self.funnel.settings,
         )

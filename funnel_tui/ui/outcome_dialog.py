@@ -1,17 +1,17 @@
-"""OutcomeDialog: one key picks the outcome, one more field when it needs one, enter saves."""
+"""OutcomeDialog: one key picks the outcome, then the fields it asks for; enter saves."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.css.query import QueryType
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -20,13 +20,14 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall
-from funnel_tui.dates import WhenError, describe_when, parse_when, read_when
-from funnel_tui.domain import OUTCOME_SPECS, Ask, Outcome
-from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question
+from funnel_tui.money import MAX_CENTS, format_money
+from funnel_tui.outcome_answers import TYPED_ASKS, Answer, AnswerRefused, Reading, read_answer
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
+from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.slow_write import say_when_waiting
 
 if TYPE_CHECKING:
@@ -38,6 +39,22 @@ Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 # is saving (and later, that it is waiting for another program's lock: slow_write).
 SHOW_SAVING_AFTER_S = 0.2
 
+# The widget ids of the fields an outcome can ask for (`#outcome-when`, `#outcome-when-check`).
+FIELD_NAMES = {
+    Ask.WHEN: "when",
+    Ask.AMOUNT: "amount",
+    Ask.CLOSE_ON: "close-on",
+    Ask.REASON: "reason",
+    Ask.REVISIT_ON: "revisit-on",
+}
+ASK_OF_FIELD = {f"outcome-{name}": ask for ask, name in FIELD_NAMES.items()}
+PLACEHOLDERS = {
+    Ask.WHEN: "e.g. tomorrow 10am, fri 2pm",
+    Ask.AMOUNT: "e.g. 12000 or 12k",
+    Ask.CLOSE_ON: "e.g. 15/12 or in 3 weeks",
+    Ask.REVISIT_ON: "e.g. 1/3 or in 12 weeks",
+}
+
 
 @dataclass(frozen=True)
 class CallContext:
@@ -47,6 +64,30 @@ class CallContext:
     prospect_timezone: str | None
     started_at: datetime | None
     settings: Settings
+    # None when the row holds a kind funnel does not know (another tool wrote it).
+    prospect_kind: Kind | None = None
+    # What a win starts from: the prospect's open deal value, when it has a usable one.
+    open_deal_cents: int | None = None
+
+    @classmethod
+    def for_prospect(
+        cls, prospect: Mapping[str, Any], *, started_at: datetime | None, settings: Settings
+    ) -> CallContext:
+        """The context for a call with this prospect row, whatever other tools stored in it."""
+        try:
+            kind = Kind(prospect["kind"])
+        except ValueError:
+            kind = None
+        deal = prospect["deal_value_cents"]
+        usable_deal = type(deal) is int and 0 < deal <= MAX_CENTS
+        return cls(
+            prospect_name=prospect["name"],
+            prospect_timezone=prospect["timezone"],
+            started_at=started_at,
+            settings=settings,
+            prospect_kind=kind,
+            open_deal_cents=deal if usable_deal else None,
+        )
 
 
 class OutcomeDialog(ModalScreen[LoggedCall | None]):
@@ -56,11 +97,12 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     # Keys typed at full speed must land where a slow typist's would. Outcome letters and
     # enter are priority bindings, handled the moment they arrive; a letter picks only
     # while the list has focus, so in a field every letter is text and tab never changes
-    # the outcome. A letter moves focus synchronously (set_focus, not focus()) to the field
-    # the outcome asks for, or leaves it on the list, where tab leads to the note (focus
-    # goes list -> asked field -> note -> list, as the keys arrive). Enter holds every later
-    # key (the app's type-ahead) and saves only after the fields have taken the text typed
-    # before it; the held keys go to the next prospect.
+    # the outcome (the reason row takes its own letters the same way). A letter moves focus
+    # synchronously (set_focus, not focus()) to the first field the outcome asks for, or
+    # leaves it on the list, where tab leads to the note (focus goes list -> each asked
+    # field in order -> note -> list, as the keys arrive). Enter holds every later key (the
+    # app's type-ahead) and saves only after the fields have taken the keys typed before
+    # it; the held keys go to the next prospect.
     AUTO_FOCUS = "#outcome-list"
 
     BINDINGS = [
@@ -97,12 +139,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         options = self.query_one(OptionList)
         options.disabled = False
         options.highlighted = 0
-        for field in (self.extra, self.note):
+        for field in self.query(Input).results(Input):
             field.disabled = False
             field.value = ""
-        self.extra.add_class("hidden")
-        self.extra_check.add_class("hidden")
-        self.extra_check.update("")
+        self.reason_picker.disabled = False
+        self._show_fields(())
         self._error("")
         self.query_one("#outcome-hint", Label).update(self._hint())
         self.set_focus(options)
@@ -120,10 +161,23 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
                 ),
                 id="outcome-list",
             )
-            # Tabbing back into a field carries on from its end: select-all there would
-            # let the next letter replace what the rep already typed.
-            yield Input(id="outcome-extra", classes="hidden", select_on_focus=False)
-            yield Static(id="outcome-extra-check", classes="hidden", markup=False)
+            # A row for every field an outcome can ask for, in the order outcomes ask
+            # them (Ask's order); a pick shows the rows of its outcome.
+            for ask in Ask:
+                name = FIELD_NAMES[ask]
+                with Horizontal(id=f"outcome-{name}-row", classes="form-row hidden"):
+                    yield Label(id=f"outcome-{name}-label", classes="form-label")
+                    with Vertical(classes="form-input"):
+                        if ask is Ask.REASON:
+                            yield ReasonPicker(id=f"outcome-{name}")
+                        else:
+                            # Tabbing back into a field carries on from its end:
+                            # select-all there would let the next letter replace what the
+                            # rep already typed.
+                            yield Input(
+                                id=f"outcome-{name}", classes="outcome-typed", select_on_focus=False
+                            )
+                        yield Static(id=f"outcome-{name}-check", classes="form-error", markup=False)
             yield Input(placeholder="note (optional)", id="outcome-note", select_on_focus=False)
             yield Static(id="outcome-error", markup=False)
             yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
@@ -135,17 +189,35 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
         return f"{timer}a letter picks · tab: next field · enter saves · esc cancels"
 
-    @property
-    def extra(self) -> Input:
-        return self.query_one("#outcome-extra", Input)
+    def field(self, ask: Ask) -> Widget:
+        """The field that answers `ask`: an Input, or the ReasonPicker for the reason."""
+        return self.query_one(f"#outcome-{FIELD_NAMES[ask]}")
+
+    def typed_field(self, ask: Ask) -> Input:
+        return self.query_one(f"#outcome-{FIELD_NAMES[ask]}", Input)
+
+    def check_line(self, ask: Ask) -> Static:
+        """The line under a field: what it reads as, or why it is refused."""
+        return self.query_one(f"#outcome-{FIELD_NAMES[ask]}-check", Static)
+
+    def _say_under(self, ask: Ask, said: Text | str) -> None:
+        """Put `said` under the field; with nothing to say the line takes no room."""
+        line = self.check_line(ask)
+        line.update(said)
+        line.display = bool(said)
 
     @property
-    def extra_check(self) -> Static:
-        return self.query_one("#outcome-extra-check", Static)
+    def reason_picker(self) -> ReasonPicker:
+        return self.query_one(ReasonPicker)
 
     @property
     def note(self) -> Input:
         return self.query_one("#outcome-note", Input)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """What the picked outcome asks, in order."""
+        return self.outcome.spec.asks if self.outcome is not None else ()
 
     def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
         return self._move_focus_by(1)
@@ -154,15 +226,17 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         return self._move_focus_by(-1)
 
     def _move_focus_by(self, step: int) -> Widget:
-        """Tab and shift+tab go list -> the field the outcome asks for -> note -> list.
+        """Tab and shift+tab go list -> each field the outcome asks for -> note -> list.
 
         Spelled out rather than left to Textual, which orders fields by where they were
         last drawn: a tab typed right after a letter, before the asked field was first
         drawn, went back to the list.
         """
-        options = self.query_one(OptionList)
-        asks = self.outcome is not None and bool(self.outcome.spec.asks)
-        order: list[Widget] = [options, self.extra, self.note] if asks else [options, self.note]
+        order = [
+            self.query_one(OptionList),
+            *(self.field(question.ask) for question in self.questions),
+            self.note,
+        ]
         # With no field focused, either key goes to the list.
         at = order.index(self.focused) if self.focused in order else -step
         target = order[(at + step) % len(order)]
@@ -173,22 +247,48 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.outcome = Outcome(value)
         options = self.query_one(OptionList)
         options.highlighted = options.get_option_index(value)
-        asks = _first_ask(self.outcome)
-        self.extra.set_class(asks is None, "hidden")
-        self.extra_check.set_class(asks is None, "hidden")
+        self._show_fields(self.questions)
         self._error("")
-        if asks is None:
-            # Stay on the list: tab goes to the note, another letter picks again.
-            self.set_focus(options)
-            return
-        self.extra.placeholder = (
-            "when? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30"
-            if asks is Ask.WHEN
-            else "amount won, e.g. 12000 or 12k"
-        )
-        self.extra.value = ""
-        self.extra_check.update("")
-        self.set_focus(self.extra)
+        # On the first asked field; with none, stay on the list: tab goes to the note,
+        # another letter picks again.
+        self.set_focus(self.field(self.questions[0].ask) if self.questions else options)
+
+    def _show_fields(self, questions: tuple[Question, ...]) -> None:
+        """Show exactly the fields these questions ask for, labelled and empty (a win's
+        amount starts from the open deal value)."""
+        asked = {question.ask: question for question in questions}
+        # The fields take the room of most of the list (its letters still pick), so that
+        # every field and the note stay in sight on a small terminal.
+        self.query_one("#outcome-box").set_class(bool(questions), "-asking")
+        options = self.query_one(OptionList)
+        options.call_after_refresh(options.scroll_to_highlight)
+        for ask in Ask:
+            question = asked.get(ask)
+            self.query_one(f"#outcome-{FIELD_NAMES[ask]}-row").set_class(question is None, "hidden")
+            self._say_under(ask, "")
+            if question is None:
+                continue
+            self.query_one(f"#outcome-{FIELD_NAMES[ask]}-label", Label).update(question.label)
+            if ask is Ask.REASON:
+                self.reason_picker.reason = None
+                if self.context.prospect_kind is Kind.CUSTOMER:
+                    self._say_under(
+                        ask, Text("a customer stays a customer: the reason goes on the call", "dim")
+                    )
+                continue
+            field = self.typed_field(ask)
+            optional = "" if question.required else "optional, "
+            field.placeholder = optional + PLACEHOLDERS[ask]
+            field.value = self._prefill(ask)
+            # Typing replaces a prefilled amount rather than running on from its end.
+            field.select_all()
+            self._read_back(question)
+
+    def _prefill(self, ask: Ask) -> str:
+        cents = self.context.open_deal_cents
+        if self.outcome is Outcome.WON and ask is Ask.AMOUNT and cents is not None:
+            return format_money(cents, "", whole=cents % 100 == 0)
+        return ""
 
     @on(OptionList.OptionSelected, "#outcome-list")
     def _option_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -208,12 +308,12 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             return
         self.funnel.hold_keys()
         # Each field works through the keys sent to it on its own, and a tab moves on
-        # before the last field has caught up: save only once the when or amount field
-        # and the note have both taken every key that went to them. Both are asked at
-        # once (one hop nested in the other cost a frame: about 20 ms of `l n enter`).
-        behind = {self.extra, self.note}
+        # before the last field has caught up: save only once every asked field and the
+        # note have taken every key that went to them. All are asked at once (one hop
+        # nested in another cost a frame: about 20 ms of `l n enter`).
+        behind = {*(self.field(question.ask) for question in self.questions), self.note}
 
-        def caught_up(field: Input) -> None:
+        def caught_up(field: Widget) -> None:
             behind.discard(field)
             if not behind:
                 self.action_save()
@@ -221,42 +321,38 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         for field in tuple(behind):
             field.call_later(caught_up, field)
 
-    @on(Input.Changed, "#outcome-extra")
-    def _check_extra(self) -> None:
-        if not self.extra.value.strip():
-            self.extra_check.update("")
+    @on(Input.Changed, ".outcome-typed")
+    def _typed(self, event: Input.Changed) -> None:
+        question = None
+        if self.outcome is not None and event.input.id in ASK_OF_FIELD:
+            question = self.outcome.spec.asks_for(ASK_OF_FIELD[event.input.id])
+        if question is not None:
+            self._read_back(question)
+
+    def _read_back(self, question: Question) -> None:
+        """Say under the field what it reads as, or why it cannot be saved so."""
+        if not self.typed_field(question.ask).value.strip():
+            # An empty field is told it is needed only when enter tries to save it.
+            self._say_under(question.ask, "")
             return
         try:
-            self.extra_check.update(Text("→ " + self._describe_extra(), "bold"))
-        except (WhenError, AmountError) as error:
-            self.extra_check.update(Text(str(error), "red"))
+            answer = self._answer(question)
+        except AnswerRefused as error:
+            self._say_under(question.ask, Text(str(error), "red"))
+            return
+        self._say_under(question.ask, Text("→ " + answer.read_back, "bold") if answer else "")
 
-    def _describe_extra(self) -> str:
-        if self.outcome is not None and _first_ask(self.outcome) is Ask.WHEN:
-            now = self.clock()
-            settings = self.context.settings
-            when = read_when(
-                self.extra.value,
-                now,
-                day_first=settings.day_first,
-                calling_start=settings.calling_start,
-            )
-            return describe_when(
-                when.moment, now, self.context.prospect_timezone, skipped=when.skipped
-            )
-        return format_money(self._amount(), self.context.settings.currency)
-
-    def _when(self) -> datetime:
-        settings = self.context.settings
-        return parse_when(
-            self.extra.value,
-            self.clock(),
-            day_first=settings.day_first,
-            calling_start=settings.calling_start,
+    def _answer(self, question: Question) -> Answer | None:
+        """What the field of a typed question reads as now; AnswerRefused when it cannot
+        be saved as it is."""
+        assert self.outcome is not None
+        reading = Reading(
+            now=self.clock(),
+            settings=self.context.settings,
+            prospect_timezone=self.context.prospect_timezone,
+            customer=self.context.prospect_kind is Kind.CUSTOMER,
         )
-
-    def _amount(self) -> int:
-        return parse_amount(self.extra.value)
+        return read_answer(self.outcome, question, self.typed_field(question.ask).value, reading)
 
     def _error(self, message: str) -> None:
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
@@ -273,13 +369,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self.set_focus(self.query_one(OptionList))
             self._not_saved("Pick an outcome first: press its letter.")
             return
-        try:
-            entry = self._entry(self.outcome)
-        except (WhenError, AmountError) as error:
-            # Under the field it is about, where typing replaces it with what the field reads.
-            self.extra_check.update(Text(str(error), "red"))
-            self.set_focus(self.extra)
-            self._not_saved(None)
+        entry = self._entry(self.outcome)
+        if entry is None:
             return
         # Keys are held from enter until the dialog closes, and the flag stops a second
         # save, so nothing typed can change the call meanwhile. The fields are greyed out
@@ -310,23 +401,45 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def _set_saving(self, saving: bool) -> None:
         """Grey out the fields while a slow write is in flight, or give them back after it."""
         self.saving = saving
-        for field in self.query(Input).results(Input):
+        for field in (*self.query(Input).results(Input), self.reason_picker):
             field.disabled = saving
         self.query_one(OptionList).disabled = saving
 
-    def _entry(self, outcome: Outcome) -> CallOutcome:
-        asks = _first_ask(outcome)
-        if asks is not None and not self.extra.value.strip():
-            raise WhenError("say when") if asks is Ask.WHEN else AmountError("", "it is empty")
+    def _entry(self, outcome: Outcome) -> CallOutcome | None:
+        """The call as the fields read; None, with each refused field saying why under it
+        and the first of them focused, when one cannot be saved as it is."""
+        answers: dict[Ask, Answer | None] = {}
+        refused: list[Ask] = []
+        for question in outcome.spec.asks:
+            if question.ask not in TYPED_ASKS:
+                continue
+            try:
+                answers[question.ask] = self._answer(question)
+            except AnswerRefused as error:
+                # Under the field it is about, where typing replaces it with what the field
+                # reads.
+                self._say_under(question.ask, Text(str(error), "red"))
+                refused.append(question.ask)
+        if refused:
+            self.set_focus(self.field(refused[0]))
+            self._not_saved(None)
+            return None
+
+        def value(ask: Ask) -> Any:
+            answer = answers.get(ask)
+            return None if answer is None else answer.value
+
         started = self.context.started_at
-        now = self.clock()
         return CallOutcome(
             outcome=outcome,
             notes=self.note.value,
-            follow_up_at=self._when() if asks is Ask.WHEN else None,
-            amount_cents=self._amount() if asks is Ask.AMOUNT else None,
+            follow_up_at=value(Ask.WHEN),
+            amount_cents=value(Ask.AMOUNT),
+            close_on=value(Ask.CLOSE_ON),
+            reason=self.reason_picker.reason if outcome.spec.asks_for(Ask.REASON) else None,
+            revisit_on=value(Ask.REVISIT_ON),
             started_at=started,
-            duration_s=int((now - started).total_seconds()) if started else 0,
+            duration_s=int((self.clock() - started).total_seconds()) if started else 0,
         )
 
     @work(exclusive=True, group="save-outcome")
@@ -353,7 +466,3 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def on_screen_suspend(self) -> None:
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
-
-
-def _first_ask(outcome: Outcome) -> Ask | None:
-    return outcome.spec.asks[0].ask if outcome.spec.asks else None

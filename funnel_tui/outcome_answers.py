@@ -1,0 +1,91 @@
+"""The typed fields an outcome asks for, read strictly and read back for confirmation
+(PRODUCT sections 3 and 8): what the outcome dialog shows under each field and saves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from funnel_tui.dates import WhenError, describe_day, describe_when, read_day, read_when
+from funnel_tui.domain import Ask, Outcome, Question
+from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.settings import Settings
+
+
+class AnswerRefused(ValueError):
+    """A field that cannot be saved as typed; str() says why in one line."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A typed field as read: the value to save and the line that reads it back."""
+
+    value: datetime | date | int
+    read_back: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a field depends on besides its text."""
+
+    now: datetime
+    settings: Settings
+    prospect_timezone: str | None = None
+    # A customer's win is an expansion deal (PRODUCT section 14).
+    customer: bool = False
+
+
+# What an empty required field is told, under it.
+NEEDED = {
+    Ask.WHEN: "say when, e.g. tomorrow 10am or fri 2pm",
+    Ask.AMOUNT: "type the amount, e.g. 12000 or 12k",
+    Ask.CLOSE_ON: "say the day it should close, e.g. 15/12 or in 3 weeks",
+    Ask.REVISIT_ON: "say the day to try again, e.g. 1/3 or in 12 weeks",
+}
+TYPED_ASKS = tuple(NEEDED)
+
+
+def read_answer(outcome: Outcome, question: Question, text: str, reading: Reading) -> Answer | None:
+    """The answer typed for one of the outcome's questions; None for an optional one left
+    empty, AnswerRefused for anything that cannot be saved as it is."""
+    if not text.strip():
+        if question.required:
+            raise AnswerRefused(f"needed: {NEEDED[question.ask]}")
+        return None
+    try:
+        return READERS[question.ask](outcome, text, reading)
+    except (WhenError, AmountError) as error:
+        raise AnswerRefused(str(error)) from None
+
+
+def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
+    settings = reading.settings
+    when = read_when(
+        text, reading.now, day_first=settings.day_first, calling_start=settings.calling_start
+    )
+    shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
+    return Answer(when.moment, shown)
+
+
+def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
+    cents = parse_amount(text)
+    if cents <= 0:
+        raise AnswerRefused("the amount must be more than zero")
+    shown = format_money(cents, reading.settings.currency)
+    if outcome is Outcome.WON and reading.customer:
+        shown += ", an expansion deal (already a customer)"
+    return Answer(cents, shown)
+
+
+def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
+    day = read_day(text, reading.now, day_first=reading.settings.day_first)
+    return Answer(day, describe_day(day, reading.now.date()))
+
+
+READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {
+    Ask.WHEN: _read_when,
+    Ask.AMOUNT: _read_amount,
+    Ask.CLOSE_ON: _read_day,
+    Ask.REVISIT_ON: _read_day,
+}

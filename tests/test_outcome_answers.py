@@ -1,0 +1,81 @@
+"""The fields an outcome asks for, as typed: read strictly, read back, refused in one line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from funnel_tui.domain import Ask, Outcome, Question
+from funnel_tui.outcome_answers import AnswerRefused, Reading, read_answer
+from funnel_tui.settings import Settings
+
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+READING = Reading(now=NOW, settings=Settings(currency="€"))
+
+
+def question(outcome: Outcome, ask: Ask) -> Question:
+    asked = outcome.spec.asks_for(ask)
+    assert asked is not None
+    return asked
+
+
+def test_each_outcome_asks_in_the_order_the_dialog_shows_its_fields() -> None:
+    order = list(Ask)
+    for outcome in Outcome:
+        asked = [order.index(question.ask) for question in outcome.spec.asks]
+        assert asked == sorted(asked), outcome
+
+
+def test_an_empty_required_field_says_what_is_needed() -> None:
+    with pytest.raises(AnswerRefused, match="needed: say when"):
+        read_answer(Outcome.NO_SHOW, question(Outcome.NO_SHOW, Ask.WHEN), "  ", READING)
+
+
+def test_an_empty_optional_field_is_no_answer() -> None:
+    gatekeeper_when = question(Outcome.GATEKEEPER, Ask.WHEN)
+    assert read_answer(Outcome.GATEKEEPER, gatekeeper_when, "", READING) is None
+
+
+def test_a_time_reads_back_as_the_moment() -> None:
+    answer = read_answer(Outcome.CALLBACK, question(Outcome.CALLBACK, Ask.WHEN), "fri 2pm", READING)
+    assert answer is not None
+    assert answer.value == datetime(2026, 11, 20, 14, 0, tzinfo=NOW.tzinfo)
+    assert answer.read_back == "Fri 20 Nov 2026, 14:00 (in 2 days)"
+
+
+def test_a_day_reads_back_as_the_date() -> None:
+    close = question(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON)
+    answer = read_answer(Outcome.PROPOSAL_SENT, close, "15/12", READING)
+    assert answer is not None
+    assert (answer.value, answer.read_back) == (date(2026, 12, 15), "Tue 15 Dec 2026 (in 27 days)")
+
+
+@pytest.mark.parametrize(
+    ("customer", "read_back"),
+    [(False, "€12,000.00"), (True, "€12,000.00, an expansion deal (already a customer)")],
+)
+def test_a_won_amount_says_when_it_is_an_expansion(customer: bool, read_back: str) -> None:
+    reading = Reading(now=NOW, settings=Settings(currency="€"), customer=customer)
+    answer = read_answer(Outcome.WON, question(Outcome.WON, Ask.AMOUNT), "12k", reading)
+    assert answer is not None
+    assert (answer.value, answer.read_back) == (1_200_000, read_back)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "ask", "typed", "refused"),
+    [
+        (Outcome.WON, Ask.AMOUNT, "0", "more than zero"),
+        (Outcome.PROPOSAL_SENT, Ask.AMOUNT, "lots", "'lots' is not an amount"),
+        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "1/11/2026", "Sun 1 Nov 2026 is in the past"),
+        (Outcome.NOT_INTERESTED, Ask.REVISIT_ON, "17/11/2026", "Tue 17 Nov 2026 is in the past"),
+        (Outcome.MEETING, Ask.WHEN, "yesterday", "'yesterday' is not a date or time"),
+    ],
+)
+def test_what_cannot_be_saved_is_refused_in_one_line(
+    outcome: Outcome, ask: Ask, typed: str, refused: str
+) -> None:
+    with pytest.raises(AnswerRefused, match=refused) as raised:
+        read_answer(outcome, question(outcome, ask), typed, READING)
+    assert "\n" not in str(raised.value)

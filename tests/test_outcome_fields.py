@@ -1,0 +1,444 @@
+"""The outcome dialog asks each outcome for its own fields (PRODUCT section 3): keys typed
+into it, checked against the database."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import pytest
+import sqlite_utils
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from funnel_tui.domain import OUTCOME_SPECS, Ask, LostReason, Outcome
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.reason_picker import ReasonPicker
+from tests.app_support import settle, settle_until, shown_text
+from tests.test_app import burst, calls_for, first_in_queue
+from tests.test_layout import SIZES, fully_in_sight
+
+TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
+FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
+
+Typist = Callable[[Pilot, Sequence[str]], Awaitable[None]]
+
+
+@pytest.fixture(params=["pilot", "burst"])
+def typist(request: pytest.FixtureRequest) -> Typist:
+    """Types keys through Pilot (which lets the app idle after each key) or all at once,
+    as a fast typist's keys arrive while the app is busy."""
+
+    async def type_keys(pilot: Pilot, keys: Sequence[str]) -> None:
+        if request.param == "pilot":
+            await pilot.press(*keys)
+        else:
+            burst(pilot.app, *keys)
+
+    return type_keys
+
+
+def prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any]:
+    return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
+
+
+def tasks_made_by(db: sqlite_utils.Database, call_id: int) -> list[tuple[str, str, str]]:
+    return [
+        (row["kind"], row["due_at"], row["status"])
+        for row in db.query("SELECT * FROM tasks WHERE call_id = ? ORDER BY id", [call_id])
+    ]
+
+
+def set_prospect(db: sqlite_utils.Database, prospect_id: int, **columns: object) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    db.execute(f"UPDATE prospects SET {assignments} WHERE id = ?", [*columns.values(), prospect_id])
+    db.conn.commit()
+    assert first_in_queue(db)["id"] == prospect_id, "still the prospect `l` logs"
+
+
+async def log_with_keys(app: FunnelApp, typist: Typist, keys: Sequence[str]) -> dict[str, Any]:
+    """Log a call on the first prospect of the queue with these keys after `l`; the call."""
+    db = app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["l", *keys, "enter"])
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+        assert isinstance(app.screen, MainScreen)
+    calls = calls_for(db, first["id"])
+    assert len(calls) == before + 1
+    return calls[-1]
+
+
+# Each note is full of outcome and reason letters: in a field they are text.
+@pytest.mark.parametrize(
+    ("keys", "outcome", "follow_up_at", "task"),
+    [
+        pytest.param(
+            ["h", *"fri 2pm", "tab", *"budget ok, next: a pilot"],
+            "meeting_held",
+            FRIDAY_2PM,
+            ("callback", FRIDAY_2PM, "open"),
+            id="meeting-held-with-a-next-step",
+        ),
+        pytest.param(
+            ["h", "tab", *"budget ok, next: a pilot"],
+            "meeting_held",
+            None,
+            None,
+            id="meeting-held-without-a-next-step",
+        ),
+        pytest.param(
+            ["s", *"tomorrow 10am", "tab", *"no show, sent a note"],
+            "no_show",
+            TOMORROW_10AM,
+            ("callback", TOMORROW_10AM, "open"),
+            id="no-show-rescheduled",
+        ),
+        pytest.param(
+            ["g", *"tomorrow 10am", "tab", *"PA says back at 10"],
+            "gatekeeper",
+            TOMORROW_10AM,
+            ("call", TOMORROW_10AM, "open"),
+            id="gatekeeper-with-a-time",
+        ),
+    ],
+)
+async def test_an_outcome_that_asks_when_saves_the_time_and_its_task(
+    demo_app: FunnelApp,
+    typist: Typist,
+    keys: list[str],
+    outcome: str,
+    follow_up_at: str | None,
+    task: tuple[str, str, str] | None,
+) -> None:
+    call = await log_with_keys(demo_app, typist, keys)
+    assert (call["outcome"], call["follow_up_at"]) == (outcome, follow_up_at)
+    assert call["notes"] == "".join(keys[keys.index("tab") + 1 :])
+    made = tasks_made_by(demo_app.storage.db, call["id"])
+    if task is not None:
+        assert task in made
+    else:
+        assert not [made_task for made_task in made if made_task[0] == "callback"]
+
+
+async def test_a_gatekeeper_without_a_time_follows_the_cadence(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    call = await log_with_keys(demo_app, typist, ["g", "tab", *"PA took a message"])
+    assert (call["outcome"], call["follow_up_at"], call["notes"]) == (
+        "gatekeeper",
+        None,
+        "PA took a message",
+    )
+    assert [kind for kind, _, _ in tasks_made_by(demo_app.storage.db, call["id"])] == ["call"]
+
+
+async def test_a_proposal_saves_its_amount_and_close_date_on_the_prospect(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    call = await log_with_keys(
+        demo_app, typist, ["p", *"12k", "tab", *"15/12", "tab", *"sent v2, no discount"]
+    )
+    assert (call["outcome"], call["notes"]) == ("proposal_sent", "sent v2, no discount")
+    after = prospect(db, first["id"])
+    assert (after["stage"], after["deal_value_cents"], after["expected_close_on"]) == (
+        "proposal",
+        1_200_000,
+        "2026-12-15",
+    )
+
+
+@pytest.mark.parametrize(
+    ("keys", "reason", "revisit_day"),
+    [
+        pytest.param(
+            ["x", "c", *"1/3", "tab", *"went with the incumbent"], "competitor", "2027-03-01"
+        ),
+        pytest.param(["x", "b", "tab", *"no budget this year"], "budget", None),
+        pytest.param(["x", "tab", "tab", *"not now"], None, None, id="no-reason"),
+        # A second reason key, after shift+tab back to the reasons, picks again.
+        pytest.param(
+            ["x", "n", "shift+tab", "t", "tab", *"after the reorg"],
+            "timing",
+            None,
+            id="picked-again",
+        ),
+        # Backspace on the reasons takes the reason back.
+        pytest.param(
+            ["x", "a", "shift+tab", "backspace", "tab", "tab", *"hmm"], None, None, id="taken-back"
+        ),
+    ],
+)
+async def test_not_interested_saves_the_reason_picked_with_one_key_and_the_revisit(
+    demo_app: FunnelApp,
+    typist: Typist,
+    keys: list[str],
+    reason: str | None,
+    revisit_day: str | None,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    call = await log_with_keys(demo_app, typist, keys)
+    assert (call["outcome"], call["reason"]) == ("not_interested", reason)
+    after = prospect(db, first["id"])
+    assert (after["stage"], after["lost_reason"]) == ("lost", reason)
+    revisits = [due for kind, due, _ in tasks_made_by(db, call["id"]) if kind == "revisit"]
+    if revisit_day is None:
+        assert revisits == []
+        assert not after["nurture"]
+    else:
+        assert len(revisits) == 1
+        assert revisits[0].startswith(revisit_day)
+        assert after["nurture"] == 1
+
+
+async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x")
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        picker = dialog.query_one(ReasonPicker)
+        assert dialog.focused is picker
+        # w and d are outcome keys, not reasons: nothing happens.
+        await pilot.press("w", "d")
+        assert (dialog.outcome, picker.reason, dialog.focused) == (
+            Outcome.NOT_INTERESTED,
+            None,
+            picker,
+        )
+        await pilot.press("n")
+        assert picker.reason is LostReason.NO_NEED
+        assert dialog.focused is dialog.field(Ask.REVISIT_ON)
+        assert dialog.outcome is Outcome.NOT_INTERESTED
+
+
+async def test_a_click_on_a_reason_picks_it(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        picker = dialog.query_one(ReasonPicker)
+        lines = picker.render().plain.split("\n")
+        row = next(y for y, line in enumerate(lines) if "Competitor" in line)
+        column = lines[row].index("Competitor")
+        # The row's frame and padding come before its content.
+        left, top = picker.styles.gutter.left, picker.styles.gutter.top
+        assert await pilot.click(picker, offset=(left + column, top + row))
+        assert picker.reason is LostReason.COMPETITOR
+        assert dialog.focused is dialog.field(Ask.REVISIT_ON)
+
+
+async def test_won_starts_from_the_open_deal_value(demo_app: FunnelApp, typist: Typist) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], deal_value_cents=900_000)
+    call = await log_with_keys(demo_app, typist, ["w"])
+    assert call["outcome"] == "won"
+    deal = next(db.query("SELECT * FROM deals WHERE call_id = ?", [call["id"]]))
+    assert (deal["amount_cents"], deal["kind"]) == (900_000, "new")
+    assert prospect(db, first["id"])["deal_value_cents"] is None, "the open value is cleared"
+
+
+async def test_an_amount_typed_over_the_open_deal_value_replaces_it(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], deal_value_cents=900_000)
+    call = await log_with_keys(demo_app, typist, ["w", *"12,500", "tab", *"signed"])
+    deal = next(db.query("SELECT * FROM deals WHERE call_id = ?", [call["id"]]))
+    assert deal["amount_cents"] == 1_250_000
+
+
+async def test_a_win_on_a_customer_says_and_saves_an_expansion(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], kind="customer", stage="won", deal_value_cents=300_050)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.field(Ask.AMOUNT).value == "3,000.50"
+        under = shown_text(dialog.check_line(Ask.AMOUNT))
+        assert "$3,000.50" in under
+        assert "expansion" in under
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    deal = next(db.query("SELECT * FROM deals ORDER BY id DESC LIMIT 1"))
+    assert (deal["prospect_id"], deal["amount_cents"], deal["kind"]) == (
+        first["id"],
+        300_050,
+        "expansion",
+    )
+    assert prospect(db, first["id"])["kind"] == "customer"
+
+
+async def test_a_deal_value_another_tool_stored_as_text_is_not_prefilled(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], deal_value_cents="lots")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.field(Ask.AMOUNT).value == ""
+
+
+def said_under(dialog: OutcomeDialog, ask: Ask) -> str:
+    return shown_text(dialog.check_line(ask))
+
+
+@pytest.mark.parametrize(
+    ("keys", "refused"),
+    [
+        pytest.param(["s"], {Ask.WHEN: "needed"}, id="no-show-without-a-time"),
+        pytest.param(["p"], {Ask.AMOUNT: "needed", Ask.CLOSE_ON: "needed"}, id="empty-proposal"),
+        pytest.param(
+            ["p", *"lots", "tab", *"someday"],
+            {Ask.AMOUNT: "not an amount", Ask.CLOSE_ON: "'someday' is not a date"},
+            id="proposal-that-does-not-read",
+        ),
+        pytest.param(
+            ["p", *"0", "tab", *"15/12"], {Ask.AMOUNT: "more than zero"}, id="proposal-of-nothing"
+        ),
+        pytest.param(
+            ["p", *"12k", "tab", *"2026-11-01"],
+            {Ask.CLOSE_ON: "Sun 1 Nov 2026 is in the past"},
+            id="close-date-in-the-past",
+        ),
+        pytest.param(
+            ["x", "b", *"17/11/2026"],
+            {Ask.REVISIT_ON: "Tue 17 Nov 2026 is in the past"},
+            id="revisit-in-the-past",
+        ),
+        pytest.param(
+            ["h", *"whenever"], {Ask.WHEN: "'whenever' is not a date"}, id="optional-but-unreadable"
+        ),
+    ],
+)
+async def test_a_field_that_cannot_be_saved_is_refused_under_it_and_nothing_is_saved(
+    demo_app: FunnelApp, keys: list[str], refused: dict[Ask, str]
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls_before, tasks_before = calls_for(db, first["id"]), db["tasks"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *keys, "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        for ask, said in refused.items():
+            assert said in said_under(dialog, ask)
+        assert dialog.focused is dialog.field(next(iter(refused)))
+        assert shown_text(dialog.query_one("#outcome-error", Static)).strip() == ""
+        await pilot.press("escape")
+        await settle(pilot)
+    assert calls_for(db, first["id"]) == calls_before
+    assert db["tasks"].count == tasks_before
+
+
+async def test_a_typed_date_is_read_back_as_the_date(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "p", *"12k", "tab", *"next fri 3pm")
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert "→ $12,000.00" in said_under(dialog, Ask.AMOUNT)
+        assert "→ Fri 20 Nov 2026 (in 2 days)" in said_under(dialog, Ask.CLOSE_ON)
+        await pilot.press("ctrl+u", *"today")
+        assert "→ Wed 18 Nov 2026 (today)" in said_under(dialog, Ask.CLOSE_ON)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "labels"),
+    [
+        (outcome, [question.label for question in spec.asks])
+        for outcome, spec in OUTCOME_SPECS.items()
+    ],
+    ids=[outcome.value for outcome in OUTCOME_SPECS],
+)
+async def test_each_outcome_shows_exactly_its_fields_in_order(
+    demo_app: FunnelApp, outcome: Outcome, labels: list[str]
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", outcome.spec.key)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        await pilot.pause()
+        shown = [
+            str(label.content)
+            for label in dialog.query(".form-label")
+            if label.parent is not None and label.parent.display
+        ]
+        assert shown == labels
+        # A pick goes to the first field it asks for, else stays on the list; tab and
+        # shift+tab go round list -> each field in order -> note, and never pick again.
+        fields = [dialog.field(question.ask) for question in outcome.spec.asks]
+        round_trip = [dialog.query_one("#outcome-list"), *fields, dialog.note]
+        at = 1 if fields else 0
+        assert dialog.focused is round_trip[at]
+        for key, step in [("tab", 1)] * len(round_trip) + [("shift+tab", -1)] * len(round_trip):
+            await pilot.press(key)
+            at = (at + step) % len(round_trip)
+            assert dialog.focused is round_trip[at], key
+        assert dialog.outcome is outcome
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "keys",
+    [["p", *"12k", "tab", *"15/12"], ["x", "b", *"1/3"]],
+    ids=["proposal", "not-interested"],
+)
+async def test_every_asked_field_and_the_note_stay_in_sight(
+    demo_app: FunnelApp, size: tuple[int, int], keys: list[str]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *keys)
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.outcome is not None
+        for question in dialog.outcome.spec.asks:
+            assert fully_in_sight(demo_app, dialog.field(question.ask)), question.label
+            if question.ask is not Ask.REASON:
+                assert fully_in_sight(demo_app, dialog.check_line(question.ask)), question.label
+        assert fully_in_sight(demo_app, dialog.note)
+        assert fully_in_sight(demo_app, dialog.query_one("#outcome-hint"))
+
+
+async def test_help_lists_every_outcome_with_what_it_asks(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = " ".join(shown_text(demo_app.screen.query_one("#help-keys")).split())
+    for spec in OUTCOME_SPECS.values():
+        assert f"{spec.key} {spec.label}" in text
+        for question in spec.asks:
+            assert question.label.lower() in text
+    assert "Proposal sent · asks amount, expected close" in text
+    assert "Gatekeeper · asks call again when (optional)" in text
+    for reason in (LostReason.BUDGET, LostReason.COMPETITOR, LostReason.NO_AUTHORITY):
+        assert f"{reason.key} {reason.label}" in text
