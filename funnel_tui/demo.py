@@ -23,15 +23,8 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.demo_calendar import DemoCalendar
 from funnel_tui.demo_people import FREE_NOTES, PEOPLE
 from funnel_tui.demo_replay import Plan, place, replay
-from funnel_tui.demo_stories import (
-    MONTH_TARGET_CENTS,
-    PACE_SHARE,
-    AppointmentAt,
-    Due,
-    Step,
-    Story,
-    Storyteller,
-)
+from funnel_tui.demo_stories import MONTH_TARGET_CENTS, PACE_SHARE, Storyteller
+from funnel_tui.demo_timeline import AppointmentAt, Due, Step, Story
 from funnel_tui.domain import (
     BUILTIN_METHOD_VALUES,
     CADENCE_OUTCOMES,

@@ -19,7 +19,7 @@ import sqlite_utils
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.demo_calendar import SAFETY, DemoCalendar
 from funnel_tui.demo_people import CALL_NOTES, REFUSAL_NOTES
-from funnel_tui.demo_stories import (
+from funnel_tui.demo_timeline import (
     MEETING_ANSWERS,
     AppointmentAt,
     Due,
