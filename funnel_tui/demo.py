@@ -152,22 +152,32 @@ def _cast(
     narrow = [p for p in people if calendar.overlap(p.get("timezone")) < SHORTEST_OVERLAP]
     steady = [p for p in people if p not in narrow and calendar.keeps_cadence(p.get("timezone"))]
     loose = [p for p in people if p not in narrow and p not in steady]
-    steady.sort(key=lambda p: not calling_window(calendar.now, settings, p.get("timezone"))[0])
+    reachable_first = sorted(
+        steady, key=lambda p: not calling_window(calendar.now, settings, p.get("timezone"))[0]
+    )
     due_today = [story for story in stories if story.due_by(calendar.today)]
     calling = [story for story in stories if story.steps and not story.due_by(calendar.today)]
     calling.sort(key=lambda story: -sum(step.outcome in CADENCE_OUTCOMES for step in story.steps))
     quiet = [story for story in stories if not story.steps]
-    reachable, steady = steady[: len(due_today)], steady[len(due_today) :]
-    rng.shuffle(steady)
-    from_loose = min(LOOSE_CALLERS, len(loose))
-    callers = [*steady[: len(calling) - from_loose], *loose[:from_loose]]
-    spare = [p for p in [*steady, *loose, *narrow] if p not in callers]
-    missing = len(calling) - len(callers)
-    callers, spare = callers + spare[:missing], spare[missing:]
+    free = list(people)
+
+    def take(count: int, *preferred: list[Mapping[str, str]]) -> list[Mapping[str, str]]:
+        """`count` people not cast yet, from the preferred groups in order, then anyone."""
+        picked: list[Mapping[str, str]] = []
+        for person in (p for group in (*preferred, people) for p in group):
+            if len(picked) < count and person in free:
+                free.remove(person)
+                picked.append(person)
+        return picked
+
+    reachable = take(len(due_today), reachable_first, loose, narrow)
+    from_loose = min(LOOSE_CALLERS, len(calling))
+    callers = take(len(calling) - from_loose, steady)
+    callers += take(len(calling) - len(callers), loose, steady, narrow)
     return [
         *zip(reachable, due_today, strict=True),
         *zip(callers, calling, strict=True),
-        *zip(spare, quiet, strict=True),
+        *zip(take(len(quiet), narrow), quiet, strict=True),
     ]
 
 

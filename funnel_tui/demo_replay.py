@@ -88,8 +88,9 @@ class Plan:
 
 def appointment_due(
     ending: AppointmentAt, timezone: str | None, calendar: DemoCalendar
-) -> datetime:
-    """A half-hour appointment time that suits both sides, due as `ending` says."""
+) -> datetime | None:
+    """A half-hour appointment time that suits both sides, due as `ending` says; None when
+    the rep and the prospect have no hours in common."""
     today, now = calendar.today, calendar.now
     if ending.when is Due.OVERDUE:
         days = [calendar.shift(today, -1), today] if calendar.is_business_day(today) else []
@@ -106,10 +107,7 @@ def appointment_due(
     else:
         candidates = []
         fallback = calendar.shift(today, ending.days_ahead)
-    slot = calendar.rng.choice(candidates) if candidates else calendar.slot_from(fallback, timezone)
-    if slot is None:
-        raise ValueError(f"nobody in {timezone} can be called near {fallback}")
-    return slot
+    return calendar.rng.choice(candidates) if candidates else calendar.slot_from(fallback, timezone)
 
 
 def place(story: Story, timezone: str | None, calendar: DemoCalendar, settings: Settings) -> Plan:
@@ -120,7 +118,7 @@ def place(story: Story, timezone: str | None, calendar: DemoCalendar, settings: 
     last_due = None
     if isinstance(story.ending, AppointmentAt):
         last_due = appointment_due(story.ending, timezone, calendar)
-        anchor = calendar.rep_day(last_due)
+        anchor = calendar.rep_day(last_due) if last_due else calendar.today
     else:
         anchor = story.ending.day
     steps = story.steps
@@ -198,10 +196,13 @@ def _log(
     logged_at = started + timedelta(seconds=rng.randint(*DURATION_S[step.outcome]))
     if logged_at >= calendar.now - SAFETY:
         return False
+    follow_up_at = _booked(plan, step, started, calendar)
+    if step.book_in is not None and follow_up_at is None:
+        return False  # no time both sides can meet: the story stops here
     entry = CallOutcome(
         outcome=step.outcome,
         notes=_note(step, rng),
-        follow_up_at=_booked(plan, step, started, calendar),
+        follow_up_at=follow_up_at,
         amount_cents=step.amount_cents,
         close_on=step.close_on,
         reason=step.reason,

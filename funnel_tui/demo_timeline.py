@@ -126,9 +126,8 @@ class Timeline:
                 offset = self.next_attempt
             case LastCallOn():
                 offset = self.calls[-1]
-        if offset is None:
-            raise ValueError(f"a story ending {ending} has no such moment")
-        return offset
+        # A story the cadence cut short ends with its last call.
+        return self.calls[-1] if offset is None else offset
 
 
 def timeline(steps: tuple[Step, ...], settings: Settings) -> Timeline:
@@ -149,7 +148,10 @@ def timeline(steps: tuple[Step, ...], settings: Settings) -> Timeline:
                 if step.outcome in MEETING_ANSWERS
                 else (TaskKind.CALL, TaskKind.CALLBACK, TaskKind.REVISIT)
             )
-            answered = min(task for task in tasks if task[1] in wanted)
+            answered = min((task for task in tasks if task[1] in wanted), default=None)
+            if answered is None:
+                # Nothing left to answer (the cadence gave up): the replay stops here.
+                break
             tasks.remove(answered)
             day = answered[0]
         calls.append(day)

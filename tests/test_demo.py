@@ -24,6 +24,7 @@ from funnel_tui.domain import (
     Outcome,
     Stage,
 )
+from funnel_tui.settings import save_settings
 from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import from_stored, to_stored
 from tests.cli_support import invoke
@@ -649,4 +650,22 @@ def test_builds_a_consistent_file_at_awkward_moments(tmp_path, now):
     assert to_stored(now) > max(r["created_at"] for r in rows(db, "SELECT created_at FROM notes"))
     assert consistency_problems(db) == []
     assert calls_outside_calling_hours(db, now.tzinfo) == []
+    assert check_database(tmp_path / "demo.db") == []
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"calling_start": "10:00", "calling_end": "12:00"},
+        {"max_attempts": "3"},
+        {"business_days": "mon,tue,wed,thu,fri,sat"},
+    ],
+    ids=["two-hour-day", "three-attempts", "six-day-week"],
+)
+def test_builds_a_consistent_file_whatever_the_settings(tmp_path, settings):
+    storage = open_storage(tmp_path / "demo.db")
+    save_settings(storage.db, settings)
+    summary = build_demo(storage.db, now=NOW)
+    assert summary.prospects == 60 and summary.calls >= 50
+    assert consistency_problems(storage.db) == []
     assert check_database(tmp_path / "demo.db") == []
