@@ -7,7 +7,7 @@ A missing key is a fact the rep does not know yet.
 
 from __future__ import annotations
 
-from funnel_tui.domain import Outcome
+from funnel_tui.domain import LostReason, Outcome
 
 PEOPLE: tuple[dict[str, str], ...] = (
     {
@@ -756,20 +756,45 @@ CALL_NOTES: dict[Outcome, tuple[str, ...]] = {
         "Wants to see the scheduling board live; invite IT",
         "Second meeting to go through the proposal with finance",
     ),
+    Outcome.MEETING_HELD: (
+        "Good demo; they want a proposal for 2 sites",
+        "Discovery done: pain is the Monday dispatch scramble; owner is keen",
+        "Walked through the board with IT; security questionnaire to follow",
+    ),
+    Outcome.NO_SHOW: (
+        "Nobody joined the video call; emailed to rebook",
+        "Owner called in sick this morning; rebooking",
+    ),
+    Outcome.PROPOSAL_SENT: (
+        "Proposal sent: annual plan, onboarding included",
+        "Sent pricing for 2 sites with the rest as an option",
+        "Proposal with the 10% annual discount; finance signs off on Fridays",
+    ),
     Outcome.WON: (
         "Signed 12-month plan; onboarding kick-off next week",
         "PO approved; starts with 2 sites, the rest in Q1",
         "Agreed annual billing for a 10% discount",
         "Signed on the call; contract sent by email",
     ),
-    Outcome.NOT_INTERESTED: (
-        "Signed with a competitor last month",
-        "No budget this year; try again next autumn",
-        "Happy with spreadsheets, not open to change",
-        "Decision made at group level; they are not looking",
-    ),
     Outcome.WRONG_NUMBER: ("Number belongs to a takeaway; need a new number",),
     Outcome.DO_NOT_CALL: ("Asked to be removed from all call lists",),
+}
+# What the rep notes when a prospect says no, by the reason picked.
+REFUSAL_NOTES: dict[LostReason, tuple[str, ...]] = {
+    LostReason.COMPETITOR: (
+        "Signed with a competitor last month",
+        "Renewed with their current vendor for two years",
+    ),
+    LostReason.BUDGET: (
+        "No budget this year; try again next autumn",
+        "Upgrade not in this year's budget",
+    ),
+    LostReason.NO_NEED: ("Happy with spreadsheets, not open to change",),
+    LostReason.TIMING: (
+        "Moving offices in the spring; call once they are settled",
+        "Busy season until March; not looking before then",
+    ),
+    LostReason.NO_AUTHORITY: ("Decision made at group level; they are not looking",),
 }
 FREE_NOTES = (
     "Prefers email before 9am; mornings are clinic time",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,10 +61,22 @@ async def settle_until(pilot: Pilot, done: Callable[[], bool], *, rounds: int = 
     raise AssertionError(f"still not done after {rounds} rounds of settling")
 
 
+@functools.cache
+def _demo_file() -> bytes:
+    """The demo book's file, built once per test run: copying it is faster than logging
+    its month of calls again for every test."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.db"
+        storage = open_storage(path)
+        build_demo(storage.db, now=FROZEN_NOW, seed=DEMO_SEED)
+        storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        storage.close()
+        return path.read_bytes()
+
+
 def build_demo_storage(path: Path) -> Storage:
-    storage = open_storage(path)
-    build_demo(storage.db, now=FROZEN_NOW, seed=DEMO_SEED)
-    return storage
+    path.write_bytes(_demo_file())
+    return open_storage(path)
 
 
 @pytest.fixture

@@ -397,6 +397,8 @@ def test_check_names_every_missing_trigger_and_repair_works_out_what_they_kept(
     with sqlite3.connect(twin) as copy:
         sqlite3.connect(path).backup(copy)
     calls = (
+        # The demo's tasks and undo history point to its calls: a careful tool keeps them.
+        "PRAGMA foreign_keys = ON",
         "INSERT INTO calls (prospect_id, started_at, outcome)"
         " VALUES (1, '2026-12-01T10:00:00+00:00', 'no_answer')",
         "INSERT INTO calls (prospect_id, started_at, outcome)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from funnel_tui.money import format_money
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
@@ -53,6 +55,11 @@ def on_screen(app: FunnelApp) -> str:
 async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
     demo_app: FunnelApp, size: tuple[int, int]
 ) -> None:
+    # The first prospect came in inbound: the script's first step is "Identify".
+    demo_app.storage.db.execute(
+        "UPDATE prospects SET method = 'inbound' WHERE id = ?", [todays_queue(demo_app)[0]]
+    )
+    demo_app.storage.db.conn.commit()
     async with demo_app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = demo_app.screen
@@ -242,6 +249,12 @@ def queue_header(app: FunnelApp) -> str:
 async def test_the_queue_keeps_the_columns_a_rep_needs_most(
     demo_app: FunnelApp, size: tuple[int, int], titles: list[str]
 ) -> None:
+    # The first prospect's next call is five days late: the longest due label.
+    demo_app.storage.db.execute(
+        "UPDATE prospects SET next_call_at = ? WHERE id = ?",
+        [to_stored(FROZEN_NOW - timedelta(days=5)), todays_queue(demo_app)[0]],
+    )
+    demo_app.storage.db.conn.commit()
     async with demo_app.run_test(size=size) as pilot:
         await settle(pilot)
         # A header may shorten ("Compa…"); the column is there all the same.
