@@ -9,7 +9,6 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, rrule, rruleset
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import CADENCE_OUTCOMES, Outcome
 from funnel_tui.settings import Settings
 
 # The morning slot, for odd attempts and revisits, is this long after calling hours open.
@@ -78,25 +77,6 @@ def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | No
     if not _is_business_day(day, settings):
         day = _business_day_after(day, settings)
     return _at(day, morning_slot(settings), zone, now)
-
-
-def next_attempt(
-    outcome: Outcome, now: datetime, settings: Settings, prospect_tz: str | None = None
-) -> datetime | None:
-    """When to call again after an unanswered call; None for outcomes the cadence leaves alone."""
-    if outcome not in CADENCE_OUTCOMES:
-        return None
-    if outcome is Outcome.BUSY:
-        # Elapsed time, counted in UTC so that a DST change does not stretch the wait.
-        retry = now.astimezone(UTC) + relativedelta(minutes=settings.busy_retry_minutes)
-        return retry.astimezone(now.tzinfo).replace(second=0, microsecond=0)
-    zone = _zone(prospect_tz, now)
-    local_now = now.astimezone(zone)
-    # Strictly after today's opening, so the earliest candidate is tomorrow's.
-    todays_opening = datetime.combine(local_now.date(), settings.calling_start)
-    return _next_business_day_at(settings.calling_start, todays_opening, settings, zone).astimezone(
-        now.tzinfo
-    )
 
 
 def attempts_exhausted(attempts: int, settings: Settings) -> bool:

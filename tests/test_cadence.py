@@ -16,12 +16,10 @@ from funnel_tui.cadence import (
     busy_retry_due,
     calling_window,
     morning_slot,
-    next_attempt,
     next_call_due,
     nurture_revisit_due,
     revisit_due,
 )
-from funnel_tui.domain import CADENCE_OUTCOMES, Outcome
 from funnel_tui.settings import SettingError, Settings, parse_setting, setting_text
 
 LONDON = ZoneInfo("Europe/London")
@@ -30,78 +28,10 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 WEDNESDAY = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
 FRIDAY = datetime(2026, 11, 27, 16, 30, tzinfo=LONDON)
 DEFAULTS = Settings()
-UNANSWERED = (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.GATEKEEPER)
 
 
 def london(day: str, clock: str = "09:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON)
-
-
-def test_busy_retries_two_hours_later() -> None:
-    assert next_attempt(Outcome.BUSY, WEDNESDAY, DEFAULTS) == london("2026-11-25", "13:00")
-
-
-def test_busy_retry_follows_the_setting() -> None:
-    settings = Settings(busy_retry_minutes=30)
-    assert next_attempt(Outcome.BUSY, WEDNESDAY, settings) == london("2026-11-25", "11:30")
-
-
-@pytest.mark.parametrize("outcome", UNANSWERED)
-def test_unanswered_on_wednesday_retries_thursday_at_calling_start(outcome: Outcome) -> None:
-    assert next_attempt(outcome, WEDNESDAY, DEFAULTS) == london("2026-11-26")
-
-
-@pytest.mark.parametrize("outcome", UNANSWERED)
-def test_unanswered_on_friday_retries_monday(outcome: Outcome) -> None:
-    assert next_attempt(outcome, FRIDAY, DEFAULTS) == london("2026-11-30")
-
-
-def test_a_holiday_monday_is_skipped() -> None:
-    settings = Settings(holidays=(date(2026, 11, 30),))
-    assert next_attempt(Outcome.NO_ANSWER, FRIDAY, settings) == london("2026-12-01")
-
-
-def test_the_day_before_christmas_retries_after_it() -> None:
-    christmas_eve = london("2026-12-24", "15:00")
-    settings = Settings(holidays=(date(2026, 12, 25),))
-    assert next_attempt(Outcome.VOICEMAIL, christmas_eve, settings) == london("2026-12-28")
-
-
-def test_before_calling_hours_the_retry_is_still_the_next_day() -> None:
-    early_monday = london("2026-11-30", "07:30")
-    assert next_attempt(Outcome.NO_ANSWER, early_monday, DEFAULTS) == london("2026-12-01")
-
-
-def test_business_days_come_from_settings() -> None:
-    sunday_to_thursday = Settings(business_days=(6, 0, 1, 2, 3), calling_start=time(8, 0))
-    thursday = london("2026-11-26", "12:00")
-    assert next_attempt(Outcome.NO_ANSWER, thursday, sunday_to_thursday) == london(
-        "2026-11-29", "08:00"
-    )
-
-
-def test_prospect_in_new_york_is_retried_at_nine_their_time() -> None:
-    moment = next_attempt(Outcome.NO_ANSWER, WEDNESDAY, DEFAULTS, "America/New_York")
-    assert moment is not None
-    assert moment.astimezone(NEW_YORK) == datetime(2026, 11, 26, 9, 0, tzinfo=NEW_YORK)
-    assert moment == london("2026-11-26", "14:00")
-    assert moment.tzinfo is LONDON
-
-
-def test_prospect_day_is_their_own_local_day() -> None:
-    # Friday 16:30 in London is already Saturday 01:30 in Tokyo: Monday is next either way.
-    moment = next_attempt(Outcome.NO_ANSWER, FRIDAY, DEFAULTS, "Asia/Tokyo")
-    assert moment == datetime(2026, 11, 30, 9, 0, tzinfo=TOKYO)
-
-
-@pytest.mark.parametrize("prospect_tz", ["Not/AZone", "", None])
-def test_unknown_prospect_zone_falls_back_to_the_reps(prospect_tz: str | None) -> None:
-    assert next_attempt(Outcome.NO_ANSWER, WEDNESDAY, DEFAULTS, prospect_tz) == london("2026-11-26")
-
-
-@pytest.mark.parametrize("outcome", sorted(set(Outcome) - CADENCE_OUTCOMES))
-def test_outcomes_outside_the_cadence_schedule_nothing(outcome: Outcome) -> None:
-    assert next_attempt(outcome, WEDNESDAY, DEFAULTS) is None
 
 
 @pytest.mark.parametrize(
@@ -157,30 +87,6 @@ def test_calling_window_opening_is_given_on_the_reps_clock() -> None:
 KIRITIMATI = ZoneInfo("Pacific/Kiritimati")
 GMT = timedelta(0)
 EST = timedelta(hours=-5)
-
-
-def test_no_answer_before_the_european_clock_change_retries_at_nine_gmt() -> None:
-    # The clocks go back on Sunday 25 October: Friday is BST, Monday is GMT.
-    friday = london("2026-10-23", "15:00")
-    moment = next_attempt(Outcome.NO_ANSWER, friday, DEFAULTS)
-    assert moment is not None
-    assert moment.astimezone(UTC) == datetime(2026, 10, 26, 9, 0, tzinfo=UTC)
-    assert (moment.date(), moment.time(), moment.utcoffset()) == (
-        date(2026, 10, 26),
-        time(9, 0),
-        GMT,
-    )
-
-
-def test_no_answer_before_the_us_clock_change_retries_at_nine_est() -> None:
-    # US clocks go back on Sunday 1 November: Friday is EDT there, Monday is EST.
-    friday = london("2026-10-30", "15:00")
-    moment = next_attempt(Outcome.NO_ANSWER, friday, DEFAULTS, "America/New_York")
-    assert moment is not None
-    theirs = moment.astimezone(NEW_YORK)
-    assert (theirs.date(), theirs.time(), theirs.utcoffset()) == (date(2026, 11, 2), time(9), EST)
-    assert moment.astimezone(UTC) == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
-    assert moment.tzinfo is LONDON
 
 
 @pytest.mark.parametrize(
@@ -616,3 +522,10 @@ def test_cadence_settings_refuse_what_cannot_be_used(key: str, typed: str, reaso
 def test_the_defaults_give_eight_attempts_over_the_cadence() -> None:
     assert (DEFAULTS.max_attempts, DEFAULTS.cadence_days) == (8, (1, 1, 2, 2, 3, 3, 3))
     assert (DEFAULTS.afternoon_slot, DEFAULTS.nurture_days) == (time(14, 0), 90)
+
+
+@pytest.mark.parametrize("prospect_tz", ["Not/AZone", "", None])
+def test_an_unknown_prospect_zone_falls_back_to_the_reps(prospect_tz: str | None) -> None:
+    wednesday = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
+    due = next_call_due(1, wednesday, DEFAULTS, prospect_tz)
+    assert due == datetime(2026, 11, 26, 9, 30, tzinfo=LONDON)
