@@ -168,19 +168,23 @@ async def test_the_app_starts_and_shows_a_mark_where_a_value_is_unreadable(
         assert "?" in line.split("lead", 1)[1].split()[:2]
         assert card.splitlines()[0].startswith("Caf\ufffd Royale")
         assert card_line(card, "Deal value").split() == ["Deal", "value", "?"]
-        assert card_line(card, "Next call").split() == ["Next", "call", "?", "·", "?", "attempts"]
+        # The bad next call became a call task (by trigger) whose date cannot be read.
+        assert card_line(card, "Tasks").split() == ["Tasks", "call", "?"]
+        assert card_line(card, "Attempts").split() == ["Attempts", "?"]
         assert card.splitlines()[1] == "?"  # the company, a BLOB
         # The call's duration and notes, then the note with a bad date and a BLOB body.
         assert "yesterday 10:00  No answer  ?\n  ?\n" in card
         assert card.endswith("Notes\n?  ?\n")
 
         line, card = await show(pilot, app, "zed offset")
-        assert line.split()[:5] == ["Zed", "Offset", "new", "lead", "?"]
-        assert card_line(card, "Next call").split() == ["Next", "call", "?"]
+        # The next call written with +05:00 is read in UTC since v3: not a `?` any more.
+        assert line.split()[:4] == ["Zed", "Offset", "new", "lead"]
+        # Its task took the moment in UTC: 05:00, nine and a half hours before now.
+        assert card_line(card, "Tasks").split() == ["Tasks", "call", "9", "h", "late"]
         assert card_line(card, "Deal value").split() == ["Deal", "value", "?"]
         for name in ("zed never", "zed ancient"):
             _, card = await show(pilot, app, name)
-            assert card_line(card, "Next call").split() == ["Next", "call", "?"]
+            assert card_line(card, "Tasks").split() == ["Tasks", "call", "?"]
 
         await pilot.press("p")
         await settle(pilot)
@@ -313,6 +317,16 @@ def test_export_writes_a_mark_for_a_blob_and_text_that_is_not_utf8_readably(
 def test_check_lists_every_unreadable_value_by_table_row_and_column(
     demo_storage: Storage, foreign_ids: dict[str, int]
 ) -> None:
+    conn = sqlite3.connect(demo_storage.path)
+    unreadable_tasks = [
+        task
+        for (task,) in conn.execute(
+            "SELECT id FROM tasks WHERE prospect_id IN (?, ?, ?) ORDER BY id",
+            [foreign_ids["cafe"], foreign_ids["never"], foreign_ids["ancient"]],
+        )
+    ]
+    conn.close()
+    assert len(unreadable_tasks) == 3
     result = invoke("check", "--db", demo_storage.path)
     assert result.exit_code == 1
     path = demo_storage.path
@@ -324,19 +338,22 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
         f"prospects row {cafe}, company",
         f"prospects row {cafe}, deal_value_cents",
         f"prospects row {cafe}, attempts",
-        f"prospects row {cafe}, next_call_at",
         f"prospects row {offset}, deal_value_cents",
-        f"prospects row {offset}, next_call_at",
         f"prospects row {foreign_ids['never']}, next_call_at",
         f"prospects row {foreign_ids['never']}, timezone",
         f"prospects row {foreign_ids['ancient']}, next_call_at",
+        *(f"tasks row {task}, due_at" for task in unreadable_tasks),
     ):
         assert expected in located
+    # A next call that is not a moment stays in the call task made from it; the
+    # prospect's next_call_at follows the tasks with a moment only, so it is empty.
+    assert f"prospects row {cafe}, next_call_at" not in located
     assert sum(line.startswith("calls row ") for line in located) == 2  # duration, notes
     assert sum(line.startswith("deals row ") for line in located) == 4
     assert sum(line.startswith("notes row ") for line in located) == 2
     assert sum(line.startswith("targets row ") for line in located) == 4
-    assert len(listed) == 22
+    assert sum(line.startswith("tasks row ") for line in located) == 3
+    assert len(listed) == 23
     assert f"prospects row {cafe}, name: b'Caf\\xe9 Royale' is not UTF-8 text" in listed
     assert f"prospects row {cafe}, company: b'\\x00\\x01' is a BLOB, not text" in listed
     assert "Traceback" not in result.output
