@@ -1,0 +1,289 @@
+"""The prospect's timeline (`h`) and the open tasks on the card (PRODUCT section 14),
+driven through key presses and checked against the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+import sqlite_utils
+from textual.widgets import OptionList, Static
+
+from funnel_tui.domain import TaskStatus
+from funnel_tui.storage import Storage
+from funnel_tui.timeline import CallEntry, NoteEntry, TaskEntry, read_history
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_screen import TimelineScreen
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.test_app import first_in_queue
+
+
+def card_text(app: FunnelApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return shown_text(screen.prospect_card.query_one("#card-body", Static))
+
+
+def timeline_text(app: FunnelApp) -> str:
+    """Every line the timeline lists, scrolled into view or not."""
+    screen = app.screen
+    assert isinstance(screen, TimelineScreen)
+    entries = screen.query_one("#timeline-entries", OptionList)
+    lines = []
+    for option in entries.options:
+        prompt = option.prompt
+        lines.append(prompt.plain if hasattr(prompt, "plain") else str(prompt))
+    return "\n".join(lines)
+
+
+def status_text(app: FunnelApp) -> str:
+    return shown_text(app.screen.query_one("#timeline-status", Static))
+
+
+def open_tasks_of(db: sqlite_utils.Database, prospect_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT * FROM tasks WHERE prospect_id = ? AND status = 'open' ORDER BY due_at",
+            [prospect_id],
+        )
+    )
+
+
+def next_call_at(db: sqlite_utils.Database, prospect_id: int) -> str | None:
+    return db.execute("SELECT next_call_at FROM prospects WHERE id = ?", [prospect_id]).fetchone()[
+        0
+    ]
+
+
+async def find(pilot: Any, name: str) -> None:
+    """Filter the queue for the one named, from an empty filter."""
+    await pilot.press("escape", "slash", *name, "enter")
+    await settle(pilot)
+
+
+async def book_meeting_then_callback(pilot: Any, name: str) -> None:
+    """`l m` a meeting next Tuesday, then back on the prospect `l c tomorrow 10am`."""
+    await pilot.press("f")  # every prospect: booked for later, they leave today's queue
+    await settle(pilot)
+    await find(pilot, name)
+    await pilot.press("l", "m", *"next tue 10am", "enter")
+    await settle(pilot)
+    await find(pilot, name)
+    await pilot.press("l", "c", *"tomorrow 10am", "enter")
+    await settle(pilot)
+    await find(pilot, name)
+
+
+async def test_a_meeting_and_a_callback_are_both_on_the_card_and_in_the_timeline(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot, prospect["name"])
+        kinds = [task["kind"] for task in open_tasks_of(db, prospect["id"])]
+        assert kinds == ["callback", "meeting"]
+        lines = [line.split() for line in card_text(demo_app).splitlines()]
+        tasks_at = lines.index(["Tasks", "callback", "tomorrow", "10:00"])
+        assert lines[tasks_at + 1] == ["meeting", "Tue", "24", "Nov", "10:00"]
+
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        open_part, history = shown.split("History, newest first")
+        assert "callback tomorrow 10:00" in open_part
+        assert "meeting  Tue 24 Nov 10:00" in open_part
+        # Both calls that made them, newest first.
+        assert history.index("Callback") < history.index("Meeting booked")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot, prospect["name"])
+        callback, meeting = open_tasks_of(db, prospect["id"])
+        assert next_call_at(db, prospect["id"]) == callback["due_at"]
+        await pilot.press("h")
+        await settle(pilot)
+        # The soonest open task is selected: the callback, moved after the meeting.
+        await pilot.press("r", *"27/11 15:00")
+        await settle(pilot)
+        assert "Fri 27 Nov 2026, 15:00" in status_text(demo_app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The callback is rescheduled." in status_text(demo_app)
+        assert "callback Fri 27 Nov 15:00" in timeline_text(demo_app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "callback Fri 27 Nov 15:00" in card_text(demo_app)
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due == "2026-11-27T15:00:00+00:00"
+    # The meeting next Tuesday is the earliest open task now: the next call follows it.
+    assert next_call_at(db, prospect["id"]) == meeting["due_at"]
+
+
+async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_saved(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    before = open_tasks_of(db, prospect["id"])
+    assert before
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("h", "r", *"someday", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert "someday" in status_text(demo_app)
+        # Still typing: the field keeps the text to put right.
+        assert screen.when_field.value == "someday"
+        assert screen.focused is screen.when_field
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Not rescheduled." in status_text(demo_app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert open_tasks_of(db, prospect["id"]) == before
+
+
+async def test_done_and_cancel_from_the_timeline_close_the_tasks(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot, prospect["name"])
+        callback, meeting = open_tasks_of(db, prospect["id"])
+        await pilot.press("h", "d")
+        await settle(pilot)
+        assert "The callback is done." in status_text(demo_app)
+        # The meeting is the only open task left, and selected.
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert db["tasks"].get(meeting["id"])["status"] == "open"
+        await pilot.press("c", "y")
+        await settle(pilot)
+        assert "The meeting is cancelled." in status_text(demo_app)
+        history = timeline_text(demo_app).split("History, newest first")[1]
+        assert "task     meeting cancelled" in history
+        assert "task     callback done" in history
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "none open: not scheduled" in card_text(demo_app)
+    stored = {task["id"]: task for task in db.query("SELECT * FROM tasks")}
+    assert stored[callback["id"]]["status"] == TaskStatus.DONE
+    assert stored[callback["id"]]["done_at"] == to_stored(FROZEN_NOW)
+    assert stored[meeting["id"]]["status"] == TaskStatus.CANCELLED
+    assert next_call_at(db, prospect["id"]) is None
+
+
+async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    before = list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [prospect["id"]]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("h", "end", "d")
+        await settle(pilot)
+        assert "Select an open task first" in status_text(demo_app)
+    assert list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [prospect["id"]])) == before
+
+
+async def test_a_call_note_shows_literally_and_unreadable_task_values_show_a_mark(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    prospect = first_in_queue(demo_app.storage.db)
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome, notes) VALUES (?, ?, 'busy', ?)",
+        [prospect["id"], to_stored(FROZEN_NOW - timedelta(hours=1)), "[bold]big[/] [link=x]y[/]"],
+    )
+    conn.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, note) VALUES (?, 'email', ?, X'FF00')",
+        [prospect["id"], "next week sometime"],
+    )
+    conn.close()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "email    ?" in card_text(demo_app)
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert "[bold]big[/] [link=x]y[/]" in shown
+        assert "email    ?\n" in shown
+        assert demo_app.is_running
+
+
+async def test_help_and_palette_offer_the_timeline(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = shown_text(demo_app.screen.query_one("#help-keys"))
+        assert "Timeline and tasks" in text
+        for description in ("Reschedule task", "Task done", "Cancel task"):
+            assert description in text
+        await pilot.press("escape", "ctrl+p", *"timeline")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, TimelineScreen)
+
+
+def test_the_history_pages_through_thousands_of_calls_newest_first_once_each(
+    demo_storage: Storage,
+) -> None:
+    db = demo_storage.db
+    prospect_id = first_in_queue(db)["id"]
+    start = FROZEN_NOW - timedelta(days=400)
+    db.execute("BEGIN")
+    db.conn.executemany(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'no_answer')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour))) for hour in range(3000)],
+    )
+    db.conn.executemany(
+        "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, 'n')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour, minutes=30))) for hour in range(50)],
+    )
+    db.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, status, done_at)"
+        " VALUES (?, 'call', ?, 'done', ?)",
+        [prospect_id, to_stored(start), to_stored(start + timedelta(minutes=5))],
+    )
+    db.execute("COMMIT")
+    expected = db.execute(
+        "SELECT (SELECT count(*) FROM calls WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM notes WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM tasks WHERE prospect_id = :p AND status != 'open')"
+        " + (SELECT count(*) FROM deals WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM flag_changes WHERE prospect_id = :p)",
+        {"p": prospect_id},
+    ).fetchone()[0]
+
+    seen = []
+    page = read_history(db, prospect_id, limit=500)
+    seen += page.entries
+    while page.more:
+        page = read_history(db, prospect_id, after=page, limit=500)
+        seen += page.entries
+    assert len(seen) == expected
+    assert len({(type(entry), entry.id) for entry in seen}) == expected
+    moments = [entry.at for entry in seen]
+    assert moments == sorted(moments, reverse=True)  # type: ignore[type-var]
+    assert {type(entry) for entry in seen} >= {CallEntry, NoteEntry, TaskEntry}
