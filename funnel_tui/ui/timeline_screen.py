@@ -22,6 +22,7 @@ from funnel_tui.storage import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
+from funnel_tui.ui.formatting import task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.timeline_entries import entry_line, open_task_line
@@ -239,7 +240,11 @@ class TimelineScreen(Screen[bool]):
             finally:
                 self.funnel.release_keys()
 
-        question = Text.assemble("Cancel this task? ", open_task_line(task, self.funnel.clock()))
+        question = Text.assemble(
+            "Cancel the ",
+            (task_kind_label(task), "bold"),
+            f" task ({task_due_label(task, self.funnel.clock())})?",
+        )
         await self.app.push_screen(ConfirmDialog(question, yes="cancel it"), answered)
 
     def _close(self, task: Task, status: TaskStatus, said: str) -> None:
