@@ -287,3 +287,29 @@ def test_the_history_pages_through_thousands_of_calls_newest_first_once_each(
     moments = [entry.at for entry in seen]
     assert moments == sorted(moments, reverse=True)  # type: ignore[type-var]
     assert {type(entry) for entry in seen} >= {CallEntry, NoteEntry, TaskEntry}
+
+
+async def test_older_entries_load_as_the_cursor_reaches_the_end(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    prospect_id = first_in_queue(demo_app.storage.db)["id"]
+    start = FROZEN_NOW - timedelta(days=400)
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.executemany(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'no_answer')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour))) for hour in range(250)],
+    )
+    conn.close()
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert shown.count("No answer") < 250
+        for _ in range(3):
+            await pilot.press("end")
+            await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert shown.count("call     No answer") >= 250
+        # The oldest call of the story comes last, with its year.
+        assert shown.rstrip().endswith("14 Oct 2025 14:30  call     No answer")

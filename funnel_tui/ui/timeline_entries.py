@@ -21,8 +21,8 @@ from funnel_tui.ui.formatting import (
     task_kind_label,
 )
 
-# `Mon 24 Nov 14:30` and `yesterday 09:10` fit.
-WHEN_WIDTH = 16
+# `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
+WHEN_WIDTH = 17
 WHAT_WIDTH = 8
 
 FLAG_LABELS = {
@@ -38,7 +38,13 @@ def _literal(text: str | None, style: str = "") -> Text:
 
 
 def _when(moment: datetime | None, now: datetime) -> str:
-    return MARK if moment is None else day_and_time(moment, now)
+    """`day_and_time`, with the year for a moment in another year: a story runs for years."""
+    if moment is None:
+        return MARK
+    local = moment.astimezone(now.tzinfo)
+    if local.year != now.year:
+        return f"{local.day} {local:%b %Y %H:%M}"
+    return day_and_time(local, now)
 
 
 def _line(when: str, what: str, *rest: Text | str | tuple[str, str]) -> Text:
