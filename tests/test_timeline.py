@@ -7,6 +7,7 @@ import sqlite3
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlite_utils
 from textual.widgets import OptionList, Static
 
@@ -59,34 +60,69 @@ def next_call_at(db: sqlite_utils.Database, prospect_id: int) -> str | None:
     ]
 
 
+NAME = "Tess Timeline"
+
+
+@pytest.fixture
+def tess(demo_storage: Storage) -> int:
+    """A new lead of our own, so what the demo book holds does not matter; her id."""
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    cursor = conn.execute(
+        "INSERT INTO prospects (name, phone) VALUES (?, '+44 20 7946 0001')", [NAME]
+    )
+    conn.close()
+    return int(cursor.lastrowid or 0)
+
+
+def add_task(storage: Storage, prospect_id: int, kind: str, due_at: str, **columns: Any) -> int:
+    """A task written as another program would."""
+    names = ", ".join(["prospect_id", "kind", "due_at", *columns])
+    marks = ", ".join("?" * (3 + len(columns)))
+    conn = sqlite3.connect(storage.path, isolation_level=None)
+    cursor = conn.execute(
+        f"INSERT INTO tasks ({names}) VALUES ({marks})",
+        [prospect_id, kind, due_at, *columns.values()],
+    )
+    conn.close()
+    return int(cursor.lastrowid or 0)
+
+
+async def open_timeline_of(pilot: Any, name: str) -> None:
+    """Every prospect, the one named under the cursor, then `h`."""
+    await pilot.press("f")
+    await settle(pilot)
+    await find(pilot, name)
+    await pilot.press("h")
+    await settle(pilot)
+
+
 async def find(pilot: Any, name: str) -> None:
     """Filter the queue for the one named, from an empty filter."""
     await pilot.press("escape", "slash", *name, "enter")
     await settle(pilot)
 
 
-async def book_meeting_then_callback(pilot: Any, name: str) -> None:
+async def book_meeting_then_callback(pilot: Any) -> None:
     """`l m` a meeting next Tuesday, then back on the prospect `l c tomorrow 10am`."""
-    await pilot.press("f")  # every prospect: booked for later, they leave today's queue
-    await settle(pilot)
-    await find(pilot, name)
+    await find(pilot, NAME)
     await pilot.press("l", "m", *"next tue 10am", "enter")
     await settle(pilot)
-    await find(pilot, name)
+    await pilot.press("f")  # every prospect: the meeting took her out of today's queue
+    await settle(pilot)
+    await find(pilot, NAME)
     await pilot.press("l", "c", *"tomorrow 10am", "enter")
     await settle(pilot)
-    await find(pilot, name)
+    await find(pilot, NAME)
 
 
 async def test_a_meeting_and_a_callback_are_both_on_the_card_and_in_the_timeline(
-    demo_app: FunnelApp,
+    demo_app: FunnelApp, tess: int
 ) -> None:
     db = demo_app.storage.db
-    prospect = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await book_meeting_then_callback(pilot, prospect["name"])
-        kinds = [task["kind"] for task in open_tasks_of(db, prospect["id"])]
+        await book_meeting_then_callback(pilot)
+        kinds = [task["kind"] for task in open_tasks_of(db, tess)]
         assert kinds == ["callback", "meeting"]
         lines = [line.split() for line in card_text(demo_app).splitlines()]
         tasks_at = lines.index(["Tasks", "callback", "tomorrow", "10:00"])
@@ -106,15 +142,14 @@ async def test_a_meeting_and_a_callback_are_both_on_the_card_and_in_the_timeline
 
 
 async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
-    demo_app: FunnelApp,
+    demo_app: FunnelApp, tess: int
 ) -> None:
     db = demo_app.storage.db
-    prospect = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await book_meeting_then_callback(pilot, prospect["name"])
-        callback, meeting = open_tasks_of(db, prospect["id"])
-        assert next_call_at(db, prospect["id"]) == callback["due_at"]
+        await book_meeting_then_callback(pilot)
+        callback, meeting = open_tasks_of(db, tess)
+        assert next_call_at(db, tess) == callback["due_at"]
         await pilot.press("h")
         await settle(pilot)
         # The soonest open task is selected: the callback, moved after the meeting.
@@ -131,19 +166,19 @@ async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
     due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
     assert due == "2026-11-27T15:00:00+00:00"
     # The meeting next Tuesday is the earliest open task now: the next call follows it.
-    assert next_call_at(db, prospect["id"]) == meeting["due_at"]
+    assert next_call_at(db, tess) == meeting["due_at"]
 
 
 async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_saved(
-    demo_app: FunnelApp,
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:
     db = demo_app.storage.db
-    prospect = first_in_queue(db)
-    before = open_tasks_of(db, prospect["id"])
-    assert before
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
+    before = open_tasks_of(db, tess)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("h", "r", *"someday", "enter")
+        await open_timeline_of(pilot, NAME)
+        await pilot.press("r", *"someday", "enter")
         await settle(pilot)
         screen = demo_app.screen
         assert isinstance(screen, TimelineScreen)
@@ -157,16 +192,17 @@ async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_save
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
-    assert open_tasks_of(db, prospect["id"]) == before
+    assert open_tasks_of(db, tess) == before
 
 
-async def test_done_and_cancel_from_the_timeline_close_the_tasks(demo_app: FunnelApp) -> None:
+async def test_done_and_cancel_from_the_timeline_close_the_tasks(
+    demo_app: FunnelApp, tess: int
+) -> None:
     db = demo_app.storage.db
-    prospect = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await book_meeting_then_callback(pilot, prospect["name"])
-        callback, meeting = open_tasks_of(db, prospect["id"])
+        await book_meeting_then_callback(pilot)
+        callback, meeting = open_tasks_of(db, tess)
         await pilot.press("h", "d")
         await settle(pilot)
         assert "The callback is done." in status_text(demo_app)
@@ -190,47 +226,57 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(demo_app: Funne
     assert stored[callback["id"]]["status"] == TaskStatus.DONE
     assert stored[callback["id"]]["done_at"] == to_stored(FROZEN_NOW)
     assert stored[meeting["id"]]["status"] == TaskStatus.CANCELLED
-    assert next_call_at(db, prospect["id"]) is None
+    assert next_call_at(db, tess) is None
 
 
-async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(demo_app: FunnelApp) -> None:
+async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
     db = demo_app.storage.db
-    prospect = first_in_queue(db)
-    before = list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [prospect["id"]]))
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("h", "end", "d")
+        await find(pilot, NAME)
+        await pilot.press("l", "n", "enter")  # a call, to stand on in the timeline
+        await settle(pilot)
+        before = list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [tess]))
+        await open_timeline_of(pilot, NAME)
+        await pilot.press("end", "d")
         await settle(pilot)
         assert "Select an open task first" in status_text(demo_app)
-    assert list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [prospect["id"]])) == before
+    assert list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [tess])) == before
 
 
 async def test_a_call_note_shows_literally_and_unreadable_task_values_show_a_mark(
-    demo_app: FunnelApp, demo_storage: Storage
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:
-    prospect = first_in_queue(demo_app.storage.db)
     conn = sqlite3.connect(demo_storage.path, isolation_level=None)
     conn.execute(
         "INSERT INTO calls (prospect_id, started_at, outcome, notes) VALUES (?, ?, 'busy', ?)",
-        [prospect["id"], to_stored(FROZEN_NOW - timedelta(hours=1)), "[bold]big[/] [link=x]y[/]"],
-    )
-    conn.execute(
-        "INSERT INTO tasks (prospect_id, kind, due_at, note) VALUES (?, 'email', ?, X'FF00')",
-        [prospect["id"], "next week sometime"],
+        [tess, to_stored(FROZEN_NOW - timedelta(hours=1)), "[bold]big[/] [link=x]y[/]"],
     )
     conn.close()
+    add_task(demo_storage, tess, "email", "next week sometime", note=b"\xff\x00")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        assert "email    ?" in card_text(demo_app)
+        await pilot.press("f")
+        await settle(pilot)
+        await find(pilot, NAME)
+        card_lines = [line.split() for line in card_text(demo_app).splitlines()]
+        assert ["Tasks", "email", "?"] in card_lines
         await pilot.press("h")
         await settle(pilot)
         shown = timeline_text(demo_app)
         assert "[bold]big[/] [link=x]y[/]" in shown
+        # The kind, then `?` for the date and, below, for the note.
         assert "email    ?\n" in shown
         assert demo_app.is_running
 
 
-async def test_help_and_palette_offer_the_timeline(demo_app: FunnelApp) -> None:
+async def test_help_and_palette_offer_the_timeline(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -239,11 +285,20 @@ async def test_help_and_palette_offer_the_timeline(demo_app: FunnelApp) -> None:
         assert "Timeline and tasks" in text
         for description in ("Reschedule task", "Task done", "Cancel task"):
             assert description in text
-        await pilot.press("escape", "ctrl+p", *"timeline")
+        await pilot.press("escape")
+        await find(pilot, NAME)
+        await pilot.press("ctrl+p", *"timeline")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, TimelineScreen)
+        # The timeline's own keys are commands there too.
+        await pilot.press("ctrl+p", *"task done")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The call is done." in status_text(demo_app)
+    assert open_tasks_of(demo_app.storage.db, tess) == []
 
 
 def test_the_history_pages_through_thousands_of_calls_newest_first_once_each(
