@@ -47,6 +47,8 @@ def _known(enum: type[_Enum], value: object) -> _Enum | None:
 
 @dataclass(frozen=True)
 class CallEntry:
+    """A logged call; `unreadable` names the columns shown as `?`, as on the others."""
+
     id: int
     at: datetime | None
     outcome: Outcome | None
@@ -60,6 +62,8 @@ class CallEntry:
 
 @dataclass(frozen=True)
 class NoteEntry:
+    """A note added without a call."""
+
     id: int
     at: datetime | None
     body: str | None
@@ -95,6 +99,8 @@ class DealEntry:
 
 @dataclass(frozen=True)
 class FlagEntry:
+    """A flag set (value True) or cleared, by whoever changed it."""
+
     id: int
     at: datetime | None
     flag: str
@@ -109,6 +115,9 @@ Entry = CallEntry | NoteEntry | TaskEntry | DealEntry | FlagEntry
 def _call(row: Mapping[str, Any]) -> CallEntry:
     values, unreadable = readable_row("calls", row)
     outcome = _known(Outcome, values["outcome"])
+    reason = _known(LostReason, values["reason"])
+    if reason is None and values["reason"] is not None:
+        unreadable |= {"reason"}  # a reason funnel does not know: shown as `?`
     return CallEntry(
         id=values["id"],
         at=read_moment(values["started_at"]),
@@ -116,7 +125,7 @@ def _call(row: Mapping[str, Any]) -> CallEntry:
         outcome_text=None if values["outcome"] is None else str(values["outcome"]),
         duration_s=values["duration_s"],
         notes=values["notes"],
-        reason=_known(LostReason, values["reason"]),
+        reason=reason,
         unreadable=unreadable,
     )
 
@@ -157,9 +166,8 @@ def _task_entry(row: Mapping[str, Any]) -> TaskEntry:
     return TaskEntry(task_from_row(tuple(row[column] for column in TASK_COLUMNS)))
 
 
-# Per kind: the query for one prospect's entries newest first (index on prospect and
-# moment), and how a row becomes an entry. `readable_row` has already been applied to the
-# moments in SQL order; the merge below orders by the moments it could read.
+# Per kind: the query for one prospect's entries newest first, on the index of that
+# table by prospect, and how a row becomes an entry (`?` for the values it cannot read).
 _SOURCES = {
     EntryKind.CALL: (
         "SELECT id, started_at, duration_s, outcome, notes, reason FROM calls"
@@ -188,6 +196,10 @@ _SOURCES = {
         _flag,
     ),
 }
+
+# At the same moment, what a call led to (its deal, the task it closed, a flag it set)
+# is listed above the call: newest first.
+_AT_A_TIE = (EntryKind.FLAG, EntryKind.DEAL, EntryKind.TASK, EntryKind.NOTE, EntryKind.CALL)
 
 # An entry whose moment cannot be read sorts as the oldest.
 _NO_MOMENT = datetime.min.replace(tzinfo=UTC)
@@ -226,7 +238,7 @@ def read_history(
     `after` (from the newest when None). Open tasks are not in it: `open_tasks` has them."""
     taken = dict(after.taken) if after else {}
     # One more than a page from each kind says whether anything is left after the page.
-    streams = [_entries(db, prospect_id, kind, limit + 1, taken.get(kind, 0)) for kind in EntryKind]
+    streams = [_entries(db, prospect_id, kind, limit + 1, taken.get(kind, 0)) for kind in _AT_A_TIE]
     merged = heapq.merge(*streams, key=lambda item: item[0], reverse=True)
     entries: list[Entry] = []
     more = False

@@ -18,6 +18,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
 from funnel_tui.ui.timeline_screen import TimelineScreen
 from tests.app_support import FROZEN_NOW, settle, shown_text
 from tests.test_app import first_in_queue
@@ -368,3 +369,42 @@ async def test_older_entries_load_as_the_cursor_reaches_the_end(
         assert shown.count("call     No answer") >= 250
         # The oldest call of the story comes last, with its year.
         assert shown.rstrip().endswith("14 Oct 2025 14:30  call     No answer")
+
+
+def test_every_kind_of_entry_reads_and_a_wrong_value_shows_a_mark(
+    demo_storage: Storage, tess: int
+) -> None:
+    at = [to_stored(FROZEN_NOW - timedelta(hours=hours)) for hours in range(8)]
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    calls = "INSERT INTO calls (prospect_id, started_at, outcome, reason) VALUES (?, ?, ?, ?)"
+    conn.execute(calls, [tess, at[7], "not_interested", "budget"])
+    conn.execute(calls, [tess, at[6], "not_interested", "price"])  # not one funnel knows
+    won = conn.execute(calls, [tess, at[5], "won", None]).lastrowid
+    conn.execute(
+        "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
+        " VALUES (?, ?, 'ten', ?, 'expansion')",
+        [tess, won, FROZEN_NOW.date().isoformat()],
+    )
+    conn.execute(
+        "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, X'FF')", [tess, at[4]]
+    )
+    conn.execute("UPDATE prospects SET do_not_call = 1 WHERE id = ?", [tess])
+    conn.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, status, done_at)"
+        " VALUES (?, 'meeting', ?, 'missed', ?)",
+        [tess, at[3], at[2]],
+    )
+    conn.close()
+    page = read_history(demo_storage.db, tess)
+    lines = [entry_line(entry, FROZEN_NOW, "£").plain for entry in page.entries]
+    assert not page.more
+    # Newest first: the flag changed when the trigger ran (the real clock, after the
+    # frozen one), the task closed two hours ago, then the rest.
+    what = [line[WHEN_WIDTH + 2 :].split()[0] for line in lines]
+    assert what == ["flag", "task", "note", "deal", "call", "call", "call"]
+    assert lines[0].endswith("marked do not call")
+    assert lines[1][WHEN_WIDTH + 2 :].split()[:4] == ["task", "meeting", "missed", "due"]
+    assert lines[2].endswith("note     ?")
+    assert lines[3].endswith("deal     won ? (expansion)")
+    assert lines[5].endswith("Not interested (?)")
+    assert lines[6].endswith("Not interested (budget)")

@@ -75,7 +75,9 @@ def open_task_line(task: Task, now: datetime) -> Text:
 
 def _call_line(call: CallEntry, now: datetime) -> Text:
     outcome = outcome_label(call.outcome_text)
-    if call.reason is not None:
+    if "reason" in call.unreadable:
+        outcome += f" ({MARK})"
+    elif call.reason is not None:
         outcome += f" ({call.reason.label.lower()})"
     duration = MARK if "duration_s" in call.unreadable else duration_label(call.duration_s)
     line = _line(
