@@ -20,8 +20,8 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
 from funnel_tui.ui.timeline_screen import TimelineScreen
-from tests.app_support import FROZEN_NOW, settle, shown_text
-from tests.test_app import first_in_queue
+from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
+from tests.test_app import burst, first_in_queue
 
 
 def card_text(app: FunnelApp) -> str:
@@ -179,13 +179,13 @@ async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_save
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await open_timeline_of(pilot, NAME)
-        await pilot.press("r", *"someday", "enter")
+        await pilot.press("r", *"quite soon, thanks", "enter")
         await settle(pilot)
         screen = demo_app.screen
         assert isinstance(screen, TimelineScreen)
-        assert "someday" in status_text(demo_app)
-        # Still typing: the field keeps the text to put right.
-        assert screen.when_field.value == "someday"
+        assert "quite soon, thanks" in status_text(demo_app)
+        # Still typing: the field keeps the text to put right (h and q are letters there).
+        assert screen.when_field.value == "quite soon, thanks"
         assert screen.focused is screen.when_field
         await pilot.press("escape")
         await settle(pilot)
@@ -408,3 +408,25 @@ def test_every_kind_of_entry_reads_and_a_wrong_value_shows_a_mark(
     assert lines[3].endswith("deal     won ? (expansion)")
     assert lines[5].endswith("Not interested (?)")
     assert lines[6].endswith("Not interested (budget)")
+
+
+async def test_keys_typed_while_a_task_is_saved_act_on_the_tasks_as_they_are_after(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    first = add_task(demo_storage, tess, "callback", "2026-11-19T10:00:00+00:00")
+    second = add_task(demo_storage, tess, "meeting", "2026-11-24T10:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await find(pilot, NAME)
+        await pilot.press("h")
+        await settle(pilot)
+        burst(demo_app, "d", "d")
+        await settle_until(pilot, lambda: "The meeting is done." in status_text(demo_app))
+    statuses = dict(
+        demo_app.storage.db.execute(
+            "SELECT id, status FROM tasks WHERE prospect_id = ?", [tess]
+        ).fetchall()
+    )
+    assert statuses == {first: "done", second: "done"}

@@ -12,9 +12,9 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_screen import TimelineScreen
 
 # The screens whose keys the palette offers, and the actions it leaves out: moving the
-# cursor, and clearing a filter that is not shown.
+# cursor, clearing a filter that is not shown, and a second key for closing.
 PALETTE_SCREENS = (MainScreen, TimelineScreen)
-NOT_COMMANDS = frozenset({"clear_filter", "cursor('down')", "cursor('up')"})
+NOT_COMMANDS = frozenset({"clear_filter", "cursor('down')", "cursor('up')", "close_list"})
 
 
 class ScreenCommands(Provider):

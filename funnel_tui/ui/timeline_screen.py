@@ -40,13 +40,17 @@ TASK_PREFIX = "task-"
 class TimelineScreen(Screen[bool]):
     """Returns True when a task was changed, so the queue and the card are read again."""
 
+    # Priority bindings run in the order the keys arrive, before any key reaches the list,
+    # so `j d` typed at full speed marks the next task done; check_action turns them off
+    # while the new time is typed, so letters there are text.
     BINDINGS = [
-        Binding("r", "reschedule", "Reschedule task"),
-        Binding("d", "done", "Task done"),
-        Binding("c", "cancel_task", "Cancel task"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
-        Binding("escape,h,q", "close", "Close"),
+        Binding("r", "reschedule", "Reschedule task", priority=True),
+        Binding("d", "done", "Task done", priority=True),
+        Binding("c", "cancel_task", "Cancel task", priority=True),
+        Binding("j,down", "cursor('down')", "Down", show=False, priority=True),
+        Binding("k,up", "cursor('up')", "Up", show=False, priority=True),
+        Binding("escape", "close", "Close", priority=True),
+        Binding("h,q", "close_list", "Close", show=False, priority=True),
     ]
 
     AUTO_FOCUS = "#timeline-entries"
@@ -102,6 +106,10 @@ class TimelineScreen(Screen[bool]):
         if isinstance(self.focused, Input):
             return action == "close"
         return True
+
+    def action_close_list(self) -> None:
+        """`h` or `q` close, like escape, but only when no time is being typed."""
+        self.action_close()
 
     # Reading -----------------------------------------------------------------------
 
@@ -234,11 +242,9 @@ class TimelineScreen(Screen[bool]):
             return
 
         def answered(confirmed: bool | None) -> None:
-            try:
-                if confirmed:
-                    self._close(task, TaskStatus.CANCELLED, "cancelled")
-            finally:
-                self.funnel.release_keys()
+            # A yes holds the keys typed after it: the write gives them back once done.
+            if confirmed:
+                self._close(task, TaskStatus.CANCELLED, "cancelled")
 
         question = Text.assemble(
             "Cancel the ",
@@ -251,25 +257,34 @@ class TimelineScreen(Screen[bool]):
         now = self.funnel.clock()
         self._change(task, said, lambda db: close_task(db, task.id, status, now=now))
 
-    @work(exclusive=True, group="timeline-write")
-    async def _change(
+    def _change(
         self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
     ) -> None:
-        """Write in the database thread; then read the timeline again, or say why not."""
+        """Write in the database thread. The keys typed meanwhile wait until the list shows
+        the tasks as they are after it, so `d d` closes two tasks, not one twice."""
+        self.funnel.hold_keys()
+        self._write(task, said, write)
+
+    @work(group="timeline-write")
+    async def _write(
+        self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
+    ) -> None:
         try:
             with waiting_said(self, lambda message: self._say(Text(message, "italic"))):
                 await self.funnel.in_db_thread(write)
         except TaskChangeRefused as refused:
-            self._say(Text(f"Not changed: {refused}", "red"))
+            message = Text(f"Not changed: {refused}", "red")
         except Exception as error:  # a failed write changes nothing; the screen carries on
-            self._say(Text(f"Not saved: {describe_error(error)} (try again)", "red"))
-            return
+            message = Text(f"Not saved: {describe_error(error)} (try again)", "red")
         else:
             self.changed = True
-            kind = task.kind.value if task.kind else "task"
-            self._say(Text(f"The {kind} is {said}."))
-        # Refused or done, the list shows the tasks as they are now.
-        self._read(select_task=task.id)
+            message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}.")
+        try:
+            # Whatever happened, the list shows the tasks as they are now.
+            self._read(select_task=task.id)
+            self._say(message)
+        finally:
+            self.funnel.release_keys()
 
     def _say(self, message: Text) -> None:
         self.status.update(message)
