@@ -90,7 +90,7 @@ class TimelineScreen(Screen[bool]):
             )
             yield OptionList(id="timeline-entries")
             yield Input(
-                placeholder="new time? e.g. tomorrow 10am, fri 2pm, in 3 days, 3/12 14:30",
+                placeholder="new time: tomorrow 10am, fri 2pm, in 3 days · esc keeps it",
                 id="timeline-when",
                 classes="hidden",
                 select_on_focus=False,
@@ -116,6 +116,8 @@ class TimelineScreen(Screen[bool]):
     def _read(self, *, select_task: int | None = None) -> None:
         """Read the open tasks and the newest page of the story and show them: a few
         indexed reads, on this thread, so a key typed after `h` acts on what is listed."""
+        # An older page still being read would follow the list as it was.
+        self.workers.cancel_group(self, "timeline-older")
         timeline = read_timeline(self.funnel.storage.db, self.prospect_id)
         now = self.funnel.clock()
         self.tasks = {task.id: task for task in timeline.open_tasks}
@@ -181,7 +183,7 @@ class TimelineScreen(Screen[bool]):
         self._rescheduling = task
         self.when_field.value = ""
         self.when_field.remove_class("hidden")
-        self._say(Text("Type the new time; enter saves, esc leaves it as it is.", "dim"))
+        self._say(Text(""))
         # Synchronous, so the letters typed right after `r` go into the field.
         self.set_focus(self.when_field)
 
