@@ -430,3 +430,26 @@ async def test_keys_typed_while_a_task_is_saved_act_on_the_tasks_as_they_are_aft
         ).fetchall()
     )
     assert statuses == {first: "done", second: "done"}
+
+
+async def test_the_card_lists_the_three_soonest_tasks_and_how_many_more(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    for kind, due_at in [
+        ("meeting", "2026-12-01T10:00:00+00:00"),
+        ("call", "2026-11-16T09:00:00+00:00"),
+        ("revisit", "2027-03-01T09:00:00+00:00"),
+        ("callback", "2026-11-18T15:00:00+00:00"),
+        ("email", "2026-11-18T14:10:00+00:00"),
+    ]:
+        add_task(demo_storage, tess, kind, due_at)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await find(pilot, NAME)
+        lines = [line.split() for line in card_text(demo_app).splitlines()]
+        at = lines.index(["Tasks", "call", "2", "days", "late"])
+        assert lines[at + 1 : at + 4] == [
+            ["email", "20", "min", "late"],
+            ["callback", "today", "15:00"],
+            ["and", "2", "more", "(h:", "timeline)"],
+        ]
