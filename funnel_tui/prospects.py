@@ -15,6 +15,7 @@ from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
+from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 
@@ -30,6 +31,8 @@ PHONE_EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
 NOT_DIGITS = re.compile(r"\D")
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
+# The open tasks the card lists; it says how many more there are.
+CARD_TASKS = 3
 # The ids SQLite can store: asking for one outside them would overflow, not miss.
 SQLITE_INTEGERS = range(-(2**63), 2**63)
 
@@ -271,6 +274,10 @@ class CardData:
     calls: list[dict[str, Any]]
     notes: list[dict[str, Any]]
     unreadable: frozenset[tuple[str, int, str]] = frozenset()
+    tasks: tuple[Task, ...] = ()
+    """The soonest open tasks (at most CARD_TASKS); each says which of its values are `?`."""
+    open_task_count: int = 0
+    """How many tasks are open in all."""
 
     def shows_mark(self, table: str, row: dict[str, Any], column: str) -> bool:
         """Whether `row` of `table` held a value of the wrong type or range in `column`."""
@@ -295,4 +302,5 @@ def load_card(db: sqlite_utils.Database, prospect_id: int) -> CardData | None:
     prospect = readable("prospects", stored)
     calls = [readable("calls", call) for call in recent_calls(db, prospect_id)]
     notes = [readable("notes", note) for note in recent_notes(db, prospect_id)]
-    return CardData(prospect, calls, notes, frozenset(unreadable))
+    tasks, open_task_count = soonest_open_tasks(db, prospect_id, CARD_TASKS)
+    return CardData(prospect, calls, notes, frozenset(unreadable), tuple(tasks), open_task_count)

@@ -60,7 +60,8 @@ def _known(enum: type[TaskKind] | type[TaskStatus], value: object) -> object:
         return None
 
 
-def _task(stored: tuple[object, ...]) -> Task:
+def task_from_row(stored: tuple[object, ...]) -> Task:
+    """A task from its stored values, in the order of TASK_COLUMNS."""
     values, unreadable = readable_row("tasks", dict(zip(TASK_COLUMNS, stored, strict=True)))
     kind, status = _known(TaskKind, values["kind"]), _known(TaskStatus, values["status"])
     unreadable |= {
@@ -90,7 +91,20 @@ def open_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
         f"{_SELECT} WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id",
         [prospect_id, TaskStatus.OPEN.value],
     )
-    return [_task(row) for row in rows]
+    return [task_from_row(row) for row in rows]
+
+
+def soonest_open_tasks(
+    db: sqlite_utils.Database, prospect_id: int, limit: int
+) -> tuple[list[Task], int]:
+    """The prospect's `limit` soonest open tasks, and how many are open in all: one query
+    on the index of a prospect's tasks, for the card drawn on every cursor move."""
+    rows = db.execute(
+        f"SELECT {', '.join(TASK_COLUMNS)}, count(*) OVER () FROM tasks"
+        " WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id LIMIT ?",
+        [prospect_id, TaskStatus.OPEN.value, limit],
+    ).fetchall()
+    return [task_from_row(row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def prospect_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
@@ -98,12 +112,12 @@ def prospect_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
     rows = db.execute(
         f"{_SELECT} WHERE prospect_id = ? ORDER BY due_at DESC, id DESC", [prospect_id]
     )
-    return [_task(row) for row in rows]
+    return [task_from_row(row) for row in rows]
 
 
 def get_task(db: sqlite_utils.Database, task_id: int) -> Task | None:
     row = db.execute(f"{_SELECT} WHERE id = ?", [task_id]).fetchone()
-    return _task(row) if row else None
+    return task_from_row(row) if row else None
 
 
 def _open_task(db: sqlite_utils.Database, task_id: int) -> Task:

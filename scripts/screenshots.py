@@ -61,6 +61,29 @@ def prospect_with_method(method: str) -> Scene:
     return scene
 
 
+def timeline_of_the_longest_story() -> Scene:
+    """Open the timeline of the prospect in the queue with the most open tasks, then the
+    most calls: the screen with the most to show."""
+
+    async def scene(pilot: Pilot) -> None:
+        app = pilot.app
+        assert isinstance(app, FunnelApp)
+        queue = app.screen.query_one(CallQueue)
+        for row in app.storage.db.query(
+            "SELECT p.id FROM prospects p ORDER BY"
+            " (SELECT count(*) FROM tasks t WHERE t.prospect_id = p.id AND t.status = 'open')"
+            " DESC, (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id) DESC, p.id"
+        ):
+            position = queue.position_of(row["id"])
+            if position is not None:
+                queue.cursor = position
+                break
+        await settle(pilot)
+        await pilot.press("h")
+
+    return scene
+
+
 ASK_FOR_A_DATE = ("l", "c", *"fri 2pm")
 
 SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
@@ -73,6 +96,8 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "pace-80x24": (press("p"), NARROW),
     "help": (press("question_mark"), WIDE),
     "method-picker": (press("m"), WIDE),
+    "timeline": (timeline_of_the_longest_story(), WIDE),
+    "timeline-80x24": (timeline_of_the_longest_story(), NARROW),
     **{
         f"script-{method.value}": (prospect_with_method(method.value), WIDE)
         for method in BUILTIN_METHODS

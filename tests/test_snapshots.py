@@ -61,6 +61,16 @@ def test_pace_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> Non
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_pace)
 
 
+@pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
+def test_timeline_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_timeline(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_timeline)
+
+
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
     async def open_help(pilot: Pilot) -> None:
         await settle(pilot)

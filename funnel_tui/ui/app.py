@@ -27,7 +27,7 @@ from funnel_tui.settings import Settings, read_settings
 from funnel_tui.storage import Storage
 from funnel_tui.text import pasted_line
 from funnel_tui.timestamps import Clock, system_now
-from funnel_tui.ui.commands import MainScreenCommands
+from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class FunnelApp(App[None]):
 
     TITLE = "funnel"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS = App.COMMANDS | {MainScreenCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands}
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     VERTICAL_BREAKPOINTS = HEIGHT_CLASSES

@@ -1,37 +1,46 @@
-"""Command palette entries for every action of the main screen."""
+"""Command palette entries for every action of the main screen and the timeline."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_screen import TimelineScreen
+
+# The screens whose keys the palette offers, and the actions it leaves out: moving the
+# cursor, clearing a filter that is not shown, and a second key for closing.
+PALETTE_SCREENS = (MainScreen, TimelineScreen)
+NOT_COMMANDS = frozenset({"clear_filter", "cursor('down')", "cursor('up')", "close_list"})
 
 
-class MainScreenCommands(Provider):
-    """Each main-screen binding as a palette command, searchable by its description."""
+class ScreenCommands(Provider):
+    """Each binding of the screen on top as a palette command, searchable by its
+    description."""
 
-    def _commands(self) -> list[tuple[str, str, str]]:
+    def _commands(self, screen: Screen[object]) -> list[tuple[str, str, str]]:
         return [
             (binding.description, binding.action, binding.key.split(",")[0])
-            for binding in MainScreen.BINDINGS
-            if binding.action not in {"clear_filter"}
+            for binding in type(screen).BINDINGS
+            if isinstance(binding, Binding) and binding.action not in NOT_COMMANDS
         ]
 
     async def discover(self) -> Hits:
         screen = self.screen
-        if not isinstance(screen, MainScreen):
+        if not isinstance(screen, PALETTE_SCREENS):
             return
-        for description, action, key in self._commands():
+        for description, action, key in self._commands(screen):
             yield DiscoveryHit(description, partial(screen.run_action, action), help=f"key: {key}")
 
     async def search(self, query: str) -> Hits:
         screen = self.screen
-        if not isinstance(screen, MainScreen):
+        if not isinstance(screen, PALETTE_SCREENS):
             return
         matcher = self.matcher(query)
-        for description, action, key in self._commands():
+        for description, action, key in self._commands(screen):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(

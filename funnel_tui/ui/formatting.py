@@ -6,6 +6,8 @@ from datetime import datetime
 
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import Outcome
+from funnel_tui.foreign_values import MARK
+from funnel_tui.tasks import Task
 from funnel_tui.timestamps import from_stored
 
 
@@ -27,10 +29,14 @@ def due_label(stored: str | None, now: datetime) -> str:
 
 
 def moment_label(stored: str | None, now: datetime) -> str:
-    """`today 14:30`, `yesterday 09:10`, `Mon 24 Nov 14:30` in the rep's zone."""
+    """A stored moment as `day_and_time` says it; an empty string for none."""
     moment = from_stored(stored)
-    if moment is None:
-        return ""
+    return "" if moment is None else day_and_time(moment, now)
+
+
+def day_and_time(moment: datetime, now: datetime) -> str:
+    """`today 14:30`, `yesterday 09:10`, `tomorrow 10:00`, `Mon 24 Nov 14:30` in the rep's
+    zone."""
     local = moment.astimezone(now.tzinfo)
     days = (now.date() - local.date()).days
     if days == 0:
@@ -40,6 +46,29 @@ def moment_label(stored: str | None, now: datetime) -> str:
     if days == -1:
         return f"tomorrow {local:%H:%M}"
     return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def task_when_label(due: datetime, now: datetime) -> str:
+    """When an open task is due, as the card lists it: `today 15:00`, `Tue 2 Dec 10:00`,
+    or how late it is once overdue: `20 min late`, `3 h late`, `2 days late`."""
+    local = due.astimezone(now.tzinfo)
+    if local > now:
+        return day_and_time(local, now)
+    days = (now.date() - local.date()).days
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} late"
+    minutes = int((now - local).total_seconds()) // 60
+    return f"{minutes // 60} h late" if minutes >= 60 else f"{minutes} min late"
+
+
+def task_kind_label(task: Task) -> str:
+    """The task's kind, or `?` for one another tool wrote."""
+    return MARK if task.kind is None else task.kind.value
+
+
+def task_due_label(task: Task, now: datetime) -> str:
+    """`task_when_label` of the task's due moment, or `?` where it cannot be read."""
+    return MARK if task.due_at is None else task_when_label(task.due_at, now)
 
 
 def outcome_label(value: str | None) -> str:

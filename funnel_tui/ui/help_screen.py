@@ -41,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         from funnel_tui.ui.call_queue import CallQueue
         from funnel_tui.ui.main_screen import MainScreen
+        from funnel_tui.ui.timeline_screen import TimelineScreen
 
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True)
@@ -62,6 +63,14 @@ class HelpScreen(ModalScreen[None]):
             "Reason (x)",
             [(key, reason.label) for reason, key in LOST_REASON_KEYS.items()]
             + [("backspace", "No reason (the reasons take every letter while they have focus)")],
+        )
+        _section(
+            table,
+            "Timeline (h)",
+            [
+                ("up / down, j / k", "Move through the open tasks and the story"),
+                *self._keys(binding for binding in TimelineScreen.BINDINGS if binding.show),
+            ],
         )
         _section(
             table,

@@ -94,6 +94,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         Binding("a", "add_prospect", "Add", priority=True),
         Binding("e", "edit_prospect", "Edit", priority=True),
         Binding("n", "add_note", "Note", priority=True),
+        Binding("h", "timeline", "Timeline and tasks", priority=True),
         Binding("o", "toggle_objections", "All objections", show=False, priority=True),
         Binding("t", "set_target", "Set target", show=False, priority=True),
         Binding("p", "performance", "Pace, pipeline and conversion", show=False, priority=True),
@@ -513,6 +514,25 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
                 self.queue.cursor = position
             self._show(prospect_id)
         self.reload_queue(select=prospect_id)
+
+    async def action_timeline(self) -> None:
+        from funnel_tui.ui.timeline_screen import TimelineScreen
+
+        card = self._card_on_cursor()
+        if card is None:
+            self.notify("The queue is empty: no prospect to show.", severity="warning")
+            return
+        prospect = card.prospect
+
+        def closed(changed: bool | None) -> None:
+            # A task moved, done or cancelled changes the card and the queue order.
+            if changed:
+                self._show(prospect["id"])
+                self.reload_queue()
+
+        await self._open(
+            TimelineScreen(prospect["id"], prospect["name"], prospect["timezone"]), closed
+        )
 
     # Method and script ---------------------------------------------------------
 

@@ -18,11 +18,12 @@ from funnel_tui.prospects import CardData
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.ui.formatting import (
-    due_label,
     duration_label,
     local_time,
     moment_label,
     outcome_label,
+    task_due_label,
+    task_kind_label,
 )
 
 FACTS = (
@@ -79,15 +80,13 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
         contact.add_row("Deal value", format_money(prospect["deal_value_cents"], settings.currency))
     contact.add_row("Source", _literal(shown("source", prospect["source"] or "—")))
     contact.add_row("Priority", shown("priority", _priority_label(prospect["priority"])))
-    next_call = shown("next_call_at", due_label(prospect["next_call_at"], now) or "not scheduled")
     if prospect["do_not_call"]:
-        next_call = "never: do not call"
-    attempts = prospect["attempts"]
+        contact.add_row("Next call", "never: do not call")
+    _add_task_rows(contact, card, now)
     if card.shows_mark("prospects", prospect, "attempts"):
-        next_call += f" · {MARK} attempts"
-    elif attempts:
-        next_call += f" · {attempts} attempt{'s' if attempts != 1 else ''}"
-    contact.add_row("Next call", next_call)
+        contact.add_row("Attempts", MARK)
+    elif prospect["attempts"]:
+        contact.add_row("Attempts", str(prospect["attempts"]))
 
     facts = _label_table()
     for label, column in FACTS:
@@ -109,6 +108,24 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
             body = card.shown("notes", note, "body", note["body"] or "")
             parts.append(Text.assemble((created + "  ", "dim"), _literal(body)))
     return Group(*parts)
+
+
+def _add_task_rows(table: Table, card: CardData, now: datetime) -> None:
+    """The soonest open tasks, one row each: kind and when, or how late (in red)."""
+    if not card.tasks:
+        table.add_row("Tasks", Text("none open: not scheduled", "dim italic"))
+        return
+    for number, task in enumerate(card.tasks):
+        late = task.due_at is not None and task.due_at <= now
+        table.add_row(
+            "Tasks" if number == 0 else "",
+            Text.assemble(
+                (f"{task_kind_label(task):<9}", "bold"),
+                (task_due_label(task, now), "red" if late else ""),
+            ),
+        )
+    if more := card.open_task_count - len(card.tasks):
+        table.add_row("", Text(f"and {more} more (h: timeline)", "dim italic"))
 
 
 def _calls_lines(card: CardData, now: datetime) -> list[Text]:

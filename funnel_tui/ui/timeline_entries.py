@@ -1,0 +1,122 @@
+"""How each entry of a prospect's timeline reads on screen: one line, and the text typed
+with it (a call's note, a task's note) literally on the next. `?` where another tool
+stored a value of the wrong type or range."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from funnel_tui.foreign_values import MARK
+from funnel_tui.money import format_money
+from funnel_tui.tasks import Task
+from funnel_tui.text import clean_text
+from funnel_tui.timeline import CallEntry, DealEntry, Entry, FlagEntry, NoteEntry, TaskEntry
+from funnel_tui.ui.formatting import (
+    day_and_time,
+    duration_label,
+    outcome_label,
+    task_due_label,
+    task_kind_label,
+)
+
+# `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
+WHEN_WIDTH = 17
+WHAT_WIDTH = 8
+
+FLAG_LABELS = {
+    "do_not_call": ("marked do not call", "do not call cleared"),
+    "wrong_number": ("flagged as a wrong number", "wrong-number flag cleared"),
+    "nurture": ("put in nurture", "taken out of nurture"),
+}
+
+
+def _literal(text: str | None, style: str = "") -> Text:
+    """Text as typed: never markup, never terminal escapes."""
+    return Text(clean_text(text or ""), style=style)
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    """`day_and_time`, with the year for a moment in another year: a story runs for years."""
+    if moment is None:
+        return MARK
+    local = moment.astimezone(now.tzinfo)
+    if local.year != now.year:
+        return f"{local.day} {local:%b %Y %H:%M}"
+    return day_and_time(local, now)
+
+
+def _line(when: str, what: str, *rest: Text | str | tuple[str, str]) -> Text:
+    return Text.assemble(
+        (f"{when:<{WHEN_WIDTH}}  ", "dim"), (f"{what:<{WHAT_WIDTH}} ", "bold"), *rest
+    )
+
+
+def _with_text_below(line: Text, text: str | None, shown: bool) -> Text:
+    """The line, and under it what was typed with it (or `?` where it cannot be read)."""
+    if not shown:
+        return line
+    return Text.assemble(line, "\n", " " * (WHEN_WIDTH + 2), _literal(text or MARK, "italic"))
+
+
+def open_task_line(task: Task, now: datetime) -> Text:
+    """`meeting   Tue 2 Dec 10:00`, or `call      2 days late  due Mon 16 Nov 09:00` with
+    the lateness in red; its note below."""
+    late = task.due_at is not None and task.due_at <= now
+    line = Text.assemble(
+        (f"{task_kind_label(task):<{WHAT_WIDTH + 1}}", "bold"),
+        (task_due_label(task, now), "red" if late else ""),
+    )
+    if late and task.due_at is not None:
+        line.append(f"  due {day_and_time(task.due_at, now)}", "dim")
+    return _with_text_below(line, task.note, bool(task.note) or "note" in task.unreadable)
+
+
+def _call_line(call: CallEntry, now: datetime) -> Text:
+    outcome = outcome_label(call.outcome_text)
+    if "reason" in call.unreadable:
+        outcome += f" ({MARK})"
+    elif call.reason is not None:
+        outcome += f" ({call.reason.label.lower()})"
+    duration = MARK if "duration_s" in call.unreadable else duration_label(call.duration_s)
+    line = _line(
+        _when(call.at, now), "call", (outcome, "bold"), (f"  {duration}" if duration else "", "dim")
+    )
+    return _with_text_below(line, call.notes, bool(call.notes) or "notes" in call.unreadable)
+
+
+def _task_line(entry: TaskEntry, now: datetime) -> Text:
+    task = entry.task
+    status = MARK if task.status is None else task.status.value
+    due = MARK if task.due_at is None else day_and_time(task.due_at, now)
+    line = _line(
+        _when(entry.at, now), "task", f"{task_kind_label(task)} {status}", (f"  due {due}", "dim")
+    )
+    return _with_text_below(line, task.note, bool(task.note) or "note" in task.unreadable)
+
+
+def _deal_line(deal: DealEntry, currency: str) -> tuple[str, ...]:
+    amount = MARK if deal.amount_cents is None else format_money(deal.amount_cents, currency)
+    kind = MARK if deal.kind is None else deal.kind.value
+    return (f"won {amount}", f" ({kind})")
+
+
+def entry_line(entry: Entry, now: datetime, currency: str) -> Text:
+    """One entry of the story as the timeline lists it."""
+    match entry:
+        case CallEntry():
+            return _call_line(entry, now)
+        case TaskEntry():
+            return _task_line(entry, now)
+        case NoteEntry():
+            body = MARK if "body" in entry.unreadable else entry.body
+            return _line(_when(entry.at, now), "note", _literal(body))
+        case DealEntry():
+            return _line(_when(entry.at, now), "deal", *_deal_line(entry, currency))
+        case FlagEntry():
+            set_label, cleared_label = FLAG_LABELS.get(
+                entry.flag, (f"{entry.flag} set", f"{entry.flag} cleared")
+            )
+            label = set_label if entry.value else cleared_label
+            return _line(_when(entry.at, now), "flag", _literal(label))

@@ -1,0 +1,307 @@
+"""TimelineScreen: the prospect's whole story, newest first, with the open tasks on top to
+reschedule, mark done or cancel (PRODUCT section 14)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from funnel_tui.dates import When, WhenError, describe_when, read_when
+from funnel_tui.domain import TaskStatus
+from funnel_tui.storage import describe_error
+from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
+from funnel_tui.text import one_line
+from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
+from funnel_tui.ui.formatting import task_due_label, task_kind_label
+from funnel_tui.ui.key_bar import KeyBar
+from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.timeline_entries import entry_line, open_task_line
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from funnel_tui.ui.app import FunnelApp
+
+# Older entries are read once the cursor comes this close to the last one shown.
+LOAD_MORE_WITHIN = 5
+TASK_PREFIX = "task-"
+
+
+class TimelineScreen(Screen[bool]):
+    """Returns True when a task was changed, so the queue and the card are read again."""
+
+    # Priority bindings run in the order the keys arrive, before any key reaches the list,
+    # so `j d` typed at full speed marks the next task done; check_action turns them off
+    # while the new time is typed, so letters there are text.
+    BINDINGS = [
+        Binding("r", "reschedule", "Reschedule task", priority=True),
+        Binding("d", "done", "Task done", priority=True),
+        Binding("c", "cancel_task", "Cancel task", priority=True),
+        Binding("j,down", "cursor('down')", "Down", show=False, priority=True),
+        Binding("k,up", "cursor('up')", "Up", show=False, priority=True),
+        Binding("escape", "close", "Close", priority=True),
+        Binding("h,q", "close_list", "Close", show=False, priority=True),
+    ]
+
+    AUTO_FOCUS = "#timeline-entries"
+
+    def __init__(self, prospect_id: int, prospect_name: str, prospect_timezone: str | None) -> None:
+        super().__init__()
+        self.prospect_id = prospect_id
+        self.prospect_name = prospect_name
+        self.prospect_timezone = prospect_timezone
+        self.tasks: dict[int, Task] = {}
+        self.page: TimelinePage | None = None
+        self.changed = False
+        self._rescheduling: Task | None = None
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def entries(self) -> OptionList:
+        return self.query_one("#timeline-entries", OptionList)
+
+    @property
+    def when_field(self) -> Input:
+        return self.query_one("#timeline-when", Input)
+
+    @property
+    def status(self) -> Static:
+        return self.query_one("#timeline-status", Static)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="timeline-box"):
+            yield Label(
+                Text.assemble("Timeline · ", (one_line(self.prospect_name), "bold")),
+                id="timeline-title",
+                classes="dialog-title",
+            )
+            yield OptionList(id="timeline-entries")
+            yield Input(
+                placeholder="new time: tomorrow 10am, fri 2pm, in 3 days · esc keeps it",
+                id="timeline-when",
+                classes="hidden",
+                select_on_focus=False,
+            )
+            yield Static(id="timeline-status", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._read()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a new time is typed, letters are text and escape leaves the field.
+        if isinstance(self.focused, Input):
+            return action == "close"
+        return True
+
+    def action_close_list(self) -> None:
+        """`h` or `q` close, like escape, but only when no time is being typed."""
+        self.action_close()
+
+    # Reading -----------------------------------------------------------------------
+
+    def _read(self, *, select_task: int | None = None) -> None:
+        """Read the open tasks and the newest page of the story and show them: a few
+        indexed reads, on this thread, so a key typed after `h` acts on what is listed."""
+        # An older page still being read would follow the list as it was.
+        self.workers.cancel_group(self, "timeline-older")
+        timeline = read_timeline(self.funnel.storage.db, self.prospect_id)
+        now = self.funnel.clock()
+        self.tasks = {task.id: task for task in timeline.open_tasks}
+        self.page = timeline.history
+        options: list[Option | None] = [_heading("Open tasks")]
+        options += [
+            Option(open_task_line(task, now), id=f"{TASK_PREFIX}{task.id}")
+            for task in timeline.open_tasks
+        ] or [_dim("none open")]
+        options += [None, _heading("History, newest first")]
+        options += self._history_options(timeline.history.entries, now) or [_dim("nothing yet")]
+        entries = self.entries
+        entries.set_options(options)
+        wanted = select_task if select_task in self.tasks else None
+        if wanted is None and timeline.open_tasks:
+            wanted = timeline.open_tasks[0].id
+        if wanted is not None:
+            entries.highlighted = entries.get_option_index(f"{TASK_PREFIX}{wanted}")
+        else:
+            entries.action_first()
+
+    def _history_options(self, history: list[Entry], now: datetime) -> list[Option]:
+        return [Option(entry_line(entry, now, self.funnel.settings.currency)) for entry in history]
+
+    @on(OptionList.OptionHighlighted, "#timeline-entries")
+    def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:
+        page = self.page
+        if (
+            page is not None
+            and page.more
+            and event.option_index >= (self.entries.option_count - LOAD_MORE_WITHIN)
+        ):
+            self.page = None  # one read at a time
+            self._read_older(page)
+
+    @work(exclusive=True, group="timeline-older")
+    async def _read_older(self, after: TimelinePage) -> None:
+        prospect_id = self.prospect_id
+        page = await self.funnel.in_db_thread(lambda db: read_history(db, prospect_id, after=after))
+        self.page = page
+        self.entries.add_options(self._history_options(page.entries, self.funnel.clock()))
+
+    def action_cursor(self, direction: str) -> None:
+        if direction == "down":
+            self.entries.action_cursor_down()
+        else:
+            self.entries.action_cursor_up()
+
+    # Changing a task -------------------------------------------------------------
+
+    def _selected_task(self) -> Task | None:
+        """The open task under the cursor; says so when the cursor is on something else."""
+        option = self.entries.highlighted_option
+        if option is not None and option.id and option.id.startswith(TASK_PREFIX):
+            return self.tasks.get(int(option.id.removeprefix(TASK_PREFIX)))
+        self._say(Text("Select an open task first (at the top).", "yellow"))
+        return None
+
+    def action_reschedule(self) -> None:
+        task = self._selected_task()
+        if task is None:
+            return
+        self._rescheduling = task
+        self.when_field.value = ""
+        self.when_field.remove_class("hidden")
+        self._say(Text(""))
+        # Synchronous, so the letters typed right after `r` go into the field.
+        self.set_focus(self.when_field)
+
+    def _typed_when(self) -> When:
+        """The new time as typed; WhenError when it does not read as a future moment."""
+        settings = self.funnel.settings
+        return read_when(
+            self.when_field.value,
+            self.funnel.clock(),
+            day_first=settings.day_first,
+            calling_start=settings.calling_start,
+        )
+
+    @on(Input.Changed, "#timeline-when")
+    def _check_when(self) -> None:
+        """The typed time read back before it is saved, or why it cannot be read."""
+        if not self.when_field.value.strip():
+            self._say(Text(""))
+            return
+        try:
+            when = self._typed_when()
+        except WhenError as error:
+            self._say(Text(str(error), "red"))
+            return
+        now = self.funnel.clock()
+        description = describe_when(when.moment, now, self.prospect_timezone, skipped=when.skipped)
+        self._say(Text("→ " + description, "bold"))
+
+    @on(Input.Submitted, "#timeline-when")
+    def _save_when(self) -> None:
+        task = self._rescheduling
+        if task is None:
+            return
+        try:
+            due_at = self._typed_when().moment
+        except WhenError as error:
+            # In place: the field keeps what was typed, nothing is saved.
+            self._say(Text(str(error), "red"))
+            return
+        self._leave_when_field()
+        self._change(task, "rescheduled", lambda db: reschedule_task(db, task.id, due_at))
+
+    def _leave_when_field(self) -> None:
+        self._rescheduling = None
+        self.when_field.add_class("hidden")
+        self.set_focus(self.entries)
+
+    def action_done(self) -> None:
+        task = self._selected_task()
+        if task is not None:
+            self._close(task, TaskStatus.DONE, "done")
+
+    async def action_cancel_task(self) -> None:
+        from funnel_tui.ui.confirm_dialog import ConfirmDialog
+
+        task = self._selected_task()
+        if task is None:
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            # A yes holds the keys typed after it: the write gives them back once done.
+            if confirmed:
+                self._close(task, TaskStatus.CANCELLED, "cancelled")
+
+        question = Text.assemble(
+            "Cancel the ",
+            (task_kind_label(task), "bold"),
+            f" task ({task_due_label(task, self.funnel.clock())})?",
+        )
+        await self.app.push_screen(ConfirmDialog(question, yes="cancel it"), answered)
+
+    def _close(self, task: Task, status: TaskStatus, said: str) -> None:
+        now = self.funnel.clock()
+        self._change(task, said, lambda db: close_task(db, task.id, status, now=now))
+
+    def _change(
+        self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
+    ) -> None:
+        """Write in the database thread. The keys typed meanwhile wait until the list shows
+        the tasks as they are after it, so `d d` closes two tasks, not one twice."""
+        self.funnel.hold_keys()
+        self._write(task, said, write)
+
+    @work(group="timeline-write")
+    async def _write(
+        self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
+    ) -> None:
+        try:
+            with waiting_said(self, lambda message: self._say(Text(message, "italic"))):
+                await self.funnel.in_db_thread(write)
+        except TaskChangeRefused as refused:
+            message = Text(f"Not changed: {refused}", "red")
+        except Exception as error:  # a failed write changes nothing; the screen carries on
+            message = Text(f"Not saved: {describe_error(error)} (try again)", "red")
+        else:
+            self.changed = True
+            message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}.")
+        try:
+            # Whatever happened, the list shows the tasks as they are now.
+            self._read(select_task=task.id)
+            self._say(message)
+        finally:
+            self.funnel.release_keys()
+
+    def _say(self, message: Text) -> None:
+        self.status.update(message)
+
+    def action_close(self) -> None:
+        if self._rescheduling is not None:
+            self._leave_when_field()
+            self._say(Text("Not rescheduled.", "dim"))
+            return
+        self.dismiss(self.changed)
+
+
+def _heading(title: str) -> Option:
+    return Option(Text(title, "bold underline"), disabled=True)
+
+
+def _dim(text: str) -> Option:
+    return Option(Text(text, "dim italic"), disabled=True)

@@ -1,0 +1,455 @@
+"""The prospect's timeline (`h`) and the open tasks on the card (PRODUCT section 14),
+driven through key presses and checked against the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlite_utils
+from textual.widgets import OptionList, Static
+
+from funnel_tui.domain import TaskStatus
+from funnel_tui.storage import Storage
+from funnel_tui.timeline import CallEntry, NoteEntry, TaskEntry, read_history
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
+from funnel_tui.ui.timeline_screen import TimelineScreen
+from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
+from tests.test_app import burst, first_in_queue
+
+
+def card_text(app: FunnelApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return shown_text(screen.prospect_card.query_one("#card-body", Static))
+
+
+def timeline_text(app: FunnelApp) -> str:
+    """Every line the timeline lists, scrolled into view or not."""
+    screen = app.screen
+    assert isinstance(screen, TimelineScreen)
+    entries = screen.query_one("#timeline-entries", OptionList)
+    lines = []
+    for option in entries.options:
+        prompt = option.prompt
+        lines.append(prompt.plain if hasattr(prompt, "plain") else str(prompt))
+    return "\n".join(lines)
+
+
+def status_text(app: FunnelApp) -> str:
+    return shown_text(app.screen.query_one("#timeline-status", Static))
+
+
+def open_tasks_of(db: sqlite_utils.Database, prospect_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT * FROM tasks WHERE prospect_id = ? AND status = 'open' ORDER BY due_at",
+            [prospect_id],
+        )
+    )
+
+
+def next_call_at(db: sqlite_utils.Database, prospect_id: int) -> str | None:
+    return db.execute("SELECT next_call_at FROM prospects WHERE id = ?", [prospect_id]).fetchone()[
+        0
+    ]
+
+
+NAME = "Tess Timeline"
+
+
+@pytest.fixture
+def tess(demo_storage: Storage) -> int:
+    """A new lead of our own, so what the demo book holds does not matter; her id."""
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    cursor = conn.execute(
+        "INSERT INTO prospects (name, phone) VALUES (?, '+44 20 7946 0001')", [NAME]
+    )
+    conn.close()
+    return int(cursor.lastrowid or 0)
+
+
+def add_task(storage: Storage, prospect_id: int, kind: str, due_at: str, **columns: Any) -> int:
+    """A task written as another program would."""
+    names = ", ".join(["prospect_id", "kind", "due_at", *columns])
+    marks = ", ".join("?" * (3 + len(columns)))
+    conn = sqlite3.connect(storage.path, isolation_level=None)
+    cursor = conn.execute(
+        f"INSERT INTO tasks ({names}) VALUES ({marks})",
+        [prospect_id, kind, due_at, *columns.values()],
+    )
+    conn.close()
+    return int(cursor.lastrowid or 0)
+
+
+async def open_timeline_of(pilot: Any, name: str) -> None:
+    """Every prospect, the one named under the cursor, then `h`."""
+    await pilot.press("f")
+    await settle(pilot)
+    await find(pilot, name)
+    await pilot.press("h")
+    await settle(pilot)
+
+
+async def find(pilot: Any, name: str) -> None:
+    """Filter the queue for the one named, from an empty filter."""
+    await pilot.press("escape", "slash", *name, "enter")
+    await settle(pilot)
+
+
+async def book_meeting_then_callback(pilot: Any) -> None:
+    """`l m` a meeting next Tuesday, then back on the prospect `l c tomorrow 10am`."""
+    await find(pilot, NAME)
+    await pilot.press("l", "m", *"next tue 10am", "enter")
+    await settle(pilot)
+    await pilot.press("f")  # every prospect: the meeting took her out of today's queue
+    await settle(pilot)
+    await find(pilot, NAME)
+    await pilot.press("l", "c", *"tomorrow 10am", "enter")
+    await settle(pilot)
+    await find(pilot, NAME)
+
+
+async def test_a_meeting_and_a_callback_are_both_on_the_card_and_in_the_timeline(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        kinds = [task["kind"] for task in open_tasks_of(db, tess)]
+        assert kinds == ["callback", "meeting"]
+        lines = [line.split() for line in card_text(demo_app).splitlines()]
+        tasks_at = lines.index(["Tasks", "callback", "tomorrow", "10:00"])
+        assert lines[tasks_at + 1] == ["meeting", "Tue", "24", "Nov", "10:00"]
+
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        open_part, history = shown.split("History, newest first")
+        assert "callback tomorrow 10:00" in open_part
+        assert "meeting  Tue 24 Nov 10:00" in open_part
+        # Both calls that made them, newest first.
+        assert history.index("Callback") < history.index("Meeting booked")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, meeting = open_tasks_of(db, tess)
+        assert next_call_at(db, tess) == callback["due_at"]
+        await pilot.press("h")
+        await settle(pilot)
+        # The soonest open task is selected: the callback, moved after the meeting.
+        await pilot.press("r", *"27/11 15:00")
+        await settle(pilot)
+        assert "Fri 27 Nov 2026, 15:00" in status_text(demo_app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The callback is rescheduled." in status_text(demo_app)
+        assert "callback Fri 27 Nov 15:00" in timeline_text(demo_app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "callback Fri 27 Nov 15:00" in card_text(demo_app)
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due == "2026-11-27T15:00:00+00:00"
+    # The meeting next Tuesday is the earliest open task now: the next call follows it.
+    assert next_call_at(db, tess) == meeting["due_at"]
+
+
+async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_saved(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    db = demo_app.storage.db
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
+    before = open_tasks_of(db, tess)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_timeline_of(pilot, NAME)
+        await pilot.press("r", *"quite soon, thanks", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert "quite soon, thanks" in status_text(demo_app)
+        # Still typing: the field keeps the text to put right (h and q are letters there).
+        assert screen.when_field.value == "quite soon, thanks"
+        assert screen.focused is screen.when_field
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Not rescheduled." in status_text(demo_app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert open_tasks_of(db, tess) == before
+
+
+async def test_done_and_cancel_from_the_timeline_close_the_tasks(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, meeting = open_tasks_of(db, tess)
+        await pilot.press("h", "d")
+        await settle(pilot)
+        assert "The callback is done." in status_text(demo_app)
+        # The meeting is the only open task left, and selected.
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert db["tasks"].get(meeting["id"])["status"] == "open"
+        await pilot.press("c", "y")
+        await settle(pilot)
+        assert "The meeting is cancelled." in status_text(demo_app)
+        history = timeline_text(demo_app).split("History, newest first")[1]
+        assert "task     meeting cancelled" in history
+        assert "task     callback done" in history
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "none open: not scheduled" in card_text(demo_app)
+    stored = {task["id"]: task for task in db.query("SELECT * FROM tasks")}
+    assert stored[callback["id"]]["status"] == TaskStatus.DONE
+    assert stored[callback["id"]]["done_at"] == to_stored(FROZEN_NOW)
+    assert stored[meeting["id"]]["status"] == TaskStatus.CANCELLED
+    assert next_call_at(db, tess) is None
+
+
+async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    db = demo_app.storage.db
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await find(pilot, NAME)
+        await pilot.press("l", "n", "enter")  # a call, to stand on in the timeline
+        await settle(pilot)
+        before = list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [tess]))
+        await open_timeline_of(pilot, NAME)
+        await pilot.press("end", "d")
+        await settle(pilot)
+        assert "Select an open task first" in status_text(demo_app)
+    assert list(db.query("SELECT * FROM tasks WHERE prospect_id = ?", [tess])) == before
+
+
+async def test_a_call_note_shows_literally_and_unreadable_task_values_show_a_mark(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome, notes) VALUES (?, ?, 'busy', ?)",
+        [tess, to_stored(FROZEN_NOW - timedelta(hours=1)), "[bold]big[/] [link=x]y[/]"],
+    )
+    conn.close()
+    add_task(demo_storage, tess, "email", "next week sometime", note=b"\xff\x00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await find(pilot, NAME)
+        card_lines = [line.split() for line in card_text(demo_app).splitlines()]
+        assert ["Tasks", "email", "?"] in card_lines
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert "[bold]big[/] [link=x]y[/]" in shown
+        # The kind, then `?` for the date and, below, for the note.
+        assert "email    ?\n" in shown
+        assert demo_app.is_running
+
+
+async def test_help_and_palette_offer_the_timeline(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    add_task(demo_storage, tess, "call", "2026-11-18T09:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = shown_text(demo_app.screen.query_one("#help-keys"))
+        assert "Timeline and tasks" in text
+        for description in ("Reschedule task", "Task done", "Cancel task"):
+            assert description in text
+        await pilot.press("escape")
+        await find(pilot, NAME)
+        await pilot.press("ctrl+p", *"timeline")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, TimelineScreen)
+        # The timeline's own keys are commands there too.
+        await pilot.press("ctrl+p", *"task done")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The call is done." in status_text(demo_app)
+    assert open_tasks_of(demo_app.storage.db, tess) == []
+
+
+def test_the_history_pages_through_thousands_of_calls_newest_first_once_each(
+    demo_storage: Storage,
+) -> None:
+    db = demo_storage.db
+    prospect_id = first_in_queue(db)["id"]
+    start = FROZEN_NOW - timedelta(days=400)
+    db.execute("BEGIN")
+    db.conn.executemany(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'no_answer')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour))) for hour in range(3000)],
+    )
+    db.conn.executemany(
+        "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, 'n')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour, minutes=30))) for hour in range(50)],
+    )
+    db.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, status, done_at)"
+        " VALUES (?, 'call', ?, 'done', ?)",
+        [prospect_id, to_stored(start), to_stored(start + timedelta(minutes=5))],
+    )
+    db.execute("COMMIT")
+    expected = db.execute(
+        "SELECT (SELECT count(*) FROM calls WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM notes WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM tasks WHERE prospect_id = :p AND status != 'open')"
+        " + (SELECT count(*) FROM deals WHERE prospect_id = :p)"
+        " + (SELECT count(*) FROM flag_changes WHERE prospect_id = :p)",
+        {"p": prospect_id},
+    ).fetchone()[0]
+
+    seen = []
+    page = read_history(db, prospect_id, limit=500)
+    seen += page.entries
+    while page.more:
+        page = read_history(db, prospect_id, after=page, limit=500)
+        seen += page.entries
+    assert len(seen) == expected
+    assert len({(type(entry), entry.id) for entry in seen}) == expected
+    moments = [entry.at for entry in seen]
+    assert moments == sorted(moments, reverse=True)  # type: ignore[type-var]
+    assert {type(entry) for entry in seen} >= {CallEntry, NoteEntry, TaskEntry}
+
+
+async def test_older_entries_load_as_the_cursor_reaches_the_end(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    prospect_id = first_in_queue(demo_app.storage.db)["id"]
+    start = FROZEN_NOW - timedelta(days=400)
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.executemany(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'no_answer')",
+        [(prospect_id, to_stored(start + timedelta(hours=hour))) for hour in range(250)],
+    )
+    conn.close()
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert shown.count("No answer") < 250
+        for _ in range(3):
+            await pilot.press("end")
+            await settle(pilot)
+        shown = timeline_text(demo_app)
+        assert shown.count("call     No answer") >= 250
+        # The oldest call of the story comes last, with its year.
+        assert shown.rstrip().endswith("14 Oct 2025 14:30  call     No answer")
+
+
+def test_every_kind_of_entry_reads_and_a_wrong_value_shows_a_mark(
+    demo_storage: Storage, tess: int
+) -> None:
+    at = [to_stored(FROZEN_NOW - timedelta(hours=hours)) for hours in range(8)]
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    calls = "INSERT INTO calls (prospect_id, started_at, outcome, reason) VALUES (?, ?, ?, ?)"
+    conn.execute(calls, [tess, at[7], "not_interested", "budget"])
+    conn.execute(calls, [tess, at[6], "not_interested", "price"])  # not one funnel knows
+    won = conn.execute(calls, [tess, at[5], "won", None]).lastrowid
+    conn.execute(
+        "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
+        " VALUES (?, ?, 'ten', ?, 'expansion')",
+        [tess, won, FROZEN_NOW.date().isoformat()],
+    )
+    conn.execute(
+        "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, X'FF')", [tess, at[4]]
+    )
+    conn.execute("UPDATE prospects SET do_not_call = 1 WHERE id = ?", [tess])
+    conn.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at, status, done_at)"
+        " VALUES (?, 'meeting', ?, 'missed', ?)",
+        [tess, at[3], at[2]],
+    )
+    conn.close()
+    page = read_history(demo_storage.db, tess)
+    lines = [entry_line(entry, FROZEN_NOW, "£").plain for entry in page.entries]
+    assert not page.more
+    # Newest first: the flag changed when the trigger ran (the real clock, after the
+    # frozen one), the task closed two hours ago, then the rest.
+    what = [line[WHEN_WIDTH + 2 :].split()[0] for line in lines]
+    assert what == ["flag", "task", "note", "deal", "call", "call", "call"]
+    assert lines[0].endswith("marked do not call")
+    assert lines[1][WHEN_WIDTH + 2 :].split()[:4] == ["task", "meeting", "missed", "due"]
+    assert lines[2].endswith("note     ?")
+    assert lines[3].endswith("deal     won ? (expansion)")
+    assert lines[5].endswith("Not interested (?)")
+    assert lines[6].endswith("Not interested (budget)")
+
+
+async def test_keys_typed_while_a_task_is_saved_act_on_the_tasks_as_they_are_after(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    first = add_task(demo_storage, tess, "callback", "2026-11-19T10:00:00+00:00")
+    second = add_task(demo_storage, tess, "meeting", "2026-11-24T10:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await find(pilot, NAME)
+        await pilot.press("h")
+        await settle(pilot)
+        burst(demo_app, "d", "d")
+        await settle_until(pilot, lambda: "The meeting is done." in status_text(demo_app))
+    statuses = dict(
+        demo_app.storage.db.execute(
+            "SELECT id, status FROM tasks WHERE prospect_id = ?", [tess]
+        ).fetchall()
+    )
+    assert statuses == {first: "done", second: "done"}
+
+
+async def test_the_card_lists_the_three_soonest_tasks_and_how_many_more(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    for kind, due_at in [
+        ("meeting", "2026-12-01T10:00:00+00:00"),
+        ("call", "2026-11-16T09:00:00+00:00"),
+        ("revisit", "2027-03-01T09:00:00+00:00"),
+        ("callback", "2026-11-18T15:00:00+00:00"),
+        ("email", "2026-11-18T14:10:00+00:00"),
+    ]:
+        add_task(demo_storage, tess, kind, due_at)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await find(pilot, NAME)
+        lines = [line.split() for line in card_text(demo_app).splitlines()]
+        at = lines.index(["Tasks", "call", "2", "days", "late"])
+        assert lines[at + 1 : at + 4] == [
+            ["email", "20", "min", "late"],
+            ["callback", "today", "15:00"],
+            ["and", "2", "more", "(h:", "timeline)"],
+        ]
