@@ -670,7 +670,7 @@ def test_builds_a_consistent_file_at_awkward_moments(tmp_path, now):
 @pytest.mark.parametrize(
     "settings",
     [
-        {"calling_start": "10:00", "calling_end": "12:00"},
+        {"calling_start": "10:00", "calling_end": "12:00", "afternoon_slot": "11:00"},
         {"max_attempts": "3"},
         {"business_days": "mon,tue,wed,thu,fri,sat"},
     ],

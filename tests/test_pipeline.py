@@ -15,6 +15,7 @@ import sqlite_utils
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
+from funnel_tui.money import format_money
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.pipeline import BY_STAGE_SQL, SOONEST_SQL, Pipeline, load_pipeline
 from funnel_tui.report import closing_text
@@ -30,7 +31,13 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import settle, shown_text
 from tests.cli_support import invoke, one_line_error
-from tests.pipeline_support import BY_STAGE, CLOSING_CENTS, CLOSING_COUNT, write_pipeline
+from tests.pipeline_support import (
+    BY_STAGE,
+    CLOSING_CENTS,
+    CLOSING_COUNT,
+    WEIGHTED_EXACT_HUNDREDTHS,
+    write_pipeline,
+)
 
 TODAY = date(2026, 11, 18)
 END_OF_NOVEMBER = date(2026, 11, 30)
@@ -312,7 +319,15 @@ async def test_the_pace_screen_shows_the_pipeline_by_stage_and_by_close(
         "Maya Meeting meeting $10,000.00 2026-12-15",
     ):
         assert any(row in line for line in lines), row
-    assert "coverage: 0.70x of $42,900.00 left to win" in " ".join(lines)
+    # Coverage is the weighted pipeline over what is left of the target after the demo's wins.
+    text = " ".join(lines)
+    target, won = (
+        int(float(re.search(rf"{label} \$([\d,]+\.\d\d)", text)[1].replace(",", "")) * 100)
+        for label in ("target", "won")
+    )
+    left = target - won
+    coverage = WEIGHTED_EXACT_HUNDREDTHS / 100 / left
+    assert f"coverage: {coverage:.2f}x of {format_money(left)} left to win" in text
     assert "Mo Meeting" not in shown  # no close date: counted, not listed
 
 
