@@ -1,7 +1,7 @@
 """The call queue: which prospects to call, in which order (PRODUCT section 5).
 
 The queue is read in two steps so it stays instant at 100,000 prospects: first the
-ordered list of ids (three index-only scans, one per bucket, a few bytes a row),
+ordered list of ids (five index-only scans, one per bucket, a few bytes a row),
 then the visible rows by primary key, a page at a time. Positions are stable, so
 the cursor, `pgdn` and `end` are plain index arithmetic.
 """
@@ -19,16 +19,37 @@ from enum import StrEnum
 import sqlite_utils
 
 from funnel_tui.cadence import calling_window
+from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
-BUCKET_DUE = f"next_call_at IS NOT NULL AND {ELIGIBLE} AND stage != 'lost'"
-BUCKET_NEVER_CALLED = (
-    "next_call_at IS NULL AND last_called_at IS NULL"
-    f" AND {ELIGIBLE} AND stage NOT IN ('lost', 'won')"
+# Every clause below is written as the bucket index's WHERE says it (schema_v3), so that
+# SQLite sees that the partial index holds every row the bucket can name.
+DUE = f"next_call_at IS NOT NULL AND {ELIGIBLE}"
+APPOINTMENT = f"next_task_kind IN ({sql_list(APPOINTMENT_TASKS)})"
+REVISIT = f"next_task_kind = '{TaskKind.REVISIT}'"
+# Call and email tasks, and a kind other tools wrote that funnel does not know.
+RETRY = f"coalesce(next_task_kind, '') NOT IN ({sql_list((*APPOINTMENT_TASKS, TaskKind.REVISIT))})"
+NOT_LOST = "stage != 'lost'"
+# A lost prospect comes back for a revisit only; any other task of theirs waits.
+STILL_WORKED = f"({NOT_LOST} OR {REVISIT})"
+NEVER_CALLED = (
+    "next_call_at IS NULL AND last_called_at IS NULL AND nurture = 0"
+    f" AND {ELIGIBLE} AND stage NOT IN ('lost', 'won') AND kind != 'customer'"
 )
+DUE_NOW = f"{DUE} AND next_call_at <= :now"
+# The five buckets of PRODUCT section 5, each read in order off its index.
+BUCKETS = (
+    f"{DUE_NOW} AND {APPOINTMENT} AND {NOT_LOST} ORDER BY next_call_at, id",
+    f"{DUE_NOW} AND {RETRY} AND {NOT_LOST} ORDER BY next_call_at, id",
+    f"{NEVER_CALLED} ORDER BY priority DESC, created_at DESC, id DESC",
+    f"{DUE_NOW} AND {REVISIT} ORDER BY next_call_at, id",
+    f"{DUE} AND next_call_at > :now AND next_call_at <= :end_of_day AND {STILL_WORKED}"
+    " ORDER BY next_call_at, id",
+)
+DUE_TODAY = f"{DUE} AND next_call_at <= :end_of_day AND {STILL_WORKED}"
 
 ROW_COLUMNS = (
     "id",
@@ -37,6 +58,7 @@ ROW_COLUMNS = (
     "kind",
     "stage",
     "next_call_at",
+    "next_task_kind",
     "attempts",
     "last_outcome",
     "priority",
@@ -78,6 +100,7 @@ class QueueRow:
     kind: str
     stage: str
     next_call_at: str | None
+    next_task_kind: str | None
     attempts: int
     last_outcome: str | None
     priority: int
@@ -165,15 +188,9 @@ def queue_order(
     )
     # The zone is in the bucket indexes, so holding back stays an index-only scan.
     open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT value FROM json_each(:closed)))"
-    buckets = (
-        f"{BUCKET_DUE} AND next_call_at <= :now{restrict} ORDER BY next_call_at, id",
-        f"{BUCKET_NEVER_CALLED}{restrict} ORDER BY priority DESC, created_at, id",
-        f"{BUCKET_DUE} AND next_call_at > :now AND next_call_at <= :end_of_day{restrict}"
-        " ORDER BY next_call_at, id",
-    )
-    for bucket in buckets:
+    for bucket in BUCKETS:
         where, order_by = bucket.split(" ORDER BY ")
-        sql = f"SELECT id FROM prospects WHERE {where}{open_now} ORDER BY {order_by}"
+        sql = f"SELECT id FROM prospects WHERE {where}{open_now}{restrict} ORDER BY {order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit) - len(ids)}"
         ids.extend(row[0] for row in db.execute(sql, params))
@@ -189,12 +206,11 @@ def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], re
     # The unary + keeps the planner off the timezone index (a table read per prospect) and
     # on the bucket's covering index.
     closed = " AND +timezone IN (SELECT value FROM json_each(:closed))"
-    due_today = f"{BUCKET_DUE} AND next_call_at <= :end_of_day"
     return sum(
         db.execute(
             f"SELECT count(*) FROM prospects WHERE {where}{closed}{restrict}", params
         ).fetchone()[0]
-        for where in (due_today, BUCKET_NEVER_CALLED)
+        for where in (DUE_TODAY, NEVER_CALLED)
     )
 
 
