@@ -13,6 +13,7 @@ import sqlite_utils
 from funnel_tui.queue import QueueMode, QueueRow, closed_timezones, fetch_rows, queue_ids
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.formatting import next_task_label
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
@@ -406,3 +407,30 @@ def test_prospects_outside_their_calling_hours_are_held_back(
     ids = list(queue_ids(db, now=NOW, closed_zones=closed))
     assert in_london in ids and unknown in ids
     assert new_york not in ids and singapore not in ids
+
+
+@pytest.mark.parametrize(
+    ("kind", "due", "label"),
+    [
+        pytest.param("meeting", ("2026-11-25", "10:00:00"), "mtg 10:00", id="meeting overdue"),
+        pytest.param("callback", ("2026-11-24", "15:00:00"), "cb 1d", id="callback yesterday"),
+        pytest.param("call", ("2026-11-25", "09:30:00"), "09:30", id="call, no room for kind"),
+        pytest.param("call", ("2026-11-27", "09:30:00"), "call Fri", id="call this week"),
+        pytest.param("email", ("2026-11-25", "14:00:00"), "em 14:00", id="email later today"),
+        pytest.param("call", ("2026-11-20", "09:30:00"), "call 5d", id="call days late"),
+        pytest.param("revisit", ("2026-11-20", "09:00:00"), "revisit", id="revisit due"),
+        pytest.param("revisit", ("2026-11-26", "09:00:00"), "rev Thu", id="revisit tomorrow"),
+        pytest.param(None, ("2026-12-20", "09:00:00"), "20 Dec", id="no kind"),
+    ],
+)
+def test_the_next_column_names_the_task_in_nine_cells(
+    kind: str | None, due: tuple[str, str], label: str
+) -> None:
+    assert next_task_label(kind, london(*due), NOW, 9) == label
+
+
+def test_the_next_column_spells_the_kind_out_where_there_is_room() -> None:
+    due = london("2026-11-25", "10:00:00")
+    assert next_task_label("meeting", due, NOW, 14) == "meeting 10:00"
+    assert next_task_label("callback", london("2026-11-24"), NOW, 16) == "callback 1d late"
+    assert next_task_label("callback", london("2026-11-27"), NOW, 14) == "callback Fri"

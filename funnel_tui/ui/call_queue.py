@@ -24,7 +24,7 @@ from funnel_tui.foreign_values import MARK
 from funnel_tui.queue import QueueRow
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
-from funnel_tui.ui.formatting import due_label, short_outcome_label
+from funnel_tui.ui.formatting import next_task_label, short_outcome_label
 
 RowFetcher = Callable[[Sequence[int]], dict[int, QueueRow]]
 
@@ -256,7 +256,9 @@ class CallQueue(ScrollView, can_focus=True):
             "Company": one_line(row.company),
             "Kind": KIND_SHORT.get(row.kind, row.kind),
             "Stage": row.stage,
-            "Next call": due_label(row.next_call_at, self._now),
+            "Next call": next_task_label(
+                row.next_task_kind, row.next_call_at, self._now, NEXT_CALL.width
+            ),
             "Att": str(row.attempts) if row.attempts else "",
             "Last": short_outcome_label(row.last_outcome),
         }
