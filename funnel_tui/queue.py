@@ -12,7 +12,7 @@ import json
 import re
 from array import array
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
 
@@ -63,6 +63,10 @@ ROW_COLUMNS = (
     "last_outcome",
     "priority",
     "timezone",
+    "nurture",
+    "do_not_call",
+    "wrong_number",
+    "last_called_at",
 )
 
 
@@ -105,6 +109,11 @@ class QueueRow:
     last_outcome: str | None
     priority: int
     timezone: str | None
+    # What says which view a filter match from outside the shown one belongs to.
+    nurture: int | None = 0
+    do_not_call: int | None = 0
+    wrong_number: int | None = 0
+    last_called_at: str | None = None
     # Columns whose stored value is of the wrong type or range (None above): shown as `?`.
     unreadable: frozenset[str] = frozenset()
 
@@ -143,12 +152,16 @@ class QueueOrder:
     """The prospects to show, in order, and how many wait for their calling hours.
 
     `complete` is False for the head of the order read for the first frame: then only
-    `ids` is known, and `held_back` is 0.
+    `ids` is known, and `held_back` is 0. With a filter, the matches from outside `mode`'s
+    view follow those inside it, by name, from `elsewhere_from` on (PRODUCT 5: the filter
+    searches every prospect).
     """
 
     ids: array[int]
     held_back: int = 0
     complete: bool = True
+    mode: QueueMode = QueueMode.TODAY
+    elsewhere_from: int | None = None
 
 
 def queue_order(
@@ -168,19 +181,44 @@ def queue_order(
     """
     params: dict[str, str | int] = {}
     restrict = ""
-    if text.strip():
-        params["matching"] = _matching_ids(db, text.strip())
+    text = text.strip()
+    if text:
+        params["matching"] = _matching_ids(db, text)
         restrict = " AND id IN (SELECT value FROM json_each(:matching))"
-    ids: array[int] = array("q")
-    if mode is not QueueMode.TODAY:
-        nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
-        sql = (
-            f"SELECT id FROM prospects WHERE 1 {nurture}{restrict} ORDER BY name COLLATE NOCASE, id"
-        )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        ids.extend(row[0] for row in db.execute(sql, params))
-        return QueueOrder(ids, complete=limit is None)
+    if mode is QueueMode.TODAY:
+        order = _todays_order(db, params, restrict, now, closed_zones, limit)
+    else:
+        order = _listed_order(db, params, restrict, mode, limit)
+    if not text or mode is QueueMode.ALL or (limit is not None and len(order.ids) >= limit):
+        return order
+    return _with_matches_elsewhere(db, order, params, restrict, limit)
+
+
+def _listed_order(
+    db: sqlite_utils.Database,
+    params: dict[str, str | int],
+    restrict: str,
+    mode: QueueMode,
+    limit: int | None,
+) -> QueueOrder:
+    """All prospects, or those in nurture, by name."""
+    nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
+    sql = f"SELECT id FROM prospects WHERE 1 {nurture}{restrict} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    ids = array("q", (row[0] for row in db.execute(sql, params)))
+    return QueueOrder(ids, complete=limit is None, mode=mode)
+
+
+def _todays_order(
+    db: sqlite_utils.Database,
+    params: dict[str, str | int],
+    restrict: str,
+    now: datetime,
+    closed_zones: Collection[str],
+    limit: int | None,
+) -> QueueOrder:
+    """Today's queue, bucket after bucket."""
     params.update(
         now=to_stored(now),
         end_of_day=to_stored(end_of_day(now)),
@@ -188,6 +226,7 @@ def queue_order(
     )
     # The zone is in the bucket indexes, so holding back stays an index-only scan.
     open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT value FROM json_each(:closed)))"
+    ids: array[int] = array("q")
     for bucket in BUCKETS:
         where, order_by = bucket.split(" ORDER BY ")
         sql = f"SELECT id FROM prospects WHERE {where}{open_now}{restrict} ORDER BY {order_by}"
@@ -195,10 +234,30 @@ def queue_order(
             sql += f" LIMIT {int(limit) - len(ids)}"
         ids.extend(row[0] for row in db.execute(sql, params))
         if limit is not None and len(ids) >= limit:
-            return QueueOrder(ids, complete=False)
+            break
     if limit is not None:
         return QueueOrder(ids, complete=False)
     return QueueOrder(ids, _count_held_back(db, params, restrict) if closed_zones else 0)
+
+
+def _with_matches_elsewhere(
+    db: sqlite_utils.Database,
+    order: QueueOrder,
+    params: dict[str, str | int],
+    restrict: str,
+    limit: int | None,
+) -> QueueOrder:
+    """The order followed by the filter's other matches, by name: the few the filter
+    found, read by primary key, so a filter stays as quick in any view."""
+    shown = set(order.ids)
+    sql = f"SELECT id FROM prospects WHERE 1 {restrict} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        # Enough to fill the head even when every row shown comes first by name.
+        sql += f" LIMIT {int(limit)}"
+    elsewhere = [row[0] for row in db.execute(sql, params) if row[0] not in shown]
+    ids = array("q", order.ids)
+    ids.extend(elsewhere if limit is None else elsewhere[: limit - len(ids)])
+    return replace(order, ids=ids, elsewhere_from=len(order.ids))
 
 
 def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], restrict: str) -> int:
@@ -267,6 +326,38 @@ def read_order(
     outside its calling hours now."""
     closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
     return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
+
+
+def place_elsewhere(row: QueueRow, now: datetime, mode: QueueMode) -> str:
+    """Which view a filter match from outside `mode`'s view belongs to, in a word or two
+    that fit the queue's next-call column: why it is not in today's queue, or `today`."""
+    stage, kind, task = row.stage, row.kind, row.next_task_kind
+    if row.do_not_call:
+        return "DNC"
+    if row.wrong_number:
+        return "wrong no."
+    due_today = (
+        row.next_call_at is not None
+        and row.next_call_at <= to_stored(end_of_day(now))
+        and (stage != "lost" or task == TaskKind.REVISIT)
+    )
+    never_called = (
+        row.next_call_at is None
+        and row.last_called_at is None
+        and not row.nurture
+        and stage not in ("lost", "won")
+        and kind != "customer"
+    )
+    if due_today or never_called:
+        # In today's queue, or held back from it only by the prospect's calling hours.
+        return "off hours" if mode is QueueMode.TODAY else "today"
+    if row.nurture:
+        return "nurture"
+    if stage == "lost":
+        return "lost"
+    if row.next_call_at is not None:
+        return "not today"
+    return "customer" if kind == "customer" else "no task"
 
 
 def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, QueueRow]:

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from funnel_tui.queue import QueueMode, QueueRow, closed_timezones, fetch_rows, queue_ids
+from funnel_tui.queue import (
+    QueueMode,
+    QueueRow,
+    closed_timezones,
+    fetch_rows,
+    place_elsewhere,
+    queue_ids,
+    queue_order,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.formatting import next_task_label
@@ -266,7 +274,10 @@ def test_fetch_rows_gives_the_columns_the_list_shows(db: sqlite_utils.Database) 
     second = insert(db, "Bob", timezone="America/New_York", priority=2)
     rows = fetch_rows(db, [second, first])
     assert rows == {
-        first: QueueRow(first, "Ann", "Acme", "new", "lead", due, "call", 2, "no_answer", 1, None),
+        first: QueueRow(
+            *(first, "Ann", "Acme", "new", "lead", due, "call", 2, "no_answer", 1, None),
+            last_called_at=london("2026-11-20", "10:00:00"),
+        ),
         second: QueueRow(
             second, "Bob", None, "new", "lead", None, None, 0, None, 2, "America/New_York"
         ),
@@ -314,13 +325,66 @@ def test_a_blank_filter_shows_the_whole_queue(directory: sqlite_utils.Database) 
     assert queue_ids(directory, now=NOW, text="   ") == queue_ids(directory, now=NOW)
 
 
-def test_filter_keeps_exclusions_in_queue_mode_but_not_in_all_mode(
+def test_the_filter_finds_every_prospect_and_says_where_the_others_are(
     directory: sqlite_utils.Database,
 ) -> None:
+    """Today's matches first, in queue order; then the matches from outside today's
+    queue, by name, each saying why it is not in it."""
+    elsewhere = {
+        "Acme lost": {"stage": "lost", **called(None)},
+        "Acme nurture": {"stage": "lost", "nurture": 1, **called(None)},
+        "Acme next week": called(london("2026-12-02")),
+        "Acme do not call": {"do_not_call": 1},
+        "Acme customer": {"kind": "customer", "stage": "won", **called(None)},
+        "Acme in New York": {"timezone": "America/New_York"},
+    }
+    for name, columns in elsewhere.items():
+        insert(directory, name, **columns)
+    order = queue_order(directory, now=NOW, text="acme", closed_zones={"America/New_York"})
+    assert names(directory, order.ids) == [
+        "Gus Gray",
+        "Ann Archer",
+        "Acme customer",
+        "Acme do not call",
+        "Acme in New York",
+        "Acme lost",
+        "Acme next week",
+        "Acme nurture",
+    ]
+    assert order.elsewhere_from == 2
+    rows = fetch_rows(directory, order.ids)
+    notes = [place_elsewhere(rows[i], NOW, QueueMode.TODAY) for i in order.ids[2:]]
+    assert notes == ["customer", "DNC", "off hours", "lost", "not today", "nurture"]
+    assert all(len(note) <= 9 for note in notes)
+
+
+def test_the_filter_in_nurture_finds_todays_prospects_too(
+    directory: sqlite_utils.Database,
+) -> None:
+    insert(directory, "Acme nurture", stage="lost", nurture=1, **called(None))
+    order = queue_order(directory, now=NOW, mode=QueueMode.NURTURE, text="acme")
+    assert names(directory, order.ids) == ["Acme nurture", "Ann Archer", "Gus Gray"]
+    assert order.elsewhere_from == 1
+    rows = fetch_rows(directory, order.ids)
+    assert [place_elsewhere(rows[i], NOW, QueueMode.NURTURE) for i in order.ids[1:]] == [
+        "today",
+        "today",
+    ]
+
+
+def test_all_prospects_has_no_matches_elsewhere(directory: sqlite_utils.Database) -> None:
     insert(directory, "Hal Acme-Hill", stage="lost")
-    assert "Hal Acme-Hill" not in names(directory, queue_ids(directory, now=NOW, text="acme"))
-    everyone = queue_ids(directory, now=NOW, mode=QueueMode.ALL, text="acme")
-    assert names(directory, everyone) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
+    everyone = queue_order(directory, now=NOW, mode=QueueMode.ALL, text="acme")
+    assert names(directory, everyone.ids) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
+    assert everyone.elsewhere_from is None
+
+
+def test_the_head_read_of_a_filter_stops_at_its_limit(directory: sqlite_utils.Database) -> None:
+    insert(directory, "Acme lost", stage="lost")
+    head = queue_order(directory, now=NOW, text="acme", limit=3)
+    assert names(directory, head.ids) == ["Gus Gray", "Ann Archer", "Acme lost"]
+    assert not head.complete
+    assert len(queue_order(directory, now=NOW, text="acme", limit=1).ids) == 1
 
 
 class RecordingDatabase:
@@ -353,7 +417,8 @@ def test_every_queue_query_reads_in_order_off_an_index(
             for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {filter_sql}", filter_params)
         ]
         assert plan == ["SCAN prospect_search"], plan
-        assert len(queries) == (5 if mode is QueueMode.TODAY else 1)
+        # Then the view's matches, and for a view other than all prospects, the others.
+        assert len(queries) == {QueueMode.TODAY: 6, QueueMode.ALL: 1, QueueMode.NURTURE: 2}[mode]
         return
     assert len(queries) == (5 if mode is QueueMode.TODAY else 1)
     for sql, params in queries:
