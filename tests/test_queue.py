@@ -499,3 +499,24 @@ def test_the_next_column_spells_the_kind_out_where_there_is_room() -> None:
     assert next_task_label("meeting", due, NOW, 14) == "meeting 10:00"
     assert next_task_label("callback", london("2026-11-24"), NOW, 16) == "callback 1d late"
     assert next_task_label("callback", london("2026-11-27"), NOW, 14) == "callback Fri"
+
+
+def test_held_back_counts_only_prospects_todays_queue_would_show(
+    db: sqlite_utils.Database,
+) -> None:
+    new_york = {"timezone": "America/New_York"}
+    shown_later = [
+        with_task(db, "meeting due", "meeting", london("2026-11-25", "10:00:00"), **new_york),
+        with_task(
+            db, "lost, revisit due", "revisit", london("2026-11-24"), stage="lost", **new_york
+        ),
+        insert(db, "never called", **new_york),
+        insert(db, "call at 16:00", **called(london("2026-11-25", "16:00:00"), **new_york)),
+    ]
+    with_task(db, "lost, call due", "call", london("2026-11-24"), stage="lost", **new_york)
+    insert(db, "customer never called", kind="customer", **new_york)
+    insert(db, "call tomorrow", **called(london("2026-11-26"), **new_york))
+    order = queue_order(db, now=NOW, closed_zones={"America/New_York"})
+    assert list(order.ids) == []
+    assert order.held_back == len(shown_later)
+    assert sorted(queue_ids(db, now=NOW)) == sorted(shown_later)
