@@ -126,6 +126,9 @@ def measure(plan: Plan, prospects: int, calls: int, tasks: int) -> Figures:
     csv_path = DATA / "hubspot-contacts.csv"
     write_hubspot_csv(csv_path, prospects, seed=SEED)
     counts = table_counts(book)
+    # The book's hundreds of MiB just written are still being flushed to disk: let that
+    # finish first, or the first starts on the book wait on it.
+    os.sync()
     # First, while the known prospect still heads the queue: later steps log calls.
     step("the app in a pseudo-terminal")
     terminal = terminal_starts(book, single, plan.terminal_runs)
