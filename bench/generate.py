@@ -1,9 +1,12 @@
-"""Builds the benchmark's book of business (prospects, a year of calls) and a HubSpot-like CSV.
+"""Builds the benchmark's book of business (prospects, a year of calls and tasks) and a
+HubSpot-like CSV.
 
 Everything is drawn from one seeded `random.Random` and a given `now`. The file is a
 plain app database opened with `open_storage`; the prospects' last-call columns are
 written consistently up front, so the calls trigger only updates each prospect once
-(for its latest call) instead of a million times.
+(for its latest call) instead of a million times. The open tasks go in earliest first
+after the prospects, so their trigger sets each prospect's next_call_at and
+next_task_kind once; the done, missed and cancelled ones touch no prospect.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from funnel_tui.domain import BUILTIN_METHOD_VALUES, CONNECT_OUTCOMES, Outcome
+from funnel_tui.domain import (
+    BUILTIN_METHOD_VALUES,
+    CONNECT_OUTCOMES,
+    Outcome,
+    TaskKind,
+    TaskStatus,
+)
 from funnel_tui.periods import period_bounds
 from funnel_tui.queue import end_of_day
 from funnel_tui.storage import open_storage
@@ -48,8 +57,8 @@ TIMEZONES = (
 NOTES = ("Asked for pricing", "Wants a demo next quarter", "Budget frozen until spring", "")
 
 # Names nobody else has: the filter looks for the first, near the end of the table; the
-# second heads today's queue whatever the clock says (the longest-overdue follow-up, with
-# no timezone to hold it back); the third is the one-prospect baseline.
+# second heads today's queue whatever the clock says (the longest-overdue promised
+# callback, with no timezone to hold it back); the third is the one-prospect baseline.
 FILTER_NAME = "Wilhelmina Quennell"
 HEAD_NAME = "Ottoline Ashgrove"
 SOLO_NAME = "Solo Marlowe"
@@ -59,13 +68,24 @@ MONTH_TARGET_CENTS = 2_000_000_000
 CALLED_SHARE = 0.6
 TIMEZONE_SHARE = 0.4
 YEAR_S = 365 * 24 * 3600
-OUTCOMES = tuple(Outcome)
 # Any call but the last: mostly no answer, with some connects between.
-EARLIER_WEIGHTS = (40, 25, 8, 10, 9, 6, 0, 2, 0, 0)
-LAST_WEIGHTS = (35, 20, 7, 8, 8, 6, 4, 6, 3, 3)
+EARLIER_WEIGHTS = {
+    Outcome.NO_ANSWER: 40, Outcome.VOICEMAIL: 25, Outcome.BUSY: 8, Outcome.GATEKEEPER: 10,
+    Outcome.CALLBACK: 9, Outcome.MEETING: 6, Outcome.MEETING_HELD: 2, Outcome.NO_SHOW: 1,
+    Outcome.PROPOSAL_SENT: 1, Outcome.NOT_INTERESTED: 2,
+}  # fmt: skip
+LAST_WEIGHTS = {
+    Outcome.NO_ANSWER: 35, Outcome.VOICEMAIL: 20, Outcome.BUSY: 7, Outcome.GATEKEEPER: 8,
+    Outcome.CALLBACK: 8, Outcome.MEETING: 6, Outcome.MEETING_HELD: 2, Outcome.NO_SHOW: 1,
+    Outcome.PROPOSAL_SENT: 2, Outcome.WON: 4, Outcome.NOT_INTERESTED: 6,
+    Outcome.WRONG_NUMBER: 3, Outcome.DO_NOT_CALL: 3,
+}  # fmt: skip
 STAGE_AFTER = {
     Outcome.CALLBACK: "contacted",
-    Outcome.MEETING: "qualified",
+    Outcome.MEETING: "meeting",
+    Outcome.NO_SHOW: "meeting",
+    Outcome.MEETING_HELD: "qualified",
+    Outcome.PROPOSAL_SENT: "proposal",
     Outcome.WON: "won",
     Outcome.NOT_INTERESTED: "lost",
 }
@@ -73,14 +93,33 @@ ENDS_CALLING = frozenset(
     {Outcome.WON, Outcome.NOT_INTERESTED, Outcome.WRONG_NUMBER, Outcome.DO_NOT_CALL}
 )
 
+# Tasks of the past, by kind and by how they ended.
+CLOSED_TASK_KINDS = (
+    TaskKind.CALL,
+    TaskKind.CALLBACK,
+    TaskKind.MEETING,
+    TaskKind.EMAIL,
+    TaskKind.REVISIT,
+)
+CLOSED_TASK_WEIGHTS = (60, 15, 10, 10, 5)
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.MISSED, TaskStatus.CANCELLED)
+CLOSED_STATUS_WEIGHTS = (70, 15, 15)
+# The open task a prospect's last outcome leaves; other outcomes leave a cadence call.
+OPEN_TASK_AFTER = {Outcome.CALLBACK: TaskKind.CALLBACK, Outcome.MEETING: TaskKind.MEETING}
+# Of the prospects with an open task, the share with a second one after it.
+SECOND_TASK_SHARE = 0.15
+SECOND_TASK_KINDS = (TaskKind.MEETING, TaskKind.EMAIL, TaskKind.CALLBACK)
+
+# Every prospect's next_call_at is left to the tasks triggers: it is not written here.
 PROSPECT_COLUMNS = (
     "id", "name", "title", "company", "phone", "email", "timezone", "kind", "stage", "method",
-    "deal_value_cents", "source", "priority", "next_call_at", "do_not_call", "wrong_number",
+    "deal_value_cents", "source", "priority", "do_not_call", "wrong_number",
     "nurture", "attempts", "last_called_at", "last_outcome", "created_at", "updated_at",
 )  # fmt: skip
 CALL_COLUMNS = (
     "prospect_id", "started_at", "duration_s", "outcome", "method", "notes", "follow_up_at",
 )  # fmt: skip
+TASK_COLUMNS = ("prospect_id", "kind", "due_at", "status", "created_at", "done_at")
 
 HUBSPOT_HEADER = (
     "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",
@@ -97,6 +136,7 @@ class Book:
     now: datetime
     prospects: int
     calls: int
+    tasks: int
     filter_id: int
     seconds: float
 
@@ -178,8 +218,8 @@ def _history(
     """This prospect's calls over the last year, oldest first, and its row updated to match."""
     end = now.timestamp() - 60
     moments = sorted(end - offset for offset in rng.sample(range(1, YEAR_S), count))
-    outcomes = [*rng.choices(OUTCOMES, EARLIER_WEIGHTS, k=count - 1)]
-    outcomes.append(rng.choices(OUTCOMES, LAST_WEIGHTS)[0])
+    outcomes = [*rng.choices(list(EARLIER_WEIGHTS), list(EARLIER_WEIGHTS.values()), k=count - 1)]
+    outcomes.append(rng.choices(list(LAST_WEIGHTS), list(LAST_WEIGHTS.values()))[0])
     method = person["method"]
     calls = []
     for moment, outcome in zip(moments, outcomes, strict=True):
@@ -213,8 +253,62 @@ def _history(
     return calls
 
 
-def build_book(path: Path, *, prospects: int, calls: int, now: datetime, seed: int) -> Book:
-    """Write a fresh database at `path` with this many prospects and calls before `now`."""
+def _open_tasks(person: dict[str, object], now: datetime, rng: random.Random) -> list[tuple]:
+    """The prospect's open tasks, earliest first: the next call or the appointment its last
+    outcome promised, a revisit for a nurtured lead, and for some a second task after it."""
+    created = str(person["last_called_at"] or person["created_at"])
+    last = person["last_outcome"]
+    due = person["next_call_at"]
+    if due is not None:
+        kind = person.get("open_kind") or OPEN_TASK_AFTER.get(last, TaskKind.CALL)
+        if kind is TaskKind.MEETING and str(due) <= to_stored(now):
+            # A meeting that has passed was held or missed; the open ones lie ahead.
+            due = to_stored(now + timedelta(days=rng.randrange(1, 14), hours=rng.randrange(8)))
+        elif kind is TaskKind.CALL and str(due) > to_stored(end_of_day(now)) and rng.random() < 0.1:
+            kind = TaskKind.EMAIL
+    elif person["nurture"] and last == Outcome.NOT_INTERESTED:
+        kind = TaskKind.REVISIT
+        if rng.random() < 0.2:
+            due = to_stored(now - timedelta(days=rng.randrange(1, 30)))
+        else:
+            due = to_stored(now + timedelta(days=rng.randrange(30, 300)))
+    else:
+        return []
+    tasks = [(person["id"], kind, due, TaskStatus.OPEN, created, None)]
+    if kind is not TaskKind.REVISIT and rng.random() < SECOND_TASK_SHARE:
+        later = datetime.fromisoformat(str(due)) + timedelta(
+            days=rng.randrange(1, 10), hours=rng.randrange(8)
+        )
+        second = rng.choice(SECOND_TASK_KINDS)
+        tasks.append((person["id"], second, to_stored(later), TaskStatus.OPEN, created, None))
+    return tasks
+
+
+def _closed_tasks(called: list[int], count: int, now: datetime, rng: random.Random) -> list[tuple]:
+    """`count` tasks of the past year of called prospects, done, missed or cancelled."""
+    tasks = []
+    for _ in range(count):
+        due_s = now.timestamp() - rng.randrange(3600, YEAR_S)
+        status = rng.choices(CLOSED_STATUSES, CLOSED_STATUS_WEIGHTS)[0]
+        done_at = _stamp(due_s + rng.randrange(0, 2 * 86400)) if status is TaskStatus.DONE else None
+        tasks.append(
+            (
+                rng.choice(called),
+                rng.choices(CLOSED_TASK_KINDS, CLOSED_TASK_WEIGHTS)[0],
+                _stamp(due_s),
+                status,
+                _stamp(due_s - rng.randrange(3600, 7 * 86400)),
+                done_at,
+            )
+        )
+    return tasks
+
+
+def build_book(
+    path: Path, *, prospects: int, calls: int, now: datetime, seed: int, tasks: int = 300_000
+) -> Book:
+    """Write a fresh database at `path` with this many prospects, calls and tasks before
+    `now` (at least the open tasks the prospects' follow-ups need)."""
     started = time.perf_counter()
     remove_database(path)
     rng = random.Random(seed)
@@ -238,8 +332,17 @@ def build_book(path: Path, *, prospects: int, calls: int, now: datetime, seed: i
         email="w.quennell@orchards.example", next_call_at=to_stored(now + timedelta(hours=1)),
     )  # fmt: skip
     people[prospects // 2].update(
-        callable_now, name=HEAD_NAME, next_call_at=to_stored(now - timedelta(days=60))
+        callable_now,
+        name=HEAD_NAME,
+        next_call_at=to_stored(now - timedelta(days=60)),
+        open_kind=TaskKind.CALLBACK,
     )
+    # Drawn apart from the rest, so the prospects and calls are those of earlier books.
+    task_rng = random.Random(seed + 1)
+    task_rows = [task for person in people for task in _open_tasks(person, now, task_rng)]
+    task_rows += _closed_tasks(sorted(called), max(tasks - len(task_rows), 0), now, task_rng)
+    # Each prospect's open tasks go in earliest first: the first sets its next call.
+    task_rows.sort(key=lambda row: (row[4], row[0], row[2]))
     # Calls arrive in time order in real use, so call ids follow time.
     call_rows.sort(key=lambda row: row[1])
     storage = open_storage(path)
@@ -271,10 +374,23 @@ def build_book(path: Path, *, prospects: int, calls: int, now: datetime, seed: i
                 for _ in range(prospects // 5)
             ),
         )  # fmt: skip
+        db.conn.executemany(
+            f"INSERT INTO tasks ({', '.join(TASK_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(TASK_COLUMNS))})",
+            task_rows,
+        )
         _add_targets(db.conn, now)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     storage.close()
-    return Book(path, now, prospects, len(call_rows), filter_id, time.perf_counter() - started)
+    return Book(
+        path,
+        now,
+        prospects,
+        len(call_rows),
+        len(task_rows),
+        filter_id,
+        time.perf_counter() - started,
+    )
 
 
 def _add_targets(conn: sqlite3.Connection, now: datetime) -> None:
@@ -301,7 +417,7 @@ def build_single(path: Path, *, now: datetime) -> Book:
         _add_targets(db.conn, now)
     storage.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     storage.close()
-    return Book(path, now, 1, 0, 1, time.perf_counter() - started)
+    return Book(path, now, 1, 0, 0, 1, time.perf_counter() - started)
 
 
 def write_hubspot_csv(path: Path, rows: int, *, seed: int) -> None:

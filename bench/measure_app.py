@@ -23,9 +23,11 @@ from harness import (
     typed_keys,
     until,
 )
+from measure_core import DUE_CALL_TASKS
 from textual.pilot import Pilot
 
 from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.main_screen import MainScreen
@@ -108,7 +110,7 @@ async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sa
             "move": await _move_cursor(session, runs),
             "filter_set": await _filter(session, runs, typed=False, target=book.filter_id),
             "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
-            "log_ui": await _log_outcome(session, runs),
+            "log_ui": await _log_outcome(session, book, runs),
         }
 
 
@@ -165,12 +167,26 @@ async def _filter(session: Session, runs: int, *, typed: bool, target: int) -> S
     return Sample(tuple(samples))
 
 
-async def _log_outcome(session: Session, runs: int) -> Sample:
+def _first_due_call_task(session: Session, book: Book) -> int:
+    """The queue position of the first prospect whose next task is a call due now."""
+    due_calls = session.app.storage.db.execute(DUE_CALL_TASKS, [to_stored(book.now)])
+    for (prospect_id,) in due_calls:
+        position = session.queue.position_of(prospect_id)
+        if position is not None:
+            return position
+    raise ValueError("today's queue has no prospect with a due call task")
+
+
+async def _log_outcome(session: Session, book: Book, runs: int) -> Sample:
     """`l`, `n`, `enter` typed at once, to the committed calls row (with synchronous=FULL),
     seen through a connection of the benchmark's own in a thread of its own: a poll on the
-    app's event loop would only see the commit once the loop is done painting."""
-    # From the head of the queue, never the prospect an earlier measurement left selected.
-    session.queue.cursor = 0
+    app's event loop would only see the commit once the loop is done painting.
+
+    Each call is logged for a prospect whose next task is a call due now, so the outcome
+    completes that task and makes the next; the first is the earliest due in the queue
+    (the appointments ahead of it are left alone), and the app moves on to the next.
+    """
+    session.queue.cursor = _first_due_call_task(session, book)
     await session.settle()
     watcher = sqlite3.connect(
         f"{session.app.storage.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False

@@ -16,24 +16,30 @@ from funnel_tui.importer import import_prospects
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
+from funnel_tui.timestamps import to_stored
 
 PROBE = Path(__file__).with_name("probe_rss.py")
 
 
+# The prospects whose next task is a call due now, in queue order: logging one completes
+# that task and makes the next.
+DUE_CALL_TASKS = """
+SELECT id FROM prospects WHERE next_task_kind = 'call' AND next_call_at <= ?
+  AND do_not_call = 0 AND wrong_number = 0 AND stage != 'lost'
+ORDER BY next_call_at, id
+"""
+
+
 def log_calls(book: Book, runs: int) -> Sample:
-    """`log_call` of a no-answer for prospects still being worked, each its own commit."""
+    """`log_call` of a no-answer for prospects with a due call task, each its own commit."""
     storage = open_storage(book.path)
     try:
         db = storage.db
         settings = load_settings(db)
-        prospect_ids = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM prospects WHERE do_not_call = 0 AND wrong_number = 0"
-                " AND stage IN ('lead', 'contacted') ORDER BY id LIMIT ?",
-                [runs],
-            )
-        ]
+        due_calls = db.execute(f"{DUE_CALL_TASKS} LIMIT ?", [to_stored(book.now), runs])
+        prospect_ids = [row[0] for row in due_calls]
+        if len(prospect_ids) < runs:
+            raise ValueError(f"the book has only {len(prospect_ids)} due call tasks")
         samples = []
         for prospect_id in prospect_ids:
             started = perf_counter()

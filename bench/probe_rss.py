@@ -21,7 +21,7 @@ async def load(book: Book, scripts_dir: Path) -> None:
 
 def main() -> None:
     path, now, scripts_dir = sys.argv[1:]
-    book = Book(Path(path), datetime.fromisoformat(now), 0, 0, 0, 0.0)
+    book = Book(Path(path), datetime.fromisoformat(now), 0, 0, 0, 0, 0.0)
     asyncio.run(load(book, Path(scripts_dir)))
     sys.stdout.write(f"{peak_rss_kib()}\n")
 

@@ -89,8 +89,8 @@ def rows(figures: Figures) -> list[Row]:
         ),
         _ms(samples["filter_set"], "Filter: text set, to the match shown", 100),
         _ms(samples["filter_typed"], "Filter: name typed at full speed, to the match", 100),
-        _ms(samples["log_core"], "Log outcome: log_call to commit (core)", 50),
-        _ms(samples["log_ui"], "Log outcome: l n enter to commit (UI)", 50),
+        _ms(samples["log_core"], "Log outcome on a due call task: log_call to commit (core)", 50),
+        _ms(samples["log_ui"], "Log outcome on a due call task: l n enter to commit (UI)", 50),
         _ms(samples["move"], "Cursor 1,000 rows (pagedown), to repaint", 100),
         _ms(samples["pace_gauge"], "Gauge: load_pace, month, no breakdowns", 200),
         _ms(samples["pace_month"], "Pace screen: load_pace, month, by method/source", 200),
@@ -141,7 +141,8 @@ def _data(figures: Figures) -> list[str]:
     book, counts = figures.book, figures.table_counts
     return [
         f"- {counts['prospects']:,} prospects (60% called), {counts['calls']:,} calls over the "
-        f"year before {book.now:%a %Y-%m-%d %H:%M}, {counts['deals']:,} deals, "
+        f"year before {book.now:%a %Y-%m-%d %H:%M}, {counts['tasks']:,} tasks "
+        f"({counts['open_tasks']:,} open), {counts['deals']:,} deals, "
         f"{counts['notes']:,} notes; {figures.database_mib:.0f} MiB; built in {book.seconds:.0f} s",
         f"- In-process runs use a clock stopped at {book.now:%a %Y-%m-%d %H:%M %Z}; the terminal "
         "runs use the real clock, so their queue depends on the hour and weekday of the run.",

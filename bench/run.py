@@ -61,9 +61,14 @@ def table_counts(book: Book) -> dict[str, int]:
     """The rows of the book's main tables, as generated."""
     storage = open_storage(book.path)
     try:
-        return {
-            table: storage.db[table].count for table in ("prospects", "calls", "deals", "notes")
+        db = storage.db
+        counts = {
+            table: db[table].count for table in ("prospects", "calls", "tasks", "deals", "notes")
         }
+        counts["open_tasks"] = db.execute(
+            "SELECT count(*) FROM tasks WHERE status = 'open'"
+        ).fetchone()[0]
+        return counts
     finally:
         storage.close()
 
@@ -108,17 +113,22 @@ async def in_process(book: Book, single: Book, scripts_dir: Path, runs: int) -> 
     return figures
 
 
-def measure(plan: Plan, prospects: int, calls: int) -> Figures:
+def measure(plan: Plan, prospects: int, calls: int, tasks: int) -> Figures:
     """Build the books and the CSV, then take every measurement of the table."""
     DATA.mkdir(exist_ok=True)
     scripts_dir = DATA / "no-user-scripts"
     now = reference_now()
-    step(f"building {prospects:,} prospects and {calls:,} calls")
-    book = build_book(DATA / "book.db", prospects=prospects, calls=calls, now=now, seed=SEED)
+    step(f"building {prospects:,} prospects, {calls:,} calls and {tasks:,} tasks")
+    book = build_book(
+        DATA / "book.db", prospects=prospects, calls=calls, now=now, seed=SEED, tasks=tasks
+    )
     single = build_single(DATA / "single.db", now=now)
     csv_path = DATA / "hubspot-contacts.csv"
     write_hubspot_csv(csv_path, prospects, seed=SEED)
     counts = table_counts(book)
+    # The book's hundreds of MiB just written are still being flushed to disk: let that
+    # finish first, or the first starts on the book wait on it.
+    os.sync()
     # First, while the known prospect still heads the queue: later steps log calls.
     step("the app in a pseudo-terminal")
     terminal = terminal_starts(book, single, plan.terminal_runs)
@@ -159,6 +169,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs of each measurement")
     parser.add_argument("--prospects", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--tasks", type=int, default=300_000)
     parser.add_argument(
         "--output",
         type=Path,
@@ -170,7 +181,7 @@ def main() -> None:
     output = arguments.output or default_output
     started = perf_counter()
     load_before = os.getloadavg()[0]
-    figures = measure(plan, arguments.prospects, arguments.calls)
+    figures = measure(plan, arguments.prospects, arguments.calls, arguments.tasks)
     command = "python bench/run.py" + (" --quick" if arguments.quick else "")
     print(render_table(figures))
     report = render_markdown(figures, command, perf_counter() - started, load_before)

@@ -1,7 +1,7 @@
 """The call queue: which prospects to call, in which order (PRODUCT section 5).
 
 The queue is read in two steps so it stays instant at 100,000 prospects: first the
-ordered list of ids (three index-only scans, one per bucket, a few bytes a row),
+ordered list of ids (five index-only scans, one per bucket, a few bytes a row),
 then the visible rows by primary key, a page at a time. Positions are stable, so
 the cursor, `pgdn` and `end` are plain index arithmetic.
 """
@@ -12,23 +12,44 @@ import json
 import re
 from array import array
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
 
 import sqlite_utils
 
 from funnel_tui.cadence import calling_window
+from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
-BUCKET_DUE = f"next_call_at IS NOT NULL AND {ELIGIBLE} AND stage != 'lost'"
-BUCKET_NEVER_CALLED = (
-    "next_call_at IS NULL AND last_called_at IS NULL"
-    f" AND {ELIGIBLE} AND stage NOT IN ('lost', 'won')"
+# Every clause below is written as the bucket index's WHERE says it (schema_v3), so that
+# SQLite sees that the partial index holds every row the bucket can name.
+DUE = f"next_call_at IS NOT NULL AND {ELIGIBLE}"
+APPOINTMENT = f"next_task_kind IN ({sql_list(APPOINTMENT_TASKS)})"
+REVISIT = f"next_task_kind = '{TaskKind.REVISIT}'"
+# Call and email tasks, and a kind other tools wrote that funnel does not know.
+RETRY = f"coalesce(next_task_kind, '') NOT IN ({sql_list((*APPOINTMENT_TASKS, TaskKind.REVISIT))})"
+NOT_LOST = "stage != 'lost'"
+# A lost prospect comes back for a revisit only; any other task of theirs waits.
+STILL_WORKED = f"({NOT_LOST} OR {REVISIT})"
+NEVER_CALLED = (
+    "next_call_at IS NULL AND last_called_at IS NULL AND nurture = 0"
+    f" AND {ELIGIBLE} AND stage NOT IN ('lost', 'won') AND kind != 'customer'"
 )
+DUE_NOW = f"{DUE} AND next_call_at <= :now"
+# The five buckets of PRODUCT section 5, each read in order off its index.
+BUCKETS = (
+    f"{DUE_NOW} AND {APPOINTMENT} AND {NOT_LOST} ORDER BY next_call_at, id",
+    f"{DUE_NOW} AND {RETRY} AND {NOT_LOST} ORDER BY next_call_at, id",
+    f"{NEVER_CALLED} ORDER BY priority DESC, created_at DESC, id DESC",
+    f"{DUE_NOW} AND {REVISIT} ORDER BY next_call_at, id",
+    f"{DUE} AND next_call_at > :now AND next_call_at <= :end_of_day AND {STILL_WORKED}"
+    " ORDER BY next_call_at, id",
+)
+DUE_TODAY = f"{DUE} AND next_call_at <= :end_of_day AND {STILL_WORKED}"
 
 ROW_COLUMNS = (
     "id",
@@ -37,10 +58,15 @@ ROW_COLUMNS = (
     "kind",
     "stage",
     "next_call_at",
+    "next_task_kind",
     "attempts",
     "last_outcome",
     "priority",
     "timezone",
+    "nurture",
+    "do_not_call",
+    "wrong_number",
+    "last_called_at",
 )
 
 
@@ -78,10 +104,16 @@ class QueueRow:
     kind: str
     stage: str
     next_call_at: str | None
+    next_task_kind: str | None
     attempts: int
     last_outcome: str | None
     priority: int
     timezone: str | None
+    # What says which view a filter match from outside the shown one belongs to.
+    nurture: int | None = 0
+    do_not_call: int | None = 0
+    wrong_number: int | None = 0
+    last_called_at: str | None = None
     # Columns whose stored value is of the wrong type or range (None above): shown as `?`.
     unreadable: frozenset[str] = frozenset()
 
@@ -120,12 +152,16 @@ class QueueOrder:
     """The prospects to show, in order, and how many wait for their calling hours.
 
     `complete` is False for the head of the order read for the first frame: then only
-    `ids` is known, and `held_back` is 0.
+    `ids` is known, and `held_back` is 0. With a filter, the matches from outside `mode`'s
+    view follow those inside it, by name, from `elsewhere_from` on (PRODUCT 5: the filter
+    searches every prospect).
     """
 
     ids: array[int]
     held_back: int = 0
     complete: bool = True
+    mode: QueueMode = QueueMode.TODAY
+    elsewhere_from: int | None = None
 
 
 def queue_order(
@@ -145,19 +181,44 @@ def queue_order(
     """
     params: dict[str, str | int] = {}
     restrict = ""
-    if text.strip():
-        params["matching"] = _matching_ids(db, text.strip())
+    text = text.strip()
+    if text:
+        params["matching"] = _matching_ids(db, text)
         restrict = " AND id IN (SELECT value FROM json_each(:matching))"
-    ids: array[int] = array("q")
-    if mode is not QueueMode.TODAY:
-        nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
-        sql = (
-            f"SELECT id FROM prospects WHERE 1 {nurture}{restrict} ORDER BY name COLLATE NOCASE, id"
-        )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        ids.extend(row[0] for row in db.execute(sql, params))
-        return QueueOrder(ids, complete=limit is None)
+    if mode is QueueMode.TODAY:
+        order = _todays_order(db, params, restrict, now, closed_zones, limit)
+    else:
+        order = _listed_order(db, params, restrict, mode, limit)
+    if not text or mode is QueueMode.ALL or (limit is not None and len(order.ids) >= limit):
+        return order
+    return _with_matches_elsewhere(db, order, params, restrict, limit)
+
+
+def _listed_order(
+    db: sqlite_utils.Database,
+    params: dict[str, str | int],
+    restrict: str,
+    mode: QueueMode,
+    limit: int | None,
+) -> QueueOrder:
+    """All prospects, or those in nurture, by name."""
+    nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
+    sql = f"SELECT id FROM prospects WHERE 1 {nurture}{restrict} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    ids = array("q", (row[0] for row in db.execute(sql, params)))
+    return QueueOrder(ids, complete=limit is None, mode=mode)
+
+
+def _todays_order(
+    db: sqlite_utils.Database,
+    params: dict[str, str | int],
+    restrict: str,
+    now: datetime,
+    closed_zones: Collection[str],
+    limit: int | None,
+) -> QueueOrder:
+    """Today's queue, bucket after bucket."""
     params.update(
         now=to_stored(now),
         end_of_day=to_stored(end_of_day(now)),
@@ -165,23 +226,39 @@ def queue_order(
     )
     # The zone is in the bucket indexes, so holding back stays an index-only scan.
     open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT value FROM json_each(:closed)))"
-    buckets = (
-        f"{BUCKET_DUE} AND next_call_at <= :now{restrict} ORDER BY next_call_at, id",
-        f"{BUCKET_NEVER_CALLED}{restrict} ORDER BY priority DESC, created_at, id",
-        f"{BUCKET_DUE} AND next_call_at > :now AND next_call_at <= :end_of_day{restrict}"
-        " ORDER BY next_call_at, id",
-    )
-    for bucket in buckets:
+    ids: array[int] = array("q")
+    for bucket in BUCKETS:
         where, order_by = bucket.split(" ORDER BY ")
-        sql = f"SELECT id FROM prospects WHERE {where}{open_now} ORDER BY {order_by}"
+        sql = f"SELECT id FROM prospects WHERE {where}{open_now}{restrict} ORDER BY {order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit) - len(ids)}"
         ids.extend(row[0] for row in db.execute(sql, params))
         if limit is not None and len(ids) >= limit:
-            return QueueOrder(ids, complete=False)
+            break
     if limit is not None:
         return QueueOrder(ids, complete=False)
     return QueueOrder(ids, _count_held_back(db, params, restrict) if closed_zones else 0)
+
+
+def _with_matches_elsewhere(
+    db: sqlite_utils.Database,
+    order: QueueOrder,
+    params: dict[str, str | int],
+    restrict: str,
+    limit: int | None,
+) -> QueueOrder:
+    """The order followed by the filter's other matches, by name: read among the ids the
+    filter already found (by primary key), not by a pass over every prospect, so a filter
+    costs about the same in every view."""
+    shown = set(order.ids)
+    sql = f"SELECT id FROM prospects WHERE 1 {restrict} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        # Enough to fill the head even when every row shown comes first by name.
+        sql += f" LIMIT {int(limit)}"
+    elsewhere = [row[0] for row in db.execute(sql, params) if row[0] not in shown]
+    ids = array("q", order.ids)
+    ids.extend(elsewhere if limit is None else elsewhere[: limit - len(ids)])
+    return replace(order, ids=ids, elsewhere_from=len(order.ids))
 
 
 def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], restrict: str) -> int:
@@ -189,12 +266,11 @@ def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], re
     # The unary + keeps the planner off the timezone index (a table read per prospect) and
     # on the bucket's covering index.
     closed = " AND +timezone IN (SELECT value FROM json_each(:closed))"
-    due_today = f"{BUCKET_DUE} AND next_call_at <= :end_of_day"
     return sum(
         db.execute(
             f"SELECT count(*) FROM prospects WHERE {where}{closed}{restrict}", params
         ).fetchone()[0]
-        for where in (due_today, BUCKET_NEVER_CALLED)
+        for where in (DUE_TODAY, NEVER_CALLED)
     )
 
 
@@ -251,6 +327,38 @@ def read_order(
     outside its calling hours now."""
     closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
     return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
+
+
+def place_elsewhere(row: QueueRow, now: datetime, mode: QueueMode) -> str:
+    """Which view a filter match from outside `mode`'s view belongs to, in a word or two
+    that fit the queue's next-call column: why it is not in today's queue, or `today`."""
+    stage, kind, task = row.stage, row.kind, row.next_task_kind
+    if row.do_not_call:
+        return "DNC"
+    if row.wrong_number:
+        return "wrong no."
+    due_today = (
+        row.next_call_at is not None
+        and row.next_call_at <= to_stored(end_of_day(now))
+        and (stage != "lost" or task == TaskKind.REVISIT)
+    )
+    never_called = (
+        row.next_call_at is None
+        and row.last_called_at is None
+        and not row.nurture
+        and stage not in ("lost", "won")
+        and kind != "customer"
+    )
+    if due_today or never_called:
+        # In today's queue, or held back from it only by the prospect's calling hours.
+        return "off hours" if mode is QueueMode.TODAY else "today"
+    if row.nurture:
+        return "nurture"
+    if stage == "lost":
+        return "lost"
+    if row.next_call_at is not None:
+        return "not today"
+    return "customer" if kind == "customer" else "no task"
 
 
 def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, QueueRow]:

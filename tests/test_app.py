@@ -708,3 +708,38 @@ async def test_a_callback_at_a_time_the_clocks_skip_says_so_and_saves_what_it_sh
         await settle(pilot)
     call = calls_for(demo_storage.db, prospect_id)[-1]
     assert call["follow_up_at"] == "2026-03-08T07:00:00+00:00"  # 03:00 EDT
+
+
+def queue_line(queue: CallQueue, prospect_id: int) -> str:
+    position = queue.position_of(prospect_id)
+    assert position is not None, "the prospect is not in the list"
+    queue.scroll_to(y=position, animate=False, immediate=True)
+    return "".join(
+        segment.text for segment in queue.render_line(position - queue.scroll_offset.y + 1)
+    )
+
+
+async def test_the_queue_names_the_next_task_and_the_filter_finds_the_rest(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    long_ago = "2026-10-01T09:00:00+00:00"
+    promised = db["prospects"].insert({"name": "Quentin Promised", **{"last_called_at": long_ago}})
+    db["tasks"].insert({"prospect_id": promised.last_pk, "kind": "callback", "due_at": long_ago})
+    lost = db["prospects"].insert(
+        {"name": "Quentin Lostwood", "stage": "lost", "last_called_at": long_ago}
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        # The oldest promised callback heads the queue, and says it is a callback.
+        assert queue.highlighted_id == promised.last_pk
+        assert " cb " in queue_line(queue, promised.last_pk)
+        assert queue.position_of(lost.last_pk) is None
+        await pilot.press("slash", *"quentin", "enter")
+        await settle(pilot)
+        assert [queue.position_of(p.last_pk) for p in (promised, lost)] == [0, 1]
+        assert " lost " in queue_line(queue, lost.last_pk)
+        title = shown_text(demo_app.screen.query_one("#queue-title"))
+        assert "1 prospect matching “quentin” · 1 more in other views" in title

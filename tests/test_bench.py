@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from funnel_tui.queue import queue_ids
+from funnel_tui.schema_v3 import NEXT_TASK_DRIFT
 from funnel_tui.storage import open_storage
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -27,12 +28,34 @@ def test_the_benchmark_generator_builds_a_small_valid_book(tmp_path: Path) -> No
     generate = load_generator()
     now = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
     path = tmp_path / "book.db"
-    generate.build_book(path, prospects=300, calls=2_000, now=now, seed=7)
+    book = generate.build_book(path, prospects=300, calls=2_000, now=now, seed=7, tasks=900)
     storage = open_storage(path)
     db = storage.db
     assert db["prospects"].count == 300
     assert db["calls"].count == 2_000
+    assert db["tasks"].count == book.tasks == 900
+    # Every kind and every status, and next_call_at where the tasks say.
+    assert {row[0] for row in db.execute("SELECT DISTINCT kind FROM tasks")} == {
+        "call",
+        "callback",
+        "meeting",
+        "revisit",
+        "email",
+    }
+    assert {row[0] for row in db.execute("SELECT DISTINCT status FROM tasks")} == {
+        "open",
+        "done",
+        "missed",
+        "cancelled",
+    }
+    assert db.execute(NEXT_TASK_DRIFT).fetchone()[0] == 0
+    several = "SELECT count(*) FROM (SELECT 1 FROM tasks WHERE status = 'open'"
+    assert db.execute(f"{several} GROUP BY prospect_id HAVING count(*) > 1)").fetchone()[0] > 0
+    due_calls = "SELECT count(*) FROM prospects WHERE next_task_kind = 'call' AND next_call_at <= ?"
+    assert db.execute(due_calls, [now.isoformat()]).fetchone()[0] > 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert not db.execute("PRAGMA foreign_key_check").fetchall()
-    assert len(queue_ids(db, now=now)) > 0
+    queue = queue_ids(db, now=now)
+    head = db.execute("SELECT name FROM prospects WHERE id = ?", [queue[0]]).fetchone()[0]
+    assert head == generate.HEAD_NAME
     storage.close()

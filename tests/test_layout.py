@@ -264,7 +264,7 @@ async def test_the_queue_keeps_the_columns_a_rep_needs_most(
             assert title.startswith(shown.rstrip("…")), header
         queue = demo_app.screen.query_one(CallQueue)
         first = line_text(queue, 1)
-        assert "5d late" in first, "the first prospect's due label is whole"
+        assert " call 5d " in first, "the first prospect's next task is whole"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -10,9 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
-from funnel_tui.queue import QueueMode, QueueRow, closed_timezones, fetch_rows, queue_ids
+from funnel_tui.queue import (
+    QueueMode,
+    QueueRow,
+    closed_timezones,
+    fetch_rows,
+    place_elsewhere,
+    queue_ids,
+    queue_order,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.formatting import next_task_label
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
@@ -38,6 +47,14 @@ def called(next_call_at: str | None, **columns: Any) -> dict[str, Any]:
     }
 
 
+def with_task(db: sqlite_utils.Database, name: str, kind: str, due_at: str, **columns: Any) -> int:
+    """A prospect called before whose one open task is of this kind (the tasks triggers set
+    next_call_at and next_task_kind from it)."""
+    prospect_id = insert(db, name, **called(None, **columns))
+    db["tasks"].insert({"prospect_id": prospect_id, "kind": kind, "due_at": due_at})
+    return prospect_id
+
+
 def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[str]:
     by_id = {row["id"]: row["name"] for row in db["prospects"].rows}
     return [by_id[prospect_id] for prospect_id in ids]
@@ -49,19 +66,33 @@ def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
     # Excluded ones first, so their ids would sort ahead of everything if they leaked in.
     insert(db, "lost never called", stage="lost")
     insert(db, "lost but due", stage="lost", **called(london("2026-11-24")))
+    with_task(db, "lost with a due meeting", "meeting", london("2026-11-24"), stage="lost")
     insert(db, "do not call never called", do_not_call=1)
     insert(db, "do not call but due", do_not_call=1, **called(london("2026-11-24")))
+    with_task(db, "do not call with a revisit", "revisit", london("2026-11-24"), do_not_call=1)
     insert(db, "wrong number never called", wrong_number=1)
     insert(db, "wrong number but due", wrong_number=1, **called(london("2026-11-24")))
     insert(db, "won never called", stage="won", kind="customer")
+    insert(db, "customer never called", kind="customer")
+    insert(db, "nurture never called", nurture=1)
     insert(db, "won without follow-up", stage="won", kind="customer", **called(None))
     insert(db, "due tomorrow at midnight", **called(london("2026-11-26", "00:00:00")))
     insert(db, "due next week", **called(london("2026-12-02")))
+    with_task(db, "revisit next month", "revisit", london("2026-12-20"), stage="lost", nurture=1)
     insert(db, "lost after attempts", stage="lost", nurture=1, **called(None, attempts=6))
     # Due later today, inserted out of order.
     insert(db, "later at 14:00", **called(london("2026-11-25", "14:00:00")))
     insert(db, "later at the last second", **called(london("2026-11-25", "23:59:59")))
+    at_four = london("2026-11-25", "16:00:00")
+    with_task(db, "lost, revisit at 16:00", "revisit", at_four, stage="lost")
+    with_task(db, "lost, call at 15:00", "call", london("2026-11-25", "15:00:00"), stage="lost")
+    with_task(db, "meeting at 12:00", "meeting", london("2026-11-25", "12:00:00"))
     insert(db, "later at 11:00:01", **called(london("2026-11-25", "11:00:01")))
+    # Due revisits: nurture leads whose revisit date has come, a lost one among them.
+    with_task(db, "revisit this morning", "revisit", london("2026-11-25", "08:00:00"), nurture=1)
+    with_task(
+        db, "lost, revisit yesterday", "revisit", london("2026-11-24"), stage="lost", nurture=1
+    )
     # Never called, inserted out of order; a tie on priority and created_at goes by id.
     insert(db, "never called normal newer", created_at=london("2026-11-10"))
     insert(db, "never called low oldest", priority=0, created_at=london("2026-10-01"))
@@ -69,12 +100,14 @@ def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
     insert(db, "never called normal older", created_at=london("2026-11-02"))
     insert(db, "never called high c", priority=2, created_at=london("2026-11-20"))
     insert(db, "never called high oldest", priority=2, created_at=london("2026-11-15"))
-    # Due now or overdue, inserted out of order; a tie on the due time goes by id.
+    # Cadence retries due now or overdue, inserted out of order; a tie on the due time
+    # goes by id.
     insert(db, "due exactly now", **called(london("2026-11-25", "11:00:00")))
     insert(db, "overdue since yesterday", **called(london("2026-11-24", "15:00:00")))
     insert(db, "overdue since last week", **called(london("2026-11-18")))
     insert(db, "overdue this morning x", **called(london("2026-11-25", "09:30:00")))
     insert(db, "overdue this morning y", **called(london("2026-11-25", "09:30:00")))
+    with_task(db, "email this morning", "email", london("2026-11-25", "10:15:00"))
     insert(
         db,
         "customer with a follow-up",
@@ -82,33 +115,120 @@ def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
         kind="customer",
         **called(london("2026-11-25", "10:00:00"), last_outcome="won", attempts=0),
     )
+    # Appointments due now or overdue, inserted out of order.
+    with_task(db, "callback due exactly now", "callback", london("2026-11-25", "11:00:00"))
+    with_task(db, "meeting missed yesterday", "meeting", london("2026-11-24", "16:00:00"))
+    with_task(db, "callback this morning", "callback", london("2026-11-25", "10:30:00"))
     return db
 
 
 QUEUE_ORDER = [
-    # 1. due now or overdue, oldest due first
+    # 1. appointments due now or overdue, oldest due first
+    "meeting missed yesterday",
+    "callback this morning",
+    "callback due exactly now",
+    # 2. cadence retries due now or overdue, oldest due first
     "overdue since last week",
     "overdue since yesterday",
     "overdue this morning x",
     "overdue this morning y",
     "customer with a follow-up",
+    "email this morning",
     "due exactly now",
-    # 2. never called: high priority first, then oldest created
-    "never called high oldest",
-    "never called high b",
+    # 3. never called: high priority first, then newest first (speed to lead)
     "never called high c",
-    "never called normal older",
+    "never called high b",
+    "never called high oldest",
     "never called normal newer",
+    "never called normal older",
     "never called low oldest",
-    # 3. due later today
+    # 4. revisits due, oldest due first
+    "lost, revisit yesterday",
+    "revisit this morning",
+    # 5. due later today, by time
     "later at 11:00:01",
+    "meeting at 12:00",
     "later at 14:00",
+    "lost, revisit at 16:00",
     "later at the last second",
 ]
 
 
-def test_queue_order_follows_the_three_buckets(every_bucket: sqlite_utils.Database) -> None:
+def test_queue_order_follows_the_five_buckets(every_bucket: sqlite_utils.Database) -> None:
     assert names(every_bucket, queue_ids(every_bucket, now=NOW)) == QUEUE_ORDER
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [
+        "lost never called",
+        "lost but due",
+        "lost with a due meeting",
+        "lost, call at 15:00",
+        "do not call never called",
+        "do not call but due",
+        "do not call with a revisit",
+        "wrong number never called",
+        "wrong number but due",
+        "won never called",
+        "customer never called",
+        "nurture never called",
+        "won without follow-up",
+        "due tomorrow at midnight",
+        "due next week",
+        "revisit next month",
+        "lost after attempts",
+    ],
+)
+def test_left_out_of_todays_queue(every_bucket: sqlite_utils.Database, left_out: str) -> None:
+    assert left_out not in names(every_bucket, queue_ids(every_bucket, now=NOW))
+
+
+def test_a_lead_that_came_in_this_morning_beats_last_months_list(
+    db: sqlite_utils.Database,
+) -> None:
+    insert(db, "cold list", created_at=london("2026-10-25"))
+    insert(db, "web form this morning", created_at=london("2026-11-25", "08:12:00"))
+    insert(db, "referral last week", created_at=london("2026-11-18"))
+    assert names(db, queue_ids(db, now=NOW)) == [
+        "web form this morning",
+        "referral last week",
+        "cold list",
+    ]
+
+
+def test_a_promised_callback_goes_before_an_older_routine_retry(
+    db: sqlite_utils.Database,
+) -> None:
+    insert(db, "retry overdue since last week", **called(london("2026-11-18")))
+    with_task(db, "callback promised for 10:00", "callback", london("2026-11-25", "10:00:00"))
+    assert names(db, queue_ids(db, now=NOW)) == [
+        "callback promised for 10:00",
+        "retry overdue since last week",
+    ]
+
+
+def test_the_queue_follows_the_earliest_open_task(db: sqlite_utils.Database) -> None:
+    """A meeting next week and a callback this morning: the callback leads, and once it
+    is done the prospect waits for the meeting."""
+    prospect = with_task(db, "two tasks", "meeting", london("2026-12-02"))
+    assert list(queue_ids(db, now=NOW)) == []
+    callback = {"prospect_id": prospect, "kind": "callback", "due_at": london("2026-11-25")}
+    db["tasks"].insert(callback)
+    assert list(queue_ids(db, now=NOW)) == [prospect]
+    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "callback"
+    db.execute("UPDATE tasks SET status = 'done' WHERE kind = 'callback'")
+    assert list(queue_ids(db, now=NOW)) == []
+    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "meeting"
+
+
+def test_a_next_call_written_by_another_tool_is_a_call_task(db: sqlite_utils.Database) -> None:
+    prospect = insert(db, "edited", **called(None))
+    db.execute(
+        "UPDATE prospects SET next_call_at = ? WHERE id = ?", [london("2026-11-25"), prospect]
+    )
+    assert list(queue_ids(db, now=NOW)) == [prospect]
+    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "call"
 
 
 def test_queue_order_is_the_same_on_every_read(every_bucket: sqlite_utils.Database) -> None:
@@ -119,8 +239,15 @@ def test_queue_order_is_the_same_on_every_read(every_bucket: sqlite_utils.Databa
 def test_later_today_moves_up_as_the_day_goes_on(every_bucket: sqlite_utils.Database) -> None:
     afternoon = datetime(2026, 11, 25, 15, 0, tzinfo=LONDON)
     order = names(every_bucket, queue_ids(every_bucket, now=afternoon))
-    assert order[:8] == [*QUEUE_ORDER[:6], "later at 11:00:01", "later at 14:00"]
-    assert order[-1] == "later at the last second"
+    # The meeting at 12:00 is now an appointment due, the 11:00:01 and 14:00 calls retries.
+    assert order[:13] == [
+        *QUEUE_ORDER[:3],
+        "meeting at 12:00",
+        *QUEUE_ORDER[3:10],
+        "later at 11:00:01",
+        "later at 14:00",
+    ]
+    assert order[-2:] == ["lost, revisit at 16:00", "later at the last second"]
 
 
 def test_tomorrows_follow_up_joins_the_queue_tomorrow(every_bucket: sqlite_utils.Database) -> None:
@@ -147,8 +274,13 @@ def test_fetch_rows_gives_the_columns_the_list_shows(db: sqlite_utils.Database) 
     second = insert(db, "Bob", timezone="America/New_York", priority=2)
     rows = fetch_rows(db, [second, first])
     assert rows == {
-        first: QueueRow(first, "Ann", "Acme", "new", "lead", due, 2, "no_answer", 1, None),
-        second: QueueRow(second, "Bob", None, "new", "lead", None, 0, None, 2, "America/New_York"),
+        first: QueueRow(
+            *(first, "Ann", "Acme", "new", "lead", due, "call", 2, "no_answer", 1, None),
+            last_called_at=london("2026-11-20", "10:00:00"),
+        ),
+        second: QueueRow(
+            second, "Bob", None, "new", "lead", None, None, 0, None, 2, "America/New_York"
+        ),
     }
     assert fetch_rows(db, []) == {}
 
@@ -177,7 +309,7 @@ def directory(db: sqlite_utils.Database) -> sqlite_utils.Database:
         pytest.param("20-7946-0958", ["Cy Cole"], id="phone digits with dashes"),
         pytest.param("+44 (20) 79460958", ["Cy Cole"], id="phone with country code"),
         pytest.param("02079460011", ["Di Dunn"], id="phone digits run together"),
-        pytest.param("7946", ["Cy Cole", "Di Dunn"], id="part of two numbers"),
+        pytest.param("7946", ["Di Dunn", "Cy Cole"], id="part of two numbers, newest first"),
         pytest.param("0301234 5678", ["Ed Eve"], id="phone written with a slash"),
         pytest.param("%", ["Di Dunn"], id="percent is literal"),
         pytest.param("_", ["Ed Eve"], id="underscore is literal"),
@@ -193,13 +325,66 @@ def test_a_blank_filter_shows_the_whole_queue(directory: sqlite_utils.Database) 
     assert queue_ids(directory, now=NOW, text="   ") == queue_ids(directory, now=NOW)
 
 
-def test_filter_keeps_exclusions_in_queue_mode_but_not_in_all_mode(
+def test_the_filter_finds_every_prospect_and_says_where_the_others_are(
     directory: sqlite_utils.Database,
 ) -> None:
+    """Today's matches first, in queue order; then the matches from outside today's
+    queue, by name, each saying why it is not in it."""
+    elsewhere = {
+        "Acme lost": {"stage": "lost", **called(None)},
+        "Acme nurture": {"stage": "lost", "nurture": 1, **called(None)},
+        "Acme next week": called(london("2026-12-02")),
+        "Acme do not call": {"do_not_call": 1},
+        "Acme customer": {"kind": "customer", "stage": "won", **called(None)},
+        "Acme in New York": {"timezone": "America/New_York"},
+    }
+    for name, columns in elsewhere.items():
+        insert(directory, name, **columns)
+    order = queue_order(directory, now=NOW, text="acme", closed_zones={"America/New_York"})
+    assert names(directory, order.ids) == [
+        "Gus Gray",
+        "Ann Archer",
+        "Acme customer",
+        "Acme do not call",
+        "Acme in New York",
+        "Acme lost",
+        "Acme next week",
+        "Acme nurture",
+    ]
+    assert order.elsewhere_from == 2
+    rows = fetch_rows(directory, order.ids)
+    notes = [place_elsewhere(rows[i], NOW, QueueMode.TODAY) for i in order.ids[2:]]
+    assert notes == ["customer", "DNC", "off hours", "lost", "not today", "nurture"]
+    assert all(len(note) <= 9 for note in notes)
+
+
+def test_the_filter_in_nurture_finds_todays_prospects_too(
+    directory: sqlite_utils.Database,
+) -> None:
+    insert(directory, "Acme nurture", stage="lost", nurture=1, **called(None))
+    order = queue_order(directory, now=NOW, mode=QueueMode.NURTURE, text="acme")
+    assert names(directory, order.ids) == ["Acme nurture", "Ann Archer", "Gus Gray"]
+    assert order.elsewhere_from == 1
+    rows = fetch_rows(directory, order.ids)
+    assert [place_elsewhere(rows[i], NOW, QueueMode.NURTURE) for i in order.ids[1:]] == [
+        "today",
+        "today",
+    ]
+
+
+def test_all_prospects_has_no_matches_elsewhere(directory: sqlite_utils.Database) -> None:
     insert(directory, "Hal Acme-Hill", stage="lost")
-    assert "Hal Acme-Hill" not in names(directory, queue_ids(directory, now=NOW, text="acme"))
-    everyone = queue_ids(directory, now=NOW, mode=QueueMode.ALL, text="acme")
-    assert names(directory, everyone) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
+    everyone = queue_order(directory, now=NOW, mode=QueueMode.ALL, text="acme")
+    assert names(directory, everyone.ids) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
+    assert everyone.elsewhere_from is None
+
+
+def test_the_head_read_of_a_filter_stops_at_its_limit(directory: sqlite_utils.Database) -> None:
+    insert(directory, "Acme lost", stage="lost")
+    head = queue_order(directory, now=NOW, text="acme", limit=3)
+    assert names(directory, head.ids) == ["Gus Gray", "Ann Archer", "Acme lost"]
+    assert not head.complete
+    assert len(queue_order(directory, now=NOW, text="acme", limit=1).ids) == 1
 
 
 class RecordingDatabase:
@@ -232,9 +417,10 @@ def test_every_queue_query_reads_in_order_off_an_index(
             for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {filter_sql}", filter_params)
         ]
         assert plan == ["SCAN prospect_search"], plan
-        assert len(queries) == (3 if mode is QueueMode.TODAY else 1)
+        # Then the view's matches, and for a view other than all prospects, the others.
+        assert len(queries) == {QueueMode.TODAY: 6, QueueMode.ALL: 1, QueueMode.NURTURE: 2}[mode]
         return
-    assert len(queries) == (3 if mode is QueueMode.TODAY else 1)
+    assert len(queries) == (5 if mode is QueueMode.TODAY else 1)
     for sql, params in queries:
         plan = [row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
         assert all("INDEX" in step for step in plan if "prospects" in step), (sql, plan)
@@ -259,9 +445,9 @@ def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database
         " ".join(row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params))
         for sql, params in recorder.queries
     ]
-    assert "INDEX prospects_due " in indexes[0]
-    assert "INDEX prospects_never_called" in indexes[1]
-    assert "INDEX prospects_due " in indexes[2]
+    due, never_called = "INDEX prospects_due ", "INDEX prospects_never_called"
+    assert [due in plan or never_called in plan for plan in indexes] == [True] * 5
+    assert never_called in indexes[2]
 
 
 def test_nurture_mode_lists_only_prospects_handed_back(db: sqlite_utils.Database) -> None:
@@ -286,3 +472,51 @@ def test_prospects_outside_their_calling_hours_are_held_back(
     ids = list(queue_ids(db, now=NOW, closed_zones=closed))
     assert in_london in ids and unknown in ids
     assert new_york not in ids and singapore not in ids
+
+
+@pytest.mark.parametrize(
+    ("kind", "due", "label"),
+    [
+        pytest.param("meeting", ("2026-11-25", "10:00:00"), "mtg 10:00", id="meeting overdue"),
+        pytest.param("callback", ("2026-11-24", "15:00:00"), "cb 1d", id="callback yesterday"),
+        pytest.param("call", ("2026-11-25", "09:30:00"), "09:30", id="call, no room for kind"),
+        pytest.param("call", ("2026-11-27", "09:30:00"), "call Fri", id="call this week"),
+        pytest.param("email", ("2026-11-25", "14:00:00"), "em 14:00", id="email later today"),
+        pytest.param("call", ("2026-11-20", "09:30:00"), "call 5d", id="call days late"),
+        pytest.param("revisit", ("2026-11-20", "09:00:00"), "revisit", id="revisit due"),
+        pytest.param("revisit", ("2026-11-26", "09:00:00"), "rev Thu", id="revisit tomorrow"),
+        pytest.param(None, ("2026-12-20", "09:00:00"), "20 Dec", id="no kind"),
+    ],
+)
+def test_the_next_column_names_the_task_in_nine_cells(
+    kind: str | None, due: tuple[str, str], label: str
+) -> None:
+    assert next_task_label(kind, london(*due), NOW, 9) == label
+
+
+def test_the_next_column_spells_the_kind_out_where_there_is_room() -> None:
+    due = london("2026-11-25", "10:00:00")
+    assert next_task_label("meeting", due, NOW, 14) == "meeting 10:00"
+    assert next_task_label("callback", london("2026-11-24"), NOW, 16) == "callback 1d late"
+    assert next_task_label("callback", london("2026-11-27"), NOW, 14) == "callback Fri"
+
+
+def test_held_back_counts_only_prospects_todays_queue_would_show(
+    db: sqlite_utils.Database,
+) -> None:
+    new_york = {"timezone": "America/New_York"}
+    shown_later = [
+        with_task(db, "meeting due", "meeting", london("2026-11-25", "10:00:00"), **new_york),
+        with_task(
+            db, "lost, revisit due", "revisit", london("2026-11-24"), stage="lost", **new_york
+        ),
+        insert(db, "never called", **new_york),
+        insert(db, "call at 16:00", **called(london("2026-11-25", "16:00:00"), **new_york)),
+    ]
+    with_task(db, "lost, call due", "call", london("2026-11-24"), stage="lost", **new_york)
+    insert(db, "customer never called", kind="customer", **new_york)
+    insert(db, "call tomorrow", **called(london("2026-11-26"), **new_york))
+    order = queue_order(db, now=NOW, closed_zones={"America/New_York"})
+    assert list(order.ids) == []
+    assert order.held_back == len(shown_later)
+    assert sorted(queue_ids(db, now=NOW)) == sorted(shown_later)

@@ -21,10 +21,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from funnel_tui.foreign_values import MARK
-from funnel_tui.queue import QueueRow
+from funnel_tui.queue import QueueMode, QueueRow, place_elsewhere
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
-from funnel_tui.ui.formatting import due_label, short_outcome_label
+from funnel_tui.ui.formatting import next_task_label, short_outcome_label
 
 RowFetcher = Callable[[Sequence[int]], dict[int, QueueRow]]
 
@@ -113,6 +113,7 @@ class _Paint:
     base: Style
     header: Style
     overdue: Style
+    dim: Style
     cursor: Style
 
 
@@ -156,6 +157,9 @@ class CallQueue(ScrollView, can_focus=True):
         self._now = datetime.min.replace(tzinfo=UTC)
         self._now_stored = ""
         self._paint: _Paint | None = None
+        # Where a filter's matches from outside the view start, and which view is shown.
+        self._elsewhere_from: int | None = None
+        self._mode = QueueMode.TODAY
 
     @property
     def row_count(self) -> int:
@@ -192,10 +196,17 @@ class CallQueue(ScrollView, can_focus=True):
         *,
         now: datetime,
         select: int | None = None,
+        mode: QueueMode = QueueMode.TODAY,
+        elsewhere_from: int | None = None,
     ) -> None:
-        """Show a new order; keep the cursor on `select` (or the current prospect) if present."""
+        """Show a new order; keep the cursor on `select` (or the current prospect) if present.
+
+        The rows from `elsewhere_from` on are filter matches from outside `mode`'s view:
+        dimmed, each saying where it belongs in place of its next call.
+        """
         keep = select if select is not None else self.highlighted_id
         self._ids, self._fetch, self._now = ids, fetch, now
+        self._mode, self._elsewhere_from = mode, elsewhere_from
         self._now_stored = to_stored(now)
         self._pages.clear()
         self.virtual_size = Size(self.size.width, len(ids) + 1)
@@ -229,6 +240,7 @@ class CallQueue(ScrollView, can_focus=True):
             base=self.rich_style,
             header=self.get_component_rich_style("call-queue--header"),
             overdue=self.get_component_rich_style("call-queue--overdue", partial=True),
+            dim=self.get_component_rich_style("call-queue--dim", partial=True),
             cursor=self.get_component_rich_style("call-queue--cursor", partial=True),
         )
 
@@ -247,7 +259,10 @@ class CallQueue(ScrollView, can_focus=True):
         if row is None:
             return Strip([Segment(_cell(" (removed)", width), paint.base)], width)
         style = paint.base
-        if row.next_call_at and row.next_call_at <= self._now_stored:
+        elsewhere = self._elsewhere_from is not None and index >= self._elsewhere_from
+        if elsewhere:
+            style = style + paint.dim
+        elif row.next_call_at and row.next_call_at <= self._now_stored:
             style = style + paint.overdue
         if index == self.cursor:
             style = style + paint.cursor
@@ -256,13 +271,17 @@ class CallQueue(ScrollView, can_focus=True):
             "Company": one_line(row.company),
             "Kind": KIND_SHORT.get(row.kind, row.kind),
             "Stage": row.stage,
-            "Next call": due_label(row.next_call_at, self._now),
+            "Next call": next_task_label(
+                row.next_task_kind, row.next_call_at, self._now, NEXT_CALL.width
+            ),
             "Att": str(row.attempts) if row.attempts else "",
             "Last": short_outcome_label(row.last_outcome),
         }
         for title, column in COLUMN_SOURCES.items():
             if column in row.unreadable:
                 values[title] = MARK
+        if elsewhere:
+            values["Next call"] = place_elsewhere(row, self._now, self._mode)
         line = " " + " ".join(_cell(values[title], size) for title, size in columns)
         return Strip([Segment(_cell(line, width), style)], width)
 

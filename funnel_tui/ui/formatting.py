@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import Outcome
+from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task
 from funnel_tui.timestamps import from_stored
@@ -26,6 +26,55 @@ def due_label(stored: str | None, now: datetime) -> str:
     if days_ahead < 7:
         return f"{local:%a %H:%M}"
     return f"{local.day} {local:%b}"
+
+
+# The task kinds in as few letters as still read, for a narrow queue column.
+SHORT_TASK_KINDS = {
+    TaskKind.CALL: "call",
+    TaskKind.CALLBACK: "cb",
+    TaskKind.MEETING: "mtg",
+    TaskKind.REVISIT: "rev",
+    TaskKind.EMAIL: "em",
+}
+
+
+def next_task_label(kind: str | None, stored: str | None, now: datetime, width: int) -> str:
+    """The next task in at most `width` cells: `meeting 10:00`, `callback 2d late`,
+    `revisit`, `call Fri`, `email 3 Dec`; the kind shortened (`mtg 10:00`, `cb 2d`), then
+    left out, when it does not fit.
+
+    Today's tasks are told by the clock (the row's colour says whether that time has
+    passed), earlier ones by how late they are, the week's by the day, later ones by the
+    date.
+    """
+    moment = from_stored(stored)
+    if moment is None:
+        return ""
+    local = moment.astimezone(now.tzinfo)
+    try:
+        task = TaskKind(kind)
+    except ValueError:
+        task = None
+    if task is TaskKind.REVISIT and local <= now:
+        # A revisit is for a day, not an hour: once that day has come, the kind says it.
+        return "revisit"
+    days = (local.date() - now.date()).days
+    # The time said in full, and as short as it still reads.
+    if days == 0:
+        when = short_when = f"{local:%H:%M}"
+    elif days < 0:
+        when, short_when = f"{-days}d late", f"{-days}d"
+    elif days < 7:
+        when = short_when = f"{local:%a}"
+    else:
+        when = short_when = f"{local.day} {local:%b}"
+    if task is None:
+        return when
+    short_kind = SHORT_TASK_KINDS[task]
+    for label in (f"{task} {when}", f"{short_kind} {when}", f"{short_kind} {short_when}"):
+        if len(label) <= width:
+            return label
+    return when
 
 
 def moment_label(stored: str | None, now: datetime) -> str:

@@ -125,6 +125,8 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         self._row_before_filter: int | None = None
         self._data_version = -1
         self._order_complete = False
+        # How many rows of the queue are in the view itself, before a filter's other matches.
+        self._in_view = 0
         self.undo_session = UndoSession()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -279,8 +281,14 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             if select is None and len(order.ids):
                 select = order.ids[0]
         self.held_back, self._order_complete = order.held_back, order.complete
+        self._in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
         self.queue.load(
-            order.ids, lambda page: fetch_rows(self.funnel.storage.db, page), now=now, select=select
+            order.ids,
+            lambda page: fetch_rows(self.funnel.storage.db, page),
+            now=now,
+            select=select,
+            mode=order.mode,
+            elsewhere_from=order.elsewhere_from,
         )
         # Now, not when the Highlighted message arrives: a key already typed acts on it.
         if not (same_prospect_shown and self.queue.highlighted_id == shown):
@@ -304,10 +312,12 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             # Only the head of the queue is read yet: no count to give.
             self.query_one("#queue-title", Label).update(self.mode.label)
             return
-        count = self.queue.row_count
+        count = self._in_view
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
             title += f" matching “{one_line(self.filter_text)}”"
+        if elsewhere := self.queue.row_count - count:
+            title += f" · {elsewhere} more in other views"
         if self.held_back:
             title += f" · {self.held_back} outside their calling hours"
         self.query_one("#queue-title", Label).update(title)
