@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from funnel_tui.domain import TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
@@ -23,6 +24,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.formatting import SHORT_TASK_KINDS
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
@@ -264,7 +266,11 @@ async def test_the_queue_keeps_the_columns_a_rep_needs_most(
             assert title.startswith(shown.rstrip("…")), header
         queue = demo_app.screen.query_one(CallQueue)
         first = line_text(queue, 1)
-        assert " call 5d " in first, "the first prospect's next task is whole"
+        kind = demo_app.storage.db.execute(
+            "SELECT next_task_kind FROM prospects WHERE id = ?", [todays_queue(demo_app)[0]]
+        ).fetchone()[0]
+        label = SHORT_TASK_KINDS[TaskKind(kind)]
+        assert f" {label} 5d " in first, "the first prospect's next task is whole"
 
 
 @pytest.mark.parametrize("size", SIZES)
