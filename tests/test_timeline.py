@@ -17,6 +17,7 @@ from funnel_tui.timeline import CallEntry, NoteEntry, TaskEntry, read_history
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
 from funnel_tui.ui.timeline_screen import TimelineScreen
@@ -283,7 +284,7 @@ async def test_help_and_palette_offer_the_timeline(
         await pilot.press("question_mark")
         await settle(pilot)
         text = shown_text(demo_app.screen.query_one("#help-keys"))
-        assert "Timeline and tasks" in text
+        assert "Timeline" in text
         for description in ("Reschedule task", "Task done", "Cancel task"):
             assert description in text
         await pilot.press("escape")
@@ -453,3 +454,12 @@ async def test_the_card_lists_the_three_soonest_tasks_and_how_many_more(
             ["callback", "today", "15:00"],
             ["and", "2", "more", "(h:", "timeline)"],
         ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 45)])
+async def test_the_key_bar_offers_the_timeline_at_every_size(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert " h Timeline " in demo_app.screen.query_one(KeyBar).render().plain
