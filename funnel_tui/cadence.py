@@ -46,6 +46,19 @@ def next_call_due(
     return _at(day, slot, zone, now)
 
 
+# Business days from a conversation that set no next step to the call that follows it up.
+FOLLOW_UP_BUSINESS_DAYS = 2
+
+
+def follow_up_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
+    """The call that follows up a conversation with no next step agreed (a proposal sent,
+    a meeting held): two business days later, at the morning slot in the prospect's time
+    (else the rep's); given on now's clock."""
+    zone = _zone(prospect_tz, now)
+    day = _business_day_after(now.astimezone(zone).date(), settings, FOLLOW_UP_BUSINESS_DAYS)
+    return _at(day, morning_slot(settings), zone, now)
+
+
 def busy_retry_due(now: datetime, settings: Settings, prospect_tz: str | None) -> datetime:
     """When to try a busy line again: `busy_retry_minutes` later when that is still inside
     calling hours on a business day (their time, else the rep's), else the first morning slot

@@ -13,6 +13,7 @@ from typing import Any
 from funnel_tui.cadence import (
     attempts_exhausted,
     busy_retry_due,
+    follow_up_due,
     next_call_due,
     nurture_revisit_due,
     revisit_due,
@@ -72,6 +73,11 @@ _APPOINTMENTS = {
     Outcome.MEETING_HELD: TaskKind.CALLBACK,
     Outcome.NO_SHOW: TaskKind.CALLBACK,
 }
+
+
+# Conversations that leave a deal in play: with no next step agreed and nothing else
+# open, a follow-up call is made (PRODUCT 14: the card and the queue show the next one).
+_KEEPS_THE_DEAL_GOING = frozenset({Outcome.MEETING_HELD, Outcome.PROPOSAL_SENT})
 
 
 def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
@@ -205,4 +211,11 @@ def outcome_effects(
         columns["wrong_number"] = 1
     elif outcome is Outcome.DO_NOT_CALL:
         columns["do_not_call"] = 1
+    if outcome in _KEEPS_THE_DEAL_GOING and not create and _nothing_left_open(open_tasks, close):
+        # A live opportunity never drops out of the queue for want of a next step.
+        create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))
     return Effects(columns, close, tuple(create))
+
+
+def _nothing_left_open(open_tasks: list[Task], close: dict[int, TaskStatus]) -> bool:
+    return all(task.id in close for task in open_tasks)

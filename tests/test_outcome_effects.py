@@ -25,6 +25,7 @@ BUSY_RETRY = to_stored(datetime(2026, 11, 25, 13, 0, tzinfo=LONDON))
 REVISIT_DAY = date(2027, 3, 1)
 REVISIT_SLOT = to_stored(datetime(2027, 3, 1, 9, 30, tzinfo=LONDON))
 FRIDAY = to_stored(FRIDAY_AT_TWO)
+FOLLOW_UP = to_stored(datetime(2026, 11, 27, 9, 30, tzinfo=LONDON))
 
 # Who the prospect is before the call: kind and stage.
 BEFORE = {"new": "lead", "known": "contacted", "customer": "won"}
@@ -123,7 +124,14 @@ CASES = [
         )
         for kind in BEFORE
     ),
-    case(Outcome.MEETING_HELD, "known", stage="qualified", meeting="done"),
+    # No next step agreed and nothing else open: a follow-up call two business days on.
+    case(
+        Outcome.MEETING_HELD,
+        "known",
+        stage="qualified",
+        meeting="done",
+        tasks=(("call", "open", FOLLOW_UP),),
+    ),
     *(
         case(
             Outcome.NO_SHOW,
@@ -279,3 +287,20 @@ def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first
     )
     assert (after["next_task_kind"], after["next_call_at"]) == ("call", THURSDAY_MORNING_SLOT)
     assert after["nurtured_at"] == "2026-08-20T10:00:00+00:00"  # when it was handed back
+
+
+def test_a_proposal_with_nothing_else_open_is_followed_up(db: sqlite_utils.Database) -> None:
+    """The deal never drops out of the queue: two business days on, at the morning slot."""
+    ann = int(
+        db["prospects"].insert({"name": "Ann", "kind": "known", "stage": "qualified"}).last_pk
+    )
+    db["tasks"].insert(
+        {"prospect_id": ann, "kind": "callback", "due_at": to_stored(DUE_THIS_MORNING)}
+    )
+    entry = CallOutcome(Outcome.PROPOSAL_SENT, amount_cents=1_850_000, close_on=date(2026, 12, 15))
+
+    log_call(db, ann, entry, now=NOW, settings=Settings())
+
+    open_tasks = list(db.query("SELECT kind, due_at FROM tasks WHERE status = 'open'"))
+    assert open_tasks == [{"kind": "call", "due_at": FOLLOW_UP}]
+    assert db["prospects"].get(ann)["next_call_at"] == FOLLOW_UP
