@@ -72,8 +72,9 @@ class LastCall:
 
 @dataclass(frozen=True)
 class UndoneCall(LastCall):
-    """The call that undo removed, and the prospect's columns it left as they were: the
-    ones something else changed after the call (an edit, another window)."""
+    """The call that undo removed, and what it left as it was because something else
+    changed it after the call (an edit, another window, the timeline): prospect columns,
+    and the tasks the call made (`callback task`)."""
 
     not_restored: tuple[str, ...] = ()
 
@@ -188,11 +189,15 @@ def _write_tasks(
             [status.value, to_stored(now), call_id, task_id],
         )
     created = [
-        db.execute(
-            "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [prospect_id, task.kind.value, to_stored(task.due_at), to_stored(now), call_id],
-        ).lastrowid
+        {
+            "id": db.execute(
+                "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [prospect_id, task.kind.value, to_stored(task.due_at), to_stored(now), call_id],
+            ).lastrowid,
+            "kind": task.kind.value,
+            "due_at": to_stored(task.due_at),
+        }
         for task in effects.create
     ]
     return {"closed": closed, "created": created}
@@ -366,6 +371,18 @@ def _ids(value: object) -> list[int]:
     return value
 
 
+def _made_tasks(value: object) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(
+        isinstance(item, dict)
+        and isinstance(item.get("id"), int)
+        and isinstance(item.get("due_at"), str)
+        and isinstance(item.get("kind"), str)
+        for item in value
+    ):
+        raise ValueError("the tasks the call made are not a list of tasks")
+    return value
+
+
 def _closed_tasks(value: object) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(
         isinstance(item, dict) and isinstance(item.get("id"), int) for item in value
@@ -392,7 +409,7 @@ def _snapshot(text: object) -> UndoRecord:
         if not isinstance(tasks, dict):
             raise ValueError("the call's tasks are not an object")
         tasks = {
-            "created": _ids(tasks.get("created")),
+            "created": _made_tasks(tasks.get("created")),
             "closed": _closed_tasks(tasks.get("closed")),
         }
     entry = saved.get("entry", {})
@@ -412,11 +429,20 @@ def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
     return unreadable
 
 
-def _take_back_tasks(db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]) -> None:
+def _take_back_tasks(
+    db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]
+) -> list[str]:
     """Remove the tasks the call made and reopen the ones it closed, where they still are
-    as the call left them."""
-    for task_id in tasks["created"]:
-        db.execute("DELETE FROM tasks WHERE id = ? AND call_id = ?", [task_id, call_id])
+    as the call left them; returns the tasks kept because the rep changed them since (a
+    callback rescheduled or done in the timeline stays)."""
+    kept = []
+    for made in tasks["created"]:
+        removed = db.execute(
+            "DELETE FROM tasks WHERE id = ? AND call_id = ? AND status = 'open' AND due_at = ?",
+            [made["id"], call_id, made["due_at"]],
+        ).rowcount
+        if not removed and db.execute("SELECT 1 FROM tasks WHERE id = ?", [made["id"]]).fetchone():
+            kept.append(f"{made['kind']} task")
     for closed in tasks["closed"]:
         db.execute(
             "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ?"
@@ -429,6 +455,7 @@ def _take_back_tasks(db: sqlite_utils.Database, call_id: int, tasks: dict[str, l
                 call_id,
             ],
         )
+    return kept
 
 
 def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> UndoneCall | None:
@@ -473,8 +500,7 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
                 for column, value in written.items()
                 if column in current and current[column] == value and column not in follows_tasks
             }
-        if record.tasks is not None:
-            _take_back_tasks(db, last.call_id, record.tasks)
+        kept_tasks = _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else []
         db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
         flags_mark = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
@@ -495,7 +521,7 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
         )
     changed_since = (column for column in wrote or () if column not in restore)
     not_restored = tuple(column for column in changed_since if column not in self_kept)
-    return UndoneCall(**vars(last), not_restored=not_restored)
+    return UndoneCall(**vars(last), not_restored=(*not_restored, *kept_tasks))
 
 
 def redo_call(

@@ -18,14 +18,24 @@ from funnel_tui.domain import (
     TaskStatus,
     sql_list,
 )
+from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
 
 def utc_sql(moment: str) -> str:
     """SQL for a stored moment in UTC ISO 8601 (`+00:00`), whatever offset it was written
-    with; NULL for text that is not a moment."""
-    return f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {moment})"
+    with; NULL for what is not a moment from 1900 to 2999.
+
+    strftime alone takes `2026-02-30` as it is and a number as a Julian day, so the day
+    is checked first: a day SQLite would have to move (to 2 March) is no day.
+    """
+    day = f"substr({moment}, 1, 10)"
+    return (
+        f"CASE WHEN typeof({moment}) = 'text' AND date({day}, '+0 days') IS {day}"
+        f" AND {day} BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}'"
+        f" THEN strftime('%Y-%m-%dT%H:%M:%S+00:00', {moment}) END"
+    )
 
 
 PROSPECTS_V3 = f"""

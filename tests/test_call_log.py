@@ -11,11 +11,12 @@ import pytest
 import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call, undo_last_call
-from funnel_tui.domain import Outcome
+from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import Settings
 from funnel_tui.storage import open_storage
+from funnel_tui.tasks import close_task, open_tasks, reschedule_task
 from funnel_tui.timestamps import to_stored
 
 LONDON = ZoneInfo("Europe/London")
@@ -460,3 +461,23 @@ def test_calls_added_by_other_tools_are_never_undone(db: sqlite_utils.Database) 
     assert undone.call_id == logged.call_id
     assert undo_last_call(db) is None
     assert [call["outcome"] for call in db["calls"].rows] == ["no_answer", "no_answer"]
+
+
+@pytest.mark.parametrize("change", ["reschedule", "done"])
+def test_undo_keeps_a_task_the_rep_changed_since_and_says_so(
+    db: sqlite_utils.Database, change: str
+) -> None:
+    ann = insert(db)
+    log(db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    (task,) = open_tasks(db, ann)
+    if change == "reschedule":
+        reschedule_task(db, task.id, NEXT_WEEK + timedelta(days=1))
+    else:
+        close_task(db, task.id, TaskStatus.DONE, now=NOW + timedelta(hours=1))
+
+    undone = undo_last_call(db)
+
+    assert undone is not None and undone.not_restored == ("callback task",)
+    assert count(db, "calls") == 0
+    kept = db["tasks"].get(task.id)
+    assert (kept["call_id"], kept["kind"]) == (None, "callback")  # its call is gone
