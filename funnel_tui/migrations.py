@@ -420,11 +420,13 @@ def _v3(conn: sqlite3.Connection) -> None:
     for statement in v1_indexes + _statements(schema_v3.SCHEMA_V3_INDEXES, "INDEX"):
         conn.execute(statement)
     conn.execute(schema_v3.SEED_TASKS)
-    # The connects of v3 include do_not_call, and the tasks made above set next_task_kind.
-    # All before the triggers are back: prospects_touch would stamp every row it wrote
-    # as changed now by the rep.
+    # The connects of v3 include do_not_call and its attempts only the cadence's outcomes
+    # (a busy line once a day), and the tasks made above set next_task_kind. All before
+    # the triggers are back: prospects_touch would stamp every row it wrote as changed
+    # now by the rep.
     for statement in (
         *schema_v3.V3_CORRECTIONS,
+        RECOMPUTE_LAST_CALL,
         schema_v3.RECOMPUTE_NEXT_TASK,
         *_rebuild(CALL_DAYS),
     ):
@@ -476,13 +478,16 @@ PROSPECT_SEARCH = DerivedTable(
 DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
 
 # A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
-# at or after it (in the order calls_after_insert sees them: by started_at, then id).
+# at or after it (in the order calls_after_insert sees them: by started_at, then id); the
+# busy signals of one local day count once.
 _LAST_CALL_FROM_CALLS = f"""
 SELECT p.id,
     (SELECT max(c.started_at) FROM calls c WHERE c.prospect_id = p.id) AS last_called_at,
     (SELECT c.outcome FROM calls c WHERE c.prospect_id = p.id
      ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS last_outcome,
-    (SELECT count(*) FROM calls c WHERE c.prospect_id = p.id
+    (SELECT count(DISTINCT CASE c.outcome WHEN 'busy' THEN date(c.started_at, 'localtime')
+                                 ELSE c.id END)
+        FROM calls c WHERE c.prospect_id = p.id
         AND c.outcome IN ({sql_list(sorted(CADENCE_OUTCOMES))}) AND NOT EXISTS (
         SELECT 1 FROM calls k WHERE k.prospect_id = p.id
             AND k.outcome IN ({_CONNECTS}) AND (k.started_at, k.id) >= (c.started_at, c.id)

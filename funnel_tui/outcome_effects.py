@@ -92,9 +92,18 @@ def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
     return min(due, key=lambda task: (task.due_at, task.id), default=None)
 
 
-def _meeting(tasks: list[Task]) -> Task | None:
-    """The meeting a held or missed meeting answers: the earliest open one."""
-    meetings = [task for task in tasks if task.kind is TaskKind.MEETING and task.due_at]
+def _meeting(tasks: list[Task], outcome: Outcome, now: datetime) -> Task | None:
+    """The meeting a held or missed meeting answers: the earliest open one (a meeting can
+    be held early), and for a no-show only one due by the end of today (a meeting that
+    has not come yet cannot have been missed)."""
+    latest = end_of_day(now) if outcome is Outcome.NO_SHOW else None
+    meetings = [
+        task
+        for task in tasks
+        if task.kind is TaskKind.MEETING
+        and task.due_at is not None
+        and (latest is None or task.due_at <= latest)
+    ]
     return min(meetings, key=lambda task: (task.due_at, task.id), default=None)
 
 
@@ -128,7 +137,8 @@ def outcome_effects(
     answered = _task_called_for(open_tasks, now)
     if answered is not None:
         close[answered.id] = TaskStatus.DONE
-    if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW) and (meeting := _meeting(open_tasks)):
+    meeting = _meeting(open_tasks, outcome, now)
+    if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW) and meeting is not None:
         close[meeting.id] = (
             TaskStatus.DONE if outcome is Outcome.MEETING_HELD else TaskStatus.MISSED
         )

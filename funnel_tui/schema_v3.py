@@ -182,6 +182,14 @@ _RECORD_FLAGS = "\n    ".join(
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 _ATTEMPTS = sql_list(sorted(CADENCE_OUTCOMES))
 
+# Another busy signal from the prospect of NEW on its local day, with no connect since.
+_BUSY_EARLIER_TODAY = f"""SELECT 1 FROM calls c WHERE c.prospect_id = NEW.prospect_id
+        AND c.id != NEW.id AND c.outcome = 'busy'
+        AND date(c.started_at, 'localtime') = date(NEW.started_at, 'localtime')
+        AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.prospect_id = NEW.prospect_id
+            AND k.outcome IN ({_CONNECTS})
+            AND k.started_at BETWEEN c.started_at AND NEW.started_at)"""
+
 SCHEMA_V3_TRIGGERS = f"""
 -- prospects.next_call_at and next_task_kind follow the earliest open task, whoever
 -- writes the tasks, so the queue indexes and other tools keep reading next_call_at.
@@ -225,13 +233,15 @@ BEGIN
         SELECT 1 FROM tasks WHERE prospect_id = NEW.id AND status = {_OPEN});
 END;
 
--- Replaces v1's: only an unanswered attempt counts, a connect starts the count again,
--- and the other outcomes (a no-show, a wrong number) leave it alone.
+-- Replaces v1's: only an unanswered attempt counts (a busy line once a local day), a
+-- connect starts the count again, and the other outcomes (a no-show, a wrong number)
+-- leave it alone.
 CREATE TRIGGER calls_after_insert AFTER INSERT ON calls BEGIN
     UPDATE prospects SET
         last_called_at = NEW.started_at,
         last_outcome = NEW.outcome,
         attempts = CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN 0
+                        WHEN NEW.outcome = 'busy' AND EXISTS ({_BUSY_EARLIER_TODAY}) THEN attempts
                         WHEN NEW.outcome IN ({_ATTEMPTS}) THEN attempts + 1
                         ELSE attempts END
     WHERE id = NEW.prospect_id

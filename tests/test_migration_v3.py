@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from funnel_tui.domain import CONNECT_OUTCOMES
+from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES
 from funnel_tui.migrations import APPLICATION_ID, CALL_DAYS_FROM_CALLS, LATEST_VERSION
 from funnel_tui.storage import StorageError, open_storage
 from funnel_tui.ui.app import FunnelApp
@@ -113,7 +113,28 @@ def expected_prospect(v2_rows: Rows, prospect: dict[str, Any]) -> dict[str, Any]
         v2_rows, prospect["id"]
     ):
         expected["deal_value_cents"] = None
+    expected["attempts"] = v3_attempts(v2_rows, prospect["id"])
     return expected
+
+
+def v3_attempts(v2_rows: Rows, prospect_id: int) -> int:
+    """Unanswered attempts as v3 counts them: the cadence's outcomes since the last connect
+    (a do-not-call is a connect now, a wrong number no attempt), busy once a local day."""
+    calls = sorted(
+        (call for call in v2_rows["calls"] if call["prospect_id"] == prospect_id),
+        key=lambda call: (call["started_at"], call["id"]),
+    )
+    since = [call for call in calls if call["outcome"] in CONNECT_OUTCOMES]
+    if since:
+        calls = calls[calls.index(since[-1]) + 1 :]
+    counted = {
+        datetime.fromisoformat(call["started_at"]).astimezone().date()
+        if call["outcome"] == "busy"
+        else call["id"]
+        for call in calls
+        if call["outcome"] in CADENCE_OUTCOMES
+    }
+    return len(counted)
 
 
 def test_every_row_of_every_table_is_kept(migrated: Path, v2_rows: Rows) -> None:
@@ -128,6 +149,18 @@ def test_every_row_of_every_table_is_kept(migrated: Path, v2_rows: Rows) -> None
                 before = expected_prospect(v2_rows, before)
             # The v2 columns, each value as it was; v3's new columns come on top.
             assert {column: now[column] for column in before} == before, (table, before)
+
+
+def test_a_do_not_call_or_a_wrong_number_leaves_no_attempt_counted(
+    migrated: Path, v2_rows: Rows
+) -> None:
+    """v2 counted every call that was not a connect; v3 counts the cadence's outcomes."""
+    before = by_id(v2_rows["prospects"])
+    after = by_id([dict(row) for row in read(migrated, "SELECT * FROM prospects")])
+    recounted = [i for i in after if before[i]["attempts"] != after[i]["attempts"]]
+    assert recounted
+    assert all(after[i]["attempts"] < before[i]["attempts"] for i in recounted)
+    assert {before[i]["last_outcome"] for i in recounted} <= {"do_not_call", "wrong_number"}
 
 
 def test_only_the_corrections_of_product_14_change_a_prospect(

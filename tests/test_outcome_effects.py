@@ -137,7 +137,7 @@ CASES = [
             Outcome.NO_SHOW,
             kind,
             asked={"follow_up_at": FRIDAY_AT_TWO},
-            meeting="missed",
+            meeting="open",  # next week's has not come yet: see the tests below
             tasks=(("callback", "open", FRIDAY),),
         )
         for kind in BEFORE
@@ -304,3 +304,19 @@ def test_a_proposal_with_nothing_else_open_is_followed_up(db: sqlite_utils.Datab
     open_tasks = list(db.query("SELECT kind, due_at FROM tasks WHERE status = 'open'"))
     assert open_tasks == [{"kind": "call", "due_at": FOLLOW_UP}]
     assert db["prospects"].get(ann)["next_call_at"] == FOLLOW_UP
+
+
+@pytest.mark.parametrize(
+    ("meeting_at", "becomes"), [(DUE_THIS_MORNING, "missed"), (MEETING_NEXT_WEEK, "open")]
+)
+def test_a_no_show_marks_todays_meeting_missed_never_one_still_to_come(
+    db: sqlite_utils.Database, meeting_at: datetime, becomes: str
+) -> None:
+    ann = int(db["prospects"].insert({"name": "Ann", "kind": "known", "stage": "meeting"}).last_pk)
+    db["tasks"].insert({"prospect_id": ann, "kind": "meeting", "due_at": to_stored(meeting_at)})
+
+    entry = CallOutcome(Outcome.NO_SHOW, follow_up_at=FRIDAY_AT_TWO)
+    log_call(db, ann, entry, now=NOW, settings=Settings())
+
+    tasks = sorted((task["kind"], task["status"]) for task in db.query("SELECT * FROM tasks"))
+    assert tasks == [("callback", "open"), ("meeting", becomes)]

@@ -175,3 +175,27 @@ async def test_the_app_opens_on_a_task_due_on_a_day_that_does_not_exist(
         tasks = next(line for line in card.splitlines() if line.startswith("Tasks"))
         assert tasks.split()[2] == "?"  # the kind, then the due time that is no moment
         assert app.is_running
+
+
+def test_busy_signals_of_one_day_count_once_however_they_are_written(tmp_path: Path) -> None:
+    """Six busy signals in one afternoon are one attempt: for calls another tool inserts
+    (the trigger) and when --repair works the count out again from the calls."""
+    path = tmp_path / "book.db"
+    invoke("config", "set", "currency", "$", "--db", path)  # a fresh book
+    shell_writes(
+        path,
+        "INSERT INTO prospects (id, name) VALUES (1, 'Grace Liu')",
+        *(
+            "INSERT INTO calls (prospect_id, started_at, outcome)"
+            f" VALUES (1, '2026-11-25T{hour}:00:00+00:00', 'busy')"
+            for hour in range(12, 18)
+        ),
+        "INSERT INTO calls (prospect_id, started_at, outcome)"
+        " VALUES (1, '2026-11-26T10:00:00+00:00', 'busy')",
+    )
+    attempts = "SELECT attempts FROM prospects WHERE id = 1"
+    assert sqlite3.connect(path).execute(attempts).fetchone() == (2,)
+
+    shell_writes(path, "DROP TRIGGER calls_after_insert", "UPDATE prospects SET attempts = 7")
+    assert invoke("check", "--repair", "--db", path).exit_code == 0
+    assert sqlite3.connect(path).execute(attempts).fetchone() == (2,)
