@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
@@ -266,12 +267,20 @@ def check_database(path: Path) -> list[str]:
         conn.close()
 
 
-def repair_database(db: sqlite_utils.Database) -> list[str]:
+@dataclass(frozen=True)
+class Repair:
+    """What `repair_database` did: the triggers it put back, and what it worked out again."""
+
+    triggers: tuple[str, ...]
+    recomputed: tuple[str, ...]
+
+
+def repair_database(db: sqlite_utils.Database) -> Repair:
     """Put back funnel's triggers where they are missing or changed, work out again what
     the ones put back keep, build call_days and prospect_search afresh from calls and
-    prospects, and next_call_at and next_task_kind from tasks, in one transaction.
-    Returns what was worked out again."""
-    recomputed = []
+    prospects, and next_call_at and next_task_kind from tasks, in one transaction."""
+    triggers: list[str] = []
+    recomputed: list[str] = []
     with write_transaction(db):
         for group in TRIGGER_GROUPS:
             missing, changed = _wrong_triggers(db.conn, group)
@@ -279,8 +288,9 @@ def repair_database(db: sqlite_utils.Database) -> list[str]:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:
                 db.execute(SCHEMA_TRIGGERS[name])
+            triggers += missing + changed
             if group.recompute and (missing or changed or group.recompute_always):
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)
-    return recomputed
+    return Repair(tuple(triggers), tuple(recomputed))

@@ -524,10 +524,15 @@ def check(db_path: Path | None, repair: bool) -> None:
     else:
         path = storage.path
         if repair:
-            recomputed = repair_database(storage.db)
+            repair = repair_database(storage.db)
+            put_back = (
+                f"put back funnel's triggers {', '.join(repair.triggers)}; "
+                if repair.triggers
+                else ""
+            )
             click.echo(
-                f"{path}: put back funnel's triggers and worked out again from calls, "
-                f"prospects and tasks: {', '.join(recomputed)}"
+                f"{path}: {put_back}worked out again from calls, prospects and tasks: "
+                f"{', '.join(repair.recomputed)}"
             )
     problems = check_database(path)
     if problems:

@@ -322,6 +322,7 @@ def test_check_names_call_counts_a_tool_left_stale_and_repair_counts_them_again(
     repaired = invoke("check", "--repair", "--db", path)
     assert repaired.exit_code == 0, repaired.output
     assert repaired.stdout.strip().endswith(": ok")
+    assert "put back" not in repaired.stdout  # every trigger was there
     assert invoke("check", "--db", path).exit_code == 0
 
 

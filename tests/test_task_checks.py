@@ -197,5 +197,7 @@ def test_busy_signals_of_one_day_count_once_however_they_are_written(tmp_path: P
     assert sqlite3.connect(path).execute(attempts).fetchone() == (2,)
 
     shell_writes(path, "DROP TRIGGER calls_after_insert", "UPDATE prospects SET attempts = 7")
-    assert invoke("check", "--repair", "--db", path).exit_code == 0
+    repaired = invoke("check", "--repair", "--db", path)
+    assert repaired.exit_code == 0
+    assert "put back funnel's triggers calls_after_insert;" in repaired.stdout
     assert sqlite3.connect(path).execute(attempts).fetchone() == (2,)
