@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser, tz
 from dateutil.relativedelta import relativedelta
 
-EXAMPLES = "try tomorrow 10am, fri 2pm, next tue, in 3 days, +2h, 2026-12-03 14:30 or 3/12"
+# No `next tue` here: typed on a Monday it means tomorrow, not the next week's Tuesday.
+EXAMPLES = "try tomorrow 10am, fri 2pm, tue next week, in 3 days, +2h, 2026-12-03 14:30 or 3/12"
 
 
 class WhenError(ValueError):
@@ -31,6 +32,10 @@ OFFSET_UNITS = {
 # Hours and minutes are elapsed time; days and weeks keep the wall-clock time across DST.
 ELAPSED_UNITS = frozenset({"minutes", "hours"})
 
+# `next week tue 10am` or `tue next week 10am`: that weekday in the week after this one.
+NEXT_WEEK_PATTERN = re.compile(
+    r"(?:next week (?P<before>[a-z]+)|(?P<after>[a-z]+) next week)\b\s*(?P<rest>.*)"
+)
 DAY_WORD_PATTERN = re.compile(r"(?P<next>next\b\s*)?(?P<word>[a-z]*)\s*(?P<rest>.*)")
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
 NOON_WORDS = frozenset({"noon", "midday"})
@@ -146,6 +151,7 @@ def _typed_moment(
     try:
         moment = (
             _parse_offset(typed, now)
+            or _parse_next_week(typed, now, day_first, calling_start, end_of_day)
             or _parse_day_word(typed, now, day_first, calling_start, end_of_day)
             or _parse_date_and_time(typed, now, day_first, calling_start)
         )
@@ -225,7 +231,7 @@ def _parse_day_word(
     weekday = PARSER_INFO.weekday(word) if word else None
     today = now.date()
     if match["next"] and weekday is None:
-        raise WhenError(f"{typed!r} does not say which day", "say next tue or next friday")
+        raise _which_day(typed, today, day_first)
     if word == "today":
         day = today
     elif word in TOMORROW_WORDS:
@@ -246,6 +252,30 @@ def _parse_day_word(
     if day == today and moment <= now:
         raise _passed_today(f"tomorrow {rest}".strip())
     return moment
+
+
+def _parse_next_week(
+    typed: str, now: datetime, day_first: bool, calling_start: time, end_of_day: time
+) -> datetime | None:
+    """A weekday of next week (weeks run Monday to Sunday), at the time typed after it."""
+    match = NEXT_WEEK_PATTERN.fullmatch(typed)
+    if match is None:
+        return None
+    weekday = PARSER_INFO.weekday(match["before"] or match["after"])
+    if weekday is None:
+        raise _which_day(typed, now.date(), day_first)
+    next_monday = now.date() + timedelta(days=7 - now.weekday())
+    day = next_monday + timedelta(days=weekday)
+    clock = _time_of_day(match["rest"], day_first, end_of_day) or calling_start
+    return _at(day, clock, now)
+
+
+def _which_day(typed: str, today: date, day_first: bool) -> WhenError:
+    """`next` without a weekday. Both phrases the hint offers name the same day, next
+    week's Tuesday; `next tue` would not (typed on a Monday, it means tomorrow)."""
+    tuesday = today + timedelta(days=8 - today.weekday())
+    slashed = f"{tuesday.day}/{tuesday.month}" if day_first else f"{tuesday.month}/{tuesday.day}"
+    return WhenError(f"{typed!r} does not say which day", f"say tue next week or {slashed}")
 
 
 def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:

@@ -134,6 +134,57 @@ async def test_ctrl_y_logs_the_undone_call_again(demo_app: FunnelApp) -> None:
         assert calls(db)[-1]["id"] == redone["id"]
 
 
+def without_ids(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{**row, "id": None} for row in rows]
+
+
+async def test_ctrl_y_redoes_every_undo_of_the_session_newest_first(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        before = calls(db)
+        await pilot.press("l", "c", *"tomorrow 10am", "tab", *"call after lunch", "enter")
+        await settle(pilot)
+        await log_no_answers(pilot, 1)
+        logged = calls(db)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("u", "y")  # the second undo in a row asks
+        await settle(pilot)
+        assert calls(db) == before
+
+        # The callback, undone last, comes back first; then the no answer.
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert without_ids(calls(db)) == without_ids(logged[:-1])
+        assert notices(demo_app)[-1].startswith("Redid callback")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert without_ids(calls(db)) == without_ids(logged)
+        assert notices(demo_app)[-1].startswith("Redid no answer")
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert notices(demo_app)[-1] == "Nothing to redo."
+        assert without_ids(calls(db)) == without_ids(logged)
+
+
+async def test_logging_a_new_call_forgets_what_could_be_redone(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await log_no_answers(pilot, 1)
+        await pilot.press("u")
+        await settle(pilot)
+        await log_no_answers(pilot, 1)
+        logged = calls(db)
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert notices(demo_app)[-1] == "Nothing to redo."
+    assert calls(db) == logged
+
+
 async def test_undo_says_which_columns_changed_since_the_call(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)

@@ -162,6 +162,55 @@ def test_unreadable_text_lists_forms_that_work() -> None:
         parse_when("asdf", WEDNESDAY)
 
 
+# A Monday late morning: `next tue` is tomorrow, next week's Tuesday is 8 Dec.
+MONDAY = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("next week tue 10am", at("2026-12-08", "10:00")),
+        ("tue next week 10am", at("2026-12-08", "10:00")),
+        ("Tuesday next week", at("2026-12-08")),
+        ("next week mon", at("2026-12-07")),
+        ("next week sun 2pm", at("2026-12-13", "14:00")),
+        ("fri next week eod", at("2026-12-11", "17:00")),
+        ("next tue", at("2026-12-01")),
+    ],
+)
+def test_a_weekday_of_next_week_is_in_the_monday_to_sunday_week_after_this(
+    typed: str, expected: datetime
+) -> None:
+    assert parse_when(typed, MONDAY) == expected
+
+
+def test_next_week_from_a_sunday_is_the_week_starting_the_next_day() -> None:
+    sunday = datetime(2026, 11, 29, 11, 0, tzinfo=LONDON)
+    assert parse_when("next week tue 10am", sunday) == at("2026-12-01", "10:00")
+    assert parse_when("next week sun", sunday) == at("2026-12-06")
+
+
+@pytest.mark.parametrize("typed", ["next week", "next week 10am", "next week foo", "foo next week"])
+@pytest.mark.parametrize("day_first", [True, False])
+def test_next_without_a_weekday_suggests_only_phrases_for_the_same_day(
+    typed: str, day_first: bool
+) -> None:
+    for days in range(7):  # from every day of the week
+        now = MONDAY + timedelta(days=days)
+        with pytest.raises(WhenError, match="does not say which day") as caught:
+            parse_when(typed, now, day_first=day_first)
+        hint = str(caught.value).split("; say ")[1]
+        phrases = hint.split(" or ")
+        assert phrases[0] == "tue next week"
+        days_meant = {parse_when(phrase, now, day_first=day_first).date() for phrase in phrases}
+        assert len(days_meant) == 1
+        (day,) = days_meant
+        assert day.weekday() == 1 and 1 < (day - now.date()).days <= 8
+    if day_first:
+        with pytest.raises(WhenError, match="say tue next week or 8/12"):
+            parse_when(typed, MONDAY)
+
+
 def test_eod_after_end_of_day_is_refused() -> None:
     evening = datetime(2026, 11, 25, 17, 30, tzinfo=LONDON)
     with pytest.raises(WhenError, match="say tomorrow eod"):

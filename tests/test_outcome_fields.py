@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from funnel_tui.domain import OUTCOME_SPECS, Ask, LostReason, Outcome
 from funnel_tui.ui.app import FunnelApp
@@ -404,7 +404,7 @@ async def test_each_outcome_shows_exactly_its_fields_in_order(
         assert dialog.outcome is outcome
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, (100, 36), (100, 39)])
 @pytest.mark.parametrize(
     "keys",
     [["p", *"12k", "tab", *"15/12"], ["x", "b", *"1/3"]],
@@ -442,3 +442,27 @@ async def test_help_lists_every_outcome_with_what_it_asks(demo_app: FunnelApp) -
     assert "Gatekeeper · asks call again when (optional)" in text
     for reason in (LostReason.BUDGET, LostReason.COMPETITOR, LostReason.NO_AUTHORITY):
         assert f"{reason.key} {reason.label}" in text
+
+
+@pytest.mark.parametrize("size", [(160, 45), (80, 40)])
+@pytest.mark.parametrize(
+    "keys", [[], ["c"], ["p"], ["x"]], ids=["nothing-picked", "callback", "proposal", "lost"]
+)
+async def test_a_tall_terminal_shows_every_outcome_beside_the_asked_fields(
+    demo_app: FunnelApp, size: tuple[int, int], keys: list[str]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *keys)
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        outcomes = dialog.query_one("#outcome-list", OptionList)
+        # All 13 letters in sight: none hidden behind a scrollbar.
+        assert outcomes.option_count == len(OUTCOME_SPECS)
+        assert outcomes.max_scroll_y == 0
+        assert fully_in_sight(demo_app, outcomes)
+        for question in dialog.questions:
+            assert fully_in_sight(demo_app, dialog.field(question.ask)), question.label
+        assert fully_in_sight(demo_app, dialog.note)
+        assert fully_in_sight(demo_app, dialog.query_one("#outcome-hint"))

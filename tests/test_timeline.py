@@ -207,6 +207,18 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
         callback, meeting = open_tasks_of(db, tess)
         await pilot.press("h", "d")
         await settle(pilot)
+        # `d` asks first, naming the task; no (n or escape) keeps it open.
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        question = shown_text(demo_app.screen.query_one("#confirm-question", Static))
+        assert question.strip() == "Mark the callback due tomorrow 10:00 done?"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("d", "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, TimelineScreen)
+        assert db["tasks"].get(callback["id"])["status"] == "open"
+        await pilot.press("d", "y")
+        await settle(pilot)
         assert "The callback is done." in status_text(demo_app)
         # The meeting is the only open task left, and selected.
         await pilot.press("c")
@@ -298,6 +310,9 @@ async def test_help_and_palette_offer_the_timeline(
         await pilot.press("ctrl+p", *"task done")
         await settle(pilot)
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(pilot)
         assert "The call is done." in status_text(demo_app)
     assert open_tasks_of(demo_app.storage.db, tess) == []
@@ -423,7 +438,8 @@ async def test_keys_typed_while_a_task_is_saved_act_on_the_tasks_as_they_are_aft
         await find(pilot, NAME)
         await pilot.press("h")
         await settle(pilot)
-        burst(demo_app, "d", "d")
+        # Each `d` asks, each `y` answers: the second `d` acts on the meeting.
+        burst(demo_app, "d", "y", "d", "y")
         await settle_until(pilot, lambda: "The meeting is done." in status_text(demo_app))
     statuses = dict(
         demo_app.storage.db.execute(

@@ -45,12 +45,18 @@ class UndoSession:
         self.logged: set[int] = set()
         # Whether the last call change of this session was an undo.
         self.undid_last = False
-        # The last undo of this session, until it is redone.
-        self.redoable: UndoneCall | None = None
+        # The calls undone in this session and not yet redone, the newest last: ctrl+y
+        # redoes them newest first. Logging a new call forgets them, as editors do.
+        self.redoable: list[UndoneCall] = []
         # An undo or redo is under way: keys repeated meanwhile do nothing.
         self.busy = False
 
     def call_logged(self, call_id: int) -> None:
+        """A new call, logged by the rep: the undone calls can no longer be redone."""
+        self.call_redone(call_id)
+        self.redoable.clear()
+
+    def call_redone(self, call_id: int) -> None:
         self.logged.add(call_id)
         self.undid_last = False
 
@@ -133,7 +139,7 @@ class CallUndo(_Base):
             self.notify("Nothing to undo.", severity="warning")
             return
         session.undid_last = True
-        session.redoable = undone
+        session.redoable.append(undone)
         message = (
             f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
             " (ctrl+y redoes)"
@@ -153,11 +159,11 @@ class CallUndo(_Base):
         session = self.undo_session
         if session.busy:
             return
-        if session.redoable is None:
+        if not session.redoable:
             self.notify("Nothing to redo.", severity="warning")
             return
         session.busy = True
-        self._redo(session.redoable)
+        self._redo(session.redoable[-1])
 
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
@@ -173,8 +179,8 @@ class CallUndo(_Base):
             return
         finally:
             session.busy = False
-        session.redoable = None
-        session.call_logged(logged.call_id)
+        session.redoable.pop()
+        session.call_redone(logged.call_id)
         self.funnel.notify_in_place(
             CALL_TOAST,
             f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",

@@ -105,6 +105,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     # it; the held keys go to the next prospect.
     AUTO_FOCUS = "#outcome-list"
 
+    # The app's height classes plus one of the dialog's own: from 40 rows the list shows
+    # all 13 outcomes beside the most any outcome asks (a lost reason and a revisit date);
+    # on a shorter terminal it shrinks to leave those fields the room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall"), (40, "-every-outcome")]
+
     BINDINGS = [
         *(
             Binding(spec.key, f"pick('{outcome.value}')", spec.label, show=False, priority=True)

@@ -41,7 +41,7 @@ class TimelineScreen(Screen[bool]):
     """Returns True when a task was changed, so the queue and the card are read again."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches the list,
-    # so `j d` typed at full speed marks the next task done; check_action turns them off
+    # so `j d y` typed at full speed marks the next task done; check_action turns them off
     # while the new time is typed, so letters there are text.
     BINDINGS = [
         Binding("r", "reschedule", "Reschedule task", priority=True),
@@ -231,29 +231,42 @@ class TimelineScreen(Screen[bool]):
         self.when_field.add_class("hidden")
         self.set_focus(self.entries)
 
-    def action_done(self) -> None:
-        task = self._selected_task()
-        if task is not None:
-            self._close(task, TaskStatus.DONE, "done")
-
-    async def action_cancel_task(self) -> None:
-        from funnel_tui.ui.confirm_dialog import ConfirmDialog
-
+    async def action_done(self) -> None:
+        # Asked first, as cancel is: one stray `d` must not close a promised callback.
         task = self._selected_task()
         if task is None:
             return
+        question = Text.assemble(
+            "Mark the ",
+            (task_kind_label(task), "bold"),
+            f" due {task_due_label(task, self.funnel.clock())} done?",
+        )
+        await self._close_if_confirmed(task, question, TaskStatus.DONE, "done", yes="mark it done")
 
-        def answered(confirmed: bool | None) -> None:
-            # A yes holds the keys typed after it: the write gives them back once done.
-            if confirmed:
-                self._close(task, TaskStatus.CANCELLED, "cancelled")
-
+    async def action_cancel_task(self) -> None:
+        task = self._selected_task()
+        if task is None:
+            return
         question = Text.assemble(
             "Cancel the ",
             (task_kind_label(task), "bold"),
             f" task ({task_due_label(task, self.funnel.clock())})?",
         )
-        await self.app.push_screen(ConfirmDialog(question, yes="cancel it"), answered)
+        await self._close_if_confirmed(
+            task, question, TaskStatus.CANCELLED, "cancelled", yes="cancel it"
+        )
+
+    async def _close_if_confirmed(
+        self, task: Task, question: Text, status: TaskStatus, said: str, *, yes: str
+    ) -> None:
+        from funnel_tui.ui.confirm_dialog import ConfirmDialog
+
+        def answered(confirmed: bool | None) -> None:
+            # A yes holds the keys typed after it: the write gives them back once done.
+            if confirmed:
+                self._close(task, status, said)
+
+        await self.app.push_screen(ConfirmDialog(question, yes=yes), answered)
 
     def _close(self, task: Task, status: TaskStatus, said: str) -> None:
         now = self.funnel.clock()
