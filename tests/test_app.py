@@ -743,3 +743,21 @@ async def test_the_queue_names_the_next_task_and_the_filter_finds_the_rest(
         assert " lost " in queue_line(queue, lost.last_pk)
         title = shown_text(demo_app.screen.query_one("#queue-title"))
         assert "1 prospect matching “quentin” · 1 more in other views" in title
+
+
+async def test_a_prospect_outside_their_hours_says_when_they_open_on_the_reps_clock(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+    zone, opens_at = next(iter(closed.items()))
+    name = next(db.query("SELECT name FROM prospects WHERE timezone = ? LIMIT 1", [zone]))["name"]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *name.split()[0].lower(), "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.card is not None
+        assert screen.card.prospect["name"] == name
+        card = shown_text(screen.prospect_card.query_one("#card-body"))
+        assert f"opens {opens_at:%a %H:%M} your time" in card

@@ -73,7 +73,8 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
         contact.add_row("Their time", _literal(there))
         callable_now, opens_at = calling_window(now, settings, prospect["timezone"])
         if not callable_now and opens_at is not None:
-            contact.add_row("", Text(f"outside calling hours: opens {opens_at:%a %H:%M}", "yellow"))
+            opens = f"outside calling hours: opens {opens_at:%a %H:%M} your time"
+            contact.add_row("", Text(opens, "yellow"))
     if card.shows_mark("prospects", prospect, "deal_value_cents"):
         contact.add_row("Deal value", MARK)
     elif prospect["deal_value_cents"]:
