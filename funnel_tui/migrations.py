@@ -371,6 +371,7 @@ _V1_QUEUE_INDEXES = ("prospects_due", "prospects_never_called")
 
 
 def _statements(schema: str, kind: str) -> list[str]:
+    """The `CREATE {kind}` statements of a schema script (kind TABLE, INDEX or TRIGGER)."""
     return [s for s in split_statements(schema) if s.startswith(f"CREATE {kind} ")]
 
 
@@ -439,11 +440,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def _triggers(schema: str) -> dict[str, str]:
-    return {
-        statement.split()[2]: statement
-        for statement in split_statements(schema)
-        if statement.startswith("CREATE TRIGGER")
-    }
+    return {statement.split()[2]: statement for statement in _statements(schema, "TRIGGER")}
 
 
 # Every trigger of the latest schema, by name, as it defines them: the one list that
@@ -566,11 +563,7 @@ APPLICATION_ID = 0x46554E4C
 
 
 def _tables(schema: str) -> frozenset[str]:
-    return frozenset(
-        statement.split()[2]
-        for statement in split_statements(schema)
-        if statement.startswith("CREATE TABLE")
-    )
+    return frozenset(statement.split()[2] for statement in _statements(schema, "TABLE"))
 
 
 # The schema versions that shipped before the marker, with the tables each had: a file
