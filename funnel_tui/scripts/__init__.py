@@ -1,7 +1,9 @@
 """Call scripts for the selling methods: loading them and filling them in for a prospect."""
 
+from funnel_tui.scripts.fill import FilledScript, fill_script, prospect_facts
 from funnel_tui.scripts.loader import (
     BUILTIN_SOURCE,
+    SITUATIONS,
     CallScript,
     ScriptLibrary,
     ScriptProblem,
@@ -10,30 +12,49 @@ from funnel_tui.scripts.loader import (
     load_library,
     parse_script,
 )
+from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.scripts.render import (
-    FACT_PROMPTS,
+    NOT_RECORDED,
+    ObjectionAnswer,
     RenderedStep,
+    fill_cue,
+    fill_spoken,
     objection_answers,
-    prospect_facts,
-    render_plain,
     render_script,
-    render_text,
+    render_step,
+)
+from funnel_tui.scripts.situation import (
+    ProspectHistory,
+    read_history,
+    situation_of,
+    suggested_method,
 )
 
 __all__ = [
     "BUILTIN_SOURCE",
-    "FACT_PROMPTS",
+    "NOT_RECORDED",
+    "SITUATIONS",
     "CallScript",
+    "FilledScript",
+    "ObjectionAnswer",
+    "ProspectHistory",
     "RenderedStep",
     "ScriptLibrary",
     "ScriptProblem",
     "ScriptStep",
+    "fill_cue",
+    "fill_script",
+    "fill_spoken",
+    "filled_plain",
     "load_builtin",
     "load_library",
     "objection_answers",
     "parse_script",
     "prospect_facts",
-    "render_plain",
+    "read_history",
     "render_script",
-    "render_text",
+    "render_step",
+    "situation_of",
+    "suggested_method",
+    "template_plain",
 ]
