@@ -63,7 +63,9 @@ class ObjectionLibrary:
     )
 
     def __post_init__(self) -> None:
-        self._matchers = tuple((category, _matcher(category)) for category in self.categories)
+        self._matchers = tuple(
+            (category, _matcher(category.phrases, category.ignore)) for category in self.categories
+        )
 
     def get(self, key: str) -> ObjectionCategory | None:
         return next((category for category in self.categories if category.key == key), None)
@@ -100,11 +102,10 @@ class _Matcher:
         return None if hit is None else hit.start()
 
 
-def _matcher(category: ObjectionCategory) -> _Matcher:
-    return _Matcher(
-        compile_phrases(category.phrases),
-        compile_phrases(category.ignore) if category.ignore else None,
-    )
+@cache
+def _matcher(phrases: tuple[str, ...], ignore: tuple[str, ...]) -> _Matcher:
+    """Compiled once per phrase list, however often the library is loaded."""
+    return _Matcher(compile_phrases(phrases), compile_phrases(ignore) if ignore else None)
 
 
 def normalise(text: str) -> str:
@@ -226,7 +227,7 @@ class _FileReader:
         if not CATEGORY_KEY.fullmatch(key):
             self.report(
                 f"category [{key}]: use only lowercase letters, digits and _ in its name",
-                self.lines.header_line(header),
+                self.category_line(key),
             )
             return None
         problems_before = len(self.problems)
@@ -252,14 +253,14 @@ class _FileReader:
             if phrases is None:
                 self.report(
                     f'category [{key}] has no phrases: add phrases = ["...", "..."]',
-                    self.lines.header_line(header),
+                    self.category_line(key),
                 )
             common = answers.get(COMMON, "")
             if fallback is None and (not common or PLACEHOLDER.search(common)):
                 self.report(
                     f'category [{key}] has no fallback: add fallback = "...", the answer '
                     "said when a fact is missing (no {placeholders})",
-                    self.lines.header_line(header),
+                    self.category_line(key),
                 )
         if len(self.problems) > problems_before:
             return None
@@ -279,6 +280,12 @@ class _FileReader:
             MappingProxyType({**builtin.answers, **answers}),
             fallback or builtin.fallback,
             builtin.ignore if ignore is None else ignore,
+        )
+
+    def category_line(self, key: str) -> int | None:
+        """The line of `[key]`, else of `[key.answers]` when the file only has that."""
+        return self.lines.header_line(_header(key)) or self.lines.header_line(
+            _header(key, "answers")
         )
 
     def _text(self, key: str, table: dict, name: str, header: re.Pattern[str]) -> str | None:
