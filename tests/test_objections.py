@@ -221,6 +221,13 @@ def test_the_reps_phrases_replace_a_categorys_phrases(tmp_path):
     assert loaded.get("price").answers == builtin_categories()[0].answers
 
 
+def test_no_phrases_turn_a_category_off(tmp_path):
+    write(tmp_path, "[busy]\nphrases = []\n")
+    loaded = load_objections(tmp_path)
+    assert loaded.problems == []
+    assert [category.key for category in loaded.match("Busy. Too expensive. ")] == ["price"]
+
+
 def test_the_reps_answer_replaces_that_methods_answer_only(tmp_path):
     write(tmp_path, '[price.answers]\nsolution = "What would it be worth to fix?"\n')
     loaded = load_objections(tmp_path)
@@ -267,6 +274,7 @@ BROKEN_FILES = [
     ('[busy]\nanswers = "Later?"\n', 2, "answers must be a table"),
     ('[parking]\ntitle = "Parking"\n\n[parking.answers]\ncommon = "Where?"\n', 1, "no phrases"),
     ('[parking]\nphrases = ["parking"]\n', 1, "no fallback"),
+    ('[parking]\nphrases = []\nfallback = "Where?"\n', 1, "no phrases"),
     ('[parking]\nphrases = ["parking"]\nanswers.common = "Where, {first_name}?"\n', 1, "fallback"),
     ('title = "Objections"\n', 1, "must be a category table"),
     ('["Car Parks"]\nphrases = ["parking"]\nfallback = "Where?"\n', 1, "lowercase letters"),

@@ -32,6 +32,8 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 # Characters that stand in for an ignored phrase: same length, so positions keep their order,
 # and neither a word nor a space, so no phrase can match across them.
 MASK = "\x00"
+# What an empty phrase list finds: a category the rep turned off with phrases = [].
+NOTHING = re.compile(r"(?!)")
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     "prices"); any other inflection is a phrase of its own ("pricing", "pricey").
     """
     alternatives = sorted({_phrase_pattern(phrase) for phrase in phrases}, key=len, reverse=True)
+    if not alternatives:
+        return NOTHING
     return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?:e?s)?(?!\w)")
 
 
@@ -199,6 +203,38 @@ def parse_objections(
     return tuple(merged.values()), reader.problems
 
 
+@dataclass(frozen=True)
+class _Given:
+    """The fields one category table of a file gives; None where it leaves one out."""
+
+    title: str | None
+    phrases: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    answers: dict[str, str]
+    fallback: str | None
+
+    def new(self, key: str) -> ObjectionCategory:
+        return ObjectionCategory(
+            key,
+            self.title or key.replace("_", " ").capitalize(),
+            self.phrases,
+            MappingProxyType(self.answers),
+            self.fallback or self.answers[COMMON],
+            self.ignore or (),
+        )
+
+    def changed(self, builtin: ObjectionCategory) -> ObjectionCategory:
+        """`builtin` with each field given replaced, and each answer given on its own."""
+        return ObjectionCategory(
+            builtin.key,
+            self.title or builtin.title,
+            builtin.phrases if self.phrases is None else self.phrases,
+            MappingProxyType({**builtin.answers, **self.answers}),
+            self.fallback or builtin.fallback,
+            builtin.ignore if self.ignore is None else self.ignore,
+        )
+
+
 class _FileReader:
     """Checks the categories of one objections file, pointing each problem at its line."""
 
@@ -216,7 +252,7 @@ class _FileReader:
     def category(
         self, key: str, table: object, builtin: ObjectionCategory | None
     ) -> ObjectionCategory | None:
-        header = _header(key)
+        """The category `table` describes, or None (with the problems reported)."""
         if not isinstance(table, dict):
             self.report(
                 f"{key!r} must be a category table: [{key}] then title, phrases, answers "
@@ -230,6 +266,7 @@ class _FileReader:
                 self.category_line(key),
             )
             return None
+        header = _header(key)
         problems_before = len(self.problems)
         for name in table:
             if name not in CATEGORY_FIELDS:
@@ -238,10 +275,35 @@ class _FileReader:
                     "phrases, ignore, answers and fallback",
                     self.lines.key_line(name, header),
                 )
-        title = self._text(key, table, "title", header)
-        phrases = self._phrases(key, table, "phrases", header)
-        ignore = self._phrases(key, table, "ignore", header)
-        answers = self._answers(key, table.get("answers", {}))
+        given = _Given(
+            title=self._text(key, table, "title", header),
+            phrases=self._phrases(key, table, "phrases", header),
+            ignore=self._phrases(key, table, "ignore", header),
+            answers=self._answers(key, table.get("answers", {})),
+            fallback=self._fallback(key, table, header),
+        )
+        if builtin is None:
+            self._check_complete(key, given)
+        if len(self.problems) > problems_before:
+            return None
+        return given.changed(builtin) if builtin else given.new(key)
+
+    def _check_complete(self, key: str, given: _Given) -> None:
+        """A new category needs phrases and a line to say when a fact is missing."""
+        if not given.phrases:
+            self.report(
+                f'category [{key}] has no phrases: add phrases = ["...", "..."]',
+                self.category_line(key),
+            )
+        common = given.answers.get(COMMON, "")
+        if given.fallback is None and (not common or PLACEHOLDER.search(common)):
+            self.report(
+                f'category [{key}] has no fallback: add fallback = "...", the answer '
+                "said when a fact is missing (no {placeholders})",
+                self.category_line(key),
+            )
+
+    def _fallback(self, key: str, table: dict, header: re.Pattern[str]) -> str | None:
         fallback = self._text(key, table, "fallback", header)
         if fallback and PLACEHOLDER.search(fallback):
             self.report(
@@ -249,38 +311,7 @@ class _FileReader:
                 "cannot use {placeholders}",
                 self.lines.key_line("fallback", header),
             )
-        if builtin is None:
-            if phrases is None:
-                self.report(
-                    f'category [{key}] has no phrases: add phrases = ["...", "..."]',
-                    self.category_line(key),
-                )
-            common = answers.get(COMMON, "")
-            if fallback is None and (not common or PLACEHOLDER.search(common)):
-                self.report(
-                    f'category [{key}] has no fallback: add fallback = "...", the answer '
-                    "said when a fact is missing (no {placeholders})",
-                    self.category_line(key),
-                )
-        if len(self.problems) > problems_before:
-            return None
-        if builtin is None:
-            return ObjectionCategory(
-                key,
-                title or key.replace("_", " ").capitalize(),
-                phrases or (),
-                MappingProxyType(answers),
-                fallback or answers[COMMON],
-                ignore or (),
-            )
-        return ObjectionCategory(
-            key,
-            title or builtin.title,
-            builtin.phrases if phrases is None else phrases,
-            MappingProxyType({**builtin.answers, **answers}),
-            fallback or builtin.fallback,
-            builtin.ignore if ignore is None else ignore,
-        )
+        return fallback
 
     def category_line(self, key: str) -> int | None:
         """The line of `[key]`, else of `[key.answers]` when the file only has that."""
