@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from funnel_tui.demo_people import PEOPLE
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
@@ -119,6 +121,9 @@ PHRASINGS = [
         ["budget", "not_decision_maker", "send_info", "price"],
     ),
     ("Budget: hiring freeze until the new year", ["budget", "timing"]),
+    # A phrase that only looks like a category does not hide the real one beside it.
+    ("Busy season now, and too busy to talk today", ["busy"]),
+    ("Price isn't an issue; budget is", ["budget"]),
     # Whole words only, and nothing from an empty note.
     ("Shops at Costco", []),
     ("A priceless reference", []),
@@ -153,6 +158,21 @@ def test_every_objection_in_the_demo_book_gets_an_answer(library):
     ]
     # Not an objection at all: the money is there.
     assert unanswered == ["Budget approved per quarter"]
+
+
+@pytest.mark.parametrize("category", builtin_categories(), ids=lambda category: category.key)
+def test_every_phrase_finds_its_category_however_it_is_typed(library, category):
+    for phrase in category.phrases:
+        for typed in (phrase, phrase.upper(), phrase.replace("'", "\u2019"), phrase + "s"):
+            found = library.match(f"Note: {typed}, then more.")
+            assert category in found, typed
+
+
+@given(st.text(max_size=200))
+def test_any_note_gives_each_category_once(note):
+    found = load_objections(None).match(note)
+    assert len(found) == len(set(found))
+    assert set(found) <= set(builtin_categories())
 
 
 def test_the_library_has_every_category_the_scripts_rely_on(library):
