@@ -37,6 +37,7 @@ from funnel_tui.pace import (
 )
 from funnel_tui.paths import (
     DB_ENV,
+    config_dir,
     data_dir,
     default_db_path,
     default_demo_path,
@@ -44,12 +45,17 @@ from funnel_tui.paths import (
     user_scripts_dir,
 )
 from funnel_tui.periods import period_name
+from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
-from funnel_tui.scripts import load_library, prospect_facts, render_plain
+from funnel_tui.scripts import load_library, read_history
+from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.settings import (
     KEYS,
     MAX_CALLS_PER_DAY,
     SettingError,
+    is_demo_book,
     load_settings,
     save_setting,
     setting_text,
@@ -395,7 +401,8 @@ def config_set(db_path: Path | None, key: str, value: str) -> None:
 def script(
     db_path: Path | None, method: str | None, prospect_id: int | None, list_methods: bool
 ) -> None:
-    """Print the call script for a selling method, filled in for a prospect."""
+    """Print the call script for a selling method: filled in for a prospect (cues start
+    with `>`), or as written with every opener."""
     library = load_library(user_scripts_dir())
     for problem in library.problems:
         click.echo(f"funnel: {problem} (using the built-in script)", err=True)
@@ -408,16 +415,28 @@ def script(
     chosen = library.get(method)
     if chosen is None:
         raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
+    if prospect_id is None:
+        click.echo(clean_text(template_plain(chosen)))
+        return
     db = open_db(db_path, read_only=True).db
-    prospect: dict[str, Any] = {}
-    if prospect_id is not None:
-        found = get_prospect(db, prospect_id)
-        if found is None:
-            raise UserError(f"no prospect with id {prospect_id}")
-        prospect = found
-    facts = prospect_facts(prospect, load_settings(db))
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        raise UserError(f"no prospect with id {prospect_id}")
+    objections = load_objections(config_dir())
+    profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
+    for problem in (*objections.problems, *profile_problems):
+        click.echo(f"funnel: {problem} (not used)", err=True)
+    filled = fill_script(
+        chosen,
+        prospect,
+        settings=load_settings(db),
+        history=read_history(db, prospect_id),
+        today=system_now().date(),
+        profile=profile,
+        objections=objections,
+    )
     # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
-    click.echo(clean_text(render_plain(chosen, facts, prospect.get("objections"))))
+    click.echo(clean_text(filled_plain(filled)))
 
 
 @cli.command("import")

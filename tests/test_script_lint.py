@@ -20,15 +20,13 @@ from funnel_tui.profile import Profile, load_profile
 from funnel_tui.scripts import (
     SITUATIONS,
     CallScript,
-    FilledScript,
     ProspectHistory,
-    fill_script,
     load_builtin,
     parse_script,
-    prospect_facts,
     read_history,
     render_step,
 )
+from funnel_tui.scripts.fill import FilledScript, fill_script, prospect_facts
 from funnel_tui.scripts.objections import load_objections
 from funnel_tui.scripts.render import placeholders
 from funnel_tui.settings import Settings, load_settings

@@ -1,6 +1,10 @@
-"""Call scripts for the selling methods: loading them and filling them in for a prospect."""
+"""Call scripts for the selling methods: loading them and filling them in for a prospect.
 
-from funnel_tui.scripts.fill import FilledScript, fill_script, prospect_facts
+`funnel_tui.scripts.fill` (a script filled in for one prospect) and `.plain` (as text) are
+imported from their modules: they use the product profile, which reads its file with
+this package's loader.
+"""
+
 from funnel_tui.scripts.loader import (
     BUILTIN_SOURCE,
     SITUATIONS,
@@ -12,7 +16,6 @@ from funnel_tui.scripts.loader import (
     load_library,
     parse_script,
 )
-from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.scripts.render import (
     NOT_RECORDED,
     ObjectionAnswer,
@@ -35,7 +38,6 @@ __all__ = [
     "NOT_RECORDED",
     "SITUATIONS",
     "CallScript",
-    "FilledScript",
     "ObjectionAnswer",
     "ProspectHistory",
     "RenderedStep",
@@ -43,18 +45,14 @@ __all__ = [
     "ScriptProblem",
     "ScriptStep",
     "fill_cue",
-    "fill_script",
     "fill_spoken",
-    "filled_plain",
     "load_builtin",
     "load_library",
     "objection_answers",
     "parse_script",
-    "prospect_facts",
     "read_history",
     "render_script",
     "render_step",
     "situation_of",
     "suggested_method",
-    "template_plain",
 ]

@@ -28,7 +28,8 @@ from funnel_tui.prospects import (
     set_method,
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
-from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.scripts import read_history
+from funnel_tui.scripts.fill import fill_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -364,14 +365,21 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
                 ScriptView(prospect["method"], (), subject=(prospect["id"], prospect["method"]))
             )
             return
-        facts = prospect_facts(prospect, self.funnel.settings)
-        matching, others = objection_answers(script, prospect["objections"], facts)
+        filled = fill_script(
+            script,
+            prospect,
+            settings=self.funnel.settings,
+            history=read_history(self.funnel.storage.db, prospect["id"]),
+            today=self.funnel.clock().date(),
+            profile=self.funnel.profile,
+            objections=self.funnel.objections,
+        )
         self.script_pane.show(
             ScriptView(
                 script.name,
-                render_script(script, facts),
-                matching,
-                others,
+                filled.steps,
+                filled.matching_objections,
+                filled.other_objections,
                 subject=(prospect["id"], script.method),
             )
         )
