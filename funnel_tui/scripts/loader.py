@@ -60,7 +60,10 @@ class CallScript:
 
     def opener(self, situation: str) -> ScriptStep | None:
         """The opener for a situation: this script's, else the built-in method's, else the
-        first one the script has; None for a script without openers."""
+        first one the script has. A script without openers (the old format) has none: it
+        starts at its own first step, which is often a greeting already."""
+        if not self.openers:
+            return None
         if situation in self.openers:
             return self.openers[situation]
         if self.source != BUILTIN_SOURCE and self.method in BUILTIN_METHOD_VALUES:

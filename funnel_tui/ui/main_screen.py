@@ -28,7 +28,7 @@ from funnel_tui.prospects import (
     set_method,
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
-from funnel_tui.scripts import read_history
+from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
@@ -564,7 +564,9 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             if method is not None:
                 self._save_method(prospect_id, method)
 
-        await self._open(MethodPicker(self.funnel.scripts.names(), card.prospect["method"]), chosen)
+        suggested = suggested_method(card.prospect, self.funnel.settings)
+        picker = MethodPicker(self.funnel.scripts.methods(), card.prospect["method"], suggested)
+        await self._open(picker, chosen)
 
     # The script keys act on the script of the row the cursor is on now.
 
