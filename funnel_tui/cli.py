@@ -415,10 +415,11 @@ def script(
     chosen = library.get(method)
     if chosen is None:
         raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
+    # Opened even for the script as written: a damaged book is reported by every command.
+    db = open_db(db_path, read_only=True).db
     if prospect_id is None:
         click.echo(clean_text(template_plain(chosen)))
         return
-    db = open_db(db_path, read_only=True).db
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise UserError(f"no prospect with id {prospect_id}")
