@@ -501,3 +501,85 @@ def chosen_entries(profile: Profile | None, prospect: Mapping[str, Any]) -> dict
 
 def _quoted(words: list[str]) -> str:
     return ", ".join(f"'{word}'" for word in words)
+
+
+# What `funnel profile` suggests when there is no profile: the smallest useful one.
+EXAMPLE_PROFILE = """\
+our_company = "Acme Scheduling"
+product = "Acme Rota"
+payback = "most customers cover the cost within three months"
+
+[[features]]
+name = "dispatch board"
+does = "shows every driver and job on one screen"
+advantage = "your controllers see who is free without ringing round"
+benefit = "no double-booked drivers"
+needs = ["dispatch", "drivers", "double-booked"]
+
+[[differentiators]]
+against = "spreadsheets"
+difference = "the board updates itself the moment a job changes"
+
+[[proofs]]
+text = "couriers take on 18% more same-day jobs within two months"
+feature = "dispatch board"
+
+[[references]]
+name = "Northline Couriers"
+industry = "logistics"
+industry_keywords = ["logistics", "courier", "delivery"]
+result = "stopped double-booking drivers in their first month"
+"""
+
+
+def describe_profile(profile: Profile) -> list[str]:
+    """The profile as plain lines, every entry with what it is matched on."""
+    lines = [
+        f"Our company: {profile.our_company}",
+        f"Product: {profile.product}",
+        f"Payback: {profile.payback or '(none)'}",
+    ]
+    lines += _section("Features", profile.features, _feature_lines)
+    lines += _section("Differentiators", profile.differentiators, _differentiator_lines)
+    lines += _section("Proof points", profile.proofs, _proof_lines)
+    lines += _section("References", profile.references, _reference_lines)
+    return lines
+
+
+def _section(
+    title: str, entries: tuple[Entry, ...], describe: Callable[[Entry], list[str]]
+) -> list[str]:
+    if not entries:
+        return ["", f"{title}: none"]
+    return ["", f"{title} ({len(entries)})", *(line for e in entries for line in describe(e))]
+
+
+def _feature_lines(feature: Feature) -> list[str]:
+    return [
+        f"- {feature.name}: {feature.does}",
+        *([f"  advantage: {feature.advantage}"] if feature.advantage else []),
+        *([f"  benefit: {feature.benefit}"] if feature.benefit else []),
+        f"  needs: {', '.join(feature.needs)}",
+    ]
+
+
+def _differentiator_lines(differentiator: Differentiator) -> list[str]:
+    keywords = ", ".join(differentiator.keywords) or "(none: the usual alternative when first)"
+    return [
+        f"- against {differentiator.against}: {differentiator.difference}",
+        f"  keywords: {keywords}",
+    ]
+
+
+def _proof_lines(proof: Proof) -> list[str]:
+    backs = proof.feature or "the product as a whole"
+    return [f"- {proof.text} (backs {backs})"]
+
+
+def _reference_lines(reference: Reference) -> list[str]:
+    industry = f" ({reference.industry})" if reference.industry else ""
+    result = f": {reference.result}" if reference.result else ""
+    return [
+        f"- {reference.name}{industry}{result}",
+        f"  industry keywords: {', '.join(reference.industry_keywords)}",
+    ]
