@@ -312,3 +312,12 @@ def test_demo_prospects_hear_about_what_fits_their_business(
     [person] = [person for person in PEOPLE if person["company"] == company]
     facts = profile_facts(demo_profile(), person)
     assert (facts["feature"], facts["reference"]) == (feature, reference)
+
+
+def test_the_readme_example_is_a_working_profile() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The product profile", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    profile = parsed(example)
+    facts = profile_facts(profile, LOGISTICS)
+    assert (facts["feature"], facts["reference"]) == ("dispatch board", "Northline Couriers")
