@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from funnel_tui.scripts.loader import ScriptProblem, _toml_problem
-from funnel_tui.words import Words
+from funnel_tui.words import Words, stems
 
 PROFILE_FILE = "profile.toml"
 DEMO_FILE = "demo_profile.toml"
@@ -98,6 +98,8 @@ PROFILE_PLACEHOLDERS = (
 
 @dataclass(frozen=True)
 class Feature:
+    """Something the product does, and the needs keywords that call for it."""
+
     name: str
     does: str
     advantage: str
@@ -107,6 +109,8 @@ class Feature:
 
 @dataclass(frozen=True)
 class Differentiator:
+    """How the product differs from an alternative the prospect may have instead."""
+
     against: str
     difference: str
     keywords: tuple[str, ...]
@@ -114,6 +118,8 @@ class Differentiator:
 
 @dataclass(frozen=True)
 class Proof:
+    """A result with a number that backs a claim up."""
+
     text: str
     # The name of the feature it backs up; empty for a proof about the product as a whole.
     feature: str
@@ -121,6 +127,8 @@ class Proof:
 
 @dataclass(frozen=True)
 class Reference:
+    """A customer to name, found by the words of its industry."""
+
     name: str
     industry: str
     industry_keywords: tuple[str, ...]
@@ -289,7 +297,7 @@ class _Checker:
         if (
             isinstance(value, list)
             and value
-            and all(isinstance(word, str) and Words.of(word).sequence[:-1] for word in value)
+            and all(isinstance(word, str) and stems(word) for word in value)
         ):
             return tuple(" ".join(word.split()) for word in value)
         self.report(
@@ -310,13 +318,14 @@ class _Checker:
         """Best-effort line of `key =`, inside the n-th `[[section]]` when one is given, else
         before the first table header."""
         header = self.header_line(section, occurrence)
+        if section is not None and header is None:
+            # Written inline (`features = [{...}]`): the line of the list is the best guess.
+            return self.key_line(section)
         start = header or 0
         stop = next(
             (i for i in range(start, len(self.lines)) if ANY_HEADER.match(self.lines[i])),
             len(self.lines),
         )
-        if section is not None and header is None:
-            return self.key_line(section)
         pattern = re.compile(rf"""\s*(["']?){re.escape(key)}\1\s*=""")
         for index in range(start, stop):
             if pattern.match(self.lines[index]):

@@ -257,6 +257,16 @@ def test_a_profile_file_that_cannot_be_read_is_a_problem_not_a_crash(tmp_path: P
             " the name of one of its [[features]]",
         ),
         (
+            'our_company = "A"\nproduct = "B"\n[[features]]\nname = "x"\ndoes = "y"\n'
+            'needs = ["ok", "--"]\n',
+            "profile.toml:6: feature 1: needs must be a list of words or phrases, for example"
+            ' ["dispatch", "no-shows"]',
+        ),
+        (
+            'our_company = "A"\nproduct = "B"\nfeatures = [\n  {name = "x", does = "y"},\n]\n',
+            "profile.toml:3: feature 1: needs is missing",
+        ),
+        (
             'our_company = "A"\nproduct = "B"\nfeatures = "all of them"\n',
             "profile.toml:3: features must be [[features]] tables, one per feature",
         ),
