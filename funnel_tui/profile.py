@@ -20,7 +20,8 @@ unless it starts with a name, no full stop at the end. Each becomes a placeholde
   ("logistics"); `{reference_result}` a past-tense clause ("cut double-bookings to
   zero ..."). The reference whose industry keywords appear in the prospect's company,
   title, needs, pain points or goals (the company counts double); else missing.
-- `{payback}`: a clause ("most customers cover the cost within three months").
+- `{payback}`: how long the product takes to pay for itself, read after "typical payback
+  is" ("about three months").
 """
 
 from __future__ import annotations
@@ -516,7 +517,7 @@ def _quoted(words: list[str]) -> str:
 EXAMPLE_PROFILE = """\
 our_company = "Acme Scheduling"
 product = "Acme Rota"
-payback = "most customers cover the cost within three months"
+payback = "about three months"
 
 [[features]]
 name = "dispatch board"

@@ -21,7 +21,7 @@ from funnel_tui.profile import (
 PROFILE = """\
 our_company = "Acme Rota"
 product = "Rota Cloud"
-payback = "most customers cover the cost within two months"
+payback = "about two months"
 
 [[features]]
 name = "dispatch board"
@@ -96,7 +96,7 @@ def test_the_feature_reference_and_proof_fit_the_prospect() -> None:
     assert facts == {
         "our_company": "Acme Rota",
         "product": "Rota Cloud",
-        "payback": "most customers cover the cost within two months",
+        "payback": "about two months",
         "feature": "dispatch board",
         "feature_does": "shows every van on one screen",
         "advantage": "nobody rings round to find a free driver",
