@@ -393,6 +393,45 @@ def config_set(db_path: Path | None, key: str, value: str) -> None:
     click.echo(f"{key} = {setting_text(load_settings(db), key)}")
 
 
+@cli.command("profile")
+@db_option
+def profile_command(db_path: Path | None) -> None:
+    """Print and check the product profile the scripts talk about (profile.toml)."""
+    from funnel_tui.profile import (
+        EXAMPLE_PROFILE,
+        describe_profile,
+        load_profile,
+        profile_path,
+    )
+
+    path = profile_path(config_dir())
+    profile, problems = load_profile(config_dir(), demo_book=_is_demo_book(db_path))
+    if problems:
+        for problem in problems:
+            click.echo(f"funnel: {one_line(str(problem))}", err=True)
+        click.echo("funnel: the scripts use no product profile until the file is fixed", err=True)
+        click.get_current_context().exit(1)
+    if profile is None:
+        click.echo(
+            f"No product profile: the scripts ask questions instead of making claims.\n"
+            f"Create {path} to give them your product, for example:\n"
+        )
+        click.echo(EXAMPLE_PROFILE, nl=False)
+        return
+    if profile.is_demo:
+        click.echo(f"The demo profile (a {path} of your own replaces it)")
+    else:
+        click.echo(f"Profile: {path}")
+    click.echo(clean_text("\n".join(describe_profile(profile))))
+
+
+def _is_demo_book(db_path: Path | None) -> bool:
+    """Whether the book is a demo; no book yet (the default file is missing) is none."""
+    if db_path is None and env_db_path() is None and not default_db_path().exists():
+        return False
+    return is_demo_book(open_db(db_path, read_only=True).db)
+
+
 @cli.command()
 @db_option
 @click.argument("method", required=False)

@@ -45,6 +45,7 @@ INBOUND_METHOD = "inbound"
 INBOUND_SOURCES = frozenset({"webinar", "website form"})
 PERSON_FIELDS = (
     "name",
+    "first_name",
     "title",
     "company",
     "phone",

@@ -20,7 +20,8 @@ unless it starts with a name, no full stop at the end. Each becomes a placeholde
   ("logistics"); `{reference_result}` a past-tense clause ("cut double-bookings to
   zero ..."). The reference whose industry keywords appear in the prospect's company,
   title, needs, pain points or goals (the company counts double); else missing.
-- `{payback}`: a clause ("most customers cover the cost within three months").
+- `{payback}`: how long the product takes to pay for itself, read after "typical payback
+  is" ("about three months").
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from funnel_tui.scripts.loader import ScriptProblem, _toml_problem
-from funnel_tui.words import Words
+from funnel_tui.words import Words, stems
 
 PROFILE_FILE = "profile.toml"
 DEMO_FILE = "demo_profile.toml"
@@ -98,6 +99,8 @@ PROFILE_PLACEHOLDERS = (
 
 @dataclass(frozen=True)
 class Feature:
+    """Something the product does, and the needs keywords that call for it."""
+
     name: str
     does: str
     advantage: str
@@ -107,6 +110,8 @@ class Feature:
 
 @dataclass(frozen=True)
 class Differentiator:
+    """How the product differs from an alternative the prospect may have instead."""
+
     against: str
     difference: str
     keywords: tuple[str, ...]
@@ -114,6 +119,8 @@ class Differentiator:
 
 @dataclass(frozen=True)
 class Proof:
+    """A result with a number that backs a claim up."""
+
     text: str
     # The name of the feature it backs up; empty for a proof about the product as a whole.
     feature: str
@@ -121,6 +128,8 @@ class Proof:
 
 @dataclass(frozen=True)
 class Reference:
+    """A customer to name, found by the words of its industry."""
+
     name: str
     industry: str
     industry_keywords: tuple[str, ...]
@@ -289,7 +298,7 @@ class _Checker:
         if (
             isinstance(value, list)
             and value
-            and all(isinstance(word, str) and Words.of(word).sequence[:-1] for word in value)
+            and all(isinstance(word, str) and stems(word) for word in value)
         ):
             return tuple(" ".join(word.split()) for word in value)
         self.report(
@@ -310,13 +319,14 @@ class _Checker:
         """Best-effort line of `key =`, inside the n-th `[[section]]` when one is given, else
         before the first table header."""
         header = self.header_line(section, occurrence)
+        if section is not None and header is None:
+            # Written inline (`features = [{...}]`): the line of the list is the best guess.
+            return self.key_line(section)
         start = header or 0
         stop = next(
             (i for i in range(start, len(self.lines)) if ANY_HEADER.match(self.lines[i])),
             len(self.lines),
         )
-        if section is not None and header is None:
-            return self.key_line(section)
         pattern = re.compile(rf"""\s*(["']?){re.escape(key)}\1\s*=""")
         for index in range(start, stop):
             if pattern.match(self.lines[index]):
@@ -501,3 +511,85 @@ def chosen_entries(profile: Profile | None, prospect: Mapping[str, Any]) -> dict
 
 def _quoted(words: list[str]) -> str:
     return ", ".join(f"'{word}'" for word in words)
+
+
+# What `funnel profile` suggests when there is no profile: the smallest useful one.
+EXAMPLE_PROFILE = """\
+our_company = "Acme Scheduling"
+product = "Acme Rota"
+payback = "about three months"
+
+[[features]]
+name = "dispatch board"
+does = "shows every driver and job on one screen"
+advantage = "your controllers see who is free without ringing round"
+benefit = "no double-booked drivers"
+needs = ["dispatch", "drivers", "double-booked"]
+
+[[differentiators]]
+against = "spreadsheets"
+difference = "the board updates itself the moment a job changes"
+
+[[proofs]]
+text = "couriers take on 18% more same-day jobs within two months"
+feature = "dispatch board"
+
+[[references]]
+name = "Northline Couriers"
+industry = "logistics"
+industry_keywords = ["logistics", "courier", "delivery"]
+result = "stopped double-booking drivers in their first month"
+"""
+
+
+def describe_profile(profile: Profile) -> list[str]:
+    """The profile as plain lines, every entry with what it is matched on."""
+    lines = [
+        f"Our company: {profile.our_company}",
+        f"Product: {profile.product}",
+        f"Payback: {profile.payback or '(none)'}",
+    ]
+    lines += _section("Features", profile.features, _feature_lines)
+    lines += _section("Differentiators", profile.differentiators, _differentiator_lines)
+    lines += _section("Proof points", profile.proofs, _proof_lines)
+    lines += _section("References", profile.references, _reference_lines)
+    return lines
+
+
+def _section(
+    title: str, entries: tuple[Entry, ...], describe: Callable[[Entry], list[str]]
+) -> list[str]:
+    if not entries:
+        return ["", f"{title}: none"]
+    return ["", f"{title} ({len(entries)})", *(line for e in entries for line in describe(e))]
+
+
+def _feature_lines(feature: Feature) -> list[str]:
+    return [
+        f"- {feature.name}: {feature.does}",
+        *([f"  advantage: {feature.advantage}"] if feature.advantage else []),
+        *([f"  benefit: {feature.benefit}"] if feature.benefit else []),
+        f"  needs: {', '.join(feature.needs)}",
+    ]
+
+
+def _differentiator_lines(differentiator: Differentiator) -> list[str]:
+    keywords = ", ".join(differentiator.keywords) or "(none: the usual alternative when first)"
+    return [
+        f"- against {differentiator.against}: {differentiator.difference}",
+        f"  keywords: {keywords}",
+    ]
+
+
+def _proof_lines(proof: Proof) -> list[str]:
+    backs = proof.feature or "the product as a whole"
+    return [f"- {proof.text} (backs {backs})"]
+
+
+def _reference_lines(reference: Reference) -> list[str]:
+    industry = f" ({reference.industry})" if reference.industry else ""
+    result = f": {reference.result}" if reference.result else ""
+    return [
+        f"- {reference.name}{industry}{result}",
+        f"  industry keywords: {', '.join(reference.industry_keywords)}",
+    ]

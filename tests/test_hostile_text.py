@@ -116,6 +116,7 @@ def test_an_import_keeps_markup_literally_and_strips_escapes_from_every_field(
     [stored] = db.query("SELECT * FROM prospects")
     assert {name: stored[name] for name in TEXT_FIELDS} == {
         "name": literal("Ann Archer"),
+        "first_name": None,
         "title": literal("CTO"),
         "company": literal("Acme"),
         "phone": "+44 20 7946 0958",

@@ -297,6 +297,7 @@ BROKEN_FILES = [
     ('[parking]\nphrases = []\nfallback = "Where?"\n', 1, "no phrases"),
     ('[parking]\nphrases = ["parking"]\nanswers.common = "Where, {first_name}?"\n', 1, "fallback"),
     ('title = "Objections"\n', 1, "must be a category table"),
+    ('# busy\n[[busy]]\nphrases = ["busy"]\n', 2, "must be a category table"),
     ('["Car Parks"]\nphrases = ["parking"]\nfallback = "Where?"\n', 1, "lowercase letters"),
 ]
 

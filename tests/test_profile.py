@@ -21,7 +21,7 @@ from funnel_tui.profile import (
 PROFILE = """\
 our_company = "Acme Rota"
 product = "Rota Cloud"
-payback = "most customers cover the cost within two months"
+payback = "about two months"
 
 [[features]]
 name = "dispatch board"
@@ -96,7 +96,7 @@ def test_the_feature_reference_and_proof_fit_the_prospect() -> None:
     assert facts == {
         "our_company": "Acme Rota",
         "product": "Rota Cloud",
-        "payback": "most customers cover the cost within two months",
+        "payback": "about two months",
         "feature": "dispatch board",
         "feature_does": "shows every van on one screen",
         "advantage": "nobody rings round to find a free driver",
@@ -257,6 +257,16 @@ def test_a_profile_file_that_cannot_be_read_is_a_problem_not_a_crash(tmp_path: P
             " the name of one of its [[features]]",
         ),
         (
+            'our_company = "A"\nproduct = "B"\n[[features]]\nname = "x"\ndoes = "y"\n'
+            'needs = ["ok", "--"]\n',
+            "profile.toml:6: feature 1: needs must be a list of words or phrases, for example"
+            ' ["dispatch", "no-shows"]',
+        ),
+        (
+            'our_company = "A"\nproduct = "B"\nfeatures = [\n  {name = "x", does = "y"},\n]\n',
+            "profile.toml:3: feature 1: needs is missing",
+        ),
+        (
             'our_company = "A"\nproduct = "B"\nfeatures = "all of them"\n',
             "profile.toml:3: features must be [[features]] tables, one per feature",
         ),
@@ -312,3 +322,12 @@ def test_demo_prospects_hear_about_what_fits_their_business(
     [person] = [person for person in PEOPLE if person["company"] == company]
     facts = profile_facts(demo_profile(), person)
     assert (facts["feature"], facts["reference"]) == (feature, reference)
+
+
+def test_the_readme_example_is_a_working_profile() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The product profile", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    profile = parsed(example)
+    facts = profile_facts(profile, LOGISTICS)
+    assert (facts["feature"], facts["reference"]) == ("dispatch board", "Northline Couriers")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static
 
 from funnel_tui.settings import (
     SettingError,
@@ -18,6 +19,8 @@ from funnel_tui.settings import (
     source_phrase,
 )
 from funnel_tui.storage import Storage, open_storage
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import settle, shown_text
 from tests.cli_support import invoke, one_line_error
 
 # PRODUCT 6 and the spec, written out so the tests do not trust the code.
@@ -126,3 +129,32 @@ def test_a_phrase_list_another_tool_broke_falls_back_to_the_defaults(book: Stora
     settings, [problem] = read_settings(book.db)
     assert settings.source_phrases == Settings().source_phrases
     assert problem.startswith("setting source_phrases = 'webinar' cannot be used (")
+
+
+async def test_the_settings_screen_shows_saves_and_refuses_the_source_settings(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        inbound = screen.query_one("#setting-inbound_sources", Input)
+        phrases = screen.query_one("#setting-source_phrases", Input)
+        assert inbound.value == DEFAULT_INBOUND
+        assert phrases.value.startswith("webinar=our webinar; website=our website; ")
+        phrases.value = "webinar our webinar"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        error = shown_text(screen.query_one("#setting-error-source_phrases", Static))
+        assert "is not source=phrase" in error
+        inbound.value = "webinar, partner portal"
+        phrases.value = "webinar=our webinar; partner portal=our partner portal"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is not screen
+    settings = read_settings(db)[0]
+    assert settings.inbound_sources == ("webinar", "partner portal")
+    assert source_phrase(settings, "partner portal") == "our partner portal"

@@ -257,7 +257,7 @@ class _FileReader:
             self.report(
                 f"{key!r} must be a category table: [{key}] then title, phrases, answers "
                 "and fallback",
-                self.lines.key_line(key),
+                self.lines.key_line(key) or self.category_line(key),
             )
             return None
         if not CATEGORY_KEY.fullmatch(key):
@@ -373,6 +373,7 @@ class _FileReader:
 
 
 def _header(key: str, *subtable: str) -> re.Pattern[str]:
-    """The `[key]` (or `[key.answers]`) table header line of a category."""
+    """The `[key]` (or `[key.answers]`) table header line of a category; `[[key]]` too, so
+    a file that wrongly makes it an array of tables is still pointed at."""
     dotted = r"\s*\.\s*".join(re.escape(part) for part in (key, *subtable))
-    return re.compile(rf"\s*\[\s*[\"']?{dotted}[\"']?\s*\]")
+    return re.compile(rf"\s*\[\[?\s*[\"']?{dotted}[\"']?\s*\]")
