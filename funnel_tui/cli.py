@@ -37,6 +37,7 @@ from funnel_tui.pace import (
 )
 from funnel_tui.paths import (
     DB_ENV,
+    config_dir,
     data_dir,
     default_db_path,
     default_demo_path,
@@ -44,12 +45,17 @@ from funnel_tui.paths import (
     user_scripts_dir,
 )
 from funnel_tui.periods import period_name
+from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
-from funnel_tui.scripts import load_library, prospect_facts, render_plain
+from funnel_tui.scripts import load_library, read_history
+from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.settings import (
     KEYS,
     MAX_CALLS_PER_DAY,
     SettingError,
+    is_demo_book,
     load_settings,
     save_setting,
     setting_text,
@@ -387,6 +393,45 @@ def config_set(db_path: Path | None, key: str, value: str) -> None:
     click.echo(f"{key} = {setting_text(load_settings(db), key)}")
 
 
+@cli.command("profile")
+@db_option
+def profile_command(db_path: Path | None) -> None:
+    """Print and check the product profile the scripts talk about (profile.toml)."""
+    from funnel_tui.profile import (
+        EXAMPLE_PROFILE,
+        describe_profile,
+        load_profile,
+        profile_path,
+    )
+
+    path = profile_path(config_dir())
+    profile, problems = load_profile(config_dir(), demo_book=_is_demo_book(db_path))
+    if problems:
+        for problem in problems:
+            click.echo(f"funnel: {one_line(str(problem))}", err=True)
+        click.echo("funnel: the scripts use no product profile until the file is fixed", err=True)
+        click.get_current_context().exit(1)
+    if profile is None:
+        click.echo(
+            f"No product profile: the scripts ask questions instead of making claims.\n"
+            f"Create {path} to give them your product, for example:\n"
+        )
+        click.echo(EXAMPLE_PROFILE, nl=False)
+        return
+    if profile.is_demo:
+        click.echo(f"The demo profile (a {path} of your own replaces it)")
+    else:
+        click.echo(f"Profile: {path}")
+    click.echo(clean_text("\n".join(describe_profile(profile))))
+
+
+def _is_demo_book(db_path: Path | None) -> bool:
+    """Whether the book is a demo; no book yet (the default file is missing) is none."""
+    if db_path is None and env_db_path() is None and not default_db_path().exists():
+        return False
+    return is_demo_book(open_db(db_path, read_only=True).db)
+
+
 @cli.command()
 @db_option
 @click.argument("method", required=False)
@@ -395,7 +440,8 @@ def config_set(db_path: Path | None, key: str, value: str) -> None:
 def script(
     db_path: Path | None, method: str | None, prospect_id: int | None, list_methods: bool
 ) -> None:
-    """Print the call script for a selling method, filled in for a prospect."""
+    """Print the call script for a selling method: filled in for a prospect (cues start
+    with `>`), or as written with every opener."""
     library = load_library(user_scripts_dir())
     for problem in library.problems:
         click.echo(f"funnel: {problem} (using the built-in script)", err=True)
@@ -408,16 +454,29 @@ def script(
     chosen = library.get(method)
     if chosen is None:
         raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
+    # Opened even for the script as written: a damaged book is reported by every command.
     db = open_db(db_path, read_only=True).db
-    prospect: dict[str, Any] = {}
-    if prospect_id is not None:
-        found = get_prospect(db, prospect_id)
-        if found is None:
-            raise UserError(f"no prospect with id {prospect_id}")
-        prospect = found
-    facts = prospect_facts(prospect, load_settings(db))
+    if prospect_id is None:
+        click.echo(clean_text(template_plain(chosen)))
+        return
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        raise UserError(f"no prospect with id {prospect_id}")
+    objections = load_objections(config_dir())
+    profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
+    for problem in (*objections.problems, *profile_problems):
+        click.echo(f"funnel: {problem} (not used)", err=True)
+    filled = fill_script(
+        chosen,
+        prospect,
+        settings=load_settings(db),
+        history=read_history(db, prospect_id),
+        today=system_now().date(),
+        profile=profile,
+        objections=objections,
+    )
     # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
-    click.echo(clean_text(render_plain(chosen, facts, prospect.get("objections"))))
+    click.echo(clean_text(filled_plain(filled)))
 
 
 @cli.command("import")

@@ -35,7 +35,7 @@ from funnel_tui.domain import (
     Priority,
     Stage,
 )
-from funnel_tui.settings import Settings, load_settings
+from funnel_tui.settings import DEMO_BOOK_KEY, Settings, load_settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.timestamps import to_stored
 
@@ -45,6 +45,7 @@ INBOUND_METHOD = "inbound"
 INBOUND_SOURCES = frozenset({"webinar", "website form"})
 PERSON_FIELDS = (
     "name",
+    "first_name",
     "title",
     "company",
     "phone",
@@ -320,8 +321,14 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
         with write_transaction(db):
             db["notes"].insert_all(_note_rows(db, now, rng))
             db["targets"].insert(_month_target(db, calendar))
-            # The scripts greet prospects in the rep's name.
-            db["settings"].insert({"key": "rep_name", "value": DEMO_REP_NAME}, replace=True)
+            # The scripts greet prospects in the rep's name and talk about the demo's product.
+            db["settings"].insert_all(
+                [
+                    {"key": "rep_name", "value": DEMO_REP_NAME},
+                    {"key": DEMO_BOOK_KEY, "value": "yes"},
+                ],
+                replace=True,
+            )
     return DemoSummary(
         prospects=db["prospects"].count,
         calls=db["calls"].count,

@@ -161,6 +161,8 @@ PEOPLE: tuple[dict[str, str], ...] = (
     },
     {
         "name": "Wei Ling Tan",
+        # Her given name is two words: the first word alone would be wrong.
+        "first_name": "Wei Ling",
         "title": "Regional Manager",
         "company": "Meridian Cold Chain Pte Ltd",
         "phone": "+6563841175",

@@ -271,6 +271,8 @@ PERIOD_KINDS = ("week", "month", "quarter", "year")
 # The prospect columns that hold what a rep or an import writes as text.
 TEXT_FIELDS = (
     "name",
+    # How the scripts greet them; empty means the first given name in `name`.
+    "first_name",
     "title",
     "company",
     "phone",

@@ -205,7 +205,6 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
         "attempts": COUNT,
         "next_call_at": MOMENT,
         "last_called_at": MOMENT,
-        "first_name": TEXT,
         "lost_reason": TEXT,
         "nurtured_at": MOMENT,
         "expected_close_on": DAY,

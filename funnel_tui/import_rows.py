@@ -312,7 +312,8 @@ class _RowReader:
                     found = cells[name] = text
                 elif not _same_value(name, found, text):
                     extra.append((text, position, found))
-        first, last = cells.pop("first_name", ""), cells.pop("last_name", "")
+        # The first name is kept as well: it is how the scripts greet them.
+        first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
             cells.setdefault("name", f"{first} {last}".strip())
         if self.source:

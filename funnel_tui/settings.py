@@ -23,6 +23,41 @@ MAX_CALLS_PER_DAY = 10_000
 MAX_ATTEMPTS = 50
 # The longest wait between two tries of the cadence, in business days (about three months).
 MAX_CADENCE_DAYS = 60
+# The settings row `funnel demo` writes, so that a demo book is known as one (it gets the
+# demo's product profile). Not a setting the rep sets: `config` does not list it.
+DEMO_BOOK_KEY = "demo_book"
+# Sources that mean the prospect came to us; scripts open such a call as a reply to them.
+INBOUND_SOURCES = (
+    "webinar",
+    "website",
+    "website form",
+    "demo request",
+    "download",
+    "referral",
+    "trade show",
+    "event",
+    "inbound",
+    "contact form",
+    "chat",
+    "LinkedIn ad",
+)
+# How a script says where a prospect came from, after "through" or "about".
+SOURCE_PHRASES = (
+    ("webinar", "our webinar"),
+    ("website", "our website"),
+    ("website form", "the form on our website"),
+    ("demo request", "your demo request"),
+    ("download", "a download from our website"),
+    ("referral", "a referral"),
+    ("trade show", "the trade show"),
+    ("event", "our event"),
+    ("inbound", "your enquiry"),
+    ("contact form", "the contact form on our website"),
+    ("chat", "the chat on our website"),
+    ("LinkedIn ad", "our LinkedIn ad"),
+)
+# A bought or cold list: the prospect never contacted us, so no script may say they did.
+COLD_LIST = "cold list"
 
 
 class SettingError(ValueError):
@@ -65,6 +100,9 @@ class Settings:
     afternoon_slot: time = time(14, 0)
     nurture_days: int = 90
     stage_weights: StageWeights = StageWeights()
+    inbound_sources: tuple[str, ...] = INBOUND_SOURCES
+    # (source, phrase) pairs; a source is matched without regard to case.
+    source_phrases: tuple[tuple[str, str], ...] = SOURCE_PHRASES
 
 
 def _parse_currency(text: str) -> str:
@@ -174,6 +212,57 @@ def _parse_stage_weights(text: str) -> StageWeights:
     return StageWeights(**weights)
 
 
+def source_key(source: str) -> str:
+    """A source as it is compared: case and spacing ignored."""
+    return " ".join(source.split()).casefold()
+
+
+def _parse_inbound_sources(text: str) -> tuple[str, ...]:
+    sources: dict[str, str] = {}
+    for part in filter(None, (one_line(p) for p in text.split(","))):
+        if source_key(part) == COLD_LIST:
+            raise SettingError("a cold list is never inbound: those prospects did not contact us")
+        sources.setdefault(source_key(part), part)
+    return tuple(sources.values())
+
+
+def _parse_source_phrases(text: str) -> tuple[tuple[str, str], ...]:
+    example = "webinar=our webinar; referral=a referral"
+    phrases: dict[str, tuple[str, str]] = {}
+    for part in filter(None, (one_line(p) for p in text.split(";"))):
+        source, equals, phrase = (side.strip() for side in part.partition("="))
+        if not equals or not source or not phrase:
+            raise SettingError(
+                f"{_clipped(part)!r} is not source=phrase; separate the pairs with ; like {example}"
+            )
+        if source_key(source) == COLD_LIST:
+            raise SettingError(
+                "a cold list gets no phrase: a script must not say those prospects contacted us"
+            )
+        if "{" in phrase or "}" in phrase:
+            raise SettingError(f"the phrase for {_clipped(source)} cannot hold {{ or }}")
+        if source_key(source) in phrases:
+            raise SettingError(f"{_clipped(source)} has two phrases; give it one, like {example}")
+        phrases[source_key(source)] = (source, phrase)
+    return tuple(phrases.values())
+
+
+def is_inbound(settings: Settings, source: str | None) -> bool:
+    """Whether a prospect from this source contacted us (the `inbound_sources` setting)."""
+    return bool(source) and source_key(source or "") in {
+        source_key(inbound) for inbound in settings.inbound_sources
+    }
+
+
+def source_phrase(settings: Settings, source: str | None) -> str | None:
+    """How a script says where the prospect came from ("our webinar"), or None."""
+    if not source:
+        return None
+    wanted = source_key(source)
+    phrases = (phrase for key, phrase in settings.source_phrases if source_key(key) == wanted)
+    return next(phrases, None)
+
+
 def _format_value(key: str, value: object) -> str:
     """A setting's value as it is typed and stored."""
     if isinstance(value, bool):
@@ -183,6 +272,10 @@ def _format_value(key: str, value: object) -> str:
     if isinstance(value, tuple):
         if key == "business_days":
             return ",".join(WEEKDAY_NAMES[day] for day in value)
+        if key == "inbound_sources":
+            return ", ".join(value)
+        if key == "source_phrases":
+            return "; ".join(f"{source}={phrase}" for source, phrase in value)
         return ",".join(str(part) for part in value)
     return str(value)
 
@@ -213,6 +306,8 @@ PARSERS = {
     "afternoon_slot": _parse_time,
     "nurture_days": _count_from(1, 3650, "days"),
     "stage_weights": _parse_stage_weights,
+    "inbound_sources": _parse_inbound_sources,
+    "source_phrases": _parse_source_phrases,
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()
@@ -333,3 +428,9 @@ def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str,
 def setting_text(settings: Settings, key: str) -> str:
     """A setting's value as it is typed and stored."""
     return _format_value(key, getattr(settings, key))
+
+
+def is_demo_book(db: Queryable) -> bool:
+    """Whether `funnel demo` built this book (it leaves a `demo_book` row in settings)."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [DEMO_BOOK_KEY]).fetchone()
+    return row is not None and row[0] == "yes"

@@ -556,43 +556,74 @@ def test_unknown_method_lists_the_known_ones(db_path: Path) -> None:
         assert method.value in line
 
 
+PROFILE = """\
+our_company = "Kestrel Software"
+product = "Kestrel"
+
+[[features]]
+name = "live dispatch board"
+does = "shows every driver and job on one screen"
+needs = ["dispatch"]
+"""
+
+
 def test_script_for_a_prospect_answers_their_recorded_objection(db_path: Path) -> None:
     prospect = add_prospect(
         db_path,
-        name="Dana Whitfield",
+        name="Dr. Dana Whitfield",
         company="Northwind Traders",
         pain_points="a slow month-end close",
         objections="price is too high",
+        source="cold list",
     )
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "Hi Dana," in text
+    assert "> Opener: cold (a new prospect who did not come to us)" in text
+    assert "> Profile: nothing chosen" in text
+    assert "1. Open\n   Hi Dana," in text
     assert "Northwind Traders" in text
     recorded = text.index("Objections recorded for this prospect")
-    price = text.index("- price: That's a fair question.")
+    price = text.index("   - Price: ")
     others = text.index("Other objections")
     assert recorded < price < others
-    assert "what a slow month-end close is costing you" in text
-    assert text.index("- expensive:") > others
+    assert text.index("   - Budget: ") > others
+    # The rep's notes are cues for the rep, never read out.
+    assert "   > In your notes: a slow month-end close." in text
+    assert [line for line in text.splitlines() if "month-end" in line and "> " not in line] == []
 
 
-def test_missing_facts_are_prompts_never_blanks(db_path: Path) -> None:
+def test_missing_facts_leave_questions_and_cues_never_prompts(db_path: Path) -> None:
     prospect = add_prospect(db_path, name="Sam")
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
     assert result.exit_code == 0, result.output
-    for prompt in ("(ask: their company)", "(ask: what hurts today)", "(ask: their goals)"):
-        assert prompt in result.stdout
-    assert "funnel config set rep_name" in result.stdout
+    assert "(ask:" not in result.stdout
+    assert "> In your notes: (not recorded)." in result.stdout
+    assert "Let me start with how things run today." in result.stdout
     assert "{" not in result.stdout
     assert "None" not in result.stdout
 
 
-def test_rep_name_setting_fills_the_script(db_path: Path) -> None:
+def test_the_profile_and_rep_name_fill_the_opener(db_path: Path) -> None:
+    (user_scripts().parent / "profile.toml").write_text(PROFILE, encoding="utf-8")
     assert invoke("config", "set", "rep_name", "Robin Reyes", "--db", db_path).exit_code == 0
+    prospect = add_prospect(db_path, name="Lee Park", needs="dispatch by phone")
+    result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Hi Lee, this is Robin Reyes from Kestrel Software. I'm calling because our live "
+        "dispatch board shows every driver and job on one screen."
+    ) in result.stdout
+    assert "> Profile: profile = " in result.stdout
+    assert "feature = live dispatch board" in result.stdout
+
+
+def test_without_a_prospect_the_script_prints_as_written_with_every_opener(db_path: Path) -> None:
     result = invoke("script", "solution", "--db", db_path)
-    assert "this is Robin Reyes" in result.stdout
-    assert "rep_name" not in result.stdout
+    assert result.exit_code == 0, result.output
+    for situation in ("cold", "inbound", "known", "customer"):
+        assert f"Open: {situation} (" in result.stdout
+    assert "this is {rep_name} from {our_company}" in result.stdout
 
 
 def test_unknown_prospect_is_one_line_and_exit_1(db_path: Path) -> None:

@@ -218,7 +218,7 @@ async def test_a_focused_field_carries_on_from_the_end_of_its_text(demo_app: Fun
     db.conn.commit()
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("e", *" Jr", *["tab"] * 9, *", fast")
+        await pilot.press("e", *" Jr", *["tab"] * 10, *", fast")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)

@@ -23,7 +23,10 @@ from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.cli import cli
 from funnel_tui.domain import Outcome
 from funnel_tui.importer import import_prospects
+from funnel_tui.profile import demo_profile
 from funnel_tui.prospects import TEXT_FIELDS, CardData, add_note, load_card
+from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.text import clean_text, one_line
@@ -113,6 +116,7 @@ def test_an_import_keeps_markup_literally_and_strips_escapes_from_every_field(
     [stored] = db.query("SELECT * FROM prospects")
     assert {name: stored[name] for name in TEXT_FIELDS} == {
         "name": literal("Ann Archer"),
+        "first_name": None,
         "title": literal("CTO"),
         "company": literal("Acme"),
         "phone": "+44 20 7946 0958",
@@ -291,7 +295,7 @@ def test_a_script_printed_for_a_prospect_from_another_tool_has_no_escapes(
     )
     assert result.exit_code == 0, result.output
     assert_safe(result.stdout)
-    assert literal("[bold]Zebulon[/]") in result.stdout
+    assert literal("Evil Corp") in result.stdout
 
 
 async def test_notices_naming_the_prospect_show_it_without_escapes(
@@ -443,10 +447,18 @@ def test_any_text_renders_in_the_card_and_script_without_control_characters(
     assert_safe(shown_card)
     assert one_line(values["name"]) in shown_card
 
-    script = scripts.load_builtin("solution")
-    facts = scripts.prospect_facts(prospect, SETTINGS)
-    matching, others = scripts.objection_answers(script, values["objections"], facts)
-    view = ScriptView(script.name, scripts.render_script(script, facts), matching, others)
+    filled = fill_script(
+        scripts.load_builtin("solution"),
+        prospect,
+        settings=SETTINGS,
+        history=scripts.ProspectHistory(),
+        today=NOW.date(),
+        profile=demo_profile(),
+        objections=load_objections(None),
+    )
+    view = ScriptView(
+        filled.script.name, filled.steps, filled.matching_objections, filled.other_objections
+    )
     for step in range(len(view.steps)):
         assert_safe(rendered(render_script(view, step, all_objections=True)))
 

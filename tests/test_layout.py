@@ -17,6 +17,7 @@ from textual.widgets import Label, Static
 
 from funnel_tui.domain import TaskKind
 from funnel_tui.money import format_money
+from funnel_tui.names import first_name_of
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
@@ -57,7 +58,7 @@ def on_screen(app: FunnelApp) -> str:
 async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
     demo_app: FunnelApp, size: tuple[int, int]
 ) -> None:
-    # The first prospect came in inbound: the script's first step is "Identify".
+    # The first prospect follows the inbound script: its first step is the opener.
     demo_app.storage.db.execute(
         "UPDATE prospects SET method = 'inbound' WHERE id = ?", [todays_queue(demo_app)[0]]
     )
@@ -77,8 +78,8 @@ async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
         assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
         assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
         # The first step of the script, a whole phrase on one line (not a word per line).
-        assert "Identify" in shown
-        assert "Hello, am I speaking with" in shown
+        assert "1 Open" in shown
+        assert f"Hi {first_name_of(prospect['name'])}," in shown
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -133,6 +133,7 @@ def test_good_values_are_normalised() -> None:
     )
     assert row == {
         "name": "Ann Archer",
+        "first_name": None,
         "title": None,
         "company": "Acme Ltd",
         "phone": "+44 (20) 7946-0958 ext. 12",

@@ -1,8 +1,10 @@
-"""Call scripts: the built-ins, user overrides and broken files, filling in facts, objections."""
+"""Call scripts: the built-ins, user overrides and broken files, the renderer's rules,
+the situation and history facts, and the script as plain text."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,28 +12,27 @@ import pytest
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 from funnel_tui.scripts import (
     BUILTIN_SOURCE,
+    SITUATIONS,
+    ProspectHistory,
     ScriptProblem,
+    ScriptStep,
+    fill_cue,
+    fill_spoken,
+    load_builtin,
     load_library,
     objection_answers,
-    prospect_facts,
-    render_plain,
+    read_history,
     render_script,
-    render_text,
+    render_step,
+    situation_of,
+    suggested_method,
 )
+from funnel_tui.scripts.fill import fill_script, prospect_facts
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.plain import filled_plain, template_plain
+from funnel_tui.scripts.situation import history_facts, spoken_day
 from funnel_tui.settings import Settings
-
-REQUIRED_OBJECTIONS = ("price", "timing", "budget", "vendor", "decision", "email")
-PLACEHOLDERS = (
-    "{name}",
-    "{first_name}",
-    "{company}",
-    "{needs}",
-    "{pain_points}",
-    "{objections}",
-    "{goals}",
-    "{source}",
-    "{rep_name}",
-)
+from funnel_tui.storage import open_storage
 
 DANA = {
     "id": 7,
@@ -54,6 +55,26 @@ ask = ["How is {company}?"]
 [objections]
 price = "Worth it."
 """
+V2_SCRIPT = """\
+name = "Renewal"
+fits = "A customer whose contract ends within the quarter."
+
+[openers.customer]
+say = "Hi {first_name}, it's {rep_name}."
+cue = "Renewal date: {goals}"
+
+[[steps]]
+title = "Check"
+say = "How is {company} finding it?"
+fallback = "How are you finding it?"
+ask = ["Who uses it most?", "What would you change about {product}?"]
+cue = "In your notes: {pain_points}"
+
+[objections]
+price = "Let's look at what it saved you first."
+training = "We train your team on site."
+"""
+TODAY = date(2026, 11, 18)
 
 
 @pytest.fixture
@@ -61,8 +82,13 @@ def library():
     return load_library(None)
 
 
+@pytest.fixture
+def objections():
+    return load_objections(None)
+
+
 def every_text(steps) -> str:
-    return "\n".join(text for step in steps for text in (step.title, step.say, *step.ask))
+    return "\n".join(text for step in steps for text in (step.title, step.say, *step.ask, step.cue))
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -73,34 +99,16 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
-def test_each_builtin_has_five_to_eight_steps_with_questions(library, method):
+def test_each_builtin_has_an_opener_per_situation_and_steps_with_questions(library, method):
     script = library.get(method)
     assert script is not None
     assert script.source == BUILTIN_SOURCE
+    assert script.fits
+    assert set(script.openers) == set(SITUATIONS)
     assert 5 <= len(script.steps) <= 8
     for step in script.steps:
-        assert step.title and step.say
+        assert step.title and (step.say or step.ask)
         assert 1 <= len(step.ask) <= 4, step.title
-
-
-@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
-def test_each_builtin_answers_the_common_objections(library, method):
-    objections = library.get(method).objections
-    assert set(REQUIRED_OBJECTIONS) <= set(objections)
-    assert len(objections) >= len(REQUIRED_OBJECTIONS) + 2
-    assert all(keyword.islower() and keyword.isalpha() for keyword in objections)
-
-
-def test_builtins_use_the_prospects_facts(library):
-    all_text = "\n".join(
-        every_text(script.steps) + "\n".join(script.objections.values())
-        for script in library.methods()
-    )
-    for placeholder in PLACEHOLDERS:
-        assert placeholder in all_text, placeholder
-    for script in library.methods():
-        assert "{first_name}" in every_text(script.steps)
-        assert "{company}" in every_text(script.steps)
 
 
 def test_library_lists_builtins_in_domain_order_with_display_names(library):
@@ -110,39 +118,88 @@ def test_library_lists_builtins_in_domain_order_with_display_names(library):
     assert library.get("no_such_method") is None
 
 
-@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
-def test_empty_prospect_renders_visible_prompts_not_blanks(library, method):
-    facts = prospect_facts({"name": None, "company": "  "}, Settings())
-    script = library.get(method)
-    text = every_text(render_script(script, facts))
-    text += render_plain(script, facts, None)
-    assert "{" not in text and "}" not in text
-    assert "None" not in text
-    assert "(ask: their name)" in text
-    assert "(ask: their company)" in text
-    assert "(set your name: funnel config set rep_name ...)" in text
+# The renderer's rules (PRODUCT 6) ----------------------------------------------------
 
 
-def test_facts_fill_every_placeholder():
+def test_a_spoken_line_is_filled_only_when_every_fact_is_known():
+    facts = {"first_name": "Dana", "company": "Acme"}
+    assert fill_spoken("Hi {first_name} at {company}.", facts) == "Hi Dana at Acme."
+    assert fill_spoken("Hi {first_name}, about {needs}.", facts) is None
+    assert fill_spoken("Hi {first_name}", {"first_name": "  "}) is None
+
+
+def test_a_missing_say_gives_way_to_the_fallback_and_a_question_is_dropped():
+    step = ScriptStep(
+        "Pain",
+        say="At {company}, what hurts?",
+        ask=["Who feels {pain_points}?", "What have you tried?"],
+        cue="In your notes: {pain_points}",
+        fallback="What hurts most today?",
+    )
+    rendered = render_step(step, {"name": "Lee"})
+    assert rendered.say == "What hurts most today?"
+    assert rendered.ask == ("What have you tried?",)
+    assert rendered.cue == "In your notes: (not recorded)"
+    assert "(ask:" not in every_text([rendered])
+
+
+def test_a_step_with_nothing_left_to_say_shows_its_cue_alone():
+    step = ScriptStep("Value", say="For scale, {proof}.", ask=["Does {proof} matter?"], cue="Ask.")
+    rendered = render_step(step, {})
+    assert (rendered.say, rendered.ask, rendered.cue) == ("", (), "Ask.")
+
+
+def test_a_fallback_that_lacks_a_fact_too_says_nothing():
+    step = ScriptStep("Open", say="Hi {first_name}", fallback="Hello {rep_name}", cue="")
+    assert render_step(step, {}).say == ""
+
+
+@pytest.mark.parametrize("hostile", ["[bold]x[/bold]", "{company}", "}{", "{", "\\1 \\g<0>"])
+def test_prospect_text_is_inserted_literally_and_never_substituted_again(hostile):
+    facts = {"company": "Real Co", "needs": hostile}
+    assert fill_cue("We heard: {needs}. At {company}.", facts) == (
+        f"We heard: {hostile}. At Real Co."
+    )
+    assert fill_spoken("At {company}: {needs}", facts) == f"At Real Co: {hostile}"
+
+
+def test_unknown_placeholders_are_missing_facts_and_stray_braces_stay():
+    facts = {"first_name": "Dana"}
+    assert fill_spoken("Budget is {budget_owner}.", facts) is None
+    assert fill_cue("Budget is {budget_owner}.", facts) == "Budget is (not recorded)."
+    assert fill_spoken("Set {} and {1} and {{x", facts) == "Set {} and {1} and {{x"
+    assert fill_spoken("Hi { first_name }", facts) == "Hi Dana"
+
+
+def test_the_opener_for_the_situation_is_step_one(library):
+    script = library.get("solution")
+    for situation in SITUATIONS:
+        steps = render_script(script, {"first_name": "Dana"}, situation)
+        assert steps[0].title == "Open"
+        assert len(steps) == len(script.steps) + 1
+        assert steps[0] == render_step(script.openers[situation], {"first_name": "Dana"})
+
+
+# Facts, history and the situation -------------------------------------------------
+
+
+def test_facts_hold_only_what_is_known():
     facts = prospect_facts(DANA, Settings(rep_name="Sam Ortiz"))
     assert facts["first_name"] == "Dana"
-    assert facts["name"] == "Dana Whitfield"
     assert facts["rep_name"] == "Sam Ortiz"
-    assert facts["pain_points"] == "late invoices"
-    assert all(facts[placeholder.strip("{}")] for placeholder in PLACEHOLDERS)
+    assert facts["source_phrase"] == "our webinar"
+    assert "title" not in facts
+    facts = prospect_facts({"name": "Lee", "source": "cold list"}, Settings())
+    assert facts == {"name": "Lee", "first_name": "Lee", "source": "cold list"}
 
 
-def test_missing_facts_become_prompts_that_say_what_to_find_out():
-    facts = prospect_facts({"name": "Lee"}, Settings())
-    assert facts["first_name"] == "Lee"
-    assert facts["needs"] == "(ask: their needs)"
-    assert facts["pain_points"] == "(ask: what hurts today)"
-    assert facts["company"] == "(ask: their company)"
+def test_first_name_is_the_stored_one_else_the_given_name_after_a_title():
+    assert prospect_facts({"name": "Dr. John Doe"}, Settings())["first_name"] == "John"
+    stored = {"name": "Wei Ling Tan", "first_name": "Wei Ling"}
+    assert prospect_facts(stored, Settings())["first_name"] == "Wei Ling"
 
 
 def test_facts_read_a_sqlite_row(tmp_path):
-    from funnel_tui.storage import open_storage
-
     storage = open_storage(tmp_path / "t.db")
     storage.db["prospects"].insert({"name": "Ana Ruiz", "company": "Birch"})
     storage.db.conn.row_factory = sqlite3.Row
@@ -150,22 +207,164 @@ def test_facts_read_a_sqlite_row(tmp_path):
     facts = prospect_facts(row, Settings())
     assert facts["first_name"] == "Ana"
     assert facts["company"] == "Birch"
-    assert facts["needs"] == "(ask: their needs)"
+    assert "needs" not in facts
 
 
-@pytest.mark.parametrize("hostile", ["[bold]x[/bold]", "{company}", "}{", "{", "\\1 \\g<0>"])
-def test_prospect_text_is_inserted_literally_and_never_substituted_again(hostile):
-    facts = prospect_facts({"name": "Kim", "company": "Real Co", "needs": hostile}, Settings())
-    assert render_text("We heard: {needs}. At {company}.", facts) == (
-        f"We heard: {hostile}. At Real Co."
+def book_with_history(tmp_path: Path):
+    """Prospect 1 reached twice and won twice, prospect 2 only tried, prospect 3 untouched."""
+    storage = open_storage(tmp_path / "h.db")
+    db = storage.db
+    for name in ("Ana Ruiz", "Ben Cole", "Cy Dunn"):
+        db["prospects"].insert({"name": name})
+    db["calls"].insert_all(
+        [
+            {"prospect_id": 1, "started_at": "2026-11-02T10:00:00+00:00", "outcome": "callback"},
+            {"prospect_id": 1, "started_at": "2026-11-16T09:00:00+00:00", "outcome": "meeting"},
+            {"prospect_id": 1, "started_at": "2026-11-17T09:00:00+00:00", "outcome": "no_answer"},
+            {"prospect_id": 2, "started_at": "2026-11-17T09:00:00+00:00", "outcome": "voicemail"},
+        ]
     )
+    db["deals"].insert_all(
+        [
+            {"prospect_id": 1, "amount_cents": 100, "closed_on": "2025-03-04"},
+            {"prospect_id": 1, "amount_cents": 100, "closed_on": "2026-09-01"},
+        ]
+    )
+    return storage
 
 
-def test_unknown_placeholder_becomes_a_prompt_and_stray_braces_stay():
-    facts = prospect_facts(DANA, Settings())
-    assert render_text("Budget is {budget_owner}.", facts) == "Budget is (ask: budget owner)."
-    assert render_text("Set {} and {1} and {{x", facts) == "Set {} and {1} and {{x"
-    assert render_text("Hi { first_name }", facts) == "Hi Dana"
+def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
+    storage = book_with_history(tmp_path)
+    history = read_history(storage.db, 1)
+    assert history == ProspectHistory(
+        datetime(2026, 11, 16, 9, tzinfo=UTC), date(2025, 3, 4), date(2026, 9, 1)
+    )
+    assert history_facts(history, TODAY) == {
+        "last_spoke_on": "on Monday",
+        "customer_since": "March 2025",
+        "last_purchase_on": "on the 1st of September",
+    }
+    assert read_history(storage.db, 2) == ProspectHistory()
+    assert history_facts(read_history(storage.db, 3), TODAY) == {}
+
+
+def test_history_is_one_indexed_query(tmp_path):
+    storage = book_with_history(tmp_path)
+    from funnel_tui.scripts.situation import HISTORY_QUERY
+
+    plan = " ".join(
+        str(row[-1]) for row in storage.db.execute(f"EXPLAIN QUERY PLAN {HISTORY_QUERY}", {"id": 1})
+    )
+    assert "calls_prospect" in plan and "deals_prospect" in plan
+    assert "SCAN calls" not in plan and "SCAN deals" not in plan
+
+
+@pytest.mark.parametrize(
+    ("day", "spoken"),
+    [
+        (date(2026, 11, 18), "earlier today"),
+        (date(2026, 11, 17), "yesterday"),
+        (date(2026, 11, 12), "on Thursday"),
+        (date(2026, 11, 10), "on the 10th of November"),
+        (date(2026, 3, 1), "on the 1st of March"),
+        (date(2026, 1, 22), "on the 22nd of January"),
+        (date(2026, 7, 13), "on the 13th of July"),
+        (date(2025, 12, 3), "on the 3rd of December 2025"),
+    ],
+)
+def test_dates_read_as_a_rep_says_them(day, spoken):
+    assert spoken_day(day, TODAY) == spoken
+
+
+@pytest.mark.parametrize(
+    ("prospect", "history", "situation"),
+    [
+        ({"kind": "new", "source": "cold list"}, ProspectHistory(), "cold"),
+        ({"kind": "new"}, ProspectHistory(), "cold"),
+        ({"kind": "new", "source": " Website  Form "}, ProspectHistory(), "inbound"),
+        ({"kind": "known", "source": "webinar"}, ProspectHistory(), "known"),
+        ({"kind": "new"}, ProspectHistory(datetime(2026, 1, 1, tzinfo=UTC)), "known"),
+        ({"kind": "customer"}, ProspectHistory(), "customer"),
+        ({"kind": "known"}, ProspectHistory(first_deal_on=date(2026, 1, 1)), "customer"),
+    ],
+)
+def test_the_situation_of_a_prospect(prospect, history, situation):
+    assert situation_of(prospect, history, Settings()) == situation
+
+
+@pytest.mark.parametrize(
+    ("prospect", "method"),
+    [
+        ({"kind": "customer", "stage": "won", "source": "webinar"}, "value_proposition"),
+        ({"kind": "known", "stage": "proposal"}, "conceptual"),
+        ({"kind": "new", "stage": "qualified", "source": "webinar"}, "conceptual"),
+        ({"kind": "known", "stage": "contacted"}, "solution"),
+        ({"kind": "new", "stage": "meeting", "source": "webinar"}, "solution"),
+        ({"kind": "new", "stage": "lead", "source": "Webinar"}, "inbound"),
+        ({"kind": "new", "stage": "lead", "source": "cold list"}, "solution"),
+        ({"kind": "new", "stage": "lead"}, "solution"),
+    ],
+)
+def test_the_suggested_method(prospect, method):
+    assert suggested_method(prospect, Settings()) == method
+
+
+# Script files ------------------------------------------------------------------------
+
+
+def test_a_v2_file_loads_openers_cues_fallbacks_and_fits(tmp_path):
+    write(tmp_path, "renewal.toml", V2_SCRIPT)
+    library = load_library(tmp_path)
+    assert library.problems == []
+    script = library.get("renewal")
+    assert script.fits == "A customer whose contract ends within the quarter."
+    assert set(script.openers) == {"customer"}
+    assert script.steps[0].fallback == "How are you finding it?"
+    assert script.steps[0].cue == "In your notes: {pain_points}"
+
+
+def test_an_added_method_without_an_opener_uses_the_first_it_has(tmp_path):
+    write(tmp_path, "renewal.toml", V2_SCRIPT)
+    script = load_library(tmp_path).get("renewal")
+    assert script.opener("cold") is script.openers["customer"]
+
+
+def test_a_user_file_for_a_builtin_borrows_the_openers_it_lacks(tmp_path):
+    write(tmp_path, "solution.toml", V2_SCRIPT)
+    script = load_library(tmp_path).get("solution")
+    assert script.opener("customer") is script.openers["customer"]
+    assert script.opener("cold") == load_builtin("solution").openers["cold"]
+
+
+def test_a_v1_file_still_loads_and_starts_at_its_first_step(tmp_path):
+    write(tmp_path, "cold_call.toml", SIMPLE_SCRIPT)
+    script = load_library(tmp_path).get("cold_call")
+    assert script.openers == {} and script.fits == ""
+    steps = render_script(script, prospect_facts(DANA, Settings()), "cold")
+    assert [step.title for step in steps] == ["Hello"]
+    assert steps[0].say == "Hi Dana"
+    assert steps[0].ask == ("How is Acme Logistics?",)
+
+
+def test_unknown_opener_and_step_keys_name_their_line(tmp_path):
+    text = V2_SCRIPT.replace("[openers.customer]", "[openers.warm]").replace(
+        'fallback = "How are', 'fallbak = "How are'
+    )
+    write(tmp_path, "renewal.toml", text)
+    library = load_library(tmp_path)
+    assert library.get("renewal") is None
+    found = {(problem.line, problem.message) for problem in library.problems}
+    assert (4, "unknown opener 'warm'; openers are cold, inbound, known, customer") in found
+    assert (
+        11,
+        "step 1: unknown key 'fallbak'; it has title, say, ask, cue and fallback",
+    ) in found
+
+
+def test_an_opener_with_a_wrong_type_names_its_line(tmp_path):
+    write(tmp_path, "renewal.toml", V2_SCRIPT.replace('cue = "Renewal date: {goals}"', "cue = 3"))
+    [problem] = load_library(tmp_path).problems
+    assert (problem.line, problem.message) == (6, "opener customer: cue must be text in quotes")
 
 
 def test_user_file_replaces_a_builtin(tmp_path):
@@ -175,9 +374,9 @@ def test_user_file_replaces_a_builtin(tmp_path):
     assert script.name == "Cold Call"
     assert script.source == str(path)
     assert list(library.scripts) == list(BUILTIN_METHOD_VALUES)
-    steps = render_script(script, prospect_facts(DANA, Settings()))
+    steps = render_script(script, prospect_facts(DANA, Settings()), "inbound")
+    assert [step.title for step in steps] == ["Hello"]
     assert steps[0].say == "Hi Dana"
-    assert steps[0].ask == ("How is Acme Logistics?",)
 
 
 def test_added_methods_come_after_builtins_sorted_by_file_name(tmp_path):
@@ -296,63 +495,94 @@ def test_problem_text_without_a_line():
     assert str(ScriptProblem(Path("a/b.toml"), 3, "broken")) == "a/b.toml:3: broken"
 
 
-def test_recorded_objections_come_first_and_others_all_stay(library):
+# Objection answers ------------------------------------------------------------------
+
+
+def test_recorded_objections_come_first_by_category_title(library, objections):
     script = library.get("solution")
-    facts = prospect_facts(DANA, Settings())
-    matching, others = objection_answers(script, DANA["objections"], facts)
-    assert [keyword for keyword, _ in matching] == ["price", "vendor"]
-    assert "late invoices" in dict(matching)["price"]
-    assert sorted(keyword for keyword, _ in matching + others) == sorted(script.objections)
-    assert "price" not in dict(others)
+    matching, others = objection_answers(script, objections, DANA["objections"], {})
+    assert [answer.title for answer in matching] == ["Price", "Already have a solution"]
+    titles = [answer.title for answer in matching + others]
+    assert sorted(titles) == sorted(category.title for category in objections.categories)
+    assert all(answer.spoken and "{" not in answer.answer for answer in matching + others)
+
+
+def test_a_scripts_own_answers_override_and_add(tmp_path, objections):
+    write(tmp_path, "renewal.toml", V2_SCRIPT)
+    script = load_library(tmp_path).get("renewal")
+    matching, _ = objection_answers(script, objections, "too expensive; and training", {})
+    assert [answer.title for answer in matching] == ["Price", "Training"]
+    assert matching[0].answer == "Let's look at what it saved you first."
+    assert matching[1].answer == "We train your team on site."
+
+
+def test_an_own_answer_that_lacks_a_fact_is_a_note_for_the_rep(tmp_path, objections):
+    own_answer = V2_SCRIPT.replace('"We train your', '"At {company}, we train your')
+    write(tmp_path, "renewal.toml", own_answer)
+    script = load_library(tmp_path).get("renewal")
+    matching, _ = objection_answers(script, objections, "training", {})
+    [own] = matching
+    assert not own.spoken
+    assert own.answer == "At (not recorded), we train your team on site."
 
 
 @pytest.mark.parametrize(
     ("said", "keyword"),
-    [
-        ("PRICES went up", "price"),
-        ("too pricey", "price"),
-        ("Just e-mail me", "email"),
-        ("send emails", "email"),
-        ("I'm not the decision-maker", "decision"),
-        ("bad time, call next quarter", "timing"),
-        ("we use other vendors", "vendor"),
-    ],
+    [("TRAINING again", "Training"), ("trained staff", "Training"), ("constraining", None)],
 )
-def test_keyword_matches_its_word_forms(library, said, keyword):
-    matching, _ = objection_answers(library.get("solution"), said, {})
-    assert keyword in dict(matching)
+def test_an_own_keyword_matches_whole_words_only(tmp_path, objections, said, keyword):
+    write(tmp_path, "renewal.toml", V2_SCRIPT)
+    script = load_library(tmp_path).get("renewal")
+    matching, _ = objection_answers(script, objections, said, {})
+    assert [answer.title for answer in matching if answer.title == "Training"] == (
+        [keyword] if keyword else []
+    )
 
 
-def test_keyword_does_not_match_inside_other_words(library):
-    matching, _ = objection_answers(library.get("solution"), "a caprice; the mailroom", {})
-    assert matching == []
+# Plain text (funnel script) ------------------------------------------------------------
 
 
-def test_no_recorded_objections_lists_every_answer(library):
-    matching, others = objection_answers(library.get("inbound"), None, {})
-    assert matching == []
-    assert [keyword for keyword, _ in others] == list(library.get("inbound").objections)
+def filled_for(prospect, method="inbound"):
+    return fill_script(
+        load_builtin(method),
+        prospect,
+        settings=Settings(rep_name="Sam"),
+        history=ProspectHistory(),
+        today=TODAY,
+        profile=None,
+        objections=load_objections(None),
+    )
 
 
-def test_plain_text_has_steps_questions_and_objections(library):
-    script = library.get("benefits")
-    facts = prospect_facts(DANA, Settings(rep_name="Sam"))
-    text = render_plain(script, facts, "price is the issue")
-    assert text.startswith("Benefits Selling\n")
-    for number, step in enumerate(render_script(script, facts), start=1):
+def test_plain_text_has_the_opener_steps_cues_and_objections():
+    filled = filled_for(DANA)
+    text = filled_plain(filled)
+    assert text.startswith("Inbound Selling\n")
+    assert "> Opener: inbound (a new prospect who came to us)" in text
+    assert "> Profile: nothing chosen" in text
+    for number, step in enumerate(filled.steps, start=1):
         assert f"{number}. {step.title}" in text
-        assert step.say in text
+        if step.say:
+            assert step.say in text
         for question in step.ask:
             assert f"- {question}" in text
+        if step.cue:
+            assert f"   > {step.cue}" in text
     recorded = text.index("Objections recorded for this prospect")
-    assert (
-        recorded < text.index("- price:") < text.index("Other objections") < text.index("- timing:")
-    )
-    assert "Sam" in text and "Acme Logistics" in text
+    assert recorded < text.index("- Price:") < text.index("Other objections")
+    assert "Hi Dana, I'm following up on your recent interest" in text
 
 
-def test_plain_text_without_matches_has_one_objections_section(library):
-    text = render_plain(library.get("conceptual"), prospect_facts({}, Settings()), "")
+def test_plain_text_without_matches_has_one_objections_section():
+    text = filled_plain(filled_for({"name": "Lee"}, "solution"))
     assert "\nObjections\n" in text
     assert "recorded for this prospect" not in text
-    assert "- email:" in text
+    assert "(ask:" not in text and "{" not in text
+
+
+def test_the_template_shows_every_opener_and_the_placeholders():
+    text = template_plain(load_builtin("solution"))
+    for situation in SITUATIONS:
+        assert f"Open: {situation} (" in text
+    assert "{first_name}" in text
+    assert "> In your notes: {pain_points}" in text

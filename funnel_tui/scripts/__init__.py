@@ -1,7 +1,13 @@
-"""Call scripts for the selling methods: loading them and filling them in for a prospect."""
+"""Call scripts for the selling methods: loading them and filling them in for a prospect.
+
+`funnel_tui.scripts.fill` (a script filled in for one prospect) and `.plain` (as text) are
+imported from their modules: they use the product profile, which reads its file with
+this package's loader.
+"""
 
 from funnel_tui.scripts.loader import (
     BUILTIN_SOURCE,
+    SITUATIONS,
     CallScript,
     ScriptLibrary,
     ScriptProblem,
@@ -11,29 +17,42 @@ from funnel_tui.scripts.loader import (
     parse_script,
 )
 from funnel_tui.scripts.render import (
-    FACT_PROMPTS,
+    NOT_RECORDED,
+    ObjectionAnswer,
     RenderedStep,
+    fill_cue,
+    fill_spoken,
     objection_answers,
-    prospect_facts,
-    render_plain,
     render_script,
-    render_text,
+    render_step,
+)
+from funnel_tui.scripts.situation import (
+    ProspectHistory,
+    read_history,
+    situation_of,
+    suggested_method,
 )
 
 __all__ = [
     "BUILTIN_SOURCE",
-    "FACT_PROMPTS",
+    "NOT_RECORDED",
+    "SITUATIONS",
     "CallScript",
+    "ObjectionAnswer",
+    "ProspectHistory",
     "RenderedStep",
     "ScriptLibrary",
     "ScriptProblem",
     "ScriptStep",
+    "fill_cue",
+    "fill_spoken",
     "load_builtin",
     "load_library",
     "objection_answers",
     "parse_script",
-    "prospect_facts",
-    "render_plain",
+    "read_history",
     "render_script",
-    "render_text",
+    "render_step",
+    "situation_of",
+    "suggested_method",
 ]

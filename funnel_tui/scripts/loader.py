@@ -13,8 +13,12 @@ from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 
 BUILTIN_SOURCE = "built-in"
 METHOD_NAME = re.compile(r"[a-z0-9_]+")
-SCRIPT_KEYS = ("name", "steps", "objections")
-STEP_KEYS = ("title", "say", "ask")
+SCRIPT_KEYS = ("name", "fits", "openers", "steps", "objections")
+STEP_KEYS = ("title", "say", "ask", "cue", "fallback")
+OPENER_KEYS = ("say", "ask", "cue", "fallback")
+# Who the rep is calling (PRODUCT 6): each has its own opener, shown as step 1.
+SITUATIONS = ("cold", "inbound", "known", "customer")
+OPENER_TITLE = "Open"
 
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
@@ -26,11 +30,17 @@ HAS_WORD = re.compile(r"[A-Za-z0-9]")
 
 @dataclass(frozen=True)
 class ScriptStep:
-    """One step of a call script: its title, what to say and the questions to ask."""
+    """One step of a call script.
+
+    `say` and each `ask` item are spoken; `cue` is for the rep only; `fallback` is spoken
+    instead of `say` when a fact that `say` needs is missing.
+    """
 
     title: str
-    say: str
+    say: str = ""
     ask: tuple[str, ...] = ()
+    cue: str = ""
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,27 @@ class CallScript:
     # keyword -> answer; excluded from the hash because a dict cannot be hashed.
     objections: dict[str, str] = field(hash=False)
     source: str = BUILTIN_SOURCE
+    # situation -> opener; a file in the old format has none and starts at its first step.
+    openers: dict[str, ScriptStep] = field(default_factory=dict, hash=False)
+    fits: str = ""
+    """One line for the method picker: when this method fits."""
+
+    def opener(self, situation: str) -> ScriptStep | None:
+        """The opener for a situation: this script's, else the built-in method's, else the
+        first one the script has. A script without openers (the old format) has none: it
+        starts at its own first step, which is often a greeting already."""
+        if not self.openers:
+            return None
+        if situation in self.openers:
+            return self.openers[situation]
+        if self.source != BUILTIN_SOURCE and self.method in BUILTIN_METHOD_VALUES:
+            return load_builtin(self.method).opener(situation)
+        return next(iter(self.openers.values()), None)
+
+    def steps_for(self, situation: str) -> tuple[ScriptStep, ...]:
+        """The steps as the rep goes through them: the situation's opener first."""
+        opener = self.opener(situation)
+        return self.steps if opener is None else (opener, *self.steps)
 
 
 @dataclass(frozen=True)
@@ -150,17 +181,19 @@ def parse_script(
         return None, [_toml_problem(error, path, text)]
     checker = _Checker(path, text)
     name = checker.name(data, method)
+    fits = checker.fits(data.get("fits", ""))
+    openers = checker.openers(data.get("openers", {}))
     steps = checker.steps(data.get("steps"))
     objections = checker.objections(data.get("objections", {}))
     for key in data:
         if key not in SCRIPT_KEYS:
             checker.report(
-                f"unknown key {key!r}; a script has name, steps and objections",
+                f"unknown key {key!r}; a script has name, fits, openers, steps and objections",
                 checker.key_line(key),
             )
     if checker.problems:
         return None, checker.problems
-    return CallScript(method, name, steps, objections, source), []
+    return CallScript(method, name, steps, objections, source, openers, fits), []
 
 
 def _toml_problem(error: tomllib.TOMLDecodeError, path: Path, text: str) -> ScriptProblem:
@@ -211,21 +244,66 @@ class _Checker:
             step for index, raw in enumerate(steps) if (step := self.step(index, raw)) is not None
         )
 
+    def fits(self, fits: object) -> str:
+        if isinstance(fits, str):
+            return " ".join(fits.split())
+        self.report(
+            'fits must be one line in quotes, for example fits = "They know their problem."',
+            self.key_line("fits"),
+        )
+        return ""
+
+    def openers(self, openers: object) -> dict[str, ScriptStep]:
+        if not isinstance(openers, dict):
+            self.report(
+                "openers must be tables such as [openers.cold] with say, ask, cue and fallback",
+                self.key_line("openers"),
+            )
+            return {}
+        found = {}
+        for situation, raw in openers.items():
+            header = _opener_header(situation)
+            if situation not in SITUATIONS:
+                self.report(
+                    f"unknown opener {situation!r}; openers are {', '.join(SITUATIONS)}",
+                    self.header_line(header) or self.key_line("openers"),
+                )
+                continue
+            opener = self.parts(
+                f"opener {situation}", raw, OPENER_KEYS, header, 0, {"title": OPENER_TITLE}
+            )
+            if opener is not None:
+                found[situation] = opener
+        return found
+
     def step(self, index: int, raw: object) -> ScriptStep | None:
-        number = index + 1
-        header = self.header_line(STEPS_HEADER, index)
+        return self.parts(f"step {index + 1}", raw, STEP_KEYS, STEPS_HEADER, index, {})
+
+    def parts(
+        self,
+        label: str,
+        raw: object,
+        keys: tuple[str, ...],
+        header_pattern: re.Pattern[str],
+        index: int,
+        texts: dict[str, str],
+    ) -> ScriptStep | None:
+        """One step or opener; `texts` holds what the file does not give (an opener's title)."""
+        header = self.header_line(header_pattern, index)
         if not isinstance(raw, dict):
-            self.report(f"step {number} must be a table with title and say", header)
+            self.report(f"{label} must be a table with {_listed(keys)}", header)
             return None
-        texts = {}
-        for key in ("title", "say"):
+        problems_before = len(self.problems)
+        for key in ("title", "say", "cue", "fallback"):
+            if key not in keys:
+                continue
             value = raw.get(key)
             if value is None:
-                self.report(f"step {number} has no {key}", header)
-            elif not isinstance(value, str) or not value.strip():
+                continue
+            if not isinstance(value, str) or not value.strip():
                 self.report(
-                    f"step {number}: {key} must be text in quotes",
-                    self.key_line(key, STEPS_HEADER, index),
+                    f"{label}: {key} must be text in quotes",
+                    self.key_line(key, header_pattern, index),
                 )
             else:
                 texts[key] = value.strip()
@@ -234,19 +312,30 @@ class _Checker:
             isinstance(question, str) and question.strip() for question in ask
         ):
             self.report(
-                f'step {number}: ask must be a list of questions, for example ask = ["How ...?"]',
-                self.key_line("ask", STEPS_HEADER, index),
+                f'{label}: ask must be a list of questions, for example ask = ["How ...?"]',
+                self.key_line("ask", header_pattern, index),
             )
             ask = []
         for key in raw:
-            if key not in STEP_KEYS:
+            if key not in keys:
                 self.report(
-                    f"step {number}: unknown key {key!r}; a step has title, say and ask",
-                    self.key_line(key, STEPS_HEADER, index),
+                    f"{label}: unknown key {key!r}; it has {_listed(keys)}",
+                    self.key_line(key, header_pattern, index),
                 )
-        if len(texts) < 2:
+        if "title" in keys and "title" not in raw:
+            self.report(f"{label} has no title", header)
+        if "say" not in raw and not ask:
+            # Something must be spoken; a step of questions needs no `say`.
+            self.report(f"{label} has no say", header)
+        if len(self.problems) > problems_before:
             return None
-        return ScriptStep(texts["title"], texts["say"], tuple(question.strip() for question in ask))
+        return ScriptStep(
+            texts["title"],
+            texts.get("say", ""),
+            tuple(question.strip() for question in ask),
+            texts.get("cue", ""),
+            texts.get("fallback", ""),
+        )
 
     def objections(self, objections: object) -> dict[str, str]:
         if not isinstance(objections, dict):
@@ -288,6 +377,14 @@ class _Checker:
             if pattern.match(self.lines[index]):
                 return index + 1
         return header
+
+
+def _opener_header(situation: str) -> re.Pattern[str]:
+    return re.compile(rf"""\s*\[\s*openers\s*\.\s*(["']?){re.escape(situation)}\1\s*\]""")
+
+
+def _listed(keys: tuple[str, ...]) -> str:
+    return f"{', '.join(keys[:-1])} and {keys[-1]}"
 
 
 def _default_name(method: str) -> str:

@@ -1,40 +1,23 @@
-"""Fill call scripts with a prospect's facts and pick the objection answers that apply."""
+"""Fill call scripts in for a prospect: spoken lines only when every fact is known, cues always.
+
+The rules (PRODUCT 6): a spoken line (`say`, an `ask` item, an objection answer) is used
+only when every `{placeholder}` in it has a value. Otherwise `say` gives way to the step's
+`fallback` (by the same rule), a question is dropped, and a step with nothing left to say
+shows its cue alone. A cue is for the rep and is always shown; a missing fact in it reads
+`(not recorded)`. Inserted text is never read again as a template.
+"""
 
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from funnel_tui.scripts.loader import CallScript
-from funnel_tui.settings import Settings
-
-# What the rep sees instead of a missing fact: a prompt to find it out, never a blank.
-FACT_PROMPTS: dict[str, str] = {
-    "name": "(ask: their name)",
-    "first_name": "(ask: their name)",
-    "title": "(ask: their role)",
-    "company": "(ask: their company)",
-    "needs": "(ask: their needs)",
-    "pain_points": "(ask: what hurts today)",
-    "objections": "(ask: their concerns)",
-    "goals": "(ask: their goals)",
-    "source": "(ask: how they found us)",
-    "rep_name": "(set your name: funnel config set rep_name ...)",
-}
-PROSPECT_FIELDS = (
-    "name",
-    "title",
-    "company",
-    "needs",
-    "pain_points",
-    "objections",
-    "goals",
-    "source",
-)
+from funnel_tui.scripts.loader import CallScript, ScriptStep
 
 PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+NOT_RECORDED = "(not recorded)"
 # Hyphenated words count as one word too, so "e-mail" is found by the keyword "email".
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Longest first; enough to let "price" find "pricing", "prices" and "pricey".
@@ -44,70 +27,139 @@ SHORTEST_STEM = 3
 
 @dataclass(frozen=True)
 class RenderedStep:
-    """A script step with the prospect's facts filled in."""
+    """A step filled in for one prospect: `say` and `ask` are spoken, `cue` is for the rep.
+
+    `say` is empty when neither the line nor its fallback could be filled.
+    """
 
     title: str
     say: str
     ask: tuple[str, ...]
+    cue: str = ""
 
 
-def prospect_facts(prospect: Mapping[str, object], settings: Settings) -> dict[str, str]:
-    """The value of every placeholder for one prospect row; a missing fact becomes a prompt."""
-    values = {field: _field_text(prospect, field) for field in PROSPECT_FIELDS}
-    name_words = values["name"].split()
-    values["first_name"] = name_words[0] if name_words else ""
-    values["rep_name"] = settings.rep_name.strip()
-    return {key: value or FACT_PROMPTS[key] for key, value in values.items()}
+@dataclass(frozen=True)
+class ObjectionAnswer:
+    """The answer to one objection, under its category's title (or the script's keyword).
+
+    `spoken` is False for a script's own answer that needs a fact this prospect lacks:
+    it is then shown as a note for the rep, with the gaps marked, never read out.
+    """
+
+    title: str
+    answer: str
+    spoken: bool = True
 
 
-def _field_text(prospect: Mapping[str, object], field: str) -> str:
-    try:
-        value = prospect[field]
-    except (KeyError, IndexError):  # sqlite3.Row raises IndexError for an unknown column
-        return ""
-    return "" if value is None else str(value).strip()
+class Category(Protocol):
+    key: str
+    title: str
+    fallback: str
 
 
-def render_text(template: str, facts: Mapping[str, str]) -> str:
-    """Replace each `{placeholder}` once; inserted text is never read again as a template."""
+class Objections(Protocol):
+    """The shared objection library, as the renderer uses it."""
+
+    @property
+    def categories(self) -> tuple[Category, ...]: ...
+
+    def match(self, text: str | None) -> list[Category]: ...
+
+    def answer(self, category: Category, method: str) -> str: ...
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names a template uses, in order."""
+    return [match.group(1).lower() for match in PLACEHOLDER.finditer(template)]
+
+
+def fill_spoken(template: str, facts: Mapping[str, str]) -> str | None:
+    """The line with every placeholder replaced once, or None when a fact is missing."""
+    if any(not facts.get(key, "").strip() for key in placeholders(template)):
+        return None
+    return PLACEHOLDER.sub(lambda match: facts[match.group(1).lower()].strip(), template)
+
+
+def fill_cue(template: str, facts: Mapping[str, str]) -> str:
+    """A rep-only line: every placeholder replaced once, a missing fact as `(not recorded)`."""
 
     def fill(match: re.Match[str]) -> str:
-        key = match.group(1).lower()
-        value = facts.get(key)
-        if value and value.strip():
-            return value
-        return FACT_PROMPTS.get(key, f"(ask: {key.replace('_', ' ')})")
+        value = facts.get(match.group(1).lower(), "").strip()
+        return value or NOT_RECORDED
 
     return PLACEHOLDER.sub(fill, template)
 
 
-def render_script(script: CallScript, facts: Mapping[str, str]) -> tuple[RenderedStep, ...]:
-    """Every step of the script filled in with the facts."""
-    return tuple(
-        RenderedStep(
-            render_text(step.title, facts),
-            render_text(step.say, facts),
-            tuple(render_text(question, facts) for question in step.ask),
-        )
-        for step in script.steps
+def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
+    """One step filled in by the rules above."""
+    say = fill_spoken(step.say, facts) if step.say else None
+    if say is None and step.fallback:
+        say = fill_spoken(step.fallback, facts)
+    asked = (fill_spoken(question, facts) for question in step.ask)
+    return RenderedStep(
+        fill_cue(step.title, facts),
+        say or "",
+        tuple(question for question in asked if question is not None),
+        fill_cue(step.cue, facts) if step.cue else "",
     )
 
 
+def render_script(
+    script: CallScript, facts: Mapping[str, str], situation: str
+) -> tuple[RenderedStep, ...]:
+    """Every step filled in, the situation's opener first (as step 1, "Open")."""
+    return tuple(render_step(step, facts) for step in script.steps_for(situation))
+
+
 def objection_answers(
-    script: CallScript, objections_text: str | None, facts: Mapping[str, str]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(matching, others): the answers whose keyword the prospect's objections mention first."""
+    script: CallScript,
+    library: Objections,
+    objections_text: str | None,
+    facts: Mapping[str, str],
+) -> tuple[list[ObjectionAnswer], list[ObjectionAnswer]]:
+    """(matching, others): answers to the objections the prospect's notes name, in the
+    order they name them, then every other answer.
+
+    A category's answer is the script's own for that category key, else the library's
+    for this method; when it lacks a fact, the category's fallback is used. A script key
+    that is no category is the script's own objection, found as a whole word.
+    """
+    matched = library.match(objections_text)
+    matched_keys = {category.key for category in matched}
+    matching = [_category_answer(script, library, category, facts) for category in matched]
+    others = [
+        _category_answer(script, library, category, facts)
+        for category in library.categories
+        if category.key not in matched_keys
+    ]
+    category_keys = {category.key for category in library.categories}
     words, word_runs = _words(objections_text or "")
-    matching: list[tuple[str, str]] = []
-    others: list[tuple[str, str]] = []
     for keyword, answer in script.objections.items():
-        keyword_stems = [_stem(word.replace("-", "")) for word in WORD.findall(keyword.lower())]
-        if len(keyword_stems) == 1:
-            found = keyword_stems[0] in words
-        else:
-            found = _contains_run(word_runs, keyword_stems)
-        (matching if found else others).append((keyword, render_text(answer, facts)))
+        if keyword in category_keys:
+            continue
+        filled = fill_spoken(answer, facts)
+        own = ObjectionAnswer(
+            keyword.replace("_", " ").capitalize(),
+            fill_cue(answer, facts) if filled is None else filled,
+            spoken=filled is not None,
+        )
+        (matching if _mentions(words, word_runs, keyword) else others).append(own)
     return matching, others
+
+
+def _category_answer(
+    script: CallScript, library: Objections, category: Category, facts: Mapping[str, str]
+) -> ObjectionAnswer:
+    template = script.objections.get(category.key) or library.answer(category, script.method)
+    answer = fill_spoken(template, facts) or fill_spoken(category.fallback, facts)
+    return ObjectionAnswer(category.title, answer or category.fallback)
+
+
+def _mentions(words: set[str], word_runs: list[str], keyword: str) -> bool:
+    keyword_stems = [_stem(word.replace("-", "")) for word in WORD.findall(keyword.lower())]
+    if len(keyword_stems) == 1:
+        return keyword_stems[0] in words
+    return _contains_run(word_runs, keyword_stems)
 
 
 def _words(text: str) -> tuple[set[str], list[str]]:
@@ -135,25 +187,3 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= SHORTEST_STEM:
             return word[: -len(suffix)]
     return word
-
-
-def render_plain(script: CallScript, facts: Mapping[str, str], objections_text: str | None) -> str:
-    """The filled-in script as plain text: numbered steps, questions, then objection answers."""
-    lines = [script.name, ""]
-    for number, step in enumerate(render_script(script, facts), start=1):
-        lines.append(f"{number}. {step.title}")
-        lines.append(textwrap.indent(step.say, "   "))
-        lines.extend(textwrap.indent(f"- {question}", "   ") for question in step.ask)
-        lines.append("")
-    matching, others = objection_answers(script, objections_text, facts)
-    sections = (
-        [("Objections recorded for this prospect", matching), ("Other objections", others)]
-        if matching
-        else [("Objections", others)]
-    )
-    for heading, answers in sections:
-        if answers:
-            lines.append(heading)
-            lines.extend(textwrap.indent(f"- {kw}: {answer}", "   ") for kw, answer in answers)
-            lines.append("")
-    return "\n".join(lines).rstrip("\n")

@@ -22,8 +22,10 @@ from textual.worker import WorkerFailed
 
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
+from funnel_tui.profile import Profile, load_profile
 from funnel_tui.scripts import ScriptLibrary, load_library
-from funnel_tui.settings import Settings, read_settings
+from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
+from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.storage import Storage
 from funnel_tui.text import pasted_line
 from funnel_tui.timestamps import Clock, system_now
@@ -110,6 +112,12 @@ class FunnelApp(App[None]):
         self._latest_toasts: dict[str, Notification] = {}
         self._holding = False
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
+        # The objection library and the product profile live beside the scripts folder.
+        self.objections: ObjectionLibrary = load_objections(self.scripts_dir.parent)
+        self.profile: Profile | None
+        self.profile, self._profile_problems = load_profile(
+            self.scripts_dir.parent, demo_book=is_demo_book(storage.db)
+        )
 
     def on_ready(self) -> None:
         # The first frame is up: start-up is over (see funnel_tui.launch).
@@ -122,6 +130,18 @@ class FunnelApp(App[None]):
         for problem in self.scripts.problems:
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
+            )
+        for problem in self.objections.problems:
+            self.notify(
+                str(problem),
+                title="Objections file not used",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        for problem in self._profile_problems:
+            self.notify(
+                str(problem), title="Profile not used", severity="error", timeout=10, markup=False
             )
         for problem in self._setting_problems:
             self.notify(

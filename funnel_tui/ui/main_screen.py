@@ -28,7 +28,8 @@ from funnel_tui.prospects import (
     set_method,
 )
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
-from funnel_tui.scripts import objection_answers, prospect_facts, render_script
+from funnel_tui.scripts import read_history, suggested_method
+from funnel_tui.scripts.fill import fill_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_queue import CallQueue
@@ -364,14 +365,21 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
                 ScriptView(prospect["method"], (), subject=(prospect["id"], prospect["method"]))
             )
             return
-        facts = prospect_facts(prospect, self.funnel.settings)
-        matching, others = objection_answers(script, prospect["objections"], facts)
+        filled = fill_script(
+            script,
+            prospect,
+            settings=self.funnel.settings,
+            history=read_history(self.funnel.storage.db, prospect["id"]),
+            today=self.funnel.clock().date(),
+            profile=self.funnel.profile,
+            objections=self.funnel.objections,
+        )
         self.script_pane.show(
             ScriptView(
                 script.name,
-                render_script(script, facts),
-                matching,
-                others,
+                filled.steps,
+                filled.matching_objections,
+                filled.other_objections,
                 subject=(prospect["id"], script.method),
             )
         )
@@ -556,7 +564,9 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             if method is not None:
                 self._save_method(prospect_id, method)
 
-        await self._open(MethodPicker(self.funnel.scripts.names(), card.prospect["method"]), chosen)
+        suggested = suggested_method(card.prospect, self.funnel.settings)
+        picker = MethodPicker(self.funnel.scripts.methods(), card.prospect["method"], suggested)
+        await self._open(picker, chosen)
 
     # The script keys act on the script of the row the cursor is on now.
 

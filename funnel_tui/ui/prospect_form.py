@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
+from funnel_tui.names import first_name_of
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
@@ -38,6 +39,8 @@ TEXT_INPUTS = (
     ("phone", "Phone"),
     ("email", "Email"),
     ("timezone", "Timezone"),
+    # Optional, so it stays out of the way of the tab from Name to the phone and email.
+    ("first_name", "First name"),
     ("source", "Source"),
     ("deal_value", "Deal value"),
     ("next_call", "Next call"),
@@ -50,6 +53,12 @@ FLAG_LABELS = {"do_not_call": "Do not call", "wrong_number": "Wrong number", "nu
 # The fields that save to a column of another name.
 FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
 COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
+
+
+def _greeting_hint(name: str) -> str:
+    """What an empty First name field greets this name as."""
+    first = first_name_of(one_line(name))
+    return f"empty: {first}, from the name" if first else "empty: no first name in the name"
 
 
 class Flag(Checkbox, inherit_bindings=False):
@@ -130,6 +139,16 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         # Rows other tools wrote may hold escapes; the field shows (and saves) them cleaned.
         return clean_text(str(self.prospect.get(field) or ""))
 
+    def _placeholder(self, field: str) -> str:
+        """Left empty, the first name is taken from the name: the field shows which."""
+        if field != "first_name":
+            return ""
+        return _greeting_hint(str(self._initial("name")))
+
+    @on(Input.Changed, "#field-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        self.query_one("#field-first_name", Input).placeholder = _greeting_hint(event.value)
+
     def _next_call(self, typed: str) -> dict[str, str | None]:
         """The follow-up change, typed the way the outcome dialog takes dates.
 
@@ -162,6 +181,7 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
                             # select-all there let the next key replace the whole name.
                             yield Input(
                                 str(self._initial(field)),
+                                placeholder=self._placeholder(field),
                                 id=f"field-{field}",
                                 select_on_focus=False,
                             )

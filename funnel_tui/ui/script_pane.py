@@ -1,4 +1,8 @@
-"""ScriptPane: the call script for the prospect's selling method, one step at a time."""
+"""ScriptPane: the call script for the prospect's selling method, one step at a time.
+
+Spoken lines (what to say, questions to ask, objection answers) are plain text; cues for
+the rep alone are dim italic behind a `▸`, so the eye skips them while talking.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from funnel_tui.scripts import RenderedStep
+from funnel_tui.scripts import ObjectionAnswer, RenderedStep
 from funnel_tui.text import clean_text
 
 
@@ -20,8 +24,8 @@ class ScriptView:
 
     method_name: str
     steps: tuple[RenderedStep, ...]
-    matching_objections: list[tuple[str, str]] = field(default_factory=list)
-    other_objections: list[tuple[str, str]] = field(default_factory=list)
+    matching_objections: list[ObjectionAnswer] = field(default_factory=list)
+    other_objections: list[ObjectionAnswer] = field(default_factory=list)
     # Which prospect and method this is: showing the same again keeps the current step.
     subject: tuple[object, ...] = ()
 
@@ -37,6 +41,22 @@ def render_step_strip(view: ScriptView, current: int) -> Text:
     return strip
 
 
+CUE_MARK = "▸ "
+CUE_STYLE = "dim italic"
+
+
+def cue_line(text: str) -> Text:
+    """A line for the rep only: never to be read out."""
+    return Text.assemble((CUE_MARK + clean_text(text), CUE_STYLE))
+
+
+def answer_line(answer: ObjectionAnswer, title_style: str) -> Text:
+    title = (f"{clean_text(answer.title)}: ", title_style)
+    if answer.spoken:
+        return Text.assemble(title, clean_text(answer.answer))
+    return Text.assemble(title, (CUE_MARK + clean_text(answer.answer), CUE_STYLE))
+
+
 def render_script(view: ScriptView, current: int, *, all_objections: bool) -> RenderableType:
     step = view.steps[current]
     parts: list[RenderableType] = [
@@ -47,20 +67,21 @@ def render_script(view: ScriptView, current: int, *, all_objections: bool) -> Re
         render_step_strip(view, current),
         Text(),
         Text(clean_text(step.title), "bold underline"),
-        Text(clean_text(step.say)),
     ]
+    if step.say:
+        parts.append(Text(clean_text(step.say)))
     if step.ask:
         parts += [Text(), Text("Ask", "bold")]
         parts += [Text.assemble(" • ", clean_text(question)) for question in step.ask]
+    if step.cue:
+        parts += [Text(), cue_line(step.cue)]
     parts += [Text(), Text("Objections", "bold underline")]
     if view.matching_objections:
-        for keyword, answer in view.matching_objections:
-            parts.append(Text.assemble((f"{keyword}: ", "bold $warning"), clean_text(answer)))
+        parts += [answer_line(answer, "bold $warning") for answer in view.matching_objections]
     else:
         parts.append(Text("none recorded for this prospect", "dim italic"))
     if all_objections:
-        for keyword, answer in view.other_objections:
-            parts.append(Text.assemble((f"{keyword}: ", "bold"), clean_text(answer)))
+        parts += [answer_line(answer, "bold") for answer in view.other_objections]
     elif view.other_objections:
         parts.append(Text(f"o: show {len(view.other_objections)} more answers", "dim"))
     return Group(*parts)

@@ -42,6 +42,8 @@ HINTS = {
     "afternoon_slot": "HH:MM, even tries, their local time",
     "nurture_days": "days from nurture to the revisit",
     "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
+    "inbound_sources": "sources that contacted us: webinar, referral, ...",
+    "source_phrases": "how scripts say them: webinar=our webinar; referral=a referral",
 }
 
 

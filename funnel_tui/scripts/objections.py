@@ -1,0 +1,379 @@
+"""The shared objection library: categories of objections, the phrases that name them, answers.
+
+Reps write objections in their own words ("pricey", "call me in Q2", "we built our own").
+Each category lists the phrases and synonyms that mean it, matched as whole words, and the
+answer each selling method gives to it. The built-ins ship as `objections.toml` in this
+package; the rep's `objections.toml` in the config dir replaces parts of a category or adds
+new ones, and a broken file is reported while the built-ins stay in use.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+
+from funnel_tui.domain import BUILTIN_METHOD_VALUES
+from funnel_tui.scripts.loader import METHOD_NAME, ScriptProblem, _Checker, _toml_problem
+
+FILE_NAME = "objections.toml"
+COMMON = "common"
+CATEGORY_FIELDS = ("title", "phrases", "ignore", "answers", "fallback")
+CATEGORY_KEY = re.compile(r"[a-z0-9_]+")
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+HAS_WORD = re.compile(r"\w")
+# Reps type curly apostrophes as often as straight ones.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# Characters that stand in for an ignored phrase: same length, so positions keep their order,
+# and neither a word nor a space, so no phrase can match across them.
+MASK = "\x00"
+# What an empty phrase list finds: a category the rep turned off with phrases = [].
+NOTHING = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True)
+class ObjectionCategory:
+    """One kind of objection: what it is called, the phrases that name it and its answers.
+
+    `answers` maps a method value (or "common", for any method) to a spoken answer that may
+    use placeholders; `fallback` has none and is said when a fact the answer needs is
+    missing. `ignore` lists phrases that look like this category but are not it
+    ("busy season" is not "I'm busy").
+    """
+
+    key: str
+    title: str
+    phrases: tuple[str, ...]
+    answers: Mapping[str, str] = field(hash=False)
+    fallback: str
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass
+class ObjectionLibrary:
+    """Every objection category in use and the problems met reading the rep's file."""
+
+    categories: tuple[ObjectionCategory, ...]
+    problems: list[ScriptProblem] = field(default_factory=list)
+    _matchers: tuple[tuple[ObjectionCategory, _Matcher], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._matchers = tuple(
+            (category, _matcher(category.phrases, category.ignore)) for category in self.categories
+        )
+
+    def get(self, key: str) -> ObjectionCategory | None:
+        return next((category for category in self.categories if category.key == key), None)
+
+    def match(self, text: str | None) -> list[ObjectionCategory]:
+        """The categories the text names, in the order it first names them, each once."""
+        if not text:
+            return []
+        normalised = normalise(text)
+        found = [
+            (start, index, category)
+            for index, (category, matcher) in enumerate(self._matchers)
+            if (start := matcher.first(normalised)) is not None
+        ]
+        return [category for _, _, category in sorted(found, key=lambda hit: hit[:2])]
+
+    def answer(self, category: ObjectionCategory, method: str) -> str:
+        """The method's own answer, else the common one, else the fallback."""
+        return category.answers.get(method) or category.answers.get(COMMON) or category.fallback
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """A category's phrases and ignored phrases, each compiled into one pattern."""
+
+    phrases: re.Pattern[str]
+    ignore: re.Pattern[str] | None
+
+    def first(self, text: str) -> int | None:
+        """Where the first phrase starts once ignored phrases are masked; None if none does."""
+        if self.ignore is not None:
+            text = self.ignore.sub(lambda hit: MASK * len(hit.group()), text)
+        hit = self.phrases.search(text)
+        return None if hit is None else hit.start()
+
+
+@cache
+def _matcher(phrases: tuple[str, ...], ignore: tuple[str, ...]) -> _Matcher:
+    """Compiled once per phrase list, however often the library is loaded."""
+    return _Matcher(compile_phrases(phrases), compile_phrases(ignore) if ignore else None)
+
+
+def normalise(text: str) -> str:
+    """Lower case with straight apostrophes: the form phrases are matched against."""
+    return text.lower().translate(APOSTROPHES)
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern finding any phrase as whole words in `normalise`d text.
+
+    Words may be separated by spaces or hyphens ("lock in" finds "lock-in"), a hyphen in a
+    phrase may also be left out ("in-house" finds "inhouse"), an apostrophe may be left
+    out ("don't" finds "dont"), and the last word may take a plural s or es ("price" finds
+    "prices"); any other inflection is a phrase of its own ("pricing", "pricey").
+    """
+    alternatives = sorted({_phrase_pattern(phrase) for phrase in phrases}, key=len, reverse=True)
+    if not alternatives:
+        return NOTHING
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?:e?s)?(?!\w)")
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = normalise(phrase).split()
+    return r"[\s-]+".join(
+        r"-?".join(
+            r"'?".join(re.escape(piece) for piece in part.split("'")) for part in word.split("-")
+        )
+        for word in words
+    )
+
+
+def load_objections(user_dir: Path | None) -> ObjectionLibrary:
+    """The built-in categories, changed or extended by `user_dir/objections.toml`.
+
+    Never raises for the rep's file: a problem in it is reported with the file and line,
+    and the built-ins are used as they ship.
+    """
+    builtins = builtin_categories()
+    if user_dir is None:
+        return ObjectionLibrary(builtins)
+    path = user_dir / FILE_NAME
+    if not path.exists():
+        return ObjectionLibrary(builtins)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return ObjectionLibrary(
+            builtins, [ScriptProblem(path, None, f"cannot read the file ({error})")]
+        )
+    methods = {*BUILTIN_METHOD_VALUES, *_user_methods(user_dir / "scripts")}
+    categories, problems = parse_objections(text, path, builtins, methods)
+    return ObjectionLibrary(builtins if problems else categories, problems)
+
+
+def _user_methods(scripts_dir: Path) -> set[str]:
+    """The methods the rep added as script files, so their answers can be named too."""
+    if not scripts_dir.is_dir():
+        return set()
+    return {path.stem for path in scripts_dir.glob("*.toml") if METHOD_NAME.fullmatch(path.stem)}
+
+
+@cache
+def builtin_categories() -> tuple[ObjectionCategory, ...]:
+    """The categories shipped in the package; a broken file is a packaging bug, so it raises."""
+    text = resources.files(__package__).joinpath(FILE_NAME).read_text(encoding="utf-8")
+    categories, problems = parse_objections(text, Path(FILE_NAME), (), set(BUILTIN_METHOD_VALUES))
+    if problems:
+        raise ValueError("; ".join(str(problem) for problem in problems))
+    return categories
+
+
+def parse_objections(
+    text: str,
+    path: Path,
+    base: tuple[ObjectionCategory, ...],
+    methods: set[str],
+) -> tuple[tuple[ObjectionCategory, ...], list[ScriptProblem]]:
+    """`base` with the categories of one objections file applied; problems say what is wrong.
+
+    A category already in `base` takes each field the file gives (each answer on its own);
+    a new one is added after them. `methods` are the method values an answer may name.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return base, [_toml_problem(error, path, text)]
+    reader = _FileReader(path, text, methods)
+    merged = {category.key: category for category in base}
+    for key, table in data.items():
+        category = reader.category(key, table, merged.get(key))
+        if category is not None:
+            merged[key] = category
+    return tuple(merged.values()), reader.problems
+
+
+@dataclass(frozen=True)
+class _Given:
+    """The fields one category table of a file gives; None where it leaves one out."""
+
+    title: str | None
+    phrases: tuple[str, ...] | None
+    ignore: tuple[str, ...] | None
+    answers: dict[str, str]
+    fallback: str | None
+
+    def new(self, key: str) -> ObjectionCategory:
+        return ObjectionCategory(
+            key,
+            self.title or key.replace("_", " ").capitalize(),
+            self.phrases,
+            MappingProxyType(self.answers),
+            self.fallback or self.answers[COMMON],
+            self.ignore or (),
+        )
+
+    def changed(self, builtin: ObjectionCategory) -> ObjectionCategory:
+        """`builtin` with each field given replaced, and each answer given on its own."""
+        return ObjectionCategory(
+            builtin.key,
+            self.title or builtin.title,
+            builtin.phrases if self.phrases is None else self.phrases,
+            MappingProxyType({**builtin.answers, **self.answers}),
+            self.fallback or builtin.fallback,
+            builtin.ignore if self.ignore is None else self.ignore,
+        )
+
+
+class _FileReader:
+    """Checks the categories of one objections file, pointing each problem at its line."""
+
+    def __init__(self, path: Path, text: str, methods: set[str]) -> None:
+        self.lines = _Checker(path, text)
+        self.methods = methods
+
+    @property
+    def problems(self) -> list[ScriptProblem]:
+        return self.lines.problems
+
+    def report(self, message: str, line: int | None) -> None:
+        self.lines.report(message, line)
+
+    def category(
+        self, key: str, table: object, builtin: ObjectionCategory | None
+    ) -> ObjectionCategory | None:
+        """The category `table` describes, or None (with the problems reported)."""
+        if not isinstance(table, dict):
+            self.report(
+                f"{key!r} must be a category table: [{key}] then title, phrases, answers "
+                "and fallback",
+                self.lines.key_line(key) or self.category_line(key),
+            )
+            return None
+        if not CATEGORY_KEY.fullmatch(key):
+            self.report(
+                f"category [{key}]: use only lowercase letters, digits and _ in its name",
+                self.category_line(key),
+            )
+            return None
+        header = _header(key)
+        problems_before = len(self.problems)
+        for name in table:
+            if name not in CATEGORY_FIELDS:
+                self.report(
+                    f"category [{key}]: unknown field {name!r}; a category has title, "
+                    "phrases, ignore, answers and fallback",
+                    self.lines.key_line(name, header),
+                )
+        given = _Given(
+            title=self._text(key, table, "title", header),
+            phrases=self._phrases(key, table, "phrases", header),
+            ignore=self._phrases(key, table, "ignore", header),
+            answers=self._answers(key, table.get("answers", {})),
+            fallback=self._fallback(key, table, header),
+        )
+        if builtin is None:
+            self._check_complete(key, given)
+        if len(self.problems) > problems_before:
+            return None
+        return given.changed(builtin) if builtin else given.new(key)
+
+    def _check_complete(self, key: str, given: _Given) -> None:
+        """A new category needs phrases and a line to say when a fact is missing."""
+        if not given.phrases:
+            self.report(
+                f'category [{key}] has no phrases: add phrases = ["...", "..."]',
+                self.category_line(key),
+            )
+        common = given.answers.get(COMMON, "")
+        if given.fallback is None and (not common or PLACEHOLDER.search(common)):
+            self.report(
+                f'category [{key}] has no fallback: add fallback = "...", the answer '
+                "said when a fact is missing (no {placeholders})",
+                self.category_line(key),
+            )
+
+    def _fallback(self, key: str, table: dict, header: re.Pattern[str]) -> str | None:
+        fallback = self._text(key, table, "fallback", header)
+        if fallback and PLACEHOLDER.search(fallback):
+            self.report(
+                f"category [{key}]: the fallback is said when a fact is missing, so it "
+                "cannot use {placeholders}",
+                self.lines.key_line("fallback", header),
+            )
+        return fallback
+
+    def category_line(self, key: str) -> int | None:
+        """The line of `[key]`, else of `[key.answers]` when the file only has that."""
+        return self.lines.header_line(_header(key)) or self.lines.header_line(
+            _header(key, "answers")
+        )
+
+    def _text(self, key: str, table: dict, name: str, header: re.Pattern[str]) -> str | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self.report(
+            f"category [{key}]: {name} must be text in quotes", self.lines.key_line(name, header)
+        )
+        return None
+
+    def _phrases(
+        self, key: str, table: dict, name: str, header: re.Pattern[str]
+    ) -> tuple[str, ...] | None:
+        value = table.get(name)
+        if value is None:
+            return None
+        if isinstance(value, list) and all(
+            isinstance(phrase, str) and HAS_WORD.search(phrase) for phrase in value
+        ):
+            return tuple(" ".join(phrase.split()) for phrase in value)
+        self.report(
+            f"category [{key}]: {name} must be a list of words or phrases, for example "
+            f'{name} = ["too expensive", "pricey"]',
+            self.lines.key_line(name, header),
+        )
+        return None
+
+    def _answers(self, key: str, answers: object) -> dict[str, str]:
+        header = _header(key, "answers")
+        if not isinstance(answers, dict):
+            self.report(
+                f"category [{key}]: answers must be a table: [{key}.answers] then "
+                'common = "..." or one line per method',
+                self.lines.key_line("answers", _header(key)),
+            )
+            return {}
+        checked = {}
+        for method, answer in answers.items():
+            line = self.lines.key_line(method, header)
+            if method != COMMON and method not in self.methods:
+                known = ", ".join((COMMON, *sorted(self.methods)))
+                self.report(
+                    f"category [{key}]: unknown method {method!r} in answers; use one of {known}",
+                    line,
+                )
+            elif not isinstance(answer, str) or not answer.strip():
+                self.report(f"category [{key}]: the {method} answer must be text in quotes", line)
+            else:
+                checked[method] = " ".join(answer.split())
+        return checked
+
+
+def _header(key: str, *subtable: str) -> re.Pattern[str]:
+    """The `[key]` (or `[key.answers]`) table header line of a category; `[[key]]` too, so
+    a file that wrongly makes it an array of tables is still pointed at."""
+    dotted = r"\s*\.\s*".join(re.escape(part) for part in (key, *subtable))
+    return re.compile(rf"\s*\[\[?\s*[\"']?{dotted}[\"']?\s*\]")

@@ -1,0 +1,105 @@
+"""Scripts as plain text for `funnel script`: spoken lines indented, questions with `-`,
+rep-only cues with `> `."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from funnel_tui.scripts.fill import FilledScript
+from funnel_tui.scripts.loader import SITUATIONS, CallScript, ScriptStep
+from funnel_tui.scripts.render import ObjectionAnswer, RenderedStep
+
+INDENT = "   "
+SITUATION_NAMES = {
+    "cold": "cold (a new prospect who did not come to us)",
+    "inbound": "inbound (a new prospect who came to us)",
+    "known": "known (reached before)",
+    "customer": "customer (has bought from us)",
+}
+
+
+def filled_plain(filled: FilledScript) -> str:
+    """The script filled in for a prospect, with the opener and profile entries it chose."""
+    script = filled.script
+    lines = [script.name]
+    if script.fits:
+        lines.append(f"> {script.fits}")
+    opener = script.opener(filled.situation)
+    lines.append(
+        f"> Opener: {SITUATION_NAMES[filled.situation]}"
+        if opener is not None
+        else f"> Situation: {SITUATION_NAMES[filled.situation]}; this script has no openers"
+    )
+    if filled.profile_entries:
+        chosen = "; ".join(f"{key} = {value}" for key, value in filled.profile_entries.items())
+        lines.append(f"> Profile: {chosen}")
+    else:
+        lines.append("> Profile: nothing chosen (no profile, or nothing in it matches)")
+    lines.append("")
+    for number, step in enumerate(filled.steps, start=1):
+        lines += _step_lines(number, step)
+    sections = (
+        [
+            ("Objections recorded for this prospect", filled.matching_objections),
+            ("Other objections", filled.other_objections),
+        ]
+        if filled.matching_objections
+        else [("Objections", filled.other_objections)]
+    )
+    for heading, answers in sections:
+        if answers:
+            lines += [heading, *_answer_lines(answers), ""]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _step_lines(number: int, step: RenderedStep) -> list[str]:
+    lines = [f"{number}. {step.title}"]
+    if step.say:
+        lines.append(textwrap.indent(step.say, INDENT))
+    lines += [f"{INDENT}- {question}" for question in step.ask]
+    if step.cue:
+        lines.append(f"{INDENT}> {step.cue}")
+    return [*lines, ""]
+
+
+def _answer_lines(answers: Iterable[ObjectionAnswer]) -> list[str]:
+    return [
+        f"{INDENT}- {answer.title}: {answer.answer}"
+        if answer.spoken
+        else f"{INDENT}> {answer.title}: {answer.answer}"
+        for answer in answers
+    ]
+
+
+def template_plain(script: CallScript) -> str:
+    """The script as written, every opener and step with its placeholders, for reading it
+    through before a call or checking a file."""
+    lines = [script.name]
+    if script.fits:
+        lines.append(f"> {script.fits}")
+    lines.append("")
+    openers = [(situation, script.opener(situation)) for situation in SITUATIONS]
+    if any(opener is not None for _, opener in openers):
+        lines.append("Openers")
+        for situation, opener in openers:
+            if opener is not None:
+                lines += _template_lines(f"Open: {SITUATION_NAMES[situation]}", opener)
+    for number, step in enumerate(script.steps, start=1):
+        lines += _template_lines(f"{number}. {step.title}", step)
+    if script.objections:
+        lines.append("Objections (this script's own answers)")
+        lines += [f"{INDENT}- {key}: {answer}" for key, answer in script.objections.items()]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _template_lines(heading: str, step: ScriptStep) -> list[str]:
+    lines = [heading]
+    if step.say:
+        lines.append(textwrap.indent(step.say, INDENT))
+    lines += [f"{INDENT}- {question}" for question in step.ask]
+    if step.fallback:
+        lines.append(f"{INDENT}(if a fact is missing) {step.fallback}")
+    if step.cue:
+        lines.append(f"{INDENT}> {step.cue}")
+    return [*lines, ""]

@@ -1,0 +1,137 @@
+"""Who the rep is calling: the prospect's history with us, their situation and a method to suggest.
+
+The situation picks the script's opener (PRODUCT 6): a customer hears about what they
+bought, a known prospect about the last conversation, an inbound lead about what they
+engaged with, and everyone else a cold opener that never claims earlier contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Stage, sql_list
+from funnel_tui.settings import Queryable, Settings, is_inbound
+from funnel_tui.timestamps import from_stored
+
+COLD, INBOUND, KNOWN, CUSTOMER = "cold", "inbound", "known", "customer"
+
+# One indexed read per prospect shown (calls_prospect, deals_prospect), never per queue row.
+HISTORY_QUERY = f"""SELECT
+    (SELECT max(started_at) FROM calls
+        WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})) AS last_connected_at,
+    (SELECT min(closed_on) FROM deals WHERE prospect_id = :id) AS first_deal_on,
+    (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on"""
+
+# Stages at which the buyer is weighing a concrete proposal: commitments matter most.
+DECIDING_STAGES = (Stage.QUALIFIED, Stage.PROPOSAL)
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class ProspectHistory:
+    """What happened with a prospect before: the last time they were reached, their deals."""
+
+    last_connected_at: datetime | None = None
+    first_deal_on: date | None = None
+    last_deal_on: date | None = None
+
+
+def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
+    """The prospect's history from the calls and deals tables (one query)."""
+    row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
+    if row is None:
+        return ProspectHistory()
+    return ProspectHistory(from_stored(row[0]), _day(row[1]), _day(row[2]))
+
+
+def _day(text: object) -> date | None:
+    """A stored date; a value another tool wrote in some other shape counts as none."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def situation_of(
+    prospect: Mapping[str, object], history: ProspectHistory, settings: Settings
+) -> str:
+    """`customer`, `known`, `inbound` or `cold` (PRODUCT 6, in that order of precedence)."""
+    kind = prospect.get("kind")
+    if kind == Kind.CUSTOMER or history.first_deal_on is not None:
+        return CUSTOMER
+    if kind == Kind.KNOWN or history.last_connected_at is not None:
+        return KNOWN
+    if is_inbound(settings, _source(prospect)):
+        return INBOUND
+    return COLD
+
+
+def _source(prospect: Mapping[str, object]) -> str | None:
+    source = prospect.get("source")
+    return source if isinstance(source, str) else None
+
+
+def suggested_method(prospect: Mapping[str, object], settings: Settings) -> str:
+    """The built-in method that usually fits this prospect, from their kind, stage and source.
+
+    - a customer: `value_proposition` (a business case for more, against what they have);
+    - a prospect at `qualified` or `proposal`: `conceptual` (the buyer's own concept and
+      the commitments that move the decision);
+    - known (kind `known`, or past `lead`): `solution` (diagnose the pain together);
+    - a new lead whose source is inbound: `inbound`;
+    - anyone else (a cold new lead): `solution`.
+    """
+    if prospect.get("kind") == Kind.CUSTOMER:
+        return "value_proposition"
+    if prospect.get("stage") in DECIDING_STAGES:
+        return "conceptual"
+    if prospect.get("kind") == Kind.KNOWN or prospect.get("stage") not in (None, Stage.LEAD):
+        return "solution"
+    if is_inbound(settings, _source(prospect)):
+        return "inbound"
+    return "solution"
+
+
+def history_facts(history: ProspectHistory, today: date) -> dict[str, str]:
+    """The history placeholders that have a value: `{last_spoke_on}`, `{customer_since}`,
+    `{last_purchase_on}`. Dates read as said aloud, with their preposition: "yesterday",
+    "on Tuesday", "on the 10th of November"."""
+    facts = {}
+    if history.last_connected_at is not None:
+        facts["last_spoke_on"] = spoken_day(history.last_connected_at.date(), today)
+    if history.first_deal_on is not None:
+        facts["customer_since"] = (
+            f"{MONTHS[history.first_deal_on.month - 1]} {history.first_deal_on.year}"
+        )
+    if history.last_deal_on is not None:
+        facts["last_purchase_on"] = spoken_day(history.last_deal_on, today)
+    return facts
+
+
+def spoken_day(day: date, today: date) -> str:
+    """A past day as a rep says it: "earlier today", "yesterday", "on Tuesday" within a
+    week, else "on the 10th of November" (with the year when it is not this year)."""
+    days_ago = (today - day).days
+    if days_ago <= 0:
+        return "earlier today"
+    if days_ago == 1:
+        return "yesterday"
+    if days_ago < 7:
+        return f"on {WEEKDAYS[day.weekday()]}"
+    spoken = f"on the {ordinal(day.day)} of {MONTHS[day.month - 1]}"
+    return spoken if day.year == today.year else f"{spoken} {day.year}"
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else ORDINAL_SUFFIXES.get(number % 10, "th")
+    return f"{number}{suffix}"

@@ -1,0 +1,118 @@
+"""The script pane and the method picker as the rep sees them: the opener as step 1, cues
+apart from spoken lines, answers by objection category, when each method fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import OptionList
+
+from funnel_tui.profile import demo_profile
+from funnel_tui.scripts import load_builtin, read_history, suggested_method
+from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.settings import load_settings
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.method_picker import MethodPicker
+from funnel_tui.ui.script_pane import CUE_MARK, ScriptPane
+from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.test_app import first_in_queue
+
+
+def pane_lines(pane: ScriptPane) -> list[Text]:
+    """The lines of the step on screen, as the pane renders them."""
+    group = pane.query_one("#script-body").content
+    assert isinstance(group, Group)
+    return [line for line in group.renderables if isinstance(line, Text)]
+
+
+def expected_script(db: sqlite_utils.Database, prospect: dict[str, Any], method: str):
+    return fill_script(
+        load_builtin(method),
+        prospect,
+        settings=load_settings(db),
+        history=read_history(db, prospect["id"]),
+        today=FROZEN_NOW.date(),
+        profile=demo_profile(),
+        objections=load_objections(None),
+    )
+
+
+async def test_the_opener_is_step_one_and_cues_are_dim_italic(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    filled = expected_script(db, prospect, prospect["method"])
+    opener = filled.steps[0]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lines = pane_lines(demo_app.screen.query_one(ScriptPane))
+        plain = [line.plain for line in lines]
+        assert plain[1].startswith("1 Open › 2 ")
+        assert opener.say in plain
+        spoken = lines[plain.index(opener.say)]
+        assert not spoken.spans and not spoken.style
+        [cue] = [line for line in lines if line.plain.startswith(CUE_MARK)]
+        assert cue.plain == CUE_MARK + opener.cue
+        assert "dim" in str(cue.spans[0].style) and "italic" in str(cue.spans[0].style)
+        assert "(ask:" not in shown_text(demo_app.screen.query_one("#script-body"))
+
+
+async def test_objection_answers_carry_their_category_title(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    filled = expected_script(db, prospect, prospect["method"])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        body = demo_app.screen.query_one("#script-body")
+        text = shown_text(body)
+        for answer in filled.matching_objections:
+            assert f"{answer.title}: " in text
+        hidden = filled.other_objections[0]
+        assert f"{hidden.title}: " not in text
+        assert f"o: show {len(filled.other_objections)} more answers" in text
+        await pilot.press("o")
+        await settle(pilot)
+        assert f"{hidden.title}: " in shown_text(body)
+
+
+async def test_the_picker_says_when_each_method_fits_and_suggests_one(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    suggested = suggested_method(prospect, load_settings(db))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = demo_app.screen
+        assert isinstance(picker, MethodPicker)
+        options = picker.query_one("#method-list", OptionList).options
+        listing = "\n".join(option.prompt.plain for option in options)
+        for script in demo_app.scripts.methods():
+            assert script.fits[:40] in listing
+        suggested_name = demo_app.scripts.names()[suggested]
+        [line] = [line for line in listing.splitlines() if suggested_name in line]
+        assert "(suggested)" in line
+        assert listing.count("(suggested)") == 1
+
+
+async def test_a_digit_in_the_picker_picks_that_method(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    target = "benefits" if prospect["method"] != "benefits" else "conceptual"
+    digit = str(list(demo_app.scripts.names()).index(target) + 1)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", digit)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.scripts.names()[target] in shown_text(
+            demo_app.screen.query_one("#script-body")
+        )
+    stored = next(db.query("SELECT method FROM prospects WHERE id = ?", [prospect["id"]]))
+    assert stored["method"] == target
