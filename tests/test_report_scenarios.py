@@ -10,18 +10,30 @@ D 05:00 UTC to D+1 05:00 UTC.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from funnel_tui.cli import cli
+from funnel_tui.storage import open_storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.performance_screen import PerformanceScreen
+from tests.app_support import FrozenClock, settle
 from tests.report_books import (
     OPTIONAL_KEYS,
     PLAN_KEYS,
+    REP_ZONE,
     REPORT_KEYS,
     ROW_KEYS,
     Book,
@@ -985,3 +997,63 @@ def test_every_figure_matches_the_hand_worked_value(scenario: Scenario, tmp_path
     for key in extra:
         if key in scenario.optional:
             assert_same(report[key], scenario.optional[key], key)
+
+
+def dollars(cents: int) -> str:
+    """An amount as the report prints it in dollars, written out here to find it."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) / 100:,.2f}"
+
+
+# A figure cut short would end in an ellipsis right after a digit or a sign.
+CUT_FIGURE = re.compile(r"[0-9$%.,]…")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
+def test_the_report_fits_80_columns_when_piped_and_cuts_no_figure(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    path = build(scenario, tmp_path / "book.db")
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    shown = subprocess.run(
+        [sys.executable, "-m", "funnel_tui", "report", "--today", scenario.today, "--db", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "TZ": REP_ZONE},
+        check=False,
+    )
+    assert shown.returncode == 0 and not shown.stderr, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines
+    assert max(cell_len(line) for line in lines) <= 80, shown.stdout
+    assert not CUT_FIGURE.search(shown.stdout), shown.stdout
+    for cents in ("target_cents", "won_cents", "needed_per_day_cents"):
+        assert dollars(scenario.expected[cents]) in shown.stdout, (cents, shown.stdout)
+
+
+async def test_the_pace_screen_agrees_with_the_report_to_the_cent(tmp_path: Path) -> None:
+    path = build(MID_PERIOD, tmp_path / "book.db")
+    london = ZoneInfo("Europe/London")
+    # The app counts days in its clock's zone, the CLI in the machine's: both London here.
+    with machine_zone(str(london)):
+        report = report_json(path, MID_PERIOD.today)
+        storage = open_storage(path)
+        clock = FrozenClock(datetime(2026, 12, 16, 14, 30, tzinfo=london))
+        app = FunnelApp(storage, clock=clock, scripts_dir=tmp_path / "no-user-scripts")
+        try:
+            async with app.run_test(size=(160, 48)) as pilot:
+                await settle(pilot)
+                await pilot.press("p")
+                await settle(pilot)
+                screen = app.screen
+                assert isinstance(screen, PerformanceScreen)
+                assert screen.pace is not None
+                shown = screen.pace.to_json()
+        finally:
+            storage.close()
+    assert list(shown) == list(report)
+    for key in report:
+        assert shown[key] == report[key], key
+    # In London New York's 23:30 calls fall on the next day, but the money does not move.
+    assert (report["won_cents"], report["pipeline_cents"]) == (750_000, 1_333_334)
