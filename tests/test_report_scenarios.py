@@ -913,6 +913,85 @@ AT_EVERY_MINIMUM = Scenario(
     {"meeting_leads": 3, "won_leads": 2},
 )
 
+
+# --- 10. A target of 0 over a week of holidays, as of Wednesday 23 December ---------------
+
+
+def build_zero_target(book: Book) -> None:
+    # Another tool wrote a target of 0 (`target set` refuses one).
+    book.target("2026-12-21", "2026-12-27", 0, period="week")
+    ola = book.prospect("Ola", created_at="2026-12-21 09:00", source="web")
+    won = book.call(ola, "2026-12-22 15:00", "won", duration_s=30)  # 30 h after she came in
+    book.deal(ola, 50_000, "2026-12-22", call_id=won)
+    book.prospect(
+        "Pam",
+        created_at="2026-12-01 10:00",
+        source="web",
+        stage="proposal",
+        deal_value_cents=100_000,
+    )
+
+
+ZERO_TARGET = Scenario(
+    "a target of 0 and no business days",
+    "2026-12-23",
+    build_zero_target,
+    {
+        "period": "week",
+        "starts_on": "2026-12-21",
+        "ends_on": "2026-12-27",
+        "target_cents": 0,
+        "won_cents": 50_000,
+        "attainment": None,  # a share of nothing
+        "business_days": 0,  # Monday to Friday are all holidays
+        "elapsed_business_days": 0,
+        "remaining_business_days": 0,
+        "expected_to_date_cents": 0,
+        "pace_gap_cents": 50_000,
+        "status": "ahead",  # nothing expected, something won
+        "needed_per_day_cents": 0,  # nothing left to win
+        "projection_cents": 50_000,  # E = 0: won
+        "calls_today": 0,
+        "calls_per_day": 60,
+        "by_method": [row("solution", 1, 1, 1.0, 1, 1, 0, 0.0, 1, 50_000, 1.0)],
+        "by_source": [row("web", 1, 1, 1.0, 1, 1, 0, 0.0, 1, 50_000, 1.0)],
+        "calls": 1,
+        "connects": 1,
+        "connect_rate": 1.0,
+        "leads_worked": 1,
+        "reached": 1,
+        "meetings_booked": 0,
+        "meetings_held": 0,
+        "proposals": 0,
+        "meeting_rate": 0.0,
+        "deals_won": 1,
+        "win_rate": 1.0,
+        "avg_deal_cents": 50_000,
+        "sales_cycle_days_median": 0.0,
+        "speed_to_lead_hours_median": 30.0,
+        "talk_time_s": 30,
+        "avg_calls_per_day": None,  # no business day in the window
+        "lost_reasons": {},
+        "handed_back": [],
+        "pipeline_cents": 100_000,
+        "weighted_pipeline_cents": 50_000,
+        "pipeline_by_stage": stages(proposal=(1, 100_000)),
+        "coverage": None,  # nothing remains to cover
+        "plan": plan(
+            remaining=0,
+            avg_deal=100_000,  # one deal < 3: Pam's open value
+            rates=DEFAULT_RATES,
+            sources=ALL_DEFAULT,
+            totals=(0, 0, 0, 0),
+            per_day=(None, None, None, None),  # R = 0
+            reachable=None,
+        ),
+        "skipped": 0,
+    },
+    {"meeting_leads": 0, "won_leads": 1},
+    settings=(("holidays", "2026-12-21,2026-12-22,2026-12-23,2026-12-24,2026-12-25"),),
+)
+
 SCENARIOS = [
     MID_PERIOD,
     FIRST_DAY,
@@ -923,6 +1002,7 @@ SCENARIOS = [
     NURTURE,
     UNDER_EVERY_MINIMUM,
     AT_EVERY_MINIMUM,
+    ZERO_TARGET,
 ]
 
 
