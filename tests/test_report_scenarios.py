@@ -1243,3 +1243,56 @@ async def test_the_pace_screen_agrees_with_the_report_to_the_cent(tmp_path: Path
         assert shown[key] == report[key], key
     # In London New York's 23:30 calls fall on the next day, but the money does not move.
     assert (report["won_cents"], report["pipeline_cents"]) == (750_000, 1_333_334)
+
+
+def small_book(path: Path) -> Book:
+    """December's target and Ada, called once on the 2nd: one call, one connect."""
+    book = Book(path)
+    book.target("2026-12-01", "2026-12-31", DECEMBER_TARGET)
+    ada = book.prospect("Ada", created_at="2026-12-01 10:00", source="web")
+    book.call(ada, "2026-12-02 15:00", "callback", duration_s=100)
+    return book
+
+
+def test_a_call_whose_start_is_not_a_moment_is_left_out_and_counted(tmp_path: Path) -> None:
+    book = small_book(tmp_path / "book.db")
+    book.db.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (1, 'yesterday', 'meeting')"
+    )
+    book.close()
+    report = report_json(book.path, "2026-12-16")
+    assert (report["calls"], report["meetings_booked"], report["skipped"]) == (1, 0, 1)
+
+
+def test_a_blob_for_a_calls_method_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    book = small_book(tmp_path / "book.db")
+    book.db.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome, method)"
+        " VALUES (1, '2026-12-03T15:00:00+00:00', 'callback', x'ff00')"
+    )
+    book.close()
+    report = report_json(book.path, "2026-12-16")
+    assert report["skipped"] == 1
+    assert sum(one["calls"] for one in report["by_method"]) == report["calls"]
+
+
+def test_moments_written_with_a_space_count_on_their_local_day(tmp_path: Path) -> None:
+    """`2026-12-01 06:00:00` is how SQLite's datetime() writes UTC; funnel reads it as UTC
+    (PRODUCT 4), so it falls on the rep's local day like any other moment."""
+    book = small_book(tmp_path / "book.db")
+    for moment, seconds in (
+        ("2026-12-01 04:00:00", 1),  # 23:00 on 30 November in NY: before the window
+        ("2026-12-01 06:00:00", 2),  # 01:00 on 1 December: in the window
+        ("2026-12-17 04:30:00", 4),  # 23:30 on the 16th: today
+        ("2026-12-17 05:30:00", 8),  # 00:30 on the 17th: after the as-of date
+    ):
+        book.db.execute(
+            "INSERT INTO calls (prospect_id, started_at, outcome, duration_s)"
+            " VALUES (1, ?, 'no_answer', ?)",
+            [moment, seconds],
+        )
+    book.close()
+    report = report_json(book.path, "2026-12-16")
+    # Ada's callback (100 s), 1 December 01:00 (2 s) and the 16th's 23:30 (4 s).
+    assert (report["calls"], report["talk_time_s"], report["calls_today"]) == (3, 106, 1)
+    assert [one["calls"] for one in report["by_source"]] == [3]
