@@ -134,6 +134,8 @@ DEFAULT_RATES = (0.20, 0.25, 0.10)
 
 @dataclass(frozen=True)
 class Scenario:
+    """One book built by hand, the date it is read as of, and every figure worked out."""
+
     name: str
     today: str
     build: Callable[[Book], None]
