@@ -362,7 +362,7 @@ FROM json_each(:won) h CROSS JOIN lead_marks m ON m.prospect_id = h.value ->> 0
 WHERE m.last_call_at >= :start
 """
 
-_LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused", "met_won")
+_LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
 
 @dataclass(frozen=True)
@@ -415,7 +415,7 @@ def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) 
 def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, str]]) -> _Leads:
     """The distinct-prospect counts of the window by method and by source, given the
     prospects with a deal in it and the methods their deals count under: `lost` is the
-    prospects who said no without a deal, `met_won` those with a meeting and a deal."""
+    prospects who said no without a deal."""
     by_source: dict[str, dict[str, int]] = {}
     methods: dict[str, dict[str, int]] = {}
     for row in db.query(LEADS_SQL, window.params):
@@ -429,7 +429,7 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
     counted: set[int] = set()
     params = {**window.params, "won": json.dumps(sorted(set(won)))}
     for row in db.query(WON_LEADS_SQL, params):
-        hit = {"won_refused": row["refused"], "met_won": row["met"]}
+        hit = {"won_refused": row["refused"]}
         if not row["per_method"] and row["prospect_id"] not in counted:
             counted.add(row["prospect_id"])
             _add(by_source, row["source"], hit)
@@ -667,6 +667,24 @@ def median_open_value(db: sqlite_utils.Database) -> int:
     return round_half_up(middle) if middle is not None else 0
 
 
+# The prospects with a `meeting` call in the window (read per prospect, from those whose
+# last one is not before it).
+MEETING_LEADS_SQL = f"""
+SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")}), 0)
+FROM lead_marks m INDEXED BY lead_marks_grouped
+WHERE m.per_method = 0 AND m.last_meeting_at >= :start
+"""
+
+
+def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
+    """How many prospects had a `meeting` call in the window, and how many of them are
+    among `buyers`."""
+    (meeting_leads,) = db.execute(MEETING_LEADS_SQL, window.params).fetchone()
+    won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
+    rows = db.query(WON_LEADS_SQL, {**window.params, "won": won})
+    return meeting_leads, sum(row["met"] for row in rows if not row["per_method"])
+
+
 def _rate(part: int, whole: int, minimum: int, default: Fraction) -> tuple[Fraction, str]:
     """part / whole from history when whole reaches `minimum` and the rate is not 0."""
     if whole >= minimum and part > 0:
@@ -692,8 +710,8 @@ def load_plan(
     of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
     None when the size of a deal is unknown."""
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    deals = db.execute(DEAL_AMOUNTS_SQL, lookback.params).fetchall()
-    deal_count, deal_cents = len(deals), sum(cents for _, cents in deals)
+    closed = db.execute(DEAL_AMOUNTS_SQL, lookback.params).fetchall()
+    deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
     else:
@@ -704,11 +722,10 @@ def load_plan(
     if not avg_deal:
         return None
     per_call = call_counts(db, lookback, by_row=False).totals
-    # Per prospect only: no deal counts under the method ''.
-    leads = _leads(db, lookback, [(prospect_id, "") for prospect_id, _ in deals])
+    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, {row[0] for row in closed})
     win, win_source = _rate(
-        leads.total("met_won"),
-        leads.total("met"),
+        meeting_buyers,
+        meeting_leads,
         MIN_MEETING_LEADS,
         Fraction(settings.plan_win_rate),
     )
