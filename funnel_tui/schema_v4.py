@@ -306,9 +306,45 @@ _MARKED_CALL_CHANGED = " OR ".join(
     f"OLD.{column} IS NOT NEW.{column}" for column in _MARKED_CALL_COLUMNS
 )
 
+# A call of the one method a prospect's calls count under: the usual call, which only
+# moves the prospect's marks on (the one trigger that applies runs; once it has, the
+# other's condition is false, or it changes nothing).
+_MARKS_TAKE_THE_CALL = f"""EXISTS (
+    SELECT 1 FROM lead_marks m JOIN prospects p ON p.id = NEW.prospect_id
+    WHERE m.prospect_id = NEW.prospect_id AND m.per_method = 0
+        AND m.only_method IS {method_name_sql("NEW", "p")})"""
+
+
+def _moved_on(column: str, condition: str) -> str:
+    """`column` after the call NEW, when NEW meets `condition` (a condition on calls `c`)."""
+    met = condition.replace("c.", "NEW.")
+    return (
+        f"{column} = CASE WHEN {met} THEN max(coalesce({column}, NEW.started_at),"
+        f" NEW.started_at) ELSE {column} END"
+    )
+
+
+_MOVE_MARKS_ON = ",\n        ".join(
+    _moved_on(column, condition) for column, condition in LEAD_MARKS.items()
+)
+
 LEAD_MARKS_TRIGGERS = f"""
-CREATE TRIGGER lead_marks_after_call_insert AFTER INSERT ON calls BEGIN
+CREATE TRIGGER lead_marks_after_call_insert AFTER INSERT ON calls
+WHEN NOT {_MARKS_TAKE_THE_CALL} BEGIN
     {_mark_prospect("NEW.prospect_id")}
+END;
+
+CREATE TRIGGER lead_marks_after_call_added AFTER INSERT ON calls
+WHEN {_MARKS_TAKE_THE_CALL} BEGIN
+    UPDATE lead_marks SET
+        first_call_at = min(first_call_at, NEW.started_at),
+        {_MOVE_MARKS_ON},
+        wait_s = CASE WHEN NEW.started_at < first_call_at
+            THEN CAST(strftime('%s', NEW.started_at) AS INTEGER) - (
+                SELECT CAST(strftime('%s', p.created_at) AS INTEGER) FROM prospects p
+                WHERE p.id = NEW.prospect_id)
+            ELSE wait_s END
+    WHERE prospect_id = NEW.prospect_id AND per_method = 0;
 END;
 
 CREATE TRIGGER lead_marks_after_call_delete AFTER DELETE ON calls BEGIN

@@ -333,9 +333,12 @@ def test_check_names_lead_marks_a_tool_left_stale_and_repair_builds_them_again(
     before = invoke("report", "--json", "--db", path).stdout
     # Calls written with lead_marks' trigger dropped, as a copy made without triggers is.
     shell = sqlite3.connect(path, isolation_level=None)
-    shell.execute("DROP TRIGGER lead_marks_after_call_insert")
+    marking = ("lead_marks_after_call_insert", "lead_marks_after_call_added")
+    for name in marking:
+        shell.execute(f"DROP TRIGGER {name}")
     shell.execute("INSERT INTO calls (prospect_id, outcome) VALUES (1, 'meeting')")
-    shell.execute(SCHEMA_TRIGGERS["lead_marks_after_call_insert"])
+    for name in marking:
+        shell.execute(SCHEMA_TRIGGERS[name])
     shell.execute("DELETE FROM lead_marks WHERE prospect_id = 2")
     shell.close()
     stale = invoke("check", "--db", path)
