@@ -326,6 +326,34 @@ def test_check_names_call_counts_a_tool_left_stale_and_repair_counts_them_again(
     assert invoke("check", "--db", path).exit_code == 0
 
 
+def test_check_names_lead_marks_a_tool_left_stale_and_repair_builds_them_again(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    before = invoke("report", "--json", "--db", path).stdout
+    # Calls written with lead_marks' trigger dropped, as a copy made without triggers is.
+    shell = sqlite3.connect(path, isolation_level=None)
+    marking = ("lead_marks_after_call_insert", "lead_marks_after_call_added")
+    for name in marking:
+        shell.execute(f"DROP TRIGGER {name}")
+    shell.execute("INSERT INTO calls (prospect_id, outcome) VALUES (1, 'meeting')")
+    for name in marking:
+        shell.execute(SCHEMA_TRIGGERS[name])
+    shell.execute("DELETE FROM lead_marks WHERE prospect_id = 2")
+    shell.close()
+    stale = invoke("check", "--db", path)
+    assert stale.exit_code == 1
+    problem = one_line_error(stale.stderr)
+    assert "lead_marks disagrees with calls for 2 prospect(s)" in problem
+    assert "funnel check --repair" in problem
+    repaired = invoke("check", "--repair", "--db", path)
+    assert repaired.exit_code == 0, repaired.output
+    assert invoke("check", "--db", path).exit_code == 0
+    # The report counts the new meeting now, and prospect 2 again.
+    after = json.loads(invoke("report", "--json", "--db", path).stdout)
+    assert after["meetings_booked"] == json.loads(before)["meetings_booked"] + 1
+
+
 def test_check_says_ok_for_a_sound_file_and_names_damage(tmp_path: Path) -> None:
     path = demo_file(tmp_path)
     sound = invoke("check", "--db", path)

@@ -44,6 +44,10 @@ HINTS = {
     "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
     "inbound_sources": "sources that contacted us: webinar, referral, ...",
     "source_phrases": "how scripts say them: webinar=our webinar; referral=a referral",
+    "plan_win_rate": "plan's deals per prospect with a meeting, without history",
+    "plan_meeting_rate": "plan's meetings per connect, without history",
+    "plan_connect_rate": "plan's connects per call, without history",
+    "plan_avg_deal": "empty: the median open opportunity's value",
 }
 
 

@@ -1,0 +1,785 @@
+"""What a sales manager reads: every figure of PRODUCT section 9b, computed once.
+
+`funnel report`, `report --json`, the gauge's plan line and the pace screen all read
+these. The *window* is the period's first day to the as-of date in the rep's local days;
+calls are counted per call, leads per distinct prospect. Ratios over nothing are None
+(connect rates are then 0.0), money is whole cents and decimals are rounded half up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.domain import (
+    CONNECT_OUTCOMES,
+    PICKED_REASONS,
+    PIPELINE_STAGES,
+    DealKind,
+    LostReason,
+    Outcome,
+    sql_list,
+)
+from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
+from funnel_tui.money import round_half_up
+from funnel_tui.schema_v4 import (
+    CALL_DAY_COUNTS,
+    UNSPECIFIED_REASON,
+    call_day_count_sql,
+    method_name_sql,
+    source_name_sql,
+)
+from funnel_tui.settings import Settings
+from funnel_tui.timestamps import to_stored
+
+# The plan reads the rep's own recent history: the 90 local days ending on the as-of date.
+LOOKBACK_DAYS = 90
+# The least history each of the plan's figures is taken from; with less, its setting.
+MIN_DEALS = 3
+MIN_MEETING_LEADS = 5
+MIN_CONNECTS = 10
+MIN_CALLS = 30
+HISTORY = "history"
+DEFAULT = "default"
+# Every key of `lost_reasons`, in the order they are shown: the reasons a rep picks, a
+# `not_interested` without one, and the prospects the cadence gave up on.
+LOST_REASON_NAMES = (
+    *(str(reason) for reason in PICKED_REASONS),
+    UNSPECIFIED_REASON,
+    str(LostReason.UNREACHABLE),
+)
+
+_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+_METHOD = method_name_sql("c", "p")
+_SOURCE = source_name_sql("p")
+_GOOD_DEAL = f"{wrong_values_sql('deals', 'd.')} = 0"
+_DEALS_IN = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
+_CALLS_IN = "c.started_at >= :start AND c.started_at < :end"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Activity and results over the window for one selling method or one lead source."""
+
+    name: str
+    calls: int
+    connects: int
+    connect_rate: float
+    leads: int
+    reached: int
+    # `meeting` calls.
+    meetings: int
+    meeting_rate: float | None
+    # Deals closed in the window.
+    won: int
+    won_cents: int
+    win_rate: float | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The activity that closes the gap to the target: deals, meetings, connects and dials
+    in total and per remaining business day, with the rates they come from."""
+
+    remaining_cents: int
+    avg_deal_cents: int
+    rates: dict[str, float]
+    rate_sources: dict[str, str]
+    deals: int
+    meetings: int
+    connects: int
+    dials: int
+    per_day: dict[str, int | None]
+    reachable_by_calls: bool | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "remaining_cents": self.remaining_cents,
+            "avg_deal_cents": self.avg_deal_cents,
+            "rates": dict(self.rates),
+            "rate_sources": dict(self.rate_sources),
+            "deals": self.deals,
+            "meetings": self.meetings,
+            "connects": self.connects,
+            "dials": self.dials,
+            "per_day": dict(self.per_day),
+            "reachable_by_calls": self.reachable_by_calls,
+        }
+
+
+@dataclass(frozen=True)
+class ManagerFigures:
+    """The figures of PRODUCT 9b over the window (the pipeline's are on pace.Pipeline)."""
+
+    calls: int
+    connects: int
+    connect_rate: float
+    leads_worked: int
+    reached: int
+    meetings_booked: int
+    meetings_held: int
+    proposals: int
+    meeting_rate: float | None
+    # Prospects with a `meeting` call in the window: the funnel's "meeting" bar.
+    meeting_leads: int
+    # Prospects with a deal closed in the window: the funnel's "won" bar.
+    won_leads: int
+    deals_won: int
+    win_rate: float | None
+    avg_deal_cents: int | None
+    sales_cycle_days_median: float | None
+    speed_to_lead_hours_median: float | None
+    talk_time_s: int
+    avg_calls_per_day: float | None
+    lost_reasons: dict[str, int]
+    handed_back: list[dict[str, Any]]
+    plan: Plan | None
+    speed_to_lead_by_source: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TodayActivity:
+    """What the rep did on the as-of date, for the gauge's plan line."""
+
+    dials: int
+    connects: int
+    meetings: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """Local days [first, after_last) as the dates deals close on and as the stored UTC
+    moments calls start at."""
+
+    first: date
+    after_last: date
+    start: str
+    end: str
+
+    @classmethod
+    def of_days(cls, first: date, last: date, tz: tzinfo | None) -> Window:
+        after_last = last + timedelta(days=1)
+        return cls(
+            first, after_last, local_midnight_utc(first, tz), local_midnight_utc(after_last, tz)
+        )
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {
+            "starts_on": self.first.isoformat(),
+            "after_end": self.after_last.isoformat(),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def local_midnight_utc(day: date, tz: tzinfo | None) -> str:
+    """The stored form of the moment `day` begins in `tz` (the machine's zone when None)."""
+    midnight = datetime.combine(day, time.min)
+    return to_stored(midnight.astimezone() if tz is None else midnight.replace(tzinfo=tz))
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part / whole, or None over nothing (PRODUCT 9b)."""
+    return part / whole if whole else None
+
+
+def connect_rate(connects: int, calls: int) -> float:
+    """Connects per call: 0.0 when there were no calls (the one ratio that is never None)."""
+    return connects / calls if calls else 0.0
+
+
+def one_decimal(value: Fraction) -> float:
+    """Rounded half up to one decimal."""
+    return float(Decimal(round_half_up(value * 10)) / 10)
+
+
+def two_decimals(value: Fraction) -> float:
+    """Rounded half up to two decimals."""
+    return float(Decimal(round_half_up(value * 100)) / 100)
+
+
+def median(values: Iterable[Fraction | int]) -> Fraction | None:
+    """The middle value; of an even count, the mean of the two middle ones; None of none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle])
+    return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+# --- Counted per call: call_days for the whole UTC days, the calls at the edges ---------
+
+_COUNT_COLUMNS = tuple(CALL_DAY_COUNTS)
+# The counts of the breakdowns; the others are read as totals only.
+_ROW_COUNTS = ("calls", "connects", "meetings")
+_WHOLE_DAYS = "day >= :first_day AND day < :after_last_day"
+
+# Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
+CALL_DAYS_BY_ROW_SQL = f"""
+SELECT method, source, {", ".join(f"sum({column}) AS {column}" for column in _ROW_COUNTS)}
+FROM call_days WHERE {_WHOLE_DAYS}
+GROUP BY method, source
+"""
+
+
+def _totals_sql(columns: Iterable[str]) -> str:
+    sums = ", ".join(f"coalesce(sum({column}), 0) AS {column}" for column in columns)
+    return f"SELECT {sums} FROM call_days WHERE {_WHOLE_DAYS}"
+
+
+def _edge_calls_sql(columns: Iterable[str]) -> str:
+    """The calls of the partial UTC days at the window's two edges, counted as call_days
+    does, by method and source."""
+    sums = ", ".join(f"sum({call_day_count_sql(column, 'c')}) AS {column}" for column in columns)
+    return f"""
+SELECT {_METHOD} AS method, {_SOURCE} AS source, {sums}
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.started_at >= :start AND c.started_at < :first_day
+   OR c.started_at >= :after_last_day AND c.started_at < :end
+GROUP BY {_METHOD}, {_SOURCE}
+"""
+
+
+CALL_DAYS_TOTALS_SQL = _totals_sql(_COUNT_COLUMNS)
+EDGE_CALLS_SQL = _edge_calls_sql(_COUNT_COLUMNS)
+# The plan reads only the counts of its rates.
+RATE_TOTALS_SQL = _totals_sql(_ROW_COUNTS)
+RATE_EDGE_CALLS_SQL = _edge_calls_sql(_ROW_COUNTS)
+
+
+def _whole_days(start: str, end: str) -> tuple[str, str]:
+    """The UTC days lying wholly inside the window [start, end), as the bounds
+    [first, after_last) of their `YYYY-MM-DD` strings.
+
+    Any text sorts at or after a day's string exactly when its first ten characters do,
+    so the calls of those days are the calls in [first, after_last), and the edges
+    [start, first) and [after_last, end) hold the rest of the window, whatever text other
+    tools stored. A day's string sorts before its own midnight, so the window's first UTC
+    day is never whole. A window within one UTC day (the first day of a period, as of that
+    day, can be one) is all edge: [start, end) and nothing after it.
+    """
+    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
+    if first > end[:10]:
+        return end, end
+    return first, end[:10]
+
+
+@dataclass(frozen=True)
+class CallCounts:
+    """The window's calls counted per call: the breakdowns' counts (calls, connects,
+    meetings) by method and by source, and every count of call_days in total."""
+
+    by_method: dict[str, dict[str, int]]
+    by_source: dict[str, dict[str, int]]
+    totals: dict[str, int]
+
+
+def call_counts(db: sqlite_utils.Database, window: Window, *, by_row: bool = True) -> CallCounts:
+    """call_days for the UTC days wholly inside the window, the calls themselves for the
+    partial days at its edges. `by_row=False` (the plan) counts only calls, connects and
+    meetings, and only in total."""
+    first_day, after_last_day = _whole_days(window.start, window.end)
+    params = {**window.params, "first_day": first_day, "after_last_day": after_last_day}
+    columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
+    rows = list(db.query(CALL_DAYS_BY_ROW_SQL, params)) if by_row else []
+    edges = list(db.query(EDGE_CALLS_SQL if by_row else RATE_EDGE_CALLS_SQL, params))
+    totals = dict(next(db.query(CALL_DAYS_TOTALS_SQL if by_row else RATE_TOTALS_SQL, params)))
+    for edge in edges:
+        for column in columns:
+            totals[column] += edge[column]
+    by_side: tuple[dict[str, dict[str, int]], ...] = ({}, {})
+    for row in [*rows, *edges] if by_row else ():
+        for side, name in zip(by_side, (row["method"], row["source"]), strict=True):
+            total = side.setdefault(name, dict.fromkeys(_ROW_COUNTS, 0))
+            for column in _ROW_COUNTS:
+                total[column] += row[column]
+    return CallCounts(by_method=by_side[0], by_source=by_side[1], totals=totals)
+
+
+# --- Leads: distinct prospects over the window, by method and by source -------------------
+
+
+def _has_call(condition: str) -> str:
+    """SQL true when the marked prospect (`m`) has a call in the window that meets
+    `condition`, of the row's method when the row is per method (read from its calls)."""
+    return f"""EXISTS (
+        SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
+        WHERE c.prospect_id = m.prospect_id AND {_CALLS_IN} AND {condition}
+            AND (m.per_method = 0 OR {_METHOD} = m.method))"""
+
+
+def _marked(column: str, condition: str) -> str:
+    """SQL true when the marked prospect has a call in the window that `column` marks: the
+    last one is in the window, or it came later and the calls tell."""
+    return (
+        f"CASE WHEN m.{column} IS NULL OR m.{column} < :start THEN 0"
+        f" WHEN m.{column} < :end THEN 1 ELSE {_has_call(condition)} END"
+    )
+
+
+# Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting` call
+# and a `not_interested` one.
+_FLAGS = f"""
+    CASE WHEN m.last_call_at < :end THEN 1 ELSE {_has_call("1")} END AS worked,
+    {_marked("last_connect_at", f"c.outcome IN ({_CONNECTS})")} AS reached,
+    {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")} AS met,
+    {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'")} AS refused"""
+
+# By source (per prospect: per_method 0) and by method (a prospect whose calls all count
+# under one method by its only_method, one called with several per method: per_method
+# 1): the prospects worked, reached, with a `meeting` call and with a `not_interested`
+# one. Only the prospects called since the window began count; the marks are read in the
+# order of the groups, so nothing is sorted.
+LEADS_SQL = f"""
+SELECT per_method, method, only_method, source, sum(worked) AS leads,
+    sum(reached) AS reached, sum(met) AS met, sum(refused) AS refused
+FROM (
+    SELECT m.per_method, m.method, m.only_method, m.source, {_FLAGS}
+    FROM lead_marks m INDEXED BY lead_marks_grouped
+    WHERE m.last_call_at >= :start
+)
+GROUP BY per_method, method, only_method, source
+"""
+
+# The marks of the prospects with a deal in the window (:won, a JSON list of [prospect_id,
+# the method the deal counts under]): over every method, and for that method.
+WON_LEADS_SQL = f"""
+SELECT m.prospect_id, h.value ->> 1 AS deal_method, m.per_method, m.only_method, m.source,
+    {_FLAGS}
+FROM json_each(:won) h CROSS JOIN lead_marks m ON m.prospect_id = h.value ->> 0
+    AND (m.per_method = 0 OR m.method = h.value ->> 1)
+WHERE m.last_call_at >= :start
+"""
+
+_LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
+
+
+@dataclass(frozen=True)
+class _Deal:
+    prospect_id: int
+    method: str
+    source: str
+    cents: int
+    kind: str
+    closed_on: date
+    first_call: str | None
+
+
+# The plan needs only how many deals, their amount and their prospects.
+DEAL_AMOUNTS_SQL = f"""
+SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+"""
+
+
+def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
+    return [
+        _Deal(
+            row["prospect_id"],
+            row["method"],
+            row["source"],
+            row["amount_cents"],
+            row["kind"],
+            date.fromisoformat(row["closed_on"]),
+            row["first_call"],
+        )
+        for row in db.query(DEALS_SQL, window.params)
+    ]
+
+
+@dataclass(frozen=True)
+class _Leads:
+    by_method: dict[str, dict[str, int]]
+    by_source: dict[str, dict[str, int]]
+
+    def total(self, count: str) -> int:
+        return sum(row[count] for row in self.by_source.values())
+
+
+def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) -> None:
+    total = side.setdefault(name, dict.fromkeys(_LEAD_COUNTS, 0))
+    for count in _LEAD_COUNTS:
+        total[count] += counts.get(count, 0)
+
+
+def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, str]]) -> _Leads:
+    """The distinct-prospect counts of the window by method and by source, given the
+    prospects with a deal in it and the methods their deals count under: `lost` is the
+    prospects who said no without a deal."""
+    by_source: dict[str, dict[str, int]] = {}
+    methods: dict[str, dict[str, int]] = {}
+    for row in db.query(LEADS_SQL, window.params):
+        if not row["leads"]:
+            continue  # called since the window began, but only after it ended
+        if not row["per_method"]:
+            _add(by_source, row["source"], row)
+        name = row["method"] if row["per_method"] else row["only_method"]
+        if name is not None:
+            _add(methods, name, row)
+    counted: set[int] = set()
+    params = {**window.params, "won": json.dumps(sorted(set(won)))}
+    for row in db.query(WON_LEADS_SQL, params):
+        hit = {"won_refused": row["refused"]}
+        if not row["per_method"] and row["prospect_id"] not in counted:
+            counted.add(row["prospect_id"])
+            _add(by_source, row["source"], hit)
+        # The deal's method: its own marks if the prospect has several, else the prospect's
+        # if all its calls count under that method.
+        if row["per_method"] or row["only_method"] == row["deal_method"]:
+            _add(methods, row["deal_method"], hit)
+    for side in (by_source, methods):
+        for total in side.values():
+            total["lost"] = total["refused"] - total["won_refused"]
+    return _Leads(by_method=methods, by_source=by_source)
+
+
+# The window's deals, each with the method and source it counts under and the prospect's
+# first call ever (for the sales cycle).
+DEALS_SQL = f"""
+SELECT d.prospect_id, {_METHOD} AS method, {_SOURCE} AS source, d.amount_cents,
+    coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
+    (SELECT min(f.started_at) FROM calls f WHERE f.prospect_id = d.prospect_id) AS first_call
+FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
+WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+"""
+
+_WRONG_NURTURED = wrong_value_sql("prospects", "nurtured_at", "p.")
+# Prospects handed back to nurture in the window, by source, with those the cadence gave
+# up on; and the nurture dates that cannot be read, which may belong to any window.
+HANDED_BACK_SQL = f"""
+SELECT {_SOURCE} AS source, count(*) AS count,
+    count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
+FROM prospects p INDEXED BY prospects_nurtured
+WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_WRONG_NURTURED}
+GROUP BY 1
+"""
+UNREADABLE_NURTURED_SQL = f"""
+SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
+WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
+"""
+
+# Speed to lead: for each source, the seconds from creation to first call of the
+# prospects first called in the window, as one list of numbers (thousands of rows would
+# each cost more to hand over than to read), and how many of them cannot be read.
+FIRST_CALLS_SQL = """
+SELECT m.source, group_concat(m.wait_s), count(*) FILTER (WHERE m.wait_s IS NULL)
+FROM lead_marks m INDEXED BY lead_marks_first
+WHERE m.per_method = 0 AND m.first_call_at >= :start AND m.first_call_at < :end
+GROUP BY m.source
+"""
+
+
+def _breakdown(
+    name: str, calls: Mapping[str, int], leads: Mapping[str, int], deals: tuple[int, int, int]
+) -> Breakdown:
+    won, won_cents, won_leads = deals
+    return Breakdown(
+        name=name,
+        calls=calls.get("calls", 0),
+        connects=calls.get("connects", 0),
+        connect_rate=connect_rate(calls.get("connects", 0), calls.get("calls", 0)),
+        leads=leads.get("leads", 0),
+        reached=leads.get("reached", 0),
+        meetings=calls.get("meetings", 0),
+        meeting_rate=ratio(leads.get("met", 0), leads.get("reached", 0)),
+        won=won,
+        won_cents=won_cents,
+        win_rate=ratio(won_leads, won_leads + leads.get("lost", 0)),
+    )
+
+
+def _ordered(rows: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
+    """Most deals first, then most leads, then by name."""
+    return tuple(sorted(rows, key=lambda row: (-row.won, -row.leads, row.name)))
+
+
+def _breakdowns(
+    calls: Mapping[str, Mapping[str, int]],
+    leads: Mapping[str, Mapping[str, int]],
+    deals: Mapping[str, tuple[int, int, int]],
+) -> tuple[Breakdown, ...]:
+    names = set(calls) | set(leads) | set(deals)
+    return _ordered(
+        _breakdown(name, calls.get(name, {}), leads.get(name, {}), deals.get(name, (0, 0, 0)))
+        for name in names
+    )
+
+
+def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
+    """(deals, cents, distinct prospects) by the deals' method or source."""
+    totals: dict[str, tuple[int, int, set[int]]] = {}
+    for deal in deals:
+        count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
+        prospects.add(deal.prospect_id)
+        totals[getattr(deal, side)] = (count + 1, cents + deal.cents, prospects)
+    return {name: (count, cents, len(ids)) for name, (count, cents, ids) in totals.items()}
+
+
+def _cycle_days(deal: _Deal, tz: tzinfo | None) -> int:
+    """Calendar days from the prospect's first call ever (its local day) to the close; 0
+    without an earlier call."""
+    if deal.first_call is None:
+        return 0
+    try:
+        first = datetime.fromisoformat(deal.first_call)
+    except ValueError:
+        return 0
+    first_day = (first.astimezone() if tz is None else first.astimezone(tz)).date()
+    return max(0, (deal.closed_on - first_day).days)
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """The figures of the window and its two breakdowns, with the values left out."""
+
+    figures: ManagerFigures
+    by_method: tuple[Breakdown, ...]
+    by_source: tuple[Breakdown, ...]
+    skipped: int
+
+
+def load_window_figures(
+    db: sqlite_utils.Database,
+    window: Window,
+    *,
+    business_days_in_window: int,
+    plan: Plan | None,
+    tz: tzinfo | None = None,
+) -> WindowFigures:
+    """Every 9b figure over `window` but the pipeline's (pipeline.py has those)."""
+    params = window.params
+    counted = call_counts(db, window)
+    per_call = counted.totals
+    deals = _deals(db, window)
+    leads = _leads(db, window, [(deal.prospect_id, deal.method) for deal in deals])
+    by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
+    by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
+    lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
+    handed_back = []
+    for source, count, unreachable in db.execute(HANDED_BACK_SQL, params).fetchall():
+        handed_back.append({"source": source, "count": count})
+        lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
+    handed_back.sort(key=lambda row: (-row["count"], row["source"]))
+    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL).fetchone()[0]
+    speed = _speed_to_lead(db, params)
+    calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
+    won_cents = sum(deal.cents for deal in deals)
+    won_leads = len({deal.prospect_id for deal in deals})
+    cycle = median(_cycle_days(deal, tz) for deal in deals if deal.kind == DealKind.NEW)
+    figures = ManagerFigures(
+        calls=calls,
+        connects=connects,
+        connect_rate=connect_rate(connects, calls),
+        leads_worked=leads.total("leads"),
+        reached=reached,
+        meetings_booked=per_call["meetings"],
+        meetings_held=per_call["meetings_held"],
+        proposals=per_call["proposals"],
+        meeting_rate=ratio(leads.total("met"), reached),
+        meeting_leads=leads.total("met"),
+        won_leads=won_leads,
+        deals_won=len(deals),
+        win_rate=ratio(won_leads, won_leads + leads.total("lost")),
+        avg_deal_cents=round_half_up(Fraction(won_cents, len(deals))) if deals else None,
+        sales_cycle_days_median=None if cycle is None else one_decimal(cycle),
+        speed_to_lead_hours_median=speed.overall,
+        talk_time_s=per_call["talk_s"],
+        avg_calls_per_day=(
+            two_decimals(Fraction(calls, business_days_in_window))
+            if business_days_in_window
+            else None
+        ),
+        lost_reasons=lost_reasons,
+        handed_back=handed_back,
+        plan=plan,
+        speed_to_lead_by_source=speed.by_source,
+    )
+    skipped = (
+        per_call["unreadable_durations"]
+        + per_call["unreadable_reasons"]
+        + unreadable_nurtured
+        + speed.skipped
+    )
+    return WindowFigures(figures, by_method, by_source, skipped)
+
+
+@dataclass(frozen=True)
+class _Speed:
+    overall: float | None
+    by_source: list[dict[str, Any]]
+    skipped: int
+
+
+def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Speed:
+    """Median hours from a prospect's creation to its first call ever, over the prospects
+    first called in the window, overall and by source (a negative wait counts 0)."""
+    waits: dict[str, list[int]] = {}
+    skipped = 0
+    for source, seconds, unreadable in db.execute(FIRST_CALLS_SQL, params).fetchall():
+        skipped += unreadable
+        if seconds is not None:
+            waits[source] = [max(0, int(wait)) for wait in seconds.split(",")]
+
+    def hours(values: Iterable[int]) -> float | None:
+        middle = median(values)
+        return None if middle is None else one_decimal(middle / 3600)
+
+    by_source = [
+        {"source": source, "hours_median": hours(values)}
+        for source, values in sorted(waits.items())
+    ]
+    everyone = [seconds for values in waits.values() for seconds in values]
+    return _Speed(hours(everyone), by_source, skipped)
+
+
+# --- The plan ---------------------------------------------------------------------------
+
+_OPEN_VALUE = (
+    f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
+    f" AND NOT {wrong_value_sql('prospects', 'deal_value_cents')}"
+)
+OPEN_VALUES_COUNT_SQL = (
+    f"SELECT count(*) FROM prospects INDEXED BY prospects_pipeline WHERE {_OPEN_VALUE}"
+)
+OPEN_VALUES_MIDDLE_SQL = f"""
+SELECT deal_value_cents FROM prospects INDEXED BY prospects_pipeline WHERE {_OPEN_VALUE}
+ORDER BY deal_value_cents LIMIT :take OFFSET :skip
+"""
+
+
+def median_open_value(db: sqlite_utils.Database) -> int:
+    """The median value of the open opportunities in whole cents (half up), else 0."""
+    count = db.execute(OPEN_VALUES_COUNT_SQL).fetchone()[0]
+    if not count:
+        return 0
+    params = {"take": 2 - count % 2, "skip": (count - 1) // 2}
+    middle = median(row[0] for row in db.execute(OPEN_VALUES_MIDDLE_SQL, params).fetchall())
+    return round_half_up(middle) if middle is not None else 0
+
+
+# The prospects with a `meeting` call in the window (read per prospect, from those whose
+# last one is not before it).
+MEETING_LEADS_SQL = f"""
+SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")}), 0)
+FROM lead_marks m INDEXED BY lead_marks_grouped
+WHERE m.per_method = 0 AND m.last_meeting_at >= :start
+"""
+
+
+def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
+    """How many prospects had a `meeting` call in the window, and how many of them are
+    among `buyers`."""
+    (meeting_leads,) = db.execute(MEETING_LEADS_SQL, window.params).fetchone()
+    won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
+    rows = db.query(WON_LEADS_SQL, {**window.params, "won": won})
+    return meeting_leads, sum(row["met"] for row in rows if not row["per_method"])
+
+
+def _rate(part: int, whole: int, minimum: int, default: Fraction) -> tuple[Fraction, str]:
+    """part / whole from history when whole reaches `minimum` and the rate is not 0."""
+    if whole >= minimum and part > 0:
+        return Fraction(part, whole), HISTORY
+    return default, DEFAULT
+
+
+def _per_day(total: int, days: int) -> int | None:
+    return math.ceil(Fraction(total, days)) if days else None
+
+
+def load_plan(
+    db: sqlite_utils.Database,
+    *,
+    today: date,
+    remaining_cents: int,
+    remaining_business_days: int,
+    daily_call_goal: int,
+    settings: Settings,
+    tz: tzinfo | None = None,
+) -> Plan | None:
+    """The deals, meetings, connects and dials that close `remaining_cents`, from the rates
+    of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
+    None when the size of a deal is unknown."""
+    lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
+    closed = db.execute(DEAL_AMOUNTS_SQL, lookback.params).fetchall()
+    deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
+    if deal_count >= MIN_DEALS and deal_cents > 0:
+        avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
+    else:
+        avg_source = DEFAULT
+        avg_deal = settings.plan_avg_deal
+        if avg_deal is None:
+            avg_deal = median_open_value(db)
+    if not avg_deal:
+        return None
+    per_call = call_counts(db, lookback, by_row=False).totals
+    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, {row[0] for row in closed})
+    win, win_source = _rate(
+        meeting_buyers,
+        meeting_leads,
+        MIN_MEETING_LEADS,
+        Fraction(settings.plan_win_rate),
+    )
+    meeting, meeting_source = _rate(
+        per_call["meetings"],
+        per_call["connects"],
+        MIN_CONNECTS,
+        Fraction(settings.plan_meeting_rate),
+    )
+    connect, connect_source = _rate(
+        per_call["connects"], per_call["calls"], MIN_CALLS, Fraction(settings.plan_connect_rate)
+    )
+    deals = math.ceil(Fraction(remaining_cents, avg_deal))
+    meetings = math.ceil(deals / win)
+    connects = math.ceil(meetings / meeting)
+    dials = math.ceil(connects / connect)
+    days = remaining_business_days
+    per_day = {
+        "deals": _per_day(deals, days),
+        "meetings": _per_day(meetings, days),
+        "connects": _per_day(connects, days),
+        "dials": _per_day(dials, days),
+    }
+    return Plan(
+        remaining_cents=remaining_cents,
+        avg_deal_cents=avg_deal,
+        rates={"win": float(win), "meeting": float(meeting), "connect": float(connect)},
+        rate_sources={
+            "avg_deal": avg_source,
+            "win": win_source,
+            "meeting": meeting_source,
+            "connect": connect_source,
+        },
+        deals=deals,
+        meetings=meetings,
+        connects=connects,
+        dials=dials,
+        per_day=per_day,
+        reachable_by_calls=None if not days else per_day["dials"] <= daily_call_goal,
+    )
+
+
+TODAY_SQL = f"""
+SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})),
+    count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
+FROM calls c
+WHERE {_CALLS_IN}
+"""
+
+
+def load_today_activity(
+    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None
+) -> TodayActivity:
+    """Dials, connects and `meeting` calls on the as-of date, in local time."""
+    window = Window.of_days(today, today, tz)
+    dials, connects, meetings = db.execute(TODAY_SQL, window.params).fetchone()
+    return TodayActivity(dials, connects, meetings)

@@ -1,0 +1,201 @@
+"""Small books written row by row, as a rep's weeks (or another tool) would leave them, and
+`funnel report --json` run over them in a fixed time zone (PRODUCT 9 and 9b)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from funnel_tui.cli import cli
+from funnel_tui.storage import open_storage
+
+# The rep's zone: five hours behind UTC all December, so a call at 04:30 UTC falls on
+# the local day before.
+REP_ZONE = "America/New_York"
+
+# The documented keys of `report --json`, in order: those of 9, then those of 9b.
+REPORT_KEYS = [
+    "period",
+    "starts_on",
+    "ends_on",
+    "target_cents",
+    "won_cents",
+    "attainment",
+    "business_days",
+    "elapsed_business_days",
+    "remaining_business_days",
+    "expected_to_date_cents",
+    "pace_gap_cents",
+    "status",
+    "needed_per_day_cents",
+    "projection_cents",
+    "calls_today",
+    "calls_per_day",
+    "by_method",
+    "by_source",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads_worked",
+    "reached",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "meeting_rate",
+    "deals_won",
+    "win_rate",
+    "avg_deal_cents",
+    "sales_cycle_days_median",
+    "speed_to_lead_hours_median",
+    "talk_time_s",
+    "avg_calls_per_day",
+    "lost_reasons",
+    "handed_back",
+    "pipeline_cents",
+    "weighted_pipeline_cents",
+    "pipeline_by_stage",
+    "coverage",
+    "plan",
+    "skipped",
+]
+# Keys the shared spec allows after `skipped`.
+OPTIONAL_KEYS = {"meeting_leads", "won_leads", "speed_to_lead_by_source"}
+ROW_KEYS = [
+    "name",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads",
+    "reached",
+    "meetings",
+    "meeting_rate",
+    "won",
+    "won_cents",
+    "win_rate",
+]
+PLAN_KEYS = [
+    "remaining_cents",
+    "avg_deal_cents",
+    "rates",
+    "rate_sources",
+    "deals",
+    "meetings",
+    "connects",
+    "dials",
+    "per_day",
+    "reachable_by_calls",
+]
+
+
+def utc(moment: str) -> str:
+    """`2026-12-01 16:15` as funnel stores a moment: `2026-12-01T16:15:00+00:00`."""
+    day, clock = moment.split(" ")
+    if clock.count(":") == 1:
+        clock += ":00"
+    return f"{day}T{clock}+00:00"
+
+
+class Book:
+    """A book made by funnel's own storage (real schema and triggers), filled with SQL."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.storage = open_storage(path)
+        self.db = self.storage.db
+
+    def target(
+        self,
+        starts_on: str,
+        ends_on: str,
+        amount_cents: int,
+        *,
+        period: str = "month",
+        calls_per_day: int | None = None,
+    ) -> None:
+        self.db["targets"].insert(
+            {
+                "period": period,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "amount_cents": amount_cents,
+                "calls_per_day": calls_per_day,
+            }
+        )
+
+    def prospect(
+        self,
+        name: str,
+        *,
+        created_at: str,
+        source: str | None = None,
+        method: str = "solution",
+        **columns: Any,
+    ) -> int:
+        row = {"name": name, "created_at": utc(created_at), "source": source, "method": method}
+        return self.db["prospects"].insert({**row, **columns}).last_pk
+
+    def call(
+        self,
+        prospect_id: int,
+        started_at: str,
+        outcome: str,
+        *,
+        duration_s: int = 0,
+        method: str | None = None,
+        reason: str | None = None,
+    ) -> int:
+        row = {
+            "prospect_id": prospect_id,
+            "started_at": utc(started_at),
+            "outcome": outcome,
+            "duration_s": duration_s,
+            "method": method,
+            "reason": reason,
+        }
+        return self.db["calls"].insert(row).last_pk
+
+    def deal(
+        self,
+        prospect_id: int,
+        amount_cents: object,
+        closed_on: str,
+        *,
+        call_id: int | None = None,
+        kind: str = "new",
+    ) -> None:
+        # Plain SQL: another tool may write any type into these columns.
+        self.db.execute(
+            "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [prospect_id, call_id, amount_cents, closed_on, kind],
+        )
+
+    def close(self) -> None:
+        self.storage.close()
+
+
+@contextmanager
+def machine_zone(zone: str = REP_ZONE) -> Iterator[None]:
+    """Run with the machine's zone set to `zone`: the CLI counts local days in it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", zone)
+        time.tzset()
+        try:
+            yield
+        finally:
+            patch.undo()
+            time.tzset()
+
+
+def report_json(path: Path, today: str) -> dict[str, Any]:
+    """`funnel report --json --today TODAY --db PATH`, parsed."""
+    result = CliRunner().invoke(cli, ["report", "--json", "--today", today, "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
