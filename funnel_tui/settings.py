@@ -65,6 +65,9 @@ class Settings:
     afternoon_slot: time = time(14, 0)
     nurture_days: int = 90
     stage_weights: StageWeights = StageWeights()
+    # Daily goals beside the calls one; None (unset) takes the plan's per-day figures.
+    connects_per_day: int | None = None
+    meetings_per_day: int | None = None
 
 
 def _parse_currency(text: str) -> str:
@@ -153,6 +156,15 @@ def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
     return parse_count
 
 
+def _unset_or(parse: Callable[[str], int]) -> Callable[[str], int | None]:
+    """A parser that reads an empty value as unset (None), else as `parse` does."""
+
+    def parse_or_unset(text: str) -> int | None:
+        return None if not text.strip() else parse(text)
+
+    return parse_or_unset
+
+
 def _parse_stage_weights(text: str) -> StageWeights:
     example = str(StageWeights())
     weights: dict[str, int] = {}
@@ -176,6 +188,8 @@ def _parse_stage_weights(text: str) -> StageWeights:
 
 def _format_value(key: str, value: object) -> str:
     """A setting's value as it is typed and stored."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, time):
@@ -213,6 +227,8 @@ PARSERS = {
     "afternoon_slot": _parse_time,
     "nurture_days": _count_from(1, 3650, "days"),
     "stage_weights": _parse_stage_weights,
+    "connects_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "connects")),
+    "meetings_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "meetings")),
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

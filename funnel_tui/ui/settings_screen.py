@@ -42,6 +42,8 @@ HINTS = {
     "afternoon_slot": "HH:MM, even tries, their local time",
     "nurture_days": "days from nurture to the revisit",
     "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
+    "connects_per_day": "daily goal; empty: the plan's",
+    "meetings_per_day": "daily goal; empty: the plan's",
 }
 
 
