@@ -9,7 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.text import Text
+
 from funnel_tui.burnup import BurnUp
+from funnel_tui.money import format_money
+from funnel_tui.pace import Pace
 
 WON_COLOR = "green"
 EXPECTED_COLOR = "blue"
@@ -93,3 +97,21 @@ def draw_burnup(figure: Any, burnup: BurnUp, currency: str) -> None:
     figure.ylim(0, ticks[-1] / 100)
     figure.xticks(*day_ticks(burnup.days))
     figure.yticks([tick / 100 for tick in ticks], [compact_money(tick, currency) for tick in ticks])
+
+
+def burnup_caption(pace: Pace, burnup: BurnUp, currency: str) -> Text:
+    """The chart's legend in words: what is won, what was expected by today, and the day
+    the vertical line marks."""
+    money = lambda cents: format_money(cents, currency, whole=True)  # noqa: E731
+    caption = Text.assemble(
+        ("Burn-up  ", "bold"),
+        ("won ", WON_COLOR),
+        f"{money(pace.won_cents)} of {money(pace.target_cents)}  ",
+        ("expected ", EXPECTED_COLOR),
+        f"{money(pace.expected_to_date_cents)} by today",
+    )
+    if burnup.today_index is not None:
+        caption.append_text(
+            Text.assemble("  ", ("│ ", TODAY_COLOR), day_label(burnup.days[burnup.today_index]))
+        )
+    return caption

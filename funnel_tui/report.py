@@ -1,5 +1,6 @@
-"""`funnel report` as a readable table: the quota figures, then conversion by method and source;
-and the pipeline in detail, as the pace screen shows it.
+"""`funnel report` as a readable table: the quota figures, a small burn-up when the terminal
+has room for it, then conversion by method and source; and the pipeline in detail, as the
+pace screen shows it.
 
 Laid out for the width it is printed at (80 columns when piped): names and headers
 shorten to fit, figures never do.
@@ -17,6 +18,8 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from funnel_tui.burnup import BurnUp
+from funnel_tui.charts import burnup_caption, draw_burnup
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money, round_half_up
@@ -46,6 +49,11 @@ COLUMN_GAP = 3
 TIGHT_COLUMN_GAP = 2
 # Between the labels and the figures at the top.
 LABEL_GAP = 2
+# The report's burn-up: as wide as the narrowest terminal it is drawn on, and drawn only
+# on a terminal tall enough to show it whole beside a screenful of figures.
+BURNUP_COLUMNS = 80
+BURNUP_ROWS = 12
+BURNUP_MIN_TERMINAL_ROWS = 2 * BURNUP_ROWS
 # As box.SIMPLE_HEAD, with a rule above the footer too (the pipeline's totals).
 HEAD_AND_FOOT_RULES = box.Box("    \n    \n ── \n    \n    \n ── \n    \n    \n")
 
@@ -120,19 +128,32 @@ class PaceReport:
     for the width they are rendered at (the terminal's, or the pace screen's).
 
     With `pipeline_detail` (the pace screen) the pipeline's lines make way for its own
-    section, by stage and by expected close, before the breakdowns.
+    section, by stage and by expected close, before the breakdowns. With a `burnup` the
+    chart follows the figures.
     """
 
-    def __init__(self, pace: Pace, currency: str, *, pipeline_detail: bool = False) -> None:
+    def __init__(
+        self,
+        pace: Pace,
+        currency: str,
+        *,
+        pipeline_detail: bool = False,
+        burnup: BurnUp | None = None,
+    ) -> None:
         self.pace = pace
         self.currency = currency
         self.pipeline_detail = pipeline_detail
+        self.burnup = burnup
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         detail = self.pipeline_detail and self.pace.pipeline is not None
         yield figures_table(self.pace, self.currency, pipeline_rows=not detail)
         yield Text()
+        if self.burnup is not None and self.burnup.days:
+            yield burnup_caption(self.pace, self.burnup, self.currency)
+            yield burnup_chart(self.burnup, self.currency)
+            yield Text()
         if detail:
             yield PipelineReport(self.pace, self.currency)
             yield Text()
@@ -180,9 +201,33 @@ def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> T
     return figures
 
 
-def pace_table(pace: Pace, currency: str, *, pipeline_detail: bool = False) -> RenderableType:
+def pace_table(
+    pace: Pace, currency: str, *, pipeline_detail: bool = False, burnup: BurnUp | None = None
+) -> RenderableType:
     """`funnel report` and the pace screen: the same figures, fitted to where they show."""
-    return PaceReport(pace, currency, pipeline_detail=pipeline_detail)
+    return PaceReport(pace, currency, pipeline_detail=pipeline_detail, burnup=burnup)
+
+
+def burnup_fits(console: Console) -> bool:
+    """Whether `funnel report` draws its burn-up: on a terminal with room for it whole,
+    never into a pipe or a file (that output stays plain text)."""
+    return (
+        console.is_terminal
+        and console.width >= BURNUP_COLUMNS
+        and console.height >= BURNUP_MIN_TERMINAL_ROWS
+    )
+
+
+def burnup_chart(burnup: BurnUp, currency: str) -> Text:
+    """The burn-up as BURNUP_COLUMNS x BURNUP_ROWS cells of text, drawn by plotext."""
+    import plotext
+
+    plotext.clf()
+    plotext.plotsize(BURNUP_COLUMNS, BURNUP_ROWS)
+    # No background colours of its own: the terminal's show through.
+    plotext.theme("clear")
+    draw_burnup(plotext, burnup, currency)
+    return Text.from_ansi(plotext.build().rstrip("\n"), no_wrap=True)
 
 
 def ratio_text(ratio: Fraction) -> str:

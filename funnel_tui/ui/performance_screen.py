@@ -14,30 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from funnel_tui.burnup import BurnUp
-from funnel_tui.charts import day_label
-from funnel_tui.money import format_money
+from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
 from funnel_tui.ui.burnup_chart import BurnUpChart
 
 PaceLoader = Callable[[], Awaitable[tuple[Pace, BurnUp] | None]]
-
-
-def burnup_caption(pace: Pace, burnup: BurnUp, currency: str) -> Text:
-    """What the chart shows, in words: its lines and where today is."""
-    money = lambda cents: format_money(cents, currency, whole=True)  # noqa: E731
-    caption = Text.assemble(
-        ("Burn-up  ", "bold"),
-        ("won ", "green"),
-        f"{money(pace.won_cents)} of {money(pace.target_cents)}  ",
-        ("expected ", "blue"),
-        f"{money(pace.expected_to_date_cents)} by today",
-    )
-    if burnup.today_index is not None:
-        caption.append_text(
-            Text.assemble("  ", ("│ ", "magenta"), day_label(burnup.days[burnup.today_index]))
-        )
-    return caption
 
 
 class PerformanceScreen(ModalScreen[None]):
