@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta, tzinfo
 from enum import Enum
 from fractions import Fraction
 from typing import Any
@@ -14,13 +14,19 @@ import sqlite_utils
 
 from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
 from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
+from funnel_tui.manager_figures import (
+    Breakdown,
+    ManagerFigures,
+    Window,
+    load_plan,
+    load_window_figures,
+)
 from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
-from funnel_tui.timestamps import to_stored
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
@@ -33,28 +39,6 @@ class Kept(Enum):
     """A value set_target leaves as it is stored."""
 
     STORED = "stored"
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """Activity and results over the period for one selling method or one lead source."""
-
-    name: str
-    calls: int
-    connects: int
-    meetings: int
-    won: int
-    won_cents: int
-
-    @property
-    def connect_rate(self) -> float:
-        """Share of calls on which the prospect was reached."""
-        return self.connects / self.calls if self.calls else 0.0
-
-    @property
-    def conversion(self) -> float:
-        """Share of calls that ended in a win."""
-        return self.won / self.calls if self.calls else 0.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +70,8 @@ class Pace:
     skipped: int = 0
     # The open opportunities; None where only the gauge's figures were read.
     pipeline: Pipeline | None = None
+    # The figures of PRODUCT 9b; None where only the gauge's figures were read.
+    figures: ManagerFigures | None = None
 
     @property
     def remaining_cents(self) -> int:
@@ -116,12 +102,20 @@ class Pace:
         ratio = self.coverage_ratio
         return None if ratio is None else float(ratio)
 
+    @property
+    def plan(self) -> dict[str, Any] | None:
+        plan = None if self.figures is None else self.figures.plan
+        return None if plan is None else plan.to_json()
+
     def to_json(self) -> dict[str, Any]:
-        """The object `funnel report --json` prints: exactly the keys of PRODUCT section 9
-        (and those of 9b made so far)."""
+        """The object `funnel report --json` prints: exactly the keys of PRODUCT sections 9
+        and 9b, in their order."""
         report: dict[str, Any] = {}
         for key in REPORT_KEYS:
-            value = getattr(self, key)
+            if key in FIGURE_KEYS:
+                value = None if self.figures is None else getattr(self.figures, key)
+            else:
+                value = getattr(self, key)
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
@@ -150,11 +144,34 @@ REPORT_KEYS = (
     "calls_per_day",
     "by_method",
     "by_source",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads_worked",
+    "reached",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "meeting_rate",
+    "deals_won",
+    "win_rate",
+    "avg_deal_cents",
+    "sales_cycle_days_median",
+    "speed_to_lead_hours_median",
+    "talk_time_s",
+    "avg_calls_per_day",
+    "lost_reasons",
+    "handed_back",
     "pipeline_cents",
     "weighted_pipeline_cents",
     "pipeline_by_stage",
     "coverage",
+    "plan",
     "skipped",
+)
+# The keys read from Pace.figures (the plan is turned into its JSON by Pace.plan).
+FIGURE_KEYS = frozenset(
+    REPORT_KEYS[REPORT_KEYS.index("calls") : REPORT_KEYS.index("handed_back") + 1]
 )
 
 
@@ -191,6 +208,7 @@ def compute_pace(
     by_source: Iterable[Breakdown] = (),
     skipped: int = 0,
     pipeline: Pipeline | None = None,
+    figures: ManagerFigures | None = None,
 ) -> Pace:
     """Apply the formulas of PRODUCT section 9 exactly; money is rounded half up only at the end.
 
@@ -231,6 +249,7 @@ def compute_pace(
         today=today,
         skipped=skipped,
         pipeline=pipeline,
+        figures=figures,
     )
 
 
@@ -366,36 +385,6 @@ FROM (
 GROUP BY method, source
 """
 
-# Deals are few and may come after their call, so they stay off call_days: this reads
-# the deals that have a call, through deals_call, and looks up each one's call. CROSS JOIN
-# keeps deals the outer loop; the other way round would read every call of the window.
-WON_BY_METHOD_SQL = f"""
-SELECT {_METHOD_NAME} AS name, sum(d.amount_cents) AS won_cents
-FROM deals d INDEXED BY deals_call
-    CROSS JOIN calls c ON c.id = d.call_id
-    JOIN prospects p ON p.id = c.prospect_id
-WHERE d.call_id IS NOT NULL AND d.closed_on < :after_end AND {_WRONG_DEAL_VALUES} = 0
-    AND c.started_at >= :start AND c.started_at < :end
-GROUP BY {_METHOD_NAME}
-"""
-
-DEALS_BY_SOURCE_SQL = f"""
-SELECT {_SOURCE_NAME} AS name, sum(d.amount_cents) AS won_cents
-FROM deals d JOIN prospects p ON p.id = d.prospect_id
-WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end AND {_WRONG_DEAL_VALUES} = 0
-GROUP BY {_SOURCE_NAME}
-"""
-
-
-def _local_midnight_utc(day: date, tz: tzinfo | None) -> str:
-    """The stored form of the moment `day` begins in `tz` (the machine's zone when None)."""
-    midnight = datetime.combine(day, time.min)
-    return to_stored(midnight.astimezone() if tz is None else midnight.replace(tzinfo=tz))
-
-
-def _ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
-    return tuple(sorted(breakdowns, key=lambda row: (-row.calls, row.name)))
-
 
 def _whole_days(start: str, end: str) -> tuple[str, str]:
     """The UTC days lying wholly inside the window [start, end), as the bounds
@@ -434,32 +423,6 @@ def _totals(call_counts: list[dict], name: str) -> dict[str, dict[str, int]]:
     return totals
 
 
-def _by_method(
-    db: sqlite_utils.Database, call_counts: list[dict], calls_window: dict[str, str]
-) -> list[Breakdown]:
-    """Calls by the method they were made with, with the deals won on those calls."""
-    won_cents = dict(db.execute(WON_BY_METHOD_SQL, calls_window).fetchall())
-    return [
-        Breakdown(name, **counts, won_cents=won_cents.get(name, 0))
-        for name, counts in _totals(call_counts, "method").items()
-    ]
-
-
-def _by_source(
-    db: sqlite_utils.Database, call_counts: list[dict], deals_window: dict[str, str]
-) -> list[Breakdown]:
-    """Calls by the prospect's source, with every deal closed in the period credited to
-    its prospect's source, so a source's wins show even without calls in the period."""
-    totals = _totals(call_counts, "source")
-    won_cents = dict(db.execute(DEALS_BY_SOURCE_SQL, deals_window).fetchall())
-    for name in won_cents:
-        totals.setdefault(name, dict.fromkeys(_COUNTS, 0))
-    return [
-        Breakdown(name, **counts, won_cents=won_cents.get(name, 0))
-        for name, counts in totals.items()
-    ]
-
-
 def load_pace(
     db: sqlite_utils.Database,
     today: date,
@@ -483,40 +446,57 @@ def load_pace(
     ends_on = date.fromisoformat(target["ends_on"])
     # Every figure counts only what happened on or before the as-of date: a report for a
     # past day leaves out the deals and calls that came after it.
-    after_window = min(ends_on, today) + timedelta(days=1)
-    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_window.isoformat()}
-    calls_window = {
-        "start": _local_midnight_utc(starts_on, tz),
-        "end": _local_midnight_utc(after_window, tz),
-        **deals_window,
+    window = Window.of_days(starts_on, min(ends_on, today), tz)
+    deals_window = {
+        "starts_on": window.params["starts_on"],
+        "after_end": window.params["after_end"],
     }
-    today_window = {
-        "start": _local_midnight_utc(today, tz),
-        "end": _local_midnight_utc(today + timedelta(days=1), tz),
-    }
-    calls_per_day = target["calls_per_day"]
-    call_counts = _call_counts(db, calls_window) if breakdowns else []
+    today_window = Window.of_days(today, today, tz).params
+    goal = target["calls_per_day"]
+    calls_per_day = settings.calls_per_day if goal is None else goal
     won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
-    pipeline = (
-        load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
-        if breakdowns
-        else None
-    )
-    return compute_pace(
+    pace = compute_pace(
         kind=target["period"],
         starts_on=starts_on,
         ends_on=ends_on,
         target_cents=target["amount_cents"],
-        calls_per_day=settings.calls_per_day if calls_per_day is None else calls_per_day,
+        calls_per_day=calls_per_day,
         won_cents=won_cents,
         calls_today=db.execute(CALLS_BETWEEN_SQL, today_window).fetchone()[0],
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        by_method=_ordered(_by_method(db, call_counts, calls_window)) if breakdowns else (),
-        by_source=_ordered(_by_source(db, call_counts, deals_window)) if breakdowns else (),
-        skipped=unreadable_targets(db, today, period)
-        + unreadable_deals
-        + (pipeline.skipped if pipeline else 0),
+        skipped=unreadable_targets(db, today, period) + unreadable_deals,
+    )
+    if not breakdowns:
+        return pace
+    pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
+    call_counts = _call_counts(db, window.params)
+    plan = load_plan(
+        db,
+        today=today,
+        remaining_cents=pace.remaining_cents,
+        remaining_business_days=pace.remaining_business_days,
+        daily_call_goal=calls_per_day,
+        settings=settings,
+        tz=tz,
+    )
+    window_days = business_days(
+        starts_on, min(ends_on, today), weekdays=settings.business_days, holidays=settings.holidays
+    )
+    found = load_window_figures(
+        db,
+        window,
+        call_counts={side: _totals(call_counts, side) for side in ("method", "source")},
+        business_days_in_window=len(window_days),
+        plan=plan,
+        tz=tz,
+    )
+    return replace(
+        pace,
+        by_method=found.by_method,
+        by_source=found.by_source,
+        skipped=pace.skipped + pipeline.skipped + found.skipped,
         pipeline=pipeline,
+        figures=found.figures,
     )

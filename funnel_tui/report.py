@@ -38,7 +38,7 @@ FIGURE_HEADERS = (
     ("rate", "rate"),
     ("meetings", "mtgs"),
     ("won", "won"),
-    ("conv.", "conv."),
+    ("win rate", "win"),
     ("won amount", "amount"),
 )
 # A name is cut (with an ellipsis) to no fewer cells than this.
@@ -65,7 +65,7 @@ def _figures(row: Breakdown, currency: str) -> tuple[str, ...]:
         f"{row.connect_rate:.0%}",
         str(row.meetings),
         str(row.won),
-        f"{row.conversion:.1%}",
+        NO_FIGURE if row.win_rate is None else f"{row.win_rate:.0%}",
         format_money(row.won_cents, currency),
     )
 

@@ -7,10 +7,12 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, time
+from decimal import Decimal, InvalidOperation
 
 import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES
+from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
 
@@ -65,6 +67,14 @@ class Settings:
     afternoon_slot: time = time(14, 0)
     nurture_days: int = 90
     stage_weights: StageWeights = StageWeights()
+    # The plan's rates where the rep's last 90 days are too few to go by (PRODUCT 9b):
+    # deals per prospect with a meeting, meetings per connect, connects per call.
+    plan_win_rate: Decimal = Decimal("0.20")
+    plan_meeting_rate: Decimal = Decimal("0.25")
+    plan_connect_rate: Decimal = Decimal("0.10")
+    # The plan's deal size in cents without enough deals to go by; None: the median open
+    # opportunity's value.
+    plan_avg_deal: int | None = None
     # Daily goals beside the calls one; None (unset) takes the plan's per-day figures.
     connects_per_day: int | None = None
     meetings_per_day: int | None = None
@@ -186,10 +196,37 @@ def _parse_stage_weights(text: str) -> StageWeights:
     return StageWeights(**weights)
 
 
+def _parse_rate(text: str) -> Decimal:
+    wanted = "a rate above 0 and at most 1, such as 0.25"
+    try:
+        rate = Decimal(text.strip())
+    except InvalidOperation:
+        raise SettingError(f"expected {wanted}, got {_clipped(text)!r}") from None
+    if not (rate.is_finite() and 0 < rate <= 1):
+        raise SettingError(f"expected {wanted}, got {_clipped(text.strip())!r}")
+    return rate
+
+
+def _parse_optional_amount(text: str) -> int | None:
+    """An amount such as 12,000 or 1.5k as cents; nothing (unset) when blank."""
+    if not text.strip():
+        return None
+    try:
+        cents = parse_amount(text)
+    except AmountError as error:
+        raise SettingError(str(error)) from None
+    if cents <= 0:
+        raise SettingError(f"expected an amount above zero, got {_clipped(text.strip())!r}")
+    return cents
+
+
 def _format_value(key: str, value: object) -> str:
     """A setting's value as it is typed and stored."""
     if value is None:
         return ""
+    if key == "plan_avg_deal":
+        units, cents = divmod(int(value), 100)  # type: ignore[call-overload]
+        return f"{units}.{cents:02d}" if cents else str(units)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, time):
@@ -227,6 +264,10 @@ PARSERS = {
     "afternoon_slot": _parse_time,
     "nurture_days": _count_from(1, 3650, "days"),
     "stage_weights": _parse_stage_weights,
+    "plan_win_rate": _parse_rate,
+    "plan_meeting_rate": _parse_rate,
+    "plan_connect_rate": _parse_rate,
+    "plan_avg_deal": _parse_optional_amount,
     "connects_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "connects")),
     "meetings_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "meetings")),
 }

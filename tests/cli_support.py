@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from funnel_tui import cli as cli_module
 
-# PRODUCT sections 9 and 9b (`skipped`), in order; written out so tests do not trust the code.
+# PRODUCT sections 9 and 9b, in order; written out so tests do not trust the code.
 REPORT_KEYS = [
     "period",
     "starts_on",
@@ -32,10 +32,29 @@ REPORT_KEYS = [
     "calls_per_day",
     "by_method",
     "by_source",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads_worked",
+    "reached",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "meeting_rate",
+    "deals_won",
+    "win_rate",
+    "avg_deal_cents",
+    "sales_cycle_days_median",
+    "speed_to_lead_hours_median",
+    "talk_time_s",
+    "avg_calls_per_day",
+    "lost_reasons",
+    "handed_back",
     "pipeline_cents",
     "weighted_pipeline_cents",
     "pipeline_by_stage",
     "coverage",
+    "plan",
     "skipped",
 ]
 

@@ -24,33 +24,24 @@ from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.checks import check_database, repair_database
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
 from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
-from funnel_tui.pace import DEALS_BY_SOURCE_SQL, Breakdown, load_pace
+from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
-# The oracle: the breakdowns straight from every call of the window, as the report
-# computed them before call_days; a deal counts once it has closed by the as-of date.
+# The oracle: the call counts straight from every call of the window, as the report
+# computed them before call_days.
 _METHOD = "coalesce(nullif(c.method, ''), p.method)"
 _SOURCE = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
 _COUNTS = f"""count(*) AS calls,
     coalesce(sum(c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), 0) AS connects,
-    coalesce(sum(c.outcome = 'meeting'), 0) AS meetings,
-    coalesce(sum(c.outcome = 'won'), 0) AS won"""
-RAW_BY_METHOD_SQL = f"""
-SELECT {_METHOD} AS name, {_COUNTS},
-    coalesce(sum((SELECT sum(d.amount_cents) FROM deals d
-        WHERE d.call_id = c.id AND d.closed_on < :after_end)), 0) AS won_cents
+    coalesce(sum(c.outcome = 'meeting'), 0) AS meetings"""
+RAW_COUNTS_SQL = """
+SELECT {name} AS name, {counts}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 WHERE c.started_at >= :start AND c.started_at < :end
-GROUP BY {_METHOD}
-"""
-RAW_CALLS_BY_SOURCE_SQL = f"""
-SELECT {_SOURCE} AS name, {_COUNTS}
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.started_at >= :start AND c.started_at < :end
-GROUP BY {_SOURCE}
+GROUP BY {name}
 """
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -85,30 +76,38 @@ def local_midnight(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def ordered(breakdowns: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
-    return tuple(sorted(breakdowns, key=lambda row: (-row.calls, row.name)))
+# What call_days holds for each row of a breakdown: its calls, connects and meetings.
+CallCounts = tuple[tuple[str, int, int, int], ...]
+
+
+def call_counts(breakdowns: Iterable[Breakdown]) -> CallCounts:
+    return tuple(
+        sorted((row.name, row.calls, row.connects, row.meetings) for row in breakdowns if row.calls)
+    )
 
 
 def raw_breakdowns(
     db: sqlite_utils.Database, kind: str, today: date, tz: tzinfo
-) -> tuple[tuple[Breakdown, ...], tuple[Breakdown, ...]]:
-    """By method and by source, from every call of the period up to `today`."""
-    starts_on, ends_on = period_bounds(kind, today)
-    after_end = min(ends_on, today) + timedelta(days=1)
-    deals_window = {"starts_on": starts_on.isoformat(), "after_end": after_end.isoformat()}
+) -> tuple[CallCounts, CallCounts]:
+    """Calls by method and by source, from every call of the period up to `today`."""
+    starts_on, _ = period_bounds(kind, today)
     window = {
         "start": to_stored(local_midnight(starts_on, tz)),
-        "end": to_stored(local_midnight(after_end, tz)),
-        **deals_window,
+        "end": to_stored(local_midnight(today + timedelta(days=1), tz)),
     }
-    by_method = [Breakdown(**row) for row in db.query(RAW_BY_METHOD_SQL, window)]
-    sources = {
-        row["name"]: {**row, "won_cents": 0} for row in db.query(RAW_CALLS_BY_SOURCE_SQL, window)
-    }
-    for name, won_cents in db.execute(DEALS_BY_SOURCE_SQL, deals_window).fetchall():
-        empty = {"name": name, "calls": 0, "connects": 0, "meetings": 0, "won": 0}
-        sources.setdefault(name, empty)["won_cents"] = won_cents
-    return ordered(by_method), ordered(Breakdown(**row) for row in sources.values())
+    return tuple(
+        tuple(
+            sorted(
+                tuple(row)
+                for row in db.execute(RAW_COUNTS_SQL.format(name=name, counts=_COUNTS), window)
+            )
+        )
+        for name in (_METHOD, _SOURCE)
+    )  # type: ignore[return-value]
+
+
+def report_breakdowns(pace: Pace) -> tuple[CallCounts, CallCounts]:
+    return call_counts(pace.by_method), call_counts(pace.by_source)
 
 
 def add_target(db: sqlite_utils.Database, kind: str, today: date) -> None:
@@ -128,7 +127,7 @@ def assert_report_matches_the_calls(
 ) -> None:
     pace = load_pace(db, today, Settings(), period=kind, tz=tz)
     assert pace is not None
-    assert (pace.by_method, pace.by_source) == raw_breakdowns(db, kind, today, tz)
+    assert report_breakdowns(pace) == raw_breakdowns(db, kind, today, tz)
 
 
 def call_days(db: sqlite_utils.Database) -> set[tuple]:
@@ -470,7 +469,7 @@ def test_upgrading_a_file_with_calls_keeps_its_report_and_writes_a_backup_first(
     assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
     pace = load_pace(db, date(2026, 11, 16), Settings(), tz=NEW_YORK)
     assert pace is not None
-    assert (pace.by_method, pace.by_source) == before
+    assert report_breakdowns(pace) == before
     assert sum(breakdown.calls for breakdown in pace.by_method) > 0
     assert_call_days_count_the_calls(db)
     storage.close()

@@ -29,14 +29,38 @@ from tests.pipeline_support import (
 
 TODAY = FROZEN_NOW.date().isoformat()
 OUTSIDE_DEAL_CENTS = 777_700
-# What the gauge leaves to the pace screen (`p`): the breakdowns and the pipeline.
+# What the gauge leaves to the pace screen (`p`): the breakdowns, the figures of 9b, the
+# pipeline and the plan.
 PANEL_ONLY = {
     "by_method": [],
     "by_source": [],
-    "pipeline_cents": None,
-    "weighted_pipeline_cents": None,
-    "pipeline_by_stage": None,
-    "coverage": None,
+    **dict.fromkeys(
+        (
+            "calls",
+            "connects",
+            "connect_rate",
+            "leads_worked",
+            "reached",
+            "meetings_booked",
+            "meetings_held",
+            "proposals",
+            "meeting_rate",
+            "deals_won",
+            "win_rate",
+            "avg_deal_cents",
+            "sales_cycle_days_median",
+            "speed_to_lead_hours_median",
+            "talk_time_s",
+            "avg_calls_per_day",
+            "lost_reasons",
+            "handed_back",
+            "pipeline_cents",
+            "weighted_pipeline_cents",
+            "pipeline_by_stage",
+            "coverage",
+            "plan",
+        )
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import astuple
 from datetime import UTC, date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,11 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.manager_figures import DEALS_SQL
 from funnel_tui.pace import (
     CALL_COUNTS_SQL,
     CALLS_BETWEEN_SQL,
-    DEALS_BY_SOURCE_SQL,
-    WON_BY_METHOD_SQL,
     WON_SQL,
     Breakdown,
     Pace,
@@ -215,7 +215,19 @@ def test_period_without_business_days_expects_nothing() -> None:
 
 
 def test_report_json_has_exactly_the_documented_keys_in_order() -> None:
-    method = Breakdown("solution", calls=10, connects=4, meetings=2, won=1, won_cents=50_000)
+    method = Breakdown(
+        "solution",
+        calls=10,
+        connects=4,
+        connect_rate=0.4,
+        leads=5,
+        reached=3,
+        meetings=2,
+        meeting_rate=2 / 3,
+        won=1,
+        won_cents=50_000,
+        win_rate=0.5,
+    )
     pace = november(won_cents=1_000_000, calls_today=12, by_method=[method])
     report = pace.to_json()
     assert list(report) == REPORT_KEYS
@@ -227,9 +239,14 @@ def test_report_json_has_exactly_the_documented_keys_in_order() -> None:
             "name": "solution",
             "calls": 10,
             "connects": 4,
+            "connect_rate": 0.4,
+            "leads": 5,
+            "reached": 3,
             "meetings": 2,
+            "meeting_rate": 2 / 3,
             "won": 1,
             "won_cents": 50_000,
+            "win_rate": 0.5,
         }
     ]
     assert report["by_source"] == []
@@ -449,19 +466,22 @@ def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
 
     pace = load_pace(db, date(2026, 11, 20), Settings(), tz=NEW_YORK)
 
-    assert pace.by_method == (
-        Breakdown("solution", calls=4, connects=2, meetings=1, won=1, won_cents=250_000),
-        Breakdown("value_proposition", calls=2, connects=2, meetings=0, won=0, won_cents=0),
-        Breakdown("inbound", calls=1, connects=0, meetings=0, won=0, won_cents=0),
-    )
-    assert pace.by_source == (
-        Breakdown("webinar", calls=5, connects=4, meetings=1, won=1, won_cents=250_000),
-        Breakdown("(none)", calls=2, connects=0, meetings=0, won=0, won_cents=0),
-        Breakdown("referral", calls=0, connects=0, meetings=0, won=0, won_cents=40_000),
-    )
+    # Columns: calls, connects, connect rate, leads, reached, meetings, meeting rate,
+    # won, won cents, win rate. A deal counts under the method of the call that won it
+    # (else its prospect's); sorted by won, then leads, then name.
+    assert [astuple(row) for row in pace.by_method] == [
+        ("solution", 4, 2, 0.5, 2, 1, 1, 1.0, 1, 250_000, 1.0),
+        ("conceptual", 0, 0, 0.0, 0, 0, 0, None, 1, 40_000, 1.0),
+        ("inbound", 1, 0, 0.0, 1, 0, 0, None, 0, 0, None),
+        # Bob said no and bought nothing: a win rate of 0 out of 1.
+        ("value_proposition", 2, 2, 1.0, 1, 1, 0, 0.0, 0, 0, 0.0),
+    ]
+    assert [astuple(row) for row in pace.by_source] == [
+        ("webinar", 5, 4, 0.8, 2, 2, 1, 0.5, 1, 250_000, 0.5),
+        ("referral", 0, 0, 0.0, 0, 0, 0, None, 1, 40_000, 1.0),
+        ("(none)", 2, 0, 0.0, 2, 0, 0, None, 0, 0, None),
+    ]
     assert pace.won_cents == sum(source.won_cents for source in pace.by_source)
-    assert pace.by_method[0].connect_rate == pytest.approx(2 / 4)
-    assert pace.by_method[0].conversion == pytest.approx(1 / 4)
 
 
 def test_calls_and_deals_after_the_as_of_date_count_in_no_figure(
@@ -477,12 +497,12 @@ def test_calls_and_deals_after_the_as_of_date_count_in_no_figure(
     pace = load_pace(db, date(2026, 11, 10), Settings(), tz=NEW_YORK)
 
     assert (pace.won_cents, pace.calls_today) == (0, 2)
-    assert pace.by_method == (
-        Breakdown("solution", calls=2, connects=1, meetings=1, won=0, won_cents=0),
-    )
-    assert pace.by_source == (
-        Breakdown("webinar", calls=2, connects=1, meetings=1, won=0, won_cents=0),
-    )
+    assert [astuple(row) for row in pace.by_method] == [
+        ("solution", 2, 1, 0.5, 1, 1, 1, 1.0, 0, 0, None)
+    ]
+    assert [astuple(row) for row in pace.by_source] == [
+        ("webinar", 2, 1, 0.5, 1, 1, 1, 1.0, 0, 0, None)
+    ]
     assert load_pace(db, date(2026, 11, 12), Settings(), tz=NEW_YORK).won_cents == 250_000
 
 
@@ -503,9 +523,7 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
     assert [row.calls for row in pace.by_method] == [2]
 
 
-@pytest.mark.parametrize(
-    "sql", [WON_SQL, CALLS_BETWEEN_SQL, CALL_COUNTS_SQL, WON_BY_METHOD_SQL, DEALS_BY_SOURCE_SQL]
-)
+@pytest.mark.parametrize("sql", [WON_SQL, CALLS_BETWEEN_SQL, CALL_COUNTS_SQL, DEALS_SQL])
 def test_pace_queries_read_calls_and_deals_through_indexes(
     db: sqlite_utils.Database, sql: str
 ) -> None:
@@ -530,6 +548,7 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         "end": "2027-01-01T00:00:00+00:00",
         "first_day": "2026-01-02",
         "after_last_day": "2027-01-01",
+        "starts_on": "2026-01-01",
         "after_end": "2027-01-01",
     }
 
@@ -540,6 +559,6 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     assert "SEARCH call_days USING PRIMARY KEY (day>? AND day<?)" in counts
     assert "MULTI-INDEX OR" in counts, counts
     # Deals first, each one's call by its id: never a range over the window's calls.
-    won = plan(WON_BY_METHOD_SQL)
+    won = plan(DEALS_SQL)
     assert won[0].startswith("SEARCH d "), won
-    assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)" in won, won
+    assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN" in won, won
