@@ -162,7 +162,7 @@ class BookDialogs(_Base):
             self.gauge.currency = self.funnel.settings.currency
             self.notify("Settings saved")
             self.reload_queue()
-            self.reload_pace()
+            self.reload_pace(replan=True)
             self._show_card()
             self._show_script()
 
