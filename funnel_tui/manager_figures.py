@@ -72,6 +72,31 @@ class Breakdown:
     won: int
     won_cents: int
     win_rate: float | None
+    # The counts behind the rates, which the report shows beside them (`3/5 60%`) and
+    # `report --json` leaves out: prospects with a `meeting` call (over `reached`),
+    # prospects with a deal, and those with a deal or lost (the win rate's whole).
+    meeting_leads: int = 0
+    won_leads: int = 0
+    decided_leads: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The row's documented keys (PRODUCT 9b), in order."""
+        return {key: getattr(self, key) for key in BREAKDOWN_KEYS}
+
+
+BREAKDOWN_KEYS = (
+    "name",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads",
+    "reached",
+    "meetings",
+    "meeting_rate",
+    "won",
+    "won_cents",
+    "win_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -324,6 +349,9 @@ def _breakdown(
         won=won,
         won_cents=won_cents,
         win_rate=ratio(won_leads, won_leads + lost),
+        meeting_leads=leads.get("met", 0),
+        won_leads=won_leads,
+        decided_leads=won_leads + lost,
     )
 
 
