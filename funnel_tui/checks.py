@@ -21,6 +21,7 @@ from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
     CALL_DAYS,
+    LEAD_MARKS,
     PROSPECT_SEARCH,
     SCHEMA_TRIGGERS,
     TRIGGER_GROUPS,
@@ -162,6 +163,8 @@ _CALL_DAYS_DRIFT_SQL = (
 )
 # The prospects whose search row is missing, stale or left over.
 _PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(PROSPECT_SEARCH)})"
+# The prospects whose marks (when last called, reached, ...) are missing, stale or left over.
+_LEAD_MARKS_DRIFT_SQL = f"SELECT count(DISTINCT prospect_id) FROM ({_differing_rows(LEAD_MARKS)})"
 
 
 def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
@@ -177,6 +180,12 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
         problems.append(
             f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
             f"the queue filter may miss them; {REPAIR_HINT} builds it again"
+        )
+    (marked,) = conn.execute(_LEAD_MARKS_DRIFT_SQL).fetchone()
+    if marked:
+        problems.append(
+            f"lead_marks disagrees with calls for {marked} prospect(s), so the report's "
+            f"counts of leads may be off; {REPAIR_HINT} works it out again from calls"
         )
     return problems
 

@@ -8,6 +8,7 @@ calls are counted per call, leads per distinct prospect. Ratios over nothing are
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,8 +29,14 @@ from funnel_tui.domain import (
     sql_list,
 )
 from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
-from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import round_half_up
+from funnel_tui.schema_v4 import (
+    CALL_DAY_COUNTS,
+    UNSPECIFIED_REASON,
+    call_day_count_sql,
+    method_name_sql,
+    source_name_sql,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
@@ -44,8 +51,11 @@ HISTORY = "history"
 DEFAULT = "default"
 # Every key of `lost_reasons`, in the order they are shown: the reasons a rep picks, a
 # `not_interested` without one, and the prospects the cadence gave up on.
-UNSPECIFIED = "unspecified"
-LOST_REASON_NAMES = (*(str(reason) for reason in PICKED_REASONS), UNSPECIFIED, "unreachable")
+LOST_REASON_NAMES = (
+    *(str(reason) for reason in PICKED_REASONS),
+    UNSPECIFIED_REASON,
+    str(LostReason.UNREACHABLE),
+)
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 _METHOD = method_name_sql("c", "p")
@@ -233,131 +243,151 @@ def median(values: Iterable[Fraction | int]) -> Fraction | None:
     return Fraction(ordered[middle - 1] + ordered[middle], 2)
 
 
+# --- Counted per call: call_days for the whole UTC days, the calls at the edges ---------
+
+_COUNT_COLUMNS = tuple(CALL_DAY_COUNTS)
+# The counts of the breakdowns; the others are read as totals only.
+_ROW_COUNTS = ("calls", "connects", "meetings")
+_WHOLE_DAYS = "day >= :first_day AND day < :after_last_day"
+
+# Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
+CALL_DAYS_BY_ROW_SQL = f"""
+SELECT method, source, {", ".join(f"sum({column}) AS {column}" for column in _ROW_COUNTS)}
+FROM call_days WHERE {_WHOLE_DAYS}
+GROUP BY method, source
+"""
+
+
+def _totals_sql(columns: Iterable[str]) -> str:
+    sums = ", ".join(f"coalesce(sum({column}), 0) AS {column}" for column in columns)
+    return f"SELECT {sums} FROM call_days WHERE {_WHOLE_DAYS}"
+
+
+def _edge_calls_sql(columns: Iterable[str]) -> str:
+    """The calls of the partial UTC days at the window's two edges, counted as call_days
+    does, by method and source."""
+    sums = ", ".join(f"sum({call_day_count_sql(column, 'c')}) AS {column}" for column in columns)
+    return f"""
+SELECT {_METHOD} AS method, {_SOURCE} AS source, {sums}
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.started_at >= :start AND c.started_at < :first_day
+   OR c.started_at >= :after_last_day AND c.started_at < :end
+GROUP BY {_METHOD}, {_SOURCE}
+"""
+
+
+CALL_DAYS_TOTALS_SQL = _totals_sql(_COUNT_COLUMNS)
+EDGE_CALLS_SQL = _edge_calls_sql(_COUNT_COLUMNS)
+# The plan reads only the counts of its rates.
+RATE_TOTALS_SQL = _totals_sql(_ROW_COUNTS)
+RATE_EDGE_CALLS_SQL = _edge_calls_sql(_ROW_COUNTS)
+
+
+def _whole_days(start: str, end: str) -> tuple[str, str]:
+    """The UTC days lying wholly inside the window [start, end), as the bounds
+    [first, after_last) of their `YYYY-MM-DD` strings.
+
+    Any text sorts at or after a day's string exactly when its first ten characters do,
+    so the calls of those days are the calls in [first, after_last), and the edges
+    [start, first) and [after_last, end) hold the rest of the window, whatever text other
+    tools stored. A day's string sorts before its own midnight, so the window's first UTC
+    day is never whole. A window within one UTC day (the first day of a period, as of that
+    day, can be one) is all edge: [start, end) and nothing after it.
+    """
+    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
+    if first > end[:10]:
+        return end, end
+    return first, end[:10]
+
+
+@dataclass(frozen=True)
+class CallCounts:
+    """The window's calls counted per call: the breakdowns' counts (calls, connects,
+    meetings) by method and by source, and every count of call_days in total."""
+
+    by_method: dict[str, dict[str, int]]
+    by_source: dict[str, dict[str, int]]
+    totals: dict[str, int]
+
+
+def call_counts(db: sqlite_utils.Database, window: Window, *, by_row: bool = True) -> CallCounts:
+    """call_days for the UTC days wholly inside the window, the calls themselves for the
+    partial days at its edges. `by_row=False` (the plan) counts only calls, connects and
+    meetings, and only in total."""
+    first_day, after_last_day = _whole_days(window.start, window.end)
+    params = {**window.params, "first_day": first_day, "after_last_day": after_last_day}
+    columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
+    rows = list(db.query(CALL_DAYS_BY_ROW_SQL, params)) if by_row else []
+    edges = list(db.query(EDGE_CALLS_SQL if by_row else RATE_EDGE_CALLS_SQL, params))
+    totals = dict(next(db.query(CALL_DAYS_TOTALS_SQL if by_row else RATE_TOTALS_SQL, params)))
+    for edge in edges:
+        for column in columns:
+            totals[column] += edge[column]
+    by_side: tuple[dict[str, dict[str, int]], ...] = ({}, {})
+    for row in [*rows, *edges] if by_row else ():
+        for side, name in zip(by_side, (row["method"], row["source"]), strict=True):
+            total = side.setdefault(name, dict.fromkeys(_ROW_COUNTS, 0))
+            for column in _ROW_COUNTS:
+                total[column] += row[column]
+    return CallCounts(by_method=by_side[0], by_source=by_side[1], totals=totals)
+
+
 # --- Leads: distinct prospects over the window, by method and by source -------------------
 
-# One row per prospect and method it was called with in the window, with what its calls
-# of that method reached; deals credit the method of the call that won them, else the
-# prospect's.
-LEADS_SQL = f"""
-WITH leads AS MATERIALIZED (
-    SELECT c.prospect_id AS prospect_id, {_METHOD} AS method, {_SOURCE} AS source,
-        max(c.outcome IN ({_CONNECTS})) AS reached,
-        max(c.outcome = '{Outcome.MEETING}') AS met,
-        max(c.outcome = '{Outcome.NOT_INTERESTED}') AS refused
-    FROM calls c JOIN prospects p ON p.id = c.prospect_id
-    WHERE {_CALLS_IN}
-    GROUP BY c.prospect_id, {_METHOD}
-),
-won AS MATERIALIZED (
-    SELECT DISTINCT d.prospect_id AS prospect_id, {_METHOD} AS method
-    FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
-    WHERE {_DEALS_IN} AND {_GOOD_DEAL}
-)
-SELECT 'method' AS side, method AS name, count(*) AS leads, sum(reached) AS reached,
-    sum(met) AS met,
-    sum(refused AND (prospect_id, method) NOT IN (SELECT prospect_id, method FROM won)) AS lost
-FROM leads GROUP BY method
-UNION ALL
-SELECT 'source', source, count(*), sum(reached), sum(met),
-    sum(refused AND prospect_id NOT IN (SELECT prospect_id FROM won))
-FROM (
-    SELECT prospect_id, source, max(reached) AS reached, max(met) AS met,
-        max(refused) AS refused
-    FROM leads GROUP BY prospect_id
-)
-GROUP BY source
-"""
 
-# The window's deals, each with the method and source it counts under and the prospect's
-# first call ever (for the sales cycle).
-DEALS_SQL = f"""
-SELECT d.prospect_id, {_METHOD} AS method, {_SOURCE} AS source, d.amount_cents,
-    coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
-    (SELECT min(f.started_at) FROM calls f WHERE f.prospect_id = d.prospect_id) AS first_call
-FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
-WHERE {_DEALS_IN} AND {_GOOD_DEAL}
-"""
-
-# Counted per call: the window's calls, connects and `meeting` calls come from call_days
-# (pace.CALL_COUNTS_SQL); these are the rest.
-_WRONG_DURATION = wrong_value_sql("calls", "duration_s", "c.")
-CALL_TOTALS_SQL = f"""
-SELECT count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING_HELD}') AS meetings_held,
-    count(*) FILTER (WHERE c.outcome = '{Outcome.PROPOSAL_SENT}') AS proposals,
-    coalesce(sum(c.duration_s) FILTER (WHERE NOT {_WRONG_DURATION}), 0) AS talk_time_s,
-    count(*) FILTER (WHERE {_WRONG_DURATION}) AS skipped
-FROM calls c
-WHERE {_CALLS_IN}
-"""
-
-# A reason stored as a BLOB cannot be read: it is left out and counted.
-LOST_REASONS_SQL = f"""
-SELECT CASE
-        WHEN typeof(c.reason) = 'blob' THEN NULL
-        WHEN c.reason IS NULL OR trim(c.reason) = '' THEN '{UNSPECIFIED}'
-        WHEN c.reason IN ({sql_list(PICKED_REASONS)}) THEN c.reason
-        ELSE '{LostReason.OTHER}' END AS reason,
-    count(*) AS count
-FROM calls c
-WHERE c.outcome = '{Outcome.NOT_INTERESTED}' AND {_CALLS_IN}
-GROUP BY 1
-"""
-
-_WRONG_NURTURED = wrong_value_sql("prospects", "nurtured_at", "p.")
-# Prospects handed back to nurture in the window, by source, with those the cadence gave
-# up on; and the nurture dates that cannot be read, which may belong to any window.
-HANDED_BACK_SQL = f"""
-SELECT {_SOURCE} AS source, count(*) AS count,
-    count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
-FROM prospects p
-WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_WRONG_NURTURED}
-GROUP BY 1
-"""
-UNREADABLE_NURTURED_SQL = f"""
-SELECT count(*) FROM prospects p WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
-"""
-
-# Speed to lead: the prospects whose first call ever falls in the window, with the
-# seconds from their creation to it (NULL when created_at cannot be read).
-FIRST_CALLS_SQL = f"""
-SELECT source, CAST(strftime('%s', first_call) AS INTEGER)
-        - CAST(strftime('%s', created_at) AS INTEGER) AS seconds
-FROM (
-    SELECT {_SOURCE} AS source, p.created_at,
-        (SELECT min(f.started_at) FROM calls f WHERE f.prospect_id = p.id) AS first_call
-    FROM prospects p
-    WHERE p.last_called_at >= :start
-)
-WHERE first_call >= :start AND first_call < :end
-"""
+def _has_call(condition: str) -> str:
+    """SQL true when the marked prospect (`m`) has a call in the window that meets
+    `condition`, of the row's method when the row is per method (read from its calls)."""
+    return f"""EXISTS (
+        SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
+        WHERE c.prospect_id = m.prospect_id AND {_CALLS_IN} AND {condition}
+            AND (m.per_method = 0 OR {_METHOD} = m.method))"""
 
 
-def _breakdown(
-    name: str, calls: Mapping[str, int], leads: Mapping[str, int], deals: tuple[int, int, int]
-) -> Breakdown:
-    won, won_cents, won_leads = deals
-    lost = leads.get("lost", 0)
-    return Breakdown(
-        name=name,
-        calls=calls.get("calls", 0),
-        connects=calls.get("connects", 0),
-        connect_rate=connect_rate(calls.get("connects", 0), calls.get("calls", 0)),
-        leads=leads.get("leads", 0),
-        reached=leads.get("reached", 0),
-        meetings=calls.get("meetings", 0),
-        meeting_rate=ratio(leads.get("met", 0), leads.get("reached", 0)),
-        won=won,
-        won_cents=won_cents,
-        win_rate=ratio(won_leads, won_leads + lost),
-        meeting_leads=leads.get("met", 0),
-        won_leads=won_leads,
-        decided_leads=won_leads + lost,
+def _marked(column: str, condition: str) -> str:
+    """SQL true when the marked prospect has a call in the window that `column` marks: the
+    last one is in the window, or it came later and the calls tell."""
+    return (
+        f"CASE WHEN m.{column} IS NULL OR m.{column} < :start THEN 0"
+        f" WHEN m.{column} < :end THEN 1 ELSE {_has_call(condition)} END"
     )
 
 
-def _ordered(rows: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
-    """Most deals first, then most leads, then by name."""
-    return tuple(sorted(rows, key=lambda row: (-row.won, -row.leads, row.name)))
+# Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting` call
+# and a `not_interested` one.
+_FLAGS = f"""
+    CASE WHEN m.last_call_at < :end THEN 1 ELSE {_has_call("1")} END AS worked,
+    {_marked("last_connect_at", f"c.outcome IN ({_CONNECTS})")} AS reached,
+    {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")} AS met,
+    {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'")} AS refused"""
+
+# By source (per prospect: per_method 0) and by method (a prospect whose calls all count
+# under one method by its only_method, one called with several per method: per_method
+# 1): the prospects worked, reached, with a `meeting` call and with a `not_interested`
+# one. Only the prospects called since the window began count; the marks are read in the
+# order of the groups, so nothing is sorted.
+LEADS_SQL = f"""
+SELECT per_method, method, only_method, source, sum(worked) AS leads,
+    sum(reached) AS reached, sum(met) AS met, sum(refused) AS refused
+FROM (
+    SELECT m.per_method, m.method, m.only_method, m.source, {_FLAGS}
+    FROM lead_marks m INDEXED BY lead_marks_grouped
+    WHERE m.last_call_at >= :start
+)
+GROUP BY per_method, method, only_method, source
+"""
+
+# The marks of the prospects with a deal in the window (:won, a JSON list of [prospect_id,
+# the method the deal counts under]): over every method, and for that method.
+WON_LEADS_SQL = f"""
+SELECT m.prospect_id, h.value ->> 1 AS deal_method, m.per_method, m.only_method, m.source,
+    {_FLAGS}
+FROM json_each(:won) h CROSS JOIN lead_marks m ON m.prospect_id = h.value ->> 0
+    AND (m.per_method = 0 OR m.method = h.value ->> 1)
+WHERE m.last_call_at >= :start
+"""
+
+_LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
 
 @dataclass(frozen=True)
@@ -371,26 +401,135 @@ class _Deal:
     first_call: str | None
 
 
-def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
-    """(deals, cents, distinct prospects) by the deals' method or source."""
-    totals: dict[str, tuple[int, int, set[int]]] = {}
-    for deal in deals:
-        count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
-        prospects.add(deal.prospect_id)
-        totals[getattr(deal, side)] = (count + 1, cents + deal.cents, prospects)
-    return {name: (count, cents, len(ids)) for name, (count, cents, ids) in totals.items()}
+# The plan needs only how many deals, their amount and their prospects.
+DEAL_AMOUNTS_SQL = f"""
+SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+"""
 
 
-def _cycle_days(deal: _Deal, tz: tzinfo | None) -> int:
-    """Calendar days from the prospect's first call ever (its local day) to the close."""
-    if deal.first_call is None:
-        return 0
-    try:
-        first = datetime.fromisoformat(deal.first_call)
-    except ValueError:
-        return 0
-    first_day = (first.astimezone() if tz is None else first.astimezone(tz)).date()
-    return max(0, (deal.closed_on - first_day).days)
+def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
+    return [
+        _Deal(
+            row["prospect_id"],
+            row["method"],
+            row["source"],
+            row["amount_cents"],
+            row["kind"],
+            date.fromisoformat(row["closed_on"]),
+            row["first_call"],
+        )
+        for row in db.query(DEALS_SQL, window.params)
+    ]
+
+
+@dataclass(frozen=True)
+class _Leads:
+    by_method: dict[str, dict[str, int]]
+    by_source: dict[str, dict[str, int]]
+
+    def total(self, count: str) -> int:
+        return sum(row[count] for row in self.by_source.values())
+
+
+def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) -> None:
+    total = side.setdefault(name, dict.fromkeys(_LEAD_COUNTS, 0))
+    for count in _LEAD_COUNTS:
+        total[count] += counts.get(count, 0)
+
+
+def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, str]]) -> _Leads:
+    """The distinct-prospect counts of the window by method and by source, given the
+    prospects with a deal in it and the methods their deals count under: `lost` is the
+    prospects who said no without a deal."""
+    by_source: dict[str, dict[str, int]] = {}
+    methods: dict[str, dict[str, int]] = {}
+    for row in db.query(LEADS_SQL, window.params):
+        if not row["leads"]:
+            continue  # called since the window began, but only after it ended
+        if not row["per_method"]:
+            _add(by_source, row["source"], row)
+        name = row["method"] if row["per_method"] else row["only_method"]
+        if name is not None:
+            _add(methods, name, row)
+    counted: set[int] = set()
+    params = {**window.params, "won": json.dumps(sorted(set(won)))}
+    for row in db.query(WON_LEADS_SQL, params):
+        hit = {"won_refused": row["refused"]}
+        if not row["per_method"] and row["prospect_id"] not in counted:
+            counted.add(row["prospect_id"])
+            _add(by_source, row["source"], hit)
+        # The deal's method: its own marks if the prospect has several, else the prospect's
+        # if all its calls count under that method.
+        if row["per_method"] or row["only_method"] == row["deal_method"]:
+            _add(methods, row["deal_method"], hit)
+    for side in (by_source, methods):
+        for total in side.values():
+            total["lost"] = total["refused"] - total["won_refused"]
+    return _Leads(by_method=methods, by_source=by_source)
+
+
+# The window's deals, each with the method and source it counts under and the prospect's
+# first call ever (for the sales cycle).
+DEALS_SQL = f"""
+SELECT d.prospect_id, {_METHOD} AS method, {_SOURCE} AS source, d.amount_cents,
+    coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
+    (SELECT min(f.started_at) FROM calls f WHERE f.prospect_id = d.prospect_id) AS first_call
+FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
+WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+"""
+
+_WRONG_NURTURED = wrong_value_sql("prospects", "nurtured_at", "p.")
+# Prospects handed back to nurture in the window, by source, with those the cadence gave
+# up on; and the nurture dates that cannot be read, which may belong to any window.
+HANDED_BACK_SQL = f"""
+SELECT {_SOURCE} AS source, count(*) AS count,
+    count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
+FROM prospects p INDEXED BY prospects_nurtured
+WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_WRONG_NURTURED}
+GROUP BY 1
+"""
+UNREADABLE_NURTURED_SQL = f"""
+SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
+WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
+"""
+
+# Speed to lead: for each source, the seconds from creation to first call of the
+# prospects first called in the window, as one list of numbers (thousands of rows would
+# each cost more to hand over than to read), and how many of them cannot be read.
+FIRST_CALLS_SQL = """
+SELECT m.source, group_concat(m.wait_s), count(*) FILTER (WHERE m.wait_s IS NULL)
+FROM lead_marks m INDEXED BY lead_marks_first
+WHERE m.per_method = 0 AND m.first_call_at >= :start AND m.first_call_at < :end
+GROUP BY m.source
+"""
+
+
+def _breakdown(
+    name: str, calls: Mapping[str, int], leads: Mapping[str, int], deals: tuple[int, int, int]
+) -> Breakdown:
+    won, won_cents, won_leads = deals
+    decided = won_leads + leads.get("lost", 0)
+    return Breakdown(
+        name=name,
+        calls=calls.get("calls", 0),
+        connects=calls.get("connects", 0),
+        connect_rate=connect_rate(calls.get("connects", 0), calls.get("calls", 0)),
+        leads=leads.get("leads", 0),
+        reached=leads.get("reached", 0),
+        meetings=calls.get("meetings", 0),
+        meeting_rate=ratio(leads.get("met", 0), leads.get("reached", 0)),
+        won=won,
+        won_cents=won_cents,
+        win_rate=ratio(won_leads, decided),
+        meeting_leads=leads.get("met", 0),
+        won_leads=won_leads,
+        decided_leads=decided,
+    )
+
+
+def _ordered(rows: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
+    """Most deals first, then most leads, then by name."""
+    return tuple(sorted(rows, key=lambda row: (-row.won, -row.leads, row.name)))
 
 
 def _breakdowns(
@@ -403,6 +542,29 @@ def _breakdowns(
         _breakdown(name, calls.get(name, {}), leads.get(name, {}), deals.get(name, (0, 0, 0)))
         for name in names
     )
+
+
+def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
+    """(deals, cents, distinct prospects) by the deals' method or source."""
+    totals: dict[str, tuple[int, int, set[int]]] = {}
+    for deal in deals:
+        count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
+        prospects.add(deal.prospect_id)
+        totals[getattr(deal, side)] = (count + 1, cents + deal.cents, prospects)
+    return {name: (count, cents, len(ids)) for name, (count, cents, ids) in totals.items()}
+
+
+def _cycle_days(deal: _Deal, tz: tzinfo | None) -> int:
+    """Calendar days from the prospect's first call ever (its local day) to the close; 0
+    without an earlier call."""
+    if deal.first_call is None:
+        return 0
+    try:
+        first = datetime.fromisoformat(deal.first_call)
+    except ValueError:
+        return 0
+    first_day = (first.astimezone() if tz is None else first.astimezone(tz)).date()
+    return max(0, (deal.closed_on - first_day).days)
 
 
 @dataclass(frozen=True)
@@ -419,76 +581,48 @@ def load_window_figures(
     db: sqlite_utils.Database,
     window: Window,
     *,
-    call_counts: Mapping[str, Mapping[str, Mapping[str, int]]],
     business_days_in_window: int,
     plan: Plan | None,
     tz: tzinfo | None = None,
 ) -> WindowFigures:
-    """Every 9b figure over `window`; `call_counts` holds the per-call counts by `method`
-    and by `source` (calls, connects, meetings), as pace reads them from call_days."""
+    """Every 9b figure over `window` but the pipeline's (pipeline.py has those)."""
     params = window.params
-    lead_rows: dict[str, dict[str, dict[str, int]]] = {"method": {}, "source": {}}
-    for row in db.query(LEADS_SQL, params):
-        lead_rows[row["side"]][row["name"]] = row
-    deals = [
-        _Deal(
-            row["prospect_id"],
-            row["method"],
-            row["source"],
-            row["amount_cents"],
-            row["kind"],
-            date.fromisoformat(row["closed_on"]),
-            row["first_call"],
-        )
-        for row in db.query(DEALS_SQL, params)
-    ]
-    by_method = _breakdowns(
-        call_counts["method"], lead_rows["method"], _deal_totals(deals, "method")
-    )
-    by_source = _breakdowns(
-        call_counts["source"], lead_rows["source"], _deal_totals(deals, "source")
-    )
-    totals = db.execute(CALL_TOTALS_SQL, params).fetchone()
-    meetings_held, proposals, talk_time_s, wrong_durations = totals
-    lost_reasons = dict.fromkeys(LOST_REASON_NAMES, 0)
-    unreadable_reasons = 0
-    for reason, count in db.execute(LOST_REASONS_SQL, params).fetchall():
-        if reason is None:
-            unreadable_reasons += count
-        else:
-            lost_reasons[reason] += count
+    counted = call_counts(db, window)
+    per_call = counted.totals
+    deals = _deals(db, window)
+    leads = _leads(db, window, [(deal.prospect_id, deal.method) for deal in deals])
+    by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
+    by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
+    lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
     handed_back = []
     for source, count, unreachable in db.execute(HANDED_BACK_SQL, params).fetchall():
         handed_back.append({"source": source, "count": count})
-        lost_reasons["unreachable"] += unreachable
+        lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
     unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL).fetchone()[0]
     speed = _speed_to_lead(db, params)
-    calls = sum(row.calls for row in by_source)
-    connects = sum(row.connects for row in by_source)
-    reached = sum(row.reached for row in by_source)
+    calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
     won_leads = len({deal.prospect_id for deal in deals})
-    lost = sum(row.get("lost", 0) for row in lead_rows["source"].values())
     cycle = median(_cycle_days(deal, tz) for deal in deals if deal.kind == DealKind.NEW)
     figures = ManagerFigures(
         calls=calls,
         connects=connects,
         connect_rate=connect_rate(connects, calls),
-        leads_worked=sum(row.leads for row in by_source),
+        leads_worked=leads.total("leads"),
         reached=reached,
-        meetings_booked=sum(row.meetings for row in by_source),
-        meetings_held=meetings_held,
-        proposals=proposals,
-        meeting_rate=ratio(sum(row.get("met", 0) for row in lead_rows["source"].values()), reached),
-        meeting_leads=sum(row.get("met", 0) for row in lead_rows["source"].values()),
+        meetings_booked=per_call["meetings"],
+        meetings_held=per_call["meetings_held"],
+        proposals=per_call["proposals"],
+        meeting_rate=ratio(leads.total("met"), reached),
+        meeting_leads=leads.total("met"),
         won_leads=won_leads,
         deals_won=len(deals),
-        win_rate=ratio(won_leads, won_leads + lost),
+        win_rate=ratio(won_leads, won_leads + leads.total("lost")),
         avg_deal_cents=round_half_up(Fraction(won_cents, len(deals))) if deals else None,
         sales_cycle_days_median=None if cycle is None else one_decimal(cycle),
         speed_to_lead_hours_median=speed.overall,
-        talk_time_s=talk_time_s,
+        talk_time_s=per_call["talk_s"],
         avg_calls_per_day=(
             two_decimals(Fraction(calls, business_days_in_window))
             if business_days_in_window
@@ -499,12 +633,13 @@ def load_window_figures(
         plan=plan,
         speed_to_lead_by_source=speed.by_source,
     )
-    return WindowFigures(
-        figures,
-        by_method,
-        by_source,
-        wrong_durations + unreadable_reasons + unreadable_nurtured + speed.skipped,
+    skipped = (
+        per_call["unreadable_durations"]
+        + per_call["unreadable_reasons"]
+        + unreadable_nurtured
+        + speed.skipped
     )
+    return WindowFigures(figures, by_method, by_source, skipped)
 
 
 @dataclass(frozen=True)
@@ -519,11 +654,10 @@ def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Spe
     first called in the window, overall and by source (a negative wait counts 0)."""
     waits: dict[str, list[int]] = {}
     skipped = 0
-    for source, seconds in db.execute(FIRST_CALLS_SQL, params).fetchall():
-        if seconds is None:
-            skipped += 1
-        else:
-            waits.setdefault(source, []).append(max(0, seconds))
+    for source, seconds, unreadable in db.execute(FIRST_CALLS_SQL, params).fetchall():
+        skipped += unreadable
+        if seconds is not None:
+            waits[source] = [max(0, int(wait)) for wait in seconds.split(",")]
 
     def hours(values: Iterable[int]) -> float | None:
         middle = median(values)
@@ -538,31 +672,6 @@ def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Spe
 
 
 # --- The plan ---------------------------------------------------------------------------
-
-LOOKBACK_CALLS_SQL = f"""
-SELECT count(*) AS calls, count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})) AS connects,
-    count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}') AS meetings
-FROM calls c
-WHERE {_CALLS_IN}
-"""
-
-# Prospects with a `meeting` call in the lookback, and how many of them have a deal
-# closed in it.
-LOOKBACK_MEETING_LEADS_SQL = f"""
-SELECT count(*) AS leads, coalesce(sum(EXISTS (
-    SELECT 1 FROM deals d
-    WHERE d.prospect_id = m.prospect_id AND {_DEALS_IN} AND {_GOOD_DEAL}
-)), 0) AS won
-FROM (
-    SELECT DISTINCT c.prospect_id FROM calls c
-    WHERE c.outcome = '{Outcome.MEETING}' AND {_CALLS_IN}
-) m
-"""
-
-LOOKBACK_DEALS_SQL = f"""
-SELECT count(*), coalesce(sum(d.amount_cents), 0) FROM deals d
-WHERE {_DEALS_IN} AND {_GOOD_DEAL}
-"""
 
 _OPEN_VALUE = (
     f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
@@ -585,6 +694,24 @@ def median_open_value(db: sqlite_utils.Database) -> int:
     params = {"take": 2 - count % 2, "skip": (count - 1) // 2}
     middle = median(row[0] for row in db.execute(OPEN_VALUES_MIDDLE_SQL, params).fetchall())
     return round_half_up(middle) if middle is not None else 0
+
+
+# The prospects with a `meeting` call in the window (read per prospect, from those whose
+# last one is not before it).
+MEETING_LEADS_SQL = f"""
+SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")}), 0)
+FROM lead_marks m INDEXED BY lead_marks_grouped
+WHERE m.per_method = 0 AND m.last_meeting_at >= :start
+"""
+
+
+def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
+    """How many prospects had a `meeting` call in the window, and how many of them are
+    among `buyers`."""
+    (meeting_leads,) = db.execute(MEETING_LEADS_SQL, window.params).fetchone()
+    won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
+    rows = db.query(WON_LEADS_SQL, {**window.params, "won": won})
+    return meeting_leads, sum(row["met"] for row in rows if not row["per_method"])
 
 
 def _rate(part: int, whole: int, minimum: int, default: Fraction) -> tuple[Fraction, str]:
@@ -612,8 +739,8 @@ def load_plan(
     of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
     None when the size of a deal is unknown."""
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    params = lookback.params
-    deal_count, deal_cents = db.execute(LOOKBACK_DEALS_SQL, params).fetchone()
+    closed = db.execute(DEAL_AMOUNTS_SQL, lookback.params).fetchall()
+    deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
     else:
@@ -623,26 +750,32 @@ def load_plan(
             avg_deal = median_open_value(db)
     if not avg_deal:
         return None
-    calls, connects, meeting_calls = db.execute(LOOKBACK_CALLS_SQL, params).fetchone()
-    meeting_leads, meeting_won = db.execute(LOOKBACK_MEETING_LEADS_SQL, params).fetchone()
+    per_call = call_counts(db, lookback, by_row=False).totals
+    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, {row[0] for row in closed})
     win, win_source = _rate(
-        meeting_won, meeting_leads, MIN_MEETING_LEADS, Fraction(settings.plan_win_rate)
+        meeting_buyers,
+        meeting_leads,
+        MIN_MEETING_LEADS,
+        Fraction(settings.plan_win_rate),
     )
     meeting, meeting_source = _rate(
-        meeting_calls, connects, MIN_CONNECTS, Fraction(settings.plan_meeting_rate)
+        per_call["meetings"],
+        per_call["connects"],
+        MIN_CONNECTS,
+        Fraction(settings.plan_meeting_rate),
     )
     connect, connect_source = _rate(
-        connects, calls, MIN_CALLS, Fraction(settings.plan_connect_rate)
+        per_call["connects"], per_call["calls"], MIN_CALLS, Fraction(settings.plan_connect_rate)
     )
     deals = math.ceil(Fraction(remaining_cents, avg_deal))
     meetings = math.ceil(deals / win)
-    connects_needed = math.ceil(meetings / meeting)
-    dials = math.ceil(connects_needed / connect)
+    connects = math.ceil(meetings / meeting)
+    dials = math.ceil(connects / connect)
     days = remaining_business_days
     per_day = {
         "deals": _per_day(deals, days),
         "meetings": _per_day(meetings, days),
-        "connects": _per_day(connects_needed, days),
+        "connects": _per_day(connects, days),
         "dials": _per_day(dials, days),
     }
     return Plan(
@@ -657,7 +790,7 @@ def load_plan(
         },
         deals=deals,
         meetings=meetings,
-        connects=connects_needed,
+        connects=connects,
         dials=dials,
         per_day=per_day,
         reachable_by_calls=None if not days else per_day["dials"] <= daily_call_goal,
@@ -676,7 +809,6 @@ def load_today_activity(
     db: sqlite_utils.Database, today: date, tz: tzinfo | None = None
 ) -> TodayActivity:
     """Dials, connects and `meeting` calls on the as-of date, in local time."""
-    dials, connects, meetings = db.execute(
-        TODAY_SQL, Window.of_days(today, today, tz).params
-    ).fetchone()
+    window = Window.of_days(today, today, tz)
+    dials, connects, meetings = db.execute(TODAY_SQL, window.params).fetchone()
     return TodayActivity(dials, connects, meetings)

@@ -10,17 +10,17 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3
+from funnel_tui import schema_v3, schema_v4
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
-    NO_SOURCE,
     PERIOD_KINDS,
     Kind,
     Outcome,
     Stage,
     sql_list,
 )
+from funnel_tui.schema_v4 import method_name_sql, source_name_sql
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
@@ -183,16 +183,6 @@ def split_statements(script: str) -> list[str]:
 # prospect's) and its prospect's current source, so changing a prospect moves its calls.
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
-
-
-def method_name_sql(call: str, prospect: str) -> str:
-    """The method a call counts under: its own, else its prospect's (the report's names)."""
-    return f"coalesce(nullif({call}.method, ''), {prospect}.method)"
-
-
-def source_name_sql(prospect: str) -> str:
-    """The source a call counts under: its prospect's, trimmed, else NO_SOURCE."""
-    return f"coalesce(nullif(trim({prospect}.source), ''), '{NO_SOURCE}')"
 
 
 CALL_DAYS_FROM_CALLS = f"""
@@ -429,23 +419,47 @@ def _v3(conn: sqlite3.Connection) -> None:
         *schema_v3.V3_CORRECTIONS,
         RECOMPUTE_LAST_CALL,
         schema_v3.RECOMPUTE_NEXT_TASK,
-        *_rebuild(CALL_DAYS),
+        *_rebuild(CALL_DAYS_V2),
     ):
         conn.execute(statement)
-    for statement in (*SCHEMA_TRIGGERS.values(), *others):
+    for statement in (*_V3_TRIGGERS.values(), *others):
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(conn: sqlite3.Connection) -> None:
+    """call_days again with more counts, and lead_marks, each filled from the calls."""
+    for name in CALL_DAYS_V2.triggers:
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    conn.execute("DROP TABLE call_days")
+    for statement in (
+        schema_v4.CALL_DAYS_TABLE,
+        *_rebuild(CALL_DAYS),
+        schema_v4.LEAD_MARKS_TABLE,
+        *_rebuild(LEAD_MARKS),
+        *split_statements(schema_v4.LEAD_MARKS_INDEXES),
+        *split_statements(schema_v4.SCHEMA_V4_TRIGGERS),
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def _triggers(schema: str) -> dict[str, str]:
     return {statement.split()[2]: statement for statement in _statements(schema, "TRIGGER")}
 
 
+# The triggers as v3 left them, which the v3 migration puts in place.
+_V3_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH + schema_v3.SCHEMA_V3_TRIGGERS)
 # Every trigger of the latest schema, by name, as it defines them: the one list that
-# `funnel check` compares a file's triggers with.
-SCHEMA_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH + schema_v3.SCHEMA_V3_TRIGGERS)
+# `funnel check` compares a file's triggers with (v4 defines call_days' again).
+SCHEMA_TRIGGERS = _triggers(
+    SCHEMA_V1
+    + SCHEMA_V2
+    + SCHEMA_V2_SEARCH
+    + schema_v3.SCHEMA_V3_TRIGGERS
+    + schema_v4.SCHEMA_V4_TRIGGERS
+)
 
 
 @dataclass(frozen=True)
@@ -460,11 +474,24 @@ class DerivedTable:
     triggers: tuple[str, ...]
 
 
-CALL_DAYS = DerivedTable(
+# call_days as v2 made it, which the v3 migration counts again.
+CALL_DAYS_V2 = DerivedTable(
     "call_days",
     ("day", "method", "source", "calls", "connects", "meetings", "won"),
     CALL_DAYS_FROM_CALLS,
     tuple(_triggers(SCHEMA_V2)),
+)
+CALL_DAYS = DerivedTable(
+    "call_days",
+    schema_v4.CALL_DAY_COLUMNS,
+    schema_v4.CALL_DAYS_FROM_CALLS,
+    tuple(_triggers(schema_v4.CALL_DAYS_TRIGGERS)),
+)
+LEAD_MARKS = DerivedTable(
+    "lead_marks",
+    schema_v4.LEAD_MARK_COLUMNS,
+    schema_v4.LEAD_MARKS_FROM_CALLS,
+    tuple(_triggers(schema_v4.LEAD_MARKS_TRIGGERS)),
 )
 PROSPECT_SEARCH = DerivedTable(
     "prospect_search",
@@ -472,7 +499,7 @@ PROSPECT_SEARCH = DerivedTable(
     PROSPECT_SEARCH_FROM_PROSPECTS,
     tuple(_triggers(SCHEMA_V2_SEARCH)),
 )
-DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH)
+DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS)
 
 # A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
 # at or after it (in the order calls_after_insert sees them: by started_at, then id); the

@@ -5,14 +5,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta, tzinfo
+from datetime import date, tzinfo
 from enum import Enum
 from fractions import Fraction
 from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.domain import CONNECT_OUTCOMES, PERIOD_KINDS, Outcome, sql_list
+from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.manager_figures import (
     Breakdown,
@@ -21,7 +21,6 @@ from funnel_tui.manager_figures import (
     load_plan,
     load_window_figures,
 )
-from funnel_tui.migrations import method_name_sql, source_name_sql
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
@@ -362,66 +361,6 @@ CALLS_BETWEEN_SQL = """
 SELECT count(*) FROM calls WHERE started_at >= :start AND started_at < :end
 """
 
-# Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
-# The names call_days counts under, so its rows and the edge days' calls add up.
-_METHOD_NAME = method_name_sql("c", "p")
-_SOURCE_NAME = source_name_sql("p")
-
-# Calls by method and source: call_days for the UTC days wholly inside the window, the
-# calls themselves (one row each) for the partial days at its two edges.
-CALL_COUNTS_SQL = f"""
-SELECT method, source, sum(calls) AS calls, sum(connects) AS connects,
-    sum(meetings) AS meetings, sum(won) AS won
-FROM (
-    SELECT method, source, calls, connects, meetings, won FROM call_days
-    WHERE day >= :first_day AND day < :after_last_day
-    UNION ALL
-    SELECT {_METHOD_NAME}, {_SOURCE_NAME}, 1, c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))}),
-        c.outcome = '{Outcome.MEETING}', c.outcome = '{Outcome.WON}'
-    FROM calls c JOIN prospects p ON p.id = c.prospect_id
-    WHERE c.started_at >= :start AND c.started_at < :first_day
-       OR c.started_at >= :after_last_day AND c.started_at < :end
-)
-GROUP BY method, source
-"""
-
-
-def _whole_days(start: str, end: str) -> tuple[str, str]:
-    """The UTC days lying wholly inside the window [start, end), as the bounds
-    [first, after_last) of their `YYYY-MM-DD` strings.
-
-    Any text sorts at or after a day's string exactly when its first ten characters do,
-    so the calls of those days are the calls in [first, after_last), and the edges
-    [start, first) and [after_last, end) hold the rest of the window, whatever text other
-    tools stored. A day's string sorts before its own midnight, so the window's first UTC
-    day is never whole. A window within one UTC day (the first day of a period, as of that
-    day, can be one) is all edge: [start, end) and nothing after it.
-    """
-    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
-    if first > end[:10]:
-        return end, end
-    return first, end[:10]
-
-
-_COUNTS = ("calls", "connects", "meetings", "won")
-
-
-def _call_counts(db: sqlite_utils.Database, calls_window: dict[str, str]) -> list[dict]:
-    """The window's call counts for each pair of method and source."""
-    first_day, after_last_day = _whole_days(calls_window["start"], calls_window["end"])
-    window = {**calls_window, "first_day": first_day, "after_last_day": after_last_day}
-    return list(db.query(CALL_COUNTS_SQL, window))
-
-
-def _totals(call_counts: list[dict], name: str) -> dict[str, dict[str, int]]:
-    """The call counts added up by their `name` column (`method` or `source`)."""
-    totals: dict[str, dict[str, int]] = {}
-    for row in call_counts:
-        total = totals.setdefault(row[name], dict.fromkeys(_COUNTS, 0))
-        for count in _COUNTS:
-            total[count] += row[count]
-    return totals
-
 
 def load_pace(
     db: sqlite_utils.Database,
@@ -471,7 +410,6 @@ def load_pace(
     if not breakdowns:
         return pace
     pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
-    call_counts = _call_counts(db, window.params)
     plan = load_plan(
         db,
         today=today,
@@ -487,7 +425,6 @@ def load_pace(
     found = load_window_figures(
         db,
         window,
-        call_counts={side: _totals(call_counts, side) for side in ("method", "source")},
         business_days_in_window=len(window_days),
         plan=plan,
         tz=tz,

@@ -23,9 +23,9 @@ from funnel_tui import migrations
 from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.checks import check_database, repair_database
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
-from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
 from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
+from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
 from funnel_tui.timestamps import to_stored
@@ -131,12 +131,18 @@ def assert_report_matches_the_calls(
 
 
 def call_days(db: sqlite_utils.Database) -> set[tuple]:
-    return set(db.execute("SELECT * FROM call_days").fetchall())
+    """Day, method, source and the first four counts: calls, connects, meetings, wins."""
+    columns = "day, method, source, calls, connects, meetings, won"
+    return set(db.execute(f"SELECT {columns} FROM call_days").fetchall())
 
 
 def assert_call_days_count_the_calls(db: sqlite_utils.Database) -> None:
-    assert call_days(db) == set(db.execute(CALL_DAYS_FROM_CALLS).fetchall())
+    """call_days, and lead_marks beside it, hold what a fresh count of the calls gives."""
+    kept = set(db.execute("SELECT * FROM call_days").fetchall())
+    assert kept == set(db.execute(CALL_DAYS_FROM_CALLS).fetchall())
     assert not db.execute("SELECT 1 FROM call_days WHERE calls = 0").fetchall()
+    marks = set(db.execute("SELECT * FROM lead_marks").fetchall())
+    assert marks == set(db.execute(LEAD_MARKS_FROM_CALLS).fetchall())
 
 
 def tool_connection(path: Path, *, foreign_keys: bool) -> sqlite_utils.Database:

@@ -15,9 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
-from funnel_tui.manager_figures import DEALS_SQL
+from funnel_tui.manager_figures import (
+    CALL_DAYS_BY_ROW_SQL,
+    CALL_DAYS_TOTALS_SQL,
+    DEALS_SQL,
+    EDGE_CALLS_SQL,
+    FIRST_CALLS_SQL,
+    HANDED_BACK_SQL,
+    LEADS_SQL,
+    UNREADABLE_NURTURED_SQL,
+    WON_LEADS_SQL,
+)
 from funnel_tui.pace import (
-    CALL_COUNTS_SQL,
     CALLS_BETWEEN_SQL,
     WON_SQL,
     Breakdown,
@@ -527,7 +536,21 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
     assert [row.calls for row in pace.by_method] == [2]
 
 
-@pytest.mark.parametrize("sql", [WON_SQL, CALLS_BETWEEN_SQL, CALL_COUNTS_SQL, DEALS_SQL])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        WON_SQL,
+        CALLS_BETWEEN_SQL,
+        CALL_DAYS_BY_ROW_SQL,
+        CALL_DAYS_TOTALS_SQL,
+        EDGE_CALLS_SQL,
+        DEALS_SQL,
+        WON_LEADS_SQL,
+        HANDED_BACK_SQL,
+        UNREADABLE_NURTURED_SQL,
+        FIRST_CALLS_SQL,
+    ],
+)
 def test_pace_queries_read_calls_and_deals_through_indexes(
     db: sqlite_utils.Database, sql: str
 ) -> None:
@@ -538,9 +561,10 @@ def test_pace_queries_read_calls_and_deals_through_indexes(
         "after_last_day": "2026-12-01",
         "starts_on": "2026-11-01",
         "after_end": "2026-12-01",
+        "won": "[]",
     }
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
-    for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days"):
+    for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days", "m"):
         assert f"SCAN {table} " not in f"{plan} ", plan
 
 
@@ -559,9 +583,13 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     def plan(sql: str) -> list[str]:
         return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window)]
 
-    counts = plan(CALL_COUNTS_SQL)
-    assert "SEARCH call_days USING PRIMARY KEY (day>? AND day<?)" in counts
-    assert "MULTI-INDEX OR" in counts, counts
+    assert "SEARCH call_days USING PRIMARY KEY (day>? AND day<?)" in plan(CALL_DAYS_BY_ROW_SQL)
+    assert "MULTI-INDEX OR" in plan(EDGE_CALLS_SQL)
+    # The distinct-prospect counts read one row of lead_marks per prospect (or method), in
+    # the order of their groups: no calls unless a mark lies after the window, no sort.
+    leads = plan(LEADS_SQL)
+    assert leads[0] == "SCAN m USING COVERING INDEX lead_marks_grouped", leads
+    assert not any("TEMP B-TREE" in step for step in leads), leads
     # Deals first, each one's call by its id: never a range over the window's calls.
     won = plan(DEALS_SQL)
     assert won[0].startswith("SEARCH d "), won

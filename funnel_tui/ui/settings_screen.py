@@ -42,6 +42,10 @@ HINTS = {
     "afternoon_slot": "HH:MM, even tries, their local time",
     "nurture_days": "days from nurture to the revisit",
     "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
+    "plan_win_rate": "plan's deals per prospect with a meeting, without history",
+    "plan_meeting_rate": "plan's meetings per connect, without history",
+    "plan_connect_rate": "plan's connects per call, without history",
+    "plan_avg_deal": "empty: the median open opportunity's value",
     "connects_per_day": "daily goal; empty: the plan's",
     "meetings_per_day": "daily goal; empty: the plan's",
 }
