@@ -8,14 +8,15 @@ shorten to fit, figures never do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -161,9 +162,21 @@ class PaceReport:
         self.currency = currency
         self.pipeline_detail = pipeline_detail
         self.burnup = burnup
+        # The lines laid out for each width: a screen renders the report several times
+        # at one width while it lays itself out, and the tables are the slow part.
+        self._lines: dict[int, list[list[Segment]]] = {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
+        if width not in self._lines:
+            self._lines[width] = console.render_lines(
+                Group(*self._parts(width)), options, pad=False
+            )
+        for line in self._lines[width]:
+            yield from line
+            yield Segment.line()
+
+    def _parts(self, width: int) -> Iterator[RenderableType]:
         detail = self.pipeline_detail and self.pace.pipeline is not None
         yield figures_table(self.pace, self.currency, pipeline_rows=not detail)
         yield Text()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from funnel_tui.money import round_half_up
 
 # Each step's share of the step before it follows its bar, as `36%`.
 RATE_CELLS = 5
@@ -40,7 +44,7 @@ class FunnelBars(Widget):
             cells = round(room * count / widest)
             # A step with anything in it shows at least a sliver of bar.
             bar = "█" * (cells or (1 if count else 0))
-            rate = f"{count / before:.0%}" if before else ""
+            rate = f"{round_half_up(Fraction(100 * count, before))}%" if before else ""
             lines.append(
                 Text.assemble(
                     (name.ljust(name_cells), label_style),
