@@ -169,8 +169,9 @@ class PaceReport:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         if width not in self._lines:
-            self._lines[width] = console.render_lines(
-                Group(*self._parts(width)), options, pad=False
+            # Split, never cropped: a table wider than a narrow terminal wraps there.
+            self._lines[width] = list(
+                Segment.split_lines(console.render(Group(*self._parts(width)), options))
             )
         for line in self._lines[width]:
             yield from line
