@@ -111,6 +111,7 @@ async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sa
             "filter_set": await _filter(session, runs, typed=False, target=book.filter_id),
             "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
             "log_ui": await _log_outcome(session, book, runs),
+            "pace_screen": await _open_pace_screen(session, runs),
         }
 
 
@@ -164,6 +165,30 @@ async def _filter(session: Session, runs: int, *, typed: bool, target: int) -> S
         await session.settle()
     queue.focus()
     await session.settle()
+    return Sample(tuple(samples))
+
+
+async def _open_pace_screen(session: Session, runs: int) -> Sample:
+    """`p`, to the frame that shows the pace screen filled in: its figures, the burn-up and
+    the funnel; then `escape` back to the queue."""
+    from funnel_tui.ui.performance_screen import PerformanceScreen
+
+    def filled() -> bool:
+        screen = session.app.screen
+        return isinstance(screen, PerformanceScreen) and screen.pace is not None
+
+    samples = []
+    # One opening first, unmeasured: it imports the screen's modules, once per session.
+    for run in range(runs + 1):
+        painted = session.frames.painted_when(filled)
+        pressed_at = perf_counter()
+        press_at_once(session.app, "p")
+        opened = await painted - pressed_at
+        if run:
+            samples.append(opened)
+        await session.settle()
+        await session.pilot.press("escape")
+        await session.settle()
     return Sample(tuple(samples))
 
 

@@ -95,6 +95,7 @@ def rows(figures: Figures) -> list[Row]:
         _ms(samples["pace_gauge"], "Gauge: load_pace, month, no breakdowns", 200),
         _ms(samples["pace_month"], "Pace screen: load_pace, month, by method/source", 200),
         _ms(samples["pace_year"], "Report: load_pace, a year of calls", 200),
+        _ms(samples["pace_screen"], "Pace screen: p to the frame with its charts", 150),
         _ms(samples["imports"], f"Import {prospects} CSV rows (HubSpot export)", 5000),
         Row("Peak RSS, 1 prospect", f"{figures.rss_mib['single']:.1f} MiB", "", None, "1"),
         Row(

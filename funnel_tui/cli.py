@@ -349,10 +349,13 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
         return
     from rich.console import Console
 
-    from funnel_tui.report import pace_table
+    from funnel_tui.burnup import load_burnup
+    from funnel_tui.report import burnup_fits, pace_table
 
+    console = Console()
+    burnup = load_burnup(storage.db, pace, settings) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
-    Console().print(pace_table(pace, settings.currency), crop=False)
+    console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
 
 
 @cli.group()

@@ -82,6 +82,31 @@ class Breakdown:
     won: int
     won_cents: int
     win_rate: float | None
+    # The counts behind the rates, which the report shows beside them (`3/5 60%`) and
+    # `report --json` leaves out: prospects with a `meeting` call (over `reached`),
+    # prospects with a deal, and those with a deal or lost (the win rate's whole).
+    meeting_leads: int = 0
+    won_leads: int = 0
+    decided_leads: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The row's documented keys (PRODUCT 9b), in order."""
+        return {key: getattr(self, key) for key in BREAKDOWN_KEYS}
+
+
+BREAKDOWN_KEYS = (
+    "name",
+    "calls",
+    "connects",
+    "connect_rate",
+    "leads",
+    "reached",
+    "meetings",
+    "meeting_rate",
+    "won",
+    "won_cents",
+    "win_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -483,6 +508,7 @@ def _breakdown(
     name: str, calls: Mapping[str, int], leads: Mapping[str, int], deals: tuple[int, int, int]
 ) -> Breakdown:
     won, won_cents, won_leads = deals
+    decided = won_leads + leads.get("lost", 0)
     return Breakdown(
         name=name,
         calls=calls.get("calls", 0),
@@ -494,7 +520,10 @@ def _breakdown(
         meeting_rate=ratio(leads.get("met", 0), leads.get("reached", 0)),
         won=won,
         won_cents=won_cents,
-        win_rate=ratio(won_leads, won_leads + leads.get("lost", 0)),
+        win_rate=ratio(won_leads, decided),
+        meeting_leads=leads.get("met", 0),
+        won_leads=won_leads,
+        decided_leads=decided,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, tzinfo
 from enum import Enum
 from fractions import Fraction
@@ -118,7 +118,7 @@ class Pace:
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, tuple):
-                value = [asdict(breakdown) for breakdown in value]
+                value = [breakdown.to_json() for breakdown in value]
             report[key] = value
         return report
 

@@ -1,5 +1,6 @@
-"""`funnel report` as a readable table: the quota figures, then conversion by method and source;
-and the pipeline in detail, as the pace screen shows it.
+"""`funnel report` as a readable table: the quota figures, a small burn-up when the terminal
+has room for it, then conversion by method and source; and the pipeline in detail, as the
+pace screen shows it.
 
 Laid out for the width it is printed at (80 columns when piped): names and headers
 shorten to fit, figures never do.
@@ -7,18 +8,23 @@ shorten to fit, figures never do.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from funnel_tui.burnup import BurnUp
+from funnel_tui.charts import burnup_caption, draw_burnup
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.foreign_values import MARK
+from funnel_tui.manager_report import ManagerReport, rate_text
 from funnel_tui.money import format_money, round_half_up
 from funnel_tui.pace import NO_FIGURE, Breakdown, Pace, skipped_note
 from funnel_tui.pipeline import Pipeline
@@ -27,49 +33,67 @@ from funnel_tui.text import one_line
 STATUS_STYLES = {"ahead": "bold green", "on_track": "bold yellow", "behind": "bold red"}
 METHOD_NAMES = {method.value: method.name for method in BUILTIN_METHODS}
 
-# Each figure column's header, and the shorter one used when the full ones leave the
-# names too little room.
-FIGURE_HEADERS = (
-    ("calls", "calls"),
-    ("connects", "conn."),
-    ("rate", "rate"),
-    ("meetings", "mtgs"),
-    ("won", "won"),
-    ("win rate", "win"),
-    ("won amount", "amount"),
+# Each figure column of a breakdown: its header, the shorter one used when the full ones
+# leave the names too little room, and what it shows. Every rate has its counts beside it.
+Column = tuple[str, str, Callable[[Breakdown, str], str]]
+LEADS: Column = ("leads", "leads", lambda row, _: str(row.leads))
+REACHED: Column = ("reached", "reach", lambda row, _: str(row.reached))
+CONNECT_RATE: Column = (
+    "connect rate",
+    "conn.",
+    lambda row, _: rate_text(row.connects, row.calls),
 )
+MEETINGS: Column = ("meetings", "mtgs", lambda row, _: str(row.meetings))
+MEETING_RATE: Column = (
+    "meeting rate",
+    "mtg rate",
+    lambda row, _: rate_text(row.meeting_leads, row.reached),
+)
+WON: Column = ("won", "won", lambda row, _: str(row.won))
+WIN_RATE: Column = ("win rate", "win", lambda row, _: rate_text(row.won_leads, row.decided_leads))
+AMOUNT: Column = (
+    "won amount",
+    "amount",
+    lambda row, currency: format_money(row.won_cents, currency),
+)
+# A method does not make a phone ring: its table leaves the connect rate out.
+METHOD_COLUMNS = (LEADS, REACHED, MEETINGS, MEETING_RATE, WON, WIN_RATE, AMOUNT)
+SOURCE_COLUMNS = (LEADS, REACHED, CONNECT_RATE, MEETINGS, MEETING_RATE, WON, WIN_RATE, AMOUNT)
 # A name is cut (with an ellipsis) to no fewer cells than this.
 MIN_NAME_WIDTH = 10
+# ...unless the figures need the room: then to as few as this (`Inbo…`).
+NARROWEST_NAME_WIDTH = 5
 # Between two columns of a breakdown: a cell of padding each side of a blank rule, or,
 # when the figures need the room, only the padding on the right.
 COLUMN_GAP = 3
 TIGHT_COLUMN_GAP = 2
 # Between the labels and the figures at the top.
 LABEL_GAP = 2
+# The report's burn-up: as wide as the narrowest terminal it is drawn on, and drawn only
+# on a terminal tall enough to show it whole beside a screenful of figures.
+BURNUP_COLUMNS = 80
+BURNUP_ROWS = 12
+BURNUP_MIN_TERMINAL_ROWS = 2 * BURNUP_ROWS
 # As box.SIMPLE_HEAD, with a rule above the footer too (the pipeline's totals).
 HEAD_AND_FOOT_RULES = box.Box("    \n    \n ── \n    \n    \n ── \n    \n    \n")
 
 
-def _figures(row: Breakdown, currency: str) -> tuple[str, ...]:
-    return (
-        str(row.calls),
-        str(row.connects),
-        f"{row.connect_rate:.0%}",
-        str(row.meetings),
-        str(row.won),
-        NO_FIGURE if row.win_rate is None else f"{row.win_rate:.0%}",
-        format_money(row.won_cents, currency),
-    )
-
-
-def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, width: int) -> Table:
-    """Calls, connects, meetings and wins per selling method or lead source, in `width`
-    cells when the figures leave room for names of at least MIN_NAME_WIDTH (else wider)."""
+def breakdown_table(
+    title: str,
+    rows: tuple[Breakdown, ...],
+    currency: str,
+    *,
+    width: int,
+    columns: tuple[Column, ...] = SOURCE_COLUMNS,
+) -> Table:
+    """Leads, reach, meetings and wins per selling method or lead source, each rate with
+    its counts, in `width` cells when the figures leave room for names of at least
+    NARROWEST_NAME_WIDTH (else wider)."""
     names = [one_line(METHOD_NAMES.get(row.name, row.name)) for row in rows]
-    figures = [_figures(row, currency) for row in rows]
+    figures = [tuple(cell(row, currency) for _, _, cell in columns) for row in rows]
     figure_widths = [
         max((cell_len(line[column]) for line in figures), default=1)
-        for column in range(len(FIGURE_HEADERS))
+        for column in range(len(columns))
     ]
     name_width = max((cell_len(name) for name in names), default=1)
 
@@ -78,15 +102,17 @@ def breakdown_table(title: str, rows: tuple[Breakdown, ...], currency: str, *, w
             max(size, cell_len(header)) for size, header in zip(figure_widths, headers, strict=True)
         ]
 
-    full_headers = tuple(full for full, _ in FIGURE_HEADERS)
-    short_headers = tuple(short for _, short in FIGURE_HEADERS)
+    full_headers = tuple(full for full, _, _ in columns)
+    short_headers = tuple(short for _, short, _ in columns)
     shortest_name = min(name_width, MIN_NAME_WIDTH)
     # The roomiest layout that fits: full headers when every name fits whole, else short
-    # headers, then narrower gaps, with names cut to no fewer than MIN_NAME_WIDTH cells.
+    # headers, then narrower gaps, with names cut to no fewer than MIN_NAME_WIDTH cells,
+    # then to NARROWEST_NAME_WIDTH: a figure is never the one cut.
     layouts = (
         (full_headers, COLUMN_GAP, name_width),
         (short_headers, COLUMN_GAP, shortest_name),
         (short_headers, TIGHT_COLUMN_GAP, shortest_name),
+        (short_headers, TIGHT_COLUMN_GAP, min(name_width, NARROWEST_NAME_WIDTH)),
     )
     for headers, gap, fewest_name_cells in layouts:
         widths = column_widths(headers)
@@ -120,23 +146,58 @@ class PaceReport:
     for the width they are rendered at (the terminal's, or the pace screen's).
 
     With `pipeline_detail` (the pace screen) the pipeline's lines make way for its own
-    section, by stage and by expected close, before the breakdowns.
+    section, by stage and by expected close, before the breakdowns. With a `burnup` the
+    chart follows the figures.
     """
 
-    def __init__(self, pace: Pace, currency: str, *, pipeline_detail: bool = False) -> None:
+    def __init__(
+        self,
+        pace: Pace,
+        currency: str,
+        *,
+        pipeline_detail: bool = False,
+        burnup: BurnUp | None = None,
+    ) -> None:
         self.pace = pace
         self.currency = currency
         self.pipeline_detail = pipeline_detail
+        self.burnup = burnup
+        # The lines laid out for each width: a screen renders the report several times
+        # at one width while it lays itself out, and the tables are the slow part.
+        self._lines: dict[int, list[list[Segment]]] = {}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
+        if width not in self._lines:
+            # Split, never cropped: a table wider than a narrow terminal wraps there.
+            self._lines[width] = list(
+                Segment.split_lines(console.render(Group(*self._parts(width)), options))
+            )
+        for line in self._lines[width]:
+            yield from line
+            yield Segment.line()
+
+    def _parts(self, width: int) -> Iterator[RenderableType]:
         detail = self.pipeline_detail and self.pace.pipeline is not None
         yield figures_table(self.pace, self.currency, pipeline_rows=not detail)
         yield Text()
+        if self.burnup is not None and self.burnup.days:
+            yield burnup_caption(self.pace, self.burnup, self.currency)
+            yield burnup_chart(self.burnup, self.currency)
+            yield Text()
         if detail:
             yield PipelineReport(self.pace, self.currency)
             yield Text()
-        yield breakdown_table("By selling method", self.pace.by_method, self.currency, width=width)
+        if self.pace.figures is not None:
+            yield ManagerReport(self.pace, self.currency)
+            yield Text()
+        yield breakdown_table(
+            "By selling method",
+            self.pace.by_method,
+            self.currency,
+            width=width,
+            columns=METHOD_COLUMNS,
+        )
         yield Text()
         yield breakdown_table("By lead source", self.pace.by_source, self.currency, width=width)
 
@@ -180,9 +241,33 @@ def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> T
     return figures
 
 
-def pace_table(pace: Pace, currency: str, *, pipeline_detail: bool = False) -> RenderableType:
+def pace_table(
+    pace: Pace, currency: str, *, pipeline_detail: bool = False, burnup: BurnUp | None = None
+) -> RenderableType:
     """`funnel report` and the pace screen: the same figures, fitted to where they show."""
-    return PaceReport(pace, currency, pipeline_detail=pipeline_detail)
+    return PaceReport(pace, currency, pipeline_detail=pipeline_detail, burnup=burnup)
+
+
+def burnup_fits(console: Console) -> bool:
+    """Whether `funnel report` draws its burn-up: on a terminal with room for it whole,
+    never into a pipe or a file (that output stays plain text)."""
+    return (
+        console.is_terminal
+        and console.width >= BURNUP_COLUMNS
+        and console.height >= BURNUP_MIN_TERMINAL_ROWS
+    )
+
+
+def burnup_chart(burnup: BurnUp, currency: str) -> Text:
+    """The burn-up as BURNUP_COLUMNS x BURNUP_ROWS cells of text, drawn by plotext."""
+    import plotext
+
+    plotext.clf()
+    plotext.plotsize(BURNUP_COLUMNS, BURNUP_ROWS)
+    # No background colours of its own: the terminal's show through.
+    plotext.theme("clear")
+    draw_burnup(plotext, burnup, currency)
+    return Text.from_ansi(plotext.build().rstrip("\n"), no_wrap=True)
 
 
 def ratio_text(ratio: Fraction) -> str:

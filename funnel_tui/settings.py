@@ -113,6 +113,9 @@ class Settings:
     # The plan's deal size in cents without enough deals to go by; None: the median open
     # opportunity's value.
     plan_avg_deal: int | None = None
+    # Daily goals beside the calls one; None (unset) takes the plan's per-day figures.
+    connects_per_day: int | None = None
+    meetings_per_day: int | None = None
 
 
 def _parse_currency(text: str) -> str:
@@ -199,6 +202,15 @@ def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
         return value
 
     return parse_count
+
+
+def _unset_or(parse: Callable[[str], int]) -> Callable[[str], int | None]:
+    """A parser that reads an empty value as unset (None), else as `parse` does."""
+
+    def parse_or_unset(text: str) -> int | None:
+        return None if not text.strip() else parse(text)
+
+    return parse_or_unset
 
 
 def _parse_stage_weights(text: str) -> StageWeights:
@@ -349,6 +361,8 @@ PARSERS = {
     "plan_meeting_rate": _parse_rate,
     "plan_connect_rate": _parse_rate,
     "plan_avg_deal": _parse_optional_amount,
+    "connects_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "connects")),
+    "meetings_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "meetings")),
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

@@ -61,6 +61,17 @@ def test_pace_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> Non
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_pace)
 
 
+def test_pace_screen_charts(snap_compare, tmp_path: Path) -> None:
+    """The burn-up and the funnel side by side above the figures, as in screenshots/pace.svg."""
+
+    async def open_pace(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_pace)
+
+
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
 def test_timeline_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     async def open_timeline(pilot: Pilot) -> None:

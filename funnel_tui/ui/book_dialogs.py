@@ -17,6 +17,9 @@ from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_pr
 from funnel_tui.settings import load_settings, save_settings
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
+    from funnel_tui.burnup import BurnUp
     from funnel_tui.importer import ImportReport
     from funnel_tui.pace import Pace
     from funnel_tui.ui.main_screen import MainScreen
@@ -131,15 +134,18 @@ class BookDialogs(_Base):
         await self._open(dialog, saved)
 
     async def action_performance(self) -> None:
+        from funnel_tui.burnup import load_burnup
         from funnel_tui.ui.performance_screen import PerformanceScreen
 
         now = self.funnel.clock()
         settings = self.funnel.settings
 
-        async def load() -> Pace | None:
-            return await self.funnel.in_db_thread(
-                lambda db: load_pace(db, now.date(), settings, tz=now.tzinfo)
-            )
+        def read(db: sqlite_utils.Database) -> tuple[Pace, BurnUp] | None:
+            pace = load_pace(db, now.date(), settings, tz=now.tzinfo)
+            return None if pace is None else (pace, load_burnup(db, pace, settings))
+
+        async def load() -> tuple[Pace, BurnUp] | None:
+            return await self.funnel.in_db_thread(read)
 
         await self._open(PerformanceScreen(load, settings.currency))
 
@@ -156,7 +162,7 @@ class BookDialogs(_Base):
             self.gauge.currency = self.funnel.settings.currency
             self.notify("Settings saved")
             self.reload_queue()
-            self.reload_pace()
+            self.reload_pace(replan=True)
             self._show_card()
             self._show_script()
 

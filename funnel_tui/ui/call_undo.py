@@ -150,7 +150,7 @@ class CallUndo(_Base):
         severity = "warning" if undone.not_restored else "information"
         self.funnel.notify_in_place(CALL_TOAST, message, severity=severity)
         self._select(undone.prospect_id)
-        self.reload_pace()
+        self.reload_pace(replan=True)
 
     def _not_undone(self, error: Exception) -> None:
         say_write_failed(self.funnel, "Not undone", "u", error)
@@ -186,4 +186,4 @@ class CallUndo(_Base):
             f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
         )
         self._select(undone.prospect_id)
-        self.reload_pace()
+        self.reload_pace(replan=True)

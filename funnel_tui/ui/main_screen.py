@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import DEFAULT_METHOD
-from funnel_tui.pace import Pace, load_pace, unreadable_targets
+from funnel_tui.gauge_figures import CachedPlan, load_gauge_figures
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -38,13 +38,11 @@ from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.prospect_card import ProspectCard
-from funnel_tui.ui.quota_gauge import QuotaGauge
+from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from funnel_tui.ui.app import FunnelApp
 
 # More rows than any terminal shows: the first read of the queue stops there.
@@ -121,6 +119,8 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         super().__init__()
         self.card: CardData | None = None
         self.held_back = 0
+        # The gauge's plan, kept between refreshes (load_gauge_figures says when it holds).
+        self._plan_cache: CachedPlan | None = None
         self._outcome_dialog: OutcomeDialog | None = None
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
@@ -296,17 +296,30 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             self._show(self.queue.highlighted_id)
         self._update_title()
 
+    def reload_pace(self, *, replan: bool = False) -> None:
+        """Read the gauge's figures again; `replan` after anything the plan depends on
+        changed besides the period and the day (a call logged or undone, the settings)."""
+        if replan:
+            self._plan_cache = None
+        self._reload_pace()
+
     @work(exclusive=True, group="pace")
-    async def reload_pace(self) -> None:
+    async def _reload_pace(self) -> None:
         now = self.funnel.clock()
         settings = self.funnel.settings
-
-        def load(db: sqlite_utils.Database) -> tuple[Pace | None, int]:
-            pace = load_pace(db, now.date(), settings, tz=now.tzinfo, breakdowns=False)
-            return pace, unreadable_targets(db, now.date()) if pace is None else 0
-
-        pace, self.gauge.unreadable_targets = await self.funnel.in_db_thread(load)
-        self.gauge.pace = pace
+        cached = self._plan_cache
+        figures = await self.funnel.in_db_thread(
+            lambda db: load_gauge_figures(db, now, settings, cached)
+        )
+        gauge = self.gauge
+        gauge.unreadable_targets = figures.unreadable_targets
+        if figures.plan is not None:
+            self._plan_cache = figures.plan
+        plan = None if figures.plan is None else figures.plan.plan
+        gauge.plan = plan
+        gauge.today = figures.today
+        gauge.goals = daily_goals(settings, plan)
+        gauge.pace = figures.pace
 
     def _update_title(self) -> None:
         if not self._order_complete:
@@ -513,7 +526,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
                 timeout=LOGGED_TOAST_S,
             )
             self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
-            self.reload_pace()
+            self.reload_pace(replan=True)
             return logged
 
         if self._outcome_dialog is None:

@@ -1,5 +1,5 @@
-"""PerformanceScreen: the report's figures, the pipeline, and which selling method and source
-convert."""
+"""PerformanceScreen: the burn-up and the funnel, then the report's figures, the pipeline, and
+which selling method and source convert."""
 
 from __future__ import annotations
 
@@ -9,19 +9,36 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from funnel_tui.burnup import BurnUp
+from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
+from funnel_tui.ui.burnup_chart import BurnUpChart
+from funnel_tui.ui.funnel_bars import FunnelBars
 
-PaceLoader = Callable[[], Awaitable[Pace | None]]
+PaceLoader = Callable[[], Awaitable[tuple[Pace, BurnUp] | None]]
+
+
+def funnel_steps(pace: Pace) -> tuple[tuple[str, int], ...]:
+    """Leads worked -> reached -> meeting -> won over the window (PRODUCT 9b)."""
+    figures = pace.figures
+    if figures is None:
+        return ()
+    return (
+        ("worked", figures.leads_worked),
+        ("reached", figures.reached),
+        ("meeting", figures.meeting_leads),
+        ("won", figures.won_leads),
+    )
 
 
 class PerformanceScreen(ModalScreen[None]):
-    """The same table as `funnel report`, so the app and the command agree, with the
-    pipeline by stage and by expected close.
+    """The same table as `funnel report`, so the app and the command agree, under the
+    burn-up chart and the funnel, with the pipeline by stage and by expected close.
 
     It opens at once and fills in when the figures are read: conversion by method and
     source reads every call of the period.
@@ -35,6 +52,14 @@ class PerformanceScreen(ModalScreen[None]):
         self.currency = currency
         self.pace: Pace | None = None
 
+    @property
+    def burnup_chart(self) -> BurnUpChart:
+        return self.query_one(BurnUpChart)
+
+    @property
+    def funnel_bars(self) -> FunnelBars:
+        return self.query_one(FunnelBars)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="performance-box", classes="dialog"):
             yield Label(
@@ -42,20 +67,41 @@ class PerformanceScreen(ModalScreen[None]):
                 id="performance-title",
                 classes="dialog-title",
             )
+            # Hidden until the figures are read: there is nothing to draw before.
+            with Container(id="performance-charts"):
+                with Vertical(id="burnup-pane"):
+                    yield Label(id="burnup-caption")
+                    yield BurnUpChart(id="burnup-chart")
+                with Vertical(id="funnel-pane"):
+                    yield Label(
+                        Text.assemble(("Funnel  ", "bold"), ("leads in the period", "dim")),
+                        id="funnel-title",
+                    )
+                    yield FunnelBars(id="funnel-bars")
             yield Static(Text("Reading the period's calls…", "italic"), id="performance-table")
             yield Label("esc closes", id="performance-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#performance-charts").display = False
         self._fill()
 
     @work(exclusive=True)
     async def _fill(self) -> None:
-        self.pace = await self.load()
+        loaded = await self.load()
         table = self.query_one("#performance-table", Static)
-        if self.pace is None:
+        if loaded is None:
             table.update(Text("No target covers today: press t to set one.", "italic"))
-        else:
-            table.update(pace_table(self.pace, self.currency, pipeline_detail=True))
+            return
+        self.pace, burnup = loaded
+        self.query_one("#burnup-caption", Label).update(
+            burnup_caption(self.pace, burnup, self.currency)
+        )
+        # A period without business days has no line to draw: its caption says all there is.
+        self.burnup_chart.display = bool(burnup.days)
+        self.burnup_chart.show(burnup, self.currency)
+        self.funnel_bars.steps = funnel_steps(self.pace)
+        self.query_one("#performance-charts").display = True
+        table.update(pace_table(self.pace, self.currency, pipeline_detail=True))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,5 @@
-"""QuotaGauge: the period's target, what is won, where the rep should be today, and the pace."""
+"""QuotaGauge: the period's target, what is won, where the rep should be today, the pace, and
+the plan per day against what the rep did today."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from funnel_tui.manager_figures import Plan, TodayActivity
 from funnel_tui.money import format_money
 from funnel_tui.pace import NO_FIGURE, Pace
+from funnel_tui.settings import Settings
 
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
@@ -33,6 +36,20 @@ def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
     won = min(width, round(width * pace.won_cents / pace.target_cents))
     marker = min(width - 1, round(width * pace.expected_to_date_cents / pace.target_cents))
     return won, marker
+
+
+def daily_goals(settings: Settings, plan: Plan | None) -> tuple[int | None, int | None]:
+    """Today's goals for connects and meetings: the settings', else the plan's per day."""
+
+    def goal(setting: int | None, key: str) -> int | None:
+        if setting is not None:
+            return setting
+        return None if plan is None else plan.per_day[key]
+
+    return (
+        goal(settings.connects_per_day, "connects"),
+        goal(settings.meetings_per_day, "meetings"),
+    )
 
 
 def _cells(item: Text | Bar) -> int:
@@ -88,6 +105,15 @@ class QuotaGauge(Widget):
     call_with: reactive[str] = reactive("", layout=True)
     """The name of the prospect on the running call (whichever row the cursor is on)."""
 
+    plan: reactive[Plan | None] = reactive(None, layout=True)
+    """The activity that closes the gap; None when the size of a deal is unknown."""
+
+    today: reactive[TodayActivity | None] = reactive(None, layout=True)
+    """Dials, connects and meetings so far today; None until first read."""
+
+    goals: reactive[tuple[int | None, int | None]] = reactive((None, None), layout=True)
+    """Today's goals for connects and meetings (daily_goals); None where there is none."""
+
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width))
 
@@ -125,6 +151,9 @@ class QuotaGauge(Widget):
             used = sum(map(_cells, line)) + len(GAP) * (len(line) - 1)
             bar = self._bar(pace, min(MAX_BAR, MIN_BAR + max(0, width - used)))
             lines.append(Text(GAP).join(bar if isinstance(item, Bar) else item for item in line))
+        # The plan starts a line of its own.
+        plan_items: list[Text | Bar] = list(self._plan_line(pace, wide=wide))
+        lines += [Text(GAP).join(line) for line in flow([[item] for item in plan_items], width)]
         return lines
 
     def _no_target(self) -> list[Text]:
@@ -173,7 +202,59 @@ class QuotaGauge(Widget):
                 ("calls today " if wide else "calls ", label),
                 f"{pace.calls_today}/{pace.calls_per_day}",
             ),
+            *self._goal_figures(wide=wide),
         ]
+
+    def _goal_figures(self, *, wide: bool) -> list[Text]:
+        """Connects and meetings today against their daily goals, beside calls today."""
+        if self.today is None:
+            return []
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        connects_goal, meetings_goal = self.goals
+        return [
+            Text.assemble(
+                (name if wide else short, label),
+                " ",
+                str(done) if goal is None else f"{done}/{goal}",
+            )
+            for name, short, done, goal in (
+                ("connects", "conn.", self.today.connects, connects_goal),
+                ("meetings", "mtgs", self.today.meetings, meetings_goal),
+            )
+        ]
+
+    def _plan_line(self, pace: Pace, *, wide: bool) -> list[Text]:
+        """The plan per remaining business day against what was done today; whether
+        calling alone can close the gap."""
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        heading = Text("plan per day" if wide else "plan/day", "bold")
+        plan = self.plan
+        if plan is None:
+            return [heading, Text("no deal size to plan with yet: set plan_avg_deal", label)]
+        if plan.remaining_cents == 0:
+            ahead = self.get_component_rich_style("quota-gauge--ahead", partial=True)
+            return [heading, Text("nothing left to win", ahead)]
+        today = self.today or TodayActivity(0, 0, 0)
+        per_day = plan.per_day
+        deals = per_day["deals"]
+
+        def against(name: str, short: str, done: int, key: str) -> Text:
+            wanted = per_day[key]
+            figure = f"{done}/{NO_FIGURE if wanted is None else wanted}"
+            return Text.assemble((name if wide else short, label), " ", figure)
+
+        items = [
+            heading,
+            against("dials", "dials", today.dials, "dials"),
+            against("connects", "conn.", today.connects, "connects"),
+            against("meetings", "mtgs", today.meetings, "meetings"),
+            Text.assemble(("deals", label), " ", str(NO_FIGURE if deals is None else deals)),
+        ]
+        if plan.reachable_by_calls is False:
+            behind = self.get_component_rich_style("quota-gauge--behind", partial=True)
+            text = "calling alone cannot close the gap" if wide else "calls alone can't close it"
+            items.append(Text(text, behind))
+        return items
 
     def _bar_and_legend(self, pace: Pace, *, wide: bool) -> list[Text | Bar]:
         label = self.get_component_rich_style("quota-gauge--label", partial=True)

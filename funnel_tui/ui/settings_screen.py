@@ -48,6 +48,8 @@ HINTS = {
     "plan_meeting_rate": "plan's meetings per connect, without history",
     "plan_connect_rate": "plan's connects per call, without history",
     "plan_avg_deal": "empty: the median open opportunity's value",
+    "connects_per_day": "daily goal; empty: the plan's",
+    "meetings_per_day": "daily goal; empty: the plan's",
 }
 
 

@@ -1,0 +1,93 @@
+"""The burn-up of a period: cumulative won per business day against the expected line
+(PRODUCT 9b), as the pace screen and `funnel report` draw it."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from itertools import accumulate
+
+import sqlite_utils
+
+from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.money import round_half_up
+from funnel_tui.pace import Pace
+from funnel_tui.periods import business_days
+from funnel_tui.settings import Settings
+
+# The period's deals by the day they closed, up to the as-of date; those with a value of
+# the wrong type or range are left out, as the report leaves them out of `won`.
+WON_BY_DAY_SQL = f"""
+SELECT d.closed_on, sum(d.amount_cents) FROM deals d
+WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+    AND {wrong_values_sql("deals", "d.")} = 0
+GROUP BY d.closed_on
+"""
+
+
+@dataclass(frozen=True)
+class BurnUp:
+    """Cumulative won at the end of each business day of the period, and where it should be."""
+
+    days: tuple[date, ...]
+    """Every business day of the period."""
+    won_cents: tuple[int | None, ...]
+    """Won from the period's first day to the end of each day; None after the as-of date.
+    The as-of date's own day (or the last business day before it) includes every deal up
+    to the as-of date, so the last figure is the report's `won`."""
+    expected_cents: tuple[int, ...]
+    """target x (index + 1) / business days, rounded half up: the expected line."""
+    today_index: int | None
+    """The last business day on or before the as-of date; None when the period's first
+    business day is still to come."""
+
+
+def burnup_from_days(
+    days: tuple[date, ...], won_by_day: dict[date, int], *, target_cents: int, today: date
+) -> BurnUp:
+    """The burn-up over `days` of what closed on each calendar day (up to `today`).
+
+    A deal closed on a weekend or a holiday counts from the next business day on; one
+    closed before the first business day counts on it.
+    """
+    today_index = bisect_right(days, today) - 1
+    closed_by_day = [0] * len(days)
+    for closed_on, cents in won_by_day.items():
+        # A deal closed after the as-of date's business day (on the weekend it falls in)
+        # counts on that day: the as-of figure is every deal to date.
+        index = min(bisect_left(days, closed_on), today_index)
+        if index >= 0:
+            closed_by_day[index] += cents
+    cumulative = list(accumulate(closed_by_day))
+    total = len(days)
+    return BurnUp(
+        days=days,
+        won_cents=tuple(
+            won if index <= today_index else None for index, won in enumerate(cumulative)
+        ),
+        expected_cents=tuple(
+            round_half_up(Fraction(target_cents * (index + 1), total)) for index in range(total)
+        ),
+        today_index=today_index if today_index >= 0 else None,
+    )
+
+
+def load_burnup(db: sqlite_utils.Database, pace: Pace, settings: Settings) -> BurnUp:
+    """The burn-up of `pace`'s period as of its date: one query over the period's deals."""
+    days = tuple(
+        business_days(
+            pace.starts_on,
+            pace.ends_on,
+            weekdays=settings.business_days,
+            holidays=settings.holidays,
+        )
+    )
+    after_window = min(pace.ends_on, pace.today) + timedelta(days=1)
+    rows = db.execute(
+        WON_BY_DAY_SQL,
+        {"starts_on": pace.starts_on.isoformat(), "after_end": after_window.isoformat()},
+    ).fetchall()
+    won_by_day = {date.fromisoformat(closed_on): cents for closed_on, cents in rows}
+    return burnup_from_days(days, won_by_day, target_cents=pace.target_cents, today=pace.today)

@@ -1,0 +1,26 @@
+"""BurnUpChart: cumulative won per business day against the expected line, today marked."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from funnel_tui.burnup import BurnUp
+from funnel_tui.charts import draw_burnup
+
+
+class BurnUpChart(PlotextPlot):
+    """The burn-up of the period on show; drawn by plotext to the widget's size."""
+
+    DEFAULT_CSS = """
+    BurnUpChart { height: 14; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.burnup: BurnUp | None = None
+
+    def show(self, burnup: BurnUp, currency: str) -> None:
+        """Draw `burnup` (replacing what was drawn) with money in `currency`."""
+        self.burnup = burnup
+        draw_burnup(self.plt, burnup, currency)
+        self.refresh()

@@ -1,0 +1,80 @@
+"""The pace screen's charts: the burn-up (won against expected, today marked) and the funnel."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+
+from funnel_tui.settings import save_settings
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.burnup_chart import BurnUpChart
+from funnel_tui.ui.funnel_bars import FunnelBars
+from funnel_tui.ui.performance_screen import PerformanceScreen
+from tests.app_support import FrozenClock, settle
+
+
+async def open_pace_screen(app: FunnelApp, pilot: Pilot) -> PerformanceScreen:
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, PerformanceScreen) and screen.pace is not None
+    return screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+async def test_the_pace_screen_shows_the_burnup_and_the_funnel(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    async with demo_app.run_test(size=size) as pilot:
+        screen = await open_pace_screen(demo_app, pilot)
+        pace = screen.pace
+        chart = screen.query_one(BurnUpChart)
+        bars = screen.query_one(FunnelBars)
+        assert chart.display and chart.size.width >= 60 and chart.size.height >= 10
+        burnup = chart.burnup
+        assert burnup is not None
+        # November 2026 as of Wednesday the 18th: day 13 of 21, won $17,000 so far.
+        assert burnup.days[burnup.today_index] == date(2026, 11, 18)
+        assert burnup.won_cents[burnup.today_index] == pace.won_cents == 1_700_000
+        assert burnup.expected_cents[-1] == pace.target_cents
+        drawn = Text.from_ansi(str(chart.render())).plain
+        for label in ("$60k", "$0", "Nov 2", "Nov 30", "expected", "won"):
+            assert label in drawn
+        caption = str(screen.query_one("#burnup-caption").render())
+        assert "$17,000 of $60,000" in caption and "Nov 18" in caption
+        figures = pace.figures
+        assert figures is not None
+        assert bars.steps == (
+            ("worked", figures.leads_worked),
+            ("reached", figures.reached),
+            ("meeting", figures.meeting_leads),
+            ("won", figures.won_leads),
+        )
+        shown = str(bars.render()).splitlines()
+        for line, (name, count) in zip(shown, bars.steps, strict=True):
+            assert line.startswith(name) and f" {count:,} " in line
+        # Each step after the first says what share of the step before it made it.
+        worked, reached = figures.leads_worked, figures.reached
+        assert shown[1].endswith(f" {reached / worked:.0%}")
+        # Both charts are on the first screenful, before any scrolling.
+        assert chart.region.bottom <= size[1] or size == (80, 24)
+        assert bars.region.y < size[1]
+
+
+async def test_a_period_without_business_days_draws_no_chart(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    # Every day of November is a holiday.
+    holidays = ",".join(f"2026-11-{day:02d}" for day in range(1, 31))
+    save_settings(demo_storage.db, {"holidays": holidays})
+    app = FunnelApp(demo_storage, clock=FrozenClock(), scripts_dir=tmp_path / "no-scripts")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_pace_screen(app, pilot)
+        assert not screen.query_one(BurnUpChart).display
+        assert "Burn-up" in str(screen.query_one("#burnup-caption").render())

@@ -1,0 +1,142 @@
+"""`funnel report` as a person reads it: a small burn-up on a roomy terminal, plain text
+fitting 80 columns everywhere else, and counts beside every rate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner, Result
+
+from funnel_tui.cli import cli
+from funnel_tui.storage import Storage
+from tests.app_support import FROZEN_NOW
+
+TODAY = f"{FROZEN_NOW:%Y-%m-%d}"
+# A braille dot of the chart's lines, and its frame's corner.
+CHART_MARKS = ("⣀", "└")
+
+
+def _without_escapes(line: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", line)
+
+
+def report(storage: Storage, **env: str) -> Result:
+    result = CliRunner().invoke(
+        cli, ["report", "--today", TODAY, "--db", str(storage.path)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_piped_report_is_plain_text_without_a_chart(demo_storage: Storage) -> None:
+    output = report(demo_storage).stdout
+    assert "\x1b[" not in output
+    assert not any(mark in output for mark in CHART_MARKS)
+    assert max(len(line) for line in output.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 30), (120, 50)])
+def test_a_roomy_terminal_shows_the_burnup_under_the_figures(
+    demo_storage: Storage, columns: int, lines: int
+) -> None:
+    # FORCE_COLOR makes rich treat the captured output as a terminal of that size.
+    output = report(demo_storage, FORCE_COLOR="1", COLUMNS=str(columns), LINES=str(lines))
+    plain = output.stdout
+    assert "Burn-up" in plain and "Nov 2" in plain and "Nov 30" in plain
+    assert "$60k" in plain
+    chart = [line for line in plain.splitlines() if "┤" in line or "└" in line]
+    assert chart
+    assert all(len(_without_escapes(line)) <= 80 for line in chart)
+    # The burn-up comes after the quota figures, before the breakdowns.
+    assert plain.index("projection") < plain.index("Burn-up") < plain.index("By selling method")
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(79, 40), (100, 20)])
+def test_a_small_terminal_gets_the_figures_without_the_chart(
+    demo_storage: Storage, columns: int, lines: int
+) -> None:
+    output = report(demo_storage, FORCE_COLOR="1", COLUMNS=str(columns), LINES=str(lines))
+    assert "Burn-up" not in output.stdout
+
+
+def report_as_of(storage: Storage, day: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["report", "--today", day, "--db", str(storage.path)])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def section(lines: list[str], title: str) -> list[list[str]]:
+    """The rows of the table under `title`, each split into words."""
+    start = lines.index(next(line for line in lines if line.startswith(title)))
+    rows = []
+    for line in lines[start + 3 :]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+def test_the_method_table_gives_counts_beside_each_rate_and_no_connect_rate(
+    demo_storage: Storage,
+) -> None:
+    lines = report_as_of(demo_storage, TODAY)
+    header = lines[lines.index(next(ln for ln in lines if ln.startswith("By selling"))) + 1]
+    assert "conn" not in header and "win" in header and "mtg" in header
+    rows = section(lines, "By selling method")
+    # Most deals first, then most leads (the demo's figures, as of 18 November 2026).
+    assert [row[0] for row in rows] == ["Benefits", "Solution", "Inbound", "Conceptual", "Value"]
+    # leads, reached, meetings, meeting rate, won, win rate, amount
+    assert rows[0][-9:] == ["7", "4", "2", "2/4", "50%", "1", "1/2", "50%", "$8,600.00"]
+    assert rows[2][-9:] == ["15", "11", "7", "7/11", "64%", "0", "0/2", "0%", "$0.00"]
+
+
+def test_the_source_table_gives_the_connect_rate_with_its_counts(demo_storage: Storage) -> None:
+    lines = report_as_of(demo_storage, TODAY)
+    rows = section(lines, "By lead source")
+    assert [" ".join(row[:-11]) for row in rows][:3] == ["LinkedIn ad", "cold list", "referral"]
+    # leads, reached, connect rate, meetings, meeting rate, won, win rate, amount
+    assert rows[0][-11:] == [
+        *("6", "4", "10/24", "42%", "4", "4/4", "100%"),
+        *("1", "1/2", "50%", "$8,400.00"),
+    ]
+
+
+def test_the_report_shows_every_manager_figure_with_its_counts(demo_storage: Storage) -> None:
+    text = "\n".join(" ".join(line.split()) for line in report_as_of(demo_storage, TODAY))
+    for shown in (
+        "calls 133 (10.23 a business day)",
+        "connect rate 58/133 44%",
+        "leads worked 40",
+        "reached 28",
+        "meetings 16 booked, 8 held",
+        "meeting rate 15/28 54%",
+        "proposals 4",
+        "deals won 2",
+        "win rate 2/7 29%",
+        "avg deal $8,500.00",
+        "sales cycle 9.0 days (median)",
+        "speed to lead 172.6 hours (median)",
+        "talk time 12h 44m",
+        "lost: budget 1 · no need 1 · timing 1 · competitor 1 · no authority 1",
+        "unreachable 2",
+        "handed back to nurture (3): cold list 1 · trade show 1 · website form 1",
+        "Plan: $43,000.00 to go in 9 business days",
+        "deals 4 1 avg deal $11,528.57 (last 90 days)",
+        "dials 159 18 45% of dials connect (last 90 days)",
+        "Calling can close the gap: 18 dials a day within a goal of 40.",
+    ):
+        assert shown in text
+
+
+def test_the_report_says_when_calling_alone_cannot_close_the_gap(demo_storage: Storage) -> None:
+    lines = report_as_of(demo_storage, "2026-11-30")
+    assert "Calling alone cannot close the gap: 159 dials a day against a goal of 40." in lines
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_a_rate_without_enough_history_says_it_is_the_default(demo_storage: Storage) -> None:
+    text = "\n".join(" ".join(line.split()) for line in report_as_of(demo_storage, "2026-11-02"))
+    assert "meetings 25 2 20% of meetings win (default setting)" in text
+    # Nothing in the window yet: no figure rather than a division by zero.
+    assert "win rate –" in text and "avg deal –" in text and "lost: none" in text
