@@ -283,6 +283,8 @@ def source_phrase(settings: Settings, source: str | None) -> str | None:
     wanted = source_key(source)
     phrases = (phrase for key, phrase in settings.source_phrases if source_key(key) == wanted)
     return next(phrases, None)
+
+
 def _parse_rate(text: str) -> Decimal:
     wanted = "a rate above 0 and at most 1, such as 0.25"
     try:
