@@ -28,7 +28,7 @@ from funnel_tui.domain import (
     Outcome,
     sql_list,
 )
-from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
+from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, wrong_value_sql, wrong_values_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.schema_v4 import (
     CALL_DAY_COUNTS,
@@ -38,7 +38,7 @@ from funnel_tui.schema_v4 import (
     source_name_sql,
 )
 from funnel_tui.settings import Settings
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import stored_moment_sql, to_stored
 
 # The plan reads the rep's own recent history: the 90 local days ending on the as-of date.
 LOOKBACK_DAYS = 90
@@ -62,7 +62,12 @@ _METHOD = method_name_sql("c", "p")
 _SOURCE = source_name_sql("p")
 _GOOD_DEAL = f"{wrong_values_sql('deals', 'd.')} = 0"
 _DEALS_IN = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
-_CALLS_IN = "c.started_at >= :start AND c.started_at < :end"
+# A call in the window, its moment compared in the stored form: for a few calls read by
+# another index (a prospect's), and for the calls of a span of days read by started_at
+# (the text of every call of a UTC day sorts from its `YYYY-MM-DD` to the next day's).
+_STARTED_AT = stored_moment_sql("c.started_at")
+_CALLS_IN = f"{_STARTED_AT} >= :start AND {_STARTED_AT} < :end"
+_CALLS_OF_WINDOW = f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {_CALLS_IN}"
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,8 @@ class Window:
             "after_end": self.after_last.isoformat(),
             "start": self.start,
             "end": self.end,
+            "start_day": self.start[:10],
+            "after_end_day": (date.fromisoformat(self.end[:10]) + timedelta(days=1)).isoformat(),
         }
 
 
@@ -270,8 +277,9 @@ def _edge_calls_sql(columns: Iterable[str]) -> str:
     return f"""
 SELECT {_METHOD} AS method, {_SOURCE} AS source, {sums}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.started_at >= :start AND c.started_at < :first_day
-   OR c.started_at >= :after_last_day AND c.started_at < :end
+WHERE (c.started_at >= :start_day AND c.started_at < :first_day
+       OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
+   AND {_CALLS_IN}
 GROUP BY {_METHOD}, {_SOURCE}
 """
 
@@ -288,15 +296,16 @@ def _whole_days(start: str, end: str) -> tuple[str, str]:
     [first, after_last) of their `YYYY-MM-DD` strings.
 
     Any text sorts at or after a day's string exactly when its first ten characters do,
-    so the calls of those days are the calls in [first, after_last), and the edges
-    [start, first) and [after_last, end) hold the rest of the window, whatever text other
-    tools stored. A day's string sorts before its own midnight, so the window's first UTC
-    day is never whole. A window within one UTC day (the first day of a period, as of that
-    day, can be one) is all edge: [start, end) and nothing after it.
+    so the calls of those days are the calls in [first, after_last), whatever text other
+    tools stored, and the edges are the rest of the first and last UTC days, each of
+    whose calls is compared with the window in the stored form. A day's string sorts
+    before its own midnight, so the window's first UTC day is never whole. A window
+    within one UTC day (the first day of a period, as of that day, can be one) is all
+    edge: no whole day, and its one day before it.
     """
     first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
     if first > end[:10]:
-        return end, end
+        return first, first
     return first, end[:10]
 
 
@@ -493,6 +502,13 @@ SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
 WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
 """
 
+# The calls whose start is not a moment: call_days counts them under their first ten
+# characters, which no window ever holds.
+UNREADABLE_CALL_STARTS_SQL = f"""
+SELECT coalesce(sum(calls), 0) FROM call_days
+WHERE day NOT BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}' OR date(day, '+0 days') IS NOT day
+"""
+
 # Speed to lead: for each source, the seconds from creation to first call of the
 # prospects first called in the window, as one list of numbers (thousands of rows would
 # each cost more to hand over than to read), and how many of them cannot be read.
@@ -600,6 +616,7 @@ def load_window_figures(
         lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
     unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL).fetchone()[0]
+    unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0]
     speed = _speed_to_lead(db, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
@@ -636,7 +653,9 @@ def load_window_figures(
     skipped = (
         per_call["unreadable_durations"]
         + per_call["unreadable_reasons"]
+        + per_call["unreadable_methods"]
         + unreadable_nurtured
+        + unreadable_starts
         + speed.skipped
     )
     return WindowFigures(figures, by_method, by_source, skipped)
@@ -801,7 +820,7 @@ TODAY_SQL = f"""
 SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {_CALLS_IN}
+WHERE {_CALLS_OF_WINDOW}
 """
 
 

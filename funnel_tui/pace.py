@@ -19,6 +19,7 @@ from funnel_tui.manager_figures import (
     ManagerFigures,
     Window,
     load_plan,
+    load_today_activity,
     load_window_figures,
 )
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
@@ -357,10 +358,6 @@ FROM deals d
 WHERE {_IN_WINDOW.format(d="d.")}
 """
 
-CALLS_BETWEEN_SQL = """
-SELECT count(*) FROM calls WHERE started_at >= :start AND started_at < :end
-"""
-
 
 def load_pace(
     db: sqlite_utils.Database,
@@ -390,7 +387,6 @@ def load_pace(
         "starts_on": window.params["starts_on"],
         "after_end": window.params["after_end"],
     }
-    today_window = Window.of_days(today, today, tz).params
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
     won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
@@ -401,7 +397,7 @@ def load_pace(
         target_cents=target["amount_cents"],
         calls_per_day=calls_per_day,
         won_cents=won_cents,
-        calls_today=db.execute(CALLS_BETWEEN_SQL, today_window).fetchone()[0],
+        calls_today=load_today_activity(db, today, tz).dials,
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,

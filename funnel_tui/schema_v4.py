@@ -24,21 +24,35 @@ from __future__ import annotations
 
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PICKED_REASONS, Outcome, sql_list
 from funnel_tui.foreign_values import wrong_value_sql
+from funnel_tui.timestamps import stored_moment_sql
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 UNSPECIFIED_REASON = "unspecified"
+# The name a prospect's method that is a BLOB counts under.
+UNREADABLE_METHOD = "(unreadable)"
 # The lost reasons call_days counts, each in a column `lost_<reason>`.
 COUNTED_REASONS = (*(str(reason) for reason in PICKED_REASONS), UNSPECIFIED_REASON)
 
 
 def method_name_sql(call: str, prospect: str) -> str:
-    """The method a call counts under: its own, else its prospect's (the report's names)."""
-    return f"coalesce(nullif({call}.method, ''), {prospect}.method)"
+    """The method a call counts under: its own, else its prospect's (the report's names);
+    a method that is a BLOB cannot be read, so a call's is passed over and a prospect's
+    counts as UNREADABLE_METHOD."""
+    own, theirs = f"{call}.method", f"{prospect}.method"
+    return (
+        f"CASE WHEN {own} IS NOT NULL AND {own} <> '' AND typeof({own}) <> 'blob' THEN {own}"
+        f" WHEN typeof({theirs}) = 'blob' THEN '{UNREADABLE_METHOD}' ELSE {theirs} END"
+    )
 
 
 def source_name_sql(prospect: str) -> str:
-    """The source a call counts under: its prospect's, trimmed, else NO_SOURCE."""
-    return f"coalesce(nullif(trim({prospect}.source), ''), '{NO_SOURCE}')"
+    """The source a call counts under: its prospect's, trimmed, else NO_SOURCE (also for
+    a BLOB, which cannot be read)."""
+    source = f"{prospect}.source"
+    return (
+        f"CASE WHEN typeof({source}) = 'blob' THEN '{NO_SOURCE}'"
+        f" ELSE coalesce(nullif(trim({source}), ''), '{NO_SOURCE}') END"
+    )
 
 
 def reason_name_sql(call: str) -> str:
@@ -73,6 +87,8 @@ CALL_DAY_COUNTS: dict[str, str] = {
     "unreadable_durations": "{wrong_duration}",
     **{f"lost_{reason}": f"{{refused}} AND {{reason}} IS '{reason}'" for reason in COUNTED_REASONS},
     "unreadable_reasons": "{refused} AND typeof({c}.reason) = 'blob'",
+    # A call's own method that is a BLOB: it counts under its prospect's.
+    "unreadable_methods": "typeof({c}.method) = 'blob'",
 }
 CALL_DAY_COLUMNS = ("day", "method", "source", *CALL_DAY_COUNTS)
 
@@ -234,6 +250,12 @@ _WAIT_S = (
 )
 
 
+# The marks compare and keep moments in the stored form, whatever form other tools wrote.
+_CALLS_IN_STORED_FORM = f"""(
+    SELECT id, prospect_id, outcome, method, reason, {stored_moment_sql("started_at")} AS started_at
+    FROM calls)"""
+
+
 def _marks_from_calls(where: str) -> str:
     """The marks of the prospects `where` picks (a condition on calls `c`): over every
     method (with `method` '' and `only_method` the one method all its calls count under,
@@ -245,12 +267,12 @@ def _marks_from_calls(where: str) -> str:
     return f"""
 SELECT c.prospect_id, 0, '', CASE WHEN count(DISTINCT {method}) = 1 THEN max({method}) END,
     {source_name_sql("p")}, min(c.started_at), {marks}, {_WAIT_S}
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
+FROM {_CALLS_IN_STORED_FORM} c JOIN prospects p ON p.id = c.prospect_id
 WHERE {where}
 GROUP BY c.prospect_id
 UNION ALL
 SELECT c.prospect_id, 1, {method}, NULL, {source_name_sql("p")}, min(c.started_at), {marks}, NULL
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
+FROM {_CALLS_IN_STORED_FORM} c JOIN prospects p ON p.id = c.prospect_id
 WHERE {where}
 GROUP BY c.prospect_id, {method}
 HAVING EXISTS (
@@ -315,12 +337,15 @@ _MARKS_TAKE_THE_CALL = f"""EXISTS (
         AND m.only_method IS {method_name_sql("NEW", "p")})"""
 
 
+_NEW_STARTED_AT = stored_moment_sql("NEW.started_at")
+
+
 def _moved_on(column: str, condition: str) -> str:
     """`column` after the call NEW, when NEW meets `condition` (a condition on calls `c`)."""
     met = condition.replace("c.", "NEW.")
     return (
-        f"{column} = CASE WHEN {met} THEN max(coalesce({column}, NEW.started_at),"
-        f" NEW.started_at) ELSE {column} END"
+        f"{column} = CASE WHEN {met} THEN max(coalesce({column}, {_NEW_STARTED_AT}),"
+        f" {_NEW_STARTED_AT}) ELSE {column} END"
     )
 
 
@@ -337,9 +362,9 @@ END;
 CREATE TRIGGER lead_marks_after_call_added AFTER INSERT ON calls
 WHEN {_MARKS_TAKE_THE_CALL} BEGIN
     UPDATE lead_marks SET
-        first_call_at = min(first_call_at, NEW.started_at),
+        first_call_at = min(first_call_at, {_NEW_STARTED_AT}),
         {_MOVE_MARKS_ON},
-        wait_s = CASE WHEN NEW.started_at < first_call_at
+        wait_s = CASE WHEN {_NEW_STARTED_AT} < first_call_at
             THEN CAST(strftime('%s', NEW.started_at) AS INTEGER) - (
                 SELECT CAST(strftime('%s', p.created_at) AS INTEGER) FROM prospects p
                 WHERE p.id = NEW.prospect_id)

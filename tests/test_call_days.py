@@ -28,7 +28,7 @@ from funnel_tui.periods import period_bounds
 from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import stored_moment_sql, to_stored
 
 # The oracle: the call counts straight from every call of the window, as the report
 # computed them before call_days.
@@ -37,11 +37,13 @@ _SOURCE = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
 _COUNTS = f"""count(*) AS calls,
     coalesce(sum(c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), 0) AS connects,
     coalesce(sum(c.outcome = 'meeting'), 0) AS meetings"""
-RAW_COUNTS_SQL = """
-SELECT {name} AS name, {counts}
+# Every call of the window, each moment read in the stored form (other tools may write
+# `2026-12-01 06:00:00`, or `Z`).
+RAW_COUNTS_SQL = f"""
+SELECT {{name}} AS name, {{counts}}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.started_at >= :start AND c.started_at < :end
-GROUP BY {name}
+WHERE {stored_moment_sql("c.started_at")} >= :start AND {stored_moment_sql("c.started_at")} < :end
+GROUP BY {{name}}
 """
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -218,7 +220,7 @@ def test_rows_other_tools_write_are_counted_like_a_join_would(storage: Storage) 
 
 
 @pytest.mark.parametrize("tz", [UTC, NEW_YORK, ZoneInfo("Asia/Kolkata")], ids=str)
-def test_texts_at_the_edges_of_the_window_count_as_text_order_places_them(
+def test_moments_at_the_edges_of_the_window_count_by_the_moment_whatever_their_form(
     db: sqlite_utils.Database, tz: tzinfo
 ) -> None:
     today = date(2026, 11, 16)

@@ -23,11 +23,11 @@ from funnel_tui.manager_figures import (
     FIRST_CALLS_SQL,
     HANDED_BACK_SQL,
     LEADS_SQL,
+    TODAY_SQL,
     UNREADABLE_NURTURED_SQL,
     WON_LEADS_SQL,
 )
 from funnel_tui.pace import (
-    CALLS_BETWEEN_SQL,
     WON_SQL,
     Breakdown,
     Pace,
@@ -540,7 +540,7 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
     "sql",
     [
         WON_SQL,
-        CALLS_BETWEEN_SQL,
+        TODAY_SQL,
         CALL_DAYS_BY_ROW_SQL,
         CALL_DAYS_TOTALS_SQL,
         EDGE_CALLS_SQL,
@@ -561,6 +561,8 @@ def test_pace_queries_read_calls_and_deals_through_indexes(
         "after_last_day": "2026-12-01",
         "starts_on": "2026-11-01",
         "after_end": "2026-12-01",
+        "start_day": "2026-11-01",
+        "after_end_day": "2026-12-02",
         "won": "[]",
     }
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
@@ -578,6 +580,8 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         "after_last_day": "2027-01-01",
         "starts_on": "2026-01-01",
         "after_end": "2027-01-01",
+        "start_day": "2026-01-01",
+        "after_end_day": "2027-01-02",
     }
 
     def plan(sql: str) -> list[str]:

@@ -1,0 +1,53 @@
+"""The stored form of a moment, in Python and in SQL, for every form other tools write."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from funnel_tui.timestamps import from_stored, stored_moment_sql, to_stored
+
+MOMENTS = st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31, 23, 59, 59)
+).map(lambda moment: moment.replace(tzinfo=UTC))
+# How SQLite's datetime(), JavaScript, spreadsheets and people write one UTC moment.
+FORMS = st.sampled_from(
+    [
+        "%Y-%m-%dT%H:%M:%S+00:00",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%SZ",
+        "%Y-%m-%dT%H:%M:%S.%fZ",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+)
+
+
+def in_sql(value: object) -> object:
+    with sqlite3.connect(":memory:") as db:
+        return db.execute(f"SELECT {stored_moment_sql('v')} FROM (SELECT ? AS v)", [value]).fetchone()[0]
+
+
+@given(MOMENTS, FORMS)
+def test_sql_reads_every_form_as_python_does(moment: datetime, form: str) -> None:
+    text = moment.strftime(form)
+    assert in_sql(text) == to_stored(from_stored(text))
+
+
+@given(MOMENTS, MOMENTS, FORMS, FORMS)
+def test_the_stored_form_sorts_as_time_does(one: datetime, other: datetime, a: str, b: str) -> None:
+    first, second = in_sql(one.strftime(a)), in_sql(other.strftime(b))
+    whole = (one.replace(microsecond=0), other.replace(microsecond=0))
+    if "%S" not in a or "%S" not in b:
+        whole = tuple(moment.replace(second=0) for moment in whole)
+        first, second = first[:16], second[:16]
+    assert (first < second) == (whole[0] < whole[1])
+
+
+def test_a_date_is_its_midnight_and_text_that_is_no_moment_stays_as_it_is() -> None:
+    assert in_sql("2026-12-01") == "2026-12-01T00:00:00+00:00"
+    for text in ("yesterday", "now", "2460000.5", "2026-12-01 garbage", None, 20261201):
+        assert in_sql(text) == text
