@@ -28,7 +28,8 @@ FORMS = st.sampled_from(
 
 def in_sql(value: object) -> object:
     with sqlite3.connect(":memory:") as db:
-        return db.execute(f"SELECT {stored_moment_sql('v')} FROM (SELECT ? AS v)", [value]).fetchone()[0]
+        query = f"SELECT {stored_moment_sql('v')} FROM (SELECT ? AS v)"
+        return db.execute(query, [value]).fetchone()[0]
 
 
 @given(MOMENTS, FORMS)
