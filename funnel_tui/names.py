@@ -1,4 +1,5 @@
-"""How a script greets a person: the first given name of a full name, after any title."""
+"""How a script greets a person: the first given name of a full name, after any title, or
+the title and surname when there is no given name ("Hello Dr. Smith")."""
 
 from __future__ import annotations
 
@@ -22,18 +23,45 @@ def _bare(word: str) -> str:
     return word.rstrip(".").casefold()
 
 
-def first_name_of(name: str | None) -> str | None:
-    """The first given name, or None when there is none to greet by: "Dr. Smith" has a
-    title and a surname only, "J. Smith" an initial."""
-    if not name:
+def greeting(first_name: str | None, name: str | None) -> str:
+    """How an opener begins: "Hi Deepa" by a first name; "Hello Dr. Smith" for a title and
+    a surname; else "Hello", never a name it cannot say."""
+    if first_name:
+        return f"Hi {first_name}"
+    addressed = _title_and_surname(name)
+    return f"Hello {addressed}" if addressed else "Hello"
+
+
+def _title_and_surname(name: str | None) -> str | None:
+    """ "Dr. Smith" of "Dr. Smith" or "Dr. J. Smith": the titles and the last word."""
+    words = _given_order(name or "")
+    titles = 0
+    while titles < len(words) and _bare(words[titles]) in TITLES:
+        titles += 1
+    if not titles or titles == len(words):
         return None
+    return " ".join((*words[:titles], words[-1]))
+
+
+def _given_order(name: str) -> list[str]:
+    """The words of a name with any comma undone: "Doe, John" is John Doe, and a suffix
+    after a comma ("John Doe, MD") is dropped."""
     words = name.replace(",", " , ").split()
     if "," in words:
         comma = words.index(",")
         after = [word for word in words[comma + 1 :] if word != ","]
         # "Doe, John" has the surname first; "John Doe, MD" a suffix after it.
         surname_first = after and _bare(after[0]) not in SUFFIXES
-        words = after if surname_first else words[:comma]
+        words = after + words[:comma] if surname_first else words[:comma]
+    return words
+
+
+def first_name_of(name: str | None) -> str | None:
+    """The first given name, or None when there is none to greet by: "Dr. Smith" has a
+    title and a surname only, "J. Smith" an initial."""
+    if not name:
+        return None
+    words = _given_order(name)
     titles = 0
     while titles < len(words) and _bare(words[titles]) in TITLES:
         titles += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from funnel_tui.names import first_name_of
+from funnel_tui.names import first_name_of, greeting
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,7 @@ from funnel_tui.names import first_name_of
         ("Doe, John", "John"),
         ("John Doe, MD", "John"),
         ("Zainab Hussain, PhD", "Zainab"),
+        ("Smith, Dr. John", "John"),
         # Nothing to greet by: a title alone, a title and a surname, an initial.
         ("Dr.", None),
         ("Dr. Smith", None),
@@ -38,3 +39,22 @@ from funnel_tui.names import first_name_of
 )
 def test_the_first_given_name_after_a_title(name: str | None, first: str | None) -> None:
     assert first_name_of(name) == first
+
+
+@pytest.mark.parametrize(
+    ("first_name", "name", "said"),
+    [
+        ("Deepa", "Deepa Nair", "Hi Deepa"),
+        (None, "Dr. Smith", "Hello Dr. Smith"),
+        (None, "Dr. J. Smith", "Hello Dr. Smith"),
+        (None, "Prof. Dr. Weber", "Hello Prof. Dr. Weber"),
+        (None, "Smith, Mrs", "Hello Mrs Smith"),
+        (None, "J. Smith", "Hello"),
+        (None, "Dr.", "Hello"),
+        (None, None, "Hello"),
+    ],
+)
+def test_a_greeting_never_says_a_name_it_cannot_say(
+    first_name: str | None, name: str | None, said: str
+) -> None:
+    assert greeting(first_name, name) == said

@@ -190,13 +190,30 @@ def test_facts_hold_only_what_is_known():
     assert facts["source_phrase"] == "our webinar"
     assert "title" not in facts
     facts = prospect_facts({"name": "Lee", "source": "cold list"}, Settings())
-    assert facts == {"name": "Lee", "first_name": "Lee", "source": "cold list"}
+    assert facts == {
+        "name": "Lee",
+        "first_name": "Lee",
+        "greeting": "Hi Lee",
+        "source": "cold list",
+    }
 
 
 def test_first_name_is_the_stored_one_else_the_given_name_after_a_title():
     assert prospect_facts({"name": "Dr. John Doe"}, Settings())["first_name"] == "John"
     stored = {"name": "Wei Ling Tan", "first_name": "Wei Ling"}
     assert prospect_facts(stored, Settings())["first_name"] == "Wei Ling"
+
+
+def test_an_opener_greets_by_title_and_surname_without_a_given_name():
+    def greeting(**prospect):
+        return prospect_facts(prospect, Settings())["greeting"]
+
+    assert greeting(name="Dr. Smith") == "Hello Dr. Smith"
+    assert greeting(name="J. Smith") == "Hello"
+    assert greeting(name="Dr. John Doe") == "Hi John"
+    assert greeting(name="Dr. Smith", first_name="Alan") == "Hi Alan"
+    plain = filled_plain(filled_for({"name": "Dr. Smith", "company": "Birch"}, "solution"))
+    assert "Hello Dr. Smith, " in plain
 
 
 def test_facts_read_a_sqlite_row(tmp_path):
@@ -584,5 +601,5 @@ def test_the_template_shows_every_opener_and_the_placeholders():
     text = template_plain(load_builtin("solution"))
     for situation in SITUATIONS:
         assert f"Open: {situation} (" in text
-    assert "{first_name}" in text
+    assert "{greeting}, it's {rep_name}" in text
     assert "> In your notes: {pain_points}" in text

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from funnel_tui.names import first_name_of
+from funnel_tui.names import first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
 from funnel_tui.scripts.loader import CallScript
 from funnel_tui.scripts.render import (
@@ -64,6 +64,7 @@ def prospect_facts(
     """The value of every placeholder this prospect has; a missing fact is absent."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
     facts["first_name"] = _text(prospect, "first_name") or first_name_of(facts["name"]) or ""
+    facts["greeting"] = greeting(facts["first_name"], facts["name"])
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
     if history is not None and today is not None:
