@@ -35,7 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from funnel_tui.scripts.loader import ScriptProblem, _toml_problem
+from funnel_tui.scripts.loader import ScriptProblem, toml_problem
 from funnel_tui.words import Words, stems
 
 PROFILE_FILE = "profile.toml"
@@ -196,8 +196,8 @@ def parse_profile(text: str, path: Path, source: str) -> tuple[Profile | None, l
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return None, [_toml_problem(error, path, text)]
-    checker = _Checker(path, text)
+        return None, [toml_problem(error, path, text)]
+    checker = ProfileChecker(path, text)
     top = checker.table(data, TOP_FIELDS, extra=TABLES.keys(), where=None)
     tables = {name: checker.entries(name, data.get(name)) for name in TABLES}
     features = tuple(Feature(**entry) for entry in tables["features"])
@@ -230,7 +230,7 @@ def parse_profile(text: str, path: Path, source: str) -> tuple[Profile | None, l
     return profile, []
 
 
-class _Checker:
+class ProfileChecker:
     """Checks the parsed shape of a profile, pointing each problem at the line of its key."""
 
     def __init__(self, path: Path, text: str) -> None:

@@ -178,8 +178,8 @@ def parse_script(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return None, [_toml_problem(error, path, text)]
-    checker = _Checker(path, text)
+        return None, [toml_problem(error, path, text)]
+    checker = FileChecker(path, text)
     name = checker.name(data, method)
     fits = checker.fits(data.get("fits", ""))
     openers = checker.openers(data.get("openers", {}))
@@ -196,7 +196,8 @@ def parse_script(
     return CallScript(method, name, steps, objections, source, openers, fits), []
 
 
-def _toml_problem(error: tomllib.TOMLDecodeError, path: Path, text: str) -> ScriptProblem:
+def toml_problem(error: tomllib.TOMLDecodeError, path: Path, text: str) -> ScriptProblem:
+    """A file that is not valid TOML, as a problem at the line the parser names."""
     message = str(error)
     position = TOML_POSITION.search(message)
     if position:
@@ -210,8 +211,9 @@ def _toml_problem(error: tomllib.TOMLDecodeError, path: Path, text: str) -> Scri
     return ScriptProblem(path, line, f"not valid TOML: {message}")
 
 
-class _Checker:
-    """Checks the parsed shape of one file, pointing each problem at the line of its key."""
+class FileChecker:
+    """Checks the parsed shape of a script file, pointing each problem at the line of its
+    key (the objections file reuses its way of finding lines)."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path

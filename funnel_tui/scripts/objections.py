@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
-from funnel_tui.scripts.loader import METHOD_NAME, ScriptProblem, _Checker, _toml_problem
+from funnel_tui.scripts.loader import METHOD_NAME, FileChecker, ScriptProblem, toml_problem
 
 FILE_NAME = "objections.toml"
 COMMON = "common"
@@ -193,7 +193,7 @@ def parse_objections(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return base, [_toml_problem(error, path, text)]
+        return base, [toml_problem(error, path, text)]
     reader = _FileReader(path, text, methods)
     merged = {category.key: category for category in base}
     for key, table in data.items():
@@ -239,7 +239,7 @@ class _FileReader:
     """Checks the categories of one objections file, pointing each problem at its line."""
 
     def __init__(self, path: Path, text: str, methods: set[str]) -> None:
-        self.lines = _Checker(path, text)
+        self.lines = FileChecker(path, text)
         self.methods = methods
 
     @property
