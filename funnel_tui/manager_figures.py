@@ -209,7 +209,7 @@ class Window:
             "start": self.start,
             "end": self.end,
             "start_day": self.start[:10],
-            "after_end_day": (date.fromisoformat(self.end[:10]) + timedelta(days=1)).isoformat(),
+            "after_end_day": _day_after_moment(self.end),
         }
 
 
@@ -291,22 +291,29 @@ RATE_TOTALS_SQL = _totals_sql(_ROW_COUNTS)
 RATE_EDGE_CALLS_SQL = _edge_calls_sql(_ROW_COUNTS)
 
 
+def _is_utc_midnight(moment: str) -> bool:
+    return moment[10:] == "T00:00:00+00:00"
+
+
+def _day_after_moment(moment: str) -> str:
+    """The first UTC day none of whose moments comes before `moment` (a stored one)."""
+    day = date.fromisoformat(moment[:10])
+    return (day if _is_utc_midnight(moment) else day + timedelta(days=1)).isoformat()
+
+
 def _whole_days(start: str, end: str) -> tuple[str, str]:
     """The UTC days lying wholly inside the window [start, end), as the bounds
     [first, after_last) of their `YYYY-MM-DD` strings.
 
     Any text sorts at or after a day's string exactly when its first ten characters do,
     so the calls of those days are the calls in [first, after_last), whatever text other
-    tools stored, and the edges are the rest of the first and last UTC days, each of
-    whose calls is compared with the window in the stored form. A day's string sorts
-    before its own midnight, so the window's first UTC day is never whole. A window
-    within one UTC day (the first day of a period, as of that day, can be one) is all
-    edge: no whole day, and its one day before it.
+    tools stored. The edges are the rest of the window's first and last UTC days, each of
+    whose calls is compared with the window in the stored form: the first day is whole
+    when the window starts at its midnight. A window within one UTC day (the first day of
+    a period, as of that day, can be one) may have no whole day at all.
     """
-    first = (date.fromisoformat(start[:10]) + timedelta(days=1)).isoformat()
-    if first > end[:10]:
-        return first, first
-    return first, end[:10]
+    first = _day_after_moment(start) if not _is_utc_midnight(start) else start[:10]
+    return (first, first) if first > end[:10] else (first, end[:10])
 
 
 @dataclass(frozen=True)
@@ -418,16 +425,10 @@ SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_GOOD_D
 
 def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
     return [
-        _Deal(
-            row["prospect_id"],
-            row["method"],
-            row["source"],
-            row["amount_cents"],
-            row["kind"],
-            date.fromisoformat(row["closed_on"]),
-            row["first_call"],
+        _Deal(prospect_id, method, source, cents, kind, date.fromisoformat(closed_on), first)
+        for prospect_id, method, source, cents, kind, closed_on, first in db.execute(
+            DEALS_SQL, window.params
         )
-        for row in db.query(DEALS_SQL, window.params)
     ]
 
 
@@ -478,12 +479,13 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
 
 
 # The window's deals, each with the method and source it counts under and the prospect's
-# first call ever (for the sales cycle).
+# first call ever (for the sales cycle, from its marks).
 DEALS_SQL = f"""
 SELECT d.prospect_id, {_METHOD} AS method, {_SOURCE} AS source, d.amount_cents,
     coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
-    (SELECT min(f.started_at) FROM calls f WHERE f.prospect_id = d.prospect_id) AS first_call
+    f.first_call_at AS first_call
 FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
+    LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
 WHERE {_DEALS_IN} AND {_GOOD_DEAL}
 """
 
@@ -724,13 +726,20 @@ WHERE m.per_method = 0 AND m.last_meeting_at >= :start
 """
 
 
+# How many of the prospects with a deal (:won, as WON_LEADS_SQL takes it) had a `meeting`
+# call in the window.
+MEETING_BUYERS_SQL = f"""
+SELECT coalesce(sum(met), 0) FROM ({WON_LEADS_SQL}) WHERE per_method = 0
+"""
+
+
 def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
     """How many prospects had a `meeting` call in the window, and how many of them are
     among `buyers`."""
     (meeting_leads,) = db.execute(MEETING_LEADS_SQL, window.params).fetchone()
     won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
-    rows = db.query(WON_LEADS_SQL, {**window.params, "won": won})
-    return meeting_leads, sum(row["met"] for row in rows if not row["per_method"])
+    (meeting_buyers,) = db.execute(MEETING_BUYERS_SQL, {**window.params, "won": won}).fetchone()
+    return meeting_leads, meeting_buyers
 
 
 def _rate(part: int, whole: int, minimum: int, default: Fraction) -> tuple[Fraction, str]:
