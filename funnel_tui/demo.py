@@ -23,7 +23,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.demo_calendar import DemoCalendar
 from funnel_tui.demo_people import FREE_NOTES, PEOPLE
 from funnel_tui.demo_replay import Plan, place, replay
-from funnel_tui.demo_stories import MONTH_TARGET_CENTS, PACE_SHARE, Storyteller
+from funnel_tui.demo_stories import PACE_SHARE, Storyteller, target_cents
 from funnel_tui.demo_timeline import AppointmentAt, Due, Step, Story
 from funnel_tui.domain import (
     BUILTIN_METHOD_VALUES,
@@ -262,21 +262,21 @@ def _note_rows(
     return rows
 
 
-def _month_target(db: sqlite_utils.Database, calendar: DemoCalendar) -> dict[str, Any]:
+def _target(db: sqlite_utils.Database, calendar: DemoCalendar) -> dict[str, Any]:
     (won,) = db.execute(
         "SELECT coalesce(sum(amount_cents), 0) FROM deals WHERE closed_on BETWEEN ? AND ?",
-        [calendar.month_start.isoformat(), calendar.month_end.isoformat()],
+        [calendar.period_start.isoformat(), calendar.period_end.isoformat()],
     ).fetchone()
-    amount = MONTH_TARGET_CENTS
-    elapsed = len(calendar.elapsed_month_days)
+    amount = target_cents(calendar.period)
+    elapsed = len(calendar.elapsed_period_days)
     if elapsed and won:
-        # Never let the month's wins put the rep ahead of PACE_SHARE of the expected pace.
-        at_pace = won * len(calendar.month_days) / (elapsed * PACE_SHARE)
+        # Never let the period's wins put the rep ahead of PACE_SHARE of the expected pace.
+        at_pace = won * len(calendar.period_days) / (elapsed * PACE_SHARE)
         amount = max(amount, math.ceil(at_pace / TARGET_STEP_CENTS) * TARGET_STEP_CENTS)
     return {
-        "period": "month",
-        "starts_on": calendar.month_start.isoformat(),
-        "ends_on": calendar.month_end.isoformat(),
+        "period": calendar.period,
+        "starts_on": calendar.period_start.isoformat(),
+        "ends_on": calendar.period_end.isoformat(),
         "amount_cents": amount,
         "calls_per_day": CALLS_PER_DAY,
     }
@@ -296,8 +296,8 @@ def _unsynced(db: sqlite_utils.Database) -> Iterator[None]:
 
 def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) -> DemoSummary:
     """Fill an empty database with about 60 prospects, a month of calls before `now` with
-    the tasks, deals and notes they left, and this month's target; raises ValueError if it
-    already has prospects.
+    the tasks, deals and notes they left, and a target under way (this month's, or on its
+    first days the quarter's); raises ValueError if it already has prospects.
 
     `now` is the rep's local time and must be timezone-aware; calling hours, business
     days and the cadence come from the database's settings.
@@ -320,7 +320,7 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
         replay(db, [plan for _, plan in cast], calendar, settings)
         with write_transaction(db):
             db["notes"].insert_all(_note_rows(db, now, rng))
-            db["targets"].insert(_month_target(db, calendar))
+            db["targets"].insert(_target(db, calendar))
             # The scripts greet prospects in the rep's name and talk about the demo's product.
             db["settings"].insert_all(
                 [

@@ -17,6 +17,9 @@ from funnel_tui.periods import business_days, period_bounds
 from funnel_tui.settings import Settings
 
 HISTORY_DAYS = 30
+# The demo's target is for the first of these periods with this many business days gone.
+TARGET_PERIODS = ("month", "quarter", "year")
+MIN_ELAPSED_DAYS = 3
 # Time left before the hours close: a call or a meeting starts at least this long before.
 ROOM = timedelta(minutes=30)
 # A call logged "earlier today" ends a little before now; an appointment "later today"
@@ -46,10 +49,25 @@ class DemoCalendar:
             holidays=settings.holidays,
         )
         self.past_days = [day for day in self.days if self.window_start <= day < self.today]
-        self.month_start, self.month_end = period_bounds("month", self.today)
-        self.month_days = [day for day in self.days if self.month_start <= day <= self.month_end]
-        self.elapsed_month_days = [day for day in self.month_days if day < self.today]
+        self.period = self._target_period()
+        self.period_start, self.period_end = period_bounds(self.period, self.today)
+        self.period_days = self._business_days_of(self.period)
+        self.elapsed_period_days = [day for day in self.period_days if day < self.today]
         self._windows: dict[tuple[date, str | None], list[Window]] = {}
+
+    def _business_days_of(self, period: str) -> list[date]:
+        start, end = period_bounds(period, self.today)
+        return [day for day in self.days if start <= day <= end]
+
+    def _target_period(self) -> str:
+        """The month, unless fewer than MIN_ELAPSED_DAYS of its business days have passed:
+        then the quarter (or the year), so that the demo's target is under way, with wins,
+        a pace and a burn-up to show, also on the first days of a month."""
+        for period in TARGET_PERIODS:
+            elapsed = [day for day in self._business_days_of(period) if day < self.today]
+            if len(elapsed) >= MIN_ELAPSED_DAYS:
+                return period
+        return TARGET_PERIODS[0]
 
     def shift(self, day: date, count: int) -> date:
         """The business day `count` business days after `day` (before it when negative);

@@ -27,6 +27,7 @@ from funnel_tui.domain import Kind, LostReason, Outcome
 from funnel_tui.settings import Settings
 
 MONTH_TARGET_CENTS = 6_000_000
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 DEALS_THIS_MONTH = 2
 SMALLEST_DEAL_CENTS = 180_000
 DEAL_STEP_CENTS = 10_000
@@ -40,6 +41,11 @@ ATTEMPTS = (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.GATEKEEPER, Outcome.BU
 ATTEMPT_WEIGHTS = (8, 5, 2, 1)
 # Share of gatekeepers who name a time to call again.
 GATEKEEPER_NAMES_A_TIME = 0.4
+
+
+def target_cents(period: str) -> int:
+    """The demo's target for a period: MONTH_TARGET_CENTS a month."""
+    return MONTH_TARGET_CENTS * MONTHS_IN[period]
 
 
 class Storyteller:
@@ -296,11 +302,18 @@ class Storyteller:
         return self.opportunity(self.prospect_kind(), [*steps, last], LastCallOn(day))
 
     def won_deals(self, count: int) -> list[tuple[date, int]]:
-        """When the won deals closed and for how much: a couple this month, sized to leave
-        the rep behind pace, and the rest before the month began."""
+        """When the won deals closed and for how much: a couple in the target's period (in
+        the month of history), sized to leave the rep behind pace, and the rest before the
+        period began, or before the history when the period began before it."""
         calendar = self.calendar
-        elapsed = calendar.elapsed_month_days
-        budget = MONTH_TARGET_CENTS * PACE_SHARE * len(elapsed) / max(len(calendar.month_days), 1)
+        elapsed = calendar.elapsed_period_days
+        budget = (
+            target_cents(calendar.period)
+            * PACE_SHARE
+            * len(elapsed)
+            / max(len(calendar.period_days), 1)
+        )
+        elapsed = [day for day in elapsed if day in calendar.past_days] or elapsed
         this_month = min(len(elapsed), DEALS_THIS_MONTH if budget >= 2 * SMALLEST_DEAL_CENTS else 1)
         share = self.rng.uniform(0.35, 0.65)
         shares = (share, 1 - share) if this_month == DEALS_THIS_MONTH else (1.0,)
@@ -311,7 +324,7 @@ class Storyteller:
         days = sorted(self.rng.sample(elapsed, this_month))
         # Days that leave room in the history for a few calls before the deal.
         with_room = calendar.past_days[DAYS_TO_WIN:] or calendar.past_days
-        earlier = [day for day in with_room if day < calendar.month_start]
+        earlier = [day for day in with_room if day < calendar.period_start]
         deals = list(zip(days, amounts[:this_month], strict=True))
         deals += [
             (self.rng.choice(earlier or with_room), self.deal_size())

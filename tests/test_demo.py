@@ -25,7 +25,8 @@ from funnel_tui.domain import (
     Outcome,
     Stage,
 )
-from funnel_tui.settings import save_settings
+from funnel_tui.pace import load_pace
+from funnel_tui.settings import Settings, save_settings
 from funnel_tui.storage import open_storage
 from funnel_tui.timestamps import from_stored, to_stored
 from tests.cli_support import invoke
@@ -646,6 +647,31 @@ def test_outcome_mix_is_mostly_unanswered_with_some_of_everything(demo):
     assert unanswered >= 0.35 * len(outcomes)
     assert sum(outcome in CONNECT_OUTCOMES for outcome in outcomes) <= 0.5 * len(outcomes)
     assert set(outcomes) == set(Outcome)
+
+
+@pytest.mark.parametrize(
+    ("now", "period", "starts_on", "ends_on"),
+    [
+        (NOW, "month", "2026-11-01", "2026-11-30"),
+        # Only two business days of November gone: the quarter is under way.
+        (datetime(2026, 11, 3, 10, 0, tzinfo=LONDON), "quarter", "2026-10-01", "2026-12-31"),
+        (datetime(2026, 12, 1, 9, 5, tzinfo=LONDON), "quarter", "2026-10-01", "2026-12-31"),
+        (datetime(2026, 11, 5, 10, 0, tzinfo=LONDON), "month", "2026-11-01", "2026-11-30"),
+    ],
+)
+def test_the_target_is_under_way_also_on_the_first_days_of_a_month(
+    tmp_path, now, period, starts_on, ends_on
+):
+    db, _ = build(tmp_path, now=now)
+    (target,) = rows(db, "SELECT * FROM targets")
+    assert (target["period"], target["starts_on"], target["ends_on"]) == (
+        period,
+        starts_on,
+        ends_on,
+    )
+    pace = load_pace(db, now.date(), Settings(), tz=now.tzinfo)
+    assert pace.won_cents > 0
+    assert pace.status == "behind"
 
 
 @pytest.mark.parametrize("now", AWKWARD_MOMENTS, ids=AWKWARD_IDS)
