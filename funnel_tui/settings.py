@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlite_utils
 
@@ -25,6 +25,10 @@ MAX_CALLS_PER_DAY = 10_000
 MAX_ATTEMPTS = 50
 # The longest wait between two tries of the cadence, in business days (about three months).
 MAX_CADENCE_DAYS = 60
+# A plan rate is a plain decimal from MIN_RATE to 1: one dial in a thousand that connects
+# is already more than a day's calling can turn into a plan.
+MIN_RATE = Decimal("0.001")
+RATE = re.compile(r"[0-9]*\.?[0-9]+", re.ASCII)
 # The settings row `funnel demo` writes, so that a demo book is known as one (it gets the
 # demo's product profile). Not a setting the rep sets: `config` does not list it.
 DEMO_BOOK_KEY = "demo_book"
@@ -286,12 +290,11 @@ def source_phrase(settings: Settings, source: str | None) -> str | None:
 
 
 def _parse_rate(text: str) -> Decimal:
-    wanted = "a rate above 0 and at most 1, such as 0.25"
-    try:
-        rate = Decimal(text.strip())
-    except InvalidOperation:
-        raise SettingError(f"expected {wanted}, got {_clipped(text)!r}") from None
-    if not (rate.is_finite() and 0 < rate <= 1):
+    wanted = f"a rate from {MIN_RATE} to 1, such as 0.25"
+    if not RATE.fullmatch(text.strip()):
+        raise SettingError(f"expected {wanted}, got {_clipped(text.strip())!r}")
+    rate = Decimal(text.strip())
+    if not MIN_RATE <= rate <= 1:
         raise SettingError(f"expected {wanted}, got {_clipped(text.strip())!r}")
     return rate
 

@@ -64,7 +64,9 @@ LONGEST_SPOKEN_LINE = 45
 
 PHRASINGS = [
     # The issue's examples.
-    ("busy season", []),
+    ("busy season", ["timing"]),
+    ("busy season until March", ["timing"]),
+    ("Too busy this month, call in January", ["timing"]),
     ("Timing: busy season until after Christmas", ["timing"]),
     ("Price; they already pay for an email tool that does sequences", ["price", "has_solution"]),
     ("We need an email tool", []),
@@ -122,7 +124,7 @@ PHRASINGS = [
     ),
     ("Budget: hiring freeze until the new year", ["budget", "timing"]),
     # A phrase that only looks like a category does not hide the real one beside it.
-    ("Busy season now, and too busy to talk today", ["busy"]),
+    ("Busy season now, and too busy to talk today", ["timing", "busy"]),
     ("Price isn't an issue; budget is", ["budget"]),
     # Whole words only, and nothing from an empty note.
     ("Shops at Costco", []),

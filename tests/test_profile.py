@@ -306,14 +306,14 @@ def test_the_demo_profile_fits_most_of_the_demo_book() -> None:
     ("company", "feature", "reference"),
     [
         ("Harbourline Logistics", "live dispatch board", "Northline Couriers"),
-        ("Brightsmile Dental Group", "smart reminders", "Maple Lane Dental"),
+        ("Brightsmile Dental Group", "reminder service", "Maple Lane Dental"),
         ("Whitaker HVAC Services", "route and patch planner", "Calder Heating Services"),
         ("St Aldhelm's Academy Trust", "multi-site calendar", "Ashgrove Academy Trust"),
         ("Klarwerk Software GmbH", "follow-up call scheduler", "Corvid Software"),
         ("Thistle Home Care", "live arrival updates", "Bramble Home Care"),
         ("Harbour View Hotel", "follow-up call scheduler", "Saltmarsh Hotels"),
         ("Adeyemi Property Management", "online self-booking", "Greyfriars Lettings"),
-        ("Vistula Packaging", "booking rules", "Harlow Components"),
+        ("Vistula Packaging", "booking rules engine", "Harlow Components"),
     ],
 )
 def test_demo_prospects_hear_about_what_fits_their_business(

@@ -603,3 +603,15 @@ def test_the_template_shows_every_opener_and_the_placeholders():
         assert f"Open: {situation} (" in text
     assert "{greeting}, it's {rep_name}" in text
     assert "> In your notes: {pain_points}" in text
+
+
+def test_a_blob_another_tool_stored_is_a_missing_fact_not_spoken():
+    facts = prospect_facts(
+        {"name": "Ada Lovelace", "first_name": b"AB", "company": b"\xff"}, Settings()
+    )
+    assert facts["first_name"] == "Ada"
+    assert "company" not in facts
+    plain = filled_plain(
+        filled_for({"name": "Ada", "company": b"\xff", "objections": "budget"}, "solution")
+    )
+    assert "b'" not in plain

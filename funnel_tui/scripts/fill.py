@@ -74,11 +74,14 @@ def prospect_facts(
 
 
 def _text(prospect: Mapping[str, object], name: str) -> str:
+    """The fact as one line; a BLOB another tool stored cannot be read, so it is missing."""
     try:
         value = prospect[name]
     except (KeyError, IndexError):  # sqlite3.Row raises IndexError for an unknown column
         return ""
-    return "" if value is None else " ".join(str(value).split())
+    if value is None or isinstance(value, bytes):
+        return ""
+    return " ".join(str(value).split())
 
 
 def fill_script(
