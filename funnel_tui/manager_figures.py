@@ -28,17 +28,22 @@ from funnel_tui.domain import (
     Outcome,
     sql_list,
 )
-from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, wrong_value_sql, wrong_values_sql
+from funnel_tui.foreign_values import (
+    stored_moment_sql,
+    wrong_value_sql,
+    wrong_values_sql,
+)
 from funnel_tui.money import round_half_up
 from funnel_tui.schema_v4 import (
     CALL_DAY_COUNTS,
+    UNREADABLE_DAY,
     UNSPECIFIED_REASON,
     call_day_count_sql,
     method_name_sql,
     source_name_sql,
 )
 from funnel_tui.settings import Settings
-from funnel_tui.timestamps import stored_moment_sql, to_stored
+from funnel_tui.timestamps import to_stored
 
 # The plan reads the rep's own recent history: the 90 local days ending on the as-of date.
 LOOKBACK_DAYS = 90
@@ -65,7 +70,7 @@ _DEALS_IN = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
 # A call in the window, its moment compared in the stored form: for a few calls read by
 # another index (a prospect's), and for the calls of a span of days read by started_at
 # (the text of every call of a UTC day sorts from its `YYYY-MM-DD` to the next day's).
-_STARTED_AT = stored_moment_sql("c.started_at")
+_STARTED_AT = stored_moment_sql("calls", "started_at", "c.")
 _CALLS_IN = f"{_STARTED_AT} >= :start AND {_STARTED_AT} < :end"
 _CALLS_OF_WINDOW = f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {_CALLS_IN}"
 
@@ -504,11 +509,9 @@ SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
 WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
 """
 
-# The calls whose start is not a moment: call_days counts them under their first ten
-# characters, which no window ever holds.
+# The calls whose start is not a moment, which call_days counts on a day of their own.
 UNREADABLE_CALL_STARTS_SQL = f"""
-SELECT coalesce(sum(calls), 0) FROM call_days
-WHERE day NOT BETWEEN '{FIRST_DAY}' AND '{LAST_DAY}' OR date(day, '+0 days') IS NOT day
+SELECT coalesce(sum(calls), 0) FROM call_days WHERE day = '{UNREADABLE_DAY}'
 """
 
 # Speed to lead: for each source, the seconds from creation to first call of the

@@ -23,11 +23,12 @@ been since v2:
 from __future__ import annotations
 
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PICKED_REASONS, Outcome, sql_list
-from funnel_tui.foreign_values import wrong_value_sql
-from funnel_tui.timestamps import stored_moment_sql
+from funnel_tui.foreign_values import stored_moment_sql, wrong_value_sql
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 UNSPECIFIED_REASON = "unspecified"
+# The day call_days counts a call whose start is not a moment on.
+UNREADABLE_DAY = "unreadable"
 # The name a prospect's method that is a BLOB counts under.
 UNREADABLE_METHOD = "(unreadable)"
 # The lost reasons call_days counts, each in a column `lost_<reason>`.
@@ -42,6 +43,15 @@ def method_name_sql(call: str, prospect: str) -> str:
     return (
         f"CASE WHEN {own} IS NOT NULL AND {own} <> '' AND typeof({own}) <> 'blob' THEN {own}"
         f" WHEN typeof({theirs}) = 'blob' THEN '{UNREADABLE_METHOD}' ELSE {theirs} END"
+    )
+
+
+def call_day_sql(call: str) -> str:
+    """The UTC day call_days counts a call on: the first ten characters of its start, or
+    UNREADABLE_DAY for a start that is not a moment, which no report window holds."""
+    return (
+        f"CASE WHEN {wrong_value_sql('calls', 'started_at', f'{call}.')}"
+        f" THEN '{UNREADABLE_DAY}' ELSE substr({call}.started_at, 1, 10) END"
     )
 
 
@@ -111,7 +121,7 @@ def call_day_sums(call: str) -> str:
 
 
 CALL_DAYS_FROM_CALLS = f"""
-SELECT substr(c.started_at, 1, 10) AS day, {method_name_sql("c", "p")} AS method,
+SELECT {call_day_sql("c")} AS day, {method_name_sql("c", "p")} AS method,
     {source_name_sql("p")} AS source, {call_day_sums("c")}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 GROUP BY 1, 2, 3
@@ -142,7 +152,7 @@ def _count_call(row: str, sign: str) -> str:
     """
     counts = ", ".join(f"{sign}({call_day_count_sql(column, row)})" for column in CALL_DAY_COUNTS)
     return _add_to_call_days(
-        f"""SELECT substr({row}.started_at, 1, 10), {method_name_sql(row, "p")},
+        f"""SELECT {call_day_sql(row)}, {method_name_sql(row, "p")},
         {source_name_sql("p")}, {counts}
     FROM prospects p WHERE p.id = {row}.prospect_id"""
     )
@@ -154,18 +164,16 @@ def _count_prospect_calls(row: str, sign: str) -> str:
         f"{sign}sum({call_day_count_sql(column, 'c')})" for column in CALL_DAY_COUNTS
     )
     return _add_to_call_days(
-        f"""SELECT substr(c.started_at, 1, 10), {method_name_sql("c", row)},
+        f"""SELECT {call_day_sql("c")}, {method_name_sql("c", row)},
         {source_name_sql(row)}, {counts}
     FROM calls c WHERE c.prospect_id = {row}.id
     GROUP BY 1, 2"""
     )
 
 
-_DROP_EMPTY_DAY_OF_CALL = (
-    "DELETE FROM call_days WHERE day = substr(OLD.started_at, 1, 10) AND calls = 0;"
-)
-_DROP_EMPTY_DAYS_OF_PROSPECT = """DELETE FROM call_days WHERE calls = 0
-        AND day IN (SELECT substr(started_at, 1, 10) FROM calls WHERE prospect_id = OLD.id);"""
+_DROP_EMPTY_DAY_OF_CALL = f"DELETE FROM call_days WHERE day = {call_day_sql('OLD')} AND calls = 0;"
+_DROP_EMPTY_DAYS_OF_PROSPECT = f"""DELETE FROM call_days WHERE calls = 0
+        AND day IN (SELECT {call_day_sql("calls")} FROM calls WHERE prospect_id = OLD.id);"""
 _CALL_DAY_COUNT_DEFINITIONS = ",\n    ".join(
     f"{column} INTEGER NOT NULL DEFAULT 0" for column in CALL_DAY_COUNTS
 )
@@ -250,10 +258,12 @@ _WAIT_S = (
 )
 
 
-# The marks compare and keep moments in the stored form, whatever form other tools wrote.
+# The marks compare and keep moments in the stored form, whatever form other tools wrote,
+# and pass over a start that is not a moment.
 _CALLS_IN_STORED_FORM = f"""(
-    SELECT id, prospect_id, outcome, method, reason, {stored_moment_sql("started_at")} AS started_at
-    FROM calls)"""
+    SELECT id, prospect_id, outcome, method, reason,
+        {stored_moment_sql("calls", "started_at")} AS started_at
+    FROM calls WHERE NOT {wrong_value_sql("calls", "started_at")})"""
 
 
 def _marks_from_calls(where: str) -> str:
@@ -276,7 +286,7 @@ FROM {_CALLS_IN_STORED_FORM} c JOIN prospects p ON p.id = c.prospect_id
 WHERE {where}
 GROUP BY c.prospect_id, {method}
 HAVING EXISTS (
-    SELECT 1 FROM calls o WHERE o.prospect_id = c.prospect_id
+    SELECT 1 FROM {_CALLS_IN_STORED_FORM} o WHERE o.prospect_id = c.prospect_id
         AND {method_name_sql("o", "p")} IS NOT {method}
 )
 """
@@ -337,7 +347,7 @@ _MARKS_TAKE_THE_CALL = f"""EXISTS (
         AND m.only_method IS {method_name_sql("NEW", "p")})"""
 
 
-_NEW_STARTED_AT = stored_moment_sql("NEW.started_at")
+_NEW_STARTED_AT = stored_moment_sql("calls", "started_at", "NEW.")
 
 
 def _moved_on(column: str, condition: str) -> str:
@@ -360,7 +370,7 @@ WHEN NOT {_MARKS_TAKE_THE_CALL} BEGIN
 END;
 
 CREATE TRIGGER lead_marks_after_call_added AFTER INSERT ON calls
-WHEN {_MARKS_TAKE_THE_CALL} BEGIN
+WHEN {_MARKS_TAKE_THE_CALL} AND NOT {wrong_value_sql("calls", "started_at", "NEW.")} BEGIN
     UPDATE lead_marks SET
         first_call_at = min(first_call_at, {_NEW_STARTED_AT}),
         {_MOVE_MARKS_ON},

@@ -40,19 +40,3 @@ def from_stored(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-_STORED_GLOB = f"{_DAY_GLOB}T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00"
-
-
-def stored_moment_sql(column: str) -> str:
-    """SQL for `column` in the stored form, so that text comparison keeps time order also
-    for moments other tools wrote another way (`2026-12-01 06:00:00`, `Z`, no seconds,
-    only a date); text that is not a moment stays as it is."""
-    return (
-        f"CASE WHEN {column} GLOB '{_STORED_GLOB}' THEN {column}"
-        f" WHEN {column} GLOB '{_DAY_GLOB}*'"
-        f" THEN coalesce(strftime('%Y-%m-%dT%H:%M:%S+00:00', {column}), {column})"
-        f" ELSE {column} END"
-    )

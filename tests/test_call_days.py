@@ -23,12 +23,13 @@ from funnel_tui import migrations
 from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.checks import check_database, repair_database
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
+from funnel_tui.foreign_values import stored_moment_sql
 from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
 from funnel_tui.settings import Settings
 from funnel_tui.storage import Storage, open_storage
-from funnel_tui.timestamps import stored_moment_sql, to_stored
+from funnel_tui.timestamps import to_stored
 
 # The oracle: the call counts straight from every call of the window, as the report
 # computed them before call_days.
@@ -42,7 +43,8 @@ _COUNTS = f"""count(*) AS calls,
 RAW_COUNTS_SQL = f"""
 SELECT {{name}} AS name, {{counts}}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE {stored_moment_sql("c.started_at")} >= :start AND {stored_moment_sql("c.started_at")} < :end
+WHERE {stored_moment_sql("calls", "started_at", "c.")} >= :start
+    AND {stored_moment_sql("calls", "started_at", "c.")} < :end
 GROUP BY {{name}}
 """
 
@@ -206,7 +208,7 @@ def test_rows_other_tools_write_are_counted_like_a_join_would(storage: Storage) 
     tool["calls"].insert({"prospect_id": 7, "outcome": "callback", "started_at": "someday"})
     assert call_days(tool) == set()
     tool["prospects"].insert({"id": 7, "name": "Ada", "method": "inbound"})
-    assert call_days(tool) == {("someday", "inbound", NO_SOURCE, 1, 1, 0, 0)}
+    assert call_days(tool) == {("unreadable", "inbound", NO_SOURCE, 1, 1, 0, 0)}
     tool["calls"].insert(
         {"id": 1, "prospect_id": 7, "outcome": "won", "started_at": "2026-11-20"}, replace=True
     )

@@ -1298,3 +1298,23 @@ def test_moments_written_with_a_space_count_on_their_local_day(tmp_path: Path) -
     # Ada's callback (100 s), 1 December 01:00 (2 s) and the 16th's 23:30 (4 s).
     assert (report["calls"], report["talk_time_s"], report["calls_today"]) == (3, 106, 1)
     assert [one["calls"] for one in report["by_source"]] == [3]
+
+
+def test_a_start_funnel_check_names_as_no_moment_is_left_out_and_counted(tmp_path: Path) -> None:
+    """Another offset, hour 24 and '-00:00' are not moments in UTC: `funnel check` names
+    them, so the report leaves them out of every figure and counts them in skipped."""
+    book = small_book(tmp_path / "book.db")
+    for moment in (
+        "2026-12-01T07:00:00+05:00",
+        "2026-12-01T24:00:00+00:00",
+        "2026-12-01T07:00:00-00:00",
+    ):
+        book.db.execute(
+            "INSERT INTO calls (prospect_id, started_at, outcome, duration_s)"
+            " VALUES (1, ?, 'meeting', 10)",
+            [moment],
+        )
+    book.close()
+    report = report_json(book.path, "2026-12-16")
+    assert (report["calls"], report["meetings_booked"], report["talk_time_s"]) == (1, 0, 100)
+    assert (report["leads_worked"], report["skipped"]) == (1, 3)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel_tui.timestamps import from_stored, stored_moment_sql, to_stored
+from funnel_tui.foreign_values import stored_moment_sql
+from funnel_tui.timestamps import from_stored, to_stored
 
 MOMENTS = st.datetimes(
     min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31, 23, 59, 59)
@@ -28,7 +29,7 @@ FORMS = st.sampled_from(
 
 def in_sql(value: object) -> object:
     with sqlite3.connect(":memory:") as db:
-        query = f"SELECT {stored_moment_sql('v')} FROM (SELECT ? AS v)"
+        query = f"SELECT {stored_moment_sql('calls', 'started_at')} FROM (SELECT ? AS started_at)"
         return db.execute(query, [value]).fetchone()[0]
 
 
@@ -48,7 +49,18 @@ def test_the_stored_form_sorts_as_time_does(one: datetime, other: datetime, a: s
     assert (first < second) == (whole[0] < whole[1])
 
 
-def test_a_date_is_its_midnight_and_text_that_is_no_moment_stays_as_it_is() -> None:
+def test_a_date_is_its_midnight_and_what_is_not_a_moment_is_null() -> None:
+    """NULL for what `funnel check` names: other offsets, hour 24, words, numbers."""
     assert in_sql("2026-12-01") == "2026-12-01T00:00:00+00:00"
-    for text in ("yesterday", "now", "2460000.5", "2026-12-01 garbage", None, 20261201):
-        assert in_sql(text) == text
+    for text in (
+        "yesterday",
+        "now",
+        "2460000.5",
+        "2026-12-01 garbage",
+        "2026-12-01T07:00:00+05:00",
+        "2026-12-01T24:00:00+00:00",
+        "2026-02-30T10:00:00+00:00",
+        None,
+        20261201,
+    ):
+        assert in_sql(text) is None, text
