@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from funnel_tui.money import format_money
 from funnel_tui.settings import save_settings
 from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.burnup_chart import BurnUpChart
-from funnel_tui.ui.funnel_bars import FunnelBars
+from funnel_tui.ui.funnel_bars import GREW_NOTE, FunnelBars
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle
 
@@ -78,3 +82,38 @@ async def test_a_period_without_business_days_draws_no_chart(
         screen = await open_pace_screen(app, pilot)
         assert not screen.query_one(BurnUpChart).display
         assert "Burn-up" in str(screen.query_one("#burnup-caption").render())
+
+
+async def test_a_step_larger_than_the_one_before_shows_no_rate_over_100_but_a_note() -> None:
+    class Bars(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FunnelBars()
+
+    app = Bars()
+    async with app.run_test(size=(80, 10)) as pilot:
+        bars = app.query_one(FunnelBars)
+        bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 5))
+        await pilot.pause()
+        shown = str(bars.render()).splitlines()
+        assert shown[2].endswith(" 40%")
+        assert shown[3].endswith(" *") and "%" not in shown[3]
+        assert shown[4] == GREW_NOTE
+        bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 2))
+        await pilot.pause()
+        assert str(bars.render()).splitlines()[-1].endswith(" 50%")
+
+
+async def test_at_80_columns_the_pace_screen_keeps_every_figure_of_the_breakdowns_whole(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        screen = await open_pace_screen(demo_app, pilot)
+        table = screen.query_one("#performance-table")
+        # A quarter's money ($61,100.00) and its rates need 74 cells with names cut short.
+        assert table.content_region.width >= 74
+        console = Console(width=table.content_region.width, file=io.StringIO(), record=True)
+        console.print(table.content)
+        shown = console.export_text()
+        assert "amount" in shown
+        for row in (*screen.pace.by_method, *screen.pace.by_source):
+            assert format_money(row.won_cents, "$") in shown

@@ -12,11 +12,12 @@ from funnel_tui.money import round_half_up
 
 # Each step's share of the step before it follows its bar, as `36%`.
 RATE_CELLS = 5
+GREW_NOTE = "* larger than the step before: it counts deals whose meeting came earlier"
 
 
 class FunnelBars(Widget):
-    """Horizontal bars scaled to the first step, each with its count and the share of the
-    step before it that made it this far."""
+    """Horizontal bars scaled to the widest step, each with its count and the share of the
+    step before it that made it this far (`*` and a note when it is larger)."""
 
     DEFAULT_CSS = """
     FunnelBars { height: auto; }
@@ -40,11 +41,16 @@ class FunnelBars(Widget):
         widest = max(max(count for _, count in self.steps), 1)
         lines = []
         before: int | None = None
+        grew = False
         for name, count in self.steps:
             cells = round(room * count / widest)
             # A step with anything in it shows at least a sliver of bar.
             bar = "█" * (cells or (1 if count else 0))
-            rate = f"{round_half_up(Fraction(100 * count, before))}%" if before else ""
+            rate = ""
+            if before and count > before:
+                rate, grew = "*", True
+            elif before:
+                rate = f"{round_half_up(Fraction(100 * count, before))}%"
             lines.append(
                 Text.assemble(
                     (name.ljust(name_cells), label_style),
@@ -57,4 +63,8 @@ class FunnelBars(Widget):
                 )
             )
             before = count
+        if grew:
+            # A deal of the period can follow a meeting booked before it: the later step
+            # is then larger, and a rate over 100% would mean nothing.
+            lines.append(Text(GREW_NOTE, label_style))
         return Text("\n").join(lines)
