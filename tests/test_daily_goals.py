@@ -3,6 +3,7 @@ figures, and the gauge's line of the plan per day against today's actuals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -146,3 +147,7 @@ def test_unset_daily_goals_take_the_plans_per_day_figures() -> None:
     assert daily_goals(Settings(), plan) == (10, 3)
     assert daily_goals(Settings(connects_per_day=7), plan) == (7, 3)
     assert daily_goals(Settings(meetings_per_day=0), None) == (None, 0)
+    # The target is won: the plan asks for nothing, so no goal of 0 shows.
+    won = replace(plan, remaining_cents=0, per_day=dict.fromkeys(plan.per_day, 0))
+    assert daily_goals(Settings(), won) == (None, None)
+    assert daily_goals(Settings(meetings_per_day=2), won) == (None, 2)

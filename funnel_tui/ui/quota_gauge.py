@@ -39,12 +39,13 @@ def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
 
 
 def daily_goals(settings: Settings, plan: Plan | None) -> tuple[int | None, int | None]:
-    """Today's goals for connects and meetings: the settings', else the plan's per day."""
+    """Today's goals for connects and meetings: the settings', else the plan's per day
+    (none once the target is won: the plan asks for nothing more)."""
 
     def goal(setting: int | None, key: str) -> int | None:
         if setting is not None:
             return setting
-        return None if plan is None else plan.per_day[key]
+        return None if plan is None or not plan.remaining_cents else plan.per_day[key]
 
     return (
         goal(settings.connects_per_day, "connects"),
