@@ -374,8 +374,30 @@ def test_unknown_opener_and_step_keys_name_their_line(tmp_path):
     assert (4, "unknown opener 'warm'; openers are cold, inbound, known, customer") in found
     assert (
         11,
-        "step 1: unknown key 'fallbak'; it has title, say, ask, cue and fallback",
+        "step 1: unknown key 'fallbak'; it has title, say, ask, cue, fallback and for",
     ) in found
+
+
+def test_a_step_for_some_situations_is_left_out_of_the_others(tmp_path):
+    text = V2_SCRIPT.replace('title = "', 'for = ["cold", "inbound"]\ntitle = "', 1)
+    write(tmp_path, "renewal.toml", text)
+    script = load_library(tmp_path).get("renewal")
+    first = script.steps[0]
+    assert first.situations == ("cold", "inbound")
+    assert first in script.steps_for("cold") and first not in script.steps_for("customer")
+    assert "(for cold, inbound only)" in template_plain(script)
+    write(tmp_path, "renewal.toml", text.replace('["cold", "inbound"]', '["cold", "warm"]'))
+    library = load_library(tmp_path)
+    assert library.get("renewal") is None
+    assert any("for must list situations" in problem.message for problem in library.problems)
+
+
+def test_value_proposition_skips_the_alternative_for_a_customer():
+    titles = [step.title for step in load_builtin("value_proposition").steps_for("customer")]
+    assert "Their next-best alternative" not in titles
+    assert "The differences that matter" not in titles
+    cold = [step.title for step in load_builtin("value_proposition").steps_for("cold")]
+    assert "The differences that matter" in cold
 
 
 def test_an_opener_with_a_wrong_type_names_its_line(tmp_path):

@@ -14,7 +14,7 @@ from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 BUILTIN_SOURCE = "built-in"
 METHOD_NAME = re.compile(r"[a-z0-9_]+")
 SCRIPT_KEYS = ("name", "fits", "openers", "steps", "objections")
-STEP_KEYS = ("title", "say", "ask", "cue", "fallback")
+STEP_KEYS = ("title", "say", "ask", "cue", "fallback", "for")
 OPENER_KEYS = ("say", "ask", "cue", "fallback")
 # Who the rep is calling (PRODUCT 6): each has its own opener, shown as step 1.
 SITUATIONS = ("cold", "inbound", "known", "customer")
@@ -41,6 +41,11 @@ class ScriptStep:
     ask: tuple[str, ...] = ()
     cue: str = ""
     fallback: str = ""
+    situations: tuple[str, ...] = ()
+    """The situations the step is for (`for = ["cold", "inbound"]`); empty: every one."""
+
+    def is_for(self, situation: str) -> bool:
+        return not self.situations or situation in self.situations
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,11 @@ class CallScript:
         return next(iter(self.openers.values()), None)
 
     def steps_for(self, situation: str) -> tuple[ScriptStep, ...]:
-        """The steps as the rep goes through them: the situation's opener first."""
+        """The steps as the rep goes through them: the situation's opener first, then the
+        steps for that situation."""
         opener = self.opener(situation)
-        return self.steps if opener is None else (opener, *self.steps)
+        steps = tuple(step for step in self.steps if step.is_for(situation))
+        return steps if opener is None else (opener, *steps)
 
 
 @dataclass(frozen=True)
@@ -318,6 +325,16 @@ class FileChecker:
                 self.key_line("ask", header_pattern, index),
             )
             ask = []
+        situations = raw.get("for", [])
+        if not isinstance(situations, list) or not all(
+            situation in SITUATIONS for situation in situations
+        ):
+            self.report(
+                f"{label}: for must list situations from {', '.join(SITUATIONS)},"
+                ' for example for = ["cold", "inbound"]',
+                self.key_line("for", header_pattern, index),
+            )
+            situations = []
         for key in raw:
             if key not in keys:
                 self.report(
@@ -337,6 +354,7 @@ class FileChecker:
             tuple(question.strip() for question in ask),
             texts.get("cue", ""),
             texts.get("fallback", ""),
+            tuple(dict.fromkeys(situations)),
         )
 
     def objections(self, objections: object) -> dict[str, str]:

@@ -86,7 +86,8 @@ def template_plain(script: CallScript) -> str:
             if opener is not None:
                 lines += _template_lines(f"Open: {SITUATION_NAMES[situation]}", opener)
     for number, step in enumerate(script.steps, start=1):
-        lines += _template_lines(f"{number}. {step.title}", step)
+        only = f" (for {', '.join(step.situations)} only)" if step.situations else ""
+        lines += _template_lines(f"{number}. {step.title}{only}", step)
     if script.objections:
         lines.append("Objections (this script's own answers)")
         lines += [f"{INDENT}- {key}: {answer}" for key, answer in script.objections.items()]
