@@ -79,22 +79,6 @@ ENTRY_NAMES = {
     "proofs": "proof",
     "references": "reference",
 }
-# The placeholders a profile can fill.
-PROFILE_PLACEHOLDERS = (
-    "our_company",
-    "product",
-    "feature",
-    "feature_does",
-    "advantage",
-    "benefit",
-    "alternative",
-    "differentiator",
-    "proof",
-    "reference",
-    "reference_industry",
-    "reference_result",
-    "payback",
-)
 
 
 @dataclass(frozen=True)

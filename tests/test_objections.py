@@ -293,6 +293,8 @@ BROKEN_FILES = [
     ('[busy]\nphrases = ["busy", 3]\n', 2, "phrases must be a list"),
     ('[busy]\ntitle = ""\n', 2, "title must be text"),
     ('[busy.answers]\ncommon = ""\n', 2, "the common answer must be text"),
+    ('[busy.answers]\ncommon = "Later, {frist_name}?"\n', 2, "unknown placeholder {frist_name}"),
+    ('[busy.answers]\ncommon = "Later {0}?"\n', 2, "'{0}' is no placeholder"),
     ('[busy]\nanswers = "Later?"\n', 2, "answers must be a table"),
     ('[parking]\ntitle = "Parking"\n\n[parking.answers]\ncommon = "Where?"\n', 1, "no phrases"),
     ('[parking]\nphrases = ["parking"]\n', 1, "no fallback"),

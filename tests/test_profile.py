@@ -10,13 +10,13 @@ import pytest
 
 from funnel_tui.demo_people import PEOPLE
 from funnel_tui.profile import (
-    PROFILE_PLACEHOLDERS,
     chosen_entries,
     demo_profile,
     load_profile,
     parse_profile,
     profile_facts,
 )
+from funnel_tui.scripts.placeholders import PROFILE_PLACEHOLDERS
 
 PROFILE = """\
 our_company = "Acme Rota"

@@ -312,7 +312,7 @@ title = "Pain"
 say = "How we would tackle {pain_points} for you and {company} and everyone else involved \
 in the whole long process of buying and running this thing, which is a lot of words for \
 one breath to carry, and then some more words on top of all of those."
-ask = ["What hurts?", "What hurts?", "Who is {unknown}?"]
+ask = ["What hurts?", "What hurts?"]
 """
     script, problems = parse_script("bad", text, tmp_path / "bad.toml", "bad")
     assert script is not None, problems

@@ -637,3 +637,28 @@ def test_a_blob_another_tool_stored_is_a_missing_fact_not_spoken():
         filled_for({"name": "Ada", "company": b"\xff", "objections": "budget"}, "solution")
     )
     assert "b'" not in plain
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('say = "Hi {frist_name}"', "unknown placeholder {frist_name}"),
+        ('say = "About {name.__class__}"', "'{name.__class__}' is no placeholder"),
+        ('say = "Rate {0} and {name!r}"', "'{0}' is no placeholder"),
+        ('say = "Hello {"', "'{' is no placeholder"),
+        ('ask = ["Who else? }{"]', "'}' is no placeholder"),
+    ],
+)
+def test_a_placeholder_that_cannot_be_filled_is_reported_at_its_line(tmp_path, line, message):
+    write(tmp_path, "renewal.toml", f'name = "Renewal"\n\n[[steps]]\ntitle = "Check"\n{line}\n')
+    library = load_library(tmp_path)
+    assert library.get("renewal") is None
+    found = [(problem.line, problem.message) for problem in library.problems]
+    assert any(number == 5 and message in text for number, text in found), found
+
+
+def test_a_script_objection_answer_with_a_wrong_placeholder_is_reported(tmp_path):
+    text = V2_SCRIPT.replace("Let's look at what it saved you first.", "About {prize}.")
+    write(tmp_path, "renewal.toml", text)
+    problems = [problem.message for problem in load_library(tmp_path).problems]
+    assert any("objection 'price': unknown placeholder {prize}" in text for text in problems)

@@ -13,6 +13,7 @@ from datetime import date
 from funnel_tui.names import first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
 from funnel_tui.scripts.loader import CallScript
+from funnel_tui.scripts.placeholders import PROSPECT_FIELDS
 from funnel_tui.scripts.render import (
     ObjectionAnswer,
     Objections,
@@ -26,18 +27,6 @@ from funnel_tui.scripts.situation import (
     situation_of,
 )
 from funnel_tui.settings import Settings, source_phrase
-
-# The prospect's own columns a script may name; `source` is the raw value.
-PROSPECT_FIELDS = (
-    "name",
-    "title",
-    "company",
-    "needs",
-    "pain_points",
-    "objections",
-    "goals",
-    "source",
-)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
+from funnel_tui.scripts.placeholders import placeholder_problems
 
 BUILTIN_SOURCE = "built-in"
 METHOD_NAME = re.compile(r"[a-z0-9_]+")
@@ -341,6 +342,11 @@ class FileChecker:
                     f"{label}: unknown key {key!r}; it has {_listed(keys)}",
                     self.key_line(key, header_pattern, index),
                 )
+        spoken = [(key, texts[key]) for key in ("say", "cue", "fallback") if key in texts]
+        spoken += [("ask", question) for question in ask]
+        for key, text in spoken:
+            for problem in placeholder_problems(text):
+                self.report(f"{label}: {key}: {problem}", self.key_line(key, header_pattern, index))
         if "title" in keys and "title" not in raw:
             self.report(f"{label} has no title", header)
         if "say" not in raw and not ask:
@@ -371,6 +377,9 @@ class FileChecker:
                 self.report(f"objection keyword {keyword!r} must be a word", line)
             elif not isinstance(answer, str) or not answer.strip():
                 self.report(f"objection {keyword!r}: the answer must be text in quotes", line)
+            elif problems := placeholder_problems(answer):
+                for problem in problems:
+                    self.report(f"objection {keyword!r}: {problem}", line)
             else:
                 answers[keyword] = answer.strip()
         return answers

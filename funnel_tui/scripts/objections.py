@@ -20,12 +20,12 @@ from types import MappingProxyType
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
 from funnel_tui.scripts.loader import METHOD_NAME, FileChecker, ScriptProblem, toml_problem
+from funnel_tui.scripts.placeholders import PLACEHOLDER, placeholder_problems
 
 FILE_NAME = "objections.toml"
 COMMON = "common"
 CATEGORY_FIELDS = ("title", "phrases", "ignore", "answers", "fallback")
 CATEGORY_KEY = re.compile(r"[a-z0-9_]+")
-PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 HAS_WORD = re.compile(r"\w")
 # Reps type curly apostrophes as often as straight ones.
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -367,6 +367,9 @@ class _FileReader:
                 )
             elif not isinstance(answer, str) or not answer.strip():
                 self.report(f"category [{key}]: the {method} answer must be text in quotes", line)
+            elif problems := placeholder_problems(answer):
+                for problem in problems:
+                    self.report(f"category [{key}]: the {method} answer: {problem}", line)
             else:
                 checked[method] = " ".join(answer.split())
         return checked

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from funnel_tui.scripts.loader import CallScript, ScriptStep
+from funnel_tui.scripts.placeholders import PLACEHOLDER
 
-PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 NOT_RECORDED = "(not recorded)"
 # Hyphenated words count as one word too, so "e-mail" is found by the keyword "email".
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

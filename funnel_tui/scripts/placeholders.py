@@ -1,0 +1,70 @@
+"""Every placeholder a script can name, and the check that a script's text names only those.
+
+A script file reports a placeholder it misspells (`{frist_name}`) or a brace that opens no
+placeholder at its line, instead of a line that can never be said or one said with the
+brace in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The prospect's own columns a script may name; `source` is the raw value.
+PROSPECT_FIELDS = (
+    "name",
+    "title",
+    "company",
+    "needs",
+    "pain_points",
+    "objections",
+    "goals",
+    "source",
+)
+# Worked out from the prospect and the settings.
+DERIVED_PLACEHOLDERS = ("first_name", "greeting", "source_phrase", "rep_name")
+# From the prospect's calls and deals.
+HISTORY_PLACEHOLDERS = ("last_spoke_on", "customer_since", "last_purchase_on")
+# What a product profile can fill.
+PROFILE_PLACEHOLDERS = (
+    "our_company",
+    "product",
+    "feature",
+    "feature_does",
+    "advantage",
+    "benefit",
+    "alternative",
+    "differentiator",
+    "proof",
+    "reference",
+    "reference_industry",
+    "reference_result",
+    "payback",
+)
+PLACEHOLDERS = (
+    *PROSPECT_FIELDS,
+    *DERIVED_PLACEHOLDERS,
+    *HISTORY_PLACEHOLDERS,
+    *PROFILE_PLACEHOLDERS,
+)
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+# Anything in braces, or a brace left alone.
+BRACED = re.compile(r"\{[^{}]*\}|[{}]")
+
+
+def placeholder_problems(text: str) -> list[str]:
+    """What is wrong with the placeholders of one line of a script, if anything."""
+    problems = []
+    for found in BRACED.finditer(text):
+        braced = found.group()
+        placeholder = PLACEHOLDER.fullmatch(braced)
+        if placeholder is None:
+            problems.append(
+                f"{braced!r} is no placeholder: a placeholder is a name in braces, such as"
+                " {company}, and a brace is not used otherwise"
+            )
+        elif placeholder.group(1).lower() not in PLACEHOLDERS:
+            problems.append(
+                f"unknown placeholder {braced}; the README lists them all (such as {{company}},"
+                " {greeting}, {feature})"
+            )
+    return problems
