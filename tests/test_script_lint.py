@@ -270,7 +270,7 @@ def test_without_a_rep_name_the_openers_still_say_something(method):
         objections=load_objections(None),
     )
     assert filled.steps[0].title == "Open"
-    assert filled.steps[0].say.startswith("Hi Wei,")
+    assert filled.steps[0].say.startswith("Hi Wei. ")
 
 
 def test_the_situation_picks_the_opener():

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
+from funnel_tui.profile import demo_profile
 from funnel_tui.scripts import (
     BUILTIN_SOURCE,
     SITUATIONS,
@@ -194,6 +195,7 @@ def test_facts_hold_only_what_is_known():
         "name": "Lee",
         "first_name": "Lee",
         "greeting": "Hi Lee",
+        "introduction": "Hi Lee",
         "source": "cold list",
     }
 
@@ -214,6 +216,17 @@ def test_an_opener_greets_by_title_and_surname_without_a_given_name():
     assert greeting(name="Dr. Smith", first_name="Alan") == "Hi Alan"
     plain = filled_plain(filled_for({"name": "Dr. Smith", "company": "Birch"}, "solution"))
     assert "Hello Dr. Smith, " in plain
+
+
+def test_an_opener_introduces_the_caller_with_what_is_known():
+    dana = {"name": "Dana Reyes"}
+    assert prospect_facts(dana, Settings())["introduction"] == "Hi Dana"
+    assert prospect_facts(dana, Settings(rep_name="Sam"))["introduction"] == "Hi Dana, it's Sam"
+    profile = demo_profile()
+    with_profile = prospect_facts(dana, Settings(rep_name="Sam"), profile=profile)
+    assert with_profile["introduction"] == "Hi Dana, it's Sam from Kestrel Software"
+    without_rep = prospect_facts(dana, Settings(), profile=profile)
+    assert without_rep["introduction"] == "Hi Dana, this is Kestrel Software"
 
 
 def test_facts_read_a_sqlite_row(tmp_path):
@@ -609,7 +622,7 @@ def test_plain_text_has_the_opener_steps_cues_and_objections():
             assert f"   > {step.cue}" in text
     recorded = text.index("Objections recorded for this prospect")
     assert recorded < text.index("- Price:") < text.index("Other objections")
-    assert "Hi Dana, I'm following up on your recent interest" in text
+    assert "Hi Dana, it's Sam. I'm calling because you came to us through our webinar" in text
 
 
 def test_plain_text_without_matches_has_one_objections_section():
@@ -623,7 +636,7 @@ def test_the_template_shows_every_opener_and_the_placeholders():
     text = template_plain(load_builtin("solution"))
     for situation in SITUATIONS:
         assert f"Open: {situation} (" in text
-    assert "{greeting}, it's {rep_name}" in text
+    assert "{introduction}. I'm calling because our {feature}" in text
     assert "> In your notes: {pain_points}" in text
 
 

@@ -59,7 +59,23 @@ def prospect_facts(
     if history is not None and today is not None:
         facts.update(history_facts(history, today))
     facts.update(profile_facts(profile, prospect))
+    facts["introduction"] = introduction(
+        facts["greeting"], facts["rep_name"], facts.get("our_company")
+    )
     return {name: value for name, value in facts.items() if value}
+
+
+def introduction(greeting: str, rep_name: str, our_company: str | None) -> str:
+    """How an opener begins, with what is known of who calls: "Hi Deepa, it's Alex Morgan
+    from Kestrel Software", "Hi Deepa, it's Alex Morgan", "Hi Deepa, this is Kestrel
+    Software" or "Hi Deepa"."""
+    if rep_name and our_company:
+        return f"{greeting}, it's {rep_name} from {our_company}"
+    if rep_name:
+        return f"{greeting}, it's {rep_name}"
+    if our_company:
+        return f"{greeting}, this is {our_company}"
+    return greeting
 
 
 def _text(prospect: Mapping[str, object], name: str) -> str:

@@ -21,7 +21,7 @@ PROSPECT_FIELDS = (
     "source",
 )
 # Worked out from the prospect and the settings.
-DERIVED_PLACEHOLDERS = ("first_name", "greeting", "source_phrase", "rep_name")
+DERIVED_PLACEHOLDERS = ("first_name", "greeting", "introduction", "source_phrase", "rep_name")
 # From the prospect's calls and deals.
 HISTORY_PLACEHOLDERS = ("last_spoke_on", "customer_since", "last_purchase_on")
 # What a product profile can fill.
