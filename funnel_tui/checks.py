@@ -73,10 +73,10 @@ def _schema_problems(path: Path) -> list[str]:
 
 def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
     try:
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as error:
         return [*_integrity_lines_before_failing(conn), f"the integrity check stopped: {error}"]
-    return [] if problems == ["ok"] else problems
+    return [] if rows == ["ok"] else _integrity_lines(rows)
 
 
 def _integrity_lines_before_failing(conn: sqlite3.Connection) -> list[str]:
@@ -94,9 +94,14 @@ def _integrity_lines_before_failing(conn: sqlite3.Connection) -> list[str]:
         rows = [row[0] for row in found]
         if len(found) < limit:
             break
-    # A row may hold several lines, under a heading naming the database.
+    return _integrity_lines(rows)
+
+
+def _integrity_lines(rows: list[str]) -> list[str]:
+    """One problem a line: a row may hold several lines, under a heading naming the
+    database."""
     lines = (line for row in rows for line in row.splitlines())
-    return [line for line in lines if not line.startswith("*** in database ")]
+    return [line for line in lines if line.strip() and not line.startswith("*** in database ")]
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:

@@ -357,9 +357,11 @@ def test_check_names_the_damaged_pages_of_a_file_it_can_open(case_folder: Path) 
 def test_check_names_damaged_pages_of_the_schema(case_folder: Path) -> None:
     path = demo_file(case_folder)
     conn = sqlite3.connect(path)
-    # The last page of the schema that is not its root.
+    # The last page of the schema's tree that is not its root (a long trigger also
+    # takes overflow pages, which SQLite reports otherwise).
     (page,) = conn.execute(
         "SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema' AND pageno > 1"
+        " AND pagetype != 'overflow'"
     ).fetchone()
     (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     conn.close()
@@ -370,10 +372,9 @@ def test_check_names_damaged_pages_of_the_schema(case_folder: Path) -> None:
     assert f"{path} is damaged" in one_line_error(report.stderr)
     checked = shell("check", "--db", path)
     lines = checked.stderr.splitlines()
-    assert lines[0] == (
-        f"funnel: {path}: the schema cannot be read (database disk image is malformed); "
-        "restore a backup"
-    )
+    # What SQLite says depends on what the damaged page held (a page, or part of a trigger).
+    assert lines[0].startswith(f"funnel: {path}: the schema cannot be read (")
+    assert lines[0].endswith("); restore a backup")
     assert f"funnel: {path}: Page {page}: btreeInitPage() returns error code 11" in lines
 
 
