@@ -662,7 +662,7 @@ def test_script_for_a_prospect_answers_their_recorded_objection(db_path: Path) -
     text = result.stdout
     assert "> Opener: cold (a new prospect who did not come to us)" in text
     assert "> Profile: nothing chosen" in text
-    assert "1. Open\n   Hi Dana," in text
+    assert "1. Open\n   Hi Dana. " in text
     assert "Northwind Traders" in text
     recorded = text.index("Objections recorded for this prospect")
     price = text.index("   - Price: ")
@@ -692,7 +692,7 @@ def test_the_profile_and_rep_name_fill_the_opener(db_path: Path) -> None:
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
     assert result.exit_code == 0, result.output
     assert (
-        "Hi Lee, this is Robin Reyes from Kestrel Software. I'm calling because our live "
+        "Hi Lee, it's Robin Reyes from Kestrel Software. I'm calling because our live "
         "dispatch board shows every driver and job on one screen."
     ) in result.stdout
     assert "> Profile: profile = " in result.stdout
@@ -704,7 +704,7 @@ def test_without_a_prospect_the_script_prints_as_written_with_every_opener(db_pa
     assert result.exit_code == 0, result.output
     for situation in ("cold", "inbound", "known", "customer"):
         assert f"Open: {situation} (" in result.stdout
-    assert "this is {rep_name} from {our_company}" in result.stdout
+    assert "{introduction}. I'm calling because" in result.stdout
 
 
 def test_unknown_prospect_is_one_line_and_exit_1(db_path: Path) -> None:
@@ -729,7 +729,7 @@ def test_markup_in_prospect_text_is_printed_literally(db_path: Path) -> None:
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
     assert result.exit_code == 0, result.output
     assert "[bold]Acme[/bold]" in result.stdout
-    assert "Hi [red]Lee[/red]," in result.stdout
+    assert "Hi [red]Lee[/red]. " in result.stdout
 
 
 LONG_SOURCE = "Enterprise Partner Referral Programme 2026"
