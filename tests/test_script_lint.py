@@ -42,6 +42,8 @@ EARLIER_CONTACT = (
     "you mentioned",
     "still accurate",
     "since we last",
+    "last conversation",
+    "where we left off",
     "since then",
     "as we discussed",
     "as discussed",
