@@ -75,6 +75,9 @@ async def _drive(session: Session, recorder: Recorder) -> None:
     async def set_filter() -> None:
         screen.filter_input.value = FILTER_NAME
 
+    async def reload_gauge() -> None:
+        screen.reload_pace()  # a worker: the settle after each step waits for it
+
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
         ("queue: all prospects (f)", lambda: pilot.press("f")),
         ("queue: nurture (f)", lambda: pilot.press("f")),
@@ -83,7 +86,7 @@ async def _drive(session: Session, recorder: Recorder) -> None:
         ("filter", lambda: pilot.press("slash")),
         ("filter", set_filter),
         ("filter cleared", lambda: pilot.press("escape")),
-        ("gauge", lambda: screen.reload_pace().wait()),
+        ("gauge", reload_gauge),
         ("pace screen (p)", lambda: pilot.press("p")),
         ("pace screen closed", lambda: pilot.press("escape")),
     ]

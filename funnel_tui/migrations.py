@@ -168,7 +168,9 @@ def split_statements(script: str) -> list[str]:
         if line.strip().startswith("--") and not buffer.strip():
             continue
         buffer += line
-        if sqlite3.complete_statement(buffer):
+        # A statement can only end on a line that ends with a semicolon: the check,
+        # which reads the whole buffer, is made only there.
+        if line.rstrip().endswith(";") and sqlite3.complete_statement(buffer):
             statements.append(buffer.strip())
             buffer = ""
     if buffer.strip():
