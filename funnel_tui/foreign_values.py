@@ -318,13 +318,18 @@ def find_foreign_values(conn: sqlite3.Connection) -> list[ForeignValue]:
 _STORED_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00"
 
 
-def stored_moment_sql(table: str, column: str, alias: str = "") -> str:
-    """SQL for a moment column in the stored form, so that text comparison keeps time
-    order also for the other forms other tools write and funnel reads (a space, `Z`, no
-    seconds, only a date); NULL for a value `funnel check` names as not a moment."""
-    value = f"{alias}{column}"
+def stored_form_sql(moment: str) -> str:
+    """SQL for a moment known to be readable (one `funnel check` accepts) in the stored
+    form, so that text comparison keeps time order also for the other forms other tools
+    write and funnel reads (a space, `Z`, no seconds, only a date)."""
     return (
-        f"CASE WHEN {wrong_value_sql(table, column, alias)} THEN NULL"
-        f" WHEN {value} GLOB '{_STORED_GLOB}' THEN {value}"
-        f" ELSE strftime('%Y-%m-%dT%H:%M:%S+00:00', {value}) END"
+        f"CASE WHEN {moment} GLOB '{_STORED_GLOB}' THEN {moment}"
+        f" ELSE strftime('%Y-%m-%dT%H:%M:%S+00:00', {moment}) END"
     )
+
+
+def stored_moment_sql(table: str, column: str, alias: str = "") -> str:
+    """SQL for a moment column in the stored form (stored_form_sql); NULL for a value
+    `funnel check` names as not a moment."""
+    wrong = wrong_value_sql(table, column, alias)
+    return f"CASE WHEN {wrong} THEN NULL ELSE {stored_form_sql(f'{alias}{column}')} END"

@@ -23,7 +23,7 @@ been since v2:
 from __future__ import annotations
 
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PICKED_REASONS, Outcome, sql_list
-from funnel_tui.foreign_values import stored_moment_sql, wrong_value_sql
+from funnel_tui.foreign_values import stored_form_sql, wrong_value_sql
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 UNSPECIFIED_REASON = "unspecified"
@@ -262,7 +262,7 @@ _WAIT_S = (
 # and pass over a start that is not a moment.
 _CALLS_IN_STORED_FORM = f"""(
     SELECT id, prospect_id, outcome, method, reason,
-        {stored_moment_sql("calls", "started_at")} AS started_at
+        {stored_form_sql("started_at")} AS started_at
     FROM calls WHERE NOT {wrong_value_sql("calls", "started_at")})"""
 
 
@@ -347,7 +347,8 @@ _MARKS_TAKE_THE_CALL = f"""EXISTS (
         AND m.only_method IS {method_name_sql("NEW", "p")})"""
 
 
-_NEW_STARTED_AT = stored_moment_sql("calls", "started_at", "NEW.")
+# The trigger that reads it runs only for a start that is a moment.
+_NEW_STARTED_AT = stored_form_sql("NEW.started_at")
 
 
 def _moved_on(column: str, condition: str) -> str:
