@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import sqlite_utils
 
-from funnel_tui.manager_figures import Plan, TodayActivity, load_plan, load_today_activity
+from funnel_tui.manager_figures import Plan, TodayActivity, load_plan
 from funnel_tui.pace import Pace, load_pace, unreadable_targets
 from funnel_tui.settings import Settings
 
@@ -43,8 +43,8 @@ class GaugeFigures:
 def load_gauge_figures(
     db: sqlite_utils.Database, now: datetime, settings: Settings, cached: CachedPlan | None
 ) -> GaugeFigures:
-    """The pace without breakdowns, today's dials, connects and meetings (one query), and
-    the plan: `cached` when it was made for the same period, day and target, else anew
+    """The pace without breakdowns, with today's dials, connects and meetings, and the
+    plan: `cached` when it was made for the same period, day and target, else anew
     (it reads 90 days of calls)."""
     today = now.date()
     pace = load_pace(db, today, settings, tz=now.tzinfo, breakdowns=False)
@@ -62,4 +62,4 @@ def load_gauge_figures(
             tz=now.tzinfo,
         )
         cached = CachedPlan(key, plan)
-    return GaugeFigures(pace, 0, cached, load_today_activity(db, today, now.tzinfo))
+    return GaugeFigures(pace, 0, cached, pace.activity)

@@ -17,6 +17,7 @@ from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.manager_figures import (
     Breakdown,
     ManagerFigures,
+    TodayActivity,
     Window,
     load_plan,
     load_today_activity,
@@ -72,6 +73,8 @@ class Pace:
     pipeline: Pipeline | None = None
     # The figures of PRODUCT 9b; None where only the gauge's figures were read.
     figures: ManagerFigures | None = None
+    # Dials (calls_today), connects and meetings on the as-of date, when read.
+    activity: TodayActivity | None = None
 
     @property
     def remaining_cents(self) -> int:
@@ -390,6 +393,7 @@ def load_pace(
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
     won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
+    activity = load_today_activity(db, today, tz)
     pace = compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -397,12 +401,13 @@ def load_pace(
         target_cents=target["amount_cents"],
         calls_per_day=calls_per_day,
         won_cents=won_cents,
-        calls_today=load_today_activity(db, today, tz).dials,
+        calls_today=activity.dials,
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
         skipped=unreadable_targets(db, today, period) + unreadable_deals,
     )
+    pace = replace(pace, activity=activity)
     if not breakdowns:
         return pace
     pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
