@@ -20,51 +20,6 @@ from funnel_tui.storage import open_storage
 # the local day before.
 REP_ZONE = "America/New_York"
 
-# The documented keys of `report --json`, in order: those of 9, then those of 9b.
-REPORT_KEYS = [
-    "period",
-    "starts_on",
-    "ends_on",
-    "target_cents",
-    "won_cents",
-    "attainment",
-    "business_days",
-    "elapsed_business_days",
-    "remaining_business_days",
-    "expected_to_date_cents",
-    "pace_gap_cents",
-    "status",
-    "needed_per_day_cents",
-    "projection_cents",
-    "calls_today",
-    "calls_per_day",
-    "by_method",
-    "by_source",
-    "calls",
-    "connects",
-    "connect_rate",
-    "leads_worked",
-    "reached",
-    "meetings_booked",
-    "meetings_held",
-    "proposals",
-    "meeting_rate",
-    "deals_won",
-    "win_rate",
-    "avg_deal_cents",
-    "sales_cycle_days_median",
-    "speed_to_lead_hours_median",
-    "talk_time_s",
-    "avg_calls_per_day",
-    "lost_reasons",
-    "handed_back",
-    "pipeline_cents",
-    "weighted_pipeline_cents",
-    "pipeline_by_stage",
-    "coverage",
-    "plan",
-    "skipped",
-]
 # Keys the shared spec allows after `skipped`.
 OPTIONAL_KEYS = {"meeting_leads", "won_leads", "speed_to_lead_by_source"}
 ROW_KEYS = [

@@ -30,11 +30,11 @@ from funnel_tui.storage import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle
+from tests.cli_support import REPORT_KEYS
 from tests.report_books import (
     OPTIONAL_KEYS,
     PLAN_KEYS,
     REP_ZONE,
-    REPORT_KEYS,
     ROW_KEYS,
     Book,
     machine_zone,
