@@ -317,7 +317,7 @@ def _whole_days(start: str, end: str) -> tuple[str, str]:
     when the window starts at its midnight. A window within one UTC day (the first day of
     a period, as of that day, can be one) may have no whole day at all.
     """
-    first = _day_after_moment(start) if not _is_utc_midnight(start) else start[:10]
+    first = _day_after_moment(start)
     return (first, first) if first > end[:10] else (first, end[:10])
 
 
