@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3, schema_v4
+from funnel_tui import schema_v3, schema_v4, schema_v5
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -444,7 +444,17 @@ def _v4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(conn: sqlite3.Connection) -> None:
+    """emails, and a mark on a timezone guessed from the phone number."""
+    for statement in (
+        schema_v5.EMAILS_TABLE,
+        *split_statements(schema_v5.EMAILS_INDEXES),
+        schema_v5.TIMEZONE_GUESSED_COLUMN,
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 
 
 def _triggers(schema: str) -> dict[str, str]:

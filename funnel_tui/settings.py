@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import locale
 import re
+import shlex
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal
 
@@ -64,6 +66,24 @@ SOURCE_PHRASES = (
 )
 # A bought or cold list: the prospect never contacted us, so no script may say they did.
 COLD_LIST = "cold list"
+# What a dial_command may fill in: the number in E.164 (+15550001000), its digits alone,
+# the extension's digits, and the number as dialled within its own country.
+DIAL_PLACEHOLDERS = ("e164", "digits", "extension", "national")
+DIAL_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+SMTP_SECURITY = ("starttls", "tls", "none")
+# The port each kind of SMTP security listens on when smtp_port is not set.
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+def locale_region() -> str:
+    """The country of the rep's locale (en_GB: GB), else US: numbers typed without a
+    country code are read as this country's."""
+    try:
+        language = locale.getlocale()[0] or ""
+    except ValueError:
+        language = ""
+    _, _, country = language.partition("_")
+    return country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else "US"
 
 
 class SettingError(ValueError):
@@ -120,6 +140,17 @@ class Settings:
     # Daily goals beside the calls one; None (unset) takes the plan's per-day figures.
     connects_per_day: int | None = None
     meetings_per_day: int | None = None
+    # The country whose numbers are typed without a country code (PRODUCT 15).
+    phone_region: str = field(default_factory=locale_region)
+    # An argv template run without a shell to dial, such as `xdg-open tel:{e164}`; empty:
+    # `enter` copies the number and starts the timer only.
+    dial_command: str = ""
+    # Email over SMTP; the password comes from $FUNNEL_SMTP_PASSWORD or the keyring.
+    smtp_host: str = ""
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    email_from: str = ""
 
 
 def _parse_currency(text: str) -> str:
@@ -312,6 +343,73 @@ def _parse_optional_amount(text: str) -> int | None:
     return cents
 
 
+def _parse_region(text: str) -> str:
+    """A country as its two-letter code (GB, US, DE), one phonenumbers knows."""
+    import phonenumbers  # only when the setting is typed or read: it takes a while to load
+
+    region = text.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingError(
+            "expected a two-letter country code such as US, GB or DE,"
+            f" got {_clipped(text.strip())!r}"
+        )
+    return region
+
+
+def _parse_dial_command(text: str) -> str:
+    """A command line without a shell, each {placeholder} one of DIAL_PLACEHOLDERS."""
+    text = one_line(text)
+    if not text:
+        return ""
+    try:
+        argv = shlex.split(text)
+    except ValueError as error:
+        raise SettingError(f"cannot split into words: {error}") from None
+    known = ", ".join(f"{{{name}}}" for name in DIAL_PLACEHOLDERS)
+    for word in argv:
+        for name in DIAL_PLACEHOLDER.findall(word):
+            if name not in DIAL_PLACEHOLDERS:
+                raise SettingError(f"unknown placeholder {{{name}}} (known: {known})")
+        if set(DIAL_PLACEHOLDER.sub("", word)) & set("{}"):
+            raise SettingError(f"a stray brace in {word!r} (placeholders: {known})")
+    if not any(DIAL_PLACEHOLDER.search(word) for word in argv):
+        raise SettingError("the command needs the number: add {e164}, e.g. xdg-open tel:{e164}")
+    return text
+
+
+def _parse_host(text: str) -> str:
+    host = text.strip()
+    if host and not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]+", host):
+        raise SettingError(f"expected a host name such as smtp.example.com, got {_clipped(host)!r}")
+    return host
+
+
+def _parse_security(text: str) -> str:
+    security = text.strip().lower()
+    if security not in SMTP_SECURITY:
+        raise SettingError(
+            f"expected one of {', '.join(SMTP_SECURITY)}, got {_clipped(text.strip())!r}"
+        )
+    return security
+
+
+def _parse_from_address(text: str) -> str:
+    """One address, with a name or without: `Alex Morgan <alex@kestrel.example>`."""
+    from email.utils import getaddresses
+
+    text = text.strip()
+    if not text:
+        return ""
+    if any(character in text for character in "\r\n"):
+        raise SettingError("one line only")
+    addresses = getaddresses([text])
+    if len(addresses) != 1 or "@" not in addresses[0][1] or " " in addresses[0][1]:
+        raise SettingError(
+            f"expected one address such as Alex Morgan <alex@example.com>, got {_clipped(text)!r}"
+        )
+    return text
+
+
 def _format_value(key: str, value: object) -> str:
     """A setting's value as it is typed and stored."""
     if value is None:
@@ -368,6 +466,13 @@ PARSERS = {
     "plan_avg_deal": _parse_optional_amount,
     "connects_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "connects")),
     "meetings_per_day": _unset_or(_count_from(0, MAX_CALLS_PER_DAY, "meetings")),
+    "phone_region": _parse_region,
+    "dial_command": _parse_dial_command,
+    "smtp_host": _parse_host,
+    "smtp_port": _unset_or(_count_from(1, 65535, "port")),
+    "smtp_security": _parse_security,
+    "smtp_user": one_line,
+    "email_from": _parse_from_address,
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()

@@ -50,6 +50,13 @@ HINTS = {
     "plan_avg_deal": "empty: the median open opportunity's value",
     "connects_per_day": "daily goal; empty: the plan's",
     "meetings_per_day": "daily goal; empty: the plan's",
+    "phone_region": "country of numbers typed without +: US, GB, DE",
+    "dial_command": "e.g. xdg-open tel:{e164}; empty: copy only",
+    "smtp_host": "e.g. smtp.example.com; empty: hand to the mail app",
+    "smtp_port": "empty: 587 starttls, 465 tls, 25 none",
+    "smtp_security": "starttls, tls or none",
+    "smtp_user": "login name; password: $FUNNEL_SMTP_PASSWORD or keyring",
+    "email_from": "e.g. Alex Morgan <alex@example.com>",
 }
 
 
