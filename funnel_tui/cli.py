@@ -24,6 +24,7 @@ from funnel_tui.exporter import (
     ExportFailed,
     export_rows,
     export_to_file,
+    write_whole_file,
 )
 from funnel_tui.launch import resume_collecting
 from funnel_tui.migrations import LATEST_VERSION
@@ -542,6 +543,41 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
+
+
+@cli.command()
+@db_option
+@click.option("-o", "--output", type=FILE_PATH, help="File to write (default: standard output).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=30,
+    show_default=True,
+    help="Meetings and callbacks due up to this many days ahead (overdue ones too).",
+)
+def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
+    """Write the open meetings and callbacks as an iCalendar file; import it again after
+    a change and the events update (stable UIDs), never doubled."""
+    from funnel_tui.calendar_file import calendar_file  # icalendar is slow to import
+
+    storage = open_db(db_path, read_only=True)
+    written = calendar_file(storage.db, system_now(), days)
+    text = written.content.decode("utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        refuse_database_files(output, storage.path, "calendar")
+        try:
+            write_whole_file(output, lambda out: out.write(text))
+        except ExportFailed as error:
+            raise UserError(str(error)) from None
+        click.echo(one_line(f"Wrote {written.events} events to {output}"), err=True)
+    if written.skipped:
+        click.echo(
+            f"funnel: left out {written.skipped} tasks whose due time is no moment"
+            " (`funnel check` lists them)",
+            err=True,
+        )
 
 
 @cli.command()

@@ -104,14 +104,24 @@ def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path
         raise ExportFailed(f"{path} is a folder; name a file to export to")
     columns, rows = export_rows(db, table)
     write = WRITERS[file_format]
+    return write_whole_file(path, lambda out: write(columns, rows, out))
+
+
+def write_whole_file(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write a file at `path` whole or not at all (`write` fills it and returns a count).
+
+    Raises ExportFailed naming the file, and leaves any file already there as it was.
+    """
+    if path.is_dir():
+        raise ExportFailed(f"{path} is a folder; name a file to write to")
     try:
         if path.exists() and not path.is_file():
             # A FIFO or a device such as /dev/stdout is a stream: there is no half file to avoid.
             with path.open("w", encoding="utf-8", newline="") as out:
-                return write(columns, rows, out)
+                return write(out)
         # Through a link, the file it points to is replaced and the link stays a link.
         target = Path(os.path.realpath(path))
-        return _write_then_rename(target, lambda out: write(columns, rows, out))
+        return _write_then_rename(target, write)
     except OSError as error:
         raise ExportFailed(f"cannot write {path}: {error.strerror or error}") from error
 

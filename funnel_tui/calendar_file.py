@@ -1,0 +1,234 @@
+"""The rep's open meetings and callbacks as an iCalendar file, and the invite a meeting
+confirmation carries (PRODUCT 15).
+
+Each event's UID is its task's, so importing a newer file updates the events instead of
+adding them again; a task cancelled since is written as a cancelled event, so the calendar
+drops it. Times are in the prospect's time zone when one is known (the file carries the
+VTIMEZONE it needs), else in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import getaddresses
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+import sqlite_utils
+
+from funnel_tui import __version__
+from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
+from funnel_tui.settings import Settings
+from funnel_tui.text import one_line
+
+PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
+# How long each kind of appointment is shown in the calendar.
+LENGTHS = {"meeting": timedelta(minutes=30), "callback": timedelta(minutes=15)}
+TITLES = {"meeting": "Meeting with", "callback": "Call back"}
+# The same for every file, as each event's: a calendar that subscribes knows it again.
+CALENDAR_UID = "calendar@funnel-tui"
+ZONE_RULES_MARGIN = timedelta(days=366)
+
+# A due time another tool wrote as no moment has no stored form: it is read (and counted
+# as skipped) whatever the window.
+_DUE = stored_moment_sql("tasks", "due_at", "t.")
+_APPOINTMENTS = f"""
+SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, coalesce(t.note, c.notes),
+       p.name, p.company, p.phone, p.email, p.timezone
+FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
+WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
+  AND ({_DUE} < :until OR {_DUE} IS NULL) {{and_prospect}}
+ORDER BY t.due_at, t.id
+"""
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A meeting or callback task with what the calendar shows of its prospect."""
+
+    task_id: int
+    prospect_id: int
+    kind: str
+    due_at: datetime
+    cancelled: bool
+    note: str
+    name: str
+    company: str
+    phone: str
+    email: str
+    timezone: ZoneInfo | None
+
+    @property
+    def uid(self) -> str:
+        return f"task-{self.task_id}.prospect-{self.prospect_id}@funnel-tui"
+
+    @property
+    def summary(self) -> str:
+        company = f" ({self.company})" if self.company else ""
+        return f"{TITLES[self.kind]} {self.name}{company}"
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """An iCalendar file and what it holds."""
+
+    content: bytes
+    events: int
+    skipped: int
+    """Tasks whose due time another tool wrote as no moment: left out, and said so."""
+
+
+def _zone(name: object) -> ZoneInfo | None:
+    text = read_text(name) if not isinstance(name, bytes) else None
+    if not text:
+        return None
+    try:
+        return ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _text(value: object) -> str:
+    return one_line(read_text(value) if not isinstance(value, bytes) else None)
+
+
+def _note(value: object) -> str:
+    """A note's lines, each cleaned: the description keeps the rep's line breaks."""
+    text = read_text(value) if not isinstance(value, bytes) else None
+    return "\n".join(
+        line for line in (one_line(line) for line in (text or "").splitlines()) if line
+    )
+
+
+def _appointments(
+    db: sqlite_utils.Database, until: datetime, prospect_id: int | None = None
+) -> tuple[list[Appointment], int]:
+    """The open (and cancelled) meeting and callback tasks due before `until`, and how
+    many have a due time that is no moment."""
+    and_prospect = "AND t.prospect_id = :prospect" if prospect_id is not None else ""
+    rows = db.execute(
+        _APPOINTMENTS.format(and_prospect=and_prospect),
+        {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id},
+    ).fetchall()
+    found, skipped = [], 0
+    for task_id, prospect, kind, due_at, status, note, name, company, phone, email, zone in rows:
+        try:
+            moment = read_moment(due_at)
+        except Unreadable:
+            moment = None
+        if moment is None:
+            skipped += 1
+            continue
+        found.append(
+            Appointment(
+                task_id=task_id,
+                prospect_id=prospect,
+                kind=kind,
+                due_at=moment,
+                cancelled=status == "cancelled",
+                note=_note(note),
+                name=_text(name) or f"prospect {prospect}",
+                company=_text(company),
+                phone=_text(phone),
+                email=_text(email),
+                timezone=_zone(zone),
+            )
+        )
+    return found, skipped
+
+
+def _description(appointment: Appointment) -> str:
+    lines = [
+        f"{label}: {value}"
+        for label, value in (
+            ("Phone", appointment.phone),
+            ("Email", appointment.email),
+            ("Note", appointment.note),
+        )
+        if value
+    ]
+    return "\n".join(lines)
+
+
+def _event(appointment: Appointment, stamp: datetime) -> icalendar.Event:
+    start = appointment.due_at.astimezone(appointment.timezone or UTC)
+    event = icalendar.Event.new(
+        uid=appointment.uid,
+        stamp=stamp,
+        start=start,
+        end=start + LENGTHS[appointment.kind],
+        summary=appointment.summary,
+        description=_description(appointment) or None,
+        status="CANCELLED" if appointment.cancelled else "CONFIRMED",
+        # A cancellation is a newer version of the event: calendars apply it over the old.
+        sequence=1 if appointment.cancelled else 0,
+        categories=[appointment.kind.title()],
+    )
+    if appointment.kind == "callback" and appointment.phone:
+        event.add("location", appointment.phone)
+    return event
+
+
+def _calendar(events: list[icalendar.Event], method: str | None = None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID, method=method, subcomponents=events, name="funnel-tui", uid=CALENDAR_UID
+    )
+    # Each zone's rules for the year around the events, not for 1970 to 2038.
+    starts = [event.start.date() for event in events]
+    if starts:
+        calendar.add_missing_timezones(
+            first_date=min(starts) - ZONE_RULES_MARGIN, last_date=max(starts) + ZONE_RULES_MARGIN
+        )
+    return calendar
+
+
+def calendar_file(db: sqlite_utils.Database, now: datetime, days: int) -> CalendarFile:
+    """The open meeting and callback tasks due before `days` days from now (overdue ones
+    too: they are still to do), and the ones cancelled in that time."""
+    appointments, skipped = _appointments(db, now + timedelta(days=days))
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    kept = [a for a in appointments if not (a.cancelled and a.due_at < now - timedelta(days=days))]
+    calendar = _calendar([_event(appointment, stamp) for appointment in kept])
+    return CalendarFile(calendar.to_ical(), len(kept), skipped)
+
+
+def _address(text: str) -> str | None:
+    """The one address in `text`, or None: an invite goes to no address it cannot name."""
+    addresses = getaddresses([text])
+    if len(addresses) != 1 or "@" not in addresses[0][1]:
+        return None
+    return addresses[0][1]
+
+
+def meeting_invite(
+    db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
+) -> bytes | None:
+    """An invite (METHOD:REQUEST) to the prospect's next open meeting, from the rep to the
+    prospect, with the same UID as in `funnel calendar`; None without an open meeting or
+    an address for each side."""
+    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
+    meetings = [a for a in appointments if a.kind == "meeting" and not a.cancelled]
+    if not meetings:
+        return None
+    meeting = next((m for m in meetings if m.due_at >= now), meetings[-1])
+    organizer, attendee = _address(settings.email_from), _address(meeting.email)
+    if organizer is None or attendee is None:
+        return None
+    event = _event(meeting, now.astimezone(UTC).replace(microsecond=0))
+    event.add(
+        "organizer",
+        f"mailto:{organizer}",
+        parameters={"CN": one_line(settings.rep_name)} if settings.rep_name else None,
+    )
+    event.add(
+        "attendee",
+        f"mailto:{attendee}",
+        parameters={
+            "CN": meeting.name,
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "NEEDS-ACTION",
+            "RSVP": "TRUE",
+        },
+    )
+    return _calendar([event], method="REQUEST").to_ical()

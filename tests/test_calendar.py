@@ -1,0 +1,204 @@
+"""`funnel calendar` and the meeting invite (PRODUCT 15): every file is parsed back with
+icalendar and each event checked; UIDs stay the same from one file to the next, so a
+calendar that imports the newer file updates its events instead of doubling them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from funnel_tui.calendar_file import calendar_file, meeting_invite
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome, TaskStatus
+from funnel_tui.settings import Settings
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.tasks import close_task, open_tasks, reschedule_task
+from tests.cli_support import invoke
+
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)
+SETTINGS = Settings(rep_name="Alex Morgan", email_from="Alex Morgan <alex@kestrel.example>")
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Storage:
+    storage = open_storage(tmp_path / "book.db")
+    storage.db["prospects"].insert_all(
+        [
+            {
+                "id": 1,
+                "name": "Kate Sullivan",
+                "company": "Northwind",
+                "phone": "+13035550100",
+                "email": "kate@northwind.example",
+                "timezone": "America/Denver",
+            },
+            {"id": 2, "name": "Omar Haddad", "company": None, "phone": "+447700900318"},
+            {"id": 3, "name": "[bold]Eve[/bold]\nSUMMARY:evil", "email": "eve@example.com"},
+        ]
+    )
+    return storage
+
+
+def book(storage: Storage, prospect_id: int, outcome: Outcome, when: datetime) -> None:
+    log_call(
+        storage.db,
+        prospect_id,
+        CallOutcome(outcome, follow_up_at=when, notes="Wants the\nrollout plan"),
+        now=NOW,
+        settings=SETTINGS,
+    )
+
+
+def events(content: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(content)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_every_open_meeting_and_callback_is_an_event_in_the_prospects_zone(
+    storage: Storage,
+) -> None:
+    meeting_at = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)  # 10:00 in Denver
+    callback_at = datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
+    book(storage, 1, Outcome.MEETING, meeting_at)
+    book(storage, 2, Outcome.CALLBACK, callback_at)
+
+    written = calendar_file(storage.db, NOW, days=30)
+    found = events(written.content)
+
+    assert written.events == 2 == len(found)
+    meeting = next(e for e in found.values() if str(e["SUMMARY"]).startswith("Meeting"))
+    assert str(meeting["SUMMARY"]) == "Meeting with Kate Sullivan (Northwind)"
+    assert meeting.start == meeting_at
+    assert meeting.start.tzinfo == ZoneInfo("America/Denver")
+    assert meeting.start.hour == 10
+    assert meeting.end - meeting.start == timedelta(minutes=30)
+    assert str(meeting["STATUS"]) == "CONFIRMED"
+    assert "Wants the\nrollout plan" in str(meeting["DESCRIPTION"])
+    callback = next(e for e in found.values() if str(e["SUMMARY"]).startswith("Call back"))
+    assert str(callback["SUMMARY"]) == "Call back Omar Haddad"
+    assert callback.start == callback_at
+    assert callback.start.tzinfo in (UTC, ZoneInfo("UTC"))
+    assert str(callback["LOCATION"]) == "+447700900318"
+    # The file names the zone it uses, so a calendar in another zone shows the right hour.
+    zones = [
+        str(zone["TZID"])
+        for zone in icalendar.Calendar.from_ical(written.content).walk("VTIMEZONE")
+    ]
+    assert zones == ["America/Denver"]
+
+
+def test_a_newer_file_keeps_each_events_uid_so_a_reimport_updates_it(storage: Storage) -> None:
+    book(storage, 1, Outcome.MEETING, datetime(2026, 11, 20, 17, 0, tzinfo=UTC))
+    book(storage, 2, Outcome.CALLBACK, datetime(2026, 11, 19, 10, 0, tzinfo=UTC))
+    first = events(calendar_file(storage.db, NOW, days=30).content)
+
+    (meeting,) = [t for t in open_tasks(storage.db, 1) if t.kind == "meeting"]
+    moved_to = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    reschedule_task(storage.db, meeting.id, moved_to)
+    (callback,) = [t for t in open_tasks(storage.db, 2) if t.kind == "callback"]
+    close_task(storage.db, callback.id, TaskStatus.CANCELLED, now=NOW)
+    second = events(calendar_file(storage.db, NOW + timedelta(hours=1), days=30).content)
+
+    assert second.keys() == first.keys()
+    moved = second[f"task-{meeting.id}.prospect-1@funnel-tui"]
+    assert moved.start == moved_to
+    cancelled = second[f"task-{callback.id}.prospect-2@funnel-tui"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) > int(first[str(cancelled["UID"])]["SEQUENCE"])
+
+
+def test_only_tasks_due_within_the_days_asked_for(storage: Storage) -> None:
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=3))
+    book(storage, 2, Outcome.CALLBACK, NOW + timedelta(days=20))
+
+    assert calendar_file(storage.db, NOW, days=7).events == 1
+    assert calendar_file(storage.db, NOW, days=21).events == 2
+
+
+def test_text_from_the_prospect_stays_text_in_the_file(storage: Storage) -> None:
+    book(storage, 3, Outcome.CALLBACK, NOW + timedelta(days=1))
+
+    (event,) = events(calendar_file(storage.db, NOW, days=7).content).values()
+
+    # A line break in a name cannot start a property of its own.
+    assert str(event["SUMMARY"]) == "Call back [bold]Eve[/bold] SUMMARY:evil"
+    assert (
+        len(
+            icalendar.Calendar.from_ical(calendar_file(storage.db, NOW, days=7).content).walk(
+                "VEVENT"
+            )
+        )
+        == 1
+    )
+
+
+def test_a_due_time_another_tool_wrote_as_no_moment_is_left_out_and_counted(
+    storage: Storage,
+) -> None:
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    storage.db.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (2, 'callback', 'next friday')"
+    )
+
+    written = calendar_file(storage.db, NOW, days=7)
+
+    assert (written.events, written.skipped) == (1, 1)
+
+
+def test_the_invite_asks_the_prospect_to_the_next_meeting(storage: Storage) -> None:
+    meeting_at = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+    book(storage, 1, Outcome.MEETING, meeting_at)
+    in_the_file = events(calendar_file(storage.db, NOW, days=30).content)
+
+    invite = icalendar.Calendar.from_ical(meeting_invite(storage.db, 1, SETTINGS, NOW))
+
+    assert str(invite["METHOD"]) == "REQUEST"
+    (event,) = invite.walk("VEVENT")
+    assert str(event["UID"]) in in_the_file
+    assert event.start == meeting_at
+    assert str(event["ORGANIZER"]) == "mailto:alex@kestrel.example"
+    assert event["ORGANIZER"].params["CN"] == "Alex Morgan"
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == "mailto:kate@northwind.example"
+    assert attendee.params["RSVP"] == "TRUE"
+    assert attendee.params["CN"] == "Kate Sullivan"
+
+
+def test_no_invite_without_a_meeting_or_an_address(storage: Storage) -> None:
+    assert meeting_invite(storage.db, 1, SETTINGS, NOW) is None
+    book(storage, 2, Outcome.MEETING, NOW + timedelta(days=1))  # no email address
+    assert meeting_invite(storage.db, 2, SETTINGS, NOW) is None
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    assert meeting_invite(storage.db, 1, Settings(), NOW) is None  # no email_from
+
+
+def test_funnel_calendar_writes_the_file_whole(storage: Storage, tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    book(storage, 1, Outcome.MEETING, now + timedelta(days=2))
+    output = tmp_path / "funnel.ics"
+
+    written = invoke("calendar", "--db", storage.path, "-o", output, "--days", "7")
+
+    assert written.exit_code == 0, written.output
+    assert "Wrote 1 events" in written.stderr
+    assert len(events(output.read_bytes())) == 1
+    printed = invoke("calendar", "--db", storage.path)
+    assert printed.exit_code == 0
+    assert events(printed.stdout.encode()).keys() == events(output.read_bytes()).keys()
+
+
+def test_funnel_calendar_refuses_bad_input_in_one_line(storage: Storage, tmp_path: Path) -> None:
+    missing = invoke("calendar", "--db", tmp_path / "nope.db")
+    assert missing.exit_code == 1
+    assert "does not exist" in missing.stderr
+    folder = invoke("calendar", "--db", storage.path, "-o", tmp_path)
+    assert folder.exit_code == 1
+    assert "is a folder" in folder.stderr
+    assert invoke("calendar", "--db", storage.path, "--days", "0").exit_code == 2
+    over = invoke("calendar", "--db", storage.path, "-o", storage.path)
+    assert over.exit_code == 1
+    assert "database itself" in over.stderr
