@@ -79,7 +79,7 @@ async def test_a_move_then_enter_starts_the_call_with_the_row_moved_to(
         screen = main_screen(demo_app)
         assert screen.running_call is not None
         assert screen.running_call.prospect_id == second
-        assert messages(demo_app)[-1] == f"Call started with {name_of(demo_app, second)}"
+        assert messages(demo_app)[-1].startswith(f"Call started with {name_of(demo_app, second)}: ")
 
 
 async def test_a_skip_typed_while_a_call_saves_skips_the_next_prospect(

@@ -32,6 +32,7 @@ from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
+from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.key_bar import KeyBar
@@ -73,7 +74,7 @@ class PendingSelection:
     """The prospect to select; None for the first row."""
 
 
-class MainScreen(CallUndo, BookDialogs, Screen[None]):
+class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -413,7 +414,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             return
         running = self.running_call
         if running is None:
-            self._start_call(prospect["id"], name)
+            self._start_call(prospect, name)
             return
         if running.prospect_id == prospect["id"]:
             # A second enter must not throw away the time already on the call.
@@ -423,7 +424,7 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
             return
 
         async def end_it_and_call() -> None:
-            self._start_call(prospect["id"], name)
+            self._start_call(prospect, name)
 
         # Another prospect's call is still running: a call is only thrown away when the
         # rep says so, never by a stray enter.
@@ -436,9 +437,12 @@ class MainScreen(CallUndo, BookDialogs, Screen[None]):
         )
         await self._confirm(question, yes="end it and call", then=end_it_and_call)
 
-    def _start_call(self, prospect_id: int, name: str) -> None:
-        self.running_call = RunningCall(prospect_id, name, self.funnel.clock())
-        self.funnel.notify_in_place(CALL_TOAST, f"Call started with {name}", timeout=2)
+    def _start_call(self, prospect: Any, name: str) -> None:
+        self.running_call = RunningCall(prospect["id"], name, self.funnel.clock())
+        dialled, severity = self.dial(prospect)
+        self.funnel.notify_in_place(
+            CALL_TOAST, f"Call started with {name}: {dialled}", severity=severity, timeout=4
+        )
 
     def _elapsed(self) -> str:
         """The running call's time as m:ss ("" when no call is running)."""

@@ -1,0 +1,59 @@
+"""Dialing when a call starts (`enter`): a mixin of MainScreen, kept apart so each file
+has one job.
+
+The number goes to the clipboard, and to the `dial_command` when one is set, in a worker
+thread: a dialer that takes its time never holds up the timer or the keys. A dial that
+fails says why in the call's toast; the call timer keeps running, since the rep may dial
+by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.notifications import SeverityLevel
+
+from funnel_tui.dialing import DialFailed, dial_argv, dial_number, run_dialer
+from funnel_tui.text import one_line
+from funnel_tui.ui.call_undo import CALL_TOAST
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class CallDialer(_Base):
+    def dial(self, prospect: Any) -> tuple[str, SeverityLevel]:
+        """Copy the prospect's number and start the dial command with it; what to tell the
+        rep beside "call started", and how loudly."""
+        phone = one_line(prospect["phone"]) if isinstance(prospect["phone"], str) else ""
+        if not phone:
+            return "no phone number to dial", "warning"
+        settings = self.funnel.settings
+        try:
+            number = dial_number(phone, settings.phone_region)
+        except DialFailed as error:
+            self.app.copy_to_clipboard(phone)
+            return f"not dialled: {error} (edit it with e)", "warning"
+        self.app.copy_to_clipboard(number.e164)
+        if not settings.dial_command:
+            return f"{number.shown} copied", "information"
+        self._run_dialer(dial_argv(settings.dial_command, number), number.shown)
+        return f"dialling {number.shown} (copied)", "information"
+
+    @work(thread=True, group="dial")
+    def _run_dialer(self, argv: list[str], shown: str) -> None:
+        try:
+            run_dialer(argv)
+        except DialFailed as error:
+            self.app.call_from_thread(
+                self.funnel.notify_in_place,
+                CALL_TOAST,
+                f"Dial of {shown} failed: {error}. The call timer runs: dial by hand.",
+                severity="error",
+                timeout=10,
+            )

@@ -1,0 +1,201 @@
+"""Dialing (PRODUCT 15): `enter` starts the timer, copies the number and runs the
+`dial_command` without a shell. The dialer here is a small script that records the argv
+it was given, or one that fails the way a softphone without an account does."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.dialing import DialFailed, DialNumber, dial_argv, dial_number, run_dialer
+from funnel_tui.settings import SettingError, parse_setting, save_setting
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import FrozenClock, settle, settle_until
+from tests.test_app import todays_queue
+from tests.test_app_edit import mark_do_not_call
+from tests.test_typeahead import main_screen, messages
+
+RECORDER = """\
+import json, sys
+with open(sys.argv[1], "w") as out:
+    json.dump(sys.argv[2:], out)
+"""
+FAILING = """\
+import sys
+print("linphonecsh: no SIP account configured", file=sys.stderr)
+sys.exit(3)
+"""
+DENVER = DialNumber(e164="+13035550100", national="3035550100", shown="+1 303-555-0100")
+
+
+def script(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def recording_command(tmp_path: Path) -> tuple[str, Path]:
+    """A dial_command that writes its argv (after the record file) to a JSON file."""
+    record = tmp_path / "dialled.json"
+    recorder = script(tmp_path, "recorder.py", RECORDER)
+    return f"{sys.executable} {recorder} {record} --call {{e164}} tel:{{digits}}", record
+
+
+def test_each_placeholder_fills_part_of_one_word_and_never_splits_it() -> None:
+    template = "softphone --to={e164} 'dial {national}' x{extension}"
+    number = DialNumber(e164="+447700900318", national="07700900318", extension="12")
+
+    assert dial_argv(template, number) == [
+        "softphone",
+        "--to=+447700900318",
+        "dial 07700900318",
+        "x12",
+    ]
+
+
+def test_the_dial_command_setting_is_checked_as_it_is_typed() -> None:
+    assert parse_setting("dial_command", "xdg-open tel:{e164}") == "xdg-open tel:{e164}"
+    for bad, reason in (
+        ("xdg-open tel:{phone}", "unknown placeholder {phone}"),
+        ("xdg-open tel:{e164", "a stray brace"),
+        ("linphonecsh dial", "needs the number"),
+        ("softphone 'unclosed {e164}", "cannot split into words"),
+    ):
+        with pytest.raises(SettingError, match=reason):
+            parse_setting("dial_command", bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "e164", "national", "extension"),
+    [
+        ("+13035550100", "US", "+13035550100", "3035550100", ""),
+        ("+447700900318", "US", "+447700900318", "07700900318", ""),
+        ("07700 900318", "GB", "+447700900318", "07700900318", ""),
+        ("+1 (555) 000-1000 x12", "US", "+15550001000", "5550001000", "12"),
+    ],
+)
+def test_the_number_in_each_form_a_dialer_may_ask_for(
+    typed: str, region: str, e164: str, national: str, extension: str
+) -> None:
+    number = dial_number(typed, region)
+
+    assert (number.e164, number.national, number.extension) == (e164, national, extension)
+    assert number.digits == e164[1:]
+
+
+def test_a_stored_value_that_is_no_number_is_not_dialled() -> None:
+    with pytest.raises(DialFailed, match="not a phone number"):
+        dial_number("ask reception", "US")
+
+
+def test_the_dialer_gets_the_argv_and_no_shell(tmp_path: Path) -> None:
+    command, record = recording_command(tmp_path)
+
+    run_dialer(dial_argv(command.replace("{e164}", "'{e164}; touch hacked'"), DENVER))
+
+    assert json.loads(record.read_text()) == [
+        "--call",
+        "+13035550100; touch hacked",
+        "tel:13035550100",
+    ]
+    assert not (tmp_path / "hacked").exists()
+
+
+def test_a_missing_dialer_says_so(tmp_path: Path) -> None:
+    with pytest.raises(DialFailed, match="'linphonecsh' was not found"):
+        run_dialer(["linphonecsh", "dial", "+13035550100"])
+    not_runnable = script(tmp_path, "dialer", "#!/bin/sh\n")
+    with pytest.raises(DialFailed, match="permission denied"):
+        run_dialer([str(not_runnable)])
+
+
+def test_a_dialer_that_fails_says_why(tmp_path: Path) -> None:
+    failing = script(tmp_path, "failing.py", FAILING)
+
+    with pytest.raises(DialFailed, match="code 3: linphonecsh: no SIP account configured"):
+        run_dialer([sys.executable, str(failing)])
+
+
+def test_a_dialer_that_stays_open_is_dialling(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run_dialer([sys.executable, "-c", "import time; time.sleep(5)"], wait_s=0.3)
+    assert time.monotonic() - started < 3
+
+
+async def test_enter_dials_the_top_prospect_with_its_e164_number(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    command, record = recording_command(tmp_path)
+    save_setting(demo_storage.db, "dial_command", command)
+    top = todays_queue(demo_storage.db)[0]
+    stored = demo_storage.db["prospects"].get(top)["phone"]
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, record.exists)
+        await settle(pilot)
+        assert main_screen(app).running_call is not None
+        assert main_screen(app).running_call.prospect_id == top
+        assert messages(app)[-1].startswith("Call started with ")
+        assert "dialling +" in messages(app)[-1]
+        assert app.clipboard == dial_number(stored, "US").e164
+
+    e164 = dial_number(stored, "US").e164
+    assert json.loads(record.read_text()) == ["--call", e164, f"tel:{e164[1:]}"]
+
+
+async def test_a_failed_dial_says_why_and_keeps_the_timer(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    failing = script(tmp_path, "failing.py", FAILING)
+    save_setting(demo_storage.db, "dial_command", f"{sys.executable} {failing} {{e164}}")
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: "failed" in messages(app)[-1])
+        assert "no SIP account configured" in messages(app)[-1]
+        assert "timer runs" in messages(app)[-1]
+        assert main_screen(app).running_call is not None
+
+
+async def test_without_a_dial_command_the_number_is_copied(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert messages(demo_app)[-1].endswith(" copied")
+        assert demo_app.clipboard.startswith("+")
+
+
+async def test_a_do_not_call_prospect_is_never_dialled(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    command, record = recording_command(tmp_path)
+    save_setting(demo_storage.db, "dial_command", command)
+    flagged = mark_do_not_call(demo_storage.db)
+    name = str(demo_storage.db["prospects"].get(flagged)["name"])
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        # Among all prospects, found by name: the queue leaves it out.
+        await pilot.press("f", "slash", *name.lower(), "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert messages(app)[-1] == f"Not started: {name} is marked do not call."
+        assert main_screen(app).running_call is None
+        assert app.clipboard == ""
+
+    assert not record.exists()
