@@ -19,6 +19,7 @@ import sqlite_utils
 
 from funnel_tui import __version__
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
+from funnel_tui.schema_v5 import BOOK_ID_KEY
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 
@@ -26,8 +27,6 @@ PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
 # How long each kind of appointment is shown in the calendar.
 LENGTHS = {"meeting": timedelta(minutes=30), "callback": timedelta(minutes=15)}
 TITLES = {"meeting": "Meeting with", "callback": "Call back"}
-# The same for every file, as each event's: a calendar that subscribes knows it again.
-CALENDAR_UID = "calendar@funnel-tui"
 ZONE_RULES_MARGIN = timedelta(days=366)
 
 # A due time another tool wrote as no moment has no stored form: it is read (and counted
@@ -38,7 +37,7 @@ SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, coalesce(t.note, c.notes
        p.name, p.company, p.phone, p.email, p.timezone
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
-  AND ({_DUE} < :until OR {_DUE} IS NULL) {{and_prospect}}
+  AND ({_DUE} < :until OR {_DUE} IS NULL) AND NOT coalesce(p.do_not_call, 0) {{and_prospect}}
 ORDER BY t.due_at, t.id
 """
 
@@ -59,9 +58,8 @@ class Appointment:
     email: str
     timezone: ZoneInfo | None
 
-    @property
-    def uid(self) -> str:
-        return f"task-{self.task_id}.prospect-{self.prospect_id}@funnel-tui"
+    def uid(self, book: str) -> str:
+        return f"task-{self.task_id}.prospect-{self.prospect_id}.{book}@funnel-tui"
 
     @property
     def summary(self) -> str:
@@ -75,6 +73,7 @@ class CalendarFile:
 
     content: bytes
     events: int
+    cancelled: int
     skipped: int
     """Tasks whose due time another tool wrote as no moment: left out, and said so."""
 
@@ -151,28 +150,55 @@ def _description(appointment: Appointment) -> str:
     return "\n".join(lines)
 
 
-def _event(appointment: Appointment, stamp: datetime) -> icalendar.Event:
-    start = appointment.due_at.astimezone(appointment.timezone or UTC)
+def _start(appointment: Appointment) -> datetime:
+    """The start in the prospect's zone, or in UTC when there it is not one moment: a time
+    in the hour a clock change repeats reads as the first of the two."""
+    if appointment.timezone is None:
+        return appointment.due_at
+    local = appointment.due_at.astimezone(appointment.timezone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return appointment.due_at
+    return local
+
+
+def _event(
+    appointment: Appointment, book: str, stamp: datetime, *, summary: str, description: str
+) -> icalendar.Event:
+    start = _start(appointment)
     event = icalendar.Event.new(
-        uid=appointment.uid,
+        uid=appointment.uid(book),
         stamp=stamp,
         start=start,
         end=start + LENGTHS[appointment.kind],
-        summary=appointment.summary,
-        description=_description(appointment) or None,
+        summary=summary,
+        description=description or None,
         status="CANCELLED" if appointment.cancelled else "CONFIRMED",
         # A cancellation is a newer version of the event: calendars apply it over the old.
         sequence=1 if appointment.cancelled else 0,
-        categories=[appointment.kind.title()],
     )
+    return event
+
+
+def _reps_event(appointment: Appointment, book: str, stamp: datetime) -> icalendar.Event:
+    """The event as the rep's own calendar shows it: who, how to reach them, the note."""
+    event = _event(
+        appointment,
+        book,
+        stamp,
+        summary=appointment.summary,
+        description=_description(appointment),
+    )
+    event.add("categories", [appointment.kind.title()])
     if appointment.kind == "callback" and appointment.phone:
         event.add("location", appointment.phone)
     return event
 
 
-def _calendar(events: list[icalendar.Event], method: str | None = None) -> icalendar.Calendar:
+def _calendar(
+    events: list[icalendar.Event], book: str, method: str | None = None
+) -> icalendar.Calendar:
     calendar = icalendar.Calendar.new(
-        prodid=PRODID, method=method, subcomponents=events, name="funnel-tui", uid=CALENDAR_UID
+        prodid=PRODID, method=method, subcomponents=events, uid=f"calendar.{book}@funnel-tui"
     )
     # Each zone's rules for the year around the events, not for 1970 to 2038.
     starts = [event.start.date() for event in events]
@@ -180,17 +206,29 @@ def _calendar(events: list[icalendar.Event], method: str | None = None) -> icale
         calendar.add_missing_timezones(
             first_date=min(starts) - ZONE_RULES_MARGIN, last_date=max(starts) + ZONE_RULES_MARGIN
         )
+    # The zones in name order, so the same book gives the same file.
+    zones = sorted(calendar.timezones, key=lambda zone: str(zone["TZID"]))
+    calendar.subcomponents = [*zones, *(c for c in calendar.subcomponents if c not in zones)]
     return calendar
+
+
+def book_id(db: sqlite_utils.Database) -> str:
+    """This book's random name (schema v5 writes it), in every UID it gives."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [BOOK_ID_KEY]).fetchone()
+    return str(row[0]) if row and isinstance(row[0], str) and row[0] else "book"
 
 
 def calendar_file(db: sqlite_utils.Database, now: datetime, days: int) -> CalendarFile:
     """The open meeting and callback tasks due before `days` days from now (overdue ones
-    too: they are still to do), and the ones cancelled in that time."""
+    too: they are still to do), and the ones cancelled from `days` days ago on, of every
+    prospect that may be called."""
     appointments, skipped = _appointments(db, now + timedelta(days=days))
-    stamp = now.astimezone(UTC).replace(microsecond=0)
+    book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     kept = [a for a in appointments if not (a.cancelled and a.due_at < now - timedelta(days=days))]
-    calendar = _calendar([_event(appointment, stamp) for appointment in kept])
-    return CalendarFile(calendar.to_ical(), len(kept), skipped)
+    calendar = _calendar([_reps_event(appointment, book, stamp) for appointment in kept], book)
+    calendar.add("name", "funnel-tui")
+    cancelled = sum(appointment.cancelled for appointment in kept)
+    return CalendarFile(calendar.to_ical(), len(kept) - cancelled, cancelled, skipped)
 
 
 def _address(text: str) -> str | None:
@@ -205,22 +243,30 @@ def meeting_invite(
     db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
 ) -> bytes | None:
     """An invite (METHOD:REQUEST) to the prospect's next open meeting, from the rep to the
-    prospect, with the same UID as in `funnel calendar`; None without an open meeting or
-    an address for each side."""
+    prospect, with the same UID as in `funnel calendar`; None without an open meeting
+    ahead or an address for each side."""
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
     meetings = [a for a in appointments if a.kind == "meeting" and not a.cancelled]
     if not meetings:
         return None
-    meeting = next((m for m in meetings if m.due_at >= now), meetings[-1])
+    ahead = [meeting for meeting in meetings if meeting.due_at >= now]
+    if not ahead:
+        return None
+    meeting = ahead[0]
     organizer, attendee = _address(settings.email_from), _address(meeting.email)
     if organizer is None or attendee is None:
         return None
-    event = _event(meeting, now.astimezone(UTC).replace(microsecond=0))
-    event.add(
-        "organizer",
-        f"mailto:{organizer}",
-        parameters={"CN": one_line(settings.rep_name)} if settings.rep_name else None,
+    rep = one_line(settings.rep_name)
+    # The prospect's copy: nothing of the rep's notes, named from the prospect's side.
+    book = book_id(db)
+    event = _event(
+        meeting,
+        book,
+        now.astimezone(UTC).replace(microsecond=0),
+        summary=f"Meeting with {rep}" if rep else "Meeting",
+        description="",
     )
+    event.add("organizer", f"mailto:{organizer}", parameters={"CN": rep} if rep else None)
     event.add(
         "attendee",
         f"mailto:{attendee}",
@@ -231,4 +277,4 @@ def meeting_invite(
             "RSVP": "TRUE",
         },
     )
-    return _calendar([event], method="REQUEST").to_ical()
+    return _calendar([event], book, method="REQUEST").to_ical()

@@ -564,14 +564,19 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
     written = calendar_file(storage.db, system_now(), days)
     text = written.content.decode("utf-8")
     if output is None:
-        click.echo(text, nl=False)
+        # As written: iCalendar's lines end in CR LF on every system.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(written.content)
     else:
         refuse_database_files(output, storage.path, "calendar")
         try:
             write_whole_file(output, lambda out: out.write(text))
         except ExportFailed as error:
             raise UserError(str(error)) from None
-        click.echo(one_line(f"Wrote {written.events} events to {output}"), err=True)
+        cancelled = f" and {written.cancelled} cancelled" if written.cancelled else ""
+        click.echo(
+            f"Wrote {written.events} meetings and callbacks{cancelled} to {output}", err=True
+        )
     if written.skipped:
         click.echo(
             f"funnel: left out {written.skipped} tasks whose due time is no moment"

@@ -10,18 +10,28 @@ softphone that stays open).
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 import subprocess
+import tempfile
 import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
+from typing import IO
 
 from funnel_tui.settings import DIAL_PLACEHOLDER
 from funnel_tui.text import one_line
 
 # How long a dialer has to fail before it counts as dialing.
 DIAL_WAIT_S = 3.0
+# How often the wait looks whether the app is quitting.
+POLL_S = 0.1
 # Enough of what a failing dialer printed to say why, and no more.
 MAX_REASON_CHARACTERS = 160
+MAX_STDERR_BYTES = 4096
 
 
 class DialFailed(Exception):
@@ -62,54 +72,89 @@ def dial_argv(template: str, number: DialNumber) -> list[str]:
     ]
 
 
+def _clipped(text: str) -> str:
+    text = one_line(text).rstrip(".")
+    if len(text) > MAX_REASON_CHARACTERS:
+        return f"{text[: MAX_REASON_CHARACTERS - 1]}…"
+    return text
+
+
 def _reason(stderr: bytes, code: int) -> str:
-    said = one_line(stderr.decode("utf-8", "replace"))
-    if len(said) > MAX_REASON_CHARACTERS:
-        said = f"{said[: MAX_REASON_CHARACTERS - 1]}…"
-    return f"exited with code {code}" + (f": {said}" if said else "")
+    said = _clipped(stderr.decode("utf-8", "replace"))
+    ended = f"was stopped by signal {-code}" if code < 0 else f"exited with code {code}"
+    return ended + (f": {said}" if said else "")
 
 
-def run_dialer(argv: list[str], wait_s: float = DIAL_WAIT_S) -> None:
+def _tail(output: IO[bytes]) -> bytes:
+    """The end of what the dialer wrote: its last words say why it failed."""
+    output.seek(0, os.SEEK_END)
+    output.seek(max(0, output.tell() - MAX_STDERR_BYTES))
+    return output.read()
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    process.wait()
+
+
+def run_dialer(
+    argv: list[str], wait_s: float = DIAL_WAIT_S, cancelled: Callable[[], bool] = lambda: False
+) -> None:
     """Start the dialer and wait a moment for it to fail; raises DialFailed when it does.
 
-    Blocks up to `wait_s`: call it from a worker thread. A dialer still running then is
-    left to run, and reaped when it ends.
+    Blocks up to `wait_s` (less once `cancelled()` says so): call it from a worker
+    thread. A dialer still running then is left to run, in its own session and writing
+    to a file of its own, so it outlives the app; a thread reaps it when it ends.
     """
     program = argv[0] if argv else ""
-    try:
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            # Its own session: a softphone outlives the app and never reads our terminal.
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise DialFailed(f"dial_command: {program!r} was not found") from None
-    except PermissionError:
-        raise DialFailed(f"dial_command: {program!r} cannot be run (permission denied)") from None
-    except OSError as error:
-        raise DialFailed(f"dial_command: {program!r} cannot be run: {error.strerror}") from None
-    try:
-        _, stderr = process.communicate(timeout=wait_s)
-    except subprocess.TimeoutExpired:
-        # Still running: dialing. A thread waits for it so it leaves no zombie behind.
-        threading.Thread(target=process.communicate, daemon=True).start()
-        return
-    if process.returncode != 0:
-        raise DialFailed(f"dial_command {program!r} {_reason(stderr, process.returncode)}")
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise DialFailed(f"{program!r} was not found") from None
+        except PermissionError:
+            raise DialFailed(f"{program!r} cannot be run (permission denied)") from None
+        except OSError as error:
+            raise DialFailed(f"{program!r} cannot be run: {error.strerror}") from None
+        # The process's own end, not its stderr's: a child it leaves behind may hold that.
+        deadline = time.monotonic() + wait_s
+        while process.poll() is None and time.monotonic() < deadline and not cancelled():
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=POLL_S)
+        if process.returncode is None:
+            threading.Thread(target=_reap, args=(process,), daemon=True).start()
+            return
+        if process.returncode != 0:
+            raise DialFailed(f"{program!r} {_reason(_tail(stderr), process.returncode)}")
+
+
+# What a stored number may hold: digits and the separators people write, then perhaps an
+# extension. Letters are refused: phonenumbers reads them as keypad digits ("mobile" as
+# 662453), which would dial a stranger.
+_DIALABLE = re.compile(
+    r"\s*\+?[\d\s().\-/]+?(?:\s*(?:;ext=|ext\.?|x|#)\s*\d+)?\s*", re.IGNORECASE | re.ASCII
+)
 
 
 def dial_number(phone: str, region: str) -> DialNumber:
-    """The forms of a stored number; raises DialFailed when it is not one phonenumbers
-    reads (another tool may have written it)."""
+    """The forms of a stored number; raises DialFailed when it is not a possible number
+    (another tool may have written anything there)."""
     import phonenumbers  # loaded on the first dial, not at start-up
 
+    refused = DialFailed(f"{_clipped(phone)!r} is not a phone number that can be dialled")
+    if not _DIALABLE.fullmatch(phone):
+        raise refused
     try:
         parsed = phonenumbers.parse(phone, region)
     except phonenumbers.NumberParseException:
-        raise DialFailed(f"{one_line(phone)!r} is not a phone number that can be dialled") from None
+        raise refused from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise refused
     bare = phonenumbers.PhoneNumber()
     bare.merge_from(parsed)
     bare.extension = None  # the extension is its own placeholder

@@ -450,6 +450,7 @@ def _v5(conn: sqlite3.Connection) -> None:
         schema_v5.EMAILS_TABLE,
         *split_statements(schema_v5.EMAILS_INDEXES),
         schema_v5.TIMEZONE_GUESSED_COLUMN,
+        schema_v5.BOOK_ID_ROW,
     ):
         conn.execute(statement)
 

@@ -3,6 +3,8 @@
 - `emails`: one row for every email sent to a prospect, over SMTP or handed to the mail
   app as a `mailto:` link, with what it said; the timeline shows them and the report
   counts them as `emails`, never as calls.
+- a `book_id` row in `settings`: a random name for this book, so that the UIDs of the
+  calendar events of two books never meet in one calendar.
 - `prospects.timezone_guessed`: 1 when the timezone was guessed from the phone number
   (the card marks it, `funnel check` lists it), 0 when the rep or an import set it.
 
@@ -33,4 +35,10 @@ CREATE INDEX emails_sent_at ON emails (sent_at);
 
 TIMEZONE_GUESSED_COLUMN = (
     "ALTER TABLE prospects ADD COLUMN timezone_guessed INTEGER NOT NULL DEFAULT 0"
+)
+
+BOOK_ID_KEY = "book_id"
+BOOK_ID_ROW = (
+    "INSERT OR IGNORE INTO settings (key, value)"
+    f" VALUES ('{BOOK_ID_KEY}', lower(hex(randomblob(6))))"
 )

@@ -16,7 +16,7 @@ import sqlite_utils
 from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.storage import write_transaction
-from funnel_tui.text import one_line
+from funnel_tui.text import clean_text, one_line
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
@@ -357,23 +357,38 @@ def _parse_region(text: str) -> str:
 
 
 def _parse_dial_command(text: str) -> str:
-    """A command line without a shell, each {placeholder} one of DIAL_PLACEHOLDERS."""
-    text = one_line(text)
+    """A command line without a shell, each {placeholder} one of DIAL_PLACEHOLDERS, the
+    number among them."""
+    if clean_text(text) != text or "\n" in text or "\t" in text:
+        raise SettingError("one line of plain text, without tabs or control characters")
+    text = text.strip()
     if not text:
         return ""
     try:
         argv = shlex.split(text)
     except ValueError as error:
         raise SettingError(f"cannot split into words: {error}") from None
+    if not argv or not argv[0].strip():
+        raise SettingError("the command starts with the program to run")
+    if sum(word.count("\\") for word in argv) < text.count("\\"):
+        raise SettingError(
+            "a backslash outside quotes is lost: put a Windows path in double quotes,"
+            ' "C:\\Program Files\\..."'
+        )
     known = ", ".join(f"{{{name}}}" for name in DIAL_PLACEHOLDERS)
+    named: set[str] = set()
     for word in argv:
         for name in DIAL_PLACEHOLDER.findall(word):
             if name not in DIAL_PLACEHOLDERS:
                 raise SettingError(f"unknown placeholder {{{name}}} (known: {known})")
+            named.add(name)
         if set(DIAL_PLACEHOLDER.sub("", word)) & set("{}"):
             raise SettingError(f"a stray brace in {word!r} (placeholders: {known})")
-    if not any(DIAL_PLACEHOLDER.search(word) for word in argv):
-        raise SettingError("the command needs the number: add {e164}, e.g. xdg-open tel:{e164}")
+    if not named & {"e164", "digits", "national"}:
+        raise SettingError(
+            "the command needs the number: add {e164}, {digits} or {national},"
+            " e.g. xdg-open tel:{e164}"
+        )
     return text
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from funnel_tui.calendar_file import calendar_file, meeting_invite
+from funnel_tui.calendar_file import book_id, calendar_file, meeting_invite
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.settings import Settings
@@ -104,9 +104,10 @@ def test_a_newer_file_keeps_each_events_uid_so_a_reimport_updates_it(storage: St
     second = events(calendar_file(storage.db, NOW + timedelta(hours=1), days=30).content)
 
     assert second.keys() == first.keys()
-    moved = second[f"task-{meeting.id}.prospect-1@funnel-tui"]
+    name = book_id(storage.db)
+    moved = second[f"task-{meeting.id}.prospect-1.{name}@funnel-tui"]
     assert moved.start == moved_to
-    cancelled = second[f"task-{callback.id}.prospect-2@funnel-tui"]
+    cancelled = second[f"task-{callback.id}.prospect-2.{name}@funnel-tui"]
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) > int(first[str(cancelled["UID"])]["SEQUENCE"])
 
@@ -166,6 +167,10 @@ def test_the_invite_asks_the_prospect_to_the_next_meeting(storage: Storage) -> N
     assert str(attendee) == "mailto:kate@northwind.example"
     assert attendee.params["RSVP"] == "TRUE"
     assert attendee.params["CN"] == "Kate Sullivan"
+    # The prospect's copy: named from their side, and nothing of the rep's notes.
+    assert str(event["SUMMARY"]) == "Meeting with Alex Morgan"
+    assert "DESCRIPTION" not in event
+    assert b"rollout" not in meeting_invite(storage.db, 1, SETTINGS, NOW)
 
 
 def test_no_invite_without_a_meeting_or_an_address(storage: Storage) -> None:
@@ -184,7 +189,7 @@ def test_funnel_calendar_writes_the_file_whole(storage: Storage, tmp_path: Path)
     written = invoke("calendar", "--db", storage.path, "-o", output, "--days", "7")
 
     assert written.exit_code == 0, written.output
-    assert "Wrote 1 events" in written.stderr
+    assert f"Wrote 1 meetings and callbacks to {output}" in written.stderr
     assert len(events(output.read_bytes())) == 1
     printed = invoke("calendar", "--db", storage.path)
     assert printed.exit_code == 0
@@ -202,3 +207,71 @@ def test_funnel_calendar_refuses_bad_input_in_one_line(storage: Storage, tmp_pat
     over = invoke("calendar", "--db", storage.path, "-o", storage.path)
     assert over.exit_code == 1
     assert "database itself" in over.stderr
+
+
+def test_two_books_never_give_the_same_uid(storage: Storage, tmp_path: Path) -> None:
+    other = open_storage(tmp_path / "other.db")
+    other.db["prospects"].insert({"id": 1, "name": "Kate Sullivan", "phone": "+13035550100"})
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    book(other, 1, Outcome.MEETING, NOW + timedelta(days=1))
+
+    ours, theirs = (events(calendar_file(s.db, NOW, days=7).content) for s in (storage, other))
+
+    assert len(ours) == len(theirs) == 1
+    assert not ours.keys() & theirs.keys()
+    assert ours.keys() == events(calendar_file(storage.db, NOW, days=7).content).keys()
+
+
+def test_an_overdue_meeting_is_still_in_the_file(storage: Storage) -> None:
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+
+    (event,) = events(calendar_file(storage.db, NOW + timedelta(days=3), days=7).content).values()
+
+    assert event.start == NOW + timedelta(days=1)
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_a_time_in_the_hour_a_clock_change_repeats_is_written_in_utc(storage: Storage) -> None:
+    # 1 November 2026, Denver: 01:30 comes twice, at 07:30 and at 08:30 UTC.
+    first, second = (datetime(2026, 11, 1, hour, 30, tzinfo=UTC) for hour in (7, 8))
+    book(storage, 1, Outcome.MEETING, first)
+    book(storage, 1, Outcome.CALLBACK, second)
+
+    found = events(calendar_file(storage.db, datetime(2026, 10, 30, tzinfo=UTC), days=7).content)
+
+    assert sorted(event.start for event in found.values()) == [first, second]
+
+
+def test_a_do_not_call_prospects_appointments_leave_the_file(storage: Storage) -> None:
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    book(storage, 2, Outcome.CALLBACK, NOW + timedelta(days=1))
+    storage.db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = 2")
+
+    (event,) = events(calendar_file(storage.db, NOW, days=7).content).values()
+
+    assert str(event["SUMMARY"]).startswith("Meeting with Kate Sullivan")
+
+
+def test_a_cancelled_task_comes_as_a_cancellation_and_is_counted_apart(storage: Storage) -> None:
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    book(storage, 2, Outcome.CALLBACK, NOW + timedelta(days=1))
+    (callback,) = open_tasks(storage.db, 2)
+    close_task(storage.db, callback.id, TaskStatus.CANCELLED, now=NOW)
+
+    written = calendar_file(storage.db, NOW, days=7)
+
+    assert (written.events, written.cancelled) == (1, 1)
+    statuses = sorted(str(event["STATUS"]) for event in events(written.content).values())
+    assert statuses == ["CANCELLED", "CONFIRMED"]
+
+
+def test_the_same_book_gives_the_same_file(storage: Storage) -> None:
+    storage.db["prospects"].insert({"id": 4, "name": "Ana Ruiz", "timezone": "Europe/Madrid"})
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
+    book(storage, 4, Outcome.MEETING, NOW + timedelta(days=2))
+
+    files = {calendar_file(storage.db, NOW, days=7).content for _ in range(5)}
+
+    assert len(files) == 1
+    zones = icalendar.Calendar.from_ical(files.pop()).walk("VTIMEZONE")
+    assert [str(zone["TZID"]) for zone in zones] == ["America/Denver", "Europe/Madrid"]

@@ -60,11 +60,17 @@ def test_each_placeholder_fills_part_of_one_word_and_never_splits_it() -> None:
 
 def test_the_dial_command_setting_is_checked_as_it_is_typed() -> None:
     assert parse_setting("dial_command", "xdg-open tel:{e164}") == "xdg-open tel:{e164}"
+    windows = '"C:\\Program Files\\MicroSIP\\microsip.exe" {e164}'
+    assert parse_setting("dial_command", windows) == windows
     for bad, reason in (
         ("xdg-open tel:{phone}", "unknown placeholder {phone}"),
         ("xdg-open tel:{e164", "a stray brace"),
         ("linphonecsh dial", "needs the number"),
+        ("pbx dial {extension}", "needs the number"),
         ("softphone 'unclosed {e164}", "cannot split into words"),
+        ("'' {e164}", "starts with the program"),
+        ("C:\\Tools\\microsip.exe {e164}", "put a Windows path in double quotes"),
+        ("dial {e164}\nrm -rf ~", "one line"),
     ):
         with pytest.raises(SettingError, match=reason):
             parse_setting("dial_command", bad)
@@ -93,8 +99,11 @@ def test_a_stored_value_that_is_no_number_is_not_dialled() -> None:
         dial_number("ask reception", "US")
 
 
-def test_the_dialer_gets_the_argv_and_no_shell(tmp_path: Path) -> None:
+def test_the_dialer_gets_the_argv_and_no_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     command, record = recording_command(tmp_path)
+    monkeypatch.chdir(tmp_path)  # where a shell would have run `touch hacked`
 
     run_dialer(dial_argv(command.replace("{e164}", "'{e164}; touch hacked'"), DENVER))
 
@@ -104,6 +113,28 @@ def test_the_dialer_gets_the_argv_and_no_shell(tmp_path: Path) -> None:
         "tel:13035550100",
     ]
     assert not (tmp_path / "hacked").exists()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "+44 20 7946 0000 (mobile)",  # letters would be keypad digits: 662453
+        "$(touch pwned) 303-555-0100",
+        "+44 20 7946 0000\nrm -rf ~",
+        "303; reboot",
+        "12",  # too short to be anyone's
+        "+1 303 555 0100 555 0100 555 0100",  # too long
+    ],
+)
+def test_a_stored_value_that_is_not_a_possible_number_is_never_dialled(stored: str) -> None:
+    with pytest.raises(DialFailed, match="not a phone number that can be dialled"):
+        dial_number(stored, "US")
+
+
+def test_the_refusal_of_a_long_value_stays_short() -> None:
+    with pytest.raises(DialFailed) as refused:
+        dial_number("call reception and ask for " * 100, "US")
+    assert len(str(refused.value)) < 220
 
 
 def test_a_missing_dialer_says_so(tmp_path: Path) -> None:
@@ -125,6 +156,37 @@ def test_a_dialer_that_stays_open_is_dialling(tmp_path: Path) -> None:
     started = time.monotonic()
     run_dialer([sys.executable, "-c", "import time; time.sleep(5)"], wait_s=0.3)
     assert time.monotonic() - started < 3
+
+
+def test_a_dialer_that_fails_while_its_child_runs_on_still_fails(tmp_path: Path) -> None:
+    # xdg-open and gio often leave a helper behind that holds the dialer's stderr.
+    forks = script(
+        tmp_path,
+        "forks.py",
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
+        "print('no handler for tel:', file=sys.stderr)\n"
+        "sys.exit(4)\n",
+    )
+    started = time.monotonic()
+
+    with pytest.raises(DialFailed, match="code 4: no handler for tel:"):
+        run_dialer([sys.executable, str(forks)], wait_s=10)
+    assert time.monotonic() - started < 8
+
+
+def test_a_dialer_stopped_by_a_signal_says_so(tmp_path: Path) -> None:
+    killer = script(
+        tmp_path, "killed.py", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    with pytest.raises(DialFailed, match="stopped by signal 9"):
+        run_dialer([sys.executable, str(killer)])
+
+
+def test_quitting_stops_the_wait_at_once(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run_dialer([sys.executable, "-c", "import time; time.sleep(5)"], cancelled=lambda: True)
+    assert time.monotonic() - started < 1
 
 
 async def test_enter_dials_the_top_prospect_with_its_e164_number(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.notifications import SeverityLevel
+from textual.worker import get_current_worker
 
 from funnel_tui.dialing import DialFailed, dial_argv, dial_number, run_dialer
 from funnel_tui.text import one_line
@@ -47,13 +48,18 @@ class CallDialer(_Base):
 
     @work(thread=True, group="dial")
     def _run_dialer(self, argv: list[str], shown: str) -> None:
+        worker = get_current_worker()
+        running = self.running_call
         try:
-            run_dialer(argv)
+            run_dialer(argv, cancelled=lambda: worker.is_cancelled)
         except DialFailed as error:
-            self.app.call_from_thread(
-                self.funnel.notify_in_place,
-                CALL_TOAST,
-                f"Dial of {shown} failed: {error}. The call timer runs: dial by hand.",
-                severity="error",
-                timeout=10,
-            )
+            self.app.call_from_thread(self._say_dial_failed, running, shown, str(error))
+
+    def _say_dial_failed(self, dialled_for: Any, shown: str, reason: str) -> None:
+        message = f"Dial of {shown} failed: {reason}."
+        if self.running_call is not None and self.running_call == dialled_for:
+            message += " The call timer runs: dial by hand, or enter to dial again."
+            self.funnel.notify_in_place(CALL_TOAST, message, severity="error", timeout=10)
+        else:
+            # That call is over: its failure must not take the place of the running one's toast.
+            self.notify(message, severity="error", timeout=10, markup=False)

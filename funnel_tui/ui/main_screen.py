@@ -417,9 +417,14 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
             self._start_call(prospect, name)
             return
         if running.prospect_id == prospect["id"]:
-            # A second enter must not throw away the time already on the call.
+            # A second enter dials again (a dropped line, a failed dial) and keeps the time
+            # already on the call.
+            dialled, severity = self.dial(prospect)
             self.funnel.notify_in_place(
-                CALL_TOAST, f"The call with {name} is running ({self._elapsed()}).", timeout=2
+                CALL_TOAST,
+                f"The call with {name} is running ({self._elapsed()}): {dialled}",
+                severity=severity,
+                timeout=4,
             )
             return
 
