@@ -19,7 +19,6 @@ import sqlite_utils
 
 from funnel_tui import __version__
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
-from funnel_tui.schema_v5 import BOOK_ID_KEY
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 
@@ -33,7 +32,7 @@ ZONE_RULES_MARGIN = timedelta(days=366)
 # as skipped) whatever the window.
 _DUE = stored_moment_sql("tasks", "due_at", "t.")
 _APPOINTMENTS = f"""
-SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, coalesce(t.note, c.notes),
+SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence, coalesce(t.note, c.notes),
        p.name, p.company, p.phone, p.email, p.timezone
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
@@ -51,6 +50,8 @@ class Appointment:
     kind: str
     due_at: datetime
     cancelled: bool
+    sequence: int
+    """How many times the task's time or status has changed (schema v5)."""
     note: str
     name: str
     company: str
@@ -111,7 +112,8 @@ def _appointments(
         {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id},
     ).fetchall()
     found, skipped = [], 0
-    for task_id, prospect, kind, due_at, status, note, name, company, phone, email, zone in rows:
+    for task_id, prospect, kind, due_at, status, sequence, note, *person in rows:
+        name, company, phone, email, zone = person
         try:
             moment = read_moment(due_at)
         except Unreadable:
@@ -126,6 +128,7 @@ def _appointments(
                 kind=kind,
                 due_at=moment,
                 cancelled=status == "cancelled",
+                sequence=sequence if type(sequence) is int and sequence >= 0 else 0,
                 note=_note(note),
                 name=_text(name) or f"prospect {prospect}",
                 company=_text(company),
@@ -173,8 +176,9 @@ def _event(
         summary=summary,
         description=description or None,
         status="CANCELLED" if appointment.cancelled else "CONFIRMED",
-        # A cancellation is a newer version of the event: calendars apply it over the old.
-        sequence=1 if appointment.cancelled else 0,
+        # Each change to the time or the status is a newer version of the event, which a
+        # calendar applies over the one it has.
+        sequence=appointment.sequence,
     )
     return event
 
@@ -214,7 +218,7 @@ def _calendar(
 
 def book_id(db: sqlite_utils.Database) -> str:
     """This book's random name (schema v5 writes it), in every UID it gives."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [BOOK_ID_KEY]).fetchone()
+    row = db.execute("SELECT id FROM book LIMIT 1").fetchone()
     return str(row[0]) if row and isinstance(row[0], str) and row[0] else "book"
 
 

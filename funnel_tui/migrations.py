@@ -450,7 +450,10 @@ def _v5(conn: sqlite3.Connection) -> None:
         schema_v5.EMAILS_TABLE,
         *split_statements(schema_v5.EMAILS_INDEXES),
         schema_v5.TIMEZONE_GUESSED_COLUMN,
-        schema_v5.BOOK_ID_ROW,
+        schema_v5.BOOK_TABLE,
+        schema_v5.BOOK_ROW,
+        schema_v5.TASKS_SEQUENCE_COLUMN,
+        *split_statements(schema_v5.SCHEMA_V5_TRIGGERS),
     ):
         conn.execute(statement)
 
@@ -472,6 +475,7 @@ SCHEMA_TRIGGERS = _triggers(
     + SCHEMA_V2_SEARCH
     + schema_v3.SCHEMA_V3_TRIGGERS
     + schema_v4.SCHEMA_V4_TRIGGERS
+    + schema_v5.SCHEMA_V5_TRIGGERS
 )
 
 
@@ -595,6 +599,8 @@ TRIGGER_GROUPS = (
     TriggerGroup("flag_changes", ("prospects_flags_changed",)),
     # A stamp of when the row last changed: nothing to work out again.
     TriggerGroup("prospects.updated_at", ("prospects_touch",)),
+    # A count of changes from now on: the ones it missed cannot be counted again.
+    TriggerGroup("tasks.sequence", ("tasks_sequence",)),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

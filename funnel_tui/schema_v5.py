@@ -3,8 +3,11 @@
 - `emails`: one row for every email sent to a prospect, over SMTP or handed to the mail
   app as a `mailto:` link, with what it said; the timeline shows them and the report
   counts them as `emails`, never as calls.
-- a `book_id` row in `settings`: a random name for this book, so that the UIDs of the
-  calendar events of two books never meet in one calendar.
+- `tasks.sequence`: how many times a task's time or status has changed, kept by a
+  trigger; a calendar event's SEQUENCE, so a calendar applies a moved or cancelled
+  meeting over the version it has.
+- `book`: one row, a random name for this book, so that the UIDs of the calendar
+  events of two books never meet in one calendar.
 - `prospects.timezone_guessed`: 1 when the timezone was guessed from the phone number
   (the card marks it, `funnel check` lists it), 0 when the rep or an import set it.
 
@@ -37,8 +40,19 @@ TIMEZONE_GUESSED_COLUMN = (
     "ALTER TABLE prospects ADD COLUMN timezone_guessed INTEGER NOT NULL DEFAULT 0"
 )
 
-BOOK_ID_KEY = "book_id"
-BOOK_ID_ROW = (
-    "INSERT OR IGNORE INTO settings (key, value)"
-    f" VALUES ('{BOOK_ID_KEY}', lower(hex(randomblob(6))))"
+BOOK_TABLE = """
+CREATE TABLE book (
+    id TEXT NOT NULL
 )
+"""
+BOOK_ROW = "INSERT INTO book (id) VALUES (lower(hex(randomblob(6))))"
+
+TASKS_SEQUENCE_COLUMN = "ALTER TABLE tasks ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0"
+
+SCHEMA_V5_TRIGGERS = """
+CREATE TRIGGER tasks_sequence AFTER UPDATE OF due_at, status ON tasks
+WHEN NEW.due_at IS NOT OLD.due_at OR NEW.status IS NOT OLD.status
+BEGIN
+    UPDATE tasks SET sequence = OLD.sequence + 1 WHERE id = NEW.id;
+END;
+"""

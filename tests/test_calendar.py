@@ -107,6 +107,7 @@ def test_a_newer_file_keeps_each_events_uid_so_a_reimport_updates_it(storage: St
     name = book_id(storage.db)
     moved = second[f"task-{meeting.id}.prospect-1.{name}@funnel-tui"]
     assert moved.start == moved_to
+    assert int(moved["SEQUENCE"]) > int(first[str(moved["UID"])]["SEQUENCE"])
     cancelled = second[f"task-{callback.id}.prospect-2.{name}@funnel-tui"]
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) > int(first[str(cancelled["UID"])]["SEQUENCE"])

@@ -41,7 +41,9 @@ STATE_SQL = {
     "deals": "SELECT * FROM deals ORDER BY id",
     "flags": "SELECT prospect_id, flag, value FROM flag_changes ORDER BY id",
 }
-STAMPS = {"updated_at"}
+# Stamps of a change, not state an undo puts back: a task's sequence counts the undo too,
+# so that a calendar takes the task as it is after it.
+STAMPS = {"updated_at", "sequence"}
 
 
 def entries(now: datetime) -> st.SearchStrategy[CallOutcome]:
