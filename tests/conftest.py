@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import sqlite_utils
 
 from funnel_tui.paths import DB_ENV
 from funnel_tui.storage import Storage, open_storage
+from tests.postgres_server import Cluster, NoPostgres, PostgresServer, server_from_environment
 
 # The demo-book fixtures for driving the app: clock, demo_storage, demo_app.
 pytest_plugins = ["tests.app_support"]
@@ -37,3 +40,43 @@ def storage(tmp_path: Path) -> Iterator[Storage]:
 @pytest.fixture
 def db(storage: Storage) -> sqlite_utils.Database:
     return storage.db
+
+
+# --- PostgreSQL: a real server, started once for the run (tests/postgres_server.py) ------
+
+_postgres_skips: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = server_from_environment()
+    if server is not None:
+        yield server
+        return
+    try:
+        cluster = Cluster()
+    except NoPostgres as reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed in CI and cannot start: {reason}")
+        _postgres_skips.append(str(reason))
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    try:
+        yield cluster.server
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def postgres_url(postgres_server: PostgresServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty database for this test module; its URL."""
+    name = f"t_{request.module.__name__.rpartition('.')[2]}_{secrets.token_hex(3)}".lower()
+    url = postgres_server.create_database(name)
+    yield url
+    postgres_server.drop_database(name)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _postgres_skips:
+        terminalreporter.write_line(
+            f"POSTGRESQL TESTS WERE SKIPPED: {_postgres_skips[0]}", red=True, bold=True
+        )
