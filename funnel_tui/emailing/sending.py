@@ -15,6 +15,9 @@ import ssl
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Any
+
+import sqlite_utils
 
 from funnel_tui.emailing.message import (
     AddressRefused,
@@ -25,7 +28,7 @@ from funnel_tui.emailing.message import (
     recipient,
     sender,
 )
-from funnel_tui.emailing.record import MAILTO, SMTP, SentEmail
+from funnel_tui.emailing.record import MAILTO, SMTP, RecordedEmail, SentEmail, record_email
 from funnel_tui.settings import SMTP_DEFAULT_PORTS, Settings
 
 PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
@@ -252,3 +255,17 @@ def deliver(
         raise SendFailed(str(error)) from None
     send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
     return SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
+
+
+def send_and_record(
+    db: sqlite_utils.Database,
+    draft: Draft,
+    settings: Settings,
+    *,
+    now: datetime,
+    **how: Any,
+) -> tuple[SentEmail, RecordedEmail]:
+    """`deliver` the draft, then record it: nothing is recorded unless it went out. `how`
+    is passed on to `deliver` (password, ssl_context, launch, timeout)."""
+    sent = deliver(draft, settings, now=now, **how)
+    return sent, record_email(db, sent)
