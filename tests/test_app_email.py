@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from funnel_tui.settings import save_setting
@@ -376,3 +377,22 @@ async def test_help_and_the_palette_offer_email(demo_storage: Storage, tmp_path:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EmailScreen)
+
+
+async def test_text_pasted_into_the_email_keeps_its_lines_and_loses_escapes(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        body = screen.query_one(TextArea)
+        body.load_text("")
+        app.post_message(events.Paste("First line\r\nsecond\x1b[31m line\n\nthird"))
+        await settle(pilot)
+        assert body.text == "First line\nsecond line\n\nthird"
+        # The subject is one line: a paste there folds as in every other field.
+        await pilot.press("shift+tab", "ctrl+u")
+        app.post_message(events.Paste("One\r\ntwo"))
+        await settle(pilot)
+        assert screen.query_one(Input).value == "One two"
