@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from textual import events
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from funnel_tui.emailing import sending
 from funnel_tui.settings import save_setting
 from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
@@ -191,7 +191,7 @@ async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
     demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     launched: list[str] = []
-    monkeypatch.setattr(click, "launch", lambda url: launched.append(url) or 0)
+    monkeypatch.setattr(sending, "launch_quietly", lambda url: launched.append(url) or 0)
     app = app_for(demo_storage, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -6,9 +6,12 @@ the keyring; and no name or address that can add a header or a recipient."""
 from __future__ import annotations
 
 import socket
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import keyring
 import pytest
@@ -20,6 +23,7 @@ from funnel_tui.emailing.sending import (
     PASSWORD_ENV,
     SendFailed,
     deliver,
+    launch_quietly,
     smtp_password,
 )
 from tests.smtp_support import (
@@ -320,3 +324,23 @@ def test_a_system_without_a_mail_app_says_so() -> None:
     settings = replace(smtp_settings(25), smtp_host="")
     with pytest.raises(SendFailed, match="no mail app for mailto: links"):
         deliver(DRAFT, settings, now=NOW, launch=lambda url: 3)
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's")
+def test_the_apps_launcher_keeps_xdg_opens_output_off_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "xdg-open"
+    fake.write_text(f'#!/bin/sh\necho noise; echo more noise >&2; echo "$1" > "{opened}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert launch_quietly("mailto:ada@example.com") == 0
+    for _ in range(100):
+        if opened.exists() and opened.read_text():
+            break
+        time.sleep(0.05)
+    assert opened.read_text() == "mailto:ada@example.com\n"
+    assert capfd.readouterr() == ("", "")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    assert launch_quietly("mailto:ada@example.com") == 1

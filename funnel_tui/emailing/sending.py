@@ -12,6 +12,8 @@ import os
 import smtplib
 import socket
 import ssl
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.message import EmailMessage
@@ -211,6 +213,26 @@ def _reply_of(code: int, text: bytes | str) -> str:
 
 def _reply(error: smtplib.SMTPResponseException) -> str:
     return _reply_of(error.smtp_code, error.smtp_error)
+
+
+def launch_quietly(url: str) -> int:
+    """`click.launch` for the app, which owns the terminal: on Linux and the BSDs xdg-open
+    runs with its output kept off the screen (click lets it write over the app)."""
+    if sys.platform in ("darwin", "win32", "cygwin"):
+        import click
+
+        return click.launch(url)
+    try:
+        subprocess.Popen(
+            ["xdg-open", url],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        return 1
+    return 0
 
 
 def hand_to_mail_app(url: str, launch: Callable[[str], int] | None = None) -> None:

@@ -108,9 +108,9 @@ class BookDialogs(_Base):
         await self._open(NoteDialog(card.prospect["name"], save=save), noted)
 
     async def action_compose_email(self) -> None:
+        from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
         from funnel_tui.emailing.record import MAILTO, record_email
-        from funnel_tui.emailing.sending import deliver, smtp_port
         from funnel_tui.text import one_line
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
 
@@ -139,13 +139,19 @@ class BookDialogs(_Base):
 
         async def send(draft: Draft) -> SentEmail:
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.
-            return await asyncio.to_thread(deliver, draft, settings, now=funnel.clock())
+            return await asyncio.to_thread(
+                sending.deliver,
+                draft,
+                settings,
+                now=funnel.clock(),
+                launch=sending.launch_quietly,
+            )
 
         async def record(sent: SentEmail) -> RecordedEmail:
             return await funnel.in_db_thread(lambda db: record_email(db, sent))
 
         route = (
-            f"over SMTP ({one_line(settings.smtp_host)}:{smtp_port(settings)})"
+            f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
             if settings.smtp_host
             else "to your mail app (no SMTP server set; it cannot attach files)"
         )
