@@ -4,6 +4,7 @@ mail app without one; every refusal one line, exit 1 (usage errors exit 2)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -234,3 +235,20 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
     assert result.stdout.splitlines()[-1].endswith(str(folder / "renewal.toml"))
     assert "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in result.stderr
     assert "(using the built-in template)" in result.stderr
+
+
+def test_the_report_counts_the_email_as_an_email_not_a_call(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(click, "launch", lambda url: 0)
+    assert invoke("target", "set", "10000", "--db", book).exit_code == 0
+    assert (
+        invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book).exit_code == 0
+    )
+
+    report = json.loads(invoke("report", "--json", "--db", book).stdout)
+    assert (report["emails"], report["calls"], report["calls_today"]) == (1, 0, 0)
+    table = invoke("report", "--db", book).stdout
+    assert [line.split() for line in table.splitlines() if line.strip().startswith("emails")] == [
+        ["emails", "1"]
+    ]
