@@ -396,3 +396,22 @@ async def test_text_pasted_into_the_email_keeps_its_lines_and_loses_escapes(
         app.post_message(events.Paste("One\r\ntwo"))
         await settle(pilot)
         assert screen.query_one(Input).value == "One two"
+
+
+async def test_a_broken_template_of_the_reps_is_named_at_start_and_the_builtin_stays(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    emails_folder = tmp_path / "emails"  # beside the scripts folder the app is given
+    emails_folder.mkdir()
+    (emails_folder / "after_voicemail.toml").write_text(
+        'subject = "Hi"\nbody = [\n  "{greeting},",\n  "Our {frist_name} plan",\n]\n'
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert any(
+            toast.startswith(f"{emails_folder / 'after_voicemail.toml'}:4: body paragraph 2:")
+            for toast in toasts(app)
+        )
+        screen = await open_and_pick(pilot)
+        assert screen.query_one(Input).value.startswith("Sorry I missed you")
