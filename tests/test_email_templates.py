@@ -388,3 +388,18 @@ def test_a_paragraph_with_no_choice_filled_is_left_out() -> None:
     assert problems == [] and isinstance(template, EmailTemplate)
     assert fill_template(template, {"greeting": "Hello"}).body == "Hello,\n\nBye"
     assert fill_template(replace(template, subject=()), {"greeting": "Hello"}).subject == "T"
+
+
+def test_a_meeting_time_another_tool_wrote_as_no_moment_is_no_meeting(
+    db: sqlite_utils.Database,
+) -> None:
+    prospect_id = bare_prospect(db)
+    for due in (b"\x00\x01", "someday"):
+        db.execute(
+            "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (?, 'meeting', ?)",
+            [prospect_id, due],
+        )
+    prospect = get_prospect(db, prospect_id)
+    assert prospect is not None
+    facts = email_facts(db, prospect, settings=load_settings(db), profile=None, now=FROZEN_NOW)
+    assert "meeting_time" not in facts

@@ -42,10 +42,11 @@ class CannotCompose(ValueError):
 
 
 def _next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> datetime | None:
-    """The earliest open meeting task that is still ahead."""
+    """The earliest open meeting task that is still ahead (a due time another tool wrote
+    as no moment is none)."""
     row = db.execute(
         "SELECT due_at FROM tasks WHERE prospect_id = ? AND kind = ? AND status = ?"
-        " AND due_at >= ? ORDER BY due_at LIMIT 1",
+        " AND typeof(due_at) = 'text' AND due_at >= ? ORDER BY due_at LIMIT 1",
         [prospect_id, TaskKind.MEETING.value, TaskStatus.OPEN.value, to_stored(now)],
     ).fetchone()
     return None if row is None else from_stored(row[0])
