@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -56,6 +56,7 @@ from funnel_tui.settings import (
     KEYS,
     MAX_CALLS_PER_DAY,
     SettingError,
+    Settings,
     is_demo_book,
     load_settings,
     save_setting,
@@ -73,6 +74,9 @@ from funnel_tui.storage import (
 )
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now
+
+if TYPE_CHECKING:
+    from funnel_tui.emailing.message import Draft
 
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
 # reason, not an unknown option (exit 2).
@@ -481,6 +485,128 @@ def script(
     )
     # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
     click.echo(clean_text(filled_plain(filled)))
+
+
+@cli.command("email")
+@db_option
+@click.argument("prospect_id", type=int, required=False)
+@click.option("--template", "template_key", metavar="NAME", help="The template to fill in.")
+@click.option("--send", is_flag=True, help="Send it (SMTP, or the mail app) and record it.")
+@click.option("--print", "print_it", is_flag=True, help="Print it; send and record nothing.")
+@click.option("--list-templates", is_flag=True, help="List the templates and their files.")
+def email_command(
+    db_path: Path | None,
+    prospect_id: int | None,
+    template_key: str | None,
+    send: bool,
+    print_it: bool,
+    list_templates: bool,
+) -> None:
+    """Email a prospect from a template: print it (the default), or --send it over SMTP
+    (without smtp_host: hand it to the mail app) and record it in their timeline."""
+    from funnel_tui.emailing.compose import CannotCompose, compose_draft
+    from funnel_tui.emailing.templates import load_templates, templates_dir
+
+    library = load_templates(templates_dir(config_dir()))
+    for problem in library.problems:
+        click.echo(f"funnel: {one_line(str(problem))} (using the built-in template)", err=True)
+    if list_templates:
+        for template in library.templates():
+            name, source = one_line(template.name), one_line(template.source)
+            click.echo(f"{template.key:<22} {name:<24} {source}")
+        return
+    if send and print_it:
+        raise click.UsageError("--send and --print exclude each other")
+    if prospect_id is None:
+        raise click.UsageError("name a prospect id, or use --list-templates")
+    if template_key is None:
+        raise click.UsageError("--template NAME is needed (funnel email --list-templates)")
+    template = library.get(template_key)
+    if template is None:
+        raise UserError(f"unknown template {template_key!r}; known: {', '.join(library.keys())}")
+    storage = open_db(db_path, read_only=True)
+    db = storage.db
+    settings = load_settings(db)
+    profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
+    for profile_problem in profile_problems:
+        click.echo(f"funnel: {profile_problem} (not used)", err=True)
+    now = system_now()
+    try:
+        draft = compose_draft(
+            db, prospect_id, template, settings=settings, profile=profile, now=now
+        )
+    except CannotCompose as error:
+        raise UserError(str(error)) from None
+    if send:
+        _send_email(storage, draft, settings, now)
+    else:
+        _print_email(draft, settings, now, preview=not print_it)
+
+
+def _print_email(draft: Draft, settings: Settings, now: datetime, *, preview: bool) -> None:
+    """The email as it would go, headers and text; a missing sender is shown, not refused."""
+    from funnel_tui.emailing.message import (
+        AddressRefused,
+        MessageIncomplete,
+        build_message,
+        message_text,
+        sender,
+    )
+
+    try:
+        from_address = sender(settings.email_from) if settings.email_from.strip() else None
+        message = build_message(draft, from_address=from_address, now=now)
+    except (AddressRefused, MessageIncomplete) as error:
+        raise UserError(str(error)) from None
+    text = message_text(message)
+    if from_address is None:
+        text = (
+            "From: (not set: funnel config set email_from 'Your Name <you@example.com>')\n" + text
+        )
+    # The prospect's row may hold terminal escapes written by another tool.
+    click.echo(clean_text(text), nl=False)
+    if preview:
+        click.echo("Not sent: this is a preview; --send sends it.", err=True)
+
+
+def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetime) -> None:
+    """Send (or hand to the mail app), then record; a failure records nothing."""
+    from funnel_tui.emailing.record import MAILTO, record_email
+    from funnel_tui.emailing.sending import SendFailed, deliver
+
+    name = one_line(draft.to_name) or draft.to_address
+    if draft.do_not_call:
+        click.echo(
+            f"Note: {name} is marked do not call; that is about calls, so the email goes.",
+            err=True,
+        )
+    try:
+        sent = deliver(draft, settings, now=now)
+    except SendFailed as error:
+        raise UserError(
+            f"not sent: {error}; nothing was recorded (--print shows the email)"
+        ) from None
+    try:
+        recorded = record_email(storage.db, sent)
+    except sqlite3.Error as error:
+        raise UserError(
+            f"the email to {sent.to_address} went out, but it could not be recorded"
+            f" ({describe_sqlite_error(storage.path, error)}); it is not in the timeline"
+        ) from None
+    subject = one_line(draft.subject)
+    if sent.via == MAILTO:
+        line = (
+            f"Handed to your mail app: {subject!r} to {sent.to_address} (recorded; a mailto:"
+            " link cannot tell whether you send it)"
+        )
+        if draft.attachments:
+            line += "; the invite is not attached: a mailto: link cannot carry a file"
+    else:
+        attached = "".join(f" with {attachment.filename}" for attachment in draft.attachments)
+        line = f"Sent {subject!r} to {sent.to_address}{attached}"
+    if recorded.completed_task_id is not None:
+        line += "; the email task is done"
+    click.echo(one_line(line))
 
 
 @cli.command("import")

@@ -228,6 +228,10 @@ COLUMNS: dict[str, dict[str, ValueKind]] = {
     "flag_changes": {"changed_at": MOMENT},
     "targets": {"starts_on": DAY, "ends_on": DAY, "amount_cents": CENTS, "calls_per_day": COUNT},
     "notes": {"created_at": MOMENT, "body": TEXT},
+    "emails": {
+        "sent_at": MOMENT,
+        **dict.fromkeys(("template", "to_address", "subject", "body", "via"), TEXT),
+    },
     # Read by their rowid; `funnel check` also says which values cannot be used.
     "settings": {"key": TEXT, "value": TEXT},
 }

@@ -174,6 +174,8 @@ class ManagerFigures:
     speed_to_lead_hours_median: float | None
     talk_time_s: int
     avg_calls_per_day: float | None
+    # Emails sent (or handed to the mail app) in the window: never counted as calls.
+    emails: int
     lost_reasons: dict[str, int]
     handed_back: list[dict[str, Any]]
     plan: Plan | None
@@ -509,6 +511,19 @@ SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
 WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
 """
 
+# The emails of the window, read by sent_at and compared in the stored form (as calls are);
+# and the emails whose sent_at is not a moment, which no window holds.
+_SENT_AT = stored_moment_sql("emails", "sent_at", "e.")
+EMAILS_SQL = f"""
+SELECT count(*) FROM emails e INDEXED BY emails_sent_at
+WHERE e.sent_at >= :start_day AND e.sent_at < :after_end_day
+    AND {_SENT_AT} >= :start AND {_SENT_AT} < :end
+"""
+UNREADABLE_EMAILS_SQL = f"""
+SELECT count(*) FROM emails e INDEXED BY emails_sent_at
+WHERE {wrong_value_sql("emails", "sent_at", "e.")}
+"""
+
 # The calls whose start is not a moment, which call_days counts on a day of their own.
 UNREADABLE_CALL_STARTS_SQL = f"""
 SELECT coalesce(sum(calls), 0) FROM call_days WHERE day = '{UNREADABLE_DAY}'
@@ -622,6 +637,8 @@ def load_window_figures(
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
     unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL).fetchone()[0]
     unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0]
+    (emails,) = db.execute(EMAILS_SQL, params).fetchone()
+    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL).fetchone()
     speed = _speed_to_lead(db, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
@@ -650,6 +667,7 @@ def load_window_figures(
             if business_days_in_window
             else None
         ),
+        emails=emails,
         lost_reasons=lost_reasons,
         handed_back=handed_back,
         plan=plan,
@@ -661,6 +679,7 @@ def load_window_figures(
         + per_call["unreadable_methods"]
         + unreadable_nurtured
         + unreadable_starts
+        + unreadable_emails
         + speed.skipped
     )
     return WindowFigures(figures, by_method, by_source, skipped)

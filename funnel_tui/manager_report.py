@@ -75,6 +75,7 @@ def activity_table(pace: Pace, figures: ManagerFigures, currency: str) -> Table:
     per_day = NO_FIGURE if figures.avg_calls_per_day is None else f"{figures.avg_calls_per_day:.2f}"
     rows = (
         ("calls", f"{figures.calls} ({per_day} a business day)"),
+        ("emails", str(figures.emails)),
         ("connect rate", rate_text(figures.connects, figures.calls)),
         ("leads worked", str(figures.leads_worked)),
         ("reached", str(figures.reached)),

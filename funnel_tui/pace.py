@@ -163,6 +163,7 @@ REPORT_KEYS = (
     "speed_to_lead_hours_median",
     "talk_time_s",
     "avg_calls_per_day",
+    "emails",
     "lost_reasons",
     "handed_back",
     "pipeline_cents",

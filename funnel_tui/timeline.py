@@ -1,5 +1,6 @@
-"""A prospect's whole story, newest first: calls, notes, closed tasks, deals and flag
-changes (PRODUCT section 14), read a page at a time so thousands of calls stay quick.
+"""A prospect's whole story, newest first: calls, emails, notes, closed tasks, deals and
+flag changes (PRODUCT sections 14 and 15), read a page at a time so thousands of calls
+stay quick.
 
 Each kind of entry is read from its own table through the index on (prospect, moment),
 newest first, and the kinds are merged. A page remembers how many entries of each kind it
@@ -29,6 +30,7 @@ class EntryKind(StrEnum):
     """Which table an entry of the timeline comes from."""
 
     CALL = "call"
+    EMAIL = "email"
     NOTE = "note"
     TASK = "task"
     DEAL = "deal"
@@ -57,6 +59,19 @@ class CallEntry:
     duration_s: int | None
     notes: str | None
     reason: LostReason | None
+    unreadable: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class EmailEntry:
+    """An email sent (`via` smtp) or handed to the mail app (`via` mailto)."""
+
+    id: int
+    at: datetime | None
+    template: str | None
+    subject: str | None
+    to_address: str | None
+    via: str | None
     unreadable: frozenset[str] = frozenset()
 
 
@@ -109,7 +124,7 @@ class FlagEntry:
     unreadable: frozenset[str] = frozenset()
 
 
-Entry = CallEntry | NoteEntry | TaskEntry | DealEntry | FlagEntry
+Entry = CallEntry | EmailEntry | NoteEntry | TaskEntry | DealEntry | FlagEntry
 
 
 def _call(row: Mapping[str, Any]) -> CallEntry:
@@ -127,6 +142,19 @@ def _call(row: Mapping[str, Any]) -> CallEntry:
         notes=values["notes"],
         reason=reason,
         unreadable=unreadable,
+    )
+
+
+def _email(row: Mapping[str, Any]) -> EmailEntry:
+    values, unreadable = readable_row("emails", row)
+    return EmailEntry(
+        values["id"],
+        read_moment(values["sent_at"]),
+        values["template"],
+        values["subject"],
+        values["to_address"],
+        values["via"],
+        unreadable,
     )
 
 
@@ -174,6 +202,11 @@ _SOURCES = {
         " WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
         _call,
     ),
+    EntryKind.EMAIL: (
+        "SELECT id, sent_at, template, subject, to_address, via FROM emails"
+        " WHERE prospect_id = ? ORDER BY sent_at DESC, id DESC LIMIT ? OFFSET ?",
+        _email,
+    ),
     EntryKind.NOTE: (
         "SELECT id, created_at, body FROM notes"
         " WHERE prospect_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
@@ -197,9 +230,16 @@ _SOURCES = {
     ),
 }
 
-# At the same moment, what a call led to (its deal, the task it closed, a flag it set)
-# is listed above the call: newest first.
-_AT_A_TIE = (EntryKind.FLAG, EntryKind.DEAL, EntryKind.TASK, EntryKind.NOTE, EntryKind.CALL)
+# At the same moment, what a call or an email led to (its deal, the task it closed, a flag
+# it set) is listed above it: newest first.
+_AT_A_TIE = (
+    EntryKind.FLAG,
+    EntryKind.DEAL,
+    EntryKind.TASK,
+    EntryKind.NOTE,
+    EntryKind.EMAIL,
+    EntryKind.CALL,
+)
 
 # An entry whose moment cannot be read sorts as the oldest.
 _NO_MOMENT = datetime.min.replace(tzinfo=UTC)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ from funnel_tui.storage import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 
-# Run: python scripts/screenshots.py
+# Run: python scripts/screenshots.py [NAME ...] (every screenshot, or the ones named)
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
 # A full-screen window, then the narrow layouts: a split pane and a laptop's default.
@@ -84,6 +86,37 @@ def timeline_of_the_longest_story() -> Scene:
     return scene
 
 
+def meeting_confirmation() -> Scene:
+    """Compose a meeting confirmation to the prospect with the next meeting ahead (in a zone
+    of their own where one has it), sent over SMTP."""
+
+    async def scene(pilot: Pilot) -> None:
+        app = pilot.app
+        assert isinstance(app, FunnelApp)
+        app.settings = replace(
+            app.settings,
+            smtp_host="smtp.kestrel.example",
+            email_from="Alex Morgan <alex@kestrel.example>",
+        )
+        await pilot.press("f")  # every prospect: a meeting next week is not today's
+        await settle(pilot)
+        queue = app.screen.query_one(CallQueue)
+        for row in app.storage.db.query(
+            "SELECT p.id FROM prospects p JOIN tasks t ON t.prospect_id = p.id"
+            " WHERE t.kind = 'meeting' AND t.status = 'open' AND t.due_at > ?"
+            " ORDER BY p.timezone IS NULL, t.due_at",
+            [NOW.isoformat()],
+        ):
+            position = queue.position_of(row["id"])
+            if position is not None:
+                queue.cursor = position
+                break
+        await settle(pilot)
+        await pilot.press("E", "3")
+
+    return scene
+
+
 ASK_FOR_A_DATE = ("l", "c", *"fri 2pm")
 
 SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
@@ -98,6 +131,7 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "method-picker": (press("m"), WIDE),
     "timeline": (timeline_of_the_longest_story(), WIDE),
     "timeline-80x24": (timeline_of_the_longest_story(), NARROW),
+    "email": (meeting_confirmation(), WIDE),
     **{
         f"script-{method.value}": (prospect_with_method(method.value), WIDE)
         for method in BUILTIN_METHODS
@@ -118,12 +152,16 @@ async def shoot(name: str, scene: Scene, size: tuple[int, int], folder: Path) ->
     print(f"screenshots/{name}.svg")
 
 
-async def main() -> None:
+async def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - set(SCENES))
+    if unknown:
+        raise SystemExit(f"no such screenshot: {', '.join(unknown)}; known: {', '.join(SCENES)}")
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for name, (scene, size) in SCENES.items():
-            await shoot(name, scene, size, Path(folder))
+            if not names or name in names:
+                await shoot(name, scene, size, Path(folder))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:]))

@@ -132,6 +132,14 @@ class Book:
             [prospect_id, call_id, amount_cents, closed_on, kind],
         )
 
+    def email(self, prospect_id: int, sent_at: object, *, via: str = "smtp") -> None:
+        """An email; `sent_at` as funnel stores it, or any value another tool might write."""
+        self.db.execute(
+            "INSERT INTO emails (prospect_id, sent_at, template, subject, body, via)"
+            " VALUES (?, ?, 'after_voicemail', 'Sorry I missed you', 'text', ?)",
+            [prospect_id, sent_at, via],
+        )
+
     def close(self) -> None:
         self.storage.close()
 

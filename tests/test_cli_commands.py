@@ -352,6 +352,7 @@ def test_report_json_on_november_18th(november: Path) -> None:
         "talk_time_s": 0,
         # 13 business days from the 2nd to the 18th.
         "avg_calls_per_day": 0.31,
+        "emails": 0,
         "lost_reasons": {
             "budget": 0,
             "no_need": 0,

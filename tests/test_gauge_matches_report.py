@@ -52,6 +52,7 @@ PANEL_ONLY = {
             "speed_to_lead_hours_median",
             "talk_time_s",
             "avg_calls_per_day",
+            "emails",
             "lost_reasons",
             "handed_back",
             "pipeline_cents",

@@ -19,7 +19,8 @@ KNOWN_CORE = {
     "funnel_tui.timestamps", "funnel_tui.text", "funnel_tui.queue", "funnel_tui.prospects",
     "funnel_tui.call_log", "funnel_tui.money", "funnel_tui.periods", "funnel_tui.pace",
     "funnel_tui.dates", "funnel_tui.cadence", "funnel_tui.scripts", "funnel_tui.demo",
-    "funnel_tui.paths", "funnel_tui.cli",
+    "funnel_tui.paths", "funnel_tui.cli", "funnel_tui.emailing", "funnel_tui.emailing.sending",
+    "funnel_tui.editor",
 }  # fmt: skip
 
 # Imports each module in turn and reports the first one after which Textual is loaded.

@@ -39,6 +39,7 @@ from tests.report_books import (
     Book,
     machine_zone,
     report_json,
+    utc,
 )
 
 DECEMBER = {"period": "month", "starts_on": "2026-12-01", "ends_on": "2026-12-31"}
@@ -203,6 +204,15 @@ def build_mid_period(book: Book) -> None:
     book.call(gil, "2026-12-01 04:59:59", "busy")  # 23:59:59 on 30 November in NY
     book.call(gil, "2026-12-01 05:00", "gatekeeper")  # midnight starting 1 December
 
+    # Emails count per email in the local window, never as calls.
+    book.email(gil, utc("2026-12-01 04:59:59"))  # 30 November in NY: before the window
+    book.email(gil, utc("2026-12-01 05:00"))  # midnight starting 1 December
+    book.email(ada, utc("2026-12-09 15:30"), via="mailto")
+    book.email(bo, utc("2026-12-17 04:59"))  # 23:59 on the 16th: today
+    book.email(bo, utc("2026-12-17 05:00"))  # the 17th in NY: after the as-of date
+    book.email(bo, "2026-12-02 10:00")  # another tool's form of a moment in the window
+    book.email(bo, "the 3rd")  # not a moment: in no window, counted in `skipped`
+
     # The pipeline, as it stands: Jo's meeting has no value, so it is no opportunity.
     book.prospect(
         "Hal",
@@ -280,6 +290,8 @@ MID_PERIOD = Scenario(
         # Ada 300 + 900 + 400 + 600, Bo 120 + 60, Cy 90 + 200, Ed 45 + 30.
         "talk_time_s": 2_745,
         "avg_calls_per_day": 1.08,  # 13 / 12 business days (today included) = 1.083
+        # Gil's at midnight on the 1st, Ada's, Bo's at 23:59 on the 16th and his on the 2nd.
+        "emails": 4,
         "lost_reasons": {"budget": 1, "unspecified": 1, "other": 1, "unreachable": 1},
         "handed_back": [{"source": "webinar", "count": 1}],  # Fi, on the 15th
         "pipeline_cents": 1_333_334,  # 1,000,001 + 333,333
@@ -300,7 +312,7 @@ MID_PERIOD = Scenario(
             per_day=(1, 2, 7, 63),  # ceil(3/12, 15/12, 75/12 = 6.25, 750/12 = 62.5)
             reachable=False,  # 63 > 60
         ),
-        "skipped": 2,  # the text amount and the 30 February, once each
+        "skipped": 3,  # the text amount, the 30 February and Bo's email "the 3rd", once each
     },
     {"meeting_leads": 2, "won_leads": 2},
 )
@@ -364,6 +376,7 @@ FIRST_DAY = Scenario(
         "speed_to_lead_hours_median": None,
         "talk_time_s": 150,
         "avg_calls_per_day": 2.0,  # 2 calls / 1 business day
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 0,
@@ -436,6 +449,7 @@ WEEKEND = Scenario(
         "speed_to_lead_hours_median": 2.3,  # (1.5 + 3) / 2 = 2.25, half up
         "talk_time_s": 1_080,  # 600 + 300 + 120 + 60
         "avg_calls_per_day": 0.44,  # 4 / 9: Saturday is no business day
+        "emails": 0,
         "lost_reasons": {"timing": 1},
         "handed_back": [],
         "pipeline_cents": 200_000,
@@ -508,6 +522,7 @@ NO_CALLS = Scenario(
         "speed_to_lead_hours_median": None,
         "talk_time_s": 0,
         "avg_calls_per_day": 0.0,  # 0 / 3 business days
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 300_000,
@@ -578,6 +593,7 @@ ONE_DEAL = Scenario(
         "speed_to_lead_hours_median": 0.0,
         "talk_time_s": 1_200,
         "avg_calls_per_day": 0.07,  # 1 / 14 = 0.071
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 0,
@@ -669,6 +685,7 @@ EXPANSION = Scenario(
         "speed_to_lead_hours_median": 5.5,  # Ivo; Hana's first call was in June
         "talk_time_s": 4_200,  # 1,800 + 600 + 300 + 600 + 900
         "avg_calls_per_day": 0.31,  # 5 / 16 = 0.3125
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 400_000,
@@ -769,6 +786,7 @@ NURTURE = Scenario(
         "speed_to_lead_hours_median": 1.0,  # Kit; Max's first call was in November
         "talk_time_s": 240,
         "avg_calls_per_day": 0.45,  # 9 / 20
+        "emails": 0,
         # Max's not_interested; Kit and Nia handed back unreachable (Lou on 30 November).
         "lost_reasons": {"timing": 1, "unreachable": 2},
         "handed_back": [{"source": "(none)", "count": 1}, {"source": "list", "count": 2}],
@@ -872,6 +890,7 @@ SAMPLES_WINDOW = {
     "speed_to_lead_hours_median": 3.0,  # N1 only: the others were first called in November
     "talk_time_s": 700,  # 7 connects of 100 s
     "avg_calls_per_day": 1.25,  # 15 / 12
+    "emails": 0,
     "lost_reasons": {"no_need": 1},
     "handed_back": [],
     "pipeline_cents": 850_000,
@@ -983,6 +1002,7 @@ ZERO_TARGET = Scenario(
         "speed_to_lead_hours_median": 30.0,
         "talk_time_s": 30,
         "avg_calls_per_day": None,  # no business day in the window
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 100_000,
@@ -1072,6 +1092,7 @@ ZERO_RATES = Scenario(
         "speed_to_lead_hours_median": None,
         "talk_time_s": 0,
         "avg_calls_per_day": 0.0,  # 0 / 12
+        "emails": 0,
         "lost_reasons": {},
         "handed_back": [],
         "pipeline_cents": 400_000,

@@ -100,6 +100,18 @@ def test_method_picker(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_picker)
 
 
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=size_id)
+def test_email_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """An email after a voicemail, filled in for the first prospect in the queue."""
+
+    async def compose(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("E", "1")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=compose)
+
+
 def test_light_theme(snap_compare, tmp_path: Path) -> None:
     app = make_app(tmp_path)
 

@@ -426,6 +426,51 @@ def test_every_kind_of_entry_reads_and_a_wrong_value_shows_a_mark(
     assert lines[6].endswith("Not interested (budget)")
 
 
+def test_emails_are_in_the_story_with_template_subject_and_how_they_went(
+    demo_storage: Storage, tess: int
+) -> None:
+    at = [to_stored(FROZEN_NOW - timedelta(hours=hours)) for hours in range(4)]
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    emails = (
+        "INSERT INTO emails (prospect_id, sent_at, template, to_address, subject, body, via)"
+        " VALUES (?, ?, ?, ?, ?, 'text', ?)"
+    )
+    conn.execute(emails, [tess, at[3], "after_voicemail", "t@x.com", "[bold]Missed you", "smtp"])
+    conn.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, ?)",
+        [tess, at[2], "voicemail"],
+    )
+    conn.execute(emails, [tess, at[1], "send_information", "t@x.com", "The info", "mailto"])
+    conn.execute(
+        "INSERT INTO emails (prospect_id, sent_at, template, subject, via)"
+        " VALUES (?, '2026-02-30T10:00:00+00:00', 'x', X'FF', 'pigeon')",
+        [tess],
+    )
+    conn.close()
+    page = read_history(demo_storage.db, tess)
+    lines = [entry_line(entry, FROZEN_NOW, "£").plain for entry in page.entries]
+    assert [line[WHEN_WIDTH + 2 :].split()[0] for line in lines] == [
+        "email",
+        "call",
+        "email",
+        "email",
+    ]
+    assert (
+        lines[0]
+        .splitlines()[0]
+        .endswith("email    send information · handed to the mail app  to t@x.com")
+    )
+    assert lines[0].splitlines()[1].strip() == "The info"
+    assert lines[2].splitlines()[0].endswith("email    after voicemail · sent  to t@x.com")
+    # The subject as typed, never markup.
+    assert lines[2].splitlines()[1].strip() == "[bold]Missed you"
+    # Another tool's email: a day that does not exist (no moment: `?`), a subject that is
+    # not text, a via funnel does not know.
+    assert lines[3].startswith("?")
+    assert lines[3].splitlines()[0].endswith("email    x · pigeon")
+    assert lines[3].splitlines()[1].strip() == "?"
+
+
 async def test_keys_typed_while_a_task_is_saved_act_on_the_tasks_as_they_are_after(
     demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:

@@ -1,4 +1,5 @@
-"""Every placeholder a script can name, and the check that a script's text names only those.
+"""Every placeholder a script or an email template can name, and the check that a text
+names only those.
 
 A script file reports a placeholder it misspells (`{frist_name}`) or a brace that opens no
 placeholder at its line, instead of a line that can never be said or one said with the
@@ -46,13 +47,25 @@ PLACEHOLDERS = (
     *HISTORY_PLACEHOLDERS,
     *PROFILE_PLACEHOLDERS,
 )
+# What an email can say besides a script's placeholders (PRODUCT 15): the next meeting in
+# the prospect's time, the open deal and its close date, when the proposal went out, and
+# the address the email comes from.
+EMAIL_ONLY_PLACEHOLDERS = (
+    "meeting_time",
+    "deal_value",
+    "close_date",
+    "proposal_sent_on",
+    "rep_email",
+)
+EMAIL_PLACEHOLDERS = (*PLACEHOLDERS, *EMAIL_ONLY_PLACEHOLDERS)
 PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 # Anything in braces, or a brace left alone.
 BRACED = re.compile(r"\{[^{}]*\}|[{}]")
 
 
-def placeholder_problems(text: str) -> list[str]:
-    """What is wrong with the placeholders of one line of a script, if anything."""
+def placeholder_problems(text: str, known: tuple[str, ...] = PLACEHOLDERS) -> list[str]:
+    """What is wrong with the placeholders of one line of a script (or, with `known` =
+    EMAIL_PLACEHOLDERS, of an email template), if anything."""
     problems = []
     for found in BRACED.finditer(text):
         braced = found.group()
@@ -62,7 +75,7 @@ def placeholder_problems(text: str) -> list[str]:
                 f"{braced!r} is no placeholder: a placeholder is a name in braces, such as"
                 " {company}, and a brace is not used otherwise"
             )
-        elif placeholder.group(1).lower() not in PLACEHOLDERS:
+        elif placeholder.group(1).lower() not in known:
             problems.append(
                 f"unknown placeholder {braced}; the README lists them all (such as {{company}},"
                 " {greeting}, {feature})"

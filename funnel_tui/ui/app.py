@@ -17,9 +17,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
+from funnel_tui.emailing.templates import TemplateLibrary, load_templates, templates_dir
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.profile import Profile, load_profile
@@ -27,7 +28,7 @@ from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
 from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.storage import Storage
-from funnel_tui.text import pasted_line
+from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
@@ -118,6 +119,10 @@ class FunnelApp(App[None]):
         self.profile, self._profile_problems = load_profile(
             self.scripts_dir.parent, demo_book=is_demo_book(storage.db)
         )
+        # The email templates too: built-ins, replaced or added to by the rep's emails/.
+        self.email_templates: TemplateLibrary = load_templates(
+            templates_dir(self.scripts_dir.parent)
+        )
 
     def on_ready(self) -> None:
         # The first frame is up: start-up is over (see funnel_tui.launch).
@@ -142,6 +147,14 @@ class FunnelApp(App[None]):
         for problem in self._profile_problems:
             self.notify(
                 str(problem), title="Profile not used", severity="error", timeout=10, markup=False
+            )
+        for problem in self.email_templates.problems:
+            self.notify(
+                str(problem),
+                title="Email template not loaded",
+                severity="error",
+                timeout=10,
+                markup=False,
             )
         for problem in self._setting_problems:
             self.notify(
@@ -180,9 +193,11 @@ class FunnelApp(App[None]):
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Editing keys go to the focused field; anywhere else they keep their own meaning.
+        # Editing keys go to the focused field; anywhere else they keep their own meaning,
+        # and so do the keys a screen claims for itself (the email's ctrl+e: $EDITOR).
         if action == "edit_field":
-            return isinstance(self.focused, Input)
+            claimed = getattr(self.screen, "CLAIMED_KEYS", frozenset())
+            return isinstance(self.focused, Input) and parameters[0] not in claimed
         return True
 
     def action_edit_field(self, key: str) -> None:
@@ -228,8 +243,10 @@ class FunnelApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            # Every field is one line: Textual's Input would keep only the first line.
-            event = events.Paste(pasted_line(event.text))
+            # Every field is one line (Textual's Input would keep only the first line), but
+            # for the email's text, which keeps its lines.
+            multiline = isinstance(self.focused, TextArea)
+            event = events.Paste(clean_text(event.text) if multiline else pasted_line(event.text))
         if (
             self._held_keys is not None
             and isinstance(event, (events.Key, events.Paste))

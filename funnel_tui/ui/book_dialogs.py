@@ -1,4 +1,4 @@
-"""The main screen's dialogs besides the outcome: prospect form, note, target, pace,
+"""The main screen's dialogs besides the outcome: prospect form, note, email, target, pace,
 settings, import and help. A mixin of MainScreen, kept apart so each file has one job.
 
 Each dialog's module is imported when the dialog first opens: the first frame needs none
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from funnel_tui.burnup import BurnUp
+    from funnel_tui.emailing.message import Draft
+    from funnel_tui.emailing.record import RecordedEmail, SentEmail
+    from funnel_tui.emailing.templates import EmailTemplate
     from funnel_tui.importer import ImportReport
     from funnel_tui.pace import Pace
     from funnel_tui.ui.main_screen import MainScreen
@@ -103,6 +106,75 @@ class BookDialogs(_Base):
                 self.notify("Note added")
 
         await self._open(NoteDialog(card.prospect["name"], save=save), noted)
+
+    async def action_compose_email(self) -> None:
+        from funnel_tui.emailing import sending
+        from funnel_tui.emailing.compose import compose_draft
+        from funnel_tui.emailing.record import MAILTO, record_email
+        from funnel_tui.text import one_line
+        from funnel_tui.ui.email_screen import EmailScreen, EmailWork
+
+        card = self._card_on_cursor()
+        if card is None:
+            self.notify("The queue is empty: no prospect to email.", severity="warning")
+            return
+        prospect = card.prospect
+        prospect_id = prospect["id"]
+        name = one_line(prospect["name"]) or f"prospect {prospect_id}"
+        if not isinstance(prospect["email"], str) or not prospect["email"].strip():
+            self.notify(
+                f"{name} has no email address: add one with e.", severity="warning", markup=False
+            )
+            return
+        funnel = self.funnel
+        settings = funnel.settings
+
+        async def compose(template: EmailTemplate) -> Draft:
+            now, profile = funnel.clock(), funnel.profile
+            return await funnel.in_db_thread(
+                lambda db: compose_draft(
+                    db, prospect_id, template, settings=settings, profile=profile, now=now
+                )
+            )
+
+        async def send(draft: Draft) -> SentEmail:
+            # SMTP waits on the network: a thread of its own, never the UI's or the database's.
+            return await asyncio.to_thread(
+                sending.deliver,
+                draft,
+                settings,
+                now=funnel.clock(),
+                launch=sending.launch_quietly,
+            )
+
+        async def record(sent: SentEmail) -> RecordedEmail:
+            return await funnel.in_db_thread(lambda db: record_email(db, sent))
+
+        route = (
+            f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
+            if settings.smtp_host
+            else "to your mail app (no SMTP server set; it cannot attach files)"
+        )
+
+        def sent(email: SentEmail | None) -> None:
+            if email is None:
+                return
+            subject = one_line(email.draft.subject)
+            if email.via == MAILTO:
+                self.notify(f"Handed to your mail app: {subject}", markup=False)
+            else:
+                self.notify(f"Sent to {name}: {subject}", markup=False)
+            # An email task it completed changes the card and the queue.
+            self._show(prospect_id)
+            self.reload_queue()
+
+        screen = EmailScreen(
+            prospect["name"] or "",
+            funnel.email_templates.templates(),
+            EmailWork(compose, send, record, route),
+            do_not_call=bool(prospect["do_not_call"]),
+        )
+        await self._open(screen, sent)
 
     # Target, performance and settings ------------------------------------------------
 

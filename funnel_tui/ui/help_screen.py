@@ -40,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from funnel_tui.ui.call_queue import CallQueue
+        from funnel_tui.ui.email_screen import EmailScreen
         from funnel_tui.ui.main_screen import MainScreen
         from funnel_tui.ui.timeline_screen import TimelineScreen
 
@@ -70,6 +71,14 @@ class HelpScreen(ModalScreen[None]):
             [
                 ("up / down, j / k", "Move through the open tasks and the story"),
                 *self._keys(binding for binding in TimelineScreen.BINDINGS if binding.show),
+            ],
+        )
+        _section(
+            table,
+            "Email (E)",
+            [
+                ("1-9 / enter", "Pick a template"),
+                *self._keys(binding for binding in EmailScreen.BINDINGS if binding.show),
             ],
         )
         _section(

@@ -95,6 +95,7 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
         Binding("a", "add_prospect", "Add", priority=True),
         Binding("e", "edit_prospect", "Edit", priority=True),
         Binding("n", "add_note", "Note", priority=True),
+        Binding("E", "compose_email", "Email", show=False, priority=True),
         Binding("o", "toggle_objections", "All objections", show=False, priority=True),
         Binding("t", "set_target", "Set target", show=False, priority=True),
         Binding("p", "performance", "Pace, pipeline and conversion", show=False, priority=True),

@@ -1,6 +1,6 @@
 """How each entry of a prospect's timeline reads on screen: one line, and the text typed
-with it (a call's note, a task's note) literally on the next. `?` where another tool
-stored a value of the wrong type or range."""
+with it (a call's note, a task's note, an email's subject) literally on the next. `?` where
+another tool stored a value of the wrong type or range."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from rich.text import Text
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.tasks import Task
-from funnel_tui.text import clean_text
-from funnel_tui.timeline import CallEntry, DealEntry, Entry, FlagEntry, NoteEntry, TaskEntry
+from funnel_tui.text import clean_text, one_line
+from funnel_tui.timeline import (
+    CallEntry,
+    DealEntry,
+    EmailEntry,
+    Entry,
+    FlagEntry,
+    NoteEntry,
+    TaskEntry,
+)
 from funnel_tui.ui.formatting import (
     day_and_time,
     duration_label,
@@ -24,6 +32,10 @@ from funnel_tui.ui.formatting import (
 # `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
 WHEN_WIDTH = 17
 WHAT_WIDTH = 8
+
+# How an email went: sent over SMTP, or handed to the mail app as a mailto: link (which
+# cannot tell whether the rep then sent it).
+VIA_LABELS = {"smtp": "sent", "mailto": "handed to the mail app"}
 
 FLAG_LABELS = {
     "do_not_call": ("marked do not call", "do not call cleared"),
@@ -96,6 +108,21 @@ def _task_line(entry: TaskEntry, now: datetime) -> Text:
     return _with_text_below(line, task.note, bool(task.note) or "note" in task.unreadable)
 
 
+def _email_line(email: EmailEntry, now: datetime) -> Text:
+    """`email    after voicemail · sent  to ada@example.com`, the subject below."""
+    template = MARK if "template" in email.unreadable else (email.template or "")
+    via = MARK if "via" in email.unreadable else VIA_LABELS.get(email.via or "", email.via or MARK)
+    address = MARK if "to_address" in email.unreadable else (email.to_address or "")
+    what = " · ".join(part for part in (one_line(template).replace("_", " "), via) if part)
+    line = _line(
+        _when(email.at, now),
+        "email",
+        _literal(what, "bold"),
+        _literal(f"  to {one_line(address)}" if address else "", "dim"),
+    )
+    return _with_text_below(line, one_line(email.subject), True)
+
+
 def _deal_line(deal: DealEntry, currency: str) -> tuple[str, ...]:
     amount = MARK if deal.amount_cents is None else format_money(deal.amount_cents, currency)
     kind = MARK if deal.kind is None else deal.kind.value
@@ -109,6 +136,8 @@ def entry_line(entry: Entry, now: datetime, currency: str) -> Text:
             return _call_line(entry, now)
         case TaskEntry():
             return _task_line(entry, now)
+        case EmailEntry():
+            return _email_line(entry, now)
         case NoteEntry():
             body = MARK if "body" in entry.unreadable else entry.body
             return _line(_when(entry.at, now), "note", _literal(body))

@@ -1,0 +1,59 @@
+"""Editing a text in the rep's own editor (`$VISUAL`, else `$EDITOR`): written to a
+temporary file, the editor run on it without a shell, the file read back and removed.
+
+The app runs this with the terminal handed over (`App.suspend`); anything that goes wrong
+is EditorFailed with one line saying why, and the caller keeps the text as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+EDITOR_VARIABLES = ("VISUAL", "EDITOR")
+
+
+class EditorFailed(Exception):
+    """The editor could not be run or did not finish well; str() says why in one line."""
+
+
+def editor_command(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The editor's command line, split as a shell would (`code --wait` is two words)."""
+    for variable in EDITOR_VARIABLES:
+        text = environ.get(variable, "").strip()
+        if text:
+            try:
+                argv = shlex.split(text)
+            except ValueError as error:
+                raise EditorFailed(f"cannot read ${variable} {text!r}: {error}") from None
+            if argv:
+                return argv
+    raise EditorFailed("$EDITOR is not set (for example: export EDITOR=nano)")
+
+
+def edit_text(text: str, *, suffix: str = ".txt", environ: Mapping[str, str] = os.environ) -> str:
+    """`text` after the rep has edited it in their editor; EditorFailed leaves it unchanged."""
+    argv = editor_command(environ)
+    handle, name = tempfile.mkstemp(prefix="funnel-", suffix=suffix, text=True)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        try:
+            finished = subprocess.run([*argv, str(path)], check=False)
+        except OSError as error:
+            raise EditorFailed(f"cannot run {argv[0]}: {error.strerror or error}") from None
+        if finished.returncode != 0:
+            raise EditorFailed(f"{argv[0]} ended with status {finished.returncode}")
+        try:
+            edited = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise EditorFailed(f"cannot read the edited text back ({error})") from None
+    finally:
+        path.unlink(missing_ok=True)
+    # Editors end the file with a line break the text did not have.
+    return edited.rstrip("\n")

@@ -1,0 +1,176 @@
+"""A template filled in for one prospect: the draft the compose screen shows and `funnel
+email` prints or sends.
+
+The facts are the call scripts' (`prospect_facts`: the prospect, the rep's settings, the
+history and the product profile) and what only an email says: the next meeting in the
+prospect's own time zone, the open deal with its close date, and when the proposal went out.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from email.utils import parseaddr
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.dates import known_zone
+from funnel_tui.domain import Outcome, TaskKind, TaskStatus
+from funnel_tui.emailing.message import Attachment, Draft
+from funnel_tui.emailing.templates import EmailTemplate, fill_template
+from funnel_tui.foreign_values import Unreadable, read_cents, read_day
+from funnel_tui.money import format_money
+from funnel_tui.profile import Profile
+from funnel_tui.prospects import get_prospect
+from funnel_tui.scripts.fill import prospect_facts
+from funnel_tui.scripts.situation import MONTHS, WEEKDAYS, ordinal, read_history, spoken_day
+from funnel_tui.settings import Settings
+from funnel_tui.text import clean_text, one_line
+from funnel_tui.timestamps import from_stored, to_stored
+
+INVITE_FILENAME = "invite.ics"
+INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
+# The module another change adds; its `meeting_invite(db, prospect_id, settings, now)`
+# gives the invite's bytes, or None when there is no meeting to invite to.
+CALENDAR_MODULE = "funnel_tui.calendar_file"
+
+
+class CannotCompose(ValueError):
+    """No email can be written to this prospect as asked; str() says why in one line."""
+
+
+def _next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> datetime | None:
+    """The earliest open meeting task that is still ahead (a due time another tool wrote
+    as no moment is none)."""
+    row = db.execute(
+        "SELECT due_at FROM tasks WHERE prospect_id = ? AND kind = ? AND status = ?"
+        " AND typeof(due_at) = 'text' AND due_at >= ? ORDER BY due_at LIMIT 1",
+        [prospect_id, TaskKind.MEETING.value, TaskStatus.OPEN.value, to_stored(now)],
+    ).fetchone()
+    return None if row is None else from_stored(row[0])
+
+
+def meeting_time_text(moment: datetime, zone_name: object) -> str:
+    """`Tuesday 24 November at 10:00 (London time)` in the prospect's zone (`zone_name`);
+    without a zone funnel knows, in `moment`'s own zone, by its abbreviation (`10:00 GMT`)
+    or its offset (`10:00 UTC+04:00`)."""
+    zone = known_zone(zone_name if isinstance(zone_name, str) else None)
+    local = moment if zone is None else moment.astimezone(zone)
+    day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
+    if zone is not None:
+        place = str(zone_name).strip().rsplit("/", 1)[-1].replace("_", " ")
+        return f"{day} at {local:%H:%M} ({place} time)"
+    abbreviation = local.tzname() or ""
+    if not abbreviation.isalpha():
+        offset = local.strftime("%z")
+        abbreviation = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{day} at {local:%H:%M} {abbreviation}"
+
+
+def close_date_text(day: date, today: date) -> str:
+    """`the 30th of November`, with the year when it is not this year's."""
+    text = f"the {ordinal(day.day)} of {MONTHS[day.month - 1]}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def _readable(read: Callable[[object], Any], value: object) -> Any:
+    try:
+        return read(value)
+    except Unreadable:
+        return None
+
+
+def email_facts(
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    *,
+    settings: Settings,
+    profile: Profile | None,
+    now: datetime,
+) -> dict[str, str]:
+    """Every placeholder an email template can name that has a value for this prospect."""
+    prospect_id = prospect["id"]
+    today = now.date()
+    facts = prospect_facts(
+        prospect,
+        settings,
+        history=read_history(db, prospect_id),
+        today=today,
+        profile=profile,
+    )
+    meeting = _next_meeting(db, prospect_id, now)
+    if meeting is not None:
+        facts["meeting_time"] = meeting_time_text(
+            meeting.astimezone(now.tzinfo), prospect["timezone"]
+        )
+    cents = _readable(read_cents, prospect["deal_value_cents"])
+    if cents:
+        facts["deal_value"] = format_money(cents, settings.currency, whole=cents % 100 == 0)
+    close_on = _readable(read_day, prospect["expected_close_on"])
+    if close_on is not None and close_on >= today:
+        facts["close_date"] = close_date_text(close_on, today)
+    proposal = db.execute(
+        "SELECT max(started_at) FROM calls WHERE prospect_id = ? AND outcome = ?",
+        [prospect_id, Outcome.PROPOSAL_SENT.value],
+    ).fetchone()[0]
+    proposal_at = from_stored(proposal) if isinstance(proposal, str) else None
+    if proposal_at is not None:
+        facts["proposal_sent_on"] = spoken_day(proposal_at.astimezone(now.tzinfo).date(), today)
+    rep_email = parseaddr(settings.email_from)[1]
+    if rep_email:
+        facts["rep_email"] = rep_email
+    return facts
+
+
+def meeting_invite(
+    db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
+) -> Attachment | None:
+    """The invite to the prospect's next meeting, when the calendar module is there to
+    write it (`funnel_tui.calendar_file.meeting_invite`) and there is a meeting."""
+    try:
+        calendar = importlib.import_module(CALENDAR_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != CALENDAR_MODULE:
+            raise
+        return None
+    make = getattr(calendar, "meeting_invite", None)
+    data = None if make is None else make(db, prospect_id, settings, now)
+    return None if data is None else Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data)
+
+
+def compose_draft(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    template: EmailTemplate,
+    *,
+    settings: Settings,
+    profile: Profile | None,
+    now: datetime,
+) -> Draft:
+    """The template filled in for the prospect, to their stored address, with the meeting
+    invite when the template carries one. Raises CannotCompose for a prospect that does not
+    exist or has no email address."""
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        raise CannotCompose(f"no prospect with id {prospect_id}")
+    name = prospect["name"] if isinstance(prospect["name"], str) else ""
+    address = prospect["email"] if isinstance(prospect["email"], str) else ""
+    if not address.strip():
+        shown = one_line(name) or f"prospect {prospect_id}"
+        raise CannotCompose(f"{shown} has no email address; add one with e (or funnel import)")
+    facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
+    filled = fill_template(template, facts)
+    invite = meeting_invite(db, prospect_id, settings, now) if template.invite else None
+    return Draft(
+        prospect_id=prospect_id,
+        template=template.key,
+        # Kept as stored: the message refuses a name or address that could add a header.
+        to_name=name,
+        to_address=address,
+        subject=clean_text(filled.subject),
+        body=clean_text(filled.body),
+        attachments=() if invite is None else (invite,),
+        do_not_call=bool(prospect["do_not_call"]),
+    )

@@ -1,0 +1,293 @@
+"""Sending: over SMTP as the settings say (`starttls`, `tls` or `none`), or handing a
+`mailto:` link to the mail app when no SMTP server is set.
+
+The password comes from `$FUNNEL_SMTP_PASSWORD`, else from the system keyring (service
+`funnel-tui`, the `smtp_user`); it is never stored in the database nor shown in a message.
+Every way sending can fail raises SendFailed, whose text is one line a rep can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.emailing.message import (
+    AddressRefused,
+    Draft,
+    MessageIncomplete,
+    build_message,
+    mailto_url,
+    recipient,
+    sender,
+)
+from funnel_tui.emailing.record import MAILTO, SMTP, RecordedEmail, SentEmail, record_email
+from funnel_tui.settings import SMTP_DEFAULT_PORTS, Settings
+
+PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
+KEYRING_SERVICE = "funnel-tui"
+TIMEOUT_S = 30.0
+
+
+class SendFailed(Exception):
+    """The email did not go out; str() is one line saying why. Nothing is recorded."""
+
+
+def smtp_port(settings: Settings) -> int:
+    """`smtp_port`, else the usual port of the chosen security (587, 465 or 25)."""
+    return settings.smtp_port or SMTP_DEFAULT_PORTS[settings.smtp_security]
+
+
+def how_to_give_password(user: str) -> str:
+    return f"set ${PASSWORD_ENV}, or store it with: keyring set {KEYRING_SERVICE} {user}"
+
+
+def smtp_password(user: str, environ: Mapping[str, str] = os.environ) -> str:
+    """The SMTP password for `user`: `$FUNNEL_SMTP_PASSWORD`, else the system keyring."""
+    from_env = environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    # Imported here: finding the keyring's backends reads every installed package's metadata.
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        password = keyring.get_password(KEYRING_SERVICE, user)
+    except (KeyringError, RuntimeError) as error:
+        # NoKeyringError (no backend on this machine) is both; a locked keyring is either.
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise SendFailed(
+            f"cannot read the SMTP password for {user} from the system keyring ({reason});"
+            f" {how_to_give_password(user)}"
+        ) from None
+    if not password:
+        raise SendFailed(f"no SMTP password for {user}: {how_to_give_password(user)}")
+    return password
+
+
+def _connect(settings: Settings, context: ssl.SSLContext, timeout: float) -> smtplib.SMTP:
+    host, port = settings.smtp_host, smtp_port(settings)
+    if settings.smtp_security == "tls":
+        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    connection = smtplib.SMTP(host, port, timeout=timeout)
+    if settings.smtp_security == "starttls":
+        try:
+            connection.starttls(context=context)
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
+def send_smtp(
+    message: EmailMessage,
+    settings: Settings,
+    *,
+    password: Callable[[str], str] = smtp_password,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = TIMEOUT_S,
+) -> None:
+    """Send `message` through `smtp_host`, logging in as `smtp_user` when one is set.
+
+    `ssl_context` is the default one (the system's certificate authorities, host names
+    checked) unless a caller gives its own: the tests trust their own throwaway CA this way.
+    Raises SendFailed; returns only once the server has accepted the message.
+    """
+    where = f"{settings.smtp_host}:{smtp_port(settings)}"
+    user = settings.smtp_user
+    secret = password(user) if user else None
+    context = ssl_context or ssl.create_default_context()
+    try:
+        with _connect(settings, context, timeout) as connection:
+            if user and secret is not None:
+                connection.login(user, secret)
+            connection.send_message(message)
+    except smtplib.SMTPAuthenticationError as error:
+        raise SendFailed(
+            f"the mail server {where} refused the login for {user}{_reply(error)};"
+            f" check smtp_user and the password ({how_to_give_password(user)})"
+        ) from None
+    except smtplib.SMTPRecipientsRefused as error:
+        refused = ", ".join(
+            f"{address}{_reply_of(code, text)}"
+            for address, (code, text) in error.recipients.items()
+        )
+        raise SendFailed(f"the mail server {where} refused the recipient {refused}") from None
+    except smtplib.SMTPSenderRefused as error:
+        raise SendFailed(
+            f"the mail server {where} refused the sender {error.sender}{_reply(error)};"
+            f" {_sender_hint(error)}"
+        ) from None
+    except smtplib.SMTPDataError as error:
+        raise SendFailed(f"the mail server {where} refused the email{_reply(error)}") from None
+    except smtplib.SMTPNotSupportedError as error:
+        raise SendFailed(_not_supported(where, settings, str(error))) from None
+    except smtplib.SMTPServerDisconnected as error:
+        # smtplib reports a reply that never came as a lost connection.
+        what = (
+            f"did not answer within {_seconds(timeout)}"
+            if isinstance(error.__context__, TimeoutError)
+            else f"closed the connection ({_said(error)})"
+        )
+        raise SendFailed(
+            f"the mail server {where} {what}; check smtp_security (tls for port 465,"
+            " starttls for 587) and smtp_port"
+        ) from None
+    except smtplib.SMTPResponseException as error:
+        raise SendFailed(f"the mail server {where} answered{_reply(error)}") from None
+    except smtplib.SMTPException as error:
+        raise SendFailed(f"sending through {where} failed: {_said(error)}") from None
+    except ssl.SSLCertVerificationError as error:
+        raise SendFailed(
+            f"the certificate of {where} was not accepted ({error.verify_message or _said(error)})"
+        ) from None
+    except ssl.SSLError as error:
+        raise SendFailed(
+            f"TLS with {where} failed ({error.reason or _said(error)}); check smtp_security"
+            " (tls for port 465, starttls for 587) and smtp_port"
+        ) from None
+    except ConnectionRefusedError:
+        raise SendFailed(
+            f"cannot connect to the mail server {where}: the connection was refused"
+            " (is the server running, and are smtp_host and smtp_port right?)"
+        ) from None
+    except TimeoutError:
+        raise SendFailed(
+            f"the mail server {where} did not answer within {_seconds(timeout)}"
+        ) from None
+    except socket.gaierror as error:
+        raise SendFailed(
+            f"cannot find the mail server {settings.smtp_host} ({_said(error)}); check smtp_host"
+        ) from None
+    except OSError as error:
+        raise SendFailed(f"cannot reach the mail server {where}: {_said(error)}") from None
+    except UnicodeError as error:
+        raise SendFailed(
+            f"the mail server {where} cannot take this email's addresses ({_said(error)})"
+        ) from None
+
+
+def _sender_hint(error: smtplib.SMTPSenderRefused) -> str:
+    """What to change when the server refuses the sender: it may want TLS or a login first."""
+    said = str(error.smtp_error).upper()
+    if error.smtp_code == 530 and "STARTTLS" in said:
+        return "it wants TLS first: set smtp_security to starttls"
+    if error.smtp_code == 530:
+        return "it wants a login first: set smtp_user (and the password)"
+    return "check the email_from setting"
+
+
+def _not_supported(where: str, settings: Settings, detail: str) -> str:
+    if "STARTTLS" in detail.upper():
+        return f"the mail server {where} offers no STARTTLS; set smtp_security to tls or none"
+    if "AUTH" in detail.upper():
+        return (
+            f"the mail server {where} offers no login here (AUTH); it may want TLS first"
+            f" (smtp_security is {settings.smtp_security}), or clear smtp_user"
+        )
+    return f"the mail server {where} does not support this email: {detail}"
+
+
+def _seconds(timeout: float) -> str:
+    return f"{timeout:g} second{'' if timeout == 1 else 's'}"
+
+
+def _said(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _reply_of(code: int, text: bytes | str) -> str:
+    said = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    said = " ".join(said.split())
+    return f" ({code} {said})" if said else f" ({code})"
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    return _reply_of(error.smtp_code, error.smtp_error)
+
+
+def launch_quietly(url: str) -> int:
+    """`click.launch` for the app, which owns the terminal: on Linux and the BSDs xdg-open
+    runs with its output kept off the screen (click lets it write over the app)."""
+    if sys.platform in ("darwin", "win32", "cygwin"):
+        import click
+
+        return click.launch(url)
+    try:
+        subprocess.Popen(
+            ["xdg-open", url],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        return 1
+    return 0
+
+
+def hand_to_mail_app(url: str, launch: Callable[[str], int] | None = None) -> None:
+    """Give a `mailto:` link to the system, which opens the rep's mail app with it. Whether
+    the rep then sends it, the link cannot tell."""
+    if launch is None:
+        import click
+
+        launch = click.launch
+    try:
+        code = launch(url)
+    except OSError as error:
+        raise SendFailed(
+            f"cannot open the mail app ({_said(error)}); set smtp_host to send directly"
+        ) from None
+    if code:
+        raise SendFailed(
+            "the system found no mail app for mailto: links; set smtp_host to send directly"
+        )
+
+
+def deliver(
+    draft: Draft,
+    settings: Settings,
+    *,
+    now: datetime,
+    password: Callable[[str], str] = smtp_password,
+    ssl_context: ssl.SSLContext | None = None,
+    launch: Callable[[str], int] | None = None,
+    timeout: float = TIMEOUT_S,
+) -> SentEmail:
+    """Send the draft over SMTP when `smtp_host` is set, else hand it to the mail app as a
+    `mailto:` link (which carries no attachment). Blocks until the server has answered:
+    run it off the UI thread. Raises SendFailed for anything that stops it going out."""
+    try:
+        to_address = recipient(draft.to_name, draft.to_address).addr_spec
+        if not settings.smtp_host:
+            hand_to_mail_app(mailto_url(draft), launch)
+            return SentEmail(draft, MAILTO, to_address, None, now)
+        message = build_message(draft, from_address=sender(settings.email_from), now=now)
+    except (AddressRefused, MessageIncomplete) as error:
+        raise SendFailed(str(error)) from None
+    send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
+    return SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
+
+
+def send_and_record(
+    db: sqlite_utils.Database,
+    draft: Draft,
+    settings: Settings,
+    *,
+    now: datetime,
+    **how: Any,
+) -> tuple[SentEmail, RecordedEmail]:
+    """`deliver` the draft, then record it: nothing is recorded unless it went out. `how`
+    is passed on to `deliver` (password, ssl_context, launch, timeout)."""
+    sent = deliver(draft, settings, now=now, **how)
+    return sent, record_email(db, sent)

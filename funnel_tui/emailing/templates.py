@@ -1,0 +1,254 @@
+"""Email templates: the built-ins shipped in this package and the rep's own TOML files.
+
+A template is a subject and a body of paragraphs. Each of them is a line, or a list of
+choices: the first choice whose every placeholder has a value for this prospect is used,
+as a script's `say` gives way to its `fallback` (PRODUCT 6). A paragraph none of whose
+choices can be filled is left out, so a missing fact never leaves `{x}` or a gap in the
+text; the subject's last choice may name only what every prospect has, so there is always
+a subject. The placeholders are the scripts' (`funnel_tui.scripts.placeholders`), with
+what only an email says: the meeting time, the open deal, when the proposal went out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from funnel_tui.scripts.loader import BUILTIN_SOURCE, FileChecker, ScriptProblem, toml_problem
+from funnel_tui.scripts.placeholders import EMAIL_PLACEHOLDERS, placeholder_problems
+from funnel_tui.scripts.render import fill_spoken, placeholders
+
+# In the order the compose screen offers them (digits 1 to 4).
+BUILTIN_TEMPLATES = (
+    "after_voicemail",
+    "send_information",
+    "meeting_confirmation",
+    "proposal_follow_up",
+)
+TEMPLATE_KEYS = ("name", "fits", "subject", "body", "invite")
+TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
+# What every prospect has (funnel_tui.scripts.fill.prospect_facts): the subject's last
+# choice may name only these.
+ALWAYS_KNOWN = ("greeting", "introduction")
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    """One template; `key` is its file's stem (`after_voicemail`), what `funnel email
+    --template` takes and `emails.template` records."""
+
+    key: str
+    name: str
+    subject: tuple[str, ...]
+    body: tuple[tuple[str, ...], ...]
+    fits: str = ""
+    """One line for the picker: when to send it."""
+    invite: bool = False
+    """Whether the email carries the invite to the prospect's next meeting."""
+    source: str = BUILTIN_SOURCE
+
+
+@dataclass(frozen=True)
+class FilledEmail:
+    """A template filled in for one prospect."""
+
+    subject: str
+    body: str
+
+
+def first_filled(choices: tuple[str, ...], facts: Mapping[str, str]) -> str | None:
+    """The first choice whose every placeholder has a value, filled in; None when none."""
+    for choice in choices:
+        filled = fill_spoken(choice, facts)
+        if filled is not None:
+            return filled
+    return None
+
+
+def fill_template(template: EmailTemplate, facts: Mapping[str, str]) -> FilledEmail:
+    """The subject and the body for these facts (PRODUCT 6's rule: a line is used only when
+    every fact it names is known)."""
+    subject = first_filled(template.subject, facts) or template.name
+    paragraphs = (first_filled(choices, facts) for choices in template.body)
+    return FilledEmail(
+        " ".join(subject.split()),
+        PARAGRAPH_BREAK.join(paragraph for paragraph in paragraphs if paragraph),
+    )
+
+
+@dataclass
+class TemplateLibrary:
+    """Every template in use, and the problems met loading the rep's files."""
+
+    own: dict[str, EmailTemplate] = field(default_factory=dict)
+    problems: list[ScriptProblem] = field(default_factory=list)
+
+    def get(self, key: str) -> EmailTemplate | None:
+        if key in self.own:
+            return self.own[key]
+        return load_builtin(key) if key in BUILTIN_TEMPLATES else None
+
+    def templates(self) -> list[EmailTemplate]:
+        """The built-ins first (the rep's file where there is one), then the rep's own, by key."""
+        added = sorted(key for key in self.own if key not in BUILTIN_TEMPLATES)
+        found = (self.get(key) for key in (*BUILTIN_TEMPLATES, *added))
+        return [template for template in found if template is not None]
+
+    def keys(self) -> list[str]:
+        return [template.key for template in self.templates()]
+
+
+def templates_dir(config_dir: Path) -> Path:
+    """Where the rep's templates live: beside the scripts folder, in `emails/`."""
+    return config_dir / "emails"
+
+
+def load_templates(user_dir: Path | None) -> TemplateLibrary:
+    """The built-in templates, replaced or extended by `user_dir/*.toml`; never raises."""
+    library = TemplateLibrary()
+    if user_dir is None or not user_dir.exists():
+        return library
+    if not user_dir.is_dir():
+        library.problems.append(
+            ScriptProblem(user_dir, None, "expected a folder of .toml email templates")
+        )
+        return library
+    for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
+        template = _load_user_file(path, library.problems)
+        if template is not None:
+            library.own[template.key] = template
+    return library
+
+
+@cache
+def load_builtin(key: str) -> EmailTemplate:
+    """A template shipped in the package; a broken one is a packaging bug, so it raises."""
+    text = resources.files(__package__).joinpath(f"{key}.toml").read_text(encoding="utf-8")
+    template, problems = parse_template(key, text, Path(f"{key}.toml"), BUILTIN_SOURCE)
+    if template is None:
+        raise ValueError("; ".join(str(problem) for problem in problems))
+    return template
+
+
+def _load_user_file(path: Path, problems: list[ScriptProblem]) -> EmailTemplate | None:
+    if not TEMPLATE_NAME.fullmatch(path.stem):
+        problems.append(
+            ScriptProblem(
+                path,
+                None,
+                "the file name names the template, so use only lowercase letters, digits "
+                "and _ (for example renewal_reminder.toml)",
+            )
+        )
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(ScriptProblem(path, None, f"cannot read the file ({error})"))
+        return None
+    template, file_problems = parse_template(path.stem, text, path, str(path))
+    problems.extend(file_problems)
+    return template
+
+
+def parse_template(
+    key: str, text: str, path: Path, source: str
+) -> tuple[EmailTemplate | None, list[ScriptProblem]]:
+    """Read one template file's text; on any problem the template is None and the
+    problems say why, each at its line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return None, [toml_problem(error, path, text)]
+    checker = _TemplateChecker(path, text)
+    name = checker.one_line(data, "name", key.replace("_", " ").capitalize())
+    fits = checker.one_line(data, "fits", "")
+    subject = checker.subject(data.get("subject"))
+    body = checker.body(data.get("body"))
+    invite = data.get("invite", False)
+    if not isinstance(invite, bool):
+        checker.report("invite must be true or false", checker.key_line("invite"))
+    for unknown in data:
+        if unknown not in TEMPLATE_KEYS:
+            checker.report(
+                f"unknown key {unknown!r}; a template has name, fits, subject, body and invite",
+                checker.key_line(unknown),
+            )
+    if checker.problems:
+        return None, checker.problems
+    return EmailTemplate(key, name, subject, body, fits, invite is True, source), []
+
+
+class _TemplateChecker(FileChecker):
+    """The script files' checker, for the shape of a template: each problem at its line."""
+
+    def one_line(self, data: dict[str, object], key: str, default: str) -> str:
+        value = data.get(key, default)
+        if isinstance(value, str) and (value.strip() or key != "name"):
+            return " ".join(value.split())
+        self.report(f'{key} must be text in quotes, for example {key} = "..."', self.key_line(key))
+        return default
+
+    def subject(self, raw: object) -> tuple[str, ...]:
+        line = self.key_line("subject")
+        if raw is None:
+            self.report('no subject: add subject = "..." (or a list of choices)', None)
+            return ()
+        choices = self.choices(raw, "subject", line)
+        if choices and (
+            unknown := [name for name in placeholders(choices[-1]) if name not in ALWAYS_KNOWN]
+        ):
+            self.report(
+                f"subject: the last choice names {{{unknown[0]}}}, which a prospect may lack;"
+                " end with a choice every prospect has, for example"
+                ' subject = ["Your demo, {first_name}", "Your demo"]',
+                self._line_with(choices[-1].splitlines()[0], line),
+            )
+        return choices
+
+    def body(self, raw: object) -> tuple[tuple[str, ...], ...]:
+        line = self.key_line("body")
+        if not isinstance(raw, list) or not raw:
+            self.report(
+                'body must be a list of paragraphs, for example body = ["{greeting},", "..."]',
+                line,
+            )
+            return ()
+        return tuple(
+            choices
+            for number, paragraph in enumerate(raw, 1)
+            if (choices := self.choices(paragraph, f"body paragraph {number}", line))
+        )
+
+    def choices(self, raw: object, label: str, line: int | None) -> tuple[str, ...]:
+        """A text, or a list of texts to choose from, each checked for its placeholders."""
+        choices = [raw] if isinstance(raw, str) else raw
+        if not isinstance(choices, list) or not choices:
+            self.report(f"{label} must be text in quotes, or a list of choices", line)
+            return ()
+        found = []
+        for choice in choices:
+            if not isinstance(choice, str) or not choice.strip():
+                self.report(f"{label}: each choice must be text in quotes", line)
+                continue
+            # Line by line, so a problem in a text over several lines is found at its own.
+            for text_line in choice.splitlines():
+                for problem in placeholder_problems(text_line, EMAIL_PLACEHOLDERS):
+                    self.report(f"{label}: {problem}", self._line_with(text_line, line))
+            found.append(choice.strip())
+        return tuple(found)
+
+    def _line_with(self, text: str, start: int | None) -> int | None:
+        """The first line at or after `start` that holds `text` as the file writes it, else
+        `start` (a text with escapes in the file is not found as it reads)."""
+        wanted = text.strip()
+        for number in range(start or 1, len(self.lines) + 1):
+            if wanted and wanted in self.lines[number - 1]:
+                return number
+        return start

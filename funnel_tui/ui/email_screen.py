@@ -1,0 +1,258 @@
+"""EmailScreen: email the prospect from a template (PRODUCT 15). A digit (or enter) picks
+the template; then the email shows filled in, To read-only, the subject and the text to
+edit here or in `$EDITOR` (ctrl+e); ctrl+s sends, escape cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from funnel_tui.editor import EditorFailed, edit_text
+from funnel_tui.emailing.compose import CannotCompose
+from funnel_tui.emailing.message import Draft
+from funnel_tui.emailing.record import RecordedEmail, SentEmail
+from funnel_tui.emailing.sending import SendFailed
+from funnel_tui.emailing.templates import EmailTemplate
+from funnel_tui.storage import describe_error
+from funnel_tui.text import one_line
+from funnel_tui.ui.discard_guard import DiscardGuard
+
+# A digit picks the template at that place: the four built-ins and a few of the rep's own.
+DIGIT_KEYS = "123456789"
+PICK_HINT = "1-9 or enter picks a template · esc cancels"
+EDIT_HINT = "ctrl+s sends · ctrl+e edits the text in $EDITOR · esc cancels"
+
+Composer = Callable[[EmailTemplate], Awaitable[Draft]]
+Deliverer = Callable[[Draft], Awaitable[SentEmail]]
+Recorder = Callable[[SentEmail], Awaitable[RecordedEmail]]
+
+
+@dataclass(frozen=True)
+class EmailWork:
+    """What the screen asks the app to do: fill a template in (a database read), send a
+    draft (SMTP blocks: off the UI thread) and record what went out (the database thread)."""
+
+    compose: Composer
+    deliver: Deliverer
+    record: Recorder
+    route: str
+    """How it will go, in a few words: `over SMTP (smtp.example.com:587)` or `to your mail
+    app (no SMTP server set)`."""
+
+
+class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
+    """Returns what was sent once it is recorded; None when the rep cancels. A failed send
+    keeps the screen, the text and the reason."""
+
+    CLOSED_UNSAVED = None
+
+    # ctrl+s and ctrl+e are priority bindings: the text area binds ctrl+e to the end of the
+    # line, and the app's field keys give it to a focused Input (CLAIMED_KEYS).
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        *(
+            Binding(digit, f"pick({number})", f"Template {digit}", show=False)
+            for number, digit in enumerate(DIGIT_KEYS)
+        ),
+    ]
+    CLAIMED_KEYS = frozenset({"ctrl+e"})
+
+    def __init__(
+        self,
+        prospect_name: str,
+        templates: list[EmailTemplate],
+        work: EmailWork,
+        *,
+        do_not_call: bool = False,
+    ) -> None:
+        super().__init__()
+        self.prospect_name = prospect_name
+        self.templates = templates
+        self.work = work
+        self.do_not_call = do_not_call
+        self.draft: Draft | None = None
+        """The email as filled in from the template; the fields hold the rep's edits."""
+        self.sent: SentEmail | None = None
+        """What went out but is not recorded yet (a busy database): never sent again."""
+        self._busy = False
+
+    @property
+    def subject_input(self) -> Input:
+        return self.query_one("#email-subject", Input)
+
+    @property
+    def body_area(self) -> TextArea:
+        return self.query_one("#email-body", TextArea)
+
+    @property
+    def status(self) -> Static:
+        return self.query_one("#email-status", Static)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="email-box", classes="dialog"):
+            yield Label(
+                Text.assemble("Email · ", (one_line(self.prospect_name), "bold")),
+                id="email-title",
+                classes="dialog-title",
+            )
+            yield OptionList(
+                *(self._option(number, template) for number, template in enumerate(self.templates)),
+                id="email-templates",
+            )
+            with Vertical(id="email-fields"):
+                with Horizontal(classes="email-row"):
+                    yield Label("To", classes="email-label")
+                    yield Static(id="email-to")
+                with Horizontal(classes="email-row"):
+                    yield Label("Subject", classes="email-label")
+                    yield Input(placeholder="subject", id="email-subject")
+                yield TextArea(id="email-body", soft_wrap=True)
+                yield Static(id="email-about")
+            yield Static(id="email-status")
+            yield Label(PICK_HINT, id="email-hint", classes="dialog-hint")
+
+    def _option(self, number: int, template: EmailTemplate) -> Option:
+        digit = f"{DIGIT_KEYS[number]} " if number < len(DIGIT_KEYS) else "  "
+        prompt = Content.assemble(digit, (one_line(template.name), "bold"))
+        if template.fits:
+            prompt += Content.assemble("\n  ", (one_line(template.fits), "dim"))
+        return Option(prompt, id=template.key)
+
+    def on_mount(self) -> None:
+        self.body_area.border_title = "Text"
+        self.query_one("#email-fields").display = False
+        self.query_one("#email-templates", OptionList).focus()
+
+    # Picking -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return self.draft is None
+        if action in ("send", "external_editor"):
+            return self.draft is not None
+        return True
+
+    def action_pick(self, number: int) -> None:
+        if number < len(self.templates) and not self._busy:
+            self._fill(self.templates[number])
+
+    @on(OptionList.OptionSelected, "#email-templates")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if not self._busy:
+            self._fill(self.templates[event.option_index])
+
+    @work(exclusive=True, group="email-compose")
+    async def _fill(self, template: EmailTemplate) -> None:
+        self._busy = True
+        try:
+            draft = await self.work.compose(template)
+        except CannotCompose as error:
+            self._say(str(error), error=True)
+            return
+        finally:
+            self._busy = False
+        self._show_draft(draft)
+
+    def _show_draft(self, draft: Draft) -> None:
+        self.draft = draft
+        self.query_one("#email-templates").display = False
+        self.query_one("#email-fields").display = True
+        address = Text(f"{one_line(draft.to_name)} <{one_line(draft.to_address)}>")
+        self.query_one("#email-to", Static).update(address)
+        self.query_one("#email-about", Static).update(self._about(draft))
+        self.subject_input.value = draft.subject
+        self.body_area.load_text(draft.body)
+        self.query_one("#email-hint", Label).update(EDIT_HINT)
+        self._say("")
+        self.body_area.focus()
+        self.refresh_bindings()
+
+    def _about(self, draft: Draft) -> Text:
+        """How it will go, what it carries, and the do-not-call flag, dim."""
+        parts = [f"Sends {self.work.route}"]
+        for attachment in draft.attachments:
+            parts.append(f"with {attachment.filename}")
+        if self.do_not_call:
+            parts.append("marked do not call: that is about calls, email is allowed")
+        return Text(" · ".join(parts), "dim")
+
+    # Editing -------------------------------------------------------------------------
+
+    def edited(self) -> Draft | None:
+        """The draft with the rep's subject and text."""
+        if self.draft is None:
+            return None
+        return replace(self.draft, subject=self.subject_input.value, body=self.body_area.text)
+
+    def has_changes(self) -> bool:
+        if self.sent is not None:
+            return True  # it went out; leaving now leaves it out of the timeline
+        edited = self.edited()
+        return edited is not None and edited != self.draft
+
+    def action_external_editor(self) -> None:
+        """The text in the rep's editor, with the terminal handed over meanwhile; a missing
+        or failing editor is said, and the text stays as it was."""
+        text = self.body_area.text
+        try:
+            with self.app.suspend():
+                edited = edit_text(text)
+        except SuspendNotSupported:
+            self._say("This terminal cannot be handed to $EDITOR here; edit the text in place.")
+            return
+        except EditorFailed as error:
+            self._say(f"{error}; the text is as it was.", error=True)
+            return
+        self.body_area.load_text(edited)
+        self._say("Text taken from $EDITOR.")
+        self.body_area.focus()
+
+    # Sending -------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        if not self._busy:
+            self._send()
+
+    @work(exclusive=True, group="email-send")
+    async def _send(self) -> None:
+        draft = self.edited()
+        if draft is None:
+            return
+        self._busy = True
+        try:
+            if self.sent is None:
+                self._say("Sending…")
+                try:
+                    self.sent = await self.work.deliver(draft)
+                except SendFailed as error:
+                    self._say(f"Not sent: {error}. Nothing was recorded.", error=True)
+                    return
+            self._say("Recording it…")
+            try:
+                await self.work.record(self.sent)
+            except Exception as error:  # a busy or read-only book: it went out all the same
+                self._say(
+                    f"Sent, but not recorded: {describe_error(error)}. ctrl+s records it"
+                    " (it is not sent again).",
+                    error=True,
+                )
+                return
+        finally:
+            self._busy = False
+        self.dismiss(self.sent)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        # Reasons quote addresses and server replies: never markup.
+        self.status.update(Text(message, "red" if error else "italic"))

@@ -1,0 +1,417 @@
+"""Emailing the prospect from the app (PRODUCT 15): `E` opens the compose screen, a digit
+picks the template, ctrl+s sends to a real SMTP server on 127.0.0.1 and the email is in the
+emails table and the timeline; a failure keeps the screen, the text and the reason."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from funnel_tui.emailing import sending
+from funnel_tui.settings import save_setting
+from funnel_tui.storage import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.email_screen import EmailScreen
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_screen import TimelineScreen
+from tests.app_support import FrozenClock, settle, shown_text
+from tests.smtp_support import SENDER, Inbox, free_port, smtp_server
+from tests.test_app import first_in_queue
+from tests.test_timeline import timeline_text
+
+
+def app_for(storage: Storage, tmp_path: Path, **settings: object) -> FunnelApp:
+    """The app on the demo book with these settings stored first (the app reads them at
+    start)."""
+    for key, value in settings.items():
+        save_setting(storage.db, key, str(value))
+    return FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+
+
+def smtp_at(port: int) -> dict[str, object]:
+    return {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_security": "none",
+        "email_from": SENDER,
+    }
+
+
+def status(app: FunnelApp) -> str:
+    return shown_text(app.screen.query_one("#email-status", Static)).strip()
+
+
+def emails(storage: Storage) -> list[dict[str, Any]]:
+    return list(storage.db.query("SELECT * FROM emails ORDER BY id"))
+
+
+def toasts(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def open_and_pick(pilot: Any, digit: str = "1") -> EmailScreen:
+    await pilot.press("E")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EmailScreen)
+    await pilot.press(digit)
+    await settle(pilot)
+    return screen
+
+
+async def test_e_composes_from_a_template_and_ctrl_s_sends_and_records_it(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("E")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, EmailScreen)
+            names = [str(option.prompt) for option in screen.query_one(OptionList).options]
+            assert len(names) == 4 and "After a voicemail" in names[0]
+            await pilot.press("1")
+            await settle(pilot)
+            to = shown_text(screen.query_one("#email-to", Static)).strip()
+            assert to == f"{prospect['name']} <{prospect['email']}>"
+            first_name = prospect["name"].split()[0]
+            assert screen.query_one(Input).value == f"Sorry I missed you, {first_name}"
+            assert screen.query_one(TextArea).text.startswith(f"Hi {first_name},")
+            assert "over SMTP (127.0.0.1:" in shown_text(screen.query_one("#email-about", Static))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            assert any(toast.startswith(f"Sent to {prospect['name']}:") for toast in toasts(app))
+            await pilot.press("h")
+            await settle(pilot)
+            assert isinstance(app.screen, TimelineScreen)
+            assert "email    after voicemail · sent" in timeline_text(app)
+            assert f"Sorry I missed you, {first_name}" in timeline_text(app)
+
+    (received,) = inbox.received
+    assert received.rcpt_tos == [prospect["email"]]
+    (row,) = emails(demo_storage)
+    assert (row["prospect_id"], row["template"], row["via"]) == (
+        prospect["id"],
+        "after_voicemail",
+        "smtp",
+    )
+    assert row["message_id"] == received.message["Message-ID"]
+    assert row["sent_at"] == "2026-11-18T14:30:00+00:00"
+
+
+async def test_the_rep_edits_the_subject_and_the_text_before_sending(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot, "2")
+            # The text has focus: typing adds to it; digits are text now, not templates.
+            body = screen.query_one(TextArea)
+            body.move_cursor(body.document.end)
+            await pilot.press("enter", *"PS: 2 pages attached")
+            await pilot.press("shift+tab")
+            await pilot.press("ctrl+u", *"Our brochure")
+            await settle(pilot)
+            assert screen.has_changes()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+    (row,) = emails(demo_storage)
+    assert row["subject"] == "Our brochure"
+    assert row["body"].endswith("PS: 2 pages attached")
+    assert inbox.received[0].message["Subject"] == "Our brochure"
+
+
+async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    port = free_port()
+    app = app_for(demo_storage, tmp_path, **smtp_at(port))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        await pilot.press(*"Sorry to miss you. ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert status(app) == (
+            f"Not sent: cannot connect to the mail server 127.0.0.1:{port}: the connection was"
+            " refused (is the server running, and are smtp_host and smtp_port right?)."
+            " Nothing was recorded."
+        )
+        assert screen.query_one(TextArea).text.startswith("Sorry to miss you. Hi ")
+    assert emails(demo_storage) == []
+
+
+async def test_sent_but_not_recorded_records_on_ctrl_s_without_sending_again(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    outside = sqlite3.connect(demo_storage.path, isolation_level=None)
+    outside.execute(
+        "CREATE TRIGGER refuse_emails BEFORE INSERT ON emails BEGIN"
+        " SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            assert status(app).startswith("Sent, but not recorded:")
+            assert "ctrl+s records it (it is not sent again)" in status(app)
+            outside.execute("DROP TRIGGER refuse_emails")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    outside.close()
+    assert len(inbox.received) == 1
+    assert len(emails(demo_storage)) == 1
+
+
+async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launched: list[str] = []
+    monkeypatch.setattr(sending, "launch_quietly", lambda url: launched.append(url) or 0)
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot, "2")
+        assert "to your mail app" in shown_text(screen.query_one("#email-about", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(toast.startswith("Handed to your mail app:") for toast in toasts(app))
+    assert len(launched) == 1 and launched[0].startswith("mailto:")
+    assert [row["via"] for row in emails(demo_storage)] == ["mailto"]
+
+
+async def test_escape_closes_at_once_unchanged_and_asks_after_an_edit(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        screen = await open_and_pick(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        screen = await open_and_pick(pilot)
+        await pilot.press(*"more")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "more" in screen.query_one(TextArea).text
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert emails(demo_storage) == []
+
+
+async def test_a_prospect_without_an_email_address_is_said_and_nothing_opens(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute("UPDATE prospects SET email = NULL WHERE id = ?", [prospect["id"]])
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert f"{prospect['name']} has no email address: add one with e." in toasts(app)
+
+
+async def test_names_and_addresses_show_literally_and_one_that_adds_a_header_is_refused(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "UPDATE prospects SET name = ?, first_name = ?, email = ? WHERE id = ?",
+        ["[bold]Eve[/] \x1b[31m", "[b]Eve", "eve@example.com\nBcc: x@evil.example", prospect["id"]],
+    )
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            title = shown_text(screen.query_one("#email-title", Static))
+            assert "Email · [bold]Eve[/]" in title and "\x1b" not in title
+            assert screen.query_one(Input).value == "Sorry I missed you, [b]Eve"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            assert "has a line break or a control character" in status(app)
+    assert inbox.received == []
+    assert emails(demo_storage) == []
+
+
+async def test_ctrl_e_in_a_terminal_that_cannot_be_handed_over_keeps_the_text(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", "nano")
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        before = screen.query_one(TextArea).text
+        # From the subject too: ctrl+e is the editor's here, not the field's end of line.
+        await pilot.press("shift+tab", "ctrl+e")
+        await settle(pilot)
+        assert status(app) == (
+            "This terminal cannot be handed to $EDITOR here; edit the text in place."
+        )
+        assert screen.query_one(TextArea).text == before
+
+
+@contextlib.contextmanager
+def handed_over() -> Iterator[None]:
+    """What App.suspend does in a real terminal, for a headless test: nothing to restore."""
+    yield
+
+
+def editor_script(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "editor.py"
+    script.write_text(body, encoding="utf-8")
+    return f"{sys.executable} {script}"
+
+
+async def test_ctrl_e_takes_the_text_back_from_the_editor(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = editor_script(
+        tmp_path,
+        "import sys\n"
+        "path = sys.argv[1]\n"
+        "text = open(path, encoding='utf-8').read()\n"
+        "open(path, 'w', encoding='utf-8').write(text.replace('Hi', 'Dear') + '\\nP.S. ok\\n')\n",
+    )
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = app_for(demo_storage, tmp_path)
+    monkeypatch.setattr(app, "suspend", handed_over)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        before = screen.query_one(TextArea).text
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        after = screen.query_one(TextArea).text
+        assert after == before.replace("Hi", "Dear") + "\nP.S. ok"
+        assert status(app) == "Text taken from $EDITOR."
+
+
+@pytest.mark.parametrize(
+    ("editor", "said"),
+    [
+        ("", "$EDITOR is not set (for example: export EDITOR=nano); the text is as it was."),
+        ("false", "false ended with status 1; the text is as it was."),
+        ("no-such-editor-anywhere", "cannot run no-such-editor-anywhere: "),
+    ],
+)
+async def test_a_missing_or_failing_editor_is_said_and_the_text_kept(
+    demo_storage: Storage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    editor: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = app_for(demo_storage, tmp_path)
+    monkeypatch.setattr(app, "suspend", handed_over)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        before = screen.query_one(TextArea).text
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert status(app).startswith(said)
+        assert screen.query_one(TextArea).text == before
+
+
+async def test_help_and_the_palette_offer_email(demo_storage: Storage, tmp_path: Path) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = shown_text(app.screen.query_one("#help-keys", Static)).splitlines()
+        rows = [" ".join(line.split()) for line in lines]
+        for row in (
+            "E Email",
+            "^s Send",
+            "^e Edit in $EDITOR",
+            "1-9 / enter Pick a template",
+        ):
+            assert row in rows
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"email")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EmailScreen)
+
+
+async def test_text_pasted_into_the_email_keeps_its_lines_and_loses_escapes(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        body = screen.query_one(TextArea)
+        body.load_text("")
+        app.post_message(events.Paste("First line\r\nsecond\x1b[31m line\n\nthird"))
+        await settle(pilot)
+        assert body.text == "First line\nsecond line\n\nthird"
+        # The subject is one line: a paste there folds as in every other field.
+        await pilot.press("shift+tab", "ctrl+u")
+        app.post_message(events.Paste("One\r\ntwo"))
+        await settle(pilot)
+        assert screen.query_one(Input).value == "One two"
+
+
+async def test_a_broken_template_of_the_reps_is_named_at_start_and_the_builtin_stays(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    emails_folder = tmp_path / "emails"  # beside the scripts folder the app is given
+    emails_folder.mkdir()
+    (emails_folder / "after_voicemail.toml").write_text(
+        'subject = "Hi"\nbody = [\n  "{greeting},",\n  "Our {frist_name} plan",\n]\n'
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert any(
+            toast.startswith(f"{emails_folder / 'after_voicemail.toml'}:4: body paragraph 2:")
+            for toast in toasts(app)
+        )
+        screen = await open_and_pick(pilot)
+        assert screen.query_one(Input).value.startswith("Sorry I missed you")

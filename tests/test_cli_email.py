@@ -1,0 +1,254 @@
+"""`funnel email PROSPECT_ID --template NAME [--send|--print]` (PRODUCT 15): printed without
+sending or recording, sent to a real SMTP server on 127.0.0.1 and recorded, handed to the
+mail app without one; every refusal one line, exit 1 (usage errors exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+import sqlite_utils
+
+from funnel_tui.emailing.sending import PASSWORD_ENV
+from funnel_tui.storage import open_storage
+from tests.cli_support import invoke, one_line_error
+from tests.smtp_support import SENDER, Inbox, Logins, free_port, smtp_server
+
+SECRET = "s3cret-for-the-test"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    path = tmp_path / "book.db"
+    storage = open_storage(path)
+    db = storage.db
+    for row in (
+        {"id": 1, "name": "Ada Lovelace", "email": "ada@example.com", "company": "Acme"},
+        {"id": 2, "name": "Ben Whitaker", "phone": "+44 20 7946 0000"},
+        {"id": 3, "name": "Eve", "email": "a@b.c, d@e.f"},
+        {"id": 4, "name": "Dee Ncall", "email": "dee@example.com", "do_not_call": 1},
+    ):
+        db["prospects"].insert(row)
+    db["tasks"].insert({"prospect_id": 1, "kind": "email", "due_at": "2026-11-18T10:00:00+00:00"})
+    storage.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_password_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+
+
+def configure(book: Path, **settings: object) -> None:
+    for key, value in settings.items():
+        result = invoke("config", "set", key, str(value), "--db", book)
+        assert result.exit_code == 0, result.output
+
+
+def emails(book: Path) -> list[dict[str, object]]:
+    return list(sqlite_utils.Database(book).query("SELECT * FROM emails"))
+
+
+def test_print_shows_the_headers_and_the_text_and_records_nothing(book: Path) -> None:
+    configure(book, email_from=SENDER, rep_name="Alex Morgan")
+    result = invoke("email", "1", "--template", "after_voicemail", "--print", "--db", book)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "From: Alex Morgan <alex@kestrel.example>",
+        "To: Ada Lovelace <ada@example.com>",
+        "Subject: Sorry I missed you, Ada",
+    ]
+    assert lines[3].startswith("Date: ") and lines[4].startswith("Message-ID: <")
+    assert lines[5:8] == ["", "Hi Ada,", ""]
+    assert "I'm Alex Morgan, and I just left you a short voicemail." in result.stdout
+    assert result.stderr == ""
+    assert emails(book) == []
+
+
+def test_without_send_or_print_it_is_a_preview(book: Path) -> None:
+    result = invoke("email", "1", "--template", "send_information", "--db", book)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("From: (not set: funnel config set email_from")
+    assert result.stderr == "Not sent: this is a preview; --send sends it.\n"
+    assert emails(book) == []
+
+
+def test_send_goes_to_the_server_and_is_recorded(book: Path) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Sent 'Sorry I missed you, Ada' to ada@example.com; the email task is done\n"
+    )
+    (received,) = inbox.received
+    assert received.rcpt_tos == ["ada@example.com"]
+    (row,) = emails(book)
+    assert (row["prospect_id"], row["template"], row["via"]) == (1, "after_voicemail", "smtp")
+    assert row["message_id"] == received.message["Message-ID"]
+    status = sqlite_utils.Database(book).execute("SELECT status FROM tasks").fetchall()
+    assert status == [("done",)]
+
+
+def test_a_login_with_the_password_from_the_environment(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    logins = Logins("alex", SECRET)
+    with smtp_server(Inbox(), authenticator=logins, auth_require_tls=False) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER, smtp_user="alex")
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert logins.tried == [("alex", SECRET)]
+    assert SECRET not in result.output
+
+
+def test_a_server_that_is_down_is_one_line_and_nothing_is_recorded(book: Path) -> None:
+    port = free_port()
+    configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+    configure(book, email_from=SENDER)
+    result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: not sent: cannot connect to the mail server 127.0.0.1:{port}: the connection"
+        " was refused (is the server running, and are smtp_host and smtp_port right?);"
+        " nothing was recorded (--print shows the email)"
+    )
+    assert emails(book) == []
+    status = sqlite_utils.Database(book).execute("SELECT status FROM tasks").fetchall()
+    assert status == [("open",)]
+
+
+def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:
+    with smtp_server(Inbox()) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+    assert result.exit_code == 1
+    assert "no sender address: set one with funnel config set email_from" in one_line_error(
+        result.stderr
+    )
+    assert emails(book) == []
+
+
+def test_without_an_smtp_host_the_mail_app_gets_it(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launched: list[str] = []
+    monkeypatch.setattr(click, "launch", lambda url: launched.append(url) or 0)
+    result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Handed to your mail app: 'Sorry I missed you, Ada' to ada@example.com (recorded;"
+    )
+    assert len(launched) == 1 and launched[0].startswith("mailto:ada@example.com?subject=")
+    assert [row["via"] for row in emails(book)] == ["mailto"]
+
+
+def test_a_do_not_call_prospect_is_emailed_with_a_note(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(click, "launch", lambda url: 0)
+    result = invoke("email", "4", "--template", "send_information", "--send", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Note: Dee Ncall is marked do not call; that is about calls, so the email goes.\n"
+    )
+    assert len(emails(book)) == 1
+
+
+@pytest.mark.parametrize("mode", ["--print", "--send"])
+def test_an_address_that_could_add_a_recipient_is_refused(
+    book: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(click, "launch", lambda url: pytest.fail("no mail app for this one"))
+    result = invoke("email", "3", "--template", "after_voicemail", mode, "--db", book)
+    assert result.exit_code == 1
+    assert "the email address 'a@b.c, d@e.f' holds more than one address" in one_line_error(
+        result.stderr
+    )
+    assert emails(book) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("2", "--template", "after_voicemail"), "funnel: Ben Whitaker has no email address"),
+        (("99", "--template", "after_voicemail"), "funnel: no prospect with id 99"),
+        (("1", "--template", "nope"), "funnel: unknown template 'nope'; known: after_voicemail"),
+    ],
+)
+def test_user_errors_are_one_line_exit_1(book: Path, args: tuple[str, ...], message: str) -> None:
+    result = invoke("email", *args, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("1",),
+        ("--template", "after_voicemail"),
+        ("1", "--template", "after_voicemail", "--send", "--print"),
+        ("one", "--template", "after_voicemail"),
+    ],
+)
+def test_usage_errors_exit_2(book: Path, args: tuple[str, ...]) -> None:
+    result = invoke("email", *args, "--db", book)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_a_book_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    result = invoke("email", "1", "--template", "after_voicemail", "--db", missing)
+    assert result.exit_code == 1
+    assert "does not exist" in one_line_error(result.stderr)
+    assert not missing.exists()
+
+
+def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp: Path) -> None:
+    folder = user_folders_in_tmp / "config" / "funnel-tui" / "emails"
+    folder.mkdir(parents=True)
+    (folder / "renewal.toml").write_text('name = "Renewal"\nsubject = "Hi"\nbody = ["x"]\n')
+    (folder / "proposal_follow_up.toml").write_text('subject = "{nope}"\nbody = ["x"]\n')
+    result = invoke("email", "--list-templates")
+
+    assert result.exit_code == 0
+    keys = [line.split()[0] for line in result.stdout.splitlines()]
+    assert keys == [
+        "after_voicemail",
+        "send_information",
+        "meeting_confirmation",
+        "proposal_follow_up",
+        "renewal",
+    ]
+    assert result.stdout.splitlines()[-1].endswith(str(folder / "renewal.toml"))
+    assert "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in result.stderr
+    assert "(using the built-in template)" in result.stderr
+
+
+def test_the_report_counts_the_email_as_an_email_not_a_call(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(click, "launch", lambda url: 0)
+    assert invoke("target", "set", "10000", "--db", book).exit_code == 0
+    assert (
+        invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book).exit_code == 0
+    )
+
+    report = json.loads(invoke("report", "--json", "--db", book).stdout)
+    assert (report["emails"], report["calls"], report["calls_today"]) == (1, 0, 0)
+    table = invoke("report", "--db", book).stdout
+    assert [line.split() for line in table.splitlines() if line.strip().startswith("emails")] == [
+        ["emails", "1"]
+    ]

@@ -1,0 +1,52 @@
+"""Editing a text in the rep's own editor: $VISUAL, else $EDITOR, run without a shell on a
+temporary file that is read back and removed; a failure says why and changes nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.editor import EditorFailed, edit_text, editor_command
+
+# Appends a line and records which file it was given.
+EDITOR = """
+import sys
+path = sys.argv[-1]
+open(sys.argv[-2], "w").write(path)
+with open(path, "a", encoding="utf-8") as file:
+    file.write("\\nadded ü\\n")
+"""
+
+
+def editor(tmp_path: Path) -> tuple[str, Path]:
+    script = tmp_path / "editor's script.py"
+    script.write_text(EDITOR, encoding="utf-8")
+    seen = tmp_path / "seen.txt"
+    return f'{sys.executable} "{script}" {seen}', seen
+
+
+def test_the_text_comes_back_edited_and_the_file_is_removed(tmp_path: Path) -> None:
+    command, seen = editor(tmp_path)
+    assert edit_text("Hi Ada,", environ={"EDITOR": command}) == "Hi Ada,\nadded ü"
+    assert not Path(seen.read_text()).exists()
+
+
+def test_visual_comes_before_editor() -> None:
+    assert editor_command({"VISUAL": "code --wait", "EDITOR": "nano"}) == ["code", "--wait"]
+    assert editor_command({"VISUAL": " ", "EDITOR": "nano"}) == ["nano"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "reason"),
+    [
+        ({}, "$EDITOR is not set (for example: export EDITOR=nano)"),
+        ({"EDITOR": "vim 'unclosed"}, 'cannot read $EDITOR "vim \'unclosed": No closing quotation'),
+        ({"EDITOR": "false"}, "false ended with status 1"),
+    ],
+)
+def test_a_missing_or_failing_editor_is_one_line(environ: dict[str, str], reason: str) -> None:
+    with pytest.raises(EditorFailed) as failed:
+        edit_text("text", environ=environ)
+    assert str(failed.value) == reason

@@ -1,0 +1,233 @@
+"""An email is recorded once it is out, in one transaction, and completes the prospect's
+open email task; a failed send records nothing. A meeting confirmation carries the invite
+that `funnel_tui.calendar_file` writes, when that module is there."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import sys
+import types
+from datetime import timedelta
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.emailing.compose import compose_draft
+from funnel_tui.emailing.message import Draft
+from funnel_tui.emailing.record import record_email
+from funnel_tui.emailing.sending import SendFailed, deliver, send_and_record
+from funnel_tui.emailing.templates import load_builtin
+from funnel_tui.settings import Settings
+from funnel_tui.timestamps import to_stored
+from tests.app_support import FROZEN_NOW
+from tests.smtp_support import Inbox, free_port, smtp_server, smtp_settings
+
+INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+
+
+def prospect(db: sqlite_utils.Database, **columns: object) -> int:
+    row = {"name": "Ada Lovelace", "first_name": "Ada", "email": "ada@example.com", **columns}
+    return int(db["prospects"].insert(row).last_pk)
+
+
+def draft_for(db: sqlite_utils.Database, prospect_id: int, key: str, settings: Settings) -> Draft:
+    return compose_draft(
+        db, prospect_id, load_builtin(key), settings=settings, profile=None, now=FROZEN_NOW
+    )
+
+
+def test_a_sent_email_is_one_row_and_completes_the_open_email_task(
+    db: sqlite_utils.Database,
+) -> None:
+    ada = prospect(db)
+    email_task = (
+        db["tasks"]
+        .insert({"prospect_id": ada, "kind": "email", "due_at": to_stored(FROZEN_NOW)})
+        .last_pk
+    )
+    call_task = (
+        db["tasks"]
+        .insert(
+            {
+                "prospect_id": ada,
+                "kind": "call",
+                "due_at": to_stored(FROZEN_NOW + timedelta(days=1)),
+            }
+        )
+        .last_pk
+    )
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        settings = smtp_settings(port)
+        sent, recorded = send_and_record(
+            db, draft_for(db, ada, "after_voicemail", settings), settings, now=FROZEN_NOW
+        )
+
+    assert len(inbox.received) == 1
+    rows = list(db.query("SELECT * FROM emails"))
+    assert rows == [
+        {
+            "id": recorded.email_id,
+            "prospect_id": ada,
+            "sent_at": "2026-11-18T14:30:00+00:00",
+            "template": "after_voicemail",
+            "to_address": "ada@example.com",
+            "subject": "Sorry I missed you, Ada",
+            "body": sent.draft.body,
+            "via": "smtp",
+            "message_id": inbox.received[0].message["Message-ID"],
+        }
+    ]
+    assert recorded.completed_task_id == email_task
+    tasks = {row["id"]: row for row in db.query("SELECT * FROM tasks")}
+    assert tasks[email_task]["status"] == "done"
+    assert tasks[email_task]["done_at"] == "2026-11-18T14:30:00+00:00"
+    assert tasks[call_task]["status"] == "open"
+    # The triggers keep next_call_at on the earliest open task: now the call.
+    next_call = db.execute("SELECT next_call_at FROM prospects WHERE id = ?", [ada]).fetchone()
+    assert next_call[0] == tasks[call_task]["due_at"]
+
+
+def test_an_email_without_an_open_email_task_completes_none(db: sqlite_utils.Database) -> None:
+    ada = prospect(db)
+    meeting = (
+        db["tasks"]
+        .insert({"prospect_id": ada, "kind": "meeting", "due_at": to_stored(FROZEN_NOW)})
+        .last_pk
+    )
+    launched: list[str] = []
+    settings = smtp_settings(25, smtp_host="")
+    _, recorded = send_and_record(
+        db,
+        draft_for(db, ada, "send_information", settings),
+        settings,
+        now=FROZEN_NOW,
+        launch=lambda url: launched.append(url) or 0,
+    )
+    assert launched and recorded.completed_task_id is None
+    assert db.execute("SELECT via, message_id FROM emails").fetchall() == [("mailto", None)]
+    assert db.execute("SELECT status FROM tasks WHERE id = ?", [meeting]).fetchone() == ("open",)
+
+
+@pytest.mark.parametrize("failure", ["server down", "recipient refused"])
+def test_a_failed_send_records_nothing_and_leaves_the_task_open(
+    db: sqlite_utils.Database, failure: str
+) -> None:
+    ada = prospect(db)
+    db["tasks"].insert({"prospect_id": ada, "kind": "email", "due_at": to_stored(FROZEN_NOW)})
+    if failure == "server down":
+        settings = smtp_settings(free_port())
+        with pytest.raises(SendFailed):
+            send_and_record(
+                db, draft_for(db, ada, "after_voicemail", settings), settings, now=FROZEN_NOW
+            )
+    else:
+        with smtp_server(Inbox(refuse_recipients=True)) as port:
+            settings = smtp_settings(port)
+            with pytest.raises(SendFailed):
+                send_and_record(
+                    db, draft_for(db, ada, "after_voicemail", settings), settings, now=FROZEN_NOW
+                )
+    assert db.execute("SELECT count(*) FROM emails").fetchone() == (0,)
+    assert db.execute("SELECT status FROM tasks").fetchall() == [("open",)]
+
+
+def test_recording_again_after_a_busy_database_does_not_send_again(
+    db: sqlite_utils.Database,
+) -> None:
+    """The sent email is kept, so recording can be tried again without a second send."""
+    ada = prospect(db)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        settings = smtp_settings(port)
+        sent = deliver(draft_for(db, ada, "after_voicemail", settings), settings, now=FROZEN_NOW)
+    db.execute("DROP TRIGGER IF EXISTS no_emails")
+    db.execute(
+        "CREATE TEMP TRIGGER no_emails BEFORE INSERT ON emails BEGIN"
+        " SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    with pytest.raises(sqlite3.Error):
+        record_email(db, sent)
+    assert db.execute("SELECT count(*) FROM emails").fetchone() == (0,)
+    db.execute("DROP TRIGGER no_emails")
+    record_email(db, sent)
+    assert db.execute("SELECT count(*) FROM emails").fetchone() == (1,)
+    assert len(inbox.received) == 1
+
+
+def meeting_prospect(db: sqlite_utils.Database) -> int:
+    ada = prospect(db, timezone="Europe/Paris")
+    db["tasks"].insert(
+        {"prospect_id": ada, "kind": "meeting", "due_at": to_stored(FROZEN_NOW + timedelta(days=6))}
+    )
+    return ada
+
+
+def test_the_meeting_confirmation_carries_the_invite_calendar_file_writes(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook, with a stand-in for the calendar module another change adds."""
+    asked: list[tuple[int, object]] = []
+
+    def meeting_invite(db: object, prospect_id: int, settings: Settings, now: object) -> bytes:
+        asked.append((prospect_id, now))
+        return INVITE
+
+    stand_in = types.ModuleType("funnel_tui.calendar_file")
+    stand_in.meeting_invite = meeting_invite  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", stand_in)
+    ada = meeting_prospect(db)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        settings = smtp_settings(port)
+        send_and_record(
+            db, draft_for(db, ada, "meeting_confirmation", settings), settings, now=FROZEN_NOW
+        )
+
+    assert asked == [(ada, FROZEN_NOW)]
+    (invite,) = inbox.received[0].message.iter_attachments()
+    assert invite.get_filename() == "invite.ics"
+    assert (invite.get_content_type(), invite.get_param("method")) == ("text/calendar", "REQUEST")
+    assert invite.get_content().encode() == INVITE
+    # Only the meeting confirmation carries it.
+    assert draft_for(db, ada, "after_voicemail", settings).attachments == ()
+
+
+def test_no_invite_without_a_meeting_to_invite_to(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in = types.ModuleType("funnel_tui.calendar_file")
+    stand_in.meeting_invite = lambda db, prospect_id, settings, now: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", stand_in)
+    ada = prospect(db)
+    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).attachments == ()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("funnel_tui.calendar_file") is None,
+    reason="funnel_tui.calendar_file is another change's; without it no invite is attached",
+)
+def test_the_real_calendar_module_gives_an_invite_for_the_next_meeting(
+    db: sqlite_utils.Database,
+) -> None:
+    ada = meeting_prospect(db)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        settings = smtp_settings(port)
+        send_and_record(
+            db, draft_for(db, ada, "meeting_confirmation", settings), settings, now=FROZEN_NOW
+        )
+    (invite,) = inbox.received[0].message.iter_attachments()
+    assert invite.get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in invite.get_content()
+
+
+def test_without_the_calendar_module_the_confirmation_goes_without_an_invite(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", None)
+    ada = meeting_prospect(db)
+    draft = draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
+    assert draft.attachments == ()
+    assert "(Paris time)" in draft.body

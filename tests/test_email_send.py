@@ -1,0 +1,346 @@
+"""Sending over SMTP against real servers on 127.0.0.1 (PRODUCT 15): plain, STARTTLS and
+implicit TLS with a throwaway CA, logins accepted and refused, a refused recipient, a port
+with nothing behind it, a server that never answers; the password from the environment or
+the keyring; and no name or address that can add a header or a recipient."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from funnel_tui.emailing.message import Attachment, Draft
+from funnel_tui.emailing.sending import (
+    KEYRING_SERVICE,
+    PASSWORD_ENV,
+    SendFailed,
+    deliver,
+    launch_quietly,
+    smtp_password,
+)
+from tests.smtp_support import (
+    HOST,
+    Inbox,
+    Logins,
+    MemoryKeyring,
+    certificates,
+    free_port,
+    smtp_server,
+    smtp_settings,
+)
+
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)
+DRAFT = Draft(
+    prospect_id=1,
+    template="after_voicemail",
+    to_name="Ada Lovelace",
+    to_address="ada@example.com",
+    subject="Sorry I missed you, Ada",
+    body="Hi Ada,\n\nI just left you a short voicemail.\n\nBest regards,\nAlex Morgan",
+)
+# Never to appear in any message a rep reads.
+SECRET = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def no_password_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The system keyring replaced by one in memory for the test."""
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
+
+
+def test_plain_smtp_delivers_the_message_with_its_headers_and_text() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        sent = deliver(DRAFT, smtp_settings(port), now=NOW)
+
+    assert sent.via == "smtp" and sent.to_address == "ada@example.com"
+    (received,) = inbox.received
+    assert received.mail_from == "alex@kestrel.example"
+    assert received.rcpt_tos == ["ada@example.com"]
+    message = received.message
+    assert message["From"] == "Alex Morgan <alex@kestrel.example>"
+    assert message["To"] == "Ada Lovelace <ada@example.com>"
+    assert message["Subject"] == "Sorry I missed you, Ada"
+    assert message["Date"] == "Wed, 18 Nov 2026 14:30:00 +0000"
+    assert message["Message-ID"] == sent.message_id
+    assert sent.message_id.endswith("@kestrel.example>")
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content().replace("\r\n", "\n").rstrip("\n") == DRAFT.body
+
+
+def test_an_attachment_goes_with_its_content_type() -> None:
+    invite = Attachment("invite.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\n")
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        deliver(replace(DRAFT, attachments=(invite,)), smtp_settings(port), now=NOW)
+
+    message = inbox.received[0].message
+    (part,) = message.iter_attachments()
+    assert part.get_filename() == "invite.ics"
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_content() == "BEGIN:VCALENDAR\r\n"
+
+
+def test_starttls_with_a_certificate_the_client_trusts() -> None:
+    tls = certificates()
+    inbox = Inbox()
+    with smtp_server(inbox, tls_context=tls.server, require_starttls=True) as port:
+        deliver(DRAFT, smtp_settings(port, "starttls"), now=NOW, ssl_context=tls.client)
+
+    assert [one.rcpt_tos for one in inbox.received] == [["ada@example.com"]]
+
+
+def test_starttls_refuses_a_certificate_the_system_does_not_trust() -> None:
+    tls = certificates()
+    inbox = Inbox()
+    with (
+        smtp_server(inbox, tls_context=tls.server, require_starttls=True) as port,
+        pytest.raises(SendFailed, match=r"certificate of 127\.0\.0\.1:\d+ was not accepted"),
+    ):
+        # No context given: the default one, which checks against the system's authorities.
+        deliver(DRAFT, smtp_settings(port, "starttls"), now=NOW)
+    assert inbox.received == []
+
+
+def test_implicit_tls() -> None:
+    tls = certificates()
+    inbox = Inbox()
+    with smtp_server(inbox, ssl_context=tls.server) as port:
+        deliver(DRAFT, smtp_settings(port, "tls"), now=NOW, ssl_context=tls.client)
+
+    assert len(inbox.received) == 1
+
+
+def test_tls_against_a_plain_server_says_to_check_the_security_setting() -> None:
+    tls = certificates()
+    with (
+        smtp_server(Inbox()) as port,
+        pytest.raises(SendFailed, match=r"TLS with 127\.0\.0\.1:\d+ failed .*smtp_security"),
+    ):
+        deliver(DRAFT, smtp_settings(port, "tls"), now=NOW, ssl_context=tls.client)
+
+
+def test_a_server_that_wants_starttls_first_says_so() -> None:
+    tls = certificates()
+    with (
+        smtp_server(Inbox(), tls_context=tls.server, require_starttls=True) as port,
+        pytest.raises(SendFailed, match="it wants TLS first: set smtp_security to starttls"),
+    ):
+        deliver(DRAFT, smtp_settings(port, "none"), now=NOW)
+
+
+def test_login_with_the_password_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    logins = Logins("alex", SECRET)
+    tls = certificates()
+    inbox = Inbox()
+    with smtp_server(inbox, tls_context=tls.server, authenticator=logins) as port:
+        settings = smtp_settings(port, "starttls", smtp_user="alex")
+        deliver(DRAFT, settings, now=NOW, ssl_context=tls.client)
+
+    assert logins.tried == [("alex", SECRET)]
+    assert len(inbox.received) == 1
+
+
+def test_login_with_the_password_from_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.set_password(KEYRING_SERVICE, "alex", SECRET)
+    logins = Logins("alex", SECRET)
+    inbox = Inbox()
+    with smtp_server(inbox, authenticator=logins, auth_require_tls=False) as port:
+        deliver(DRAFT, smtp_settings(port, smtp_user="alex"), now=NOW)
+
+    assert logins.tried == [("alex", SECRET)]
+    assert len(inbox.received) == 1
+
+
+def test_the_environment_wins_over_the_keyring(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory_keyring.set_password(KEYRING_SERVICE, "alex", "from the keyring")
+    monkeypatch.setenv(PASSWORD_ENV, "from the environment")
+    assert smtp_password("alex") == "from the environment"
+
+
+def test_a_refused_login_is_one_line_without_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    inbox = Inbox()
+    with (
+        smtp_server(inbox, authenticator=Logins(), auth_require_tls=False) as port,
+        pytest.raises(SendFailed) as refused,
+    ):
+        deliver(DRAFT, smtp_settings(port, smtp_user="alex"), now=NOW)
+
+    reason = str(refused.value)
+    assert "refused the login for alex (535" in reason
+    assert "$FUNNEL_SMTP_PASSWORD" in reason and "keyring set funnel-tui alex" in reason
+    assert SECRET not in reason and "\n" not in reason
+    assert inbox.received == []
+
+
+def test_no_password_anywhere_names_both_ways_to_give_it(memory_keyring: MemoryKeyring) -> None:
+    with pytest.raises(SendFailed) as missing:
+        smtp_password("alex")
+    assert str(missing.value) == (
+        "no SMTP password for alex: set $FUNNEL_SMTP_PASSWORD, or store it with:"
+        " keyring set funnel-tui alex"
+    )
+
+
+def test_no_keyring_on_the_machine_names_both_ways_to_give_it() -> None:
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(SendFailed) as missing:
+            smtp_password("alex")
+    finally:
+        keyring.set_keyring(before)
+    reason = str(missing.value)
+    assert reason.startswith("cannot read the SMTP password for alex from the system keyring (")
+    assert reason.endswith(
+        "set $FUNNEL_SMTP_PASSWORD, or store it with: keyring set funnel-tui alex"
+    )
+    assert "\n" not in reason
+
+
+def test_a_refused_recipient_is_named_with_the_servers_reply() -> None:
+    inbox = Inbox(refuse_recipients=True)
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, smtp_settings(port), now=NOW)
+    assert "refused the recipient ada@example.com (550 5.1.1 No such mailbox here)" in str(
+        refused.value
+    )
+    assert inbox.received == []
+
+
+def test_nothing_listening_is_a_refused_connection() -> None:
+    port = free_port()
+    with pytest.raises(SendFailed) as down:
+        deliver(DRAFT, smtp_settings(port), now=NOW)
+    assert str(down.value) == (
+        f"cannot connect to the mail server {HOST}:{port}: the connection was refused"
+        " (is the server running, and are smtp_host and smtp_port right?)"
+    )
+
+
+def test_a_server_that_never_answers_times_out() -> None:
+    with socket.socket() as silent:
+        silent.bind((HOST, 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with pytest.raises(SendFailed, match=r"did not answer within 0\.5 seconds"):
+            deliver(DRAFT, smtp_settings(port), now=NOW, timeout=0.5)
+
+
+def test_without_a_sender_address_nothing_is_sent() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed, match="no sender address"):
+        deliver(DRAFT, smtp_settings(port, email_from=""), now=NOW)
+    assert inbox.received == []
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "reason"),
+    [
+        ("Eve\r\nBcc: x@evil.example", "eve@example.com", "name 'Eve\\r\\nBcc: x@evil.example'"),
+        ("Eve", "a@b.c, d@e.f", "holds more than one address"),
+        ("Eve", "a@b.c\nBcc: d@e.f", "has a line break"),
+        ("Eve", "eve@example.com; x@evil.example", "holds more than one address"),
+        ("Eve", "Mallory <x@evil.example>", "is not one address"),
+        ("Eve", "eve@example.com>", "is not one address"),
+        ("Eve", "not an address", "is not one address"),
+    ],
+)
+def test_a_name_or_address_that_could_add_a_header_is_refused(
+    name: str, address: str, reason: str
+) -> None:
+    inbox = Inbox()
+    draft = replace(DRAFT, to_name=name, to_address=address)
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(draft, smtp_settings(port), now=NOW)
+    assert reason in str(refused.value)
+    assert "\n" not in str(refused.value) and "\r" not in str(refused.value)
+    assert inbox.received == []
+
+
+def test_a_name_with_a_comma_is_quoted_and_stays_one_recipient() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        deliver(replace(DRAFT, to_name="Lovelace, Ada"), smtp_settings(port), now=NOW)
+    (received,) = inbox.received
+    assert received.rcpt_tos == ["ada@example.com"]
+    assert received.message["To"] == '"Lovelace, Ada" <ada@example.com>'
+    assert [str(address) for address in received.message["To"].addresses] == [
+        '"Lovelace, Ada" <ada@example.com>'
+    ]
+    assert received.message["Bcc"] is None and received.message["Cc"] is None
+
+
+def test_a_subject_typed_with_a_line_break_stays_one_header() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        deliver(
+            replace(DRAFT, subject="Hello\r\nBcc: x@evil.example"), smtp_settings(port), now=NOW
+        )
+    (received,) = inbox.received
+    assert received.rcpt_tos == ["ada@example.com"]
+    assert received.message["Subject"] == "Hello Bcc: x@evil.example"
+    assert received.message["Bcc"] is None
+
+
+def test_without_an_smtp_host_the_mail_app_gets_a_mailto_link() -> None:
+    launched: list[str] = []
+    settings = replace(smtp_settings(25), smtp_host="", email_from="")
+    sent = deliver(DRAFT, settings, now=NOW, launch=lambda url: launched.append(url) or 0)
+
+    assert sent.via == "mailto" and sent.message_id is None
+    assert launched == [
+        "mailto:ada@example.com?subject=Sorry%20I%20missed%20you%2C%20Ada"
+        "&body=Hi%20Ada%2C%0D%0A%0D%0AI%20just%20left%20you%20a%20short%20voicemail."
+        "%0D%0A%0D%0ABest%20regards%2C%0D%0AAlex%20Morgan"
+    ]
+
+
+def test_a_system_without_a_mail_app_says_so() -> None:
+    settings = replace(smtp_settings(25), smtp_host="")
+    with pytest.raises(SendFailed, match="no mail app for mailto: links"):
+        deliver(DRAFT, settings, now=NOW, launch=lambda url: 3)
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's")
+def test_the_apps_launcher_keeps_xdg_opens_output_off_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    opened = tmp_path / "opened.txt"
+    fake = tmp_path / "xdg-open"
+    fake.write_text(f'#!/bin/sh\necho noise; echo more noise >&2; echo "$1" > "{opened}"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert launch_quietly("mailto:ada@example.com") == 0
+    for _ in range(100):
+        if opened.exists() and opened.read_text():
+            break
+        time.sleep(0.05)
+    assert opened.read_text() == "mailto:ada@example.com\n"
+    assert capfd.readouterr() == ("", "")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    assert launch_quietly("mailto:ada@example.com") == 1

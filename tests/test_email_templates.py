@@ -1,0 +1,405 @@
+"""Email templates (PRODUCT 15): the built-ins filled in for every demo prospect read as a
+short, complete email with no placeholder or gap left; the rep's own files replace or add
+templates, and a broken one is named with its file and line while the built-in stays."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from funnel_tui.emailing.compose import (
+    CannotCompose,
+    close_date_text,
+    compose_draft,
+    email_facts,
+    meeting_time_text,
+)
+from funnel_tui.emailing.templates import (
+    BUILTIN_TEMPLATES,
+    EmailTemplate,
+    fill_template,
+    load_builtin,
+    load_templates,
+    parse_template,
+)
+from funnel_tui.profile import Profile, load_profile
+from funnel_tui.prospects import get_prospect
+from funnel_tui.settings import load_settings, save_setting
+from funnel_tui.storage import Storage
+from funnel_tui.timestamps import to_stored
+from tests.app_support import FROZEN_NOW, build_demo_storage
+
+LEFT_BRACE = re.compile(r"[{}]")
+MAX_SUBJECT = 90
+MAX_PARAGRAPH_WORDS = 45
+NOTES = ("needs", "pain_points", "goals", "objections")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Storage:
+    return build_demo_storage(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+def demo_profile() -> Profile | None:
+    return load_profile(None, demo_book=True)[0]
+
+
+def problems_in(subject: str, body: str, prospect: dict[str, object]) -> list[str]:
+    """What would make the email read badly, if anything."""
+    found = []
+    text = f"{subject}\n{body}"
+    if LEFT_BRACE.search(text):
+        found.append("a brace or a placeholder is left")
+    if not subject.strip() or len(subject) > MAX_SUBJECT:
+        found.append(f"subject of {len(subject)} characters")
+    if "\n\n\n" in body or body != body.strip():
+        found.append("an empty paragraph")
+    for gap in ("  ", " ,", " .", ",,", "..", "( )", "()"):
+        if gap in text:
+            found.append(f"a gap {gap!r}")
+    paragraphs = body.split("\n\n")
+    if not re.fullmatch(r"(Hi|Hello)( \S.*)?,", paragraphs[0]):
+        found.append(f"does not open with a greeting: {paragraphs[0]!r}")
+    if not paragraphs[-1].startswith(("Best regards", "Looking forward")):
+        found.append("no sign-off")
+    for paragraph in paragraphs:
+        if len(paragraph.split()) > MAX_PARAGRAPH_WORDS:
+            found.append(f"a paragraph of {len(paragraph.split())} words")
+    for column in NOTES:
+        note = prospect.get(column)
+        if isinstance(note, str) and len(note) > 12 and note in body:
+            found.append(f"the rep's {column} notes are quoted to the prospect")
+    return found
+
+
+@pytest.mark.parametrize("key", BUILTIN_TEMPLATES)
+@pytest.mark.parametrize("with_profile", [True, False], ids=["profile", "no-profile"])
+def test_every_builtin_reads_well_for_every_demo_prospect(
+    demo: Storage, key: str, with_profile: bool
+) -> None:
+    db = demo.db
+    settings = load_settings(db)
+    profile = demo_profile() if with_profile else None
+    template = load_builtin(key)
+    failures = []
+    for row in db.query("SELECT id FROM prospects WHERE email IS NOT NULL AND email != ''"):
+        draft = compose_draft(
+            db, row["id"], template, settings=settings, profile=profile, now=FROZEN_NOW
+        )
+        prospect = get_prospect(db, row["id"])
+        assert prospect is not None
+        for problem in problems_in(draft.subject, draft.body, prospect):
+            failures.append(f"{key} for prospect {row['id']}: {problem}\n{draft.body}")
+    assert not failures, "\n\n".join(failures[:5])
+
+
+def bare_prospect(db: sqlite_utils.Database, **columns: object) -> int:
+    row = {"name": "Sam", "email": "sam@example.com", **columns}
+    return int(db["prospects"].insert(row).last_pk)
+
+
+@pytest.mark.parametrize("key", BUILTIN_TEMPLATES)
+def test_a_prospect_with_no_facts_and_no_rep_name_gets_a_whole_email(
+    db: sqlite_utils.Database, key: str
+) -> None:
+    prospect_id = bare_prospect(db, name="Dr. Smith")
+    draft = compose_draft(
+        db, prospect_id, load_builtin(key), settings=load_settings(db), profile=None, now=FROZEN_NOW
+    )
+    prospect = get_prospect(db, prospect_id)
+    assert prospect is not None
+    assert problems_in(draft.subject, draft.body, prospect) == []
+    assert draft.body.startswith("Hello Dr. Smith,\n\n")
+    # Never reached: nothing thanks them for a conversation that never happened.
+    assert "Thank you for your time" not in draft.body
+
+
+def test_the_signature_names_the_rep_and_the_company(db: sqlite_utils.Database) -> None:
+    save_setting(db, "rep_name", "Alex Morgan")
+    prospect_id = bare_prospect(db, first_name="Sam", company="Acme Freight")
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("after_voicemail"),
+        settings=load_settings(db),
+        profile=demo_profile(),
+        now=FROZEN_NOW,
+    )
+    assert draft.subject == "Sorry I missed you, Sam"
+    assert draft.body.startswith(
+        "Hi Sam,\n\nI'm Alex Morgan from Kestrel Software, and I just left you a short voicemail."
+    )
+    assert draft.body.endswith("Best regards,\nAlex Morgan\nKestrel Software")
+    assert draft.template == "after_voicemail" and draft.to_address == "sam@example.com"
+
+
+def test_the_meeting_confirmation_gives_the_time_in_the_prospects_zone(
+    db: sqlite_utils.Database,
+) -> None:
+    prospect_id = bare_prospect(db, first_name="Sam", timezone="America/New_York")
+    # Tuesday 24 November, 15:00 UTC: 10:00 in New York.
+    db["tasks"].insert(
+        {"prospect_id": prospect_id, "kind": "meeting", "due_at": "2026-11-24T15:00:00+00:00"}
+    )
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("meeting_confirmation"),
+        settings=load_settings(db),
+        profile=None,
+        now=FROZEN_NOW,
+    )
+    assert draft.subject == "Confirmed: our meeting on Tuesday 24 November at 10:00 (New York time)"
+    assert (
+        "This confirms our meeting on Tuesday 24 November at 10:00 (New York time)." in draft.body
+    )
+
+
+def test_a_meeting_without_the_prospects_zone_is_in_the_reps_with_its_name() -> None:
+    moment = FROZEN_NOW + timedelta(days=6)
+    assert meeting_time_text(moment, None) == "Tuesday 24 November at 14:30 GMT"
+    assert meeting_time_text(moment, "Not/A_Zone") == "Tuesday 24 November at 14:30 GMT"
+    assert meeting_time_text(moment, "Asia/Dubai") == "Tuesday 24 November at 18:30 (Dubai time)"
+
+
+def test_without_a_meeting_ahead_the_confirmation_asks_for_a_time(
+    db: sqlite_utils.Database,
+) -> None:
+    prospect_id = bare_prospect(db)
+    # A meeting that is already past is not the one to confirm.
+    db["tasks"].insert(
+        {"prospect_id": prospect_id, "kind": "meeting", "due_at": to_stored(FROZEN_NOW)}
+    )
+    later = FROZEN_NOW + timedelta(minutes=1)
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("meeting_confirmation"),
+        settings=load_settings(db),
+        profile=None,
+        now=later,
+    )
+    assert draft.subject == "Confirming our meeting"
+    assert "Could you reply with the day and time that suit you best?" in draft.body
+
+
+def test_the_proposal_follow_up_names_the_deal_the_day_it_went_out_and_the_close(
+    db: sqlite_utils.Database,
+) -> None:
+    save_setting(db, "currency", "€")
+    prospect_id = bare_prospect(
+        db, company="Acme Freight", deal_value_cents=1_200_000, expected_close_on="2026-11-30"
+    )
+    db["calls"].insert(
+        {
+            "prospect_id": prospect_id,
+            "outcome": "proposal_sent",
+            "started_at": "2026-11-16T10:00:00+00:00",
+        }
+    )
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("proposal_follow_up"),
+        settings=load_settings(db),
+        profile=None,
+        now=FROZEN_NOW,
+    )
+    assert draft.subject == "Our proposal for Acme Freight"
+    assert "the proposal I sent you on Monday, for €12,000." in draft.body
+    assert "to decide by the 30th of November." in draft.body
+
+
+def test_close_dates_read_as_said() -> None:
+    today = FROZEN_NOW.date()
+    assert close_date_text(today.replace(day=30), today) == "the 30th of November"
+    assert (
+        close_date_text(today.replace(year=2027, month=1, day=2), today)
+        == "the 2nd of January 2027"
+    )
+
+
+def test_facts_the_prospect_lacks_are_absent(db: sqlite_utils.Database) -> None:
+    prospect_id = bare_prospect(db, deal_value_cents="lots", expected_close_on="2026-02-30")
+    prospect = get_prospect(db, prospect_id)
+    assert prospect is not None
+    facts = email_facts(db, prospect, settings=load_settings(db), profile=None, now=FROZEN_NOW)
+    for missing in ("meeting_time", "deal_value", "close_date", "proposal_sent_on", "rep_email"):
+        assert missing not in facts
+
+
+def test_the_reps_address_is_a_fact(db: sqlite_utils.Database) -> None:
+    save_setting(db, "email_from", "Alex Morgan <alex@kestrel.example>")
+    prospect = get_prospect(db, bare_prospect(db))
+    assert prospect is not None
+    facts = email_facts(db, prospect, settings=load_settings(db), profile=None, now=FROZEN_NOW)
+    assert facts["rep_email"] == "alex@kestrel.example"
+
+
+def test_a_prospect_without_an_email_address_cannot_be_emailed(db: sqlite_utils.Database) -> None:
+    prospect_id = bare_prospect(db, name="Ben Whitaker", email="  ")
+    with pytest.raises(CannotCompose) as refused:
+        compose_draft(
+            db,
+            prospect_id,
+            load_builtin("after_voicemail"),
+            settings=load_settings(db),
+            profile=None,
+            now=FROZEN_NOW,
+        )
+    assert (
+        str(refused.value) == "Ben Whitaker has no email address; add one with e (or funnel import)"
+    )
+    with pytest.raises(CannotCompose, match="no prospect with id 999"):
+        compose_draft(
+            db,
+            999,
+            load_builtin("after_voicemail"),
+            settings=load_settings(db),
+            profile=None,
+            now=FROZEN_NOW,
+        )
+
+
+def test_a_do_not_call_prospect_may_be_emailed_and_the_draft_says_so(
+    db: sqlite_utils.Database,
+) -> None:
+    prospect_id = bare_prospect(db, do_not_call=1)
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("send_information"),
+        settings=load_settings(db),
+        profile=None,
+        now=FROZEN_NOW,
+    )
+    assert draft.do_not_call
+
+
+def test_prospect_text_is_inserted_literally(db: sqlite_utils.Database) -> None:
+    prospect_id = bare_prospect(db, first_name="{company}", company="[bold]Acme\x1b[31m")
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("after_voicemail"),
+        settings=load_settings(db),
+        profile=None,
+        now=FROZEN_NOW,
+    )
+    assert draft.subject == "Sorry I missed you, {company}"
+    assert "at [bold]Acme today" in draft.body and "\x1b" not in draft.body
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_named_after_a_builtin_replaces_it_and_others_add_templates(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "emails"
+    write(
+        folder,
+        "after_voicemail.toml",
+        'subject = "Missed you"\nbody = ["{greeting},", "Call me."]\n',
+    )
+    write(
+        folder,
+        "renewal.toml",
+        'name = "Renewal"\nfits = "Before the contract ends."\n'
+        'subject = ["Your renewal, {first_name}", "Your renewal"]\nbody = ["{greeting},"]\n',
+    )
+    library = load_templates(folder)
+    assert library.problems == []
+    assert library.keys() == [*BUILTIN_TEMPLATES, "renewal"]
+    own = library.get("after_voicemail")
+    assert own is not None and own.source == str(folder / "after_voicemail.toml")
+    assert fill_template(own, {"greeting": "Hi Sam"}).body == "Hi Sam,\n\nCall me."
+    renewal = library.get("renewal")
+    assert (
+        renewal is not None
+        and renewal.name == "Renewal"
+        and renewal.fits == "Before the contract ends."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            'subject = "Hello"\nbody = [\n  "{greeting},",\n  "Our {frist_name} plan",\n]\n',
+            4,
+            "body paragraph 2: unknown placeholder {frist_name}",
+        ),
+        (
+            'subject = "Hello"\nbody = [\n  "{greeting},",\n'
+            '  ["a {company} b", "lone { brace"],\n]\n',
+            4,
+            "body paragraph 2: '{' is no placeholder",
+        ),
+        (
+            'subject = "Hello"\nbody = """\nno list\n"""\n',
+            2,
+            "body must be a list of paragraphs",
+        ),
+        (
+            'name = "x"\nsubject = ["Hi {first_name}"]\nbody = ["{greeting},"]\n',
+            2,
+            "subject: the last choice names {first_name}, which a prospect may lack",
+        ),
+        ('subject = "Hi"\nbody = ["x"]\nsignature = "me"\n', 3, "unknown key 'signature'"),
+        ('subject = "Hi"\nbody = ["x"\n', 2, "not valid TOML"),
+        ('subject = "Hi"\nbody = ["x"]\ninvite = "yes"\n', 3, "invite must be true or false"),
+    ],
+)
+def test_a_broken_file_is_named_with_its_line_and_the_builtin_stays(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = write(tmp_path / "emails", "after_voicemail.toml", text)
+    library = load_templates(tmp_path / "emails")
+    assert [problem.line for problem in library.problems][:1] == [line]
+    assert message in str(library.problems[0])
+    assert str(library.problems[0]).startswith(f"{path}:{line}: ")
+    assert library.get("after_voicemail") == load_builtin("after_voicemail")
+
+
+def test_a_file_name_that_cannot_be_a_template_key_is_reported(tmp_path: Path) -> None:
+    write(tmp_path / "emails", "Follow Up.toml", 'subject = "Hi"\nbody = ["x"]\n')
+    library = load_templates(tmp_path / "emails")
+    assert "lowercase letters, digits and _" in str(library.problems[0])
+    assert library.keys() == list(BUILTIN_TEMPLATES)
+
+
+def test_a_paragraph_with_no_choice_filled_is_left_out() -> None:
+    template, problems = parse_template(
+        "t",
+        'subject = "Hi"\nbody = ["{greeting},", ["{product} is {payback}"], "Bye"]\n',
+        Path("t.toml"),
+        "built-in",
+    )
+    assert problems == [] and isinstance(template, EmailTemplate)
+    assert fill_template(template, {"greeting": "Hello"}).body == "Hello,\n\nBye"
+    assert fill_template(replace(template, subject=()), {"greeting": "Hello"}).subject == "T"
+
+
+def test_a_meeting_time_another_tool_wrote_as_no_moment_is_no_meeting(
+    db: sqlite_utils.Database,
+) -> None:
+    prospect_id = bare_prospect(db)
+    for due in (b"\x00\x01", "someday"):
+        db.execute(
+            "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (?, 'meeting', ?)",
+            [prospect_id, due],
+        )
+    prospect = get_prospect(db, prospect_id)
+    assert prospect is not None
+    facts = email_facts(db, prospect, settings=load_settings(db), profile=None, now=FROZEN_NOW)
+    assert "meeting_time" not in facts
