@@ -1,15 +1,13 @@
 """An email is recorded once it is out, in one transaction, and completes the prospect's
 open email task; a failed send records nothing. A meeting confirmation carries the invite
-that `funnel_tui.calendar_file` writes, when that module is there."""
+that `funnel_tui.calendar_file` writes."""
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-import sys
-import types
 from datetime import timedelta
 
+import icalendar
 import pytest
 import sqlite_utils
 
@@ -164,70 +162,29 @@ def meeting_prospect(db: sqlite_utils.Database) -> int:
     return ada
 
 
-def test_the_meeting_confirmation_carries_the_invite_calendar_file_writes(
-    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The hook, with a stand-in for the calendar module another change adds."""
-    asked: list[tuple[int, object]] = []
-
-    def meeting_invite(db: object, prospect_id: int, settings: Settings, now: object) -> bytes:
-        asked.append((prospect_id, now))
-        return INVITE
-
-    stand_in = types.ModuleType("funnel_tui.calendar_file")
-    stand_in.meeting_invite = meeting_invite  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", stand_in)
-    ada = meeting_prospect(db)
-    inbox = Inbox()
-    with smtp_server(inbox) as port:
-        settings = smtp_settings(port)
-        send_and_record(
-            db, draft_for(db, ada, "meeting_confirmation", settings), settings, now=FROZEN_NOW
-        )
-
-    assert asked == [(ada, FROZEN_NOW)]
-    (invite,) = inbox.received[0].message.iter_attachments()
-    assert invite.get_filename() == "invite.ics"
-    assert (invite.get_content_type(), invite.get_param("method")) == ("text/calendar", "REQUEST")
-    assert invite.get_content().encode() == INVITE
-    # Only the meeting confirmation carries it.
-    assert draft_for(db, ada, "after_voicemail", settings).attachments == ()
-
-
-def test_no_invite_without_a_meeting_to_invite_to(
-    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    stand_in = types.ModuleType("funnel_tui.calendar_file")
-    stand_in.meeting_invite = lambda db, prospect_id, settings, now: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", stand_in)
-    ada = prospect(db)
-    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).attachments == ()
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("funnel_tui.calendar_file") is None,
-    reason="funnel_tui.calendar_file is another change's; without it no invite is attached",
-)
-def test_the_real_calendar_module_gives_an_invite_for_the_next_meeting(
+def test_the_meeting_confirmation_carries_the_invite_to_the_meeting(
     db: sqlite_utils.Database,
 ) -> None:
     ada = meeting_prospect(db)
     inbox = Inbox()
     with smtp_server(inbox) as port:
         settings = smtp_settings(port)
-        send_and_record(
-            db, draft_for(db, ada, "meeting_confirmation", settings), settings, now=FROZEN_NOW
-        )
-    (invite,) = inbox.received[0].message.iter_attachments()
-    assert invite.get_content_type() == "text/calendar"
-    assert "BEGIN:VCALENDAR" in invite.get_content()
+        draft = draft_for(db, ada, "meeting_confirmation", settings)
+        send_and_record(db, draft, settings, now=FROZEN_NOW)
 
-
-def test_without_the_calendar_module_the_confirmation_goes_without_an_invite(
-    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "funnel_tui.calendar_file", None)
-    ada = meeting_prospect(db)
-    draft = draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
-    assert draft.attachments == ()
     assert "(Paris time)" in draft.body
+    (invite,) = inbox.received[0].message.iter_attachments()
+    assert invite.get_filename() == "invite.ics"
+    assert (invite.get_content_type(), invite.get_param("method")) == ("text/calendar", "REQUEST")
+    calendar = icalendar.Calendar.from_ical(invite.get_content())
+    assert str(calendar["METHOD"]) == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert event.start == FROZEN_NOW + timedelta(days=6)
+    assert str(event["ATTENDEE"]) == f"mailto:{db['prospects'].get(ada)['email']}"
+    # Only the meeting confirmation carries it.
+    assert draft_for(db, ada, "after_voicemail", settings).attachments == ()
+
+
+def test_no_invite_without_a_meeting_to_invite_to(db: sqlite_utils.Database) -> None:
+    ada = prospect(db)
+    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).attachments == ()

@@ -8,7 +8,6 @@ prospect's own time zone, the open deal with its close date, and when the propos
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from email.utils import parseaddr
@@ -32,9 +31,6 @@ from funnel_tui.timestamps import from_stored, to_stored
 
 INVITE_FILENAME = "invite.ics"
 INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
-# The module another change adds; its `meeting_invite(db, prospect_id, settings, now)`
-# gives the invite's bytes, or None when there is no meeting to invite to.
-CALENDAR_MODULE = "funnel_tui.calendar_file"
 
 
 class CannotCompose(ValueError):
@@ -127,16 +123,11 @@ def email_facts(
 def meeting_invite(
     db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
 ) -> Attachment | None:
-    """The invite to the prospect's next meeting, when the calendar module is there to
-    write it (`funnel_tui.calendar_file.meeting_invite`) and there is a meeting."""
-    try:
-        calendar = importlib.import_module(CALENDAR_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != CALENDAR_MODULE:
-            raise
-        return None
-    make = getattr(calendar, "meeting_invite", None)
-    data = None if make is None else make(db, prospect_id, settings, now)
+    """The invite to the prospect's next meeting (`calendar_file.meeting_invite`), or None
+    when there is no meeting ahead to invite to."""
+    from funnel_tui.calendar_file import meeting_invite as invite  # icalendar loads slowly
+
+    data = invite(db, prospect_id, settings, now)
     return None if data is None else Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data)
 
 
