@@ -29,6 +29,7 @@ from funnel_tui.exporter import (
 from funnel_tui.launch import resume_collecting
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.next_prospect import next_prospect
 from funnel_tui.pace import (
     Kept,
     load_pace,
@@ -48,6 +49,7 @@ from funnel_tui.paths import (
 from funnel_tui.periods import period_name
 from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
+from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.scripts import load_library, read_history
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections
@@ -357,6 +359,29 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
     burnup = load_burnup(storage.db, pace, settings) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
     console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
+
+
+@cli.command("next")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def next_command(db_path: Path | None, as_json: bool) -> None:
+    """The next prospect of today's queue, as the app orders it: who, how to reach them
+    and why they are next (`{"prospect": null}` with --json when the queue is empty)."""
+    now = system_now()
+    db = open_db(db_path, read_only=True).db
+    settings = load_settings(db)
+    found = next_prospect(db, now=now, settings=settings)
+    if as_json:
+        click.echo(json.dumps({"prospect": found.to_json() if found else None}, indent=2))
+        return
+    if found is None:
+        waiting = read_order(
+            db, now=now, mode=QueueMode.TODAY, text="", settings=settings
+        ).held_back
+        later = f"; {waiting} wait for their calling hours" if waiting else ""
+        click.echo(f"Nobody to call now: today's queue is empty{later}.")
+        return
+    click.echo("\n".join(found.describe(now)))
 
 
 @cli.group()
