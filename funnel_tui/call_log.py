@@ -50,12 +50,14 @@ class CallOutcome:
 
 @dataclass(frozen=True)
 class LoggedCall:
-    """A call as committed."""
+    """A call as committed; `already_logged` when it was found by its request id, written
+    by an earlier try, and this one wrote nothing."""
 
     call_id: int
     prospect_id: int
     outcome: Outcome
     next_call_at: datetime | None
+    already_logged: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class LastCall:
     outcome: Outcome
     entry: CallOutcome
     logged_at: datetime | None
+    # The key it was logged with, so that redo logs it under the same one.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,35 @@ def _write_tasks(
     return {"closed": closed, "created": created}
 
 
+def call_for_request(
+    db: sqlite_utils.Database, prospect_id: int, request_id: str
+) -> LoggedCall | None:
+    """The call logged for this prospect with this request id, or None when there is none.
+
+    OutcomeInvalid when the id was used for another prospect's call: the caller reused a
+    key meant for one call.
+    """
+    row = db.execute(
+        "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at FROM calls c"
+        " JOIN prospects p ON p.id = c.prospect_id WHERE c.request_id = ?",
+        [request_id],
+    ).fetchone()
+    if row is None:
+        return None
+    call_id, logged_for, outcome, next_call_at = row
+    if logged_for != prospect_id:
+        raise OutcomeInvalid(
+            f"request id {request_id!r} was used for call {call_id} with prospect {logged_for}"
+        )
+    return LoggedCall(
+        call_id=call_id,
+        prospect_id=prospect_id,
+        outcome=Outcome(outcome),
+        next_call_at=from_stored(next_call_at),
+        already_logged=True,
+    )
+
+
 def log_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -210,14 +243,23 @@ def log_call(
     *,
     now: datetime,
     settings: Settings,
+    request_id: str | None = None,
 ) -> LoggedCall:
     """Write the call, its tasks, its deal and the prospect's new state in one transaction.
 
     `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
     closed and made, so that `undo_last_call` can put back just those, also after a restart.
+
+    With a `request_id`, a call already logged with it for this prospect is returned as it
+    is (`already_logged`) and nothing is written: a caller that lost the answer can try
+    again. The look-up runs in the write transaction, so two tries at once write one call.
     """
-    _check(entry, now)
     with write_transaction(db):
+        if request_id is not None:
+            found = call_for_request(db, prospect_id, request_id)
+            if found is not None:
+                return found
+        _check(entry, now)
         before = get_prospect(db, prospect_id)
         if before is None:
             raise OutcomeInvalid(f"prospect {prospect_id} no longer exists")
@@ -227,7 +269,7 @@ def log_call(
         call_id = int(
             db.execute(
                 "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-                " follow_up_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " follow_up_at, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     prospect_id,
                     to_stored(started_at),
@@ -237,6 +279,7 @@ def log_call(
                     clean_optional(entry.notes),
                     _stored(entry.follow_up_at),
                     entry.reason.value if entry.reason else None,
+                    request_id,
                 ],
             ).lastrowid
             or 0
@@ -300,7 +343,7 @@ def log_call(
 _LAST_CALL_SQL = """
 SELECT u.call_id, u.prospect_before, u.logged_at, c.prospect_id, c.outcome, c.started_at,
        c.duration_s, c.notes, c.follow_up_at, c.reason, p.name,
-       (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1)
+       (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1), c.request_id
 FROM undo_log u JOIN calls c ON c.id = u.call_id JOIN prospects p ON p.id = c.prospect_id
 ORDER BY u.call_id DESC LIMIT 1
 """
@@ -311,7 +354,7 @@ def _read_last_call(db: sqlite_utils.Database) -> tuple[LastCall, str] | None:
     if row is None:
         return None
     call_id, snapshot, logged_at, prospect_id, outcome, started_at = row[:6]
-    duration_s, notes, follow_up_at, reason, name, amount_cents = row[6:]
+    duration_s, notes, follow_up_at, reason, name, amount_cents, request_id = row[6:]
     try:
         extra = _snapshot(snapshot).entry
     except (ValueError, TypeError):
@@ -327,7 +370,15 @@ def _read_last_call(db: sqlite_utils.Database) -> tuple[LastCall, str] | None:
         started_at=from_stored(started_at),
         duration_s=duration_s if isinstance(duration_s, int) else 0,
     )
-    last = LastCall(call_id, prospect_id, str(name), entry.outcome, entry, from_stored(logged_at))
+    last = LastCall(
+        call_id,
+        prospect_id,
+        str(name),
+        entry.outcome,
+        entry,
+        from_stored(logged_at),
+        request_id if isinstance(request_id, str) else None,
+    )
     return last, snapshot
 
 
@@ -528,7 +579,8 @@ def redo_call(
     db: sqlite_utils.Database, undone: LastCall, *, now: datetime, settings: Settings
 ) -> LoggedCall:
     """Log an undone call again: the same outcome, note, amount, follow-up and times, and
-    the cadence worked out from when it was first logged. `now` gives the rep's zone."""
+    the cadence worked out from when it was first logged, under the request id it had.
+    `now` gives the rep's zone."""
     zone = now.tzinfo
     entry = undone.entry
     started_at = entry.started_at.astimezone(zone) if entry.started_at else None
@@ -539,4 +591,5 @@ def redo_call(
         replace(entry, started_at=started_at),
         now=logged_at,
         settings=settings,
+        request_id=undone.request_id,
     )

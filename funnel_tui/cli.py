@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from funnel_tui import __version__
-from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.call_log import OutcomeInvalid
+from funnel_tui.domain import PERIOD_KINDS, Ask
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
     EXPORT_TABLES,
@@ -29,6 +31,7 @@ from funnel_tui.exporter import (
 from funnel_tui.launch import resume_collecting
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.next_prospect import next_prospect
 from funnel_tui.pace import (
     Kept,
     load_pace,
@@ -48,6 +51,7 @@ from funnel_tui.paths import (
 from funnel_tui.periods import period_name
 from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
+from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.scripts import load_library, read_history
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections
@@ -74,6 +78,17 @@ from funnel_tui.storage import (
 )
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now
+from funnel_tui.typed_call import (
+    CallRefused,
+    FieldsRefused,
+    NeedsConfirmation,
+    TypedCall,
+    describe_logged,
+    log_typed_call,
+    outcome_names,
+    read_outcome,
+    reason_names,
+)
 
 if TYPE_CHECKING:
     from funnel_tui.emailing.message import Draft
@@ -361,6 +376,134 @@ def report(db_path: Path | None, today: datetime | None, period: str | None, as_
     burnup = load_burnup(storage.db, pace, settings) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
     console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
+
+
+@cli.command("next")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def next_command(db_path: Path | None, as_json: bool) -> None:
+    """The next prospect of today's queue, as the app orders it: who, how to reach them
+    and why they are next (`{"prospect": null}` with --json when the queue is empty)."""
+    now = system_now()
+    db = open_db(db_path, read_only=True).db
+    settings = load_settings(db)
+    found = next_prospect(db, now=now, settings=settings)
+    if as_json:
+        click.echo(json.dumps({"prospect": found.to_json() if found else None}, indent=2))
+        return
+    if found is None:
+        waiting = read_order(
+            db, now=now, mode=QueueMode.TODAY, text="", settings=settings
+        ).held_back
+        later = f"; {waiting} wait for their calling hours" if waiting else ""
+        click.echo(f"Nobody to call now: today's queue is empty{later}.")
+        return
+    click.echo("\n".join(found.describe(now)))
+
+
+# The option that types each field an outcome asks for.
+FIELD_OPTIONS = {
+    Ask.WHEN: "--when",
+    Ask.AMOUNT: "--amount",
+    Ask.CLOSE_ON: "--close-on",
+    Ask.REASON: "--reason",
+    Ask.REVISIT_ON: "--revisit-on",
+}
+# A call timer that ran longer than a day was left running.
+MAX_DURATION_S = 24 * 60 * 60
+
+
+@cli.command(
+    "log",
+    help="Log a call with PROSPECT_ID as the outcome dialog does. OUTCOME is a"
+    f" `calls.outcome` value or the dialog's key: {outcome_names()}.",
+)
+@db_option
+@click.argument("prospect_id", type=int)
+@click.argument("outcome")
+@click.option("--note", default=None, help="A note on the call.")
+@click.option(
+    "--when",
+    default=None,
+    help="When (a callback, meeting, no-show's reschedule, gatekeeper's or meeting held's "
+    "next step): tomorrow 10am, fri 2pm, in 3 days, 2026-12-03 14:30.",
+)
+@click.option(
+    "--amount",
+    default=None,
+    help="A proposal's or a win's amount (12000, 12k); a win defaults to the open deal value.",
+)
+@click.option("--close-on", default=None, help="A proposal's expected close date (15/12).")
+@click.option("--reason", default=None, help=f"Why not interested: {reason_names()}.")
+@click.option("--revisit-on", default=None, help="Not interested: the day to try again.")
+@click.option(
+    "--duration",
+    type=click.IntRange(0, MAX_DURATION_S),
+    default=0,
+    help="How long the call took, in seconds (it ended now).",
+)
+@click.option(
+    "--request-id",
+    default=None,
+    help="A key of your own for this call: run again with it, the call is found, never "
+    "logged twice (default: a new one each run).",
+)
+@click.option("--yes", is_flag=True, help="Log it even when the prospect is marked do not call.")
+def log_command(
+    db_path: Path | None,
+    prospect_id: int,
+    outcome: str,
+    note: str | None,
+    when: str | None,
+    amount: str | None,
+    close_on: str | None,
+    reason: str | None,
+    revisit_on: str | None,
+    duration: int,
+    request_id: str | None,
+    yes: bool,
+) -> None:
+    """Log a call (the help is built from the outcomes)."""
+    try:
+        chosen = read_outcome(outcome)
+    except CallRefused as error:
+        raise UserError(str(error)) from None
+    typed = {
+        Ask.WHEN: when,
+        Ask.AMOUNT: amount,
+        Ask.CLOSE_ON: close_on,
+        Ask.REASON: reason,
+        Ask.REVISIT_ON: revisit_on,
+    }
+    call = TypedCall(
+        chosen,
+        {ask: text for ask, text in typed.items() if text is not None},
+        note=note,
+        duration_s=duration,
+    )
+    now = system_now()
+    db = open_db(db_path, read_only=True).db
+    settings = load_settings(db)
+    try:
+        logged = log_typed_call(
+            db,
+            prospect_id,
+            call,
+            now=now,
+            settings=settings,
+            # One per run: a backend that retries after a lost connection finds the call.
+            request_id=str(uuid.uuid4()) if request_id is None else request_id,
+            confirmed=yes,
+        )
+    except FieldsRefused as refused:
+        raise UserError(
+            "; ".join(f"{FIELD_OPTIONS[ask]}: {why}" for ask, why in refused.refused.items())
+        ) from None
+    except NeedsConfirmation as error:
+        raise UserError(f"{error}: nothing logged (--yes logs it anyway)") from None
+    except (CallRefused, OutcomeInvalid) as error:
+        raise UserError(str(error)) from None
+    click.echo(one_line(describe_logged(db, logged, now=now, settings=settings)))
 
 
 @cli.group()

@@ -445,7 +445,8 @@ def _v4(conn: sqlite3.Connection) -> None:
 
 
 def _v5(conn: sqlite3.Connection) -> None:
-    """emails, and a mark on a timezone guessed from the phone number."""
+    """emails, a mark on a timezone guessed from the phone number, the book's name,
+    tasks.sequence and calls.request_id."""
     for statement in (
         schema_v5.EMAILS_TABLE,
         *split_statements(schema_v5.EMAILS_INDEXES),
@@ -454,6 +455,8 @@ def _v5(conn: sqlite3.Connection) -> None:
         schema_v5.BOOK_ROW,
         schema_v5.TASKS_SEQUENCE_COLUMN,
         *split_statements(schema_v5.SCHEMA_V5_TRIGGERS),
+        schema_v5.CALLS_REQUEST_ID_COLUMN,
+        schema_v5.CALLS_REQUEST_ID_INDEX,
     ):
         conn.execute(statement)
 

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from funnel_tui.dates import WhenError, describe_day, describe_when, read_day, read_when
 from funnel_tui.domain import Ask, Outcome, Question
-from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount
 from funnel_tui.settings import Settings
 
 
@@ -44,6 +45,21 @@ NEEDED = {
     Ask.REVISIT_ON: "say the day to try again, e.g. 1/3 or in 12 weeks",
 }
 TYPED_ASKS = tuple(NEEDED)
+
+
+def open_deal_cents(prospect: Mapping[str, Any]) -> int | None:
+    """The prospect's open deal value, when it holds one a win can start from (another
+    tool may have stored anything there)."""
+    deal = prospect["deal_value_cents"]
+    return deal if type(deal) is int and 0 < deal <= MAX_CENTS else None
+
+
+def prefilled(outcome: Outcome, ask: Ask, open_deal: int | None) -> str:
+    """What a field holds before the rep types: a win's amount is the open deal value
+    (PRODUCT section 14), every other field starts empty."""
+    if outcome is Outcome.WON and ask is Ask.AMOUNT and open_deal is not None:
+        return format_money(open_deal, "", whole=open_deal % 100 == 0)
+    return ""
 
 
 def read_answer(outcome: Outcome, question: Question, text: str, reading: Reading) -> Answer | None:

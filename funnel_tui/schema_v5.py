@@ -10,6 +10,9 @@
   events of two books never meet in one calendar.
 - `prospects.timezone_guessed`: 1 when the timezone was guessed from the phone number
   (the card marks it, `funnel check` lists it), 0 when the rep or an import set it.
+- `calls.request_id`: the key a caller gives a call so that logging it again (a script's
+  retry after a lost answer) finds it instead of writing it twice; unique, NULL for calls
+  logged without one (before v5, by the app, by other tools).
 
 The migration also writes every stored phone number in E.164 where phonenumbers reads
 it; the numbers it cannot read stay as they were (`funnel check` lists them).
@@ -56,3 +59,7 @@ BEGIN
     UPDATE tasks SET sequence = OLD.sequence + 1 WHERE id = NEW.id;
 END;
 """
+
+CALLS_REQUEST_ID_COLUMN = "ALTER TABLE calls ADD COLUMN request_id TEXT"
+# SQLite's UNIQUE lets any number of NULLs through: only the calls given a key are unique.
+CALLS_REQUEST_ID_INDEX = "CREATE UNIQUE INDEX calls_request_id ON calls (request_id)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,7 @@ def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
         "notes": "call back after lunch [bold]ok[/bold]",
         "follow_up_at": to_stored(THIS_AFTERNOON),
         "reason": None,
+        "request_id": None,
     }
     assert (logged.prospect_id, logged.outcome, logged.next_call_at) == (
         ann,
@@ -481,3 +483,86 @@ def test_undo_keeps_a_task_the_rep_changed_since_and_says_so(
     assert count(db, "calls") == 0
     kept = db["tasks"].get(task.id)
     assert (kept["call_id"], kept["kind"]) == (None, "callback")  # its call is gone
+
+
+def test_a_request_id_logged_again_returns_the_call_and_writes_nothing(
+    db: sqlite_utils.Database,
+) -> None:
+    ann = insert(db)
+    first = log_call(
+        db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, request_id="r-1"
+    )
+    written = {table: count(db, table) for table in ("calls", "tasks", "undo_log")}
+    state = prospect(db, ann)
+
+    again = log_call(
+        db,
+        ann,
+        CallOutcome(Outcome.NO_ANSWER),
+        now=NOW + timedelta(minutes=1),
+        settings=SETTINGS,
+        request_id="r-1",
+    )
+
+    assert (first.already_logged, again.already_logged) == (False, True)
+    assert (again.call_id, again.outcome, again.next_call_at) == (
+        first.call_id,
+        Outcome.NO_ANSWER,
+        first.next_call_at,
+    )
+    assert {table: count(db, table) for table in written} == written
+    assert prospect(db, ann) == state
+    assert db["calls"].get(first.call_id)["request_id"] == "r-1"
+
+
+def test_a_request_id_is_found_before_the_entry_is_checked_again(
+    db: sqlite_utils.Database,
+) -> None:
+    # A retry a day later: the follow-up it typed is in the past by now, the call is there.
+    ann = insert(db)
+    first = log_call(
+        db,
+        ann,
+        CallOutcome(Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON),
+        now=NOW,
+        settings=SETTINGS,
+        request_id="r-2",
+    )
+    again = log_call(
+        db,
+        ann,
+        CallOutcome(Outcome.CALLBACK),
+        now=NOW + timedelta(days=1),
+        settings=SETTINGS,
+        request_id="r-2",
+    )
+    assert (again.call_id, again.already_logged) == (first.call_id, True)
+    assert count(db, "calls") == 1
+
+
+def test_a_request_id_of_another_prospects_call_is_refused(db: sqlite_utils.Database) -> None:
+    ann, bob = insert(db), insert(db, "Bob Baker")
+    log_call(db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="k")
+
+    with pytest.raises(OutcomeInvalid, match="used for call 1 with prospect"):
+        log_call(db, bob, CallOutcome(Outcome.BUSY), now=NOW, settings=SETTINGS, request_id="k")
+
+    assert count(db, "calls") == 1
+
+
+def test_calls_without_a_request_id_are_not_one_call(db: sqlite_utils.Database) -> None:
+    ann = insert(db)
+    log(db, ann, Outcome.NO_ANSWER)
+    log(db, ann, Outcome.VOICEMAIL)
+    db["calls"].insert({"prospect_id": ann, "outcome": "busy"})  # another tool, no key
+
+    assert [call["request_id"] for call in db["calls"].rows] == [None, None, None]
+
+
+def test_the_database_refuses_a_second_call_with_one_request_id(
+    db: sqlite_utils.Database,
+) -> None:
+    ann = insert(db)
+    db["calls"].insert({"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db["calls"].insert({"prospect_id": ann, "outcome": "busy", "request_id": "dup"})

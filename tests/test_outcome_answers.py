@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui.domain import Ask, Outcome, Question
-from funnel_tui.outcome_answers import AnswerRefused, Reading, read_answer
+from funnel_tui.outcome_answers import (
+    AnswerRefused,
+    Reading,
+    open_deal_cents,
+    prefilled,
+    read_answer,
+)
 from funnel_tui.settings import Settings
 
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -79,3 +85,26 @@ def test_what_cannot_be_saved_is_refused_in_one_line(
     with pytest.raises(AnswerRefused, match=refused) as raised:
         read_answer(outcome, question(outcome, ask), typed, READING)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("stored", "open_deal", "shown"),
+    [
+        (900_000, 900_000, "9,000"),
+        (300_050, 300_050, "3,000.50"),
+        (None, None, ""),
+        (0, None, ""),
+        ("lots", None, ""),
+        (10**13, None, ""),
+    ],
+)
+def test_a_win_starts_from_the_open_deal_value_when_it_is_one(
+    stored: object, open_deal: int | None, shown: str
+) -> None:
+    assert open_deal_cents({"deal_value_cents": stored}) == open_deal
+    assert prefilled(Outcome.WON, Ask.AMOUNT, open_deal) == shown
+
+
+def test_every_other_field_starts_empty() -> None:
+    assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, 900_000) == ""
+    assert prefilled(Outcome.CALLBACK, Ask.WHEN, 900_000) == ""

@@ -158,6 +158,29 @@ def test_redo_logs_the_same_call_again(db: sqlite_utils.Database) -> None:
     } == {column: value for column, value in won.items() if column != "updated_at"}
 
 
+def test_undo_frees_a_request_id_and_redo_logs_the_call_under_it_again(
+    db: sqlite_utils.Database,
+) -> None:
+    ann = worked_prospect(db)
+    log_call(
+        db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="hook-7"
+    )
+
+    undone = undo_last_call(db)
+    assert undone is not None and undone.request_id == "hook-7"
+    assert db["calls"].count == 0
+    redone = redo_call(db, undone, now=NOW, settings=SETTINGS)
+
+    assert not redone.already_logged
+    assert db["calls"].get(redone.call_id)["request_id"] == "hook-7"
+    # A script trying its call again now finds the redone one.
+    retried = log_call(
+        db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="hook-7"
+    )
+    assert (retried.call_id, retried.already_logged) == (redone.call_id, True)
+    assert db["calls"].count == 1
+
+
 def test_redo_works_out_the_cadence_from_when_the_call_was_first_logged(
     db: sqlite_utils.Database,
 ) -> None:

@@ -21,8 +21,15 @@ from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question
-from funnel_tui.money import MAX_CENTS, format_money
-from funnel_tui.outcome_answers import TYPED_ASKS, Answer, AnswerRefused, Reading, read_answer
+from funnel_tui.outcome_answers import (
+    TYPED_ASKS,
+    Answer,
+    AnswerRefused,
+    Reading,
+    open_deal_cents,
+    prefilled,
+    read_answer,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
@@ -78,15 +85,13 @@ class CallContext:
             kind = Kind(prospect["kind"])
         except ValueError:
             kind = None
-        deal = prospect["deal_value_cents"]
-        usable_deal = type(deal) is int and 0 < deal <= MAX_CENTS
         return cls(
             prospect_name=prospect["name"],
             prospect_timezone=prospect["timezone"],
             started_at=started_at,
             settings=settings,
             prospect_kind=kind,
-            open_deal_cents=deal if usable_deal else None,
+            open_deal_cents=open_deal_cents(prospect),
         )
 
 
@@ -284,16 +289,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             field = self.typed_field(ask)
             optional = "" if question.required else "optional, "
             field.placeholder = optional + PLACEHOLDERS[ask]
-            field.value = self._prefill(ask)
+            assert self.outcome is not None
+            field.value = prefilled(self.outcome, ask, self.context.open_deal_cents)
             # Typing replaces a prefilled amount rather than running on from its end.
             field.select_all()
             self._read_back(question)
-
-    def _prefill(self, ask: Ask) -> str:
-        cents = self.context.open_deal_cents
-        if self.outcome is Outcome.WON and ask is Ask.AMOUNT and cents is not None:
-            return format_money(cents, "", whole=cents % 100 == 0)
-        return ""
 
     @on(OptionList.OptionSelected, "#outcome-list")
     def _option_chosen(self, event: OptionList.OptionSelected) -> None:

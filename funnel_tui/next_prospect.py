@@ -1,0 +1,167 @@
+"""The prospect to call next, the head of today's queue (PRODUCT section 5): what `funnel
+next` prints, and what a team backend will claim before it hands the prospect out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.dates import describe_when, known_zone
+from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
+from funnel_tui.foreign_values import MARK, readable_row
+from funnel_tui.prospects import get_prospect
+from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.settings import Settings
+from funnel_tui.text import clean_text, one_line
+from funnel_tui.timestamps import from_stored, to_stored
+
+
+class Why(StrEnum):
+    """Which part of today's queue the prospect comes from, in the queue's order."""
+
+    APPOINTMENT = "appointment"
+    RETRY = "retry"
+    NEW_LEAD = "new_lead"
+    REVISIT = "revisit"
+    LATER_TODAY = "later_today"
+
+
+# The keys of the prospect in `funnel next --json`, in order: documented in the README, so
+# scripts can rely on them; a key is added at the end, never renamed or dropped.
+JSON_KEYS = (
+    "id",
+    "name",
+    "company",
+    "title",
+    "phone",
+    "email",
+    "timezone",
+    "kind",
+    "stage",
+    "method",
+    "priority",
+    "attempts",
+    "why",
+    "task",
+    "due_at",
+)
+TEXT_KEYS = ("name", "company", "title", "phone", "email", "timezone", "kind", "stage", "method")
+# How often the head of the queue is read again when its prospect went (deleted by another
+# program) between reading the order and reading the prospect.
+READ_TRIES = 3
+
+
+@dataclass(frozen=True)
+class NextProspect:
+    """The head of today's queue: who, how to reach them, and why they are next.
+
+    Text is cleaned of terminal escapes; a value of the wrong type another tool stored is
+    None. `task` is the kind of the task they are next for (None for a lead never called)
+    and `due_at` its time in the prospect's zone where it is known, else the rep's.
+    """
+
+    id: int
+    name: str | None
+    company: str | None
+    title: str | None
+    phone: str | None
+    email: str | None
+    timezone: str | None
+    kind: str | None
+    stage: str | None
+    method: str | None
+    priority: int | None
+    attempts: int | None
+    why: Why
+    task: str | None
+    due_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The prospect as `funnel next --json` prints it, with exactly JSON_KEYS."""
+        priority = Priority(self.priority).label if self.priority in set(Priority) else None
+        values = {
+            **{key: getattr(self, key) for key in JSON_KEYS},
+            "priority": priority,
+            "why": self.why.value,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
+        }
+        return {key: values[key] for key in JSON_KEYS}
+
+    def describe(self, now: datetime) -> list[str]:
+        """A short block for a person: name and company, phone, email, who they are, and
+        why they are next."""
+        heading = one_line(self.name) or MARK
+        if self.company:
+            heading += f" · {one_line(self.company)}"
+        kind = Kind(self.kind).label if self.kind in set(Kind) else one_line(self.kind) or MARK
+        return [
+            f"{heading} (id {self.id})",
+            f"  phone   {one_line(self.phone) or '-'}",
+            f"  email   {one_line(self.email) or '-'}",
+            f"  who     {kind}, stage {one_line(self.stage) or MARK},"
+            f" method {one_line(self.method) or MARK}",
+            f"  next    {self.reason(now)}",
+        ]
+
+    def reason(self, now: datetime) -> str:
+        """Why they are next: the task and when it is due (their time too, where known)."""
+        if self.why is Why.NEW_LEAD:
+            priority = Priority(self.priority).label if self.priority in set(Priority) else MARK
+            return f"never called, a new lead (priority {priority})"
+        task = one_line(self.task) or "task"
+        when = describe_when(self.due_at, now, self.timezone) if self.due_at else MARK
+        if self.why is Why.LATER_TODAY:
+            return f"{task} later today: {when}"
+        return f"{task} due {when}"
+
+
+def _why(next_call_at: object, task_kind: object, now: datetime) -> Why:
+    """The queue bucket of a prospect in today's queue, by the clauses of queue.BUCKETS."""
+    if next_call_at is None:
+        return Why.NEW_LEAD
+    if isinstance(next_call_at, str) and next_call_at > to_stored(now):
+        return Why.LATER_TODAY
+    if task_kind in APPOINTMENT_TASKS:
+        return Why.APPOINTMENT
+    if task_kind == TaskKind.REVISIT:
+        return Why.REVISIT
+    return Why.RETRY
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else clean_text(str(value))
+
+
+def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:
+    values, _ = readable_row("prospects", stored)
+    due = from_stored(values["next_call_at"])
+    zone = known_zone(values["timezone"]) or now.tzinfo
+    return NextProspect(
+        id=values["id"],
+        **{key: _text(values[key]) for key in TEXT_KEYS},
+        priority=values["priority"],
+        attempts=values["attempts"],
+        why=_why(stored["next_call_at"], stored["next_task_kind"], now),
+        task=_text(values["next_task_kind"]),
+        due_at=due.astimezone(zone) if due else None,
+    )
+
+
+def next_prospect(
+    db: sqlite_utils.Database, *, now: datetime, settings: Settings
+) -> NextProspect | None:
+    """The first prospect of today's queue as the app orders it now (holding back those
+    outside their calling hours), or None when the queue is empty. Only reads: on SQLite
+    there is nothing to claim."""
+    for _ in range(READ_TRIES):
+        order = read_order(db, now=now, mode=QueueMode.TODAY, text="", settings=settings, limit=1)
+        if not order.ids:
+            return None
+        stored = get_prospect(db, order.ids[0])
+        if stored is not None:
+            return _next_prospect(stored, now)
+    return None

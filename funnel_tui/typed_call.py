@@ -1,0 +1,227 @@
+"""A call logged from typed text, as the outcome dialog logs it (PRODUCT sections 3 and 14):
+the outcome by its name or its key, each field read and refused as the dialog reads it, a
+win's amount starting from the open deal value. What `funnel log` runs, on any backend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.call_log import CallOutcome, LoggedCall, call_for_request, log_call
+from funnel_tui.dates import describe_when
+from funnel_tui.domain import (
+    LOST_REASON_KEYS,
+    OUTCOME_SPECS,
+    PICKED_REASONS,
+    Ask,
+    Kind,
+    LostReason,
+    Outcome,
+)
+from funnel_tui.money import format_money
+from funnel_tui.outcome_answers import (
+    Answer,
+    AnswerRefused,
+    Reading,
+    open_deal_cents,
+    prefilled,
+    read_answer,
+)
+from funnel_tui.prospects import get_prospect
+from funnel_tui.settings import Settings
+from funnel_tui.tasks import soonest_open_tasks
+from funnel_tui.text import one_line
+
+# A request id is a key a script makes up (a UUID, a softphone's call id), never a text.
+MAX_REQUEST_ID_LENGTH = 200
+
+
+class CallRefused(ValueError):
+    """The call cannot be logged as given; str() says why in one line."""
+
+
+class FieldsRefused(CallRefused):
+    """Fields that cannot be saved as typed, each with why in the dialog's words."""
+
+    def __init__(self, refused: Mapping[Ask, str]) -> None:
+        self.refused = dict(refused)
+        super().__init__("; ".join(f"{ask.value}: {why}" for ask, why in self.refused.items()))
+
+
+class NeedsConfirmation(CallRefused):
+    """The prospect is marked do not call: the dialog asks before it logs a call."""
+
+
+@dataclass(frozen=True)
+class TypedCall:
+    """A call as typed without the dialog: the outcome, the text of each field given (a
+    field left out is as the dialog opens it: empty, or a win's amount prefilled), the note
+    and how long the call took."""
+
+    outcome: Outcome
+    fields: Mapping[Ask, str] = field(default_factory=dict)
+    note: str | None = None
+    duration_s: int = 0
+
+
+def outcome_names() -> str:
+    """`no_answer (n), voicemail (v), ...`: what an outcome may be typed as."""
+    return ", ".join(f"{outcome.value} ({spec.key})" for outcome, spec in OUTCOME_SPECS.items())
+
+
+def read_outcome(text: str) -> Outcome:
+    """The outcome named by its `calls.outcome` value or the dialog's key (any case, `-`
+    for `_`); CallRefused listing them all otherwise."""
+    typed = text.strip().lower().replace("-", "_")
+    for outcome, spec in OUTCOME_SPECS.items():
+        if typed in (outcome.value, spec.key):
+            return outcome
+    raise CallRefused(f"unknown outcome {one_line(text)!r}; known: {outcome_names()}")
+
+
+def reason_names() -> str:
+    """`budget (b), no_need (n), ...`: the reasons a rep may pick."""
+    return ", ".join(f"{reason.value} ({reason.key})" for reason in PICKED_REASONS)
+
+
+def read_reason(text: str) -> LostReason:
+    """A reason picked by its stored value or the dialog's key; never `unreachable`, which
+    the cadence sets."""
+    typed = text.strip().lower().replace("-", "_").replace(" ", "_")
+    for reason, key in LOST_REASON_KEYS.items():
+        if typed in (reason.value, key):
+            return reason
+    raise AnswerRefused(f"{one_line(text)!r} is not a reason; pick one of {reason_names()}")
+
+
+def read_typed_call(
+    typed: TypedCall, prospect: Mapping[str, Any], *, now: datetime, settings: Settings
+) -> CallOutcome:
+    """The call as the dialog would save it with these fields typed for this prospect:
+    each read with the dialog's Reading (the rep's clock, the prospect's zone for the read
+    back), FieldsRefused naming every field that cannot be saved, or that the outcome does
+    not ask for."""
+    outcome = typed.outcome
+    asked = {question.ask: question for question in outcome.spec.asks}
+    refused = {
+        ask: f"{outcome.spec.label} does not ask for it" for ask in typed.fields if ask not in asked
+    }
+    reading = Reading(
+        now=now,
+        settings=settings,
+        prospect_timezone=prospect["timezone"],
+        customer=prospect["kind"] == Kind.CUSTOMER,
+    )
+    answers: dict[Ask, Answer | None] = {}
+    reason = None
+    open_deal = open_deal_cents(prospect)
+    for ask, question in asked.items():
+        text = typed.fields.get(ask)
+        try:
+            if ask is Ask.REASON:
+                reason = read_reason(text) if text and text.strip() else None
+            else:
+                shown = prefilled(outcome, ask, open_deal) if text is None else text
+                answers[ask] = read_answer(outcome, question, shown, reading)
+        except AnswerRefused as error:
+            refused[ask] = str(error)
+    if refused:
+        raise FieldsRefused(refused)
+
+    def value(ask: Ask) -> Any:
+        answer = answers.get(ask)
+        return None if answer is None else answer.value
+
+    duration = max(0, typed.duration_s)
+    return CallOutcome(
+        outcome=outcome,
+        notes=typed.note,
+        follow_up_at=value(Ask.WHEN),
+        amount_cents=value(Ask.AMOUNT),
+        close_on=value(Ask.CLOSE_ON),
+        reason=reason,
+        revisit_on=value(Ask.REVISIT_ON),
+        # The call ended now, as the timer would have it when the rep logs it.
+        started_at=now - timedelta(seconds=duration) if duration else None,
+        duration_s=duration,
+    )
+
+
+def check_request_id(request_id: str) -> str:
+    """A request id as given, or CallRefused when it cannot be one."""
+    if not request_id or not request_id.isprintable() or request_id != request_id.strip():
+        raise CallRefused(
+            f"the request id {request_id!r} must be printable, without spaces around it"
+        )
+    if len(request_id) > MAX_REQUEST_ID_LENGTH:
+        raise CallRefused(f"a request id has at most {MAX_REQUEST_ID_LENGTH} characters")
+    return request_id
+
+
+def log_typed_call(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    typed: TypedCall,
+    *,
+    now: datetime,
+    settings: Settings,
+    request_id: str | None = None,
+    confirmed: bool = False,
+) -> LoggedCall:
+    """Log a call typed without the dialog, as the dialog logs it.
+
+    A call already logged with `request_id` is returned first, before anything is read
+    again: a retry finds its call even when the first try changed what this one would be
+    refused for (a prospect it marked do not call). NeedsConfirmation for a prospect
+    marked do not call, unless `confirmed`; CallRefused for a prospect that does not exist
+    and FieldsRefused for fields that cannot be saved; OutcomeInvalid from `log_call`.
+    """
+    if request_id is not None:
+        found = call_for_request(db, prospect_id, check_request_id(request_id))
+        if found is not None:
+            return found
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        raise CallRefused(f"no prospect with id {prospect_id}")
+    if prospect["do_not_call"] and not confirmed:
+        raise NeedsConfirmation(f"{one_line(prospect['name'])} is marked do not call")
+    entry = read_typed_call(typed, prospect, now=now, settings=settings)
+    return log_call(db, prospect_id, entry, now=now, settings=settings, request_id=request_id)
+
+
+def describe_logged(
+    db: sqlite_utils.Database, logged: LoggedCall, *, now: datetime, settings: Settings
+) -> str:
+    """One line: the call logged (or found already logged) and what comes next for the
+    prospect, the next task's time read back in their zone too where it is known."""
+    prospect = get_prospect(db, logged.prospect_id) or {}
+    name = one_line(prospect.get("name")) or f"prospect {logged.prospect_id}"
+    said = f"{logged.outcome.spec.label.lower()} for {name} (call {logged.call_id})"
+    deal = db.execute(
+        "SELECT amount_cents, kind FROM deals WHERE call_id = ? ORDER BY id LIMIT 1",
+        [logged.call_id],
+    ).fetchone()
+    if deal is not None and isinstance(deal[0], int):
+        said += f", a {deal[1]} deal of {format_money(deal[0], settings.currency)}"
+    start = "Already logged, not written again:" if logged.already_logged else "Logged"
+    return f"{start} {said}; {_next_step(db, prospect, now)}"
+
+
+def _next_step(db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime) -> str:
+    """What happens next for the prospect: out of the queue, or its soonest open task."""
+    if not prospect:
+        return "the prospect no longer exists"
+    if prospect["do_not_call"]:
+        return "marked do not call: never queued or dialled again"
+    if prospect["wrong_number"]:
+        return "flagged wrong number: out of the queue until the number is edited"
+    tasks, _ = soonest_open_tasks(db, prospect["id"], 1)
+    if not tasks or tasks[0].due_at is None:
+        return "no open task"
+    task = tasks[0]
+    kind = task.kind.value if task.kind else "task"
+    return f"next: {kind} task due {describe_when(task.due_at, now, prospect['timezone'])}"

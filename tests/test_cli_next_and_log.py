@@ -1,0 +1,574 @@
+"""`funnel next` and `funnel log`: the app's queue and outcome dialog without a screen, for
+scripts and softphones, on the demo book at the app tests' frozen moment."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from funnel_tui import cli as cli_module
+from funnel_tui import storage as storage_module
+from funnel_tui.cadence import next_call_due
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
+from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.settings import load_settings
+from funnel_tui.storage import open_storage
+from funnel_tui.text import clean_optional
+from funnel_tui.timestamps import to_stored
+from funnel_tui.typed_call import read_outcome
+from tests.app_support import FROZEN_NOW, build_demo_storage
+from tests.cli_support import invoke, one_line_error, run_funnel
+from tests.test_app import todays_queue
+
+LONDON = FROZEN_NOW.tzinfo
+# The demo book at FROZEN_NOW: the head of the queue (an overdue callback), a new lead in
+# New York never called, a prospect with an open deal of 17,100.00.
+HEAD = 42
+NEW_YORK_LEAD = 41
+OPEN_DEAL = 24
+
+# README, `funnel next --json`: written out so the test does not trust the code.
+NEXT_KEYS = [
+    "id",
+    "name",
+    "company",
+    "title",
+    "phone",
+    "email",
+    "timezone",
+    "kind",
+    "stage",
+    "method",
+    "priority",
+    "attempts",
+    "why",
+    "task",
+    "due_at",
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    build_demo_storage(path).close()
+    return path
+
+
+def book(path: Path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(path)
+
+
+def row(path: Path, table: str, row_id: int) -> dict[str, Any]:
+    return book(path)[table].get(row_id)
+
+
+def calls_of(path: Path, prospect_id: int) -> list[dict[str, Any]]:
+    return list(
+        book(path).query("SELECT * FROM calls WHERE prospect_id = ? ORDER BY id", [prospect_id])
+    )
+
+
+def open_tasks_of(path: Path, prospect_id: int) -> list[dict[str, Any]]:
+    return list(
+        book(path).query(
+            "SELECT kind, due_at FROM tasks WHERE prospect_id = ? AND status = 'open'"
+            " ORDER BY due_at",
+            [prospect_id],
+        )
+    )
+
+
+def written(path: Path) -> dict[str, int]:
+    db = book(path)
+    return {table: db[table].count for table in ("calls", "tasks", "deals", "undo_log")}
+
+
+def log(path: Path, *args: str | int) -> Any:
+    return invoke("log", *map(str, args), "--db", path)
+
+
+def logged_ok(path: Path, *args: str | int) -> str:
+    result = log(path, *args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    return lines[0]
+
+
+# --- funnel next ---------------------------------------------------------------------
+
+
+def test_next_is_the_first_prospect_of_the_apps_queue(demo: Path) -> None:
+    db = book(demo)
+    order = read_order(
+        db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=load_settings(db)
+    )
+    assert order.ids[0] == todays_queue(db)[0] == HEAD
+
+    result = invoke("next", "--db", demo)
+
+    assert result.exit_code == 0, result.output
+    head = row(demo, "prospects", HEAD)
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{head['name']} · {head['company']} (id {HEAD})"
+    assert lines[1:4] == [
+        f"  phone   {head['phone']}",
+        f"  email   {head['email']}",
+        "  who     Known prospect, stage contacted, method solution",
+    ]
+    assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday)"
+
+
+def test_next_json_has_the_documented_keys(demo: Path) -> None:
+    result = invoke("next", "--json", "--db", demo)
+
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert list(printed) == ["prospect"]
+    prospect = printed["prospect"]
+    assert list(prospect) == NEXT_KEYS
+    head = row(demo, "prospects", HEAD)
+    assert {key: prospect[key] for key in NEXT_KEYS[:10]} == {
+        key: head[key] for key in NEXT_KEYS[:10]
+    }
+    assert prospect["priority"] == {0: "low", 1: "normal", 2: "high"}[head["priority"]]
+    assert (prospect["attempts"], prospect["why"], prospect["task"]) == (
+        head["attempts"],
+        "appointment",
+        "callback",
+    )
+    # No timezone: the due time is given in the rep's.
+    assert prospect["due_at"] == "2026-11-17T13:30:00+00:00"
+
+
+def test_next_gives_the_due_time_in_the_prospects_zone(demo: Path) -> None:
+    db = book(demo)
+    db["prospects"].update(HEAD, {"timezone": "America/New_York"})
+
+    prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+    lines = invoke("next", "--db", demo).stdout.splitlines()
+
+    assert (prospect["id"], prospect["timezone"]) == (HEAD, "America/New_York")
+    assert prospect["due_at"] == "2026-11-17T08:30:00-05:00"
+    assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday), 08:30 their time"
+
+
+def test_a_new_lead_is_next_for_never_having_been_called(demo: Path) -> None:
+    db = book(demo)
+    # Only a lead never called is left in today's queue.
+    db.execute("UPDATE tasks SET status = 'cancelled' WHERE status = 'open'")
+    db.execute(
+        "UPDATE prospects SET do_not_call = 1 WHERE id != ? AND next_call_at IS NULL"
+        " AND last_called_at IS NULL",
+        [NEW_YORK_LEAD],
+    )
+    db.conn.commit()
+
+    prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+    lines = invoke("next", "--db", demo).stdout.splitlines()
+
+    assert prospect["id"] == NEW_YORK_LEAD
+    assert (prospect["why"], prospect["task"], prospect["due_at"]) == ("new_lead", None, None)
+    assert lines[4].startswith("  next    never called, a new lead (priority ")
+
+
+def test_next_moves_on_once_the_head_is_logged(demo: Path) -> None:
+    before = todays_queue(book(demo))
+
+    logged_ok(demo, HEAD, "no_answer")
+
+    after = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+    assert after["id"] == todays_queue(book(demo))[0] == before[1]
+
+
+def test_an_empty_queue_is_a_null_prospect_and_exit_0(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    open_storage(path).close()
+
+    as_json = invoke("next", "--json", "--db", path)
+    plain = invoke("next", "--db", path)
+
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == {"prospect": None}
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout == "Nobody to call now: today's queue is empty.\n"
+
+
+def test_next_says_how_many_wait_for_their_calling_hours(demo: Path) -> None:
+    db = book(demo)
+    # Everyone is in Tokyo, where it is past midnight at FROZEN_NOW.
+    db.execute("UPDATE prospects SET timezone = 'Asia/Tokyo'")
+    db.conn.commit()
+    assert todays_queue(book(demo)) == []
+
+    result = invoke("next", "--db", demo)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Nobody to call now: today's queue is empty; ")
+    assert result.stdout.endswith(" wait for their calling hours.\n")
+    assert json.loads(invoke("next", "--json", "--db", demo).stdout) == {"prospect": None}
+
+
+def test_next_on_a_file_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
+    result = invoke("next", "--db", tmp_path / "typo.db")
+    assert result.exit_code == 1
+    assert "does not exist" in one_line_error(result.stderr)
+    assert not (tmp_path / "typo.db").exists()
+
+
+# --- funnel log: as the dialog logs it -------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_an_outcome_is_named_by_its_value_or_its_dialog_key(outcome: Outcome) -> None:
+    assert read_outcome(outcome.value) is outcome
+    assert read_outcome(OUTCOME_SPECS[outcome].key) is outcome
+    assert read_outcome(outcome.value.upper().replace("_", "-")) is outcome
+
+
+def _dialog_book(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """What a call leaves in the book, without what differs between two runs by nature:
+    the CLI's request id, and the stamps SQLite takes from the real clock."""
+    db = book(path)
+    return {
+        "prospects": [
+            {k: v for k, v in prospect.items() if k != "updated_at"}
+            for prospect in db["prospects"].rows
+        ],
+        "calls": [
+            {k: v for k, v in call.items() if k != "request_id"} for call in db["calls"].rows
+        ],
+        "tasks": list(db["tasks"].rows),
+        "deals": list(db["deals"].rows),
+        "undo_log": [
+            {**entry, "prospect_before": json.loads(entry["prospect_before"])}
+            for entry in db["undo_log"].rows
+        ],
+        "flag_changes": [
+            {k: v for k, v in change.items() if k != "changed_at"}
+            for change in db["flag_changes"].rows
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("prospect_id", "args", "entry"),
+    [
+        (HEAD, ["n"], CallOutcome(Outcome.NO_ANSWER)),
+        (HEAD, ["busy"], CallOutcome(Outcome.BUSY)),
+        (
+            NEW_YORK_LEAD,
+            ["callback", "--when", "tomorrow 10am", "--note", "asked for Thursday"],
+            CallOutcome(
+                Outcome.CALLBACK,
+                notes="asked for Thursday",
+                follow_up_at=datetime(2026, 11, 19, 10, 0, tzinfo=LONDON),
+            ),
+        ),
+        (
+            HEAD,
+            ["m", "--when", "fri 2pm"],
+            CallOutcome(Outcome.MEETING, follow_up_at=datetime(2026, 11, 20, 14, tzinfo=LONDON)),
+        ),
+        (
+            OPEN_DEAL,
+            ["p", "--amount", "20k", "--close-on", "15/12"],
+            CallOutcome(
+                Outcome.PROPOSAL_SENT,
+                amount_cents=2_000_000,
+                close_on=datetime(2026, 12, 15).date(),
+            ),
+        ),
+        (OPEN_DEAL, ["won"], CallOutcome(Outcome.WON, amount_cents=1_710_000)),
+        (
+            HEAD,
+            ["x", "--reason", "b", "--revisit-on", "1/3"],
+            CallOutcome(
+                Outcome.NOT_INTERESTED,
+                reason=LostReason.BUDGET,
+                revisit_on=datetime(2027, 3, 1).date(),
+            ),
+        ),
+        (HEAD, ["wrong_number"], CallOutcome(Outcome.WRONG_NUMBER)),
+        (HEAD, ["d"], CallOutcome(Outcome.DO_NOT_CALL)),
+    ],
+)
+def test_log_leaves_the_book_as_the_dialog_would(
+    tmp_path: Path, prospect_id: int, args: list[str], entry: CallOutcome
+) -> None:
+    by_cli, by_dialog = tmp_path / "cli.db", tmp_path / "dialog.db"
+    build_demo_storage(by_cli).close()
+    dialog = build_demo_storage(by_dialog)
+    log_call(dialog.db, prospect_id, entry, now=FROZEN_NOW, settings=load_settings(dialog.db))
+    dialog.close()
+
+    logged_ok(by_cli, prospect_id, *args)
+
+    assert _dialog_book(by_cli) == _dialog_book(by_dialog)
+
+
+def test_no_answer_sets_the_next_call_by_the_cadence(demo: Path) -> None:
+    line = logged_ok(demo, NEW_YORK_LEAD, "no_answer")
+
+    due = next_call_due(1, FROZEN_NOW, load_settings(book(demo)), "America/New_York")
+    assert open_tasks_of(demo, NEW_YORK_LEAD) == [{"kind": "call", "due_at": to_stored(due)}]
+    (call,) = calls_of(demo, NEW_YORK_LEAD)
+    assert (call["outcome"], call["duration_s"], call["started_at"]) == (
+        "no_answer",
+        0,
+        to_stored(FROZEN_NOW),
+    )
+    assert line == (
+        "Logged no answer for Jessica Moore (call "
+        f"{call['id']}); next: call task due Thu 19 Nov 2026, 14:30 (tomorrow), 09:30 their time"
+    )
+
+
+def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Path) -> None:
+    line = logged_ok(demo, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am")
+
+    # As the dialog reads it: on the rep's clock, read back on theirs too.
+    due = datetime(2026, 11, 19, 10, 0, tzinfo=LONDON)
+    assert open_tasks_of(demo, NEW_YORK_LEAD) == [{"kind": "callback", "due_at": to_stored(due)}]
+    (call,) = calls_of(demo, NEW_YORK_LEAD)
+    assert call["follow_up_at"] == to_stored(due)
+    assert line.endswith(
+        "next: callback task due Thu 19 Nov 2026, 10:00 (tomorrow), 05:00 their time"
+    )
+
+
+def test_a_meeting_moves_the_stage_to_meeting(demo: Path) -> None:
+    logged_ok(demo, HEAD, "meeting", "--when", "fri 2pm")
+
+    assert row(demo, "prospects", HEAD)["stage"] == "meeting"
+    assert {"kind": "meeting", "due_at": to_stored(datetime(2026, 11, 20, 14, tzinfo=LONDON))} in (
+        open_tasks_of(demo, HEAD)
+    )
+
+
+def test_won_records_the_amount_typed(demo: Path) -> None:
+    line = logged_ok(demo, OPEN_DEAL, "w", "--amount", "12k")
+
+    (deal,) = book(demo).query(
+        "SELECT amount_cents, kind FROM deals WHERE prospect_id = ?", [OPEN_DEAL]
+    )
+    assert deal == {"amount_cents": 1_200_000, "kind": "new"}
+    assert row(demo, "prospects", OPEN_DEAL)["kind"] == "customer"
+    assert ", a new deal of $12,000.00; " in line
+
+
+def test_won_without_an_amount_takes_the_open_deal_value(demo: Path) -> None:
+    logged_ok(demo, OPEN_DEAL, "won")
+
+    (deal,) = book(demo).query("SELECT amount_cents FROM deals WHERE prospect_id = ?", [OPEN_DEAL])
+    assert deal == {"amount_cents": 1_710_000}
+    assert row(demo, "prospects", OPEN_DEAL)["deal_value_cents"] is None
+
+
+def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Path) -> None:
+    line = logged_ok(demo, HEAD, "not_interested", "--reason", "budget", "--revisit-on", "1/3")
+
+    prospect = row(demo, "prospects", HEAD)
+    assert (prospect["stage"], prospect["lost_reason"], prospect["nurture"]) == (
+        "lost",
+        "budget",
+        1,
+    )
+    assert [task["kind"] for task in open_tasks_of(demo, HEAD)] == ["revisit"]
+    assert line.endswith("next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)")
+
+
+def test_do_not_call_needs_yes_once_the_prospect_is_marked(demo: Path) -> None:
+    line = logged_ok(demo, HEAD, "do_not_call")
+    assert line.endswith("; marked do not call: never queued or dialled again")
+    before = written(demo)
+
+    refused = log(demo, HEAD, "voicemail")
+
+    assert refused.exit_code == 1
+    assert one_line_error(refused.stderr) == (
+        "funnel: Jonas Weber is marked do not call: nothing logged (--yes logs it anyway)"
+    )
+    assert written(demo) == before
+    logged_ok(demo, HEAD, "voicemail", "--yes")
+    assert [call["outcome"] for call in calls_of(demo, HEAD)][-2:] == ["do_not_call", "voicemail"]
+
+
+def test_the_duration_is_the_call_that_ended_now(demo: Path) -> None:
+    logged_ok(demo, HEAD, "v", "--duration", "95")
+
+    call = calls_of(demo, HEAD)[-1]
+    assert (call["duration_s"], call["started_at"]) == (
+        95,
+        to_stored(FROZEN_NOW - timedelta(seconds=95)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ([HEAD, "callback"], "funnel: --when: needed: say when, e.g. tomorrow 10am or fri 2pm"),
+        ([HEAD, "c", "--when", "  "], "funnel: --when: needed: say when"),
+        ([HEAD, "c", "--when", "yesterday"], "funnel: --when: 'yesterday' is not a date or time"),
+        ([HEAD, "c", "--when", "today 9am"], "funnel: --when: that time today has passed"),
+        ([HEAD, "won", "--amount", "abc"], "funnel: --amount: 'abc' is not an amount"),
+        ([HEAD, "won"], "funnel: --amount: needed: type the amount"),
+        ([HEAD, "w", "--amount", "0"], "funnel: --amount: the amount must be more than zero"),
+        (
+            [HEAD, "p", "--amount", "5k"],
+            "funnel: --close-on: needed: say the day it should close",
+        ),
+        ([HEAD, "x", "--revisit-on", "1/11/2026"], "funnel: --revisit-on: Sun 1 Nov 2026 is"),
+        ([HEAD, "x", "--reason", "cheap"], "funnel: --reason: 'cheap' is not a reason; pick"),
+        ([HEAD, "x", "--reason", "unreachable"], "funnel: --reason: 'unreachable' is not a"),
+        ([HEAD, "no_answer", "--when", "fri 2pm"], "funnel: --when: No answer does not ask"),
+        (
+            [HEAD, "v", "--amount", "5", "--reason", "b"],
+            "funnel: --amount: Voicemail does not ask for it; --reason: Voicemail does not",
+        ),
+        ([HEAD, "maybe"], "funnel: unknown outcome 'maybe'; known: no_answer (n), voicemail (v)"),
+        ([99999, "n"], "funnel: no prospect with id 99999"),
+        ([HEAD, "n", "--request-id", ""], "funnel: the request id '' must be printable"),
+        ([HEAD, "n", "--request-id", "a\x1b[2Jb"], "funnel: the request id 'a"),
+    ],
+)
+def test_what_cannot_be_logged_is_one_line_exit_1_and_nothing_written(
+    demo: Path, args: list[str | int], said: str
+) -> None:
+    before = written(demo)
+    prospect = row(demo, "prospects", HEAD)
+
+    result = log(demo, *args)
+
+    assert result.exit_code == 1, result.output
+    assert one_line_error(result.stderr).startswith(said)
+    assert "\x1b" not in result.stderr
+    assert result.stdout == ""
+    assert written(demo) == before
+    assert row(demo, "prospects", HEAD) == prospect
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        [str(HEAD)],
+        ["abc", "n"],
+        [str(HEAD), "n", "--duration", "-5"],
+        [str(HEAD), "n", "--duration", "1m"],
+    ],
+)
+def test_usage_errors_exit_2(demo: Path, args: list[str]) -> None:
+    before = written(demo)
+    result = invoke("log", *args, "--db", demo)
+    assert result.exit_code == 2, result.output
+    assert written(demo) == before
+
+
+def test_unknown_outcome_from_the_shell_is_one_line_without_a_traceback(demo: Path) -> None:
+    result = run_funnel("log", str(HEAD), "maybe", "--db", demo)
+    assert result.returncode == 1
+    assert one_line_error(result.stderr).startswith("funnel: unknown outcome 'maybe'")
+
+
+def test_a_locked_book_is_one_line_and_nothing_written(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.1)
+    before = written(demo)
+    other = sqlite3.connect(demo, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = log(demo, HEAD, "n")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert result.exit_code == 1
+    assert "is busy: another program is writing to it" in one_line_error(result.stderr)
+    assert written(demo) == before
+
+
+# --- exactly once ----------------------------------------------------------------------
+
+
+def test_the_same_request_id_twice_logs_one_call(demo: Path) -> None:
+    first = logged_ok(demo, HEAD, "voicemail", "--request-id", "softphone-4711")
+    after_first = written(demo)
+
+    again = logged_ok(demo, HEAD, "voicemail", "--request-id", "softphone-4711")
+
+    assert written(demo) == after_first
+    (call,) = [call for call in calls_of(demo, HEAD) if call["request_id"] == "softphone-4711"]
+    assert first.startswith(f"Logged voicemail for Jonas Weber (call {call['id']}); ")
+    assert again.startswith(
+        f"Already logged, not written again: voicemail for Jonas Weber (call {call['id']}); "
+    )
+
+
+def test_a_retry_finds_its_do_not_call_without_yes(demo: Path) -> None:
+    # The first try marked the prospect do not call; its retry must not be refused for it.
+    logged_ok(demo, HEAD, "d", "--request-id", "r-dnc")
+    again = logged_ok(demo, HEAD, "d", "--request-id", "r-dnc")
+    assert again.startswith("Already logged, not written again: do not call for Jonas Weber")
+    assert [call["outcome"] for call in calls_of(demo, HEAD)].count("do_not_call") == 1
+
+
+def test_each_run_without_a_request_id_is_a_call_of_its_own(demo: Path) -> None:
+    logged_ok(demo, HEAD, "busy")
+    logged_ok(demo, HEAD, "busy")
+
+    ids = [call["request_id"] for call in calls_of(demo, HEAD)[-2:]]
+    assert all(ids) and ids[0] != ids[1]
+
+
+def test_a_request_id_of_another_prospects_call_is_refused(demo: Path) -> None:
+    logged_ok(demo, HEAD, "n", "--request-id", "shared")
+    before = written(demo)
+
+    result = log(demo, NEW_YORK_LEAD, "n", "--request-id", "shared")
+
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith(
+        "funnel: request id 'shared' was used for call "
+    )
+    assert written(demo) == before
+
+
+# --- untrusted text --------------------------------------------------------------------
+
+
+def test_a_hostile_note_is_stored_cleaned_as_the_dialog_stores_it(demo: Path) -> None:
+    note = "  \x1b[31mred\x1b[0m [bold]not markup[/bold]\x1b]0;title\x07 \u202eevil\x9b2J "
+
+    line = logged_ok(demo, HEAD, "n", "--note", note)
+
+    call = calls_of(demo, HEAD)[-1]
+    assert call["notes"] == clean_optional(note) == "red [bold]not markup[/bold] evil"
+    assert "\x1b" not in line
+
+
+def test_a_hostile_name_never_reaches_the_terminal(demo: Path) -> None:
+    book(demo)["prospects"].update(HEAD, {"name": "\x1b]0;pwned\x07Jonas [red]W[/red]"})
+
+    shown = invoke("next", "--db", demo).stdout
+    as_json = invoke("next", "--json", "--db", demo).stdout
+    line = logged_ok(demo, HEAD, "n")
+
+    for text in (shown, as_json, line):
+        assert "\x1b" not in text and "\x07" not in text
+    assert json.loads(as_json)["prospect"]["name"] == "Jonas [red]W[/red]"
+    assert line.startswith("Logged no answer for Jonas [red]W[/red] (call ")
