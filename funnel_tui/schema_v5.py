@@ -7,7 +7,9 @@
   (the card marks it, `funnel check` lists it), 0 when the rep or an import set it.
 
 The migration also writes every stored phone number in E.164 where phonenumbers reads
-it; the numbers it cannot read stay as they were (`funnel check` lists them).
+it (against the book's phone_region); the numbers it cannot read stay as they were
+(`funnel check` lists them). A prospect without a timezone gets the one its number tells,
+when it tells exactly one, marked as guessed.
 """
 
 from __future__ import annotations
@@ -34,3 +36,17 @@ CREATE INDEX emails_sent_at ON emails (sent_at);
 TIMEZONE_GUESSED_COLUMN = (
     "ALTER TABLE prospects ADD COLUMN timezone_guessed INTEGER NOT NULL DEFAULT 0"
 )
+
+# The numbers the migration reads: text only (a BLOB another tool stored stays as it is),
+# with the timezone where there is a readable one.
+STORED_PHONES = """
+SELECT id, phone, CASE WHEN typeof(timezone) = 'text' THEN trim(timezone) ELSE timezone END
+FROM prospects WHERE typeof(phone) = 'text' AND phone != ''
+"""
+
+# (stored form, guessed zone or NULL, the same again, id): a guess also marks the zone.
+NORMALISE_PHONE = """
+UPDATE prospects SET phone = ?, timezone = coalesce(?, timezone),
+    timezone_guessed = ? IS NOT NULL
+WHERE id = ?
+"""
