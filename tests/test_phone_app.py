@@ -1,7 +1,7 @@
 """Phone numbers in the app (PRODUCT 15), driven by keys and checked in the database: the
 form refuses a number that cannot be dialled under the field and keeps a fictional one with
-a warning, and a zone is guessed from the number and marked on the card. The demo rep works
-from London: phone_region is GB."""
+a warning, a zone is guessed from the number and marked on the card, and the filter finds a
+number typed in its national form. The demo rep works from London: phone_region is GB."""
 
 from __future__ import annotations
 
@@ -189,3 +189,17 @@ async def test_a_number_another_tool_wrote_is_shown_with_why_it_cannot_be_dialle
         assert demo_app.screen.query_one(CallQueue).highlighted_id == first["id"]
         assert card_line(demo_app, "Phone") == "ask reception"
         assert "cannot be dialled: a phone number has digits" in card_text(demo_app)
+
+
+async def test_the_filter_finds_a_number_typed_in_its_national_form(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    (ben,) = db.execute("SELECT id FROM prospects WHERE phone = '+447700900318'").fetchone()
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for typed in ("07700 900318", "07700900318", "+44 7700 900318", "7700 900318"):
+            await pilot.press("slash", *typed, "enter")
+            await settle(pilot)
+            queue = demo_app.screen.query_one(CallQueue)
+            assert (queue.row_count, queue.highlighted_id) == (1, ben), typed
+            await pilot.press("escape")
+            await settle(pilot)
