@@ -39,6 +39,20 @@ EXTENSION_START = re.compile(r";\s*ext=|ext|x|#", re.IGNORECASE)
 MIN_SEARCH_DIGITS = 3
 # The zone phonenumbers names when it knows none.
 UNKNOWN_ZONE = "Etc/Unknown"
+# The countries phonenumbers has numbers for (its SUPPORTED_REGIONS, which a test compares
+# with these): the phone_region setting is read at start-up, before phonenumbers is needed.
+_REGION_CODES = (
+    "AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+    "BO BQ BR BS BT BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE "
+    "DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM "
+    "GN GP GQ GR GT GU GW GY HK HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE "
+    "KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH "
+    "MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ "
+    "OM PA PE PF PG PH PK PL PM PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI "
+    "SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TG TH TJ TK TL TM TN TO TR TT TV TW "
+    "TZ UA UG US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW"
+)
+REGIONS = frozenset(_REGION_CODES.split())
 # Distinct numbers read again within an import (a second phone column, a switchboard) or
 # a session come from here.
 CACHED_NUMBERS = 256
@@ -73,12 +87,12 @@ def _parse_failure(error_type: int) -> str:
     }.get(error_type, "not a phone number")
 
 
-def _impossible(reason: int, country_code: int) -> str | None:
-    """Why a parsed number cannot be dialled (is_possible_number_with_reason), or None."""
+def _impossible(reason: int, country_code: int) -> str:
+    """Why a parsed number that is not IS_POSSIBLE (is_possible_number_with_reason) cannot
+    be dialled."""
     result = _library().ValidationResult
     where = _where(country_code)
     return {
-        result.IS_POSSIBLE: None,
         # phonenumbers counts a number without its area code as possible, but dialled
         # from anywhere else it reaches someone else, or no one: E.164 needs it whole.
         result.IS_POSSIBLE_LOCAL_ONLY: f"a local number {where} only: add the area code",
@@ -184,8 +198,9 @@ def _read(text: str, region: str) -> Phone | str:
         number = library.parse(text, region)
     except library.NumberParseException as error:
         return _parse_failure(error.error_type)
-    if reason := _impossible(library.is_possible_number_with_reason(number), number.country_code):
-        return reason
+    possible = library.is_possible_number_with_reason(number)
+    if possible != library.ValidationResult.IS_POSSIBLE:
+        return _impossible(possible, number.country_code)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
     return Phone(e164, number.extension or "", number)
 
@@ -342,7 +357,7 @@ def search_digits(text: str, region: str | None) -> tuple[str, ...]:
 def known_region(text: str) -> str | None:
     """The two-letter region phonenumbers knows (`gb` is GB), or None."""
     region = text.strip().upper()
-    return region if region in _library().SUPPORTED_REGIONS else None
+    return region if region in REGIONS else None
 
 
 def locale_region() -> str:

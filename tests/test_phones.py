@@ -3,17 +3,22 @@ refused with the reason, kept with a warning, shown internationally, found by an
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import phonenumbers
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from funnel_tui.phones import (
+    REGIONS,
     PhoneRefused,
     dial_values,
     e164,
     guess_timezone,
     international,
+    known_region,
     national,
     phone_key,
     phone_problem,
@@ -165,13 +170,13 @@ def test_the_digits_a_typed_number_is_searched_by(
     assert search_digits(typed, region) == runs
 
 
-REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+SORTED_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 
 
 @st.composite
 def possible_numbers(draw: st.DrawFn) -> phonenumbers.PhoneNumber:
     """A number of some country's length, digits drawn after an example's first two."""
-    region = draw(st.sampled_from(REGIONS))
+    region = draw(st.sampled_from(SORTED_REGIONS))
     example = phonenumbers.example_number(region)
     assume(example is not None)
     digits = phonenumbers.national_significant_number(example)
@@ -205,3 +210,31 @@ def test_an_extension_survives_storing_and_showing(
     phone = read_phone(stored, "US")
     assert (phone.stored, phone.extension) == (stored, str(extension))
     assert read_phone(phone.international, "US").stored == stored
+
+
+def test_the_regions_known_without_phonenumbers_are_its_own() -> None:
+    assert phonenumbers.SUPPORTED_REGIONS == REGIONS
+    assert known_region(" gb ") == "GB"
+    assert known_region("XX") is None
+
+
+# Opening the app reads the settings and the first screen of the queue and its card's row:
+# phonenumbers (over 10 ms to import) waits until a number is read.
+START_UP = """
+import sqlite3, sys
+from funnel_tui.settings import read_settings
+from funnel_tui import queue, prospects, importer, checks, migrations
+conn = sqlite3.connect(":memory:")
+conn.execute("CREATE TABLE settings (key TEXT, value TEXT)")
+conn.execute("INSERT INTO settings VALUES ('phone_region', 'gb')")
+settings, problems = read_settings(conn)
+assert (settings.phone_region, problems) == ("GB", []), (settings, problems)
+print("phonenumbers" in sys.modules)
+"""
+
+
+def test_reading_the_settings_and_loading_the_core_do_not_import_phonenumbers() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", START_UP], capture_output=True, text=True, timeout=60
+    )
+    assert (ran.returncode, ran.stdout.strip()) == (0, "False"), ran.stderr
