@@ -28,6 +28,7 @@ from funnel_tui.phones import (
     search_digits,
     stored_phone,
 )
+from funnel_tui.settings import DIAL_PLACEHOLDERS
 
 UK_FORMS = ["07700 900318", "07700900318", "+44 7700 900318", "0044 7700 900318"]
 
@@ -118,6 +119,8 @@ def test_the_dial_placeholders_of_a_stored_number() -> None:
         "national": "(555) 000-1000",
     }
     assert dial_values("+442079460958", "GB")["extension"] == ""  # type: ignore[index]
+    # One value for each placeholder a dial_command may name.
+    assert tuple(dial_values("+442079460958", "GB") or ()) == DIAL_PLACEHOLDERS
     assert dial_values("0800", "GB") is None
 
 
