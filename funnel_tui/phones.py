@@ -361,14 +361,14 @@ def known_region(text: str) -> str | None:
 
 
 def locale_region() -> str:
-    """The country of the rep's locale (en_GB: GB), else US: numbers typed without a
-    country code are read as this country's."""
+    """The country of the rep's locale (en_GB: GB) when phonenumbers knows it, else US:
+    numbers typed without a country code are read as this country's."""
     try:
         language = locale.getlocale()[0] or ""
     except ValueError:
         language = ""
     _, _, country = language.partition("_")
-    return country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else "US"
+    return known_region(country) or "US"
 
 
 def phone_warning(text: str | None, region: str) -> str | None:

@@ -3,6 +3,7 @@ refused with the reason, kept with a warning, shown internationally, found by an
 
 from __future__ import annotations
 
+import locale
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from funnel_tui.phones import (
     guess_timezone,
     international,
     known_region,
+    locale_region,
     national,
     phone_key,
     phone_problem,
@@ -213,6 +215,18 @@ def test_an_extension_survives_storing_and_showing(
     phone = read_phone(stored, "US")
     assert (phone.stored, phone.extension) == (stored, str(extension))
     assert read_phone(phone.international, "US").stored == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "region"),
+    [(("en_GB", "UTF-8"), "GB"), (("de_DE", None), "DE"), (("C", None), "US"),
+     ((None, None), "US"), (("en_001", "UTF-8"), "US"), (("xx_QQ", None), "US")],
+)  # fmt: skip
+def test_the_default_region_is_the_locales_country_when_phonenumbers_knows_it(
+    monkeypatch: pytest.MonkeyPatch, language: tuple[str | None, str | None], region: str
+) -> None:
+    monkeypatch.setattr(locale, "getlocale", lambda *category: language)
+    assert locale_region() == region
 
 
 def test_the_regions_known_without_phonenumbers_are_its_own() -> None:
