@@ -19,7 +19,8 @@ import sqlite_utils
 
 from funnel_tui import __version__
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
-from funnel_tui.settings import Settings
+from funnel_tui.phones import international
+from funnel_tui.settings import Settings, load_settings
 from funnel_tui.text import one_line
 
 PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
@@ -107,6 +108,7 @@ def _appointments(
     """The open (and cancelled) meeting and callback tasks due before `until`, and how
     many have a due time that is no moment."""
     and_prospect = "AND t.prospect_id = :prospect" if prospect_id is not None else ""
+    region = load_settings(db).phone_region
     rows = db.execute(
         _APPOINTMENTS.format(and_prospect=and_prospect),
         {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id},
@@ -132,7 +134,7 @@ def _appointments(
                 note=_note(note),
                 name=_text(name) or f"prospect {prospect}",
                 company=_text(company),
-                phone=_text(phone),
+                phone=international(_text(phone), region),
                 email=_text(email),
                 timezone=_zone(zone),
             )

@@ -28,8 +28,10 @@ from funnel_tui.migrations import (
     DerivedTable,
     TriggerGroup,
 )
+from funnel_tui.phones import phone_problem
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.text import one_line
 
 Check = Callable[[sqlite3.Connection], list[str]]
 
@@ -245,6 +247,63 @@ def _overlapping_target_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+# Longer stored values are cut to this many characters in a line of `funnel check`.
+SHOWN_VALUE = 40
+
+
+def _shown(value: str) -> str:
+    text = one_line(value)
+    return repr(text if len(text) <= SHOWN_VALUE else f"{text[: SHOWN_VALUE - 1]}…")
+
+
+def _phone_problems(conn: sqlite3.Connection) -> list[str]:
+    """The numbers phonenumbers cannot read as ones that can be dialled (read against the
+    book's phone_region): the form and the import refuse them, so another tool wrote them,
+    or they were there before v5 read every number."""
+    region = read_settings(conn)[0].phone_region
+    rows = conn.execute(
+        "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != '' ORDER BY id"
+    )
+    return [
+        f"prospects row {prospect_id}, phone: {_shown(phone)} cannot be dialled: {reason}"
+        for prospect_id, phone in rows
+        if (reason := phone_problem(phone, region))
+    ]
+
+
+@dataclass(frozen=True)
+class TimezoneGuess:
+    """A prospect whose timezone was guessed from the phone number: no problem, but worth
+    a look, as the number may be a mobile that moved or a head office's."""
+
+    row: int
+    timezone: str
+    phone: str
+
+    def __str__(self) -> str:
+        return (
+            f"prospects row {self.row}, timezone: {_shown(self.timezone)} guessed from the "
+            f"number {_shown(self.phone)}"
+        )
+
+
+def timezone_guesses(path: Path) -> list[TimezoneGuess]:
+    """The timezones guessed from phone numbers (`timezone_guessed = 1`), in row order;
+    none where damage stops the read (check_database lists the damage)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.text_factory = decode_text
+    try:
+        rows = conn.execute(
+            "SELECT id, timezone, phone FROM prospects WHERE timezone_guessed = 1"
+            " AND typeof(timezone) = 'text' ORDER BY id"
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
+    return [TimezoneGuess(row, zone, str(phone or "")) for row, zone, phone in rows]
+
+
 # Run in order on a file whose schema and pages are sound.
 CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
@@ -253,6 +312,7 @@ CHECKS: tuple[Check, ...] = (
     _next_task_problems,
     _setting_problems,
     _foreign_value_problems,
+    _phone_problems,
     _overlapping_target_problems,
     _undo_record_problems,
 )

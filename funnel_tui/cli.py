@@ -881,18 +881,26 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     "keep, build call_days and prospect_search again, and set each prospect's next call "
     "from its tasks.",
 )
-def check(db_path: Path | None, repair: bool) -> None:
+@click.option(
+    "--guesses",
+    is_flag=True,
+    help="Also list each timezone guessed from a phone number (guesses are no problem: "
+    "they never make the exit status 1).",
+)
+def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, funnel's
     triggers, call_days, prospect_search and next calls, settings, values other tools
-    wrote)."""
-    from funnel_tui.checks import check_database, repair_database
+    wrote, phone numbers that cannot be dialled); say how many timezones were guessed
+    from phone numbers."""
+    from funnel_tui.checks import check_database, repair_database, timezone_guesses
 
+    damaged = False
     try:
         storage = open_db(db_path, read_only=True)
     except DamagedDatabase as damage:
         if repair:
             raise UserError(f"{damage} (--repair cannot mend it)") from None
-        path = damage.path
+        path, damaged = damage.path, True
     else:
         path = storage.path
         if repair:
@@ -907,8 +915,19 @@ def check(db_path: Path | None, repair: bool) -> None:
                 f"{', '.join(repair.recomputed)}"
             )
     problems = check_database(path)
+    for problem in problems:
+        click.echo(f"funnel: {path}: {problem}", err=True)
+    if not problems:
+        click.echo(f"{path}: ok")
+    # Information, not a problem: a rep who set no timezone relies on them.
+    guessed = [] if damaged else timezone_guesses(path)
+    if guesses:
+        for guess in guessed:
+            click.echo(f"{path}: {guess}")
+    elif guessed:
+        click.echo(
+            f"{path}: {len(guessed)} timezone(s) guessed from the phone number, not set by "
+            "you; `funnel check --guesses` lists them"
+        )
     if problems:
-        for problem in problems:
-            click.echo(f"funnel: {path}: {problem}", err=True)
         click.get_current_context().exit(1)
-    click.echo(f"{path}: ok")

@@ -71,6 +71,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
         "Person - Email - Home", "Person - Email - Other",
     ),
     "timezone": ("Time Zone", "Contact Time Zone"),
+    "timezone_guessed": ("timezone_guessed",),
     "needs": ("Needs", "Need", "Requirements"),
     "pain_points": ("Pain Points", "Pain Point", "Pains", "Challenges"),
     "objections": ("Objections", "Objection"),

@@ -321,10 +321,12 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
         with write_transaction(db):
             db["notes"].insert_all(_note_rows(db, now, rng))
             db["targets"].insert(_target(db, calendar))
-            # The scripts greet prospects in the rep's name and talk about the demo's product.
+            # The scripts greet prospects in the rep's name and talk about the demo's product;
+            # the rep works from London, so a number typed without +44 is British.
             db["settings"].insert_all(
                 [
                     {"key": "rep_name", "value": DEMO_REP_NAME},
+                    {"key": "phone_region", "value": "GB"},
                     {"key": DEMO_BOOK_KEY, "value": "yes"},
                 ],
                 replace=True,

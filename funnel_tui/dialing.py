@@ -11,7 +11,6 @@ softphone that stays open).
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import subprocess
 import tempfile
@@ -22,6 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import IO
 
+from funnel_tui.phones import PhoneRefused, read_phone
 from funnel_tui.settings import DIAL_PLACEHOLDER
 from funnel_tui.text import one_line
 
@@ -72,10 +72,10 @@ def dial_argv(template: str, number: DialNumber) -> list[str]:
     ]
 
 
-def _clipped(text: str) -> str:
+def _clipped(text: str, limit: int = MAX_REASON_CHARACTERS) -> str:
     text = one_line(text).rstrip(".")
-    if len(text) > MAX_REASON_CHARACTERS:
-        return f"{text[: MAX_REASON_CHARACTERS - 1]}…"
+    if len(text) > limit:
+        return f"{text[: limit - 1]}…"
     return text
 
 
@@ -133,35 +133,16 @@ def run_dialer(
             raise DialFailed(f"{program!r} {_reason(_tail(stderr), process.returncode)}")
 
 
-# What a stored number may hold: digits and the separators people write, then perhaps an
-# extension. Letters are refused: phonenumbers reads them as keypad digits ("mobile" as
-# 662453), which would dial a stranger.
-_DIALABLE = re.compile(
-    r"\s*\+?[\d\s().\-/]+?(?:\s*(?:;ext=|ext\.?|x|#)\s*\d+)?\s*", re.IGNORECASE | re.ASCII
-)
-
-
 def dial_number(phone: str, region: str) -> DialNumber:
-    """The forms of a stored number; raises DialFailed when it is not a possible number
-    (another tool may have written anything there)."""
-    import phonenumbers  # loaded on the first dial, not at start-up
-
-    refused = DialFailed(f"{_clipped(phone)!r} is not a phone number that can be dialled")
-    if not _DIALABLE.fullmatch(phone):
-        raise refused
+    """The forms of a stored number; raises DialFailed with the reason when it is not one
+    that can be dialled (another tool may have written anything there)."""
     try:
-        parsed = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        raise refused from None
-    if not phonenumbers.is_possible_number(parsed):
-        raise refused
-    bare = phonenumbers.PhoneNumber()
-    bare.merge_from(parsed)
-    bare.extension = None  # the extension is its own placeholder
-    national = phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.NATIONAL)
+        number = read_phone(phone, region)
+    except PhoneRefused as refused:
+        raise DialFailed(f"{_clipped(phone, 40)!r} cannot be dialled: {refused}") from None
     return DialNumber(
-        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        national="".join(character for character in national if character.isdigit()),
-        extension=parsed.extension or "",
-        shown=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        e164=number.e164,
+        national="".join(character for character in number.national if character.isdigit()),
+        extension=number.extension,
+        shown=number.international,
     )

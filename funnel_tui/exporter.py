@@ -32,8 +32,9 @@ QUERIES = {
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A cell that is exactly a phone number stays as it is, so that dialers and CRMs read it:
-# digits, spaces, dots, dashes and brackets make no formula that can call or reach anything.
-PHONE_CELL = re.compile(r"\+[\d .()\-]*\d[\d .()\-]*")
+# digits, spaces, dots, dashes and brackets make no formula that can call or reach anything,
+# and neither does the extension of a stored number (`+15550001000;ext=12`).
+PHONE_CELL = re.compile(r"\+[\d .()\-]*\d[\d .()\-]*(?:;ext=\d+)?")
 
 Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
 

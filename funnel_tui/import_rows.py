@@ -16,13 +16,8 @@ from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.prospects import (
-    contact_problem,
-    email_problem,
-    phone_key,
-    phone_problem,
-    timezone_problem,
-)
+from funnel_tui.phones import PhoneRefused, read_phone, same_number
+from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
@@ -107,6 +102,9 @@ class ProspectFile:
     rejected: list[Rejected]
     encoding: str
     delimiter: str
+    # The country of numbers written without a country code: the rows' phones are stored
+    # in E.164 as read against it, and the book's are matched with it.
+    phone_region: str
     # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
@@ -186,10 +184,10 @@ OWN_CHOOSERS: dict[str, tuple[Chooser, str]] = {
 }
 
 
-def _same_value(name: str, first: str, other: str) -> bool:
+def _same_value(name: str, first: str, other: str, phone_region: str) -> bool:
     """Whether a second column's cell says what the first did: a phone by its number."""
     if name == "phone":
-        return phone_key(first) == phone_key(other)
+        return same_number(first, other, phone_region)
     return first.casefold() == other.casefold()
 
 
@@ -252,11 +250,22 @@ def _flag_converter(name: str, label: str) -> Converter:
     return convert
 
 
+def _convert_guessed(text: str, row: dict[str, object]) -> str | None:
+    """Our export's mark on a timezone guessed from the number: it stays a guess."""
+    if text.lower() in FLAG_YES:
+        if row.get("timezone"):
+            row["timezone_guessed"] = 1
+    elif text.lower() not in FLAG_NO:
+        return f"timezone guessed {text!r}: yes or no"
+    return None
+
+
 # In this order, so that exact cents win over an amount.
 CONVERTERS: dict[str, Converter] = {
     "deal_value": _convert_deal_value,
     "deal_value_cents": _convert_cents,
     "next_call_at": _convert_next_call,
+    "timezone_guessed": _convert_guessed,
     **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
 }
 
@@ -268,8 +277,11 @@ class _RowReader:
     checks are the add/edit form's.
     """
 
-    def __init__(self, header: list[str], columns: Mapping[str, list[int]], source: str) -> None:
+    def __init__(
+        self, header: list[str], columns: Mapping[str, list[int]], source: str, phone_region: str
+    ) -> None:
         self.header = header
+        self.phone_region = phone_region
         self.columns = [
             (name, tuple(positions), name in MULTILINE_FIELDS)
             for name, positions in columns.items()
@@ -310,7 +322,7 @@ class _RowReader:
                     continue
                 if not found:
                     found = cells[name] = text
-                elif not _same_value(name, found, text):
+                elif not _same_value(name, found, text, self.phone_region):
                     extra.append((text, position, found))
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
@@ -336,12 +348,21 @@ class _RowReader:
             reasons.append(reason)
         if email and (reason := email_problem(email)):
             reasons.append(f"email {email!r}: {reason}")
-        if phone and (reason := phone_problem(phone)):
-            reasons.append(f"phone {phone!r}: {reason}")
         if zone := cells.get("timezone"):
             row["timezone"], reason = self._timezone(zone)
+            row["timezone_guessed"] = 0
             if reason:
                 reasons.append(f"timezone {row['timezone']!r}: {reason}")
+        if phone:
+            try:
+                number = read_phone(phone, self.phone_region)
+            except PhoneRefused as refused:
+                reasons.append(f"phone {phone!r}: {refused}")
+            else:
+                row["phone"] = number.stored
+                # Worked out only for the rows that need it: it costs as much as reading.
+                if not zone and (guess := number.timezone):
+                    row["timezone"], row["timezone_guessed"] = guess, 1
         for convert, text in to_convert:
             if reason := convert(text, row):
                 reasons.append(reason)
@@ -393,13 +414,18 @@ def shown_headers(headers: list[str]) -> str:
 
 
 def read_prospect_file(
-    path: Path | str, *, source: str | None = None, progress: Progress | None = None
+    path: Path | str,
+    *,
+    phone_region: str,
+    source: str | None = None,
+    progress: Progress | None = None,
 ) -> ProspectFile:
-    """Read and check every record of a CSV file; raises CsvUnreadable."""
+    """Read and check every record of a CSV file, phone numbers without a country code
+    read as `phone_region`'s; raises CsvUnreadable."""
     csv_file = read_csv(path)
     columns = match_headers(csv_file.header)
     _check_columns(csv_file, columns)
-    reader = _RowReader(csv_file.header, columns, one_line(source or ""))
+    reader = _RowReader(csv_file.header, columns, one_line(source or ""), phone_region)
     rows: list[tuple[int, dict[str, object]]] = []
     rejected: list[Rejected] = []
     width = len(csv_file.header)
@@ -431,6 +457,7 @@ def read_prospect_file(
         rejected=rejected,
         encoding=csv_file.encoding_name,
         delimiter=csv_file.delimiter_name,
+        phone_region=phone_region,
         columns=found,
         ignored=[text for text in csv_file.header if text not in found and one_line(text)],
         fallbacks=_fallbacks(csv_file.header, columns),

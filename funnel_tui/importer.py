@@ -26,7 +26,9 @@ from funnel_tui.import_rows import (
     read_prospect_file,
     shown_headers,
 )
-from funnel_tui.prospects import TEXT_FIELDS, phone_key
+from funnel_tui.phones import phone_key
+from funnel_tui.prospects import TEXT_FIELDS
+from funnel_tui.settings import load_settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
@@ -50,6 +52,7 @@ NEW_PROSPECT = {
     "do_not_call": 0,
     "wrong_number": 0,
     "nurture": 0,
+    "timezone_guessed": 0,
 }
 
 
@@ -174,13 +177,14 @@ class _Merger:
     """Decides for each valid row whether it adds a prospect or updates one.
 
     A row updates the prospect with the same email (in any case), else the one with the
-    same phone number (digits and extension) and the same name (case and spacing
+    same phone number (its E.164 form and extension) and the same name (case and spacing
     ignored) whose email does not conflict with the row's. Two people who share a
     switchboard number stay two prospects. Rows match the database and the rows before
-    them in the file.
+    them in the file. A timezone guessed from a row's number never replaces one the rep
+    or a file set.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, phone_region: str) -> None:
         self.by_email: dict[str, Target] = {}
         self.by_phone_and_name: dict[tuple[str, str], Target] = {}
         # The name of the first prospect with each number, for the report.
@@ -191,9 +195,17 @@ class _Merger:
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
         self.shared_phones: list[SharedPhone] = []
-        query = "SELECT id, name, email, phone FROM prospects"
-        for prospect_id, name, email, phone in db.execute(query):
-            self._remember(prospect_id, name, _email_key(email), phone_key(phone))
+        # The stored prospects whose timezone was set, not guessed: a guess leaves it.
+        self.zone_set: set[int] = set()
+        query = (
+            "SELECT id, name, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
+            " FROM prospects"
+        )
+        for prospect_id, name, email, phone, zone_set in db.execute(query):
+            if zone_set:
+                self.zone_set.add(prospect_id)
+            phone = phone if isinstance(phone, str) else None
+            self._remember(prospect_id, name, _email_key(email), phone_key(phone, phone_region))
 
     def _remember(self, target: Target, name: object, email_key: str, phone: str) -> None:
         if email_key:
@@ -220,9 +232,17 @@ class _Merger:
         other_email = self._email_of(target)
         return None if email_key and other_email and other_email != email_key else target
 
+    def _keeps_zone(self, target: Target, pending: dict[str, object]) -> bool:
+        """Whether a prospect's timezone was set by the rep or a file, so no guess
+        replaces it."""
+        if pending.get("timezone_guessed") == 0 and pending.get("timezone"):
+            return True
+        return target in self.zone_set if isinstance(target, int) else False
+
     def merge(self, line: int, row: dict[str, object]) -> None:
         email_key = _email_key(row.get("email"))
-        phone = phone_key(str(row.get("phone", "")))
+        # The row's phone is stored in E.164 already: it is its own key.
+        phone = str(row.get("phone", ""))
         target = self._match(row, email_key, phone)
         if target is None:
             target = {**NEW_PROSPECT, **row}
@@ -233,6 +253,8 @@ class _Merger:
                 )
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            if row.get("timezone_guessed") and self._keeps_zone(target, pending):
+                row = {name: value for name, value in row.items() if "timezone" not in name}
             for name, value in row.items():
                 # The source that brought a prospect in keeps the credit for its calls.
                 if name == "source":
@@ -246,7 +268,7 @@ class _Merger:
 IMPORTED_COLUMNS = (
     *TEXT_FIELDS,
     *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
-    *("do_not_call", "wrong_number", "nurture"),
+    *("do_not_call", "wrong_number", "nurture", "timezone_guessed"),
 )
 INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at")
 # New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
@@ -321,7 +343,7 @@ def apply_import(
 
     Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
     """
-    merger = _Merger(db)
+    merger = _Merger(db, prospects.phone_region)
     for line, row in prospects.rows:
         merger.merge(line, row)
     write = not dry_run and (skip_invalid or not prospects.rejected)
@@ -347,6 +369,8 @@ def import_prospects(
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import prospects from a CSV file in one transaction; raises CsvUnreadable."""
-    prospects = read_prospect_file(path, source=source, progress=progress)
+    """Import prospects from a CSV file in one transaction, numbers without a country code
+    read as the book's phone_region's; raises CsvUnreadable."""
+    region = load_settings(db).phone_region
+    prospects = read_prospect_file(path, phone_region=region, source=source, progress=progress)
     return apply_import(db, prospects, now=now, dry_run=dry_run, skip_invalid=skip_invalid)

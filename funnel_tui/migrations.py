@@ -20,6 +20,7 @@ from funnel_tui.domain import (
     Stage,
     sql_list,
 )
+from funnel_tui.phones import known_region, locale_region, readable_phone
 from funnel_tui.schema_v4 import method_name_sql, source_name_sql
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
@@ -446,7 +447,8 @@ def _v4(conn: sqlite3.Connection) -> None:
 
 def _v5(conn: sqlite3.Connection) -> None:
     """emails, a mark on a timezone guessed from the phone number, the book's name,
-    tasks.sequence and calls.request_id."""
+    tasks.sequence and calls.request_id; every stored number in E.164 where phonenumbers
+    reads it, and the zone it tells for a prospect without one."""
     for statement in (
         schema_v5.EMAILS_TABLE,
         *split_statements(schema_v5.EMAILS_INDEXES),
@@ -459,6 +461,35 @@ def _v5(conn: sqlite3.Connection) -> None:
         schema_v5.CALLS_REQUEST_ID_INDEX,
     ):
         conn.execute(statement)
+    region = _book_phone_region(conn)
+    changes = []
+    for prospect_id, phone, timezone in conn.execute(schema_v5.STORED_PHONES):
+        number = readable_phone(phone, region)
+        if number is None:
+            continue  # left as it was: `funnel check` lists it
+        guess = None if timezone else number.timezone
+        if number.stored != phone or guess:
+            changes.append((number.stored, guess, guess, prospect_id))
+    # prospects_touch would stamp every prospect written here as edited now by the rep;
+    # it steps aside meanwhile, and comes back as the file had it. The search rows follow
+    # the new numbers through their own trigger.
+    touch = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'prospects_touch'"
+    ).fetchone()
+    if touch:
+        conn.execute('DROP TRIGGER "prospects_touch"')
+    conn.executemany(schema_v5.NORMALISE_PHONE, changes)
+    if touch:
+        conn.execute(touch[0])
+
+
+def _book_phone_region(conn: sqlite3.Connection) -> str:
+    """The book's phone_region setting where it holds one phonenumbers knows, else the
+    locale's country (the setting's default)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'phone_region'").fetchone()
+    if row and isinstance(row[0], str) and (region := known_region(row[0])):
+        return region
+    return locale_region()
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)

@@ -14,6 +14,7 @@ from funnel_tui.dates import known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.phones import PhoneRefused, read_phone
 from funnel_tui.storage import write_transaction
 from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
@@ -26,11 +27,6 @@ OFF_QUEUE_FLAGS = ("do_not_call", "wrong_number")
 FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value", *FLAG_FIELDS)
 
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
-PHONE_SHAPE = re.compile(r"\+?[\d\s().\-/]+(?:\s*(?:x|ext\.?|;ext=)\s*\d+)?", re.IGNORECASE)
-PHONE_EXTENSION = re.compile(r"x|ext", re.IGNORECASE)
-NOT_DIGITS = re.compile(r"\D")
-MIN_PHONE_DIGITS = 7
-MAX_PHONE_DIGITS = 15
 # The open tasks the card lists; it says how many more there are.
 CARD_TASKS = 3
 # The ids SQLite can store: asking for one outside them would overflow, not miss.
@@ -48,36 +44,6 @@ class ProspectInvalid(ValueError):
 def email_problem(email: str) -> str | None:
     """Why this does not look like an email address, or None when it does."""
     return None if EMAIL_SHAPE.fullmatch(email) else "not an email address (name@company.com)"
-
-
-def phone_digits(phone: str | None) -> str:
-    """The digits that identify a phone number, without any extension."""
-    if not phone:
-        return ""
-    return NOT_DIGITS.sub("", PHONE_EXTENSION.split(phone, maxsplit=1)[0])
-
-
-def phone_key(phone: str | None) -> str:
-    """What tells two phone numbers apart: the digits, and an extension's after an `x`.
-
-    `+1 617 555 0100 ext. 12`, `1-617-555-0100 x12` and `+16175550100;ext=12` are one
-    number; without the extension, or with another, it is another.
-    """
-    if not phone:
-        return ""
-    number, *extension = PHONE_EXTENSION.split(phone, maxsplit=1)
-    digits = NOT_DIGITS.sub("", number)
-    extension_digits = NOT_DIGITS.sub("", extension[0]) if extension else ""
-    return f"{digits}x{extension_digits}" if extension_digits else digits
-
-
-def phone_problem(phone: str) -> str | None:
-    """Why this does not look like a phone number, or None when it does."""
-    if not PHONE_SHAPE.fullmatch(phone):
-        return "a phone number has digits, spaces, + ( ) - . only"
-    if not MIN_PHONE_DIGITS <= len(phone_digits(phone)) <= MAX_PHONE_DIGITS:
-        return f"a phone number has {MIN_PHONE_DIGITS} to {MAX_PHONE_DIGITS} digits"
-    return None
 
 
 def contact_problem(phone: str | None, email: str | None) -> str | None:
@@ -98,20 +64,36 @@ def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None
     return None, f"{what} is one of {', '.join(allowed)}"
 
 
-def validate_prospect(values: Mapping[str, Any], *, methods: Collection[str]) -> dict[str, Any]:
+def validate_prospect(
+    values: Mapping[str, Any], *, methods: Collection[str], phone_region: str
+) -> dict[str, Any]:
     """Check form values and return the columns to store; raises ProspectInvalid.
 
-    A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0 otherwise."""
+    The phone is read against `phone_region` and stored in E.164 (PRODUCT 15). Without a
+    timezone the number's zone is taken, when it has exactly one, and marked as guessed
+    (`timezone_guessed`). A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0
+    otherwise."""
     errors: dict[str, str] = {}
     row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
     if not row["name"]:
         errors["name"] = "a name is needed"
     if reason := contact_problem(row["phone"], row["email"]):
         errors["phone"] = reason
-    checks = (("email", email_problem), ("phone", phone_problem), ("timezone", timezone_problem))
-    for field, problem in checks:
+    for field, problem in (("email", email_problem), ("timezone", timezone_problem)):
         if row[field] and (reason := problem(row[field])):
             errors[field] = reason
+    guess = None
+    if row["phone"]:
+        try:
+            phone = read_phone(row["phone"], phone_region)
+        except PhoneRefused as refused:
+            errors["phone"] = str(refused)
+        else:
+            row["phone"] = phone.stored
+            guess = None if row["timezone"] else phone.timezone
+    row["timezone_guessed"] = int(guess is not None)
+    if guess is not None:
+        row["timezone"] = guess
     for field, allowed in (("kind", list(Kind)), ("stage", list(Stage)), ("method", methods)):
         if field in values:
             row[field], reason = _choice(str(values[field] or ""), allowed, field)

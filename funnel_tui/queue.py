@@ -9,7 +9,6 @@ the cursor, `pgdn` and `end` are plain index arithmetic.
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ import sqlite_utils
 from funnel_tui.cadence import calling_window
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
+from funnel_tui.phones import search_digits
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
@@ -123,15 +123,15 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(now.date(), time.max, tzinfo=now.tzinfo)
 
 
-def _filter_clause(text: str) -> tuple[str, dict[str, str]]:
+def _filter_clause(text: str, phone_region: str | None) -> tuple[str, dict[str, str]]:
     """SQL over prospect_search matching name, company, email or phone, and phones also by
-    their digits alone."""
+    their digits: a number typed in any form (`07700 900318` in GB) finds the stored
+    +447700900318, and a part of one the numbers that hold it."""
     params = {"like": f"%{_escape_like(text)}%"}
     clause = "search_text LIKE :like ESCAPE '\\'"
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 3 and re.fullmatch(r"[\d\s()+./\-]+", text):
-        params["digits"] = f"%{digits}%"
-        clause += " OR phone_digits LIKE :digits"
+    for number, run in enumerate(search_digits(text, phone_region)):
+        params[f"digits{number}"] = f"%{run}%"
+        clause += f" OR phone_digits LIKE :digits{number}"
     return clause, params
 
 
@@ -139,10 +139,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _matching_ids(db: sqlite_utils.Database, text: str) -> str:
+def _matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
     """The ids matching a filter, as a JSON list for `json_each`: one pass over the narrow
     rows of prospect_search, which triggers keep in step with prospects."""
-    clause, params = _filter_clause(text)
+    clause, params = _filter_clause(text, phone_region)
     rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
     return json.dumps([row[0] for row in rows])
 
@@ -172,18 +172,20 @@ def queue_order(
     text: str = "",
     closed_zones: Collection[str] = (),
     limit: int | None = None,
+    phone_region: str | None = None,
 ) -> QueueOrder:
     """The prospects to show, in calling order (or by name for the other modes).
 
     `closed_zones` are timezones outside their calling hours now: today's queue holds
     their prospects back (see `closed_timezones`) and counts them. `limit` reads only the
-    first rows of the order, enough for a screen.
+    first rows of the order, enough for a screen. A number in `text` without a country
+    code is read as `phone_region`'s (without one, only as the digits typed).
     """
     params: dict[str, str | int] = {}
     restrict = ""
     text = text.strip()
     if text:
-        params["matching"] = _matching_ids(db, text)
+        params["matching"] = _matching_ids(db, text, phone_region)
         restrict = " AND id IN (SELECT value FROM json_each(:matching))"
     if mode is QueueMode.TODAY:
         order = _todays_order(db, params, restrict, now, closed_zones, limit)
@@ -281,9 +283,12 @@ def queue_ids(
     mode: QueueMode = QueueMode.TODAY,
     text: str = "",
     closed_zones: Collection[str] = (),
+    phone_region: str | None = None,
 ) -> array[int]:
     """Just the ids of `queue_order`."""
-    return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed_zones).ids
+    return queue_order(
+        db, now=now, mode=mode, text=text, closed_zones=closed_zones, phone_region=phone_region
+    ).ids
 
 
 # The distinct zones by hopping through prospects_timezone from one value to the next: a
@@ -326,7 +331,15 @@ def read_order(
     """The queue as the app shows it: today's holds back the prospects whose zone is
     outside its calling hours now."""
     closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
-    return queue_order(db, now=now, mode=mode, text=text, closed_zones=closed, limit=limit)
+    return queue_order(
+        db,
+        now=now,
+        mode=mode,
+        text=text,
+        closed_zones=closed,
+        limit=limit,
+        phone_region=settings.phone_region,
+    )
 
 
 def place_elsewhere(row: QueueRow, now: datetime, mode: QueueMode) -> str:

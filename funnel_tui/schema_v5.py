@@ -15,7 +15,9 @@
   logged without one (before v5, by the app, by other tools).
 
 The migration also writes every stored phone number in E.164 where phonenumbers reads
-it; the numbers it cannot read stay as they were (`funnel check` lists them).
+it (against the book's phone_region); the numbers it cannot read stay as they were
+(`funnel check` lists them). A prospect without a timezone gets the one its number tells,
+when it tells exactly one, marked as guessed.
 """
 
 from __future__ import annotations
@@ -63,3 +65,17 @@ END;
 CALLS_REQUEST_ID_COLUMN = "ALTER TABLE calls ADD COLUMN request_id TEXT"
 # SQLite's UNIQUE lets any number of NULLs through: only the calls given a key are unique.
 CALLS_REQUEST_ID_INDEX = "CREATE UNIQUE INDEX calls_request_id ON calls (request_id)"
+
+# The numbers the migration reads: text only (a BLOB another tool stored stays as it is),
+# with the timezone where there is a readable one.
+STORED_PHONES = """
+SELECT id, phone, CASE WHEN typeof(timezone) = 'text' THEN trim(timezone) ELSE timezone END
+FROM prospects WHERE typeof(phone) = 'text' AND phone != ''
+"""
+
+# (stored form, guessed zone or NULL, the same again, id): a guess also marks the zone.
+NORMALISE_PHONE = """
+UPDATE prospects SET phone = ?, timezone = coalesce(?, timezone),
+    timezone_guessed = ? IS NOT NULL
+WHERE id = ?
+"""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import locale
 import re
 import shlex
 import sqlite3
@@ -15,6 +14,7 @@ import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.phones import known_region, locale_region
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_text, one_line
 
@@ -73,17 +73,6 @@ DIAL_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SMTP_SECURITY = ("starttls", "tls", "none")
 # The port each kind of SMTP security listens on when smtp_port is not set.
 SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-
-
-def locale_region() -> str:
-    """The country of the rep's locale (en_GB: GB), else US: numbers typed without a
-    country code are read as this country's."""
-    try:
-        language = locale.getlocale()[0] or ""
-    except ValueError:
-        language = ""
-    _, _, country = language.partition("_")
-    return country.upper() if re.fullmatch(r"[A-Za-z]{2}", country) else "US"
 
 
 class SettingError(ValueError):
@@ -345,10 +334,8 @@ def _parse_optional_amount(text: str) -> int | None:
 
 def _parse_region(text: str) -> str:
     """A country as its two-letter code (GB, US, DE), one phonenumbers knows."""
-    import phonenumbers  # only when the setting is typed or read: it takes a while to load
-
-    region = text.strip().upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
+    region = known_region(text)
+    if region is None:
         raise SettingError(
             "expected a two-letter country code such as US, GB or DE,"
             f" got {_clipped(text.strip())!r}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import os
 import secrets
 from collections.abc import Iterator
@@ -28,6 +29,13 @@ def user_folders_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv(DB_ENV, raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def us_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A US locale whatever the machine's, so numbers typed without a country code are US
+    numbers unless a test sets phone_region."""
+    monkeypatch.setattr(locale, "getlocale", lambda *category: ("en_US", "UTF-8"))
 
 
 @pytest.fixture

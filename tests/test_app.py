@@ -300,7 +300,7 @@ async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:
         await settle(pilot)
         assert demo_app.screen is form
         assert "email" in shown_text(form.query_one("#error-email"))
-        assert "digits" in shown_text(form.query_one("#error-phone"))
+        assert "too short for a number in GB" in shown_text(form.query_one("#error-phone"))
         assert db["prospects"].count == count
         form.query_one("#field-email").value = "ada@engines.co.uk"
         form.query_one("#field-phone").value = "+44 20 7946 0999"

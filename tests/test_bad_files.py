@@ -26,7 +26,7 @@ from tests.cli_support import one_line_error, run_main
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
 GARBAGE = b"milk, eggs, call the plumber\n" * 100
-LEADS = "Name,Phone\n" + "".join(f"Imported {n},+1 555 04{n:02d}\n" for n in range(200))
+LEADS = "Name,Phone\n" + "".join(f"Imported {n},+1 617 555 {n:04d}\n" for n in range(200))
 
 
 def not_a_database(folder: Path) -> Path:

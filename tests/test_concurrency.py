@@ -138,7 +138,7 @@ def small_csv(path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["Name", "Phone"])
-        writer.writerows([f"Imported {n}", f"+1 555 03{n:02d}"] for n in range(IMPORT_ROWS))
+        writer.writerows([f"Imported {n}", f"+1 617 555 03{n:02d}"] for n in range(IMPORT_ROWS))
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.dialing import DialFailed, DialNumber, dial_argv, dial_number, run_dialer
-from funnel_tui.settings import SettingError, parse_setting, save_setting
+from funnel_tui.settings import DIAL_PLACEHOLDERS, SettingError, parse_setting, save_setting
 from funnel_tui.storage import Storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FrozenClock, settle, settle_until
@@ -94,8 +94,19 @@ def test_the_number_in_each_form_a_dialer_may_ask_for(
     assert number.digits == e164[1:]
 
 
+def test_every_placeholder_has_a_value() -> None:
+    number = dial_number("+15550001000;ext=12", "GB")
+
+    assert {name: number.fill(name) for name in DIAL_PLACEHOLDERS} == {
+        "e164": "+15550001000",
+        "digits": "15550001000",
+        "extension": "12",
+        "national": "5550001000",
+    }
+
+
 def test_a_stored_value_that_is_no_number_is_not_dialled() -> None:
-    with pytest.raises(DialFailed, match="not a phone number"):
+    with pytest.raises(DialFailed, match="cannot be dialled"):
         dial_number("ask reception", "US")
 
 
@@ -127,7 +138,7 @@ def test_the_dialer_gets_the_argv_and_no_shell(
     ],
 )
 def test_a_stored_value_that_is_not_a_possible_number_is_never_dialled(stored: str) -> None:
-    with pytest.raises(DialFailed, match="not a phone number that can be dialled"):
+    with pytest.raises(DialFailed, match="cannot be dialled"):
         dial_number(stored, "US")
 
 

@@ -189,7 +189,7 @@ async def test_a_name_typed_with_a_keeps_every_key(demo_app: FunnelApp, typist: 
         "Ada Lovelace",
         "CTO",
         "Engines Ltd",
-        "020 7946 0999",
+        "+442079460999",
     )
 
 
@@ -285,7 +285,7 @@ async def test_a_prospect_without_phone_or_email_is_refused_under_the_phone(
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert db["prospects"].count == count + 1
-    assert newest_prospect(db)["phone"] == "+44 20 7946 0999"
+    assert newest_prospect(db)["phone"] == "+442079460999"
 
 
 async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:

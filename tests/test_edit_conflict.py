@@ -17,7 +17,10 @@ METHODS = ("solution", "benefits")
 def reachable_prospect(db: sqlite_utils.Database) -> int:
     """A prospect with history, and a phone: the form saves none without a phone or email."""
     ann = worked_prospect(db)
-    db.execute("UPDATE prospects SET phone = '020 7946 0958' WHERE id = ?", [ann])
+    db.execute(
+        "UPDATE prospects SET phone = '+442079460958', timezone = 'Europe/London' WHERE id = ?",
+        [ann],
+    )
     return ann
 
 
@@ -26,7 +29,7 @@ def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
     values = {
         **{
             field: str(loaded[field] or "")
-            for field in ("name", "title", "company", "phone", "email")
+            for field in ("name", "title", "company", "phone", "email", "timezone")
         },
         "kind": str(loaded["kind"]),
         "stage": str(loaded["stage"]),
@@ -35,7 +38,7 @@ def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
         "deal_value": str((loaded["deal_value_cents"] or 0) // 100 or ""),
         **typed,
     }
-    return validate_prospect(values, methods=METHODS)
+    return validate_prospect(values, methods=METHODS, phone_region="GB")
 
 
 def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.Database) -> None:

@@ -151,7 +151,14 @@ def test_only_prospects_and_calls_can_be_exported(db: sqlite_utils.Database) -> 
 
 @pytest.mark.parametrize(
     "phone",
-    ["+44 20 7946 0958", "+1 (617) 555-0100", "+34.91.555.01.23", "+1-617-555-0100"],
+    [
+        "+44 20 7946 0958",
+        "+1 (617) 555-0100",
+        "+34.91.555.01.23",
+        "+1-617-555-0100",
+        # A number as funnel stores it, with its extension.
+        "+15550001000;ext=12",
+    ],
 )
 def test_a_cell_that_is_exactly_a_phone_number_is_exported_as_it_is(phone: str) -> None:
     assert neutralise(phone) == phone
@@ -159,7 +166,10 @@ def test_a_cell_that_is_exactly_a_phone_number_is_exported_as_it_is(phone: str) 
 
 @pytest.mark.parametrize(
     "text",
-    ["+", "+-", "+1 617 555 0100 x12", "+1+cmd|' /C calc'!A0", "+SUM(A1)", "+1\n=1+1", "-1 555"],
+    [
+        *("+", "+-", "+1 617 555 0100 x12", "+1+cmd|' /C calc'!A0", "+SUM(A1)", "+1\n=1+1"),
+        *("-1 555", "+15550001000;ext=", "+15550001000;ext=12;=1+1", "+1;ext=12+cmd|"),
+    ],
 )
 def test_anything_else_starting_like_a_formula_is_still_neutralised(text: str) -> None:
     assert neutralise(text) == f"'{text}"

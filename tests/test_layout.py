@@ -7,6 +7,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
@@ -69,7 +70,11 @@ async def test_phone_email_gauge_and_script_step_are_whole_at_every_size(
         assert isinstance(screen, MainScreen) and screen.card is not None
         shown = on_screen(demo_app)
         prospect = screen.card.prospect
-        assert prospect["phone"] in shown
+        # The number is shown in the international format: +44 20 7946 0182.
+        number = phonenumbers.parse(prospect["phone"])
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL) in (
+            shown
+        )
         assert prospect["email"] in shown
         pace = screen.gauge.pace
         assert pace is not None

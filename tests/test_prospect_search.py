@@ -143,7 +143,7 @@ def test_upgrading_a_version_1_file_makes_its_prospects_findable(tmp_path: Path)
 def test_check_names_stale_search_rows_and_repair_rebuilds_them(
     storage: Storage, db: sqlite_utils.Database
 ) -> None:
-    ada = db["prospects"].insert({"name": "Ada", "phone": "555 0100"}).last_pk
+    ada = db["prospects"].insert({"name": "Ada", "phone": "+12055550100"}).last_pk
     assert check_database(storage.path) == []
     # A bulk copy with the trigger dropped.
     db.execute("DROP TRIGGER prospect_search_after_insert")

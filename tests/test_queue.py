@@ -321,6 +321,35 @@ def test_filter(directory: sqlite_utils.Database, typed: str, found: list[str]) 
     assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
 
 
+@pytest.mark.parametrize(
+    ("typed", "region", "found"),
+    [
+        ("07700 900318", "GB", ["Mo Mills"]),
+        ("07700900318", "GB", ["Mo Mills"]),
+        ("+44 7700 900318", "GB", ["Mo Mills"]),
+        ("0044 7700 900318", "GB", ["Mo Mills"]),
+        ("7700 900318", "GB", ["Mo Mills"]),
+        ("+44 7700 900318", "US", ["Mo Mills"]),
+        # Part of a number: as typed, and after the trunk 0 of a national one.
+        ("900318", "GB", ["Mo Mills"]),
+        ("07700 9", "GB", ["Mo Mills"]),
+        ("020 7946", "GB", ["Lu Lane"]),
+        ("555.000.1000", "US", ["Ned Nash"]),
+        ("1 (555) 000-1000", "US", ["Ned Nash"]),
+        ("+1 555 000 1000", "GB", ["Ned Nash"]),
+        # Without the country, a national number is only its digits.
+        ("07700 900318", "US", []),
+    ],
+)
+def test_the_filter_finds_a_stored_number_however_it_is_typed(
+    db: sqlite_utils.Database, typed: str, region: str, found: list[str]
+) -> None:
+    insert(db, "Lu Lane", phone="+442079460958")
+    insert(db, "Mo Mills", phone="+447700900318")
+    insert(db, "Ned Nash", phone="+15550001000;ext=12")
+    assert names(db, queue_ids(db, now=NOW, text=typed, phone_region=region)) == found
+
+
 def test_a_blank_filter_shows_the_whole_queue(directory: sqlite_utils.Database) -> None:
     assert queue_ids(directory, now=NOW, text="   ") == queue_ids(directory, now=NOW)
 

@@ -248,7 +248,9 @@ class BookDialogs(_Base):
             now = self.funnel.clock()
             # Reading the file runs in a thread of its own: however large or slow the file,
             # the database thread only merges the rows and writes them.
-            prospects = await asyncio.to_thread(read_prospect_file, path)
+            prospects = await asyncio.to_thread(
+                read_prospect_file, path, phone_region=self.funnel.settings.phone_region
+            )
             return await self.funnel.in_db_thread(
                 lambda db: apply_import(db, prospects, now=now, skip_invalid=skip_invalid)
             )

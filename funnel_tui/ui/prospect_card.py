@@ -14,6 +14,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
+from funnel_tui.phones import PhoneRefused, read_phone
 from funnel_tui.prospects import CardData
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
@@ -65,12 +66,13 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
     title, company = (shown(column, one_line(prospect[column])) for column in ("title", "company"))
     role = " at ".join(filter(None, (title, company)))
     contact = _label_table()
-    contact.add_row("Phone", _literal(shown("phone", prospect["phone"] or "—")))
+    _add_phone_rows(contact, card, settings.phone_region)
     if prospect["wrong_number"]:
         contact.add_row("", Text("flagged as a wrong number: edit it (e) to call again", "red"))
     contact.add_row("Email", _literal(shown("email", prospect["email"] or "—")))
     if there := local_time(prospect["timezone"], now):
-        contact.add_row("Their time", _literal(there))
+        guessed = " (guessed from the number)" if prospect.get("timezone_guessed") else ""
+        contact.add_row("Their time", Text.assemble(_literal(there), (guessed, "italic")))
         callable_now, opens_at = calling_window(now, settings, prospect["timezone"])
         if not callable_now and opens_at is not None:
             opens = f"outside calling hours: opens {opens_at:%a %H:%M} your time"
@@ -109,6 +111,22 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
             body = card.shown("notes", note, "body", note["body"] or "")
             parts.append(Text.assemble((created + "  ", "dim"), _literal(body)))
     return Group(*parts)
+
+
+def _add_phone_rows(table: Table, card: CardData, region: str) -> None:
+    """The number in the international format, or as stored with why it cannot be
+    dialled (another tool wrote it, or it was there before numbers were checked)."""
+    phone = card.prospect["phone"]
+    if card.shows_mark("prospects", card.prospect, "phone") or not phone:
+        table.add_row("Phone", MARK if phone else "—")
+        return
+    try:
+        shown = read_phone(phone, region).international
+    except PhoneRefused as refused:
+        table.add_row("Phone", _literal(phone))
+        table.add_row("", Text(f"cannot be dialled: {refused}", "yellow"))
+    else:
+        table.add_row("Phone", _literal(shown))
 
 
 def _add_task_rows(table: Table, card: CardData, now: datetime) -> None:

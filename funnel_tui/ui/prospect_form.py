@@ -17,6 +17,7 @@ from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of
+from funnel_tui.phones import international, phone_warning
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import describe_error
@@ -136,14 +137,29 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         if field == "next_call":
             moment = from_stored(self.prospect.get("next_call_at"))
             return f"{moment.astimezone(self.clock().tzinfo):%Y-%m-%d %H:%M}" if moment else ""
+        if field == "timezone" and self._timezone_guessed:
+            # Left empty, the zone is guessed again from the number as it is when saved.
+            return ""
+        if field == "phone" and isinstance(phone := self.prospect.get(field), str):
+            return clean_text(international(phone, self.settings.phone_region))
         # Rows other tools wrote may hold escapes; the field shows (and saves) them cleaned.
         return clean_text(str(self.prospect.get(field) or ""))
 
+    @property
+    def _timezone_guessed(self) -> bool:
+        """Whether the row's timezone was guessed from its phone number."""
+        return bool(self.prospect.get("timezone_guessed")) and bool(self.prospect.get("timezone"))
+
     def _placeholder(self, field: str) -> str:
-        """Left empty, the first name is taken from the name: the field shows which."""
-        if field != "first_name":
-            return ""
-        return _greeting_hint(str(self._initial("name")))
+        """Left empty, the first name is taken from the name and the timezone guessed from
+        the number: the field shows which."""
+        if field == "first_name":
+            return _greeting_hint(str(self._initial("name")))
+        if field == "timezone":
+            if self._timezone_guessed:
+                return f"empty: {one_line(self.prospect['timezone'])}, guessed from the number"
+            return "empty: guessed from the number when it has one zone"
+        return ""
 
     @on(Input.Changed, "#field-name")
     def _name_changed(self, event: Input.Changed) -> None:
@@ -231,7 +247,9 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         typed = self.values()
         errors: dict[str, str] = {}
         try:
-            row = validate_prospect(typed, methods=self.methods)
+            row = validate_prospect(
+                typed, methods=self.methods, phone_region=self.settings.phone_region
+            )
         except ProspectInvalid as invalid:
             row, errors = {}, dict(invalid.errors)
         try:
@@ -247,6 +265,23 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
             self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
         self.refused = set(errors)
         self._status(f"{len(errors)} field(s) to fix" if errors else "", "red")
+        self._show_phone_warning()
+
+    def _phone_warning(self) -> str | None:
+        return phone_warning(
+            self.query_one("#field-phone", Input).value, self.settings.phone_region
+        )
+
+    def _show_phone_warning(self) -> None:
+        """A number that can be dialled but that phonenumbers does not know as in use is
+        saved, with a word under it; a refusal there takes its place."""
+        if "phone" not in self.refused:
+            warning = self._phone_warning()
+            self.query_one("#error-phone", Static).update(Text(warning or "", "yellow"))
+
+    @on(Input.Changed, "#field-phone")
+    def _phone_changed(self) -> None:
+        self._show_phone_warning()
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -276,6 +311,12 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
                 for field, value in self.values().items()
                 if value != self._initial(field)
             }
+            # A new number may be in another zone, and a zone the rep sets is no guess;
+            # a prospect saved without one gets it guessed.
+            if edited & {"phone", "timezone"} or (
+                row.get("timezone_guessed") and not self.prospect.get("timezone")
+            ):
+                edited |= {"timezone", "timezone_guessed"}
             row = {column: value for column, value in row.items() if column in edited}
             if row.get("do_not_call") == 0:
                 self._confirm_calling_again(row)
@@ -319,6 +360,9 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         except Exception as error:  # a failed write keeps the form and everything typed
             self._status(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
             return
+        # The form closes at once: the word under the field may not have been read.
+        if "phone" in row and (warning := self._phone_warning()):
+            self.app.notify(warning, title="Phone number kept", severity="warning")
         self.dismiss(prospect_id)
 
     def _show_changed_meanwhile(self, theirs: dict[str, Any]) -> None:

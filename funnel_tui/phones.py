@@ -1,0 +1,366 @@
+"""Phone numbers: what a rep typed, read against their region with `phonenumbers`, stored in
+E.164 with any extension, shown in the international format, searched by their digits,
+and the one timezone a number may tell (PRODUCT 15).
+
+A stored number is `+15550001000`, or `+15550001000;ext=12` with an extension (the
+extension as RFC 3966 writes it in a `tel:` URI). `phonenumbers` is imported on first use,
+not with this module: the app's first frame needs none of it.
+"""
+
+from __future__ import annotations
+
+import locale
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from phonenumbers import PhoneNumber
+
+# What the stored form puts between the number and its extension.
+EXTENSION_MARK = ";ext="
+# Digits and the separators people write between them, then at most one extension:
+# `x12`, `ext 12`, `ext. 12`, `extension 12`, `#12` or `;ext=12`. Anything else (words,
+# a second number, vanity letters) is refused rather than dropped: phonenumbers would read
+# `555-CALL-NOW` as digits and leave out `or so` without a word.
+PHONE_SHAPE = re.compile(
+    r"\+?[\d\s().\-/]+(?:\s*(?:;\s*ext=|ext(?:ension)?\.?|x|#)\s*\d+)?", re.IGNORECASE
+)
+SHAPE_REASON = "a phone number has digits, spaces and + ( ) - . / only, and an extension as x12"
+# A stored number as this module writes it: read again without phonenumbers.
+STORED_SHAPE = re.compile(r"\+[1-9]\d{1,14}(?:;ext=\d{1,20})?")
+NOT_DIGITS = re.compile(r"\D")
+# Where an extension begins, in text phonenumbers does not read.
+EXTENSION_START = re.compile(r";\s*ext=|ext|x|#", re.IGNORECASE)
+# Typed digits shorter than this match too many numbers to help the filter.
+MIN_SEARCH_DIGITS = 3
+# The zone phonenumbers names when it knows none.
+UNKNOWN_ZONE = "Etc/Unknown"
+# The countries phonenumbers has numbers for (its SUPPORTED_REGIONS, which a test compares
+# with these): the phone_region setting is read at start-up, before phonenumbers is needed.
+_REGION_CODES = (
+    "AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+    "BO BQ BR BS BT BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE "
+    "DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM "
+    "GN GP GQ GR GT GU GW GY HK HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE "
+    "KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH "
+    "MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ "
+    "OM PA PE PF PG PH PK PL PM PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI "
+    "SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TG TH TJ TK TL TM TN TO TR TT TV TW "
+    "TZ UA UG US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW"
+)
+REGIONS = frozenset(_REGION_CODES.split())
+# Distinct numbers read again within an import (a second phone column, a switchboard) or
+# a session come from here.
+CACHED_NUMBERS = 256
+
+
+@cache
+def _library() -> ModuleType:
+    import phonenumbers
+
+    return phonenumbers
+
+
+class PhoneRefused(ValueError):
+    """Text that is not a phone number that could be dialled; str() says why, in words."""
+
+
+def _where(country_code: int) -> str:
+    """`in GB` for 44, `in US` for 1 (the main country of a shared code), `under +800` for
+    a code no country has."""
+    region = _library().region_code_for_country_code(country_code)
+    return f"under +{country_code}" if region in ("ZZ", "001") else f"in {region}"
+
+
+def _parse_failure(error_type: int) -> str:
+    failure = _library().NumberParseException
+    return {
+        failure.INVALID_COUNTRY_CODE: "not a known country code after the +",
+        failure.NOT_A_NUMBER: "not a phone number",
+        failure.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
+        failure.TOO_SHORT_NSN: "too short for a phone number",
+        failure.TOO_LONG: "too long for a phone number",
+    }.get(error_type, "not a phone number")
+
+
+def _impossible(reason: int, country_code: int) -> str:
+    """Why a parsed number that is not IS_POSSIBLE (is_possible_number_with_reason) cannot
+    be dialled."""
+    result = _library().ValidationResult
+    where = _where(country_code)
+    return {
+        # phonenumbers counts a number without its area code as possible, but dialled
+        # from anywhere else it reaches someone else, or no one: E.164 needs it whole.
+        result.IS_POSSIBLE_LOCAL_ONLY: f"a local number {where} only: add the area code",
+        result.INVALID_COUNTRY_CODE: f"+{country_code} is not a country code",
+        result.TOO_SHORT: f"too short for a number {where}",
+        result.TOO_LONG: f"too long for a number {where}",
+        result.INVALID_LENGTH: f"not a length numbers {where} have",
+    }.get(reason, f"not a possible number {where}")
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A number that can be dialled: its E.164 form, and its extension's digits ("" for
+    none). Whether phonenumbers knows it as in use, and its zone, are worked out when
+    asked: an import needs them for few of its rows."""
+
+    e164: str
+    extension: str
+    number: PhoneNumber
+
+    @property
+    def stored(self) -> str:
+        """What the database keeps: `+15550001000`, or `+15550001000;ext=12`."""
+        return f"{self.e164}{EXTENSION_MARK}{self.extension}" if self.extension else self.e164
+
+    @property
+    def digits(self) -> str:
+        """The E.164 digits without the `+`: what prospect_search.phone_digits begins with."""
+        return self.e164[1:]
+
+    @cached_property
+    def valid(self) -> bool:
+        """Whether phonenumbers knows the number as one in use (not a fictional 555 one,
+        nor a range newer than its data)."""
+        return bool(_library().is_valid_number(self.number))
+
+    @property
+    def warning(self) -> str | None:
+        """Why a number that can be dialled may still be wrong, or None."""
+        if self.valid:
+            return None
+        where = _where(self.number.country_code)
+        return f"not known as a number in use {where} (a new range, or a fictional one): kept"
+
+    @property
+    def international(self) -> str:
+        """`+1 555-000-1000 ext. 12`: phonenumbers' international format, with the extension
+        after ` ext. ` for every country (phonenumbers writes Peru's as `Anexo`), so what
+        is shown reads back as the same number."""
+        library = _library()
+        whole = library.format_number(
+            self._without_extension, library.PhoneNumberFormat.INTERNATIONAL
+        )
+        return f"{whole} ext. {self.extension}" if self.extension else str(whole)
+
+    @property
+    def national(self) -> str:
+        """The number as dialled within its own country, without the extension:
+        `(555) 000-1000`, `07700 900318`."""
+        library = _library()
+        return str(
+            library.format_number(self._without_extension, library.PhoneNumberFormat.NATIONAL)
+        )
+
+    @property
+    def _without_extension(self) -> PhoneNumber:
+        number = self.number
+        return _library().PhoneNumber(
+            country_code=number.country_code,
+            national_number=number.national_number,
+            italian_leading_zero=number.italian_leading_zero,
+            number_of_leading_zeros=number.number_of_leading_zeros,
+        )
+
+    @cached_property
+    def timezone(self) -> str | None:
+        """The zone the number is in, when phonenumbers names exactly one (a Denver
+        landline: America/Denver); None for a number it does not know, or one that may be
+        in several zones (a US toll-free number, most mobiles)."""
+        from phonenumbers import timezone as zones
+
+        found = zones.time_zones_for_number(self.number)
+        if len(found) != 1 or found[0] == UNKNOWN_ZONE:
+            return None
+        return _known_zone(found[0])
+
+
+@cache
+def _known_zone(name: str) -> str | None:
+    """The name when this machine's zone data knows it (the card shows the time there)."""
+    from funnel_tui.dates import known_zone
+
+    return name if known_zone(name) is not None else None
+
+
+@lru_cache(maxsize=CACHED_NUMBERS)
+def _read(text: str, region: str) -> Phone | str:
+    """The number, or why it is refused; cached, so each distinct text is parsed once."""
+    if not PHONE_SHAPE.fullmatch(text):
+        return SHAPE_REASON
+    library = _library()
+    try:
+        number = library.parse(text, region)
+    except library.NumberParseException as error:
+        return _parse_failure(error.error_type)
+    possible = library.is_possible_number_with_reason(number)
+    if possible != library.ValidationResult.IS_POSSIBLE:
+        return _impossible(possible, number.country_code)
+    e164 = library.format_number(number, library.PhoneNumberFormat.E164)
+    return Phone(e164, number.extension or "", number)
+
+
+def read_phone(text: str, region: str) -> Phone:
+    """A number as typed (`07700 900318`, `+44 (0)7700 900318`, `0044 7700 900318`,
+    `555.000.1000 x12`), numbers without a country code taken as `region`'s (a two-letter
+    code such as US or GB); raises PhoneRefused with the reason when it cannot be dialled."""
+    found = _read(text.strip(), region)
+    if isinstance(found, str):
+        raise PhoneRefused(found)
+    return found
+
+
+def phone_problem(text: str, region: str) -> str | None:
+    """Why this cannot be stored as a phone number, or None when it can."""
+    found = _read(text.strip(), region)
+    return found if isinstance(found, str) else None
+
+
+def stored_phone(text: str, region: str) -> str:
+    """The form the database keeps (`+15550001000;ext=12`); raises PhoneRefused."""
+    return read_phone(text, region).stored
+
+
+def readable_phone(text: str | None, region: str) -> Phone | None:
+    """A stored (or typed) number, or None when it is empty or cannot be read."""
+    if not text:
+        return None
+    found = _read(text.strip(), region)
+    return None if isinstance(found, str) else found
+
+
+def international(text: str, region: str) -> str:
+    """A stored number as the card shows it (`+1 555-000-1000 ext. 12`); text that is not
+    a number comes back as it is."""
+    phone = readable_phone(text, region)
+    return phone.international if phone else text
+
+
+def national(text: str, region: str) -> str | None:
+    """The number as dialled within its own country, without the extension
+    (`(555) 000-1000`); None when the text is not a number."""
+    phone = readable_phone(text, region)
+    return phone.national if phone else None
+
+
+def e164(text: str, region: str) -> str | None:
+    """`+15550001000`, without the extension; None when the text is not a number."""
+    phone = readable_phone(text, region)
+    return phone.e164 if phone else None
+
+
+def guess_timezone(text: str, region: str) -> str | None:
+    """The zone of a number that maps to exactly one (`+1 303 555 1234`: America/Denver),
+    else None."""
+    phone = readable_phone(text, region)
+    return phone.timezone if phone else None
+
+
+def phone_key(text: str | None, region: str) -> str:
+    """What tells two numbers apart: the stored form, so `07700 900318`, `+44 7700 900318`
+    and `0044 7700 900318` (region GB) are one number, and `x12` another.
+
+    A stored number in the form this module writes is its own key, read without
+    phonenumbers; text that is not a number is told apart by its digits and any
+    extension's, as typed.
+    """
+    if not text:
+        return ""
+    text = text.strip()
+    if STORED_SHAPE.fullmatch(text):
+        return text
+    phone = readable_phone(text, region)
+    if phone is not None:
+        return phone.stored
+    number, *extension = EXTENSION_START.split(text, maxsplit=1)
+    digits, extension_digits = NOT_DIGITS.sub("", number), NOT_DIGITS.sub("", "".join(extension))
+    return f"{digits}{EXTENSION_MARK}{extension_digits}" if extension_digits else digits
+
+
+def same_number(first: str, other: str, region: str) -> bool:
+    """Whether two texts are one number and extension (`020 7946 0958` and `+44 20 7946
+    0958` in GB). Two different numbers are told apart without reading the second one
+    when its digits do not hold the first's national number: phonenumbers only ever
+    drops digits before it (a country code, a trunk 0, a carrier code), except in the
+    countries whose numbers it rewrites (Argentina's mobile 15), where both are read."""
+    phone = readable_phone(first, region)
+    if phone is not None and not _rewrites_digits(phone.number.country_code, region):
+        national_number = _library().national_significant_number(phone.number)
+        if national_number not in NOT_DIGITS.sub("", other):
+            return False
+    return phone_key(first, region) == phone_key(other, region)
+
+
+@cache
+def _rewrites_digits(country_code: int, region: str) -> bool:
+    """Whether phonenumbers may rewrite the national number of this country, or of
+    `region`'s, rather than only strip a prefix."""
+    library = _library()
+    rules = (
+        library.PhoneMetadata.metadata_for_region_or_calling_code(
+            country_code, library.region_code_for_country_code(country_code)
+        ),
+        library.PhoneMetadata.metadata_for_region(region),
+    )
+    return any(metadata is None or metadata.national_prefix_transform_rule for metadata in rules)
+
+
+def search_digits(text: str, region: str | None) -> tuple[str, ...]:
+    """The digit runs that find a number typed (or begun) in any form, for a LIKE over
+    prospect_search.phone_digits (the stored number's digits): the digits as typed; the
+    E.164 digits when the text reads as a number of `region` (None: only a number with its
+    country code); and the digits after the region's national prefix when the text starts
+    with it, so `0770` begins to find +44 7700 900318 in GB. A run holding another is left
+    out: the shorter finds all it would. Empty when the text is no phone number."""
+    if not PHONE_SHAPE.fullmatch(text := text.strip()):
+        return ()
+    number = EXTENSION_START.split(text, maxsplit=1)[0]
+    typed = NOT_DIGITS.sub("", number)
+    if len(typed) < MIN_SEARCH_DIGITS:
+        return ()
+    runs = {typed}
+    library = _library()
+    try:
+        parsed = library.parse(number, region)
+    except library.NumberParseException:
+        parsed = None
+    if parsed is not None:
+        runs.add(f"{parsed.country_code}{library.national_significant_number(parsed)}")
+    metadata = library.PhoneMetadata.metadata_for_region(region) if region else None
+    prefix = metadata.national_prefix if metadata else None
+    if prefix and not number.startswith("+") and typed.startswith(prefix):
+        runs.add(typed[len(prefix) :])
+    runs = {run for run in runs if len(run) >= MIN_SEARCH_DIGITS}
+    return tuple(sorted(run for run in runs if not any(o in run for o in runs if o != run)))
+
+
+def known_region(text: str) -> str | None:
+    """The two-letter region phonenumbers knows (`gb` is GB), or None."""
+    region = text.strip().upper()
+    return region if region in REGIONS else None
+
+
+def locale_region() -> str:
+    """The country of the rep's locale (en_GB: GB) when phonenumbers knows it, else US:
+    numbers typed without a country code are read as this country's."""
+    try:
+        language = locale.getlocale()[0] or ""
+    except ValueError:
+        language = ""
+    _, _, country = language.partition("_")
+    return known_region(country) or "US"
+
+
+def phone_warning(text: str | None, region: str) -> str | None:
+    """Why a number that can be dialled may still be wrong (`+1 555-000-1000: not known as
+    a number in use in US …`), or None: also for text that is no number at all (that one
+    is refused, with phone_problem's reason)."""
+    phone = readable_phone(text, region)
+    if phone is None or (warning := phone.warning) is None:
+        return None
+    return f"{phone.international}: {warning}"

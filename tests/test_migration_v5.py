@@ -1,0 +1,139 @@
+"""The v4 -> v5 migration (PRODUCT 15): every stored number in E.164 where phonenumbers reads
+it against the book's phone_region, the rest as they were, a timezone guessed for the
+prospects without one, and no prospect stamped as edited by the rep."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.checks import check_database, timezone_guesses
+from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS, PROSPECT_SEARCH_FROM_PROSPECTS
+from funnel_tui.storage import open_storage
+from tests.cli_support import invoke
+
+LAST_EDITED = "2026-10-01T09:00:00+00:00"
+
+# name: (phone as stored by v4, timezone, phone after v5, timezone after v5, guessed)
+PROSPECTS = {
+    "Ann": ("07700 900318", None, "+447700900318", None, 0),
+    "Bo": ("+44 (0)20 7946 0958", None, "+442079460958", "Europe/London", 1),
+    "Cy": ("0161 496 0750 x12", "Europe/Dublin", "+441614960750;ext=12", "Europe/Dublin", 0),
+    "Di": ("+1 303 555 1234", "", "+13035551234", "America/Denver", 1),
+    "Ed": ("ask reception", None, "ask reception", None, 0),
+    "Flo": ("555 01", None, "555 01", None, 0),
+    "Gus": ("+442079460958", None, "+442079460958", "Europe/London", 1),
+    "Hal": (None, None, None, None, 0),
+}
+
+
+def v4_book(path: Path, *, region: str | None) -> None:
+    """A book as v4 left it, with phones as the form and the import of v4 let through."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:4]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for name, (phone, timezone, *_) in PROSPECTS.items():
+        conn.execute(
+            "INSERT INTO prospects (name, phone, timezone, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [name, phone, timezone, LAST_EDITED, LAST_EDITED],
+        )
+    if region is not None:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('phone_region', ?)", [region])
+    conn.close()
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Path:
+    path = tmp_path / "book.db"
+    v4_book(path, region="GB")
+    open_storage(path).close()
+    return path
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return [tuple(row) for row in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def test_numbers_are_stored_in_e164_and_those_that_are_none_stay_as_they_were(
+    migrated: Path,
+) -> None:
+    found = rows(migrated, "SELECT name, phone, timezone, timezone_guessed FROM prospects")
+    assert found == [
+        (name, phone, timezone, guessed)
+        for name, (_, _, phone, timezone, guessed) in PROSPECTS.items()
+    ]
+
+
+def test_no_prospect_looks_edited_and_the_stamp_still_works_after(migrated: Path) -> None:
+    assert rows(migrated, "SELECT DISTINCT updated_at FROM prospects") == [(LAST_EDITED,)]
+    storage = open_storage(migrated)
+    storage.db.execute("UPDATE prospects SET title = 'CFO' WHERE name = 'Ann'")
+    storage.close()
+    (stamp,) = rows(migrated, "SELECT updated_at FROM prospects WHERE name = 'Ann'")[0]
+    assert stamp != LAST_EDITED, "prospects_touch is back"
+
+
+def test_the_filter_reads_the_new_numbers_digits(migrated: Path) -> None:
+    kept = rows(migrated, "SELECT id, search_text, phone_digits FROM prospect_search ORDER BY id")
+    assert kept == rows(migrated, f"{PROSPECT_SEARCH_FROM_PROSPECTS} ORDER BY p.id")
+    joined = "SELECT p.name, s.phone_digits FROM prospects p JOIN prospect_search s USING (id)"
+    digits = dict(rows(migrated, joined))
+    assert (digits["Ann"], digits["Bo"]) == ("447700900318", "442079460958")
+
+
+def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
+    migrated: Path,
+) -> None:
+    ids = dict(rows(migrated, "SELECT name, id FROM prospects"))
+    assert check_database(migrated) == [
+        f"prospects row {ids['Ed']}, phone: 'ask reception' cannot be dialled: a phone number"
+        " has digits, spaces and + ( ) - . / only, and an extension as x12",
+        f"prospects row {ids['Flo']}, phone: '555 01' cannot be dialled: a local number in GB"
+        " only: add the area code",
+    ]
+    assert [str(guess) for guess in timezone_guesses(migrated)] == [
+        f"prospects row {ids['Bo']}, timezone: 'Europe/London' guessed from the number"
+        " '+442079460958'",
+        f"prospects row {ids['Di']}, timezone: 'America/Denver' guessed from the number"
+        " '+13035551234'",
+        f"prospects row {ids['Gus']}, timezone: 'Europe/London' guessed from the number"
+        " '+442079460958'",
+    ]
+    checked = invoke("check", "--db", migrated)
+    assert checked.exit_code == 1
+    assert checked.stderr.count("cannot be dialled") == 2
+    # The guesses are information, on standard output: counted, and listed when asked.
+    assert checked.stdout == (
+        f"{migrated}: 3 timezone(s) guessed from the phone number, not set by you;"
+        " `funnel check --guesses` lists them\n"
+    )
+    listed = invoke("check", "--db", migrated, "--guesses")
+    assert listed.stdout.count("guessed from the number") == 3
+
+
+def test_without_a_region_setting_numbers_are_read_as_the_locales(tmp_path: Path) -> None:
+    path = tmp_path / "book.db"
+    v4_book(path, region=None)
+    open_storage(path).close()
+    phones = dict(rows(path, "SELECT name, phone FROM prospects"))
+    # The tests run in a US locale: a British national number is no US number.
+    assert phones["Ann"] == "07700 900318"
+    assert (phones["Bo"], phones["Di"]) == ("+442079460958", "+13035551234")
+
+
+def test_a_region_setting_phonenumbers_does_not_know_gives_way_to_the_locales(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "book.db"
+    v4_book(path, region="XX")
+    open_storage(path).close()
+    assert dict(rows(path, "SELECT name, phone FROM prospects"))["Di"] == "+13035551234"

@@ -1,0 +1,242 @@
+"""Phone numbers read with phonenumbers (PRODUCT 15): stored in E.164 with the extension,
+refused with the reason, kept with a warning, shown internationally, found by any form."""
+
+from __future__ import annotations
+
+import locale
+import subprocess
+import sys
+
+import phonenumbers
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from funnel_tui.phones import (
+    REGIONS,
+    PhoneRefused,
+    e164,
+    guess_timezone,
+    international,
+    known_region,
+    locale_region,
+    national,
+    phone_key,
+    phone_problem,
+    phone_warning,
+    read_phone,
+    same_number,
+    search_digits,
+    stored_phone,
+)
+
+UK_FORMS = ["07700 900318", "07700900318", "+44 7700 900318", "0044 7700 900318"]
+
+
+@pytest.mark.parametrize("typed", [*UK_FORMS, "+44 (0)7700 900318", "+44-7700-900-318"])
+def test_every_way_a_uk_number_is_written_is_one_e164_number(typed: str) -> None:
+    assert stored_phone(typed, "GB") == "+447700900318"
+    # Written with its country code, it is the same number wherever the rep is.
+    if typed.startswith("+"):
+        assert stored_phone(typed, "US") == "+447700900318"
+
+
+@pytest.mark.parametrize("typed", ["555.000.1000", "+1 (555) 000-1000", "(555) 000-1000"])
+def test_us_numbers_with_dots_or_brackets_are_one_number(typed: str) -> None:
+    assert stored_phone(typed, "US") == "+15550001000"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "555-000-1000 x12",
+        "555-000-1000 ext. 12",
+        "555-000-1000 ext 12",
+        "555-000-1000 #12",
+        "+15550001000;ext=12",
+        "+1 555 000 1000 extension 12",
+    ],
+)
+def test_an_extension_is_kept_however_it_is_written(typed: str) -> None:
+    phone = read_phone(typed, "US")
+    assert (phone.e164, phone.extension, phone.stored) == (
+        "+15550001000",
+        "12",
+        "+15550001000;ext=12",
+    )
+    assert phone.international == "+1 555-000-1000 ext. 12"
+    assert phone_key(typed, "US") == "+15550001000;ext=12"
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "reason"),
+    [
+        ("12", "US", "too short for a number in US"),
+        ("1234567890123456", "US", "too long for a number in US"),
+        ("+61 2 1234 5678 21", "GB", "not a length numbers in AU have"),
+        ("+1 555 0100", "US", "a local number in US only: add the area code"),
+        ("+999 123 4567", "US", "not a known country code after the +"),
+        ("555-CALL-NOW", "US", "a phone number has digits"),
+        ("+44 20 7946 0958 or so", "GB", "a phone number has digits"),
+        ("call after 5", "US", "a phone number has digits"),
+    ],
+)
+def test_a_number_that_cannot_be_dialled_is_refused_with_the_reason(
+    typed: str, region: str, reason: str
+) -> None:
+    assert (phone_problem(typed, region) or "").startswith(reason)
+    with pytest.raises(PhoneRefused, match=reason):
+        read_phone(typed, region)
+
+
+def test_a_possible_number_phonenumbers_does_not_know_is_kept_with_a_warning() -> None:
+    # No US area code is 555; 07700 900xxx are the UK's numbers for drama.
+    for typed, region in (("(555) 000-1000", "US"), ("07700 900318", "GB")):
+        phone = read_phone(typed, region)
+        assert not phone.valid
+        assert phone_warning(typed, region) == (
+            f"{phone.international}: not known as a number in use in {region}"
+            " (a new range, or a fictional one): kept"
+        )
+    assert phone_warning("020 7946 0958", "GB") is None
+    assert phone_warning("not a number", "GB") is None
+
+
+def test_shown_in_the_international_format_and_dialled_in_the_national() -> None:
+    assert international("+442079460958", "US") == "+44 20 7946 0958"
+    assert national("+442079460958", "US") == "020 7946 0958"
+    assert e164("020 7946 0958 x7", "GB") == "+442079460958"
+    # What is not a number is shown as it is.
+    assert international("ask reception", "GB") == "ask reception"
+    assert national("ask reception", "GB") is None
+
+
+def test_a_number_in_one_zone_tells_it_and_an_ambiguous_one_does_not() -> None:
+    assert guess_timezone("+1 303 555 1234", "US") == "America/Denver"
+    assert guess_timezone("(303) 555-1234", "US") == "America/Denver"
+    assert read_phone("020 7946 0958", "GB").timezone == "Europe/London"
+    # Toll-free numbers reach all of the US; a UK mobile may be in Jersey or the Isle of Man.
+    assert guess_timezone("+1 800 555 1234", "US") is None
+    assert guess_timezone("+44 7911 123456", "GB") is None
+    # A number phonenumbers does not know as in use tells no zone.
+    assert guess_timezone("+1 555 303 1234", "US") is None
+    assert guess_timezone("not a number", "US") is None
+
+
+@pytest.mark.parametrize(
+    ("first", "other", "same"),
+    [
+        ("020 7946 0958", "+44 (0)20 7946 0958", True),
+        ("020 7946 0958", "+44 20 7946 0959", False),
+        ("+1 617 555 0100 x12", "1-617-555-0100 ext. 12", True),
+        ("+1 617 555 0100 x12", "1-617-555-0100", False),
+        ("ask for Bo", "ask for Bo", True),
+    ],
+)
+def test_two_cells_are_one_number_however_written(first: str, other: str, same: bool) -> None:
+    region = "GB" if first.startswith("0") else "US"
+    assert same_number(first, other, region) is same
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "runs"),
+    [
+        ("07700 900318", "GB", ("7700900318",)),
+        ("07700900318", "GB", ("7700900318",)),
+        ("+44 7700 900318", "GB", ("447700900318",)),
+        ("7700 900318", "GB", ("7700900318",)),
+        ("0044 7700 900318", "GB", ("447700900318",)),
+        ("0770", "GB", ("770",)),
+        ("555.000.1000", "US", ("5550001000",)),
+        ("1 (555) 000-1000", "US", ("5550001000",)),
+        ("+44 (20) 79460958", None, ("442079460958",)),
+        ("Ada", "GB", ()),
+        ("12", "GB", ()),
+    ],
+)
+def test_the_digits_a_typed_number_is_searched_by(
+    typed: str, region: str | None, runs: tuple[str, ...]
+) -> None:
+    assert search_digits(typed, region) == runs
+
+
+SORTED_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+
+
+@st.composite
+def possible_numbers(draw: st.DrawFn) -> phonenumbers.PhoneNumber:
+    """A number of some country's length, digits drawn after an example's first two."""
+    region = draw(st.sampled_from(SORTED_REGIONS))
+    example = phonenumbers.example_number(region)
+    assume(example is not None)
+    digits = phonenumbers.national_significant_number(example)
+    tail = draw(st.text("0123456789", min_size=len(digits) - 2, max_size=len(digits) - 2))
+    number = phonenumbers.parse(f"+{example.country_code}{digits[:2]}{tail}", None)
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    assume(possible == phonenumbers.ValidationResult.IS_POSSIBLE)
+    return number
+
+
+@given(possible_numbers(), st.sampled_from(["US", "GB", "DE", "JP"]))
+def test_any_possible_number_written_internationally_reads_back_the_same(
+    number: phonenumbers.PhoneNumber, region: str
+) -> None:
+    expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    written = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    phone = read_phone(written, region)
+    assert phone.e164 == expected
+    # What is stored reads back as itself, and so does what the card shows.
+    assert read_phone(phone.stored, region).stored == phone.stored
+    assert read_phone(phone.international, region).stored == phone.stored
+
+
+@given(possible_numbers(), st.integers(1, 99_999))
+def test_an_extension_survives_storing_and_showing(
+    number: phonenumbers.PhoneNumber, extension: int
+) -> None:
+    stored = (
+        f"{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)};ext={extension}"
+    )
+    phone = read_phone(stored, "US")
+    assert (phone.stored, phone.extension) == (stored, str(extension))
+    assert read_phone(phone.international, "US").stored == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "region"),
+    [(("en_GB", "UTF-8"), "GB"), (("de_DE", None), "DE"), (("C", None), "US"),
+     ((None, None), "US"), (("en_001", "UTF-8"), "US"), (("xx_QQ", None), "US")],
+)  # fmt: skip
+def test_the_default_region_is_the_locales_country_when_phonenumbers_knows_it(
+    monkeypatch: pytest.MonkeyPatch, language: tuple[str | None, str | None], region: str
+) -> None:
+    monkeypatch.setattr(locale, "getlocale", lambda *category: language)
+    assert locale_region() == region
+
+
+def test_the_regions_known_without_phonenumbers_are_its_own() -> None:
+    assert phonenumbers.SUPPORTED_REGIONS == REGIONS
+    assert known_region(" gb ") == "GB"
+    assert known_region("XX") is None
+
+
+# Opening the app reads the settings and the first screen of the queue and its card's row:
+# phonenumbers (over 10 ms to import) waits until a number is read.
+START_UP = """
+import sqlite3, sys
+from funnel_tui.settings import read_settings
+from funnel_tui import queue, prospects, importer, checks, migrations
+conn = sqlite3.connect(":memory:")
+conn.execute("CREATE TABLE settings (key TEXT, value TEXT)")
+conn.execute("INSERT INTO settings VALUES ('phone_region', 'gb')")
+settings, problems = read_settings(conn)
+assert (settings.phone_region, problems) == ("GB", []), (settings, problems)
+print("phonenumbers" in sys.modules)
+"""
+
+
+def test_reading_the_settings_and_loading_the_core_do_not_import_phonenumbers() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", START_UP], capture_output=True, text=True, timeout=60
+    )
+    assert (ran.returncode, ran.stdout.strip()) == (0, "False"), ran.stderr
