@@ -331,6 +331,8 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
                 ],
                 replace=True,
             )
+            # A demo built again from the same seed is the same file, its name included.
+            db.execute("UPDATE book SET id = ?", [f"{rng.getrandbits(48):012x}"])
     return DemoSummary(
         prospects=db["prospects"].count,
         calls=db["calls"].count,
