@@ -688,18 +688,13 @@ def email_command(
 
 def _print_email(draft: Draft, settings: Settings, now: datetime, *, preview: bool) -> None:
     """The email as it would go, headers and text; a missing sender is shown, not refused."""
-    from funnel_tui.emailing.message import (
-        AddressRefused,
-        MessageIncomplete,
-        build_message,
-        message_text,
-        sender,
-    )
+    from funnel_tui.emailing.headers import MessageRefused, sender
+    from funnel_tui.emailing.message import build_message, message_text
 
     try:
         from_address = sender(settings.email_from) if settings.email_from.strip() else None
         message = build_message(draft, from_address=from_address, now=now)
-    except (AddressRefused, MessageIncomplete) as error:
+    except MessageRefused as error:
         raise UserError(str(error)) from None
     text = message_text(message)
     if from_address is None:

@@ -409,19 +409,15 @@ def _parse_security(text: str) -> str:
 
 
 def _parse_from_address(text: str) -> str:
-    """One address, with a name or without: `Alex Morgan <alex@kestrel.example>`."""
-    from email.utils import getaddresses
+    """One address, with a name or without: `Alex Morgan <alex@kestrel.example>`, as
+    sending takes it (`emailing.headers.sender`)."""
+    from funnel_tui.emailing.headers import from_address_problem
 
     text = text.strip()
     if not text:
         return ""
-    if any(character in text for character in "\r\n"):
-        raise SettingError("one line only")
-    addresses = getaddresses([text])
-    if len(addresses) != 1 or "@" not in addresses[0][1] or " " in addresses[0][1]:
-        raise SettingError(
-            f"expected one address such as Alex Morgan <alex@example.com>, got {_clipped(text)!r}"
-        )
+    if problem := from_address_problem(text):
+        raise SettingError(problem)
     return text
 
 

@@ -5,19 +5,23 @@ the keyring; and no name or address that can add a header or a recipient."""
 
 from __future__ import annotations
 
+import email.policy
 import socket
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
 
-from funnel_tui.emailing.message import Attachment, Draft
+from funnel_tui.emailing.headers import MessageRefused
+from funnel_tui.emailing.message import Attachment, Draft, check_message
 from funnel_tui.emailing.sending import (
     KEYRING_SERVICE,
     PASSWORD_ENV,
@@ -344,3 +348,84 @@ def test_the_apps_launcher_keeps_xdg_opens_output_off_the_screen(
     assert capfd.readouterr() == ("", "")
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
     assert launch_quietly("mailto:ada@example.com") == 1
+
+
+REPLY_TO_WORD = "=?utf-8?q?=0D=0AReply-To=3A_attacker=40evil=2Eexample?="
+SECOND_TO_WORD = "=?utf-8?q?=3Cattacker=40evil=2Eexample=3E=2C?="
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"to_name": f"Acme {REPLY_TO_WORD}"}, "the prospect's name 'Acme =?utf-8?q?"),
+        ({"to_name": SECOND_TO_WORD}, "the prospect's name '=?utf-8?q?=3Cattacker"),
+        ({"subject": f"Our proposal for Acme {REPLY_TO_WORD}"}, "the subject 'Our proposal"),
+        ({"to_name": "Ada =?iso-8859-1?b?QWRh?="}, "holds an encoded word"),
+        ({"to_name": "Ada \u202egnp.exe"}, "reverses the text's direction (U+202E)"),
+        ({"subject": "Invoice \u2067fdp.exe\u2069"}, "reverses the text's direction (U+2067)"),
+        ({"to_name": "Ada <ada@example.com>"}, "holds angle brackets"),
+        ({"to_address": "jörg@müller.de"}, "non-ASCII characters are not supported yet"),
+        ({"to_address": "ü@example.com"}, "non-ASCII characters are not supported yet"),
+    ],
+)
+def test_encoded_words_direction_marks_and_foreign_addresses_are_refused(
+    changes: dict[str, str], reason: str
+) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(replace(DRAFT, **changes), smtp_settings(port), now=NOW)
+    said = str(refused.value)
+    assert reason in said
+    assert "\n" not in said and "\r" not in said
+    assert inbox.received == []
+
+
+def test_a_sender_name_with_an_encoded_word_is_refused() -> None:
+    inbox = Inbox()
+    settings_with_word = {"email_from": f"Alex {REPLY_TO_WORD} <alex@kestrel.example>"}
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, smtp_settings(port, **settings_with_word), now=NOW)
+    assert str(refused.value).startswith("the email_from setting 'Alex =?utf-8?q?")
+    assert "holds an encoded word" in str(refused.value)
+    assert inbox.received == []
+
+
+def test_the_mail_app_gets_no_subject_with_an_encoded_word() -> None:
+    settings = replace(smtp_settings(25), smtp_host="")
+    draft = replace(DRAFT, subject=f"Hi {REPLY_TO_WORD}")
+    with pytest.raises(SendFailed, match=r"the subject .* holds an encoded word"):
+        deliver(draft, settings, now=NOW, launch=lambda url: pytest.fail("not launched"))
+
+
+def test_a_name_too_long_to_fold_is_refused_before_the_server_sees_it() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(replace(DRAFT, to_name="A" * 1200), smtp_settings(port), now=NOW)
+    assert str(refused.value).startswith("the prospect's name is too long for a header line")
+    assert inbox.received == []
+
+
+def test_a_long_subject_folds_and_goes() -> None:
+    inbox = Inbox()
+    subject = " ".join(["Proposal"] * 60) + " " + "S" * 300
+    with smtp_server(inbox) as port:
+        deliver(replace(DRAFT, subject=subject), smtp_settings(port), now=NOW)
+    assert inbox.received[0].message["Subject"] == subject
+
+
+def test_the_built_message_is_read_back_before_it_goes() -> None:
+    """Whatever slips past the checks of each value, the message read back as a mail
+    program reads it must have one To address and no header it was not given."""
+    to = Address(display_name=f"Acme {REPLY_TO_WORD}", addr_spec="ada@example.com")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["To"] = to
+    message["Subject"] = "Hi"
+    message.set_content("Hello")
+    with pytest.raises(MessageRefused, match=r"a header it was not given \(Reply-To\)"):
+        check_message(message, to_address=to, from_address=None, subject="Hi")
+
+    two = Address(display_name=SECOND_TO_WORD, addr_spec="ada@example.com")
+    del message["To"]
+    message["To"] = two
+    with pytest.raises(MessageRefused, match=r"not go to exactly one address, ada@example\.com"):
+        check_message(message, to_address=two, from_address=None, subject="Hi")

@@ -4,7 +4,8 @@ as a `mailto:` link, and recorded in `emails` once it is out.
 
 - `templates`: the built-in templates shipped here and the rep's own TOML files.
 - `compose`: a template filled in for one prospect, as a draft the rep can still edit.
-- `message`: the draft as an RFC 5322 message, the recipient checked, and the mailto link.
+- `headers`: what may go into a header: the To and From addresses and the subject, checked.
+- `message`: the draft as an RFC 5322 message, read back before it goes, and the mailto link.
 - `sending`: SMTP (starttls, tls, none), the password, and one error for every failure.
 - `record`: the row in `emails` and the email task it completes.
 """

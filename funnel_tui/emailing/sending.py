@@ -16,20 +16,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.emailing.message import (
-    AddressRefused,
-    Draft,
-    MessageIncomplete,
-    build_message,
-    mailto_url,
-    recipient,
-    sender,
-)
+from funnel_tui.emailing.headers import MessageRefused, recipient, sender
+from funnel_tui.emailing.message import Draft, build_message, mailto_url
 from funnel_tui.emailing.record import MAILTO, SMTP, RecordedEmail, SentEmail, record_email
 from funnel_tui.settings import SMTP_DEFAULT_PORTS, Settings
 
@@ -111,6 +105,9 @@ def send_smtp(
             if user and secret is not None:
                 connection.login(user, secret)
             connection.send_message(message)
+    except MessageError as error:
+        # HeaderWriteError (newer Pythons) refuses a header that would not read back as one.
+        raise SendFailed(f"the email cannot be written out safely ({_said(error)})") from None
     except smtplib.SMTPAuthenticationError as error:
         raise SendFailed(
             f"the mail server {where} refused the login for {user}{_reply(error)};"
@@ -273,7 +270,7 @@ def deliver(
             hand_to_mail_app(mailto_url(draft), launch)
             return SentEmail(draft, MAILTO, to_address, None, now)
         message = build_message(draft, from_address=sender(settings.email_from), now=now)
-    except (AddressRefused, MessageIncomplete) as error:
+    except MessageRefused as error:
         raise SendFailed(str(error)) from None
     send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
     return SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
