@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from funnel_tui.editor import EditorFailed, edit_text
+from funnel_tui.editor import EditorFailed, editor_command, run_editor
 from funnel_tui.emailing.compose import CannotCompose
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import RecordedEmail, SentEmail
@@ -204,16 +204,35 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
 
     def action_external_editor(self) -> None:
         """The text in the rep's editor, with the terminal handed over meanwhile; a missing
-        or failing editor is said, and the text stays as it was."""
+        or failing editor is said, and the text stays as it was.
+
+        Textual gives the terminal back only when the `with self.app.suspend()` block ends
+        normally, so nothing may raise inside it: the editor is found before, and what goes
+        wrong while it runs is reported after."""
+        try:
+            argv = editor_command()
+        except EditorFailed as error:
+            self._say(f"{error}; the text is as it was.", error=True)
+            return
         text = self.body_area.text
+        edited: str | EditorFailed = EditorFailed(f"{argv[0]} did not run")
+        escaped: BaseException | None = None
         try:
             with self.app.suspend():
-                edited = edit_text(text)
+                try:
+                    edited = run_editor(argv, text)
+                except BaseException as error:  # raised again once the terminal is back
+                    escaped = error
         except SuspendNotSupported:
             self._say("This terminal cannot be handed to $EDITOR here; edit the text in place.")
             return
-        except EditorFailed as error:
-            self._say(f"{error}; the text is as it was.", error=True)
+        if escaped is not None:
+            raise escaped
+        if isinstance(edited, EditorFailed):
+            self._say(f"{edited}; the text is as it was.", error=True)
+            return
+        if not edited.strip():
+            self._say("The editor returned an empty text; kept yours.", error=True)
             return
         self.body_area.load_text(edited)
         self._say("Text taken from $EDITOR.")
