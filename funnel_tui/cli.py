@@ -681,7 +681,7 @@ def email_command(
     except CannotCompose as error:
         raise UserError(str(error)) from None
     if send:
-        _send_email(storage, draft, settings, now)
+        _send_email(storage, draft, now)
     else:
         _print_email(draft, settings, now, preview=not print_it)
 
@@ -707,10 +707,11 @@ def _print_email(draft: Draft, settings: Settings, now: datetime, *, preview: bo
         click.echo("Not sent: this is a preview; --send sends it.", err=True)
 
 
-def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetime) -> None:
-    """Send (or hand to the mail app), then record; a failure records nothing."""
+def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
+    """Send (or hand to the mail app) with the email settings as stored, then record; a
+    failure records nothing."""
     from funnel_tui.emailing.record import MAILTO, record_email
-    from funnel_tui.emailing.sending import SendFailed, deliver
+    from funnel_tui.emailing.sending import SendFailed, deliver, email_settings
 
     name = one_line(draft.to_name) or draft.to_address
     if draft.do_not_call:
@@ -719,7 +720,7 @@ def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetim
             err=True,
         )
     try:
-        sent = deliver(draft, settings, now=now)
+        sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
         raise UserError(
             f"not sent: {error}; nothing was recorded (--print shows the email)"

@@ -569,6 +569,23 @@ def read_settings(db: Queryable) -> tuple[Settings, list[str]]:
     return settings, problems
 
 
+def unusable_values(db: Queryable, keys: tuple[str, ...]) -> dict[str, str]:
+    """For each of `keys` whose stored value cannot be used (another tool wrote it), the
+    value as stored, shown, and why not: `read_settings` uses the default instead, which
+    for some settings would do something the rep did not ask for."""
+    unusable = {}
+    for key, text in db.execute("SELECT key, value FROM settings").fetchall():
+        if key in keys:
+            if not isinstance(text, str):
+                unusable[key] = f"holds {type(text).__name__} data, not text"
+                continue
+            try:
+                PARSERS[key](text)
+            except SettingError as error:
+                unusable[key] = f"= {_clipped(text)!r} cannot be used ({error})"
+    return unusable
+
+
 def load_settings(db: Queryable) -> Settings:
     """Read the settings table; values that cannot be used fall back to their defaults
     (`read_settings` also says which)."""

@@ -3,8 +3,10 @@ certificate (trustme) for STARTTLS and implicit TLS, and a keyring that lives in
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -34,9 +36,11 @@ class Received:
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients."""
+    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients or
+    hold each email until `hold` is set (an email in flight)."""
 
     refuse_recipients: bool = False
+    hold: threading.Event | None = None
     received: list[Received] = field(default_factory=list)
 
     async def handle_RCPT(
@@ -48,6 +52,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if self.hold is not None:
+            await asyncio.to_thread(self.hold.wait, 30)
         content = envelope.original_content or b""
         parsed = message_from_bytes(content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 from textual import events
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from funnel_tui.emailing import sending
 from funnel_tui.settings import save_setting
@@ -158,7 +160,7 @@ async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
     assert emails(demo_storage) == []
 
 
-async def test_sent_but_not_recorded_records_on_ctrl_s_without_sending_again(
+async def test_sent_but_not_recorded_keeps_the_email_as_sent_and_ctrl_s_records_it(
     demo_storage: Storage, tmp_path: Path
 ) -> None:
     outside = sqlite3.connect(demo_storage.path, isolation_level=None)
@@ -177,13 +179,108 @@ async def test_sent_but_not_recorded_records_on_ctrl_s_without_sending_again(
             assert app.screen is screen
             assert status(app).startswith("Sent, but not recorded:")
             assert "ctrl+s records it (it is not sent again)" in status(app)
+            # What the fields show is what went out: they no longer change.
+            body, subject = screen.query_one(TextArea), screen.query_one(Input)
+            assert body.read_only and subject.disabled
+            sent_text = body.text
+            await pilot.press(*"more")
+            assert body.text == sent_text
+            hint = shown_text(screen.query_one("#email-hint", Label))
+            assert hint.startswith("ctrl+s records it (already sent)")
+            # Leaving now leaves it out of the timeline: asked first, and no keeps it.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Label))
+            assert "it will be missing from the prospect's timeline" in " ".join(question.split())
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen is screen
             outside.execute("DROP TRIGGER refuse_emails")
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
     outside.close()
     assert len(inbox.received) == 1
+    assert [row["body"] for row in emails(demo_storage)] == [sent_text]
+
+
+async def pause_until(pilot: Any, done: Any, *, seconds: float = 10.0) -> None:
+    """Let the app run until `done()` holds, without waiting for its workers (one is held
+    on purpose)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("not done in time")
+
+
+async def test_escape_while_sending_waits_and_the_email_is_recorded(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    inbox = Inbox(hold=threading.Event())
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await pause_until(pilot, lambda: status(app) == "Sending…")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+            assert status(app) == "Sending: wait for it to finish."
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert app.screen is screen and app.is_running
+            assert inbox.hold is not None
+            inbox.hold.set()
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    assert len(inbox.received) == 1
     assert len(emails(demo_storage)) == 1
+
+
+async def test_a_retry_reads_the_settings_again(demo_storage: Storage, tmp_path: Path) -> None:
+    app = app_for(demo_storage, tmp_path, **smtp_at(free_port()))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "the connection was refused" in status(app)
+            # As `funnel config set smtp_port` in another terminal would.
+            save_setting(sqlite_utils.Database(demo_storage.path), "smtp_port", str(port))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is not screen, status(app)
+    assert len(inbox.received) == 1
+    assert len(emails(demo_storage)) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("smtp_port", "99999"), ("smtp_port", "abc"), ("smtp_host", "smtp.example.com\nX")],
+)
+async def test_a_stored_setting_that_cannot_be_used_stops_the_send_and_is_named(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
+) -> None:
+    monkeypatch.setattr(sending, "launch_quietly", lambda url: pytest.fail("not the mail app"))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            demo_storage.db.execute("UPDATE settings SET value = ? WHERE key = ?", [value, key])
+            await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert status(app).startswith(f"Not sent: the setting {key} = {value!r}")
+            assert f"set it again with funnel config set {key}" in status(app)
+    assert inbox.received == []
+    assert emails(demo_storage) == []
 
 
 async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
@@ -245,13 +342,11 @@ async def test_a_prospect_without_an_email_address_is_said_and_nothing_opens(
         assert f"{prospect['name']} has no email address: add one with e." in toasts(app)
 
 
-async def test_names_and_addresses_show_literally_and_one_that_adds_a_header_is_refused(
-    demo_storage: Storage, tmp_path: Path
-) -> None:
+async def test_names_show_literally(demo_storage: Storage, tmp_path: Path) -> None:
     prospect = first_in_queue(demo_storage.db)
     demo_storage.db.execute(
-        "UPDATE prospects SET name = ?, first_name = ?, email = ? WHERE id = ?",
-        ["[bold]Eve[/] \x1b[31m", "[b]Eve", "eve@example.com\nBcc: x@evil.example", prospect["id"]],
+        "UPDATE prospects SET name = ?, first_name = ? WHERE id = ?",
+        ["[bold]Eve[/] Stone", "[b]Eve", prospect["id"]],
     )
     inbox = Inbox()
     with smtp_server(inbox) as port:
@@ -260,13 +355,38 @@ async def test_names_and_addresses_show_literally_and_one_that_adds_a_header_is_
             await settle(pilot)
             screen = await open_and_pick(pilot)
             title = shown_text(screen.query_one("#email-title", Static))
-            assert "Email · [bold]Eve[/]" in title and "\x1b" not in title
+            assert "Email · [bold]Eve[/] Stone" in title
             assert screen.query_one(Input).value == "Sorry I missed you, [b]Eve"
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert app.screen is screen
-            assert "has a line break or a control character" in status(app)
-    assert inbox.received == []
+    assert inbox.received[0].message["To"] == '"[bold]Eve[/] Stone" <' + prospect["email"] + ">"
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "said"),
+    [
+        ("Eve \x1b[31m", None, "the prospect's name 'Eve \\x1b[31m' has a line break or a control"),
+        (None, "eve@example.com\nBcc: x@evil.example", "has a line break or a control character"),
+        (None, "a@b.co, c@d.co", "the email address 'a@b.co, c@d.co' holds more than one address"),
+        ("Acme =?utf-8?q?=0D=0AReply-To=3A_x=40evil=2Eexample?=", None, "holds an encoded word"),
+    ],
+)
+async def test_e_on_a_prospect_whose_name_or_address_would_be_refused_says_so_at_once(
+    demo_storage: Storage, tmp_path: Path, name: str | None, address: str | None, said: str
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "UPDATE prospects SET name = coalesce(?, name), email = coalesce(?, email) WHERE id = ?",
+        [name, address, prospect["id"]],
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        (toast,) = [toast for toast in toasts(app) if toast.startswith("Cannot email ")]
+        assert said in toast and "\n" not in toast
     assert emails(demo_storage) == []
 
 

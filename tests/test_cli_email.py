@@ -252,3 +252,32 @@ def test_the_report_counts_the_email_as_an_email_not_a_call(
     assert [line.split() for line in table.splitlines() if line.strip().startswith("emails")] == [
         ["emails", "1"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("smtp_port", "99999"),
+        ("smtp_port", "abc"),
+        ("smtp_host", "smtp.example.com\nX"),
+        ("smtp_security", "ssl"),
+        ("email_from", "Alex\n<alex@kestrel.example>"),
+    ],
+)
+def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
+    book: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
+) -> None:
+    monkeypatch.setattr(click, "launch", lambda url: pytest.fail("not the mail app"))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        sqlite_utils.Database(book).execute(
+            "UPDATE settings SET value = ? WHERE key = ?", [value, key]
+        )
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+    assert result.exit_code == 1
+    said = one_line_error(result.stderr)
+    assert said.startswith(f"funnel: not sent: the setting {key} = {value!r}"[:40])
+    assert f"set it again with funnel config set {key}" in said
+    assert inbox.received == [] and emails(book) == []

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import Outcome, TaskKind, TaskStatus
+from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
 from funnel_tui.foreign_values import Unreadable, read_cents, read_day
@@ -142,7 +143,7 @@ def compose_draft(
 ) -> Draft:
     """The template filled in for the prospect, to their stored address, with the meeting
     invite when the template carries one. Raises CannotCompose for a prospect that does not
-    exist or has no email address."""
+    exist, has no email address, or a name or address the message would refuse."""
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise CannotCompose(f"no prospect with id {prospect_id}")
@@ -151,6 +152,10 @@ def compose_draft(
     if not address.strip():
         shown = one_line(name) or f"prospect {prospect_id}"
         raise CannotCompose(f"{shown} has no email address; add one with e (or funnel import)")
+    try:
+        recipient(name, address)
+    except AddressRefused as error:
+        raise CannotCompose(str(error)) from None
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
     filled = fill_template(template, facts)
     invite = meeting_invite(db, prospect_id, settings, now) if template.invite else None

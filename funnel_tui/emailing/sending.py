@@ -25,15 +25,35 @@ import sqlite_utils
 from funnel_tui.emailing.headers import MessageRefused, recipient, sender
 from funnel_tui.emailing.message import Draft, build_message, mailto_url
 from funnel_tui.emailing.record import MAILTO, SMTP, RecordedEmail, SentEmail, record_email
-from funnel_tui.settings import SMTP_DEFAULT_PORTS, Settings
+from funnel_tui.settings import (
+    SMTP_DEFAULT_PORTS,
+    Queryable,
+    Settings,
+    load_settings,
+    unusable_values,
+)
 
 PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
 KEYRING_SERVICE = "funnel-tui"
 TIMEOUT_S = 30.0
+# The settings sending goes by. One whose stored value cannot be used stops it: its default
+# would send another way than the rep set (the mail app instead of the server, port 25).
+EMAIL_SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "email_from")
 
 
 class SendFailed(Exception):
     """The email did not go out; str() is one line saying why. Nothing is recorded."""
+
+
+def email_settings(db: Queryable) -> Settings:
+    """The settings as they are stored now (read again for each email, so a change made
+    meanwhile, here or with `funnel config set`, counts); SendFailed naming the setting
+    when a stored email setting cannot be used."""
+    for key, why in unusable_values(db, EMAIL_SETTINGS).items():
+        raise SendFailed(
+            f"the setting {key} {why}; set it again with funnel config set {key} (or s in the app)"
+        )
+    return load_settings(db)
 
 
 def smtp_port(settings: Settings) -> int:

@@ -185,6 +185,11 @@ class FunnelApp(App[None]):
             self.clear_notifications()
 
     async def action_quit(self) -> None:
+        # An email on its way: what the server answers must still be recorded or shown.
+        sending = getattr(self.screen, "sending", False)
+        if sending is True:
+            self.screen.say_wait()  # type: ignore[attr-defined]
+            return
         # ctrl+q and the palette's Quit ask first during a running call, as q does.
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):

@@ -110,6 +110,7 @@ class BookDialogs(_Base):
     async def action_compose_email(self) -> None:
         from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
+        from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
         from funnel_tui.text import one_line
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
@@ -126,11 +127,16 @@ class BookDialogs(_Base):
                 f"{name} has no email address: add one with e.", severity="warning", markup=False
             )
             return
+        try:
+            recipient(prospect["name"] or "", prospect["email"])
+        except AddressRefused as error:
+            # Said now, not after the rep has written the email.
+            self.notify(f"Cannot email {name}: {error}.", severity="warning", markup=False)
+            return
         funnel = self.funnel
-        settings = funnel.settings
 
         async def compose(template: EmailTemplate) -> Draft:
-            now, profile = funnel.clock(), funnel.profile
+            now, profile, settings = funnel.clock(), funnel.profile, funnel.settings
             return await funnel.in_db_thread(
                 lambda db: compose_draft(
                     db, prospect_id, template, settings=settings, profile=profile, now=now
@@ -138,6 +144,8 @@ class BookDialogs(_Base):
             )
 
         async def send(draft: Draft) -> SentEmail:
+            # The settings as stored now: one changed since E (s, funnel config set) counts.
+            settings = await funnel.in_db_thread(sending.email_settings)
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.
             return await asyncio.to_thread(
                 sending.deliver,
@@ -150,11 +158,14 @@ class BookDialogs(_Base):
         async def record(sent: SentEmail) -> RecordedEmail:
             return await funnel.in_db_thread(lambda db: record_email(db, sent))
 
-        route = (
-            f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
-            if settings.smtp_host
-            else "to your mail app (no SMTP server set; it cannot attach files)"
-        )
+        async def route() -> str:
+            try:
+                settings = await funnel.in_db_thread(sending.email_settings)
+            except sending.SendFailed:
+                return "nowhere yet: a setting needs fixing first (ctrl+s says which)"
+            if settings.smtp_host:
+                return f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
+            return "to your mail app (no SMTP server set; it cannot attach files)"
 
         def sent(email: SentEmail | None) -> None:
             if email is None:

@@ -1,6 +1,10 @@
 """EmailScreen: email the prospect from a template (PRODUCT 15). A digit (or enter) picks
 the template; then the email shows filled in, To read-only, the subject and the text to
-edit here or in `$EDITOR` (ctrl+e); ctrl+s sends, escape cancels."""
+edit here or in `$EDITOR` (ctrl+e); ctrl+s sends, escape cancels.
+
+While it sends, the screen stays: escape says to wait, so what the server answers is
+always handled. An email that went out but could not be recorded keeps its fields
+read-only; ctrl+s records it without sending it again."""
 
 from __future__ import annotations
 
@@ -25,16 +29,20 @@ from funnel_tui.emailing.sending import SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import DiscardGuard
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
 DIGIT_KEYS = "123456789"
 PICK_HINT = "1-9 or enter picks a template · esc cancels"
 EDIT_HINT = "ctrl+s sends · ctrl+e edits the text in $EDITOR · esc cancels"
+SENT_HINT = "ctrl+s records it (already sent) · esc leaves it out of the timeline"
+WAIT = "Sending: wait for it to finish."
 
 Composer = Callable[[EmailTemplate], Awaitable[Draft]]
 Deliverer = Callable[[Draft], Awaitable[SentEmail]]
 Recorder = Callable[[SentEmail], Awaitable[RecordedEmail]]
+Router = Callable[[], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,11 @@ class EmailWork:
 
     compose: Composer
     deliver: Deliverer
+    """Sends with the settings as they are stored when it is called."""
     record: Recorder
-    route: str
-    """How it will go, in a few words: `over SMTP (smtp.example.com:587)` or `to your mail
-    app (no SMTP server set)`."""
+    route: Router
+    """How it will go now, in a few words: `over SMTP (smtp.example.com:587)` or `to your
+    mail app (no SMTP server set)`."""
 
 
 class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
@@ -86,7 +95,10 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         """The email as filled in from the template; the fields hold the rep's edits."""
         self.sent: SentEmail | None = None
         """What went out but is not recorded yet (a busy database): never sent again."""
+        self.sending = False
+        """A send (or the recording after it) is under way: the screen does not close."""
         self._busy = False
+        self._route = ""
 
     @property
     def subject_input(self) -> Input:
@@ -140,8 +152,10 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
             return self.draft is None
-        if action in ("send", "external_editor"):
+        if action == "send":
             return self.draft is not None
+        if action == "external_editor":
+            return self.draft is not None and self.sent is None
         return True
 
     def action_pick(self, number: int) -> None:
@@ -158,6 +172,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         self._busy = True
         try:
             draft = await self.work.compose(template)
+            self._route = await self.work.route()
         except CannotCompose as error:
             self._say(str(error), error=True)
             return
@@ -181,7 +196,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
 
     def _about(self, draft: Draft) -> Text:
         """How it will go, what it carries, and the do-not-call flag, dim."""
-        parts = [f"Sends {self.work.route}"]
+        parts = [f"Sends {self._route}"]
         for attachment in draft.attachments:
             parts.append(f"with {attachment.filename}")
         if self.do_not_call:
@@ -197,10 +212,27 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         return replace(self.draft, subject=self.subject_input.value, body=self.body_area.text)
 
     def has_changes(self) -> bool:
-        if self.sent is not None:
-            return True  # it went out; leaving now leaves it out of the timeline
         edited = self.edited()
         return edited is not None and edited != self.draft
+
+    def action_cancel(self) -> None:
+        """Escape: never while sending (what the server answers must be handled); after a
+        send that could not be recorded, only once the rep agrees to leave it out."""
+        if self.sending:
+            self._say(WAIT)
+            return
+        if self.sent is not None:
+            question = Text(
+                "The email went out but is not recorded: it will be missing from the"
+                " prospect's timeline. Leave anyway?"
+            )
+            self.app.push_screen(ConfirmDialog(question, yes="leave"), self._discard_answered)
+            return
+        super().action_cancel()
+
+    def say_wait(self) -> None:
+        """What the screen says when the rep tries to leave while it sends."""
+        self._say(WAIT)
 
     def action_external_editor(self) -> None:
         """The text in the rep's editor, with the terminal handed over meanwhile; a missing
@@ -249,7 +281,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         draft = self.edited()
         if draft is None:
             return
-        self._busy = True
+        self._busy = self.sending = True
         try:
             if self.sent is None:
                 self._say("Sending…")
@@ -257,7 +289,11 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
                     self.sent = await self.work.deliver(draft)
                 except SendFailed as error:
                     self._say(f"Not sent: {error}. Nothing was recorded.", error=True)
+                    # The settings may have changed: say how the next try will go.
+                    self._route = await self.work.route()
+                    self.query_one("#email-about", Static).update(self._about(draft))
                     return
+                self._keep_as_sent()
             self._say("Recording it…")
             try:
                 await self.work.record(self.sent)
@@ -269,8 +305,15 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
                 )
                 return
         finally:
-            self._busy = False
+            self._busy = self.sending = False
         self.dismiss(self.sent)
+
+    def _keep_as_sent(self) -> None:
+        """The email went out: what the fields show is what was sent, and stays so."""
+        self.subject_input.disabled = True
+        self.body_area.read_only = True
+        self.query_one("#email-hint", Label).update(SENT_HINT)
+        self.refresh_bindings()
 
     def _say(self, message: str, *, error: bool = False) -> None:
         # Reasons quote addresses and server replies: never markup.
