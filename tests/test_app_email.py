@@ -25,7 +25,7 @@ from funnel_tui.ui.email_screen import EmailScreen
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_screen import TimelineScreen
 from tests.app_support import FrozenClock, settle, shown_text
-from tests.smtp_support import SENDER, Inbox, free_port, smtp_server
+from tests.smtp_support import SENDER, Inbox, fake_xdg_open, free_port, path_with, smtp_server
 from tests.test_app import first_in_queue
 from tests.test_timeline import timeline_text
 
@@ -283,11 +283,18 @@ async def test_a_stored_setting_that_cannot_be_used_stops_the_send_and_is_named(
     assert emails(demo_storage) == []
 
 
+@pytest.mark.parametrize(("exit_code", "recorded"), [(0, True), (3, False)])
 async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
-    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_storage: Storage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exit_code: int,
+    recorded: bool,
 ) -> None:
-    launched: list[str] = []
-    monkeypatch.setattr(sending, "launch_quietly", lambda url: launched.append(url) or 0)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    opened = fake_xdg_open(folder, exit_code)
+    monkeypatch.setenv("PATH", path_with(folder))
     app = app_for(demo_storage, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -295,9 +302,17 @@ async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
         assert "to your mail app" in shown_text(screen.query_one("#email-about", Static))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any(toast.startswith("Handed to your mail app:") for toast in toasts(app))
-    assert len(launched) == 1 and launched[0].startswith("mailto:")
-    assert [row["via"] for row in emails(demo_storage)] == ["mailto"]
+        if recorded:
+            assert any(toast.startswith("Handed to your mail app:") for toast in toasts(app))
+        else:
+            assert app.screen is screen
+            assert status(app).startswith(
+                "Not sent: the system found no mail app for mailto: links (xdg-open exited"
+                " with code 3)"
+            )
+    (link,) = opened.read_text().splitlines()
+    assert link.startswith("mailto:")
+    assert [row["via"] for row in emails(demo_storage)] == (["mailto"] if recorded else [])
 
 
 async def test_escape_closes_at_once_unchanged_and_asks_after_an_edit(

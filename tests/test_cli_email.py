@@ -7,14 +7,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
 import sqlite_utils
 
 from funnel_tui.emailing.sending import PASSWORD_ENV
 from funnel_tui.storage import open_storage
 from tests.cli_support import invoke, one_line_error
-from tests.smtp_support import SENDER, Inbox, Logins, free_port, smtp_server
+from tests.smtp_support import (
+    SENDER,
+    Inbox,
+    Logins,
+    fake_xdg_open,
+    free_port,
+    path_with,
+    smtp_server,
+)
 
 SECRET = "s3cret-for-the-test"
 
@@ -39,6 +46,18 @@ def book(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def no_password_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
+
+
+def mail_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_code: int = 0) -> Path:
+    """A fake xdg-open first on PATH; the file it writes each link it is given to."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", path_with(folder))
+    return fake_xdg_open(folder, exit_code)
+
+
+def opened_links(opened: Path) -> list[str]:
+    return opened.read_text().splitlines() if opened.exists() else []
 
 
 def configure(book: Path, **settings: object) -> None:
@@ -140,24 +159,40 @@ def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:
 
 
 def test_without_an_smtp_host_the_mail_app_gets_it(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    launched: list[str] = []
-    monkeypatch.setattr(click, "launch", lambda url: launched.append(url) or 0)
+    opened = mail_app(tmp_path, monkeypatch)
     result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
         "Handed to your mail app: 'Sorry I missed you, Ada' to ada@example.com (recorded;"
     )
-    assert len(launched) == 1 and launched[0].startswith("mailto:ada@example.com?subject=")
+    (link,) = opened_links(opened)
+    assert link.startswith("mailto:ada@example.com?subject=")
     assert [row["via"] for row in emails(book)] == ["mailto"]
 
 
-def test_a_do_not_call_prospect_is_emailed_with_a_note(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_mail_app_that_does_not_open_is_not_recorded(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: 0)
+    opened = mail_app(tmp_path, monkeypatch, exit_code=3)
+    result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        "funnel: not sent: the system found no mail app for mailto: links (xdg-open exited"
+        " with code 3); set a default mail app, or set smtp_host to send directly; nothing"
+        " was recorded (--print shows the email)"
+    )
+    assert len(opened_links(opened)) == 1
+    assert emails(book) == []
+
+
+def test_a_do_not_call_prospect_is_emailed_with_a_note(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mail_app(tmp_path, monkeypatch)
     result = invoke("email", "4", "--template", "send_information", "--send", "--db", book)
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -168,14 +203,15 @@ def test_a_do_not_call_prospect_is_emailed_with_a_note(
 
 @pytest.mark.parametrize("mode", ["--print", "--send"])
 def test_an_address_that_could_add_a_recipient_is_refused(
-    book: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: pytest.fail("no mail app for this one"))
+    opened = mail_app(tmp_path, monkeypatch)
     result = invoke("email", "3", "--template", "after_voicemail", mode, "--db", book)
     assert result.exit_code == 1
     assert "the email address 'a@b.c, d@e.f' holds more than one address" in one_line_error(
         result.stderr
     )
+    assert opened_links(opened) == []
     assert emails(book) == []
 
 
@@ -238,9 +274,9 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
 
 
 def test_the_report_counts_the_email_as_an_email_not_a_call(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: 0)
+    mail_app(tmp_path, monkeypatch)
     assert invoke("target", "set", "10000", "--db", book).exit_code == 0
     assert (
         invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book).exit_code == 0
@@ -265,9 +301,9 @@ def test_the_report_counts_the_email_as_an_email_not_a_call(
     ],
 )
 def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
-    book: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: pytest.fail("not the mail app"))
+    opened = mail_app(tmp_path, monkeypatch)
     inbox = Inbox()
     with smtp_server(inbox) as port:
         configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
@@ -280,4 +316,4 @@ def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
     said = one_line_error(result.stderr)
     assert said.startswith(f"funnel: not sent: the setting {key} = {value!r}"[:40])
     assert f"set it again with funnel config set {key}" in said
-    assert inbox.received == [] and emails(book) == []
+    assert inbox.received == [] and emails(book) == [] and opened_links(opened) == []

@@ -36,7 +36,9 @@ from tests.smtp_support import (
     Logins,
     MemoryKeyring,
     certificates,
+    fake_xdg_open,
     free_port,
+    path_with,
     smtp_server,
     smtp_settings,
 )
@@ -330,24 +332,72 @@ def test_a_system_without_a_mail_app_says_so() -> None:
         deliver(DRAFT, settings, now=NOW, launch=lambda url: 3)
 
 
-@pytest.mark.skipif(sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's")
+LINUX_ONLY = pytest.mark.skipif(
+    sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's"
+)
+
+
+@LINUX_ONLY
 def test_the_apps_launcher_keeps_xdg_opens_output_off_the_screen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    opened = tmp_path / "opened.txt"
-    fake = tmp_path / "xdg-open"
-    fake.write_text(f'#!/bin/sh\necho noise; echo more noise >&2; echo "$1" > "{opened}"\n')
-    fake.chmod(0o755)
+    opened = fake_xdg_open(tmp_path, 0)
     monkeypatch.setenv("PATH", str(tmp_path))
     assert launch_quietly("mailto:ada@example.com") == 0
-    for _ in range(100):
-        if opened.exists() and opened.read_text():
-            break
-        time.sleep(0.05)
     assert opened.read_text() == "mailto:ada@example.com\n"
     assert capfd.readouterr() == ("", "")
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
-    assert launch_quietly("mailto:ada@example.com") == 1
+    assert launch_quietly("mailto:ada@example.com") == 127
+
+
+@LINUX_ONLY
+@pytest.mark.parametrize(
+    ("exit_code", "reason"),
+    [
+        (
+            3,
+            "the system found no mail app for mailto: links (xdg-open exited with code 3);"
+            " set a default mail app, or set smtp_host to send directly",
+        ),
+        (
+            4,
+            "the mail app did not open (xdg-open exited with code 4: the action failed);"
+            " set a default mail app, or set smtp_host to send directly",
+        ),
+    ],
+)
+def test_a_mail_app_that_does_not_open_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_code: int, reason: str
+) -> None:
+    opened = fake_xdg_open(tmp_path, exit_code)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    settings = replace(smtp_settings(25), smtp_host="")
+    with pytest.raises(SendFailed) as failed:
+        deliver(DRAFT, settings, now=NOW)
+    assert str(failed.value) == reason
+    assert opened.read_text().startswith("mailto:ada@example.com?subject=")
+
+
+@LINUX_ONLY
+def test_a_mail_app_that_opens_is_handed_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = fake_xdg_open(tmp_path, 0)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    sent = deliver(DRAFT, replace(smtp_settings(25), smtp_host=""), now=NOW)
+    assert sent.via == "mailto"
+    assert opened.read_text().startswith("mailto:ada@example.com?subject=")
+
+
+@LINUX_ONLY
+def test_an_opener_still_running_after_the_wait_has_opened_the_mail_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_xdg_open(tmp_path, 3, seconds=5)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    started = time.monotonic()
+    assert launch_quietly("mailto:ada@example.com", wait_s=0.5) == 0
+    assert time.monotonic() - started < 3
 
 
 REPLY_TO_WORD = "=?utf-8?q?=0D=0AReply-To=3A_attacker=40evil=2Eexample?="

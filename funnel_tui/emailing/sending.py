@@ -12,7 +12,6 @@ import os
 import smtplib
 import socket
 import ssl
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -36,6 +35,12 @@ from funnel_tui.settings import (
 PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
 KEYRING_SERVICE = "funnel-tui"
 TIMEOUT_S = 30.0
+# How long the opener of a mailto: link has to fail before the mail app counts as open.
+MAILTO_WAIT_S = 3.0
+XDG_OPEN = "xdg-open"
+# xdg-open's exit statuses (xdg-utils): 3, a tool it needs is missing (no handler for the
+# link); 4, the action failed. 127 is a shell's "command not found", for an opener missing.
+NO_HANDLER, ACTION_FAILED, MISSING_OPENER = 3, 4, 127
 # The settings sending goes by. One whose stored value cannot be used stops it: its default
 # would send another way than the rep set (the mail app instead of the server, port 25).
 EMAIL_SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "email_from")
@@ -232,43 +237,48 @@ def _reply(error: smtplib.SMTPResponseException) -> str:
     return _reply_of(error.smtp_code, error.smtp_error)
 
 
-def launch_quietly(url: str) -> int:
-    """`click.launch` for the app, which owns the terminal: on Linux and the BSDs xdg-open
-    runs with its output kept off the screen (click lets it write over the app)."""
+def launch_quietly(url: str, wait_s: float = MAILTO_WAIT_S) -> int:
+    """Hand `url` to the system's opener and wait up to `wait_s` for it to fail, as the
+    dialer does: its exit status, 0 when it is still running then (the mail app it started
+    stays open), 127 when it cannot be run. On Linux and the BSDs xdg-open runs with its
+    output kept off the screen (the app owns the terminal); elsewhere `click.launch`, which
+    waits for macOS's `open` and Windows's start, and returns their status."""
     if sys.platform in ("darwin", "win32", "cygwin"):
         import click
 
         return click.launch(url)
+    from funnel_tui.dialing import start_and_watch
+
     try:
-        subprocess.Popen(
-            ["xdg-open", url],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        watched = start_and_watch([XDG_OPEN, url], wait_s)
     except OSError:
-        return 1
-    return 0
+        return MISSING_OPENER
+    return watched.code or 0
 
 
 def hand_to_mail_app(url: str, launch: Callable[[str], int] | None = None) -> None:
-    """Give a `mailto:` link to the system, which opens the rep's mail app with it. Whether
-    the rep then sends it, the link cannot tell."""
-    if launch is None:
-        import click
-
-        launch = click.launch
+    """Give a `mailto:` link to the system, which opens the rep's mail app with it; raises
+    SendFailed when the opener says it could not. Whether the rep then sends it, the link
+    cannot tell."""
     try:
-        code = launch(url)
+        code = (launch or launch_quietly)(url)
     except OSError as error:
         raise SendFailed(
             f"cannot open the mail app ({_said(error)}); set smtp_host to send directly"
         ) from None
-    if code:
-        raise SendFailed(
-            "the system found no mail app for mailto: links; set smtp_host to send directly"
-        )
+    if code == 0:
+        return
+    opener = "xdg-open" if sys.platform not in ("darwin", "win32", "cygwin") else "the system"
+    if code == MISSING_OPENER:
+        what = f"cannot run {opener} to open the mail app"
+    elif code == NO_HANDLER:
+        what = f"the system found no mail app for mailto: links ({opener} exited with code 3)"
+    elif code < 0:
+        what = f"the mail app did not open ({opener} was stopped by signal {-code})"
+    else:
+        reason = ": the action failed" if code == ACTION_FAILED else ""
+        what = f"the mail app did not open ({opener} exited with code {code}{reason})"
+    raise SendFailed(f"{what}; set a default mail app, or set smtp_host to send directly")
 
 
 def deliver(

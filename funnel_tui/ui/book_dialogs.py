@@ -147,13 +147,7 @@ class BookDialogs(_Base):
             # The settings as stored now: one changed since E (s, funnel config set) counts.
             settings = await funnel.in_db_thread(sending.email_settings)
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.
-            return await asyncio.to_thread(
-                sending.deliver,
-                draft,
-                settings,
-                now=funnel.clock(),
-                launch=sending.launch_quietly,
-            )
+            return await asyncio.to_thread(sending.deliver, draft, settings, now=funnel.clock())
 
         async def record(sent: SentEmail) -> RecordedEmail:
             return await funnel.in_db_thread(lambda db: record_email(db, sent))
