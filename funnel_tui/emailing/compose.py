@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import Outcome, TaskKind, TaskStatus
+from funnel_tui.domain import Outcome
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
@@ -28,7 +28,10 @@ from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import MONTHS, WEEKDAYS, ordinal, read_history, spoken_day
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
-from funnel_tui.timestamps import from_stored, to_stored
+from funnel_tui.timestamps import from_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.calendar_file import Appointment
 
 INVITE_FILENAME = "invite.ics"
 INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
@@ -38,15 +41,12 @@ class CannotCompose(ValueError):
     """No email can be written to this prospect as asked; str() says why in one line."""
 
 
-def _next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> datetime | None:
-    """The earliest open meeting task that is still ahead (a due time another tool wrote
-    as no moment is none)."""
-    row = db.execute(
-        "SELECT due_at FROM tasks WHERE prospect_id = ? AND kind = ? AND status = ?"
-        " AND typeof(due_at) = 'text' AND due_at >= ? ORDER BY due_at LIMIT 1",
-        [prospect_id, TaskKind.MEETING.value, TaskStatus.OPEN.value, to_stored(now)],
-    ).fetchone()
-    return None if row is None else from_stored(row[0])
+def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> Appointment | None:
+    """The meeting a confirmation names and invites to: `calendar_file.next_meeting`, so
+    the text and the invite read its time the same way."""
+    from funnel_tui.calendar_file import next_meeting as calendar_next_meeting  # icalendar
+
+    return calendar_next_meeting(db, prospect_id, now)
 
 
 def meeting_time_text(moment: datetime, zone_name: object) -> str:
@@ -97,10 +97,10 @@ def email_facts(
         today=today,
         profile=profile,
     )
-    meeting = _next_meeting(db, prospect_id, now)
+    meeting = next_meeting(db, prospect_id, now)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
-            meeting.astimezone(now.tzinfo), prospect["timezone"]
+            meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]
         )
     cents = _readable(read_cents, prospect["deal_value_cents"])
     if cents:
@@ -122,13 +122,13 @@ def email_facts(
 
 
 def meeting_invite(
-    db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
+    db: sqlite_utils.Database, meeting: Appointment | None, settings: Settings, now: datetime
 ) -> Attachment | None:
-    """The invite to the prospect's next meeting (`calendar_file.meeting_invite`), or None
-    when there is no meeting ahead to invite to."""
-    from funnel_tui.calendar_file import meeting_invite as invite  # icalendar loads slowly
+    """The invite to `meeting` (`calendar_file.invite_to`), or None when there is no
+    meeting ahead to invite to."""
+    from funnel_tui.calendar_file import invite_to  # icalendar loads slowly
 
-    data = invite(db, prospect_id, settings, now)
+    data = None if meeting is None else invite_to(db, meeting, settings, now)
     return None if data is None else Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data)
 
 
@@ -158,7 +158,9 @@ def compose_draft(
         raise CannotCompose(str(error)) from None
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
     filled = fill_template(template, facts)
-    invite = meeting_invite(db, prospect_id, settings, now) if template.invite else None
+    # The meeting the text names (email_facts asks next_meeting the same).
+    meeting = next_meeting(db, prospect_id, now) if template.invite else None
+    invite = meeting_invite(db, meeting, settings, now)
     return Draft(
         prospect_id=prospect_id,
         template=template.key,
