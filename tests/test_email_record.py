@@ -173,7 +173,23 @@ def test_the_meeting_confirmation_carries_the_invite_to_the_meeting(
         send_and_record(db, draft, settings, now=FROZEN_NOW)
 
     assert "(Paris time)" in draft.body
-    (invite,) = inbox.received[0].message.iter_attachments()
+    message = inbox.received[0].message
+    # As Outlook and Gmail take an invitation: the calendar is an alternative to the text,
+    # and the same file is attached.
+    assert message.get_content_type() == "multipart/mixed"
+    alternatives, attached = message.iter_parts()
+    assert alternatives.get_content_type() == "multipart/alternative"
+    text, calendar_part = alternatives.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert calendar_part.get_content_type() == "text/calendar"
+    assert calendar_part.get_param("method") == "REQUEST"
+    assert calendar_part.get_param("charset") == "utf-8"
+    assert calendar_part.get_content_disposition() is None
+    assert calendar_part.get_content().replace("\r\n", "\n") == (
+        draft.attachments[0].data.decode().replace("\r\n", "\n")
+    )
+    assert attached.get_content_disposition() == "attachment"
+    (invite,) = message.iter_attachments()
     assert invite.get_filename() == "invite.ics"
     assert (invite.get_content_type(), invite.get_param("method")) == ("text/calendar", "REQUEST")
     calendar = icalendar.Calendar.from_ical(invite.get_content())

@@ -124,12 +124,14 @@ def email_facts(
 def meeting_invite(
     db: sqlite_utils.Database, meeting: Appointment | None, settings: Settings, now: datetime
 ) -> Attachment | None:
-    """The invite to `meeting` (`calendar_file.invite_to`), or None when there is no
-    meeting ahead to invite to."""
+    """The invite to `meeting` (`calendar_file.invite_to`), attached and offered as an
+    alternative to the text; None when there is no meeting ahead to invite to."""
     from funnel_tui.calendar_file import invite_to  # icalendar loads slowly
 
     data = None if meeting is None else invite_to(db, meeting, settings, now)
-    return None if data is None else Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data)
+    if data is None:
+        return None
+    return Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data, alternative=True)
 
 
 def compose_draft(

@@ -45,6 +45,9 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    alternative: bool = False
+    """Also offered as an alternative to the text (its data UTF-8 text): a calendar invite
+    that way is what Outlook and Gmail show as an invitation, with its buttons."""
 
 
 @dataclass(frozen=True)
@@ -91,18 +94,31 @@ def build_message(draft: Draft, *, from_address: Address | None, now: datetime) 
     # A domain of our own: without one, make_msgid asks the network for this machine's name.
     message["Message-ID"] = make_msgid(domain=domain or "funnel.invalid")
     message.set_content(draft.body)
+    # multipart/mixed [multipart/alternative [text/plain, text/calendar], invite.ics]: the
+    # alternatives first, as the attachments make the message mixed around them.
     for attachment in draft.attachments:
-        kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
-        maintype, _, subtype = kind.partition("/")
+        if attachment.alternative:
+            _, subtype, params = _content_type(attachment)
+            message.add_alternative(attachment.data.decode("utf-8"), subtype=subtype, params=params)
+    for attachment in draft.attachments:
+        maintype, subtype, params = _content_type(attachment)
         message.add_attachment(
             attachment.data,
             maintype=maintype,
             subtype=subtype,
             filename=attachment.filename,
-            params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter),
+            params=params,
         )
     check_message(message, to_address=to_address, from_address=from_address, subject=subject)
     return message
+
+
+def _content_type(attachment: Attachment) -> tuple[str, str, dict[str, str]]:
+    """`text/calendar; method=REQUEST` as ("text", "calendar", {"method": "REQUEST"})."""
+    kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
+    return maintype, subtype, params
 
 
 def check_message(
