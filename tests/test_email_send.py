@@ -479,3 +479,41 @@ def test_the_built_message_is_read_back_before_it_goes() -> None:
     message["To"] = two
     with pytest.raises(MessageRefused, match=r"not go to exactly one address, ada@example\.com"):
         check_message(message, to_address=two, from_address=None, subject="Hi")
+
+
+def test_a_server_without_starttls_is_never_advised_none() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, smtp_settings(port, "starttls"), now=NOW)
+    said = str(refused.value)
+    assert said.startswith(f"the mail server {HOST}:{port} offers no STARTTLS")
+    assert "set smtp_security to tls" in said and "none" not in said
+    assert inbox.received == []
+
+
+@pytest.mark.parametrize("host", ["smtp.example.com", "192.0.2.10", "10.0.0.5"])
+def test_a_login_over_an_unencrypted_connection_to_another_machine_is_refused(
+    host: str,
+) -> None:
+    asked: list[str] = []
+    settings = replace(smtp_settings(25, smtp_user="alex"), smtp_host=host)
+    with pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, settings, now=NOW, password=lambda user: asked.append(user) or SECRET)
+    assert str(refused.value) == (
+        f"smtp_security is none, so the password for alex would cross the network to {host}"
+        " unencrypted; set smtp_security to starttls (port 587) or tls (465): none with a"
+        " login is only for a server on this machine (localhost)"
+    )
+    assert asked == []
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_a_login_over_none_to_this_machine_goes(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    logins = Logins("alex", SECRET)
+    inbox = Inbox()
+    with smtp_server(inbox, authenticator=logins, auth_require_tls=False) as port:
+        settings = replace(smtp_settings(port, smtp_user="alex"), smtp_host=host)
+        deliver(DRAFT, settings, now=NOW)
+    assert logins.tried == [("alex", SECRET)]
+    assert len(inbox.received) == 1

@@ -8,6 +8,7 @@ Every way sending can fail raises SendFailed, whose text is one line a rep can a
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import smtplib
 import socket
@@ -123,6 +124,12 @@ def send_smtp(
     """
     where = f"{settings.smtp_host}:{smtp_port(settings)}"
     user = settings.smtp_user
+    if user and settings.smtp_security == "none" and not is_this_machine(settings.smtp_host):
+        raise SendFailed(
+            f"smtp_security is none, so the password for {user} would cross the network to"
+            f" {settings.smtp_host} unencrypted; set smtp_security to starttls (port 587) or"
+            " tls (465): none with a login is only for a server on this machine (localhost)"
+        )
     secret = password(user) if user else None
     context = ssl_context or ssl.create_default_context()
     try:
@@ -198,6 +205,17 @@ def send_smtp(
         ) from None
 
 
+def is_this_machine(host: str) -> bool:
+    """Whether `host` is this machine (localhost, 127.0.0.1, ::1): what crosses no network."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def _sender_hint(error: smtplib.SMTPSenderRefused) -> str:
     """What to change when the server refuses the sender: it may want TLS or a login first."""
     said = str(error.smtp_error).upper()
@@ -210,7 +228,12 @@ def _sender_hint(error: smtplib.SMTPSenderRefused) -> str:
 
 def _not_supported(where: str, settings: Settings, detail: str) -> str:
     if "STARTTLS" in detail.upper():
-        return f"the mail server {where} offers no STARTTLS; set smtp_security to tls or none"
+        # Never "none": the email, and any login, would cross the network unencrypted.
+        return (
+            f"the mail server {where} offers no STARTTLS, so it cannot encrypt the connection"
+            " here; if it takes TLS from the start (usually port 465), set smtp_security to"
+            " tls, else ask for its TLS settings"
+        )
     if "AUTH" in detail.upper():
         return (
             f"the mail server {where} offers no login here (AUTH); it may want TLS first"
