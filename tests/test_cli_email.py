@@ -5,6 +5,8 @@ mail app without one; every refusal one line, exit 1 (usage errors exit 2)."""
 from __future__ import annotations
 
 import json
+import shlex
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -257,10 +259,12 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
     folder.mkdir(parents=True)
     (folder / "renewal.toml").write_text('name = "Renewal"\nsubject = "Hi"\nbody = ["x"]\n')
     (folder / "proposal_follow_up.toml").write_text('subject = "{nope}"\nbody = ["x"]\n')
+    (folder / "upsell.toml").write_text('subject = "Hi"\nbody = ["{nope}"]\n')
     result = invoke("email", "--list-templates")
 
     assert result.exit_code == 0
-    keys = [line.split()[0] for line in result.stdout.splitlines()]
+    table, folder_line = result.stdout.split("\n\n")
+    keys = [line.split()[0] for line in table.splitlines()]
     assert keys == [
         "after_voicemail",
         "send_information",
@@ -268,9 +272,117 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
         "proposal_follow_up",
         "renewal",
     ]
-    assert result.stdout.splitlines()[-1].endswith(str(folder / "renewal.toml"))
-    assert "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in result.stderr
-    assert "(using the built-in template)" in result.stderr
+    assert table.splitlines()[-1].endswith(str(folder / "renewal.toml"))
+    assert folder_line == f"Your templates: {folder}\n"
+    errors = result.stderr.splitlines()
+    assert any(
+        "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in line
+        and line.endswith("(using the built-in template)")
+        for line in errors
+    )
+    # A template the rep added has no built-in to fall back on.
+    assert any(
+        "upsell.toml:2: body paragraph 1" in line and line.endswith("(not used)") for line in errors
+    )
+
+
+@pytest.mark.parametrize(("made", "state"), [(True, "empty"), (False, "not created yet")])
+def test_list_templates_says_where_the_reps_own_go_when_there_are_none(
+    user_folders_in_tmp: Path, made: bool, state: str
+) -> None:
+    folder = user_folders_in_tmp / "config" / "funnel-tui" / "emails"
+    if made:
+        folder.mkdir(parents=True)
+    result = invoke("email", "--list-templates")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        f"Your templates: {folder} ({state}; a NAME.toml there adds a template, or replaces"
+        " the built-in of that name)"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--list-templates", "5"),
+        ("--list-templates", "--template", "after_voicemail"),
+        ("--record-only", "x.json", "1"),
+        ("--record-only", "x.json", "--send"),
+        ("--record-only", "x.json", "--list-templates"),
+    ],
+)
+def test_list_templates_and_record_only_take_nothing_else(args: tuple[str, ...]) -> None:
+    result = invoke("email", *args)
+    assert result.exit_code == 2
+    assert "takes no prospect id and no other option" in result.stderr
+
+
+def refuse_to_record(book: Path) -> sqlite3.Connection:
+    """Another program holding the book as the email goes: the row cannot be written."""
+    outside = sqlite3.connect(book, isolation_level=None)
+    outside.execute(
+        "CREATE TRIGGER refuse_emails BEFORE INSERT ON emails BEGIN"
+        " SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    return outside
+
+
+def test_an_email_sent_but_not_recorded_is_recorded_with_record_only_and_not_sent_again(
+    book: Path, user_folders_in_tmp: Path
+) -> None:
+    inbox = Inbox()
+    outside = refuse_to_record(book)
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+        assert result.exit_code == 1
+        said = one_line_error(result.stderr)
+        assert said.startswith(
+            "funnel: the email to ada@example.com went out, but it could not be recorded ("
+            f"{book} is busy: another program is writing to it); do not send it again:"
+            " record it with funnel email --record-only "
+        )
+        assert "try again" not in said
+        command = shlex.split(said.split("record it with ", 1)[1])
+        assert command[:3] == ["funnel", "email", "--record-only"]
+        assert command[-2:] == ["--db", str(book)]
+        kept = Path(command[3])
+        assert kept.is_relative_to(user_folders_in_tmp) and kept.exists()
+        copy = kept.read_bytes()
+        assert emails(book) == []
+
+        outside.execute("DROP TRIGGER refuse_emails")
+        outside.close()
+        recorded = invoke(*command[1:])
+        assert recorded.exit_code == 0, recorded.output
+        assert recorded.stdout.startswith(
+            "Recorded 'Sorry I missed you, Ada' to ada@example.com (sent "
+        )
+        assert recorded.stdout.rstrip().endswith("not sent again); the email task is done")
+        assert not kept.exists()
+        # The same file again (a copy kept): recorded once, all the same.
+        kept.write_bytes(copy)
+        again = invoke(*command[1:])
+        assert again.exit_code == 0
+        assert again.stdout.startswith("Already recorded: 'Sorry I missed you, Ada'")
+
+    assert len(inbox.received) == 1
+    (row,) = emails(book)
+    assert row["message_id"] == inbox.received[0].message["Message-ID"]
+    assert row["via"] == "smtp"
+
+
+def test_record_only_refuses_a_file_it_did_not_write(book: Path, tmp_path: Path) -> None:
+    stray = tmp_path / "notes.json"
+    stray.write_text('{"hello": 1}')
+    result = invoke("email", "--record-only", stray, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: {stray} is not an email kept by funnel email --send"
+    )
+    assert emails(book) == []
 
 
 def test_the_report_counts_the_email_as_an_email_not_a_call(

@@ -104,6 +104,14 @@ class TemplateLibrary:
         return [template.key for template in self.templates()]
 
 
+def what_is_used(problem: ScriptProblem) -> str:
+    """What is used instead of a file that could not be loaded: the built-in of its name,
+    or nothing (a template the rep added)."""
+    if problem.path.suffix == ".toml" and problem.path.stem in BUILTIN_TEMPLATES:
+        return "using the built-in template"
+    return "not used"
+
+
 def templates_dir(config_dir: Path) -> Path:
     """Where the rep's templates live: beside the scripts folder, in `emails/`."""
     return config_dir / "emails"
