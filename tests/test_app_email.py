@@ -588,3 +588,31 @@ async def test_a_broken_template_of_the_reps_is_named_at_start_and_the_builtin_s
         )
         screen = await open_and_pick(pilot)
         assert screen.query_one(Input).value.startswith("Sorry I missed you")
+
+
+async def test_the_picker_greys_out_the_templates_that_do_not_fit_and_says_why(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "DELETE FROM calls WHERE prospect_id = ? AND outcome = 'proposal_sent'", [prospect["id"]]
+    )
+    demo_storage.db.execute(
+        "DELETE FROM tasks WHERE prospect_id = ? AND kind = 'meeting'", [prospect["id"]]
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        options = app.screen.query_one(OptionList).options
+        first_name = prospect["name"].split()[0]
+        assert [option.disabled for option in options] == [False, False, True, True]
+        assert f"not for {first_name}: no meeting ahead" in str(options[2].prompt)
+        assert f"not for {first_name}: no proposal sent" in str(options[3].prompt)
+        await pilot.press("4")
+        await settle(pilot)
+        assert status(app) == (
+            f"no proposal was sent to {prospect['name']}: proposal_follow_up needs one"
+        )
+        assert not app.screen.query_one("#email-fields").display

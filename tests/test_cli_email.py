@@ -34,9 +34,15 @@ def book(tmp_path: Path) -> Path:
     storage = open_storage(path)
     db = storage.db
     for row in (
-        {"id": 1, "name": "Ada Lovelace", "email": "ada@example.com", "company": "Acme"},
+        {
+            "id": 1,
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "company": "Acme",
+            "phone": "+44 20 7946 0001",
+        },
         {"id": 2, "name": "Ben Whitaker", "phone": "+44 20 7946 0000"},
-        {"id": 3, "name": "Eve", "email": "a@b.c, d@e.f"},
+        {"id": 3, "name": "Eve", "email": "a@b.c, d@e.f", "phone": "+44 20 7946 0003"},
         {"id": 4, "name": "Dee Ncall", "email": "dee@example.com", "do_not_call": 1},
     ):
         db["prospects"].insert(row)

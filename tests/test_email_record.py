@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import sqlite_utils
 
-from funnel_tui.emailing.compose import compose_draft, meeting_time_text
+from funnel_tui.emailing.compose import CannotCompose, compose_draft, meeting_time_text
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import record_email
 from funnel_tui.emailing.sending import SendFailed, deliver, send_and_record
@@ -25,7 +25,13 @@ INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 
 
 def prospect(db: sqlite_utils.Database, **columns: object) -> int:
-    row = {"name": "Ada Lovelace", "first_name": "Ada", "email": "ada@example.com", **columns}
+    row = {
+        "name": "Ada Lovelace",
+        "first_name": "Ada",
+        "email": "ada@example.com",
+        "phone": "+44 20 7946 0001",
+        **columns,
+    }
     return int(db["prospects"].insert(row).last_pk)
 
 
@@ -201,9 +207,10 @@ def test_the_meeting_confirmation_carries_the_invite_to_the_meeting(
     assert draft_for(db, ada, "after_voicemail", settings).attachments == ()
 
 
-def test_no_invite_without_a_meeting_to_invite_to(db: sqlite_utils.Database) -> None:
+def test_no_confirmation_without_a_meeting_to_invite_to(db: sqlite_utils.Database) -> None:
     ada = prospect(db)
-    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).attachments == ()
+    with pytest.raises(CannotCompose, match="no meeting ahead with Ada Lovelace"):
+        draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ email` prints or sends.
 
 The facts are the call scripts' (`prospect_facts`: the prospect, the rep's settings, the
 history and the product profile) and what only an email says: the next meeting in the
-prospect's own time zone, the open deal with its close date, and when the proposal went out.
+prospect's own time zone, the open deal with its close date, and when the open proposal
+went out. A template the prospect does not fit (`fit`) is refused with the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import Outcome
+from funnel_tui.emailing.fit import email_situation, last_proposal, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
@@ -28,7 +29,6 @@ from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import MONTHS, WEEKDAYS, ordinal, read_history, spoken_day
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
-from funnel_tui.timestamps import from_stored
 
 if TYPE_CHECKING:
     from funnel_tui.calendar_file import Appointment
@@ -108,13 +108,10 @@ def email_facts(
     close_on = _readable(read_day, prospect["expected_close_on"])
     if close_on is not None and close_on >= today:
         facts["close_date"] = close_date_text(close_on, today)
-    proposal = db.execute(
-        "SELECT max(started_at) FROM calls WHERE prospect_id = ? AND outcome = ?",
-        [prospect_id, Outcome.PROPOSAL_SENT.value],
-    ).fetchone()[0]
-    proposal_at = from_stored(proposal) if isinstance(proposal, str) else None
-    if proposal_at is not None:
-        facts["proposal_sent_on"] = spoken_day(proposal_at.astimezone(now.tzinfo).date(), today)
+    # Only while it is open: a proposal won or declined is not one to follow up.
+    proposal = last_proposal(db, prospect, now)
+    if proposal is not None and proposal.closed is None:
+        facts["proposal_sent_on"] = spoken_day(proposal.sent_on, today)
     rep_email = parseaddr(settings.email_from)[1]
     if rep_email:
         facts["rep_email"] = rep_email
@@ -144,8 +141,9 @@ def compose_draft(
     now: datetime,
 ) -> Draft:
     """The template filled in for the prospect, to their stored address, with the meeting
-    invite when the template carries one. Raises CannotCompose for a prospect that does not
-    exist, has no email address, or a name or address the message would refuse."""
+    invite when the template carries one, in the words for the prospect's situation.
+    Raises CannotCompose for a prospect that does not exist, has no email address, a name
+    or address the message would refuse, or lacks what the template needs (`fit`)."""
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise CannotCompose(f"no prospect with id {prospect_id}")
@@ -158,8 +156,12 @@ def compose_draft(
         recipient(name, address)
     except AddressRefused as error:
         raise CannotCompose(str(error)) from None
+    not_fitting = misfit(db, prospect, template, now)
+    if not_fitting is not None:
+        raise CannotCompose(not_fitting.reason)
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
-    filled = fill_template(template, facts)
+    situation = email_situation(db, prospect, read_history(db, prospect_id), settings)
+    filled = fill_template(template, facts, situation)
     # The meeting the text names (email_facts asks next_meeting the same).
     meeting = next_meeting(db, prospect_id, now) if template.invite else None
     invite = meeting_invite(db, meeting, settings, now)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from funnel_tui.burnup import BurnUp
+    from funnel_tui.emailing.fit import Misfit
     from funnel_tui.emailing.message import Draft
     from funnel_tui.emailing.record import RecordedEmail, SentEmail
     from funnel_tui.emailing.templates import EmailTemplate
@@ -110,6 +111,7 @@ class BookDialogs(_Base):
     async def action_compose_email(self) -> None:
         from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
+        from funnel_tui.emailing.fit import misfit
         from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
         from funnel_tui.text import one_line
@@ -173,11 +175,20 @@ class BookDialogs(_Base):
             self._show(prospect_id)
             self.reload_queue()
 
+        templates = funnel.email_templates.templates()
+        now = funnel.clock()
+
+        def misfits(db: sqlite_utils.Database) -> dict[str, Misfit]:
+            row = get_prospect(db, prospect_id)
+            found = ((template, row and misfit(db, row, template, now)) for template in templates)
+            return {template.key: why for template, why in found if why}
+
         screen = EmailScreen(
             prospect["name"] or "",
-            funnel.email_templates.templates(),
+            templates,
             EmailWork(compose, send, record, route),
             do_not_call=bool(prospect["do_not_call"]),
+            misfits=await funnel.in_db_thread(misfits),
         )
         await self._open(screen, sent)
 

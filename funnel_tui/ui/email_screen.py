@@ -8,7 +8,7 @@ read-only; ctrl+s records it without sending it again."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from funnel_tui.editor import EditorFailed, editor_command, run_editor
 from funnel_tui.emailing.compose import CannotCompose
+from funnel_tui.emailing.fit import Misfit
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import RecordedEmail, SentEmail
 from funnel_tui.emailing.sending import SendFailed
@@ -85,10 +86,13 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         work: EmailWork,
         *,
         do_not_call: bool = False,
+        misfits: Mapping[str, Misfit] | None = None,
     ) -> None:
         super().__init__()
         self.prospect_name = prospect_name
         self.templates = templates
+        self.misfits = dict(misfits or {})
+        """Template key -> why it does not fit this prospect: shown greyed, with the note."""
         self.work = work
         self.do_not_call = do_not_call
         self.draft: Draft | None = None
@@ -137,10 +141,21 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
 
     def _option(self, number: int, template: EmailTemplate) -> Option:
         digit = f"{DIGIT_KEYS[number]} " if number < len(DIGIT_KEYS) else "  "
+        misfit = self.misfits.get(template.key)
+        if misfit is not None:
+            # Greyed, and the digit says why: no email that states what is not so.
+            prompt = Content.assemble(
+                digit, one_line(template.name), (f"  not for {self._first_name()}: ", "dim")
+            )
+            prompt += Content.assemble((one_line(misfit.note), "dim"))
+            return Option(prompt, id=template.key, disabled=True)
         prompt = Content.assemble(digit, (one_line(template.name), "bold"))
         if template.fits:
             prompt += Content.assemble("\n  ", (one_line(template.fits), "dim"))
         return Option(prompt, id=template.key)
+
+    def _first_name(self) -> str:
+        return one_line(self.prospect_name).split(" ")[0] or "them"
 
     def on_mount(self) -> None:
         self.body_area.border_title = "Text"
