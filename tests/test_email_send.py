@@ -451,8 +451,25 @@ def test_a_name_too_long_to_fold_is_refused_before_the_server_sees_it() -> None:
     inbox = Inbox()
     with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
         deliver(replace(DRAFT, to_name="A" * 1200), smtp_settings(port), now=NOW)
-    assert str(refused.value).startswith("the prospect's name is too long for a header line")
+    assert str(refused.value).endswith(
+        "has a word of 1200 characters, too long for a header line (mail servers take 998"
+        " characters a line); correct the name first"
+    )
     assert inbox.received == []
+
+
+def test_the_built_message_has_no_header_line_a_server_would_refuse() -> None:
+    to = Address(display_name="A" * 1200, addr_spec="ada@example.com")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["To"] = to
+    message["Subject"] = "Hi"
+    message.set_content("Hello")
+    with pytest.raises(MessageRefused) as refused:
+        check_message(message, to_address=to, from_address=None, subject="Hi")
+    assert str(refused.value) == (
+        "the prospect's name is too long for a header line (a line of 1201 characters that"
+        " cannot be folded; mail servers take 998); shorten it"
+    )
 
 
 def test_a_long_subject_folds_and_goes() -> None:

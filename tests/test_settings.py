@@ -410,3 +410,23 @@ def test_config_set_keeps_a_sender_address_that_sending_takes(book: Storage, val
     assert invoke("config", "set", "email_from", value, "--db", book.path).exit_code == 0
     assert invoke("config", "get", "email_from", "--db", book.path).stdout.strip() == value
     assert sender(value).addr_spec.endswith((".example", ".co"))
+
+
+def test_stored_smtp_settings_that_cannot_be_used_are_named(book: Storage) -> None:
+    written_by_another_tool(
+        book.path,
+        {
+            "smtp_port": "99999",
+            "smtp_host": "smtp.example.com\nX",
+            "email_from": "Alex\n<alex@kestrel.example>",
+            "smtp_security": "ssl",
+        },
+    )
+    _, problems = read_settings(book.db)
+    named = sorted(problem.split(" = ")[0] for problem in problems)
+    assert named == [
+        "setting email_from",
+        "setting smtp_host",
+        "setting smtp_port",
+        "setting smtp_security",
+    ]

@@ -31,6 +31,9 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 ANGLE_BRACKETS = re.compile(r"[<>]")
 SHOWN_CHARACTERS = 60
 NON_ASCII = "addresses with non-ASCII characters are not supported yet"
+# The longest word a header can carry: a header line folds only between words, and a mail
+# server takes 998 characters a line (the message is read back for the exact limit).
+MAX_HEADER_WORD = 990
 
 
 class MessageRefused(ValueError):
@@ -78,6 +81,11 @@ def display_name(name: str, whose: str, fix: str) -> str:
     problem = header_text_problem(name)
     if problem is None and ANGLE_BRACKETS.search(name):
         problem = "holds angle brackets, which belong to an address, not a name"
+    if problem is None and (longest := max(map(len, name.split()), default=0)) > MAX_HEADER_WORD:
+        problem = (
+            f"has a word of {longest} characters, too long for a header line (mail servers"
+            f" take 998 characters a line)"
+        )
     if problem is not None:
         raise AddressRefused(f"{whose} {shown(name)} {problem}; {fix}")
     return " ".join(name.split())

@@ -84,6 +84,17 @@ def build_message(draft: Draft, *, from_address: Address | None, now: datetime) 
     when it cannot go safely, also when reading it back finds it is not what was built."""
     subject = _complete_subject(draft)
     to_address = recipient(draft.to_name, draft.to_address)
+    try:
+        message = _assemble(draft, subject, to_address, from_address, now)
+    except (MessageError, ValueError) as error:
+        raise MessageRefused(f"the email cannot be built ({_said(error)})") from None
+    check_message(message, to_address=to_address, from_address=from_address, subject=subject)
+    return message
+
+
+def _assemble(
+    draft: Draft, subject: str, to_address: Address, from_address: Address | None, now: datetime
+) -> EmailMessage:
     message = EmailMessage(policy=email.policy.SMTP)
     if from_address is not None:
         message["From"] = from_address
@@ -109,7 +120,6 @@ def build_message(draft: Draft, *, from_address: Address | None, now: datetime) 
             filename=attachment.filename,
             params=params,
         )
-    check_message(message, to_address=to_address, from_address=from_address, subject=subject)
     return message
 
 
