@@ -37,7 +37,7 @@ SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence, coalesce(t.n
        p.name, p.company, p.phone, p.email, p.timezone
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
-  AND ({_DUE} < :until OR {_DUE} IS NULL) AND NOT coalesce(p.do_not_call, 0) {{and_prospect}}
+  AND ({_DUE} < :until OR {_DUE} IS NULL) {{and_prospect}}
 ORDER BY t.due_at, t.id
 """
 
@@ -107,7 +107,13 @@ def _appointments(
 ) -> tuple[list[Appointment], int]:
     """The open (and cancelled) meeting and callback tasks due before `until`, and how
     many have a due time that is no moment."""
-    and_prospect = "AND t.prospect_id = :prospect" if prospect_id is not None else ""
+    # The rep's calendar leaves out whom they may not call; one prospect's own meeting,
+    # which an email confirms, is theirs whatever the flag.
+    and_prospect = (
+        "AND t.prospect_id = :prospect"
+        if prospect_id is not None
+        else "AND NOT coalesce(p.do_not_call, 0)"
+    )
     region = load_settings(db).phone_region
     rows = db.execute(
         _APPOINTMENTS.format(and_prospect=and_prospect),
@@ -245,20 +251,33 @@ def _address(text: str) -> str | None:
     return addresses[0][1]
 
 
+def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> Appointment | None:
+    """The prospect's earliest open meeting that is still ahead, its time read as `funnel
+    calendar` reads it (a due time that is no moment in UTC is none). The meeting
+    confirmation names this meeting and invites to it, so the two always agree."""
+    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
+    ahead = [
+        appointment
+        for appointment in appointments
+        if appointment.kind == "meeting" and not appointment.cancelled and appointment.due_at >= now
+    ]
+    return min(ahead, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
+
+
 def meeting_invite(
     db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
 ) -> bytes | None:
-    """An invite (METHOD:REQUEST) to the prospect's next open meeting, from the rep to the
-    prospect, with the same UID as in `funnel calendar`; None without an open meeting
-    ahead or an address for each side."""
-    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
-    meetings = [a for a in appointments if a.kind == "meeting" and not a.cancelled]
-    if not meetings:
-        return None
-    ahead = [meeting for meeting in meetings if meeting.due_at >= now]
-    if not ahead:
-        return None
-    meeting = ahead[0]
+    """An invite (METHOD:REQUEST) to the prospect's next open meeting (`next_meeting`);
+    None without one, or without an address for each side."""
+    meeting = next_meeting(db, prospect_id, now)
+    return None if meeting is None else invite_to(db, meeting, settings, now)
+
+
+def invite_to(
+    db: sqlite_utils.Database, meeting: Appointment, settings: Settings, now: datetime
+) -> bytes | None:
+    """An invite (METHOD:REQUEST) to `meeting`, from the rep to the prospect, with the same
+    UID as in `funnel calendar`; None without an address for each side."""
     organizer, attendee = _address(settings.email_from), _address(meeting.email)
     if organizer is None or attendee is None:
         return None

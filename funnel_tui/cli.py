@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import sqlite3
 import sys
 import uuid
@@ -77,7 +78,7 @@ from funnel_tui.storage import (
     refuse_database_files,
 )
 from funnel_tui.text import clean_text, one_line
-from funnel_tui.timestamps import system_now
+from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (
     CallRefused,
     FieldsRefused,
@@ -92,6 +93,8 @@ from funnel_tui.typed_call import (
 
 if TYPE_CHECKING:
     from funnel_tui.emailing.message import Draft
+    from funnel_tui.emailing.record import SentEmail
+    from funnel_tui.emailing.templates import EmailTemplate
 
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
 # reason, not an unknown option (exit 2).
@@ -637,6 +640,14 @@ def script(
 @click.option("--send", is_flag=True, help="Send it (SMTP, or the mail app) and record it.")
 @click.option("--print", "print_it", is_flag=True, help="Print it; send and record nothing.")
 @click.option("--list-templates", is_flag=True, help="List the templates and their files.")
+@click.option(
+    "--record-only",
+    "record_file",
+    type=FILE_PATH,
+    metavar="FILE",
+    help="Record an email that went out but could not be recorded (the file --send named);"
+    " sends nothing.",
+)
 def email_command(
     db_path: Path | None,
     prospect_id: int | None,
@@ -644,19 +655,26 @@ def email_command(
     send: bool,
     print_it: bool,
     list_templates: bool,
+    record_file: Path | None,
 ) -> None:
     """Email a prospect from a template: print it (the default), or --send it over SMTP
     (without smtp_host: hand it to the mail app) and record it in their timeline."""
     from funnel_tui.emailing.compose import CannotCompose, compose_draft
-    from funnel_tui.emailing.templates import load_templates, templates_dir
+    from funnel_tui.emailing.templates import load_templates, templates_dir, what_is_used
 
-    library = load_templates(templates_dir(config_dir()))
+    alone = {"--list-templates": list_templates, "--record-only": record_file is not None}
+    for option in (name for name, given in alone.items() if given):
+        if prospect_id is not None or template_key or send or print_it or sum(alone.values()) > 1:
+            raise click.UsageError(f"{option} takes no prospect id and no other option")
+    folder = templates_dir(config_dir())
+    library = load_templates(folder)
     for problem in library.problems:
-        click.echo(f"funnel: {one_line(str(problem))} (using the built-in template)", err=True)
+        click.echo(f"funnel: {one_line(str(problem))} ({what_is_used(problem)})", err=True)
     if list_templates:
-        for template in library.templates():
-            name, source = one_line(template.name), one_line(template.source)
-            click.echo(f"{template.key:<22} {name:<24} {source}")
+        _list_templates(library.templates(), folder)
+        return
+    if record_file is not None:
+        _record_only(open_db(db_path, read_only=True), record_file)
         return
     if send and print_it:
         raise click.UsageError("--send and --print exclude each other")
@@ -681,25 +699,35 @@ def email_command(
     except CannotCompose as error:
         raise UserError(str(error)) from None
     if send:
-        _send_email(storage, draft, settings, now)
+        _send_email(storage, draft, now)
     else:
         _print_email(draft, settings, now, preview=not print_it)
 
 
+def _list_templates(templates: list[EmailTemplate], folder: Path) -> None:
+    """Each template and its file, then where the rep's own go."""
+    for template in templates:
+        name, source = one_line(template.name), one_line(template.source)
+        click.echo(f"{template.key:<22} {name:<24} {source}")
+    if not folder.is_dir():
+        state = "not created yet"
+    elif not any(folder.glob("*.toml")):
+        state = "empty"
+    else:
+        state = ""
+    how = "NAME.toml there adds a template, or replaces the built-in of that name"
+    click.echo(f"\nYour templates: {folder}" + (f" ({state}; a {how})" if state else ""))
+
+
 def _print_email(draft: Draft, settings: Settings, now: datetime, *, preview: bool) -> None:
     """The email as it would go, headers and text; a missing sender is shown, not refused."""
-    from funnel_tui.emailing.message import (
-        AddressRefused,
-        MessageIncomplete,
-        build_message,
-        message_text,
-        sender,
-    )
+    from funnel_tui.emailing.headers import MessageRefused, sender
+    from funnel_tui.emailing.message import build_message, message_text
 
     try:
         from_address = sender(settings.email_from) if settings.email_from.strip() else None
         message = build_message(draft, from_address=from_address, now=now)
-    except (AddressRefused, MessageIncomplete) as error:
+    except MessageRefused as error:
         raise UserError(str(error)) from None
     text = message_text(message)
     if from_address is None:
@@ -712,10 +740,12 @@ def _print_email(draft: Draft, settings: Settings, now: datetime, *, preview: bo
         click.echo("Not sent: this is a preview; --send sends it.", err=True)
 
 
-def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetime) -> None:
-    """Send (or hand to the mail app), then record; a failure records nothing."""
+def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
+    """Send (or hand to the mail app) with the email settings as stored, then record; a
+    failure records nothing. An email that went out but cannot be recorded is kept in a
+    file that `--record-only` records, so trying again never sends it twice."""
     from funnel_tui.emailing.record import MAILTO, record_email
-    from funnel_tui.emailing.sending import SendFailed, deliver
+    from funnel_tui.emailing.sending import SendFailed, deliver, email_settings
 
     name = one_line(draft.to_name) or draft.to_address
     if draft.do_not_call:
@@ -724,7 +754,7 @@ def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetim
             err=True,
         )
     try:
-        sent = deliver(draft, settings, now=now)
+        sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
         raise UserError(
             f"not sent: {error}; nothing was recorded (--print shows the email)"
@@ -732,10 +762,7 @@ def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetim
     try:
         recorded = record_email(storage.db, sent)
     except sqlite3.Error as error:
-        raise UserError(
-            f"the email to {sent.to_address} went out, but it could not be recorded"
-            f" ({describe_sqlite_error(storage.path, error)}); it is not in the timeline"
-        ) from None
+        raise UserError(_not_recorded(storage, sent, error)) from None
     subject = one_line(draft.subject)
     if sent.via == MAILTO:
         line = (
@@ -747,6 +774,60 @@ def _send_email(storage: Storage, draft: Draft, settings: Settings, now: datetim
     else:
         attached = "".join(f" with {attachment.filename}" for attachment in draft.attachments)
         line = f"Sent {subject!r} to {sent.to_address}{attached}"
+    if recorded.completed_task_id is not None:
+        line += "; the email task is done"
+    click.echo(one_line(line))
+
+
+def _not_recorded(storage: Storage, sent: SentEmail, error: sqlite3.Error) -> str:
+    """Why an email that went out is not recorded, and the command that records it."""
+    from funnel_tui.emailing.record import keep_unrecorded
+
+    # Without "try again in a moment": --send again would send the email a second time.
+    reason = describe_sqlite_error(storage.path, error).removesuffix("; try again in a moment")
+    went_out = f"the email to {sent.to_address} went out, but it could not be recorded ({reason})"
+    try:
+        kept = keep_unrecorded(sent, data_dir() / "unrecorded")
+    except OSError as keep_error:
+        message_id = f" (Message-ID {sent.message_id})" if sent.message_id else ""
+        why = keep_error.strerror or keep_error
+        return (
+            f"{went_out}; nor could it be kept to record later ({why}): it is not in the"
+            f" timeline{message_id}; do not send it again"
+        )
+    command = shlex.join(["funnel", "email", "--record-only", str(kept), "--db", str(storage.path)])
+    return f"{went_out}; do not send it again: record it with {command}"
+
+
+def _record_only(storage: Storage, path: Path) -> None:
+    """Record the email kept in `path` (it went out before), then remove the file."""
+    from funnel_tui.emailing.record import (
+        NotAnUnrecordedEmail,
+        is_recorded,
+        read_unrecorded,
+        record_email,
+    )
+
+    try:
+        sent = read_unrecorded(path)
+    except NotAnUnrecordedEmail as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+    if get_prospect(storage.db, sent.draft.prospect_id) is None:
+        raise UserError(
+            f"no prospect with id {sent.draft.prospect_id} in {storage.path}: is this the book"
+            " it was sent from? (--db names another)"
+        )
+    subject = one_line(sent.draft.subject)
+    if is_recorded(storage.db, sent):
+        path.unlink(missing_ok=True)
+        click.echo(f"Already recorded: {subject!r} to {sent.to_address}; nothing to do")
+        return
+    recorded = record_email(storage.db, sent)
+    path.unlink(missing_ok=True)
+    sent_at = to_stored(sent.sent_at)
+    line = f"Recorded {subject!r} to {sent.to_address} (sent {sent_at}; not sent again)"
     if recorded.completed_task_id is not None:
         line += "; the email task is done"
     click.echo(one_line(line))

@@ -5,7 +5,8 @@ template run without a shell (PRODUCT 15).
 part of one word and never splits or joins words, so nothing a number holds can run
 another program. A dialer that is missing, cannot run, or exits with an error in its first
 seconds is a DialFailed whose text says why; one still running after that is dialing (a
-softphone that stays open).
+softphone that stays open). The mail app gets a `mailto:` link the same way
+(`start_and_watch`).
 """
 
 from __future__ import annotations
@@ -96,31 +97,32 @@ def _reap(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def run_dialer(
-    argv: list[str], wait_s: float = DIAL_WAIT_S, cancelled: Callable[[], bool] = lambda: False
-) -> None:
-    """Start the dialer and wait a moment for it to fail; raises DialFailed when it does.
+@dataclass(frozen=True)
+class Watched:
+    """How a program started in the background did in its first seconds."""
 
-    Blocks up to `wait_s` (less once `cancelled()` says so): call it from a worker
-    thread. A dialer still running then is left to run, in its own session and writing
-    to a file of its own, so it outlives the app; a thread reaps it when it ends.
-    """
-    program = argv[0] if argv else ""
+    code: int | None
+    """Its exit status (negative: the signal that stopped it), or None: still running."""
+    stderr: bytes
+    """The end of what it wrote on stderr before it ended."""
+
+
+def start_and_watch(
+    argv: list[str], wait_s: float, cancelled: Callable[[], bool] = lambda: False
+) -> Watched:
+    """Start `argv` and wait up to `wait_s` (less once `cancelled()` says so) for it to
+    end; OSError when it cannot start. Blocks: call it from a worker thread.
+
+    A program still running then is left to run, in its own session and writing to a file
+    of its own, so it outlives the app; a thread reaps it when it ends."""
     with tempfile.TemporaryFile() as stderr:
-        try:
-            process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            raise DialFailed(f"{program!r} was not found") from None
-        except PermissionError:
-            raise DialFailed(f"{program!r} cannot be run (permission denied)") from None
-        except OSError as error:
-            raise DialFailed(f"{program!r} cannot be run: {error.strerror}") from None
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
         # The process's own end, not its stderr's: a child it leaves behind may hold that.
         deadline = time.monotonic() + wait_s
         while process.poll() is None and time.monotonic() < deadline and not cancelled():
@@ -128,9 +130,29 @@ def run_dialer(
                 process.wait(timeout=POLL_S)
         if process.returncode is None:
             threading.Thread(target=_reap, args=(process,), daemon=True).start()
-            return
-        if process.returncode != 0:
-            raise DialFailed(f"{program!r} {_reason(_tail(stderr), process.returncode)}")
+            return Watched(None, b"")
+        return Watched(process.returncode, _tail(stderr))
+
+
+def run_dialer(
+    argv: list[str], wait_s: float = DIAL_WAIT_S, cancelled: Callable[[], bool] = lambda: False
+) -> None:
+    """Start the dialer and wait a moment for it to fail; raises DialFailed when it does.
+
+    Blocks up to `wait_s` (less once `cancelled()` says so): call it from a worker
+    thread. A dialer still running then is left to run (`start_and_watch`).
+    """
+    program = argv[0] if argv else ""
+    try:
+        watched = start_and_watch(argv, wait_s, cancelled)
+    except FileNotFoundError:
+        raise DialFailed(f"{program!r} was not found") from None
+    except PermissionError:
+        raise DialFailed(f"{program!r} cannot be run (permission denied)") from None
+    except OSError as error:
+        raise DialFailed(f"{program!r} cannot be run: {error.strerror}") from None
+    if watched.code:
+        raise DialFailed(f"{program!r} {_reason(watched.stderr, watched.code)}")
 
 
 def dial_number(phone: str, region: str) -> DialNumber:

@@ -1,8 +1,11 @@
 """Editing a text in the rep's own editor (`$VISUAL`, else `$EDITOR`): written to a
 temporary file, the editor run on it without a shell, the file read back and removed.
 
-The app runs this with the terminal handed over (`App.suspend`); anything that goes wrong
-is EditorFailed with one line saying why, and the caller keeps the text as it was.
+The app runs the editor with the terminal handed over (`App.suspend`), and Textual gives
+the terminal back only when that block ends normally: an exception raised inside it leaves
+the app without its screen for good. So the command is found (`editor_command`) before
+the terminal is handed over, and `run_editor` returns whatever goes wrong instead of
+raising it; the caller reports it once the terminal is back, and keeps the text as it was.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ class EditorFailed(Exception):
 
 
 def editor_command(environ: Mapping[str, str] = os.environ) -> list[str]:
-    """The editor's command line, split as a shell would (`code --wait` is two words)."""
+    """The editor's command line, split as a shell would (`code --wait` is two words);
+    EditorFailed when none is set."""
     for variable in EDITOR_VARIABLES:
         text = environ.get(variable, "").strip()
         if text:
@@ -35,9 +39,22 @@ def editor_command(environ: Mapping[str, str] = os.environ) -> list[str]:
     raise EditorFailed("$EDITOR is not set (for example: export EDITOR=nano)")
 
 
-def edit_text(text: str, *, suffix: str = ".txt", environ: Mapping[str, str] = os.environ) -> str:
-    """`text` after the rep has edited it in their editor; EditorFailed leaves it unchanged."""
-    argv = editor_command(environ)
+def run_editor(argv: list[str], text: str, *, suffix: str = ".txt") -> str | EditorFailed:
+    """`text` after the rep has edited it with `argv`, or the EditorFailed saying why not.
+
+    Never raises, not even for an interrupt (ctrl+c reaches this process too while the
+    editor has the terminal): the caller runs it with the terminal handed over."""
+    try:
+        return _edit(argv, text, suffix)
+    except EditorFailed as failure:
+        return failure
+    except KeyboardInterrupt:
+        return EditorFailed(f"{argv[0]} was interrupted")
+    except Exception as error:  # anything else: the terminal must come back all the same
+        return EditorFailed(f"{argv[0]} failed: {' '.join(str(error).split()) or error!r}")
+
+
+def _edit(argv: list[str], text: str, suffix: str) -> str:
     handle, name = tempfile.mkstemp(prefix="funnel-", suffix=suffix, text=True)
     path = Path(name)
     try:

@@ -396,19 +396,15 @@ def _parse_security(text: str) -> str:
 
 
 def _parse_from_address(text: str) -> str:
-    """One address, with a name or without: `Alex Morgan <alex@kestrel.example>`."""
-    from email.utils import getaddresses
+    """One address, with a name or without: `Alex Morgan <alex@kestrel.example>`, as
+    sending takes it (`emailing.headers.sender`)."""
+    from funnel_tui.emailing.headers import from_address_problem
 
     text = text.strip()
     if not text:
         return ""
-    if any(character in text for character in "\r\n"):
-        raise SettingError("one line only")
-    addresses = getaddresses([text])
-    if len(addresses) != 1 or "@" not in addresses[0][1] or " " in addresses[0][1]:
-        raise SettingError(
-            f"expected one address such as Alex Morgan <alex@example.com>, got {_clipped(text)!r}"
-        )
+    if problem := from_address_problem(text):
+        raise SettingError(problem)
     return text
 
 
@@ -558,6 +554,23 @@ def read_settings(db: Queryable) -> tuple[Settings, list[str]]:
         problems.append(f"setting {error}; using {slot:%H:%M}")
         settings = replace(settings, afternoon_slot=slot)
     return settings, problems
+
+
+def unusable_values(db: Queryable, keys: tuple[str, ...]) -> dict[str, str]:
+    """For each of `keys` whose stored value cannot be used (another tool wrote it), the
+    value as stored, shown, and why not: `read_settings` uses the default instead, which
+    for some settings would do something the rep did not ask for."""
+    unusable = {}
+    for key, text in db.execute("SELECT key, value FROM settings").fetchall():
+        if key in keys:
+            if not isinstance(text, str):
+                unusable[key] = f"holds {type(text).__name__} data, not text"
+                continue
+            try:
+                PARSERS[key](text)
+            except SettingError as error:
+                unusable[key] = f"= {_clipped(text)!r} cannot be used ({error})"
+    return unusable
 
 
 def load_settings(db: Queryable) -> Settings:

@@ -1,15 +1,20 @@
 """Real SMTP servers on 127.0.0.1 for the email tests (aiosmtpd), with a throwaway CA and
-certificate (trustme) for STARTTLS and implicit TLS, and a keyring that lives in memory."""
+certificate (trustme) for STARTTLS and implicit TLS, a keyring that lives in memory, and a
+fake xdg-open on PATH for the mailto: links."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import trustme
@@ -34,9 +39,11 @@ class Received:
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients."""
+    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients or
+    hold each email until `hold` is set (an email in flight)."""
 
     refuse_recipients: bool = False
+    hold: threading.Event | None = None
     received: list[Received] = field(default_factory=list)
 
     async def handle_RCPT(
@@ -48,6 +55,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        if self.hold is not None:
+            await asyncio.to_thread(self.hold.wait, 30)
         content = envelope.original_content or b""
         parsed = message_from_bytes(content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
@@ -140,3 +149,25 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.passwords.pop((service, username), None)
+
+
+def fake_xdg_open(folder: Path, exit_code: int, *, seconds: float = 0) -> Path:
+    """An `xdg-open` in `folder` that writes the link it was given to `opened.txt`, stays
+    `seconds`, says something on both outputs and exits with `exit_code` (xdg-open's 3:
+    no handler for the link, 4: the action failed). Put `folder` first on PATH."""
+    opened = folder / "opened.txt"
+    script = folder / "xdg-open"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$1" >> "{opened}"\n'
+        "echo noise; echo more noise >&2\n"
+        f"sleep {seconds}\n"
+        f"exit {exit_code}\n"
+    )
+    script.chmod(0o755)
+    return opened
+
+
+def path_with(folder: Path) -> str:
+    """PATH with `folder` first."""
+    return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"

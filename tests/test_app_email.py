@@ -4,16 +4,17 @@ emails table and the timeline; a failure keeps the screen, the text and the reas
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import sys
-from collections.abc import Iterator
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 from textual import events
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from funnel_tui.emailing import sending
 from funnel_tui.settings import save_setting
@@ -24,7 +25,7 @@ from funnel_tui.ui.email_screen import EmailScreen
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_screen import TimelineScreen
 from tests.app_support import FrozenClock, settle, shown_text
-from tests.smtp_support import SENDER, Inbox, free_port, smtp_server
+from tests.smtp_support import SENDER, Inbox, fake_xdg_open, free_port, path_with, smtp_server
 from tests.test_app import first_in_queue
 from tests.test_timeline import timeline_text
 
@@ -159,7 +160,7 @@ async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
     assert emails(demo_storage) == []
 
 
-async def test_sent_but_not_recorded_records_on_ctrl_s_without_sending_again(
+async def test_sent_but_not_recorded_keeps_the_email_as_sent_and_ctrl_s_records_it(
     demo_storage: Storage, tmp_path: Path
 ) -> None:
     outside = sqlite3.connect(demo_storage.path, isolation_level=None)
@@ -178,20 +179,122 @@ async def test_sent_but_not_recorded_records_on_ctrl_s_without_sending_again(
             assert app.screen is screen
             assert status(app).startswith("Sent, but not recorded:")
             assert "ctrl+s records it (it is not sent again)" in status(app)
+            # What the fields show is what went out: they no longer change.
+            body, subject = screen.query_one(TextArea), screen.query_one(Input)
+            assert body.read_only and subject.disabled
+            sent_text = body.text
+            await pilot.press(*"more")
+            assert body.text == sent_text
+            hint = shown_text(screen.query_one("#email-hint", Label))
+            assert hint.startswith("ctrl+s records it (already sent)")
+            # Leaving now leaves it out of the timeline: asked first, and no keeps it.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Label))
+            assert "it will be missing from the prospect's timeline" in " ".join(question.split())
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen is screen
             outside.execute("DROP TRIGGER refuse_emails")
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
     outside.close()
     assert len(inbox.received) == 1
+    assert [row["body"] for row in emails(demo_storage)] == [sent_text]
+
+
+async def pause_until(pilot: Any, done: Any, *, seconds: float = 10.0) -> None:
+    """Let the app run until `done()` holds, without waiting for its workers (one is held
+    on purpose)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("not done in time")
+
+
+async def test_escape_while_sending_waits_and_the_email_is_recorded(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    inbox = Inbox(hold=threading.Event())
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await pause_until(pilot, lambda: status(app) == "Sending…")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is screen
+            assert status(app) == "Sending: wait for it to finish."
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert app.screen is screen and app.is_running
+            assert inbox.hold is not None
+            inbox.hold.set()
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    assert len(inbox.received) == 1
     assert len(emails(demo_storage)) == 1
 
 
-async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
-    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_a_retry_reads_the_settings_again(demo_storage: Storage, tmp_path: Path) -> None:
+    app = app_for(demo_storage, tmp_path, **smtp_at(free_port()))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "the connection was refused" in status(app)
+            # As `funnel config set smtp_port` in another terminal would.
+            save_setting(sqlite_utils.Database(demo_storage.path), "smtp_port", str(port))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is not screen, status(app)
+    assert len(inbox.received) == 1
+    assert len(emails(demo_storage)) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("smtp_port", "99999"), ("smtp_port", "abc"), ("smtp_host", "smtp.example.com\nX")],
+)
+async def test_a_stored_setting_that_cannot_be_used_stops_the_send_and_is_named(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
 ) -> None:
-    launched: list[str] = []
-    monkeypatch.setattr(sending, "launch_quietly", lambda url: launched.append(url) or 0)
+    monkeypatch.setattr(sending, "launch_quietly", lambda url: pytest.fail("not the mail app"))
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            demo_storage.db.execute("UPDATE settings SET value = ? WHERE key = ?", [value, key])
+            await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert status(app).startswith(f"Not sent: the setting {key} = {value!r}")
+            assert f"set it again with funnel config set {key}" in status(app)
+    assert inbox.received == []
+    assert emails(demo_storage) == []
+
+
+@pytest.mark.parametrize(("exit_code", "recorded"), [(0, True), (3, False)])
+async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
+    demo_storage: Storage,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exit_code: int,
+    recorded: bool,
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    opened = fake_xdg_open(folder, exit_code)
+    monkeypatch.setenv("PATH", path_with(folder))
     app = app_for(demo_storage, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -199,9 +302,17 @@ async def test_without_an_smtp_server_the_mail_app_gets_a_mailto_link(
         assert "to your mail app" in shown_text(screen.query_one("#email-about", Static))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any(toast.startswith("Handed to your mail app:") for toast in toasts(app))
-    assert len(launched) == 1 and launched[0].startswith("mailto:")
-    assert [row["via"] for row in emails(demo_storage)] == ["mailto"]
+        if recorded:
+            assert any(toast.startswith("Handed to your mail app:") for toast in toasts(app))
+        else:
+            assert app.screen is screen
+            assert status(app).startswith(
+                "Not sent: the system found no mail app for mailto: links (xdg-open exited"
+                " with code 3)"
+            )
+    (link,) = opened.read_text().splitlines()
+    assert link.startswith("mailto:")
+    assert [row["via"] for row in emails(demo_storage)] == (["mailto"] if recorded else [])
 
 
 async def test_escape_closes_at_once_unchanged_and_asks_after_an_edit(
@@ -246,13 +357,11 @@ async def test_a_prospect_without_an_email_address_is_said_and_nothing_opens(
         assert f"{prospect['name']} has no email address: add one with e." in toasts(app)
 
 
-async def test_names_and_addresses_show_literally_and_one_that_adds_a_header_is_refused(
-    demo_storage: Storage, tmp_path: Path
-) -> None:
+async def test_names_show_literally(demo_storage: Storage, tmp_path: Path) -> None:
     prospect = first_in_queue(demo_storage.db)
     demo_storage.db.execute(
-        "UPDATE prospects SET name = ?, first_name = ?, email = ? WHERE id = ?",
-        ["[bold]Eve[/] \x1b[31m", "[b]Eve", "eve@example.com\nBcc: x@evil.example", prospect["id"]],
+        "UPDATE prospects SET name = ?, first_name = ? WHERE id = ?",
+        ["[bold]Eve[/] Stone", "[b]Eve", prospect["id"]],
     )
     inbox = Inbox()
     with smtp_server(inbox) as port:
@@ -261,13 +370,38 @@ async def test_names_and_addresses_show_literally_and_one_that_adds_a_header_is_
             await settle(pilot)
             screen = await open_and_pick(pilot)
             title = shown_text(screen.query_one("#email-title", Static))
-            assert "Email · [bold]Eve[/]" in title and "\x1b" not in title
+            assert "Email · [bold]Eve[/] Stone" in title
             assert screen.query_one(Input).value == "Sorry I missed you, [b]Eve"
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert app.screen is screen
-            assert "has a line break or a control character" in status(app)
-    assert inbox.received == []
+    assert inbox.received[0].message["To"] == '"[bold]Eve[/] Stone" <' + prospect["email"] + ">"
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "said"),
+    [
+        ("Eve \x1b[31m", None, "the prospect's name 'Eve \\x1b[31m' has a line break or a control"),
+        (None, "eve@example.com\nBcc: x@evil.example", "has a line break or a control character"),
+        (None, "a@b.co, c@d.co", "the email address 'a@b.co, c@d.co' holds more than one address"),
+        ("Acme =?utf-8?q?=0D=0AReply-To=3A_x=40evil=2Eexample?=", None, "holds an encoded word"),
+    ],
+)
+async def test_e_on_a_prospect_whose_name_or_address_would_be_refused_says_so_at_once(
+    demo_storage: Storage, tmp_path: Path, name: str | None, address: str | None, said: str
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "UPDATE prospects SET name = coalesce(?, name), email = coalesce(?, email) WHERE id = ?",
+        [name, address, prospect["id"]],
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        (toast,) = [toast for toast in toasts(app) if toast.startswith("Cannot email ")]
+        assert said in toast and "\n" not in toast
     assert emails(demo_storage) == []
 
 
@@ -289,10 +423,33 @@ async def test_ctrl_e_in_a_terminal_that_cannot_be_handed_over_keeps_the_text(
         assert screen.query_one(TextArea).text == before
 
 
-@contextlib.contextmanager
-def handed_over() -> Iterator[None]:
-    """What App.suspend does in a real terminal, for a headless test: nothing to restore."""
-    yield
+@dataclass
+class HandOvers:
+    """How often the app handed the terminal over and took it back."""
+
+    suspended: int = 0
+    resumed: int = 0
+
+
+def suspend_for_real(app: FunnelApp, monkeypatch: pytest.MonkeyPatch) -> HandOvers:
+    """Textual's own `App.suspend`, run headless. The headless driver says it cannot
+    suspend (there is no terminal), so it is told it can, and its two switches of the
+    terminal's mode are counted instead of made. `App.suspend` itself runs as it does in a
+    real terminal: it takes the terminal back only when its `with` block ends normally."""
+    driver = app._driver
+    assert driver is not None
+    handovers = HandOvers()
+
+    def suspend_mode() -> None:
+        handovers.suspended += 1
+
+    def resume_mode() -> None:
+        handovers.resumed += 1
+
+    monkeypatch.setattr(type(driver), "can_suspend", property(lambda self: True))
+    monkeypatch.setattr(driver, "suspend_application_mode", suspend_mode)
+    monkeypatch.setattr(driver, "resume_application_mode", resume_mode)
+    return handovers
 
 
 def editor_script(tmp_path: Path, body: str) -> str:
@@ -314,8 +471,8 @@ async def test_ctrl_e_takes_the_text_back_from_the_editor(
     monkeypatch.setenv("EDITOR", editor)
     monkeypatch.delenv("VISUAL", raising=False)
     app = app_for(demo_storage, tmp_path)
-    monkeypatch.setattr(app, "suspend", handed_over)
     async with app.run_test(size=(160, 48)) as pilot:
+        handovers = suspend_for_real(app, monkeypatch)
         await settle(pilot)
         screen = await open_and_pick(pilot)
         before = screen.query_one(TextArea).text
@@ -324,35 +481,51 @@ async def test_ctrl_e_takes_the_text_back_from_the_editor(
         after = screen.query_one(TextArea).text
         assert after == before.replace("Hi", "Dear") + "\nP.S. ok"
         assert status(app) == "Text taken from $EDITOR."
+        assert handovers == HandOvers(suspended=1, resumed=1)
+
+
+EMPTIES_THE_FILE = "import sys\nopen(sys.argv[1], 'w').write('\\n')\n"
+RAISES = "raise SystemExit('cannot open the terminal')\n"
 
 
 @pytest.mark.parametrize(
-    ("editor", "said"),
+    ("editor", "said", "handed_over"),
     [
-        ("", "$EDITOR is not set (for example: export EDITOR=nano); the text is as it was."),
-        ("false", "false ended with status 1; the text is as it was."),
-        ("no-such-editor-anywhere", "cannot run no-such-editor-anywhere: "),
+        ("", "$EDITOR is not set (for example: export EDITOR=nano); the text is as it was.", 0),
+        ("false", "false ended with status 1; the text is as it was.", 1),
+        ("no-such-editor-anywhere", "cannot run no-such-editor-anywhere: ", 1),
+        (RAISES, "ended with status 1; the text is as it was.", 1),
+        (EMPTIES_THE_FILE, "The editor returned an empty text; kept yours.", 1),
     ],
+    ids=["unset", "false", "missing", "fails", "empties the file"],
 )
-async def test_a_missing_or_failing_editor_is_said_and_the_text_kept(
+async def test_a_missing_or_failing_editor_gives_the_terminal_back_and_keeps_the_text(
     demo_storage: Storage,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     editor: str,
     said: str,
+    handed_over: int,
 ) -> None:
+    if editor in (RAISES, EMPTIES_THE_FILE):
+        editor = editor_script(tmp_path, editor)
     monkeypatch.setenv("EDITOR", editor)
     monkeypatch.delenv("VISUAL", raising=False)
     app = app_for(demo_storage, tmp_path)
-    monkeypatch.setattr(app, "suspend", handed_over)
     async with app.run_test(size=(160, 48)) as pilot:
+        handovers = suspend_for_real(app, monkeypatch)
         await settle(pilot)
         screen = await open_and_pick(pilot)
         before = screen.query_one(TextArea).text
         await pilot.press("ctrl+e")
         await settle(pilot)
-        assert status(app).startswith(said)
+        assert status(app).startswith(said) or said in status(app)
         assert screen.query_one(TextArea).text == before
+        # The terminal came back as often as it was handed over: the app is still there.
+        assert handovers == HandOvers(suspended=handed_over, resumed=handed_over)
+        await pilot.press("end", *"!")
+        await settle(pilot)
+        assert screen.query_one(TextArea).text != before
 
 
 async def test_help_and_the_palette_offer_email(demo_storage: Storage, tmp_path: Path) -> None:
@@ -415,3 +588,31 @@ async def test_a_broken_template_of_the_reps_is_named_at_start_and_the_builtin_s
         )
         screen = await open_and_pick(pilot)
         assert screen.query_one(Input).value.startswith("Sorry I missed you")
+
+
+async def test_the_picker_greys_out_the_templates_that_do_not_fit_and_says_why(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "DELETE FROM calls WHERE prospect_id = ? AND outcome = 'proposal_sent'", [prospect["id"]]
+    )
+    demo_storage.db.execute(
+        "DELETE FROM tasks WHERE prospect_id = ? AND kind = 'meeting'", [prospect["id"]]
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        options = app.screen.query_one(OptionList).options
+        first_name = prospect["name"].split()[0]
+        assert [option.disabled for option in options] == [False, False, True, True]
+        assert f"not for {first_name}: no meeting ahead" in str(options[2].prompt)
+        assert f"not for {first_name}: no proposal sent" in str(options[3].prompt)
+        await pilot.press("4")
+        await settle(pilot)
+        assert status(app) == (
+            f"no proposal was sent to {prospect['name']}: proposal_follow_up needs one"
+        )
+        assert not app.screen.query_one("#email-fields").display

@@ -5,16 +5,25 @@ mail app without one; every refusal one line, exit 1 (usage errors exit 2)."""
 from __future__ import annotations
 
 import json
+import shlex
+import sqlite3
 from pathlib import Path
 
-import click
 import pytest
 import sqlite_utils
 
 from funnel_tui.emailing.sending import PASSWORD_ENV
 from funnel_tui.storage import open_storage
 from tests.cli_support import invoke, one_line_error
-from tests.smtp_support import SENDER, Inbox, Logins, free_port, smtp_server
+from tests.smtp_support import (
+    SENDER,
+    Inbox,
+    Logins,
+    fake_xdg_open,
+    free_port,
+    path_with,
+    smtp_server,
+)
 
 SECRET = "s3cret-for-the-test"
 
@@ -25,9 +34,15 @@ def book(tmp_path: Path) -> Path:
     storage = open_storage(path)
     db = storage.db
     for row in (
-        {"id": 1, "name": "Ada Lovelace", "email": "ada@example.com", "company": "Acme"},
+        {
+            "id": 1,
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "company": "Acme",
+            "phone": "+44 20 7946 0001",
+        },
         {"id": 2, "name": "Ben Whitaker", "phone": "+44 20 7946 0000"},
-        {"id": 3, "name": "Eve", "email": "a@b.c, d@e.f"},
+        {"id": 3, "name": "Eve", "email": "a@b.c, d@e.f", "phone": "+44 20 7946 0003"},
         {"id": 4, "name": "Dee Ncall", "email": "dee@example.com", "do_not_call": 1},
     ):
         db["prospects"].insert(row)
@@ -39,6 +54,18 @@ def book(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def no_password_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
+
+
+def mail_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_code: int = 0) -> Path:
+    """A fake xdg-open first on PATH; the file it writes each link it is given to."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", path_with(folder))
+    return fake_xdg_open(folder, exit_code)
+
+
+def opened_links(opened: Path) -> list[str]:
+    return opened.read_text().splitlines() if opened.exists() else []
 
 
 def configure(book: Path, **settings: object) -> None:
@@ -140,24 +167,40 @@ def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:
 
 
 def test_without_an_smtp_host_the_mail_app_gets_it(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    launched: list[str] = []
-    monkeypatch.setattr(click, "launch", lambda url: launched.append(url) or 0)
+    opened = mail_app(tmp_path, monkeypatch)
     result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
         "Handed to your mail app: 'Sorry I missed you, Ada' to ada@example.com (recorded;"
     )
-    assert len(launched) == 1 and launched[0].startswith("mailto:ada@example.com?subject=")
+    (link,) = opened_links(opened)
+    assert link.startswith("mailto:ada@example.com?subject=")
     assert [row["via"] for row in emails(book)] == ["mailto"]
 
 
-def test_a_do_not_call_prospect_is_emailed_with_a_note(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_mail_app_that_does_not_open_is_not_recorded(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: 0)
+    opened = mail_app(tmp_path, monkeypatch, exit_code=3)
+    result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        "funnel: not sent: the system found no mail app for mailto: links (xdg-open exited"
+        " with code 3); set a default mail app, or set smtp_host to send directly; nothing"
+        " was recorded (--print shows the email)"
+    )
+    assert len(opened_links(opened)) == 1
+    assert emails(book) == []
+
+
+def test_a_do_not_call_prospect_is_emailed_with_a_note(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mail_app(tmp_path, monkeypatch)
     result = invoke("email", "4", "--template", "send_information", "--send", "--db", book)
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -168,14 +211,15 @@ def test_a_do_not_call_prospect_is_emailed_with_a_note(
 
 @pytest.mark.parametrize("mode", ["--print", "--send"])
 def test_an_address_that_could_add_a_recipient_is_refused(
-    book: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: pytest.fail("no mail app for this one"))
+    opened = mail_app(tmp_path, monkeypatch)
     result = invoke("email", "3", "--template", "after_voicemail", mode, "--db", book)
     assert result.exit_code == 1
     assert "the email address 'a@b.c, d@e.f' holds more than one address" in one_line_error(
         result.stderr
     )
+    assert opened_links(opened) == []
     assert emails(book) == []
 
 
@@ -221,10 +265,12 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
     folder.mkdir(parents=True)
     (folder / "renewal.toml").write_text('name = "Renewal"\nsubject = "Hi"\nbody = ["x"]\n')
     (folder / "proposal_follow_up.toml").write_text('subject = "{nope}"\nbody = ["x"]\n')
+    (folder / "upsell.toml").write_text('subject = "Hi"\nbody = ["{nope}"]\n')
     result = invoke("email", "--list-templates")
 
     assert result.exit_code == 0
-    keys = [line.split()[0] for line in result.stdout.splitlines()]
+    table, folder_line = result.stdout.split("\n\n")
+    keys = [line.split()[0] for line in table.splitlines()]
     assert keys == [
         "after_voicemail",
         "send_information",
@@ -232,15 +278,123 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
         "proposal_follow_up",
         "renewal",
     ]
-    assert result.stdout.splitlines()[-1].endswith(str(folder / "renewal.toml"))
-    assert "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in result.stderr
-    assert "(using the built-in template)" in result.stderr
+    assert table.splitlines()[-1].endswith(str(folder / "renewal.toml"))
+    assert folder_line == f"Your templates: {folder}\n"
+    errors = result.stderr.splitlines()
+    assert any(
+        "proposal_follow_up.toml:1: subject: unknown placeholder {nope}" in line
+        and line.endswith("(using the built-in template)")
+        for line in errors
+    )
+    # A template the rep added has no built-in to fall back on.
+    assert any(
+        "upsell.toml:2: body paragraph 1" in line and line.endswith("(not used)") for line in errors
+    )
+
+
+@pytest.mark.parametrize(("made", "state"), [(True, "empty"), (False, "not created yet")])
+def test_list_templates_says_where_the_reps_own_go_when_there_are_none(
+    user_folders_in_tmp: Path, made: bool, state: str
+) -> None:
+    folder = user_folders_in_tmp / "config" / "funnel-tui" / "emails"
+    if made:
+        folder.mkdir(parents=True)
+    result = invoke("email", "--list-templates")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == (
+        f"Your templates: {folder} ({state}; a NAME.toml there adds a template, or replaces"
+        " the built-in of that name)"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--list-templates", "5"),
+        ("--list-templates", "--template", "after_voicemail"),
+        ("--record-only", "x.json", "1"),
+        ("--record-only", "x.json", "--send"),
+        ("--record-only", "x.json", "--list-templates"),
+    ],
+)
+def test_list_templates_and_record_only_take_nothing_else(args: tuple[str, ...]) -> None:
+    result = invoke("email", *args)
+    assert result.exit_code == 2
+    assert "takes no prospect id and no other option" in result.stderr
+
+
+def refuse_to_record(book: Path) -> sqlite3.Connection:
+    """Another program holding the book as the email goes: the row cannot be written."""
+    outside = sqlite3.connect(book, isolation_level=None)
+    outside.execute(
+        "CREATE TRIGGER refuse_emails BEFORE INSERT ON emails BEGIN"
+        " SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    return outside
+
+
+def test_an_email_sent_but_not_recorded_is_recorded_with_record_only_and_not_sent_again(
+    book: Path, user_folders_in_tmp: Path
+) -> None:
+    inbox = Inbox()
+    outside = refuse_to_record(book)
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+
+        assert result.exit_code == 1
+        said = one_line_error(result.stderr)
+        assert said.startswith(
+            "funnel: the email to ada@example.com went out, but it could not be recorded ("
+            f"{book} is busy: another program is writing to it); do not send it again:"
+            " record it with funnel email --record-only "
+        )
+        assert "try again" not in said
+        command = shlex.split(said.split("record it with ", 1)[1])
+        assert command[:3] == ["funnel", "email", "--record-only"]
+        assert command[-2:] == ["--db", str(book)]
+        kept = Path(command[3])
+        assert kept.is_relative_to(user_folders_in_tmp) and kept.exists()
+        copy = kept.read_bytes()
+        assert emails(book) == []
+
+        outside.execute("DROP TRIGGER refuse_emails")
+        outside.close()
+        recorded = invoke(*command[1:])
+        assert recorded.exit_code == 0, recorded.output
+        assert recorded.stdout.startswith(
+            "Recorded 'Sorry I missed you, Ada' to ada@example.com (sent "
+        )
+        assert recorded.stdout.rstrip().endswith("not sent again); the email task is done")
+        assert not kept.exists()
+        # The same file again (a copy kept): recorded once, all the same.
+        kept.write_bytes(copy)
+        again = invoke(*command[1:])
+        assert again.exit_code == 0
+        assert again.stdout.startswith("Already recorded: 'Sorry I missed you, Ada'")
+
+    assert len(inbox.received) == 1
+    (row,) = emails(book)
+    assert row["message_id"] == inbox.received[0].message["Message-ID"]
+    assert row["via"] == "smtp"
+
+
+def test_record_only_refuses_a_file_it_did_not_write(book: Path, tmp_path: Path) -> None:
+    stray = tmp_path / "notes.json"
+    stray.write_text('{"hello": 1}')
+    result = invoke("email", "--record-only", stray, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: {stray} is not an email kept by funnel email --send"
+    )
+    assert emails(book) == []
 
 
 def test_the_report_counts_the_email_as_an_email_not_a_call(
-    book: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "launch", lambda url: 0)
+    mail_app(tmp_path, monkeypatch)
     assert invoke("target", "set", "10000", "--db", book).exit_code == 0
     assert (
         invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book).exit_code == 0
@@ -252,3 +406,32 @@ def test_the_report_counts_the_email_as_an_email_not_a_call(
     assert [line.split() for line in table.splitlines() if line.strip().startswith("emails")] == [
         ["emails", "1"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("smtp_port", "99999"),
+        ("smtp_port", "abc"),
+        ("smtp_host", "smtp.example.com\nX"),
+        ("smtp_security", "ssl"),
+        ("email_from", "Alex\n<alex@kestrel.example>"),
+    ],
+)
+def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str
+) -> None:
+    opened = mail_app(tmp_path, monkeypatch)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        sqlite_utils.Database(book).execute(
+            "UPDATE settings SET value = ? WHERE key = ?", [value, key]
+        )
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+    assert result.exit_code == 1
+    said = one_line_error(result.stderr)
+    assert said.startswith(f"funnel: not sent: the setting {key} = {value!r}"[:40])
+    assert f"set it again with funnel config set {key}" in said
+    assert inbox.received == [] and emails(book) == [] and opened_links(opened) == []

@@ -1,5 +1,6 @@
 """Editing a text in the rep's own editor: $VISUAL, else $EDITOR, run without a shell on a
-temporary file that is read back and removed; a failure says why and changes nothing."""
+temporary file that is read back and removed; a failure says why, changes nothing, and is
+returned rather than raised (the app runs the editor with the terminal handed over)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from funnel_tui.editor import EditorFailed, edit_text, editor_command
+from funnel_tui.editor import EditorFailed, editor_command, run_editor
 
 # Appends a line and records which file it was given.
 EDITOR = """
@@ -29,7 +30,7 @@ def editor(tmp_path: Path) -> tuple[str, Path]:
 
 def test_the_text_comes_back_edited_and_the_file_is_removed(tmp_path: Path) -> None:
     command, seen = editor(tmp_path)
-    assert edit_text("Hi Ada,", environ={"EDITOR": command}) == "Hi Ada,\nadded ü"
+    assert run_editor(editor_command({"EDITOR": command}), "Hi Ada,") == "Hi Ada,\nadded ü"
     assert not Path(seen.read_text()).exists()
 
 
@@ -43,10 +44,32 @@ def test_visual_comes_before_editor() -> None:
     [
         ({}, "$EDITOR is not set (for example: export EDITOR=nano)"),
         ({"EDITOR": "vim 'unclosed"}, 'cannot read $EDITOR "vim \'unclosed": No closing quotation'),
-        ({"EDITOR": "false"}, "false ended with status 1"),
     ],
 )
-def test_a_missing_or_failing_editor_is_one_line(environ: dict[str, str], reason: str) -> None:
+def test_no_editor_to_run_is_one_line(environ: dict[str, str], reason: str) -> None:
     with pytest.raises(EditorFailed) as failed:
-        edit_text("text", environ=environ)
+        editor_command(environ)
     assert str(failed.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["false"], "false ended with status 1"),
+        (["no-such-editor-anywhere"], "cannot run no-such-editor-anywhere: No such file"),
+    ],
+)
+def test_a_failing_editor_is_returned_not_raised(argv: list[str], reason: str) -> None:
+    failed = run_editor(argv, "text")
+    assert isinstance(failed, EditorFailed)
+    assert str(failed).startswith(reason)
+
+
+def test_an_interrupted_editor_is_returned_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("subprocess.run", interrupted)
+    failed = run_editor(["nano"], "text")
+    assert isinstance(failed, EditorFailed)
+    assert str(failed) == "nano was interrupted"

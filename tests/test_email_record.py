@@ -5,13 +5,13 @@ that `funnel_tui.calendar_file` writes."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 import pytest
 import sqlite_utils
 
-from funnel_tui.emailing.compose import compose_draft
+from funnel_tui.emailing.compose import CannotCompose, compose_draft, meeting_time_text
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import record_email
 from funnel_tui.emailing.sending import SendFailed, deliver, send_and_record
@@ -25,7 +25,13 @@ INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 
 
 def prospect(db: sqlite_utils.Database, **columns: object) -> int:
-    row = {"name": "Ada Lovelace", "first_name": "Ada", "email": "ada@example.com", **columns}
+    row = {
+        "name": "Ada Lovelace",
+        "first_name": "Ada",
+        "email": "ada@example.com",
+        "phone": "+44 20 7946 0001",
+        **columns,
+    }
     return int(db["prospects"].insert(row).last_pk)
 
 
@@ -173,7 +179,23 @@ def test_the_meeting_confirmation_carries_the_invite_to_the_meeting(
         send_and_record(db, draft, settings, now=FROZEN_NOW)
 
     assert "(Paris time)" in draft.body
-    (invite,) = inbox.received[0].message.iter_attachments()
+    message = inbox.received[0].message
+    # As Outlook and Gmail take an invitation: the calendar is an alternative to the text,
+    # and the same file is attached.
+    assert message.get_content_type() == "multipart/mixed"
+    alternatives, attached = message.iter_parts()
+    assert alternatives.get_content_type() == "multipart/alternative"
+    text, calendar_part = alternatives.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert calendar_part.get_content_type() == "text/calendar"
+    assert calendar_part.get_param("method") == "REQUEST"
+    assert calendar_part.get_param("charset") == "utf-8"
+    assert calendar_part.get_content_disposition() is None
+    assert calendar_part.get_content().replace("\r\n", "\n") == (
+        draft.attachments[0].data.decode().replace("\r\n", "\n")
+    )
+    assert attached.get_content_disposition() == "attachment"
+    (invite,) = message.iter_attachments()
     assert invite.get_filename() == "invite.ics"
     assert (invite.get_content_type(), invite.get_param("method")) == ("text/calendar", "REQUEST")
     calendar = icalendar.Calendar.from_ical(invite.get_content())
@@ -185,6 +207,36 @@ def test_the_meeting_confirmation_carries_the_invite_to_the_meeting(
     assert draft_for(db, ada, "after_voicemail", settings).attachments == ()
 
 
-def test_no_invite_without_a_meeting_to_invite_to(db: sqlite_utils.Database) -> None:
+def test_no_confirmation_without_a_meeting_to_invite_to(db: sqlite_utils.Database) -> None:
     ada = prospect(db)
-    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).attachments == ()
+    with pytest.raises(CannotCompose, match="no meeting ahead with Ada Lovelace"):
+        draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
+
+
+@pytest.mark.parametrize(
+    ("due_times", "named"),
+    [
+        # Written as other tools write UTC: a space, no offset. The one later today is
+        # the next, though as text it sorts before the stored form of now.
+        (["2026-11-18 16:00:00", "2026-11-20T10:00:00+00:00"], "2026-11-18T16:00:00+00:00"),
+        (["2026-12-01 15:00:00"], "2026-12-01T15:00:00+00:00"),
+        # An offset other than UTC is no moment funnel reads (funnel check names it): the
+        # text skips it as the invite does.
+        (["2026-11-19T10:00:00-05:00", "2026-11-20T10:00:00+00:00"], "2026-11-20T10:00:00+00:00"),
+    ],
+)
+def test_the_confirmation_and_its_invite_name_the_same_meeting(
+    db: sqlite_utils.Database, due_times: list[str], named: str
+) -> None:
+    ada = prospect(db)
+    for due_at in due_times:
+        db["tasks"].insert({"prospect_id": ada, "kind": "meeting", "due_at": due_at})
+    draft = draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
+
+    (attachment,) = draft.attachments
+    (event,) = icalendar.Calendar.from_ical(attachment.data).walk("VEVENT")
+    moment = datetime.fromisoformat(named)
+    assert event.start == moment
+    assert f"our meeting on {meeting_time_text(moment.astimezone(FROZEN_NOW.tzinfo), None)}." in (
+        draft.body
+    )

@@ -5,19 +5,23 @@ the keyring; and no name or address that can add a header or a recipient."""
 
 from __future__ import annotations
 
+import email.policy
 import socket
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
 
-from funnel_tui.emailing.message import Attachment, Draft
+from funnel_tui.emailing.headers import MessageRefused
+from funnel_tui.emailing.message import Attachment, Draft, check_message
 from funnel_tui.emailing.sending import (
     KEYRING_SERVICE,
     PASSWORD_ENV,
@@ -32,7 +36,9 @@ from tests.smtp_support import (
     Logins,
     MemoryKeyring,
     certificates,
+    fake_xdg_open,
     free_port,
+    path_with,
     smtp_server,
     smtp_settings,
 )
@@ -326,21 +332,205 @@ def test_a_system_without_a_mail_app_says_so() -> None:
         deliver(DRAFT, settings, now=NOW, launch=lambda url: 3)
 
 
-@pytest.mark.skipif(sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's")
+LINUX_ONLY = pytest.mark.skipif(
+    sys.platform in ("darwin", "win32", "cygwin"), reason="xdg-open is Linux's"
+)
+
+
+@LINUX_ONLY
 def test_the_apps_launcher_keeps_xdg_opens_output_off_the_screen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    opened = tmp_path / "opened.txt"
-    fake = tmp_path / "xdg-open"
-    fake.write_text(f'#!/bin/sh\necho noise; echo more noise >&2; echo "$1" > "{opened}"\n')
-    fake.chmod(0o755)
+    opened = fake_xdg_open(tmp_path, 0)
     monkeypatch.setenv("PATH", str(tmp_path))
     assert launch_quietly("mailto:ada@example.com") == 0
-    for _ in range(100):
-        if opened.exists() and opened.read_text():
-            break
-        time.sleep(0.05)
     assert opened.read_text() == "mailto:ada@example.com\n"
     assert capfd.readouterr() == ("", "")
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
-    assert launch_quietly("mailto:ada@example.com") == 1
+    assert launch_quietly("mailto:ada@example.com") == 127
+
+
+@LINUX_ONLY
+@pytest.mark.parametrize(
+    ("exit_code", "reason"),
+    [
+        (
+            3,
+            "the system found no mail app for mailto: links (xdg-open exited with code 3);"
+            " set a default mail app, or set smtp_host to send directly",
+        ),
+        (
+            4,
+            "the mail app did not open (xdg-open exited with code 4: the action failed);"
+            " set a default mail app, or set smtp_host to send directly",
+        ),
+    ],
+)
+def test_a_mail_app_that_does_not_open_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exit_code: int, reason: str
+) -> None:
+    opened = fake_xdg_open(tmp_path, exit_code)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    settings = replace(smtp_settings(25), smtp_host="")
+    with pytest.raises(SendFailed) as failed:
+        deliver(DRAFT, settings, now=NOW)
+    assert str(failed.value) == reason
+    assert opened.read_text().startswith("mailto:ada@example.com?subject=")
+
+
+@LINUX_ONLY
+def test_a_mail_app_that_opens_is_handed_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = fake_xdg_open(tmp_path, 0)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    sent = deliver(DRAFT, replace(smtp_settings(25), smtp_host=""), now=NOW)
+    assert sent.via == "mailto"
+    assert opened.read_text().startswith("mailto:ada@example.com?subject=")
+
+
+@LINUX_ONLY
+def test_an_opener_still_running_after_the_wait_has_opened_the_mail_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_xdg_open(tmp_path, 3, seconds=5)
+    monkeypatch.setenv("PATH", path_with(tmp_path))
+    started = time.monotonic()
+    assert launch_quietly("mailto:ada@example.com", wait_s=0.5) == 0
+    assert time.monotonic() - started < 3
+
+
+REPLY_TO_WORD = "=?utf-8?q?=0D=0AReply-To=3A_attacker=40evil=2Eexample?="
+SECOND_TO_WORD = "=?utf-8?q?=3Cattacker=40evil=2Eexample=3E=2C?="
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"to_name": f"Acme {REPLY_TO_WORD}"}, "the prospect's name 'Acme =?utf-8?q?"),
+        ({"to_name": SECOND_TO_WORD}, "the prospect's name '=?utf-8?q?=3Cattacker"),
+        ({"subject": f"Our proposal for Acme {REPLY_TO_WORD}"}, "the subject 'Our proposal"),
+        ({"to_name": "Ada =?iso-8859-1?b?QWRh?="}, "holds an encoded word"),
+        ({"to_name": "Ada \u202egnp.exe"}, "reverses the text's direction (U+202E)"),
+        ({"subject": "Invoice \u2067fdp.exe\u2069"}, "reverses the text's direction (U+2067)"),
+        ({"to_name": "Ada <ada@example.com>"}, "holds angle brackets"),
+        ({"to_address": "jörg@müller.de"}, "non-ASCII characters are not supported yet"),
+        ({"to_address": "ü@example.com"}, "non-ASCII characters are not supported yet"),
+    ],
+)
+def test_encoded_words_direction_marks_and_foreign_addresses_are_refused(
+    changes: dict[str, str], reason: str
+) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(replace(DRAFT, **changes), smtp_settings(port), now=NOW)
+    said = str(refused.value)
+    assert reason in said
+    assert "\n" not in said and "\r" not in said
+    assert inbox.received == []
+
+
+def test_a_sender_name_with_an_encoded_word_is_refused() -> None:
+    inbox = Inbox()
+    settings_with_word = {"email_from": f"Alex {REPLY_TO_WORD} <alex@kestrel.example>"}
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, smtp_settings(port, **settings_with_word), now=NOW)
+    assert str(refused.value).startswith("the email_from setting 'Alex =?utf-8?q?")
+    assert "holds an encoded word" in str(refused.value)
+    assert inbox.received == []
+
+
+def test_the_mail_app_gets_no_subject_with_an_encoded_word() -> None:
+    settings = replace(smtp_settings(25), smtp_host="")
+    draft = replace(DRAFT, subject=f"Hi {REPLY_TO_WORD}")
+    with pytest.raises(SendFailed, match=r"the subject .* holds an encoded word"):
+        deliver(draft, settings, now=NOW, launch=lambda url: pytest.fail("not launched"))
+
+
+def test_a_name_too_long_to_fold_is_refused_before_the_server_sees_it() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(replace(DRAFT, to_name="A" * 1200), smtp_settings(port), now=NOW)
+    assert str(refused.value).endswith(
+        "has a word of 1200 characters, too long for a header line (mail servers take 998"
+        " characters a line); correct the name first"
+    )
+    assert inbox.received == []
+
+
+def test_the_built_message_has_no_header_line_a_server_would_refuse() -> None:
+    to = Address(display_name="A" * 1200, addr_spec="ada@example.com")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["To"] = to
+    message["Subject"] = "Hi"
+    message.set_content("Hello")
+    with pytest.raises(MessageRefused) as refused:
+        check_message(message, to_address=to, from_address=None, subject="Hi")
+    assert str(refused.value) == (
+        "the prospect's name is too long for a header line (a line of 1201 characters that"
+        " cannot be folded; mail servers take 998); shorten it"
+    )
+
+
+def test_a_long_subject_folds_and_goes() -> None:
+    inbox = Inbox()
+    subject = " ".join(["Proposal"] * 60) + " " + "S" * 300
+    with smtp_server(inbox) as port:
+        deliver(replace(DRAFT, subject=subject), smtp_settings(port), now=NOW)
+    assert inbox.received[0].message["Subject"] == subject
+
+
+def test_the_built_message_is_read_back_before_it_goes() -> None:
+    """Whatever slips past the checks of each value, the message read back as a mail
+    program reads it must have one To address and no header it was not given."""
+    to = Address(display_name=f"Acme {REPLY_TO_WORD}", addr_spec="ada@example.com")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["To"] = to
+    message["Subject"] = "Hi"
+    message.set_content("Hello")
+    with pytest.raises(MessageRefused, match=r"a header it was not given \(Reply-To\)"):
+        check_message(message, to_address=to, from_address=None, subject="Hi")
+
+    two = Address(display_name=SECOND_TO_WORD, addr_spec="ada@example.com")
+    del message["To"]
+    message["To"] = two
+    with pytest.raises(MessageRefused, match=r"not go to exactly one address, ada@example\.com"):
+        check_message(message, to_address=two, from_address=None, subject="Hi")
+
+
+def test_a_server_without_starttls_is_never_advised_none() -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port, pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, smtp_settings(port, "starttls"), now=NOW)
+    said = str(refused.value)
+    assert said.startswith(f"the mail server {HOST}:{port} offers no STARTTLS")
+    assert "set smtp_security to tls" in said and "none" not in said
+    assert inbox.received == []
+
+
+@pytest.mark.parametrize("host", ["smtp.example.com", "192.0.2.10", "10.0.0.5"])
+def test_a_login_over_an_unencrypted_connection_to_another_machine_is_refused(
+    host: str,
+) -> None:
+    asked: list[str] = []
+    settings = replace(smtp_settings(25, smtp_user="alex"), smtp_host=host)
+    with pytest.raises(SendFailed) as refused:
+        deliver(DRAFT, settings, now=NOW, password=lambda user: asked.append(user) or SECRET)
+    assert str(refused.value) == (
+        f"smtp_security is none, so the password for alex would cross the network to {host}"
+        " unencrypted; set smtp_security to starttls (port 587) or tls (465): none with a"
+        " login is only for a server on this machine (localhost)"
+    )
+    assert asked == []
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_a_login_over_none_to_this_machine_goes(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, SECRET)
+    logins = Logins("alex", SECRET)
+    inbox = Inbox()
+    with smtp_server(inbox, authenticator=logins, auth_require_tls=False) as port:
+        settings = replace(smtp_settings(port, smtp_user="alex"), smtp_host=host)
+        deliver(DRAFT, settings, now=NOW)
+    assert logins.tried == [("alex", SECRET)]
+    assert len(inbox.received) == 1

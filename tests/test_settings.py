@@ -374,3 +374,59 @@ async def test_the_settings_screen_refuses_an_afternoon_slot_outside_calling_hou
         assert demo_app.screen is not screen
     settings = read_settings(db)[0]
     assert (settings.calling_end, settings.afternoon_slot) == (time(13, 0), time(12, 30))
+
+
+FROM_ADDRESSES_REFUSED = [
+    "@x",
+    "a@x",
+    "Alex <a@kestrel.example",
+    "a@b.com, c@d.com",
+    "jörg@müller.de",
+    "Alex =?utf-8?q?=0D=0AReply-To=3A_x=40evil=2Eexample?= <a@kestrel.example>",
+]
+
+
+@pytest.mark.parametrize("value", FROM_ADDRESSES_REFUSED)
+def test_config_set_refuses_a_sender_address_that_sending_would_refuse(
+    book: Storage, value: str
+) -> None:
+    from funnel_tui.emailing.headers import AddressRefused, sender
+
+    result = invoke("config", "set", "email_from", value, "--db", book.path)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith(f"funnel: email_from: {value!r}"[:40])
+    assert invoke("config", "get", "email_from", "--db", book.path).stdout.strip() == ""
+    with pytest.raises(AddressRefused):
+        sender(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Alex Morgan <alex@kestrel.example>", '"Morgan, Alex" <alex@kestrel.example>', "a@b.co"],
+)
+def test_config_set_keeps_a_sender_address_that_sending_takes(book: Storage, value: str) -> None:
+    from funnel_tui.emailing.headers import sender
+
+    assert invoke("config", "set", "email_from", value, "--db", book.path).exit_code == 0
+    assert invoke("config", "get", "email_from", "--db", book.path).stdout.strip() == value
+    assert sender(value).addr_spec.endswith((".example", ".co"))
+
+
+def test_stored_smtp_settings_that_cannot_be_used_are_named(book: Storage) -> None:
+    written_by_another_tool(
+        book.path,
+        {
+            "smtp_port": "99999",
+            "smtp_host": "smtp.example.com\nX",
+            "email_from": "Alex\n<alex@kestrel.example>",
+            "smtp_security": "ssl",
+        },
+    )
+    _, problems = read_settings(book.db)
+    named = sorted(problem.split(" = ")[0] for problem in problems)
+    assert named == [
+        "setting email_from",
+        "setting smtp_host",
+        "setting smtp_port",
+        "setting smtp_security",
+    ]

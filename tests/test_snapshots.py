@@ -112,6 +112,18 @@ def test_email_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> No
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=compose)
 
 
+def test_email_template_picker(snap_compare, tmp_path: Path) -> None:
+    """The templates for the first prospect in the queue: those it does not fit greyed,
+    each with why."""
+
+    async def pick(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pick)
+
+
 def test_light_theme(snap_compare, tmp_path: Path) -> None:
     app = make_app(tmp_path)
 

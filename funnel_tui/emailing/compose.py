@@ -3,7 +3,8 @@ email` prints or sends.
 
 The facts are the call scripts' (`prospect_facts`: the prospect, the rep's settings, the
 history and the product profile) and what only an email says: the next meeting in the
-prospect's own time zone, the open deal with its close date, and when the proposal went out.
+prospect's own time zone, the open deal with its close date, and when the open proposal
+went out. A template the prospect does not fit (`fit`) is refused with the reason.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import Outcome, TaskKind, TaskStatus
+from funnel_tui.emailing.fit import email_situation, last_proposal, misfit
+from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
 from funnel_tui.foreign_values import Unreadable, read_cents, read_day
@@ -27,7 +29,9 @@ from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import MONTHS, WEEKDAYS, ordinal, read_history, spoken_day
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
-from funnel_tui.timestamps import from_stored, to_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.calendar_file import Appointment
 
 INVITE_FILENAME = "invite.ics"
 INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
@@ -37,15 +41,12 @@ class CannotCompose(ValueError):
     """No email can be written to this prospect as asked; str() says why in one line."""
 
 
-def _next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> datetime | None:
-    """The earliest open meeting task that is still ahead (a due time another tool wrote
-    as no moment is none)."""
-    row = db.execute(
-        "SELECT due_at FROM tasks WHERE prospect_id = ? AND kind = ? AND status = ?"
-        " AND typeof(due_at) = 'text' AND due_at >= ? ORDER BY due_at LIMIT 1",
-        [prospect_id, TaskKind.MEETING.value, TaskStatus.OPEN.value, to_stored(now)],
-    ).fetchone()
-    return None if row is None else from_stored(row[0])
+def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> Appointment | None:
+    """The meeting a confirmation names and invites to: `calendar_file.next_meeting`, so
+    the text and the invite read its time the same way."""
+    from funnel_tui.calendar_file import next_meeting as calendar_next_meeting  # icalendar
+
+    return calendar_next_meeting(db, prospect_id, now)
 
 
 def meeting_time_text(moment: datetime, zone_name: object) -> str:
@@ -96,10 +97,10 @@ def email_facts(
         today=today,
         profile=profile,
     )
-    meeting = _next_meeting(db, prospect_id, now)
+    meeting = next_meeting(db, prospect_id, now)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
-            meeting.astimezone(now.tzinfo), prospect["timezone"]
+            meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]
         )
     cents = _readable(read_cents, prospect["deal_value_cents"])
     if cents:
@@ -107,13 +108,10 @@ def email_facts(
     close_on = _readable(read_day, prospect["expected_close_on"])
     if close_on is not None and close_on >= today:
         facts["close_date"] = close_date_text(close_on, today)
-    proposal = db.execute(
-        "SELECT max(started_at) FROM calls WHERE prospect_id = ? AND outcome = ?",
-        [prospect_id, Outcome.PROPOSAL_SENT.value],
-    ).fetchone()[0]
-    proposal_at = from_stored(proposal) if isinstance(proposal, str) else None
-    if proposal_at is not None:
-        facts["proposal_sent_on"] = spoken_day(proposal_at.astimezone(now.tzinfo).date(), today)
+    # Only while it is open: a proposal won or declined is not one to follow up.
+    proposal = last_proposal(db, prospect, now)
+    if proposal is not None and proposal.closed is None:
+        facts["proposal_sent_on"] = spoken_day(proposal.sent_on, today)
     rep_email = parseaddr(settings.email_from)[1]
     if rep_email:
         facts["rep_email"] = rep_email
@@ -121,14 +119,16 @@ def email_facts(
 
 
 def meeting_invite(
-    db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
+    db: sqlite_utils.Database, meeting: Appointment | None, settings: Settings, now: datetime
 ) -> Attachment | None:
-    """The invite to the prospect's next meeting (`calendar_file.meeting_invite`), or None
-    when there is no meeting ahead to invite to."""
-    from funnel_tui.calendar_file import meeting_invite as invite  # icalendar loads slowly
+    """The invite to `meeting` (`calendar_file.invite_to`), attached and offered as an
+    alternative to the text; None when there is no meeting ahead to invite to."""
+    from funnel_tui.calendar_file import invite_to  # icalendar loads slowly
 
-    data = invite(db, prospect_id, settings, now)
-    return None if data is None else Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data)
+    data = None if meeting is None else invite_to(db, meeting, settings, now)
+    if data is None:
+        return None
+    return Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data, alternative=True)
 
 
 def compose_draft(
@@ -141,8 +141,9 @@ def compose_draft(
     now: datetime,
 ) -> Draft:
     """The template filled in for the prospect, to their stored address, with the meeting
-    invite when the template carries one. Raises CannotCompose for a prospect that does not
-    exist or has no email address."""
+    invite when the template carries one, in the words for the prospect's situation.
+    Raises CannotCompose for a prospect that does not exist, has no email address, a name
+    or address the message would refuse, or lacks what the template needs (`fit`)."""
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise CannotCompose(f"no prospect with id {prospect_id}")
@@ -151,9 +152,19 @@ def compose_draft(
     if not address.strip():
         shown = one_line(name) or f"prospect {prospect_id}"
         raise CannotCompose(f"{shown} has no email address; add one with e (or funnel import)")
+    try:
+        recipient(name, address)
+    except AddressRefused as error:
+        raise CannotCompose(str(error)) from None
+    not_fitting = misfit(db, prospect, template, now)
+    if not_fitting is not None:
+        raise CannotCompose(not_fitting.reason)
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
-    filled = fill_template(template, facts)
-    invite = meeting_invite(db, prospect_id, settings, now) if template.invite else None
+    situation = email_situation(db, prospect, read_history(db, prospect_id), settings)
+    filled = fill_template(template, facts, situation)
+    # The meeting the text names (email_facts asks next_meeting the same).
+    meeting = next_meeting(db, prospect_id, now) if template.invite else None
+    invite = meeting_invite(db, meeting, settings, now)
     return Draft(
         prospect_id=prospect_id,
         template=template.key,

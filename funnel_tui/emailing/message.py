@@ -1,37 +1,39 @@
 """A draft as the message that goes out, and as a `mailto:` link for the mail app.
 
 The message is the standard library's `EmailMessage` under the SMTP policy, its addresses
-built with `email.headerregistry.Address`, never pasted into header text: a name or an
-address that could add a header (a line break, a second address) is refused with the
-reason, so nothing a prospect's row holds can add a recipient or a header.
+built with `email.headerregistry.Address`, never pasted into header text, and each name,
+address and the subject checked first (`headers`): nothing a prospect's row holds can add a
+recipient or a header. The built message is read back as a mail program reads it before
+it goes: exactly the headers it was given, one To address, the subject as written, and no
+header line too long for a mail server.
 """
 
 from __future__ import annotations
 
 import email.policy
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.errors import HeaderParseError
+from email import message_from_bytes
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, make_msgid
+from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
-from funnel_tui.prospects import email_problem
+from funnel_tui.emailing.headers import MessageRefused, recipient, subject_line
 from funnel_tui.text import one_line
 
-# A line break or another control character (a tab is only space).
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-# What separates addresses in a header: one field, one address.
-ADDRESS_SEPARATORS = re.compile(r"[,;]")
+# The longest line a mail server must take (RFC 5322), without its CRLF.
+MAX_LINE_OCTETS = 998
+# Whose text each header holds, for a header line that cannot be folded short enough.
+HEADER_SOURCES = {
+    "To": "the prospect's name",
+    "From": "the name in the email_from setting",
+    "Subject": "the subject",
+}
 
 
-class AddressRefused(ValueError):
-    """An address or a name the message cannot carry safely; str() says why in one line."""
-
-
-class MessageIncomplete(ValueError):
+class MessageIncomplete(MessageRefused):
     """The email lacks what it needs to go out (a subject, a text); str() says what."""
 
 
@@ -43,6 +45,9 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    alternative: bool = False
+    """Also offered as an alternative to the text (its data UTF-8 text): a calendar invite
+    that way is what Outlook and Gmail show as an invitation, with its buttons."""
 
 
 @dataclass(frozen=True)
@@ -62,72 +67,10 @@ class Draft:
     the compose screen and `funnel email` say so."""
 
 
-def _shown(text: str) -> str:
-    """A refused value, quoted on one line (its line breaks as \\n), at most 60 characters."""
-    quoted = repr(text)
-    return quoted if len(quoted) <= 60 else f"{quoted[:59]}…"
-
-
-def recipient(name: str, address: str) -> Address:
-    """The prospect as the To address; AddressRefused when the name or the address could
-    carry more than one address or a header of its own."""
-    if CONTROL.search(name):
-        raise AddressRefused(
-            f"the prospect's name {_shown(name)} has a line break or a control character,"
-            " which could add a header to the email; correct the name first"
-        )
-    return Address(display_name=" ".join(name.split()), addr_spec=_one_address(address))
-
-
-def _one_address(text: str) -> str:
-    """`text` when it is exactly one bare address (name@company.com), else AddressRefused."""
-    address = text.strip()
-    if CONTROL.search(address):
-        raise AddressRefused(
-            f"the email address {_shown(text)} has a line break or a control character,"
-            " which could add a header to the email; correct the address first"
-        )
-    if ADDRESS_SEPARATORS.search(address):
-        raise AddressRefused(
-            f"the email address {_shown(text)} holds more than one address; keep one"
-        )
-    parsed = getaddresses([address])
-    if email_problem(address) or len(parsed) != 1 or parsed[0][1] != address:
-        raise AddressRefused(
-            f"the email address {_shown(text)} is not one address such as name@company.com"
-        )
-    try:
-        Address(addr_spec=address)
-    except (ValueError, IndexError, HeaderParseError):
-        raise AddressRefused(
-            f"the email address {_shown(text)} is not one address such as name@company.com"
-        ) from None
-    return address
-
-
-def sender(email_from: str) -> Address:
-    """The `email_from` setting as the From address; AddressRefused when it is not set or
-    is not one address."""
-    if not email_from.strip():
-        raise AddressRefused(
-            "no sender address: set one with funnel config set email_from"
-            " 'Your Name <you@example.com>' (or s in the app)"
-        )
-    if CONTROL.search(email_from):
-        raise AddressRefused("the email_from setting has a line break; set it again")
-    parsed = getaddresses([email_from])
-    if len(parsed) != 1:
-        raise AddressRefused(
-            f"the email_from setting {_shown(email_from)} is not one address such as"
-            " Your Name <you@example.com>"
-        )
-    name, address = parsed[0]
-    return Address(display_name=" ".join(name.split()), addr_spec=_one_address(address))
-
-
 def _complete_subject(draft: Draft) -> str:
-    """The subject on one line; MessageIncomplete when it or the text is empty."""
-    subject = " ".join(draft.subject.split())
+    """The subject on one line; MessageIncomplete when it or the text is empty,
+    MessageRefused when it could add a header."""
+    subject = subject_line(draft.subject)
     if not subject:
         raise MessageIncomplete("the subject is empty; write one")
     if not draft.body.strip():
@@ -137,29 +80,111 @@ def _complete_subject(draft: Draft) -> str:
 
 def build_message(draft: Draft, *, from_address: Address | None, now: datetime) -> EmailMessage:
     """The draft as a message: From (when given: a preview may have none yet), To, Subject,
-    Date and Message-ID, the text, and each attachment."""
+    Date and Message-ID, the text, and each attachment. MessageRefused (or AddressRefused)
+    when it cannot go safely, also when reading it back finds it is not what was built."""
     subject = _complete_subject(draft)
+    to_address = recipient(draft.to_name, draft.to_address)
+    try:
+        message = _assemble(draft, subject, to_address, from_address, now)
+    except (MessageError, ValueError) as error:
+        raise MessageRefused(f"the email cannot be built ({_said(error)})") from None
+    check_message(message, to_address=to_address, from_address=from_address, subject=subject)
+    return message
+
+
+def _assemble(
+    draft: Draft, subject: str, to_address: Address, from_address: Address | None, now: datetime
+) -> EmailMessage:
     message = EmailMessage(policy=email.policy.SMTP)
     if from_address is not None:
         message["From"] = from_address
-    message["To"] = recipient(draft.to_name, draft.to_address)
+    message["To"] = to_address
     message["Subject"] = subject
     message["Date"] = format_datetime(now)
     domain = from_address.domain if from_address is not None else None
     # A domain of our own: without one, make_msgid asks the network for this machine's name.
     message["Message-ID"] = make_msgid(domain=domain or "funnel.invalid")
     message.set_content(draft.body)
+    # multipart/mixed [multipart/alternative [text/plain, text/calendar], invite.ics]: the
+    # alternatives first, as the attachments make the message mixed around them.
     for attachment in draft.attachments:
-        kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
-        maintype, _, subtype = kind.partition("/")
+        if attachment.alternative:
+            _, subtype, params = _content_type(attachment)
+            message.add_alternative(attachment.data.decode("utf-8"), subtype=subtype, params=params)
+    for attachment in draft.attachments:
+        maintype, subtype, params = _content_type(attachment)
         message.add_attachment(
             attachment.data,
             maintype=maintype,
             subtype=subtype,
             filename=attachment.filename,
-            params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter),
+            params=params,
         )
     return message
+
+
+def _content_type(attachment: Attachment) -> tuple[str, str, dict[str, str]]:
+    """`text/calendar; method=REQUEST` as ("text", "calendar", {"method": "REQUEST"})."""
+    kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
+    return maintype, subtype, params
+
+
+def check_message(
+    message: EmailMessage, *, to_address: Address, from_address: Address | None, subject: str
+) -> None:
+    """Read `message` back as a mail program would, and refuse it (MessageRefused) unless
+    it has exactly the headers it was given, one To address, the sender, the subject as
+    written, and no header line too long for a mail server."""
+    try:
+        data = message.as_bytes()
+    except (MessageError, ValueError) as error:  # HeaderWriteError on newer Pythons
+        raise MessageRefused(f"the email cannot be written out safely ({_said(error)})") from None
+    head = data.split(b"\r\n\r\n", 1)[0]
+    _check_line_lengths(head)
+    parsed = message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    given, read = message.keys(), parsed.keys()
+    added = [name for name in read if name not in given]
+    if added or len(read) != len(given):
+        extra = f" ({', '.join(added)})" if added else ""
+        raise MessageRefused(f"the email would carry a header it was not given{extra}")
+    if _addresses(parsed, "To") != [(to_address.display_name, to_address.addr_spec)]:
+        raise MessageRefused(
+            f"the email would not go to exactly one address, {to_address.addr_spec}"
+        )
+    if from_address is not None and _addresses(parsed, "From") != [
+        (from_address.display_name, from_address.addr_spec)
+    ]:
+        raise MessageRefused("the email would not come from exactly the email_from address")
+    if str(parsed["Subject"]) != subject:
+        raise MessageRefused("the subject would not read as written")
+
+
+def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
+    header = message[name]
+    addresses = getattr(header, "addresses", ())
+    return [(address.display_name, address.addr_spec) for address in addresses]
+
+
+def _check_line_lengths(head: bytes) -> None:
+    """MessageRefused naming the text to shorten when a header line is longer than a mail
+    server takes: a word too long to fold (a name of a thousand letters)."""
+    header = ""
+    for line in head.split(b"\r\n"):
+        if line[:1] not in (b" ", b"\t"):
+            header = line.split(b":", 1)[0].decode("ascii", "replace")
+        if len(line) > MAX_LINE_OCTETS:
+            whose = HEADER_SOURCES.get(header, f"the {header} header")
+            raise MessageRefused(
+                f"{whose} is too long for a header line (a line of {len(line)} characters that"
+                f" cannot be folded; mail servers take {MAX_LINE_OCTETS}); shorten it"
+            )
+
+
+def _said(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def message_text(message: EmailMessage) -> str:

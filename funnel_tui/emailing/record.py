@@ -1,24 +1,36 @@
 """Recording an email once it is out: its row in `emails`, and the email task it completes.
 
 Only what went out is recorded, after the server accepted it (or the mail app was handed
-the link), in one write transaction; a failed send records nothing.
+the link), in one write transaction; a failed send records nothing. An email that went out
+while the book could not be written is kept in a file (`keep_unrecorded`), which `funnel
+email --record-only FILE` records later without sending it again.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.emailing.message import Draft
 from funnel_tui.storage import write_transaction
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import from_stored, to_stored
 
 SMTP = "smtp"
 MAILTO = "mailto"
 VIAS = (SMTP, MAILTO)
+# What a file of an unrecorded email says it is, and the draft's fields it keeps.
+UNRECORDED_KIND = "funnel-tui unrecorded email"
+KEPT_DRAFT_FIELDS = ("prospect_id", "template", "to_name", "to_address", "subject", "body")
+
+
+class NotAnUnrecordedEmail(ValueError):
+    """A file `--record-only` cannot read as an email kept by `keep_unrecorded`."""
 
 
 @dataclass(frozen=True)
@@ -72,3 +84,59 @@ def record_email(db: sqlite_utils.Database, sent: SentEmail) -> RecordedEmail:
                 [TaskStatus.DONE.value, at, task[0]],
             )
     return RecordedEmail(int(email_id or 0), None if task is None else task[0])
+
+
+def is_recorded(db: sqlite_utils.Database, sent: SentEmail) -> bool:
+    """Whether this email is in `emails` already (the same prospect, moment, address and
+    subject): recording it again would count it twice."""
+    row = db.execute(
+        "SELECT 1 FROM emails WHERE prospect_id = ? AND sent_at = ? AND to_address = ?"
+        " AND subject = ? LIMIT 1",
+        [sent.draft.prospect_id, to_stored(sent.sent_at), sent.to_address, sent.draft.subject],
+    ).fetchone()
+    return row is not None
+
+
+def keep_unrecorded(sent: SentEmail, folder: Path) -> Path:
+    """`sent` in a new file in `folder` (created when missing), for `read_unrecorded`;
+    OSError when it cannot be written."""
+    kept = {
+        "kind": UNRECORDED_KIND,
+        **{name: getattr(sent.draft, name) for name in KEPT_DRAFT_FIELDS},
+        "via": sent.via,
+        "message_id": sent.message_id,
+        "sent_at": to_stored(sent.sent_at),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = to_stored(sent.sent_at)[:19].replace(":", "").replace("-", "")
+    path = folder / f"unrecorded-email-{stamp}-prospect-{sent.draft.prospect_id}.json"
+    number = 1
+    while path.exists():
+        number += 1
+        path = path.with_name(f"{path.stem.split('.')[0]}.{number}.json")
+    path.write_text(json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_unrecorded(path: Path) -> SentEmail:
+    """The email `keep_unrecorded` kept in `path`; NotAnUnrecordedEmail (or OSError) when
+    the file is not one."""
+    not_one = NotAnUnrecordedEmail(f"{path} is not an email kept by funnel email --send")
+    try:
+        kept: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise not_one from None
+    if not isinstance(kept, dict) or kept.get("kind") != UNRECORDED_KIND:
+        raise not_one
+    texts = [*KEPT_DRAFT_FIELDS[1:], "via", "sent_at"]
+    sent_at = from_stored(kept.get("sent_at")) if isinstance(kept.get("sent_at"), str) else None
+    if (
+        type(kept.get("prospect_id")) is not int
+        or not all(isinstance(kept.get(name), str) for name in texts)
+        or kept["via"] not in VIAS
+        or not isinstance(kept.get("message_id"), str | None)
+        or sent_at is None
+    ):
+        raise not_one
+    draft = Draft(**{name: kept[name] for name in KEPT_DRAFT_FIELDS})
+    return SentEmail(draft, kept["via"], kept["to_address"], kept["message_id"], sent_at)

@@ -8,38 +8,58 @@ Every way sending can fail raises SendFailed, whose text is one line a rep can a
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import smtplib
 import socket
 import ssl
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.emailing.message import (
-    AddressRefused,
-    Draft,
-    MessageIncomplete,
-    build_message,
-    mailto_url,
-    recipient,
-    sender,
-)
+from funnel_tui.emailing.headers import MessageRefused, recipient, sender
+from funnel_tui.emailing.message import Draft, build_message, mailto_url
 from funnel_tui.emailing.record import MAILTO, SMTP, RecordedEmail, SentEmail, record_email
-from funnel_tui.settings import SMTP_DEFAULT_PORTS, Settings
+from funnel_tui.settings import (
+    SMTP_DEFAULT_PORTS,
+    Queryable,
+    Settings,
+    load_settings,
+    unusable_values,
+)
 
 PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
 KEYRING_SERVICE = "funnel-tui"
 TIMEOUT_S = 30.0
+# How long the opener of a mailto: link has to fail before the mail app counts as open.
+MAILTO_WAIT_S = 3.0
+XDG_OPEN = "xdg-open"
+# xdg-open's exit statuses (xdg-utils): 3, a tool it needs is missing (no handler for the
+# link); 4, the action failed. 127 is a shell's "command not found", for an opener missing.
+NO_HANDLER, ACTION_FAILED, MISSING_OPENER = 3, 4, 127
+# The settings sending goes by. One whose stored value cannot be used stops it: its default
+# would send another way than the rep set (the mail app instead of the server, port 25).
+EMAIL_SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "email_from")
 
 
 class SendFailed(Exception):
     """The email did not go out; str() is one line saying why. Nothing is recorded."""
+
+
+def email_settings(db: Queryable) -> Settings:
+    """The settings as they are stored now (read again for each email, so a change made
+    meanwhile, here or with `funnel config set`, counts); SendFailed naming the setting
+    when a stored email setting cannot be used."""
+    for key, why in unusable_values(db, EMAIL_SETTINGS).items():
+        raise SendFailed(
+            f"the setting {key} {why}; set it again with funnel config set {key} (or s in the app)"
+        )
+    return load_settings(db)
 
 
 def smtp_port(settings: Settings) -> int:
@@ -104,6 +124,12 @@ def send_smtp(
     """
     where = f"{settings.smtp_host}:{smtp_port(settings)}"
     user = settings.smtp_user
+    if user and settings.smtp_security == "none" and not is_this_machine(settings.smtp_host):
+        raise SendFailed(
+            f"smtp_security is none, so the password for {user} would cross the network to"
+            f" {settings.smtp_host} unencrypted; set smtp_security to starttls (port 587) or"
+            " tls (465): none with a login is only for a server on this machine (localhost)"
+        )
     secret = password(user) if user else None
     context = ssl_context or ssl.create_default_context()
     try:
@@ -111,6 +137,9 @@ def send_smtp(
             if user and secret is not None:
                 connection.login(user, secret)
             connection.send_message(message)
+    except MessageError as error:
+        # HeaderWriteError (newer Pythons) refuses a header that would not read back as one.
+        raise SendFailed(f"the email cannot be written out safely ({_said(error)})") from None
     except smtplib.SMTPAuthenticationError as error:
         raise SendFailed(
             f"the mail server {where} refused the login for {user}{_reply(error)};"
@@ -176,6 +205,17 @@ def send_smtp(
         ) from None
 
 
+def is_this_machine(host: str) -> bool:
+    """Whether `host` is this machine (localhost, 127.0.0.1, ::1): what crosses no network."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def _sender_hint(error: smtplib.SMTPSenderRefused) -> str:
     """What to change when the server refuses the sender: it may want TLS or a login first."""
     said = str(error.smtp_error).upper()
@@ -188,7 +228,12 @@ def _sender_hint(error: smtplib.SMTPSenderRefused) -> str:
 
 def _not_supported(where: str, settings: Settings, detail: str) -> str:
     if "STARTTLS" in detail.upper():
-        return f"the mail server {where} offers no STARTTLS; set smtp_security to tls or none"
+        # Never "none": the email, and any login, would cross the network unencrypted.
+        return (
+            f"the mail server {where} offers no STARTTLS, so it cannot encrypt the connection"
+            " here; if it takes TLS from the start (usually port 465), set smtp_security to"
+            " tls, else ask for its TLS settings"
+        )
     if "AUTH" in detail.upper():
         return (
             f"the mail server {where} offers no login here (AUTH); it may want TLS first"
@@ -215,43 +260,48 @@ def _reply(error: smtplib.SMTPResponseException) -> str:
     return _reply_of(error.smtp_code, error.smtp_error)
 
 
-def launch_quietly(url: str) -> int:
-    """`click.launch` for the app, which owns the terminal: on Linux and the BSDs xdg-open
-    runs with its output kept off the screen (click lets it write over the app)."""
+def launch_quietly(url: str, wait_s: float = MAILTO_WAIT_S) -> int:
+    """Hand `url` to the system's opener and wait up to `wait_s` for it to fail, as the
+    dialer does: its exit status, 0 when it is still running then (the mail app it started
+    stays open), 127 when it cannot be run. On Linux and the BSDs xdg-open runs with its
+    output kept off the screen (the app owns the terminal); elsewhere `click.launch`, which
+    waits for macOS's `open` and Windows's start, and returns their status."""
     if sys.platform in ("darwin", "win32", "cygwin"):
         import click
 
         return click.launch(url)
+    from funnel_tui.dialing import start_and_watch
+
     try:
-        subprocess.Popen(
-            ["xdg-open", url],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        watched = start_and_watch([XDG_OPEN, url], wait_s)
     except OSError:
-        return 1
-    return 0
+        return MISSING_OPENER
+    return watched.code or 0
 
 
 def hand_to_mail_app(url: str, launch: Callable[[str], int] | None = None) -> None:
-    """Give a `mailto:` link to the system, which opens the rep's mail app with it. Whether
-    the rep then sends it, the link cannot tell."""
-    if launch is None:
-        import click
-
-        launch = click.launch
+    """Give a `mailto:` link to the system, which opens the rep's mail app with it; raises
+    SendFailed when the opener says it could not. Whether the rep then sends it, the link
+    cannot tell."""
     try:
-        code = launch(url)
+        code = (launch or launch_quietly)(url)
     except OSError as error:
         raise SendFailed(
             f"cannot open the mail app ({_said(error)}); set smtp_host to send directly"
         ) from None
-    if code:
-        raise SendFailed(
-            "the system found no mail app for mailto: links; set smtp_host to send directly"
-        )
+    if code == 0:
+        return
+    opener = "xdg-open" if sys.platform not in ("darwin", "win32", "cygwin") else "the system"
+    if code == MISSING_OPENER:
+        what = f"cannot run {opener} to open the mail app"
+    elif code == NO_HANDLER:
+        what = f"the system found no mail app for mailto: links ({opener} exited with code 3)"
+    elif code < 0:
+        what = f"the mail app did not open ({opener} was stopped by signal {-code})"
+    else:
+        reason = ": the action failed" if code == ACTION_FAILED else ""
+        what = f"the mail app did not open ({opener} exited with code {code}{reason})"
+    raise SendFailed(f"{what}; set a default mail app, or set smtp_host to send directly")
 
 
 def deliver(
@@ -273,7 +323,7 @@ def deliver(
             hand_to_mail_app(mailto_url(draft), launch)
             return SentEmail(draft, MAILTO, to_address, None, now)
         message = build_message(draft, from_address=sender(settings.email_from), now=now)
-    except (AddressRefused, MessageIncomplete) as error:
+    except MessageRefused as error:
         raise SendFailed(str(error)) from None
     send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
     return SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)

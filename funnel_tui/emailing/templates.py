@@ -7,6 +7,12 @@ choices can be filled is left out, so a missing fact never leaves `{x}` or a gap
 text; the subject's last choice may name only what every prospect has, so there is always
 a subject. The placeholders are the scripts' (`funnel_tui.scripts.placeholders`), with
 what only an email says: the meeting time, the open deal, when the proposal went out.
+
+A subject or a paragraph may also be a table of such choices by the prospect's situation
+(`{ cold = ..., known = ..., other = ... }`): the scripts' situations, and `declined` for
+one whose last conversation ended in "not interested". A template may say what it `needs`
+(an open proposal, a meeting ahead, a number a voicemail could have been left on); one a
+prospect lacks is not offered (`funnel_tui.emailing.fit`).
 """
 
 from __future__ import annotations
@@ -19,9 +25,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from funnel_tui.scripts.loader import BUILTIN_SOURCE, FileChecker, ScriptProblem, toml_problem
+from funnel_tui.scripts.loader import (
+    BUILTIN_SOURCE,
+    SITUATIONS,
+    FileChecker,
+    ScriptProblem,
+    toml_problem,
+)
 from funnel_tui.scripts.placeholders import EMAIL_PLACEHOLDERS, placeholder_problems
 from funnel_tui.scripts.render import fill_spoken, placeholders
+from funnel_tui.scripts.situation import COLD
 
 # In the order the compose screen offers them (digits 1 to 4).
 BUILTIN_TEMPLATES = (
@@ -30,12 +43,40 @@ BUILTIN_TEMPLATES = (
     "meeting_confirmation",
     "proposal_follow_up",
 )
-TEMPLATE_KEYS = ("name", "fits", "subject", "body", "invite")
+TEMPLATE_KEYS = ("name", "fits", "subject", "body", "invite", "needs")
+# A prospect whose last conversation ended in "not interested" (or "do not call"): what an
+# email says to them differs from what it says to one who is still talking with the rep.
+DECLINED = "declined"
+EMAIL_SITUATIONS = (*SITUATIONS, DECLINED)
+# In a table of choices by situation: the choices for every situation it does not name.
+OTHER = "other"
+# What a template can need of the prospect (`funnel_tui.emailing.fit` checks each).
+NEEDS = ("proposal", "meeting", "voicemail")
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 # What every prospect has (funnel_tui.scripts.fill.prospect_facts): the subject's last
 # choice may name only these.
 ALWAYS_KNOWN = ("greeting", "introduction")
 PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A subject or a paragraph: texts to choose from, the same for every prospect, or by
+    the prospect's situation."""
+
+    every: tuple[str, ...] = ()
+    by_situation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Situation (or `other`) -> its choices; empty: `every` is for all."""
+
+    def for_situation(self, situation: str) -> tuple[str, ...]:
+        """The choices for a prospect in `situation`; none: the paragraph is left out."""
+        if not self.by_situation:
+            return self.every
+        return self.by_situation.get(situation, self.by_situation.get(OTHER, ()))
+
+    def all_choices(self) -> tuple[str, ...]:
+        """Every text it may say, whatever the situation."""
+        return (*self.every, *(text for texts in self.by_situation.values() for text in texts))
 
 
 @dataclass(frozen=True)
@@ -45,13 +86,15 @@ class EmailTemplate:
 
     key: str
     name: str
-    subject: tuple[str, ...]
-    body: tuple[tuple[str, ...], ...]
+    subject: Choices
+    body: tuple[Choices, ...]
     fits: str = ""
     """One line for the picker: when to send it."""
     invite: bool = False
     """Whether the email carries the invite to the prospect's next meeting."""
     source: str = BUILTIN_SOURCE
+    needs: tuple[str, ...] = ()
+    """What the prospect must have for it to say nothing false (NEEDS)."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +114,13 @@ def first_filled(choices: tuple[str, ...], facts: Mapping[str, str]) -> str | No
     return None
 
 
-def fill_template(template: EmailTemplate, facts: Mapping[str, str]) -> FilledEmail:
-    """The subject and the body for these facts (PRODUCT 6's rule: a line is used only when
-    every fact it names is known)."""
-    subject = first_filled(template.subject, facts) or template.name
-    paragraphs = (first_filled(choices, facts) for choices in template.body)
+def fill_template(
+    template: EmailTemplate, facts: Mapping[str, str], situation: str = COLD
+) -> FilledEmail:
+    """The subject and the body for these facts and the prospect's situation (PRODUCT 6's
+    rule: a line is used only when every fact it names is known)."""
+    subject = first_filled(template.subject.for_situation(situation), facts) or template.name
+    paragraphs = (first_filled(body.for_situation(situation), facts) for body in template.body)
     return FilledEmail(
         " ".join(subject.split()),
         PARAGRAPH_BREAK.join(paragraph for paragraph in paragraphs if paragraph),
@@ -102,6 +147,14 @@ class TemplateLibrary:
 
     def keys(self) -> list[str]:
         return [template.key for template in self.templates()]
+
+
+def what_is_used(problem: ScriptProblem) -> str:
+    """What is used instead of a file that could not be loaded: the built-in of its name,
+    or nothing (a template the rep added)."""
+    if problem.path.suffix == ".toml" and problem.path.stem in BUILTIN_TEMPLATES:
+        return "using the built-in template"
+    return "not used"
 
 
 def templates_dir(config_dir: Path) -> Path:
@@ -174,15 +227,17 @@ def parse_template(
     invite = data.get("invite", False)
     if not isinstance(invite, bool):
         checker.report("invite must be true or false", checker.key_line("invite"))
+    needs = checker.needs(data.get("needs", []))
     for unknown in data:
         if unknown not in TEMPLATE_KEYS:
             checker.report(
-                f"unknown key {unknown!r}; a template has name, fits, subject, body and invite",
+                f"unknown key {unknown!r}; a template has name, fits, subject, body, invite"
+                " and needs",
                 checker.key_line(unknown),
             )
     if checker.problems:
         return None, checker.problems
-    return EmailTemplate(key, name, subject, body, fits, invite is True, source), []
+    return EmailTemplate(key, name, subject, body, fits, invite is True, source, needs), []
 
 
 class _TemplateChecker(FileChecker):
@@ -195,24 +250,50 @@ class _TemplateChecker(FileChecker):
         self.report(f'{key} must be text in quotes, for example {key} = "..."', self.key_line(key))
         return default
 
-    def subject(self, raw: object) -> tuple[str, ...]:
+    def needs(self, raw: object) -> tuple[str, ...]:
+        known = ", ".join(NEEDS)
+        if not isinstance(raw, list) or not all(isinstance(need, str) for need in raw):
+            self.report(
+                f'needs must be a list such as needs = ["proposal"] ({known})',
+                self.key_line("needs"),
+            )
+            return ()
+        for need in raw:
+            if need not in NEEDS:
+                self.report(
+                    f"needs: unknown need {need!r}; a template can need {known}",
+                    self.key_line("needs"),
+                )
+        return tuple(raw)
+
+    def subject(self, raw: object) -> Choices:
         line = self.key_line("subject")
         if raw is None:
             self.report('no subject: add subject = "..." (or a list of choices)', None)
-            return ()
-        choices = self.choices(raw, "subject", line)
-        if choices and (
-            unknown := [name for name in placeholders(choices[-1]) if name not in ALWAYS_KNOWN]
-        ):
+            return Choices()
+        subject = self.choices(raw, "subject", line)
+        lists = [subject.every] if not subject.by_situation else subject.by_situation.values()
+        for choices in lists:
+            if choices and (
+                unknown := [name for name in placeholders(choices[-1]) if name not in ALWAYS_KNOWN]
+            ):
+                self.report(
+                    f"subject: the last choice names {{{unknown[0]}}}, which a prospect may"
+                    " lack; end with a choice every prospect has, for example"
+                    ' subject = ["Your demo, {first_name}", "Your demo"]',
+                    self._line_with(choices[-1].splitlines()[0], line),
+                )
+        named = subject.by_situation
+        missing = [situation for situation in EMAIL_SITUATIONS if situation not in named]
+        if named and OTHER not in named and missing:
             self.report(
-                f"subject: the last choice names {{{unknown[0]}}}, which a prospect may lack;"
-                " end with a choice every prospect has, for example"
-                ' subject = ["Your demo, {first_name}", "Your demo"]',
-                self._line_with(choices[-1].splitlines()[0], line),
+                f"subject: no choice for {', '.join(missing)}; name each situation or add"
+                f" {OTHER} = [...]",
+                line,
             )
-        return choices
+        return subject
 
-    def body(self, raw: object) -> tuple[tuple[str, ...], ...]:
+    def body(self, raw: object) -> tuple[Choices, ...]:
         line = self.key_line("body")
         if not isinstance(raw, list) or not raw:
             self.report(
@@ -223,14 +304,34 @@ class _TemplateChecker(FileChecker):
         return tuple(
             choices
             for number, paragraph in enumerate(raw, 1)
-            if (choices := self.choices(paragraph, f"body paragraph {number}", line))
+            if (choices := self.choices(paragraph, f"body paragraph {number}", line)).all_choices()
         )
 
-    def choices(self, raw: object, label: str, line: int | None) -> tuple[str, ...]:
+    def choices(self, raw: object, label: str, line: int | None) -> Choices:
+        """A text, a list of texts to choose from, or a table of those by situation."""
+        if not isinstance(raw, dict):
+            return Choices(every=self.texts(raw, label, line))
+        by_situation = {}
+        for situation, texts in raw.items():
+            if situation not in (*EMAIL_SITUATIONS, OTHER):
+                self.report(
+                    f"{label}: unknown situation {situation!r}; the situations are"
+                    f" {', '.join(EMAIL_SITUATIONS)} and {OTHER} (for the rest)",
+                    line,
+                )
+                continue
+            by_situation[situation] = self.texts(texts, f"{label}, {situation}", line)
+        return Choices(by_situation=by_situation)
+
+    def texts(self, raw: object, label: str, line: int | None) -> tuple[str, ...]:
         """A text, or a list of texts to choose from, each checked for its placeholders."""
         choices = [raw] if isinstance(raw, str) else raw
         if not isinstance(choices, list) or not choices:
-            self.report(f"{label} must be text in quotes, or a list of choices", line)
+            self.report(
+                f"{label} must be text in quotes, a list of choices, or a table of those by"
+                " situation",
+                line,
+            )
             return ()
         found = []
         for choice in choices:

@@ -20,7 +20,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
-from funnel_tui.emailing.templates import TemplateLibrary, load_templates, templates_dir
+from funnel_tui.emailing.templates import (
+    TemplateLibrary,
+    load_templates,
+    templates_dir,
+    what_is_used,
+)
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.profile import Profile, load_profile
@@ -150,7 +155,7 @@ class FunnelApp(App[None]):
             )
         for problem in self.email_templates.problems:
             self.notify(
-                str(problem),
+                f"{problem} ({what_is_used(problem)})",
                 title="Email template not loaded",
                 severity="error",
                 timeout=10,
@@ -185,6 +190,11 @@ class FunnelApp(App[None]):
             self.clear_notifications()
 
     async def action_quit(self) -> None:
+        # An email on its way: what the server answers must still be recorded or shown.
+        sending = getattr(self.screen, "sending", False)
+        if sending is True:
+            self.screen.say_wait()  # type: ignore[attr-defined]
+            return
         # ctrl+q and the palette's Quit ask first during a running call, as q does.
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):

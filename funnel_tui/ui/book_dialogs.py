@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from funnel_tui.burnup import BurnUp
+    from funnel_tui.emailing.fit import Misfit
     from funnel_tui.emailing.message import Draft
     from funnel_tui.emailing.record import RecordedEmail, SentEmail
     from funnel_tui.emailing.templates import EmailTemplate
@@ -110,6 +111,8 @@ class BookDialogs(_Base):
     async def action_compose_email(self) -> None:
         from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
+        from funnel_tui.emailing.fit import misfit
+        from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
         from funnel_tui.text import one_line
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
@@ -126,11 +129,16 @@ class BookDialogs(_Base):
                 f"{name} has no email address: add one with e.", severity="warning", markup=False
             )
             return
+        try:
+            recipient(prospect["name"] or "", prospect["email"])
+        except AddressRefused as error:
+            # Said now, not after the rep has written the email.
+            self.notify(f"Cannot email {name}: {error}.", severity="warning", markup=False)
+            return
         funnel = self.funnel
-        settings = funnel.settings
 
         async def compose(template: EmailTemplate) -> Draft:
-            now, profile = funnel.clock(), funnel.profile
+            now, profile, settings = funnel.clock(), funnel.profile, funnel.settings
             return await funnel.in_db_thread(
                 lambda db: compose_draft(
                     db, prospect_id, template, settings=settings, profile=profile, now=now
@@ -138,23 +146,22 @@ class BookDialogs(_Base):
             )
 
         async def send(draft: Draft) -> SentEmail:
+            # The settings as stored now: one changed since E (s, funnel config set) counts.
+            settings = await funnel.in_db_thread(sending.email_settings)
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.
-            return await asyncio.to_thread(
-                sending.deliver,
-                draft,
-                settings,
-                now=funnel.clock(),
-                launch=sending.launch_quietly,
-            )
+            return await asyncio.to_thread(sending.deliver, draft, settings, now=funnel.clock())
 
         async def record(sent: SentEmail) -> RecordedEmail:
             return await funnel.in_db_thread(lambda db: record_email(db, sent))
 
-        route = (
-            f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
-            if settings.smtp_host
-            else "to your mail app (no SMTP server set; it cannot attach files)"
-        )
+        async def route() -> str:
+            try:
+                settings = await funnel.in_db_thread(sending.email_settings)
+            except sending.SendFailed:
+                return "nowhere yet: a setting needs fixing first (ctrl+s says which)"
+            if settings.smtp_host:
+                return f"over SMTP ({one_line(settings.smtp_host)}:{sending.smtp_port(settings)})"
+            return "to your mail app (no SMTP server set; it cannot attach files)"
 
         def sent(email: SentEmail | None) -> None:
             if email is None:
@@ -168,11 +175,20 @@ class BookDialogs(_Base):
             self._show(prospect_id)
             self.reload_queue()
 
+        templates = funnel.email_templates.templates()
+        now = funnel.clock()
+
+        def misfits(db: sqlite_utils.Database) -> dict[str, Misfit]:
+            row = get_prospect(db, prospect_id)
+            found = ((template, row and misfit(db, row, template, now)) for template in templates)
+            return {template.key: why for template, why in found if why}
+
         screen = EmailScreen(
             prospect["name"] or "",
-            funnel.email_templates.templates(),
+            templates,
             EmailWork(compose, send, record, route),
             do_not_call=bool(prospect["do_not_call"]),
+            misfits=await funnel.in_db_thread(misfits),
         )
         await self._open(screen, sent)
 

@@ -1,10 +1,14 @@
 """EmailScreen: email the prospect from a template (PRODUCT 15). A digit (or enter) picks
 the template; then the email shows filled in, To read-only, the subject and the text to
-edit here or in `$EDITOR` (ctrl+e); ctrl+s sends, escape cancels."""
+edit here or in `$EDITOR` (ctrl+e); ctrl+s sends, escape cancels.
+
+While it sends, the screen stays: escape says to wait, so what the server answers is
+always handled. An email that went out but could not be recorded keeps its fields
+read-only; ctrl+s records it without sending it again."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -17,24 +21,29 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from funnel_tui.editor import EditorFailed, edit_text
+from funnel_tui.editor import EditorFailed, editor_command, run_editor
 from funnel_tui.emailing.compose import CannotCompose
+from funnel_tui.emailing.fit import Misfit
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import RecordedEmail, SentEmail
 from funnel_tui.emailing.sending import SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.storage import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import DiscardGuard
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
 DIGIT_KEYS = "123456789"
 PICK_HINT = "1-9 or enter picks a template · esc cancels"
 EDIT_HINT = "ctrl+s sends · ctrl+e edits the text in $EDITOR · esc cancels"
+SENT_HINT = "ctrl+s records it (already sent) · esc leaves it out of the timeline"
+WAIT = "Sending: wait for it to finish."
 
 Composer = Callable[[EmailTemplate], Awaitable[Draft]]
 Deliverer = Callable[[Draft], Awaitable[SentEmail]]
 Recorder = Callable[[SentEmail], Awaitable[RecordedEmail]]
+Router = Callable[[], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,11 @@ class EmailWork:
 
     compose: Composer
     deliver: Deliverer
+    """Sends with the settings as they are stored when it is called."""
     record: Recorder
-    route: str
-    """How it will go, in a few words: `over SMTP (smtp.example.com:587)` or `to your mail
-    app (no SMTP server set)`."""
+    route: Router
+    """How it will go now, in a few words: `over SMTP (smtp.example.com:587)` or `to your
+    mail app (no SMTP server set)`."""
 
 
 class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
@@ -76,17 +86,23 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         work: EmailWork,
         *,
         do_not_call: bool = False,
+        misfits: Mapping[str, Misfit] | None = None,
     ) -> None:
         super().__init__()
         self.prospect_name = prospect_name
         self.templates = templates
+        self.misfits = dict(misfits or {})
+        """Template key -> why it does not fit this prospect: shown greyed, with the note."""
         self.work = work
         self.do_not_call = do_not_call
         self.draft: Draft | None = None
         """The email as filled in from the template; the fields hold the rep's edits."""
         self.sent: SentEmail | None = None
         """What went out but is not recorded yet (a busy database): never sent again."""
+        self.sending = False
+        """A send (or the recording after it) is under way: the screen does not close."""
         self._busy = False
+        self._route = ""
 
     @property
     def subject_input(self) -> Input:
@@ -125,10 +141,21 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
 
     def _option(self, number: int, template: EmailTemplate) -> Option:
         digit = f"{DIGIT_KEYS[number]} " if number < len(DIGIT_KEYS) else "  "
+        misfit = self.misfits.get(template.key)
+        if misfit is not None:
+            # Greyed, and the digit says why: no email that states what is not so.
+            prompt = Content.assemble(
+                digit, one_line(template.name), (f"  not for {self._first_name()}: ", "dim")
+            )
+            prompt += Content.assemble((one_line(misfit.note), "dim"))
+            return Option(prompt, id=template.key, disabled=True)
         prompt = Content.assemble(digit, (one_line(template.name), "bold"))
         if template.fits:
             prompt += Content.assemble("\n  ", (one_line(template.fits), "dim"))
         return Option(prompt, id=template.key)
+
+    def _first_name(self) -> str:
+        return one_line(self.prospect_name).split(" ")[0] or "them"
 
     def on_mount(self) -> None:
         self.body_area.border_title = "Text"
@@ -140,8 +167,10 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
             return self.draft is None
-        if action in ("send", "external_editor"):
+        if action == "send":
             return self.draft is not None
+        if action == "external_editor":
+            return self.draft is not None and self.sent is None
         return True
 
     def action_pick(self, number: int) -> None:
@@ -158,6 +187,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         self._busy = True
         try:
             draft = await self.work.compose(template)
+            self._route = await self.work.route()
         except CannotCompose as error:
             self._say(str(error), error=True)
             return
@@ -181,7 +211,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
 
     def _about(self, draft: Draft) -> Text:
         """How it will go, what it carries, and the do-not-call flag, dim."""
-        parts = [f"Sends {self.work.route}"]
+        parts = [f"Sends {self._route}"]
         for attachment in draft.attachments:
             parts.append(f"with {attachment.filename}")
         if self.do_not_call:
@@ -197,23 +227,59 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         return replace(self.draft, subject=self.subject_input.value, body=self.body_area.text)
 
     def has_changes(self) -> bool:
-        if self.sent is not None:
-            return True  # it went out; leaving now leaves it out of the timeline
         edited = self.edited()
         return edited is not None and edited != self.draft
 
+    def action_cancel(self) -> None:
+        """Escape: never while sending (what the server answers must be handled); after a
+        send that could not be recorded, only once the rep agrees to leave it out."""
+        if self.sending:
+            self._say(WAIT)
+            return
+        if self.sent is not None:
+            question = Text(
+                "The email went out but is not recorded: it will be missing from the"
+                " prospect's timeline. Leave anyway?"
+            )
+            self.app.push_screen(ConfirmDialog(question, yes="leave"), self._discard_answered)
+            return
+        super().action_cancel()
+
+    def say_wait(self) -> None:
+        """What the screen says when the rep tries to leave while it sends."""
+        self._say(WAIT)
+
     def action_external_editor(self) -> None:
         """The text in the rep's editor, with the terminal handed over meanwhile; a missing
-        or failing editor is said, and the text stays as it was."""
+        or failing editor is said, and the text stays as it was.
+
+        Textual gives the terminal back only when the `with self.app.suspend()` block ends
+        normally, so nothing may raise inside it: the editor is found before, and what goes
+        wrong while it runs is reported after."""
+        try:
+            argv = editor_command()
+        except EditorFailed as error:
+            self._say(f"{error}; the text is as it was.", error=True)
+            return
         text = self.body_area.text
+        edited: str | EditorFailed = EditorFailed(f"{argv[0]} did not run")
+        escaped: BaseException | None = None
         try:
             with self.app.suspend():
-                edited = edit_text(text)
+                try:
+                    edited = run_editor(argv, text)
+                except BaseException as error:  # raised again once the terminal is back
+                    escaped = error
         except SuspendNotSupported:
             self._say("This terminal cannot be handed to $EDITOR here; edit the text in place.")
             return
-        except EditorFailed as error:
-            self._say(f"{error}; the text is as it was.", error=True)
+        if escaped is not None:
+            raise escaped
+        if isinstance(edited, EditorFailed):
+            self._say(f"{edited}; the text is as it was.", error=True)
+            return
+        if not edited.strip():
+            self._say("The editor returned an empty text; kept yours.", error=True)
             return
         self.body_area.load_text(edited)
         self._say("Text taken from $EDITOR.")
@@ -230,7 +296,7 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
         draft = self.edited()
         if draft is None:
             return
-        self._busy = True
+        self._busy = self.sending = True
         try:
             if self.sent is None:
                 self._say("Sending…")
@@ -238,7 +304,11 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
                     self.sent = await self.work.deliver(draft)
                 except SendFailed as error:
                     self._say(f"Not sent: {error}. Nothing was recorded.", error=True)
+                    # The settings may have changed: say how the next try will go.
+                    self._route = await self.work.route()
+                    self.query_one("#email-about", Static).update(self._about(draft))
                     return
+                self._keep_as_sent()
             self._say("Recording it…")
             try:
                 await self.work.record(self.sent)
@@ -250,8 +320,15 @@ class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
                 )
                 return
         finally:
-            self._busy = False
+            self._busy = self.sending = False
         self.dismiss(self.sent)
+
+    def _keep_as_sent(self) -> None:
+        """The email went out: what the fields show is what was sent, and stays so."""
+        self.subject_input.disabled = True
+        self.body_area.read_only = True
+        self.query_one("#email-hint", Label).update(SENT_HINT)
+        self.refresh_bindings()
 
     def _say(self, message: str, *, error: bool = False) -> None:
         # Reasons quote addresses and server replies: never markup.

@@ -1,0 +1,196 @@
+"""Which templates fit a prospect, and the situation an email to them speaks to.
+
+A template says what it `needs` of the prospect, so that it never states what their
+history does not support:
+- `proposal`: an open proposal, a `proposal_sent` call that no win, deal or "not
+  interested" has followed;
+- `meeting`: an open meeting ahead, the one the confirmation names and invites to
+  (`calendar_file.next_meeting`);
+- `voicemail`: someone a voicemail could have been left for: a phone number, and not
+  marked do not call.
+A template a prospect lacks a need of is refused with one line saying why, and the
+picker shows it as not fitting.
+
+The situation is the call scripts' (`situation_of`: cold, inbound, known, customer), with
+`declined` for a prospect whose last conversation ended in "not interested" or "do not
+call": an email thanks them for their time, and promises nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
+from funnel_tui.emailing.templates import DECLINED, EmailTemplate
+from funnel_tui.foreign_values import Unreadable, read_day
+from funnel_tui.scripts.situation import KNOWN, ProspectHistory, situation_of, spoken_day
+from funnel_tui.settings import Settings
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import from_stored
+
+# What ends a conversation, or a proposal, with a no.
+DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)
+# What closes a proposal: a win, or a no.
+CLOSING = (Outcome.WON, *DECLINING)
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why a template does not fit a prospect."""
+
+    note: str
+    """A few words for the picker: `no proposal sent`."""
+    reason: str
+    """One line saying why, naming the prospect and the template."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The last proposal sent to a prospect, and what became of it."""
+
+    sent_on: date
+    closed: str | None = None
+    """None while it is open; `won`, `declined` or `lost` (the stage says so)."""
+    closed_on: date | None = None
+
+
+def _calls(
+    db: sqlite_utils.Database, prospect_id: int, outcomes: tuple[str, ...]
+) -> list[tuple[datetime, str]]:
+    """The prospect's calls with these outcomes, in time order (a start time another tool
+    wrote as no moment is left out)."""
+    rows = db.execute(
+        f"SELECT started_at, outcome FROM calls WHERE prospect_id = ? AND outcome IN"
+        f" ({sql_list(outcomes)}) AND typeof(started_at) = 'text'",
+        [prospect_id],
+    ).fetchall()
+    moments = ((from_stored(started_at), outcome) for started_at, outcome in rows)
+    return sorted((moment, outcome) for moment, outcome in moments if moment is not None)
+
+
+def last_proposal(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime
+) -> Proposal | None:
+    """The last proposal sent to the prospect (a `proposal_sent` call), whether a win, a
+    deal or a no came after it; None when none was sent."""
+    prospect_id = prospect["id"]
+    calls = _calls(db, prospect_id, (Outcome.PROPOSAL_SENT.value, *CLOSING))
+    sent = [moment for moment, outcome in calls if outcome == Outcome.PROPOSAL_SENT]
+    if not sent:
+        return None
+    zone = now.tzinfo
+    sent_at = sent[-1]
+    sent_on = sent_at.astimezone(zone).date()
+    for moment, outcome in calls:
+        if moment > sent_at and outcome in CLOSING:
+            closed = "won" if outcome == Outcome.WON else "declined"
+            return Proposal(sent_on, closed, moment.astimezone(zone).date())
+    deal_day = db.execute(
+        "SELECT max(closed_on) FROM deals WHERE prospect_id = ?", [prospect_id]
+    ).fetchone()[0]
+    try:
+        won_on = read_day(deal_day)
+    except Unreadable:
+        won_on = None
+    if won_on is not None and won_on >= sent_on:
+        return Proposal(sent_on, "won", won_on)
+    if prospect["stage"] == Stage.LOST and prospect["kind"] != Kind.CUSTOMER:
+        return Proposal(sent_on, "lost")
+    return Proposal(sent_on)
+
+
+def email_situation(
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    history: ProspectHistory,
+    settings: Settings,
+) -> str:
+    """The scripts' situation, or `declined` for a prospect (not a customer) whose last
+    conversation ended in "not interested" or "do not call"."""
+    situation = situation_of(prospect, history, settings)
+    if situation != KNOWN:
+        return situation
+    connects = _calls(db, prospect["id"], tuple(sorted(CONNECT_OUTCOMES)))
+    if connects and connects[-1][1] in DECLINING:
+        return DECLINED
+    return situation
+
+
+def misfit(
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    template: EmailTemplate,
+    now: datetime,
+) -> Misfit | None:
+    """Why `template` does not fit the prospect (the first need they lack), or None."""
+    name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
+    key = template.key
+    for need in template.needs:
+        found = _NEED_CHECKS[need](db, prospect, now, name, key)
+        if found is not None:
+            return found
+    return None
+
+
+def _needs_proposal(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+) -> Misfit | None:
+    proposal = last_proposal(db, prospect, now)
+    if proposal is None:
+        return Misfit("no proposal sent", f"no proposal was sent to {name}: {key} needs one")
+    today = now.date()
+    sent = f"the proposal sent to {name} {spoken_day(proposal.sent_on, today)}"
+    needs_open = f"{key} needs an open one"
+    if proposal.closed == "won":
+        won = spoken_day(proposal.closed_on or today, today)
+        return Misfit("proposal won", f"{sent} was won {won}: {needs_open}")
+    if proposal.closed == "declined":
+        said = spoken_day(proposal.closed_on or today, today)
+        return Misfit(
+            "they said not interested", f"{sent} was declined (not interested {said}): {needs_open}"
+        )
+    if proposal.closed == "lost":
+        return Misfit("marked lost", f"{sent} is closed ({name} is marked lost): {needs_open}")
+    return None
+
+
+def _needs_meeting(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+) -> Misfit | None:
+    from funnel_tui.calendar_file import next_meeting  # icalendar loads slowly
+
+    if next_meeting(db, prospect["id"], now) is not None:
+        return None
+    return Misfit(
+        "no meeting ahead",
+        f"no meeting ahead with {name}: {key} needs one (log it as Meeting booked first)",
+    )
+
+
+def _needs_voicemail(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+) -> Misfit | None:
+    if prospect["do_not_call"]:
+        return Misfit(
+            "marked do not call",
+            f"{name} is marked do not call, so no voicemail was left: {key} does not fit",
+        )
+    phone = prospect["phone"]
+    if not isinstance(phone, str) or not phone.strip():
+        return Misfit(
+            "no phone number",
+            f"{name} has no phone number, so no voicemail was left: {key} does not fit",
+        )
+    return None
+
+
+_NEED_CHECKS = {
+    "proposal": _needs_proposal,
+    "meeting": _needs_meeting,
+    "voicemail": _needs_voicemail,
+}
