@@ -461,6 +461,12 @@ def _v5(conn: sqlite3.Connection) -> None:
         schema_v5.CALLS_REQUEST_ID_INDEX,
     ):
         conn.execute(statement)
+    # v4 files were written with two versions of lead_marks' triggers, which keep the
+    # same rows (the later one reads a start in its stored form without checking it
+    # again); each file gets the latest, so `funnel check` finds funnel's own.
+    for name in LEAD_MARKS.triggers:
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        conn.execute(SCHEMA_TRIGGERS[name])
     region = _book_phone_region(conn)
     changes = []
     for prospect_id, phone, timezone in conn.execute(schema_v5.STORED_PHONES):

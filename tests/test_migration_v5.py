@@ -137,3 +137,27 @@ def test_a_region_setting_phonenumbers_does_not_know_gives_way_to_the_locales(
     v4_book(path, region="XX")
     open_storage(path).close()
     assert dict(rows(path, "SELECT name, phone FROM prospects"))["Di"] == "+13035551234"
+
+
+def test_lead_marks_triggers_written_another_way_in_v4_come_back_as_funnels(
+    tmp_path: Path,
+) -> None:
+    """Files at v4 were written with two versions of lead_marks' triggers: the upgrade
+    leaves each file with the latest, so `funnel check` finds funnel's own."""
+    path = tmp_path / "book.db"
+    v4_book(path, region="GB")
+    conn = sqlite3.connect(path, isolation_level=None)
+    (name, sql) = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        " AND name = 'lead_marks_after_call_insert'"
+    ).fetchone()
+    conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(sql.replace("BEGIN", "BEGIN\n    -- as an earlier v4 wrote it", 1))
+    conn.close()
+
+    open_storage(path).close()
+
+    # Only the two numbers no one can dial are listed: nothing about triggers.
+    listed = check_database(path)
+    assert len(listed) == 2
+    assert all(" cannot be dialled: " in problem for problem in listed)
