@@ -55,9 +55,16 @@ class DialNumber:
     def digits(self) -> str:
         return self.e164.removeprefix("+")
 
+    @property
+    def tel(self) -> str:
+        """The number as a tel: URI holds it (RFC 3966), the extension kept:
+        +15550001000;ext=12."""
+        return f"{self.e164};ext={self.extension}" if self.extension else self.e164
+
     def fill(self, name: str) -> str:
         return {
             "e164": self.e164,
+            "tel": self.tel,
             "digits": self.digits,
             "national": self.national,
             "extension": self.extension,
@@ -66,11 +73,15 @@ class DialNumber:
 
 def dial_argv(template: str, number: DialNumber) -> list[str]:
     """The command line for `number`: each word of the template with its placeholders
-    filled in (the setting's parser has already refused unknown ones)."""
-    return [
-        DIAL_PLACEHOLDER.sub(lambda match: number.fill(match[1]), word)
-        for word in shlex.split(template)
-    ]
+    filled in (the setting's parser has already refused unknown ones). A word that was
+    only placeholders and fills in as nothing (`{extension}` of a number without one) is
+    left out, rather than passed on as an empty argument."""
+    argv = []
+    for word in shlex.split(template):
+        filled = DIAL_PLACEHOLDER.sub(lambda match: number.fill(match[1]), word)
+        if filled or DIAL_PLACEHOLDER.sub("", word):
+            argv.append(filled)
+    return argv
 
 
 def _clipped(text: str, limit: int = MAX_REASON_CHARACTERS) -> str:

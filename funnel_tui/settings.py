@@ -66,9 +66,10 @@ SOURCE_PHRASES = (
 )
 # A bought or cold list: the prospect never contacted us, so no script may say they did.
 COLD_LIST = "cold list"
-# What a dial_command may fill in: the number in E.164 (+15550001000), its digits alone,
-# the extension's digits, and the number as dialled within its own country.
-DIAL_PLACEHOLDERS = ("e164", "digits", "extension", "national")
+# What a dial_command may fill in: the number in E.164 (+15550001000), the same with its
+# extension as a tel: URI writes it (+15550001000;ext=12), its digits alone, the
+# extension's digits, and the number as dialled within its own country.
+DIAL_PLACEHOLDERS = ("e164", "tel", "digits", "extension", "national")
 DIAL_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SMTP_SECURITY = ("starttls", "tls", "none")
 # The port each kind of SMTP security listens on when smtp_port is not set.
@@ -371,10 +372,10 @@ def _parse_dial_command(text: str) -> str:
             named.add(name)
         if set(DIAL_PLACEHOLDER.sub("", word)) & set("{}"):
             raise SettingError(f"a stray brace in {word!r} (placeholders: {known})")
-    if not named & {"e164", "digits", "national"}:
+    if not named & {"e164", "tel", "digits", "national"}:
         raise SettingError(
-            "the command needs the number: add {e164}, {digits} or {national},"
-            " e.g. xdg-open tel:{e164}"
+            "the command needs the number: add {tel}, {e164}, {digits} or {national},"
+            " e.g. xdg-open tel:{tel}"
         )
     return text
 

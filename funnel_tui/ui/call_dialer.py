@@ -41,10 +41,14 @@ class CallDialer(_Base):
             self.app.copy_to_clipboard(phone)
             return f"not dialled: {error} (edit it with e)", "warning"
         self.app.copy_to_clipboard(number.e164)
+        # The extension is said apart: it is dialled after the line answers.
+        copied = f"{number.e164} copied" + (
+            f"; then extension {number.extension}" if number.extension else ""
+        )
         if not settings.dial_command:
-            return f"{number.shown} copied", "information"
+            return f"{number.shown}: {copied}", "information"
         self._run_dialer(dial_argv(settings.dial_command, number), number.shown)
-        return f"dialling {number.shown} (copied)", "information"
+        return f"dialling {number.shown} ({copied})", "information"
 
     @work(thread=True, group="dial")
     def _run_dialer(self, argv: list[str], shown: str) -> None:
