@@ -26,10 +26,15 @@ EXTENSION_MARK = ";ext="
 # `x12`, `ext 12`, `ext. 12`, `extension 12`, `#12` or `;ext=12`. Anything else (words,
 # a second number, vanity letters) is refused rather than dropped: phonenumbers would read
 # `555-CALL-NOW` as digits and leave out `or so` without a word.
+# The separators' class holds the spaces before an extension: no second quantifier may
+# match them too, or text of many spaces that fails at its end is tried in quadratic time.
 PHONE_SHAPE = re.compile(
-    r"\+?[\d\s().\-/]+(?:\s*(?:;\s*ext=|ext(?:ension)?\.?|x|#)\s*\d+)?", re.IGNORECASE
+    r"\+?[\d\s().\-/]+(?:(?:;\s*ext=|ext(?:ension)?\.?|x|#)\s*\d+)?", re.IGNORECASE
 )
 SHAPE_REASON = "a phone number has digits, spaces and + ( ) - . / only, and an extension as x12"
+# phonenumbers refuses longer text; longer text is refused before any pattern reads it.
+MAX_PHONE_LENGTH = 250
+LENGTH_REASON = f"too long for a phone number (over {MAX_PHONE_LENGTH} characters)"
 # A stored number as this module writes it: read again without phonenumbers.
 STORED_SHAPE = re.compile(r"\+[1-9]\d{1,14}(?:;ext=\d{1,20})?")
 NOT_DIGITS = re.compile(r"\D")
@@ -191,6 +196,8 @@ def _known_zone(name: str) -> str | None:
 @lru_cache(maxsize=CACHED_NUMBERS)
 def _read(text: str, region: str) -> Phone | str:
     """The number, or why it is refused; cached, so each distinct text is parsed once."""
+    if len(text) > MAX_PHONE_LENGTH:
+        return LENGTH_REASON
     if not PHONE_SHAPE.fullmatch(text):
         return SHAPE_REASON
     library = _library()
@@ -317,7 +324,8 @@ def search_digits(text: str, region: str | None) -> tuple[str, ...]:
     country code); and the digits after the region's national prefix when the text starts
     with it, so `0770` begins to find +44 7700 900318 in GB. A run holding another is left
     out: the shorter finds all it would. Empty when the text is no phone number."""
-    if not PHONE_SHAPE.fullmatch(text := text.strip()):
+    text = text.strip()
+    if len(text) > MAX_PHONE_LENGTH or not PHONE_SHAPE.fullmatch(text):
         return ()
     number = EXTENSION_START.split(text, maxsplit=1)[0]
     typed = NOT_DIGITS.sub("", number)

@@ -240,3 +240,33 @@ def test_reading_the_settings_and_loading_the_core_do_not_import_phonenumbers() 
         [sys.executable, "-c", START_UP], capture_output=True, text=True, timeout=60
     )
     assert (ran.returncode, ran.stdout.strip()) == (0, "False"), ran.stderr
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1" + " " * 20_000 + "x1a", " ".join(["1"] * 30_000) + "x", "1" + " " * 100_000 + "2"],
+    ids=["spaces-then-bad-extension", "digits-and-spaces", "100k-spaces"],
+)
+def test_long_text_of_spaces_is_refused_at_once(typed: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    assert phone_problem(typed, "US") is not None
+    assert search_digits(typed, "US") == ()
+    assert phone_key(typed, "US") is not None
+    assert time.perf_counter() - started < 1.0
+
+
+def test_the_pattern_alone_is_linear_on_spaces_before_a_bad_extension() -> None:
+    # Below the length cap the pattern itself must not backtrack quadratically.
+    import time
+
+    from funnel_tui.phones import MAX_PHONE_LENGTH, PHONE_SHAPE
+
+    started = time.perf_counter()
+    for _ in range(200):
+        assert PHONE_SHAPE.fullmatch("1" + " " * 20_000 + "x1a") is None
+    assert time.perf_counter() - started < 1.0
+    assert phone_problem("1" * (MAX_PHONE_LENGTH + 1), "US") == (
+        f"too long for a phone number (over {MAX_PHONE_LENGTH} characters)"
+    )
