@@ -27,8 +27,9 @@ from funnel_tui.migrations import (
     TRIGGER_GROUPS,
     DerivedTable,
     TriggerGroup,
+    store_phones_in_e164,
 )
-from funnel_tui.phones import phone_problem
+from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
 from funnel_tui.text import one_line
@@ -271,6 +272,43 @@ def _phone_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def _phones_not_in_e164(conn: sqlite3.Connection, region: str) -> tuple[list[int], list[int]]:
+    """The rows whose number reads (against `region`) but is not stored in E.164: those in
+    national form, whose country is `region`'s guess, and those written internationally."""
+    national: list[int] = []
+    international: list[int] = []
+    for prospect_id, phone in conn.execute(
+        "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != '' ORDER BY id"
+    ):
+        if STORED_SHAPE.fullmatch(phone) or (number := readable_phone(phone, region)) is None:
+            continue
+        if international_phone(phone) is None:
+            national.append(prospect_id)
+        elif number.stored != phone:
+            international.append(prospect_id)
+    return national, international
+
+
+def _unstored_phone_problems(conn: sqlite3.Connection) -> list[str]:
+    """Numbers that are read, but not as stored: in national form (from v4, which kept
+    them as typed, or written by another tool), read as the book's phone_region's; or
+    written internationally by another tool."""
+    region = read_settings(conn)[0].phone_region
+    national, international = _phones_not_in_e164(conn, region)
+    problems = []
+    if national:
+        problems.append(
+            f"{len(national)} phone number(s) are stored in national form (read as {region}"
+            " numbers); `funnel check --repair` stores them in E.164"
+        )
+    if international:
+        problems.append(
+            f"{len(international)} phone number(s) are written internationally but not in"
+            " E.164; `funnel check --repair` stores them in E.164"
+        )
+    return problems
+
+
 @dataclass(frozen=True)
 class TimezoneGuess:
     """A prospect whose timezone was guessed from the phone number: no problem, but worth
@@ -313,6 +351,7 @@ CHECKS: tuple[Check, ...] = (
     _setting_problems,
     _foreign_value_problems,
     _phone_problems,
+    _unstored_phone_problems,
     _overlapping_target_problems,
     _undo_record_problems,
 )
@@ -347,6 +386,9 @@ class Repair:
 
     triggers: tuple[str, ...]
     recomputed: tuple[str, ...]
+    # Numbers stored in E.164 (read with the book's phone_region), and that region.
+    phones: int = 0
+    region: str = ""
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
@@ -367,4 +409,11 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)
-    return Repair(tuple(triggers), tuple(recomputed))
+        # Numbers in national form are read with the region the rep chose now; the zone
+        # of each rewritten one is guessed as the upgrade to v5 does, and no prospect
+        # looks edited.
+        region = read_settings(db.conn)[0].phone_region
+        phones = store_phones_in_e164(
+            db.conn, lambda text: readable_phone(text, region), guess_all=False
+        )
+    return Repair(tuple(triggers), tuple(recomputed), phones, region)

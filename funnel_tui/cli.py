@@ -959,8 +959,9 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     "--repair",
     is_flag=True,
     help="First put back funnel's triggers (missing or changed), work out again what they "
-    "keep, build call_days and prospect_search again, and set each prospect's next call "
-    "from its tasks.",
+    "keep, build call_days and prospect_search again, set each prospect's next call "
+    "from its tasks, and store in E.164 the phone numbers kept in another form (national "
+    "ones read as phone_region's).",
 )
 @click.option(
     "--guesses",
@@ -995,6 +996,11 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 f"{path}: {put_back}worked out again from calls, prospects and tasks: "
                 f"{', '.join(repair.recomputed)}"
             )
+            if repair.phones:
+                click.echo(
+                    f"{path}: stored {repair.phones} phone number(s) in E.164 (national ones"
+                    f" read as {repair.region} numbers)"
+                )
     problems = check_database(path)
     for problem in problems:
         click.echo(f"funnel: {path}: {problem}", err=True)

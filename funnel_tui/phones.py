@@ -222,6 +222,18 @@ def read_phone(text: str, region: str) -> Phone:
     return found
 
 
+def international_phone(text: str | None) -> Phone | None:
+    """A number that says its country itself, written with `+` or the international
+    prefix `00` (`+44 20 7946 0958`, `0044 20 7946 0958`), read the same in every region;
+    None for a number in national form (`020 7946 0958`), whose country is the reader's
+    guess, and for text that is no number. `011` is left out: in GB it begins Sheffield's
+    and Leicester's area codes."""
+    text = (text or "").strip()
+    if text.startswith("00"):
+        text = f"+{text[2:]}"
+    return readable_phone(text, "ZZ") if text.startswith("+") else None
+
+
 def phone_problem(text: str, region: str) -> str | None:
     """Why this cannot be stored as a phone number, or None when it can."""
     found = _read(text.strip(), region)
