@@ -94,6 +94,18 @@ class SetAside:
         return f"line {self.line}: {self.column} {self.value!r} not imported; kept {self.kept!r}"
 
 
+@dataclass(frozen=True)
+class UnknownPhone:
+    """A number kept although phonenumbers does not know it as in use (PRODUCT 15)."""
+
+    line: int
+    value: str
+    warning: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: phone {self.value!r}: {self.warning}"
+
+
 @dataclass
 class ProspectFile:
     """A file's valid rows (with their lines) and rejected ones, before any is stored."""
@@ -114,6 +126,9 @@ class ProspectFile:
     # The first SHOWN_SET_ASIDE of them, and how many there were in all.
     set_aside: list[SetAside] = field(default_factory=list)
     set_aside_count: int = 0
+    # The first SHOWN_SET_ASIDE numbers kept with a warning, and how many there were.
+    unknown_phones: list[UnknownPhone] = field(default_factory=list)
+    unknown_phone_count: int = 0
 
 
 @cache
@@ -302,6 +317,8 @@ class _RowReader:
                     self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
         self.set_aside: list[SetAside] = []
         self.set_aside_count = 0
+        self.unknown_phones: list[UnknownPhone] = []
+        self.unknown_phone_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
 
@@ -353,6 +370,7 @@ class _RowReader:
             row["timezone_guessed"] = 0
             if reason:
                 reasons.append(f"timezone {row['timezone']!r}: {reason}")
+        unknown = None
         if phone:
             try:
                 number = read_phone(phone, self.phone_region)
@@ -360,6 +378,7 @@ class _RowReader:
                 reasons.append(f"phone {phone!r}: {refused}")
             else:
                 row["phone"] = number.stored
+                unknown = number.warning
                 # Worked out only for the rows that need it: it costs as much as reading.
                 if not zone and (guess := number.timezone):
                     row["timezone"], row["timezone_guessed"] = guess, 1
@@ -375,6 +394,11 @@ class _RowReader:
             else:
                 not_understood.append((name, text))
         if not reasons:
+            if unknown and phone:
+                self.unknown_phone_count += 1
+                if len(self.unknown_phones) < SHOWN_SET_ASIDE:
+                    warning = f"{number.international}: {unknown}"
+                    self.unknown_phones.append(UnknownPhone(line, phone, warning))
             for name, text in not_understood:
                 self.not_understood[name].note(text)
             for text, position, kept in extra:
@@ -464,6 +488,8 @@ def read_prospect_file(
         not_understood=[values for values in reader.not_understood.values() if values.rows],
         set_aside=reader.set_aside,
         set_aside_count=reader.set_aside_count,
+        unknown_phones=reader.unknown_phones,
+        unknown_phone_count=reader.unknown_phone_count,
     )
 
 

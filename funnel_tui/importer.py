@@ -117,6 +117,14 @@ class ImportReport:
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
                 *self.file.fallbacks,
                 *map(_not_understood, self.file.not_understood),
+                *(
+                    [
+                        f"{count} phone number(s) kept that phonenumbers does not know as in"
+                        " use (listed below)"
+                    ]
+                    if (count := self.file.unknown_phone_count)
+                    else []
+                ),
             ]
         )
         if self.dry_run:
@@ -136,6 +144,9 @@ class ImportReport:
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
         notices = [str(shared) for shared in self.shared_phones]
+        notices += [str(phone) for phone in self.file.unknown_phones]
+        if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
+            notices.append(f"… and {more} more phone numbers kept with a warning")
         notices += [str(cell) for cell in self.file.set_aside]
         if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
             notices.append(

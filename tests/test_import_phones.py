@@ -153,3 +153,31 @@ def test_a_guess_never_replaces_a_zone_the_rep_set_but_follows_a_new_number(
         ("Europe/Paris", 0),
         ("America/New_York", 1),
     ]
+
+
+def test_a_number_phonenumbers_does_not_know_is_kept_and_listed_with_a_warning(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    report = run(
+        db,
+        tmp_path,
+        "name,phone\nAnn,06 12 34 56 78\nBo,(555) 000-1000\nCy,+1 212 555 1234\n",
+    )
+    assert report.written
+    assert [row["phone"] for row in stored(db)] == ["+10612345678", "+15550001000", "+12125551234"]
+    warning = "not known as a number in use in US (a new range, or a fictional one): kept"
+    assert report.notices() == [
+        f"line 2: phone '06 12 34 56 78': +1 0612345678: {warning}",
+        f"line 3: phone '(555) 000-1000': +1 555-000-1000: {warning}",
+    ]
+    assert "2 phone number(s) kept that phonenumbers does not know as in use" in report.summary()
+
+
+def test_the_command_lists_the_numbers_kept_with_a_warning(tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nBo,(555) 000-1000\n", encoding="utf-8")
+    imported = invoke("import", leads, "--db", tmp_path / "book.db")
+    assert imported.exit_code == 0
+    assert "line 2: phone '(555) 000-1000': +1 555-000-1000: not known as a number" in (
+        imported.stdout + imported.stderr
+    )
