@@ -208,6 +208,8 @@ class _Merger:
         self.shared_phones: list[SharedPhone] = []
         # The stored prospects whose timezone was set, not guessed: a guess leaves it.
         self.zone_set: set[int] = set()
+        # Each stored prospect's number (its key), to see a row change it.
+        self.stored_phones: dict[int, str] = {}
         query = (
             "SELECT id, name, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
             " FROM prospects"
@@ -216,7 +218,9 @@ class _Merger:
             if zone_set:
                 self.zone_set.add(prospect_id)
             phone = phone if isinstance(phone, str) else None
-            self._remember(prospect_id, name, _email_key(email), phone_key(phone, phone_region))
+            if key := phone_key(phone, phone_region):
+                self.stored_phones[prospect_id] = key
+            self._remember(prospect_id, name, _email_key(email), key)
 
     def _remember(self, target: Target, name: object, email_key: str, phone: str) -> None:
         if email_key:
@@ -266,6 +270,16 @@ class _Merger:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
+            elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
+                # A guess moves with the number, as in the form: a new number that names
+                # no single zone clears the old number's guess.
+                current = (
+                    pending.get("phone", self.stored_phones.get(target, ""))
+                    if isinstance(target, int)
+                    else pending.get("phone", "")
+                )
+                if phone != current:
+                    row = {**row, "timezone": None, "timezone_guessed": 0}
             for name, value in row.items():
                 # The source that brought a prospect in keeps the credit for its calls.
                 if name == "source":

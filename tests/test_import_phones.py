@@ -181,3 +181,28 @@ def test_the_command_lists_the_numbers_kept_with_a_warning(tmp_path: Path) -> No
     assert "line 2: phone '(555) 000-1000': +1 555-000-1000: not known as a number" in (
         imported.stdout + imported.stderr
     )
+
+
+def test_a_guess_moves_with_a_new_number_and_is_cleared_when_it_names_no_zone(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    for name in ("Moved", "Kept", "Set"):
+        add_prospect(
+            db,
+            {"name": name, "email": f"{name.lower()}@a.example", "phone": "+1 303 555 1234",
+             "timezone": "America/Denver", "timezone_guessed": int(name != "Set")},
+            now=NOW,
+        )  # fmt: skip
+    run(
+        db,
+        tmp_path,
+        "name,email,phone\n"
+        "Moved,moved@a.example,+1 800 555 1234\n"
+        "Kept,kept@a.example,+1 303 555 1234\n"
+        "Set,set@a.example,+1 800 555 1234\n",
+    )
+    assert [(row["phone"], row["timezone"], row["timezone_guessed"]) for row in stored(db)] == [
+        ("+18005551234", None, 0),
+        ("+13035551234", "America/Denver", 1),
+        ("+18005551234", "America/Denver", 0),
+    ]
