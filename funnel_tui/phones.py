@@ -329,34 +329,45 @@ def _rewrites_digits(country_code: int, region: str) -> bool:
     return any(metadata is None or metadata.national_prefix_transform_rule for metadata in rules)
 
 
-def search_digits(text: str, region: str | None) -> tuple[str, ...]:
-    """The digit runs that find a number typed (or begun) in any form, for a LIKE over
-    prospect_search.phone_digits (the stored number's digits): the digits as typed; the
-    E.164 digits when the text reads as a number of `region` (None: only a number with its
-    country code); and the digits after the region's national prefix when the text starts
-    with it, so `0770` begins to find +44 7700 900318 in GB. A run holding another is left
-    out: the shorter finds all it would. Empty when the text is no phone number."""
+def search_patterns(text: str, region: str | None) -> tuple[str, ...]:
+    """LIKE patterns over prospect_search.phone_digits (the stored number's digits, E.164
+    without the `+` for a number funnel stored) that find a number typed, or begun, in any
+    form. Empty when the text is no phone number.
+
+    - The digits as typed, anywhere: `900318`, `1555`, and a number stored in national
+      form as typed (`07700 900318` from v4).
+    - A whole number that reads as one of `region`'s (None: only a number with its country
+      code): its E.164 digits, so `07700 900318` in GB finds +447700900318.
+    - Text that begins with `region`'s trunk prefix (`020` in GB): the digits
+      after it, right after the region's country code (`4420%`), so it finds London's
+      numbers and not every number holding `20`.
+
+    The first digit of a partial number is never dropped anywhere else: `1303` in US does
+    not find +44 303 555 0111. A pattern another one covers is left out.
+    """
     text = text.strip()
     if len(text) > MAX_PHONE_LENGTH or not PHONE_SHAPE.fullmatch(text):
         return ()
-    number = EXTENSION_START.split(text, maxsplit=1)[0]
+    number = EXTENSION_START.split(text, maxsplit=1)[0].strip()
     typed = NOT_DIGITS.sub("", number)
     if len(typed) < MIN_SEARCH_DIGITS:
         return ()
-    runs = {typed}
-    library = _library()
-    try:
-        parsed = library.parse(number, region)
-    except library.NumberParseException:
-        parsed = None
-    if parsed is not None:
-        runs.add(f"{parsed.country_code}{library.national_significant_number(parsed)}")
-    metadata = library.PhoneMetadata.metadata_for_region(region) if region else None
-    prefix = metadata.national_prefix if metadata else None
-    if prefix and not number.startswith("+") and typed.startswith(prefix):
-        runs.add(typed[len(prefix) :])
-    runs = {run for run in runs if len(run) >= MIN_SEARCH_DIGITS}
-    return tuple(sorted(run for run in runs if not any(o in run for o in runs if o != run)))
+    anywhere = {typed}
+    starts: set[str] = set()
+    whole = readable_phone(number, region or "ZZ")
+    if whole is not None:
+        anywhere.add(whole.digits)
+    # phonenumbers reads some parts of numbers as whole ones (`020 7946` in GB, kept with
+    # its 0): the digits after a trunk prefix are looked for in either case.
+    if region and not number.startswith("+"):
+        library = _library()
+        metadata = library.PhoneMetadata.metadata_for_region(region)
+        prefix = metadata.national_prefix if metadata else None
+        if prefix and typed.startswith(prefix) and len(typed) > len(prefix):
+            starts.add(f"{library.country_code_for_region(region)}{typed[len(prefix) :]}")
+    anywhere = {run for run in anywhere if not any(o in run for o in anywhere if o != run)}
+    starts = {start for start in starts if not any(run in start for run in anywhere)}
+    return (*(f"%{run}%" for run in sorted(anywhere)), *(f"{start}%" for start in sorted(starts)))
 
 
 def known_region(text: str) -> str | None:

@@ -26,7 +26,7 @@ from funnel_tui.phones import (
     phone_warning,
     read_phone,
     same_number,
-    search_digits,
+    search_patterns,
     stored_phone,
 )
 
@@ -139,25 +139,32 @@ def test_two_cells_are_one_number_however_written(first: str, other: str, same: 
 
 
 @pytest.mark.parametrize(
-    ("typed", "region", "runs"),
+    ("typed", "region", "patterns"),
     [
-        ("07700 900318", "GB", ("7700900318",)),
-        ("07700900318", "GB", ("7700900318",)),
-        ("+44 7700 900318", "GB", ("447700900318",)),
-        ("7700 900318", "GB", ("7700900318",)),
-        ("0044 7700 900318", "GB", ("447700900318",)),
-        ("0770", "GB", ("770",)),
-        ("555.000.1000", "US", ("5550001000",)),
-        ("1 (555) 000-1000", "US", ("5550001000",)),
-        ("+44 (20) 79460958", None, ("442079460958",)),
+        ("07700 900318", "GB", ("%07700900318%", "%447700900318%")),
+        ("07700900318", "GB", ("%07700900318%", "%447700900318%")),
+        ("+44 7700 900318", "GB", ("%447700900318%",)),
+        ("7700 900318", "GB", ("%7700900318%",)),
+        ("0044 7700 900318", "GB", ("%447700900318%",)),
+        # A part of a number after the trunk 0: right after the country code.
+        ("0770", "GB", ("%0770%", "44770%")),
+        ("020", "GB", ("%020%", "4420%")),
+        ("0002", "GB", ("%0002%", "44002%")),
+        ("555.000.1000", "US", ("%5550001000%",)),
+        ("1 (555) 000-1000", "US", ("%15550001000%",)),
+        ("+44 (20) 79460958", None, ("%442079460958%",)),
+        # The first digit of a part of a number is searched as typed, never dropped.
+        ("1555", "US", ("%1555%",)),
+        ("1303", "US", ("%1303%",)),
+        ("1000", "US", ("%1000%",)),
         ("Ada", "GB", ()),
         ("12", "GB", ()),
     ],
 )
-def test_the_digits_a_typed_number_is_searched_by(
-    typed: str, region: str | None, runs: tuple[str, ...]
+def test_the_patterns_a_typed_number_is_searched_by(
+    typed: str, region: str | None, patterns: tuple[str, ...]
 ) -> None:
-    assert search_digits(typed, region) == runs
+    assert search_patterns(typed, region) == patterns
 
 
 SORTED_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
@@ -252,7 +259,7 @@ def test_long_text_of_spaces_is_refused_at_once(typed: str) -> None:
 
     started = time.perf_counter()
     assert phone_problem(typed, "US") is not None
-    assert search_digits(typed, "US") == ()
+    assert search_patterns(typed, "US") == ()
     assert phone_key(typed, "US") is not None
     assert time.perf_counter() - started < 1.0
 
