@@ -16,7 +16,7 @@ from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.phones import PhoneRefused, read_phone, same_number
+from funnel_tui.phones import PhoneRefused, phone_problem, read_phone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
@@ -329,6 +329,7 @@ class _RowReader:
         extra: list[tuple[str, int, str]] = []
         for name, positions, multiline in self.columns:
             found = ""
+            first, start = 0, len(extra)
             for position in positions:
                 if not (text := fields[position].strip()):
                     continue
@@ -339,8 +340,11 @@ class _RowReader:
                     continue
                 if not found:
                     found = cells[name] = text
+                    first = position
                 elif not _same_value(name, found, text, self.phone_region):
                     extra.append((text, position, found))
+            if name == "phone" and extra[start:] and phone_problem(found, self.phone_region):
+                extra[start:] = self._first_phone_that_reads(cells, extra[start:], first)
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
@@ -407,6 +411,19 @@ class _RowReader:
                     column = _column(self.header, position)
                     self.set_aside.append(SetAside(line, column, text, kept))
         return row, reasons
+
+    def _first_phone_that_reads(
+        self, cells: dict[str, str], others: list[tuple[str, int, str]], first: int
+    ) -> list[tuple[str, int, str]]:
+        """When the first phone column holds no number that can be dialled and a later one
+        (Mobile) does, that one is the phone, and the first is noted as not imported."""
+        refused = cells["phone"]
+        for text, position, _ in others:
+            if not phone_problem(text, self.phone_region):
+                cells["phone"] = text
+                rest = [(other, at, text) for other, at, _ in others if at != position]
+                return [(refused, first, text), *rest]
+        return others
 
     def _timezone(self, text: str) -> tuple[str, str | None]:
         """The zone's stored name, and why it is refused (None when it is known)."""

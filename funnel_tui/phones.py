@@ -22,14 +22,15 @@ if TYPE_CHECKING:
 
 # What the stored form puts between the number and its extension.
 EXTENSION_MARK = ";ext="
-# Digits and the separators people write between them, then at most one extension:
-# `x12`, `ext 12`, `ext. 12`, `extension 12`, `#12` or `;ext=12`. Anything else (words,
+# Digits and the separators people write between them (a country code may be in brackets,
+# `(+44)`), then at most one extension: `x12`, `ext 12`, `ext. 12`, `ext: 12`, `extn 12`,
+# `extension 12`, `#12` or `;ext=12`. Anything else (words,
 # a second number, vanity letters) is refused rather than dropped: phonenumbers would read
 # `555-CALL-NOW` as digits and leave out `or so` without a word.
 # The separators' class holds the spaces before an extension: no second quantifier may
 # match them too, or text of many spaces that fails at its end is tried in quadratic time.
 PHONE_SHAPE = re.compile(
-    r"\+?[\d\s().\-/]+(?:(?:;\s*ext=|ext(?:ension)?\.?|x|#)\s*\d+)?", re.IGNORECASE
+    r"\(?\+?[\d\s().\-/]+(?:(?:;\s*ext=|ext(?:ension|n)?[.:]?|x|#)\s*\d+)?", re.IGNORECASE
 )
 SHAPE_REASON = "a phone number has digits, spaces and + ( ) - . / only, and an extension as x12"
 # phonenumbers refuses longer text; longer text is refused before any pattern reads it.
@@ -92,19 +93,40 @@ def _parse_failure(error_type: int) -> str:
     }.get(error_type, "not a phone number")
 
 
-def _impossible(reason: int, country_code: int) -> str:
+# After a length refused for a number read as the region's (written without a country
+# code): it may be a number from elsewhere.
+ELSEWHERE_HINT = " (add the country code, e.g. +44, for a number from elsewhere)"
+
+
+def _impossible(reason: int, number: PhoneNumber, text: str, region: str) -> str:
     """Why a parsed number that is not IS_POSSIBLE (is_possible_number_with_reason) cannot
     be dialled."""
-    result = _library().ValidationResult
+    library = _library()
+    result = library.ValidationResult
+    country_code = number.country_code
     where = _where(country_code)
+    digits = NOT_DIGITS.sub("", text)
+    national = (
+        "+" not in text
+        and not digits.startswith("00")
+        and country_code == library.country_code_for_region(region)
+    )
+    hint = ELSEWHERE_HINT if national else ""
+    if reason == result.IS_POSSIBLE_LOCAL_ONLY and national:
+        # Written with the trunk prefix (`020 79` in GB), the area code is there: the
+        # number is cut short, not local.
+        metadata = library.PhoneMetadata.metadata_for_region(region)
+        prefix = metadata.national_prefix if metadata else None
+        if prefix and digits.startswith(prefix):
+            return f"too short for a number {where}"
     return {
         # phonenumbers counts a number without its area code as possible, but dialled
         # from anywhere else it reaches someone else, or no one: E.164 needs it whole.
         result.IS_POSSIBLE_LOCAL_ONLY: f"a local number {where} only: add the area code",
         result.INVALID_COUNTRY_CODE: f"+{country_code} is not a country code",
         result.TOO_SHORT: f"too short for a number {where}",
-        result.TOO_LONG: f"too long for a number {where}",
-        result.INVALID_LENGTH: f"not a length numbers {where} have",
+        result.TOO_LONG: f"too long for a number {where}{hint}",
+        result.INVALID_LENGTH: f"not a length numbers {where} have{hint}",
     }.get(reason, f"not a possible number {where}")
 
 
@@ -207,7 +229,7 @@ def _read(text: str, region: str) -> Phone | str:
         return _parse_failure(error.error_type)
     possible = library.is_possible_number_with_reason(number)
     if possible != library.ValidationResult.IS_POSSIBLE:
-        return _impossible(possible, number.country_code)
+        return _impossible(possible, number, text, region)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
     return Phone(e164, number.extension or "", number)
 

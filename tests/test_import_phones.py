@@ -206,3 +206,21 @@ def test_a_guess_moves_with_a_new_number_and_is_cleared_when_it_names_no_zone(
         ("+13035551234", "America/Denver", 1),
         ("+18005551234", "America/Denver", 0),
     ]
+
+
+def test_a_second_phone_column_is_used_when_the_first_cannot_be_dialled(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    report = run(
+        db,
+        tmp_path,
+        "name,phone,mobile\nAnn,ask reception,+1 212 555 1234\nBo,555 01,\n",
+        skip_invalid=True,
+    )
+    assert [row["phone"] for row in stored(db)] == ["+12125551234"]
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: phone '555 01': too short for a number in US"
+    ]
+    assert "line 2: phone (column 2) 'ask reception' not imported; kept '+1 212 555 1234'" in (
+        report.notices()
+    )

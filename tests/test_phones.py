@@ -277,3 +277,36 @@ def test_the_pattern_alone_is_linear_on_spaces_before_a_bad_extension() -> None:
     assert phone_problem("1" * (MAX_PHONE_LENGTH + 1), "US") == (
         f"too long for a phone number (over {MAX_PHONE_LENGTH} characters)"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "stored"),
+    [
+        ("(+44) 20 7946 0958", "US", "+442079460958"),
+        ("020 7946 0958 extn 12", "GB", "+442079460958;ext=12"),
+        ("020 7946 0958 ext: 12", "GB", "+442079460958;ext=12"),
+    ],
+)
+def test_forms_phonenumbers_reads_are_accepted(typed: str, region: str, stored: str) -> None:
+    assert stored_phone(typed, region) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "reason"),
+    [
+        # The area code is there, after the trunk 0: the number is cut short.
+        ("020 79", "GB", "too short for a number in GB"),
+        ("7946 0958", "GB", "a local number in GB only: add the area code"),
+        (
+            "07700 900318",
+            "US",
+            "too long for a number in US (add the country code, e.g. +44, for a number from"
+            " elsewhere)",
+        ),
+        ("+44 7700 9003181234", "US", "too long for a number in GB"),
+    ],
+)
+def test_the_reason_a_number_is_refused_says_what_to_do(
+    typed: str, region: str, reason: str
+) -> None:
+    assert phone_problem(typed, region) == reason
