@@ -401,7 +401,7 @@ def next_command(db_path: Path | None, as_json: bool) -> None:
         later = f"; {waiting} wait for their calling hours" if waiting else ""
         click.echo(f"Nobody to call now: today's queue is empty{later}.")
         return
-    click.echo("\n".join(found.describe(now)))
+    click.echo("\n".join(found.describe(now, settings.phone_region)))
 
 
 # The option that types each field an outcome asks for.
