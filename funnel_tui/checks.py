@@ -32,7 +32,6 @@ from funnel_tui.migrations import (
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
-from funnel_tui.text import one_line
 
 Check = Callable[[sqlite3.Connection], list[str]]
 
@@ -253,8 +252,30 @@ SHOWN_VALUE = 40
 
 
 def _shown(value: str) -> str:
-    text = one_line(value)
-    return repr(text if len(text) <= SHOWN_VALUE else f"{text[: SHOWN_VALUE - 1]}…")
+    """The stored value as Python writes it, escapes and all (`'   '`, `'\\x1b[31m+1…'`):
+    what is there, not a cleaned copy that may read like a good value."""
+    return repr(value if len(value) <= SHOWN_VALUE else f"{value[: SHOWN_VALUE - 1]}…")
+
+
+def _utf8_phones(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Each prospect's text phone, in row order; a phone that is not UTF-8 is left out:
+    _foreign_value_problems lists it once."""
+    factory = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        rows = conn.execute(
+            "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != ''"
+            " ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.text_factory = factory
+    found = []
+    for prospect_id, raw in rows:
+        try:
+            found.append((prospect_id, raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            continue
+    return found
 
 
 def _phone_problems(conn: sqlite3.Connection) -> list[str]:
@@ -262,9 +283,7 @@ def _phone_problems(conn: sqlite3.Connection) -> list[str]:
     book's phone_region): the form and the import refuse them, so another tool wrote them,
     or they were there before v5 read every number."""
     region = read_settings(conn)[0].phone_region
-    rows = conn.execute(
-        "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != '' ORDER BY id"
-    )
+    rows = _utf8_phones(conn)
     return [
         f"prospects row {prospect_id}, phone: {_shown(phone)} cannot be dialled: {reason}"
         for prospect_id, phone in rows
@@ -277,9 +296,7 @@ def _phones_not_in_e164(conn: sqlite3.Connection, region: str) -> tuple[list[int
     national form, whose country is `region`'s guess, and those written internationally."""
     national: list[int] = []
     international: list[int] = []
-    for prospect_id, phone in conn.execute(
-        "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != '' ORDER BY id"
-    ):
+    for prospect_id, phone in _utf8_phones(conn):
         if STORED_SHAPE.fullmatch(phone) or (number := readable_phone(phone, region)) is None:
             continue
         if international_phone(phone) is None:

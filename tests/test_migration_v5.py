@@ -194,3 +194,28 @@ def test_lead_marks_triggers_written_another_way_in_v4_come_back_as_funnels(
     assert len(listed) == 3
     assert all(" cannot be dialled: " in problem for problem in listed[:2])
     assert "stored in national form" in listed[2]
+
+
+def test_check_shows_each_stored_number_as_it_is_and_a_non_utf8_one_once(
+    migrated: Path,
+) -> None:
+    conn = sqlite3.connect(migrated, isolation_level=None)
+    conn.execute("DELETE FROM prospects")
+    conn.execute("INSERT INTO prospects (id, name, phone) VALUES (1, 'Blank', '   ')")
+    conn.execute(
+        "INSERT INTO prospects (id, name, phone) VALUES (2, 'Esc', ?)",
+        ["\x1b[8m+1 212 555 1234\x1b[0m"],
+    )
+    conn.execute(
+        "INSERT INTO prospects (id, name, phone) VALUES (3, 'Bytes', CAST(? AS TEXT))",
+        [b"+44 20 \xff\xfe"],
+    )
+    conn.close()
+    listed = check_database(migrated)
+    assert [line for line in listed if "row 1," in line] == [
+        "prospects row 1, phone: '   ' cannot be dialled: a phone number has digits, spaces"
+        " and + ( ) - . / only, and an extension as x12"
+    ]
+    [escaped] = [line for line in listed if "row 2," in line]
+    assert escaped.startswith("prospects row 2, phone: '\\x1b[8m+1 212 555 1234\\x1b[0m' ")
+    assert len([line for line in listed if "row 3" in line]) == 1
