@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import locale
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -231,7 +232,10 @@ def _read(text: str, region: str) -> Phone | str:
     if possible != library.ValidationResult.IS_POSSIBLE:
         return _impossible(possible, number, text, region)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
-    return Phone(e164, number.extension or "", number)
+    # phonenumbers keeps an extension's digits as typed (`١٢`): stored as ASCII, as in a
+    # tel: link, like the number itself.
+    extension = "".join(str(unicodedata.digit(digit)) for digit in number.extension or "")
+    return Phone(e164, extension, number)
 
 
 def read_phone(text: str, region: str) -> Phone:

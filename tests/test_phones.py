@@ -310,3 +310,10 @@ def test_the_reason_a_number_is_refused_says_what_to_do(
     typed: str, region: str, reason: str
 ) -> None:
     assert phone_problem(typed, region) == reason
+
+
+@pytest.mark.parametrize("typed", ["+44 20 7946 0958 x١٢", "+44 20 7946 0958 ext ۱۲"])
+def test_an_extension_in_other_digits_is_stored_in_ascii(typed: str) -> None:
+    phone = read_phone(typed, "GB")
+    assert phone.stored == "+442079460958;ext=12"
+    assert phone.international == "+44 20 7946 0958 ext. 12"
