@@ -27,11 +27,11 @@ from funnel_tui.migrations import (
     TRIGGER_GROUPS,
     DerivedTable,
     TriggerGroup,
+    store_phones_in_e164,
 )
-from funnel_tui.phones import phone_problem
+from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
 from funnel_tui.storage import write_transaction
-from funnel_tui.text import one_line
 
 Check = Callable[[sqlite3.Connection], list[str]]
 
@@ -252,8 +252,30 @@ SHOWN_VALUE = 40
 
 
 def _shown(value: str) -> str:
-    text = one_line(value)
-    return repr(text if len(text) <= SHOWN_VALUE else f"{text[: SHOWN_VALUE - 1]}…")
+    """The stored value as Python writes it, escapes and all (`'   '`, `'\\x1b[31m+1…'`):
+    what is there, not a cleaned copy that may read like a good value."""
+    return repr(value if len(value) <= SHOWN_VALUE else f"{value[: SHOWN_VALUE - 1]}…")
+
+
+def _utf8_phones(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Each prospect's text phone, in row order; a phone that is not UTF-8 is left out:
+    _foreign_value_problems lists it once."""
+    factory = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        rows = conn.execute(
+            "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != ''"
+            " ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.text_factory = factory
+    found = []
+    for prospect_id, raw in rows:
+        try:
+            found.append((prospect_id, raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            continue
+    return found
 
 
 def _phone_problems(conn: sqlite3.Connection) -> list[str]:
@@ -261,14 +283,47 @@ def _phone_problems(conn: sqlite3.Connection) -> list[str]:
     book's phone_region): the form and the import refuse them, so another tool wrote them,
     or they were there before v5 read every number."""
     region = read_settings(conn)[0].phone_region
-    rows = conn.execute(
-        "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != '' ORDER BY id"
-    )
+    rows = _utf8_phones(conn)
     return [
         f"prospects row {prospect_id}, phone: {_shown(phone)} cannot be dialled: {reason}"
         for prospect_id, phone in rows
         if (reason := phone_problem(phone, region))
     ]
+
+
+def _phones_not_in_e164(conn: sqlite3.Connection, region: str) -> tuple[list[int], list[int]]:
+    """The rows whose number reads (against `region`) but is not stored in E.164: those in
+    national form, whose country is `region`'s guess, and those written internationally."""
+    national: list[int] = []
+    international: list[int] = []
+    for prospect_id, phone in _utf8_phones(conn):
+        if STORED_SHAPE.fullmatch(phone) or (number := readable_phone(phone, region)) is None:
+            continue
+        if international_phone(phone) is None:
+            national.append(prospect_id)
+        elif number.stored != phone:
+            international.append(prospect_id)
+    return national, international
+
+
+def _unstored_phone_problems(conn: sqlite3.Connection) -> list[str]:
+    """Numbers that are read, but not as stored: in national form (from v4, which kept
+    them as typed, or written by another tool), read as the book's phone_region's; or
+    written internationally by another tool."""
+    region = read_settings(conn)[0].phone_region
+    national, international = _phones_not_in_e164(conn, region)
+    problems = []
+    if national:
+        problems.append(
+            f"{len(national)} phone number(s) are stored in national form (read as {region}"
+            " numbers); `funnel check --repair` stores them in E.164"
+        )
+    if international:
+        problems.append(
+            f"{len(international)} phone number(s) are written internationally but not in"
+            " E.164; `funnel check --repair` stores them in E.164"
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -313,6 +368,7 @@ CHECKS: tuple[Check, ...] = (
     _setting_problems,
     _foreign_value_problems,
     _phone_problems,
+    _unstored_phone_problems,
     _overlapping_target_problems,
     _undo_record_problems,
 )
@@ -347,6 +403,9 @@ class Repair:
 
     triggers: tuple[str, ...]
     recomputed: tuple[str, ...]
+    # Numbers stored in E.164 (read with the book's phone_region), and that region.
+    phones: int = 0
+    region: str = ""
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
@@ -367,4 +426,11 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)
-    return Repair(tuple(triggers), tuple(recomputed))
+        # Numbers in national form are read with the region the rep chose now; the zone
+        # of each rewritten one is guessed as the upgrade to v5 does, and no prospect
+        # looks edited.
+        region = read_settings(db.conn)[0].phone_region
+        phones = store_phones_in_e164(
+            db.conn, lambda text: readable_phone(text, region), guess_all=False
+        )
+    return Repair(tuple(triggers), tuple(recomputed), phones, region)

@@ -401,7 +401,7 @@ def next_command(db_path: Path | None, as_json: bool) -> None:
         later = f"; {waiting} wait for their calling hours" if waiting else ""
         click.echo(f"Nobody to call now: today's queue is empty{later}.")
         return
-    click.echo("\n".join(found.describe(now)))
+    click.echo("\n".join(found.describe(now, settings.phone_region)))
 
 
 # The option that types each field an outcome asks for.
@@ -959,8 +959,9 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     "--repair",
     is_flag=True,
     help="First put back funnel's triggers (missing or changed), work out again what they "
-    "keep, build call_days and prospect_search again, and set each prospect's next call "
-    "from its tasks.",
+    "keep, build call_days and prospect_search again, set each prospect's next call "
+    "from its tasks, and store in E.164 the phone numbers kept in another form (national "
+    "ones read as phone_region's).",
 )
 @click.option(
     "--guesses",
@@ -995,6 +996,11 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 f"{path}: {put_back}worked out again from calls, prospects and tasks: "
                 f"{', '.join(repair.recomputed)}"
             )
+            if repair.phones:
+                click.echo(
+                    f"{path}: stored {repair.phones} phone number(s) in E.164 (national ones"
+                    f" read as {repair.region} numbers)"
+                )
     problems = check_database(path)
     for problem in problems:
         click.echo(f"funnel: {path}: {problem}", err=True)

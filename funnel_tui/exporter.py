@@ -33,8 +33,11 @@ QUERIES = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A cell that is exactly a phone number stays as it is, so that dialers and CRMs read it:
 # digits, spaces, dots, dashes and brackets make no formula that can call or reach anything,
-# and neither does the extension of a stored number (`+15550001000;ext=12`).
-PHONE_CELL = re.compile(r"\+[\d .()\-]*\d[\d .()\-]*(?:;ext=\d+)?")
+# and neither does the extension of a stored number (`+15550001000;ext=12`). It must have
+# the shape of a real number: `+` then a digit, and at least PHONE_CELL_DIGITS digits before
+# any extension (`+1-2` or `+(1)` is quoted like any other text).
+PHONE_CELL = re.compile(r"\+([0-9][0-9 .()\-]*)(?:;ext=[0-9]+)?")
+PHONE_CELL_DIGITS = 7
 
 Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
 
@@ -56,13 +59,15 @@ def export_rows(
 def neutralise(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula, behind a `'`; a BLOB another
     tool stored, which neither CSV nor JSON can hold, as `?`; others as they are."""
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_STARTS)
-        and not PHONE_CELL.fullmatch(value)
-    ):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _phone_cell(value):
         return f"'{value}"
     return _blob_as_mark(value)
+
+
+def _phone_cell(value: str) -> bool:
+    """Whether a cell is exactly a phone number, kept as it is (PHONE_CELL)."""
+    found = PHONE_CELL.fullmatch(value)
+    return bool(found) and sum(c.isdigit() for c in found.group(1)) >= PHONE_CELL_DIGITS
 
 
 def _blob_as_mark(value: Any) -> Any:

@@ -16,7 +16,7 @@ from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.phones import PhoneRefused, read_phone, same_number
+from funnel_tui.phones import PhoneRefused, phone_problem, read_phone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
@@ -94,6 +94,18 @@ class SetAside:
         return f"line {self.line}: {self.column} {self.value!r} not imported; kept {self.kept!r}"
 
 
+@dataclass(frozen=True)
+class UnknownPhone:
+    """A number kept although phonenumbers does not know it as in use (PRODUCT 15)."""
+
+    line: int
+    value: str
+    warning: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: phone {self.value!r}: {self.warning}"
+
+
 @dataclass
 class ProspectFile:
     """A file's valid rows (with their lines) and rejected ones, before any is stored."""
@@ -114,6 +126,9 @@ class ProspectFile:
     # The first SHOWN_SET_ASIDE of them, and how many there were in all.
     set_aside: list[SetAside] = field(default_factory=list)
     set_aside_count: int = 0
+    # The first SHOWN_SET_ASIDE numbers kept with a warning, and how many there were.
+    unknown_phones: list[UnknownPhone] = field(default_factory=list)
+    unknown_phone_count: int = 0
 
 
 @cache
@@ -302,6 +317,8 @@ class _RowReader:
                     self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
         self.set_aside: list[SetAside] = []
         self.set_aside_count = 0
+        self.unknown_phones: list[UnknownPhone] = []
+        self.unknown_phone_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
 
@@ -312,6 +329,7 @@ class _RowReader:
         extra: list[tuple[str, int, str]] = []
         for name, positions, multiline in self.columns:
             found = ""
+            first, start = 0, len(extra)
             for position in positions:
                 if not (text := fields[position].strip()):
                     continue
@@ -322,8 +340,11 @@ class _RowReader:
                     continue
                 if not found:
                     found = cells[name] = text
+                    first = position
                 elif not _same_value(name, found, text, self.phone_region):
                     extra.append((text, position, found))
+            if name == "phone" and extra[start:] and phone_problem(found, self.phone_region):
+                extra[start:] = self._first_phone_that_reads(cells, extra[start:], first)
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
@@ -353,6 +374,7 @@ class _RowReader:
             row["timezone_guessed"] = 0
             if reason:
                 reasons.append(f"timezone {row['timezone']!r}: {reason}")
+        unknown = None
         if phone:
             try:
                 number = read_phone(phone, self.phone_region)
@@ -360,6 +382,7 @@ class _RowReader:
                 reasons.append(f"phone {phone!r}: {refused}")
             else:
                 row["phone"] = number.stored
+                unknown = number.warning
                 # Worked out only for the rows that need it: it costs as much as reading.
                 if not zone and (guess := number.timezone):
                     row["timezone"], row["timezone_guessed"] = guess, 1
@@ -375,6 +398,11 @@ class _RowReader:
             else:
                 not_understood.append((name, text))
         if not reasons:
+            if unknown and phone:
+                self.unknown_phone_count += 1
+                if len(self.unknown_phones) < SHOWN_SET_ASIDE:
+                    warning = f"{number.international}: {unknown}"
+                    self.unknown_phones.append(UnknownPhone(line, phone, warning))
             for name, text in not_understood:
                 self.not_understood[name].note(text)
             for text, position, kept in extra:
@@ -383,6 +411,19 @@ class _RowReader:
                     column = _column(self.header, position)
                     self.set_aside.append(SetAside(line, column, text, kept))
         return row, reasons
+
+    def _first_phone_that_reads(
+        self, cells: dict[str, str], others: list[tuple[str, int, str]], first: int
+    ) -> list[tuple[str, int, str]]:
+        """When the first phone column holds no number that can be dialled and a later one
+        (Mobile) does, that one is the phone, and the first is noted as not imported."""
+        refused = cells["phone"]
+        for text, position, _ in others:
+            if not phone_problem(text, self.phone_region):
+                cells["phone"] = text
+                rest = [(other, at, text) for other, at, _ in others if at != position]
+                return [(refused, first, text), *rest]
+        return others
 
     def _timezone(self, text: str) -> tuple[str, str | None]:
         """The zone's stored name, and why it is refused (None when it is known)."""
@@ -464,6 +505,8 @@ def read_prospect_file(
         not_understood=[values for values in reader.not_understood.values() if values.rows],
         set_aside=reader.set_aside,
         set_aside_count=reader.set_aside_count,
+        unknown_phones=reader.unknown_phones,
+        unknown_phone_count=reader.unknown_phone_count,
     )
 
 

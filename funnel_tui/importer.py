@@ -117,6 +117,14 @@ class ImportReport:
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
                 *self.file.fallbacks,
                 *map(_not_understood, self.file.not_understood),
+                *(
+                    [
+                        f"{count} phone number(s) kept that phonenumbers does not know as in"
+                        " use (listed below)"
+                    ]
+                    if (count := self.file.unknown_phone_count)
+                    else []
+                ),
             ]
         )
         if self.dry_run:
@@ -136,6 +144,9 @@ class ImportReport:
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
         notices = [str(shared) for shared in self.shared_phones]
+        notices += [str(phone) for phone in self.file.unknown_phones]
+        if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
+            notices.append(f"… and {more} more phone numbers kept with a warning")
         notices += [str(cell) for cell in self.file.set_aside]
         if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
             notices.append(
@@ -197,6 +208,8 @@ class _Merger:
         self.shared_phones: list[SharedPhone] = []
         # The stored prospects whose timezone was set, not guessed: a guess leaves it.
         self.zone_set: set[int] = set()
+        # Each stored prospect's number (its key), to see a row change it.
+        self.stored_phones: dict[int, str] = {}
         query = (
             "SELECT id, name, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
             " FROM prospects"
@@ -205,7 +218,9 @@ class _Merger:
             if zone_set:
                 self.zone_set.add(prospect_id)
             phone = phone if isinstance(phone, str) else None
-            self._remember(prospect_id, name, _email_key(email), phone_key(phone, phone_region))
+            if key := phone_key(phone, phone_region):
+                self.stored_phones[prospect_id] = key
+            self._remember(prospect_id, name, _email_key(email), key)
 
     def _remember(self, target: Target, name: object, email_key: str, phone: str) -> None:
         if email_key:
@@ -255,6 +270,16 @@ class _Merger:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
+            elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
+                # A guess moves with the number, as in the form: a new number that names
+                # no single zone clears the old number's guess.
+                current = (
+                    pending.get("phone", self.stored_phones.get(target, ""))
+                    if isinstance(target, int)
+                    else pending.get("phone", "")
+                )
+                if phone != current:
+                    row = {**row, "timezone": None, "timezone_guessed": 0}
             for name, value in row.items():
                 # The source that brought a prospect in keeps the credit for its calls.
                 if name == "source":

@@ -20,7 +20,7 @@ from funnel_tui.domain import (
     Stage,
     sql_list,
 )
-from funnel_tui.phones import known_region, locale_region, readable_phone
+from funnel_tui.phones import Phone, international_phone
 from funnel_tui.schema_v4 import method_name_sql, source_name_sql
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
@@ -467,15 +467,29 @@ def _v5(conn: sqlite3.Connection) -> None:
     for name in LEAD_MARKS.triggers:
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
         conn.execute(SCHEMA_TRIGGERS[name])
-    region = _book_phone_region(conn)
+    # v4 had no phone_region: a number in national form (`06 12 34 56 78`) is left as it
+    # is rather than read as the country of the machine's locale; it is read with the
+    # current phone_region when used, and `funnel check --repair` stores it in E.164.
+    store_phones_in_e164(conn, international_phone, guess_all=True)
+
+
+def store_phones_in_e164(
+    conn: sqlite3.Connection, read: Callable[[str], Phone | None], *, guess_all: bool
+) -> int:
+    """Store in E.164 every prospect's number `read` reads, and guess the zone of those
+    without one (every readable number with `guess_all`, else only the rewritten ones),
+    without stamping updated_at; returns how many numbers were rewritten."""
     changes = []
-    for prospect_id, phone, timezone in conn.execute(schema_v5.STORED_PHONES):
-        number = readable_phone(phone, region)
+    rewritten = 0
+    for prospect_id, phone, timezone in conn.execute(schema_v5.STORED_PHONES).fetchall():
+        number = read(phone)
         if number is None:
             continue  # left as it was: `funnel check` lists it
-        guess = None if timezone else number.timezone
-        if number.stored != phone or guess:
+        changed = number.stored != phone
+        guess = None if timezone or not (changed or guess_all) else number.timezone
+        if changed or guess:
             changes.append((number.stored, guess, guess, prospect_id))
+            rewritten += changed
     # prospects_touch would stamp every prospect written here as edited now by the rep;
     # it steps aside meanwhile, and comes back as the file had it. The search rows follow
     # the new numbers through their own trigger.
@@ -487,15 +501,7 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.executemany(schema_v5.NORMALISE_PHONE, changes)
     if touch:
         conn.execute(touch[0])
-
-
-def _book_phone_region(conn: sqlite3.Connection) -> str:
-    """The book's phone_region setting where it holds one phonenumbers knows, else the
-    locale's country (the setting's default)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = 'phone_region'").fetchone()
-    if row and isinstance(row[0], str) and (region := known_region(row[0])):
-        return region
-    return locale_region()
+    return rewritten
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)

@@ -13,6 +13,7 @@ import sqlite_utils
 from funnel_tui.dates import describe_when, known_zone
 from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
 from funnel_tui.foreign_values import MARK, readable_row
+from funnel_tui.phones import international
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.settings import Settings
@@ -91,16 +92,17 @@ class NextProspect:
         }
         return {key: values[key] for key in JSON_KEYS}
 
-    def describe(self, now: datetime) -> list[str]:
-        """A short block for a person: name and company, phone, email, who they are, and
-        why they are next."""
+    def describe(self, now: datetime, phone_region: str = "US") -> list[str]:
+        """A short block for a person: name and company, phone (in the international
+        format, a number in national form read as `phone_region`'s), email, who they are,
+        and why they are next."""
         heading = one_line(self.name) or MARK
         if self.company:
             heading += f" · {one_line(self.company)}"
         kind = Kind(self.kind).label if self.kind in set(Kind) else one_line(self.kind) or MARK
         return [
             f"{heading} (id {self.id})",
-            f"  phone   {one_line(self.phone) or '-'}",
+            f"  phone   {one_line(international(self.phone, phone_region)) if self.phone else '-'}",
             f"  email   {one_line(self.email) or '-'}",
             f"  who     {kind}, stage {one_line(self.stage) or MARK},"
             f" method {one_line(self.method) or MARK}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import locale
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -22,14 +23,20 @@ if TYPE_CHECKING:
 
 # What the stored form puts between the number and its extension.
 EXTENSION_MARK = ";ext="
-# Digits and the separators people write between them, then at most one extension:
-# `x12`, `ext 12`, `ext. 12`, `extension 12`, `#12` or `;ext=12`. Anything else (words,
+# Digits and the separators people write between them (a country code may be in brackets,
+# `(+44)`), then at most one extension: `x12`, `ext 12`, `ext. 12`, `ext: 12`, `extn 12`,
+# `extension 12`, `#12` or `;ext=12`. Anything else (words,
 # a second number, vanity letters) is refused rather than dropped: phonenumbers would read
 # `555-CALL-NOW` as digits and leave out `or so` without a word.
+# The separators' class holds the spaces before an extension: no second quantifier may
+# match them too, or text of many spaces that fails at its end is tried in quadratic time.
 PHONE_SHAPE = re.compile(
-    r"\+?[\d\s().\-/]+(?:\s*(?:;\s*ext=|ext(?:ension)?\.?|x|#)\s*\d+)?", re.IGNORECASE
+    r"\(?\+?[\d\s().\-/]+(?:(?:;\s*ext=|ext(?:ension|n)?[.:]?|x|#)\s*\d+)?", re.IGNORECASE
 )
 SHAPE_REASON = "a phone number has digits, spaces and + ( ) - . / only, and an extension as x12"
+# phonenumbers refuses longer text; longer text is refused before any pattern reads it.
+MAX_PHONE_LENGTH = 250
+LENGTH_REASON = f"too long for a phone number (over {MAX_PHONE_LENGTH} characters)"
 # A stored number as this module writes it: read again without phonenumbers.
 STORED_SHAPE = re.compile(r"\+[1-9]\d{1,14}(?:;ext=\d{1,20})?")
 NOT_DIGITS = re.compile(r"\D")
@@ -87,19 +94,40 @@ def _parse_failure(error_type: int) -> str:
     }.get(error_type, "not a phone number")
 
 
-def _impossible(reason: int, country_code: int) -> str:
+# After a length refused for a number read as the region's (written without a country
+# code): it may be a number from elsewhere.
+ELSEWHERE_HINT = " (add the country code, e.g. +44, for a number from elsewhere)"
+
+
+def _impossible(reason: int, number: PhoneNumber, text: str, region: str) -> str:
     """Why a parsed number that is not IS_POSSIBLE (is_possible_number_with_reason) cannot
     be dialled."""
-    result = _library().ValidationResult
+    library = _library()
+    result = library.ValidationResult
+    country_code = number.country_code
     where = _where(country_code)
+    digits = NOT_DIGITS.sub("", text)
+    national = (
+        "+" not in text
+        and not digits.startswith("00")
+        and country_code == library.country_code_for_region(region)
+    )
+    hint = ELSEWHERE_HINT if national else ""
+    if reason == result.IS_POSSIBLE_LOCAL_ONLY and national:
+        # Written with the trunk prefix (`020 79` in GB), the area code is there: the
+        # number is cut short, not local.
+        metadata = library.PhoneMetadata.metadata_for_region(region)
+        prefix = metadata.national_prefix if metadata else None
+        if prefix and digits.startswith(prefix):
+            return f"too short for a number {where}"
     return {
         # phonenumbers counts a number without its area code as possible, but dialled
         # from anywhere else it reaches someone else, or no one: E.164 needs it whole.
         result.IS_POSSIBLE_LOCAL_ONLY: f"a local number {where} only: add the area code",
         result.INVALID_COUNTRY_CODE: f"+{country_code} is not a country code",
         result.TOO_SHORT: f"too short for a number {where}",
-        result.TOO_LONG: f"too long for a number {where}",
-        result.INVALID_LENGTH: f"not a length numbers {where} have",
+        result.TOO_LONG: f"too long for a number {where}{hint}",
+        result.INVALID_LENGTH: f"not a length numbers {where} have{hint}",
     }.get(reason, f"not a possible number {where}")
 
 
@@ -191,6 +219,8 @@ def _known_zone(name: str) -> str | None:
 @lru_cache(maxsize=CACHED_NUMBERS)
 def _read(text: str, region: str) -> Phone | str:
     """The number, or why it is refused; cached, so each distinct text is parsed once."""
+    if len(text) > MAX_PHONE_LENGTH:
+        return LENGTH_REASON
     if not PHONE_SHAPE.fullmatch(text):
         return SHAPE_REASON
     library = _library()
@@ -200,9 +230,12 @@ def _read(text: str, region: str) -> Phone | str:
         return _parse_failure(error.error_type)
     possible = library.is_possible_number_with_reason(number)
     if possible != library.ValidationResult.IS_POSSIBLE:
-        return _impossible(possible, number.country_code)
+        return _impossible(possible, number, text, region)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
-    return Phone(e164, number.extension or "", number)
+    # phonenumbers keeps an extension's digits as typed (`١٢`): stored as ASCII, as in a
+    # tel: link, like the number itself.
+    extension = "".join(str(unicodedata.digit(digit)) for digit in number.extension or "")
+    return Phone(e164, extension, number)
 
 
 def read_phone(text: str, region: str) -> Phone:
@@ -213,6 +246,18 @@ def read_phone(text: str, region: str) -> Phone:
     if isinstance(found, str):
         raise PhoneRefused(found)
     return found
+
+
+def international_phone(text: str | None) -> Phone | None:
+    """A number that says its country itself, written with `+` or the international
+    prefix `00` (`+44 20 7946 0958`, `0044 20 7946 0958`), read the same in every region;
+    None for a number in national form (`020 7946 0958`), whose country is the reader's
+    guess, and for text that is no number. `011` is left out: in GB it begins Sheffield's
+    and Leicester's area codes."""
+    text = (text or "").strip()
+    if text.startswith("00"):
+        text = f"+{text[2:]}"
+    return readable_phone(text, "ZZ") if text.startswith("+") else None
 
 
 def phone_problem(text: str, region: str) -> str | None:
@@ -310,33 +355,45 @@ def _rewrites_digits(country_code: int, region: str) -> bool:
     return any(metadata is None or metadata.national_prefix_transform_rule for metadata in rules)
 
 
-def search_digits(text: str, region: str | None) -> tuple[str, ...]:
-    """The digit runs that find a number typed (or begun) in any form, for a LIKE over
-    prospect_search.phone_digits (the stored number's digits): the digits as typed; the
-    E.164 digits when the text reads as a number of `region` (None: only a number with its
-    country code); and the digits after the region's national prefix when the text starts
-    with it, so `0770` begins to find +44 7700 900318 in GB. A run holding another is left
-    out: the shorter finds all it would. Empty when the text is no phone number."""
-    if not PHONE_SHAPE.fullmatch(text := text.strip()):
+def search_patterns(text: str, region: str | None) -> tuple[str, ...]:
+    """LIKE patterns over prospect_search.phone_digits (the stored number's digits, E.164
+    without the `+` for a number funnel stored) that find a number typed, or begun, in any
+    form. Empty when the text is no phone number.
+
+    - The digits as typed, anywhere: `900318`, `1555`, and a number stored in national
+      form as typed (`07700 900318` from v4).
+    - A whole number that reads as one of `region`'s (None: only a number with its country
+      code): its E.164 digits, so `07700 900318` in GB finds +447700900318.
+    - Text that begins with `region`'s trunk prefix (`020` in GB): the digits
+      after it, right after the region's country code (`4420%`), so it finds London's
+      numbers and not every number holding `20`.
+
+    The first digit of a partial number is never dropped anywhere else: `1303` in US does
+    not find +44 303 555 0111. A pattern another one covers is left out.
+    """
+    text = text.strip()
+    if len(text) > MAX_PHONE_LENGTH or not PHONE_SHAPE.fullmatch(text):
         return ()
-    number = EXTENSION_START.split(text, maxsplit=1)[0]
+    number = EXTENSION_START.split(text, maxsplit=1)[0].strip()
     typed = NOT_DIGITS.sub("", number)
     if len(typed) < MIN_SEARCH_DIGITS:
         return ()
-    runs = {typed}
-    library = _library()
-    try:
-        parsed = library.parse(number, region)
-    except library.NumberParseException:
-        parsed = None
-    if parsed is not None:
-        runs.add(f"{parsed.country_code}{library.national_significant_number(parsed)}")
-    metadata = library.PhoneMetadata.metadata_for_region(region) if region else None
-    prefix = metadata.national_prefix if metadata else None
-    if prefix and not number.startswith("+") and typed.startswith(prefix):
-        runs.add(typed[len(prefix) :])
-    runs = {run for run in runs if len(run) >= MIN_SEARCH_DIGITS}
-    return tuple(sorted(run for run in runs if not any(o in run for o in runs if o != run)))
+    anywhere = {typed}
+    starts: set[str] = set()
+    whole = readable_phone(number, region or "ZZ")
+    if whole is not None:
+        anywhere.add(whole.digits)
+    # phonenumbers reads some parts of numbers as whole ones (`020 7946` in GB, kept with
+    # its 0): the digits after a trunk prefix are looked for in either case.
+    if region and not number.startswith("+"):
+        library = _library()
+        metadata = library.PhoneMetadata.metadata_for_region(region)
+        prefix = metadata.national_prefix if metadata else None
+        if prefix and typed.startswith(prefix) and len(typed) > len(prefix):
+            starts.add(f"{library.country_code_for_region(region)}{typed[len(prefix) :]}")
+    anywhere = {run for run in anywhere if not any(o in run for o in anywhere if o != run)}
+    starts = {start for start in starts if not any(run in start for run in anywhere)}
+    return (*(f"%{run}%" for run in sorted(anywhere)), *(f"{start}%" for start in sorted(starts)))
 
 
 def known_region(text: str) -> str | None:

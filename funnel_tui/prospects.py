@@ -65,14 +65,20 @@ def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None
 
 
 def validate_prospect(
-    values: Mapping[str, Any], *, methods: Collection[str], phone_region: str
+    values: Mapping[str, Any],
+    *,
+    methods: Collection[str],
+    phone_region: str,
+    phone_unchanged: bool = False,
 ) -> dict[str, Any]:
     """Check form values and return the columns to store; raises ProspectInvalid.
 
     The phone is read against `phone_region` and stored in E.164 (PRODUCT 15). Without a
     timezone the number's zone is taken, when it has exactly one, and marked as guessed
-    (`timezone_guessed`). A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0
-    otherwise."""
+    (`timezone_guessed`). With `phone_unchanged` (an edit that leaves the stored number as
+    it was) a number that cannot be dialled is no error: another tool wrote it, and it is
+    not saved again, like other such values. A flag (FLAG_FIELDS) is stored as 1 when its
+    value is true, 0 otherwise."""
     errors: dict[str, str] = {}
     row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
     if not row["name"]:
@@ -87,7 +93,8 @@ def validate_prospect(
         try:
             phone = read_phone(row["phone"], phone_region)
         except PhoneRefused as refused:
-            errors["phone"] = str(refused)
+            if not phone_unchanged:
+                errors["phone"] = str(refused)
         else:
             row["phone"] = phone.stored
             guess = None if row["timezone"] else phone.timezone

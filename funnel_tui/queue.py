@@ -20,7 +20,7 @@ import sqlite_utils
 from funnel_tui.cadence import calling_window
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.phones import search_digits
+from funnel_tui.phones import search_patterns
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 
@@ -129,8 +129,8 @@ def _filter_clause(text: str, phone_region: str | None) -> tuple[str, dict[str, 
     +447700900318, and a part of one the numbers that hold it."""
     params = {"like": f"%{_escape_like(text)}%"}
     clause = "search_text LIKE :like ESCAPE '\\'"
-    for number, run in enumerate(search_digits(text, phone_region)):
-        params[f"digits{number}"] = f"%{run}%"
+    for number, pattern in enumerate(search_patterns(text, phone_region)):
+        params[f"digits{number}"] = pattern
         clause += f" OR phone_digits LIKE :digits{number}"
     return clause, params
 

@@ -189,3 +189,26 @@ async def test_the_flags_are_saved_only_when_changed(demo_app: FunnelApp) -> Non
     other.close()
     after = row(db, first["id"])
     assert (after["nurture"], after["wrong_number"], after["do_not_call"]) == (1, 1, 0)
+
+
+async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_changed(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    # Another tool wrote a number funnel cannot dial.
+    db.execute("UPDATE prospects SET phone = '555-CALL-NOW' WHERE id = ?", [first["id"]])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-name", Input).value = "Renamed Person"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-phone", Input).value = "555-CALL-LATER"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
+    after = row(db, first["id"])
+    assert (after["name"], after["phone"]) == ("Renamed Person", "555-CALL-NOW")

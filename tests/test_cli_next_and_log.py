@@ -17,6 +17,7 @@ from funnel_tui import storage as storage_module
 from funnel_tui.cadence import next_call_due
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
+from funnel_tui.phones import international
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
@@ -125,7 +126,8 @@ def test_next_is_the_first_prospect_of_the_apps_queue(demo: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"{head['name']} · {head['company']} (id {HEAD})"
     assert lines[1:4] == [
-        f"  phone   {head['phone']}",
+        # The international format, not the stored E.164 form.
+        f"  phone   {international(str(head['phone']), 'US')}",
         f"  email   {head['email']}",
         "  who     Known prospect, stage contacted, method solution",
     ]

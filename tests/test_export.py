@@ -169,6 +169,8 @@ def test_a_cell_that_is_exactly_a_phone_number_is_exported_as_it_is(phone: str) 
     [
         *("+", "+-", "+1 617 555 0100 x12", "+1+cmd|' /C calc'!A0", "+SUM(A1)", "+1\n=1+1"),
         *("-1 555", "+15550001000;ext=", "+15550001000;ext=12;=1+1", "+1;ext=12+cmd|"),
+        # Too few digits for a number, or not a digit after the +.
+        *("+1-2", "+(1)", "+12 34", "+1;ext=12", "+(44) 20 7946 0958", "+١٢٣٤٥٦٧٨"),
     ],
 )
 def test_anything_else_starting_like_a_formula_is_still_neutralised(text: str) -> None:

@@ -153,3 +153,74 @@ def test_a_guess_never_replaces_a_zone_the_rep_set_but_follows_a_new_number(
         ("Europe/Paris", 0),
         ("America/New_York", 1),
     ]
+
+
+def test_a_number_phonenumbers_does_not_know_is_kept_and_listed_with_a_warning(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    report = run(
+        db,
+        tmp_path,
+        "name,phone\nAnn,06 12 34 56 78\nBo,(555) 000-1000\nCy,+1 212 555 1234\n",
+    )
+    assert report.written
+    assert [row["phone"] for row in stored(db)] == ["+10612345678", "+15550001000", "+12125551234"]
+    warning = "not known as a number in use in US (a new range, or a fictional one): kept"
+    assert report.notices() == [
+        f"line 2: phone '06 12 34 56 78': +1 0612345678: {warning}",
+        f"line 3: phone '(555) 000-1000': +1 555-000-1000: {warning}",
+    ]
+    assert "2 phone number(s) kept that phonenumbers does not know as in use" in report.summary()
+
+
+def test_the_command_lists_the_numbers_kept_with_a_warning(tmp_path: Path) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nBo,(555) 000-1000\n", encoding="utf-8")
+    imported = invoke("import", leads, "--db", tmp_path / "book.db")
+    assert imported.exit_code == 0
+    assert "line 2: phone '(555) 000-1000': +1 555-000-1000: not known as a number" in (
+        imported.stdout + imported.stderr
+    )
+
+
+def test_a_guess_moves_with_a_new_number_and_is_cleared_when_it_names_no_zone(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    for name in ("Moved", "Kept", "Set"):
+        add_prospect(
+            db,
+            {"name": name, "email": f"{name.lower()}@a.example", "phone": "+1 303 555 1234",
+             "timezone": "America/Denver", "timezone_guessed": int(name != "Set")},
+            now=NOW,
+        )  # fmt: skip
+    run(
+        db,
+        tmp_path,
+        "name,email,phone\n"
+        "Moved,moved@a.example,+1 800 555 1234\n"
+        "Kept,kept@a.example,+1 303 555 1234\n"
+        "Set,set@a.example,+1 800 555 1234\n",
+    )
+    assert [(row["phone"], row["timezone"], row["timezone_guessed"]) for row in stored(db)] == [
+        ("+18005551234", None, 0),
+        ("+13035551234", "America/Denver", 1),
+        ("+18005551234", "America/Denver", 0),
+    ]
+
+
+def test_a_second_phone_column_is_used_when_the_first_cannot_be_dialled(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    report = run(
+        db,
+        tmp_path,
+        "name,phone,mobile\nAnn,ask reception,+1 212 555 1234\nBo,555 01,\n",
+        skip_invalid=True,
+    )
+    assert [row["phone"] for row in stored(db)] == ["+12125551234"]
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: phone '555 01': too short for a number in US"
+    ]
+    assert "line 2: phone (column 2) 'ask reception' not imported; kept '+1 212 555 1234'" in (
+        report.notices()
+    )

@@ -1,9 +1,12 @@
-"""The v4 -> v5 migration (PRODUCT 15): every stored number in E.164 where phonenumbers reads
-it against the book's phone_region, the rest as they were, a timezone guessed for the
-prospects without one, and no prospect stamped as edited by the rep."""
+"""The v4 -> v5 migration (PRODUCT 15): every stored number that says its country (with
+`+` or `00`) in E.164, numbers in national form as they were (v4 had no phone_region to
+read them with; `funnel check --repair` stores them with the one the rep sets), the rest as
+they were, a timezone guessed for the prospects without one, and no prospect stamped as
+edited by the rep. Nothing depends on the machine's locale."""
 
 from __future__ import annotations
 
+import locale
 import sqlite3
 from pathlib import Path
 
@@ -18,15 +21,24 @@ LAST_EDITED = "2026-10-01T09:00:00+00:00"
 
 # name: (phone as stored by v4, timezone, phone after v5, timezone after v5, guessed)
 PROSPECTS = {
-    "Ann": ("07700 900318", None, "+447700900318", None, 0),
+    "Ann": ("07700 900318", None, "07700 900318", None, 0),
     "Bo": ("+44 (0)20 7946 0958", None, "+442079460958", "Europe/London", 1),
-    "Cy": ("0161 496 0750 x12", "Europe/Dublin", "+441614960750;ext=12", "Europe/Dublin", 0),
+    "Cy": ("0161 496 0750 x12", "Europe/Dublin", "0161 496 0750 x12", "Europe/Dublin", 0),
     "Di": ("+1 303 555 1234", "", "+13035551234", "America/Denver", 1),
     "Ed": ("ask reception", None, "ask reception", None, 0),
     "Flo": ("555 01", None, "555 01", None, 0),
     "Gus": ("+442079460958", None, "+442079460958", "Europe/London", 1),
     "Hal": (None, None, None, None, 0),
+    "Ivy": ("0044 20 7946 0959", None, "+442079460959", "Europe/London", 1),
+    "Jo": ("06 12 34 56 78", None, "06 12 34 56 78", None, 0),
 }
+NATIONAL = ("Ann", "Cy", "Jo")
+
+
+@pytest.fixture(autouse=True, params=["en_US", "en_GB", "fr_FR", None])
+def machine_locale(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the machine's locale, the upgrade reads the same numbers the same way."""
+    monkeypatch.setattr(locale, "getlocale", lambda *_: (request.param, "UTF-8"))
 
 
 def v4_book(path: Path, *, region: str | None) -> None:
@@ -63,10 +75,14 @@ def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def test_numbers_are_stored_in_e164_and_those_that_are_none_stay_as_they_were(
-    migrated: Path,
+@pytest.mark.parametrize("region", ["GB", "US", "XX", None])
+def test_numbers_that_say_their_country_are_stored_in_e164_and_the_rest_stay_as_they_were(
+    tmp_path: Path, region: str | None
 ) -> None:
-    found = rows(migrated, "SELECT name, phone, timezone, timezone_guessed FROM prospects")
+    path = tmp_path / "book.db"
+    v4_book(path, region=region)
+    open_storage(path).close()
+    found = rows(path, "SELECT name, phone, timezone, timezone_guessed FROM prospects")
     assert found == [
         (name, phone, timezone, guessed)
         for name, (_, _, phone, timezone, guessed) in PROSPECTS.items()
@@ -87,7 +103,7 @@ def test_the_filter_reads_the_new_numbers_digits(migrated: Path) -> None:
     assert kept == rows(migrated, f"{PROSPECT_SEARCH_FROM_PROSPECTS} ORDER BY p.id")
     joined = "SELECT p.name, s.phone_digits FROM prospects p JOIN prospect_search s USING (id)"
     digits = dict(rows(migrated, joined))
-    assert (digits["Ann"], digits["Bo"]) == ("447700900318", "442079460958")
+    assert (digits["Bo"], digits["Ivy"]) == ("442079460958", "442079460959")
 
 
 def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
@@ -99,6 +115,8 @@ def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
         " has digits, spaces and + ( ) - . / only, and an extension as x12",
         f"prospects row {ids['Flo']}, phone: '555 01' cannot be dialled: a local number in GB"
         " only: add the area code",
+        "3 phone number(s) are stored in national form (read as GB numbers);"
+        " `funnel check --repair` stores them in E.164",
     ]
     assert [str(guess) for guess in timezone_guesses(migrated)] == [
         f"prospects row {ids['Bo']}, timezone: 'Europe/London' guessed from the number"
@@ -107,36 +125,49 @@ def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
         " '+13035551234'",
         f"prospects row {ids['Gus']}, timezone: 'Europe/London' guessed from the number"
         " '+442079460958'",
+        f"prospects row {ids['Ivy']}, timezone: 'Europe/London' guessed from the number"
+        " '+442079460959'",
     ]
     checked = invoke("check", "--db", migrated)
     assert checked.exit_code == 1
     assert checked.stderr.count("cannot be dialled") == 2
+    assert checked.stderr.count("stored in national form") == 1
     # The guesses are information, on standard output: counted, and listed when asked.
     assert checked.stdout == (
-        f"{migrated}: 3 timezone(s) guessed from the phone number, not set by you;"
+        f"{migrated}: 4 timezone(s) guessed from the phone number, not set by you;"
         " `funnel check --guesses` lists them\n"
     )
     listed = invoke("check", "--db", migrated, "--guesses")
-    assert listed.stdout.count("guessed from the number") == 3
+    assert listed.stdout.count("guessed from the number") == 4
 
 
-def test_without_a_region_setting_numbers_are_read_as_the_locales(tmp_path: Path) -> None:
-    path = tmp_path / "book.db"
-    v4_book(path, region=None)
-    open_storage(path).close()
-    phones = dict(rows(path, "SELECT name, phone FROM prospects"))
-    # The tests run in a US locale: a British national number is no US number.
-    assert phones["Ann"] == "07700 900318"
-    assert (phones["Bo"], phones["Di"]) == ("+442079460958", "+13035551234")
-
-
-def test_a_region_setting_phonenumbers_does_not_know_gives_way_to_the_locales(
+def test_the_region_set_after_the_upgrade_reads_national_numbers_and_repair_stores_them(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "book.db"
-    v4_book(path, region="XX")
-    open_storage(path).close()
-    assert dict(rows(path, "SELECT name, phone FROM prospects"))["Di"] == "+13035551234"
+    v4_book(path, region=None)
+    assert invoke("config", "set", "phone_region", "FR", "--db", path).exit_code == 0
+    phones = dict(rows(path, "SELECT name, phone FROM prospects"))
+    assert [phones[name] for name in NATIONAL] == [PROSPECTS[name][0] for name in NATIONAL]
+    checked = invoke("check", "--db", path)
+    # In FR only the French number reads; the British ones are listed as not dialable.
+    assert "1 phone number(s) are stored in national form (read as FR numbers)" in (checked.stderr)
+    assert invoke("config", "set", "phone_region", "GB", "--db", path).exit_code == 0
+    assert invoke("check", "--db", path, "--repair").exit_code == 1  # Ed and Flo stay
+    found = {
+        name: (phone, timezone, guessed)
+        for name, phone, timezone, guessed in rows(
+            path, "SELECT name, phone, timezone, timezone_guessed FROM prospects"
+        )
+    }
+    assert found["Ann"] == ("+447700900318", None, 0)  # a mobile: no single zone
+    assert found["Cy"] == ("+441614960750;ext=12", "Europe/Dublin", 0)
+    assert found["Jo"][0] == "+44612345678"
+    assert rows(path, "SELECT DISTINCT updated_at FROM prospects") == [(LAST_EDITED,)]
+    again = invoke("check", "--db", path)
+    assert "national form" not in again.stderr
+    kept = rows(path, "SELECT id, search_text, phone_digits FROM prospect_search ORDER BY id")
+    assert kept == rows(path, f"{PROSPECT_SEARCH_FROM_PROSPECTS} ORDER BY p.id")
 
 
 def test_lead_marks_triggers_written_another_way_in_v4_come_back_as_funnels(
@@ -157,7 +188,34 @@ def test_lead_marks_triggers_written_another_way_in_v4_come_back_as_funnels(
 
     open_storage(path).close()
 
-    # Only the two numbers no one can dial are listed: nothing about triggers.
+    # Only the two numbers no one can dial and the national ones are listed: nothing
+    # about triggers.
     listed = check_database(path)
-    assert len(listed) == 2
-    assert all(" cannot be dialled: " in problem for problem in listed)
+    assert len(listed) == 3
+    assert all(" cannot be dialled: " in problem for problem in listed[:2])
+    assert "stored in national form" in listed[2]
+
+
+def test_check_shows_each_stored_number_as_it_is_and_a_non_utf8_one_once(
+    migrated: Path,
+) -> None:
+    conn = sqlite3.connect(migrated, isolation_level=None)
+    conn.execute("DELETE FROM prospects")
+    conn.execute("INSERT INTO prospects (id, name, phone) VALUES (1, 'Blank', '   ')")
+    conn.execute(
+        "INSERT INTO prospects (id, name, phone) VALUES (2, 'Esc', ?)",
+        ["\x1b[8m+1 212 555 1234\x1b[0m"],
+    )
+    conn.execute(
+        "INSERT INTO prospects (id, name, phone) VALUES (3, 'Bytes', CAST(? AS TEXT))",
+        [b"+44 20 \xff\xfe"],
+    )
+    conn.close()
+    listed = check_database(migrated)
+    assert [line for line in listed if "row 1," in line] == [
+        "prospects row 1, phone: '   ' cannot be dialled: a phone number has digits, spaces"
+        " and + ( ) - . / only, and an extension as x12"
+    ]
+    [escaped] = [line for line in listed if "row 2," in line]
+    assert escaped.startswith("prospects row 2, phone: '\\x1b[8m+1 212 555 1234\\x1b[0m' ")
+    assert len([line for line in listed if "row 3" in line]) == 1

@@ -26,7 +26,7 @@ from funnel_tui.phones import (
     phone_warning,
     read_phone,
     same_number,
-    search_digits,
+    search_patterns,
     stored_phone,
 )
 
@@ -139,25 +139,32 @@ def test_two_cells_are_one_number_however_written(first: str, other: str, same: 
 
 
 @pytest.mark.parametrize(
-    ("typed", "region", "runs"),
+    ("typed", "region", "patterns"),
     [
-        ("07700 900318", "GB", ("7700900318",)),
-        ("07700900318", "GB", ("7700900318",)),
-        ("+44 7700 900318", "GB", ("447700900318",)),
-        ("7700 900318", "GB", ("7700900318",)),
-        ("0044 7700 900318", "GB", ("447700900318",)),
-        ("0770", "GB", ("770",)),
-        ("555.000.1000", "US", ("5550001000",)),
-        ("1 (555) 000-1000", "US", ("5550001000",)),
-        ("+44 (20) 79460958", None, ("442079460958",)),
+        ("07700 900318", "GB", ("%07700900318%", "%447700900318%")),
+        ("07700900318", "GB", ("%07700900318%", "%447700900318%")),
+        ("+44 7700 900318", "GB", ("%447700900318%",)),
+        ("7700 900318", "GB", ("%7700900318%",)),
+        ("0044 7700 900318", "GB", ("%447700900318%",)),
+        # A part of a number after the trunk 0: right after the country code.
+        ("0770", "GB", ("%0770%", "44770%")),
+        ("020", "GB", ("%020%", "4420%")),
+        ("0002", "GB", ("%0002%", "44002%")),
+        ("555.000.1000", "US", ("%5550001000%",)),
+        ("1 (555) 000-1000", "US", ("%15550001000%",)),
+        ("+44 (20) 79460958", None, ("%442079460958%",)),
+        # The first digit of a part of a number is searched as typed, never dropped.
+        ("1555", "US", ("%1555%",)),
+        ("1303", "US", ("%1303%",)),
+        ("1000", "US", ("%1000%",)),
         ("Ada", "GB", ()),
         ("12", "GB", ()),
     ],
 )
-def test_the_digits_a_typed_number_is_searched_by(
-    typed: str, region: str | None, runs: tuple[str, ...]
+def test_the_patterns_a_typed_number_is_searched_by(
+    typed: str, region: str | None, patterns: tuple[str, ...]
 ) -> None:
-    assert search_digits(typed, region) == runs
+    assert search_patterns(typed, region) == patterns
 
 
 SORTED_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
@@ -240,3 +247,73 @@ def test_reading_the_settings_and_loading_the_core_do_not_import_phonenumbers() 
         [sys.executable, "-c", START_UP], capture_output=True, text=True, timeout=60
     )
     assert (ran.returncode, ran.stdout.strip()) == (0, "False"), ran.stderr
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1" + " " * 20_000 + "x1a", " ".join(["1"] * 30_000) + "x", "1" + " " * 100_000 + "2"],
+    ids=["spaces-then-bad-extension", "digits-and-spaces", "100k-spaces"],
+)
+def test_long_text_of_spaces_is_refused_at_once(typed: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    assert phone_problem(typed, "US") is not None
+    assert search_patterns(typed, "US") == ()
+    assert phone_key(typed, "US") is not None
+    assert time.perf_counter() - started < 1.0
+
+
+def test_the_pattern_alone_is_linear_on_spaces_before_a_bad_extension() -> None:
+    # Below the length cap the pattern itself must not backtrack quadratically.
+    import time
+
+    from funnel_tui.phones import MAX_PHONE_LENGTH, PHONE_SHAPE
+
+    started = time.perf_counter()
+    for _ in range(200):
+        assert PHONE_SHAPE.fullmatch("1" + " " * 20_000 + "x1a") is None
+    assert time.perf_counter() - started < 1.0
+    assert phone_problem("1" * (MAX_PHONE_LENGTH + 1), "US") == (
+        f"too long for a phone number (over {MAX_PHONE_LENGTH} characters)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "stored"),
+    [
+        ("(+44) 20 7946 0958", "US", "+442079460958"),
+        ("020 7946 0958 extn 12", "GB", "+442079460958;ext=12"),
+        ("020 7946 0958 ext: 12", "GB", "+442079460958;ext=12"),
+    ],
+)
+def test_forms_phonenumbers_reads_are_accepted(typed: str, region: str, stored: str) -> None:
+    assert stored_phone(typed, region) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "reason"),
+    [
+        # The area code is there, after the trunk 0: the number is cut short.
+        ("020 79", "GB", "too short for a number in GB"),
+        ("7946 0958", "GB", "a local number in GB only: add the area code"),
+        (
+            "07700 900318",
+            "US",
+            "too long for a number in US (add the country code, e.g. +44, for a number from"
+            " elsewhere)",
+        ),
+        ("+44 7700 9003181234", "US", "too long for a number in GB"),
+    ],
+)
+def test_the_reason_a_number_is_refused_says_what_to_do(
+    typed: str, region: str, reason: str
+) -> None:
+    assert phone_problem(typed, region) == reason
+
+
+@pytest.mark.parametrize("typed", ["+44 20 7946 0958 x١٢", "+44 20 7946 0958 ext ۱۲"])
+def test_an_extension_in_other_digits_is_stored_in_ascii(typed: str) -> None:
+    phone = read_phone(typed, "GB")
+    assert phone.stored == "+442079460958;ext=12"
+    assert phone.international == "+44 20 7946 0958 ext. 12"

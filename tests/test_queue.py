@@ -337,8 +337,18 @@ def test_filter(directory: sqlite_utils.Database, typed: str, found: list[str]) 
         ("555.000.1000", "US", ["Ned Nash"]),
         ("1 (555) 000-1000", "US", ["Ned Nash"]),
         ("+1 555 000 1000", "GB", ["Ned Nash"]),
+        ("020", "GB", ["Lu Lane"]),
+        ("0770", "GB", ["Mo Mills"]),
         # Without the country, a national number is only its digits.
         ("07700 900318", "US", []),
+        # The first digit of a part of a number is no trunk prefix to drop.
+        ("1555", "US", ["Ned Nash"]),
+        ("1303", "US", ["Di Denver"]),
+        ("1000", "US", ["Ned Nash"]),
+        ("0002", "GB", []),
+        # A number stored in national form (from v4) is found as typed.
+        ("06 12 34", "FR", ["Jo Jolie"]),
+        ("06 12 34 56 78", "FR", ["Jo Jolie"]),
     ],
 )
 def test_the_filter_finds_a_stored_number_however_it_is_typed(
@@ -347,6 +357,14 @@ def test_the_filter_finds_a_stored_number_however_it_is_typed(
     insert(db, "Lu Lane", phone="+442079460958")
     insert(db, "Mo Mills", phone="+447700900318")
     insert(db, "Ned Nash", phone="+15550001000;ext=12")
+    # Numbers that a trunk prefix dropped from what was typed used to find.
+    insert(db, "Bea Barcelona", phone="+34934817702")  # holds 770 (0770 without its 0)
+    insert(db, "Ula Uk", phone="+443035550111")  # holds 303 (1303 without its 1)
+    insert(db, "Sam Five", phone="+12125550199")  # holds 555 (1555 without its 1)
+    insert(db, "Ola Zero", phone="+13125500211")  # holds 002 (0002 without its 0)
+    insert(db, "Zed Zero", phone="+13125300040")  # holds 000 (1000 without its 1)
+    insert(db, "Di Denver", phone="+13035551234")
+    insert(db, "Jo Jolie", phone="06 12 34 56 78")
     assert names(db, queue_ids(db, now=NOW, text=typed, phone_region=region)) == found
 
 

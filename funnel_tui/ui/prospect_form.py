@@ -248,7 +248,11 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         errors: dict[str, str] = {}
         try:
             row = validate_prospect(
-                typed, methods=self.methods, phone_region=self.settings.phone_region
+                typed,
+                methods=self.methods,
+                phone_region=self.settings.phone_region,
+                # A stored number another tool wrote is checked only when it is changed.
+                phone_unchanged=bool(self.prospect) and typed["phone"] == self._initial("phone"),
             )
         except ProspectInvalid as invalid:
             row, errors = {}, dict(invalid.errors)
