@@ -22,7 +22,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from funnel_tui.scripts.loader import (
@@ -30,6 +29,8 @@ from funnel_tui.scripts.loader import (
     SITUATIONS,
     FileChecker,
     ScriptProblem,
+    read_builtin,
+    read_user_files,
     toml_problem,
 )
 from funnel_tui.scripts.placeholders import EMAIL_PLACEHOLDERS, placeholder_problems
@@ -165,49 +166,23 @@ def templates_dir(config_dir: Path) -> Path:
 def load_templates(user_dir: Path | None) -> TemplateLibrary:
     """The built-in templates, replaced or extended by `user_dir/*.toml`; never raises."""
     library = TemplateLibrary()
-    if user_dir is None or not user_dir.exists():
-        return library
-    if not user_dir.is_dir():
-        library.problems.append(
-            ScriptProblem(user_dir, None, "expected a folder of .toml email templates")
-        )
-        return library
-    for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
-        template = _load_user_file(path, library.problems)
-        if template is not None:
-            library.own[template.key] = template
+    for template in read_user_files(
+        user_dir,
+        library.problems,
+        folder_of=".toml email templates",
+        name=TEMPLATE_NAME,
+        naming="the file name names the template, so use only lowercase letters, digits "
+        "and _ (for example renewal_reminder.toml)",
+        parse=parse_template,
+    ):
+        library.own[template.key] = template
     return library
 
 
 @cache
 def load_builtin(key: str) -> EmailTemplate:
     """A template shipped in the package; a broken one is a packaging bug, so it raises."""
-    text = resources.files(__package__).joinpath(f"{key}.toml").read_text(encoding="utf-8")
-    template, problems = parse_template(key, text, Path(f"{key}.toml"), BUILTIN_SOURCE)
-    if template is None:
-        raise ValueError("; ".join(str(problem) for problem in problems))
-    return template
-
-
-def _load_user_file(path: Path, problems: list[ScriptProblem]) -> EmailTemplate | None:
-    if not TEMPLATE_NAME.fullmatch(path.stem):
-        problems.append(
-            ScriptProblem(
-                path,
-                None,
-                "the file name names the template, so use only lowercase letters, digits "
-                "and _ (for example renewal_reminder.toml)",
-            )
-        )
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(ScriptProblem(path, None, f"cannot read the file ({error})"))
-        return None
-    template, file_problems = parse_template(path.stem, text, path, str(path))
-    problems.extend(file_problems)
-    return template
+    return read_builtin(__package__, key, parse_template)
 
 
 def parse_template(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 from funnel_tui.scripts.placeholders import placeholder_problems
@@ -133,50 +135,73 @@ class ScriptLibrary:
         return {method: script.name for method, script in self.scripts.items()}
 
 
+# How one file of a kind is read: (its key, its text, its path, where it came from) to
+# the thing it holds (None when it cannot be used) and what is wrong with it.
+T = TypeVar("T")
+Parse = Callable[[str, str, Path, str], tuple[T | None, list[ScriptProblem]]]
+
+
+def read_user_files(
+    user_dir: Path | None,
+    problems: list[ScriptProblem],
+    *,
+    folder_of: str,
+    name: re.Pattern[str],
+    naming: str,
+    parse: Parse[T],
+) -> Iterator[T]:
+    """Each usable `user_dir/*.toml`, read by `parse` with its file name as its key, in
+    name order; what is wrong with the others (and with a folder that is none) goes to
+    `problems`. `folder_of` says what the folder holds, `naming` how to name a file."""
+    if user_dir is None or not user_dir.exists():
+        return
+    if not user_dir.is_dir():
+        problems.append(ScriptProblem(user_dir, None, f"expected a folder of {folder_of}"))
+        return
+    for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
+        if not name.fullmatch(path.stem):
+            problems.append(ScriptProblem(path, None, naming))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(ScriptProblem(path, None, f"cannot read the file ({error})"))
+            continue
+        found, file_problems = parse(path.stem, text, path, str(path))
+        problems.extend(file_problems)
+        if found is not None:
+            yield found
+
+
+def read_builtin(package: str, key: str, parse: Parse[T]) -> T:
+    """A file shipped in `package`; a broken one is a packaging bug, so it raises."""
+    text = resources.files(package).joinpath(f"{key}.toml").read_text(encoding="utf-8")
+    found, problems = parse(key, text, Path(f"{key}.toml"), BUILTIN_SOURCE)
+    if found is None:
+        raise ValueError("; ".join(str(problem) for problem in problems))
+    return found
+
+
 def load_library(user_dir: Path | None) -> ScriptLibrary:
     """The built-in scripts, replaced or extended by `user_dir/*.toml`; never raises for those."""
     library = ScriptLibrary()
-    if user_dir is None or not user_dir.exists():
-        return library
-    if not user_dir.is_dir():
-        library.problems.append(ScriptProblem(user_dir, None, "expected a folder of .toml scripts"))
-        return library
-    for path in sorted(user_dir.glob("*.toml"), key=lambda path: path.stem):
-        script = _load_user_file(path, library.problems)
-        if script is not None:
-            library.own[script.method] = script
+    for script in read_user_files(
+        user_dir,
+        library.problems,
+        folder_of=".toml scripts",
+        name=METHOD_NAME,
+        naming="the file name becomes the method, so use only lowercase letters, digits "
+        "and _ (for example cold_call.toml)",
+        parse=parse_script,
+    ):
+        library.own[script.method] = script
     return library
 
 
 @cache
 def load_builtin(method: str) -> CallScript:
     """A script shipped in the package; a broken one is a packaging bug, so it raises."""
-    text = resources.files(__package__).joinpath(f"{method}.toml").read_text(encoding="utf-8")
-    script, problems = parse_script(method, text, Path(f"{method}.toml"), BUILTIN_SOURCE)
-    if script is None:
-        raise ValueError("; ".join(str(problem) for problem in problems))
-    return script
-
-
-def _load_user_file(path: Path, problems: list[ScriptProblem]) -> CallScript | None:
-    if not METHOD_NAME.fullmatch(path.stem):
-        problems.append(
-            ScriptProblem(
-                path,
-                None,
-                "the file name becomes the method, so use only lowercase letters, digits "
-                "and _ (for example cold_call.toml)",
-            )
-        )
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(ScriptProblem(path, None, f"cannot read the file ({error})"))
-        return None
-    script, file_problems = parse_script(path.stem, text, path, str(path))
-    problems.extend(file_problems)
-    return script
+    return read_builtin(__package__, method, parse_script)
 
 
 def parse_script(
