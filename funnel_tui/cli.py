@@ -77,6 +77,8 @@ from funnel_tui.storage import (
     open_storage,
     refuse_database_files,
 )
+from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import is_postgres_url
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (
@@ -132,12 +134,27 @@ class FilePath(click.ParamType):
 
 FILE_PATH = FilePath()
 
+
+class BookTarget(FilePath):
+    """The book: a SQLite file, or a team's PostgreSQL database by its URL (kept as text)."""
+
+    name = "file|url"
+
+    def convert(  # type: ignore[override]
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | str:
+        if is_postgres_url(value):
+            return str(value)
+        return super().convert(value, param, ctx)
+
+
 DB_PATH_OPTION = click.option(
     "--db",
     "db_path",
-    type=FILE_PATH,
+    type=BookTarget(),
     default=None,
-    help=f"Database file (default: ${DB_ENV}, else funnel.db in the user data folder).",
+    help=f"Database file or postgresql:// URL (default: ${DB_ENV}, else funnel.db in the"
+    " user data folder).",
 )
 
 
@@ -167,13 +184,16 @@ class Options:
         self.db_path = db_path
 
 
-def open_db(db_path: Path | None, *, read_only: bool = False) -> Storage:
+def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     """Open `--db`, else `$FUNNEL_DB`, else funnel.db in the user data folder.
 
     Only that last folder is created: a folder the user named must exist. A command that
-    only reads (`read_only`) refuses a file that does not exist.
+    only reads (`read_only`) refuses a file that does not exist. A `postgresql://` URL
+    opens the team's database (PRODUCT 16).
     """
     chosen = db_path or env_db_path()
+    if isinstance(chosen, str):
+        return open_team_book(chosen)  # type: ignore[return-value]
     return open_storage(
         chosen or data_dir() / "funnel.db",
         create_folder=chosen is None,

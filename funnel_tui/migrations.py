@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3, schema_v4, schema_v5
+from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -504,7 +504,25 @@ def store_phones_in_e164(
     return rewritten
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    """A team's columns and tables: reps, prospects.owner, claims, who made each call,
+    task, note, deal and email, and targets per rep (built again for its new key)."""
+    conn.execute("ALTER TABLE targets RENAME TO targets_v5")
+    for statement in (
+        schema_v6.REPS_TABLE,
+        schema_v6.CLAIMS_TABLE,
+        schema_v6.OWNER_COLUMN,
+        *schema_v6.REP_COLUMNS,
+        schema_v6.TARGETS_TABLE,
+        f"INSERT INTO targets ({schema_v6.TARGET_COLUMNS})"
+        f" SELECT {schema_v6.TARGET_COLUMNS} FROM targets_v5",
+        "DROP TABLE targets_v5",
+        *split_statements(schema_v6.INDEXES),
+    ):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def _triggers(schema: str) -> dict[str, str]:

@@ -325,8 +325,8 @@ def set_target(
         db.execute(
             "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day) "
             "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day) "
-            "ON CONFLICT (period, starts_on) DO UPDATE SET ends_on = excluded.ends_on, "
-            "amount_cents = excluded.amount_cents, calls_per_day = "
+            "ON CONFLICT (period, starts_on, coalesce(rep, '')) DO UPDATE SET "
+            "ends_on = excluded.ends_on, amount_cents = excluded.amount_cents, calls_per_day = "
             "CASE WHEN :keep_goal THEN targets.calls_per_day ELSE excluded.calls_per_day END",
             {
                 **key,

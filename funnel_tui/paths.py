@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from funnel_tui.store.dialect import is_postgres_url
+
 APP_NAME = "funnel-tui"
 DB_ENV = "FUNNEL_DB"
 
@@ -24,13 +26,18 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME))
 
 
-def env_db_path() -> Path | None:
-    """`$FUNNEL_DB` when it is set: a file the user chose, like one given with `--db`."""
+def env_db_path() -> Path | str | None:
+    """`$FUNNEL_DB` when it is set: a file the user chose, like one given with `--db`, or
+    the URL of a team's PostgreSQL database (kept as text)."""
     from_env = os.environ.get(DB_ENV)
-    return Path(from_env).expanduser() if from_env else None
+    if not from_env:
+        return None
+    if is_postgres_url(from_env):
+        return from_env
+    return Path(from_env).expanduser()
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | str:
     """`$FUNNEL_DB`, else `funnel.db` in the user data dir."""
     return env_db_path() or data_dir() / "funnel.db"
 

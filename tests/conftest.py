@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -88,3 +89,46 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"POSTGRESQL TESTS WERE SKIPPED: {_postgres_skips[0]}", red=True, bold=True
         )
+
+
+# --- Both backends: the same test on the SQLite file and on a team database ---------------
+
+BOOK_TABLES_KEPT = ("schema_version", "book")
+
+
+def empty_team_book(url: str) -> None:
+    """Delete every row a test may have left in the module's team database (its tables and
+    triggers stay), and number rows from 1 again."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+            if name not in BOOK_TABLES_KEPT
+        ]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def book_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A new, empty book on each backend: a SQLite file, and the module's PostgreSQL
+    database emptied for the test."""
+    if request.param == "sqlite":
+        opened: Any = open_storage(tmp_path / "t.db")
+    else:
+        from funnel_tui.store import open_team_book
+
+        url = request.getfixturevalue("postgres_url")
+        opened = open_team_book(url)
+        empty_team_book(url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def book_db(book_storage: Any) -> Any:
+    """The connection of `book_storage`: sqlite-utils' Database or PostgresDatabase."""
+    return book_storage.db

@@ -257,8 +257,8 @@ def test_a_backup_of_the_v2_file_is_written_beside_it(migrated: Path, v2_rows: R
 
 
 def test_the_migrated_file_is_sound_and_funnel_check_lists_nothing(migrated: Path) -> None:
-    # A v2 file goes through v3 and v4 to the latest schema (v5) in one upgrade.
-    assert read(migrated, "PRAGMA user_version")[0][0] == LATEST_VERSION == 5
+    # A v2 file goes through v3 and v4 to the latest schema (v6) in one upgrade.
+    assert read(migrated, "PRAGMA user_version")[0][0] == LATEST_VERSION == 6
     assert read(migrated, "PRAGMA application_id")[0][0] == APPLICATION_ID
     conn = sqlite3.connect(migrated)
     conn.execute("PRAGMA foreign_keys = ON")

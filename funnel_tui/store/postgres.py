@@ -1,0 +1,198 @@
+"""A team's book on PostgreSQL (PRODUCT 16): connecting, creating and migrating its
+tables, and the connection the core asks its questions of, as it asks the SQLite file's.
+
+The core writes SQLite's SQL with `?` and `:name` parameters; each statement is handed
+to psycopg with its marks (pg_sql.to_psycopg). A connection runs in autocommit, so a read
+sees the latest commit of every rep; `write()` is one transaction. Each thread has its
+own connection, made again when the server dropped it: the next read or write reconnects.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg.rows import dict_row
+
+from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.store.dialect import Dialect, without_password
+from funnel_tui.store.pg_sql import to_psycopg
+from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
+
+CONNECT_TIMEOUT_S = 5
+# Held while the tables are made or migrated, so two reps' first starts do it once.
+SCHEMA_LOCK = 0x66756E6E  # "funn"
+
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+class PostgresError(Exception):
+    """The team database cannot be used; str() is one line without the password."""
+
+
+class _BoolAsInteger(Dumper):
+    """True and False as 1 and 0: the book's flags are integers, as in the SQLite file."""
+
+    oid = psycopg.adapters.types["int2"].oid
+
+    def dump(self, obj: bool) -> bytes:
+        return b"1" if obj else b"0"
+
+
+def describe_postgres_error(url: str, error: BaseException) -> str:
+    """One line for a failed connection or statement: where (never the password), why."""
+    where = without_password(url)
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"cannot log in to {where}: the user name or password is wrong"
+    if "does not exist" in lowered and "database" in lowered:
+        return f"{where}: the database does not exist (create it with createdb)"
+    if isinstance(error, psycopg.OperationalError):
+        reason = text.rpartition(": ")[2] if "failed: " in text else text
+        return f"cannot reach the team database at {where}: {reason}"
+    return f"{where}: database error: {text}"
+
+
+class PostgresDatabase:
+    """One connection, asked as the core asks sqlite-utils' Database: `execute` gives a
+    cursor of tuples, `query` yields dicts."""
+
+    dialect = Dialect.POSTGRESQL
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = None) -> psycopg.Cursor[Any]:
+        return self.conn.execute(to_psycopg(sql), _positional(params))
+
+    def executemany(self, sql: str, params: Sequence[Params]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(to_psycopg(sql), [_positional(row) for row in params])
+
+    def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
+        with self.conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(to_psycopg(sql), _positional(params))
+            yield from cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+def _positional(params: Params) -> Params:
+    # sqlite3 takes any sequence; psycopg a list, a tuple or a mapping.
+    if params is None or isinstance(params, (list, tuple, Mapping)):
+        return params
+    return list(params)
+
+
+def connect(url: str) -> psycopg.Connection[Any]:
+    """A new autocommit connection; PostgresError with one readable line if it fails."""
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.Error as error:
+        raise PostgresError(describe_postgres_error(url, error)) from None
+    conn.adapters.register_dumper(bool, _BoolAsInteger)
+    return conn
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    """The book's schema version; 0 for a database without funnel's tables."""
+    if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def _migrate(conn: psycopg.Connection[Any], url: str) -> None:
+    """Make the tables of an empty database, or bring an older book's up to date, all
+    in one transaction (DDL is transactional in PostgreSQL)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        version = schema_version(conn)
+        if version == 0:
+            user_tables = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchone()[0]
+            if user_tables:
+                raise PostgresError(
+                    f"{without_password(url)} already holds other tables, not a funnel book;"
+                    " create a database of its own with createdb"
+                )
+        if version > LATEST_VERSION:
+            raise PostgresError(
+                f"{without_password(url)} is a book of schema v{version}, newer than this"
+                f" funnel (v{LATEST_VERSION}); upgrade funnel"
+            )
+        for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
+            conn.execute(MIGRATIONS[number])
+        if version < LATEST_VERSION:
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])
+
+
+class PostgresStorage:
+    """A team database: a connection per thread (made again after the server dropped it),
+    writes in one transaction each."""
+
+    dialect = Dialect.POSTGRESQL
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = without_password(url)
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def db(self) -> PostgresDatabase:
+        """This thread's connection, opened on first use and again after it broke."""
+        db: PostgresDatabase | None = getattr(self._local, "db", None)
+        if db is None or db.conn.closed or db.conn.broken:
+            conn = connect(self.url)
+            with self._lock:
+                self._connections.append(conn)
+            db = self._local.db = PostgresDatabase(conn)
+        return db
+
+    def write(self) -> AbstractContextManager[PostgresDatabase]:
+        """One transaction on this thread's connection."""
+        return _transaction(self.db)
+
+    def listen(self) -> psycopg.Connection[Any]:
+        """A connection of its own that hears every change of the book (the caller
+        reads `notifies()` on it and closes it)."""
+        conn = connect(self.url)
+        conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
+    with db.conn.transaction():
+        yield db
+
+
+def open_postgres(url: str) -> PostgresStorage:
+    """Connect to the team database at `url`, making or migrating its tables as needed.
+    Raises PostgresError with one line (never the password) when it cannot."""
+    conn = connect(url)
+    try:
+        _migrate(conn, url)
+    except psycopg.Error as error:
+        raise PostgresError(describe_postgres_error(url, error)) from None
+    finally:
+        conn.close()
+    return PostgresStorage(url)

@@ -1,0 +1,19 @@
+"""Writing test rows the same way on both backends (no sqlite-utils table API on a team
+database): one INSERT with RETURNING id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
+    """Insert `row` into `table` and return its id."""
+    columns = ", ".join(row)
+    marks = ", ".join(f":{column}" for column in row)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"
+    return int(db.execute(sql, dict(row)).fetchone()[0])
+
+
+def insert_rows(db: Any, table: str, rows: list[Mapping[str, Any]]) -> list[int]:
+    return [insert_row(db, table, row) for row in rows]
