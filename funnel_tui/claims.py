@@ -1,0 +1,109 @@
+"""Leases on pool prospects (PRODUCT 16): a rep who opens a pool prospect's card, or is
+handed it by `funnel next`, holds it for LEASE; no other rep's queue shows it meanwhile,
+and no other rep can claim it. The lease is renewed while the card stays open, released
+when the rep leaves it, and lapses on its own when an app dies with it held.
+
+A claim is a row of `claims`. Taking one is an upsert that succeeds only when nobody
+else's lease is running; on PostgreSQL the prospect row is locked first with `FOR UPDATE
+SKIP LOCKED`, so two reps who ask at the same instant never wait for each other: the
+second skips the row the first is taking and gets the next prospect. On SQLite the write
+transaction (BEGIN IMMEDIATE) already lets one writer through at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from funnel_tui.store.sql import Variants
+from funnel_tui.timestamps import to_stored
+
+LEASE = timedelta(minutes=15)
+
+# The prospect, if it is one `rep` may be given: theirs or the pool's.
+_LOCK_PROSPECT = Variants(
+    sqlite="SELECT owner FROM prospects WHERE id = :id",
+    postgresql="SELECT owner FROM prospects WHERE id = :id FOR UPDATE SKIP LOCKED",
+)
+
+_TAKE = """
+INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
+VALUES (:id, :rep, :now, :expires)
+ON CONFLICT (prospect_id) DO UPDATE SET rep = excluded.rep,
+    claimed_at = CASE WHEN claims.rep = excluded.rep THEN claims.claimed_at
+                      ELSE excluded.claimed_at END,
+    expires_at = excluded.expires_at
+WHERE claims.rep = excluded.rep OR claims.expires_at <= excluded.claimed_at
+RETURNING rep
+"""
+
+# The pool prospects another rep holds now: left out of `rep`'s queue.
+HELD_BY_OTHERS = "SELECT prospect_id FROM claims WHERE rep <> :rep AND expires_at > :now"
+
+
+@dataclass(frozen=True)
+class Claim:
+    prospect_id: int
+    rep: str
+    expires_at: str
+
+
+def try_claim(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
+    """Take or renew the lease of one prospect for `rep`, in the caller's transaction.
+    True when `rep` holds it now; False when another rep owns it or holds its lease, or
+    (PostgreSQL) another rep is taking it this instant."""
+    row = db.execute(_LOCK_PROSPECT.for_db(db), {"id": prospect_id}).fetchone()
+    if row is None or row[0] not in (None, rep):
+        return False
+    if row[0] == rep:
+        return True
+    taken = db.execute(
+        _TAKE,
+        {
+            "id": prospect_id,
+            "rep": rep,
+            "now": to_stored(now),
+            "expires": to_stored(now + LEASE),
+        },
+    ).fetchone()
+    return taken is not None
+
+
+def claim_first(db: Any, candidates: Iterable[int], rep: str, now: datetime) -> int | None:
+    """The first of `candidates` (ids in queue order) that `rep` can take, taken; None
+    when every one is owned or held by someone else."""
+    for prospect_id in candidates:
+        if try_claim(db, prospect_id, rep, now):
+            return prospect_id
+    return None
+
+
+def release(db: Any, prospect_id: int, rep: str) -> None:
+    """Give back `rep`'s lease on a prospect (leaving its card)."""
+    db.execute("DELETE FROM claims WHERE prospect_id = ? AND rep = ?", [prospect_id, rep])
+
+
+def release_all(db: Any, rep: str) -> None:
+    """Give back every lease of `rep` (the app closing)."""
+    db.execute("DELETE FROM claims WHERE rep = ?", [rep])
+
+
+def claims_now(db: Any, now: datetime) -> list[Claim]:
+    """Every running lease, by rep then prospect: who else holds what."""
+    rows = db.execute(
+        "SELECT prospect_id, rep, expires_at FROM claims WHERE expires_at > ?"
+        " ORDER BY rep, prospect_id",
+        [to_stored(now)],
+    ).fetchall()
+    return [Claim(prospect_id, rep, expires_at) for prospect_id, rep, expires_at in rows]
+
+
+def holder(db: Any, prospect_id: int, now: datetime) -> str | None:
+    """The rep whose lease on the prospect runs now, if any."""
+    row = db.execute(
+        "SELECT rep FROM claims WHERE prospect_id = ? AND expires_at > ?",
+        [prospect_id, to_stored(now)],
+    ).fetchone()
+    return row[0] if row else None

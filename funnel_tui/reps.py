@@ -1,0 +1,114 @@
+"""The team's reps (PRODUCT 16): who this rep is (`$FUNNEL_REP`, else `rep` in the user
+config file, never the book), and the names the book knows (`funnel rep add|list|remove`).
+
+A rep's name is text a person types and reads; it is kept as typed (trimmed), and two
+names that differ only in case are the same rep.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from funnel_tui.paths import config_dir
+from funnel_tui.text import clean_text
+
+REP_ENV = "FUNNEL_REP"
+CONFIG_FILE = "config.toml"
+MAX_NAME_LENGTH = 60
+
+
+class RepError(ValueError):
+    """A rep name that cannot be used; str() is one line that says what to do."""
+
+
+@dataclass(frozen=True)
+class Rep:
+    name: str
+    added_at: str
+    prospects: int
+
+
+def config_path(folder: Path | None = None) -> Path:
+    return (folder or config_dir()) / CONFIG_FILE
+
+
+def read_rep_name(text: object) -> str:
+    """A rep name as typed, trimmed; RepError for an empty, overlong or unprintable one."""
+    if not isinstance(text, str) or not text.strip():
+        raise RepError("a rep name cannot be empty")
+    name = text.strip()
+    if clean_text(name) != name or any(not char.isprintable() for char in name):
+        raise RepError("a rep name is plain text: no control characters or escapes")
+    if len(name) > MAX_NAME_LENGTH:
+        raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
+    return name
+
+
+def own_rep_name(folder: Path | None = None) -> str | None:
+    """This rep's name: `$FUNNEL_REP`, else `rep = "..."` in the user config file, else
+    None (a one-rep book needs none). RepError when the one given cannot be a name or the
+    config file cannot be read."""
+    from_env = os.environ.get(REP_ENV)
+    if from_env is not None and from_env.strip():
+        return read_rep_name(from_env)
+    path = config_path(folder)
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise RepError(f"cannot read {path}: {error}") from None
+    if "rep" not in config:
+        return None
+    return read_rep_name(config["rep"])
+
+
+def known_rep(db: Any, name: str) -> str | None:
+    """The name as the book keeps it, whatever the case it was typed in; None if the
+    book does not know the rep."""
+    row = db.execute("SELECT name FROM reps WHERE lower(name) = lower(?)", [name]).fetchone()
+    return row[0] if row else None
+
+
+def require_rep(db: Any, name: str) -> str:
+    """The book's name for a rep that must exist; RepError pointing to `rep add`."""
+    found = known_rep(db, name)
+    if found is None:
+        raise RepError(f"no rep named {name!r} in this book; add them with: funnel rep add {name}")
+    return found
+
+
+def add_rep(db: Any, name: str) -> tuple[str, bool]:
+    """Add a rep; (the book's name for them, whether they were new)."""
+    name = read_rep_name(name)
+    found = known_rep(db, name)
+    if found is not None:
+        return found, False
+    db.execute("INSERT INTO reps (name) VALUES (?)", [name])
+    return name, True
+
+
+def list_reps(db: Any) -> list[Rep]:
+    """Every rep with how many prospects they own, by name."""
+    rows = db.execute(
+        "SELECT r.name, r.added_at, (SELECT count(*) FROM prospects p WHERE p.owner = r.name)"
+        " FROM reps r ORDER BY lower(r.name), r.name"
+    ).fetchall()
+    return [Rep(name, added_at, prospects) for name, added_at, prospects in rows]
+
+
+def remove_rep(db: Any, name: str) -> tuple[str, int]:
+    """Remove a rep (in the caller's transaction): their prospects go back to the pool and
+    their claims are released; the calls, tasks and deals they made keep their name.
+    Returns the book's name for them and how many prospects went to the pool."""
+    found = require_rep(db, name)
+    returned = db.execute(
+        "UPDATE prospects SET owner = NULL WHERE owner = ? RETURNING id", [found]
+    ).fetchall()
+    db.execute("DELETE FROM claims WHERE rep = ?", [found])
+    db.execute("DELETE FROM reps WHERE name = ?", [found])
+    return found, len(returned)
