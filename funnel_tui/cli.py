@@ -78,7 +78,7 @@ from funnel_tui.storage import (
     refuse_database_files,
 )
 from funnel_tui.store import open_team_book
-from funnel_tui.store.dialect import is_postgres_url
+from funnel_tui.store.dialect import Dialect, is_postgres_url
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (
@@ -408,15 +408,17 @@ def next_command(db_path: Path | None, as_json: bool) -> None:
     """The next prospect of today's queue, as the app orders it: who, how to reach them
     and why they are next (`{"prospect": null}` with --json when the queue is empty)."""
     now = system_now()
-    db = open_db(db_path, read_only=True).db
+    storage = open_db(db_path, read_only=True)
+    db = storage.db
     settings = load_settings(db)
-    found = next_prospect(db, now=now, settings=settings)
+    rep = own_rep(storage)
+    found = next_prospect(db, now=now, settings=settings, rep=rep)
     if as_json:
         click.echo(json.dumps({"prospect": found.to_json() if found else None}, indent=2))
         return
     if found is None:
         waiting = read_order(
-            db, now=now, mode=QueueMode.TODAY, text="", settings=settings
+            db, now=now, mode=QueueMode.TODAY, text="", settings=settings, rep=rep
         ).held_back
         later = f"; {waiting} wait for their calling hours" if waiting else ""
         click.echo(f"Nobody to call now: today's queue is empty{later}.")
@@ -1038,3 +1040,125 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
         )
     if problems:
         click.get_current_context().exit(1)
+
+
+# --- a team's book (PRODUCT 16) -----------------------------------------------------------
+
+
+def own_rep(storage: Storage) -> str | None:
+    """Who is working: the rep named by `$FUNNEL_REP` or the user config, as the book
+    knows them. A team's database needs one the book knows; a SQLite book uses one only
+    when it keeps reps (else it is one rep's book and needs none)."""
+    from funnel_tui.reps import RepError, config_path, known_rep, own_rep_name, require_rep
+
+    try:
+        name = own_rep_name()
+        if storage.dialect is Dialect.POSTGRESQL:
+            if name is None:
+                raise RepError(
+                    "this is a team's book: say who you are with FUNNEL_REP=NAME, or"
+                    f' rep = "NAME" in {config_path()}'
+                )
+            return require_rep(storage.db, name)
+        if name is None or not storage.db.execute("SELECT 1 FROM reps LIMIT 1").fetchone():
+            return None
+        return known_rep(storage.db, name) or require_rep(storage.db, name)
+    except RepError as error:
+        raise UserError(str(error)) from None
+
+
+@cli.group("rep")
+def rep_group() -> None:
+    """The reps of a team's book: add, list, remove."""
+
+
+@rep_group.command("add")
+@db_option
+@click.argument("name")
+def rep_add(db_path: Path | str | None, name: str) -> None:
+    """Add a rep by name (as they set FUNNEL_REP)."""
+    from funnel_tui.reps import RepError, add_rep
+
+    storage = open_db(db_path)
+    try:
+        with storage.write() as db:
+            added, new = add_rep(db, name)
+    except RepError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Added rep {added}." if new else f"{added} is already a rep of this book.")
+
+
+@rep_group.command("list")
+@db_option
+def rep_list(db_path: Path | str | None) -> None:
+    """The reps, with how many prospects each owns (and the pool's)."""
+    from funnel_tui.ownership import owned_by
+    from funnel_tui.reps import list_reps, own_rep_name
+
+    storage = open_db(db_path, read_only=True)
+    reps = list_reps(storage.db)
+    try:
+        me = own_rep_name()
+    except ValueError:
+        me = None
+    if not reps:
+        click.echo("No reps yet: add one with: funnel rep add NAME")
+    for rep in reps:
+        you = "  (you)" if me is not None and rep.name.lower() == me.lower() else ""
+        click.echo(f"{one_line(rep.name)}  {rep.prospects} prospect(s){you}")
+    click.echo(f"pool  {len(owned_by(storage.db, None))} prospect(s)")
+
+
+@rep_group.command("remove")
+@db_option
+@click.argument("name")
+def rep_remove(db_path: Path | str | None, name: str) -> None:
+    """Remove a rep: their prospects go back to the pool; their calls keep their name."""
+    from funnel_tui.reps import RepError, remove_rep
+
+    storage = open_db(db_path)
+    try:
+        with storage.write() as db:
+            removed, pooled = remove_rep(db, name)
+    except RepError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Removed rep {one_line(removed)}; {pooled} prospect(s) went back to the pool.")
+
+
+@cli.command()
+@db_option
+@click.argument("prospect_ids", type=int, nargs=-1)
+@click.option("--to", "to_rep", default=None, help="The rep who gets them.")
+@click.option("--pool", is_flag=True, help="Put them back in the shared pool.")
+@click.option("--from", "from_rep", default=None, help="Every prospect of this rep.")
+def assign(
+    db_path: Path | str | None,
+    prospect_ids: tuple[int, ...],
+    to_rep: str | None,
+    pool: bool,
+    from_rep: str | None,
+) -> None:
+    """Move prospects between reps and the pool: IDS, or all of --from REP, --to REP or
+    --pool."""
+    from funnel_tui.ownership import assign as assign_prospects
+    from funnel_tui.ownership import owned_by
+    from funnel_tui.reps import RepError, require_rep
+
+    if (to_rep is None) == (not pool):
+        raise UserError("say where they go: --to REP or --pool")
+    if bool(prospect_ids) == (from_rep is not None):
+        raise UserError("say which prospects: their ids, or --from REP for all of a rep's")
+    storage = open_db(db_path)
+    try:
+        with storage.write() as db:
+            owner = None if pool else require_rep(db, to_rep or "")
+            ids = list(prospect_ids) or owned_by(db, require_rep(db, from_rep or ""))
+            moved, missing = assign_prospects(db, ids, owner)
+            if missing:
+                raise UserError(
+                    f"no prospect with id {', '.join(map(str, missing))}; nothing was assigned"
+                )
+    except RepError as error:
+        raise UserError(str(error)) from None
+    where = "the pool" if owner is None else one_line(owner)
+    click.echo(f"Assigned {moved} prospect(s) to {where}.")

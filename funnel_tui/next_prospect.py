@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
+from funnel_tui.claims import claim_first
 from funnel_tui.dates import describe_when, known_zone
 from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
 from funnel_tui.foreign_values import MARK, readable_row
@@ -17,6 +18,7 @@ from funnel_tui.phones import international
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.settings import Settings
+from funnel_tui.storage import write_transaction
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -54,6 +56,9 @@ TEXT_KEYS = ("name", "company", "title", "phone", "email", "timezone", "kind", "
 # How often the head of the queue is read again when its prospect went (deleted by another
 # program) between reading the order and reading the prospect.
 READ_TRIES = 3
+# How many of the first prospects of a rep's queue are tried in one claim: enough that
+# twenty reps asking at once each find one the others are not taking.
+CLAIM_WINDOW = 32
 
 
 @dataclass(frozen=True)
@@ -154,16 +159,45 @@ def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:
 
 
 def next_prospect(
-    db: sqlite_utils.Database, *, now: datetime, settings: Settings
+    db: sqlite_utils.Database, *, now: datetime, settings: Settings, rep: str | None = None
 ) -> NextProspect | None:
     """The first prospect of today's queue as the app orders it now (holding back those
-    outside their calling hours), or None when the queue is empty. Only reads: on SQLite
-    there is nothing to claim."""
+    outside their calling hours), or None when the queue is empty. Without a rep it only
+    reads; a rep of a team's book is handed the first prospect of their queue that they
+    can claim (PRODUCT 16), and holds it from then on."""
+    if rep is not None:
+        return _claim_next(db, now=now, settings=settings, rep=rep)
     for _ in range(READ_TRIES):
         order = read_order(db, now=now, mode=QueueMode.TODAY, text="", settings=settings, limit=1)
         if not order.ids:
             return None
         stored = get_prospect(db, order.ids[0])
+        if stored is not None:
+            return _next_prospect(stored, now)
+    return None
+
+
+def _claim_next(
+    db: sqlite_utils.Database, *, now: datetime, settings: Settings, rep: str
+) -> NextProspect | None:
+    """Claim the head of `rep`'s queue: a few of its first prospects are read, and the
+    first that nobody else is taking at this instant is claimed, in one transaction. When
+    all of those went to other reps meanwhile, the queue is read again."""
+    for _ in range(READ_TRIES):
+        order = read_order(
+            db,
+            now=now,
+            mode=QueueMode.TODAY,
+            text="",
+            settings=settings,
+            limit=CLAIM_WINDOW,
+            rep=rep,
+        )
+        if not order.ids:
+            return None
+        with write_transaction(db):
+            claimed = claim_first(db, order.ids, rep, now)
+            stored = get_prospect(db, claimed) if claimed is not None else None
         if stored is not None:
             return _next_prospect(stored, now)
     return None

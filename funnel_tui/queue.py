@@ -18,6 +18,7 @@ from enum import StrEnum
 import sqlite_utils
 
 from funnel_tui.cadence import calling_window
+from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.phones import search_patterns
@@ -173,13 +174,16 @@ def queue_order(
     closed_zones: Collection[str] = (),
     limit: int | None = None,
     phone_region: str | None = None,
+    rep: str | None = None,
 ) -> QueueOrder:
     """The prospects to show, in calling order (or by name for the other modes).
 
     `closed_zones` are timezones outside their calling hours now: today's queue holds
     their prospects back (see `closed_timezones`) and counts them. `limit` reads only the
     first rows of the order, enough for a screen. A number in `text` without a country
-    code is read as `phone_region`'s (without one, only as the digits typed).
+    code is read as `phone_region`'s (without one, only as the digits typed). In a team's
+    book, `rep`'s queue for today holds their own prospects and the pool's, less those
+    another rep holds now (PRODUCT 16).
     """
     params: dict[str, str | int] = {}
     restrict = ""
@@ -188,7 +192,11 @@ def queue_order(
         params["matching"] = _matching_ids(db, text, phone_region)
         restrict = " AND id IN (SELECT value FROM json_each(:matching))"
     if mode is QueueMode.TODAY:
-        order = _todays_order(db, params, restrict, now, closed_zones, limit)
+        team = ""
+        if rep is not None:
+            params["rep"] = rep
+            team = f" AND (owner IS NULL OR owner = :rep) AND id NOT IN ({HELD_BY_OTHERS})"
+        order = _todays_order(db, params, restrict + team, now, closed_zones, limit)
     else:
         order = _listed_order(db, params, restrict, mode, limit)
     if not text or mode is QueueMode.ALL or (limit is not None and len(order.ids) >= limit):
@@ -327,9 +335,10 @@ def read_order(
     text: str,
     settings: Settings,
     limit: int | None = None,
+    rep: str | None = None,
 ) -> QueueOrder:
     """The queue as the app shows it: today's holds back the prospects whose zone is
-    outside its calling hours now."""
+    outside its calling hours now (and, in a team's book, is `rep`'s)."""
     closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
     return queue_order(
         db,
@@ -339,6 +348,7 @@ def read_order(
         closed_zones=closed,
         limit=limit,
         phone_region=settings.phone_region,
+        rep=rep,
     )
 
 

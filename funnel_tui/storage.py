@@ -291,6 +291,8 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
 class Storage:
     """One database file, with a connection per thread (sqlite3 connections are per thread)."""
 
+    dialect = Dialect.SQLITE
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()

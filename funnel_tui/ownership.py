@@ -1,0 +1,55 @@
+"""Whose prospect it is (PRODUCT 16): a rep's own or the shared pool's (owner NULL).
+`funnel assign` moves prospects between reps and the pool; a pool prospect becomes the
+rep's on the first call that reaches the person."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from funnel_tui.domain import CONNECT_OUTCOMES, Outcome
+
+
+def assign(db: Any, prospect_ids: Sequence[int], owner: str | None) -> tuple[int, list[int]]:
+    """Give prospects to `owner` (None: the pool), in the caller's transaction, and end
+    every lease on them. Returns how many changed hands and the ids that do not exist."""
+    missing: list[int] = []
+    moved = 0
+    for prospect_id in prospect_ids:
+        row = db.execute("SELECT owner FROM prospects WHERE id = ?", [prospect_id]).fetchone()
+        if row is None:
+            missing.append(prospect_id)
+            continue
+        if row[0] != owner:
+            db.execute("UPDATE prospects SET owner = ? WHERE id = ?", [owner, prospect_id])
+            moved += 1
+        db.execute("DELETE FROM claims WHERE prospect_id = ?", [prospect_id])
+    return moved, missing
+
+
+def owned_by(db: Any, owner: str | None) -> list[int]:
+    """The ids of a rep's prospects (None: the pool's), in order."""
+    if owner is None:
+        rows = db.execute("SELECT id FROM prospects WHERE owner IS NULL ORDER BY id")
+    else:
+        rows = db.execute("SELECT id FROM prospects WHERE owner = ? ORDER BY id", [owner])
+    return [row[0] for row in rows]
+
+
+def owner_of(db: Any, prospect_id: int) -> str | None:
+    row = db.execute("SELECT owner FROM prospects WHERE id = ?", [prospect_id]).fetchone()
+    return row[0] if row else None
+
+
+def take_on_connect(db: Any, prospect_id: int, rep: str, outcome: Outcome) -> bool:
+    """A call by `rep` that reached a pool prospect makes it theirs (in the caller's
+    transaction) and ends the lease; True when it did."""
+    if outcome not in CONNECT_OUTCOMES:
+        return False
+    taken = db.execute(
+        "UPDATE prospects SET owner = ? WHERE id = ? AND owner IS NULL RETURNING id",
+        [rep, prospect_id],
+    ).fetchone()
+    if taken is not None:
+        db.execute("DELETE FROM claims WHERE prospect_id = ?", [prospect_id])
+    return taken is not None

@@ -1,0 +1,314 @@
+"""A team's book (PRODUCT 16) on both backends: the reps, who owns which prospect, the
+pool, claims on pool prospects (no prospect called by two reps at once), `funnel next`
+handing each rep their own, and `funnel assign`."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from funnel_tui import cli as cli_module
+from funnel_tui.claims import LEASE, claims_now, holder, release, try_claim
+from funnel_tui.domain import Outcome
+from funnel_tui.next_prospect import next_prospect
+from funnel_tui.ownership import assign, take_on_connect
+from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
+from funnel_tui.settings import Settings
+from funnel_tui.storage import write_transaction
+from tests.cli_support import invoke
+from tests.rows import insert_row
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=LONDON)
+SETTINGS = Settings()
+
+
+def lead(db: Any, name: str, owner: str | None = None, priority: int = 1) -> int:
+    """A new lead never called, in today's queue: created earlier, most recent first."""
+    return insert_row(
+        db,
+        "prospects",
+        {
+            "name": name,
+            "owner": owner,
+            "priority": priority,
+            "created_at": "2026-11-01T09:00:00+00:00",
+            "updated_at": "2026-11-01T09:00:00+00:00",
+        },
+    )
+
+
+def team(db: Any, *names: str) -> None:
+    with write_transaction(db):
+        for name in names:
+            add_rep(db, name)
+
+
+def todays(db: Any, rep: str | None) -> list[int]:
+    order = read_order(db, now=NOW, mode=QueueMode.TODAY, text="", settings=SETTINGS, rep=rep)
+    return list(order.ids)
+
+
+# --- reps ----------------------------------------------------------------------------------
+
+
+def test_reps_are_added_once_whatever_the_case_and_listed_with_their_prospects(
+    book_db: Any,
+) -> None:
+    assert add_rep(book_db, "Alex") == ("Alex", True)
+    assert add_rep(book_db, " alex ") == ("Alex", False)
+    add_rep(book_db, "Blake")
+    lead(book_db, "Ann", owner="Alex")
+    lead(book_db, "Bob")
+    assert [(rep.name, rep.prospects) for rep in list_reps(book_db)] == [("Alex", 1), ("Blake", 0)]
+
+
+def test_removing_a_rep_puts_their_prospects_back_in_the_pool_and_keeps_their_calls(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex")
+    ann = lead(book_db, "Ann", owner="alex")
+    insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "voicemail", "rep": "alex"})
+    assert remove_rep(book_db, "ALEX") == ("alex", 1)
+    assert book_db.execute("SELECT owner FROM prospects").fetchone() == (None,)
+    assert book_db.execute("SELECT rep FROM calls").fetchone() == ("alex",)
+    with pytest.raises(RepError, match="funnel rep add nobody"):
+        remove_rep(book_db, "nobody")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 61])
+def test_a_rep_name_must_be_plain_short_text(book_db: Any, bad: str) -> None:
+    with pytest.raises(RepError):
+        add_rep(book_db, bad)
+
+
+def test_the_own_rep_name_comes_from_the_environment_else_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(REP_ENV, raising=False)
+    assert own_rep_name(tmp_path) is None
+    (tmp_path / "config.toml").write_text('rep = "Blake"\n')
+    assert own_rep_name(tmp_path) == "Blake"
+    monkeypatch.setenv(REP_ENV, " alex ")
+    assert own_rep_name(tmp_path) == "alex"
+    monkeypatch.delenv(REP_ENV)
+    (tmp_path / "config.toml").write_text("rep = [\n")
+    with pytest.raises(RepError, match="cannot read"):
+        own_rep_name(tmp_path)
+
+
+# --- the queue, the pool and claims -------------------------------------------------------
+
+
+def test_a_reps_queue_holds_their_own_and_the_pools_prospects_not_another_reps(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake")
+    mine = lead(book_db, "Mine", owner="alex")
+    theirs = lead(book_db, "Theirs", owner="blake")
+    pooled = lead(book_db, "Pooled")
+    assert set(todays(book_db, "alex")) == {mine, pooled}
+    assert set(todays(book_db, "blake")) == {theirs, pooled}
+    # A one-rep book has no owners to tell apart.
+    assert set(todays(book_db, None)) == {mine, theirs, pooled}
+
+
+def test_a_claimed_pool_prospect_leaves_every_other_reps_queue_until_released(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    with write_transaction(book_db):
+        assert try_claim(book_db, pooled, "alex", NOW)
+    assert todays(book_db, "alex") == [pooled]
+    assert todays(book_db, "blake") == []
+    with write_transaction(book_db):
+        assert not try_claim(book_db, pooled, "blake", NOW)
+    assert holder(book_db, pooled, NOW) == "alex"
+    release(book_db, pooled, "alex")
+    assert todays(book_db, "blake") == [pooled]
+
+
+def test_a_lease_lapses_after_fifteen_minutes_and_is_renewed_by_its_holder(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    with write_transaction(book_db):
+        try_claim(book_db, pooled, "alex", NOW)
+    later = NOW + LEASE - timedelta(minutes=1)
+    with write_transaction(book_db):
+        assert try_claim(book_db, pooled, "alex", later)  # renewed while the card is open
+    assert todays(book_db, "blake") == []
+    after_renewal = later + LEASE + timedelta(seconds=1)
+    assert [claim.rep for claim in claims_now(book_db, after_renewal)] == []
+    with write_transaction(book_db):
+        assert try_claim(book_db, pooled, "blake", after_renewal)
+    assert holder(book_db, pooled, after_renewal) == "blake"
+
+
+def test_another_reps_own_prospect_cannot_be_claimed(book_db: Any) -> None:
+    team(book_db, "alex", "blake")
+    theirs = lead(book_db, "Theirs", owner="blake")
+    with write_transaction(book_db):
+        assert not try_claim(book_db, theirs, "alex", NOW)
+        assert try_claim(book_db, theirs, "blake", NOW)
+
+
+def test_the_first_call_that_reaches_a_pool_prospect_makes_the_rep_its_owner(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex")
+    pooled = lead(book_db, "Pooled")
+    with write_transaction(book_db):
+        try_claim(book_db, pooled, "alex", NOW)
+        assert not take_on_connect(book_db, pooled, "alex", Outcome.VOICEMAIL)
+        assert take_on_connect(book_db, pooled, "alex", Outcome.CALLBACK)
+    assert book_db.execute("SELECT owner FROM prospects").fetchone() == ("alex",)
+    assert claims_now(book_db, NOW) == []
+
+
+def test_next_hands_each_rep_a_different_prospect_and_the_pool_runs_dry(book_db: Any) -> None:
+    team(book_db, "alex", "blake")
+    first = lead(book_db, "First", priority=2)
+    second = lead(book_db, "Second")
+    alex = next_prospect(book_db, now=NOW, settings=SETTINGS, rep="alex")
+    blake = next_prospect(book_db, now=NOW, settings=SETTINGS, rep="blake")
+    assert alex is not None and alex.id == first
+    assert blake is not None and blake.id == second
+    # Asked again, a rep gets the prospect they hold, not the other's.
+    again = next_prospect(book_db, now=NOW, settings=SETTINGS, rep="alex")
+    assert again is not None and again.id == first
+    lead(book_db, "Someone else's", owner="blake")
+    release(book_db, first, "alex")
+    release(book_db, second, "blake")
+    assign(book_db, [first, second], "blake")
+    assert next_prospect(book_db, now=NOW, settings=SETTINGS, rep="alex") is None
+
+
+def both_ask_at_once(storage: Any, reps: tuple[str, str]) -> dict[str, int | None]:
+    """Each rep on a connection of their own (one a thread), asking at the same instant."""
+    start = threading.Barrier(len(reps))
+    got: dict[str, int | None] = {}
+
+    def ask(rep: str) -> None:
+        own = storage.db  # this thread's own connection
+        start.wait()
+        found = next_prospect(own, now=NOW, settings=SETTINGS, rep=rep)
+        got[rep] = found.id if found else None
+
+    threads = [threading.Thread(target=ask, args=(rep,)) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got
+
+
+def test_two_reps_asking_for_the_last_pool_prospect_at_once_get_one_each(
+    book_storage: Any,
+) -> None:
+    """Many times over: never both the same prospect."""
+    db = book_storage.db
+    team(db, "alex", "blake")
+    for round_number in range(10):
+        db.execute("DELETE FROM claims")
+        db.execute("DELETE FROM prospects")
+        last = lead(db, f"Last {round_number}", priority=2)
+        following = lead(db, f"Next {round_number}")
+        got = both_ask_at_once(book_storage, ("alex", "blake"))
+        assert sorted(got.values()) == sorted([last, following]), got
+
+
+def test_assign_moves_prospects_between_reps_and_the_pool_and_ends_their_leases(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake")
+    ann = lead(book_db, "Ann")
+    with write_transaction(book_db):
+        try_claim(book_db, ann, "blake", NOW)
+        assert assign(book_db, [ann, 999], "alex") == (1, [999])
+    assert claims_now(book_db, NOW) == []
+    assert todays(book_db, "blake") == []
+    with write_transaction(book_db):
+        assert assign(book_db, [ann], None) == (1, [])
+    assert todays(book_db, "blake") == [ann]
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def book_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A `--db` value: a new SQLite file, or the module's team database emptied."""
+    if request.param == "sqlite":
+        return str(tmp_path / "team.db")
+    from tests.conftest import empty_team_book
+
+    url = request.getfixturevalue("postgres_url")
+    invoke("--db", url, "rep", "list")  # makes the tables
+    empty_team_book(url)
+    return url
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+
+
+def test_rep_commands_add_list_and_remove(
+    book_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert invoke("--db", book_target, "rep", "add", "alex").output == "Added rep alex.\n"
+    assert "already a rep" in invoke("--db", book_target, "rep", "add", "Alex").output
+    invoke("--db", book_target, "rep", "add", "blake")
+    monkeypatch.setenv(REP_ENV, "blake")
+    listed = invoke("--db", book_target, "rep", "list").output
+    assert listed == "alex  0 prospect(s)\nblake  0 prospect(s)  (you)\npool  0 prospect(s)\n"
+    removed = invoke("--db", book_target, "rep", "remove", "alex")
+    assert removed.exit_code == 0
+    assert "0 prospect(s) went back to the pool" in removed.output
+    unknown = invoke("--db", book_target, "rep", "remove", "alex")
+    assert unknown.exit_code == 1
+    assert "funnel rep add alex" in unknown.output
+
+
+def test_next_as_a_rep_the_book_does_not_know_is_one_line_pointing_to_rep_add(
+    book_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke("--db", book_target, "rep", "add", "alex")
+    monkeypatch.setenv(REP_ENV, "casey")
+    result = invoke("--db", book_target, "next")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "no rep named 'casey'" in result.output and "funnel rep add casey" in result.output
+
+
+def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None:
+    invoke("--db", book_target, "rep", "add", "alex")
+    invoke("--db", book_target, "rep", "add", "blake")
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    ann = lead(storage.db, "Ann")
+    bob = lead(storage.db, "Bob", owner="alex")
+    storage.close()
+    assert invoke("--db", book_target, "assign", str(ann), "--to", "alex").output == (
+        "Assigned 1 prospect(s) to alex.\n"
+    )
+    moved = invoke("--db", book_target, "assign", "--from", "alex", "--to", "blake")
+    assert moved.output == "Assigned 2 prospect(s) to blake.\n"
+    assert invoke("--db", book_target, "assign", str(bob), "--pool").exit_code == 0
+    for args, message in (
+        ([str(ann)], "--to REP or --pool"),
+        ([str(ann), "--to", "casey"], "funnel rep add casey"),
+        (["999", "--to", "alex"], "no prospect with id 999"),
+        (["--to", "alex"], "their ids, or --from REP"),
+    ):
+        result = invoke("--db", book_target, "assign", *args)
+        assert result.exit_code == 1, args
+        assert message in result.output, (args, result.output)
