@@ -220,7 +220,7 @@ def run_app(storage: Storage) -> None:
 
     crash: BaseException | None
     try:
-        app = FunnelApp(storage)
+        app = FunnelApp(storage, rep=own_rep(storage))
         app.run()
         crash = app.crash
     except sqlite3.Error as error:  # before the app runs: reading the settings

@@ -319,6 +319,11 @@ class Storage:
         """A BEGIN IMMEDIATE transaction on this thread's connection."""
         return write_transaction(self.db)
 
+    def changes(self) -> int:
+        """A number that changes when another connection commits to the file (`PRAGMA
+        data_version`: one cheap read)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         with self._lock:
             for conn in self._connections:

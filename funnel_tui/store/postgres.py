@@ -10,7 +10,7 @@ own connection, made again when the server dropped it: the next read or write re
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -148,6 +148,7 @@ class PostgresStorage:
         self._local = threading.local()
         self._connections: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        self._listener: ChangeListener | None = None
 
     @property
     def db(self) -> PostgresDatabase:
@@ -164,19 +165,66 @@ class PostgresStorage:
         """One transaction on this thread's connection."""
         return _transaction(self.db)
 
-    def listen(self) -> psycopg.Connection[Any]:
-        """A connection of its own that hears every change of the book (the caller
-        reads `notifies()` on it and closes it)."""
-        conn = connect(self.url)
-        conn.execute(f"LISTEN {CHANGES_CHANNEL}")
-        return conn
+    def changes(self) -> int:
+        """A number that grows when another connection (another rep's app, a script)
+        commits a change to the book: what SQLite's `PRAGMA data_version` tells of a file,
+        heard here with LISTEN/NOTIFY by a thread of its own, started on the first ask."""
+        if self._listener is None:
+            self._listener = ChangeListener(self.url, self._own_backends)
+        return self._listener.heard
+
+    def _own_backends(self) -> set[int]:
+        with self._lock:
+            return {conn.info.backend_pid for conn in self._connections if not conn.closed}
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         with self._lock:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+class ChangeListener:
+    """Counts the book's change notices sent by other connections, on a daemon thread
+    with a connection of its own. A lost connection counts as a change (what happened
+    meanwhile is unknown) and is made again a second later."""
+
+    WAIT_S = 0.5
+
+    def __init__(self, url: str, own_backends: Callable[[], set[int]]) -> None:
+        self.url = url
+        self.heard = 0
+        self._own_backends = own_backends
+        self._stopping = threading.Event()
+        self._listening = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="funnel-listen", daemon=True)
+        self._thread.start()
+        self._listening.wait(CONNECT_TIMEOUT_S)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    self._listening.set()
+                    while not self._stopping.is_set():
+                        for notice in conn.notifies(timeout=self.WAIT_S):
+                            if notice.pid not in self._own_backends():
+                                self.heard += 1
+            except psycopg.Error:
+                self.heard += 1
+                self._listening.set()
+                self._stopping.wait(1.0)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=2 * self.WAIT_S + 1)
 
 
 @contextmanager

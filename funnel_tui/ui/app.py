@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
+from funnel_tui.claims import release_all
 from funnel_tui.emailing.templates import (
     TemplateLibrary,
     load_templates,
@@ -101,11 +102,14 @@ class FunnelApp(App[None]):
         *,
         clock: Clock = system_now,
         scripts_dir: Path | None = None,
+        rep: str | None = None,
     ) -> None:
         super().__init__()
         sys.setswitchinterval(INTERPRETER_SWITCH_INTERVAL_S)
         self.storage = storage
         self.clock = clock
+        self.rep = rep
+        """Who is working, in a team's book (PRODUCT 16); None in a one-rep book."""
         self.scripts_dir = scripts_dir if scripts_dir is not None else user_scripts_dir()
         # One thread for all background database work: sqlite3 connections belong to
         # the thread that opened them, and writes are serialised anyway.
@@ -309,5 +313,9 @@ class FunnelApp(App[None]):
         return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
 
     def on_unmount(self) -> None:
+        # The pool prospects this rep held go back to the others at once, not in 15 minutes.
+        if self.rep is not None:
+            rep = self.rep
+            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
         # The storage belongs to whoever opened it (the command line closes it).
         self._db_thread.shutdown(wait=True)

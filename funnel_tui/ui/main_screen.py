@@ -16,10 +16,12 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerCancelled
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
+from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
 from funnel_tui.gauge_figures import CachedPlan, load_gauge_figures
 from funnel_tui.prospects import (
@@ -38,7 +40,8 @@ from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
-from funnel_tui.ui.prospect_card import ProspectCard
+from funnel_tui.ui.pool_claims import PoolClaims
+from funnel_tui.ui.prospect_card import ProspectCard, TeamView
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
@@ -48,6 +51,9 @@ if TYPE_CHECKING:
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
+# A team's database: how often the change count is looked at (an in-memory read), so
+# another rep's change shows within a second.
+TEAM_POLL_S = 0.25
 
 LOGGED_TOAST_S = 3.0
 
@@ -74,7 +80,7 @@ class PendingSelection:
     """The prospect to select; None for the first row."""
 
 
-class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
+class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -127,6 +133,10 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
         self._data_version = -1
+        # A team's book: who holds the prospect on the card, and the one this rep holds.
+        self.team_view: TeamView | None = None
+        self._claimed: int | None = None
+        self._claim_timer: Timer | None = None
         self._order_complete = False
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
@@ -205,16 +215,22 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
         self.set_interval(1, self._tick_timer)
         # Follow-ups fall due and calling hours open as the day goes on.
         self.set_interval(60, self.reload_queue)
-        self.set_interval(1, self._refresh_on_outside_change)
+        # A team's database tells of a change as it is committed: looked at more often.
+        team = self.funnel.rep is not None
+        self.set_interval(TEAM_POLL_S if team else 1, self._refresh_on_outside_change)
+        if team:
+            self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
 
     def _read_data_version(self) -> int:
-        return int(self.funnel.storage.db.execute("PRAGMA data_version").fetchone()[0])
+        return self.funnel.storage.changes()
 
     def _refresh_on_outside_change(self) -> None:
-        """Show what another process (an import, a second window, sqlite-utils) wrote.
+        """Show what another process (an import, a second window, sqlite-utils, another
+        rep) wrote.
 
-        `PRAGMA data_version` changes when any other connection commits: one cheap read a
-        second, and a reload only when something changed.
+        The storage's change count moves when any other connection commits (`PRAGMA
+        data_version` of a file, LISTEN/NOTIFY of a team's database): one cheap read, and
+        a reload only when something changed.
         """
         version = self._read_data_version()
         if version != self._data_version:
@@ -235,6 +251,7 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
             text=self.filter_text,
             settings=self.funnel.settings,
             limit=FIRST_SCREEN_ROWS,
+            rep=self.funnel.rep,
         )
         self._show_order(head, now)
 
@@ -262,11 +279,12 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
     async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
         now = self.funnel.clock()
         mode, text, settings = self.mode, self.filter_text, self.funnel.settings
+        rep = self.funnel.rep
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
         order = await self.funnel.in_db_thread(
-            lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings)
+            lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings, rep=rep)
         )
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
@@ -350,6 +368,8 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
     def _show(self, prospect_id: int | None) -> None:
         """Load and show this prospect's card and script now (a primary-key read)."""
         self.card = None if prospect_id is None else load_card(self.funnel.storage.db, prospect_id)
+        if self.funnel.rep is not None:
+            self._show_team_view(prospect_id)
         self._show_card()
         self._show_script()
 
@@ -365,7 +385,9 @@ class MainScreen(CallUndo, CallDialer, BookDialogs, Screen[None]):
         return self.card
 
     def _show_card(self) -> None:
-        self.prospect_card.show(self.card, now=self.funnel.clock(), settings=self.funnel.settings)
+        self.prospect_card.show(
+            self.card, now=self.funnel.clock(), settings=self.funnel.settings, team=self.team_view
+        )
 
     def _show_script(self) -> None:
         if self.card is None:

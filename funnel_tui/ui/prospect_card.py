@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -48,9 +49,36 @@ def _label_table() -> Table:
     return table
 
 
-def render_card(card: CardData, *, now: datetime, settings: Settings) -> RenderableType:
+@dataclass(frozen=True)
+class TeamView:
+    """Whose the prospect is, seen by `rep` in a team's book (PRODUCT 16): `held_by` is
+    the rep whose lease on a pool prospect runs now (`rep` themself once their app has
+    claimed it)."""
+
+    rep: str
+    held_by: str | None = None
+
+
+def owner_line(owner: str | None, team: TeamView) -> Text:
+    """`yours`, `alex's`, or the pool's with who holds it now."""
+    if owner is not None:
+        if owner.lower() == team.rep.lower():
+            return Text("yours")
+        return Text.assemble(_literal(owner), "'s: not in your queue")
+    if team.held_by is None:
+        return Text("the pool: nobody holds it")
+    if team.held_by.lower() == team.rep.lower():
+        return Text("the pool: you hold it while the card is open")
+    return Text.assemble(
+        ("the pool: ", ""), _literal(team.held_by, "bold yellow"), (" is on it now", "yellow")
+    )
+
+
+def render_card(
+    card: CardData, *, now: datetime, settings: Settings, team: TeamView | None = None
+) -> RenderableType:
     """The card's content for one prospect; `?` where another tool stored a value of the
-    wrong type or range."""
+    wrong type or range. In a team's book it says whose the prospect is."""
     prospect = card.prospect
 
     def shown(column: str, text: str) -> str:
@@ -66,6 +94,8 @@ def render_card(card: CardData, *, now: datetime, settings: Settings) -> Rendera
     title, company = (shown(column, one_line(prospect[column])) for column in ("title", "company"))
     role = " at ".join(filter(None, (title, company)))
     contact = _label_table()
+    if team is not None:
+        contact.add_row("Owner", owner_line(prospect.get("owner"), team))
     _add_phone_rows(contact, card, settings.phone_region)
     if prospect["wrong_number"]:
         contact.add_row("", Text("flagged as a wrong number: edit it (e) to call again", "red"))
@@ -185,9 +215,16 @@ class ProspectCard(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("No prospect selected", "dim italic"), id="card-body")
 
-    def show(self, card: CardData | None, *, now: datetime, settings: Settings) -> None:
+    def show(
+        self,
+        card: CardData | None,
+        *,
+        now: datetime,
+        settings: Settings,
+        team: TeamView | None = None,
+    ) -> None:
         body = self.query_one("#card-body", Static)
         if card is None:
             body.update(Text("The queue is empty: nothing to call right now.", "dim italic"))
             return
-        body.update(render_card(card, now=now, settings=settings))
+        body.update(render_card(card, now=now, settings=settings, team=team))

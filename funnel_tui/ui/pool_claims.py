@@ -1,0 +1,89 @@
+"""A team's pool in the app (PRODUCT 16): a mixin of MainScreen, kept apart so each file
+has one job.
+
+The card says whose the prospect is and who holds it now. A pool prospect is claimed
+once the cursor rests on it (a rep running down the queue does not take every prospect
+they pass), the lease is renewed while the card stays open and given back when the
+cursor leaves; the app gives back all of them when it closes. When another rep took the
+prospect first, a toast says so and the queue drops it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from funnel_tui.claims import holder, release, try_claim
+from funnel_tui.storage import write_transaction
+from funnel_tui.text import one_line
+from funnel_tui.ui.prospect_card import TeamView
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+# How long the cursor rests on a pool prospect before it is claimed.
+CLAIM_AFTER_S = 0.3
+
+
+class PoolClaims(_Base):
+    def _show_team_view(self, prospect_id: int | None) -> None:
+        """Say who holds the prospect now, and claim it once the cursor rests on it (a
+        rep running down the queue does not take every prospect they pass)."""
+        rep = self.funnel.rep
+        assert rep is not None
+        held_by = None
+        if prospect_id is not None:
+            held_by = holder(self.funnel.storage.db, prospect_id, self.funnel.clock())
+        self.team_view = TeamView(rep, held_by)
+        if self._claim_timer is not None:
+            self._claim_timer.stop()
+        self._claim_timer = self.set_timer(CLAIM_AFTER_S, self._claim_shown)
+
+    @work(exclusive=True, group="claim")
+    async def _claim_shown(self) -> None:
+        """Hold the prospect on the card (a pool prospect's lease), giving back the one
+        held before; when another rep took it first, say so and let the queue drop it."""
+        card, rep, now = self.card, self.funnel.rep, self.funnel.clock()
+        wanted = None if card is None or card.prospect.get("owner") else card.prospect["id"]
+        before = self._claimed
+        if rep is None or wanted == before:
+            return
+
+        def claim(db: Any) -> tuple[bool, str | None]:
+            with write_transaction(db):
+                if before is not None:
+                    release(db, before, rep)
+                taken = wanted is not None and try_claim(db, wanted, rep, now)
+                return taken, None if wanted is None else holder(db, wanted, now)
+
+        taken, held_by = await self.funnel.in_db_thread(claim)
+        self._claimed = wanted if taken else None
+        if card is not self.card or card is None:
+            return
+        self.team_view = TeamView(rep, held_by)
+        self._show_card()
+        if not taken and held_by is not None:
+            name = one_line(card.prospect["name"])
+            self.funnel.notify(
+                f"{one_line(held_by)} is on {name} now: they leave your queue",
+                title="Taken",
+                severity="warning",
+            )
+            self.reload_queue()
+
+    def _renew_claim(self) -> None:
+        """Keep holding the prospect whose card stays open (a lease lasts LEASE)."""
+        claimed, rep, now = self._claimed, self.funnel.rep, self.funnel.clock()
+        if claimed is None or rep is None:
+            return
+
+        def renew(db: Any) -> None:
+            with write_transaction(db):
+                try_claim(db, claimed, rep, now)
+
+        self.funnel.in_db_thread(renew)
