@@ -32,6 +32,7 @@ from funnel_tui.prospects import (
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
+from funnel_tui.team_figures import load_team_today
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
@@ -340,6 +341,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         gauge.today = figures.today
         gauge.goals = daily_goals(settings, plan)
         gauge.pace = figures.pace
+        if rep := self.funnel.rep:
+            gauge.team = await self.funnel.in_db_thread(lambda db: load_team_today(db, rep, now))
 
     def _update_title(self) -> None:
         if not self._order_complete:

@@ -12,6 +12,8 @@ from funnel_tui.manager_figures import Plan, TodayActivity
 from funnel_tui.money import format_money
 from funnel_tui.pace import NO_FIGURE, Pace
 from funnel_tui.settings import Settings
+from funnel_tui.team_figures import TeamToday
+from funnel_tui.text import one_line
 
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
@@ -115,6 +117,9 @@ class QuotaGauge(Widget):
     goals: reactive[tuple[int | None, int | None]] = reactive((None, None), layout=True)
     """Today's goals for connects and meetings (daily_goals); None where there is none."""
 
+    team: reactive[TeamToday | None] = reactive(None, layout=True)
+    """In a team's book: whose figures these are and the team's today (PRODUCT 16)."""
+
     def render(self) -> Text:
         return Text("\n").join(self._lines(self.size.width))
 
@@ -138,10 +143,11 @@ class QuotaGauge(Widget):
                 ]
             )
         if pace is None:
-            return [
+            lines = [
                 Text(GAP).join(item for item in line if isinstance(item, Text))
                 for line in flow(groups, width)
             ]
+            return lines + self._team_line(width)
         groups.append(self._bar_and_legend(pace, wide=wide))
         if pace.skipped:
             status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
@@ -155,7 +161,27 @@ class QuotaGauge(Widget):
         # The plan starts a line of its own.
         plan_items: list[Text | Bar] = list(self._plan_line(pace, wide=wide))
         lines += [Text(GAP).join(line) for line in flow([[item] for item in plan_items], width)]
-        return lines
+        return lines + self._team_line(width)
+
+    def _team_line(self, width: int) -> list[Text]:
+        """`alex's figures · team today 12 calls: alex 7, blake 5 · pool 340 · blake holds 1`."""
+        team = self.team
+        if team is None:
+            return []
+        label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        by_rep = ", ".join(f"{one_line(name)} {count}" for name, count in team.calls.items())
+        items: list[Text | Bar] = [
+            Text.assemble((one_line(team.rep), "bold"), "'s figures"),
+            Text.assemble(("team today ", label), f"{team.team_calls} calls"),
+        ]
+        if by_rep:
+            items[-1].append(f": {by_rep}")
+        items.append(Text.assemble(("pool ", label), str(team.pool)))
+        others = {name: count for name, count in team.held.items() if name != team.rep}
+        if others:
+            held = ", ".join(f"{one_line(name)} holds {count}" for name, count in others.items())
+            items.append(Text(held))
+        return [Text(GAP).join(line) for line in flow([[item] for item in items], width)]
 
     def _no_target(self) -> list[Text]:
         label = self.get_component_rich_style("quota-gauge--label", partial=True)

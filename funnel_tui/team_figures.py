@@ -1,0 +1,40 @@
+"""What the gauge tells a rep of their team today (PRODUCT 16): each rep's calls since the
+start of the day, how many prospects wait in the pool, and who holds which of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from funnel_tui.timestamps import to_stored
+
+
+@dataclass(frozen=True)
+class TeamToday:
+    """`calls` by rep today, most first; `pool` prospects nobody owns; `held` pool
+    prospects by the rep whose lease runs now."""
+
+    rep: str
+    calls: dict[str, int]
+    pool: int
+    held: dict[str, int]
+
+    @property
+    def team_calls(self) -> int:
+        return sum(self.calls.values())
+
+
+def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
+    day_began = to_stored(datetime.combine(now.date(), time.min, tzinfo=now.tzinfo))
+    calls = db.execute(
+        "SELECT rep, count(*) FROM calls WHERE started_at >= ? AND rep IS NOT NULL"
+        " GROUP BY rep ORDER BY count(*) DESC, rep",
+        [day_began],
+    ).fetchall()
+    pool = db.execute("SELECT count(*) FROM prospects WHERE owner IS NULL").fetchone()[0]
+    held = db.execute(
+        "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",
+        [to_stored(now)],
+    ).fetchall()
+    return TeamToday(rep, dict(calls), int(pool), dict(held))

@@ -1,0 +1,98 @@
+"""Two reps' apps on one team database (PRODUCT 16), driven side by side with Pilot: a
+prospect one rep claims leaves the other's queue within a second, and a call one logs
+shows in the other's gauge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from time import monotonic
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from funnel_tui.claims import holder
+from funnel_tui.reps import add_rep
+from funnel_tui.store import open_team_book
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import FrozenClock, settle
+from tests.conftest import empty_team_book
+from tests.rows import insert_row
+
+# How soon another rep's app must show a change (PRODUCT 16).
+WITHIN_S = 1.0
+
+
+@pytest.fixture
+def team_url(postgres_url: str) -> Iterator[str]:
+    """The module's team database, emptied, with reps alex and blake and three pool leads."""
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    db = storage.db
+    for rep in ("alex", "blake"):
+        add_rep(db, rep)
+    for priority, name in ((3, "Ann Archer"), (2, "Bo Baker"), (1, "Cy Cole")):
+        insert_row(
+            db,
+            "prospects",
+            {
+                "name": name,
+                "priority": priority,
+                "created_at": "2026-11-01T09:00:00+00:00",
+                "updated_at": "2026-11-01T09:00:00+00:00",
+            },
+        )
+    storage.close()
+    yield postgres_url
+
+
+def queue_ids(app: FunnelApp) -> list[int]:
+    return list(app.screen.queue._ids)  # type: ignore[attr-defined]
+
+
+async def wait_for(pilot: Pilot, done: Any, budget_s: float) -> float:
+    """Let the app run until `done()` holds; how long it took (fails past `budget_s`)."""
+    started = monotonic()
+    while not done():
+        elapsed = monotonic() - started
+        assert elapsed < budget_s, f"not within {budget_s} s"
+        await pilot.pause(0.02)
+    return monotonic() - started
+
+
+async def test_a_claimed_prospect_leaves_the_other_reps_queue_and_a_call_reaches_their_gauge(
+    team_url: str, tmp_path: Path
+) -> None:
+    clock = FrozenClock()
+    apps = [
+        FunnelApp(open_team_book(team_url), clock=clock, scripts_dir=tmp_path / rep / "s", rep=rep)
+        for rep in ("alex", "blake")
+    ]
+    alex, blake = apps
+    try:
+        async with (
+            alex.run_test(size=(160, 48)) as on_alex,
+            blake.run_test(size=(160, 48)) as on_blake,
+        ):
+            await settle(on_alex)
+            await settle(on_blake)
+            head = queue_ids(alex)[0]
+            assert queue_ids(blake)[0] == head
+            assert "the pool" in str(alex.screen.team_view)  # type: ignore[attr-defined]
+            # Alex's cursor rests on the head: it is claimed, and leaves Blake's queue.
+            await wait_for(on_alex, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0)
+            await wait_for(on_blake, lambda: head not in queue_ids(blake), WITHIN_S)
+            assert queue_ids(alex)[0] == head
+            # Alex logs a voicemail: Blake's gauge counts the team's call.
+            await on_alex.press("l", "v", "enter")
+            await settle(on_alex)
+            assert alex.storage.db.execute("SELECT rep FROM calls").fetchall() == [("alex",)]
+            gauge = blake.screen.gauge  # type: ignore[attr-defined]
+            await wait_for(
+                on_blake, lambda: gauge.team is not None and gauge.team.team_calls == 1, WITHIN_S
+            )
+            assert gauge.team.calls == {"alex": 1}
+    finally:
+        for app in apps:
+            app.storage.close()
