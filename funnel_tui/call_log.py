@@ -18,6 +18,7 @@ from funnel_tui.domain import (
     sql_list,
 )
 from funnel_tui.outcome_effects import Effects, outcome_effects
+from funnel_tui.ownership import take_on_connect
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
@@ -177,7 +178,12 @@ def _attempt_number(
 
 
 def _write_tasks(
-    db: sqlite_utils.Database, prospect_id: int, call_id: int, effects: Effects, now: datetime
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    call_id: int,
+    effects: Effects,
+    now: datetime,
+    rep: str | None = None,
 ) -> dict[str, Any]:
     """Close and make the call's tasks; returns what undo needs to take them back."""
     closed = []
@@ -195,9 +201,16 @@ def _write_tasks(
     created = [
         {
             "id": db.execute(
-                "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [prospect_id, task.kind.value, to_stored(task.due_at), to_stored(now), call_id],
+                "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id, rep)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    prospect_id,
+                    task.kind.value,
+                    to_stored(task.due_at),
+                    to_stored(now),
+                    call_id,
+                    rep,
+                ],
             ).lastrowid,
             "kind": task.kind.value,
             "due_at": to_stored(task.due_at),
@@ -244,8 +257,12 @@ def log_call(
     now: datetime,
     settings: Settings,
     request_id: str | None = None,
+    rep: str | None = None,
 ) -> LoggedCall:
     """Write the call, its tasks, its deal and the prospect's new state in one transaction.
+
+    In a team's book the call, its tasks and its deal are `rep`'s, and a call that reaches
+    a pool prospect makes it theirs (PRODUCT 16).
 
     `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
     closed and made, so that `undo_last_call` can put back just those, also after a restart.
@@ -269,7 +286,7 @@ def log_call(
         call_id = int(
             db.execute(
                 "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-                " follow_up_at, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     prospect_id,
                     to_stored(started_at),
@@ -280,6 +297,7 @@ def log_call(
                     _stored(entry.follow_up_at),
                     entry.reason.value if entry.reason else None,
                     request_id,
+                    rep,
                 ],
             ).lastrowid
             or 0
@@ -293,7 +311,9 @@ def log_call(
                 " WHERE id = ?",
                 [*effects.prospect.values(), prospect_id],
             )
-        tasks = _write_tasks(db, prospect_id, call_id, effects, now)
+        tasks = _write_tasks(db, prospect_id, call_id, effects, now, rep)
+        if rep is not None:
+            take_on_connect(db, prospect_id, rep, entry.outcome)
         after = get_prospect(db, prospect_id)
         assert after is not None
         wrote = {column: value for column, value in after.items() if value != before[column]}
@@ -322,14 +342,15 @@ def log_call(
         )
         if effects.deal_kind is not None:
             db.execute(
-                "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind, rep)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     prospect_id,
                     call_id,
                     entry.amount_cents,
                     started_at.date().isoformat(),
                     effects.deal_kind.value,
+                    rep,
                 ],
             )
     return LoggedCall(

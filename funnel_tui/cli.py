@@ -507,18 +507,25 @@ def log_command(
         duration_s=duration,
     )
     now = system_now()
-    db = open_db(db_path, read_only=True).db
+    storage = open_db(db_path, read_only=True)
+    db = storage.db
     settings = load_settings(db)
+    rep = own_rep(storage)
+    # One per run: a retry after a lost connection finds the call instead of writing it
+    # again.
+    key = str(uuid.uuid4()) if request_id is None else request_id
     try:
-        logged = log_typed_call(
-            db,
-            prospect_id,
-            call,
-            now=now,
-            settings=settings,
-            # One per run: a backend that retries after a lost connection finds the call.
-            request_id=str(uuid.uuid4()) if request_id is None else request_id,
-            confirmed=yes,
+        logged = storage.retrying(
+            lambda db: log_typed_call(
+                db,
+                prospect_id,
+                call,
+                now=now,
+                settings=settings,
+                request_id=key,
+                confirmed=yes,
+                rep=rep,
+            )
         )
     except FieldsRefused as refused:
         raise UserError(
@@ -528,7 +535,7 @@ def log_command(
         raise UserError(f"{error}: nothing logged (--yes logs it anyway)") from None
     except (CallRefused, OutcomeInvalid) as error:
         raise UserError(str(error)) from None
-    click.echo(one_line(describe_logged(db, logged, now=now, settings=settings)))
+    click.echo(one_line(describe_logged(storage.db, logged, now=now, settings=settings)))
 
 
 @cli.group()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -21,6 +22,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite keeps beside a database while it is open or mid-transaction.
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 BUSY_TIMEOUT_S = 10.0
+T = TypeVar("T")
 
 
 class StorageError(Exception):
@@ -318,6 +320,11 @@ class Storage:
     def write(self) -> AbstractContextManager[sqlite_utils.Database]:
         """A BEGIN IMMEDIATE transaction on this thread's connection."""
         return write_transaction(self.db)
+
+    def retrying(self, work: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run `work` with this thread's connection (a file has no connection to lose; a
+        team database's storage tries again on a new one)."""
+        return work(self.db)
 
     def changes(self) -> int:
         """A number that changes when another connection commits to the file (`PRAGMA

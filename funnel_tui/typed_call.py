@@ -171,6 +171,7 @@ def log_typed_call(
     settings: Settings,
     request_id: str | None = None,
     confirmed: bool = False,
+    rep: str | None = None,
 ) -> LoggedCall:
     """Log a call typed without the dialog, as the dialog logs it.
 
@@ -190,7 +191,9 @@ def log_typed_call(
     if prospect["do_not_call"] and not confirmed:
         raise NeedsConfirmation(f"{one_line(prospect['name'])} is marked do not call")
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
-    return log_call(db, prospect_id, entry, now=now, settings=settings, request_id=request_id)
+    return log_call(
+        db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
+    )
 
 
 def describe_logged(

@@ -92,6 +92,7 @@ def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
         "follow_up_at": to_stored(THIS_AFTERNOON),
         "reason": None,
         "request_id": None,
+        "rep": None,
     }
     assert (logged.prospect_id, logged.outcome, logged.next_call_at) == (
         ann,
@@ -217,6 +218,7 @@ def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database
             "amount_cents": 1_250_000,
             "closed_on": "2026-11-25",
             "kind": "new",
+            "rep": None,
         }
     ]
     # The open deal value was this deal: once won, it is in deals and no longer open.

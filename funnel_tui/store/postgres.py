@@ -10,9 +10,10 @@ own connection, made again when the server dropped it: the next read or write re
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.adapt import Dumper
@@ -24,6 +25,10 @@ from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
 
 CONNECT_TIMEOUT_S = 5
+# A write whose connection the server dropped is tried again on a new one.
+RETRIES = 3
+RETRY_WAIT_S = 0.2
+T = TypeVar("T")
 # Held while the tables are made or migrated, so two reps' first starts do it once.
 SCHEMA_LOCK = 0x66756E6E  # "funn"
 
@@ -164,6 +169,20 @@ class PostgresStorage:
     def write(self) -> AbstractContextManager[PostgresDatabase]:
         """One transaction on this thread's connection."""
         return _transaction(self.db)
+
+    def retrying(self, work: Callable[[PostgresDatabase], T]) -> T:
+        """Run `work` (a transaction with a request id, so that running it twice writes
+        once) with this thread's connection, and again on a new connection when the
+        server dropped this one: up to RETRIES times, waiting a little longer each time."""
+        for attempt in range(RETRIES):
+            db = self.db
+            try:
+                return work(db)
+            except psycopg.OperationalError:
+                if not (db.conn.closed or db.conn.broken) or attempt == RETRIES - 1:
+                    raise
+                time.sleep(RETRY_WAIT_S * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def changes(self) -> int:
         """A number that grows when another connection (another rep's app, a script)

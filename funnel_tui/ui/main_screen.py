@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -543,8 +544,22 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
             now = self.funnel.clock()
             settings = self.funnel.settings
             # Handed to the database thread now; the rest runs once it has committed.
+            rep, storage = self.funnel.rep, self.funnel.storage
+            # A key for this save: when a team database's connection drops as it commits,
+            # the retry on a new connection finds the call instead of writing it twice.
+            request_id = str(uuid.uuid4()) if rep is not None else None
             writing = self.funnel.in_db_thread(
-                lambda db: log_call(db, prospect_id, entry, now=now, settings=settings)
+                lambda _: storage.retrying(
+                    lambda db: log_call(
+                        db,
+                        prospect_id,
+                        entry,
+                        now=now,
+                        settings=settings,
+                        request_id=request_id,
+                        rep=rep,
+                    )
+                )
             )
             return moved_on(writing)
 
