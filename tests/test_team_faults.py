@@ -1,0 +1,133 @@
+"""A team database that goes away (PRODUCT 16): a server that is down at start, a wrong
+password, and a connection dropped mid-session, before or after the commit: one line
+without the password, and every call written exactly once."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
+from funnel_tui.reps import add_rep
+from funnel_tui.settings import Settings
+from funnel_tui.store import open_team_book
+from tests.cli_support import run_funnel
+from tests.conftest import empty_team_book
+from tests.postgres_server import PASSWORD, PostgresServer
+from tests.rows import insert_row
+
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+SETTINGS = Settings()
+
+
+@pytest.fixture
+def team(postgres_url: str) -> Iterator[Any]:
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    add_rep(storage.db, "alex")
+    yield storage
+    storage.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def terminate(url: str, backend_pid: int) -> None:
+    """Drop one connection from the server side, as a restart or a network cut would."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+
+
+def test_a_server_that_is_down_is_one_line_and_exit_1() -> None:
+    url = f"postgresql://alex:s3cret-pw@127.0.0.1:{free_port()}/team"
+    result = run_funnel("--db", url, "next")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "cannot reach the team database at postgresql://alex@127.0.0.1" in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout
+
+
+def test_a_wrong_password_is_one_line_that_never_shows_it(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    database = postgres_url.rpartition("/")[2].partition("?")[0]
+    wrong = postgres_server.password_url(database, "not-the-" + PASSWORD.replace(" ", "-"))
+    result = run_funnel("--db", wrong, "rep", "list")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "the user name or password is wrong" in result.stderr
+    assert "not-the-" not in result.stderr + result.stdout
+
+
+def test_a_connection_dropped_before_the_commit_is_made_again_and_the_call_saved_once(
+    team: Any, postgres_url: str
+) -> None:
+    ann = insert_row(team.db, "prospects", {"name": "Ann"})
+    terminate(postgres_url, team.db.conn.info.backend_pid)
+    logged = team.retrying(
+        lambda db: log_call(
+            db,
+            ann,
+            CallOutcome(Outcome.VOICEMAIL),
+            now=NOW,
+            settings=SETTINGS,
+            request_id="dialog-1",
+            rep="alex",
+        )
+    )
+    assert not logged.already_logged
+    assert team.db.execute("SELECT count(*), min(rep) FROM calls").fetchone() == (1, "alex")
+
+
+def test_a_connection_dropped_after_the_commit_finds_the_call_instead_of_writing_it_again(
+    team: Any, postgres_url: str
+) -> None:
+    ann = insert_row(team.db, "prospects", {"name": "Ann"})
+    tries = []
+
+    def log_then_lose_the_answer(db: Any) -> Any:
+        logged = log_call(
+            db,
+            ann,
+            CallOutcome(Outcome.VOICEMAIL),
+            now=NOW,
+            settings=SETTINGS,
+            request_id="dialog-2",
+            rep="alex",
+        )
+        tries.append(logged)
+        if len(tries) == 1:
+            terminate(postgres_url, db.conn.info.backend_pid)
+            db.execute("SELECT 1")  # the answer never arrives
+        return logged
+
+    logged = team.retrying(log_then_lose_the_answer)
+    assert len(tries) == 2 and logged.already_logged
+    assert team.db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+
+
+def test_funnel_log_and_next_on_a_team_database_record_the_rep(
+    team: Any, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = insert_row(team.db, "prospects", {"name": "Ann"})
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    handed = run_funnel("--db", postgres_url, "next", "--json")
+    assert handed.returncode == 0, handed.stderr
+    assert f'"id": {ann}' in handed.stdout
+    logged = run_funnel(
+        "--db", postgres_url, "log", str(ann), "callback", "--when", "tomorrow 10am"
+    )
+    assert logged.returncode == 0, logged.stderr
+    assert team.db.execute("SELECT rep, outcome FROM calls").fetchall() == [("alex", "callback")]
+    # A callback reached them: the pool prospect is alex's now.
+    assert team.db.execute("SELECT owner FROM prospects").fetchone() == ("alex",)
