@@ -114,9 +114,10 @@ def schema_version(conn: psycopg.Connection[Any]) -> int:
     return int(row[0] or 0)
 
 
-def _migrate(conn: psycopg.Connection[Any], url: str) -> None:
+def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
     """Make the tables of an empty database, or bring an older book's up to date, all
-    in one transaction (DDL is transactional in PostgreSQL)."""
+    in one transaction (DDL is transactional in PostgreSQL); inside a caller's transaction
+    they are made with the rest of it, or not at all."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         version = schema_version(conn)
@@ -257,7 +258,7 @@ def open_postgres(url: str) -> PostgresStorage:
     Raises PostgresError with one line (never the password) when it cannot."""
     conn = connect(url)
     try:
-        _migrate(conn, url)
+        migrate_tables(conn, url)
     except psycopg.Error as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     finally:
