@@ -249,6 +249,14 @@ CREATE TABLE claims (
     claimed_at text NOT NULL DEFAULT {NOW},
     expires_at text NOT NULL
 );
+
+-- The SQLite books `funnel migrate-to` copied in, by the id in their `book` table, so
+-- that no book is copied twice.
+CREATE TABLE migrated_books (
+    book_id text PRIMARY KEY,
+    rep text NOT NULL,
+    migrated_at text NOT NULL DEFAULT {NOW}
+);
 """
 
 INDEXES = """
@@ -449,10 +457,19 @@ ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_flags_changed();
 
 # --- prospect_search: the text the queue filter matches (SQLite: migrations, v2) ---------
 
-_PHONE_DIGITS = "regexp_replace(coalesce(NEW.phone, ''), '[ ()+./-]', '', 'g')"
-_SEARCH_TEXT = " || chr(10) || ".join(
-    f"coalesce(NEW.{column}, '')" for column in ("name", "company", "email", "phone")
-)
+
+def _phone_digits(row: str) -> str:
+    return f"regexp_replace(coalesce({row}.phone, ''), '[ ()+./-]', '', 'g')"
+
+
+def _search_text(row: str) -> str:
+    return " || chr(10) || ".join(
+        f"coalesce({row}.{column}, '')" for column in ("name", "company", "email", "phone")
+    )
+
+
+_PHONE_DIGITS = _phone_digits("NEW")
+_SEARCH_TEXT = _search_text("NEW")
 
 SEARCH_TRIGGERS = f"""
 CREATE FUNCTION funnel_index_prospect() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -508,6 +525,12 @@ _COUNTS = {
 }
 assert tuple(_COUNTS) == tuple(CALL_DAY_COUNTS), "call_days has the same counts on both"
 
+
+def _call_day(utc_moment: str) -> str:
+    """The day call_days counts a call under, from its moment in UTC (funnel_utc's)."""
+    return f"coalesce(substr({utc_moment}, 1, 10), 'unreadable')"
+
+
 _COUNT_COLUMNS = ", ".join(_COUNTS)
 _SIGNED_COUNTS = ", ".join(f"sign * {count}" for count in _COUNTS.values())
 _ADD_COUNTS = ",\n        ".join(f"{column} = d.{column} + excluded.{column}" for column in _COUNTS)
@@ -519,7 +542,7 @@ CREATE FUNCTION funnel_count_call(
     prospect_method text, prospect_source text, sign integer
 ) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    call_day text := coalesce(substr(funnel_utc(started_at), 1, 10), 'unreadable');
+    call_day text := {_call_day("funnel_utc(started_at)")};
     counted_method text := coalesce(nullif(call_method, ''), prospect_method);
     counted_source text := coalesce(nullif(trim(prospect_source), ''), '{NO_SOURCE}');
 BEGIN
@@ -606,8 +629,15 @@ _MARKS = ", ".join(
         f"c.outcome = '{Outcome.NOT_INTERESTED}'",
     )
 )
-_MARKED_CALLS = """(SELECT id, prospect_id, outcome, method, funnel_utc(started_at) AS started_at
-        FROM calls WHERE prospect_id = prospect AND funnel_utc(started_at) IS NOT NULL)"""
+
+
+def _marked_calls(prospects: str) -> str:
+    """The calls of the prospects `prospects` picks whose moment reads, in UTC."""
+    return f"""(SELECT id, prospect_id, outcome, method, funnel_utc(started_at) AS started_at
+        FROM calls WHERE {prospects} AND funnel_utc(started_at) IS NOT NULL)"""
+
+
+_MARKED_CALLS = _marked_calls("prospect_id = prospect")
 
 LEAD_MARKS_TRIGGERS = f"""
 CREATE FUNCTION funnel_mark_prospect(prospect bigint) RETURNS void LANGUAGE plpgsql AS $$
@@ -700,3 +730,79 @@ SCHEMA_V6 = (
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {6: SCHEMA_V6}
+
+
+# --- the derived rows of many prospects at once (`funnel migrate-to`) -------------------
+# What the triggers above keep row by row, in one statement each, for the prospects whose
+# id is above %(after)s and their calls and tasks, copied in with those triggers off. The
+# last call, attempts and updated_at are not here: they are the history the rows were
+# copied with, and are kept as they are.
+
+SEARCH_ROWS = f"""
+INSERT INTO prospect_search (id, search_text, phone_digits)
+SELECT p.id, {_search_text("p")}, {_phone_digits("p")} FROM prospects p WHERE p.id > %(after)s
+ON CONFLICT (id) DO UPDATE SET search_text = excluded.search_text,
+    phone_digits = excluded.phone_digits
+"""
+
+NEXT_CALLS = f"""
+UPDATE prospects p SET next_call_at = earliest.due, next_task_kind = earliest.kind
+FROM (
+    SELECT q.id, first_open.due, first_open.kind FROM prospects q
+    LEFT JOIN LATERAL (
+        SELECT coalesce(funnel_utc(t.due_at), t.due_at) AS due, t.kind FROM tasks t
+        WHERE t.prospect_id = q.id AND t.status = {_OPEN} ORDER BY {_TASK_ORDER} LIMIT 1
+    ) first_open ON true
+    WHERE q.id > %(after)s
+) earliest
+WHERE p.id = earliest.id
+  AND (p.next_call_at, p.next_task_kind) IS DISTINCT FROM (earliest.due, earliest.kind)
+"""
+
+# The copied calls with their moment in UTC, worked out once for call_days and
+# lead_marks: funnel_utc is the slow part of both.
+COPIED_CALLS = """
+CREATE TEMPORARY TABLE copied_calls ON COMMIT DROP AS
+SELECT id, prospect_id, outcome, method, duration_s, reason, funnel_utc(started_at) AS started_at
+FROM calls WHERE prospect_id > %(after)s
+"""
+
+_SUMMED_COUNTS = ", ".join(f"sum({count})" for count in _COUNTS.values())
+
+CALL_DAYS_ROWS = f"""
+INSERT INTO call_days AS d (day, method, source, {_COUNT_COLUMNS})
+SELECT {_call_day("c.started_at")}, {_METHOD}, {_SOURCE}, {_SUMMED_COUNTS}
+FROM copied_calls c JOIN prospects p ON p.id = c.prospect_id
+GROUP BY 1, 2, 3
+ON CONFLICT (day, method, source) DO UPDATE SET
+    {_ADD_COUNTS}
+"""
+
+_MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
+
+LEAD_MARKS_ROWS = f"""
+INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
+    first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
+SELECT c.prospect_id, 0, '',
+    CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
+    {_SOURCE}, min(c.started_at), {_MARKS},
+    funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
+FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
+GROUP BY c.prospect_id, p.source, p.created_at
+UNION ALL
+SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
+FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.prospect_id IN (
+    SELECT c.prospect_id FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
+    GROUP BY c.prospect_id HAVING count(DISTINCT {_METHOD}) > 1)
+GROUP BY c.prospect_id, {_METHOD}, p.source
+"""
+
+DERIVED_ROWS = (
+    SEARCH_ROWS,
+    NEXT_CALLS,
+    COPIED_CALLS,
+    "ANALYZE copied_calls",
+    CALL_DAYS_ROWS,
+    LEAD_MARKS_ROWS,
+)
