@@ -1169,3 +1169,35 @@ def assign(
         raise UserError(str(error)) from None
     where = "the pool" if owner is None else one_line(owner)
     click.echo(f"Assigned {moved} prospect(s) to {where}.")
+
+
+@cli.command("migrate-to")
+@db_option
+@click.argument("url", metavar="POSTGRESQL_URL")
+@click.option(
+    "--rep",
+    envvar="FUNNEL_REP",
+    metavar="NAME",
+    help="Whose book it becomes in the team database (default: $FUNNEL_REP).",
+)
+def migrate_to(db_path: Path | str | None, url: str, rep: str | None) -> None:
+    """Copy this book (the SQLite file) into a team's PostgreSQL database as one rep's
+    book, all or nothing."""
+    from funnel_tui.store.migrate_to import migrate_book
+
+    if not is_postgres_url(url):
+        raise UserError(
+            "migrate-to copies the book into a team database: give its postgresql:// URL"
+        )
+    name = one_line(rep or "").strip()
+    if not name:
+        raise UserError("say whose book this is: --rep NAME, or set $FUNNEL_REP")
+    if isinstance(db_path or env_db_path(), str):
+        raise UserError("the book to copy is a SQLite file: name it with --db FILE")
+    storage = open_db(db_path, read_only=True)
+    try:
+        migrated = migrate_book(storage, url, name)
+    finally:
+        storage.close()
+    for line in migrated.summary():
+        click.echo(line)

@@ -1,0 +1,386 @@
+"""`funnel migrate-to`: a rep's SQLite book copied into the team's PostgreSQL database as
+that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure nothing.
+
+- Ids: the team database may hold other reps' books, so the copied prospects, calls,
+  tasks and flag changes keep their ids moved up past the highest in use (the tables
+  are locked against other writers meanwhile); the rows pointing at them (prospect_id,
+  call_id, done_call_id, the ids inside an undo record) move with them. Deals, notes and
+  emails, which nothing points at, draw new ids in their order.
+- Derived rows: the row triggers of prospects, calls and tasks are off while the rows
+  are copied in with COPY, so each prospect keeps its created_at, updated_at, last call
+  and attempts as the book has them, and tasks their sequence; then prospect_search,
+  call_days, lead_marks and each prospect's next call are built once for the copied rows
+  by the statements that mirror those triggers (postgres_schema.DERIVED_ROWS). Turning
+  triggers off takes the role that owns the team's tables.
+- Prospects become the rep's; calls, tasks, notes, deals and emails without a rep get
+  the rep, and so do the targets (a target the rep already has in the team database is
+  kept). Settings are the team's: only keys it has not set are copied, and never a rep's
+  own (their name, dialing and email account).
+- The `book` id of the file is recorded in `migrated_books`: a book is copied once.
+- Not copied: the file's claims (leases of the moment) and its list of reps (the rep
+  is added to the team's).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.storage import Storage, StorageError, describe_sqlite_error
+from funnel_tui.store.dialect import without_password
+from funnel_tui.store.postgres import (
+    PostgresError,
+    connect,
+    describe_postgres_error,
+    migrate_tables,
+    schema_version,
+)
+from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
+
+# The tables whose ids the copied rows keep (moved up by the offset): rows or undo
+# records point at them.
+MOVED_IDS = ("prospects", "calls", "tasks", "flag_changes")
+# The tables whose row triggers keep derived rows; they are off during the copy.
+TRIGGERED = ("prospects", "calls", "tasks")
+# Settings that belong to the rep, not to the team that shares a database's settings.
+REP_OWN_SETTINGS = frozenset(
+    {
+        "rep_name",
+        "dial_command",
+        "email_from",
+        "smtp_host",
+        "smtp_port",
+        "smtp_security",
+        "smtp_user",
+    }
+)
+
+# What a book's rows become: each table of MOVED_IDS by its offset, and "rep" the name.
+Moves = Mapping[str, Any]
+
+_TO_PROSPECT = "prospect_id + :prospects"
+_REP = "coalesce(rep, :rep)"
+
+
+@dataclass(frozen=True)
+class _Copied:
+    """One table as it is copied: the columns given another value (an SQLite expression
+    over the book's row; None leaves the column to its default, a new id)."""
+
+    table: str
+    changed: Mapping[str, str | None]
+    order: str = "id"
+
+
+COPIED_TABLES = (
+    _Copied("prospects", {"id": "id + :prospects", "owner": ":rep"}),
+    _Copied("calls", {"id": "id + :calls", "prospect_id": _TO_PROSPECT, "rep": _REP}),
+    _Copied(
+        "tasks",
+        {
+            "id": "id + :tasks",
+            "prospect_id": _TO_PROSPECT,
+            "call_id": "call_id + :calls",
+            "done_call_id": "done_call_id + :calls",
+            "rep": _REP,
+        },
+    ),
+    _Copied(
+        "deals",
+        {"id": None, "prospect_id": _TO_PROSPECT, "call_id": "call_id + :calls", "rep": _REP},
+    ),
+    _Copied("notes", {"id": None, "prospect_id": _TO_PROSPECT, "rep": _REP}),
+    _Copied("emails", {"id": None, "prospect_id": _TO_PROSPECT, "rep": _REP}),
+    _Copied("flag_changes", {"id": "id + :flag_changes", "prospect_id": _TO_PROSPECT}),
+    _Copied("undo_log", {"call_id": "call_id + :calls"}, order="call_id"),
+)
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """What `migrate_book` copied, for the closing lines."""
+
+    source: str
+    location: str
+    rep: str
+    rows: dict[str, int]
+    settings_copied: tuple[str, ...] = ()
+    settings_kept: tuple[str, ...] = ()
+    settings_left_out: tuple[str, ...] = ()
+    targets_kept: int = 0
+
+    def summary(self) -> list[str]:
+        """One line of what was copied, then one on settings and targets if there is
+        anything to say."""
+        counts = [
+            _count(self.rows.get(table, 0), noun)
+            for table, noun in (
+                ("prospects", "prospect"),
+                ("calls", "call"),
+                ("tasks", "task"),
+                ("deals", "deal"),
+                ("notes", "note"),
+            )
+        ]
+        lines = [
+            f"Copied {self.source} to {self.location} as {self.rep}'s book: "
+            f"{', '.join(counts[:-1])} and {counts[-1]}."
+        ]
+        said = []
+        if self.settings_copied:
+            said.append(f"copied {', '.join(self.settings_copied)}")
+        if self.settings_kept:
+            said.append(f"kept the team's {', '.join(self.settings_kept)}")
+        if self.settings_left_out:
+            said.append(f"left out the rep's own {', '.join(self.settings_left_out)}")
+        if said:
+            lines.append(f"Settings (the team shares them): {'; '.join(said)}.")
+        if self.targets_kept:
+            lines.append(
+                f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
+                " team database instead of the book's for the same period."
+            )
+        return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
+    """Copy the book in `storage` into the team database at `url` as `rep`'s book, in one
+    transaction. StorageError with one line (never the password) when it cannot; the
+    team database is then as it was."""
+    book = storage.db.conn
+    try:
+        team = connect(url)
+    except PostgresError as error:
+        raise StorageError(str(error)) from None
+    try:
+        # One snapshot of the file, however long the copy takes and whoever writes to it.
+        book.execute("BEGIN")
+        try:
+            with team.transaction():
+                return _copy(book, team, url, rep, source=str(storage.path))
+        finally:
+            book.execute("ROLLBACK")
+    except PostgresError as error:
+        raise StorageError(f"{error}; nothing was copied") from None
+    except psycopg.OperationalError as error:
+        # Connected, then lost: the server rolls the transaction back.
+        reason = " ".join(str(error).split())
+        lost = f"lost the connection to {without_password(url)} ({reason})"
+        raise StorageError(f"{lost}; nothing was copied") from None
+    except psycopg.Error as error:
+        raise StorageError(f"{describe_postgres_error(url, error)}; nothing was copied") from None
+    except sqlite3.Error as error:
+        reason = describe_sqlite_error(storage.path, error)
+        raise StorageError(f"{reason}; nothing was copied") from None
+    finally:
+        team.close()
+
+
+def _copy(
+    book: sqlite3.Connection, team: psycopg.Connection[Any], url: str, rep: str, *, source: str
+) -> Migrated:
+    where = without_password(url)
+    (book_id,) = book.execute("SELECT id FROM book").fetchone()
+    if schema_version(team) != LATEST_VERSION:
+        migrate_tables(team, url)
+    # Other reps' writes wait until the commit: the ids above the highest stay free.
+    team.execute(
+        "LOCK TABLE migrated_books, prospects, calls, tasks, flag_changes"
+        " IN SHARE ROW EXCLUSIVE MODE"
+    )
+    done = team.execute(
+        "SELECT rep, substr(migrated_at, 1, 10) FROM migrated_books WHERE book_id = %s",
+        [book_id],
+    ).fetchone()
+    if done is not None:
+        raise PostgresError(
+            f"this book was already copied to {where} (as {done[0]}'s book, on {done[1]})"
+        )
+    team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
+    team.execute("INSERT INTO reps (name) VALUES (%s) ON CONFLICT DO NOTHING", [rep])
+    offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
+    _switch_triggers(team, "DISABLE", where)
+    moves = {**offsets, "rep": rep}
+    rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
+    targets, targets_kept = _copy_targets(book, team, rep)
+    rows["targets"] = targets
+    copied_keys, kept_keys, left_out = _copy_settings(book, team)
+    for statement in DERIVED_ROWS:
+        team.execute(statement, {"after": offsets["prospects"]})
+    _switch_triggers(team, "ENABLE", where)
+    for table in MOVED_IDS:
+        _restart_ids(team, table)
+    # Their statement triggers were off with the rest: every rep's app reads again.
+    for table in TRIGGERED:
+        team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
+    return Migrated(
+        source, where, rep, rows, copied_keys, kept_keys, left_out, targets_kept=targets_kept
+    )
+
+
+def _highest_id(team: psycopg.Connection[Any], table: str) -> int:
+    query = sql.SQL("SELECT coalesce(max(id), 0) FROM {}").format(sql.Identifier(table))
+    return int(team.execute(query).fetchone()[0])
+
+
+def _switch_triggers(team: psycopg.Connection[Any], switch: str, where: str) -> None:
+    for table in TRIGGERED:
+        statement = sql.SQL("ALTER TABLE {} {} TRIGGER USER").format(
+            sql.Identifier(table), sql.SQL(switch)
+        )
+        try:
+            with team.transaction():
+                team.execute(statement)
+        except psycopg.errors.InsufficientPrivilege:
+            owner = team.execute(
+                "SELECT tableowner FROM pg_tables WHERE tablename = %s", [table]
+            ).fetchone()[0]
+            raise PostgresError(
+                f"{where}: copying a book in takes the database role that owns the team's"
+                f" tables ({owner}); connect as it"
+            ) from None
+
+
+def _book_columns(book: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in book.execute(f"PRAGMA table_info({table})")]
+
+
+def _copy_table(
+    book: sqlite3.Connection, team: psycopg.Connection[Any], copied: _Copied, moves: Moves
+) -> int:
+    """COPY one table's rows into the team database; how many."""
+    columns = [
+        column
+        for column in _book_columns(book, copied.table)
+        if copied.changed.get(column, column) is not None
+    ]
+    selected = ", ".join(copied.changed.get(column) or column for column in columns)
+    rows: Iterable[tuple[Any, ...]] = book.execute(
+        f"SELECT {selected} FROM {copied.table} ORDER BY {copied.order}", moves
+    )
+    if copied.table == "undo_log":
+        rows = _moved_undo_records(rows, columns.index("prospect_before"), moves)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(copied.table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    count = 0
+    with team.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _moved_undo_records(
+    rows: Iterable[tuple[Any, ...]], at: int, moves: Moves
+) -> Iterator[tuple[Any, ...]]:
+    for row in rows:
+        yield (*row[:at], moved_undo_record(row[at], moves), *row[at + 1 :])
+
+
+def moved_undo_record(text: Any, moves: Moves) -> Any:
+    """An undo record (call_log's) with the ids it names moved as the rows were, and the
+    prospect the rep's; text that is no record funnel wrote stays as it is (undo refuses
+    it, and `funnel check` lists it)."""
+    try:
+        record = json.loads(text)
+    except (TypeError, ValueError):
+        return text
+    if not isinstance(record, dict):
+        return text
+    # Before schema v3 the record was the prospect row itself.
+    before = record["before"] if {"before", "wrote"} <= record.keys() else record
+    if isinstance(before, dict):
+        _move(before, "id", moves["prospects"])
+        if "owner" in before:
+            before["owner"] = moves["rep"]
+    tasks = record.get("tasks")
+    if isinstance(tasks, dict):
+        for made in _objects(tasks.get("created")):
+            _move(made, "id", moves["tasks"])
+        for closed in _objects(tasks.get("closed")):
+            _move(closed, "id", moves["tasks"])
+            _move(closed, "done_call_id", moves["calls"])
+    changes = record.get("flag_changes")
+    if isinstance(changes, list):
+        record["flag_changes"] = [
+            change + moves["flag_changes"] if _is_id(change) else change for change in changes
+        ]
+    return json.dumps(record)
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _move(row: dict[str, Any], key: str, offset: int) -> None:
+    if _is_id(row.get(key)):
+        row[key] += offset
+
+
+def _copy_targets(
+    book: sqlite3.Connection, team: psycopg.Connection[Any], rep: str
+) -> tuple[int, int]:
+    """The book's targets as the rep's; (copied, kept: the rep had one for that period)."""
+    copied = kept = 0
+    for period, starts_on, ends_on, amount_cents, calls_per_day in book.execute(
+        "SELECT period, starts_on, ends_on, amount_cents, calls_per_day FROM targets ORDER BY id"
+    ):
+        inserted = team.execute(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day, rep)"
+            " VALUES (%s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (period, starts_on, (coalesce(rep, ''))) DO NOTHING",
+            [period, starts_on, ends_on, amount_cents, calls_per_day, rep],
+        ).rowcount
+        copied += inserted
+        kept += 1 - inserted
+    return copied, kept
+
+
+def _copy_settings(
+    book: sqlite3.Connection, team: psycopg.Connection[Any]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The book's settings the team has not set; (copied, kept as the team has them, left
+    out as the rep's own)."""
+    copied, kept, left_out = [], [], []
+    for key, value in book.execute("SELECT key, value FROM settings ORDER BY key"):
+        if key in REP_OWN_SETTINGS:
+            left_out.append(key)
+            continue
+        inserted = team.execute(
+            "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
+            [key, value],
+        ).rowcount
+        (copied if inserted else kept).append(key)
+    return tuple(copied), tuple(kept), tuple(left_out)
+
+
+def _restart_ids(team: psycopg.Connection[Any], table: str) -> None:
+    """Hand out new ids above the copied rows' (transactional, unlike setval)."""
+    (sequence,) = team.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table]).fetchone()
+    query = sql.SQL("SELECT last_value + is_called::int FROM {}").format(
+        sql.Identifier(*sequence.split("."))
+    )
+    (following,) = team.execute(query).fetchone()
+    wanted = max(following, _highest_id(team, table) + 1)
+    if wanted != following:
+        team.execute(
+            sql.SQL("ALTER SEQUENCE {} RESTART WITH {}").format(
+                sql.Identifier(*sequence.split(".")), sql.Literal(wanted)
+            )
+        )
