@@ -1176,22 +1176,28 @@ def assign(
 @click.argument("url", metavar="POSTGRESQL_URL")
 @click.option(
     "--rep",
-    envvar="FUNNEL_REP",
     metavar="NAME",
-    help="Whose book it becomes in the team database (default: $FUNNEL_REP).",
+    help="Whose book it becomes (default: $FUNNEL_REP, else rep in the user config).",
 )
 def migrate_to(db_path: Path | str | None, url: str, rep: str | None) -> None:
     """Copy this book (the SQLite file) into a team's PostgreSQL database as one rep's
     book, all or nothing."""
+    from funnel_tui.reps import RepError, config_path, own_rep_name, read_rep_name
     from funnel_tui.store.migrate_to import migrate_book
 
     if not is_postgres_url(url):
         raise UserError(
             "migrate-to copies the book into a team database: give its postgresql:// URL"
         )
-    name = one_line(rep or "").strip()
-    if not name:
-        raise UserError("say whose book this is: --rep NAME, or set $FUNNEL_REP")
+    try:
+        name = read_rep_name(rep) if rep is not None else own_rep_name()
+    except RepError as error:
+        raise UserError(str(error)) from None
+    if name is None:
+        raise UserError(
+            f'say whose book this is: --rep NAME, FUNNEL_REP=NAME, or rep = "NAME" in'
+            f" {config_path()}"
+        )
     if isinstance(db_path or env_db_path(), str):
         raise UserError("the book to copy is a SQLite file: name it with --db FILE")
     storage = open_db(db_path, read_only=True)

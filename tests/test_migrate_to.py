@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from funnel_tui.reps import config_path
 from funnel_tui.store import migrate_to, open_team_book
 from funnel_tui.store.dialect import without_password
 from tests.app_support import build_demo_storage
@@ -460,8 +461,9 @@ def test_a_role_that_does_not_own_the_tables_is_told_which_does(
     ("args", "says"),
     [
         (["somewhere.db", "--rep", "alex"], "give its postgresql:// URL"),
-        (["postgresql://x@/y"], "--rep NAME, or set $FUNNEL_REP"),
-        (["postgresql://x@/y", "--rep", " "], "--rep NAME, or set $FUNNEL_REP"),
+        (["postgresql://x@/y"], "say whose book this is: --rep NAME, FUNNEL_REP=NAME, or rep"),
+        (["postgresql://x@/y", "--rep", " "], "a rep name cannot be empty"),
+        (["postgresql://x@/y", "--rep", "a\x1b[2J"], "a rep name is plain text"),
         (["postgresql://x@/y", "--rep", "a", "--db", "postgresql://x@/z"], "--db FILE"),
     ],
 )
@@ -472,6 +474,29 @@ def test_what_is_missing_is_one_line(
     result = invoke("migrate-to", *args)
     assert result.exit_code == 1
     assert says in one_line_error(result.stderr)
+
+
+def test_the_rep_named_in_the_config_file_is_the_default(
+    demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FUNNEL_REP", raising=False)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('rep = "Cy"\n', encoding="utf-8")
+    result = invoke("migrate-to", team_url, "--db", demo_book)
+    assert result.exit_code == 0, result.output
+    assert "as Cy's book" in result.stdout
+
+
+def test_a_rep_the_team_knows_is_named_as_the_team_writes_it(
+    demo_book: Path, team_url: str
+) -> None:
+    with psycopg.connect(team_url) as team:
+        team.execute("INSERT INTO reps (name) VALUES ('Alex')")
+    lines = migrate(demo_book, team_url, rep="ALEX")
+    assert "as Alex's book" in lines[0]
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT name FROM reps").fetchall() == [("Alex",)]
+        assert team.execute("SELECT DISTINCT owner FROM prospects").fetchall() == [("Alex",)]
 
 
 def test_undo_record_ids_move_and_what_is_no_record_stays() -> None:

@@ -33,9 +33,11 @@ import psycopg
 from psycopg import sql
 
 from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.reps import RepError, add_rep, read_rep_name
 from funnel_tui.storage import Storage, StorageError, describe_sqlite_error
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
+    PostgresDatabase,
     PostgresError,
     connect,
     describe_postgres_error,
@@ -158,6 +160,10 @@ def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
     """Copy the book in `storage` into the team database at `url` as `rep`'s book, in one
     transaction. StorageError with one line (never the password) when it cannot; the
     team database is then as it was."""
+    try:
+        rep = read_rep_name(rep)
+    except RepError as error:
+        raise StorageError(str(error)) from None
     book = storage.db.conn
     try:
         team = connect(url)
@@ -207,8 +213,9 @@ def _copy(
         raise PostgresError(
             f"this book was already copied to {where} (as {done[0]}'s book, on {done[1]})"
         )
+    # The rep as the team knows them ("Alex" for alex), added when they are new.
+    rep, _ = add_rep(PostgresDatabase(team), rep)
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
-    team.execute("INSERT INTO reps (name) VALUES (%s) ON CONFLICT DO NOTHING", [rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
     _switch_triggers(team, "DISABLE", where)
     moves = {**offsets, "rep": rep}
