@@ -202,7 +202,7 @@ def _write_tasks(
         {
             "id": db.execute(
                 "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id, rep)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     prospect_id,
                     task.kind.value,
@@ -211,7 +211,7 @@ def _write_tasks(
                     call_id,
                     rep,
                 ],
-            ).lastrowid,
+            ).fetchone()[0],
             "kind": task.kind.value,
             "due_at": to_stored(task.due_at),
         }
@@ -286,7 +286,8 @@ def log_call(
         call_id = int(
             db.execute(
                 "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-                " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 [
                     prospect_id,
                     to_stored(started_at),
@@ -299,8 +300,7 @@ def log_call(
                     request_id,
                     rep,
                 ],
-            ).lastrowid
-            or 0
+            ).fetchone()[0]
         )
         effects = outcome_effects(
             before, open_tasks(db, prospect_id), entry, attempt=attempt, now=now, settings=settings

@@ -135,12 +135,12 @@ def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: date
     """Insert a validated prospect; returns its id."""
     stamp = to_stored(now)
     with write_transaction(db):
-        cursor = db.execute(
+        (prospect_id,) = db.execute(
             f"INSERT INTO prospects ({', '.join(row)}, created_at, updated_at)"
-            f" VALUES ({', '.join('?' * len(row))}, ?, ?)",
+            f" VALUES ({', '.join('?' * len(row))}, ?, ?) RETURNING id",
             [*row.values(), stamp, stamp],
-        )
-    return int(cursor.lastrowid or 0)
+        ).fetchone()
+    return int(prospect_id)
 
 
 class EditConflict(Exception):
@@ -211,11 +211,11 @@ def add_note(db: sqlite_utils.Database, prospect_id: int, body: str, *, now: dat
     if not text:
         raise ValueError("the note is empty")
     with write_transaction(db):
-        cursor = db.execute(
-            "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?)",
+        (note_id,) = db.execute(
+            "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?) RETURNING id",
             [prospect_id, to_stored(now), text],
-        )
-    return int(cursor.lastrowid or 0)
+        ).fetchone()
+    return int(note_id)
 
 
 def get_prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any] | None:
