@@ -23,6 +23,13 @@ from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.phones import search_patterns
 from funnel_tui.settings import Settings
+from funnel_tui.store.sql import (
+    BY_NAME,
+    IN_CLOSED_ZONE,
+    IN_MATCHING_IDS,
+    IN_OPEN_ZONE,
+    SEARCH_TEXT_LIKE,
+)
 from funnel_tui.timestamps import to_stored
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
@@ -124,12 +131,14 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(now.date(), time.max, tzinfo=now.tzinfo)
 
 
-def _filter_clause(text: str, phone_region: str | None) -> tuple[str, dict[str, str]]:
+def _filter_clause(
+    db: sqlite_utils.Database, text: str, phone_region: str | None
+) -> tuple[str, dict[str, str]]:
     """SQL over prospect_search matching name, company, email or phone, and phones also by
     their digits: a number typed in any form (`07700 900318` in GB) finds the stored
     +447700900318, and a part of one the numbers that hold it."""
     params = {"like": f"%{_escape_like(text)}%"}
-    clause = "search_text LIKE :like ESCAPE '\\'"
+    clause = SEARCH_TEXT_LIKE.for_db(db)
     for number, pattern in enumerate(search_patterns(text, phone_region)):
         params[f"digits{number}"] = pattern
         clause += f" OR phone_digits LIKE :digits{number}"
@@ -141,9 +150,9 @@ def _escape_like(text: str) -> str:
 
 
 def _matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
-    """The ids matching a filter, as a JSON list for `json_each`: one pass over the narrow
+    """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): one pass over the narrow
     rows of prospect_search, which triggers keep in step with prospects."""
-    clause, params = _filter_clause(text, phone_region)
+    clause, params = _filter_clause(db, text, phone_region)
     rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
     return json.dumps([row[0] for row in rows])
 
@@ -190,7 +199,7 @@ def queue_order(
     text = text.strip()
     if text:
         params["matching"] = _matching_ids(db, text, phone_region)
-        restrict = " AND id IN (SELECT value FROM json_each(:matching))"
+        restrict = IN_MATCHING_IDS.for_db(db)
     if mode is QueueMode.TODAY:
         team = ""
         if rep is not None:
@@ -213,7 +222,8 @@ def _listed_order(
 ) -> QueueOrder:
     """All prospects, or those in nurture, by name."""
     nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
-    sql = f"SELECT id FROM prospects WHERE 1 {nurture}{restrict} ORDER BY name COLLATE NOCASE, id"
+    by_name = BY_NAME.for_db(db)
+    sql = f"SELECT id FROM prospects WHERE true{nurture}{restrict} ORDER BY {by_name}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     ids = array("q", (row[0] for row in db.execute(sql, params)))
@@ -235,7 +245,7 @@ def _todays_order(
         closed=json.dumps(sorted(closed_zones)),
     )
     # The zone is in the bucket indexes, so holding back stays an index-only scan.
-    open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT value FROM json_each(:closed)))"
+    open_now = IN_OPEN_ZONE.for_db(db)
     ids: array[int] = array("q")
     for bucket in BUCKETS:
         where, order_by = bucket.split(" ORDER BY ")
@@ -261,7 +271,7 @@ def _with_matches_elsewhere(
     filter already found (by primary key), not by a pass over every prospect, so a filter
     costs about the same in every view."""
     shown = set(order.ids)
-    sql = f"SELECT id FROM prospects WHERE 1 {restrict} ORDER BY name COLLATE NOCASE, id"
+    sql = f"SELECT id FROM prospects WHERE true{restrict} ORDER BY {BY_NAME.for_db(db)}"
     if limit is not None:
         # Enough to fill the head even when every row shown comes first by name.
         sql += f" LIMIT {int(limit)}"
@@ -273,9 +283,7 @@ def _with_matches_elsewhere(
 
 def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], restrict: str) -> int:
     """Today's queue prospects whose zone is outside its calling hours now."""
-    # The unary + keeps the planner off the timezone index (a table read per prospect) and
-    # on the bucket's covering index.
-    closed = " AND +timezone IN (SELECT value FROM json_each(:closed))"
+    closed = IN_CLOSED_ZONE.for_db(db)
     return sum(
         db.execute(
             f"SELECT count(*) FROM prospects WHERE {where}{closed}{restrict}", params

@@ -1,5 +1,5 @@
-"""Writing test rows the same way on both backends (no sqlite-utils table API on a team
-database): one INSERT with RETURNING id."""
+"""Writing and reading test rows the same way on both backends (no sqlite-utils table API
+on a team database): one INSERT with RETURNING id, one SELECT."""
 
 from __future__ import annotations
 
@@ -17,3 +17,23 @@ def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
 
 def insert_rows(db: Any, table: str, rows: list[Mapping[str, Any]]) -> list[int]:
     return [insert_row(db, table, row) for row in rows]
+
+
+def update_row(db: Any, table: str, row_id: int, columns: Mapping[str, Any]) -> None:
+    """Set `columns` of the row with this id."""
+    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+    db.execute(f"UPDATE {table} SET {assignments} WHERE id = :id", {**columns, "id": row_id})
+
+
+def get_row(db: Any, table: str, row_id: int) -> dict[str, Any] | None:
+    """The row of `table` with this id, or None."""
+    return next(iter(db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id])), None)
+
+
+def table_rows(db: Any, table: str, order_by: str = "id") -> list[dict[str, Any]]:
+    """Every row of `table`, in `order_by` order."""
+    return list(db.query(f"SELECT * FROM {table} ORDER BY {order_by}"))
+
+
+def count_rows(db: Any, table: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -22,6 +22,7 @@ from funnel_tui.queue import (
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.formatting import next_task_label
+from tests.rows import insert_row, table_rows
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
@@ -31,9 +32,9 @@ def london(day: str, clock: str = "09:00:00") -> str:
     return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
 
 
-def insert(db: sqlite_utils.Database, name: str, **columns: Any) -> int:
+def insert(db: Any, name: str, **columns: Any) -> int:
     columns.setdefault("created_at", london("2026-11-01"))
-    return int(db["prospects"].insert({"name": name, **columns}).last_pk)
+    return insert_row(db, "prospects", {"name": name, **columns})
 
 
 def called(next_call_at: str | None, **columns: Any) -> dict[str, Any]:
@@ -47,21 +48,20 @@ def called(next_call_at: str | None, **columns: Any) -> dict[str, Any]:
     }
 
 
-def with_task(db: sqlite_utils.Database, name: str, kind: str, due_at: str, **columns: Any) -> int:
+def with_task(db: Any, name: str, kind: str, due_at: str, **columns: Any) -> int:
     """A prospect called before whose one open task is of this kind (the tasks triggers set
     next_call_at and next_task_kind from it)."""
     prospect_id = insert(db, name, **called(None, **columns))
-    db["tasks"].insert({"prospect_id": prospect_id, "kind": kind, "due_at": due_at})
+    insert_row(db, "tasks", {"prospect_id": prospect_id, "kind": kind, "due_at": due_at})
     return prospect_id
 
 
-def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[str]:
-    by_id = {row["id"]: row["name"] for row in db["prospects"].rows}
+def names(db: Any, ids: Iterable[int]) -> list[str]:
+    by_id = {row["id"]: row["name"] for row in table_rows(db, "prospects")}
     return [by_id[prospect_id] for prospect_id in ids]
 
 
-@pytest.fixture
-def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def fill_every_bucket(db: Any) -> Any:
     """One prospect for each place in the queue and for each reason to be left out."""
     # Excluded ones first, so their ids would sort ahead of everything if they leaked in.
     insert(db, "lost never called", stage="lost")
@@ -122,6 +122,17 @@ def every_bucket(db: sqlite_utils.Database) -> sqlite_utils.Database:
     return db
 
 
+@pytest.fixture
+def every_bucket(book_db: Any) -> Any:
+    return fill_every_bucket(book_db)
+
+
+@pytest.fixture
+def every_bucket_file(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """every_bucket in a SQLite file, for the tests of SQLite's query plans."""
+    return fill_every_bucket(db)
+
+
 QUEUE_ORDER = [
     # 1. appointments due now or overdue, oldest due first
     "meeting missed yesterday",
@@ -154,7 +165,7 @@ QUEUE_ORDER = [
 ]
 
 
-def test_queue_order_follows_the_five_buckets(every_bucket: sqlite_utils.Database) -> None:
+def test_queue_order_follows_the_five_buckets(every_bucket: Any) -> None:
     assert names(every_bucket, queue_ids(every_bucket, now=NOW)) == QUEUE_ORDER
 
 
@@ -180,17 +191,17 @@ def test_queue_order_follows_the_five_buckets(every_bucket: sqlite_utils.Databas
         "lost after attempts",
     ],
 )
-def test_left_out_of_todays_queue(every_bucket: sqlite_utils.Database, left_out: str) -> None:
+def test_left_out_of_todays_queue(every_bucket: Any, left_out: str) -> None:
     assert left_out not in names(every_bucket, queue_ids(every_bucket, now=NOW))
 
 
 def test_a_lead_that_came_in_this_morning_beats_last_months_list(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    insert(db, "cold list", created_at=london("2026-10-25"))
-    insert(db, "web form this morning", created_at=london("2026-11-25", "08:12:00"))
-    insert(db, "referral last week", created_at=london("2026-11-18"))
-    assert names(db, queue_ids(db, now=NOW)) == [
+    insert(book_db, "cold list", created_at=london("2026-10-25"))
+    insert(book_db, "web form this morning", created_at=london("2026-11-25", "08:12:00"))
+    insert(book_db, "referral last week", created_at=london("2026-11-18"))
+    assert names(book_db, queue_ids(book_db, now=NOW)) == [
         "web form this morning",
         "referral last week",
         "cold list",
@@ -198,45 +209,45 @@ def test_a_lead_that_came_in_this_morning_beats_last_months_list(
 
 
 def test_a_promised_callback_goes_before_an_older_routine_retry(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    insert(db, "retry overdue since last week", **called(london("2026-11-18")))
-    with_task(db, "callback promised for 10:00", "callback", london("2026-11-25", "10:00:00"))
-    assert names(db, queue_ids(db, now=NOW)) == [
+    insert(book_db, "retry overdue since last week", **called(london("2026-11-18")))
+    with_task(book_db, "callback promised for 10:00", "callback", london("2026-11-25", "10:00:00"))
+    assert names(book_db, queue_ids(book_db, now=NOW)) == [
         "callback promised for 10:00",
         "retry overdue since last week",
     ]
 
 
-def test_the_queue_follows_the_earliest_open_task(db: sqlite_utils.Database) -> None:
+def test_the_queue_follows_the_earliest_open_task(book_db: Any) -> None:
     """A meeting next week and a callback this morning: the callback leads, and once it
     is done the prospect waits for the meeting."""
-    prospect = with_task(db, "two tasks", "meeting", london("2026-12-02"))
-    assert list(queue_ids(db, now=NOW)) == []
+    prospect = with_task(book_db, "two tasks", "meeting", london("2026-12-02"))
+    assert list(queue_ids(book_db, now=NOW)) == []
     callback = {"prospect_id": prospect, "kind": "callback", "due_at": london("2026-11-25")}
-    db["tasks"].insert(callback)
-    assert list(queue_ids(db, now=NOW)) == [prospect]
-    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "callback"
-    db.execute("UPDATE tasks SET status = 'done' WHERE kind = 'callback'")
-    assert list(queue_ids(db, now=NOW)) == []
-    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "meeting"
+    insert_row(book_db, "tasks", callback)
+    assert list(queue_ids(book_db, now=NOW)) == [prospect]
+    assert fetch_rows(book_db, [prospect])[prospect].next_task_kind == "callback"
+    book_db.execute("UPDATE tasks SET status = 'done' WHERE kind = 'callback'")
+    assert list(queue_ids(book_db, now=NOW)) == []
+    assert fetch_rows(book_db, [prospect])[prospect].next_task_kind == "meeting"
 
 
-def test_a_next_call_written_by_another_tool_is_a_call_task(db: sqlite_utils.Database) -> None:
-    prospect = insert(db, "edited", **called(None))
-    db.execute(
+def test_a_next_call_written_by_another_tool_is_a_call_task(book_db: Any) -> None:
+    prospect = insert(book_db, "edited", **called(None))
+    book_db.execute(
         "UPDATE prospects SET next_call_at = ? WHERE id = ?", [london("2026-11-25"), prospect]
     )
-    assert list(queue_ids(db, now=NOW)) == [prospect]
-    assert fetch_rows(db, [prospect])[prospect].next_task_kind == "call"
+    assert list(queue_ids(book_db, now=NOW)) == [prospect]
+    assert fetch_rows(book_db, [prospect])[prospect].next_task_kind == "call"
 
 
-def test_queue_order_is_the_same_on_every_read(every_bucket: sqlite_utils.Database) -> None:
+def test_queue_order_is_the_same_on_every_read(every_bucket: Any) -> None:
     first = list(queue_ids(every_bucket, now=NOW))
     assert [list(queue_ids(every_bucket, now=NOW)) for _ in range(3)] == [first] * 3
 
 
-def test_later_today_moves_up_as_the_day_goes_on(every_bucket: sqlite_utils.Database) -> None:
+def test_later_today_moves_up_as_the_day_goes_on(every_bucket: Any) -> None:
     afternoon = datetime(2026, 11, 25, 15, 0, tzinfo=LONDON)
     order = names(every_bucket, queue_ids(every_bucket, now=afternoon))
     # The meeting at 12:00 is now an appointment due, the 11:00:01 and 14:00 calls retries.
@@ -250,14 +261,14 @@ def test_later_today_moves_up_as_the_day_goes_on(every_bucket: sqlite_utils.Data
     assert order[-2:] == ["lost, revisit at 16:00", "later at the last second"]
 
 
-def test_tomorrows_follow_up_joins_the_queue_tomorrow(every_bucket: sqlite_utils.Database) -> None:
+def test_tomorrows_follow_up_joins_the_queue_tomorrow(every_bucket: Any) -> None:
     tomorrow = datetime(2026, 11, 26, 8, 0, tzinfo=LONDON)
     order = names(every_bucket, queue_ids(every_bucket, now=tomorrow))
     assert "due tomorrow at midnight" in order
     assert "due next week" not in order
 
 
-def test_all_mode_lists_everyone_by_name(every_bucket: sqlite_utils.Database) -> None:
+def test_all_mode_lists_everyone_by_name(every_bucket: Any) -> None:
     insert(every_bucket, "Ann Archer")
     insert(every_bucket, "ann archer")
     insert(every_bucket, "Zoe Zane", stage="lost")
@@ -268,11 +279,11 @@ def test_all_mode_lists_everyone_by_name(every_bucket: sqlite_utils.Database) ->
     assert {"lost never called", "do not call but due", "won without follow-up"} <= set(shown)
 
 
-def test_fetch_rows_gives_the_columns_the_list_shows(db: sqlite_utils.Database) -> None:
+def test_fetch_rows_gives_the_columns_the_list_shows(book_db: Any) -> None:
     due = london("2026-11-25", "09:30:00")
-    first = insert(db, "Ann", company="Acme", **called(due, attempts=2))
-    second = insert(db, "Bob", timezone="America/New_York", priority=2)
-    rows = fetch_rows(db, [second, first])
+    first = insert(book_db, "Ann", company="Acme", **called(due, attempts=2))
+    second = insert(book_db, "Bob", timezone="America/New_York", priority=2)
+    rows = fetch_rows(book_db, [second, first])
     assert rows == {
         first: QueueRow(
             *(first, "Ann", "Acme", "new", "lead", due, "call", 2, "no_answer", 1, None),
@@ -282,20 +293,20 @@ def test_fetch_rows_gives_the_columns_the_list_shows(db: sqlite_utils.Database) 
             second, "Bob", None, "new", "lead", None, None, 0, None, 2, "America/New_York"
         ),
     }
-    assert fetch_rows(db, []) == {}
+    assert fetch_rows(book_db, []) == {}
 
 
 @pytest.fixture
-def directory(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def directory(book_db: Any) -> Any:
     """Prospects with contact details to filter by, all in today's queue."""
-    insert(db, "Ann Archer", company="Acme Ltd", email="ann@acme.example")
-    insert(db, "Bea Baker", company="Globex", email="B.Baker@Globex.example")
-    insert(db, "Cy Cole", company="Initech", phone="+44 20 7946 0958")
-    insert(db, "Di Dunn", company="100% Solar", phone="(020) 7946-0011")
-    insert(db, "Ed Eve", company="snake_case GmbH", phone="030/1234 5678")
-    insert(db, "Flo Fox", company="Back\\slash & Co", email="flo@fox.example")
-    insert(db, "Gus Gray", company="Acme Ltd", **called(london("2026-11-25", "08:00:00")))
-    return db
+    insert(book_db, "Ann Archer", company="Acme Ltd", email="ann@acme.example")
+    insert(book_db, "Bea Baker", company="Globex", email="B.Baker@Globex.example")
+    insert(book_db, "Cy Cole", company="Initech", phone="+44 20 7946 0958")
+    insert(book_db, "Di Dunn", company="100% Solar", phone="(020) 7946-0011")
+    insert(book_db, "Ed Eve", company="snake_case GmbH", phone="030/1234 5678")
+    insert(book_db, "Flo Fox", company="Back\\slash & Co", email="flo@fox.example")
+    insert(book_db, "Gus Gray", company="Acme Ltd", **called(london("2026-11-25", "08:00:00")))
+    return book_db
 
 
 @pytest.mark.parametrize(
@@ -317,7 +328,7 @@ def directory(db: sqlite_utils.Database) -> sqlite_utils.Database:
         pytest.param("nobody", [], id="no match"),
     ],
 )
-def test_filter(directory: sqlite_utils.Database, typed: str, found: list[str]) -> None:
+def test_filter(directory: Any, typed: str, found: list[str]) -> None:
     assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
 
 
@@ -352,28 +363,28 @@ def test_filter(directory: sqlite_utils.Database, typed: str, found: list[str]) 
     ],
 )
 def test_the_filter_finds_a_stored_number_however_it_is_typed(
-    db: sqlite_utils.Database, typed: str, region: str, found: list[str]
+    book_db: Any, typed: str, region: str, found: list[str]
 ) -> None:
-    insert(db, "Lu Lane", phone="+442079460958")
-    insert(db, "Mo Mills", phone="+447700900318")
-    insert(db, "Ned Nash", phone="+15550001000;ext=12")
+    insert(book_db, "Lu Lane", phone="+442079460958")
+    insert(book_db, "Mo Mills", phone="+447700900318")
+    insert(book_db, "Ned Nash", phone="+15550001000;ext=12")
     # Numbers that a trunk prefix dropped from what was typed used to find.
-    insert(db, "Bea Barcelona", phone="+34934817702")  # holds 770 (0770 without its 0)
-    insert(db, "Ula Uk", phone="+443035550111")  # holds 303 (1303 without its 1)
-    insert(db, "Sam Five", phone="+12125550199")  # holds 555 (1555 without its 1)
-    insert(db, "Ola Zero", phone="+13125500211")  # holds 002 (0002 without its 0)
-    insert(db, "Zed Zero", phone="+13125300040")  # holds 000 (1000 without its 1)
-    insert(db, "Di Denver", phone="+13035551234")
-    insert(db, "Jo Jolie", phone="06 12 34 56 78")
-    assert names(db, queue_ids(db, now=NOW, text=typed, phone_region=region)) == found
+    insert(book_db, "Bea Barcelona", phone="+34934817702")  # holds 770 (0770 without its 0)
+    insert(book_db, "Ula Uk", phone="+443035550111")  # holds 303 (1303 without its 1)
+    insert(book_db, "Sam Five", phone="+12125550199")  # holds 555 (1555 without its 1)
+    insert(book_db, "Ola Zero", phone="+13125500211")  # holds 002 (0002 without its 0)
+    insert(book_db, "Zed Zero", phone="+13125300040")  # holds 000 (1000 without its 1)
+    insert(book_db, "Di Denver", phone="+13035551234")
+    insert(book_db, "Jo Jolie", phone="06 12 34 56 78")
+    assert names(book_db, queue_ids(book_db, now=NOW, text=typed, phone_region=region)) == found
 
 
-def test_a_blank_filter_shows_the_whole_queue(directory: sqlite_utils.Database) -> None:
+def test_a_blank_filter_shows_the_whole_queue(directory: Any) -> None:
     assert queue_ids(directory, now=NOW, text="   ") == queue_ids(directory, now=NOW)
 
 
 def test_the_filter_finds_every_prospect_and_says_where_the_others_are(
-    directory: sqlite_utils.Database,
+    directory: Any,
 ) -> None:
     """Today's matches first, in queue order; then the matches from outside today's
     queue, by name, each saying why it is not in it."""
@@ -406,7 +417,7 @@ def test_the_filter_finds_every_prospect_and_says_where_the_others_are(
 
 
 def test_the_filter_in_nurture_finds_todays_prospects_too(
-    directory: sqlite_utils.Database,
+    directory: Any,
 ) -> None:
     insert(directory, "Acme nurture", stage="lost", nurture=1, **called(None))
     order = queue_order(directory, now=NOW, mode=QueueMode.NURTURE, text="acme")
@@ -419,14 +430,14 @@ def test_the_filter_in_nurture_finds_todays_prospects_too(
     ]
 
 
-def test_all_prospects_has_no_matches_elsewhere(directory: sqlite_utils.Database) -> None:
+def test_all_prospects_has_no_matches_elsewhere(directory: Any) -> None:
     insert(directory, "Hal Acme-Hill", stage="lost")
     everyone = queue_order(directory, now=NOW, mode=QueueMode.ALL, text="acme")
     assert names(directory, everyone.ids) == ["Ann Archer", "Gus Gray", "Hal Acme-Hill"]
     assert everyone.elsewhere_from is None
 
 
-def test_the_head_read_of_a_filter_stops_at_its_limit(directory: sqlite_utils.Database) -> None:
+def test_the_head_read_of_a_filter_stops_at_its_limit(directory: Any) -> None:
     insert(directory, "Acme lost", stage="lost")
     head = queue_order(directory, now=NOW, text="acme", limit=3)
     assert names(directory, head.ids) == ["Gus Gray", "Ann Archer", "Acme lost"]
@@ -449,9 +460,9 @@ class RecordingDatabase:
 @pytest.mark.parametrize("mode", list(QueueMode))
 @pytest.mark.parametrize("typed", ["", "acme", "020 7946"])
 def test_every_queue_query_reads_in_order_off_an_index(
-    every_bucket: sqlite_utils.Database, mode: QueueMode, typed: str
+    every_bucket_file: sqlite_utils.Database, mode: QueueMode, typed: str
 ) -> None:
-    recorder = RecordingDatabase(every_bucket)
+    recorder = RecordingDatabase(every_bucket_file)
     queue_ids(recorder, now=NOW, mode=mode, text=typed)  # type: ignore[arg-type]
     queries = recorder.queries
     if typed:
@@ -461,7 +472,7 @@ def test_every_queue_query_reads_in_order_off_an_index(
         (filter_sql, filter_params), *queries = queries
         plan = [
             row[3]
-            for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {filter_sql}", filter_params)
+            for row in every_bucket_file.execute(f"EXPLAIN QUERY PLAN {filter_sql}", filter_params)
         ]
         assert plan == ["SCAN prospect_search"], plan
         # Then the view's matches, and for a view other than all prospects, the others.
@@ -469,27 +480,29 @@ def test_every_queue_query_reads_in_order_off_an_index(
         return
     assert len(queries) == (5 if mode is QueueMode.TODAY else 1)
     for sql, params in queries:
-        plan = [row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        plan = [row[3] for row in every_bucket_file.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
         assert all("INDEX" in step for step in plan if "prospects" in step), (sql, plan)
         # Sorting would read every matching row before showing the first one.
         assert not any("TEMP B-TREE" in step for step in plan), (sql, plan)
 
 
 def test_todays_queue_is_read_from_the_bucket_indexes_alone(
-    every_bucket: sqlite_utils.Database,
+    every_bucket_file: sqlite_utils.Database,
 ) -> None:
-    recorder = RecordingDatabase(every_bucket)
+    recorder = RecordingDatabase(every_bucket_file)
     queue_ids(recorder, now=NOW, closed_zones={"Asia/Singapore"})  # type: ignore[arg-type]
     for sql, params in recorder.queries:
-        plan = " ".join(row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        plan = " ".join(
+            row[3] for row in every_bucket_file.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
         assert "COVERING INDEX" in plan, (sql, plan)
 
 
-def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database) -> None:
-    recorder = RecordingDatabase(every_bucket)
+def test_queue_buckets_use_their_own_indexes(every_bucket_file: sqlite_utils.Database) -> None:
+    recorder = RecordingDatabase(every_bucket_file)
     queue_ids(recorder, now=NOW)  # type: ignore[arg-type]
     indexes = [
-        " ".join(row[3] for row in every_bucket.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        " ".join(row[3] for row in every_bucket_file.execute(f"EXPLAIN QUERY PLAN {sql}", params))
         for sql, params in recorder.queries
     ]
     due, never_called = "INDEX prospects_due ", "INDEX prospects_never_called"
@@ -497,26 +510,26 @@ def test_queue_buckets_use_their_own_indexes(every_bucket: sqlite_utils.Database
     assert never_called in indexes[2]
 
 
-def test_nurture_mode_lists_only_prospects_handed_back(db: sqlite_utils.Database) -> None:
-    kept = insert(db, "Still selling")
-    handed_back = insert(db, "Handed back", stage="lost", nurture=1)
-    ids = list(queue_ids(db, now=NOW, mode=QueueMode.NURTURE))
+def test_nurture_mode_lists_only_prospects_handed_back(book_db: Any) -> None:
+    kept = insert(book_db, "Still selling")
+    handed_back = insert(book_db, "Handed back", stage="lost", nurture=1)
+    ids = list(queue_ids(book_db, now=NOW, mode=QueueMode.NURTURE))
     assert ids == [handed_back]
     assert kept not in ids
 
 
 def test_prospects_outside_their_calling_hours_are_held_back(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     # 11:00 in London is 06:00 in New York and 19:00 in Singapore: both closed.
-    in_london = insert(db, "London", timezone="Europe/London")
-    new_york = insert(db, "New York", timezone="America/New_York")
-    singapore = insert(db, "Singapore", timezone="Asia/Singapore")
-    unknown = insert(db, "No zone")
-    closed = closed_timezones(db, NOW, Settings())
+    in_london = insert(book_db, "London", timezone="Europe/London")
+    new_york = insert(book_db, "New York", timezone="America/New_York")
+    singapore = insert(book_db, "Singapore", timezone="Asia/Singapore")
+    unknown = insert(book_db, "No zone")
+    closed = closed_timezones(book_db, NOW, Settings())
     assert set(closed) == {"America/New_York", "Asia/Singapore"}
     assert closed["America/New_York"] == datetime(2026, 11, 25, 14, 0, tzinfo=NOW.tzinfo)
-    ids = list(queue_ids(db, now=NOW, closed_zones=closed))
+    ids = list(queue_ids(book_db, now=NOW, closed_zones=closed))
     assert in_london in ids and unknown in ids
     assert new_york not in ids and singapore not in ids
 
@@ -549,21 +562,21 @@ def test_the_next_column_spells_the_kind_out_where_there_is_room() -> None:
 
 
 def test_held_back_counts_only_prospects_todays_queue_would_show(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     new_york = {"timezone": "America/New_York"}
     shown_later = [
-        with_task(db, "meeting due", "meeting", london("2026-11-25", "10:00:00"), **new_york),
+        with_task(book_db, "meeting due", "meeting", london("2026-11-25", "10:00:00"), **new_york),
         with_task(
-            db, "lost, revisit due", "revisit", london("2026-11-24"), stage="lost", **new_york
+            book_db, "lost, revisit due", "revisit", london("2026-11-24"), stage="lost", **new_york
         ),
-        insert(db, "never called", **new_york),
-        insert(db, "call at 16:00", **called(london("2026-11-25", "16:00:00"), **new_york)),
+        insert(book_db, "never called", **new_york),
+        insert(book_db, "call at 16:00", **called(london("2026-11-25", "16:00:00"), **new_york)),
     ]
-    with_task(db, "lost, call due", "call", london("2026-11-24"), stage="lost", **new_york)
-    insert(db, "customer never called", kind="customer", **new_york)
-    insert(db, "call tomorrow", **called(london("2026-11-26"), **new_york))
-    order = queue_order(db, now=NOW, closed_zones={"America/New_York"})
+    with_task(book_db, "lost, call due", "call", london("2026-11-24"), stage="lost", **new_york)
+    insert(book_db, "customer never called", kind="customer", **new_york)
+    insert(book_db, "call tomorrow", **called(london("2026-11-26"), **new_york))
+    order = queue_order(book_db, now=NOW, closed_zones={"America/New_York"})
     assert list(order.ids) == []
     assert order.held_back == len(shown_later)
-    assert sorted(queue_ids(db, now=NOW)) == sorted(shown_later)
+    assert sorted(queue_ids(book_db, now=NOW)) == sorted(shown_later)

@@ -21,3 +21,33 @@ class Variants:
         if dialect_of(db) is Dialect.POSTGRESQL:
             return self.postgresql
         return self.sqlite
+
+
+# --- queue, call log, prospects, tasks, pace ---
+
+# The filter's matches, kept by `queue._matching_ids` as a JSON list of ids.
+IN_MATCHING_IDS = Variants(
+    sqlite=" AND id IN (SELECT value FROM json_each(:matching))",
+    postgresql=" AND id IN (SELECT value::bigint FROM json_array_elements_text(:matching::json))",
+)
+# Today's queue holds back the prospects of the timezones closed now (a JSON list).
+IN_OPEN_ZONE = Variants(
+    sqlite=" AND (timezone IS NULL OR timezone NOT IN (SELECT value FROM json_each(:closed)))",
+    postgresql=" AND (timezone IS NULL"
+    " OR timezone NOT IN (SELECT json_array_elements_text(:closed::json)))",
+)
+# The unary + keeps SQLite's planner off the timezone index (a table read per prospect)
+# and on the bucket's covering index; PostgreSQL has no + for text.
+IN_CLOSED_ZONE = Variants(
+    sqlite=" AND +timezone IN (SELECT value FROM json_each(:closed))",
+    postgresql=" AND timezone IN (SELECT json_array_elements_text(:closed::json))",
+)
+# The order of the lists by name, on the index of each (SQLite: NOCASE; PostgreSQL:
+# lower(name)).
+BY_NAME = Variants(sqlite="name COLLATE NOCASE, id", postgresql="lower(name), id")
+# The filter's text, in any case: SQLite's LIKE ignores the case of ASCII letters,
+# PostgreSQL's LIKE does not.
+SEARCH_TEXT_LIKE = Variants(
+    sqlite="search_text LIKE :like ESCAPE '\\'",
+    postgresql="search_text ILIKE :like ESCAPE '\\'",
+)
