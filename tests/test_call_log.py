@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call, undo_last_call
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store import open_team_book
+from funnel_tui.store.errors import integrity_errors
 from funnel_tui.tasks import close_task, open_tasks, reschedule_task
 from funnel_tui.timestamps import to_stored
+from tests.rows import count_rows, get_row, insert_row, table_rows
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
@@ -31,7 +31,7 @@ def london(day: str, clock: str = "09:00:00") -> str:
     return to_stored(datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=LONDON))
 
 
-def insert(db: sqlite_utils.Database, name: str = "Ann Archer", **columns: Any) -> int:
+def insert(db: Any, name: str = "Ann Archer", **columns: Any) -> int:
     row = {
         "name": name,
         "method": "benefits",
@@ -39,11 +39,11 @@ def insert(db: sqlite_utils.Database, name: str = "Ann Archer", **columns: Any) 
         "updated_at": london("2026-11-02"),
         **columns,
     }
-    return int(db["prospects"].insert(row).last_pk)
+    return insert_row(db, "prospects", row)
 
 
 def log(
-    db: sqlite_utils.Database,
+    db: Any,
     prospect_id: int,
     outcome: Outcome,
     *,
@@ -54,25 +54,32 @@ def log(
     return log_call(db, prospect_id, CallOutcome(outcome, **entry), now=now, settings=settings)
 
 
-def prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any]:
+def prospect(db: Any, prospect_id: int) -> dict[str, Any]:
     row = get_prospect(db, prospect_id)
     assert row is not None
     return row
 
 
-def in_queue(db: sqlite_utils.Database, prospect_id: int, now: datetime = NOW) -> bool:
+def in_queue(db: Any, prospect_id: int, now: datetime = NOW) -> bool:
     return prospect_id in queue_ids(db, now=now)
 
 
-def count(db: sqlite_utils.Database, table: str) -> int:
-    return db[table].count
+def reopen(storage: Any) -> Any:
+    """The same book opened again, as after a restart."""
+    if isinstance(storage, Storage):
+        return open_storage(storage.path)
+    return open_team_book(storage.url)
 
 
-def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
-    ann = insert(db)
+def count(db: Any, table: str) -> int:
+    return count_rows(db, table)
+
+
+def test_the_call_row_records_what_happened(book_db: Any) -> None:
+    ann = insert(book_db)
     started = datetime(2026, 11, 25, 10, 58, 20, tzinfo=LONDON)
     logged = log(
-        db,
+        book_db,
         ann,
         Outcome.CALLBACK,
         notes="  \x1b[31mcall back\x1b[0m after lunch \x1b]0;evil\x07[bold]ok[/bold] ",
@@ -80,7 +87,7 @@ def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
         started_at=started,
         duration_s=95,
     )
-    call = db["calls"].get(logged.call_id)
+    call = get_row(book_db, "calls", logged.call_id)
     assert call == {
         "id": logged.call_id,
         "prospect_id": ann,
@@ -102,10 +109,10 @@ def test_the_call_row_records_what_happened(db: sqlite_utils.Database) -> None:
 
 
 def test_a_call_without_a_timer_starts_now_and_takes_no_time(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    logged = log(db, insert(db), Outcome.NO_ANSWER, notes="   ")
-    call = db["calls"].get(logged.call_id)
+    logged = log(book_db, insert(book_db), Outcome.NO_ANSWER, notes="   ")
+    call = get_row(book_db, "calls", logged.call_id)
     assert (call["started_at"], call["duration_s"], call["notes"]) == (to_stored(NOW), 0, None)
 
 
@@ -166,50 +173,50 @@ OUTCOME_EFFECTS: list[tuple[Outcome, dict[str, Any], dict[str, Any], bool]] = [
     ids=[f"{effect[0]}-{'queued' if effect[3] else 'out'}" for effect in OUTCOME_EFFECTS],
 )
 def test_each_outcome_moves_the_prospect_on(
-    db: sqlite_utils.Database,
+    book_db: Any,
     outcome: Outcome,
     asked: dict[str, Any],
     expected: dict[str, Any],
     queued: bool,
 ) -> None:
-    ann = insert(db)
-    assert in_queue(db, ann)
-    log(db, ann, outcome, **asked)
-    after = prospect(db, ann)
+    ann = insert(book_db)
+    assert in_queue(book_db, ann)
+    log(book_db, ann, outcome, **asked)
+    after = prospect(book_db, ann)
     assert {column: after[column] for column in expected} == expected
     assert (after["last_outcome"], after["last_called_at"]) == (outcome.value, to_stored(NOW))
-    assert in_queue(db, ann) is queued
-    assert ann in queue_ids(db, now=NOW, mode=QueueMode.ALL)
+    assert in_queue(book_db, ann) is queued
+    assert ann in queue_ids(book_db, now=NOW, mode=QueueMode.ALL)
 
 
-def test_a_busy_prospect_comes_back_later_today(db: sqlite_utils.Database) -> None:
-    ann = insert(db)
-    bob = insert(db, "Bob Baker")
-    log(db, ann, Outcome.BUSY)
-    assert list(queue_ids(db, now=NOW)) == [bob, ann]
+def test_a_busy_prospect_comes_back_later_today(book_db: Any) -> None:
+    ann = insert(book_db)
+    bob = insert(book_db, "Bob Baker")
+    log(book_db, ann, Outcome.BUSY)
+    assert list(queue_ids(book_db, now=NOW)) == [bob, ann]
     one_pm = datetime(2026, 11, 25, 13, 0, tzinfo=LONDON)
-    assert list(queue_ids(db, now=one_pm)) == [ann, bob]
+    assert list(queue_ids(book_db, now=one_pm)) == [ann, bob]
 
 
 def test_unanswered_calls_retry_next_business_day_in_the_prospects_zone(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     friday_afternoon = datetime(2026, 11, 27, 16, 0, tzinfo=LONDON)
-    ann = insert(db, timezone="America/New_York")
-    logged = log(db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
+    ann = insert(book_db, timezone="America/New_York")
+    logged = log(book_db, ann, Outcome.NO_ANSWER, now=friday_afternoon)
     monday_morning_slot_in_new_york = datetime(
         2026, 11, 30, 9, 30, tzinfo=ZoneInfo("America/New_York")
     )
     assert logged.next_call_at == monday_morning_slot_in_new_york
-    assert prospect(db, ann)["next_call_at"] == to_stored(monday_morning_slot_in_new_york)
+    assert prospect(book_db, ann)["next_call_at"] == to_stored(monday_morning_slot_in_new_york)
 
 
-def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database) -> None:
+def test_a_won_call_records_the_deal_on_the_local_date(book_db: Any) -> None:
     new_york = ZoneInfo("America/New_York")
     late_evening = datetime(2026, 11, 25, 20, 30, tzinfo=new_york)  # already the 26th in UTC
-    ann = insert(db, deal_value_cents=900_000)
-    logged = log(db, ann, Outcome.WON, now=late_evening, amount_cents=1_250_000)
-    deals = list(db["deals"].rows)
+    ann = insert(book_db, deal_value_cents=900_000)
+    logged = log(book_db, ann, Outcome.WON, now=late_evening, amount_cents=1_250_000)
+    deals = table_rows(book_db, "deals")
     assert deals == [
         {
             "id": deals[0]["id"],
@@ -222,13 +229,13 @@ def test_a_won_call_records_the_deal_on_the_local_date(db: sqlite_utils.Database
         }
     ]
     # The open deal value was this deal: once won, it is in deals and no longer open.
-    assert prospect(db, ann)["deal_value_cents"] is None
+    assert prospect(book_db, ann)["deal_value_cents"] is None
 
 
 @pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.CALLBACK, Outcome.NOT_INTERESTED])
-def test_only_a_won_call_makes_a_deal(db: sqlite_utils.Database, outcome: Outcome) -> None:
-    log(db, insert(db), outcome, follow_up_at=NEXT_WEEK, amount_cents=500)
-    assert count(db, "deals") == 0
+def test_only_a_won_call_makes_a_deal(book_db: Any, outcome: Outcome) -> None:
+    log(book_db, insert(book_db), outcome, follow_up_at=NEXT_WEEK, amount_cents=500)
+    assert count(book_db, "deals") == 0
 
 
 @pytest.mark.parametrize(
@@ -245,56 +252,56 @@ def test_only_a_won_call_makes_a_deal(db: sqlite_utils.Database, outcome: Outcom
     ],
 )
 def test_a_follow_up_never_moves_the_stage_back(
-    db: sqlite_utils.Database, outcome: Outcome, stage_before: str, stage_after: str
+    book_db: Any, outcome: Outcome, stage_before: str, stage_after: str
 ) -> None:
-    ann = insert(db, stage=stage_before)
-    log(db, ann, outcome, follow_up_at=THIS_AFTERNOON)
-    assert prospect(db, ann)["stage"] == stage_after
+    ann = insert(book_db, stage=stage_before)
+    log(book_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(book_db, ann)["stage"] == stage_after
 
 
 @pytest.mark.parametrize(
     ("outcome", "stage_after"), [(Outcome.CALLBACK, "contacted"), (Outcome.MEETING, "meeting")]
 )
 def test_a_lost_prospect_who_asks_for_a_follow_up_is_queued_for_it(
-    db: sqlite_utils.Database, outcome: Outcome, stage_after: str
+    book_db: Any, outcome: Outcome, stage_after: str
 ) -> None:
-    ann = insert(db, stage="lost", last_outcome="not_interested")
-    log(db, ann, outcome, follow_up_at=THIS_AFTERNOON)
-    assert prospect(db, ann)["stage"] == stage_after
-    assert in_queue(db, ann, now=THIS_AFTERNOON)
+    ann = insert(book_db, stage="lost", last_outcome="not_interested")
+    log(book_db, ann, outcome, follow_up_at=THIS_AFTERNOON)
+    assert prospect(book_db, ann)["stage"] == stage_after
+    assert in_queue(book_db, ann, now=THIS_AFTERNOON)
 
 
-def test_a_customer_with_a_follow_up_stays_won(db: sqlite_utils.Database) -> None:
-    ann = insert(db, stage="won", kind="customer")
-    log(db, ann, Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON)
-    assert (prospect(db, ann)["stage"], prospect(db, ann)["kind"]) == ("won", "customer")
-    assert in_queue(db, ann)
+def test_a_customer_with_a_follow_up_stays_won(book_db: Any) -> None:
+    ann = insert(book_db, stage="won", kind="customer")
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON)
+    assert (prospect(book_db, ann)["stage"], prospect(book_db, ann)["kind"]) == ("won", "customer")
+    assert in_queue(book_db, ann)
 
 
 def test_unanswered_attempts_count_up_and_a_connect_resets_them(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = insert(db)
+    ann = insert(book_db)
     unanswered = (Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY)
     for day, outcome in enumerate(unanswered, start=23):
-        log(db, ann, outcome, now=datetime(2026, 11, day, 10, 0, tzinfo=LONDON))
-        assert prospect(db, ann)["attempts"] == day - 22
-    log(db, ann, Outcome.CALLBACK, now=NOW + timedelta(days=1), follow_up_at=NEXT_WEEK)
-    assert prospect(db, ann)["attempts"] == 0
+        log(book_db, ann, outcome, now=datetime(2026, 11, day, 10, 0, tzinfo=LONDON))
+        assert prospect(book_db, ann)["attempts"] == day - 22
+    log(book_db, ann, Outcome.CALLBACK, now=NOW + timedelta(days=1), follow_up_at=NEXT_WEEK)
+    assert prospect(book_db, ann)["attempts"] == 0
 
 
 def test_after_the_last_attempt_the_prospect_goes_to_nurture(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     settings = Settings(max_attempts=3)
-    ann = insert(db)
+    ann = insert(book_db)
     days = [datetime(2026, 11, day, 10, 0, tzinfo=LONDON) for day in (23, 24, 25)]
     for day in days[:2]:
-        logged = log(db, ann, Outcome.NO_ANSWER, now=day, settings=settings)
+        logged = log(book_db, ann, Outcome.NO_ANSWER, now=day, settings=settings)
         assert logged.next_call_at is not None
-        assert in_queue(db, ann, now=logged.next_call_at)
-    last = log(db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
-    after = prospect(db, ann)
+        assert in_queue(book_db, ann, now=logged.next_call_at)
+    last = log(book_db, ann, Outcome.GATEKEEPER, now=days[2], settings=settings)
+    after = prospect(book_db, ann)
     revisit = datetime(2027, 2, 23, 9, 30, tzinfo=LONDON)  # 90 days on, a Tuesday
     assert last.next_call_at == revisit
     expected = {
@@ -307,8 +314,8 @@ def test_after_the_last_attempt_the_prospect_goes_to_nurture(
         "next_task_kind": "revisit",
     }
     assert {column: after[column] for column in expected} == expected
-    assert not in_queue(db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
-    assert ann in queue_ids(db, now=NOW, mode=QueueMode.ALL)
+    assert not in_queue(book_db, ann, now=datetime(2026, 11, 26, 9, 0, tzinfo=LONDON))
+    assert ann in queue_ids(book_db, now=NOW, mode=QueueMode.ALL)
 
 
 @pytest.mark.parametrize(
@@ -322,26 +329,26 @@ def test_after_the_last_attempt_the_prospect_goes_to_nurture(
     ],
 )
 def test_an_incomplete_outcome_is_refused_and_nothing_is_written(
-    db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any], reason: str
+    book_db: Any, outcome: Outcome, asked: dict[str, Any], reason: str
 ) -> None:
-    ann = insert(db)
-    before = prospect(db, ann)
+    ann = insert(book_db)
+    before = prospect(book_db, ann)
     with pytest.raises(OutcomeInvalid, match=reason):
-        log(db, ann, outcome, **asked)
-    assert prospect(db, ann) == before
-    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+        log(book_db, ann, outcome, **asked)
+    assert prospect(book_db, ann) == before
+    assert [count(book_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
 
 
-def test_a_call_for_a_deleted_prospect_is_refused(db: sqlite_utils.Database) -> None:
+def test_a_call_for_a_deleted_prospect_is_refused(book_db: Any) -> None:
     with pytest.raises(OutcomeInvalid, match="no longer exists"):
-        log(db, 404, Outcome.NO_ANSWER)
-    assert count(db, "calls") == 0
+        log(book_db, 404, Outcome.NO_ANSWER)
+    assert count(book_db, "calls") == 0
 
 
 # Undo --------------------------------------------------------------------------
 
 
-def worked_prospect(db: sqlite_utils.Database, name: str = "Ann Archer") -> int:
+def worked_prospect(db: Any, name: str = "Ann Archer") -> int:
     """A prospect with history in every column that logging a call may change."""
     return insert(
         db,
@@ -372,15 +379,15 @@ def worked_prospect(db: sqlite_utils.Database, name: str = "Ann Archer") -> int:
     ],
 )
 def test_undo_restores_the_prospect_exactly(
-    db: sqlite_utils.Database, outcome: Outcome, asked: dict[str, Any]
+    book_db: Any, outcome: Outcome, asked: dict[str, Any]
 ) -> None:
-    ann = worked_prospect(db)
-    before = prospect(db, ann)
-    queue_before = list(queue_ids(db, now=NOW))
-    logged = log(db, ann, outcome, notes="note", **asked)
-    assert prospect(db, ann) != before
+    ann = worked_prospect(book_db)
+    before = prospect(book_db, ann)
+    queue_before = list(queue_ids(book_db, now=NOW))
+    logged = log(book_db, ann, outcome, notes="note", **asked)
+    assert prospect(book_db, ann) != before
 
-    undone = undo_last_call(db)
+    undone = undo_last_call(book_db)
 
     assert undone is not None
     assert (undone.call_id, undone.prospect_id, undone.prospect_name, undone.outcome) == (
@@ -389,29 +396,28 @@ def test_undo_restores_the_prospect_exactly(
         "Ann Archer",
         outcome,
     )
-    assert prospect(db, ann) == before
-    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
-    assert list(queue_ids(db, now=NOW)) == queue_before
+    assert prospect(book_db, ann) == before
+    assert [count(book_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
+    assert list(queue_ids(book_db, now=NOW)) == queue_before
 
 
-def test_the_last_attempt_is_undone_back_out_of_nurture(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
-    before = prospect(db, ann)
-    log(db, ann, Outcome.NO_ANSWER, settings=Settings(max_attempts=3))
-    assert prospect(db, ann)["nurture"] == 1
-    undo_last_call(db)
-    assert prospect(db, ann) == before
+def test_the_last_attempt_is_undone_back_out_of_nurture(book_db: Any) -> None:
+    ann = worked_prospect(book_db)
+    before = prospect(book_db, ann)
+    log(book_db, ann, Outcome.NO_ANSWER, settings=Settings(max_attempts=3))
+    assert prospect(book_db, ann)["nurture"] == 1
+    undo_last_call(book_db)
+    assert prospect(book_db, ann) == before
 
 
-def test_undo_works_after_reopening_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "reopened.db"
-    first = open_storage(path)
+def test_undo_works_after_reopening_the_book(book_storage: Any) -> None:
+    first = book_storage
     ann = worked_prospect(first.db)
     before = prospect(first.db, ann)
     log(first.db, ann, Outcome.WON, amount_cents=99_00)
     first.close()
 
-    second = open_storage(path)
+    second = reopen(first)
     try:
         undone = undo_last_call(second.db)
         assert undone is not None
@@ -422,9 +428,9 @@ def test_undo_works_after_reopening_the_file(tmp_path: Path) -> None:
         second.close()
 
 
-def test_repeated_undo_steps_back_through_the_calls(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
-    bob = worked_prospect(db, "Bob Baker")
+def test_repeated_undo_steps_back_through_the_calls(book_db: Any) -> None:
+    ann = worked_prospect(book_db)
+    bob = worked_prospect(book_db, "Bob Baker")
     steps = [
         (ann, Outcome.NO_ANSWER, {}),
         (bob, Outcome.MEETING, {"follow_up_at": NEXT_WEEK}),
@@ -433,72 +439,70 @@ def test_repeated_undo_steps_back_through_the_calls(db: sqlite_utils.Database) -
     ]
     states = []
     for prospect_id, outcome, asked in steps:
-        states.append((prospect(db, ann), prospect(db, bob)))
-        log(db, prospect_id, outcome, **asked)
+        states.append((prospect(book_db, ann), prospect(book_db, bob)))
+        log(book_db, prospect_id, outcome, **asked)
 
     for (prospect_id, outcome, _), state in reversed(list(zip(steps, states, strict=True))):
-        undone = undo_last_call(db)
+        undone = undo_last_call(book_db)
         assert undone is not None
         assert (undone.prospect_id, undone.outcome) == (prospect_id, outcome)
-        assert (prospect(db, ann), prospect(db, bob)) == state
+        assert (prospect(book_db, ann), prospect(book_db, bob)) == state
 
-    assert undo_last_call(db) is None
-    assert [count(db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
-
-
-def test_nothing_to_undo(db: sqlite_utils.Database) -> None:
-    assert undo_last_call(db) is None
-    insert(db)
-    assert undo_last_call(db) is None
+    assert undo_last_call(book_db) is None
+    assert [count(book_db, table) for table in ("calls", "deals", "undo_log")] == [0, 0, 0]
 
 
-def test_calls_added_by_other_tools_are_never_undone(db: sqlite_utils.Database) -> None:
-    ann = worked_prospect(db)
+def test_nothing_to_undo(book_db: Any) -> None:
+    assert undo_last_call(book_db) is None
+    insert(book_db)
+    assert undo_last_call(book_db) is None
+
+
+def test_calls_added_by_other_tools_are_never_undone(book_db: Any) -> None:
+    ann = worked_prospect(book_db)
     imported = {"prospect_id": ann, "outcome": "no_answer", "started_at": london("2026-11-24")}
-    db["calls"].insert(imported)
-    assert undo_last_call(db) is None
+    insert_row(book_db, "calls", imported)
+    assert undo_last_call(book_db) is None
 
-    logged = log(db, ann, Outcome.VOICEMAIL)
-    db["calls"].insert({**imported, "started_at": london("2026-11-25", "11:30:00")})
-    undone = undo_last_call(db)
+    logged = log(book_db, ann, Outcome.VOICEMAIL)
+    insert_row(book_db, "calls", {**imported, "started_at": london("2026-11-25", "11:30:00")})
+    undone = undo_last_call(book_db)
     assert undone is not None
     assert undone.call_id == logged.call_id
-    assert undo_last_call(db) is None
-    assert [call["outcome"] for call in db["calls"].rows] == ["no_answer", "no_answer"]
+    assert undo_last_call(book_db) is None
+    assert [call["outcome"] for call in table_rows(book_db, "calls")] == ["no_answer", "no_answer"]
 
 
 @pytest.mark.parametrize("change", ["reschedule", "done"])
-def test_undo_keeps_a_task_the_rep_changed_since_and_says_so(
-    db: sqlite_utils.Database, change: str
-) -> None:
-    ann = insert(db)
-    log(db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
-    (task,) = open_tasks(db, ann)
+def test_undo_keeps_a_task_the_rep_changed_since_and_says_so(book_db: Any, change: str) -> None:
+    ann = insert(book_db)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    (task,) = open_tasks(book_db, ann)
     if change == "reschedule":
-        reschedule_task(db, task.id, NEXT_WEEK + timedelta(days=1))
+        reschedule_task(book_db, task.id, NEXT_WEEK + timedelta(days=1))
     else:
-        close_task(db, task.id, TaskStatus.DONE, now=NOW + timedelta(hours=1))
+        close_task(book_db, task.id, TaskStatus.DONE, now=NOW + timedelta(hours=1))
 
-    undone = undo_last_call(db)
+    undone = undo_last_call(book_db)
 
     assert undone is not None and undone.not_restored == ("callback task",)
-    assert count(db, "calls") == 0
-    kept = db["tasks"].get(task.id)
+    assert count(book_db, "calls") == 0
+    kept = get_row(book_db, "tasks", task.id)
     assert (kept["call_id"], kept["kind"]) == (None, "callback")  # its call is gone
 
 
 def test_a_request_id_logged_again_returns_the_call_and_writes_nothing(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = insert(db)
+    ann = insert(book_db)
     first = log_call(
-        db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, request_id="r-1"
+        book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, request_id="r-1"
     )
-    written = {table: count(db, table) for table in ("calls", "tasks", "undo_log")}
-    state = prospect(db, ann)
+    written = {table: count(book_db, table) for table in ("calls", "tasks", "undo_log")}
+    state = prospect(book_db, ann)
 
     again = log_call(
-        db,
+        book_db,
         ann,
         CallOutcome(Outcome.NO_ANSWER),
         now=NOW + timedelta(minutes=1),
@@ -512,18 +516,18 @@ def test_a_request_id_logged_again_returns_the_call_and_writes_nothing(
         Outcome.NO_ANSWER,
         first.next_call_at,
     )
-    assert {table: count(db, table) for table in written} == written
-    assert prospect(db, ann) == state
-    assert db["calls"].get(first.call_id)["request_id"] == "r-1"
+    assert {table: count(book_db, table) for table in written} == written
+    assert prospect(book_db, ann) == state
+    assert get_row(book_db, "calls", first.call_id)["request_id"] == "r-1"
 
 
 def test_a_request_id_is_found_before_the_entry_is_checked_again(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     # A retry a day later: the follow-up it typed is in the past by now, the call is there.
-    ann = insert(db)
+    ann = insert(book_db)
     first = log_call(
-        db,
+        book_db,
         ann,
         CallOutcome(Outcome.CALLBACK, follow_up_at=THIS_AFTERNOON),
         now=NOW,
@@ -531,7 +535,7 @@ def test_a_request_id_is_found_before_the_entry_is_checked_again(
         request_id="r-2",
     )
     again = log_call(
-        db,
+        book_db,
         ann,
         CallOutcome(Outcome.CALLBACK),
         now=NOW + timedelta(days=1),
@@ -539,32 +543,36 @@ def test_a_request_id_is_found_before_the_entry_is_checked_again(
         request_id="r-2",
     )
     assert (again.call_id, again.already_logged) == (first.call_id, True)
-    assert count(db, "calls") == 1
+    assert count(book_db, "calls") == 1
 
 
-def test_a_request_id_of_another_prospects_call_is_refused(db: sqlite_utils.Database) -> None:
-    ann, bob = insert(db), insert(db, "Bob Baker")
-    log_call(db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="k")
+def test_a_request_id_of_another_prospects_call_is_refused(book_db: Any) -> None:
+    ann, bob = insert(book_db), insert(book_db, "Bob Baker")
+    log_call(
+        book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="k"
+    )
 
     with pytest.raises(OutcomeInvalid, match="used for call 1 with prospect"):
-        log_call(db, bob, CallOutcome(Outcome.BUSY), now=NOW, settings=SETTINGS, request_id="k")
+        log_call(
+            book_db, bob, CallOutcome(Outcome.BUSY), now=NOW, settings=SETTINGS, request_id="k"
+        )
 
-    assert count(db, "calls") == 1
+    assert count(book_db, "calls") == 1
 
 
-def test_calls_without_a_request_id_are_not_one_call(db: sqlite_utils.Database) -> None:
-    ann = insert(db)
-    log(db, ann, Outcome.NO_ANSWER)
-    log(db, ann, Outcome.VOICEMAIL)
-    db["calls"].insert({"prospect_id": ann, "outcome": "busy"})  # another tool, no key
+def test_calls_without_a_request_id_are_not_one_call(book_db: Any) -> None:
+    ann = insert(book_db)
+    log(book_db, ann, Outcome.NO_ANSWER)
+    log(book_db, ann, Outcome.VOICEMAIL)
+    insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy"})  # another tool, no key
 
-    assert [call["request_id"] for call in db["calls"].rows] == [None, None, None]
+    assert [call["request_id"] for call in table_rows(book_db, "calls")] == [None, None, None]
 
 
 def test_the_database_refuses_a_second_call_with_one_request_id(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = insert(db)
-    db["calls"].insert({"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        db["calls"].insert({"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
+    ann = insert(book_db)
+    insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
+    with pytest.raises(integrity_errors(), match=r"(?i)unique"):
+        insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy", "request_id": "dup"})

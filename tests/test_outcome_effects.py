@@ -8,12 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
+from tests.rows import get_row, insert_row
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)  # a Wednesday
@@ -217,28 +217,32 @@ CASES = [
 
 @pytest.mark.parametrize(("outcome", "kind", "asked", "expected"), CASES)
 def test_each_outcome_for_each_kind_of_prospect(
-    db: sqlite_utils.Database,
+    book_db: Any,
     outcome: Outcome,
     kind: str,
     asked: dict[str, Any],
     expected: dict[str, Any],
 ) -> None:
-    prospect_id = int(
-        db["prospects"].insert({"name": "Ann Archer", "kind": kind, "stage": BEFORE[kind]}).last_pk
+    prospect_id = insert_row(
+        book_db, "prospects", {"name": "Ann Archer", "kind": kind, "stage": BEFORE[kind]}
     )
     for task_kind, due in (("call", DUE_THIS_MORNING), ("meeting", MEETING_NEXT_WEEK)):
-        db["tasks"].insert(
-            {"prospect_id": prospect_id, "kind": task_kind, "due_at": to_stored(due)}
+        insert_row(
+            book_db,
+            "tasks",
+            {"prospect_id": prospect_id, "kind": task_kind, "due_at": to_stored(due)},
         )
 
-    logged = log_call(db, prospect_id, CallOutcome(outcome, **asked), now=NOW, settings=Settings())
+    logged = log_call(
+        book_db, prospect_id, CallOutcome(outcome, **asked), now=NOW, settings=Settings()
+    )
 
-    after = db["prospects"].get(prospect_id)
+    after = get_row(book_db, "prospects", prospect_id)
     tasks = sorted(
         (task["kind"], task["status"], task["due_at"])
-        for task in db.query("SELECT kind, status, due_at FROM tasks")
+        for task in book_db.query("SELECT kind, status, due_at FROM tasks")
     )
-    deals = [deal["kind"] for deal in db.query("SELECT kind FROM deals")]
+    deals = [deal["kind"] for deal in book_db.query("SELECT kind FROM deals")]
     columns = {column: expected[column] for column in expected if column not in ("tasks", "deal")}
     assert {column: after[column] for column in columns} == columns
     assert tasks == expected["tasks"]
@@ -249,36 +253,36 @@ def test_each_outcome_for_each_kind_of_prospect(
         == earliest_open
         == (logged.next_call_at and to_stored(logged.next_call_at))
     )
-    reason = db.execute("SELECT reason FROM calls").fetchone()[0]
+    reason = book_db.execute("SELECT reason FROM calls").fetchone()[0]
     assert reason == (asked["reason"].value if "reason" in asked else None)
 
 
 def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first_attempt(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     """A nurture lead whose revisit came is back with sales: the cadence starts again."""
-    ann = int(
-        db["prospects"]
-        .insert(
-            {
-                "name": "Ann Archer",
-                "kind": "known",
-                "stage": "lost",
-                "nurture": 1,
-                "lost_reason": "unreachable",
-                "attempts": 8,
-                "nurtured_at": "2026-08-20T10:00:00+00:00",
-            }
-        )
-        .last_pk
+    ann = insert_row(
+        book_db,
+        "prospects",
+        {
+            "name": "Ann Archer",
+            "kind": "known",
+            "stage": "lost",
+            "nurture": 1,
+            "lost_reason": "unreachable",
+            "attempts": 8,
+            "nurtured_at": "2026-08-20T10:00:00+00:00",
+        },
     )
-    db["tasks"].insert(
-        {"prospect_id": ann, "kind": "revisit", "due_at": to_stored(DUE_THIS_MORNING)}
+    insert_row(
+        book_db,
+        "tasks",
+        {"prospect_id": ann, "kind": "revisit", "due_at": to_stored(DUE_THIS_MORNING)},
     )
 
-    log_call(db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
+    log_call(book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
 
-    after = db["prospects"].get(ann)
+    after = get_row(book_db, "prospects", ann)
     assert (after["stage"], after["nurture"], after["lost_reason"], after["attempts"]) == (
         "contacted",
         0,
@@ -289,34 +293,36 @@ def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first
     assert after["nurtured_at"] == "2026-08-20T10:00:00+00:00"  # when it was handed back
 
 
-def test_a_proposal_with_nothing_else_open_is_followed_up(db: sqlite_utils.Database) -> None:
+def test_a_proposal_with_nothing_else_open_is_followed_up(book_db: Any) -> None:
     """The deal never drops out of the queue: two business days on, at the morning slot."""
-    ann = int(
-        db["prospects"].insert({"name": "Ann", "kind": "known", "stage": "qualified"}).last_pk
-    )
-    db["tasks"].insert(
-        {"prospect_id": ann, "kind": "callback", "due_at": to_stored(DUE_THIS_MORNING)}
+    ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "qualified"})
+    insert_row(
+        book_db,
+        "tasks",
+        {"prospect_id": ann, "kind": "callback", "due_at": to_stored(DUE_THIS_MORNING)},
     )
     entry = CallOutcome(Outcome.PROPOSAL_SENT, amount_cents=1_850_000, close_on=date(2026, 12, 15))
 
-    log_call(db, ann, entry, now=NOW, settings=Settings())
+    log_call(book_db, ann, entry, now=NOW, settings=Settings())
 
-    open_tasks = list(db.query("SELECT kind, due_at FROM tasks WHERE status = 'open'"))
+    open_tasks = list(book_db.query("SELECT kind, due_at FROM tasks WHERE status = 'open'"))
     assert open_tasks == [{"kind": "call", "due_at": FOLLOW_UP}]
-    assert db["prospects"].get(ann)["next_call_at"] == FOLLOW_UP
+    assert get_row(book_db, "prospects", ann)["next_call_at"] == FOLLOW_UP
 
 
 @pytest.mark.parametrize(
     ("meeting_at", "becomes"), [(DUE_THIS_MORNING, "missed"), (MEETING_NEXT_WEEK, "open")]
 )
 def test_a_no_show_marks_todays_meeting_missed_never_one_still_to_come(
-    db: sqlite_utils.Database, meeting_at: datetime, becomes: str
+    book_db: Any, meeting_at: datetime, becomes: str
 ) -> None:
-    ann = int(db["prospects"].insert({"name": "Ann", "kind": "known", "stage": "meeting"}).last_pk)
-    db["tasks"].insert({"prospect_id": ann, "kind": "meeting", "due_at": to_stored(meeting_at)})
+    ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "meeting"})
+    insert_row(
+        book_db, "tasks", {"prospect_id": ann, "kind": "meeting", "due_at": to_stored(meeting_at)}
+    )
 
     entry = CallOutcome(Outcome.NO_SHOW, follow_up_at=FRIDAY_AT_TWO)
-    log_call(db, ann, entry, now=NOW, settings=Settings())
+    log_call(book_db, ann, entry, now=NOW, settings=Settings())
 
-    tasks = sorted((task["kind"], task["status"]) for task in db.query("SELECT * FROM tasks"))
+    tasks = sorted((task["kind"], task["status"]) for task in book_db.query("SELECT * FROM tasks"))
     assert tasks == [("callback", "open"), ("meeting", becomes)]

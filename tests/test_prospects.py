@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, Outcome
@@ -24,6 +23,7 @@ from funnel_tui.prospects import (
 from funnel_tui.queue import queue_ids
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
+from tests.rows import count_rows, update_row
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
@@ -44,7 +44,7 @@ def refusals(**values: Any) -> dict[str, str]:
     return refused.value.errors
 
 
-def prospect(db: sqlite_utils.Database, prospect_id: int) -> dict[str, Any]:
+def prospect(db: Any, prospect_id: int) -> dict[str, Any]:
     row = get_prospect(db, prospect_id)
     assert row is not None
     return row
@@ -201,10 +201,10 @@ def test_control_characters_and_escape_sequences_are_removed() -> None:
     )
 
 
-def test_an_added_prospect_is_stored_as_validated(db: sqlite_utils.Database) -> None:
+def test_an_added_prospect_is_stored_as_validated(book_db: Any) -> None:
     row = validate(name="Ann Archer", email="ann@acme.example", priority="high", method="inbound")
-    ann = add_prospect(db, row, now=NOW)
-    stored = prospect(db, ann)
+    ann = add_prospect(book_db, row, now=NOW)
+    stored = prospect(book_db, ann)
     assert {column: stored[column] for column in row} == row
     expected_defaults = {
         "kind": "new",
@@ -216,22 +216,22 @@ def test_an_added_prospect_is_stored_as_validated(db: sqlite_utils.Database) -> 
         "updated_at": to_stored(NOW),
     }
     assert {column: stored[column] for column in expected_defaults} == expected_defaults
-    assert list(queue_ids(db, now=NOW)) == [ann]
+    assert list(queue_ids(book_db, now=NOW)) == [ann]
 
 
-def test_editing_saves_the_changed_fields(db: sqlite_utils.Database) -> None:
-    ann = add_prospect(db, validate(name="Ann", company="Acme"), now=NOW)
-    update_prospect(db, ann, validate(name="Ann Archer", company="Globex", stage="won"))
-    stored = prospect(db, ann)
+def test_editing_saves_the_changed_fields(book_db: Any) -> None:
+    ann = add_prospect(book_db, validate(name="Ann", company="Acme"), now=NOW)
+    update_prospect(book_db, ann, validate(name="Ann Archer", company="Globex", stage="won"))
+    stored = prospect(book_db, ann)
     assert (stored["name"], stored["company"], stored["stage"]) == ("Ann Archer", "Globex", "won")
 
 
-def test_editing_a_deleted_prospect_says_so(db: sqlite_utils.Database) -> None:
+def test_editing_a_deleted_prospect_says_so(book_db: Any) -> None:
     with pytest.raises(LookupError, match="no longer exists"):
-        update_prospect(db, 404, {"name": "Ann"})
+        update_prospect(book_db, 404, {"name": "Ann"})
 
 
-def wrong_number(db: sqlite_utils.Database) -> int:
+def wrong_number(db: Any) -> int:
     ann = add_prospect(db, validate(name="Ann", phone="020 7946 0000", company="Acme"), now=NOW)
     log_call(db, ann, CallOutcome(Outcome.WRONG_NUMBER), now=NOW, settings=Settings())
     assert ann not in queue_ids(db, now=NOW)
@@ -239,66 +239,66 @@ def wrong_number(db: sqlite_utils.Database) -> int:
 
 
 def test_a_new_phone_number_clears_wrong_number_and_requeues(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = wrong_number(db)
-    update_prospect(db, ann, validate(name="Ann", phone="020 7946 0958", company="Acme"))
-    assert prospect(db, ann)["wrong_number"] == 0
-    assert list(queue_ids(db, now=NOW + timedelta(minutes=5))) == [ann]
+    ann = wrong_number(book_db)
+    update_prospect(book_db, ann, validate(name="Ann", phone="020 7946 0958", company="Acme"))
+    assert prospect(book_db, ann)["wrong_number"] == 0
+    assert list(queue_ids(book_db, now=NOW + timedelta(minutes=5))) == [ann]
 
 
-def test_other_edits_keep_the_wrong_number_flag(db: sqlite_utils.Database) -> None:
-    ann = wrong_number(db)
-    update_prospect(db, ann, validate(name="Ann", phone="020 7946 0000", company="Globex"))
-    update_prospect(db, ann, {"needs": "a new phone number"})
-    assert prospect(db, ann)["wrong_number"] == 1
-    assert ann not in queue_ids(db, now=NOW + timedelta(days=1))
+def test_other_edits_keep_the_wrong_number_flag(book_db: Any) -> None:
+    ann = wrong_number(book_db)
+    update_prospect(book_db, ann, validate(name="Ann", phone="020 7946 0000", company="Globex"))
+    update_prospect(book_db, ann, {"needs": "a new phone number"})
+    assert prospect(book_db, ann)["wrong_number"] == 1
+    assert ann not in queue_ids(book_db, now=NOW + timedelta(days=1))
 
 
-def test_a_new_number_keeps_a_scheduled_follow_up(db: sqlite_utils.Database) -> None:
-    ann = add_prospect(db, validate(name="Ann", phone="020 7946 0000"), now=NOW)
+def test_a_new_number_keeps_a_scheduled_follow_up(book_db: Any) -> None:
+    ann = add_prospect(book_db, validate(name="Ann", phone="020 7946 0000"), now=NOW)
     follow_up = to_stored(NOW + timedelta(days=7))
-    db["prospects"].update(ann, {"wrong_number": 1, "next_call_at": follow_up})
-    update_prospect(db, ann, {"phone": "020 7946 0958"})
-    edited = prospect(db, ann)
+    update_row(book_db, "prospects", ann, {"wrong_number": 1, "next_call_at": follow_up})
+    update_prospect(book_db, ann, {"phone": "020 7946 0958"})
+    edited = prospect(book_db, ann)
     assert (edited["wrong_number"], edited["next_call_at"]) == (0, follow_up)
 
 
-def test_the_chosen_method_is_remembered(db: sqlite_utils.Database) -> None:
-    ann = add_prospect(db, validate(name="Ann"), now=NOW)
-    set_method(db, ann, "conceptual")
-    assert prospect(db, ann)["method"] == "conceptual"
+def test_the_chosen_method_is_remembered(book_db: Any) -> None:
+    ann = add_prospect(book_db, validate(name="Ann"), now=NOW)
+    set_method(book_db, ann, "conceptual")
+    assert prospect(book_db, ann)["method"] == "conceptual"
 
 
 @pytest.mark.parametrize("body", ["", "   \n\t", "\x1b[2J\x1b]0;x\x07"])
-def test_an_empty_note_is_refused(db: sqlite_utils.Database, body: str) -> None:
-    ann = add_prospect(db, validate(name="Ann"), now=NOW)
+def test_an_empty_note_is_refused(book_db: Any, body: str) -> None:
+    ann = add_prospect(book_db, validate(name="Ann"), now=NOW)
     with pytest.raises(ValueError, match="empty"):
-        add_note(db, ann, body, now=NOW)
-    assert db["notes"].count == 0
+        add_note(book_db, ann, body, now=NOW)
+    assert count_rows(book_db, "notes") == 0
 
 
 def test_the_card_shows_the_latest_calls_and_notes_newest_first(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = add_prospect(db, validate(name="Ann", company="Acme"), now=NOW)
-    other = add_prospect(db, validate(name="Bob"), now=NOW)
+    ann = add_prospect(book_db, validate(name="Ann", company="Acme"), now=NOW)
+    other = add_prospect(book_db, validate(name="Bob"), now=NOW)
     for day in range(1, 8):
         moment = NOW + timedelta(days=day)
         log_call(
-            db,
+            book_db,
             ann,
             CallOutcome(Outcome.BUSY, notes=f"call {day}", duration_s=day),
             now=moment,
             settings=Settings(max_attempts=99),
         )
-        add_note(db, ann, f"note {day} \x1b[1m[bold]\x1b[0m", now=moment)
-    add_note(db, other, "not Ann's", now=NOW)
+        add_note(book_db, ann, f"note {day} \x1b[1m[bold]\x1b[0m", now=moment)
+    add_note(book_db, other, "not Ann's", now=NOW)
 
-    card = load_card(db, ann)
+    card = load_card(book_db, ann)
 
     assert card is not None
-    assert card.prospect == prospect(db, ann)
+    assert card.prospect == prospect(book_db, ann)
     assert [call["notes"] for call in card.calls] == [f"call {day}" for day in (7, 6, 5, 4, 3)]
     assert [note["body"] for note in card.notes] == [f"note {day} [bold]" for day in (7, 6, 5)]
-    assert load_card(db, 404) is None
+    assert load_card(book_db, 404) is None
