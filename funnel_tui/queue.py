@@ -150,8 +150,8 @@ def _escape_like(text: str) -> str:
 
 
 def _matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
-    """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): one pass over the narrow
-    rows of prospect_search, which triggers keep in step with prospects."""
+    """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): one pass over
+    the narrow rows of prospect_search, which triggers keep in step with prospects."""
     clause, params = _filter_clause(db, text, phone_region)
     rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
     return json.dumps([row[0] for row in rows])
