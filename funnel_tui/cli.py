@@ -79,6 +79,7 @@ from funnel_tui.storage import (
 )
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, is_postgres_url
+from funnel_tui.store.errors import database_errors
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (
@@ -173,6 +174,12 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
         except sqlite3.Error as error:
             # A lock or damage met after opening still names the file.
             raise UserError(describe_sqlite_error(chosen or default_db_path(), error)) from None
+        except database_errors() as error:
+            # A team database's: a connection lost mid-command, a statement refused.
+            from funnel_tui.store.postgres import describe_postgres_error
+
+            url = str(chosen or default_db_path())
+            raise UserError(describe_postgres_error(url, error)) from None
 
     return wrapper
 

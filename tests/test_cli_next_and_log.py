@@ -1,16 +1,17 @@
 """`funnel next` and `funnel log`: the app's queue and outcome dialog without a screen, for
-scripts and softphones, on the demo book at the app tests' frozen moment."""
+scripts and softphones, on the demo book at the app tests' frozen moment: in a SQLite file
+and in a team's PostgreSQL database (`--db postgresql://...`), where the rep is named."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlite_utils
 
 from funnel_tui import cli as cli_module
 from funnel_tui import storage as storage_module
@@ -19,13 +20,18 @@ from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
 from funnel_tui.phones import international
 from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.reps import REP_ENV
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import open_storage
+from funnel_tui.store import open_team_book
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 from funnel_tui.typed_call import read_outcome
 from tests.app_support import FROZEN_NOW, build_demo_storage
+from tests.book_copy import copy_book_to_team
 from tests.cli_support import invoke, one_line_error, run_funnel
+from tests.conftest import empty_team_book
+from tests.rows import count_rows, get_row, table_rows, update_row
 from tests.test_app import todays_queue
 
 LONDON = FROZEN_NOW.tzinfo
@@ -60,28 +66,84 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
 
 
+# The rep working a team's book: `funnel next` there needs one.
+REP = "alex"
+# A book: a SQLite file's path, or a team database's URL.
+Book = Path | str
+# The books opened by the test, closed at its end.
+_opened: dict[Book, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def close_books() -> Iterator[None]:
+    yield
+    while _opened:
+        _opened.popitem()[1].close()
+
+
+def team_book(url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The team database at `url`, with REP among its reps and named as the rep working."""
+    book(url).execute("INSERT INTO reps (name) VALUES (?)", [REP])
+    monkeypatch.setenv(REP_ENV, REP)
+    return url
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
+def demo_file(tmp_path: Path) -> Path:
+    """The demo book in a SQLite file."""
     path = tmp_path / "demo.db"
     build_demo_storage(path).close()
     return path
 
 
-def book(path: Path) -> sqlite_utils.Database:
-    return sqlite_utils.Database(path)
+@pytest.fixture
+def team_demo(demo_file: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo book's rows in a team database."""
+    copy_book_to_team(demo_file, postgres_url)
+    return team_book(postgres_url, monkeypatch)
 
 
-def row(path: Path, table: str, row_id: int) -> dict[str, Any]:
-    return book(path)[table].get(row_id)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo(request: pytest.FixtureRequest) -> Book:
+    """The demo book: a SQLite file, or the same rows in a team database."""
+    return request.getfixturevalue("demo_file" if request.param == "sqlite" else "team_demo")
 
 
-def calls_of(path: Path, prospect_id: int) -> list[dict[str, Any]]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
+    """A new book with nothing in it, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "empty.db"
+        open_storage(path).close()
+        return path
+    url = request.getfixturevalue("postgres_url")
+    open_team_book(url).close()
+    empty_team_book(url)
+    return team_book(url, monkeypatch)
+
+
+def book(target: Book) -> Any:
+    """A connection to the book, open until the test ends."""
+    if target not in _opened:
+        _opened[target] = (
+            open_team_book(target) if isinstance(target, str) else open_storage(target)
+        )
+    return _opened[target].db
+
+
+def row(path: Book, table: str, row_id: int) -> dict[str, Any]:
+    found = get_row(book(path), table, row_id)
+    assert found is not None
+    return found
+
+
+def calls_of(path: Book, prospect_id: int) -> list[dict[str, Any]]:
     return list(
         book(path).query("SELECT * FROM calls WHERE prospect_id = ? ORDER BY id", [prospect_id])
     )
 
 
-def open_tasks_of(path: Path, prospect_id: int) -> list[dict[str, Any]]:
+def open_tasks_of(path: Book, prospect_id: int) -> list[dict[str, Any]]:
     return list(
         book(path).query(
             "SELECT kind, due_at FROM tasks WHERE prospect_id = ? AND status = 'open'"
@@ -91,16 +153,16 @@ def open_tasks_of(path: Path, prospect_id: int) -> list[dict[str, Any]]:
     )
 
 
-def written(path: Path) -> dict[str, int]:
+def written(path: Book) -> dict[str, int]:
     db = book(path)
-    return {table: db[table].count for table in ("calls", "tasks", "deals", "undo_log")}
+    return {table: count_rows(db, table) for table in ("calls", "tasks", "deals", "undo_log")}
 
 
-def log(path: Path, *args: str | int) -> Any:
+def log(path: Book, *args: str | int) -> Any:
     return invoke("log", *map(str, args), "--db", path)
 
 
-def logged_ok(path: Path, *args: str | int) -> str:
+def logged_ok(path: Book, *args: str | int) -> str:
     result = log(path, *args)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -112,7 +174,7 @@ def logged_ok(path: Path, *args: str | int) -> str:
 # --- funnel next ---------------------------------------------------------------------
 
 
-def test_next_is_the_first_prospect_of_the_apps_queue(demo: Path) -> None:
+def test_next_is_the_first_prospect_of_the_apps_queue(demo: Book) -> None:
     db = book(demo)
     order = read_order(
         db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=load_settings(db)
@@ -134,7 +196,7 @@ def test_next_is_the_first_prospect_of_the_apps_queue(demo: Path) -> None:
     assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday)"
 
 
-def test_next_json_has_the_documented_keys(demo: Path) -> None:
+def test_next_json_has_the_documented_keys(demo: Book) -> None:
     result = invoke("next", "--json", "--db", demo)
 
     assert result.exit_code == 0, result.output
@@ -156,9 +218,8 @@ def test_next_json_has_the_documented_keys(demo: Path) -> None:
     assert prospect["due_at"] == "2026-11-17T13:30:00+00:00"
 
 
-def test_next_gives_the_due_time_in_the_prospects_zone(demo: Path) -> None:
-    db = book(demo)
-    db["prospects"].update(HEAD, {"timezone": "America/New_York"})
+def test_next_gives_the_due_time_in_the_prospects_zone(demo: Book) -> None:
+    update_row(book(demo), "prospects", HEAD, {"timezone": "America/New_York"})
 
     prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
     lines = invoke("next", "--db", demo).stdout.splitlines()
@@ -168,7 +229,7 @@ def test_next_gives_the_due_time_in_the_prospects_zone(demo: Path) -> None:
     assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday), 08:30 their time"
 
 
-def test_a_new_lead_is_next_for_never_having_been_called(demo: Path) -> None:
+def test_a_new_lead_is_next_for_never_having_been_called(demo: Book) -> None:
     db = book(demo)
     # Only a lead never called is left in today's queue.
     db.execute("UPDATE tasks SET status = 'cancelled' WHERE status = 'open'")
@@ -177,7 +238,6 @@ def test_a_new_lead_is_next_for_never_having_been_called(demo: Path) -> None:
         " AND last_called_at IS NULL",
         [NEW_YORK_LEAD],
     )
-    db.conn.commit()
 
     prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
     lines = invoke("next", "--db", demo).stdout.splitlines()
@@ -187,7 +247,7 @@ def test_a_new_lead_is_next_for_never_having_been_called(demo: Path) -> None:
     assert lines[4].startswith("  next    never called, a new lead (priority ")
 
 
-def test_next_moves_on_once_the_head_is_logged(demo: Path) -> None:
+def test_next_moves_on_once_the_head_is_logged(demo: Book) -> None:
     before = todays_queue(book(demo))
 
     logged_ok(demo, HEAD, "no_answer")
@@ -196,12 +256,9 @@ def test_next_moves_on_once_the_head_is_logged(demo: Path) -> None:
     assert after["id"] == todays_queue(book(demo))[0] == before[1]
 
 
-def test_an_empty_queue_is_a_null_prospect_and_exit_0(tmp_path: Path) -> None:
-    path = tmp_path / "empty.db"
-    open_storage(path).close()
-
-    as_json = invoke("next", "--json", "--db", path)
-    plain = invoke("next", "--db", path)
+def test_an_empty_queue_is_a_null_prospect_and_exit_0(empty: Book) -> None:
+    as_json = invoke("next", "--json", "--db", empty)
+    plain = invoke("next", "--db", empty)
 
     assert as_json.exit_code == 0, as_json.output
     assert json.loads(as_json.stdout) == {"prospect": None}
@@ -209,11 +266,10 @@ def test_an_empty_queue_is_a_null_prospect_and_exit_0(tmp_path: Path) -> None:
     assert plain.stdout == "Nobody to call now: today's queue is empty.\n"
 
 
-def test_next_says_how_many_wait_for_their_calling_hours(demo: Path) -> None:
+def test_next_says_how_many_wait_for_their_calling_hours(demo: Book) -> None:
     db = book(demo)
     # Everyone is in Tokyo, where it is past midnight at FROZEN_NOW.
     db.execute("UPDATE prospects SET timezone = 'Asia/Tokyo'")
-    db.conn.commit()
     assert todays_queue(book(demo)) == []
 
     result = invoke("next", "--db", demo)
@@ -251,27 +307,27 @@ def _without_stamps(value: Any) -> Any:
     return value
 
 
-def _dialog_book(path: Path) -> dict[str, list[dict[str, Any]]]:
+def _dialog_book(path: Book) -> dict[str, list[dict[str, Any]]]:
     """What a call leaves in the book, without what differs between two runs by nature:
-    the CLI's request id, and the stamps SQLite takes from the real clock."""
+    the CLI's request id, and the stamps the database takes from the real clock."""
     db = book(path)
     return {
         "prospects": [
             {k: v for k, v in prospect.items() if k != "updated_at"}
-            for prospect in db["prospects"].rows
+            for prospect in table_rows(db, "prospects")
         ],
         "calls": [
-            {k: v for k, v in call.items() if k != "request_id"} for call in db["calls"].rows
+            {k: v for k, v in call.items() if k != "request_id"} for call in table_rows(db, "calls")
         ],
-        "tasks": list(db["tasks"].rows),
-        "deals": list(db["deals"].rows),
+        "tasks": table_rows(db, "tasks"),
+        "deals": table_rows(db, "deals"),
         "undo_log": [
             {**entry, "prospect_before": _without_stamps(json.loads(entry["prospect_before"]))}
-            for entry in db["undo_log"].rows
+            for entry in table_rows(db, "undo_log", order_by="call_id")
         ],
         "flag_changes": [
             {k: v for k, v in change.items() if k != "changed_at"}
-            for change in db["flag_changes"].rows
+            for change in table_rows(db, "flag_changes")
         ],
     }
 
@@ -319,20 +375,21 @@ def _dialog_book(path: Path) -> dict[str, list[dict[str, Any]]]:
     ],
 )
 def test_log_leaves_the_book_as_the_dialog_would(
-    tmp_path: Path, prospect_id: int, args: list[str], entry: CallOutcome
+    demo: Book, tmp_path: Path, prospect_id: int, args: list[str], entry: CallOutcome
 ) -> None:
-    by_cli, by_dialog = tmp_path / "cli.db", tmp_path / "dialog.db"
-    build_demo_storage(by_cli).close()
+    """The dialog's call is logged in a SQLite file: the CLI leaves a team's database as
+    the dialog leaves the file."""
+    by_dialog = tmp_path / "dialog.db"
     dialog = build_demo_storage(by_dialog)
     log_call(dialog.db, prospect_id, entry, now=FROZEN_NOW, settings=load_settings(dialog.db))
     dialog.close()
 
-    logged_ok(by_cli, prospect_id, *args)
+    logged_ok(demo, prospect_id, *args)
 
-    assert _dialog_book(by_cli) == _dialog_book(by_dialog)
+    assert _dialog_book(demo) == _dialog_book(by_dialog)
 
 
-def test_no_answer_sets_the_next_call_by_the_cadence(demo: Path) -> None:
+def test_no_answer_sets_the_next_call_by_the_cadence(demo: Book) -> None:
     line = logged_ok(demo, NEW_YORK_LEAD, "no_answer")
 
     due = next_call_due(1, FROZEN_NOW, load_settings(book(demo)), "America/New_York")
@@ -349,7 +406,7 @@ def test_no_answer_sets_the_next_call_by_the_cadence(demo: Path) -> None:
     )
 
 
-def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Path) -> None:
+def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Book) -> None:
     line = logged_ok(demo, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am")
 
     # As the dialog reads it: on the rep's clock, read back on theirs too.
@@ -362,7 +419,7 @@ def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Path) ->
     )
 
 
-def test_a_meeting_moves_the_stage_to_meeting(demo: Path) -> None:
+def test_a_meeting_moves_the_stage_to_meeting(demo: Book) -> None:
     logged_ok(demo, HEAD, "meeting", "--when", "fri 2pm")
 
     assert row(demo, "prospects", HEAD)["stage"] == "meeting"
@@ -371,7 +428,7 @@ def test_a_meeting_moves_the_stage_to_meeting(demo: Path) -> None:
     )
 
 
-def test_won_records_the_amount_typed(demo: Path) -> None:
+def test_won_records_the_amount_typed(demo: Book) -> None:
     line = logged_ok(demo, OPEN_DEAL, "w", "--amount", "12k")
 
     (deal,) = book(demo).query(
@@ -382,7 +439,7 @@ def test_won_records_the_amount_typed(demo: Path) -> None:
     assert ", a new deal of $12,000.00; " in line
 
 
-def test_won_without_an_amount_takes_the_open_deal_value(demo: Path) -> None:
+def test_won_without_an_amount_takes_the_open_deal_value(demo: Book) -> None:
     logged_ok(demo, OPEN_DEAL, "won")
 
     (deal,) = book(demo).query("SELECT amount_cents FROM deals WHERE prospect_id = ?", [OPEN_DEAL])
@@ -390,7 +447,7 @@ def test_won_without_an_amount_takes_the_open_deal_value(demo: Path) -> None:
     assert row(demo, "prospects", OPEN_DEAL)["deal_value_cents"] is None
 
 
-def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Path) -> None:
+def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Book) -> None:
     line = logged_ok(demo, HEAD, "not_interested", "--reason", "budget", "--revisit-on", "1/3")
 
     prospect = row(demo, "prospects", HEAD)
@@ -403,7 +460,7 @@ def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Pa
     assert line.endswith("next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)")
 
 
-def test_do_not_call_needs_yes_once_the_prospect_is_marked(demo: Path) -> None:
+def test_do_not_call_needs_yes_once_the_prospect_is_marked(demo: Book) -> None:
     line = logged_ok(demo, HEAD, "do_not_call")
     assert line.endswith("; marked do not call: never queued or dialled again")
     before = written(demo)
@@ -419,7 +476,7 @@ def test_do_not_call_needs_yes_once_the_prospect_is_marked(demo: Path) -> None:
     assert [call["outcome"] for call in calls_of(demo, HEAD)][-2:] == ["do_not_call", "voicemail"]
 
 
-def test_the_duration_is_the_call_that_ended_now(demo: Path) -> None:
+def test_the_duration_is_the_call_that_ended_now(demo: Book) -> None:
     logged_ok(demo, HEAD, "v", "--duration", "95")
 
     call = calls_of(demo, HEAD)[-1]
@@ -458,7 +515,7 @@ def test_the_duration_is_the_call_that_ended_now(demo: Path) -> None:
     ],
 )
 def test_what_cannot_be_logged_is_one_line_exit_1_and_nothing_written(
-    demo: Path, args: list[str | int], said: str
+    demo: Book, args: list[str | int], said: str
 ) -> None:
     before = written(demo)
     prospect = row(demo, "prospects", HEAD)
@@ -483,22 +540,23 @@ def test_what_cannot_be_logged_is_one_line_exit_1_and_nothing_written(
         [str(HEAD), "n", "--duration", "1m"],
     ],
 )
-def test_usage_errors_exit_2(demo: Path, args: list[str]) -> None:
+def test_usage_errors_exit_2(demo: Book, args: list[str]) -> None:
     before = written(demo)
     result = invoke("log", *args, "--db", demo)
     assert result.exit_code == 2, result.output
     assert written(demo) == before
 
 
-def test_unknown_outcome_from_the_shell_is_one_line_without_a_traceback(demo: Path) -> None:
+def test_unknown_outcome_from_the_shell_is_one_line_without_a_traceback(demo: Book) -> None:
     result = run_funnel("log", str(HEAD), "maybe", "--db", demo)
     assert result.returncode == 1
     assert one_line_error(result.stderr).startswith("funnel: unknown outcome 'maybe'")
 
 
 def test_a_locked_book_is_one_line_and_nothing_written(
-    demo: Path, monkeypatch: pytest.MonkeyPatch
+    demo_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    demo = demo_file
     monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.1)
     before = written(demo)
     other = sqlite3.connect(demo, isolation_level=None)
@@ -514,10 +572,29 @@ def test_a_locked_book_is_one_line_and_nothing_written(
     assert written(demo) == before
 
 
+def test_a_team_database_lost_mid_command_is_one_line_without_the_password(
+    team_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    def lost(*args: Any, **kwargs: Any) -> None:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(cli_module, "log_typed_call", lost)
+    with_password = f"{team_demo}&password=hunter2"
+
+    result = log(with_password, HEAD, "n")
+
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert "server closed the connection unexpectedly" in line
+    assert "hunter2" not in line
+
+
 # --- exactly once ----------------------------------------------------------------------
 
 
-def test_the_same_request_id_twice_logs_one_call(demo: Path) -> None:
+def test_the_same_request_id_twice_logs_one_call(demo: Book) -> None:
     first = logged_ok(demo, HEAD, "voicemail", "--request-id", "softphone-4711")
     after_first = written(demo)
 
@@ -531,7 +608,7 @@ def test_the_same_request_id_twice_logs_one_call(demo: Path) -> None:
     )
 
 
-def test_a_retry_finds_its_do_not_call_without_yes(demo: Path) -> None:
+def test_a_retry_finds_its_do_not_call_without_yes(demo: Book) -> None:
     # The first try marked the prospect do not call; its retry must not be refused for it.
     logged_ok(demo, HEAD, "d", "--request-id", "r-dnc")
     again = logged_ok(demo, HEAD, "d", "--request-id", "r-dnc")
@@ -539,7 +616,7 @@ def test_a_retry_finds_its_do_not_call_without_yes(demo: Path) -> None:
     assert [call["outcome"] for call in calls_of(demo, HEAD)].count("do_not_call") == 1
 
 
-def test_each_run_without_a_request_id_is_a_call_of_its_own(demo: Path) -> None:
+def test_each_run_without_a_request_id_is_a_call_of_its_own(demo: Book) -> None:
     logged_ok(demo, HEAD, "busy")
     logged_ok(demo, HEAD, "busy")
 
@@ -547,7 +624,7 @@ def test_each_run_without_a_request_id_is_a_call_of_its_own(demo: Path) -> None:
     assert all(ids) and ids[0] != ids[1]
 
 
-def test_a_request_id_of_another_prospects_call_is_refused(demo: Path) -> None:
+def test_a_request_id_of_another_prospects_call_is_refused(demo: Book) -> None:
     logged_ok(demo, HEAD, "n", "--request-id", "shared")
     before = written(demo)
 
@@ -563,7 +640,7 @@ def test_a_request_id_of_another_prospects_call_is_refused(demo: Path) -> None:
 # --- untrusted text --------------------------------------------------------------------
 
 
-def test_a_hostile_note_is_stored_cleaned_as_the_dialog_stores_it(demo: Path) -> None:
+def test_a_hostile_note_is_stored_cleaned_as_the_dialog_stores_it(demo: Book) -> None:
     note = "  \x1b[31mred\x1b[0m [bold]not markup[/bold]\x1b]0;title\x07 \u202eevil\x9b2J "
 
     line = logged_ok(demo, HEAD, "n", "--note", note)
@@ -573,8 +650,8 @@ def test_a_hostile_note_is_stored_cleaned_as_the_dialog_stores_it(demo: Path) ->
     assert "\x1b" not in line
 
 
-def test_a_hostile_name_never_reaches_the_terminal(demo: Path) -> None:
-    book(demo)["prospects"].update(HEAD, {"name": "\x1b]0;pwned\x07Jonas [red]W[/red]"})
+def test_a_hostile_name_never_reaches_the_terminal(demo: Book) -> None:
+    update_row(book(demo), "prospects", HEAD, {"name": "\x1b]0;pwned\x07Jonas [red]W[/red]"})
 
     shown = invoke("next", "--db", demo).stdout
     as_json = invoke("next", "--json", "--db", demo).stdout
