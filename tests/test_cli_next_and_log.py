@@ -377,11 +377,13 @@ def _dialog_book(path: Book) -> dict[str, list[dict[str, Any]]]:
 def test_log_leaves_the_book_as_the_dialog_would(
     demo: Book, tmp_path: Path, prospect_id: int, args: list[str], entry: CallOutcome
 ) -> None:
-    """The dialog's call is logged in a SQLite file: the CLI leaves a team's database as
-    the dialog leaves the file."""
+    """The dialog's call is logged in a SQLite file, by the team's rep when the CLI works a
+    team's database: the CLI leaves that database as the dialog leaves the file."""
     by_dialog = tmp_path / "dialog.db"
     dialog = build_demo_storage(by_dialog)
-    log_call(dialog.db, prospect_id, entry, now=FROZEN_NOW, settings=load_settings(dialog.db))
+    rep = REP if isinstance(demo, str) else None
+    settings = load_settings(dialog.db)
+    log_call(dialog.db, prospect_id, entry, now=FROZEN_NOW, settings=settings, rep=rep)
     dialog.close()
 
     logged_ok(demo, prospect_id, *args)
