@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
@@ -14,7 +15,7 @@ from tests.test_call_log import NOW, prospect, worked_prospect
 METHODS = ("solution", "benefits")
 
 
-def reachable_prospect(db: sqlite_utils.Database) -> int:
+def reachable_prospect(db: Any) -> int:
     """A prospect with history, and a phone: the form saves none without a phone or email."""
     ann = worked_prospect(db)
     db.execute(
@@ -41,18 +42,18 @@ def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
     return validate_prospect(values, methods=METHODS, phone_region="GB")
 
 
-def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.Database) -> None:
-    ann = reachable_prospect(db)
-    loaded = prospect(db, ann)
+def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(book_db: Any) -> None:
+    ann = reachable_prospect(book_db)
+    loaded = prospect(book_db, ann)
     log_call(
-        db, ann, CallOutcome(Outcome.WON, amount_cents=39_800_00), now=NOW, settings=Settings()
+        book_db, ann, CallOutcome(Outcome.WON, amount_cents=39_800_00), now=NOW, settings=Settings()
     )
-    won = prospect(db, ann)
+    won = prospect(book_db, ann)
 
-    written = update_prospect(db, ann, form_row(loaded, title="Head of Ops"), loaded=loaded)
+    written = update_prospect(book_db, ann, form_row(loaded, title="Head of Ops"), loaded=loaded)
 
     assert written == {"title": "Head of Ops"}
-    after = prospect(db, ann)
+    after = prospect(book_db, ann)
     assert after["title"] == "Head of Ops"
     # The win cleared the open deal value (the deal is in deals): the edit keeps it cleared.
     assert (after["stage"], after["kind"], after["deal_value_cents"]) == (
@@ -65,50 +66,52 @@ def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(db: sqlite_utils.D
 
 
 def test_the_same_field_changed_meanwhile_is_a_conflict_and_nothing_is_saved(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = reachable_prospect(db)
-    loaded = prospect(db, ann)
-    db.execute("UPDATE prospects SET stage = 'won', company = 'Globex' WHERE id = ?", [ann])
-    theirs = prospect(db, ann)
+    ann = reachable_prospect(book_db)
+    loaded = prospect(book_db, ann)
+    book_db.execute("UPDATE prospects SET stage = 'won', company = 'Globex' WHERE id = ?", [ann])
+    theirs = prospect(book_db, ann)
 
     with pytest.raises(EditConflict) as conflict:
-        update_prospect(db, ann, form_row(loaded, stage="proposal", title="CFO"), loaded=loaded)
+        update_prospect(
+            book_db, ann, form_row(loaded, stage="proposal", title="CFO"), loaded=loaded
+        )
 
     assert conflict.value.theirs == {"stage": "won"}
-    assert prospect(db, ann) == theirs
+    assert prospect(book_db, ann) == theirs
 
 
 def test_saving_again_against_the_row_as_it_is_now_takes_the_reps_choice(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    ann = reachable_prospect(db)
-    loaded = prospect(db, ann)
-    db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [ann])
+    ann = reachable_prospect(book_db)
+    loaded = prospect(book_db, ann)
+    book_db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [ann])
     with pytest.raises(EditConflict):
-        update_prospect(db, ann, form_row(loaded, stage="proposal"), loaded=loaded)
+        update_prospect(book_db, ann, form_row(loaded, stage="proposal"), loaded=loaded)
 
     # The rep keeps theirs: the form now holds the value the other program saved.
     rebased = {**loaded, "stage": "won"}
-    assert update_prospect(db, ann, form_row(rebased, title="CFO"), loaded=rebased) == {
+    assert update_prospect(book_db, ann, form_row(rebased, title="CFO"), loaded=rebased) == {
         "title": "CFO"
     }
-    assert prospect(db, ann)["stage"] == "won"
+    assert prospect(book_db, ann)["stage"] == "won"
     # Or keeps their own value: it is written over the other program's.
-    update_prospect(db, ann, form_row(rebased, stage="proposal"), loaded=rebased)
-    assert prospect(db, ann)["stage"] == "proposal"
+    update_prospect(book_db, ann, form_row(rebased, stage="proposal"), loaded=rebased)
+    assert prospect(book_db, ann)["stage"] == "proposal"
 
 
-def test_the_same_change_made_twice_is_no_conflict(db: sqlite_utils.Database) -> None:
-    ann = reachable_prospect(db)
-    loaded = prospect(db, ann)
-    db.execute("UPDATE prospects SET title = 'CFO' WHERE id = ?", [ann])
-    update_prospect(db, ann, form_row(loaded, title="CFO"), loaded=loaded)
-    assert prospect(db, ann)["title"] == "CFO"
+def test_the_same_change_made_twice_is_no_conflict(book_db: Any) -> None:
+    ann = reachable_prospect(book_db)
+    loaded = prospect(book_db, ann)
+    book_db.execute("UPDATE prospects SET title = 'CFO' WHERE id = ?", [ann])
+    update_prospect(book_db, ann, form_row(loaded, title="CFO"), loaded=loaded)
+    assert prospect(book_db, ann)["title"] == "CFO"
 
 
-def test_an_edit_that_changes_nothing_writes_nothing(db: sqlite_utils.Database) -> None:
-    ann = reachable_prospect(db)
-    loaded = prospect(db, ann)
-    assert update_prospect(db, ann, form_row(loaded), loaded=loaded) == {}
-    assert get_prospect(db, ann) == loaded
+def test_an_edit_that_changes_nothing_writes_nothing(book_db: Any) -> None:
+    ann = reachable_prospect(book_db)
+    loaded = prospect(book_db, ann)
+    assert update_prospect(book_db, ann, form_row(loaded), loaded=loaded) == {}
+    assert get_prospect(book_db, ann) == loaded
