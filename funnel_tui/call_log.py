@@ -22,6 +22,7 @@ from funnel_tui.ownership import take_on_connect
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store.errors import integrity_errors
 from funnel_tui.tasks import open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import from_stored, to_stored
@@ -269,8 +270,32 @@ def log_call(
 
     With a `request_id`, a call already logged with it for this prospect is returned as it
     is (`already_logged`) and nothing is written: a caller that lost the answer can try
-    again. The look-up runs in the write transaction, so two tries at once write one call.
+    again. The look-up runs in the write transaction, so two tries at once write one call:
+    on SQLite the second waits for the first's write lock; on PostgreSQL, which takes no
+    lock up front, the second's insert meets the first's request id, and it returns the
+    call the first wrote.
     """
+    try:
+        return _write_call(
+            db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
+        )
+    except integrity_errors():
+        found = None if request_id is None else call_for_request(db, prospect_id, request_id)
+        if found is None:
+            raise
+        return found
+
+
+def _write_call(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    entry: CallOutcome,
+    *,
+    now: datetime,
+    settings: Settings,
+    request_id: str | None,
+    rep: str | None,
+) -> LoggedCall:
     with write_transaction(db):
         if request_id is not None:
             found = call_for_request(db, prospect_id, request_id)

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call, undo_last_call
+from funnel_tui import call_log as call_log_module
+from funnel_tui.call_log import (
+    CallOutcome,
+    OutcomeInvalid,
+    call_for_request,
+    log_call,
+    undo_last_call,
+)
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
@@ -576,3 +583,29 @@ def test_the_database_refuses_a_second_call_with_one_request_id(
     insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
     with pytest.raises(integrity_errors(), match=r"(?i)unique"):
         insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy", "request_id": "dup"})
+
+
+def test_two_tries_at_once_with_one_request_id_write_one_call(
+    book_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second try looked before the first committed (PostgreSQL takes no write lock up
+    front): its insert meets the request id, and it returns the first's call."""
+    ann = insert(book_db)
+    first = log_call(
+        book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="r"
+    )
+    looks = []
+
+    def not_yet_committed(db: Any, prospect_id: int, request_id: str) -> Any:
+        looks.append(request_id)
+        return None if len(looks) == 1 else call_for_request(db, prospect_id, request_id)
+
+    monkeypatch.setattr(call_log_module, "call_for_request", not_yet_committed)
+
+    again = log_call(
+        book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="r"
+    )
+
+    assert (again.call_id, again.already_logged) == (first.call_id, True)
+    assert looks == ["r", "r"]
+    assert [count(book_db, table) for table in ("calls", "undo_log")] == [1, 1]
