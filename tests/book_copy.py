@@ -11,8 +11,8 @@ from tests.conftest import BOOK_TABLES_KEPT, empty_team_book
 
 
 def copy_book_to_team(path: Path, url: str) -> None:
-    """Empty the team database at `url` and fill it with every row of the SQLite book at
-    `path`, the tables the triggers keep (call_days, lead_marks, prospect_search) as
+    """Empty the team database at `url` and fill its tables with every row of the SQLite
+    book at `path`, the tables the triggers keep (call_days, lead_marks, prospect_search) as
     SQLite kept them: the triggers are off while rows are copied, so each row is written
     once, as it is. Ids go on from the copied ones."""
     import psycopg
@@ -23,12 +23,16 @@ def copy_book_to_team(path: Path, url: str) -> None:
     try:
         with psycopg.connect(url) as conn:
             conn.execute("SET session_replication_role = replica")
+            in_file = {
+                name
+                for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             tables = [
                 name
                 for (name,) in conn.execute(
                     "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
                 )
-                if name not in BOOK_TABLES_KEPT
+                if name in in_file and name not in BOOK_TABLES_KEPT
             ]
             for table in tables:
                 cursor = source.execute(f"SELECT * FROM {table}")
