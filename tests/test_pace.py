@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.manager_figures import (
     CALL_DAYS_BY_ROW_SQL,
     CALL_DAYS_TOTALS_SQL,
@@ -37,9 +39,13 @@ from funnel_tui.pace import (
     set_target,
 )
 from funnel_tui.periods import period_bounds
-from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.settings import Settings, load_settings
+from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store import open_team_book
+from tests.app_support import FROZEN_NOW
+from tests.book_copy import copy_book_to_team
 from tests.cli_support import REPORT_KEYS
+from tests.rows import count_rows, insert_row
 
 MON_TO_FRI = (0, 1, 2, 3, 4)
 THANKSGIVING = date(2026, 11, 26)
@@ -310,91 +316,92 @@ def test_needed_per_day_covers_what_is_left_within_rounding(inputs: dict) -> Non
 
 @pytest.fixture
 def db(tmp_path: Path) -> sqlite_utils.Database:
+    """A SQLite file, for the tests of SQLite's query plans."""
     return open_storage(tmp_path / "t.db").db
 
 
-def add_target(db: sqlite_utils.Database, period: str, day: date, amount: int) -> None:
+def add_target(db: Any, period: str, day: date, amount: int) -> None:
     starts_on, ends_on = period_bounds(period, day)
-    db["targets"].insert(
+    insert_row(
+        db,
+        "targets",
         {
             "period": period,
             "starts_on": starts_on.isoformat(),
             "ends_on": ends_on.isoformat(),
             "amount_cents": amount,
-        }
+        },
     )
 
 
-def add_prospect(
-    db: sqlite_utils.Database, name: str, *, method: str = "solution", source: str | None = None
-) -> int:
-    return db["prospects"].insert({"name": name, "method": method, "source": source}).last_pk
+def add_prospect(db: Any, name: str, *, method: str = "solution", source: str | None = None) -> int:
+    return insert_row(db, "prospects", {"name": name, "method": method, "source": source})
 
 
 def add_call(
-    db: sqlite_utils.Database,
+    db: Any,
     prospect_id: int,
     started_at: str,
     outcome: str = "no_answer",
     method: str | None = None,
 ) -> int:
     row = {"prospect_id": prospect_id, "started_at": started_at, "outcome": outcome}
-    return db["calls"].insert({**row, "method": method}).last_pk
+    return insert_row(db, "calls", {**row, "method": method})
 
 
 def add_deal(
-    db: sqlite_utils.Database,
+    db: Any,
     prospect_id: int,
     amount: int,
     closed_on: str,
     call_id: int | None = None,
 ) -> None:
     row = {"prospect_id": prospect_id, "amount_cents": amount, "closed_on": closed_on}
-    db["deals"].insert({**row, "call_id": call_id})
+    insert_row(db, "deals", {**row, "call_id": call_id})
 
 
-def test_find_target_prefers_the_shortest_period(db: sqlite_utils.Database) -> None:
+def test_find_target_prefers_the_shortest_period(book_db: Any) -> None:
     today = date(2026, 11, 26)
     for period, amount in [("year", 1), ("quarter", 2), ("month", 3)]:
-        add_target(db, period, today, amount)
-    add_target(db, "week", date(2026, 11, 16), 99)  # another week: does not contain today
-    assert find_target(db, today)["period"] == "month"
-    add_target(db, "week", today, 4)
-    assert find_target(db, today)["amount_cents"] == 4
-    assert find_target(db, today, "quarter")["amount_cents"] == 2
-    assert find_target(db, date(2027, 1, 1)) is None
+        add_target(book_db, period, today, amount)
+    add_target(book_db, "week", date(2026, 11, 16), 99)  # another week: does not contain today
+    assert find_target(book_db, today)["period"] == "month"
+    add_target(book_db, "week", today, 4)
+    assert find_target(book_db, today)["amount_cents"] == 4
+    assert find_target(book_db, today, "quarter")["amount_cents"] == 2
+    assert find_target(book_db, date(2027, 1, 1)) is None
     with pytest.raises(ValueError):
-        find_target(db, today, "decade")
+        find_target(book_db, today, "decade")
 
 
-def test_set_target_replaces_the_target_of_the_same_period(db: sqlite_utils.Database) -> None:
-    first = set_target(db, amount_cents=5_000_000, period="month", today=date(2026, 11, 14))
+def test_set_target_replaces_the_target_of_the_same_period(book_db: Any) -> None:
+    first = set_target(book_db, amount_cents=5_000_000, period="month", today=date(2026, 11, 14))
     assert (first["starts_on"], first["ends_on"]) == ("2026-11-01", "2026-11-30")
     again = set_target(
-        db, amount_cents=6_000_000, period="month", today=date(2026, 11, 30), calls_per_day=80
+        book_db, amount_cents=6_000_000, period="month", today=date(2026, 11, 30), calls_per_day=80
     )
     assert again["id"] == first["id"]
     assert (again["amount_cents"], again["calls_per_day"]) == (6_000_000, 80)
-    set_target(db, amount_cents=1_000_000, period="week", today=date(2026, 11, 14))
-    set_target(db, amount_cents=7_000_000, period="month", today=date(2026, 12, 1))
-    assert db["targets"].count == 3
-    assert find_target(db, date(2026, 11, 20), "month")["amount_cents"] == 6_000_000
+    set_target(book_db, amount_cents=1_000_000, period="week", today=date(2026, 11, 14))
+    set_target(book_db, amount_cents=7_000_000, period="month", today=date(2026, 12, 1))
+    assert count_rows(book_db, "targets") == 3
+    assert find_target(book_db, date(2026, 11, 20), "month")["amount_cents"] == 6_000_000
 
 
 @pytest.mark.parametrize("amount", [0, -100])
-def test_set_target_refuses_a_target_of_nothing(db: sqlite_utils.Database, amount: int) -> None:
+def test_set_target_refuses_a_target_of_nothing(book_db: Any, amount: int) -> None:
     with pytest.raises(ValueError):
-        set_target(db, amount_cents=amount, period="month", today=date(2026, 11, 14))
-    assert db["targets"].count == 0
+        set_target(book_db, amount_cents=amount, period="month", today=date(2026, 11, 14))
+    assert count_rows(book_db, "targets") == 0
 
 
-def test_load_pace_without_target_is_none(db: sqlite_utils.Database) -> None:
-    assert load_pace(db, date(2026, 11, 14), Settings()) is None
+def test_load_pace_without_target_is_none(book_db: Any) -> None:
+    assert load_pace(book_db, date(2026, 11, 14), Settings()) is None
 
 
-def test_load_pace_sums_only_deals_closed_in_the_period(db: sqlite_utils.Database) -> None:
-    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 14))
-    ada = add_prospect(db, "Ada")
+def test_load_pace_sums_only_deals_closed_in_the_period(book_db: Any) -> None:
+    set_target(book_db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 14))
+    ada = add_prospect(book_db, "Ada")
     for amount, closed_on in [
         (100, "2026-10-31"),
         (2_000, "2026-11-01"),
@@ -402,28 +409,32 @@ def test_load_pace_sums_only_deals_closed_in_the_period(db: sqlite_utils.Databas
         (400_000, "2026-11-30"),
         (5_000_000, "2026-12-01"),
     ]:
-        add_deal(db, ada, amount, closed_on)
-    pace = load_pace(db, date(2026, 11, 14), Settings(calls_per_day=45), tz=UTC)
+        add_deal(book_db, ada, amount, closed_on)
+    pace = load_pace(book_db, date(2026, 11, 14), Settings(calls_per_day=45), tz=UTC)
     # As of the 14th: the deal of the 30th has not happened yet.
     assert pace.won_cents == 32_000
     assert pace.calls_per_day == 45
     assert pace.period_name == "November 2026"
     assert figures(pace)[:4] == (21, 10, 11, 1_000_000)
-    assert load_pace(db, date(2026, 11, 30), Settings(), tz=UTC).won_cents == 432_000
+    assert load_pace(book_db, date(2026, 11, 30), Settings(), tz=UTC).won_cents == 432_000
 
 
-def test_load_pace_uses_holidays_and_the_targets_calls_per_day(db: sqlite_utils.Database) -> None:
+def test_load_pace_uses_holidays_and_the_targets_calls_per_day(book_db: Any) -> None:
     set_target(
-        db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 1), calls_per_day=80
+        book_db,
+        amount_cents=NOVEMBER_TARGET,
+        period="month",
+        today=date(2026, 11, 1),
+        calls_per_day=80,
     )
     settings = Settings(holidays=(THANKSGIVING,), calls_per_day=45)
-    pace = load_pace(db, date(2026, 11, 27), settings, tz=UTC)
+    pace = load_pace(book_db, date(2026, 11, 27), settings, tz=UTC)
     assert (pace.calls_per_day, pace.business_days, pace.elapsed_business_days) == (80, 20, 18)
 
 
-def test_calls_today_counts_by_local_day_across_utc_midnight(db: sqlite_utils.Database) -> None:
-    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
-    ada = add_prospect(db, "Ada")
+def test_calls_today_counts_by_local_day_across_utc_midnight(book_db: Any) -> None:
+    set_target(book_db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(book_db, "Ada")
     for started_at in [
         "2026-11-20T04:30:00+00:00",  # 23:30 on the 19th in New York
         "2026-11-20T05:00:00+00:00",  # midnight starting the 20th
@@ -431,9 +442,9 @@ def test_calls_today_counts_by_local_day_across_utc_midnight(db: sqlite_utils.Da
         "2026-11-21T04:59:59+00:00",  # the last second of the 20th
         "2026-11-21T05:00:00+00:00",  # midnight starting the 21st
     ]:
-        add_call(db, ada, started_at)
-    assert load_pace(db, date(2026, 11, 20), Settings(), tz=NEW_YORK).calls_today == 3
-    assert load_pace(db, date(2026, 11, 20), Settings(), tz=UTC).calls_today == 2
+        add_call(book_db, ada, started_at)
+    assert load_pace(book_db, date(2026, 11, 20), Settings(), tz=NEW_YORK).calls_today == 3
+    assert load_pace(book_db, date(2026, 11, 20), Settings(), tz=UTC).calls_today == 2
 
 
 @pytest.fixture
@@ -446,38 +457,40 @@ def machine_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("machine_in_new_york")
-def test_calls_today_defaults_to_the_machines_zone(db: sqlite_utils.Database) -> None:
-    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
-    ada = add_prospect(db, "Ada")
-    add_call(db, ada, "2026-11-20T04:30:00+00:00")  # 23:30 on the 19th in New York
-    add_call(db, ada, "2026-11-21T03:30:00+00:00")  # 22:30 on the 20th
-    add_call(db, ada, "2026-11-21T04:00:00+00:00")  # 23:00 on the 20th
-    assert load_pace(db, date(2026, 11, 20), Settings()).calls_today == 2
+def test_calls_today_defaults_to_the_machines_zone(book_db: Any) -> None:
+    set_target(book_db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(book_db, "Ada")
+    add_call(book_db, ada, "2026-11-20T04:30:00+00:00")  # 23:30 on the 19th in New York
+    add_call(book_db, ada, "2026-11-21T03:30:00+00:00")  # 22:30 on the 20th
+    add_call(book_db, ada, "2026-11-21T04:00:00+00:00")  # 23:00 on the 20th
+    assert load_pace(book_db, date(2026, 11, 20), Settings()).calls_today == 2
 
 
-def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
-    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
-    ada = add_prospect(db, "Ada", method="solution", source="webinar")
-    bob = add_prospect(db, "Bob", method="benefits", source="webinar")
-    cy = add_prospect(db, "Cy", method="inbound")
-    dee = add_prospect(db, "Dee", method="conceptual", source="referral")
-    eve = add_prospect(db, "Eve", method="solution", source=" ")
-    add_call(db, ada, "2026-11-02T15:00:00+00:00", "no_answer")
-    add_call(db, ada, "2026-11-03T15:00:00+00:00", "meeting")
-    won_call = add_call(db, ada, "2026-11-10T15:00:00+00:00", "won")
-    add_deal(db, ada, 250_000, "2026-11-10", call_id=won_call)
+def test_breakdowns_by_method_and_source(book_db: Any) -> None:
+    set_target(book_db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(book_db, "Ada", method="solution", source="webinar")
+    bob = add_prospect(book_db, "Bob", method="benefits", source="webinar")
+    cy = add_prospect(book_db, "Cy", method="inbound")
+    dee = add_prospect(book_db, "Dee", method="conceptual", source="referral")
+    eve = add_prospect(book_db, "Eve", method="solution", source=" ")
+    add_call(book_db, ada, "2026-11-02T15:00:00+00:00", "no_answer")
+    add_call(book_db, ada, "2026-11-03T15:00:00+00:00", "meeting")
+    won_call = add_call(book_db, ada, "2026-11-10T15:00:00+00:00", "won")
+    add_deal(book_db, ada, 250_000, "2026-11-10", call_id=won_call)
     # Bob's calls were made with the value proposition method though his default is benefits.
-    add_call(db, bob, "2026-11-04T15:00:00+00:00", "callback", method="value_proposition")
-    add_call(db, bob, "2026-11-05T15:00:00+00:00", "not_interested", method="value_proposition")
-    add_call(db, cy, "2026-11-06T15:00:00+00:00", "voicemail")
-    add_call(db, eve, "2026-11-06T16:00:00+00:00", "gatekeeper")
+    add_call(book_db, bob, "2026-11-04T15:00:00+00:00", "callback", method="value_proposition")
+    add_call(
+        book_db, bob, "2026-11-05T15:00:00+00:00", "not_interested", method="value_proposition"
+    )
+    add_call(book_db, cy, "2026-11-06T15:00:00+00:00", "voicemail")
+    add_call(book_db, eve, "2026-11-06T16:00:00+00:00", "gatekeeper")
     # 22:00 on October 31st in New York: before the period.
-    add_call(db, cy, "2026-11-01T02:00:00+00:00", "won")
+    add_call(book_db, cy, "2026-11-01T02:00:00+00:00", "won")
     # A deal without a call still credits its prospect's source.
-    add_deal(db, dee, 40_000, "2026-11-12")
-    add_deal(db, dee, 99_000, "2026-10-12")
+    add_deal(book_db, dee, 40_000, "2026-11-12")
+    add_deal(book_db, dee, 99_000, "2026-10-12")
 
-    pace = load_pace(db, date(2026, 11, 20), Settings(), tz=NEW_YORK)
+    pace = load_pace(book_db, date(2026, 11, 20), Settings(), tz=NEW_YORK)
 
     # Columns: calls, connects, connect rate, leads, reached, meetings, meeting rate,
     # won, won cents, win rate. A deal counts under the method of the call that won it
@@ -498,16 +511,16 @@ def test_breakdowns_by_method_and_source(db: sqlite_utils.Database) -> None:
 
 
 def test_calls_and_deals_after_the_as_of_date_count_in_no_figure(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
-    set_target(db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
-    ada = add_prospect(db, "Ada", method="solution", source="webinar")
-    add_call(db, ada, "2026-11-10T15:00:00+00:00", "meeting")
-    later = add_call(db, ada, "2026-11-12T15:00:00+00:00", "won", method="benefits")
-    add_deal(db, ada, 250_000, "2026-11-12", call_id=later)
-    add_call(db, ada, "2026-11-11T04:30:00+00:00", "busy")  # 23:30 on the 10th in New York
+    set_target(book_db, amount_cents=NOVEMBER_TARGET, period="month", today=date(2026, 11, 20))
+    ada = add_prospect(book_db, "Ada", method="solution", source="webinar")
+    add_call(book_db, ada, "2026-11-10T15:00:00+00:00", "meeting")
+    later = add_call(book_db, ada, "2026-11-12T15:00:00+00:00", "won", method="benefits")
+    add_deal(book_db, ada, 250_000, "2026-11-12", call_id=later)
+    add_call(book_db, ada, "2026-11-11T04:30:00+00:00", "busy")  # 23:30 on the 10th in New York
 
-    pace = load_pace(db, date(2026, 11, 10), Settings(), tz=NEW_YORK)
+    pace = load_pace(book_db, date(2026, 11, 10), Settings(), tz=NEW_YORK)
 
     assert (pace.won_cents, pace.calls_today) == (0, 2)
     assert [documented(row) for row in pace.by_method] == [
@@ -516,22 +529,24 @@ def test_calls_and_deals_after_the_as_of_date_count_in_no_figure(
     assert [documented(row) for row in pace.by_source] == [
         ("webinar", 2, 1, 0.5, 1, 1, 1, 1.0, 0, 0, None)
     ]
-    assert load_pace(db, date(2026, 11, 12), Settings(), tz=NEW_YORK).won_cents == 250_000
+    assert load_pace(book_db, date(2026, 11, 12), Settings(), tz=NEW_YORK).won_cents == 250_000
 
 
 def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
-    db: sqlite_utils.Database,
+    book_db: Any,
 ) -> None:
     """London's 29 March 2026 lasts 23 hours, 00:00 to 23:00 UTC: its window lies within
     one UTC day."""
-    db["targets"].insert(
-        {"period": "week", "starts_on": "2026-03-29", "ends_on": "2026-04-04", "amount_cents": 1}
+    insert_row(
+        book_db,
+        "targets",
+        {"period": "week", "starts_on": "2026-03-29", "ends_on": "2026-04-04", "amount_cents": 1},
     )
-    ada = add_prospect(db, "Ada")
-    add_call(db, ada, "2026-03-29T00:30:00+00:00")
-    add_call(db, ada, "2026-03-29T22:30:00+00:00")  # 23:30 BST on the 29th
-    add_call(db, ada, "2026-03-29T23:30:00+00:00")  # 00:30 BST on the 30th: after the window
-    pace = load_pace(db, date(2026, 3, 29), Settings(), tz=ZoneInfo("Europe/London"))
+    ada = add_prospect(book_db, "Ada")
+    add_call(book_db, ada, "2026-03-29T00:30:00+00:00")
+    add_call(book_db, ada, "2026-03-29T22:30:00+00:00")  # 23:30 BST on the 29th
+    add_call(book_db, ada, "2026-03-29T23:30:00+00:00")  # 00:30 BST on the 30th: after the window
+    pace = load_pace(book_db, date(2026, 3, 29), Settings(), tz=ZoneInfo("Europe/London"))
     assert pace.calls_today == 2
     assert [row.calls for row in pace.by_method] == [2]
 
@@ -598,3 +613,29 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     won = plan(DEALS_SQL)
     assert won[0].startswith("SEARCH d "), won
     assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN" in won, won
+
+
+def test_a_team_database_gives_the_figures_of_the_same_book_in_a_file(
+    demo_storage: Storage, postgres_url: str
+) -> None:
+    """The demo book's month of calls and deals, in the file and copied into a team
+    database: the gauge's figures and the report's are the same on both."""
+    copy_book_to_team(demo_storage.path, postgres_url)
+    team = open_team_book(postgres_url)
+    try:
+        books = (demo_storage.db, team.db)
+        settings = [load_settings(db) for db in books]
+        on_file, on_team = (
+            load_gauge_figures(db, FROZEN_NOW, book_settings, None)
+            for db, book_settings in zip(books, settings, strict=True)
+        )
+        assert on_file.pace is not None and on_file.pace.calls_today > 0
+        assert on_team == on_file
+        today, zone = FROZEN_NOW.date(), FROZEN_NOW.tzinfo
+        file_report, team_report = (
+            load_pace(db, today, book_settings, tz=zone)
+            for db, book_settings in zip(books, settings, strict=True)
+        )
+        assert team_report == file_report
+    finally:
+        team.close()
