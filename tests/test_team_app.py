@@ -71,28 +71,37 @@ async def test_a_claimed_prospect_leaves_the_other_reps_queue_and_a_call_reaches
     ]
     alex, blake = apps
     try:
-        async with (
-            alex.run_test(size=(160, 48)) as on_alex,
-            blake.run_test(size=(160, 48)) as on_blake,
-        ):
-            await settle(on_alex)
+        async with blake.run_test(size=(160, 48)) as on_blake:
             await settle(on_blake)
-            head = queue_ids(alex)[0]
-            assert queue_ids(blake)[0] == head
-            assert "the pool" in str(alex.screen.team_view)  # type: ignore[attr-defined]
-            # Alex's cursor rests on the head: it is claimed, and leaves Blake's queue.
-            await wait_for(on_alex, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0)
-            await wait_for(on_blake, lambda: head not in queue_ids(blake), WITHIN_S)
-            assert queue_ids(alex)[0] == head
-            # Alex logs a voicemail: Blake's gauge counts the team's call.
-            await on_alex.press("l", "v", "enter")
-            await settle(on_alex)
-            assert alex.storage.db.execute("SELECT rep FROM calls").fetchall() == [("alex",)]
-            gauge = blake.screen.gauge  # type: ignore[attr-defined]
+            head, second = queue_ids(blake)[:2]
+            # Blake moves on to the second prospect before the head is claimed.
+            await on_blake.press("down")
             await wait_for(
-                on_blake, lambda: gauge.team is not None and gauge.team.team_calls == 1, WITHIN_S
+                on_blake, lambda: holder(blake.storage.db, second, clock()) == "blake", 2.0
             )
-            assert gauge.team.calls == {"alex": 1}
+            async with alex.run_test(size=(160, 48)) as on_alex:
+                await settle(on_alex)
+                # Blake's prospect is not in Alex's queue; Alex's cursor rests on the head.
+                assert queue_ids(alex)[0] == head and second not in queue_ids(alex)
+                await wait_for(
+                    on_alex, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0
+                )
+                team_view = alex.screen.team_view  # type: ignore[attr-defined]
+                assert team_view.held_by == "alex"
+                # Within a second the head leaves Blake's queue.
+                await wait_for(on_blake, lambda: head not in queue_ids(blake), WITHIN_S)
+                # Alex logs a voicemail: Blake's gauge counts the team's call.
+                await on_alex.press("l", "v", "enter")
+                await settle(on_alex)
+                rows = alex.storage.db.execute("SELECT rep FROM calls").fetchall()
+                assert rows == [("alex",)]
+                gauge = blake.screen.gauge  # type: ignore[attr-defined]
+                await wait_for(
+                    on_blake,
+                    lambda: gauge.team is not None and gauge.team.team_calls == 1,
+                    WITHIN_S,
+                )
+                assert gauge.team.calls == {"alex": 1}
     finally:
         for app in apps:
             app.storage.close()
