@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui import cli as cli_module
-from funnel_tui.claims import LEASE, claims_now, holder, release, try_claim
+from funnel_tui.claims import LEASE, claim_first, claims_now, holder, release, try_claim
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
@@ -159,6 +159,31 @@ def test_another_reps_own_prospect_cannot_be_claimed(book_db: Any) -> None:
     with write_transaction(book_db):
         assert not try_claim(book_db, theirs, "alex", NOW)
         assert try_claim(book_db, theirs, "blake", NOW)
+
+
+def test_a_claim_from_a_head_read_earlier_takes_the_first_nobody_else_took_meanwhile(
+    book_db: Any,
+) -> None:
+    """What many reps asking at once meet: the head of the queue they read has gone to the
+    others by the time they claim."""
+    team(book_db, "alex", "blake", "casey")
+    held, owned, lapsed, free, mine = (lead(book_db, name) for name in "ABCDE")
+    with write_transaction(book_db):
+        assert try_claim(book_db, held, "blake", NOW)
+        assert try_claim(book_db, lapsed, "casey", NOW - LEASE - timedelta(minutes=1))
+    assign(book_db, [owned], "casey")
+    assign(book_db, [mine], "alex")
+    head = [held, owned, lapsed, free, mine]
+    with write_transaction(book_db):
+        assert claim_first(book_db, head, "alex", NOW) == lapsed
+    assert holder(book_db, lapsed, NOW) == "alex"
+    with write_transaction(book_db):
+        # In the order given, not by id.
+        assert claim_first(book_db, [held, mine, free], "alex", NOW) == mine
+        assert claim_first(book_db, [held, owned, free], "alex", NOW) == free
+        assert claim_first(book_db, [held, owned], "alex", NOW) is None
+        assert claim_first(book_db, [], "alex", NOW) is None
+    assert holder(book_db, held, NOW) == "blake"
 
 
 def test_the_first_call_that_reaches_a_pool_prospect_makes_the_rep_its_owner(
