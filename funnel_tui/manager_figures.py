@@ -851,14 +851,16 @@ TODAY_SQL = f"""
 SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {_CALLS_OF_WINDOW}
+WHERE {_CALLS_OF_WINDOW} AND (CAST(:rep AS TEXT) IS NULL OR c.rep = :rep)
 """
 
 
 def load_today_activity(
-    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None
+    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None, rep: str | None = None
 ) -> TodayActivity:
-    """Dials, connects and `meeting` calls on the as-of date, in local time."""
+    """Dials, connects and `meeting` calls on the as-of date, in local time (`rep`'s own
+    in a team's book)."""
     window = Window.of_days(today, today, tz)
-    dials, connects, meetings = db.execute(TODAY_SQL, window.params).fetchone()
+    params = {**window.params, "rep": rep}
+    dials, connects, meetings = db.execute(TODAY_SQL, params).fetchone()
     return TodayActivity(dials, connects, meetings)

@@ -264,7 +264,13 @@ def _check_period(period: str | None) -> None:
 
 _SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
 
-_COVERING = "starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)"
+# A rep's own targets (PRODUCT 16), or with no rep the team's, which is a one-rep book's
+# only kind.
+_WHOSE_TARGET = "coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')"
+_COVERING = (
+    "starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)"
+    f" AND {_WHOSE_TARGET}"
+)
 _WRONG_TARGET_VALUES = wrong_values_sql("targets")
 
 FIND_TARGET_SQL = f"""
@@ -280,20 +286,26 @@ UNREADABLE_TARGETS_SQL = (
 )
 
 
-def find_target(db: sqlite_utils.Database, today: date, period: str | None = None) -> dict | None:
+def find_target(
+    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+) -> dict | None:
     """The target whose period contains `today`; of several kinds, the shortest period wins.
+    `rep`'s own in a team's book, else the team's.
 
     A target with a value of the wrong type or range is left out (see unreadable_targets).
     """
     _check_period(period)
-    rows = list(db.query(FIND_TARGET_SQL, {"today": today.isoformat(), "period": period}))
+    params = {"today": today.isoformat(), "period": period, "rep": rep}
+    rows = list(db.query(FIND_TARGET_SQL, params))
     return rows[0] if rows else None
 
 
-def unreadable_targets(db: sqlite_utils.Database, today: date, period: str | None = None) -> int:
+def unreadable_targets(
+    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+) -> int:
     """How many values of the wrong type or range find_target left out."""
     _check_period(period)
-    params = {"today": today.isoformat(), "period": period}
+    params = {"today": today.isoformat(), "period": period, "rep": rep}
     return db.execute(UNREADABLE_TARGETS_SQL, params).fetchone()[0]
 
 
@@ -304,11 +316,13 @@ def set_target(
     period: str,
     today: date,
     calls_per_day: int | Kept | None = None,
+    rep: str | None = None,
 ) -> dict:
     """Set (or replace) the target of the `period` containing `today`; returns the stored row.
 
     `calls_per_day` None leaves the period without a daily goal of its own (the setting's
-    applies); Kept.STORED keeps the goal the period's target already has.
+    applies); Kept.STORED keeps the goal the period's target already has. In a team's
+    book the target is `rep`'s own, or with no rep the team's.
     """
     if amount_cents <= 0:
         raise ValueError("a target must be more than zero")
@@ -319,12 +333,12 @@ def set_target(
     if goal is not None and not 0 <= goal <= MAX_CALLS_PER_DAY:
         raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY:,}")
     starts_on, ends_on = period_bounds(period, today)
-    key = {"period": period, "starts_on": starts_on.isoformat()}
+    key = {"period": period, "starts_on": starts_on.isoformat(), "rep": rep}
     with write_transaction(db):
         # An upsert keeps the row's id, so anything that refers to the target stays valid.
         db.execute(
-            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day) "
-            "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day) "
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day, rep) "
+            "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day, :rep) "
             "ON CONFLICT (period, starts_on, coalesce(rep, '')) DO UPDATE SET "
             "ends_on = excluded.ends_on, amount_cents = excluded.amount_cents, calls_per_day = "
             "CASE WHEN :keep_goal THEN targets.calls_per_day ELSE excluded.calls_per_day END",
@@ -337,7 +351,11 @@ def set_target(
             },
         )
     return next(
-        db.query("SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on", key)
+        db.query(
+            "SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on"
+            f" AND {_WHOSE_TARGET}",
+            key,
+        )
     )
 
 
@@ -345,6 +363,8 @@ def set_target(
 # near SQLite's integer limit would make the sum overflow.
 _WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
+# A rep's own deals in a team's book; every deal with no rep.
+_WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR d.rep = :rep)"
 
 # A deal whose closed_on cannot be read may belong to any period, so every report counts
 # it as left out: those in the window's range of text are counted with the window, the
@@ -359,7 +379,7 @@ SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
             AND NOT ({_IN_WINDOW.format(d="o.")})
     )
 FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")}
+WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL}
 """
 
 
@@ -371,6 +391,8 @@ def load_pace(
     period: str | None = None,
     tz: tzinfo | None = None,
     breakdowns: bool = True,
+    rep: str | None = None,
+    target: dict[str, Any] | None = None,
 ) -> Pace | None:
     """The pace for the target containing `today` (None when there is none).
 
@@ -378,8 +400,12 @@ def load_pace(
     time counts on that day whatever its UTC date. `breakdowns=False` leaves out the
     by-method and by-source figures and the pipeline: the gauge does not show them and
     refreshes often.
+
+    In a team's book `rep` scopes the figures to the rep's own target, deals and calls
+    (PRODUCT 16); the breakdowns, read from the whole book, are the team's. `target`, a
+    row of targets, is measured against instead of the one stored for the period.
     """
-    target = find_target(db, today, period)
+    target = target or find_target(db, today, period, rep)
     if target is None:
         return None
     starts_on = date.fromisoformat(target["starts_on"])
@@ -390,11 +416,12 @@ def load_pace(
     deals_window = {
         "starts_on": window.params["starts_on"],
         "after_end": window.params["after_end"],
+        "rep": rep,
     }
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
     won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
-    activity = load_today_activity(db, today, tz)
+    activity = load_today_activity(db, today, tz, rep)
     pace = compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -406,7 +433,7 @@ def load_pace(
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        skipped=unreadable_targets(db, today, period) + unreadable_deals,
+        skipped=unreadable_targets(db, today, period, rep) + unreadable_deals,
     )
     pace = replace(pace, activity=activity)
     if not breakdowns:
