@@ -579,6 +579,7 @@ def test_pace_queries_read_calls_and_deals_through_indexes(
         "start_day": "2026-11-01",
         "after_end_day": "2026-12-02",
         "won": "[]",
+        "rep": "alex",
     }
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
     for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days", "m"):
