@@ -15,6 +15,7 @@ import sqlite_utils
 
 from funnel_tui.foreign_values import decode_text
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
+from funnel_tui.store.dialect import Dialect, dialect_of
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite keeps beside a database while it is open or mid-transaction.
@@ -63,8 +64,13 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
     IMMEDIATE takes the write lock up front, so a second writer waits for the busy
     timeout instead of failing half-way through. sqlite-utils calls inside the block
-    nest as savepoints.
+    nest as savepoints. On a team's PostgreSQL database it is one psycopg transaction
+    (a savepoint inside another).
     """
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        with db.conn.transaction():
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from funnel_tui.storage import StorageError
-
 if TYPE_CHECKING:
     from funnel_tui.store.postgres import PostgresStorage
 
@@ -24,6 +22,7 @@ if TYPE_CHECKING:
 def open_team_book(url: str) -> PostgresStorage:
     """The team's database at `url`, its tables made or migrated; StorageError with one
     line (never the password) when it cannot be used."""
+    from funnel_tui.storage import StorageError
     from funnel_tui.store.postgres import PostgresError, open_postgres
 
     try:
