@@ -17,3 +17,8 @@ def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
 
 def insert_rows(db: Any, table: str, rows: list[Mapping[str, Any]]) -> list[int]:
     return [insert_row(db, table, row) for row in rows]
+
+
+def book_option(storage: Any) -> str:
+    """What `--db` names the book of `storage` by: its file, or its team database's URL."""
+    return str(getattr(storage, "url", None) or storage.path)
