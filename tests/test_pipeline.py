@@ -193,7 +193,7 @@ def test_the_soonest_list_is_short(book: Storage) -> None:
     assert len(pipeline_of(book.db).soonest) == 5
 
 
-@pytest.mark.parametrize("sql", [BY_STAGE_SQL, SOONEST_SQL])
+@pytest.mark.parametrize("sql", [BY_STAGE_SQL.sqlite, SOONEST_SQL.sqlite])
 def test_the_pipeline_reads_only_its_own_index(book: Storage, sql: str) -> None:
     params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5}
     plan = " ".join(row[3] for row in book.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))

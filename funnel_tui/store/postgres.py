@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import psycopg
-from psycopg.adapt import Dumper
+from psycopg.adapt import Dumper, Loader
 from psycopg.rows import dict_row
 
 from funnel_tui.migrations import LATEST_VERSION
@@ -41,6 +41,18 @@ class _BoolAsInteger(Dumper):
 
     def dump(self, obj: bool) -> bytes:
         return b"1" if obj else b"0"
+
+
+class _NumericAsSQLite(Loader):
+    """A numeric as SQLite gives the same figure: an integer when PostgreSQL kept no
+    decimals (`sum()` of bigint or integer is numeric), else a float."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data)
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
 
 
 def describe_postgres_error(url: str, error: BaseException) -> str:
@@ -98,6 +110,7 @@ def connect(url: str) -> psycopg.Connection[Any]:
     except psycopg.Error as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     conn.adapters.register_dumper(bool, _BoolAsInteger)
+    conn.adapters.register_loader("numeric", _NumericAsSQLite)
     return conn
 
 

@@ -490,7 +490,7 @@ _REASON = (
 )
 # What each count of call_days adds for one call, as an integer (PostgreSQL has no
 # boolean arithmetic); a typed column holds no unreadable value, so those count nothing.
-_COUNTS = {
+CALL_DAY_COUNT_SQL = {
     "calls": "1",
     "connects": f"(outcome IN ({_CONNECTS}))::int",
     "meetings": f"(outcome = '{Outcome.MEETING}')::int",
@@ -506,11 +506,13 @@ _COUNTS = {
     "unreadable_reasons": "0",
     "unreadable_methods": "0",
 }
-assert tuple(_COUNTS) == tuple(CALL_DAY_COUNTS), "call_days has the same counts on both"
+assert tuple(CALL_DAY_COUNT_SQL) == tuple(CALL_DAY_COUNTS), "call_days has the same counts on both"
 
-_COUNT_COLUMNS = ", ".join(_COUNTS)
-_SIGNED_COUNTS = ", ".join(f"sign * {count}" for count in _COUNTS.values())
-_ADD_COUNTS = ",\n        ".join(f"{column} = d.{column} + excluded.{column}" for column in _COUNTS)
+_COUNT_COLUMNS = ", ".join(CALL_DAY_COUNT_SQL)
+_SIGNED_COUNTS = ", ".join(f"sign * {count}" for count in CALL_DAY_COUNT_SQL.values())
+_ADD_COUNTS = ",\n        ".join(
+    f"{column} = d.{column} + excluded.{column}" for column in CALL_DAY_COUNT_SQL
+)
 
 CALL_DAYS_TRIGGERS = f"""
 -- Adds (sign 1) or takes away (sign -1) one call's counts.
