@@ -3,8 +3,10 @@ database): one INSERT with RETURNING id."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from funnel_tui.store.dialect import Dialect, dialect_of
 
 
 def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
@@ -17,6 +19,14 @@ def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
 
 def insert_rows(db: Any, table: str, rows: list[Mapping[str, Any]]) -> list[int]:
     return [insert_row(db, table, row) for row in rows]
+
+
+def insert_many(db: Any, sql: str, rows: list[Sequence[Any]]) -> None:
+    """Run one INSERT for each of `rows`, batched as each backend's driver does it."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        db.executemany(sql, rows)
+    else:
+        db.conn.executemany(sql, rows)
 
 
 def book_option(storage: Any) -> str:
