@@ -955,7 +955,8 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
     if output is None:
         WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
         return
-    refuse_database_files(output, storage.path, "export")
+    if isinstance(storage, Storage):  # a team database keeps no file to overwrite
+        refuse_database_files(output, storage.path, "export")
     try:
         count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -30,8 +31,12 @@ from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.store.postgres import PostgresDatabase
 
 __all__ = [
     "CsvUnreadable",
@@ -313,7 +318,7 @@ def _insert_statement(rows: int) -> str:
 
 
 def _insert(db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str) -> None:
-    """Add the new prospects, in the file's order."""
+    """Add the new prospects to the SQLite file, in the file's order."""
     variables = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
     for start in range(0, len(rows), size):
@@ -350,10 +355,28 @@ def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        _write_team_book(db, merger.added, updates, stamp)
+        return
     with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
         _insert(db, merger.added, stamp)
         for names, parameters in updates.items():
             db.conn.executemany(_update_statement(names), parameters)
+
+
+def _write_team_book(
+    db: PostgresDatabase,
+    added: list[dict[str, object]],
+    updates: dict[tuple[str, ...], list[list[object]]],
+    stamp: str,
+) -> None:
+    """The same writes to a team's PostgreSQL database in one transaction: the new
+    prospects by COPY, in the file's order, and the updates in batches."""
+    with write_transaction(db):
+        rows = ((*map(row.get, IMPORTED_COLUMNS), stamp, stamp) for row in added)
+        db.copy_rows("prospects", INSERTED_COLUMNS, rows)
+        for names, parameters in updates.items():
+            db.executemany(_update_statement(names), parameters)
 
 
 def apply_import(
