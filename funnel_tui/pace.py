@@ -28,6 +28,8 @@ from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
@@ -265,24 +267,32 @@ def _check_period(period: str | None) -> None:
 _SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
 
 # A rep's own targets (PRODUCT 16), or with no rep the team's, which is a one-rep book's
-# only kind.
+# only kind. The period's and the rep's types are said: PostgreSQL cannot tell the type
+# of a parameter that is only tested for NULL.
 _WHOSE_TARGET = "coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')"
 _COVERING = (
-    "starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)"
+    "starts_on <= :today AND ends_on >= :today"
+    " AND (CAST(:period AS TEXT) IS NULL OR period = :period)"
     f" AND {_WHOSE_TARGET}"
 )
-_WRONG_TARGET_VALUES = wrong_values_sql("targets")
 
-FIND_TARGET_SQL = f"""
+FIND_TARGET_SQL = per_dialect(
+    lambda dialect: (
+        f"""
 SELECT * FROM targets
-WHERE {_COVERING} AND {_WRONG_TARGET_VALUES} = 0
+WHERE {_COVERING} AND {wrong_values_sql("targets", "", dialect)} = 0
 ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
 LIMIT 1
 """
+    )
+)
 
 # The values of the wrong type or range in the targets that may cover today.
-UNREADABLE_TARGETS_SQL = (
-    f"SELECT coalesce(sum({_WRONG_TARGET_VALUES}), 0) FROM targets WHERE {_COVERING}"
+UNREADABLE_TARGETS_SQL = per_dialect(
+    lambda dialect: (
+        f"SELECT coalesce(sum({wrong_values_sql('targets', '', dialect)}), 0)"
+        f" FROM targets WHERE {_COVERING}"
+    )
 )
 
 
@@ -296,7 +306,7 @@ def find_target(
     """
     _check_period(period)
     params = {"today": today.isoformat(), "period": period, "rep": rep}
-    rows = list(db.query(FIND_TARGET_SQL, params))
+    rows = list(db.query(FIND_TARGET_SQL.for_db(db), params))
     return rows[0] if rows else None
 
 
@@ -306,7 +316,7 @@ def unreadable_targets(
     """How many values of the wrong type or range find_target left out."""
     _check_period(period)
     params = {"today": today.isoformat(), "period": period, "rep": rep}
-    return db.execute(UNREADABLE_TARGETS_SQL, params).fetchone()[0]
+    return db.execute(UNREADABLE_TARGETS_SQL.for_db(db), params).fetchone()[0]
 
 
 def set_target(
@@ -341,7 +351,7 @@ def set_target(
             "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day, :rep) "
             "ON CONFLICT (period, starts_on, coalesce(rep, '')) DO UPDATE SET "
             "ends_on = excluded.ends_on, amount_cents = excluded.amount_cents, calls_per_day = "
-            "CASE WHEN :keep_goal THEN targets.calls_per_day ELSE excluded.calls_per_day END",
+            "CASE WHEN :keep_goal = 1 THEN targets.calls_per_day ELSE excluded.calls_per_day END",
             {
                 **key,
                 "ends_on": ends_on.isoformat(),
@@ -359,28 +369,36 @@ def set_target(
     )
 
 
-# Deals with a value of the wrong type or range are left out and counted: one amount
-# near SQLite's integer limit would make the sum overflow.
-_WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
 # A rep's own deals in a team's book; every deal with no rep.
 _WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR d.rep = :rep)"
 
-# A deal whose closed_on cannot be read may belong to any period, so every report counts
-# it as left out: those in the window's range of text are counted with the window, the
-# others by a scan of the deals_closed index that reads a deal's row only when its date
-# is wrong.
-WON_SQL = f"""
-SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
-    coalesce(sum({_WRONG_DEAL_VALUES}), 0) + (
-        SELECT coalesce(sum({wrong_values_sql("deals", "o.")}), 0)
-        FROM deals o INDEXED BY deals_closed
-        WHERE {wrong_value_sql("deals", "closed_on", "o.")}
+
+def _won_sql(dialect: Dialect) -> str:
+    """What the window's deals won, and how many values they hold of the wrong type or
+    range.
+
+    Deals with a value of the wrong type or range are left out and counted: one amount
+    near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
+    be read may belong to any period, so every report counts it as left out: those in the
+    window's range of text are counted with the window, the others by a scan of the
+    deals_closed index that reads a deal's row only when its date is wrong."""
+    wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
+    deals_closed = in_dialect(INDEXED_BY, dialect).format(index="deals_closed")
+    return f"""
+SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
+    coalesce(sum({wrong_deal_values}), 0) + (
+        SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
+        FROM deals o {deals_closed}
+        WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
             AND NOT ({_IN_WINDOW.format(d="o.")})
     )
 FROM deals d
 WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL}
 """
+
+
+WON_SQL = per_dialect(_won_sql)
 
 
 def load_pace(
@@ -420,7 +438,7 @@ def load_pace(
     }
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
-    won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
+    won_cents, unreadable_deals = db.execute(WON_SQL.for_db(db), deals_window).fetchone()
     activity = load_today_activity(db, today, tz, rep)
     pace = compute_pace(
         kind=target["period"],

@@ -554,7 +554,7 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
 @pytest.mark.parametrize(
     "sql",
     [
-        WON_SQL,
+        WON_SQL.sqlite,
         TODAY_SQL.sqlite,
         CALL_DAYS_BY_ROW_SQL,
         CALL_DAYS_TOTALS_SQL,
