@@ -907,18 +907,30 @@ def _record_only(storage: Storage, path: Path) -> None:
 @click.option("--source", default=None, help="Lead source for every row (overrides the file's).")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
+@click.option("--owner", default=None, help="The rep the new prospects go to (else the pool).")
 def import_command(
-    db_path: Path | None, file: Path, source: str | None, dry_run: bool, skip_invalid: bool
+    db_path: Path | None,
+    file: Path,
+    source: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    owner: str | None,
 ) -> None:
-    """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
+    """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain);
+    in a team's book the new ones land in the pool, or with --owner REP are that rep's."""
     # Imported here, not at the top: opening the app should not pay for them.
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import Progress
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
+    from funnel_tui.reps import RepError, require_rep
 
     storage = open_db(db_path)
+    try:
+        owner = None if owner is None else require_rep(storage.db, owner)
+    except RepError as error:
+        raise UserError(str(error)) from None
     console = Console(stderr=True)
     with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
@@ -932,6 +944,7 @@ def import_command(
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                owner=owner,
             )
         except CsvUnreadable as error:
             raise UserError(str(error)) from None
