@@ -327,3 +327,22 @@ def test_import_lands_in_the_pool_or_with_an_owner(book_target: str, tmp_path: P
     owners = storage.db.execute("SELECT name, owner FROM prospects ORDER BY name").fetchall()
     storage.close()
     assert owners == [("Ann Archer", None), ("Bo Baker", "alex")]
+
+
+def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any) -> None:
+    from funnel_tui.call_log import CallOutcome, last_call, log_call, undo_last_call
+
+    team(book_db, "alex", "blake")
+    ann, bob = lead(book_db, "Ann"), lead(book_db, "Bob")
+    mine = log_call(
+        book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, rep="alex"
+    )
+    theirs = log_call(
+        book_db, bob, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="blake"
+    )
+    last = last_call(book_db, "alex")
+    assert last is not None and last.call_id == mine.call_id
+    undone = undo_last_call(book_db, rep="alex")
+    assert undone is not None and undone.call_id == mine.call_id
+    assert book_db.execute("SELECT id, rep FROM calls").fetchall() == [(theirs.call_id, "blake")]
+    assert undo_last_call(book_db, rep="alex") is None
