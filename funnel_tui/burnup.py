@@ -16,15 +16,22 @@ from funnel_tui.money import round_half_up
 from funnel_tui.pace import Pace
 from funnel_tui.periods import business_days
 from funnel_tui.settings import Settings
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import per_dialect
+
 
 # The period's deals by the day they closed, up to the as-of date; those with a value of
 # the wrong type or range are left out, as the report leaves them out of `won`.
-WON_BY_DAY_SQL = f"""
+def _won_by_day_sql(dialect: Dialect) -> str:
+    return f"""
 SELECT d.closed_on, sum(d.amount_cents) FROM deals d
 WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
-    AND {wrong_values_sql("deals", "d.")} = 0
+    AND {wrong_values_sql("deals", "d.", dialect)} = 0
 GROUP BY d.closed_on
 """
+
+
+WON_BY_DAY_SQL = per_dialect(_won_by_day_sql)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def load_burnup(db: sqlite_utils.Database, pace: Pace, settings: Settings) -> Bu
     )
     after_window = min(pace.ends_on, pace.today) + timedelta(days=1)
     rows = db.execute(
-        WON_BY_DAY_SQL,
+        WON_BY_DAY_SQL.for_db(db),
         {"starts_on": pace.starts_on.isoformat(), "after_end": after_window.isoformat()},
     ).fetchall()
     won_by_day = {date.fromisoformat(closed_on): cents for closed_on, cents in rows}

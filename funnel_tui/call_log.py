@@ -391,12 +391,16 @@ SELECT u.call_id, u.prospect_before, u.logged_at, c.prospect_id, c.outcome, c.st
        c.duration_s, c.notes, c.follow_up_at, c.reason, p.name,
        (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1), c.request_id
 FROM undo_log u JOIN calls c ON c.id = u.call_id JOIN prospects p ON p.id = c.prospect_id
+WHERE coalesce(c.rep, '') = coalesce(CAST(:rep AS TEXT), '')
 ORDER BY u.call_id DESC LIMIT 1
 """
 
 
-def _read_last_call(db: sqlite_utils.Database) -> tuple[LastCall, str] | None:
-    row = db.execute(_LAST_CALL_SQL).fetchone()
+def _read_last_call(
+    db: sqlite_utils.Database, rep: str | None = None
+) -> tuple[LastCall, str] | None:
+    """The last call that undo takes back: in a team's book, `rep`'s own."""
+    row = db.execute(_LAST_CALL_SQL, {"rep": rep}).fetchone()
     if row is None:
         return None
     call_id, snapshot, logged_at, prospect_id, outcome, started_at = row[:6]
@@ -439,9 +443,9 @@ def _day(value: object) -> date | None:
         return None
 
 
-def last_call(db: sqlite_utils.Database) -> LastCall | None:
+def last_call(db: sqlite_utils.Database, rep: str | None = None) -> LastCall | None:
     """The call that `undo_last_call` would remove now, or None when there is none."""
-    found = _read_last_call(db)
+    found = _read_last_call(db, rep)
     return found[0] if found else None
 
 
@@ -555,16 +559,18 @@ def _take_back_tasks(
     return kept
 
 
-def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> UndoneCall | None:
+def undo_last_call(
+    db: sqlite_utils.Database, *, call_id: int | None = None, rep: str | None = None
+) -> UndoneCall | None:
     """Remove the last logged call, its deal and the tasks it made, reopen the tasks it
     closed, and put back the prospect's columns that the call changed, where they still
-    hold what the call wrote.
+    hold what the call wrote. In a team's book, `rep`'s last call: never another rep's.
 
     With `call_id`, only that call is undone: LastCallChanged when another call has been
     logged since the rep chose it. Returns None when there is nothing to undo.
     """
     with write_transaction(db):
-        found = _read_last_call(db)
+        found = _read_last_call(db, rep)
         if found is None:
             return None
         last, snapshot = found
@@ -622,7 +628,12 @@ def undo_last_call(db: sqlite_utils.Database, *, call_id: int | None = None) -> 
 
 
 def redo_call(
-    db: sqlite_utils.Database, undone: LastCall, *, now: datetime, settings: Settings
+    db: sqlite_utils.Database,
+    undone: LastCall,
+    *,
+    now: datetime,
+    settings: Settings,
+    rep: str | None = None,
 ) -> LoggedCall:
     """Log an undone call again: the same outcome, note, amount, follow-up and times, and
     the cadence worked out from when it was first logged, under the request id it had.
@@ -638,4 +649,5 @@ def redo_call(
         now=logged_at,
         settings=settings,
         request_id=undone.request_id,
+        rep=rep,
     )

@@ -345,8 +345,18 @@ def target() -> None:
     default=None,
     help="Daily call goal (without it, the period keeps the goal it has).",
 )
-def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: int | None) -> None:
-    """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k)."""
+@click.option("--rep", "rep_name", default=None, help="A rep's own target (else the team's).")
+def target_set(
+    db_path: Path | None,
+    amount: str,
+    period: str,
+    calls_per_day: int | None,
+    rep_name: str | None,
+) -> None:
+    """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k); in
+    a team's book the team's, or with --rep NAME that rep's."""
+    from funnel_tui.reps import RepError, require_rep
+
     try:
         cents = parse_amount(amount)
     except AmountError as error:
@@ -355,18 +365,24 @@ def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: in
         raise UserError("a target must be more than zero")
     storage = open_db(db_path)
     settings = load_settings(storage.db)
+    try:
+        rep = None if rep_name is None else require_rep(storage.db, rep_name)
+    except RepError as error:
+        raise UserError(str(error)) from None
     row = set_target(
         storage.db,
         amount_cents=cents,
         period=period,
         today=system_now().date(),
         calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
+        rep=rep,
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
+    whose = f"{one_line(rep)}'s target" if rep is not None else "Target"
     click.echo(
-        f"Target for {period_name(period, starts_on)} ({row['starts_on']} to {row['ends_on']}):"
-        f" {format_money(row['amount_cents'], settings.currency)}{goal}"
+        f"{whose} for {period_name(period, starts_on)} ({row['starts_on']} to"
+        f" {row['ends_on']}): {format_money(row['amount_cents'], settings.currency)}{goal}"
     )
 
 
@@ -380,19 +396,35 @@ def target_set(db_path: Path | None, amount: str, period: str, calls_per_day: in
 )
 @click.option("--period", type=click.Choice(PERIOD_KINDS), default=None, help="Which target.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def report(db_path: Path | None, today: datetime | None, period: str | None, as_json: bool) -> None:
-    """Quota, pace and activity for the period containing today."""
+@click.option("--team", is_flag=True, help="Each rep and the team's total (a team's book).")
+@click.option("--rep", "rep_name", default=None, help="One rep's figures (a team's book).")
+def report(
+    db_path: Path | None,
+    today: datetime | None,
+    period: str | None,
+    as_json: bool,
+    team: bool,
+    rep_name: str | None,
+) -> None:
+    """Quota, pace and activity for the period containing today (in a team's book, your
+    own; --team every rep's and the team's, --rep NAME one rep's)."""
     day = today.date() if today else system_now().date()
     storage = open_db(db_path, read_only=True)
     settings = load_settings(storage.db)
-    pace = load_pace(storage.db, day, settings, period=period)
+    if team or rep_name is not None:
+        _team_report(storage, day, settings, period=period, as_json=as_json, rep_name=rep_name)
+        return
+    rep = own_rep(storage)
+    pace = load_pace(storage.db, day, settings, period=period, rep=rep)
     if pace is None:
         which = f"{period} target" if period else "target"
-        skipped = unreadable_targets(storage.db, day, period)
+        whose = f" of {rep}" if rep is not None else ""
+        skipped = unreadable_targets(storage.db, day, period, rep)
         left_out = f" ({skipped_note(skipped)})" if skipped else ""
+        for_rep = f" --rep {shlex.quote(rep)}" if rep is not None else ""
         raise UserError(
-            f"no {which} covers {day}{left_out}; set one with: "
-            f"funnel target set 50000 --period {period or 'month'}"
+            f"no {which}{whose} covers {day}{left_out}; set one with: "
+            f"funnel target set 50000 --period {period or 'month'}{for_rep}"
         )
     if as_json:
         click.echo(json.dumps(pace.to_json(), indent=2))
@@ -875,18 +907,30 @@ def _record_only(storage: Storage, path: Path) -> None:
 @click.option("--source", default=None, help="Lead source for every row (overrides the file's).")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
+@click.option("--owner", default=None, help="The rep the new prospects go to (else the pool).")
 def import_command(
-    db_path: Path | None, file: Path, source: str | None, dry_run: bool, skip_invalid: bool
+    db_path: Path | None,
+    file: Path,
+    source: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    owner: str | None,
 ) -> None:
-    """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain)."""
+    """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain);
+    in a team's book the new ones land in the pool, or with --owner REP are that rep's."""
     # Imported here, not at the top: opening the app should not pay for them.
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import Progress
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
+    from funnel_tui.reps import RepError, require_rep
 
     storage = open_db(db_path)
+    try:
+        owner = None if owner is None else require_rep(storage.db, owner)
+    except RepError as error:
+        raise UserError(str(error)) from None
     console = Console(stderr=True)
     with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
@@ -900,6 +944,7 @@ def import_command(
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                owner=owner,
             )
         except CsvUnreadable as error:
             raise UserError(str(error)) from None
@@ -923,7 +968,8 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
     if output is None:
         WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
         return
-    refuse_database_files(output, storage.path, "export")
+    if isinstance(storage, Storage):  # a team database keeps no file to overwrite
+        refuse_database_files(output, storage.path, "export")
     try:
         count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:
@@ -1214,3 +1260,33 @@ def migrate_to(db_path: Path | str | None, url: str, rep: str | None) -> None:
         storage.close()
     for line in migrated.summary():
         click.echo(line)
+
+
+def _team_report(
+    storage: Storage,
+    day: date,
+    settings: Settings,
+    *,
+    period: str | None,
+    as_json: bool,
+    rep_name: str | None,
+) -> None:
+    """`funnel report --team` and `--rep NAME` (PRODUCT 16)."""
+    from funnel_tui.reps import RepError, require_rep
+    from funnel_tui.team_report import load_team_report
+
+    try:
+        only = None if rep_name is None else require_rep(storage.db, rep_name)
+    except RepError as error:
+        raise UserError(str(error)) from None
+    found = load_team_report(storage.db, day, settings, period=period, only=only)
+    if not found.reps and found.team is None:
+        raise UserError("this book has no reps yet: add them with: funnel rep add NAME")
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2))
+        return
+    from rich.console import Console
+
+    from funnel_tui.team_table import team_table
+
+    Console().print(team_table(found, settings.currency), crop=False)

@@ -18,6 +18,13 @@ from typing import Any
 
 from funnel_tui.domain import TEXT_FIELDS
 from funnel_tui.money import MAX_CENTS
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import (
+    DAYS_BETWEEN,
+    STORED_FORM_ON_POSTGRESQL,
+    WRONG_ON_POSTGRESQL,
+    in_dialect,
+)
 
 # What a screen shows in place of a value it cannot read.
 MARK = "?"
@@ -243,23 +250,36 @@ ROW_CHECKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "targets": (
         (
             "ends_on",
-            "NOT (julianday({a}ends_on) - julianday({a}starts_on) BETWEEN 0 AND 366)",
+            "NOT ({days} BETWEEN 0 AND 366)",
             "ends before the target starts, or more than a year after",
         ),
     )
 }
 
 
-def wrong_value_sql(table: str, column: str, alias: str = "") -> str:
+def wrong_value_sql(
+    table: str, column: str, alias: str = "", dialect: Dialect = Dialect.SQLITE
+) -> str:
     """SQL true when the row's `column` holds a value of the wrong type or range (for the
     kinds other than text: exactly when the screens would show `?`)."""
-    return f"({COLUMNS[table][column].wrong.format(c=f'{alias}{column}')})"
+    kind = COLUMNS[table][column]
+    wrong = WRONG_ON_POSTGRESQL[kind.name] if dialect is Dialect.POSTGRESQL else kind.wrong
+    return f"({wrong.format(c=f'{alias}{column}')})"
 
 
-def wrong_values_sql(table: str, alias: str = "") -> str:
+def _row_check_sql(check: str, alias: str, dialect: Dialect) -> str:
+    return check.format(a=alias, days=in_dialect(DAYS_BETWEEN, dialect).format(a=alias))
+
+
+def wrong_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQLITE) -> str:
     """SQL counting a row's values of the wrong type or range (0 for a good row)."""
-    wrong = [wrong_value_sql(table, column, alias) for column in COLUMNS[table]]
-    wrong += [f"coalesce({sql.format(a=alias)}, 0)" for _, sql, _ in ROW_CHECKS.get(table, ())]
+    wrong = [wrong_value_sql(table, column, alias, dialect) for column in COLUMNS[table]]
+    across = [_row_check_sql(sql, alias, dialect) for _, sql, _ in ROW_CHECKS.get(table, ())]
+    if dialect is Dialect.POSTGRESQL:
+        # PostgreSQL adds no booleans: each condition counts as an integer.
+        wrong = [f"{condition}::int" for condition in wrong]
+        across = [f"({condition})::int" for condition in across]
+    wrong += [f"coalesce({condition}, 0)" for condition in across]
     return f"({' + '.join(wrong)})"
 
 
@@ -297,7 +317,7 @@ def _table_findings(conn: sqlite3.Connection, table: str) -> Iterator[ForeignVal
     row_checks = ROW_CHECKS.get(table, ())
     # One pass over the table: SQL picks the rows with a suspect value, Python decides.
     suspects = [wrong_value_sql(table, column) for column in kinds]
-    across = [f"coalesce({sql.format(a='')}, 0)" for _, sql, _ in row_checks]
+    across = [f"coalesce({_row_check_sql(sql, '', Dialect.SQLITE)}, 0)" for _, sql, _ in row_checks]
     suspects += across
     selected = [*kinds, *across]
     cursor = conn.execute(
@@ -338,8 +358,12 @@ def stored_form_sql(moment: str) -> str:
     )
 
 
-def stored_moment_sql(table: str, column: str, alias: str = "") -> str:
+def stored_moment_sql(
+    table: str, column: str, alias: str = "", dialect: Dialect = Dialect.SQLITE
+) -> str:
     """SQL for a moment column in the stored form (stored_form_sql); NULL for a value
     `funnel check` names as not a moment."""
+    if dialect is Dialect.POSTGRESQL:
+        return STORED_FORM_ON_POSTGRESQL.format(m=f"{alias}{column}")
     wrong = wrong_value_sql(table, column, alias)
     return f"CASE WHEN {wrong} THEN NULL ELSE {stored_form_sql(f'{alias}{column}')} END"

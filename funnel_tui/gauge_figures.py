@@ -41,15 +41,19 @@ class GaugeFigures:
 
 
 def load_gauge_figures(
-    db: sqlite_utils.Database, now: datetime, settings: Settings, cached: CachedPlan | None
+    db: sqlite_utils.Database,
+    now: datetime,
+    settings: Settings,
+    cached: CachedPlan | None,
+    rep: str | None = None,
 ) -> GaugeFigures:
     """The pace without breakdowns, with today's dials, connects and meetings, and the
     plan: `cached` when it was made for the same period, day and target, else anew
-    (it reads 90 days of calls)."""
+    (it reads 90 days of calls). In a team's book, `rep`'s own figures."""
     today = now.date()
-    pace = load_pace(db, today, settings, tz=now.tzinfo, breakdowns=False)
+    pace = load_pace(db, today, settings, tz=now.tzinfo, breakdowns=False, rep=rep)
     if pace is None:
-        return GaugeFigures(None, unreadable_targets(db, today), None, None)
+        return GaugeFigures(None, unreadable_targets(db, today, rep=rep), None, None)
     key = PlanKey(pace.period, pace.starts_on, pace.today, pace.target_cents)
     if cached is None or cached.key != key:
         plan = load_plan(

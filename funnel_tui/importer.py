@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -30,8 +31,12 @@ from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.settings import load_settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.store.postgres import PostgresDatabase
 
 __all__ = [
     "CsvUnreadable",
@@ -295,7 +300,8 @@ IMPORTED_COLUMNS = (
     *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
     *("do_not_call", "wrong_number", "nurture", "timezone_guessed"),
 )
-INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at")
+# A new prospect's owner: the rep the import is for, or none (a team's pool).
+INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at", "owner")
 # New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
 # each time a statement runs, so with one row per statement that outweighs storing the row.
 # SQLite also limits the ? in one statement (to 999 before its version 3.32).
@@ -312,14 +318,18 @@ def _insert_statement(rows: int) -> str:
     )
 
 
-def _insert(db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str) -> None:
-    """Add the new prospects, in the file's order."""
+def _insert(
+    db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str, owner: str | None
+) -> None:
+    """Add the new prospects to the SQLite file, in the file's order."""
     variables = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         parameters = [
-            value for row in chunk for value in (*map(row.get, IMPORTED_COLUMNS), stamp, stamp)
+            value
+            for row in chunk
+            for value in (*map(row.get, IMPORTED_COLUMNS), stamp, stamp, owner)
         ]
         db.conn.execute(_insert_statement(len(chunk)), parameters)
 
@@ -344,16 +354,35 @@ def _update_statement(names: tuple[str, ...]) -> str:
     return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
 
 
-def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime) -> None:
+def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime, owner: str | None) -> None:
     stamp = to_stored(now)
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        _write_team_book(db, merger.added, updates, stamp, owner)
+        return
     with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
-        _insert(db, merger.added, stamp)
+        _insert(db, merger.added, stamp, owner)
         for names, parameters in updates.items():
             db.conn.executemany(_update_statement(names), parameters)
+
+
+def _write_team_book(
+    db: PostgresDatabase,
+    added: list[dict[str, object]],
+    updates: dict[tuple[str, ...], list[list[object]]],
+    stamp: str,
+    owner: str | None,
+) -> None:
+    """The same writes to a team's PostgreSQL database in one transaction: the new
+    prospects by COPY, in the file's order, and the updates in batches."""
+    with write_transaction(db):
+        rows = ((*map(row.get, IMPORTED_COLUMNS), stamp, stamp, owner) for row in added)
+        db.copy_rows("prospects", INSERTED_COLUMNS, rows)
+        for names, parameters in updates.items():
+            db.executemany(_update_statement(names), parameters)
 
 
 def apply_import(
@@ -363,17 +392,20 @@ def apply_import(
     now: datetime,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    owner: str | None = None,
 ) -> ImportReport:
     """Merge a file's rows into the book in one transaction, and report what happened.
 
     Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
+    The new prospects are `owner`'s, or with none a team's pool's (PRODUCT 16); a prospect
+    already in the book keeps its owner.
     """
     merger = _Merger(db, prospects.phone_region)
     for line, row in prospects.rows:
         merger.merge(line, row)
     write = not dry_run and (skip_invalid or not prospects.rejected)
     if write:
-        _write(db, merger, now)
+        _write(db, merger, now, owner)
     return ImportReport(
         file=prospects,
         added=len(merger.added),
@@ -393,9 +425,12 @@ def import_prospects(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    owner: str | None = None,
 ) -> ImportReport:
     """Import prospects from a CSV file in one transaction, numbers without a country code
     read as the book's phone_region's; raises CsvUnreadable."""
     region = load_settings(db).phone_region
     prospects = read_prospect_file(path, phone_region=region, source=source, progress=progress)
-    return apply_import(db, prospects, now=now, dry_run=dry_run, skip_invalid=skip_invalid)
+    return apply_import(
+        db, prospects, now=now, dry_run=dry_run, skip_invalid=skip_invalid, owner=owner
+    )

@@ -43,6 +43,20 @@ from funnel_tui.schema_v4 import (
     source_name_sql,
 )
 from funnel_tui.settings import Settings
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.postgres_schema import CALL_DAY_COUNT_SQL
+from funnel_tui.store.sql import (
+    INDEXED_BY,
+    JOIN_IN_ORDER,
+    JSON_PAIRS,
+    METHOD_NAME_ON_POSTGRESQL,
+    NUMBER_LIST,
+    PAIR_ID,
+    SOURCE_NAME_ON_POSTGRESQL,
+    Variants,
+    in_dialect,
+    per_dialect,
+)
 from funnel_tui.timestamps import to_stored
 
 # The plan reads the rep's own recent history: the 90 local days ending on the as-of date.
@@ -63,16 +77,42 @@ LOST_REASON_NAMES = (
 )
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
-_METHOD = method_name_sql("c", "p")
-_SOURCE = source_name_sql("p")
-_GOOD_DEAL = f"{wrong_values_sql('deals', 'd.')} = 0"
 _DEALS_IN = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
-# A call in the window, its moment compared in the stored form: for a few calls read by
-# another index (a prospect's), and for the calls of a span of days read by started_at
-# (the text of every call of a UTC day sorts from its `YYYY-MM-DD` to the next day's).
-_STARTED_AT = stored_moment_sql("calls", "started_at", "c.")
-_CALLS_IN = f"{_STARTED_AT} >= :start AND {_STARTED_AT} < :end"
-_CALLS_OF_WINDOW = f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {_CALLS_IN}"
+
+
+def _method(dialect: Dialect, call: str = "c", prospect: str = "p") -> str:
+    """The method a call counts under, as call_days counts it in each dialect."""
+    if dialect is Dialect.POSTGRESQL:
+        return METHOD_NAME_ON_POSTGRESQL.format(call=call, prospect=prospect)
+    return method_name_sql(call, prospect)
+
+
+def _source(dialect: Dialect) -> str:
+    """The source a call counts under (its prospect `p`'s), as call_days counts it."""
+    if dialect is Dialect.POSTGRESQL:
+        return SOURCE_NAME_ON_POSTGRESQL.format(prospect="p")
+    return source_name_sql("p")
+
+
+def _indexed_by(index: str, dialect: Dialect) -> str:
+    return in_dialect(INDEXED_BY, dialect).format(index=index)
+
+
+def _good_deal(dialect: Dialect) -> str:
+    return f"{wrong_values_sql('deals', 'd.', dialect)} = 0"
+
+
+def _calls_in(dialect: Dialect) -> str:
+    """A call in the window, its moment compared in the stored form."""
+    started_at = stored_moment_sql("calls", "started_at", "c.", dialect)
+    return f"{started_at} >= :start AND {started_at} < :end"
+
+
+def _calls_of_window(dialect: Dialect) -> str:
+    """The calls of a span of days read by started_at (the text of every call of a UTC day
+    sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form; for
+    a few calls read by another index (a prospect's), _calls_in does."""
+    return f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {_calls_in(dialect)}"
 
 
 @dataclass(frozen=True)
@@ -277,18 +317,32 @@ def _totals_sql(columns: Iterable[str]) -> str:
     return f"SELECT {sums} FROM call_days WHERE {_WHOLE_DAYS}"
 
 
-def _edge_calls_sql(columns: Iterable[str]) -> str:
+def _call_day_count(column: str, dialect: Dialect) -> str:
+    """What call_days' `column` counts of one call `c`, as each dialect's triggers count."""
+    if dialect is Dialect.POSTGRESQL:
+        return CALL_DAY_COUNT_SQL[column]
+    return call_day_count_sql(column, "c")
+
+
+def _edge_calls_sql(columns: Iterable[str]) -> Variants:
     """The calls of the partial UTC days at the window's two edges, counted as call_days
     does, by method and source."""
-    sums = ", ".join(f"sum({call_day_count_sql(column, 'c')}) AS {column}" for column in columns)
-    return f"""
-SELECT {_METHOD} AS method, {_SOURCE} AS source, {sums}
+
+    def build(dialect: Dialect) -> str:
+        sums = ", ".join(
+            f"sum({_call_day_count(column, dialect)}) AS {column}" for column in columns
+        )
+        method, source = _method(dialect), _source(dialect)
+        return f"""
+SELECT {method} AS method, {source} AS source, {sums}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 WHERE (c.started_at >= :start_day AND c.started_at < :first_day
        OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
-   AND {_CALLS_IN}
-GROUP BY {_METHOD}, {_SOURCE}
+   AND {_calls_in(dialect)}
+GROUP BY {method}, {source}
 """
+
+    return per_dialect(build)
 
 
 CALL_DAYS_TOTALS_SQL = _totals_sql(_COUNT_COLUMNS)
@@ -341,7 +395,7 @@ def call_counts(db: sqlite_utils.Database, window: Window, *, by_row: bool = Tru
     params = {**window.params, "first_day": first_day, "after_last_day": after_last_day}
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
     rows = list(db.query(CALL_DAYS_BY_ROW_SQL, params)) if by_row else []
-    edges = list(db.query(EDGE_CALLS_SQL if by_row else RATE_EDGE_CALLS_SQL, params))
+    edges = list(db.query((EDGE_CALLS_SQL if by_row else RATE_EDGE_CALLS_SQL).for_db(db), params))
     totals = dict(next(db.query(CALL_DAYS_TOTALS_SQL if by_row else RATE_TOTALS_SQL, params)))
     for edge in edges:
         for column in columns:
@@ -358,57 +412,71 @@ def call_counts(db: sqlite_utils.Database, window: Window, *, by_row: bool = Tru
 # --- Leads: distinct prospects over the window, by method and by source -------------------
 
 
-def _has_call(condition: str) -> str:
+def _has_call(condition: str, dialect: Dialect) -> str:
     """SQL true when the marked prospect (`m`) has a call in the window that meets
     `condition`, of the row's method when the row is per method (read from its calls)."""
     return f"""EXISTS (
         SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-        WHERE c.prospect_id = m.prospect_id AND {_CALLS_IN} AND {condition}
-            AND (m.per_method = 0 OR {_METHOD} = m.method))"""
+        WHERE c.prospect_id = m.prospect_id AND {_calls_in(dialect)} AND {condition}
+            AND (m.per_method = 0 OR {_method(dialect)} = m.method))"""
 
 
-def _marked(column: str, condition: str) -> str:
-    """SQL true when the marked prospect has a call in the window that `column` marks: the
-    last one is in the window, or it came later and the calls tell."""
+def _marked(column: str, condition: str, dialect: Dialect) -> str:
+    """SQL 1 when the marked prospect has a call in the window that `column` marks (the
+    last one is in the window, or it came later and the calls tell), else 0."""
     return (
         f"CASE WHEN m.{column} IS NULL OR m.{column} < :start THEN 0"
-        f" WHEN m.{column} < :end THEN 1 ELSE {_has_call(condition)} END"
+        f" WHEN m.{column} < :end THEN 1 WHEN {_has_call(condition, dialect)} THEN 1 ELSE 0 END"
     )
 
 
-# Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting` call
-# and a `not_interested` one.
-_FLAGS = f"""
-    CASE WHEN m.last_call_at < :end THEN 1 ELSE {_has_call("1")} END AS worked,
-    {_marked("last_connect_at", f"c.outcome IN ({_CONNECTS})")} AS reached,
-    {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")} AS met,
-    {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'")} AS refused"""
+def _flags(dialect: Dialect) -> str:
+    """Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting`
+    call and a `not_interested` one, each 1 or 0."""
+    return f"""
+    CASE WHEN m.last_call_at < :end THEN 1 WHEN {_has_call("TRUE", dialect)} THEN 1 ELSE 0 END
+        AS worked,
+    {_marked("last_connect_at", f"c.outcome IN ({_CONNECTS})", dialect)} AS reached,
+    {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)} AS met,
+    {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'", dialect)} AS refused"""
+
 
 # By source (per prospect: per_method 0) and by method (a prospect whose calls all count
 # under one method by its only_method, one called with several per method: per_method
 # 1): the prospects worked, reached, with a `meeting` call and with a `not_interested`
 # one. Only the prospects called since the window began count; the marks are read in the
 # order of the groups, so nothing is sorted.
-LEADS_SQL = f"""
+def _leads_sql(dialect: Dialect) -> str:
+    return f"""
 SELECT per_method, method, only_method, source, sum(worked) AS leads,
     sum(reached) AS reached, sum(met) AS met, sum(refused) AS refused
 FROM (
-    SELECT m.per_method, m.method, m.only_method, m.source, {_FLAGS}
-    FROM lead_marks m INDEXED BY lead_marks_grouped
+    SELECT m.per_method, m.method, m.only_method, m.source, {_flags(dialect)}
+    FROM lead_marks m {_indexed_by("lead_marks_grouped", dialect)}
     WHERE m.last_call_at >= :start
-)
+) AS marks
 GROUP BY per_method, method, only_method, source
 """
 
+
+LEADS_SQL = per_dialect(_leads_sql)
+
+
 # The marks of the prospects with a deal in the window (:won, a JSON list of [prospect_id,
 # the method the deal counts under]): over every method, and for that method.
-WON_LEADS_SQL = f"""
+def _won_leads_sql(dialect: Dialect) -> str:
+    pairs, join = in_dialect(JSON_PAIRS, dialect), in_dialect(JOIN_IN_ORDER, dialect)
+    return f"""
 SELECT m.prospect_id, h.value ->> 1 AS deal_method, m.per_method, m.only_method, m.source,
-    {_FLAGS}
-FROM json_each(:won) h CROSS JOIN lead_marks m ON m.prospect_id = h.value ->> 0
+    {_flags(dialect)}
+FROM {pairs.format(pairs=":won")} {join} lead_marks m
+    ON m.prospect_id = {in_dialect(PAIR_ID, dialect)}
     AND (m.per_method = 0 OR m.method = h.value ->> 1)
 WHERE m.last_call_at >= :start
 """
+
+
+WON_LEADS_SQL = per_dialect(_won_leads_sql)
 
 _LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
@@ -425,16 +493,20 @@ class _Deal:
 
 
 # The plan needs only how many deals, their amount and their prospects.
-DEAL_AMOUNTS_SQL = f"""
-SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+def _deal_amounts_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_good_deal(dialect)}
 """
+
+
+DEAL_AMOUNTS_SQL = per_dialect(_deal_amounts_sql)
 
 
 def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
     return [
         _Deal(prospect_id, method, source, cents, kind, date.fromisoformat(closed_on), first)
         for prospect_id, method, source, cents, kind, closed_on, first in db.execute(
-            DEALS_SQL, window.params
+            DEALS_SQL.for_db(db), window.params
         )
     ]
 
@@ -460,7 +532,7 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
     prospects who said no without a deal."""
     by_source: dict[str, dict[str, int]] = {}
     methods: dict[str, dict[str, int]] = {}
-    for row in db.query(LEADS_SQL, window.params):
+    for row in db.query(LEADS_SQL.for_db(db), window.params):
         if not row["leads"]:
             continue  # called since the window began, but only after it ended
         if not row["per_method"]:
@@ -470,7 +542,7 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
             _add(methods, name, row)
     counted: set[int] = set()
     params = {**window.params, "won": json.dumps(sorted(set(won)))}
-    for row in db.query(WON_LEADS_SQL, params):
+    for row in db.query(WON_LEADS_SQL.for_db(db), params):
         hit = {"won_refused": row["refused"]}
         if not row["per_method"] and row["prospect_id"] not in counted:
             counted.add(row["prospect_id"])
@@ -487,57 +559,92 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
 
 # The window's deals, each with the method and source it counts under and the prospect's
 # first call ever (for the sales cycle, from its marks).
-DEALS_SQL = f"""
-SELECT d.prospect_id, {_METHOD} AS method, {_SOURCE} AS source, d.amount_cents,
+def _deals_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT d.prospect_id, {_method(dialect)} AS method, {_source(dialect)} AS source, d.amount_cents,
     coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
     f.first_call_at AS first_call
 FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
     LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
-WHERE {_DEALS_IN} AND {_GOOD_DEAL}
+WHERE {_DEALS_IN} AND {_good_deal(dialect)}
 """
 
-_WRONG_NURTURED = wrong_value_sql("prospects", "nurtured_at", "p.")
+
+DEALS_SQL = per_dialect(_deals_sql)
+
+
+def _wrong_nurtured(dialect: Dialect) -> str:
+    return wrong_value_sql("prospects", "nurtured_at", "p.", dialect)
+
+
 # Prospects handed back to nurture in the window, by source, with those the cadence gave
 # up on; and the nurture dates that cannot be read, which may belong to any window.
-HANDED_BACK_SQL = f"""
-SELECT {_SOURCE} AS source, count(*) AS count,
+def _handed_back_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT {_source(dialect)} AS source, count(*) AS count,
     count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
-FROM prospects p INDEXED BY prospects_nurtured
-WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_WRONG_NURTURED}
+FROM prospects p {_indexed_by("prospects_nurtured", dialect)}
+WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_wrong_nurtured(dialect)}
 GROUP BY 1
 """
-UNREADABLE_NURTURED_SQL = f"""
-SELECT count(*) FROM prospects p INDEXED BY prospects_nurtured
-WHERE p.nurtured_at IS NOT NULL AND {_WRONG_NURTURED}
+
+
+HANDED_BACK_SQL = per_dialect(_handed_back_sql)
+
+
+def _unreadable_nurtured_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT count(*) FROM prospects p {_indexed_by("prospects_nurtured", dialect)}
+WHERE p.nurtured_at IS NOT NULL AND {_wrong_nurtured(dialect)}
 """
+
+
+UNREADABLE_NURTURED_SQL = per_dialect(_unreadable_nurtured_sql)
+
 
 # The emails of the window, read by sent_at and compared in the stored form (as calls are);
 # and the emails whose sent_at is not a moment, which no window holds.
-_SENT_AT = stored_moment_sql("emails", "sent_at", "e.")
-EMAILS_SQL = f"""
-SELECT count(*) FROM emails e INDEXED BY emails_sent_at
+def _emails_sql(dialect: Dialect) -> str:
+    sent_at = stored_moment_sql("emails", "sent_at", "e.", dialect)
+    return f"""
+SELECT count(*) FROM emails e {_indexed_by("emails_sent_at", dialect)}
 WHERE e.sent_at >= :start_day AND e.sent_at < :after_end_day
-    AND {_SENT_AT} >= :start AND {_SENT_AT} < :end
+    AND {sent_at} >= :start AND {sent_at} < :end
 """
-UNREADABLE_EMAILS_SQL = f"""
-SELECT count(*) FROM emails e INDEXED BY emails_sent_at
-WHERE {wrong_value_sql("emails", "sent_at", "e.")}
+
+
+EMAILS_SQL = per_dialect(_emails_sql)
+
+
+def _unreadable_emails_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT count(*) FROM emails e {_indexed_by("emails_sent_at", dialect)}
+WHERE {wrong_value_sql("emails", "sent_at", "e.", dialect)}
 """
+
+
+UNREADABLE_EMAILS_SQL = per_dialect(_unreadable_emails_sql)
 
 # The calls whose start is not a moment, which call_days counts on a day of their own.
 UNREADABLE_CALL_STARTS_SQL = f"""
 SELECT coalesce(sum(calls), 0) FROM call_days WHERE day = '{UNREADABLE_DAY}'
 """
 
+
 # Speed to lead: for each source, the seconds from creation to first call of the
 # prospects first called in the window, as one list of numbers (thousands of rows would
 # each cost more to hand over than to read), and how many of them cannot be read.
-FIRST_CALLS_SQL = """
-SELECT m.source, group_concat(m.wait_s), count(*) FILTER (WHERE m.wait_s IS NULL)
-FROM lead_marks m INDEXED BY lead_marks_first
+def _first_calls_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
+    count(*) FILTER (WHERE m.wait_s IS NULL)
+FROM lead_marks m {_indexed_by("lead_marks_first", dialect)}
 WHERE m.per_method = 0 AND m.first_call_at >= :start AND m.first_call_at < :end
 GROUP BY m.source
 """
+
+
+FIRST_CALLS_SQL = per_dialect(_first_calls_sql)
 
 
 def _breakdown(
@@ -631,14 +738,14 @@ def load_window_figures(
     by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
     lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
     handed_back = []
-    for source, count, unreachable in db.execute(HANDED_BACK_SQL, params).fetchall():
+    for source, count, unreachable in db.execute(HANDED_BACK_SQL.for_db(db), params).fetchall():
         handed_back.append({"source": source, "count": count})
         lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
-    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL).fetchone()[0]
+    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL.for_db(db)).fetchone()[0]
     unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0]
-    (emails,) = db.execute(EMAILS_SQL, params).fetchone()
-    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL).fetchone()
+    (emails,) = db.execute(EMAILS_SQL.for_db(db), params).fetchone()
+    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL.for_db(db)).fetchone()
     speed = _speed_to_lead(db, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
@@ -697,7 +804,7 @@ def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Spe
     first called in the window, overall and by source (a negative wait counts 0)."""
     waits: dict[str, list[int]] = {}
     skipped = 0
-    for source, seconds, unreadable in db.execute(FIRST_CALLS_SQL, params).fetchall():
+    for source, seconds, unreadable in db.execute(FIRST_CALLS_SQL.for_db(db), params).fetchall():
         skipped += unreadable
         if seconds is not None:
             waits[source] = [max(0, int(wait)) for wait in seconds.split(",")]
@@ -716,51 +823,77 @@ def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Spe
 
 # --- The plan ---------------------------------------------------------------------------
 
-_OPEN_VALUE = (
-    f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
-    f" AND NOT {wrong_value_sql('prospects', 'deal_value_cents')}"
-)
-OPEN_VALUES_COUNT_SQL = (
-    f"SELECT count(*) FROM prospects INDEXED BY prospects_pipeline WHERE {_OPEN_VALUE}"
-)
-OPEN_VALUES_MIDDLE_SQL = f"""
-SELECT deal_value_cents FROM prospects INDEXED BY prospects_pipeline WHERE {_OPEN_VALUE}
+
+def _open_values(dialect: Dialect) -> str:
+    """The open opportunities' values, read by the prospects_pipeline index."""
+    good = f"NOT {wrong_value_sql('prospects', 'deal_value_cents', '', dialect)}"
+    return (
+        f"prospects {_indexed_by('prospects_pipeline', dialect)} WHERE"
+        f" stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {good}"
+    )
+
+
+def _open_values_count_sql(dialect: Dialect) -> str:
+    return f"SELECT count(*) FROM {_open_values(dialect)}"
+
+
+OPEN_VALUES_COUNT_SQL = per_dialect(_open_values_count_sql)
+
+
+def _open_values_middle_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT deal_value_cents FROM {_open_values(dialect)}
 ORDER BY deal_value_cents LIMIT :take OFFSET :skip
 """
 
 
+OPEN_VALUES_MIDDLE_SQL = per_dialect(_open_values_middle_sql)
+
+
 def median_open_value(db: sqlite_utils.Database) -> int:
     """The median value of the open opportunities in whole cents (half up), else 0."""
-    count = db.execute(OPEN_VALUES_COUNT_SQL).fetchone()[0]
+    count = db.execute(OPEN_VALUES_COUNT_SQL.for_db(db)).fetchone()[0]
     if not count:
         return 0
     params = {"take": 2 - count % 2, "skip": (count - 1) // 2}
-    middle = median(row[0] for row in db.execute(OPEN_VALUES_MIDDLE_SQL, params).fetchall())
+    middle = median(
+        row[0] for row in db.execute(OPEN_VALUES_MIDDLE_SQL.for_db(db), params).fetchall()
+    )
     return round_half_up(middle) if middle is not None else 0
 
 
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
 # last one is not before it).
-MEETING_LEADS_SQL = f"""
-SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'")}), 0)
-FROM lead_marks m INDEXED BY lead_marks_grouped
+def _meeting_leads_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)}), 0)
+FROM lead_marks m {_indexed_by("lead_marks_grouped", dialect)}
 WHERE m.per_method = 0 AND m.last_meeting_at >= :start
 """
 
 
+MEETING_LEADS_SQL = per_dialect(_meeting_leads_sql)
+
+
 # How many of the prospects with a deal (:won, as WON_LEADS_SQL takes it) had a `meeting`
 # call in the window.
-MEETING_BUYERS_SQL = f"""
-SELECT coalesce(sum(met), 0) FROM ({WON_LEADS_SQL}) WHERE per_method = 0
+def _meeting_buyers_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT coalesce(sum(met), 0) FROM ({in_dialect(WON_LEADS_SQL, dialect)}) AS won_leads
+WHERE per_method = 0
 """
+
+
+MEETING_BUYERS_SQL = per_dialect(_meeting_buyers_sql)
 
 
 def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
     """How many prospects had a `meeting` call in the window, and how many of them are
     among `buyers`."""
-    (meeting_leads,) = db.execute(MEETING_LEADS_SQL, window.params).fetchone()
+    (meeting_leads,) = db.execute(MEETING_LEADS_SQL.for_db(db), window.params).fetchone()
     won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
-    (meeting_buyers,) = db.execute(MEETING_BUYERS_SQL, {**window.params, "won": won}).fetchone()
+    params = {**window.params, "won": won}
+    (meeting_buyers,) = db.execute(MEETING_BUYERS_SQL.for_db(db), params).fetchone()
     return meeting_leads, meeting_buyers
 
 
@@ -789,7 +922,7 @@ def load_plan(
     of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
     None when the size of a deal is unknown."""
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    closed = db.execute(DEAL_AMOUNTS_SQL, lookback.params).fetchall()
+    closed = db.execute(DEAL_AMOUNTS_SQL.for_db(db), lookback.params).fetchall()
     deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
@@ -847,18 +980,24 @@ def load_plan(
     )
 
 
-TODAY_SQL = f"""
+def _today_sql(dialect: Dialect) -> str:
+    return f"""
 SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {_CALLS_OF_WINDOW}
+WHERE {_calls_of_window(dialect)} AND (CAST(:rep AS TEXT) IS NULL OR c.rep = :rep)
 """
 
 
+TODAY_SQL = per_dialect(_today_sql)
+
+
 def load_today_activity(
-    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None
+    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None, rep: str | None = None
 ) -> TodayActivity:
-    """Dials, connects and `meeting` calls on the as-of date, in local time."""
+    """Dials, connects and `meeting` calls on the as-of date, in local time (`rep`'s own
+    in a team's book)."""
     window = Window.of_days(today, today, tz)
-    dials, connects, meetings = db.execute(TODAY_SQL, window.params).fetchone()
+    params = {**window.params, "rep": rep}
+    dials, connects, meetings = db.execute(TODAY_SQL.for_db(db), params).fetchone()
     return TodayActivity(dials, connects, meetings)

@@ -28,6 +28,8 @@ from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
@@ -264,37 +266,57 @@ def _check_period(period: str | None) -> None:
 
 _SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
 
-_COVERING = "starts_on <= :today AND ends_on >= :today AND (:period IS NULL OR period = :period)"
-_WRONG_TARGET_VALUES = wrong_values_sql("targets")
+# A rep's own targets (PRODUCT 16), or with no rep the team's, which is a one-rep book's
+# only kind. The period's and the rep's types are said: PostgreSQL cannot tell the type
+# of a parameter that is only tested for NULL.
+_WHOSE_TARGET = "coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')"
+_COVERING = (
+    "starts_on <= :today AND ends_on >= :today"
+    " AND (CAST(:period AS TEXT) IS NULL OR period = :period)"
+    f" AND {_WHOSE_TARGET}"
+)
 
-FIND_TARGET_SQL = f"""
+FIND_TARGET_SQL = per_dialect(
+    lambda dialect: (
+        f"""
 SELECT * FROM targets
-WHERE {_COVERING} AND {_WRONG_TARGET_VALUES} = 0
+WHERE {_COVERING} AND {wrong_values_sql("targets", "", dialect)} = 0
 ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
 LIMIT 1
 """
+    )
+)
 
 # The values of the wrong type or range in the targets that may cover today.
-UNREADABLE_TARGETS_SQL = (
-    f"SELECT coalesce(sum({_WRONG_TARGET_VALUES}), 0) FROM targets WHERE {_COVERING}"
+UNREADABLE_TARGETS_SQL = per_dialect(
+    lambda dialect: (
+        f"SELECT coalesce(sum({wrong_values_sql('targets', '', dialect)}), 0)"
+        f" FROM targets WHERE {_COVERING}"
+    )
 )
 
 
-def find_target(db: sqlite_utils.Database, today: date, period: str | None = None) -> dict | None:
+def find_target(
+    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+) -> dict | None:
     """The target whose period contains `today`; of several kinds, the shortest period wins.
+    `rep`'s own in a team's book, else the team's.
 
     A target with a value of the wrong type or range is left out (see unreadable_targets).
     """
     _check_period(period)
-    rows = list(db.query(FIND_TARGET_SQL, {"today": today.isoformat(), "period": period}))
+    params = {"today": today.isoformat(), "period": period, "rep": rep}
+    rows = list(db.query(FIND_TARGET_SQL.for_db(db), params))
     return rows[0] if rows else None
 
 
-def unreadable_targets(db: sqlite_utils.Database, today: date, period: str | None = None) -> int:
+def unreadable_targets(
+    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+) -> int:
     """How many values of the wrong type or range find_target left out."""
     _check_period(period)
-    params = {"today": today.isoformat(), "period": period}
-    return db.execute(UNREADABLE_TARGETS_SQL, params).fetchone()[0]
+    params = {"today": today.isoformat(), "period": period, "rep": rep}
+    return db.execute(UNREADABLE_TARGETS_SQL.for_db(db), params).fetchone()[0]
 
 
 def set_target(
@@ -304,11 +326,13 @@ def set_target(
     period: str,
     today: date,
     calls_per_day: int | Kept | None = None,
+    rep: str | None = None,
 ) -> dict:
     """Set (or replace) the target of the `period` containing `today`; returns the stored row.
 
     `calls_per_day` None leaves the period without a daily goal of its own (the setting's
-    applies); Kept.STORED keeps the goal the period's target already has.
+    applies); Kept.STORED keeps the goal the period's target already has. In a team's
+    book the target is `rep`'s own, or with no rep the team's.
     """
     if amount_cents <= 0:
         raise ValueError("a target must be more than zero")
@@ -319,15 +343,15 @@ def set_target(
     if goal is not None and not 0 <= goal <= MAX_CALLS_PER_DAY:
         raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY:,}")
     starts_on, ends_on = period_bounds(period, today)
-    key = {"period": period, "starts_on": starts_on.isoformat()}
+    key = {"period": period, "starts_on": starts_on.isoformat(), "rep": rep}
     with write_transaction(db):
         # An upsert keeps the row's id, so anything that refers to the target stays valid.
         db.execute(
-            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day) "
-            "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day) "
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, calls_per_day, rep) "
+            "VALUES (:period, :starts_on, :ends_on, :amount_cents, :calls_per_day, :rep) "
             "ON CONFLICT (period, starts_on, coalesce(rep, '')) DO UPDATE SET "
             "ends_on = excluded.ends_on, amount_cents = excluded.amount_cents, calls_per_day = "
-            "CASE WHEN :keep_goal THEN targets.calls_per_day ELSE excluded.calls_per_day END",
+            "CASE WHEN :keep_goal = 1 THEN targets.calls_per_day ELSE excluded.calls_per_day END",
             {
                 **key,
                 "ends_on": ends_on.isoformat(),
@@ -337,30 +361,44 @@ def set_target(
             },
         )
     return next(
-        db.query("SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on", key)
+        db.query(
+            "SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on"
+            f" AND {_WHOSE_TARGET}",
+            key,
+        )
     )
 
 
-# Deals with a value of the wrong type or range are left out and counted: one amount
-# near SQLite's integer limit would make the sum overflow.
-_WRONG_DEAL_VALUES = wrong_values_sql("deals", "d.")
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
+# A rep's own deals in a team's book; every deal with no rep.
+_WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR d.rep = :rep)"
 
-# A deal whose closed_on cannot be read may belong to any period, so every report counts
-# it as left out: those in the window's range of text are counted with the window, the
-# others by a scan of the deals_closed index that reads a deal's row only when its date
-# is wrong.
-WON_SQL = f"""
-SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {_WRONG_DEAL_VALUES} = 0), 0),
-    coalesce(sum({_WRONG_DEAL_VALUES}), 0) + (
-        SELECT coalesce(sum({wrong_values_sql("deals", "o.")}), 0)
-        FROM deals o INDEXED BY deals_closed
-        WHERE {wrong_value_sql("deals", "closed_on", "o.")}
+
+def _won_sql(dialect: Dialect) -> str:
+    """What the window's deals won, and how many values they hold of the wrong type or
+    range.
+
+    Deals with a value of the wrong type or range are left out and counted: one amount
+    near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
+    be read may belong to any period, so every report counts it as left out: those in the
+    window's range of text are counted with the window, the others by a scan of the
+    deals_closed index that reads a deal's row only when its date is wrong."""
+    wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
+    deals_closed = in_dialect(INDEXED_BY, dialect).format(index="deals_closed")
+    return f"""
+SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
+    coalesce(sum({wrong_deal_values}), 0) + (
+        SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
+        FROM deals o {deals_closed}
+        WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
             AND NOT ({_IN_WINDOW.format(d="o.")})
     )
 FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")}
+WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL}
 """
+
+
+WON_SQL = per_dialect(_won_sql)
 
 
 def load_pace(
@@ -371,6 +409,8 @@ def load_pace(
     period: str | None = None,
     tz: tzinfo | None = None,
     breakdowns: bool = True,
+    rep: str | None = None,
+    target: dict[str, Any] | None = None,
 ) -> Pace | None:
     """The pace for the target containing `today` (None when there is none).
 
@@ -378,8 +418,12 @@ def load_pace(
     time counts on that day whatever its UTC date. `breakdowns=False` leaves out the
     by-method and by-source figures and the pipeline: the gauge does not show them and
     refreshes often.
+
+    In a team's book `rep` scopes the figures to the rep's own target, deals and calls
+    (PRODUCT 16); the breakdowns, read from the whole book, are the team's. `target`, a
+    row of targets, is measured against instead of the one stored for the period.
     """
-    target = find_target(db, today, period)
+    target = target or find_target(db, today, period, rep)
     if target is None:
         return None
     starts_on = date.fromisoformat(target["starts_on"])
@@ -390,11 +434,12 @@ def load_pace(
     deals_window = {
         "starts_on": window.params["starts_on"],
         "after_end": window.params["after_end"],
+        "rep": rep,
     }
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
-    won_cents, unreadable_deals = db.execute(WON_SQL, deals_window).fetchone()
-    activity = load_today_activity(db, today, tz)
+    won_cents, unreadable_deals = db.execute(WON_SQL.for_db(db), deals_window).fetchone()
+    activity = load_today_activity(db, today, tz, rep)
     pace = compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -406,7 +451,7 @@ def load_pace(
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        skipped=unreadable_targets(db, today, period) + unreadable_deals,
+        skipped=unreadable_targets(db, today, period, rep) + unreadable_deals,
     )
     pace = replace(pace, activity=activity)
     if not breakdowns:

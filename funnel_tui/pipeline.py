@@ -19,23 +19,37 @@ from funnel_tui.domain import PIPELINE_STAGES, sql_list
 from funnel_tui.foreign_values import readable_row, wrong_value_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.settings import StageWeights
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
 
 # How many of the opportunities closing soonest the pace screen lists.
 SOONEST_SHOWN = 5
 
 # The prospects_pipeline index's own condition, so that every query here reads it.
 _OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
-# A value of the wrong type or range (text, a fraction, past MAX_CENTS) is greater than 0
-# in SQLite, so it is in the index: it is left out of the figures and counted. A negative
-# value, like 0, makes no opportunity (`funnel check` lists it).
-_WRONG_VALUE = wrong_value_sql("prospects", "deal_value_cents")
-_WRONG_CLOSE = wrong_value_sql("prospects", "expected_close_on")
-_DATED = f"expected_close_on IS NOT NULL AND NOT {_WRONG_CLOSE}"
+
+
+def _open_prospects(dialect: Dialect) -> str:
+    return f"prospects {in_dialect(INDEXED_BY, dialect).format(index='prospects_pipeline')}"
+
+
+def _wrong_value(dialect: Dialect) -> str:
+    """A value of the wrong type or range (text, a fraction, past MAX_CENTS) is greater
+    than 0 in SQLite, so it is in the index: it is left out of the figures and counted. A
+    negative value, like 0, makes no opportunity (`funnel check` lists it)."""
+    return wrong_value_sql("prospects", "deal_value_cents", "", dialect)
+
+
+def _dated(dialect: Dialect) -> str:
+    wrong_close = wrong_value_sql("prospects", "expected_close_on", "", dialect)
+    return f"expected_close_on IS NOT NULL AND NOT {wrong_close}"
+
 
 # Per stage: the good opportunities, their value, those expected to close by the end of
 # the period (and how many of them are overdue), those without a close date, and the
 # values left out.
-BY_STAGE_SQL = f"""
+def _by_stage_sql(dialect: Dialect) -> str:
+    return f"""
 SELECT stage,
     count(*) FILTER (WHERE NOT wrong_value) AS count,
     coalesce(sum(deal_value_cents) FILTER (WHERE NOT wrong_value), 0) AS cents,
@@ -47,24 +61,32 @@ SELECT stage,
     count(*) FILTER (WHERE NOT wrong_value AND dated AND expected_close_on < :today)
         AS overdue,
     count(*) FILTER (WHERE NOT wrong_value AND expected_close_on IS NULL) AS undated,
-    coalesce(sum(wrong_value), 0) + count(*) FILTER (
+    count(*) FILTER (WHERE wrong_value) + count(*) FILTER (
         WHERE NOT wrong_value AND expected_close_on IS NOT NULL AND NOT dated) AS skipped
 FROM (
     SELECT stage, deal_value_cents, expected_close_on,
-        {_WRONG_VALUE} AS wrong_value, {_DATED} AS dated
-    FROM prospects INDEXED BY prospects_pipeline
+        {_wrong_value(dialect)} AS wrong_value, {_dated(dialect)} AS dated
+    FROM {_open_prospects(dialect)}
     WHERE {_OPEN}
-)
+) AS opportunities
 GROUP BY stage
 """
 
-SOONEST_SQL = f"""
+
+BY_STAGE_SQL = per_dialect(_by_stage_sql)
+
+
+def _soonest_sql(dialect: Dialect) -> str:
+    return f"""
 SELECT id, name, stage, deal_value_cents, expected_close_on
-FROM prospects INDEXED BY prospects_pipeline
-WHERE {_OPEN} AND NOT {_WRONG_VALUE} AND {_DATED}
+FROM {_open_prospects(dialect)}
+WHERE {_OPEN} AND NOT {_wrong_value(dialect)} AND {_dated(dialect)}
 ORDER BY expected_close_on, id
 LIMIT :limit
 """
+
+
+SOONEST_SQL = per_dialect(_soonest_sql)
 
 
 @dataclass(frozen=True)
@@ -155,7 +177,7 @@ def load_pipeline(
     """The pipeline as it stands, with the opportunities expected to close by `closing_by`
     and those overdue as of `today`."""
     params = {"today": today.isoformat(), "closing_by": closing_by.isoformat()}
-    rows = {row["stage"]: row for row in db.query(BY_STAGE_SQL, params)}
+    rows = {row["stage"]: row for row in db.query(BY_STAGE_SQL.for_db(db), params)}
     empty = dict.fromkeys(
         ("count", "cents", "closing_count", "closing_cents", "overdue", "undated", "skipped"), 0
     )
@@ -172,7 +194,9 @@ def load_pipeline(
             StageTotal(str(stage), row["count"], row["cents"], weights.of(stage))
             for stage, row in zip(PIPELINE_STAGES, stages, strict=True)
         ),
-        soonest=tuple(_opportunity(row) for row in db.query(SOONEST_SQL, {"limit": soonest})),
+        soonest=tuple(
+            _opportunity(row) for row in db.query(SOONEST_SQL.for_db(db), {"limit": soonest})
+        ),
         closing_by=closing_by,
         closing_count=sum(row["closing_count"] for row in stages),
         closing_cents=sum(row["closing_cents"] for row in stages),

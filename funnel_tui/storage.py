@@ -66,7 +66,8 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
     IMMEDIATE takes the write lock up front, so a second writer waits for the busy
     timeout instead of failing half-way through. sqlite-utils calls inside the block
-    nest as savepoints. On a team's PostgreSQL database it is psycopg's transaction.
+    nest as savepoints. On a team's PostgreSQL database it is one psycopg transaction
+    (a savepoint inside another).
     """
     if dialect_of(db) is Dialect.POSTGRESQL:
         with db.conn.transaction():

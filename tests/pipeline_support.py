@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 # (name, stage, value in cents, expected close): November 2026, as of the 18th.
 OPPORTUNITIES = [
@@ -28,18 +29,28 @@ CLOSING_COUNT = 3
 CLOSING_CENTS = 7_500_001
 
 
+CLEAR_OPEN_VALUES = (
+    "UPDATE prospects SET deal_value_cents = NULL"
+    " WHERE stage IN ('meeting', 'qualified', 'proposal')"
+)
+ADD_OPPORTUNITY = (
+    "INSERT INTO prospects (name, stage, deal_value_cents, expected_close_on) VALUES (?, ?, ?, ?)"
+)
+
+
 def write_pipeline(path: Path) -> None:
-    """Clear every open deal value, then add the OPPORTUNITIES as new prospects."""
+    """Clear every open deal value, then add the OPPORTUNITIES as new prospects, through a
+    connection of its own to the file."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute(
-            "UPDATE prospects SET deal_value_cents = NULL"
-            " WHERE stage IN ('meeting', 'qualified', 'proposal')"
-        )
-        conn.executemany(
-            "INSERT INTO prospects (name, stage, deal_value_cents, expected_close_on)"
-            " VALUES (?, ?, ?, ?)",
-            OPPORTUNITIES,
-        )
+        conn.execute(CLEAR_OPEN_VALUES)
+        conn.executemany(ADD_OPPORTUNITY, OPPORTUNITIES)
     finally:
         conn.close()
+
+
+def write_pipeline_into(db: Any) -> None:
+    """The same through `db`, a connection to a book on either backend."""
+    db.execute(CLEAR_OPEN_VALUES)
+    for opportunity in OPPORTUNITIES:
+        db.execute(ADD_OPPORTUNITY, opportunity)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from funnel_tui.cli import cli
 from funnel_tui.storage import open_storage
+from tests.rows import book_option, insert_row
 
 # The rep's zone: five hours behind UTC all December, so a call at 04:30 UTC falls on
 # the local day before.
@@ -58,12 +59,23 @@ def utc(moment: str) -> str:
 
 
 class Book:
-    """A book made by funnel's own storage (real schema and triggers), filled with SQL."""
+    """A book made by funnel's own storage (real schema and triggers), filled with SQL: a
+    SQLite file or a team's PostgreSQL database."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.storage = open_storage(path)
-        self.db = self.storage.db
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        self.db = storage.db
+        # What `--db` names it by.
+        self.option = book_option(storage)
+
+    @classmethod
+    def at(cls, path: Path) -> Book:
+        """A new book in the SQLite file at `path`."""
+        return cls(open_storage(path))
+
+    @property
+    def path(self) -> Path:
+        return self.storage.path
 
     def target(
         self,
@@ -74,14 +86,16 @@ class Book:
         period: str = "month",
         calls_per_day: int | None = None,
     ) -> None:
-        self.db["targets"].insert(
+        insert_row(
+            self.db,
+            "targets",
             {
                 "period": period,
                 "starts_on": starts_on,
                 "ends_on": ends_on,
                 "amount_cents": amount_cents,
                 "calls_per_day": calls_per_day,
-            }
+            },
         )
 
     def prospect(
@@ -94,7 +108,7 @@ class Book:
         **columns: Any,
     ) -> int:
         row = {"name": name, "created_at": utc(created_at), "source": source, "method": method}
-        return self.db["prospects"].insert({**row, **columns}).last_pk
+        return insert_row(self.db, "prospects", {**row, **columns})
 
     def call(
         self,
@@ -114,7 +128,7 @@ class Book:
             "method": method,
             "reason": reason,
         }
-        return self.db["calls"].insert(row).last_pk
+        return insert_row(self.db, "calls", row)
 
     def deal(
         self,
@@ -157,8 +171,8 @@ def machine_zone(zone: str = REP_ZONE) -> Iterator[None]:
             time.tzset()
 
 
-def report_json(path: Path, today: str) -> dict[str, Any]:
-    """`funnel report --json --today TODAY --db PATH`, parsed."""
+def report_json(path: Path | str, today: str) -> dict[str, Any]:
+    """`funnel report --json --today TODAY --db PATH` (a file or a URL), parsed."""
     result = CliRunner().invoke(cli, ["report", "--json", "--today", today, "--db", str(path)])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)

@@ -3,8 +3,10 @@ on a team database): one INSERT with RETURNING id, one SELECT."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from funnel_tui.store.dialect import Dialect, dialect_of
 
 
 def insert_row(db: Any, table: str, row: Mapping[str, Any]) -> int:
@@ -37,3 +39,16 @@ def table_rows(db: Any, table: str, order_by: str = "id") -> list[dict[str, Any]
 
 def count_rows(db: Any, table: str) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def insert_many(db: Any, sql: str, rows: list[Sequence[Any]]) -> None:
+    """Run one INSERT for each of `rows`, batched as each backend's driver does it."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        db.executemany(sql, rows)
+    else:
+        db.conn.executemany(sql, rows)
+
+
+def book_option(storage: Any) -> str:
+    """What `--db` names the book of `storage` by: its file, or its team database's URL."""
+    return str(getattr(storage, "url", None) or storage.path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import plotext
 import pytest
@@ -14,6 +15,7 @@ from funnel_tui.charts import compact_money, draw_burnup, money_step
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import Settings
 from funnel_tui.storage import open_storage
+from tests.rows import insert_row
 from tests.test_pace import add_deal, add_prospect, add_target
 
 # November 2026: 21 business days, Mon 2 to Mon 30.
@@ -34,16 +36,23 @@ def november_burnup(db: sqlite_utils.Database, today: date, **settings: object) 
     return burnup
 
 
-def test_won_accumulates_by_business_day_and_stops_at_the_as_of_date(
-    db: sqlite_utils.Database,
-) -> None:
-    add_target(db, "month", date(2026, 11, 1), 2_100_000)
-    prospect = add_prospect(db, "Ada")
-    add_deal(db, prospect, 100_000, "2026-11-01")  # a Sunday before the first business day
-    add_deal(db, prospect, 50_000, "2026-11-03")
-    add_deal(db, prospect, 25_000, "2026-11-07")  # a Saturday: counts on Monday the 9th
-    add_deal(db, prospect, 99_999, "2026-11-10")  # after the as-of date
-    add_deal(db, prospect, 77_777, "2026-10-30")  # the month before
+def test_won_accumulates_by_business_day_and_stops_at_the_as_of_date(book_db: Any) -> None:
+    db = book_db
+    insert_row(
+        db,
+        "targets",
+        {"starts_on": "2026-11-01", "ends_on": "2026-11-30", "amount_cents": 2_100_000},
+    )
+    prospect = insert_row(db, "prospects", {"name": "Ada"})
+    for cents, closed_on in (
+        (100_000, "2026-11-01"),  # a Sunday before the first business day
+        (50_000, "2026-11-03"),
+        (25_000, "2026-11-07"),  # a Saturday: counts on Monday the 9th
+        (99_999, "2026-11-10"),  # after the as-of date
+        (77_777, "2026-10-30"),  # the month before
+    ):
+        row = {"prospect_id": prospect, "amount_cents": cents, "closed_on": closed_on}
+        insert_row(db, "deals", row)
     burnup = november_burnup(db, date(2026, 11, 9))
     assert len(burnup.days) == NOVEMBER_DAYS
     assert burnup.days[0] == date(2026, 11, 2) and burnup.days[-1] == date(2026, 11, 30)

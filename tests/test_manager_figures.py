@@ -13,7 +13,6 @@ from statistics import median as plain_median
 from typing import Any
 
 import pytest
-import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,8 @@ from funnel_tui.manager_figures import (
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.settings import SettingError, Settings, load_settings, parse_setting, save_setting
 from funnel_tui.storage import open_storage
+from tests.conftest import empty_team_book
+from tests.rows import insert_row
 
 TODAY = date(2026, 11, 18)
 NOVEMBER = 6_000_000
@@ -42,40 +43,43 @@ def documented(row: Breakdown) -> tuple:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    book = open_storage(tmp_path / "t.db").db
-    set_target(book, amount_cents=NOVEMBER, period="month", today=TODAY)
-    return book
+def db(book_db: Any) -> Any:
+    """A book on each backend with a November target."""
+    november(book_db, NOVEMBER)
+    return book_db
 
 
 def at(day: str, clock: str = "12:00") -> str:
     return f"{day}T{clock}:00+00:00"
 
 
-def prospect(db: sqlite_utils.Database, name: str = "Ada", **columns: Any) -> int:
+def prospect(db: Any, name: str = "Ada", **columns: Any) -> int:
     row = {"name": name, "method": "solution", "created_at": at("2026-10-01"), **columns}
-    return int(db["prospects"].insert(row).last_pk)
+    return insert_row(db, "prospects", row)
 
 
-def call(
-    db: sqlite_utils.Database, who: int, day: str, outcome: str = "no_answer", **columns: Any
-) -> int:
+def call(db: Any, who: int, day: str, outcome: str = "no_answer", **columns: Any) -> int:
     row = {"prospect_id": who, "started_at": at(day, columns.pop("clock", "12:00"))}
-    return int(db["calls"].insert({**row, "outcome": outcome, **columns}).last_pk)
+    return insert_row(db, "calls", {**row, "outcome": outcome, **columns})
 
 
-def deal(db: sqlite_utils.Database, who: int, cents: int, closed_on: str, **columns: Any) -> None:
+def deal(db: Any, who: int, cents: int, closed_on: str, **columns: Any) -> None:
     row = {"prospect_id": who, "amount_cents": cents, "closed_on": closed_on}
-    db["deals"].insert({**row, **columns})
+    insert_row(db, "deals", {**row, **columns})
 
 
-def report(db: sqlite_utils.Database, today: date = TODAY, **settings: Any) -> Pace:
+def november(db: Any, amount_cents: int = 1) -> None:
+    row = {"period": "month", "starts_on": "2026-11-01", "ends_on": "2026-11-30"}
+    insert_row(db, "targets", {**row, "amount_cents": amount_cents})
+
+
+def report(db: Any, today: date = TODAY, **settings: Any) -> Pace:
     pace = load_pace(db, today, Settings(**settings), tz=UTC)
     assert pace is not None and pace.figures is not None
     return pace
 
 
-def figures(db: sqlite_utils.Database, today: date = TODAY, **settings: Any) -> ManagerFigures:
+def figures(db: Any, today: date = TODAY, **settings: Any) -> ManagerFigures:
     found = report(db, today, **settings).figures
     assert found is not None
     return found
@@ -84,7 +88,7 @@ def figures(db: sqlite_utils.Database, today: date = TODAY, **settings: Any) -> 
 # --- nothing to count -----------------------------------------------------------------------
 
 
-def test_a_period_without_calls_or_deals_has_nulls_and_zeros(db: sqlite_utils.Database) -> None:
+def test_a_period_without_calls_or_deals_has_nulls_and_zeros(db: Any) -> None:
     pace = report(db)
     found = pace.figures
     assert found is not None
@@ -104,7 +108,7 @@ def test_a_period_without_calls_or_deals_has_nulls_and_zeros(db: sqlite_utils.Da
     assert (pace.by_method, pace.by_source, pace.skipped) == ((), (), 0)
 
 
-def test_a_period_without_business_days_has_no_calls_per_day(db: sqlite_utils.Database) -> None:
+def test_a_period_without_business_days_has_no_calls_per_day(db: Any) -> None:
     who = prospect(db)
     call(db, who, "2026-11-03")
     holidays = tuple(date(2026, 11, day) for day in range(1, 31))
@@ -112,7 +116,7 @@ def test_a_period_without_business_days_has_no_calls_per_day(db: sqlite_utils.Da
     assert (found.calls, found.avg_calls_per_day) == (1, None)
 
 
-def test_calls_per_day_are_rounded_half_up_to_two_decimals(db: sqlite_utils.Database) -> None:
+def test_calls_per_day_are_rounded_half_up_to_two_decimals(db: Any) -> None:
     who = prospect(db)
     # 9 calls (the weekend's count too) over the 8 business days to the 11th: 9 / 8 =
     # 1.125 -> 1.13.
@@ -124,7 +128,7 @@ def test_calls_per_day_are_rounded_half_up_to_two_decimals(db: sqlite_utils.Data
 # --- counted per call and per lead ------------------------------------------------------------
 
 
-def test_calls_count_per_call_and_leads_per_prospect(db: sqlite_utils.Database) -> None:
+def test_calls_count_per_call_and_leads_per_prospect(db: Any) -> None:
     ada = prospect(db, "Ada", source="webinar")
     bob = prospect(db, "Bob", source="webinar")
     cy = prospect(db, "Cy")
@@ -147,7 +151,7 @@ def test_calls_count_per_call_and_leads_per_prospect(db: sqlite_utils.Database) 
 
 
 def test_a_prospect_called_with_two_methods_is_one_lead_and_a_lead_of_each_method(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     ada = prospect(db, "Ada", method="solution", source="referral")
     call(db, ada, "2026-11-02", "callback")
@@ -171,7 +175,7 @@ def test_a_prospect_called_with_two_methods_is_one_lead_and_a_lead_of_each_metho
     assert (found.leads_worked, found.win_rate) == (1, 1.0)
 
 
-def test_calls_after_the_as_of_date_count_in_no_lead(db: sqlite_utils.Database) -> None:
+def test_calls_after_the_as_of_date_count_in_no_lead(db: Any) -> None:
     ada = prospect(db, "Ada")
     bob = prospect(db, "Bob")
     call(db, ada, "2026-11-10", "no_answer")
@@ -184,7 +188,7 @@ def test_calls_after_the_as_of_date_count_in_no_lead(db: sqlite_utils.Database) 
 
 
 def test_win_rate_counts_prospects_with_a_deal_against_those_who_said_no(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     ada, bob, cy, dee = (prospect(db, name) for name in ("Ada", "Bob", "Cy", "Dee"))
     call(db, ada, "2026-11-03", "not_interested")
@@ -201,7 +205,7 @@ def test_win_rate_counts_prospects_with_a_deal_against_those_who_said_no(
 
 
 def test_the_sales_cycle_is_the_median_of_new_deals_from_the_first_call_ever(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     ada, bob, cy = (prospect(db, name) for name in ("Ada", "Bob", "Cy"))
     call(db, ada, "2026-09-01")  # long before the period: her first call ever
@@ -218,7 +222,7 @@ def test_the_sales_cycle_is_the_median_of_new_deals_from_the_first_call_ever(
 
 
 def test_speed_to_lead_is_the_median_wait_for_a_first_call_in_the_window(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     ada = prospect(db, "Ada", source="webinar", created_at=at("2026-11-02", "09:00"))
     bob = prospect(db, "Bob", source="webinar", created_at=at("2026-11-03", "09:00"))
@@ -239,7 +243,7 @@ def test_speed_to_lead_is_the_median_wait_for_a_first_call_in_the_window(
     ]
 
 
-def test_lost_reasons_and_prospects_handed_back(db: sqlite_utils.Database) -> None:
+def test_lost_reasons_and_prospects_handed_back(db: Any) -> None:
     ada = prospect(db, "Ada", source="webinar")
     for reason in ("budget", "budget", None, "", "price too high", "other", "competitor"):
         call(db, ada, "2026-11-04", "not_interested", reason=reason)
@@ -268,7 +272,7 @@ def test_lost_reasons_and_prospects_handed_back(db: sqlite_utils.Database) -> No
 # --- the plan -------------------------------------------------------------------------------
 
 
-def plan_for(db: sqlite_utils.Database, remaining: int = 2_700_000, days: int = 9, **settings: Any):
+def plan_for(db: Any, remaining: int = 2_700_000, days: int = 9, **settings: Any):
     return load_plan(
         db,
         today=TODAY,
@@ -281,7 +285,7 @@ def plan_for(db: sqlite_utils.Database, remaining: int = 2_700_000, days: int = 
 
 
 def test_without_history_the_plan_takes_every_rate_from_the_settings(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     plan = plan_for(db, plan_avg_deal=1_000_000)
     assert plan is not None
@@ -295,7 +299,7 @@ def test_without_history_the_plan_takes_every_rate_from_the_settings(
 
 
 def test_the_median_open_opportunity_sizes_a_deal_without_history_or_setting(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     for name, cents, stage in (
         ("A", 100_000, "meeting"),
@@ -311,7 +315,7 @@ def test_the_median_open_opportunity_sizes_a_deal_without_history_or_setting(
     assert plan.deals == 18  # 2,700,000 / 150,051 = 17.99...
 
 
-def test_with_enough_history_the_plan_uses_the_reps_own_rates(db: sqlite_utils.Database) -> None:
+def test_with_enough_history_the_plan_uses_the_reps_own_rates(db: Any) -> None:
     # The lookback is the 90 days to the 18th: August 21st to November 18th.
     leads = [prospect(db, f"P{number}") for number in range(10)]
     for number, who in enumerate(leads):
@@ -339,7 +343,7 @@ def test_with_enough_history_the_plan_uses_the_reps_own_rates(db: sqlite_utils.D
 
 
 def test_a_sample_under_its_minimum_or_a_rate_of_zero_takes_the_setting(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     leads = [prospect(db, f"P{number}") for number in range(4)]
     for who in leads:
@@ -357,7 +361,7 @@ def test_a_sample_under_its_minimum_or_a_rate_of_zero_takes_the_setting(
 
 
 def test_no_remaining_business_day_leaves_the_plan_without_days(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     plan = plan_for(db, days=0, plan_avg_deal=1_000_000)
     assert plan is not None
@@ -366,7 +370,7 @@ def test_no_remaining_business_day_leaves_the_plan_without_days(
     assert plan.reachable_by_calls is None
 
 
-def test_nothing_left_to_win_needs_no_activity(db: sqlite_utils.Database) -> None:
+def test_nothing_left_to_win_needs_no_activity(db: Any) -> None:
     plan = plan_for(db, remaining=0, plan_avg_deal=1_000_000)
     assert plan is not None
     assert (plan.deals, plan.meetings, plan.connects, plan.dials) == (0, 0, 0, 0)
@@ -374,11 +378,9 @@ def test_nothing_left_to_win_needs_no_activity(db: sqlite_utils.Database) -> Non
     assert plan.reachable_by_calls is True
 
 
-def test_a_target_of_zero_plans_nothing(tmp_path: Path) -> None:
-    book = open_storage(tmp_path / "zero.db").db
-    book["targets"].insert(
-        {"period": "month", "starts_on": "2026-11-01", "ends_on": "2026-11-30", "amount_cents": 0}
-    )
+def test_a_target_of_zero_plans_nothing(book_db: Any) -> None:
+    book = book_db
+    november(book, amount_cents=0)
     save_setting(book, "plan_avg_deal", "5000")
     pace = load_pace(book, TODAY, load_settings(book), tz=UTC)
     assert pace is not None and pace.figures is not None and pace.figures.plan is not None
@@ -389,7 +391,7 @@ def test_a_target_of_zero_plans_nothing(tmp_path: Path) -> None:
     )
 
 
-def test_the_plan_is_in_report_json_in_the_documented_shape(db: sqlite_utils.Database) -> None:
+def test_the_plan_is_in_report_json_in_the_documented_shape(db: Any) -> None:
     plan = report(db, plan_avg_deal=1_000_000).to_json()["plan"]
     assert list(plan) == [
         "remaining_cents",
@@ -412,7 +414,7 @@ def test_the_plan_is_in_report_json_in_the_documented_shape(db: sqlite_utils.Dat
 
 
 def test_today_activity_counts_dials_connects_and_meetings_of_the_local_day(
-    db: sqlite_utils.Database,
+    db: Any,
 ) -> None:
     ada = prospect(db)
     call(db, ada, "2026-11-18", "no_answer", clock="08:00")
@@ -460,7 +462,7 @@ def test_plan_settings_refuse_what_cannot_be_used(key: str, text: str) -> None:
     assert "\n" not in str(error.value)
 
 
-def test_a_stored_avg_deal_setting_reads_back_as_cents(db: sqlite_utils.Database) -> None:
+def test_a_stored_avg_deal_setting_reads_back_as_cents(db: Any) -> None:
     save_setting(db, "plan_avg_deal", "12,345.67")
     assert load_settings(db).plan_avg_deal == 1_234_567
     save_setting(db, "plan_avg_deal", "")
@@ -572,7 +574,7 @@ def stored(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def write_book(db: sqlite_utils.Database, book: dict) -> None:
+def write_book(db: Any, book: dict) -> None:
     ids = []
     for number, (method, source, hours) in enumerate(book["prospects"]):
         created = stored(FIRST + timedelta(hours=hours))
@@ -587,7 +589,7 @@ def write_book(db: sqlite_utils.Database, book: dict) -> None:
             "reason": reason,
             "duration_s": duration,
         }
-        calls.append(int(db["calls"].insert(row).last_pk))
+        calls.append(insert_row(db, "calls", row))
     for who, day, cents, kind, on_a_call in book["deals"]:
         prospect_id = ids[who % len(ids)]
         theirs = [
@@ -599,7 +601,7 @@ def write_book(db: sqlite_utils.Database, book: dict) -> None:
         deal(db, prospect_id, cents, closed_on, kind=kind, call_id=call_id)
 
 
-def plain_figures(db: sqlite_utils.Database, today: date) -> dict[str, Any]:
+def plain_figures(db: Any, today: date) -> dict[str, Any]:
     """The figures of PRODUCT 9b counted straight from the rows, in UTC."""
     start, end = (
         stored(datetime(2026, 11, 1, tzinfo=UTC)),
@@ -741,6 +743,18 @@ def core_figures(pace: Pace) -> dict[str, Any]:
     }
 
 
+def check_every_figure(db: Any, book: dict) -> None:
+    november(db)
+    write_book(db, book)
+    pace = load_pace(db, book["today"], Settings(), tz=UTC)
+    assert pace is not None
+    assert core_figures(pace) == plain_figures(db, book["today"])
+    # The per-source rows add up to the totals.
+    assert pace.figures is not None
+    assert sum(row.leads for row in pace.by_source) == pace.figures.leads_worked
+    assert sum(row.won_cents for row in pace.by_source) == pace.won_cents
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -751,22 +765,25 @@ def test_every_figure_matches_a_plain_count_of_the_rows(tmp_path: Path, book: di
         leftover.unlink()
     storage = open_storage(path)
     try:
-        db = storage.db
-        db["targets"].insert(
-            {
-                "period": "month",
-                "starts_on": "2026-11-01",
-                "ends_on": "2026-11-30",
-                "amount_cents": 1,
-            }
-        )
-        write_book(db, book)
-        pace = load_pace(db, book["today"], Settings(), tz=UTC)
-        assert pace is not None
-        assert core_figures(pace) == plain_figures(db, book["today"])
-        # The per-source rows add up to the totals.
-        assert pace.figures is not None
-        assert sum(row.leads for row in pace.by_source) == pace.figures.leads_worked
-        assert sum(row.won_cents for row in pace.by_source) == pace.won_cents
+        check_every_figure(storage.db, book)
+    finally:
+        storage.close()
+
+
+# Fewer books on a team database: each is written through its PL/pgSQL triggers, and the
+# SQL the two dialects share is the same; the 60 above explore the figures themselves.
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(book=books)
+def test_every_figure_matches_a_plain_count_of_the_rows_on_a_team_database(
+    postgres_url: str, book: dict
+) -> None:
+    from funnel_tui.store import open_team_book
+
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    try:
+        check_every_figure(storage.db, book)
     finally:
         storage.close()

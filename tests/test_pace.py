@@ -554,16 +554,16 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
 @pytest.mark.parametrize(
     "sql",
     [
-        WON_SQL,
-        TODAY_SQL,
+        WON_SQL.sqlite,
+        TODAY_SQL.sqlite,
         CALL_DAYS_BY_ROW_SQL,
         CALL_DAYS_TOTALS_SQL,
-        EDGE_CALLS_SQL,
-        DEALS_SQL,
-        WON_LEADS_SQL,
-        HANDED_BACK_SQL,
-        UNREADABLE_NURTURED_SQL,
-        FIRST_CALLS_SQL,
+        EDGE_CALLS_SQL.sqlite,
+        DEALS_SQL.sqlite,
+        WON_LEADS_SQL.sqlite,
+        HANDED_BACK_SQL.sqlite,
+        UNREADABLE_NURTURED_SQL.sqlite,
+        FIRST_CALLS_SQL.sqlite,
     ],
 )
 def test_pace_queries_read_calls_and_deals_through_indexes(
@@ -579,6 +579,7 @@ def test_pace_queries_read_calls_and_deals_through_indexes(
         "start_day": "2026-11-01",
         "after_end_day": "2026-12-02",
         "won": "[]",
+        "rep": "alex",
     }
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
     for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days", "m"):
@@ -603,14 +604,14 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         return [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window)]
 
     assert "SEARCH call_days USING PRIMARY KEY (day>? AND day<?)" in plan(CALL_DAYS_BY_ROW_SQL)
-    assert "MULTI-INDEX OR" in plan(EDGE_CALLS_SQL)
+    assert "MULTI-INDEX OR" in plan(EDGE_CALLS_SQL.sqlite)
     # The distinct-prospect counts read one row of lead_marks per prospect (or method), in
     # the order of their groups: no calls unless a mark lies after the window, no sort.
-    leads = plan(LEADS_SQL)
+    leads = plan(LEADS_SQL.sqlite)
     assert leads[0] == "SCAN m USING COVERING INDEX lead_marks_grouped", leads
     assert not any("TEMP B-TREE" in step for step in leads), leads
     # Deals first, each one's call by its id: never a range over the window's calls.
-    won = plan(DEALS_SQL)
+    won = plan(DEALS_SQL.sqlite)
     assert won[0].startswith("SEARCH d "), won
     assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN" in won, won
 

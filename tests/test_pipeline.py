@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
-import sqlite_utils
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
@@ -37,7 +36,9 @@ from tests.pipeline_support import (
     CLOSING_COUNT,
     WEIGHTED_EXACT_HUNDREDTHS,
     write_pipeline,
+    write_pipeline_into,
 )
+from tests.rows import book_option, insert_row
 
 TODAY = date(2026, 11, 18)
 END_OF_NOVEMBER = date(2026, 11, 30)
@@ -45,32 +46,39 @@ DEFAULTS = Settings()
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Storage:
+def book(book_storage: Any) -> Any:
+    """A new book on each backend."""
+    return book_storage
+
+
+@pytest.fixture
+def file_book(tmp_path: Path) -> Storage:
+    """A new SQLite file, for what only a file can hold."""
     return open_storage(tmp_path / "book.db")
 
 
-def add(db: sqlite_utils.Database, *rows: tuple[object, ...]) -> None:
+def add(db: Any, *rows: tuple[object, ...]) -> None:
     """Prospects as (stage, deal value, expected close), written as another tool would."""
-    with db.conn:
-        db.conn.executemany(
+    for row in rows:
+        db.execute(
             "INSERT INTO prospects (name, stage, deal_value_cents, expected_close_on)"
             " VALUES ('Someone', ?, ?, ?)",
-            [(*row, None)[:3] for row in rows],
+            (*row, None)[:3],
         )
 
 
-def pipeline_of(
-    db: sqlite_utils.Database, weights: StageWeights = DEFAULTS.stage_weights
-) -> Pipeline:
+def pipeline_of(db: Any, weights: StageWeights = DEFAULTS.stage_weights) -> Pipeline:
     return load_pipeline(db, weights, today=TODAY, closing_by=END_OF_NOVEMBER)
 
 
-def november_pace(db: sqlite_utils.Database, target_cents: int, won_cents: int = 0) -> Pace | None:
+def november_pace(db: Any, target_cents: int, won_cents: int = 0) -> Pace | None:
     set_target(db, amount_cents=target_cents, period="month", today=TODAY)
     if won_cents:
-        prospect = db["prospects"].insert({"name": "Winner", "stage": "won"}).last_pk
-        db["deals"].insert(
-            {"prospect_id": prospect, "amount_cents": won_cents, "closed_on": "2026-11-10"}
+        prospect = insert_row(db, "prospects", {"name": "Winner", "stage": "won"})
+        insert_row(
+            db,
+            "deals",
+            {"prospect_id": prospect, "amount_cents": won_cents, "closed_on": "2026-11-10"},
         )
     return load_pace(db, TODAY, DEFAULTS)
 
@@ -78,7 +86,7 @@ def november_pace(db: sqlite_utils.Database, target_cents: int, won_cents: int =
 # Figures ------------------------------------------------------------------------------
 
 
-def test_the_weighted_pipeline_is_rounded_once_on_the_total(book: Storage) -> None:
+def test_the_weighted_pipeline_is_rounded_once_on_the_total(book: Any) -> None:
     # 10% of 5 cents is half a cent, three times: 1.5 cents in all, 2 rounded half up.
     # Rounded each time it would be 3 (half up) or 0 (half even).
     add(book.db, ("meeting", 5), ("meeting", 5), ("meeting", 5))
@@ -88,7 +96,8 @@ def test_the_weighted_pipeline_is_rounded_once_on_the_total(book: Storage) -> No
     assert pipeline.weighted_pipeline_cents == 2
 
 
-def test_every_stage_has_a_row_also_without_opportunities(book: Storage) -> None:
+def test_every_stage_has_a_row_also_without_opportunities(book: Any) -> None:
+    assert pipeline_of(book.db).by_stage[0].count == 0
     add(book.db, ("proposal", 1_000))
     pipeline = pipeline_of(book.db)
     assert [stage.to_json() for stage in pipeline.by_stage] == [
@@ -97,10 +106,9 @@ def test_every_stage_has_a_row_also_without_opportunities(book: Storage) -> None
         {"stage": "proposal", "count": 1, "cents": 1_000},
     ]
     assert pipeline.weighted_pipeline_cents == 500
-    assert pipeline_of(open_storage(book.path.with_name("empty.db")).db).by_stage[0].count == 0
 
 
-def test_only_a_value_at_meeting_qualified_or_proposal_is_an_opportunity(book: Storage) -> None:
+def test_only_a_value_at_meeting_qualified_or_proposal_is_an_opportunity(book: Any) -> None:
     add(
         book.db,
         *[(stage, 99_999) for stage in ("lead", "contacted", "won", "lost")],
@@ -112,7 +120,7 @@ def test_only_a_value_at_meeting_qualified_or_proposal_is_an_opportunity(book: S
     assert (pipeline.count, pipeline.pipeline_cents, pipeline.skipped) == (1, 40_000, 0)
 
 
-def test_the_stage_weights_setting_weighs_the_pipeline(book: Storage) -> None:
+def test_the_stage_weights_setting_weighs_the_pipeline(book: Any) -> None:
     add(book.db, ("meeting", 1_000), ("qualified", 1_000), ("proposal", 1_000))
     assert pipeline_of(book.db).weighted_pipeline_cents == 100 + 250 + 500
     weights = StageWeights(meeting=0, qualified=100, proposal=60)
@@ -130,7 +138,7 @@ def test_coverage_is_the_exact_weighted_pipeline_over_what_is_left_to_win(
     assert pace.to_json()["coverage"] == 0.0015
 
 
-def test_coverage_is_null_once_the_target_is_reached(book: Storage) -> None:
+def test_coverage_is_null_once_the_target_is_reached(book: Any) -> None:
     add(book.db, ("proposal", 5_000))
     pace = november_pace(book.db, target_cents=1_000, won_cents=1_200)
     assert pace is not None
@@ -139,7 +147,8 @@ def test_coverage_is_null_once_the_target_is_reached(book: Storage) -> None:
     assert report["weighted_pipeline_cents"] == 2_500
 
 
-def test_values_of_the_wrong_type_are_left_out_and_counted(book: Storage) -> None:
+def test_values_of_the_wrong_type_are_left_out_and_counted(file_book: Storage) -> None:
+    book = file_book
     add(
         book.db,
         ("qualified", 10_000, "2026-11-20"),
@@ -161,7 +170,7 @@ def test_values_of_the_wrong_type_are_left_out_and_counted(book: Storage) -> Non
 def test_the_soonest_closes_come_first_and_the_period_says_what_should_close(
     book: Storage,
 ) -> None:
-    write_pipeline(book.path)
+    write_pipeline_into(book.db)
     pipeline = pipeline_of(book.db)
     assert [(o.name, o.expected_close_on.isoformat()) for o in pipeline.soonest] == [
         ("[bold]Quill[/] Qualified", "2026-11-12"),
@@ -176,25 +185,26 @@ def test_the_soonest_closes_come_first_and_the_period_says_what_should_close(
     assert [stage.to_json() for stage in pipeline.by_stage] == BY_STAGE
 
 
-def test_closes_are_summed_up_in_one_line(book: Storage) -> None:
+def test_closes_are_summed_up_in_one_line(book: Any) -> None:
     add(book.db, ("proposal", 100_000), ("meeting", 5_000, "2027-01-15"))
     assert closing_text(pipeline_of(book.db), "$").plain == (
         "closing by 2026-11-30: none; 1 without a close date"
     )
-    write_pipeline(book.path)
+    write_pipeline_into(book.db)
     assert closing_text(pipeline_of(book.db), "$").plain == (
         "closing by 2026-11-30: 3 worth $75,000.01 (weighted $28,750.00), 1 overdue;"
         " 1 without a close date"
     )
 
 
-def test_the_soonest_list_is_short(book: Storage) -> None:
+def test_the_soonest_list_is_short(book: Any) -> None:
     add(book.db, *[("meeting", 100, f"2026-12-{day:02d}") for day in range(1, 21)])
     assert len(pipeline_of(book.db).soonest) == 5
 
 
-@pytest.mark.parametrize("sql", [BY_STAGE_SQL, SOONEST_SQL])
-def test_the_pipeline_reads_only_its_own_index(book: Storage, sql: str) -> None:
+@pytest.mark.parametrize("sql", [BY_STAGE_SQL.sqlite, SOONEST_SQL.sqlite])
+def test_the_pipeline_reads_only_its_own_index(file_book: Storage, sql: str) -> None:
+    book = file_book
     params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5}
     plan = " ".join(row[3] for row in book.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "USING INDEX prospects_pipeline" in plan
@@ -228,26 +238,29 @@ def test_stage_weights_that_cannot_be_used_are_refused(text: str, reason: str) -
 
 
 def test_a_stored_stage_weights_that_cannot_be_used_falls_back_to_the_default(
-    book: Storage,
+    book: Any,
 ) -> None:
-    conn = sqlite3.connect(book.path, isolation_level=None)
-    conn.execute("INSERT INTO settings (key, value) VALUES ('stage_weights', 'proposal=200')")
-    conn.close()
+    book.db.execute("INSERT INTO settings (key, value) VALUES ('stage_weights', 'proposal=200')")
     settings, [problem] = read_settings(book.db)
     assert settings.stage_weights == StageWeights()
     assert problem.startswith("setting stage_weights = 'proposal=200' cannot be used")
     assert problem.endswith("using 'meeting=10,qualified=25,proposal=50'")
 
 
-def test_funnel_config_sets_the_stage_weights(book: Storage) -> None:
+def test_funnel_config_sets_the_stage_weights(book: Any) -> None:
     result = invoke(
-        "config", "set", "stage_weights", "meeting=5,qualified=20,proposal=60", "--db", book.path
+        "config",
+        "set",
+        "stage_weights",
+        "meeting=5,qualified=20,proposal=60",
+        "--db",
+        book_option(book),
     )
     assert result.stdout.strip() == "stage_weights = meeting=5,qualified=20,proposal=60"
-    refused = invoke("config", "set", "stage_weights", "meeting=5", "--db", book.path)
+    refused = invoke("config", "set", "stage_weights", "meeting=5", "--db", book_option(book))
     assert refused.exit_code == 1
     assert "stage_weights: no weight for qualified, proposal" in one_line_error(refused.stderr)
-    kept = invoke("config", "get", "stage_weights", "--db", book.path).stdout.strip()
+    kept = invoke("config", "get", "stage_weights", "--db", book_option(book)).stdout.strip()
     assert kept == "meeting=5,qualified=20,proposal=60"
 
 
@@ -331,10 +344,10 @@ async def test_the_pace_screen_shows_the_pipeline_by_stage_and_by_close(
     assert "Mo Meeting" not in shown  # no close date: counted, not listed
 
 
-def test_funnel_report_has_the_pipeline_within_80_columns(book: Storage) -> None:
-    write_pipeline(book.path)
+def test_funnel_report_has_the_pipeline_within_80_columns(book: Any) -> None:
+    write_pipeline_into(book.db)
     set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY)
-    result = invoke("report", "--db", book.path, "--today", TODAY.isoformat())
+    result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -345,10 +358,10 @@ def test_funnel_report_has_the_pipeline_within_80_columns(book: Storage) -> None
     assert "coverage 0.30x of $100,000.00 left to win" in [" ".join(line.split()) for line in lines]
 
 
-def test_funnel_report_json_has_the_pipeline(book: Storage) -> None:
-    write_pipeline(book.path)
+def test_funnel_report_json_has_the_pipeline(book: Any) -> None:
+    write_pipeline_into(book.db)
     set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY)
-    result = invoke("report", "--db", book.path, "--today", TODAY.isoformat(), "--json")
+    result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat(), "--json")
     report = json.loads(result.stdout)
     assert report["pipeline_cents"] == 8_833_334
     assert report["weighted_pipeline_cents"] == 3_008_334

@@ -147,3 +147,32 @@ def test_script_pane_for_each_method(snap_compare, tmp_path: Path, method: str) 
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=one_step_in)
+
+
+def test_main_screen_of_a_team_rep(snap_compare, tmp_path: Path) -> None:
+    """A rep of a team's book (PRODUCT 16): the card says whose the prospect is and that
+    the rep holds it, the gauge names whose figures they are and the team's day."""
+    from funnel_tui.reps import add_rep
+    from funnel_tui.storage import write_transaction
+
+    storage = build_demo_storage(tmp_path / "demo.db")
+    db = storage.db
+    with write_transaction(db):
+        for rep in ("alex", "blake"):
+            add_rep(db, rep)
+        db.execute("UPDATE prospects SET owner = 'alex' WHERE id % 3 = 0")
+        db.execute("UPDATE prospects SET owner = 'blake' WHERE id % 3 = 1")
+        db.execute("UPDATE calls SET rep = CASE WHEN id % 2 = 0 THEN 'alex' ELSE 'blake' END")
+    app = FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "scripts", rep="alex")
+
+    async def held(pilot: Pilot) -> None:
+        await settle(pilot)
+        screen = pilot.app.screen
+        for _ in range(100):
+            view = screen.team_view  # type: ignore[attr-defined]
+            if (view is not None and view.held_by == "alex") or screen.card.prospect["owner"]:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=held)

@@ -337,3 +337,37 @@ def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None
         result = invoke("--db", book_target, "assign", *args)
         assert result.exit_code == 1, args
         assert message in result.output, (args, result.output)
+
+
+def test_import_lands_in_the_pool_or_with_an_owner(book_target: str, tmp_path: Path) -> None:
+    invoke("--db", book_target, "rep", "add", "alex")
+    pooled, owned = tmp_path / "pooled.csv", tmp_path / "owned.csv"
+    pooled.write_text("name,email\nAnn Archer,ann@example.com\n")
+    owned.write_text("name,email\nBo Baker,bo@example.com\n")
+    assert invoke("--db", book_target, "import", str(pooled)).exit_code == 0
+    assert invoke("--db", book_target, "import", str(owned), "--owner", "ALEX").exit_code == 0
+    unknown = invoke("--db", book_target, "import", str(owned), "--owner", "casey")
+    assert unknown.exit_code == 1 and "funnel rep add casey" in unknown.output
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    owners = storage.db.execute("SELECT name, owner FROM prospects ORDER BY name").fetchall()
+    storage.close()
+    assert owners == [("Ann Archer", None), ("Bo Baker", "alex")]
+
+
+def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any) -> None:
+    from funnel_tui.call_log import CallOutcome, last_call, log_call, undo_last_call
+
+    team(book_db, "alex", "blake")
+    ann, bob = lead(book_db, "Ann"), lead(book_db, "Bob")
+    mine = log_call(
+        book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, rep="alex"
+    )
+    theirs = log_call(
+        book_db, bob, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="blake"
+    )
+    last = last_call(book_db, "alex")
+    assert last is not None and last.call_id == mine.call_id
+    undone = undo_last_call(book_db, rep="alex")
+    assert undone is not None and undone.call_id == mine.call_id
+    assert book_db.execute("SELECT id, rep FROM calls").fetchall() == [(theirs.call_id, "blake")]
+    assert undo_last_call(book_db, rep="alex") is None

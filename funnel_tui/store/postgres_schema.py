@@ -507,7 +507,7 @@ _REASON = (
 )
 # What each count of call_days adds for one call, as an integer (PostgreSQL has no
 # boolean arithmetic); a typed column holds no unreadable value, so those count nothing.
-_COUNTS = {
+CALL_DAY_COUNT_SQL = {
     "calls": "1",
     "connects": f"(outcome IN ({_CONNECTS}))::int",
     "meetings": f"(outcome = '{Outcome.MEETING}')::int",
@@ -523,7 +523,7 @@ _COUNTS = {
     "unreadable_reasons": "0",
     "unreadable_methods": "0",
 }
-assert tuple(_COUNTS) == tuple(CALL_DAY_COUNTS), "call_days has the same counts on both"
+assert tuple(CALL_DAY_COUNT_SQL) == tuple(CALL_DAY_COUNTS), "call_days has the same counts on both"
 
 
 def _call_day(utc_moment: str) -> str:
@@ -531,9 +531,11 @@ def _call_day(utc_moment: str) -> str:
     return f"coalesce(substr({utc_moment}, 1, 10), 'unreadable')"
 
 
-_COUNT_COLUMNS = ", ".join(_COUNTS)
-_SIGNED_COUNTS = ", ".join(f"sign * {count}" for count in _COUNTS.values())
-_ADD_COUNTS = ",\n        ".join(f"{column} = d.{column} + excluded.{column}" for column in _COUNTS)
+_COUNT_COLUMNS = ", ".join(CALL_DAY_COUNT_SQL)
+_SIGNED_COUNTS = ", ".join(f"sign * {count}" for count in CALL_DAY_COUNT_SQL.values())
+_ADD_COUNTS = ",\n        ".join(
+    f"{column} = d.{column} + excluded.{column}" for column in CALL_DAY_COUNT_SQL
+)
 
 CALL_DAYS_TRIGGERS = f"""
 -- Adds (sign 1) or takes away (sign -1) one call's counts.
@@ -767,7 +769,7 @@ SELECT id, prospect_id, outcome, method, duration_s, reason, funnel_utc(started_
 FROM calls WHERE prospect_id > %(after)s
 """
 
-_SUMMED_COUNTS = ", ".join(f"sum({count})" for count in _COUNTS.values())
+_SUMMED_COUNTS = ", ".join(f"sum({count})" for count in CALL_DAY_COUNT_SQL.values())
 
 CALL_DAYS_ROWS = f"""
 INSERT INTO call_days AS d (day, method, source, {_COUNT_COLUMNS})

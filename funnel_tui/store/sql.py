@@ -4,9 +4,12 @@ written once, in the SQL both read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from funnel_tui.domain import NO_SOURCE
+from funnel_tui.money import MAX_CENTS
 from funnel_tui.store.dialect import Dialect, dialect_of
 
 
@@ -21,6 +24,68 @@ class Variants:
         if dialect_of(db) is Dialect.POSTGRESQL:
             return self.postgresql
         return self.sqlite
+
+
+def in_dialect(variants: Variants, dialect: Dialect) -> str:
+    """The variant `dialect` writes."""
+    return variants.postgresql if dialect is Dialect.POSTGRESQL else variants.sqlite
+
+
+def per_dialect(build: Callable[[Dialect], str]) -> Variants:
+    """A statement built from the same parts for each dialect, its fragments picked by
+    `in_dialect`."""
+    return Variants(sqlite=build(Dialect.SQLITE), postgresql=build(Dialect.POSTGRESQL))
+
+
+# --- import, reports, export, timeline ---
+
+# A hint to read a table by one of its indexes (`{index}`): SQLite's planner is told,
+# PostgreSQL's chooses by its statistics.
+INDEXED_BY = Variants(sqlite="INDEXED BY {index}", postgresql="")
+
+# The values of a column of whole numbers `{x}` over a group, as one text `1,2,3`.
+NUMBER_LIST = Variants(sqlite="group_concat({x})", postgresql="string_agg(({x})::text, ',')")
+
+# The pairs of a JSON list `{pairs}` such as `[[12, "solution"], ...]` as rows `h` whose
+# `value` is one pair; and the first of a pair, a prospect's id.
+JSON_PAIRS = Variants(
+    sqlite="json_each({pairs}) h",
+    postgresql="json_array_elements(({pairs})::json) AS h (value)",
+)
+PAIR_ID = Variants(sqlite="h.value ->> 0", postgresql="(h.value ->> 0)::bigint")
+# A join SQLite's planner takes in the order it is written (PostgreSQL's chooses).
+JOIN_IN_ORDER = Variants(sqlite="CROSS JOIN", postgresql="JOIN")
+
+# A value of the wrong type or range, by kind of column (foreign_values.ValueKind, `{c}`
+# the column): SQLite's conditions are foreign_values' own, as its columns hold any type.
+# PostgreSQL's columns are typed, so only a number out of range, or text that is no date
+# or moment, is wrong there.
+WRONG_ON_POSTGRESQL = {
+    "text": "FALSE",
+    "cents": f"{{c}} IS NOT NULL AND NOT {{c}} BETWEEN 0 AND {MAX_CENTS}",
+    "count": "{c} IS NOT NULL AND {c} < 0",
+    "date": "{c} IS NOT NULL AND NOT ({c} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
+    " AND funnel_utc({c}) IS NOT NULL)",
+    "moment": "{c} IS NOT NULL AND funnel_utc({c}) IS NULL",
+}
+
+# The whole days from a row's `{a}starts_on` to its `{a}ends_on` (NULL when one of them
+# is no date).
+DAYS_BETWEEN = Variants(
+    sqlite="julianday({a}ends_on) - julianday({a}starts_on)",
+    postgresql="substr(funnel_utc({a}ends_on), 1, 10)::date"
+    " - substr(funnel_utc({a}starts_on), 1, 10)::date",
+)
+
+# A readable moment `{m}` in the stored form, so that text comparison keeps time order
+# (foreign_values.stored_form_sql writes SQLite's).
+STORED_FORM_ON_POSTGRESQL = "funnel_utc({m})"
+
+# The method a call `{call}` counts under, and the source of its prospect `{prospect}`,
+# as the team database's call_days counts them (schema_v4's method_name_sql and
+# source_name_sql write SQLite's, which also pass over a BLOB).
+METHOD_NAME_ON_POSTGRESQL = "coalesce(nullif({call}.method, ''), {prospect}.method)"
+SOURCE_NAME_ON_POSTGRESQL = f"coalesce(nullif(trim({{prospect}}.source), ''), '{NO_SOURCE}')"
 
 
 # --- queue, call log, prospects, tasks, pace ---

@@ -206,6 +206,7 @@ class BookDialogs(_Base):
                     period=entry.period,
                     today=today,
                     calls_per_day=entry.calls_per_day,
+                    rep=self.funnel.rep,
                 )
             )
             amount = format_money(row["amount_cents"], self.funnel.settings.currency)
@@ -217,7 +218,9 @@ class BookDialogs(_Base):
                 self.reload_pace()
 
         # One indexed read: the dialog opens showing the target it would change.
-        current = find_target(self.funnel.storage.db, self.funnel.clock().date())
+        current = find_target(
+            self.funnel.storage.db, self.funnel.clock().date(), rep=self.funnel.rep
+        )
         dialog = TargetDialog(currency=self.funnel.settings.currency, save=save, current=current)
         await self._open(dialog, saved)
 

@@ -89,7 +89,8 @@ class CallUndo(_Base):
     async def _ask_then_undo(self) -> None:
         session = self.undo_session
         try:
-            call = await self.funnel.in_db_thread(last_call)
+            rep = self.funnel.rep
+            call = await self.funnel.in_db_thread(lambda db: last_call(db, rep))
         except Exception as error:  # an unreadable file: say so, the app carries on
             session.busy = False
             self._not_undone(error)
@@ -121,7 +122,7 @@ class CallUndo(_Base):
         try:
             with waiting_toast(self.funnel):
                 undone = await self.funnel.in_db_thread(
-                    lambda db: undo_last_call(db, call_id=call.call_id)
+                    lambda db: undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
                 )
         except LastCallChanged as changed:
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
@@ -172,7 +173,9 @@ class CallUndo(_Base):
         try:
             with waiting_toast(self.funnel):
                 logged = await self.funnel.in_db_thread(
-                    lambda db: redo_call(db, undone, now=now, settings=settings)
+                    lambda db: redo_call(
+                        db, undone, now=now, settings=settings, rep=self.funnel.rep
+                    )
                 )
         except Exception as error:  # a failed write changes nothing; the app carries on
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)

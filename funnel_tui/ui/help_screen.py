@@ -83,6 +83,19 @@ class HelpScreen(ModalScreen[None]):
         )
         _section(
             table,
+            "A sales team (a postgresql:// --db)",
+            [
+                ("who", "You are $FUNNEL_REP (or rep in config.toml); funnel rep add NAME"),
+                ("queue", "Your prospects and the shared pool's, less those others hold"),
+                ("card", "Resting on a pool prospect holds it for you (15 min, renewed)"),
+                ("", "The first call that reaches them makes them yours"),
+                ("gauge", "Your target and won; the team's calls today and the pool"),
+                ("live", "Other reps' calls and claims show within a second"),
+                ("report", "funnel report --team: every rep and the team's total"),
+            ],
+        )
+        _section(
+            table,
             "Everywhere",
             [
                 ("tab / shift+tab", "Move between panes"),

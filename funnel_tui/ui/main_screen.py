@@ -331,7 +331,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         settings = self.funnel.settings
         cached = self._plan_cache
         figures = await self.funnel.in_db_thread(
-            lambda db: load_gauge_figures(db, now, settings, cached)
+            lambda db: load_gauge_figures(db, now, settings, cached, self.funnel.rep)
         )
         gauge = self.gauge
         gauge.unreadable_targets = figures.unreadable_targets

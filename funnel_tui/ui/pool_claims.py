@@ -47,28 +47,31 @@ class PoolClaims(_Base):
     @work(exclusive=True, group="claim")
     async def _claim_shown(self) -> None:
         """Hold the prospect on the card (a pool prospect's lease), giving back the one
-        held before; when another rep took it first, say so and let the queue drop it."""
+        held before, and say on the card who holds it; when another rep took it first,
+        say so and let the queue drop it."""
         card, rep, now = self.card, self.funnel.rep, self.funnel.clock()
-        wanted = None if card is None or card.prospect.get("owner") else card.prospect["id"]
-        before = self._claimed
-        if rep is None or wanted == before:
+        if rep is None:
             return
+        shown = None if card is None else card.prospect["id"]
+        wanted = None if card is None or card.prospect.get("owner") else shown
+        before = self._claimed
 
         def claim(db: Any) -> tuple[bool, str | None]:
             with write_transaction(db):
-                if before is not None:
+                if before is not None and before != wanted:
                     release(db, before, rep)
                 taken = wanted is not None and try_claim(db, wanted, rep, now)
-                return taken, None if wanted is None else holder(db, wanted, now)
+                return taken, None if shown is None else holder(db, shown, now)
 
         taken, held_by = await self.funnel.in_db_thread(claim)
         self._claimed = wanted if taken else None
-        if card is not self.card or card is None:
+        # The card may show another prospect by now: its own claim is on its way.
+        if self.card is None or self.card.prospect["id"] != shown:
             return
         self.team_view = TeamView(rep, held_by)
         self._show_card()
-        if not taken and held_by is not None:
-            name = one_line(card.prospect["name"])
+        if wanted is not None and not taken and held_by not in (None, rep):
+            name = one_line(self.card.prospect["name"])
             self.funnel.notify(
                 f"{one_line(held_by)} is on {name} now: they leave your queue",
                 title="Taken",

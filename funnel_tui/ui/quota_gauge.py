@@ -172,7 +172,10 @@ class QuotaGauge(Widget):
         by_rep = ", ".join(f"{one_line(name)} {count}" for name, count in team.calls.items())
         items: list[Text | Bar] = [
             Text.assemble((one_line(team.rep), "bold"), "'s figures"),
-            Text.assemble(("team today ", label), f"{team.team_calls} calls"),
+            Text.assemble(
+                ("team today ", label),
+                f"{team.team_calls} call{'' if team.team_calls == 1 else 's'}",
+            ),
         ]
         if by_rep:
             items[-1].append(f": {by_rep}")

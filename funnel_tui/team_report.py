@@ -1,0 +1,176 @@
+"""The manager's rollup of a team's book (PRODUCT 16): `funnel report --team` gives each
+rep's quota and pace (section 9) against their own target, with what they did in the
+period, and the team's whole report (sections 9 and 9b) against the team's target.
+
+A team with no target of its own is measured against the sum of its reps' targets for the
+period (those of the period the first rep's target has, so the sum is of one window).
+The activity of each rep is read from their calls and deals in one pass each, grouped by
+rep; the team's figures are the book's, as a one-rep report reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from typing import Any
+
+from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
+from funnel_tui.manager_figures import Window, connect_rate
+from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
+from funnel_tui.reps import list_reps
+from funnel_tui.settings import Settings
+
+# Section 9's keys: what a rep's own line of the team report holds of their pace.
+PACE_KEYS = REPORT_KEYS[: REPORT_KEYS.index("by_method")]
+# What each rep did in the period, read from their calls and deals.
+ACTIVITY_KEYS = (
+    "calls",
+    "connects",
+    "connect_rate",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "deals_won",
+    "talk_time_s",
+    "prospects_owned",
+)
+
+_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+
+CALLS_BY_REP_SQL = f"""
+SELECT rep, count(*),
+    sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
+    sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
+    sum(CASE WHEN outcome = '{Outcome.MEETING_HELD}' THEN 1 ELSE 0 END),
+    sum(CASE WHEN outcome = '{Outcome.PROPOSAL_SENT}' THEN 1 ELSE 0 END),
+    sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
+FROM calls
+WHERE started_at >= :start AND started_at < :end AND rep IS NOT NULL
+GROUP BY rep
+"""
+
+DEALS_BY_REP_SQL = """
+SELECT rep, count(*) FROM deals
+WHERE closed_on >= :starts_on AND closed_on < :after_end AND rep IS NOT NULL
+GROUP BY rep
+"""
+
+OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NULL GROUP BY owner"
+
+
+@dataclass(frozen=True)
+class RepLine:
+    """One rep: their pace against their own target (None without one) and what they did
+    in the team's period."""
+
+    rep: str
+    pace: Pace | None
+    activity: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        pace = {} if self.pace is None else self.pace.to_json()
+        return {
+            "rep": self.rep,
+            **{key: pace.get(key) for key in PACE_KEYS},
+            **{key: self.activity[key] for key in ACTIVITY_KEYS},
+        }
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    reps: tuple[RepLine, ...]
+    team: Pace | None
+    # True when the team has no target of its own: `team` is measured against the sum
+    # of the reps' targets.
+    summed_target: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reps": [line.to_json() for line in self.reps],
+            "team": None if self.team is None else self.team.to_json(),
+        }
+
+
+def summed_rep_targets(
+    db: Any, today: date, period: str | None, reps: list[str]
+) -> dict[str, Any] | None:
+    """A target row for the team that has none: its reps' targets of one window added."""
+    found = [row for rep in reps if (row := find_target(db, today, period, rep)) is not None]
+    if not found:
+        return None
+    window = (found[0]["period"], found[0]["starts_on"], found[0]["ends_on"])
+    same = [row for row in found if (row["period"], row["starts_on"], row["ends_on"]) == window]
+    goals = [row["calls_per_day"] for row in same if row["calls_per_day"] is not None]
+    return {
+        "period": window[0],
+        "starts_on": window[1],
+        "ends_on": window[2],
+        "amount_cents": sum(row["amount_cents"] for row in same),
+        "calls_per_day": sum(goals) if goals else None,
+    }
+
+
+def _activity(db: Any, window: Window) -> dict[str, dict[str, Any]]:
+    """What every rep did in the window, by rep."""
+    found: dict[str, dict[str, Any]] = {}
+    for rep, calls, connects, meetings, held, proposals, talk in db.execute(
+        CALLS_BY_REP_SQL, window.params
+    ):
+        found[rep] = {
+            "calls": int(calls),
+            "connects": int(connects),
+            "connect_rate": connect_rate(int(connects), int(calls)),
+            "meetings_booked": int(meetings),
+            "meetings_held": int(held),
+            "proposals": int(proposals),
+            "talk_time_s": int(talk),
+        }
+    deals = dict(db.execute(DEALS_BY_REP_SQL, window.params).fetchall())
+    owned = dict(db.execute(OWNED_BY_REP_SQL).fetchall())
+    return {
+        rep: {
+            **found.get(rep, {}),
+            "deals_won": int(deals.get(rep, 0)),
+            "prospects_owned": int(owned.get(rep, 0)),
+        }
+        for rep in {*found, *deals, *owned}
+    }
+
+
+def _idle() -> dict[str, Any]:
+    return {key: 0 for key in ACTIVITY_KEYS} | {"connect_rate": connect_rate(0, 0)}
+
+
+def load_team_report(
+    db: Any,
+    today: date,
+    settings: Settings,
+    *,
+    period: str | None = None,
+    tz: tzinfo | None = None,
+    only: str | None = None,
+) -> TeamReport:
+    """Each rep's line and the team's whole report, for the period containing `today`;
+    with `only`, that rep's line alone."""
+    names = [rep.name for rep in list_reps(db)]
+    if only is not None:
+        names = [name for name in names if name == only]
+    team_target = None if only is not None else find_target(db, today, period)
+    summed = only is None and team_target is None
+    if summed:
+        team_target = summed_rep_targets(db, today, period, names)
+    team = None
+    if team_target is not None:
+        team = load_pace(db, today, settings, period=period, tz=tz, target=team_target)
+    paces = {
+        name: load_pace(db, today, settings, period=period, tz=tz, breakdowns=False, rep=name)
+        for name in names
+    }
+    # The rep's activity over the team's period, else their own target's.
+    shown = team or next((pace for pace in paces.values() if pace is not None), None)
+    activity: dict[str, dict[str, Any]] = {}
+    if shown is not None:
+        window = Window.of_days(shown.starts_on, min(shown.ends_on, today), tz)
+        activity = _activity(db, window)
+    lines = tuple(RepLine(name, paces[name], _idle() | activity.get(name, {})) for name in names)
+    return TeamReport(lines, team, summed_target=summed and team is not None)

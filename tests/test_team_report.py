@@ -1,0 +1,213 @@
+"""The manager's rollup of a team's book (PRODUCT 16) on both backends: each rep against
+their own target, the team against its own (or the sum of the reps'), `report --team`,
+`report --rep`, `target set --rep` and a rep's own gauge."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from funnel_tui import cli as cli_module
+from funnel_tui.gauge_figures import load_gauge_figures
+from funnel_tui.pace import set_target
+from funnel_tui.reps import add_rep
+from funnel_tui.settings import Settings
+from funnel_tui.team_report import ACTIVITY_KEYS, PACE_KEYS, load_team_report
+from tests.cli_support import REPORT_KEYS, invoke
+from tests.rows import insert_row
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 18, 14, 30, tzinfo=LONDON)
+TODAY = NOW.date()
+SETTINGS = Settings()
+
+# What the README documents for a rep's line of `report --team --json`, in order.
+REP_KEYS = [
+    "rep",
+    *REPORT_KEYS[: REPORT_KEYS.index("by_method")],
+    "calls",
+    "connects",
+    "connect_rate",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "deals_won",
+    "talk_time_s",
+    "prospects_owned",
+]
+
+
+def call(db: Any, prospect: int, rep: str, outcome: str, day: str, duration: int = 60) -> int:
+    return insert_row(
+        db,
+        "calls",
+        {
+            "prospect_id": prospect,
+            "rep": rep,
+            "outcome": outcome,
+            "started_at": f"{day}T10:00:00+00:00",
+            "duration_s": duration,
+        },
+    )
+
+
+def build_team(db: Any, *, team_target: bool = True) -> dict[str, int]:
+    """alex: 3 calls this month (one connect that booked a meeting), a $5,000 deal; blake:
+    one unanswered call; an earlier month's call of alex's, outside the window."""
+    for rep in ("alex", "blake"):
+        add_rep(db, rep)
+    ann = insert_row(db, "prospects", {"name": "Ann", "owner": "alex"})
+    bob = insert_row(db, "prospects", {"name": "Bob", "owner": "alex"})
+    cy = insert_row(db, "prospects", {"name": "Cy"})
+    call(db, ann, "alex", "no_answer", "2026-11-03")
+    call(db, ann, "alex", "meeting", "2026-11-10", duration=300)
+    won = call(db, bob, "alex", "won", "2026-11-18")
+    call(db, cy, "blake", "voicemail", "2026-11-18")
+    call(db, cy, "alex", "no_answer", "2026-10-20")
+    insert_row(
+        db,
+        "deals",
+        {
+            "prospect_id": bob,
+            "call_id": won,
+            "amount_cents": 500_000,
+            "closed_on": "2026-11-18",
+            "rep": "alex",
+        },
+    )
+    set_target(db, amount_cents=3_000_000, period="month", today=TODAY, rep="alex")
+    set_target(db, amount_cents=2_000_000, period="month", today=TODAY, rep="blake")
+    if team_target:
+        set_target(db, amount_cents=6_000_000, period="month", today=TODAY)
+    return {"ann": ann, "bob": bob, "cy": cy}
+
+
+def test_each_rep_is_measured_against_their_own_target_and_the_team_against_its_own(
+    book_db: Any,
+) -> None:
+    build_team(book_db)
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alex, blake = found.reps
+    assert (alex.rep, blake.rep) == ("alex", "blake")
+    assert alex.pace is not None and blake.pace is not None and found.team is not None
+    assert (alex.pace.target_cents, alex.pace.won_cents) == (3_000_000, 500_000)
+    assert (blake.pace.target_cents, blake.pace.won_cents) == (2_000_000, 0)
+    assert (found.team.target_cents, found.team.won_cents) == (6_000_000, 500_000)
+    assert not found.summed_target
+    assert alex.activity == {
+        "calls": 3,
+        "connects": 2,
+        "connect_rate": pytest.approx(2 / 3, abs=0.001),
+        "meetings_booked": 1,
+        "meetings_held": 0,
+        "proposals": 0,
+        "deals_won": 1,
+        "talk_time_s": 420,
+        "prospects_owned": 2,
+    }
+    assert blake.activity["calls"] == 1 and blake.activity["prospects_owned"] == 0
+    # The team's calls are the reps' calls: the whole report counts every call.
+    assert found.team.figures is not None and found.team.figures.calls == 4
+    assert alex.pace.calls_today == 1 and blake.pace.calls_today == 1
+
+
+def test_a_team_without_a_target_of_its_own_is_measured_against_the_reps_summed(
+    book_db: Any,
+) -> None:
+    build_team(book_db, team_target=False)
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    assert found.summed_target
+    assert found.team is not None and found.team.target_cents == 5_000_000
+
+
+def test_the_json_has_a_line_per_rep_with_the_documented_keys_and_the_teams_report(
+    book_db: Any,
+) -> None:
+    build_team(book_db)
+    report = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).to_json()
+    assert list(report) == ["reps", "team"]
+    assert [list(line) for line in report["reps"]] == [REP_KEYS, REP_KEYS]
+    assert ["rep", *PACE_KEYS, *ACTIVITY_KEYS] == REP_KEYS
+    assert list(report["team"]) == REPORT_KEYS
+    assert json.loads(json.dumps(report)) == report
+
+
+def test_a_reps_gauge_shows_their_own_target_and_won(book_db: Any) -> None:
+    build_team(book_db)
+    mine = load_gauge_figures(book_db, NOW, SETTINGS, None, "alex")
+    assert mine.pace is not None
+    assert (mine.pace.target_cents, mine.pace.won_cents) == (3_000_000, 500_000)
+    assert mine.today is not None and mine.today.dials == 1
+    theirs = load_gauge_figures(book_db, NOW, SETTINGS, None, "blake")
+    assert theirs.pace is not None and theirs.pace.won_cents == 0
+
+
+def test_a_target_per_rep_and_the_teams_live_side_by_side(book_db: Any) -> None:
+    add_rep(book_db, "alex")
+    set_target(book_db, amount_cents=100, period="month", today=TODAY, rep="alex")
+    set_target(book_db, amount_cents=200, period="month", today=TODAY)
+    row = set_target(book_db, amount_cents=300, period="month", today=TODAY, rep="alex")
+    assert row["rep"] == "alex" and row["amount_cents"] == 300
+    stored = book_db.execute(
+        "SELECT rep, amount_cents FROM targets ORDER BY coalesce(rep, '')"
+    ).fetchall()
+    assert stored == [(None, 200), ("alex", 300)]
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def team_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A `--db` value holding build_team's book."""
+    if request.param == "sqlite":
+        target = str(tmp_path / "team.db")
+        storage = cli_module.open_db(Path(target))
+    else:
+        from tests.conftest import empty_team_book
+
+        target = request.getfixturevalue("postgres_url")
+        storage = cli_module.open_db(target)
+        empty_team_book(target)
+    build_team(storage.db)
+    storage.close()
+    return target
+
+
+def test_report_team_and_rep_on_the_command_line(
+    team_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team = json.loads(invoke("--db", team_target, "report", "--team", "--json").output)
+    assert [line["rep"] for line in team["reps"]] == ["alex", "blake"]
+    assert team["team"]["won_cents"] == 500_000
+    one = json.loads(invoke("--db", team_target, "report", "--rep", "BLAKE", "--json").output)
+    assert [line["rep"] for line in one["reps"]] == ["blake"] and one["team"] is None
+    table = invoke("--db", team_target, "report", "--team").output
+    assert "alex" in table and "blake" in table and "The team's report" in table
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    mine = json.loads(invoke("--db", team_target, "report", "--json").output)
+    assert (mine["target_cents"], mine["won_cents"]) == (3_000_000, 500_000)
+
+
+def test_an_unknown_rep_for_a_report_or_a_target_is_one_line(team_target: str) -> None:
+    for args in (["report", "--rep", "casey"], ["target", "set", "5k", "--rep", "casey"]):
+        result = invoke("--db", team_target, *args)
+        assert result.exit_code == 1, args
+        assert result.output == (
+            "funnel: no rep named 'casey' in this book; add them with: funnel rep add casey\n"
+        )
+
+
+def test_target_set_for_a_rep_says_whose_it_is(team_target: str) -> None:
+    result = invoke("--db", team_target, "target", "set", "45k", "--rep", "Blake")
+    assert result.output.startswith("blake's target for November 2026 (2026-11-01 to")
