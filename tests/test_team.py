@@ -21,6 +21,7 @@ from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.storage import write_transaction
+from funnel_tui.store import open_team_book
 from tests.cli_support import invoke
 from tests.rows import insert_row
 
@@ -101,6 +102,16 @@ def test_the_own_rep_name_comes_from_the_environment_else_the_config_file(
     (tmp_path / "config.toml").write_text("rep = [\n")
     with pytest.raises(RepError, match="cannot read"):
         own_rep_name(tmp_path)
+
+
+def test_a_team_connection_compiles_no_query_with_jit(postgres_url: str) -> None:
+    """The report's queries are priced high enough for PostgreSQL's JIT, which would take
+    a second to compile what runs in milliseconds."""
+    storage = open_team_book(postgres_url)
+    try:
+        assert storage.db.execute("SHOW jit").fetchone() == ("off",)
+    finally:
+        storage.close()
 
 
 # --- the queue, the pool and claims -------------------------------------------------------
