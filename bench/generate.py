@@ -156,7 +156,7 @@ def remove_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _stamp(epoch_s: float) -> str:
+def stamp(epoch_s: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch_s))
 
 
@@ -187,7 +187,7 @@ def person_row(number: int, rng: random.Random) -> dict[str, object]:
     }
 
 
-def _follow_up(now: datetime, rng: random.Random) -> str:
+def next_follow_up(now: datetime, rng: random.Random) -> str:
     """Overdue, due later today or in the coming weeks, in the queue's proportions."""
     roll = rng.random()
     if roll < 0.45:
@@ -225,11 +225,11 @@ def call_history(
     for moment, outcome in zip(moments, outcomes, strict=True):
         follow_up = None
         if outcome in (Outcome.CALLBACK, Outcome.MEETING):
-            follow_up = _stamp(moment + rng.randrange(1, 14) * 86400)
+            follow_up = stamp(moment + rng.randrange(1, 14) * 86400)
         note = (rng.choice(NOTES) or None) if rng.random() < 0.2 else None
         duration_s = rng.randrange(0, 900)
         calls.append(
-            (person["id"], _stamp(moment), duration_s, outcome.value, method, note, follow_up)
+            (person["id"], stamp(moment), duration_s, outcome.value, method, note, follow_up)
         )
     last = outcomes[-1]
     streak = 0
@@ -248,8 +248,8 @@ def call_history(
     person["wrong_number"] = int(last is Outcome.WRONG_NUMBER)
     person["nurture"] = int(last is Outcome.NOT_INTERESTED and rng.random() < 0.5)
     if last not in ENDS_CALLING:
-        person["next_call_at"] = _follow_up(now, rng)
-    person["created_at"] = _stamp(moments[0] - rng.randrange(3600, 30 * 86400))
+        person["next_call_at"] = next_follow_up(now, rng)
+    person["created_at"] = stamp(moments[0] - rng.randrange(3600, 30 * 86400))
     return calls
 
 
@@ -290,14 +290,14 @@ def closed_tasks(called: list[int], count: int, now: datetime, rng: random.Rando
     for _ in range(count):
         due_s = now.timestamp() - rng.randrange(3600, YEAR_S)
         status = rng.choices(CLOSED_STATUSES, CLOSED_STATUS_WEIGHTS)[0]
-        done_at = _stamp(due_s + rng.randrange(0, 2 * 86400)) if status is TaskStatus.DONE else None
+        done_at = stamp(due_s + rng.randrange(0, 2 * 86400)) if status is TaskStatus.DONE else None
         tasks.append(
             (
                 rng.choice(called),
                 rng.choices(CLOSED_TASK_KINDS, CLOSED_TASK_WEIGHTS)[0],
-                _stamp(due_s),
+                stamp(due_s),
                 status,
-                _stamp(due_s - rng.randrange(3600, 7 * 86400)),
+                stamp(due_s - rng.randrange(3600, 7 * 86400)),
                 done_at,
             )
         )
@@ -320,9 +320,9 @@ def build_book(
         if number in called:
             call_rows.extend(call_history(person, next(counts), now, rng))
         else:
-            person["created_at"] = _stamp(now.timestamp() - rng.randrange(3600, YEAR_S))
+            person["created_at"] = stamp(now.timestamp() - rng.randrange(3600, YEAR_S))
             if rng.random() < 0.1:
-                person["next_call_at"] = _follow_up(now, rng)
+                person["next_call_at"] = next_follow_up(now, rng)
         person["updated_at"] = person["created_at"]
         people.append(person)
     filter_id = max(prospects - 10, 1)
@@ -369,7 +369,7 @@ def build_book(
         db.conn.executemany(
             "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?)",
             (
-                (rng.randrange(1, prospects + 1), _stamp(now.timestamp() - rng.randrange(YEAR_S)),
+                (rng.randrange(1, prospects + 1), stamp(now.timestamp() - rng.randrange(YEAR_S)),
                  rng.choice(NOTES) or "Left a message with reception")
                 for _ in range(prospects // 5)
             ),

@@ -34,7 +34,7 @@ from typing import Any
 import psycopg
 from generate import person_row
 from results import machine_lines, write_section
-from team_book import bench_database, copy_rows, empty, server_description, triggers_off
+from team_book import bench_database, copy_rows, copying_in, empty, server_description
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.claims import release
@@ -86,7 +86,7 @@ def build_pool(url: str, prospects: int, reps: int, seed: int = SEED) -> float:
             yield [person[column] for column in POOL_COLUMNS]
 
     with psycopg.connect(url) as conn:
-        with triggers_off(conn, url):
+        with copying_in(conn, url):
             copy_rows(conn, "prospects", POOL_COLUMNS, rows())
         conn.execute("ANALYZE")
     storage = open_team_book(url)
