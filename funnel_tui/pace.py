@@ -371,7 +371,7 @@ def set_target(
 
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
 # A rep's own deals in a team's book; every deal with no rep.
-_WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR d.rep = :rep)"
+_WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR {d}rep = :rep)"
 
 
 def _won_sql(dialect: Dialect) -> str:
@@ -382,7 +382,10 @@ def _won_sql(dialect: Dialect) -> str:
     near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
     be read may belong to any period, so every report counts it as left out: those in the
     window's range of text are counted with the window, the others by a scan of the
-    deals_closed index that reads a deal's row only when its date is wrong."""
+    deals_closed index that reads a deal's row only when its date is wrong. A rep's count
+    is of their own deals, as their won is: the team's other deals are not theirs to skip
+    (and on PostgreSQL, where checking a date is a function call, a team report checked
+    every deal of the book once for each rep)."""
     wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
     deals_closed = in_dialect(INDEXED_BY, dialect).format(index="deals_closed")
     return f"""
@@ -391,10 +394,10 @@ SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
         SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
         FROM deals o {deals_closed}
         WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
-            AND NOT ({_IN_WINDOW.format(d="o.")})
+            AND NOT ({_IN_WINDOW.format(d="o.")}) AND {_WHOSE_DEAL.format(d="o.")}
     )
 FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL}
+WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL.format(d="d.")}
 """
 
 

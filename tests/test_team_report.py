@@ -116,6 +116,21 @@ def test_each_rep_is_measured_against_their_own_target_and_the_team_against_its_
     assert alex.pace.calls_today == 1 and blake.pace.calls_today == 1
 
 
+def test_a_deal_that_cannot_be_read_is_left_out_of_its_reps_line_and_the_teams_only(
+    book_db: Any,
+) -> None:
+    prospects = build_team(book_db)
+    insert_row(
+        book_db,
+        "deals",
+        {"prospect_id": prospects["cy"], "amount_cents": 100, "closed_on": "soon", "rep": "blake"},
+    )
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alex, blake = found.reps
+    assert alex.pace is not None and blake.pace is not None and found.team is not None
+    assert (alex.pace.skipped, blake.pace.skipped, found.team.skipped) == (0, 1, 1)
+
+
 def test_a_team_without_a_target_of_its_own_is_measured_against_the_reps_summed(
     book_db: Any,
 ) -> None:
