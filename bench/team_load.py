@@ -26,6 +26,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,7 +79,7 @@ def build_pool(url: str, prospects: int, reps: int, seed: int = SEED) -> float:
     rng = random.Random(seed)
     now = datetime.now(UTC)
 
-    def rows() -> Any:
+    def rows() -> Iterator[list[Any]]:
         for number in range(1, prospects + 1):
             person = person_row(number, rng)
             created = to_stored(now - timedelta(seconds=rng.randrange(3600, 30 * 86400)))

@@ -22,6 +22,7 @@ process (the median of --runs), and `funnel report --team --json` as a command. 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -67,6 +69,8 @@ REPS = 20
 # Of the prospects never called, the share a rep owns; the others are the pool's.
 OWNED_UNCALLED_SHARE = 0.5
 CHUNK_ROWS = 50_000
+# The settings key that keeps how the book was built.
+BUILD_KEY = "bench_team_book"
 
 PROSPECT_COLUMNS = (
     "id", "name", "title", "company", "phone", "email", "timezone", "kind", "stage", "method",
@@ -106,6 +110,32 @@ class TeamBook:
     @property
     def seconds(self) -> float:
         return sum(self.steps.values())
+
+    def save(self) -> None:
+        """Keep what the build was in the book, for a later run that times it again."""
+        facts = {"now": self.now.isoformat(), "reps": self.reps, "counts": self.counts}
+        with psycopg.connect(self.url) as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key)"
+                " DO UPDATE SET value = excluded.value",
+                [BUILD_KEY, json.dumps({**facts, "steps": self.steps})],
+            )
+
+    @classmethod
+    def load(cls, url: str) -> TeamBook:
+        """The book a run built at `url` before (--reuse)."""
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = %s", [BUILD_KEY]).fetchone()
+        if row is None:
+            raise SystemExit("no team book built by this benchmark at that URL: build one first")
+        facts = json.loads(row[0])
+        return cls(
+            url,
+            datetime.fromisoformat(facts["now"]),
+            facts["reps"],
+            facts["counts"],
+            facts["steps"],
+        )
 
 
 def last_call_columns(calls: list[tuple[Any, ...]]) -> tuple[int, str, str]:
@@ -251,6 +281,7 @@ def build_team_book(
         for table in ("prospects", "calls", "tasks", "deals"):
             book.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     book.steps["VACUUM (ANALYZE)"] = laps.lap()
+    book.save()
     return book
 
 
@@ -423,18 +454,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each report")
     parser.add_argument("--url", help="an empty team database (default: a throwaway cluster)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file to write")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the reports on the book built at --url before"
+    )
     arguments = parser.parse_args()
+    if arguments.reuse and not arguments.url:
+        parser.error("--reuse needs the --url of a book built before")
     started, load_before = time.perf_counter(), os.getloadavg()[0]
-    with bench_database(arguments.url) as url:
+    with nullcontext(arguments.url) if arguments.reuse else bench_database(arguments.url) as url:
         server = server_description(url)
-        print(
-            f"… building {arguments.prospects:,} prospects and {arguments.calls:,} calls",
-            file=sys.stderr,
-            flush=True,
-        )
-        book = build_team_book(
-            url, prospects=arguments.prospects, calls=arguments.calls, now=reference_now()
-        )
+        if arguments.reuse:
+            book = TeamBook.load(url)
+        else:
+            print(
+                f"… building {arguments.prospects:,} prospects and {arguments.calls:,} calls",
+                file=sys.stderr,
+                flush=True,
+            )
+            book = build_team_book(
+                url, prospects=arguments.prospects, calls=arguments.calls, now=reference_now()
+            )
         for step, seconds in book.steps.items():
             print(f"{step}: {seconds:,.1f} s")
         print(f"built in {book.seconds:,.0f} s: {book.counts}")
