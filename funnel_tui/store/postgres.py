@@ -77,23 +77,62 @@ def describe_postgres_error(url: str, error: BaseException) -> str:
 
 class PostgresDatabase:
     """One connection, asked as the core asks sqlite-utils' Database: `execute` gives a
-    cursor of tuples, `query` yields dicts."""
+    cursor of tuples, `query` yields dicts.
+
+    A read outside a transaction whose connection the server dropped (a restart, a
+    network cut) is made again on a new connection from `reconnect`: reading twice
+    changes nothing. A write is never repeated here: `PostgresStorage.retrying` repeats
+    a whole transaction that carries a request id."""
 
     dialect = Dialect.POSTGRESQL
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        reconnect: Callable[[], psycopg.Connection[Any]] | None = None,
+    ) -> None:
         self.conn = conn
+        self._reconnect = reconnect
+        self._transactions = 0
 
     def execute(self, sql: str, params: Params = None) -> psycopg.Cursor[Any]:
-        return self.conn.execute(to_psycopg(sql), _positional(params))
+        return self._executed(sql, params)
+
+    def _executed(self, sql: str, params: Params, **options: Any) -> psycopg.Cursor[Any]:
+        """A cursor that ran `sql`, on a new connection when a read met a dropped one."""
+        statement, values = to_psycopg(sql), _positional(params)
+        try:
+            return self.conn.cursor(**options).execute(statement, values)
+        except psycopg.OperationalError:
+            if not self._may_read_again(sql):
+                raise
+            self.conn = self._reconnect()  # type: ignore[misc]
+            return self.conn.cursor(**options).execute(statement, values)
+
+    def _may_read_again(self, sql: str) -> bool:
+        return (
+            self._reconnect is not None
+            and self._transactions == 0
+            and (self.conn.closed or self.conn.broken)
+            and sql.lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA"))
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresDatabase]:
+        """One transaction (a savepoint inside another)."""
+        self._transactions += 1
+        try:
+            with self.conn.transaction():
+                yield self
+        finally:
+            self._transactions -= 1
 
     def executemany(self, sql: str, params: Sequence[Params]) -> None:
         with self.conn.cursor() as cursor:
             cursor.executemany(to_psycopg(sql), [_positional(row) for row in params])
 
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
-        with self.conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(to_psycopg(sql), _positional(params))
+        with self._executed(sql, params, row_factory=dict_row) as cursor:
             yield from cursor
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -179,14 +218,21 @@ class PostgresStorage:
 
     @property
     def db(self) -> PostgresDatabase:
-        """This thread's connection, opened on first use and again after it broke."""
+        """This thread's connection, opened on first use and again after it broke (the
+        same object: whoever holds it reads on the new connection)."""
         db: PostgresDatabase | None = getattr(self._local, "db", None)
-        if db is None or db.conn.closed or db.conn.broken:
-            conn = connect(self.url)
-            with self._lock:
-                self._connections.append(conn)
-            db = self._local.db = PostgresDatabase(conn)
+        if db is None:
+            db = self._local.db = PostgresDatabase(self._connect(), self._connect)
+        elif db.conn.closed or db.conn.broken:
+            db.conn = self._connect()
         return db
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        conn = connect(self.url)
+        with self._lock:
+            self._connections = [known for known in self._connections if not known.closed]
+            self._connections.append(conn)
+        return conn
 
     def write(self) -> AbstractContextManager[PostgresDatabase]:
         """One transaction on this thread's connection."""
@@ -270,7 +316,7 @@ class ChangeListener:
 
 @contextmanager
 def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
-    with db.conn.transaction():
+    with db.transaction():
         yield db
 
 
