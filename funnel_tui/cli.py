@@ -209,6 +209,15 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     )
 
 
+def file_only(db_path: Path | str | None, what: str) -> None:
+    """Refuse a team's database for a command that works on the SQLite file itself."""
+    if isinstance(db_path or env_db_path(), str):
+        raise UserError(
+            f"{what} works on a SQLite file; a team's PostgreSQL database is kept by its"
+            " server (pg_dump backs it up)"
+        )
+
+
 def _say_upgrading(version: int, backup: Path) -> None:
     click.echo(
         f"Upgrading the book from schema v{version} to v{LATEST_VERSION}, once (a large book"
@@ -265,6 +274,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     """Build a realistic demo database in its own file and open it."""
     from funnel_tui.demo import build_demo
 
+    if isinstance(db_path, str):
+        raise UserError("the demo is a SQLite file of its own: give --db a file path")
     path = db_path or default_demo_path()
     if path.expanduser().resolve() == default_db_path().expanduser().resolve():
         raise UserError(f"{path} is your real database; the demo needs a file of its own")
@@ -1000,7 +1011,8 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(written.content)
     else:
-        refuse_database_files(output, storage.path, "calendar")
+        if isinstance(storage, Storage):  # a team database keeps no file to overwrite
+            refuse_database_files(output, storage.path, "calendar")
         try:
             write_whole_file(output, lambda out: out.write(text))
         except ExportFailed as error:
@@ -1022,6 +1034,7 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
 @click.argument("target", required=False, type=FILE_PATH)
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
+    file_only(db_path, "funnel backup")
     try:
         path = open_db(db_path, read_only=True).path
     except DamagedDatabase as damage:
@@ -1058,6 +1071,7 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     from phone numbers."""
     from funnel_tui.checks import check_database, repair_database, timezone_guesses
 
+    file_only(db_path, "funnel check")
     damaged = False
     try:
         storage = open_db(db_path, read_only=True)

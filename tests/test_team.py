@@ -346,3 +346,17 @@ def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any)
     assert undone is not None and undone.call_id == mine.call_id
     assert book_db.execute("SELECT id, rep FROM calls").fetchall() == [(theirs.call_id, "blake")]
     assert undo_last_call(book_db, rep="alex") is None
+
+
+def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
+    book_target: str,
+) -> None:
+    invoke("--db", book_target, "rep", "add", "alex")
+    calendar = invoke("--db", book_target, "calendar")
+    assert calendar.exit_code == 0 and "BEGIN:VCALENDAR" in calendar.output
+    if "://" not in book_target:
+        return
+    for args in (["check"], ["backup"], ["demo", "--no-open"]):
+        result = invoke("--db", book_target, *args)
+        assert result.exit_code == 1, args
+        assert "SQLite file" in result.output and result.output[-1] == "\n", args
