@@ -46,7 +46,7 @@ $$;
 
 -- A stored moment in UTC in the stored form, whatever offset it was written with; NULL
 -- for text that is not a moment from 1900 to 2999.
-CREATE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE FUNCTION funnel_utc_parsed(moment text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     parsed timestamptz;
 BEGIN
@@ -63,6 +63,17 @@ BEGIN
 EXCEPTION WHEN others THEN
     RETURN NULL;
 END
+$$;
+
+-- The same, without parsing (and the subtransaction of its EXCEPTION block) the form
+-- funnel itself writes, on a day every month has: the triggers read every call's start.
+CREATE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN moment ~ ('^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
+                       || 'T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$')
+        THEN moment
+        ELSE funnel_utc_parsed(moment)
+    END
 $$;
 
 -- Seconds since the epoch of a stored moment (SQLite's strftime('%s', ...)).
@@ -663,8 +674,35 @@ BEGIN
 END
 $$;
 
+-- A new call of the one method all its prospect's calls count under (the usual call)
+-- moves the prospect's marks on in place; any other change works them out again.
 CREATE FUNCTION funnel_lead_marks_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    started text;
+    counted_method text;
+    created text;
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        started := funnel_utc(NEW.started_at);
+        SELECT coalesce(nullif(NEW.method, ''), p.method), p.created_at
+        INTO counted_method, created FROM prospects p WHERE p.id = NEW.prospect_id;
+        UPDATE lead_marks SET
+            first_call_at = least(first_call_at, started),
+            last_call_at = greatest(last_call_at, started),
+            last_connect_at = CASE WHEN NEW.outcome IN ({_CONNECTS})
+                THEN greatest(last_connect_at, started) ELSE last_connect_at END,
+            last_meeting_at = CASE WHEN NEW.outcome = '{Outcome.MEETING}'
+                THEN greatest(last_meeting_at, started) ELSE last_meeting_at END,
+            last_refusal_at = CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}'
+                THEN greatest(last_refusal_at, started) ELSE last_refusal_at END,
+            wait_s = CASE WHEN started < first_call_at
+                THEN funnel_epoch(started) - funnel_epoch(created) ELSE wait_s END
+        WHERE prospect_id = NEW.prospect_id AND per_method = 0
+          AND only_method = counted_method AND started IS NOT NULL;
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM funnel_mark_prospect(OLD.prospect_id);
     END IF;
