@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shlex
 import sqlite3
 import sys
@@ -136,6 +137,10 @@ class FilePath(click.ParamType):
 FILE_PATH = FilePath()
 
 
+# What libpq's keyword connection strings start their settings with.
+KEYWORD_CONNINFO = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port)=")
+
+
 class BookTarget(FilePath):
     """The book: a SQLite file, or a team's PostgreSQL database by its URL (kept as text)."""
 
@@ -146,6 +151,12 @@ class BookTarget(FilePath):
     ) -> Path | str:
         if is_postgres_url(value):
             return str(value)
+        if isinstance(value, str) and KEYWORD_CONNINFO.search(value):
+            # Never echoed: such a string may hold a password.
+            raise UserError(
+                "give a team database as a postgresql:// URL (a keyword connection string"
+                " such as host=... dbname=... is not read)"
+            )
         return super().convert(value, param, ctx)
 
 
@@ -201,6 +212,11 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     chosen = db_path or env_db_path()
     if isinstance(chosen, str):
         return open_team_book(chosen)  # type: ignore[return-value]
+    if chosen is not None and KEYWORD_CONNINFO.search(str(chosen)):
+        raise UserError(
+            f"${DB_ENV} holds a keyword connection string: give a team database as a"
+            " postgresql:// URL"
+        )
     return open_storage(
         chosen or data_dir() / "funnel.db",
         create_folder=chosen is None,

@@ -360,3 +360,27 @@ def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
         result = invoke("--db", book_target, *args)
         assert result.exit_code == 1, args
         assert "SQLite file" in result.output and result.output[-1] == "\n", args
+
+
+def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
+    book_db: Any,
+) -> None:
+    from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call
+
+    team(book_db, "alex", "blake")
+    ann = lead(book_db, "Ann")
+    with write_transaction(book_db):
+        try_claim(book_db, ann, "blake", NOW)
+    with pytest.raises(OutcomeInvalid, match="blake is on Ann now"):
+        log_call(
+            book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="alex"
+        )
+    # Blake's own call goes through, and ends Blake's lease.
+    log_call(book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, rep="blake")
+    assert claims_now(book_db, NOW) == []
+    remove_rep(book_db, "blake")
+    with pytest.raises(OutcomeInvalid, match="no rep named 'blake'"):
+        log_call(
+            book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="blake"
+        )
+    assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)

@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg.rows import dict_row
 
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.store.dialect import Dialect, without_password
+from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
 
@@ -63,14 +64,19 @@ class _NumericAsSQLite(Loader):
 def describe_postgres_error(url: str, error: BaseException) -> str:
     """One line for a failed connection or statement: where (never the password), why."""
     where = without_password(url)
-    text = " ".join(str(error).split())
+    # psycopg's messages may quote the connection string, password and all.
+    lines = (" ".join(line.split()) for line in str(error).splitlines())
+    text = _hidden("; ".join(line for line in lines if line), url)
     lowered = text.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return f"cannot log in to {where}: the user name or password is wrong"
     if "does not exist" in lowered and "database" in lowered:
         return f"{where}: the database does not exist (create it with createdb)"
+    if isinstance(error, ValueError):
+        return f"{where} is not a PostgreSQL URL funnel can read ({text})"
     if isinstance(error, psycopg.OperationalError):
-        reason = text.rpartition(": ")[2] if "failed: " in text else text
+        # psycopg names each address it tried: the last reason is the one to act on.
+        reason = text.rpartition("failed: ")[2] if "failed: " in text else text
         return f"cannot reach the team database at {where}: {reason}"
     return f"{where}: database error: {text}"
 
@@ -155,11 +161,26 @@ def _positional(params: Params) -> Params:
     return list(params)
 
 
+def _hidden(text: str, url: str) -> str:
+    """`text` without the URL's password, however it is quoted in it."""
+    text = hide_passwords(text)
+    password = _password_of(url)
+    return text.replace(password, "***") if password else text
+
+
+def _password_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
-    """A new autocommit connection; PostgresError with one readable line if it fails."""
+    """A new autocommit connection; PostgresError with one readable line if it fails (a
+    URL psycopg cannot read too)."""
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
-    except psycopg.Error as error:
+    except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     conn.adapters.register_dumper(bool, _BoolAsInteger)
     conn.adapters.register_loader("numeric", _NumericAsSQLite)
