@@ -406,7 +406,10 @@ def target_set(
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
+    team_book = storage.db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
     whose = f"{one_line(rep)}'s target" if rep is not None else "Target"
+    if rep is None and team_book:
+        whose = "The team's target"
     click.echo(
         f"{whose} for {period_name(period, starts_on)} ({row['starts_on']} to"
         f" {row['ends_on']}): {format_money(row['amount_cents'], settings.currency)}{goal}"
@@ -1231,7 +1234,6 @@ def assign(
     """Move prospects between reps and the pool: IDS, or all of --from REP, --to REP or
     --pool."""
     from funnel_tui.ownership import assign as assign_prospects
-    from funnel_tui.ownership import owned_by
     from funnel_tui.reps import RepError, require_rep
 
     if (to_rep is None) == (not pool):
@@ -1242,7 +1244,7 @@ def assign(
     try:
         with storage.write() as db:
             owner = None if pool else require_rep(db, to_rep or "")
-            ids = list(prospect_ids) or owned_by(db, require_rep(db, from_rep or ""))
+            ids = list(prospect_ids) or _prospects_of(db, from_rep or "")
             moved, missing = assign_prospects(db, ids, owner)
             if missing:
                 raise UserError(
@@ -1252,6 +1254,18 @@ def assign(
         raise UserError(str(error)) from None
     where = "the pool" if owner is None else one_line(owner)
     click.echo(f"Assigned {moved} prospect(s) to {where}.")
+
+
+def _prospects_of(db: Any, name: str) -> list[int]:
+    """The prospects `--from NAME` moves: a rep's, or those still owned by a name the
+    book no longer knows (a rep removed while their app was open)."""
+    from funnel_tui.ownership import owned_by
+    from funnel_tui.reps import known_rep, require_rep
+
+    found = known_rep(db, name)
+    if found is None and (left := owned_by(db, name)):
+        return left
+    return owned_by(db, require_rep(db, name))
 
 
 @cli.command("migrate-to")

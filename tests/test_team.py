@@ -384,3 +384,20 @@ def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
             book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="blake"
         )
     assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("reserved", ["pool", "Team"])
+def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, reserved: str) -> None:
+    with pytest.raises(RepError, match="choose another rep name"):
+        add_rep(book_db, reserved)
+
+
+def test_assign_from_a_removed_rep_who_still_owns_prospects(book_db: Any) -> None:
+    """A rep removed while their app was open may leave a prospect in their name."""
+    from funnel_tui.cli import _prospects_of
+
+    team(book_db, "alex")
+    ann = lead(book_db, "Ann", owner="blake")
+    assert _prospects_of(book_db, "blake") == [ann]
+    with pytest.raises(RepError, match="funnel rep add casey"):
+        _prospects_of(book_db, "casey")
