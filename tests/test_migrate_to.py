@@ -532,3 +532,25 @@ def test_a_rep_the_team_does_not_know_is_refused_once_it_has_reps(
     assert "no rep named 'alx'" in result.output and "funnel rep add alx" in result.output
     with psycopg.connect(team_url) as team:
         assert team.execute("SELECT name FROM reps").fetchall() == [("alex",)]
+
+
+def test_the_report_gives_the_same_figures_before_and_after_the_move(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo book moved into a team database: `funnel report --json` of its rep there
+    gives every figure it gave from the file (PRODUCT 16)."""
+    from funnel_tui import cli as cli_module
+    from tests.app_support import FROZEN_NOW
+
+    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+    path = tmp_path / "alone.db"
+    build_demo_storage(path).close()
+    in_the_file = invoke("--db", path, "report", "--json")
+    assert in_the_file.exit_code == 0, in_the_file.output
+    migrate(path, team_url, rep="alex")
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    in_the_team = invoke("--db", team_url, "report", "--json")
+    assert in_the_team.exit_code == 0, in_the_team.output
+    assert json.loads(in_the_team.output) == json.loads(in_the_file.output)
+    team = json.loads(invoke("--db", team_url, "report", "--team", "--json").output)
+    assert team["reps"][0]["won_cents"] == json.loads(in_the_file.output)["won_cents"]
