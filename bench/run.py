@@ -29,7 +29,7 @@ from query_plans import hot_query_plans
 from results import Figures, render_markdown, render_table, with_latest_figures
 
 import funnel_tui
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "data"

@@ -23,8 +23,8 @@ from funnel_tui.ownership import take_on_connect
 from funnel_tui.prospects import get_prospect
 from funnel_tui.reps import known_rep
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
 from funnel_tui.store.errors import integrity_errors
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import open_tasks
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored

@@ -68,7 +68,10 @@ from funnel_tui.settings import (
     save_setting,
     setting_text,
 )
-from funnel_tui.storage import (
+from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import Dialect, is_postgres_url
+from funnel_tui.store.errors import database_errors
+from funnel_tui.store.sqlite import (
     DamagedDatabase,
     Storage,
     StorageError,
@@ -78,9 +81,6 @@ from funnel_tui.storage import (
     open_storage,
     refuse_database_files,
 )
-from funnel_tui.store import open_team_book
-from funnel_tui.store.dialect import Dialect, is_postgres_url
-from funnel_tui.store.errors import database_errors
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from funnel_tui import __version__
 from funnel_tui.paths import log_dir
-from funnel_tui.storage import describe_sqlite_error
 from funnel_tui.store.dialect import hide_passwords
+from funnel_tui.store.sqlite import describe_sqlite_error
 from funnel_tui.text import one_line
 
 # Enough of an error's message to recognise it; the log has all of it.

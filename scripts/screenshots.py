@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from funnel_tui.demo import build_demo
 from funnel_tui.domain import BUILTIN_METHODS
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from funnel_tui.cli import cli
 from funnel_tui.reps import REP_ENV, add_rep
-from funnel_tui.storage import open_storage
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import open_storage
 from tests.rows import book_option, insert_row
 
 # The rep's zone: five hours behind UTC all December, so a call at 04:30 UTC falls on

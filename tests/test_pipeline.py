@@ -26,8 +26,8 @@ from funnel_tui.settings import (
     parse_setting,
     read_settings,
 )
-from funnel_tui.storage import Storage, open_storage
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import settle, shown_text

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from funnel_tui.cli import cli
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle

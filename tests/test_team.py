@@ -20,7 +20,7 @@ from funnel_tui.ownership import assign, take_on_connect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from tests.cli_support import invoke
 from tests.rows import insert_row
 

@@ -34,7 +34,6 @@ from psycopg import sql
 
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.reps import RepError, add_rep, known_rep, read_rep_name
-from funnel_tui.storage import Storage, StorageError, describe_sqlite_error
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -45,6 +44,7 @@ from funnel_tui.store.postgres import (
     schema_version,
 )
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
+from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
 # records point at them.

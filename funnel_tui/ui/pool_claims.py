@@ -16,7 +16,7 @@ from textual import work
 
 from funnel_tui.claims import holder, release, try_claim
 from funnel_tui.queue import QueueMode
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.ui.prospect_card import TeamView
 
