@@ -652,25 +652,33 @@ def _marked_calls(prospects: str) -> str:
 
 _MARKED_CALLS = _marked_calls("prospect_id = prospect")
 
+
+def lead_marks_of(marked: str) -> str:
+    """The INSERT of the marks of the calls `marked` (a subquery of calls whose
+    started_at is a moment in UTC): over every method and, for a prospect called with
+    more than one, per method; the trigger's for one prospect, migrate-to's for many."""
+    return f"""INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
+    first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
+SELECT c.prospect_id, 0, '',
+    CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
+    {_SOURCE}, min(c.started_at), {_MARKS},
+    funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
+FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+GROUP BY c.prospect_id, p.source, p.created_at
+UNION ALL
+SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
+FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.prospect_id IN (
+    SELECT c.prospect_id FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+    GROUP BY c.prospect_id HAVING count(DISTINCT {_METHOD}) > 1)
+GROUP BY c.prospect_id, {_METHOD}, p.source"""
+
+
 LEAD_MARKS_TRIGGERS = f"""
 CREATE FUNCTION funnel_mark_prospect(prospect bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM lead_marks WHERE prospect_id = prospect;
-    INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-        first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
-    SELECT c.prospect_id, 0, '',
-        CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
-        {_SOURCE}, min(c.started_at), {_MARKS},
-        funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
-    FROM {_MARKED_CALLS} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id, p.source, p.created_at
-    UNION ALL
-    SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
-    FROM {_MARKED_CALLS} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id, {_METHOD}, p.source
-    HAVING (SELECT count(DISTINCT coalesce(nullif(o.method, ''), p2.method))
-            FROM calls o JOIN prospects p2 ON p2.id = o.prospect_id
-            WHERE o.prospect_id = prospect AND funnel_utc(o.started_at) IS NOT NULL) > 1;
+    {lead_marks_of(_MARKED_CALLS)};
 END
 $$;
 
@@ -820,23 +828,7 @@ ON CONFLICT (day, method, source) DO UPDATE SET
 
 _MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
 
-LEAD_MARKS_ROWS = f"""
-INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-    first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
-SELECT c.prospect_id, 0, '',
-    CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
-    {_SOURCE}, min(c.started_at), {_MARKS},
-    funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
-FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-GROUP BY c.prospect_id, p.source, p.created_at
-UNION ALL
-SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
-FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.prospect_id IN (
-    SELECT c.prospect_id FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id HAVING count(DISTINCT {_METHOD}) > 1)
-GROUP BY c.prospect_id, {_METHOD}, p.source
-"""
+LEAD_MARKS_ROWS = lead_marks_of(_MARKED)
 
 DERIVED_ROWS = (
     SEARCH_ROWS,
