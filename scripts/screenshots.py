@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from funnel_tui.demo import build_demo
 from funnel_tui.domain import BUILTIN_METHODS
+from funnel_tui.pace import set_target
 from funnel_tui.reps import add_rep
 from funnel_tui.store.sqlite import open_storage, write_transaction
 from funnel_tui.ui.app import FunnelApp
@@ -131,6 +132,8 @@ def make_team(db: object) -> None:
         db.execute("UPDATE prospects SET owner = 'alex' WHERE id % 3 = 0")
         db.execute("UPDATE prospects SET owner = 'blake' WHERE id % 3 = 1")
         db.execute("UPDATE calls SET rep = CASE WHEN id % 2 = 0 THEN 'alex' ELSE 'blake' END")
+        db.execute("UPDATE deals SET rep = CASE WHEN id % 2 = 0 THEN 'alex' ELSE 'blake' END")
+    set_target(db, amount_cents=3_000_000, period="month", today=NOW.date(), rep="alex")
 
 
 def held_by_alex() -> Scene:
