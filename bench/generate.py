@@ -156,11 +156,11 @@ def remove_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _stamp(epoch_s: float) -> str:
+def stamp(epoch_s: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch_s))
 
 
-def _person(number: int, rng: random.Random) -> dict[str, object]:
+def person_row(number: int, rng: random.Random) -> dict[str, object]:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     company = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_ENDINGS)}"
     return {
@@ -187,7 +187,7 @@ def _person(number: int, rng: random.Random) -> dict[str, object]:
     }
 
 
-def _follow_up(now: datetime, rng: random.Random) -> str:
+def next_follow_up(now: datetime, rng: random.Random) -> str:
     """Overdue, due later today or in the coming weeks, in the queue's proportions."""
     roll = rng.random()
     if roll < 0.45:
@@ -198,7 +198,7 @@ def _follow_up(now: datetime, rng: random.Random) -> str:
     return to_stored(now + timedelta(days=rng.randrange(1, 30), hours=rng.randrange(0, 8)))
 
 
-def _call_counts(called: int, calls: int, rng: random.Random) -> list[int]:
+def call_counts(called: int, calls: int, rng: random.Random) -> list[int]:
     """Calls per called prospect: 1 to 2x the mean, adding up to exactly `calls`."""
     mean = calls // called
     counts = [rng.randint(1, 2 * mean) for _ in range(called)]
@@ -212,7 +212,7 @@ def _call_counts(called: int, calls: int, rng: random.Random) -> list[int]:
     return counts
 
 
-def _history(
+def call_history(
     person: dict[str, object], count: int, now: datetime, rng: random.Random
 ) -> list[tuple[object, ...]]:
     """This prospect's calls over the last year, oldest first, and its row updated to match."""
@@ -225,11 +225,11 @@ def _history(
     for moment, outcome in zip(moments, outcomes, strict=True):
         follow_up = None
         if outcome in (Outcome.CALLBACK, Outcome.MEETING):
-            follow_up = _stamp(moment + rng.randrange(1, 14) * 86400)
+            follow_up = stamp(moment + rng.randrange(1, 14) * 86400)
         note = (rng.choice(NOTES) or None) if rng.random() < 0.2 else None
         duration_s = rng.randrange(0, 900)
         calls.append(
-            (person["id"], _stamp(moment), duration_s, outcome.value, method, note, follow_up)
+            (person["id"], stamp(moment), duration_s, outcome.value, method, note, follow_up)
         )
     last = outcomes[-1]
     streak = 0
@@ -248,12 +248,12 @@ def _history(
     person["wrong_number"] = int(last is Outcome.WRONG_NUMBER)
     person["nurture"] = int(last is Outcome.NOT_INTERESTED and rng.random() < 0.5)
     if last not in ENDS_CALLING:
-        person["next_call_at"] = _follow_up(now, rng)
-    person["created_at"] = _stamp(moments[0] - rng.randrange(3600, 30 * 86400))
+        person["next_call_at"] = next_follow_up(now, rng)
+    person["created_at"] = stamp(moments[0] - rng.randrange(3600, 30 * 86400))
     return calls
 
 
-def _open_tasks(person: dict[str, object], now: datetime, rng: random.Random) -> list[tuple]:
+def open_tasks(person: dict[str, object], now: datetime, rng: random.Random) -> list[tuple]:
     """The prospect's open tasks, earliest first: the next call or the appointment its last
     outcome promised, a revisit for a nurtured lead, and for some a second task after it."""
     created = str(person["last_called_at"] or person["created_at"])
@@ -284,20 +284,20 @@ def _open_tasks(person: dict[str, object], now: datetime, rng: random.Random) ->
     return tasks
 
 
-def _closed_tasks(called: list[int], count: int, now: datetime, rng: random.Random) -> list[tuple]:
+def closed_tasks(called: list[int], count: int, now: datetime, rng: random.Random) -> list[tuple]:
     """`count` tasks of the past year of called prospects, done, missed or cancelled."""
     tasks = []
     for _ in range(count):
         due_s = now.timestamp() - rng.randrange(3600, YEAR_S)
         status = rng.choices(CLOSED_STATUSES, CLOSED_STATUS_WEIGHTS)[0]
-        done_at = _stamp(due_s + rng.randrange(0, 2 * 86400)) if status is TaskStatus.DONE else None
+        done_at = stamp(due_s + rng.randrange(0, 2 * 86400)) if status is TaskStatus.DONE else None
         tasks.append(
             (
                 rng.choice(called),
                 rng.choices(CLOSED_TASK_KINDS, CLOSED_TASK_WEIGHTS)[0],
-                _stamp(due_s),
+                stamp(due_s),
                 status,
-                _stamp(due_s - rng.randrange(3600, 7 * 86400)),
+                stamp(due_s - rng.randrange(3600, 7 * 86400)),
                 done_at,
             )
         )
@@ -313,16 +313,16 @@ def build_book(
     remove_database(path)
     rng = random.Random(seed)
     called = set(rng.sample(range(1, prospects + 1), int(prospects * CALLED_SHARE)))
-    counts = iter(_call_counts(len(called), calls, rng))
+    counts = iter(call_counts(len(called), calls, rng))
     people, call_rows = [], []
     for number in range(1, prospects + 1):
-        person = _person(number, rng)
+        person = person_row(number, rng)
         if number in called:
-            call_rows.extend(_history(person, next(counts), now, rng))
+            call_rows.extend(call_history(person, next(counts), now, rng))
         else:
-            person["created_at"] = _stamp(now.timestamp() - rng.randrange(3600, YEAR_S))
+            person["created_at"] = stamp(now.timestamp() - rng.randrange(3600, YEAR_S))
             if rng.random() < 0.1:
-                person["next_call_at"] = _follow_up(now, rng)
+                person["next_call_at"] = next_follow_up(now, rng)
         person["updated_at"] = person["created_at"]
         people.append(person)
     filter_id = max(prospects - 10, 1)
@@ -339,8 +339,8 @@ def build_book(
     )
     # Drawn apart from the rest, so the prospects and calls are those of earlier books.
     task_rng = random.Random(seed + 1)
-    task_rows = [task for person in people for task in _open_tasks(person, now, task_rng)]
-    task_rows += _closed_tasks(sorted(called), max(tasks - len(task_rows), 0), now, task_rng)
+    task_rows = [task for person in people for task in open_tasks(person, now, task_rng)]
+    task_rows += closed_tasks(sorted(called), max(tasks - len(task_rows), 0), now, task_rng)
     # Each prospect's open tasks go in earliest first: the first sets its next call.
     task_rows.sort(key=lambda row: (row[4], row[0], row[2]))
     # Calls arrive in time order in real use, so call ids follow time.
@@ -369,7 +369,7 @@ def build_book(
         db.conn.executemany(
             "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?)",
             (
-                (rng.randrange(1, prospects + 1), _stamp(now.timestamp() - rng.randrange(YEAR_S)),
+                (rng.randrange(1, prospects + 1), stamp(now.timestamp() - rng.randrange(YEAR_S)),
                  rng.choice(NOTES) or "Left a message with reception")
                 for _ in range(prospects // 5)
             ),

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
+from pathlib import Path
 
 from generate import Book
 from harness import Sample
@@ -127,11 +128,20 @@ def _cpu_model() -> str:
 
 
 def _machine(run_seconds: float, load_before: float) -> list[str]:
+    lines = machine_lines(run_seconds, load_before)
+    lines.insert(
+        1,
+        f"- Python {platform.python_version()}, Textual {version('textual')}, "
+        f"SQLite {sqlite3.sqlite_version}, sqlite-utils {version('sqlite-utils')}",
+    )
+    return lines
+
+
+def machine_lines(run_seconds: float, load_before: float) -> list[str]:
+    """The CPU, the date and the load on the machine around a run, as list items."""
     load_after = os.getloadavg()[0]
     return [
         f"- CPU: {_cpu_model()}, {os.cpu_count()} cores",
-        f"- Python {platform.python_version()}, Textual {version('textual')}, "
-        f"SQLite {sqlite3.sqlite_version}, sqlite-utils {version('sqlite-utils')}",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; whole run {run_seconds:.0f} s",
         f"- Load average (1 min) {load_before:.2f} before the run and {load_after:.2f} after: "
         "other work on the machine during the run slows the figures down",
@@ -216,6 +226,41 @@ def with_latest_figures(document: str, figures: Figures) -> str:
         "",
     ]
     return document[:start] + "\n".join(block) + "\n" + document[end:]
+
+
+def _section_markers(title: str) -> tuple[str, str]:
+    return f"<!-- section: {title} -->", f"<!-- end of section: {title} -->"
+
+
+def with_section(document: str, title: str, lines: list[str]) -> str:
+    """`document` with the section `title` (a heading and `lines`, between markers of its
+    own) replaced, or added at the end: what another benchmark than run.py writes."""
+    start, end = _section_markers(title)
+    block = "\n".join([start, f"## {title}", "", *lines, "", end])
+    if start in document and end in document:
+        before, _, rest = document.partition(start)
+        _, _, after = rest.partition(end)
+        return before + block + after
+    return document.rstrip() + "\n\n" + block + "\n"
+
+
+def write_section(path: Path, title: str, lines: list[str]) -> None:
+    """Write the section `title` into the results file at `path`, leaving the rest."""
+    document = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    path.write_text(with_section(document, title, lines), encoding="utf-8")
+
+
+def other_sections(document: str) -> str:
+    """The sections of `document` that other benchmarks wrote, with their markers, so
+    that run.py writing the file anew keeps them."""
+    kept = []
+    marker = "<!-- section: "
+    for chunk in document.split(marker)[1:]:
+        title = chunk.partition(" -->")[0]
+        _, end = _section_markers(title)
+        if end in chunk:
+            kept.append(marker + chunk.partition(end)[0] + end)
+    return "\n\n".join(kept)
 
 
 def render_markdown(figures: Figures, command: str, run_seconds: float, load_before: float) -> str:

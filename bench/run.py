@@ -26,7 +26,13 @@ from generate import (
 from harness import Sample, TerminalRun, run_in_terminal
 from hello_textual import GREETING
 from query_plans import hot_query_plans
-from results import Figures, render_markdown, render_table, with_latest_figures
+from results import (
+    Figures,
+    other_sections,
+    render_markdown,
+    render_table,
+    with_latest_figures,
+)
 
 import funnel_tui
 from funnel_tui.store.sqlite import open_storage
@@ -185,7 +191,9 @@ def main() -> None:
     command = "python bench/run.py" + (" --quick" if arguments.quick else "")
     print(render_table(figures))
     report = render_markdown(figures, command, perf_counter() - started, load_before)
-    output.write_text(report, encoding="utf-8")
+    # The sections the team benchmarks wrote into the file stay.
+    kept = other_sections(output.read_text(encoding="utf-8")) if output.exists() else ""
+    output.write_text(report + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
     if output.resolve() == BENCH / "results.md" and PERFORMANCE_DOC.exists():
         document = PERFORMANCE_DOC.read_text(encoding="utf-8")
         PERFORMANCE_DOC.write_text(with_latest_figures(document, figures), encoding="utf-8")

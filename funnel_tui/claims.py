@@ -8,10 +8,16 @@ else's lease is running; on PostgreSQL the prospect row is locked first with `FO
 SKIP LOCKED`, so two reps who ask at the same instant never wait for each other: the
 second skips the row the first is taking and gets the next prospect. On SQLite the write
 transaction (BEGIN IMMEDIATE) already lets one writer through at a time.
+
+Handed the head of a queue, one statement finds and locks the first prospect of it that
+nobody else holds or is taking: when many reps ask at once, most of the head has gone to
+the others since each read their queue, and trying those one by one costs a round trip
+or two each.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +32,27 @@ LEASE = timedelta(minutes=15)
 _LOCK_PROSPECT = Variants(
     sqlite="SELECT owner FROM prospects WHERE id = :id",
     postgresql="SELECT owner FROM prospects WHERE id = :id FOR UPDATE SKIP LOCKED",
+)
+
+# The first of the candidates (a JSON list of ids, in queue order) that `rep` may be
+# given now: theirs, or the pool's with no other rep's lease running; on PostgreSQL locked,
+# skipping the rows other reps are taking this instant.
+_LOCK_FIRST_FREE = Variants(
+    sqlite="""
+SELECT p.id, p.owner FROM json_each(:ids) c JOIN prospects p ON p.id = c.value
+WHERE p.owner = :rep OR (p.owner IS NULL AND NOT EXISTS (SELECT 1 FROM claims h
+    WHERE h.prospect_id = p.id AND h.rep <> :rep AND h.expires_at > :now))
+ORDER BY c.key LIMIT 1
+""",
+    postgresql="""
+SELECT p.id, p.owner
+FROM json_array_elements_text(:ids::json) WITH ORDINALITY AS c(id, position)
+JOIN prospects p ON p.id = c.id::bigint
+WHERE p.owner = :rep OR (p.owner IS NULL AND NOT EXISTS (SELECT 1 FROM claims h
+    WHERE h.prospect_id = p.id AND h.rep <> :rep AND h.expires_at > :now))
+ORDER BY c.position LIMIT 1
+FOR UPDATE OF p SKIP LOCKED
+""",
 )
 
 _TAKE = """
@@ -57,8 +84,12 @@ def try_claim(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
     row = db.execute(_LOCK_PROSPECT.for_db(db), {"id": prospect_id}).fetchone()
     if row is None or row[0] not in (None, rep):
         return False
-    if row[0] == rep:
-        return True
+    return row[0] == rep or _take(db, prospect_id, rep, now)
+
+
+def _take(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
+    """The lease of a pool prospect whose row the caller locked, for `rep`, unless another
+    rep's is running."""
     taken = db.execute(
         _TAKE,
         {
@@ -72,11 +103,19 @@ def try_claim(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
 
 
 def claim_first(db: Any, candidates: Iterable[int], rep: str, now: datetime) -> int | None:
-    """The first of `candidates` (ids in queue order) that `rep` can take, taken; None
-    when every one is owned or held by someone else."""
-    for prospect_id in candidates:
-        if try_claim(db, prospect_id, rep, now):
+    """The first of `candidates` (ids in queue order) that `rep` can take, taken, in the
+    caller's transaction; None when every one is owned or held by someone else."""
+    remaining = list(candidates)
+    while remaining:
+        params = {"ids": json.dumps(remaining), "rep": rep, "now": to_stored(now)}
+        row = db.execute(_LOCK_FIRST_FREE.for_db(db), params).fetchone()
+        if row is None:
+            return None
+        prospect_id, owner = row
+        if owner == rep or _take(db, prospect_id, rep, now):
             return prospect_id
+        # Another rep's lease began after this statement's snapshot: on to the next.
+        remaining = remaining[remaining.index(prospect_id) + 1 :]
     return None
 
 

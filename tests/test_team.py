@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui import cli as cli_module
-from funnel_tui.claims import LEASE, claims_now, holder, release, try_claim
+from funnel_tui.claims import LEASE, claim_first, claims_now, holder, release, try_claim
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
+from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import write_transaction
 from tests.cli_support import invoke
 from tests.rows import insert_row
@@ -103,6 +104,16 @@ def test_the_own_rep_name_comes_from_the_environment_else_the_config_file(
         own_rep_name(tmp_path)
 
 
+def test_a_team_connection_compiles_no_query_with_jit(postgres_url: str) -> None:
+    """The report's queries are priced high enough for PostgreSQL's JIT, which would take
+    a second to compile what runs in milliseconds."""
+    storage = open_team_book(postgres_url)
+    try:
+        assert storage.db.execute("SHOW jit").fetchone() == ("off",)
+    finally:
+        storage.close()
+
+
 # --- the queue, the pool and claims -------------------------------------------------------
 
 
@@ -159,6 +170,31 @@ def test_another_reps_own_prospect_cannot_be_claimed(book_db: Any) -> None:
     with write_transaction(book_db):
         assert not try_claim(book_db, theirs, "alex", NOW)
         assert try_claim(book_db, theirs, "blake", NOW)
+
+
+def test_a_claim_from_a_head_read_earlier_takes_the_first_nobody_else_took_meanwhile(
+    book_db: Any,
+) -> None:
+    """What many reps asking at once meet: the head of the queue they read has gone to the
+    others by the time they claim."""
+    team(book_db, "alex", "blake", "casey")
+    held, owned, lapsed, free, mine = (lead(book_db, name) for name in "ABCDE")
+    with write_transaction(book_db):
+        assert try_claim(book_db, held, "blake", NOW)
+        assert try_claim(book_db, lapsed, "casey", NOW - LEASE - timedelta(minutes=1))
+    assign(book_db, [owned], "casey")
+    assign(book_db, [mine], "alex")
+    head = [held, owned, lapsed, free, mine]
+    with write_transaction(book_db):
+        assert claim_first(book_db, head, "alex", NOW) == lapsed
+    assert holder(book_db, lapsed, NOW) == "alex"
+    with write_transaction(book_db):
+        # In the order given, not by id.
+        assert claim_first(book_db, [held, mine, free], "alex", NOW) == mine
+        assert claim_first(book_db, [held, owned, free], "alex", NOW) == free
+        assert claim_first(book_db, [held, owned], "alex", NOW) is None
+        assert claim_first(book_db, [], "alex", NOW) is None
+    assert holder(book_db, held, NOW) == "blake"
 
 
 def test_the_first_call_that_reaches_a_pool_prospect_makes_the_rep_its_owner(

@@ -226,17 +226,16 @@ def _copy(
     rep = known
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
-    _switch_triggers(team, "DISABLE", where)
+    switch_triggers(team, "DISABLE", where)
     moves = {**offsets, "rep": rep}
     rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
     targets, targets_kept = _copy_targets(book, team, rep)
     rows["targets"] = targets
     copied_keys, kept_keys, left_out = _copy_settings(book, team)
-    for statement in DERIVED_ROWS:
-        team.execute(statement, {"after": offsets["prospects"]})
-    _switch_triggers(team, "ENABLE", where)
+    build_derived_rows(team, after=offsets["prospects"])
+    switch_triggers(team, "ENABLE", where)
     for table in MOVED_IDS:
-        _restart_ids(team, table)
+        restart_ids(team, table)
     # Their statement triggers were off with the rest: every rep's app reads again.
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
@@ -250,7 +249,9 @@ def _highest_id(team: psycopg.Connection[Any], table: str) -> int:
     return int(team.execute(query).fetchone()[0])
 
 
-def _switch_triggers(team: psycopg.Connection[Any], switch: str, where: str) -> None:
+def switch_triggers(team: psycopg.Connection[Any], switch: str, where: str) -> None:
+    """Turn the row triggers of TRIGGERED off (`DISABLE`) or on again (`ENABLE`), in the
+    caller's transaction; PostgresError when the role does not own the tables."""
     for table in TRIGGERED:
         statement = sql.SQL("ALTER TABLE {} {} TRIGGER USER").format(
             sql.Identifier(table), sql.SQL(switch)
@@ -386,7 +387,14 @@ def _copy_settings(
     return tuple(copied), tuple(kept), tuple(left_out)
 
 
-def _restart_ids(team: psycopg.Connection[Any], table: str) -> None:
+def build_derived_rows(team: psycopg.Connection[Any], *, after: int) -> None:
+    """Build what the triggers of TRIGGERED keep (prospect_search, next calls, call_days,
+    lead_marks) for the prospects whose id is above `after`, copied in with them off."""
+    for statement in DERIVED_ROWS:
+        team.execute(statement, {"after": after})
+
+
+def restart_ids(team: psycopg.Connection[Any], table: str) -> None:
     """Hand out new ids above the copied rows' (transactional, unlike setval)."""
     (sequence,) = team.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table]).fetchone()
     query = sql.SQL("SELECT last_value + is_called::int FROM {}").format(

@@ -177,9 +177,14 @@ def _password_of(url: str) -> str | None:
 
 def connect(url: str) -> psycopg.Connection[Any]:
     """A new autocommit connection; PostgresError with one readable line if it fails (a
-    URL psycopg cannot read too)."""
+    URL psycopg cannot read too).
+
+    JIT compilation is off: the planner prices the report's correlated subqueries as if
+    each ran for every row, so PostgreSQL would spend a second compiling a query that runs
+    in milliseconds (and no query of the book runs long enough to gain from it)."""
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+        conn.execute("SET jit = off")
     except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     conn.adapters.register_dumper(bool, _BoolAsInteger)
