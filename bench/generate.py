@@ -28,7 +28,7 @@ from funnel_tui.domain import (
 )
 from funnel_tui.periods import period_bounds
 from funnel_tui.queue import end_of_day
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
 
 FIRST_NAMES = (

@@ -26,7 +26,7 @@ from harness import (
 from measure_core import DUE_CALL_TASKS
 from textual.pilot import Pilot
 
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue

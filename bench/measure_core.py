@@ -15,7 +15,7 @@ from funnel_tui.domain import Outcome
 from funnel_tui.importer import import_prospects
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
 
 PROBE = Path(__file__).with_name("probe_rss.py")

@@ -20,7 +20,7 @@ from measure_app import Session, running_app
 
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 WHOLE_TABLE_SCAN = re.compile(r"^SCAN (\w+)(?: AS \w+)?$")
 # A list of bound values such as a page of 64 ids, shown by its length instead.

@@ -35,7 +35,7 @@ from results import (
 )
 
 import funnel_tui
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "data"

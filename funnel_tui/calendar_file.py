@@ -21,6 +21,8 @@ from funnel_tui import __version__
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
 from funnel_tui.phones import international
 from funnel_tui.settings import Settings, load_settings
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import per_dialect
 from funnel_tui.text import one_line
 
 PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
@@ -29,17 +31,23 @@ LENGTHS = {"meeting": timedelta(minutes=30), "callback": timedelta(minutes=15)}
 TITLES = {"meeting": "Meeting with", "callback": "Call back"}
 ZONE_RULES_MARGIN = timedelta(days=366)
 
-# A due time another tool wrote as no moment has no stored form: it is read (and counted
-# as skipped) whatever the window.
-_DUE = stored_moment_sql("tasks", "due_at", "t.")
-_APPOINTMENTS = f"""
+
+def _appointments_sql(dialect: Dialect) -> str:
+    """The meeting and callback tasks due before `:until`. A due time another tool wrote
+    as no moment has no stored form: it is read (and counted as skipped) whatever the
+    window."""
+    due = stored_moment_sql("tasks", "due_at", "t.", dialect)
+    return f"""
 SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence, coalesce(t.note, c.notes),
        p.name, p.company, p.phone, p.email, p.timezone
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
-  AND ({_DUE} < :until OR {_DUE} IS NULL) {{and_prospect}}
+  AND ({due} < :until OR {due} IS NULL) {{and_prospect}}
 ORDER BY t.due_at, t.id
 """
+
+
+_APPOINTMENTS = per_dialect(_appointments_sql)
 
 
 @dataclass(frozen=True)
@@ -112,11 +120,11 @@ def _appointments(
     and_prospect = (
         "AND t.prospect_id = :prospect"
         if prospect_id is not None
-        else "AND NOT coalesce(p.do_not_call, 0)"
+        else "AND coalesce(p.do_not_call, 0) = 0"
     )
     region = load_settings(db).phone_region
     rows = db.execute(
-        _APPOINTMENTS.format(and_prospect=and_prospect),
+        _APPOINTMENTS.for_db(db).format(and_prospect=and_prospect),
         {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id},
     ).fetchall()
     found, skipped = [], 0

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
+from funnel_tui.claims import holder, release
 from funnel_tui.domain import (
     CONNECT_OUTCOMES,
     Ask,
@@ -20,11 +21,12 @@ from funnel_tui.domain import (
 from funnel_tui.outcome_effects import Effects, outcome_effects
 from funnel_tui.ownership import take_on_connect
 from funnel_tui.prospects import get_prospect
+from funnel_tui.reps import known_rep
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
 from funnel_tui.store.errors import integrity_errors
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import open_tasks
-from funnel_tui.text import clean_optional
+from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
 
@@ -250,6 +252,21 @@ def call_for_request(
     )
 
 
+def _check_team(
+    db: sqlite_utils.Database, prospect: dict[str, Any], rep: str, now: datetime
+) -> None:
+    """A rep of a team's book may log a call only as a rep the book knows, and never on a
+    prospect another rep holds now: no prospect is called by two reps at once."""
+    if known_rep(db, rep) is None:
+        raise OutcomeInvalid(f"no rep named {rep!r} in this book (removed?); nothing was logged")
+    other = holder(db, prospect["id"], now)
+    if other is not None and other != rep:
+        raise OutcomeInvalid(
+            f"{other} is on {one_line(prospect['name'])} now (they hold them until they move"
+            " on); nothing was logged"
+        )
+
+
 def log_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -305,6 +322,8 @@ def _write_call(
         before = get_prospect(db, prospect_id)
         if before is None:
             raise OutcomeInvalid(f"prospect {prospect_id} no longer exists")
+        if rep is not None:
+            _check_team(db, before, rep, now)
         flags_before = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
         attempt = _attempt_number(db, before, entry, now)
         started_at = entry.started_at or now
@@ -339,6 +358,8 @@ def _write_call(
         tasks = _write_tasks(db, prospect_id, call_id, effects, now, rep)
         if rep is not None:
             take_on_connect(db, prospect_id, rep, entry.outcome)
+            # The call is made: the rep's lease on the prospect ends with it.
+            release(db, prospect_id, rep)
         after = get_prospect(db, prospect_id)
         assert after is not None
         wrote = {column: value for column, value in after.items() if value != before[column]}

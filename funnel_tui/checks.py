@@ -31,7 +31,7 @@ from funnel_tui.migrations import (
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 
 Check = Callable[[sqlite3.Connection], list[str]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shlex
 import sqlite3
 import sys
@@ -67,7 +68,10 @@ from funnel_tui.settings import (
     save_setting,
     setting_text,
 )
-from funnel_tui.storage import (
+from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import Dialect, is_postgres_url
+from funnel_tui.store.errors import database_errors
+from funnel_tui.store.sqlite import (
     DamagedDatabase,
     Storage,
     StorageError,
@@ -77,9 +81,6 @@ from funnel_tui.storage import (
     open_storage,
     refuse_database_files,
 )
-from funnel_tui.store import open_team_book
-from funnel_tui.store.dialect import Dialect, is_postgres_url
-from funnel_tui.store.errors import database_errors
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
 from funnel_tui.typed_call import (
@@ -136,6 +137,10 @@ class FilePath(click.ParamType):
 FILE_PATH = FilePath()
 
 
+# What libpq's keyword connection strings start their settings with.
+KEYWORD_CONNINFO = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port)=")
+
+
 class BookTarget(FilePath):
     """The book: a SQLite file, or a team's PostgreSQL database by its URL (kept as text)."""
 
@@ -146,6 +151,12 @@ class BookTarget(FilePath):
     ) -> Path | str:
         if is_postgres_url(value):
             return str(value)
+        if isinstance(value, str) and KEYWORD_CONNINFO.search(value):
+            # Never echoed: such a string may hold a password.
+            raise UserError(
+                "give a team database as a postgresql:// URL (a keyword connection string"
+                " such as host=... dbname=... is not read)"
+            )
         return super().convert(value, param, ctx)
 
 
@@ -201,12 +212,26 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     chosen = db_path or env_db_path()
     if isinstance(chosen, str):
         return open_team_book(chosen)  # type: ignore[return-value]
+    if chosen is not None and KEYWORD_CONNINFO.search(str(chosen)):
+        raise UserError(
+            f"${DB_ENV} holds a keyword connection string: give a team database as a"
+            " postgresql:// URL"
+        )
     return open_storage(
         chosen or data_dir() / "funnel.db",
         create_folder=chosen is None,
         must_exist=read_only,
         on_upgrade=_say_upgrading,
     )
+
+
+def file_only(db_path: Path | str | None, what: str) -> None:
+    """Refuse a team's database for a command that works on the SQLite file itself."""
+    if isinstance(db_path or env_db_path(), str):
+        raise UserError(
+            f"{what} works on a SQLite file; a team's PostgreSQL database is kept by its"
+            " server (pg_dump backs it up)"
+        )
 
 
 def _say_upgrading(version: int, backup: Path) -> None:
@@ -265,6 +290,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     """Build a realistic demo database in its own file and open it."""
     from funnel_tui.demo import build_demo
 
+    if isinstance(db_path, str):
+        raise UserError("the demo is a SQLite file of its own: give --db a file path")
     path = db_path or default_demo_path()
     if path.expanduser().resolve() == default_db_path().expanduser().resolve():
         raise UserError(f"{path} is your real database; the demo needs a file of its own")
@@ -379,7 +406,10 @@ def target_set(
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
+    team_book = storage.db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
     whose = f"{one_line(rep)}'s target" if rep is not None else "Target"
+    if rep is None and team_book:
+        whose = "The team's target"
     click.echo(
         f"{whose} for {period_name(period, starts_on)} ({row['starts_on']} to"
         f" {row['ends_on']}): {format_money(row['amount_cents'], settings.currency)}{goal}"
@@ -1000,7 +1030,8 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(written.content)
     else:
-        refuse_database_files(output, storage.path, "calendar")
+        if isinstance(storage, Storage):  # a team database keeps no file to overwrite
+            refuse_database_files(output, storage.path, "calendar")
         try:
             write_whole_file(output, lambda out: out.write(text))
         except ExportFailed as error:
@@ -1022,6 +1053,7 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
 @click.argument("target", required=False, type=FILE_PATH)
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
+    file_only(db_path, "funnel backup")
     try:
         path = open_db(db_path, read_only=True).path
     except DamagedDatabase as damage:
@@ -1058,6 +1090,7 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     from phone numbers."""
     from funnel_tui.checks import check_database, repair_database, timezone_guesses
 
+    file_only(db_path, "funnel check")
     damaged = False
     try:
         storage = open_db(db_path, read_only=True)
@@ -1201,7 +1234,6 @@ def assign(
     """Move prospects between reps and the pool: IDS, or all of --from REP, --to REP or
     --pool."""
     from funnel_tui.ownership import assign as assign_prospects
-    from funnel_tui.ownership import owned_by
     from funnel_tui.reps import RepError, require_rep
 
     if (to_rep is None) == (not pool):
@@ -1212,7 +1244,7 @@ def assign(
     try:
         with storage.write() as db:
             owner = None if pool else require_rep(db, to_rep or "")
-            ids = list(prospect_ids) or owned_by(db, require_rep(db, from_rep or ""))
+            ids = list(prospect_ids) or _prospects_of(db, from_rep or "")
             moved, missing = assign_prospects(db, ids, owner)
             if missing:
                 raise UserError(
@@ -1222,6 +1254,18 @@ def assign(
         raise UserError(str(error)) from None
     where = "the pool" if owner is None else one_line(owner)
     click.echo(f"Assigned {moved} prospect(s) to {where}.")
+
+
+def _prospects_of(db: Any, name: str) -> list[int]:
+    """The prospects `--from NAME` moves: a rep's, or those still owned by a name the
+    book no longer knows (a rep removed while their app was open)."""
+    from funnel_tui.ownership import owned_by
+    from funnel_tui.reps import known_rep, require_rep
+
+    found = known_rep(db, name)
+    if found is None and (left := owned_by(db, name)):
+        return left
+    return owned_by(db, require_rep(db, name))
 
 
 @cli.command("migrate-to")

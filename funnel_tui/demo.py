@@ -36,7 +36,7 @@ from funnel_tui.domain import (
     Stage,
 )
 from funnel_tui.settings import DEMO_BOOK_KEY, Settings, load_settings
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import to_stored
 
 TARGET_STEP_CENTS = 500_000

@@ -30,7 +30,7 @@ from funnel_tui.demo_timeline import (
 )
 from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import open_tasks
 from funnel_tui.timestamps import to_stored
 

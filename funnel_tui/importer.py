@@ -30,8 +30,8 @@ from funnel_tui.import_rows import (
 from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import write_transaction
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 

@@ -18,7 +18,7 @@ from funnel_tui.phones import international
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 

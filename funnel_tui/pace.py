@@ -27,9 +27,9 @@ from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
-from funnel_tui.storage import write_transaction
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
+from funnel_tui.store.sqlite import write_transaction
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)

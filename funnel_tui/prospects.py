@@ -15,7 +15,7 @@ from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored

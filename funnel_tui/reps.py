@@ -19,6 +19,8 @@ from funnel_tui.text import clean_text
 REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
 MAX_NAME_LENGTH = 60
+# Words the commands and reports use for the pool and the whole team.
+RESERVED_NAMES = frozenset({"pool", "team"})
 
 
 class RepError(ValueError):
@@ -38,13 +40,17 @@ def config_path(folder: Path | None = None) -> Path:
 
 def read_rep_name(text: object) -> str:
     """A rep name as typed, trimmed; RepError for an empty, overlong or unprintable one."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise RepError('a rep name is text: put it in quotes (rep = "alex")')
+    if not text.strip():
         raise RepError("a rep name cannot be empty")
     name = text.strip()
     if clean_text(name) != name or any(not char.isprintable() for char in name):
         raise RepError("a rep name is plain text: no control characters or escapes")
     if len(name) > MAX_NAME_LENGTH:
         raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
+    if name.lower() in RESERVED_NAMES:
+        raise RepError(f"{name!r} names the shared pool or the team: choose another rep name")
     return name
 
 

@@ -15,7 +15,7 @@ import sqlite_utils
 from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import known_region, locale_region
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import clean_text, one_line
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

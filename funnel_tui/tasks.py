@@ -10,7 +10,7 @@ import sqlite_utils
 
 from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.storage import write_transaction
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import from_stored, to_stored
 
 TASK_COLUMNS = (

@@ -17,6 +17,7 @@ from typing import Any
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
 from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
+from funnel_tui.periods import period_bounds
 from funnel_tui.reps import list_reps
 from funnel_tui.settings import Settings
 
@@ -50,7 +51,7 @@ GROUP BY rep
 """
 
 DEALS_BY_REP_SQL = """
-SELECT rep, count(*) FROM deals
+SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
 WHERE closed_on >= :starts_on AND closed_on < :after_end AND rep IS NOT NULL
 GROUP BY rep
 """
@@ -68,7 +69,10 @@ class RepLine:
     activity: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        pace = {} if self.pace is None else self.pace.to_json()
+        # Without a target of their own, what the rep won still counts.
+        pace = (
+            {"won_cents": self.activity["won_cents"]} if self.pace is None else self.pace.to_json()
+        )
         return {
             "rep": self.rep,
             **{key: pace.get(key) for key in PACE_KEYS},
@@ -125,12 +129,13 @@ def _activity(db: Any, window: Window) -> dict[str, dict[str, Any]]:
             "proposals": int(proposals),
             "talk_time_s": int(talk),
         }
-    deals = dict(db.execute(DEALS_BY_REP_SQL, window.params).fetchall())
+    deals = {rep: (count, won) for rep, count, won in db.execute(DEALS_BY_REP_SQL, window.params)}
     owned = dict(db.execute(OWNED_BY_REP_SQL).fetchall())
     return {
         rep: {
             **found.get(rep, {}),
-            "deals_won": int(deals.get(rep, 0)),
+            "deals_won": int(deals.get(rep, (0, 0))[0]),
+            "won_cents": int(deals.get(rep, (0, 0))[1]),
             "prospects_owned": int(owned.get(rep, 0)),
         }
         for rep in {*found, *deals, *owned}
@@ -138,7 +143,7 @@ def _activity(db: Any, window: Window) -> dict[str, dict[str, Any]]:
 
 
 def _idle() -> dict[str, Any]:
-    return {key: 0 for key in ACTIVITY_KEYS} | {"connect_rate": connect_rate(0, 0)}
+    return {key: 0 for key in (*ACTIVITY_KEYS, "won_cents")} | {"connect_rate": connect_rate(0, 0)}
 
 
 def load_team_report(
@@ -166,11 +171,13 @@ def load_team_report(
         name: load_pace(db, today, settings, period=period, tz=tz, breakdowns=False, rep=name)
         for name in names
     }
-    # The rep's activity over the team's period, else their own target's.
+    # What the reps did over the team's period, else the first rep's target's, else the
+    # period asked for (this month): counted whether or not a rep has a target.
     shown = team or next((pace for pace in paces.values() if pace is not None), None)
-    activity: dict[str, dict[str, Any]] = {}
     if shown is not None:
-        window = Window.of_days(shown.starts_on, min(shown.ends_on, today), tz)
-        activity = _activity(db, window)
+        starts_on, ends_on = shown.starts_on, shown.ends_on
+    else:
+        starts_on, ends_on = period_bounds(period or "month", today)
+    activity = _activity(db, Window.of_days(starts_on, min(ends_on, today), tz))
     lines = tuple(RepLine(name, paces[name], _idle() | activity.get(name, {})) for name in names)
     return TeamReport(lines, team, summed_target=summed and team is not None)

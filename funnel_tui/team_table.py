@@ -19,9 +19,10 @@ HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals"
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
 
 
-def _pace_cells(pace: Pace | None, currency: str) -> list[Text]:
+def _pace_cells(pace: Pace | None, currency: str, won_cents: int = 0) -> list[Text]:
     if pace is None:
-        return [Text("no target", "dim italic"), *(Text(NO_FIGURE) for _ in range(3))]
+        won = Text(format_money(won_cents, currency))
+        return [Text("no target", "dim italic"), won, Text(NO_FIGURE), Text(NO_FIGURE)]
     attained = NO_FIGURE if pace.attainment is None else f"{pace.attainment:.0%}"
     return [
         Text(format_money(pace.target_cents, currency)),
@@ -34,7 +35,7 @@ def _pace_cells(pace: Pace | None, currency: str) -> list[Text]:
 def _rep_row(line: RepLine, currency: str) -> list[Text]:
     return [
         Text(one_line(line.rep)),
-        *_pace_cells(line.pace, currency),
+        *_pace_cells(line.pace, currency, line.activity["won_cents"]),
         *(Text(str(line.activity[key])) for key in COUNTS),
     ]
 
@@ -43,14 +44,16 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for number, header in enumerate(HEADERS):
         if number == 0:
-            table.add_column(header, min_width=6, overflow="fold")
+            table.add_column(header, min_width=4, max_width=16, overflow="ellipsis", no_wrap=True)
         else:
             table.add_column(header, justify="right", no_wrap=True)
     for line in found.reps:
         table.add_row(*_rep_row(line, currency))
     parts: list[RenderableType] = [table]
     if found.team is not None:
-        totals = {key: sum(line.activity[key] for line in found.reps) for key in COUNTS}
+        # The team's own figures: also the calls of reps no longer in the team.
+        figures = found.team.figures
+        totals = {key: getattr(figures, key) if figures is not None else 0 for key in COUNTS}
         table.add_section()
         table.add_row(
             Text("team", "bold"),
@@ -62,4 +65,8 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
             Text(f"The team's report{summed if found.summed_target else ''}", "bold"),
             pace_table(found.team, currency),
         ]
+    else:
+        parts.append(
+            Text("No team target covers this period: funnel target set AMOUNT (without --rep)")
+        )
     return Group(*parts)

@@ -15,7 +15,9 @@ from textual.pilot import Pilot
 
 from funnel_tui.demo import build_demo
 from funnel_tui.domain import BUILTIN_METHODS
-from funnel_tui.storage import open_storage
+from funnel_tui.pace import set_target
+from funnel_tui.reps import add_rep
+from funnel_tui.store.sqlite import open_storage, write_transaction
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 
@@ -117,6 +119,35 @@ def meeting_confirmation() -> Scene:
     return scene
 
 
+# A rep of a team's book (README, a sales team): the demo book shared by alex and blake.
+TEAM_SHOTS = {"team"}
+
+
+def make_team(db: object) -> None:
+    """Alex and blake share the demo book: a third of it each, a third in the pool, and
+    the calls split between them."""
+    with write_transaction(db):
+        for rep in ("alex", "blake"):
+            add_rep(db, rep)
+        db.execute("UPDATE prospects SET owner = 'alex' WHERE id % 3 = 0")
+        db.execute("UPDATE prospects SET owner = 'blake' WHERE id % 3 = 1")
+        db.execute("UPDATE calls SET rep = CASE WHEN id % 2 = 0 THEN 'alex' ELSE 'blake' END")
+        db.execute("UPDATE deals SET rep = CASE WHEN id % 2 = 0 THEN 'alex' ELSE 'blake' END")
+    set_target(db, amount_cents=3_000_000, period="month", today=NOW.date(), rep="alex")
+
+
+def held_by_alex() -> Scene:
+    async def scene(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        for _ in range(100):
+            view = screen.team_view
+            if (view is not None and view.held_by == "alex") or screen.card.prospect["owner"]:
+                return
+            await pilot.pause(0.05)
+
+    return scene
+
+
 ASK_FOR_A_DATE = ("l", "c", *"fri 2pm")
 
 SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
@@ -132,6 +163,7 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "timeline": (timeline_of_the_longest_story(), WIDE),
     "timeline-80x24": (timeline_of_the_longest_story(), NARROW),
     "email": (meeting_confirmation(), WIDE),
+    "team": (held_by_alex(), WIDE),
     **{
         f"script-{method.value}": (prospect_with_method(method.value), WIDE)
         for method in BUILTIN_METHODS
@@ -142,7 +174,11 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
 async def shoot(name: str, scene: Scene, size: tuple[int, int], folder: Path) -> None:
     storage = open_storage(folder / f"{name}.db")
     build_demo(storage.db, now=NOW)
-    app = FunnelApp(storage, clock=lambda: NOW, scripts_dir=folder / "no-user-scripts")
+    rep = None
+    if name in TEAM_SHOTS:
+        make_team(storage.db)
+        rep = "alex"
+    app = FunnelApp(storage, clock=lambda: NOW, scripts_dir=folder / "no-user-scripts", rep=rep)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await scene(pilot)

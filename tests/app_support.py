@@ -17,7 +17,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from funnel_tui.demo import build_demo
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 
 # A Wednesday in the middle of a month, mid-afternoon: every queue bucket is populated.

@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 
 from funnel_tui.paths import DB_ENV
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.postgres_server import Cluster, NoPostgres, PostgresServer, server_from_environment
 
 # The demo-book fixtures for driving the app: clock, demo_storage, demo_app.

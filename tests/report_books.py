@@ -14,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from funnel_tui.cli import cli
-from funnel_tui.storage import open_storage
+from funnel_tui.reps import REP_ENV, add_rep
+from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import open_storage
 from tests.rows import book_option, insert_row
 
 # The rep's zone: five hours behind UTC all December, so a call at 04:30 UTC falls on
@@ -58,20 +60,40 @@ def utc(moment: str) -> str:
     return f"{day}T{clock}+00:00"
 
 
+# The rep who writes every row of a report's book in a team's database: a plain report
+# there is the rep's own (PRODUCT 16), so with one rep it is the whole book's.
+TEAM_REP = "sam"
+
+
 class Book:
     """A book made by funnel's own storage (real schema and triggers), filled with SQL: a
-    SQLite file or a team's PostgreSQL database."""
+    SQLite file or a team's PostgreSQL database. With a `rep`, the book knows the rep and
+    every target, call, deal and email is theirs."""
 
-    def __init__(self, storage: Any) -> None:
+    def __init__(self, storage: Any, rep: str | None = None) -> None:
         self.storage = storage
         self.db = storage.db
         # What `--db` names it by.
         self.option = book_option(storage)
+        self.rep = rep
+        if rep is not None:
+            add_rep(self.db, rep)
 
     @classmethod
     def at(cls, path: Path) -> Book:
         """A new book in the SQLite file at `path`."""
         return cls(open_storage(path))
+
+    @classmethod
+    def in_storage(cls, storage: Any, monkeypatch: pytest.MonkeyPatch) -> Book:
+        """A new book in `storage`: in a team's database TEAM_REP's, who runs `funnel`."""
+        if dialect_of(storage.db) is not Dialect.POSTGRESQL:
+            return cls(storage)
+        monkeypatch.setenv(REP_ENV, TEAM_REP)
+        return cls(storage, TEAM_REP)
+
+    def _theirs(self, row: dict[str, Any]) -> dict[str, Any]:
+        return row if self.rep is None else {**row, "rep": self.rep}
 
     @property
     def path(self) -> Path:
@@ -89,13 +111,15 @@ class Book:
         insert_row(
             self.db,
             "targets",
-            {
-                "period": period,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "amount_cents": amount_cents,
-                "calls_per_day": calls_per_day,
-            },
+            self._theirs(
+                {
+                    "period": period,
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "amount_cents": amount_cents,
+                    "calls_per_day": calls_per_day,
+                }
+            ),
         )
 
     def prospect(
@@ -128,7 +152,7 @@ class Book:
             "method": method,
             "reason": reason,
         }
-        return insert_row(self.db, "calls", row)
+        return insert_row(self.db, "calls", self._theirs(row))
 
     def deal(
         self,
@@ -141,17 +165,17 @@ class Book:
     ) -> None:
         # Plain SQL: another tool may write any type into these columns.
         self.db.execute(
-            "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [prospect_id, call_id, amount_cents, closed_on, kind],
+            "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind, rep)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [prospect_id, call_id, amount_cents, closed_on, kind, self.rep],
         )
 
     def email(self, prospect_id: int, sent_at: object, *, via: str = "smtp") -> None:
         """An email; `sent_at` as funnel stores it, or any value another tool might write."""
         self.db.execute(
-            "INSERT INTO emails (prospect_id, sent_at, template, subject, body, via)"
-            " VALUES (?, ?, 'after_voicemail', 'Sorry I missed you', 'text', ?)",
-            [prospect_id, sent_at, via],
+            "INSERT INTO emails (prospect_id, sent_at, template, subject, body, via, rep)"
+            " VALUES (?, ?, 'after_voicemail', 'Sorry I missed you', 'text', ?, ?)",
+            [prospect_id, sent_at, via, self.rep],
         )
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Input
 
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue

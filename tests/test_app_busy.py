@@ -14,7 +14,7 @@ import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from funnel_tui import storage as storage_module
+from funnel_tui.store import sqlite as storage_module
 from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.import_dialog import ImportDialog

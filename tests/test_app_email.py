@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from funnel_tui.emailing import sending
 from funnel_tui.settings import save_setting
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.email_screen import EmailScreen

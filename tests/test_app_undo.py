@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.undo_confirm import UndoConfirm

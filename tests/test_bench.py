@@ -10,7 +10,7 @@ from types import ModuleType
 
 from funnel_tui.queue import queue_ids
 from funnel_tui.schema_v3 import NEXT_TASK_DRIFT
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 

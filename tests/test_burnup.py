@@ -14,7 +14,7 @@ from funnel_tui.burnup import BurnUp, load_burnup
 from funnel_tui.charts import compact_money, draw_burnup, money_step
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from tests.rows import insert_row
 from tests.test_pace import add_deal, add_prospect, add_target
 

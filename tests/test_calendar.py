@@ -15,7 +15,7 @@ from funnel_tui.calendar_file import book_id, calendar_file, meeting_invite
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.tasks import close_task, open_tasks, reschedule_task
 from tests.cli_support import invoke
 

@@ -28,7 +28,7 @@ from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 
 # The oracle: the call counts straight from every call of the window, as the report

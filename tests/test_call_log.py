@@ -20,9 +20,9 @@ from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
 from funnel_tui.store import open_team_book
 from funnel_tui.store.errors import integrity_errors
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.tasks import close_task, open_tasks, reschedule_task
 from funnel_tui.timestamps import to_stored
 from tests.rows import count_rows, get_row, insert_row, table_rows

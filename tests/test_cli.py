@@ -20,7 +20,7 @@ from funnel_tui import cli as cli_module
 from funnel_tui.cli import cli
 from funnel_tui.migrations import LATEST_VERSION, SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.cli_support import invoke, one_line_error, run_funnel
 
 GARBAGE = b"this is a shopping list, not a database\n"

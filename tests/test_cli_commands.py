@@ -16,7 +16,7 @@ from funnel_tui.money import format_money
 from funnel_tui.pace import set_target
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import KEYS
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
 from tests.cli_support import REPORT_KEYS, invoke, one_line_error, run_funnel
 

@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 
 from funnel_tui.emailing.sending import PASSWORD_ENV
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke, one_line_error
 from tests.smtp_support import (
     SENDER,

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from funnel_tui.cli import describe_os_error
 from funnel_tui.prospects import add_prospect
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from tests.cli_support import invoke, one_line_error
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

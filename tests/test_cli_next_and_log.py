@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 
 from funnel_tui import cli as cli_module
-from funnel_tui import storage as storage_module
 from funnel_tui.cadence import next_call_due
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
 from funnel_tui.phones import international
 from funnel_tui.queue import QueueMode, read_order
-from funnel_tui.reps import REP_ENV
+from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import open_storage
 from funnel_tui.store import open_team_book
+from funnel_tui.store import sqlite as storage_module
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 from funnel_tui.typed_call import read_outcome
@@ -382,6 +382,8 @@ def test_log_leaves_the_book_as_the_dialog_would(
     by_dialog = tmp_path / "dialog.db"
     dialog = build_demo_storage(by_dialog)
     rep = REP if isinstance(demo, str) else None
+    if rep is not None:
+        add_rep(dialog.db, rep)
     settings = load_settings(dialog.db)
     log_call(dialog.db, prospect_id, entry, now=FROZEN_NOW, settings=settings, rep=rep)
     dialog.close()

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from funnel_tui import storage
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store import sqlite as storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.cli_support import run_main
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 HARNESS = Path(__file__).parent / "harness" / "log_calls.py"
 PROSPECTS = 12

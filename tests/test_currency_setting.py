@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import settle, shown_text

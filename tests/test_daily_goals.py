@@ -13,7 +13,7 @@ import sqlite_utils
 from funnel_tui import gauge_figures
 from funnel_tui.manager_figures import Plan, load_plan
 from funnel_tui.settings import Settings, load_settings, read_settings, save_settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from tests.app_support import FROZEN_NOW, FrozenClock, settle

@@ -27,7 +27,7 @@ from funnel_tui.domain import (
 )
 from funnel_tui.pace import load_pace
 from funnel_tui.settings import Settings, save_settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import from_stored, to_stored
 from tests.cli_support import invoke
 

@@ -13,7 +13,7 @@ import pytest
 
 from funnel_tui.dialing import DialFailed, DialNumber, dial_argv, dial_number, run_dialer
 from funnel_tui.settings import DIAL_PLACEHOLDERS, SettingError, parse_setting, save_setting
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FrozenClock, settle, settle_until
 from tests.test_app import todays_queue

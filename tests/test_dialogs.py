@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 from textual.widgets._toast import Toast
 
 from funnel_tui.domain import Ask
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog

@@ -22,7 +22,7 @@ from funnel_tui.emailing.templates import BUILTIN_TEMPLATES, EmailTemplate, load
 from funnel_tui.emailing.templates import parse_template as parse_email_template
 from funnel_tui.profile import Profile, load_profile
 from funnel_tui.settings import Settings, load_settings
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.timestamps import from_stored
 from tests.app_support import FROZEN_NOW, build_demo_storage
 

@@ -81,6 +81,7 @@ def test_a_sent_email_is_one_row_and_completes_the_open_email_task(
             "body": sent.draft.body,
             "via": "smtp",
             "message_id": inbox.received[0].message["Message-ID"],
+            "rep": None,
         }
     ]
     assert recorded.completed_task_id == email_task

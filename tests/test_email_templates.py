@@ -32,7 +32,7 @@ from funnel_tui.emailing.templates import (
 from funnel_tui.profile import Profile, load_profile
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import load_settings, save_setting
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.timestamps import to_stored
 from tests.app_support import FROZEN_NOW, build_demo_storage
 

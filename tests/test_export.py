@@ -19,7 +19,7 @@ import sqlite_utils
 from funnel_tui import exporter
 from funnel_tui.exporter import export_rows, neutralise, write_csv, write_json
 from funnel_tui.prospects import add_prospect
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.timestamps import to_stored
 from tests.cli_support import invoke
 from tests.rows import book_option, insert_row

@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from funnel_tui.exporter import export_rows, write_json
 from funnel_tui.importer import import_prospects
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import settle

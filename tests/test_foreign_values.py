@@ -29,7 +29,7 @@ from funnel_tui.foreign_values import (
     Unreadable,
     ValueKind,
 )
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import FROZEN_NOW, settle, shown_text

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from funnel_tui.cli import cli
 from funnel_tui.domain import NO_SOURCE
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.quota_gauge import QuotaGauge

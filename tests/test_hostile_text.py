@@ -28,7 +28,7 @@ from funnel_tui.prospects import TEXT_FIELDS, CardData, add_note, load_card
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import Settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp

@@ -16,7 +16,7 @@ from funnel_tui import importer
 from funnel_tui.exporter import export_rows, write_csv
 from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
 from funnel_tui.settings import save_setting
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 from tests.cli_support import invoke
 from tests.rows import book_option, insert_row

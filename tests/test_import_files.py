@@ -13,7 +13,7 @@ import sqlite_utils
 
 from funnel_tui import csv_read, import_rows
 from funnel_tui.importer import CsvUnreadable, import_prospects
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FROZEN_NOW, settle, shown_text
 from tests.cli_support import invoke

@@ -15,7 +15,7 @@ NOT_CORE = {"funnel_tui.ui", "funnel_tui.__main__"}
 
 # Named so that a discovery that silently finds nothing (or misses these) fails loudly.
 KNOWN_CORE = {
-    "funnel_tui.domain", "funnel_tui.storage", "funnel_tui.migrations", "funnel_tui.settings",
+    "funnel_tui.domain", "funnel_tui.store.sqlite", "funnel_tui.migrations", "funnel_tui.settings",
     "funnel_tui.timestamps", "funnel_tui.text", "funnel_tui.queue", "funnel_tui.prospects",
     "funnel_tui.call_log", "funnel_tui.money", "funnel_tui.periods", "funnel_tui.pace",
     "funnel_tui.dates", "funnel_tui.cadence", "funnel_tui.scripts", "funnel_tui.demo",

@@ -13,7 +13,7 @@ import sqlite_utils
 from funnel_tui.exporter import export_rows
 from funnel_tui.importer import ImportReport, import_prospects
 from funnel_tui.prospects import add_prospect
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

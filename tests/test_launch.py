@@ -13,7 +13,7 @@ import sqlite_utils
 from funnel_tui import cli as cli_module
 from funnel_tui import launch
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle
 

@@ -21,7 +21,7 @@ from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue

@@ -28,7 +28,7 @@ from funnel_tui.manager_figures import (
 )
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.settings import SettingError, Settings, load_settings, parse_setting, save_setting
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 

@@ -247,6 +247,7 @@ def test_two_reps_books_land_side_by_side(
     demo_book: Path, team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     migrate(demo_book, team_url, rep="alex")
+    invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     second = book_copy(demo_book, tmp_path)
     monkeypatch.setenv("FUNNEL_REP", "bea")
     result = invoke("migrate-to", team_url, "--db", second)
@@ -306,6 +307,7 @@ def test_derived_rows_of_two_books_are_what_the_triggers_build(
     demo_book: Path, team_url: str, tmp_path: Path
 ) -> None:
     migrate(demo_book, team_url, rep="alex")
+    invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     migrate(book_copy(demo_book, tmp_path), team_url, rep="bea")
     with psycopg.connect(team_url) as team:
         built = {table: rows(team, table, order) for table, order in DERIVED.items()}
@@ -345,6 +347,7 @@ def test_the_same_book_twice_is_refused(
     demo_book: Path, team_url: str, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     migrate(demo_book, team_url)
+    invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     before = snapshot(team_url)
     assert (
         run_main(["migrate-to", team_url, "--rep", "bea", "--db", str(demo_book)], monkeypatch) == 1
@@ -359,6 +362,7 @@ def test_a_constraint_broken_half_way_leaves_nothing(
     demo_book: Path, team_url: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     migrate(demo_book, team_url)
+    invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     clashing = book_copy(demo_book, tmp_path)
     with sqlite3.connect(clashing) as conn:
         # A request id another book's call has: PostgreSQL refuses it in the calls' COPY.
@@ -394,6 +398,7 @@ def test_a_connection_killed_mid_copy_leaves_nothing(
     demo_book: Path, team_url: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     migrate(demo_book, team_url)
+    invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     before = snapshot(team_url)
     copy_table = migrate_to._copy_table
 
@@ -515,3 +520,37 @@ def test_undo_record_ids_move_and_what_is_no_record_stays() -> None:
     }
     for text in ("not json", "[1, 2]", None):
         assert migrate_to.moved_undo_record(text, moves) == text
+
+
+def test_a_rep_the_team_does_not_know_is_refused_once_it_has_reps(
+    demo_book: Path, team_url: str, tmp_path: Path
+) -> None:
+    """The first book of a new team adds its rep; after that a typo never makes one."""
+    migrate(demo_book, team_url, rep="alex")
+    result = invoke("migrate-to", team_url, "--rep", "alx", "--db", book_copy(demo_book, tmp_path))
+    assert result.exit_code == 1
+    assert "no rep named 'alx'" in result.output and "funnel rep add alx" in result.output
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT name FROM reps").fetchall() == [("alex",)]
+
+
+def test_the_report_gives_the_same_figures_before_and_after_the_move(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo book moved into a team database: `funnel report --json` of its rep there
+    gives every figure it gave from the file (PRODUCT 16)."""
+    from funnel_tui import cli as cli_module
+    from tests.app_support import FROZEN_NOW
+
+    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+    path = tmp_path / "alone.db"
+    build_demo_storage(path).close()
+    in_the_file = invoke("--db", path, "report", "--json")
+    assert in_the_file.exit_code == 0, in_the_file.output
+    migrate(path, team_url, rep="alex")
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    in_the_team = invoke("--db", team_url, "report", "--json")
+    assert in_the_team.exit_code == 0, in_the_team.output
+    assert json.loads(in_the_team.output) == json.loads(in_the_file.output)
+    team = json.loads(invoke("--db", team_url, "report", "--team", "--json").output)
+    assert team["reps"][0]["won_cents"] == json.loads(in_the_file.output)["won_cents"]

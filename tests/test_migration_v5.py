@@ -14,7 +14,7 @@ import pytest
 
 from funnel_tui.checks import check_database, timezone_guesses
 from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS, PROSPECT_SEARCH_FROM_PROSPECTS
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke
 
 LAST_EDITED = "2026-10-01T09:00:00+00:00"

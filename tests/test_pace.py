@@ -40,8 +40,8 @@ from funnel_tui.pace import (
 )
 from funnel_tui.periods import period_bounds
 from funnel_tui.settings import Settings, load_settings
-from funnel_tui.storage import Storage, open_storage
 from funnel_tui.store import open_team_book
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import FROZEN_NOW
 from tests.book_copy import copy_book_to_team
 from tests.cli_support import REPORT_KEYS

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from funnel_tui.money import format_money
 from funnel_tui.settings import save_settings
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import GREW_NOTE, FunnelBars

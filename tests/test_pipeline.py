@@ -18,6 +18,7 @@ from funnel_tui.money import format_money
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.pipeline import BY_STAGE_SQL, SOONEST_SQL, Pipeline, load_pipeline
 from funnel_tui.report import closing_text
+from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.settings import (
     SettingError,
     Settings,
@@ -25,7 +26,8 @@ from funnel_tui.settings import (
     parse_setting,
     read_settings,
 )
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import settle, shown_text
@@ -344,9 +346,21 @@ async def test_the_pace_screen_shows_the_pipeline_by_stage_and_by_close(
     assert "Mo Meeting" not in shown  # no close date: counted, not listed
 
 
-def test_funnel_report_has_the_pipeline_within_80_columns(book: Any) -> None:
+def november_target_of_whoever_reports(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A November target of $100,000 for the rep who runs `funnel report`: in a team's
+    database a rep of its own, as a plain report there is the rep's."""
+    rep = None
+    if dialect_of(book.db) is Dialect.POSTGRESQL:
+        rep, _ = add_rep(book.db, "sam")
+        monkeypatch.setenv(REP_ENV, rep)
+    set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY, rep=rep)
+
+
+def test_funnel_report_has_the_pipeline_within_80_columns(
+    book: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_pipeline_into(book.db)
-    set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY)
+    november_target_of_whoever_reports(book, monkeypatch)
     result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -358,9 +372,9 @@ def test_funnel_report_has_the_pipeline_within_80_columns(book: Any) -> None:
     assert "coverage 0.30x of $100,000.00 left to win" in [" ".join(line.split()) for line in lines]
 
 
-def test_funnel_report_json_has_the_pipeline(book: Any) -> None:
+def test_funnel_report_json_has_the_pipeline(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     write_pipeline_into(book.db)
-    set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY)
+    november_target_of_whoever_reports(book, monkeypatch)
     result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat(), "--json")
     report = json.loads(result.stdout)
     assert report["pipeline_cents"] == 8_833_334

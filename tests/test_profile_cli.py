@@ -10,7 +10,7 @@ import pytest
 
 from funnel_tui.profile import EXAMPLE_PROFILE, parse_profile
 from funnel_tui.settings import is_demo_book
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.cli_support import invoke, one_line_error, run_funnel
 
 OWN_PROFILE = """\

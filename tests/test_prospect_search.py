@@ -17,7 +17,7 @@ from funnel_tui.checks import check_database, repair_database
 from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS
 from funnel_tui.prospects import add_prospect, update_prospect
 from funnel_tui.queue import QueueMode, queue_ids
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.test_call_days import version_1_file
 
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)

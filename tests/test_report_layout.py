@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from funnel_tui.cli import cli
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from tests.app_support import FROZEN_NOW
 
 TODAY = f"{FROZEN_NOW:%Y-%m-%d}"

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from funnel_tui.cli import cli
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle
@@ -1129,9 +1129,8 @@ SCENARIOS = [
 ]
 
 
-def build(scenario: Scenario, storage: Any) -> str:
-    """The scenario's book written into `storage`, closed; what `--db` names it by."""
-    book = Book(storage)
+def build(scenario: Scenario, book: Book) -> str:
+    """The scenario written into `book`, closed; what `--db` names it by."""
     try:
         scenario.build(book)
     finally:
@@ -1143,7 +1142,7 @@ def build(scenario: Scenario, storage: Any) -> str:
 
 
 def build_file(scenario: Scenario, path: Path) -> str:
-    return build(scenario, open_storage(path))
+    return build(scenario, Book.at(path))
 
 
 @pytest.fixture(autouse=True)
@@ -1177,8 +1176,11 @@ def by_name(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
-def test_every_figure_matches_the_hand_worked_value(scenario: Scenario, book_storage: Any) -> None:
-    report = report_json(build(scenario, book_storage), scenario.today)
+def test_every_figure_matches_the_hand_worked_value(
+    scenario: Scenario, book_storage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = Book.in_storage(book_storage, monkeypatch)
+    report = report_json(build(scenario, book), scenario.today)
 
     assert list(report)[: len(REPORT_KEYS)] == REPORT_KEYS
     extra = list(report)[len(REPORT_KEYS) :]

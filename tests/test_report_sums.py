@@ -8,6 +8,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,12 +95,14 @@ def test_rows_by_source_and_by_method_add_up_to_the_totals(drawn: dict) -> None:
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(books())
-def test_rows_add_up_to_the_totals_on_a_team_database(postgres_url: str, drawn: dict) -> None:
+def test_rows_add_up_to_the_totals_on_a_team_database(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, drawn: dict
+) -> None:
     from funnel_tui.store import open_team_book
 
     storage = open_team_book(postgres_url)
     empty_team_book(postgres_url)
-    check_sums(Book(storage), drawn)
+    check_sums(Book.in_storage(storage, monkeypatch), drawn)
 
 
 def check_sums(book: Book, drawn: dict) -> None:

@@ -33,7 +33,7 @@ from funnel_tui.scripts.objections import load_objections
 from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.scripts.situation import history_facts, spoken_day
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 DANA = {
     "id": 7,

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
 from funnel_tui.settings import SettingError, Settings, read_settings, save_settings
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle, shown_text
 from tests.cli_support import invoke, one_line_error

@@ -153,7 +153,7 @@ def test_main_screen_of_a_team_rep(snap_compare, tmp_path: Path) -> None:
     """A rep of a team's book (PRODUCT 16): the card says whose the prospect is and that
     the rep holds it, the gauge names whose figures they are and the team's day."""
     from funnel_tui.reps import add_rep
-    from funnel_tui.storage import write_transaction
+    from funnel_tui.store.sqlite import write_transaction
 
     storage = build_demo_storage(tmp_path / "demo.db")
     db = storage.db

@@ -7,7 +7,7 @@ import statistics
 import time
 
 from funnel_tui.settings import save_setting
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog

@@ -18,7 +18,7 @@ from funnel_tui.settings import (
     setting_text,
     source_phrase,
 )
-from funnel_tui.storage import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle, shown_text
 from tests.cli_support import invoke, one_line_error

@@ -16,10 +16,10 @@ import pytest
 import sqlite_utils
 
 from funnel_tui import migrations
-from funnel_tui import storage as storage_module
 from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.storage import Storage, StorageError, open_storage, write_transaction
+from funnel_tui.store import sqlite as storage_module
+from funnel_tui.store.sqlite import Storage, StorageError, open_storage, write_transaction
 from funnel_tui.timestamps import from_stored
 
 STORED_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from funnel_tui.migrations import SCHEMA_TRIGGERS
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import FrozenClock, settle, shown_text

@@ -25,9 +25,9 @@ from hypothesis.stateful import (
 from funnel_tui.call_log import CallOutcome, LastCall, log_call, redo_call, undo_last_call
 from funnel_tui.domain import PICKED_REASONS, Ask, Outcome
 from funnel_tui.settings import Settings
-from funnel_tui.storage import open_storage
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import open_storage
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 

@@ -20,8 +20,8 @@ from funnel_tui.ownership import assign, take_on_connect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
-from funnel_tui.storage import write_transaction
 from funnel_tui.store import open_team_book
+from funnel_tui.store.sqlite import write_transaction
 from tests.cli_support import invoke
 from tests.rows import insert_row
 
@@ -382,3 +382,58 @@ def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any)
     assert undone is not None and undone.call_id == mine.call_id
     assert book_db.execute("SELECT id, rep FROM calls").fetchall() == [(theirs.call_id, "blake")]
     assert undo_last_call(book_db, rep="alex") is None
+
+
+def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
+    book_target: str,
+) -> None:
+    invoke("--db", book_target, "rep", "add", "alex")
+    calendar = invoke("--db", book_target, "calendar")
+    assert calendar.exit_code == 0 and "BEGIN:VCALENDAR" in calendar.output
+    if "://" not in book_target:
+        return
+    for args in (["check"], ["backup"], ["demo", "--no-open"]):
+        result = invoke("--db", book_target, *args)
+        assert result.exit_code == 1, args
+        assert "SQLite file" in result.output and result.output[-1] == "\n", args
+
+
+def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
+    book_db: Any,
+) -> None:
+    from funnel_tui.call_log import CallOutcome, OutcomeInvalid, log_call
+
+    team(book_db, "alex", "blake")
+    ann = lead(book_db, "Ann")
+    with write_transaction(book_db):
+        try_claim(book_db, ann, "blake", NOW)
+    with pytest.raises(OutcomeInvalid, match="blake is on Ann now"):
+        log_call(
+            book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="alex"
+        )
+    # Blake's own call goes through, and ends Blake's lease.
+    log_call(book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, rep="blake")
+    assert claims_now(book_db, NOW) == []
+    remove_rep(book_db, "blake")
+    with pytest.raises(OutcomeInvalid, match="no rep named 'blake'"):
+        log_call(
+            book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="blake"
+        )
+    assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("reserved", ["pool", "Team"])
+def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, reserved: str) -> None:
+    with pytest.raises(RepError, match="choose another rep name"):
+        add_rep(book_db, reserved)
+
+
+def test_assign_from_a_removed_rep_who_still_owns_prospects(book_db: Any) -> None:
+    """A rep removed while their app was open may leave a prospect in their name."""
+    from funnel_tui.cli import _prospects_of
+
+    team(book_db, "alex")
+    ann = lead(book_db, "Ann", owner="blake")
+    assert _prospects_of(book_db, "blake") == [ann]
+    with pytest.raises(RepError, match="funnel rep add casey"):
+        _prospects_of(book_db, "casey")

@@ -9,6 +9,7 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
+import psycopg
 import pytest
 from textual.pilot import Pilot
 
@@ -105,3 +106,30 @@ async def test_a_claimed_prospect_leaves_the_other_reps_queue_and_a_call_reaches
     finally:
         for app in apps:
             app.storage.close()
+
+
+async def test_a_call_logged_over_a_dropped_connection_is_saved_once(
+    team_url: str, tmp_path: Path
+) -> None:
+    """The server drops every connection of the app (a restart, a network cut) while the
+    rep is on a call: the app reads again on new ones and the outcome is saved once."""
+    clock = FrozenClock()
+    app = FunnelApp(open_team_book(team_url), clock=clock, scripts_dir=tmp_path / "s", rep="alex")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(app)[0]
+            with psycopg.connect(team_url, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            await pilot.press("down", "up")
+            await settle(pilot)
+            await pilot.press("l", "v", "enter")
+            await settle(pilot)
+            calls = app.storage.db.execute("SELECT prospect_id, rep FROM calls").fetchall()
+            assert calls == [(head, "alex")]
+            assert app.crash is None
+    finally:
+        app.storage.close()

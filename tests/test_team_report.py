@@ -107,6 +107,7 @@ def test_each_rep_is_measured_against_their_own_target_and_the_team_against_its_
         "meetings_held": 0,
         "proposals": 0,
         "deals_won": 1,
+        "won_cents": 500_000,
         "talk_time_s": 420,
         "prospects_owned": 2,
     }

@@ -12,8 +12,8 @@ import sqlite_utils
 from textual.widgets import OptionList, Static
 
 from funnel_tui.domain import TaskStatus
-from funnel_tui.storage import Storage
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.timeline import (
     CallEntry,
     DealEntry,

@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from funnel_tui import storage as storage_module
-from funnel_tui.storage import Storage
+from funnel_tui.store import sqlite as storage_module
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog

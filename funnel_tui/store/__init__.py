@@ -2,13 +2,16 @@
 database (PRODUCT 16). The core above asks both the same questions; the SQL that the two
 dialects write differently is kept side by side here.
 
-- `dialect`: which one a connection or a `--db` value is.
-- `pg_sql`: the core's SQLite-style parameters as psycopg takes them.
-- `postgres`: connecting to a team database, its connection, its migrations.
-- `postgres_schema`: the team database's tables and triggers, version by version.
+- `sqlite`: the file: opening it safely, migrating it (migrations.py and the schema_v*
+  modules hold its versions), writing in BEGIN IMMEDIATE transactions.
+- `postgres`: connecting to a team database, its connection, its migrations; and
+  `postgres_schema`, its tables and PL/pgSQL triggers, version by version.
+- `dialect`: which of the two a connection or a `--db` value is; `sql`: the statements
+  the two write differently, as `Variants`; `pg_sql`: the core's SQLite-style
+  parameters as psycopg takes them; `errors`: either driver's errors.
+- `migrate_to`: a SQLite book copied into a team database.
 
-The SQLite file's own storage is `funnel_tui.storage`; psycopg is imported only when a
-URL is opened, so a one-rep start never pays for it.
+psycopg is imported only when a URL is opened, so a one-rep start never pays for it.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ if TYPE_CHECKING:
 def open_team_book(url: str) -> PostgresStorage:
     """The team's database at `url`, its tables made or migrated; StorageError with one
     line (never the password) when it cannot be used."""
-    from funnel_tui.storage import StorageError
     from funnel_tui.store.postgres import PostgresError, open_postgres
+    from funnel_tui.store.sqlite import StorageError
 
     try:
         return open_postgres(url)

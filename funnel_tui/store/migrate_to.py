@@ -33,8 +33,7 @@ import psycopg
 from psycopg import sql
 
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.reps import RepError, add_rep, read_rep_name
-from funnel_tui.storage import Storage, StorageError, describe_sqlite_error
+from funnel_tui.reps import RepError, add_rep, known_rep, read_rep_name
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -45,6 +44,7 @@ from funnel_tui.store.postgres import (
     schema_version,
 )
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
+from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
 # records point at them.
@@ -213,8 +213,17 @@ def _copy(
         raise PostgresError(
             f"this book was already copied to {where} (as {done[0]}'s book, on {done[1]})"
         )
-    # The rep as the team knows them ("Alex" for alex), added when they are new.
-    rep, _ = add_rep(PostgresDatabase(team), rep)
+    # The rep as the team knows them ("Alex" for alex). The first book of a team with no
+    # reps yet adds its rep; after that a name the team does not know is refused, so a
+    # typo never makes a rep.
+    known = known_rep(PostgresDatabase(team), rep)
+    if known is None:
+        if team.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None:
+            raise PostgresError(
+                f"no rep named {rep!r} in {where}; add them with: funnel rep add {rep}"
+            )
+        known, _ = add_rep(PostgresDatabase(team), rep)
+    rep = known
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
     switch_triggers(team, "DISABLE", where)

@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg.rows import dict_row
 
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.store.dialect import Dialect, without_password
+from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
 
@@ -63,37 +64,81 @@ class _NumericAsSQLite(Loader):
 def describe_postgres_error(url: str, error: BaseException) -> str:
     """One line for a failed connection or statement: where (never the password), why."""
     where = without_password(url)
-    text = " ".join(str(error).split())
+    # psycopg's messages may quote the connection string, password and all.
+    lines = (" ".join(line.split()) for line in str(error).splitlines())
+    text = _hidden("; ".join(line for line in lines if line), url)
     lowered = text.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return f"cannot log in to {where}: the user name or password is wrong"
     if "does not exist" in lowered and "database" in lowered:
         return f"{where}: the database does not exist (create it with createdb)"
+    if isinstance(error, ValueError):
+        return f"{where} is not a PostgreSQL URL funnel can read ({text})"
     if isinstance(error, psycopg.OperationalError):
-        reason = text.rpartition(": ")[2] if "failed: " in text else text
+        # psycopg names each address it tried: the last reason is the one to act on.
+        reason = text.rpartition("failed: ")[2] if "failed: " in text else text
         return f"cannot reach the team database at {where}: {reason}"
     return f"{where}: database error: {text}"
 
 
 class PostgresDatabase:
     """One connection, asked as the core asks sqlite-utils' Database: `execute` gives a
-    cursor of tuples, `query` yields dicts."""
+    cursor of tuples, `query` yields dicts.
+
+    A read outside a transaction whose connection the server dropped (a restart, a
+    network cut) is made again on a new connection from `reconnect`: reading twice
+    changes nothing. A write is never repeated here: `PostgresStorage.retrying` repeats
+    a whole transaction that carries a request id."""
 
     dialect = Dialect.POSTGRESQL
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        reconnect: Callable[[], psycopg.Connection[Any]] | None = None,
+    ) -> None:
         self.conn = conn
+        self._reconnect = reconnect
+        self._transactions = 0
 
     def execute(self, sql: str, params: Params = None) -> psycopg.Cursor[Any]:
-        return self.conn.execute(to_psycopg(sql), _positional(params))
+        return self._executed(sql, params)
+
+    def _executed(self, sql: str, params: Params, **options: Any) -> psycopg.Cursor[Any]:
+        """A cursor that ran `sql`, on a new connection when a read met a dropped one."""
+        statement, values = to_psycopg(sql), _positional(params)
+        try:
+            return self.conn.cursor(**options).execute(statement, values)
+        except psycopg.OperationalError:
+            if not self._may_read_again(sql):
+                raise
+            self.conn = self._reconnect()  # type: ignore[misc]
+            return self.conn.cursor(**options).execute(statement, values)
+
+    def _may_read_again(self, sql: str) -> bool:
+        return (
+            self._reconnect is not None
+            and self._transactions == 0
+            and (self.conn.closed or self.conn.broken)
+            and sql.lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA"))
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresDatabase]:
+        """One transaction (a savepoint inside another)."""
+        self._transactions += 1
+        try:
+            with self.conn.transaction():
+                yield self
+        finally:
+            self._transactions -= 1
 
     def executemany(self, sql: str, params: Sequence[Params]) -> None:
         with self.conn.cursor() as cursor:
             cursor.executemany(to_psycopg(sql), [_positional(row) for row in params])
 
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
-        with self.conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(to_psycopg(sql), _positional(params))
+        with self._executed(sql, params, row_factory=dict_row) as cursor:
             yield from cursor
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -116,8 +161,23 @@ def _positional(params: Params) -> Params:
     return list(params)
 
 
+def _hidden(text: str, url: str) -> str:
+    """`text` without the URL's password, however it is quoted in it."""
+    text = hide_passwords(text)
+    password = _password_of(url)
+    return text.replace(password, "***") if password else text
+
+
+def _password_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
-    """A new autocommit connection; PostgresError with one readable line if it fails.
+    """A new autocommit connection; PostgresError with one readable line if it fails (a
+    URL psycopg cannot read too).
 
     JIT compilation is off: the planner prices the report's correlated subqueries as if
     each ran for every row, so PostgreSQL would spend a second compiling a query that runs
@@ -125,7 +185,7 @@ def connect(url: str) -> psycopg.Connection[Any]:
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         conn.execute("SET jit = off")
-    except psycopg.Error as error:
+    except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     conn.adapters.register_dumper(bool, _BoolAsInteger)
     conn.adapters.register_loader("numeric", _NumericAsSQLite)
@@ -184,14 +244,21 @@ class PostgresStorage:
 
     @property
     def db(self) -> PostgresDatabase:
-        """This thread's connection, opened on first use and again after it broke."""
+        """This thread's connection, opened on first use and again after it broke (the
+        same object: whoever holds it reads on the new connection)."""
         db: PostgresDatabase | None = getattr(self._local, "db", None)
-        if db is None or db.conn.closed or db.conn.broken:
-            conn = connect(self.url)
-            with self._lock:
-                self._connections.append(conn)
-            db = self._local.db = PostgresDatabase(conn)
+        if db is None:
+            db = self._local.db = PostgresDatabase(self._connect(), self._connect)
+        elif db.conn.closed or db.conn.broken:
+            db.conn = self._connect()
         return db
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        conn = connect(self.url)
+        with self._lock:
+            self._connections = [known for known in self._connections if not known.closed]
+            self._connections.append(conn)
+        return conn
 
     def write(self) -> AbstractContextManager[PostgresDatabase]:
         """One transaction on this thread's connection."""
@@ -275,7 +342,7 @@ class ChangeListener:
 
 @contextmanager
 def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
-    with db.conn.transaction():
+    with db.transaction():
         yield db
 
 

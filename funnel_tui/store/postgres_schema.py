@@ -46,7 +46,7 @@ $$;
 
 -- A stored moment in UTC in the stored form, whatever offset it was written with; NULL
 -- for text that is not a moment from 1900 to 2999.
-CREATE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+CREATE FUNCTION funnel_utc_parsed(moment text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     parsed timestamptz;
 BEGIN
@@ -63,6 +63,17 @@ BEGIN
 EXCEPTION WHEN others THEN
     RETURN NULL;
 END
+$$;
+
+-- The same, without parsing (and the subtransaction of its EXCEPTION block) the form
+-- funnel itself writes, on a day every month has: the triggers read every call's start.
+CREATE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN moment ~ ('^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
+                       || 'T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$')
+        THEN moment
+        ELSE funnel_utc_parsed(moment)
+    END
 $$;
 
 -- Seconds since the epoch of a stored moment (SQLite's strftime('%s', ...)).
@@ -641,30 +652,65 @@ def _marked_calls(prospects: str) -> str:
 
 _MARKED_CALLS = _marked_calls("prospect_id = prospect")
 
+
+def lead_marks_of(marked: str) -> str:
+    """The INSERT of the marks of the calls `marked` (a subquery of calls whose
+    started_at is a moment in UTC): over every method and, for a prospect called with
+    more than one, per method; the trigger's for one prospect, migrate-to's for many."""
+    return f"""INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
+    first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
+SELECT c.prospect_id, 0, '',
+    CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
+    {_SOURCE}, min(c.started_at), {_MARKS},
+    funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
+FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+GROUP BY c.prospect_id, p.source, p.created_at
+UNION ALL
+SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
+FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.prospect_id IN (
+    SELECT c.prospect_id FROM {marked} c JOIN prospects p ON p.id = c.prospect_id
+    GROUP BY c.prospect_id HAVING count(DISTINCT {_METHOD}) > 1)
+GROUP BY c.prospect_id, {_METHOD}, p.source"""
+
+
 LEAD_MARKS_TRIGGERS = f"""
 CREATE FUNCTION funnel_mark_prospect(prospect bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM lead_marks WHERE prospect_id = prospect;
-    INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-        first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
-    SELECT c.prospect_id, 0, '',
-        CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
-        {_SOURCE}, min(c.started_at), {_MARKS},
-        funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
-    FROM {_MARKED_CALLS} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id, p.source, p.created_at
-    UNION ALL
-    SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
-    FROM {_MARKED_CALLS} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id, {_METHOD}, p.source
-    HAVING (SELECT count(DISTINCT coalesce(nullif(o.method, ''), p2.method))
-            FROM calls o JOIN prospects p2 ON p2.id = o.prospect_id
-            WHERE o.prospect_id = prospect AND funnel_utc(o.started_at) IS NOT NULL) > 1;
+    {lead_marks_of(_MARKED_CALLS)};
 END
 $$;
 
+-- A new call of the one method all its prospect's calls count under (the usual call)
+-- moves the prospect's marks on in place; any other change works them out again.
 CREATE FUNCTION funnel_lead_marks_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    started text;
+    counted_method text;
+    created text;
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        started := funnel_utc(NEW.started_at);
+        SELECT coalesce(nullif(NEW.method, ''), p.method), p.created_at
+        INTO counted_method, created FROM prospects p WHERE p.id = NEW.prospect_id;
+        UPDATE lead_marks SET
+            first_call_at = least(first_call_at, started),
+            last_call_at = greatest(last_call_at, started),
+            last_connect_at = CASE WHEN NEW.outcome IN ({_CONNECTS})
+                THEN greatest(last_connect_at, started) ELSE last_connect_at END,
+            last_meeting_at = CASE WHEN NEW.outcome = '{Outcome.MEETING}'
+                THEN greatest(last_meeting_at, started) ELSE last_meeting_at END,
+            last_refusal_at = CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}'
+                THEN greatest(last_refusal_at, started) ELSE last_refusal_at END,
+            wait_s = CASE WHEN started < first_call_at
+                THEN funnel_epoch(started) - funnel_epoch(created) ELSE wait_s END
+        WHERE prospect_id = NEW.prospect_id AND per_method = 0
+          AND only_method = counted_method AND started IS NOT NULL;
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM funnel_mark_prospect(OLD.prospect_id);
     END IF;
@@ -782,23 +828,7 @@ ON CONFLICT (day, method, source) DO UPDATE SET
 
 _MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
 
-LEAD_MARKS_ROWS = f"""
-INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-    first_call_at, last_call_at, last_connect_at, last_meeting_at, last_refusal_at, wait_s)
-SELECT c.prospect_id, 0, '',
-    CASE WHEN count(DISTINCT {_METHOD}) = 1 THEN max({_METHOD}) END,
-    {_SOURCE}, min(c.started_at), {_MARKS},
-    funnel_epoch(min(c.started_at)) - funnel_epoch(p.created_at)
-FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-GROUP BY c.prospect_id, p.source, p.created_at
-UNION ALL
-SELECT c.prospect_id, 1, {_METHOD}, NULL, {_SOURCE}, min(c.started_at), {_MARKS}, NULL
-FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-WHERE c.prospect_id IN (
-    SELECT c.prospect_id FROM {_MARKED} c JOIN prospects p ON p.id = c.prospect_id
-    GROUP BY c.prospect_id HAVING count(DISTINCT {_METHOD}) > 1)
-GROUP BY c.prospect_id, {_METHOD}, p.source
-"""
+LEAD_MARKS_ROWS = lead_marks_of(_MARKED)
 
 DERIVED_ROWS = (
     SEARCH_ROWS,

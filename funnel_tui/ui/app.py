@@ -33,7 +33,7 @@ from funnel_tui.profile import Profile, load_profile
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
 from funnel_tui.settings import Settings, is_demo_book, read_settings
-from funnel_tui.storage import Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands

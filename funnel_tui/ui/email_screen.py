@@ -28,7 +28,7 @@ from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import RecordedEmail, SentEmail
 from funnel_tui.emailing.sending import SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import DiscardGuard

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from funnel_tui.importer import CsvUnreadable, ImportReport
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 
 Importer = Callable[[Path, bool], Awaitable[ImportReport]]

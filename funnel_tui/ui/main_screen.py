@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from array import array
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +140,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         self.team_view: TeamView | None = None
         self._claimed: int | None = None
         self._claim_timer: Timer | None = None
+        # The prospect whose "taken by another rep" was said last (said once each).
+        self._taken_said: int | None = None
         self._order_complete = False
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
@@ -303,6 +306,16 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
             select = pending.prospect_id
             if select is None and len(order.ids):
                 select = order.ids[0]
+        running = self.running_call
+        if running is not None and running.prospect_id not in order.ids:
+            # The prospect on a call stays in the list until the call is logged or ended,
+            # also when the queue let them go meanwhile (another rep took them, a change
+            # from outside): `l` must never fall to the prospect below them.
+            shifted = None if order.elsewhere_from is None else order.elsewhere_from + 1
+            ids = array("q", [running.prospect_id, *order.ids])
+            order = replace(order, ids=ids, elsewhere_from=shifted)
+            if select is None and shown == running.prospect_id:
+                select = running.prospect_id
         self.held_back, self._order_complete = order.held_back, order.complete
         self._in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
         self.queue.load(
@@ -437,6 +450,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         if prospect["do_not_call"]:
             self.funnel.notify_in_place(
                 CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
+            )
+            return
+        if other := self.held_by_another(prospect["id"]):
+            self.funnel.notify_in_place(
+                CALL_TOAST, f"Not started: {one_line(other)} is on {name} now.", severity="warning"
             )
             return
         running = self.running_call

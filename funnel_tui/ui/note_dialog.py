@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said

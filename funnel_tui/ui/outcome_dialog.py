@@ -31,7 +31,7 @@ from funnel_tui.outcome_answers import (
     read_answer,
 )
 from funnel_tui.settings import Settings
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.reason_picker import ReasonPicker

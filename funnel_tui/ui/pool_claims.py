@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from funnel_tui.claims import holder, release, try_claim
-from funnel_tui.storage import write_transaction
+from funnel_tui.queue import QueueMode
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.ui.prospect_card import TeamView
 
@@ -71,13 +72,27 @@ class PoolClaims(_Base):
         self.team_view = TeamView(rep, held_by)
         self._show_card()
         if wanted is not None and not taken and held_by not in (None, rep):
+            # Said once for a prospect, however often the card shows them again.
+            if self._taken_said == shown:
+                return
+            self._taken_said = shown
             name = one_line(self.card.prospect["name"])
+            leaves = ": they leave your queue" if self.mode is QueueMode.TODAY else ""
             self.funnel.notify(
-                f"{one_line(held_by)} is on {name} now: they leave your queue",
+                f"{one_line(held_by)} is on {name} now{leaves}",
                 title="Taken",
                 severity="warning",
             )
-            self.reload_queue()
+            if self.mode is QueueMode.TODAY:
+                self.reload_queue()
+
+    def held_by_another(self, prospect_id: int) -> str | None:
+        """The other rep whose lease on the prospect runs now, in a team's book."""
+        rep = self.funnel.rep
+        if rep is None:
+            return None
+        other = holder(self.funnel.storage.db, prospect_id, self.funnel.clock())
+        return other if other is not None and other != rep else None
 
     def _renew_claim(self) -> None:
         """Keep holding the prospect whose card stays open (a lease lasts LEASE)."""

@@ -20,7 +20,7 @@ from funnel_tui.names import first_name_of
 from funnel_tui.phones import international, phone_warning
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.confirm_dialog import ConfirmDialog

@@ -3,6 +3,8 @@ the plan per day against what the rep did today."""
 
 from __future__ import annotations
 
+import shlex
+
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -188,15 +190,19 @@ class QuotaGauge(Widget):
 
     def _no_target(self) -> list[Text]:
         label = self.get_component_rich_style("quota-gauge--label", partial=True)
+        # A rep of a team sets their own: without --rep the command sets the team's.
+        command = "funnel target set 50000 --period month"
+        if self.team is not None:
+            command += f" --rep {shlex.quote(one_line(self.team.rep))}"
         if self.unreadable_targets:
             return [
                 Text("No readable target for this period: funnel check", "bold"),
-                Text.assemble("Set one with ", ("funnel target set 50000 --period month", label)),
+                Text.assemble("Set one with ", (command, label)),
                 Text("or press t."),
             ]
         return [
             Text("No target for this period.", "bold"),
-            Text.assemble("Set one with ", ("funnel target set 50000 --period month", label)),
+            Text.assemble("Set one with ", (command, label)),
             Text("or press t."),
         ]
 

@@ -21,7 +21,7 @@ from funnel_tui.settings import (
     parse_setting,
     setting_text,
 )
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 

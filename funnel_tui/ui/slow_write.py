@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-from funnel_tui import storage
+from funnel_tui.store import sqlite as storage
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from funnel_tui.dates import When, WhenError, describe_when, read_when
 from funnel_tui.domain import TaskStatus
-from funnel_tui.storage import describe_error
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline

@@ -13,7 +13,7 @@ from pathlib import Path
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import load_settings
-from funnel_tui.storage import open_storage
+from funnel_tui.store.sqlite import open_storage
 
 START = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 WON_EVERY = 5

@@ -70,7 +70,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     (a savepoint inside another).
     """
     if dialect_of(db) is Dialect.POSTGRESQL:
-        with db.conn.transaction():
+        with db.transaction():
             yield db
         return
     db.conn.execute("BEGIN IMMEDIATE")
