@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui import cli, storage
+from funnel_tui import cli
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
+from funnel_tui.store import sqlite as storage
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import build_demo_storage
 from tests.cli_support import one_line_error, run_main
