@@ -101,24 +101,6 @@ def server_description(url: str) -> str:
     )
 
 
-def copy_rows(
-    conn: psycopg.Connection[Any],
-    table: str,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-) -> int:
-    """COPY rows into `table`; how many."""
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    count = 0
-    with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def copy_text(
     conn: psycopg.Connection[Any], table: str, columns: Sequence[str], chunks: Iterable[str]
 ) -> None:

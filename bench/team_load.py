@@ -35,7 +35,7 @@ from typing import Any
 import psycopg
 from generate import person_row
 from results import machine_lines, write_section
-from team_book import bench_database, copy_rows, copying_in, empty, server_description
+from team_book import bench_database, copying_in, empty, server_description
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.claims import release
@@ -44,6 +44,7 @@ from funnel_tui.next_prospect import next_prospect
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.migrate_to import copy_rows
 from funnel_tui.timestamps import to_stored
 
 BENCH = Path(__file__).resolve().parent

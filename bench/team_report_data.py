@@ -51,13 +51,14 @@ from generate import (
     stamp,
 )
 from results import machine_lines, write_section
-from team_book import bench_database, copy_rows, copy_text, copying_in, server_description
+from team_book import bench_database, copy_text, copying_in, server_description
 
 from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome
 from funnel_tui.pace import set_target
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.migrate_to import copy_rows
 from funnel_tui.team_report import load_team_report
 
 BENCH = Path(__file__).resolve().parent

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ import psycopg
 from psycopg import sql
 
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.reps import RepError, add_rep, known_rep, read_rep_name
+from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, read_rep_name
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -218,7 +218,7 @@ def _copy(
     # typo never makes a rep.
     known = known_rep(PostgresDatabase(team), rep)
     if known is None:
-        if team.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None:
+        if has_reps(team):
             raise PostgresError(
                 f"no rep named {rep!r} in {where}; add them with: funnel rep add {rep}"
             )
@@ -288,11 +288,21 @@ def _copy_table(
     )
     if copied.table == "undo_log":
         rows = _moved_undo_records(rows, columns.index("prospect_before"), moves)
+    return copy_rows(team, copied.table, columns, rows)
+
+
+def copy_rows(
+    conn: psycopg.Connection[Any],
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """COPY rows into `table`, in their order; how many."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(copied.table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     count = 0
-    with team.cursor() as cursor, cursor.copy(statement) as copy:
+    with conn.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
             count += 1
