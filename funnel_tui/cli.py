@@ -406,7 +406,9 @@ def target_set(
     )
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
-    team_book = storage.db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
+    from funnel_tui.reps import has_reps
+
+    team_book = has_reps(storage.db)
     whose = f"{one_line(rep)}'s target" if rep is not None else "Target"
     if rep is None and team_book:
         whose = "The team's target"
@@ -1142,7 +1144,14 @@ def own_rep(storage: Storage) -> str | None:
     """Who is working: the rep named by `$FUNNEL_REP` or the user config, as the book
     knows them. A team's database needs one the book knows; a SQLite book uses one only
     when it keeps reps (else it is one rep's book and needs none)."""
-    from funnel_tui.reps import RepError, config_path, known_rep, own_rep_name, require_rep
+    from funnel_tui.reps import (
+        RepError,
+        config_path,
+        has_reps,
+        known_rep,
+        own_rep_name,
+        require_rep,
+    )
 
     try:
         name = own_rep_name()
@@ -1153,7 +1162,7 @@ def own_rep(storage: Storage) -> str | None:
                     f' rep = "NAME" in {config_path()}'
                 )
             return require_rep(storage.db, name)
-        if name is None or not storage.db.execute("SELECT 1 FROM reps LIMIT 1").fetchone():
+        if name is None or not has_reps(storage.db):
             return None
         return known_rep(storage.db, name) or require_rep(storage.db, name)
     except RepError as error:

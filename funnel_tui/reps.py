@@ -73,6 +73,11 @@ def own_rep_name(folder: Path | None = None) -> str | None:
     return read_rep_name(config["rep"])
 
 
+def has_reps(db: Any) -> bool:
+    """Whether the book keeps reps: a team's, rather than one rep's."""
+    return db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
+
+
 def known_rep(db: Any, name: str) -> str | None:
     """The name as the book keeps it, whatever the case it was typed in; None if the
     book does not know the rep."""
