@@ -132,6 +132,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         self.held_back = 0
         # The gauge's plan, kept between refreshes (load_gauge_figures says when it holds).
         self._plan_cache: CachedPlan | None = None
+        # Bumped by each replan: a load begun before it must not keep the plan it made.
+        self._plan_generation = 0
+        # A load of the gauge is running; another was asked for while it ran.
+        self._pace_loading = False
+        self._pace_asked_again = False
         self._outcome_dialog: OutcomeDialog | None = None
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
@@ -333,22 +338,40 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
 
     def reload_pace(self, *, replan: bool = False) -> None:
         """Read the gauge's figures again; `replan` after anything the plan depends on
-        changed besides the period and the day (a call logged or undone, the settings)."""
+        changed besides the period and the day (a call logged or undone, the settings).
+
+        A load already running is never cancelled (its work in the database thread would
+        be thrown away): it reads once more when it is done.
+        """
         if replan:
             self._plan_cache = None
+            self._plan_generation += 1
+        if self._pace_loading:
+            self._pace_asked_again = True
+            return
+        self._pace_loading = True
         self._reload_pace()
 
-    @work(exclusive=True, group="pace")
+    @work(group="pace")
     async def _reload_pace(self) -> None:
+        try:
+            self._pace_asked_again = True
+            while self._pace_asked_again:
+                self._pace_asked_again = False
+                await self._load_pace_once()
+        finally:
+            self._pace_loading = False
+
+    async def _load_pace_once(self) -> None:
         now = self.funnel.clock()
         settings = self.funnel.settings
-        cached = self._plan_cache
+        cached, generation = self._plan_cache, self._plan_generation
         figures = await self.funnel.in_db_thread(
             lambda db: load_gauge_figures(db, now, settings, cached, self.funnel.rep)
         )
         gauge = self.gauge
         gauge.unreadable_targets = figures.unreadable_targets
-        if figures.plan is not None:
+        if figures.plan is not None and generation == self._plan_generation:
             self._plan_cache = figures.plan
         plan = None if figures.plan is None else figures.plan.plan
         gauge.plan = plan
