@@ -350,7 +350,7 @@ BATCHES_AHEAD = 2
 ROWS_PER_INSERT = 500
 # New rows land all over the name, email and phone indexes; with SQLite's default page
 # cache of 2 MiB a large import keeps writing those pages out and reading them back.
-IMPORT_PAGE_CACHE_KIB = 64 * 1024
+IMPORT_PAGE_CACHE_KIB = 8 * 1024
 
 
 def _insert_statement(rows: int) -> str:
