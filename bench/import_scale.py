@@ -36,6 +36,8 @@ class Run:
     """One `funnel import` from start to exit."""
 
     seconds: float
+    # User and system time: steadier than the wall clock on a machine others share.
+    cpu_seconds: float
     peak_mib: float
     summary: str
 
@@ -63,7 +65,7 @@ def import_once(csv_path: Path, db_path: Path, source_dir: Path | None) -> Run:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {summary}")
     # ru_maxrss is in KiB on Linux.
-    return Run(seconds, usage.ru_maxrss / 1024, summary)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, summary)
 
 
 def render_section(
@@ -82,18 +84,22 @@ def render_section(
         "`funnel import FILE --db NEW.db` of a HubSpot contacts export (bench/generate.py:"
         " 14 columns, a phone number on each row, a mobile on 30%, a time zone on half) into"
         " a new database, a process of its own timed from start to exit (reading the"
-        " package and scanning the file included); peak RSS is the process's ru_maxrss."
-        " Where two packages ran, they took turns on the same file.",
+        " package and scanning the file included); CPU is its user and system time (the"
+        " reading thread's included), peak RSS its ru_maxrss. Where two packages ran, they"
+        " took turns on the same file.",
         "",
-        "| Package | Rows | Median s | Rows/s | Peak RSS MiB | Runs (min–max s) |",
-        "|---|---:|---:|---:|---:|---|",
+        "| Package | Rows | Median s | Rows/s | CPU s | Rows/CPU s | Peak RSS MiB"
+        " | Runs (min–max s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for (package, rows), runs in results.items():
         seconds = median(run.seconds for run in runs)
+        cpu_seconds = median(run.cpu_seconds for run in runs)
         peak = max(run.peak_mib for run in runs)
         low, high = min(run.seconds for run in runs), max(run.seconds for run in runs)
         lines.append(
-            f"| {package} | {rows:,} | {seconds:,.1f} | {rows / seconds:,.0f} | {peak:,.1f}"
+            f"| {package} | {rows:,} | {seconds:,.1f} | {rows / seconds:,.0f}"
+            f" | {cpu_seconds:,.1f} | {rows / cpu_seconds:,.0f} | {peak:,.1f}"
             f" | {len(runs)} ({low:,.1f}–{high:,.1f}) |"
         )
     return lines
@@ -102,8 +108,13 @@ def render_section(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--runs", type=int, nargs="+", default=[3], help="for each size (the last for the rest)"
+    )
     parser.add_argument("--baseline", type=Path, help="a folder holding another funnel_tui")
+    parser.add_argument(
+        "--baseline-up-to", type=int, help="run the baseline on files of up to this many rows"
+    )
     parser.add_argument("--baseline-label", default="before")
     parser.add_argument("--label", default="this commit")
     parser.add_argument("--output", type=Path, default=BENCH / "results.md")
@@ -115,12 +126,15 @@ def main() -> None:
     if arguments.baseline is not None:
         packages = {arguments.baseline_label: arguments.baseline.resolve(), **packages}
     results: dict[tuple[str, int], list[Run]] = {}
-    for rows in arguments.rows:
+    for index, rows in enumerate(arguments.rows):
         csv_path = DATA / f"hubspot-{rows}.csv"
         print(f"… writing {csv_path.name}", file=sys.stderr, flush=True)
         write_hubspot_csv(csv_path, rows, seed=SEED)
-        for _ in range(arguments.runs):
+        runs = arguments.runs[min(index, len(arguments.runs) - 1)]
+        for _ in range(runs):
             for label, source_dir in packages.items():
+                if source_dir is not None and rows > (arguments.baseline_up_to or rows):
+                    continue
                 run = import_once(csv_path, DATA / "import-scale.db", source_dir)
                 results.setdefault((label, rows), []).append(run)
                 print(
