@@ -68,14 +68,15 @@ class ImportDialog(ModalScreen[bool]):
         """Called from the import's thread: only noted here, shown by `_show_progress`."""
         self._lines = (done, total)
 
-    def _show_progress(self) -> None:
+    def _show_progress(self, finished: bool = False) -> None:
         done, total = self._lines
         if not total:
             return
         self.bar.update(total=total, progress=done)
         elapsed = monotonic() - self._started
         rate = f" · {done / elapsed:,.0f} lines a second" if elapsed > 0 else ""
-        state = " · writing" if done >= total else ""
+        # Every line is read: the last batch is being written and committed.
+        state = " · writing" if done >= total and not finished else ""
         self.query_one("#import-rate", Label).update(
             f"{done:,} of {total:,} lines read{rate}{state}"
         )
@@ -91,7 +92,7 @@ class ImportDialog(ModalScreen[bool]):
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        self._show_progress()
+        self._show_progress(finished=True)
 
     @work(exclusive=True, group="import")
     async def _import(self, path: Path) -> None:
