@@ -116,6 +116,6 @@ async def test_the_dialog_shows_the_lines_read(demo_app: FunnelApp, tmp_path: Pa
         await settle(pilot)
         assert shown_text(dialog.query_one("#import-result")).startswith("added 1500")
         assert dialog.query_one("#import-progress").display
-        shown = shown_text(dialog.query_one("#import-rate"))
+        shown = shown_text(dialog.query_one("#import-rate")).strip()
         assert shown.startswith("1,501 of 1,501 lines read · ")
         assert shown.endswith(" lines a second")
