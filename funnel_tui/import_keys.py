@@ -28,16 +28,15 @@ PHONE_NAMES = "import_phone_names"
 PHONE_HOLDERS = "import_phone_holders"
 TABLES = {
     EMAILS: ("email_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "email_key"),
-    PHONE_NAMES: (
-        "phone_key TEXT NOT NULL, name_key TEXT NOT NULL, prospect_id BIGINT NOT NULL",
-        "phone_key, name_key",
-    ),
+    # A number and a name as one key (`pair_key`): SQLite looks up `IN (...)` of one
+    # column by its index, but scans the table for a pair of columns `IN (VALUES ...)`.
+    PHONE_NAMES: ("pair_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "pair_key"),
     PHONE_HOLDERS: ("phone_key TEXT NOT NULL, name TEXT NOT NULL", "phone_key"),
 }
 INSERTS = {
     EMAILS: f"INSERT INTO {EMAILS} (email_key, prospect_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-    PHONE_NAMES: f"INSERT INTO {PHONE_NAMES} (phone_key, name_key, prospect_id)"
-    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    PHONE_NAMES: f"INSERT INTO {PHONE_NAMES} (pair_key, prospect_id) VALUES (?, ?)"
+    " ON CONFLICT DO NOTHING",
     PHONE_HOLDERS: f"INSERT INTO {PHONE_HOLDERS} (phone_key, name) VALUES (?, ?)"
     " ON CONFLICT DO NOTHING",
 }
@@ -54,6 +53,11 @@ def email_key(email: object) -> str:
 def name_key(name: object) -> str:
     """A name with case and spacing ignored: `Anna  berg` is `Anna Berg`."""
     return "".join(str(name or "").split()).casefold()
+
+
+def _pair_key(phone: str, name: str) -> str:
+    # Neither key holds whitespace: a space keeps them apart.
+    return f"{phone} {name}"
 
 
 @dataclass
@@ -117,7 +121,7 @@ class ImportKeys:
         _executemany(
             self.db,
             INSERTS[PHONE_NAMES],
-            [(phone, name, prospect_id) for (phone, name), prospect_id in keys.phone_names.items()],
+            [(_pair_key(*pair), prospect_id) for pair, prospect_id in keys.phone_names.items()],
         )
         _executemany(self.db, INSERTS[PHONE_HOLDERS], list(keys.phone_holders.items()))
 
@@ -129,15 +133,12 @@ class ImportKeys:
             marks = ", ".join("?" * len(chunk))
             sql = f"SELECT email_key, prospect_id FROM {EMAILS} WHERE email_key IN ({marks})"
             found.emails.update(self.db.execute(sql, chunk).fetchall())
-        for chunk in _chunks(sorted(phone_names), KEYS_PER_QUERY):
-            pairs = ", ".join(["(?, ?)"] * len(chunk))
-            sql = (
-                f"SELECT phone_key, name_key, prospect_id FROM {PHONE_NAMES}"
-                f" WHERE (phone_key, name_key) IN (VALUES {pairs})"
-            )
-            parameters = [value for pair in chunk for value in pair]
-            for phone, name, prospect_id in self.db.execute(sql, parameters).fetchall():
-                found.phone_names[(phone, name)] = prospect_id
+        pairs = {_pair_key(*pair): pair for pair in phone_names}
+        for chunk in _chunks(sorted(pairs), KEYS_PER_QUERY):
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT pair_key, prospect_id FROM {PHONE_NAMES} WHERE pair_key IN ({marks})"
+            for pair_key, prospect_id in self.db.execute(sql, chunk).fetchall():
+                found.phone_names[pairs[pair_key]] = prospect_id
         phones = sorted({phone for phone, _ in phone_names})
         for chunk in _chunks(phones, KEYS_PER_QUERY):
             marks = ", ".join("?" * len(chunk))

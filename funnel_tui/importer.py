@@ -192,6 +192,22 @@ class StoredProspect:
     zone_set: bool
 
 
+@dataclass(frozen=True)
+class RowKeys:
+    """A valid row and the keys it is matched by, worked out once."""
+
+    row: dict[str, object]
+    email: str
+    # The row's phone is stored in E.164 already: it is its own key.
+    phone: str
+    name: str
+
+    @classmethod
+    def of(cls, row: dict[str, object]) -> RowKeys:
+        email, phone = email_key(row.get("email")), str(row.get("phone", ""))
+        return cls(row, email, phone, name_key(row["name"]))
+
+
 STORED_STATE = (
     "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
     " FROM prospects WHERE id IN ({ids})"
@@ -239,12 +255,13 @@ class _Merger:
         self.updated = 0
         self.shared_phones: list[SharedPhone] = []
 
-    def _remember(self, target: Target, name: object, email: str, phone: str) -> None:
+    def _remember(self, target: Target, row: RowKeys) -> None:
+        email, phone = row.email, row.phone
         if email:
             self.by_email.setdefault(email, target)
         if phone:
-            self.by_phone_and_name.setdefault((phone, name_key(name)), target)
-            self.phone_holders.setdefault(phone, str(name))
+            self.by_phone_and_name.setdefault((phone, row.name), target)
+            self.phone_holders.setdefault(phone, str(row.row["name"]))
             if email and isinstance(target, int):
                 self.emails_given[target] = email
 
@@ -253,12 +270,13 @@ class _Merger:
             return self.emails_given.get(target) or self.stored[target].email_key
         return email_key(target.get("email"))
 
-    def _match(self, row: dict[str, object], email: str, phone: str) -> Target | None:
+    def _match(self, row: RowKeys) -> Target | None:
+        email, phone = row.email, row.phone
         if email and (target := self.by_email.get(email)) is not None:
             return target
         if not phone:
             return None
-        target = self.by_phone_and_name.get((phone, name_key(row["name"])))
+        target = self.by_phone_and_name.get((phone, row.name))
         if target is None:
             return None
         other_email = self._email_of(target)
@@ -271,11 +289,9 @@ class _Merger:
             return True
         return self.stored[target].zone_set if isinstance(target, int) else False
 
-    def merge(self, line: int, row: dict[str, object]) -> None:
-        email = email_key(row.get("email"))
-        # The row's phone is stored in E.164 already: it is its own key.
-        phone = str(row.get("phone", ""))
-        target = self._match(row, email, phone)
+    def merge(self, line: int, keyed: RowKeys) -> None:
+        row, phone = keyed.row, keyed.phone
+        target = self._match(keyed)
         if target is None:
             target = {**NEW_PROSPECT, **row}
             self.added.append(target)
@@ -304,7 +320,7 @@ class _Merger:
                 else:
                     pending[name] = value
             self.updated += 1
-        self._remember(target, row["name"], email, phone)
+        self._remember(target, keyed)
 
     def new_keys(self) -> Keys:
         """The keys this batch's rows lead to that the book did not have, once the new
@@ -445,14 +461,13 @@ def _merge_batch(
     batch: list[tuple[int, dict[str, object]]],
     region: str,
 ) -> _Merger:
-    emails = {key for _, row in batch if (key := email_key(row.get("email")))}
-    phone_names = {
-        (str(row["phone"]), name_key(row["name"])) for _, row in batch if row.get("phone")
-    }
+    keyed = [(line, RowKeys.of(row)) for line, row in batch]
+    emails = {row.email for _, row in keyed if row.email}
+    phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
     found = keys.find(emails, phone_names)
     stored = _stored_prospects(db, {*found.emails.values(), *found.phone_names.values()}, region)
     merger = _Merger(found, stored)
-    for line, row in batch:
+    for line, row in keyed:
         merger.merge(line, row)
     return merger
 
