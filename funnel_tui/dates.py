@@ -226,9 +226,7 @@ def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo
     if typed.endswith(THEIR_TIME) and typed != THEIR_TIME:
         zone = known_zone(prospect_tz)
         if zone is None:
-            raise WhenError(
-                "their time zone is not known", "type the time as it is where you are"
-            )
+            raise WhenError("their time zone is not known", "type the time as it is where you are")
         return typed.removesuffix(THEIR_TIME).rstrip(), f" {THEIR_TIME}", zone
     for words in MY_TIME:
         if typed.endswith(words) and typed != words:
