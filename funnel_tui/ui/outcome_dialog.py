@@ -506,6 +506,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def on_screen_suspend(self) -> None:
+        # Closed: the keys typed meanwhile belong to the screen below.
+        self.funnel.release_keys()
+
 
 def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
     """What a field reads as: the value, the other day tab switches to (or from), and a
@@ -521,7 +525,3 @@ def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
     if answer.warning:
         line.append(f"\n⚠ {answer.warning}; saved as it is", "yellow")
     return line
-
-    def on_screen_suspend(self) -> None:
-        # Closed: the keys typed meanwhile belong to the screen below.
-        self.funnel.release_keys()
