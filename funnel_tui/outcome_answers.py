@@ -28,7 +28,7 @@ class Answer:
     # Said beside the reading, without refusing it: a follow-up when the prospect is not
     # called (a day off, outside calling hours).
     warning: str = ""
-    # The other day an ambiguous `next tue` can mean, as the rep would switch to it.
+    # The other day an ambiguous `next tue` can mean (`Tue 8 Dec`), to switch to with tab.
     other: str = ""
 
 
@@ -95,7 +95,7 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
     )
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
     warning = outside_calling_hours(when.moment, settings, reading.prospect_timezone)
-    other = "" if when.other is None else describe_when(when.other, reading.now)
+    other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
     return Answer(when.moment, shown, warning=warning or "", other=other)
 
 

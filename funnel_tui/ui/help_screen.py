@@ -54,6 +54,7 @@ class HelpScreen(ModalScreen[None]):
             [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
                 ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
+                ("tab", "After next fri while this week's Friday is to come: next week's instead"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],

@@ -523,5 +523,5 @@ def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
             "dim" if switched else "",
         )
     if answer.warning:
-        line.append(f"\n⚠ {answer.warning}; saved as it is", "yellow")
+        line.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
     return line
