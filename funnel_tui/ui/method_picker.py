@@ -80,7 +80,7 @@ class MethodPicker(ModalScreen[str | None]):
         if script.method == self.suggested:
             prompt += Content.styled(" (suggested)", "$accent")
         if script.fits:
-            prompt += Content.assemble("\n       ", (one_line(script.fits), "dim"))
+            prompt += Content.assemble("\n    ", (one_line(script.fits), "dim"))
         return Option(prompt, id=script.method)
 
     def on_mount(self) -> None:
