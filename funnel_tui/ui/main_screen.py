@@ -48,6 +48,7 @@ from funnel_tui.ui.prospect_card import ProspectCard, TeamView
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
+from funnel_tui.what_next import logged_line
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -602,20 +603,24 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
                     )
                 )
             )
-            return moved_on(writing)
+            return moved_on(writing, entry)
 
-        async def moved_on(writing: Awaitable[LoggedCall]) -> LoggedCall:
+        async def moved_on(writing: Awaitable[LoggedCall], entry: CallOutcome) -> LoggedCall:
             logged = await writing
             self.undo_session.call_logged(logged.call_id)
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             if call is not None and self.running_call is call:
                 self.running_call = None
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
-                timeout=LOGGED_TOAST_S,
+            said = logged_line(
+                logged,
+                prospect["name"],
+                prospect["timezone"],
+                self.funnel.clock(),
+                amount_cents=entry.amount_cents,
+                currency=self.funnel.settings.currency,
             )
+            self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
             self.reload_pace(replan=True)
             return logged
