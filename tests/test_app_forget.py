@@ -3,12 +3,15 @@ only by `y`; they leave the queue, and neither undo nor redo brings them back.""
 
 from __future__ import annotations
 
+from funnel_tui.forget import forget_prospect
+from funnel_tui.prospects import SUPPRESSED_REASON
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import settle, shown_text
 from tests.test_app import first_in_queue
 from tests.test_app_undo import confirm_text, notices
+from tests.test_phone_app import add
 
 
 def question(app: FunnelApp) -> str:
@@ -84,3 +87,21 @@ async def test_no_keeps_the_prospect(demo_app: FunnelApp) -> None:
         assert isinstance(demo_app.screen, MainScreen)
         assert db["prospects"].count == prospects
         assert db["suppressions"].count == 0
+
+
+async def test_the_form_refuses_a_forgotten_persons_email_under_the_field(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    forget_prospect(db, first["id"])
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        form = await add(demo_app, pilot, name="Back Again", email=first["email"].upper())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert shown_text(form.query_one("#error-email")).strip() == SUPPRESSED_REASON
+        assert form.focused is form.query_one("#field-email")
+        assert db["prospects"].count == count
