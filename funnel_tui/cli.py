@@ -1050,6 +1050,11 @@ def _export_prospect(db_path: Path | None, prospect_id: int, output: Path | None
     click.echo(one_line(f"Exported prospect {prospect_id} to {output}"), err=True)
 
 
+def stdin_is_terminal() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
+
+
 @cli.command()
 @db_option
 @click.argument("prospect_id", type=int)
@@ -1067,7 +1072,7 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
         raise UserError(f"no prospect with id {prospect_id}")
     name = one_line(prospect["name"]) or "(no name)"
     if not yes:
-        if not sys.stdin.isatty():
+        if not stdin_is_terminal():
             raise UserError(
                 f"forgetting {name} (prospect {prospect_id}) cannot be undone, so it asks"
                 " first: run it in a terminal, or add --yes"

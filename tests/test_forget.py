@@ -11,7 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from funnel_tui import cli as cli_module
 from funnel_tui.burnup import load_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
@@ -270,3 +272,23 @@ def test_export_of_one_prospect_gives_everything_about_them_as_json(
     assert one_line_error(unknown.stderr) == "funnel: no prospect with id 999"
     both = invoke("export", "calls", "--prospect", person, "--db", book_option(book_storage))
     assert both.exit_code == 2
+
+
+def test_at_a_terminal_forget_asks_naming_them_and_no_keeps_them(
+    book_storage: Any, monkeypatch: pytest.MonkeyPatch, zone: None
+) -> None:
+    person, _ = build_book(book_storage.db)
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    target = book_option(book_storage)
+
+    kept = CliRunner().invoke(cli_module.cli, ["forget", str(person), "--db", target], input="n\n")
+    assert kept.exit_code == 1
+    assert f"Forget {NAME} (prospect {person}) and everything about them?" in kept.stdout
+    assert kept.stderr == "Nothing forgotten.\n"
+    assert count_rows(book_storage.db, "prospects") == 2
+
+    forgot = CliRunner().invoke(
+        cli_module.cli, ["forget", str(person), "--db", target], input="y\n"
+    )
+    assert forgot.exit_code == 0, forgot.output
+    assert count_rows(book_storage.db, "prospects") == 1
