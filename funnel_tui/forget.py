@@ -73,7 +73,6 @@ class Forgotten:
     """What forgetting removed and kept."""
 
     prospect_id: int
-    name: str
     removed: dict[str, int]
     deals_kept: int
     suppressed: int
@@ -127,9 +126,7 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
             table: db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
             for table, where in PERSONAL_ROWS
         }
-    return Forgotten(
-        prospect_id, str(prospect["name"]), removed, deals_kept=len(deals), suppressed=suppressed
-    )
+    return Forgotten(prospect_id, removed, deals_kept=len(deals), suppressed=suppressed)
 
 
 def forget_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:

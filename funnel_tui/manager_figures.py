@@ -484,9 +484,9 @@ _LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
 @dataclass(frozen=True)
 class _Deal:
-    # The deal's prospect, or for a forgotten prospect's deal its own key (-deal id): each
-    # such deal counts as a lead of its own.
-    lead: int
+    # Who the deal counts for as a lead: its prospect, or for a forgotten prospect's deal
+    # the deal itself (each such deal is a lead of its own).
+    lead: tuple[str, int]
     # None for a forgotten prospect's deal, which counts in no lead's marks.
     prospect_id: int | None
     method: str
@@ -510,7 +510,7 @@ DEAL_AMOUNTS_SQL = per_dialect(_deal_amounts_sql)
 def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
     return [
         _Deal(
-            -deal_id if prospect_id is None else prospect_id,
+            ("deal", deal_id) if prospect_id is None else ("prospect", prospect_id),
             prospect_id,
             method,
             source,
@@ -706,7 +706,7 @@ def _breakdowns(
 
 def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
     """(deals, cents, distinct prospects) by the deals' method or source."""
-    totals: dict[str, tuple[int, int, set[int]]] = {}
+    totals: dict[str, tuple[int, int, set[tuple[str, int]]]] = {}
     for deal in deals:
         count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
         prospects.add(deal.lead)

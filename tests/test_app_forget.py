@@ -3,6 +3,8 @@ only by `y`; they leave the queue, and neither undo nor redo brings them back.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from funnel_tui.forget import forget_prospect
 from funnel_tui.prospects import SUPPRESSED_REASON
 from funnel_tui.ui.app import FunnelApp
@@ -55,6 +57,12 @@ async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: Fu
         assert screen.queue.position_of(first["id"]) is None
         assert screen.queue.highlighted_id is not None
         assert notices(demo_app)[-1].startswith(f"Forgot prospect {first['id']}")
+        # The app's own connections do not keep a copy in the file or its log.
+        path = demo_app.storage.path
+        wal = Path(f"{path}-wal")
+        stored = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        for value in (first["name"], first["email"], first["phone"]):
+            assert value.encode() not in stored, value
 
         await pilot.press("ctrl+y")
         await settle(pilot)
