@@ -113,3 +113,27 @@ async def test_the_form_refuses_a_forgotten_persons_email_under_the_field(
         assert shown_text(form.query_one("#error-email")).strip() == SUPPRESSED_REASON
         assert form.focused is form.query_one("#field-email")
         assert db["prospects"].count == count
+
+
+async def test_the_import_dialog_counts_the_rows_it_suppressed(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    forget_prospect(db, first["id"])
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        f"name,email\nThem Again,{first['email']}\nAda Lovelace,ada@engines.example\n",
+        encoding="utf-8",
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = str(csv_file)
+        await pilot.press("enter")
+        await settle(pilot)
+        result = shown_text(demo_app.screen.query_one("#import-result"))
+        assert "added 1, updated 0, rejected 0, suppressed 1" in result
+        assert "line 2: not imported" in result
+    assert db.execute("SELECT count(*) FROM prospects WHERE name = 'Them Again'").fetchone() == (0,)
