@@ -23,7 +23,7 @@ from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
-from tests.cli_support import invoke, one_line_error
+from tests.cli_support import REPORT_KEYS, invoke, one_line_error
 from tests.report_books import machine_zone, report_json
 from tests.rows import book_option, count_rows, insert_row, table_rows
 
@@ -37,24 +37,13 @@ PHONE = "+12025550187"
 # history, which forgetting must not change. The activity figures (calls, connects,
 # leads) drop the person's calls with them, by design.
 QUOTA_KEYS = (
-    "period",
-    "starts_on",
-    "ends_on",
-    "target_cents",
-    "won_cents",
-    "attainment",
-    "business_days",
-    "elapsed_business_days",
-    "remaining_business_days",
-    "expected_to_date_cents",
-    "pace_gap_cents",
-    "status",
-    "needed_per_day_cents",
-    "projection_cents",
+    *REPORT_KEYS[: REPORT_KEYS.index("projection_cents") + 1],
     "calls_per_day",
     "deals_won",
     "avg_deal_cents",
 )
+# The pace's own figures among them (the rest are the report's).
+PACE_KEYS = QUOTA_KEYS[: QUOTA_KEYS.index("projection_cents") + 1]
 
 
 def build_book(db: Any, rep: str | None = None) -> tuple[int, int]:
@@ -128,7 +117,7 @@ def pace_figures(db: Any, rep: str | None) -> tuple[Any, ...]:
     settings = load_settings(db)
     pace = load_pace(db, date(2026, 11, 18), settings, tz=ZONE, rep=rep)
     assert pace is not None
-    figures = {key: getattr(pace, key) for key in QUOTA_KEYS[:14]}
+    figures = {key: getattr(pace, key) for key in PACE_KEYS}
     return figures, load_burnup(db, pace, settings)
 
 
