@@ -40,6 +40,7 @@ from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
+from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -84,7 +85,7 @@ class PendingSelection:
     """The prospect to select; None for the first row."""
 
 
-class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
+class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -111,6 +112,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         Binding("p", "performance", "Pace, pipeline and conversion", show=False, priority=True),
         Binding("s", "settings", "Settings", show=False, priority=True),
         Binding("i", "import_csv", "Import CSV", show=False, priority=True),
+        Binding(
+            FORGET_KEY, "forget_prospect", "Forget prospect (on request)", show=False, priority=True
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
@@ -165,7 +169,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         await self.app.push_screen(screen, callback)
 
     async def _confirm(
-        self, question: Text, *, yes: str, then: Callable[[], Awaitable[None]]
+        self,
+        question: Text,
+        *,
+        yes: str,
+        then: Callable[[], Awaitable[None]],
+        enter_says_yes: bool = True,
     ) -> None:
         """Ask first; on yes run `then`. Keys typed after the answer wait until it has run."""
         from funnel_tui.ui.confirm_dialog import ConfirmDialog
@@ -178,7 +187,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
             finally:
                 self.funnel.release_keys()
 
-        await self._open(ConfirmDialog(question, yes=yes), answered)
+        await self._open(ConfirmDialog(question, yes=yes, enter_says_yes=enter_says_yes), answered)
 
     @property
     def funnel(self) -> FunnelApp:
