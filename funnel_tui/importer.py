@@ -37,6 +37,7 @@ from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import NEW_PROSPECT_IDS
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 
@@ -92,6 +93,8 @@ class ImportReport:
     shared_phones: list[SharedPhone] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
+    # The lines left out because their email or phone is on the suppression list.
+    suppressed: list[int] = field(default_factory=list)
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -134,23 +137,30 @@ class ImportReport:
                 ),
             ]
         )
+        suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
         if self.dry_run:
             return (
                 f"dry run, nothing written: would add {self.added}, update {self.updated}, "
-                f"reject {len(self.rejected)} {read_as}"
+                f"reject {len(self.rejected)}{suppressed} {read_as}"
             )
         if not self.written and self.rejected:
             return (
                 f"nothing written because {len(self.rejected)} rows were rejected; the rest "
-                f"would add {self.added}, update {self.updated} {read_as}"
+                f"would add {self.added}, update {self.updated}{suppressed} {read_as}"
             )
         return (
-            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)} {read_as}"
+            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)}"
+            f"{suppressed} {read_as}"
         )
 
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
-        notices = [str(shared) for shared in self.shared_phones]
+        notices = [
+            f"line {line}: not imported: its email or phone belongs to a prospect forgotten on"
+            " request (the suppression list)"
+            for line in self.suppressed
+        ]
+        notices += [str(shared) for shared in self.shared_phones]
         notices += [str(phone) for phone in self.file.unknown_phones]
         if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
             notices.append(f"… and {more} more phone numbers kept with a warning")
@@ -453,6 +463,30 @@ class _Totals:
     added: int = 0
     updated: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
+    suppressed: list[int] = field(default_factory=list)
+
+
+def _not_suppressed(
+    db: sqlite_utils.Database,
+    batch: list[tuple[int, dict[str, object]]],
+    region: str,
+    suppressed: list[int],
+) -> list[tuple[int, dict[str, object]]]:
+    """The rows whose email and phone are not on the suppression list (a prospect forgotten
+    on request); the lines of the others go to `suppressed`. Only the batch's own hashes
+    are looked up."""
+    hashes = [
+        (line, row, Contact(row.get("email"), row.get("phone")).hashes(region).values())
+        for line, row in batch
+    ]
+    listed = listed_hashes(db, {value for _, _, values in hashes for value in values})
+    kept = []
+    for line, row, values in hashes:
+        if listed.isdisjoint(values):
+            kept.append((line, row))
+        else:
+            suppressed.append(line)
+    return kept
 
 
 def _merge_batch(
@@ -511,10 +545,12 @@ def import_file(
     """Merge a file's rows into the book in one transaction, and report what happened.
 
     A thread of its own reads and checks the next batch of rows while this one merges
-    and writes the last. Any rejected row means the transaction is rolled back unless
-    `skip_invalid`; `dry_run` always rolls it back; a file that cannot be read to its
-    end (CsvUnreadable) too. The new prospects are `owner`'s, or with none a team's
-    pool's (PRODUCT 16); a prospect already in the book keeps its owner.
+    and writes the last. A row whose email or phone is on the suppression list (a
+    prospect forgotten on request) is left out, and counted. Any rejected row means the
+    transaction is rolled back unless `skip_invalid`; `dry_run` always rolls it back; a
+    file that cannot be read to its end (CsvUnreadable) too. The new prospects are
+    `owner`'s, or with none a team's pool's (PRODUCT 16); a prospect already in the book
+    keeps its owner.
     """
     region = reader.file.phone_region
     stamp = to_stored(now)
@@ -524,7 +560,10 @@ def import_file(
     try:
         with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
             keys = ImportKeys(db, region)
+            any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
             for batch in batches:
+                if any_suppressed:
+                    batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
                 _write(db, merger, stamp, owner)
                 keys.add(merger.new_keys())
@@ -546,4 +585,5 @@ def import_file(
         shared_phones=totals.shared_phones,
         dry_run=dry_run,
         written=written,
+        suppressed=totals.suppressed,
     )

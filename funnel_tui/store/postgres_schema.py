@@ -25,6 +25,7 @@ from funnel_tui.domain import (
     sql_list,
 )
 from funnel_tui.schema_v4 import CALL_DAY_COUNTS, COUNTED_REASONS, UNSPECIFIED_REASON
+from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 
 # The first version a PostgreSQL book can have: the team's schema; the ones before it
 # are the SQLite file's history.
@@ -775,9 +776,23 @@ SCHEMA_V6 = (
     + "\nINSERT INTO book (id) VALUES (substr(md5(random()::text), 1, 12));\n"
 )
 
+# v7 (SQLite: schema_v7): the suppression list of the people who asked to be forgotten,
+# and a forgotten prospect's deals kept as anonymous amounts.
+SCHEMA_V7 = f"""
+ALTER TABLE deals ALTER COLUMN prospect_id DROP NOT NULL;
+ALTER TABLE deals ADD COLUMN forgotten_method text;
+ALTER TABLE deals ADD COLUMN forgotten_source text;
+
+CREATE TABLE suppressions (
+    hash text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ({sql_list(SUPPRESSION_KINDS)})),
+    added_at text NOT NULL DEFAULT {NOW}
+);
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
-MIGRATIONS: dict[int, str] = {6: SCHEMA_V6}
+MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7}
 
 
 # --- the derived rows of many prospects at once (`funnel migrate-to`) -------------------
