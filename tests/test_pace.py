@@ -598,6 +598,7 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         "after_end": "2027-01-01",
         "start_day": "2026-01-01",
         "after_end_day": "2027-01-02",
+        "rep": None,
     }
 
     def plan(sql: str) -> list[str]:
