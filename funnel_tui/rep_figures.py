@@ -29,9 +29,10 @@ from funnel_tui.store.sql import NUMBER_LIST, in_dialect, per_dialect
 _REP_CALLS = "calls c JOIN prospects p ON p.id = c.prospect_id"
 
 
-def _flags_sql(dialect: Dialect) -> str:
-    """Each prospect the rep called in the window, per method its calls count under: 1 or
-    0 for whether a call of theirs connected, was a `meeting`, was a `not_interested`."""
+def _flags_sql(dialect: Dialect, among: str = "TRUE") -> str:
+    """Each prospect the rep called in the window (of those `among` picks), per method
+    its calls count under: 1 or 0 for whether a call of theirs connected, was a
+    `meeting`, was a `not_interested`."""
     method = method_sql(dialect)
     return f"""
 SELECT c.prospect_id, {method} AS method, {source_sql(dialect)} AS source,
@@ -39,7 +40,7 @@ SELECT c.prospect_id, {method} AS method, {source_sql(dialect)} AS source,
     max(CASE WHEN c.outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END) AS met,
     max(CASE WHEN c.outcome = '{Outcome.NOT_INTERESTED}' THEN 1 ELSE 0 END) AS refused
 FROM {_REP_CALLS}
-WHERE c.rep = :rep AND {calls_of_window_sql(dialect)}
+WHERE c.rep = :rep AND {calls_of_window_sql(dialect)} AND {among}
 GROUP BY c.prospect_id, {method}, p.source"""
 
 
@@ -67,12 +68,15 @@ REP_LEADS_SQL = per_dialect(_rep_leads_sql)
 
 # The rep's prospects with a deal of theirs in the window who also said no to them in
 # it, with the method of each no.
+_BUYERS = """c.prospect_id IN (
+    SELECT d.prospect_id FROM deals d
+    WHERE d.rep = :rep AND d.closed_on >= :starts_on AND d.closed_on < :after_end)"""
+
+
 def _rep_refusing_buyers_sql(dialect: Dialect) -> str:
     return f"""
-SELECT prospect_id, method, source FROM ({_flags_sql(dialect)}) AS flags
-WHERE refused = 1 AND prospect_id IN (
-    SELECT d.prospect_id FROM deals d
-    WHERE d.rep = :rep AND d.closed_on >= :starts_on AND d.closed_on < :after_end)
+SELECT prospect_id, method, source FROM ({_flags_sql(dialect, _BUYERS)}) AS flags
+WHERE refused = 1
 """
 
 
