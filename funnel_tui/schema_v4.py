@@ -132,7 +132,7 @@ _COUNT_COLUMNS = ", ".join(CALL_DAY_COUNTS)
 
 def add_to_call_days(select: str, *, by_rep: bool = False) -> str:
     """An upsert adding the counts `select` yields to call_days (negative ones subtract);
-    `by_rep`, to rep_call_days (schema_v7), whose rows start with the rep.
+    `by_rep`, to rep_call_days (schema_v8), whose rows start with the rep.
 
     `select` needs a WHERE clause: without one, SQLite reads ON CONFLICT as a join's ON.
     """

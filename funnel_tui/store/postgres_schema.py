@@ -827,7 +827,7 @@ _MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
 LEAD_MARKS_ROWS = lead_marks_of(_MARKED)
 
 
-# --- v7: each rep's calls by day, method and source (SQLite: schema_v7) ------------------
+# --- v7: each rep's calls by day, method and source (SQLite: schema_v8) ------------------
 
 _REP_CALL_DAYS_FROM_CALLS = f"""
 INSERT INTO rep_call_days AS d (rep, day, method, source, {_COUNT_COLUMNS})

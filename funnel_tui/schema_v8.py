@@ -1,4 +1,4 @@
-"""Schema v7: each rep's calls counted by UTC day, method and source (`rep_call_days`).
+"""Schema v8: each rep's calls counted by UTC day, method and source (`rep_call_days`).
 
 call_days counts the whole book's calls; a team report and a rep's plan need each rep's
 own, and reading every call of a rep over a quarter is slow in a big team's book. So
