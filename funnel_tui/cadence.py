@@ -116,6 +116,24 @@ def calling_window(
     return False, opening.astimezone(now.tzinfo)
 
 
+def outside_calling_hours(
+    moment: datetime, settings: Settings, prospect_tz: str | None
+) -> str | None:
+    """Why `moment` is not a time to call the prospect (a day off, a holiday, or outside
+    calling hours, in their time when it is known, else the rep's); None when it is one."""
+    local = moment.astimezone(_zone(prospect_tz, moment))
+    theirs = " their time" if known_zone(prospect_tz) is not None else ""
+    day = local.date()
+    if day in settings.holidays:
+        return f"{day:%a} {day.day} {day:%b} is a holiday"
+    if not _is_business_day(day, settings):
+        return f"{day:%A} is not a business day"
+    if not settings.calling_start <= local.time() < settings.calling_end:
+        hours = f"{settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
+        return f"{local:%H:%M}{theirs} is outside calling hours ({hours})"
+    return None
+
+
 def _zone(prospect_tz: str | None, now: datetime) -> tzinfo:
     """The prospect's zone when it is known, else the rep's."""
     return known_zone(prospect_tz) or now.tzinfo  # type: ignore[return-value]

@@ -62,6 +62,8 @@ class LoggedCall:
     outcome: Outcome
     next_call_at: datetime | None
     already_logged: bool = False
+    # The kind of the earliest open task (what `next_call_at` is for), as stored.
+    next_task_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,13 +234,13 @@ def call_for_request(
     key meant for one call.
     """
     row = db.execute(
-        "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at FROM calls c"
+        "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind FROM calls c"
         " JOIN prospects p ON p.id = c.prospect_id WHERE c.request_id = ?",
         [request_id],
     ).fetchone()
     if row is None:
         return None
-    call_id, logged_for, outcome, next_call_at = row
+    call_id, logged_for, outcome, next_call_at, next_task_kind = row
     if logged_for != prospect_id:
         raise OutcomeInvalid(
             f"request id {request_id!r} was used for call {call_id} with prospect {logged_for}"
@@ -249,6 +251,7 @@ def call_for_request(
         outcome=Outcome(outcome),
         next_call_at=from_stored(next_call_at),
         already_logged=True,
+        next_task_kind=next_task_kind,
     )
 
 
@@ -404,6 +407,7 @@ def _write_call(
         prospect_id=prospect_id,
         outcome=entry.outcome,
         next_call_at=from_stored(after["next_call_at"]),
+        next_task_kind=after["next_task_kind"],
     )
 
 

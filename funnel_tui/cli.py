@@ -991,11 +991,33 @@ def import_command(
 
 @cli.command()
 @db_option
-@click.argument("table", type=click.Choice(EXPORT_TABLES))
-@click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="csv")
+@click.argument("table", type=click.Choice(EXPORT_TABLES), required=False)
+@click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default=None)
 @click.option("-o", "--output", type=FILE_PATH, help="File to write.")
-def export(db_path: Path | None, table: str, file_format: str, output: Path | None) -> None:
-    """Export prospects or calls (with each call's prospect and source) as CSV or JSON."""
+@click.option(
+    "--prospect",
+    "prospect_id",
+    type=int,
+    help="Everything stored about one prospect, as JSON (the right of access).",
+)
+def export(
+    db_path: Path | None,
+    table: str | None,
+    file_format: str | None,
+    output: Path | None,
+    prospect_id: int | None,
+) -> None:
+    """Export prospects or calls (with each call's prospect and source) as CSV or JSON, or
+    with --prospect ID one prospect's row, calls, notes, tasks, deals and emails as JSON."""
+    if (table is None) == (prospect_id is None):
+        raise click.UsageError("name what to export: prospects, calls, or --prospect ID")
+    if prospect_id is not None:
+        if file_format not in (None, "json"):
+            raise click.UsageError("--prospect writes JSON only")
+        _export_prospect(db_path, prospect_id, output)
+        return
+    assert table is not None
+    file_format = file_format or "csv"
     storage = open_db(db_path, read_only=True)
     if output is None:
         WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
@@ -1007,6 +1029,66 @@ def export(db_path: Path | None, table: str, file_format: str, output: Path | No
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
+
+
+def _export_prospect(db_path: Path | None, prospect_id: int, output: Path | None) -> None:
+    from funnel_tui.personal_data import prospect_record, write_record
+
+    storage = open_db(db_path, read_only=True)
+    record = prospect_record(storage.db, prospect_id)
+    if record is None:
+        raise UserError(f"no prospect with id {prospect_id}")
+    if output is None:
+        write_record(record, sys.stdout)
+        return
+    if isinstance(storage, Storage):
+        refuse_database_files(output, storage.path, "export")
+    try:
+        write_whole_file(output, lambda out: write_record(record, out))
+    except ExportFailed as error:
+        raise UserError(str(error)) from None
+    click.echo(one_line(f"Exported prospect {prospect_id} to {output}"), err=True)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
+
+
+@cli.command()
+@db_option
+@click.argument("prospect_id", type=int)
+@click.option("--yes", is_flag=True, help="Forget without asking (needed when not in a terminal).")
+def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
+    """Forget a prospect on their request (GDPR, CCPA): delete them, their calls, notes,
+    tasks and emails; keep their deals as anonymous amounts; and keep their email and
+    phone, hashed, on a suppression list so no import brings them back. Give them
+    `funnel export --prospect ID` first if they asked for their data."""
+    from funnel_tui.forget import UnknownProspect, forget_prospect
+
+    storage = open_db(db_path, read_only=True)
+    prospect = get_prospect(storage.db, prospect_id)
+    if prospect is None:
+        raise UserError(f"no prospect with id {prospect_id}")
+    name = one_line(prospect["name"]) or "(no name)"
+    if not yes:
+        if not stdin_is_terminal():
+            raise UserError(
+                f"forgetting {name} (prospect {prospect_id}) cannot be undone, so it asks"
+                " first: run it in a terminal, or add --yes"
+            )
+        question = (
+            f"Forget {name} (prospect {prospect_id}) and everything about them? Their deals"
+            " stay as anonymous amounts. This cannot be undone"
+        )
+        if not click.confirm(question, default=False):
+            click.echo("Nothing forgotten.", err=True)
+            click.get_current_context().exit(1)
+    try:
+        forgotten = forget_prospect(storage.db, prospect_id)
+    except UnknownProspect as error:  # forgotten by someone else meanwhile
+        raise UserError(str(error)) from None
+    click.echo(one_line(forgotten.summary()))
 
 
 @cli.command()

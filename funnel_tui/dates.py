@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil import parser, tz
 from dateutil.relativedelta import relativedelta
 
-# No `next tue` here: typed on a Monday it means tomorrow, not the next week's Tuesday.
-EXAMPLES = "try tomorrow 10am, fri 2pm, tue next week, in 3 days, +2h, 2026-12-03 14:30 or 3/12"
+# No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
+EXAMPLES = (
+    "try tomorrow 10am, fri 2pm, tue next week, in 3 days, +2h, 2026-12-03 14:30, 3/12"
+    " or 10am their time"
+)
 
 
 class WhenError(ValueError):
@@ -55,6 +59,30 @@ MAX_YEARS_AHEAD = 10
 
 PARSER_INFO = parser.parserinfo()
 
+# `at 10` or, after a day word, a bare `10`: an hour of the day, never the 10th.
+BARE_HOUR_PATTERN = re.compile(r"(?:at\s+|@\s*)?(?P<hour>[01]?\d|2[0-3])")
+# Words after a time that say whose clock it is on: the prospect's, the rep's, or a zone
+# named by its abbreviation or IANA name (`fri 2pm CET`, `10am Europe/Paris`).
+THEIR_TIME = "their time"
+MY_TIME = frozenset({"my time", "our time"})
+# An abbreviation means the zone people mean by it, summer time included: `2pm EST` said
+# in July is 2pm in New York. Ambiguous ones (IST, CST in Asia) are left out.
+ZONE_ABBREVIATIONS = {
+    **dict.fromkeys(("utc", "gmt"), "UTC"),
+    "bst": "Europe/London",
+    **dict.fromkeys(("wet", "west"), "WET"),
+    **dict.fromkeys(("cet", "cest"), "CET"),
+    **dict.fromkeys(("eet", "eest"), "EET"),
+    **dict.fromkeys(("et", "est", "edt"), "America/New_York"),
+    **dict.fromkeys(("ct", "cst", "cdt"), "America/Chicago"),
+    **dict.fromkeys(("mt", "mst", "mdt"), "America/Denver"),
+    **dict.fromkeys(("pt", "pst", "pdt"), "America/Los_Angeles"),
+    **dict.fromkeys(("aest", "aedt"), "Australia/Sydney"),
+    "jst": "Asia/Tokyo",
+    "sgt": "Asia/Singapore",
+}
+ZONE_HINT = "say a zone such as CET, EST, PT or Europe/Paris, or their time"
+
 
 @dataclass(frozen=True)
 class TypedFields:
@@ -85,6 +113,9 @@ class When:
 
     moment: datetime
     skipped: datetime | None = None
+    # `next tue` typed early in a week names this week's Tuesday or next week's: `moment`
+    # is the one read, `other` the one the rep can switch to; None when only one day fits.
+    other: datetime | None = None
 
 
 def parse_when(
@@ -108,17 +139,35 @@ def read_when(
     day_first: bool = True,
     calling_start: time = time(9, 0),
     end_of_day: time = time(17, 0),
+    prospect_tz: str | None = None,
+    other_week: bool = False,
 ) -> When:
-    """`parse_when`, also saying when the typed clock time does not exist that day."""
-    moment = _typed_moment(text, now, day_first, calling_start, end_of_day)
+    """`parse_when`, also saying when the typed clock time does not exist that day, and
+    which other day an ambiguous `next tue` can mean (`other_week` reads it as that one).
+
+    A time may end with whose clock it is on: `their time` (the prospect's zone,
+    `prospect_tz`), `my time`, or a zone such as `CET` or `Europe/Paris`; the moment is
+    still given on now's clock.
+    """
+    moment, other = _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
+    if other_week and other is not None:
+        moment, other = other, moment
     skipped = None
     if not tz.datetime_exists(moment):
         skipped, moment = moment, _first_existing_time(moment)
+    moment, other = (_on_clock_of(value, now) for value in (moment, other))
     if moment <= now:
         raise WhenError(f"{_stamp(moment)} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
-    return When(moment, skipped)
+    return When(moment, skipped, other)
+
+
+def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
+    """A moment typed on another zone's clock, given on now's (unchanged when it is now's)."""
+    if moment is None or moment.tzinfo is now.tzinfo:
+        return moment
+    return moment.astimezone(now.tzinfo)
 
 
 def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
@@ -128,7 +177,8 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     today = now.date()
     # Read from the start of today, so that today itself is a day still to come.
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
-    day = _typed_moment(text, start_of_today, day_first, time(9, 0), time(17, 0)).date()
+    moment, _ = _typed_moment(text, start_of_today, day_first, time(9, 0), time(17, 0), None)
+    day = moment.date()
     if day < today:
         raise WhenError(f"{_day_stamp(day)} is in the past", "say today or a later day")
     if day.year > today.year + MAX_YEARS_AHEAD:
@@ -142,22 +192,74 @@ def describe_day(day: date, today: date) -> str:
 
 
 def _typed_moment(
-    text: str, now: datetime, day_first: bool, calling_start: time, end_of_day: time
-) -> datetime:
-    """The moment the text names, to the minute, before any check that it is to come."""
+    text: str,
+    now: datetime,
+    day_first: bool,
+    calling_start: time,
+    end_of_day: time,
+    prospect_tz: str | None,
+) -> tuple[datetime, datetime | None]:
+    """The moment the text names, to the minute, on the clock it was typed for (now's
+    unless it names a zone), before any check that it is to come; and the other day an
+    ambiguous `next tue` can mean."""
     typed = " ".join(text.lower().split())
     if not typed:
         raise WhenError("nothing was typed")
+    typed, said_zone, zone = _split_zone(typed, prospect_tz)
+    there = now if zone is None else now.astimezone(zone)
     try:
         moment = (
-            _parse_offset(typed, now)
-            or _parse_next_week(typed, now, day_first, calling_start, end_of_day)
-            or _parse_day_word(typed, now, day_first, calling_start, end_of_day)
-            or _parse_date_and_time(typed, now, day_first, calling_start)
+            _parse_offset(typed, there)
+            or _parse_next_week(typed, there, day_first, calling_start, end_of_day)
+            or _parse_day_word(typed, there, day_first, calling_start, end_of_day, said_zone)
+            or _parse_date_and_time(typed, there, day_first, calling_start, said_zone)
         )
     except OverflowError:
         raise WhenError(f"{typed!r} is too far ahead") from None
-    return moment.replace(second=0, microsecond=0)
+    moment = moment.replace(second=0, microsecond=0)
+    return moment, _other_week(typed, moment, there.date())
+
+
+def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo | None]:
+    """The text without the zone words at its end, those words (with their space), and
+    the zone they name; None when the text names none."""
+    if typed.endswith(THEIR_TIME) and typed != THEIR_TIME:
+        zone = known_zone(prospect_tz)
+        if zone is None:
+            raise WhenError("their time zone is not known", "type the time as it is where you are")
+        return typed.removesuffix(THEIR_TIME).rstrip(), f" {THEIR_TIME}", zone
+    for words in MY_TIME:
+        if typed.endswith(words) and typed != words:
+            return typed.removesuffix(words).rstrip(), "", None
+    rest, _, last = typed.rpartition(" ")
+    if not rest:
+        return typed, "", None
+    name = ZONE_ABBREVIATIONS.get(last) or _zone_names().get(last)
+    if name is None:
+        return typed, "", None
+    return rest, f" {last}", ZoneInfo(name)
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """The IANA zone names by their lower-case spelling (`europe/paris` -> `Europe/Paris`)."""
+    return {name.lower(): name for name in available_timezones() if "/" in name}
+
+
+def _other_week(typed: str, moment: datetime, today: date) -> datetime | None:
+    """For `next tue` whose Tuesday is still in this week (weeks run Monday to Sunday),
+    the same time on next week's; None when the text names one day only."""
+    match = DAY_WORD_PATTERN.fullmatch(typed)
+    if match is None or not match["next"] or PARSER_INFO.weekday(match["word"]) is None:
+        return None
+    if _monday_of(moment.date()) != _monday_of(today):
+        return None
+    # Aware datetimes in one zone add like wall clocks: the same time of day a week on.
+    return moment + timedelta(days=7)
+
+
+def _monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _first_existing_time(moment: datetime) -> datetime:
@@ -224,7 +326,12 @@ def _parse_offset(typed: str, now: datetime) -> datetime | None:
 
 
 def _parse_day_word(
-    typed: str, now: datetime, day_first: bool, calling_start: time, end_of_day: time
+    typed: str,
+    now: datetime,
+    day_first: bool,
+    calling_start: time,
+    end_of_day: time,
+    said_zone: str = "",
 ) -> datetime | None:
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
@@ -250,7 +357,7 @@ def _parse_day_word(
     clock = _time_of_day(rest, day_first, end_of_day) or calling_start
     moment = _at(day, clock, now)
     if day == today and moment <= now:
-        raise _passed_today(f"tomorrow {rest}".strip())
+        raise _passed_today(f"tomorrow {rest}".strip() + said_zone)
     return moment
 
 
@@ -286,6 +393,8 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return time(12, 0)
     if rest in END_OF_DAY_WORDS:
         return end_of_day
+    if bare_hour := BARE_HOUR_PATTERN.fullmatch(rest):
+        return time(int(bare_hour["hour"]))
     fields = _typed_fields(rest, day_first)
     if fields.has_date or fields.clock is None:
         raise WhenError(
@@ -295,17 +404,23 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
 
 
 def _parse_date_and_time(
-    typed: str, now: datetime, day_first: bool, calling_start: time
+    typed: str, now: datetime, day_first: bool, calling_start: time, said_zone: str = ""
 ) -> datetime:
     today = now.date()
-    fields = _typed_fields(typed, day_first)
+    # `at 10` is ten o'clock; dateutil alone would read the 10th.
+    bare_hour = BARE_HOUR_PATTERN.fullmatch(typed) if typed[:1] in "a@" else None
+    fields = (
+        TypedFields(None, None, None, int(bare_hour["hour"]), 0)
+        if bare_hour
+        else _typed_fields(typed, day_first)
+    )
     clock = fields.clock
     if not fields.has_date:
         if clock is None:
             raise WhenError(f"{typed!r} is not a date or time I understand")
         moment = _at(today, clock, now)
         if moment <= now:
-            raise _passed_today(f"tomorrow {typed}")
+            raise _passed_today(f"tomorrow {typed.removeprefix('at ')}{said_zone}")
         return moment
     if fields.month is None or fields.day is None:
         raise WhenError(f"{typed!r} needs a day and a month", "try 3 dec, 3/12 or 3pm")
@@ -328,7 +443,7 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
     except (parser.ParserError, OverflowError):
         raise WhenError(f"{text!r} is not a date or time I understand") from None
     if first.tzinfo is not None:
-        raise WhenError(f"{text!r} names a time zone", "type the time as it is where you are")
+        raise WhenError(f"{text!r} names a time zone I do not know", ZONE_HINT)
     given = {
         name: getattr(first, name) if getattr(first, name) == getattr(second, name) else None
         for name in TYPED_FIELDS

@@ -61,7 +61,7 @@ def neutralise(value: Any) -> Any:
     tool stored, which neither CSV nor JSON can hold, as `?`; others as they are."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _phone_cell(value):
         return f"'{value}"
-    return _blob_as_mark(value)
+    return neutralise_blob(value)
 
 
 def _phone_cell(value: str) -> bool:
@@ -70,7 +70,8 @@ def _phone_cell(value: str) -> bool:
     return bool(found) and sum(c.isdigit() for c in found.group(1)) >= PHONE_CELL_DIGITS
 
 
-def _blob_as_mark(value: Any) -> Any:
+def neutralise_blob(value: Any) -> Any:
+    """A BLOB another tool stored, which neither CSV nor JSON can hold, as `?`."""
     return MARK if isinstance(value, bytes) else value
 
 
@@ -90,7 +91,9 @@ def write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextI
     count = 0
     for row in rows:
         out.write(",\n" if count else "[\n")
-        record = {column: _blob_as_mark(value) for column, value in zip(columns, row, strict=True)}
+        record = {
+            column: neutralise_blob(value) for column, value in zip(columns, row, strict=True)
+        }
         out.write(json.dumps(record, ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "[]\n")

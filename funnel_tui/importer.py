@@ -32,6 +32,7 @@ from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.suppression import Contact, suppressed_hashes
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 
@@ -90,6 +91,8 @@ class ImportReport:
     shared_phones: list[SharedPhone] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
+    # The lines left out because their email or phone is on the suppression list.
+    suppressed: list[int] = field(default_factory=list)
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -132,23 +135,30 @@ class ImportReport:
                 ),
             ]
         )
+        suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
         if self.dry_run:
             return (
                 f"dry run, nothing written: would add {self.added}, update {self.updated}, "
-                f"reject {len(self.rejected)} {read_as}"
+                f"reject {len(self.rejected)}{suppressed} {read_as}"
             )
         if not self.written and self.rejected:
             return (
                 f"nothing written because {len(self.rejected)} rows were rejected; the rest "
-                f"would add {self.added}, update {self.updated} {read_as}"
+                f"would add {self.added}, update {self.updated}{suppressed} {read_as}"
             )
         return (
-            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)} {read_as}"
+            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)}"
+            f"{suppressed} {read_as}"
         )
 
     def notices(self) -> list[str]:
         """The rows worth a look besides the rejected ones, one line each."""
-        notices = [str(shared) for shared in self.shared_phones]
+        notices = [
+            f"line {line}: not imported: its email or phone belongs to a prospect forgotten on"
+            " request (the suppression list)"
+            for line in self.suppressed
+        ]
+        notices += [str(shared) for shared in self.shared_phones]
         notices += [str(phone) for phone in self.file.unknown_phones]
         if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
             notices.append(f"… and {more} more phone numbers kept with a warning")
@@ -396,12 +406,21 @@ def apply_import(
 ) -> ImportReport:
     """Merge a file's rows into the book in one transaction, and report what happened.
 
+    A row whose email or phone is on the suppression list (a prospect forgotten on
+    request) is left out, and counted.
+
     Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
     The new prospects are `owner`'s, or with none a team's pool's (PRODUCT 16); a prospect
     already in the book keeps its owner.
     """
     merger = _Merger(db, prospects.phone_region)
+    listed = suppressed_hashes(db)
+    suppressed = []
     for line, row in prospects.rows:
+        contact = Contact(row.get("email"), row.get("phone"))
+        if listed and not listed.isdisjoint(contact.hashes(prospects.phone_region).values()):
+            suppressed.append(line)
+            continue
         merger.merge(line, row)
     write = not dry_run and (skip_invalid or not prospects.rejected)
     if write:
@@ -413,6 +432,7 @@ def apply_import(
         shared_phones=merger.shared_phones,
         dry_run=dry_run,
         written=write,
+        suppressed=suppressed,
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import (
+    NO_SOURCE,
     PICKED_REASONS,
     PIPELINE_STAGES,
     DealKind,
@@ -495,7 +496,11 @@ _LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
 @dataclass(frozen=True)
 class _Deal:
-    prospect_id: int
+    # Who the deal counts for as a lead: its prospect, or for a forgotten prospect's deal
+    # the deal itself (each such deal is a lead of its own).
+    lead: tuple[str, int]
+    # None for a forgotten prospect's deal, which counts in no lead's marks.
+    prospect_id: int | None
     method: str
     source: str
     cents: int
@@ -516,8 +521,17 @@ DEAL_AMOUNTS_SQL = per_dialect(_deal_amounts_sql)
 
 def _deals(db: sqlite_utils.Database, window: Window, rep: str | None) -> list[_Deal]:
     return [
-        _Deal(prospect_id, method, source, cents, kind, date.fromisoformat(closed_on), first)
-        for prospect_id, method, source, cents, kind, closed_on, first in db.execute(
+        _Deal(
+            ("deal", deal_id) if prospect_id is None else ("prospect", prospect_id),
+            prospect_id,
+            method,
+            source,
+            cents,
+            kind,
+            date.fromisoformat(closed_on),
+            first,
+        )
+        for deal_id, prospect_id, method, source, cents, kind, closed_on, first in db.execute(
             DEALS_SQL.for_db(db), {**window.params, "rep": rep}
         )
     ]
@@ -578,14 +592,16 @@ def _leads(
 
 
 # The window's deals, each with the method and source it counts under and the prospect's
-# first call ever (for the sales cycle, from its marks).
+# first call ever (for the sales cycle, from its marks). The deal of a forgotten prospect
+# has no prospect: it counts under the method and source kept on it (forget.py).
 def _deals_sql(dialect: Dialect) -> str:
+    method = f"coalesce(d.forgotten_method, {method_sql(dialect)}, '{NO_SOURCE}')"
+    source = f"coalesce(d.forgotten_source, {source_sql(dialect)})"
     return f"""
-SELECT d.prospect_id, {method_sql(dialect)} AS method, {source_sql(dialect)} AS source,
-    d.amount_cents,
+SELECT d.id, d.prospect_id, {method} AS method, {source} AS source, d.amount_cents,
     coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
     f.first_call_at AS first_call
-FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
+FROM deals d LEFT JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
     LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
 WHERE {_DEALS_IN} AND {good_deal_sql(dialect)}
 """
@@ -711,10 +727,10 @@ def _breakdowns(
 
 def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
     """(deals, cents, distinct prospects) by the deals' method or source."""
-    totals: dict[str, tuple[int, int, set[int]]] = {}
+    totals: dict[str, tuple[int, int, set[tuple[str, int]]]] = {}
     for deal in deals:
         count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
-        prospects.add(deal.prospect_id)
+        prospects.add(deal.lead)
         totals[getattr(deal, side)] = (count + 1, cents + deal.cents, prospects)
     return {name: (count, cents, len(ids)) for name, (count, cents, ids) in totals.items()}
 
@@ -758,7 +774,12 @@ def load_window_figures(
     counted = call_counts(db, window, rep=rep)
     per_call = counted.totals
     deals = _deals(db, window, rep)
-    leads = _leads(db, window, [(deal.prospect_id, deal.method) for deal in deals], rep)
+    leads = _leads(
+        db,
+        window,
+        [(deal.prospect_id, deal.method) for deal in deals if deal.prospect_id is not None],
+        rep,
+    )
     by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
     by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
     lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
@@ -774,8 +795,13 @@ def load_window_figures(
     speed = _speed_to_lead(db, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
-    won_leads = len({deal.prospect_id for deal in deals})
-    cycle = median(_cycle_days(deal, tz) for deal in deals if deal.kind == DealKind.NEW)
+    won_leads = len({deal.lead for deal in deals})
+    # A forgotten prospect's first call is gone with them: their deals tell no cycle.
+    cycle = median(
+        _cycle_days(deal, tz)
+        for deal in deals
+        if deal.kind == DealKind.NEW and deal.prospect_id is not None
+    )
     figures = ManagerFigures(
         calls=calls,
         connects=connects,
@@ -970,7 +996,8 @@ def load_plan(
     if not avg_deal:
         return None
     per_call = call_counts(db, lookback, by_row=False, rep=rep).totals
-    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, {row[0] for row in closed}, rep)
+    buyers = {prospect_id for prospect_id, _ in closed if prospect_id is not None}
+    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, buyers, rep)
     win, win_source = _rate(
         meeting_buyers,
         meeting_leads,

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6, schema_v8
+from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -522,7 +522,37 @@ def _v6(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The indexes of deals as v6 left them, which v7 makes again on the table built anew.
+_V6_DEAL_INDEXES = frozenset(("deals_closed", "deals_prospect", "deals_call", "deals_rep"))
+
+
 def _v7(conn: sqlite3.Connection) -> None:
+    """The suppression list of the people who asked to be forgotten, and deals built again
+    so that a forgotten prospect's deal can stay as an anonymous amount; other tools'
+    indexes and triggers on deals are put back (the file's foreign keys are off meanwhile:
+    storage.migrate)."""
+    others = [
+        sql
+        for (name, sql) in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " AND tbl_name = 'deals' AND sql IS NOT NULL"
+        ).fetchall()
+        if name not in _V6_DEAL_INDEXES
+    ]
+    conn.execute("ALTER TABLE deals RENAME TO deals_v6")
+    for statement in (
+        schema_v7.DEALS_TABLE,
+        f"INSERT INTO deals ({schema_v7.DEAL_COLUMNS_V6})"
+        f" SELECT {schema_v7.DEAL_COLUMNS_V6} FROM deals_v6",
+        "DROP TABLE deals_v6",
+        *split_statements(schema_v7.DEALS_INDEXES),
+        *others,
+        schema_v7.SUPPRESSIONS_TABLE,
+    ):
+        conn.execute(statement)
+
+
+def _v8(conn: sqlite3.Connection) -> None:
     """Each rep's calls counted by day, method and source, kept by triggers; and an index
     of each rep's `meeting` calls."""
     for statement in (
@@ -543,6 +573,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v5,
     _v6,
     _v7,
+    _v8,
 )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from funnel_tui.cadence import outside_calling_hours
 from funnel_tui.dates import WhenError, describe_day, describe_when, read_day, read_when
 from funnel_tui.domain import Ask, Outcome, Question
 from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount
@@ -24,6 +25,11 @@ class Answer:
 
     value: datetime | date | int
     read_back: str
+    # Said beside the reading, without refusing it: a follow-up when the prospect is not
+    # called (a day off, outside calling hours).
+    warning: str = ""
+    # The other day an ambiguous `next tue` can mean (`Tue 8 Dec`), to switch to with tab.
+    other: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Reading:
     prospect_timezone: str | None = None
     # A customer's win is an expansion deal (PRODUCT section 14).
     customer: bool = False
+    # Read an ambiguous `next tue` as next week's Tuesday rather than this week's.
+    other_week: bool = False
 
 
 # What an empty required field is told, under it.
@@ -78,10 +86,17 @@ def read_answer(outcome: Outcome, question: Question, text: str, reading: Readin
 def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
     settings = reading.settings
     when = read_when(
-        text, reading.now, day_first=settings.day_first, calling_start=settings.calling_start
+        text,
+        reading.now,
+        day_first=settings.day_first,
+        calling_start=settings.calling_start,
+        prospect_tz=reading.prospect_timezone,
+        other_week=reading.other_week,
     )
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
-    return Answer(when.moment, shown)
+    warning = outside_calling_hours(when.moment, settings, reading.prospect_timezone)
+    other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
+    return Answer(when.moment, shown, warning=warning or "", other=other)
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:

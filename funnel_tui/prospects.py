@@ -15,7 +15,9 @@ from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone
+from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.suppression import Contact, suppressed_kinds
 from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
@@ -131,10 +133,24 @@ def validate_prospect(
     return row
 
 
+SUPPRESSED_REASON = "belongs to a prospect forgotten on request: not added again"
+
+
+def refuse_suppressed(db: sqlite_utils.Database, row: Mapping[str, Any]) -> None:
+    """ProspectInvalid naming the row's email or phone that is on the suppression list
+    (someone who asked to be forgotten is not brought back by hand either)."""
+    contact = Contact(row.get("email"), row.get("phone"))
+    kinds = suppressed_kinds(db, contact, load_settings(db).phone_region)
+    if kinds:
+        raise ProspectInvalid(dict.fromkeys(kinds, SUPPRESSED_REASON))
+
+
 def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: datetime) -> int:
-    """Insert a validated prospect; returns its id."""
+    """Insert a validated prospect; returns its id. ProspectInvalid when its email or
+    phone is on the suppression list."""
     stamp = to_stored(now)
     with write_transaction(db):
+        refuse_suppressed(db, row)
         (prospect_id,) = db.execute(
             f"INSERT INTO prospects ({', '.join(row)}, created_at, updated_at)"
             f" VALUES ({', '.join('?' * len(row))}, ?, ?) RETURNING id",
@@ -167,7 +183,8 @@ def update_prospect(
     With `loaded`, the row as the form read it, only the columns that differ from it are
     written, so whatever another program saved meanwhile in other columns (a win logged in
     a second window) stays; a column that both changed raises EditConflict and nothing is
-    written. A changed phone number clears a wrong-number flag and requeues.
+    written. A changed phone number clears a wrong-number flag and requeues. A changed
+    email or phone on the suppression list raises ProspectInvalid.
     """
     with write_transaction(db):
         current = get_prospect(db, prospect_id)
@@ -183,6 +200,7 @@ def update_prospect(
             }
             if theirs:
                 raise EditConflict(theirs)
+        refuse_suppressed(db, {key: changes[key] for key in ("email", "phone") if key in changes})
         if current["wrong_number"] and changes.get("phone", current["phone"]) != current["phone"]:
             changes["wrong_number"] = 0
         # The wrong-number or do-not-call call cleared the follow-up; without one a prospect

@@ -148,7 +148,7 @@ def held_by_alex() -> Scene:
     return scene
 
 
-ASK_FOR_A_DATE = ("l", "c", *"fri 2pm")
+ASK_FOR_A_DATE = ("l", "c", *"next fri 2pm")
 
 SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "main": (press(), WIDE),
@@ -160,6 +160,7 @@ SCENES: dict[str, tuple[Scene, tuple[int, int]]] = {
     "pace-80x24": (press("p"), NARROW),
     "help": (press("question_mark"), WIDE),
     "method-picker": (press("m"), WIDE),
+    "settings": (press("s"), WIDE),
     "timeline": (timeline_of_the_longest_story(), WIDE),
     "timeline-80x24": (timeline_of_the_longest_story(), NARROW),
     "email": (meeting_confirmation(), WIDE),

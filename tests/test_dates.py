@@ -418,3 +418,46 @@ def test_a_day_in_the_past_or_that_does_not_read_is_refused(typed: str, refused:
 )
 def test_a_day_is_read_back_with_how_far_off_it_is(day: date, shown: str) -> None:
     assert describe_day(day, WEDNESDAY.date()) == shown
+
+
+NEW_YORK = "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("tomorrow at 10", at("2026-12-01", "10:00")),
+        ("tmrw 10", at("2026-12-01", "10:00")),
+        ("at 16", at("2026-11-30", "16:00")),
+        # 10am in New York is 15:00 in London.
+        ("10am their time", at("2026-11-30", "15:00")),
+        ("tomorrow 9 their time", at("2026-12-01", "14:00")),
+        ("3pm my time", at("2026-11-30", "15:00")),
+        # 2pm CET is 13:00 in London; EST means New York's clock.
+        ("fri 2pm CET", at("2026-12-04", "13:00")),
+        ("fri 2pm est", at("2026-12-04", "19:00")),
+        ("fri 2pm Europe/Paris", at("2026-12-04", "13:00")),
+    ],
+)
+def test_dates_as_people_say_them(typed: str, expected: datetime) -> None:
+    assert read_when(typed, MONDAY, prospect_tz=NEW_YORK).moment == expected
+
+
+def test_their_time_needs_their_zone() -> None:
+    with pytest.raises(WhenError, match="their time zone is not known"):
+        read_when("10am their time", MONDAY, prospect_tz=None)
+
+
+def test_a_time_passed_in_their_zone_suggests_tomorrow_in_their_zone() -> None:
+    with pytest.raises(WhenError, match="say tomorrow 5am their time"):
+        read_when("5am their time", MONDAY, prospect_tz=NEW_YORK)
+
+
+def test_next_weekday_still_in_this_week_offers_next_weeks_too() -> None:
+    when = read_when("next tue 2pm", MONDAY)
+    assert (when.moment, when.other) == (at("2026-12-01", "14:00"), at("2026-12-08", "14:00"))
+    flipped = read_when("next tue 2pm", MONDAY, other_week=True)
+    assert (flipped.moment, flipped.other) == (when.other, when.moment)
+    # From Wednesday, the next Tuesday is in next week already: one day only.
+    assert read_when("next tue", WEDNESDAY).other is None
+    assert read_when("tue", MONDAY).other is None

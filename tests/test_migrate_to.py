@@ -554,3 +554,25 @@ def test_the_report_gives_the_same_figures_before_and_after_the_move(
     assert json.loads(in_the_team.output) == json.loads(in_the_file.output)
     team = json.loads(invoke("--db", team_url, "report", "--team", "--json").output)
     assert team["reps"][0]["won_cents"] == json.loads(in_the_file.output)["won_cents"]
+
+
+def test_a_forgotten_prospect_stays_forgotten_in_the_team_database(
+    demo_book: Path, team_url: str, tmp_path: Path
+) -> None:
+    book = book_copy(demo_book, tmp_path)
+    (won_before,) = sqlite3.connect(book).execute("SELECT sum(amount_cents) FROM deals").fetchone()
+    (prospect_id,) = sqlite3.connect(book).execute("SELECT prospect_id FROM deals").fetchone()
+    assert invoke("forget", prospect_id, "--yes", "--db", book).exit_code == 0
+    with psycopg.connect(team_url, autocommit=True) as team:
+        # A hash the team already has is kept once.
+        team.execute(
+            "INSERT INTO suppressions (hash, kind) VALUES (%s, %s)",
+            sqlite3.connect(book).execute("SELECT hash, kind FROM suppressions").fetchone(),
+        )
+
+    migrate(book, team_url)
+
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT count(*) FROM suppressions").fetchone() == (2,)
+        assert team.execute("SELECT sum(amount_cents) FROM deals").fetchone() == (won_before,)
+        assert team.execute("SELECT count(*) FROM deals WHERE prospect_id IS NULL").fetchone()[0]

@@ -3,6 +3,7 @@ apart from spoken lines, answers by objection category, when each method fits.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +18,7 @@ from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import load_settings
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from funnel_tui.ui.method_picker import MethodPicker
+from funnel_tui.ui.method_picker import MethodPicker, method_letters
 from funnel_tui.ui.script_pane import CUE_MARK, ScriptPane
 from tests.app_support import FROZEN_NOW, settle, shown_text
 from tests.test_app import first_in_queue
@@ -116,3 +117,36 @@ async def test_a_digit_in_the_picker_picks_that_method(demo_app: FunnelApp) -> N
         )
     stored = next(db.query("SELECT method FROM prospects WHERE id = ?", [prospect["id"]]))
     assert stored["method"] == target
+
+
+async def test_a_methods_letter_in_the_picker_picks_it(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    prospect = first_in_queue(db)
+    target, letter = ("value_proposition", "v")
+    if prospect["method"] == target:
+        target, letter = ("inbound", "i")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        picker = demo_app.screen
+        assert isinstance(picker, MethodPicker)
+        assert picker.letters == {
+            "solution": "s",
+            "value_proposition": "v",
+            "conceptual": "c",
+            "benefits": "b",
+            "inbound": "i",
+        }
+        await pilot.press(letter)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    stored = next(db.query("SELECT method FROM prospects WHERE id = ?", [prospect["id"]]))
+    assert stored["method"] == target
+
+
+def test_an_added_method_takes_the_first_free_letter_of_its_name() -> None:
+    challenger = replace(load_builtin("conceptual"), method="challenger", name="Challenger")
+    no_letters = replace(load_builtin("benefits"), method="numbers", name="123")
+    methods = [load_builtin("conceptual"), challenger, no_letters]
+    assert method_letters(methods) == {"conceptual": "c", "challenger": "h"}

@@ -11,7 +11,15 @@ import pytest
 from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
-from funnel_tui.settings import SettingError, Settings, read_settings, save_settings
+from funnel_tui.setting_words import SETTING_WORDS
+from funnel_tui.settings import (
+    KEYS,
+    SettingError,
+    Settings,
+    parse_setting,
+    read_settings,
+    save_settings,
+)
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle, shown_text
@@ -430,3 +438,49 @@ def test_stored_smtp_settings_that_cannot_be_used_are_named(book: Storage) -> No
         "setting smtp_port",
         "setting smtp_security",
     ]
+
+
+def test_every_setting_has_words_and_an_example_that_reads() -> None:
+    assert set(SETTING_WORDS) == set(KEYS)
+    for key, words in SETTING_WORDS.items():
+        assert words.name and words.explains
+        parse_setting(key, words.example)
+
+
+async def test_the_settings_screen_checks_as_typed_and_marks_changed_settings(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    stored_before = list(db.execute("SELECT key, value FROM settings ORDER BY key"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+
+        def said(prefix: str, key: str) -> str:
+            return shown_text(screen.query_one(f"#setting-{prefix}-{key}", Static)).strip()
+
+        def changed(key: str) -> bool:
+            return screen.query_one(f"#setting-changed-{key}").display
+
+        assert said("help", "busy_retry_minutes").startswith(
+            "Minutes to wait before trying a busy line again · e.g. 120"
+        )
+        assert not changed("busy_retry_minutes")
+        # Typed into the field: refused at once, beside it, before any save.
+        screen.query_one("#setting-busy_retry_minutes", Input).focus()
+        await pilot.press("ctrl+u", *"[bold]9")
+        await settle(pilot)
+        assert "[bold]9" in said("error", "busy_retry_minutes")
+        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert list(db.execute("SELECT key, value FROM settings ORDER BY key")) == stored_before
+        # Fixed, the error goes, and the setting shows it differs from the default.
+        await pilot.press("ctrl+u", *"45")
+        await settle(pilot)
+        assert not screen.query_one("#setting-error-busy_retry_minutes").display
+        assert changed("busy_retry_minutes")
+        assert said("help", "busy_retry_minutes").endswith("· default: 120")

@@ -16,6 +16,8 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
   the rep, and so do the targets (a target the rep already has in the team database is
   kept). Settings are the team's: only keys it has not set are copied, and never a rep's
   own (their name, dialing and email account).
+- The file's suppression list joins the team's: nobody the rep forgot comes back in an
+  import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
 - Not copied: the file's claims (leases of the moment) and its list of reps (the rep
   is added to the team's).
@@ -231,6 +233,7 @@ def _copy(
     rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
     targets, targets_kept = _copy_targets(book, team, rep)
     rows["targets"] = targets
+    rows["suppressions"] = _copy_suppressions(book, team)
     copied_keys, kept_keys, left_out = _copy_settings(book, team)
     build_derived_rows(team, after=offsets["prospects"])
     switch_triggers(team, "ENABLE", where)
@@ -242,6 +245,18 @@ def _copy(
     return Migrated(
         source, where, rep, rows, copied_keys, kept_keys, left_out, targets_kept=targets_kept
     )
+
+
+def _copy_suppressions(book: sqlite3.Connection, team: psycopg.Connection[Any]) -> int:
+    """Add the book's suppression list to the team's (a hash both have is kept once)."""
+    rows = book.execute("SELECT hash, kind, added_at FROM suppressions").fetchall()
+    with team.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO suppressions (hash, kind, added_at) VALUES (%s, %s, %s)"
+            " ON CONFLICT (hash) DO NOTHING",
+            rows,
+        )
+    return len(rows)
 
 
 def _highest_id(team: psycopg.Connection[Any], table: str) -> int:

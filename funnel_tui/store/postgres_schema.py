@@ -25,6 +25,7 @@ from funnel_tui.domain import (
     sql_list,
 )
 from funnel_tui.schema_v4 import CALL_DAY_COUNTS, COUNTED_REASONS, UNSPECIFIED_REASON
+from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 
 # The first version a PostgreSQL book can have: the team's schema; the ones before it
 # are the SQLite file's history.
@@ -775,6 +776,21 @@ SCHEMA_V6 = (
     + "\nINSERT INTO book (id) VALUES (substr(md5(random()::text), 1, 12));\n"
 )
 
+# v7 (SQLite: schema_v7): the suppression list of the people who asked to be forgotten,
+# and a forgotten prospect's deals kept as anonymous amounts.
+SCHEMA_V7 = f"""
+ALTER TABLE deals ALTER COLUMN prospect_id DROP NOT NULL;
+ALTER TABLE deals ADD COLUMN forgotten_method text;
+ALTER TABLE deals ADD COLUMN forgotten_source text;
+
+CREATE TABLE suppressions (
+    hash text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ({sql_list(SUPPRESSION_KINDS)})),
+    added_at text NOT NULL DEFAULT {NOW}
+);
+"""
+
+
 # --- the derived rows of many prospects at once (`funnel migrate-to`) -------------------
 # What the triggers above keep row by row, in one statement each, for the prospects whose
 # id is above %(after)s and their calls and tasks, copied in with those triggers off. The
@@ -827,7 +843,7 @@ _MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
 LEAD_MARKS_ROWS = lead_marks_of(_MARKED)
 
 
-# --- v7: each rep's calls by day, method and source (SQLite: schema_v8) ------------------
+# --- v8: each rep's calls by day, method and source (SQLite: schema_v8) ------------------
 
 _REP_CALL_DAYS_FROM_CALLS = f"""
 INSERT INTO rep_call_days AS d (rep, day, method, source, {_COUNT_COLUMNS})
@@ -843,7 +859,7 @@ ON CONFLICT (rep, day, method, source) DO UPDATE SET
 _CALLS_IN_UTC = """(SELECT id, prospect_id, outcome, method, duration_s, reason, rep,
     funnel_utc(started_at) AS started_at FROM calls)"""
 
-SCHEMA_V7 = f"""
+SCHEMA_V8 = f"""
 CREATE TABLE rep_call_days (
     rep text NOT NULL,
     day text NOT NULL,
@@ -940,7 +956,7 @@ ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
-MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7}
+MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7, 8: SCHEMA_V8}
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
 

@@ -73,7 +73,9 @@ class FunnelApp(App[None]):
 
     TITLE = "funnel"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    # Only the screens' own actions: Textual's (theme, screenshot, keys panel) are for
+    # developers, and quit and help are the screen's q and ?.
+    COMMANDS = {ScreenCommands}
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
     VERTICAL_BREAKPOINTS = HEIGHT_CLASSES

@@ -60,6 +60,11 @@ class UndoSession:
         self.logged.add(call_id)
         self.undid_last = False
 
+    def forget_prospect(self, prospect_id: int) -> None:
+        """A prospect forgotten on request: no undone call of theirs can be redone (their
+        calls, and the undo records in the book, went with them)."""
+        self.redoable = [undone for undone in self.redoable if undone.prospect_id != prospect_id]
+
     def reasons_to_ask(self, call: LastCall) -> list[str]:
         reasons = []
         if call.outcome is Outcome.WON:

@@ -1,4 +1,5 @@
-"""Command palette entries for every action of the main screen and the timeline."""
+"""Command palette entries for every action of the main screen and the timeline, each with
+its keys as people read them; the palette offers nothing else (no developer commands)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,22 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from funnel_tui.ui.formatting import key_names
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_screen import TimelineScreen
 
 # The screens whose keys the palette offers, and the actions it leaves out: moving the
-# cursor, clearing a filter that is not shown, and a second key for closing.
+# cursor, ending or clearing a filter that is not shown, and a second key for closing.
 PALETTE_SCREENS = (MainScreen, TimelineScreen)
-NOT_COMMANDS = frozenset({"clear_filter", "cursor('down')", "cursor('up')", "close_list"})
+NOT_COMMANDS = frozenset(
+    {"clear_filter", "filter_done", "cursor('down')", "cursor('up')", "close_list"}
+)
+
+
+def _keys_help(keys: str) -> str:
+    """`key: [` or `keys: u or ctrl+z`, under the command's name."""
+    names = key_names(keys)
+    return f"{'key' if len(names) == 1 else 'keys'}: {' or '.join(names)}"
 
 
 class ScreenCommands(Provider):
@@ -23,7 +33,7 @@ class ScreenCommands(Provider):
 
     def _commands(self, screen: Screen[object]) -> list[tuple[str, str, str]]:
         return [
-            (binding.description, binding.action, binding.key.split(",")[0])
+            (binding.description, binding.action, _keys_help(binding.key))
             for binding in type(screen).BINDINGS
             if isinstance(binding, Binding) and binding.action not in NOT_COMMANDS
         ]
@@ -32,20 +42,20 @@ class ScreenCommands(Provider):
         screen = self.screen
         if not isinstance(screen, PALETTE_SCREENS):
             return
-        for description, action, key in self._commands(screen):
-            yield DiscoveryHit(description, partial(screen.run_action, action), help=f"key: {key}")
+        for description, action, keys in self._commands(screen):
+            yield DiscoveryHit(description, partial(screen.run_action, action), help=keys)
 
     async def search(self, query: str) -> Hits:
         screen = self.screen
         if not isinstance(screen, PALETTE_SCREENS):
             return
         matcher = self.matcher(query)
-        for description, action, key in self._commands(screen):
+        for description, action, keys in self._commands(screen):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(description),
                     partial(screen.run_action, action),
-                    help=f"key: {key}",
+                    help=keys,
                 )

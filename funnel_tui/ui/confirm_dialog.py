@@ -16,29 +16,39 @@ if TYPE_CHECKING:
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Returns True for yes (`y` or enter), False for no (`n` or escape).
+    """Returns True for yes (`y`, or enter unless `enter_says_yes` is off for a question
+    that cannot be taken back), False for no (`n` or escape).
 
     A yes holds the keys typed after it (the app's type-ahead): whoever asked releases
     them once it has acted, so they reach what the yes opened, not the screen below.
     """
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("y", "answer(True)", "Yes", priority=True),
+        Binding("enter", "enter", "Yes", show=False, priority=True),
         Binding("n,escape", "answer(False)", "No", priority=True),
     ]
 
-    def __init__(self, question: Text, *, yes: str) -> None:
+    def __init__(self, question: Text, *, yes: str, enter_says_yes: bool = True) -> None:
         """`yes` says what a yes does ("quit", "log it")."""
         super().__init__()
         self.question = question
         self.yes = yes
+        self.enter_says_yes = enter_says_yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
             yield Label(self.question, id="confirm-question", classes="dialog-title")
+            yes_keys = "y or enter" if self.enter_says_yes else "y"
             yield Label(
-                f"y or enter: {self.yes} · n or esc: no", id="confirm-hint", classes="dialog-hint"
+                f"{yes_keys}: {self.yes} · n or esc: no", id="confirm-hint", classes="dialog-hint"
             )
+
+    def action_enter(self) -> None:
+        if self.enter_says_yes:
+            self.action_answer(True)
+        else:
+            self.app.bell()
 
     def action_answer(self, yes: bool) -> None:
         if yes:

@@ -1,8 +1,11 @@
-"""Short labels for moments and outcomes, as the queue and the card show them."""
+"""Short labels for moments, outcomes and keys, as the queue, the card, the help screen and
+the command palette show them."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from textual.keys import format_key
 
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import Outcome, TaskKind
@@ -170,3 +173,17 @@ def duration_label(seconds: int | None) -> str:
         return ""
     minutes, seconds = divmod(int(seconds), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+# Where Textual's key display is not how a rep says the key (it writes ⏎ for enter).
+SPOKEN_KEYS = {"enter": "enter"}
+
+
+def key_names(keys: str) -> list[str]:
+    """A binding's keys as people read them: `u,ctrl+z` -> `u`, `ctrl+z`;
+    `left_square_bracket` -> `[`; `question_mark` -> `?`."""
+    names = []
+    for key in keys.split(","):
+        *modifiers, name = key.strip().split("+")
+        names.append("+".join([*modifiers, SPOKEN_KEYS.get(name) or format_key(name)]))
+    return names

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from funnel_tui.domain import LOST_REASON_KEYS, OUTCOME_SPECS, Outcome, Question
+from funnel_tui.ui.formatting import key_names
 
 
 def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
@@ -30,9 +31,7 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
         return [
             (
-                " / ".join(
-                    self.app.get_key_display(Binding(key, "")) for key in binding.key.split(",")
-                ),
+                " / ".join(key_names(binding.key)),
                 binding.description,
             )
             for binding in bindings
@@ -55,6 +54,7 @@ class HelpScreen(ModalScreen[None]):
             [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
                 ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
+                ("tab", "After next fri while this week's Friday is to come: next week's instead"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],

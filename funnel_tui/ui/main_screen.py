@@ -40,6 +40,7 @@ from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
+from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -48,6 +49,7 @@ from funnel_tui.ui.prospect_card import ProspectCard, TeamView
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
+from funnel_tui.what_next import logged_line
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -83,7 +85,7 @@ class PendingSelection:
     """The prospect to select; None for the first row."""
 
 
-class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
+class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -110,6 +112,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         Binding("p", "performance", "Pace, pipeline and conversion", show=False, priority=True),
         Binding("s", "settings", "Settings", show=False, priority=True),
         Binding("i", "import_csv", "Import CSV", show=False, priority=True),
+        Binding(
+            FORGET_KEY, "forget_prospect", "Forget prospect (on request)", show=False, priority=True
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
@@ -164,7 +169,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
         await self.app.push_screen(screen, callback)
 
     async def _confirm(
-        self, question: Text, *, yes: str, then: Callable[[], Awaitable[None]]
+        self,
+        question: Text,
+        *,
+        yes: str,
+        then: Callable[[], Awaitable[None]],
+        enter_says_yes: bool = True,
     ) -> None:
         """Ask first; on yes run `then`. Keys typed after the answer wait until it has run."""
         from funnel_tui.ui.confirm_dialog import ConfirmDialog
@@ -177,7 +187,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
             finally:
                 self.funnel.release_keys()
 
-        await self._open(ConfirmDialog(question, yes=yes), answered)
+        await self._open(ConfirmDialog(question, yes=yes, enter_says_yes=enter_says_yes), answered)
 
     @property
     def funnel(self) -> FunnelApp:
@@ -602,20 +612,24 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, Screen[None]):
                     )
                 )
             )
-            return moved_on(writing)
+            return moved_on(writing, entry)
 
-        async def moved_on(writing: Awaitable[LoggedCall]) -> LoggedCall:
+        async def moved_on(writing: Awaitable[LoggedCall], entry: CallOutcome) -> LoggedCall:
             logged = await writing
             self.undo_session.call_logged(logged.call_id)
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             if call is not None and self.running_call is call:
                 self.running_call = None
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                f"Logged {logged.outcome.spec.label.lower()} for {one_line(prospect['name'])}",
-                timeout=LOGGED_TOAST_S,
+            said = logged_line(
+                logged,
+                prospect["name"],
+                prospect["timezone"],
+                self.funnel.clock(),
+                amount_cents=entry.amount_cents,
+                currency=self.funnel.settings.currency,
             )
+            self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
             self.reload_pace(replan=True)
             return logged

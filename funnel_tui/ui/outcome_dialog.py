@@ -140,6 +140,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.save_call = save
         self.outcome: Outcome | None = None
         self.saving = False
+        # The "when" text that tab switched to its other day (`next tue`: next week's
+        # Tuesday, not this week's); kept as text, so any edit reads it afresh.
+        self._other_week_for: str | None = None
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -230,7 +233,36 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         return self.outcome.spec.asks if self.outcome is not None else ()
 
     def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        if self.outcome is not None and self.outcome.spec.asks_for(Ask.WHEN):
+            field = self.typed_field(Ask.WHEN)
+            if self.focused is field:
+                # Whether tab switches the day or moves on depends on the text, and the
+                # keys typed before it may not have reached the field yet: decide once
+                # they have, holding the keys typed after it meanwhile.
+                self.funnel.hold_keys()
+                field.call_later(self._tab_from_when)
+                return field
         return self._move_focus_by(1)
+
+    def _tab_from_when(self) -> None:
+        """Tab in the "when" field: the first tab after typing an ambiguous `next tue`
+        switches to the other Tuesday; otherwise (and the next time) it moves on."""
+        question = self.outcome.spec.asks_for(Ask.WHEN) if self.outcome else None
+        text = self.typed_field(Ask.WHEN).value
+        if question is not None and text != self._other_week_for and self._can_switch(question):
+            self._other_week_for = text
+            self._read_back(question)
+        else:
+            self._move_focus_by(1)
+        self.funnel.release_keys()
+
+    def _can_switch(self, question: Question) -> bool:
+        """Whether the field's text can mean another day, to switch to with tab."""
+        try:
+            answer = self._answer(question)
+        except AnswerRefused:
+            return False
+        return answer is not None and bool(answer.other)
 
     def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None:
         return self._move_focus_by(-1)
@@ -267,6 +299,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         """Show exactly the fields these questions ask for, labelled and empty (a win's
         amount starts from the open deal value)."""
         asked = {question.ask: question for question in questions}
+        self._other_week_for = None
         # The fields take the room of most of the list (its letters still pick), so that
         # every field and the note stay in sight on a small terminal.
         self.query_one("#outcome-box").set_class(bool(questions), "-asking")
@@ -345,7 +378,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         except AnswerRefused as error:
             self._say_under(question.ask, Text(str(error), "red"))
             return
-        self._say_under(question.ask, Text("→ " + answer.read_back, "bold") if answer else "")
+        self._say_under(question.ask, _read_back_line(answer, self._switched(question)))
+
+    def _switched(self, question: Question) -> bool:
+        """Whether tab switched this field to the other day its text can mean."""
+        return question.ask is Ask.WHEN and self.typed_field(Ask.WHEN).value == self._other_week_for
 
     def _answer(self, question: Question) -> Answer | None:
         """What the field of a typed question reads as now; AnswerRefused when it cannot
@@ -356,6 +393,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             settings=self.context.settings,
             prospect_timezone=self.context.prospect_timezone,
             customer=self.context.prospect_kind is Kind.CUSTOMER,
+            other_week=self._switched(question),
         )
         return read_answer(self.outcome, question, self.typed_field(question.ask).value, reading)
 
@@ -471,3 +509,19 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def on_screen_suspend(self) -> None:
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
+
+
+def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
+    """What a field reads as: the value, the other day tab switches to (or from), and a
+    warning that does not stop the save."""
+    if answer is None:
+        return ""
+    line = Text.assemble(("→ " + answer.read_back, "bold"))
+    if answer.other:
+        line.append(
+            f" · instead of {answer.other}" if switched else f" · tab: {answer.other} instead",
+            "dim" if switched else "",
+        )
+    if answer.warning:
+        line.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
+    return line

@@ -361,6 +361,10 @@ class ProspectForm(DiscardGuard, ModalScreen[int | None]):
         except EditConflict as conflict:
             self._show_changed_meanwhile(conflict.theirs)
             return
+        except ProspectInvalid as invalid:  # an email or phone on the suppression list
+            self._show_errors(dict(invalid.errors))
+            self.set_focus(self.query_one(f"#field-{next(iter(invalid.errors))}"))
+            return
         except Exception as error:  # a failed write keeps the form and everything typed
             self._status(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
             return

@@ -1,4 +1,5 @@
-"""SettingsScreen: every setting as a field, each checked before anything is stored."""
+"""SettingsScreen: every setting as a field, named in words with what it does and an
+example; each is checked as it is typed, and nothing is stored while one is refused."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from funnel_tui.setting_words import SETTING_WORDS
 from funnel_tui.settings import (
+    DEFAULTS,
     KEYS,
     SettingError,
     Settings,
@@ -26,38 +29,6 @@ from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
-
-HINTS = {
-    "currency": "symbol or code before amounts: $, €, CHF",
-    "rep_name": "your name, as the scripts say it",
-    "day_first": "yes: 3/12 is 3 December",
-    "business_days": "e.g. mon,tue,wed,thu,fri",
-    "holidays": "YYYY-MM-DD, comma separated",
-    "calling_start": "HH:MM, their local time",
-    "calling_end": "HH:MM, their local time",
-    "max_attempts": "unanswered calls before nurture",
-    "busy_retry_minutes": "wait after a busy line",
-    "calls_per_day": "daily call goal without a target's",
-    "cadence_days": "business days to each next try: 1,1,2,2,3,3,3",
-    "afternoon_slot": "HH:MM, even tries, their local time",
-    "nurture_days": "days from nurture to the revisit",
-    "stage_weights": "% of value counted: meeting=10,qualified=25,proposal=50",
-    "inbound_sources": "sources that contacted us: webinar, referral, ...",
-    "source_phrases": "how scripts say them: webinar=our webinar; referral=a referral",
-    "plan_win_rate": "plan's deals per prospect with a meeting, without history",
-    "plan_meeting_rate": "plan's meetings per connect, without history",
-    "plan_connect_rate": "plan's connects per call, without history",
-    "plan_avg_deal": "empty: the median open opportunity's value",
-    "connects_per_day": "daily goal; empty: the plan's",
-    "meetings_per_day": "daily goal; empty: the plan's",
-    "phone_region": "country of numbers typed without +: US, GB, DE",
-    "dial_command": "e.g. xdg-open tel:{e164}; empty: copy only",
-    "smtp_host": "e.g. smtp.example.com; empty: hand to the mail app",
-    "smtp_port": "empty: 587 starttls, 465 tls, 25 none",
-    "smtp_security": "starttls, tls or none",
-    "smtp_user": "login name; password: $FUNNEL_SMTP_PASSWORD or keyring",
-    "email_from": "e.g. Alex Morgan <alex@example.com>",
-}
 
 
 class SettingsScreen(DiscardGuard, ModalScreen[bool]):
@@ -88,22 +59,52 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
             # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
             with VerticalScroll(id="settings-fields", can_focus=False):
                 for key in KEYS:
+                    words = SETTING_WORDS[key]
                     with Horizontal(classes="form-row"):
-                        yield Label(key, classes="settings-label")
+                        with Vertical(classes="settings-label"):
+                            yield Label(words.name, classes="setting-name")
+                            yield Label(
+                                "changed", id=f"setting-changed-{key}", classes="setting-changed"
+                            )
                         with Vertical(classes="form-input"):
                             # Focused, a field carries on from the end of its text:
                             # select-all there let the next key replace the whole setting.
                             yield Input(
                                 setting_text(self.settings, key),
-                                placeholder=HINTS.get(key, ""),
+                                placeholder=f"e.g. {words.example}",
                                 id=f"setting-{key}",
                                 select_on_focus=False,
+                            )
+                            yield Static(
+                                id=f"setting-help-{key}", classes="setting-help", markup=False
                             )
                             yield Static(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
             yield Label(
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
             )
+
+    def on_mount(self) -> None:
+        for key in KEYS:
+            self._show_default(key)
+            # An error line takes room only while it has something to say.
+            self.query_one(f"#setting-error-{key}").display = False
+
+    def _show_default(self, key: str) -> None:
+        """Mark a setting whose value differs from the default, and say the default."""
+        words = SETTING_WORDS[key]
+        default = setting_text(DEFAULTS, key)
+        try:
+            changed = parse_setting(key, self.query_one(f"#setting-{key}", Input).value) != (
+                getattr(DEFAULTS, key)
+            )
+        except SettingError:
+            changed = True
+        self.query_one(f"#setting-changed-{key}").display = changed
+        said = f"{words.explains} · e.g. {words.example}"
+        if changed:
+            said += f" · default: {default or 'empty'}"
+        self.query_one(f"#setting-help-{key}", Static).update(said)
 
     def has_changes(self) -> bool:
         return any(
@@ -121,6 +122,7 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
             self._refuse(key, problem)
             return None
         error.update("")
+        error.display = False
         self.refused.discard(key)
         return text
 
@@ -132,10 +134,12 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
 
     @on(Input.Changed)
     def _recheck(self, event: Input.Changed) -> None:
-        # Only a refused setting is checked as the rep types, so its error clears once fixed.
+        # Checked as the rep types: a refusal shows under the field at once and clears
+        # once the value reads.
         key = (event.input.id or "").removeprefix("setting-")
-        if key in self.refused:
+        if key in SETTING_WORDS:
             self._check(key)
+            self._show_default(key)
             self._show_status()
 
     @on(Input.Submitted)
@@ -169,7 +173,9 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
             self._refuse("afternoon_slot", problem)
 
     def _refuse(self, key: str, problem: SettingError) -> None:
-        self.query_one(f"#setting-error-{key}", Static).update(Text(str(problem), "red"))
+        error = self.query_one(f"#setting-error-{key}", Static)
+        error.update(Text(str(problem), "red"))
+        error.display = True
         self.refused.add(key)
 
     @work(exclusive=True, group="save-settings")

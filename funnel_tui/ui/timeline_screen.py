@@ -195,6 +195,7 @@ class TimelineScreen(Screen[bool]):
             self.funnel.clock(),
             day_first=settings.day_first,
             calling_start=settings.calling_start,
+            prospect_tz=self.prospect_timezone,
         )
 
     @on(Input.Changed, "#timeline-when")

@@ -1,0 +1,171 @@
+"""Forgetting a prospect on request (GDPR article 17, CCPA): every row about the person
+goes, their deals stay as anonymous amounts, and their email and phone go on the
+suppression list so that no import brings them back.
+
+What each table keeps:
+- prospects, calls (with their undo records), notes, tasks, emails, flag_changes and
+  claims: the person's rows are deleted. prospect_search and lead_marks lose theirs, and
+  call_days their calls, through the triggers that keep them (so the activity figures
+  drop the person's calls, as `funnel check` expects of them).
+- deals: kept with no prospect and no call, with the method and lead source they
+  counted under, so the quota history (won, attainment, pace, the report) is unchanged.
+- suppressions: the hashes of the email and phone (suppression.py).
+
+Then no copy is left in the file: the delete runs with `secure_delete`, and the SQLite
+file is vacuumed and its write-ahead log checkpointed and truncated. On PostgreSQL the
+touched tables are vacuumed; what the server keeps (its WAL, backups) is its DBA's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sqlite_utils
+
+from funnel_tui.figure_sql import method_sql, source_sql
+from funnel_tui.prospects import get_prospect
+from funnel_tui.settings import load_settings
+from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.suppression import Contact, suppress
+
+# The person's rows, each table by the column that names them, in an order the foreign
+# keys allow; the calls' undo records go before the calls.
+PERSONAL_ROWS = (
+    ("claims", "prospect_id = :id"),
+    ("flag_changes", "prospect_id = :id"),
+    ("emails", "prospect_id = :id"),
+    ("notes", "prospect_id = :id"),
+    ("tasks", "prospect_id = :id"),
+    ("undo_log", "call_id IN (SELECT id FROM calls WHERE prospect_id = :id)"),
+    ("calls", "prospect_id = :id"),
+    ("prospects", "id = :id"),
+)
+# What a PostgreSQL VACUUM goes over afterwards: every table that held a row about them.
+TOUCHED_TABLES = (
+    *(table for table, _ in PERSONAL_ROWS),
+    "deals",
+    "prospect_search",
+    "lead_marks",
+    "call_days",
+)
+
+
+# How the summary names the rows removed (the undo records go with their calls, a claim
+# is a lease of the moment).
+REMOVED_NOUNS = {
+    "calls": "call",
+    "notes": "note",
+    "tasks": "task",
+    "emails": "email",
+    "flag_changes": "flag change",
+}
+
+
+class UnknownProspect(Exception):
+    """No prospect has the id; str() is one line."""
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting removed and kept."""
+
+    prospect_id: int
+    removed: dict[str, int]
+    deals_kept: int
+    suppressed: int
+    # Why the file may still hold a copy (another program keeps it open), else None.
+    leftover: str | None = None
+
+    def summary(self) -> str:
+        """One line for the command line and the app (no name: it may be logged)."""
+        removed = ", ".join(
+            f"{count} {noun}{'' if count == 1 else 's'}"
+            for table, noun in REMOVED_NOUNS.items()
+            if (count := self.removed.get(table, 0))
+        )
+        line = f"Forgot prospect {self.prospect_id}"
+        line += f": removed {removed}" if removed else ""
+        if self.deals_kept:
+            line += f"; kept {self.deals_kept} deal(s) as anonymous amounts"
+        line += f"; {self.suppressed} contact(s) added to the suppression list"
+        if self.leftover:
+            line += f"; {self.leftover}"
+        return line
+
+
+def _deal_names_sql(dialect: Dialect) -> str:
+    """Each of the prospect's deals with the method and source it counts under (as the
+    report names them), to keep on the deal once the prospect is gone."""
+    return f"""
+SELECT d.id, {method_sql(dialect)}, {source_sql(dialect)}
+FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
+WHERE d.prospect_id = :id
+"""
+
+
+def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
+    """The deletes, the anonymous deals and the suppression, in one transaction."""
+    region = load_settings(db).phone_region
+    with write_transaction(db):
+        prospect = get_prospect(db, prospect_id)
+        if prospect is None:
+            raise UnknownProspect(f"no prospect with id {prospect_id}")
+        params = {"id": prospect_id}
+        deals = db.execute(_deal_names_sql(dialect_of(db)), params).fetchall()
+        for deal_id, method, source in deals:
+            db.execute(
+                "UPDATE deals SET prospect_id = NULL, call_id = NULL, forgotten_method = ?,"
+                " forgotten_source = ? WHERE id = ?",
+                [method, source, deal_id],
+            )
+        suppressed = suppress(db, Contact(prospect["email"], prospect["phone"]), region)
+        removed = {
+            table: db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
+            for table, where in PERSONAL_ROWS
+        }
+    return Forgotten(prospect_id, removed, deals_kept=len(deals), suppressed=suppressed)
+
+
+def forget_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
+    """Forget the prospect and leave no copy in the book; UnknownProspect for an id no
+    prospect has."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        forgotten = _erase(db, prospect_id)
+        # Outside any transaction (the connection is in autocommit): VACUUM runs in none.
+        db.execute(f"VACUUM {', '.join(TOUCHED_TABLES)}")
+        return forgotten
+    conn = db.conn
+    (secure,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        forgotten = _erase(db, prospect_id)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    leftover = _scrub_file(conn)
+    return replace(forgotten, leftover=leftover)
+
+
+def _scrub_file(conn: sqlite3.Connection) -> str | None:
+    """Rebuild the file without its free pages and empty the write-ahead log; why a copy
+    may remain, or None."""
+    try:
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as error:
+        return (
+            f"the file was not compacted ({error}): run VACUUM on it once no other program"
+            " has it open"
+        )
+    busy, *_ = _checkpoint(conn)
+    if busy:
+        return (
+            "another program has the file open, so its write-ahead log keeps old pages until"
+            " it closes"
+        )
+    return None
+
+
+def _checkpoint(conn: sqlite3.Connection) -> tuple[Any, ...]:
+    return tuple(conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())

@@ -1,0 +1,80 @@
+"""The suppression list: the email addresses and phone numbers of people who asked to be
+forgotten, kept only as hashes, so that no import or form brings them back.
+
+Each value is normalised (an email trimmed and lower-cased; a phone number in its stored
+E.164 form with any extension, as dedupe compares them: phones.phone_key) and hashed with
+SHA-256 behind a fixed label. There is no secret salt: a salt kept in the same file would
+not stop whoever holds the file, and without one the list moves with `funnel migrate-to`
+and a team shares it. The hash keeps the values out of plain sight; it is no protection
+against someone who guesses them (a phone number has few enough digits to try them all),
+as the README says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from funnel_tui.phones import phone_key
+
+# Told apart from any other SHA-256 of the same text.
+HASH_LABEL = "funnel-suppression-v1"
+
+
+def _hash(kind: str, normalised: str) -> str:
+    return hashlib.sha256(f"{HASH_LABEL}:{kind}:{normalised}".encode()).hexdigest()
+
+
+def email_hash(email: object) -> str | None:
+    """The hash of an email address (case and surrounding spaces ignored); None for none."""
+    normalised = str(email or "").strip().lower()
+    return _hash("email", normalised) if normalised else None
+
+
+def phone_hash(phone: object, region: str) -> str | None:
+    """The hash of a phone number however it is written (`07700 900318` and `+44 7700
+    900318` are one number in region GB); None for none."""
+    key = phone_key(phone if isinstance(phone, str) else None, region)
+    return _hash("phone", key) if key else None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An email and a phone number as a row holds them (either may be empty)."""
+
+    email: object
+    phone: object
+
+    def hashes(self, region: str) -> dict[str, str]:
+        """Each kind's hash, for the kinds the contact has."""
+        hashes = {"email": email_hash(self.email), "phone": phone_hash(self.phone, region)}
+        return {kind: value for kind, value in hashes.items() if value is not None}
+
+
+def suppress(db: sqlite_utils.Database, contact: Contact, region: str) -> int:
+    """Add the contact's email and phone to the list (each once); how many were new."""
+    added = 0
+    for kind, value in contact.hashes(region).items():
+        cursor = db.execute(
+            "INSERT INTO suppressions (hash, kind) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING",
+            [value, kind],
+        )
+        added += max(cursor.rowcount, 0)
+    return added
+
+
+def suppressed_hashes(db: sqlite_utils.Database) -> frozenset[str]:
+    """Every hash on the list, for an import to test each row against."""
+    return frozenset(row[0] for row in db.execute("SELECT hash FROM suppressions"))
+
+
+def suppressed_kinds(db: sqlite_utils.Database, contact: Contact, region: str) -> list[str]:
+    """Which of the contact's values (`email`, `phone`) are on the list."""
+    hashes = contact.hashes(region)
+    return [kind for kind, value in hashes.items() if _listed(db, value)]
+
+
+def _listed(db: sqlite_utils.Database, value: str) -> bool:
+    return db.execute("SELECT 1 FROM suppressions WHERE hash = ?", [value]).fetchone() is not None

@@ -1,0 +1,88 @@
+"""Forgetting the prospect on the card on their request (`F`): a mixin of MainScreen,
+kept apart so each file has one job.
+
+The question names the prospect and only `y` answers it (enter, the key that starts a
+call, does not): nothing brings a forgotten prospect back, undo included.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+
+from funnel_tui.forget import UnknownProspect, forget_prospect
+from funnel_tui.text import one_line
+from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+FORGET_KEY = "F"
+
+
+def forget_question(name: str, prospect_id: int) -> Text:
+    """The confirmation, naming the prospect (shown literally: a name is never markup)."""
+    return Text.assemble(
+        "Forget ",
+        (one_line(name) or "(no name)", "bold"),
+        f" (prospect {prospect_id}) on their request? Their calls, notes, tasks and emails"
+        " are deleted, their deals stay as anonymous amounts, and their email and phone are"
+        " kept, hashed, so no import brings them back. This cannot be undone.",
+    )
+
+
+class ForgetAction(_Base):
+    """The forget action; MainScreen binds it."""
+
+    async def action_forget_prospect(self) -> None:
+        card = self._card_on_cursor()
+        if card is None:
+            self.notify("The queue is empty: nobody to forget.", severity="warning")
+            return
+        prospect_id, name = int(card.prospect["id"]), str(card.prospect["name"])
+        if self.running_call is not None and self.running_call.prospect_id == prospect_id:
+            self.notify(
+                f"A call with {one_line(name)} is running: log it (l) before forgetting them.",
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        async def forget() -> None:
+            self._forget(prospect_id)
+
+        await self._confirm(
+            forget_question(name, prospect_id),
+            yes="forget them",
+            then=forget,
+            enter_says_yes=False,
+        )
+
+    @work(group="forget")
+    async def _forget(self, prospect_id: int) -> None:
+        try:
+            with waiting_toast(self.funnel):
+                forgotten = await self.funnel.in_db_thread(
+                    lambda db: forget_prospect(db, prospect_id)
+                )
+        except UnknownProspect:
+            self.notify("This prospect no longer exists.", severity="warning")
+            self.reload_queue()
+            return
+        except Exception as error:  # a failed write changes nothing; the app carries on
+            say_write_failed(self.funnel, "Not forgotten", FORGET_KEY, error)
+            return
+        # Nothing this session remembers about them may bring them back.
+        self.undo_session.forget_prospect(prospect_id)
+        if self._claimed == prospect_id:
+            self._claimed = None
+        self.card = None
+        self.notify(forgotten.summary(), timeout=8, markup=False)
+        self.reload_queue()
+        self.reload_pace(replan=True)

@@ -1,0 +1,91 @@
+"""What happens next after a logged call, in one line: the toast that confirms the log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from funnel_tui.call_log import LoggedCall
+from funnel_tui.dates import known_zone
+from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, TaskKind
+from funnel_tui.money import format_money
+from funnel_tui.text import one_line
+
+# How each kind of next task is named; a call after an unanswered one is the next try.
+TASK_WORDS = {
+    TaskKind.CALL: "follow-up call",
+    TaskKind.CALLBACK: "callback",
+    TaskKind.MEETING: "meeting",
+    TaskKind.REVISIT: "revisit",
+    TaskKind.EMAIL: "email",
+}
+
+
+def logged_line(
+    logged: LoggedCall,
+    prospect_name: str,
+    prospect_tz: str | None,
+    now: datetime,
+    *,
+    amount_cents: int | None = None,
+    currency: str = "$",
+) -> str:
+    """`Logged voicemail for Kate Sullivan: next try Wed 14:00 their time`: the outcome,
+    then what the call left to come (the next task, a deal's amount, or no more calls)."""
+    outcome = logged.outcome
+    said = f"Logged {outcome.spec.label.lower()} for {one_line(prospect_name)}"
+    parts = []
+    if amount_cents is not None and outcome in (Outcome.WON, Outcome.PROPOSAL_SENT):
+        amount = format_money(amount_cents, currency, whole=amount_cents % 100 == 0)
+        parts.append(f"{amount} won" if outcome is Outcome.WON else f"proposal for {amount}")
+    parts.append(_next(logged, outcome, prospect_tz, now))
+    return f"{said}: {', '.join(part for part in parts if part)}"
+
+
+def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: datetime) -> str:
+    """The next task as a phrase; `no more calls` when none is open (a win leaves none
+    without saying so), and why a flagged prospect is not called again."""
+    if outcome is Outcome.DO_NOT_CALL:
+        return "never called again"
+    if outcome is Outcome.WRONG_NUMBER:
+        return "out of the queue until the number is edited"
+    due = logged.next_call_at
+    if due is None:
+        return "" if outcome is Outcome.WON else "no more calls"
+    try:
+        kind: TaskKind | None = TaskKind(logged.next_task_kind)
+    except ValueError:
+        kind = None
+    if kind is TaskKind.REVISIT:
+        # A revisit is for a day; after the last unanswered try it ends the cadence.
+        local = due.astimezone(known_zone(prospect_tz) or now.tzinfo)
+        day = f"revisit {local:%a} {local.day} {local:%b %Y}"
+        return f"no more tries, {day}" if outcome in CADENCE_OUTCOMES else day
+    if kind is TaskKind.CALL and outcome in CADENCE_OUTCOMES:
+        what = "next try"
+    else:
+        what = TASK_WORDS.get(kind, "next") if kind is not None else "next"
+    return f"{what} {_when(due, prospect_tz, now)}"
+
+
+def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:
+    """`today 16:30`, `tomorrow 09:30`, `Wed 14:00`, `Wed 9 Dec 14:00`: on the prospect's
+    clock (`their time`) when their zone is known and reads differently, else the rep's."""
+    zone = known_zone(prospect_tz)
+    if (
+        zone is not None
+        and due.astimezone(zone).utcoffset() == due.astimezone(now.tzinfo).utcoffset()
+    ):
+        # Their clock reads as the rep's: saying "their time" would only make them wonder.
+        zone = None
+    local = due.astimezone(zone or now.tzinfo)
+    today = now.astimezone(zone or now.tzinfo).date()
+    days = (local.date() - today).days
+    if days == 0:
+        day = "today"
+    elif days == 1:
+        day = "tomorrow"
+    elif 1 < days < 7:
+        day = f"{local:%a}"
+    else:
+        day = f"{local:%a} {local.day} {local:%b}"
+    return f"{day} {local:%H:%M}" + (" their time" if zone is not None else "")

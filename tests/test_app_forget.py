@@ -1,0 +1,139 @@
+"""Forgetting the prospect on the card (`F`): a confirmation that names them, answered
+only by `y`; they leave the queue, and neither undo nor redo brings them back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from funnel_tui.forget import forget_prospect
+from funnel_tui.prospects import SUPPRESSED_REASON
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen
+from tests.app_support import settle, shown_text
+from tests.test_app import first_in_queue
+from tests.test_app_undo import confirm_text, notices
+from tests.test_phone_app import add
+
+
+def question(app: FunnelApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, ConfirmDialog), f"no confirmation, {screen!r} is on top"
+    return shown_text(screen.query_one("#confirm-question")) + shown_text(
+        screen.query_one("#confirm-hint")
+    )
+
+
+async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        # A call logged and undone: the session could redo it.
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.queue.highlighted_id == first["id"]
+
+        await pilot.press("F")
+        await settle(pilot)
+        asked = question(demo_app)
+        assert first["name"] in asked and f"prospect {first['id']}" in asked
+        assert "y: forget them · n or esc: no" in asked
+        # enter starts calls on the main screen: here it answers nothing.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+
+        assert isinstance(demo_app.screen, MainScreen)
+        assert db.execute(
+            "SELECT count(*) FROM prospects WHERE id = ?", [first["id"]]
+        ).fetchone() == (0,)
+        assert screen.queue.position_of(first["id"]) is None
+        assert screen.queue.highlighted_id is not None
+        assert notices(demo_app)[-1].startswith(f"Forgot prospect {first['id']}")
+        # The app's own connections do not keep a copy in the file or its log.
+        path = demo_app.storage.path
+        wal = Path(f"{path}-wal")
+        stored = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        for value in (first["name"], first["email"], first["phone"]):
+            assert value.encode() not in stored, value
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert notices(demo_app)[-1] == "Nothing to redo."
+        # Undo offers the last call left in the book, another prospect's, never theirs.
+        await pilot.press("u")
+        await settle(pilot)
+        assert first["name"] not in confirm_text(demo_app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert db.execute(
+            "SELECT count(*) FROM prospects WHERE id = ?", [first["id"]]
+        ).fetchone() == (0,)
+        assert db.execute(
+            "SELECT count(*) FROM calls WHERE prospect_id = ?", [first["id"]]
+        ).fetchone() == (0,)
+
+
+async def test_no_keeps_the_prospect(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    prospects = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert first["name"] in question(demo_app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert db["prospects"].count == prospects
+        assert db["suppressions"].count == 0
+
+
+async def test_the_form_refuses_a_forgotten_persons_email_under_the_field(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    forget_prospect(db, first["id"])
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        form = await add(demo_app, pilot, name="Back Again", email=first["email"].upper())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert shown_text(form.query_one("#error-email")).strip() == SUPPRESSED_REASON
+        assert form.focused is form.query_one("#field-email")
+        assert db["prospects"].count == count
+
+
+async def test_the_import_dialog_counts_the_rows_it_suppressed(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    forget_prospect(db, first["id"])
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        f"name,email\nThem Again,{first['email']}\nAda Lovelace,ada@engines.example\n",
+        encoding="utf-8",
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = str(csv_file)
+        await pilot.press("enter")
+        await settle(pilot)
+        result = shown_text(demo_app.screen.query_one("#import-result"))
+        assert "added 1, updated 0, rejected 0, suppressed 1" in result
+        assert "line 2: not imported" in result
+    assert db.execute("SELECT count(*) FROM prospects WHERE name = 'Them Again'").fetchone() == (0,)

@@ -1,0 +1,91 @@
+"""The outcome dialog's date preview: which day an ambiguous `next fri` chose, tab to the
+other, and a warning (not a refusal) for a follow-up when the prospect is not called."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from funnel_tui.domain import Ask
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from tests.app_support import settle, settle_until, shown_text
+from tests.test_app import burst, calls_for, first_in_queue
+from tests.test_outcome_fields import set_prospect
+
+
+@pytest.mark.parametrize("at_full_speed", [False, True])
+async def test_tab_switches_an_ambiguous_next_friday_then_moves_on(
+    demo_app: FunnelApp, at_full_speed: bool
+) -> None:
+    async def typist(pilot: Pilot, keys: list[str]) -> None:
+        if at_full_speed:
+            burst(pilot.app, *keys)
+        else:
+            await pilot.press(*keys)
+
+    # The clock says Wednesday 18 November: `next fri` is the 20th or the 27th.
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], timezone=None)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["l", "c", *"next fri 2pm"])
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert said.startswith("→ Fri 20 Nov 2026, 14:00 (in 2 days)")
+        assert said.startswith("→ Fri 20 Nov 2026, 14:00 (in 2 days) · tab: Fri 27 Nov instead")
+        await typist(pilot, ["tab"])
+        await settle(pilot)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert said.startswith("→ Fri 27 Nov 2026, 14:00 (in 9 days)")
+        assert "· instead of Fri 20 Nov" in said
+        assert dialog.focused is dialog.field(Ask.WHEN)
+        # The next tab goes on to the note, as in any field.
+        await typist(pilot, ["tab", *"asked for pricing", "enter"])
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["follow_up_at"], call["notes"]) == (
+        "2026-11-27T14:00:00+00:00",
+        "asked for pricing",
+    )
+
+
+async def test_editing_the_date_reads_it_afresh(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"next fri", "tab", *" 3pm")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 20 Nov 2026, 15:00")
+
+
+async def test_a_follow_up_outside_calling_hours_is_saved_with_a_warning(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], timezone="America/New_York")
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"sat 10am their time")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert "Sat 21 Nov 2026, 15:00" in said
+        assert "⚠ Saturday is not a business day; enter still saves it" in said
+        when = dialog.query_one("#outcome-when", Input)
+        when.value = "fri 7am their time"
+        await settle(pilot)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert "07:00 their time is outside calling hours (09:00-18:00)" in said
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    assert calls_for(db, first["id"])[-1]["follow_up_at"] == "2026-11-20T12:00:00+00:00"

@@ -1,0 +1,283 @@
+"""Forgetting a prospect on request (`funnel forget`) and giving them their data
+(`funnel export --prospect`): nothing of theirs is left in the file, the quota history
+does not change, and no import brings them back."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from funnel_tui import cli as cli_module
+from funnel_tui.burnup import load_burnup
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
+from funnel_tui.forget import forget_prospect
+from funnel_tui.pace import load_pace, set_target
+from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
+from funnel_tui.reps import add_rep
+from funnel_tui.settings import load_settings
+from funnel_tui.store.sqlite import open_storage
+from tests.cli_support import REPORT_KEYS, invoke, one_line_error
+from tests.report_books import machine_zone, report_json
+from tests.rows import book_option, count_rows, insert_row, table_rows
+
+ZONE = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 11, 0, tzinfo=ZONE)
+TODAY = "2026-11-18"
+NAME = "Wilhelmina Quarrington"
+EMAIL = "wq@quarrington-mills.example"
+PHONE = "+12025550187"
+# Keys of `funnel report --json` that come from the deals and the target: the quota
+# history, which forgetting must not change. The activity figures (calls, connects,
+# leads) drop the person's calls with them, by design.
+QUOTA_KEYS = (
+    *REPORT_KEYS[: REPORT_KEYS.index("projection_cents") + 1],
+    "calls_per_day",
+    "deals_won",
+    "avg_deal_cents",
+)
+# The pace's own figures among them (the rest are the report's).
+PACE_KEYS = QUOTA_KEYS[: QUOTA_KEYS.index("projection_cents") + 1]
+
+
+def build_book(db: Any, rep: str | None = None) -> tuple[int, int]:
+    """A target, the person to forget (won twice, with notes, an email and calls whose
+    notes name them) and another prospect who stays; their ids. In a team's book the
+    calls and the target are `rep`'s."""
+
+    def log(prospect_id: int, outcome: Outcome, at: datetime, **fields: Any) -> None:
+        entry = CallOutcome(outcome, started_at=at, **fields)
+        log_call(db, prospect_id, entry, now=at, settings=load_settings(db), rep=rep)
+
+    set_target(db, amount_cents=5_000_000, period="month", today=date(2026, 11, 18), rep=rep)
+    person = add_prospect(
+        db,
+        {
+            "name": NAME,
+            "email": EMAIL,
+            "phone": PHONE,
+            "company": "Quarrington Mills",
+            "source": "webinar",
+        },
+        now=NOW - timedelta(days=20),
+    )
+    other = add_prospect(
+        db,
+        {"name": "Otto Stays", "email": "otto@stays.example", "source": "webinar"},
+        now=NOW - timedelta(days=20),
+    )
+    start = NOW - timedelta(days=10)
+    log(
+        person,
+        Outcome.MEETING,
+        start,
+        notes=f"{NAME} wants a demo",
+        follow_up_at=start + timedelta(days=2),
+    )
+    log(
+        person,
+        Outcome.WON,
+        start + timedelta(days=3),
+        amount_cents=1_200_000,
+        notes=f"{NAME} signed",
+    )
+    log(person, Outcome.WON, NOW - timedelta(hours=1), amount_cents=300_000)
+    log(other, Outcome.WON, start + timedelta(days=1), amount_cents=800_000)
+    log(other, Outcome.NO_ANSWER, NOW - timedelta(hours=2))
+    add_note(db, person, f"Call {NAME} on {PHONE} or {EMAIL}", now=NOW - timedelta(days=5))
+    insert_row(
+        db,
+        "emails",
+        {
+            "prospect_id": person,
+            "to_address": EMAIL,
+            "subject": f"For {NAME}",
+            "body": f"Dear {NAME}, ...",
+            "sent_at": "2026-11-10T15:00:00+00:00",
+        },
+    )
+    return person, other
+
+
+def quota(report: dict[str, Any]) -> dict[str, Any]:
+    figures = {key: report[key] for key in QUOTA_KEYS}
+    for side in ("by_method", "by_source"):
+        figures[side] = {row["name"]: (row["won"], row["won_cents"]) for row in report[side]}
+    figures["plan_remaining_cents"] = report["plan"]["remaining_cents"]
+    return figures
+
+
+def pace_figures(db: Any, rep: str | None) -> tuple[Any, ...]:
+    settings = load_settings(db)
+    pace = load_pace(db, date(2026, 11, 18), settings, tz=ZONE, rep=rep)
+    assert pace is not None
+    figures = {key: getattr(pace, key) for key in PACE_KEYS}
+    return figures, load_burnup(db, pace, settings)
+
+
+@pytest.fixture
+def zone() -> Any:
+    with machine_zone("America/New_York"):
+        yield
+
+
+@pytest.fixture
+def rep(book_storage: Any, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The rep working a team's book (a one-rep file needs none)."""
+    if not hasattr(book_storage, "url"):
+        return None
+    add_rep(book_storage.db, "alex")
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    return "alex"
+
+
+def test_forgetting_keeps_the_quota_history_and_removes_every_row_about_them(
+    book_storage: Any, rep: str | None, zone: None
+) -> None:
+    db = book_storage.db
+    person, other = build_book(db, rep)
+    before_report = report_json(book_option(book_storage), TODAY)
+    before_pace = pace_figures(db, rep)
+
+    result = invoke("forget", person, "--yes", "--db", book_option(book_storage))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Forgot prospect {person}: removed 3 calls, 1 note")
+    assert NAME not in result.stdout
+    after_report = report_json(book_option(book_storage), TODAY)
+    assert quota(after_report) == quota(before_report)
+    assert pace_figures(db, rep) == before_pace
+    # Their calls are gone from the activity figures; the other prospect's stay.
+    assert after_report["calls"] == before_report["calls"] - 3
+    for table in ("calls", "notes", "tasks", "emails", "flag_changes", "claims", "lead_marks"):
+        assert all(row.get("prospect_id") != person for row in table_rows(db, table, "1"))
+    assert [row["id"] for row in table_rows(db, "prospect_search")] == [other]
+    anonymous = [row for row in table_rows(db, "deals") if row["prospect_id"] is None]
+    assert sorted(row["amount_cents"] for row in anonymous) == [300_000, 1_200_000]
+    assert {(row["call_id"], row["forgotten_source"]) for row in anonymous} == {(None, "webinar")}
+    assert count_rows(db, "suppressions") == 2
+    assert EMAIL not in json.dumps(table_rows(db, "suppressions", "hash"))
+
+
+def test_nothing_of_theirs_is_left_in_the_files_bytes(tmp_path: Path, zone: None) -> None:
+    path = tmp_path / "book.db"
+    storage = open_storage(path)
+    person, _ = build_book(storage.db)
+    # The rows reached the file and its write-ahead log before the forget.
+    assert NAME.encode() in path.read_bytes() + Path(f"{path}-wal").read_bytes()
+
+    assert invoke("forget", person, "--yes", "--db", path).exit_code == 0
+
+    wal = Path(f"{path}-wal")
+    stored = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    for value in (NAME, "Quarrington", EMAIL, PHONE, PHONE.removeprefix("+")):
+        assert value.encode() not in stored, value
+    # The app's own connection, still open, reads the book without them.
+    assert count_rows(storage.db, "prospects") == 1
+    storage.close()
+
+
+def test_a_reimport_of_the_forgotten_person_is_suppressed_and_counted(
+    book_storage: Any, rep: str | None, tmp_path: Path, zone: None
+) -> None:
+    db = book_storage.db
+    person, _ = build_book(db, rep)
+    assert invoke("forget", person, "--yes", "--db", book_option(book_storage)).exit_code == 0
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "name,email,phone\n"
+        f"W. Quarrington,{EMAIL.upper()},\n"
+        "Switchboard,,(202) 555-0187\n"
+        "Nora New,nora@new.example,\n",
+        encoding="utf-8",
+    )
+
+    result = invoke("import", csv_file, "--db", book_option(book_storage))
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("added 1, updated 0, rejected 0, suppressed 2 (")
+    assert lines[1].startswith("line 2: not imported: its email or phone belongs to a prospect")
+    assert lines[2].startswith("line 3: not imported")
+    assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
+
+
+def test_adding_or_editing_a_suppressed_contact_by_hand_is_refused(
+    book_db: Any, zone: None
+) -> None:
+    person, other = build_book(book_db)
+    forget_prospect(book_db, person)
+    with pytest.raises(ProspectInvalid) as refused:
+        add_prospect(book_db, {"name": "Willa", "phone": PHONE}, now=NOW)
+    assert set(refused.value.errors) == {"phone"}
+    with pytest.raises(ProspectInvalid) as refused:
+        update_prospect(book_db, other, {"email": f" {EMAIL.title()} "})
+    assert set(refused.value.errors) == {"email"}
+    assert count_rows(book_db, "prospects") == 1
+
+
+def test_an_unknown_id_is_one_line_and_a_pipe_needs_yes(book_storage: Any, zone: None) -> None:
+    person, _ = build_book(book_storage.db)
+    target = book_option(book_storage)
+
+    unknown = invoke("forget", "999", "--yes", "--db", target)
+    assert unknown.exit_code == 1
+    assert one_line_error(unknown.stderr) == "funnel: no prospect with id 999"
+
+    # CliRunner's stdin is no terminal: without --yes nothing is forgotten.
+    piped = invoke("forget", person, "--db", target)
+    assert piped.exit_code == 1
+    assert one_line_error(piped.stderr).startswith(
+        f"funnel: forgetting {NAME} (prospect {person}) cannot be undone, so it asks first"
+    )
+    assert count_rows(book_storage.db, "prospects") == 2
+
+
+def test_export_of_one_prospect_gives_everything_about_them_as_json(
+    book_storage: Any, tmp_path: Path, zone: None
+) -> None:
+    person, _ = build_book(book_storage.db)
+    output = tmp_path / "access.json"
+
+    result = invoke("export", "--prospect", person, "-o", output, "--db", book_option(book_storage))
+
+    assert result.exit_code == 0, result.output
+    record = json.loads(output.read_text(encoding="utf-8"))
+    assert set(record) == {"prospect", "calls", "notes", "tasks", "deals", "emails", "flag_changes"}
+    assert (record["prospect"]["name"], record["prospect"]["email"]) == (NAME, EMAIL)
+    assert [call["outcome"] for call in record["calls"]] == ["meeting", "won", "won"]
+    assert [deal["amount_cents"] for deal in record["deals"]] == [1_200_000, 300_000]
+    assert record["notes"][0]["body"].startswith(f"Call {NAME}")
+    assert record["emails"][0]["to_address"] == EMAIL
+    assert record["tasks"]
+
+    unknown = invoke("export", "--prospect", "999", "--db", book_option(book_storage))
+    assert one_line_error(unknown.stderr) == "funnel: no prospect with id 999"
+    both = invoke("export", "calls", "--prospect", person, "--db", book_option(book_storage))
+    assert both.exit_code == 2
+
+
+def test_at_a_terminal_forget_asks_naming_them_and_no_keeps_them(
+    book_storage: Any, monkeypatch: pytest.MonkeyPatch, zone: None
+) -> None:
+    person, _ = build_book(book_storage.db)
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    target = book_option(book_storage)
+
+    kept = CliRunner().invoke(cli_module.cli, ["forget", str(person), "--db", target], input="n\n")
+    assert kept.exit_code == 1
+    assert f"Forget {NAME} (prospect {person}) and everything about them?" in kept.stdout
+    assert kept.stderr == "Nothing forgotten.\n"
+    assert count_rows(book_storage.db, "prospects") == 2
+
+    forgot = CliRunner().invoke(
+        cli_module.cli, ["forget", str(person), "--db", target], input="y\n"
+    )
+    assert forgot.exit_code == 0, forgot.output
+    assert count_rows(book_storage.db, "prospects") == 1

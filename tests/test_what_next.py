@@ -1,0 +1,120 @@
+"""The toast after a log says what happens next: the next try, the callback, the meeting,
+the amount won, or that no more calls are planned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets._toast import Toast
+
+from funnel_tui.call_log import LoggedCall
+from funnel_tui.domain import Outcome
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.what_next import logged_line
+from tests.app_support import settle, settle_until
+from tests.test_app import calls_for, first_in_queue
+from tests.test_outcome_fields import set_prospect
+
+LONDON = ZoneInfo("Europe/London")
+# A Monday morning.
+NOW = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+
+
+def logged(outcome: Outcome, due: str | None = None, kind: str | None = None) -> LoggedCall:
+    next_call_at = None if due is None else datetime.fromisoformat(due).replace(tzinfo=LONDON)
+    return LoggedCall(1, 1, outcome, next_call_at, next_task_kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("call", "zone", "amount", "said"),
+    [
+        (
+            logged(Outcome.VOICEMAIL, "2026-12-02T19:00", "call"),
+            "America/New_York",
+            None,
+            "Logged voicemail for Kate Sullivan: next try Wed 14:00 their time",
+        ),
+        # Their clock reads as the rep's: no "their time".
+        (
+            logged(Outcome.NO_ANSWER, "2026-12-01T09:30", "call"),
+            "Europe/London",
+            None,
+            "Logged no answer for Kate Sullivan: next try tomorrow 09:30",
+        ),
+        (
+            logged(Outcome.CALLBACK, "2026-11-30T16:00", "callback"),
+            None,
+            None,
+            "Logged callback for Kate Sullivan: callback today 16:00",
+        ),
+        (
+            logged(Outcome.MEETING, "2026-12-10T10:00", "meeting"),
+            None,
+            None,
+            "Logged meeting booked for Kate Sullivan: meeting Thu 10 Dec 10:00",
+        ),
+        (
+            logged(Outcome.WON),
+            None,
+            1_200_000,
+            "Logged won for Kate Sullivan: $12,000 won",
+        ),
+        (
+            logged(Outcome.PROPOSAL_SENT, "2026-12-02T09:30", "call"),
+            None,
+            950_050,
+            "Logged proposal sent for Kate Sullivan: proposal for $9,500.50,"
+            " follow-up call Wed 09:30",
+        ),
+        (
+            logged(Outcome.NO_ANSWER, "2027-03-01T09:30", "revisit"),
+            None,
+            None,
+            "Logged no answer for Kate Sullivan: no more tries, revisit Mon 1 Mar 2027",
+        ),
+        (
+            logged(Outcome.NOT_INTERESTED),
+            None,
+            None,
+            "Logged not interested for Kate Sullivan: no more calls",
+        ),
+        (
+            logged(Outcome.DO_NOT_CALL, "2026-12-01T09:30", "call"),
+            None,
+            None,
+            "Logged do not call for Kate Sullivan: never called again",
+        ),
+    ],
+)
+def test_the_line_says_what_happens_next(
+    call: LoggedCall, zone: str | None, amount: int | None, said: str
+) -> None:
+    assert logged_line(call, "Kate Sullivan", zone, NOW, amount_cents=amount) == said
+
+
+def test_a_name_that_looks_like_markup_or_spans_lines_is_one_literal_line() -> None:
+    line = logged_line(logged(Outcome.NOT_INTERESTED), "[bold]Kate\nSullivan", None, NOW)
+    assert line == "Logged not interested for [bold]Kate Sullivan: no more calls"
+
+
+async def test_the_toast_after_a_voicemail_names_the_next_try_in_their_time(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], timezone="America/New_York", name="Kate Sullivan")
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "v", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+        await settle(pilot)
+        (toast,) = demo_app.screen.query(Toast)
+        due = db["prospects"].get(first["id"])["next_call_at"]
+        theirs = datetime.fromisoformat(due).astimezone(ZoneInfo("America/New_York"))
+        (message,) = [str(notification.message) for notification in demo_app._notifications]
+        assert message.startswith("Logged voicemail for Kate Sullivan: next try ")
+        assert message.endswith(f"{theirs:%H:%M} their time")
+        assert toast.display
