@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.manager_figures import counted_method_sql, counted_source_sql
+from funnel_tui.figure_sql import method_sql, source_sql
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -100,7 +100,7 @@ def _deal_names_sql(dialect: Dialect) -> str:
     """Each of the prospect's deals with the method and source it counts under (as the
     report names them), to keep on the deal once the prospect is gone."""
     return f"""
-SELECT d.id, {counted_method_sql(dialect)}, {counted_source_sql(dialect)}
+SELECT d.id, {method_sql(dialect)}, {source_sql(dialect)}
 FROM deals d JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
 WHERE d.prospect_id = :id
 """

@@ -64,6 +64,7 @@ def load_gauge_figures(
             daily_call_goal=pace.calls_per_day,
             settings=settings,
             tz=now.tzinfo,
+            rep=rep,
         )
         cached = CachedPlan(key, plan)
     return GaugeFigures(pace, 0, cached, pace.activity)

@@ -20,7 +20,6 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import (
-    CONNECT_OUTCOMES,
     NO_SOURCE,
     PICKED_REASONS,
     PIPELINE_STAGES,
@@ -29,31 +28,39 @@ from funnel_tui.domain import (
     Outcome,
     sql_list,
 )
+from funnel_tui.figure_sql import (
+    CONNECTS,
+    call_day_count,
+    calls_in_window_sql,
+    calls_of_window_sql,
+    good_deal_sql,
+    indexed_by,
+    method_sql,
+    of_rep,
+    source_sql,
+)
 from funnel_tui.foreign_values import (
     stored_moment_sql,
     wrong_value_sql,
-    wrong_values_sql,
 )
 from funnel_tui.money import round_half_up
+from funnel_tui.rep_figures import (
+    rep_first_calls,
+    rep_leads,
+    rep_meeting_leads,
+)
 from funnel_tui.schema_v4 import (
     CALL_DAY_COUNTS,
     UNREADABLE_DAY,
     UNSPECIFIED_REASON,
-    call_day_count_sql,
-    method_name_sql,
-    source_name_sql,
 )
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.postgres_schema import CALL_DAY_COUNT_SQL
 from funnel_tui.store.sql import (
-    INDEXED_BY,
     JOIN_IN_ORDER,
     JSON_PAIRS,
-    METHOD_NAME_ON_POSTGRESQL,
     NUMBER_LIST,
     PAIR_ID,
-    SOURCE_NAME_ON_POSTGRESQL,
     Variants,
     in_dialect,
     per_dialect,
@@ -65,7 +72,7 @@ LOOKBACK_DAYS = 90
 # The least history each of the plan's figures is taken from; with less, its setting.
 MIN_DEALS = 3
 MIN_MEETING_LEADS = 5
-MIN_CONNECTS = 10
+MINCONNECTS = 10
 MIN_CALLS = 30
 HISTORY = "history"
 DEFAULT = "default"
@@ -77,43 +84,8 @@ LOST_REASON_NAMES = (
     str(LostReason.UNREACHABLE),
 )
 
-_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
-_DEALS_IN = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
-
-
-def counted_method_sql(dialect: Dialect, call: str = "c", prospect: str = "p") -> str:
-    """The method a call counts under, as call_days counts it in each dialect."""
-    if dialect is Dialect.POSTGRESQL:
-        return METHOD_NAME_ON_POSTGRESQL.format(call=call, prospect=prospect)
-    return method_name_sql(call, prospect)
-
-
-def counted_source_sql(dialect: Dialect) -> str:
-    """The source a call counts under (its prospect `p`'s), as call_days counts it."""
-    if dialect is Dialect.POSTGRESQL:
-        return SOURCE_NAME_ON_POSTGRESQL.format(prospect="p")
-    return source_name_sql("p")
-
-
-def _indexed_by(index: str, dialect: Dialect) -> str:
-    return in_dialect(INDEXED_BY, dialect).format(index=index)
-
-
-def _good_deal(dialect: Dialect) -> str:
-    return f"{wrong_values_sql('deals', 'd.', dialect)} = 0"
-
-
-def _calls_in(dialect: Dialect) -> str:
-    """A call in the window, its moment compared in the stored form."""
-    started_at = stored_moment_sql("calls", "started_at", "c.", dialect)
-    return f"{started_at} >= :start AND {started_at} < :end"
-
-
-def _calls_of_window(dialect: Dialect) -> str:
-    """The calls of a span of days read by started_at (the text of every call of a UTC day
-    sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form; for
-    a few calls read by another index (a prospect's), _calls_in does."""
-    return f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {_calls_in(dialect)}"
+# The window's deals: a rep's own in a team's book (`:rep`), else all.
+_DEALS_IN = f"d.closed_on >= :starts_on AND d.closed_on < :after_end AND {of_rep('d.rep')}"
 
 
 @dataclass(frozen=True)
@@ -304,53 +276,78 @@ _COUNT_COLUMNS = tuple(CALL_DAY_COUNTS)
 # The counts of the breakdowns; the others are read as totals only.
 _ROW_COUNTS = ("calls", "connects", "meetings")
 _WHOLE_DAYS = "day >= :first_day AND day < :after_last_day"
+# A rep's own counts (`:rep`): rep_call_days, and their calls at the edges.
+_OF_REP = {
+    False: ("call_days", "", ""),
+    True: ("rep_call_days", "rep = :rep AND ", " AND c.rep = :rep"),
+}
 
-# Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
-CALL_DAYS_BY_ROW_SQL = f"""
+
+def _by_row_sql(by_rep: bool) -> str:
+    table, whose, _ = _OF_REP[by_rep]
+    # Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
+    return f"""
 SELECT method, source, {", ".join(f"sum({column}) AS {column}" for column in _ROW_COUNTS)}
-FROM call_days WHERE {_WHOLE_DAYS}
+FROM {table} WHERE {whose}{_WHOLE_DAYS}
 GROUP BY method, source
 """
 
 
-def _totals_sql(columns: Iterable[str]) -> str:
+def _totals_sql(columns: Iterable[str], by_rep: bool) -> str:
+    table, whose, _ = _OF_REP[by_rep]
     sums = ", ".join(f"coalesce(sum({column}), 0) AS {column}" for column in columns)
-    return f"SELECT {sums} FROM call_days WHERE {_WHOLE_DAYS}"
+    return f"SELECT {sums} FROM {table} WHERE {whose}{_WHOLE_DAYS}"
 
 
-def _call_day_count(column: str, dialect: Dialect) -> str:
-    """What call_days' `column` counts of one call `c`, as each dialect's triggers count."""
-    if dialect is Dialect.POSTGRESQL:
-        return CALL_DAY_COUNT_SQL[column]
-    return call_day_count_sql(column, "c")
-
-
-def _edge_calls_sql(columns: Iterable[str]) -> Variants:
+def _edge_calls_sql(columns: Iterable[str], by_rep: bool) -> Variants:
     """The calls of the partial UTC days at the window's two edges, counted as call_days
     does, by method and source."""
+    whose = _OF_REP[by_rep][2]
 
     def build(dialect: Dialect) -> str:
         sums = ", ".join(
-            f"sum({_call_day_count(column, dialect)}) AS {column}" for column in columns
+            f"sum({call_day_count(column, dialect)}) AS {column}" for column in columns
         )
-        method, source = counted_method_sql(dialect), counted_source_sql(dialect)
+        method, source = method_sql(dialect), source_sql(dialect)
         return f"""
 SELECT {method} AS method, {source} AS source, {sums}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 WHERE (c.started_at >= :start_day AND c.started_at < :first_day
        OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
-   AND {_calls_in(dialect)}
+   AND {calls_in_window_sql(dialect)}{whose}
 GROUP BY {method}, {source}
 """
 
     return per_dialect(build)
 
 
-CALL_DAYS_TOTALS_SQL = _totals_sql(_COUNT_COLUMNS)
-EDGE_CALLS_SQL = _edge_calls_sql(_COUNT_COLUMNS)
-# The plan reads only the counts of its rates.
-RATE_TOTALS_SQL = _totals_sql(_ROW_COUNTS)
-RATE_EDGE_CALLS_SQL = _edge_calls_sql(_ROW_COUNTS)
+@dataclass(frozen=True)
+class CountQueries:
+    """The statements that count a window's calls: the whole days' rows by method and
+    source and their totals, the calls at the edges; and the plan's, of its rates only."""
+
+    by_row: str
+    totals: str
+    edges: Variants
+    rate_totals: str
+    rate_edges: Variants
+
+    @classmethod
+    def of(cls, by_rep: bool) -> CountQueries:
+        return cls(
+            _by_row_sql(by_rep),
+            _totals_sql(_COUNT_COLUMNS, by_rep),
+            _edge_calls_sql(_COUNT_COLUMNS, by_rep),
+            _totals_sql(_ROW_COUNTS, by_rep),
+            _edge_calls_sql(_ROW_COUNTS, by_rep),
+        )
+
+
+BOOK_COUNTS = CountQueries.of(by_rep=False)
+REP_COUNTS = CountQueries.of(by_rep=True)
+CALL_DAYS_BY_ROW_SQL = BOOK_COUNTS.by_row
+CALL_DAYS_TOTALS_SQL = BOOK_COUNTS.totals
+EDGE_CALLS_SQL = BOOK_COUNTS.edges
 
 
 def _is_utc_midnight(moment: str) -> bool:
@@ -388,21 +385,36 @@ class CallCounts:
     totals: dict[str, int]
 
 
-def call_counts(db: sqlite_utils.Database, window: Window, *, by_row: bool = True) -> CallCounts:
+def call_counts(
+    db: sqlite_utils.Database, window: Window, *, by_row: bool = True, rep: str | None = None
+) -> CallCounts:
     """call_days for the UTC days wholly inside the window, the calls themselves for the
-    partial days at its edges. `by_row=False` (the plan) counts only calls, connects and
-    meetings, and only in total."""
-    first_day, after_last_day = _whole_days(window.start, window.end)
-    params = {**window.params, "first_day": first_day, "after_last_day": after_last_day}
+    partial days at its edges; `rep`'s own calls alone (rep_call_days and theirs at the
+    edges). `by_row=False` (the plan) counts only calls, connects and meetings, and only
+    in total."""
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
-    rows = list(db.query(CALL_DAYS_BY_ROW_SQL, params)) if by_row else []
-    edges = list(db.query((EDGE_CALLS_SQL if by_row else RATE_EDGE_CALLS_SQL).for_db(db), params))
-    totals = dict(next(db.query(CALL_DAYS_TOTALS_SQL if by_row else RATE_TOTALS_SQL, params)))
+    queries = BOOK_COUNTS if rep is None else REP_COUNTS
+    first_day, after_last_day = _whole_days(window.start, window.end)
+    params = {
+        **window.params,
+        "first_day": first_day,
+        "after_last_day": after_last_day,
+        "rep": rep,
+    }
+    rows = list(db.query(queries.by_row, params)) if by_row else []
+    edges_sql = queries.edges if by_row else queries.rate_edges
+    edges = list(db.query(edges_sql.for_db(db), params))
+    totals = dict(next(db.query(queries.totals if by_row else queries.rate_totals, params)))
     for edge in edges:
         for column in columns:
             totals[column] += edge[column]
+    return _by_side([*rows, *edges] if by_row else [], totals)
+
+
+def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallCounts:
+    """The counts of `rows` (one per method and source) by method and by source."""
     by_side: tuple[dict[str, dict[str, int]], ...] = ({}, {})
-    for row in [*rows, *edges] if by_row else ():
+    for row in rows:
         for side, name in zip(by_side, (row["method"], row["source"]), strict=True):
             total = side.setdefault(name, dict.fromkeys(_ROW_COUNTS, 0))
             for column in _ROW_COUNTS:
@@ -418,8 +430,8 @@ def _has_call(condition: str, dialect: Dialect) -> str:
     `condition`, of the row's method when the row is per method (read from its calls)."""
     return f"""EXISTS (
         SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-        WHERE c.prospect_id = m.prospect_id AND {_calls_in(dialect)} AND {condition}
-            AND (m.per_method = 0 OR {counted_method_sql(dialect)} = m.method))"""
+        WHERE c.prospect_id = m.prospect_id AND {calls_in_window_sql(dialect)} AND {condition}
+            AND (m.per_method = 0 OR {method_sql(dialect)} = m.method))"""
 
 
 def _marked(column: str, condition: str, dialect: Dialect) -> str:
@@ -437,7 +449,7 @@ def _flags(dialect: Dialect) -> str:
     return f"""
     CASE WHEN m.last_call_at < :end THEN 1 WHEN {_has_call("TRUE", dialect)} THEN 1 ELSE 0 END
         AS worked,
-    {_marked("last_connect_at", f"c.outcome IN ({_CONNECTS})", dialect)} AS reached,
+    {_marked("last_connect_at", f"c.outcome IN ({CONNECTS})", dialect)} AS reached,
     {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)} AS met,
     {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'", dialect)} AS refused"""
 
@@ -453,7 +465,7 @@ SELECT per_method, method, only_method, source, sum(worked) AS leads,
     sum(reached) AS reached, sum(met) AS met, sum(refused) AS refused
 FROM (
     SELECT m.per_method, m.method, m.only_method, m.source, {_flags(dialect)}
-    FROM lead_marks m {_indexed_by("lead_marks_grouped", dialect)}
+    FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
     WHERE m.last_call_at >= :start
 ) AS marks
 GROUP BY per_method, method, only_method, source
@@ -500,14 +512,14 @@ class _Deal:
 # The plan needs only how many deals, their amount and their prospects.
 def _deal_amounts_sql(dialect: Dialect) -> str:
     return f"""
-SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {_good_deal(dialect)}
+SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {good_deal_sql(dialect)}
 """
 
 
 DEAL_AMOUNTS_SQL = per_dialect(_deal_amounts_sql)
 
 
-def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
+def _deals(db: sqlite_utils.Database, window: Window, rep: str | None) -> list[_Deal]:
     return [
         _Deal(
             ("deal", deal_id) if prospect_id is None else ("prospect", prospect_id),
@@ -520,7 +532,7 @@ def _deals(db: sqlite_utils.Database, window: Window) -> list[_Deal]:
             first,
         )
         for deal_id, prospect_id, method, source, cents, kind, closed_on, first in db.execute(
-            DEALS_SQL.for_db(db), window.params
+            DEALS_SQL.for_db(db), {**window.params, "rep": rep}
         )
     ]
 
@@ -540,10 +552,18 @@ def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) 
         total[count] += counts.get(count, 0)
 
 
-def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, str]]) -> _Leads:
+def _leads(
+    db: sqlite_utils.Database,
+    window: Window,
+    won: Iterable[tuple[int, str]],
+    rep: str | None = None,
+) -> _Leads:
     """The distinct-prospect counts of the window by method and by source, given the
     prospects with a deal in it and the methods their deals count under: `lost` is the
-    prospects who said no without a deal."""
+    prospects who said no without a deal. `rep`'s own leads alone (rep_figures)."""
+    if rep is not None:
+        methods, sources = rep_leads(db, {**window.params, "rep": rep}, won)
+        return _Leads(by_method=methods, by_source=sources)
     by_source: dict[str, dict[str, int]] = {}
     methods: dict[str, dict[str, int]] = {}
     for row in db.query(LEADS_SQL.for_db(db), window.params):
@@ -575,15 +595,15 @@ def _leads(db: sqlite_utils.Database, window: Window, won: Iterable[tuple[int, s
 # first call ever (for the sales cycle, from its marks). The deal of a forgotten prospect
 # has no prospect: it counts under the method and source kept on it (forget.py).
 def _deals_sql(dialect: Dialect) -> str:
-    method = f"coalesce(d.forgotten_method, {counted_method_sql(dialect)}, '{NO_SOURCE}')"
-    source = f"coalesce(d.forgotten_source, {counted_source_sql(dialect)})"
+    method = f"coalesce(d.forgotten_method, {method_sql(dialect)}, '{NO_SOURCE}')"
+    source = f"coalesce(d.forgotten_source, {source_sql(dialect)})"
     return f"""
 SELECT d.id, d.prospect_id, {method} AS method, {source} AS source, d.amount_cents,
     coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
     f.first_call_at AS first_call
 FROM deals d LEFT JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
     LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
-WHERE {_DEALS_IN} AND {_good_deal(dialect)}
+WHERE {_DEALS_IN} AND {good_deal_sql(dialect)}
 """
 
 
@@ -598,10 +618,11 @@ def _wrong_nurtured(dialect: Dialect) -> str:
 # up on; and the nurture dates that cannot be read, which may belong to any window.
 def _handed_back_sql(dialect: Dialect) -> str:
     return f"""
-SELECT {counted_source_sql(dialect)} AS source, count(*) AS count,
+SELECT {source_sql(dialect)} AS source, count(*) AS count,
     count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
-FROM prospects p {_indexed_by("prospects_nurtured", dialect)}
+FROM prospects p {indexed_by("prospects_nurtured", dialect)}
 WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_wrong_nurtured(dialect)}
+    AND {of_rep("p.owner")}
 GROUP BY 1
 """
 
@@ -611,8 +632,8 @@ HANDED_BACK_SQL = per_dialect(_handed_back_sql)
 
 def _unreadable_nurtured_sql(dialect: Dialect) -> str:
     return f"""
-SELECT count(*) FROM prospects p {_indexed_by("prospects_nurtured", dialect)}
-WHERE p.nurtured_at IS NOT NULL AND {_wrong_nurtured(dialect)}
+SELECT count(*) FROM prospects p {indexed_by("prospects_nurtured", dialect)}
+WHERE p.nurtured_at IS NOT NULL AND {_wrong_nurtured(dialect)} AND {of_rep("p.owner")}
 """
 
 
@@ -624,9 +645,9 @@ UNREADABLE_NURTURED_SQL = per_dialect(_unreadable_nurtured_sql)
 def _emails_sql(dialect: Dialect) -> str:
     sent_at = stored_moment_sql("emails", "sent_at", "e.", dialect)
     return f"""
-SELECT count(*) FROM emails e {_indexed_by("emails_sent_at", dialect)}
+SELECT count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
 WHERE e.sent_at >= :start_day AND e.sent_at < :after_end_day
-    AND {sent_at} >= :start AND {sent_at} < :end
+    AND {sent_at} >= :start AND {sent_at} < :end AND {of_rep("e.rep")}
 """
 
 
@@ -635,8 +656,8 @@ EMAILS_SQL = per_dialect(_emails_sql)
 
 def _unreadable_emails_sql(dialect: Dialect) -> str:
     return f"""
-SELECT count(*) FROM emails e {_indexed_by("emails_sent_at", dialect)}
-WHERE {wrong_value_sql("emails", "sent_at", "e.", dialect)}
+SELECT count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
+WHERE {wrong_value_sql("emails", "sent_at", "e.", dialect)} AND {of_rep("e.rep")}
 """
 
 
@@ -655,7 +676,7 @@ def _first_calls_sql(dialect: Dialect) -> str:
     return f"""
 SELECT m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
     count(*) FILTER (WHERE m.wait_s IS NULL)
-FROM lead_marks m {_indexed_by("lead_marks_first", dialect)}
+FROM lead_marks m {indexed_by("lead_marks_first", dialect)}
 WHERE m.per_method = 0 AND m.first_call_at >= :start AND m.first_call_at < :end
 GROUP BY m.source
 """
@@ -744,16 +765,20 @@ def load_window_figures(
     business_days_in_window: int,
     plan: Plan | None,
     tz: tzinfo | None = None,
+    rep: str | None = None,
 ) -> WindowFigures:
-    """Every 9b figure over `window` but the pipeline's (pipeline.py has those)."""
-    params = window.params
-    counted = call_counts(db, window)
+    """Every 9b figure over `window` but the pipeline's (pipeline.py has those); in a
+    team's book `rep`'s own: their calls, leads, deals and emails, the prospects they own
+    handed back. A rep's calls whose start cannot be read are the team's to count."""
+    params = {**window.params, "rep": rep}
+    counted = call_counts(db, window, rep=rep)
     per_call = counted.totals
-    deals = _deals(db, window)
+    deals = _deals(db, window, rep)
     leads = _leads(
         db,
         window,
         [(deal.prospect_id, deal.method) for deal in deals if deal.prospect_id is not None],
+        rep,
     )
     by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
     by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
@@ -763,10 +788,10 @@ def load_window_figures(
         handed_back.append({"source": source, "count": count})
         lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
-    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL.for_db(db)).fetchone()[0]
-    unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0]
+    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL.for_db(db), params).fetchone()[0]
+    unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0] if rep is None else 0
     (emails,) = db.execute(EMAILS_SQL.for_db(db), params).fetchone()
-    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL.for_db(db)).fetchone()
+    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL.for_db(db), params).fetchone()
     speed = _speed_to_lead(db, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
@@ -827,10 +852,15 @@ class _Speed:
 
 def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Speed:
     """Median hours from a prospect's creation to its first call ever, over the prospects
-    first called in the window, overall and by source (a negative wait counts 0)."""
+    first called in the window, overall and by source (a negative wait counts 0); with
+    `rep` in `params`, the prospects whose first call was that rep's."""
     waits: dict[str, list[int]] = {}
     skipped = 0
-    for source, seconds, unreadable in db.execute(FIRST_CALLS_SQL.for_db(db), params).fetchall():
+    if params.get("rep") is None:
+        first_calls = db.execute(FIRST_CALLS_SQL.for_db(db), params).fetchall()
+    else:
+        first_calls = rep_first_calls(db, params)
+    for source, seconds, unreadable in first_calls:
         skipped += unreadable
         if seconds is not None:
             waits[source] = [max(0, int(wait)) for wait in seconds.split(",")]
@@ -854,7 +884,7 @@ def _open_values(dialect: Dialect) -> str:
     """The open opportunities' values, read by the prospects_pipeline index."""
     good = f"NOT {wrong_value_sql('prospects', 'deal_value_cents', '', dialect)}"
     return (
-        f"prospects {_indexed_by('prospects_pipeline', dialect)} WHERE"
+        f"prospects {indexed_by('prospects_pipeline', dialect)} WHERE"
         f" stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {good}"
     )
 
@@ -893,7 +923,7 @@ def median_open_value(db: sqlite_utils.Database) -> int:
 def _meeting_leads_sql(dialect: Dialect) -> str:
     return f"""
 SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)}), 0)
-FROM lead_marks m {_indexed_by("lead_marks_grouped", dialect)}
+FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
 WHERE m.per_method = 0 AND m.last_meeting_at >= :start
 """
 
@@ -913,9 +943,14 @@ WHERE per_method = 0
 MEETING_BUYERS_SQL = per_dialect(_meeting_buyers_sql)
 
 
-def _meeting_leads(db: sqlite_utils.Database, window: Window, buyers: set[int]) -> tuple[int, int]:
+def _meeting_leads(
+    db: sqlite_utils.Database, window: Window, buyers: set[int], rep: str | None
+) -> tuple[int, int]:
     """How many prospects had a `meeting` call in the window, and how many of them are
-    among `buyers`."""
+    among `buyers`; `rep`'s own `meeting` calls alone."""
+    if rep is not None:
+        met = rep_meeting_leads(db, {**window.params, "rep": rep})
+        return len(met), len(met & buyers)
     (meeting_leads,) = db.execute(MEETING_LEADS_SQL.for_db(db), window.params).fetchone()
     won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
     params = {**window.params, "won": won}
@@ -943,12 +978,13 @@ def load_plan(
     daily_call_goal: int,
     settings: Settings,
     tz: tzinfo | None = None,
+    rep: str | None = None,
 ) -> Plan | None:
     """The deals, meetings, connects and dials that close `remaining_cents`, from the rates
     of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
-    None when the size of a deal is unknown."""
+    None when the size of a deal is unknown. In a team's book, from `rep`'s own history."""
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    closed = db.execute(DEAL_AMOUNTS_SQL.for_db(db), lookback.params).fetchall()
+    closed = db.execute(DEAL_AMOUNTS_SQL.for_db(db), {**lookback.params, "rep": rep}).fetchall()
     deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
@@ -959,9 +995,9 @@ def load_plan(
             avg_deal = median_open_value(db)
     if not avg_deal:
         return None
-    per_call = call_counts(db, lookback, by_row=False).totals
+    per_call = call_counts(db, lookback, by_row=False, rep=rep).totals
     buyers = {prospect_id for prospect_id, _ in closed if prospect_id is not None}
-    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, buyers)
+    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, buyers, rep)
     win, win_source = _rate(
         meeting_buyers,
         meeting_leads,
@@ -971,7 +1007,7 @@ def load_plan(
     meeting, meeting_source = _rate(
         per_call["meetings"],
         per_call["connects"],
-        MIN_CONNECTS,
+        MINCONNECTS,
         Fraction(settings.plan_meeting_rate),
     )
     connect, connect_source = _rate(
@@ -1009,10 +1045,10 @@ def load_plan(
 
 def _today_sql(dialect: Dialect) -> str:
     return f"""
-SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({_CONNECTS})),
+SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {_calls_of_window(dialect)} AND (CAST(:rep AS TEXT) IS NULL OR c.rep = :rep)
+WHERE {calls_of_window_sql(dialect)} AND (CAST(:rep AS TEXT) IS NULL OR c.rep = :rep)
 """
 
 

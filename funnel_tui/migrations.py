@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6, schema_v7
+from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -552,6 +552,19 @@ def _v7(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v8(conn: sqlite3.Connection) -> None:
+    """Each rep's calls counted by day, method and source, kept by triggers; and an index
+    of each rep's `meeting` calls."""
+    for statement in (
+        schema_v8.REP_CALL_DAYS_TABLE,
+        *split_statements(schema_v8.REP_CALL_DAYS_TRIGGERS),
+        schema_v8.MEETING_CALLS_INDEX,
+        f"INSERT INTO rep_call_days ({', '.join(schema_v8.REP_CALL_DAY_COLUMNS)})"
+        f" {schema_v8.REP_CALL_DAYS_FROM_CALLS}",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -560,6 +573,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v5,
     _v6,
     _v7,
+    _v8,
 )
 
 
@@ -578,6 +592,7 @@ SCHEMA_TRIGGERS = _triggers(
     + schema_v3.SCHEMA_V3_TRIGGERS
     + schema_v4.SCHEMA_V4_TRIGGERS
     + schema_v5.SCHEMA_V5_TRIGGERS
+    + schema_v8.REP_CALL_DAYS_TRIGGERS
 )
 
 
@@ -618,7 +633,13 @@ PROSPECT_SEARCH = DerivedTable(
     PROSPECT_SEARCH_FROM_PROSPECTS,
     tuple(_triggers(SCHEMA_V2_SEARCH)),
 )
-DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS)
+REP_CALL_DAYS = DerivedTable(
+    "rep_call_days",
+    schema_v8.REP_CALL_DAY_COLUMNS,
+    schema_v8.REP_CALL_DAYS_FROM_CALLS,
+    tuple(_triggers(schema_v8.REP_CALL_DAYS_TRIGGERS)),
+)
+DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS, REP_CALL_DAYS)
 
 # A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
 # at or after it (in the order calls_after_insert sees them: by started_at, then id); the

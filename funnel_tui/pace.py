@@ -422,9 +422,10 @@ def load_pace(
     by-method and by-source figures and the pipeline: the gauge does not show them and
     refreshes often.
 
-    In a team's book `rep` scopes the figures to the rep's own target, deals and calls
-    (PRODUCT 16); the breakdowns, read from the whole book, are the team's. `target`, a
-    row of targets, is measured against instead of the one stored for the period.
+    In a team's book `rep` scopes every figure to the rep's own (PRODUCT 16): their
+    target, deals, calls, leads, emails, plan, and the pipeline of the prospects they own.
+    `target`, a row of targets, is measured against instead of the one stored for the
+    period.
     """
     target = target or find_target(db, today, period, rep)
     if target is None:
@@ -459,7 +460,7 @@ def load_pace(
     pace = replace(pace, activity=activity)
     if not breakdowns:
         return pace
-    pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on)
+    pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on, rep=rep)
     plan = load_plan(
         db,
         today=today,
@@ -468,6 +469,7 @@ def load_pace(
         daily_call_goal=calls_per_day,
         settings=settings,
         tz=tz,
+        rep=rep,
     )
     window_days = business_days(
         starts_on, min(ends_on, today), weekdays=settings.business_days, holidays=settings.holidays
@@ -478,6 +480,7 @@ def load_pace(
         business_days_in_window=len(window_days),
         plan=plan,
         tz=tz,
+        rep=rep,
     )
     return replace(
         pace,

@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES, sql_list
+from funnel_tui.figure_sql import of_rep
 from funnel_tui.foreign_values import readable_row, wrong_value_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.settings import StageWeights
@@ -25,8 +26,9 @@ from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
 # How many of the opportunities closing soonest the pace screen lists.
 SOONEST_SHOWN = 5
 
-# The prospects_pipeline index's own condition, so that every query here reads it.
-_OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
+# The prospects_pipeline index's own condition, so that every query here reads it; in a
+# team's book a rep's pipeline is the prospects they own (`:rep`).
+_OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {of_rep('owner')}"
 
 
 def _open_prospects(dialect: Dialect) -> str:
@@ -173,10 +175,11 @@ def load_pipeline(
     today: date,
     closing_by: date,
     soonest: int = SOONEST_SHOWN,
+    rep: str | None = None,
 ) -> Pipeline:
     """The pipeline as it stands, with the opportunities expected to close by `closing_by`
-    and those overdue as of `today`."""
-    params = {"today": today.isoformat(), "closing_by": closing_by.isoformat()}
+    and those overdue as of `today`; in a team's book, of the prospects `rep` owns."""
+    params = {"today": today.isoformat(), "closing_by": closing_by.isoformat(), "rep": rep}
     rows = {row["stage"]: row for row in db.query(BY_STAGE_SQL.for_db(db), params)}
     empty = dict.fromkeys(
         ("count", "cents", "closing_count", "closing_cents", "overdue", "undated", "skipped"), 0
@@ -195,7 +198,8 @@ def load_pipeline(
             for stage, row in zip(PIPELINE_STAGES, stages, strict=True)
         ),
         soonest=tuple(
-            _opportunity(row) for row in db.query(SOONEST_SQL.for_db(db), {"limit": soonest})
+            _opportunity(row)
+            for row in db.query(SOONEST_SQL.for_db(db), {"limit": soonest, "rep": rep})
         ),
         closing_by=closing_by,
         closing_count=sum(row["closing_count"] for row in stages),

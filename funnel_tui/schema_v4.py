@@ -130,63 +130,74 @@ GROUP BY 1, 2, 3
 _COUNT_COLUMNS = ", ".join(CALL_DAY_COUNTS)
 
 
-def _add_to_call_days(select: str) -> str:
-    """An upsert adding the counts `select` yields to call_days (negative ones subtract).
+def add_to_call_days(select: str, *, by_rep: bool = False) -> str:
+    """An upsert adding the counts `select` yields to call_days (negative ones subtract);
+    `by_rep`, to rep_call_days (schema_v8), whose rows start with the rep.
 
     `select` needs a WHERE clause: without one, SQLite reads ON CONFLICT as a join's ON.
     """
     updates = ",\n        ".join(
         f"{column} = {column} + excluded.{column}" for column in CALL_DAY_COUNTS
     )
-    return f"""INSERT INTO call_days (day, method, source, {_COUNT_COLUMNS})
+    table, key = ("rep_call_days", "rep, ") if by_rep else ("call_days", "")
+    return f"""INSERT INTO {table} ({key}day, method, source, {_COUNT_COLUMNS})
     {select}
-    ON CONFLICT (day, method, source) DO UPDATE SET
+    ON CONFLICT ({key}day, method, source) DO UPDATE SET
         {updates};"""
 
 
-def _count_call(row: str, sign: str) -> str:
-    """Add (sign "") or take away (sign "-") the one call `row` (NEW or OLD).
+def count_call(row: str, sign: str, *, by_rep: bool = False) -> str:
+    """Add (sign "") or take away (sign "-") the one call `row` (NEW or OLD); `by_rep`,
+    to its rep's counts, when it has a rep.
 
     A call whose prospect is missing counts nowhere, as in a join: during a cascading
     delete the prospect is already gone, and its BEFORE DELETE trigger took its calls away.
     """
     counts = ", ".join(f"{sign}({call_day_count_sql(column, row)})" for column in CALL_DAY_COUNTS)
-    return _add_to_call_days(
-        f"""SELECT {call_day_sql(row)}, {method_name_sql(row, "p")},
+    rep, of_rep = (f"{row}.rep, ", f" AND {row}.rep IS NOT NULL") if by_rep else ("", "")
+    return add_to_call_days(
+        f"""SELECT {rep}{call_day_sql(row)}, {method_name_sql(row, "p")},
         {source_name_sql("p")}, {counts}
-    FROM prospects p WHERE p.id = {row}.prospect_id"""
+    FROM prospects p WHERE p.id = {row}.prospect_id{of_rep}""",
+        by_rep=by_rep,
     )
 
 
-def _count_prospect_calls(row: str, sign: str) -> str:
-    """Add or take away every call of the prospect `row` (NEW or OLD), named by that row."""
+def count_prospect_calls(row: str, sign: str, *, by_rep: bool = False) -> str:
+    """Add or take away every call of the prospect `row` (NEW or OLD), named by that row;
+    `by_rep`, its calls with a rep, to their reps' counts."""
     counts = ", ".join(
         f"{sign}sum({call_day_count_sql(column, 'c')})" for column in CALL_DAY_COUNTS
     )
-    return _add_to_call_days(
-        f"""SELECT {call_day_sql("c")}, {method_name_sql("c", row)},
+    if by_rep:
+        rep, of_rep, group = "c.rep, ", " AND c.rep IS NOT NULL", "1, 2, 3"
+    else:
+        rep, of_rep, group = "", "", "1, 2"
+    return add_to_call_days(
+        f"""SELECT {rep}{call_day_sql("c")}, {method_name_sql("c", row)},
         {source_name_sql(row)}, {counts}
-    FROM calls c WHERE c.prospect_id = {row}.id
-    GROUP BY 1, 2"""
+    FROM calls c WHERE c.prospect_id = {row}.id{of_rep}
+    GROUP BY {group}""",
+        by_rep=by_rep,
     )
 
 
 _DROP_EMPTY_DAY_OF_CALL = f"DELETE FROM call_days WHERE day = {call_day_sql('OLD')} AND calls = 0;"
 _DROP_EMPTY_DAYS_OF_PROSPECT = f"""DELETE FROM call_days WHERE calls = 0
         AND day IN (SELECT {call_day_sql("calls")} FROM calls WHERE prospect_id = OLD.id);"""
-_CALL_DAY_COUNT_DEFINITIONS = ",\n    ".join(
+CALL_DAY_COUNT_DEFINITIONS = ",\n    ".join(
     f"{column} INTEGER NOT NULL DEFAULT 0" for column in CALL_DAY_COUNTS
 )
 # The call columns call_days reads: a change to another leaves the counts as they are.
-_COUNTED_CALL_COLUMNS = ("started_at", "outcome", "method", "prospect_id", "duration_s", "reason")
-_CALL_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _COUNTED_CALL_COLUMNS)
+COUNTED_CALL_COLUMNS = ("started_at", "outcome", "method", "prospect_id", "duration_s", "reason")
+_CALL_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in COUNTED_CALL_COLUMNS)
 
 CALL_DAYS_TABLE = f"""
 CREATE TABLE call_days (
     day TEXT NOT NULL,
     method TEXT NOT NULL,
     source TEXT NOT NULL,
-    {_CALL_DAY_COUNT_DEFINITIONS},
+    {CALL_DAY_COUNT_DEFINITIONS},
     PRIMARY KEY (day, method, source)
 ) WITHOUT ROWID
 """
@@ -195,37 +206,37 @@ CREATE TABLE call_days (
 # whether or not recursive_triggers is on.
 CALL_DAYS_TRIGGERS = f"""
 CREATE TRIGGER call_days_after_call_insert AFTER INSERT ON calls BEGIN
-    {_count_call("NEW", "")}
+    {count_call("NEW", "")}
 END;
 
 CREATE TRIGGER call_days_after_call_delete AFTER DELETE ON calls BEGIN
-    {_count_call("OLD", "-")}
+    {count_call("OLD", "-")}
     {_DROP_EMPTY_DAY_OF_CALL}
 END;
 
 CREATE TRIGGER call_days_after_call_update
-AFTER UPDATE OF {", ".join(_COUNTED_CALL_COLUMNS)} ON calls
+AFTER UPDATE OF {", ".join(COUNTED_CALL_COLUMNS)} ON calls
 WHEN {_CALL_CHANGED} BEGIN
-    {_count_call("OLD", "-")}
-    {_count_call("NEW", "")}
+    {count_call("OLD", "-")}
+    {count_call("NEW", "")}
     {_DROP_EMPTY_DAY_OF_CALL}
 END;
 
 -- Calls can only be waiting for their prospect when foreign keys were off.
 CREATE TRIGGER call_days_after_prospect_insert AFTER INSERT ON prospects BEGIN
-    {_count_prospect_calls("NEW", "")}
+    {count_prospect_calls("NEW", "")}
 END;
 
 CREATE TRIGGER call_days_after_prospect_update AFTER UPDATE OF id, method, source ON prospects
 WHEN OLD.id IS NOT NEW.id OR OLD.method IS NOT NEW.method OR OLD.source IS NOT NEW.source BEGIN
-    {_count_prospect_calls("OLD", "-")}
-    {_count_prospect_calls("NEW", "")}
+    {count_prospect_calls("OLD", "-")}
+    {count_prospect_calls("NEW", "")}
     {_DROP_EMPTY_DAYS_OF_PROSPECT}
 END;
 
 -- BEFORE: by the time a cascade deletes the calls, their prospect is gone.
 CREATE TRIGGER call_days_before_prospect_delete BEFORE DELETE ON prospects BEGIN
-    {_count_prospect_calls("OLD", "-")}
+    {count_prospect_calls("OLD", "-")}
     {_DROP_EMPTY_DAYS_OF_PROSPECT}
 END;
 """

@@ -1,11 +1,12 @@
 """The manager's rollup of a team's book (PRODUCT 16): `funnel report --team` gives each
-rep's quota and pace (section 9) against their own target, with what they did in the
-period, and the team's whole report (sections 9 and 9b) against the team's target.
+rep's whole report (sections 9 and 9b) against their own target, and the team's against
+the team's target. A rep without a target of their own has what they did in the period.
 
 A team with no target of its own is measured against the sum of its reps' targets for the
 period (those of the period the first rep's target has, so the sum is of one window).
-The activity of each rep is read from their calls and deals in one pass each, grouped by
-rep; the team's figures are the book's, as a one-rep report reads them.
+A rep's 9b figures are read from their own calls (rep_figures); the activity of every rep
+from the calls and deals of the period in one pass each, grouped by rep; the team's
+figures are the book's, as a one-rep report reads them.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from funnel_tui.periods import period_bounds
 from funnel_tui.reps import list_reps
 from funnel_tui.settings import Settings
 
-# Section 9's keys: what a rep's own line of the team report holds of their pace.
-PACE_KEYS = REPORT_KEYS[: REPORT_KEYS.index("by_method")]
+# A rep's line: their whole report, and how many prospects they own.
+REP_KEYS = ("rep", *REPORT_KEYS, "prospects_owned")
 # What each rep did in the period, read from their calls and deals.
 ACTIVITY_KEYS = (
     "calls",
@@ -61,23 +62,23 @@ OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NUL
 
 @dataclass(frozen=True)
 class RepLine:
-    """One rep: their pace against their own target (None without one) and what they did
-    in the team's period."""
+    """One rep: their whole report against their own target (None without one) and what
+    they did in the team's period."""
 
     rep: str
     pace: Pace | None
     activity: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        # Without a target of their own, what the rep won still counts.
-        pace = (
-            {"won_cents": self.activity["won_cents"]} if self.pace is None else self.pace.to_json()
-        )
-        return {
-            "rep": self.rep,
-            **{key: pace.get(key) for key in PACE_KEYS},
-            **{key: self.activity[key] for key in ACTIVITY_KEYS},
-        }
+        """Every key of the rep's report; without a target of their own, what they did
+        (and won) in the team's period, and None for the rest."""
+        if self.pace is None:
+            report = {key: self.activity.get(key) for key in REPORT_KEYS}
+            report["won_cents"] = self.activity["won_cents"]
+        else:
+            report = self.pace.to_json()
+        report |= {"rep": self.rep, "prospects_owned": self.activity["prospects_owned"]}
+        return {key: report[key] for key in REP_KEYS}
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class TeamReport:
     # True when the team has no target of its own: `team` is measured against the sum
     # of the reps' targets.
     summed_target: bool = False
+    # The report of one rep (`--rep NAME`): no team line.
+    one_rep: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,10 +170,7 @@ def load_team_report(
     team = None
     if team_target is not None:
         team = load_pace(db, today, settings, period=period, tz=tz, target=team_target)
-    paces = {
-        name: load_pace(db, today, settings, period=period, tz=tz, breakdowns=False, rep=name)
-        for name in names
-    }
+    paces = {name: load_pace(db, today, settings, period=period, tz=tz, rep=name) for name in names}
     # What the reps did over the team's period, else the first rep's target's, else the
     # period asked for (this month): counted whether or not a rep has a target.
     shown = team or next((pace for pace in paces.values() if pace is not None), None)
@@ -180,4 +180,6 @@ def load_team_report(
         starts_on, ends_on = period_bounds(period or "month", today)
     activity = _activity(db, Window.of_days(starts_on, min(ends_on, today), tz))
     lines = tuple(RepLine(name, paces[name], _idle() | activity.get(name, {})) for name in names)
-    return TeamReport(lines, team, summed_target=summed and team is not None)
+    return TeamReport(
+        lines, team, summed_target=summed and team is not None, one_rep=only is not None
+    )

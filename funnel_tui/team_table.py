@@ -1,5 +1,6 @@
 """`funnel report --team` as a readable table: a line per rep (their target, won, pace and
-what they did in the period) and the team's total, then the team's whole report."""
+what they did in the period) and the team's total, then the team's whole report; with
+`--rep NAME`, that rep's line and their whole report."""
 
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
     for line in found.reps:
         table.add_row(*_rep_row(line, currency))
     parts: list[RenderableType] = [table]
+    if found.one_rep:
+        for line in found.reps:
+            if line.pace is not None:
+                title = Text(f"{one_line(line.rep)}'s report", "bold")
+                parts += [title, pace_table(line.pace, currency)]
+        return Group(*parts)
     if found.team is not None:
         # The team's own figures: also the calls of reps no longer in the team.
         figures = found.team.figures

@@ -68,7 +68,7 @@ TEAM_REP = "sam"
 class Book:
     """A book made by funnel's own storage (real schema and triggers), filled with SQL: a
     SQLite file or a team's PostgreSQL database. With a `rep`, the book knows the rep and
-    every target, call, deal and email is theirs."""
+    every target, call, deal and email is theirs, and every prospect is theirs to own."""
 
     def __init__(self, storage: Any, rep: str | None = None) -> None:
         self.storage = storage
@@ -132,6 +132,8 @@ class Book:
         **columns: Any,
     ) -> int:
         row = {"name": name, "created_at": utc(created_at), "source": source, "method": method}
+        if self.rep is not None:
+            row["owner"] = self.rep
         return insert_row(self.db, "prospects", {**row, **columns})
 
     def call(

@@ -27,6 +27,7 @@ from funnel_tui.foreign_values import stored_moment_sql
 from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
+from funnel_tui.schema_v8 import REP_CALL_DAYS_FROM_CALLS
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
@@ -147,6 +148,9 @@ def assert_call_days_count_the_calls(db: sqlite_utils.Database) -> None:
     assert not db.execute("SELECT 1 FROM call_days WHERE calls = 0").fetchall()
     marks = set(db.execute("SELECT * FROM lead_marks").fetchall())
     assert marks == set(db.execute(LEAD_MARKS_FROM_CALLS).fetchall())
+    by_rep = set(db.execute("SELECT * FROM rep_call_days").fetchall())
+    assert by_rep == set(db.execute(REP_CALL_DAYS_FROM_CALLS).fetchall())
+    assert not db.execute("SELECT 1 FROM rep_call_days WHERE calls = 0").fetchall()
 
 
 def tool_connection(path: Path, *, foreign_keys: bool) -> sqlite_utils.Database:
@@ -246,6 +250,8 @@ def test_moments_at_the_edges_of_the_window_count_by_the_moment_whatever_their_f
 
 PROSPECT_METHODS = st.sampled_from(["solution", "benefits", "", "cold_email"])
 CALL_METHODS = st.sampled_from([None, "", "solution", "inbound", "cold_email"])
+# Who made a call: nobody (a one-rep book) or one of a team's reps.
+REPS = st.sampled_from([None, None, "alex", "blake"])
 SOURCES = st.sampled_from([None, "", " ", "webinar", " webinar ", "referral"])
 OUTCOMES = st.sampled_from(list(Outcome))
 # The app's own connection, and tools with recursive triggers on, foreign keys off or on.
@@ -278,7 +284,9 @@ def scenarios(draw: st.DrawFn) -> dict:
     )
     started_at = st.one_of(near_an_edge, odd_text)
     add_prospect = st.tuples(st.just("add prospect"), WRITERS, PROSPECT_METHODS, SOURCES)
-    add_call = st.tuples(st.just("add call"), WRITERS, PICKS, started_at, OUTCOMES, CALL_METHODS)
+    add_call = st.tuples(
+        st.just("add call"), WRITERS, PICKS, started_at, OUTCOMES, CALL_METHODS, REPS
+    )
     operation = st.one_of(
         add_prospect,
         add_call,
@@ -297,6 +305,7 @@ def scenarios(draw: st.DrawFn) -> dict:
                     "outcome": OUTCOMES,
                     "method": CALL_METHODS,
                     "prospect_id": PICKS,
+                    "rep": REPS,
                 },
             ),
         ),
@@ -341,10 +350,10 @@ def apply(operation: tuple, writers: dict[str, sqlite_utils.Database]) -> None:
         writer, method, source = arguments
         writers[writer]["prospects"].insert({"name": "P", "method": method, "source": source})
     elif name == "add call":
-        writer, prospect_index, started_at, outcome, method = arguments
+        writer, prospect_index, started_at, outcome, method, rep = arguments
         if (prospect_id := pick(app, "prospects", prospect_index)) is not None:
             row = {"prospect_id": prospect_id, "started_at": started_at, "outcome": outcome}
-            writers[writer]["calls"].insert({**row, "method": method})
+            writers[writer]["calls"].insert({**row, "method": method, "rep": rep})
     elif name == "add orphan call":
         started_at, outcome = arguments
         missing = max(ids(app, "prospects"), default=0) + 1

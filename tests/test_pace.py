@@ -25,6 +25,7 @@ from funnel_tui.manager_figures import (
     FIRST_CALLS_SQL,
     HANDED_BACK_SQL,
     LEADS_SQL,
+    REP_COUNTS,
     TODAY_SQL,
     UNREADABLE_NURTURED_SQL,
     WON_LEADS_SQL,
@@ -39,6 +40,12 @@ from funnel_tui.pace import (
     set_target,
 )
 from funnel_tui.periods import period_bounds
+from funnel_tui.rep_figures import (
+    REP_FIRST_CALLS_SQL,
+    REP_LEADS_SQL,
+    REP_MEETING_LEADS_SQL,
+    REP_REFUSING_BUYERS_SQL,
+)
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage, open_storage
@@ -564,6 +571,14 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
         HANDED_BACK_SQL.sqlite,
         UNREADABLE_NURTURED_SQL.sqlite,
         FIRST_CALLS_SQL.sqlite,
+        # A rep's own, in a team's book.
+        REP_COUNTS.by_row,
+        REP_COUNTS.totals,
+        REP_COUNTS.edges.sqlite,
+        REP_LEADS_SQL.sqlite,
+        REP_REFUSING_BUYERS_SQL.sqlite,
+        REP_MEETING_LEADS_SQL.sqlite,
+        REP_FIRST_CALLS_SQL.sqlite,
     ],
 )
 def test_pace_queries_read_calls_and_deals_through_indexes(
@@ -598,6 +613,7 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
         "after_end": "2027-01-01",
         "start_day": "2026-01-01",
         "after_end_day": "2027-01-02",
+        "rep": None,
     }
 
     def plan(sql: str) -> list[str]:

@@ -207,7 +207,7 @@ def test_the_soonest_list_is_short(book: Any) -> None:
 @pytest.mark.parametrize("sql", [BY_STAGE_SQL.sqlite, SOONEST_SQL.sqlite])
 def test_the_pipeline_reads_only_its_own_index(file_book: Storage, sql: str) -> None:
     book = file_book
-    params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5}
+    params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5, "rep": None}
     plan = " ".join(row[3] for row in book.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "USING INDEX prospects_pipeline" in plan
     assert "SCAN prospects" not in plan
@@ -348,11 +348,13 @@ async def test_the_pace_screen_shows_the_pipeline_by_stage_and_by_close(
 
 def november_target_of_whoever_reports(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A November target of $100,000 for the rep who runs `funnel report`: in a team's
-    database a rep of its own, as a plain report there is the rep's."""
+    database a rep of its own, who owns the prospects, as a plain report there is the
+    rep's (their own pipeline)."""
     rep = None
     if dialect_of(book.db) is Dialect.POSTGRESQL:
         rep, _ = add_rep(book.db, "sam")
         monkeypatch.setenv(REP_ENV, rep)
+        book.db.execute("UPDATE prospects SET owner = ?", [rep])
     set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY, rep=rep)
 
 

@@ -790,10 +790,6 @@ CREATE TABLE suppressions (
 );
 """
 
-# Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
-# SQLite file's, and the two move together.
-MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7}
-
 
 # --- the derived rows of many prospects at once (`funnel migrate-to`) -------------------
 # What the triggers above keep row by row, in one statement each, for the prospects whose
@@ -826,7 +822,8 @@ WHERE p.id = earliest.id
 # lead_marks: funnel_utc is the slow part of both.
 COPIED_CALLS = """
 CREATE TEMPORARY TABLE copied_calls ON COMMIT DROP AS
-SELECT id, prospect_id, outcome, method, duration_s, reason, funnel_utc(started_at) AS started_at
+SELECT id, prospect_id, outcome, method, duration_s, reason, rep,
+    funnel_utc(started_at) AS started_at
 FROM calls WHERE prospect_id > %(after)s
 """
 
@@ -845,11 +842,130 @@ _MARKED = "(SELECT * FROM copied_calls WHERE started_at IS NOT NULL)"
 
 LEAD_MARKS_ROWS = lead_marks_of(_MARKED)
 
+
+# --- v8: each rep's calls by day, method and source (SQLite: schema_v8) ------------------
+
+_REP_CALL_DAYS_FROM_CALLS = f"""
+INSERT INTO rep_call_days AS d (rep, day, method, source, {_COUNT_COLUMNS})
+SELECT c.rep, {_call_day("c.started_at")}, {_METHOD}, {_SOURCE}, {_SUMMED_COUNTS}
+FROM {{calls}} c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.rep IS NOT NULL
+GROUP BY 1, 2, 3, 4
+ON CONFLICT (rep, day, method, source) DO UPDATE SET
+    {_ADD_COUNTS}
+"""
+
+# The calls with their moment in UTC, as copied_calls has them.
+_CALLS_IN_UTC = """(SELECT id, prospect_id, outcome, method, duration_s, reason, rep,
+    funnel_utc(started_at) AS started_at FROM calls)"""
+
+SCHEMA_V8 = f"""
+CREATE TABLE rep_call_days (
+    rep text NOT NULL,
+    day text NOT NULL,
+    method text NOT NULL,
+    source text NOT NULL,
+    {_CALL_DAY_COUNT_COLUMNS},
+    PRIMARY KEY (rep, day, method, source)
+);
+
+CREATE INDEX calls_rep_meetings ON calls (rep, started_at, prospect_id)
+WHERE outcome = '{Outcome.MEETING}';
+
+-- Adds (sign 1) or takes away (sign -1) one call of a rep's.
+CREATE FUNCTION funnel_count_rep_call(
+    call_rep text, started_at text, call_method text, outcome text, duration_s integer,
+    reason text, prospect_method text, prospect_source text, sign integer
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    call_day text := {_call_day("funnel_utc(started_at)")};
+    counted_method text := coalesce(nullif(call_method, ''), prospect_method);
+    counted_source text := coalesce(nullif(trim(prospect_source), ''), '{NO_SOURCE}');
+BEGIN
+    INSERT INTO rep_call_days AS d (rep, day, method, source, {_COUNT_COLUMNS})
+    VALUES (call_rep, call_day, counted_method, counted_source, {_SIGNED_COUNTS})
+    ON CONFLICT (rep, day, method, source) DO UPDATE SET
+        {_ADD_COUNTS};
+    DELETE FROM rep_call_days d WHERE d.rep = call_rep AND d.day = call_day
+        AND d.method = counted_method AND d.source = counted_source AND d.calls = 0;
+END
+$$;
+
+CREATE FUNCTION funnel_rep_call_days_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    p prospects;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.rep IS NOT NULL THEN
+        SELECT * INTO p FROM prospects WHERE id = OLD.prospect_id;
+        IF FOUND THEN
+            PERFORM funnel_count_rep_call(OLD.rep, OLD.started_at, OLD.method, OLD.outcome,
+                OLD.duration_s, OLD.reason, p.method, p.source, -1);
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.rep IS NOT NULL THEN
+        SELECT * INTO p FROM prospects WHERE id = NEW.prospect_id;
+        IF FOUND THEN
+            PERFORM funnel_count_rep_call(NEW.rep, NEW.started_at, NEW.method, NEW.outcome,
+                NEW.duration_s, NEW.reason, p.method, p.source, 1);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER rep_call_days_for_call
+AFTER INSERT OR DELETE
+    OR UPDATE OF started_at, outcome, method, prospect_id, duration_s, reason, rep
+ON calls FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_call();
+
+CREATE FUNCTION funnel_count_rep_prospect_calls(p prospects, sign integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    c calls;
+BEGIN
+    FOR c IN SELECT * FROM calls WHERE prospect_id = p.id AND rep IS NOT NULL LOOP
+        PERFORM funnel_count_rep_call(c.rep, c.started_at, c.method, c.outcome, c.duration_s,
+            c.reason, p.method, p.source, sign);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION funnel_rep_call_days_for_prospect() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM funnel_count_rep_prospect_calls(OLD, -1);
+        RETURN OLD;
+    END IF;
+    IF OLD.id IS DISTINCT FROM NEW.id OR OLD.method IS DISTINCT FROM NEW.method
+       OR OLD.source IS DISTINCT FROM NEW.source THEN
+        PERFORM funnel_count_rep_prospect_calls(OLD, -1);
+        PERFORM funnel_count_rep_prospect_calls(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER rep_call_days_before_prospect_delete BEFORE DELETE ON prospects
+FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
+
+CREATE TRIGGER rep_call_days_after_prospect_update AFTER UPDATE OF id, method, source
+ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
+
+{_REP_CALL_DAYS_FROM_CALLS.format(calls=_CALLS_IN_UTC)};
+"""
+
+# Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
+# SQLite file's, and the two move together.
+MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7, 8: SCHEMA_V8}
+
+REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
+
 DERIVED_ROWS = (
     SEARCH_ROWS,
     NEXT_CALLS,
     COPIED_CALLS,
     "ANALYZE copied_calls",
     CALL_DAYS_ROWS,
+    REP_CALL_DAYS_ROWS,
     LEAD_MARKS_ROWS,
 )

@@ -64,8 +64,10 @@ WRONG_ON_POSTGRESQL = {
     "text": "FALSE",
     "cents": f"{{c}} IS NOT NULL AND NOT {{c}} BETWEEN 0 AND {MAX_CENTS}",
     "count": "{c} IS NOT NULL AND {c} < 0",
-    "date": "{c} IS NOT NULL AND NOT ({c} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
-    " AND funnel_utc({c}) IS NOT NULL)",
+    # A date on a day every month has reads without parsing (funnel_utc's slow path).
+    "date": "{c} IS NOT NULL AND NOT ("
+    "{c} ~ '^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'"
+    " OR {c} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' AND funnel_utc({c}) IS NOT NULL)",
     "moment": "{c} IS NOT NULL AND funnel_utc({c}) IS NULL",
 }
 

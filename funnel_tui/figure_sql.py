@@ -1,0 +1,74 @@
+"""SQL fragments the report's figures share: the method and source a call counts under
+(as call_days counts them), the calls of a window, a deal whose values read, and what
+call_days counts of one call, each as the dialect writes it."""
+
+from __future__ import annotations
+
+from funnel_tui.domain import CONNECT_OUTCOMES, sql_list
+from funnel_tui.foreign_values import stored_moment_sql, wrong_values_sql
+from funnel_tui.schema_v4 import call_day_count_sql, method_name_sql, source_name_sql
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.postgres_schema import CALL_DAY_COUNT_SQL
+from funnel_tui.store.sql import (
+    INDEXED_BY,
+    METHOD_NAME_ON_POSTGRESQL,
+    SOURCE_NAME_ON_POSTGRESQL,
+    in_dialect,
+)
+
+CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+
+
+def method_sql(dialect: Dialect, call: str = "c", prospect: str = "p") -> str:
+    """The method a call counts under, as call_days counts it in each dialect."""
+    if dialect is Dialect.POSTGRESQL:
+        return METHOD_NAME_ON_POSTGRESQL.format(call=call, prospect=prospect)
+    return method_name_sql(call, prospect)
+
+
+def source_sql(dialect: Dialect) -> str:
+    """The source a call counts under (its prospect `p`'s), as call_days counts it."""
+    if dialect is Dialect.POSTGRESQL:
+        return SOURCE_NAME_ON_POSTGRESQL.format(prospect="p")
+    return source_name_sql("p")
+
+
+def indexed_by(index: str, dialect: Dialect) -> str:
+    return in_dialect(INDEXED_BY, dialect).format(index=index)
+
+
+def good_deal_sql(dialect: Dialect) -> str:
+    return f"{wrong_values_sql('deals', 'd.', dialect)} = 0"
+
+
+def stored_start_sql(dialect: Dialect) -> str:
+    """A call `c`'s start in the stored form (as lead_marks keeps it); NULL when it is not
+    a moment."""
+    return stored_moment_sql("calls", "started_at", "c.", dialect)
+
+
+def calls_in_window_sql(dialect: Dialect) -> str:
+    """A call in the window, its moment compared in the stored form."""
+    started_at = stored_start_sql(dialect)
+    return f"{started_at} >= :start AND {started_at} < :end"
+
+
+def calls_of_window_sql(dialect: Dialect) -> str:
+    """The calls of a span of days read by started_at (the text of every call of a UTC day
+    sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form; for
+    a few calls read by another index (a prospect's), calls_in_window_sql does."""
+    within = calls_in_window_sql(dialect)
+    return f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {within}"
+
+
+def call_day_count(column: str, dialect: Dialect) -> str:
+    """What call_days' `column` counts of one call `c`, as each dialect's triggers count."""
+    if dialect is Dialect.POSTGRESQL:
+        return CALL_DAY_COUNT_SQL[column]
+    return call_day_count_sql(column, "c")
+
+
+def of_rep(column: str) -> str:
+    """SQL true for a row of the rep `:rep` names by `column` (their call, deal, email or
+    prospect), and for every row when `:rep` is NULL (the whole book)."""
+    return f"(CAST(:rep AS TEXT) IS NULL OR {column} = :rep)"

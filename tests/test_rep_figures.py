@@ -1,0 +1,173 @@
+"""A rep's own figures of sections 9 and 9b in a team's book (PRODUCT 16), on both
+backends: read from rep_call_days and the rep's own calls, deals, emails and prospects,
+they are the book's figures when one rep did everything, and two reps' counts add up to
+the team's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, sql_list
+from funnel_tui.pace import Pace, find_target, load_pace, set_target
+from funnel_tui.reps import add_rep
+from funnel_tui.settings import load_settings
+from funnel_tui.store import open_team_book
+from funnel_tui.store.sqlite import Storage
+from tests.app_support import FROZEN_NOW
+from tests.book_copy import copy_book_to_team
+from tests.rows import insert_row
+
+TODAY, ZONE = FROZEN_NOW.date(), FROZEN_NOW.tzinfo
+# What each call adds to a rep's day, method and source, counted from the calls.
+FRESH_REP_COUNTS = f"""
+SELECT c.rep, substr(c.started_at, 1, 10), coalesce(nullif(c.method, ''), p.method),
+    coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}'), count(*),
+    sum(CASE WHEN c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))}) THEN 1 ELSE 0 END),
+    sum(CASE WHEN c.outcome = 'meeting' THEN 1 ELSE 0 END)
+FROM calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.rep IS NOT NULL
+GROUP BY 1, 2, 3, 4
+"""
+KEPT_REP_COUNTS = "SELECT rep, day, method, source, calls, connects, meetings FROM rep_call_days"
+# The counts of a report that add up over the reps who made them.
+ADDED_UP = (
+    "calls",
+    "connects",
+    "meetings_booked",
+    "meetings_held",
+    "proposals",
+    "deals_won",
+    "talk_time_s",
+    "emails",
+    "won_cents",
+    "calls_today",
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_db(request: pytest.FixtureRequest, demo_storage: Storage) -> Iterator[Any]:
+    """The demo book (a month of calls, deals and emails, no reps), on each backend."""
+    if request.param == "sqlite":
+        yield demo_storage.db
+        return
+    url = request.getfixturevalue("postgres_url")
+    copy_book_to_team(demo_storage.path, url)
+    team = open_team_book(url)
+    try:
+        yield team.db
+    finally:
+        team.close()
+
+
+def hand_out(db: Any, rep_of: str) -> None:
+    """Give every call, deal, email and prospect to the rep the SQL `rep_of` names for
+    the row's `id` (a deal goes with its call, else its prospect)."""
+    for name in ("alex", "blake"):
+        add_rep(db, name)
+    db.execute(f"UPDATE calls SET rep = {rep_of}")
+    db.execute(f"UPDATE emails SET rep = {rep_of}")
+    db.execute(f"UPDATE prospects SET owner = {rep_of}")
+    db.execute(
+        "UPDATE deals SET rep = coalesce((SELECT c.rep FROM calls c WHERE c.id = deals.call_id),"
+        " (SELECT p.owner FROM prospects p WHERE p.id = deals.prospect_id))"
+    )
+
+
+def report(db: Any, rep: str | None) -> Pace:
+    pace = load_pace(db, TODAY, load_settings(db), tz=ZONE, rep=rep)
+    assert pace is not None
+    return pace
+
+
+def same_target_for(db: Any, rep: str) -> None:
+    """The rep's own target: the team's of this period, as it is."""
+    target = find_target(db, TODAY)
+    assert target is not None
+    set_target(
+        db,
+        amount_cents=target["amount_cents"],
+        period=target["period"],
+        today=TODAY,
+        calls_per_day=target["calls_per_day"],
+        rep=rep,
+    )
+
+
+def test_a_rep_who_did_everything_has_the_books_whole_report(demo_db: Any) -> None:
+    team = report(demo_db, None)
+    assert team.figures is not None and team.figures.calls > 100 and team.by_method
+    hand_out(demo_db, "'alex'")
+    same_target_for(demo_db, "alex")
+    assert report(demo_db, "alex").to_json() == team.to_json()
+    # Blake did nothing: a report with every count at nothing.
+    same_target_for(demo_db, "blake")
+    blake = report(demo_db, "blake").to_json()
+    assert (blake["calls"], blake["won_cents"], blake["leads_worked"]) == (0, 0, 0)
+    assert blake["by_method"] == [] and blake["pipeline_cents"] == 0
+
+
+def test_two_reps_counts_add_up_to_the_teams(demo_db: Any) -> None:
+    team = report(demo_db, None).to_json()
+    hand_out(demo_db, "CASE WHEN id - 2 * (id / 2) = 0 THEN 'alex' ELSE 'blake' END")
+    for rep in ("alex", "blake"):
+        same_target_for(demo_db, rep)
+    alex, blake = (report(demo_db, rep).to_json() for rep in ("alex", "blake"))
+    assert alex["calls"] > 0 and blake["calls"] > 0
+    for key in ADDED_UP:
+        assert alex[key] + blake[key] == team[key], key
+    for reason, count in team["lost_reasons"].items():
+        assert alex["lost_reasons"][reason] + blake["lost_reasons"][reason] == count, reason
+    methods = {row["name"]: row["calls"] for row in team["by_method"]}
+    for row in [*alex["by_method"], *blake["by_method"]]:
+        methods[row["name"]] -= row["calls"]
+    assert set(methods.values()) == {0}
+    # A prospect both reps called is a lead of each: the reps' leads cover the team's.
+    assert alex["leads_worked"] + blake["leads_worked"] >= team["leads_worked"]
+    assert max(alex["leads_worked"], blake["leads_worked"]) <= team["leads_worked"]
+    assert alex["pipeline_cents"] + blake["pipeline_cents"] == team["pipeline_cents"]
+
+
+def test_rep_call_days_follow_every_change_to_calls_and_prospects(book_db: Any) -> None:
+    ann = insert_row(book_db, "prospects", {"name": "Ann", "method": "solution", "source": "ads"})
+    bob = insert_row(book_db, "prospects", {"name": "Bob", "method": "benefits"})
+    calls = [
+        insert_row(
+            book_db,
+            "calls",
+            {
+                "prospect_id": prospect,
+                "rep": rep,
+                "outcome": outcome,
+                "started_at": f"2026-11-{day:02d}T10:00:00+00:00",
+            },
+        )
+        for prospect, rep, outcome, day in [
+            (ann, "alex", "meeting", 2),
+            (ann, "alex", "no_answer", 2),
+            (ann, "blake", "not_interested", 3),
+            (bob, "blake", "voicemail", 3),
+            (bob, None, "meeting", 3),
+        ]
+    ]
+
+    def kept() -> set[tuple[Any, ...]]:
+        found = set(map(tuple, book_db.execute(KEPT_REP_COUNTS).fetchall()))
+        assert found == set(map(tuple, book_db.execute(FRESH_REP_COUNTS).fetchall()))
+        return found
+
+    assert ("alex", "2026-11-02", "solution", "ads", 2, 1, 1) in kept()
+    book_db.execute("UPDATE calls SET rep = 'alex' WHERE id = ?", [calls[3]])
+    book_db.execute(
+        "UPDATE calls SET outcome = 'meeting', method = 'inbound' WHERE id = ?", [calls[1]]
+    )
+    book_db.execute(
+        "UPDATE prospects SET method = 'conceptual', source = 'expo' WHERE id = ?", [bob]
+    )
+    assert ("alex", "2026-11-03", "conceptual", "expo", 1, 0, 0) in kept()
+    book_db.execute("DELETE FROM calls WHERE id = ?", [calls[0]])
+    kept()
+    book_db.execute("DELETE FROM prospects WHERE id = ?", [ann])
+    assert {row[0] for row in kept()} == {"alex"}
