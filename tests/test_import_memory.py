@@ -1,5 +1,6 @@
 """An import's memory does not grow with the file: `funnel import` of 100,000 rows peaks
-within 20 MB of the same import of 10,000 (issue 19).
+within 20 MB of the same import of 10,000 (issue 19), into a SQLite file and into a
+team's PostgreSQL database.
 
 The rows are a plain CRM export (a phone number on one row in ten, and one row in
 twenty-five repeating an earlier email, so the dedupe against the book runs too), cheap
@@ -14,10 +15,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import open_storage
+from tests.conftest import empty_team_book
 
 SMALL, LARGE = 10_000, 100_000
 MAX_GROWTH_MIB = 20
@@ -43,11 +47,10 @@ def write_leads(path: Path, rows: int) -> int:
     return rows - rows // REPEAT_EVERY
 
 
-def import_peak_rss_mib(csv_path: Path, db_path: Path) -> float:
+def import_peak_rss_mib(csv_path: Path, book: str) -> float:
     """`funnel import` in a process of its own; its peak resident memory in MiB."""
-    open_storage(db_path).close()
     process = subprocess.Popen(
-        [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", str(db_path)],
+        [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", book],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -58,16 +61,38 @@ def import_peak_rss_mib(csv_path: Path, db_path: Path) -> float:
     return usage.ru_maxrss / 1024
 
 
+def new_book(backend: str, tmp_path: Path, rows: int, request: pytest.FixtureRequest) -> str:
+    """An empty book for one import: a new SQLite file, or the module's team database
+    emptied."""
+    if backend == "sqlite":
+        path = tmp_path / f"book-{rows}.db"
+        open_storage(path).close()
+        return str(path)
+    url = request.getfixturevalue("postgres_url")
+    open_team_book(url).close()
+    empty_team_book(url)
+    return url
+
+
+def prospect_count(book: str) -> int:
+    storage: Any = open_team_book(book) if "://" in book else open_storage(Path(book))
+    try:
+        return int(storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0])
+    finally:
+        storage.close()
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
-def test_import_memory_stays_flat_from_10_000_to_100_000_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_import_memory_stays_flat_from_10_000_to_100_000_rows(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     peaks = {}
     for rows in (SMALL, LARGE):
         csv_path = tmp_path / f"leads-{rows}.csv"
         people = write_leads(csv_path, rows)
-        db_path = tmp_path / f"book-{rows}.db"
-        peaks[rows] = import_peak_rss_mib(csv_path, db_path)
-        storage = open_storage(db_path)
-        assert storage.db["prospects"].count == people
-        storage.close()
+        book = new_book(backend, tmp_path, rows, request)
+        peaks[rows] = import_peak_rss_mib(csv_path, book)
+        assert prospect_count(book) == people
     growth = peaks[LARGE] - peaks[SMALL]
     assert growth < MAX_GROWTH_MIB, f"peak RSS {peaks[SMALL]:.1f} -> {peaks[LARGE]:.1f} MiB"
