@@ -103,8 +103,24 @@ class CsvRecord:
 
 
 @dataclass(frozen=True)
+class FileVersion:
+    """What tells one version of a file from another: its inode, size and modification
+    time as `fstat` gives them."""
+
+    inode: int
+    size: int
+    modified_ns: int
+
+    @classmethod
+    def of(cls, data: BinaryIO) -> FileVersion:
+        found = os.fstat(data.fileno())
+        return cls(found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+@dataclass(frozen=True)
 class CsvFile:
-    """A CSV file as it was found to be: how to read it, its header, its length in lines."""
+    """A CSV file as it was found to be: how to read it, its header, its length in lines,
+    and the version of the file that was scanned."""
 
     path: Path
     encoding: str
@@ -112,6 +128,7 @@ class CsvFile:
     header: list[str]
     header_line: int
     line_count: int
+    version: FileVersion
 
     @property
     def encoding_name(self) -> str:
@@ -124,9 +141,12 @@ class CsvFile:
     def records(self) -> Iterator[CsvRecord]:
         """The rows after the header, read from the file as they are needed.
 
-        Blank lines and rows of empty cells only are skipped.
+        Blank lines and rows of empty cells only are skipped. A file that is not the one
+        scanned when reading begins, or that changed by the time the last row is read, is
+        refused (CsvUnreadable) after the rows read so far: an import writes nothing then.
         """
         with _open_text(self.path, self.encoding) as text:
+            self._check_unchanged(text.buffer)
             reader = csv.reader(_lines(text, self.path), delimiter=self.delimiter)
             line = 1
             try:
@@ -137,7 +157,16 @@ class CsvFile:
             except csv.Error as error:
                 raise CsvUnreadable(f"{self.path}, line {line}: {error}") from error
             except UnicodeDecodeError as error:
-                raise CsvUnreadable(f"{self.path} changed while it was read") from error
+                raise CsvUnreadable(changed_message(self.path)) from error
+            self._check_unchanged(text.buffer)
+
+    def _check_unchanged(self, data: BinaryIO) -> None:
+        if FileVersion.of(data) != self.version:
+            raise CsvUnreadable(changed_message(self.path))
+
+
+def changed_message(path: Path) -> str:
+    return f"{path} changed while it was read: nothing imported; try again once it is saved"
 
 
 def _kind_of_file(mode: int) -> str:
@@ -270,10 +299,13 @@ def read_csv(path: Path | str) -> CsvFile:
     """Find how a CSV file is written and read its header; raises CsvUnreadable."""
     path = Path(path)
     with open_regular_file(path) as data:
+        version = FileVersion.of(data)
         try:
             encoding, line_count = scan_encoding(data)
         except CsvUnreadable as error:
             raise CsvUnreadable(f"{path} is not a CSV file: {error}") from error
+        if FileVersion.of(data) != version:
+            raise CsvUnreadable(changed_message(path))
     with _open_text(path, encoding) as text:
         delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
         text.seek(0)
@@ -289,7 +321,7 @@ def read_csv(path: Path | str) -> CsvFile:
                 raise CsvUnreadable(f"{path} is empty")
         except csv.Error as error:
             raise CsvUnreadable(f"{path}: cannot read the header line: {error}") from error
-    return CsvFile(path, encoding, delimiter, header, header_line, line_count)
+    return CsvFile(path, encoding, delimiter, header, header_line, line_count, version)
 
 
 def header_key(header: str) -> str:

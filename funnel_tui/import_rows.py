@@ -1,12 +1,12 @@
 """Reading a CSV file's records as prospect rows: cells cleaned, values checked, no database.
 
-This half of an import only reads the file, so the app runs it off the database thread.
+This half of an import only reads the file, one record at a time.
 """
 
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -108,9 +108,9 @@ class UnknownPhone:
 
 @dataclass
 class ProspectFile:
-    """A file's valid rows (with their lines) and rejected ones, before any is stored."""
+    """What reading a file found besides its valid rows: the rejected ones (with their
+    lines), how it is written, and what the summary says about its columns and values."""
 
-    rows: list[tuple[int, dict[str, object]]]
     rejected: list[Rejected]
     encoding: str
     delimiter: str
@@ -454,60 +454,72 @@ def shown_headers(headers: list[str]) -> str:
     return ", ".join(found[:SHOWN_HEADERS]) + (f" and {more} more" if more > 0 else "")
 
 
-def read_prospect_file(
-    path: Path | str,
-    *,
-    phone_region: str,
-    source: str | None = None,
-    progress: Progress | None = None,
-) -> ProspectFile:
-    """Read and check every record of a CSV file, phone numbers without a country code
-    read as `phone_region`'s; raises CsvUnreadable."""
-    csv_file = read_csv(path)
-    columns = match_headers(csv_file.header)
-    _check_columns(csv_file, columns)
-    reader = _RowReader(csv_file.header, columns, one_line(source or ""), phone_region)
-    rows: list[tuple[int, dict[str, object]]] = []
-    rejected: list[Rejected] = []
-    width = len(csv_file.header)
-    # Lone CRs end lines that the file's count of line feeds does not see.
-    last_line = csv_file.line_count
-    for done, record in enumerate(csv_file.records(), start=1):
-        if len(record.fields) != width:
-            rejected.append(
-                Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
-            )
-        else:
-            row, reasons = reader.read(record.line, record.fields)
-            if reasons:
-                rejected.append(Rejected(record.line, "; ".join(reasons)))
+class ProspectReader:
+    """A CSV file's records read one at a time as prospect rows, phone numbers without a
+    country code read as `phone_region`'s: the header is read and checked when it is
+    made (raises CsvUnreadable), the records as `rows` is iterated.
+
+    Only the rejected lines and a few examples for the summary stay in memory, so a file
+    of any length is read in the same memory. `file` says what was found; its counts
+    and examples are complete once `rows` is exhausted.
+    """
+
+    def __init__(self, path: Path | str, *, phone_region: str, source: str | None = None) -> None:
+        self.csv_file = read_csv(path)
+        header = self.csv_file.header
+        self.columns = match_headers(header)
+        _check_columns(self.csv_file, self.columns)
+        self._reader = _RowReader(header, self.columns, one_line(source or ""), phone_region)
+        found = {
+            header[position]: name
+            for name, positions in self.columns.items()
+            for position in positions
+        }
+        self.file = ProspectFile(
+            rejected=[],
+            encoding=self.csv_file.encoding_name,
+            delimiter=self.csv_file.delimiter_name,
+            phone_region=phone_region,
+            columns=found,
+            ignored=[text for text in header if text not in found and one_line(text)],
+            fallbacks=_fallbacks(header, self.columns),
+        )
+
+    @property
+    def line_count(self) -> int:
+        """The file's lines, as counted before its records are read."""
+        return self.csv_file.line_count
+
+    def rows(self, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, object]]]:
+        """Each valid record's line and row, in file order; the rejected ones are added to
+        `file.rejected`. Raises CsvUnreadable for a file that cannot be read to its end."""
+        reader, rejected = self._reader, self.file.rejected
+        width = len(self.csv_file.header)
+        # Lone CRs end lines that the file's count of line feeds does not see.
+        last_line = self.csv_file.line_count
+        for done, record in enumerate(self.csv_file.records(), start=1):
+            if len(record.fields) != width:
+                rejected.append(
+                    Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
+                )
             else:
-                rows.append((record.line, row))
-        last_line = max(last_line, record.line)
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(record.line, last_line)
-    if progress:
-        progress(last_line, last_line)
-    found = {
-        csv_file.header[position]: name
-        for name, positions in columns.items()
-        for position in positions
-    }
-    return ProspectFile(
-        rows=rows,
-        rejected=rejected,
-        encoding=csv_file.encoding_name,
-        delimiter=csv_file.delimiter_name,
-        phone_region=phone_region,
-        columns=found,
-        ignored=[text for text in csv_file.header if text not in found and one_line(text)],
-        fallbacks=_fallbacks(csv_file.header, columns),
-        not_understood=[values for values in reader.not_understood.values() if values.rows],
-        set_aside=reader.set_aside,
-        set_aside_count=reader.set_aside_count,
-        unknown_phones=reader.unknown_phones,
-        unknown_phone_count=reader.unknown_phone_count,
-    )
+                row, reasons = reader.read(record.line, record.fields)
+                if reasons:
+                    rejected.append(Rejected(record.line, "; ".join(reasons)))
+                else:
+                    yield record.line, row
+            last_line = max(last_line, record.line)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(record.line, last_line)
+        if progress:
+            progress(last_line, last_line)
+        self.file.not_understood = [
+            values for values in reader.not_understood.values() if values.rows
+        ]
+        self.file.set_aside = reader.set_aside
+        self.file.set_aside_count = reader.set_aside_count
+        self.file.unknown_phones = reader.unknown_phones
+        self.file.unknown_phone_count = reader.unknown_phone_count
 
 
 def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]:

@@ -1,7 +1,9 @@
 """Importing prospects from CRM and spreadsheet CSV: merging rows into the book, writing.
 
-`import_rows` reads and checks the file without the database; this module decides for
-each row whether it adds a prospect or updates one, and writes them in one transaction.
+`import_rows` reads and checks the file without the database, a record at a time; this
+module decides for each row whether it adds a prospect or updates one, and writes them a
+batch at a time in one transaction, matching rows by the keys `import_keys` keeps in the
+database. What an import holds in memory does not grow with the file or the book.
 """
 
 from __future__ import annotations
@@ -12,41 +14,41 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
+from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, Keys, email_key, name_key
 from funnel_tui.import_rows import (
     NotUnderstood,
     Progress,
     ProspectFile,
+    ProspectReader,
     Rejected,
-    read_prospect_file,
     shown_headers,
 )
 from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
+from funnel_tui.read_ahead import read_ahead
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.sql import NEW_PROSPECT_IDS
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.suppression import Contact, suppressed_hashes
+from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
-
-if TYPE_CHECKING:
-    from funnel_tui.store.postgres import PostgresDatabase
 
 __all__ = [
     "CsvUnreadable",
     "ImportReport",
+    "ProspectReader",
     "Rejected",
     "SharedPhone",
-    "apply_import",
+    "import_file",
     "import_prospects",
-    "read_prospect_file",
 ]
 
 # What a new prospect gets for a field the file leaves empty (the schema's defaults).
@@ -186,94 +188,120 @@ def _not_understood(values: NotUnderstood) -> str:
     )
 
 
-# A prospect a row can update: its database id, or the row of one this import adds.
+# A prospect a row can update: its database id, or the row of one this batch adds.
 Target = int | dict[str, object]
 
 
-def _email_key(email: object) -> str:
-    return str(email or "").strip().lower()
+@dataclass(frozen=True)
+class StoredProspect:
+    """What matching needs of a prospect in the book, as the import has left it so far."""
+
+    email_key: str
+    phone_key: str
+    # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
+    zone_set: bool
 
 
-def _name_key(name: object) -> str:
-    """A name with case and spacing ignored: `Anna  berg` is `Anna Berg`."""
-    return "".join(str(name or "").split()).casefold()
+@dataclass(frozen=True)
+class RowKeys:
+    """A valid row and the keys it is matched by, worked out once."""
+
+    row: dict[str, object]
+    email: str
+    # The row's phone is stored in E.164 already: it is its own key.
+    phone: str
+    name: str
+
+    @classmethod
+    def of(cls, row: dict[str, object]) -> RowKeys:
+        email, phone = email_key(row.get("email")), str(row.get("phone", ""))
+        return cls(row, email, phone, name_key(row["name"]))
+
+
+STORED_STATE = (
+    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
+    " FROM prospects WHERE id IN ({ids})"
+)
+
+
+def _stored_prospects(
+    db: sqlite_utils.Database, ids: set[int], region: str
+) -> dict[int, StoredProspect]:
+    found = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        chunk = ordered[start : start + KEYS_PER_QUERY]
+        sql = STORED_STATE.format(ids=", ".join("?" * len(chunk)))
+        for prospect_id, email, phone, zone_set in db.execute(sql, chunk).fetchall():
+            phone = phone if isinstance(phone, str) else None
+            found[prospect_id] = StoredProspect(
+                email_key(email), phone_key(phone, region), bool(zone_set)
+            )
+    return found
 
 
 class _Merger:
-    """Decides for each valid row whether it adds a prospect or updates one.
+    """Decides for each valid row of a batch whether it adds a prospect or updates one.
 
     A row updates the prospect with the same email (in any case), else the one with the
     same phone number (its E.164 form and extension) and the same name (case and spacing
     ignored) whose email does not conflict with the row's. Two people who share a
-    switchboard number stay two prospects. Rows match the database and the rows before
-    them in the file. A timezone guessed from a row's number never replaces one the rep
+    switchboard number stay two prospects. Rows match the book (with the rows of earlier
+    batches in it: `found`, the keys the batch's rows lead to there) and the rows before
+    them in the batch. A timezone guessed from a row's number never replaces one the rep
     or a file set.
     """
 
-    def __init__(self, db: sqlite_utils.Database, phone_region: str) -> None:
-        self.by_email: dict[str, Target] = {}
-        self.by_phone_and_name: dict[tuple[str, str], Target] = {}
-        # The name of the first prospect with each number, for the report.
-        self.phone_holders: dict[str, str] = {}
-        # The email of each stored prospect that has a phone number, to see conflicts.
-        self.stored_emails: dict[int, str] = {}
+    def __init__(self, found: Keys, stored: dict[int, StoredProspect]) -> None:
+        self.found = found
+        self.by_email: dict[str, Target] = dict(found.emails)
+        self.by_phone_and_name: dict[tuple[str, str], Target] = dict(found.phone_names)
+        self.phone_holders: dict[str, str] = dict(found.phone_holders)
+        self.stored = stored
+        # The email a stored prospect was given by a row of this batch.
+        self.emails_given: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
         self.shared_phones: list[SharedPhone] = []
-        # The stored prospects whose timezone was set, not guessed: a guess leaves it.
-        self.zone_set: set[int] = set()
-        # Each stored prospect's number (its key), to see a row change it.
-        self.stored_phones: dict[int, str] = {}
-        query = (
-            "SELECT id, name, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
-            " FROM prospects"
-        )
-        for prospect_id, name, email, phone, zone_set in db.execute(query):
-            if zone_set:
-                self.zone_set.add(prospect_id)
-            phone = phone if isinstance(phone, str) else None
-            if key := phone_key(phone, phone_region):
-                self.stored_phones[prospect_id] = key
-            self._remember(prospect_id, name, _email_key(email), key)
 
-    def _remember(self, target: Target, name: object, email_key: str, phone: str) -> None:
-        if email_key:
-            self.by_email.setdefault(email_key, target)
+    def _remember(self, target: Target, row: RowKeys) -> None:
+        email, phone = row.email, row.phone
+        if email:
+            self.by_email.setdefault(email, target)
         if phone:
-            self.by_phone_and_name.setdefault((phone, _name_key(name)), target)
-            self.phone_holders.setdefault(phone, str(name))
-            if email_key and isinstance(target, int):
-                self.stored_emails[target] = email_key
+            self.by_phone_and_name.setdefault((phone, row.name), target)
+            self.phone_holders.setdefault(phone, str(row.row["name"]))
+            if email and isinstance(target, int):
+                self.emails_given[target] = email
 
     def _email_of(self, target: Target) -> str:
         if isinstance(target, int):
-            return self.stored_emails.get(target, "")
-        return _email_key(target.get("email"))
+            return self.emails_given.get(target) or self.stored[target].email_key
+        return email_key(target.get("email"))
 
-    def _match(self, row: dict[str, object], email_key: str, phone: str) -> Target | None:
-        if email_key and (target := self.by_email.get(email_key)) is not None:
+    def _match(self, row: RowKeys) -> Target | None:
+        email, phone = row.email, row.phone
+        if email and (target := self.by_email.get(email)) is not None:
             return target
         if not phone:
             return None
-        target = self.by_phone_and_name.get((phone, _name_key(row["name"])))
+        target = self.by_phone_and_name.get((phone, row.name))
         if target is None:
             return None
         other_email = self._email_of(target)
-        return None if email_key and other_email and other_email != email_key else target
+        return None if email and other_email and other_email != email else target
 
     def _keeps_zone(self, target: Target, pending: dict[str, object]) -> bool:
         """Whether a prospect's timezone was set by the rep or a file, so no guess
         replaces it."""
         if pending.get("timezone_guessed") == 0 and pending.get("timezone"):
             return True
-        return target in self.zone_set if isinstance(target, int) else False
+        return self.stored[target].zone_set if isinstance(target, int) else False
 
-    def merge(self, line: int, row: dict[str, object]) -> None:
-        email_key = _email_key(row.get("email"))
-        # The row's phone is stored in E.164 already: it is its own key.
-        phone = str(row.get("phone", ""))
-        target = self._match(row, email_key, phone)
+    def merge(self, line: int, keyed: RowKeys) -> None:
+        row, phone = keyed.row, keyed.phone
+        target = self._match(keyed)
         if target is None:
             target = {**NEW_PROSPECT, **row}
             self.added.append(target)
@@ -289,7 +317,7 @@ class _Merger:
                 # A guess moves with the number, as in the form: a new number that names
                 # no single zone clears the old number's guess.
                 current = (
-                    pending.get("phone", self.stored_phones.get(target, ""))
+                    pending.get("phone", self.stored[target].phone_key)
                     if isinstance(target, int)
                     else pending.get("phone", "")
                 )
@@ -302,7 +330,32 @@ class _Merger:
                 else:
                     pending[name] = value
             self.updated += 1
-        self._remember(target, row["name"], email_key, phone)
+        self._remember(target, keyed)
+
+    def new_keys(self) -> Keys:
+        """The keys this batch's rows lead to that the book did not have, once the new
+        prospects have their ids."""
+
+        def prospect_id(target: Target) -> int:
+            return target if isinstance(target, int) else int(target["id"])  # type: ignore[call-overload]
+
+        return Keys(
+            emails={
+                key: prospect_id(target)
+                for key, target in self.by_email.items()
+                if key not in self.found.emails
+            },
+            phone_names={
+                key: prospect_id(target)
+                for key, target in self.by_phone_and_name.items()
+                if key not in self.found.phone_names
+            },
+            phone_holders={
+                key: name
+                for key, name in self.phone_holders.items()
+                if key not in self.found.phone_holders
+            },
+        )
 
 
 IMPORTED_COLUMNS = (
@@ -310,15 +363,20 @@ IMPORTED_COLUMNS = (
     *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
     *("do_not_call", "wrong_number", "nurture", "timezone_guessed"),
 )
-# A new prospect's owner: the rep the import is for, or none (a team's pool).
-INSERTED_COLUMNS = (*IMPORTED_COLUMNS, "created_at", "updated_at", "owner")
+# A new prospect's owner: the rep the import is for, or none (a team's pool). Its id is
+# given before it is written, so that the keys of the rows after it lead to it.
+INSERTED_COLUMNS = ("id", *IMPORTED_COLUMNS, "created_at", "updated_at", "owner")
+# Rows read, merged and written at a time, and the batches read ahead of the one being
+# written: what an import holds in memory.
+ROWS_PER_BATCH = 5_000
+BATCHES_AHEAD = 2
 # New prospects per INSERT. SQLite builds the value lists of the table's CHECK constraints
 # each time a statement runs, so with one row per statement that outweighs storing the row.
 # SQLite also limits the ? in one statement (to 999 before its version 3.32).
 ROWS_PER_INSERT = 500
 # New rows land all over the name, email and phone indexes; with SQLite's default page
 # cache of 2 MiB a large import keeps writing those pages out and reading them back.
-IMPORT_PAGE_CACHE_KIB = 64 * 1024
+IMPORT_PAGE_CACHE_KIB = 8 * 1024
 
 
 def _insert_statement(rows: int) -> str:
@@ -326,6 +384,10 @@ def _insert_statement(rows: int) -> str:
     return (
         f"INSERT INTO prospects ({', '.join(INSERTED_COLUMNS)}) VALUES {', '.join([values] * rows)}"
     )
+
+
+def _inserted(row: dict[str, object], stamp: str, owner: str | None) -> tuple[object, ...]:
+    return (row["id"], *map(row.get, IMPORTED_COLUMNS), stamp, stamp, owner)
 
 
 def _insert(
@@ -336,17 +398,16 @@ def _insert(
     size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
-        parameters = [
-            value
-            for row in chunk
-            for value in (*map(row.get, IMPORTED_COLUMNS), stamp, stamp, owner)
-        ]
+        parameters = [value for row in chunk for value in _inserted(row, stamp, owner)]
         db.conn.execute(_insert_statement(len(chunk)), parameters)
 
 
 @contextmanager
 def _page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[None]:
     """A larger page cache for the connection while one large write runs."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        yield
+        return
     (before,) = db.execute("PRAGMA cache_size").fetchone()
     db.execute(f"PRAGMA cache_size = -{kib}")
     try:
@@ -364,76 +425,85 @@ def _update_statement(names: tuple[str, ...]) -> str:
     return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
 
 
-def _write(db: sqlite_utils.Database, merger: _Merger, now: datetime, owner: str | None) -> None:
-    stamp = to_stored(now)
+def _write(db: sqlite_utils.Database, merger: _Merger, stamp: str, owner: str | None) -> None:
+    """A batch's new prospects, in the file's order, and its updates, in the import's
+    transaction: on PostgreSQL the new ones by COPY."""
+    if merger.added:
+        new_ids = db.execute(NEW_PROSPECT_IDS.for_db(db), [len(merger.added)]).fetchall()
+        for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
+            row["id"] = prospect_id
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
     if dialect_of(db) is Dialect.POSTGRESQL:
-        _write_team_book(db, merger.added, updates, stamp, owner)
-        return
-    with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
-        _insert(db, merger.added, stamp, owner)
-        for names, parameters in updates.items():
-            db.conn.executemany(_update_statement(names), parameters)
-
-
-def _write_team_book(
-    db: PostgresDatabase,
-    added: list[dict[str, object]],
-    updates: dict[tuple[str, ...], list[list[object]]],
-    stamp: str,
-    owner: str | None,
-) -> None:
-    """The same writes to a team's PostgreSQL database in one transaction: the new
-    prospects by COPY, in the file's order, and the updates in batches."""
-    with write_transaction(db):
-        rows = ((*map(row.get, IMPORTED_COLUMNS), stamp, stamp, owner) for row in added)
+        rows = (_inserted(row, stamp, owner) for row in merger.added)
         db.copy_rows("prospects", INSERTED_COLUMNS, rows)
         for names, parameters in updates.items():
             db.executemany(_update_statement(names), parameters)
+        return
+    _insert(db, merger.added, stamp, owner)
+    for names, parameters in updates.items():
+        db.conn.executemany(_update_statement(names), parameters)
 
 
-def apply_import(
+def _batches(
+    rows: Iterator[tuple[int, dict[str, object]]],
+) -> Iterator[list[tuple[int, dict[str, object]]]]:
+    while batch := list(islice(rows, ROWS_PER_BATCH)):
+        yield batch
+
+
+class _RolledBack(Exception):
+    """Ends an import's transaction without writing: a dry run, or rows rejected."""
+
+
+@dataclass
+class _Totals:
+    added: int = 0
+    updated: int = 0
+    shared_phones: list[SharedPhone] = field(default_factory=list)
+    suppressed: list[int] = field(default_factory=list)
+
+
+def _not_suppressed(
     db: sqlite_utils.Database,
-    prospects: ProspectFile,
-    *,
-    now: datetime,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    owner: str | None = None,
-) -> ImportReport:
-    """Merge a file's rows into the book in one transaction, and report what happened.
-
-    A row whose email or phone is on the suppression list (a prospect forgotten on
-    request) is left out, and counted.
-
-    Any rejected row means nothing is written unless `skip_invalid`; `dry_run` never writes.
-    The new prospects are `owner`'s, or with none a team's pool's (PRODUCT 16); a prospect
-    already in the book keeps its owner.
-    """
-    merger = _Merger(db, prospects.phone_region)
-    listed = suppressed_hashes(db)
-    suppressed = []
-    for line, row in prospects.rows:
-        contact = Contact(row.get("email"), row.get("phone"))
-        if listed and not listed.isdisjoint(contact.hashes(prospects.phone_region).values()):
+    batch: list[tuple[int, dict[str, object]]],
+    region: str,
+    suppressed: list[int],
+) -> list[tuple[int, dict[str, object]]]:
+    """The rows whose email and phone are not on the suppression list (a prospect forgotten
+    on request); the lines of the others go to `suppressed`. Only the batch's own hashes
+    are looked up."""
+    hashes = [
+        (line, row, Contact(row.get("email"), row.get("phone")).hashes(region).values())
+        for line, row in batch
+    ]
+    listed = listed_hashes(db, {value for _, _, values in hashes for value in values})
+    kept = []
+    for line, row, values in hashes:
+        if listed.isdisjoint(values):
+            kept.append((line, row))
+        else:
             suppressed.append(line)
-            continue
+    return kept
+
+
+def _merge_batch(
+    db: sqlite_utils.Database,
+    keys: ImportKeys,
+    batch: list[tuple[int, dict[str, object]]],
+    region: str,
+) -> _Merger:
+    keyed = [(line, RowKeys.of(row)) for line, row in batch]
+    emails = {row.email for _, row in keyed if row.email}
+    phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
+    found = keys.find(emails, phone_names)
+    stored = _stored_prospects(db, {*found.emails.values(), *found.phone_names.values()}, region)
+    merger = _Merger(found, stored)
+    for line, row in keyed:
         merger.merge(line, row)
-    write = not dry_run and (skip_invalid or not prospects.rejected)
-    if write:
-        _write(db, merger, now, owner)
-    return ImportReport(
-        file=prospects,
-        added=len(merger.added),
-        updated=merger.updated,
-        shared_phones=merger.shared_phones,
-        dry_run=dry_run,
-        written=write,
-        suppressed=suppressed,
-    )
+    return merger
 
 
 def import_prospects(
@@ -447,10 +517,73 @@ def import_prospects(
     progress: Progress | None = None,
     owner: str | None = None,
 ) -> ImportReport:
-    """Import prospects from a CSV file in one transaction, numbers without a country code
-    read as the book's phone_region's; raises CsvUnreadable."""
+    """Import prospects from a CSV file in one transaction (`import_file`), numbers
+    without a country code read as the book's phone_region's; raises CsvUnreadable."""
     region = load_settings(db).phone_region
-    prospects = read_prospect_file(path, phone_region=region, source=source, progress=progress)
-    return apply_import(
-        db, prospects, now=now, dry_run=dry_run, skip_invalid=skip_invalid, owner=owner
+    reader = ProspectReader(path, phone_region=region, source=source)
+    return import_file(
+        db,
+        reader,
+        now=now,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        progress=progress,
+        owner=owner,
+    )
+
+
+def import_file(
+    db: sqlite_utils.Database,
+    reader: ProspectReader,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    owner: str | None = None,
+) -> ImportReport:
+    """Merge a file's rows into the book in one transaction, and report what happened.
+
+    A thread of its own reads and checks the next batch of rows while this one merges
+    and writes the last. A row whose email or phone is on the suppression list (a
+    prospect forgotten on request) is left out, and counted. Any rejected row means the
+    transaction is rolled back unless `skip_invalid`; `dry_run` always rolls it back; a
+    file that cannot be read to its end (CsvUnreadable) too. The new prospects are
+    `owner`'s, or with none a team's pool's (PRODUCT 16); a prospect already in the book
+    keeps its owner.
+    """
+    region = reader.file.phone_region
+    stamp = to_stored(now)
+    totals = _Totals()
+    written = False
+    batches = read_ahead(_batches(reader.rows(progress)), ahead=BATCHES_AHEAD, name="import-read")
+    try:
+        with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
+            keys = ImportKeys(db, region)
+            any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
+            for batch in batches:
+                if any_suppressed:
+                    batch = _not_suppressed(db, batch, region, totals.suppressed)
+                merger = _merge_batch(db, keys, batch, region)
+                _write(db, merger, stamp, owner)
+                keys.add(merger.new_keys())
+                totals.added += len(merger.added)
+                totals.updated += merger.updated
+                totals.shared_phones += merger.shared_phones
+            keys.drop()
+            if dry_run or (reader.file.rejected and not skip_invalid):
+                raise _RolledBack
+            written = True
+    except _RolledBack:
+        pass
+    finally:
+        batches.close()
+    return ImportReport(
+        file=reader.file,
+        added=totals.added,
+        updated=totals.updated,
+        shared_phones=totals.shared_phones,
+        dry_run=dry_run,
+        written=written,
+        suppressed=totals.suppressed,
     )

@@ -152,10 +152,17 @@ class Phone:
         return self.e164[1:]
 
     @cached_property
+    def _number_type(self) -> int:
+        """phonenumbers' type of the number (fixed line, mobile, ...), UNKNOWN for one it
+        does not know as in use: worked out once, as it is the costly part of both
+        `valid` and `timezone` (an import asks both of most rows)."""
+        return int(_library().number_type(self.number))
+
+    @property
     def valid(self) -> bool:
         """Whether phonenumbers knows the number as one in use (not a fictional 555 one,
-        nor a range newer than its data)."""
-        return bool(_library().is_valid_number(self.number))
+        nor a range newer than its data): `is_valid_number`, from the number's type."""
+        return self._number_type != _library().PhoneNumberType.UNKNOWN
 
     @property
     def warning(self) -> str | None:
@@ -202,7 +209,14 @@ class Phone:
         in several zones (a US toll-free number, most mobiles)."""
         from phonenumbers import timezone as zones
 
-        found = zones.time_zones_for_number(self.number)
+        # time_zones_for_number, without working out the number's type again for a
+        # number tied to a place (a landline): the zones of its prefix.
+        if not self.valid:
+            return None
+        if _library().is_number_type_geographical(self._number_type, self.number.country_code):
+            found = zones.time_zones_for_geographical_number(self.number)
+        else:
+            found = zones.time_zones_for_number(self.number)
         if len(found) != 1 or found[0] == UNKNOWN_ZONE:
             return None
         return _known_zone(found[0])

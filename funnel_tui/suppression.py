@@ -13,6 +13,7 @@ as the README says.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -21,6 +22,8 @@ from funnel_tui.phones import phone_key
 
 # Told apart from any other SHA-256 of the same text.
 HASH_LABEL = "funnel-suppression-v1"
+# Hashes looked up in one statement: SQLite before 3.32 takes at most 999 `?`.
+HASHES_PER_QUERY = 400
 
 
 def _hash(kind: str, normalised: str) -> str:
@@ -65,9 +68,15 @@ def suppress(db: sqlite_utils.Database, contact: Contact, region: str) -> int:
     return added
 
 
-def suppressed_hashes(db: sqlite_utils.Database) -> frozenset[str]:
-    """Every hash on the list, for an import to test each row against."""
-    return frozenset(row[0] for row in db.execute("SELECT hash FROM suppressions"))
+def listed_hashes(db: sqlite_utils.Database, hashes: Iterable[str]) -> frozenset[str]:
+    """Those of `hashes` that are on the list: an import asks for each batch's rows."""
+    found: set[str] = set()
+    wanted = sorted(hashes)
+    for start in range(0, len(wanted), HASHES_PER_QUERY):
+        chunk = wanted[start : start + HASHES_PER_QUERY]
+        sql = f"SELECT hash FROM suppressions WHERE hash IN ({', '.join('?' * len(chunk))})"
+        found.update(row[0] for row in db.execute(sql, chunk))
+    return frozenset(found)
 
 
 def suppressed_kinds(db: sqlite_utils.Database, contact: Contact, region: str) -> list[str]:

@@ -21,8 +21,8 @@ PROSPECTS = 12
 # Acknowledgements read before each kill: the harness is killed three times over one file.
 KILL_AFTER = (15, 40, 70)
 IMPORT_ROWS = 50_000
-# The import only writes once every row is read, so a -wal this big means the one
-# transaction is under way and not yet committed (the whole import writes ~14 MB).
+# The import writes its rows a batch at a time as it reads them, all in one transaction,
+# so a -wal this big means that transaction is under way (the whole import writes ~14 MB).
 WAL_MID_IMPORT = 1_000_000
 TIMEOUT_S = 60
 

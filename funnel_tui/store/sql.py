@@ -90,6 +90,23 @@ METHOD_NAME_ON_POSTGRESQL = "coalesce(nullif({call}.method, ''), {prospect}.meth
 SOURCE_NAME_ON_POSTGRESQL = f"coalesce(nullif(trim({{prospect}}.source), ''), '{NO_SOURCE}')"
 
 
+# The temporary tables an import matches rows by (import_keys), gone when its
+# transaction ends: SQLite's are dropped before it commits, PostgreSQL's on commit.
+IMPORT_KEY_TABLE = Variants(
+    sqlite="CREATE TEMP TABLE {table} ({columns}, PRIMARY KEY ({key})) WITHOUT ROWID",
+    postgresql="CREATE TEMP TABLE {table} ({columns}, PRIMARY KEY ({key})) ON COMMIT DROP",
+)
+# `?` ids for the prospects an import adds, in order. SQLite would give each new row the
+# largest id so far plus one, and the import holds the write lock; PostgreSQL's come from
+# the table's sequence.
+NEW_PROSPECT_IDS = Variants(
+    sqlite="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+    " SELECT (SELECT coalesce(max(id), 0) FROM prospects) + i FROM n",
+    postgresql="SELECT nextval(pg_get_serial_sequence('prospects', 'id'))"
+    " FROM generate_series(1, ?::integer)",
+)
+
+
 # --- queue, call log, prospects, tasks, pace ---
 
 # The filter's matches, kept by `queue._matching_ids` as a JSON list of ids.

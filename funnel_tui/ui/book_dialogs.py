@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from funnel_tui.emailing.message import Draft
     from funnel_tui.emailing.record import RecordedEmail, SentEmail
     from funnel_tui.emailing.templates import EmailTemplate
+    from funnel_tui.import_rows import Progress
     from funnel_tui.importer import ImportReport
     from funnel_tui.pace import Pace
     from funnel_tui.ui.main_screen import MainScreen
@@ -260,18 +261,19 @@ class BookDialogs(_Base):
         await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
 
     async def action_import_csv(self) -> None:
-        from funnel_tui.importer import apply_import, read_prospect_file
+        from funnel_tui.importer import ProspectReader, import_file
         from funnel_tui.ui.import_dialog import ImportDialog
 
-        async def run_import(path: Path, skip_invalid: bool) -> ImportReport:
+        async def run_import(path: Path, skip_invalid: bool, progress: Progress) -> ImportReport:
             now = self.funnel.clock()
-            # Reading the file runs in a thread of its own: however large or slow the file,
-            # the database thread only merges the rows and writes them.
-            prospects = await asyncio.to_thread(
-                read_prospect_file, path, phone_region=self.funnel.settings.phone_region
-            )
+            region = self.funnel.settings.phone_region
+            # The file is scanned, then read a batch at a time, in threads of their own: the
+            # database thread only merges the rows and writes them.
+            reader = await asyncio.to_thread(ProspectReader, path, phone_region=region)
             return await self.funnel.in_db_thread(
-                lambda db: apply_import(db, prospects, now=now, skip_invalid=skip_invalid)
+                lambda db: import_file(
+                    db, reader, now=now, skip_invalid=skip_invalid, progress=progress
+                )
             )
 
         def closed(wrote: bool | None) -> None:

@@ -1,9 +1,11 @@
-"""ImportDialog: bring a CSV of leads in from the app, with the same report as `funnel import`."""
+"""ImportDialog: bring a CSV of leads in from the app, with the same report as `funnel import`
+and a progress bar with the lines read and their rate while it runs."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from time import monotonic
 
 from rich.text import Text
 from textual import on, work
@@ -11,14 +13,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
+from funnel_tui.import_rows import Progress
 from funnel_tui.importer import CsvUnreadable, ImportReport
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 
-Importer = Callable[[Path, bool], Awaitable[ImportReport]]
+# Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
+Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
+# How often the bar shows the import's progress, in seconds.
+PROGRESS_EVERY_S = 0.2
 
 
 class ImportDialog(ModalScreen[bool]):
@@ -30,6 +37,10 @@ class ImportDialog(ModalScreen[bool]):
         super().__init__()
         self.run_import = run_import
         self.wrote = False
+        # Lines read and the file's lines, set by the import's thread, shown by a timer.
+        self._lines: tuple[int, int] = (0, 0)
+        self._started = 0.0
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box", classes="dialog"):
@@ -38,6 +49,8 @@ class ImportDialog(ModalScreen[bool]):
             )
             yield Input(placeholder="path, e.g. ~/Downloads/hubspot-contacts.csv", id="import-path")
             yield Checkbox("Import the valid rows and skip the rest", id="import-skip")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            yield Label(id="import-rate")
             with VerticalScroll(id="import-result-box"):
                 yield Static(id="import-result", markup=False)
             yield Label("enter imports · esc closes", id="import-hint", classes="dialog-hint")
@@ -47,13 +60,48 @@ class ImportDialog(ModalScreen[bool]):
         if event.value.strip():
             self._import(Path(event.value.strip()).expanduser())
 
+    @property
+    def bar(self) -> ProgressBar:
+        return self.query_one("#import-progress", ProgressBar)
+
+    def _progress(self, done: int, total: int) -> None:
+        """Called from the import's thread: only noted here, shown by `_show_progress`."""
+        self._lines = (done, total)
+
+    def _show_progress(self, finished: bool = False) -> None:
+        done, total = self._lines
+        if not total:
+            return
+        self.bar.update(total=total, progress=done)
+        elapsed = monotonic() - self._started
+        rate = f" · {done / elapsed:,.0f} lines a second" if elapsed > 0 else ""
+        # Every line is read: the last batch is being written and committed.
+        state = " · writing" if done >= total and not finished else ""
+        self.query_one("#import-rate", Label).update(
+            f"{done:,} of {total:,} lines read{rate}{state}"
+        )
+
+    def _start_progress(self) -> None:
+        self._lines, self._started = (0, 0), monotonic()
+        self.bar.update(total=None, progress=0)
+        self.query_one("#import-rate", Label).update("")
+        self.add_class("importing")
+        self._ticker = self.set_interval(PROGRESS_EVERY_S, self._show_progress)
+
+    def _stop_progress(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self._show_progress(finished=True)
+
     @work(exclusive=True, group="import")
     async def _import(self, path: Path) -> None:
         result = self.query_one("#import-result", Static)
         result.update(_line(f"Importing {path}…"))
         skip_invalid = self.query_one("#import-skip", Checkbox).value
+        self._start_progress()
         try:
-            report = await self.run_import(path, skip_invalid)
+            report = await self.run_import(path, skip_invalid, self._progress)
         except CsvUnreadable as error:
             result.update(_line(str(error), "red"))
             return
@@ -62,6 +110,8 @@ class ImportDialog(ModalScreen[bool]):
                 _line(f"Not imported: {describe_error(error)} (enter tries again)", "red")
             )
             return
+        finally:
+            self._stop_progress()
         self.wrote = self.wrote or report.written
         lines = [_line(report.summary(), "bold" if report.written else "bold red")]
         lines += [_line(notice) for notice in report.notices()]

@@ -1,0 +1,121 @@
+"""The streaming import: rows matched across batches as within one, a file that changes
+while it is read refused with nothing written, a dry run that leaves nothing behind, and
+the dialog's progress."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from funnel_tui import importer
+from funnel_tui.importer import CsvUnreadable, ProspectReader, import_file, import_prospects
+from funnel_tui.ui.app import FunnelApp
+from tests.app_support import FROZEN_NOW, settle, shown_text
+
+LEADS = [
+    ("Ada Lovelace", "Analytical", "ada@example.com", ""),
+    ("Grace Hopper", "Navy", "", "+1 303 555 0100"),
+    ("Alan Turing", "Bletchley", "alan@example.com", "+44 20 7946 0001"),
+    # Again by email, in another case, with a phone: an update.
+    ("Ada Lovelace", "", "ADA@example.com", "+44 20 7946 0002"),
+    # Again by phone and name: an update that gives Grace an email.
+    ("grace  hopper", "", "grace@example.com", "+1 303 555 0100"),
+    # The same switchboard, another person: a prospect of her own.
+    ("Joan Clarke", "Bletchley", "", "+44 20 7946 0001"),
+    # Ada's new number, with her name: an update.
+    ("Ada Lovelace", "Babbage & Co", "", "+44 20 7946 0002"),
+    # Grace's email, reached through the email given two rows above.
+    ("Grace Hopper", "Harvard", "GRACE@example.com", ""),
+    ("Joan Clarke", "GCHQ", "joan@example.com", "+44 20 7946 0001"),
+]
+
+
+def write_leads(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Company", "Email", "Phone"])
+        writer.writerows(rows)
+    return path
+
+
+def book_rows(db: Any) -> list[tuple[object, ...]]:
+    sql = "SELECT name, company, email, phone FROM prospects ORDER BY id"
+    return [tuple(row) for row in db.execute(sql).fetchall()]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 4])
+def test_rows_match_across_batches_as_within_one(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    path = write_leads(tmp_path / "leads.csv", LEADS)
+    whole = import_prospects(book_db, path, now=FROZEN_NOW)
+    expected = book_rows(book_db)
+    book_db.execute("DELETE FROM prospects")
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    batched = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert book_rows(book_db) == expected
+    assert (batched.added, batched.updated) == (whole.added, whole.updated) == (4, 5)
+    assert [shared.line for shared in batched.shared_phones] == [7]
+    # And again: every row now updates the prospect it added.
+    again = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (again.added, again.updated) == (0, len(LEADS))
+    assert book_rows(book_db) == expected
+
+
+def test_a_dry_run_or_a_rejected_row_leaves_the_book_as_it_was(
+    book_db: Any, tmp_path: Path
+) -> None:
+    path = write_leads(tmp_path / "leads.csv", LEADS)
+    report = import_prospects(book_db, path, now=FROZEN_NOW, dry_run=True)
+    assert (report.added, report.updated, report.written) == (4, 5, False)
+    bad = write_leads(tmp_path / "bad.csv", [*LEADS, ("No Contact", "", "", "")])
+    report = import_prospects(book_db, bad, now=FROZEN_NOW)
+    assert (report.added, report.written, len(report.rejected)) == (4, False, 1)
+    assert book_rows(book_db) == []
+    # The key tables went with the transaction: the next import makes them again.
+    assert import_prospects(book_db, path, now=FROZEN_NOW).added == 4
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(book_db: Any, tmp_path: Path) -> None:
+    rows = [(f"Lead {n}", "", f"lead{n}@example.com", "") for n in range(2_500)]
+    path = write_leads(tmp_path / "leads.csv", rows)
+
+    def still_exporting(done: int, total: int) -> None:
+        if done < total:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"Late Lead {done},,late{done}@example.com,\n")
+
+    with pytest.raises(CsvUnreadable, match="changed while it was read"):
+        import_prospects(book_db, path, now=FROZEN_NOW, progress=still_exporting)
+    assert book_rows(book_db) == []
+
+
+def test_a_file_changed_after_its_scan_is_refused(book_db: Any, tmp_path: Path) -> None:
+    path = write_leads(tmp_path / "leads.csv", LEADS)
+    reader = ProspectReader(path, phone_region="US")
+    path.write_text("Name,Email\nSomeone Else,else@example.com\n", encoding="utf-8")
+    with pytest.raises(CsvUnreadable, match="changed while it was read"):
+        import_file(book_db, reader, now=FROZEN_NOW)
+    assert book_rows(book_db) == []
+
+
+async def test_the_dialog_shows_the_lines_read(demo_app: FunnelApp, tmp_path: Path) -> None:
+    rows = [(f"Lead {n}", "", f"lead{n}@example.com", "") for n in range(1_500)]
+    path = write_leads(tmp_path / "leads.csv", rows)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert not dialog.query_one("#import-progress").display
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_text(dialog.query_one("#import-result")).startswith("added 1500")
+        assert dialog.query_one("#import-progress").display
+        shown = shown_text(dialog.query_one("#import-rate")).strip()
+        assert shown.startswith("1,501 of 1,501 lines read · ")
+        assert shown.endswith(" lines a second")
