@@ -538,8 +538,8 @@ async def test_help_and_the_palette_offer_email(demo_storage: Storage, tmp_path:
         rows = [" ".join(line.split()) for line in lines]
         for row in (
             "E Email",
-            "^s Send",
-            "^e Edit in $EDITOR",
+            "ctrl+s Send",
+            "ctrl+e Edit in $EDITOR",
             "1-9 / enter Pick a template",
         ):
             assert row in rows

@@ -233,6 +233,8 @@ def test_a_won_call_records_the_deal_on_the_local_date(book_db: Any) -> None:
             "closed_on": "2026-11-25",
             "kind": "new",
             "rep": None,
+            "forgotten_method": None,
+            "forgotten_source": None,
         }
     ]
     # The open deal value was this deal: once won, it is in deals and no longer open.

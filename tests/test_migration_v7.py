@@ -45,7 +45,7 @@ def test_a_v6_file_keeps_its_deals_and_their_indexes_and_triggers(tmp_path: Path
     storage = open_storage(path)
 
     db = storage.db
-    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 7
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert db.execute(f"SELECT {DEAL_COLUMNS} FROM deals").fetchall() == [DEAL]
     names = {
         row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'deals'")
@@ -76,7 +76,7 @@ def test_a_v6_team_database_is_upgraded_in_place(postgres_url: str) -> None:
     storage = open_team_book(postgres_url)
 
     db = storage.db
-    assert schema_version(db.conn) == 7
+    assert schema_version(db.conn) == LATEST_VERSION
     assert [tuple(row) for row in db.execute(f"SELECT {DEAL_COLUMNS} FROM deals")] == [DEAL]
     db.execute(
         "INSERT INTO deals (id, prospect_id, amount_cents, closed_on) VALUES (2, NULL, 5, 'x')"
