@@ -341,6 +341,22 @@ def phone_key(text: str | None, region: str) -> str:
     return f"{digits}{EXTENSION_MARK}{extension_digits}" if extension_digits else digits
 
 
+def national_digits(text: str | None, region: str) -> str:
+    """A number's national significant digits: no country code, trunk prefix, extension
+    or punctuation, so that `+1 617 555 0154`, `(617) 555-0154` (read in any region) and
+    `617.555.0154 x12` give `6175550154`; the digits as typed for text phonenumbers cannot
+    read. What the suppression list compares: a number that must never come back is
+    caught however it is written, and in whichever region it is read."""
+    if not text or not text.strip():
+        return ""
+    library = _library()
+    try:
+        number = library.parse(text.strip(), region)
+    except library.NumberParseException:
+        return NOT_DIGITS.sub("", EXTENSION_START.split(text, maxsplit=1)[0])
+    return library.national_significant_number(number)
+
+
 def same_number(first: str, other: str, region: str) -> bool:
     """Whether two texts are one number and extension (`020 7946 0958` and `+44 20 7946
     0958` in GB). Two different numbers are told apart without reading the second one

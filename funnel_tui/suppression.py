@@ -1,13 +1,14 @@
 """The suppression list: the email addresses and phone numbers of people who asked to be
 forgotten, kept only as hashes, so that no import or form brings them back.
 
-Each value is normalised (an email trimmed and lower-cased; a phone number in its stored
-E.164 form with any extension, as dedupe compares them: phones.phone_key) and hashed with
-SHA-256 behind a fixed label. There is no secret salt: a salt kept in the same file would
-not stop whoever holds the file, and without one the list moves with `funnel migrate-to`
-and a team shares it. The hash keeps the values out of plain sight; it is no protection
-against someone who guesses them (a phone number has few enough digits to try them all),
-as the README says.
+Each value is normalised (an email trimmed and lower-cased; a phone number to its national
+significant digits, without country code, trunk prefix or extension, so that it is caught
+however it is written and in whichever region it is read: phones.national_digits) and
+hashed with SHA-256 behind a fixed label. There is no secret salt: a salt kept in the
+same file would not stop whoever holds the file, and without one the list moves with
+`funnel migrate-to` and a team shares it. The hash keeps the values out of plain sight;
+it is no protection against someone who guesses them (a phone number has few enough
+digits to try them all), as the README says.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from funnel_tui.phones import phone_key
+from funnel_tui.phones import national_digits
 
 # Told apart from any other SHA-256 of the same text.
 HASH_LABEL = "funnel-suppression-v1"
@@ -38,9 +39,11 @@ def email_hash(email: object) -> str | None:
 
 def phone_hash(phone: object, region: str) -> str | None:
     """The hash of a phone number however it is written (`07700 900318` and `+44 7700
-    900318` are one number in region GB); None for none."""
-    key = phone_key(phone if isinstance(phone, str) else None, region)
-    return _hash("phone", key) if key else None
+    900318` in region GB, `(617) 555-0154` in any region and `+1 617 555 0154 x12` are each
+    one number); None for none. Two countries' numbers with the same national digits
+    share a hash: the list leaves out a little more rather than let anyone back in."""
+    digits = national_digits(phone if isinstance(phone, str) else None, region)
+    return _hash("phone", digits) if digits else None
 
 
 @dataclass(frozen=True)

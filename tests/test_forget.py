@@ -23,6 +23,7 @@ from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
+from funnel_tui.suppression import phone_hash
 from tests.cli_support import REPORT_KEYS, invoke, one_line_error
 from tests.report_books import machine_zone, report_json
 from tests.rows import book_option, count_rows, insert_row, table_rows
@@ -194,7 +195,10 @@ def test_a_reimport_of_the_forgotten_person_is_suppressed_and_counted(
         "name,email,phone\n"
         f"W. Quarrington,{EMAIL.upper()},\n"
         "Switchboard,,(202) 555-0187\n"
-        "Nora New,nora@new.example,\n",
+        "Nora New,nora@new.example,\n"
+        # The same number as another region reads it, and with an extension.
+        "Will Q,,202.555.0187 x12\n"
+        "W. Q.,,+1 (202) 555 0187\n",
         encoding="utf-8",
     )
 
@@ -202,7 +206,7 @@ def test_a_reimport_of_the_forgotten_person_is_suppressed_and_counted(
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("added 1, updated 0, rejected 0, suppressed 2 (")
+    assert lines[0].startswith("added 1, updated 0, rejected 0, suppressed 4 (")
     assert lines[1].startswith("line 2: not imported: its email or phone belongs to a prospect")
     assert lines[2].startswith("line 3: not imported")
     assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
@@ -281,3 +285,20 @@ def test_at_a_terminal_forget_asks_naming_them_and_no_keeps_them(
     )
     assert forgot.exit_code == 0, forgot.output
     assert count_rows(book_storage.db, "prospects") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [
+        ("(617) 555-0154", "GB"),  # read as a UK number: the same digits
+        ("617.555.0154 x12", "US"),
+        ("+1 617 555 0154", "DE"),
+        ("001 617 555 0154", "GB"),
+        ("6175550154", "US"),
+    ],
+)
+def test_a_forgotten_number_is_caught_however_and_wherever_it_is_written(
+    typed: str, region: str
+) -> None:
+    assert phone_hash(typed, region) == phone_hash("+16175550154", "US")
+    assert phone_hash("+16175550155", "US") != phone_hash(typed, region)
