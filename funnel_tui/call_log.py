@@ -34,6 +34,11 @@ class OutcomeInvalid(ValueError):
     """The outcome cannot be saved as given; str() says why in one line."""
 
 
+class ProspectGone(OutcomeInvalid):
+    """The prospect was removed (forgotten, deleted) while the call was being logged: no
+    try again can save it."""
+
+
 @dataclass(frozen=True)
 class CallOutcome:
     """What the rep entered in the outcome dialog."""
@@ -324,7 +329,7 @@ def _write_call(
         _check(entry, now)
         before = get_prospect(db, prospect_id)
         if before is None:
-            raise OutcomeInvalid(f"prospect {prospect_id} no longer exists")
+            raise ProspectGone(f"prospect {prospect_id} no longer exists")
         if rep is not None:
             _check_team(db, before, rep, now)
         flags_before = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]

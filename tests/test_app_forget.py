@@ -10,6 +10,7 @@ from funnel_tui.prospects import SUPPRESSED_REASON
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import settle, shown_text
 from tests.test_app import first_in_queue
 from tests.test_app_undo import confirm_text, notices
@@ -137,3 +138,26 @@ async def test_the_import_dialog_counts_the_rows_it_suppressed(
         assert "added 1, updated 0, rejected 0, suppressed 1" in result
         assert "line 2: not imported" in result
     assert db.execute("SELECT count(*) FROM prospects WHERE name = 'Them Again'").fetchone() == (0,)
+
+
+async def test_a_call_on_a_prospect_forgotten_meanwhile_says_so_and_offers_no_retry(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        # Another window, or `funnel forget`, forgets them while the dialog is open.
+        forget_prospect(db, first["id"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        said = shown_text(dialog.query_one("#outcome-error"))
+        assert "this prospect was removed meanwhile" in said and "tries again" not in said
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)

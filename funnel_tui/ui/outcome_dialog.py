@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from funnel_tui.call_log import CallOutcome, LoggedCall
+from funnel_tui.call_log import CallOutcome, LoggedCall, ProspectGone
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question
 from funnel_tui.outcome_answers import (
     TYPED_ASKS,
@@ -489,6 +489,14 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     async def _write(self, saving: Awaitable[LoggedCall]) -> None:
         try:
             logged = await saving
+        except ProspectGone:
+            self._stop_slow_save_timers()
+            self._set_saving(False)
+            self._not_saved(
+                "Not saved: this prospect was removed meanwhile (forgotten or deleted"
+                " elsewhere); escape closes"
+            )
+            return
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._stop_slow_save_timers()
             self._set_saving(False)
