@@ -549,6 +549,27 @@ _ADD_COUNTS = ",\n        ".join(
     f"{column} = d.{column} + excluded.{column}" for column in CALL_DAY_COUNT_SQL
 )
 
+
+def _recount_prospect(function: str, count: str) -> str:
+    """The trigger function `function` that takes a prospect's calls away from the counts
+    (`count`, a function of a prospect and a sign) before it is deleted, and moves them to
+    its new names when its id, method or source change."""
+    return f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM {count}(OLD, -1);
+        RETURN OLD;
+    END IF;
+    IF OLD.id IS DISTINCT FROM NEW.id OR OLD.method IS DISTINCT FROM NEW.method
+       OR OLD.source IS DISTINCT FROM NEW.source THEN
+        PERFORM {count}(OLD, -1);
+        PERFORM {count}(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;"""
+
+
 CALL_DAYS_TRIGGERS = f"""
 -- Adds (sign 1) or takes away (sign -1) one call's counts.
 CREATE FUNCTION funnel_count_call(
@@ -607,20 +628,7 @@ CREATE TRIGGER call_days_for_call
 AFTER INSERT OR DELETE OR UPDATE OF started_at, outcome, method, prospect_id, duration_s, reason
 ON calls FOR EACH ROW EXECUTE FUNCTION funnel_call_days_for_call();
 
-CREATE FUNCTION funnel_call_days_for_prospect() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM funnel_count_prospect_calls(OLD, -1);
-        RETURN OLD;
-    END IF;
-    IF OLD.id IS DISTINCT FROM NEW.id OR OLD.method IS DISTINCT FROM NEW.method
-       OR OLD.source IS DISTINCT FROM NEW.source THEN
-        PERFORM funnel_count_prospect_calls(OLD, -1);
-        PERFORM funnel_count_prospect_calls(NEW, 1);
-    END IF;
-    RETURN NULL;
-END
-$$;
+{_recount_prospect("funnel_call_days_for_prospect", "funnel_count_prospect_calls")}
 
 -- BEFORE DELETE: by the time the cascade deletes the calls, their prospect is gone.
 CREATE TRIGGER call_days_before_prospect_delete BEFORE DELETE ON prospects
@@ -930,20 +938,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION funnel_rep_call_days_for_prospect() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM funnel_count_rep_prospect_calls(OLD, -1);
-        RETURN OLD;
-    END IF;
-    IF OLD.id IS DISTINCT FROM NEW.id OR OLD.method IS DISTINCT FROM NEW.method
-       OR OLD.source IS DISTINCT FROM NEW.source THEN
-        PERFORM funnel_count_rep_prospect_calls(OLD, -1);
-        PERFORM funnel_count_rep_prospect_calls(NEW, 1);
-    END IF;
-    RETURN NULL;
-END
-$$;
+{_recount_prospect("funnel_rep_call_days_for_prospect", "funnel_count_rep_prospect_calls")}
 
 CREATE TRIGGER rep_call_days_before_prospect_delete BEFORE DELETE ON prospects
 FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
