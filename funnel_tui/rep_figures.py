@@ -96,7 +96,9 @@ REP_MEETING_LEADS_SQL = per_dialect(_rep_meeting_leads_sql)
 
 
 # Speed to lead: the prospects whose first call ever was the rep's and fell in the
-# window, by source, as FIRST_CALLS_SQL gives the book's.
+# window, by source, as FIRST_CALLS_SQL gives the book's. Both sides are bounded by the
+# window, so the planner reads whichever is fewer: the prospects first called in it
+# (lead_marks_first) or the rep's calls of it (calls_rep).
 def _rep_first_calls_sql(dialect: Dialect) -> str:
     return f"""
 SELECT m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
@@ -104,6 +106,7 @@ SELECT m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
 FROM calls c JOIN lead_marks m
     ON m.prospect_id = c.prospect_id AND m.per_method = 0 AND m.method = ''
 WHERE c.rep = :rep AND {calls_of_window_sql(dialect)}
+    AND m.first_call_at >= :start AND m.first_call_at < :end
     AND m.first_call_at = {stored_start_sql(dialect)}
 GROUP BY m.source
 """
