@@ -59,8 +59,15 @@ MAX_YEARS_AHEAD = 10
 
 PARSER_INFO = parser.parserinfo()
 
-# `at 10` or, after a day word, a bare `10`: an hour of the day, never the 10th.
-BARE_HOUR_PATTERN = re.compile(r"(?:at\s+|@\s*)?(?P<hour>[01]?\d|2[0-3])")
+# `at 10`, `at 3:30` or, after a day word, a bare `10` or `3:30`: a time of day, never
+# the 10th. Without a day word the minutes (or `at`) are needed: a lone `3` is a date.
+CLOCK_PATTERN = re.compile(
+    r"(?:(?P<at>at\s+|@\s*))?(?P<hour>[01]?\d|2[0-3])(?::(?P<minute>[0-5]\d))?"
+)
+# A rep books calls in working hours: an hour from 1 to 7 written as one digit without
+# am/pm (`at 3`, `3:30`) is in the afternoon. `3am`, `03:00` and `0300` stay the morning.
+AFTERNOON_HOURS = range(1, 8)
+DATE_THEN_CLOCK_PATTERN = re.compile(rf"(?P<date>.+?)\s+(?P<clock>{CLOCK_PATTERN.pattern})")
 # Words after a time that say whose clock it is on: the prospect's, the rep's, or a zone
 # named by its abbreviation or IANA name (`fri 2pm CET`, `10am Europe/Paris`).
 THEIR_TIME = "their time"
@@ -393,8 +400,8 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return time(12, 0)
     if rest in END_OF_DAY_WORDS:
         return end_of_day
-    if bare_hour := BARE_HOUR_PATTERN.fullmatch(rest):
-        return time(int(bare_hour["hour"]))
+    if clock := CLOCK_PATTERN.fullmatch(rest):
+        return _clock_time(clock)
     fields = _typed_fields(rest, day_first)
     if fields.has_date or fields.clock is None:
         raise WhenError(
@@ -407,14 +414,9 @@ def _parse_date_and_time(
     typed: str, now: datetime, day_first: bool, calling_start: time, said_zone: str = ""
 ) -> datetime:
     today = now.date()
-    # `at 10` is ten o'clock; dateutil alone would read the 10th.
-    bare_hour = BARE_HOUR_PATTERN.fullmatch(typed) if typed[:1] in "a@" else None
-    fields = (
-        TypedFields(None, None, None, int(bare_hour["hour"]), 0)
-        if bare_hour
-        else _typed_fields(typed, day_first)
-    )
-    clock = fields.clock
+    date_text, typed_clock = _split_clock(typed)
+    fields = _typed_fields(date_text, day_first) if date_text else TypedFields(*[None] * 5)
+    clock = fields.clock if typed_clock is None else _clock_time(typed_clock)
     if not fields.has_date:
         if clock is None:
             raise WhenError(f"{typed!r} is not a date or time I understand")
@@ -429,6 +431,28 @@ def _parse_date_and_time(
     else:
         day = date(fields.year, fields.month, fields.day)
     return _at(day, clock or calling_start, now)
+
+
+def _split_clock(typed: str) -> tuple[str, re.Match[str] | None]:
+    """The text before a time of day that ends it (`3/12 3:30`, `dec 3 at 3`, `at 10`), and
+    that time; read here rather than by dateutil, which reads `at 10` as the 10th and knows
+    nothing of afternoon hours. Without `at` the minutes are needed: `dec 3` is a date."""
+    clock = CLOCK_PATTERN.fullmatch(typed)
+    date_text = ""
+    if clock is None and (ending := DATE_THEN_CLOCK_PATTERN.fullmatch(typed)):
+        date_text, clock = ending["date"], CLOCK_PATTERN.fullmatch(ending["clock"])
+    if clock is None or not (clock["at"] or clock["minute"]):
+        return typed, None
+    return date_text, clock
+
+
+def _clock_time(clock: re.Match[str]) -> time:
+    """The time a `CLOCK_PATTERN` match names, an hour from 1 to 7 typed as one digit in
+    the afternoon."""
+    hour = int(clock["hour"])
+    if len(clock["hour"]) == 1 and hour in AFTERNOON_HOURS:
+        hour += 12
+    return time(hour, int(clock["minute"] or 0))
 
 
 def _typed_fields(text: str, day_first: bool) -> TypedFields:

@@ -75,6 +75,12 @@ _APPOINTMENTS = {
 }
 
 
+def follow_up_task_kind(outcome: Outcome) -> TaskKind | None:
+    """The kind of task an outcome's "when" books (a gatekeeper's is a call); None when the
+    outcome books none."""
+    return TaskKind.CALL if outcome is Outcome.GATEKEEPER else _APPOINTMENTS.get(outcome)
+
+
 # Conversations that leave a deal in play: with no next step agreed and nothing else
 # open, a follow-up call is made (PRODUCT 14: the card and the queue show the next one).
 _KEEPS_THE_DEAL_GOING = frozenset({Outcome.MEETING_HELD, Outcome.PROPOSAL_SENT})

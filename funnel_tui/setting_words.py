@@ -4,6 +4,9 @@ that works, for the settings screen."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
+
+from funnel_tui.settings import SettingError, check_afternoon_slot, check_calling_hours
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,25 @@ SETTING_WORDS = {
         "Email from", "The sender of your emails", "Alex Morgan <alex@example.com>"
     ),
 }
+
+HOUR_KEYS = ("calling_start", "calling_end", "afternoon_slot")
+
+
+def hours_refusal(start: time, end: time, slot: time, edited: str) -> tuple[str, str] | None:
+    """Why calling hours and the afternoon slot do not fit together, in the settings
+    screen's words, and the setting to say it under (`edited`, the one just typed, when it
+    is one of the pair at fault); None when they fit."""
+    try:
+        check_calling_hours(start, end)
+    except SettingError:
+        if edited == "calling_end":
+            said = f"{SETTING_WORDS['calling_end'].name} {end:%H:%M} must be after the start"
+            return "calling_end", f"{said}, {start:%H:%M}"
+        said = f"{SETTING_WORDS['calling_start'].name} {start:%H:%M} must be before the end"
+        return "calling_start", f"{said}, {end:%H:%M}"
+    try:
+        check_afternoon_slot(slot, start, end)
+    except SettingError:
+        said = f"{SETTING_WORDS['afternoon_slot'].name} {slot:%H:%M} must be inside calling hours"
+        return "afternoon_slot", f"{said}, {start:%H:%M} to {end:%H:%M}"
+    return None

@@ -31,10 +31,12 @@ from funnel_tui.outcome_answers import (
     prefilled,
     read_answer,
 )
+from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.tasks import soonest_open_tasks
 from funnel_tui.text import one_line
+from funnel_tui.timestamps import from_stored
 
 # A request id is a key a script makes up (a UUID, a softphone's call id), never a text.
 MAX_REQUEST_ID_LENGTH = 200
@@ -211,11 +213,34 @@ def describe_logged(
     if deal is not None and isinstance(deal[0], int):
         said += f", a {deal[1]} deal of {format_money(deal[0], settings.currency)}"
     start = "Already logged, not written again:" if logged.already_logged else "Logged"
-    return f"{start} {said}; {_next_step(db, prospect, now)}"
+    booked = _booked(db, logged, prospect, now)
+    steps = [booked[0]] if booked else []
+    next_step = _next_step(db, prospect, now, booked[1] if booked else None)
+    return "; ".join([f"{start} {said}", *steps, *([next_step] if next_step else [])])
 
 
-def _next_step(db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime) -> str:
-    """What happens next for the prospect: out of the queue, or its soonest open task."""
+def _booked(
+    db: sqlite_utils.Database, logged: LoggedCall, prospect: Mapping[str, Any], now: datetime
+) -> tuple[str, tuple[str, datetime]] | None:
+    """The follow-up the call booked, said (`callback booked Fri 4 Dec 2026, 14:00 (in 3
+    days)`), with its kind and time; None when it booked none."""
+    kind = follow_up_task_kind(logged.outcome)
+    row = db.execute("SELECT follow_up_at FROM calls WHERE id = ?", [logged.call_id]).fetchone()
+    due = from_stored(row[0]) if row else None
+    if kind is None or due is None:
+        return None
+    said = f"{kind.value} booked {describe_when(due, now, prospect.get('timezone'))}"
+    return said, (kind.value, due)
+
+
+def _next_step(
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    now: datetime,
+    booked: tuple[str, datetime] | None = None,
+) -> str | None:
+    """What happens next for the prospect: out of the queue, or its soonest open task;
+    None when that task is the follow-up just `booked` (said already)."""
     if not prospect:
         return "the prospect no longer exists"
     if prospect["do_not_call"]:
@@ -227,4 +252,6 @@ def _next_step(db: sqlite_utils.Database, prospect: Mapping[str, Any], now: date
         return "no open task"
     task = tasks[0]
     kind = task.kind.value if task.kind else "task"
+    if booked == (kind, task.due_at):
+        return None
     return f"next: {kind} task due {describe_when(task.due_at, now, prospect['timezone'])}"

@@ -418,8 +418,17 @@ def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Book) ->
     assert open_tasks_of(demo, NEW_YORK_LEAD) == [{"kind": "callback", "due_at": to_stored(due)}]
     (call,) = calls_of(demo, NEW_YORK_LEAD)
     assert call["follow_up_at"] == to_stored(due)
-    assert line.endswith(
-        "next: callback task due Thu 19 Nov 2026, 10:00 (tomorrow), 05:00 their time"
+    assert line.endswith("; callback booked Thu 19 Nov 2026, 10:00 (tomorrow), 05:00 their time")
+
+
+def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: Book) -> None:
+    # The clock says Wednesday 18 November, 14:30; "at 3" is 15:00, as a rep means it.
+    first = logged_ok(demo, HEAD, "c", "--when", "tomorrow at 3")
+    assert first.endswith("; callback booked Thu 19 Nov 2026, 15:00 (tomorrow)")
+    second = logged_ok(demo, HEAD, "c", "--when", "next fri")
+    assert second.endswith(
+        "; callback booked Fri 20 Nov 2026, 09:00 (in 2 days)"
+        "; next: callback task due Thu 19 Nov 2026, 15:00 (tomorrow)"
     )
 
 

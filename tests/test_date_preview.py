@@ -89,3 +89,21 @@ async def test_a_follow_up_outside_calling_hours_is_saved_with_a_warning(
         await pilot.press("enter")
         await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
     assert calls_for(db, first["id"])[-1]["follow_up_at"] == "2026-11-20T12:00:00+00:00"
+
+
+async def test_retyping_the_date_drops_the_day_tab_chose(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"next fri", "tab")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 27 Nov 2026")
+        await pilot.press("ctrl+u", *"tomorrow", "ctrl+u", *"next fri")
+        await settle(pilot)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert said.startswith("→ Fri 20 Nov 2026, 09:00 (in 2 days) · tab: Fri 27 Nov instead")
+        # And tab switches again.
+        await pilot.press("tab")
+        await settle(pilot)
+        assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 27 Nov 2026")

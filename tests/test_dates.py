@@ -461,3 +461,61 @@ def test_next_weekday_still_in_this_week_offers_next_weeks_too() -> None:
     # From Wednesday, the next Tuesday is in next week already: one day only.
     assert read_when("next tue", WEDNESDAY).other is None
     assert read_when("tue", MONDAY).other is None
+
+
+# A rep books calls in working hours: "at 3" means 15:00 (MONDAY is 30 Nov, 11:00).
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("tomorrow at 3", at("2026-12-01", "15:00")),
+        ("fri at 4", at("2026-12-04", "16:00")),
+        ("tmrw 5", at("2026-12-01", "17:00")),
+        ("tomorrow 1", at("2026-12-01", "13:00")),
+        ("tomorrow 7:59", at("2026-12-01", "19:59")),
+        ("tomorrow 3:30", at("2026-12-01", "15:30")),
+        ("at 3", at("2026-11-30", "15:00")),
+        ("@3", at("2026-11-30", "15:00")),
+        ("3:30", at("2026-11-30", "15:30")),
+        ("at 3:30", at("2026-11-30", "15:30")),
+        ("3/12 3:30", at("2026-12-03", "15:30")),
+        ("dec 3 at 3", at("2026-12-03", "15:00")),
+        ("2026-12-03 4:15", at("2026-12-03", "16:15")),
+        # 2:30 in New York is 19:30 in London.
+        ("tomorrow 2:30 EST", at("2026-12-01", "19:30")),
+    ],
+)
+def test_an_hour_from_1_to_7_without_am_or_pm_is_in_the_afternoon(
+    typed: str, expected: datetime
+) -> None:
+    assert read_when(typed, MONDAY).moment == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("tomorrow 3am", at("2026-12-01", "03:00")),
+        ("tomorrow 3 am", at("2026-12-01", "03:00")),
+        ("tomorrow 03:00", at("2026-12-01", "03:00")),
+        ("tomorrow 03", at("2026-12-01", "03:00")),
+        ("tomorrow at 07:30", at("2026-12-01", "07:30")),
+        ("2026-12-03 03:30", at("2026-12-03", "03:30")),
+        ("tomorrow 0:30", at("2026-12-01", "00:30")),
+        ("tomorrow 8", at("2026-12-01", "08:00")),
+        ("tomorrow 12", at("2026-12-01", "12:00")),
+        ("tomorrow 3pm", at("2026-12-01", "15:00")),
+        ("tomorrow 15:00", at("2026-12-01", "15:00")),
+        ("tomorrow 19:30", at("2026-12-01", "19:30")),
+        ("dec 3", at("2026-12-03", "09:00")),
+    ],
+)
+def test_am_a_leading_zero_or_an_hour_past_7_keeps_the_hour_as_typed(
+    typed: str, expected: datetime
+) -> None:
+    assert read_when(typed, MONDAY).moment == expected
+
+
+def test_an_afternoon_hour_that_has_passed_suggests_tomorrow_at_it() -> None:
+    evening = MONDAY.replace(hour=16)
+    with pytest.raises(WhenError, match="say tomorrow 3:30"):
+        read_when("at 3:30", evening)
+    assert read_when("tomorrow 3:30", evening).moment == at("2026-12-01", "15:30")

@@ -8,6 +8,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
@@ -205,7 +207,7 @@ async def test_the_settings_screen_refuses_calling_hours_that_end_before_they_st
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is screen
-        assert "must be before calling_end 08:00" in shown_text(
+        assert "Calling hours end 08:00 must be after the start, 09:00" in shown_text(
             screen.query_one("#setting-error-calling_end", Static)
         )
     assert db.execute("SELECT count(*) FROM settings WHERE key = 'calling_end'").fetchone()[0] == 0
@@ -372,7 +374,7 @@ async def test_the_settings_screen_refuses_an_afternoon_slot_outside_calling_hou
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is screen
-        assert "afternoon_slot 14:00 must be inside calling hours (09:00 to 13:00)" in shown_text(
+        assert "Afternoon slot 14:00 must be inside calling hours, 09:00 to 13:00" in shown_text(
             screen.query_one("#setting-error-afternoon_slot", Static)
         )
         assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
@@ -484,3 +486,54 @@ async def test_the_settings_screen_checks_as_typed_and_marks_changed_settings(
         assert not screen.query_one("#setting-error-busy_retry_minutes").display
         assert changed("busy_retry_minutes")
         assert said("help", "busy_retry_minutes").endswith("· default: 120")
+
+
+def on_screen(screen: Screen, widget: Widget) -> bool:
+    """Whether every line of a widget is drawn, not hidden below the dialog's edge."""
+    region = widget.region
+    return (
+        region.height > 0
+        and all(
+            screen.get_widget_at(region.x, y)[0] is widget for y in range(region.y, region.bottom)
+        )
+        and screen.query_one("#settings-hint").region.y < screen.region.bottom
+    )
+
+
+async def test_the_settings_screen_checks_calling_hours_against_each_other_as_typed(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    # A small terminal: the list of settings scrolls.
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = demo_app.screen
+        start = screen.query_one("#setting-calling_start", Input)
+        start.focus()
+        await pilot.press("ctrl+u", *"19:00")
+        await settle(pilot)
+        error = screen.query_one("#setting-error-calling_start", Static)
+        said = " ".join(shown_text(error).split())
+        assert said == "Calling hours start 19:00 must be before the end, 18:00"
+        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        assert on_screen(screen, error)
+        # Fixed from the other field: the message goes.
+        end = screen.query_one("#setting-calling_end", Input)
+        end.focus()
+        await pilot.press("ctrl+u", *"20:00")
+        await settle(pilot)
+        assert "calling_start" not in screen.refused
+        assert not error.display
+        await pilot.press("ctrl+u", *"18:30")
+        await settle(pilot)
+        end_error = screen.query_one("#setting-error-calling_end", Static)
+        said = " ".join(shown_text(end_error).split())
+        assert said == "Calling hours end 18:30 must be after the start, 19:00"
+        assert on_screen(screen, end_error)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert on_screen(screen, end_error)
+    assert db.execute("SELECT count(*) FROM settings WHERE key LIKE 'calling_%'").fetchone()[0] == 0

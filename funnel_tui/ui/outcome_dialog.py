@@ -140,9 +140,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.save_call = save
         self.outcome: Outcome | None = None
         self.saving = False
-        # The "when" text that tab switched to its other day (`next tue`: next week's
-        # Tuesday, not this week's); kept as text, so any edit reads it afresh.
-        self._other_week_for: str | None = None
+        # Whether tab switched the "when" text to its other day (`next tue`: next week's
+        # Tuesday, not this week's); any edit of the text reads it afresh.
+        self._other_day_chosen = False
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -194,6 +194,14 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             yield Input(placeholder="note (optional)", id="outcome-note", select_on_focus=False)
             yield Static(id="outcome-error", markup=False)
             yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        # Watched on the field itself, not by its Changed message: the message reaches the
+        # dialog only after a tab typed right behind the text has switched the day.
+        self.watch(self.typed_field(Ask.WHEN), "value", self._when_edited, init=False)
+
+    def _when_edited(self) -> None:
+        self._other_day_chosen = False
 
     def _hint(self) -> str:
         timer = ""
@@ -248,9 +256,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         """Tab in the "when" field: the first tab after typing an ambiguous `next tue`
         switches to the other Tuesday; otherwise (and the next time) it moves on."""
         question = self.outcome.spec.asks_for(Ask.WHEN) if self.outcome else None
-        text = self.typed_field(Ask.WHEN).value
-        if question is not None and text != self._other_week_for and self._can_switch(question):
-            self._other_week_for = text
+        if question is not None and not self._other_day_chosen and self._can_switch(question):
+            self._other_day_chosen = True
             self._read_back(question)
         else:
             self._move_focus_by(1)
@@ -299,7 +306,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         """Show exactly the fields these questions ask for, labelled and empty (a win's
         amount starts from the open deal value)."""
         asked = {question.ask: question for question in questions}
-        self._other_week_for = None
+        self._other_day_chosen = False
         # The fields take the room of most of the list (its letters still pick), so that
         # every field and the note stay in sight on a small terminal.
         self.query_one("#outcome-box").set_class(bool(questions), "-asking")
@@ -382,7 +389,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
 
     def _switched(self, question: Question) -> bool:
         """Whether tab switched this field to the other day its text can mean."""
-        return question.ask is Ask.WHEN and self.typed_field(Ask.WHEN).value == self._other_week_for
+        return question.ask is Ask.WHEN and self._other_day_chosen
 
     def _answer(self, question: Question) -> Answer | None:
         """What the field of a typed question reads as now; AnswerRefused when it cannot

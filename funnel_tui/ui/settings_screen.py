@@ -13,22 +13,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from funnel_tui.setting_words import SETTING_WORDS
-from funnel_tui.settings import (
-    DEFAULTS,
-    KEYS,
-    SettingError,
-    Settings,
-    check_afternoon_slot,
-    check_calling_hours,
-    parse_setting,
-    setting_text,
-)
+from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
+from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
+
+
+class FieldError(Static):
+    """Why a setting is refused, under its field. Shown, it keeps itself in view: it takes
+    its wrapped height a few frames after its text, and until then scrolling to it left
+    the last line below the list's edge."""
+
+    def on_resize(self) -> None:
+        if self.display:
+            self.scroll_visible(animate=False)
 
 
 class SettingsScreen(DiscardGuard, ModalScreen[bool]):
@@ -48,6 +49,9 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
         self.save_settings = save
         self.refused: set[str] = set()
         """The settings whose error is on screen: each clears once it is fixed."""
+        self.hours_edited = "calling_end"
+        """The calling hours setting typed last: a start and end that do not fit are
+        refused under it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="dialog"):
@@ -78,7 +82,7 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
                             yield Static(
                                 id=f"setting-help-{key}", classes="setting-help", markup=False
                             )
-                            yield Static(id=f"setting-error-{key}", classes="form-error")
+                            yield FieldError(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
             yield Label(
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
@@ -138,9 +142,15 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
         # once the value reads.
         key = (event.input.id or "").removeprefix("setting-")
         if key in SETTING_WORDS:
-            self._check(key)
+            if key in HOUR_KEYS:
+                self.hours_edited = key
+                self._check_hours()
+            else:
+                self._check(key)
             self._show_default(key)
             self._show_status()
+            if key in self.refused:
+                self._show_error(key)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -148,35 +158,38 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
 
     def action_save(self) -> None:
         values = {key: text for key in KEYS if (text := self._check(key)) is not None}
-        if not self.refused:
-            self._check_hours(values)
+        self._check_hours()
         self._show_status()
         if self.refused:
+            self._show_error(next(key for key in KEYS if key in self.refused))
             return
         self._write(values)
 
-    def _check_hours(self, values: dict[str, str]) -> None:
-        """Refuse calling hours that end before they start, then an afternoon slot outside
-        them; each reason goes under the field to change."""
-        start, end, slot = (
-            parse_setting(key, values[key])
-            for key in ("calling_start", "calling_end", "afternoon_slot")
-        )
-        try:
-            check_calling_hours(start, end)  # type: ignore[arg-type]
-        except SettingError as problem:
-            self._refuse("calling_end", problem)
+    def _check_hours(self) -> None:
+        """Check calling hours and the afternoon slot, each on its own and then against
+        each other: hours that end before they start are refused under the one typed last,
+        an afternoon slot outside them under the slot."""
+        texts = [self._check(key) for key in HOUR_KEYS]
+        if None in texts:
             return
-        try:
-            check_afternoon_slot(slot, start, end)  # type: ignore[arg-type]
-        except SettingError as problem:
-            self._refuse("afternoon_slot", problem)
+        start, end, slot = (
+            parse_setting(key, text) for key, text in zip(HOUR_KEYS, texts, strict=True)
+        )
+        refusal = hours_refusal(start, end, slot, self.hours_edited)  # type: ignore[arg-type]
+        if refusal is not None:
+            self._refuse(*refusal)
 
-    def _refuse(self, key: str, problem: SettingError) -> None:
+    def _refuse(self, key: str, problem: SettingError | str) -> None:
         error = self.query_one(f"#setting-error-{key}", Static)
         error.update(Text(str(problem), "red"))
         error.display = True
         self.refused.add(key)
+
+    def _show_error(self, key: str) -> None:
+        """Scroll a setting's error into view once it is laid out: under a field near the
+        bottom of the list it was drawn below the visible part."""
+        error = self.query_one(f"#setting-error-{key}", FieldError)
+        self.call_after_refresh(error.scroll_visible, animate=False)
 
     @work(exclusive=True, group="save-settings")
     async def _write(self, values: dict[str, str]) -> None:
