@@ -181,15 +181,10 @@ def connect(url: str) -> psycopg.Connection[Any]:
 
     JIT compilation is off: the planner prices the report's correlated subqueries as if
     each ran for every row, so PostgreSQL would spend a second compiling a query that runs
-    in milliseconds (and no query of the book runs long enough to gain from it).
-
-    Every statement is planned for the values it runs with (psycopg prepares one it runs
-    often): a rep's report asks `:rep IS NULL OR d.rep = :rep`, which only a plan that
-    knows the rep reads through the rep's index; a plan for any rep reads every row."""
+    in milliseconds (and no query of the book runs long enough to gain from it)."""
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         conn.execute("SET jit = off")
-        conn.execute("SET plan_cache_mode = force_custom_plan")
     except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     conn.adapters.register_dumper(bool, _BoolAsInteger)
