@@ -72,7 +72,7 @@ LOOKBACK_DAYS = 90
 # The least history each of the plan's figures is taken from; with less, its setting.
 MIN_DEALS = 3
 MIN_MEETING_LEADS = 5
-MINCONNECTS = 10
+MIN_CONNECTS = 10
 MIN_CALLS = 30
 HISTORY = "history"
 DEFAULT = "default"
@@ -1007,7 +1007,7 @@ def load_plan(
     meeting, meeting_source = _rate(
         per_call["meetings"],
         per_call["connects"],
-        MINCONNECTS,
+        MIN_CONNECTS,
         Fraction(settings.plan_meeting_rate),
     )
     connect, connect_source = _rate(
@@ -1048,7 +1048,7 @@ def _today_sql(dialect: Dialect) -> str:
 SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {calls_of_window_sql(dialect)} AND (CAST(:rep AS TEXT) IS NULL OR c.rep = :rep)
+WHERE {calls_of_window_sql(dialect)} AND {of_rep("c.rep")}
 """
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.figure_sql import indexed_by, of_rep
 from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.manager_figures import (
     Breakdown,
@@ -28,7 +29,7 @@ from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
+from funnel_tui.store.sql import per_dialect
 from funnel_tui.store.sqlite import write_transaction
 
 # The status band around the expected amount: within 5% either way is on track.
@@ -370,8 +371,6 @@ def set_target(
 
 
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
-# A rep's own deals in a team's book; every deal with no rep.
-_WHOSE_DEAL = "(CAST(:rep AS TEXT) IS NULL OR {d}rep = :rep)"
 
 
 def _won_sql(dialect: Dialect) -> str:
@@ -387,17 +386,17 @@ def _won_sql(dialect: Dialect) -> str:
     (and on PostgreSQL, where checking a date is a function call, a team report checked
     every deal of the book once for each rep)."""
     wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
-    deals_closed = in_dialect(INDEXED_BY, dialect).format(index="deals_closed")
+    deals_closed = indexed_by("deals_closed", dialect)
     return f"""
 SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
     coalesce(sum({wrong_deal_values}), 0) + (
         SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
         FROM deals o {deals_closed}
         WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
-            AND NOT ({_IN_WINDOW.format(d="o.")}) AND {_WHOSE_DEAL.format(d="o.")}
+            AND NOT ({_IN_WINDOW.format(d="o.")}) AND {of_rep("o.rep")}
     )
 FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")} AND {_WHOSE_DEAL.format(d="d.")}
+WHERE {_IN_WINDOW.format(d="d.")} AND {of_rep("d.rep")}
 """
 
 

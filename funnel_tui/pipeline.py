@@ -16,12 +16,12 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES, sql_list
-from funnel_tui.figure_sql import of_rep
+from funnel_tui.figure_sql import indexed_by, of_rep
 from funnel_tui.foreign_values import readable_row, wrong_value_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.settings import StageWeights
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import INDEXED_BY, in_dialect, per_dialect
+from funnel_tui.store.sql import per_dialect
 
 # How many of the opportunities closing soonest the pace screen lists.
 SOONEST_SHOWN = 5
@@ -32,7 +32,7 @@ _OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {o
 
 
 def _open_prospects(dialect: Dialect) -> str:
-    return f"prospects {in_dialect(INDEXED_BY, dialect).format(index='prospects_pipeline')}"
+    return f"prospects {indexed_by('prospects_pipeline', dialect)}"
 
 
 def _wrong_value(dialect: Dialect) -> str:
