@@ -85,8 +85,5 @@ def listed_hashes(db: sqlite_utils.Database, hashes: Iterable[str]) -> frozenset
 def suppressed_kinds(db: sqlite_utils.Database, contact: Contact, region: str) -> list[str]:
     """Which of the contact's values (`email`, `phone`) are on the list."""
     hashes = contact.hashes(region)
-    return [kind for kind, value in hashes.items() if _listed(db, value)]
-
-
-def _listed(db: sqlite_utils.Database, value: str) -> bool:
-    return db.execute("SELECT 1 FROM suppressions WHERE hash = ?", [value]).fetchone() is not None
+    listed = listed_hashes(db, hashes.values())
+    return [kind for kind, value in hashes.items() if value in listed]
