@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,11 @@ from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
+
+# The signals that end the app as `q` would (see FunnelApp._exit_on_hangup).
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
 
 T = TypeVar("T")
 
@@ -140,6 +146,7 @@ class FunnelApp(App[None]):
         resume_collecting()
 
     def on_mount(self) -> None:
+        self._exit_on_hangup()
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
         self.push_screen(MainScreen())
@@ -314,7 +321,24 @@ class FunnelApp(App[None]):
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
 
+    def _exit_on_hangup(self) -> None:
+        """Close as `q` does when the terminal goes away (SIGHUP: the window closed, the
+        ssh link dropped) or the system asks (SIGTERM), so the pool prospects this rep holds
+        go back to the others at once rather than in 15 minutes."""
+        loop = asyncio.get_running_loop()
+        for ending in ENDING_SIGNALS:
+            try:
+                loop.add_signal_handler(ending, self.exit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # Windows, or not the main thread (a test's app): nothing to catch.
+
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for ending in ENDING_SIGNALS:
+            try:
+                loop.remove_signal_handler(ending)
+            except (NotImplementedError, RuntimeError, ValueError):
+                break
         # The pool prospects this rep held go back to the others at once, not in 15 minutes.
         if self.rep is not None:
             rep = self.rep
