@@ -1,7 +1,9 @@
 """The demo database behind `funnel demo`: a month in the life of a rep's book of business.
 
 Everything is drawn from one `random.Random(seed)` and the given `now`, never the clock,
-so the same seed and moment build the same file, row for row. The calls are logged
+so the same seed and moment build the same file, row for row, but for the book's own
+random name (the `book` table), which keeps two demos two books in a team's database
+(`funnel migrate-to` knows a book by it). The calls are logged
 through the app's own `log_call` (see `demo_replay`), so the book is what the app would
 have written: tasks, stages, cadence, deals and undo history alike.
 """
@@ -331,8 +333,6 @@ def build_demo(db: sqlite_utils.Database, *, now: datetime, seed: int = 2026) ->
                 ],
                 replace=True,
             )
-            # A demo built again from the same seed is the same file, its name included.
-            db.execute("UPDATE book SET id = ?", [f"{rng.getrandbits(48):012x}"])
     return DemoSummary(
         prospects=db["prospects"].count,
         calls=db["calls"].count,
