@@ -861,7 +861,7 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
         ) from None
     try:
         recorded = record_email(storage.db, sent)
-    except sqlite3.Error as error:
+    except database_errors() as error:
         raise UserError(_not_recorded(storage, sent, error)) from None
     subject = one_line(draft.subject)
     if sent.via == MAILTO:
@@ -879,12 +879,27 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     click.echo(one_line(line))
 
 
-def _not_recorded(storage: Storage, sent: SentEmail, error: sqlite3.Error) -> str:
-    """Why an email that went out is not recorded, and the command that records it."""
+def _book_named(storage: Storage) -> str:
+    """The book as `--db` names it: the file's path, or the team database's URL without its
+    password."""
+    if storage.dialect is Dialect.POSTGRESQL:
+        return storage.location  # type: ignore[attr-defined]
+    return str(storage.path)
+
+
+def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
+    """Why an email that went out is not recorded (a busy file, a team database out of
+    reach), and the command that records it."""
     from funnel_tui.emailing.record import keep_unrecorded
 
+    if isinstance(error, sqlite3.Error):
+        reason = describe_sqlite_error(storage.path, error)
+    else:
+        from funnel_tui.store.postgres import describe_postgres_error
+
+        reason = describe_postgres_error(storage.url, error)  # type: ignore[attr-defined]
     # Without "try again in a moment": --send again would send the email a second time.
-    reason = describe_sqlite_error(storage.path, error).removesuffix("; try again in a moment")
+    reason = reason.removesuffix("; try again in a moment")
     went_out = f"the email to {sent.to_address} went out, but it could not be recorded ({reason})"
     try:
         kept = keep_unrecorded(sent, data_dir() / "unrecorded")
@@ -895,7 +910,9 @@ def _not_recorded(storage: Storage, sent: SentEmail, error: sqlite3.Error) -> st
             f"{went_out}; nor could it be kept to record later ({why}): it is not in the"
             f" timeline{message_id}; do not send it again"
         )
-    command = shlex.join(["funnel", "email", "--record-only", str(kept), "--db", str(storage.path)])
+    command = shlex.join(
+        ["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)]
+    )
     return f"{went_out}; do not send it again: record it with {command}"
 
 
@@ -916,8 +933,8 @@ def _record_only(storage: Storage, path: Path) -> None:
         raise UserError(f"cannot read {path}: {error.strerror or error}") from None
     if get_prospect(storage.db, sent.draft.prospect_id) is None:
         raise UserError(
-            f"no prospect with id {sent.draft.prospect_id} in {storage.path}: is this the book"
-            " it was sent from? (--db names another)"
+            f"no prospect with id {sent.draft.prospect_id} in {_book_named(storage)}: is this"
+            " the book it was sent from? (--db names another)"
         )
     subject = one_line(sent.draft.subject)
     if is_recorded(storage.db, sent):

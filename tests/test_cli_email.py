@@ -435,3 +435,62 @@ def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
     assert said.startswith(f"funnel: not sent: the setting {key} = {value!r}"[:40])
     assert f"set it again with funnel config set {key}" in said
     assert inbox.received == [] and emails(book) == [] and opened_links(opened) == []
+
+
+def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
+    postgres_url: str, user_folders_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from funnel_tui.reps import add_rep
+    from funnel_tui.store import open_team_book
+    from funnel_tui.store.dialect import without_password
+    from tests.conftest import empty_team_book
+
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    add_rep(storage.db, "alex")
+    storage.db.execute(
+        "INSERT INTO prospects (id, name, email, phone, owner) VALUES (1, 'Ada Lovelace',"
+        " 'ada@example.com', '+44 20 7946 0001', 'alex')"
+    )
+    storage.close()
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    outside = psycopg.connect(postgres_url, autocommit=True)
+    outside.execute(
+        "CREATE FUNCTION refuse_emails() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'the emails table is being restored'; END $$;"
+        " CREATE TRIGGER refuse_emails BEFORE INSERT ON emails"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_emails()"
+    )
+    inbox = Inbox()
+    try:
+        with smtp_server(inbox) as port:
+            for key, value in (
+                ("smtp_host", "127.0.0.1"),
+                ("smtp_port", port),
+                ("smtp_security", "none"),
+                ("email_from", SENDER),
+            ):
+                assert invoke("config", "set", key, str(value), "--db", postgres_url).exit_code == 0
+            result = invoke(
+                "email", "1", "--template", "after_voicemail", "--send", "--db", postgres_url
+            )
+        assert result.exit_code == 1
+        said = one_line_error(result.stderr)
+        assert said.startswith(
+            "funnel: the email to ada@example.com went out, but it could not be recorded ("
+        )
+        assert "the emails table is being restored" in said
+        command = shlex.split(said.split("record it with ", 1)[1])
+        assert command[-2:] == ["--db", without_password(postgres_url)]
+        outside.execute("DROP TRIGGER refuse_emails ON emails")
+        recorded = invoke(*command[1:-1], postgres_url)
+        assert recorded.exit_code == 0, recorded.output
+        assert recorded.stdout.startswith("Recorded 'Sorry I missed you, Ada' to ada@example.com")
+        rows = outside.execute("SELECT to_address, message_id FROM emails").fetchall()
+        assert rows == [("ada@example.com", inbox.received[0].message["Message-ID"])]
+        assert len(inbox.received) == 1
+    finally:
+        outside.execute("DROP FUNCTION refuse_emails() CASCADE")
+        outside.close()

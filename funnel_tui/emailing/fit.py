@@ -30,6 +30,7 @@ from funnel_tui.emailing.templates import DECLINED, EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
 from funnel_tui.scripts.situation import KNOWN, ProspectHistory, situation_of, spoken_day
 from funnel_tui.settings import Settings
+from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
 
@@ -66,7 +67,7 @@ def _calls(
     wrote as no moment is left out)."""
     rows = db.execute(
         f"SELECT started_at, outcome FROM calls WHERE prospect_id = ? AND outcome IN"
-        f" ({sql_list(outcomes)}) AND typeof(started_at) = 'text'",
+        f" ({sql_list(outcomes)}) AND {IS_TEXT.for_db(db).format(c='started_at')}",
         [prospect_id],
     ).fetchall()
     moments = ((from_stored(started_at), outcome) for started_at, outcome in rows)

@@ -61,7 +61,7 @@ def record_email(db: sqlite_utils.Database, sent: SentEmail) -> RecordedEmail:
     with write_transaction(db):
         email_id = db.execute(
             "INSERT INTO emails (prospect_id, sent_at, template, to_address, subject, body, via,"
-            " message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [
                 draft.prospect_id,
                 at,
@@ -72,7 +72,7 @@ def record_email(db: sqlite_utils.Database, sent: SentEmail) -> RecordedEmail:
                 sent.via,
                 sent.message_id,
             ],
-        ).lastrowid
+        ).fetchone()[0]
         task = db.execute(
             "SELECT id FROM tasks WHERE prospect_id = ? AND kind = ? AND status = ?"
             " ORDER BY due_at, id LIMIT 1",

@@ -39,6 +39,10 @@ def per_dialect(build: Callable[[Dialect], str]) -> Variants:
 
 # --- import, reports, export, timeline ---
 
+# A column `{c}` holding text: another tool may have stored a number or a blob in a SQLite
+# column; a PostgreSQL column has its type.
+IS_TEXT = Variants(sqlite="typeof({c}) = 'text'", postgresql="{c} IS NOT NULL")
+
 # A hint to read a table by one of its indexes (`{index}`): SQLite's planner is told,
 # PostgreSQL's chooses by its statistics.
 INDEXED_BY = Variants(sqlite="INDEXED BY {index}", postgresql="")
