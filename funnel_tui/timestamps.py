@@ -7,8 +7,10 @@ reading the clock deep inside, so tests and the demo can freeze it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import tz
 
@@ -22,6 +24,24 @@ def system_now() -> datetime:
     "next business day 09:00" lands on 09:00 across a clock change.
     """
     return datetime.now(tz.tzlocal())
+
+
+def local_zone_name() -> str | None:
+    """The machine's zone by its IANA name (`Europe/London`): `$TZ`, else the zone file
+    /etc/localtime links to; None when neither names one."""
+    named = os.environ.get("TZ")
+    candidates = [named.removeprefix(":")] if named else []
+    candidates.append("/etc/localtime")
+    for candidate in candidates:
+        if candidate.startswith("/"):
+            # A zone file's path: its name is what follows zoneinfo/.
+            candidate = os.path.realpath(candidate).partition("zoneinfo/")[2]
+        try:
+            ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return candidate
+    return None
 
 
 def to_stored(moment: datetime) -> str:

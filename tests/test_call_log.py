@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +29,7 @@ from funnel_tui.store.errors import integrity_errors
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.tasks import close_task, open_tasks, reschedule_task
 from funnel_tui.timestamps import to_stored
+from tests.conftest import empty_team_book
 from tests.rows import count_rows, get_row, insert_row, table_rows
 
 LONDON = ZoneInfo("Europe/London")
@@ -611,3 +616,45 @@ def test_two_tries_at_once_with_one_request_id_write_one_call(
     assert (again.call_id, again.already_logged) == (first.call_id, True)
     assert looks == ["r", "r"]
     assert [count(book_db, table) for table in ("calls", "undo_log")] == [1, 1]
+
+
+@contextmanager
+def los_angeles_machine() -> Iterator[None]:
+    """The process runs in Los Angeles time (a rep's laptop there)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_busy_signals_count_once_a_day_of_the_machine_that_logs_them(
+    backend: str, tmp_path: Any, request: pytest.FixtureRequest
+) -> None:
+    """A busy line is one attempt a day, and the day is the rep's, on a file and on a team
+    database alike: 07:30 and 08:30 UTC on 1 December are 23:30 on 30 November and 00:30 on
+    1 December in Los Angeles, so two attempts; 09:30 UTC is that same 1 December."""
+    # The server is started (or reached) before the machine's zone changes: its own zone
+    # stays what it was.
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+    with los_angeles_machine():
+        storage: Any = open_storage(tmp_path / "t.db") if url is None else open_team_book(url)
+        if url is not None:
+            empty_team_book(url)
+        try:
+            db = storage.db
+            ann = insert(db)
+            for hour in ("07", "08", "09"):
+                started_at = f"2026-12-01T{hour}:30:00+00:00"
+                call = {"prospect_id": ann, "outcome": "busy", "started_at": started_at}
+                insert_row(db, "calls", call)
+            assert prospect(db, ann)["attempts"] == 2
+        finally:
+            storage.close()

@@ -12,18 +12,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg.rows import dict_row
+from psycopg.sql import SQL, Literal
 
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
+from funnel_tui.timestamps import local_zone_name
 
 CONNECT_TIMEOUT_S = 5
 # A write whose connection the server dropped is tried again on a new one.
@@ -187,9 +189,21 @@ def connect(url: str) -> psycopg.Connection[Any]:
         conn.execute("SET jit = off")
     except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
+    _count_days_in_local_time(conn)
     conn.adapters.register_dumper(bool, _BoolAsInteger)
     conn.adapters.register_loader("numeric", _NumericAsSQLite)
     return conn
+
+
+def _count_days_in_local_time(conn: psycopg.Connection[Any]) -> None:
+    """The session's zone is this machine's, so a day the triggers take of a moment (a busy
+    line counts as one attempt a day) is the rep's day, as in a SQLite file. A zone the
+    server does not know leaves the server's."""
+    zone = local_zone_name()
+    if zone is None:
+        return
+    with suppress(psycopg.errors.InvalidParameterValue):
+        conn.execute(SQL("SET TimeZone = {}").format(Literal(zone)))
 
 
 def schema_version(conn: psycopg.Connection[Any]) -> int:
