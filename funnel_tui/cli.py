@@ -1119,12 +1119,13 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
     help="Meetings and callbacks due up to this many days ahead (overdue ones too).",
 )
 def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
-    """Write the open meetings and callbacks as an iCalendar file; import it again after
-    a change and the events update (stable UIDs), never doubled."""
+    """Write the open meetings and callbacks as an iCalendar file (in a team's book, those
+    of your own prospects and the pool's); import it again after a change and the events
+    update (stable UIDs), never doubled."""
     from funnel_tui.calendar_file import calendar_file  # icalendar is slow to import
 
     storage = open_db(db_path, read_only=True)
-    written = calendar_file(storage.db, system_now(), days)
+    written = calendar_file(storage.db, system_now(), days, rep=own_rep(storage))
     text = written.content.decode("utf-8")
     if output is None:
         # As written: iCalendar's lines end in CR LF on every system.
