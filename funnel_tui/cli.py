@@ -467,7 +467,7 @@ def report(
     from funnel_tui.report import burnup_fits, pace_table
 
     console = Console()
-    burnup = load_burnup(storage.db, pace, settings) if burnup_fits(console) else None
+    burnup = load_burnup(storage.db, pace, settings, rep) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
     console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
 
