@@ -231,10 +231,12 @@ class BookDialogs(_Base):
 
         now = self.funnel.clock()
         settings = self.funnel.settings
+        # In a team's book the rep's own figures, as the gauge shows them (PRODUCT 16).
+        rep = self.funnel.rep
 
         def read(db: sqlite_utils.Database) -> tuple[Pace, BurnUp] | None:
-            pace = load_pace(db, now.date(), settings, tz=now.tzinfo)
-            return None if pace is None else (pace, load_burnup(db, pace, settings))
+            pace = load_pace(db, now.date(), settings, tz=now.tzinfo, rep=rep)
+            return None if pace is None else (pace, load_burnup(db, pace, settings, rep))
 
         async def load() -> tuple[Pace, BurnUp] | None:
             return await self.funnel.in_db_thread(read)
