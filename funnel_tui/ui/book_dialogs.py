@@ -99,8 +99,10 @@ class BookDialogs(_Base):
         prospect_id = card.prospect["id"]
 
         async def save(body: str) -> None:
-            now = self.funnel.clock()
-            await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
+            now, rep = self.funnel.clock(), self.funnel.rep
+            await self.funnel.in_db_thread(
+                lambda db: add_note(db, prospect_id, body, now=now, rep=rep)
+            )
 
         def noted(saved: bool | None) -> None:
             if saved:
