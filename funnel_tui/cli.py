@@ -853,6 +853,8 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
             f"Note: {name} is marked do not call; that is about calls, so the email goes.",
             err=True,
         )
+    # Asked before it goes out: a team's book records whose email it was.
+    rep = own_rep(storage)
     try:
         sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
@@ -860,7 +862,7 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
             f"not sent: {error}; nothing was recorded (--print shows the email)"
         ) from None
     try:
-        recorded = record_email(storage.db, sent)
+        recorded = record_email(storage.db, sent, rep)
     except database_errors() as error:
         raise UserError(_not_recorded(storage, sent, error)) from None
     subject = one_line(draft.subject)
@@ -941,7 +943,7 @@ def _record_only(storage: Storage, path: Path) -> None:
         path.unlink(missing_ok=True)
         click.echo(f"Already recorded: {subject!r} to {sent.to_address}; nothing to do")
         return
-    recorded = record_email(storage.db, sent)
+    recorded = record_email(storage.db, sent, own_rep(storage))
     path.unlink(missing_ok=True)
     sent_at = to_stored(sent.sent_at)
     line = f"Recorded {subject!r} to {sent.to_address} (sent {sent_at}; not sent again)"

@@ -155,7 +155,7 @@ class BookDialogs(_Base):
             return await asyncio.to_thread(sending.deliver, draft, settings, now=funnel.clock())
 
         async def record(sent: SentEmail) -> RecordedEmail:
-            return await funnel.in_db_thread(lambda db: record_email(db, sent))
+            return await funnel.in_db_thread(lambda db: record_email(db, sent, funnel.rep))
 
         async def route() -> str:
             try:
