@@ -11,6 +11,7 @@ from itertools import accumulate
 
 import sqlite_utils
 
+from funnel_tui.figure_sql import of_rep
 from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.pace import Pace
@@ -21,12 +22,13 @@ from funnel_tui.store.sql import per_dialect
 
 
 # The period's deals by the day they closed, up to the as-of date; those with a value of
-# the wrong type or range are left out, as the report leaves them out of `won`.
+# the wrong type or range are left out, as the report leaves them out of `won`. A rep's
+# are their own deals, as their `won` is.
 def _won_by_day_sql(dialect: Dialect) -> str:
     return f"""
 SELECT d.closed_on, sum(d.amount_cents) FROM deals d
 WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
-    AND {wrong_values_sql("deals", "d.", dialect)} = 0
+    AND {wrong_values_sql("deals", "d.", dialect)} = 0 AND {of_rep("d.rep")}
 GROUP BY d.closed_on
 """
 
@@ -81,8 +83,11 @@ def burnup_from_days(
     )
 
 
-def load_burnup(db: sqlite_utils.Database, pace: Pace, settings: Settings) -> BurnUp:
-    """The burn-up of `pace`'s period as of its date: one query over the period's deals."""
+def load_burnup(
+    db: sqlite_utils.Database, pace: Pace, settings: Settings, rep: str | None = None
+) -> BurnUp:
+    """The burn-up of `pace`'s period as of its date: one query over the period's deals
+    (in a team's book `rep`'s own, as `load_pace` read `pace` for them)."""
     days = tuple(
         business_days(
             pace.starts_on,
@@ -94,7 +99,11 @@ def load_burnup(db: sqlite_utils.Database, pace: Pace, settings: Settings) -> Bu
     after_window = min(pace.ends_on, pace.today) + timedelta(days=1)
     rows = db.execute(
         WON_BY_DAY_SQL.for_db(db),
-        {"starts_on": pace.starts_on.isoformat(), "after_end": after_window.isoformat()},
+        {
+            "starts_on": pace.starts_on.isoformat(),
+            "after_end": after_window.isoformat(),
+            "rep": rep,
+        },
     ).fetchall()
     won_by_day = {date.fromisoformat(closed_on): cents for closed_on, cents in rows}
     return burnup_from_days(days, won_by_day, target_cents=pace.target_cents, today=pace.today)

@@ -111,10 +111,14 @@ def _note(value: object) -> str:
 
 
 def _appointments(
-    db: sqlite_utils.Database, until: datetime, prospect_id: int | None = None
+    db: sqlite_utils.Database,
+    until: datetime,
+    prospect_id: int | None = None,
+    rep: str | None = None,
 ) -> tuple[list[Appointment], int]:
     """The open (and cancelled) meeting and callback tasks due before `until`, and how
-    many have a due time that is no moment."""
+    many have a due time that is no moment. In a team's book, `rep`'s: those of their own
+    prospects and the pool's, as their queue holds (PRODUCT 16)."""
     # The rep's calendar leaves out whom they may not call; one prospect's own meeting,
     # which an email confirms, is theirs whatever the flag.
     and_prospect = (
@@ -122,10 +126,12 @@ def _appointments(
         if prospect_id is not None
         else "AND coalesce(p.do_not_call, 0) = 0"
     )
+    if rep is not None:
+        and_prospect += " AND (p.owner IS NULL OR p.owner = :rep)"
     region = load_settings(db).phone_region
     rows = db.execute(
         _APPOINTMENTS.for_db(db).format(and_prospect=and_prospect),
-        {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id},
+        {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id, "rep": rep},
     ).fetchall()
     found, skipped = [], 0
     for task_id, prospect, kind, due_at, status, sequence, note, *person in rows:
@@ -238,11 +244,13 @@ def book_id(db: sqlite_utils.Database) -> str:
     return str(row[0]) if row and isinstance(row[0], str) and row[0] else "book"
 
 
-def calendar_file(db: sqlite_utils.Database, now: datetime, days: int) -> CalendarFile:
+def calendar_file(
+    db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
+) -> CalendarFile:
     """The open meeting and callback tasks due before `days` days from now (overdue ones
     too: they are still to do), and the ones cancelled from `days` days ago on, of every
-    prospect that may be called."""
-    appointments, skipped = _appointments(db, now + timedelta(days=days))
+    prospect that may be called (in a team's book, of `rep`'s own and the pool's)."""
+    appointments, skipped = _appointments(db, now + timedelta(days=days), rep=rep)
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     kept = [a for a in appointments if not (a.cancelled and a.due_at < now - timedelta(days=days))]
     calendar = _calendar([_reps_event(appointment, book, stamp) for appointment in kept], book)

@@ -467,7 +467,7 @@ def report(
     from funnel_tui.report import burnup_fits, pace_table
 
     console = Console()
-    burnup = load_burnup(storage.db, pace, settings) if burnup_fits(console) else None
+    burnup = load_burnup(storage.db, pace, settings, rep) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
     console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
 
@@ -853,6 +853,8 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
             f"Note: {name} is marked do not call; that is about calls, so the email goes.",
             err=True,
         )
+    # Asked before it goes out: a team's book records whose email it was.
+    rep = own_rep(storage)
     try:
         sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
@@ -860,7 +862,7 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
             f"not sent: {error}; nothing was recorded (--print shows the email)"
         ) from None
     try:
-        recorded = record_email(storage.db, sent)
+        recorded = record_email(storage.db, sent, rep)
     except database_errors() as error:
         raise UserError(_not_recorded(storage, sent, error)) from None
     subject = one_line(draft.subject)
@@ -941,7 +943,7 @@ def _record_only(storage: Storage, path: Path) -> None:
         path.unlink(missing_ok=True)
         click.echo(f"Already recorded: {subject!r} to {sent.to_address}; nothing to do")
         return
-    recorded = record_email(storage.db, sent)
+    recorded = record_email(storage.db, sent, own_rep(storage))
     path.unlink(missing_ok=True)
     sent_at = to_stored(sent.sent_at)
     line = f"Recorded {subject!r} to {sent.to_address} (sent {sent_at}; not sent again)"
@@ -1119,12 +1121,13 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
     help="Meetings and callbacks due up to this many days ahead (overdue ones too).",
 )
 def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
-    """Write the open meetings and callbacks as an iCalendar file; import it again after
-    a change and the events update (stable UIDs), never doubled."""
+    """Write the open meetings and callbacks as an iCalendar file (in a team's book, those
+    of your own prospects and the pool's); import it again after a change and the events
+    update (stable UIDs), never doubled."""
     from funnel_tui.calendar_file import calendar_file  # icalendar is slow to import
 
     storage = open_db(db_path, read_only=True)
-    written = calendar_file(storage.db, system_now(), days)
+    written = calendar_file(storage.db, system_now(), days, rep=own_rep(storage))
     text = written.content.decode("utf-8")
     if output is None:
         # As written: iCalendar's lines end in CR LF on every system.

@@ -223,15 +223,23 @@ def set_method(db: sqlite_utils.Database, prospect_id: int, method: str) -> None
         db.execute("UPDATE prospects SET method = ? WHERE id = ?", [method, prospect_id])
 
 
-def add_note(db: sqlite_utils.Database, prospect_id: int, body: str, *, now: datetime) -> int:
-    """Add a note to a prospect without logging a call."""
+def add_note(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    body: str,
+    *,
+    now: datetime,
+    rep: str | None = None,
+) -> int:
+    """Add a note to a prospect without logging a call (in a team's book, `rep`'s)."""
     text = clean_optional(body)
     if not text:
         raise ValueError("the note is empty")
     with write_transaction(db):
         (note_id,) = db.execute(
-            "INSERT INTO notes (prospect_id, created_at, body) VALUES (?, ?, ?) RETURNING id",
-            [prospect_id, to_stored(now), text],
+            "INSERT INTO notes (prospect_id, created_at, body, rep) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
+            [prospect_id, to_stored(now), text, rep],
         ).fetchone()
     return int(note_id)
 

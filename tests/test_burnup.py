@@ -64,6 +64,28 @@ def test_won_accumulates_by_business_day_and_stops_at_the_as_of_date(book_db: An
     assert burnup.expected_cents[-1] == 2_100_000
 
 
+def test_a_reps_burnup_counts_their_own_deals_as_their_won_does(book_db: Any) -> None:
+    """In a team's book the burn-up of a rep's pace ends on the rep's won, not the team's."""
+    insert_row(
+        book_db,
+        "targets",
+        {
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-11-30",
+            "amount_cents": 2_100_000,
+            "rep": "alex",
+        },
+    )
+    prospect = insert_row(book_db, "prospects", {"name": "Ada"})
+    for cents, rep in ((40_000, "alex"), (900_000, "blake")):
+        row = {"prospect_id": prospect, "amount_cents": cents, "closed_on": "2026-11-03"}
+        insert_row(book_db, "deals", {**row, "rep": rep})
+    pace = load_pace(book_db, date(2026, 11, 9), Settings(), rep="alex")
+    assert pace is not None and pace.won_cents == 40_000
+    burnup = load_burnup(book_db, pace, Settings(), rep="alex")
+    assert burnup.won_cents[burnup.today_index] == 40_000
+
+
 def test_a_weekend_as_of_date_marks_friday_and_counts_the_weekend(
     db: sqlite_utils.Database,
 ) -> None:

@@ -437,18 +437,14 @@ def test_a_stored_email_setting_that_cannot_be_used_stops_the_send(
     assert inbox.received == [] and emails(book) == [] and opened_links(opened) == []
 
 
-def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
-    postgres_url: str, user_folders_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import psycopg
-
+def team_book_with_ada(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The team database at `url` emptied, with rep alex working and alex's prospect 1."""
     from funnel_tui.reps import add_rep
     from funnel_tui.store import open_team_book
-    from funnel_tui.store.dialect import without_password
     from tests.conftest import empty_team_book
 
-    storage = open_team_book(postgres_url)
-    empty_team_book(postgres_url)
+    storage = open_team_book(url)
+    empty_team_book(url)
     add_rep(storage.db, "alex")
     storage.db.execute(
         "INSERT INTO prospects (id, name, email, phone, owner) VALUES (1, 'Ada Lovelace',"
@@ -456,6 +452,42 @@ def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
     )
     storage.close()
     monkeypatch.setenv("FUNNEL_REP", "alex")
+
+
+def send_through(port: int, book: Path | str) -> None:
+    """Point the book's email settings at the SMTP server on `port`."""
+    for key, value in (
+        ("smtp_host", "127.0.0.1"),
+        ("smtp_port", port),
+        ("smtp_security", "none"),
+        ("email_from", SENDER),
+    ):
+        assert invoke("config", "set", key, str(value), "--db", book).exit_code == 0
+
+
+def test_on_a_team_database_an_email_sent_is_the_reps(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rep's report counts their own emails: each records who sent it (PRODUCT 16)."""
+    import psycopg
+
+    team_book_with_ada(postgres_url, monkeypatch)
+    with smtp_server(Inbox()) as port:
+        send_through(port, postgres_url)
+        sent = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", postgres_url)
+    assert sent.exit_code == 0, sent.output
+    with psycopg.connect(postgres_url) as team:
+        assert team.execute("SELECT rep FROM emails").fetchall() == [("alex",)]
+
+
+def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
+    postgres_url: str, user_folders_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from funnel_tui.store.dialect import without_password
+
+    team_book_with_ada(postgres_url, monkeypatch)
     outside = psycopg.connect(postgres_url, autocommit=True)
     outside.execute(
         "CREATE FUNCTION refuse_emails() RETURNS trigger LANGUAGE plpgsql AS"
@@ -466,13 +498,7 @@ def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
     inbox = Inbox()
     try:
         with smtp_server(inbox) as port:
-            for key, value in (
-                ("smtp_host", "127.0.0.1"),
-                ("smtp_port", port),
-                ("smtp_security", "none"),
-                ("email_from", SENDER),
-            ):
-                assert invoke("config", "set", key, str(value), "--db", postgres_url).exit_code == 0
+            send_through(port, postgres_url)
             result = invoke(
                 "email", "1", "--template", "after_voicemail", "--send", "--db", postgres_url
             )
@@ -488,8 +514,8 @@ def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
         recorded = invoke(*command[1:-1], postgres_url)
         assert recorded.exit_code == 0, recorded.output
         assert recorded.stdout.startswith("Recorded 'Sorry I missed you, Ada' to ada@example.com")
-        rows = outside.execute("SELECT to_address, message_id FROM emails").fetchall()
-        assert rows == [("ada@example.com", inbox.received[0].message["Message-ID"])]
+        rows = outside.execute("SELECT to_address, message_id, rep FROM emails").fetchall()
+        assert rows == [("ada@example.com", inbox.received[0].message["Message-ID"], "alex")]
         assert len(inbox.received) == 1
     finally:
         outside.execute("DROP FUNCTION refuse_emails() CASCADE")

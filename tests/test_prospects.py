@@ -278,6 +278,18 @@ def test_an_empty_note_is_refused(book_db: Any, body: str) -> None:
     assert count_rows(book_db, "notes") == 0
 
 
+def test_a_note_records_the_rep_who_wrote_it(book_db: Any) -> None:
+    """In a team's book a note is the rep's, as their calls are (PRODUCT 16)."""
+    ann = add_prospect(book_db, validate(name="Ann"), now=NOW)
+    add_note(book_db, ann, "asked for a call in spring", now=NOW, rep="alex")
+    add_note(book_db, ann, "one rep's book", now=NOW)
+    rows = book_db.execute("SELECT body, rep FROM notes ORDER BY id").fetchall()
+    assert [tuple(row) for row in rows] == [
+        ("asked for a call in spring", "alex"),
+        ("one rep's book", None),
+    ]
+
+
 def test_the_card_shows_the_latest_calls_and_notes_newest_first(
     book_db: Any,
 ) -> None:

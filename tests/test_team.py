@@ -385,9 +385,10 @@ def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any)
 
 
 def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
-    book_target: str,
+    book_target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoke("--db", book_target, "rep", "add", "alex")
+    monkeypatch.setenv(REP_ENV, "alex")
     calendar = invoke("--db", book_target, "calendar")
     assert calendar.exit_code == 0 and "BEGIN:VCALENDAR" in calendar.output
     if "://" not in book_target:
@@ -396,6 +397,40 @@ def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
         result = invoke("--db", book_target, *args)
         assert result.exit_code == 1, args
         assert "SQLite file" in result.output and result.output[-1] == "\n", args
+
+
+def test_a_reps_calendar_holds_their_own_and_the_pools_meetings_not_another_reps(
+    book_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for rep in ("alex", "blake"):
+        invoke("--db", book_target, "rep", "add", rep)
+    for number, (name, owner) in enumerate((("Ann Archer", "alex"), ("Bo Baker", "blake"))):
+        leads = tmp_path / f"{owner}.csv"
+        leads.write_text(f"name,email\n{name},{owner}@example.com\n")
+        assert invoke("--db", book_target, "import", leads, "--owner", owner).exit_code == 0
+        monkeypatch.setenv(REP_ENV, owner)
+        meeting = ["log", str(number + 1), "meeting", "--when", "fri 10am"]
+        logged = invoke("--db", book_target, *meeting)
+        assert logged.exit_code == 0, logged.output
+    pooled = tmp_path / "pool.csv"
+    pooled.write_text("name,email\nCy Cole,cy@example.com\n")
+    invoke("--db", book_target, "import", pooled)
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    with write_transaction(storage.db):
+        storage.db.execute(
+            "INSERT INTO tasks (prospect_id, kind, due_at, status, created_at)"
+            " VALUES (3, 'callback', '2026-11-20T10:00:00+00:00', 'open', ?)",
+            [NOW.isoformat()],
+        )
+    storage.close()
+
+    for rep, theirs, others in (("alex", "Ann Archer", "Bo Baker"), ("blake", "Bo Baker", "Ann")):
+        monkeypatch.setenv(REP_ENV, rep)
+        calendar = invoke("--db", book_target, "calendar")
+        assert calendar.exit_code == 0, calendar.output
+        assert f"Meeting with {theirs}" in calendar.output
+        assert "Call back Cy Cole" in calendar.output
+        assert others not in calendar.output
 
 
 def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(

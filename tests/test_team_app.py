@@ -12,12 +12,13 @@ from typing import Any
 import psycopg
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from funnel_tui.claims import holder
 from funnel_tui.reps import add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, settle
+from tests.app_support import FrozenClock, settle, shown_text
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 
@@ -131,5 +132,37 @@ async def test_a_call_logged_over_a_dropped_connection_is_saved_once(
             calls = app.storage.db.execute("SELECT prospect_id, rep FROM calls").fetchall()
             assert calls == [(head, "alex")]
             assert app.crash is None
+    finally:
+        app.storage.close()
+
+
+async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_does(
+    team_url: str, tmp_path: Path
+) -> None:
+    """`p` on a team's book: the rep's own target, and their won against it, not the
+    team's (which has no target here) nor another rep's deals."""
+    with psycopg.connect(team_url, autocommit=True) as admin:
+        admin.execute(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, rep)"
+            " VALUES ('month', '2026-11-01', '2026-11-30', 6000000, 'alex')"
+        )
+        for cents, rep in ((40000, "alex"), (900000, "blake")):
+            admin.execute(
+                "INSERT INTO deals (prospect_id, amount_cents, closed_on, rep)"
+                " VALUES (1, %s, '2026-11-03', %s)",
+                [cents, rep],
+            )
+    app = FunnelApp(
+        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
+    )
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            table = shown_text(app.screen.query_one("#performance-table", Static))
+            caption = shown_text(app.screen.query_one("#burnup-caption", Static))
+            assert "$60,000.00" in table and "$400.00" in table, table
+            assert "won $400 of $60,000" in caption, caption
     finally:
         app.storage.close()

@@ -131,3 +131,15 @@ def test_funnel_log_and_next_on_a_team_database_record_the_rep(
     assert team.db.execute("SELECT rep, outcome FROM calls").fetchall() == [("alex", "callback")]
     # A callback reached them: the pool prospect is alex's now.
     assert team.db.execute("SELECT owner FROM prospects").fetchone() == ("alex",)
+
+
+def test_a_refused_write_is_one_line_in_the_app(team: Any) -> None:
+    """PostgreSQL's error for a refused write runs over several lines (its CONTEXT): the
+    dialog that says why it was not saved shows one, as for the SQLite file."""
+    from funnel_tui.store.sqlite import describe_error
+
+    with pytest.raises(psycopg.Error) as refused:
+        team.db.execute("DO $$ BEGIN RAISE EXCEPTION 'the notes table is being restored'; END $$")
+    assert "\n" in str(refused.value)
+    said = describe_error(refused.value)
+    assert "\n" not in said and said.startswith("the notes table is being restored")

@@ -53,15 +53,17 @@ class RecordedEmail:
     """The open email task this email completed, if the prospect had one."""
 
 
-def record_email(db: sqlite_utils.Database, sent: SentEmail) -> RecordedEmail:
-    """The row in `emails`, and the prospect's earliest open email task marked done (the
-    triggers move `next_call_at` on), in one transaction."""
+def record_email(
+    db: sqlite_utils.Database, sent: SentEmail, rep: str | None = None
+) -> RecordedEmail:
+    """The row in `emails` (in a team's book, `rep`'s), and the prospect's earliest open
+    email task marked done (the triggers move `next_call_at` on), in one transaction."""
     draft = sent.draft
     at = to_stored(sent.sent_at)
     with write_transaction(db):
         email_id = db.execute(
             "INSERT INTO emails (prospect_id, sent_at, template, to_address, subject, body, via,"
-            " message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " message_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [
                 draft.prospect_id,
                 at,
@@ -71,6 +73,7 @@ def record_email(db: sqlite_utils.Database, sent: SentEmail) -> RecordedEmail:
                 draft.body,
                 sent.via,
                 sent.message_id,
+                rep,
             ],
         ).fetchone()[0]
         task = db.execute(

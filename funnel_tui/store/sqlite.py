@@ -16,7 +16,7 @@ import sqlite_utils
 
 from funnel_tui.foreign_values import decode_text
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
-from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.dialect import Dialect, dialect_of, hide_passwords
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite keeps beside a database while it is open or mid-transaction.
@@ -54,10 +54,13 @@ def is_damage(error: BaseException) -> bool:
 
 
 def describe_error(error: Exception) -> str:
-    """One line for a failed write shown in the app (no path: the app has one file open)."""
+    """One line for a failed write shown in the app (no path: the app has one book open).
+    A team database's error may run over several lines (PostgreSQL's DETAIL and CONTEXT)
+    and quote a connection string: its lines are joined and any password left out."""
     if isinstance(error, sqlite3.Error):
         return describe_sqlite_error(Path("the database"), error)
-    return str(error)
+    lines = (" ".join(line.split()) for line in str(error).splitlines())
+    return hide_passwords("; ".join(line for line in lines if line))
 
 
 @contextmanager

@@ -99,8 +99,10 @@ class BookDialogs(_Base):
         prospect_id = card.prospect["id"]
 
         async def save(body: str) -> None:
-            now = self.funnel.clock()
-            await self.funnel.in_db_thread(lambda db: add_note(db, prospect_id, body, now=now))
+            now, rep = self.funnel.clock(), self.funnel.rep
+            await self.funnel.in_db_thread(
+                lambda db: add_note(db, prospect_id, body, now=now, rep=rep)
+            )
 
         def noted(saved: bool | None) -> None:
             if saved:
@@ -153,7 +155,7 @@ class BookDialogs(_Base):
             return await asyncio.to_thread(sending.deliver, draft, settings, now=funnel.clock())
 
         async def record(sent: SentEmail) -> RecordedEmail:
-            return await funnel.in_db_thread(lambda db: record_email(db, sent))
+            return await funnel.in_db_thread(lambda db: record_email(db, sent, funnel.rep))
 
         async def route() -> str:
             try:
@@ -231,10 +233,12 @@ class BookDialogs(_Base):
 
         now = self.funnel.clock()
         settings = self.funnel.settings
+        # In a team's book the rep's own figures, as the gauge shows them (PRODUCT 16).
+        rep = self.funnel.rep
 
         def read(db: sqlite_utils.Database) -> tuple[Pace, BurnUp] | None:
-            pace = load_pace(db, now.date(), settings, tz=now.tzinfo)
-            return None if pace is None else (pace, load_burnup(db, pace, settings))
+            pace = load_pace(db, now.date(), settings, tz=now.tzinfo, rep=rep)
+            return None if pace is None else (pace, load_burnup(db, pace, settings, rep))
 
         async def load() -> tuple[Pace, BurnUp] | None:
             return await self.funnel.in_db_thread(read)
