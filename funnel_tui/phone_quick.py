@@ -26,6 +26,8 @@ QUICK_SHAPE = re.compile(r"\(?(\+?)[0-9 ().\-]*")
 NOT_ASCII_DIGITS = re.compile(r"[^0-9]")
 # Fewer digits than this the parser reads by rules of their own (two digits are viable).
 MIN_QUICK_DIGITS = 3
+# The most digits a country code has (phonenumbers' _MAX_LENGTH_COUNTRY_CODE).
+COUNTRY_CODE_DIGITS = 3
 
 
 @cache
@@ -45,15 +47,14 @@ def quick_number(text: str, region: str) -> PhoneNumber | None:
     if len(digits) < MIN_QUICK_DIGITS:
         return None
     utility = _utility()
-    metadata = utility.PhoneMetadata.metadata_for_region(region.upper(), None)
+    metadata = _region_metadata(region)
     number = utility.PhoneNumber()
     if shape.group(1):
         # The parser strips the `+` and reads the country code from the digits after it.
-        if len(digits) <= utility._MIN_LENGTH_FOR_NSN:
+        country_code, length = _country_code(digits[:COUNTRY_CODE_DIGITS])
+        if country_code == 0 or len(digits) <= utility._MIN_LENGTH_FOR_NSN:
             return None
-        country_code, national = utility._extract_country_code(digits)
-        if country_code == 0:
-            return None
+        national = digits[length:]
         number.country_code = country_code
     else:
         if metadata is None:
@@ -65,15 +66,38 @@ def quick_number(text: str, region: str) -> PhoneNumber | None:
         except utility.NumberParseException:
             return None
     if country_code != 0:
-        number_region = utility.region_code_for_country_code(country_code)
-        if number_region != region:
-            metadata = utility.PhoneMetadata.metadata_for_region_or_calling_code(
-                country_code, number_region
-            )
+        metadata = _country_metadata(country_code, region)
     else:
         national = digits
         number.country_code = metadata.country_code
     return _national_part(number, national, metadata, utility)
+
+
+@cache
+def _region_metadata(region: str) -> Any:
+    """The metadata the parser reads a number against: the region's, or None."""
+    return _utility().PhoneMetadata.metadata_for_region(region.upper(), None)
+
+
+@cache
+def _country_metadata(country_code: int, region: str) -> Any:
+    """The metadata the parser reads a number of this country code with, read in
+    `region`."""
+    utility = _utility()
+    number_region = utility.region_code_for_country_code(country_code)
+    if number_region != region:
+        return utility.PhoneMetadata.metadata_for_region_or_calling_code(
+            country_code, number_region
+        )
+    return _region_metadata(region)
+
+
+@cache
+def _country_code(leading: str) -> tuple[int, int]:
+    """The country code that digits after a `+` beginning with these begin with, and its
+    length; (0, 0) for none."""
+    country_code, rest = _utility()._extract_country_code(leading)
+    return country_code, len(leading) - len(rest)
 
 
 def _national_part(
@@ -121,12 +145,21 @@ def _matches(national: str, description: Description | None) -> bool:
 
 class _Types:
     """One region's number descriptions, compiled once, in the order phonenumbers tries
-    them (`_number_type_helper`)."""
+    them (`_number_type_helper`).
+
+    For each length of number, the descriptions a number of that length may match are
+    joined into one pattern of alternatives in that order: the first alternative that
+    matches the whole number is the first description that does, so one match finds the
+    type that phonenumbers finds by trying each in turn.
+    """
 
     def __init__(self, metadata: Any) -> None:
         kinds = _utility().PhoneNumberType
         self.general = _description(metadata.general_desc)
-        self.special = [
+        self.same_mobile_and_fixed_line = bool(metadata.same_mobile_and_fixed_line_pattern)
+        self.fixed_line = _description(metadata.fixed_line)
+        self.mobile = _description(metadata.mobile)
+        self.in_order = [
             (_description(getattr(metadata, name)), kind)
             for name, kind in (
                 ("premium_rate", kinds.PREMIUM_RATE),
@@ -139,24 +172,42 @@ class _Types:
                 ("voicemail", kinds.VOICEMAIL),
             )
         ]
-        self.fixed_line = _description(metadata.fixed_line)
-        self.mobile = _description(metadata.mobile)
-        self.same_mobile_and_fixed_line = bool(metadata.same_mobile_and_fixed_line_pattern)
+        self.in_order.append((self.fixed_line, kinds.FIXED_LINE))
+        if not self.same_mobile_and_fixed_line:
+            self.in_order.append((self.mobile, kinds.MOBILE))
+        self.by_length: dict[int, tuple[re.Pattern[str] | None, dict[int, int]]] = {}
+
+    def _joined(self, length: int) -> tuple[re.Pattern[str] | None, dict[int, int]]:
+        """The pattern of the descriptions numbers of this length may match (None when
+        they may match none), and the type by the group of each of its alternatives."""
+        if (found := self.by_length.get(length)) is None:
+            alternatives, types, group = [], {}, 1
+            for description, kind in self.in_order:
+                if description is None or (pattern := description[1]) is None:
+                    continue
+                if description[0] and length not in description[0]:
+                    continue
+                alternatives.append(f"({pattern.pattern})")
+                types[group] = kind
+                # The groups of a pattern of its own come before the next alternative's.
+                group += 1 + pattern.groups
+            joined = re.compile("|".join(alternatives)) if alternatives else None
+            found = self.by_length[length] = (joined, types)
+        return found
 
     def of(self, national: str) -> int:
         kinds = _utility().PhoneNumberType
         if not _matches(national, self.general):
             return kinds.UNKNOWN
-        for description, kind in self.special:
-            if _matches(national, description):
-                return kind
-        if _matches(national, self.fixed_line):
-            if self.same_mobile_and_fixed_line or _matches(national, self.mobile):
-                return kinds.FIXED_LINE_OR_MOBILE
-            return kinds.FIXED_LINE
-        if not self.same_mobile_and_fixed_line and _matches(national, self.mobile):
-            return kinds.MOBILE
-        return kinds.UNKNOWN
+        joined, types = self._joined(len(national))
+        if joined is None or (match := joined.fullmatch(national)) is None:
+            return kinds.UNKNOWN
+        kind = types[match.lastindex or 0]
+        if kind == kinds.FIXED_LINE and (
+            self.same_mobile_and_fixed_line or _matches(national, self.mobile)
+        ):
+            return kinds.FIXED_LINE_OR_MOBILE
+        return kind
 
 
 # Compiled descriptions by region code ("001" with a country code for the non-geographic
