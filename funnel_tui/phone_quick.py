@@ -249,3 +249,37 @@ def number_type(number: PhoneNumber) -> int:
         elif (kind := types.of(national)) != unknown:
             return kind
     return unknown
+
+
+@cache
+def _lengths(country_code: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """The lengths of the numbers of a country code, and those of the ones that are
+    possible only locally, as phonenumbers checks them; None for a code no one has."""
+    utility = _utility()
+    if country_code not in utility.COUNTRY_CODE_TO_REGION_CODE:
+        return None
+    metadata = utility.PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, utility.region_code_for_country_code(country_code)
+    )
+    general = metadata.general_desc
+    return tuple(general.possible_length), tuple(general.possible_length_local_only)
+
+
+def possibility(number: PhoneNumber) -> int:
+    """`phonenumbers.is_possible_number_with_reason(number)`: whether a number has a
+    length its country's numbers have (a ValidationResult)."""
+    utility = _utility()
+    result = utility.ValidationResult
+    if (lengths := _lengths(number.country_code)) is None:
+        return result.INVALID_COUNTRY_CODE
+    possible, local_only = lengths
+    length = len(utility.national_significant_number(number))
+    if length in local_only:
+        return result.IS_POSSIBLE_LOCAL_ONLY
+    if length == possible[0]:
+        return result.IS_POSSIBLE
+    if length < possible[0]:
+        return result.TOO_SHORT
+    if length > possible[-1]:
+        return result.TOO_LONG
+    return result.IS_POSSIBLE if length in possible[1:] else result.INVALID_LENGTH

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
-from funnel_tui.phone_quick import number_type, quick_number
+from funnel_tui.phone_quick import number_type, possibility, quick_number
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -246,13 +246,17 @@ def _read(text: str, region: str) -> Phone | str:
             number = library.parse(text, region)
         except library.NumberParseException as error:
             return _parse_failure(error.error_type)
-    possible = library.is_possible_number_with_reason(number)
+    possible = possibility(number)
     if possible != library.ValidationResult.IS_POSSIBLE:
         return _impossible(possible, number, text, region)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
     # phonenumbers keeps an extension's digits as typed (`١٢`): stored as ASCII, as in a
     # tel: link, like the number itself.
-    extension = "".join(str(unicodedata.digit(digit)) for digit in number.extension or "")
+    extension = (
+        "".join(str(unicodedata.digit(digit)) for digit in number.extension)
+        if number.extension
+        else ""
+    )
     return Phone(e164, extension, number)
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funnel_tui import phones
-from funnel_tui.phone_quick import number_type, quick_number
+from funnel_tui.phone_quick import number_type, possibility, quick_number
 from funnel_tui.phones import Phone
 
 REGIONS = ["US", "CA", "GB", "DE", "FR", "IT", "AR", "BR", "MX", "IN", "AU", "JP", "RU", "GG"]
@@ -83,6 +83,7 @@ def test_the_quick_reading_stores_and_warns_as_phonenumbers_alone_does(
     assert quick is None or quick == number
     if number is not None:
         assert number_type(number) == phonenumbers.number_type(number)
+        assert possibility(number) == phonenumbers.is_possible_number_with_reason(number)
     read = phones._read.__wrapped__
     with patch.object(phones, "quick_number", return_value=None):
         alone = read(text, region)
