@@ -8,8 +8,10 @@ phonenumbers' parser would see only its digits and whether it begins with `+`, s
 steps after that are taken here, with phonenumbers' own helpers and metadata. Anything
 else (an extension, letters, a failure the parser would explain) is None: the caller
 asks `phonenumbers.parse`. `number_type` is `phonenumbers.number_type` with each
-number's patterns tried once, not once to find the region and again for the type.
-tests/test_phone_quick.py compares both with phonenumbers on generated numbers.
+number's patterns tried once, not once to find the region and again for the type, and
+`possibility` is `phonenumbers.is_possible_number_with_reason` with each country code's
+lengths looked up once. tests/test_phone_quick.py compares them with phonenumbers on
+generated numbers.
 """
 
 from __future__ import annotations
