@@ -218,6 +218,9 @@ class RowKeys:
         return cls(row, email, phone, name_key(row["name"]))
 
 
+# A row's line in the file, and the row with its keys.
+Keyed = tuple[int, RowKeys]
+
 STORED_STATE = (
     "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
     " FROM prospects WHERE id IN ({ids})"
@@ -447,10 +450,10 @@ def _write(db: sqlite_utils.Database, merger: _Merger, stamp: str, owner: str | 
         db.conn.executemany(_update_statement(names), parameters)
 
 
-def _batches(
-    rows: Iterator[tuple[int, dict[str, object]]],
-) -> Iterator[list[tuple[int, dict[str, object]]]]:
-    while batch := list(islice(rows, ROWS_PER_BATCH)):
+def _batches(rows: Iterator[tuple[int, dict[str, object]]]) -> Iterator[list[Keyed]]:
+    """The rows a batch at a time, with their keys: worked out here, in the reading
+    thread, which waits for the writing one."""
+    while batch := [(line, RowKeys.of(row)) for line, row in islice(rows, ROWS_PER_BATCH)]:
         yield batch
 
 
@@ -467,23 +470,20 @@ class _Totals:
 
 
 def _not_suppressed(
-    db: sqlite_utils.Database,
-    batch: list[tuple[int, dict[str, object]]],
-    region: str,
-    suppressed: list[int],
-) -> list[tuple[int, dict[str, object]]]:
+    db: sqlite_utils.Database, batch: list[Keyed], region: str, suppressed: list[int]
+) -> list[Keyed]:
     """The rows whose email and phone are not on the suppression list (a prospect forgotten
     on request); the lines of the others go to `suppressed`. Only the batch's own hashes
     are looked up."""
     hashes = [
-        (line, row, Contact(row.get("email"), row.get("phone")).hashes(region).values())
-        for line, row in batch
+        (line, keyed, Contact(keyed.row.get("email"), keyed.row.get("phone")).hashes(region))
+        for line, keyed in batch
     ]
-    listed = listed_hashes(db, {value for _, _, values in hashes for value in values})
+    listed = listed_hashes(db, {value for _, _, found in hashes for value in found.values()})
     kept = []
-    for line, row, values in hashes:
-        if listed.isdisjoint(values):
-            kept.append((line, row))
+    for line, keyed, found in hashes:
+        if listed.isdisjoint(found.values()):
+            kept.append((line, keyed))
         else:
             suppressed.append(line)
     return kept
@@ -492,10 +492,9 @@ def _not_suppressed(
 def _merge_batch(
     db: sqlite_utils.Database,
     keys: ImportKeys,
-    batch: list[tuple[int, dict[str, object]]],
+    keyed: list[Keyed],
     region: str,
 ) -> _Merger:
-    keyed = [(line, RowKeys.of(row)) for line, row in batch]
     emails = {row.email for _, row in keyed if row.email}
     phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
     found = keys.find(emails, phone_names)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from funnel_tui.phone_quick import number_type, possibility, quick_number
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -156,7 +158,7 @@ class Phone:
         """phonenumbers' type of the number (fixed line, mobile, ...), UNKNOWN for one it
         does not know as in use: worked out once, as it is the costly part of both
         `valid` and `timezone` (an import asks both of most rows)."""
-        return int(_library().number_type(self.number))
+        return int(number_type(self.number))
 
     @property
     def valid(self) -> bool:
@@ -238,17 +240,23 @@ def _read(text: str, region: str) -> Phone | str:
     if not PHONE_SHAPE.fullmatch(text):
         return SHAPE_REASON
     library = _library()
-    try:
-        number = library.parse(text, region)
-    except library.NumberParseException as error:
-        return _parse_failure(error.error_type)
-    possible = library.is_possible_number_with_reason(number)
+    # Most numbers are digits and separators, read without the general parser.
+    if (number := quick_number(text, region)) is None:
+        try:
+            number = library.parse(text, region)
+        except library.NumberParseException as error:
+            return _parse_failure(error.error_type)
+    possible = possibility(number)
     if possible != library.ValidationResult.IS_POSSIBLE:
         return _impossible(possible, number, text, region)
     e164 = library.format_number(number, library.PhoneNumberFormat.E164)
     # phonenumbers keeps an extension's digits as typed (`١٢`): stored as ASCII, as in a
     # tel: link, like the number itself.
-    extension = "".join(str(unicodedata.digit(digit)) for digit in number.extension or "")
+    extension = (
+        "".join(str(unicodedata.digit(digit)) for digit in number.extension)
+        if number.extension
+        else ""
+    )
     return Phone(e164, extension, number)
 
 
