@@ -5,6 +5,7 @@ prospects and send mail as themselves; the team's business rules stay shared."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -33,7 +34,7 @@ def team_url(postgres_url: str) -> str:
 
 
 @pytest.fixture
-def be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
     """Switch to one rep's machine: their own config folder, their name in it."""
 
     def switch(rep: str) -> Path:
