@@ -64,9 +64,11 @@ from funnel_tui.settings import (
     SettingError,
     Settings,
     is_demo_book,
+    is_team_book,
     load_settings,
     save_setting,
     setting_text,
+    where_kept,
 )
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, is_postgres_url
@@ -611,16 +613,40 @@ def log_command(
 
 @cli.group()
 def config() -> None:
-    """Settings stored in the database (currency, rep name, business days, cadence...)."""
+    """Settings stored in the database (currency, rep name, business days, cadence...); in a
+    team's database your own (name, dialing, email account) are kept in your config file."""
+
+
+def _where(db: Any, key: str) -> str:
+    """Where a team's book keeps a setting, to say after its value ("" in a SQLite file)."""
+    from funnel_tui.reps import config_path
+
+    where = where_kept(db, key)
+    if where == "yours":
+        return f"  (yours, in {config_path()})"
+    return "  (the team's, in the database)" if where == "the team's" else ""
 
 
 @config.command("list")
 @db_option
 def config_list(db_path: Path | None) -> None:
-    """Every setting with its value."""
-    settings = load_settings(open_db(db_path, read_only=True).db)
-    for key in KEYS:
-        click.echo(f"{key} = {setting_text(settings, key)}")
+    """Every setting with its value; in a team's database, yours first, then the team's."""
+    from funnel_tui.reps import config_path
+
+    db = open_db(db_path, read_only=True).db
+    settings = load_settings(db)
+    if not is_team_book(db):
+        for key in KEYS:
+            click.echo(f"{key} = {setting_text(settings, key)}")
+        return
+    for heading, whose in (
+        (f"# Yours (config file {config_path()}):", "yours"),
+        ("# The team's (in the database, shared by every rep):", "the team's"),
+    ):
+        click.echo(heading)
+        for key in KEYS:
+            if where_kept(db, key) == whose:
+                click.echo(f"{key} = {setting_text(settings, key)}")
 
 
 @config.command("get")
@@ -638,13 +664,14 @@ def config_get(db_path: Path | None, key: str) -> None:
 @click.argument("key")
 @click.argument("value")
 def config_set(db_path: Path | None, key: str, value: str) -> None:
-    """Change a setting (checked before it is stored)."""
+    """Change a setting (checked before it is stored); in a team's database your own go
+    to your config file, the team's to the database."""
     db = open_db(db_path).db
     try:
         save_setting(db, key, value)
     except SettingError as error:
         raise UserError(f"{key}: {error}") from None
-    click.echo(f"{key} = {setting_text(load_settings(db), key)}")
+    click.echo(f"{key} = {setting_text(load_settings(db), key)}{_where(db, key)}")
 
 
 @cli.command("profile")

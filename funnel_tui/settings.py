@@ -1,4 +1,6 @@
-"""The rep's settings, stored in the `settings` table so they travel with the file."""
+"""The rep's settings, stored in the `settings` table so they travel with the file. In a
+team's book the rep's own ones (own_settings.py) are read from and written to the rep's
+user config file instead, over the team's table."""
 
 from __future__ import annotations
 
@@ -14,7 +16,14 @@ import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.own_settings import (
+    OWN_SETTINGS,
+    OwnSettingsError,
+    own_setting_texts,
+    store_own_settings,
+)
 from funnel_tui.phones import known_region, locale_region
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import clean_text, one_line
 
@@ -528,12 +537,38 @@ def _read_value(key: str, text: object) -> tuple[object, list[str]]:
         return None, [f"setting {key} = {text!r} cannot be used ({error}); using {default!r}"]
 
 
+def is_team_book(db: object) -> bool:
+    """Whether the book is a team's, whose reps keep their own settings in their config
+    file: a PostgreSQL database rather than one rep's SQLite file."""
+    return dialect_of(db) is Dialect.POSTGRESQL
+
+
+def where_kept(db: object, key: str) -> str:
+    """Where a setting is kept, in words: "yours" (the rep's config file) or "the team's"
+    in a team's book, "the book's" in a SQLite file."""
+    if not is_team_book(db):
+        return "the book's"
+    return "yours" if key in OWN_SETTINGS else "the team's"
+
+
+def stored_texts(db: Queryable) -> tuple[list[tuple[str, object]], list[str]]:
+    """Each setting as stored, (key, value): the settings table's rows, in a team's book
+    with the rep's own settings from their config file instead of the table's (another
+    rep's); and one line for each entry of the config file that cannot be used."""
+    rows = db.execute("SELECT key, value FROM settings").fetchall()
+    if not is_team_book(db):
+        return [(key, value) for key, value in rows], []
+    own, problems = own_setting_texts()
+    shared = [(key, value) for key, value in rows if key not in OWN_SETTINGS]
+    return [*shared, *own.items()], problems
+
+
 def read_settings(db: Queryable) -> tuple[Settings, list[str]]:
-    """The settings table as Settings, and one line for each stored value that cannot be
-    used (another tool may have written it): such a value is replaced by its default."""
+    """The settings as Settings, and one line for each stored value that cannot be used
+    (another tool may have written it): such a value is replaced by its default."""
     values: dict[str, object] = {}
-    problems: list[str] = []
-    for key, text in db.execute("SELECT key, value FROM settings").fetchall():
+    texts, problems = stored_texts(db)
+    for key, text in texts:
         if key in PARSERS:
             value, wrong = _read_value(key, text)
             problems += wrong
@@ -562,7 +597,7 @@ def unusable_values(db: Queryable, keys: tuple[str, ...]) -> dict[str, str]:
     value as stored, shown, and why not: `read_settings` uses the default instead, which
     for some settings would do something the rep did not ask for."""
     unusable = {}
-    for key, text in db.execute("SELECT key, value FROM settings").fetchall():
+    for key, text in stored_texts(db)[0]:
         if key in keys:
             if not isinstance(text, str):
                 unusable[key] = f"holds {type(text).__name__} data, not text"
@@ -587,7 +622,8 @@ def save_setting(db: sqlite_utils.Database, key: str, text: str) -> object:
 
 def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str, object]:
     """Validate every value first, also against the settings kept, then store them all in
-    one transaction."""
+    one transaction; in a team's book the rep's own ones go to their config file (the
+    last step of the transaction, which a file that cannot be written rolls back)."""
     values = {key: parse_setting(key, text) for key, text in texts.items()}
     kept = load_settings(db)
     start, end, slot = (
@@ -596,13 +632,25 @@ def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str,
     )
     check_calling_hours(start, end)  # type: ignore[arg-type]
     check_afternoon_slot(slot, start, end)  # type: ignore[arg-type]
+    own = {
+        key: _format_value(key, value)
+        for key, value in values.items()
+        if is_team_book(db) and key in OWN_SETTINGS
+    }
     with write_transaction(db):
         for key, value in values.items():
+            if key in own:
+                continue
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, _format_value(key, value)],
             )
+        if own:
+            try:
+                store_own_settings(own)
+            except OwnSettingsError as error:
+                raise SettingError(str(error)) from None
     return values
 
 

@@ -195,18 +195,22 @@ def test_undo_records_keep_the_prospect_as_it_was_but_the_reps(
 
 
 def test_settings_the_team_has_are_kept_and_the_reps_own_left_out(
-    demo_book: Path, team_url: str
+    demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Copied by someone who is not alex: alex's own settings are not theirs to keep.
+    monkeypatch.setenv("FUNNEL_REP", "bea")
     with psycopg.connect(team_url) as team:
         team.execute("INSERT INTO settings (key, value) VALUES ('phone_region', 'US')")
     lines = migrate(demo_book, team_url)
     with psycopg.connect(team_url) as team:
         settings = dict(team.execute("SELECT key, value FROM settings").fetchall())
     assert settings == {"phone_region": "US", "demo_book": "yes"}
-    assert lines[1] == (
-        "Settings (the team shares them): copied demo_book; kept the team's phone_region;"
-        " left out the rep's own rep_name."
-    )
+    assert lines[1:3] == [
+        "Settings (the team shares them): copied demo_book; kept the team's phone_region.",
+        "Left out alex's own rep_name: each rep's are kept in their user config file; alex"
+        " sets them with funnel config set.",
+    ]
+    assert not config_path().exists()
 
 
 def test_a_target_the_rep_already_has_is_kept(demo_book: Path, team_url: str) -> None:

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from funnel_tui import cli as cli_module
+from funnel_tui.own_settings import store_own_settings
 from funnel_tui.reps import REP_ENV
 from tests.app_support import FROZEN_NOW, build_demo_storage
 from tests.cli_support import invoke
@@ -27,14 +28,16 @@ TEAM_ONLY = {"owner", "rep"}
 
 
 class Books:
-    """The demo book as a SQLite file and as a rep's book in a team database."""
+    """The demo book as a SQLite file and as a rep's book in a team database, with the
+    rep's name in their config file, where a team's book keeps it."""
 
-    def __init__(self, file: Path, url: str) -> None:
-        self.file, self.url = file, url
+    def __init__(self, file: Path, url: str, rep_name: str) -> None:
+        self.file, self.url, self.rep_name = file, url, rep_name
 
     def run(self, args: list[str], team_args: list[str] | None = None) -> tuple[str, str]:
         """The output of `funnel ARGS` on the file and on the team's book (`team_args`
         there when given), each with its own book named BOOK."""
+        store_own_settings({"rep_name": self.rep_name})
         outputs = []
         for target, given in ((self.file, args), (self.url, team_args or args)):
             result = invoke("--db", target, *given)
@@ -74,15 +77,15 @@ def _without_team_columns(value: object) -> object:
 
 
 def _demo_in_both(folder: Path, url: str) -> Books:
-    """The demo book in a file under `folder` and copied into the team database at `url`,
-    the rep's name set there as in the file (migrate-to leaves a rep's own settings out)."""
+    """The demo book in a file under `folder` and copied into the team database at `url`;
+    migrate-to puts the rep's name in their config file."""
     file = folder / "demo.db"
     build_demo_storage(file).close()
     copied = invoke("migrate-to", url, "--rep", REP, "--db", file)
     assert copied.exit_code == 0, copied.output
     name = invoke("--db", file, "config", "get", "rep_name").output.strip()
-    assert invoke("--db", url, "config", "set", "rep_name", name).exit_code == 0
-    return Books(file, url)
+    assert invoke("--db", url, "config", "get", "rep_name").output.strip() == name
+    return Books(file, url, name)
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +116,8 @@ READS = [
     ["script", "solution", "--prospect", "5"],
     ["email", "32", "--template", "proposal_follow_up", "--print"],
     ["email", "50", "--template", "meeting_confirmation", "--print"],
-    ["config", "list"],
+    ["config", "get", "rep_name"],
+    ["config", "get", "currency"],
     ["profile"],
 ]
 
@@ -135,7 +139,8 @@ WRITES = [
     (["log", "3", "not_interested", "--reason", "budget"], [], True),
     (["log", "9", "meeting", "--when", "fri 3pm"], [], True),
     (["target", "set", "80k", "--period", "month"], ["--rep", REP], False),
-    (["config", "set", "currency", "EUR"], [], True),
+    # A team's book says whose setting it is: the team's.
+    (["config", "set", "currency", "EUR"], [], False),
     (["import", "LEADS"], ["--owner", REP], True),
     (["forget", "12", "--yes"], [], True),
 ]

@@ -15,7 +15,9 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
 - Prospects become the rep's; calls, tasks, notes, deals and emails without a rep get
   the rep, and so do the targets (a target the rep already has in the team database is
   kept). Settings are the team's: only keys it has not set are copied, and never a rep's
-  own (their name, dialing and email account).
+  own (their name, dialing and email account): once the copy is committed those go to
+  the rep's user config file (own_settings.py), where a team's book reads them, when the
+  book is this machine's rep's and without replacing any the file already has.
 - The file's suppression list joins the team's: nobody the rep forgot comes back in an
   import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
@@ -28,14 +30,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
 from funnel_tui.migrations import LATEST_VERSION
-from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, read_rep_name
+from funnel_tui.own_settings import (
+    OWN_SETTINGS,
+    OwnSettingsError,
+    own_setting_texts,
+    store_own_settings,
+)
+from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, own_rep_name, read_rep_name
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -53,18 +61,6 @@ from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 MOVED_IDS = ("prospects", "calls", "tasks", "flag_changes")
 # The tables whose row triggers keep derived rows; they are off during the copy.
 TRIGGERED = ("prospects", "calls", "tasks")
-# Settings that belong to the rep, not to the team that shares a database's settings.
-REP_OWN_SETTINGS = frozenset(
-    {
-        "rep_name",
-        "dial_command",
-        "email_from",
-        "smtp_host",
-        "smtp_port",
-        "smtp_security",
-        "smtp_user",
-    }
-)
 
 # What a book's rows become: each table of MOVED_IDS by its offset, and "rep" the name.
 Moves = Mapping[str, Any]
@@ -117,7 +113,10 @@ class Migrated:
     rows: dict[str, int]
     settings_copied: tuple[str, ...] = ()
     settings_kept: tuple[str, ...] = ()
-    settings_left_out: tuple[str, ...] = ()
+    own_settings: tuple[tuple[str, str], ...] = ()
+    """The rep's own settings the book holds, (key, value): not the team's to share."""
+    own_settings_said: str = ""
+    """What became of them, once the copy is committed."""
     targets_kept: int = 0
 
     def summary(self) -> list[str]:
@@ -142,10 +141,10 @@ class Migrated:
             said.append(f"copied {', '.join(self.settings_copied)}")
         if self.settings_kept:
             said.append(f"kept the team's {', '.join(self.settings_kept)}")
-        if self.settings_left_out:
-            said.append(f"left out the rep's own {', '.join(self.settings_left_out)}")
         if said:
             lines.append(f"Settings (the team shares them): {'; '.join(said)}.")
+        if self.own_settings_said:
+            lines.append(self.own_settings_said)
         if self.targets_kept:
             lines.append(
                 f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
@@ -176,7 +175,7 @@ def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
         book.execute("BEGIN")
         try:
             with team.transaction():
-                return _copy(book, team, url, rep, source=str(storage.path))
+                migrated = _copy(book, team, url, rep, source=str(storage.path))
         finally:
             book.execute("ROLLBACK")
     except PostgresError as error:
@@ -193,6 +192,38 @@ def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
         raise StorageError(f"{reason}; nothing was copied") from None
     finally:
         team.close()
+    return replace(migrated, own_settings_said=keep_own_settings(migrated))
+
+
+def keep_own_settings(migrated: Migrated) -> str:
+    """Put the book's own settings (its rep's name, dialing, email account) into this
+    machine's config file, keeping any it already has, when the book is this machine's
+    rep's; what was done, in one line ("" when the book has none)."""
+    if not migrated.own_settings:
+        return ""
+    keys = ", ".join(key for key, _ in migrated.own_settings)
+    try:
+        this_rep = own_rep_name()
+    except RepError:
+        this_rep = None
+    if this_rep is None or this_rep.casefold() != migrated.rep.casefold():
+        return (
+            f"Left out {migrated.rep}'s own {keys}: each rep's are kept in their user config"
+            f" file; {migrated.rep} sets them with funnel config set."
+        )
+    kept, _ = own_setting_texts()
+    new = {key: value for key, value in migrated.own_settings if key not in kept}
+    already = [key for key, _ in migrated.own_settings if key in kept]
+    said = []
+    if new:
+        try:
+            path = store_own_settings(new)
+        except OwnSettingsError as error:
+            return f"Your own {keys} were not copied ({error}); set them with funnel config set."
+        said.append(f"copied {', '.join(new)} to {path}")
+    if already:
+        said.append(f"kept your config file's {', '.join(already)}")
+    return f"Your own settings: {'; '.join(said)}."
 
 
 def _copy(
@@ -234,7 +265,7 @@ def _copy(
     targets, targets_kept = _copy_targets(book, team, rep)
     rows["targets"] = targets
     rows["suppressions"] = _copy_suppressions(book, team)
-    copied_keys, kept_keys, left_out = _copy_settings(book, team)
+    copied_keys, kept_keys, own = _copy_settings(book, team)
     build_derived_rows(team, after=offsets["prospects"])
     switch_triggers(team, "ENABLE", where)
     for table in MOVED_IDS:
@@ -243,7 +274,7 @@ def _copy(
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
     return Migrated(
-        source, where, rep, rows, copied_keys, kept_keys, left_out, targets_kept=targets_kept
+        source, where, rep, rows, copied_keys, kept_keys, own, targets_kept=targets_kept
     )
 
 
@@ -396,20 +427,21 @@ def _copy_targets(
 
 def _copy_settings(
     book: sqlite3.Connection, team: psycopg.Connection[Any]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The book's settings the team has not set; (copied, kept as the team has them, left
-    out as the rep's own)."""
-    copied, kept, left_out = [], [], []
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The book's settings the team has not set; (copied, kept as the team has them, the
+    rep's own as (key, value), left out of the team's)."""
+    copied, kept, own = [], [], []
     for key, value in book.execute("SELECT key, value FROM settings ORDER BY key"):
-        if key in REP_OWN_SETTINGS:
-            left_out.append(key)
+        if key in OWN_SETTINGS:
+            if isinstance(value, str):
+                own.append((key, value))
             continue
         inserted = team.execute(
             "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
             [key, value],
         ).rowcount
         (copied if inserted else kept).append(key)
-    return tuple(copied), tuple(kept), tuple(left_out)
+    return tuple(copied), tuple(kept), tuple(own)
 
 
 def build_derived_rows(team: psycopg.Connection[Any], *, after: int) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.money import format_money
+from funnel_tui.own_settings import OWN_SETTINGS
 from funnel_tui.pace import find_target, load_pace, set_target
 from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_prospect
-from funnel_tui.settings import load_settings, save_settings
+from funnel_tui.settings import is_team_book, load_settings, save_settings
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -262,7 +263,9 @@ class BookDialogs(_Base):
             self._show_card()
             self._show_script()
 
-        await self._open(SettingsScreen(self.funnel.settings, save=save), saved)
+        # In a team's book the rep's own settings live in their config file (PRODUCT 16).
+        own = OWN_SETTINGS if is_team_book(self.funnel.storage) else ()
+        await self._open(SettingsScreen(self.funnel.settings, save=save, own_keys=own), saved)
 
     async def action_import_csv(self) -> None:
         from funnel_tui.importer import ProspectReader, import_file

@@ -43,10 +43,15 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, settings: Settings, *, save: SettingsSaver) -> None:
+    def __init__(
+        self, settings: Settings, *, save: SettingsSaver, own_keys: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.save_settings = save
+        self.own_keys = own_keys
+        """In a team's book, the rep's own settings (kept in their config file); the rest
+        are the team's. Empty in a SQLite file, which keeps them all."""
         self.refused: set[str] = set()
         """The settings whose error is on screen: each clears once it is fixed."""
         self.hours_edited = "calling_end"
@@ -56,7 +61,11 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="dialog"):
             yield Label(
-                "Settings (stored in this database file)",
+                (
+                    "Settings (yours in your config file, the rest the team's)"
+                    if self.own_keys
+                    else "Settings (stored in this database file)"
+                ),
                 id="settings-title",
                 classes="dialog-title",
             )
@@ -108,6 +117,8 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
         said = f"{words.explains} · e.g. {words.example}"
         if changed:
             said += f" · default: {default or 'empty'}"
+        if self.own_keys:
+            said += " · yours (config file)" if key in self.own_keys else " · the team's"
         self.query_one(f"#setting-help-{key}", Static).update(said)
 
     def has_changes(self) -> bool:
@@ -163,6 +174,15 @@ class SettingsScreen(DiscardGuard, ModalScreen[bool]):
         if self.refused:
             self._show_error(next(key for key in KEYS if key in self.refused))
             return
+        if self.own_keys:
+            # A team's book stores only what this rep changed: another rep's change to a
+            # shared setting since this screen opened stands, and the rep's config file
+            # holds only the settings they chose.
+            values = {
+                key: text
+                for key, text in values.items()
+                if text != setting_text(self.settings, key)
+            }
         self._write(values)
 
     def _check_hours(self) -> None:
