@@ -30,6 +30,7 @@ from funnel_tui.migrations import (
     store_phones_in_e164,
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
+from funnel_tui.schema_v9 import CHECK_TRIGRAMS, TRIGRAMS
 from funnel_tui.settings import read_settings
 from funnel_tui.store.sqlite import write_transaction
 
@@ -195,6 +196,24 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
             f"counts of leads may be off; {REPAIR_HINT} works it out again from calls"
         )
     return problems
+
+
+def _trigram_problems(conn: sqlite3.Connection) -> list[str]:
+    """The queue filter's trigram index, when it is gone or no longer what prospect_search
+    holds (another tool wrote prospect_search with its triggers dropped): the filter then
+    falls back to reading every row, or misses prospects."""
+    try:
+        conn.execute(CHECK_TRIGRAMS)
+    except sqlite3.DatabaseError as error:
+        message = str(error)
+        if "no such table" in message:
+            state = "is missing"
+        elif "malformed" in message or "corrupt" in message:
+            state = "disagrees with prospect_search"
+        else:
+            state = f"could not be checked ({message})"
+        return [f"{TRIGRAMS}, the queue filter's index, {state}; {REPAIR_HINT} builds it again"]
+    return []
 
 
 def _next_task_problems(conn: sqlite3.Connection) -> list[str]:
@@ -364,6 +383,7 @@ CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
     _trigger_problems,
     _derived_table_problems,
+    _trigram_problems,
     _next_task_problems,
     _setting_problems,
     _foreign_value_problems,
@@ -410,8 +430,8 @@ class Repair:
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
     """Put back funnel's triggers where they are missing or changed, work out again what
-    the ones put back keep, build call_days and prospect_search afresh from calls and
-    prospects, and next_call_at and next_task_kind from tasks, in one transaction."""
+    the ones put back keep, build call_days, prospect_search and its trigram index afresh
+    from calls and prospects, and next_call_at and next_task_kind from tasks, in one transaction."""
     triggers: list[str] = []
     recomputed: list[str] = []
     with write_transaction(db):

@@ -6,7 +6,9 @@ What each table keeps:
 - prospects, calls (with their undo records), notes, tasks, emails, flag_changes and
   claims: the person's rows are deleted. prospect_search and lead_marks lose theirs, and
   call_days their calls, through the triggers that keep them (so the activity figures
-  drop the person's calls, as `funnel check` expects of them).
+  drop the person's calls, as `funnel check` expects of them). The filter's trigram index
+  (schema_v9) marks their text deleted the same way, and is then merged into one piece
+  without it: until then the pieces of their text stay in the index's older pages.
 - deals: kept with no prospect and no call, with the method and lead source they
   counted under, so the quota history (won, attainment, pace, the report) is unchanged.
 - suppressions: the hashes of the email and phone (suppression.py).
@@ -26,6 +28,7 @@ import sqlite_utils
 
 from funnel_tui.figure_sql import method_sql, source_sql
 from funnel_tui.prospects import get_prospect
+from funnel_tui.schema_v9 import OPTIMIZE_TRIGRAMS
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
@@ -126,6 +129,8 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
             table: db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
             for table, where in PERSONAL_ROWS
         }
+        if dialect_of(db) is Dialect.SQLITE:
+            db.execute(OPTIMIZE_TRIGRAMS)
     return Forgotten(prospect_id, removed, deals_kept=len(deals), suppressed=suppressed)
 
 

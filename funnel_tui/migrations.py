@@ -10,7 +10,15 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from funnel_tui import schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8
+from funnel_tui import (
+    schema_v3,
+    schema_v4,
+    schema_v5,
+    schema_v6,
+    schema_v7,
+    schema_v8,
+    schema_v9,
+)
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -565,6 +573,16 @@ def _v8(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v9(conn: sqlite3.Connection) -> None:
+    """A trigram index of prospect_search for the queue filter, kept by triggers."""
+    for statement in (
+        schema_v9.TRIGRAMS_TABLE,
+        schema_v9.REBUILD_TRIGRAMS,
+        *split_statements(schema_v9.TRIGRAMS_TRIGGERS),
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -574,6 +592,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v6,
     _v7,
     _v8,
+    _v9,
 )
 
 
@@ -593,6 +612,7 @@ SCHEMA_TRIGGERS = _triggers(
     + schema_v4.SCHEMA_V4_TRIGGERS
     + schema_v5.SCHEMA_V5_TRIGGERS
     + schema_v8.REP_CALL_DAYS_TRIGGERS
+    + schema_v9.TRIGRAMS_TRIGGERS
 )
 
 
@@ -698,6 +718,14 @@ def _rebuild(table: DerivedTable) -> tuple[str, ...]:
 
 # Every trigger of SCHEMA_TRIGGERS belongs to exactly one group (a test makes sure).
 TRIGGER_GROUPS = (
+    # Before prospect_search is built again: its triggers then take the old text out of the
+    # index just rebuilt from it, and put the new in.
+    TriggerGroup(
+        f"{schema_v9.TRIGRAMS} (the queue filter's index of prospect_search)",
+        tuple(_triggers(schema_v9.TRIGRAMS_TRIGGERS)),
+        (schema_v9.TRIGRAMS_TABLE, schema_v9.REBUILD_TRIGRAMS),
+        recompute_always=True,
+    ),
     *(
         TriggerGroup(table.name, table.triggers, _rebuild(table), recompute_always=True)
         for table in DERIVED_TABLES

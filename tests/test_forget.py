@@ -5,6 +5,7 @@ does not change, and no import brings them back."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from funnel_tui.forget import forget_prospect
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
+from funnel_tui.schema_v9 import OPTIMIZE_TRIGRAMS, REBUILD_TRIGRAMS
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.suppression import phone_hash
@@ -302,3 +304,29 @@ def test_a_forgotten_number_is_caught_however_and_wherever_it_is_written(
 ) -> None:
     assert phone_hash(typed, region) == phone_hash("+16175550154", "US")
     assert phone_hash("+16175550155", "US") != phone_hash(typed, region)
+
+
+def index_pages(conn: sqlite3.Connection) -> list[bytes]:
+    """The pages of the filter's trigram index that hold its pieces of text (FTS5 keeps its
+    counts in row 1 and the list of its pages in row 10)."""
+    rows = conn.execute("SELECT block FROM prospect_trigrams_data WHERE id > 10")
+    return sorted(block for (block,) in rows)
+
+
+def test_the_filters_index_keeps_no_piece_of_their_text(tmp_path: Path, zone: None) -> None:
+    """The trigram index holds the text as three-character pieces, which a delete leaves
+    in its older pages until they are merged away: forgetting merges them, so the index
+    is then the one the other prospects' rows alone make."""
+    path = tmp_path / "book.db"
+    storage = open_storage(path)
+    person, _ = build_book(storage.db)
+    assert invoke("forget", person, "--yes", "--db", path).exit_code == 0
+    storage.close()
+    conn = sqlite3.connect(path)
+    try:
+        forgotten = index_pages(conn)
+        conn.execute(REBUILD_TRIGRAMS)
+        conn.execute(OPTIMIZE_TRIGRAMS)
+        assert forgotten == index_pages(conn)
+    finally:
+        conn.close()

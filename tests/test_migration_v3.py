@@ -54,14 +54,16 @@ KEYS = {
 
 
 def every_row(path: Path) -> Rows:
-    """Every row of every table, in key order, as dicts."""
+    """Every row of every table, in key order, as dicts; the filter's trigram index (the
+    FTS5 table and its shadow tables) is an index, built afresh, not rows."""
     conn = connect(path)
     try:
         tables = [
             name
             for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'prospect_trigrams%'"
+                " ORDER BY name"
             )
         ]
         rows = {}

@@ -6,18 +6,22 @@ search row were missing or stale would silently drop out of the rep's filter.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funnel_tui.checks import check_database, repair_database
-from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS
+from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS, PROSPECT_SEARCH_FROM_PROSPECTS
 from funnel_tui.prospects import add_prospect, update_prospect
-from funnel_tui.queue import QueueMode, queue_ids
+from funnel_tui.queue import QueueMode, _filter_clause, _indexed_matches, queue_ids
+from funnel_tui.schema_v9 import CHECK_TRIGRAMS
 from funnel_tui.store.sqlite import Storage, open_storage
+from tests.rows import insert_row
 from tests.test_call_days import version_1_file
 
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)
@@ -29,6 +33,8 @@ def search_rows(db: sqlite_utils.Database) -> set[tuple[int, str, str]]:
 
 def assert_in_step(db: sqlite_utils.Database) -> None:
     assert search_rows(db) == set(db.execute(PROSPECT_SEARCH_FROM_PROSPECTS))
+    # Fails when the trigram index is not what prospect_search holds.
+    db.execute(CHECK_TRIGRAMS)
 
 
 def found(db: sqlite_utils.Database, text: str) -> set[int]:
@@ -159,3 +165,148 @@ def test_check_names_stale_search_rows_and_repair_rebuilds_them(
     assert found(db, "ada") == {ada}
     hopper = db["prospects"].insert({"name": "Hopper"}).last_pk
     assert found(db, "hopper") == {hopper}, "the trigger is back"
+
+
+# Text a rep may have typed anywhere, LIKE's wildcards, quotes and markup included.
+PEOPLE = {
+    "ada": ("Ada Lovelace", "Analytical Engines", "ada@engines.example", "+442079460958"),
+    "percy": ("Percy 100% Sure", "Under_score Ltd", "p_s@sure.example", None),
+    "miles": ("Miles O'Brien", 'The "Best" Co', None, "+12055550702"),
+    "eve": ("[bold red]Eve[/]", "<script>alert(1)</script>", None, None),
+    "kurt": ("Kurt Müller", "C:\\Temp\\Works", "kurt@works.example", None),
+}
+QUERIES = (
+    # Three characters or more: the trigram index.
+    "lovelace",
+    "LOVELACE",
+    "ada lovelace",
+    "analytical engines",
+    "engines.example",
+    "@sure.ex",
+    "100%",
+    "100_",
+    "y 100% s",
+    "r_s",
+    "r%s",
+    "p_s@",
+    "o'brien",
+    '"best"',
+    "[bold red]",
+    "[/]",
+    "<script>",
+    "Müller",
+    "C:\\Temp",
+    "\\Works",
+    "%%%",
+    "___",
+    "nobody here",
+    # One or two characters: a pass over every row.
+    "a",
+    "E",
+    "%",
+    "_",
+    "'",
+    '"',
+    "[",
+    "\\",
+    "ad",
+    "r_",
+)
+
+
+def ascii_lower(text: str) -> str:
+    return "".join(letter.lower() if letter.isascii() else letter for letter in text)
+
+
+def expected_matches(text: str) -> set[str]:
+    """Who a filter finds by their text: the typed text inside one field, ASCII letters in
+    either case (as the filter matches on both backends)."""
+    return {
+        key
+        for key, fields in PEOPLE.items()
+        if any(ascii_lower(text) in ascii_lower(field or "") for field in fields)
+    }
+
+
+def add_people(db: sqlite_utils.Database) -> dict[int, str]:
+    ids = {}
+    for key, (name, company, email, phone) in PEOPLE.items():
+        row = {"name": name, "company": company, "email": email, "phone": phone}
+        ids[insert_row(db, "prospects", row)] = key
+    return ids
+
+
+def test_the_filter_finds_any_part_of_name_company_email_or_phone(book_storage: Any) -> None:
+    db = book_storage.db
+    keys = add_people(db)
+    for text in QUERIES:
+        assert {keys[id] for id in found(db, text)} == expected_matches(text), text
+    for digits, key in (("2079460958", "ada"), ("7946 0958", "ada"), ("555-07", "miles")):
+        assert {keys[id] for id in found(db, digits)} == {key}, digits
+    assert found(db, "999") == set()
+
+
+def test_a_filter_of_three_characters_is_looked_up_in_the_trigram_index(
+    db: sqlite_utils.Database,
+) -> None:
+    """The index answers exactly what one pass over prospect_search would; a text without
+    three characters in a row that are no wildcard is left to that pass."""
+    add_people(db)
+    for text in (*QUERIES, "2079460958", "555-07"):
+        clause, params = _filter_clause(db, text, None)
+        rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
+        scanned = [row[0] for row in rows]
+        indexed = _indexed_matches(db, text, params)
+        if text in ("%%%", "___", "r_s", "r%s", "p_s@") or len(text) < 3:
+            assert indexed is None, text
+        else:
+            assert indexed is not None and sorted(indexed) == sorted(scanned), text
+
+
+def test_check_names_a_stale_or_missing_trigram_index_and_repair_builds_it(
+    storage: Storage, db: sqlite_utils.Database
+) -> None:
+    keys = add_people(db)
+    ada = next(id for id, key in keys.items() if key == "ada")
+    # Another tool writes prospect_search with the index's trigger dropped.
+    db.execute("DROP TRIGGER prospect_trigrams_after_insert")
+    db.execute("UPDATE prospects SET name = 'Grace Hopper' WHERE id = ?", [ada])
+    missing, stale = check_database(storage.path)
+    assert "(prospect_trigrams_after_insert)" in missing
+    assert stale.startswith("prospect_trigrams, the queue filter's index, disagrees")
+    repair_database(db)
+    assert check_database(storage.path) == []
+    assert found(db, "grace hopper") == {ada}
+    assert found(db, "lovelace") == set()
+
+    db.execute("DROP TABLE prospect_trigrams")
+    assert check_database(storage.path) == [
+        "prospect_trigrams, the queue filter's index, is missing; `funnel check --repair`"
+        " builds it again"
+    ]
+    assert found(db, "grace hopper") == {ada}, "without the index the filter reads every row"
+    repair_database(db)
+    assert check_database(storage.path) == []
+    assert _indexed_matches(db, "hopper", {"like": "%hopper%"}) == [ada]
+
+
+def test_upgrading_a_version_8_file_builds_the_trigram_index(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:8]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 8")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("INSERT INTO prospects (name, company) VALUES ('Ada Lovelace', 'Engines')")
+    conn.close()
+    storage = open_storage(path)
+    try:
+        db = storage.db
+        assert db.execute("PRAGMA user_version").fetchone() == (9,)
+        assert _indexed_matches(db, "lovelace", {"like": "%lovelace%"}) == [1]
+        db["prospects"].insert({"name": "Grace Hopper"})
+        assert found(db, "hopper") == {2}
+        assert_in_step(db)
+    finally:
+        storage.close()
+    assert check_database(path) == []

@@ -236,7 +236,8 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
                 f" funnel (v{LATEST_VERSION}); upgrade funnel"
             )
         for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
-            conn.execute(MIGRATIONS[number])
+            if script := MIGRATIONS[number]:
+                conn.execute(script)
         if version < LATEST_VERSION:
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])

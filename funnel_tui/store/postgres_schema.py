@@ -949,9 +949,19 @@ ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
 {_REP_CALL_DAYS_FROM_CALLS.format(calls=_CALLS_IN_UTC)};
 """
 
+# --- v9: nothing (SQLite: schema_v9, the filter's trigram index) --------------------------
+#
+# A pg_trgm GIN index would serve the filter's ILIKE. pg_trgm is a trusted extension that
+# a database owner may create, but only where the server has PostgreSQL's contrib package:
+# a v9 that made the index where it could would leave two kinds of v9 database, told
+# apart by nothing funnel records, with the upgrade failing or not by the server it runs
+# on. A team's filter reads the narrow prospect_search rows as before. The version moves
+# with the SQLite file's all the same, so one number names one schema.
+SCHEMA_V9 = ""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
-MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7, 8: SCHEMA_V8}
+MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7, 8: SCHEMA_V8, 9: SCHEMA_V9}
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
 
