@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.figure_sql import calls_in_window_sql
 from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.manager_figures import (
     CALL_DAYS_BY_ROW_SQL,
@@ -48,6 +49,7 @@ from funnel_tui.rep_figures import (
 )
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import FROZEN_NOW
 from tests.book_copy import copy_book_to_team
@@ -638,6 +640,39 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     won = plan(DEALS_SQL.one.sqlite)
     assert won[0].startswith("SEARCH d "), won
     assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN" in won, won
+
+
+def test_a_call_is_in_a_window_on_postgresql_exactly_when_its_stored_moment_is(
+    postgres_url: str,
+) -> None:
+    """The window's test makes funnel_utc's check of the form once for both bounds: it
+    keeps every call funnel_utc's moment keeps, whatever text another tool stored."""
+    in_window = calls_in_window_sql(Dialect.POSTGRESQL)
+    sql = (
+        f"SELECT coalesce({in_window}, FALSE), coalesce(funnel_utc(c.started_at) >= :start"
+        " AND funnel_utc(c.started_at) < :end, FALSE)"
+        " FROM (SELECT CAST(:moment AS TEXT) AS started_at) AS c"
+    )
+    window = {"start": "2026-11-01T05:00:00+00:00", "end": "2026-12-01T05:00:00+00:00"}
+    team = open_team_book(postgres_url)
+    try:
+        for moment in (
+            "2026-11-05T10:00:00+00:00",
+            "2026-11-01T04:59:59+00:00",
+            "2026-12-01T05:00:00+00:00",
+            "2026-11-30T23:30:00-05:00",
+            "2026-11-01T01:00:00-05:00",
+            "2026-11-30T10:00:00+00:00",
+            "2026-11-31T10:00:00+00:00",
+            "2026-11-05 10:00:00",
+            "2026-11-05",
+            "soon",
+            None,
+        ):
+            found, expected = team.db.execute(sql, {**window, "moment": moment}).fetchone()
+            assert found == expected, moment
+    finally:
+        team.close()
 
 
 def test_a_team_database_gives_the_figures_of_the_same_book_in_a_file(
