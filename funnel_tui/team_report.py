@@ -22,7 +22,7 @@ from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.rep_rows import FigureRows
-from funnel_tui.reps import list_reps
+from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
 
 # A rep's line: their whole report, and how many prospects they own.
@@ -169,7 +169,7 @@ def load_team_report(
 ) -> TeamReport:
     """Each rep's line and the team's whole report, for the period containing `today`;
     with `only`, that rep's line alone."""
-    names = [rep.name for rep in list_reps(db)]
+    names = rep_names(db)
     if only is not None:
         names = [name for name in names if name == only]
     team_target = None if only is not None else find_target(db, today, period)
