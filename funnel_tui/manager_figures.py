@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
@@ -36,7 +36,6 @@ from funnel_tui.figure_sql import (
     good_deal_sql,
     indexed_by,
     method_sql,
-    of_rep,
     source_sql,
 )
 from funnel_tui.foreign_values import (
@@ -49,6 +48,7 @@ from funnel_tui.rep_figures import (
     rep_leads,
     rep_meeting_leads,
 )
+from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.schema_v4 import (
     CALL_DAY_COUNTS,
     UNREADABLE_DAY,
@@ -84,8 +84,10 @@ LOST_REASON_NAMES = (
     str(LostReason.UNREACHABLE),
 )
 
-# The window's deals: a rep's own in a team's book (`:rep`), else all.
-_DEALS_IN = f"d.closed_on >= :starts_on AND d.closed_on < :after_end AND {of_rep('d.rep')}"
+
+def _deals_in(whose: Whose) -> str:
+    """The window's deals: a rep's own in a team's book (`:rep`), else all."""
+    return f"d.closed_on >= :starts_on AND d.closed_on < :after_end AND {whose.of('d.rep')}"
 
 
 @dataclass(frozen=True)
@@ -276,49 +278,71 @@ _COUNT_COLUMNS = tuple(CALL_DAY_COUNTS)
 # The counts of the breakdowns; the others are read as totals only.
 _ROW_COUNTS = ("calls", "connects", "meetings")
 _WHOLE_DAYS = "day >= :first_day AND day < :after_last_day"
-# A rep's own counts (`:rep`): rep_call_days, and their calls at the edges.
-_OF_REP = {
-    False: ("call_days", "", ""),
-    True: ("rep_call_days", "rep = :rep AND ", " AND c.rep = :rep"),
-}
 
 
-def _by_row_sql(by_rep: bool) -> str:
-    table, whose, _ = _OF_REP[by_rep]
+@dataclass(frozen=True)
+class _Counted:
+    """Where a window's calls are counted: the table of whole days and the condition on
+    its rows and on the calls at the edges; for every rep, each row led by its rep."""
+
+    table: str
+    whose: str = ""
+    edge_whose: str = ""
+    key: str = ""
+    group: str = ""
+    edge_key: str = ""
+    edge_group: str = ""
+
+    @classmethod
+    def of_reps(cls, whose: Whose) -> _Counted:
+        """A rep's own counts (`:rep`), or every rep's: rep_call_days, and their calls
+        at the edges."""
+        return cls(
+            "rep_call_days",
+            f"{whose.of_rep('rep')} AND ",
+            f" AND {whose.of_rep('c.rep')}",
+            whose.key("rep"),
+            whose.group("rep"),
+            whose.key("c.rep"),
+            whose.group("c.rep"),
+        )
+
+
+_BOOK = _Counted("call_days")
+
+
+def _by_row_sql(counted: _Counted) -> str:
     # Group by the expression itself: in GROUP BY, SQLite reads `name` as prospects.name.
     return f"""
-SELECT method, source, {", ".join(f"sum({column}) AS {column}" for column in _ROW_COUNTS)}
-FROM {table} WHERE {whose}{_WHOLE_DAYS}
-GROUP BY method, source
+SELECT {counted.key}method, source,
+    {", ".join(f"sum({column}) AS {column}" for column in _ROW_COUNTS)}
+FROM {counted.table} WHERE {counted.whose}{_WHOLE_DAYS}
+GROUP BY {counted.group}method, source
 """
 
 
-def _totals_sql(columns: Iterable[str], by_rep: bool) -> str:
-    table, whose, _ = _OF_REP[by_rep]
+def _totals_sql(columns: Iterable[str], counted: _Counted) -> str:
     sums = ", ".join(f"coalesce(sum({column}), 0) AS {column}" for column in columns)
-    return f"SELECT {sums} FROM {table} WHERE {whose}{_WHOLE_DAYS}"
+    by_rep = f" GROUP BY {counted.group.removesuffix(', ')}" if counted.group else ""
+    return (
+        f"SELECT {counted.key}{sums} FROM {counted.table}"
+        f" WHERE {counted.whose}{_WHOLE_DAYS}{by_rep}"
+    )
 
 
-def _edge_calls_sql(columns: Iterable[str], by_rep: bool) -> Variants:
+def _edge_calls_sql(columns: Iterable[str], counted: _Counted, dialect: Dialect) -> str:
     """The calls of the partial UTC days at the window's two edges, counted as call_days
     does, by method and source."""
-    whose = _OF_REP[by_rep][2]
-
-    def build(dialect: Dialect) -> str:
-        sums = ", ".join(
-            f"sum({call_day_count(column, dialect)}) AS {column}" for column in columns
-        )
-        method, source = method_sql(dialect), source_sql(dialect)
-        return f"""
-SELECT {method} AS method, {source} AS source, {sums}
+    sums = ", ".join(f"sum({call_day_count(column, dialect)}) AS {column}" for column in columns)
+    method, source = method_sql(dialect), source_sql(dialect)
+    return f"""
+SELECT {counted.edge_key}{method} AS method, {source} AS source, {sums}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
 WHERE (c.started_at >= :start_day AND c.started_at < :first_day
        OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
-   AND {calls_in_window_sql(dialect)}{whose}
-GROUP BY {method}, {source}
+   AND {calls_in_window_sql(dialect)}{counted.edge_whose}
+GROUP BY {counted.edge_group}{method}, {source}
 """
-
-    return per_dialect(build)
 
 
 @dataclass(frozen=True)
@@ -332,19 +356,36 @@ class CountQueries:
     rate_totals: str
     rate_edges: Variants
 
-    @classmethod
-    def of(cls, by_rep: bool) -> CountQueries:
-        return cls(
-            _by_row_sql(by_rep),
-            _totals_sql(_COUNT_COLUMNS, by_rep),
-            _edge_calls_sql(_COUNT_COLUMNS, by_rep),
-            _totals_sql(_ROW_COUNTS, by_rep),
-            _edge_calls_sql(_ROW_COUNTS, by_rep),
-        )
+
+@dataclass(frozen=True)
+class RepCountQueries:
+    """CountQueries of a rep's own calls, as one report reads them and for every rep."""
+
+    by_row: RepStatement
+    totals: RepStatement
+    edges: RepStatement
+    rate_totals: RepStatement
+    rate_edges: RepStatement
 
 
-BOOK_COUNTS = CountQueries.of(by_rep=False)
-REP_COUNTS = CountQueries.of(by_rep=True)
+def _of_reps(build: Callable[[_Counted, Dialect], str]) -> RepStatement:
+    return RepStatement(lambda dialect, whose: build(_Counted.of_reps(whose), dialect))
+
+
+BOOK_COUNTS = CountQueries(
+    _by_row_sql(_BOOK),
+    _totals_sql(_COUNT_COLUMNS, _BOOK),
+    per_dialect(lambda dialect: _edge_calls_sql(_COUNT_COLUMNS, _BOOK, dialect)),
+    _totals_sql(_ROW_COUNTS, _BOOK),
+    per_dialect(lambda dialect: _edge_calls_sql(_ROW_COUNTS, _BOOK, dialect)),
+)
+REP_COUNTS = RepCountQueries(
+    _of_reps(lambda counted, _: _by_row_sql(counted)),
+    _of_reps(lambda counted, _: _totals_sql(_COUNT_COLUMNS, counted)),
+    _of_reps(lambda counted, dialect: _edge_calls_sql(_COUNT_COLUMNS, counted, dialect)),
+    _of_reps(lambda counted, _: _totals_sql(_ROW_COUNTS, counted)),
+    _of_reps(lambda counted, dialect: _edge_calls_sql(_ROW_COUNTS, counted, dialect)),
+)
 CALL_DAYS_BY_ROW_SQL = BOOK_COUNTS.by_row
 CALL_DAYS_TOTALS_SQL = BOOK_COUNTS.totals
 EDGE_CALLS_SQL = BOOK_COUNTS.edges
@@ -386,29 +427,41 @@ class CallCounts:
 
 
 def call_counts(
-    db: sqlite_utils.Database, window: Window, *, by_row: bool = True, rep: str | None = None
+    db: sqlite_utils.Database,
+    window: Window,
+    *,
+    by_row: bool = True,
+    rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> CallCounts:
     """call_days for the UTC days wholly inside the window, the calls themselves for the
     partial days at its edges; `rep`'s own calls alone (rep_call_days and theirs at the
-    edges). `by_row=False` (the plan) counts only calls, connects and meetings, and only
-    in total."""
+    edges), read from `rows` when given. `by_row=False` (the plan) counts only calls,
+    connects and meetings, and only in total."""
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
-    queries = BOOK_COUNTS if rep is None else REP_COUNTS
+    rows = rows or FigureRows(db, rep)
     first_day, after_last_day = _whole_days(window.start, window.end)
     params = {
         **window.params,
         "first_day": first_day,
         "after_last_day": after_last_day,
-        "rep": rep,
+        "rep": rows.rep,
     }
-    rows = list(db.query(queries.by_row, params)) if by_row else []
-    edges_sql = queries.edges if by_row else queries.rate_edges
-    edges = list(db.query(edges_sql.for_db(db), params))
-    totals = dict(next(db.query(queries.totals if by_row else queries.rate_totals, params)))
+    if rows.rep is None:
+        queries = BOOK_COUNTS
+        found = list(db.query(queries.by_row, params)) if by_row else []
+        edges_sql = queries.edges if by_row else queries.rate_edges
+        edges = list(db.query(edges_sql.for_db(db), params))
+        totals = dict(next(db.query(queries.totals if by_row else queries.rate_totals, params)))
+    else:
+        found = rows.dicts(REP_COUNTS.by_row, params) if by_row else []
+        edges = rows.dicts(REP_COUNTS.edges if by_row else REP_COUNTS.rate_edges, params)
+        totals_of_rep = rows.dicts(REP_COUNTS.totals if by_row else REP_COUNTS.rate_totals, params)
+        totals = totals_of_rep[0] if totals_of_rep else dict.fromkeys(columns, 0)
     for edge in edges:
         for column in columns:
             totals[column] += edge[column]
-    return _by_side([*rows, *edges] if by_row else [], totals)
+    return _by_side([*found, *edges] if by_row else [], totals)
 
 
 def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallCounts:
@@ -510,16 +563,17 @@ class _Deal:
 
 
 # The plan needs only how many deals, their amount and their prospects.
-def _deal_amounts_sql(dialect: Dialect) -> str:
+def _deal_amounts_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT d.prospect_id, d.amount_cents FROM deals d WHERE {_DEALS_IN} AND {good_deal_sql(dialect)}
+SELECT {whose.key("d.rep")}d.prospect_id, d.amount_cents FROM deals d
+WHERE {_deals_in(whose)} AND {good_deal_sql(dialect)}
 """
 
 
-DEAL_AMOUNTS_SQL = per_dialect(_deal_amounts_sql)
+DEAL_AMOUNTS_SQL = RepStatement(_deal_amounts_sql)
 
 
-def _deals(db: sqlite_utils.Database, window: Window, rep: str | None) -> list[_Deal]:
+def _deals(rows: FigureRows, window: Window) -> list[_Deal]:
     return [
         _Deal(
             ("deal", deal_id) if prospect_id is None else ("prospect", prospect_id),
@@ -531,8 +585,8 @@ def _deals(db: sqlite_utils.Database, window: Window, rep: str | None) -> list[_
             date.fromisoformat(closed_on),
             first,
         )
-        for deal_id, prospect_id, method, source, cents, kind, closed_on, first in db.execute(
-            DEALS_SQL.for_db(db), {**window.params, "rep": rep}
+        for deal_id, prospect_id, method, source, cents, kind, closed_on, first in rows.rows(
+            DEALS_SQL, window.params
         )
     ]
 
@@ -553,17 +607,17 @@ def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) 
 
 
 def _leads(
-    db: sqlite_utils.Database,
+    rows: FigureRows,
     window: Window,
     won: Iterable[tuple[int, str]],
-    rep: str | None = None,
 ) -> _Leads:
     """The distinct-prospect counts of the window by method and by source, given the
     prospects with a deal in it and the methods their deals count under: `lost` is the
-    prospects who said no without a deal. `rep`'s own leads alone (rep_figures)."""
-    if rep is not None:
-        methods, sources = rep_leads(db, {**window.params, "rep": rep}, won)
+    prospects who said no without a deal. A rep's own leads alone (rep_figures)."""
+    if rows.rep is not None:
+        methods, sources = rep_leads(rows, window.params, won)
         return _Leads(by_method=methods, by_source=sources)
+    db = rows.db
     by_source: dict[str, dict[str, int]] = {}
     methods: dict[str, dict[str, int]] = {}
     for row in db.query(LEADS_SQL.for_db(db), window.params):
@@ -594,20 +648,20 @@ def _leads(
 # The window's deals, each with the method and source it counts under and the prospect's
 # first call ever (for the sales cycle, from its marks). The deal of a forgotten prospect
 # has no prospect: it counts under the method and source kept on it (forget.py).
-def _deals_sql(dialect: Dialect) -> str:
+def _deals_sql(dialect: Dialect, whose: Whose) -> str:
     method = f"coalesce(d.forgotten_method, {method_sql(dialect)}, '{NO_SOURCE}')"
     source = f"coalesce(d.forgotten_source, {source_sql(dialect)})"
     return f"""
-SELECT d.id, d.prospect_id, {method} AS method, {source} AS source, d.amount_cents,
-    coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
+SELECT {whose.key("d.rep")}d.id, d.prospect_id, {method} AS method, {source} AS source,
+    d.amount_cents, coalesce(d.kind, '{DealKind.NEW}') AS kind, d.closed_on,
     f.first_call_at AS first_call
 FROM deals d LEFT JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
     LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
-WHERE {_DEALS_IN} AND {good_deal_sql(dialect)}
+WHERE {_deals_in(whose)} AND {good_deal_sql(dialect)}
 """
 
 
-DEALS_SQL = per_dialect(_deals_sql)
+DEALS_SQL = RepStatement(_deals_sql)
 
 
 def _wrong_nurtured(dialect: Dialect) -> str:
@@ -616,52 +670,52 @@ def _wrong_nurtured(dialect: Dialect) -> str:
 
 # Prospects handed back to nurture in the window, by source, with those the cadence gave
 # up on; and the nurture dates that cannot be read, which may belong to any window.
-def _handed_back_sql(dialect: Dialect) -> str:
+def _handed_back_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT {source_sql(dialect)} AS source, count(*) AS count,
+SELECT {whose.key("p.owner")}{source_sql(dialect)} AS source, count(*) AS count,
     count(*) FILTER (WHERE p.lost_reason = '{LostReason.UNREACHABLE}') AS unreachable
 FROM prospects p {indexed_by("prospects_nurtured", dialect)}
 WHERE p.nurtured_at >= :start AND p.nurtured_at < :end AND NOT {_wrong_nurtured(dialect)}
-    AND {of_rep("p.owner")}
-GROUP BY 1
+    AND {whose.of("p.owner")}
+GROUP BY {whose.group("p.owner")}{source_sql(dialect)}
 """
 
 
-HANDED_BACK_SQL = per_dialect(_handed_back_sql)
+HANDED_BACK_SQL = RepStatement(_handed_back_sql)
 
 
-def _unreadable_nurtured_sql(dialect: Dialect) -> str:
+def _unreadable_nurtured_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT count(*) FROM prospects p {indexed_by("prospects_nurtured", dialect)}
-WHERE p.nurtured_at IS NOT NULL AND {_wrong_nurtured(dialect)} AND {of_rep("p.owner")}
-"""
+SELECT {whose.key("p.owner")}count(*) FROM prospects p {indexed_by("prospects_nurtured", dialect)}
+WHERE p.nurtured_at IS NOT NULL AND {_wrong_nurtured(dialect)} AND {whose.of("p.owner")}
+{whose.group_by("p.owner")}"""
 
 
-UNREADABLE_NURTURED_SQL = per_dialect(_unreadable_nurtured_sql)
+UNREADABLE_NURTURED_SQL = RepStatement(_unreadable_nurtured_sql)
 
 
 # The emails of the window, read by sent_at and compared in the stored form (as calls are);
 # and the emails whose sent_at is not a moment, which no window holds.
-def _emails_sql(dialect: Dialect) -> str:
+def _emails_sql(dialect: Dialect, whose: Whose) -> str:
     sent_at = stored_moment_sql("emails", "sent_at", "e.", dialect)
     return f"""
-SELECT count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
+SELECT {whose.key("e.rep")}count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
 WHERE e.sent_at >= :start_day AND e.sent_at < :after_end_day
-    AND {sent_at} >= :start AND {sent_at} < :end AND {of_rep("e.rep")}
-"""
+    AND {sent_at} >= :start AND {sent_at} < :end AND {whose.of("e.rep")}
+{whose.group_by("e.rep")}"""
 
 
-EMAILS_SQL = per_dialect(_emails_sql)
+EMAILS_SQL = RepStatement(_emails_sql)
 
 
-def _unreadable_emails_sql(dialect: Dialect) -> str:
+def _unreadable_emails_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
-WHERE {wrong_value_sql("emails", "sent_at", "e.", dialect)} AND {of_rep("e.rep")}
-"""
+SELECT {whose.key("e.rep")}count(*) FROM emails e {indexed_by("emails_sent_at", dialect)}
+WHERE {wrong_value_sql("emails", "sent_at", "e.", dialect)} AND {whose.of("e.rep")}
+{whose.group_by("e.rep")}"""
 
 
-UNREADABLE_EMAILS_SQL = per_dialect(_unreadable_emails_sql)
+UNREADABLE_EMAILS_SQL = RepStatement(_unreadable_emails_sql)
 
 # The calls whose start is not a moment, which call_days counts on a day of their own.
 UNREADABLE_CALL_STARTS_SQL = f"""
@@ -766,33 +820,36 @@ def load_window_figures(
     plan: Plan | None,
     tz: tzinfo | None = None,
     rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> WindowFigures:
     """Every 9b figure over `window` but the pipeline's (pipeline.py has those); in a
     team's book `rep`'s own: their calls, leads, deals and emails, the prospects they own
-    handed back. A rep's calls whose start cannot be read are the team's to count."""
-    params = {**window.params, "rep": rep}
-    counted = call_counts(db, window, rep=rep)
+    handed back, read from `rows` when given. A rep's calls whose start cannot be read are
+    the team's to count."""
+    rows = rows or FigureRows(db, rep)
+    rep = rows.rep
+    params = window.params
+    counted = call_counts(db, window, rows=rows)
     per_call = counted.totals
-    deals = _deals(db, window, rep)
+    deals = _deals(rows, window)
     leads = _leads(
-        db,
+        rows,
         window,
         [(deal.prospect_id, deal.method) for deal in deals if deal.prospect_id is not None],
-        rep,
     )
     by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
     by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
     lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
     handed_back = []
-    for source, count, unreachable in db.execute(HANDED_BACK_SQL.for_db(db), params).fetchall():
+    for source, count, unreachable in rows.rows(HANDED_BACK_SQL, params):
         handed_back.append({"source": source, "count": count})
         lost_reasons[str(LostReason.UNREACHABLE)] += unreachable
     handed_back.sort(key=lambda row: (-row["count"], row["source"]))
-    unreadable_nurtured = db.execute(UNREADABLE_NURTURED_SQL.for_db(db), params).fetchone()[0]
+    (unreadable_nurtured,) = rows.first(UNREADABLE_NURTURED_SQL, params, (0,))
     unreadable_starts = db.execute(UNREADABLE_CALL_STARTS_SQL).fetchone()[0] if rep is None else 0
-    (emails,) = db.execute(EMAILS_SQL.for_db(db), params).fetchone()
-    (unreadable_emails,) = db.execute(UNREADABLE_EMAILS_SQL.for_db(db), params).fetchone()
-    speed = _speed_to_lead(db, params)
+    (emails,) = rows.first(EMAILS_SQL, params, (0,))
+    (unreadable_emails,) = rows.first(UNREADABLE_EMAILS_SQL, params, (0,))
+    speed = _speed_to_lead(rows, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
     won_cents = sum(deal.cents for deal in deals)
     won_leads = len({deal.lead for deal in deals})
@@ -850,16 +907,16 @@ class _Speed:
     skipped: int
 
 
-def _speed_to_lead(db: sqlite_utils.Database, params: Mapping[str, str]) -> _Speed:
+def _speed_to_lead(rows: FigureRows, params: Mapping[str, str]) -> _Speed:
     """Median hours from a prospect's creation to its first call ever, over the prospects
-    first called in the window, overall and by source (a negative wait counts 0); with
-    `rep` in `params`, the prospects whose first call was that rep's."""
+    first called in the window, overall and by source (a negative wait counts 0); of a
+    rep's, the prospects whose first call was that rep's."""
     waits: dict[str, list[int]] = {}
     skipped = 0
-    if params.get("rep") is None:
-        first_calls = db.execute(FIRST_CALLS_SQL.for_db(db), params).fetchall()
+    if rows.rep is None:
+        first_calls = rows.db.execute(FIRST_CALLS_SQL.for_db(rows.db), params).fetchall()
     else:
-        first_calls = rep_first_calls(db, params)
+        first_calls = rep_first_calls(rows, params)
     for source, seconds, unreadable in first_calls:
         skipped += unreadable
         if seconds is not None:
@@ -943,14 +1000,13 @@ WHERE per_method = 0
 MEETING_BUYERS_SQL = per_dialect(_meeting_buyers_sql)
 
 
-def _meeting_leads(
-    db: sqlite_utils.Database, window: Window, buyers: set[int], rep: str | None
-) -> tuple[int, int]:
+def _meeting_leads(rows: FigureRows, window: Window, buyers: set[int]) -> tuple[int, int]:
     """How many prospects had a `meeting` call in the window, and how many of them are
-    among `buyers`; `rep`'s own `meeting` calls alone."""
-    if rep is not None:
-        met = rep_meeting_leads(db, {**window.params, "rep": rep})
+    among `buyers`; a rep's own `meeting` calls alone."""
+    if rows.rep is not None:
+        met = rep_meeting_leads(rows, window.params)
         return len(met), len(met & buyers)
+    db = rows.db
     (meeting_leads,) = db.execute(MEETING_LEADS_SQL.for_db(db), window.params).fetchone()
     won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
     params = {**window.params, "won": won}
@@ -979,12 +1035,15 @@ def load_plan(
     settings: Settings,
     tz: tzinfo | None = None,
     rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> Plan | None:
     """The deals, meetings, connects and dials that close `remaining_cents`, from the rates
     of the last LOOKBACK_DAYS local days (or the settings where the history is too thin);
-    None when the size of a deal is unknown. In a team's book, from `rep`'s own history."""
+    None when the size of a deal is unknown. In a team's book, from `rep`'s own history
+    (read from `rows` when given)."""
+    rows = rows or FigureRows(db, rep)
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    closed = db.execute(DEAL_AMOUNTS_SQL.for_db(db), {**lookback.params, "rep": rep}).fetchall()
+    closed = rows.rows(DEAL_AMOUNTS_SQL, lookback.params)
     deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
@@ -995,9 +1054,9 @@ def load_plan(
             avg_deal = median_open_value(db)
     if not avg_deal:
         return None
-    per_call = call_counts(db, lookback, by_row=False, rep=rep).totals
+    per_call = call_counts(db, lookback, by_row=False, rows=rows).totals
     buyers = {prospect_id for prospect_id, _ in closed if prospect_id is not None}
-    meeting_leads, meeting_buyers = _meeting_leads(db, lookback, buyers, rep)
+    meeting_leads, meeting_buyers = _meeting_leads(rows, lookback, buyers)
     win, win_source = _rate(
         meeting_buyers,
         meeting_leads,
@@ -1043,24 +1102,28 @@ def load_plan(
     )
 
 
-def _today_sql(dialect: Dialect) -> str:
+def _today_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({CONNECTS})),
+SELECT {whose.key("c.rep")}count(*), count(*) FILTER (WHERE c.outcome IN ({CONNECTS})),
     count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
 FROM calls c
-WHERE {calls_of_window_sql(dialect)} AND {of_rep("c.rep")}
-"""
+WHERE {calls_of_window_sql(dialect)} AND {whose.of("c.rep")}
+{whose.group_by("c.rep")}"""
 
 
-TODAY_SQL = per_dialect(_today_sql)
+TODAY_SQL = RepStatement(_today_sql)
 
 
 def load_today_activity(
-    db: sqlite_utils.Database, today: date, tz: tzinfo | None = None, rep: str | None = None
+    db: sqlite_utils.Database,
+    today: date,
+    tz: tzinfo | None = None,
+    rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> TodayActivity:
     """Dials, connects and `meeting` calls on the as-of date, in local time (`rep`'s own
-    in a team's book)."""
+    in a team's book, read from `rows` when given)."""
+    rows = rows or FigureRows(db, rep)
     window = Window.of_days(today, today, tz)
-    params = {**window.params, "rep": rep}
-    dials, connects, meetings = db.execute(TODAY_SQL.for_db(db), params).fetchone()
+    dials, connects, meetings = rows.first(TODAY_SQL, window.params, (0, 0, 0))
     return TodayActivity(dials, connects, meetings)

@@ -27,9 +27,9 @@ from funnel_tui.manager_figures import (
 from funnel_tui.money import MAX_CENTS, format_money, round_half_up
 from funnel_tui.periods import business_days, period_bounds, period_name
 from funnel_tui.pipeline import Pipeline, load_pipeline
+from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import per_dialect
 from funnel_tui.store.sqlite import write_transaction
 
 # The status band around the expected amount: within 5% either way is on track.
@@ -277,47 +277,70 @@ _COVERING = (
     f" AND {_WHOSE_TARGET}"
 )
 
-FIND_TARGET_SQL = per_dialect(
-    lambda dialect: (
-        f"""
-SELECT * FROM targets
-WHERE {_COVERING} AND {wrong_values_sql("targets", "", dialect)} = 0
-ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
-LIMIT 1
-"""
-    )
+_COVERING_DAY = (
+    "starts_on <= :today AND ends_on >= :today"
+    " AND (CAST(:period AS TEXT) IS NULL OR period = :period)"
 )
 
+
+def _covering(whose: Whose) -> str:
+    """The targets that may cover the day: of every rep, each in their rows."""
+    return _COVERING if whose is Whose.ONE else f"{_COVERING_DAY} AND rep IS NOT NULL"
+
+
+def _find_target_sql(dialect: Dialect, whose: Whose) -> str:
+    """The targets covering the day, the one that counts first (of every rep, each rep's
+    first in their rows)."""
+    return f"""
+SELECT {whose.key("rep")}* FROM targets
+WHERE {_covering(whose)} AND {wrong_values_sql("targets", "", dialect)} = 0
+ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
+{"LIMIT 1" if whose is Whose.ONE else ""}"""
+
+
+FIND_TARGET_SQL = RepStatement(_find_target_sql)
+
+
 # The values of the wrong type or range in the targets that may cover today.
-UNREADABLE_TARGETS_SQL = per_dialect(
-    lambda dialect: (
-        f"SELECT coalesce(sum({wrong_values_sql('targets', '', dialect)}), 0)"
-        f" FROM targets WHERE {_COVERING}"
+def _unreadable_targets_sql(dialect: Dialect, whose: Whose) -> str:
+    return (
+        f"SELECT {whose.key('rep')}coalesce(sum({wrong_values_sql('targets', '', dialect)}), 0)"
+        f" FROM targets WHERE {_covering(whose)} {whose.group_by('rep')}"
     )
-)
+
+
+UNREADABLE_TARGETS_SQL = RepStatement(_unreadable_targets_sql)
 
 
 def find_target(
-    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+    db: sqlite_utils.Database,
+    today: date,
+    period: str | None = None,
+    rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> dict | None:
     """The target whose period contains `today`; of several kinds, the shortest period wins.
-    `rep`'s own in a team's book, else the team's.
+    `rep`'s own in a team's book (read from `rows` when given), else the team's.
 
     A target with a value of the wrong type or range is left out (see unreadable_targets).
     """
     _check_period(period)
-    params = {"today": today.isoformat(), "period": period, "rep": rep}
-    rows = list(db.query(FIND_TARGET_SQL.for_db(db), params))
-    return rows[0] if rows else None
+    params = {"today": today.isoformat(), "period": period}
+    found = (rows or FigureRows(db, rep)).dicts(FIND_TARGET_SQL, params)
+    return found[0] if found else None
 
 
 def unreadable_targets(
-    db: sqlite_utils.Database, today: date, period: str | None = None, rep: str | None = None
+    db: sqlite_utils.Database,
+    today: date,
+    period: str | None = None,
+    rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> int:
     """How many values of the wrong type or range find_target left out."""
     _check_period(period)
-    params = {"today": today.isoformat(), "period": period, "rep": rep}
-    return db.execute(UNREADABLE_TARGETS_SQL.for_db(db), params).fetchone()[0]
+    params = {"today": today.isoformat(), "period": period}
+    return (rows or FigureRows(db, rep)).first(UNREADABLE_TARGETS_SQL, params, (0,))[0]
 
 
 def set_target(
@@ -373,7 +396,7 @@ def set_target(
 _IN_WINDOW = "{d}closed_on >= :starts_on AND {d}closed_on < :after_end"
 
 
-def _won_sql(dialect: Dialect) -> str:
+def _won_sql(dialect: Dialect, whose: Whose) -> str:
     """What the window's deals won, and how many values they hold of the wrong type or
     range.
 
@@ -384,9 +407,24 @@ def _won_sql(dialect: Dialect) -> str:
     deals_closed index that reads a deal's row only when its date is wrong. A rep's count
     is of their own deals, as their won is: the team's other deals are not theirs to skip
     (and on PostgreSQL, where checking a date is a function call, a team report checked
-    every deal of the book once for each rep)."""
+    every deal of the book once for each rep). Every rep's come as two rows each, the
+    window's and the others' wrong dates."""
     wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
     deals_closed = indexed_by("deals_closed", dialect)
+    if whose is Whose.EVERY_REP:
+        return f"""
+SELECT d.rep, coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
+    coalesce(sum({wrong_deal_values}), 0)
+FROM deals d
+WHERE {_IN_WINDOW.format(d="d.")} AND d.rep IS NOT NULL
+GROUP BY d.rep
+UNION ALL
+SELECT o.rep, 0, coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
+FROM deals o {deals_closed}
+WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
+    AND NOT ({_IN_WINDOW.format(d="o.")}) AND o.rep IS NOT NULL
+GROUP BY o.rep
+"""
     return f"""
 SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
     coalesce(sum({wrong_deal_values}), 0) + (
@@ -400,7 +438,7 @@ WHERE {_IN_WINDOW.format(d="d.")} AND {of_rep("d.rep")}
 """
 
 
-WON_SQL = per_dialect(_won_sql)
+WON_SQL = RepStatement(_won_sql)
 
 
 def load_pace(
@@ -413,6 +451,7 @@ def load_pace(
     breakdowns: bool = True,
     rep: str | None = None,
     target: dict[str, Any] | None = None,
+    rows: FigureRows | None = None,
 ) -> Pace | None:
     """The pace for the target containing `today` (None when there is none).
 
@@ -424,9 +463,11 @@ def load_pace(
     In a team's book `rep` scopes every figure to the rep's own (PRODUCT 16): their
     target, deals, calls, leads, emails, plan, and the pipeline of the prospects they own.
     `target`, a row of targets, is measured against instead of the one stored for the
-    period.
+    period. `rows` reads a team report's statements once for every rep.
     """
-    target = target or find_target(db, today, period, rep)
+    rows = rows or FigureRows(db, rep)
+    rep = rows.rep
+    target = target or find_target(db, today, period, rows=rows)
     if target is None:
         return None
     starts_on = date.fromisoformat(target["starts_on"])
@@ -437,12 +478,12 @@ def load_pace(
     deals_window = {
         "starts_on": window.params["starts_on"],
         "after_end": window.params["after_end"],
-        "rep": rep,
     }
     goal = target["calls_per_day"]
     calls_per_day = settings.calls_per_day if goal is None else goal
-    won_cents, unreadable_deals = db.execute(WON_SQL.for_db(db), deals_window).fetchone()
-    activity = load_today_activity(db, today, tz, rep)
+    won = rows.rows(WON_SQL, deals_window)
+    won_cents, unreadable_deals = (sum(row[column] for row in won) for column in (0, 1))
+    activity = load_today_activity(db, today, tz, rows=rows)
     pace = compute_pace(
         kind=target["period"],
         starts_on=starts_on,
@@ -454,12 +495,12 @@ def load_pace(
         today=today,
         weekdays=settings.business_days,
         holidays=settings.holidays,
-        skipped=unreadable_targets(db, today, period, rep) + unreadable_deals,
+        skipped=unreadable_targets(db, today, period, rows=rows) + unreadable_deals,
     )
     pace = replace(pace, activity=activity)
     if not breakdowns:
         return pace
-    pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on, rep=rep)
+    pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on, rows=rows)
     plan = load_plan(
         db,
         today=today,
@@ -468,7 +509,7 @@ def load_pace(
         daily_call_goal=calls_per_day,
         settings=settings,
         tz=tz,
-        rep=rep,
+        rows=rows,
     )
     window_days = business_days(
         starts_on, min(ends_on, today), weekdays=settings.business_days, holidays=settings.holidays
@@ -479,7 +520,7 @@ def load_pace(
         business_days_in_window=len(window_days),
         plan=plan,
         tz=tz,
-        rep=rep,
+        rows=rows,
     )
     return replace(
         pace,

@@ -16,19 +16,23 @@ from typing import Any
 import sqlite_utils
 
 from funnel_tui.domain import PIPELINE_STAGES, sql_list
-from funnel_tui.figure_sql import indexed_by, of_rep
+from funnel_tui.figure_sql import indexed_by
 from funnel_tui.foreign_values import readable_row, wrong_value_sql
 from funnel_tui.money import round_half_up
+from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.settings import StageWeights
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import per_dialect
 
 # How many of the opportunities closing soonest the pace screen lists.
 SOONEST_SHOWN = 5
 
 # The prospects_pipeline index's own condition, so that every query here reads it; in a
 # team's book a rep's pipeline is the prospects they own (`:rep`).
-_OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {of_rep('owner')}"
+_OPEN = f"stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0"
+
+
+def _open(whose: Whose) -> str:
+    return f"{_OPEN} AND {whose.of('owner')}"
 
 
 def _open_prospects(dialect: Dialect) -> str:
@@ -50,9 +54,9 @@ def _dated(dialect: Dialect) -> str:
 # Per stage: the good opportunities, their value, those expected to close by the end of
 # the period (and how many of them are overdue), those without a close date, and the
 # values left out.
-def _by_stage_sql(dialect: Dialect) -> str:
+def _by_stage_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT stage,
+SELECT {whose.key("rep")}stage,
     count(*) FILTER (WHERE NOT wrong_value) AS count,
     coalesce(sum(deal_value_cents) FILTER (WHERE NOT wrong_value), 0) AS cents,
     count(*) FILTER (WHERE NOT wrong_value AND dated AND expected_close_on <= :closing_by)
@@ -66,29 +70,37 @@ SELECT stage,
     count(*) FILTER (WHERE wrong_value) + count(*) FILTER (
         WHERE NOT wrong_value AND expected_close_on IS NOT NULL AND NOT dated) AS skipped
 FROM (
-    SELECT stage, deal_value_cents, expected_close_on,
+    SELECT {whose.key("owner")}stage, deal_value_cents, expected_close_on,
         {_wrong_value(dialect)} AS wrong_value, {_dated(dialect)} AS dated
     FROM {_open_prospects(dialect)}
-    WHERE {_OPEN}
+    WHERE {_open(whose)}
 ) AS opportunities
-GROUP BY stage
+GROUP BY {whose.group("rep")}stage
 """
 
 
-BY_STAGE_SQL = per_dialect(_by_stage_sql)
+BY_STAGE_SQL = RepStatement(_by_stage_sql)
 
 
-def _soonest_sql(dialect: Dialect) -> str:
-    return f"""
-SELECT id, name, stage, deal_value_cents, expected_close_on
+# The opportunities closing soonest; of every rep, each one's first `:limit`.
+def _soonest_sql(dialect: Dialect, whose: Whose) -> str:
+    columns = "id, name, stage, deal_value_cents, expected_close_on"
+    soonest = f"""
 FROM {_open_prospects(dialect)}
-WHERE {_OPEN} AND NOT {_wrong_value(dialect)} AND {_dated(dialect)}
-ORDER BY expected_close_on, id
-LIMIT :limit
+WHERE {_open(whose)} AND NOT {_wrong_value(dialect)} AND {_dated(dialect)}"""
+    if whose is Whose.ONE:
+        return f"SELECT {columns}{soonest}\nORDER BY expected_close_on, id\nLIMIT :limit\n"
+    return f"""
+SELECT owner, {columns} FROM (
+    SELECT owner, {columns},
+        row_number() OVER (PARTITION BY owner ORDER BY expected_close_on, id) AS place{soonest}
+) AS opportunities
+WHERE place <= :limit
+ORDER BY owner, expected_close_on, id
 """
 
 
-SOONEST_SQL = per_dialect(_soonest_sql)
+SOONEST_SQL = RepStatement(_soonest_sql)
 
 
 @dataclass(frozen=True)
@@ -176,15 +188,18 @@ def load_pipeline(
     closing_by: date,
     soonest: int = SOONEST_SHOWN,
     rep: str | None = None,
+    rows: FigureRows | None = None,
 ) -> Pipeline:
     """The pipeline as it stands, with the opportunities expected to close by `closing_by`
-    and those overdue as of `today`; in a team's book, of the prospects `rep` owns."""
-    params = {"today": today.isoformat(), "closing_by": closing_by.isoformat(), "rep": rep}
-    rows = {row["stage"]: row for row in db.query(BY_STAGE_SQL.for_db(db), params)}
+    and those overdue as of `today`; in a team's book, of the prospects `rep` owns (read
+    from `rows` when given)."""
+    figure_rows = rows or FigureRows(db, rep)
+    params = {"today": today.isoformat(), "closing_by": closing_by.isoformat()}
+    rows_by_stage = {row["stage"]: row for row in figure_rows.dicts(BY_STAGE_SQL, params)}
     empty = dict.fromkeys(
         ("count", "cents", "closing_count", "closing_cents", "overdue", "undated", "skipped"), 0
     )
-    stages = [rows.get(stage, empty) for stage in PIPELINE_STAGES]
+    stages = [rows_by_stage.get(stage, empty) for stage in PIPELINE_STAGES]
     closing_weighted = sum(
         (
             Fraction(row["closing_cents"] * weights.of(stage), 100)
@@ -198,8 +213,7 @@ def load_pipeline(
             for stage, row in zip(PIPELINE_STAGES, stages, strict=True)
         ),
         soonest=tuple(
-            _opportunity(row)
-            for row in db.query(SOONEST_SQL.for_db(db), {"limit": soonest, "rep": rep})
+            _opportunity(row) for row in figure_rows.dicts(SOONEST_SQL, {"limit": soonest})
         ),
         closing_by=closing_by,
         closing_count=sum(row["closing_count"] for row in stages),

@@ -4,15 +4,14 @@ The book's come from lead_marks, which marks every rep's calls together. A rep's
 from their own calls of the window, read by the calls_rep index (rep, started_at): per
 prospect, whether the rep worked, reached, met or heard a no from them, as lead_marks
 marks them. The rep's calls are counted in rep_call_days (manager_figures reads it); the
-rep's deals, emails and owned prospects are the book's queries with `:rep` set.
+rep's deals, emails and owned prospects are the book's queries with `:rep` set. A team
+report reads every rep's at once, each statement grouped by rep (rep_rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import sqlite_utils
 
 from funnel_tui.domain import Outcome
 from funnel_tui.figure_sql import (
@@ -22,115 +21,123 @@ from funnel_tui.figure_sql import (
     source_sql,
     stored_start_sql,
 )
+from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import NUMBER_LIST, in_dialect, per_dialect
+from funnel_tui.store.sql import NUMBER_LIST, in_dialect
 
 # The rep's calls of the window, with their prospects.
 _REP_CALLS = "calls c JOIN prospects p ON p.id = c.prospect_id"
 
 
-def _flags_sql(dialect: Dialect, among: str = "TRUE") -> str:
+def _flags_sql(dialect: Dialect, whose: Whose, among: str = "TRUE") -> str:
     """Each prospect the rep called in the window (of those `among` picks), per method
     its calls count under: 1 or 0 for whether a call of theirs connected, was a
     `meeting`, was a `not_interested`."""
     method = method_sql(dialect)
     return f"""
-SELECT c.prospect_id, {method} AS method, {source_sql(dialect)} AS source,
+SELECT {whose.key("c.rep")}c.prospect_id, {method} AS method, {source_sql(dialect)} AS source,
     max(CASE WHEN c.outcome IN ({CONNECTS}) THEN 1 ELSE 0 END) AS reached,
     max(CASE WHEN c.outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END) AS met,
     max(CASE WHEN c.outcome = '{Outcome.NOT_INTERESTED}' THEN 1 ELSE 0 END) AS refused
 FROM {_REP_CALLS}
-WHERE c.rep = :rep AND {calls_of_window_sql(dialect)} AND {among}
-GROUP BY c.prospect_id, {method}, p.source"""
+WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)} AND {among}
+GROUP BY {whose.group("c.rep")}c.prospect_id, {method}, p.source"""
 
 
 # The rep's leads: per method (a prospect counts under each method they were called
 # with) and per source (each prospect once, over all their calls of the window).
-def _rep_leads_sql(dialect: Dialect) -> str:
+def _rep_leads_sql(dialect: Dialect, whose: Whose) -> str:
+    rep, by_rep = whose.key("rep"), whose.group("rep")
     return f"""
-WITH flags AS ({_flags_sql(dialect)})
-SELECT 1 AS per_method, method AS name, count(*) AS leads, sum(reached) AS reached,
+WITH flags AS ({_flags_sql(dialect, whose)})
+SELECT {rep}1 AS per_method, method AS name, count(*) AS leads, sum(reached) AS reached,
     sum(met) AS met, sum(refused) AS refused
-FROM flags GROUP BY method
+FROM flags GROUP BY {by_rep}method
 UNION ALL
-SELECT 0, source, count(*), sum(reached), sum(met), sum(refused)
+SELECT {rep}0, source, count(*), sum(reached), sum(met), sum(refused)
 FROM (
-    SELECT prospect_id, source, max(reached) AS reached, max(met) AS met,
+    SELECT {rep}prospect_id, source, max(reached) AS reached, max(met) AS met,
         max(refused) AS refused
-    FROM flags GROUP BY prospect_id, source
+    FROM flags GROUP BY {by_rep}prospect_id, source
 ) AS leads
-GROUP BY source
+GROUP BY {by_rep}source
 """
 
 
-REP_LEADS_SQL = per_dialect(_rep_leads_sql)
+REP_LEADS_SQL = RepStatement(_rep_leads_sql)
 
 
 # The rep's prospects with a deal of theirs in the window who also said no to them in
-# it, with the method of each no.
-_BUYERS = """c.prospect_id IN (
-    SELECT d.prospect_id FROM deals d
-    WHERE d.rep = :rep AND d.closed_on >= :starts_on AND d.closed_on < :after_end)"""
+# it, with the method of each no; for every rep, each rep's with a deal of their own.
+_DEALS_OF_WINDOW = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
+_BUYERS = {
+    Whose.ONE: f"""c.prospect_id IN (
+    SELECT d.prospect_id FROM deals d WHERE d.rep = :rep AND {_DEALS_OF_WINDOW})""",
+    Whose.EVERY_REP: f"""(c.rep, c.prospect_id) IN (
+    SELECT d.rep, d.prospect_id FROM deals d WHERE {_DEALS_OF_WINDOW})""",
+}
 
 
-def _rep_refusing_buyers_sql(dialect: Dialect) -> str:
+def _rep_refusing_buyers_sql(dialect: Dialect, whose: Whose) -> str:
+    flags = _flags_sql(dialect, whose, _BUYERS[whose])
     return f"""
-SELECT prospect_id, method, source FROM ({_flags_sql(dialect, _BUYERS)}) AS flags
+SELECT {whose.key("rep")}prospect_id, method, source FROM ({flags}) AS flags
 WHERE refused = 1
 """
 
 
-REP_REFUSING_BUYERS_SQL = per_dialect(_rep_refusing_buyers_sql)
+REP_REFUSING_BUYERS_SQL = RepStatement(_rep_refusing_buyers_sql)
 
 
 # The prospects with a `meeting` call of the rep's in the window, for the plan: their
 # ids (a plan's window holds a few hundred at most).
-def _rep_meeting_leads_sql(dialect: Dialect) -> str:
+def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT DISTINCT c.prospect_id FROM calls c
-WHERE c.rep = :rep AND c.outcome = '{Outcome.MEETING}' AND {calls_of_window_sql(dialect)}
+SELECT DISTINCT {whose.key("c.rep")}c.prospect_id FROM calls c
+WHERE {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
+    AND {calls_of_window_sql(dialect)}
 """
 
 
-REP_MEETING_LEADS_SQL = per_dialect(_rep_meeting_leads_sql)
+REP_MEETING_LEADS_SQL = RepStatement(_rep_meeting_leads_sql)
 
 
 # Speed to lead: the prospects whose first call ever was the rep's and fell in the
 # window, by source, as FIRST_CALLS_SQL gives the book's. Both sides are bounded by the
 # window, so the planner reads whichever is fewer: the prospects first called in it
 # (lead_marks_first) or the rep's calls of it (calls_rep).
-def _rep_first_calls_sql(dialect: Dialect) -> str:
+def _rep_first_calls_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
+SELECT {whose.key("c.rep")}m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
     count(*) FILTER (WHERE m.wait_s IS NULL)
 FROM calls c JOIN lead_marks m
     ON m.prospect_id = c.prospect_id AND m.per_method = 0 AND m.method = ''
-WHERE c.rep = :rep AND {calls_of_window_sql(dialect)}
+WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
     AND m.first_call_at >= :start AND m.first_call_at < :end
     AND m.first_call_at = {stored_start_sql(dialect)}
-GROUP BY m.source
+GROUP BY {whose.group("c.rep")}m.source
 """
 
 
-REP_FIRST_CALLS_SQL = per_dialect(_rep_first_calls_sql)
+REP_FIRST_CALLS_SQL = RepStatement(_rep_first_calls_sql)
 
 _LEAD_COUNTS = ("leads", "reached", "met", "refused")
 
 
 def rep_leads(
-    db: sqlite_utils.Database, params: Mapping[str, Any], won: Iterable[tuple[int, str]]
+    rows: FigureRows, params: Mapping[str, Any], won: Iterable[tuple[int, str]]
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
     """The rep's distinct-prospect counts of the window (by method, by source), each with
     `lost`: the prospects who said no to the rep without a deal of the rep's (`won`, its
     prospects and the methods their deals count under)."""
     by_method: dict[str, dict[str, int]] = {}
     by_source: dict[str, dict[str, int]] = {}
-    for row in db.query(REP_LEADS_SQL.for_db(db), params):
+    for row in rows.dicts(REP_LEADS_SQL, params):
         side = by_method if row["per_method"] else by_source
         side[row["name"]] = {count: int(row[count]) for count in _LEAD_COUNTS}
     refusals: dict[int, set[str]] = {}
     sources: dict[int, str] = {}
-    for prospect_id, method, source in db.execute(REP_REFUSING_BUYERS_SQL.for_db(db), params):
+    for prospect_id, method, source in rows.rows(REP_REFUSING_BUYERS_SQL, params):
         refusals.setdefault(prospect_id, set()).add(method)
         sources[prospect_id] = source
     won_refused: dict[tuple[str, str], int] = {}
@@ -155,12 +162,12 @@ def _methods_of_deals(won: Iterable[tuple[int, str]]) -> dict[int, set[str]]:
     return methods
 
 
-def rep_meeting_leads(db: sqlite_utils.Database, params: Mapping[str, Any]) -> set[int]:
+def rep_meeting_leads(rows: FigureRows, params: Mapping[str, Any]) -> set[int]:
     """The prospects with a `meeting` call of the rep's in the window."""
-    return {row[0] for row in db.execute(REP_MEETING_LEADS_SQL.for_db(db), params)}
+    return {row[0] for row in rows.rows(REP_MEETING_LEADS_SQL, params)}
 
 
-def rep_first_calls(db: sqlite_utils.Database, params: Mapping[str, Any]) -> list[Any]:
+def rep_first_calls(rows: FigureRows, params: Mapping[str, Any]) -> list[Any]:
     """(source, the waits in seconds as `1,2,3`, how many cannot be read) of the prospects
     the rep called first in the window."""
-    return db.execute(REP_FIRST_CALLS_SQL.for_db(db), params).fetchall()
+    return rows.rows(REP_FIRST_CALLS_SQL, params)

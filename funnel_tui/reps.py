@@ -103,13 +103,21 @@ def add_rep(db: Any, name: str) -> tuple[str, bool]:
     return name, True
 
 
+_BY_NAME = "ORDER BY lower(r.name), r.name"
+
+
 def list_reps(db: Any) -> list[Rep]:
     """Every rep with how many prospects they own, by name."""
     rows = db.execute(
         "SELECT r.name, r.added_at, (SELECT count(*) FROM prospects p WHERE p.owner = r.name)"
-        " FROM reps r ORDER BY lower(r.name), r.name"
+        f" FROM reps r {_BY_NAME}"
     ).fetchall()
     return [Rep(name, added_at, prospects) for name, added_at, prospects in rows]
+
+
+def rep_names(db: Any) -> list[str]:
+    """Every rep's name, in list_reps' order, without counting what they own."""
+    return [name for (name,) in db.execute(f"SELECT r.name FROM reps r {_BY_NAME}").fetchall()]
 
 
 def remove_rep(db: Any, name: str) -> tuple[str, int]:

@@ -4,13 +4,15 @@ the team's target. A rep without a target of their own has what they did in the 
 
 A team with no target of its own is measured against the sum of its reps' targets for the
 period (those of the period the first rep's target has, so the sum is of one window).
-A rep's 9b figures are read from their own calls (rep_figures); the activity of every rep
-from the calls and deals of the period in one pass each, grouped by rep; the team's
+A rep's 9b figures are read from their own calls (rep_figures); each statement of the
+reps' reports runs once for the whole team, grouped by rep (rep_rows), as the activity
+of every rep is read from the calls and deals of the period in one pass each; the team's
 figures are the book's, as a one-rep report reads them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
@@ -19,7 +21,8 @@ from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
 from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
-from funnel_tui.reps import list_reps
+from funnel_tui.rep_rows import FigureRows
+from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
 
 # A rep's line: their whole report, and how many prospects they own.
@@ -99,10 +102,16 @@ class TeamReport:
 
 
 def summed_rep_targets(
-    db: Any, today: date, period: str | None, reps: list[str]
+    db: Any,
+    today: date,
+    period: str | None,
+    reps: list[str],
+    rows_of: Callable[[str], FigureRows],
 ) -> dict[str, Any] | None:
-    """A target row for the team that has none: its reps' targets of one window added."""
-    found = [row for rep in reps if (row := find_target(db, today, period, rep)) is not None]
+    """A target row for the team that has none: its reps' targets of one window added
+    (each rep's read from `rows_of` the rep)."""
+    targets = (find_target(db, today, period, rows=rows_of(rep)) for rep in reps)
+    found = [row for row in targets if row is not None]
     if not found:
         return None
     window = (found[0]["period"], found[0]["starts_on"], found[0]["ends_on"])
@@ -160,17 +169,22 @@ def load_team_report(
 ) -> TeamReport:
     """Each rep's line and the team's whole report, for the period containing `today`;
     with `only`, that rep's line alone."""
-    names = [rep.name for rep in list_reps(db)]
+    names = rep_names(db)
     if only is not None:
         names = [name for name in names if name == only]
     team_target = None if only is not None else find_target(db, today, period)
+    # Every rep's statements run once for the team; one rep's report runs their own.
+    rows_of = FigureRows.every_rep(db) if only is None else lambda rep: FigureRows(db, rep)
     summed = only is None and team_target is None
     if summed:
-        team_target = summed_rep_targets(db, today, period, names)
+        team_target = summed_rep_targets(db, today, period, names, rows_of)
     team = None
     if team_target is not None:
         team = load_pace(db, today, settings, period=period, tz=tz, target=team_target)
-    paces = {name: load_pace(db, today, settings, period=period, tz=tz, rep=name) for name in names}
+    paces = {
+        name: load_pace(db, today, settings, period=period, tz=tz, rows=rows_of(name))
+        for name in names
+    }
     # What the reps did over the team's period, else the first rep's target's, else the
     # period asked for (this month): counted whether or not a rep has a target.
     shown = team or next((pace for pace in paces.values() if pace is not None), None)

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.domain import PERIOD_KINDS
+from funnel_tui.figure_sql import calls_in_window_sql
 from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.manager_figures import (
     CALL_DAYS_BY_ROW_SQL,
@@ -48,6 +49,7 @@ from funnel_tui.rep_figures import (
 )
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import FROZEN_NOW
 from tests.book_copy import copy_book_to_team
@@ -558,27 +560,35 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
     assert [row.calls for row in pace.by_method] == [2]
 
 
+# The statements a rep's report and a team report share with the book's, as one report
+# runs them and for every rep at once.
+REP_STATEMENTS = [
+    WON_SQL,
+    TODAY_SQL,
+    DEALS_SQL,
+    HANDED_BACK_SQL,
+    UNREADABLE_NURTURED_SQL,
+    # A rep's own, in a team's book.
+    REP_COUNTS.by_row,
+    REP_COUNTS.totals,
+    REP_COUNTS.edges,
+    REP_LEADS_SQL,
+    REP_REFUSING_BUYERS_SQL,
+    REP_MEETING_LEADS_SQL,
+    REP_FIRST_CALLS_SQL,
+]
+
+
 @pytest.mark.parametrize(
     "sql",
     [
-        WON_SQL.sqlite,
-        TODAY_SQL.sqlite,
         CALL_DAYS_BY_ROW_SQL,
         CALL_DAYS_TOTALS_SQL,
         EDGE_CALLS_SQL.sqlite,
-        DEALS_SQL.sqlite,
         WON_LEADS_SQL.sqlite,
-        HANDED_BACK_SQL.sqlite,
-        UNREADABLE_NURTURED_SQL.sqlite,
         FIRST_CALLS_SQL.sqlite,
-        # A rep's own, in a team's book.
-        REP_COUNTS.by_row,
-        REP_COUNTS.totals,
-        REP_COUNTS.edges.sqlite,
-        REP_LEADS_SQL.sqlite,
-        REP_REFUSING_BUYERS_SQL.sqlite,
-        REP_MEETING_LEADS_SQL.sqlite,
-        REP_FIRST_CALLS_SQL.sqlite,
+        *(statement.one.sqlite for statement in REP_STATEMENTS),
+        *(statement.every_rep.sqlite for statement in REP_STATEMENTS),
     ],
 )
 def test_pace_queries_read_calls_and_deals_through_indexes(
@@ -627,9 +637,42 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     assert leads[0] == "SCAN m USING COVERING INDEX lead_marks_grouped", leads
     assert not any("TEMP B-TREE" in step for step in leads), leads
     # Deals first, each one's call by its id: never a range over the window's calls.
-    won = plan(DEALS_SQL.sqlite)
+    won = plan(DEALS_SQL.one.sqlite)
     assert won[0].startswith("SEARCH d "), won
     assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN" in won, won
+
+
+def test_a_call_is_in_a_window_on_postgresql_exactly_when_its_stored_moment_is(
+    postgres_url: str,
+) -> None:
+    """The window's test makes funnel_utc's check of the form once for both bounds: it
+    keeps every call funnel_utc's moment keeps, whatever text another tool stored."""
+    in_window = calls_in_window_sql(Dialect.POSTGRESQL)
+    sql = (
+        f"SELECT coalesce({in_window}, FALSE), coalesce(funnel_utc(c.started_at) >= :start"
+        " AND funnel_utc(c.started_at) < :end, FALSE)"
+        " FROM (SELECT CAST(:moment AS TEXT) AS started_at) AS c"
+    )
+    window = {"start": "2026-11-01T05:00:00+00:00", "end": "2026-12-01T05:00:00+00:00"}
+    team = open_team_book(postgres_url)
+    try:
+        for moment in (
+            "2026-11-05T10:00:00+00:00",
+            "2026-11-01T04:59:59+00:00",
+            "2026-12-01T05:00:00+00:00",
+            "2026-11-30T23:30:00-05:00",
+            "2026-11-01T01:00:00-05:00",
+            "2026-11-30T10:00:00+00:00",
+            "2026-11-31T10:00:00+00:00",
+            "2026-11-05 10:00:00",
+            "2026-11-05",
+            "soon",
+            None,
+        ):
+            found, expected = team.db.execute(sql, {**window, "moment": moment}).fetchone()
+            assert found == expected, moment
+    finally:
+        team.close()
 
 
 def test_a_team_database_gives_the_figures_of_the_same_book_in_a_file(

@@ -204,7 +204,15 @@ def test_the_soonest_list_is_short(book: Any) -> None:
     assert len(pipeline_of(book.db).soonest) == 5
 
 
-@pytest.mark.parametrize("sql", [BY_STAGE_SQL.sqlite, SOONEST_SQL.sqlite])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        BY_STAGE_SQL.one.sqlite,
+        SOONEST_SQL.one.sqlite,
+        BY_STAGE_SQL.every_rep.sqlite,
+        SOONEST_SQL.every_rep.sqlite,
+    ],
+)
 def test_the_pipeline_reads_only_its_own_index(file_book: Storage, sql: str) -> None:
     book = file_book
     params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5, "rep": None}

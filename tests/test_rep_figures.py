@@ -16,6 +16,7 @@ from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.team_report import load_team_report
 from tests.app_support import FROZEN_NOW
 from tests.book_copy import copy_book_to_team
 from tests.rows import insert_row
@@ -128,6 +129,24 @@ def test_two_reps_counts_add_up_to_the_teams(demo_db: Any) -> None:
     assert alex["leads_worked"] + blake["leads_worked"] >= team["leads_worked"]
     assert max(alex["leads_worked"], blake["leads_worked"]) <= team["leads_worked"]
     assert alex["pipeline_cents"] + blake["pipeline_cents"] == team["pipeline_cents"]
+
+
+def test_each_reps_line_of_a_team_report_is_their_own_report(demo_db: Any) -> None:
+    """The team report reads each statement once for every rep: each rep's line is still
+    exactly the report the rep gets alone, over the window of their own target."""
+    hand_out(demo_db, "CASE WHEN id - 2 * (id / 2) = 0 THEN 'alex' ELSE 'blake' END")
+    same_target_for(demo_db, "alex")
+    set_target(demo_db, amount_cents=900_000, period="week", today=TODAY, rep="blake")
+    add_rep(demo_db, "casey")
+    found = load_team_report(demo_db, TODAY, load_settings(demo_db), tz=ZONE)
+    lines = {line.rep: line.pace for line in found.reps}
+    alex, blake = lines["alex"], lines["blake"]
+    assert alex is not None and blake is not None and lines["casey"] is None
+    assert (alex.period, blake.period) == ("month", "week")
+    assert alex.figures is not None and alex.figures.leads_worked > 0 and alex.plan is not None
+    assert blake.figures is not None and blake.figures.calls > 0
+    assert alex == report(demo_db, "alex")
+    assert blake == report(demo_db, "blake")
 
 
 def test_rep_call_days_follow_every_change_to_calls_and_prospects(book_db: Any) -> None:

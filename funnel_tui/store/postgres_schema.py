@@ -39,6 +39,13 @@ _ATTEMPTS = sql_list(sorted(CADENCE_OUTCOMES))
 _OPEN = f"'{TaskStatus.OPEN}'"
 NOW = "funnel_now()"
 
+# The form funnel writes a moment in, on a day every month has: funnel_utc's test for
+# a moment it returns as it is (FUNCTIONS writes it in two halves).
+FUNNEL_MOMENT_FORM = (
+    "^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$"
+)
+
 FUNCTIONS = r"""
 -- Now in the stored form, as SQLite's strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now').
 CREATE FUNCTION funnel_now() RETURNS text LANGUAGE sql STABLE AS $$
