@@ -88,8 +88,10 @@ def describe_postgres_error(url: str, error: BaseException) -> str:
 
 
 def _unreachable_reason(text: str) -> str:
-    # psycopg names each address it tried: the last reason is the one to act on.
-    return text.rpartition("failed: ")[2] if "failed: " in text else text
+    # psycopg names each address it tried: the last reason is the one to act on. The
+    # server's severity word (FATAL) says nothing to the rep.
+    reason = text.rpartition("failed: ")[2] if "failed: " in text else text
+    return reason.removeprefix("FATAL: ").strip()
 
 
 def out_of_reach(url: str, error: psycopg.OperationalError) -> OutOfReach:
