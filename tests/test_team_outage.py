@@ -90,7 +90,7 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
         ann, bo = screen.queue._ids[:2]
         assert screen.card.prospect["id"] == ann
         with out_of_reach(postgres_server, team_url):
-            # The card is read as the cursor moves: out of reach, it stays as it was.
+            # The card is read as the cursor moves: out of reach, it says it cannot be.
             await pilot.press("down")
             await wait_for(pilot, lambda: saying(app, "out of reach"), 3.0)
             # Keys go on working; one that would act on the card moved to says why not.
@@ -100,13 +100,20 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
             (notice,) = saying(app, "out of reach")
             assert notice.startswith("The team database is out of reach (")
             assert notice.endswith("); what you see may be out of date; trying again")
-            assert screen.card.prospect["id"] == ann
-            assert "Ann Archer" in shown_text(screen.prospect_card.query_one("#card-body", Static))
+            assert screen.card is None and screen.queue.highlighted_id == bo
+            card = shown_text(screen.prospect_card.query_one("#card-body", Static))
+            assert "cannot be read while the team database is out of reach" in card
+            # Back up to the first row: its card cannot be read either, so `l` says why
+            # instead of opening a dialog.
+            await pilot.press("up", "l")
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+            assert screen.queue.highlighted_id == ann and screen.card is None
         # Back: the app notices by itself, says so in the same place, reads the card again.
         await wait_for(pilot, lambda: saying(app, "is back"), BACK_WITHIN_S)
         await settle(pilot)
         assert not saying(app, "out of reach")
-        assert screen.queue.highlighted_id == bo and screen.card.prospect["id"] == bo
+        assert screen.queue.highlighted_id == ann and screen.card.prospect["id"] == ann
     assert app.crash is None
 
 

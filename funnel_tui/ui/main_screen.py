@@ -434,11 +434,14 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         if event.prospect_id != self.queue.highlighted_id:
             return
         if self.card is None or event.prospect_id != self.card.prospect["id"]:
-            # Out of reach, the card stays as it was; a key that acts on the card reads
-            # it again first (_card_on_cursor), so it never acts on the one shown before.
             try:
                 self._show(event.prospect_id)
             except ConnectionLost as error:
+                # No card rather than the one before: a key that acts on the card reads
+                # it first (_card_on_cursor), and says so while it cannot.
+                self.card = None
+                self.prospect_card.show_unread()
+                self.script_pane.show(None)
                 self.funnel.say_out_of_reach(error)
 
     def _show(self, prospect_id: int | None) -> None:
