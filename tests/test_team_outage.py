@@ -103,6 +103,8 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
             assert screen.card is None and screen.queue.highlighted_id == bo
             card = shown_text(screen.prospect_card.query_one("#card-body", Static))
             assert "cannot be read while the team database is out of reach" in card
+            script = shown_text(screen.script_pane.query_one("#script-body", Static))
+            assert "The script shows once the card can be read" in script
             # Back up to the first row: its card cannot be read either, so `l` says why
             # instead of opening a dialog.
             await pilot.press("up", "l")

@@ -441,7 +441,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
                 # it first (_card_on_cursor), and says so while it cannot.
                 self.card = None
                 self.prospect_card.show_unread()
-                self.script_pane.show(None)
+                self.script_pane.show_unread()
                 self.funnel.say_out_of_reach(error)
 
     def _show(self, prospect_id: int | None) -> None:
