@@ -72,7 +72,7 @@ from funnel_tui.settings import (
 )
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, is_postgres_url
-from funnel_tui.store.errors import database_errors
+from funnel_tui.store.errors import ConnectionLost, database_errors
 from funnel_tui.store.sqlite import (
     DamagedDatabase,
     Storage,
@@ -182,7 +182,7 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
         chosen = db_path or context.find_object(Options).db_path
         try:
             return command(*args, db_path=chosen, **kwargs)
-        except StorageError as error:
+        except (StorageError, ConnectionLost) as error:
             raise UserError(str(error)) from None
         except sqlite3.Error as error:
             # A lock or damage met after opening still names the file.
@@ -923,6 +923,8 @@ def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
 
     if isinstance(error, sqlite3.Error):
         reason = describe_sqlite_error(storage.path, error)
+    elif isinstance(error, ConnectionLost):
+        reason = str(error)
     else:
         from funnel_tui.store.postgres import describe_postgres_error
 

@@ -10,9 +10,12 @@ import sys
 
 
 def database_errors() -> tuple[type[Exception], ...]:
-    """Every error of either backend's driver (sqlite3.Error, psycopg.Error)."""
+    """Every error of either backend's driver (sqlite3.Error, psycopg.Error), and a team
+    database gone out of reach (ConnectionLost)."""
     psycopg = sys.modules.get("psycopg")
-    return (sqlite3.Error,) if psycopg is None else (sqlite3.Error, psycopg.Error)
+    if psycopg is None:
+        return (sqlite3.Error, ConnectionLost)
+    return (sqlite3.Error, psycopg.Error, ConnectionLost)
 
 
 def integrity_errors() -> tuple[type[Exception], ...]:
@@ -21,3 +24,15 @@ def integrity_errors() -> tuple[type[Exception], ...]:
     if psycopg is None:
         return (sqlite3.IntegrityError,)
     return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+class ConnectionLost(Exception):
+    """The book's database went out of reach mid-session (a team's server restarting, a
+    network cut). What was shown is still there and nothing typed is lost: a read can be
+    made again once the server is back, a write only with a request id (whether a commit
+    that met it went through is unknown). str() is one line without the password;
+    `reason` is why, as the server or the network said it."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

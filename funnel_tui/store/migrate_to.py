@@ -249,13 +249,13 @@ def _copy(
     # The rep as the team knows them ("Alex" for alex). The first book of a team with no
     # reps yet adds its rep; after that a name the team does not know is refused, so a
     # typo never makes a rep.
-    known = known_rep(PostgresDatabase(team), rep)
+    known = known_rep(PostgresDatabase(team, url=url), rep)
     if known is None:
         if has_reps(team):
             raise PostgresError(
                 f"no rep named {rep!r} in {where}; add them with: funnel rep add {rep}"
             )
-        known, _ = add_rep(PostgresDatabase(team), rep)
+        known, _ = add_rep(PostgresDatabase(team, url=url), rep)
     rep = known
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}

@@ -23,6 +23,7 @@ from psycopg.sql import SQL, Literal
 
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
 from funnel_tui.timestamps import local_zone_name
@@ -40,6 +41,11 @@ Params = Sequence[Any] | Mapping[str, Any] | None
 
 class PostgresError(Exception):
     """The team database cannot be used; str() is one line without the password."""
+
+
+class OutOfReach(PostgresError, ConnectionLost):
+    """The server cannot be reached or dropped the connection: at start, the one line
+    that ends the command; mid-session, a connection lost that the app rides out."""
 
 
 class _BoolAsInteger(Dumper):
@@ -77,10 +83,22 @@ def describe_postgres_error(url: str, error: BaseException) -> str:
     if isinstance(error, ValueError):
         return f"{where} is not a PostgreSQL URL funnel can read ({text})"
     if isinstance(error, psycopg.OperationalError):
-        # psycopg names each address it tried: the last reason is the one to act on.
-        reason = text.rpartition("failed: ")[2] if "failed: " in text else text
-        return f"cannot reach the team database at {where}: {reason}"
+        return f"cannot reach the team database at {where}: {_unreachable_reason(text)}"
     return f"{where}: database error: {text}"
+
+
+def _unreachable_reason(text: str) -> str:
+    # psycopg names each address it tried: the last reason is the one to act on. The
+    # server's severity word (FATAL) says nothing to the rep.
+    reason = text.rpartition("failed: ")[2] if "failed: " in text else text
+    return reason.removeprefix("FATAL: ").strip()
+
+
+def out_of_reach(url: str, error: psycopg.OperationalError) -> OutOfReach:
+    """The error for a server that refused a connection or dropped one, said in one line."""
+    lines = (" ".join(line.split()) for line in str(error).splitlines())
+    reason = _unreachable_reason(_hidden("; ".join(line for line in lines if line), url))
+    return OutOfReach(describe_postgres_error(url, error), reason)
 
 
 class PostgresDatabase:
@@ -90,7 +108,8 @@ class PostgresDatabase:
     A read outside a transaction whose connection the server dropped (a restart, a
     network cut) is made again on a new connection from `reconnect`: reading twice
     changes nothing. A write is never repeated here: `PostgresStorage.retrying` repeats
-    a whole transaction that carries a request id."""
+    a whole transaction that carries a request id. A connection lost where it cannot be
+    made again here (inside a transaction, a write, a server still away) is OutOfReach."""
 
     dialect = Dialect.POSTGRESQL
 
@@ -98,9 +117,11 @@ class PostgresDatabase:
         self,
         conn: psycopg.Connection[Any],
         reconnect: Callable[[], psycopg.Connection[Any]] | None = None,
+        url: str = "",
     ) -> None:
         self.conn = conn
         self._reconnect = reconnect
+        self._url = url
         self._transactions = 0
 
     def execute(self, sql: str, params: Params = None) -> psycopg.Cursor[Any]:
@@ -111,11 +132,21 @@ class PostgresDatabase:
         statement, values = to_psycopg(sql), _positional(params)
         try:
             return self.conn.cursor(**options).execute(statement, values)
-        except psycopg.OperationalError:
+        except psycopg.OperationalError as error:
             if not self._may_read_again(sql):
-                raise
+                raise self._lost(error) from error
             self.conn = self._reconnect()  # type: ignore[misc]
-            return self.conn.cursor(**options).execute(statement, values)
+            try:
+                return self.conn.cursor(**options).execute(statement, values)
+            except psycopg.OperationalError as again:
+                raise self._lost(again) from again
+
+    def _lost(self, error: psycopg.OperationalError) -> psycopg.OperationalError | OutOfReach:
+        """OutOfReach for an error that lost the connection; any other (a statement
+        cancelled, a lock not available) as psycopg raised it."""
+        if self.conn.closed or self.conn.broken:
+            return out_of_reach(self._url, error)
+        return error
 
     def _may_read_again(self, sql: str) -> bool:
         return (
@@ -132,6 +163,9 @@ class PostgresDatabase:
         try:
             with self.conn.transaction():
                 yield self
+        except psycopg.OperationalError as error:
+            # The commit itself may meet the lost connection.
+            raise self._lost(error) from error
         finally:
             self._transactions -= 1
 
@@ -187,6 +221,8 @@ def connect(url: str) -> psycopg.Connection[Any]:
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         conn.execute("SET jit = off")
+    except psycopg.OperationalError as error:
+        raise out_of_reach(url, error) from None
     except (psycopg.Error, ValueError) as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     _count_days_in_local_time(conn)
@@ -263,7 +299,7 @@ class PostgresStorage:
         same object: whoever holds it reads on the new connection)."""
         db: PostgresDatabase | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = PostgresDatabase(self._connect(), self._connect)
+            db = self._local.db = PostgresDatabase(self._connect(), self._connect, self.url)
         elif db.conn.closed or db.conn.broken:
             db.conn = self._connect()
         return db
@@ -282,13 +318,13 @@ class PostgresStorage:
     def retrying(self, work: Callable[[PostgresDatabase], T]) -> T:
         """Run `work` (a transaction with a request id, so that running it twice writes
         once) with this thread's connection, and again on a new connection when the
-        server dropped this one: up to RETRIES times, waiting a little longer each time."""
+        server dropped this one or could not be reached: up to RETRIES times, waiting a
+        little longer each time. OutOfReach when it is still away after that."""
         for attempt in range(RETRIES):
-            db = self.db
             try:
-                return work(db)
-            except psycopg.OperationalError:
-                if not (db.conn.closed or db.conn.broken) or attempt == RETRIES - 1:
+                return work(self.db)
+            except OutOfReach:
+                if attempt == RETRIES - 1:
                     raise
                 time.sleep(RETRY_WAIT_S * (attempt + 1))
         raise AssertionError("unreachable")

@@ -6,7 +6,7 @@ import asyncio
 import io
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -14,8 +14,10 @@ from typing import TypeVar
 import sqlite_utils
 from rich.console import Console
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
@@ -34,6 +36,7 @@ from funnel_tui.profile import Profile, load_profile
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
 from funnel_tui.settings import Settings, is_demo_book, read_settings
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
@@ -57,6 +60,12 @@ INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 # the screens out by them.
 WIDTH_CLASSES = [(0, "-narrow"), (140, "-wide")]
 HEIGHT_CLASSES = [(0, "-short"), (36, "-tall")]
+
+# The one toast that says a team's database is out of reach, and then that it is back.
+OUT_OF_REACH_TOAST = "out-of-reach"
+# Up while the database is away: MainScreen's poll takes it down once it is back.
+OUT_OF_REACH_TOAST_S = 24 * 60 * 60.0
+BACK_TOAST_S = 4.0
 
 
 def size_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
@@ -126,6 +135,8 @@ class FunnelApp(App[None]):
         self.settings, self._setting_problems = read_settings(storage.db)
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
+        self.out_of_reach: str | None = None
+        """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
         self._held_keys: list[events.Key | events.Paste] | None = None
         self._latest_toasts: dict[str, Notification] = {}
         self._holding = False
@@ -180,6 +191,12 @@ class FunnelApp(App[None]):
             )
 
     def _handle_exception(self, error: Exception) -> None:
+        # A team's database out of reach, met by a worker or a timer (a reload, the gauge,
+        # a claim): the app carries on with what it shows and says so.
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, ConnectionLost):
+            self.say_out_of_reach(cause)
+            return
         # Textual ends the app on an unhandled error and prints a traceback the size of the
         # screen. Keep the error for the command line instead: it writes the traceback to
         # a log file, prints one line and exits 1 (funnel_tui.crash).
@@ -187,6 +204,45 @@ class FunnelApp(App[None]):
             self.crash = error.error if isinstance(error, WorkerFailed) else error
             self.error_console = Console(file=io.StringIO())
         super()._handle_exception(error)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        # A key whose action reads a team's database while it is out of reach does nothing
+        # but say so. Caught here, not in _handle_exception: an error raised in a message
+        # handler stops that node's messages for good.
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except ConnectionLost as error:
+            self.say_out_of_reach(error)
+            return True
+
+    def say_out_of_reach(self, error: ConnectionLost) -> None:
+        """The one notice that a team's database is out of reach, replaced in place while
+        it lasts (MainScreen's poll tries again and says when it is back)."""
+        toast = self._latest_toasts.get(OUT_OF_REACH_TOAST)
+        if error.reason == self.out_of_reach and toast in self._notifications:
+            return
+        self.out_of_reach = error.reason
+        self.notify_in_place(
+            OUT_OF_REACH_TOAST,
+            f"The team database is out of reach ({error.reason}); what you see may be out"
+            " of date; trying again",
+            severity="warning",
+            timeout=OUT_OF_REACH_TOAST_S,
+        )
+
+    def say_back_in_reach(self) -> None:
+        """The database answers again: the notice says so in its place."""
+        self.out_of_reach = None
+        self.notify_in_place(
+            OUT_OF_REACH_TOAST,
+            "The team database is back: the queue, the card and the gauge are read again",
+            timeout=BACK_TOAST_S,
+        )
 
     def _give_size_classes(self, screen: Screen[object]) -> None:
         """Textual sets the breakpoint classes on a screen's first Resize, after its first

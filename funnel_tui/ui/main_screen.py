@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -34,6 +35,7 @@ from funnel_tui.prospects import (
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.team_figures import load_team_today
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
@@ -59,6 +61,8 @@ FIRST_SCREEN_ROWS = 200
 # A team's database: how often the change count is looked at (an in-memory read), so
 # another rep's change shows within a second.
 TEAM_POLL_S = 0.25
+# A team's database out of reach: how often the poll asks whether it is back.
+TRY_AGAIN_S = 1.0
 
 LOGGED_TOAST_S = 3.0
 
@@ -146,6 +150,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
         self._data_version = -1
+        # When the poll last asked an out-of-reach database whether it is back.
+        self._tried_again_at = -TRY_AGAIN_S
         # A team's book: who holds the prospect on the card, and the one this rep holds.
         self.team_view: TeamView | None = None
         self._claimed: int | None = None
@@ -250,13 +256,28 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
 
         The storage's change count moves when any other connection commits (`PRAGMA
         data_version` of a file, LISTEN/NOTIFY of a team's database): one cheap read, and
-        a reload only when something changed.
+        a reload only when something changed. While a team's database is out of reach, it
+        asks every TRY_AGAIN_S whether it is back instead.
         """
+        if self.funnel.out_of_reach is not None:
+            if monotonic() - self._tried_again_at >= TRY_AGAIN_S:
+                self._tried_again_at = monotonic()
+                self._try_again()
+            return
         version = self._read_data_version()
         if version != self._data_version:
             self._data_version = version
             self.reload_queue()
             self.reload_pace()
+
+    @work(exclusive=True, group="reconnect")
+    async def _try_again(self) -> None:
+        """Ask the database whether it is back (ConnectionLost when not, which the app
+        says); once it is, read everything shown again."""
+        await self.funnel.in_db_thread(lambda db: db.execute("SELECT 1"))
+        self.funnel.say_back_in_reach()
+        self.reload_queue()
+        self.reload_pace(replan=True)
 
     # Loading -----------------------------------------------------------------
 
@@ -413,7 +434,15 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         if event.prospect_id != self.queue.highlighted_id:
             return
         if self.card is None or event.prospect_id != self.card.prospect["id"]:
-            self._show(event.prospect_id)
+            try:
+                self._show(event.prospect_id)
+            except ConnectionLost as error:
+                # No card rather than the one before: a key that acts on the card reads
+                # it first (_card_on_cursor), and says so while it cannot.
+                self.card = None
+                self.prospect_card.show_unread()
+                self.script_pane.show_unread()
+                self.funnel.say_out_of_reach(error)
 
     def _show(self, prospect_id: int | None) -> None:
         """Load and show this prospect's card and script now (a primary-key read)."""
@@ -590,15 +619,16 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             started_at=None if call is None else call.started_at,
             settings=self.funnel.settings,
         )
+        rep, storage = self.funnel.rep, self.funnel.storage
+        # A key for this call: when a team database's connection drops as it commits, the
+        # retry on a new connection finds the call instead of writing it twice, and so does
+        # enter pressed again once a database out of reach is back (the dialog stays open).
+        request_id = str(uuid.uuid4()) if rep is not None else None
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
             settings = self.funnel.settings
             # Handed to the database thread now; the rest runs once it has committed.
-            rep, storage = self.funnel.rep, self.funnel.storage
-            # A key for this save: when a team database's connection drops as it commits,
-            # the retry on a new connection finds the call instead of writing it twice.
-            request_id = str(uuid.uuid4()) if rep is not None else None
             writing = self.funnel.in_db_thread(
                 lambda _: storage.retrying(
                     lambda db: log_call(
@@ -630,7 +660,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
                 currency=self.funnel.settings.currency,
             )
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
-            self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
+            try:
+                self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
+            except ConnectionLost as error:
+                # Saved: only the next card could not be read.
+                self.funnel.say_out_of_reach(error)
             self.reload_pace(replan=True)
             return logged
 

@@ -31,6 +31,7 @@ from funnel_tui.outcome_answers import (
     read_answer,
 )
 from funnel_tui.settings import Settings
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
@@ -502,6 +503,16 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             self._not_saved(
                 "Not saved: this prospect was removed meanwhile (forgotten or deleted"
                 " elsewhere); escape closes"
+            )
+            return
+        except ConnectionLost as error:
+            # The call keeps its request id: enter once the database is back saves it once,
+            # also if this try's commit went through and only the answer was lost.
+            self._stop_slow_save_timers()
+            self._set_saving(False)
+            self._not_saved(
+                f"Not saved yet: the team database is out of reach ({error.reason}); the call"
+                " stays here: enter saves it once the database is back"
             )
             return
         except Exception as error:  # any failed write keeps the dialog open with the reason

@@ -228,3 +228,10 @@ class ProspectCard(VerticalScroll, can_focus=True):
             body.update(Text("The queue is empty: nothing to call right now.", "dim italic"))
             return
         body.update(render_card(card, now=now, settings=settings, team=team))
+
+    def show_unread(self) -> None:
+        """The highlighted prospect's card could not be read (a team's database out of
+        reach): say so rather than keep showing the prospect before."""
+        self.query_one("#card-body", Static).update(
+            Text("This card cannot be read while the team database is out of reach.", "dim italic")
+        )

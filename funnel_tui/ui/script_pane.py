@@ -115,6 +115,14 @@ class ScriptPane(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
         self._update_body()
 
+    def show_unread(self) -> None:
+        """No script: the prospect's card could not be read (a team's database out of
+        reach)."""
+        self._view = None
+        self.query_one("#script-body", Static).update(
+            Text("The script shows once the card can be read.", "dim italic")
+        )
+
     def validate_step(self, value: int) -> int:
         if self._view is None:
             return 0

@@ -1,0 +1,186 @@
+"""A team database out of reach mid-session (PRODUCT 16): the app stays up and says so in
+one toast, keys keep working on what is shown, a call typed meanwhile keeps its fields and
+is saved once when the server is back; the app notices by itself and reads everything
+again. `funnel next` and `funnel log` say it in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from textual.widgets import Static
+from textual.worker import WorkerFailed
+
+from funnel_tui import cli as cli_module
+from funnel_tui.reps import REP_ENV, add_rep
+from funnel_tui.store import open_team_book
+from funnel_tui.ui import main_screen as main_screen_module
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from tests.app_support import FrozenClock, settle, shown_text
+from tests.cli_support import invoke, one_line_error
+from tests.conftest import empty_team_book
+from tests.postgres_server import PostgresServer
+from tests.rows import insert_row
+from tests.test_team_app import wait_for
+
+# How soon the app must notice that the server is back (PRODUCT 16: "within a few seconds").
+BACK_WITHIN_S = 4.0
+
+
+@pytest.fixture
+def team_url(postgres_url: str) -> Iterator[str]:
+    """The module's team database, emptied, with rep alex and two of their prospects."""
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    add_rep(storage.db, "alex")
+    for priority, name in ((2, "Ann Archer"), (1, "Bo Baker")):
+        insert_row(storage.db, "prospects", {"name": name, "priority": priority, "owner": "alex"})
+    storage.close()
+    yield postgres_url
+
+
+@contextmanager
+def out_of_reach(server: PostgresServer, url: str) -> Iterator[None]:
+    """The book's database refuses new connections and drops every open one (as a server
+    restart does), until the block ends."""
+    database = url.rpartition("/")[2].partition("?")[0]
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [database],
+        )
+        try:
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+
+
+def toasts(app: FunnelApp) -> list[str]:
+    return [str(toast.message) for toast in app._notifications]
+
+
+def saying(app: FunnelApp, words: str) -> list[str]:
+    return [toast for toast in toasts(app) if words in toast]
+
+
+def calls(url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT prospect_id, outcome, notes, rep FROM calls").fetchall()
+
+
+def alex_app(url: str, tmp_path: Path) -> FunnelApp:
+    return FunnelApp(
+        open_team_book(url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
+    )
+
+
+async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_again_after(
+    postgres_server: PostgresServer, team_url: str, tmp_path: Path
+) -> None:
+    app = alex_app(team_url, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen: Any = app.screen
+        ann, bo = screen.queue._ids[:2]
+        assert screen.card.prospect["id"] == ann
+        with out_of_reach(postgres_server, team_url):
+            # The card is read as the cursor moves: out of reach, it says it cannot be.
+            await pilot.press("down")
+            await wait_for(pilot, lambda: saying(app, "out of reach"), 3.0)
+            # Keys go on working; one that would act on the card moved to says why not.
+            await pilot.press("up", "down", "h", "f", "f", "f")
+            await pilot.pause()
+            assert app.is_running and app.crash is None
+            (notice,) = saying(app, "out of reach")
+            assert notice.startswith("The team database is out of reach (")
+            assert notice.endswith("); what you see may be out of date; trying again")
+            assert screen.card is None and screen.queue.highlighted_id == bo
+            card = shown_text(screen.prospect_card.query_one("#card-body", Static))
+            assert "cannot be read while the team database is out of reach" in card
+            script = shown_text(screen.script_pane.query_one("#script-body", Static))
+            assert "The script shows once the card can be read" in script
+            # Back up to the first row: its card cannot be read either, so `l` says why
+            # instead of opening a dialog.
+            await pilot.press("up", "l")
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+            assert screen.queue.highlighted_id == ann and screen.card is None
+        # Back: the app notices by itself, says so in the same place, reads the card again.
+        await wait_for(pilot, lambda: saying(app, "is back"), BACK_WITHIN_S)
+        await settle(pilot)
+        assert not saying(app, "out of reach")
+        assert screen.queue.highlighted_id == ann and screen.card.prospect["id"] == ann
+    assert app.crash is None
+
+
+async def test_a_call_logged_while_out_of_reach_keeps_what_was_typed_and_is_saved_once(
+    postgres_server: PostgresServer, team_url: str, tmp_path: Path
+) -> None:
+    app = alex_app(team_url, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        ann = app.screen.card.prospect["id"]  # type: ignore[attr-defined]
+        with out_of_reach(postgres_server, team_url):
+            await pilot.press("l", "n", "tab", *"lunch", "enter")
+            dialog = app.screen
+            assert isinstance(dialog, OutcomeDialog)
+            error = dialog.query_one("#outcome-error", Static)
+            await wait_for(pilot, lambda: "Not saved" in shown_text(error), 5.0)
+            said = " ".join(shown_text(error).split())
+            assert said.startswith("Not saved yet: the team database is out of reach (")
+            assert "is not currently accepting connections" in said and "FATAL" not in said
+            assert said.endswith("enter saves it once the database is back")
+            assert app.screen is dialog and dialog.note.value == "lunch"
+        assert calls(team_url) == []
+        await wait_for(pilot, lambda: app.out_of_reach is None, BACK_WITHIN_S)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not dialog, 3.0)
+        await settle(pilot)
+    assert app.crash is None
+    assert calls(team_url) == [(ann, "no_answer", "lunch", "alex")]
+
+
+@pytest.mark.parametrize("command", [["next"], ["log", "1", "voicemail"]])
+def test_funnel_next_and_log_say_in_one_line_when_the_server_goes_away_mid_command(
+    postgres_server: PostgresServer,
+    team_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    opened = cli_module.open_db
+
+    def open_then_lose_the_server(*args: Any, **kwargs: Any) -> Any:
+        storage = opened(*args, **kwargs)
+        # Connected first: the server goes away after the command began.
+        storage.db.execute("SELECT 1")
+        stack.enter_context(out_of_reach(postgres_server, team_url))
+        return storage
+
+    monkeypatch.setattr(cli_module, "open_db", open_then_lose_the_server)
+    monkeypatch.setenv(REP_ENV, "alex")
+    with ExitStack() as stack:
+        result = invoke(*command, "--db", team_url)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith("funnel: cannot reach the team database at postgresql://")
+    assert calls(team_url) == []
+
+
+async def test_an_error_that_is_not_a_lost_connection_still_ends_the_app_with_its_log(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the gauge's figures are wrong")
+
+    monkeypatch.setattr(main_screen_module, "load_gauge_figures", broken)
+    app = alex_app(team_url, tmp_path)
+    with pytest.raises(WorkerFailed):
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for(pilot, lambda: app.crash is not None, 3.0)
+    assert isinstance(app.crash, RuntimeError) and app.out_of_reach is None
