@@ -15,6 +15,8 @@ from harness import Sample
 from query_plans import Plan
 
 MIB = 2**20
+# At ten times the prospects and calls, no figure may grow by more than this.
+SIZE_RATIO_LIMIT = 1.5
 # docs/performance.md shows the latest full run's table between these two lines.
 FIGURES_START = "<!-- figures: written by bench/run.py -->"
 FIGURES_END = "<!-- end of figures -->"
@@ -200,10 +202,12 @@ def figure_values(figures: Figures) -> dict[str, float]:
 
 
 def _versus(row: Row, reference: dict[str, float] | None) -> str:
-    """This figure against the same at the default size, as a ratio."""
+    """This figure against the same at the default size, as a ratio, marked when it grew
+    by more than the larger book may cost."""
     if reference is None or row.value is None or not reference.get(row.key):
         return ""
-    return f"{row.value / reference[row.key]:.2f}x"
+    ratio = row.value / reference[row.key]
+    return f"{ratio:.2f}x" + (f" (over {SIZE_RATIO_LIMIT:g}x)" if ratio > SIZE_RATIO_LIMIT else "")
 
 
 def render_table(figures: Figures, reference: dict[str, float] | None = None) -> str:
