@@ -10,7 +10,7 @@ import signal
 import struct
 import subprocess
 import termios
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
@@ -116,9 +116,14 @@ class TerminalRun:
 
 
 def run_in_terminal(
-    command: Sequence[str], markers: Sequence[str], *, size: tuple[int, int] = SIZE
+    command: Sequence[str],
+    markers: Sequence[str],
+    *,
+    size: tuple[int, int] = SIZE,
+    env: Mapping[str, str] | None = None,
 ) -> TerminalRun:
-    """Time from starting `command` in a pseudo-terminal until its output shows a marker.
+    """Time from starting `command` (in `env`, else this process's environment) in a
+    pseudo-terminal until its output shows a marker.
 
     Then types `q` and waits for the program to end, trying ctrl+q and then a kill
     when it does not.
@@ -126,7 +131,11 @@ def run_in_terminal(
     columns, rows = size
     leader, follower = os.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    env = {
+        **(os.environ if env is None else env),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+    }
     wanted = [marker.encode() for marker in markers]
     started = perf_counter()
     process = subprocess.Popen(

@@ -25,6 +25,7 @@ from harness import (
 )
 from measure_core import DUE_CALL_TASKS
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
@@ -38,6 +39,8 @@ IDLE_AFTER_WRITE_S = 1.5
 WATCH_POLL_S = 0.0005
 # Each cursor run starts this far past the last, so its pages are not in the page cache.
 MOVE_RUN_STRIDE = 3000
+# How many replaced workers settling waits through before it gives up waiting.
+SETTLE_ROUNDS = 50
 
 
 @dataclass
@@ -65,7 +68,14 @@ class Session:
     async def settle(self) -> None:
         """Wait until every worker has finished and the screen has caught up."""
         await self.pilot.pause()
-        await self.app.workers.wait_for_complete()
+        for _ in range(SETTLE_ROUNDS):
+            try:
+                await self.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                # A newer reload replaced an exclusive worker (on a slow machine, a refresh
+                # timer fires during start-up): wait for that one instead.
+                continue
         await self.pilot.pause()
 
 
@@ -124,11 +134,13 @@ async def _move_cursor(session: Session, runs: int) -> Sample:
     await session.pilot.press("pagedown")
     page = queue.cursor
     presses = math.ceil(MOVE_ROWS / page)
-    if queue.row_count < runs * MOVE_RUN_STRIDE + presses * page:
+    # On a smaller book (bench/run.py --size) the runs start closer together.
+    stride = min(MOVE_RUN_STRIDE, (queue.row_count - presses * page - 1) // runs)
+    if stride < page:
         raise ValueError(f"today's queue has only {queue.row_count} rows: too few to move in")
     samples = []
     for run in range(runs):
-        start = (run + 1) * MOVE_RUN_STRIDE
+        start = (run + 1) * stride
         queue.cursor = start
         await session.settle()
         expected = start + presses * page

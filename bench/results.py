@@ -15,6 +15,8 @@ from harness import Sample
 from query_plans import Plan
 
 MIB = 2**20
+# At ten times the prospects and calls, no figure may grow by more than this.
+SIZE_RATIO_LIMIT = 1.5
 # docs/performance.md shows the latest full run's table between these two lines.
 FIGURES_START = "<!-- figures: written by bench/run.py -->"
 FIGURES_END = "<!-- end of figures -->"
@@ -35,20 +37,26 @@ class Figures:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the table; `passed` is None for a figure that has no target of its own."""
+    """One line of the table; `passed` is None for a figure that has no target of its own.
+
+    `key` names the figure across runs (the sample's name), and `value` is its median (ms,
+    MiB or a ratio), for comparing a run at one size with a run at another.
+    """
 
     what: str
     figure: str
     target: str
     passed: bool | None
     runs: str
+    key: str = ""
+    value: float | None = None
 
     @property
     def verdict(self) -> str:
         return {True: "pass", False: "FAIL", None: ""}[self.passed]
 
 
-def _ms(sample: Sample, what: str, limit_ms: float | None = None) -> Row:
+def _ms(sample: Sample, what: str, limit_ms: float | None = None, *, key: str = "") -> Row:
     low, high = sample.spread_ms
     return Row(
         what,
@@ -56,60 +64,162 @@ def _ms(sample: Sample, what: str, limit_ms: float | None = None) -> Row:
         f"<= {limit_ms:,.0f} ms" if limit_ms is not None else "",
         None if limit_ms is None else sample.median_ms <= limit_ms,
         f"{len(sample.runs)} ({low:,.1f}–{high:,.1f} ms)",
+        key,
+        sample.median_ms,
     )
 
 
-def _ratio(what: str, top: Sample, bottom: Sample, limit: float) -> Row:
+def _ratio(what: str, top: Sample, bottom: Sample, limit: float | None, *, key: str = "") -> Row:
     ratio = top.median_ms / bottom.median_ms
-    return Row(what, f"{ratio:.2f}x", f"<= {limit:g}x", ratio <= limit, "ratio of medians")
+    return Row(
+        what,
+        f"{ratio:.2f}x",
+        "" if limit is None else f"<= {limit:g}x",
+        None if limit is None else ratio <= limit,
+        "ratio of medians",
+        key,
+        ratio,
+    )
+
+
+# Each measured figure: its sample's name, what the table calls it ({n}: the book's
+# prospects) and its target in ms, if it has one.
+TIMINGS = (
+    ("terminal_book", "Start-up, terminal, {n} prospects", None),
+    ("terminal_single", "Start-up, terminal, 1 prospect", None),
+    ("terminal_hello", "Start-up, terminal, hello-world Textual", None),
+    ("terminal_baseline_book", "Start-up, terminal, {n} prospects, baseline checkout", None),
+    ("terminal_baseline_single", "Start-up, terminal, 1 prospect, baseline checkout", None),
+    ("startup_book", "Start-up, in-process, {n} prospects", None),
+    ("startup_single", "Start-up, in-process, 1 prospect", None),
+    ("filter_set", "Filter: text set, to the match shown", 100),
+    ("filter_typed", "Filter: name typed at full speed, to the match", 100),
+    ("log_core", "Log outcome on a due call task: log_call to commit (core)", 50),
+    ("log_ui", "Log outcome on a due call task: l n enter to commit (UI)", 50),
+    ("move", "Cursor 1,000 rows (pagedown), to repaint", 100),
+    ("pace_gauge", "Gauge: load_pace, month, no breakdowns", 200),
+    ("pace_month", "Pace screen: load_pace, month, by method/source", 200),
+    ("pace_year", "Report: load_pace, a year of calls", 200),
+    ("pace_screen", "Pace screen: p to the frame with its charts", 150),
+    ("imports", "Import {n} CSV rows (HubSpot export)", 5000),
+)
+# Ratios of two figures of the same run: name, the two samples, what and the target.
+RATIOS = (
+    (
+        "terminal_book_single",
+        "terminal_book",
+        "terminal_single",
+        "Start-up, terminal: big book / 1 prospect",
+        1.25,
+    ),
+    (
+        "terminal_book_hello",
+        "terminal_book",
+        "terminal_hello",
+        "Start-up, terminal: big book / hello world",
+        1.6,
+    ),
+    (
+        "terminal_book_baseline",
+        "terminal_book",
+        "terminal_baseline_book",
+        "Start-up, terminal: big book, this / baseline checkout",
+        None,
+    ),
+    (
+        "terminal_single_baseline",
+        "terminal_single",
+        "terminal_baseline_single",
+        "Start-up, terminal: 1 prospect, this / baseline checkout",
+        None,
+    ),
+    (
+        "startup_book_single",
+        "startup_book",
+        "startup_single",
+        "Start-up, in-process: big book / 1 prospect",
+        1.25,
+    ),
+)
 
 
 def rows(figures: Figures) -> list[Row]:
+    """The table's rows, for the figures this run measured."""
     samples = figures.samples
     prospects = f"{figures.book.prospects:,}"
-    growth = figures.rss_mib["book"] - figures.rss_mib["single"]
-    terminal_book, terminal_single = samples["terminal_book"], samples["terminal_single"]
-    return [
-        _ms(terminal_book, f"Start-up, terminal, {prospects} prospects"),
-        _ms(terminal_single, "Start-up, terminal, 1 prospect"),
-        _ms(samples["terminal_hello"], "Start-up, terminal, hello-world Textual"),
-        _ratio("Start-up, terminal: big book / 1 prospect", terminal_book, terminal_single, 1.25),
-        _ratio(
-            "Start-up, terminal: big book / hello world",
-            terminal_book,
-            samples["terminal_hello"],
-            2,
-        ),
-        _ms(samples["startup_book"], f"Start-up, in-process, {prospects} prospects"),
-        _ms(samples["startup_single"], "Start-up, in-process, 1 prospect"),
-        _ratio(
-            "Start-up, in-process: big book / 1 prospect",
-            samples["startup_book"],
-            samples["startup_single"],
-            1.25,
-        ),
-        _ms(samples["filter_set"], "Filter: text set, to the match shown", 100),
-        _ms(samples["filter_typed"], "Filter: name typed at full speed, to the match", 100),
-        _ms(samples["log_core"], "Log outcome on a due call task: log_call to commit (core)", 50),
-        _ms(samples["log_ui"], "Log outcome on a due call task: l n enter to commit (UI)", 50),
-        _ms(samples["move"], "Cursor 1,000 rows (pagedown), to repaint", 100),
-        _ms(samples["pace_gauge"], "Gauge: load_pace, month, no breakdowns", 200),
-        _ms(samples["pace_month"], "Pace screen: load_pace, month, by method/source", 200),
-        _ms(samples["pace_year"], "Report: load_pace, a year of calls", 200),
-        _ms(samples["pace_screen"], "Pace screen: p to the frame with its charts", 150),
-        _ms(samples["imports"], f"Import {prospects} CSV rows (HubSpot export)", 5000),
-        Row("Peak RSS, 1 prospect", f"{figures.rss_mib['single']:.1f} MiB", "", None, "1"),
-        Row(
-            f"Peak RSS, {prospects} prospects", f"{figures.rss_mib['book']:.1f} MiB", "", None, "1"
-        ),
-        Row("Peak RSS growth", f"{growth:.1f} MiB", "<= 30 MB", growth * MIB <= 30e6, ""),
-    ]
+    timings = {
+        key: _ms(samples[key], what.format(n=prospects), limit, key=key)
+        for key, what, limit in TIMINGS
+        if key in samples
+    }
+    # Each ratio follows the last of the two figures it compares.
+    follow: dict[str, list[Row]] = {}
+    for key, top, bottom, what, limit in RATIOS:
+        if top in timings and bottom in timings:
+            last = max(top, bottom, key=list(timings).index)
+            follow.setdefault(last, []).append(
+                _ratio(what, samples[top], samples[bottom], limit, key=key)
+            )
+    table = [row for key, row in timings.items() for row in (row, *follow.get(key, []))]
+    rss = figures.rss_mib
+    if rss:
+        growth = rss["book"] - rss["single"]
+        table += [
+            Row(
+                "Peak RSS, 1 prospect",
+                f"{rss['single']:.1f} MiB",
+                "",
+                None,
+                "1",
+                "rss_single",
+                rss["single"],
+            ),
+            Row(
+                f"Peak RSS, {prospects} prospects",
+                f"{rss['book']:.1f} MiB",
+                "",
+                None,
+                "1",
+                "rss_book",
+                rss["book"],
+            ),
+            Row(
+                "Peak RSS growth",
+                f"{growth:.1f} MiB",
+                "<= 30 MB",
+                growth * MIB <= 30e6,
+                "",
+                "rss_growth",
+                growth,
+            ),
+        ]
+    return table
 
 
-def render_table(figures: Figures) -> str:
+def figure_values(figures: Figures) -> dict[str, float]:
+    """Each figure's median by its key, to compare a run at another size with."""
+    return {row.key: row.value for row in rows(figures) if row.value is not None}
+
+
+def _versus(row: Row, reference: dict[str, float] | None) -> str:
+    """This figure against the same at the default size, as a ratio, marked when it grew
+    by more than the larger book may cost."""
+    if reference is None or row.value is None or not reference.get(row.key):
+        return ""
+    ratio = row.value / reference[row.key]
+    return f"{ratio:.2f}x" + (f" (over {SIZE_RATIO_LIMIT:g}x)" if ratio > SIZE_RATIO_LIMIT else "")
+
+
+def render_table(figures: Figures, reference: dict[str, float] | None = None) -> str:
     header = ("Measurement", "Median", "Target", "Result", "Runs (min–max)")
-    lines = [(row.what, row.figure, row.target, row.verdict, row.runs) for row in rows(figures)]
-    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(5)]
+    if reference is not None:
+        header += ("vs 100,000",)
+    lines = [
+        (row.what, row.figure, row.target, row.verdict, row.runs)
+        + ((_versus(row, reference),) if reference is not None else ())
+        for row in rows(figures)
+    ]
+    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(len(header))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in [header, *lines]
@@ -168,6 +278,8 @@ def _quit_notes(figures: Figures) -> list[str]:
         "hello": "the hello-world app",
         "single": "the app on 1 prospect",
         "book": "the app on the big book",
+        "baseline_single": "the baseline checkout on 1 prospect",
+        "baseline_book": "the baseline checkout on the big book",
     }
     ended = "; ".join(
         f"{names[name]}: {' or '.join(keys)}" for name, keys in figures.quit_keys.items()
@@ -202,13 +314,20 @@ def _plans(plans: list[Plan]) -> list[str]:
     return lines
 
 
-def _markdown_table(figures: Figures) -> list[str]:
-    header = [
-        "| Measurement | Median | Target | Result | Runs (min–max) |",
-        "|---|---:|---|---|---|",
-    ]
+def _markdown_table(figures: Figures, reference: dict[str, float] | None = None) -> list[str]:
+    if reference is None:
+        header = [
+            "| Measurement | Median | Target | Result | Runs (min–max) |",
+            "|---|---:|---|---|---|",
+        ]
+    else:
+        header = [
+            "| Measurement | Median | Target | Result | Runs (min–max) | vs 100,000 |",
+            "|---|---:|---|---|---|---:|",
+        ]
     return header + [
         f"| {row.what} | {row.figure} | {row.target} | {row.verdict} | {row.runs} |"
+        + (f" {_versus(row, reference)} |" if reference is not None else "")
         for row in rows(figures)
     ]
 
@@ -263,8 +382,16 @@ def other_sections(document: str) -> str:
     return "\n\n".join(kept)
 
 
-def render_markdown(figures: Figures, command: str, run_seconds: float, load_before: float) -> str:
-    table = _markdown_table(figures)
+def render_markdown(
+    figures: Figures,
+    command: str,
+    run_seconds: float,
+    load_before: float,
+    reference: dict[str, float] | None = None,
+) -> str:
+    """The results file; with a `reference` (the figures at 100,000 prospects), each
+    figure's ratio to it too."""
+    table = _markdown_table(figures, reference)
     lines = [
         "# Benchmark results",
         "",
@@ -285,6 +412,6 @@ def render_markdown(figures: Figures, command: str, run_seconds: float, load_bef
         "",
         *_quit_notes(figures),
         "",
-        *_plans(figures.plans),
+        *(_plans(figures.plans) if figures.plans else []),
     ]
     return "\n".join(lines).rstrip() + "\n"

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from funnel_tui import __version__
-from funnel_tui.call_log import OutcomeInvalid
-from funnel_tui.domain import PERIOD_KINDS, Ask
+from funnel_tui.domain import PERIOD_KINDS, Ask, outcome_names, reason_names
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
     EXPORT_TABLES,
@@ -33,14 +32,6 @@ from funnel_tui.exporter import (
 from funnel_tui.launch import resume_collecting
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
-from funnel_tui.next_prospect import next_prospect
-from funnel_tui.pace import (
-    Kept,
-    load_pace,
-    set_target,
-    skipped_note,
-    unreadable_targets,
-)
 from funnel_tui.paths import (
     DB_ENV,
     config_dir,
@@ -57,7 +48,6 @@ from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.scripts import load_library, read_history
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections
-from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.settings import (
     KEYS,
     MAX_CALLS_PER_DAY,
@@ -85,17 +75,6 @@ from funnel_tui.store.sqlite import (
 )
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import system_now, to_stored
-from funnel_tui.typed_call import (
-    CallRefused,
-    FieldsRefused,
-    NeedsConfirmation,
-    TypedCall,
-    describe_logged,
-    log_typed_call,
-    outcome_names,
-    read_outcome,
-    reason_names,
-)
 
 if TYPE_CHECKING:
     from funnel_tui.emailing.message import Draft
@@ -384,6 +363,7 @@ def target_set(
 ) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k); in
     a team's book the team's, or with --rep NAME that rep's."""
+    from funnel_tui.pace import Kept, set_target
     from funnel_tui.reps import RepError, require_rep
 
     try:
@@ -442,6 +422,9 @@ def report(
 ) -> None:
     """Quota, pace and activity for the period containing today (in a team's book, your
     own; --team every rep's and the team's, --rep NAME one rep's)."""
+    # Each command imports what it alone needs: `funnel` opening the app pays for none.
+    from funnel_tui.pace import load_pace, skipped_note, unreadable_targets
+
     day = today.date() if today else system_now().date()
     storage = open_db(db_path, read_only=True)
     settings = load_settings(storage.db)
@@ -480,6 +463,8 @@ def report(
 def next_command(db_path: Path | None, as_json: bool) -> None:
     """The next prospect of today's queue, as the app orders it: who, how to reach them
     and why they are next (`{"prospect": null}` with --json when the queue is empty)."""
+    from funnel_tui.next_prospect import next_prospect
+
     now = system_now()
     storage = open_db(db_path, read_only=True)
     db = storage.db
@@ -562,6 +547,17 @@ def log_command(
     yes: bool,
 ) -> None:
     """Log a call (the help is built from the outcomes)."""
+    from funnel_tui.call_log import OutcomeInvalid
+    from funnel_tui.typed_call import (
+        CallRefused,
+        FieldsRefused,
+        NeedsConfirmation,
+        TypedCall,
+        describe_logged,
+        log_typed_call,
+        read_outcome,
+    )
+
     try:
         chosen = read_outcome(outcome)
     except CallRefused as error:
@@ -723,6 +719,8 @@ def script(
 ) -> None:
     """Print the call script for a selling method: filled in for a prospect (cues start
     with `>`), or as written with every opener."""
+    from funnel_tui.scripts.plain import filled_plain, template_plain
+
     library = load_library(user_scripts_dir())
     for problem in library.problems:
         click.echo(f"funnel: {problem} (using the built-in script)", err=True)

@@ -236,6 +236,16 @@ LOST_REASON_KEYS = {
 PICKED_REASONS = tuple(LOST_REASON_KEYS)
 
 
+def outcome_names() -> str:
+    """`no_answer (n), voicemail (v), ...`: what an outcome may be typed as."""
+    return ", ".join(f"{outcome.value} ({spec.key})" for outcome, spec in OUTCOME_SPECS.items())
+
+
+def reason_names() -> str:
+    """`budget (b), no_need (n), ...`: the reasons a rep may pick."""
+    return ", ".join(f"{reason.value} ({reason.key})" for reason in PICKED_REASONS)
+
+
 class TaskKind(StrEnum):
     """What a task asks the rep to do (`tasks.kind`)."""
 

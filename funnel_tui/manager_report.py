@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from funnel_tui.manager_figures import HISTORY, ManagerFigures, Plan
-from funnel_tui.money import format_money, round_half_up
-from funnel_tui.pace import NO_FIGURE, Pace
+from funnel_tui.money import NO_FIGURE, format_money, round_half_up
+from funnel_tui.pace import Pace
 from funnel_tui.text import one_line
 
 # Between the labels and the figures.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from funnel_tui import (
     schema_v3,
@@ -169,8 +170,13 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def split_statements(script: str) -> list[str]:
-    """Split a schema script into complete statements (triggers hold inner semicolons)."""
+@cache
+def split_statements(script: str) -> tuple[str, ...]:
+    """Split a schema script into complete statements (triggers hold inner semicolons).
+
+    Cached: the lists of triggers and tables below read the same scripts again, and each
+    reading (SQLite's `complete_statement` at every line ending in `;`) costs start-up.
+    """
     statements: list[str] = []
     buffer = ""
     for line in script.splitlines(keepends=True):
@@ -184,7 +190,7 @@ def split_statements(script: str) -> list[str]:
             buffer = ""
     if buffer.strip():
         statements.append(buffer.strip())
-    return statements
+    return tuple(statements)
 
 
 # --- v2: call_days, the calls of each UTC day counted by method and source --------------
@@ -371,16 +377,20 @@ def _v2(conn: sqlite3.Connection) -> None:
 _V1_QUEUE_INDEXES = ("prospects_due", "prospects_never_called")
 
 
-def _statements(schema: str, kind: str) -> list[str]:
-    """The `CREATE {kind}` statements of a schema script (kind TABLE, INDEX or TRIGGER)."""
-    return [s for s in split_statements(schema) if s.startswith(f"CREATE {kind} ")]
+def _statements(kind: str, *schemas: str) -> list[str]:
+    """The `CREATE {kind}` statements of schema scripts (kind TABLE, INDEX or TRIGGER),
+    each script split on its own (and once)."""
+    return [
+        s for schema in schemas for s in split_statements(schema) if s.startswith(f"CREATE {kind} ")
+    ]
 
 
 # The indexes and triggers of v2's own schema: any other on prospects or calls is
 # another tool's (a user's index for their own queries, an audit trigger).
 _V2_OWN_NAMES = frozenset(
     statement.split()[2]
-    for statement in split_statements(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH)
+    for schema in (SCHEMA_V1, SCHEMA_V2, SCHEMA_V2_SEARCH)
+    for statement in split_statements(schema)
     if statement.startswith(("CREATE INDEX ", "CREATE TRIGGER "))
 )
 
@@ -415,11 +425,11 @@ def _v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     v1_indexes = [
         statement
-        for statement in _statements(SCHEMA_V1, "INDEX")
+        for statement in _statements("INDEX", SCHEMA_V1)
         if statement.split()[4] in ("prospects", "calls")
         and statement.split()[2] not in _V1_QUEUE_INDEXES
     ]
-    for statement in v1_indexes + _statements(schema_v3.SCHEMA_V3_INDEXES, "INDEX"):
+    for statement in v1_indexes + _statements("INDEX", schema_v3.SCHEMA_V3_INDEXES):
         conn.execute(statement)
     conn.execute(schema_v3.SEED_TASKS)
     # The connects of v3 include do_not_call and its attempts only the cadence's outcomes
@@ -596,23 +606,24 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 
 
-def _triggers(schema: str) -> dict[str, str]:
-    return {statement.split()[2]: statement for statement in _statements(schema, "TRIGGER")}
+def _triggers(*schemas: str) -> dict[str, str]:
+    return {statement.split()[2]: statement for statement in _statements("TRIGGER", *schemas)}
 
 
 # The triggers as v3 left them, which the v3 migration puts in place.
-_V3_TRIGGERS = _triggers(SCHEMA_V1 + SCHEMA_V2 + SCHEMA_V2_SEARCH + schema_v3.SCHEMA_V3_TRIGGERS)
+_V3_TRIGGERS = _triggers(SCHEMA_V1, SCHEMA_V2, SCHEMA_V2_SEARCH, schema_v3.SCHEMA_V3_TRIGGERS)
 # Every trigger of the latest schema, by name, as it defines them: the one list that
 # `funnel check` compares a file's triggers with (v4 defines call_days' again).
 SCHEMA_TRIGGERS = _triggers(
-    SCHEMA_V1
-    + SCHEMA_V2
-    + SCHEMA_V2_SEARCH
-    + schema_v3.SCHEMA_V3_TRIGGERS
-    + schema_v4.SCHEMA_V4_TRIGGERS
-    + schema_v5.SCHEMA_V5_TRIGGERS
-    + schema_v8.REP_CALL_DAYS_TRIGGERS
-    + schema_v9.TRIGRAMS_TRIGGERS
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V2_SEARCH,
+    schema_v3.SCHEMA_V3_TRIGGERS,
+    schema_v4.CALL_DAYS_TRIGGERS,
+    schema_v4.LEAD_MARKS_TRIGGERS,
+    schema_v5.SCHEMA_V5_TRIGGERS,
+    schema_v8.REP_CALL_DAYS_TRIGGERS,
+    schema_v9.TRIGRAMS_TRIGGERS,
 )
 
 
@@ -760,7 +771,7 @@ APPLICATION_ID = 0x46554E4C
 
 
 def _tables(schema: str) -> frozenset[str]:
-    return frozenset(statement.split()[2] for statement in _statements(schema, "TABLE"))
+    return frozenset(statement.split()[2] for statement in _statements("TABLE", schema))
 
 
 # The schema versions that shipped before the marker, with the tables each had: a file

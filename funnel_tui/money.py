@@ -8,6 +8,9 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
+# Shown in place of a figure that has no value (the attainment of a target of 0).
+NO_FIGURE = "–"
+
 # Ten billion in any currency: more than any one deal or target, and small enough that
 # SQLite's 64-bit SUM of millions of them cannot overflow.
 MAX_CENTS = 10**12

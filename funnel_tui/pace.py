@@ -35,8 +35,6 @@ from funnel_tui.store.sqlite import write_transaction
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)
 ON_TRACK_FACTOR = Fraction(95, 100)
-# Shown in place of a ratio that has no value (the attainment of a target of 0).
-NO_FIGURE = "–"
 
 
 class Kept(Enum):

@@ -25,8 +25,8 @@ from funnel_tui.charts import burnup_caption, draw_burnup
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.foreign_values import MARK
 from funnel_tui.manager_report import ManagerReport, rate_text
-from funnel_tui.money import format_money, round_half_up
-from funnel_tui.pace import NO_FIGURE, Breakdown, Pace, skipped_note
+from funnel_tui.money import NO_FIGURE, format_money, round_half_up
+from funnel_tui.pace import Breakdown, Pace, skipped_note
 from funnel_tui.pipeline import Pipeline
 from funnel_tui.text import one_line
 

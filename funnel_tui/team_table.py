@@ -9,8 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from funnel_tui.money import format_money
-from funnel_tui.pace import NO_FIGURE, Pace
+from funnel_tui.money import NO_FIGURE, format_money
+from funnel_tui.pace import Pace
 from funnel_tui.report import STATUS_STYLES, pace_table
 from funnel_tui.team_report import RepLine, TeamReport
 from funnel_tui.text import one_line

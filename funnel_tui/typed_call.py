@@ -16,11 +16,12 @@ from funnel_tui.dates import describe_when
 from funnel_tui.domain import (
     LOST_REASON_KEYS,
     OUTCOME_SPECS,
-    PICKED_REASONS,
     Ask,
     Kind,
     LostReason,
     Outcome,
+    outcome_names,
+    reason_names,
 )
 from funnel_tui.money import format_money
 from funnel_tui.outcome_answers import (
@@ -70,11 +71,6 @@ class TypedCall:
     duration_s: int = 0
 
 
-def outcome_names() -> str:
-    """`no_answer (n), voicemail (v), ...`: what an outcome may be typed as."""
-    return ", ".join(f"{outcome.value} ({spec.key})" for outcome, spec in OUTCOME_SPECS.items())
-
-
 def read_outcome(text: str) -> Outcome:
     """The outcome named by its `calls.outcome` value or the dialog's key (any case, `-`
     for `_`); CallRefused listing them all otherwise."""
@@ -83,11 +79,6 @@ def read_outcome(text: str) -> Outcome:
         if typed in (outcome.value, spec.key):
             return outcome
     raise CallRefused(f"unknown outcome {one_line(text)!r}; known: {outcome_names()}")
-
-
-def reason_names() -> str:
-    """`budget (b), no_need (n), ...`: the reasons a rep may pick."""
-    return ", ".join(f"{reason.value} ({reason.key})" for reason in PICKED_REASONS)
 
 
 def read_reason(text: str) -> LostReason:

@@ -14,6 +14,7 @@ import sqlite_utils
 from textual import events
 from textual.widgets import Input
 
+from funnel_tui import call_log as call_log_module
 from funnel_tui.queue import closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
@@ -560,7 +561,7 @@ async def test_a_failed_save_keeps_the_dialog_and_everything_typed(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(main_screen_module, "log_call", disk_full)
+    monkeypatch.setattr(call_log_module, "log_call", disk_full)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("l", "c", *"tomorrow 10am", "tab", *"call after lunch", "enter")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from funnel_tui import cli as cli_module
+from funnel_tui import typed_call as typed_call_module
 from funnel_tui.cadence import next_call_due
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
@@ -593,7 +594,7 @@ def test_a_team_database_lost_mid_command_is_one_line_without_the_password(
     def lost(*args: Any, **kwargs: Any) -> None:
         raise psycopg.OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(cli_module, "log_typed_call", lost)
+    monkeypatch.setattr(typed_call_module, "log_typed_call", lost)
     with_password = f"{team_demo}&password=hunter2"
 
     result = log(with_password, HEAD, "n")

@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -60,12 +60,12 @@ class ObjectionLibrary:
 
     categories: tuple[ObjectionCategory, ...]
     problems: list[ScriptProblem] = field(default_factory=list)
-    _matchers: tuple[tuple[ObjectionCategory, _Matcher], ...] = field(
-        init=False, repr=False, compare=False
-    )
 
-    def __post_init__(self) -> None:
-        self._matchers = tuple(
+    @cached_property
+    def _matchers(self) -> tuple[tuple[ObjectionCategory, _Matcher], ...]:
+        """Compiled when text is first matched: a prospect without objections (and the
+        first frame, often) needs none of the patterns, which take a while to compile."""
+        return tuple(
             (category, _matcher(category.phrases, category.ignore)) for category in self.categories
         )
 
@@ -266,21 +266,20 @@ class _FileReader:
                 self.category_line(key),
             )
             return None
-        header = _header(key)
         problems_before = len(self.problems)
         for name in table:
             if name not in CATEGORY_FIELDS:
                 self.report(
                     f"category [{key}]: unknown field {name!r}; a category has title, "
                     "phrases, ignore, answers and fallback",
-                    self.lines.key_line(name, header),
+                    self.field_line(key, name),
                 )
         given = _Given(
-            title=self._text(key, table, "title", header),
-            phrases=self._phrases(key, table, "phrases", header),
-            ignore=self._phrases(key, table, "ignore", header),
+            title=self._text(key, table, "title"),
+            phrases=self._phrases(key, table, "phrases"),
+            ignore=self._phrases(key, table, "ignore"),
             answers=self._answers(key, table.get("answers", {})),
-            fallback=self._fallback(key, table, header),
+            fallback=self._fallback(key, table),
         )
         if builtin is None:
             self._check_complete(key, given)
@@ -303,15 +302,20 @@ class _FileReader:
                 self.category_line(key),
             )
 
-    def _fallback(self, key: str, table: dict, header: re.Pattern[str]) -> str | None:
-        fallback = self._text(key, table, "fallback", header)
+    def _fallback(self, key: str, table: dict) -> str | None:
+        fallback = self._text(key, table, "fallback")
         if fallback and PLACEHOLDER.search(fallback):
             self.report(
                 f"category [{key}]: the fallback is said when a fact is missing, so it "
                 "cannot use {placeholders}",
-                self.lines.key_line("fallback", header),
+                self.field_line(key, "fallback"),
             )
         return fallback
+
+    def field_line(self, key: str, name: str, *subtable: str) -> int | None:
+        """The line of `name =` in the category's table (or its `subtable`): looked for
+        only to point at a problem, since each look compiles a pattern and reads the file."""
+        return self.lines.key_line(name, _header(key, *subtable))
 
     def category_line(self, key: str) -> int | None:
         """The line of `[key]`, else of `[key.answers]` when the file only has that."""
@@ -319,20 +323,16 @@ class _FileReader:
             _header(key, "answers")
         )
 
-    def _text(self, key: str, table: dict, name: str, header: re.Pattern[str]) -> str | None:
+    def _text(self, key: str, table: dict, name: str) -> str | None:
         value = table.get(name)
         if value is None:
             return None
         if isinstance(value, str) and value.strip():
             return value.strip()
-        self.report(
-            f"category [{key}]: {name} must be text in quotes", self.lines.key_line(name, header)
-        )
+        self.report(f"category [{key}]: {name} must be text in quotes", self.field_line(key, name))
         return None
 
-    def _phrases(
-        self, key: str, table: dict, name: str, header: re.Pattern[str]
-    ) -> tuple[str, ...] | None:
+    def _phrases(self, key: str, table: dict, name: str) -> tuple[str, ...] | None:
         value = table.get(name)
         if value is None:
             return None
@@ -343,36 +343,34 @@ class _FileReader:
         self.report(
             f"category [{key}]: {name} must be a list of words or phrases, for example "
             f'{name} = ["too expensive", "pricey"]',
-            self.lines.key_line(name, header),
+            self.field_line(key, name),
         )
         return None
 
     def _answers(self, key: str, answers: object) -> dict[str, str]:
-        header = _header(key, "answers")
         if not isinstance(answers, dict):
             self.report(
                 f"category [{key}]: answers must be a table: [{key}.answers] then "
                 'common = "..." or one line per method',
-                self.lines.key_line("answers", _header(key)),
+                self.field_line(key, "answers"),
             )
             return {}
         checked = {}
         for method, answer in answers.items():
-            line = self.lines.key_line(method, header)
-            if method != COMMON and method not in self.methods:
-                known = ", ".join((COMMON, *sorted(self.methods)))
-                self.report(
-                    f"category [{key}]: unknown method {method!r} in answers; use one of {known}",
-                    line,
-                )
-            elif not isinstance(answer, str) or not answer.strip():
-                self.report(f"category [{key}]: the {method} answer must be text in quotes", line)
-            elif problems := placeholder_problems(answer):
-                for problem in problems:
-                    self.report(f"category [{key}]: the {method} answer: {problem}", line)
-            else:
+            problems = self._answer_problems(method, answer)
+            for problem in problems:
+                self.report(f"category [{key}]: {problem}", self.field_line(key, method, "answers"))
+            if not problems:
                 checked[method] = " ".join(answer.split())
         return checked
+
+    def _answer_problems(self, method: str, answer: object) -> list[str]:
+        if method != COMMON and method not in self.methods:
+            known = ", ".join((COMMON, *sorted(self.methods)))
+            return [f"unknown method {method!r} in answers; use one of {known}"]
+        if not isinstance(answer, str) or not answer.strip():
+            return [f"the {method} answer must be text in quotes"]
+        return [f"the {method} answer: {problem}" for problem in placeholder_problems(answer)]
 
 
 def _header(key: str, *subtable: str) -> re.Pattern[str]:

@@ -299,26 +299,32 @@ class Storage:
 
     dialect = Dialect.SQLITE
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection | None = None) -> None:
+        """`connection`, already open on the file, becomes this thread's."""
         self.path = path
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        if connection is not None:
+            self._adopt(connection)
 
     @property
     def db(self) -> sqlite_utils.Database:
         """This thread's connection, opened on first use."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = _connect(self.path)
-            with self._lock:
-                self._connections.append(conn)
-            # No sqlite-utils plugins: finding them reads every installed package's
-            # metadata (tens of milliseconds at start-up), and code from other packages
-            # has no business on the rep's connection.
-            db = self._local.db = sqlite_utils.Database(
-                conn, recursive_triggers=False, execute_plugins=False
-            )
+            db = self._adopt(_connect(self.path))
+        return db
+
+    def _adopt(self, conn: sqlite3.Connection) -> sqlite_utils.Database:
+        with self._lock:
+            self._connections.append(conn)
+        # No sqlite-utils plugins: finding them reads every installed package's
+        # metadata (tens of milliseconds at start-up), and code from other packages
+        # has no business on the rep's connection.
+        db = self._local.db = sqlite_utils.Database(
+            conn, recursive_triggers=False, execute_plugins=False
+        )
         return db
 
     def write(self) -> AbstractContextManager[sqlite_utils.Database]:
@@ -382,8 +388,11 @@ def open_storage(
             # another program's long write.
             if version < LATEST_VERSION or not marked:
                 _migrate(conn, path, on_upgrade)
-        finally:
+        except BaseException:
             conn.close()
+            raise
     except sqlite3.Error as error:
         raise StorageError(describe_sqlite_error(path, error)) from error
-    return Storage(path)
+    # This thread goes on with the connection that checked the file: opening another
+    # would read the whole schema again (and closing this one checkpoint the WAL).
+    return Storage(path, conn)

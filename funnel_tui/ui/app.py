@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from funnel_tui.claims import release_all
@@ -322,6 +322,10 @@ class FunnelApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
+            # TextArea's module (and its document model) loads on the first paste, not at
+            # start-up; the email screen imports it anyway.
+            from textual.widgets import TextArea
+
             # Every field is one line (Textual's Input would keep only the first line), but
             # for the email's text, which keeps its lines.
             multiline = isinstance(self.focused, TextArea)

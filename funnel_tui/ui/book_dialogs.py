@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.money import format_money
 from funnel_tui.own_settings import OWN_SETTINGS
-from funnel_tui.pace import find_target, load_pace, set_target
 from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_prospect
 from funnel_tui.settings import is_team_book, load_settings, save_settings
 
@@ -199,6 +198,7 @@ class BookDialogs(_Base):
     # Target, performance and settings ------------------------------------------------
 
     async def action_set_target(self) -> None:
+        from funnel_tui.pace import find_target, set_target
         from funnel_tui.ui.target_dialog import TargetDialog
 
         async def save(entry: TargetEntry) -> str:
@@ -230,6 +230,7 @@ class BookDialogs(_Base):
 
     async def action_performance(self) -> None:
         from funnel_tui.burnup import load_burnup
+        from funnel_tui.pace import load_pace
         from funnel_tui.ui.performance_screen import PerformanceScreen
 
         now = self.funnel.clock()

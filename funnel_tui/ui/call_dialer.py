@@ -15,7 +15,6 @@ from textual import work
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from funnel_tui.dialing import DialFailed, dial_argv, dial_number, run_dialer
 from funnel_tui.text import one_line
 from funnel_tui.ui.call_undo import CALL_TOAST
 
@@ -31,6 +30,9 @@ class CallDialer(_Base):
     def dial(self, prospect: Any) -> tuple[str, SeverityLevel]:
         """Copy the prospect's number and start the dial command with it; what to tell the
         rep beside "call started", and how loudly."""
+        # Loaded with the first call started, not at start-up.
+        from funnel_tui.dialing import DialFailed, dial_argv, dial_number
+
         phone = one_line(prospect["phone"]) if isinstance(prospect["phone"], str) else ""
         if not phone:
             return "no phone number to dial", "warning"
@@ -52,6 +54,8 @@ class CallDialer(_Base):
 
     @work(thread=True, group="dial")
     def _run_dialer(self, argv: list[str], shown: str) -> None:
+        from funnel_tui.dialing import DialFailed, run_dialer
+
         worker = get_current_worker()
         running = self.running_call
         try:

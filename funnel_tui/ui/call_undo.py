@@ -11,25 +11,16 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from funnel_tui.call_log import (
-    LastCall,
-    LastCallChanged,
-    UndoneCall,
-    UndoRecordUnreadable,
-    last_call,
-    redo_call,
-    undo_last_call,
-)
 from funnel_tui.domain import Outcome
 from funnel_tui.text import one_line
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
-from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
 
 # What happened to the call (started, logged, undone, redone) is one toast, the latest: a
 # run of quick logs would otherwise stack a toast each over the card.
 CALL_TOAST = "call"
 
 if TYPE_CHECKING:
+    from funnel_tui.call_log import LastCall, UndoneCall
     from funnel_tui.ui.main_screen import MainScreen
 
     _Base = MainScreen
@@ -92,6 +83,10 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _ask_then_undo(self) -> None:
+        # The call log and the dialog load with the first undo, not at start-up.
+        from funnel_tui.call_log import last_call
+        from funnel_tui.ui.undo_confirm import UndoConfirm, describe_call
+
         session = self.undo_session
         try:
             rep = self.funnel.rep
@@ -123,6 +118,8 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _undo(self, call: LastCall) -> None:
+        from funnel_tui.call_log import LastCallChanged, UndoRecordUnreadable, undo_last_call
+
         session = self.undo_session
         try:
             with waiting_toast(self.funnel):
@@ -173,6 +170,8 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
+        from funnel_tui.call_log import redo_call
+
         session = self.undo_session
         now, settings = self.funnel.clock(), self.funnel.settings
         try:

@@ -11,14 +11,20 @@ from textual.screen import Screen
 
 from funnel_tui.ui.formatting import key_names
 from funnel_tui.ui.main_screen import MainScreen
-from funnel_tui.ui.timeline_screen import TimelineScreen
 
-# The screens whose keys the palette offers, and the actions it leaves out: moving the
-# cursor, ending or clearing a filter that is not shown, and a second key for closing.
-PALETTE_SCREENS = (MainScreen, TimelineScreen)
+# The actions the palette leaves out: moving the cursor, ending or clearing a filter that
+# is not shown, and a second key for closing.
 NOT_COMMANDS = frozenset(
     {"clear_filter", "filter_done", "cursor('down')", "cursor('up')", "close_list"}
 )
+
+
+def offers_keys(screen: Screen[object]) -> bool:
+    """Whether the palette offers this screen's keys: the main screen's and the timeline's."""
+    # The timeline's module loads when the timeline first opens, not at start-up.
+    from funnel_tui.ui.timeline_screen import TimelineScreen
+
+    return isinstance(screen, (MainScreen, TimelineScreen))
 
 
 def _keys_help(keys: str) -> str:
@@ -40,14 +46,14 @@ class ScreenCommands(Provider):
 
     async def discover(self) -> Hits:
         screen = self.screen
-        if not isinstance(screen, PALETTE_SCREENS):
+        if not offers_keys(screen):
             return
         for description, action, keys in self._commands(screen):
             yield DiscoveryHit(description, partial(screen.run_action, action), help=keys)
 
     async def search(self, query: str) -> Hits:
         screen = self.screen
-        if not isinstance(screen, PALETTE_SCREENS):
+        if not offers_keys(screen):
             return
         matcher = self.matcher(query)
         for description, action, keys in self._commands(screen):

@@ -23,10 +23,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerCancelled
 
-from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
-from funnel_tui.gauge_figures import CachedPlan, load_gauge_figures
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -36,7 +34,6 @@ from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.store.errors import ConnectionLost
-from funnel_tui.team_figures import load_team_today
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
@@ -45,16 +42,17 @@ from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.method_picker import MethodPicker
-from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
 from funnel_tui.ui.pool_claims import PoolClaims
 from funnel_tui.ui.prospect_card import ProspectCard, TeamView
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
-from funnel_tui.what_next import logged_line
 
 if TYPE_CHECKING:
+    from funnel_tui.call_log import CallOutcome, LoggedCall
+    from funnel_tui.gauge_figures import CachedPlan
     from funnel_tui.ui.app import FunnelApp
+    from funnel_tui.ui.outcome_dialog import OutcomeDialog
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
@@ -162,6 +160,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
         self.undo_session = UndoSession()
+        # Set once the first frame has painted: the work that can follow it waits for it.
+        self._first_frame = asyncio.Event()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -236,6 +236,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self.filter_input.display = False
         self._show_head_of_queue()
         # The rest of the order (a long list in a big book) once the first frame is up.
+        self.call_after_refresh(self._first_frame.set)
         self._read_rest_of_queue()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
@@ -312,9 +313,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def _read_rest_of_queue(self) -> None:
         """After the first frame, the whole order under the head already on screen (any
         newer reload replaces this one: it reads the whole order too)."""
-        painted = asyncio.Event()
-        self.call_after_refresh(painted.set)
-        await painted.wait()
+        await self._first_frame.wait()
         await self._read_and_show_order(same_prospect_shown=True)
 
     async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
@@ -386,6 +385,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     @work(group="pace")
     async def _reload_pace(self) -> None:
         try:
+            # The gauge's figures, and the modules that read them, follow the first frame.
+            await self._first_frame.wait()
             self._pace_asked_again = True
             while self._pace_asked_again:
                 self._pace_asked_again = False
@@ -394,6 +395,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self._pace_loading = False
 
     async def _load_pace_once(self) -> None:
+        from funnel_tui.gauge_figures import load_gauge_figures
+        from funnel_tui.team_figures import load_team_today
+
         now = self.funnel.clock()
         settings = self.funnel.settings
         cached, generation = self._plan_cache, self._plan_generation
@@ -603,6 +607,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         await self._open_outcome_dialog()
 
     async def _open_outcome_dialog(self) -> None:
+        # The outcome dialog and the call log load with the first call logged.
+        from funnel_tui.call_log import log_call
+        from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
+        from funnel_tui.what_next import logged_line
+
         if self.card is None:
             return
         prospect = self.card.prospect

@@ -4,18 +4,22 @@ the plan per day against what the rep did today."""
 from __future__ import annotations
 
 import shlex
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from funnel_tui.manager_figures import Plan, TodayActivity
-from funnel_tui.money import format_money
-from funnel_tui.pace import NO_FIGURE, Pace
+from funnel_tui.money import NO_FIGURE, format_money
 from funnel_tui.settings import Settings
-from funnel_tui.team_figures import TeamToday
 from funnel_tui.text import one_line
+
+if TYPE_CHECKING:
+    # Loaded with the gauge's figures, after the first frame.
+    from funnel_tui.manager_figures import Plan, TodayActivity
+    from funnel_tui.pace import Pace
+    from funnel_tui.team_figures import TeamToday
 
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
@@ -270,6 +274,9 @@ class QuotaGauge(Widget):
         if plan.remaining_cents == 0:
             ahead = self.get_component_rich_style("quota-gauge--ahead", partial=True)
             return [heading, Text("nothing left to win", ahead)]
+        # Already loaded, with the plan.
+        from funnel_tui.manager_figures import TodayActivity
+
         today = self.today or TodayActivity(0, 0, 0)
         per_day = plan.per_day
         deals = per_day["deals"]
