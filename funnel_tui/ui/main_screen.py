@@ -204,6 +204,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         return self.query_one(CallQueue)
 
     @property
+    def _torn_down(self) -> bool:
+        """The app is closing: a read that ends now finds the widgets it would fill gone."""
+        return not self.query(CallQueue)
+
+    @property
     def prospect_card(self) -> ProspectCard:
         return self.query_one(ProspectCard)
 
@@ -326,6 +331,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         order = await self.funnel.in_db_thread(
             lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings, rep=rep)
         )
+        if self._torn_down:
+            return
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
 
@@ -404,6 +411,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         figures = await self.funnel.in_db_thread(
             lambda db: load_gauge_figures(db, now, settings, cached, self.funnel.rep)
         )
+        if self._torn_down:
+            return
         gauge = self.gauge
         gauge.unreadable_targets = figures.unreadable_targets
         if figures.plan is not None and generation == self._plan_generation:
@@ -414,7 +423,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         gauge.goals = daily_goals(settings, plan)
         gauge.pace = figures.pace
         if rep := self.funnel.rep:
-            gauge.team = await self.funnel.in_db_thread(lambda db: load_team_today(db, rep, now))
+            team = await self.funnel.in_db_thread(lambda db: load_team_today(db, rep, now))
+            if not self._torn_down:
+                gauge.team = team
 
     def _update_title(self) -> None:
         if not self._order_complete:
