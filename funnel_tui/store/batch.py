@@ -37,15 +37,19 @@ class Sent:
     def __init__(self, cursor: Any, *, read_now: bool) -> None:
         self._cursor = cursor
         self._rows: list[tuple[Any, ...]] | None = None
-        self._columns: list[str] = []
+        self._columns: list[str] | None = None
         if read_now:
             self._read()
+            # A SQLite cursor forgets its columns at its connection's next statement.
+            self._columns = self._names()
 
     def _read(self) -> list[tuple[Any, ...]]:
         if self._rows is None:
             self._rows = [tuple(row) for row in self._cursor.fetchall()]
-            self._columns = [column[0] for column in self._cursor.description or ()]
         return self._rows
+
+    def _names(self) -> list[str]:
+        return [column[0] for column in self._cursor.description or ()]
 
     def all(self) -> list[tuple[Any, ...]]:
         return self._read()
@@ -58,6 +62,8 @@ class Sent:
     def dicts(self) -> list[dict[str, Any]]:
         """The rows as dicts by column name, as sqlite-utils' `query` gives them."""
         rows = self._read()
+        if self._columns is None:
+            self._columns = self._names()
         return [dict(zip(self._columns, row, strict=True)) for row in rows]
 
 
