@@ -27,6 +27,7 @@ from funnel_tui.reps import KNOWN_REP
 from funnel_tui.settings import Settings
 from funnel_tui.store.batch import Sent, batched, send
 from funnel_tui.store.errors import integrity_errors
+from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import OPEN_TASKS, task_from_row
 from funnel_tui.text import clean_optional, one_line
@@ -285,16 +286,15 @@ def _logged_call(row: Sequence[Any] | None, prospect_id: int, request_id: str) -
     )
 
 
-def _check_team(prospect: dict[str, Any], rep: str, known: Sent | None, held: Sent | None) -> None:
+def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: str | None) -> None:
     """A rep of a team's book may log a call only as a rep the book knows (`known`, the
     rep's name as the book keeps it), and never on a prospect another rep holds now
-    (`held`, the rep whose lease runs): no prospect is called by two reps at once."""
-    if known is None or known.one() is None:
+    (`other`, the rep whose lease runs): no prospect is called by two reps at once."""
+    if known is None:
         raise OutcomeInvalid(f"no rep named {rep!r} in this book (removed?); nothing was logged")
-    other = None if held is None else held.one()
-    if other is not None and other[0] != rep:
+    if other is not None and other != rep:
         raise OutcomeInvalid(
-            f"{other[0]} is on {one_line(prospect['name'])} now (they hold them until they move"
+            f"{other} is on {one_line(prospect['name'])} now (they hold them until they move"
             " on); nothing was logged"
         )
 
@@ -335,18 +335,24 @@ def log_call(
         return found
 
 
+# The columns read with a prospect's row, after its own (a statement fewer is less work
+# on both sides): the last flag change so far (the call's come after it) and, in a team's
+# book, the rep's name as the book keeps it and the rep whose lease on the prospect runs.
+_FLAGS_MARK = "funnel_flags_mark"
+_KNOWN_REP = "funnel_known_rep"
+_HOLDER = "funnel_holder"
+# The flag changes since the mark, read with the row after the call, as a text `1,2,3`.
+_FLAGS_WRITTEN = "funnel_flags_written"
+
+
 @dataclass(frozen=True)
 class _Reads:
-    """What a call is logged against, sent in one batch: the prospect, the open tasks,
-    the last flag change so far, whether it had a busy signal today (a busy call only),
-    and in a team's book the rep's name as the book keeps it and who holds the prospect."""
+    """What a call is logged against, sent in one batch: the prospect (with the columns
+    above), its open tasks, and whether it had a busy signal today (a busy call only)."""
 
     prospect: Sent
     open_tasks: Sent
-    flags_mark: Sent
     busy: Sent | None
-    known: Sent | None
-    held: Sent | None
 
 
 def _send_reads(
@@ -356,18 +362,26 @@ def _send_reads(
     if entry.outcome is Outcome.BUSY:
         day_starts = to_stored(datetime.combine(now.date(), time.min, tzinfo=now.tzinfo))
         busy = send(db, _BUSY_TODAY, [prospect_id, day_starts, prospect_id])
-    known = held = None
+    team, params = "", [prospect_id]
     if rep is not None:
-        known = send(db, KNOWN_REP, [rep])
-        held = send(db, HOLDER, [prospect_id, to_stored(now)])
-    return _Reads(
-        prospect=send(db, "SELECT * FROM prospects WHERE id = ?", [prospect_id]),
-        open_tasks=send(db, OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value]),
-        flags_mark=send(db, "SELECT coalesce(max(id), 0) FROM flag_changes"),
-        busy=busy,
-        known=known,
-        held=held,
+        team = f", ({KNOWN_REP} LIMIT 1) AS {_KNOWN_REP}, ({HOLDER}) AS {_HOLDER}"
+        params = [rep, prospect_id, to_stored(now), prospect_id]
+    prospect = send(
+        db,
+        f"SELECT p.*{team}, (SELECT coalesce(max(id), 0) FROM flag_changes) AS {_FLAGS_MARK}"
+        " FROM prospects p WHERE p.id = ?",
+        params,
     )
+    return _Reads(
+        prospect=prospect,
+        open_tasks=send(db, OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value]),
+        busy=busy,
+    )
+
+
+def _split(row: dict[str, Any], *columns: str) -> list[Any]:
+    """The values of `columns` taken out of a row read with them, leaving the prospect's."""
+    return [row.pop(column) for column in columns]
 
 
 def _write_call(
@@ -396,8 +410,9 @@ def _write_call(
         before = next(iter(reads.prospect.dicts()), None) if reads is not None else None
         if reads is None or before is None:
             raise ProspectGone(f"prospect {prospect_id} no longer exists")
+        (flags_mark,) = _split(before, _FLAGS_MARK)
         if rep is not None:
-            _check_team(before, rep, reads.known, reads.held)
+            _check_team(before, rep, *_split(before, _KNOWN_REP, _HOLDER))
         busy_today = reads.busy is not None and reads.busy.one() is not None
         attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now
@@ -443,21 +458,23 @@ def _write_call(
             if entry.outcome in CONNECT_OUTCOMES:
                 taken = send(db, TAKE_FROM_POOL, [rep, prospect_id])
             send(db, RELEASE, [prospect_id, rep])
-        after_row = send(db, "SELECT * FROM prospects WHERE id = ?", [prospect_id])
-        flags_written = send(
+        flag_ids = NUMBER_LIST.for_db(db).format(x="id")
+        after_row = send(
             db,
-            "SELECT id FROM flag_changes WHERE id > ? AND prospect_id = ?",
-            [_one(reads.flags_mark)[0], prospect_id],
+            f"SELECT p.*, (SELECT {flag_ids} FROM flag_changes WHERE id > ?"
+            f" AND prospect_id = p.id) AS {_FLAGS_WRITTEN} FROM prospects p WHERE p.id = ?",
+            [flags_mark, prospect_id],
         )
         if taken is not None and taken.one() is not None:
             send(db, END_LEASES, [prospect_id])
         after = after_row.dicts()[0]
+        (flags_written,) = _split(after, _FLAGS_WRITTEN)
         wrote = {column: value for column, value in after.items() if value != before[column]}
         record = {
             "before": _row_json(before),
             "wrote": _row_json(wrote),
             "tasks": tasks(),
-            "flag_changes": [row[0] for row in flags_written.all()],
+            "flag_changes": [int(id_) for id_ in flags_written.split(",")] if flags_written else [],
             # What the calls row does not hold, for redo.
             "entry": {
                 "amount_cents": entry.amount_cents,
