@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.claims import holder, release
+from funnel_tui.claims import HOLDER, RELEASE
 from funnel_tui.domain import (
     CONNECT_OUTCOMES,
     Ask,
     LostReason,
     Outcome,
+    TaskStatus,
     sql_list,
 )
 from funnel_tui.outcome_effects import Effects, outcome_effects
-from funnel_tui.ownership import take_on_connect
-from funnel_tui.prospects import get_prospect
-from funnel_tui.reps import known_rep
+from funnel_tui.ownership import END_LEASES, TAKE_FROM_POOL
+from funnel_tui.prospects import SQLITE_INTEGERS, get_prospect
+from funnel_tui.reps import KNOWN_REP
 from funnel_tui.settings import Settings
+from funnel_tui.store.batch import Sent, batched, send
 from funnel_tui.store.errors import integrity_errors
+from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import open_tasks
+from funnel_tui.tasks import OPEN_TASKS, task_from_row
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -169,22 +173,27 @@ def _row_from_json(saved: object) -> dict[str, Any]:
     return row
 
 
-def _attempt_number(
-    db: sqlite_utils.Database, prospect: dict[str, Any], entry: CallOutcome, now: datetime
-) -> int:
+# Whether prospect `?` had a busy signal since `?` (the start of the rep's day) and
+# since its last connect: a busy signal counts once a business day.
+_BUSY_TODAY = (
+    "SELECT 1 FROM calls WHERE prospect_id = ? AND outcome = 'busy' AND started_at >= ?"
+    " AND started_at >= coalesce((SELECT max(started_at) FROM calls WHERE prospect_id = ?"
+    f" AND outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), '') LIMIT 1"
+)
+
+
+def _attempt_number(prospect: dict[str, Any], entry: CallOutcome, busy_today: bool) -> int:
     """Unanswered attempts since the last connect, this call included: a busy signal counts
     once a business day (the rep's day), so six in one afternoon are one attempt."""
     attempts = prospect["attempts"] if isinstance(prospect["attempts"], int) else 0
-    if entry.outcome is not Outcome.BUSY:
-        return attempts + 1
-    day_starts = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
-    busy_today = db.execute(
-        "SELECT 1 FROM calls WHERE prospect_id = ? AND outcome = 'busy' AND started_at >= ?"
-        " AND started_at >= coalesce((SELECT max(started_at) FROM calls WHERE prospect_id = ?"
-        f" AND outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), '') LIMIT 1",
-        [prospect["id"], to_stored(day_starts), prospect["id"]],
-    ).fetchone()
-    return attempts if busy_today else attempts + 1
+    if entry.outcome is Outcome.BUSY and busy_today:
+        return attempts
+    return attempts + 1
+
+
+# What undo puts back of a task the call closed.
+_CLOSED_COLUMNS = ("status", "done_at", "done_call_id")
+_TASK_BEFORE = f"SELECT {', '.join(_CLOSED_COLUMNS)} FROM tasks WHERE id = ?"
 
 
 def _write_tasks(
@@ -194,40 +203,56 @@ def _write_tasks(
     effects: Effects,
     now: datetime,
     rep: str | None = None,
-) -> dict[str, Any]:
-    """Close and make the call's tasks; returns what undo needs to take them back."""
+) -> Callable[[], dict[str, Any]]:
+    """Close and make the call's tasks (sent in the caller's batch); returns what reads,
+    once the batch is answered, what undo needs to take them back."""
     closed = []
+    stamped = to_stored(now)
     for task_id, status in effects.close.items():
-        before = db.execute(
-            "SELECT status, done_at, done_call_id FROM tasks WHERE id = ?", [task_id]
-        ).fetchone()
-        closed.append(
-            {"id": task_id, "status": before[0], "done_at": before[1], "done_call_id": before[2]}
-        )
-        db.execute(
+        closed.append((task_id, send(db, _TASK_BEFORE, [task_id])))
+        send(
+            db,
             "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ? WHERE id = ?",
-            [status.value, to_stored(now), call_id, task_id],
+            [status.value, stamped, call_id, task_id],
         )
     created = [
-        {
-            "id": db.execute(
+        (
+            send(
+                db,
                 "INSERT INTO tasks (prospect_id, kind, due_at, created_at, call_id, rep)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                [
-                    prospect_id,
-                    task.kind.value,
-                    to_stored(task.due_at),
-                    to_stored(now),
-                    call_id,
-                    rep,
-                ],
-            ).fetchone()[0],
-            "kind": task.kind.value,
-            "due_at": to_stored(task.due_at),
-        }
+                [prospect_id, task.kind.value, to_stored(task.due_at), stamped, call_id, rep],
+            ),
+            task,
+        )
         for task in effects.create
     ]
-    return {"closed": closed, "created": created}
+
+    def record() -> dict[str, Any]:
+        return {
+            "closed": [
+                {"id": task_id, **dict(zip(_CLOSED_COLUMNS, _one(before), strict=True))}
+                for task_id, before in closed
+            ],
+            "created": [
+                {"id": _one(made)[0], "kind": task.kind.value, "due_at": to_stored(task.due_at)}
+                for made, task in created
+            ],
+        }
+
+    return record
+
+
+def _one(sent: Sent) -> tuple[Any, ...]:
+    row = sent.one()
+    assert row is not None
+    return row
+
+
+_CALL_FOR_REQUEST = (
+    "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind FROM calls c"
+    " JOIN prospects p ON p.id = c.prospect_id WHERE c.request_id = ?"
+)
 
 
 def call_for_request(
@@ -238,11 +263,12 @@ def call_for_request(
     OutcomeInvalid when the id was used for another prospect's call: the caller reused a
     key meant for one call.
     """
-    row = db.execute(
-        "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind FROM calls c"
-        " JOIN prospects p ON p.id = c.prospect_id WHERE c.request_id = ?",
-        [request_id],
-    ).fetchone()
+    row = db.execute(_CALL_FOR_REQUEST, [request_id]).fetchone()
+    return _logged_call(row, prospect_id, request_id)
+
+
+def _logged_call(row: Sequence[Any] | None, prospect_id: int, request_id: str) -> LoggedCall | None:
+    """The call `_CALL_FOR_REQUEST` found, if it found one, for this prospect."""
     if row is None:
         return None
     call_id, logged_for, outcome, next_call_at, next_task_kind = row
@@ -260,14 +286,12 @@ def call_for_request(
     )
 
 
-def _check_team(
-    db: sqlite_utils.Database, prospect: dict[str, Any], rep: str, now: datetime
-) -> None:
-    """A rep of a team's book may log a call only as a rep the book knows, and never on a
-    prospect another rep holds now: no prospect is called by two reps at once."""
-    if known_rep(db, rep) is None:
+def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: str | None) -> None:
+    """A rep of a team's book may log a call only as a rep the book knows (`known`, the
+    rep's name as the book keeps it), and never on a prospect another rep holds now
+    (`other`, the rep whose lease runs): no prospect is called by two reps at once."""
+    if known is None:
         raise OutcomeInvalid(f"no rep named {rep!r} in this book (removed?); nothing was logged")
-    other = holder(db, prospect["id"], now)
     if other is not None and other != rep:
         raise OutcomeInvalid(
             f"{other} is on {one_line(prospect['name'])} now (they hold them until they move"
@@ -311,6 +335,55 @@ def log_call(
         return found
 
 
+# The columns read with a prospect's row, after its own (a statement fewer is less work
+# on both sides): the last flag change so far (the call's come after it) and, in a team's
+# book, the rep's name as the book keeps it and the rep whose lease on the prospect runs.
+_FLAGS_MARK = "funnel_flags_mark"
+_KNOWN_REP = "funnel_known_rep"
+_HOLDER = "funnel_holder"
+# The flag changes since the mark, read with the row after the call, as a text `1,2,3`.
+_FLAGS_WRITTEN = "funnel_flags_written"
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What a call is logged against, sent in one batch: the prospect (with the columns
+    above), its open tasks, and whether it had a busy signal today (a busy call only)."""
+
+    prospect: Sent
+    open_tasks: Sent
+    busy: Sent | None
+
+
+def _send_reads(
+    db: sqlite_utils.Database, prospect_id: int, entry: CallOutcome, now: datetime, rep: str | None
+) -> _Reads:
+    busy = None
+    if entry.outcome is Outcome.BUSY:
+        day_starts = to_stored(datetime.combine(now.date(), time.min, tzinfo=now.tzinfo))
+        busy = send(db, _BUSY_TODAY, [prospect_id, day_starts, prospect_id])
+    team, params = "", [prospect_id]
+    if rep is not None:
+        team = f", ({KNOWN_REP} LIMIT 1) AS {_KNOWN_REP}, ({HOLDER}) AS {_HOLDER}"
+        params = [rep, prospect_id, to_stored(now), prospect_id]
+    prospect = send(
+        db,
+        f"SELECT p.*{team}, (SELECT coalesce(max(id), 0) FROM flag_changes) AS {_FLAGS_MARK}"
+        " FROM prospects p WHERE p.id = ?",
+        params,
+    )
+    return _Reads(
+        prospect=prospect,
+        open_tasks=send(db, OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value]),
+        busy=busy,
+    )
+
+
+def _split(row: dict[str, Any], *columns: str) -> list[Any]:
+    """The values of `columns` taken out of a row read with them, leaving the prospect's."""
+    return [row.pop(column) for column in columns]
+
+
 def _write_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -321,68 +394,87 @@ def _write_call(
     request_id: str | None,
     rep: str | None,
 ) -> LoggedCall:
-    with write_transaction(db):
-        if request_id is not None:
-            found = call_for_request(db, prospect_id, request_id)
+    """The transaction of `log_call`, in four batches on a team's server (store.batch):
+    what the call is logged against, the call, what it changes, and the undo record."""
+    with batched(db), write_transaction(db):
+        lookup = None if request_id is None else send(db, _CALL_FOR_REQUEST, [request_id])
+        reads = None
+        # An id no database could hold names no prospect (prospects.get_prospect).
+        if prospect_id in SQLITE_INTEGERS:
+            reads = _send_reads(db, prospect_id, entry, now, rep)
+        if lookup is not None and request_id is not None:
+            found = _logged_call(lookup.one(), prospect_id, request_id)
             if found is not None:
                 return found
         _check(entry, now)
-        before = get_prospect(db, prospect_id)
-        if before is None:
+        before = next(iter(reads.prospect.dicts()), None) if reads is not None else None
+        if reads is None or before is None:
             raise ProspectGone(f"prospect {prospect_id} no longer exists")
+        (flags_mark,) = _split(before, _FLAGS_MARK)
         if rep is not None:
-            _check_team(db, before, rep, now)
-        flags_before = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
-        attempt = _attempt_number(db, before, entry, now)
+            _check_team(before, rep, *_split(before, _KNOWN_REP, _HOLDER))
+        busy_today = reads.busy is not None and reads.busy.one() is not None
+        attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now
-        call_id = int(
-            db.execute(
-                "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-                " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " RETURNING id",
-                [
-                    prospect_id,
-                    to_stored(started_at),
-                    max(0, int(entry.duration_s)),
-                    entry.outcome.value,
-                    before["method"],
-                    clean_optional(entry.notes),
-                    _stored(entry.follow_up_at),
-                    entry.reason.value if entry.reason else None,
-                    request_id,
-                    rep,
-                ],
-            ).fetchone()[0]
-        )
         effects = outcome_effects(
-            before, open_tasks(db, prospect_id), entry, attempt=attempt, now=now, settings=settings
+            before,
+            [task_from_row(row) for row in reads.open_tasks.all()],
+            entry,
+            attempt=attempt,
+            now=now,
+            settings=settings,
         )
+        call = send(
+            db,
+            "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
+            " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            [
+                prospect_id,
+                to_stored(started_at),
+                max(0, int(entry.duration_s)),
+                entry.outcome.value,
+                before["method"],
+                clean_optional(entry.notes),
+                _stored(entry.follow_up_at),
+                entry.reason.value if entry.reason else None,
+                request_id,
+                rep,
+            ],
+        )
+        call_id = int(_one(call)[0])
         if effects.prospect:
-            db.execute(
+            send(
+                db,
                 f"UPDATE prospects SET {', '.join(f'{c} = ?' for c in effects.prospect)}"
                 " WHERE id = ?",
                 [*effects.prospect.values(), prospect_id],
             )
         tasks = _write_tasks(db, prospect_id, call_id, effects, now, rep)
+        taken = None
         if rep is not None:
-            take_on_connect(db, prospect_id, rep, entry.outcome)
-            # The call is made: the rep's lease on the prospect ends with it.
-            release(db, prospect_id, rep)
-        after = get_prospect(db, prospect_id)
-        assert after is not None
+            # A connect makes a pool prospect the rep's (ownership.take_on_connect), and
+            # the call is made: the rep's lease on the prospect ends with it.
+            if entry.outcome in CONNECT_OUTCOMES:
+                taken = send(db, TAKE_FROM_POOL, [rep, prospect_id])
+            send(db, RELEASE, [prospect_id, rep])
+        flag_ids = NUMBER_LIST.for_db(db).format(x="id")
+        after_row = send(
+            db,
+            f"SELECT p.*, (SELECT {flag_ids} FROM flag_changes WHERE id > ?"
+            f" AND prospect_id = p.id) AS {_FLAGS_WRITTEN} FROM prospects p WHERE p.id = ?",
+            [flags_mark, prospect_id],
+        )
+        if taken is not None and taken.one() is not None:
+            send(db, END_LEASES, [prospect_id])
+        after = after_row.dicts()[0]
+        (flags_written,) = _split(after, _FLAGS_WRITTEN)
         wrote = {column: value for column, value in after.items() if value != before[column]}
-        flag_changes = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM flag_changes WHERE id > ? AND prospect_id = ?",
-                [flags_before, prospect_id],
-            )
-        ]
         record = {
             "before": _row_json(before),
             "wrote": _row_json(wrote),
-            "tasks": tasks,
-            "flag_changes": flag_changes,
+            "tasks": tasks(),
+            "flag_changes": [int(id_) for id_ in flags_written.split(",")] if flags_written else [],
             # What the calls row does not hold, for redo.
             "entry": {
                 "amount_cents": entry.amount_cents,
@@ -390,12 +482,14 @@ def _write_call(
                 "revisit_on": entry.revisit_on.isoformat() if entry.revisit_on else None,
             },
         }
-        db.execute(
+        send(
+            db,
             "INSERT INTO undo_log (call_id, prospect_before, logged_at) VALUES (?, ?, ?)",
             [call_id, json.dumps(record), to_stored(now)],
         )
         if effects.deal_kind is not None:
-            db.execute(
+            send(
+                db,
                 "INSERT INTO deals (prospect_id, call_id, amount_cents, closed_on, kind, rep)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [

@@ -12,7 +12,8 @@ transaction (BEGIN IMMEDIATE) already lets one writer through at a time.
 Handed the head of a queue, one statement finds and locks the first prospect of it that
 nobody else holds or is taking: when many reps ask at once, most of the head has gone to
 the others since each read their queue, and trying those one by one costs a round trip
-or two each.
+or two each. On PostgreSQL the same statement takes the lease and reads the row: a claim
+is one round trip, with no transaction around it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import Variants
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import to_stored
 
 LEASE = timedelta(minutes=15)
@@ -34,36 +37,50 @@ _LOCK_PROSPECT = Variants(
     postgresql="SELECT owner FROM prospects WHERE id = :id FOR UPDATE SKIP LOCKED",
 )
 
-# The first of the candidates (a JSON list of ids, in queue order) that `rep` may be
-# given now: theirs, or the pool's with no other rep's lease running; on PostgreSQL locked,
-# skipping the rows other reps are taking this instant.
-_LOCK_FIRST_FREE = Variants(
-    sqlite="""
-SELECT p.id, p.owner FROM json_each(:ids) c JOIN prospects p ON p.id = c.value
-WHERE p.owner = :rep OR (p.owner IS NULL AND NOT EXISTS (SELECT 1 FROM claims h
-    WHERE h.prospect_id = p.id AND h.rep <> :rep AND h.expires_at > :now))
-ORDER BY c.key LIMIT 1
-""",
-    postgresql="""
-SELECT p.id, p.owner
-FROM json_array_elements_text(:ids::json) WITH ORDINALITY AS c(id, position)
-JOIN prospects p ON p.id = c.id::bigint
-WHERE p.owner = :rep OR (p.owner IS NULL AND NOT EXISTS (SELECT 1 FROM claims h
-    WHERE h.prospect_id = p.id AND h.rep <> :rep AND h.expires_at > :now))
-ORDER BY c.position LIMIT 1
-FOR UPDATE OF p SKIP LOCKED
-""",
-)
-
-_TAKE = """
-INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
-VALUES (:id, :rep, :now, :expires)
+# The lease taken or renewed, unless another rep's is running (then no row).
+_TAKE_ON_CONFLICT = """
 ON CONFLICT (prospect_id) DO UPDATE SET rep = excluded.rep,
     claimed_at = CASE WHEN claims.rep = excluded.rep THEN claims.claimed_at
                       ELSE excluded.claimed_at END,
     expires_at = excluded.expires_at
 WHERE claims.rep = excluded.rep OR claims.expires_at <= excluded.claimed_at
 RETURNING rep
+"""
+_TAKE = f"""
+INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
+VALUES (:id, :rep, :now, :expires)
+{_TAKE_ON_CONFLICT}"""
+
+# Which of the candidates (a JSON list of ids, in queue order) `rep` may be given now:
+# theirs, or the pool's with no other rep's lease running.
+_MAY_BE_GIVEN = """p.owner = :rep OR (p.owner IS NULL AND NOT EXISTS (SELECT 1 FROM claims h
+    WHERE h.prospect_id = p.id AND h.rep <> :rep AND h.expires_at > :now))"""
+
+# SQLite: the first of them, in the write transaction that lets one claim through at a
+# time; `_TAKE` then takes its lease, and the row is read.
+_FIRST_FREE_ON_SQLITE = f"""
+SELECT p.id, p.owner FROM json_each(:ids) c JOIN prospects p ON p.id = c.value
+WHERE {_MAY_BE_GIVEN}
+ORDER BY c.key LIMIT 1
+"""
+
+# PostgreSQL: the first of them locked, skipping the rows other reps are taking this
+# instant, its lease taken, and its row read, in one statement: a claim costs one round
+# trip, and needs no transaction around it. `claimed` is false when another rep's lease
+# began after the statement's snapshot (the row comes back, not taken).
+_CLAIM_FIRST_FREE_ON_POSTGRESQL = f"""
+WITH first AS (
+    SELECT p.* FROM json_array_elements_text(:ids::json) WITH ORDINALITY AS c(id, position)
+    JOIN prospects p ON p.id = c.id::bigint
+    WHERE {_MAY_BE_GIVEN}
+    ORDER BY c.position LIMIT 1
+    FOR UPDATE OF p SKIP LOCKED
+), taken AS (
+    INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
+    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL
+    {_TAKE_ON_CONFLICT}
+)
+SELECT first.owner IS NOT NULL OR EXISTS (SELECT 1 FROM taken) AS claimed, first.* FROM first
 """
 
 # The pool prospects another rep holds now: left out of `rep`'s queue.
@@ -102,26 +119,59 @@ def _take(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
     return taken is not None
 
 
-def claim_first(db: Any, candidates: Iterable[int], rep: str, now: datetime) -> int | None:
-    """The first of `candidates` (ids in queue order) that `rep` can take, taken, in the
-    caller's transaction; None when every one is owned or held by someone else."""
+def claim_first(
+    db: Any, candidates: Iterable[int], rep: str, now: datetime
+) -> dict[str, Any] | None:
+    """The row of the first of `candidates` (ids in queue order) that `rep` can take,
+    taken, in the caller's transaction (on PostgreSQL each try is a statement that needs
+    none); None when every one is owned or held by someone else."""
     remaining = list(candidates)
+    on_postgresql = dialect_of(db) is Dialect.POSTGRESQL
     while remaining:
-        params = {"ids": json.dumps(remaining), "rep": rep, "now": to_stored(now)}
-        row = db.execute(_LOCK_FIRST_FREE.for_db(db), params).fetchone()
-        if row is None:
-            return None
-        prospect_id, owner = row
-        if owner == rep or _take(db, prospect_id, rep, now):
-            return prospect_id
+        params = {
+            "ids": json.dumps(remaining),
+            "rep": rep,
+            "now": to_stored(now),
+            "expires": to_stored(now + LEASE),
+        }
+        if on_postgresql:
+            rows = list(db.query(_CLAIM_FIRST_FREE_ON_POSTGRESQL, params))
+            if not rows:
+                return None
+            row = rows[0]
+            if row.pop("claimed"):
+                return row
+            prospect_id = row["id"]
+        else:
+            found = db.execute(_FIRST_FREE_ON_SQLITE, params).fetchone()
+            if found is None:
+                return None
+            prospect_id, owner = found
+            if owner == rep or _take(db, prospect_id, rep, now):
+                return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
         # Another rep's lease began after this statement's snapshot: on to the next.
         remaining = remaining[remaining.index(prospect_id) + 1 :]
     return None
 
 
+def claim_head(
+    db: Any, candidates: Iterable[int], rep: str, now: datetime
+) -> dict[str, Any] | None:
+    """`claim_first` in a transaction of its own where it needs one: on SQLite the write
+    transaction that lets one claim through at a time; on PostgreSQL none (each try is
+    one statement, its row locks keep two reps apart)."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        return claim_first(db, candidates, rep, now)
+    with write_transaction(db):
+        return claim_first(db, candidates, rep, now)
+
+
+RELEASE = "DELETE FROM claims WHERE prospect_id = ? AND rep = ?"
+
+
 def release(db: Any, prospect_id: int, rep: str) -> None:
     """Give back `rep`'s lease on a prospect (leaving its card)."""
-    db.execute("DELETE FROM claims WHERE prospect_id = ? AND rep = ?", [prospect_id, rep])
+    db.execute(RELEASE, [prospect_id, rep])
 
 
 def release_all(db: Any, rep: str) -> None:
@@ -139,10 +189,11 @@ def claims_now(db: Any, now: datetime) -> list[Claim]:
     return [Claim(prospect_id, rep, expires_at) for prospect_id, rep, expires_at in rows]
 
 
+# The rep whose lease on prospect `?` runs at `?`.
+HOLDER = "SELECT rep FROM claims WHERE prospect_id = ? AND expires_at > ?"
+
+
 def holder(db: Any, prospect_id: int, now: datetime) -> str | None:
     """The rep whose lease on the prospect runs now, if any."""
-    row = db.execute(
-        "SELECT rep FROM claims WHERE prospect_id = ? AND expires_at > ?",
-        [prospect_id, to_stored(now)],
-    ).fetchone()
+    row = db.execute(HOLDER, [prospect_id, to_stored(now)]).fetchone()
     return row[0] if row else None

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.claims import claim_first
+from funnel_tui.claims import claim_head
 from funnel_tui.dates import describe_when, known_zone
 from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
 from funnel_tui.foreign_values import MARK, readable_row
@@ -18,7 +18,6 @@ from funnel_tui.phones import international
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.settings import Settings
-from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -195,9 +194,7 @@ def _claim_next(
         )
         if not order.ids:
             return None
-        with write_transaction(db):
-            claimed = claim_first(db, order.ids, rep, now)
-            stored = get_prospect(db, claimed) if claimed is not None else None
+        stored = claim_head(db, order.ids, rep, now)
         if stored is not None:
             return _next_prospect(stored, now)
     return None

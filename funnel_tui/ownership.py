@@ -41,15 +41,18 @@ def owner_of(db: Any, prospect_id: int) -> str | None:
     return row[0] if row else None
 
 
+# Prospect `?` made rep `?`'s if it is the pool's (a row when it was), and every lease
+# on it ended.
+TAKE_FROM_POOL = "UPDATE prospects SET owner = ? WHERE id = ? AND owner IS NULL RETURNING id"
+END_LEASES = "DELETE FROM claims WHERE prospect_id = ?"
+
+
 def take_on_connect(db: Any, prospect_id: int, rep: str, outcome: Outcome) -> bool:
     """A call by `rep` that reached a pool prospect makes it theirs (in the caller's
     transaction) and ends the lease; True when it did."""
     if outcome not in CONNECT_OUTCOMES:
         return False
-    taken = db.execute(
-        "UPDATE prospects SET owner = ? WHERE id = ? AND owner IS NULL RETURNING id",
-        [rep, prospect_id],
-    ).fetchone()
+    taken = db.execute(TAKE_FROM_POOL, [rep, prospect_id]).fetchone()
     if taken is not None:
-        db.execute("DELETE FROM claims WHERE prospect_id = ?", [prospect_id])
+        db.execute(END_LEASES, [prospect_id])
     return taken is not None

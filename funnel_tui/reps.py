@@ -78,10 +78,14 @@ def has_reps(db: Any) -> bool:
     return db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
 
 
+# The name as the book keeps it of the rep named `?` in any case.
+KNOWN_REP = "SELECT name FROM reps WHERE lower(name) = lower(?)"
+
+
 def known_rep(db: Any, name: str) -> str | None:
     """The name as the book keeps it, whatever the case it was typed in; None if the
     book does not know the rep."""
-    row = db.execute("SELECT name FROM reps WHERE lower(name) = lower(?)", [name]).fetchone()
+    row = db.execute(KNOWN_REP, [name]).fetchone()
     return row[0] if row else None
 
 

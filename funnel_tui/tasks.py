@@ -85,12 +85,14 @@ def task_from_row(stored: tuple[object, ...]) -> Task:
 _SELECT = f"SELECT {', '.join(TASK_COLUMNS)} FROM tasks"
 
 
+# The tasks of prospect `?` in status `?` (open), soonest first (a task with an
+# unreadable date last).
+OPEN_TASKS = f"{_SELECT} WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id"
+
+
 def open_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:
     """The prospect's open tasks, soonest first (a task with an unreadable date last)."""
-    rows = db.execute(
-        f"{_SELECT} WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id",
-        [prospect_id, TaskStatus.OPEN.value],
-    )
+    rows = db.execute(OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value])
     return [task_from_row(row) for row in rows]
 
 

@@ -16,7 +16,6 @@ from funnel_tui import call_log as call_log_module
 from funnel_tui.call_log import (
     CallOutcome,
     OutcomeInvalid,
-    call_for_request,
     log_call,
     undo_last_call,
 )
@@ -602,12 +601,13 @@ def test_two_tries_at_once_with_one_request_id_write_one_call(
         book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="r"
     )
     looks = []
+    found_call = call_log_module._logged_call
 
-    def not_yet_committed(db: Any, prospect_id: int, request_id: str) -> Any:
+    def not_yet_committed(row: Any, prospect_id: int, request_id: str) -> Any:
         looks.append(request_id)
-        return None if len(looks) == 1 else call_for_request(db, prospect_id, request_id)
+        return None if len(looks) == 1 else found_call(row, prospect_id, request_id)
 
-    monkeypatch.setattr(call_log_module, "call_for_request", not_yet_committed)
+    monkeypatch.setattr(call_log_module, "_logged_call", not_yet_committed)
 
     again = log_call(
         book_db, ann, CallOutcome(Outcome.VOICEMAIL), now=NOW, settings=SETTINGS, request_id="r"

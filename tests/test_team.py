@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui import cli as cli_module
-from funnel_tui.claims import LEASE, claim_first, claims_now, holder, release, try_claim
+from funnel_tui.claims import (
+    LEASE,
+    claim_first,
+    claim_head,
+    claims_now,
+    holder,
+    release,
+    try_claim,
+)
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
@@ -185,16 +193,26 @@ def test_a_claim_from_a_head_read_earlier_takes_the_first_nobody_else_took_meanw
     assign(book_db, [owned], "casey")
     assign(book_db, [mine], "alex")
     head = [held, owned, lapsed, free, mine]
+
+    def claimed(candidates: list[int]) -> int | None:
+        row = claim_first(book_db, candidates, "alex", NOW)
+        return None if row is None else row["id"]
+
     with write_transaction(book_db):
-        assert claim_first(book_db, head, "alex", NOW) == lapsed
+        assert claimed(head) == lapsed
     assert holder(book_db, lapsed, NOW) == "alex"
     with write_transaction(book_db):
         # In the order given, not by id.
-        assert claim_first(book_db, [held, mine, free], "alex", NOW) == mine
-        assert claim_first(book_db, [held, owned, free], "alex", NOW) == free
-        assert claim_first(book_db, [held, owned], "alex", NOW) is None
-        assert claim_first(book_db, [], "alex", NOW) is None
+        assert claimed([held, mine, free]) == mine
+        assert claimed([held, owned, free]) == free
+        assert claimed([held, owned]) is None
+        assert claimed([]) is None
     assert holder(book_db, held, NOW) == "blake"
+    # Without a transaction around it, as `funnel next` claims: the row as stored, of the
+    # first the rep may be given (their own lease renewed).
+    row = claim_head(book_db, [lapsed, held], "blake", NOW + timedelta(minutes=1))
+    assert row is not None and (row["id"], row["name"]) == (held, "A")
+    assert holder(book_db, held, NOW + LEASE) == "blake"
 
 
 def test_the_first_call_that_reaches_a_pool_prospect_makes_the_rep_its_owner(

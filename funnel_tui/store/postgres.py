@@ -9,6 +9,7 @@ own connection, made again when the server dropped it: the next read or write re
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,8 @@ T = TypeVar("T")
 SCHEMA_LOCK = 0x66756E6E  # "funn"
 
 Params = Sequence[Any] | Mapping[str, Any] | None
+# A statement that writes, or locks rows to (FOR UPDATE): never run twice unasked.
+_WRITES = re.compile(r"(?i)\b(INSERT|UPDATE|DELETE|MERGE)\b")
 
 
 class PostgresError(Exception):
@@ -154,7 +157,14 @@ class PostgresDatabase:
             and self._transactions == 0
             and (self.conn.closed or self.conn.broken)
             and sql.lstrip().upper().startswith(("SELECT", "WITH", "PRAGMA"))
+            # A WITH that writes (a claim) may have been committed before the answer was lost.
+            and _WRITES.search(sql) is None
         )
+
+    def pipeline(self) -> AbstractContextManager[Any]:
+        """Send the block's statements without waiting for each answer (psycopg's
+        pipeline mode; store.batch): the answers are waited for when one is read."""
+        return self.conn.pipeline()
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresDatabase]:
