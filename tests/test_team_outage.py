@@ -16,9 +16,9 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from funnel_tui import cli as cli_module
+from funnel_tui import gauge_figures
 from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
-from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle, shown_text
@@ -178,7 +178,7 @@ async def test_an_error_that_is_not_a_lost_connection_still_ends_the_app_with_it
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the gauge's figures are wrong")
 
-    monkeypatch.setattr(main_screen_module, "load_gauge_figures", broken)
+    monkeypatch.setattr(gauge_figures, "load_gauge_figures", broken)
     app = alex_app(team_url, tmp_path)
     with pytest.raises(WorkerFailed):
         async with app.run_test(size=(160, 48)) as pilot:
