@@ -756,7 +756,7 @@ def check_every_figure(db: Any, book: dict) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(book=books)
 def test_every_figure_matches_a_plain_count_of_the_rows(tmp_path: Path, book: dict) -> None:
@@ -771,7 +771,7 @@ def test_every_figure_matches_a_plain_count_of_the_rows(tmp_path: Path, book: di
 
 
 # Fewer books on a team database: each is written through its PL/pgSQL triggers, and the
-# SQL the two dialects share is the same; the 60 above explore the figures themselves.
+# SQL the two dialects share is the same; the 30 above explore the figures themselves.
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -81,7 +81,7 @@ def write(book: Book, drawn: dict) -> None:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(books())
 def test_rows_by_source_and_by_method_add_up_to_the_totals(drawn: dict) -> None:
@@ -89,7 +89,7 @@ def test_rows_by_source_and_by_method_add_up_to_the_totals(drawn: dict) -> None:
         check_sums(Book.at(Path(folder) / "book.db"), drawn)
 
 
-# Fewer books on a team database: the 40 above explore the figures, these the same SQL
+# Fewer books on a team database: the 20 above explore the figures, these the same SQL
 # where the dialects write it differently.
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

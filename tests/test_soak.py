@@ -1,4 +1,4 @@
-"""A long session: a hundred outcomes through the UI layer, with memory and latency flat."""
+"""A long session: sixty outcomes through the UI layer, with memory and latency flat."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle
 
-LOGS = 100
-WINDOW = 30
+LOGS = 60
+WINDOW = 20
 # Peak memory the session may gain between the early and the late logs: caches are
 # bounded, so anything near this means something keeps every call.
 MAX_GROWTH_KIB = 20 * 1024
 
 
-async def test_a_hundred_logged_calls_keep_memory_and_latency_flat(
+async def test_sixty_logged_calls_keep_memory_and_latency_flat(
     demo_storage: Storage, clock: FrozenClock, tmp_path
 ) -> None:
     # Busy lines come back later today, so the queue never runs dry.
