@@ -145,10 +145,15 @@ def refuse_suppressed(db: sqlite_utils.Database, row: Mapping[str, Any]) -> None
         raise ProspectInvalid(dict.fromkeys(kinds, SUPPRESSED_REASON))
 
 
-def add_prospect(db: sqlite_utils.Database, row: Mapping[str, Any], *, now: datetime) -> int:
+def add_prospect(
+    db: sqlite_utils.Database, row: Mapping[str, Any], *, now: datetime, owner: str | None = None
+) -> int:
     """Insert a validated prospect; returns its id. ProspectInvalid when its email or
-    phone is on the suppression list."""
+    phone is on the suppression list. In a team's book the rep who adds it by hand is its
+    `owner` (a lead they found is theirs, not the pool's)."""
     stamp = to_stored(now)
+    if owner is not None:
+        row = {**row, "owner": owner}
     with write_transaction(db):
         refuse_suppressed(db, row)
         (prospect_id,) = db.execute(

@@ -166,3 +166,27 @@ async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_do
             assert "won $400 of $60,000" in caption, caption
     finally:
         app.storage.close()
+
+
+async def test_a_prospect_the_rep_adds_is_theirs_not_the_pools(
+    team_url: str, tmp_path: Path
+) -> None:
+    app = FunnelApp(
+        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="blake"
+    )
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            form = app.screen
+            form.query_one("#field-name").value = "Oscar Online"  # type: ignore[attr-defined]
+            form.query_one("#field-email").value = "oscar@online.example"  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        owner = app.storage.db.execute(
+            "SELECT owner FROM prospects WHERE name = 'Oscar Online'"
+        ).fetchall()
+        assert owner == [("blake",)]
+    finally:
+        app.storage.close()

@@ -43,8 +43,10 @@ class BookDialogs(_Base):
 
     async def action_add_prospect(self) -> None:
         async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
-            now = self.funnel.clock()
-            return await self.funnel.in_db_thread(lambda db: add_prospect(db, row, now=now))
+            now, rep = self.funnel.clock(), self.funnel.rep
+            return await self.funnel.in_db_thread(
+                lambda db: add_prospect(db, row, now=now, owner=rep)
+            )
 
         def added(prospect_id: int | None) -> None:
             if prospect_id is not None:
