@@ -79,6 +79,7 @@ ROW_COLUMNS = (
     "do_not_call",
     "wrong_number",
     "last_called_at",
+    "owner",
 )
 
 
@@ -126,6 +127,9 @@ class QueueRow:
     do_not_call: int | None = 0
     wrong_number: int | None = 0
     last_called_at: str | None = None
+    owner: str | None = None
+    other_rep: str | None = None
+    """In a team's book, the other rep who owns this prospect or holds it now (a claim)."""
     # Columns whose stored value is of the wrong type or range (None above): shown as `?`.
     unreadable: frozenset[str] = frozenset()
 
@@ -415,6 +419,8 @@ def place_elsewhere(row: QueueRow, now: datetime, mode: QueueMode) -> str:
         return "DNC"
     if row.wrong_number:
         return "wrong no."
+    if row.other_rep is not None:
+        return f"{row.other_rep}'s"
     due_today = (
         row.next_call_at is not None
         and row.next_call_at <= to_stored(end_of_day(now))
@@ -439,8 +445,15 @@ def place_elsewhere(row: QueueRow, now: datetime, mode: QueueMode) -> str:
     return "customer" if kind == "customer" else "no task"
 
 
-def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, QueueRow]:
-    """The queue rows for these ids (one query, by primary key)."""
+def fetch_rows(
+    db: sqlite_utils.Database,
+    ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    rep: str | None = None,
+) -> dict[int, QueueRow]:
+    """The queue rows for these ids (one query, by primary key). With a `rep` (a team's
+    book), each row also names the other rep who owns it or holds it at `now`."""
     if not ids:
         return {}
     placeholders = ",".join("?" * len(ids))
@@ -451,4 +464,17 @@ def fetch_rows(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, Queue
     for stored in cursor:
         values, unreadable = readable_row("prospects", dict(zip(ROW_COLUMNS, stored, strict=True)))
         rows[stored[0]] = QueueRow(**values, unreadable=unreadable)
+    if rep is None or now is None:
+        return rows
+    holders = dict(
+        db.execute(
+            f"SELECT prospect_id, rep FROM claims WHERE prospect_id IN ({placeholders})"
+            " AND expires_at > ?",
+            [*ids, to_stored(now)],
+        ).fetchall()
+    )
+    for prospect_id, row in rows.items():
+        other = holders.get(prospect_id) or row.owner
+        if other is not None and other != rep:
+            rows[prospect_id] = replace(row, other_rep=other)
     return rows

@@ -25,7 +25,7 @@ from funnel_tui.claims import (
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
-from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.queue import QueueMode, fetch_rows, place_elsewhere, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
@@ -490,3 +490,27 @@ def test_assign_from_a_removed_rep_who_still_owns_prospects(book_db: Any) -> Non
     assert _prospects_of(book_db, "blake") == [ann]
     with pytest.raises(RepError, match="funnel rep add casey"):
         _prospects_of(book_db, "casey")
+
+
+def test_a_filter_match_another_rep_owns_or_holds_says_whose_it_is(book_db: Any) -> None:
+    """In blake's filter results, alex's prospect and the pool prospect alex is on now say
+    `alex's` where a next call would be, not `off hours`; the pool's free one and blake's
+    own say where they belong as before."""
+    team(book_db, "alex", "blake")
+    owned = lead(book_db, "Rita Owned", owner="alex")
+    held = lead(book_db, "Rita Held")
+    free = lead(book_db, "Rita Free")
+    mine = lead(book_db, "Rita Mine", owner="blake")
+    with write_transaction(book_db):
+        assert try_claim(book_db, held, "alex", NOW)
+    rows = fetch_rows(book_db, [owned, held, free, mine], now=NOW, rep="blake")
+    places = {
+        rows[prospect].name: place_elsewhere(rows[prospect], NOW, QueueMode.TODAY)
+        for prospect in rows
+    }
+    assert places == {
+        "Rita Owned": "alex's",
+        "Rita Held": "alex's",
+        "Rita Free": "off hours",
+        "Rita Mine": "off hours",
+    }

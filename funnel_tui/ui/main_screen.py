@@ -362,7 +362,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
         self.queue.load(
             order.ids,
-            lambda page: fetch_rows(self.funnel.storage.db, page),
+            lambda page: fetch_rows(self.funnel.storage.db, page, now=now, rep=self.funnel.rep),
             now=now,
             select=select,
             mode=order.mode,
