@@ -247,7 +247,8 @@ def queue_order(
     """
     params: dict[str, str | int] = {}
     restrict = ""
-    text = text.strip()
+    # Spaces as the queue's title shows the filter: a double space typed is one.
+    text = " ".join(text.split())
     if text:
         params["matching"] = _matching_ids(db, text, phone_region)
         restrict = IN_MATCHING_IDS.for_db(db)

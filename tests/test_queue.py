@@ -316,6 +316,7 @@ def directory(book_db: Any) -> Any:
         pytest.param("ACME", ["Gus Gray", "Ann Archer"], id="company, in queue order"),
         pytest.param("b.baker@GLOBEX", ["Bea Baker"], id="email, any case"),
         pytest.param("  fox.example  ", ["Flo Fox"], id="surrounding spaces ignored"),
+        pytest.param("ann  archer", ["Ann Archer"], id="two spaces read as one, as the title"),
         pytest.param("7946 0958", ["Cy Cole"], id="phone digits with a space"),
         pytest.param("20-7946-0958", ["Cy Cole"], id="phone digits with dashes"),
         pytest.param("+44 (20) 79460958", ["Cy Cole"], id="phone with country code"),
