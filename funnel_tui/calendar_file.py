@@ -252,9 +252,13 @@ def calendar_file(
     prospect that may be called (in a team's book, of `rep`'s own and the pool's)."""
     appointments, skipped = _appointments(db, now + timedelta(days=days), rep=rep)
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
+    # Each rep's file is a calendar of its own: imported side by side, one never replaces
+    # the other (an event both show, a pool prospect's, keeps its one UID).
+    calendar_name = book if rep is None else f"{book}.{rep}"
     kept = [a for a in appointments if not (a.cancelled and a.due_at < now - timedelta(days=days))]
-    calendar = _calendar([_reps_event(appointment, book, stamp) for appointment in kept], book)
-    calendar.add("name", "funnel-tui")
+    events = [_reps_event(appointment, book, stamp) for appointment in kept]
+    calendar = _calendar(events, calendar_name)
+    calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
     cancelled = sum(appointment.cancelled for appointment in kept)
     return CalendarFile(calendar.to_ical(), len(kept) - cancelled, cancelled, skipped)
 

@@ -442,6 +442,7 @@ def test_a_reps_calendar_holds_their_own_and_the_pools_meetings_not_another_reps
         )
     storage.close()
 
+    calendar_ids = set()
     for rep, theirs, others in (("alex", "Ann Archer", "Bo Baker"), ("blake", "Bo Baker", "Ann")):
         monkeypatch.setenv(REP_ENV, rep)
         calendar = invoke("--db", book_target, "calendar")
@@ -449,6 +450,12 @@ def test_a_reps_calendar_holds_their_own_and_the_pools_meetings_not_another_reps
         assert f"Meeting with {theirs}" in calendar.output
         assert "Call back Cy Cole" in calendar.output
         assert others not in calendar.output
+        assert f"NAME:funnel-tui ({rep})" in calendar.output
+        calendar_id = calendar.output.split("UID:calendar.", 1)[1].splitlines()[0]
+        assert calendar_id.endswith(f".{rep}@funnel-tui"), calendar_id
+        calendar_ids.add(calendar_id)
+    # Two files a manager may import side by side: neither replaces the other.
+    assert len(calendar_ids) == 2
 
 
 def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
