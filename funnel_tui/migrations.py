@@ -593,6 +593,11 @@ def _v9(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v10(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v10 announces a change of the settings, which a SQLite file's
+    PRAGMA data_version already shows another connection on any commit."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -603,6 +608,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v7,
     _v8,
     _v9,
+    _v10,
 )
 
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,6 +60,16 @@ async def settle_until(pilot: Pilot, done: Callable[[], bool], *, rounds: int = 
             return
         await settle(pilot)
     raise AssertionError(f"still not done after {rounds} rounds of settling")
+
+
+async def wait_for(pilot: Pilot, done: Callable[[], bool], budget_s: float) -> float:
+    """Let the app run until `done()` holds; how long it took (fails past `budget_s`)."""
+    started = monotonic()
+    while not done():
+        elapsed = monotonic() - started
+        assert elapsed < budget_s, f"not within {budget_s} s"
+        await pilot.pause(0.02)
+    return monotonic() - started
 
 
 @functools.cache

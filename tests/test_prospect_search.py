@@ -16,7 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funnel_tui.checks import check_database, repair_database
-from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS, PROSPECT_SEARCH_FROM_PROSPECTS
+from funnel_tui.migrations import (
+    APPLICATION_ID,
+    LATEST_VERSION,
+    MIGRATIONS,
+    PROSPECT_SEARCH_FROM_PROSPECTS,
+)
 from funnel_tui.prospects import add_prospect, update_prospect
 from funnel_tui.queue import QueueMode, _filter_clause, _indexed_matches, queue_ids
 from funnel_tui.schema_v9 import CHECK_TRIGRAMS
@@ -302,7 +307,7 @@ def test_upgrading_a_version_8_file_builds_the_trigram_index(tmp_path: Path) -> 
     storage = open_storage(path)
     try:
         db = storage.db
-        assert db.execute("PRAGMA user_version").fetchone() == (9,)
+        assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
         assert _indexed_matches(db, "lovelace", {"like": "%lovelace%"}) == [1]
         db["prospects"].insert({"name": "Grace Hopper"})
         assert found(db, "hopper") == {2}

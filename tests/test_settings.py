@@ -20,11 +20,13 @@ from funnel_tui.settings import (
     Settings,
     parse_setting,
     read_settings,
+    save_setting,
     save_settings,
 )
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import settle, shown_text
+from funnel_tui.ui.quota_gauge import QuotaGauge
+from tests.app_support import settle, shown_text, wait_for
 from tests.cli_support import invoke, one_line_error
 
 
@@ -537,3 +539,21 @@ async def test_the_settings_screen_checks_calling_hours_against_each_other_as_ty
         assert demo_app.screen is screen
         assert on_screen(screen, end_error)
     assert db.execute("SELECT count(*) FROM settings WHERE key LIKE 'calling_%'").fetchone()[0] == 0
+
+
+async def test_a_setting_changed_from_a_shell_reaches_the_open_app_within_a_second(
+    demo_app: FunnelApp,
+) -> None:
+    """`funnel config set currency CHF` while the app is open: the gauge shows francs
+    within a second, without a restart."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        gauge = demo_app.screen.query_one(QuotaGauge)
+        assert "CHF" not in str(gauge.render())
+        shell = open_storage(demo_app.storage.path)
+        try:
+            save_setting(shell.db, "currency", "CHF")
+        finally:
+            shell.close()
+        await wait_for(pilot, lambda: "CHF" in str(gauge.render()), 1.0)
+        assert demo_app.settings.currency == "CHF"

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from time import monotonic
-from typing import Any
 
 import psycopg
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from funnel_tui.claims import holder
-from funnel_tui.reps import add_rep
+from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, settle, shown_text
+from tests.app_support import FrozenClock, settle, shown_text, wait_for
+from tests.cli_support import invoke
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 
@@ -51,16 +49,6 @@ def team_url(postgres_url: str) -> Iterator[str]:
 
 def queue_ids(app: FunnelApp) -> list[int]:
     return list(app.screen.queue._ids)  # type: ignore[attr-defined]
-
-
-async def wait_for(pilot: Pilot, done: Any, budget_s: float) -> float:
-    """Let the app run until `done()` holds; how long it took (fails past `budget_s`)."""
-    started = monotonic()
-    while not done():
-        elapsed = monotonic() - started
-        assert elapsed < budget_s, f"not within {budget_s} s"
-        await pilot.pause(0.02)
-    return monotonic() - started
 
 
 async def test_a_claimed_prospect_leaves_the_other_reps_queue_and_a_call_reaches_their_gauge(
@@ -164,6 +152,33 @@ async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_do
             caption = shown_text(app.screen.query_one("#burnup-caption", Static))
             assert "$60,000.00" in table and "$400.00" in table, table
             assert "won $400 of $60,000" in caption, caption
+    finally:
+        app.storage.close()
+
+
+async def test_a_setting_another_rep_changes_reaches_the_open_app_within_a_second(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alex's app is open when Blake runs `funnel config set currency CHF`: Alex's gauge
+    shows francs within a second, without a restart (PRODUCT 16)."""
+    with psycopg.connect(team_url, autocommit=True) as admin:
+        admin.execute(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents, rep)"
+            " VALUES ('month', '2026-11-01', '2026-11-30', 6000000, 'alex')"
+        )
+    app = FunnelApp(
+        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
+    )
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            gauge = app.screen.gauge  # type: ignore[attr-defined]
+            assert "$60,000" in str(gauge.render())
+            monkeypatch.setenv(REP_ENV, "blake")
+            result = invoke("--db", team_url, "config", "set", "currency", "CHF")
+            assert result.exit_code == 0, result.output
+            await wait_for(pilot, lambda: "CHF" in str(gauge.render()), WITHIN_S)
+            assert app.settings.currency == "CHF"
     finally:
         app.storage.close()
 

@@ -21,12 +21,11 @@ from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import FrozenClock, settle, shown_text
+from tests.app_support import FrozenClock, settle, shown_text, wait_for
 from tests.cli_support import invoke, one_line_error
 from tests.conftest import empty_team_book
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
-from tests.test_team_app import wait_for
 
 # How soon the app must notice that the server is back (PRODUCT 16: "within a few seconds").
 BACK_WITHIN_S = 4.0

@@ -966,9 +966,24 @@ ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_rep_call_days_for_prospect();
 # with the SQLite file's all the same, so one number names one schema.
 SCHEMA_V9 = ""
 
+# --- v10: a change of the team's settings is announced too (SQLite: nothing) -------------
+#
+# A rule one rep changes (currency, calling hours, ...) reaches every open app within a
+# second, as a change of any other table's rows does (PRODUCT 16).
+SCHEMA_V10 = """
+CREATE TRIGGER settings_announce AFTER INSERT OR UPDATE OR DELETE ON settings
+FOR EACH STATEMENT EXECUTE FUNCTION funnel_announce();
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
-MIGRATIONS: dict[int, str] = {6: SCHEMA_V6, 7: SCHEMA_V7, 8: SCHEMA_V8, 9: SCHEMA_V9}
+MIGRATIONS: dict[int, str] = {
+    6: SCHEMA_V6,
+    7: SCHEMA_V7,
+    8: SCHEMA_V8,
+    9: SCHEMA_V9,
+    10: SCHEMA_V10,
+}
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
 

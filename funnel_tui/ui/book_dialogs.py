@@ -258,13 +258,8 @@ class BookDialogs(_Base):
         async def saved(changed: bool | None) -> None:
             if not changed:
                 return
-            self.funnel.settings = await self.funnel.in_db_thread(load_settings)
-            self.gauge.currency = self.funnel.settings.currency
+            self.use_settings(await self.funnel.in_db_thread(load_settings))
             self.notify("Settings saved")
-            self.reload_queue()
-            self.reload_pace(replan=True)
-            self._show_card()
-            self._show_script()
 
         # In a team's book the rep's own settings live in their config file (PRODUCT 16).
         own = OWN_SETTINGS if is_team_book(self.funnel.storage) else ()

@@ -33,6 +33,7 @@ from funnel_tui.prospects import (
 from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
+from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
@@ -275,6 +276,27 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self._data_version = version
             self.reload_queue()
             self.reload_pace()
+            self._reread_settings()
+
+    @work(exclusive=True, group="settings")
+    async def _reread_settings(self) -> None:
+        """Read the settings again after an outside change (another rep's `funnel config
+        set`, a shell's): one small table. When they differ from the ones in use, every
+        rep's app follows within a second (PRODUCT 16); an open settings screen keeps
+        what it shows."""
+        settings = await self.funnel.in_db_thread(load_settings)
+        if settings != self.funnel.settings and not self._torn_down:
+            self.use_settings(settings)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Put `settings` in use and show again what depends on them: the queue's order
+        and held-back count, the gauge and its pace, the card and the script."""
+        self.funnel.settings = settings
+        self.gauge.currency = settings.currency
+        self.reload_queue()
+        self.reload_pace(replan=True)
+        self._show_card()
+        self._show_script()
 
     @work(exclusive=True, group="reconnect")
     async def _try_again(self) -> None:
