@@ -21,6 +21,7 @@ from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.performance_screen import WAITING_FOR_THE_DATABASE
 from tests.app_support import FrozenClock, settle, shown_text, wait_for
 from tests.cli_support import invoke, one_line_error
 from tests.conftest import empty_team_book
@@ -183,3 +184,21 @@ async def test_an_error_that_is_not_a_lost_connection_still_ends_the_app_with_it
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: app.crash is not None, 3.0)
     assert isinstance(app.crash, RuntimeError) and app.out_of_reach is None
+
+
+async def test_the_pace_screen_opened_while_out_of_reach_fills_in_once_the_database_is_back(
+    postgres_server: PostgresServer, team_url: str, tmp_path: Path
+) -> None:
+    app = alex_app(team_url, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+
+        def table() -> str:
+            return shown_text(app.screen.query_one("#performance-table", Static))
+
+        with out_of_reach(postgres_server, team_url):
+            await pilot.press("p")
+            await wait_for(pilot, lambda: "out of reach" in table(), 3.0)
+            assert table().strip() == WAITING_FOR_THE_DATABASE
+        await wait_for(pilot, lambda: "No target covers today" in table(), BACK_WITHIN_S)
+        assert app.crash is None

@@ -136,6 +136,10 @@ class FunnelApp(App[None]):
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
         self.out_of_reach: str | None = None
+        # Set while the book's database answers (always for a file): a screen that could
+        # not read its figures waits on it to read them again.
+        self._in_reach = asyncio.Event()
+        self._in_reach.set()
         """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
         self._held_keys: list[events.Key | events.Paste] | None = None
         self._latest_toasts: dict[str, Notification] = {}
@@ -227,6 +231,7 @@ class FunnelApp(App[None]):
         if error.reason == self.out_of_reach and toast in self._notifications:
             return
         self.out_of_reach = error.reason
+        self._in_reach.clear()
         self.notify_in_place(
             OUT_OF_REACH_TOAST,
             f"The team database is out of reach ({error.reason}); what you see may be out"
@@ -235,9 +240,14 @@ class FunnelApp(App[None]):
             timeout=OUT_OF_REACH_TOAST_S,
         )
 
+    async def back_in_reach(self) -> None:
+        """Return once the team's database answers again (at once while it does)."""
+        await self._in_reach.wait()
+
     def say_back_in_reach(self) -> None:
         """The database answers again: the notice says so in its place."""
         self.out_of_reach = None
+        self._in_reach.set()
         self.notify_in_place(
             OUT_OF_REACH_TOAST,
             "The team database is back: the queue, the card and the gauge are read again",

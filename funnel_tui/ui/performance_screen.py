@@ -4,6 +4,7 @@ which selling method and source convert."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -17,8 +18,14 @@ from funnel_tui.burnup import BurnUp
 from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import FunnelBars
+
+WAITING_FOR_THE_DATABASE = "The team database is out of reach: the figures follow once it is back."
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
 
 PaceLoader = Callable[[], Awaitable[tuple[Pace, BurnUp] | None]]
 
@@ -45,6 +52,10 @@ class PerformanceScreen(ModalScreen[None]):
     """
 
     BINDINGS = [Binding("escape,p,q", "close", "Close")]
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
 
     def __init__(self, load: PaceLoader, currency: str) -> None:
         super().__init__()
@@ -87,8 +98,17 @@ class PerformanceScreen(ModalScreen[None]):
 
     @work(exclusive=True)
     async def _fill(self) -> None:
-        loaded = await self.load()
         table = self.query_one("#performance-table", Static)
+        while True:
+            try:
+                loaded = await self.load()
+                break
+            except ConnectionLost as error:
+                # A team's database out of reach: the app says so; the figures follow
+                # once it is back.
+                self.funnel.say_out_of_reach(error)
+                table.update(Text(WAITING_FOR_THE_DATABASE, "italic"))
+                await self.funnel.back_in_reach()
         if loaded is None:
             table.update(Text("No target covers today: press t to set one.", "italic"))
             return
