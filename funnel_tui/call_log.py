@@ -249,21 +249,25 @@ def _one(sent: Sent) -> tuple[Any, ...]:
     return row
 
 
+# A request id is the rep's own (schema_v11): only their calls are looked at, by the
+# expression of the unique index (a one-rep book's calls have no rep).
 _CALL_FOR_REQUEST = (
     "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind FROM calls c"
-    " JOIN prospects p ON p.id = c.prospect_id WHERE c.request_id = ?"
+    " JOIN prospects p ON p.id = c.prospect_id"
+    " WHERE coalesce(c.rep, '') = coalesce(?, '') AND c.request_id = ?"
 )
 
 
 def call_for_request(
-    db: sqlite_utils.Database, prospect_id: int, request_id: str
+    db: sqlite_utils.Database, prospect_id: int, request_id: str, rep: str | None = None
 ) -> LoggedCall | None:
-    """The call logged for this prospect with this request id, or None when there is none.
+    """The call `rep` logged for this prospect with this request id (in a one-rep book,
+    rep None: the book's), or None when there is none.
 
-    OutcomeInvalid when the id was used for another prospect's call: the caller reused a
-    key meant for one call.
+    OutcomeInvalid when the rep used the id for another prospect's call: the caller reused
+    a key meant for one call. Another rep's call with the same id is not theirs to find.
     """
-    row = db.execute(_CALL_FOR_REQUEST, [request_id]).fetchone()
+    row = db.execute(_CALL_FOR_REQUEST, [rep, request_id]).fetchone()
     return _logged_call(row, prospect_id, request_id)
 
 
@@ -329,7 +333,7 @@ def log_call(
             db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
         )
     except integrity_errors():
-        found = None if request_id is None else call_for_request(db, prospect_id, request_id)
+        found = None if request_id is None else call_for_request(db, prospect_id, request_id, rep)
         if found is None:
             raise
         return found
@@ -397,7 +401,7 @@ def _write_call(
     """The transaction of `log_call`, in four batches on a team's server (store.batch):
     what the call is logged against, the call, what it changes, and the undo record."""
     with batched(db), write_transaction(db):
-        lookup = None if request_id is None else send(db, _CALL_FOR_REQUEST, [request_id])
+        lookup = None if request_id is None else send(db, _CALL_FOR_REQUEST, [rep, request_id])
         reads = None
         # An id no database could hold names no prospect (prospects.get_prospect).
         if prospect_id in SQLITE_INTEGERS:

@@ -19,6 +19,7 @@ from funnel_tui import (
     schema_v7,
     schema_v8,
     schema_v9,
+    schema_v11,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -598,6 +599,12 @@ def _v10(conn: sqlite3.Connection) -> None:
     PRAGMA data_version already shows another connection on any commit."""
 
 
+def _v11(conn: sqlite3.Connection) -> None:
+    """A call's request id is unique per rep (coalesce(rep, '')), no longer per book."""
+    conn.execute(f"DROP INDEX IF EXISTS {schema_v11.OLD_INDEX}")
+    conn.execute(schema_v11.REQUEST_ID_INDEX)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -609,6 +616,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v8,
     _v9,
     _v10,
+    _v11,
 )
 
 

@@ -175,7 +175,7 @@ def log_typed_call(
     and FieldsRefused for fields that cannot be saved; OutcomeInvalid from `log_call`.
     """
     if request_id is not None:
-        found = call_for_request(db, prospect_id, check_request_id(request_id))
+        found = call_for_request(db, prospect_id, check_request_id(request_id), rep)
         if found is not None:
             return found
     prospect = get_prospect(db, prospect_id)

@@ -22,6 +22,7 @@ from funnel_tui.call_log import (
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
+from funnel_tui.reps import add_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.errors import integrity_errors
@@ -616,6 +617,75 @@ def test_two_tries_at_once_with_one_request_id_write_one_call(
     assert (again.call_id, again.already_logged) == (first.call_id, True)
     assert looks == ["r", "r"]
     assert [count(book_db, table) for table in ("calls", "undo_log")] == [1, 1]
+
+
+def two_reps(db: Any) -> None:
+    for rep in ("alex", "blake"):
+        add_rep(db, rep)
+
+
+def test_two_reps_keep_their_own_request_ids_on_one_pool_prospect(book_db: Any) -> None:
+    """Each rep's script numbers its calls its own way: blake's call 1 is not alex's."""
+    two_reps(book_db)
+    ann = insert(book_db)  # the pool's: nobody owns them
+    entry = CallOutcome(Outcome.NO_ANSWER)
+    alex = log_call(book_db, ann, entry, now=NOW, settings=SETTINGS, request_id="1", rep="alex")
+    later = NOW + timedelta(minutes=5)
+    blake = log_call(book_db, ann, entry, now=later, settings=SETTINGS, request_id="1", rep="blake")
+
+    assert (alex.already_logged, blake.already_logged) == (False, False)
+    assert alex.call_id != blake.call_id
+    for rep, logged in (("alex", alex), ("blake", blake)):
+        again = log_call(book_db, ann, entry, now=later, settings=SETTINGS, request_id="1", rep=rep)
+        assert (again.call_id, again.already_logged) == (logged.call_id, True)
+    calls = table_rows(book_db, "calls")
+    assert [(call["rep"], call["request_id"]) for call in calls] == [("alex", "1"), ("blake", "1")]
+
+
+def test_two_reps_log_one_request_id_on_two_prospects(book_db: Any) -> None:
+    two_reps(book_db)
+    ann, bob = insert(book_db), insert(book_db, "Bob Baker")
+    entry = CallOutcome(Outcome.VOICEMAIL)
+    alex = log_call(book_db, ann, entry, now=NOW, settings=SETTINGS, request_id="1", rep="alex")
+    blake = log_call(book_db, bob, entry, now=NOW, settings=SETTINGS, request_id="1", rep="blake")
+
+    assert (alex.already_logged, blake.already_logged) == (False, False)
+    found = call_log_module.call_for_request(book_db, bob, "1", "blake")
+    assert found is not None and found.call_id == blake.call_id
+    # The same rep's key on another prospect is still a key reused.
+    with pytest.raises(OutcomeInvalid, match="used for call 1 with prospect"):
+        log_call(book_db, bob, entry, now=NOW, settings=SETTINGS, request_id="1", rep="alex")
+    assert count(book_db, "calls") == 2
+
+
+def test_a_one_rep_books_request_id_is_not_a_reps(book_db: Any) -> None:
+    """A call of a one-rep book (no rep) and a rep's with one key are two calls, and the
+    database still refuses a second call of the book's with that key."""
+    two_reps(book_db)
+    ann = insert(book_db)
+    mine = log_call(
+        book_db, ann, CallOutcome(Outcome.BUSY), now=NOW, settings=SETTINGS, request_id="k"
+    )
+    alex = log_call(
+        book_db,
+        ann,
+        CallOutcome(Outcome.BUSY),
+        now=NOW,
+        settings=SETTINGS,
+        request_id="k",
+        rep="alex",
+    )
+    assert alex.call_id != mine.call_id and not alex.already_logged
+    found = call_log_module.call_for_request(book_db, ann, "k")
+    assert found is not None and found.call_id == mine.call_id
+    with pytest.raises(integrity_errors(), match=r"(?i)unique|duplicate"):
+        insert_row(book_db, "calls", {"prospect_id": ann, "outcome": "busy", "request_id": "k"})
+    with pytest.raises(integrity_errors(), match=r"(?i)unique|duplicate"):
+        insert_row(
+            book_db,
+            "calls",
+            {"prospect_id": ann, "outcome": "busy", "request_id": "k", "rep": "alex"},
+        )
 
 
 @contextmanager

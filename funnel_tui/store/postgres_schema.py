@@ -26,6 +26,7 @@ from funnel_tui.domain import (
 )
 from funnel_tui.schema_v4 import CALL_DAY_COUNTS, COUNTED_REASONS, UNSPECIFIED_REASON
 from funnel_tui.schema_v7 import SUPPRESSION_KINDS
+from funnel_tui.schema_v11 import REQUEST_ID_INDEX
 
 # The first version a PostgreSQL book can have: the team's schema; the ones before it
 # are the SQLite file's history.
@@ -975,6 +976,27 @@ CREATE TRIGGER settings_announce AFTER INSERT OR UPDATE OR DELETE ON settings
 FOR EACH STATEMENT EXECUTE FUNCTION funnel_announce();
 """
 
+# --- v11: a call's request id is unique per rep (SQLite: schema_v11) ----------------------
+#
+# v6 made request_id UNIQUE inline, a constraint PostgreSQL named itself: it is looked up
+# in pg_constraint (the one UNIQUE constraint of calls on request_id alone) and dropped.
+SCHEMA_V11 = f"""
+DO $$
+DECLARE
+    found text;
+BEGIN
+    SELECT c.conname INTO found FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+    WHERE c.conrelid = 'calls'::regclass AND c.contype = 'u'
+        AND array_length(c.conkey, 1) = 1 AND a.attname = 'request_id';
+    IF found IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE calls DROP CONSTRAINT %I', found);
+    END IF;
+END
+$$;
+{REQUEST_ID_INDEX};
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -983,6 +1005,7 @@ MIGRATIONS: dict[int, str] = {
     8: SCHEMA_V8,
     9: SCHEMA_V9,
     10: SCHEMA_V10,
+    11: SCHEMA_V11,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
