@@ -651,6 +651,35 @@ def test_a_request_id_of_another_prospects_call_is_refused(demo: Book) -> None:
     assert written(demo) == before
 
 
+def test_two_reps_scripts_that_number_their_calls_alike_each_log_theirs(
+    team_demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_rep(book(team_demo), "blake")
+    logged_ok(team_demo, HEAD, "n", "--request-id", "1")
+    logged_ok(team_demo, HEAD, "n", "--request-id", "2")
+    monkeypatch.setenv(REP_ENV, "blake")
+
+    blake_1 = logged_ok(team_demo, HEAD, "n", "--request-id", "1")  # the same prospect
+    blake_2 = logged_ok(team_demo, NEW_YORK_LEAD, "n", "--request-id", "2")  # another
+    again = logged_ok(team_demo, HEAD, "n", "--request-id", "1")
+
+    keyed = {
+        (call["rep"], call["request_id"]): call["id"]
+        for prospect in (HEAD, NEW_YORK_LEAD)
+        for call in calls_of(team_demo, prospect)
+        if call["request_id"] in ("1", "2")
+    }
+    assert sorted(keyed) == [("alex", "1"), ("alex", "2"), ("blake", "1"), ("blake", "2")]
+    assert blake_1.startswith(f"Logged no answer for Jonas Weber (call {keyed['blake', '1']})")
+    assert blake_2.startswith("Logged no answer for ")
+    assert again.startswith(
+        f"Already logged, not written again: no answer for Jonas Weber (call {keyed['blake', '1']})"
+    )
+    monkeypatch.setenv(REP_ENV, REP)
+    alex_again = logged_ok(team_demo, HEAD, "n", "--request-id", "1")
+    assert f"(call {keyed['alex', '1']})" in alex_again and alex_again.startswith("Already")
+
+
 # --- untrusted text --------------------------------------------------------------------
 
 
