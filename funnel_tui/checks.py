@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from funnel_tui import schema_v3
+from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
@@ -216,6 +216,37 @@ def _trigram_problems(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
+def _request_id_index_state(conn: sqlite3.Connection) -> str:
+    """ "" when the unique index of each rep's request ids is funnel's, else what is wrong."""
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [schema_v11.INDEX]
+    ).fetchone()
+    if found is None:
+        return "is missing"
+    if _normalised(found[0] or "") != _normalised(schema_v11.REQUEST_ID_INDEX):
+        return "was changed"
+    return ""
+
+
+def _request_id_index_problems(conn: sqlite3.Connection) -> list[str]:
+    """The index that keeps a rep's request ids to one call each (schema_v11), when another
+    tool dropped or changed it: a retried `funnel log` may then write its call twice."""
+    state = _request_id_index_state(conn)
+    if not state:
+        return []
+    problem = (
+        f"{schema_v11.INDEX}, the index that keeps each rep's request ids to one call, {state},"
+        " so a retried `funnel log` may write its call twice"
+    )
+    (repeated,) = conn.execute(schema_v11.REPEATED_REQUEST_IDS).fetchone()
+    if repeated:
+        return [
+            f"{problem}; {repeated} request id(s) name more than one call of one rep: give"
+            f" those calls other request ids, then {REPAIR_HINT} makes the index again"
+        ]
+    return [f"{problem}; {REPAIR_HINT} makes it again"]
+
+
 def _next_task_problems(conn: sqlite3.Connection) -> list[str]:
     """The prospects whose next call is not their earliest open task: another tool wrote
     next_call_at, or tasks, with funnel's triggers dropped."""
@@ -384,6 +415,7 @@ CHECKS: tuple[Check, ...] = (
     _trigger_problems,
     _derived_table_problems,
     _trigram_problems,
+    _request_id_index_problems,
     _next_task_problems,
     _setting_problems,
     _foreign_value_problems,
@@ -426,6 +458,8 @@ class Repair:
     # Numbers stored in E.164 (read with the book's phone_region), and that region.
     phones: int = 0
     region: str = ""
+    # The indexes made again (funnel's, missing or changed).
+    indexes: tuple[str, ...] = ()
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
@@ -453,4 +487,13 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
         phones = store_phones_in_e164(
             db.conn, lambda text: readable_phone(text, region), guess_all=False
         )
-    return Repair(tuple(triggers), tuple(recomputed), phones, region)
+        indexes = []
+        # Not while calls break it: check says which to change first.
+        if (
+            _request_id_index_state(db.conn)
+            and not db.execute(schema_v11.REPEATED_REQUEST_IDS).fetchone()[0]
+        ):
+            db.execute(f"DROP INDEX IF EXISTS {schema_v11.INDEX}")
+            db.execute(schema_v11.REQUEST_ID_INDEX)
+            indexes.append(schema_v11.INDEX)
+    return Repair(tuple(triggers), tuple(recomputed), phones, region, tuple(indexes))

@@ -1242,6 +1242,8 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 f"{path}: {put_back}worked out again from calls, prospects and tasks: "
                 f"{', '.join(repair.recomputed)}"
             )
+            if repair.indexes:
+                click.echo(f"{path}: made funnel's index {', '.join(repair.indexes)} again")
             if repair.phones:
                 click.echo(
                     f"{path}: stored {repair.phones} phone number(s) in E.164 (national ones"

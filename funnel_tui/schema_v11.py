@@ -17,3 +17,12 @@ INDEX = "calls_rep_request_id"
 # The same on both backends (PostgreSQL drops v5's constraint instead of OLD_INDEX); an
 # insert that breaks it fails, and call_log.log_call then looks the rep's call up.
 REQUEST_ID_INDEX = f"CREATE UNIQUE INDEX {INDEX} ON calls (coalesce(rep, ''), request_id)"
+
+# The keys that name more than one call of one rep: a file with any cannot have INDEX
+# (another tool wrote them with the index dropped).
+REPEATED_REQUEST_IDS = """
+SELECT count(*) FROM (
+    SELECT 1 FROM calls WHERE request_id IS NOT NULL
+    GROUP BY coalesce(rep, ''), request_id HAVING count(*) > 1
+)
+"""

@@ -409,6 +409,29 @@ def test_check_accepts_funnels_triggers_written_with_other_spacing(tmp_path: Pat
     assert invoke("check", "--db", path).exit_code == 0
 
 
+def test_check_names_a_dropped_request_id_index_and_repair_makes_it_again(
+    tmp_path: Path,
+) -> None:
+    path = demo_file(tmp_path)
+    twice = "INSERT INTO calls (prospect_id, outcome, request_id) VALUES (1, 'busy', 'k')"
+    shell_writes(path, "DROP INDEX calls_rep_request_id", twice, twice)
+    listed = invoke("check", "--db", path)
+    assert listed.exit_code == 1
+    assert one_line_error(listed.stderr).endswith(
+        "calls_rep_request_id, the index that keeps each rep's request ids to one call, is"
+        " missing, so a retried `funnel log` may write its call twice; 1 request id(s) name"
+        " more than one call of one rep: give those calls other request ids, then"
+        " `funnel check --repair` makes the index again"
+    )
+    shell_writes(path, "UPDATE calls SET request_id = 'k2' WHERE id = (SELECT max(id) FROM calls)")
+    repaired = invoke("check", "--repair", "--db", path)
+    assert repaired.exit_code == 0
+    assert "made funnel's index calls_rep_request_id again" in repaired.stdout
+    assert invoke("check", "--db", path).exit_code == 0
+    with pytest.raises(sqlite3.IntegrityError):
+        shell_writes(path, twice)
+
+
 LAST_CALL_COLUMNS = "SELECT id, attempts, last_called_at, last_outcome FROM prospects ORDER BY id"
 
 

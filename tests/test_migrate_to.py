@@ -369,8 +369,11 @@ def test_a_constraint_broken_half_way_leaves_nothing(
     invoke("--db", team_url, "rep", "add", "bea")  # a team that has reps adds its own
     clashing = book_copy(demo_book, tmp_path)
     with sqlite3.connect(clashing) as conn:
-        # A request id another book's call has: PostgreSQL refuses it in the calls' COPY.
-        conn.execute("UPDATE calls SET request_id = 'req-demo-1' WHERE id = 100")
+        # Another book's key is another rep's and no clash (schema v11); but bea's call
+        # with the key of a call of the book's, which becomes hers too, is: PostgreSQL
+        # refuses it in the calls' COPY.
+        conn.execute("UPDATE calls SET request_id = 'req-demo-1' WHERE id = 99")
+        conn.execute("UPDATE calls SET rep = 'bea', request_id = 'book.db' WHERE id = 100")
     before = snapshot(team_url)
     argv = ["migrate-to", team_url, "--rep", "bea", "--db", str(clashing)]
     assert run_main(argv, monkeypatch) == 1

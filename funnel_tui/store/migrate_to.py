@@ -18,6 +18,9 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
   own (their name, dialing and email account): once the copy is committed those go to
   the rep's user config file (own_settings.py), where a team's book reads them, when the
   book is this machine's rep's and without replacing any the file already has.
+- Calls keep their request ids, which are unique per rep (schema_v11): another rep's
+  keys are no clash, but a call of the book that becomes the rep's with the key of one
+  the book already gives the rep breaks the index, and nothing is copied.
 - The file's suppression list joins the team's: nobody the rep forgot comes back in an
   import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
