@@ -192,18 +192,28 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     """
     chosen = db_path or env_db_path()
     if isinstance(chosen, str):
-        return open_team_book(chosen)  # type: ignore[return-value]
+        return _closed_with_the_command(open_team_book(chosen))  # type: ignore[arg-type]
     if chosen is not None and KEYWORD_CONNINFO.search(str(chosen)):
         raise UserError(
             f"${DB_ENV} holds a keyword connection string: give a team database as a"
             " postgresql:// URL"
         )
-    return open_storage(
+    storage = open_storage(
         chosen or data_dir() / "funnel.db",
         create_folder=chosen is None,
         must_exist=read_only,
         on_upgrade=_say_upgrading,
     )
+    return _closed_with_the_command(storage)
+
+
+def _closed_with_the_command(storage: Storage) -> Storage:
+    """The storage is closed when the command ends, however it ends (a refusal included):
+    a file's connection closed leaves no -wal beside it, a team database's no session."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(storage.close)
+    return storage
 
 
 def file_only(db_path: Path | str | None, what: str) -> None:
