@@ -415,7 +415,7 @@ def apply(operation: tuple, writers: dict[str, sqlite_utils.Database]) -> None:
             writers[writer][table].delete(row_id)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(scenario=scenarios())
 def test_the_report_from_call_days_equals_the_report_from_every_call(
     tmp_path_factory: pytest.TempPathFactory, scenario: dict

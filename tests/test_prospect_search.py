@@ -68,7 +68,7 @@ CHANGE = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(changes=st.lists(CHANGE, max_size=15))
 def test_search_rows_follow_every_change_whoever_makes_it(
     tmp_path_factory: object, changes: list[tuple]

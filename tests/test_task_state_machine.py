@@ -243,7 +243,7 @@ def test_tasks_under_undo_and_redo(new_book: BookOpener) -> None:
     run_state_machine_as_test(
         lambda: Book(new_book),
         settings=settings(
-            max_examples=25,
+            max_examples=15,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
