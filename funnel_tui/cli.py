@@ -161,19 +161,22 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
         chosen = db_path or context.find_object(Options).db_path
         try:
             return command(*args, db_path=chosen, **kwargs)
-        except (StorageError, ConnectionLost) as error:
-            raise UserError(str(error)) from None
-        except sqlite3.Error as error:
-            # A lock or damage met after opening still names the file.
-            raise UserError(describe_sqlite_error(chosen or default_db_path(), error)) from None
-        except database_errors() as error:
-            # A team database's: a connection lost mid-command, a statement refused.
-            from funnel_tui.store.postgres import describe_postgres_error
-
-            url = str(chosen or default_db_path())
-            raise UserError(describe_postgres_error(url, error)) from None
+        except (StorageError, ConnectionLost, *database_errors()) as error:
+            raise UserError(describe_book_error(chosen or default_db_path(), error)) from None
 
     return wrapper
+
+
+def describe_book_error(book: Path | str, error: Exception) -> str:
+    """One line for an error met on the book at `book` (a file's path, a team database's
+    URL): a lock or damage names the file; a team database's never shows the password."""
+    if isinstance(error, (StorageError, ConnectionLost)):
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        return describe_sqlite_error(Path(book), error)
+    from funnel_tui.store.postgres import describe_postgres_error
+
+    return describe_postgres_error(str(book), error)
 
 
 class Options:
@@ -929,16 +932,9 @@ def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
     reach), and the command that records it."""
     from funnel_tui.emailing.record import keep_unrecorded
 
-    if isinstance(error, sqlite3.Error):
-        reason = describe_sqlite_error(storage.path, error)
-    elif isinstance(error, ConnectionLost):
-        reason = str(error)
-    else:
-        from funnel_tui.store.postgres import describe_postgres_error
-
-        reason = describe_postgres_error(storage.url, error)  # type: ignore[attr-defined]
+    book = storage.path if storage.dialect is Dialect.SQLITE else storage.url  # type: ignore[attr-defined]
     # Without "try again in a moment": --send again would send the email a second time.
-    reason = reason.removesuffix("; try again in a moment")
+    reason = describe_book_error(book, error).removesuffix("; try again in a moment")
     went_out = f"the email to {sent.to_address} went out, but it could not be recorded ({reason})"
     try:
         kept = keep_unrecorded(sent, data_dir() / "unrecorded")
