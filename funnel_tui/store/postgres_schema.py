@@ -27,6 +27,7 @@ from funnel_tui.domain import (
 from funnel_tui.schema_v4 import CALL_DAY_COUNTS, COUNTED_REASONS, UNSPECIFIED_REASON
 from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 from funnel_tui.schema_v11 import REQUEST_ID_INDEX
+from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
 # The first version a PostgreSQL book can have: the team's schema; the ones before it
 # are the SQLite file's history.
@@ -40,14 +41,22 @@ _ATTEMPTS = sql_list(sorted(CADENCE_OUTCOMES))
 _OPEN = f"'{TaskStatus.OPEN}'"
 NOW = "funnel_now()"
 
-# The form funnel writes a moment in, on a day every month has: funnel_utc's test for
-# a moment it returns as it is (FUNCTIONS writes it in two halves).
-FUNNEL_MOMENT_FORM = (
-    "^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
-    "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$"
-)
+# The form funnel writes a moment in, on a day FUNNEL_DAY_FORM reads: funnel_utc's test
+# for a moment it returns as it is.
+FUNNEL_MOMENT_FORM = f"^{FUNNEL_DAY_FORM}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$"
 
-FUNCTIONS = r"""
+# funnel_utc: a stored moment in UTC in the stored form, as funnel_utc_parsed gives it,
+# without parsing (and the subtransaction of its EXCEPTION block) the form funnel itself
+# writes: the triggers read every call's start.
+FUNNEL_UTC = f"""
+CREATE OR REPLACE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN moment ~ '{FUNNEL_MOMENT_FORM}' THEN moment
+        ELSE funnel_utc_parsed(moment) END
+$$;
+"""
+
+FUNCTIONS = (
+    r"""
 -- Now in the stored form, as SQLite's strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now').
 CREATE FUNCTION funnel_now() RETURNS text LANGUAGE sql STABLE AS $$
     SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')
@@ -73,23 +82,15 @@ EXCEPTION WHEN others THEN
     RETURN NULL;
 END
 $$;
-
--- The same, without parsing (and the subtransaction of its EXCEPTION block) the form
--- funnel itself writes, on a day every month has: the triggers read every call's start.
-CREATE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN moment ~ ('^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
-                       || 'T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+]00:00$')
-        THEN moment
-        ELSE funnel_utc_parsed(moment)
-    END
-$$;
-
+"""
+    + FUNNEL_UTC
+    + r"""
 -- Seconds since the epoch of a stored moment (SQLite's strftime('%s', ...)).
 CREATE FUNCTION funnel_epoch(moment text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
     SELECT extract(epoch FROM funnel_utc(moment)::timestamptz)::bigint
 $$;
 """
+)
 
 _CALL_DAY_COUNT_COLUMNS = ",\n    ".join(
     f"{column} bigint NOT NULL DEFAULT 0" for column in CALL_DAY_COUNTS
@@ -997,6 +998,13 @@ $$;
 {REQUEST_ID_INDEX};
 """
 
+# --- v12: funnel_utc reads the 29th, 30th and 31st without parsing (SQLite: nothing) ----
+#
+# v6's funnel_utc read only days 1 to 28 as they are: every call made on the last days of
+# a month went through funnel_utc_parsed, whose EXCEPTION block costs a subtransaction,
+# in each call trigger and for each call a report reads. The results are the same.
+SCHEMA_V12 = FUNNEL_UTC
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1006,6 +1014,7 @@ MIGRATIONS: dict[int, str] = {
     9: SCHEMA_V9,
     10: SCHEMA_V10,
     11: SCHEMA_V11,
+    12: SCHEMA_V12,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")

@@ -60,6 +60,14 @@ PAIR_ID = Variants(sqlite="h.value ->> 0", postgresql="(h.value ->> 0)::bigint")
 # A join SQLite's planner takes in the order it is written (PostgreSQL's chooses).
 JOIN_IN_ORDER = Variants(sqlite="CROSS JOIN", postgresql="JOIN")
 
+# A day in the form funnel writes, read on PostgreSQL without parsing: any day of a month
+# that has it, except the 29th of February (which only some years have: it is parsed, as
+# any other form is).
+FUNNEL_DAY_FORM = (
+    "(19|2[0-9])[0-9][0-9]-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    "|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+)
+
 # A value of the wrong type or range, by kind of column (foreign_values.ValueKind, `{c}`
 # the column): SQLite's conditions are foreign_values' own, as its columns hold any type.
 # PostgreSQL's columns are typed, so only a number out of range, or text that is no date
@@ -68,9 +76,9 @@ WRONG_ON_POSTGRESQL = {
     "text": "FALSE",
     "cents": f"{{c}} IS NOT NULL AND NOT {{c}} BETWEEN 0 AND {MAX_CENTS}",
     "count": "{c} IS NOT NULL AND {c} < 0",
-    # A date on a day every month has reads without parsing (funnel_utc's slow path).
+    # A date of FUNNEL_DAY_FORM reads without parsing (funnel_utc's slow path).
     "date": "{c} IS NOT NULL AND NOT ("
-    "{c} ~ '^(19|2[0-9])[0-9][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$'"
+    f"{{c}} ~ '^{FUNNEL_DAY_FORM}$'"
     " OR {c} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' AND funnel_utc({c}) IS NOT NULL)",
     "moment": "{c} IS NOT NULL AND funnel_utc({c}) IS NULL",
 }
