@@ -1002,10 +1002,10 @@ MEETING_BUYERS_SQL = per_dialect(_meeting_buyers_sql)
 
 def _meeting_leads(rows: FigureRows, window: Window, buyers: set[int]) -> tuple[int, int]:
     """How many prospects had a `meeting` call in the window, and how many of them are
-    among `buyers`; a rep's own `meeting` calls alone."""
+    among `buyers` (the prospects of the window's deals); a rep's own `meeting` calls
+    alone, and the rep's own deals."""
     if rows.rep is not None:
-        met = rep_meeting_leads(rows, window.params)
-        return len(met), len(met & buyers)
+        return rep_meeting_leads(rows, window.params)
     db = rows.db
     (meeting_leads,) = db.execute(MEETING_LEADS_SQL.for_db(db), window.params).fetchone()
     won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])

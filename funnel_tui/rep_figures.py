@@ -17,6 +17,7 @@ from funnel_tui.domain import Outcome
 from funnel_tui.figure_sql import (
     CONNECTS,
     calls_of_window_sql,
+    good_deal_sql,
     method_sql,
     source_sql,
     stored_start_sql,
@@ -89,13 +90,21 @@ WHERE refused = 1
 REP_REFUSING_BUYERS_SQL = RepStatement(_rep_refusing_buyers_sql)
 
 
-# The prospects with a `meeting` call of the rep's in the window, for the plan: their
-# ids (a plan's window holds a few hundred at most).
+# For the plan: how many prospects had a `meeting` call of the rep's in the window, and
+# how many of them have a deal of the rep's closed in it (a deal the plan counts).
 def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
+    bought = f"""EXISTS (
+        SELECT 1 FROM deals d
+        WHERE d.rep = m.rep AND d.prospect_id = m.prospect_id AND {_DEALS_OF_WINDOW}
+            AND {good_deal_sql(dialect)})"""
     return f"""
-SELECT DISTINCT {whose.key("c.rep")}c.prospect_id FROM calls c
-WHERE {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
-    AND {calls_of_window_sql(dialect)}
+SELECT {whose.key("m.rep")}count(*), count(*) FILTER (WHERE {bought})
+FROM (
+    SELECT DISTINCT c.rep, c.prospect_id FROM calls c
+    WHERE {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
+        AND {calls_of_window_sql(dialect)}
+) AS m
+{whose.group_by("m.rep")}
 """
 
 
@@ -162,9 +171,11 @@ def _methods_of_deals(won: Iterable[tuple[int, str]]) -> dict[int, set[str]]:
     return methods
 
 
-def rep_meeting_leads(rows: FigureRows, params: Mapping[str, Any]) -> set[int]:
-    """The prospects with a `meeting` call of the rep's in the window."""
-    return {row[0] for row in rows.rows(REP_MEETING_LEADS_SQL, params)}
+def rep_meeting_leads(rows: FigureRows, params: Mapping[str, Any]) -> tuple[int, int]:
+    """How many prospects had a `meeting` call of the rep's in the window, and how many of
+    them have a deal of the rep's closed in it."""
+    met, bought = rows.first(REP_MEETING_LEADS_SQL, params, (0, 0))
+    return int(met), int(bought)
 
 
 def rep_first_calls(rows: FigureRows, params: Mapping[str, Any]) -> list[Any]:
