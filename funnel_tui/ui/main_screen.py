@@ -274,19 +274,22 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         version = self._read_data_version()
         if version != self._data_version:
             self._data_version = version
-            self.reload_queue()
-            self.reload_pace()
-            self._reread_settings()
+            self._follow_outside_change()
 
     @work(exclusive=True, group="settings")
-    async def _reread_settings(self) -> None:
-        """Read the settings again after an outside change (another rep's `funnel config
-        set`, a shell's): one small table. When they differ from the ones in use, every
-        rep's app follows within a second (PRODUCT 16); an open settings screen keeps
-        what it shows."""
+    async def _follow_outside_change(self) -> None:
+        """Read the settings again (another rep's `funnel config set`, a shell's: one small
+        table), then the queue and the gauge, once. When the settings differ from the ones
+        in use, every rep's app follows within a second (PRODUCT 16); an open settings
+        screen keeps what it shows."""
         settings = await self.funnel.in_db_thread(load_settings)
-        if settings != self.funnel.settings and not self._torn_down:
+        if self._torn_down:
+            return
+        if settings != self.funnel.settings:
             self.use_settings(settings)
+        else:
+            self.reload_queue()
+            self.reload_pace()
 
     def use_settings(self, settings: Settings) -> None:
         """Put `settings` in use and show again what depends on them: the queue's order
