@@ -142,15 +142,23 @@ def end_of_day(now: datetime) -> datetime:
 def _filter_clause(
     db: sqlite_utils.Database, text: str, phone_region: str | None
 ) -> tuple[str, dict[str, str]]:
-    """SQL over prospect_search matching name, company, email or phone, and phones also by
-    their digits: a number typed in any form (`07700 900318` in GB) finds the stored
-    +447700900318, and a part of one the numbers that hold it."""
-    params = {"like": f"%{_escape_like(text)}%"}
-    clause = SEARCH_TEXT_LIKE.for_db(db)
+    """SQL over prospect_search matching name, company, email or phone: every word of the
+    text somewhere in them (`ann acme` finds Ann Archer of Acme Ltd), or the text as a
+    phone number by its digits: a number typed in any form (`07700 900318` in GB) finds
+    the stored +447700900318, and a part of one the numbers that hold it."""
+    words = text.split()
+    params = {f"like{number}": f"%{_escape_like(word)}%" for number, word in enumerate(words)}
+    clause = f"({_words_like(db, len(words))})"
     for number, pattern in enumerate(search_patterns(text, phone_region)):
         params[f"digits{number}"] = pattern
         clause += f" OR phone_digits LIKE :digits{number}"
     return clause, params
+
+
+def _words_like(db: sqlite_utils.Database, count: int) -> str:
+    """SQL true when search_text holds each of the `count` words (`:like0`, ...)."""
+    like = SEARCH_TEXT_LIKE.for_db(db)
+    return " AND ".join(like.format(like=f"like{number}") for number in range(count))
 
 
 def _escape_like(text: str) -> str:
@@ -180,29 +188,33 @@ def _indexed_matches(
     db: sqlite_utils.Database, text: str, params: dict[str, str]
 ) -> list[int] | None:
     """The matches of `_filter_clause` found through prospect_trigrams; None when a pass
-    over prospect_search answers better: the text has no three characters to look up
-    (`ab`, `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or the index
-    cannot be read (`funnel check` says why).
+    over prospect_search answers better: no word of the text has three characters to
+    look up (`ab`, `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or the
+    index cannot be read (`funnel check` says why).
 
-    SQLite hands the index a LIKE only without ESCAPE, so the text's own `%` and `_` are
+    The index is asked for the words it can look up, and every word is then checked.
+    SQLite hands the index a LIKE only without ESCAPE, so a word's own `%` and `_` are
     looked up as `_` (any one character), and the LIKE with ESCAPE then keeps the exact
     matches, as the pass would find them.
     """
-    if not _TRIGRAM.search(text):
+    words = text.split()
+    looked_up = {
+        f"looked_up{number}": "%" + re.sub("[%_]", "_", word) + "%"
+        for number, word in enumerate(words)
+        if _TRIGRAM.search(word)
+    }
+    if not looked_up:
         return None
-    selects = [
-        f"SELECT rowid FROM {TRIGRAMS} WHERE search_text LIKE :looked_up"
-        f" AND {SEARCH_TEXT_LIKE.for_db(db)}"
-    ]
+    in_index = " AND ".join(f"search_text LIKE :{name}" for name in looked_up)
+    selects = [f"SELECT rowid FROM {TRIGRAMS} WHERE {in_index} AND {_words_like(db, len(words))}"]
     selects += [
         f"SELECT rowid FROM {TRIGRAMS} WHERE phone_digits LIKE :{name}"
         for name in params
         if name.startswith("digits")
     ]
-    looked_up = "%" + re.sub("[%_]", "_", text) + "%"
     sql = " UNION ".join(selects) + f" LIMIT {INDEXED_MATCHES_AT_MOST + 1}"
     try:
-        ids = [row[0] for row in db.execute(sql, {**params, "looked_up": looked_up})]
+        ids = [row[0] for row in db.execute(sql, {**params, **looked_up})]
     except sqlite3.DatabaseError:
         return None
     return ids if len(ids) <= INDEXED_MATCHES_AT_MOST else None

@@ -144,6 +144,6 @@ BY_NAME = Variants(sqlite="name COLLATE NOCASE, id", postgresql="lower(name), id
 # The filter's text, in any case: SQLite's LIKE ignores the case of ASCII letters,
 # PostgreSQL's LIKE does not.
 SEARCH_TEXT_LIKE = Variants(
-    sqlite="search_text LIKE :like ESCAPE '\\'",
-    postgresql="search_text ILIKE :like ESCAPE '\\'",
+    sqlite="search_text LIKE :{like} ESCAPE '\\'",
+    postgresql="search_text ILIKE :{like} ESCAPE '\\'",
 )
