@@ -30,8 +30,8 @@ from funnel_tui.store.sql import NUMBER_LIST, in_dialect
 _REP_CALLS = "calls c JOIN prospects p ON p.id = c.prospect_id"
 
 
-def _flags_sql(dialect: Dialect, whose: Whose, among: str = "TRUE") -> str:
-    """Each prospect the rep called in the window (of those `among` picks), per method
+def _flags_sql(dialect: Dialect, whose: Whose, calls: str = _REP_CALLS) -> str:
+    """Each prospect the rep called in the window (of those `calls` joins), per method
     its calls count under: 1 or 0 for whether a call of theirs connected, was a
     `meeting`, was a `not_interested`."""
     method = method_sql(dialect)
@@ -40,8 +40,8 @@ SELECT {whose.key("c.rep")}c.prospect_id, {method} AS method, {source_sql(dialec
     max(CASE WHEN c.outcome IN ({CONNECTS}) THEN 1 ELSE 0 END) AS reached,
     max(CASE WHEN c.outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END) AS met,
     max(CASE WHEN c.outcome = '{Outcome.NOT_INTERESTED}' THEN 1 ELSE 0 END) AS refused
-FROM {_REP_CALLS}
-WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)} AND {among}
+FROM {calls}
+WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
 GROUP BY {whose.group("c.rep")}c.prospect_id, {method}, p.source"""
 
 
@@ -70,17 +70,18 @@ REP_LEADS_SQL = RepStatement(_rep_leads_sql)
 
 # The rep's prospects with a deal of theirs in the window who also said no to them in
 # it, with the method of each no; for every rep, each rep's with a deal of their own.
+# Read from the window's deals, a few, and their prospects' calls of the window.
 _DEALS_OF_WINDOW = "d.closed_on >= :starts_on AND d.closed_on < :after_end"
-_BUYERS = {
-    Whose.ONE: f"""c.prospect_id IN (
-    SELECT d.prospect_id FROM deals d WHERE d.rep = :rep AND {_DEALS_OF_WINDOW})""",
-    Whose.EVERY_REP: f"""(c.rep, c.prospect_id) IN (
-    SELECT d.rep, d.prospect_id FROM deals d WHERE {_DEALS_OF_WINDOW})""",
-}
 
 
 def _rep_refusing_buyers_sql(dialect: Dialect, whose: Whose) -> str:
-    flags = _flags_sql(dialect, whose, _BUYERS[whose])
+    buyers = f"""(
+    SELECT DISTINCT d.rep, d.prospect_id FROM deals d
+    WHERE {whose.of_rep("d.rep")} AND {_DEALS_OF_WINDOW}
+) AS b
+JOIN calls c ON c.prospect_id = b.prospect_id AND c.rep = b.rep
+JOIN prospects p ON p.id = c.prospect_id"""
+    flags = _flags_sql(dialect, whose, buyers)
     return f"""
 SELECT {whose.key("rep")}prospect_id, method, source FROM ({flags}) AS flags
 WHERE refused = 1
