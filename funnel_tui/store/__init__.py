@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from funnel_tui.store.postgres import PostgresStorage
 
 
-def open_team_book(url: str) -> PostgresStorage:
-    """The team's database at `url`, its tables made or migrated; StorageError with one
-    line (never the password) when it cannot be used."""
-    from funnel_tui.store.postgres import PostgresError, open_postgres
+def open_team_book(url: str, name: str | None = None) -> PostgresStorage:
+    """The team's database at `url`, its tables made or migrated, its connections called
+    `name` in pg_stat_activity (postgres.application_name; else "funnel"); StorageError
+    with one line (never the password) when it cannot be used."""
+    from funnel_tui.store.postgres import APPLICATION, PostgresError, open_postgres
     from funnel_tui.store.sqlite import StorageError
 
     try:
-        return open_postgres(url)
+        return open_postgres(url, name or APPLICATION)
     except PostgresError as error:
         raise StorageError(str(error)) from None

@@ -51,6 +51,7 @@ from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
     PostgresError,
+    application_name,
     connect,
     describe_postgres_error,
     migrate_tables,
@@ -170,7 +171,7 @@ def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
         raise StorageError(str(error)) from None
     book = storage.db.conn
     try:
-        team = connect(url)
+        team = connect(url, application_name("migrate-to", rep))
     except PostgresError as error:
         raise StorageError(str(error)) from None
     try:
