@@ -194,21 +194,45 @@ def test_undo_records_keep_the_prospect_as_it_was_but_the_reps(
         assert record == kept
 
 
-def test_settings_the_team_has_are_kept_and_the_reps_own_left_out(
+DEMO_NAME_LEFT_OUT = "Left out the demo's made-up rep_name: set your own with funnel config set."
+
+
+def test_a_demo_book_makes_an_empty_team_a_demo_and_keeps_its_made_up_name_out(
     demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Copied by someone who is not alex: alex's own settings are not theirs to keep.
-    monkeypatch.setenv("FUNNEL_REP", "bea")
+    """A team trying funnel out gets the demo whole, scripts and all; the demo rep's name
+    is made up, so it never lands in the config file of the rep who copied it."""
+    monkeypatch.setenv("FUNNEL_REP", "alex")
     with psycopg.connect(team_url) as team:
         team.execute("INSERT INTO settings (key, value) VALUES ('phone_region', 'US')")
     lines = migrate(demo_book, team_url)
     with psycopg.connect(team_url) as team:
         settings = dict(team.execute("SELECT key, value FROM settings").fetchall())
     assert settings == {"phone_region": "US", "demo_book": "yes"}
-    assert lines[1:3] == [
+    assert lines[1:] == [
         "Settings (the team shares them): copied demo_book; kept the team's phone_region.",
-        "Left out alex's own rep_name: each rep's are kept in their user config file; alex"
-        " sets them with funnel config set.",
+        "The team's book had no prospects, so it is a demo book now: the scripts talk about"
+        " the demo's fictional product until you write your profile.toml.",
+        DEMO_NAME_LEFT_OUT,
+    ]
+    assert not config_path().exists()
+
+
+def test_a_demo_book_leaves_the_settings_of_a_team_with_prospects_alone(
+    demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team that already works real prospects never becomes a demo (its scripts would
+    talk about the demo's product) nor takes the demo's phone region."""
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    with psycopg.connect(team_url) as team:
+        team.execute("INSERT INTO prospects (name) VALUES ('A real lead')")
+    lines = migrate(demo_book, team_url)
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT key, value FROM settings").fetchall() == []
+    assert lines[1:] == [
+        "Left out the demo's demo_book, phone_region: the team's book already held"
+        " prospects, so it keeps its own settings.",
+        DEMO_NAME_LEFT_OUT,
     ]
     assert not config_path().exists()
 
@@ -541,11 +565,13 @@ def test_a_rep_the_team_does_not_know_is_refused_once_it_has_reps(
         assert team.execute("SELECT name FROM reps").fetchall() == [("alex",)]
 
 
+@pytest.mark.parametrize("team_holds", [[], ["A real lead"]], ids=["empty", "with prospects"])
 def test_the_report_gives_the_same_figures_before_and_after_the_move(
-    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, team_holds: list[str]
 ) -> None:
-    """The demo book moved into a team database: `funnel report --json` of its rep there
-    gives every figure it gave from the file (PRODUCT 16)."""
+    """The demo book moved into a team database, empty or already holding the pool's
+    prospects: `funnel report --json` of its rep there gives every figure it gave from
+    the file (PRODUCT 16)."""
     from funnel_tui import cli as cli_module
     from tests.app_support import FROZEN_NOW
 
@@ -554,6 +580,9 @@ def test_the_report_gives_the_same_figures_before_and_after_the_move(
     build_demo_storage(path).close()
     in_the_file = invoke("--db", path, "report", "--json")
     assert in_the_file.exit_code == 0, in_the_file.output
+    with psycopg.connect(team_url) as team:
+        for name in team_holds:
+            team.execute("INSERT INTO prospects (name) VALUES (%s)", [name])
     migrate(path, team_url, rep="alex")
     monkeypatch.setenv("FUNNEL_REP", "alex")
     in_the_team = invoke("--db", team_url, "report", "--json")

@@ -18,6 +18,10 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
   own (their name, dialing and email account): once the copy is committed those go to
   the rep's user config file (own_settings.py), where a team's book reads them, when the
   book is this machine's rep's and without replacing any the file already has.
+- A demo book's settings are made up: its own (the demo rep's name) never reach a config
+  file, and its shared ones (the `demo_book` flag that switches the scripts to the demo's
+  fictional product, its phone region) are copied only into a team's book without
+  prospects (a team trying funnel out), never into one that holds real prospects.
 - Calls keep their request ids, which are unique per rep (schema_v11): another rep's
   keys are no clash, but a call of the book that becomes the rep's with the key of one
   the book already gives the rep breaks the index, and nothing is copied.
@@ -47,6 +51,7 @@ from funnel_tui.own_settings import (
     store_own_settings,
 )
 from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, own_rep_name, read_rep_name
+from funnel_tui.settings import DEMO_BOOK_KEY, is_demo_book
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -117,6 +122,10 @@ class Migrated:
     rows: dict[str, int]
     settings_copied: tuple[str, ...] = ()
     settings_kept: tuple[str, ...] = ()
+    settings_left_out: tuple[str, ...] = ()
+    """A demo book's shared settings, not copied into a team's book that has prospects."""
+    demo: bool = False
+    """The book is a demo book (`funnel demo`): its settings are made up."""
     own_settings: tuple[tuple[str, str], ...] = ()
     """The rep's own settings the book holds, (key, value): not the team's to share."""
     own_settings_said: str = ""
@@ -147,6 +156,16 @@ class Migrated:
             said.append(f"kept the team's {', '.join(self.settings_kept)}")
         if said:
             lines.append(f"Settings (the team shares them): {'; '.join(said)}.")
+        if self.settings_left_out:
+            lines.append(
+                f"Left out the demo's {', '.join(self.settings_left_out)}: the team's book"
+                " already held prospects, so it keeps its own settings."
+            )
+        elif self.demo and DEMO_BOOK_KEY in self.settings_copied:
+            lines.append(
+                "The team's book had no prospects, so it is a demo book now: the scripts"
+                " talk about the demo's fictional product until you write your profile.toml."
+            )
         if self.own_settings_said:
             lines.append(self.own_settings_said)
         if self.targets_kept:
@@ -206,6 +225,8 @@ def keep_own_settings(migrated: Migrated) -> str:
     if not migrated.own_settings:
         return ""
     keys = ", ".join(key for key, _ in migrated.own_settings)
+    if migrated.demo:
+        return f"Left out the demo's made-up {keys}: set your own with funnel config set."
     try:
         this_rep = own_rep_name()
     except RepError:
@@ -261,6 +282,8 @@ def _copy(
             )
         known, _ = add_rep(PostgresDatabase(team, url=url), rep)
     rep = known
+    demo = is_demo_book(book)
+    (team_was_empty,) = team.execute("SELECT NOT EXISTS (SELECT FROM prospects)").fetchone()
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
     switch_triggers(team, "DISABLE", where)
@@ -269,7 +292,9 @@ def _copy(
     targets, targets_kept = _copy_targets(book, team, rep)
     rows["targets"] = targets
     rows["suppressions"] = _copy_suppressions(book, team)
-    copied_keys, kept_keys, own = _copy_settings(book, team)
+    copied_keys, kept_keys, left_out, own = _copy_settings(
+        book, team, shared=not demo or team_was_empty
+    )
     build_derived_rows(team, after=offsets["prospects"])
     switch_triggers(team, "ENABLE", where)
     for table in MOVED_IDS:
@@ -278,7 +303,16 @@ def _copy(
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
     return Migrated(
-        source, where, rep, rows, copied_keys, kept_keys, own, targets_kept=targets_kept
+        source,
+        where,
+        rep,
+        rows,
+        copied_keys,
+        kept_keys,
+        left_out,
+        demo,
+        own,
+        targets_kept=targets_kept,
     )
 
 
@@ -430,22 +464,26 @@ def _copy_targets(
 
 
 def _copy_settings(
-    book: sqlite3.Connection, team: psycopg.Connection[Any]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The book's settings the team has not set; (copied, kept as the team has them, the
-    rep's own as (key, value), left out of the team's)."""
-    copied, kept, own = [], [], []
+    book: sqlite3.Connection, team: psycopg.Connection[Any], *, shared: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The book's settings the team has not set, unless not `shared`; (copied, kept as the
+    team has them, left out as not shared, the rep's own as (key, value), never the
+    team's)."""
+    copied, kept, left_out, own = [], [], [], []
     for key, value in book.execute("SELECT key, value FROM settings ORDER BY key"):
         if key in OWN_SETTINGS:
             if isinstance(value, str):
                 own.append((key, value))
+            continue
+        if not shared:
+            left_out.append(key)
             continue
         inserted = team.execute(
             "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
             [key, value],
         ).rowcount
         (copied if inserted else kept).append(key)
-    return tuple(copied), tuple(kept), tuple(own)
+    return tuple(copied), tuple(kept), tuple(left_out), tuple(own)
 
 
 def build_derived_rows(team: psycopg.Connection[Any], *, after: int) -> None:
