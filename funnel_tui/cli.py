@@ -195,7 +195,7 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     """
     chosen = db_path or env_db_path()
     if isinstance(chosen, str):
-        storage = open_team_book(chosen, _application_name())
+        storage = open_team_book(chosen, _application_name(), _say_own_settings_cleared)
         return _closed_with_the_command(storage)  # type: ignore[arg-type]
     if chosen is not None and KEYWORD_CONNINFO.search(str(chosen)):
         raise UserError(
@@ -254,6 +254,12 @@ def _say_upgrading(version: int, backup: Path) -> None:
         f" takes a minute); a copy of it as it was: {backup}",
         err=True,
     )
+
+
+def _say_own_settings_cleared(keys: tuple[str, ...]) -> None:
+    from funnel_tui.own_settings import cleared_from_the_team
+
+    click.echo(cleared_from_the_team(keys), err=True)
 
 
 def run_app(storage: Storage) -> None:

@@ -605,6 +605,11 @@ def _v11(conn: sqlite3.Connection) -> None:
     conn.execute(schema_v11.REQUEST_ID_INDEX)
 
 
+def _v12(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v12 clears the reps' own settings from the team's table; a
+    SQLite file is one rep's book and keeps them in its settings."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -617,6 +622,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v9,
     _v10,
     _v11,
+    _v12,
 )
 
 

@@ -16,20 +16,26 @@ psycopg is imported only when a URL is opened, so a one-rep start never pays for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from funnel_tui.store.postgres import PostgresStorage
 
 
-def open_team_book(url: str, name: str | None = None) -> PostgresStorage:
+def open_team_book(
+    url: str,
+    name: str | None = None,
+    on_own_settings_cleared: Callable[[tuple[str, ...]], None] | None = None,
+) -> PostgresStorage:
     """The team's database at `url`, its tables made or migrated, its connections called
     `name` in pg_stat_activity (postgres.application_name; else "funnel"); StorageError
-    with one line (never the password) when it cannot be used."""
+    with one line (never the password) when it cannot be used. `on_own_settings_cleared`
+    is told which reps' own settings the upgrade to v12 cleared from the team's table."""
     from funnel_tui.store.postgres import APPLICATION, PostgresError, open_postgres
     from funnel_tui.store.sqlite import StorageError
 
     try:
-        return open_postgres(url, name or APPLICATION)
+        return open_postgres(url, name or APPLICATION, on_own_settings_cleared)
     except PostgresError as error:
         raise StorageError(str(error)) from None

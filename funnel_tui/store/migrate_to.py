@@ -47,6 +47,7 @@ from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
+    cleared_from_the_team,
     own_setting_texts,
     store_own_settings,
 )
@@ -131,6 +132,8 @@ class Migrated:
     own_settings_said: str = ""
     """What became of them, once the copy is committed."""
     targets_kept: int = 0
+    cleared_from_the_team: tuple[str, ...] = ()
+    """Reps' own settings an older book kept in the team's table, cleared by v12."""
 
     def summary(self) -> list[str]:
         """One line of what was copied, then one on settings and targets if there is
@@ -168,6 +171,8 @@ class Migrated:
             )
         if self.own_settings_said:
             lines.append(self.own_settings_said)
+        if self.cleared_from_the_team:
+            lines.append(cleared_from_the_team(self.cleared_from_the_team))
         if self.targets_kept:
             lines.append(
                 f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
@@ -256,8 +261,7 @@ def _copy(
 ) -> Migrated:
     where = without_password(url)
     (book_id,) = book.execute("SELECT id FROM book").fetchone()
-    if schema_version(team) != LATEST_VERSION:
-        migrate_tables(team, url)
+    cleared = migrate_tables(team, url) if schema_version(team) != LATEST_VERSION else ()
     # Other reps' writes wait until the commit: the ids above the highest stay free.
     team.execute(
         "LOCK TABLE migrated_books, prospects, calls, tasks, flag_changes"
@@ -313,6 +317,7 @@ def _copy(
         demo,
         own,
         targets_kept=targets_kept,
+        cleared_from_the_team=cleared,
     )
 
 

@@ -28,7 +28,13 @@ from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.pg_sql import to_psycopg
-from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
+from funnel_tui.store.postgres_schema import (
+    CHANGES_CHANNEL,
+    CLEARS_OWN_SETTINGS,
+    FIRST_VERSION,
+    MIGRATIONS,
+    OWN_SETTINGS_LEFT,
+)
 from funnel_tui.timestamps import local_zone_name
 
 CONNECT_TIMEOUT_S = 5
@@ -285,10 +291,11 @@ def schema_version(conn: psycopg.Connection[Any]) -> int:
     return int(row[0] or 0)
 
 
-def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
+def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
     """Make the tables of an empty database, or bring an older book's up to date, all
     in one transaction (DDL is transactional in PostgreSQL); inside a caller's transaction
-    they are made with the rest of it, or not at all."""
+    they are made with the rest of it, or not at all. Returns the reps' own settings an
+    older book kept in the team's table and v12 cleared (their keys), to tell the rep."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         version = schema_version(conn)
@@ -306,12 +313,16 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
                 f"{without_password(url)} is a book of schema v{version}, newer than this"
                 f" funnel (v{LATEST_VERSION}); upgrade funnel"
             )
+        cleared: tuple[str, ...] = ()
+        if 0 < version < CLEARS_OWN_SETTINGS:
+            cleared = tuple(key for (key,) in conn.execute(OWN_SETTINGS_LEFT))
         for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
             if script := MIGRATIONS[number]:
                 conn.execute(script)
         if version < LATEST_VERSION:
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])
+    return cleared
 
 
 class PostgresStorage:
@@ -440,15 +451,22 @@ def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
         yield db
 
 
-def open_postgres(url: str, name: str = APPLICATION) -> PostgresStorage:
+def open_postgres(
+    url: str,
+    name: str = APPLICATION,
+    on_own_settings_cleared: Callable[[tuple[str, ...]], None] | None = None,
+) -> PostgresStorage:
     """Connect to the team database at `url`, making or migrating its tables as needed;
-    its connections are called `name` (application_name). Raises PostgresError with one
-    line (never the password) when it cannot."""
+    its connections are called `name` (application_name). `on_own_settings_cleared` is
+    told the keys when the upgrade to v12 cleared reps' own settings from the team's
+    table. Raises PostgresError with one line (never the password) when it cannot."""
     conn = connect(url, name)
     try:
-        migrate_tables(conn, url)
+        cleared = migrate_tables(conn, url)
     except psycopg.Error as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     finally:
         conn.close()
+    if cleared and on_own_settings_cleared is not None:
+        on_own_settings_cleared(cleared)
     return PostgresStorage(url, name)

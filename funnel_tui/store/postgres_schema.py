@@ -997,6 +997,27 @@ $$;
 {REQUEST_ID_INDEX};
 """
 
+# --- v12: the reps' own settings leave the team's table (SQLite: nothing) ---------------
+#
+# Before a rep's own settings moved to their config file (own_settings.py), `config set`
+# kept them in the shared table, where nothing reads them any more and where every rep
+# could read one rep's email account. The keys are those own_settings.OWN_SETTINGS named
+# at v12, written out: what v12 does never changes with that list.
+CLEARS_OWN_SETTINGS = 12
+OWN_SETTINGS_AT_V12 = (
+    "rep_name",
+    "dial_command",
+    "email_from",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+)
+OWN_SETTINGS_LEFT = (
+    f"SELECT key FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V12)}) ORDER BY key"
+)
+SCHEMA_V12 = f"DELETE FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V12)});"
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1006,6 +1027,7 @@ MIGRATIONS: dict[int, str] = {
     9: SCHEMA_V9,
     10: SCHEMA_V10,
     11: SCHEMA_V11,
+    12: SCHEMA_V12,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
