@@ -268,6 +268,35 @@ def test_an_empty_database_gets_its_tables_with_the_book(
         assert team.execute("SELECT count(*) FROM prospects").fetchone() == (prospects,)
 
 
+def test_people_the_team_already_has_are_named_with_the_assign_that_keeps_them_one_reps(
+    demo_book: Path, team_url: str
+) -> None:
+    """Matched as `funnel import` matches a row (same email in any case, else the same
+    number and name without another email), but kept apart: the lines say which."""
+    with psycopg.connect(team_url) as team, team.cursor() as cursor:
+        cursor.execute("INSERT INTO reps (name) VALUES ('alex'), ('blake')")
+        cursor.executemany(
+            "INSERT INTO prospects (name, email, phone, owner) VALUES (%s, %s, %s, %s)",
+            [
+                ("S. Kim", "SARAH.KIM@lakeshoreortho.com", None, None),
+                ("deepa  IYER", None, "+61 2 5550 1234", "blake"),
+                ("Someone Else", None, "+447700900412", None),  # a switchboard: not tom
+                ("Samuel Adeyemi", "samuel@other.example", "+442079460376", None),
+                ("Kwame Mensah", None, "+441174960518", None),
+            ],
+        )
+    lines = migrate(demo_book, team_url)
+    assert lines[-1] == (
+        "3 copied prospects are people the team's book already had (same email, or same"
+        " phone and name), kept apart, not merged: 6 is the pool's 1, 7 is blake's 2, 10 is"
+        " the pool's 5. To keep other reps from calling the pool's: funnel assign 1 5 --to"
+        " alex"
+    )
+    (copied,) = sqlite3.connect(demo_book).execute("SELECT count(*) FROM prospects").fetchone()
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT count(*) FROM prospects").fetchone() == (5 + copied,)
+
+
 # --- two books, two reps --------------------------------------------------------------
 
 

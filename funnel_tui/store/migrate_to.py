@@ -28,6 +28,10 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
 - The file's suppression list joins the team's: nobody the rep forgot comes back in an
   import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
+- A prospect of the book who is someone the team's book already has (matched as `funnel
+  import` matches: same_people.py) is copied beside them, not merged into them; the
+  closing lines name each pair, and the `funnel assign` that keeps other reps from
+  calling the pool's.
 - Not copied: the file's claims (leases of the moment) and its list of reps (the rep
   is added to the team's).
 """
@@ -35,6 +39,7 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -52,7 +57,7 @@ from funnel_tui.own_settings import (
     store_own_settings,
 )
 from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, own_rep_name, read_rep_name
-from funnel_tui.settings import DEMO_BOOK_KEY, is_demo_book
+from funnel_tui.settings import DEMO_BOOK_KEY, is_demo_book, read_settings
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
@@ -64,6 +69,7 @@ from funnel_tui.store.postgres import (
     schema_version,
 )
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
+from funnel_tui.store.same_people import SamePerson, same_people
 from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
@@ -71,6 +77,9 @@ from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 MOVED_IDS = ("prospects", "calls", "tasks", "flag_changes")
 # The tables whose row triggers keep derived rows; they are off during the copy.
 TRIGGERED = ("prospects", "calls", "tasks")
+
+# The pairs of the same person named in the closing lines; the rest are counted.
+SAME_PEOPLE_NAMED = 10
 
 # What a book's rows become: each table of MOVED_IDS by its offset, and "rep" the name.
 Moves = Mapping[str, Any]
@@ -134,6 +143,8 @@ class Migrated:
     targets_kept: int = 0
     cleared_from_the_team: tuple[str, ...] = ()
     """Reps' own settings an older book kept in the team's table, cleared by v12."""
+    same_people: tuple[SamePerson, ...] = ()
+    """The copied prospects who are people the team's book already had."""
 
     def summary(self) -> list[str]:
         """One line of what was copied, then one on settings and targets if there is
@@ -173,12 +184,38 @@ class Migrated:
             lines.append(self.own_settings_said)
         if self.cleared_from_the_team:
             lines.append(cleared_from_the_team(self.cleared_from_the_team))
+        if self.same_people:
+            lines.append(self._same_people_said())
         if self.targets_kept:
             lines.append(
                 f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
                 " team database instead of the book's for the same period."
             )
         return lines
+
+    def _same_people_said(self) -> str:
+        named = self.same_people[:SAME_PEOPLE_NAMED]
+        pairs = [f"{match.copied_id} is {_whose(match.owner)} {match.team_id}" for match in named]
+        more = len(self.same_people) - len(named)
+        if more:
+            pairs.append(f"and {more:,} more")
+        are = "is a person" if len(self.same_people) == 1 else "are people"
+        said = (
+            f"{_count(len(self.same_people), 'copied prospect')} {are} the team's book already"
+            f" had (same email, or same phone and name), kept apart, not merged:"
+            f" {', '.join(pairs)}."
+        )
+        pooled = [str(match.team_id) for match in named if match.owner is None]
+        if pooled:
+            said += (
+                f" To keep other reps from calling the pool's{' named' if more else ''}:"
+                f" funnel assign {' '.join(pooled)} --to {shlex.quote(self.rep)}"
+            )
+        return said
+
+
+def _whose(owner: str | None) -> str:
+    return "the pool's" if owner is None else f"{owner}'s"
 
 
 def _count(number: int, noun: str) -> str:
@@ -290,6 +327,7 @@ def _copy(
     (team_was_empty,) = team.execute("SELECT NOT EXISTS (SELECT FROM prospects)").fetchone()
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
+    matched = _same_people(book, team, url, offsets["prospects"])
     switch_triggers(team, "DISABLE", where)
     moves = {**offsets, "rep": rep}
     rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
@@ -318,7 +356,21 @@ def _copy(
         own,
         targets_kept=targets_kept,
         cleared_from_the_team=cleared,
+        same_people=tuple(matched),
     )
+
+
+def _same_people(
+    book: sqlite3.Connection, team: psycopg.Connection[Any], url: str, offset: int
+) -> list[SamePerson]:
+    """The book's prospects who are people the team's book already has, by their ids
+    once copied (moved up by `offset`); read before the copy, as the team's book was."""
+    team_db = PostgresDatabase(team, url=url)
+    region = read_settings(team_db)[0].phone_region
+    prospects = book.execute(
+        "SELECT id + ?, name, email, phone FROM prospects ORDER BY id", [offset]
+    )
+    return same_people(team_db, prospects, region)
 
 
 def _copy_suppressions(book: sqlite3.Connection, team: psycopg.Connection[Any]) -> int:
