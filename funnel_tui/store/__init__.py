@@ -9,7 +9,8 @@ dialects write differently is kept side by side here.
 - `dialect`: which of the two a connection or a `--db` value is; `sql`: the statements
   the two write differently, as `Variants`; `pg_sql`: the core's SQLite-style
   parameters as psycopg takes them; `errors`: either driver's errors.
-- `migrate_to`: a SQLite book copied into a team database.
+- `migrate_to`: a SQLite book copied into a team database; `same_people`: which of its
+  prospects the team's book already has.
 
 psycopg is imported only when a URL is opened, so a one-rep start never pays for it.
 """

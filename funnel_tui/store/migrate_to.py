@@ -327,7 +327,7 @@ def _copy(
     (team_was_empty,) = team.execute("SELECT NOT EXISTS (SELECT FROM prospects)").fetchone()
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
-    matched = _same_people(book, team, url, offsets["prospects"])
+    matched = [] if team_was_empty else _same_people(book, team, url, offsets["prospects"])
     switch_triggers(team, "DISABLE", where)
     moves = {**offsets, "rep": rep}
     rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
