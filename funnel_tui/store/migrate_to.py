@@ -29,9 +29,9 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
   import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
 - A prospect of the book who is someone the team's book already has (matched as `funnel
-  import` matches: same_people.py) is copied beside them, not merged into them; the
-  closing lines name each pair, and the `funnel assign` that keeps other reps from
-  calling the pool's.
+  import` matches: same_people.py) takes in a pool prospect nobody has worked yet (the
+  pool's row goes); any other is kept apart, and the closing lines name each pair, with
+  the `funnel assign` that keeps other reps from calling the pool's.
 - Not copied: the file's claims (leases of the moment) and its list of reps (the rep
   is added to the team's).
 """
@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import shlex
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -69,7 +69,7 @@ from funnel_tui.store.postgres import (
     schema_version,
 )
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
-from funnel_tui.store.same_people import SamePerson, same_people
+from funnel_tui.store.same_people import SamePerson, merge_untouched, same_people
 from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
@@ -143,8 +143,10 @@ class Migrated:
     targets_kept: int = 0
     cleared_from_the_team: tuple[str, ...] = ()
     """Reps' own settings an older book kept in the team's table, cleared by v12."""
+    merged: tuple[SamePerson, ...] = ()
+    """The pool prospects nobody had worked, merged into the copied ones."""
     same_people: tuple[SamePerson, ...] = ()
-    """The copied prospects who are people the team's book already had."""
+    """The copied prospects who are people the team's book already had, kept apart."""
 
     def summary(self) -> list[str]:
         """One line of what was copied, then one on settings and targets if there is
@@ -184,6 +186,8 @@ class Migrated:
             lines.append(self.own_settings_said)
         if self.cleared_from_the_team:
             lines.append(cleared_from_the_team(self.cleared_from_the_team))
+        if self.merged:
+            lines.append(self._merged_said())
         if self.same_people:
             lines.append(self._same_people_said())
         if self.targets_kept:
@@ -193,17 +197,29 @@ class Migrated:
             )
         return lines
 
+    def _merged_said(self) -> str:
+        pairs = _named(
+            self.merged, lambda match: f"{match.copied_id} took in the pool's {match.team_id}"
+        )
+        return (
+            f"Merged {_count(len(self.merged), 'prospect')} of the team's pool that nobody had"
+            " worked into the copied ones who are the same people (same email, or same phone"
+            " and name; their empty fields filled from the pool's, a do-not-call mark kept):"
+            f" {', '.join(pairs)}."
+        )
+
     def _same_people_said(self) -> str:
         named = self.same_people[:SAME_PEOPLE_NAMED]
-        pairs = [f"{match.copied_id} is {_whose(match.owner)} {match.team_id}" for match in named]
         more = len(self.same_people) - len(named)
-        if more:
-            pairs.append(f"and {more:,} more")
+        pairs = _named(
+            self.same_people,
+            lambda match: f"{match.copied_id} is {_whose(match.owner)} {match.team_id}",
+        )
         are = "is a person" if len(self.same_people) == 1 else "are people"
         said = (
             f"{_count(len(self.same_people), 'copied prospect')} {are} the team's book already"
-            f" had (same email, or same phone and name), kept apart, not merged:"
-            f" {', '.join(pairs)}."
+            " had (same email, or same phone and name) and someone had worked or owns, kept"
+            f" apart: {', '.join(pairs)}."
         )
         pooled = [str(match.team_id) for match in named if match.owner is None]
         if pooled:
@@ -212,6 +228,14 @@ class Migrated:
                 f" funnel assign {' '.join(pooled)} --to {shlex.quote(self.rep)}"
             )
         return said
+
+
+def _named(matches: Sequence[SamePerson], said: Callable[[SamePerson], str]) -> list[str]:
+    """The first SAME_PEOPLE_NAMED pairs, each as `said`, and how many more."""
+    pairs = [said(match) for match in matches[:SAME_PEOPLE_NAMED]]
+    if len(matches) > SAME_PEOPLE_NAMED:
+        pairs.append(f"and {len(matches) - SAME_PEOPLE_NAMED:,} more")
+    return pairs
 
 
 def _whose(owner: str | None) -> str:
@@ -342,6 +366,7 @@ def _copy(
     for table in MOVED_IDS:
         restart_ids(team, table)
     # Their statement triggers were off with the rest: every rep's app reads again.
+    merged, kept_apart = merge_untouched(PostgresDatabase(team, url=url), matched)
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
     return Migrated(
@@ -356,7 +381,8 @@ def _copy(
         own,
         targets_kept=targets_kept,
         cleared_from_the_team=cleared,
-        same_people=tuple(matched),
+        merged=tuple(merged),
+        same_people=tuple(kept_apart),
     )
 
 

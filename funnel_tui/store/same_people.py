@@ -1,7 +1,14 @@
 """The prospects of a book copied into a team's database (`funnel migrate-to`) who are
 people the team's book already has, matched as `funnel import` matches a row to a
 prospect: the same email (any case), else the same phone number and the same name (case
-and spacing ignored) with no other email. The copy keeps them apart; these say which.
+and spacing ignored) with no other email.
+
+A pool prospect nobody has worked yet (no call, task, deal, note, email, flag change or
+claim: a lead marketing imported) is merged into the copied one, as an import updates a
+prospect: the copied one keeps everything it had (its history, stage and source, so the
+rep's figures stay the same) and takes the pool's where its own field is empty; a
+do-not-call mark is never lost. The pool's row then goes. Any other match (a pool
+prospect someone worked, another rep's) is kept apart, and the closing lines name it.
 """
 
 from __future__ import annotations
@@ -60,6 +67,61 @@ def same_people(db: Any, prospects: Iterable[BookProspect], region: str) -> list
     return [SamePerson(copied_id, team_id, owners[team_id]) for copied_id, team_id in found]
 
 
+# What marks a pool prospect as worked: it is kept apart rather than merged.
+_UNTOUCHED = """
+SELECT id FROM prospects p WHERE id IN ({ids}) AND owner IS NULL
+AND NOT EXISTS (SELECT FROM calls WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM tasks WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM deals WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM notes WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM emails WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM flag_changes WHERE prospect_id = p.id)
+AND NOT EXISTS (SELECT FROM claims WHERE prospect_id = p.id)
+FOR UPDATE
+"""
+# The fields an empty one of the copied prospect takes from the pool's.
+_FILLED = ("first_name", "title", "company", "email", "needs", "pain_points", "objections", "goals")
+_MERGE = f"""
+UPDATE prospects c SET
+    {", ".join(f"{name} = coalesce(nullif(c.{name}, ''), p.{name})" for name in _FILLED)},
+    phone = coalesce(nullif(c.phone, ''), p.phone),
+    wrong_number = CASE WHEN coalesce(c.phone, '') = '' THEN p.wrong_number
+        ELSE c.wrong_number END,
+    timezone = coalesce(nullif(c.timezone, ''), p.timezone),
+    timezone_guessed = CASE WHEN coalesce(c.timezone, '') = '' THEN p.timezone_guessed
+        ELSE c.timezone_guessed END,
+    do_not_call = greatest(c.do_not_call, p.do_not_call)
+FROM prospects p WHERE c.id = ? AND p.id = ?
+"""
+
+
+def merge_untouched(
+    db: Any, matches: list[SamePerson]
+) -> tuple[list[SamePerson], list[SamePerson]]:
+    """Merge each pool prospect nobody has worked into the copied prospect who is the same
+    person (the first such, when several are), in the caller's transaction, with the
+    copied rows in place and the triggers on; (merged, kept apart)."""
+    untouched = {
+        prospect_id
+        for (prospect_id,) in _by_id(
+            db, _UNTOUCHED, {m.team_id for m in matches if m.owner is None}
+        )
+    }
+    merged: dict[int, SamePerson] = {}
+    kept: list[SamePerson] = []
+    for match in matches:
+        if match.team_id in merged:
+            # The book had this person twice: one of the two took the pool's in.
+            continue
+        if match.team_id in untouched:
+            db.execute(_MERGE, [match.copied_id, match.team_id])
+            db.execute("DELETE FROM prospects WHERE id = ?", [match.team_id])
+            merged[match.team_id] = match
+        else:
+            kept.append(match)
+    return list(merged.values()), kept
+
+
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -67,19 +129,21 @@ def _text(value: object) -> str | None:
 def _emails_of(db: Any, ids: set[int]) -> dict[int, str]:
     return {
         prospect_id: email_key(email)
-        for prospect_id, email in _by_id(db, "SELECT id, email FROM prospects", ids)
+        for prospect_id, email in _by_id(
+            db, "SELECT id, email FROM prospects WHERE id IN ({ids})", ids
+        )
     }
 
 
 def _owners_of(db: Any, ids: set[int]) -> dict[int, str | None]:
-    return dict(_by_id(db, "SELECT id, owner FROM prospects", ids))
+    return dict(_by_id(db, "SELECT id, owner FROM prospects WHERE id IN ({ids})", ids))
 
 
-def _by_id(db: Any, select: str, ids: set[int]) -> list[tuple[Any, ...]]:
+def _by_id(db: Any, query: str, ids: set[int]) -> list[tuple[Any, ...]]:
+    """The rows of `query` (`IN ({ids})`) for these prospects, a chunk at a time."""
     rows: list[tuple[Any, ...]] = []
     ordered = sorted(ids)
     for start in range(0, len(ordered), KEYS_PER_QUERY):
         chunk = ordered[start : start + KEYS_PER_QUERY]
-        marks = ", ".join("?" * len(chunk))
-        rows += db.execute(f"{select} WHERE id IN ({marks})", chunk).fetchall()
+        rows += db.execute(query.format(ids=", ".join("?" * len(chunk))), chunk).fetchall()
     return rows
