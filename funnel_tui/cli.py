@@ -195,7 +195,8 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     """
     chosen = db_path or env_db_path()
     if isinstance(chosen, str):
-        return _closed_with_the_command(open_team_book(chosen))  # type: ignore[arg-type]
+        storage = open_team_book(chosen, _application_name(), _say_own_settings_cleared)
+        return _closed_with_the_command(storage)  # type: ignore[arg-type]
     if chosen is not None and KEYWORD_CONNINFO.search(str(chosen)):
         raise UserError(
             f"${DB_ENV} holds a keyword connection string: give a team database as a"
@@ -208,6 +209,25 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
         on_upgrade=_say_upgrading,
     )
     return _closed_with_the_command(storage)
+
+
+def _application_name() -> str:
+    """What a team database's pg_stat_activity calls this command's connections: funnel,
+    the command (`rep add`) or `app`, and the rep when their name is known."""
+    from funnel_tui.reps import RepError, own_rep_name
+    from funnel_tui.store.postgres import application_name
+
+    context = click.get_current_context(silent=True)
+    words: list[str] = []
+    while context is not None and context.parent is not None:
+        words.insert(0, context.info_name or "")
+        context = context.parent
+    try:
+        rep = own_rep_name()
+    except RepError:
+        # Said by the command itself when it needs the rep.
+        rep = None
+    return application_name(" ".join(words) or "app", rep)
 
 
 def _closed_with_the_command(storage: Storage) -> Storage:
@@ -234,6 +254,12 @@ def _say_upgrading(version: int, backup: Path) -> None:
         f" takes a minute); a copy of it as it was: {backup}",
         err=True,
     )
+
+
+def _say_own_settings_cleared(keys: tuple[str, ...]) -> None:
+    from funnel_tui.own_settings import cleared_from_the_team
+
+    click.echo(cleared_from_the_team(keys), err=True)
 
 
 def run_app(storage: Storage) -> None:

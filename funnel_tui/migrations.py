@@ -610,6 +610,11 @@ def _v12(conn: sqlite3.Connection) -> None:
     SQLite file's triggers and reports already do."""
 
 
+def _v13(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v13 clears the reps' own settings from the team's table; a
+    SQLite file is one rep's book and keeps them in its settings."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -623,6 +628,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v10,
     _v11,
     _v12,
+    _v13,
 )
 
 

@@ -42,6 +42,16 @@ class OwnSettingsError(ValueError):
     """The config file cannot be read or written; str() says which file and why."""
 
 
+def cleared_from_the_team(keys: tuple[str, ...]) -> str:
+    """One line telling the rep that the upgrade to schema v13 cleared these reps' own
+    settings, which an older version kept in a team's shared table."""
+    return (
+        f"Cleared {', '.join(keys)} from the team's shared settings, where an older funnel"
+        " kept reps' own settings: every rep could read them and nothing used them. Each"
+        " rep keeps theirs in their config file: funnel config set KEY VALUE."
+    )
+
+
 def own_setting_texts(folder: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """The rep's own settings as the config file holds them (text, as `config set` stores
     it), and one line for each entry that cannot be used. A missing file holds none."""

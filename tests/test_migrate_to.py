@@ -194,21 +194,45 @@ def test_undo_records_keep_the_prospect_as_it_was_but_the_reps(
         assert record == kept
 
 
-def test_settings_the_team_has_are_kept_and_the_reps_own_left_out(
+DEMO_NAME_LEFT_OUT = "Left out the demo's made-up rep_name: set your own with funnel config set."
+
+
+def test_a_demo_book_makes_an_empty_team_a_demo_and_keeps_its_made_up_name_out(
     demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Copied by someone who is not alex: alex's own settings are not theirs to keep.
-    monkeypatch.setenv("FUNNEL_REP", "bea")
+    """A team trying funnel out gets the demo whole, scripts and all; the demo rep's name
+    is made up, so it never lands in the config file of the rep who copied it."""
+    monkeypatch.setenv("FUNNEL_REP", "alex")
     with psycopg.connect(team_url) as team:
         team.execute("INSERT INTO settings (key, value) VALUES ('phone_region', 'US')")
     lines = migrate(demo_book, team_url)
     with psycopg.connect(team_url) as team:
         settings = dict(team.execute("SELECT key, value FROM settings").fetchall())
     assert settings == {"phone_region": "US", "demo_book": "yes"}
-    assert lines[1:3] == [
+    assert lines[1:] == [
         "Settings (the team shares them): copied demo_book; kept the team's phone_region.",
-        "Left out alex's own rep_name: each rep's are kept in their user config file; alex"
-        " sets them with funnel config set.",
+        "The team's book had no prospects, so it is a demo book now: the scripts talk about"
+        " the demo's fictional product until you write your profile.toml.",
+        DEMO_NAME_LEFT_OUT,
+    ]
+    assert not config_path().exists()
+
+
+def test_a_demo_book_leaves_the_settings_of_a_team_with_prospects_alone(
+    demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team that already works real prospects never becomes a demo (its scripts would
+    talk about the demo's product) nor takes the demo's phone region."""
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    with psycopg.connect(team_url) as team:
+        team.execute("INSERT INTO prospects (name) VALUES ('A real lead')")
+    lines = migrate(demo_book, team_url)
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT key, value FROM settings").fetchall() == []
+    assert lines[1:] == [
+        "Left out the demo's demo_book, phone_region: the team's book already held"
+        " prospects, so it keeps its own settings.",
+        DEMO_NAME_LEFT_OUT,
     ]
     assert not config_path().exists()
 
@@ -242,6 +266,58 @@ def test_an_empty_database_gets_its_tables_with_the_book(
             sqlite3.connect(demo_book).execute("SELECT count(*) FROM prospects").fetchone()
         )
         assert team.execute("SELECT count(*) FROM prospects").fetchone() == (prospects,)
+
+
+def test_the_pools_untouched_people_merge_and_the_rest_are_named(
+    demo_book: Path, team_url: str
+) -> None:
+    """Matched as `funnel import` matches a row (same email in any case, else the same
+    number and name without another email): a pool prospect nobody worked is merged into
+    the copied one, which keeps what it had (the rep's figures: the report test below);
+    another rep's, or one someone called, is kept apart and named with the assign that
+    keeps it one rep's."""
+    with psycopg.connect(team_url) as team, team.cursor() as cursor:
+        cursor.execute("INSERT INTO reps (name) VALUES ('alex'), ('blake')")
+        cursor.executemany(
+            "INSERT INTO prospects (name, email, phone, first_name, owner, do_not_call)"
+            " VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                ("S. Kim", "SARAH.KIM@lakeshoreortho.com", None, "Sal", None, 0),
+                ("deepa  IYER", None, "+61 2 5550 1234", None, "blake", 0),
+                ("Someone Else", None, "+447700900412", None, None, 0),  # a switchboard
+                ("Samuel Adeyemi", "samuel@other.example", "+442079460376", None, None, 0),
+                ("Kwame Mensah", None, "+441174960518", None, None, 1),
+                ("Oliver Grant", "o.grant@westbrook.ac.uk", None, None, None, 0),
+            ],
+        )
+        cursor.execute(
+            "INSERT INTO calls (prospect_id, outcome, rep) VALUES (6, 'no_answer', 'blake')"
+        )
+    lines = migrate(demo_book, team_url)
+    assert lines[-2:] == [
+        "Merged 2 prospects of the team's pool that nobody had worked into the copied ones"
+        " who are the same people (same email, or same phone and name; their empty fields"
+        " filled from the pool's, a do-not-call mark kept): 7 took in the pool's 1, 11 took"
+        " in the pool's 5.",
+        "2 copied prospects are people the team's book already had (same email, or same phone"
+        " and name) and someone had worked or owns, kept apart: 8 is blake's 2, 14 is the"
+        " pool's 6. To keep other reps from calling the pool's: funnel assign 6 --to alex",
+    ]
+    book = sqlite3.connect(demo_book)
+    (copied,) = book.execute("SELECT count(*) FROM prospects").fetchone()
+    sarah = book.execute("SELECT email, title, first_name FROM prospects WHERE id = 1").fetchone()
+    assert sarah[2] is None
+    with psycopg.connect(team_url) as team:
+        assert team.execute("SELECT count(*) FROM prospects").fetchone() == (6 + copied - 2,)
+        assert team.execute("SELECT id FROM prospects WHERE id IN (1, 5)").fetchall() == []
+        # The copied prospect keeps what it had and takes the pool's where it had nothing;
+        # a do-not-call mark is never lost.
+        assert team.execute(
+            "SELECT email, title, first_name FROM prospects WHERE id = 7"
+        ).fetchone() == (*sarah[:2], "Sal")
+        gone = "SELECT count(*) FROM prospect_search WHERE id IN (1, 5)"
+        assert team.execute(gone).fetchone() == (0,)
+        assert team.execute("SELECT do_not_call FROM prospects WHERE id = 11").fetchone() == (1,)
 
 
 # --- two books, two reps --------------------------------------------------------------
@@ -541,11 +617,20 @@ def test_a_rep_the_team_does_not_know_is_refused_once_it_has_reps(
         assert team.execute("SELECT name FROM reps").fetchall() == [("alex",)]
 
 
+@pytest.mark.parametrize(
+    "team_holds",
+    [[], [("A real lead", None), ("S. Kim", "SARAH.KIM@lakeshoreortho.com")]],
+    ids=["empty", "with the pool's prospects"],
+)
 def test_the_report_gives_the_same_figures_before_and_after_the_move(
-    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    team_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    team_holds: list[tuple[str, str | None]],
 ) -> None:
-    """The demo book moved into a team database: `funnel report --json` of its rep there
-    gives every figure it gave from the file (PRODUCT 16)."""
+    """The demo book moved into a team database, empty or already holding the pool's
+    prospects (one of them a demo prospect, merged): `funnel report --json` of its rep
+    there gives every figure it gave from the file (PRODUCT 16)."""
     from funnel_tui import cli as cli_module
     from tests.app_support import FROZEN_NOW
 
@@ -554,7 +639,11 @@ def test_the_report_gives_the_same_figures_before_and_after_the_move(
     build_demo_storage(path).close()
     in_the_file = invoke("--db", path, "report", "--json")
     assert in_the_file.exit_code == 0, in_the_file.output
-    migrate(path, team_url, rep="alex")
+    with psycopg.connect(team_url) as team:
+        for name, email in team_holds:
+            team.execute("INSERT INTO prospects (name, email) VALUES (%s, %s)", [name, email])
+    lines = migrate(path, team_url, rep="alex")
+    assert ("Merged 1 prospect of the team's pool" in lines[-1]) == bool(team_holds)
     monkeypatch.setenv("FUNNEL_REP", "alex")
     in_the_team = invoke("--db", team_url, "report", "--json")
     assert in_the_team.exit_code == 0, in_the_team.output

@@ -122,6 +122,61 @@ def test_a_team_connection_compiles_no_query_with_jit(postgres_url: str) -> None
         storage.close()
 
 
+def connection_names(url: str, *pids: int) -> list[str]:
+    """What pg_stat_activity calls the connections of these backends, as a DBA sees it."""
+    import psycopg
+
+    with psycopg.connect(url) as admin:
+        rows = admin.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE pid = ANY(%s) ORDER BY pid",
+            [list(pids)],
+        )
+        return [name for (name,) in rows]
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [(["rep", "list"], "funnel rep list (Jose)"), ([], "funnel app (Jose)")],
+    ids=["a command", "the app"],
+)
+def test_a_team_connection_names_the_command_and_the_rep_to_the_server(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, args: list[str], name: str
+) -> None:
+    """Whoever looks after the server sees in pg_stat_activity which command (or the app)
+    holds a connection and whose it is, the rep's accent dropped as the server keeps ASCII."""
+    monkeypatch.setenv(REP_ENV, "José")
+    seen: list[str] = []
+
+    def opened(url: str, *given: Any) -> Any:
+        storage = open_team_book(url, *given)
+        seen.extend(connection_names(url, storage.db.conn.info.backend_pid))
+        return storage
+
+    monkeypatch.setattr(cli_module, "open_team_book", opened)
+    monkeypatch.setattr(cli_module, "run_app", lambda storage: None)
+    result = invoke("--db", postgres_url, *args)
+    assert result.exit_code == 0, result.output
+    assert seen == [name]
+
+
+def test_every_connection_of_a_team_book_carries_its_name(postgres_url: str) -> None:
+    """The thread that listens for other reps' changes is named as the rest."""
+    import psycopg
+
+    storage = open_team_book(postgres_url, "funnel app (alex)")
+    try:
+        storage.changes()
+        storage.db.execute("SELECT 1")
+        with psycopg.connect(postgres_url) as admin:
+            (count,) = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                ["funnel app (alex)"],
+            ).fetchone()
+        assert count == 2
+    finally:
+        storage.close()
+
+
 # --- the queue, the pool and claims -------------------------------------------------------
 
 

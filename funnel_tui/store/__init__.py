@@ -9,26 +9,34 @@ dialects write differently is kept side by side here.
 - `dialect`: which of the two a connection or a `--db` value is; `sql`: the statements
   the two write differently, as `Variants`; `pg_sql`: the core's SQLite-style
   parameters as psycopg takes them; `errors`: either driver's errors.
-- `migrate_to`: a SQLite book copied into a team database.
+- `migrate_to`: a SQLite book copied into a team database; `same_people`: which of its
+  prospects the team's book already has.
 
 psycopg is imported only when a URL is opened, so a one-rep start never pays for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from funnel_tui.store.postgres import PostgresStorage
 
 
-def open_team_book(url: str) -> PostgresStorage:
-    """The team's database at `url`, its tables made or migrated; StorageError with one
-    line (never the password) when it cannot be used."""
-    from funnel_tui.store.postgres import PostgresError, open_postgres
+def open_team_book(
+    url: str,
+    name: str | None = None,
+    on_own_settings_cleared: Callable[[tuple[str, ...]], None] | None = None,
+) -> PostgresStorage:
+    """The team's database at `url`, its tables made or migrated, its connections called
+    `name` in pg_stat_activity (postgres.application_name; else "funnel"); StorageError
+    with one line (never the password) when it cannot be used. `on_own_settings_cleared`
+    is told which reps' own settings the upgrade to v13 cleared from the team's table."""
+    from funnel_tui.store.postgres import APPLICATION, PostgresError, open_postgres
     from funnel_tui.store.sqlite import StorageError
 
     try:
-        return open_postgres(url)
+        return open_postgres(url, name or APPLICATION, on_own_settings_cleared)
     except PostgresError as error:
         raise StorageError(str(error)) from None

@@ -18,12 +18,20 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
   own (their name, dialing and email account): once the copy is committed those go to
   the rep's user config file (own_settings.py), where a team's book reads them, when the
   book is this machine's rep's and without replacing any the file already has.
+- A demo book's settings are made up: its own (the demo rep's name) never reach a config
+  file, and its shared ones (the `demo_book` flag that switches the scripts to the demo's
+  fictional product, its phone region) are copied only into a team's book without
+  prospects (a team trying funnel out), never into one that holds real prospects.
 - Calls keep their request ids, which are unique per rep (schema_v11): another rep's
   keys are no clash, but a call of the book that becomes the rep's with the key of one
   the book already gives the rep breaks the index, and nothing is copied.
 - The file's suppression list joins the team's: nobody the rep forgot comes back in an
   import to the team database.
 - The `book` id of the file is recorded in `migrated_books`: a book is copied once.
+- A prospect of the book who is someone the team's book already has (matched as `funnel
+  import` matches: same_people.py) takes in a pool prospect nobody has worked yet (the
+  pool's row goes); any other is kept apart, and the closing lines name each pair, with
+  the `funnel assign` that keeps other reps from calling the pool's.
 - Not copied: the file's claims (leases of the moment) and its list of reps (the rep
   is added to the team's).
 """
@@ -31,8 +39,9 @@ that rep's book (PRODUCT 16), in one transaction: all of it, or on any failure n
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,20 +52,24 @@ from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
+    cleared_from_the_team,
     own_setting_texts,
     store_own_settings,
 )
 from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, own_rep_name, read_rep_name
+from funnel_tui.settings import DEMO_BOOK_KEY, is_demo_book, read_settings
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (
     PostgresDatabase,
     PostgresError,
+    application_name,
     connect,
     describe_postgres_error,
     migrate_tables,
     schema_version,
 )
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
+from funnel_tui.store.same_people import SamePerson, merge_untouched, same_people
 from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
@@ -64,6 +77,9 @@ from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
 MOVED_IDS = ("prospects", "calls", "tasks", "flag_changes")
 # The tables whose row triggers keep derived rows; they are off during the copy.
 TRIGGERED = ("prospects", "calls", "tasks")
+
+# The pairs of the same person named in the closing lines; the rest are counted.
+SAME_PEOPLE_NAMED = 10
 
 # What a book's rows become: each table of MOVED_IDS by its offset, and "rep" the name.
 Moves = Mapping[str, Any]
@@ -116,11 +132,21 @@ class Migrated:
     rows: dict[str, int]
     settings_copied: tuple[str, ...] = ()
     settings_kept: tuple[str, ...] = ()
+    settings_left_out: tuple[str, ...] = ()
+    """A demo book's shared settings, not copied into a team's book that has prospects."""
+    demo: bool = False
+    """The book is a demo book (`funnel demo`): its settings are made up."""
     own_settings: tuple[tuple[str, str], ...] = ()
     """The rep's own settings the book holds, (key, value): not the team's to share."""
     own_settings_said: str = ""
     """What became of them, once the copy is committed."""
     targets_kept: int = 0
+    cleared_from_the_team: tuple[str, ...] = ()
+    """Reps' own settings an older book kept in the team's table, cleared by v13."""
+    merged: tuple[SamePerson, ...] = ()
+    """The pool prospects nobody had worked, merged into the copied ones."""
+    same_people: tuple[SamePerson, ...] = ()
+    """The copied prospects who are people the team's book already had, kept apart."""
 
     def summary(self) -> list[str]:
         """One line of what was copied, then one on settings and targets if there is
@@ -146,14 +172,74 @@ class Migrated:
             said.append(f"kept the team's {', '.join(self.settings_kept)}")
         if said:
             lines.append(f"Settings (the team shares them): {'; '.join(said)}.")
+        if self.settings_left_out:
+            lines.append(
+                f"Left out the demo's {', '.join(self.settings_left_out)}: the team's book"
+                " already held prospects, so it keeps its own settings."
+            )
+        elif self.demo and DEMO_BOOK_KEY in self.settings_copied:
+            lines.append(
+                "The team's book had no prospects, so it is a demo book now: the scripts"
+                " talk about the demo's fictional product until you write your profile.toml."
+            )
         if self.own_settings_said:
             lines.append(self.own_settings_said)
+        if self.cleared_from_the_team:
+            lines.append(cleared_from_the_team(self.cleared_from_the_team))
+        if self.merged:
+            lines.append(self._merged_said())
+        if self.same_people:
+            lines.append(self._same_people_said())
         if self.targets_kept:
             lines.append(
                 f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
                 " team database instead of the book's for the same period."
             )
         return lines
+
+    def _merged_said(self) -> str:
+        pairs = _named(
+            self.merged, lambda match: f"{match.copied_id} took in the pool's {match.team_id}"
+        )
+        return (
+            f"Merged {_count(len(self.merged), 'prospect')} of the team's pool that nobody had"
+            " worked into the copied ones who are the same people (same email, or same phone"
+            " and name; their empty fields filled from the pool's, a do-not-call mark kept):"
+            f" {', '.join(pairs)}."
+        )
+
+    def _same_people_said(self) -> str:
+        named = self.same_people[:SAME_PEOPLE_NAMED]
+        more = len(self.same_people) - len(named)
+        pairs = _named(
+            self.same_people,
+            lambda match: f"{match.copied_id} is {_whose(match.owner)} {match.team_id}",
+        )
+        are = "is a person" if len(self.same_people) == 1 else "are people"
+        said = (
+            f"{_count(len(self.same_people), 'copied prospect')} {are} the team's book already"
+            " had (same email, or same phone and name) and someone had worked or owns, kept"
+            f" apart: {', '.join(pairs)}."
+        )
+        pooled = [str(match.team_id) for match in named if match.owner is None]
+        if pooled:
+            said += (
+                f" To keep other reps from calling the pool's{' named' if more else ''}:"
+                f" funnel assign {' '.join(pooled)} --to {shlex.quote(self.rep)}"
+            )
+        return said
+
+
+def _named(matches: Sequence[SamePerson], said: Callable[[SamePerson], str]) -> list[str]:
+    """The first SAME_PEOPLE_NAMED pairs, each as `said`, and how many more."""
+    pairs = [said(match) for match in matches[:SAME_PEOPLE_NAMED]]
+    if len(matches) > SAME_PEOPLE_NAMED:
+        pairs.append(f"and {len(matches) - SAME_PEOPLE_NAMED:,} more")
+    return pairs
+
+
+def _whose(owner: str | None) -> str:
+    return "the pool's" if owner is None else f"{owner}'s"
 
 
 def _count(number: int, noun: str) -> str:
@@ -170,7 +256,7 @@ def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:
         raise StorageError(str(error)) from None
     book = storage.db.conn
     try:
-        team = connect(url)
+        team = connect(url, application_name("migrate-to", rep))
     except PostgresError as error:
         raise StorageError(str(error)) from None
     try:
@@ -205,6 +291,8 @@ def keep_own_settings(migrated: Migrated) -> str:
     if not migrated.own_settings:
         return ""
     keys = ", ".join(key for key, _ in migrated.own_settings)
+    if migrated.demo:
+        return f"Left out the demo's made-up {keys}: set your own with funnel config set."
     try:
         this_rep = own_rep_name()
     except RepError:
@@ -234,8 +322,7 @@ def _copy(
 ) -> Migrated:
     where = without_password(url)
     (book_id,) = book.execute("SELECT id FROM book").fetchone()
-    if schema_version(team) != LATEST_VERSION:
-        migrate_tables(team, url)
+    cleared = migrate_tables(team, url) if schema_version(team) != LATEST_VERSION else ()
     # Other reps' writes wait until the commit: the ids above the highest stay free.
     team.execute(
         "LOCK TABLE migrated_books, prospects, calls, tasks, flag_changes"
@@ -260,25 +347,56 @@ def _copy(
             )
         known, _ = add_rep(PostgresDatabase(team, url=url), rep)
     rep = known
+    demo = is_demo_book(book)
+    (team_was_empty,) = team.execute("SELECT NOT EXISTS (SELECT FROM prospects)").fetchone()
     team.execute("INSERT INTO migrated_books (book_id, rep) VALUES (%s, %s)", [book_id, rep])
     offsets = {table: _highest_id(team, table) for table in MOVED_IDS}
+    matched = [] if team_was_empty else _same_people(book, team, url, offsets["prospects"])
     switch_triggers(team, "DISABLE", where)
     moves = {**offsets, "rep": rep}
     rows = {copied.table: _copy_table(book, team, copied, moves) for copied in COPIED_TABLES}
     targets, targets_kept = _copy_targets(book, team, rep)
     rows["targets"] = targets
     rows["suppressions"] = _copy_suppressions(book, team)
-    copied_keys, kept_keys, own = _copy_settings(book, team)
+    copied_keys, kept_keys, left_out, own = _copy_settings(
+        book, team, shared=not demo or team_was_empty
+    )
     build_derived_rows(team, after=offsets["prospects"])
     switch_triggers(team, "ENABLE", where)
     for table in MOVED_IDS:
         restart_ids(team, table)
     # Their statement triggers were off with the rest: every rep's app reads again.
+    merged, kept_apart = merge_untouched(PostgresDatabase(team, url=url), matched)
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
     return Migrated(
-        source, where, rep, rows, copied_keys, kept_keys, own, targets_kept=targets_kept
+        source,
+        where,
+        rep,
+        rows,
+        copied_keys,
+        kept_keys,
+        left_out,
+        demo,
+        own,
+        targets_kept=targets_kept,
+        cleared_from_the_team=cleared,
+        merged=tuple(merged),
+        same_people=tuple(kept_apart),
     )
+
+
+def _same_people(
+    book: sqlite3.Connection, team: psycopg.Connection[Any], url: str, offset: int
+) -> list[SamePerson]:
+    """The book's prospects who are people the team's book already has, by their ids
+    once copied (moved up by `offset`); read before the copy, as the team's book was."""
+    team_db = PostgresDatabase(team, url=url)
+    region = read_settings(team_db)[0].phone_region
+    prospects = book.execute(
+        "SELECT id + ?, name, email, phone FROM prospects ORDER BY id", [offset]
+    )
+    return same_people(team_db, prospects, region)
 
 
 def _copy_suppressions(book: sqlite3.Connection, team: psycopg.Connection[Any]) -> int:
@@ -429,22 +547,26 @@ def _copy_targets(
 
 
 def _copy_settings(
-    book: sqlite3.Connection, team: psycopg.Connection[Any]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The book's settings the team has not set; (copied, kept as the team has them, the
-    rep's own as (key, value), left out of the team's)."""
-    copied, kept, own = [], [], []
+    book: sqlite3.Connection, team: psycopg.Connection[Any], *, shared: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The book's settings the team has not set, unless not `shared`; (copied, kept as the
+    team has them, left out as not shared, the rep's own as (key, value), never the
+    team's)."""
+    copied, kept, left_out, own = [], [], [], []
     for key, value in book.execute("SELECT key, value FROM settings ORDER BY key"):
         if key in OWN_SETTINGS:
             if isinstance(value, str):
                 own.append((key, value))
+            continue
+        if not shared:
+            left_out.append(key)
             continue
         inserted = team.execute(
             "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
             [key, value],
         ).rowcount
         (copied if inserted else kept).append(key)
-    return tuple(copied), tuple(kept), tuple(own)
+    return tuple(copied), tuple(kept), tuple(left_out), tuple(own)
 
 
 def build_derived_rows(team: psycopg.Connection[Any], *, after: int) -> None:

@@ -5,6 +5,7 @@ The core writes SQLite's SQL with `?` and `:name` parameters; each statement is 
 to psycopg with its marks (pg_sql.to_psycopg). A connection runs in autocommit, so a read
 sees the latest commit of every rep; `write()` is one transaction. Each thread has its
 own connection, made again when the server dropped it: the next read or write reconnects.
+Every connection names itself (`application_name`): the command or the app, and the rep.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any, TypeVar
@@ -26,10 +28,20 @@ from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.pg_sql import to_psycopg
-from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, FIRST_VERSION, MIGRATIONS
+from funnel_tui.store.postgres_schema import (
+    CHANGES_CHANNEL,
+    CLEARS_OWN_SETTINGS,
+    FIRST_VERSION,
+    MIGRATIONS,
+    OWN_SETTINGS_LEFT,
+)
 from funnel_tui.timestamps import local_zone_name
 
 CONNECT_TIMEOUT_S = 5
+# What a connection is called when nothing more is known of who opened it.
+APPLICATION = "funnel"
+# The server keeps the first 63 bytes of an application_name (NAMEDATALEN - 1).
+APPLICATION_NAME_BYTES = 63
 # A write whose connection the server dropped is tried again on a new one.
 RETRIES = 3
 RETRY_WAIT_S = 0.2
@@ -221,15 +233,34 @@ def _password_of(url: str) -> str | None:
         return None
 
 
-def connect(url: str) -> psycopg.Connection[Any]:
-    """A new autocommit connection; PostgresError with one readable line if it fails (a
+def application_name(doing: str, rep: str | None = None) -> str:
+    """What pg_stat_activity shows of a connection, so whoever looks after the server sees
+    which command (or the app) holds it and for which rep: "funnel report (alex)". The
+    server keeps printable ASCII only: an accent is dropped ("José" is "Jose"), any other
+    character is "?"; and at most 63 bytes."""
+    name = f"{APPLICATION} {doing}" + (f" ({rep})" if rep else "")
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    printable = "".join(char if " " <= char <= "~" else "?" for char in plain)
+    return printable[:APPLICATION_NAME_BYTES]
+
+
+def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
+    """A new autocommit connection, called `name` in pg_stat_activity unless the URL or
+    $PGAPPNAME names it otherwise; PostgresError with one readable line if it fails (a
     URL psycopg cannot read too).
 
     JIT compilation is off: the planner prices the report's correlated subqueries as if
     each ran for every row, so PostgreSQL would spend a second compiling a query that runs
     in milliseconds (and no query of the book runs long enough to gain from it)."""
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+        conn = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            fallback_application_name=name,
+        )
         conn.execute("SET jit = off")
     except psycopg.OperationalError as error:
         raise out_of_reach(url, error) from None
@@ -260,10 +291,11 @@ def schema_version(conn: psycopg.Connection[Any]) -> int:
     return int(row[0] or 0)
 
 
-def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
+def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
     """Make the tables of an empty database, or bring an older book's up to date, all
     in one transaction (DDL is transactional in PostgreSQL); inside a caller's transaction
-    they are made with the rest of it, or not at all."""
+    they are made with the rest of it, or not at all. Returns the reps' own settings an
+    older book kept in the team's table and v13 cleared (their keys), to tell the rep."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         version = schema_version(conn)
@@ -281,12 +313,16 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> None:
                 f"{without_password(url)} is a book of schema v{version}, newer than this"
                 f" funnel (v{LATEST_VERSION}); upgrade funnel"
             )
+        cleared: tuple[str, ...] = ()
+        if 0 < version < CLEARS_OWN_SETTINGS:
+            cleared = tuple(key for (key,) in conn.execute(OWN_SETTINGS_LEFT))
         for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
             if script := MIGRATIONS[number]:
                 conn.execute(script)
         if version < LATEST_VERSION:
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])
+    return cleared
 
 
 class PostgresStorage:
@@ -295,8 +331,10 @@ class PostgresStorage:
 
     dialect = Dialect.POSTGRESQL
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str = APPLICATION) -> None:
         self.url = url
+        # What its connections are called in pg_stat_activity.
+        self.application_name = name
         self.location = without_password(url)
         self._local = threading.local()
         self._connections: list[psycopg.Connection[Any]] = []
@@ -315,7 +353,7 @@ class PostgresStorage:
         return db
 
     def _connect(self) -> psycopg.Connection[Any]:
-        conn = connect(self.url)
+        conn = connect(self.url, self.application_name)
         with self._lock:
             self._connections = [known for known in self._connections if not known.closed]
             self._connections.append(conn)
@@ -344,7 +382,7 @@ class PostgresStorage:
         commits a change to the book: what SQLite's `PRAGMA data_version` tells of a file,
         heard here with LISTEN/NOTIFY by a thread of its own, started on the first ask."""
         if self._listener is None:
-            self._listener = ChangeListener(self.url, self._own_backends)
+            self._listener = ChangeListener(self.url, self._own_backends, self.application_name)
         return self._listener.heard
 
     def _own_backends(self) -> set[int]:
@@ -369,8 +407,11 @@ class ChangeListener:
 
     WAIT_S = 0.5
 
-    def __init__(self, url: str, own_backends: Callable[[], set[int]]) -> None:
+    def __init__(
+        self, url: str, own_backends: Callable[[], set[int]], name: str = APPLICATION
+    ) -> None:
         self.url = url
+        self.application_name = name
         self.heard = 0
         self._own_backends = own_backends
         self._stopping = threading.Event()
@@ -383,7 +424,10 @@ class ChangeListener:
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(
-                    self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+                    self.url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_S,
+                    fallback_application_name=self.application_name,
                 ) as conn:
                     conn.execute(f"LISTEN {CHANGES_CHANNEL}")
                     self._listening.set()
@@ -407,14 +451,22 @@ def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
         yield db
 
 
-def open_postgres(url: str) -> PostgresStorage:
-    """Connect to the team database at `url`, making or migrating its tables as needed.
-    Raises PostgresError with one line (never the password) when it cannot."""
-    conn = connect(url)
+def open_postgres(
+    url: str,
+    name: str = APPLICATION,
+    on_own_settings_cleared: Callable[[tuple[str, ...]], None] | None = None,
+) -> PostgresStorage:
+    """Connect to the team database at `url`, making or migrating its tables as needed;
+    its connections are called `name` (application_name). `on_own_settings_cleared` is
+    told the keys when the upgrade to v13 cleared reps' own settings from the team's
+    table. Raises PostgresError with one line (never the password) when it cannot."""
+    conn = connect(url, name)
     try:
-        migrate_tables(conn, url)
+        cleared = migrate_tables(conn, url)
     except psycopg.Error as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     finally:
         conn.close()
-    return PostgresStorage(url)
+    if cleared and on_own_settings_cleared is not None:
+        on_own_settings_cleared(cleared)
+    return PostgresStorage(url, name)

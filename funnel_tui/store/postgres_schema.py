@@ -1005,6 +1005,27 @@ $$;
 # in each call trigger and for each call a report reads. The results are the same.
 SCHEMA_V12 = FUNNEL_UTC
 
+# --- v13: the reps' own settings leave the team's table (SQLite: nothing) ---------------
+#
+# Before a rep's own settings moved to their config file (own_settings.py), `config set`
+# kept them in the shared table, where nothing reads them any more and where every rep
+# could read one rep's email account. The keys are those own_settings.OWN_SETTINGS named
+# at v13, written out: what v13 does never changes with that list.
+CLEARS_OWN_SETTINGS = 13
+OWN_SETTINGS_AT_V13 = (
+    "rep_name",
+    "dial_command",
+    "email_from",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+)
+OWN_SETTINGS_LEFT = (
+    f"SELECT key FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V13)}) ORDER BY key"
+)
+SCHEMA_V13 = f"DELETE FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V13)});"
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1015,6 +1036,7 @@ MIGRATIONS: dict[int, str] = {
     10: SCHEMA_V10,
     11: SCHEMA_V11,
     12: SCHEMA_V12,
+    13: SCHEMA_V13,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")

@@ -1,0 +1,107 @@
+"""Schema v13: the reps' own settings an older version kept in a team's shared settings
+table (one rep's email account, readable by every rep) are cleared, and the rep is told;
+a SQLite file, one rep's book, keeps its own."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from funnel_tui.checks import check_database
+from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from funnel_tui.store.postgres_schema import MIGRATIONS as POSTGRES_MIGRATIONS
+from funnel_tui.store.sqlite import open_storage
+from tests.cli_support import invoke
+from tests.postgres_server import PostgresServer
+
+# What a v11 book's settings table may hold: the team's currency, and one rep's own.
+V11_SETTINGS = {
+    "currency": "EUR",
+    "rep_name": "Alex Morgan",
+    "dial_command": "xdg-open tel:{tel}",
+    "email_from": "alex@kestrel.example",
+    "smtp_host": "smtp.kestrel.example",
+    "smtp_port": "465",
+    "smtp_security": "tls",
+    "smtp_user": "alex",
+}
+
+
+def test_upgrading_a_version_11_file_keeps_its_own_settings(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")  # one commit, not one a statement: a second sooner
+    for migration in MIGRATIONS[:11]:
+        migration(conn)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA user_version = 11")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", V11_SETTINGS.items())
+    conn.close()
+    storage = open_storage(path)
+    try:
+        assert storage.db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+        assert dict(storage.db.execute("SELECT key, value FROM settings")) == V11_SETTINGS
+    finally:
+        storage.close()
+    assert check_database(path) == []
+
+
+@pytest.fixture
+def version_11_team(postgres_server: PostgresServer) -> Iterator[str]:
+    """A team database as funnel's v11 left it, with one rep's own settings in the
+    team's table."""
+    name = f"t_v11_{secrets.token_hex(3)}"
+    url = postgres_server.create_database(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        for number in range(6, 12):
+            if script := POSTGRES_MIGRATIONS[number]:
+                conn.execute(script)
+        conn.execute("INSERT INTO schema_version (version) VALUES (11)")
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO settings (key, value) VALUES (%s, %s)", list(V11_SETTINGS.items())
+            )
+    yield url
+    postgres_server.drop_database(name)
+
+
+def test_upgrading_a_version_11_team_clears_the_reps_own_settings_and_says_so(
+    version_11_team: str,
+) -> None:
+    first = invoke("--db", version_11_team, "config", "list")
+    assert first.exit_code == 0, first.output
+    assert first.stderr == (
+        "Cleared dial_command, email_from, rep_name, smtp_host, smtp_port, smtp_security,"
+        " smtp_user from the team's shared settings,"
+        " where an older funnel kept reps' own settings: every rep could read them and"
+        " nothing used them. Each rep keeps theirs in their config file: funnel config set"
+        " KEY VALUE.\n"
+    )
+    assert "currency = EUR" in first.stdout
+    with psycopg.connect(version_11_team) as conn:
+        assert conn.execute("SELECT key, value FROM settings").fetchall() == [("currency", "EUR")]
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (LATEST_VERSION,)
+    # Said once: the next command finds nothing to clear.
+    again = invoke("--db", version_11_team, "config", "list")
+    assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_migrate_to_an_older_team_database_says_what_it_cleared(
+    version_11_team: str, tmp_path: Path
+) -> None:
+    book = tmp_path / "mine.db"
+    open_storage(book).close()
+    result = invoke("migrate-to", version_11_team, "--rep", "alex", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith(
+        "Cleared dial_command, email_from, rep_name, smtp_host, smtp_port, smtp_security,"
+        " smtp_user from the team's shared settings"
+    )
+    with psycopg.connect(version_11_team) as conn:
+        assert conn.execute("SELECT key FROM settings").fetchall() == [("currency",)]
