@@ -363,6 +363,12 @@ def test_filter(directory: Any, typed: str, found: list[str]) -> None:
         ("1303", "US", ["Di Denver"]),
         ("1000", "US", ["Ned Nash"]),
         ("0002", "GB", []),
+        # With a name, in any order: the number's words are read together.
+        ("lane 020 7946 0958", "GB", ["Lu Lane"]),
+        ("(020) 7946-0958 lu", "GB", ["Lu Lane"]),
+        ("mo 07700 900318", "GB", ["Mo Mills"]),
+        ("ned 1 (555) 000-1000", "US", ["Ned Nash"]),
+        ("mills 020 7946 0958", "GB", []),
         # A number stored in national form (from v4) is found as typed.
         ("06 12 34", "FR", ["Jo Jolie"]),
         ("06 12 34 56 78", "FR", ["Jo Jolie"]),
@@ -383,6 +389,16 @@ def test_the_filter_finds_a_stored_number_however_it_is_typed(
     insert(book_db, "Di Denver", phone="+13035551234")
     insert(book_db, "Jo Jolie", phone="06 12 34 56 78")
     assert names(book_db, queue_ids(book_db, now=NOW, text=typed, phone_region=region)) == found
+
+
+def test_a_filter_of_a_thousand_words_is_read_without_error(directory: Any) -> None:
+    """Pasted text is more words than a filter reads: the query stays within what the
+    database takes (SQLite refuses one a thousand conditions deep)."""
+    pasted = " ".join(f"w{number}" for number in range(1100))
+    assert list(queue_ids(directory, now=NOW, text=pasted)) == []
+    assert names(directory, queue_ids(directory, now=NOW, text=" ".join(["ann"] * 1100))) == [
+        "Ann Archer"
+    ]
 
 
 def test_a_blank_filter_shows_the_whole_queue(directory: Any) -> None:

@@ -30,7 +30,7 @@ from funnel_tui.prospects import (
     load_card,
     set_method,
 )
-from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
+from funnel_tui.queue import FILTER_MAX_LENGTH, QueueMode, QueueOrder, fetch_rows, read_order
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.settings import Settings, load_settings
@@ -230,7 +230,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         with Horizontal(id="panes"):
             with Vertical(id="queue-pane"):
                 yield Label(QueueMode.TODAY.label, id="queue-title", markup=False)
-                yield Input(placeholder="filter: name, company, email or phone", id="queue-filter")
+                yield Input(
+                    placeholder="filter: name, company, email or phone",
+                    max_length=FILTER_MAX_LENGTH,
+                    id="queue-filter",
+                )
                 yield CallQueue(id="queue")
             with Container(id="prospect-panes"):
                 yield ProspectCard(id="card")
