@@ -9,8 +9,6 @@ the cursor, `pgdn` and `end` are plain index arithmetic.
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
 from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -23,16 +21,13 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.phones import search_patterns
-from funnel_tui.schema_v9 import TRIGRAMS
+from funnel_tui.queue_filter import matching_ids
 from funnel_tui.settings import Settings
-from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import (
     BY_NAME,
     IN_CLOSED_ZONE,
     IN_MATCHING_IDS,
     IN_OPEN_ZONE,
-    SEARCH_TEXT_LIKE,
 )
 from funnel_tui.timestamps import to_stored
 
@@ -139,137 +134,6 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(now.date(), time.max, tzinfo=now.tzinfo)
 
 
-# A word of a filter that is part of a phone number as people write one: digits and the
-# signs around them. Such words in a row are read together as one number.
-_PHONE_WORD = re.compile(r"[\d+().\-/]*\d[\d+().\-/]*")
-# A filter reads at most this many words, and the filter box holds at most as many as fit
-# in FILTER_MAX_LENGTH characters: each word is one more condition of the query, and
-# SQLite refuses a query a thousand conditions deep.
-MAX_FILTER_WORDS = 50
-FILTER_MAX_LENGTH = 2 * MAX_FILTER_WORDS
-
-
-@dataclass(frozen=True)
-class _FilterTerm:
-    """A word of a filter, or the words of a phone number typed in it."""
-
-    text: str
-    # LIKE patterns over phone_digits that also find it (empty for a word of no number).
-    digits: tuple[str, ...] = ()
-
-
-def _filter_terms(text: str, phone_region: str | None) -> list[_FilterTerm]:
-    """The filter's words, a phone number written over several (`07700 900318`,
-    `(617) 555-0154`) taken as one, each once."""
-    terms: list[_FilterTerm] = []
-    number: list[str] = []
-
-    def end_number() -> None:
-        if number:
-            piece = " ".join(number)
-            terms.append(_FilterTerm(piece, search_patterns(piece, phone_region)))
-            number.clear()
-
-    for word in text.split():
-        if _PHONE_WORD.fullmatch(word):
-            number.append(word)
-        else:
-            end_number()
-            terms.append(_FilterTerm(word))
-    end_number()
-    unique: dict[str, _FilterTerm] = {}
-    for term in terms:
-        unique.setdefault(term.text.casefold(), term)
-    return list(unique.values())[:MAX_FILTER_WORDS]
-
-
-def _filter_clause(
-    db: sqlite_utils.Database, terms: list[_FilterTerm]
-) -> tuple[str, dict[str, str]]:
-    """SQL over prospect_search matching name, company, email or phone: every word of the
-    filter somewhere in them (`ann acme` finds Ann Archer of Acme Ltd), a number also by
-    its digits: a number typed in any form (`07700 900318` in GB) finds the stored
-    +447700900318, and a part of one the numbers that hold it."""
-    like = SEARCH_TEXT_LIKE.for_db(db)
-    params: dict[str, str] = {}
-    conditions = []
-    for number, term in enumerate(terms):
-        params[f"like{number}"] = f"%{_escape_like(term.text)}%"
-        either = [like.format(like=f"like{number}")]
-        for other, pattern in enumerate(term.digits):
-            params[f"digits{number}_{other}"] = pattern
-            either.append(f"phone_digits LIKE :digits{number}_{other}")
-        conditions.append(f"({' OR '.join(either)})")
-    return " AND ".join(conditions), params
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
-    """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): looked up in
-    the trigram index where it serves, else one pass over the narrow rows of
-    prospect_search, which triggers keep in step with prospects."""
-    terms = _filter_terms(text, phone_region)
-    clause, params = _filter_clause(db, terms)
-    ids = _indexed_matches(db, terms, clause, params) if dialect_of(db) is Dialect.SQLITE else None
-    if ids is None:
-        rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
-        ids = [row[0] for row in rows]
-    return json.dumps(ids)
-
-
-# Three characters in a row that are no LIKE wildcard: what the trigram index looks up.
-_TRIGRAM = re.compile(r"[^%_]{3}")
-# Past this many matches one pass over prospect_search is quicker than checking each
-# match the index names against its text (about 2 µs each).
-INDEXED_MATCHES_AT_MOST = 5000
-
-
-def _looked_up(text: str) -> str:
-    """A LIKE for the trigram index that finds `text`: SQLite hands the index a LIKE only
-    without ESCAPE, so the text's own `%` and `_` are looked up as `_` (any one
-    character), and the LIKE with ESCAPE then keeps the exact matches."""
-    return "%" + re.sub("[%_]", "_", text) + "%"
-
-
-def _indexed_matches(
-    db: sqlite_utils.Database, terms: list[_FilterTerm], clause: str, params: dict[str, str]
-) -> list[int] | None:
-    """The matches of `_filter_clause` found through prospect_trigrams; None when a pass
-    over prospect_search answers better: no word has three characters to look up (`ab`,
-    `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or the index cannot
-    be read (`funnel check` says why).
-
-    The index is asked for the prospects holding every word of three characters or more
-    (other than numbers), and each of them is checked against the whole filter. A filter
-    that is one number alone is looked up as text and by its digits.
-    """
-    words = [term.text for term in terms if not term.digits and _TRIGRAM.search(term.text)]
-    looked_up = {f"looked_up{number}": _looked_up(word) for number, word in enumerate(words)}
-    if looked_up:
-        in_index = " AND ".join(f"search_text LIKE :{name}" for name in looked_up)
-        sql = f"SELECT rowid FROM {TRIGRAMS} WHERE {in_index} AND {clause}"
-    elif len(terms) == 1 and _TRIGRAM.search(terms[0].text):
-        looked_up = {"looked_up0": _looked_up(terms[0].text)}
-        selects = [f"SELECT rowid FROM {TRIGRAMS} WHERE search_text LIKE :looked_up0 AND {clause}"]
-        selects += [
-            f"SELECT rowid FROM {TRIGRAMS} WHERE phone_digits LIKE :{name}"
-            for name in params
-            if name.startswith("digits")
-        ]
-        sql = " UNION ".join(selects)
-    else:
-        return None
-    try:
-        rows = db.execute(f"{sql} LIMIT {INDEXED_MATCHES_AT_MOST + 1}", {**params, **looked_up})
-        ids = [row[0] for row in rows]
-    except sqlite3.DatabaseError:
-        return None
-    return ids if len(ids) <= INDEXED_MATCHES_AT_MOST else None
-
-
 @dataclass(frozen=True)
 class QueueOrder:
     """The prospects to show, in order, and how many wait for their calling hours.
@@ -312,7 +176,7 @@ def queue_order(
     # Spaces as the queue's title shows the filter: a double space typed is one.
     text = " ".join(text.split())
     if text:
-        params["matching"] = _matching_ids(db, text, phone_region)
+        params["matching"] = matching_ids(db, text, phone_region)
         restrict = IN_MATCHING_IDS.for_db(db)
     if mode is QueueMode.TODAY:
         team = ""

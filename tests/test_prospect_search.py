@@ -23,13 +23,8 @@ from funnel_tui.migrations import (
     PROSPECT_SEARCH_FROM_PROSPECTS,
 )
 from funnel_tui.prospects import add_prospect, update_prospect
-from funnel_tui.queue import (
-    QueueMode,
-    _filter_clause,
-    _filter_terms,
-    _indexed_matches,
-    queue_ids,
-)
+from funnel_tui.queue import QueueMode, queue_ids
+from funnel_tui.queue_filter import filter_clause, filter_terms, indexed_matches
 from funnel_tui.schema_v9 import CHECK_TRIGRAMS
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.rows import insert_row
@@ -258,10 +253,10 @@ def test_the_filter_finds_any_part_of_name_company_email_or_phone(book_storage: 
     assert found(db, "999") == set()
 
 
-def indexed_matches(db: sqlite_utils.Database, text: str) -> list[int] | None:
+def indexed(db: sqlite_utils.Database, text: str) -> list[int] | None:
     """What the trigram index answers for a filter, None when it is left to one pass."""
-    terms = _filter_terms(text, None)
-    return _indexed_matches(db, terms, *_filter_clause(db, terms))
+    terms = filter_terms(text, None)
+    return indexed_matches(db, terms, *filter_clause(db, terms))
 
 
 def test_a_filter_of_three_characters_is_looked_up_in_the_trigram_index(
@@ -271,14 +266,14 @@ def test_a_filter_of_three_characters_is_looked_up_in_the_trigram_index(
     three characters in a row that are no wildcard is left to that pass."""
     add_people(db)
     for text in (*QUERIES, "2079460958", "555-07"):
-        clause, params = _filter_clause(db, _filter_terms(text, None))
+        clause, params = filter_clause(db, filter_terms(text, None))
         rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
         scanned = [row[0] for row in rows]
-        indexed = indexed_matches(db, text)
+        looked_up = indexed(db, text)
         if text in ("%%%", "___", "r_s", "r%s", "p_s@") or len(text) < 3:
-            assert indexed is None, text
+            assert looked_up is None, text
         else:
-            assert indexed is not None and sorted(indexed) == sorted(scanned), text
+            assert looked_up is not None and sorted(looked_up) == sorted(scanned), text
 
 
 def test_check_names_a_stale_or_missing_trigram_index_and_repair_builds_it(
@@ -305,7 +300,7 @@ def test_check_names_a_stale_or_missing_trigram_index_and_repair_builds_it(
     assert found(db, "grace hopper") == {ada}, "without the index the filter reads every row"
     repair_database(db)
     assert check_database(storage.path) == []
-    assert indexed_matches(db, "hopper") == [ada]
+    assert indexed(db, "hopper") == [ada]
 
 
 def test_upgrading_a_version_8_file_builds_the_trigram_index(tmp_path: Path) -> None:
@@ -321,7 +316,7 @@ def test_upgrading_a_version_8_file_builds_the_trigram_index(tmp_path: Path) -> 
     try:
         db = storage.db
         assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
-        assert indexed_matches(db, "lovelace") == [1]
+        assert indexed(db, "lovelace") == [1]
         db["prospects"].insert({"name": "Grace Hopper"})
         assert found(db, "hopper") == {2}
         assert_in_step(db)

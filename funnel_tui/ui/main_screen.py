@@ -30,7 +30,8 @@ from funnel_tui.prospects import (
     load_card,
     set_method,
 )
-from funnel_tui.queue import FILTER_MAX_LENGTH, QueueMode, QueueOrder, fetch_rows, read_order
+from funnel_tui.queue import QueueMode, QueueOrder, fetch_rows, read_order
+from funnel_tui.queue_filter import FILTER_MAX_LENGTH
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.settings import Settings, load_settings
