@@ -285,6 +285,31 @@ async def test_filter_finds_a_prospect_by_company_and_escape_clears(demo_app: Fu
         assert demo_app.screen.query_one(CallQueue).row_count == db["prospects"].count
 
 
+async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large book takes a moment to search: meanwhile the list is the last one found,
+    and the title says so rather than naming a count that is not the filter's."""
+    gate = threading.Event()
+    read_order = main_screen_module.read_order
+
+    def read_when_let(db: Any, **values: Any) -> Any:
+        if values.get("text"):
+            gate.wait(timeout=10)
+        return read_order(db, **values)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        title = demo_app.screen.query_one("#queue-title")
+        monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+        await pilot.press("slash", *"ben")
+        await pilot.pause()
+        assert shown_text(title).strip() == "Today's queue · looking for “ben”…"
+        gate.set()
+        await settle(pilot)
+        assert "prospects matching “ben”" in shown_text(title)
+
+
 async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     count = db["prospects"].count

@@ -159,6 +159,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # The prospect whose "taken by another rep" was said last (said once each).
         self._taken_said: int | None = None
         self._order_complete = False
+        # The filter of the order on screen: while another one is read, the title says so.
+        self._shown_filter = ""
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
         self.undo_session = UndoSession()
@@ -330,6 +332,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             limit=FIRST_SCREEN_ROWS,
             rep=self.funnel.rep,
         )
+        self._shown_filter = self.filter_text
         self._show_order(head, now)
 
     def reload_queue(self, select: int | None = None) -> None:
@@ -363,6 +366,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         )
         if self._torn_down:
             return
+        self._shown_filter = text
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
 
@@ -461,6 +465,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         if not self._order_complete:
             # Only the head of the queue is read yet: no count to give.
             self.query_one("#queue-title", Label).update(self.mode.label)
+            return
+        if self.filter_text and self.filter_text != self._shown_filter:
+            # A large book takes a moment to search: the list below is the last one found.
+            looking_for = f"{self.mode.label} · looking for “{one_line(self.filter_text)}”…"
+            self.query_one("#queue-title", Label).update(looking_for)
             return
         count = self._in_view
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
@@ -851,6 +860,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         elif highlighted is None:
             self._pending_selection = PendingSelection(highlighted, self._row_before_filter)
         self.reload_queue()
+        self._update_title()
 
     def action_toggle_mode(self) -> None:
         self.mode = self.mode.following
