@@ -615,6 +615,11 @@ def _v13(conn: sqlite3.Connection) -> None:
     SQLite file is one rep's book and keeps them in its settings."""
 
 
+def _v14(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v14 makes its call triggers do less for the usual call; the
+    SQLite file's triggers are its own."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -629,6 +634,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v11,
     _v12,
     _v13,
+    _v14,
 )
 
 

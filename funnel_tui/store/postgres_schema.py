@@ -408,12 +408,8 @@ _RECORD_FLAGS = "\n    ".join(
     for flag in ("do_not_call", "wrong_number", "nurture")
 )
 
-CALL_TRIGGERS = f"""
-CREATE FUNCTION funnel_call_added() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    busy_before boolean;
-BEGIN
-    SELECT EXISTS (
+# Whether the prospect's line was busy earlier on the call's day, with no connect since.
+_BUSY_BEFORE = f"""SELECT EXISTS (
         SELECT 1 FROM calls c WHERE c.prospect_id = NEW.prospect_id
           AND c.id <> NEW.id AND c.outcome = 'busy'
           AND (funnel_utc(c.started_at)::timestamptz)::date
@@ -421,8 +417,10 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.prospect_id = NEW.prospect_id
               AND k.outcome IN ({_CONNECTS})
               AND k.started_at BETWEEN c.started_at AND NEW.started_at)
-    ) INTO busy_before;
-    UPDATE prospects SET
+    ) INTO busy_before;"""
+
+# The new call's prospect: its last call and its attempts.
+_CALL_MOVES_PROSPECT_ON = f"""UPDATE prospects SET
         last_called_at = NEW.started_at,
         last_outcome = NEW.outcome,
         attempts = CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN 0
@@ -430,7 +428,15 @@ BEGIN
                         WHEN NEW.outcome IN ({_ATTEMPTS}) THEN attempts + 1
                         ELSE attempts END
     WHERE id = NEW.prospect_id
-      AND (last_called_at IS NULL OR last_called_at <= NEW.started_at);
+      AND (last_called_at IS NULL OR last_called_at <= NEW.started_at);"""
+
+CALL_TRIGGERS = f"""
+CREATE FUNCTION funnel_call_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    busy_before boolean;
+BEGIN
+    {_BUSY_BEFORE}
+    {_CALL_MOVES_PROSPECT_ON}
     RETURN NULL;
 END
 $$;
@@ -692,6 +698,22 @@ WHERE c.prospect_id IN (
 GROUP BY c.prospect_id, {_METHOD}, p.source"""
 
 
+# A new call of the one method all its prospect's calls count under moves the
+# prospect's marks on in place (no row when they count under several, or none yet).
+_MOVE_MARKS_ON = f"""UPDATE lead_marks SET
+            first_call_at = least(first_call_at, started),
+            last_call_at = greatest(last_call_at, started),
+            last_connect_at = CASE WHEN NEW.outcome IN ({_CONNECTS})
+                THEN greatest(last_connect_at, started) ELSE last_connect_at END,
+            last_meeting_at = CASE WHEN NEW.outcome = '{Outcome.MEETING}'
+                THEN greatest(last_meeting_at, started) ELSE last_meeting_at END,
+            last_refusal_at = CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}'
+                THEN greatest(last_refusal_at, started) ELSE last_refusal_at END,
+            wait_s = CASE WHEN started < first_call_at
+                THEN funnel_epoch(started) - funnel_epoch(created) ELSE wait_s END
+        WHERE prospect_id = NEW.prospect_id AND per_method = 0
+          AND only_method = counted_method AND started IS NOT NULL;"""
+
 LEAD_MARKS_TRIGGERS = f"""
 CREATE FUNCTION funnel_mark_prospect(prospect bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -712,19 +734,7 @@ BEGIN
         started := funnel_utc(NEW.started_at);
         SELECT coalesce(nullif(NEW.method, ''), p.method), p.created_at
         INTO counted_method, created FROM prospects p WHERE p.id = NEW.prospect_id;
-        UPDATE lead_marks SET
-            first_call_at = least(first_call_at, started),
-            last_call_at = greatest(last_call_at, started),
-            last_connect_at = CASE WHEN NEW.outcome IN ({_CONNECTS})
-                THEN greatest(last_connect_at, started) ELSE last_connect_at END,
-            last_meeting_at = CASE WHEN NEW.outcome = '{Outcome.MEETING}'
-                THEN greatest(last_meeting_at, started) ELSE last_meeting_at END,
-            last_refusal_at = CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}'
-                THEN greatest(last_refusal_at, started) ELSE last_refusal_at END,
-            wait_s = CASE WHEN started < first_call_at
-                THEN funnel_epoch(started) - funnel_epoch(created) ELSE wait_s END
-        WHERE prospect_id = NEW.prospect_id AND per_method = 0
-          AND only_method = counted_method AND started IS NOT NULL;
+        {_MOVE_MARKS_ON}
         IF FOUND THEN
             RETURN NULL;
         END IF;
@@ -1026,6 +1036,111 @@ OWN_SETTINGS_LEFT = (
 )
 SCHEMA_V13 = f"DELETE FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V13)});"
 
+# --- v14: the call triggers do less for the usual call (SQLite: nothing) -----------------
+#
+# Logging a call fires these for every rep at once, and they were most of the server's
+# work per call. Each gives the rows it gave before:
+# - a prospect's first call writes its marks from the call itself: with no other call, a
+#   rebuild would read back just this one (it still runs when the call's moment does not
+#   read, as before); its moment is in UTC already, so funnel_epoch's parsing is skipped;
+# - only a busy call asks whether the line was busy earlier that day (other outcomes
+#   never look at the answer);
+# - a call added to the counts never leaves a row at zero calls: only one taken away
+#   (sign -1) looks for a row to delete.
+SCHEMA_V14 = f"""
+CREATE OR REPLACE FUNCTION funnel_call_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    busy_before boolean := false;
+BEGIN
+    IF NEW.outcome = '{Outcome.BUSY}' THEN
+        {_BUSY_BEFORE}
+    END IF;
+    {_CALL_MOVES_PROSPECT_ON}
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION funnel_lead_marks_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    started text;
+    counted_method text;
+    counted_source text;
+    created text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        started := funnel_utc(NEW.started_at);
+        SELECT coalesce(nullif(NEW.method, ''), p.method), {_SOURCE}, p.created_at
+        INTO counted_method, counted_source, created FROM prospects p
+        WHERE p.id = NEW.prospect_id;
+        {_MOVE_MARKS_ON}
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+        IF started IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls c
+                WHERE c.prospect_id = NEW.prospect_id AND c.id <> NEW.id) THEN
+            DELETE FROM lead_marks WHERE prospect_id = NEW.prospect_id;
+            INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
+                first_call_at, last_call_at, last_connect_at, last_meeting_at,
+                last_refusal_at, wait_s)
+            VALUES (NEW.prospect_id, 0, '', counted_method, counted_source, started, started,
+                CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN started END,
+                CASE WHEN NEW.outcome = '{Outcome.MEETING}' THEN started END,
+                CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}' THEN started END,
+                extract(epoch FROM started::timestamptz)::bigint - funnel_epoch(created));
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM funnel_mark_prospect(OLD.prospect_id);
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.prospect_id <> OLD.prospect_id) THEN
+        PERFORM funnel_mark_prospect(NEW.prospect_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION funnel_count_call(
+    started_at text, call_method text, outcome text, duration_s integer, reason text,
+    prospect_method text, prospect_source text, sign integer
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    call_day text := {_call_day("funnel_utc(started_at)")};
+    counted_method text := coalesce(nullif(call_method, ''), prospect_method);
+    counted_source text := coalesce(nullif(trim(prospect_source), ''), '{NO_SOURCE}');
+BEGIN
+    INSERT INTO call_days AS d (day, method, source, {_COUNT_COLUMNS})
+    VALUES (call_day, counted_method, counted_source, {_SIGNED_COUNTS})
+    ON CONFLICT (day, method, source) DO UPDATE SET
+        {_ADD_COUNTS};
+    IF sign < 0 THEN
+        DELETE FROM call_days d WHERE d.day = call_day AND d.method = counted_method
+            AND d.source = counted_source AND d.calls = 0;
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION funnel_count_rep_call(
+    call_rep text, started_at text, call_method text, outcome text, duration_s integer,
+    reason text, prospect_method text, prospect_source text, sign integer
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    call_day text := {_call_day("funnel_utc(started_at)")};
+    counted_method text := coalesce(nullif(call_method, ''), prospect_method);
+    counted_source text := coalesce(nullif(trim(prospect_source), ''), '{NO_SOURCE}');
+BEGIN
+    INSERT INTO rep_call_days AS d (rep, day, method, source, {_COUNT_COLUMNS})
+    VALUES (call_rep, call_day, counted_method, counted_source, {_SIGNED_COUNTS})
+    ON CONFLICT (rep, day, method, source) DO UPDATE SET
+        {_ADD_COUNTS};
+    IF sign < 0 THEN
+        DELETE FROM rep_call_days d WHERE d.rep = call_rep AND d.day = call_day
+            AND d.method = counted_method AND d.source = counted_source AND d.calls = 0;
+    END IF;
+END
+$$;
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1037,6 +1152,7 @@ MIGRATIONS: dict[int, str] = {
     11: SCHEMA_V11,
     12: SCHEMA_V12,
     13: SCHEMA_V13,
+    14: SCHEMA_V14,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
