@@ -83,6 +83,29 @@ WITH first AS (
 SELECT first.owner IS NOT NULL OR EXISTS (SELECT 1 FROM taken) AS claimed, first.* FROM first
 """
 
+# PostgreSQL, handed the head of the queue as a query (queue.todays_head): the same in
+# one statement that also reads the head, so the queue and the claim see one snapshot.
+# A row another rep's call changed since that snapshot is locked in its new version,
+# which PostgreSQL checks against the conditions again (READ COMMITTED): `version`, the
+# xmin the head was read with, no longer matches it, and the row is skipped, as one
+# locked this instant is. One row always comes back: `queued`, how many prospects the
+# head holds (none: the queue is empty), and the prospect claimed, if any.
+_CLAIM_HEAD_ON_POSTGRESQL = f"""
+WITH head AS MATERIALIZED ({{head}}), first AS (
+    SELECT p.* FROM head c JOIN prospects p ON p.id = c.id
+    WHERE p.xmin = c.version AND ({_MAY_BE_GIVEN})
+    ORDER BY c.bucket, c.position LIMIT 1
+    FOR UPDATE OF p SKIP LOCKED
+), taken AS (
+    INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
+    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL
+    {_TAKE_ON_CONFLICT}
+)
+SELECT (SELECT count(*) FROM head) AS queued,
+    first.owner IS NOT NULL OR EXISTS (SELECT 1 FROM taken) AS claimed, first.*
+FROM (SELECT) AS one LEFT JOIN first ON true
+"""
+
 # The pool prospects another rep holds now: left out of `rep`'s queue.
 HELD_BY_OTHERS = "SELECT prospect_id FROM claims WHERE rep <> :rep AND expires_at > :now"
 
@@ -164,6 +187,31 @@ def claim_head(
         return claim_first(db, candidates, rep, now)
     with write_transaction(db):
         return claim_first(db, candidates, rep, now)
+
+
+@dataclass(frozen=True)
+class HeadClaim:
+    """What one try at the head of a queue found: whether the queue holds anyone, and the
+    row of the prospect claimed (None when every one was being taken by other reps)."""
+
+    queued: bool
+    prospect: dict[str, Any] | None
+
+
+def claim_queue_head(
+    db: Any, head: str, params: dict[str, Any], rep: str, now: datetime
+) -> HeadClaim:
+    """On PostgreSQL, the first prospect of the queue head `head` (queue.todays_head's
+    query, with its `params`) that `rep` can take, taken, in one statement that needs no
+    transaction around it."""
+    row = next(
+        db.query(
+            _CLAIM_HEAD_ON_POSTGRESQL.format(head=head),
+            {**params, "rep": rep, "now": to_stored(now), "expires": to_stored(now + LEASE)},
+        )
+    )
+    queued, claimed = row.pop("queued"), row.pop("claimed")
+    return HeadClaim(queued > 0, row if claimed else None)
 
 
 RELEASE = "DELETE FROM claims WHERE prospect_id = ? AND rep = ?"

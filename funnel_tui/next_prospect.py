@@ -10,14 +10,15 @@ from typing import Any
 
 import sqlite_utils
 
-from funnel_tui.claims import claim_head
+from funnel_tui.claims import claim_head, claim_queue_head
 from funnel_tui.dates import describe_when, known_zone
 from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.phones import international
 from funnel_tui.prospects import get_prospect
-from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.queue import QueueMode, read_order, todays_head
 from funnel_tui.settings import Settings
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -180,9 +181,19 @@ def _claim_next(
     db: sqlite_utils.Database, *, now: datetime, settings: Settings, rep: str
 ) -> NextProspect | None:
     """Claim the head of `rep`'s queue: a few of its first prospects are read, and the
-    first that nobody else is taking at this instant is claimed, in one transaction. When
-    all of those went to other reps meanwhile, the queue is read again."""
+    first that nobody else is taking at this instant is claimed, in one transaction (on
+    PostgreSQL, one statement that reads them too). When all of those went to other reps
+    meanwhile, the queue is read again."""
+    on_postgresql = dialect_of(db) is Dialect.POSTGRESQL
     for _ in range(READ_TRIES):
+        if on_postgresql:
+            head, params = todays_head(db, now=now, settings=settings, rep=rep, limit=CLAIM_WINDOW)
+            found = claim_queue_head(db, head, params, rep, now)
+            if not found.queued:
+                return None
+            if found.prospect is not None:
+                return _next_prospect(found.prospect, now)
+            continue
         order = read_order(
             db,
             now=now,
