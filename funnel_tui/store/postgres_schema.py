@@ -1038,11 +1038,12 @@ SCHEMA_V13 = f"DELETE FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V13)
 
 # --- v14: the call triggers do less for the usual call (SQLite: nothing) -----------------
 #
-# Logging a call fires these for every rep at once, and they were most of the server's
-# work per call. Each gives the rows it gave before:
+# Every call logged fires these, and they were much of the server's work per call (a
+# team's reps log at once). Each leaves the rows it left before:
 # - a prospect's first call writes its marks from the call itself: with no other call, a
 #   rebuild would read back just this one (it still runs when the call's moment does not
-#   read, as before); its moment is in UTC already, so funnel_epoch's parsing is skipped;
+#   read, as before), and funnel_epoch is written out: a SQL function PostgreSQL cannot
+#   inline (its cast reads the session's zone) is planned again at every call;
 # - only a busy call asks whether the line was busy earlier that day (other outcomes
 #   never look at the answer);
 # - a call added to the counts never leaves a row at zero calls: only one taken away
@@ -1086,7 +1087,8 @@ BEGIN
                 CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN started END,
                 CASE WHEN NEW.outcome = '{Outcome.MEETING}' THEN started END,
                 CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}' THEN started END,
-                extract(epoch FROM started::timestamptz)::bigint - funnel_epoch(created));
+                extract(epoch FROM started::timestamptz)::bigint
+                - extract(epoch FROM funnel_utc(created)::timestamptz)::bigint);
             RETURN NULL;
         END IF;
     END IF;
