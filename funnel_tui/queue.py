@@ -205,13 +205,14 @@ def _listed_order(
     return QueueOrder(ids, complete=limit is None, mode=mode)
 
 
-def _team_clause(params: dict[str, str | int], rep: str | None) -> str:
+def _team_clause(params: dict[str, str | int], rep: str | None, held: str = HELD_BY_OTHERS) -> str:
     """What keeps a team rep's queue to their own prospects and the pool's, less those
-    another rep holds now (PRODUCT 16); nothing in a one-rep book."""
+    another rep holds now (`held`, a query of their ids; PRODUCT 16); nothing in a
+    one-rep book."""
     if rep is None:
         return ""
     params["rep"] = rep
-    return f" AND (owner IS NULL OR owner = :rep) AND id NOT IN ({HELD_BY_OTHERS})"
+    return f" AND (owner IS NULL OR owner = :rep) AND id NOT IN ({held})"
 
 
 def _todays_buckets(
@@ -220,15 +221,17 @@ def _todays_buckets(
     restrict: str,
     now: datetime,
     closed_zones: Collection[str],
+    open_now: str | None = None,
 ) -> list[tuple[str, str]]:
-    """Each bucket of today's queue as a WHERE and its ORDER BY, in the queue's order."""
+    """Each bucket of today's queue as a WHERE and its ORDER BY, in the queue's order;
+    `open_now` holds back the prospects whose zone is closed (IN_OPEN_ZONE unless given)."""
     params.update(
         now=to_stored(now),
         end_of_day=to_stored(end_of_day(now)),
         closed=json.dumps(sorted(closed_zones)),
     )
     # The zone is in the bucket indexes, so holding back stays an index-only scan.
-    open_now = IN_OPEN_ZONE.for_db(db)
+    open_now = IN_OPEN_ZONE.for_db(db) if open_now is None else open_now
     buckets = []
     for bucket in BUCKETS:
         where, order_by = bucket.split(" ORDER BY ")
@@ -367,9 +370,12 @@ def todays_head(
     row's xmin as the query read it, so that a statement that locks the row can tell
     whether another rep's call changed it since. The calling hours are read here first."""
     params: dict[str, str | int] = {}
-    team = _team_clause(params, rep)
+    # What every bucket leaves out is read once, as `held` and `closed`: the query stays
+    # short enough for psycopg to keep its parsed form.
+    team = _team_clause(params, rep, held="SELECT prospect_id FROM held")
     closed = closed_timezones(db, now, settings)
-    buckets = _todays_buckets(db, params, team, now, closed)
+    open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT zone FROM closed))"
+    buckets = _todays_buckets(db, params, team, now, closed, open_now)
     # Each bucket read off its index up to the limit, as the queue reads it one by one.
     selects = " UNION ALL ".join(
         f"(SELECT id, xmin AS version, {number} AS bucket,"
@@ -380,8 +386,12 @@ def todays_head(
     # The moments as sub-selects: PostgreSQL then keeps one plan for the connection that
     # serves every moment, where with plain parameters it plans the query again for each
     # claim's moment, which costs several times what running it does.
-    selects = _MOMENT.sub(r"(SELECT CAST(:\1 AS text))", selects)
-    return f"SELECT * FROM ({selects}) b ORDER BY bucket, position LIMIT {int(limit)}", params
+    head = (
+        f"WITH held AS ({HELD_BY_OTHERS}),"
+        " closed AS (SELECT json_array_elements_text(:closed::json) AS zone)"
+        f" SELECT * FROM ({selects}) b ORDER BY bucket, position LIMIT {int(limit)}"
+    )
+    return _MOMENT.sub(r"(SELECT CAST(:\1 AS text))", head), params
 
 
 _MOMENT = re.compile(r":(now|end_of_day)\b")
