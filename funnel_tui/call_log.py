@@ -26,6 +26,7 @@ from funnel_tui.prospects import SQLITE_INTEGERS, get_prospect
 from funnel_tui.reps import KNOWN_REP
 from funnel_tui.settings import Settings
 from funnel_tui.store.batch import Sent, batched, send
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.errors import integrity_errors
 from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
@@ -388,6 +389,18 @@ def _split(row: dict[str, Any], *columns: str) -> list[Any]:
     return [row.pop(column) for column in columns]
 
 
+_CALL_COLUMNS = (
+    "prospect_id, started_at, duration_s, outcome, method, notes, follow_up_at, reason,"
+    " request_id, rep"
+)
+_CALL_MARKS = ", ".join("?" * len(_CALL_COLUMNS.split(",")))
+# On a team's server the call's id is taken from its sequence with the reads, so the call
+# and what it changes are sent in one batch: the call's triggers lock the team's row of
+# call_days for the day (every rep's call counts in it), and it is held until the commit
+# one wait later instead of two.
+_NEXT_CALL_ID = "SELECT nextval(pg_get_serial_sequence('calls', 'id'))"
+
+
 def _write_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -398,14 +411,18 @@ def _write_call(
     request_id: str | None,
     rep: str | None,
 ) -> LoggedCall:
-    """The transaction of `log_call`, in four batches on a team's server (store.batch):
-    what the call is logged against, the call, what it changes, and the undo record."""
+    """The transaction of `log_call`, in three batches on a team's server (store.batch):
+    what the call is logged against (and the call's id), the call with what it changes,
+    and the undo record."""
     with batched(db), write_transaction(db):
         lookup = None if request_id is None else send(db, _CALL_FOR_REQUEST, [rep, request_id])
         reads = None
         # An id no database could hold names no prospect (prospects.get_prospect).
         if prospect_id in SQLITE_INTEGERS:
             reads = _send_reads(db, prospect_id, entry, now, rep)
+        call_id_taken = None
+        if dialect_of(db) is Dialect.POSTGRESQL:
+            call_id_taken = send(db, _NEXT_CALL_ID)
         if lookup is not None and request_id is not None:
             found = _logged_call(lookup.one(), prospect_id, request_id)
             if found is not None:
@@ -428,25 +445,25 @@ def _write_call(
             now=now,
             settings=settings,
         )
-        call = send(
-            db,
-            "INSERT INTO calls (prospect_id, started_at, duration_s, outcome, method, notes,"
-            " follow_up_at, reason, request_id, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
-            [
-                prospect_id,
-                to_stored(started_at),
-                max(0, int(entry.duration_s)),
-                entry.outcome.value,
-                before["method"],
-                clean_optional(entry.notes),
-                _stored(entry.follow_up_at),
-                entry.reason.value if entry.reason else None,
-                request_id,
-                rep,
-            ],
-        )
-        call_id = int(_one(call)[0])
+        call = [
+            prospect_id,
+            to_stored(started_at),
+            max(0, int(entry.duration_s)),
+            entry.outcome.value,
+            before["method"],
+            clean_optional(entry.notes),
+            _stored(entry.follow_up_at),
+            entry.reason.value if entry.reason else None,
+            request_id,
+            rep,
+        ]
+        if call_id_taken is not None:
+            call_id = int(_one(call_id_taken)[0])
+            inserted = f"INSERT INTO calls (id, {_CALL_COLUMNS}) VALUES (?, {_CALL_MARKS})"
+            send(db, inserted, [call_id, *call])
+        else:
+            inserted = f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES ({_CALL_MARKS}) RETURNING id"
+            call_id = int(_one(send(db, inserted, call))[0])
         if effects.prospect:
             send(
                 db,
