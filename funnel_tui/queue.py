@@ -376,7 +376,7 @@ def todays_head(
     closed = closed_timezones(db, now, settings)
     open_now = " AND (timezone IS NULL OR timezone NOT IN (SELECT zone FROM closed))"
     buckets = _todays_buckets(db, params, team, now, closed, open_now)
-    # Each bucket read off its index up to the limit, as the queue reads it one by one.
+    # Each bucket up to the limit, numbered in its own order: the queue's order is theirs.
     selects = " UNION ALL ".join(
         f"(SELECT id, xmin AS version, {number} AS bucket,"
         f" row_number() OVER (ORDER BY {order_by}) AS position"
