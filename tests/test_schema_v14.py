@@ -25,7 +25,7 @@ DERIVED = {
     "call_days": "day, method, source",
     "rep_call_days": "rep, day, method, source",
 }
-# name, method, source, created_at (the 30th: a moment funnel_utc parses the slow way).
+# name, method, source, created_at (one on the last days of a month, one that does not read).
 PROSPECTS = [
     ("Ann Archer", "solution", "webinar", "2026-11-02T09:00:00+00:00"),
     ("Ben Baker", "benefits", "  ", "2026-10-30T17:45:00+00:00"),
