@@ -9,6 +9,7 @@ the cursor, `pgdn` and `end` are plain index arithmetic.
 from __future__ import annotations
 
 import json
+import re
 from array import array
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
