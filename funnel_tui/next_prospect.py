@@ -59,6 +59,10 @@ READ_TRIES = 3
 # How many of the first prospects of a rep's queue are tried in one claim: enough that
 # twenty reps asking at once each find one the others are not taking.
 CLAIM_WINDOW = 32
+# On PostgreSQL one try is one statement: the prospect it finds may be claimed by another
+# rep between its snapshot and its lock, and the next try's snapshot sees that claim. A
+# queue with prospects in it must not come back empty because a few tries lost such races.
+CLAIM_TRIES_ON_POSTGRESQL = 10
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def _claim_next(
     PostgreSQL, one statement that reads them too). When all of those went to other reps
     meanwhile, the queue is read again."""
     on_postgresql = dialect_of(db) is Dialect.POSTGRESQL
-    for _ in range(READ_TRIES):
+    for _ in range(CLAIM_TRIES_ON_POSTGRESQL if on_postgresql else READ_TRIES):
         if on_postgresql:
             head, params = todays_head(db, now=now, settings=settings, rep=rep, limit=CLAIM_WINDOW)
             found = claim_queue_head(db, head, params, rep, now)
