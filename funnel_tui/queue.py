@@ -16,8 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
@@ -35,6 +34,9 @@ from funnel_tui.store.sql import (
     SEARCH_TEXT_LIKE,
 )
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
 # Every clause below is written as the bucket index's WHERE says it (schema_v3), so that
