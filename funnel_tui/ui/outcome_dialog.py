@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -132,6 +133,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def __init__(self, context: CallContext, *, clock: Clock, save: Saver) -> None:
         super().__init__()
         self.clock = clock
+        self._painting_held = ExitStack()
         self.prepare(context, save)
 
     def prepare(self, context: CallContext, save: Saver) -> None:
@@ -442,7 +444,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             # timeout): say so instead of looking stuck.
             say_when_waiting(self, self._error),
         ]
-        self._write(self.save_call(entry))
+        saving = self.save_call(entry)
+        self._hold_painting()
+        self._write(saving)
 
     def _not_saved(self, reason: str | None) -> None:
         """Enter did not save: say why (None when the reason is already under its field).
@@ -453,7 +457,19 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             said.append("keys typed after enter were not applied")
         self._error(" · ".join(said))
 
+    def _hold_painting(self) -> None:
+        """Paint nothing while the call commits (a few milliseconds, keys held meanwhile):
+        a frame painted then, this dialog's first with the main screen dimmed beneath it,
+        takes the interpreter from the database thread for longer than the commit takes.
+        The commit, a failed write or the 0.2 s "Saving…" ends the hold."""
+        self._resume_painting()
+        self._painting_held.enter_context(self.app.batch_update())
+
+    def _resume_painting(self) -> None:
+        self._painting_held.close()
+
     def _show_saving(self) -> None:
+        self._resume_painting()
         self._error("Saving…")
         self._set_saving(True)
 
@@ -504,7 +520,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     @work(exclusive=True, group="save-outcome")
     async def _write(self, saving: Awaitable[LoggedCall]) -> None:
         try:
-            logged = await saving
+            try:
+                logged = await saving
+            finally:
+                self._resume_painting()
         except ProspectGone:
             self._stop_slow_save_timers()
             self._set_saving(False)
