@@ -10,11 +10,12 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TextIO
 
 from funnel_tui.foreign_values import MARK
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 EXPORT_TABLES = ("prospects", "calls")
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.figure_sql import method_sql, source_sql
 from funnel_tui.prospects import get_prospect
@@ -33,6 +31,9 @@ from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, suppress
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The person's rows, each table by the column that names them, in an order the foreign
 # keys allow; the calls' undo records go before the calls.

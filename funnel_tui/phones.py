@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import locale
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -72,6 +73,19 @@ def _library() -> ModuleType:
     import phonenumbers
 
     return phonenumbers
+
+
+def library_loaded() -> bool:
+    """Whether phonenumbers is imported yet (by this module or any other): until it is,
+    showing a number in the international format costs its import (PRODUCT 15 numbers are
+    stored in E.164, which reads as a number meanwhile)."""
+    return "phonenumbers" in sys.modules
+
+
+def load_library() -> None:
+    """Import phonenumbers now, for a caller that would rather pay for it at a moment of
+    its choosing (the app, once its first frame is up) than with the first number read."""
+    _library()
 
 
 class PhoneRefused(ValueError):

@@ -6,9 +6,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
@@ -21,6 +19,9 @@ from funnel_tui.suppression import Contact, suppressed_kinds
 from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The yes/no columns the edit form sets (do_not_call is also set by logging that outcome).
 FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture")

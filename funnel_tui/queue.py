@@ -15,8 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
@@ -31,6 +30,9 @@ from funnel_tui.store.sql import (
     IN_OPEN_ZONE,
 )
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ELIGIBLE = "do_not_call = 0 AND wrong_number = 0"
 # Every clause below is written as the bucket index's WHERE says it (schema_v3), so that

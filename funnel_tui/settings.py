@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 import shlex
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TypeAlias
 
 from funnel_tui.domain import PIPELINE_STAGES
 from funnel_tui.money import AmountError, parse_amount
@@ -26,6 +24,11 @@ from funnel_tui.phones import known_region, locale_region
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import clean_text, one_line
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import sqlite_utils
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
@@ -484,8 +487,9 @@ PARSERS = {
 }
 KEYS = tuple(field.name for field in fields(Settings))
 DEFAULTS = Settings()
-# What settings are read through: the app's sqlite-utils Database or a plain connection.
-Queryable = sqlite_utils.Database | sqlite3.Connection
+# What settings are read through: a book's database (sqlite-utils' or the app's
+# FileDatabase) or a plain sqlite3 connection.
+Queryable: TypeAlias = "sqlite_utils.Database | sqlite3.Connection"
 
 
 def parse_setting(key: str, text: str) -> object:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.phones import national_digits
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Told apart from any other SHA-256 of the same text.
 HASH_LABEL = "funnel-suppression-v1"

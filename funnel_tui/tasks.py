@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import from_stored, to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TASK_COLUMNS = (
     "id",

@@ -68,3 +68,60 @@ def test_core_modules_do_not_import_textual() -> None:
     assert checked.returncode == 0, checked.stderr
     report = json.loads(checked.stdout)
     assert report == {"culprit": None, "textual": False}
+
+
+# The app started on a one-prospect book, headless: which of the two slowest imports the
+# core could need are loaded when the first frame is painted, and what the card shows
+# once the app has settled.
+FIRST_FRAME = """
+import asyncio, io, json, sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from rich.console import Console
+from funnel_tui.store.sqlite import open_storage
+from funnel_tui.ui.app import FunnelApp
+
+storage = open_storage(Path(sys.argv[1]))
+storage.db.execute("INSERT INTO prospects (name, phone) VALUES ('Ada', '+15550001000')")
+now = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+app = FunnelApp(storage, clock=lambda: now, scripts_dir=Path(sys.argv[2]))
+report = {}
+paint = app._display
+
+def display(screen, renderable):
+    paint(screen, renderable)
+    if renderable is not None and "first_frame" not in report:
+        slow = ("sqlite_utils", "phonenumbers")
+        report["first_frame"] = [name for name in slow if name in sys.modules]
+
+app._display = display
+
+async def run():
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#card-body").content)
+        report["card"] = console.export_text()
+
+asyncio.run(run())
+storage.close()
+print(json.dumps(report))
+"""
+
+
+def test_the_first_frame_needs_neither_sqlite_utils_nor_phonenumbers(tmp_path: Path) -> None:
+    # Both cost more to import than anything else the first frame shows; phonenumbers
+    # follows the first frame, and the card then shows the number formatted.
+    ran = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(tmp_path / "book.db"), str(tmp_path / "scripts")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["first_frame"] == []
+    assert "+1 555-000-1000" in report["card"]

@@ -12,17 +12,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-import sqlite_utils
-
 from funnel_tui.foreign_values import decode_text
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
 from funnel_tui.store.dialect import Dialect, dialect_of, hide_passwords
+from funnel_tui.store.file_database import FileDatabase
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite keeps beside a database while it is open or mid-transaction.
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 BUSY_TIMEOUT_S = 10.0
 T = TypeVar("T")
+# A file's FileDatabase, sqlite-utils' own Database (as tests and other tools open one) or
+# a team's PostgresDatabase.
+Db = TypeVar("Db")
 
 
 class StorageError(Exception):
@@ -64,7 +66,7 @@ def describe_error(error: Exception) -> str:
 
 
 @contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write_transaction(db: Db) -> Iterator[Db]:
     """Run a block of writes as one transaction begun with BEGIN IMMEDIATE.
 
     IMMEDIATE takes the write lock up front, so a second writer waits for the busy
@@ -309,29 +311,24 @@ class Storage:
             self._adopt(connection)
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> FileDatabase:
         """This thread's connection, opened on first use."""
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._adopt(_connect(self.path))
         return db
 
-    def _adopt(self, conn: sqlite3.Connection) -> sqlite_utils.Database:
+    def _adopt(self, conn: sqlite3.Connection) -> FileDatabase:
         with self._lock:
             self._connections.append(conn)
-        # No sqlite-utils plugins: finding them reads every installed package's
-        # metadata (tens of milliseconds at start-up), and code from other packages
-        # has no business on the rep's connection.
-        db = self._local.db = sqlite_utils.Database(
-            conn, recursive_triggers=False, execute_plugins=False
-        )
+        db = self._local.db = FileDatabase(conn)
         return db
 
-    def write(self) -> AbstractContextManager[sqlite_utils.Database]:
+    def write(self) -> AbstractContextManager[FileDatabase]:
         """A BEGIN IMMEDIATE transaction on this thread's connection."""
         return write_transaction(self.db)
 
-    def retrying(self, work: Callable[[sqlite_utils.Database], T]) -> T:
+    def retrying(self, work: Callable[[FileDatabase], T]) -> T:
         """Run `work` with this thread's connection (a file has no connection to lose; a
         team database's storage tries again on a new one)."""
         return work(self.db)

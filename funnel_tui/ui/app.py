@@ -9,9 +9,8 @@ import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import sqlite_utils
 from rich.console import Console
 from textual import events
 from textual.actions import ActionParseResult
@@ -42,6 +41,9 @@ from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The signals that end the app as `q` would (see FunnelApp._exit_on_hangup).
 ENDING_SIGNALS = tuple(

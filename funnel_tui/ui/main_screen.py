@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerCancelled
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
+from funnel_tui.phones import library_loaded, load_library
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -251,6 +252,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # The rest of the order (a long list in a big book) once the first frame is up.
         self.call_after_refresh(self._first_frame.set)
         self._read_rest_of_queue()
+        self._format_phones()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
         # Follow-ups fall due and calling hours open as the day goes on.
@@ -334,6 +336,17 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         )
         self._shown_filter = self.filter_text
         self._show_order(head, now)
+
+    @work(group="phones")
+    async def _format_phones(self) -> None:
+        """Import phonenumbers once the first frame is up, in a thread so that keys go on
+        being handled meanwhile, then show the card again with its number formatted."""
+        await self._first_frame.wait()
+        if library_loaded():
+            return
+        await asyncio.to_thread(load_library)
+        if not self._torn_down and self.card is not None:
+            self._show_card()
 
     def reload_queue(self, select: int | None = None) -> None:
         """Read the whole queue order again in the background and show it; then highlight

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -132,6 +133,7 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     def __init__(self, context: CallContext, *, clock: Clock, save: Saver) -> None:
         super().__init__()
         self.clock = clock
+        self._painting_held = ExitStack()
         self.prepare(context, save)
 
     def prepare(self, context: CallContext, save: Saver) -> None:
@@ -357,7 +359,15 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         # before the last field has caught up: save only once every asked field and the
         # note have taken every key that went to them. All are asked at once (one hop
         # nested in another cost a frame: about 20 ms of `l n enter`).
-        behind = {*(self.field(question.ask) for question in self.questions), self.note}
+        asked = {*(self.field(question.ask) for question in self.questions), self.note}
+        # A field with nothing queued has applied every key sent to it (a field handles a
+        # key without waiting on anything). With none behind, the call is saved now: a hop
+        # through a field's queue waits for the dialog to be styled and painted first,
+        # most of `l n enter`'s time on the UI thread.
+        behind = {field for field in asked if field.message_queue_size}
+        if not behind:
+            self.action_save()
+            return
 
         def caught_up(field: Widget) -> None:
             behind.discard(field)
@@ -434,7 +444,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             # timeout): say so instead of looking stuck.
             say_when_waiting(self, self._error),
         ]
-        self._write(self.save_call(entry))
+        saving = self.save_call(entry)
+        self._hold_painting()
+        self._write(saving)
 
     def _not_saved(self, reason: str | None) -> None:
         """Enter did not save: say why (None when the reason is already under its field).
@@ -445,7 +457,19 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             said.append("keys typed after enter were not applied")
         self._error(" · ".join(said))
 
+    def _hold_painting(self) -> None:
+        """Paint nothing while the call commits (a few milliseconds, keys held meanwhile):
+        a frame painted then, this dialog's first with the main screen dimmed beneath it,
+        takes the interpreter from the database thread for longer than the commit takes.
+        The commit, a failed write or the 0.2 s "Saving…" ends the hold."""
+        self._resume_painting()
+        self._painting_held.enter_context(self.app.batch_update())
+
+    def _resume_painting(self) -> None:
+        self._painting_held.close()
+
     def _show_saving(self) -> None:
+        self._resume_painting()
         self._error("Saving…")
         self._set_saving(True)
 
@@ -496,7 +520,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
     @work(exclusive=True, group="save-outcome")
     async def _write(self, saving: Awaitable[LoggedCall]) -> None:
         try:
-            logged = await saving
+            try:
+                logged = await saving
+            finally:
+                self._resume_painting()
         except ProspectGone:
             self._stop_slow_save_timers()
             self._set_saving(False)

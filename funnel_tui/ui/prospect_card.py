@@ -15,7 +15,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
-from funnel_tui.phones import PhoneRefused, read_phone
+from funnel_tui.phones import PhoneRefused, library_loaded, read_phone
 from funnel_tui.prospects import CardData
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
@@ -149,6 +149,11 @@ def _add_phone_rows(table: Table, card: CardData, region: str) -> None:
     phone = card.prospect["phone"]
     if card.shows_mark("prospects", card.prospect, "phone") or not phone:
         table.add_row("Phone", MARK if phone else "—")
+        return
+    if not library_loaded():
+        # The app's first frame shows the number as stored (`+15550001000`): phonenumbers
+        # loads right after it, and the card is shown again (MainScreen._format_phones).
+        table.add_row("Phone", _literal(phone))
         return
     try:
         shown = read_phone(phone, region).international
