@@ -21,6 +21,7 @@ import sqlite_utils
 
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
+from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, Keys, email_key, name_key
 from funnel_tui.import_rows import (
     NotUnderstood,
@@ -30,7 +31,6 @@ from funnel_tui.import_rows import (
     Rejected,
     shown_headers,
 )
-from funnel_tui.import_triggers import BatchTriggers, triggers_per_batch
 from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
@@ -399,7 +399,7 @@ def _insert(
     rows: list[dict[str, object]],
     stamp: str,
     owner: str | None,
-    triggers: BatchTriggers,
+    bulk: BulkWork,
 ) -> None:
     """Add the new prospects to the SQLite file, in the file's order, each statement's
     followed by what the triggers dropped for the import would have done for them."""
@@ -411,7 +411,7 @@ def _insert(
         db.conn.execute(_insert_statement(len(chunk)), parameters)
         # Statement by statement: the trigram index writes what it holds in memory to
         # the file at the start of each statement, so its pages come out as before.
-        triggers.added(int(chunk[0]["id"]), int(chunk[-1]["id"]))  # type: ignore[call-overload]
+        bulk.added(int(chunk[0]["id"]), int(chunk[-1]["id"]))  # type: ignore[call-overload]
 
 
 @contextmanager
@@ -442,7 +442,7 @@ def _write(
     merger: _Merger,
     stamp: str,
     owner: str | None,
-    triggers: BatchTriggers | None,
+    bulk: BulkWork | None,
 ) -> None:
     """A batch's new prospects, in the file's order, and its updates, in the import's
     transaction: on PostgreSQL the new ones by COPY; on SQLite with the work of the
@@ -462,8 +462,8 @@ def _write(
         for names, parameters in updates.items():
             db.executemany(_update_statement(names), parameters)
         return
-    assert triggers is not None
-    _insert(db, merger.added, stamp, owner, triggers)
+    assert bulk is not None
+    _insert(db, merger.added, stamp, owner, bulk)
     for names, parameters in updates.items():
         db.conn.executemany(_update_statement(names), parameters)
 
@@ -476,14 +476,15 @@ def _batches(rows: Iterator[tuple[int, dict[str, object]]]) -> Iterator[list[Key
 
 
 @contextmanager
-def _insert_triggers(db: sqlite_utils.Database) -> Iterator[BatchTriggers | None]:
-    """On SQLite, the insert triggers whose work the import does a batch at a time
-    (`import_triggers`); PostgreSQL's fire per row, as they must for the other reps."""
+def _bulk_work(db: sqlite_utils.Database) -> Iterator[BulkWork | None]:
+    """On SQLite, the insert triggers (and in an empty book the indexes) whose work the
+    import does in bulk (`import_bulk`); PostgreSQL's triggers fire per row, as they must
+    for the other reps, whose writes go on while a team's import runs."""
     if dialect_of(db) is Dialect.POSTGRESQL:
         yield None
         return
-    with triggers_per_batch(db.conn) as triggers:
-        yield triggers
+    with bulk_work(db.conn) as work:
+        yield work
 
 
 class _RolledBack(Exception):
@@ -589,7 +590,7 @@ def import_file(
         with (
             _page_cache(db, IMPORT_PAGE_CACHE_KIB),
             write_transaction(db),
-            _insert_triggers(db) as triggers,
+            _bulk_work(db) as bulk,
         ):
             keys = ImportKeys(db, region)
             any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
@@ -597,7 +598,7 @@ def import_file(
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                _write(db, merger, stamp, owner, triggers)
+                _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
                 totals.added += len(merger.added)
                 totals.updated += merger.updated

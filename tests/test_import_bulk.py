@@ -1,5 +1,5 @@
 """An import does the work of the prospects' insert triggers a statement at a time
-(import_triggers.py): the book it leaves is the one the per-row triggers leave."""
+(import_bulk.py): the book it leaves is the one the per-row triggers leave."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from funnel_tui import importer
 from funnel_tui.checks import check_database
-from funnel_tui.import_triggers import COUNTING_TRIGGERS, SEARCH_TRIGGER, BatchTriggers
+from funnel_tui.import_bulk import COUNTING_TRIGGERS, SEARCH_TRIGGER, BulkWork
 from funnel_tui.importer import import_prospects
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.timestamps import to_stored
@@ -47,40 +47,46 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def per_row_triggers(conn: sqlite3.Connection) -> Iterator[BatchTriggers]:
-    """The import as it was: no trigger dropped, each fires for each row."""
-    yield BatchTriggers(conn, {})
+def row_by_row(conn: sqlite3.Connection) -> Iterator[BulkWork]:
+    """The import as it was: no trigger or index dropped, each does its work per row."""
+    yield BulkWork(conn, {})
 
 
-def book(path: Path, *, orphan_call: bool = False) -> Path:
-    """A book with one prospect and a call of theirs, and with `orphan_call` a call of the
-    id the import gives next."""
+def book(path: Path, *, friend: bool = True, orphan_call: bool = False) -> Path:
+    """A book with a prospect and a call of theirs (or none: `friend`), and with
+    `orphan_call` a call of the id the import gives next."""
     storage = open_storage(path)
     db = storage.db
     db.execute("UPDATE settings SET value = 'GB' WHERE key = 'phone_region'")
     stamp = to_stored(NOW)
-    friend = insert_row(
-        db,
-        "prospects",
-        {"name": "Old Friend", "email": "friend@cedar.example", "created_at": stamp,
-         "updated_at": stamp},
-    )  # fmt: skip
-    insert_row(
-        db,
-        "calls",
-        {"prospect_id": friend, "started_at": stamp, "outcome": "no_answer", "method": "cold"},
-    )
-    if orphan_call:
-        # Left by a tool that wrote with foreign keys off: the id the import gives next.
-        db.conn.execute("PRAGMA foreign_keys = OFF")
+    top = 0
+    if friend:
+        top = insert_row(
+            db,
+            "prospects",
+            {"name": "Old Friend", "email": "friend@cedar.example", "created_at": stamp,
+             "updated_at": stamp},
+        )  # fmt: skip
         insert_row(
             db,
             "calls",
-            {"prospect_id": friend + 1, "started_at": stamp, "outcome": "meeting"},
+            {"prospect_id": top, "started_at": stamp, "outcome": "no_answer", "method": "cold"},
         )
+    if orphan_call:
+        # Left by a tool that wrote with foreign keys off.
+        db.conn.execute("PRAGMA foreign_keys = OFF")
+        insert_row(db, "calls", {"prospect_id": top + 1, "started_at": stamp, "outcome": "meeting"})
         db.conn.execute("PRAGMA foreign_keys = ON")
     storage.close()
     return path
+
+
+def schema(path: Path) -> set[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    found = set(conn.execute("SELECT type, name, sql FROM sqlite_master"))
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    return found
 
 
 def imported(original: Path, name: str) -> Path:
@@ -118,21 +124,32 @@ def every_row(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
-@pytest.mark.parametrize("orphan_call", [False, True])
+@pytest.mark.parametrize(
+    ("friend", "orphan_call", "marked"),
+    [
+        (True, False, 1),
+        # The counting triggers stay and count the call waiting for the new prospect.
+        (True, True, 2),
+        # A first import: the indexes are made again at the end.
+        (False, False, 0),
+        (False, True, 1),
+    ],
+)
 def test_an_import_leaves_the_rows_the_per_row_triggers_leave(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, orphan_call: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, friend: bool, orphan_call: bool, marked: int
 ) -> None:
-    original = book(tmp_path / "book.db", orphan_call=orphan_call)
-    batched = imported(original, "batched.db")
+    original = book(tmp_path / "book.db", friend=friend, orphan_call=orphan_call)
+    in_bulk = imported(original, "bulk.db")
     with monkeypatch.context() as patched:
-        patched.setattr(importer, "triggers_per_batch", per_row_triggers)
+        patched.setattr(importer, "bulk_work", row_by_row)
         per_row = imported(original, "per-row.db")
 
-    rows = every_row(batched)
+    rows = every_row(in_bulk)
     assert rows == every_row(per_row)
     assert len(rows["prospect_search"]) == 6
     assert len(rows["tasks"]) == 3
-    assert len(rows["lead_marks"]) == (2 if orphan_call else 1)
+    assert len(rows["lead_marks"]) == marked
+    assert schema(in_bulk) == schema(per_row)
 
 
 def test_the_triggers_are_back_for_every_other_write(tmp_path: Path) -> None:
