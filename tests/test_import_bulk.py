@@ -174,17 +174,18 @@ def test_the_triggers_are_back_for_every_other_write(tmp_path: Path) -> None:
     assert check_database(path) == []
 
 
-def test_an_import_that_fails_half_way_leaves_the_book_and_its_triggers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("friend", [True, False])
+def test_an_import_that_fails_half_way_leaves_the_book_its_triggers_and_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, friend: bool
 ) -> None:
-    storage = open_storage(book(tmp_path / "t.db"))
+    storage = open_storage(book(tmp_path / "t.db", friend=friend))
     path = tmp_path / "leads.csv"
     path.write_text(FILE, encoding="utf-8")
-    before = every_row(storage.path)
+    rows, tables = every_row(storage.path), schema(storage.path)
     written = importer._write
 
     def fail_on_the_second_batch(*args: Any) -> None:
-        if storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0] > 1:
+        if storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0] > int(friend):
             raise OSError("disk full")
         written(*args)
 
@@ -193,5 +194,6 @@ def test_an_import_that_fails_half_way_leaves_the_book_and_its_triggers(
         import_prospects(storage.db, path, now=NOW)
     storage.close()
 
-    assert every_row(storage.path) == before
+    assert every_row(storage.path) == rows
+    assert schema(storage.path) == tables
     assert check_database(storage.path) == []
