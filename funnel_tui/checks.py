@@ -7,7 +7,6 @@ kind of check is one more function in that tuple.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from funnel_tui.migrations import (
     TRIGGER_GROUPS,
     DerivedTable,
     TriggerGroup,
+    normalised_sql,
     store_phones_in_e164,
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
@@ -114,18 +114,6 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-# A list of quoted words, as sql_list writes one: `IN ('won', 'meeting')`.
-_WORD_LIST = re.compile(r"\(('[a-z_]+'(?:, '[a-z_]+')+)\)")
-
-
-def _normalised(sql: str) -> str:
-    """A statement with its spacing, final semicolon and the order of its lists of words
-    left out, for comparing: calls_after_insert lists the connect outcomes in whichever
-    order a set of them came out in when the file was made."""
-    spaced = " ".join(sql.rstrip().rstrip(";").split())
-    return _WORD_LIST.sub(lambda words: f"({', '.join(sorted(words[1].split(', ')))})", spaced)
-
-
 def _wrong_triggers(conn: sqlite3.Connection, group: TriggerGroup) -> tuple[list[str], list[str]]:
     """The triggers of `group` that are missing, and those whose SQL is not funnel's."""
     present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
@@ -133,7 +121,7 @@ def _wrong_triggers(conn: sqlite3.Connection, group: TriggerGroup) -> tuple[list
     changed = sorted(
         name
         for name, sql in group.triggers.items()
-        if name in present and _normalised(present[name] or "") != _normalised(sql)
+        if name in present and normalised_sql(present[name] or "") != normalised_sql(sql)
     )
     return missing, changed
 
@@ -223,7 +211,7 @@ def _request_id_index_state(conn: sqlite3.Connection) -> str:
     ).fetchone()
     if found is None:
         return "is missing"
-    if _normalised(found[0] or "") != _normalised(schema_v11.REQUEST_ID_INDEX):
+    if normalised_sql(found[0] or "") != normalised_sql(schema_v11.REQUEST_ID_INDEX):
         return "was changed"
     return ""
 

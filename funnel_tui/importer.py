@@ -21,6 +21,7 @@ import sqlite_utils
 
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
+from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, Keys, email_key, name_key
 from funnel_tui.import_rows import (
     NotUnderstood,
@@ -394,15 +395,23 @@ def _inserted(row: dict[str, object], stamp: str, owner: str | None) -> tuple[ob
 
 
 def _insert(
-    db: sqlite_utils.Database, rows: list[dict[str, object]], stamp: str, owner: str | None
+    db: sqlite_utils.Database,
+    rows: list[dict[str, object]],
+    stamp: str,
+    owner: str | None,
+    bulk: BulkWork,
 ) -> None:
-    """Add the new prospects to the SQLite file, in the file's order."""
+    """Add the new prospects to the SQLite file, in the file's order, each statement's
+    followed by what the triggers dropped for the import would have done for them."""
     variables = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     size = min(ROWS_PER_INSERT, variables // len(INSERTED_COLUMNS))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         parameters = [value for row in chunk for value in _inserted(row, stamp, owner)]
         db.conn.execute(_insert_statement(len(chunk)), parameters)
+        # Statement by statement: the trigram index writes what it holds in memory to
+        # the file at the start of each statement, so its pages come out as before.
+        bulk.added(int(chunk[0]["id"]), int(chunk[-1]["id"]))  # type: ignore[call-overload]
 
 
 @contextmanager
@@ -428,9 +437,17 @@ def _update_statement(names: tuple[str, ...]) -> str:
     return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
 
 
-def _write(db: sqlite_utils.Database, merger: _Merger, stamp: str, owner: str | None) -> None:
+def _write(
+    db: sqlite_utils.Database,
+    merger: _Merger,
+    stamp: str,
+    owner: str | None,
+    bulk: BulkWork | None,
+) -> None:
     """A batch's new prospects, in the file's order, and its updates, in the import's
-    transaction: on PostgreSQL the new ones by COPY."""
+    transaction: on PostgreSQL the new ones by COPY; on SQLite with the work of the
+    triggers dropped for the import done before the updates, whose own triggers expect
+    it done."""
     if merger.added:
         new_ids = db.execute(NEW_PROSPECT_IDS.for_db(db), [len(merger.added)]).fetchall()
         for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
@@ -445,7 +462,8 @@ def _write(db: sqlite_utils.Database, merger: _Merger, stamp: str, owner: str | 
         for names, parameters in updates.items():
             db.executemany(_update_statement(names), parameters)
         return
-    _insert(db, merger.added, stamp, owner)
+    assert bulk is not None
+    _insert(db, merger.added, stamp, owner, bulk)
     for names, parameters in updates.items():
         db.conn.executemany(_update_statement(names), parameters)
 
@@ -455,6 +473,18 @@ def _batches(rows: Iterator[tuple[int, dict[str, object]]]) -> Iterator[list[Key
     thread, which waits for the writing one."""
     while batch := [(line, RowKeys.of(row)) for line, row in islice(rows, ROWS_PER_BATCH)]:
         yield batch
+
+
+@contextmanager
+def _bulk_work(db: sqlite_utils.Database) -> Iterator[BulkWork | None]:
+    """On SQLite, the insert triggers (and in an empty book the indexes) whose work the
+    import does in bulk (`import_bulk`); PostgreSQL's triggers fire per row, as they must
+    for the other reps, whose writes go on while a team's import runs."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        yield None
+        return
+    with bulk_work(db.conn) as work:
+        yield work
 
 
 class _RolledBack(Exception):
@@ -557,14 +587,18 @@ def import_file(
     written = False
     batches = read_ahead(_batches(reader.rows(progress)), ahead=BATCHES_AHEAD, name="import-read")
     try:
-        with _page_cache(db, IMPORT_PAGE_CACHE_KIB), write_transaction(db):
+        with (
+            _page_cache(db, IMPORT_PAGE_CACHE_KIB),
+            write_transaction(db),
+            _bulk_work(db) as bulk,
+        ):
             keys = ImportKeys(db, region)
             any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
             for batch in batches:
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                _write(db, merger, stamp, owner)
+                _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
                 totals.added += len(merger.added)
                 totals.updated += merger.updated

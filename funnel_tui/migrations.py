@@ -6,6 +6,7 @@ migration that has shipped; add a new one at the end.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,6 +193,18 @@ def split_statements(script: str) -> tuple[str, ...]:
     if buffer.strip():
         statements.append(buffer.strip())
     return tuple(statements)
+
+
+# A list of quoted words, as sql_list writes one: `IN ('won', 'meeting')`.
+_WORD_LIST = re.compile(r"\(('[a-z_]+'(?:, '[a-z_]+')+)\)")
+
+
+def normalised_sql(sql: str) -> str:
+    """A statement with its spacing, final semicolon and the order of its lists of words
+    left out, for comparing: calls_after_insert lists the connect outcomes in whichever
+    order a set of them came out in when the file was made."""
+    spaced = " ".join(sql.rstrip().rstrip(";").split())
+    return _WORD_LIST.sub(lambda words: f"({', '.join(sorted(words[1].split(', ')))})", spaced)
 
 
 # --- v2: call_days, the calls of each UTC day counted by method and source --------------
