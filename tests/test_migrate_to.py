@@ -287,14 +287,15 @@ def test_the_pools_untouched_people_merge_and_the_rest_are_named(
                 ("Someone Else", None, "+447700900412", None, None, 0),  # a switchboard
                 ("Samuel Adeyemi", "samuel@other.example", "+442079460376", None, None, 0),
                 ("Kwame Mensah", None, "+441174960518", None, None, 1),
-                ("Oliver Grant", "o.grant@westbrook.ac.uk", None, None, None, 0),
+                # Someone called, then marked do-not-call.
+                ("Oliver Grant", "o.grant@westbrook.ac.uk", None, None, None, 1),
             ],
         )
         cursor.execute(
             "INSERT INTO calls (prospect_id, outcome, rep) VALUES (6, 'no_answer', 'blake')"
         )
     lines = migrate(demo_book, team_url)
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         "Merged 2 prospects of the team's pool that nobody had worked into the copied ones"
         " who are the same people (same email, or same phone and name; their empty fields"
         " filled from the pool's, a do-not-call mark kept): 7 took in the pool's 1, 11 took"
@@ -302,6 +303,7 @@ def test_the_pools_untouched_people_merge_and_the_rest_are_named(
         "2 copied prospects are people the team's book already had (same email, or same phone"
         " and name) and someone had worked or owns, kept apart: 8 is blake's 2, 14 is the"
         " pool's 6. To keep other reps from calling the pool's: funnel assign 6 --to alex",
+        "Marked do-not-call 1 copied prospect the team's book has marked so: 14.",
     ]
     book = sqlite3.connect(demo_book)
     (copied,) = book.execute("SELECT count(*) FROM prospects").fetchone()
@@ -318,6 +320,8 @@ def test_the_pools_untouched_people_merge_and_the_rest_are_named(
         gone = "SELECT count(*) FROM prospect_search WHERE id IN (1, 5)"
         assert team.execute(gone).fetchone() == (0,)
         assert team.execute("SELECT do_not_call FROM prospects WHERE id = 11").fetchone() == (1,)
+        # Kept apart, the copy of someone the team marked do-not-call is not called either.
+        assert team.execute("SELECT do_not_call FROM prospects WHERE id = 14").fetchone() == (1,)
 
 
 # --- two books, two reps --------------------------------------------------------------

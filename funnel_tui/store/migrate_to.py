@@ -147,6 +147,8 @@ class Migrated:
     """The pool prospects nobody had worked, merged into the copied ones."""
     same_people: tuple[SamePerson, ...] = ()
     """The copied prospects who are people the team's book already had, kept apart."""
+    marked_do_not_call: tuple[int, ...] = ()
+    """Those of them that took the team's do-not-call mark."""
 
     def summary(self) -> list[str]:
         """One line of what was copied, then one on settings and targets if there is
@@ -190,6 +192,14 @@ class Migrated:
             lines.append(self._merged_said())
         if self.same_people:
             lines.append(self._same_people_said())
+        if marked := self.marked_do_not_call:
+            ids = [str(prospect_id) for prospect_id in marked[:SAME_PEOPLE_NAMED]]
+            if len(marked) > SAME_PEOPLE_NAMED:
+                ids.append(f"and {len(marked) - SAME_PEOPLE_NAMED:,} more")
+            lines.append(
+                f"Marked do-not-call {_count(len(marked), 'copied prospect')} the team's book"
+                f" has marked so: {', '.join(ids)}."
+            )
         if self.targets_kept:
             lines.append(
                 f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
@@ -366,7 +376,7 @@ def _copy(
     for table in MOVED_IDS:
         restart_ids(team, table)
     # Their statement triggers were off with the rest: every rep's app reads again.
-    merged, kept_apart = merge_untouched(PostgresDatabase(team, url=url), matched)
+    found = merge_untouched(PostgresDatabase(team, url=url), matched)
     for table in TRIGGERED:
         team.execute("SELECT pg_notify(%s, %s)", [CHANGES_CHANNEL, table])
     return Migrated(
@@ -381,8 +391,9 @@ def _copy(
         own,
         targets_kept=targets_kept,
         cleared_from_the_team=cleared,
-        merged=tuple(merged),
-        same_people=tuple(kept_apart),
+        merged=tuple(found.merged),
+        same_people=tuple(found.kept_apart),
+        marked_do_not_call=tuple(found.marked_do_not_call),
     )
 
 

@@ -8,7 +8,8 @@ claim: a lead marketing imported) is merged into the copied one, as an import up
 prospect: the copied one keeps everything it had (its history, stage and source, so the
 rep's figures stay the same) and takes the pool's where its own field is empty; a
 do-not-call mark is never lost. The pool's row then goes. Any other match (a pool
-prospect someone worked, another rep's) is kept apart, and the closing lines name it.
+prospect someone worked, another rep's) is kept apart, and the closing lines name it; a
+do-not-call mark of the team's prospect goes on the copy.
 """
 
 from __future__ import annotations
@@ -95,12 +96,30 @@ FROM prospects p WHERE c.id = ? AND p.id = ?
 """
 
 
-def merge_untouched(
-    db: Any, matches: list[SamePerson]
-) -> tuple[list[SamePerson], list[SamePerson]]:
+# A copied prospect kept apart from the team's who is marked do-not-call takes the mark:
+# nobody the team was told not to call is called again through a copy.
+_KEEP_DO_NOT_CALL = """
+UPDATE prospects c SET do_not_call = 1 FROM prospects p
+WHERE c.id = ? AND p.id = ? AND p.do_not_call = 1 AND c.do_not_call = 0
+RETURNING c.id
+"""
+
+
+@dataclass(frozen=True)
+class Matched:
+    """What became of the copied prospects who are people the team's book already had."""
+
+    merged: list[SamePerson]
+    kept_apart: list[SamePerson]
+    # The copied prospects kept apart that took the team's do-not-call mark, by id.
+    marked_do_not_call: list[int]
+
+
+def merge_untouched(db: Any, matches: list[SamePerson]) -> Matched:
     """Merge each pool prospect nobody has worked into the copied prospect who is the same
     person (the first such, when several are), in the caller's transaction, with the
-    copied rows in place and the triggers on; (merged, kept apart)."""
+    copied rows in place and the triggers on; a copied prospect kept apart takes the
+    team's do-not-call mark."""
     untouched = {
         prospect_id
         for (prospect_id,) in _by_id(
@@ -119,7 +138,12 @@ def merge_untouched(
             merged[match.team_id] = match
         else:
             kept.append(match)
-    return list(merged.values()), kept
+    marked = [
+        row[0]
+        for match in kept
+        for row in db.execute(_KEEP_DO_NOT_CALL, [match.copied_id, match.team_id]).fetchall()
+    ]
+    return Matched(list(merged.values()), kept, marked)
 
 
 def _text(value: object) -> str | None:
