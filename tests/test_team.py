@@ -29,6 +29,7 @@ from funnel_tui.queue import QueueMode, fetch_rows, place_elsewhere, read_order
 from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.postgres import application_name
 from funnel_tui.store.sqlite import write_transaction
 from tests.cli_support import invoke
 from tests.rows import insert_row
@@ -157,6 +158,28 @@ def test_a_team_connection_names_the_command_and_the_rep_to_the_server(
     result = invoke("--db", postgres_url, *args)
     assert result.exit_code == 0, result.output
     assert seen == [name]
+
+
+@pytest.mark.parametrize(
+    ("rep", "name"),
+    [
+        ("日本", "funnel app (\\u65e5\\u672c)"),
+        ("x" * 60, f"funnel app ({'x' * 47}...)"),
+    ],
+    ids=["no Latin letters", "too long"],
+)
+def test_a_connection_name_tells_reps_apart_and_keeps_its_bracket(
+    postgres_url: str, rep: str, name: str
+) -> None:
+    """The server keeps 63 bytes of printable ASCII: a rep name in another script is
+    written as its codes (two such reps are not both `??`), and a long one is cut short
+    inside its brackets."""
+    assert application_name("app", rep) == name and len(name) <= 63
+    storage = open_team_book(postgres_url, name)
+    try:
+        assert connection_names(postgres_url, storage.db.conn.info.backend_pid) == [name]
+    finally:
+        storage.close()
 
 
 def test_every_connection_of_a_team_book_carries_its_name(postgres_url: str) -> None:

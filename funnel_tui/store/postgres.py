@@ -237,13 +237,25 @@ def application_name(doing: str, rep: str | None = None) -> str:
     """What pg_stat_activity shows of a connection, so whoever looks after the server sees
     which command (or the app) holds it and for which rep: "funnel report (alex)". The
     server keeps printable ASCII only: an accent is dropped ("José" is "Jose"), any other
-    character is "?"; and at most 63 bytes."""
-    name = f"{APPLICATION} {doing}" + (f" ({rep})" if rep else "")
+    character is written as its code ("日本" is "\\u65e5\\u672c"); and at most 63 bytes,
+    so a long rep name is cut short, with "...", inside its brackets."""
+    name = _ascii(f"{APPLICATION} {doing}")[:APPLICATION_NAME_BYTES]
+    if not rep:
+        return name
+    room = APPLICATION_NAME_BYTES - len(name) - len(" ()")
+    shown = _ascii(rep)
+    if len(shown) > room:
+        shown = shown[: max(room - 3, 0)] + "..."
+    return f"{name} ({shown})" if room >= 4 else name
+
+
+def _ascii(text: str) -> str:
+    """`text` in printable ASCII: accents dropped, other characters written as codes."""
     plain = "".join(
-        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
     )
-    printable = "".join(char if " " <= char <= "~" else "?" for char in plain)
-    return printable[:APPLICATION_NAME_BYTES]
+    coded = plain.encode("ascii", "backslashreplace").decode("ascii")
+    return "".join(char if " " <= char <= "~" else "?" for char in coded)
 
 
 def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
