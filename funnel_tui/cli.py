@@ -194,6 +194,7 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
     opens the team's database (PRODUCT 16).
     """
     chosen = db_path or env_db_path()
+    _said_at_open.clear()
     if isinstance(chosen, str):
         storage = open_team_book(chosen, _application_name(), _say_own_settings_cleared)
         return _closed_with_the_command(storage)  # type: ignore[arg-type]
@@ -248,18 +249,27 @@ def file_only(db_path: Path | str | None, what: str) -> None:
         )
 
 
+# What opening the book said on stderr (an upgrade): the app, whose screen covers the
+# terminal at once, says it again in a toast.
+_said_at_open: list[str] = []
+
+
+def _say_at_open(line: str) -> None:
+    click.echo(line, err=True)
+    _said_at_open.append(line)
+
+
 def _say_upgrading(version: int, backup: Path) -> None:
-    click.echo(
+    _say_at_open(
         f"Upgrading the book from schema v{version} to v{LATEST_VERSION}, once (a large book"
-        f" takes a minute); a copy of it as it was: {backup}",
-        err=True,
+        f" takes a minute); a copy of it as it was: {backup}"
     )
 
 
 def _say_own_settings_cleared(keys: tuple[str, ...]) -> None:
     from funnel_tui.own_settings import cleared_from_the_team
 
-    click.echo(cleared_from_the_team(keys), err=True)
+    _say_at_open(cleared_from_the_team(keys))
 
 
 def run_app(storage: Storage) -> None:
@@ -272,7 +282,7 @@ def run_app(storage: Storage) -> None:
 
     crash: BaseException | None
     try:
-        app = FunnelApp(storage, rep=own_rep(storage))
+        app = FunnelApp(storage, rep=own_rep(storage), notices=tuple(_said_at_open))
         app.run()
         crash = app.crash
     except sqlite3.Error as error:  # before the app runs: reading the settings

@@ -8,6 +8,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -16,6 +17,7 @@ from funnel_tui.checks import check_database
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from funnel_tui.store.postgres_schema import MIGRATIONS as POSTGRES_MIGRATIONS
 from funnel_tui.store.sqlite import open_storage
+from funnel_tui.ui import app as app_module
 from tests.cli_support import invoke
 from tests.postgres_server import PostgresServer
 
@@ -90,6 +92,37 @@ def test_upgrading_a_version_11_team_clears_the_reps_own_settings_and_says_so(
     # Said once: the next command finds nothing to clear.
     again = invoke("--db", version_11_team, "config", "list")
     assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_the_app_says_what_the_upgrade_cleared_where_the_rep_sees_it(
+    version_11_team: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's screen covers the terminal at once: what opening the book said there is
+    handed to the app, which says it again in a toast."""
+    handed: list[tuple[str, ...]] = []
+
+    class Recorded(app_module.FunnelApp):
+        def run(self, *args: Any, **kwargs: Any) -> Any:
+            handed.append(tuple(self._notices))
+
+    monkeypatch.setattr(app_module, "FunnelApp", Recorded)
+    with psycopg.connect(version_11_team) as conn:
+        conn.execute("INSERT INTO reps (name) VALUES ('alex')")
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    result = invoke("--db", version_11_team)
+    assert result.exit_code == 0, result.output
+    assert [notice[0].split(" from ")[0] for notice in handed] == [
+        "Cleared dial_command, email_from, rep_name, smtp_host, smtp_port, smtp_security, smtp_user"
+    ]
+
+
+async def test_a_notice_from_opening_the_book_is_a_toast(demo_storage: Any) -> None:
+    app = app_module.FunnelApp(demo_storage, notices=("Upgrading the book from schema v11",))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert [toast.message for toast in app._notifications] == [
+            "Upgrading the book from schema v11"
+        ]
 
 
 def test_migrate_to_an_older_team_database_says_what_it_cleared(

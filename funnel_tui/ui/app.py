@@ -6,7 +6,7 @@ import asyncio
 import io
 import signal
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -122,8 +122,11 @@ class FunnelApp(App[None]):
         clock: Clock = system_now,
         scripts_dir: Path | None = None,
         rep: str | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        # What opening the book said on the terminal (an upgrade), said again in the app.
+        self._notices = notices
         sys.setswitchinterval(INTERPRETER_SWITCH_INTERVAL_S)
         self.storage = storage
         self.clock = clock
@@ -195,6 +198,8 @@ class FunnelApp(App[None]):
             self.notify(
                 problem, title="Setting not used", severity="warning", timeout=10, markup=False
             )
+        for notice in self._notices:
+            self.notify(notice, title="Book upgraded", timeout=15, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         # A team's database out of reach, met by a worker or a timer (a reload, the gauge,
