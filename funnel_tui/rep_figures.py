@@ -96,16 +96,16 @@ REP_REFUSING_BUYERS_SQL = RepStatement(_rep_refusing_buyers_sql)
 def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
     bought = f"""EXISTS (
         SELECT 1 FROM deals d
-        WHERE d.rep = m.rep AND d.prospect_id = m.prospect_id AND {_DEALS_OF_WINDOW}
+        WHERE d.rep = met.rep AND d.prospect_id = met.prospect_id AND {_DEALS_OF_WINDOW}
             AND {good_deal_sql(dialect)})"""
     return f"""
-SELECT {whose.key("m.rep")}count(*), count(*) FILTER (WHERE {bought})
+SELECT {whose.key("met.rep")}count(*), count(*) FILTER (WHERE {bought})
 FROM (
     SELECT DISTINCT c.rep, c.prospect_id FROM calls c
     WHERE {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
         AND {calls_of_window_sql(dialect)}
-) AS m
-{whose.group_by("m.rep")}
+) AS met
+{whose.group_by("met.rep")}
 """
 
 
