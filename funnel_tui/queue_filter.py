@@ -29,7 +29,7 @@ FILTER_MAX_LENGTH = 2 * MAX_FILTER_WORDS
 
 
 @dataclass(frozen=True)
-class _FilterTerm:
+class FilterTerm:
     """A word of a filter, or the words of a phone number typed in it."""
 
     text: str
@@ -37,16 +37,16 @@ class _FilterTerm:
     digits: tuple[str, ...] = ()
 
 
-def filter_terms(text: str, phone_region: str | None) -> list[_FilterTerm]:
+def filter_terms(text: str, phone_region: str | None) -> list[FilterTerm]:
     """The filter's words, a phone number written over several (`07700 900318`,
     `(617) 555-0154`) taken as one, each once."""
-    terms: list[_FilterTerm] = []
+    terms: list[FilterTerm] = []
     number: list[str] = []
 
     def end_number() -> None:
         if number:
             piece = " ".join(number)
-            terms.append(_FilterTerm(piece, search_patterns(piece, phone_region)))
+            terms.append(FilterTerm(piece, search_patterns(piece, phone_region)))
             number.clear()
 
     for word in text.split():
@@ -54,17 +54,15 @@ def filter_terms(text: str, phone_region: str | None) -> list[_FilterTerm]:
             number.append(word)
         else:
             end_number()
-            terms.append(_FilterTerm(word))
+            terms.append(FilterTerm(word))
     end_number()
-    unique: dict[str, _FilterTerm] = {}
+    unique: dict[str, FilterTerm] = {}
     for term in terms:
         unique.setdefault(term.text.casefold(), term)
     return list(unique.values())[:MAX_FILTER_WORDS]
 
 
-def filter_clause(
-    db: sqlite_utils.Database, terms: list[_FilterTerm]
-) -> tuple[str, dict[str, str]]:
+def filter_clause(db: sqlite_utils.Database, terms: list[FilterTerm]) -> tuple[str, dict[str, str]]:
     """SQL over prospect_search matching name, company, email or phone: every word of the
     filter somewhere in them (`ann acme` finds Ann Archer of Acme Ltd), a number also by
     its digits: a number typed in any form (`07700 900318` in GB) finds the stored
@@ -114,7 +112,7 @@ def _looked_up(text: str) -> str:
 
 
 def indexed_matches(
-    db: sqlite_utils.Database, terms: list[_FilterTerm], clause: str, params: dict[str, str]
+    db: sqlite_utils.Database, terms: list[FilterTerm], clause: str, params: dict[str, str]
 ) -> list[int] | None:
     """The matches of `filter_clause` found through prospect_trigrams; None when a pass
     over prospect_search answers better: no word has three characters to look up (`ab`,
