@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import io
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
@@ -18,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from funnel_tui.demo import build_demo
+from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 
@@ -110,3 +112,17 @@ def shown_text(widget: Static) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+@contextmanager
+def team_app(
+    url: str, rep: str, scripts_dir: Path, clock: Callable[[], datetime] | None = None
+) -> Iterator[FunnelApp]:
+    """The app as `rep` on the team's database at `url`, its connections closed after."""
+    app = FunnelApp(
+        open_team_book(url), clock=clock or FrozenClock(), scripts_dir=scripts_dir, rep=rep
+    )
+    try:
+        yield app
+    finally:
+        app.storage.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,8 +18,8 @@ from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.errors import integrity_errors
-from funnel_tui.store.postgres_schema import MIGRATIONS as POSTGRES_MIGRATIONS
 from funnel_tui.store.sqlite import open_storage
+from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
 NOW = datetime(2026, 11, 9, 10, 0, tzinfo=UTC)
@@ -78,23 +77,17 @@ def test_upgrading_a_version_10_file_keeps_its_request_ids(tmp_path: Path) -> No
 @pytest.fixture
 def version_10_team(postgres_server: PostgresServer) -> Iterator[str]:
     """A team database as funnel's v10 left it, with calls that have request ids."""
-    name = f"t_v10_{secrets.token_hex(3)}"
-    url = postgres_server.create_database(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        for number in range(6, 11):
-            if script := POSTGRES_MIGRATIONS[number]:
-                conn.execute(script)
-        conn.execute("INSERT INTO schema_version (version) VALUES (10)")
-        conn.execute("INSERT INTO prospects (name) VALUES ('Ann Archer')")
-        conn.execute("INSERT INTO reps (name) VALUES ('alex'), ('blake')")
-        for rep, request_id in V10_CALLS:
-            conn.execute(
-                "INSERT INTO calls (prospect_id, outcome, rep, request_id)"
-                " VALUES (1, 'no_answer', %s, %s)",
-                [rep, request_id],
-            )
-    yield url
-    postgres_server.drop_database(name)
+    with team_database_at(postgres_server, 10) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("INSERT INTO prospects (name) VALUES ('Ann Archer')")
+            conn.execute("INSERT INTO reps (name) VALUES ('alex'), ('blake')")
+            for rep, request_id in V10_CALLS:
+                conn.execute(
+                    "INSERT INTO calls (prospect_id, outcome, rep, request_id)"
+                    " VALUES (1, 'no_answer', %s, %s)",
+                    [rep, request_id],
+                )
+        yield url
 
 
 def test_upgrading_a_version_10_team_database_keeps_its_request_ids(version_10_team: str) -> None:

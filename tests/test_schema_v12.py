@@ -3,7 +3,6 @@ and reads every moment as before."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 
 import psycopg
@@ -11,7 +10,7 @@ import pytest
 
 from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store import open_team_book
-from funnel_tui.store.postgres_schema import MIGRATIONS as POSTGRES_MIGRATIONS
+from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
 # funnel_utc as v6 to v11 wrote it: only days 1 to 28 were read as they are.
@@ -40,21 +39,15 @@ FROM unnest(ARRAY['1900', '2023', '2024', '2025', '2100', '2999']) AS y,
 @pytest.fixture
 def version_11_team(postgres_server: PostgresServer) -> Iterator[str]:
     """A team database as funnel's v11 left it, with a call on the 31st."""
-    name = f"t_v11_{secrets.token_hex(3)}"
-    url = postgres_server.create_database(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        for number in range(6, 12):
-            if script := POSTGRES_MIGRATIONS[number]:
-                conn.execute(script)
-        conn.execute(V11_FUNNEL_UTC)
-        conn.execute("INSERT INTO schema_version (version) VALUES (11)")
-        conn.execute("INSERT INTO prospects (name) VALUES ('Ann Archer')")
-        conn.execute(
-            "INSERT INTO calls (prospect_id, outcome, started_at)"
-            " VALUES (1, 'no_answer', '2026-10-31T16:00:00+00:00')"
-        )
-    yield url
-    postgres_server.drop_database(name)
+    with team_database_at(postgres_server, 11) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(V11_FUNNEL_UTC)
+            conn.execute("INSERT INTO prospects (name) VALUES ('Ann Archer')")
+            conn.execute(
+                "INSERT INTO calls (prospect_id, outcome, started_at)"
+                " VALUES (1, 'no_answer', '2026-10-31T16:00:00+00:00')"
+            )
+        yield url
 
 
 def test_upgrading_a_version_11_team_database_reads_every_moment_as_before(

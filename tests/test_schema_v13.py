@@ -4,7 +4,6 @@ a SQLite file, one rep's book, keeps its own."""
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,10 @@ import pytest
 
 from funnel_tui.checks import check_database
 from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
-from funnel_tui.store.postgres_schema import MIGRATIONS as POSTGRES_MIGRATIONS
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui import app as app_module
 from tests.cli_support import invoke
+from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
 # What a v11 book's settings table may hold: the team's currency, and one rep's own.
@@ -58,19 +57,12 @@ def test_upgrading_a_version_11_file_keeps_its_own_settings(tmp_path: Path) -> N
 def version_11_team(postgres_server: PostgresServer) -> Iterator[str]:
     """A team database as funnel's v11 left it, with one rep's own settings in the
     team's table."""
-    name = f"t_v11_{secrets.token_hex(3)}"
-    url = postgres_server.create_database(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        for number in range(6, 12):
-            if script := POSTGRES_MIGRATIONS[number]:
-                conn.execute(script)
-        conn.execute("INSERT INTO schema_version (version) VALUES (11)")
-        with conn.cursor() as cursor:
+    with team_database_at(postgres_server, 11) as url:
+        with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO settings (key, value) VALUES (%s, %s)", list(V11_SETTINGS.items())
             )
-    yield url
-    postgres_server.drop_database(name)
+        yield url
 
 
 def test_upgrading_a_version_11_team_clears_the_reps_own_settings_and_says_so(

@@ -15,7 +15,7 @@ from funnel_tui.claims import holder
 from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, settle, shown_text, wait_for
+from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
 from tests.cli_support import invoke
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
@@ -103,8 +103,7 @@ async def test_a_call_logged_over_a_dropped_connection_is_saved_once(
     """The server drops every connection of the app (a restart, a network cut) while the
     rep is on a call: the app reads again on new ones and the outcome is saved once."""
     clock = FrozenClock()
-    app = FunnelApp(open_team_book(team_url), clock=clock, scripts_dir=tmp_path / "s", rep="alex")
-    try:
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             head = queue_ids(app)[0]
@@ -120,8 +119,6 @@ async def test_a_call_logged_over_a_dropped_connection_is_saved_once(
             calls = app.storage.db.execute("SELECT prospect_id, rep FROM calls").fetchall()
             assert calls == [(head, "alex")]
             assert app.crash is None
-    finally:
-        app.storage.close()
 
 
 async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_does(
@@ -140,10 +137,7 @@ async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_do
                 " VALUES (1, %s, '2026-11-03', %s)",
                 [cents, rep],
             )
-    app = FunnelApp(
-        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
-    )
-    try:
+    with team_app(team_url, "alex", tmp_path / "s") as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             await pilot.press("p")
@@ -152,8 +146,6 @@ async def test_the_pace_screen_shows_the_reps_own_target_and_won_as_the_gauge_do
             caption = shown_text(app.screen.query_one("#burnup-caption", Static))
             assert "$60,000.00" in table and "$400.00" in table, table
             assert "won $400 of $60,000" in caption, caption
-    finally:
-        app.storage.close()
 
 
 async def test_a_setting_another_rep_changes_reaches_the_open_app_within_a_second(
@@ -166,10 +158,7 @@ async def test_a_setting_another_rep_changes_reaches_the_open_app_within_a_secon
             "INSERT INTO targets (period, starts_on, ends_on, amount_cents, rep)"
             " VALUES ('month', '2026-11-01', '2026-11-30', 6000000, 'alex')"
         )
-    app = FunnelApp(
-        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
-    )
-    try:
+    with team_app(team_url, "alex", tmp_path / "s") as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             gauge = app.screen.gauge  # type: ignore[attr-defined]
@@ -179,17 +168,12 @@ async def test_a_setting_another_rep_changes_reaches_the_open_app_within_a_secon
             assert result.exit_code == 0, result.output
             await wait_for(pilot, lambda: "CHF" in str(gauge.render()), WITHIN_S)
             assert app.settings.currency == "CHF"
-    finally:
-        app.storage.close()
 
 
 async def test_a_prospect_the_rep_adds_is_theirs_not_the_pools(
     team_url: str, tmp_path: Path
 ) -> None:
-    app = FunnelApp(
-        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="blake"
-    )
-    try:
+    with team_app(team_url, "blake", tmp_path / "s") as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             await pilot.press("a")
@@ -203,5 +187,3 @@ async def test_a_prospect_the_rep_adds_is_theirs_not_the_pools(
             "SELECT owner FROM prospects WHERE name = 'Oscar Online'"
         ).fetchall()
         assert owner == [("blake",)]
-    finally:
-        app.storage.close()

@@ -15,9 +15,8 @@ from funnel_tui.own_settings import OwnSettingsError, own_setting_texts, store_o
 from funnel_tui.reps import REP_ENV, add_rep, config_path
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import open_storage
-from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from tests.app_support import FrozenClock, settle
+from tests.app_support import settle, team_app
 from tests.cli_support import invoke
 from tests.conftest import empty_team_book
 
@@ -186,10 +185,7 @@ async def test_the_settings_screen_saves_a_reps_name_to_their_own_file(
     team_url: str, be, tmp_path: Path
 ) -> None:
     alex_file = be("alex")
-    app = FunnelApp(
-        open_team_book(team_url), clock=FrozenClock(), scripts_dir=tmp_path / "s", rep="alex"
-    )
-    try:
+    with team_app(team_url, "alex", tmp_path / "s") as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             await pilot.press("s")
@@ -204,8 +200,6 @@ async def test_the_settings_screen_saves_a_reps_name_to_their_own_file(
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
             assert app.settings.rep_name == "Alex Morgan"
-    finally:
-        app.storage.close()
     settings = tomllib.loads(alex_file.read_text(encoding="utf-8"))["settings"]
     assert settings == {"rep_name": "Alex Morgan"}
     assert team_settings(team_url) == {"nurture_days": "60"}
