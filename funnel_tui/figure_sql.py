@@ -10,6 +10,7 @@ from funnel_tui.schema_v4 import call_day_count_sql, method_name_sql, source_nam
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.postgres_schema import CALL_DAY_COUNT_SQL, FUNNEL_MOMENT_FORM
 from funnel_tui.store.sql import (
+    CALL_STARTED,
     INDEXED_BY,
     METHOD_NAME_ON_POSTGRESQL,
     SOURCE_NAME_ON_POSTGRESQL,
@@ -64,10 +65,19 @@ def calls_in_window_sql(dialect: Dialect) -> str:
     return f"{started_at} >= :start AND {started_at} < :end"
 
 
+def call_started_sql(dialect: Dialect) -> str:
+    """A call `c`'s start as the indexes of calls by time hold it (CALL_STARTED)."""
+    return in_dialect(CALL_STARTED, dialect).format(c="c.")
+
+
 def calls_of_window_sql(dialect: Dialect) -> str:
     """The calls of a span of days read by started_at (the text of every call of a UTC day
     sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form; for
-    a few calls read by another index (a prospect's), calls_in_window_sql does."""
+    a few calls read by another index (a prospect's), calls_in_window_sql does. On
+    PostgreSQL, a range of the indexes of funnel_utc(started_at) (schema v15)."""
+    if dialect is Dialect.POSTGRESQL:
+        started = call_started_sql(dialect)
+        return f"{started} >= :start AND {started} < :end"
     within = calls_in_window_sql(dialect)
     return f"c.started_at >= :start_day AND c.started_at < :after_end_day AND {within}"
 

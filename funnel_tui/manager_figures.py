@@ -31,6 +31,7 @@ from funnel_tui.domain import (
 from funnel_tui.figure_sql import (
     CONNECTS,
     call_day_count,
+    call_started_sql,
     calls_in_window_sql,
     calls_of_window_sql,
     good_deal_sql,
@@ -338,11 +339,25 @@ def _edge_calls_sql(columns: Iterable[str], counted: _Counted, dialect: Dialect)
     return f"""
 SELECT {counted.edge_key}{method} AS method, {source} AS source, {sums}
 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE (c.started_at >= :start_day AND c.started_at < :first_day
-       OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
-   AND {calls_in_window_sql(dialect)}{counted.edge_whose}
+WHERE {_edges_sql(dialect)}{counted.edge_whose}
 GROUP BY {counted.edge_group}{method}, {source}
 """
+
+
+def _edges_sql(dialect: Dialect) -> str:
+    """The calls of the window in its partial first and last UTC days. On PostgreSQL, two
+    ranges of an index of the calls' moments in the stored form (call_started_sql), each
+    cut to the window (:first_edge_end, :last_edge_start); in a SQLite file, the days'
+    calls by their text, each one's moment compared with the window."""
+    if dialect is Dialect.POSTGRESQL:
+        started = call_started_sql(dialect)
+        return (
+            f"({started} >= :start AND {started} < :first_edge_end"
+            f" OR {started} >= :last_edge_start AND {started} < :end)"
+        )
+    return f"""(c.started_at >= :start_day AND c.started_at < :first_day
+       OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
+   AND {calls_in_window_sql(dialect)}"""
 
 
 @dataclass(frozen=True)
@@ -445,6 +460,9 @@ def call_counts(
         **window.params,
         "first_day": first_day,
         "after_last_day": after_last_day,
+        # Day strings and stored moments sort together: the edges cut to the window.
+        "first_edge_end": min(first_day, window.end),
+        "last_edge_start": max(after_last_day, window.start),
         "rep": rows.rep,
     }
     if rows.rep is None:

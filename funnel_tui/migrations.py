@@ -633,6 +633,11 @@ def _v14(conn: sqlite3.Connection) -> None:
     SQLite file's triggers are its own."""
 
 
+def _v15(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v15 indexes calls by their moment in the stored form; a SQLite
+    file's reports read a window's calls as before."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -648,6 +653,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v12,
     _v13,
     _v14,
+    _v15,
 )
 
 

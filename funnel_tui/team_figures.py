@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from funnel_tui.store.sql import CALL_STARTED, in_dialect, per_dialect
 from funnel_tui.timestamps import to_stored
+
+# Each rep's calls since a moment, most first, found by the index of calls by time.
+CALLS_SINCE_SQL = per_dialect(
+    lambda dialect: (
+        "SELECT rep, count(*) FROM calls"
+        f" WHERE {in_dialect(CALL_STARTED, dialect).format(c='')} >= ? AND rep IS NOT NULL"
+        " GROUP BY rep ORDER BY count(*) DESC, rep"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,7 @@ class TeamToday:
 
 def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
     day_began = to_stored(datetime.combine(now.date(), time.min, tzinfo=now.tzinfo))
-    calls = db.execute(
-        "SELECT rep, count(*) FROM calls WHERE started_at >= ? AND rep IS NOT NULL"
-        " GROUP BY rep ORDER BY count(*) DESC, rep",
-        [day_began],
-    ).fetchall()
+    calls = db.execute(CALLS_SINCE_SQL.for_db(db), [day_began]).fetchall()
     pool = db.execute("SELECT count(*) FROM prospects WHERE owner IS NULL").fetchone()[0]
     held = db.execute(
         "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",

@@ -24,6 +24,8 @@ from funnel_tui.periods import period_bounds
 from funnel_tui.rep_rows import FigureRows
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
+from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.sql import CALL_STARTED, in_dialect, per_dialect
 
 # A rep's line: their whole report, and how many prospects they own.
 REP_KEYS = ("rep", *REPORT_KEYS, "prospects_owned")
@@ -42,7 +44,10 @@ ACTIVITY_KEYS = (
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
-CALLS_BY_REP_SQL = f"""
+
+def _calls_by_rep_sql(dialect: Dialect) -> str:
+    started = in_dialect(CALL_STARTED, dialect).format(c="")
+    return f"""
 SELECT rep, count(*),
     sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
@@ -50,9 +55,12 @@ SELECT rep, count(*),
     sum(CASE WHEN outcome = '{Outcome.PROPOSAL_SENT}' THEN 1 ELSE 0 END),
     sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
 FROM calls
-WHERE started_at >= :start AND started_at < :end AND rep IS NOT NULL
+WHERE {started} >= :start AND {started} < :end AND rep IS NOT NULL
 GROUP BY rep
 """
+
+
+CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
 DEALS_BY_REP_SQL = """
 SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
@@ -130,7 +138,7 @@ def _activity(db: Any, window: Window) -> dict[str, dict[str, Any]]:
     """What every rep did in the window, by rep."""
     found: dict[str, dict[str, Any]] = {}
     for rep, calls, connects, meetings, held, proposals, talk in db.execute(
-        CALLS_BY_REP_SQL, window.params
+        CALLS_BY_REP_SQL.for_db(db), window.params
     ):
         found[rep] = {
             "calls": int(calls),

@@ -43,6 +43,11 @@ def per_dialect(build: Callable[[Dialect], str]) -> Variants:
 # column; a PostgreSQL column has its type.
 IS_TEXT = Variants(sqlite="typeof({c}) = 'text'", postgresql="{c} IS NOT NULL")
 
+# A call's start as the indexes of calls by time hold it (`{c}` the call's alias and a
+# dot): on PostgreSQL its moment in the stored form (schema v15), which an index range
+# finds with no call's text tested on the way; a SQLite file indexes the text itself.
+CALL_STARTED = Variants(sqlite="{c}started_at", postgresql="funnel_utc({c}started_at)")
+
 # A hint to read a table by one of its indexes (`{index}`): SQLite's planner is told,
 # PostgreSQL's chooses by its statistics.
 INDEXED_BY = Variants(sqlite="INDEXED BY {index}", postgresql="")
