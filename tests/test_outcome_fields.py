@@ -466,3 +466,37 @@ async def test_a_tall_terminal_shows_every_outcome_beside_the_asked_fields(
             assert fully_in_sight(demo_app, dialog.field(question.ask)), question.label
         assert fully_in_sight(demo_app, dialog.note)
         assert fully_in_sight(demo_app, dialog.query_one("#outcome-hint"))
+
+
+def _looks(dialog: OutcomeDialog) -> list[tuple[str, object, object]]:
+    """Every widget of the dialog with its background and text colour."""
+    return [
+        (f"{type(widget).__name__}#{widget.id}", widget.styles.background, widget.styles.color)
+        for widget in dialog.walk_children(with_self=True)
+    ]
+
+
+@pytest.mark.parametrize("theme", [None, "textual-light"], ids=["same theme", "new theme"])
+async def test_the_reopened_outcome_dialog_looks_as_a_fresh_styling_makes_it(
+    demo_app: FunnelApp, theme: str | None
+) -> None:
+    """The dialog stays mounted between calls and `l` does not style it all again: what it
+    shows when reopened is what styling it afresh gives, also after a change of theme."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        first_opening = _looks(demo_app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        if theme is not None:
+            demo_app.theme = theme
+            await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        reopened = _looks(dialog)
+        assert (reopened != first_opening) == (theme is not None)
+        dialog.update_node_styles(animate=False)
+        assert _looks(dialog) == reopened

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -202,6 +202,14 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         # Watched on the field itself, not by its Changed message: the message reaches the
         # dialog only after a tab typed right behind the text has switched the day.
         self.watch(self.typed_field(Ask.WHEN), "value", self._when_edited, init=False)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which styles every widget of a pushed screen
+        # again: most of the UI's work between `l` and the saved call. The dialog is
+        # styled as it mounts and stays installed between calls, and whatever changes its
+        # look meanwhile restyles what it touches at once: a class, focus or `disabled`
+        # the widget, a new theme every widget the app holds, installed screens included.
+        event.refresh_styles = False
 
     def _when_edited(self) -> None:
         self._other_day_chosen = False
