@@ -139,6 +139,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     def __init__(self) -> None:
         super().__init__()
         self.card: CardData | None = None
+        # Whether the highlighted row's card is to be shown after the list's next frame.
+        self._card_due = False
         self.held_back = 0
         # The gauge's plan, kept between refreshes (load_gauge_figures says when it holds).
         self._plan_cache: CachedPlan | None = None
@@ -415,9 +417,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             mode=order.mode,
             elsewhere_from=order.elsewhere_from,
         )
-        # Now, not when the Highlighted message arrives: a key already typed acts on it.
         if not (same_prospect_shown and self.queue.highlighted_id == shown):
-            self._show(self.queue.highlighted_id)
+            self._show_after_the_list()
         self._update_title()
 
     def reload_pace(self, *, replan: bool = False) -> None:
@@ -501,18 +502,34 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         if event.prospect_id != self.queue.highlighted_id:
             return
         if self.card is None or event.prospect_id != self.card.prospect["id"]:
-            try:
-                self._show(event.prospect_id)
-            except ConnectionLost as error:
-                # No card rather than the one before: a key that acts on the card reads
-                # it first (_card_on_cursor), and says so while it cannot.
-                self.card = None
-                self.prospect_card.show_unread()
-                self.script_pane.show_unread()
-                self.funnel.say_out_of_reach(error)
+            self._show_after_the_list()
+
+    def _show_after_the_list(self) -> None:
+        """Show the card and script of the queue's highlighted row in the frame after the
+        one that paints the list: a filter's match or a row moved to is on screen at once,
+        and a row passed over before that frame never has its card drawn. A key typed
+        meanwhile acts on the highlighted row all the same (_card_on_cursor reads it)."""
+        if not self._card_due:
+            self._card_due = True
+            self.call_after_refresh(self._show_highlighted)
+
+    def _show_highlighted(self) -> None:
+        if not self._card_due or self._torn_down:
+            return
+        self._card_due = False
+        try:
+            self._show(self.queue.highlighted_id)
+        except ConnectionLost as error:
+            # No card rather than the one before: a key that acts on the card reads it
+            # first (_card_on_cursor), and says so while it cannot.
+            self.card = None
+            self.prospect_card.show_unread()
+            self.script_pane.show_unread()
+            self.funnel.say_out_of_reach(error)
 
     def _show(self, prospect_id: int | None) -> None:
         """Load and show this prospect's card and script now (a primary-key read)."""
+        self._card_due = False
         self.card = None if prospect_id is None else load_card(self.funnel.storage.db, prospect_id)
         if self.funnel.rep is not None:
             self._show_team_view(prospect_id)
