@@ -187,3 +187,30 @@ async def test_a_prospect_the_rep_adds_is_theirs_not_the_pools(
             "SELECT owner FROM prospects WHERE name = 'Oscar Online'"
         ).fetchall()
         assert owner == [("blake",)]
+
+
+async def test_leases_the_rep_still_holds_from_before_go_back_when_the_app_opens(
+    team_url: str, tmp_path: Path
+) -> None:
+    """An app killed, or closed while the database was out of reach, leaves its leases
+    for 15 minutes; the rep's next app gives them back at once, and keeps its own claim
+    and the other reps' leases."""
+    clock = FrozenClock()
+    expires = "2099-01-01T00:00:00+00:00"
+    with psycopg.connect(team_url, autocommit=True) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM prospects ORDER BY priority")]
+        left_by_alex, held_by_blake = ids[0], ids[1]
+        for prospect_id, rep in ((left_by_alex, "alex"), (held_by_blake, "blake")):
+            conn.execute(
+                "INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)"
+                " VALUES (%s, %s, '2026-11-18T08:00:00+00:00', %s)",
+                [prospect_id, rep, expires],
+            )
+    with team_app(team_url, "alex", tmp_path / "s", clock) as alex:
+        async with alex.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(alex)[0]
+            await wait_for(pilot, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0)
+            held = dict(alex.storage.db.execute("SELECT prospect_id, rep FROM claims").fetchall())
+            assert held == {head: "alex", held_by_blake: "blake"}
+            assert held_by_blake not in queue_ids(alex)

@@ -167,6 +167,12 @@ class FunnelApp(App[None]):
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
+        if self.rep is not None:
+            # Leases this rep still holds are from before: an app killed, or closed while
+            # the team's database was out of reach. They go back to the pool now, before
+            # this app claims anything (the database thread runs its work in order).
+            rep = self.rep
+            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
         self.push_screen(MainScreen())
