@@ -1,5 +1,5 @@
 """`python bench/run.py`: build a 100,000-prospect book, measure the app against the targets
-of issue #9 side by side in one run, print the table and write bench/results.md.
+of issues #19 and #9 side by side in one run, print the table and write bench/results.md.
 
 `--size 1000000` does the same on a book ten times as large (calls, tasks, notes and the CSV
 scaled alike) and prints each figure's ratio to the last run at the default size;
