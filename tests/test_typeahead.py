@@ -102,6 +102,28 @@ async def test_a_skip_typed_while_a_call_saves_skips_the_next_prospect(
     assert new_calls(third) == ["voicemail"]
 
 
+async def test_a_move_back_typed_while_a_call_saves_skips_the_prospect_just_logged(
+    demo_app: FunnelApp,
+) -> None:
+    """`k` typed right behind a save moves back from the next prospect to the one before
+    the prospect just logged, as it does typed after a pause: the keys typed ahead wait
+    for the queue's order without that prospect."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    before = {prospect: len(calls_for(db, prospect)) for prospect in (first, second)}
+
+    def new_calls(prospect: int) -> list[str]:
+        return [call["outcome"] for call in calls_for(db, prospect)[before[prospect] :]]
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "j", "l", "v", "enter", "k", "l", "n", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 2)
+    assert new_calls(second) == ["voicemail"]
+    assert new_calls(first) == ["no_answer"]
+
+
 async def test_two_quick_logs_on_the_last_row_log_two_prospects(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     *_, second_last, last = todays_queue(db)
@@ -303,6 +325,27 @@ async def test_enter_without_an_outcome_goes_back_to_the_list(demo_app: FunnelAp
         await settle(pilot)
     call = calls_for(db, first)[-1]
     assert (call["outcome"], call["notes"]) == ("no_answer", "hello there")
+
+
+async def test_enter_before_any_pick_picks_nothing_and_an_arrow_then_enter_picks(
+    demo_app: FunnelApp,
+) -> None:
+    """No outcome is highlighted when the dialog opens, first time or again: a reflex
+    enter says to pick one and saves nothing; an arrow highlights one and enter picks it."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for logged, prospect in enumerate((first, second), start=db["calls"].count + 1):
+            await pilot.press("l", "enter", "enter")
+            await settle(pilot)
+            dialog = demo_app.screen
+            assert isinstance(dialog, OutcomeDialog)
+            assert "Pick an outcome first" in shown_text(dialog.query_one("#outcome-error"))
+            assert db["calls"].count == logged - 1
+            await pilot.press("down", "enter", "enter")
+            await settle_until(pilot, lambda logged=logged: db["calls"].count == logged)
+            assert calls_for(db, prospect)[-1]["outcome"] == "no_answer"
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands
+from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.main_screen import MainScreen
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ class FunnelApp(App[None]):
         """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
         self._held_keys: list[events.Key | events.Paste] | None = None
         self._latest_toasts: dict[str, Notification] = {}
-        self._holding = False
+        # Why keys are held now (type-ahead): a dialog saving, the queue read after it.
+        self._holds: set[KeyHold] = set()
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
         # The objection library and the product profile live beside the scripts folder.
         self.objections: ObjectionLibrary = load_objections(self.scripts_dir.parent)
@@ -307,20 +309,21 @@ class FunnelApp(App[None]):
         if isinstance(field, Input):
             field.call_later(self.run_action, INPUT_EDITING_ACTIONS[key], field)
 
-    def hold_keys(self) -> None:
+    def hold_keys(self, why: KeyHold = KeyHold.DIALOG) -> None:
         """Keep the keys (and pastes) typed from now on until `release_keys` (type-ahead).
 
         While a dialog saves and closes, the keys a fast typist has already pressed for
         the next prospect are held here instead of landing in the closing dialog.
         """
-        self._holding = True
+        self._holds.add(why)
         if self._held_keys is None:
             self._held_keys = []
 
-    def release_keys(self) -> None:
-        """Replay the held keys, in order, to whatever screen is now on top."""
-        self._holding = False
-        if self._held_keys is not None:
+    def release_keys(self, why: KeyHold = KeyHold.DIALOG) -> None:
+        """Replay the held keys, in order, to whatever screen is now on top, once nothing
+        else holds them."""
+        self._holds.discard(why)
+        if self._held_keys is not None and not self._holds:
             # call_next runs before the keys that arrived while the app was busy.
             self.call_next(self._replay_held_keys)
 
@@ -331,16 +334,16 @@ class FunnelApp(App[None]):
         enter were meant for what comes after it, and must not change what it saves.
         """
         dropped = bool(self._held_keys)
-        self._holding = False
+        self._holds.clear()
         self._held_keys = None
         return dropped
 
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
         # keep the rest for that hold's release.
-        while self._held_keys and not self._holding:
+        while self._held_keys and not self._holds:
             await super().on_event(self._held_keys.pop(0))
-        if not self._holding:
+        if not self._holds:
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
-from textual.worker import Worker, WorkerCancelled
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
@@ -44,6 +44,7 @@ from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
 from funnel_tui.ui.key_bar import KeyBar
+from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.method_picker import MethodPicker
 from funnel_tui.ui.pool_claims import PoolClaims
 from funnel_tui.ui.prospect_card import ProspectCard, TeamView
@@ -754,6 +755,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             except ConnectionLost as error:
                 # Saved: only the next card could not be read.
                 self.funnel.say_out_of_reach(error)
+            # The keys typed ahead wait for the order read again: in the order on screen
+            # now, the prospect just logged is still a row for `k` to move back to.
+            self.funnel.hold_keys(KeyHold.QUEUE_READ)
+            self._release_keys_once_queue_read()
             self.reload_pace(replan=True)
             return logged
 
@@ -861,12 +866,24 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # the reload in flight rather than reading the same filter a second time.
         self.filter_text = self.filter_input.value
         try:
-            while pending := self._queue_reloads_in_flight():
-                for worker in pending:
-                    with suppress(WorkerCancelled):
-                        await worker.wait()
+            await self._queue_read()
         finally:
             self.funnel.release_keys()
+
+    @work(group="type-ahead")
+    async def _release_keys_once_queue_read(self) -> None:
+        try:
+            await self._queue_read()
+        finally:
+            self.funnel.release_keys(KeyHold.QUEUE_READ)
+
+    async def _queue_read(self) -> None:
+        """Wait until the queue's order being read (the reloads in flight) is shown."""
+        while pending := self._queue_reloads_in_flight():
+            for worker in pending:
+                # A reload that fails says so itself; the keys go on either way.
+                with suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
 
     def _queue_reloads_in_flight(self) -> list[Worker[None]]:
         return [

@@ -154,7 +154,9 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         self.query_one("#outcome-title", Label).update(self._title())
         options = self.query_one(OptionList)
         options.disabled = False
-        options.highlighted = 0
+        # Nothing highlighted: enter before a pick says so, never picks the first outcome
+        # unseen (an arrow highlights one, and enter then picks it).
+        options.highlighted = None
         for field in self.query(Input).results(Input):
             field.disabled = False
             field.value = ""
@@ -199,6 +201,8 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
             yield Label(self._hint(), id="outcome-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        # As every later opening starts (an OptionList highlights its first option).
+        self._start_empty()
         # Watched on the field itself, not by its Changed message: the message reaches the
         # dialog only after a tab typed right behind the text has switched the day.
         self.watch(self.typed_field(Ask.WHEN), "value", self._when_edited, init=False)
@@ -355,12 +359,11 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
         if self.saving:
             return
         options = self.query_one(OptionList)
-        if self.outcome is None and self.focused is options:
+        if self.outcome is None and self.focused is options and options.highlighted is not None:
             # Enter on a highlighted outcome picks it, like its letter.
-            if options.highlighted is not None:
-                option = options.get_option_at_index(options.highlighted)
-                if option.id:
-                    self.action_pick(option.id)
+            option = options.get_option_at_index(options.highlighted)
+            if option.id:
+                self.action_pick(option.id)
             return
         self.funnel.hold_keys()
         # Each field works through the keys sent to it on its own, and a tab moves on

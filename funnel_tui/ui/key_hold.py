@@ -1,0 +1,16 @@
+"""Why the app holds the keys a fast typist sends ahead (FunnelApp.hold_keys): they are
+replayed, in order, once nothing holds them any more."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class KeyHold(Enum):
+    """A reason to hold the keys typed from now on."""
+
+    # A dialog saving: the keys after its enter belong to what comes after it.
+    DIALOG = "dialog"
+    # The queue read again after a call was logged: the keys typed ahead act on the
+    # order without the prospect just logged, as they would at a slower pace.
+    QUEUE_READ = "queue read"
