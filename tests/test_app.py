@@ -285,6 +285,26 @@ async def test_filter_finds_a_prospect_by_company_and_escape_clears(demo_app: Fu
         assert demo_app.screen.query_one(CallQueue).row_count == db["prospects"].count
 
 
+async def test_a_filter_that_matches_nobody_says_so_not_that_the_queue_is_empty(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzq", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        card = shown_text(screen.query_one("#card-body"))
+        script = shown_text(screen.query_one("#script-body"))
+        assert "Nothing matches “zzzq”: nothing to call right now." in card
+        assert "No prospect selected: nothing matches “zzzq”." in script
+        assert "queue is empty" not in card + script
+        await pilot.press("l")
+        await settle(pilot)
+        assert [note.message for note in demo_app._notifications][-1] == (
+            "Nothing matches “zzzq”: nothing to log."
+        )
+
+
 async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -550,12 +550,23 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
 
     def _show_card(self) -> None:
         self.prospect_card.show(
-            self.card, now=self.funnel.clock(), settings=self.funnel.settings, team=self.team_view
+            self.card,
+            now=self.funnel.clock(),
+            settings=self.funnel.settings,
+            team=self.team_view,
+            nobody=f"{self._why_nobody()}: nothing to call right now.",
         )
+
+    def _why_nobody(self) -> str:
+        """Why the list shows nobody: the filter matched no one, or the queue is empty."""
+        if self.filter_text:
+            return f"Nothing matches “{one_line(self.filter_text)}”"
+        return "The queue is empty"
 
     def _show_script(self) -> None:
         if self.card is None:
-            self.script_pane.show(None)
+            why = self._why_nobody()
+            self.script_pane.show(None, nobody=why[:1].lower() + why[1:])
             return
         prospect = self.card.prospect
         library = self.funnel.scripts
@@ -590,7 +601,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def action_start_call(self) -> None:
         card = self._card_on_cursor()
         if card is None:
-            self.notify("The queue is empty: nothing to call.", severity="warning")
+            self.notify(f"{self._why_nobody()}: nothing to call.", severity="warning")
             return
         prospect = card.prospect
         name = one_line(prospect["name"])
@@ -675,7 +686,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def action_log_outcome(self) -> None:
         card = self._card_on_cursor()
         if card is None:
-            self.notify("The queue is empty: nothing to log.", severity="warning")
+            self.notify(f"{self._why_nobody()}: nothing to log.", severity="warning")
             return
         prospect = card.prospect
         if prospect["do_not_call"]:
@@ -784,7 +795,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
 
         card = self._card_on_cursor()
         if card is None:
-            self.notify("The queue is empty: no prospect to show.", severity="warning")
+            self.notify(f"{self._why_nobody()}: no prospect to show.", severity="warning")
             return
         prospect = card.prospect
 

@@ -227,10 +227,12 @@ class ProspectCard(VerticalScroll, can_focus=True):
         now: datetime,
         settings: Settings,
         team: TeamView | None = None,
+        nobody: str = "The queue is empty: nothing to call right now.",
     ) -> None:
+        """Show the card, or with none what `nobody` says (why the list is empty)."""
         body = self.query_one("#card-body", Static)
         if card is None:
-            body.update(Text("The queue is empty: nothing to call right now.", "dim italic"))
+            body.update(Text(nobody, "dim italic"))
             return
         body.update(render_card(card, now=now, settings=settings, team=team))
 

@@ -99,15 +99,18 @@ class ScriptPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._view: ScriptView | None = None
+        # Why there is no prospect to show, when there is none.
+        self._nobody = "the queue is empty"
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="script-body")
 
-    def show(self, view: ScriptView | None) -> None:
+    def show(self, view: ScriptView | None, *, nobody: str = "the queue is empty") -> None:
         """Show a script: from its first step, or at the same step when it is the same
-        prospect and method again (a refresh)."""
+        prospect and method again (a refresh); with none, `nobody` says why."""
         same = view is not None and self._view is not None and view.subject == self._view.subject
         self._view = view
+        self._nobody = nobody
         if not same:
             # Set even when it is already 0 (no watcher runs then): a new prospect's
             # script starts at the top, wherever the last one was scrolled to.
@@ -138,7 +141,7 @@ class ScriptPane(VerticalScroll, can_focus=True):
     def _update_body(self) -> None:
         body = self.query_one("#script-body", Static)
         if self._view is None:
-            body.update(Text("No prospect selected: the queue is empty.", "dim italic"))
+            body.update(Text(f"No prospect selected: {self._nobody}.", "dim italic"))
             return
         if not self._view.steps:
             body.update(Text("No script for this prospect's method.", "dim italic"))
