@@ -455,6 +455,17 @@ def _clock_time(clock: re.Match[str]) -> time:
     return time(hour, int(clock["minute"] or 0))
 
 
+# How much of a text that does not read the message repeats.
+QUOTED_AT_MOST = 40
+
+
+def _quoted(text: str) -> str:
+    """The text as a message repeats it: quoted, and cut short when it is long."""
+    if len(text) > QUOTED_AT_MOST:
+        text = text[: QUOTED_AT_MOST - 1] + "…"
+    return repr(text)
+
+
 def _typed_fields(text: str, day_first: bool) -> TypedFields:
     year_first = YEAR_FIRST_PATTERN.match(text) is not None
     try:
@@ -465,9 +476,9 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
             for sentinel in SENTINELS
         )
     except (parser.ParserError, OverflowError):
-        raise WhenError(f"{text!r} is not a date or time I understand") from None
+        raise WhenError(f"{_quoted(text)} is not a date or time I understand") from None
     if first.tzinfo is not None:
-        raise WhenError(f"{text!r} names a time zone I do not know", ZONE_HINT)
+        raise WhenError(f"{_quoted(text)} names a time zone I do not know", ZONE_HINT)
     given = {
         name: getattr(first, name) if getattr(first, name) == getattr(second, name) else None
         for name in TYPED_FIELDS

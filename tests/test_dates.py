@@ -399,6 +399,7 @@ def test_a_day_follows_the_day_first_setting() -> None:
         ("24/11/2026", "Tue 24 Nov 2026 is in the past; say today or a later day"),
         ("2026-01-01", "Thu 1 Jan 2026 is in the past"),
         ("someday", "'someday' is not a date or time I understand"),
+        ("someday " * 40, "'someday someday someday someday someday…' is not a date or time"),
         ("", "nothing was typed"),
         ("1/1/2040", "too far ahead"),
     ],

@@ -48,6 +48,10 @@ Saver = Callable[[CallOutcome], Awaitable[LoggedCall]]
 # is saving (and later, that it is waiting for another program's lock: slow_write).
 SHOW_SAVING_AFTER_S = 0.2
 
+# The longest date, time or amount a field takes: what a rep types is a few words, and
+# a longer text would only push the rest of the dialog off a small terminal.
+TYPED_MAX_LENGTH = 100
+
 # The widget ids of the fields an outcome can ask for (`#outcome-when`, `#outcome-when-check`).
 FIELD_NAMES = {
     Ask.WHEN: "when",
@@ -193,7 +197,10 @@ class OutcomeDialog(ModalScreen[LoggedCall | None]):
                             # select-all there would let the next letter replace what the
                             # rep already typed.
                             yield Input(
-                                id=f"outcome-{name}", classes="outcome-typed", select_on_focus=False
+                                id=f"outcome-{name}",
+                                classes="outcome-typed",
+                                select_on_focus=False,
+                                max_length=TYPED_MAX_LENGTH,
                             )
                         yield Static(id=f"outcome-{name}-check", classes="form-error", markup=False)
             yield Input(placeholder="note (optional)", id="outcome-note", select_on_focus=False)
