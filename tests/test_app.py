@@ -305,6 +305,33 @@ async def test_a_filter_that_matches_nobody_says_so_not_that_the_queue_is_empty(
         )
 
 
+async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_the_filter(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    today = todays_queue(db)
+    elsewhere = next(
+        row
+        for row in db.query("SELECT id, name FROM prospects ORDER BY id")
+        if row["id"] not in today
+        and db.execute("SELECT count(*) FROM prospects WHERE name = ?", [row["name"]]).fetchone()[0]
+        == 1
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        await pilot.press("j", "j", "j", "j")
+        await settle(pilot)
+        before = queue.highlighted_id
+        assert before == today[4]
+        await pilot.press("slash", *elsewhere["name"], "enter")
+        await settle(pilot)
+        assert queue.highlighted_id == elsewhere["id"]
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert queue.highlighted_id == before
+
+
 async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

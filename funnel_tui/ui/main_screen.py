@@ -90,6 +90,9 @@ class PendingSelection:
     prospect_id: int | None = None
     """The prospect to select; None for the first row."""
 
+    or_else: int | None = None
+    """The prospect to select when `prospect_id` is not in the order read."""
+
 
 class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Screen[None]):
     """One screen, always all four regions; every action is a key and a palette command."""
@@ -396,6 +399,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         select = None
         if pending is not None and pending.cursor_was_on == shown:
             select = pending.prospect_id
+            if select is not None and pending.or_else is not None and select not in order.ids:
+                select = pending.or_else
             if select is None and len(order.ids):
                 select = order.ids[0]
         running = self.running_call
@@ -911,12 +916,17 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
 
     def watch_filter_text(self) -> None:
         # A changed filter starts at its first match. A cleared one stays on the match
-        # the rep was on, or (when nothing matched) goes back to the row before `/`.
+        # the rep was on, or goes back to the row before `/` when nothing matched or the
+        # match was one from another view, which the view's own order leaves out.
         highlighted = self.queue.highlighted_id
         if self.filter_text:
             self._pending_selection = PendingSelection(highlighted)
         elif highlighted is None:
             self._pending_selection = PendingSelection(highlighted, self._row_before_filter)
+        else:
+            self._pending_selection = PendingSelection(
+                highlighted, highlighted, or_else=self._row_before_filter
+            )
         self.reload_queue()
         self._update_title()
 
