@@ -9,10 +9,10 @@ written. A file of any length, into a book of any size, is merged in the same me
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from funnel_tui.phones import phone_key
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -53,6 +53,32 @@ def email_key(email: object) -> str:
 def name_key(name: object) -> str:
     """A name with case and spacing ignored: `Anna  berg` is `Anna Berg`."""
     return "".join(str(name or "").split()).casefold()
+
+
+Person = TypeVar("Person")
+
+
+def same_person(
+    email: str,
+    phone: str,
+    name: str,
+    by_email: Mapping[str, Person],
+    by_phone_and_name: Mapping[tuple[str, str], Person],
+    email_of: Callable[[Person], str],
+) -> Person | None:
+    """Who a person with these keys is, as an import matches a row to a prospect: the one
+    with the same email (in any case), else the one with the same phone number and the
+    same name whose own email (`email_of`) does not conflict: two people who share a
+    switchboard number stay two."""
+    if email and (found := by_email.get(email)) is not None:
+        return found
+    if not phone:
+        return None
+    found = by_phone_and_name.get((phone, name))
+    if found is None:
+        return None
+    other_email = email_of(found)
+    return None if email and other_email and other_email != email else found
 
 
 def _pair_key(phone: str, name: str) -> str:

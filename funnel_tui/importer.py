@@ -22,7 +22,14 @@ import sqlite_utils
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
 from funnel_tui.import_bulk import BulkWork, bulk_work
-from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, Keys, email_key, name_key
+from funnel_tui.import_keys import (
+    KEYS_PER_QUERY,
+    ImportKeys,
+    Keys,
+    email_key,
+    name_key,
+    same_person,
+)
 from funnel_tui.import_rows import (
     NotUnderstood,
     Progress,
@@ -285,16 +292,9 @@ class _Merger:
         return email_key(target.get("email"))
 
     def _match(self, row: RowKeys) -> Target | None:
-        email, phone = row.email, row.phone
-        if email and (target := self.by_email.get(email)) is not None:
-            return target
-        if not phone:
-            return None
-        target = self.by_phone_and_name.get((phone, row.name))
-        if target is None:
-            return None
-        other_email = self._email_of(target)
-        return None if email and other_email and other_email != email else target
+        return same_person(
+            row.email, row.phone, row.name, self.by_email, self.by_phone_and_name, self._email_of
+        )
 
     def _keeps_zone(self, target: Target, pending: dict[str, object]) -> bool:
         """Whether a prospect's timezone was set by the rep or a file, so no guess

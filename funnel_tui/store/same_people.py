@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, email_key, name_key
+from funnel_tui.import_keys import KEYS_PER_QUERY, ImportKeys, email_key, name_key, same_person
 from funnel_tui.phones import phone_key
 
 # A book's prospect as matching reads it: (its id once copied, name, email, phone).
@@ -55,12 +55,9 @@ def same_people(db: Any, prospects: Iterable[BookProspect], region: str) -> list
         )
         emails = _emails_of(db, set(known.phone_names.values()))
         for copied_id, email, phone, name in keyed:
-            team_id = known.emails.get(email) if email else None
-            if team_id is None and phone:
-                team_id = known.phone_names.get((phone, name))
-                # Two people who share a switchboard number stay apart.
-                if team_id is not None and email and emails.get(team_id) not in ("", email):
-                    team_id = None
+            team_id = same_person(
+                email, phone, name, known.emails, known.phone_names, emails.__getitem__
+            )
             if team_id is not None:
                 found.append((copied_id, team_id))
     keys.drop()
