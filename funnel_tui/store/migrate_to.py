@@ -43,7 +43,7 @@ import shlex
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
@@ -78,8 +78,10 @@ MOVED_IDS = ("prospects", "calls", "tasks", "flag_changes")
 # The tables whose row triggers keep derived rows; they are off during the copy.
 TRIGGERED = ("prospects", "calls", "tasks")
 
-# The pairs of the same person named in the closing lines; the rest are counted.
+# The pairs of the same person (or their ids) named in the closing lines; the rest are
+# counted.
 SAME_PEOPLE_NAMED = 10
+Named = TypeVar("Named")
 
 # What a book's rows become: each table of MOVED_IDS by its offset, and "rep" the name.
 Moves = Mapping[str, Any]
@@ -193,9 +195,7 @@ class Migrated:
         if self.same_people:
             lines.append(self._same_people_said())
         if marked := self.marked_do_not_call:
-            ids = [str(prospect_id) for prospect_id in marked[:SAME_PEOPLE_NAMED]]
-            if len(marked) > SAME_PEOPLE_NAMED:
-                ids.append(f"and {len(marked) - SAME_PEOPLE_NAMED:,} more")
+            ids = _named(marked, str)
             lines.append(
                 f"Marked do-not-call {_count(len(marked), 'copied prospect')} the team's book"
                 f" has marked so: {', '.join(ids)}."
@@ -240,12 +240,12 @@ class Migrated:
         return said
 
 
-def _named(matches: Sequence[SamePerson], said: Callable[[SamePerson], str]) -> list[str]:
-    """The first SAME_PEOPLE_NAMED pairs, each as `said`, and how many more."""
-    pairs = [said(match) for match in matches[:SAME_PEOPLE_NAMED]]
-    if len(matches) > SAME_PEOPLE_NAMED:
-        pairs.append(f"and {len(matches) - SAME_PEOPLE_NAMED:,} more")
-    return pairs
+def _named(found: Sequence[Named], said: Callable[[Named], str]) -> list[str]:
+    """The first SAME_PEOPLE_NAMED of `found`, each as `said`, and how many more."""
+    named = [said(each) for each in found[:SAME_PEOPLE_NAMED]]
+    if len(found) > SAME_PEOPLE_NAMED:
+        named.append(f"and {len(found) - SAME_PEOPLE_NAMED:,} more")
+    return named
 
 
 def _whose(owner: str | None) -> str:
