@@ -65,9 +65,10 @@ def calls_in_window_sql(dialect: Dialect) -> str:
     return f"{started_at} >= :start AND {started_at} < :end"
 
 
-def call_started_sql(dialect: Dialect) -> str:
-    """A call `c`'s start as the indexes of calls by time hold it (CALL_STARTED)."""
-    return in_dialect(CALL_STARTED, dialect).format(c="c.")
+def call_started_sql(dialect: Dialect, call: str = "c.") -> str:
+    """A call's start (`call`: its alias and a dot, or nothing) as the indexes of calls by
+    time hold it (CALL_STARTED)."""
+    return in_dialect(CALL_STARTED, dialect).format(c=call)
 
 
 def calls_of_window_sql(dialect: Dialect) -> str:

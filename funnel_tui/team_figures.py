@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from funnel_tui.store.sql import CALL_STARTED, in_dialect, per_dialect
+from funnel_tui.figure_sql import call_started_sql
+from funnel_tui.store.sql import per_dialect
 from funnel_tui.timestamps import to_stored
 
 # Each rep's calls since a moment, most first, found by the index of calls by time.
 CALLS_SINCE_SQL = per_dialect(
     lambda dialect: (
         "SELECT rep, count(*) FROM calls"
-        f" WHERE {in_dialect(CALL_STARTED, dialect).format(c='')} >= ? AND rep IS NOT NULL"
+        f" WHERE {call_started_sql(dialect, '')} >= ? AND rep IS NOT NULL"
         " GROUP BY rep ORDER BY count(*) DESC, rep"
     )
 )

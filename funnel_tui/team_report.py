@@ -18,6 +18,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
+from funnel_tui.figure_sql import call_started_sql
 from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
@@ -25,7 +26,7 @@ from funnel_tui.rep_rows import FigureRows
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sql import CALL_STARTED, in_dialect, per_dialect
+from funnel_tui.store.sql import per_dialect
 
 # A rep's line: their whole report, and how many prospects they own.
 REP_KEYS = ("rep", *REPORT_KEYS, "prospects_owned")
@@ -46,7 +47,7 @@ _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
 
 def _calls_by_rep_sql(dialect: Dialect) -> str:
-    started = in_dialect(CALL_STARTED, dialect).format(c="")
+    started = call_started_sql(dialect, "")
     return f"""
 SELECT rep, count(*),
     sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
