@@ -169,12 +169,10 @@ class FunnelApp(App[None]):
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
-        if self.rep is not None:
-            # Leases this rep still holds are from before: an app killed, or closed while
-            # the team's database was out of reach. They go back to the pool now, before
-            # this app claims anything (the database thread runs its work in order).
-            rep = self.rep
-            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
+        # Leases this rep still holds are from before: an app killed, or closed while the
+        # team's database was out of reach. They go back to the pool now, before this app
+        # claims anything (the database thread runs its work in order).
+        self._give_back_leases()
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
         self.push_screen(MainScreen())
@@ -407,6 +405,13 @@ class FunnelApp(App[None]):
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
 
+    def _give_back_leases(self) -> None:
+        """Hand the database thread the release of every lease this rep holds (a team's
+        book; a file has no leases)."""
+        if self.rep is not None:
+            rep = self.rep
+            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
+
     def _exit_on_hangup(self) -> None:
         """Close as `q` does when the terminal goes away (SIGHUP: the window closed, the
         ssh link dropped) or the system asks (SIGTERM), so the pool prospects this rep holds
@@ -426,8 +431,6 @@ class FunnelApp(App[None]):
             except (NotImplementedError, RuntimeError, ValueError):
                 break
         # The pool prospects this rep held go back to the others at once, not in 15 minutes.
-        if self.rep is not None:
-            rep = self.rep
-            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
+        self._give_back_leases()
         # The storage belongs to whoever opened it (the command line closes it).
         self._db_thread.shutdown(wait=True)
