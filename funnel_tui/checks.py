@@ -17,6 +17,7 @@ import sqlite_utils
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
+from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
     CALL_DAYS,
@@ -30,7 +31,6 @@ from funnel_tui.migrations import (
     store_phones_in_e164,
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
-from funnel_tui.schema_v9 import CHECK_TRIGRAMS, TRIGRAMS
 from funnel_tui.settings import read_settings
 from funnel_tui.store.sqlite import write_transaction
 
@@ -186,22 +186,24 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _trigram_problems(conn: sqlite3.Connection) -> list[str]:
-    """The queue filter's trigram index, when it is gone or no longer what prospect_search
-    holds (another tool wrote prospect_search with its triggers dropped): the filter then
-    falls back to reading every row, or misses prospects."""
-    try:
-        conn.execute(CHECK_TRIGRAMS)
-    except sqlite3.DatabaseError as error:
-        message = str(error)
-        if "no such table" in message:
-            state = "is missing"
-        elif "malformed" in message or "corrupt" in message:
-            state = "disagrees with prospect_search"
-        else:
-            state = f"could not be checked ({message})"
-        return [f"{TRIGRAMS}, the queue filter's index, {state}; {REPAIR_HINT} builds it again"]
-    return []
+def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
+    """The queue filter's indexes, when one is gone or no longer what prospect_search holds
+    (another tool wrote prospect_search with its triggers dropped): the filter then falls
+    back to reading every row, or misses prospects."""
+    problems = []
+    for index in FILTER_INDEXES:
+        try:
+            conn.execute(index.check)
+        except sqlite3.DatabaseError as error:
+            message = str(error)
+            if "no such table" in message:
+                state = "is missing"
+            elif "malformed" in message or "corrupt" in message:
+                state = "disagrees with prospect_search"
+            else:
+                state = f"could not be checked ({message})"
+            problems.append(f"{index.name}, {index.what}, {state}; {REPAIR_HINT} builds it again")
+    return problems
 
 
 def _request_id_index_state(conn: sqlite3.Connection) -> str:
@@ -402,7 +404,7 @@ CHECKS: tuple[Check, ...] = (
     _foreign_key_problems,
     _trigger_problems,
     _derived_table_problems,
-    _trigram_problems,
+    _filter_index_problems,
     _request_id_index_problems,
     _next_task_problems,
     _setting_problems,

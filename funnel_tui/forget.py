@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.figure_sql import method_sql, source_sql
+from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.prospects import get_prospect
-from funnel_tui.schema_v9 import OPTIMIZE_TRIGRAMS
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
@@ -131,7 +131,8 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
             for table, where in PERSONAL_ROWS
         }
         if dialect_of(db) is Dialect.SQLITE:
-            db.execute(OPTIMIZE_TRIGRAMS)
+            for index in FILTER_INDEXES:
+                db.execute(index.optimize)
     return Forgotten(prospect_id, removed, deals_kept=len(deals), suppressed=suppressed)
 
 

@@ -21,6 +21,7 @@ from funnel_tui import (
     schema_v8,
     schema_v9,
     schema_v11,
+    schema_v16,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -31,6 +32,7 @@ from funnel_tui.domain import (
     Stage,
     sql_list,
 )
+from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.phones import Phone, international_phone
 from funnel_tui.schema_v4 import method_name_sql, source_name_sql
 
@@ -638,6 +640,18 @@ def _v15(conn: sqlite3.Connection) -> None:
     file's reports read a window's calls as before."""
 
 
+def _v16(conn: sqlite3.Connection) -> None:
+    """An index of the words of prospect_search's texts past ASCII, with accents and case
+    folded, for the queue filter, kept by triggers."""
+    for statement in (
+        schema_v16.ACCENTED_VIEW,
+        schema_v16.WORDS_TABLE,
+        f"INSERT INTO {schema_v16.WORDS} ({schema_v16.WORDS}) VALUES ('rebuild')",
+        *split_statements(schema_v16.WORDS_TRIGGERS),
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -654,6 +668,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v13,
     _v14,
     _v15,
+    _v16,
 )
 
 
@@ -675,6 +690,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v5.SCHEMA_V5_TRIGGERS,
     schema_v8.REP_CALL_DAYS_TRIGGERS,
     schema_v9.TRIGRAMS_TRIGGERS,
+    schema_v16.WORDS_TRIGGERS,
 )
 
 
@@ -780,13 +796,16 @@ def _rebuild(table: DerivedTable) -> tuple[str, ...]:
 
 # Every trigger of SCHEMA_TRIGGERS belongs to exactly one group (a test makes sure).
 TRIGGER_GROUPS = (
-    # Before prospect_search is built again: its triggers then take the old text out of the
-    # index just rebuilt from it, and put the new in.
-    TriggerGroup(
-        f"{schema_v9.TRIGRAMS} (the queue filter's index of prospect_search)",
-        tuple(_triggers(schema_v9.TRIGRAMS_TRIGGERS)),
-        (schema_v9.TRIGRAMS_TABLE, schema_v9.REBUILD_TRIGRAMS),
-        recompute_always=True,
+    # Before prospect_search is built again: their triggers then take the old text out of
+    # each index just rebuilt from it, and put the new in.
+    *(
+        TriggerGroup(
+            f"{index.name} ({index.what} of prospect_search)",
+            tuple(_triggers(index.triggers)),
+            (*index.tables, index.rebuild),
+            recompute_always=True,
+        )
+        for index in FILTER_INDEXES
     ),
     *(
         TriggerGroup(table.name, table.triggers, _rebuild(table), recompute_always=True)

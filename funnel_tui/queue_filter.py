@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from funnel_tui.accents import fold
 from funnel_tui.phones import search_patterns
 from funnel_tui.schema_v9 import TRIGRAMS
+from funnel_tui.schema_v16 import WORDS
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import SEARCH_TEXT_LIKE
 
@@ -62,22 +65,54 @@ def filter_terms(text: str, phone_region: str | None) -> list[FilterTerm]:
     return list(unique.values())[:MAX_FILTER_WORDS]
 
 
-def filter_clause(db: sqlite_utils.Database, terms: list[FilterTerm]) -> tuple[str, dict[str, str]]:
+def filter_clause(
+    db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool = True
+) -> tuple[str, dict[str, str]]:
     """SQL over prospect_search matching name, company, email or phone: every word of the
-    filter somewhere in them (`ann acme` finds Ann Archer of Acme Ltd), a number also by
-    its digits: a number typed in any form (`07700 900318` in GB) finds the stored
-    +447700900318, and a part of one the numbers that hold it."""
+    filter somewhere in them (`ann acme` finds Ann Archer of Acme Ltd), in any case and
+    with or without accents (`jose` finds José, `josé` Jose), a number also by its digits:
+    a number typed in any form (`07700 900318` in GB) finds the stored +447700900318, and
+    a part of one the numbers that hold it.
+
+    In a SQLite file a text past ASCII is found by a word of it that begins with the
+    filter's word, from prospect_words (unless `words` is False); in a team's book, the
+    folded word anywhere in the folded text, which pg_trgm's index looks up."""
     like = SEARCH_TEXT_LIKE.for_db(db)
+    sqlite = dialect_of(db) is Dialect.SQLITE
     params: dict[str, str] = {}
     conditions = []
     for number, term in enumerate(terms):
-        params[f"like{number}"] = f"%{_escape_like(term.text)}%"
+        text = term.text if sqlite else fold(term.text)
+        params[f"like{number}"] = f"%{_escape_like(text)}%"
         either = [like.format(like=f"like{number}")]
         for other, pattern in enumerate(term.digits):
             params[f"digits{number}_{other}"] = pattern
             either.append(f"phone_digits LIKE :digits{number}_{other}")
+        if not sqlite:
+            if not text.isascii():
+                # Letters PostgreSQL may not lowercase as Python does: as typed too.
+                params[f"typed{number}"] = f"%{_escape_like(term.text)}%"
+                either.append(f"search_text ILIKE :typed{number} ESCAPE '\\'")
+        elif not term.digits and any(letter.isalpha() for letter in term.text):
+            if not term.text.isascii():
+                # A word typed with accents also finds it written without.
+                params[f"plain{number}"] = f"%{_escape_like(fold(term.text))}%"
+                either.append(like.format(like=f"plain{number}"))
+            if words and _one_word(term):
+                params[f"words{number}"] = f'"{unicodedata.normalize("NFC", term.text)}" *'
+                either.append(f"rowid IN ({_WORDS_MATCH.format(words=f'words{number}')})")
         conditions.append(f"({' OR '.join(either)})")
     return " AND ".join(conditions), params
+
+
+# The texts past ASCII with a word that begins with the filter's word, folded.
+_WORDS_MATCH = f"SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH :{{words}}"
+
+
+def _one_word(term: FilterTerm) -> bool:
+    """Whether the term is a word as prospect_words holds them (letters and digits only:
+    `jean-luc` is two there, left to the text as typed)."""
+    return unicodedata.normalize("NFC", term.text).isalnum()
 
 
 def _escape_like(text: str) -> str:
@@ -86,15 +121,26 @@ def _escape_like(text: str) -> str:
 
 def matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
     """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): looked up in
-    the trigram index where it serves, else one pass over the narrow rows of
-    prospect_search, which triggers keep in step with prospects."""
+    the trigram and word indexes where they serve, else one pass over the narrow rows of
+    prospect_search, which triggers keep in step with prospects. A file whose word index
+    cannot be read (`funnel check` says why) matches the text as typed."""
     terms = filter_terms(text, phone_region)
-    clause, params = filter_clause(db, terms)
-    ids = indexed_matches(db, terms, clause, params) if dialect_of(db) is Dialect.SQLITE else None
-    if ids is None:
-        rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
-        ids = [row[0] for row in rows]
-    return json.dumps(ids)
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        return json.dumps(_scanned(db, *filter_clause(db, terms)))
+    try:
+        return json.dumps(_file_matches(db, terms, words=True))
+    except sqlite3.DatabaseError:
+        return json.dumps(_file_matches(db, terms, words=False))
+
+
+def _file_matches(db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool) -> list[int]:
+    clause, params = filter_clause(db, terms, words=words)
+    ids = indexed_matches(db, terms, clause, params)
+    return _scanned(db, clause, params) if ids is None else ids
+
+
+def _scanned(db: sqlite_utils.Database, clause: str, params: dict[str, str]) -> list[int]:
+    return [row[0] for row in db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)]
 
 
 # Three characters in a row that are no LIKE wildcard: what the trigram index looks up.
@@ -114,21 +160,38 @@ def _looked_up(text: str) -> str:
 def indexed_matches(
     db: sqlite_utils.Database, terms: list[FilterTerm], clause: str, params: dict[str, str]
 ) -> list[int] | None:
-    """The matches of `filter_clause` found through prospect_trigrams; None when a pass
+    """The matches of `filter_clause` found through the filter's indexes; None when a pass
     over prospect_search answers better: no word has three characters to look up (`ab`,
-    `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or the index cannot
+    `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or an index cannot
     be read (`funnel check` says why).
 
-    The index is asked for the prospects holding every word of three characters or more
-    (other than numbers), and each of them is checked against the whole filter. A filter
-    that is one number alone is looked up as text and by its digits.
+    The trigram index is asked for the prospects holding every word in ASCII of three
+    characters or more (other than numbers), and prospect_words for those whose text past
+    ASCII has a word that begins with one of them: a match that does not hold one of them
+    as typed holds it so. Each is checked against the whole filter. A word typed with
+    accents is checked, not looked up. A filter that is one number alone is looked up as
+    text and by its digits.
     """
-    words = [term.text for term in terms if not term.digits and _TRIGRAM.search(term.text)]
-    looked_up = {f"looked_up{number}": _looked_up(word) for number, word in enumerate(words)}
+    looked_up = {
+        f"looked_up{number}": _looked_up(term.text)
+        for number, term in enumerate(terms)
+        if not term.digits and term.text.isascii() and _TRIGRAM.search(term.text)
+    }
     if looked_up:
         in_index = " AND ".join(f"search_text LIKE :{name}" for name in looked_up)
-        sql = f"SELECT rowid FROM {TRIGRAMS} WHERE {in_index} AND {clause}"
-    elif len(terms) == 1 and _TRIGRAM.search(terms[0].text):
+        selects = [f"SELECT rowid FROM {TRIGRAMS} WHERE {in_index} AND {clause}"]
+        like = SEARCH_TEXT_LIKE.for_db(db)
+        # Those that hold the word as typed are the trigram index's to find.
+        selects += [
+            f"SELECT id FROM prospect_search WHERE rowid IN ({_WORDS_MATCH.format(words=name)})"
+            f" AND NOT {like.format(like=name.replace('words', 'like'))} AND {clause}"
+            for name in params
+            if name.startswith("words") and name.replace("words", "looked_up") in looked_up
+        ]
+        # UNION ALL hands rows over as each part finds them, so LIMIT stops the parts
+        # early; a prospect two words find comes twice, and counts twice towards it.
+        sql = " UNION ALL ".join(selects)
+    elif len(terms) == 1 and terms[0].digits and _TRIGRAM.search(terms[0].text):
         looked_up = {"looked_up0": _looked_up(terms[0].text)}
         selects = [f"SELECT rowid FROM {TRIGRAMS} WHERE search_text LIKE :looked_up0 AND {clause}"]
         selects += [
@@ -144,4 +207,4 @@ def indexed_matches(
         ids = [row[0] for row in rows]
     except sqlite3.DatabaseError:
         return None
-    return ids if len(ids) <= INDEXED_MATCHES_AT_MOST else None
+    return list(dict.fromkeys(ids)) if len(ids) <= INDEXED_MATCHES_AT_MOST else None

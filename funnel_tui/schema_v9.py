@@ -27,12 +27,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS {TRIGRAMS} USING fts5(
 # The index as prospect_search holds the text now (also the repair of a drifted or a
 # dropped one, after TRIGRAMS_TABLE).
 REBUILD_TRIGRAMS = f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}) VALUES ('rebuild')"
-# Merges the index into one segment, which leaves out the rows deleted: forgetting a
-# prospect runs it, so that no piece of their text stays in the file.
-OPTIMIZE_TRIGRAMS = f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}) VALUES ('optimize')"
-# Fails ("database disk image is malformed") when the index is not what prospect_search
-# holds: rank 1 compares it with the content table too.
-CHECK_TRIGRAMS = f"INSERT INTO {TRIGRAMS} ({TRIGRAMS}, rank) VALUES ('integrity-check', 1)"
 
 _ADD = f"""INSERT INTO {TRIGRAMS} (rowid, search_text, phone_digits)
     VALUES (NEW.id, NEW.search_text, NEW.phone_digits);"""

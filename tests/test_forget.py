@@ -18,11 +18,11 @@ from funnel_tui import cli as cli_module
 from funnel_tui.burnup import load_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
+from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.forget import forget_prospect
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
-from funnel_tui.schema_v9 import OPTIMIZE_TRIGRAMS, REBUILD_TRIGRAMS
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.suppression import phone_hash
@@ -306,17 +306,20 @@ def test_a_forgotten_number_is_caught_however_and_wherever_it_is_written(
     assert phone_hash("+16175550155", "US") != phone_hash(typed, region)
 
 
-def index_pages(conn: sqlite3.Connection) -> list[bytes]:
-    """The pages of the filter's trigram index that hold its pieces of text (FTS5 keeps its
-    counts in row 1 and the list of its pages in row 10)."""
-    rows = conn.execute("SELECT block FROM prospect_trigrams_data WHERE id > 10")
+def index_pages(conn: sqlite3.Connection, index: FilterIndex) -> list[bytes]:
+    """The pages of a filter index that hold its pieces of text (FTS5 keeps its counts in
+    row 1 and the list of its pages in row 10)."""
+    rows = conn.execute(f"SELECT block FROM {index.name}_data WHERE id > 10")
     return sorted(block for (block,) in rows)
 
 
-def test_the_filters_index_keeps_no_piece_of_their_text(tmp_path: Path, zone: None) -> None:
-    """The trigram index holds the text as three-character pieces, which a delete leaves
-    in its older pages until they are merged away: forgetting merges them, so the index
-    is then the one the other prospects' rows alone make."""
+@pytest.mark.parametrize("index", FILTER_INDEXES, ids=lambda index: index.name)
+def test_the_filters_indexes_keep_no_piece_of_their_text(
+    tmp_path: Path, zone: None, index: FilterIndex
+) -> None:
+    """The filter's indexes hold the text as three-character pieces and as words, which a
+    delete leaves in their older pages until they are merged away: forgetting merges them,
+    so each index is then the one the other prospects' rows alone make."""
     path = tmp_path / "book.db"
     storage = open_storage(path)
     person, _ = build_book(storage.db)
@@ -324,9 +327,9 @@ def test_the_filters_index_keeps_no_piece_of_their_text(tmp_path: Path, zone: No
     storage.close()
     conn = sqlite3.connect(path)
     try:
-        forgotten = index_pages(conn)
-        conn.execute(REBUILD_TRIGRAMS)
-        conn.execute(OPTIMIZE_TRIGRAMS)
-        assert forgotten == index_pages(conn)
+        forgotten = index_pages(conn, index)
+        conn.execute(index.rebuild)
+        conn.execute(index.optimize)
+        assert forgotten == index_pages(conn, index)
     finally:
         conn.close()

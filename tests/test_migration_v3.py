@@ -54,8 +54,8 @@ KEYS = {
 
 
 def every_row(path: Path) -> Rows:
-    """Every row of every table, in key order, as dicts; the filter's trigram index (the
-    FTS5 table and its shadow tables) is an index, built afresh, not rows."""
+    """Every row of every table, in key order, as dicts; the filter's indexes (FTS5 tables
+    and their shadow tables) are indexes, built afresh, not rows."""
     conn = connect(path)
     try:
         tables = [
@@ -63,7 +63,7 @@ def every_row(path: Path) -> Rows:
             for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
                 " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'prospect_trigrams%'"
-                " ORDER BY name"
+                " AND name NOT LIKE 'prospect_words%' ORDER BY name"
             )
         ]
         rows = {}

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funnel_tui.checks import check_database, repair_database
+from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.migrations import (
     APPLICATION_ID,
     LATEST_VERSION,
@@ -25,7 +26,6 @@ from funnel_tui.migrations import (
 from funnel_tui.prospects import add_prospect, update_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.queue_filter import filter_clause, filter_terms, indexed_matches
-from funnel_tui.schema_v9 import CHECK_TRIGRAMS
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.rows import insert_row
 from tests.test_call_days import version_1_file
@@ -39,8 +39,9 @@ def search_rows(db: sqlite_utils.Database) -> set[tuple[int, str, str]]:
 
 def assert_in_step(db: sqlite_utils.Database) -> None:
     assert search_rows(db) == set(db.execute(PROSPECT_SEARCH_FROM_PROSPECTS))
-    # Fails when the trigram index is not what prospect_search holds.
-    db.execute(CHECK_TRIGRAMS)
+    # Fails when an index of the filter is not what prospect_search holds.
+    for index in FILTER_INDEXES:
+        db.execute(index.check)
 
 
 def found(db: sqlite_utils.Database, text: str) -> set[int]:
@@ -262,18 +263,50 @@ def indexed(db: sqlite_utils.Database, text: str) -> list[int] | None:
 def test_a_filter_of_three_characters_is_looked_up_in_the_trigram_index(
     db: sqlite_utils.Database,
 ) -> None:
-    """The index answers exactly what one pass over prospect_search would; a text without
-    three characters in a row that are no wildcard is left to that pass."""
+    """The indexes answer exactly what one pass over prospect_search would; a text without
+    three characters in a row that are no wildcard, or typed with accents, is left to that
+    pass."""
     add_people(db)
     for text in (*QUERIES, "2079460958", "555-07"):
         clause, params = filter_clause(db, filter_terms(text, None))
         rows = db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
         scanned = [row[0] for row in rows]
         looked_up = indexed(db, text)
-        if text in ("%%%", "___", "r_s", "r%s", "p_s@") or len(text) < 3:
+        if text in ("%%%", "___", "r_s", "r%s", "p_s@") or len(text) < 3 or not text.isascii():
             assert looked_up is None, text
         else:
             assert looked_up is not None and sorted(looked_up) == sorted(scanned), text
+
+
+ACCENTED_WORD = st.text(alphabet="aeiouzAEZ éÉüÜøñÑ.-", min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(ACCENTED_WORD, min_size=1, max_size=6),
+    typed=st.lists(ACCENTED_WORD, min_size=1, max_size=3),
+)
+def test_the_indexes_answer_what_a_pass_would_with_accents_anywhere(
+    tmp_path_factory: Any, names: list[str], typed: list[str]
+) -> None:
+    """Words as typed and folded, in ASCII or not, in any mix: the trigram and word
+    indexes find exactly the prospects one pass over every row finds."""
+    storage = open_storage(tmp_path_factory.mktemp("accents") / "funnel.db")
+    try:
+        db = storage.db
+        for name in names:
+            insert_row(db, "prospects", {"name": name, "company": name[::-1]})
+        text = " ".join(typed)
+        terms = filter_terms(text, None)
+        clause, params = filter_clause(db, terms)
+        scanned = {
+            row[0] for row in db.execute(f"SELECT id FROM prospect_search WHERE {clause}", params)
+        }
+        looked_up = indexed_matches(db, terms, clause, params)
+        if looked_up is not None:
+            assert set(looked_up) == scanned
+    finally:
+        storage.close()
 
 
 def test_check_names_a_stale_or_missing_trigram_index_and_repair_builds_it(

@@ -11,6 +11,7 @@ compare and sort the same. The version is a row of `schema_version` instead of S
 
 from __future__ import annotations
 
+from funnel_tui.accents import ACCENTED, COMBINING, PLAIN
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
@@ -1169,6 +1170,36 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
     WHERE per_method = 0 AND last_meeting_at IS NOT NULL;
 """
 
+# --- v16: the filter's text with accents and case folded, and its trigram indexes ------
+# The filter matched its text with ILIKE, reading every row (about a second at 1,000,000
+# prospects), and `jose` did not find José. prospect_search now also holds the text in
+# lowercase with its accented Latin letters plain (accents.py), worked out by PostgreSQL
+# whenever the text is written (only a text with a letter past ASCII is translated): a
+# filter's word, folded the same way in Python, is matched there. pg_trgm's GIN indexes of
+# that column and of the phone's digits find a word of three characters or more, and a
+# number, without reading every row (10 ms for two names at 1,000,000 prospects). The
+# extension ships with PostgreSQL and any database owner may create it; where it cannot
+# be had, the book goes without the indexes and the filter reads every row as before.
+FOLDED_TRIGRAMS = "prospect_search_folded"
+DIGITS_TRIGRAMS = "prospect_search_digits"
+SCHEMA_V16 = f"""
+CREATE FUNCTION funnel_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(CASE WHEN $1 ~ '[^\\x01-\\x7f]'
+                      THEN translate($1, '{ACCENTED}{COMBINING}', '{PLAIN}') ELSE $1 END)
+$$;
+ALTER TABLE prospect_search
+    ADD COLUMN folded_text text GENERATED ALWAYS AS (funnel_fold(search_text)) STORED;
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    CREATE INDEX {FOLDED_TRIGRAMS} ON prospect_search USING gin (folded_text gin_trgm_ops);
+    CREATE INDEX {DIGITS_TRIGRAMS} ON prospect_search USING gin (phone_digits gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'no trigram index for the queue filter (%): it reads every row', SQLERRM;
+END
+$$;
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1182,6 +1213,7 @@ MIGRATIONS: dict[int, str] = {
     13: SCHEMA_V13,
     14: SCHEMA_V14,
     15: SCHEMA_V15,
+    16: SCHEMA_V16,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")

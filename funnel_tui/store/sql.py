@@ -146,9 +146,9 @@ IN_CLOSED_ZONE = Variants(
 # The order of the lists by name, on the index of each (SQLite: NOCASE; PostgreSQL:
 # lower(name)).
 BY_NAME = Variants(sqlite="name COLLATE NOCASE, id", postgresql="lower(name), id")
-# The filter's text, in any case: SQLite's LIKE ignores the case of ASCII letters,
-# PostgreSQL's LIKE does not.
+# The filter's text, in any case: SQLite's LIKE ignores the case of ASCII letters;
+# PostgreSQL's is given the folded text (lowercase, accents off) and the word folded.
 SEARCH_TEXT_LIKE = Variants(
     sqlite="search_text LIKE :{like} ESCAPE '\\'",
-    postgresql="search_text ILIKE :{like} ESCAPE '\\'",
+    postgresql="folded_text LIKE :{like} ESCAPE '\\'",
 )
