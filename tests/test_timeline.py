@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from rich.console import Console
 from textual.widgets import OptionList, Static
 
-from funnel_tui.domain import TaskStatus
+from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.timeline import (
@@ -586,3 +587,23 @@ async def test_the_key_bar_offers_the_timeline_at_every_size(
     async with demo_app.run_test(size=size) as pilot:
         await settle(pilot)
         assert " h Timeline " in demo_app.screen.query_one(KeyBar).render().plain
+
+
+def test_a_long_note_wraps_under_itself_and_the_moments_stay_clear() -> None:
+    """Wrapped lines of a call's note, and of a note's own line, start where the text
+    does, so nothing but the moments stands in the left column."""
+    note = "Wants the proposal for both sites before the board meets on Thursday " * 2
+    call = CallEntry(1, FROZEN_NOW, Outcome.CALLBACK, "callback", 95, note.strip(), None)
+    written = NoteEntry(2, FROZEN_NOW, note.strip())
+    console = Console(width=60, record=True, color_system=None)
+    for entry in (call, written):
+        console.print(entry_line(entry, FROZEN_NOW, "£"))
+    lines = console.export_text().splitlines()
+    moments = [line for line in lines if line[:WHEN_WIDTH].strip()]
+    assert [line[WHEN_WIDTH + 2 :].split()[0] for line in moments] == ["call", "note"]
+    assert len(lines) > 6
+    for line in lines:
+        assert len(line) <= 60
+        if line not in moments:
+            assert line[: WHEN_WIDTH + 2] == " " * (WHEN_WIDTH + 2), line
+            assert line[WHEN_WIDTH + 2] != " ", line

@@ -1,11 +1,15 @@
 """How each entry of a prospect's timeline reads on screen: one line, and the text typed
-with it (a call's note, a task's note, an email's subject) literally on the next. `?` where
-another tool stored a value of the wrong type or range."""
+with it (a call's note, a task's note, an email's subject) literally on the next, each
+wrapped at the column it starts at, so that the moments stand out down the left. `?`
+where another tool stored a value of the wrong type or range."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
 from funnel_tui.foreign_values import MARK
@@ -32,6 +36,45 @@ from funnel_tui.ui.formatting import (
 # `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
 WHEN_WIDTH = 17
 WHAT_WIDTH = 8
+# Where what follows the moment starts, and the text typed under it.
+TEXT_COLUMN = WHEN_WIDTH + 2
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """An entry as the timeline shows it: `when` (on the first line only, TEXT_COLUMN wide;
+    an open task has none), `head` after it, and `below` on the lines under it from
+    TEXT_COLUMN. Each part wraps at the column it starts at."""
+
+    head: Text
+    when: Text | None = None
+    below: Text | None = None
+
+    @property
+    def plain(self) -> str:
+        """The entry as plain text, its wrapped parts each on one line."""
+        lines = [(self.when.plain if self.when else "") + self.head.plain]
+        if self.below is not None:
+            lines.append(" " * TEXT_COLUMN + self.below.plain)
+        return "\n".join(lines)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = options.max_width
+        yield from _hanging(console, self.head, width, self.when)
+        if self.below is not None:
+            yield from _hanging(console, self.below, width, Text(" " * TEXT_COLUMN))
+
+
+def _hanging(console: Console, text: Text, width: int, first: Text | None) -> Iterator[Text]:
+    """The text wrapped to the width left after `first`, which starts its first line; the
+    lines after it start under the text's first character."""
+    indent = first.cell_len if first is not None else 0
+    for number, line in enumerate(text.wrap(console, max(width - indent, 1))):
+        prefix = first if number == 0 and first is not None else Text(" " * indent)
+        row = Text.assemble(prefix, line)
+        row.no_wrap = True
+        yield row
+
 
 # How an email went: sent over SMTP, or handed to the mail app as a mailto: link (which
 # cannot tell whether the rep then sent it).
@@ -59,20 +102,19 @@ def _when(moment: datetime | None, now: datetime) -> str:
     return day_and_time(local, now)
 
 
-def _line(when: str, what: str, *rest: Text | str | tuple[str, str]) -> Text:
-    return Text.assemble(
-        (f"{when:<{WHEN_WIDTH}}  ", "dim"), (f"{what:<{WHAT_WIDTH}} ", "bold"), *rest
+def _line(when: str, what: str, *rest: Text | str | tuple[str, str]) -> EntryText:
+    return EntryText(
+        Text.assemble((f"{what:<{WHAT_WIDTH}} ", "bold"), *rest),
+        when=Text(f"{when:<{WHEN_WIDTH}}  ", "dim"),
     )
 
 
-def _with_text_below(line: Text, text: str | None, shown: bool) -> Text:
-    """The line, and under it what was typed with it (or `?` where it cannot be read)."""
-    if not shown:
-        return line
-    return Text.assemble(line, "\n", " " * (WHEN_WIDTH + 2), _literal(text or MARK, "italic"))
+def _with_text_below(entry: EntryText, text: str | None, shown: bool) -> EntryText:
+    """The entry, and under it what was typed with it (or `?` where it cannot be read)."""
+    return replace(entry, below=_literal(text or MARK, "italic")) if shown else entry
 
 
-def open_task_line(task: Task, now: datetime) -> Text:
+def open_task_line(task: Task, now: datetime) -> EntryText:
     """`meeting   Tue 2 Dec 10:00`, or `call      2 days late  due Mon 16 Nov 09:00` with
     the lateness in red; its note below."""
     late = task.due_at is not None and task.due_at <= now
@@ -82,10 +124,12 @@ def open_task_line(task: Task, now: datetime) -> Text:
     )
     if late and task.due_at is not None:
         line.append(f"  due {day_and_time(task.due_at, now)}", "dim")
-    return _with_text_below(line, task.note, bool(task.note) or "note" in task.unreadable)
+    return _with_text_below(
+        EntryText(line), task.note, bool(task.note) or "note" in task.unreadable
+    )
 
 
-def _call_line(call: CallEntry, now: datetime) -> Text:
+def _call_line(call: CallEntry, now: datetime) -> EntryText:
     outcome = outcome_label(call.outcome_text)
     if "reason" in call.unreadable:
         outcome += f" ({MARK})"
@@ -98,7 +142,7 @@ def _call_line(call: CallEntry, now: datetime) -> Text:
     return _with_text_below(line, call.notes, bool(call.notes) or "notes" in call.unreadable)
 
 
-def _task_line(entry: TaskEntry, now: datetime) -> Text:
+def _task_line(entry: TaskEntry, now: datetime) -> EntryText:
     task = entry.task
     status = MARK if task.status is None else task.status.value
     due = MARK if task.due_at is None else day_and_time(task.due_at, now)
@@ -108,7 +152,7 @@ def _task_line(entry: TaskEntry, now: datetime) -> Text:
     return _with_text_below(line, task.note, bool(task.note) or "note" in task.unreadable)
 
 
-def _email_line(email: EmailEntry, now: datetime) -> Text:
+def _email_line(email: EmailEntry, now: datetime) -> EntryText:
     """`email    after voicemail · sent  to ada@example.com`, the subject below."""
     template = MARK if "template" in email.unreadable else (email.template or "")
     via = MARK if "via" in email.unreadable else VIA_LABELS.get(email.via or "", email.via or MARK)
@@ -129,7 +173,7 @@ def _deal_line(deal: DealEntry, currency: str) -> tuple[str, ...]:
     return (f"won {amount}", f" ({kind})")
 
 
-def entry_line(entry: Entry, now: datetime, currency: str) -> Text:
+def entry_line(entry: Entry, now: datetime, currency: str) -> EntryText:
     """One entry of the story as the timeline lists it."""
     match entry:
         case CallEntry():
