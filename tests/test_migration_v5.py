@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.checks import check_database, timezone_guesses
-from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS, PROSPECT_SEARCH_FROM_PROSPECTS
+from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS
 from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke
+from tests.older_file import file_at_version
 
 LAST_EDITED = "2026-10-01T09:00:00+00:00"
 
@@ -43,11 +44,7 @@ def machine_locale(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
 def v4_book(path: Path, *, region: str | None) -> None:
     """A book as v4 left it, with phones as the form and the import of v4 let through."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for migration in MIGRATIONS[:4]:
-        migration(conn)
-    conn.execute("PRAGMA user_version = 4")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = file_at_version(path, 4)
     for name, (phone, timezone, *_) in PROSPECTS.items():
         conn.execute(
             "INSERT INTO prospects (name, phone, timezone, created_at, updated_at)"

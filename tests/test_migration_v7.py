@@ -3,28 +3,24 @@ and triggers on them) while their prospect may now be empty, and `suppressions` 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import psycopg
 
-from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import schema_version
 from funnel_tui.store.postgres_schema import SCHEMA_V6
 from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke
+from tests.older_file import file_at_version
 
 DEAL = (1, 1, 1, 1_250_000, "2026-11-10", "expansion", "alex")
 DEAL_COLUMNS = "id, prospect_id, call_id, amount_cents, closed_on, kind, rep"
 
 
 def v6_file(path: Path) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    for migration in MIGRATIONS[:6]:
-        migration(conn)
-    conn.execute("PRAGMA user_version = 6")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = file_at_version(path, 6)
     conn.execute("INSERT INTO prospects (id, name) VALUES (1, 'Ana Ruiz')")
     conn.execute("INSERT INTO calls (id, prospect_id, outcome) VALUES (1, 1, 'won')")
     conn.execute(f"INSERT INTO deals ({DEAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", DEAL)

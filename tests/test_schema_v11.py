@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +13,12 @@ import pytest
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.checks import check_database
 from funnel_tui.domain import Outcome
-from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.errors import integrity_errors
 from funnel_tui.store.sqlite import open_storage
+from tests.older_file import file_at_version
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
@@ -46,11 +46,7 @@ def assert_upgraded(db: Any) -> None:
 
 def test_upgrading_a_version_10_file_keeps_its_request_ids(tmp_path: Path) -> None:
     path = tmp_path / "funnel.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for migration in MIGRATIONS[:10]:
-        migration(conn)
-    conn.execute("PRAGMA user_version = 10")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = file_at_version(path, 10)
     conn.execute("INSERT INTO prospects (name) VALUES ('Ann Archer')")
     conn.execute("INSERT INTO reps (name) VALUES ('alex'), ('blake')")
     for rep, request_id in V10_CALLS:

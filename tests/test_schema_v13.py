@@ -4,7 +4,6 @@ a SQLite file, one rep's book, keeps its own."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,11 @@ import psycopg
 import pytest
 
 from funnel_tui.checks import check_database
-from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui import app as app_module
 from tests.cli_support import invoke
+from tests.older_file import file_at_version
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
@@ -35,13 +35,7 @@ V11_SETTINGS = {
 
 def test_upgrading_a_version_11_file_keeps_its_own_settings(tmp_path: Path) -> None:
     path = tmp_path / "funnel.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")  # one commit, not one a statement: a second sooner
-    for migration in MIGRATIONS[:11]:
-        migration(conn)
-    conn.execute("COMMIT")
-    conn.execute("PRAGMA user_version = 11")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = file_at_version(path, 11)
     conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", V11_SETTINGS.items())
     conn.close()
     storage = open_storage(path)

@@ -4,7 +4,6 @@ team's book upgraded from v15 (its folded text worked out for the rows it holds)
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +16,12 @@ from hypothesis import strategies as st
 
 from funnel_tui.accents import ACCENTED, COMBINING, fold
 from funnel_tui.checks import check_database, repair_database
-from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.queue_filter import filter_clause, filter_terms
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage, open_storage
+from tests.older_file import file_at_version
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
 
@@ -34,11 +34,7 @@ def found(db: object, text: str) -> list[int]:
 
 def test_upgrading_a_version_15_file_finds_its_prospects_without_accents(tmp_path: Path) -> None:
     path = tmp_path / "funnel.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for migration in MIGRATIONS[:15]:
-        migration(conn)
-    conn.execute("PRAGMA user_version = 15")
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn = file_at_version(path, 15)
     conn.execute("INSERT INTO prospects (name, company) VALUES ('José Álvarez', 'Müller GmbH')")
     conn.close()
     storage = open_storage(path)
