@@ -21,7 +21,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.method_picker import MethodPicker, method_letters
 from funnel_tui.ui.script_pane import CUE_MARK, ScriptPane
 from tests.app_support import FROZEN_NOW, settle, shown_text
-from tests.test_app import first_in_queue
+from tests.test_app import burst, first_in_queue
 
 
 def pane_lines(pane: ScriptPane) -> list[Text]:
@@ -150,3 +150,23 @@ def test_an_added_method_takes_the_first_free_letter_of_its_name() -> None:
     no_letters = replace(load_builtin("benefits"), method="numbers", name="123")
     methods = [load_builtin("conceptual"), challenger, no_letters]
     assert method_letters(methods) == {"conceptual": "c", "challenger": "h"}
+
+
+async def test_enter_twice_at_once_in_the_picker_picks_once(demo_app: FunnelApp) -> None:
+    """A double tap (or a held key) sends the second enter before the picker is gone: it
+    is ignored, where it used to pop the main screen too and leave a blank app."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        main = demo_app.screen
+        assert isinstance(main, MainScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MethodPicker)
+        burst(demo_app, "enter", "enter")
+        await settle(pilot)
+        assert demo_app.screen is main
+        assert len(demo_app.screen_stack) == 2, "the default screen and the main screen"
+        first = main.queue.highlighted_id
+        await pilot.press("j")
+        await settle(pilot)
+        assert main.queue.highlighted_id != first, "keys reach the queue"

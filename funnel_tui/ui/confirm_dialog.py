@@ -11,11 +11,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from funnel_tui.ui.answer_once import AnswersOnce
+
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(AnswersOnce, ModalScreen[bool]):
     """Returns True for yes (`y`, or enter unless `enter_says_yes` is off for a question
     that cannot be taken back), False for no (`n` or escape).
 

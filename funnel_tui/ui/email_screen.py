@@ -30,6 +30,7 @@ from funnel_tui.emailing.sending import SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import DiscardGuard
 
@@ -60,7 +61,7 @@ class EmailWork:
     mail app (no SMTP server set)`."""
 
 
-class EmailScreen(DiscardGuard, ModalScreen[SentEmail | None]):
+class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
     """Returns what was sent once it is recorded; None when the rep cancels. A failed send
     keeps the screen, the text and the reason."""
 

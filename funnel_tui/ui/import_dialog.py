@@ -20,6 +20,7 @@ from funnel_tui.import_rows import Progress
 from funnel_tui.importer import CsvUnreadable, ImportReport
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.answer_once import AnswersOnce
 
 # Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
 Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
@@ -28,7 +29,7 @@ SHOWN_REJECTS = 50
 PROGRESS_EVERY_S = 0.2
 
 
-class ImportDialog(ModalScreen[bool]):
+class ImportDialog(AnswersOnce, ModalScreen[bool]):
     """Returns True when prospects were written, so the queue is read again."""
 
     BINDINGS = [Binding("escape", "close", "Close")]

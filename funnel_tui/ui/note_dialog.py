@@ -14,13 +14,14 @@ from textual.widgets import Input, Label, Static
 
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 NoteSaver = Callable[[str], Awaitable[None]]
 
 
-class NoteDialog(DiscardGuard, ModalScreen[bool]):
+class NoteDialog(AnswersOnce, DiscardGuard, ModalScreen[bool]):
     """One line of note; enter saves, escape cancels (asking first when a note is typed).
     Returns True once the note is saved; a failed save keeps the dialog open with the note
     and the reason."""

@@ -36,6 +36,7 @@ from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.slow_write import say_when_waiting
 
@@ -101,7 +102,7 @@ class CallContext:
         )
 
 
-class OutcomeDialog(ModalScreen[LoggedCall | None]):
+class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
     """Log the outcome of a call; the write runs off the UI thread and the dialog closes
     only once it is committed (a failed write keeps everything typed)."""
 

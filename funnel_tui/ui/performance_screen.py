@@ -19,6 +19,7 @@ from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
 from funnel_tui.store.errors import ConnectionLost
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import FunnelBars
 
@@ -43,7 +44,7 @@ def funnel_steps(pace: Pace) -> tuple[tuple[str, int], ...]:
     )
 
 
-class PerformanceScreen(ModalScreen[None]):
+class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     """The same table as `funnel report`, so the app and the command agree, under the
     burn-up chart and the funnel, with the pipeline by stage and by expected close.
 

@@ -23,6 +23,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
@@ -68,7 +69,7 @@ class Flag(Checkbox, inherit_bindings=False):
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
-class ProspectForm(DiscardGuard, ModalScreen[int | None]):
+class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
     """Returns the saved prospect's id, or None when cancelled."""
 
     # The name field has focus the moment the form is up, so the keys typed while it

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
 from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
 from funnel_tui.store.sqlite import describe_error
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -32,7 +33,7 @@ class FieldError(Static):
             self.scroll_visible(animate=False)
 
 
-class SettingsScreen(DiscardGuard, ModalScreen[bool]):
+class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
     """Returns True when settings were saved."""
 
     CLOSED_UNSAVED = False

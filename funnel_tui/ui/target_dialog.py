@@ -18,6 +18,7 @@ from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -59,7 +60,7 @@ def check_calls_per_day(calls_per_day: str) -> int | None:
     raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}, not {text!r}")
 
 
-class TargetDialog(DiscardGuard, ModalScreen[str | None]):
+class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     """Amount, period and daily call goal; enter saves, escape cancels.
 
     Each field's problem shows once, under it, and follows what is typed there."""

@@ -22,6 +22,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.slow_write import waiting_said
@@ -37,7 +38,7 @@ LOAD_MORE_WITHIN = 5
 TASK_PREFIX = "task-"
 
 
-class TimelineScreen(Screen[bool]):
+class TimelineScreen(AnswersOnce, Screen[bool]):
     """Returns True when a task was changed, so the queue and the card are read again."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches the list,

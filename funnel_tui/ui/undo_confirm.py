@@ -15,6 +15,7 @@ from funnel_tui.call_log import LastCall
 from funnel_tui.money import format_money
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import moment_label
 
 
@@ -29,7 +30,7 @@ def describe_call(call: LastCall, *, currency: str, now: datetime) -> Text:
     return Text(" · ".join(parts), style="bold")
 
 
-class UndoConfirm(ModalScreen[bool]):
+class UndoConfirm(AnswersOnce, ModalScreen[bool]):
     """Returns True when the rep confirms the undo. Only `y` confirms: a held `u` or an
     enter typed ahead lands here and undoes nothing."""
 
