@@ -392,6 +392,30 @@ def other_sections(document: str) -> str:
     return "\n\n".join(kept)
 
 
+def size_section(
+    figures: Figures,
+    command: str,
+    run_seconds: float,
+    load_before: float,
+    reference: dict[str, float] | None,
+) -> list[str]:
+    """A run at another size than 100,000 prospects, for its section of the results file:
+    the machine, the data and the figures, each with its ratio to the last run at
+    100,000 (the query plans stay in that size's own file)."""
+    return [
+        f"Written by `{command}`; each ratio is to the figure of the last run at 100,000"
+        " prospects (bench/data/figures-100000.json).",
+        "",
+        *_machine(run_seconds, load_before),
+        "",
+        *_data(figures),
+        "",
+        *_markdown_table(figures, reference),
+        "",
+        *_quit_notes(figures),
+    ]
+
+
 def render_markdown(
     figures: Figures,
     command: str,

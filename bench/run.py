@@ -39,7 +39,9 @@ from results import (
     other_sections,
     render_markdown,
     render_table,
+    size_section,
     with_latest_figures,
+    write_section,
 )
 
 import funnel_tui
@@ -327,6 +329,13 @@ def main() -> None:
     # The sections the team benchmarks wrote into the file stay.
     kept = other_sections(output.read_text(encoding="utf-8")) if output.exists() else ""
     output.write_text(report + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
+    if size.prospects != DEFAULT_SIZE and not (
+        arguments.quick or only_startup or arguments.baseline
+    ):
+        title = f"The benchmark at {size.prospects:,} prospects"
+        lines = size_section(figures, command, perf_counter() - started, load_before, reference)
+        write_section(BENCH / "results.md", title, lines)
+        step(f"wrote the section {title!r} of {BENCH / 'results.md'}")
     if output.resolve() == BENCH / "results.md" and PERFORMANCE_DOC.exists():
         document = PERFORMANCE_DOC.read_text(encoding="utf-8")
         PERFORMANCE_DOC.write_text(with_latest_figures(document, figures), encoding="utf-8")
