@@ -5,6 +5,7 @@ This half of an import only reads the file, one record at a time.
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -211,7 +212,12 @@ def _column(header: list[str], position: int) -> str:
 
 
 def _clean(text: str, multiline: bool) -> str:
-    """Control characters stripped; line breaks kept only in the fields that hold prose."""
+    """Control characters stripped; line breaks kept only in the fields that hold prose;
+    accented letters written as a letter and a combining accent (as exports from a Mac
+    write them) joined into one, as a rep types them, so that the filter and the dedupe
+    find them as typed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     # Printable text has no control characters and no whitespace but the plain space, so
     # most cells of a large file are already clean and skip the regular expressions.
     if text.isprintable():

@@ -98,21 +98,26 @@ def filter_clause(
                 # A word typed with accents also finds it written without.
                 params[f"plain{number}"] = f"%{_escape_like(fold(term.text))}%"
                 either.append(like.format(like=f"plain{number}"))
-            if words and _one_word(term):
-                params[f"words{number}"] = f'"{unicodedata.normalize("NFC", term.text)}" *'
+            if words and (pieces := _word_pieces(term.text)):
+                params[f"words{number}"] = " AND ".join(f'"{piece}" *' for piece in pieces)
                 either.append(f"rowid IN ({_WORDS_MATCH.format(words=f'words{number}')})")
         conditions.append(f"({' OR '.join(either)})")
     return " AND ".join(conditions), params
 
 
-# The texts past ASCII with a word that begins with the filter's word, folded.
+# The texts past ASCII with words that begin with the filter's word's, folded.
 _WORDS_MATCH = f"SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH :{{words}}"
 
 
-def _one_word(term: FilterTerm) -> bool:
-    """Whether the term is a word as prospect_words holds them (letters and digits only:
-    `jean-luc` is two there, left to the text as typed)."""
-    return unicodedata.normalize("NFC", term.text).isalnum()
+# What splits a text into words as prospect_words reads it: anything but letters and
+# digits.
+_BETWEEN_WORDS = re.compile(r"[\W_]+")
+
+
+def _word_pieces(text: str) -> list[str]:
+    """The words of a filter's word as prospect_words holds them: `josé-maría` is two, and
+    a text with them finds José-María Gómez."""
+    return [piece for piece in _BETWEEN_WORDS.split(unicodedata.normalize("NFC", text)) if piece]
 
 
 def _escape_like(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import sqlite_utils
 from funnel_tui import importer
 from funnel_tui.exporter import export_rows, write_csv
 from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
+from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import save_setting
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
@@ -212,6 +214,24 @@ def test_excel_unicode_text_in_utf16_is_read(db: sqlite_utils.Database, tmp_path
     report = run(db, path)
     assert (report.encoding, report.delimiter, report.added) == ("utf-16", "tab", 1)
     assert "Søren Ærø" in people(db)
+
+
+def test_accents_written_apart_arrive_as_one_letter_and_match_a_twin(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A Mac export may write é as e and a combining accent: it is stored as é, so the
+    filter finds it as typed and the dedupe sees the same person twice as one."""
+    apart = unicodedata.normalize("NFD", "Renée Peñasco,Crème Brûlée SARL,renee@creme.example")
+    joined = unicodedata.normalize("NFC", "Renée Peñasco,Crème Brûlée SARL,renee@creme.example")
+    assert apart != joined
+    path = tmp_path / "mac.csv"
+    path.write_text(f"Name,Company,Email\n{apart}\n{joined}\n", encoding="utf-8")
+    report = run(db, path)
+    assert (report.added, report.updated) == (1, 1)
+    (row,) = people(db).values()
+    assert (row["name"], row["company"]) == ("Renée Peñasco", "Crème Brûlée SARL")
+    assert row["name"] == unicodedata.normalize("NFC", row["name"])
+    assert list(queue_ids(db, now=NOW, mode=QueueMode.ALL, text="eñas")) == [row["id"]]
 
 
 def test_quoted_fields_keep_their_line_breaks_where_prose_belongs(

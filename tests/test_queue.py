@@ -347,14 +347,21 @@ def accented(book_db: Any) -> Any:
     # As a file from a Mac may hold it: the accents as letters of their own.
     insert(book_db, unicodedata.normalize("NFD", "Zoë Nguyễn"), company="Phở Co")
     insert(book_db, "Jose Ruiz", company="Acme Ltd")
+    insert(book_db, "José-María Gómez")
     return book_db
 
 
 @pytest.mark.parametrize(
     ("typed", "found"),
     [
-        pytest.param("jose", ["Jose Ruiz", "José Álvarez"], id="accents not typed"),
-        pytest.param("josé", ["Jose Ruiz", "José Álvarez"], id="accents typed where none are"),
+        pytest.param(
+            "jose", ["José-María Gómez", "Jose Ruiz", "José Álvarez"], id="accents not typed"
+        ),
+        pytest.param(
+            "josé",
+            ["José-María Gómez", "Jose Ruiz", "José Álvarez"],
+            id="accents typed where none are",
+        ),
         pytest.param("muller", ["José Álvarez"], id="umlaut"),
         pytest.param("MÜLLER", ["José Álvarez"], id="umlaut in capitals"),
         pytest.param("émile", ["ÉMILE ZOLA"], id="capital with an accent, typed small"),
@@ -364,6 +371,8 @@ def accented(book_db: Any) -> Any:
         pytest.param("pho", ["Zoë Nguyễn"], id="a short word"),
         pytest.param("rez jose", ["José Álvarez"], id="one word as typed, one folded"),
         pytest.param("üll", ["José Álvarez"], id="accent typed inside a word"),
+        pytest.param("jose-maria", ["José-María Gómez"], id="a hyphenated name, folded"),
+        pytest.param("gomez jose-m", ["José-María Gómez"], id="a hyphenated name, begun"),
         pytest.param("zola acme", [], id="every word must still match"),
     ],
 )
