@@ -17,7 +17,7 @@ import sqlite_utils
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
-from funnel_tui.filter_indexes import FILTER_INDEXES
+from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
     CALL_DAYS,
@@ -186,12 +186,35 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
-    """The queue filter's indexes, when one is gone or no longer what prospect_search holds
-    (another tool wrote prospect_search with its triggers dropped): the filter then falls
-    back to reading every row, or misses prospects."""
-    problems = []
+def foreign_filter_objects(conn: sqlite3.Connection) -> list[tuple[FilterIndex, str, str]]:
+    """(index, type, name) of what bears the name of a filter index's table or view but is
+    not funnel's: another tool made it again as something else (a plain table, other FTS5
+    settings). `--repair` drops them before it builds the indexes again."""
+    found = []
     for index in FILTER_INDEXES:
+        for kind, name, sql in index.objects:
+            row = conn.execute("SELECT type, sql FROM sqlite_master WHERE name = ?", [name])
+            stored = row.fetchone()
+            if stored is not None and (
+                stored[0] != kind or normalised_sql(stored[1] or "") != normalised_sql(sql)
+            ):
+                found.append((index, stored[0], name))
+    return found
+
+
+def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
+    """The queue filter's indexes, when one is gone, not funnel's, or no longer what
+    prospect_search holds (another tool wrote prospect_search with its triggers dropped):
+    the filter then falls back to reading every row, or misses prospects."""
+    problems = []
+    foreign = foreign_filter_objects(conn)
+    for index, _, name in foreign:
+        problems.append(
+            f"{name}, part of {index.what}, is not funnel's; {REPAIR_HINT} builds it again"
+        )
+    for index in FILTER_INDEXES:
+        if any(other is index for other, _, _ in foreign):
+            continue
         try:
             conn.execute(index.check)
         except sqlite3.DatabaseError as error:
@@ -454,11 +477,15 @@ class Repair:
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
     """Put back funnel's triggers where they are missing or changed, work out again what
-    the ones put back keep, build call_days, prospect_search and its trigram index afresh
+    the ones put back keep, build call_days, prospect_search and the filter's indexes afresh
     from calls and prospects, and next_call_at and next_task_kind from tasks, in one transaction."""
     triggers: list[str] = []
     recomputed: list[str] = []
     with write_transaction(db):
+        # What another tool made under the filter indexes' names goes: the indexes' own
+        # group below makes funnel's again.
+        for _, kind, name in foreign_filter_objects(db.conn):
+            db.execute(f"DROP {kind.upper()} {name}")
         for group in TRIGGER_GROUPS:
             missing, changed = _wrong_triggers(db.conn, group)
             for name in changed:

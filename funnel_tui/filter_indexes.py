@@ -23,6 +23,20 @@ class FilterIndex:
     what: str
 
     @property
+    def objects(self) -> list[tuple[str, str, str]]:
+        """(type, name, SQL) of each of `tables` as sqlite_master holds it: SQLite keeps
+        the statement without IF NOT EXISTS, and a virtual table as a table."""
+        found = []
+        for statement in self.tables:
+            sql = statement.strip().replace(" IF NOT EXISTS", "", 1)
+            words = sql.split()
+            if words[1] == "VIEW":
+                found.append(("view", words[2], sql))
+            else:
+                found.append(("table", words[3 if words[1] == "VIRTUAL" else 2], sql))
+        return found
+
+    @property
     def rebuild(self) -> str:
         """The index as prospect_search holds the text now (after `tables`)."""
         return f"INSERT INTO {self.name} ({self.name}) VALUES ('rebuild')"

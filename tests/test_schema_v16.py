@@ -140,3 +140,43 @@ def test_the_team_book_folds_text_as_the_filter_folds_what_is_typed(
     or a prospect would go unfound."""
     (stored,) = team_connection.execute("SELECT funnel_fold(%s)", [text]).fetchone()
     assert stored == fold(text)
+
+
+@pytest.mark.parametrize(
+    "replaced",
+    [
+        pytest.param(
+            ["DROP TABLE prospect_words", "CREATE TABLE prospect_words (search_text TEXT)"],
+            id="the index as a plain table",
+        ),
+        pytest.param(
+            [
+                "DROP TABLE prospect_words",
+                "CREATE VIRTUAL TABLE prospect_words USING fts5(search_text,"
+                " content='prospect_accented', content_rowid='id',"
+                " tokenize='unicode61 remove_diacritics 0', detail='none')",
+            ],
+            id="the index keeping accents",
+        ),
+        pytest.param(
+            [
+                "DROP VIEW prospect_accented",
+                "CREATE TABLE prospect_accented (id INTEGER PRIMARY KEY, search_text TEXT)",
+            ],
+            id="the view as a table",
+        ),
+    ],
+)
+def test_check_names_a_word_index_another_tool_made_again_and_repair_puts_back_funnels(
+    storage: Storage, db: sqlite_utils.Database, replaced: list[str]
+) -> None:
+    db["prospects"].insert({"name": "Zoë Ångström"})
+    for statement in replaced:
+        db.execute(statement)
+    problems = check_database(storage.path)
+    assert any("is not funnel's; `funnel check --repair` builds it again" in p for p in problems)
+    repair_database(db)
+    assert check_database(storage.path) == []
+    assert found(db, "zoe") == [1]
+    db["prospects"].insert({"name": "Zoë Ørsted"})
+    assert found(db, "zoe") == [1, 2]
