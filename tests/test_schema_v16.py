@@ -102,7 +102,7 @@ def test_a_team_book_without_pg_trgm_upgrades_and_filters_by_reading_every_row(
         storage = open_team_book(url)
         try:
             db = storage.db
-            assert db.execute("SELECT version FROM schema_version").fetchone() == (16,)
+            assert db.execute("SELECT version FROM schema_version").fetchone() == (LATEST_VERSION,)
             indexes = db.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'prospect_search'"
             ).fetchall()
