@@ -358,6 +358,20 @@ def stored_form_sql(moment: str) -> str:
     )
 
 
+def in_funnels_form_sql(moment: str) -> str:
+    """SQL true for a moment written in exactly the form funnel stores, a valid one (a
+    real date from 1900 to 2999, a real time of day): what `stored_moment_sql` gives back
+    unchanged. One GLOB and one datetime(), a tenth of the whole check, which a query of
+    thousands of calls need then make only for the others."""
+    return (
+        f"({moment} GLOB '{_STORED_GLOB}'"
+        f" AND datetime(substr({moment}, 1, 19), '+0 days')"
+        f" IS substr({moment}, 1, 10) || ' ' || substr({moment}, 12, 8)"
+        f" AND substr({moment}, 1, 4) BETWEEN '1900' AND '2999'"
+        f" AND substr({moment}, 18, 1) < '6')"
+    )
+
+
 def stored_moment_sql(
     table: str, column: str, alias: str = "", dialect: Dialect = Dialect.SQLITE
 ) -> str:
