@@ -54,21 +54,15 @@ def calls_in_window_sql(dialect: Dialect) -> str:
     call in another form: on PostgreSQL a regular expression costs far more than reading
     the call, in a file the whole check about 9 µs a call."""
     if dialect is Dialect.POSTGRESQL:
-        start, end = (
-            "funnel_utc_parsed(c.started_at)" + bound for bound in (" >= :start", " < :end")
-        )
-        return (
-            f"CASE WHEN c.started_at ~ '{FUNNEL_MOMENT_FORM}'"
-            " THEN c.started_at >= :start AND c.started_at < :end"
-            f" ELSE {start} AND {end} END"
-        )
-    # The form funnel writes is tested once, and the whole check (about 9 µs a call)
-    # made only for the calls other tools wrote in another.
-    started_at = stored_start_sql(dialect)
+        in_funnels_form = f"c.started_at ~ '{FUNNEL_MOMENT_FORM}'"
+        read = "funnel_utc_parsed(c.started_at)"
+    else:
+        in_funnels_form = in_funnels_form_sql("c.started_at")
+        read = stored_start_sql(dialect)
     return (
-        f"CASE WHEN {in_funnels_form_sql('c.started_at')}"
+        f"CASE WHEN {in_funnels_form}"
         " THEN c.started_at >= :start AND c.started_at < :end"
-        f" ELSE {started_at} >= :start AND {started_at} < :end END"
+        f" ELSE {read} >= :start AND {read} < :end END"
     )
 
 
