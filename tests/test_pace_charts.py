@@ -22,6 +22,11 @@ from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle
 
 
+def shown_bars(bars: FunnelBars) -> list[str]:
+    """The lines the bars draw at the widget's width."""
+    return [line.plain for line in bars.render().lines(bars.size.width)]
+
+
 async def open_pace_screen(app: FunnelApp, pilot: Pilot) -> PerformanceScreen:
     await settle(pilot)
     await pilot.press("p")
@@ -60,7 +65,8 @@ async def test_the_pace_screen_shows_the_burnup_and_the_funnel(
             ("meeting", figures.meeting_leads),
             ("won", figures.won_leads),
         )
-        shown = str(bars.render()).splitlines()
+        shown = shown_bars(bars)
+        assert bars.size.height == len(shown)
         for line, (name, count) in zip(shown, bars.steps, strict=True):
             assert line.startswith(name) and f" {count:,} " in line
         # Each step after the first says what share of the step before it made it.
@@ -94,13 +100,35 @@ async def test_a_step_larger_than_the_one_before_shows_no_rate_over_100_but_a_no
         bars = app.query_one(FunnelBars)
         bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 5))
         await pilot.pause()
-        shown = str(bars.render()).splitlines()
+        shown = shown_bars(bars)
+        # The note's line counts in the widget's height.
+        assert bars.size.height == len(shown) == 5
         assert shown[2].endswith(" 40%")
         assert shown[3].endswith(" *") and "%" not in shown[3]
         assert shown[4] == GREW_NOTE
         bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 2))
         await pilot.pause()
-        assert str(bars.render()).splitlines()[-1].endswith(" 50%")
+        assert shown_bars(bars)[-1].endswith(" 50%")
+        assert bars.size.height == 4
+
+
+async def test_the_note_wraps_in_a_narrow_pane_and_the_bars_keep_room_for_it() -> None:
+    class Bars(App[None]):
+        CSS = "FunnelBars { width: 40; }"
+
+        def compose(self) -> ComposeResult:
+            yield FunnelBars()
+
+    app = Bars()
+    async with app.run_test(size=(80, 12)) as pilot:
+        bars = app.query_one(FunnelBars)
+        bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 5))
+        await pilot.pause()
+        # Four bars, and the note on two lines: every line of it is drawn.
+        assert bars.size == (40, 6)
+        drawn = [bars.render_line(y).text.rstrip() for y in range(bars.size.height)]
+        assert drawn[3].endswith(" *")
+        assert " ".join(drawn[4:]).split() == GREW_NOTE.split()
 
 
 async def test_at_80_columns_the_pace_screen_keeps_every_figure_of_the_breakdowns_whole(

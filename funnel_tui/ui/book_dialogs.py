@@ -244,7 +244,17 @@ class BookDialogs(_Base):
             pace = load_pace(db, now.date(), settings, tz=now.tzinfo, rep=rep)
             return None if pace is None else (pace, load_burnup(db, pace, settings, rep))
 
+        # The figures are read while the screen is built and styled: most of the reading
+        # is SQLite's own, which leaves the interpreter to the UI meanwhile.
+        first_read: asyncio.Future[tuple[Pace, BurnUp] | None] | None
+        first_read = self.funnel.in_db_thread(read)
+
         async def load() -> tuple[Pace, BurnUp] | None:
+            nonlocal first_read
+            if first_read is not None:
+                reading, first_read = first_read, None
+                return await reading
+            # Read again: the first read found the database out of reach.
             return await self.funnel.in_db_thread(read)
 
         await self._open(PerformanceScreen(load, settings.currency))

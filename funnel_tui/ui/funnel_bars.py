@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -30,19 +33,48 @@ class FunnelBars(Widget):
     steps: reactive[tuple[tuple[str, int], ...]] = reactive((), layout=True)
     """(name, count) from the widest step to the narrowest."""
 
-    def render(self) -> Text:
+    def render(self) -> BarsAtWidth:
+        return BarsAtWidth(
+            self.steps,
+            bar_style=self.get_component_rich_style("funnel-bars--bar", partial=True),
+            label_style=self.get_component_rich_style("funnel-bars--label", partial=True),
+        )
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The lines at the width given, each wrapped as it will be drawn (Textual's own
+        # measure renders the widget, which asked the screen for its place mid-layout).
         if not self.steps:
-            return Text()
-        label_style = self.get_component_rich_style("funnel-bars--label", partial=True)
-        bar_style = self.get_component_rich_style("funnel-bars--bar", partial=True)
-        name_cells = max(len(name) for name, _ in self.steps)
-        count_cells = max(len(f"{count:,}") for _, count in self.steps)
-        room = max(1, self.size.width - name_cells - count_cells - RATE_CELLS - 3)
-        widest = max(max(count for _, count in self.steps), 1)
+            return 0
+        lines = self.render().lines(width)
+        return sum(len(line.wrap(self.app.console, width)) for line in lines)
+
+
+class BarsAtWidth:
+    """The bars drawn to the width they are given: Textual gives the widget's own as it
+    draws it, so nothing asks the screen where the widget is."""
+
+    def __init__(
+        self, steps: tuple[tuple[str, int], ...], *, bar_style: Style, label_style: Style
+    ) -> None:
+        self.steps = steps
+        self.bar_style = bar_style
+        self.label_style = label_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.steps:
+            yield Text("\n").join(self.lines(options.max_width))
+
+    def lines(self, width: int) -> list[Text]:
+        """Each step's line, then the note when a step grew, drawn for `width` cells."""
+        steps, label_style = self.steps, self.label_style
+        name_cells = max(len(name) for name, _ in steps)
+        count_cells = max(len(f"{count:,}") for _, count in steps)
+        room = max(1, width - name_cells - count_cells - RATE_CELLS - 3)
+        widest = max(max(count for _, count in steps), 1)
         lines = []
         before: int | None = None
         grew = False
-        for name, count in self.steps:
+        for name, count in steps:
             cells = round(room * count / widest)
             # A step with anything in it shows at least a sliver of bar.
             bar = "█" * (cells or (1 if count else 0))
@@ -57,7 +89,7 @@ class FunnelBars(Widget):
                     " ",
                     f"{count:,}".rjust(count_cells),
                     " ",
-                    (bar, bar_style),
+                    (bar, self.bar_style),
                     " " if bar else "",
                     (rate, label_style),
                 )
@@ -67,4 +99,4 @@ class FunnelBars(Widget):
             # A deal of the period can follow a meeting booked before it: the later step
             # is then larger, and a rate over 100% would mean nothing.
             lines.append(Text(GREW_NOTE, label_style))
-        return Text("\n").join(lines)
+        return lines

@@ -52,6 +52,7 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     source reads every call of the period.
     """
 
+    DEFAULT_CSS = "PerformanceScreen { background: $background; }"
     BINDINGS = [Binding("escape,p,q", "close", "Close")]
 
     @property
