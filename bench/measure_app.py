@@ -84,8 +84,12 @@ async def running_app(book: Book, scripts_dir: Path) -> AsyncIterator[Session]:
     """Open the book's database and run the app on it headless, with the book's clock.
 
     The earlier runs' garbage is collected first, so that no run pays for another's.
+    Collecting is then held off as `funnel` holds it off (launch.main): the app resumes it
+    at its first frame, with what start-up built frozen out of later collections. Each
+    session thaws what it froze when it ends, so that the next starts the same way.
     """
     gc.collect()
+    gc.disable()
     started = perf_counter()
     storage = open_storage(book.path)
     try:
@@ -96,6 +100,8 @@ async def running_app(book: Book, scripts_dir: Path) -> AsyncIterator[Session]:
             yield Session(app, pilot, frames, started, queue_shown)
     finally:
         storage.close()
+        gc.unfreeze()
+        gc.enable()
 
 
 def _queue_is_filled(app: FunnelApp) -> bool:
