@@ -340,8 +340,9 @@ def _add_reps_and_targets(url: str, reps: list[str], now: datetime, rng: random.
 def time_team_report(
     url: str, today: date, period: str | None, runs: int
 ) -> tuple[list[float], dict[str, Any]]:
-    """Seconds of `load_team_report` and its JSON, `runs` times on one connection after a
-    first run that reads the tables into memory; and the report."""
+    """Seconds of `load_team_report` and its JSON, `runs` times on one storage (its
+    connection, and the second one each report opens beside it) after a first run that
+    reads the tables into memory; and the report."""
     storage = open_team_book(url)
     try:
         settings = load_settings(storage.db)
@@ -433,8 +434,9 @@ def render_section(
         "",
         *(f"- {step}: {seconds:,.1f} s" for step, seconds in book.steps.items()),
         "",
-        "`load_team_report` with `to_json()` on one connection, after a first run; each rep's"
-        " line and the team's whole report:",
+        "`load_team_report` with `to_json()` on one storage (its connection, and the second"
+        " one each report opens beside it), after a first run; each rep's line and the"
+        " team's whole report:",
         "",
         "| Report | Median | Target | Result | Runs (min–max) |",
         "|---|---:|---|---|---|",

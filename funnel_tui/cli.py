@@ -1505,7 +1505,10 @@ def _team_report(
         only = None if rep_name is None else require_rep(storage.db, rep_name)
     except RepError as error:
         raise UserError(str(error)) from None
-    found = load_team_report(storage.db, day, settings, period=period, only=only)
+    # One snapshot, read again whole on a new connection if the server dropped this one.
+    found = storage.retrying(
+        lambda db: load_team_report(db, day, settings, period=period, only=only)
+    )
     if not found.reps and found.team is None:
         raise UserError("this book has no reps yet: add them with: funnel rep add NAME")
     if as_json:

@@ -8,11 +8,17 @@ A rep's 9b figures are read from their own calls (rep_figures); each statement o
 reps' reports runs once for the whole team, grouped by rep (rep_rows), as the activity
 of every rep is read from the calls and deals of the period in one pass each; the team's
 figures are the book's, as a one-rep report reads them.
+
+The whole report is read in one snapshot of the book (store.snapshot), so that a call
+logged while it is read counts in none of it; on a team's server the team's figures and
+what each rep did in the period are read beside the reps' reports, on a second
+connection, while the reps' are read on the first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
@@ -26,6 +32,7 @@ from funnel_tui.rep_rows import FigureRows
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.snapshot import Snapshot, one_snapshot
 from funnel_tui.store.sql import per_dialect
 
 # A rep's line: their whole report, and how many prospects they own.
@@ -44,6 +51,9 @@ ACTIVITY_KEYS = (
 )
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+
+# What each rep did in a window, by rep.
+Activity = dict[str, dict[str, Any]]
 
 
 def _calls_by_rep_sql(dialect: Dialect) -> str:
@@ -135,9 +145,9 @@ def summed_rep_targets(
     }
 
 
-def _activity(db: Any, window: Window) -> dict[str, dict[str, Any]]:
+def _activity(db: Any, window: Window) -> Activity:
     """What every rep did in the window, by rep."""
-    found: dict[str, dict[str, Any]] = {}
+    found: Activity = {}
     for rep, calls, connects, meetings, held, proposals, talk in db.execute(
         CALLS_BY_REP_SQL.for_db(db), window.params
     ):
@@ -177,7 +187,23 @@ def load_team_report(
     only: str | None = None,
 ) -> TeamReport:
     """Each rep's line and the team's whole report, for the period containing `today`;
-    with `only`, that rep's line alone."""
+    with `only`, that rep's line alone. All of it is read in one snapshot of the book
+    (store.snapshot): on a team's server the team's own figures are read beside the
+    reps', on a second connection."""
+    with one_snapshot(db) as snapshot:
+        return _team_report(snapshot, today, settings, period=period, tz=tz, only=only)
+
+
+def _team_report(
+    snapshot: Snapshot,
+    today: date,
+    settings: Settings,
+    *,
+    period: str | None,
+    tz: tzinfo | None,
+    only: str | None,
+) -> TeamReport:
+    db = snapshot.db
     names = rep_names(db)
     if only is not None:
         names = [name for name in names if name == only]
@@ -187,22 +213,36 @@ def load_team_report(
     summed = only is None and team_target is None
     if summed:
         team_target = summed_rep_targets(db, today, period, names, rows_of)
-    team = None
+    team_read: Future[tuple[Pace | None, Activity | None]] | None = None
     if team_target is not None:
-        team = load_pace(db, today, settings, period=period, tz=tz, target=team_target)
+        target = team_target
+
+        def team_figures(side: Any) -> tuple[Pace | None, Activity | None]:
+            team = load_pace(side, today, settings, period=period, tz=tz, target=target)
+            return team, None if team is None else _activity(side, _window(team, today, tz))
+
+        team_read = snapshot.beside(team_figures)
     paces = {
         name: load_pace(db, today, settings, period=period, tz=tz, rows=rows_of(name))
         for name in names
     }
-    # What the reps did over the team's period, else the first rep's target's, else the
-    # period asked for (this month): counted whether or not a rep has a target.
-    shown = team or next((pace for pace in paces.values() if pace is not None), None)
-    if shown is not None:
-        starts_on, ends_on = shown.starts_on, shown.ends_on
-    else:
-        starts_on, ends_on = period_bounds(period or "month", today)
-    activity = _activity(db, Window.of_days(starts_on, min(ends_on, today), tz))
+    team, activity = (None, None) if team_read is None else team_read.result()
+    if activity is None:
+        # What the reps did over the first rep's target's period, else the period asked
+        # for (this month): counted whether or not a rep has a target.
+        shown = next((pace for pace in paces.values() if pace is not None), None)
+        if shown is not None:
+            window = _window(shown, today, tz)
+        else:
+            starts_on, ends_on = period_bounds(period or "month", today)
+            window = Window.of_days(starts_on, min(ends_on, today), tz)
+        activity = _activity(db, window)
     lines = tuple(RepLine(name, paces[name], _idle() | activity.get(name, {})) for name in names)
     return TeamReport(
         lines, team, summed_target=summed and team is not None, one_rep=only is not None
     )
+
+
+def _window(pace: Pace, today: date, tz: tzinfo | None) -> Window:
+    """The days of `pace`'s period up to today."""
+    return Window.of_days(pace.starts_on, min(pace.ends_on, today), tz)

@@ -5,8 +5,10 @@ again. `funnel next` and `funnel log` say it in one line."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,8 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from funnel_tui import cli as cli_module
-from funnel_tui import gauge_figures
+from funnel_tui import gauge_figures, team_report
+from funnel_tui.pace import set_target
 from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
@@ -28,6 +31,7 @@ from tests.conftest import empty_team_book
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
+NOW = datetime.fromisoformat("2026-11-18T14:30:00+00:00")
 # How soon the app must notice that the server is back (PRODUCT 16: "within a few seconds").
 BACK_WITHIN_S = 4.0
 
@@ -170,6 +174,52 @@ def test_funnel_next_and_log_say_in_one_line_when_the_server_goes_away_mid_comma
     line = one_line_error(result.stderr)
     assert line.startswith("funnel: cannot reach the team database at postgresql://")
     assert calls(team_url) == []
+
+
+def test_a_team_report_whose_connections_drop_mid_read_reads_again_whole(
+    team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The report reads one snapshot on two connections; a restart of the server half-way
+    # through drops both, and the report is read again on new ones, once.
+    storage = open_team_book(team_url)
+    ann = storage.db.execute("SELECT id FROM prospects WHERE name = 'Ann Archer'").fetchone()[0]
+    insert_row(
+        storage.db,
+        "calls",
+        {
+            "prospect_id": ann,
+            "rep": "alex",
+            "outcome": "no_answer",
+            "started_at": "2026-11-18T10:00:00+00:00",
+        },
+    )
+    set_target(storage.db, amount_cents=1_000_000, period="month", today=NOW.date())
+    storage.close()
+    database = team_url.rpartition("/")[2].partition("?")[0]
+    dropped: list[int] = []
+    load_pace = team_report.load_pace
+
+    def reps_after_a_restart(*args: Any, **kwargs: Any) -> Any:
+        if "rows" in kwargs and not dropped:
+            with psycopg.connect(team_url, autocommit=True) as admin:
+                ended = admin.execute(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                    " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [database],
+                )
+                dropped.append(ended.fetchone()[0])
+        return load_pace(*args, **kwargs)
+
+    monkeypatch.setattr(team_report, "load_pace", reps_after_a_restart)
+    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+    result = invoke("report", "--team", "--json", "--db", team_url)
+    assert result.exit_code == 0, result.stderr
+    # The report's own connection and the one beside it.
+    assert dropped and dropped[0] >= 2
+    report = json.loads(result.stdout)
+    (alex,) = report["reps"]
+    assert alex["rep"] == "alex" and alex["calls"] == 1
+    assert report["team"]["target_cents"] == 1_000_000 and report["team"]["calls"] == 1
 
 
 async def test_an_error_that_is_not_a_lost_connection_still_ends_the_app_with_its_log(

@@ -13,10 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui import cli as cli_module
+from funnel_tui import team_report
 from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.pace import set_target
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import Settings
+from funnel_tui.store import open_team_book
+from funnel_tui.store.postgres import PostgresStorage
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.team_report import REP_KEYS as TEAM_REP_KEYS
 from funnel_tui.team_report import load_team_report
 from tests.cli_support import REPORT_KEYS, invoke
@@ -105,6 +109,47 @@ def test_each_rep_is_measured_against_their_own_target_and_the_team_against_its_
     # The team's calls are the reps' calls: the whole report counts every call.
     assert found.team.figures is not None and found.team.figures.calls == 4
     assert alex.pace.calls_today == 1 and blake.pace.calls_today == 1
+
+
+def another_connection(storage: Any) -> Any:
+    """Storage of the same book as another rep's app opens it."""
+    if isinstance(storage, PostgresStorage):
+        return open_team_book(storage.url)
+    return open_storage(storage.path)
+
+
+def test_a_call_logged_while_the_report_reads_counts_in_no_part_of_it(
+    book_storage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The report reads one snapshot of the book: a call another rep commits half-way
+    # through counts neither in the reps' lines nor in the team's figures (which a team's
+    # server reads beside them, on a second connection).
+    db = book_storage.db
+    people = build_team(db)
+    logged: list[int] = []
+    load_pace = team_report.load_pace
+
+    def reps_after_a_call(*args: Any, **kwargs: Any) -> Any:
+        if "rows" in kwargs and not logged:
+            other = another_connection(book_storage)
+            try:
+                logged.append(call(other.db, people["cy"], "blake", "no_answer", "2026-11-18"))
+            finally:
+                other.close()
+        return load_pace(*args, **kwargs)
+
+    monkeypatch.setattr(team_report, "load_pace", reps_after_a_call)
+    found = load_team_report(db, TODAY, SETTINGS, tz=LONDON)
+    assert logged
+    alex, blake = found.reps
+    assert found.team is not None and found.team.figures is not None
+    assert alex.activity["calls"] + blake.activity["calls"] == found.team.figures.calls == 4
+    assert blake.pace is not None and blake.pace.calls_today == 1
+    # The next report counts it, everywhere.
+    again = load_team_report(db, TODAY, SETTINGS, tz=LONDON)
+    _, blake = again.reps
+    assert again.team is not None and again.team.figures is not None
+    assert blake.activity["calls"] == 2 and again.team.figures.calls == 5
 
 
 def test_a_deal_that_cannot_be_read_is_left_out_of_its_reps_line_and_the_teams_only(

@@ -211,6 +211,18 @@ class PostgresDatabase:
     def in_transaction(self) -> bool:
         return self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
+    @property
+    def can_open_more(self) -> bool:
+        """Whether this connection's storage can open another (store.snapshot)."""
+        return self._reconnect is not None
+
+    def second_connection(self) -> PostgresDatabase:
+        """Another connection to the same database, as its storage opens them (it closes
+        them too when it closes); one that is lost is not made again."""
+        if self._reconnect is None:
+            raise ValueError("this connection's storage opens no others")
+        return PostgresDatabase(self._reconnect(), url=self._url)
+
 
 def _positional(params: Params) -> Params:
     # sqlite3 takes any sequence; psycopg a list, a tuple or a mapping.
