@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil import parser, tz
 from dateutil.relativedelta import relativedelta
 
 # No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
@@ -57,7 +57,15 @@ LEAP_SEARCH_YEARS = 8
 # A follow-up further out than this is a typo; it also keeps stored UTC times in range.
 MAX_YEARS_AHEAD = 10
 
-PARSER_INFO = parser.parserinfo()
+
+@cache
+def _parser_info() -> Any:
+    """dateutil's names of weekdays and months. Its parser (with its time zone module,
+    about 30 ms to import) loads with the first date typed, not at start-up."""
+    from dateutil import parser
+
+    return parser.parserinfo()
+
 
 # `at 10`, `at 3:30` or, after a day word, a bare `10` or `3:30`: a time of day, never
 # the 10th. Without a day word the minutes (or `at`) are needed: a lone `3` is a date.
@@ -159,6 +167,8 @@ def read_when(
     moment, other = _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
     if other_week and other is not None:
         moment, other = other, moment
+    from dateutil import tz
+
     skipped = None
     if not tz.datetime_exists(moment):
         skipped, moment = moment, _first_existing_time(moment)
@@ -257,7 +267,7 @@ def _other_week(typed: str, moment: datetime, today: date) -> datetime | None:
     """For `next tue` whose Tuesday is still in this week (weeks run Monday to Sunday),
     the same time on next week's; None when the text names one day only."""
     match = DAY_WORD_PATTERN.fullmatch(typed)
-    if match is None or not match["next"] or PARSER_INFO.weekday(match["word"]) is None:
+    if match is None or not match["next"] or _parser_info().weekday(match["word"]) is None:
         return None
     if _monday_of(moment.date()) != _monday_of(today):
         return None
@@ -275,6 +285,8 @@ def _first_existing_time(moment: datetime) -> datetime:
     Left alone, a time in the gap would be stored as the same clock time in the old
     offset: an hour later than the rep read it.
     """
+    from dateutil import tz
+
     later = moment
     while not tz.datetime_exists(later):
         # Aware datetimes in one zone add like wall clocks.
@@ -342,7 +354,7 @@ def _parse_day_word(
 ) -> datetime | None:
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
-    weekday = PARSER_INFO.weekday(word) if word else None
+    weekday = _parser_info().weekday(word) if word else None
     today = now.date()
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
@@ -375,7 +387,7 @@ def _parse_next_week(
     match = NEXT_WEEK_PATTERN.fullmatch(typed)
     if match is None:
         return None
-    weekday = PARSER_INFO.weekday(match["before"] or match["after"])
+    weekday = _parser_info().weekday(match["before"] or match["after"])
     if weekday is None:
         raise _which_day(typed, now.date(), day_first)
     next_monday = now.date() + timedelta(days=7 - now.weekday())
@@ -467,6 +479,8 @@ def _quoted(text: str) -> str:
 
 
 def _typed_fields(text: str, day_first: bool) -> TypedFields:
+    from dateutil import parser
+
     year_first = YEAR_FIRST_PATTERN.match(text) is not None
     try:
         first, second = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -11,6 +12,17 @@ from funnel_tui.store.dialect import is_postgres_url
 
 APP_NAME = "funnel-tui"
 DB_ENV = "FUNNEL_DB"
+
+
+def shipped_text(package: str, name: str) -> str:
+    """A file shipped in one of funnel's packages (`funnel_tui.scripts`), read as text.
+
+    Read from beside the package's modules, where pip installs it: importlib.resources
+    would also read it out of a zip file, which funnel is never installed as, and costs
+    start-up about 12 ms to import.
+    """
+    module = importlib.import_module(package)
+    return (Path(str(module.__file__)).parent / name).read_text(encoding="utf-8")
 
 
 def data_dir() -> Path:

@@ -31,10 +31,10 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.loader import ScriptProblem, toml_problem
 from funnel_tui.words import Words, stems
 
@@ -168,7 +168,7 @@ def load_profile(
 @cache
 def demo_profile() -> Profile:
     """The profile shipped for the demo's fictional vendor; a broken one is a packaging bug."""
-    text = resources.files(__package__).joinpath(DEMO_FILE).read_text(encoding="utf-8")
+    text = shipped_text(__package__, DEMO_FILE)
     profile, problems = parse_profile(text, Path(DEMO_FILE), DEMO_SOURCE)
     if profile is None:
         raise ValueError("; ".join(str(problem) for problem in problems))

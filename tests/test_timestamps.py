@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from funnel_tui.foreign_values import stored_moment_sql
-from funnel_tui.timestamps import from_stored, to_stored
+from funnel_tui.timestamps import from_stored, local_zone, system_now, to_stored
 
 MOMENTS = st.datetimes(
     min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31, 23, 59, 59)
@@ -64,3 +67,35 @@ def test_a_date_is_its_midnight_and_what_is_not_a_moment_is_null() -> None:
         20261201,
     ):
         assert in_sql(text) is None, text
+
+
+def test_the_machines_zone_by_its_name_keeps_its_clock_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    zone = local_zone()
+    assert zone == ZoneInfo("America/New_York")
+    # 09:00 on both sides of the clock change in New York, 1 November 2026.
+    before = datetime(2026, 10, 30, 9, tzinfo=zone)
+    after = datetime(2026, 11, 2, 9, tzinfo=zone)
+    assert to_stored(before) == "2026-10-30T13:00:00+00:00"
+    assert to_stored(after) == "2026-11-02T14:00:00+00:00"
+    assert system_now().tzinfo == zone
+
+
+def test_a_zone_given_as_a_rule_is_read_as_the_c_library_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # $TZ as a POSIX rule has no name: the zone is dateutil's reading of the C library's.
+    monkeypatch.setenv("TZ", "EST5EDT,M3.2.0,M11.1.0")
+    time.tzset()
+    try:
+        zone = local_zone()
+        assert not isinstance(zone, ZoneInfo)
+        summer = datetime(2026, 7, 1, 12, tzinfo=zone)
+        winter = datetime(2026, 12, 1, 12, tzinfo=zone)
+        assert summer.utcoffset() == timedelta(hours=-4)
+        assert winter.utcoffset() == timedelta(hours=-5)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -7,11 +7,11 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
+from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.placeholders import placeholder_problems
 
 BUILTIN_SOURCE = "built-in"
@@ -175,7 +175,7 @@ def read_user_files(
 
 def read_builtin(package: str, key: str, parse: Parse[T]) -> T:
     """A file shipped in `package`; a broken one is a packaging bug, so it raises."""
-    text = resources.files(package).joinpath(f"{key}.toml").read_text(encoding="utf-8")
+    text = shipped_text(package, f"{key}.toml")
     found, problems = parse(key, text, Path(f"{key}.toml"), BUILTIN_SOURCE)
     if found is None:
         raise ValueError("; ".join(str(problem) for problem in problems))

@@ -14,11 +14,11 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
+from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.loader import METHOD_NAME, FileChecker, ScriptProblem, toml_problem
 from funnel_tui.scripts.placeholders import PLACEHOLDER, placeholder_problems
 
@@ -172,7 +172,7 @@ def _user_methods(scripts_dir: Path) -> set[str]:
 @cache
 def builtin_categories() -> tuple[ObjectionCategory, ...]:
     """The categories shipped in the package; a broken file is a packaging bug, so it raises."""
-    text = resources.files(__package__).joinpath(FILE_NAME).read_text(encoding="utf-8")
+    text = shipped_text(__package__, FILE_NAME)
     categories, problems = parse_objections(text, Path(FILE_NAME), (), set(BUILTIN_METHOD_VALUES))
     if problems:
         raise ValueError("; ".join(str(problem) for problem in problems))
