@@ -30,7 +30,6 @@ from funnel_tui.exporter import (
     write_whole_file,
 )
 from funnel_tui.launch import resume_collecting
-from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.paths import (
     DB_ENV,
@@ -45,6 +44,7 @@ from funnel_tui.periods import period_name
 from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.scripts import load_library, read_history
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections

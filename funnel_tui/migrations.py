@@ -834,10 +834,6 @@ TRIGGER_GROUPS = (
     # A count of changes from now on: the ones it missed cannot be counted again.
     TriggerGroup("tasks.sequence", ("tasks_sequence",)),
 )
-LATEST_VERSION = len(MIGRATIONS)
-
-# `PRAGMA application_id` of every funnel file: "FUNL" in ASCII. Opening a file sets it.
-APPLICATION_ID = 0x46554E4C
 
 
 def _tables(schema: str) -> frozenset[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from funnel_tui.migrations import APPLICATION_ID, MIGRATIONS
+from funnel_tui.migrations import MIGRATIONS
+from funnel_tui.schema_version import APPLICATION_ID
 
 
 def file_at_version(path: Path, version: int) -> sqlite3.Connection:

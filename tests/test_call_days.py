@@ -28,6 +28,7 @@ from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
 from funnel_tui.schema_v8 import REP_CALL_DAYS_FROM_CALLS
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
@@ -485,7 +486,7 @@ def test_upgrading_a_file_with_calls_keeps_its_report_and_writes_a_backup_first(
 
     storage = open_storage(path)
     db = storage.db
-    assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     pace = load_pace(db, date(2026, 11, 16), Settings(), tz=NEW_YORK)
     assert pace is not None
     assert report_breakdowns(pace) == before

@@ -18,8 +18,9 @@ from click.testing import CliRunner
 from funnel_tui import __version__
 from funnel_tui import cli as cli_module
 from funnel_tui.cli import cli
-from funnel_tui.migrations import LATEST_VERSION, SCHEMA_TRIGGERS, TRIGGER_GROUPS
+from funnel_tui.migrations import SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.cli_support import invoke, one_line_error, run_funnel
 

@@ -92,7 +92,8 @@ paint = app._display
 def display(screen, renderable):
     paint(screen, renderable)
     if renderable is not None and "first_frame" not in report:
-        slow = ("sqlite_utils", "phonenumbers", "dateutil.parser", "dateutil.tz", "importlib.resources")
+        slow = ("sqlite_utils", "phonenumbers", "dateutil.parser", "dateutil.tz")
+        slow += ("importlib.resources",)
         report["first_frame"] = [name for name in slow if name in sys.modules]
 
 app._display = display

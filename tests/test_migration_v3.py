@@ -16,7 +16,8 @@ import pytest
 from phonenumbers import timezone as number_zones
 
 from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES
-from funnel_tui.migrations import APPLICATION_ID, CALL_DAYS_FROM_CALLS, LATEST_VERSION
+from funnel_tui.migrations import CALL_DAYS_FROM_CALLS
+from funnel_tui.schema_version import APPLICATION_ID, LATEST_VERSION
 from funnel_tui.store.sqlite import StorageError, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psycopg
 
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import schema_version
 from funnel_tui.store.postgres_schema import SCHEMA_V6

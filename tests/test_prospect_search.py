@@ -16,13 +16,11 @@ from hypothesis import strategies as st
 
 from funnel_tui.checks import check_database, repair_database
 from funnel_tui.filter_indexes import FILTER_INDEXES
-from funnel_tui.migrations import (
-    LATEST_VERSION,
-    PROSPECT_SEARCH_FROM_PROSPECTS,
-)
+from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS
 from funnel_tui.prospects import add_prospect, update_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.queue_filter import filter_clause, filter_terms, indexed_matches
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.older_file import file_at_version
 from tests.rows import insert_row

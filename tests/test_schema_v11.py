@@ -13,7 +13,7 @@ import pytest
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.checks import check_database
 from funnel_tui.domain import Outcome
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.errors import integrity_errors

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store import open_team_book
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer

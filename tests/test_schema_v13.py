@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from funnel_tui.checks import check_database
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui import app as app_module
 from tests.cli_support import invoke

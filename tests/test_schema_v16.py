@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from funnel_tui.accents import ACCENTED, COMBINING, fold
 from funnel_tui.checks import check_database, repair_database
-from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.queue_filter import filter_clause, filter_terms
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.older_file import file_at_version

@@ -8,6 +8,8 @@ import os
 import random
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ import sqlite_utils
 
 from funnel_tui import migrations
 from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import APPLICATION_ID, LATEST_VERSION
 from funnel_tui.store import sqlite as storage_module
 from funnel_tui.store.sqlite import Storage, StorageError, open_storage, write_transaction
 from funnel_tui.timestamps import from_stored
@@ -124,6 +126,21 @@ def test_opening_a_database_runs_no_sqlite_utils_plugins(
 def test_new_file_has_the_latest_schema_version(storage: Storage) -> None:
     assert storage.db.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert user_version(storage.path) == LATEST_VERSION
+    # Opening checks the version funnel writes without loading the migrations.
+    assert len(migrations.MIGRATIONS) == LATEST_VERSION
+
+
+def test_opening_a_current_file_loads_no_migration(tmp_path: Path) -> None:
+    # A file at the latest version needs none of them: they load only to upgrade one.
+    open_storage(tmp_path / "t.db").close()
+    opened = subprocess.run(
+        [sys.executable, "-c", OPEN_CURRENT, str(tmp_path / "t.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.split() == [str(LATEST_VERSION), "False"]
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT_COLUMNS))
@@ -139,6 +156,15 @@ def test_opening_a_new_or_current_file_writes_no_backup(tmp_path: Path) -> None:
     open_storage(tmp_path / "t.db").close()
     open_storage(tmp_path / "t.db").close()
     assert not list(tmp_path.glob("*backup*"))
+
+
+OPEN_CURRENT = """
+import sys
+from funnel_tui.store.sqlite import open_storage
+storage = open_storage(sys.argv[1])
+version = storage.db.execute("PRAGMA user_version").fetchone()[0]
+print(version, "funnel_tui.migrations" in sys.modules)
+"""
 
 
 # --- Rows with only the required columns ----------------------------------------------------
@@ -346,9 +372,9 @@ def fail_half_way(conn: sqlite3.Connection) -> None:
 def with_extra_migration(monkeypatch: pytest.MonkeyPatch, migration: object) -> int:
     """Pretend the app ships one more migration; returns the new latest version."""
     extended = (*migrations.MIGRATIONS, migration)
-    for module in (migrations, storage_module):
-        monkeypatch.setattr(module, "MIGRATIONS", extended)
-        monkeypatch.setattr(module, "LATEST_VERSION", len(extended))
+    # Opening reads the version from the storage module; upgrading runs the migrations.
+    monkeypatch.setattr(migrations, "MIGRATIONS", extended)
+    monkeypatch.setattr(storage_module, "LATEST_VERSION", len(extended))
     return len(extended)
 
 
@@ -508,7 +534,7 @@ def unmarked_funnel_file(path: Path, version: int) -> Path:
 
 
 def test_a_new_file_carries_funnels_application_id(storage: Storage) -> None:
-    assert pragma(storage.path, "application_id") == migrations.APPLICATION_ID == 0x46554E4C
+    assert pragma(storage.path, "application_id") == APPLICATION_ID == 0x46554E4C
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -519,7 +545,7 @@ def test_a_funnel_file_from_before_the_marker_is_opened_and_marked(
     storage = open_storage(path)
     assert [row["name"] for row in storage.db["prospects"].rows] == ["Ada Lovelace"]
     storage.close()
-    assert pragma(path, "application_id") == migrations.APPLICATION_ID
+    assert pragma(path, "application_id") == APPLICATION_ID
     assert pragma(path, "user_version") == LATEST_VERSION
 
 
@@ -528,7 +554,7 @@ def test_marking_the_last_unmarked_version_writes_no_backup_of_it(tmp_path: Path
     last_unmarked = max(migrations.UNMARKED_VERSIONS)
     path = unmarked_funnel_file(tmp_path / "funnel.db", last_unmarked)
     open_storage(path).close()
-    assert pragma(path, "application_id") == migrations.APPLICATION_ID
+    assert pragma(path, "application_id") == APPLICATION_ID
     assert [p.name for p in tmp_path.glob("*backup*")] == [
         p.name for p in tmp_path.glob(f"funnel.v{last_unmarked}-backup-*.db")
     ]

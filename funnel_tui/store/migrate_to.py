@@ -48,7 +48,6 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
-from funnel_tui.migrations import LATEST_VERSION
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
@@ -57,6 +56,7 @@ from funnel_tui.own_settings import (
     store_own_settings,
 )
 from funnel_tui.reps import RepError, add_rep, has_reps, known_rep, own_rep_name, read_rep_name
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import DEMO_BOOK_KEY, is_demo_book, read_settings
 from funnel_tui.store.dialect import without_password
 from funnel_tui.store.postgres import (

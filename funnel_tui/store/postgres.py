@@ -24,7 +24,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Literal
 
-from funnel_tui.migrations import LATEST_VERSION
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.pg_sql import to_psycopg

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from funnel_tui.foreign_values import decode_text
-from funnel_tui.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, UNMARKED_VERSIONS
+from funnel_tui.schema_version import APPLICATION_ID, LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, dialect_of, hide_passwords
 from funnel_tui.store.file_database import FileDatabase
 
@@ -152,6 +152,9 @@ def _is_funnel_file(marker: int, version: int, tables: set[str]) -> bool:
         return False
     if version == 0:
         return not tables  # an SQLite file with nothing in it yet
+    # A file from before the marker: read by the migrations that upgrade it.
+    from funnel_tui.migrations import UNMARKED_VERSIONS
+
     return version in UNMARKED_VERSIONS and UNMARKED_VERSIONS[version] <= tables
 
 
@@ -273,6 +276,9 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
     Foreign keys are off meanwhile (SQLite ignores the pragma inside a transaction): a
     migration that builds a table again drops the old one, which must not cascade.
     """
+    # Imported here: a file at the latest version (nearly every opening) needs none of it.
+    from funnel_tui.migrations import MIGRATIONS
+
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
