@@ -69,6 +69,23 @@ def test_a_wrong_password_is_one_line_that_never_shows_it(
     assert "not-the-" not in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize("password", ["s3cr#tP4ssw0rd", "s3cr@tP4ssw0rd", "s3cr/tP4ssw0rd"])
+def test_a_password_written_without_percent_encoding_is_never_shown(
+    postgres_server: PostgresServer, postgres_url: str, password: str
+) -> None:
+    # `#`, `/` and `?` would end the URL's user part early, and `@` moves the host:
+    # PostgreSQL would read another user or host, and its message quote the password.
+    database = postgres_url.rpartition("/")[2].partition("?")[0]
+    url = f"postgresql://funnel_rep:{password}@127.0.0.1:{postgres_server.port}/{database}"
+    result = run_funnel("--db", url, "rep", "list")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"postgresql://funnel_rep@127.0.0.1:{postgres_server.port}/" in result.stderr
+    assert "percent-encode" in result.stderr
+    for piece in ("s3cr", "P4ssw0rd"):
+        assert piece not in result.stderr + result.stdout
+
+
 def test_a_connection_dropped_before_the_commit_is_made_again_and_the_call_saved_once(
     team: Any, postgres_url: str
 ) -> None:

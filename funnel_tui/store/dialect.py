@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -34,19 +33,39 @@ _PASSWORDS = re.compile(r"(?i)(//[^/:@\s]*):[^@\s]*@|\bpassword=[^&\s]*[&]?")
 
 def without_password(url: str) -> str:
     """The URL as it may be shown: the password (in the user part or a `password=`
-    parameter) left out. A URL that cannot be parsed loses it all the same."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return hide_passwords(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.partition(':')[0]}@{host}"
-    query = "&".join(
-        item for item in parts.query.split("&") if not item.lower().startswith("password=")
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    parameter) left out. The user part ends at the URL's last `@`, so a password whose
+    `@`, `/`, `?` or `#` is not percent-encoded is left out whole as well."""
+    scheme, separator, rest = url.partition("://")
+    user_part, at, after = rest.rpartition("@")
+    if separator and at:
+        rest = f"{user_part.partition(':')[0]}@{after}"
+    return _PASSWORD_PARAMETERS.sub(_joined, f"{scheme}{separator}{rest}")
+
+
+def url_password(url: str) -> str | None:
+    """The password in a URL's user part, as written (percent-encoded or not); None when
+    it has none."""
+    _, separator, rest = url.partition("://")
+    user_part, at, _ = rest.rpartition("@")
+    if not (separator and at and ":" in user_part):
+        return None
+    return user_part.partition(":")[2] or None
+
+
+def misencoded_password(url: str) -> bool:
+    """Whether the URL's password holds a character a URL must percent-encode there (`@`,
+    `/`, `?`, `#`): PostgreSQL would read the URL otherwise than it was meant."""
+    password = url_password(url)
+    return password is not None and any(char in password for char in "@/?#")
+
+
+# A `password=` parameter of a URL's query, with the `&` that joins it to the next.
+_PASSWORD_PARAMETERS = re.compile(r"(?i)([?&])password=[^&#\s]*(&?)")
+
+
+def _joined(found: re.Match[str]) -> str:
+    # `?password=x&sslmode=...` keeps its `?`; a last parameter leaves nothing behind.
+    return found[1] if found[2] else ""
 
 
 def hide_passwords(text: str) -> str:

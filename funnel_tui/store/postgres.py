@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 import psycopg
 from psycopg.adapt import Dumper, Loader
@@ -25,7 +25,13 @@ from psycopg.rows import dict_row
 from psycopg.sql import SQL, Literal
 
 from funnel_tui.schema_version import LATEST_VERSION
-from funnel_tui.store.dialect import Dialect, hide_passwords, without_password
+from funnel_tui.store.dialect import (
+    Dialect,
+    hide_passwords,
+    misencoded_password,
+    url_password,
+    without_password,
+)
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.pg_sql import to_psycopg
 from funnel_tui.store.postgres_schema import (
@@ -52,6 +58,11 @@ SCHEMA_LOCK = 0x66756E6E  # "funn"
 Params = Sequence[Any] | Mapping[str, Any] | None
 # A statement that writes, or locks rows to (FOR UPDATE): never run twice unasked.
 _WRITES = re.compile(r"(?i)\b(INSERT|UPDATE|DELETE|MERGE)\b")
+
+
+# A piece of a password shorter than this is not looked for in a message: it would hide
+# ordinary words (the pieces of `a@b` are `a` and `b`).
+PASSWORD_PIECE_SHOWN = 4
 
 
 class PostgresError(Exception):
@@ -232,17 +243,18 @@ def _positional(params: Params) -> Params:
 
 
 def _hidden(text: str, url: str) -> str:
-    """`text` without the URL's password, however it is quoted in it."""
+    """`text` without the URL's password, however it is quoted in it: whole, decoded, and
+    the pieces a message may quote of one that was not percent-encoded (libpq reads
+    `s3cr@t` as the user `s3cr` at the host `t...`)."""
     text = hide_passwords(text)
-    password = _password_of(url)
-    return text.replace(password, "***") if password else text
-
-
-def _password_of(url: str) -> str | None:
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
+    password = url_password(url)
+    if not password:
+        return text
+    pieces = {password, unquote(password), *re.split(r"[@/?#:]", password)}
+    for piece in sorted(pieces, key=len, reverse=True):
+        if len(piece) >= PASSWORD_PIECE_SHOWN:
+            text = text.replace(piece, "***")
+    return text
 
 
 def application_name(doing: str, rep: str | None = None) -> str:
@@ -278,6 +290,12 @@ def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
     JIT compilation is off: the planner prices the report's correlated subqueries as if
     each ran for every row, so PostgreSQL would spend a second compiling a query that runs
     in milliseconds (and no query of the book runs long enough to gain from it)."""
+    if misencoded_password(url):
+        raise PostgresError(
+            f"{without_password(url)}: the URL's password has a character a URL must"
+            " percent-encode there (write @ as %40, / as %2F, ? as %3F, # as %23), or give"
+            " the password in $PGPASSWORD or ~/.pgpass instead"
+        )
     try:
         conn = psycopg.connect(
             url,
