@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 
 def main() -> None:
@@ -14,8 +15,12 @@ def main() -> None:
     the app once it has painted its first frame (`resume_collecting`).
     """
     gc.disable()
-    from funnel_tui.cli import main as run_command_line
-
+    try:
+        from funnel_tui.cli import main as run_command_line
+    except KeyboardInterrupt:
+        # ctrl+c while the command line loads, before it can say so itself.
+        sys.stderr.write("funnel: aborted\n")
+        sys.exit(1)
     run_command_line()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,3 +54,26 @@ async def test_the_app_collects_garbage_again_once_it_has_painted(
         await settle(pilot)
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0, "start-up's objects are left out of collections"
+
+
+# ctrl+c while the command line's modules load: a finder that interrupts that import.
+INTERRUPTED_WHILE_LOADING = """
+import sys
+from funnel_tui import launch
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "funnel_tui.cli":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+launch.main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_loads_is_one_line() -> None:
+    command = [sys.executable, "-c", INTERRUPTED_WHILE_LOADING]
+    stopped = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 1
+    assert stopped.stderr == "funnel: aborted\n"

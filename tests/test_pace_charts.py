@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import date
 from pathlib import Path
@@ -145,3 +146,19 @@ async def test_at_80_columns_the_pace_screen_keeps_every_figure_of_the_breakdown
         assert "amount" in shown
         for row in (*screen.pace.by_method, *screen.pace.by_source):
             assert format_money(row.won_cents, "$") in shown
+
+
+async def test_the_pace_screens_closed_leave_no_chart_behind(demo_app: FunnelApp) -> None:
+    # Each chart follows theme changes through the app's signal, which kept it, and the
+    # whole screen with it, after the screen was closed.
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        for _ in range(5):
+            await open_pace_screen(demo_app, pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        gc.collect()
+        charts = [item for item in gc.get_objects() if isinstance(item, BurnUpChart)]
+        assert charts == []
+        # The theme still reaches a chart on screen.
+        screen = await open_pace_screen(demo_app, pilot)
+        assert screen.query_one(BurnUpChart) in demo_app.theme_changed_signal._subscriptions

@@ -5,6 +5,8 @@ without the password, and every call written exactly once."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -160,3 +162,21 @@ def test_a_refused_write_is_one_line_in_the_app(team: Any) -> None:
     assert "\n" in str(refused.value)
     said = describe_error(refused.value)
     assert "\n" not in said and said.startswith("the notes table is being restored")
+
+
+def test_psycopgs_warning_of_a_rollback_on_a_lost_connection_prints_nothing() -> None:
+    # Rolling back a transaction whose connection the server dropped makes psycopg log a
+    # warning; funnel says the connection was lost in one line, which stays the only one.
+    warned = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import logging, funnel_tui.store.postgres;"
+            " logging.getLogger('psycopg').warning('error ignored in rollback on conn: lost')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert warned.returncode == 0
+    assert warned.stderr == ""

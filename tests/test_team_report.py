@@ -19,11 +19,12 @@ from funnel_tui.pace import set_target
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
-from funnel_tui.store.postgres import PostgresStorage
+from funnel_tui.store.postgres import OutOfReach, PostgresDatabase, PostgresStorage
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.team_report import REP_KEYS as TEAM_REP_KEYS
 from funnel_tui.team_report import load_team_report
 from tests.cli_support import REPORT_KEYS, invoke
+from tests.conftest import empty_team_book
 from tests.rows import insert_row
 
 LONDON = ZoneInfo("Europe/London")
@@ -150,6 +151,34 @@ def test_a_call_logged_while_the_report_reads_counts_in_no_part_of_it(
     _, blake = again.reps
     assert again.team is not None and again.team.figures is not None
     assert blake.activity["calls"] == 2 and again.team.figures.calls == 5
+
+
+def test_a_server_that_takes_no_second_connection_gets_the_whole_report_on_one(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With its last connection slots kept for superusers, the server refuses the second
+    # connection: the team's figures are read on the first, after the reps'.
+    storage = open_team_book(postgres_url)
+    empty_team_book(postgres_url)
+    build_team(storage.db)
+    refused: list[str] = []
+
+    def no_more_slots(db: Any) -> Any:
+        refused.append("second connection")
+        raise OutOfReach(
+            "cannot reach the team database: remaining connection slots are reserved",
+            "remaining connection slots are reserved",
+        )
+
+    monkeypatch.setattr(PostgresDatabase, "second_connection", no_more_slots)
+    try:
+        found = load_team_report(storage.db, TODAY, SETTINGS, tz=LONDON)
+    finally:
+        storage.close()
+    assert refused
+    assert found.team is not None and found.team.figures is not None
+    assert found.team.figures.calls == 4 and found.team.won_cents == 500_000
+    assert [line.activity["calls"] for line in found.reps] == [3, 1]
 
 
 def test_a_deal_that_cannot_be_read_is_left_out_of_its_reps_line_and_the_teams_only(

@@ -10,6 +10,7 @@ Every connection names itself (`application_name`): the command or the app, and 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -42,6 +43,11 @@ from funnel_tui.store.postgres_schema import (
     OWN_SETTINGS_LEFT,
 )
 from funnel_tui.timestamps import local_zone_name
+
+# psycopg logs a warning when rolling back meets a connection already lost. funnel says
+# that the connection was lost itself, in one line (OutOfReach); printed by Python's last
+# resort handler, the warning would add lines to a command's error, or draw over the app.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT_S = 5
 # What a connection is called when nothing more is known of who opened it.

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from psycopg import sql
 
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.errors import ConnectionLost
 
 T = TypeVar("T")
 
@@ -46,7 +47,9 @@ class Snapshot:
 
 
 class _SecondConnection(Snapshot):
-    """`beside` on a second connection in the snapshot `exported`, opened on first use."""
+    """`beside` on a second connection in the snapshot `exported`, opened on first use;
+    in place when the server takes no more connections (its last slots are kept for its
+    superusers)."""
 
     def __init__(self, db: Any, exported: str, stack: ExitStack) -> None:
         super().__init__(db)
@@ -54,10 +57,17 @@ class _SecondConnection(Snapshot):
         self._stack = stack
         self._side: Any = None
         self._thread: ThreadPoolExecutor | None = None
+        self._in_place = False
 
     def beside(self, work: Callable[[Any], T]) -> Future[T]:
+        if self._in_place:
+            return super().beside(work)
         if self._thread is None:
-            self._side = self._stack.enter_context(_in_snapshot(self.db, self._exported))
+            try:
+                self._side = self._stack.enter_context(_in_snapshot(self.db, self._exported))
+            except ConnectionLost:
+                self._in_place = True
+                return super().beside(work)
             self._thread = self._stack.enter_context(ThreadPoolExecutor(1, "funnel-beside"))
         return self._thread.submit(work, self._side)
 

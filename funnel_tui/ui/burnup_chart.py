@@ -19,6 +19,12 @@ class BurnUpChart(PlotextPlot):
         super().__init__(id=id)
         self.burnup: BurnUp | None = None
 
+    def on_unmount(self) -> None:
+        # PlotextPlot follows theme changes through a callback that holds the chart, kept
+        # by the app's signal until the chart says it is gone: without this every pace
+        # screen opened would stay in memory.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def show(self, burnup: BurnUp, currency: str) -> None:
         """Draw `burnup` (replacing what was drawn) with money in `currency`."""
         self.burnup = burnup
