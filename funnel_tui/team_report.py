@@ -17,7 +17,7 @@ connection, while the reps' are read on the first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, tzinfo
@@ -54,6 +54,8 @@ _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
 # What each rep did in a window, by rep.
 Activity = dict[str, dict[str, Any]]
+# What reps no longer in the team did, added up beside the reps' lines.
+FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 
 
 def _calls_by_rep_sql(dialect: Dialect) -> str:
@@ -85,7 +87,7 @@ OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NUL
 @dataclass(frozen=True)
 class RepLine:
     """One rep: their whole report against their own target (None without one) and what
-    they did in the team's period."""
+    they did in that target's period (without one, in the team's)."""
 
     rep: str
     pace: Pace | None
@@ -112,11 +114,15 @@ class TeamReport:
     summed_target: bool = False
     # The report of one rep (`--rep NAME`): no team line.
     one_rep: bool = False
+    # What reps no longer in the team did in its period (the team's figures count it):
+    # None when they did nothing, or without a team line.
+    former_reps: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "reps": [line.to_json() for line in self.reps],
             "team": None if self.team is None else self.team.to_json(),
+            "former_reps": self.former_reps,
         }
 
 
@@ -226,21 +232,53 @@ def _team_report(
         name: load_pace(db, today, settings, period=period, tz=tz, rows=rows_of(name))
         for name in names
     }
-    team, activity = (None, None) if team_read is None else team_read.result()
-    if activity is None:
-        # What the reps did over the first rep's target's period, else the period asked
-        # for (this month): counted whether or not a rep has a target.
-        shown = next((pace for pace in paces.values() if pace is not None), None)
-        if shown is not None:
-            window = _window(shown, today, tz)
-        else:
-            starts_on, ends_on = period_bounds(period or "month", today)
-            window = Window.of_days(starts_on, min(ends_on, today), tz)
-        activity = _activity(db, window)
-    lines = tuple(RepLine(name, paces[name], _idle() | activity.get(name, {})) for name in names)
-    return TeamReport(
-        lines, team, summed_target=summed and team is not None, one_rep=only is not None
+    team, team_activity = (None, None) if team_read is None else team_read.result()
+    # A rep without a target of their own is counted over the team's period, else the
+    # first rep's target's, else the period asked for (this month); a rep with one over
+    # their target's own period, so that each line is of one period.
+    shown = team or next((pace for pace in paces.values() if pace is not None), None)
+    if shown is not None:
+        common = _window(shown, today, tz)
+    else:
+        starts_on, ends_on = period_bounds(period or "month", today)
+        common = Window.of_days(starts_on, min(ends_on, today), tz)
+    read: dict[Window, Activity] = {} if team_activity is None else {common: team_activity}
+
+    def activity_over(window: Window) -> Activity:
+        if window not in read:
+            read[window] = _activity(db, window)
+        return read[window]
+
+    lines = tuple(
+        RepLine(
+            name,
+            pace,
+            _idle()
+            | activity_over(common if pace is None else _window(pace, today, tz)).get(name, {}),
+        )
+        for name, pace in paces.items()
     )
+    former = None
+    if only is None and team is not None:
+        former = _summed(
+            counts for rep, counts in activity_over(common).items() if rep not in paces
+        )
+    return TeamReport(
+        lines,
+        team,
+        summed_target=summed and team is not None,
+        one_rep=only is not None,
+        former_reps=former,
+    )
+
+
+def _summed(activities: Iterable[dict[str, Any]]) -> dict[str, int] | None:
+    """What reps no longer in the team did in the period, added up; None for nothing."""
+    total = dict.fromkeys(FORMER_KEYS, 0)
+    for counts in activities:
+        for key in FORMER_KEYS:
+            total[key] += int(counts.get(key, 0))
+    return total if any(total.values()) else None
 
 
 def _window(pace: Pace, today: date, tz: tzinfo | None) -> Window:

@@ -5,7 +5,7 @@ what they did in the period) and the team's total, then the team's whole report;
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +18,9 @@ from funnel_tui.text import one_line
 # Short headers: the table fits 80 columns, the width it is printed at into a pipe.
 HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals")
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
+# A rep's name takes up to this many cells, and as few as the next when room is short.
+NAME_CELLS = 16
+MIN_NAME_CELLS = 4
 
 
 def _pace_cells(pace: Pace | None, currency: str, won_cents: int = 0) -> list[Text]:
@@ -41,39 +44,106 @@ def _rep_row(line: RepLine, currency: str) -> list[Text]:
     ]
 
 
+def _former_row(former: dict[str, int], currency: str) -> list[Text]:
+    """What reps no longer in the team did, which the team's figures count."""
+    return [
+        Text("former", "dim italic"),
+        Text(""),
+        Text(format_money(former["won_cents"], currency), "dim"),
+        Text(""),
+        Text(""),
+        *(Text(str(former[key]), "dim") for key in COUNTS),
+    ]
+
+
+def _team_row(team: Pace, currency: str) -> list[Text]:
+    # The team's own figures: also what reps no longer in the team did.
+    figures = team.figures
+    totals = {key: getattr(figures, key) if figures is not None else 0 for key in COUNTS}
+    return [
+        Text("team", "bold"),
+        *_pace_cells(team, currency),
+        *(Text(str(totals[key]), "bold") for key in COUNTS),
+    ]
+
+
+class _Lines:
+    """The lines, each figure whole: a name is what shortens when the table is too wide
+    for where it is printed (a pipe's 80 columns), never a figure."""
+
+    def __init__(self, rows: list[list[Text]], team_row: list[Text] | None) -> None:
+        self.rows = rows
+        self.team_row = team_row
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        unbounded = options.update_width(10**4)
+        for name_cells in range(NAME_CELLS, MIN_NAME_CELLS - 1, -1):
+            table = self._table(name_cells)
+            if console.measure(table, options=unbounded).maximum <= options.max_width:
+                break
+        yield table
+
+    def _table(self, name_cells: int) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        every_row = [*self.rows, *([self.team_row] if self.team_row else [])]
+        for number, header in enumerate(HEADERS):
+            if number == 0:
+                table.add_column(
+                    header,
+                    min_width=MIN_NAME_CELLS,
+                    max_width=name_cells,
+                    overflow="ellipsis",
+                    no_wrap=True,
+                )
+                continue
+            widest = max((row[number].cell_len for row in every_row), default=0)
+            table.add_column(
+                header, justify="right", no_wrap=True, min_width=max(widest, len(header))
+            )
+        for row in self.rows:
+            table.add_row(*row)
+        if self.team_row is not None:
+            table.add_section()
+            table.add_row(*self.team_row)
+        return table
+
+
+def _other_periods(found: TeamReport) -> list[Text]:
+    """A note for each rep whose line is of their own target's period, not the team's."""
+    if found.team is None:
+        return []
+    team = (found.team.starts_on, found.team.ends_on)
+    return [
+        Text(
+            f"{one_line(line.rep)}'s line is of their own target's period: {line.pace.period_name}"
+            f" ({line.pace.starts_on} to {line.pace.ends_on})",
+            "dim",
+        )
+        for line in found.reps
+        if line.pace is not None and (line.pace.starts_on, line.pace.ends_on) != team
+    ]
+
+
 def team_table(found: TeamReport, currency: str) -> RenderableType:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for number, header in enumerate(HEADERS):
-        if number == 0:
-            table.add_column(header, min_width=4, max_width=16, overflow="ellipsis", no_wrap=True)
-        else:
-            table.add_column(header, justify="right", no_wrap=True)
-    for line in found.reps:
-        table.add_row(*_rep_row(line, currency))
-    parts: list[RenderableType] = [table]
+    rows = [_rep_row(line, currency) for line in found.reps]
     if found.one_rep:
+        parts: list[RenderableType] = [_Lines(rows, None)]
         for line in found.reps:
             if line.pace is not None:
                 title = Text(f"{one_line(line.rep)}'s report", "bold")
                 parts += [title, pace_table(line.pace, currency)]
         return Group(*parts)
-    if found.team is not None:
-        # The team's own figures: also the calls of reps no longer in the team.
-        figures = found.team.figures
-        totals = {key: getattr(figures, key) if figures is not None else 0 for key in COUNTS}
-        table.add_section()
-        table.add_row(
-            Text("team", "bold"),
-            *_pace_cells(found.team, currency),
-            *(Text(str(totals[key]), "bold") for key in COUNTS),
+    if found.former_reps is not None:
+        rows.append(_former_row(found.former_reps, currency))
+    if found.team is None:
+        return Group(
+            _Lines(rows, None),
+            Text("No team target covers this period: funnel target set AMOUNT (without --rep)"),
         )
-        summed = " (the sum of the reps' targets: the team has none of its own)"
-        parts += [
-            Text(f"The team's report{summed if found.summed_target else ''}", "bold"),
-            pace_table(found.team, currency),
-        ]
-    else:
-        parts.append(
-            Text("No team target covers this period: funnel target set AMOUNT (without --rep)")
-        )
-    return Group(*parts)
+    summed = " (the sum of the reps' targets: the team has none of its own)"
+    return Group(
+        _Lines(rows, _team_row(found.team, currency)),
+        *_other_periods(found),
+        Text(f"The team's report{summed if found.summed_target else ''}", "bold"),
+        pace_table(found.team, currency),
+    )

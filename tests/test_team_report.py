@@ -4,6 +4,7 @@ their own target, the team against its own (or the sum of the reps'), `report --
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -11,18 +12,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from rich.console import Console
 
 from funnel_tui import cli as cli_module
 from funnel_tui import team_report
 from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.pace import set_target
-from funnel_tui.reps import add_rep
+from funnel_tui.reps import add_rep, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import OutOfReach, PostgresDatabase, PostgresStorage
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.team_report import REP_KEYS as TEAM_REP_KEYS
 from funnel_tui.team_report import load_team_report
+from funnel_tui.team_table import HEADERS, team_table
 from tests.cli_support import REPORT_KEYS, invoke
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
@@ -210,11 +213,82 @@ def test_the_json_has_a_line_per_rep_with_the_documented_keys_and_the_teams_repo
 ) -> None:
     build_team(book_db)
     report = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).to_json()
-    assert list(report) == ["reps", "team"]
+    assert list(report) == ["reps", "team", "former_reps"]
+    assert report["former_reps"] is None
     assert [list(line) for line in report["reps"]] == [REP_KEYS, REP_KEYS]
     assert list(TEAM_REP_KEYS) == REP_KEYS
     assert list(report["team"]) == REPORT_KEYS
     assert json.loads(json.dumps(report)) == report
+
+
+def test_a_reps_line_is_of_one_period_their_own_targets_when_it_is_not_the_teams(
+    book_db: Any,
+) -> None:
+    # blake's only target is for the quarter: their line counts their calls and deals of
+    # the quarter (October's too), as their target and won are; alex's, the month's.
+    people = build_team(book_db)
+    book_db.execute("DELETE FROM targets WHERE rep = 'blake'")
+    set_target(book_db, amount_cents=9_000_000, period="quarter", today=TODAY, rep="blake")
+    call(book_db, people["cy"], "blake", "voicemail", "2026-10-07")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alex, blake = found.reps
+    assert blake.pace is not None and blake.pace.period_name == "Q4 2026"
+    assert blake.activity["calls"] == 2 and alex.activity["calls"] == 3
+    assert found.team is not None and found.team.figures is not None
+    assert found.team.figures.calls == 4
+    shown = printed(team_table(found, "$"))
+    period = "Q4 2026 (2026-10-01 to 2026-12-31)"
+    assert f"blake's line is of their own target's period: {period}" in shown
+    assert "alex's line" not in shown
+
+
+def test_what_reps_since_removed_did_has_a_line_of_its_own_the_team_counts(
+    book_db: Any,
+) -> None:
+    people = build_team(book_db)
+    add_rep(book_db, "casey")
+    call(book_db, people["cy"], "casey", "meeting", "2026-11-12")
+    remove_rep(book_db, "casey")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    assert [line.rep for line in found.reps] == ["alex", "blake"]
+    assert found.former_reps is not None
+    assert found.former_reps["calls"] == 1 and found.former_reps["meetings_booked"] == 1
+    assert found.team is not None and found.team.figures is not None
+    lines = sum(line.activity["calls"] for line in found.reps)
+    assert lines + found.former_reps["calls"] == found.team.figures.calls == 5
+    assert found.to_json()["former_reps"]["calls"] == 1
+    row = next(line for line in printed(team_table(found, "$")).splitlines() if "former" in line)
+    assert row.split()[-4:] == ["1", "1", "1", "0"]
+
+
+@pytest.mark.parametrize("name", ["alex", "Christopher Johnson-Smythe"])
+def test_piped_at_80_columns_the_table_shortens_a_name_never_a_figure(
+    book_db: Any, name: str
+) -> None:
+    people = build_team(book_db)
+    add_rep(book_db, name)
+    set_target(book_db, amount_cents=15_000_000_00, period="month", today=TODAY, rep=name)
+    for _ in range(3):
+        call(book_db, people["ann"], name, "no_answer", "2026-11-16")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    table = printed(team_table(found, "$"), width=80).partition("The team's report")[0]
+    assert max(len(line.rstrip()) for line in table.splitlines()) <= 80
+    for header in HEADERS:
+        assert f" {header} " in f" {table} "
+    for figure in ("$15,000,000.00", "$60,000.00", "$5,000.00", "behind"):
+        assert figure in table
+    # Only names are cut short, at the start of their lines.
+    names = ("alex", "blake", name)
+    for line in table.splitlines():
+        if "…" in line:
+            start = line.strip().partition("…")[0]
+            assert any(rep.startswith(start) for rep in names) and line.count("…") == 1
+
+
+def printed(table: Any, width: int = 100) -> str:
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(table, crop=False)
+    return console.export_text()
 
 
 def test_a_reps_gauge_shows_their_own_target_and_won(book_db: Any) -> None:
