@@ -21,6 +21,7 @@ from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import GREW_NOTE, FunnelBars
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FrozenClock, settle
+from tests.test_app import burst
 
 
 def shown_bars(bars: FunnelBars) -> list[str]:
@@ -162,3 +163,25 @@ async def test_the_pace_screens_closed_leave_no_chart_behind(demo_app: FunnelApp
         # The theme still reaches a chart on screen.
         screen = await open_pace_screen(demo_app, pilot)
         assert screen.query_one(BurnUpChart) in demo_app.theme_changed_signal._subscriptions
+
+
+@pytest.mark.parametrize("keys", [("p", "q", "j"), ("p", "escape", "j"), ("p", "p", "j")])
+async def test_keys_typed_right_after_closing_the_pace_screen_reach_the_queue(
+    demo_app: FunnelApp, keys: tuple[str, ...]
+) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.queue
+        first = queue.cursor
+        burst(demo_app, *keys)
+        await settle(pilot)
+        assert not isinstance(demo_app.screen, PerformanceScreen)
+        assert queue.cursor == first + 1
+
+
+async def test_p_p_p_at_full_speed_ends_on_the_pace_screen(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "p", "p", "p")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, PerformanceScreen)

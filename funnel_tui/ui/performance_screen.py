@@ -53,7 +53,9 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     """
 
     DEFAULT_CSS = "PerformanceScreen { background: $background; }"
-    BINDINGS = [Binding("escape,p,q", "close", "Close")]
+    # A priority binding runs as the key arrives, so that the keys typed after it are held
+    # before they can reach this screen.
+    BINDINGS = [Binding("escape,p,q", "close", "Close", priority=True)]
 
     @property
     def funnel(self) -> FunnelApp:
@@ -126,4 +128,10 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
         table.update(pace_table(self.pace, self.currency, pipeline_detail=True))
 
     def action_close(self) -> None:
+        # The keys typed right after the closing key are for the queue: held until this
+        # screen is off the stack (on_screen_suspend), instead of landing in it as it closes.
+        self.funnel.hold_keys()
         self.dismiss(None)
+
+    def on_screen_suspend(self) -> None:
+        self.funnel.release_keys()
