@@ -323,7 +323,9 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     if isinstance(db_path, str):
         raise UserError("the demo is a SQLite file of its own: give --db a file path")
     path = db_path or default_demo_path()
-    if path.expanduser().resolve() == default_db_path().expanduser().resolve():
+    # The real book may be a team's database ($FUNNEL_DB a URL): no file to mistake it for.
+    real = default_db_path()
+    if isinstance(real, Path) and path.expanduser().resolve() == real.expanduser().resolve():
         raise UserError(f"{path} is your real database; the demo needs a file of its own")
     # A folder or a pipe goes on to open_storage, which says what it is.
     if db_path is not None and path.is_file() and path.stat().st_size > 0:

@@ -19,8 +19,9 @@ from funnel_tui.text import clean_text
 REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
 MAX_NAME_LENGTH = 60
-# Words the commands and reports use for the pool and the whole team.
-RESERVED_NAMES = frozenset({"pool", "team"})
+# Words the commands and reports use for the pool, the whole team and the reps since
+# removed (the team report's `former` line).
+RESERVED_NAMES = frozenset({"pool", "team", "former"})
 
 
 class RepError(ValueError):
@@ -50,7 +51,9 @@ def read_rep_name(text: object) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
     if name.lower() in RESERVED_NAMES:
-        raise RepError(f"{name!r} names the shared pool or the team: choose another rep name")
+        raise RepError(
+            f"{name!r} names the shared pool, the team or its former reps: choose another rep name"
+        )
     return name
 
 

@@ -18,9 +18,10 @@ from funnel_tui.text import one_line
 # Short headers: the table fits 80 columns, the width it is printed at into a pipe.
 HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals")
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
-# A rep's name takes up to this many cells, and as few as the next when room is short.
+# A rep's name takes up to this many cells, and as few as the next when room is short
+# (`former` whole).
 NAME_CELLS = 16
-MIN_NAME_CELLS = 4
+MIN_NAME_CELLS = 6
 
 
 def _pace_cells(pace: Pace | None, currency: str, won_cents: int = 0) -> list[Text]:
@@ -80,11 +81,16 @@ class _Lines:
         for name_cells in range(NAME_CELLS, MIN_NAME_CELLS - 1, -1):
             table = self._table(name_cells)
             if console.measure(table, options=unbounded).maximum <= options.max_width:
-                break
-        yield table
+                yield table
+                return
+        # Too narrow for the figures even with names cut short: every column and whole
+        # names, in lines as long as they need (a terminal wraps them).
+        table = self._table(NAME_CELLS)
+        width = console.measure(table, options=unbounded).maximum
+        yield from console.render(table, options.update_width(width))
 
     def _table(self, name_cells: int) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         every_row = [*self.rows, *([self.team_row] if self.team_row else [])]
         for number, header in enumerate(HEADERS):
             if number == 0:

@@ -140,6 +140,15 @@ def test_demo_refuses_the_real_database(tmp_path: Path, monkeypatch: pytest.Monk
     assert not path.exists()
 
 
+def test_demo_builds_its_file_when_the_real_book_is_a_teams_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DB_ENV, "postgresql://alex@db.example.com/team")
+    result = invoke("demo", "--no-open", "--db", tmp_path / "demo.db")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "demo.db").is_file()
+
+
 def test_demo_refuses_to_overwrite_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "precious.db"
     storage = open_storage(path)

@@ -560,7 +560,7 @@ def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
     assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
 
 
-@pytest.mark.parametrize("reserved", ["pool", "Team"])
+@pytest.mark.parametrize("reserved", ["pool", "Team", "former"])
 def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, reserved: str) -> None:
     with pytest.raises(RepError, match="choose another rep name"):
         add_rep(book_db, reserved)
