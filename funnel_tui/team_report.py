@@ -210,17 +210,18 @@ def _team_report(
     only: str | None,
 ) -> TeamReport:
     db = snapshot.db
-    names = rep_names(db)
-    if only is not None:
-        names = [name for name in names if name == only]
-    team_target = None if only is not None else find_target(db, today, period)
+    every_name = rep_names(db)
+    names = every_name if only is None else [name for name in every_name if name == only]
     # Every rep's statements run once for the team; one rep's report runs their own.
     rows_of = FigureRows.every_rep(db) if only is None else lambda rep: FigureRows(db, rep)
-    summed = only is None and team_target is None
+    # The team's target sets the period of the lines without one of their own, also in
+    # one rep's report, so that `--rep` gives a rep the line `--team` gives them.
+    team_target = find_target(db, today, period)
+    summed = team_target is None
     if summed:
-        team_target = summed_rep_targets(db, today, period, names, rows_of)
+        team_target = summed_rep_targets(db, today, period, every_name, rows_of)
     team_read: Future[tuple[Pace | None, Activity | None]] | None = None
-    if team_target is not None:
+    if team_target is not None and only is None:
         target = team_target
 
         def team_figures(side: Any) -> tuple[Pace | None, Activity | None]:
@@ -233,11 +234,13 @@ def _team_report(
         for name in names
     }
     team, team_activity = (None, None) if team_read is None else team_read.result()
-    # A rep without a target of their own is counted over the team's period, else the
-    # first rep's target's, else the period asked for (this month); a rep with one over
-    # their target's own period, so that each line is of one period.
-    shown = team or next((pace for pace in paces.values() if pace is not None), None)
-    if shown is not None:
+    # A rep without a target of their own is counted over the team's period (its own
+    # target's, or its reps' summed), else the period asked for (this month); a rep with
+    # one over their target's own period, so that each line is of one period.
+    if team_target is not None:
+        first, last = (date.fromisoformat(team_target[key]) for key in ("starts_on", "ends_on"))
+        common = Window.of_days(first, min(last, today), tz)
+    elif (shown := next((pace for pace in paces.values() if pace is not None), None)) is not None:
         common = _window(shown, today, tz)
     else:
         starts_on, ends_on = period_bounds(period or "month", today)

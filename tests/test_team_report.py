@@ -242,6 +242,22 @@ def test_a_reps_line_is_of_one_period_their_own_targets_when_it_is_not_the_teams
     assert "alex's line" not in shown
 
 
+def test_a_rep_without_a_target_has_one_line_whether_asked_for_alone_or_with_the_team(
+    book_db: Any,
+) -> None:
+    # The team's target is for the quarter: blake, who has none, is counted over the
+    # quarter in the team's report and in their own (`--rep blake`) alike.
+    people = build_team(book_db, team_target=False)
+    book_db.execute("DELETE FROM targets WHERE rep = 'blake'")
+    set_target(book_db, amount_cents=9_000_000, period="quarter", today=TODAY)
+    call(book_db, people["cy"], "blake", "voicemail", "2026-10-07")
+    with_team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alone = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON, only="blake")
+    (blake,) = alone.reps
+    assert blake.pace is None and blake.activity["calls"] == 2
+    assert blake.to_json() == with_team.reps[1].to_json()
+
+
 def test_what_reps_since_removed_did_has_a_line_of_its_own_the_team_counts(
     book_db: Any,
 ) -> None:
