@@ -229,10 +229,19 @@ def _team_report(
             return team, None if team is None else _activity(side, _window(team, today, tz))
 
         team_read = snapshot.beside(team_figures)
-    paces = {
-        name: load_pace(db, today, settings, period=period, tz=tz, rows=rows_of(name))
-        for name in names
-    }
+    # A rep with a target for the team's period is measured against it, else against
+    # their own (of several, the shortest that covers today).
+    team_period = None if team_target is None or period is not None else team_target["period"]
+
+    def rep_pace(name: str) -> Pace | None:
+        rows = rows_of(name)
+        if team_period is not None:
+            pace = load_pace(db, today, settings, period=team_period, tz=tz, rows=rows)
+            if pace is not None:
+                return pace
+        return load_pace(db, today, settings, period=period, tz=tz, rows=rows)
+
+    paces = {name: rep_pace(name) for name in names}
     team, team_activity = (None, None) if team_read is None else team_read.result()
     # A rep without a target of their own is counted over the team's period (its own
     # target's, or its reps' summed), else the period asked for (this month); a rep with

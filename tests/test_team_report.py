@@ -242,6 +242,24 @@ def test_a_reps_line_is_of_one_period_their_own_targets_when_it_is_not_the_teams
     assert "alex's line" not in shown
 
 
+def test_a_rep_with_a_target_for_the_teams_period_and_a_shorter_one_is_measured_by_the_first(
+    book_db: Any,
+) -> None:
+    # blake's week target is the shortest that covers today; the team's is the month,
+    # for which blake has one too: the line is of the month.
+    build_team(book_db)
+    set_target(book_db, amount_cents=100_000, period="week", today=TODAY, rep="blake")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    _, blake = found.reps
+    assert blake.pace is not None and blake.pace.period == "month"
+    assert blake.pace.target_cents == 2_000_000
+    alone = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON, only="blake")
+    assert alone.reps[0].to_json() == blake.to_json()
+    # Asked for a period, every line is of that period's targets.
+    weekly = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON, period="week")
+    assert [line.pace is not None for line in weekly.reps] == [False, True]
+
+
 def test_a_rep_without_a_target_has_one_line_whether_asked_for_alone_or_with_the_team(
     book_db: Any,
 ) -> None:
