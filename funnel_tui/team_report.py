@@ -226,7 +226,7 @@ def _team_report(
 
         def team_figures(side: Any) -> tuple[Pace | None, Activity | None]:
             team = load_pace(side, today, settings, period=period, tz=tz, target=target)
-            return team, None if team is None else _activity(side, _window(team, today, tz))
+            return team, None if team is None else _activity(side, _pace_window(team, today, tz))
 
         team_read = snapshot.beside(team_figures)
     # A rep with a target for the team's period is measured against it, else against
@@ -244,16 +244,14 @@ def _team_report(
     paces = {name: rep_pace(name) for name in names}
     team, team_activity = (None, None) if team_read is None else team_read.result()
     # A rep without a target of their own is counted over the team's period (its own
-    # target's, or its reps' summed), else the period asked for (this month); a rep with
-    # one over their target's own period, so that each line is of one period.
+    # target's, or its reps' summed), else the period asked for (this month: then no rep
+    # has a target either); a rep with one over their target's own period, so that each
+    # line is of one period.
     if team_target is not None:
         first, last = (date.fromisoformat(team_target[key]) for key in ("starts_on", "ends_on"))
-        common = Window.of_days(first, min(last, today), tz)
-    elif (shown := next((pace for pace in paces.values() if pace is not None), None)) is not None:
-        common = _window(shown, today, tz)
     else:
-        starts_on, ends_on = period_bounds(period or "month", today)
-        common = Window.of_days(starts_on, min(ends_on, today), tz)
+        first, last = period_bounds(period or "month", today)
+    common = _window(first, last, today, tz)
     read: dict[Window, Activity] = {} if team_activity is None else {common: team_activity}
 
     def activity_over(window: Window) -> Activity:
@@ -261,15 +259,11 @@ def _team_report(
             read[window] = _activity(db, window)
         return read[window]
 
-    lines = tuple(
-        RepLine(
-            name,
-            pace,
-            _idle()
-            | activity_over(common if pace is None else _window(pace, today, tz)).get(name, {}),
-        )
-        for name, pace in paces.items()
-    )
+    def line(name: str, pace: Pace | None) -> RepLine:
+        window = common if pace is None else _pace_window(pace, today, tz)
+        return RepLine(name, pace, _idle() | activity_over(window).get(name, {}))
+
+    lines = tuple(line(name, pace) for name, pace in paces.items())
     former = None
     if only is None and team is not None:
         former = _summed(
@@ -293,6 +287,11 @@ def _summed(activities: Iterable[dict[str, Any]]) -> dict[str, int] | None:
     return total if any(total.values()) else None
 
 
-def _window(pace: Pace, today: date, tz: tzinfo | None) -> Window:
+def _window(first: date, last: date, today: date, tz: tzinfo | None) -> Window:
+    """The days of a period up to today."""
+    return Window.of_days(first, min(last, today), tz)
+
+
+def _pace_window(pace: Pace, today: date, tz: tzinfo | None) -> Window:
     """The days of `pace`'s period up to today."""
-    return Window.of_days(pace.starts_on, min(pace.ends_on, today), tz)
+    return _window(pace.starts_on, pace.ends_on, today, tz)

@@ -78,16 +78,19 @@ class _Lines:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         unbounded = options.update_width(10**4)
-        for name_cells in range(NAME_CELLS, MIN_NAME_CELLS - 1, -1):
+        whole = self._table(NAME_CELLS)
+        whole_width = console.measure(whole, options=unbounded).maximum
+        if whole_width <= options.max_width:
+            yield whole
+            return
+        for name_cells in range(NAME_CELLS - 1, MIN_NAME_CELLS - 1, -1):
             table = self._table(name_cells)
             if console.measure(table, options=unbounded).maximum <= options.max_width:
                 yield table
                 return
         # Too narrow for the figures even with names cut short: every column and whole
         # names, in lines as long as they need (a terminal wraps them).
-        table = self._table(NAME_CELLS)
-        width = console.measure(table, options=unbounded).maximum
-        yield from console.render(table, options.update_width(width))
+        yield from console.render(whole, options.update_width(whole_width))
 
     def _table(self, name_cells: int) -> Table:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
@@ -114,11 +117,9 @@ class _Lines:
         return table
 
 
-def _other_periods(found: TeamReport) -> list[Text]:
+def _other_periods(found: TeamReport, team: Pace) -> list[Text]:
     """A note for each rep whose line is of their own target's period, not the team's."""
-    if found.team is None:
-        return []
-    team = (found.team.starts_on, found.team.ends_on)
+    period = (team.starts_on, team.ends_on)
     return [
         Text(
             f"{one_line(line.rep)}'s line is of their own target's period: {line.pace.period_name}"
@@ -126,7 +127,7 @@ def _other_periods(found: TeamReport) -> list[Text]:
             "dim",
         )
         for line in found.reps
-        if line.pace is not None and (line.pace.starts_on, line.pace.ends_on) != team
+        if line.pace is not None and (line.pace.starts_on, line.pace.ends_on) != period
     ]
 
 
@@ -149,7 +150,7 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
     summed = " (the sum of the reps' targets: the team has none of its own)"
     return Group(
         _Lines(rows, _team_row(found.team, currency)),
-        *_other_periods(found),
+        *_other_periods(found, found.team),
         Text(f"The team's report{summed if found.summed_target else ''}", "bold"),
         pace_table(found.team, currency),
     )

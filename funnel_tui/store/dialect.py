@@ -35,21 +35,27 @@ def without_password(url: str) -> str:
     """The URL as it may be shown: the password (in the user part or a `password=`
     parameter) left out. The user part ends at the URL's last `@`, so a password whose
     `@`, `/`, `?` or `#` is not percent-encoded is left out whole as well."""
-    scheme, separator, rest = url.partition("://")
-    user_part, at, after = rest.rpartition("@")
-    if separator and at:
-        rest = f"{user_part.partition(':')[0]}@{after}"
-    return _PASSWORD_PARAMETERS.sub(_joined, f"{scheme}{separator}{rest}")
+    start, user_part, after = _user_part(url)
+    if user_part is not None:
+        url = f"{start}{user_part.partition(':')[0]}@{after}"
+    return _PASSWORD_PARAMETERS.sub(_joined, url)
 
 
 def url_password(url: str) -> str | None:
     """The password in a URL's user part, as written (percent-encoded or not); None when
     it has none."""
-    _, separator, rest = url.partition("://")
-    user_part, at, _ = rest.rpartition("@")
-    if not (separator and at and ":" in user_part):
-        return None
-    return user_part.partition(":")[2] or None
+    _, user_part, _ = _user_part(url)
+    return None if user_part is None else user_part.partition(":")[2] or None
+
+
+def _user_part(url: str) -> tuple[str, str | None, str]:
+    """(the scheme and `://`, the user part up to the URL's last `@`, what follows that
+    `@`); the user part None when the URL has none."""
+    scheme, separator, rest = url.partition("://")
+    user_part, at, after = rest.rpartition("@")
+    if not (separator and at):
+        return url, None, ""
+    return f"{scheme}{separator}", user_part, after
 
 
 def misencoded_password(url: str) -> bool:
