@@ -1,14 +1,15 @@
 """The team's reps (PRODUCT 16): who this rep is (`$FUNNEL_REP`, else `rep` in the user
 config file, never the book), and the names the book knows (`funnel rep add|list|remove`).
 
-A rep's name is text a person types and reads; it is kept as typed (trimmed), and two
-names that differ only in case are the same rep.
+A rep's name is text a person types and reads; it is kept as typed (trimmed, accents
+composed), and two names that differ only in case, in any script, are the same rep.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,13 @@ from funnel_tui.text import clean_text
 REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
 MAX_NAME_LENGTH = 60
-# Words the commands and reports use for the pool, the whole team and the reps since
-# removed (the team report's `former` line).
-RESERVED_NAMES = frozenset({"pool", "team", "former"})
+# Words the commands and reports use for the pool, the whole team, the reps since
+# removed (the team report's `former` line) and what was logged with no rep (`no rep`).
+RESERVED_NAMES = frozenset({"pool", "team", "former", "no rep"})
+# The zero-width joiner: a name may hold it inside an emoji (👩‍💻), never between letters,
+# where it would make one name look like another.
+_JOINER = "\u200d"
+_EMOJI_PRESENTATION = "\ufe0f"
 
 
 class RepError(ValueError):
@@ -45,16 +50,40 @@ def read_rep_name(text: object) -> str:
         raise RepError('a rep name is text: put it in quotes (rep = "alex")')
     if not text.strip():
         raise RepError("a rep name cannot be empty")
-    name = text.strip()
-    if clean_text(name) != name or any(not char.isprintable() for char in name):
+    name = unicodedata.normalize("NFC", text.strip())
+    if clean_text(name) != name or not _printable(name):
         raise RepError("a rep name is plain text: no control characters or escapes")
     if len(name) > MAX_NAME_LENGTH:
         raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
-    if name.lower() in RESERVED_NAMES:
+    if same_name(name) in RESERVED_NAMES:
         raise RepError(
-            f"{name!r} names the shared pool, the team or its former reps: choose another rep name"
+            f"{name!r} names the shared pool, the team or a line of its report:"
+            " choose another rep name"
         )
     return name
+
+
+def _printable(name: str) -> bool:
+    """Every character shows, but for joiners between the parts of an emoji."""
+    return all(
+        char.isprintable() or (char == _JOINER and _joins_emoji(name, at))
+        for at, char in enumerate(name)
+    )
+
+
+def _joins_emoji(name: str, at: int) -> bool:
+    if not 0 < at < len(name) - 1:
+        return False
+    before, after = name[at - 1], name[at + 1]
+    # Before: a symbol, a skin tone (a modifier symbol) or the emoji presentation selector.
+    return (
+        unicodedata.category(before) in ("So", "Sk") or before == _EMOJI_PRESENTATION
+    ) and unicodedata.category(after) == "So"
+
+
+def same_name(name: str) -> str:
+    """What two spellings of one rep's name share: composed accents, folded case."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def own_rep_name(folder: Path | None = None) -> str | None:
@@ -81,15 +110,20 @@ def has_reps(db: Any) -> bool:
     return db.execute("SELECT 1 FROM reps LIMIT 1").fetchone() is not None
 
 
-# The name as the book keeps it of the rep named `?` in any case.
+# The name as the book keeps it of the rep named `?`, in any case of the ASCII letters:
+# for a name the app has already looked up (known_rep), read in a batch of statements.
 KNOWN_REP = "SELECT name FROM reps WHERE lower(name) = lower(?)"
 
 
 def known_rep(db: Any, name: str) -> str | None:
-    """The name as the book keeps it, whatever the case it was typed in; None if the
-    book does not know the rep."""
-    row = db.execute(KNOWN_REP, [name]).fetchone()
-    return row[0] if row else None
+    """The name as the book keeps it, whatever the case and the accents' form it was
+    typed in; None if the book does not know the rep. Compared here rather than in SQL,
+    where SQLite's lower() folds ASCII letters only: a team's names are a short list."""
+    wanted = same_name(name)
+    for (kept,) in db.execute("SELECT name FROM reps").fetchall():
+        if same_name(kept) == wanted:
+            return kept
+    return None
 
 
 def require_rep(db: Any, name: str) -> str:

@@ -53,7 +53,8 @@ ACTIVITY_KEYS = (
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 
 # What each rep did in a window, by rep.
-Activity = dict[str, dict[str, Any]]
+# By rep; the key None holds what was logged with no rep.
+Activity = dict[str | None, dict[str, Any]]
 # What reps no longer in the team did, added up beside the reps' lines.
 FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 
@@ -68,7 +69,7 @@ SELECT rep, count(*),
     sum(CASE WHEN outcome = '{Outcome.PROPOSAL_SENT}' THEN 1 ELSE 0 END),
     sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
 FROM calls
-WHERE {started} >= :start AND {started} < :end AND rep IS NOT NULL
+WHERE {started} >= :start AND {started} < :end
 GROUP BY rep
 """
 
@@ -77,7 +78,7 @@ CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
 DEALS_BY_REP_SQL = """
 SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
-WHERE closed_on >= :starts_on AND closed_on < :after_end AND rep IS NOT NULL
+WHERE closed_on >= :starts_on AND closed_on < :after_end
 GROUP BY rep
 """
 
@@ -117,12 +118,16 @@ class TeamReport:
     # What reps no longer in the team did in its period (the team's figures count it):
     # None when they did nothing, or without a team line.
     former_reps: dict[str, int] | None = None
+    # What was logged with no rep (by another tool, or before the book had reps), which
+    # the team's figures count too: None when there is none, or without a team line.
+    no_rep: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "reps": [line.to_json() for line in self.reps],
             "team": None if self.team is None else self.team.to_json(),
             "former_reps": self.former_reps,
+            "no_rep": self.no_rep,
         }
 
 
@@ -264,22 +269,25 @@ def _team_report(
         return RepLine(name, pace, _idle() | activity_over(window).get(name, {}))
 
     lines = tuple(line(name, pace) for name, pace in paces.items())
-    former = None
+    former = no_rep = None
     if only is None and team is not None:
+        everyone = activity_over(common)
         former = _summed(
-            counts for rep, counts in activity_over(common).items() if rep not in paces
+            counts for rep, counts in everyone.items() if rep is not None and rep not in paces
         )
+        no_rep = _summed([everyone[None]] if None in everyone else [])
     return TeamReport(
         lines,
         team,
         summed_target=summed and team is not None,
         one_rep=only is not None,
         former_reps=former,
+        no_rep=no_rep,
     )
 
 
 def _summed(activities: Iterable[dict[str, Any]]) -> dict[str, int] | None:
-    """What reps no longer in the team did in the period, added up; None for nothing."""
+    """What was done in the period outside the reps' lines, added up; None for nothing."""
     total = dict.fromkeys(FORMER_KEYS, 0)
     for counts in activities:
         for key in FORMER_KEYS:

@@ -19,7 +19,7 @@ from funnel_tui.text import one_line
 HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals")
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
 # A rep's name takes up to this many cells, and as few as the next when room is short
-# (`former` whole).
+# (`former` and `no rep` whole).
 NAME_CELLS = 16
 MIN_NAME_CELLS = 6
 
@@ -45,15 +45,16 @@ def _rep_row(line: RepLine, currency: str) -> list[Text]:
     ]
 
 
-def _former_row(former: dict[str, int], currency: str) -> list[Text]:
-    """What reps no longer in the team did, which the team's figures count."""
+def _outside_row(label: str, counts: dict[str, int], currency: str) -> list[Text]:
+    """What the team's figures count outside the reps' lines: what reps no longer in the
+    team did (`former`), or what was logged with no rep (`no rep`)."""
     return [
-        Text("former", "dim italic"),
+        Text(label, "dim italic"),
         Text(""),
-        Text(format_money(former["won_cents"], currency), "dim"),
+        Text(format_money(counts["won_cents"], currency), "dim"),
         Text(""),
         Text(""),
-        *(Text(str(former[key]), "dim") for key in COUNTS),
+        *(Text(str(counts[key]), "dim") for key in COUNTS),
     ]
 
 
@@ -141,7 +142,9 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
                 parts += [title, pace_table(line.pace, currency)]
         return Group(*parts)
     if found.former_reps is not None:
-        rows.append(_former_row(found.former_reps, currency))
+        rows.append(_outside_row("former", found.former_reps, currency))
+    if found.no_rep is not None:
+        rows.append(_outside_row("no rep", found.no_rep, currency))
     if found.team is None:
         return Group(
             _Lines(rows, None),

@@ -26,7 +26,15 @@ from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
 from funnel_tui.queue import QueueMode, fetch_rows, place_elsewhere, read_order
-from funnel_tui.reps import REP_ENV, RepError, add_rep, list_reps, own_rep_name, remove_rep
+from funnel_tui.reps import (
+    REP_ENV,
+    RepError,
+    add_rep,
+    list_reps,
+    own_rep_name,
+    remove_rep,
+    require_rep,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import application_name
@@ -90,6 +98,28 @@ def test_removing_a_rep_puts_their_prospects_back_in_the_pool_and_keeps_their_ca
     assert book_db.execute("SELECT rep FROM calls").fetchone() == ("alex",)
     with pytest.raises(RepError, match="funnel rep add nobody"):
         remove_rep(book_db, "nobody")
+
+
+def test_a_name_typed_with_accents_composed_or_not_in_any_case_is_one_rep(book_db: Any) -> None:
+    assert add_rep(book_db, "Zo\u00eb") == ("Zo\u00eb", True)
+    # "ZOË" with a combining diaeresis, as macOS and some keyboards send it.
+    assert add_rep(book_db, "ZOE\u0308") == ("Zo\u00eb", False)
+    assert add_rep(book_db, "zo\u00eb") == ("Zo\u00eb", False)
+    assert require_rep(book_db, "ZO\u00cb") == "Zo\u00eb"
+    # Stored composed, whatever form it was typed in.
+    assert add_rep(book_db, "Rene\u0301") == ("Ren\u00e9", True)
+    assert [rep.name for rep in list_reps(book_db)] == ["Ren\u00e9", "Zo\u00eb"]
+
+
+def test_a_name_may_hold_an_emoji_joined_in_parts_but_no_hidden_joiner(book_db: Any) -> None:
+    technologist = "\U0001f469\u200d\U0001f4bb"
+    rainbow_flag = "\U0001f3f3\ufe0f\u200d\U0001f308"
+    astronaut = "\U0001f468\U0001f3fd\u200d\U0001f680"
+    for name in (f"Sam {technologist}", rainbow_flag, f"Kai {astronaut}"):
+        assert add_rep(book_db, name) == (name, True)
+    for hidden in ("al\u200dex", "\u200dalex", "alex\u200d", "\U0001f469\u200dalex"):
+        with pytest.raises(RepError, match="plain text"):
+            add_rep(book_db, hidden)
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 61])
@@ -560,7 +590,7 @@ def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
     assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
 
 
-@pytest.mark.parametrize("reserved", ["pool", "Team", "former"])
+@pytest.mark.parametrize("reserved", ["pool", "Team", "former", "No Rep"])
 def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, reserved: str) -> None:
     with pytest.raises(RepError, match="choose another rep name"):
         add_rep(book_db, reserved)

@@ -40,7 +40,9 @@ SETTINGS = Settings()
 REP_KEYS = ["rep", *REPORT_KEYS, "prospects_owned"]
 
 
-def call(db: Any, prospect: int, rep: str, outcome: str, day: str, duration: int = 60) -> int:
+def call(
+    db: Any, prospect: int, rep: str | None, outcome: str, day: str, duration: int = 60
+) -> int:
     return insert_row(
         db,
         "calls",
@@ -213,8 +215,8 @@ def test_the_json_has_a_line_per_rep_with_the_documented_keys_and_the_teams_repo
 ) -> None:
     build_team(book_db)
     report = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).to_json()
-    assert list(report) == ["reps", "team", "former_reps"]
-    assert report["former_reps"] is None
+    assert list(report) == ["reps", "team", "former_reps", "no_rep"]
+    assert report["former_reps"] is None and report["no_rep"] is None
     assert [list(line) for line in report["reps"]] == [REP_KEYS, REP_KEYS]
     assert list(TEAM_REP_KEYS) == REP_KEYS
     assert list(report["team"]) == REPORT_KEYS
@@ -293,6 +295,25 @@ def test_what_reps_since_removed_did_has_a_line_of_its_own_the_team_counts(
     assert found.to_json()["former_reps"]["calls"] == 1
     row = next(line for line in printed(team_table(found, "$")).splitlines() if "former" in line)
     assert row.split()[-4:] == ["1", "1", "1", "0"]
+
+
+def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
+    book_db: Any,
+) -> None:
+    # Calls written with no rep: by another tool, or before the book had reps.
+    people = build_team(book_db)
+    call(book_db, people["cy"], None, "meeting", "2026-11-12")
+    call(book_db, people["cy"], None, "no_answer", "2026-11-13")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    assert found.former_reps is None
+    assert found.no_rep is not None
+    assert (found.no_rep["calls"], found.no_rep["meetings_booked"]) == (2, 1)
+    assert found.team is not None and found.team.figures is not None
+    lines = sum(line.activity["calls"] for line in found.reps)
+    assert lines + found.no_rep["calls"] == found.team.figures.calls == 6
+    assert found.to_json()["no_rep"]["calls"] == 2
+    row = next(line for line in printed(team_table(found, "$")).splitlines() if "no rep" in line)
+    assert row.split()[-4:] == ["2", "1", "1", "0"]
 
 
 @pytest.mark.parametrize("name", ["alex", "Christopher Johnson-Smythe"])
