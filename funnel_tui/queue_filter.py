@@ -138,6 +138,24 @@ def matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None)
         return json.dumps(_file_matches(db, terms, words=False))
 
 
+def indexed_matching_ids(
+    db: sqlite_utils.Database, text: str, phone_region: str | None
+) -> str | None:
+    """matching_ids when a file's indexes find at most QUICK_MATCHES_AT_MOST matches, which
+    takes a millisecond or two at any size; None for more, when only a pass over every
+    prospect finds them (a short text, an index that cannot be read), and on a team's
+    server."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        return None
+    terms = filter_terms(text, phone_region)
+    try:
+        clause, params = filter_clause(db, terms, words=True)
+        ids = indexed_matches(db, terms, clause, params, QUICK_MATCHES_AT_MOST)
+    except sqlite3.DatabaseError:
+        return None
+    return None if ids is None else json.dumps(ids)
+
+
 def _file_matches(db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool) -> list[int]:
     clause, params = filter_clause(db, terms, words=words)
     ids = indexed_matches(db, terms, clause, params)
@@ -153,6 +171,9 @@ _TRIGRAM = re.compile(r"[^%_]{3}")
 # Past this many matches one pass over prospect_search is quicker than checking each
 # match the index names against its text (about 2 µs each).
 INDEXED_MATCHES_AT_MOST = 5000
+# A filter read on the UI's own thread finds at most this many matches there (ordering
+# them costs about 20 µs each); past that, it is read in the database thread.
+QUICK_MATCHES_AT_MOST = 250
 
 
 def _looked_up(text: str) -> str:
@@ -163,12 +184,16 @@ def _looked_up(text: str) -> str:
 
 
 def indexed_matches(
-    db: sqlite_utils.Database, terms: list[FilterTerm], clause: str, params: dict[str, str]
+    db: sqlite_utils.Database,
+    terms: list[FilterTerm],
+    clause: str,
+    params: dict[str, str],
+    at_most: int = INDEXED_MATCHES_AT_MOST,
 ) -> list[int] | None:
     """The matches of `filter_clause` found through the filter's indexes; None when a pass
     over prospect_search answers better: no word has three characters to look up (`ab`,
-    `a%b`), it matches more than INDEXED_MATCHES_AT_MOST prospects, or an index cannot
-    be read (`funnel check` says why).
+    `a%b`), it matches more than `at_most` prospects, or an index cannot be read
+    (`funnel check` says why).
 
     The trigram index is asked for the prospects holding every word in ASCII of three
     characters or more (other than numbers), and prospect_words for those whose text past
@@ -208,8 +233,8 @@ def indexed_matches(
     else:
         return None
     try:
-        rows = db.execute(f"{sql} LIMIT {INDEXED_MATCHES_AT_MOST + 1}", {**params, **looked_up})
+        rows = db.execute(f"{sql} LIMIT {int(at_most) + 1}", {**params, **looked_up})
         ids = [row[0] for row in rows]
     except sqlite3.DatabaseError:
         return None
-    return list(dict.fromkeys(ids)) if len(ids) <= INDEXED_MATCHES_AT_MOST else None
+    return list(dict.fromkeys(ids)) if len(ids) <= at_most else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from textual import events
 from textual.widgets import Input
 
 from funnel_tui import call_log as call_log_module
-from funnel_tui.queue import closed_timezones, queue_ids
+from funnel_tui.queue import QueueMode, closed_timezones, queue_ids
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
@@ -349,12 +350,67 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         await settle(pilot)
         title = demo_app.screen.query_one("#queue-title")
         monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
-        await pilot.press("slash", *"ben")
+        # Two letters: too short for the indexes, so read in the database thread.
+        await pilot.press("slash", *"be")
         await pilot.pause()
-        assert shown_text(title).strip() == "Today's queue · looking for “ben”…"
+        assert shown_text(title).strip() == "Today's queue · looking for “be”…"
         gate.set()
         await settle(pilot)
-        assert "prospects matching “ben”" in shown_text(title)
+        assert "prospects matching “be”" in shown_text(title)
+
+
+def record_frames(app: FunnelApp, seen: Callable[[], Any]) -> list[Any]:
+    """What `seen()` gives at each frame the app paints from now on."""
+    frames: list[Any] = []
+    paint = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        paint(screen, renderable)
+        if renderable is not None:
+            frames.append(seen())
+
+    app._display = display  # type: ignore[method-assign]
+    return frames
+
+
+async def test_a_filter_with_few_matches_shows_them_in_the_frame_that_shows_its_text(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's indexes find a few matches between the key and the frame: no frame shows
+    the text typed above the list of the text before it, and no read of that earlier
+    text in the database thread shows after it."""
+    db = demo_app.storage.db
+    name = db.execute("SELECT name FROM prospects ORDER BY id LIMIT 1").fetchone()[0]
+    typed = name.split()[0][:5].lower()
+    read_order = main_screen_module.read_order
+    gate = threading.Event()
+
+    def read_when_let(db: Any, **values: Any) -> Any:
+        if values.get("text"):
+            gate.wait(timeout=10)
+        return read_order(db, **values)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        queue = screen.query_one(CallQueue)
+        monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+        frames = record_frames(demo_app, lambda: (screen.filter_input.value, queue.row_count))
+        # The first two letters are read in the database thread, held there until the
+        # whole text is on screen.
+        await pilot.press("slash", *typed[:2])
+        await pilot.pause()
+        await pilot.press(*typed[2:])
+        gate.set()
+        await settle(pilot)
+        matches = read_order(
+            db, now=FROZEN_NOW, mode=QueueMode.TODAY, text=typed, settings=load_settings(db)
+        ).ids
+        assert queue.row_count == len(matches) > 0
+        assert {rows for text, rows in frames if text == typed} == {len(matches)}
+        title = shown_text(screen.query_one("#queue-title"))
+        assert f"matching “{typed}”" in title
 
 
 async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:

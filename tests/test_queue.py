@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
+from funnel_tui import queue_filter
 from funnel_tui.queue import (
     QueueMode,
     QueueRow,
@@ -19,8 +20,11 @@ from funnel_tui.queue import (
     place_elsewhere,
     queue_ids,
     queue_order,
+    read_filtered_order_quickly,
+    read_order,
 )
 from funnel_tui.settings import Settings
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.formatting import next_task_label
 from tests.rows import insert_row, table_rows
@@ -310,33 +314,70 @@ def directory(book_db: Any) -> Any:
     return book_db
 
 
-@pytest.mark.parametrize(
-    ("typed", "found"),
-    [
-        pytest.param("archer", ["Ann Archer"], id="name, any case"),
-        pytest.param("ACME", ["Gus Gray", "Ann Archer"], id="company, in queue order"),
-        pytest.param("b.baker@GLOBEX", ["Bea Baker"], id="email, any case"),
-        pytest.param("  fox.example  ", ["Flo Fox"], id="surrounding spaces ignored"),
-        pytest.param("ann  archer", ["Ann Archer"], id="two spaces read as one, as the title"),
-        pytest.param("ann acme", ["Ann Archer"], id="words from two fields"),
-        pytest.param("ACME ltd Ann", ["Ann Archer"], id="words in any order"),
-        pytest.param("ann globex", [], id="every word must match"),
-        pytest.param("acm gr", ["Gus Gray"], id="a word too short for the trigram index"),
-        pytest.param("cole 7946", ["Cy Cole"], id="a name and part of the phone"),
-        pytest.param("7946 0958", ["Cy Cole"], id="phone digits with a space"),
-        pytest.param("20-7946-0958", ["Cy Cole"], id="phone digits with dashes"),
-        pytest.param("+44 (20) 79460958", ["Cy Cole"], id="phone with country code"),
-        pytest.param("02079460011", ["Di Dunn"], id="phone digits run together"),
-        pytest.param("7946", ["Di Dunn", "Cy Cole"], id="part of two numbers, newest first"),
-        pytest.param("0301234 5678", ["Ed Eve"], id="phone written with a slash"),
-        pytest.param("%", ["Di Dunn"], id="percent is literal"),
-        pytest.param("_", ["Ed Eve"], id="underscore is literal"),
-        pytest.param("\\", ["Flo Fox"], id="backslash is literal"),
-        pytest.param("nobody", [], id="no match"),
-    ],
-)
+FILTERS = [
+    pytest.param("archer", ["Ann Archer"], id="name, any case"),
+    pytest.param("ACME", ["Gus Gray", "Ann Archer"], id="company, in queue order"),
+    pytest.param("b.baker@GLOBEX", ["Bea Baker"], id="email, any case"),
+    pytest.param("  fox.example  ", ["Flo Fox"], id="surrounding spaces ignored"),
+    pytest.param("ann  archer", ["Ann Archer"], id="two spaces read as one, as the title"),
+    pytest.param("ann acme", ["Ann Archer"], id="words from two fields"),
+    pytest.param("ACME ltd Ann", ["Ann Archer"], id="words in any order"),
+    pytest.param("ann globex", [], id="every word must match"),
+    pytest.param("acm gr", ["Gus Gray"], id="a word too short for the trigram index"),
+    pytest.param("cole 7946", ["Cy Cole"], id="a name and part of the phone"),
+    pytest.param("7946 0958", ["Cy Cole"], id="phone digits with a space"),
+    pytest.param("20-7946-0958", ["Cy Cole"], id="phone digits with dashes"),
+    pytest.param("+44 (20) 79460958", ["Cy Cole"], id="phone with country code"),
+    pytest.param("02079460011", ["Di Dunn"], id="phone digits run together"),
+    pytest.param("7946", ["Di Dunn", "Cy Cole"], id="part of two numbers, newest first"),
+    pytest.param("0301234 5678", ["Ed Eve"], id="phone written with a slash"),
+    pytest.param("%", ["Di Dunn"], id="percent is literal"),
+    pytest.param("_", ["Ed Eve"], id="underscore is literal"),
+    pytest.param("\\", ["Flo Fox"], id="backslash is literal"),
+    pytest.param("nobody", [], id="no match"),
+]
+
+
+@pytest.mark.parametrize(("typed", "found"), FILTERS)
 def test_filter(directory: Any, typed: str, found: list[str]) -> None:
     assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
+
+
+@pytest.mark.parametrize(("typed", "found"), FILTERS)
+@pytest.mark.parametrize("mode", [QueueMode.TODAY, QueueMode.ALL])
+def test_a_filter_read_quickly_is_the_whole_read_or_none(
+    directory: Any, typed: str, found: list[str], mode: QueueMode
+) -> None:
+    """What the UI reads on its own thread is what the database thread would read."""
+    settings = Settings(phone_region="GB")
+    quick = read_filtered_order_quickly(
+        directory, now=NOW, mode=mode, text=typed, settings=settings
+    )
+    if quick is not None:
+        assert quick == read_order(directory, now=NOW, mode=mode, text=typed, settings=settings)
+
+
+def test_a_filter_is_read_quickly_only_in_a_file_and_for_a_few_indexed_matches(
+    directory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def quick(typed: str) -> list[str] | None:
+        order = read_filtered_order_quickly(
+            directory, now=NOW, mode=QueueMode.TODAY, text=typed, settings=Settings()
+        )
+        return None if order is None else names(directory, order.ids)
+
+    if dialect_of(directory) is Dialect.POSTGRESQL:
+        assert quick("archer") is None
+        return
+    assert quick("archer") == ["Ann Archer"]
+    assert quick("acme ann") == ["Ann Archer"]
+    assert quick("nobody") == []
+    # Too short for the trigram index: a pass over every prospect, in the database thread.
+    assert quick("ar") is None
+    assert quick("") is None
+    monkeypatch.setattr(queue_filter, "QUICK_MATCHES_AT_MOST", 1)
+    assert quick("acme") is None
+    assert quick("archer") == ["Ann Archer"]
 
 
 @pytest.fixture
