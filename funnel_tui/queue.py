@@ -22,12 +22,11 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.queue_filter import indexed_matching_ids, matching_ids
+from funnel_tui.queue_filter import Matches, find_few_matches, find_matches
 from funnel_tui.settings import Settings
 from funnel_tui.store.sql import (
     BY_NAME,
     IN_CLOSED_ZONE,
-    IN_MATCHING_IDS,
     IN_OPEN_ZONE,
 )
 from funnel_tui.timestamps import to_stored
@@ -165,7 +164,7 @@ def queue_order(
     limit: int | None = None,
     phone_region: str | None = None,
     rep: str | None = None,
-    matching: str | None = None,
+    matching: Matches | None = None,
 ) -> QueueOrder:
     """The prospects to show, in calling order (or by name for the other modes).
 
@@ -175,14 +174,15 @@ def queue_order(
     code is read as `phone_region`'s (without one, only as the digits typed). In a team's
     book, `rep`'s queue for today holds their own prospects and the pool's, less those
     another rep holds now (PRODUCT 16). `matching` is the filter's matches when already
-    found (matching_ids' JSON).
+    found.
     """
     params: dict[str, str | int] = {}
     restrict = ""
     text = filter_text(text)
     if text:
-        params["matching"] = matching or matching_ids(db, text, phone_region)
-        restrict = IN_MATCHING_IDS.for_db(db)
+        matches = matching or find_matches(db, text, phone_region)
+        params.update(matches.params)
+        restrict = matches.clause
     if mode is QueueMode.TODAY:
         team = _team_clause(params, rep)
         order = _todays_order(db, params, restrict + team, now, closed_zones, limit)
@@ -355,7 +355,7 @@ def read_order(
     settings: Settings,
     limit: int | None = None,
     rep: str | None = None,
-    matching: str | None = None,
+    matching: Matches | None = None,
 ) -> QueueOrder:
     """The queue as the app shows it: today's holds back the prospects whose zone is
     outside its calling hours now (and, in a team's book, is `rep`'s)."""
@@ -389,7 +389,7 @@ def read_filtered_order_quickly(
     a team's server."""
     text = filter_text(text)
     try:
-        matching = indexed_matching_ids(db, text, settings.phone_region) if text else None
+        matching = find_few_matches(db, text, settings.phone_region) if text else None
         if matching is None:
             return None
         return read_order(

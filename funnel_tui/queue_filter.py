@@ -16,7 +16,7 @@ from funnel_tui.phones import search_patterns
 from funnel_tui.schema_v9 import TRIGRAMS
 from funnel_tui.schema_v16 import WORDS
 from funnel_tui.store.dialect import Dialect, dialect_of
-from funnel_tui.store.sql import SEARCH_TEXT_LIKE
+from funnel_tui.store.sql import IN_MATCHING_IDS, SEARCH_TEXT_LIKE
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -124,27 +124,43 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matching_ids(db: sqlite_utils.Database, text: str, phone_region: str | None) -> str:
-    """The ids matching a filter, as a JSON list (IN_MATCHING_IDS reads it): looked up in
-    the trigram and word indexes where they serve, else one pass over the narrow rows of
-    prospect_search, which triggers keep in step with prospects. A file whose word index
-    cannot be read (`funnel check` says why) matches the text as typed."""
+@dataclass(frozen=True)
+class Matches:
+    """A filter's matches as the queue's queries read them: `clause` keeps them (appended
+    to a WHERE), with `params`."""
+
+    clause: str
+    params: dict[str, str]
+
+
+# The matches a pass over every prospect found, kept on the connection that read them
+# (each thread has its own): a query looks each prospect up in it by id, where a JSON list
+# of tens of thousands of ids would be read into an index again by every query.
+PASSED_MATCHES = "temp.funnel_filter_matches"
+_IN_PASSED_MATCHES = f" AND id IN (SELECT id FROM {PASSED_MATCHES})"
+
+
+def find_matches(db: sqlite_utils.Database, text: str, phone_region: str | None) -> Matches:
+    """A filter's matches: looked up in the trigram and word indexes where they serve,
+    else found by one pass over the narrow rows of prospect_search, which triggers keep
+    in step with prospects. A file whose word index cannot be read (`funnel check` says
+    why) matches the text as typed."""
     terms = filter_terms(text, phone_region)
     if dialect_of(db) is Dialect.POSTGRESQL:
-        return json.dumps(_scanned(db, *filter_clause(db, terms)))
+        return _listed(db, _scanned(db, *filter_clause(db, terms)))
     try:
-        return json.dumps(_file_matches(db, terms, words=True))
+        return _file_matches(db, terms, words=True)
     except sqlite3.DatabaseError:
-        return json.dumps(_file_matches(db, terms, words=False))
+        return _file_matches(db, terms, words=False)
 
 
-def indexed_matching_ids(
+def find_few_matches(
     db: sqlite_utils.Database, text: str, phone_region: str | None
-) -> str | None:
-    """matching_ids when a file's indexes find at most QUICK_MATCHES_AT_MOST matches, which
-    takes a millisecond or two at any size; None for more, when only a pass over every
-    prospect finds them (a short text, an index that cannot be read), and on a team's
-    server."""
+) -> Matches | None:
+    """find_matches when a file's indexes find at most QUICK_MATCHES_AT_MOST matches,
+    which takes a millisecond or two at any size; None for more, when only a pass over
+    every prospect finds them (a short text, an index that cannot be read), and on a
+    team's server."""
     if dialect_of(db) is Dialect.POSTGRESQL:
         return None
     terms = filter_terms(text, phone_region)
@@ -153,13 +169,24 @@ def indexed_matching_ids(
         ids = indexed_matches(db, terms, clause, params, QUICK_MATCHES_AT_MOST)
     except sqlite3.DatabaseError:
         return None
-    return None if ids is None else json.dumps(ids)
+    return None if ids is None else _listed(db, ids)
 
 
-def _file_matches(db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool) -> list[int]:
+def _listed(db: sqlite_utils.Database, ids: list[int]) -> Matches:
+    return Matches(IN_MATCHING_IDS.for_db(db), {"matching": json.dumps(ids)})
+
+
+def _file_matches(db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool) -> Matches:
     clause, params = filter_clause(db, terms, words=words)
     ids = indexed_matches(db, terms, clause, params)
-    return _scanned(db, clause, params) if ids is None else ids
+    if ids is not None:
+        return _listed(db, ids)
+    db.execute(f"CREATE TABLE IF NOT EXISTS {PASSED_MATCHES} (id INTEGER PRIMARY KEY)")
+    db.execute(f"DELETE FROM {PASSED_MATCHES}")
+    db.execute(
+        f"INSERT INTO {PASSED_MATCHES} SELECT id FROM prospect_search WHERE {clause}", params
+    )
+    return Matches(_IN_PASSED_MATCHES, {})
 
 
 def _scanned(db: sqlite_utils.Database, clause: str, params: dict[str, str]) -> list[int]:

@@ -343,6 +343,24 @@ def test_filter(directory: Any, typed: str, found: list[str]) -> None:
     assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
 
 
+def test_filters_read_one_after_another_on_one_connection_each_find_their_own(
+    directory: Any,
+) -> None:
+    # `%`, `_` and `\` have no three characters to look up: each is a pass over every
+    # prospect, whose matches the connection keeps until the next pass.
+    for typed, found in [
+        ("%", ["Di Dunn"]),
+        ("_", ["Ed Eve"]),
+        ("archer", ["Ann Archer"]),
+        ("\\", ["Flo Fox"]),
+        ("nobody", []),
+        ("%", ["Di Dunn"]),
+    ]:
+        assert names(directory, queue_ids(directory, now=NOW, text=typed)) == found
+        everyone = queue_order(directory, now=NOW, mode=QueueMode.ALL, text=typed)
+        assert names(directory, everyone.ids) == sorted(found)
+
+
 @pytest.mark.parametrize(("typed", "found"), FILTERS)
 @pytest.mark.parametrize("mode", [QueueMode.TODAY, QueueMode.ALL])
 def test_a_filter_read_quickly_is_the_whole_read_or_none(
