@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from fractions import Fraction
 from itertools import accumulate
 
@@ -14,7 +14,7 @@ import sqlite_utils
 from funnel_tui.figure_sql import of_rep
 from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.money import round_half_up
-from funnel_tui.pace import Pace
+from funnel_tui.pace import Pace, load_pace
 from funnel_tui.periods import business_days
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
@@ -107,3 +107,16 @@ def load_burnup(
     ).fetchall()
     won_by_day = {date.fromisoformat(closed_on): cents for closed_on, cents in rows}
     return burnup_from_days(days, won_by_day, target_cents=pace.target_cents, today=pace.today)
+
+
+# What the pace screen shows: the pace and the burn-up, or None when no target covers today.
+PaceScreenFigures = tuple[Pace, BurnUp] | None
+
+
+def load_pace_and_burnup(
+    db: sqlite_utils.Database, today: date, settings: Settings, tz: tzinfo | None, rep: str | None
+) -> PaceScreenFigures:
+    """What the pace screen shows: today's period's whole report (by method and source)
+    and its burn-up; None when no target covers today."""
+    pace = load_pace(db, today, settings, tz=tz, rep=rep)
+    return None if pace is None else (pace, load_burnup(db, pace, settings, rep))

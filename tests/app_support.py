@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from time import monotonic
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -126,3 +127,17 @@ def team_app(
         yield app
     finally:
         app.storage.close()
+
+
+def record_frames(app: FunnelApp, seen: Callable[[], Any]) -> list[Any]:
+    """What `seen()` gives at each frame the app paints from now on."""
+    frames: list[Any] = []
+    paint = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        paint(screen, renderable)
+        if renderable is not None:
+            frames.append(seen())
+
+    app._display = display  # type: ignore[method-assign]
+    return frames

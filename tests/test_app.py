@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,14 @@ from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.slow_write import SAY_WAITING_AFTER_S
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
+from tests.app_support import (
+    FROZEN_NOW,
+    FrozenClock,
+    record_frames,
+    settle,
+    settle_until,
+    shown_text,
+)
 
 
 def todays_queue(db: sqlite_utils.Database) -> list[int]:
@@ -357,20 +363,6 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         gate.set()
         await settle(pilot)
         assert "prospects matching “be”" in shown_text(title)
-
-
-def record_frames(app: FunnelApp, seen: Callable[[], Any]) -> list[Any]:
-    """What `seen()` gives at each frame the app paints from now on."""
-    frames: list[Any] = []
-    paint = app._display
-
-    def display(screen: Any, renderable: Any) -> None:
-        paint(screen, renderable)
-        if renderable is not None:
-            frames.append(seen())
-
-    app._display = display  # type: ignore[method-assign]
-    return frames
 
 
 async def test_a_filter_with_few_matches_shows_them_in_the_frame_that_shows_its_text(

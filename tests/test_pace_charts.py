@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -13,14 +14,18 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from funnel_tui.burnup import load_pace_and_burnup
 from funnel_tui.money import format_money
+from funnel_tui.pace import Pace
 from funnel_tui.settings import save_settings
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import GREW_NOTE, FunnelBars
+from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.performance_screen import PerformanceScreen
-from tests.app_support import FrozenClock, settle
+from tests.app_support import FROZEN_NOW, FrozenClock, record_frames, settle
 from tests.test_app import burst
 
 
@@ -163,6 +168,66 @@ async def test_the_pace_screens_closed_leave_no_chart_behind(demo_app: FunnelApp
         # The theme still reaches a chart on screen.
         screen = await open_pace_screen(demo_app, pilot)
         assert screen.query_one(BurnUpChart) in demo_app.theme_changed_signal._subscriptions
+
+
+def pace_now(app: FunnelApp) -> Pace:
+    """The pace screen's figures as the book holds them now, read afresh."""
+    figures = load_pace_and_burnup(
+        app.storage.db, FROZEN_NOW.date(), app.settings, FROZEN_NOW.tzinfo, app.rep
+    )
+    assert figures is not None
+    return figures[0]
+
+
+async def test_the_pace_screen_opens_filled_in_on_figures_read_ahead(demo_app: FunnelApp) -> None:
+    """Read beside the database thread after the gauge's, the figures are in the pace
+    screen's first frame: no frame shows it waiting for them."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.pace_reader is not None
+        assert screen.pace_reader.current(FROZEN_NOW.date()) is not None
+        frames = record_frames(
+            demo_app, lambda: getattr(demo_app.screen, "pace", "the queue") is not None
+        )
+        await pilot.press("p")
+        await settle(pilot)
+        pace_screen = demo_app.screen
+        assert isinstance(pace_screen, PerformanceScreen)
+        assert frames and all(frames)
+        assert pace_screen.pace == pace_now(demo_app)
+
+
+@pytest.mark.parametrize("how", ["another connection", "this app"])
+async def test_a_call_logged_since_the_figures_were_read_ahead_is_on_the_pace_screen(
+    demo_app: FunnelApp, how: str
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.pace_reader is not None and screen.pace_reader.current(FROZEN_NOW.date())
+        calls_before = pace_now(demo_app).figures.calls
+        if how == "another connection":
+            # Another app on the same file, or a script: the pace screen is opened at once,
+            # before this app's poll for outside changes has read the gauge again.
+            other = sqlite3.connect(demo_app.storage.path)
+            other.execute(
+                "INSERT INTO calls (prospect_id, outcome, started_at)"
+                " SELECT min(id), 'no_answer', ? FROM prospects",
+                [to_stored(FROZEN_NOW)],
+            )
+            other.commit()
+            other.close()
+            await pilot.press("p")
+        else:
+            burst(demo_app, "l", "n", "enter", "p")
+        await settle(pilot)
+        pace_screen = demo_app.screen
+        assert isinstance(pace_screen, PerformanceScreen) and pace_screen.pace is not None
+        assert pace_screen.pace.figures.calls == calls_before + 1
+        assert pace_screen.pace == pace_now(demo_app)
 
 
 @pytest.mark.parametrize("keys", [("p", "q", "j"), ("p", "escape", "j"), ("p", "p", "j")])

@@ -35,6 +35,7 @@ from funnel_tui.profile import Profile, load_profile
 from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
 from funnel_tui.settings import Settings, is_demo_book, read_settings
+from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
@@ -137,6 +138,14 @@ class FunnelApp(App[None]):
         # One thread for all background database work: sqlite3 connections belong to
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
+        # A file is also read in a thread beside it, with a connection of its own, for
+        # work done ahead of a key (read_beside): WAL lets its readers and its writer work
+        # at once. A team's server would need one more connection per rep for it.
+        self._reader_thread = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-read")
+            if storage.dialect is Dialect.SQLITE
+            else None
+        )
         self.settings: Settings
         self.settings, self._setting_problems = read_settings(storage.db)
         self.crash: Exception | None = None
@@ -405,6 +414,19 @@ class FunnelApp(App[None]):
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
 
+    @property
+    def reads_beside(self) -> bool:
+        """Whether read_beside can be used: in a file's app."""
+        return self._reader_thread is not None
+
+    def read_beside(self, work: Callable[[sqlite_utils.Database], T]) -> asyncio.Future[T]:
+        """Run `work` with a connection of its own in a thread beside the database thread
+        (in a file's app, `reads_beside`): reading ahead, which never holds up a write."""
+        if self._reader_thread is None:
+            raise RuntimeError("a team's app reads in the database thread alone")
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self._reader_thread, lambda: work(self.storage.db))
+
     def _give_back_leases(self) -> None:
         """Hand the database thread the release of every lease this rep holds (a team's
         book; a file has no leases)."""
@@ -434,3 +456,5 @@ class FunnelApp(App[None]):
         self._give_back_leases()
         # The storage belongs to whoever opened it (the command line closes it).
         self._db_thread.shutdown(wait=True)
+        if self._reader_thread is not None:
+            self._reader_thread.shutdown(wait=True, cancel_futures=True)

@@ -19,14 +19,13 @@ from funnel_tui.settings import is_team_book, load_settings, save_settings
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from funnel_tui.burnup import BurnUp
+    from funnel_tui.burnup import PaceScreenFigures
     from funnel_tui.emailing.fit import Misfit
     from funnel_tui.emailing.message import Draft
     from funnel_tui.emailing.record import RecordedEmail, SentEmail
     from funnel_tui.emailing.templates import EmailTemplate
     from funnel_tui.import_rows import Progress
     from funnel_tui.importer import ImportReport
-    from funnel_tui.pace import Pace
     from funnel_tui.ui.main_screen import MainScreen
     from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
     from funnel_tui.ui.target_dialog import TargetEntry
@@ -231,8 +230,7 @@ class BookDialogs(_Base):
         await self._open(dialog, saved)
 
     async def action_performance(self) -> None:
-        from funnel_tui.burnup import load_burnup
-        from funnel_tui.pace import load_pace
+        from funnel_tui.burnup import load_pace_and_burnup
         from funnel_tui.ui.performance_screen import PerformanceScreen
 
         now = self.funnel.clock()
@@ -240,16 +238,23 @@ class BookDialogs(_Base):
         # In a team's book the rep's own figures, as the gauge shows them (PRODUCT 16).
         rep = self.funnel.rep
 
-        def read(db: sqlite_utils.Database) -> tuple[Pace, BurnUp] | None:
-            pace = load_pace(db, now.date(), settings, tz=now.tzinfo, rep=rep)
-            return None if pace is None else (pace, load_burnup(db, pace, settings, rep))
+        def read(db: sqlite_utils.Database) -> PaceScreenFigures:
+            return load_pace_and_burnup(db, now.date(), settings, now.tzinfo, rep)
 
-        # The figures are read while the screen is built and styled: most of the reading
-        # is SQLite's own, which leaves the interpreter to the UI meanwhile.
-        first_read: asyncio.Future[tuple[Pace, BurnUp] | None] | None
-        first_read = self.funnel.in_db_thread(read)
+        # Read ahead since the last change (a file's app), the figures are in the screen's
+        # first frame. Otherwise they are read while the screen is built and styled: most
+        # of the reading is SQLite's own, which leaves the interpreter to the UI meanwhile.
+        reader = self.pace_reader
+        ahead = None if reader is None else reader.current(now.date())
+        first_read: asyncio.Future[PaceScreenFigures] | None
+        if ahead is None:
+            first_read = self.funnel.in_db_thread(read)
+        else:
+            first_read = asyncio.get_running_loop().create_future()
+            first_read.set_result(ahead.figures)
+        opened_with = first_read
 
-        async def load() -> tuple[Pace, BurnUp] | None:
+        async def load() -> PaceScreenFigures:
             nonlocal first_read
             if first_read is not None:
                 reading, first_read = first_read, None
@@ -257,7 +262,7 @@ class BookDialogs(_Base):
             # Read again: the first read found the database out of reach.
             return await self.funnel.in_db_thread(read)
 
-        await self._open(PerformanceScreen(load, settings.currency))
+        await self._open(PerformanceScreen(load, settings.currency, read=opened_with))
 
     async def action_settings(self) -> None:
         from funnel_tui.ui.settings_screen import SettingsScreen

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from funnel_tui.gauge_figures import CachedPlan
     from funnel_tui.ui.app import FunnelApp
     from funnel_tui.ui.outcome_dialog import OutcomeDialog
+    from funnel_tui.ui.pace_ahead import PaceReader
 
 # More rows than any terminal shows: the first read of the queue stops there.
 FIRST_SCREEN_ROWS = 200
@@ -160,6 +161,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # A load of the gauge is running; another was asked for while it ran.
         self._pace_loading = False
         self._pace_asked_again = False
+        # The pace screen's figures, read ahead after the gauge's (a file's app only).
+        self.pace_reader: PaceReader | None = None
         self._outcome_dialog: OutcomeDialog | None = None
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
@@ -488,6 +491,18 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             team = await self.funnel.in_db_thread(lambda db: load_team_today(db, rep, now))
             if not self._torn_down:
                 gauge.team = team
+        if self.funnel.reads_beside:
+            self._read_pace_ahead()
+
+    @work(group="pace-ahead", exclusive=True)
+    async def _read_pace_ahead(self) -> None:
+        """The pace screen's figures, read beside the database thread after the gauge's:
+        a newer read replaces one still waiting for the thread."""
+        if self.pace_reader is None:
+            from funnel_tui.ui.pace_ahead import PaceReader
+
+            self.pace_reader = PaceReader(self.funnel, self._read_data_version)
+        await self.pace_reader.read()
 
     def _update_title(self) -> None:
         if not self._order_complete:

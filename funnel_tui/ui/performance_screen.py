@@ -3,6 +3,7 @@ which selling method and source convert."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from funnel_tui.burnup import BurnUp
+from funnel_tui.burnup import PaceScreenFigures
 from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
@@ -28,7 +29,7 @@ WAITING_FOR_THE_DATABASE = "The team database is out of reach: the figures follo
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
-PaceLoader = Callable[[], Awaitable[tuple[Pace, BurnUp] | None]]
+PaceLoader = Callable[[], Awaitable[PaceScreenFigures]]
 
 
 def funnel_steps(pace: Pace) -> tuple[tuple[str, int], ...]:
@@ -48,8 +49,9 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     """The same table as `funnel report`, so the app and the command agree, under the
     burn-up chart and the funnel, with the pipeline by stage and by expected close.
 
-    It opens at once and fills in when the figures are read: conversion by method and
-    source reads every call of the period.
+    It opens at once, filled in when its figures' read (`read`, begun before it opened)
+    is done by then, else as soon as they are read: conversion by method and source reads
+    every call of the period.
     """
 
     DEFAULT_CSS = "PerformanceScreen { background: $background; }"
@@ -61,11 +63,18 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     def funnel(self) -> FunnelApp:
         return self.app  # type: ignore[return-value]
 
-    def __init__(self, load: PaceLoader, currency: str) -> None:
+    def __init__(
+        self,
+        load: PaceLoader,
+        currency: str,
+        *,
+        read: asyncio.Future[PaceScreenFigures] | None = None,
+    ) -> None:
         super().__init__()
         self.load = load
         self.currency = currency
         self.pace: Pace | None = None
+        self._read = read
 
     @property
     def burnup_chart(self) -> BurnUpChart:
@@ -98,7 +107,12 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#performance-charts").display = False
-        self._fill()
+        read = self._read
+        if read is not None and read.done() and not read.cancelled() and not read.exception():
+            # Before the first frame.
+            self._show(read.result())
+        else:
+            self._fill()
 
     @work(exclusive=True)
     async def _fill(self) -> None:
@@ -113,6 +127,10 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
                 self.funnel.say_out_of_reach(error)
                 table.update(Text(WAITING_FOR_THE_DATABASE, "italic"))
                 await self.funnel.back_in_reach()
+        self._show(loaded)
+
+    def _show(self, loaded: PaceScreenFigures) -> None:
+        table = self.query_one("#performance-table", Static)
         if loaded is None:
             table.update(Text("No target covers today: press t to set one.", "italic"))
             return
