@@ -15,7 +15,7 @@ from textual import events
 from textual.widgets import Input
 
 from funnel_tui import call_log as call_log_module
-from funnel_tui.queue import QueueMode, closed_timezones, queue_ids
+from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
@@ -339,11 +339,8 @@ async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_t
         assert queue.highlighted_id == before
 
 
-async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
-    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A large book takes a moment to search: meanwhile the list is the last one found,
-    and the title says so rather than naming a count that is not the filter's."""
+def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the database thread's reads of a filtered queue wait until the event is set."""
     gate = threading.Event()
     read_order = main_screen_module.read_order
 
@@ -352,10 +349,19 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
             gate.wait(timeout=10)
         return read_order(db, **values)
 
+    monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+    return gate
+
+
+async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large book takes a moment to search: meanwhile the list is the last one found,
+    and the title says so rather than naming a count that is not the filter's."""
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         title = demo_app.screen.query_one("#queue-title")
-        monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+        gate = hold_filtered_reads(monkeypatch)
         # Two letters: too short for the indexes, so read in the database thread.
         await pilot.press("slash", *"be")
         await pilot.pause()
@@ -374,20 +380,12 @@ async def test_a_filter_with_few_matches_shows_them_in_the_frame_that_shows_its_
     db = demo_app.storage.db
     name = db.execute("SELECT name FROM prospects ORDER BY id LIMIT 1").fetchone()[0]
     typed = name.split()[0][:5].lower()
-    read_order = main_screen_module.read_order
-    gate = threading.Event()
-
-    def read_when_let(db: Any, **values: Any) -> Any:
-        if values.get("text"):
-            gate.wait(timeout=10)
-        return read_order(db, **values)
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = demo_app.screen
         assert isinstance(screen, MainScreen)
         queue = screen.query_one(CallQueue)
-        monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+        gate = hold_filtered_reads(monkeypatch)
         frames = record_frames(demo_app, lambda: (screen.filter_input.value, queue.row_count))
         # The first two letters are read in the database thread, held there until the
         # whole text is on screen.
