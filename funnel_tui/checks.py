@@ -289,13 +289,14 @@ def _undo_record_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-# Two readable targets of one period kind with days in common: on those days the report
-# and the gauge use one of them (find_target's order: the later start, else the later
-# row) and the other goes unseen.
+# Two readable targets of one period kind and one owner (the team, or one rep) with days
+# in common: on those days the report and the gauge use one of them (find_target's order:
+# the later start, else the later row) and the other goes unseen. The team's target and a
+# rep's for the same month are no overlap: each is read for its own.
 _OVERLAPPING_TARGETS_SQL = f"""
 SELECT a.id, b.id, a.period, max(a.starts_on, b.starts_on), min(a.ends_on, b.ends_on),
     CASE WHEN b.starts_on >= a.starts_on THEN b.id ELSE a.id END
-FROM targets a JOIN targets b ON b.period = a.period AND b.id > a.id
+FROM targets a JOIN targets b ON b.period = a.period AND b.rep IS a.rep AND b.id > a.id
 WHERE a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on
     AND {wrong_values_sql("targets", "a.")} = 0 AND {wrong_values_sql("targets", "b.")} = 0
 ORDER BY a.id, b.id

@@ -547,6 +547,30 @@ def test_check_lists_targets_of_one_kind_that_overlap(demo_storage: Storage) -> 
     assert report_json(path)["target_cents"] == 300  # the week: the shortest period wins
 
 
+def test_check_finds_no_overlap_between_the_teams_target_and_a_reps(tmp_path: Path) -> None:
+    """The README's team set-up: a target for the team and one for each rep, all for the
+    month. Only two of one owner's targets overlap."""
+    path = tmp_path / "team.db"
+    invoke("rep", "add", "alex", "--db", path)
+    invoke("target", "set", "150k", "--db", path)
+    invoke("target", "set", "60k", "--rep", "alex", "--db", path)
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 0, result.stderr
+    # A second month target of alex's, from the day after theirs begins.
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO targets (period, starts_on, ends_on, amount_cents, rep)"
+        " SELECT period, date(starts_on, '+1 day'), ends_on, 5, rep FROM targets"
+        " WHERE rep = 'alex'"
+    )
+    starts, ends = conn.execute("SELECT max(starts_on), ends_on FROM targets").fetchone()
+    conn.commit()
+    conn.close()
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert f"are both month targets from {starts} to {ends}" in result.stderr
+
+
 async def test_the_gauge_says_when_the_only_target_cannot_be_read(
     demo_app: FunnelApp, demo_storage: Storage
 ) -> None:
