@@ -1,36 +1,22 @@
 """The team's reps (PRODUCT 16): who this rep is (`$FUNNEL_REP`, else `rep` in the user
 config file, never the book), and the names the book knows (`funnel rep add|list|remove`).
 
-A rep's name is text a person types and reads; it is kept as typed (trimmed, accents
-composed), and two names that differ only in case, in any script, are the same rep.
+What a name may hold, and when two spellings are one rep: rep_names.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from funnel_tui.paths import config_dir
-from funnel_tui.text import clean_text
+from funnel_tui.rep_names import RepError, read_rep_name, same_name
 
 REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
-MAX_NAME_LENGTH = 60
-# Words the commands and reports use for the pool, the whole team, the reps since
-# removed (the team report's `former` line) and what was logged with no rep (`no rep`).
-RESERVED_NAMES = frozenset({"pool", "team", "former", "no rep"})
-# The zero-width joiner: a name may hold it inside an emoji (👩‍💻), never between letters,
-# where it would make one name look like another.
-_JOINER = "\u200d"
-_EMOJI_PRESENTATION = "\ufe0f"
-
-
-class RepError(ValueError):
-    """A rep name that cannot be used; str() is one line that says what to do."""
 
 
 @dataclass(frozen=True)
@@ -42,48 +28,6 @@ class Rep:
 
 def config_path(folder: Path | None = None) -> Path:
     return (folder or config_dir()) / CONFIG_FILE
-
-
-def read_rep_name(text: object) -> str:
-    """A rep name as typed, trimmed; RepError for an empty, overlong or unprintable one."""
-    if not isinstance(text, str):
-        raise RepError('a rep name is text: put it in quotes (rep = "alex")')
-    if not text.strip():
-        raise RepError("a rep name cannot be empty")
-    name = unicodedata.normalize("NFC", text.strip())
-    if clean_text(name) != name or not _printable(name):
-        raise RepError("a rep name is plain text: no control characters or escapes")
-    if len(name) > MAX_NAME_LENGTH:
-        raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
-    if same_name(name) in RESERVED_NAMES:
-        raise RepError(
-            f"{name!r} names the shared pool, the team or a line of its report:"
-            " choose another rep name"
-        )
-    return name
-
-
-def _printable(name: str) -> bool:
-    """Every character shows, but for joiners between the parts of an emoji."""
-    return all(
-        char.isprintable() or (char == _JOINER and _joins_emoji(name, at))
-        for at, char in enumerate(name)
-    )
-
-
-def _joins_emoji(name: str, at: int) -> bool:
-    if not 0 < at < len(name) - 1:
-        return False
-    before, after = name[at - 1], name[at + 1]
-    # Before: a symbol, a skin tone (a modifier symbol) or the emoji presentation selector.
-    return (
-        unicodedata.category(before) in ("So", "Sk") or before == _EMOJI_PRESENTATION
-    ) and unicodedata.category(after) == "So"
-
-
-def same_name(name: str) -> str:
-    """What two spellings of one rep's name share: composed accents, folded case."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def own_rep_name(folder: Path | None = None) -> str | None:

@@ -122,6 +122,42 @@ def test_a_name_may_hold_an_emoji_joined_in_parts_but_no_hidden_joiner(book_db: 
             add_rep(book_db, hidden)
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        pytest.param("al\u034fex", id="combining grapheme joiner"),
+        pytest.param("\u3164alex", id="Hangul filler"),
+        pytest.param("alex\u2800", id="braille blank"),
+        pytest.param("\u2800", id="a blank alone"),
+        pytest.param("alex\ufe0f", id="emoji presentation of a letter"),
+        pytest.param("a\u200clex", id="a joiner between Latin letters"),
+    ],
+)
+def test_a_name_holds_nothing_that_shows_as_nothing(book_db: Any, hidden: str) -> None:
+    add_rep(book_db, "alex")
+    with pytest.raises(RepError, match="plain text"):
+        add_rep(book_db, hidden)
+
+
+def test_a_name_written_with_joiners_in_its_own_script_is_a_name(book_db: Any) -> None:
+    # Alireza in Persian, with a zero-width non-joiner; a Devanagari conjunct with a joiner.
+    for name in ("\u0639\u0644\u06cc\u200c\u0631\u0636\u0627", "\u0915\u094d\u200d\u0937"):
+        assert add_rep(book_db, name) == (name, True)
+
+
+def test_spaces_in_a_name_are_one_space_as_the_report_shows_them(book_db: Any) -> None:
+    assert add_rep(book_db, "  Ann   Lee ") == ("Ann Lee", True)
+    assert add_rep(book_db, "ann\u00a0lee") == ("Ann Lee", False)
+
+
+def test_turkish_dotted_and_dotless_i_fold_as_one_name(book_db: Any) -> None:
+    assert add_rep(book_db, "\u0130smail") == ("\u0130smail", True)
+    for spelling in ("ismail", "ISMAIL", "\u0130SMA\u0130L"):
+        assert require_rep(book_db, spelling) == "\u0130smail"
+    assert add_rep(book_db, "I\u015f\u0131k") == ("I\u015f\u0131k", True)
+    assert add_rep(book_db, "I\u015eIK") == ("I\u015f\u0131k", False)
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 61])
 def test_a_rep_name_must_be_plain_short_text(book_db: Any, bad: str) -> None:
     with pytest.raises(RepError):
@@ -590,7 +626,18 @@ def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
     assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
 
 
-@pytest.mark.parametrize("reserved", ["pool", "Team", "former", "No Rep"])
+@pytest.mark.parametrize(
+    "reserved",
+    [
+        "pool",
+        "Team",
+        "former",
+        "No Rep",
+        "no  rep",
+        "\uff30\uff2f\uff2f\uff2c",
+        "\uff34\uff25\uff21\uff2d",
+    ],
+)
 def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, reserved: str) -> None:
     with pytest.raises(RepError, match="choose another rep name"):
         add_rep(book_db, reserved)
