@@ -59,10 +59,15 @@ Activity = dict[str | None, dict[str, Any]]
 FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 
 
+# Who made a call or won a deal: its rep, or NULL for none (an empty or blank rep, as a
+# spreadsheet or another tool writes none).
+_REP = "CASE WHEN trim(rep) = '' THEN NULL ELSE rep END"
+
+
 def _calls_by_rep_sql(dialect: Dialect) -> str:
     started = call_started_sql(dialect, "")
     return f"""
-SELECT rep, count(*),
+SELECT {_REP}, count(*),
     sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING_HELD}' THEN 1 ELSE 0 END),
@@ -70,16 +75,16 @@ SELECT rep, count(*),
     sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
 FROM calls
 WHERE {started} >= :start AND {started} < :end
-GROUP BY rep
+GROUP BY {_REP}
 """
 
 
 CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
-DEALS_BY_REP_SQL = """
-SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
+DEALS_BY_REP_SQL = f"""
+SELECT {_REP}, count(*), coalesce(sum(amount_cents), 0) FROM deals
 WHERE closed_on >= :starts_on AND closed_on < :after_end
-GROUP BY rep
+GROUP BY {_REP}
 """
 
 OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NULL GROUP BY owner"

@@ -303,7 +303,8 @@ def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
     # Calls written with no rep: by another tool, or before the book had reps.
     people = build_team(book_db)
     call(book_db, people["cy"], None, "meeting", "2026-11-12")
-    call(book_db, people["cy"], None, "no_answer", "2026-11-13")
+    # An empty rep, as a spreadsheet writes none.
+    call(book_db, people["cy"], "", "no_answer", "2026-11-13")
     found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
     assert found.former_reps is None
     assert found.no_rep is not None
