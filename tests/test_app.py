@@ -339,6 +339,26 @@ async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_t
         assert queue.highlighted_id == before
 
 
+async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
+    demo_app: FunnelApp,
+) -> None:
+    """The prospect on a call stays on the list whatever the filter: the title counts the
+    filter's matches without them."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.running_call is not None
+        title = screen.query_one("#queue-title")
+        await pilot.press("slash", *"zzqqx")
+        await settle(pilot)
+        assert screen.queue.row_count == 1
+        assert "0 prospects matching “zzqqx”" in shown_text(title)
+        assert "more in other views" not in shown_text(title)
+
+
 def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Make the database thread's reads of a filtered queue wait until the event is set."""
     gate = threading.Event()
@@ -362,13 +382,33 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         await settle(pilot)
         title = demo_app.screen.query_one("#queue-title")
         gate = hold_filtered_reads(monkeypatch)
+        frames = record_frames(
+            demo_app, lambda: (demo_app.screen.filter_input.value, shown_text(title).strip())
+        )
         # Two letters: too short for the indexes, so read in the database thread.
         await pilot.press("slash", *"be")
         await pilot.pause()
         assert shown_text(title).strip() == "Today's queue · looking for “be”…"
+        # Each frame that shows a text in the field says in the title it is looked for.
+        assert {shown for typed, shown in frames if typed == "be"} == {
+            "Today's queue · looking for “be”…"
+        }
         gate.set()
         await settle(pilot)
         assert "prospects matching “be”" in shown_text(title)
+
+
+async def test_a_filter_of_spaces_alone_is_no_filter(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        full = screen.queue.row_count
+        await pilot.press("slash", "space", "space", "space")
+        await settle(pilot)
+        assert screen.filter_text == ""
+        assert screen.queue.row_count == full
+        assert "matching" not in shown_text(screen.query_one("#queue-title"))
 
 
 async def test_a_filter_with_few_matches_shows_them_in_the_frame_that_shows_its_text(

@@ -180,6 +180,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._shown_filter = ""
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
+        self._pinned = 0
         self.undo_session = UndoSession()
         # Set once the first frame has painted: the work that can follow it waits for it.
         self._first_frame = asyncio.Event()
@@ -414,6 +415,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
                 select = pending.or_else
             if select is None and len(order.ids):
                 select = order.ids[0]
+        in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
+        pinned = 0
         running = self.running_call
         if running is not None and running.prospect_id not in order.ids:
             # The prospect on a call stays in the list until the call is logged or ended,
@@ -424,8 +427,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             order = replace(order, ids=ids, elsewhere_from=shifted)
             if select is None and shown == running.prospect_id:
                 select = running.prospect_id
+            pinned = 1
         self.held_back, self._order_complete = order.held_back, order.complete
-        self._in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
+        # The prospect kept on the list for their call is not counted in the title.
+        self._in_view, self._pinned = in_view, pinned
         self.queue.load(
             order.ids,
             lambda page: fetch_rows(self.funnel.storage.db, page, now=now, rep=self.funnel.rep),
@@ -518,7 +523,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
             title += f" matching “{one_line(self.filter_text)}”"
-        if elsewhere := self.queue.row_count - count:
+        if elsewhere := self.queue.row_count - count - self._pinned:
             title += f" · {elsewhere} more in other views"
         if self.held_back:
             title += f" · {self.held_back} outside their calling hours"
@@ -888,10 +893,18 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # Synchronous, so the letters typed right after `/` go into the filter.
         self.set_focus(self.filter_input)
 
-    def _filter_at_once(self, text: str) -> None:
-        """Show the filter's matches before the frame that shows its text, when a file's
-        indexes find them in a millisecond or two (read_filtered_order_quickly); else
-        the database thread reads them once the text is set (watch_filter_text)."""
+    @property
+    def _typed_filter(self) -> str:
+        """The filter field's text as the queue reads it and the title shows it: one
+        line, a run of spaces one space, nothing around it."""
+        return one_line(self.filter_input.value)
+
+    def _filter_at_once(self, typed: str) -> None:
+        """Before the frame that shows the field's new text: show the filter's matches
+        when a file's indexes find them in a millisecond or two
+        (read_filtered_order_quickly), else set the text, which the title says is looked
+        for while the database thread reads it (watch_filter_text)."""
+        text = one_line(typed)
         if text == self.filter_text:
             return
         now = self.funnel.clock()
@@ -904,6 +917,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             rep=self.funnel.rep,
         )
         if order is None:
+            self.filter_text = text
             return
         # A read of an earlier text still in the database thread would show it after this.
         self.workers.cancel_group(self, "queue")
@@ -915,7 +929,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         # The text the field holds now: a message of keys typed since is out of date.
-        self.filter_text = event.input.value
+        self.filter_text = self._typed_filter
 
     def action_filter_done(self) -> None:
         # Hold the keys typed after enter until the queue shows the filtered prospects,
@@ -928,7 +942,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def _show_filtered_then_release(self) -> None:
         # Setting the text reloads the queue when it changed (watch_filter_text); wait for
         # the reload in flight rather than reading the same filter a second time.
-        self.filter_text = self.filter_input.value
+        self.filter_text = self._typed_filter
         try:
             await self._queue_read()
         finally:
