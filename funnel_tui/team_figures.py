@@ -7,33 +7,36 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from funnel_tui.figure_sql import call_started_sql
+from funnel_tui.figure_sql import REP_OR_NONE, call_started_sql
 from funnel_tui.store.sql import per_dialect
 from funnel_tui.timestamps import to_stored
 
-# Each rep's calls since a moment, most first, found by the index of calls by time.
+# Each rep's calls since a moment, most first (and those with no rep, as NULL), found by
+# the index of calls by time.
 CALLS_SINCE_SQL = per_dialect(
     lambda dialect: (
-        "SELECT rep, count(*) FROM calls"
-        f" WHERE {call_started_sql(dialect, '')} >= ? AND rep IS NOT NULL"
-        " GROUP BY rep ORDER BY count(*) DESC, rep"
+        f"SELECT {REP_OR_NONE} AS who, count(*) FROM calls"
+        f" WHERE {call_started_sql(dialect, '')} >= ?"
+        " GROUP BY who ORDER BY count(*) DESC, who"
     )
 )
 
 
 @dataclass(frozen=True)
 class TeamToday:
-    """`calls` by rep today, most first; `pool` prospects nobody owns; `held` pool
-    prospects by the rep whose lease runs now."""
+    """`calls` by rep today, most first, and `no_rep` those logged with none (by another
+    tool); `pool` prospects nobody owns; `held` pool prospects by the rep whose lease
+    runs now."""
 
     rep: str
     calls: dict[str, int]
     pool: int
     held: dict[str, int]
+    no_rep: int = 0
 
     @property
     def team_calls(self) -> int:
-        return sum(self.calls.values())
+        return sum(self.calls.values()) + self.no_rep
 
 
 def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
@@ -44,4 +47,6 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
         "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",
         [to_stored(now)],
     ).fetchall()
-    return TeamToday(rep, dict(calls), int(pool), dict(held))
+    by_rep = {who: int(count) for who, count in calls if who is not None}
+    no_rep = sum(int(count) for who, count in calls if who is None)
+    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep)

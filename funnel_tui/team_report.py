@@ -24,7 +24,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
-from funnel_tui.figure_sql import call_started_sql
+from funnel_tui.figure_sql import REP_OR_NONE, call_started_sql
 from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
@@ -59,15 +59,10 @@ Activity = dict[str | None, dict[str, Any]]
 FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 
 
-# Who made a call or won a deal: its rep, or NULL for none (an empty or blank rep, as a
-# spreadsheet or another tool writes none).
-_REP = "CASE WHEN trim(rep) = '' THEN NULL ELSE rep END"
-
-
 def _calls_by_rep_sql(dialect: Dialect) -> str:
     started = call_started_sql(dialect, "")
     return f"""
-SELECT {_REP}, count(*),
+SELECT {REP_OR_NONE}, count(*),
     sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING_HELD}' THEN 1 ELSE 0 END),
@@ -75,16 +70,16 @@ SELECT {_REP}, count(*),
     sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
 FROM calls
 WHERE {started} >= :start AND {started} < :end
-GROUP BY {_REP}
+GROUP BY {REP_OR_NONE}
 """
 
 
 CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
 DEALS_BY_REP_SQL = f"""
-SELECT {_REP}, count(*), coalesce(sum(amount_cents), 0) FROM deals
+SELECT {REP_OR_NONE}, count(*), coalesce(sum(amount_cents), 0) FROM deals
 WHERE closed_on >= :starts_on AND closed_on < :after_end
-GROUP BY {_REP}
+GROUP BY {REP_OR_NONE}
 """
 
 OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NULL GROUP BY owner"

@@ -23,6 +23,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import OutOfReach, PostgresDatabase, PostgresStorage
 from funnel_tui.store.sqlite import open_storage
+from funnel_tui.team_figures import load_team_today
 from funnel_tui.team_report import REP_KEYS as TEAM_REP_KEYS
 from funnel_tui.team_report import load_team_report
 from funnel_tui.team_table import HEADERS, team_table
@@ -315,6 +316,19 @@ def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
     assert found.to_json()["no_rep"]["calls"] == 2
     row = next(line for line in printed(team_table(found, "$")).splitlines() if "no rep" in line)
     assert row.split()[-4:] == ["2", "1", "1", "0"]
+
+
+def test_the_gauges_team_today_counts_calls_with_no_rep_but_names_none(book_db: Any) -> None:
+    people = build_team(book_db)
+    day = TODAY.isoformat()
+    call(book_db, people["cy"], "alex", "no_answer", day)
+    call(book_db, people["cy"], None, "no_answer", day)
+    call(book_db, people["cy"], "", "voicemail", day)
+    call(book_db, people["cy"], "  ", "voicemail", day)
+    today = load_team_today(book_db, "alex", datetime(2026, 11, 18, 14, 0, tzinfo=LONDON))
+    # build_team's alex and blake each made one call today too.
+    assert today.calls == {"alex": 2, "blake": 1}
+    assert today.no_rep == 3 and today.team_calls == 6
 
 
 @pytest.mark.parametrize("name", ["alex", "Christopher Johnson-Smythe"])
