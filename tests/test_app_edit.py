@@ -8,6 +8,7 @@ import sqlite_utils
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
+from funnel_tui.burnup import load_pace_and_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
@@ -62,6 +63,25 @@ async def test_a_win_logged_in_another_window_survives_an_edit_of_the_title(
     assert after["title"] == "Head of Ops"
     # The win cleared the open deal value (the deal is in deals), and the edit kept that.
     assert (after["stage"], after["kind"], after["deal_value_cents"]) == ("won", "customer", None)
+
+
+async def test_a_deal_value_edited_reaches_the_gauge_and_the_pace_screen_at_once(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_edit_form(demo_app, pilot)
+        form.query_one("#field-deal_value", Input).value = "123,456"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.pace_reader is not None
+        # Read again after the save: `p` opens on figures that hold the new value.
+        ahead = screen.pace_reader.current(FROZEN_NOW.date())
+        assert ahead is not None and ahead.figures is not None
+        fresh = load_pace_and_burnup(
+            demo_app.storage.db, FROZEN_NOW.date(), demo_app.settings, FROZEN_NOW.tzinfo, None
+        )
+        assert ahead.figures == fresh
 
 
 @pytest.mark.parametrize(("keys", "saved_stage"), [((), "proposal"), (("ctrl+t",), "won")])

@@ -51,6 +51,8 @@ class BookDialogs(_Base):
             if prospect_id is not None:
                 self.notify("Prospect added")
                 self.reload_queue(select=prospect_id)
+                # The pipeline, and the plan's deal size drawn from it.
+                self.reload_pace(replan=True)
 
         await self._open(self._form(save), added)
 
@@ -77,6 +79,8 @@ class BookDialogs(_Base):
             if prospect_id is not None:
                 self.notify("Prospect saved")
                 self._select(prospect_id)
+                # A stage or deal value changes the pipeline, and the plan's deal size.
+                self.reload_pace(replan=True)
 
         await self._open(self._form(save, prospect), saved)
 
