@@ -18,9 +18,6 @@ from funnel_tui.store.sql import (
 )
 
 CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
-# Who made a call or won a deal: its rep, or NULL for none (an empty or blank rep, as a
-# spreadsheet or another tool writes none).
-REP_OR_NONE = "CASE WHEN trim(rep) = '' THEN NULL ELSE rep END"
 
 
 def method_sql(dialect: Dialect, call: str = "c", prospect: str = "p") -> str:

@@ -58,6 +58,12 @@ def read_rep_name(text: object) -> str:
     return name
 
 
+def named_rep(stored: object) -> str | None:
+    """The rep a call or deal names, None for none: NULL, or an empty or blank text (any
+    whitespace), as a spreadsheet or another tool writes none."""
+    return stored if isinstance(stored, str) and stored.strip() else None
+
+
 def same_name(name: str) -> str:
     """What two spellings of one rep's name share: composed accents, folded case (the
     Turkish İ and ı fold to i, as ASCII letters in any other language would)."""

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from funnel_tui.figure_sql import REP_OR_NONE, call_started_sql
+from funnel_tui.figure_sql import call_started_sql
+from funnel_tui.rep_names import named_rep
 from funnel_tui.store.sql import per_dialect
 from funnel_tui.timestamps import to_stored
 
-# Each rep's calls since a moment, most first (and those with no rep, as NULL), found by
-# the index of calls by time.
+# Each rep's calls since a moment (and those with no rep), found by the index of calls by
+# time.
 CALLS_SINCE_SQL = per_dialect(
     lambda dialect: (
-        f"SELECT {REP_OR_NONE} AS who, count(*) FROM calls"
-        f" WHERE {call_started_sql(dialect, '')} >= ?"
-        " GROUP BY who ORDER BY count(*) DESC, who"
+        f"SELECT rep, count(*) FROM calls WHERE {call_started_sql(dialect, '')} >= ? GROUP BY rep"
     )
 )
 
@@ -47,6 +46,13 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
         "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",
         [to_stored(now)],
     ).fetchall()
-    by_rep = {who: int(count) for who, count in calls if who is not None}
-    no_rep = sum(int(count) for who, count in calls if who is None)
+    named = [(named_rep(who), int(count)) for who, count in calls]
+    # Most first, then by name.
+    by_rep = dict(sorted(((who, count) for who, count in named if who), key=_most_first))
+    no_rep = sum(count for who, count in named if who is None)
     return TeamToday(rep, by_rep, int(pool), dict(held), no_rep)
+
+
+def _most_first(rep_calls: tuple[str, int]) -> tuple[int, str]:
+    rep, count = rep_calls
+    return -count, rep

@@ -24,10 +24,11 @@ from datetime import date, tzinfo
 from typing import Any
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
-from funnel_tui.figure_sql import REP_OR_NONE, call_started_sql
+from funnel_tui.figure_sql import call_started_sql
 from funnel_tui.manager_figures import Window, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
+from funnel_tui.rep_names import named_rep
 from funnel_tui.rep_rows import FigureRows
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
@@ -62,7 +63,7 @@ FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 def _calls_by_rep_sql(dialect: Dialect) -> str:
     started = call_started_sql(dialect, "")
     return f"""
-SELECT {REP_OR_NONE}, count(*),
+SELECT rep, count(*),
     sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
     sum(CASE WHEN outcome = '{Outcome.MEETING_HELD}' THEN 1 ELSE 0 END),
@@ -70,16 +71,16 @@ SELECT {REP_OR_NONE}, count(*),
     sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
 FROM calls
 WHERE {started} >= :start AND {started} < :end
-GROUP BY {REP_OR_NONE}
+GROUP BY rep
 """
 
 
 CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
-DEALS_BY_REP_SQL = f"""
-SELECT {REP_OR_NONE}, count(*), coalesce(sum(amount_cents), 0) FROM deals
+DEALS_BY_REP_SQL = """
+SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
 WHERE closed_on >= :starts_on AND closed_on < :after_end
-GROUP BY {REP_OR_NONE}
+GROUP BY rep
 """
 
 OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NULL GROUP BY owner"
@@ -157,31 +158,38 @@ def summed_rep_targets(
 
 
 def _activity(db: Any, window: Window) -> Activity:
-    """What every rep did in the window, by rep."""
-    found: Activity = {}
-    for rep, calls, connects, meetings, held, proposals, talk in db.execute(
-        CALLS_BY_REP_SQL.for_db(db), window.params
-    ):
-        found[rep] = {
-            "calls": int(calls),
-            "connects": int(connects),
-            "connect_rate": connect_rate(int(connects), int(calls)),
-            "meetings_booked": int(meetings),
-            "meetings_held": int(held),
-            "proposals": int(proposals),
-            "talk_time_s": int(talk),
-        }
-    deals = {rep: (count, won) for rep, count, won in db.execute(DEALS_BY_REP_SQL, window.params)}
+    """What every rep did in the window, by rep (None: what was logged with no rep)."""
+    counted: dict[str | None, list[int]] = {}
+    for rep, *counts in db.execute(CALLS_BY_REP_SQL.for_db(db), window.params):
+        _add(counted, named_rep(rep), counts)
+    deals: dict[str | None, list[int]] = {}
+    for rep, *counts in db.execute(DEALS_BY_REP_SQL, window.params):
+        _add(deals, named_rep(rep), counts)
     owned = dict(db.execute(OWNED_BY_REP_SQL).fetchall())
-    return {
-        rep: {
-            **found.get(rep, {}),
-            "deals_won": int(deals.get(rep, (0, 0))[0]),
-            "won_cents": int(deals.get(rep, (0, 0))[1]),
+    found: Activity = {}
+    for rep in {*counted, *deals, *owned}:
+        calls, connects, meetings, held, proposals, talk = counted.get(rep, [0] * 6)
+        won_deals, won_cents = deals.get(rep, [0, 0])
+        found[rep] = {
+            "calls": calls,
+            "connects": connects,
+            "connect_rate": connect_rate(connects, calls),
+            "meetings_booked": meetings,
+            "meetings_held": held,
+            "proposals": proposals,
+            "talk_time_s": talk,
+            "deals_won": won_deals,
+            "won_cents": won_cents,
             "prospects_owned": int(owned.get(rep, 0)),
         }
-        for rep in {*found, *deals, *owned}
-    }
+    return found
+
+
+def _add(totals: dict[str | None, list[int]], rep: str | None, counts: list[Any]) -> None:
+    """Add one group's counts to `rep`'s (blank reps' groups all go to None)."""
+    total = totals.setdefault(rep, [0] * len(counts))
+    for place, count in enumerate(counts):
+        total[place] += int(count)
 
 
 def _idle() -> dict[str, Any]:

@@ -304,18 +304,19 @@ def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
     # Calls written with no rep: by another tool, or before the book had reps.
     people = build_team(book_db)
     call(book_db, people["cy"], None, "meeting", "2026-11-12")
-    # An empty rep, as a spreadsheet writes none.
+    # An empty or blank rep, as a spreadsheet writes none.
     call(book_db, people["cy"], "", "no_answer", "2026-11-13")
+    call(book_db, people["cy"], "\t", "no_answer", "2026-11-13")
     found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
     assert found.former_reps is None
     assert found.no_rep is not None
-    assert (found.no_rep["calls"], found.no_rep["meetings_booked"]) == (2, 1)
+    assert (found.no_rep["calls"], found.no_rep["meetings_booked"]) == (3, 1)
     assert found.team is not None and found.team.figures is not None
     lines = sum(line.activity["calls"] for line in found.reps)
-    assert lines + found.no_rep["calls"] == found.team.figures.calls == 6
-    assert found.to_json()["no_rep"]["calls"] == 2
+    assert lines + found.no_rep["calls"] == found.team.figures.calls == 7
+    assert found.to_json()["no_rep"]["calls"] == 3
     row = next(line for line in printed(team_table(found, "$")).splitlines() if "no rep" in line)
-    assert row.split()[-4:] == ["2", "1", "1", "0"]
+    assert row.split()[-4:] == ["3", "1", "1", "0"]
 
 
 def test_the_gauges_team_today_counts_calls_with_no_rep_but_names_none(book_db: Any) -> None:
@@ -323,12 +324,12 @@ def test_the_gauges_team_today_counts_calls_with_no_rep_but_names_none(book_db: 
     day = TODAY.isoformat()
     call(book_db, people["cy"], "alex", "no_answer", day)
     call(book_db, people["cy"], None, "no_answer", day)
-    call(book_db, people["cy"], "", "voicemail", day)
-    call(book_db, people["cy"], "  ", "voicemail", day)
+    for blank in ("", "  ", "\t", "\n", "\u00a0", "\u3000"):
+        call(book_db, people["cy"], blank, "voicemail", day)
     today = load_team_today(book_db, "alex", datetime(2026, 11, 18, 14, 0, tzinfo=LONDON))
     # build_team's alex and blake each made one call today too.
     assert today.calls == {"alex": 2, "blake": 1}
-    assert today.no_rep == 3 and today.team_calls == 6
+    assert today.no_rep == 7 and today.team_calls == 10
 
 
 @pytest.mark.parametrize("name", ["alex", "Christopher Johnson-Smythe"])
