@@ -8,18 +8,30 @@ from textual.widgets import Input
 
 
 class FilterField(Input):
-    """An Input that hands its text to `show_at_once` as it changes, then posts Changed.
+    """An Input that hands its text over as it changes, before Textual paints it.
 
-    Textual paints a changed field at its next frame, which comes before the field's
-    Changed message reaches the screen: a list the screen updates then follows in a
-    frame of its own, one frame interval (16 to 33 ms) later. The field handles its own
-    message first, before that frame, so whatever `show_at_once` updates is painted with
-    the text.
+    Textual paints a changed field at its next frame, which can come before the field's
+    Changed message reaches the screen: what the screen updates for it then follows in
+    a frame of its own, one frame interval (16 to 33 ms) later. So the field calls
+    `typed` as its value changes (its watcher runs then, before anything else can), for
+    what is quick to update for every key (the title); and `show_at_once` as it handles
+    its own Changed message, right after the key when no other key is waiting, for the
+    text's matches.
     """
 
-    def __init__(self, show_at_once: Callable[[str], None], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        typed: Callable[[str], None],
+        show_at_once: Callable[[str], None],
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._typed = typed
         self._show_at_once = show_at_once
+
+    def watch_value(self, value: str) -> None:
+        self._typed(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # Keys typed faster than they are handled post a message each: only the last one,

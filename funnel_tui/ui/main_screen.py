@@ -252,7 +252,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             with Vertical(id="queue-pane"):
                 yield Label(QueueMode.TODAY.label, id="queue-title", markup=False)
                 yield FilterField(
-                    self._filter_at_once,
+                    typed=self._filter_typed,
+                    show_at_once=self._filter_at_once,
                     placeholder="filter: name, company, email or phone",
                     max_length=FILTER_MAX_LENGTH,
                     id="queue-filter",
@@ -515,9 +516,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self.query_one("#queue-title", Label).update(self.mode.label)
             return
         if self.filter_text and self.filter_text != self._shown_filter:
-            # A large book takes a moment to search: the list below is the last one found.
-            looking_for = f"{self.mode.label} · looking for “{one_line(self.filter_text)}”…"
-            self.query_one("#queue-title", Label).update(looking_for)
+            self._say_looking_for(self.filter_text)
             return
         count = self._in_view
         title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
@@ -528,6 +527,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         if self.held_back:
             title += f" · {self.held_back} outside their calling hours"
         self.query_one("#queue-title", Label).update(title)
+
+    def _say_looking_for(self, text: str) -> None:
+        # A large book takes a moment to search: the list below is the last one found.
+        looking_for = f"{self.mode.label} · looking for “{one_line(text)}”…"
+        self.query_one("#queue-title", Label).update(looking_for)
 
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
@@ -899,11 +903,18 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         line, a run of spaces one space, nothing around it."""
         return one_line(self.filter_input.value)
 
+    def _filter_typed(self, typed: str) -> None:
+        """The field's new text, before the frame that shows it: the title says it is
+        looked for in that frame (its matches follow, _filter_at_once)."""
+        text = one_line(typed)
+        if text and text != self._shown_filter:
+            self._say_looking_for(text)
+
     def _filter_at_once(self, typed: str) -> None:
-        """Before the frame that shows the field's new text: show the filter's matches
-        when a file's indexes find them in a millisecond or two
-        (read_filtered_order_quickly), else set the text, which the title says is looked
-        for while the database thread reads it (watch_filter_text)."""
+        """Show the filter's matches at once (before the frame that shows the text, when
+        no other key is waiting) when a file's indexes find them in a millisecond or two
+        (read_filtered_order_quickly); else the database thread reads them once the text
+        is set (watch_filter_text)."""
         text = one_line(typed)
         if text == self.filter_text:
             return
