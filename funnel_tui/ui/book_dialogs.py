@@ -250,23 +250,17 @@ class BookDialogs(_Base):
         # of the reading is SQLite's own, which leaves the interpreter to the UI meanwhile.
         reader = self.pace_reader
         ahead = None if reader is None else reader.current(now.date())
-        first_read: asyncio.Future[PaceScreenFigures] | None
+        first_read: asyncio.Future[PaceScreenFigures]
         if ahead is None:
             first_read = self.funnel.in_db_thread(read)
         else:
             first_read = asyncio.get_running_loop().create_future()
             first_read.set_result(ahead.figures)
-        opened_with = first_read
 
-        async def load() -> PaceScreenFigures:
-            nonlocal first_read
-            if first_read is not None:
-                reading, first_read = first_read, None
-                return await reading
-            # Read again: the first read found the database out of reach.
-            return await self.funnel.in_db_thread(read)
+        def read_again() -> asyncio.Future[PaceScreenFigures]:
+            return self.funnel.in_db_thread(read)
 
-        await self._open(PerformanceScreen(load, settings.currency, read=opened_with))
+        await self._open(PerformanceScreen(read_again, settings.currency, read=first_read))
 
     async def action_settings(self) -> None:
         from funnel_tui.ui.settings_screen import SettingsScreen

@@ -49,9 +49,10 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     """The same table as `funnel report`, so the app and the command agree, under the
     burn-up chart and the funnel, with the pipeline by stage and by expected close.
 
-    It opens at once, filled in when its figures' read (`read`, begun before it opened)
-    is done by then, else as soon as they are read: conversion by method and source reads
-    every call of the period.
+    It opens at once, filled in when its figures' first read (`read`, begun before it
+    opened) is done by then, else as soon as it is: conversion by method and source reads
+    every call of the period. `load` reads them again, after the first read found the
+    database out of reach.
     """
 
     DEFAULT_CSS = "PerformanceScreen { background: $background; }"
@@ -118,8 +119,9 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
     async def _fill(self) -> None:
         table = self.query_one("#performance-table", Static)
         while True:
+            first, self._read = self._read, None
             try:
-                loaded = await self.load()
+                loaded = await (self.load() if first is None else first)
                 break
             except ConnectionLost as error:
                 # A team's database out of reach: the app says so; the figures follow
