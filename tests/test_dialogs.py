@@ -574,3 +574,67 @@ async def test_target_refuses_a_daily_call_goal_it_cannot_store(
         error = shown_text(dialog.query_one("#target-calls-check", Static))
         assert f"calls per day is a whole number from 0 to 10000, not {typed!r}" in error
     assert list(db.query("SELECT * FROM targets")) == before
+
+
+async def test_keys_typed_after_the_target_s_enter_reach_the_screen_below(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    from funnel_tui.ui.performance_screen import PerformanceScreen
+
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["t", "ctrl+u", *"30000000", "enter", "p"])
+        await settle_until(pilot, lambda: isinstance(demo_app.screen, PerformanceScreen))
+    # The p opened the pace screen; it never joined the amount (`30000000p` is refused).
+    month = next(db.query("SELECT * FROM targets WHERE period = 'month' AND rep IS NULL"))
+    assert month["amount_cents"] == 3_000_000_000
+
+
+async def test_keys_typed_ahead_of_a_refused_target_are_dropped_not_typed_into_it(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        # All at once: the keys after enter were typed before the refusal showed.
+        burst(demo_app, "t", "ctrl+u", *"lots", "enter", *"90k")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert dialog.query_one("#target-amount", Input).value == "lots"
+        assert "keys typed after enter were not applied" in shown_text(
+            dialog.query_one("#target-error", Static)
+        )
+    assert list(db.query("SELECT * FROM targets")) == before
+
+
+async def test_keys_typed_after_the_settings_save_reach_the_screen_below(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    from funnel_tui.ui.performance_screen import PerformanceScreen
+
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["s", "ctrl+u", *"CHF", "ctrl+s", "p"])
+        await settle_until(pilot, lambda: isinstance(demo_app.screen, PerformanceScreen))
+    assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
+
+
+async def test_enter_on_the_target_period_opens_its_list_and_saves_nothing(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "tab", "enter")
+        await settle(pilot)
+        period = demo_app.screen.query_one("#target-period", Select)
+        assert period.expanded
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert period.value == "quarter"
+        assert not period.expanded
+    assert list(db.query("SELECT * FROM targets")) == before

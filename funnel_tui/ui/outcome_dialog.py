@@ -37,6 +37,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.slow_write import say_when_waiting
 
@@ -376,25 +377,10 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
         self.funnel.hold_keys()
         # Each field works through the keys sent to it on its own, and a tab moves on
         # before the last field has caught up: save only once every asked field and the
-        # note have taken every key that went to them. All are asked at once (one hop
-        # nested in another cost a frame: about 20 ms of `l n enter`).
-        asked = {*(self.field(question.ask) for question in self.questions), self.note}
-        # A field with nothing queued has applied every key sent to it (a field handles a
-        # key without waiting on anything). With none behind, the call is saved now: a hop
-        # through a field's queue waits for the dialog to be styled and painted first,
-        # most of `l n enter`'s time on the UI thread.
-        behind = {field for field in asked if field.message_queue_size}
-        if not behind:
-            self.action_save()
-            return
-
-        def caught_up(field: Widget) -> None:
-            behind.discard(field)
-            if not behind:
-                self.action_save()
-
-        for field in tuple(behind):
-            field.call_later(caught_up, field)
+        # note have taken every key that went to them (all asked at once: one hop nested
+        # in another cost a frame, about 20 ms of `l n enter`).
+        asked = (*(self.field(question.ask) for question in self.questions), self.note)
+        once_caught_up(asked, self.action_save)
 
     @on(Input.Changed, ".outcome-typed")
     def _typed(self, event: Input.Changed) -> None:

@@ -4,6 +4,7 @@ example; each is checked as it is typed, and nothing is stored while one is refu
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,8 +18,12 @@ from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
 from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
 
@@ -42,7 +47,12 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
     # opened land there.
     AUTO_FOCUS = "#settings-fields Input"
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
+    # typed before them; the keys typed after them are held for the screen below.
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter,ctrl+s", "submit", "Save", priority=True),
+    ]
 
     def __init__(
         self, settings: Settings, *, save: SettingsSaver, own_keys: tuple[str, ...] = ()
@@ -58,6 +68,10 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         self.hours_edited = "calling_end"
         """The calling hours setting typed last: a start and end that do not fit are
         refused under it."""
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings-box", classes="dialog"):
@@ -142,11 +156,15 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         self.refused.discard(key)
         return text
 
-    def _show_status(self) -> None:
-        problems = len(self.refused)
-        self.query_one("#settings-status", Static).update(
-            Text(f"{problems} setting(s) to fix", "red") if problems else ""
-        )
+    def _show_status(self, *also: str) -> None:
+        said = [f"{len(self.refused)} setting(s) to fix"] if self.refused else []
+        self.query_one("#settings-status", Static).update(Text(" · ".join([*said, *also]), "red"))
+
+    def _drop_held_keys(self) -> None:
+        """Nothing was saved: the keys typed after enter were meant for the screen below,
+        and never reach the fields."""
+        if self.funnel.drop_held_keys():
+            self._show_status("keys typed after enter were not applied")
 
     @on(Input.Changed)
     def _recheck(self, event: Input.Changed) -> None:
@@ -164,16 +182,17 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
             if key in self.refused:
                 self._show_error(key)
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def action_submit(self) -> None:
+        self.funnel.hold_keys()
+        once_caught_up(self.query(Input).results(Input), self._save)
 
-    def action_save(self) -> None:
+    def _save(self) -> None:
         values = {key: text for key in KEYS if (text := self._check(key)) is not None}
         self._check_hours()
         self._show_status()
         if self.refused:
             self._show_error(next(key for key in KEYS if key in self.refused))
+            self._drop_held_keys()
             return
         if self.own_keys:
             # A team's book stores only what this rep changed: another rep's change to a
@@ -219,6 +238,11 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
             with waiting_said(self, status.update):
                 await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
-            status.update(Text(f"Not saved: {describe_error(error)} (enter tries again)", "red"))
+            said = [f"Not saved: {describe_error(error)} (enter tries again)"]
+            if self.funnel.drop_held_keys():
+                said.append("keys typed after enter were not applied")
+            status.update(Text(" · ".join(said), "red"))
             return
         self.dismiss(True)
+        # The screen is off the stack: the keys typed after enter reach the screen below.
+        self.funnel.release_keys()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +19,12 @@ from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,13 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     # land there.
     AUTO_FOCUS = "#target-amount"
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Enter saves the moment it arrives, once the fields have taken the keys typed before
+    # it; the keys typed after it are held for the screen below (`t 60k enter p`: the p
+    # opens the pace screen, it never joins the amount).
+    BINDINGS = [
+        Binding("enter", "submit", "Save", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(
         self, *, currency: str, save: TargetSaver, current: dict[str, Any] | None = None
@@ -86,6 +96,14 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
             self.current.get("period", "month"),
             str(calls) if calls is not None else "",
         )
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On the period, enter opens its list and picks from it.
+        return action != "submit" or isinstance(self.focused, Input)
 
     def compose(self) -> ComposeResult:
         amount, period, calls = self.opened_with
@@ -171,14 +189,27 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         check.update("")
         return True
 
-    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        self.funnel.hold_keys()
+        once_caught_up(self.query(Input).results(Input), self._submit)
+
     def _submit(self) -> None:
         amount_reads, calls_read = self._check_amount(saving=True), self._check_calls()
         if not (amount_reads and calls_read):
             self.set_focus(self.query_one("#target-calls" if amount_reads else "#target-amount"))
+            self._not_saved("")
             return
         amount, period, calls = self._typed()
         self._write(TargetEntry(check_amount(amount), period, check_calls_per_day(calls)))
+
+    def _not_saved(self, reason: str) -> None:
+        """Enter did not save: say why (empty when each field says it under itself). The
+        keys typed after enter were meant for what comes after the dialog: they are
+        dropped, never typed into the target."""
+        said = [reason] if reason else []
+        if self.funnel.drop_held_keys():
+            said.append("keys typed after enter were not applied")
+        self.query_one("#target-error", Static).update(Text(" · ".join(said), "red"))
 
     def _say(self, message: str) -> None:
         self.query_one("#target-error", Static).update(Text(message, "red"))
@@ -189,6 +220,8 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
             with waiting_said(self, self._say):
                 summary = await self.save_target(entry)
         except Exception as error:  # a failed write keeps the dialog and what was typed
-            self._say(f"Not saved: {describe_error(error)} (enter tries again)")
+            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)")
             return
         self.dismiss(summary)
+        # The dialog is off the stack: the keys typed after enter reach the screen below.
+        self.funnel.release_keys()
