@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from textual import events
 from textual.widgets import Input
 
 from funnel_tui import call_log as call_log_module
+from funnel_tui.manager_figures import TodayActivity
 from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
@@ -543,6 +544,23 @@ async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:
         assert not demo_app.is_running, "q quits the app"
     check = sqlite_utils.Database(str(demo_app.storage.path)).execute("PRAGMA integrity_check")
     assert check.fetchone()[0] == "ok"
+
+
+async def test_the_gauge_starts_a_new_day_at_midnight_in_an_app_left_open(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        gauge = app.screen.query_one(QuotaGauge)
+        assert gauge.today is not None and gauge.today.dials >= 1
+        # Left open overnight: the next minute's look at the clock sees a new day.
+        clock.now = clock.now.replace(hour=0, minute=1) + timedelta(days=1)
+        app.screen._follow_the_clock()
+        await settle(pilot)
+        assert gauge.today == TodayActivity(0, 0, 0)
 
 
 async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> None:

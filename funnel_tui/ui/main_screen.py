@@ -8,7 +8,7 @@ from array import array
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +161,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # A load of the gauge is running; another was asked for while it ran.
         self._pace_loading = False
         self._pace_asked_again = False
+        # The day (the rep's local date) the gauge's figures were read for.
+        self._pace_day: date | None = None
         # The pace screen's figures, read ahead after the gauge's (a file's app only).
         self.pace_reader: PaceReader | None = None
         self._outcome_dialog: OutcomeDialog | None = None
@@ -274,13 +276,20 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._format_phones()
         self.reload_pace()
         self.set_interval(1, self._tick_timer)
-        # Follow-ups fall due and calling hours open as the day goes on.
-        self.set_interval(60, self.reload_queue)
+        self.set_interval(60, self._follow_the_clock)
         # A team's database tells of a change as it is committed: looked at more often.
         team = self.funnel.rep is not None
         self.set_interval(TEAM_POLL_S if team else 1, self._refresh_on_outside_change)
         if team:
             self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
+
+    def _follow_the_clock(self) -> None:
+        """Follow-ups fall due and calling hours open as the day goes on; past midnight
+        the gauge's today is a new day (maybe a new period), also in an app left open
+        overnight."""
+        self.reload_queue()
+        if self._pace_day is not None and self.funnel.clock().date() != self._pace_day:
+            self.reload_pace()
 
     def _read_data_version(self) -> int:
         return self.funnel.storage.changes()
@@ -484,6 +493,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         )
         if self._torn_down:
             return
+        self._pace_day = now.date()
         gauge = self.gauge
         gauge.unreadable_targets = figures.unreadable_targets
         if figures.plan is not None and generation == self._plan_generation:
