@@ -14,7 +14,7 @@ import sqlite_utils
 from funnel_tui.figure_sql import of_rep
 from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.money import round_half_up
-from funnel_tui.pace import Pace, load_pace
+from funnel_tui.pace import Pace, load_pace, unreadable_targets
 from funnel_tui.periods import business_days
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
@@ -109,14 +109,24 @@ def load_burnup(
     return burnup_from_days(days, won_by_day, target_cents=pace.target_cents, today=pace.today)
 
 
-# What the pace screen shows: the pace and the burn-up, or None when no target covers today.
-PaceScreenFigures = tuple[Pace, BurnUp] | None
+@dataclass(frozen=True)
+class NoTarget:
+    """No target covers today; `unreadable` counts the stored ones left out because a
+    value does not read (funnel check lists them)."""
+
+    unreadable: int
+
+
+# What the pace screen shows: the pace and the burn-up, or why there is no pace.
+PaceScreenFigures = tuple[Pace, BurnUp] | NoTarget
 
 
 def load_pace_and_burnup(
     db: sqlite_utils.Database, today: date, settings: Settings, tz: tzinfo | None, rep: str | None
 ) -> PaceScreenFigures:
     """What the pace screen shows: today's period's whole report (by method and source)
-    and its burn-up; None when no target covers today."""
+    and its burn-up; NoTarget when no target covers today."""
     pace = load_pace(db, today, settings, tz=tz, rep=rep)
-    return None if pace is None else (pace, load_burnup(db, pace, settings, rep))
+    if pace is None:
+        return NoTarget(unreadable_targets(db, today, rep=rep))
+    return pace, load_burnup(db, pace, settings, rep)

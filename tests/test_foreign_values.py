@@ -583,6 +583,11 @@ async def test_the_gauge_says_when_the_only_target_cannot_be_read(
         assert demo_app.screen.gauge.pace is None
         gauge = demo_app.export_screenshot().replace("&#160;", " ")
         assert "No readable target for this period: funnel check" in gauge
+        # The pace screen says the same, not that there is no target at all.
+        await pilot.press("p")
+        await settle(pilot)
+        said = shown_text(demo_app.screen.query_one("#performance-table", Static))
+        assert said.startswith("No readable target covers today: funnel check lists")
 
 
 def test_check_lists_settings_text_that_is_not_utf8_and_goes_on(demo_storage: Storage) -> None:

@@ -15,7 +15,7 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from funnel_tui.burnup import PaceScreenFigures
+from funnel_tui.burnup import NoTarget, PaceScreenFigures
 from funnel_tui.charts import burnup_caption
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table
@@ -133,8 +133,14 @@ class PerformanceScreen(AnswersOnce, ModalScreen[None]):
 
     def _show(self, loaded: PaceScreenFigures) -> None:
         table = self.query_one("#performance-table", Static)
-        if loaded is None:
-            table.update(Text("No target covers today: press t to set one.", "italic"))
+        if isinstance(loaded, NoTarget):
+            said = (
+                "No readable target covers today: funnel check lists the unreadable one;"
+                " press t to set one."
+                if loaded.unreadable
+                else "No target covers today: press t to set one."
+            )
+            table.update(Text(said, "italic"))
             return
         self.pace, burnup = loaded
         self.query_one("#burnup-caption", Label).update(
