@@ -531,12 +531,16 @@ def _write_call(
     )
 
 
+# Newest undo record first, each call looked up by id (SQLite takes a CROSS JOIN's tables
+# in the order written): led by the calls of the rep instead, SQLite went through every
+# call of theirs, most of them logged by other tools with nothing to undo (60 ms at a
+# million calls).
 _LAST_CALL_SQL = """
 SELECT u.call_id, u.prospect_before, u.logged_at, c.prospect_id, c.outcome, c.started_at,
        c.duration_s, c.notes, c.follow_up_at, c.reason, p.name,
        (SELECT amount_cents FROM deals WHERE call_id = c.id ORDER BY id LIMIT 1), c.request_id
-FROM undo_log u JOIN calls c ON c.id = u.call_id JOIN prospects p ON p.id = c.prospect_id
-WHERE coalesce(c.rep, '') = coalesce(CAST(:rep AS TEXT), '')
+FROM undo_log u CROSS JOIN calls c JOIN prospects p ON p.id = c.prospect_id
+WHERE c.id = u.call_id AND coalesce(c.rep, '') = coalesce(CAST(:rep AS TEXT), '')
 ORDER BY u.call_id DESC LIMIT 1
 """
 
