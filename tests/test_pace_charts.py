@@ -230,6 +230,26 @@ async def test_a_call_logged_since_the_figures_were_read_ahead_is_on_the_pace_sc
         assert pace_screen.pace == pace_now(demo_app)
 
 
+async def test_a_call_undone_just_before_p_is_not_on_the_pace_screen(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.pace_reader is not None and screen.pace_reader.current(FROZEN_NOW.date())
+        calls_with_it = pace_now(demo_app).figures.calls
+        # The figures read ahead count the call; p arrives before the undo has committed.
+        burst(demo_app, "u", "p")
+        await settle(pilot)
+        pace_screen = demo_app.screen
+        assert isinstance(pace_screen, PerformanceScreen) and pace_screen.pace is not None
+        assert pace_screen.pace.figures.calls == calls_with_it - 1
+        assert pace_screen.pace == pace_now(demo_app)
+
+
 @pytest.mark.parametrize("keys", [("p", "q", "j"), ("p", "escape", "j"), ("p", "p", "j")])
 async def test_keys_typed_right_after_closing_the_pace_screen_reach_the_queue(
     demo_app: FunnelApp, keys: tuple[str, ...]

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from textual import events
@@ -138,6 +138,8 @@ class FunnelApp(App[None]):
         # One thread for all background database work: sqlite3 connections belong to
         # the thread that opened them, and writes are serialised anyway.
         self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funnel-db")
+        # The work handed to it and not yet done (in_db_thread).
+        self._db_jobs = 0
         # A file is also read in a thread beside it, with a connection of its own, for
         # work done ahead of a key (read_beside): WAL lets its readers and its writer work
         # at once. A team's server would need one more connection per rep for it.
@@ -412,7 +414,19 @@ class FunnelApp(App[None]):
         write starts while the UI carries on with whatever it was doing.
         """
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
+        self._db_jobs += 1
+        future = loop.run_in_executor(self._db_thread, lambda: work(self.storage.db))
+        future.add_done_callback(self._db_job_done)
+        return future
+
+    def _db_job_done(self, _future: asyncio.Future[Any]) -> None:
+        self._db_jobs -= 1
+
+    @property
+    def db_thread_idle(self) -> bool:
+        """Whether all the work handed to the database thread is done: a write still on
+        its way there has not committed, and a read made meanwhile would not show it."""
+        return not self._db_jobs
 
     @property
     def reads_beside(self) -> bool:

@@ -7,6 +7,7 @@ second undo in a row, so a held `u` never takes back more than one call unasked.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -39,8 +40,25 @@ class UndoSession:
         # The calls undone in this session and not yet redone, the newest last: ctrl+y
         # redoes them newest first. Logging a new call forgets them, as editors do.
         self.redoable: list[UndoneCall] = []
-        # An undo or redo is under way: keys repeated meanwhile do nothing.
-        self.busy = False
+        # Set while no undo or redo is under way (`busy`).
+        self._settled = asyncio.Event()
+        self._settled.set()
+
+    @property
+    def busy(self) -> bool:
+        """An undo or redo is under way: keys repeated meanwhile do nothing."""
+        return not self._settled.is_set()
+
+    @busy.setter
+    def busy(self, busy: bool) -> None:
+        if busy:
+            self._settled.clear()
+        else:
+            self._settled.set()
+
+    async def settled(self) -> None:
+        """Return once no undo or redo is under way (done, failed or declined)."""
+        await self._settled.wait()
 
     def call_logged(self, call_id: int) -> None:
         """A new call, logged by the rep: the undone calls can no longer be redone."""

@@ -54,9 +54,11 @@ class PaceReader:
         self._ahead = PaceAhead(day, settings, rep, changes, figures)
 
     def current(self, day: date) -> PaceAhead | None:
-        """The figures read ahead, if nothing they depend on has changed since."""
+        """The figures read ahead, if nothing they depend on has changed since, nor will
+        by the time the database thread has done the work handed to it (a call logged or
+        undone a moment ago)."""
         ahead, app = self._ahead, self._app
-        if ahead is None:
+        if ahead is None or not app.db_thread_idle:
             return None
         now_is = (day, app.settings, app.rep, self._changes())
         return ahead if (ahead.day, ahead.settings, ahead.rep, ahead.changes) == now_is else None
