@@ -938,3 +938,17 @@ async def test_a_prospect_outside_their_hours_says_when_they_open_on_the_reps_cl
         assert screen.card.prospect["name"] == name
         card = shown_text(screen.prospect_card.query_one("#card-body"))
         assert f"opens {opens_at:%a %H:%M} your time" in card
+
+
+async def test_a_long_queue_title_wraps_and_shows_every_count(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a", "enter")
+        await settle(pilot)
+        title = demo_app.screen.query_one("#queue-title")
+        said = shown_text(title)
+        assert "more in other views" in said and "outside their calling hours" in said
+        # Too long for one line of the pane: the end shows on the next, not behind "…".
+        assert len(said) > title.content_size.width
+        screen = demo_app.export_screenshot().replace("&#160;", " ")
+        assert "outside their calling hours" in screen
