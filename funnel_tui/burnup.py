@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from fractions import Fraction
 from itertools import accumulate
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.figure_sql import of_rep
 from funnel_tui.foreign_values import wrong_values_sql
@@ -19,6 +18,9 @@ from funnel_tui.periods import business_days
 from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import per_dialect
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 # The period's deals by the day they closed, up to the as-of date; those with a value of

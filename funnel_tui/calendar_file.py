@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import getaddresses
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
-import sqlite_utils
 
 from funnel_tui import __version__
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
@@ -24,6 +24,9 @@ from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import per_dialect
 from funnel_tui.text import one_line
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
 # How long each kind of appointment is shown in the calendar.

@@ -7,9 +7,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.claims import HOLDER, RELEASE
 from funnel_tui.domain import (
@@ -33,6 +31,9 @@ from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import OPEN_TASKS, task_from_row
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class OutcomeInvalid(ValueError):

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
@@ -33,6 +32,9 @@ from funnel_tui.migrations import (
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
 from funnel_tui.store.sqlite import write_transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Check = Callable[[sqlite3.Connection], list[str]]
 

@@ -17,9 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.demo_calendar import DemoCalendar
@@ -40,6 +38,9 @@ from funnel_tui.domain import (
 from funnel_tui.settings import DEMO_BOOK_KEY, Settings, load_settings
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TARGET_STEP_CENTS = 500_000
 CALLS_PER_DAY = 40

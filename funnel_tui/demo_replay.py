@@ -13,8 +13,7 @@ import heapq
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.demo_calendar import SAFETY, DemoCalendar
@@ -33,6 +32,9 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import open_tasks
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DURATION_S: dict[Outcome, tuple[int, int]] = {
     Outcome.NO_ANSWER: (20, 40),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.manager_figures import Plan, TodayActivity, load_plan
 from funnel_tui.pace import Pace, load_pace, unreadable_targets
 from funnel_tui.settings import Settings
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
@@ -48,6 +47,9 @@ from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "CsvUnreadable",

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import (
     NO_SOURCE,
@@ -67,6 +65,9 @@ from funnel_tui.store.sql import (
     per_dialect,
 )
 from funnel_tui.timestamps import to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The plan reads the rep's own recent history: the 90 local days ending on the as-of date.
 LOOKBACK_DAYS = 90

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.claims import claim_head, claim_queue_head
 from funnel_tui.dates import describe_when, known_zone
@@ -21,6 +19,9 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import from_stored, to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class Why(StrEnum):

@@ -8,9 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, tzinfo
 from enum import Enum
 from fractions import Fraction
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.figure_sql import indexed_by, of_rep
@@ -31,6 +29,9 @@ from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.settings import MAX_CALLS_PER_DAY, Settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sqlite import write_transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The status band around the expected amount: within 5% either way is on track.
 AHEAD_FACTOR = Fraction(105, 100)

@@ -5,12 +5,13 @@ to the person before `funnel forget` erases it."""
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TextIO
 
 from funnel_tui.exporter import neutralise_blob
 from funnel_tui.prospects import get_prospect
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The person's rows in each table, oldest first; every column, as stored.
 RECORD_QUERIES = {

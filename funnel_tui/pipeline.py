@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import PIPELINE_STAGES, sql_list
 from funnel_tui.figure_sql import indexed_by
@@ -22,6 +20,9 @@ from funnel_tui.money import round_half_up
 from funnel_tui.rep_rows import FigureRows, RepStatement, Whose
 from funnel_tui.settings import StageWeights
 from funnel_tui.store.dialect import Dialect
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # How many of the opportunities closing soonest the pace screen lists.
 SOONEST_SHOWN = 5

@@ -15,13 +15,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
-from typing import Any, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui.domain import DealKind, LostReason, Outcome
 from funnel_tui.foreign_values import Unreadable, read_day, read_moment, readable_row
 from funnel_tui.tasks import TASK_COLUMNS, Task, open_tasks, task_from_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PAGE_SIZE = 100
 

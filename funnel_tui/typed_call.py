@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, call_for_request, log_call
 from funnel_tui.dates import describe_when
@@ -38,6 +36,9 @@ from funnel_tui.settings import Settings
 from funnel_tui.tasks import soonest_open_tasks
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # A request id is a key a script makes up (a UUID, a softphone's call id), never a text.
 MAX_REQUEST_ID_LENGTH = 200

@@ -14,8 +14,6 @@ from datetime import date, datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from funnel_tui.dates import known_zone
 from funnel_tui.emailing.fit import email_situation, last_proposal, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
@@ -31,6 +29,8 @@ from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from funnel_tui.calendar_file import Appointment
 
 INVITE_FILENAME = "invite.ics"

@@ -21,9 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
 from funnel_tui.emailing.templates import DECLINED, EmailTemplate
@@ -33,6 +31,9 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # What ends a conversation, or a proposal, with a no.
 DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)

@@ -12,14 +12,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.emailing.message import Draft
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import from_stored, to_stored
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SMTP = "smtp"
 MAILTO = "mailto"

@@ -18,9 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.errors import MessageError
 from email.message import EmailMessage
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.emailing.headers import MessageRefused, recipient, sender
 from funnel_tui.emailing.message import Draft, build_message, mailto_url
@@ -32,6 +30,9 @@ from funnel_tui.settings import (
     load_settings,
     unusable_values,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PASSWORD_ENV = "FUNNEL_SMTP_PASSWORD"
 KEYRING_SERVICE = "funnel-tui"
