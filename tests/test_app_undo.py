@@ -201,3 +201,76 @@ async def test_undo_says_which_columns_changed_since_the_call(demo_app: FunnelAp
         assert "kept stage: changed since the call" in notices(demo_app)[-1]
     after = next(db.query("SELECT stage, last_outcome FROM prospects WHERE id = ?", [first["id"]]))
     assert after == {"stage": "qualified", "last_outcome": first["last_outcome"]}
+
+
+async def test_keys_typed_after_u_act_once_the_call_is_undone(demo_app: FunnelApp) -> None:
+    from tests.test_app import burst
+
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        before = calls(db)
+        logged = before[-1]
+        assert (logged["prospect_id"], logged["outcome"]) == (first["id"], "no_answer")
+        # All at once: the undo takes back the no-answer, then the voicemail is logged on
+        # the row below the prospect it puts back; never the voicemail undone instead.
+        burst(demo_app, "u", "j", "l", "v", "enter")
+        await settle(pilot)
+        after = calls(db)
+    # (SQLite gives the voicemail the id the undone call had.)
+    assert logged not in after
+    assert len(after) == len(before)
+    voicemail = after[-1]
+    assert voicemail["outcome"] == "voicemail" and voicemail["prospect_id"] != first["id"]
+
+
+async def test_u_then_p_at_once_asks_first_and_the_app_goes_on(demo_app: FunnelApp) -> None:
+    from tests.test_app import burst
+
+    db = demo_app.storage.db
+    earlier = FROZEN_NOW - timedelta(hours=3)
+    first = first_in_queue(db)
+    log_call(db, first["id"], CallOutcome(Outcome.VOICEMAIL), now=earlier, settings=Settings())
+    count = len(calls(db))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "u", "p")
+        await settle(pilot)
+        # The call was logged before this session: the question is up, and takes the p.
+        assert "not logged in this session" in confirm_text(demo_app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        cursor = demo_app.screen.queue.cursor
+        await pilot.press("j")
+        await settle(pilot)
+        assert demo_app.screen.queue.cursor == cursor + 1
+    assert len(calls(db)) == count
+
+
+async def test_keys_typed_after_yes_to_the_undo_question_act_once_it_is_undone(
+    demo_app: FunnelApp,
+) -> None:
+    from tests.test_app import burst
+
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w", *"1000", "enter")
+        await settle(pilot)
+        deals = db["deals"].count
+        won = calls(db)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert "it is a win" in confirm_text(demo_app)
+        burst(demo_app, "y", "j", "l", "n", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        after = calls(db)
+    assert db["deals"].count == deals - 1
+    assert won not in after
+    assert after[-1]["outcome"] == "no_answer" and after[-1]["prospect_id"] != first["id"]

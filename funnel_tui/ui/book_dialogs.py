@@ -237,10 +237,6 @@ class BookDialogs(_Base):
         from funnel_tui.burnup import load_pace_and_burnup
         from funnel_tui.ui.performance_screen import PerformanceScreen
 
-        # An undo on its way first (`u p`): its removal reaches the database thread only
-        # once the call to undo is read (and the rep said yes, when asked), after a read
-        # for the pace screen handed to it now.
-        await self.undo_session.settled()
         now = self.funnel.clock()
         settings = self.funnel.settings
         # In a team's book the rep's own figures, as the gauge shows them (PRODUCT 16).

@@ -7,13 +7,13 @@ second undo in a row, so a held `u` never takes back more than one call unasked.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
 
 from funnel_tui.domain import Outcome
 from funnel_tui.text import one_line
+from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
 # What happened to the call (started, logged, undone, redone) is one toast, the latest: a
@@ -40,25 +40,8 @@ class UndoSession:
         # The calls undone in this session and not yet redone, the newest last: ctrl+y
         # redoes them newest first. Logging a new call forgets them, as editors do.
         self.redoable: list[UndoneCall] = []
-        # Set while no undo or redo is under way (`busy`).
-        self._settled = asyncio.Event()
-        self._settled.set()
-
-    @property
-    def busy(self) -> bool:
-        """An undo or redo is under way: keys repeated meanwhile do nothing."""
-        return not self._settled.is_set()
-
-    @busy.setter
-    def busy(self, busy: bool) -> None:
-        if busy:
-            self._settled.clear()
-        else:
-            self._settled.set()
-
-    async def settled(self) -> None:
-        """Return once no undo or redo is under way (done, failed or declined)."""
-        await self._settled.wait()
+        # An undo or redo is under way: keys repeated meanwhile do nothing.
+        self.busy = False
 
     def call_logged(self, call_id: int) -> None:
         """A new call, logged by the rep: the undone calls can no longer be redone."""
@@ -91,13 +74,26 @@ def column_label(column: str) -> str:
 
 
 class CallUndo(_Base):
-    """The undo and redo actions; MainScreen keeps an UndoSession in `undo_session`."""
+    """The undo and redo actions; MainScreen keeps an UndoSession in `undo_session`.
+
+    The keys typed after `u` or `ctrl+y` are held (the app's type-ahead) until the call is
+    undone or redone and the queue read again, as after a call logged: `u j l v enter`
+    undoes the last call, then logs a voicemail on the row below, never the other way
+    round, and `u p` opens the pace screen without the call. When undo asks first, the
+    keys go to its question, and those after the answer wait for the undo.
+    """
 
     def action_undo(self) -> None:
         if self.undo_session.busy:
             return
         self.undo_session.busy = True
+        self.funnel.hold_keys(KeyHold.UNDO)
         self._ask_then_undo()
+
+    def _undo_settled(self) -> None:
+        """No undo or redo under way any more: the held keys go on."""
+        self.undo_session.busy = False
+        self.funnel.release_keys(KeyHold.UNDO)
 
     @work(group="undo")
     async def _ask_then_undo(self) -> None:
@@ -110,11 +106,11 @@ class CallUndo(_Base):
             rep = self.funnel.rep
             call = await self.funnel.in_db_thread(lambda db: last_call(db, rep))
         except Exception as error:  # an unreadable file: say so, the app carries on
-            session.busy = False
+            self._undo_settled()
             self._not_undone(error)
             return
         if call is None:
-            session.busy = False
+            self._undo_settled()
             self.notify("Nothing to undo.", severity="warning")
             return
         reasons = session.reasons_to_ask(call)
@@ -129,10 +125,12 @@ class CallUndo(_Base):
             if confirmed:
                 self._undo(call)
             else:
-                session.busy = False
+                self._undo_settled()
 
-        # The undo stays busy while the question is up: a held `u` lands in the dialog.
-        self.app.push_screen(UndoConfirm(described, reasons), answered)
+        # The undo stays busy while the question is up: a held `u` lands in the question,
+        # which takes the keys typed so far once it is up (a yes holds them again).
+        await self.app.push_screen(UndoConfirm(described, reasons), answered)
+        self.funnel.release_keys(KeyHold.UNDO)
 
     @work(group="undo")
     async def _undo(self, call: LastCall) -> None:
@@ -145,18 +143,20 @@ class CallUndo(_Base):
                     lambda db: undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
                 )
         except LastCallChanged as changed:
+            self._undo_settled()
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
             return
         except UndoRecordUnreadable as unreadable:
             # Trying again would meet the same record: no retry is offered.
+            self._undo_settled()
             self.notify(f"Not undone: {unreadable}", severity="error", timeout=8, markup=False)
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
+            self._undo_settled()
             self._not_undone(error)
             return
-        finally:
-            session.busy = False
         if undone is None:
+            self._undo_settled()
             self.notify("Nothing to undo.", severity="warning")
             return
         session.undid_last = True
@@ -170,8 +170,16 @@ class CallUndo(_Base):
             message += f"; kept {kept}: changed since the call"
         severity = "warning" if undone.not_restored else "information"
         self.funnel.notify_in_place(CALL_TOAST, message, severity=severity)
-        self._select(undone.prospect_id)
+        self._changed_then_go_on(undone.prospect_id)
+
+    def _changed_then_go_on(self, prospect_id: int) -> None:
+        """After an undo or redo: show its prospect, and let the held keys go on once the
+        queue is read again (as after a call logged)."""
+        self.funnel.hold_keys(KeyHold.QUEUE_READ)
+        self._select(prospect_id)
+        self._release_keys_once_queue_read()
         self.reload_pace(replan=True)
+        self._undo_settled()
 
     def _not_undone(self, error: Exception) -> None:
         say_write_failed(self.funnel, "Not undone", "u", error)
@@ -184,6 +192,7 @@ class CallUndo(_Base):
             self.notify("Nothing to redo.", severity="warning")
             return
         session.busy = True
+        self.funnel.hold_keys(KeyHold.UNDO)
         self._redo(session.redoable[-1])
 
     @work(group="undo")
@@ -200,15 +209,13 @@ class CallUndo(_Base):
                     )
                 )
         except Exception as error:  # a failed write changes nothing; the app carries on
+            self._undo_settled()
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
             return
-        finally:
-            session.busy = False
         session.redoable.pop()
         session.call_redone(logged.call_id)
         self.funnel.notify_in_place(
             CALL_TOAST,
             f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
         )
-        self._select(undone.prospect_id)
-        self.reload_pace(replan=True)
+        self._changed_then_go_on(undone.prospect_id)

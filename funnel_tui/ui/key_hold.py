@@ -14,3 +14,6 @@ class KeyHold(Enum):
     # The queue read again after a call was logged: the keys typed ahead act on the
     # order without the prospect just logged, as they would at a slower pace.
     QUEUE_READ = "queue read"
+    # An undo or redo under way: the keys typed after it act once the call is taken back
+    # (or logged again), never on the book before it.
+    UNDO = "undo"

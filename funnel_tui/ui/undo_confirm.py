@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +18,10 @@ from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import moment_label
+from funnel_tui.ui.key_hold import KeyHold
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.app import FunnelApp
 
 
 def describe_call(call: LastCall, *, currency: str, now: datetime) -> Text:
@@ -34,9 +39,11 @@ class UndoConfirm(AnswersOnce, ModalScreen[bool]):
     """Returns True when the rep confirms the undo. Only `y` confirms: a held `u` or an
     enter typed ahead lands here and undoes nothing."""
 
+    # Priority bindings, answered the moment the key arrives; a yes holds the keys typed
+    # after it until the call is undone (the app's type-ahead), a no hands them on.
     BINDINGS = [
-        Binding("y", "answer(True)", "Undo it"),
-        Binding("n,escape", "answer(False)", "Keep it"),
+        Binding("y", "answer(True)", "Undo it", priority=True),
+        Binding("n,escape", "answer(False)", "Keep it", priority=True),
     ]
 
     def __init__(self, call: Text, reasons: list[str]) -> None:
@@ -55,4 +62,7 @@ class UndoConfirm(AnswersOnce, ModalScreen[bool]):
             yield Label("y undoes it · n or esc keeps it", classes="dialog-hint")
 
     def action_answer(self, confirmed: bool) -> None:
+        if confirmed:
+            funnel: FunnelApp = self.app  # type: ignore[assignment]
+            funnel.hold_keys(KeyHold.UNDO)
         self.dismiss(confirmed)
