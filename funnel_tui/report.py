@@ -325,7 +325,8 @@ def stages_table(pipeline: Pipeline, currency: str) -> Table:
     )
     table.add_column("stage (weight)", footer="total", no_wrap=True)
     for header, total in zip(("open", "value", "weighted"), totals, strict=True):
-        table.add_column(header, footer=total, justify="right", no_wrap=True)
+        # Text: the currency is user text, never markup.
+        table.add_column(header, footer=Text(total), justify="right", no_wrap=True)
     for stage in pipeline.by_stage:
         table.add_row(
             Text(f"{stage.stage} ({stage.weight}%)"),

@@ -35,9 +35,10 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_card import render_card
 from funnel_tui.ui.script_pane import ScriptView, render_script
-from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
 
 MARKUP = "[bold]Bold[/] [link=https://evil.example]Link[/link] [@click=app.quit]Quit[/]"
 CONTROLS = (
@@ -378,6 +379,32 @@ def test_the_report_shows_a_currency_symbol_as_typed(demo_storage: Storage) -> N
     )
     assert result.exit_code == 0, result.exception
     assert "[/]" in result.stdout
+
+
+async def test_a_currency_that_looks_like_markup_shows_as_typed_everywhere(
+    demo_storage: Storage,
+) -> None:
+    # Typed in the settings, it was read as markup: the card's deal value and the pace
+    # screen's pipeline totals crashed the app, on every start after.
+    db = demo_storage.db
+    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('currency', '[/]')")
+    db.execute("UPDATE prospects SET deal_value_cents = 123400")
+    db.conn.commit()
+    app = FunnelApp(demo_storage, clock=FrozenClock())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "[/]1,234.00" in assert_screen_safe(app)
+        await pilot.press("t", "ctrl+u", *"60k", "enter")
+        await settle(pilot)
+        assert any("Target [/]60,000.00" in str(n.message) for n in app._notifications)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PerformanceScreen)
+        assert "[/]60,000.00" in assert_screen_safe(app)
+        await pilot.press("escape", "l", "w", *"500", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert app.return_code is None
 
 
 def test_a_timezone_naming_a_zoneinfo_folder_still_renders(card_template: CardData) -> None:

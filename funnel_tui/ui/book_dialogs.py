@@ -223,7 +223,8 @@ class BookDialogs(_Base):
 
         def saved(summary: str | None) -> None:
             if summary:
-                self.notify(summary)
+                # The currency is user text, never markup.
+                self.notify(summary, markup=False)
                 self.reload_pace()
 
         # One indexed read: the dialog opens showing the target it would change.

@@ -82,6 +82,7 @@ class PoolClaims(_Base):
                 f"{one_line(held_by)} is on {name} now{leaves}",
                 title="Taken",
                 severity="warning",
+                markup=False,
             )
             if self.mode is QueueMode.TODAY:
                 self.reload_queue()

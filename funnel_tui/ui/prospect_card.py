@@ -110,7 +110,9 @@ def render_card(
     if card.shows_mark("prospects", prospect, "deal_value_cents"):
         contact.add_row("Deal value", MARK)
     elif prospect["deal_value_cents"]:
-        contact.add_row("Deal value", format_money(prospect["deal_value_cents"], settings.currency))
+        contact.add_row(
+            "Deal value", _literal(format_money(prospect["deal_value_cents"], settings.currency))
+        )
     contact.add_row("Source", _literal(shown("source", prospect["source"] or "—")))
     contact.add_row("Priority", shown("priority", _priority_label(prospect["priority"])))
     if prospect["do_not_call"]:

@@ -371,7 +371,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
             return
         # The form closes at once: the word under the field may not have been read.
         if "phone" in row and (warning := self._phone_warning()):
-            self.app.notify(warning, title="Phone number kept", severity="warning")
+            self.app.notify(warning, title="Phone number kept", severity="warning", markup=False)
         self.dismiss(prospect_id)
 
     def _show_changed_meanwhile(self, theirs: dict[str, Any]) -> None:
