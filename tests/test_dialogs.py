@@ -3,6 +3,7 @@ against the database."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from funnel_tui.domain import Ask
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
@@ -638,3 +640,60 @@ async def test_enter_on_the_target_period_opens_its_list_and_saves_nothing(
         assert period.value == "quarter"
         assert not period.expanded
     assert list(db.query("SELECT * FROM targets")) == before
+
+
+@pytest.mark.parametrize(
+    ("opening", "typed", "field"),
+    [
+        (["t", "ctrl+u"], "lots", "#target-amount"),
+        (["s", *["tab"] * 5, "ctrl+u"], "25:00", "#setting-calling_start"),
+        (["l", "c"], "blah", "#outcome-when"),
+    ],
+)
+async def test_keys_in_the_burst_after_a_refused_enter_never_reach_its_field(
+    demo_app: FunnelApp, opening: list[str], typed: str, field: str
+) -> None:
+    db = demo_app.storage.db
+    calls_before = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        # The text at a typist's pace, then enter and the next keys in one burst: enter is
+        # refused with nothing waiting in the field, before the keys after it arrive.
+        await pilot.press(*opening, *typed)
+        await settle(pilot)
+        dialog = demo_app.screen
+        # As in a terminal after a pause, the burst arrives with nothing waiting in any
+        # field's queue (Pilot's pause leaves a callback of its own in each), and the app
+        # handles it before Pilot asks the fields anything again.
+        keys_handled = asyncio.get_running_loop().create_future()
+
+        def type_now() -> None:
+            burst(demo_app, "enter", "p", "j")
+            demo_app.call_later(keys_handled.set_result, None)
+
+        once_caught_up(dialog.query(Input), type_now)
+        await keys_handled
+        await settle(pilot)
+        assert dialog.query_one(field, Input).value == typed
+        assert "keys typed after enter were not applied" in demo_app.export_screenshot().replace(
+            "&#160;", " "
+        )
+        # Typed once the refusal shows, keys go to the field again.
+        await pilot.press("x")
+        await settle(pilot)
+        assert dialog.query_one(field, Input).value == typed + "x"
+    assert db["calls"].count == calls_before
+
+
+async def test_a_refused_setting_typed_at_full_speed_says_the_keys_after_it_were_dropped(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "s", *["tab"] * 5, "ctrl+u", *"25:00", "enter", "p", "j")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert screen.query_one("#setting-calling_start", Input).value == "25:00"
+        # The field's own check, handled after the save, keeps the note.
+        status = shown_text(screen.query_one("#settings-status", Static)).strip()
+        assert status == "1 setting(s) to fix · keys typed after enter were not applied"

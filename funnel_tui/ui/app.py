@@ -347,6 +347,22 @@ class FunnelApp(App[None]):
         self._held_keys = None
         return dropped
 
+    def drop_held_keys_once_shown(self, dropped: Callable[[], object]) -> None:
+        """For a dialog that stays open after enter (it refused to save): go on holding
+        the keys until what it says is on screen, then forget them, calling `dropped` when
+        there were any.
+
+        The keys that arrived before the rep could see the refusal (the rest of a burst,
+        `lots enter p j`) were meant for what comes after the dialog and never reach its
+        fields; those typed once it shows are typed into them.
+        """
+
+        def drop() -> None:
+            if self.drop_held_keys():
+                dropped()
+
+        self.call_after_refresh(drop)
+
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
         # keep the rest for that hold's release.

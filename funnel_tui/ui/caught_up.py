@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterable
 
 from textual.widget import Widget
 
+# What a dialog that refused enter says when it dropped the keys typed after it.
+KEYS_NOT_APPLIED = "keys typed after enter were not applied"
+
 
 def once_caught_up(fields: Iterable[Widget], then: Callable[[], object]) -> None:
     """Call `then` once every one of `fields` has handled the keys already sent to it.

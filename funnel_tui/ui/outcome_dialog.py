@@ -37,7 +37,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.caught_up import once_caught_up
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.slow_write import say_when_waiting
 
@@ -458,9 +458,10 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
         The keys typed after enter were meant for the next prospect; they are dropped,
         never typed into this call."""
         said = [reason] if reason else []
-        if self.funnel.drop_held_keys():
-            said.append("keys typed after enter were not applied")
         self._error(" · ".join(said))
+        self.funnel.drop_held_keys_once_shown(
+            lambda: self._error(" · ".join([*said, KEYS_NOT_APPLIED]))
+        )
 
     def _hold_painting(self) -> None:
         """Paint nothing while the call commits (a few milliseconds, keys held meanwhile):

@@ -18,7 +18,7 @@ from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
 from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.caught_up import once_caught_up
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -65,6 +65,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         are the team's. Empty in a SQLite file, which keeps them all."""
         self.refused: set[str] = set()
         """The settings whose error is on screen: each clears once it is fixed."""
+        self._keys_dropped = False
+        """Keys typed after the last save key were dropped (it saved nothing)."""
         self.hours_edited = "calling_end"
         """The calling hours setting typed last: a start and end that do not fit are
         refused under it."""
@@ -156,15 +158,21 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         self.refused.discard(key)
         return text
 
-    def _show_status(self, *also: str) -> None:
+    def _show_status(self) -> None:
         said = [f"{len(self.refused)} setting(s) to fix"] if self.refused else []
-        self.query_one("#settings-status", Static).update(Text(" · ".join([*said, *also]), "red"))
+        if self._keys_dropped:
+            said.append(KEYS_NOT_APPLIED)
+        self.query_one("#settings-status", Static).update(Text(" · ".join(said), "red"))
 
     def _drop_held_keys(self) -> None:
         """Nothing was saved: the keys typed after enter were meant for the screen below,
-        and never reach the fields."""
-        if self.funnel.drop_held_keys():
-            self._show_status("keys typed after enter were not applied")
+        and never reach the fields. The status says so until the next save."""
+
+        def dropped() -> None:
+            self._keys_dropped = True
+            self._show_status()
+
+        self.funnel.drop_held_keys_once_shown(dropped)
 
     @on(Input.Changed)
     def _recheck(self, event: Input.Changed) -> None:
@@ -183,6 +191,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
                 self._show_error(key)
 
     def action_submit(self) -> None:
+        self._keys_dropped = False
         self.funnel.hold_keys()
         once_caught_up(self.query(Input).results(Input), self._save)
 
@@ -238,10 +247,11 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
             with waiting_said(self, status.update):
                 await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
-            said = [f"Not saved: {describe_error(error)} (enter tries again)"]
-            if self.funnel.drop_held_keys():
-                said.append("keys typed after enter were not applied")
-            status.update(Text(" · ".join(said), "red"))
+            not_saved = f"Not saved: {describe_error(error)} (enter tries again)"
+            status.update(Text(not_saved, "red"))
+            self.funnel.drop_held_keys_once_shown(
+                lambda: status.update(Text(f"{not_saved} · {KEYS_NOT_APPLIED}", "red"))
+            )
             return
         self.dismiss(True)
         # The screen is off the stack: the keys typed after enter reach the screen below.

@@ -19,7 +19,7 @@ from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.caught_up import once_caught_up
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -207,9 +207,10 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         keys typed after enter were meant for what comes after the dialog: they are
         dropped, never typed into the target."""
         said = [reason] if reason else []
-        if self.funnel.drop_held_keys():
-            said.append("keys typed after enter were not applied")
-        self.query_one("#target-error", Static).update(Text(" · ".join(said), "red"))
+        self._say(" · ".join(said))
+        self.funnel.drop_held_keys_once_shown(
+            lambda: self._say(" · ".join([*said, KEYS_NOT_APPLIED]))
+        )
 
     def _say(self, message: str) -> None:
         self.query_one("#target-error", Static).update(Text(message, "red"))
