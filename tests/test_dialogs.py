@@ -261,6 +261,17 @@ async def test_escape_asks_before_discarding_changes_and_not_when_there_are_none
             await settle(pilot)
             assert demo_app.screen is dialog
             assert dialog.query_one(field, Input).value == typed
+        # Only y discards: an enter typed ahead keeps the question up.
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        # Keys typed right after escape wait for the question, never join the field.
+        await pilot.press("n")
+        await settle(pilot)
+        burst(demo_app, "escape", "n")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        assert dialog.query_one(field, Input).value == typed
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
@@ -697,3 +708,17 @@ async def test_a_refused_setting_typed_at_full_speed_says_the_keys_after_it_were
         # The field's own check, handled after the save, keeps the note.
         status = shown_text(screen.query_one("#settings-status", Static)).strip()
         assert status == "1 setting(s) to fix · keys typed after enter were not applied"
+
+
+async def test_escape_on_the_open_period_list_closes_the_list_only(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "ctrl+u", *"90k", "tab", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        period = dialog.query_one("#target-period", Select)
+        assert period.expanded
+        await pilot.press("escape")
+        await settle(pilot)
+        assert demo_app.screen is dialog and not period.expanded
+        assert dialog.query_one("#target-amount", Input).value == "90k"

@@ -31,8 +31,7 @@ from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.confirm_dialog import ConfirmDialog
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
 DIGIT_KEYS = "123456789"
@@ -72,7 +71,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", priority=True),
         Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        CANCEL_BINDING,
         *(
             Binding(digit, f"pick({number})", f"Template {digit}", show=False)
             for number, digit in enumerate(DIGIT_KEYS)
@@ -172,7 +171,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
             return self.draft is not None
         if action == "external_editor":
             return self.draft is not None and self.sent is None
-        return True
+        return super().check_action(action, parameters)
 
     def action_pick(self, number: int) -> None:
         if number < len(self.templates) and not self._busy:
@@ -242,7 +241,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
                 "The email went out but is not recorded: it will be missing from the"
                 " prospect's timeline. Leave anyway?"
             )
-            self.app.push_screen(ConfirmDialog(question, yes="leave"), self._discard_answered)
+            self.ask_before_leaving(question, yes="leave")
             return
         super().action_cancel()
 

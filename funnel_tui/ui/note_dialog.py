@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -15,7 +14,7 @@ from textual.widgets import Input, Label, Static
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 NoteSaver = Callable[[str], Awaitable[None]]
@@ -30,7 +29,7 @@ class NoteDialog(AnswersOnce, DiscardGuard, ModalScreen[bool]):
 
     AUTO_FOCUS = "#note-text"
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [CANCEL_BINDING]
 
     def __init__(self, prospect_name: str, *, save: NoteSaver) -> None:
         super().__init__()

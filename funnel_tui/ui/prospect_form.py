@@ -25,7 +25,7 @@ from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
     AUTO_FOCUS = "#field-name"
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        CANCEL_BINDING,
         Binding("ctrl+s", "save", "Save"),
         # Reached only from a flag: a text field and a list take enter themselves.
         Binding("enter", "save", "Save", show=False),

@@ -19,7 +19,7 @@ from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_se
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
     # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
     # typed before them; the keys typed after them are held for the screen below.
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        CANCEL_BINDING,
         Binding("enter,ctrl+s", "submit", "Save", priority=True),
     ]
 

@@ -20,7 +20,7 @@ from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     # opens the pace screen, it never joins the amount).
     BINDINGS = [
         Binding("enter", "submit", "Save", show=False, priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        CANCEL_BINDING,
     ]
 
     def __init__(
@@ -103,7 +103,9 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the period, enter opens its list and picks from it.
-        return action != "submit" or isinstance(self.focused, Input)
+        if action == "submit":
+            return isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         amount, period, calls = self.opened_with
