@@ -722,3 +722,21 @@ async def test_escape_on_the_open_period_list_closes_the_list_only(demo_app: Fun
         await settle(pilot)
         assert demo_app.screen is dialog and not period.expanded
         assert dialog.query_one("#target-amount", Input).value == "90k"
+
+
+async def test_a_period_picked_at_full_speed_is_the_one_saved(demo_app: FunnelApp) -> None:
+    from funnel_tui.domain import PERIOD_KINDS
+
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        opened_on = demo_app.screen.query_one("#target-period", Select).value
+        picked = PERIOD_KINDS[PERIOD_KINDS.index(opened_on) + 1]
+        burst(demo_app, "ctrl+u", *"80k", "tab", "enter", "down", "enter")
+        burst(demo_app, "tab", "ctrl+u", *"25", "enter", "p")
+        await settle(pilot)
+    # Down picked the period after the one the dialog opened on.
+    saved = list(db.query("SELECT * FROM targets WHERE amount_cents = 8000000"))
+    assert [(row["period"], row["calls_per_day"]) for row in saved] == [(picked, 25)]

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
@@ -78,6 +78,10 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     # opens the pace screen, it never joins the amount).
     BINDINGS = [
         Binding("enter", "submit", "Save", show=False, priority=True),
+        # In the open period list, the arrows move as they arrive: a key that waited its
+        # turn behind the list's other keys moved it after enter had picked.
+        Binding("down", "move_in_period_list(1)", show=False, priority=True),
+        Binding("up", "move_in_period_list(-1)", show=False, priority=True),
         CANCEL_BINDING,
     ]
 
@@ -101,11 +105,35 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     def funnel(self) -> FunnelApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def period(self) -> Select[str]:
+        return self.query_one("#target-period", Select)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # On the period, enter opens its list and picks from it.
+        # On the period, enter opens its list, and in the list picks (action_submit).
         if action == "submit":
-            return isinstance(self.focused, Input)
+            return self.focused is not None and (
+                isinstance(self.focused, Input) or self.period in self.focused.ancestors_with_self
+            )
+        if action == "move_in_period_list":
+            return self._period_list() is not None
         return super().check_action(action, parameters)
+
+    def _period_list(self) -> OptionList | None:
+        """The period's list, when it is open with the focus in it."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and self.period in focused.ancestors:
+            return focused
+        return None
+
+    def action_move_in_period_list(self, step: int) -> None:
+        options = self._period_list()
+        if options is not None:
+            options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def on_mount(self) -> None:
+        self._picking = False
+        self.watch(self.period, "expanded", self._period_list_shown, init=False)
 
     def compose(self) -> ComposeResult:
         amount, period, calls = self.opened_with
@@ -192,8 +220,36 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         return True
 
     def action_submit(self) -> None:
+        period = self.period
+        if self.focused is period:
+            # Open the list with the focus in it at once: the keys typed right after enter
+            # (down, enter) pick in it. Select would move the focus a moment later, and
+            # they went to the closed period meanwhile, which did nothing with them.
+            period.action_show_overlay()
+            self.set_focus(period.query_one(OptionList))
+            return
+        if (options := self._period_list()) is not None:
+            self._pick_period(options)
+            return
         self.funnel.hold_keys()
         once_caught_up(self.query(Input).results(Input), self._submit)
+
+    def _pick_period(self, options: OptionList) -> None:
+        """Enter in the open list: pick the option highlighted, holding the keys after it
+        until the period has taken the pick and the focus (a tab typed at once would
+        otherwise leave from the list, and the period take the focus back from the next
+        field)."""
+        if options.highlighted is None:
+            return
+        self._picking = True
+        self.funnel.hold_keys()
+        options.action_select()
+
+    def _period_list_shown(self, shown: bool) -> None:
+        if not shown and self._picking:
+            self._picking = False
+            # After the focus the pick gave the period, asked of the app just before.
+            self.app.call_later(self.funnel.release_keys)
 
     def _submit(self) -> None:
         amount_reads, calls_read = self._check_amount(saving=True), self._check_calls()
