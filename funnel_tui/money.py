@@ -8,6 +8,8 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
+from funnel_tui.text import quoted
+
 # Shown in place of a figure that has no value (the attainment of a target of 0).
 NO_FIGURE = "–"
 
@@ -29,7 +31,7 @@ class AmountError(ValueError):
     def __init__(self, text: str, reason: str = "") -> None:
         why = f" ({reason})" if reason else ""
         super().__init__(
-            f"{text!r} is not an amount{why}: use a number like 50000, 50,000, 1200.50, "
+            f"{quoted(text)} is not an amount{why}: use a number like 50000, 50,000, 1200.50, "
             "50k, 1.5k or 2m, optionally with a currency symbol such as $1,200.50"
         )
 
@@ -39,7 +41,7 @@ class AmountTooLarge(AmountError):
 
     def __init__(self, text: str) -> None:
         ValueError.__init__(
-            self, f"{text!r} is too large: an amount is at most {format_money(MAX_CENTS, '')}"
+            self, f"{quoted(text)} is too large: an amount is at most {format_money(MAX_CENTS, '')}"
         )
 
 

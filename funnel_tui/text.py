@@ -44,6 +44,18 @@ def one_line(value: str | None) -> str:
     return " ".join(clean_text(value).split())
 
 
+# How much of a refused text a message repeats: a whole pasted page would push everything
+# else off the dialog.
+QUOTED_AT_MOST = 40
+
+
+def quoted(text: str) -> str:
+    """`text` quoted for a message that refuses it, cut to QUOTED_AT_MOST characters."""
+    if len(text) > QUOTED_AT_MOST:
+        text = text[: QUOTED_AT_MOST - 1] + "…"
+    return repr(text)
+
+
 # What terminals paste as a line break or a column gap: tmux and xterm-style terminals send
 # a line break as a carriage return, Windows copies CR LF, word processors copy U+2028 and
 # U+2029, and str.splitlines also breaks at the ASCII separators and NEL.

@@ -176,3 +176,11 @@ async def test_the_target_dialog_refuses_more_than_ten_billion(demo_app: FunnelA
         error = shown_text(demo_app.screen.query_one("#target-check", Static))
         assert "is too large: an amount is at most 10,000,000,000.00" in error
     assert list(db.query("SELECT * FROM targets")) == targets_before
+
+
+def test_a_pasted_page_of_digits_is_refused_in_a_short_message() -> None:
+    with pytest.raises(AmountError) as raised:
+        parse_amount("9" * 5000)
+    message = str(raised.value)
+    assert message.startswith("'" + "9" * 39 + "…' is too large")
+    assert len(message) < 120

@@ -18,6 +18,7 @@ from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
+from funnel_tui.text import quoted
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
@@ -61,7 +62,9 @@ def check_calls_per_day(calls_per_day: str) -> int | None:
         and (calls := int(significant)) <= MAX_CALLS_PER_DAY
     ):
         return calls
-    raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}, not {text!r}")
+    raise ValueError(
+        f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY}, not {quoted(text)}"
+    )
 
 
 class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
