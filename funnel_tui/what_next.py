@@ -64,7 +64,9 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
         what = "next try"
     else:
         what = TASK_WORDS.get(kind, "next") if kind is not None else "next"
-    return f"{what} {_when(due, prospect_tz, now)}"
+    # An open task the call left as it was (a meeting booked for yesterday) is due already.
+    overdue = " overdue since" if due < now else ""
+    return f"{what}{overdue} {_when(due, prospect_tz, now)}"
 
 
 def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:
@@ -82,6 +84,8 @@ def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:
     days = (local.date() - today).days
     if days == 0:
         day = "today"
+    elif days == -1:
+        day = "yesterday"
     elif days == 1:
         day = "tomorrow"
     elif 1 < days < 7:

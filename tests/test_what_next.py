@@ -80,6 +80,13 @@ def logged(outcome: Outcome, due: str | None = None, kind: str | None = None) ->
             None,
             "Logged not interested for Kate Sullivan: no more calls",
         ),
+        # A meeting booked before, for yesterday, and still open after a win.
+        (
+            logged(Outcome.WON, "2026-11-29T09:00", "meeting"),
+            None,
+            50_000,
+            "Logged won for Kate Sullivan: $500 won, meeting overdue since yesterday 09:00",
+        ),
         (
             logged(Outcome.DO_NOT_CALL, "2026-12-01T09:30", "call"),
             None,
