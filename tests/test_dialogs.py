@@ -740,3 +740,32 @@ async def test_a_period_picked_at_full_speed_is_the_one_saved(demo_app: FunnelAp
     # Down picked the period after the one the dialog opened on.
     saved = list(db.query("SELECT * FROM targets WHERE amount_cents = 8000000"))
     assert [(row["period"], row["calls_per_day"]) for row in saved] == [(picked, 25)]
+
+
+async def test_enter_again_right_after_a_period_pick_never_stops_the_keys(
+    demo_app: FunnelApp,
+) -> None:
+    from funnel_tui.domain import PERIOD_KINDS
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "ctrl+u", *"80k")
+        await settle(pilot)
+        period = demo_app.screen.query_one("#target-period", Select)
+        opened_on = period.value
+        burst(demo_app, "tab", "enter", "down", "enter", "enter")
+        await settle(pilot)
+        assert period.value == PERIOD_KINDS[PERIOD_KINDS.index(opened_on) + 1]
+        await pilot.press("enter")
+        await settle(pilot)
+        # Nothing holds the keys for good: they go on acting.
+        assert demo_app._held_keys is None
+        for _ in range(3):
+            if isinstance(demo_app.screen, ConfirmDialog | MainScreen):
+                break
+            await pilot.press("escape")
+            await settle(pilot)
+        if isinstance(demo_app.screen, ConfirmDialog):
+            await pilot.press("y")
+            await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)

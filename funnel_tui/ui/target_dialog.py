@@ -115,8 +115,12 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the period, enter opens its list, and in the list picks (action_submit).
         if action == "submit":
-            return self.focused is not None and (
-                isinstance(self.focused, Input) or self.period in self.focused.ancestors_with_self
+            # With nothing focused (a pick at full speed can leave it so), enter saves.
+            focused = self.focused
+            return (
+                focused is None
+                or isinstance(focused, Input)
+                or self.period in focused.ancestors_with_self
             )
         if action == "move_in_period_list":
             return self._period_list() is not None
@@ -125,8 +129,8 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     def _period_list(self) -> OptionList | None:
         """The period's list, when it is open with the focus in it."""
         focused = self.focused
-        if isinstance(focused, OptionList) and self.period in focused.ancestors:
-            return focused
+        if isinstance(focused, OptionList) and self.period.expanded:
+            return focused if self.period in focused.ancestors else None
         return None
 
     def action_move_in_period_list(self, step: int) -> None:
@@ -224,6 +228,12 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
 
     def action_submit(self) -> None:
         period = self.period
+        if self.focused is not period and self.focused in period.query(OptionList):
+            if not period.expanded:
+                # The list closed under the focus (Select's late "lost focus" after a pick
+                # typed at full speed): the focus goes back to the period, and enter opens
+                # the list again, as it does typed slowly.
+                self.set_focus(period)
         if self.focused is period:
             # Open the list with the focus in it at once: the keys typed right after enter
             # (down, enter) pick in it. Select would move the focus a moment later, and
