@@ -228,12 +228,11 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
 
     def action_submit(self) -> None:
         period = self.period
-        if self.focused is not period and self.focused in period.query(OptionList):
-            if not period.expanded:
-                # The list closed under the focus (Select's late "lost focus" after a pick
-                # typed at full speed): the focus goes back to the period, and enter opens
-                # the list again, as it does typed slowly.
-                self.set_focus(period)
+        if not period.expanded and self.focused in period.query(OptionList):
+            # The list closed under the focus (Select's late "lost focus" after a pick
+            # typed at full speed): the focus goes back to the period, and enter opens
+            # the list again, as it does typed slowly.
+            self.set_focus(period)
         if self.focused is period:
             # Open the list with the focus in it at once: the keys typed right after enter
             # (down, enter) pick in it. Select would move the focus a moment later, and
