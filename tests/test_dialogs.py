@@ -769,3 +769,25 @@ async def test_enter_again_right_after_a_period_pick_never_stops_the_keys(
             await pilot.press("y")
             await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
+
+
+@pytest.mark.parametrize(("key", "discarded"), [("alt+y", True), ("alt+n", False)])
+async def test_escape_and_a_key_read_as_one_alt_key_are_both_applied(
+    demo_app: FunnelApp, key: str, discarded: bool
+) -> None:
+    db = demo_app.storage.db
+    before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "ctrl+u", *"77k")
+        await settle(pilot)
+        dialog = demo_app.screen
+        # A terminal's escape with the next key right behind it: Textual reads alt+key.
+        demo_app.post_message(events.Key(key, key[-1]))
+        await settle(pilot)
+        if discarded:
+            assert isinstance(demo_app.screen, MainScreen)
+        else:
+            assert demo_app.screen is dialog
+            assert dialog.query_one("#target-amount", Input).value == "77k"
+    assert list(db.query("SELECT * FROM targets")) == before

@@ -372,6 +372,18 @@ class FunnelApp(App[None]):
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key.startswith("alt+")
+            and event.character
+        ):
+            # Textual's input parser reads escape and a key typed within its escape delay
+            # (about a tenth of a second) as alt and that key. The app binds no alt key: they
+            # are the two keys a fast typist pressed (`escape y` to discard), in that order.
+            for key in (events.Key("escape", "\x1b"), events.Key(event.key[4:], event.character)):
+                await self.on_event(key)
+            return
         if isinstance(event, events.Paste) and not event.is_forwarded:
             # TextArea's module (and its document model) loads on the first paste, not at
             # start-up; the email screen imports it anyway.
