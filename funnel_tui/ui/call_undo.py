@@ -160,6 +160,9 @@ class CallUndo(_Base):
             self.notify("Nothing to undo.", severity="warning")
             return
         session.undid_last = True
+        # SQLite may give its id to the next call written, by this app or another program:
+        # that call was not logged here unless it is logged (or redone) here again.
+        session.logged.discard(undone.call_id)
         session.redoable.append(undone)
         message = (
             f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
