@@ -297,3 +297,26 @@ async def test_a_call_from_elsewhere_that_takes_an_undone_call_s_id_is_asked_abo
         await pilot.press("u")
         await settle(pilot)
         assert "it was not logged in this session" in confirm_text(demo_app)
+
+
+async def test_keys_typed_after_an_undo_that_fails_are_dropped_and_said(
+    demo_app: FunnelApp,
+) -> None:
+    from tests.test_app import burst
+
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await log_no_answers(pilot, 1)
+        count = len(calls(db))
+        # Another tool spoils the call's undo record: the undo is refused.
+        db.execute("UPDATE undo_log SET prospect_before = '[]'")
+        db.conn.commit()
+        burst(demo_app, "u", "j", "l", "v", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        said = notices(demo_app)
+        assert said[-1] == "Keys typed after u were not applied."
+        assert said[-2].startswith("Not undone: the undo record of call")
+    # Neither undone nor a voicemail logged in its stead.
+    assert len(calls(db)) == count

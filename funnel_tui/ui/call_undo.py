@@ -95,6 +95,13 @@ class CallUndo(_Base):
         self.undo_session.busy = False
         self.funnel.release_keys(KeyHold.UNDO)
 
+    def _undo_failed(self, key: str) -> None:
+        """The undo or redo changed nothing: the keys typed after it were meant for the
+        book it would have left, and are dropped (said once, beside why it failed)."""
+        self.undo_session.busy = False
+        if self.funnel.drop_held_keys():
+            self.notify(f"Keys typed after {key} were not applied.", severity="warning")
+
     @work(group="undo")
     async def _ask_then_undo(self) -> None:
         # The call log and the dialog load with the first undo, not at start-up.
@@ -106,8 +113,8 @@ class CallUndo(_Base):
             rep = self.funnel.rep
             call = await self.funnel.in_db_thread(lambda db: last_call(db, rep))
         except Exception as error:  # an unreadable file: say so, the app carries on
-            self._undo_settled()
             self._not_undone(error)
+            self._undo_failed("u")
             return
         if call is None:
             self._undo_settled()
@@ -143,17 +150,17 @@ class CallUndo(_Base):
                     lambda db: undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
                 )
         except LastCallChanged as changed:
-            self._undo_settled()
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
+            self._undo_failed("u")
             return
         except UndoRecordUnreadable as unreadable:
             # Trying again would meet the same record: no retry is offered.
-            self._undo_settled()
             self.notify(f"Not undone: {unreadable}", severity="error", timeout=8, markup=False)
+            self._undo_failed("u")
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
-            self._undo_settled()
             self._not_undone(error)
+            self._undo_failed("u")
             return
         if undone is None:
             self._undo_settled()
@@ -212,8 +219,8 @@ class CallUndo(_Base):
                     )
                 )
         except Exception as error:  # a failed write changes nothing; the app carries on
-            self._undo_settled()
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
+            self._undo_failed("ctrl+y")
             return
         session.redoable.pop()
         session.call_redone(logged.call_id)
