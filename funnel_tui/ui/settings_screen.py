@@ -67,6 +67,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         """The settings whose error is on screen: each clears once it is fixed."""
         self._keys_dropped = False
         """Keys typed after the last save key were dropped (it saved nothing)."""
+        self._dropped_with: dict[str | None, str] = {}
+        """What the fields held then."""
         self.hours_edited = "calling_end"
         """The calling hours setting typed last: a start and end that do not fit are
         refused under it."""
@@ -170,6 +172,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
 
         def dropped() -> None:
             self._keys_dropped = True
+            self._dropped_with = {field.id: field.value for field in self.query(Input)}
             self._show_status()
 
         self.funnel.drop_held_keys_once_shown(dropped)
@@ -179,6 +182,12 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         # Checked as the rep types: a refusal shows under the field at once and clears
         # once the value reads.
         key = (event.input.id or "").removeprefix("setting-")
+        # Typing once the dropped keys were said: they are not dropped any more. A field
+        # telling late of a key typed before (its value has moved on since, or is what it
+        # held then) changes nothing.
+        typed_since = event.value == event.input.value != self._dropped_with.get(event.input.id)
+        if self._keys_dropped and typed_since:
+            self._keys_dropped = False
         if key in SETTING_WORDS:
             if key in HOUR_KEYS:
                 self.hours_edited = key

@@ -140,6 +140,11 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._picking = False
+        # Why enter saved nothing, and whether the keys typed after it were dropped (said
+        # until the rep types in a field again).
+        self._not_saved_because = ""
+        self._keys_dropped = False
+        self._dropped_with: dict[str | None, str] = {}
         self.watch(self.period, "expanded", self._period_list_shown, init=False)
 
     def compose(self) -> ComposeResult:
@@ -195,12 +200,23 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         return self._typed() != self.opened_with
 
     @on(Input.Changed, "#target-amount")
-    def _amount_changed(self) -> None:
+    def _amount_changed(self, event: Input.Changed) -> None:
         self._check_amount(saving=False)
+        self._typed_again(event)
 
     @on(Input.Changed, "#target-calls")
-    def _calls_changed(self) -> None:
+    def _calls_changed(self, event: Input.Changed) -> None:
         self._check_calls()
+        self._typed_again(event)
+
+    def _typed_again(self, event: Input.Changed) -> None:
+        """Typing once the dropped keys were said: they are not dropped any more. A field
+        telling late of a key typed before (its value has moved on since, or is what it
+        held then) changes nothing."""
+        held = self._dropped_with.get(event.input.id)
+        if self._keys_dropped and event.value == event.input.value != held:
+            self._keys_dropped = False
+            self._say(self._not_saved_because)
 
     def _check_amount(self, *, saving: bool) -> bool:
         """Read the amount back, or say why it does not read (an empty one only on a save);
@@ -276,11 +292,15 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         """Enter did not save: say why (empty when each field says it under itself). The
         keys typed after enter were meant for what comes after the dialog: they are
         dropped, never typed into the target."""
-        said = [reason] if reason else []
-        self._say(" · ".join(said))
-        self.funnel.drop_held_keys_once_shown(
-            lambda: self._say(" · ".join([*said, KEYS_NOT_APPLIED]))
-        )
+        self._not_saved_because = reason
+        self._say(reason)
+
+        def dropped() -> None:
+            self._keys_dropped = True
+            self._dropped_with = {field.id: field.value for field in self.query(Input)}
+            self._say(" · ".join(part for part in (reason, KEYS_NOT_APPLIED) if part))
+
+        self.funnel.drop_held_keys_once_shown(dropped)
 
     def _say(self, message: str) -> None:
         self.query_one("#target-error", Static).update(Text(message, "red"))
