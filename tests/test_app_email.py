@@ -616,3 +616,15 @@ async def test_the_picker_greys_out_the_templates_that_do_not_fit_and_says_why(
             f"no proposal was sent to {prospect['name']}: proposal_follow_up needs one"
         )
         assert not app.screen.query_one("#email-fields").display
+
+
+async def test_a_key_typed_in_the_subject_adds_to_it(demo_storage: Storage, tmp_path: Path) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot, "2")
+        subject = screen.query_one("#email-subject", Input)
+        drafted = subject.value
+        await pilot.press("shift+tab", "!")
+        await settle(pilot)
+        assert subject.value == drafted + "!"

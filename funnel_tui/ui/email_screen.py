@@ -133,7 +133,9 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
                     yield Static(id="email-to")
                 with Horizontal(classes="email-row"):
                     yield Label("Subject", classes="email-label")
-                    yield Input(placeholder="subject", id="email-subject")
+                    # Focused, the subject carries on from the end of its text: select-all
+                    # there let the next key replace the whole subject.
+                    yield Input(placeholder="subject", id="email-subject", select_on_focus=False)
                 yield TextArea(id="email-body", soft_wrap=True)
                 yield Static(id="email-about")
             yield Static(id="email-status")
