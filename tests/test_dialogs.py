@@ -795,3 +795,29 @@ async def test_escape_and_a_key_read_as_one_alt_key_are_both_applied(
             assert demo_app.screen is dialog
             assert dialog.query_one("#target-amount", Input).value == "77k"
     assert list(db.query("SELECT * FROM targets")) == before
+
+
+async def test_a_longer_target_saved_beside_a_shorter_one_says_which_the_gauge_follows(
+    demo_app: FunnelApp,
+) -> None:
+    from funnel_tui.domain import PERIOD_KINDS
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        shown = demo_app.screen.query_one("#target-period", Select).value
+        assert shown != "year"
+        # The year's target is saved; the gauge keeps the shorter one that covers today.
+        await pilot.press("ctrl+u", *"900k", "tab", "enter")
+        for _ in range(PERIOD_KINDS.index("year") - PERIOD_KINDS.index(shown)):
+            await pilot.press("down")
+        await pilot.press("enter", "tab", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        said = [str(notification.message) for notification in demo_app._notifications]
+        assert said[-1].startswith("Target $900,000.00 for 2026-01-01 to 2026-12-31")
+        assert said[-1].endswith(
+            f"; the gauge and the pace screen follow the {shown}'s target, the shortest that"
+            " covers today"
+        )

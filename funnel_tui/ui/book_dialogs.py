@@ -208,18 +208,29 @@ class BookDialogs(_Base):
 
         async def save(entry: TargetEntry) -> str:
             today = self.funnel.clock().date()
-            row = await self.funnel.in_db_thread(
-                lambda db: set_target(
+            rep = self.funnel.rep
+
+            def write(db: sqlite_utils.Database) -> tuple[dict[str, Any], dict[str, Any] | None]:
+                row = set_target(
                     db,
                     amount_cents=entry.amount_cents,
                     period=entry.period,
                     today=today,
                     calls_per_day=entry.calls_per_day,
-                    rep=self.funnel.rep,
+                    rep=rep,
                 )
-            )
+                return row, find_target(db, today, rep=rep)
+
+            row, shown = await self.funnel.in_db_thread(write)
             amount = format_money(row["amount_cents"], self.funnel.settings.currency)
-            return f"Target {amount} for {row['starts_on']} to {row['ends_on']}"
+            said = f"Target {amount} for {row['starts_on']} to {row['ends_on']}"
+            if shown is not None and shown["id"] != row["id"]:
+                # A year's target beside a quarter's: the gauge keeps to the quarter's.
+                said += (
+                    f"; the gauge and the pace screen follow the {shown['period']}'s target,"
+                    " the shortest that covers today"
+                )
+            return said
 
         def saved(summary: str | None) -> None:
             if summary:
