@@ -1,4 +1,5 @@
-"""Act once fields have taken every key already sent to them.
+"""Act once fields have taken every key already sent to them, and remember the keys a
+refused enter dropped.
 
 Keys reach a field through its own message queue, and a priority binding (enter that
 saves) runs the moment its key arrives at the app: in a burst typed at full speed, the
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textual.widget import Widget
+from textual.widgets import Input
 
 # What a dialog that refused enter says when it dropped the keys typed after it.
 KEYS_NOT_APPLIED = "keys typed after enter were not applied"
@@ -34,3 +36,30 @@ def once_caught_up(fields: Iterable[Widget], then: Callable[[], object]) -> None
 
     for field in tuple(behind):
         field.call_later(caught_up, field)
+
+
+class DroppedKeys:
+    """Whether a dialog says that the keys typed after its refused enter were dropped: from
+    the drop until the rep types in one of its fields again."""
+
+    def __init__(self) -> None:
+        self.said = False
+        self._held: dict[str | None, str] = {}
+        """What each field held at the drop."""
+
+    def dropped(self, fields: Iterable[Input]) -> None:
+        self.said = True
+        self._held = {field.id: field.value for field in fields}
+
+    def forget(self) -> None:
+        self.said = False
+
+    def typed(self, event: Input.Changed) -> bool:
+        """Whether this change ends what is said: the rep typed since the drop. A field
+        telling late of a key typed before (its value has moved on since, or is what it
+        held at the drop) changes nothing."""
+        held = self._held.get(event.input.id)
+        if self.said and event.value == event.input.value != held:
+            self.said = False
+            return True
+        return False

@@ -18,7 +18,7 @@ from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
 from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -65,10 +65,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         are the team's. Empty in a SQLite file, which keeps them all."""
         self.refused: set[str] = set()
         """The settings whose error is on screen: each clears once it is fixed."""
-        self._keys_dropped = False
-        """Keys typed after the last save key were dropped (it saved nothing)."""
-        self._dropped_with: dict[str | None, str] = {}
-        """What the fields held then."""
+        self._dropped_keys = DroppedKeys()
+        """Whether the keys typed after the last save key were dropped (it saved nothing)."""
         self.hours_edited = "calling_end"
         """The calling hours setting typed last: a start and end that do not fit are
         refused under it."""
@@ -162,7 +160,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
 
     def _show_status(self) -> None:
         said = [f"{len(self.refused)} setting(s) to fix"] if self.refused else []
-        if self._keys_dropped:
+        if self._dropped_keys.said:
             said.append(KEYS_NOT_APPLIED)
         self.query_one("#settings-status", Static).update(Text(" · ".join(said), "red"))
 
@@ -171,8 +169,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         and never reach the fields. The status says so until the next save."""
 
         def dropped() -> None:
-            self._keys_dropped = True
-            self._dropped_with = {field.id: field.value for field in self.query(Input)}
+            self._dropped_keys.dropped(self.query(Input).results(Input))
             self._show_status()
 
         self.funnel.drop_held_keys_once_shown(dropped)
@@ -182,12 +179,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         # Checked as the rep types: a refusal shows under the field at once and clears
         # once the value reads.
         key = (event.input.id or "").removeprefix("setting-")
-        # Typing once the dropped keys were said: they are not dropped any more. A field
-        # telling late of a key typed before (its value has moved on since, or is what it
-        # held then) changes nothing.
-        typed_since = event.value == event.input.value != self._dropped_with.get(event.input.id)
-        if self._keys_dropped and typed_since:
-            self._keys_dropped = False
+        # Typing once the dropped keys were said: they are not dropped any more.
+        self._dropped_keys.typed(event)
         if key in SETTING_WORDS:
             if key in HOUR_KEYS:
                 self.hours_edited = key
@@ -200,7 +193,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
                 self._show_error(key)
 
     def action_submit(self) -> None:
-        self._keys_dropped = False
+        self._dropped_keys.forget()
         self.funnel.hold_keys()
         once_caught_up(self.query(Input).results(Input), self._save)
 

@@ -20,7 +20,7 @@ from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import quoted
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
 
@@ -103,6 +103,11 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
             self.current.get("period", "month"),
             str(calls) if calls is not None else "",
         )
+        # An option picked in the period's list, not yet taken by the period.
+        self._picking = False
+        # Why enter saved nothing, and whether the keys typed after it were dropped.
+        self._not_saved_because = ""
+        self._dropped_keys = DroppedKeys()
 
     @property
     def funnel(self) -> FunnelApp:
@@ -129,8 +134,9 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
     def _period_list(self) -> OptionList | None:
         """The period's list, when it is open with the focus in it."""
         focused = self.focused
-        if isinstance(focused, OptionList) and self.period.expanded:
-            return focused if self.period in focused.ancestors else None
+        period = self.period
+        if isinstance(focused, OptionList) and period.expanded and period in focused.ancestors:
+            return focused
         return None
 
     def action_move_in_period_list(self, step: int) -> None:
@@ -139,12 +145,6 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
             options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def on_mount(self) -> None:
-        self._picking = False
-        # Why enter saved nothing, and whether the keys typed after it were dropped (said
-        # until the rep types in a field again).
-        self._not_saved_because = ""
-        self._keys_dropped = False
-        self._dropped_with: dict[str | None, str] = {}
         self.watch(self.period, "expanded", self._period_list_shown, init=False)
 
     def compose(self) -> ComposeResult:
@@ -210,12 +210,8 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         self._typed_again(event)
 
     def _typed_again(self, event: Input.Changed) -> None:
-        """Typing once the dropped keys were said: they are not dropped any more. A field
-        telling late of a key typed before (its value has moved on since, or is what it
-        held then) changes nothing."""
-        held = self._dropped_with.get(event.input.id)
-        if self._keys_dropped and event.value == event.input.value != held:
-            self._keys_dropped = False
+        """Typing once the dropped keys were said: they are not dropped any more."""
+        if self._dropped_keys.typed(event):
             self._say(self._not_saved_because)
 
     def _check_amount(self, *, saving: bool) -> bool:
@@ -296,8 +292,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
         self._say(reason)
 
         def dropped() -> None:
-            self._keys_dropped = True
-            self._dropped_with = {field.id: field.value for field in self.query(Input)}
+            self._dropped_keys.dropped(self.query(Input).results(Input))
             self._say(" · ".join(part for part in (reason, KEYS_NOT_APPLIED) if part))
 
         self.funnel.drop_held_keys_once_shown(dropped)
