@@ -16,7 +16,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.undo_confirm import UndoConfirm
 from tests.app_support import FROZEN_NOW, settle, shown_text
-from tests.test_app import first_in_queue
+from tests.test_app import burst, first_in_queue
 
 
 def calls(db: sqlite_utils.Database) -> list[dict[str, object]]:
@@ -204,8 +204,6 @@ async def test_undo_says_which_columns_changed_since_the_call(demo_app: FunnelAp
 
 
 async def test_keys_typed_after_u_act_once_the_call_is_undone(demo_app: FunnelApp) -> None:
-    from tests.test_app import burst
-
     db = demo_app.storage.db
     first = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
@@ -228,8 +226,6 @@ async def test_keys_typed_after_u_act_once_the_call_is_undone(demo_app: FunnelAp
 
 
 async def test_u_then_p_at_once_asks_first_and_the_app_goes_on(demo_app: FunnelApp) -> None:
-    from tests.test_app import burst
-
     db = demo_app.storage.db
     earlier = FROZEN_NOW - timedelta(hours=3)
     first = first_in_queue(db)
@@ -254,8 +250,6 @@ async def test_u_then_p_at_once_asks_first_and_the_app_goes_on(demo_app: FunnelA
 async def test_keys_typed_after_yes_to_the_undo_question_act_once_it_is_undone(
     demo_app: FunnelApp,
 ) -> None:
-    from tests.test_app import burst
-
     db = demo_app.storage.db
     first = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
@@ -302,8 +296,6 @@ async def test_a_call_from_elsewhere_that_takes_an_undone_call_s_id_is_asked_abo
 async def test_keys_typed_after_an_undo_that_fails_are_dropped_and_said(
     demo_app: FunnelApp,
 ) -> None:
-    from tests.test_app import burst
-
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets._toast import Toast
 
-from funnel_tui.domain import Ask
+from funnel_tui.domain import PERIOD_KINDS, Ask
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
@@ -22,6 +22,7 @@ from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_form import ProspectForm
 from tests.app_support import FrozenClock, settle, settle_until, shown_text
 from tests.test_app import burst, calls_for, first_in_queue, todays_queue
@@ -592,8 +593,6 @@ async def test_target_refuses_a_daily_call_goal_it_cannot_store(
 async def test_keys_typed_after_the_target_s_enter_reach_the_screen_below(
     demo_app: FunnelApp, typist: Typist
 ) -> None:
-    from funnel_tui.ui.performance_screen import PerformanceScreen
-
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -625,8 +624,6 @@ async def test_keys_typed_ahead_of_a_refused_target_are_dropped_not_typed_into_i
 async def test_keys_typed_after_the_settings_save_reach_the_screen_below(
     demo_app: FunnelApp, typist: Typist
 ) -> None:
-    from funnel_tui.ui.performance_screen import PerformanceScreen
-
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -729,8 +726,6 @@ async def test_escape_on_the_open_period_list_closes_the_list_only(demo_app: Fun
 
 
 async def test_a_period_picked_at_full_speed_is_the_one_saved(demo_app: FunnelApp) -> None:
-    from funnel_tui.domain import PERIOD_KINDS
-
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -749,8 +744,6 @@ async def test_a_period_picked_at_full_speed_is_the_one_saved(demo_app: FunnelAp
 async def test_enter_again_right_after_a_period_pick_never_stops_the_keys(
     demo_app: FunnelApp,
 ) -> None:
-    from funnel_tui.domain import PERIOD_KINDS
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("t", "ctrl+u", *"80k")
@@ -800,8 +793,6 @@ async def test_escape_and_a_key_read_as_one_alt_key_are_both_applied(
 async def test_a_longer_target_saved_beside_a_shorter_one_says_which_the_gauge_follows(
     demo_app: FunnelApp,
 ) -> None:
-    from funnel_tui.domain import PERIOD_KINDS
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("t")
