@@ -153,11 +153,14 @@ class FunnelApp(App[None]):
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
         self.out_of_reach: str | None = None
+        """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
         # Set while the book's database answers (always for a file): a screen that could
         # not read its figures waits on it to read them again.
         self._in_reach = asyncio.Event()
         self._in_reach.set()
-        """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
+        # Set once the first frame has reached the terminal: what can follow it (the rest
+        # of the queue, the gauge's figures, phonenumbers) waits for it, not to delay it.
+        self.first_frame_shown = asyncio.Event()
         self._held_keys: list[events.Key | events.Paste] | None = None
         self._latest_toasts: dict[str, Notification] = {}
         # Why keys are held now (type-ahead): a dialog saving, the queue read after it.
@@ -175,7 +178,14 @@ class FunnelApp(App[None]):
         )
 
     def on_ready(self) -> None:
-        # The first frame is up: start-up is over (see funnel_tui.launch).
+        """Textual's start-up is over, and only now do its frames reach the terminal: the
+        ones painted before (the queue, the card) stopped at the compositor. What waits for
+        the first frame starts once the screen has been painted again."""
+        self.call_after_refresh(self._first_frame_out)
+
+    def _first_frame_out(self) -> None:
+        self.first_frame_shown.set()
+        # Start-up is over (see funnel_tui.launch).
         resume_collecting()
 
     def on_mount(self) -> None:

@@ -184,8 +184,6 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._in_view = 0
         self._pinned = 0
         self.undo_session = UndoSession()
-        # Set once the first frame has painted: the work that can follow it waits for it.
-        self._first_frame = asyncio.Event()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "filter_done":
@@ -270,8 +268,6 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self.gauge.currency = self.funnel.settings.currency
         self.filter_input.display = False
         self._show_head_of_queue()
-        # The rest of the order (a long list in a big book) once the first frame is up.
-        self.call_after_refresh(self._first_frame.set)
         self._read_rest_of_queue()
         self._format_phones()
         self.reload_pace()
@@ -369,7 +365,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def _format_phones(self) -> None:
         """Import phonenumbers once the first frame is up, in a thread so that keys go on
         being handled meanwhile, then show the card again with its number formatted."""
-        await self._first_frame.wait()
+        await self.funnel.first_frame_shown.wait()
         if library_loaded():
             return
         await asyncio.to_thread(load_library)
@@ -392,7 +388,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def _read_rest_of_queue(self) -> None:
         """After the first frame, the whole order under the head already on screen (any
         newer reload replaces this one: it reads the whole order too)."""
-        await self._first_frame.wait()
+        await self.funnel.first_frame_shown.wait()
         await self._read_and_show_order(same_prospect_shown=True)
 
     async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
@@ -473,7 +469,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     async def _reload_pace(self) -> None:
         try:
             # The gauge's figures, and the modules that read them, follow the first frame.
-            await self._first_frame.wait()
+            await self.funnel.first_frame_shown.wait()
             self._pace_asked_again = True
             while self._pace_asked_again:
                 self._pace_asked_again = False
