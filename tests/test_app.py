@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 from textual import events
+from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from funnel_tui import call_log as call_log_module
@@ -561,6 +562,56 @@ async def test_the_gauge_starts_a_new_day_at_midnight_in_an_app_left_open(
         app.screen._follow_the_clock()
         await settle(pilot)
         assert gauge.today == TodayActivity(0, 0, 0)
+
+
+async def test_enter_typed_before_the_terminal_is_raw_counts_as_enter(
+    demo_app: FunnelApp,
+) -> None:
+    # Keys typed as the app starts pass through the terminal's line discipline, which
+    # turns enter's carriage return into a newline: Textual reads ctrl+j.
+    newline = events.Key("ctrl+j", "\n")
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        wanted = "Tunde Bakare"
+        await pilot.press("slash", *wanted)
+        demo_app.post_message(newline)
+        await settle(pilot)
+        assert not screen.filter_input.has_focus, "the filter is done"
+        head = screen.queue.highlighted_id
+        await pilot.press("l", "n")
+        demo_app.post_message(newline)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
+    assert last.fetchone() == (head, "no_answer")
+    assert db.execute("SELECT name FROM prospects WHERE id = ?", [head]).fetchone()[0] == wanted
+
+
+class GaugeAlone(App[None]):
+    """A gauge whose figures nothing reads."""
+
+    def compose(self) -> ComposeResult:
+        yield QuotaGauge()
+
+
+async def test_the_gauge_says_it_is_reading_until_its_figures_are_read(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    # Before its first read the gauge cannot tell whether a target covers today: it
+    # does not say that none does.
+    alone = GaugeAlone()
+    async with alone.run_test(size=(160, 10)) as pilot:
+        await pilot.pause()
+        assert alone.query_one(QuotaGauge).render().plain == "Reading today's figures…"
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        shown = app.screen.query_one(QuotaGauge).render().plain
+        assert "Reading" not in shown and "No target" not in shown
+        assert "target $" in shown
 
 
 async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> None:

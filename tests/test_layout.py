@@ -365,3 +365,20 @@ async def test_every_dialogs_labels_are_whole(
         assert labels
         for label in labels:
             assert_whole(demo_app, label)
+
+
+@pytest.mark.parametrize("size", [(60, 15), (70, 24)])
+async def test_under_78_columns_the_panes_share_the_width(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    # The queue's 30 columns and the card's 48 ran past the right edge, border and all.
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        for pane in ("#queue-pane", "#card", "#script"):
+            region = screen.query_one(pane).region
+            assert region.width >= 20 and region.right <= size[0], pane
+        head = screen.queue.highlighted_id
+        name = demo_app.storage.db.execute("SELECT name FROM prospects WHERE id = ?", [head])
+        assert name.fetchone()[0] in words_in(demo_app, screen.query_one("#card"))

@@ -62,7 +62,8 @@ INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
 # Classes every screen gets for the terminal's size (from so many cells); app.tcss lays
 # the screens out by them.
-WIDTH_CLASSES = [(0, "-narrow"), (140, "-wide")]
+# Under 78 columns (-slim) the queue's 30 and the card's 48 no longer fit side by side.
+WIDTH_CLASSES = [(0, "-slim"), (78, "-narrow"), (140, "-wide")]
 HEIGHT_CLASSES = [(0, "-short"), (36, "-tall")]
 
 # The one toast that says a team's database is out of reach, and then that it is back.
@@ -394,6 +395,11 @@ class FunnelApp(App[None]):
             for key in (events.Key("escape", "\x1b"), events.Key(event.key[4:], event.character)):
                 await self.on_event(key)
             return
+        if isinstance(event, events.Key) and not event.is_forwarded and event.key == "ctrl+j":
+            # Enter typed while the app starts, before Textual puts the terminal in raw
+            # mode: the terminal turned its carriage return into a newline, which reads as
+            # ctrl+j. The app binds no ctrl+j; it is the enter the rep pressed.
+            event = events.Key("enter", "\r")
         if isinstance(event, events.Paste) and not event.is_forwarded:
             # TextArea's module (and its document model) loads on the first paste, not at
             # start-up; the email screen imports it anyway.

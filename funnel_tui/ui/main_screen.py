@@ -61,7 +61,8 @@ from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
 if TYPE_CHECKING:
     from funnel_tui.call_log import CallOutcome, LoggedCall
-    from funnel_tui.gauge_figures import CachedPlan
+    from funnel_tui.gauge_figures import CachedPlan, GaugeFigures
+    from funnel_tui.team_figures import TeamToday
     from funnel_tui.ui.app import FunnelApp
     from funnel_tui.ui.outcome_dialog import OutcomeDialog
     from funnel_tui.ui.pace_ahead import PaceReader
@@ -478,15 +479,19 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self._pace_loading = False
 
     async def _load_pace_once(self) -> None:
-        from funnel_tui.gauge_figures import load_gauge_figures
-        from funnel_tui.team_figures import load_team_today
-
         now = self.funnel.clock()
         settings = self.funnel.settings
+        rep = self.funnel.rep
         cached, generation = self._plan_cache, self._plan_generation
-        figures = await self.funnel.in_db_thread(
-            lambda db: load_gauge_figures(db, now, settings, cached, self.funnel.rep)
-        )
+
+        def read_figures(db: Any) -> GaugeFigures:
+            # Imported in the database thread, the first time a good part of a second on
+            # a slow machine: the screen goes on taking keys meanwhile.
+            from funnel_tui.gauge_figures import load_gauge_figures
+
+            return load_gauge_figures(db, now, settings, cached, rep)
+
+        figures = await self.funnel.in_db_thread(read_figures)
         if self._torn_down:
             return
         self._pace_day = now.date()
@@ -499,8 +504,15 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         gauge.today = figures.today
         gauge.goals = daily_goals(settings, plan)
         gauge.pace = figures.pace
-        if rep := self.funnel.rep:
-            team = await self.funnel.in_db_thread(lambda db: load_team_today(db, rep, now))
+        gauge.read = True
+        if rep is not None:
+
+            def read_team(db: Any) -> TeamToday:
+                from funnel_tui.team_figures import load_team_today
+
+                return load_team_today(db, rep, now)
+
+            team = await self.funnel.in_db_thread(read_team)
             if not self._torn_down:
                 gauge.team = team
         if self.funnel.reads_beside:

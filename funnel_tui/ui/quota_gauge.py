@@ -98,6 +98,10 @@ class QuotaGauge(Widget):
     }
 
     # Each may change how many lines the figures take: layout=True lets the gauge grow.
+    read: reactive[bool] = reactive(False, layout=True)
+    """False until the figures are first read: until then the gauge says so, not that
+    there is no target."""
+
     pace: reactive[Pace | None] = reactive(None, layout=True)
     """The figures on show; None when no target covers today."""
 
@@ -133,6 +137,9 @@ class QuotaGauge(Widget):
         return len(self._lines(width))
 
     def _lines(self, width: int) -> list[Text]:
+        if not self.read:
+            label = self.get_component_rich_style("quota-gauge--label", partial=True)
+            return [Text("Reading today's figures…", label)]
         pace = self.pace
         wide = width >= WIDE
         figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
