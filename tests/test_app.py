@@ -21,6 +21,7 @@ from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
+from funnel_tui.ui import prospect_card as prospect_card_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.key_bar import KeyBar
@@ -588,6 +589,29 @@ async def test_enter_typed_before_the_terminal_is_raw_counts_as_enter(
     last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
     assert last.fetchone() == (head, "no_answer")
     assert db.execute("SELECT name FROM prospects WHERE id = ?", [head]).fetchone()[0] == wanted
+
+
+async def test_a_card_drawn_before_phonenumbers_loaded_is_drawn_again_once_it_is(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Enter typed while the app starts dials, and dialing loads phonenumbers before the
+    # first frame is out: the card drawn before still showed the number as stored.
+    loaded = [False]
+    monkeypatch.setattr(prospect_card_module, "library_loaded", lambda: loaded[0])
+
+    def loaded_elsewhere() -> bool:
+        loaded[0] = True
+        return True
+
+    monkeypatch.setattr(main_screen_module, "library_loaded", loaded_elsewhere)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.card is not None
+        stored = screen.card.prospect["phone"]
+        shown = shown_text(screen.prospect_card.query_one("#card-body"))
+    assert stored.startswith("+") and " " not in stored
+    assert stored not in shown, "the number is shown formatted, not as stored"
 
 
 class GaugeAlone(App[None]):

@@ -365,11 +365,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     @work(group="phones")
     async def _format_phones(self) -> None:
         """Import phonenumbers once the first frame is up, in a thread so that keys go on
-        being handled meanwhile, then show the card again with its number formatted."""
+        being handled meanwhile, then show the card again with its number formatted. The
+        card is shown again also when something else loaded it first (enter typed while
+        the app starts dials, which reads the number): it was drawn before."""
         await self.funnel.first_frame_shown.wait()
-        if library_loaded():
-            return
-        await asyncio.to_thread(load_library)
+        if not library_loaded():
+            await asyncio.to_thread(load_library)
         if not self._torn_down and self.card is not None:
             self._show_card()
 
