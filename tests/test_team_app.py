@@ -73,11 +73,15 @@ async def test_a_claimed_prospect_leaves_the_other_reps_queue_and_a_call_reaches
                 await settle(on_alex)
                 # Blake's prospect is not in Alex's queue; Alex's cursor rests on the head.
                 assert queue_ids(alex)[0] == head and second not in queue_ids(alex)
+                # The claim is committed in the database thread, then the card says so.
                 await wait_for(
-                    on_alex, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0
+                    on_alex,
+                    lambda: (
+                        holder(alex.storage.db, head, clock()) == "alex"
+                        and alex.screen.team_view.held_by == "alex"  # type: ignore[attr-defined]
+                    ),
+                    2.0,
                 )
-                team_view = alex.screen.team_view  # type: ignore[attr-defined]
-                assert team_view.held_by == "alex"
                 # Within a second the head leaves Blake's queue.
                 await wait_for(on_blake, lambda: head not in queue_ids(blake), WITHIN_S)
                 # Alex logs a voicemail: Blake's gauge counts the team's call.
