@@ -486,8 +486,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         cached, generation = self._plan_cache, self._plan_generation
 
         def read_figures(db: Any) -> GaugeFigures:
-            # Imported in the database thread, the first time a good part of a second on
-            # a slow machine: the screen goes on taking keys meanwhile.
+            # Imported in the database thread the first time (tens of milliseconds): the
+            # screen goes on taking keys meanwhile.
             from funnel_tui.gauge_figures import load_gauge_figures
 
             return load_gauge_figures(db, now, settings, cached, rep)
