@@ -499,10 +499,12 @@ def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallC
 
 def _has_call(condition: str, dialect: Dialect) -> str:
     """SQL true when the marked prospect (`m`) has a call in the window that meets
-    `condition`, of the row's method when the row is per method (read from its calls)."""
+    `condition`, of the row's method when the row is per method (read from its calls).
+    The prospect's calls of the window are a range of an index of calls by prospect and
+    time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls."""
     return f"""EXISTS (
         SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-        WHERE c.prospect_id = m.prospect_id AND {calls_in_window_sql(dialect)} AND {condition}
+        WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition}
             AND (m.per_method = 0 OR {method_sql(dialect)} = m.method))"""
 
 

@@ -652,6 +652,11 @@ def _v16(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v17(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v17 indexes a prospect's calls by their moment in the stored
+    form; a SQLite file's calls_prospect holds the text, whose days a window bounds."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -669,6 +674,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v14,
     _v15,
     _v16,
+    _v17,
 )
 
 

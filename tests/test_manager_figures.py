@@ -187,6 +187,26 @@ def test_calls_after_the_as_of_date_count_in_no_lead(db: Any) -> None:
     assert (later.leads_worked, later.reached, later.meeting_leads) == (2, 2, 1)
 
 
+def test_a_lead_called_again_after_the_window_counts_by_its_calls_in_it(db: Any) -> None:
+    """Marks that lie after the window are checked against the prospect's calls of the
+    window, read by their moment whatever UTC form another tool stored them in."""
+    ada, bob, cy, dee = (prospect(db, name) for name in ("Ada", "Bob", "Cy", "Dee"))
+    stored = [
+        (ada, "2026-11-10 12:00:00", "meeting"),
+        (bob, "2026-11-19 00:00:00", "callback"),  # the first second after the window
+        (cy, "2026-10-20T12:00:00Z", "not_interested"),  # before the window
+        (dee, "2026-11-18T23:59:59Z", "not_interested"),  # its last second
+    ]
+    for who, started_at, outcome in stored:
+        insert_row(db, "calls", {"prospect_id": who, "started_at": started_at, "outcome": outcome})
+    for who in (ada, bob, cy, dee):
+        call(db, who, "2026-11-25", "no_answer")  # every mark now lies after the window
+    found = figures(db)
+    assert (found.calls, found.leads_worked, found.reached, found.meeting_leads) == (2, 2, 2, 1)
+    # Dee said no in the window and bought nothing: a win rate of 0 out of 1.
+    assert found.win_rate == 0.0
+
+
 def test_win_rate_counts_prospects_with_a_deal_against_those_who_said_no(
     db: Any,
 ) -> None:
