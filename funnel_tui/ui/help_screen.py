@@ -30,13 +30,12 @@ class HelpScreen(AnswersOnce, ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     def _keys(self, bindings: Iterable[Binding]) -> list[tuple[str, str]]:
-        return [
-            (
-                " / ".join(key_names(binding.key)),
-                binding.description,
-            )
-            for binding in bindings
-        ]
+        """One row per key: a key bound twice (each binding for its own moment) lists
+        what it does in each, in the order bound."""
+        rows: dict[str, list[str]] = {}
+        for binding in bindings:
+            rows.setdefault(" / ".join(key_names(binding.key)), []).append(binding.description)
+        return [(keys, "; ".join(descriptions)) for keys, descriptions in rows.items()]
 
     def compose(self) -> ComposeResult:
         from funnel_tui.ui.call_queue import CallQueue

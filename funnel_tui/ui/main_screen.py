@@ -111,7 +111,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     # while a text field has focus, so letters typed there are text.
     BINDINGS = [
         Binding("enter", "start_call", "Start call", priority=True),
-        Binding("enter", "filter_done", "Done filtering", show=False, priority=True),
+        Binding("enter", "filter_done", "in the filter: done", show=False, priority=True),
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
         Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
