@@ -21,7 +21,7 @@ from funnel_tui.settings import save_setting
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
-from funnel_tui.ui.email_screen import EmailScreen
+from funnel_tui.ui.email_screen import EmailScreen, writing_point
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_screen import TimelineScreen
 from tests.app_support import FrozenClock, settle, shown_text
@@ -139,6 +139,38 @@ async def test_the_rep_edits_the_subject_and_the_text_before_sending(
     assert inbox.received[0].message["Subject"] == "Our brochure"
 
 
+async def test_typing_in_a_filled_in_email_starts_after_its_greeting(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot, "2")
+        filled = screen.query_one(TextArea).text.split("\n")
+        await pilot.press(*"Good to talk today. ")
+        await settle(pilot)
+        lines = screen.query_one(TextArea).text.split("\n")
+    # The greeting and the blank line after it stay; the rep's words open the paragraph.
+    assert lines[:2] == filled[:2] and filled[0].endswith(",") and not filled[1]
+    assert lines[2] == "Good to talk today. " + filled[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "point"),
+    [
+        ("Hi Ann,\n\nThanks.\n\nBest", (2, 0)),
+        ("Hi Ann,\n\n\nThanks.", (3, 0)),
+        ("Hi Ann, thanks.", (0, 15)),
+        ("Hi Ann,\nThanks.\n", (2, 0)),
+        ("", (0, 0)),
+    ],
+)
+def test_the_writing_point_is_the_first_paragraph_after_the_greeting(
+    text: str, point: tuple[int, int]
+) -> None:
+    assert writing_point(text) == point
+
+
 async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
     demo_storage: Storage, tmp_path: Path
 ) -> None:
@@ -156,7 +188,8 @@ async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
             " refused (is the server running, and are smtp_host and smtp_port right?)."
             " Nothing was recorded."
         )
-        assert screen.query_one(TextArea).text.startswith("Sorry to miss you. Hi ")
+        kept = screen.query_one(TextArea).text.split("\n")
+        assert kept[0].startswith("Hi ") and kept[2].startswith("Sorry to miss you. ")
     assert emails(demo_storage) == []
 
 

@@ -60,6 +60,17 @@ class EmailWork:
     mail app (no SMTP server set)`."""
 
 
+def writing_point(text: str) -> tuple[int, int]:
+    """Where the rep starts typing in a filled-in text: the start of its first paragraph
+    after the greeting (the first line after a blank one), so that a line of their own
+    goes before the template's; the end of a text without paragraphs."""
+    lines = text.split("\n")
+    for row in range(1, len(lines) - 1):
+        if not lines[row].strip() and lines[row + 1].strip():
+            return (row + 1, 0)
+    return (len(lines) - 1, len(lines[-1]))
+
+
 class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
     """Returns what was sent once it is recorded; None when the rep cancels. A failed send
     keeps the screen, the text and the reason."""
@@ -206,6 +217,9 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         self.query_one("#email-about", Static).update(self._about(draft))
         self.subject_input.value = draft.subject
         self.body_area.load_text(draft.body)
+        # Once laid out: before, the text would scroll its cursor to the top, out of sight
+        # of the greeting.
+        self.body_area.call_after_refresh(self.body_area.move_cursor, writing_point(draft.body))
         self.query_one("#email-hint", Label).update(EDIT_HINT)
         self._say("")
         self.body_area.focus()
