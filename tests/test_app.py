@@ -619,7 +619,9 @@ async def test_a_card_drawn_before_phonenumbers_loaded_is_drawn_again_once_it_is
 
 
 class GaugeAlone(App[None]):
-    """A gauge whose figures nothing reads."""
+    """A gauge whose figures nothing reads, as tall as it asks, as in the app."""
+
+    CSS = "QuotaGauge { height: auto; }"
 
     def compose(self) -> ComposeResult:
         yield QuotaGauge()
@@ -633,13 +635,18 @@ async def test_the_gauge_says_it_is_reading_until_its_figures_are_read(
     alone = GaugeAlone()
     async with alone.run_test(size=(160, 10)) as pilot:
         await pilot.pause()
-        assert alone.query_one(QuotaGauge).render().plain == "Reading today's figures…"
+        reading = alone.query_one(QuotaGauge)
+        assert reading.render().plain.strip() == "Reading today's figures…"
+        # It holds the lines the figures will take, so nothing below moves when they come.
+        reading_height = reading.size.height
     app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        shown = app.screen.query_one(QuotaGauge).render().plain
+        gauge = app.screen.query_one(QuotaGauge)
+        shown = gauge.render().plain
         assert "Reading" not in shown and "No target" not in shown
         assert "target $" in shown
+        assert gauge.size.height == reading_height == 3
 
 
 async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> None:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 STATUS_WORDS = {"ahead": "AHEAD", "on_track": "ON TRACK", "behind": "BEHIND"}
 MIN_BAR = 10
 MAX_BAR = 60
+# The lines the gauge holds before its first read: the figures, the bar, the plan.
+READING_LINES = 3
 # From this width the gauge spells every figure out; narrower, it abbreviates.
 WIDE = 130
 # Between two figures on a line.
@@ -139,7 +141,10 @@ class QuotaGauge(Widget):
     def _lines(self, width: int) -> list[Text]:
         if not self.read:
             label = self.get_component_rich_style("quota-gauge--label", partial=True)
-            return [Text("Reading today's figures…", label)]
+            # As many lines as the figures take at 100 columns and more, so that the
+            # panes below stay where they are when the figures come in.
+            blank = [Text()] * (READING_LINES - 1)
+            return [Text("Reading today's figures…", label), *blank]
         pace = self.pace
         wide = width >= WIDE
         figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
