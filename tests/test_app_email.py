@@ -4,10 +4,11 @@ emails table and the timeline; a failure keeps the screen, the text and the reas
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -155,13 +156,47 @@ async def test_typing_in_a_filled_in_email_starts_after_its_greeting(
     assert lines[2] == "Good to talk today. " + filled[2]
 
 
+async def test_text_typed_with_the_templates_digit_is_the_start_of_the_email(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """Keys typed before the picked template shows are text, digits included: they pick
+    no other template and none is lost."""
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EmailScreen)
+        # The template is filled in only once the keys are in, as on a slow disk.
+        keys_in = asyncio.Event()
+        fill_in = screen.work.compose
+
+        async def fill_in_later(template: Any) -> Any:
+            await keys_in.wait()
+            return await fill_in(template)
+
+        screen.work = replace(screen.work, compose=fill_in_later)
+        await pilot.press("2", *"call at 1pm", "enter", *"Ok")
+        keys_in.set()
+        await settle(pilot)
+        assert screen.draft is not None and screen.draft.template == "send_information"
+        lines = screen.query_one(TextArea).text.split("\n")
+        assert lines[0].startswith("Hi ") and lines[2] == "call at 1pm"
+        assert lines[3].startswith("Ok") and len(lines[3]) > len("Ok")
+        assert screen.has_changes()
+
+
 @pytest.mark.parametrize(
     ("text", "point"),
     [
         ("Hi Ann,\n\nThanks.\n\nBest", (2, 0)),
         ("Hi Ann,\n\n\nThanks.", (3, 0)),
-        ("Hi Ann, thanks.", (0, 15)),
-        ("Hi Ann,\nThanks.\n", (2, 0)),
+        # No greeting: the start of the text.
+        ("Just a note about Acme.\n\nSecond paragraph.", (0, 0)),
+        ("Hi Ann, thanks.", (0, 0)),
+        ("Hi Ann,\nThanks.\n", (0, 0)),
+        ("Hi Ann,\n\n", (2, 0)),
         ("", (0, 0)),
     ],
 )

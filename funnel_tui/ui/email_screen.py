@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -61,14 +61,17 @@ class EmailWork:
 
 
 def writing_point(text: str) -> tuple[int, int]:
-    """Where the rep starts typing in a filled-in text: the start of its first paragraph
-    after the greeting (the first line after a blank one), so that a line of their own
-    goes before the template's; the end of a text without paragraphs."""
+    """Where the rep starts typing in a filled-in text: after a greeting (a first line of
+    its own that ends with a comma), the start of the next paragraph, so that a line of
+    their own opens the email (after a greeting alone, the end); the start of a text
+    without one."""
     lines = text.split("\n")
-    for row in range(1, len(lines) - 1):
-        if not lines[row].strip() and lines[row + 1].strip():
-            return (row + 1, 0)
-    return (len(lines) - 1, len(lines[-1]))
+    if len(lines) < 3 or not lines[0].rstrip().endswith(",") or lines[1].strip():
+        return (0, 0)
+    for row in range(2, len(lines)):
+        if lines[row].strip():
+            return (row, 0)
+    return (len(lines) - 1, len(lines[-1]))  # a greeting alone: after it
 
 
 class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
@@ -114,6 +117,8 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         """A send (or the recording after it) is under way: the screen does not close."""
         self._busy = False
         self._route = ""
+        self._typed_ahead: list[str] = []
+        """Keys typed between the pick of a template and its text showing."""
 
     @property
     def subject_input(self) -> Input:
@@ -188,20 +193,57 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
 
     def action_pick(self, number: int) -> None:
         if number < len(self.templates) and not self._busy:
-            self._fill(self.templates[number])
+            self._start_filling(self.templates[number])
 
     @on(OptionList.OptionSelected, "#email-templates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if not self._busy:
-            self._fill(self.templates[event.option_index])
+            self._start_filling(self.templates[event.option_index])
+
+    def _start_filling(self, template: EmailTemplate) -> None:
+        # Busy from the key that picked it: what is typed before the email shows is text.
+        self._busy = True
+        self._fill(template)
+
+    def on_key(self, event: events.Key) -> None:
+        """A template is picked on its key, and what is typed while it is filled in is the
+        start of the text (not picks, nor lost): it goes in once the text shows. The keys
+        of a burst all reach this handler before any binding acts on the first of them, so
+        the pick cannot wait for the bindings."""
+        if self.draft is not None:
+            return
+        if self._busy:
+            if event.is_printable or event.key == "enter":
+                self._typed_ahead.append("\n" if event.key == "enter" else event.character or "")
+                event.stop()
+                event.prevent_default()
+            return
+        picked = self._picked_by(event.key)
+        if picked is not None:
+            event.stop()
+            event.prevent_default()
+            self._start_filling(picked)
+
+    def _picked_by(self, key: str) -> EmailTemplate | None:
+        """The template `key` picks: a digit's, or enter's (the highlighted one, unless it
+        is greyed out); None for another key."""
+        if key in DIGIT_KEYS:
+            number = DIGIT_KEYS.index(key)
+            return self.templates[number] if number < len(self.templates) else None
+        if key == "enter":
+            choices = self.query_one("#email-templates", OptionList)
+            at = choices.highlighted
+            if at is not None and not choices.get_option_at_index(at).disabled:
+                return self.templates[at]
+        return None
 
     @work(exclusive=True, group="email-compose")
     async def _fill(self, template: EmailTemplate) -> None:
-        self._busy = True
         try:
             draft = await self.work.compose(template)
             self._route = await self.work.route()
         except CannotCompose as error:
+            self._typed_ahead.clear()
             self._say(str(error), error=True)
             return
         finally:
@@ -216,14 +258,23 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         self.query_one("#email-to", Static).update(address)
         self.query_one("#email-about", Static).update(self._about(draft))
         self.subject_input.value = draft.subject
-        self.body_area.load_text(draft.body)
-        # Once laid out: before, the text would scroll its cursor to the top, out of sight
-        # of the greeting.
-        self.body_area.call_after_refresh(self.body_area.move_cursor, writing_point(draft.body))
+        body = self.body_area
+        body.load_text(draft.body)
+        body.move_cursor(writing_point(draft.body))
+        if self._typed_ahead:
+            body.insert("".join(self._typed_ahead))
+            self._typed_ahead.clear()
+        # Not laid out yet, the text scrolls its cursor to its top line, out of sight of the
+        # greeting: once it is, from the top, as little as shows the cursor.
+        body.call_after_refresh(self._show_from_the_top)
         self.query_one("#email-hint", Label).update(EDIT_HINT)
         self._say("")
         self.body_area.focus()
         self.refresh_bindings()
+
+    def _show_from_the_top(self) -> None:
+        self.body_area.scroll_home(animate=False)
+        self.body_area.scroll_cursor_visible()
 
     def _about(self, draft: Draft) -> Text:
         """How it will go, what it carries, and the do-not-call flag, dim."""
