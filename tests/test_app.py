@@ -520,7 +520,7 @@ async def test_help_lists_every_main_screen_key(demo_app: FunnelApp) -> None:
         # enter, bound twice, is one row that says what it does in each place.
         rows = [line.split(None, 1) for line in text.splitlines()]
         enter = [row[1].strip() for row in rows if len(row) == 2 and row[0] == "enter"]
-        assert enter[0] == "Start call; in the filter: done"
+        assert enter[0] == "Start call; Done filtering"
         await pilot.press("escape")
         assert isinstance(demo_app.screen, MainScreen)
 
@@ -533,13 +533,23 @@ async def test_key_bar_offers_the_keys_that_work_now(demo_app: FunnelApp) -> Non
         for key, description in (("l", "Log outcome"), ("/", "Filter"), ("q", "Quit")):
             assert f" {key} {description} " in shown
         assert "All objections" not in shown, "keys kept off the bar stay in help"
+        assert "Clear filter" not in shown and "Done filtering" not in shown
         await pilot.press("slash")
         await pilot.pause()
-        # Letters typed in the filter are text, so the bar stops offering them.
-        assert "Log outcome" not in key_bar.render().plain
+        # Letters typed in the filter are text, so the bar stops offering them; it says
+        # how to finish the filter and how to clear it.
+        typing = key_bar.render().plain
+        assert "Log outcome" not in typing
+        assert " ⏎ Done filtering  esc Clear filter " in typing
+        await pilot.press(*"tun", "enter")
+        await pilot.pause()
+        # Back in the queue with a filter: esc still clears it, and the bar says so.
+        filtered = key_bar.render().plain
+        assert " ⏎ Start call  esc Clear filter  l Log outcome " in filtered
         await pilot.press("escape")
         await pilot.pause()
-        assert "Log outcome" in key_bar.render().plain
+        cleared = key_bar.render().plain
+        assert "Log outcome" in cleared and "Clear filter" not in cleared
 
 
 async def test_q_quits_leaving_an_intact_database(demo_app: FunnelApp) -> None:

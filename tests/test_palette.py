@@ -38,7 +38,7 @@ async def test_the_palette_offers_our_actions_with_readable_keys(demo_app: Funne
             "Screenshot",
             "Keys",
             "Maximize",
-            "in the filter: done",
+            "Done filtering",
         ):
             assert developers_only not in listed
         await pilot.press(*"prev step", "enter")

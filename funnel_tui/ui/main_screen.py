@@ -111,7 +111,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
     # while a text field has focus, so letters typed there are text.
     BINDINGS = [
         Binding("enter", "start_call", "Start call", priority=True),
-        Binding("enter", "filter_done", "in the filter: done", show=False, priority=True),
+        Binding("enter", "filter_done", "Done filtering", priority=True),
+        Binding("escape", "clear_filter", "Clear filter"),
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
         Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
@@ -133,7 +134,6 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         Binding(
             FORGET_KEY, "forget_prospect", "Forget prospect (on request)", show=False, priority=True
         ),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
     ]
@@ -187,8 +187,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self.undo_session = UndoSession()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The filter's keys are on the key bar while there is a filter to finish or clear.
         if action == "filter_done":
             return self.focused is self.filter_input
+        if action == "clear_filter":
+            return bool(self.filter_input.display)
         if isinstance(self.focused, Input):
             return action == "clear_filter"
         return True
@@ -1005,6 +1008,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             return
         self.filter_input.value = ""
         self.filter_input.display = False
+        self.refresh_bindings()  # esc leaves the key bar with the filter
 
     def watch_filter_text(self) -> None:
         # A changed filter starts at its first match. A cleared one stays on the match
