@@ -278,13 +278,26 @@ def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> 
     """The prospect's earliest open meeting that is still ahead, its time read as `funnel
     calendar` reads it (a due time that is no moment in UTC is none). The meeting
     confirmation names this meeting and invites to it, so the two always agree."""
+    ahead = [meeting for meeting in _open_meetings(db, prospect_id) if meeting.due_at >= now]
+    return min(ahead, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
+
+
+def last_open_meeting_before(
+    db: sqlite_utils.Database, prospect_id: int, now: datetime
+) -> Appointment | None:
+    """The prospect's latest open meeting whose time has passed: held or missed, and not
+    logged yet."""
+    past = [meeting for meeting in _open_meetings(db, prospect_id) if meeting.due_at < now]
+    return max(past, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
+
+
+def _open_meetings(db: sqlite_utils.Database, prospect_id: int) -> list[Appointment]:
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
-    ahead = [
+    return [
         appointment
         for appointment in appointments
-        if appointment.kind == "meeting" and not appointment.cancelled and appointment.due_at >= now
+        if appointment.kind == "meeting" and not appointment.cancelled
     ]
-    return min(ahead, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
 
 
 def meeting_invite(

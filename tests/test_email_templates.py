@@ -212,8 +212,10 @@ def test_without_a_meeting_ahead_there_is_no_confirmation(db: sqlite_utils.Datab
             profile=None,
             now=later,
         )
+    # Still open, it is said as the meeting that has passed, not as none at all.
     assert str(refused.value) == (
-        "no meeting ahead with Sam: meeting_confirmation needs one (log it as Meeting booked first)"
+        "the meeting with Sam was earlier today and is still open: meeting_confirmation"
+        " confirms one ahead (log how it went, or book the next)"
     )
 
 

@@ -164,10 +164,19 @@ def _needs_proposal(
 def _needs_meeting(
     db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
 ) -> Misfit | None:
-    from funnel_tui.calendar_file import next_meeting  # icalendar loads slowly
+    # icalendar loads slowly
+    from funnel_tui.calendar_file import last_open_meeting_before, next_meeting
 
     if next_meeting(db, prospect["id"], now) is not None:
         return None
+    missed = last_open_meeting_before(db, prospect["id"], now)
+    if missed is not None:
+        when = spoken_day(missed.due_at.astimezone().date(), now.astimezone().date())
+        return Misfit(
+            f"meeting was {when}",
+            f"the meeting with {name} was {when} and is still open: {key} confirms one"
+            " ahead (log how it went, or book the next)",
+        )
     return Misfit(
         "no meeting ahead",
         f"no meeting ahead with {name}: {key} needs one (log it as Meeting booked first)",
