@@ -261,7 +261,9 @@ async def test_without_a_dial_command_the_number_is_copied(
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert " copied" in messages(demo_app)[-1]
+        said = messages(demo_app)[-1]
+        # One colon: "Call started with Ann Archer: +44 20 7946 0182 (+442079460182 copied)".
+        assert said.count(":") == 1 and said.endswith(f" ({demo_app.clipboard} copied)")
         assert demo_app.clipboard.startswith("+")
 
 

@@ -48,7 +48,7 @@ class CallDialer(_Base):
             f"; then extension {number.extension}" if number.extension else ""
         )
         if not settings.dial_command:
-            return f"{number.shown}: {copied}", "information"
+            return f"{number.shown} ({copied})", "information"
         self._run_dialer(dial_argv(settings.dial_command, number), number.shown)
         return f"dialling {number.shown} ({copied})", "information"
 
