@@ -54,7 +54,7 @@ class HelpScreen(AnswersOnce, ModalScreen[None]):
             [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
                 ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
-                ("tab", "After next fri while this week's Friday is to come: next week's instead"),
+                ("tab", "After next fri: the Friday of next week, not this week's"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],
@@ -88,7 +88,7 @@ class HelpScreen(AnswersOnce, ModalScreen[None]):
                 ("who", "You are $FUNNEL_REP (or rep in config.toml); funnel rep add NAME"),
                 ("queue", "Your prospects and the shared pool's, less those others hold"),
                 ("card", "Resting on a pool prospect holds it for you (15 min, renewed)"),
-                ("", "The first call that reaches them makes them yours"),
+                ("owner", "The first call that reaches a pool prospect makes them yours"),
                 ("gauge", "Your target and won; the team's calls today and the pool"),
                 ("live", "Other reps' calls and claims show within a second"),
                 ("report", "funnel report --team: every rep and the team's total"),
