@@ -156,35 +156,84 @@ async def test_typing_in_a_filled_in_email_starts_after_its_greeting(
     assert lines[2] == "Good to talk today. " + filled[2]
 
 
+async def open_filling_slowly(pilot: Any) -> tuple[EmailScreen, asyncio.Event]:
+    """The email screen, whose templates are filled in only once the returned event is
+    set (as on a slow disk), so that keys can be typed while one is."""
+    await pilot.press("E")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EmailScreen)
+    keys_in = asyncio.Event()
+    fill_in = screen.work.compose
+
+    async def fill_in_later(template: Any) -> Any:
+        await keys_in.wait()
+        return await fill_in(template)
+
+    screen.work = replace(screen.work, compose=fill_in_later)
+    return screen, keys_in
+
+
 async def test_text_typed_with_the_templates_digit_is_the_start_of_the_email(
     demo_storage: Storage, tmp_path: Path
 ) -> None:
-    """Keys typed before the picked template shows are text, digits included: they pick
-    no other template and none is lost."""
+    """Keys typed before the picked template shows are text, digits, enter and backspace
+    included, in order: they pick no other template and none is lost."""
     app = app_for(demo_storage, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("E")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, EmailScreen)
-        # The template is filled in only once the keys are in, as on a slow disk.
-        keys_in = asyncio.Event()
-        fill_in = screen.work.compose
-
-        async def fill_in_later(template: Any) -> Any:
-            await keys_in.wait()
-            return await fill_in(template)
-
-        screen.work = replace(screen.work, compose=fill_in_later)
-        await pilot.press("2", *"call at 1pm", "enter", *"Ok")
+        screen, keys_in = await open_filling_slowly(pilot)
+        await pilot.press("2", *"call at 1pmm", "backspace", "enter", *"Ok")
+        assert screen.has_changes(), "what was typed is a change before the text shows"
         keys_in.set()
+        # Typed once the text is filled in, before it shows: after the others.
+        await pilot.press(*"ay")
         await settle(pilot)
         assert screen.draft is not None and screen.draft.template == "send_information"
         lines = screen.query_one(TextArea).text.split("\n")
         assert lines[0].startswith("Hi ") and lines[2] == "call at 1pm"
-        assert lines[3].startswith("Ok") and len(lines[3]) > len("Ok")
+        assert lines[3].startswith("Okay") and len(lines[3]) > len("Okay")
         assert screen.has_changes()
+
+
+async def test_escape_typed_while_the_template_fills_in_asks_before_dropping_the_text(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen, keys_in = await open_filling_slowly(pilot)
+        await pilot.press("2", *"hi", "escape")
+        keys_in.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one(TextArea).text.split("\n")[2].startswith("hi")
+
+
+async def test_text_typed_after_a_template_that_does_not_fit_is_said_lost_and_keys_work_again(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "DELETE FROM calls WHERE prospect_id = ? AND outcome = 'proposal_sent'", [prospect["id"]]
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen, keys_in = await open_filling_slowly(pilot)
+        await pilot.press("4", *"abc")
+        keys_in.set()
+        await settle(pilot)
+        assert status(app).endswith("(what you typed after picking it was not kept)")
+        assert screen.draft is None
+        # Nothing holds the keys any more: the next digit picks.
+        await pilot.press("2", *"xy")
+        await settle(pilot)
+        assert screen.draft is not None
+        assert screen.query_one(TextArea).text.split("\n")[2].startswith("xyThank")
 
 
 @pytest.mark.parametrize(
@@ -197,13 +246,14 @@ async def test_text_typed_with_the_templates_digit_is_the_start_of_the_email(
         ("Hi Ann, thanks.", (0, 0)),
         ("Hi Ann,\nThanks.\n", (0, 0)),
         ("Hi Ann,\n\n", (2, 0)),
+        ("Hi Ann,\n", (1, 0)),
         ("", (0, 0)),
     ],
 )
 def test_the_writing_point_is_the_first_paragraph_after_the_greeting(
     text: str, point: tuple[int, int]
 ) -> None:
-    assert writing_point(text) == point
+    assert writing_point(text.split("\n")) == point
 
 
 async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(

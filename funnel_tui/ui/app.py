@@ -339,13 +339,28 @@ class FunnelApp(App[None]):
         if self._held_keys is None:
             self._held_keys = []
 
-    def release_keys(self, why: KeyHold = KeyHold.DIALOG) -> None:
+    def release_keys(
+        self, why: KeyHold = KeyHold.DIALOG, *, typed_before: Sequence[events.Key] = ()
+    ) -> None:
         """Replay the held keys, in order, to whatever screen is now on top, once nothing
-        else holds them."""
+        else holds them; first `typed_before`, keys a screen kept itself that were typed
+        before those held (the app had passed them on when the hold began)."""
+        if typed_before:
+            self._held_keys = [*typed_before, *(self._held_keys or [])]
         self._holds.discard(why)
         if self._held_keys is not None and not self._holds:
             # call_next runs before the keys that arrived while the app was busy.
             self.call_next(self._replay_held_keys)
+
+    def holds_keys(self) -> bool:
+        """Whether keys typed ahead are held, waiting for their replay."""
+        return bool(self._held_keys)
+
+    def take_held_keys(self) -> list[events.Key | events.Paste]:
+        """The keys held so far, for a screen that types them itself; the hold goes on
+        (release_keys ends it and replays what it is given back)."""
+        held, self._held_keys = self._held_keys or [], []
+        return held
 
     def drop_held_keys(self) -> bool:
         """Stop holding and forget the held keys; True when there were any.

@@ -8,7 +8,7 @@ read-only; ctrl+s records it without sending it again."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -32,6 +32,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.key_hold import KeyHold
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
 DIGIT_KEYS = "123456789"
@@ -60,13 +61,12 @@ class EmailWork:
     mail app (no SMTP server set)`."""
 
 
-def writing_point(text: str) -> tuple[int, int]:
-    """Where the rep starts typing in a filled-in text: after a greeting (a first line of
-    its own that ends with a comma), the start of the next paragraph, so that a line of
-    their own opens the email (after a greeting alone, the end); the start of a text
-    without one."""
-    lines = text.split("\n")
-    if len(lines) < 3 or not lines[0].rstrip().endswith(",") or lines[1].strip():
+def writing_point(lines: Sequence[str]) -> tuple[int, int]:
+    """Where the rep starts typing in a filled-in text (its lines, as the text area holds
+    them): after a greeting (a first line of its own that ends with a comma), the start
+    of the next paragraph, so that a line of their own opens the email, or the end of a
+    text that holds no more; the start of a text without one."""
+    if len(lines) < 2 or not lines[0].rstrip().endswith(",") or lines[1].strip():
         return (0, 0)
     for row in range(2, len(lines)):
         if lines[row].strip():
@@ -86,10 +86,6 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         Binding("ctrl+s", "send", "Send", priority=True),
         Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True),
         CANCEL_BINDING,
-        *(
-            Binding(digit, f"pick({number})", f"Template {digit}", show=False)
-            for number, digit in enumerate(DIGIT_KEYS)
-        ),
     ]
     CLAIMED_KEYS = frozenset({"ctrl+e"})
 
@@ -117,8 +113,12 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         """A send (or the recording after it) is under way: the screen does not close."""
         self._busy = False
         self._route = ""
-        self._typed_ahead: list[str] = []
-        """Keys typed between the pick of a template and its text showing."""
+        self._keeping_keys = False
+        """From the pick of a template until its text shows: the keys typed are kept."""
+        self._cancel_once_written = False
+        """Escape was pressed while the keys were kept."""
+        self._typed_ahead: list[events.Key] = []
+        """The keys typed since the pick that reached this screen, in order."""
 
     @property
     def subject_input(self) -> Input:
@@ -183,40 +183,29 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
     # Picking -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick":
-            return self.draft is None
         if action == "send":
             return self.draft is not None
         if action == "external_editor":
             return self.draft is not None and self.sent is None
         return super().check_action(action, parameters)
 
-    def action_pick(self, number: int) -> None:
-        if number < len(self.templates) and not self._busy:
-            self._start_filling(self.templates[number])
-
     @on(OptionList.OptionSelected, "#email-templates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
+        """A template clicked (keys pick in on_key)."""
         if not self._busy:
             self._start_filling(self.templates[event.option_index])
 
-    def _start_filling(self, template: EmailTemplate) -> None:
-        # Busy from the key that picked it: what is typed before the email shows is text.
-        self._busy = True
-        self._fill(template)
-
     def on_key(self, event: events.Key) -> None:
-        """A template is picked on its key, and what is typed while it is filled in is the
-        start of the text (not picks, nor lost): it goes in once the text shows. The keys
-        of a burst all reach this handler before any binding acts on the first of them, so
-        the pick cannot wait for the bindings."""
-        if self.draft is not None:
+        """A digit (or enter on a template) picks the template here, not through a
+        binding: the keys of a burst all reach this handler before any binding acts on
+        the first of them. From the pick until the text shows, with its cursor in place,
+        every key typed is kept, in order, and then typed into it (`_start_writing`)."""
+        if self._keeping_keys:
+            self._typed_ahead.append(events.Key(event.key, event.character))
+            event.stop()
+            event.prevent_default()
             return
-        if self._busy:
-            if event.is_printable or event.key == "enter":
-                self._typed_ahead.append("\n" if event.key == "enter" else event.character or "")
-                event.stop()
-                event.prevent_default()
+        if self.draft is not None or self._busy:
             return
         picked = self._picked_by(event.key)
         if picked is not None:
@@ -237,14 +226,25 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
                 return self.templates[at]
         return None
 
+    def _start_filling(self, template: EmailTemplate) -> None:
+        """Fill `template` in; the keys typed from now on wait for its text. Those of the
+        same burst that the app has already passed on reach on_key (kept there); the app
+        holds the ones that come after (FunnelApp.hold_keys)."""
+        self._busy = self._keeping_keys = True
+        self.app.hold_keys(KeyHold.EMAIL_TEXT)
+        self._fill(template)
+
     @work(exclusive=True, group="email-compose")
     async def _fill(self, template: EmailTemplate) -> None:
         try:
             draft = await self.work.compose(template)
             self._route = await self.work.route()
         except CannotCompose as error:
+            typed = bool(self._typed_ahead) | self.app.drop_held_keys()
+            self._keeping_keys = self._cancel_once_written = False
             self._typed_ahead.clear()
-            self._say(str(error), error=True)
+            lost = " (what you typed after picking it was not kept)" if typed else ""
+            self._say(f"{error}{lost}", error=True)
             return
         finally:
             self._busy = False
@@ -260,21 +260,49 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         self.subject_input.value = draft.subject
         body = self.body_area
         body.load_text(draft.body)
-        body.move_cursor(writing_point(draft.body))
-        if self._typed_ahead:
-            body.insert("".join(self._typed_ahead))
-            self._typed_ahead.clear()
-        # Not laid out yet, the text scrolls its cursor to its top line, out of sight of the
-        # greeting: once it is, from the top, as little as shows the cursor.
-        body.call_after_refresh(self._show_from_the_top)
+        body.move_cursor(writing_point(body.document.lines))
         self.query_one("#email-hint", Label).update(EDIT_HINT)
         self._say("")
-        self.body_area.focus()
+        body.focus()
         self.refresh_bindings()
+        body.call_after_refresh(self._start_writing)
 
-    def _show_from_the_top(self) -> None:
-        self.body_area.scroll_home(animate=False)
-        self.body_area.scroll_cursor_visible()
+    def _start_writing(self) -> None:
+        """Once the text is laid out and has focus: show it from the top, as little
+        scrolled as shows the cursor (laid out late, it scrolled its cursor to its top
+        line, out of sight of the greeting), then type the keys kept since the pick."""
+        body = self.body_area
+        body.scroll_home(animate=False)
+        body.scroll_cursor_visible()
+        self._keeping_keys = False
+        typed = [*self._typed_ahead, *self.app.take_held_keys()]
+        self._typed_ahead = []
+        # Typed straight into the text, in order: replayed as events, a key the text area
+        # acts on through a binding (backspace) would act after the letters that follow
+        # it. From the first other key on (escape, ctrl+s...), the app replays them.
+        written = 0
+        while written < len(typed) and self._type_into_text(typed[written]):
+            written += 1
+        self.app.release_keys(KeyHold.EMAIL_TEXT, typed_before=typed[written:])
+        if self._cancel_once_written:
+            self._cancel_once_written = False
+            self.action_cancel()
+
+    def _type_into_text(self, typed: events.Key | events.Paste) -> bool:
+        """Type a kept key (or paste) into the text as the text area would; False for a
+        key it does not take this way."""
+        body = self.body_area
+        if isinstance(typed, events.Paste):
+            body.insert(typed.text)
+        elif typed.key == "enter":
+            body.insert("\n")
+        elif typed.key == "backspace":
+            body.action_delete_left()
+        elif typed.is_printable and typed.character:
+            body.insert(typed.character)
+        else:
+            return False
+        return True
 
     def _about(self, draft: Draft) -> Text:
         """How it will go, what it carries, and the do-not-call flag, dim."""
@@ -294,12 +322,19 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
         return replace(self.draft, subject=self.subject_input.value, body=self.body_area.text)
 
     def has_changes(self) -> bool:
+        if self._keeping_keys and (self._typed_ahead or self.app.holds_keys()):
+            return True  # typed while the template is filled in
         edited = self.edited()
         return edited is not None and edited != self.draft
 
     def action_cancel(self) -> None:
         """Escape: never while sending (what the server answers must be handled); after a
-        send that could not be recorded, only once the rep agrees to leave it out."""
+        send that could not be recorded, only once the rep agrees to leave it out. While
+        a template is filled in, once its text shows with what was typed meanwhile (a
+        priority key, escape acts before the keys typed ahead of it reach the screen)."""
+        if self._keeping_keys:
+            self._cancel_once_written = True
+            return
         if self.sending:
             self._say(WAIT)
             return

@@ -17,3 +17,5 @@ class KeyHold(Enum):
     # An undo or redo under way: the keys typed after it act once the call is taken back
     # (or logged again), never on the book before it.
     UNDO = "undo"
+    # An email's template being filled in: the keys typed meanwhile are its first words.
+    EMAIL_TEXT = "email text"
