@@ -74,9 +74,9 @@ def call_started_sql(dialect: Dialect, call: str = "c.") -> str:
 
 def calls_of_window_sql(dialect: Dialect) -> str:
     """The calls of a span of days read by started_at (the text of every call of a UTC day
-    sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form; for
-    a few calls read by another index (a prospect's), calls_in_window_sql does. On
-    PostgreSQL, a range of the indexes of funnel_utc(started_at) (schema v15)."""
+    sorts from its `YYYY-MM-DD` to the next day's), each compared in the stored form: a
+    window's calls by calls_started, a prospect's by calls_prospect. On PostgreSQL, a
+    range of the indexes of funnel_utc(started_at) (schema v15, and v17 by prospect)."""
     if dialect is Dialect.POSTGRESQL:
         started = call_started_sql(dialect)
         return f"{started} >= :start AND {started} < :end"

@@ -636,6 +636,9 @@ def test_breakdowns_read_call_days_and_only_the_calls_at_the_edges_or_behind_dea
     leads = plan(LEADS_SQL.sqlite)
     assert leads[0] == "SCAN m USING COVERING INDEX lead_marks_grouped", leads
     assert not any("TEMP B-TREE" in step for step in leads), leads
+    # A mark after the window: the prospect's calls of the window's days alone.
+    window_of_calls = "calls_prospect (prospect_id=? AND started_at>? AND started_at<?)"
+    assert any(window_of_calls in step for step in leads), leads
     # Deals first, each one's call by its id: never a range over the window's calls.
     won = plan(DEALS_SQL.one.sqlite)
     assert won[0].startswith("SEARCH d "), won

@@ -171,7 +171,7 @@ def _needs_meeting(
         return None
     missed = last_open_meeting_before(db, prospect["id"], now)
     if missed is not None:
-        when = spoken_day(missed.due_at.astimezone().date(), now.astimezone().date())
+        when = spoken_day(missed.due_at.astimezone(now.tzinfo).date(), now.date())
         return Misfit(
             f"meeting was {when}",
             f"the meeting with {name} was {when} and is still open: {key} confirms one"

@@ -1209,14 +1209,15 @@ $$;
 # holds the text, whose days the same query bounds.
 # The plan's 90 days of every rep's counts were read from the whole of rep_call_days, a
 # quarter of which they are, three times over (about 230 ms of a team's month so far):
-# its rows by day, with what those statements sum, make each a range of one index read
-# alone. Holding the counts, it takes a write on each call's upsert of its row (no longer
-# a heap-only update): 400 calls logged one by one took as long with it as without (3.4
-# to 3.6 ms a call on a 2-core machine).
+# its rows by day, with the counts the plan and the breakdowns sum, make each a range of
+# one index (the totals, which sum every count, read the rows it finds). Each index takes
+# a write on each call: calls_prospect_utc its entry, rep_call_days_day its row's on each
+# upsert (holding counts, no longer a heap-only update). 400 calls inserted one by one,
+# with calls_prospect_utc, took 3.4 to 3.6 ms each with rep_call_days_day and without.
 SCHEMA_V17 = """
 CREATE INDEX calls_prospect_utc ON calls (prospect_id, funnel_utc(started_at));
 CREATE INDEX rep_call_days_day ON rep_call_days (day)
-    INCLUDE (rep, method, source, calls, connects, meetings, won);
+    INCLUDE (rep, method, source, calls, connects, meetings);
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the

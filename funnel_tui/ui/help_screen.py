@@ -54,7 +54,7 @@ class HelpScreen(AnswersOnce, ModalScreen[None]):
             [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
                 ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
-                ("tab", "After next fri: the Friday of next week, not this week's"),
+                ("tab", "After next fri (this week's still to come): next week's instead"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],
