@@ -240,15 +240,23 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
             draft = await self.work.compose(template)
             self._route = await self.work.route()
         except CannotCompose as error:
-            typed = bool(self._typed_ahead) | self.app.drop_held_keys()
-            self._keeping_keys = self._cancel_once_written = False
-            self._typed_ahead.clear()
-            lost = " (what you typed after picking it was not kept)" if typed else ""
+            lost = " (what you typed after picking it was not kept)" if self._drop_keys() else ""
             self._say(f"{error}{lost}", error=True)
             return
+        except BaseException:
+            self._drop_keys()  # cancelled or failed: the keys must not stay held
+            raise
         finally:
             self._busy = False
         self._show_draft(draft)
+
+    def _drop_keys(self) -> bool:
+        """Stop keeping the keys typed since the pick, and forget them; True when there
+        were any."""
+        typed = bool(self._typed_ahead) | self.app.drop_held_keys()
+        self._keeping_keys = self._cancel_once_written = False
+        self._typed_ahead.clear()
+        return typed
 
     def _show_draft(self, draft: Draft) -> None:
         self.draft = draft
