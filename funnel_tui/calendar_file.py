@@ -278,26 +278,27 @@ def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> 
     """The prospect's earliest open meeting that is still ahead, its time read as `funnel
     calendar` reads it (a due time that is no moment in UTC is none). The meeting
     confirmation names this meeting and invites to it, so the two always agree."""
-    ahead = [meeting for meeting in _open_meetings(db, prospect_id) if meeting.due_at >= now]
-    return min(ahead, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
+    return meetings_around(db, prospect_id, now)[0]
 
 
-def last_open_meeting_before(
+def meetings_around(
     db: sqlite_utils.Database, prospect_id: int, now: datetime
-) -> Appointment | None:
-    """The prospect's latest open meeting whose time has passed: held or missed, and not
-    logged yet."""
-    past = [meeting for meeting in _open_meetings(db, prospect_id) if meeting.due_at < now]
-    return max(past, key=lambda meeting: (meeting.due_at, meeting.task_id), default=None)
-
-
-def _open_meetings(db: sqlite_utils.Database, prospect_id: int) -> list[Appointment]:
+) -> tuple[Appointment | None, Appointment | None]:
+    """The prospect's next open meeting (as `next_meeting`), and the latest open one whose
+    time has passed (held or missed, and not logged yet), from one read of its tasks."""
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
-    return [
+    meetings = [
         appointment
         for appointment in appointments
         if appointment.kind == "meeting" and not appointment.cancelled
     ]
+    ahead = [meeting for meeting in meetings if meeting.due_at >= now]
+    passed = [meeting for meeting in meetings if meeting.due_at < now]
+    return min(ahead, key=_in_order, default=None), max(passed, key=_in_order, default=None)
+
+
+def _in_order(meeting: Appointment) -> tuple[datetime, int]:
+    return (meeting.due_at, meeting.task_id)
 
 
 def meeting_invite(

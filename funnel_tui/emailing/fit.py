@@ -164,12 +164,11 @@ def _needs_proposal(
 def _needs_meeting(
     db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
 ) -> Misfit | None:
-    # icalendar loads slowly
-    from funnel_tui.calendar_file import last_open_meeting_before, next_meeting
+    from funnel_tui.calendar_file import meetings_around  # icalendar loads slowly
 
-    if next_meeting(db, prospect["id"], now) is not None:
+    ahead, missed = meetings_around(db, prospect["id"], now)
+    if ahead is not None:
         return None
-    missed = last_open_meeting_before(db, prospect["id"], now)
     if missed is not None:
         when = spoken_day(missed.due_at.astimezone(now.tzinfo).date(), now.date())
         return Misfit(

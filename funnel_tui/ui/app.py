@@ -340,7 +340,10 @@ class FunnelApp(App[None]):
             self._held_keys = []
 
     def release_keys(
-        self, why: KeyHold = KeyHold.DIALOG, *, typed_before: Sequence[events.Key] = ()
+        self,
+        why: KeyHold = KeyHold.DIALOG,
+        *,
+        typed_before: Sequence[events.Key | events.Paste] = (),
     ) -> None:
         """Replay the held keys, in order, to whatever screen is now on top, once nothing
         else holds them; first `typed_before`, keys a screen kept itself that were typed

@@ -192,9 +192,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             return self.focused is self.filter_input
         if action == "clear_filter":
             return bool(self.filter_input.display)
-        if isinstance(self.focused, Input):
-            return action == "clear_filter"
-        return True
+        return not isinstance(self.focused, Input)
 
     async def _open(self, screen: Screen[Any], callback: Any = None) -> None:
         """Push a dialog and wait until it is mounted, so the next key reaches it."""
