@@ -790,6 +790,39 @@ async def test_escape_and_a_key_read_as_one_alt_key_are_both_applied(
     assert list(db.query("SELECT * FROM targets")) == before
 
 
+async def test_escape_then_l_typed_fast_clears_the_filter_and_opens_the_outcome_dialog(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", "a", "enter")
+        await settle(pilot)
+        assert screen.filter_input.value == "a"
+        # `escape l` within the escape delay: Textual reads alt+l. The escape clears the
+        # filter as it bubbles up; `l` must not open its dialog before it (the late
+        # escape would close it again).
+        demo_app.post_message(events.Key("alt+l", "l"))
+        await settle(pilot)
+        assert isinstance(demo_app.screen, OutcomeDialog)
+        assert screen.filter_input.value == ""
+        assert not screen.filter_input.display
+        # The keys typed after the pair act after it, in order.
+        await pilot.press("n", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_escape_then_a_capital_letter_typed_fast_is_that_letter(demo_app: FunnelApp) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        # Textual reads `escape E` typed fast as alt+shift+e; E opens the email screen.
+        demo_app.post_message(events.Key("alt+shift+e", "E"))
+        await settle(pilot)
+        assert type(demo_app.screen).__name__ == "EmailScreen"
+
+
 async def test_a_longer_target_saved_beside_a_shorter_one_says_which_the_gauge_follows(
     demo_app: FunnelApp,
 ) -> None:

@@ -41,6 +41,7 @@ from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.commands import ScreenCommands
+from funnel_tui.ui.fast_escape import AfterEscape, split_alt_key
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.main_screen import MainScreen
 
@@ -166,6 +167,8 @@ class FunnelApp(App[None]):
         self._latest_toasts: dict[str, Notification] = {}
         # Why keys are held now (type-ahead): a dialog saving, the queue read after it.
         self._holds: set[KeyHold] = set()
+        # The escape of `escape` and a key typed fast, until it reaches the app (fast_escape).
+        self._escape_on_its_way: events.Key | None = None
         self.scripts: ScriptLibrary = load_library(self.scripts_dir)
         # The objection library and the product profile live beside the scripts folder.
         self.objections: ObjectionLibrary = load_objections(self.scripts_dir.parent)
@@ -392,6 +395,36 @@ class FunnelApp(App[None]):
 
         self.call_after_refresh(drop)
 
+    async def _type_escape_then(self, after: events.Key) -> None:
+        """Escape, then `after` once the escape has acted (fast_escape)."""
+        if self._held_keys is not None:
+            # Keys are held already: both join them, in order.
+            for key in (events.Key("escape", "\x1b"), after):
+                await self.on_event(key)
+            return
+        escape = events.Key("escape", "\x1b")
+        sent_to = self.focused or self.screen
+        self.hold_keys(KeyHold.ESCAPE)
+        self._held_keys = [after]
+        await super().on_event(escape)
+        if not escape.is_forwarded:
+            # A priority binding acted on it here and then: nothing is on its way.
+            self.release_keys(KeyHold.ESCAPE)
+            return
+        # The escape is on its way up from `sent_to`. The binding that acts on it may
+        # close the screen the message behind it is in; a widget that keeps it stops it
+        # before the app: whichever of the two reaches the app first lets `after` go.
+        self._escape_on_its_way = escape
+        sent_to.post_message(AfterEscape())
+
+    def on_after_escape(self, _message: AfterEscape) -> None:
+        self._escape_has_acted()
+
+    def _escape_has_acted(self) -> None:
+        if self._escape_on_its_way is not None:
+            self._escape_on_its_way = None
+            self.release_keys(KeyHold.ESCAPE)
+
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
         # keep the rest for that hold's release.
@@ -401,17 +434,13 @@ class FunnelApp(App[None]):
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and event.key.startswith("alt+")
-            and event.character
-        ):
-            # Textual's input parser reads escape and a key typed within its escape delay
-            # (about a tenth of a second) as alt and that key. The app binds no alt key: they
-            # are the two keys a fast typist pressed (`escape y` to discard), in that order.
-            for key in (events.Key("escape", "\x1b"), events.Key(event.key[4:], event.character)):
-                await self.on_event(key)
+        if isinstance(event, events.Key) and (after := split_alt_key(event)) is not None:
+            await self._type_escape_then(after)
+            return
+        if event is self._escape_on_its_way:
+            # The escape has bubbled up to the app, whose bindings act on it now.
+            await super().on_event(event)
+            self._escape_has_acted()
             return
         if isinstance(event, events.Key) and not event.is_forwarded and event.key == "ctrl+j":
             # Enter typed while the app starts, before Textual puts the terminal in raw

@@ -19,3 +19,6 @@ class KeyHold(Enum):
     UNDO = "undo"
     # An email's template being filled in: the keys typed meanwhile are its first words.
     EMAIL_TEXT = "email text"
+    # Escape typed with another key right behind it (read as one alt key): the key acts
+    # once the escape has (fast_escape).
+    ESCAPE = "escape"

@@ -1,0 +1,32 @@
+"""Escape and the key typed right after it, which Textual's input parser reads as one.
+
+Textual reads escape and a key typed within its escape delay (about a tenth of a second)
+as alt and that key. The app binds no alt key: they are the two keys a fast typist
+pressed (`escape l` to clear the filter and log a call, `escape y` to discard), and both
+act, in that order. The escape travels to the focused widget and bubbles up to the app,
+where the bindings act on it; the key after it waits for that (FunnelApp), or a priority
+binding such as `l` would open its dialog first and the late escape would close it.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+
+
+class AfterEscape(Message):
+    """Sent up the DOM right behind the escape, from the widget it was sent to: queue by
+    queue it follows the escape, so it reaches the app once the escape has acted there,
+    or once a widget on its way kept it."""
+
+
+def split_alt_key(event: events.Key) -> events.Key | None:
+    """The key typed after escape, when `event` is Textual's reading of the two as alt
+    and a key; None for any other key."""
+    if event.is_forwarded or not event.key.startswith("alt+") or not event.character:
+        return None
+    name = event.key.removeprefix("alt+")
+    if name.startswith("shift+") and event.character.isupper():
+        # An upper-case letter is its own key (`E`), as it is when typed on its own.
+        name = event.character
+    return events.Key(name, event.character)
