@@ -4,7 +4,7 @@ call_days counts of one call, each as the dialect writes it."""
 
 from __future__ import annotations
 
-from funnel_tui.domain import CONNECT_OUTCOMES, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
 from funnel_tui.foreign_values import in_funnels_form_sql, stored_moment_sql, wrong_values_sql
 from funnel_tui.schema_v4 import call_day_count_sql, method_name_sql, source_name_sql
 from funnel_tui.store.dialect import Dialect
@@ -95,3 +95,39 @@ def of_rep(column: str) -> str:
     """SQL true for a row of the rep `:rep` names by `column` (their call, deal, email or
     prospect), and for every row when `:rep` is NULL (the whole book)."""
     return f"(CAST(:rep AS TEXT) IS NULL OR {column} = :rep)"
+
+
+# A `meeting` call, a `not_interested` one (of calls `c`).
+MET = f"c.outcome = '{Outcome.MEETING}'"
+REFUSED = f"c.outcome = '{Outcome.NOT_INTERESTED}'"
+
+
+def has_call_sql(condition: str, dialect: Dialect) -> str:
+    """SQL true when the marked prospect (`m`) has a call in the window that meets
+    `condition`, of the row's method when the row is per method (read from its calls).
+    The prospect's calls of the window are a range of an index of calls by prospect and
+    time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls."""
+    return f"""EXISTS (
+        SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
+        WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition}
+            AND (m.per_method = 0 OR {method_sql(dialect)} = m.method))"""
+
+
+def marked_sql(column: str, condition: str, dialect: Dialect) -> str:
+    """SQL 1 when the marked prospect has a call in the window that `column` marks (the
+    last one is in the window, or it came later and the calls tell), else 0."""
+    return (
+        f"CASE WHEN m.{column} IS NULL OR m.{column} < :start THEN 0"
+        f" WHEN m.{column} < :end THEN 1 WHEN {has_call_sql(condition, dialect)} THEN 1 ELSE 0 END"
+    )
+
+
+def lead_flags_sql(dialect: Dialect) -> str:
+    """Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting`
+    call and a `not_interested` one, each 1 or 0."""
+    return f"""
+    CASE WHEN m.last_call_at < :end THEN 1 WHEN {has_call_sql("TRUE", dialect)} THEN 1 ELSE 0 END
+        AS worked,
+    {marked_sql("last_connect_at", f"c.outcome IN ({CONNECTS})", dialect)} AS reached,
+    {marked_sql("last_meeting_at", MET, dialect)} AS met,
+    {marked_sql("last_refusal_at", REFUSED, dialect)} AS refused"""

@@ -28,12 +28,15 @@ from funnel_tui.domain import (
 )
 from funnel_tui.figure_sql import (
     CONNECTS,
+    MET,
     call_day_count,
     call_started_sql,
     calls_in_window_sql,
     calls_of_window_sql,
     good_deal_sql,
     indexed_by,
+    lead_flags_sql,
+    marked_sql,
     method_sql,
     source_sql,
 )
@@ -497,37 +500,6 @@ def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallC
 # --- Leads: distinct prospects over the window, by method and by source -------------------
 
 
-def _has_call(condition: str, dialect: Dialect) -> str:
-    """SQL true when the marked prospect (`m`) has a call in the window that meets
-    `condition`, of the row's method when the row is per method (read from its calls).
-    The prospect's calls of the window are a range of an index of calls by prospect and
-    time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls."""
-    return f"""EXISTS (
-        SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
-        WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition}
-            AND (m.per_method = 0 OR {method_sql(dialect)} = m.method))"""
-
-
-def _marked(column: str, condition: str, dialect: Dialect) -> str:
-    """SQL 1 when the marked prospect has a call in the window that `column` marks (the
-    last one is in the window, or it came later and the calls tell), else 0."""
-    return (
-        f"CASE WHEN m.{column} IS NULL OR m.{column} < :start THEN 0"
-        f" WHEN m.{column} < :end THEN 1 WHEN {_has_call(condition, dialect)} THEN 1 ELSE 0 END"
-    )
-
-
-def _flags(dialect: Dialect) -> str:
-    """Whether a marked prospect (`m`) was worked in the window, reached, had a `meeting`
-    call and a `not_interested` one, each 1 or 0."""
-    return f"""
-    CASE WHEN m.last_call_at < :end THEN 1 WHEN {_has_call("TRUE", dialect)} THEN 1 ELSE 0 END
-        AS worked,
-    {_marked("last_connect_at", f"c.outcome IN ({CONNECTS})", dialect)} AS reached,
-    {_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)} AS met,
-    {_marked("last_refusal_at", f"c.outcome = '{Outcome.NOT_INTERESTED}'", dialect)} AS refused"""
-
-
 # By source (per prospect: per_method 0) and by method (a prospect whose calls all count
 # under one method by its only_method, one called with several per method: per_method
 # 1): the prospects worked, reached, with a `meeting` call and with a `not_interested`
@@ -538,7 +510,7 @@ def _leads_sql(dialect: Dialect) -> str:
 SELECT per_method, method, only_method, source, sum(worked) AS leads,
     sum(reached) AS reached, sum(met) AS met, sum(refused) AS refused
 FROM (
-    SELECT m.per_method, m.method, m.only_method, m.source, {_flags(dialect)}
+    SELECT m.per_method, m.method, m.only_method, m.source, {lead_flags_sql(dialect)}
     FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
     WHERE m.last_call_at >= :start
 ) AS marks
@@ -555,7 +527,7 @@ def _won_leads_sql(dialect: Dialect) -> str:
     pairs, join = in_dialect(JSON_PAIRS, dialect), in_dialect(JOIN_IN_ORDER, dialect)
     return f"""
 SELECT m.prospect_id, h.value ->> 1 AS deal_method, m.per_method, m.only_method, m.source,
-    {_flags(dialect)}
+    {lead_flags_sql(dialect)}
 FROM {pairs.format(pairs=":won")} {join} lead_marks m
     ON m.prospect_id = {in_dialect(PAIR_ID, dialect)}
     AND (m.per_method = 0 OR m.method = h.value ->> 1)
@@ -1000,7 +972,7 @@ def median_open_value(db: sqlite_utils.Database) -> int:
 # last one is not before it).
 def _meeting_leads_sql(dialect: Dialect) -> str:
     return f"""
-SELECT coalesce(sum({_marked("last_meeting_at", f"c.outcome = '{Outcome.MEETING}'", dialect)}), 0)
+SELECT coalesce(sum({marked_sql("last_meeting_at", MET, dialect)}), 0)
 FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
 WHERE m.per_method = 0 AND m.last_meeting_at >= :start
 """

@@ -22,6 +22,7 @@ from funnel_tui import (
     schema_v9,
     schema_v11,
     schema_v16,
+    schema_v18,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -472,7 +473,7 @@ def _v4(conn: sqlite3.Connection) -> None:
         schema_v4.CALL_DAYS_TABLE,
         *_rebuild(CALL_DAYS),
         schema_v4.LEAD_MARKS_TABLE,
-        *_rebuild(LEAD_MARKS),
+        *_rebuild(LEAD_MARKS_V4),
         *split_statements(schema_v4.LEAD_MARKS_INDEXES),
         *split_statements(schema_v4.SCHEMA_V4_TRIGGERS),
     ):
@@ -498,9 +499,10 @@ def _v5(conn: sqlite3.Connection) -> None:
     # v4 files were written with two versions of lead_marks' triggers, which keep the
     # same rows (the later one reads a start in its stored form without checking it
     # again); each file gets the latest, so `funnel check` finds funnel's own.
-    for name in LEAD_MARKS.triggers:
+    v4_triggers = _triggers(schema_v4.LEAD_MARKS_TRIGGERS)
+    for name in LEAD_MARKS_V4.triggers:
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-        conn.execute(SCHEMA_TRIGGERS[name])
+        conn.execute(v4_triggers[name])
     # v4 had no phone_region: a number in national form (`06 12 34 56 78`) is left as it
     # is rather than read as the country of the machine's locale; it is read with the
     # current phone_region when used, and `funnel check --repair` stores it in E.164.
@@ -657,6 +659,17 @@ def _v17(conn: sqlite3.Connection) -> None:
     form; a SQLite file's calls_prospect holds the text, whose days a window bounds."""
 
 
+def _v18(conn: sqlite3.Connection) -> None:
+    """lead_marks.only_rep, the rep who made all the prospect's calls, kept by lead_marks'
+    triggers (again), and its two indexes."""
+    conn.execute(schema_v18.ONLY_REP_COLUMN)
+    for name in LEAD_MARKS.triggers:
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        conn.execute(SCHEMA_TRIGGERS[name])
+    for statement in (schema_v18.FILL_ONLY_REP, *split_statements(schema_v18.INDEXES)):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -675,6 +688,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v15,
     _v16,
     _v17,
+    _v18,
 )
 
 
@@ -692,7 +706,7 @@ SCHEMA_TRIGGERS = _triggers(
     SCHEMA_V2_SEARCH,
     schema_v3.SCHEMA_V3_TRIGGERS,
     schema_v4.CALL_DAYS_TRIGGERS,
-    schema_v4.LEAD_MARKS_TRIGGERS,
+    schema_v18.LEAD_MARKS_TRIGGERS,
     schema_v5.SCHEMA_V5_TRIGGERS,
     schema_v8.REP_CALL_DAYS_TRIGGERS,
     schema_v9.TRIGRAMS_TRIGGERS,
@@ -725,11 +739,18 @@ CALL_DAYS = DerivedTable(
     schema_v4.CALL_DAYS_FROM_CALLS,
     tuple(_triggers(schema_v4.CALL_DAYS_TRIGGERS)),
 )
-LEAD_MARKS = DerivedTable(
+# lead_marks as v4 made it, which the v4 migration fills (and v5 gives its triggers).
+LEAD_MARKS_V4 = DerivedTable(
     "lead_marks",
     schema_v4.LEAD_MARK_COLUMNS,
     schema_v4.LEAD_MARKS_FROM_CALLS,
     tuple(_triggers(schema_v4.LEAD_MARKS_TRIGGERS)),
+)
+LEAD_MARKS = DerivedTable(
+    "lead_marks",
+    schema_v18.LEAD_MARKS_COLUMNS,
+    schema_v18.LEAD_MARKS_FROM_CALLS,
+    tuple(_triggers(schema_v18.LEAD_MARKS_TRIGGERS)),
 )
 PROSPECT_SEARCH = DerivedTable(
     "prospect_search",

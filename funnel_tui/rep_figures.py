@@ -1,9 +1,10 @@
 """A rep's own leads in a team's book: the distinct-prospect figures of PRODUCT 9b.
 
 The book's come from lead_marks, which marks every rep's calls together. A rep's come
-from their own calls of the window, read by the calls_rep index (rep, started_at; on
-PostgreSQL calls_rep_utc, by the moment in the stored form): per prospect, whether the
-rep worked, reached, met or heard a no from them, as lead_marks marks them. The rep's
+from the marks of the prospects the rep alone called (`only_rep`, schema v18), which are
+the rep's own, and for a prospect several reps called, from the rep's calls of it in the
+window, read by prospect: per prospect, whether the rep worked, reached, met or heard a
+no from them, as lead_marks marks them. The rep's
 calls are counted in rep_call_days (manager_figures reads it); the rep's deals, emails
 and owned prospects are the book's queries with `:rep` set. A team report reads every
 rep's at once, each statement grouped by rep (rep_rows).
@@ -17,8 +18,11 @@ from typing import Any
 from funnel_tui.domain import Outcome
 from funnel_tui.figure_sql import (
     CONNECTS,
+    MET,
     calls_of_window_sql,
     good_deal_sql,
+    has_call_sql,
+    indexed_by,
     method_sql,
     source_sql,
     stored_start_sql,
@@ -31,10 +35,10 @@ from funnel_tui.store.sql import NUMBER_LIST, in_dialect
 _REP_CALLS = "calls c JOIN prospects p ON p.id = c.prospect_id"
 
 
-def _flags_sql(dialect: Dialect, whose: Whose, calls: str = _REP_CALLS) -> str:
-    """Each prospect the rep called in the window (of those `calls` joins), per method
-    its calls count under: 1 or 0 for whether a call of theirs connected, was a
-    `meeting`, was a `not_interested`."""
+def _flags_sql(dialect: Dialect, whose: Whose, calls: str = _REP_CALLS, where: str = "TRUE") -> str:
+    """Each prospect the rep called in the window (of those `calls` joins, `where` holds),
+    per method its calls count under: 1 or 0 for whether a call of theirs connected, was
+    a `meeting`, was a `not_interested`."""
     method = method_sql(dialect)
     return f"""
 SELECT {whose.key("c.rep")}c.prospect_id, {method} AS method, {source_sql(dialect)} AS source,
@@ -42,27 +46,70 @@ SELECT {whose.key("c.rep")}c.prospect_id, {method} AS method, {source_sql(dialec
     max(CASE WHEN c.outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END) AS met,
     max(CASE WHEN c.outcome = '{Outcome.NOT_INTERESTED}' THEN 1 ELSE 0 END) AS refused
 FROM {calls}
-WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
+WHERE {where} AND {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
 GROUP BY {whose.group("c.rep")}c.prospect_id, {method}, p.source"""
 
 
+# The marks of the prospects one rep alone called (only_rep, schema v18) and not called
+# since the window are that rep's, all their calls in it: each row's last call in the
+# window, with its method when it has one (a per-method row's, or the only method of a
+# prospect's every-method row), and whether its last connect, meeting and no are.
+def _one_rep_marks_sql(dialect: Dialect, whose: Whose) -> str:
+    flags = ", ".join(
+        f"CASE WHEN m.{column} >= :start THEN 1 ELSE 0 END AS {name}"
+        for column, name in (
+            ("last_connect_at", "reached"),
+            ("last_meeting_at", "met"),
+            ("last_refusal_at", "refused"),
+        )
+    )
+    return f"""
+SELECT {whose.key("m.only_rep")}m.prospect_id, m.per_method,
+    CASE WHEN m.per_method = 1 THEN m.method ELSE m.only_method END AS method, m.source,
+    {flags}
+FROM lead_marks m {indexed_by("lead_marks_reps", dialect)}
+WHERE m.last_call_at >= :start AND m.last_call_at < :end AND m.only_rep IS NOT NULL
+    AND {whose.of_rep("m.only_rep")}"""
+
+
+# The calls of the window of the other prospects called since it began (few): those
+# several reps called (lead_marks_shared), and those called again after it (a report for
+# a past day), each prospect's read by prospect and time.
+_BY_CALLS_ALONE = "lead_marks s JOIN calls c ON c.prospect_id = s.prospect_id"
+_BY_CALLS = f"{_BY_CALLS_ALONE} JOIN prospects p ON p.id = c.prospect_id"
+_READ_BY_CALLS = (
+    "s.per_method = 0 AND s.last_call_at >= :start"
+    " AND (s.only_rep IS NULL OR s.last_call_at >= :end)"
+)
+
+
 # The rep's leads: per method (a prospect counts under each method they were called
-# with) and per source (each prospect once, over all their calls of the window).
+# with) and per source (each prospect once, over all their calls of the window). A
+# prospect only the rep called counts from its marks; one several reps called, or one
+# called again since the window, from the rep's calls of it.
 def _rep_leads_sql(dialect: Dialect, whose: Whose) -> str:
     rep, by_rep = whose.key("rep"), whose.group("rep")
+    called = _flags_sql(dialect, whose, _BY_CALLS, _READ_BY_CALLS)
     return f"""
-WITH flags AS ({_flags_sql(dialect, whose)})
+WITH called AS ({called}),
+marks AS NOT MATERIALIZED ({_one_rep_marks_sql(dialect, whose)}),
+by_method AS (
+    SELECT {rep}method, reached, met, refused FROM called
+    UNION ALL
+    SELECT {rep}method, reached, met, refused FROM marks WHERE method IS NOT NULL
+),
+by_source AS (
+    SELECT {rep}source, max(reached) AS reached, max(met) AS met, max(refused) AS refused
+    FROM called GROUP BY {by_rep}prospect_id, source
+    UNION ALL
+    SELECT {rep}source, reached, met, refused FROM marks WHERE per_method = 0
+)
 SELECT {rep}1 AS per_method, method AS name, count(*) AS leads, sum(reached) AS reached,
     sum(met) AS met, sum(refused) AS refused
-FROM flags GROUP BY {by_rep}method
+FROM by_method GROUP BY {by_rep}method
 UNION ALL
 SELECT {rep}0, source, count(*), sum(reached), sum(met), sum(refused)
-FROM (
-    SELECT {rep}prospect_id, source, max(reached) AS reached, max(met) AS met,
-        max(refused) AS refused
-    FROM flags GROUP BY {by_rep}prospect_id, source
-) AS leads
-GROUP BY {by_rep}source
+FROM by_source GROUP BY {by_rep}source
 """
 
 
@@ -92,16 +139,37 @@ WHERE refused = 1
 REP_REFUSING_BUYERS_SQL = RepStatement(_rep_refusing_buyers_sql)
 
 
+# The prospects several reps called, since the window began (lead_marks_shared).
+_SHARED = "s.per_method = 0 AND s.only_rep IS NULL AND s.last_call_at >= :start"
+
+
+# A file's marks of one rep's prospects are found by their last call (lead_marks_reps),
+# which a meeting in the window implies; a team's by their last meeting
+# (lead_marks_meetings, which holds only_rep).
+_BY_LAST_CALL = {Dialect.SQLITE: " AND m.last_call_at >= :start", Dialect.POSTGRESQL: ""}
+
+
 # For the plan: how many prospects had a `meeting` call of the rep's in the window, and
-# how many of them have a deal of the rep's closed in it (a deal the plan counts). The
-# window's deals are far fewer than those prospects (141,000 for a team's 90 days at
-# 10,000,000 calls): they are matched in one join, not looked up once per prospect.
+# how many of them have a deal of the rep's closed in it (a deal the plan counts). A
+# prospect only the rep called counts by its marks: its last meeting in the window (read
+# from the index alone), or after it and its calls tell. One several reps called counts
+# by the rep's calls of it. The window's deals are far fewer than those prospects
+# (21,000 against 122,000 for a team's 90 days at 10,000,000 calls): they are matched
+# in one join, not looked up once per prospect.
 def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
+    one_rep = f"""m.per_method = 0 AND m.only_rep IS NOT NULL AND {whose.of_rep("m.only_rep")}
+        AND m.last_meeting_at >= :start{_BY_LAST_CALL[dialect]}"""
     return f"""
 SELECT {whose.key("met.rep")}count(*), count(bought.rep)
 FROM (
-    SELECT DISTINCT c.rep, c.prospect_id FROM calls c
-    WHERE {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
+    SELECT m.only_rep AS rep, m.prospect_id FROM lead_marks m
+    WHERE {one_rep} AND m.last_meeting_at < :end
+    UNION ALL
+    SELECT m.only_rep, m.prospect_id FROM lead_marks m
+    WHERE {one_rep} AND m.last_meeting_at >= :end AND {has_call_sql(MET, dialect)}
+    UNION ALL
+    SELECT DISTINCT c.rep, c.prospect_id FROM {_BY_CALLS_ALONE}
+    WHERE {_SHARED} AND {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
         AND {calls_of_window_sql(dialect)}
 ) AS met
 LEFT JOIN (

@@ -270,47 +270,69 @@ _WAIT_S = (
 
 
 # The marks compare and keep moments in the stored form, whatever form other tools wrote,
-# and pass over a start that is not a moment.
+# and pass over a start that is not a moment. Since v18 they also read who made each call.
 _CALLS_IN_STORED_FORM = f"""(
     SELECT id, prospect_id, outcome, method, reason,
         {stored_form_sql("started_at")} AS started_at
     FROM calls WHERE NOT {wrong_value_sql("calls", "started_at")})"""
+_CALLS_WITH_REP_IN_STORED_FORM = _CALLS_IN_STORED_FORM.replace("reason,", "reason, rep,", 1)
 
 
-def _marks_from_calls(where: str) -> str:
+def only_rep_sql(call: str) -> str:
+    """The rep who made every one of a group's calls `call` (v18's only_rep); NULL when
+    several did, or one has no rep."""
+    return (
+        f"CASE WHEN count({call}.rep) = count(*) AND min({call}.rep) = max({call}.rep)"
+        f" THEN min({call}.rep) END"
+    )
+
+
+def _marks_from_calls(where: str, *, with_rep: bool = False) -> str:
     """The marks of the prospects `where` picks (a condition on calls `c`): over every
     method (with `method` '' and `only_method` the one method all its calls count under,
-    if they do) and, for a prospect called with more than one, per method."""
+    if they do) and, for a prospect called with more than one, per method; `with_rep`
+    adds each row's only_rep, the rep of all the prospect's calls (v18)."""
     marks = ", ".join(
         f"max(c.started_at) FILTER (WHERE {condition})" for condition in LEAD_MARKS.values()
     )
     method = method_name_sql("c", "p")
+    calls = _CALLS_WITH_REP_IN_STORED_FORM if with_rep else _CALLS_IN_STORED_FORM
+    rep = f", {only_rep_sql('c')}" if with_rep else ""
+    prospects_rep = (
+        f", (SELECT {only_rep_sql('r')} FROM {calls} r WHERE r.prospect_id = c.prospect_id)"
+        if with_rep
+        else ""
+    )
     return f"""
 SELECT c.prospect_id, 0, '', CASE WHEN count(DISTINCT {method}) = 1 THEN max({method}) END,
-    {source_name_sql("p")}, min(c.started_at), {marks}, {_WAIT_S}
-FROM {_CALLS_IN_STORED_FORM} c JOIN prospects p ON p.id = c.prospect_id
+    {source_name_sql("p")}, min(c.started_at), {marks}, {_WAIT_S}{rep}
+FROM {calls} c JOIN prospects p ON p.id = c.prospect_id
 WHERE {where}
 GROUP BY c.prospect_id
 UNION ALL
-SELECT c.prospect_id, 1, {method}, NULL, {source_name_sql("p")}, min(c.started_at), {marks}, NULL
-FROM {_CALLS_IN_STORED_FORM} c JOIN prospects p ON p.id = c.prospect_id
+SELECT c.prospect_id, 1, {method}, NULL, {source_name_sql("p")}, min(c.started_at), {marks}, NULL{
+        prospects_rep
+    }
+FROM {calls} c JOIN prospects p ON p.id = c.prospect_id
 WHERE {where}
 GROUP BY c.prospect_id, {method}
 HAVING EXISTS (
-    SELECT 1 FROM {_CALLS_IN_STORED_FORM} o WHERE o.prospect_id = c.prospect_id
+    SELECT 1 FROM {calls} o WHERE o.prospect_id = c.prospect_id
         AND {method_name_sql("o", "p")} IS NOT {method}
 )
 """
 
 
 LEAD_MARKS_FROM_CALLS = _marks_from_calls("1")
+LEAD_MARKS_WITH_REP_FROM_CALLS = _marks_from_calls("1", with_rep=True)
 
 
-def _mark_prospect(prospect_id: str) -> str:
+def _mark_prospect(prospect_id: str, *, with_rep: bool = False) -> str:
     """Work out the marks of one prospect again from its calls (few, by calls_prospect)."""
+    columns = (*LEAD_MARK_COLUMNS, "only_rep") if with_rep else LEAD_MARK_COLUMNS
     return f"""DELETE FROM lead_marks WHERE prospect_id = {prospect_id};
-    INSERT INTO lead_marks ({", ".join(LEAD_MARK_COLUMNS)})
-    {_marks_from_calls(f"c.prospect_id = {prospect_id}")};"""
+    INSERT INTO lead_marks ({", ".join(columns)})
+    {_marks_from_calls(f"c.prospect_id = {prospect_id}", with_rep=with_rep)};"""
 
 
 LEAD_MARKS_TABLE = """
@@ -345,9 +367,11 @@ CREATE INDEX prospects_nurtured ON prospects (nurtured_at, lost_reason, source)
 """
 
 _MARKED_CALL_COLUMNS = ("started_at", "outcome", "method", "prospect_id")
-_MARKED_CALL_CHANGED = " OR ".join(
-    f"OLD.{column} IS NOT NEW.{column}" for column in _MARKED_CALL_COLUMNS
-)
+
+
+def _marked_call_changed(columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+
 
 # A call of the one method a prospect's calls count under: the usual call, which only
 # moves the prospect's marks on (the one trigger that applies runs; once it has, the
@@ -374,11 +398,22 @@ def _moved_on(column: str, condition: str) -> str:
 _MOVE_MARKS_ON = ",\n        ".join(
     _moved_on(column, condition) for column, condition in LEAD_MARKS.items()
 )
+# v18: the rep of all the prospect's calls stays theirs when the new call is too.
+_MOVE_REP_ON = ",\n        only_rep = CASE WHEN only_rep = NEW.rep THEN only_rep END"
 
-LEAD_MARKS_TRIGGERS = f"""
+
+def lead_marks_triggers(*, with_rep: bool = False) -> str:
+    """lead_marks' triggers: v4's, or with `with_rep` v18's, which also keep only_rep (and
+    so also follow a call given to another rep)."""
+    columns = (*_MARKED_CALL_COLUMNS, "rep") if with_rep else _MARKED_CALL_COLUMNS
+
+    def mark(prospect_id: str) -> str:
+        return _mark_prospect(prospect_id, with_rep=with_rep)
+
+    return f"""
 CREATE TRIGGER lead_marks_after_call_insert AFTER INSERT ON calls
 WHEN NOT {_MARKS_TAKE_THE_CALL} BEGIN
-    {_mark_prospect("NEW.prospect_id")}
+    {mark("NEW.prospect_id")}
 END;
 
 CREATE TRIGGER lead_marks_after_call_added AFTER INSERT ON calls
@@ -390,37 +425,40 @@ WHEN {_MARKS_TAKE_THE_CALL} AND NOT {wrong_value_sql("calls", "started_at", "NEW
             THEN CAST(strftime('%s', NEW.started_at) AS INTEGER) - (
                 SELECT CAST(strftime('%s', p.created_at) AS INTEGER) FROM prospects p
                 WHERE p.id = NEW.prospect_id)
-            ELSE wait_s END
+            ELSE wait_s END{_MOVE_REP_ON if with_rep else ""}
     WHERE prospect_id = NEW.prospect_id AND per_method = 0;
 END;
 
 CREATE TRIGGER lead_marks_after_call_delete AFTER DELETE ON calls BEGIN
-    {_mark_prospect("OLD.prospect_id")}
+    {mark("OLD.prospect_id")}
 END;
 
 CREATE TRIGGER lead_marks_after_call_update
-AFTER UPDATE OF {", ".join(_MARKED_CALL_COLUMNS)} ON calls
-WHEN {_MARKED_CALL_CHANGED} BEGIN
-    {_mark_prospect("OLD.prospect_id")}
-    {_mark_prospect("NEW.prospect_id")}
+AFTER UPDATE OF {", ".join(columns)} ON calls
+WHEN {_marked_call_changed(columns)} BEGIN
+    {mark("OLD.prospect_id")}
+    {mark("NEW.prospect_id")}
 END;
 
 -- Calls can only be waiting for their prospect when foreign keys were off.
 CREATE TRIGGER lead_marks_after_prospect_insert AFTER INSERT ON prospects BEGIN
-    {_mark_prospect("NEW.id")}
+    {mark("NEW.id")}
 END;
 
 CREATE TRIGGER lead_marks_after_prospect_update
 AFTER UPDATE OF id, method, source, created_at ON prospects
 WHEN OLD.id IS NOT NEW.id OR OLD.method IS NOT NEW.method OR OLD.source IS NOT NEW.source
   OR OLD.created_at IS NOT NEW.created_at BEGIN
-    {_mark_prospect("OLD.id")}
-    {_mark_prospect("NEW.id")}
+    {mark("OLD.id")}
+    {mark("NEW.id")}
 END;
 
 CREATE TRIGGER lead_marks_after_prospect_delete AFTER DELETE ON prospects BEGIN
     DELETE FROM lead_marks WHERE prospect_id = OLD.id;
 END;
 """
+
+
+LEAD_MARKS_TRIGGERS = lead_marks_triggers()
 
 SCHEMA_V4_TRIGGERS = CALL_DAYS_TRIGGERS + LEAD_MARKS_TRIGGERS

@@ -26,8 +26,9 @@ from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
 from funnel_tui.foreign_values import stored_moment_sql
 from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
-from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS, LEAD_MARKS_FROM_CALLS
+from funnel_tui.schema_v4 import CALL_DAYS_FROM_CALLS
 from funnel_tui.schema_v8 import REP_CALL_DAYS_FROM_CALLS
+from funnel_tui.schema_v18 import LEAD_MARKS_FROM_CALLS
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage

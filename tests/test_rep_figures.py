@@ -6,15 +6,19 @@ the team's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, sql_list
+from funnel_tui.figure_sql import calls_of_window_sql
+from funnel_tui.manager_figures import Window
 from funnel_tui.pace import Pace, find_target, load_pace, set_target
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.dialect import dialect_of
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.team_report import load_team_report
 from tests.app_support import FROZEN_NOW
@@ -129,6 +133,55 @@ def test_two_reps_counts_add_up_to_the_teams(demo_db: Any) -> None:
     assert alex["leads_worked"] + blake["leads_worked"] >= team["leads_worked"]
     assert max(alex["leads_worked"], blake["leads_worked"]) <= team["leads_worked"]
     assert alex["pipeline_cents"] + blake["pipeline_cents"] == team["pipeline_cents"]
+
+
+def test_a_reps_leads_are_the_prospects_of_their_calls_shared_or_their_own(
+    demo_db: Any,
+) -> None:
+    """A prospect one rep alone called counts from its marks (only_rep), one several reps
+    called from their calls: both are the distinct prospects of the rep's calls."""
+    # The first half of the prospects are each one rep's; the calls of the others
+    # alternate between the reps.
+    (middle,) = demo_db.execute("SELECT max(id) / 2 FROM prospects").fetchone()
+    hand_out(demo_db, "CASE WHEN id - 2 * (id / 2) = 0 THEN 'alex' ELSE 'blake' END")
+    demo_db.execute(
+        f"UPDATE calls SET rep = CASE WHEN prospect_id <= {middle} THEN"
+        " (CASE WHEN prospect_id - 2 * (prospect_id / 2) = 0 THEN 'alex' ELSE 'blake' END)"
+        " WHEN id - 2 * (id / 2) = 0 THEN 'alex' ELSE 'blake' END"
+    )
+    target = find_target(demo_db, TODAY)
+    assert target is not None
+    for rep in ("alex", "blake"):
+        same_target_for(demo_db, rep)
+    connects = {str(outcome) for outcome in CONNECT_OUTCOMES}
+    # As of today, and as of a day the prospects were called after (their marks then
+    # lie after the window, and their calls tell).
+    for as_of in (TODAY, TODAY - timedelta(days=8)):
+        window = Window.of_days(date.fromisoformat(target["starts_on"]), as_of, ZONE)
+        calls = demo_db.execute(
+            "SELECT rep, prospect_id, outcome FROM calls c"
+            f" WHERE {calls_of_window_sql(dialect_of(demo_db))}",
+            window.params,
+        ).fetchall()
+        for rep in ("alex", "blake"):
+            pace = load_pace(demo_db, as_of, load_settings(demo_db), tz=ZONE, rep=rep)
+            assert pace is not None and pace.figures is not None
+            mine = [(prospect, outcome) for who, prospect, outcome in calls if who == rep]
+            worked = {prospect for prospect, _ in mine}
+            reached = {prospect for prospect, outcome in mine if outcome in connects}
+            met = {prospect for prospect, outcome in mine if outcome == "meeting"}
+            found = pace.figures
+            assert (found.leads_worked, found.reached, found.meeting_leads) == (
+                len(worked),
+                len(reached),
+                len(met),
+            )
+            assert len(worked) > 5
+    shared = demo_db.execute(
+        "SELECT count(*) FROM lead_marks WHERE per_method = 0 AND only_rep IS NULL"
+    ).fetchone()
+    own = demo_db.execute("SELECT count(*) FROM lead_marks WHERE only_rep IS NOT NULL").fetchone()
+    assert shared[0] > 0 and own[0] > 0
 
 
 def test_each_reps_line_of_a_team_report_is_their_own_report(demo_db: Any) -> None:
