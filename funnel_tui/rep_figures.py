@@ -53,7 +53,9 @@ GROUP BY {whose.group("c.rep")}c.prospect_id, {method}, p.source"""
 # The marks of the prospects one rep alone called (only_rep, schema v18) and not called
 # since the window are that rep's, all their calls in it: each row's last call in the
 # window, with its method when it has one (a per-method row's, or the only method of a
-# prospect's every-method row), and whether its last connect, meeting and no are.
+# prospect's every-method row), and whether its last connect, meeting and no are. A
+# per-method row's last call may lie in the window while another method's came after
+# it: such a prospect is counted from its calls (_READ_BY_CALLS), and not here again.
 def _one_rep_marks_sql(dialect: Dialect, whose: Whose) -> str:
     flags = ", ".join(
         f"CASE WHEN m.{column} >= :start THEN 1 ELSE 0 END AS {name}"
@@ -69,7 +71,10 @@ SELECT {whose.key("m.only_rep")}m.prospect_id, m.per_method,
     {flags}
 FROM lead_marks m {indexed_by("lead_marks_reps", dialect)}
 WHERE m.last_call_at >= :start AND m.last_call_at < :end AND m.only_rep IS NOT NULL
-    AND {whose.of_rep("m.only_rep")}"""
+    AND {whose.of_rep("m.only_rep")}
+    AND (m.per_method = 0 OR NOT EXISTS (
+        SELECT 1 FROM lead_marks a WHERE a.prospect_id = m.prospect_id AND a.per_method = 0
+            AND a.method = '' AND a.last_call_at >= :end))"""
 
 
 # The calls of the window of the other prospects called since it began (few): those

@@ -12,9 +12,10 @@ builds both), and now also follow a call given to another rep.
 
 `lead_marks_reps` holds the one-rep prospects' marks by their last call, with every
 column the count reads; it is partial, so a one-rep book (whose calls have no rep) keeps
-it empty and pays nothing for it when a call is logged. The shared prospects' calls are
-found from the rep's calls of the window (calls_rep). A team's PostgreSQL book has the
-same, and its shared prospects by their last call as well (store/postgres_schema.py, v18).
+it empty and pays nothing for it when a call is logged. In a file, a rep's calls of the
+shared prospects are found from the rep's calls of the window (calls_rep), each checked
+against its prospect's marks. A team's PostgreSQL book indexes every mark by its last
+call, and the shared prospects' marks apart (store/postgres_schema.py, v18).
 """
 
 from __future__ import annotations

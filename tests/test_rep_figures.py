@@ -5,16 +5,19 @@ the team's."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import pytest
 
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, sql_list
-from funnel_tui.figure_sql import calls_of_window_sql
+from funnel_tui.figure_sql import calls_of_window_sql, method_sql, source_sql
 from funnel_tui.manager_figures import Window
 from funnel_tui.pace import Pace, find_target, load_pace, set_target
+from funnel_tui.rep_figures import rep_leads, rep_meeting_leads
+from funnel_tui.rep_rows import FigureRows, Whose
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store import open_team_book
@@ -182,6 +185,98 @@ def test_a_reps_leads_are_the_prospects_of_their_calls_shared_or_their_own(
     ).fetchone()
     own = demo_db.execute("SELECT count(*) FROM lead_marks WHERE only_rep IS NOT NULL").fetchone()
     assert shared[0] > 0 and own[0] > 0
+
+
+def leads_from_calls(db: Any, window: Window) -> dict[tuple[str, str, str], list[int]]:
+    """The oracle: per rep, per method and per source, the distinct prospects of the rep's
+    own calls in the window, reached, met and said no, counted in Python."""
+    method, source = method_sql(dialect_of(db)), source_sql(dialect_of(db))
+    calls = db.execute(
+        f"SELECT c.rep, c.prospect_id, {method}, {source}, c.outcome"
+        " FROM calls c JOIN prospects p ON p.id = c.prospect_id"
+        f" WHERE c.rep IS NOT NULL AND {calls_of_window_sql(dialect_of(db))}",
+        window.params,
+    ).fetchall()
+    connects = {str(outcome) for outcome in CONNECT_OUTCOMES}
+    sets: dict[tuple[str, str, str], list[set[int]]] = {}
+    for rep, prospect, by_method, by_source, outcome in calls:
+        for key in ((rep, "method", by_method), (rep, "source", by_source)):
+            worked, reached, met, refused = sets.setdefault(key, [set(), set(), set(), set()])
+            worked.add(prospect)
+            if outcome in connects:
+                reached.add(prospect)
+            if outcome == "meeting":
+                met.add(prospect)
+            if outcome == "not_interested":
+                refused.add(prospect)
+    return {key: [len(found) for found in value] for key, value in sets.items()}
+
+
+def leads_read(db: Any, window: Window, whose: Whose) -> dict[tuple[str, str, str], list[int]]:
+    """rep_leads' counts for alex and blake, each read alone or for every rep at once."""
+    found = {}
+    every_rep = FigureRows.every_rep(db)
+    for rep in ("alex", "blake"):
+        rows = FigureRows(db, rep) if whose is Whose.ONE else every_rep(rep)
+        by_method, by_source = rep_leads(rows, window.params, [])
+        for kind, side in (("method", by_method), ("source", by_source)):
+            for name, counts in side.items():
+                found[(rep, kind, name)] = [
+                    counts[c] for c in ("leads", "reached", "met", "refused")
+                ]
+    return found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_reps_leads_by_method_and_source_are_those_of_their_calls(
+    book_db: Any, seed: int
+) -> None:
+    """Prospects one rep called and prospects two did, with several methods, called again
+    after the window or not, with calls whose moment does not read: each rep's leads per
+    method and per source are the distinct prospects of their own calls in each window."""
+    rng = random.Random(seed)
+    for name in ("alex", "blake"):
+        add_rep(book_db, name)
+    prospects = [
+        insert_row(
+            book_db,
+            "prospects",
+            {"name": f"P{i}", "method": "solution", "source": rng.choice(["ads", " ads", None])},
+        )
+        for i in range(16)
+    ]
+    # The reviewer's case first: one rep, one method in the window and another after it.
+    calls = [
+        (prospects[0], "alex", 11, "benefits", "meeting"),
+        (prospects[0], "alex", 20, "inbound", "no_answer"),
+    ]
+    for _ in range(70):
+        calls.append(
+            (
+                rng.choice(prospects),
+                rng.choice(["alex", "alex", "blake", None]),
+                rng.randint(5, 16),
+                rng.choice(["", "", "benefits", "inbound"]),
+                rng.choice(["no_answer", "meeting", "not_interested", "callback", "voicemail"]),
+            )
+        )
+    for prospect, rep, day, method, outcome in calls:
+        started_at = "soon" if rng.random() < 0.05 else f"2026-11-{day:02d}T10:00:00+00:00"
+        row = {"prospect_id": prospect, "rep": rep, "method": method, "outcome": outcome}
+        insert_row(book_db, "calls", {**row, "started_at": started_at})
+    for first, last in ((10, 12), (1, 30), (14, 14), (5, 9)):
+        window = Window.of_days(date(2026, 11, first), date(2026, 11, last), UTC)
+        expected = leads_from_calls(book_db, window)
+        for whose in Whose:
+            assert leads_read(book_db, window, whose) == expected, (first, last, whose)
+        for rep in ("alex", "blake"):
+            # Each prospect has one source: the sources' meetings add up to the rep's.
+            met = sum(
+                counts[2]
+                for (who, kind, _), counts in expected.items()
+                if (who, kind) == (rep, "source")
+            )
+            assert rep_meeting_leads(FigureRows(book_db, rep), window.params) == (met, 0)
 
 
 def test_each_reps_line_of_a_team_report_is_their_own_report(demo_db: Any) -> None:
