@@ -102,11 +102,17 @@ MET = f"c.outcome = '{Outcome.MEETING}'"
 REFUSED = f"c.outcome = '{Outcome.NOT_INTERESTED}'"
 
 
-def has_call_sql(condition: str, dialect: Dialect) -> str:
+def has_call_sql(condition: str, dialect: Dialect, *, every_method: bool = False) -> str:
     """SQL true when the marked prospect (`m`) has a call in the window that meets
-    `condition`, of the row's method when the row is per method (read from its calls).
+    `condition`, of the row's method when the row is per method (read from its calls);
+    `every_method` for a statement that reads the every-method rows alone (it then reads
+    no other column of the mark than its prospect, which an index may hold).
     The prospect's calls of the window are a range of an index of calls by prospect and
     time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls."""
+    if every_method:
+        return f"""EXISTS (
+        SELECT 1 FROM calls c
+        WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition})"""
     return f"""EXISTS (
         SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
         WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition}

@@ -34,9 +34,9 @@ from funnel_tui.figure_sql import (
     calls_in_window_sql,
     calls_of_window_sql,
     good_deal_sql,
+    has_call_sql,
     indexed_by,
     lead_flags_sql,
-    marked_sql,
     method_sql,
     source_sql,
 )
@@ -968,13 +968,20 @@ def median_open_value(db: sqlite_utils.Database) -> int:
     return round_half_up(middle) if middle is not None else 0
 
 
+# The marks of the prospects with a `meeting` call in the window: the last one in it, or
+# after it and the calls tell (written as conditions, so that a team's book counts the
+# first from lead_marks_meetings alone, and checks the calls only for the others).
+def _met_sql(dialect: Dialect) -> str:
+    return f"""m.per_method = 0 AND m.last_meeting_at >= :start
+    AND (m.last_meeting_at < :end OR {has_call_sql(MET, dialect, every_method=True)})"""
+
+
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
 # last one is not before it).
 def _meeting_leads_sql(dialect: Dialect) -> str:
     return f"""
-SELECT coalesce(sum({marked_sql("last_meeting_at", MET, dialect)}), 0)
-FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
-WHERE m.per_method = 0 AND m.last_meeting_at >= :start
+SELECT count(*) FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
+WHERE {_met_sql(dialect)}
 """
 
 
@@ -984,9 +991,11 @@ MEETING_LEADS_SQL = per_dialect(_meeting_leads_sql)
 # How many of the prospects with a deal (:won, as WON_LEADS_SQL takes it) had a `meeting`
 # call in the window.
 def _meeting_buyers_sql(dialect: Dialect) -> str:
+    pairs, join = in_dialect(JSON_PAIRS, dialect), in_dialect(JOIN_IN_ORDER, dialect)
     return f"""
-SELECT coalesce(sum(met), 0) FROM ({in_dialect(WON_LEADS_SQL, dialect)}) AS won_leads
-WHERE per_method = 0
+SELECT count(*) FROM {pairs.format(pairs=":won")} {join} lead_marks m
+    ON m.prospect_id = {in_dialect(PAIR_ID, dialect)} AND m.per_method = 0 AND m.method = ''
+WHERE {_met_sql(dialect)}
 """
 
 

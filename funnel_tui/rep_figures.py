@@ -71,10 +71,13 @@ SELECT {whose.key("m.only_rep")}m.prospect_id, m.per_method,
     {flags}
 FROM lead_marks m {indexed_by("lead_marks_reps", dialect)}
 WHERE m.last_call_at >= :start AND m.last_call_at < :end AND m.only_rep IS NOT NULL
-    AND {whose.of_rep("m.only_rep")}
-    AND (m.per_method = 0 OR NOT EXISTS (
-        SELECT 1 FROM lead_marks a WHERE a.prospect_id = m.prospect_id AND a.per_method = 0
-            AND a.method = '' AND a.last_call_at >= :end))"""
+    AND {whose.of_rep("m.only_rep")}"""
+
+
+# A per-method mark (`marks`) of a prospect not called since the window ends.
+_NOT_CALLED_SINCE = """(per_method = 0 OR NOT EXISTS (
+        SELECT 1 FROM lead_marks a WHERE a.prospect_id = marks.prospect_id
+            AND a.per_method = 0 AND a.method = '' AND a.last_call_at >= :end))"""
 
 
 # The calls of the window of the other prospects called since it began (few): those
@@ -101,7 +104,8 @@ marks AS NOT MATERIALIZED ({_one_rep_marks_sql(dialect, whose)}),
 by_method AS (
     SELECT {rep}method, reached, met, refused FROM called
     UNION ALL
-    SELECT {rep}method, reached, met, refused FROM marks WHERE method IS NOT NULL
+    SELECT {rep}method, reached, met, refused FROM marks
+    WHERE method IS NOT NULL AND {_NOT_CALLED_SINCE}
 ),
 by_source AS (
     SELECT {rep}source, max(reached) AS reached, max(met) AS met, max(refused) AS refused
@@ -171,7 +175,8 @@ FROM (
     WHERE {one_rep} AND m.last_meeting_at < :end
     UNION ALL
     SELECT m.only_rep, m.prospect_id FROM lead_marks m
-    WHERE {one_rep} AND m.last_meeting_at >= :end AND {has_call_sql(MET, dialect)}
+    WHERE {one_rep} AND m.last_meeting_at >= :end
+        AND {has_call_sql(MET, dialect, every_method=True)}
     UNION ALL
     SELECT DISTINCT c.rep, c.prospect_id FROM {_BY_CALLS_ALONE}
     WHERE {_SHARED} AND {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
