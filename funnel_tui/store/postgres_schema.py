@@ -1068,6 +1068,64 @@ OWN_SETTINGS_LEFT = (
 )
 SCHEMA_V13 = f"DELETE FROM settings WHERE key IN ({sql_list(OWN_SETTINGS_AT_V13)});"
 
+# v18: a new call keeps the rep of all the prospect's calls only when it is theirs too.
+_MOVE_MARKS_AND_REP_ON = _MOVE_MARKS_ON.replace(
+    "ELSE wait_s END",
+    "ELSE wait_s END,\n            only_rep = CASE WHEN only_rep = NEW.rep THEN only_rep END",
+)
+assert _MOVE_MARKS_AND_REP_ON != _MOVE_MARKS_ON
+
+
+def _lead_marks_for_call(*, with_rep: bool) -> str:
+    """The call trigger's function of lead_marks: v14's, or with `with_rep` v18's, which
+    also keeps only_rep (a first call's rep; a new call of another rep clears it)."""
+    move_on = _MOVE_MARKS_AND_REP_ON if with_rep else _MOVE_MARKS_ON
+    rep_column = ", only_rep" if with_rep else ""
+    rep_value = ",\n                NEW.rep" if with_rep else ""
+    head = "CREATE OR REPLACE FUNCTION funnel_lead_marks_for_call() RETURNS trigger"
+    return f"""{head} LANGUAGE plpgsql AS $$
+DECLARE
+    started text;
+    counted_method text;
+    counted_source text;
+    created text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        started := funnel_utc(NEW.started_at);
+        SELECT coalesce(nullif(NEW.method, ''), p.method), {_SOURCE}, p.created_at
+        INTO counted_method, counted_source, created FROM prospects p
+        WHERE p.id = NEW.prospect_id;
+        {move_on}
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+        IF started IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls c
+                WHERE c.prospect_id = NEW.prospect_id AND c.id <> NEW.id) THEN
+            DELETE FROM lead_marks WHERE prospect_id = NEW.prospect_id;
+            INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
+                first_call_at, last_call_at, last_connect_at, last_meeting_at,
+                last_refusal_at, wait_s{rep_column})
+            VALUES (NEW.prospect_id, 0, '', counted_method, counted_source, started, started,
+                CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN started END,
+                CASE WHEN NEW.outcome = '{Outcome.MEETING}' THEN started END,
+                CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}' THEN started END,
+                extract(epoch FROM started::timestamptz)::bigint
+                - extract(epoch FROM funnel_utc(created)::timestamptz)::bigint{rep_value});
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM funnel_mark_prospect(OLD.prospect_id);
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.prospect_id <> OLD.prospect_id) THEN
+        PERFORM funnel_mark_prospect(NEW.prospect_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+
+
 # --- v14: the call triggers do less for the usual call (SQLite: nothing) -----------------
 #
 # Every call logged fires these, and they were much of the server's work per call (a
@@ -1093,47 +1151,7 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION funnel_lead_marks_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    started text;
-    counted_method text;
-    counted_source text;
-    created text;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        started := funnel_utc(NEW.started_at);
-        SELECT coalesce(nullif(NEW.method, ''), p.method), {_SOURCE}, p.created_at
-        INTO counted_method, counted_source, created FROM prospects p
-        WHERE p.id = NEW.prospect_id;
-        {_MOVE_MARKS_ON}
-        IF FOUND THEN
-            RETURN NULL;
-        END IF;
-        IF started IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls c
-                WHERE c.prospect_id = NEW.prospect_id AND c.id <> NEW.id) THEN
-            DELETE FROM lead_marks WHERE prospect_id = NEW.prospect_id;
-            INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-                first_call_at, last_call_at, last_connect_at, last_meeting_at,
-                last_refusal_at, wait_s)
-            VALUES (NEW.prospect_id, 0, '', counted_method, counted_source, started, started,
-                CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN started END,
-                CASE WHEN NEW.outcome = '{Outcome.MEETING}' THEN started END,
-                CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}' THEN started END,
-                extract(epoch FROM started::timestamptz)::bigint
-                - extract(epoch FROM funnel_utc(created)::timestamptz)::bigint);
-            RETURN NULL;
-        END IF;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM funnel_mark_prospect(OLD.prospect_id);
-    END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.prospect_id <> OLD.prospect_id) THEN
-        PERFORM funnel_mark_prospect(NEW.prospect_id);
-    END IF;
-    RETURN NULL;
-END
-$$;
-
+{_lead_marks_for_call(with_rep=False)}
 CREATE OR REPLACE FUNCTION funnel_count_call(
     started_at text, call_method text, outcome text, duration_s integer, reason text,
     prospect_method text, prospect_source text, sign integer
@@ -1263,11 +1281,6 @@ _MARKED_CALLS_WITH_REP = _marked_calls(
     "prospect_id = prospect", "id, prospect_id, outcome, method, rep"
 )
 
-_MOVE_MARKS_AND_REP_ON = _MOVE_MARKS_ON.replace(
-    "ELSE wait_s END",
-    "ELSE wait_s END,\n            only_rep = CASE WHEN only_rep = NEW.rep THEN only_rep END",
-)
-assert _MOVE_MARKS_AND_REP_ON != _MOVE_MARKS_ON
 
 SCHEMA_V18 = f"""
 ALTER TABLE lead_marks ADD COLUMN only_rep text;
@@ -1280,48 +1293,7 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION funnel_lead_marks_for_call() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    started text;
-    counted_method text;
-    counted_source text;
-    created text;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        started := funnel_utc(NEW.started_at);
-        SELECT coalesce(nullif(NEW.method, ''), p.method), {_SOURCE}, p.created_at
-        INTO counted_method, counted_source, created FROM prospects p
-        WHERE p.id = NEW.prospect_id;
-        {_MOVE_MARKS_AND_REP_ON}
-        IF FOUND THEN
-            RETURN NULL;
-        END IF;
-        IF started IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls c
-                WHERE c.prospect_id = NEW.prospect_id AND c.id <> NEW.id) THEN
-            DELETE FROM lead_marks WHERE prospect_id = NEW.prospect_id;
-            INSERT INTO lead_marks (prospect_id, per_method, method, only_method, source,
-                first_call_at, last_call_at, last_connect_at, last_meeting_at,
-                last_refusal_at, wait_s, only_rep)
-            VALUES (NEW.prospect_id, 0, '', counted_method, counted_source, started, started,
-                CASE WHEN NEW.outcome IN ({_CONNECTS}) THEN started END,
-                CASE WHEN NEW.outcome = '{Outcome.MEETING}' THEN started END,
-                CASE WHEN NEW.outcome = '{Outcome.NOT_INTERESTED}' THEN started END,
-                extract(epoch FROM started::timestamptz)::bigint
-                - extract(epoch FROM funnel_utc(created)::timestamptz)::bigint,
-                NEW.rep);
-            RETURN NULL;
-        END IF;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM funnel_mark_prospect(OLD.prospect_id);
-    END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.prospect_id <> OLD.prospect_id) THEN
-        PERFORM funnel_mark_prospect(NEW.prospect_id);
-    END IF;
-    RETURN NULL;
-END
-$$;
-
+{_lead_marks_for_call(with_rep=True)}
 DROP TRIGGER lead_marks_for_call ON calls;
 CREATE TRIGGER lead_marks_for_call
 AFTER INSERT OR DELETE OR UPDATE OF started_at, outcome, method, prospect_id, rep ON calls
