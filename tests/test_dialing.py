@@ -251,6 +251,8 @@ async def test_a_failed_dial_says_why_and_keeps_the_timer(
         await settle_until(pilot, lambda: "failed" in messages(app)[-1])
         assert "no SIP account configured" in messages(app)[-1]
         assert "timer runs" in messages(app)[-1]
+        # It replaces the toast that said the number was copied: it says so itself.
+        assert f"dial by hand ({app.clipboard} copied)" in messages(app)[-1]
         assert main_screen(app).running_call is not None
 
 

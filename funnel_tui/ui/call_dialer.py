@@ -49,11 +49,11 @@ class CallDialer(_Base):
         )
         if not settings.dial_command:
             return f"{number.shown} ({copied})", "information"
-        self._run_dialer(dial_argv(settings.dial_command, number), number.shown)
+        self._run_dialer(dial_argv(settings.dial_command, number), number.shown, copied)
         return f"dialling {number.shown} ({copied})", "information"
 
     @work(thread=True, group="dial")
-    def _run_dialer(self, argv: list[str], shown: str) -> None:
+    def _run_dialer(self, argv: list[str], shown: str, copied: str) -> None:
         from funnel_tui.dialing import DialFailed, run_dialer
 
         worker = get_current_worker()
@@ -61,12 +61,13 @@ class CallDialer(_Base):
         try:
             run_dialer(argv, cancelled=lambda: worker.is_cancelled)
         except DialFailed as error:
-            self.app.call_from_thread(self._say_dial_failed, running, shown, str(error))
+            self.app.call_from_thread(self._say_dial_failed, running, shown, copied, str(error))
 
-    def _say_dial_failed(self, dialled_for: Any, shown: str, reason: str) -> None:
+    def _say_dial_failed(self, dialled_for: Any, shown: str, copied: str, reason: str) -> None:
         message = f"Dial of {shown} failed: {reason}."
         if self.running_call is not None and self.running_call == dialled_for:
-            message += " The call timer runs: dial by hand, or enter to dial again."
+            # It takes the place of the toast that said the number was copied: it says so.
+            message += f" The call timer runs: dial by hand ({copied}), or enter to dial again."
             self.funnel.notify_in_place(CALL_TOAST, message, severity="error", timeout=10)
         else:
             # That call is over: its failure must not take the place of the running one's toast.
