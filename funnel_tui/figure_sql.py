@@ -137,3 +137,12 @@ def lead_flags_sql(dialect: Dialect) -> str:
     {marked_sql("last_connect_at", f"c.outcome IN ({CONNECTS})", dialect)} AS reached,
     {marked_sql("last_meeting_at", MET, dialect)} AS met,
     {marked_sql("last_refusal_at", REFUSED, dialect)} AS refused"""
+
+
+def met_in_window_sql(dialect: Dialect) -> str:
+    """SQL true for an every-method mark (`m`) of a prospect with a `meeting` call in the
+    window: its last one in it, or after it and the calls tell. Written as conditions, so
+    that a team's book reads the first from lead_marks_meetings alone and checks the calls
+    only for the others."""
+    return f"""m.per_method = 0 AND m.last_meeting_at >= :start
+    AND (m.last_meeting_at < :end OR {has_call_sql(MET, dialect, every_method=True)})"""

@@ -28,15 +28,14 @@ from funnel_tui.domain import (
 )
 from funnel_tui.figure_sql import (
     CONNECTS,
-    MET,
     call_day_count,
     call_started_sql,
     calls_in_window_sql,
     calls_of_window_sql,
     good_deal_sql,
-    has_call_sql,
     indexed_by,
     lead_flags_sql,
+    met_in_window_sql,
     method_sql,
     source_sql,
 )
@@ -968,20 +967,12 @@ def median_open_value(db: sqlite_utils.Database) -> int:
     return round_half_up(middle) if middle is not None else 0
 
 
-# The marks of the prospects with a `meeting` call in the window: the last one in it, or
-# after it and the calls tell (written as conditions, so that a team's book counts the
-# first from lead_marks_meetings alone, and checks the calls only for the others).
-def _met_sql(dialect: Dialect) -> str:
-    return f"""m.per_method = 0 AND m.last_meeting_at >= :start
-    AND (m.last_meeting_at < :end OR {has_call_sql(MET, dialect, every_method=True)})"""
-
-
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
 # last one is not before it).
 def _meeting_leads_sql(dialect: Dialect) -> str:
     return f"""
 SELECT count(*) FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
-WHERE {_met_sql(dialect)}
+WHERE {met_in_window_sql(dialect)}
 """
 
 
@@ -995,7 +986,7 @@ def _meeting_buyers_sql(dialect: Dialect) -> str:
     return f"""
 SELECT count(*) FROM {pairs.format(pairs=":won")} {join} lead_marks m
     ON m.prospect_id = {in_dialect(PAIR_ID, dialect)} AND m.per_method = 0 AND m.method = ''
-WHERE {_met_sql(dialect)}
+WHERE {met_in_window_sql(dialect)}
 """
 
 

@@ -18,11 +18,10 @@ from typing import Any
 from funnel_tui.domain import Outcome
 from funnel_tui.figure_sql import (
     CONNECTS,
-    MET,
     calls_of_window_sql,
     good_deal_sql,
-    has_call_sql,
     indexed_by,
+    met_in_window_sql,
     method_sql,
     source_sql,
     stored_start_sql,
@@ -160,23 +159,18 @@ _BY_LAST_CALL = {Dialect.SQLITE: " AND m.last_call_at >= :start", Dialect.POSTGR
 
 # For the plan: how many prospects had a `meeting` call of the rep's in the window, and
 # how many of them have a deal of the rep's closed in it (a deal the plan counts). A
-# prospect only the rep called counts by its marks: its last meeting in the window (read
-# from the index alone), or after it and its calls tell. One several reps called counts
-# by the rep's calls of it. The window's deals are far fewer than those prospects
-# (21,000 against 122,000 for a team's 90 days at 10,000,000 calls): they are matched
-# in one join, not looked up once per prospect.
+# prospect only the rep called counts by its marks, as the book's meeting leads count
+# every prospect; one several reps called counts by the rep's calls of it. The window's
+# deals are far fewer than those prospects (21,000 against 122,000 for a team's 90 days
+# at 10,000,000 calls): they are matched in one join, not looked up once per prospect.
 def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
-    one_rep = f"""m.per_method = 0 AND m.only_rep IS NOT NULL AND {whose.of_rep("m.only_rep")}
-        AND m.last_meeting_at >= :start{_BY_LAST_CALL[dialect]}"""
+    marks = f"lead_marks m {indexed_by('lead_marks_reps', dialect)}"
     return f"""
 SELECT {whose.key("met.rep")}count(*), count(bought.rep)
 FROM (
-    SELECT m.only_rep AS rep, m.prospect_id FROM lead_marks m
-    WHERE {one_rep} AND m.last_meeting_at < :end
-    UNION ALL
-    SELECT m.only_rep, m.prospect_id FROM lead_marks m
-    WHERE {one_rep} AND m.last_meeting_at >= :end
-        AND {has_call_sql(MET, dialect, every_method=True)}
+    SELECT m.only_rep AS rep, m.prospect_id FROM {marks}
+    WHERE m.only_rep IS NOT NULL AND {whose.of_rep("m.only_rep")}
+        AND {met_in_window_sql(dialect)}{_BY_LAST_CALL[dialect]}
     UNION ALL
     SELECT DISTINCT c.rep, c.prospect_id FROM {_BY_CALLS_ALONE}
     WHERE {_SHARED} AND {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'

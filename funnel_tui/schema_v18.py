@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from funnel_tui.foreign_values import wrong_value_sql
 from funnel_tui.schema_v4 import (
-    LEAD_MARK_COLUMNS,
+    LEAD_MARK_COLUMNS_WITH_REP,
     LEAD_MARKS_WITH_REP_FROM_CALLS,
     lead_marks_triggers,
     only_rep_sql,
 )
 
-LEAD_MARKS_COLUMNS = (*LEAD_MARK_COLUMNS, "only_rep")
+LEAD_MARKS_COLUMNS = LEAD_MARK_COLUMNS_WITH_REP
 ONLY_REP_COLUMN = "ALTER TABLE lead_marks ADD COLUMN only_rep TEXT"
 LEAD_MARKS_TRIGGERS = lead_marks_triggers(with_rep=True)
 

@@ -261,6 +261,8 @@ LEAD_MARK_COLUMNS = (
     *LEAD_MARKS,
     "wait_s",
 )
+# v18's, with the rep of all the prospect's calls.
+LEAD_MARK_COLUMNS_WITH_REP = (*LEAD_MARK_COLUMNS, "only_rep")
 # Seconds from a prospect's creation to its first call (speed to lead); NULL when either
 # moment cannot be read.
 _WAIT_S = (
@@ -329,7 +331,7 @@ LEAD_MARKS_WITH_REP_FROM_CALLS = _marks_from_calls("1", with_rep=True)
 
 def _mark_prospect(prospect_id: str, *, with_rep: bool = False) -> str:
     """Work out the marks of one prospect again from its calls (few, by calls_prospect)."""
-    columns = (*LEAD_MARK_COLUMNS, "only_rep") if with_rep else LEAD_MARK_COLUMNS
+    columns = LEAD_MARK_COLUMNS_WITH_REP if with_rep else LEAD_MARK_COLUMNS
     return f"""DELETE FROM lead_marks WHERE prospect_id = {prospect_id};
     INSERT INTO lead_marks ({", ".join(columns)})
     {_marks_from_calls(f"c.prospect_id = {prospect_id}", with_rep=with_rep)};"""
