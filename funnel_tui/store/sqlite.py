@@ -278,6 +278,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
     """
     # Imported here: a file at the latest version (nearly every opening) needs none of it.
     from funnel_tui.migrations import MIGRATIONS
+    from funnel_tui.store.new_book import create_latest
 
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
@@ -289,9 +290,12 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
             if notice is not None:
                 notice(version, backup)
             _backup(path, backup)
-        for number in range(version + 1, LATEST_VERSION + 1):
-            MIGRATIONS[number - 1](conn)
-            conn.execute(f"PRAGMA user_version = {number}")
+        if version == 0:
+            create_latest(conn)  # a new book: the latest schema in one go (new_book)
+        else:
+            for number in range(version + 1, LATEST_VERSION + 1):
+                MIGRATIONS[number - 1](conn)
+                conn.execute(f"PRAGMA user_version = {number}")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:
