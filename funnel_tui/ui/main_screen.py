@@ -20,7 +20,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label
+from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from funnel_tui.claims import LEASE
@@ -49,6 +49,7 @@ from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
 from funnel_tui.ui.filter_field import FilterField
+from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.key_hold import KeyHold
@@ -252,7 +253,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         yield QuotaGauge(id="gauge")
         with Horizontal(id="panes"):
             with Vertical(id="queue-pane"):
-                yield Label(QueueMode.TODAY.label, id="queue-title", markup=False)
+                yield FittedLabel(QueueMode.TODAY.label, id="queue-title")
                 yield FilterField(
                     typed=self._filter_typed,
                     show_at_once=self._filter_at_once,
@@ -530,28 +531,37 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self.pace_reader = PaceReader(self.funnel, self._read_data_version)
         await self.pace_reader.read()
 
+    @property
+    def queue_title(self) -> FittedLabel:
+        return self.query_one("#queue-title", FittedLabel)
+
     def _update_title(self) -> None:
         if not self._order_complete:
             # Only the head of the queue is read yet: no count to give.
-            self.query_one("#queue-title", Label).update(self.mode.label)
+            self.queue_title.say(self.mode.label)
             return
         if self.filter_text and self.filter_text != self._shown_filter:
             self._say_looking_for(self.filter_text)
             return
         count = self._in_view
-        title = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}"
-        if self.filter_text:
-            title += f" matching “{one_line(self.filter_text)}”"
+        matching = f" matching “{one_line(self.filter_text)}”" if self.filter_text else ""
+        head = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}{matching}"
+        # Each count in full, then in short, then the count alone: the shorter ones keep
+        # the title on one line in a narrower queue.
+        full, short, shortest = [head], [head], [f"{self.mode.label} · {count}{matching}"]
         if elsewhere := self.queue.row_count - count - self._pinned:
-            title += f" · {elsewhere} more in other views"
+            full.append(f"{elsewhere} more in other views")
+            short.append(f"{elsewhere} in other views")
+            shortest.append(f"{elsewhere} in other views")
         if self.held_back:
-            title += f" · {self.held_back} outside their calling hours"
-        self.query_one("#queue-title", Label).update(title)
+            full.append(f"{self.held_back} outside their calling hours")
+            short.append(f"{self.held_back} out of hours")
+            shortest.append(f"{self.held_back} out of hours")
+        self.queue_title.say(*(" · ".join(parts) for parts in (full, short, shortest)))
 
     def _say_looking_for(self, text: str) -> None:
         # A large book takes a moment to search: the list below is the last one found.
-        looking_for = f"{self.mode.label} · looking for “{one_line(text)}”…"
-        self.query_one("#queue-title", Label).update(looking_for)
+        self.queue_title.say(f"{self.mode.label} · looking for “{one_line(text)}”…")
 
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
