@@ -538,10 +538,16 @@ async def test_key_bar_offers_the_keys_that_work_now(demo_app: FunnelApp) -> Non
         await pilot.press("slash")
         await pilot.pause()
         # Letters typed in the filter are text, so the bar stops offering them; it says
-        # how to finish the filter and how to clear it.
-        typing = key_bar.render().plain
-        assert "Log outcome" not in typing
-        assert " ⏎ Done filtering  esc Clear filter " in typing
+        # how to finish the filter and how to close it, or clear it once it holds text.
+        opened = key_bar.render().plain
+        assert "Log outcome" not in opened
+        assert " ⏎ Done filtering  esc Close filter " in opened
+        await pilot.press(*"tun")
+        await pilot.pause()
+        assert " ⏎ Done filtering  esc Clear filter " in key_bar.render().plain
+        await pilot.press(*["backspace"] * 3)
+        await pilot.pause()
+        assert " ⏎ Done filtering  esc Close filter " in key_bar.render().plain
         await pilot.press(*"tun", "enter")
         await pilot.pause()
         # Back in the queue with a filter: esc still clears it, and the bar says so.

@@ -114,6 +114,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         Binding("enter", "start_call", "Start call", priority=True),
         Binding("enter", "filter_done", "Done filtering", priority=True),
         Binding("escape", "clear_filter", "Clear filter"),
+        Binding("escape", "close_filter", "Close filter"),
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
         Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
@@ -182,6 +183,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         self._order_complete = False
         # The filter of the order on screen: while another one is read, the title says so.
         self._shown_filter = ""
+        # Whether the filter field holds text, as the key bar last said (esc clears it).
+        self._filter_has_text = False
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
         self._pinned = 0
@@ -191,8 +194,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         # The filter's keys are on the key bar while there is a filter to finish or clear.
         if action == "filter_done":
             return self.focused is self.filter_input
-        if action == "clear_filter":
-            return bool(self.filter_input.display)
+        if action in ("clear_filter", "close_filter"):
+            # esc clears a filter with text in it, and closes an empty one.
+            has_text = bool(self._typed_filter)
+            return bool(self.filter_input.display) and has_text == (action == "clear_filter")
         return not isinstance(self.focused, Input)
 
     async def _open(self, screen: Screen[Any], callback: Any = None) -> None:
@@ -939,6 +944,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
         text = one_line(typed)
         if text and text != self._shown_filter:
             self._say_looking_for(text)
+        if bool(text) != self._filter_has_text:
+            self._filter_has_text = bool(text)
+            self.refresh_bindings()  # esc clears the text, or closes the empty field
 
     def _filter_at_once(self, typed: str) -> None:
         """Show the filter's matches at once (before the frame that shows the text, when
@@ -1010,6 +1018,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             for worker in self.workers
             if worker.node is self and worker.group == "queue" and not worker.is_finished
         ]
+
+    def action_close_filter(self) -> None:
+        self.action_clear_filter()
 
     def action_clear_filter(self) -> None:
         if not self.filter_input.display:
