@@ -3,84 +3,94 @@
 Running the migrations one by one on an empty file took 0.23 to 0.33 s, nearly all of it
 in SQLite reading its whole schema again after each `ALTER TABLE` (a rename 65 ms, an
 added column 11 ms). A new book instead gets the statements of a book migrated once per
-process in memory, in the order its `sqlite_master` lists them (SQLite fires a table's
-triggers in that order), the rows the migrations wrote, and an id of its own.
-`tests/test_new_book.py` holds a book made this way equal to one migrated step by step.
+process in memory, in the order its `sqlite_master` lists them (which sets the order
+SQLite fires a table's triggers in), the filter's indexes built as the migrations build
+them, and an id of its own. Should the migrations ever leave rows other than the book's
+id, a new book is migrated step by step as before. `tests/test_new_book.py` holds a book
+made this way equal to one migrated step by step.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cache
 
 from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.schema_v5 import BOOK_ROW
-from funnel_tui.schema_version import LATEST_VERSION
 
-# Drawn for each book: never copied from the one built in memory.
-BOOK_TABLE = "book"
+Migration = Callable[[sqlite3.Connection], None]
 
-
-@dataclass(frozen=True)
-class LatestSchema:
-    """What a book migrated from nothing holds: its statements in order, and the rows of
-    each table the migrations filled (FTS5's own tables come with their statements)."""
-
-    statements: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]
+# The one row the migrations leave in a new book: its id, drawn for each book.
+_BOOK_ID_ONLY = ("book", ("id",))
 
 
-def migrate_step_by_step(conn: sqlite3.Connection) -> None:
-    """Every migration in turn on an empty database, inside the caller's transaction."""
+def migrate(conn: sqlite3.Connection, version: int, latest: int) -> None:
+    """The migrations after `version` up to `latest`, in turn, in the caller's
+    transaction: an upgrade, or (from 0) a new book made step by step."""
     from funnel_tui.migrations import MIGRATIONS
 
-    for number in range(1, LATEST_VERSION + 1):
-        MIGRATIONS[number - 1](conn)
+    _run(conn, MIGRATIONS[version:latest], version)
+
+
+def _run(conn: sqlite3.Connection, steps: tuple[Migration, ...], version: int) -> None:
+    for number, step in enumerate(steps, start=version + 1):
+        step(conn)
         conn.execute(f"PRAGMA user_version = {number}")
 
 
+def latest_statements(latest: int) -> tuple[str, ...] | None:
+    """The statements of a book migrated step by step to `latest` in memory, in order;
+    None when the migrations left rows a copy of the statements would not make."""
+    from funnel_tui.migrations import MIGRATIONS
+
+    return _statements_made_by(MIGRATIONS[:latest])
+
+
 @cache
-def latest_schema() -> LatestSchema:
-    """The latest schema, read off an in-memory database migrated step by step."""
+def _statements_made_by(steps: tuple[Migration, ...]) -> tuple[str, ...] | None:
     memory = sqlite3.connect(":memory:", isolation_level=None)
     try:
         memory.execute("BEGIN")
-        migrate_step_by_step(memory)
+        _run(memory, steps, 0)
         memory.execute("COMMIT")
-        made_with_others = {
-            name
-            for _, name, kind, *_ in memory.execute("PRAGMA table_list")
-            if kind == "shadow" or name.startswith("sqlite_")
-        }
         entries = memory.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
         ).fetchall()
-        statements = tuple(sql for _, name, sql in entries if name not in made_with_others)
-        filled = [
+        virtual = [name for kind, name, sql in entries if sql.startswith("CREATE VIRTUAL")]
+        # SQLite's own tables, and those each virtual table makes for itself (FTS5's).
+        implicit = {
             name
             for kind, name, _ in entries
-            if kind == "table" and name not in made_with_others and name != BOOK_TABLE
+            if kind == "table"
+            and (name.startswith("sqlite_") or any(name.startswith(f"{v}_") for v in virtual))
+        }
+        tables = [name for kind, name, _ in entries if kind == "table" and name not in implicit]
+        filled = [
+            name
+            for name in tables
+            if name not in virtual and memory.execute(f'SELECT 1 FROM "{name}"').fetchone()
         ]
-        if any(name == "sqlite_sequence" for _, name, *_ in memory.execute("PRAGMA table_list")):
-            filled.append("sqlite_sequence")
-        rows = tuple(
-            (name, tuple(memory.execute(f'SELECT * FROM "{name}"').fetchall())) for name in filled
-        )
-        return LatestSchema(statements, tuple((name, found) for name, found in rows if found))
+        book_columns = tuple(row[1] for row in memory.execute("PRAGMA table_info(book)"))
+        if filled != ["book"] or (filled[0], book_columns) != _BOOK_ID_ONLY:
+            return None
+        if memory.execute("SELECT count(*) FROM book").fetchone()[0] != 1:
+            return None
+        return tuple(sql for _, name, sql in entries if name not in implicit)
     finally:
         memory.close()
 
 
-def create_latest(conn: sqlite3.Connection) -> None:
-    """Give an empty database the latest schema, inside the caller's transaction."""
-    schema = latest_schema()
-    for statement in schema.statements:
+def create_latest(conn: sqlite3.Connection, latest: int) -> None:
+    """Give an empty database the schema at `latest`, in the caller's transaction: in one
+    go (or step by step when the migrations leave rows that need them)."""
+    statements = latest_statements(latest)
+    if statements is None:
+        migrate(conn, 0, latest)
+        return
+    for statement in statements:
         conn.execute(statement)
-    for name, rows in schema.rows:
-        marks = ", ".join("?" * len(rows[0]))
-        conn.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
     for index in FILTER_INDEXES:
         conn.execute(index.rebuild)  # as the migrations leave it: built, over no rows
     conn.execute(BOOK_ROW)
-    conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+    conn.execute(f"PRAGMA user_version = {latest}")

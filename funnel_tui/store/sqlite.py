@@ -277,9 +277,10 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
     migration that builds a table again drops the old one, which must not cascade.
     """
     # Imported here: a file at the latest version (nearly every opening) needs none of it.
-    from funnel_tui.migrations import MIGRATIONS
-    from funnel_tui.store.new_book import create_latest
+    from funnel_tui.store.new_book import create_latest, latest_statements, migrate
 
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+        latest_statements(LATEST_VERSION)  # made before the write lock is taken
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -291,11 +292,9 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
                 notice(version, backup)
             _backup(path, backup)
         if version == 0:
-            create_latest(conn)  # a new book: the latest schema in one go (new_book)
+            create_latest(conn, LATEST_VERSION)  # a new book: in one go (new_book)
         else:
-            for number in range(version + 1, LATEST_VERSION + 1):
-                MIGRATIONS[number - 1](conn)
-                conn.execute(f"PRAGMA user_version = {number}")
+            migrate(conn, version, LATEST_VERSION)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:
