@@ -549,20 +549,29 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Sc
             self._say_looking_for(self.filter_text)
             return
         count = self._in_view
-        matching = f" matching “{one_line(self.filter_text)}”" if self.filter_text else ""
-        head = f"{self.mode.label} · {count} prospect{'s' if count != 1 else ''}{matching}"
-        # Each count in full, then in short, then the count alone: the shorter ones keep
-        # the title on one line in a narrower queue.
-        full, short, shortest = [head], [head], [f"{self.mode.label} · {count}{matching}"]
+        prospects = f"{count} prospect{'s' if count != 1 else ''}"
+        if self.filter_text:
+            # The box below the title shows the text: the shortest title leaves it out.
+            head = f"{self.mode.label} · {prospects} matching “{one_line(self.filter_text)}”"
+            least = f"{self.mode.label} · {count} matching"
+        else:
+            head, least = f"{self.mode.label} · {prospects}", f"{self.mode.label} · {count}"
+        # Each count in full, then in short: the shorter titles keep to one line in a
+        # narrower queue, and where none does, the short one wraps.
+        full, short, shortest = [head], [head], [least]
         if elsewhere := self.queue.row_count - count - self._pinned:
             full.append(f"{elsewhere} more in other views")
             short.append(f"{elsewhere} in other views")
             shortest.append(f"{elsewhere} in other views")
         if self.held_back:
+            # "off hours", as the rows of those prospects say.
             full.append(f"{self.held_back} outside their calling hours")
-            short.append(f"{self.held_back} out of hours")
-            shortest.append(f"{self.held_back} out of hours")
-        self.queue_title.say(*(" · ".join(parts) for parts in (full, short, shortest)))
+            short.append(f"{self.held_back} off hours")
+            shortest.append(f"{self.held_back} off hours")
+        full_title, short_title, shortest_title = (
+            " · ".join(parts) for parts in (full, short, shortest)
+        )
+        self.queue_title.say(full_title, short_title, shortest_title, wrapped=short_title)
 
     def _say_looking_for(self, text: str) -> None:
         # A large book takes a moment to search: the list below is the last one found.
