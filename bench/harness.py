@@ -56,6 +56,8 @@ class Frames:
 
     Under `run_test` the compositor renders every frame as on a terminal and only the
     final write is skipped, so a frame's time is when the screen would have changed.
+    Frames painted while Textual holds updates (its start-up batch) never reach a
+    terminal, and are not counted.
     """
 
     def __init__(self, app: App[Any]) -> None:
@@ -64,7 +66,8 @@ class Frames:
 
         def display(screen: Any, renderable: Any) -> None:
             paint(screen, renderable)
-            if renderable is None:
+            # A frame painted during Textual's start-up batch is dropped, not written.
+            if renderable is None or app._batch_count:
                 return
             painted_at = perf_counter()
             for condition, future in list(self._waiting):

@@ -636,6 +636,31 @@ async def test_a_card_drawn_before_phonenumbers_loaded_is_drawn_again_once_it_is
     assert stored not in shown, "the number is shown formatted, not as stored"
 
 
+async def test_the_main_screen_paints_nothing_textual_would_drop_while_it_starts(
+    demo_app: FunnelApp,
+) -> None:
+    # Textual drops every frame painted during its start-up batch: the main screen's
+    # first frame (queue, card, script) was painted there for nothing, then again.
+    painted: list[tuple[str, bool, int]] = []  # (screen, in the batch, queue rows)
+    paint = demo_app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        paint(screen, renderable)
+        if renderable is not None and isinstance(screen, MainScreen):
+            painted.append((type(screen).__name__, bool(demo_app._batch_count), rows(screen)))
+
+    def rows(screen: MainScreen) -> int:
+        return screen.queue.row_count if screen.is_mounted else 0
+
+    demo_app._display = display  # type: ignore[method-assign]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+    assert painted, "the main screen was painted"
+    assert [in_batch for _, in_batch, _ in painted] == [False] * len(painted)
+    # The first frame that reaches the terminal already has the queue.
+    assert painted[0][2] > 0
+
+
 class GaugeAlone(App[None]):
     """A gauge whose figures nothing reads, as tall as it asks, as in the app."""
 

@@ -59,6 +59,7 @@ from funnel_tui.ui.prospect_card import ProspectCard, TeamView
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
+from funnel_tui.ui.startup_frame import PaintedAfterStartup
 
 if TYPE_CHECKING:
     from funnel_tui.call_log import CallOutcome, LoggedCall
@@ -104,7 +105,7 @@ class PendingSelection:
     """The prospect to select when `prospect_id` is not in the order read."""
 
 
-class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Screen[None]):
+class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, PaintedAfterStartup):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
