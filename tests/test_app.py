@@ -1102,6 +1102,28 @@ async def test_the_queue_title_says_its_counts_in_short_to_stay_on_one_line(
         assert title.size.height == 1
 
 
+async def test_a_filters_title_counts_a_match_outside_calling_hours_once(
+    demo_app: FunnelApp,
+) -> None:
+    # A match held back for its calling hours is listed below the view's matches; the
+    # title said "0 matching · 1 in other views · 1 off hours" of one listed prospect.
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.held_back
+        await pilot.press("slash", "a", "enter")
+        await settle(pilot)
+        said = shown_text(screen.query_one("#queue-title"))
+        counts = re.fullmatch(
+            r"Today's queue · (\d+)(?: prospects?)? matching(?: “a”)? · (\d+) (?:more )?in"
+            r" other views · (\d+) (?:outside their calling hours|off hours)",
+            " ".join(said.split()),
+        )
+        assert counts, said
+        assert screen.held_back > 0
+        assert sum(int(count) for count in counts.groups()) == screen.queue.row_count
+
+
 async def test_a_long_queue_title_wraps_and_shows_every_count(demo_app: FunnelApp) -> None:
     async with demo_app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)

@@ -560,7 +560,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # Each count in full, then in short: the shorter titles keep to one line in a
         # narrower queue, and where none does, the short one wraps.
         full, short, shortest = [head], [head], [least]
-        if elsewhere := self.queue.row_count - count - self._pinned:
+        elsewhere = self.queue.row_count - count - self._pinned
+        if self.filter_text:
+            # A filter lists the matches held back for their calling hours after the
+            # view's, with the other views' matches: each is counted once, as off hours.
+            elsewhere -= self.held_back
+        if elsewhere:
             full.append(f"{elsewhere} more in other views")
             short.append(f"{elsewhere} in other views")
             shortest.append(f"{elsewhere} in other views")
