@@ -414,6 +414,13 @@ async def test_a_filter_of_spaces_alone_is_no_filter(demo_app: FunnelApp) -> Non
         assert screen.filter_text == ""
         assert screen.queue.row_count == full
         assert "matching" not in shown_text(screen.query_one("#queue-title"))
+        # enter closes the empty box, and the queue's keys are back on the key bar.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.filter_input.display
+        assert screen.focused is screen.queue
+        shown = demo_app.screen.query_one(KeyBar).render().plain
+        assert "esc" not in shown and " a Add  e Edit " in shown, shown
 
 
 async def test_a_filter_with_few_matches_shows_them_in_the_frame_that_shows_its_text(

@@ -1007,6 +1007,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # Setting the text reloads the queue when it changed (watch_filter_text); wait for
         # the reload in flight rather than reading the same filter a second time.
         self.filter_text = self._typed_filter
+        if not self.filter_text:
+            # Nothing to look for (an empty box, or spaces): enter closes it, as esc does.
+            self.action_close_filter()
         try:
             await self._queue_read()
         finally:
