@@ -73,7 +73,7 @@ from funnel_tui.store.sqlite import (
     open_storage,
     refuse_database_files,
 )
-from funnel_tui.text import clean_text, one_line
+from funnel_tui.text import QUOTED_AT_MOST, clean_text, one_line, with_bytes_shown
 from funnel_tui.timestamps import system_now, to_stored
 
 if TYPE_CHECKING:
@@ -363,12 +363,28 @@ def main() -> None:
     except OSError as error:
         click.echo(one_line(f"funnel: {describe_os_error(error)}"), err=True)
         sys.exit(1)
+    except UnicodeEncodeError as error:
+        if not isinstance(error.object, str) or "surrogates" not in error.reason:
+            raise
+        click.echo(not_utf8_line(error.object), err=True)
+        sys.exit(1)
     except Exception as error:
         from funnel_tui.crash import crash_line, write_crash_log
 
         click.echo(crash_line(error, write_crash_log(error, system_now())), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def not_utf8_line(text: str) -> str:
+    """The line for text given in bytes that are not UTF-8 (a terminal or a script in
+    another encoding): Python hands them over as lone surrogates, which nothing can store.
+    Nothing was written: every write is one transaction, rolled back by the error."""
+    shown = one_line(with_bytes_shown(text))
+    if len(shown) > QUOTED_AT_MOST:
+        shown = shown[: QUOTED_AT_MOST - 1] + "…"
+    # Quoted by hand: repr would double the backslash of each \xNN shown.
+    return f"funnel: '{shown}' is not UTF-8 text; give it in UTF-8"
 
 
 def describe_os_error(error: OSError) -> str:

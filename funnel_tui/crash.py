@@ -15,7 +15,7 @@ from funnel_tui import __version__
 from funnel_tui.paths import log_dir
 from funnel_tui.store.dialect import hide_passwords
 from funnel_tui.store.sqlite import describe_sqlite_error
-from funnel_tui.text import one_line
+from funnel_tui.text import one_line, with_bytes_shown
 
 # Enough of an error's message to recognise it; the log has all of it.
 MESSAGE_CHARACTERS = 200
@@ -29,6 +29,8 @@ def write_crash_log(error: BaseException, now: datetime) -> Path | None:
         f"funnel {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
         f"{' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(error))
     )
+    # An argument that is not UTF-8 (the error may be about it) is written as its bytes.
+    text = with_bytes_shown(text)
     name = f"funnel-crash-{now:%Y%m%dT%H%M%S}-{os.getpid()}.log"
     for folder in (log_dir(), Path(tempfile.gettempdir())):
         try:

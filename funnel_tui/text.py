@@ -44,6 +44,15 @@ def one_line(value: str | None) -> str:
     return " ".join(clean_text(value).split())
 
 
+def with_bytes_shown(text: str) -> str:
+    """`text` with each byte that was not UTF-8 shown as `\\xNN`: Python hands over such
+    bytes of an argument or a file name as lone surrogates, which cannot be written out."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 # How much of a refused text a message repeats: a whole pasted page would push everything
 # else off the dialog.
 QUOTED_AT_MOST = 40

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.call_log import CallOutcome, LoggedCall, call_for_request, log_call
+from funnel_tui.call_log import (
+    CallOutcome,
+    LoggedCall,
+    OutcomeInvalid,
+    call_for_request,
+    log_call,
+)
 from funnel_tui.dates import describe_when
 from funnel_tui.domain import (
     LOST_REASON_KEYS,
@@ -21,6 +27,7 @@ from funnel_tui.domain import (
     outcome_names,
     reason_names,
 )
+from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import format_money
 from funnel_tui.outcome_answers import (
     Answer,
@@ -177,13 +184,21 @@ def log_typed_call(
     """
     if request_id is not None:
         found = call_for_request(db, prospect_id, check_request_id(request_id), rep)
+        if found is not None and found.outcome is not typed.outcome:
+            # A retry sends what the first try did: another outcome under the same id is
+            # another call, and the key was reused.
+            raise OutcomeInvalid(
+                f"request id {request_id!r} was used for call {found.call_id}, logged as"
+                f" {found.outcome.spec.label.lower()}; this {typed.outcome.spec.label.lower()}"
+                " was not logged"
+            )
         if found is not None:
             return found
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise CallRefused(f"no prospect with id {prospect_id}")
     if prospect["do_not_call"] and not confirmed:
-        raise NeedsConfirmation(f"{one_line(prospect['name'])} is marked do not call")
+        raise NeedsConfirmation(f"{_name_of(prospect)} is marked do not call")
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
     return log_call(
         db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
@@ -195,7 +210,8 @@ def describe_logged(
 ) -> str:
     """One line: the call logged (or found already logged) and what comes next for the
     prospect, the next task's time read back in their zone too where it is known."""
-    prospect = get_prospect(db, logged.prospect_id) or {}
+    # Another tool's value of the wrong type (a BLOB name) reads as none, here as on screen.
+    prospect, _ = readable_row("prospects", get_prospect(db, logged.prospect_id) or {})
     name = one_line(prospect.get("name")) or f"prospect {logged.prospect_id}"
     said = f"{logged.outcome.spec.label.lower()} for {name} (call {logged.call_id})"
     deal = db.execute(
@@ -209,6 +225,12 @@ def describe_logged(
     steps = [booked[0]] if booked else []
     next_step = _next_step(db, prospect, now, booked[1] if booked else None)
     return "; ".join([f"{start} {said}", *steps, *([next_step] if next_step else [])])
+
+
+def _name_of(prospect: Mapping[str, Any]) -> str:
+    """The prospect's name for a message; MARK for one another tool stored as a BLOB."""
+    values, unreadable = readable_row("prospects", prospect)
+    return MARK if "name" in unreadable else one_line(values.get("name"))
 
 
 def _booked(

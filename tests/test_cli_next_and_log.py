@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from funnel_tui import cli as cli_module
 from funnel_tui import typed_call as typed_call_module
 from funnel_tui.cadence import next_call_due
 from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.crash import write_crash_log
 from funnel_tui.domain import OUTCOME_SPECS, LostReason, Outcome
 from funnel_tui.phones import international
 from funnel_tui.queue import QueueMode, read_order
@@ -30,7 +32,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.typed_call import read_outcome
 from tests.app_support import FROZEN_NOW, build_demo_storage
 from tests.book_copy import copy_book_to_team
-from tests.cli_support import invoke, one_line_error, run_funnel
+from tests.cli_support import invoke, one_line_error, run_funnel, run_main
 from tests.conftest import empty_team_book
 from tests.rows import count_rows, get_row, table_rows, update_row
 from tests.test_app import todays_queue
@@ -649,6 +651,72 @@ def test_a_request_id_of_another_prospects_call_is_refused(demo: Book) -> None:
         "funnel: request id 'shared' was used for call "
     )
     assert written(demo) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", str(HEAD), "n", "--note", "abc\udcff"],
+        ["config", "set", "rep_name", "Bob\udcff"],
+    ],
+)
+def test_text_in_bytes_that_are_not_utf8_is_one_line_and_nothing_written(
+    demo_file: Path,
+    args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    # The shell hands Python `abc\xff` as "abc\udcff": storing it failed with a
+    # traceback, and so did writing the crash log of that failure.
+    before = written(demo_file)
+    crash_logs = set(tmp_path.rglob("funnel-crash-*"))
+
+    code = run_main([*args, "--db", str(demo_file)], monkeypatch)
+
+    assert code == 1
+    line = one_line_error(capsys.readouterr().err)
+    assert line.endswith("\\xff' is not UTF-8 text; give it in UTF-8"), line
+    assert written(demo_file) == before
+    assert set(tmp_path.rglob("funnel-crash-*")) == crash_logs
+
+
+def test_a_crash_log_is_written_whatever_the_arguments_held(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["funnel", "log", "abc\udcff"])
+    log = write_crash_log(RuntimeError("boom"), FROZEN_NOW)
+    assert log is not None
+    assert "abc\\xff" in log.read_text(encoding="utf-8")
+
+
+def test_a_request_id_reused_for_another_outcome_is_refused(demo: Book) -> None:
+    # A retry sends what the first try did; another outcome under the id is another call,
+    # and it was neither logged nor said to be.
+    logged_ok(demo, HEAD, "n", "--request-id", "abc")
+    before = written(demo)
+
+    result = log(demo, HEAD, "v", "--request-id", "abc")
+
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr).startswith("funnel: request id 'abc' was used for call ")
+    assert "logged as no answer; this voicemail was not logged" in result.stderr
+    assert written(demo) == before
+
+
+def test_a_name_another_tool_stored_as_a_blob_does_not_fail_a_logged_call(
+    demo_file: Path,
+) -> None:
+    # The call was committed, then describing it failed: exit 1 for a saved call, and a
+    # retry without a request id would have logged it twice.
+    with sqlite3.connect(demo_file) as conn:
+        conn.execute("UPDATE prospects SET name = x'ff00fe' WHERE id = ?", [HEAD])
+    conn.close()
+
+    line = logged_ok(demo_file, HEAD, "n")
+
+    (call,) = calls_of(demo_file, HEAD)[-1:]
+    assert line.startswith(f"Logged no answer for prospect {HEAD} (call {call['id']}); ")
 
 
 def test_two_reps_scripts_that_number_their_calls_alike_each_log_theirs(
