@@ -7,7 +7,13 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnel_tui.store.dialect import misencoded_password, url_password, without_password
+from funnel_tui.store.dialect import (
+    hide_passwords,
+    misencoded_password,
+    url_password,
+    url_secrets,
+    without_password,
+)
 from funnel_tui.store.postgres import describe_postgres_error
 
 SHOWN = "postgresql://rep@db.example.com:5432/team?sslmode=require"
@@ -30,6 +36,34 @@ def test_a_password_parameter_is_left_out_wherever_it_stands() -> None:
         "postgresql://rep@db.example.com:5432/team?sslmode=require&PASSWORD=s%40ss",
     ):
         assert without_password(url) == SHOWN
+
+
+def test_every_secret_parameter_is_left_out_however_its_name_is_written() -> None:
+    # libpq decodes a parameter's name, takes the last of two, and reads sslpassword as
+    # the passphrase of the client's key: each was shown as typed.
+    for query in (
+        "password=p4ss&sslmode=require&password=p5ss",
+        "sslmode=require&pass%77ord=p4ss",
+        "%70assword=p4ss&sslmode=require",
+        "sslpassword=k3ysecret&sslmode=require",
+        "sslmode=require&password=p%4",
+    ):
+        url = f"postgresql://rep@db.example.com:5432/team?{query}"
+        assert without_password(url) == SHOWN, query
+        hidden = hide_passwords(f"cannot connect to {url} (refused)")
+        assert not any(secret in hidden for secret in ("p4ss", "p5ss", "k3y", "p%4")), hidden
+
+
+def test_a_message_quoting_a_secret_parameter_shows_none_of_it() -> None:
+    # libpq quotes a badly encoded value: 'invalid percent-encoded token: "p%4zz"'.
+    url = "postgresql://rep@db.example.com/team?password=p%4zz&sslpassword=k3ysecret"
+    error = OSError('invalid percent-encoded token: "p%4zz"; key passphrase k3ysecret')
+    message = describe_postgres_error(url, error)
+    assert "p%4zz" not in message and "k3ysecret" not in message
+    assert url_secrets(url) == ["p%4zz", "k3ysecret"]
+    short = "postgresql://rep@db.example.com/team?password=p%4"
+    message = describe_postgres_error(short, OSError('invalid percent-encoded token: "p%4"'))
+    assert "p%4" not in message
 
 
 def test_only_a_password_with_a_character_that_must_be_encoded_is_refused() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Any
+from urllib.parse import unquote
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -26,19 +27,33 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.lower().startswith(URL_SCHEMES)
 
 
-# A password in a URL's user part (`//user:secret@`) or in a `password=` parameter or
-# keyword, wherever it stands in a text.
-_PASSWORDS = re.compile(r"(?i)(//[^/:@\s]*):[^@\s]*@|\bpassword=[^&\s]*[&]?")
+# libpq's keywords whose values are secrets: the password, and the passphrase of the
+# client's key. A URL may percent-encode a keyword too (`pass%77ord=`): libpq decodes it.
+SECRET_KEYWORDS = frozenset({"password", "sslpassword"})
+
+# A password in a URL's user part (`//user:secret@`), wherever it stands in a text.
+_USER_PART_PASSWORD = re.compile(r"(//[^/:@\s]*):[^@\s]*@")
+# A `keyword=value` of a URL's query or a libpq connection string, with the `&` after it.
+_KEYWORD_VALUE = re.compile(r"(?i)(?<![\w%])((?:\w|%[0-9a-f]{2})+)=[^&\s]*&?")
+
+
+def is_secret_keyword(key: str) -> bool:
+    """Whether a URL's query parameter or a connection string's keyword holds a secret."""
+    return unquote(key).strip().lower() in SECRET_KEYWORDS
 
 
 def without_password(url: str) -> str:
-    """The URL as it may be shown: the password (in the user part or a `password=`
-    parameter) left out. The user part ends at the URL's last `@`, so a password whose
-    `@`, `/`, `?` or `#` is not percent-encoded is left out whole as well."""
-    start, user_part, after = _user_part(url)
-    if user_part is not None:
-        url = f"{start}{user_part.partition(':')[0]}@{after}"
-    return _PASSWORD_PARAMETERS.sub(_joined, url)
+    """The URL as it may be shown: the password in the user part and every `password=` or
+    `sslpassword=` parameter (however its name is encoded) left out. The user part ends at
+    the URL's last `@`, so a password whose `@`, `/`, `?` or `#` is not percent-encoded is
+    left out whole as well."""
+    url = _without_user_password(url)
+    base, question, rest = url.partition("?")
+    if not question:
+        return url
+    query, hash_mark, fragment = rest.partition("#")
+    kept = [part for part in query.split("&") if not is_secret_keyword(part.partition("=")[0])]
+    return f"{base}{'?' if kept else ''}{'&'.join(kept)}{hash_mark}{fragment}"
 
 
 def url_password(url: str) -> str | None:
@@ -46,6 +61,23 @@ def url_password(url: str) -> str | None:
     it has none."""
     _, user_part, _ = _user_part(url)
     return None if user_part is None else user_part.partition(":")[2] or None
+
+
+def url_secrets(url: str) -> list[str]:
+    """Every secret a URL holds, as written: its user part's password and the values of its
+    secret parameters (a message may quote any of them)."""
+    secrets = [password] if (password := url_password(url)) else []
+    query = _without_user_password(url).partition("?")[2].partition("#")[0]
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if value and is_secret_keyword(key):
+            secrets.append(value)
+    return secrets
+
+
+def _without_user_password(url: str) -> str:
+    start, user_part, after = _user_part(url)
+    return url if user_part is None else f"{start}{user_part.partition(':')[0]}@{after}"
 
 
 def _user_part(url: str) -> tuple[str, str | None, str]:
@@ -65,15 +97,12 @@ def misencoded_password(url: str) -> bool:
     return password is not None and any(char in password for char in "@/?#")
 
 
-# A `password=` parameter of a URL's query, with the `&` that joins it to the next.
-_PASSWORD_PARAMETERS = re.compile(r"(?i)([?&])password=[^&#\s]*(&?)")
-
-
-def _joined(found: re.Match[str]) -> str:
-    # `?password=x&sslmode=...` keeps its `?`; a last parameter leaves nothing behind.
-    return found[1] if found[2] else ""
+def _without_secret_value(found: re.Match[str]) -> str:
+    return "" if is_secret_keyword(found[1]) else found[0]
 
 
 def hide_passwords(text: str) -> str:
-    """Any text (an error, a command line) with every password in it left out."""
-    return _PASSWORDS.sub(lambda found: f"{found[1]}@" if found[1] else "", text)
+    """Any text (an error, a command line) with every password in it left out: a URL's
+    user part's, and each secret `keyword=value` of a URL or a connection string."""
+    text = _USER_PART_PASSWORD.sub(lambda found: f"{found[1]}@", text)
+    return _KEYWORD_VALUE.sub(_without_secret_value, text)

@@ -30,7 +30,7 @@ from funnel_tui.store.dialect import (
     Dialect,
     hide_passwords,
     misencoded_password,
-    url_password,
+    url_secrets,
     without_password,
 )
 from funnel_tui.store.errors import ConnectionLost
@@ -249,14 +249,16 @@ def _positional(params: Params) -> Params:
 
 
 def _hidden(text: str, url: str) -> str:
-    """`text` without the URL's password, however it is quoted in it: whole, decoded, and
-    the pieces a message may quote of one that was not percent-encoded (libpq reads
-    `s3cr@t` as the user `s3cr` at the host `t...`)."""
+    """`text` without the URL's secrets (its password, a `password=` or `sslpassword=`
+    parameter), however a message quotes them: whole, decoded, and the pieces of one that
+    was not percent-encoded (libpq reads `s3cr@t` as the user `s3cr` at the host `t...`)."""
     text = hide_passwords(text)
-    password = url_password(url)
-    if not password:
-        return text
-    pieces = {password, unquote(password), *re.split(r"[@/?#:]", password)}
+    pieces: set[str] = set()
+    for secret in url_secrets(url):
+        # libpq quotes a value it cannot read: a short one is hidden there too.
+        for whole in {secret, unquote(secret)}:
+            text = text.replace(f'"{whole}"', '"***"')
+        pieces |= {secret, unquote(secret), *re.split(r"[@/?#:]", secret)}
     for piece in sorted(pieces, key=len, reverse=True):
         if len(piece) >= PASSWORD_PIECE_SHOWN:
             text = text.replace(piece, "***")
