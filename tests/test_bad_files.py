@@ -427,6 +427,22 @@ def test_a_read_only_command_refuses_a_file_that_does_not_exist(
     assert not list(tmp_path.glob("funel.db*"))
 
 
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=" ".join)
+def test_a_read_only_command_refuses_an_empty_file(
+    tmp_path: Path,
+    command: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A book emptied by mistake was made a new book again and reported healthy.
+    emptied = tmp_path / "funnel.db"
+    emptied.touch()
+    assert run_main([*command, "--db", str(emptied)], monkeypatch) == 1
+    assert f"{emptied} is empty, not a book" in one_line_error(capsys.readouterr().err)
+    assert emptied.stat().st_size == 0
+    assert not list(tmp_path.glob("funnel.db-*"))
+
+
 def test_funnel_db_in_a_missing_folder_is_refused_like_the_db_option(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -369,14 +369,18 @@ def open_storage(
     """
     path = Path(path).expanduser()
     try:
-        mode: int | None = path.stat().st_mode
+        found = path.stat()
     except FileNotFoundError:
-        mode = None
+        found = None
     except OSError as error:
         raise StorageError(f"cannot open {path}: {error.strerror}") from None
     version, marked = 0, False
-    if mode is not None:
-        _refuse_what_is_not_a_file(path, mode)
+    if found is not None:
+        _refuse_what_is_not_a_file(path, found.st_mode)
+        if must_exist and found.st_size == 0 and stat.S_ISREG(found.st_mode):
+            # An emptied file is no book either: a command that only reads would make
+            # one in it and call it healthy.
+            raise StorageError(f"{path} is empty, not a book; check the path")
         version, marked = _inspect(path)
     elif must_exist:
         raise StorageError(f"{path} does not exist; check the path (the app starts a new book)")
