@@ -27,6 +27,7 @@ from funnel_tui.exporter import (
     ExportFailed,
     export_rows,
     export_to_file,
+    for_the_screen,
     write_whole_file,
 )
 from funnel_tui.launch import resume_collecting
@@ -1126,7 +1127,7 @@ def export(
     file_format = file_format or "csv"
     storage = open_db(db_path, read_only=True)
     if output is None:
-        WRITERS[file_format](*export_rows(storage.db, table), sys.stdout)
+        WRITERS[file_format](*export_rows(storage.db, table), for_the_screen(sys.stdout))
         return
     if isinstance(storage, Storage):  # a team database keeps no file to overwrite
         refuse_database_files(output, storage.path, "export")
@@ -1145,7 +1146,7 @@ def _export_prospect(db_path: Path | None, prospect_id: int, output: Path | None
     if record is None:
         raise UserError(f"no prospect with id {prospect_id}")
     if output is None:
-        write_record(record, sys.stdout)
+        write_record(record, for_the_screen(sys.stdout))
         return
     if isinstance(storage, Storage):
         refuse_database_files(output, storage.path, "export")

@@ -40,6 +40,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_CELL = re.compile(r"\+([0-9][0-9 .()\-]*)(?:;ext=[0-9]+)?")
 PHONE_CELL_DIGITS = 7
 
+# What a terminal acts on rather than shows: C0 controls but tab and line ends (ESC opens
+# its escape sequences), DEL, the C1 controls (U+009B is an 8-bit CSI) and the marks that
+# reorder the text after them (bidirectional overrides and isolates).
+TERMINAL_ACTING = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
 Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
 
 
@@ -95,10 +102,42 @@ def write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextI
         record = {
             column: neutralise_blob(value) for column, value in zip(columns, row, strict=True)
         }
-        out.write(json.dumps(record, ensure_ascii=False))
+        out.write(json_text(record))
         count += 1
     out.write("\n]\n" if count else "[]\n")
     return count
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """`value` as JSON, with what a terminal acts on written as `\\uXXXX` escapes: the same
+    text to any JSON reader, and inert on a terminal (JSON escapes only C0 controls)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return TERMINAL_ACTING.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
+
+
+class TerminalOutput:
+    """Standard output on a terminal, for an export: what a terminal acts on (an escape, a
+    C1 control, a bidirectional override that another tool stored) is written as a
+    visible escape, `\\x1b`. A file or a pipe gets the data as stored."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(TERMINAL_ACTING.sub(_visible, text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
+
+
+def _visible(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def for_the_screen(out: TextIO) -> TextIO:
+    """`out` as an export writes to it: made safe to show when it is a terminal."""
+    return TerminalOutput(out) if out.isatty() else out  # type: ignore[return-value]
 
 
 WRITERS: dict[str, Writer] = {"csv": write_csv, "json": write_json}

@@ -4,10 +4,9 @@ to the person before `funnel forget` erases it."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from funnel_tui.exporter import neutralise_blob
+from funnel_tui.exporter import json_text, neutralise_blob
 from funnel_tui.prospects import get_prospect
 
 if TYPE_CHECKING:
@@ -43,6 +42,6 @@ def prospect_record(db: sqlite_utils.Database, prospect_id: int) -> dict[str, An
 def write_record(record: dict[str, Any], out: TextIO) -> int:
     """Write the record as indented JSON; returns 1 (one prospect), as the export writers
     return their row count."""
-    out.write(json.dumps(record, ensure_ascii=False, indent=2))
+    out.write(json_text(record, indent=2))
     out.write("\n")
     return 1

@@ -99,6 +99,39 @@ def test_json_round_trips_exactly_without_neutralising(book: Any) -> None:
     assert '"Zoë' in out.getvalue()
 
 
+HOSTILE = "Isa \x1b]52;c;ZXZpbA==\x07B\x1b[2J\u009b31mR\u202eX\u202c"
+
+
+def test_json_writes_what_a_terminal_acts_on_as_escapes_of_the_same_text(
+    db: sqlite_utils.Database,
+) -> None:
+    # JSON escapes C0 controls itself, not an 8-bit CSI (U+009B) nor a bidi override.
+    add(db, {"name": HOSTILE})
+    out = io.StringIO()
+    write_json(*export_rows(db, "prospects"), out)
+    assert not exporter.TERMINAL_ACTING.search(out.getvalue())
+    assert "\\u009b" in out.getvalue() and "\\u202e" in out.getvalue()
+    assert json.loads(out.getvalue())[0]["name"] == HOSTILE
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_an_export_shown_on_a_terminal_shows_escapes_and_a_pipe_gets_them_as_stored(
+    db: sqlite_utils.Database,
+) -> None:
+    add(db, {"name": HOSTILE})
+    on_screen, piped = Terminal(), io.StringIO()
+    write_csv(*export_rows(db, "prospects"), exporter.for_the_screen(on_screen))
+    write_csv(*export_rows(db, "prospects"), exporter.for_the_screen(piped))
+    assert not exporter.TERMINAL_ACTING.search(on_screen.getvalue())
+    assert "Isa \\x1b]52;c;ZXZpbA==\\x07B\\x1b[2J\\x9b31mR\\u202eX\\u202c" in on_screen.getvalue()
+    (row,) = list(csv.DictReader(io.StringIO(piped.getvalue())))
+    assert row["name"] == HOSTILE
+
+
 def test_an_empty_table_exports_an_empty_list_and_a_header(book_db: Any) -> None:
     out = io.StringIO()
     assert write_json(*export_rows(book_db, "calls"), out) == 0
