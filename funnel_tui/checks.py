@@ -204,6 +204,18 @@ def foreign_filter_objects(conn: sqlite3.Connection) -> list[tuple[FilterIndex, 
     return found
 
 
+# Why a check that writes cannot run: a read-only file or folder, or a writer holding the
+# book's lock (errors a repair would meet as well).
+UNCHECKABLE_HERE = frozenset(
+    {
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_READONLY_DBMOVED,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    }
+)
+
+
 def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
     """The queue filter's indexes, when one is gone, not funnel's, or no longer what
     prospect_search holds (another tool wrote prospect_search with its triggers dropped):
@@ -221,6 +233,14 @@ def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
             conn.execute(index.check)
         except sqlite3.DatabaseError as error:
             message = str(error)
+            if getattr(error, "sqlite_errorcode", None) in UNCHECKABLE_HERE:
+                # FTS5 checks an index with a write: a read-only file or a writer holding
+                # the book makes the check impossible, and says nothing of the index.
+                problems.append(
+                    f"{index.name}, {index.what}, could not be checked: {message}"
+                    " (check again where the book can be written, or once it is free)"
+                )
+                continue
             if "no such table" in message:
                 state = "is missing"
             elif "malformed" in message or "corrupt" in message:

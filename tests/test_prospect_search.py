@@ -6,10 +6,13 @@ search row were missing or stale would silently drop out of the rep's filter.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlite_utils
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -330,6 +333,28 @@ def test_check_names_a_stale_or_missing_trigram_index_and_repair_builds_it(
     repair_database(db)
     assert check_database(storage.path) == []
     assert indexed(db, "hopper") == [ada]
+
+
+def test_a_filter_index_check_that_cannot_write_says_so_and_offers_no_repair(
+    storage: Storage, db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FTS5 checks an index with a write: while another program held the book it said the
+    # indexes could not be checked and that --repair would build them again.
+    add_people(db)
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(connect, timeout=0.05))
+    holder = connect(storage.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        problems = check_database(storage.path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert problems, "a check that could not run is not a clean bill"
+    for line in problems:
+        assert "could not be checked: database is locked" in line, line
+        assert "--repair" not in line
+    assert check_database(storage.path) == []
 
 
 def test_upgrading_a_version_8_file_builds_the_trigram_index(tmp_path: Path) -> None:
