@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.store import sqlite as storage_module
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
@@ -21,7 +22,7 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.quota_gauge import QuotaGauge
-from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 from tests.test_app import burst, calls_for, todays_queue
 
 
@@ -139,6 +140,32 @@ async def test_two_quick_logs_on_the_last_row_log_two_prospects(demo_app: Funnel
         await settle_until(pilot, lambda: db["calls"].count == calls_before + 2)
     assert new_calls(last) == ["no_answer"]
     assert new_calls(second_last) == ["voicemail"]
+
+
+async def test_quick_logs_in_the_list_of_all_prospects_log_one_prospect_each(
+    demo_app: FunnelApp,
+) -> None:
+    # All prospects keeps the one just logged: the cursor stayed on them, and four quick
+    # `l n enter` logged four no-answers to one person, pushing them to lost.
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen) and screen.mode is QueueMode.ALL
+        order = list(queue_ids(db, now=FROZEN_NOW, mode=QueueMode.ALL))
+        start = order.index(screen.queue.highlighted_id)
+        next_four = order[start : start + 4]
+        assert len(next_four) == 4
+        calls_before = db["calls"].count
+        burst(demo_app, *["l", "n", "enter"] * 4)
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 4)
+    logged = [
+        row["prospect_id"]
+        for row in db.query("SELECT prospect_id FROM calls ORDER BY id DESC LIMIT 4")
+    ]
+    assert sorted(logged) == sorted(next_four)
 
 
 async def test_a_move_made_before_the_queue_is_read_again_is_kept(

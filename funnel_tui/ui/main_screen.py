@@ -849,7 +849,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             )
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
-                self._select(next_id if self.mode is QueueMode.TODAY else prospect_id)
+                # In every view: in the lists that keep the prospect just logged (all
+                # prospects, nurture), a cursor left on them had the next `l n enter` log
+                # them again.
+                self._select(next_id)
             except ConnectionLost as error:
                 # Saved: only the next card could not be read.
                 self.funnel.say_out_of_reach(error)
