@@ -147,10 +147,14 @@ class CsvFile:
         """
         with _open_text(self.path, self.encoding) as text:
             self._check_unchanged(text.buffer)
-            reader = csv.reader(_lines(text, self.path), delimiter=self.delimiter)
+            reader = csv.reader(_ending_marked(_lines(text, self.path)), delimiter=self.delimiter)
             line = 1
             try:
                 for fields in reader:
+                    if fields and fields[-1].endswith(END_MARK):
+                        if fields != [END_MARK]:
+                            raise CsvUnreadable(_never_closed(self.path, line, self.line_count))
+                        break
                     if line > self.header_line and any(cell.strip() for cell in fields):
                         yield CsvRecord(line, fields)
                     line = reader.line_num + 1
@@ -204,6 +208,28 @@ def open_regular_file(path: Path) -> BinaryIO:
 def _open_text(path: Path, encoding: str) -> TextIO:
     # newline="" keeps line breaks inside quoted cells for the csv module to handle.
     return io.TextIOWrapper(open_regular_file(path), encoding=encoding, newline="")
+
+
+# A line after the file's last, of characters no file holds (Unicode's private use): the
+# csv module reads a quote that is never closed to the end of the file without a word, so
+# the mark ends up inside that quote's cell rather than in a row of its own.
+END_MARK = "\ue000funnel: end of file\ue000"
+
+
+def _ending_marked(lines: Iterator[str]) -> Iterator[str]:
+    last = ""
+    for last in lines:
+        yield last
+    if last and not last.endswith(("\n", "\r")):
+        yield "\n"
+    yield END_MARK
+
+
+def _never_closed(path: Path, line: int, last_line: int) -> str:
+    return (
+        f"{path}, line {line}: a quote opened in this row is never closed, so the rest of the"
+        f" file (to line {last_line}) would be one cell; close the quote and import again"
+    )
 
 
 def _lines(text: TextIO, path: Path) -> Iterator[str]:

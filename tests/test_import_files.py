@@ -76,6 +76,39 @@ def test_a_line_too_long_to_hold_is_refused(
     assert db["prospects"].count == 0
 
 
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_a_quote_never_closed_is_named_and_nothing_is_imported(
+    storage: Storage, tmp_path: Path, skip_invalid: bool
+) -> None:
+    # The csv module reads such a quote to the end of the file without a word: the row
+    # was rejected for its field count and the rows after it vanished unlisted.
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        'name,company,email\nAnn,Acme,ann@a.example\n"Broken, Row,Brk,brk@b.example\n'
+        "Jose,Y,jose@c.example\nMia,Z,mia@d.example",
+        encoding="utf-8",
+    )
+    result = invoke(
+        "import", path, "--db", storage.path, *(["--skip-invalid"] if skip_invalid else [])
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"funnel: {path}, line 3: a quote opened in this row is never closed, so the rest of"
+        " the file (to line 5) would be one cell; close the quote and import again\n"
+    )
+    assert storage.db["prospects"].count == 0
+
+
+def test_a_quoted_cell_over_several_lines_at_the_end_of_a_file_is_read(
+    storage: Storage, tmp_path: Path
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text('name,email,notes\nAnn,ann@a.example,"two\nlines"', encoding="utf-8")
+    result = invoke("import", path, "--db", storage.path)
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in storage.db.query("SELECT name FROM prospects")] == ["Ann"]
+
+
 async def import_in_app(app: FunnelApp, path: Path) -> str:
     """Import a file with `i` and return what the dialog says."""
     async with app.run_test(size=(160, 48)) as pilot:
