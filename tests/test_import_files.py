@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from textual.widgets import Input
 
 from funnel_tui import csv_read, import_rows
 from funnel_tui.importer import CsvUnreadable, import_prospects
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.flag import Flag
 from tests.app_support import FROZEN_NOW, settle, shown_text
 from tests.cli_support import invoke
 
@@ -151,3 +153,31 @@ async def test_the_app_reads_the_file_off_the_database_thread(
     assert demo_app.storage.db["prospects"].count == count + 1
     assert len(readers) == 1
     assert not readers[0].startswith("funnel-db")
+
+
+async def test_enter_on_the_skip_flag_imports_and_only_space_ticks_it(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    # enter on the flag unticked it, and nothing was imported: "enter imports", the dialog
+    # says. The flag showed its X ticked or not, told apart by colour alone.
+    path = tmp_path / "leads.csv"
+    path.write_text("name,phone\nAda Byron,+44 20 7946 0999\nNo Number,12\n", encoding="utf-8")
+    count = demo_app.storage.db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        app_screen = demo_app.screen
+        app_screen.query_one("#import-path", Input).value = str(path)
+        await pilot.press("tab")
+        flag = app_screen.query_one("#import-skip", Flag)
+        assert app_screen.focused is flag and not flag.value
+        assert "X" not in flag.render().plain
+        await pilot.press("space")
+        assert flag.value and "X" in flag.render().plain
+        await pilot.press("enter")
+        await settle(pilot)
+        assert flag.value, "enter imports; it does not untick the flag"
+        said = shown_text(app_screen.query_one("#import-result"))
+    assert said.startswith("added 1, updated 0, rejected 1"), said
+    assert demo_app.storage.db["prospects"].count == count + 1

@@ -14,13 +14,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from funnel_tui.import_rows import Progress
 from funnel_tui.importer import CsvUnreadable, ImportReport
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.flag import Flag
 
 # Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
 Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
@@ -32,7 +33,11 @@ PROGRESS_EVERY_S = 0.2
 class ImportDialog(AnswersOnce, ModalScreen[bool]):
     """Returns True when prospects were written, so the queue is read again."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    # enter imports from any field: the path's, or the flag's, which only space ticks.
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "import_file", "Import", show=False),
+    ]
 
     def __init__(self, *, run_import: Importer) -> None:
         super().__init__()
@@ -49,7 +54,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
                 "Import prospects from a CSV file", id="import-title", classes="dialog-title"
             )
             yield Input(placeholder="path, e.g. ~/Downloads/hubspot-contacts.csv", id="import-path")
-            yield Checkbox("Import the valid rows and skip the rest", id="import-skip")
+            yield Flag("Import the valid rows and skip the rest", id="import-skip")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Label(id="import-rate")
             with VerticalScroll(id="import-result-box"):
@@ -57,9 +62,13 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
             yield Label("enter imports · esc closes", id="import-hint", classes="dialog-hint")
 
     @on(Input.Submitted, "#import-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self._import(Path(event.value.strip()).expanduser())
+    def _submitted(self) -> None:
+        self.action_import_file()
+
+    def action_import_file(self) -> None:
+        typed = self.query_one("#import-path", Input).value.strip()
+        if typed:
+            self._import(Path(typed).expanduser())
 
     @property
     def bar(self) -> ProgressBar:
@@ -99,7 +108,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
     async def _import(self, path: Path) -> None:
         result = self.query_one("#import-result", Static)
         result.update(_line(f"Importing {path}…"))
-        skip_invalid = self.query_one("#import-skip", Checkbox).value
+        skip_invalid = self.query_one("#import-skip", Flag).value
         self._start_progress()
         try:
             report = await self.run_import(path, skip_invalid, self._progress)

@@ -26,6 +26,7 @@ from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -61,12 +62,6 @@ def _greeting_hint(name: str) -> str:
     """What an empty First name field greets this name as."""
     first = first_name_of(one_line(name))
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
-
-
-class Flag(Checkbox, inherit_bindings=False):
-    """A yes/no field: space ticks it; enter saves the form, as in every other field."""
-
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
 class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
