@@ -19,6 +19,7 @@ from textual.widgets import Input
 from funnel_tui import call_log as call_log_module
 from funnel_tui.manager_figures import TodayActivity
 from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
+from funnel_tui.queue_filter import FILTER_MAX_LENGTH
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
@@ -401,6 +402,25 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         await settle(pilot)
         # The matches are counted (the box below shows the text, so a tight title omits it).
         assert re.search(r"· \d+ (prospects )?matching( “be”)? ·", shown_text(title))
+
+
+async def test_a_paste_longer_than_the_filter_box_keeps_what_fits(demo_app: FunnelApp) -> None:
+    # Input drops a paste that goes past its length altogether: the box stayed empty.
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash")
+        box = screen.filter_input
+        box.post_message(events.Paste("ann " + "x" * 150 + "\nsecond line"))
+        await settle(pilot)
+        assert box.value == ("ann " + "x" * 150)[:FILTER_MAX_LENGTH]
+        await pilot.press("ctrl+u")
+        box.value = "ann"
+        box.cursor_position = 3
+        box.post_message(events.Paste(" acme"))
+        await settle(pilot)
+        assert box.value == "ann acme"
 
 
 async def test_a_filter_of_spaces_alone_is_no_filter(demo_app: FunnelApp) -> None:

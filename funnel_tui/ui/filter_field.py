@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.widgets import Input
 
 
@@ -38,3 +39,16 @@ class FilterField(Input):
         # with the text the field holds now, is worth showing.
         if event.value == self.value:
             self._show_at_once(event.value)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input drops a paste that would take the field past its length altogether: the
+        # box stayed empty. The paste's first line is cut to the room left instead.
+        line = event.text.splitlines()[0] if event.text else ""
+        start, end = sorted(self.selection)
+        room = self.max_length - (len(self.value) - (end - start)) if self.max_length else None
+        if room is None or len(line) <= room:
+            return  # Input's own handler pastes it
+        self.app.bell()
+        self.replace(line[: max(room, 0)], start, end)
+        event.prevent_default()
+        event.stop()
