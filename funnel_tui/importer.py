@@ -155,7 +155,7 @@ class ImportReport:
             )
         if not self.written and self.rejected:
             return (
-                f"nothing written because {len(self.rejected)} rows were rejected; the rest "
+                f"nothing written because {_rows_were(len(self.rejected))} rejected; the rest "
                 f"would add {self.added}, update {self.updated}{suppressed} {read_as}"
             )
         return (
@@ -622,3 +622,7 @@ def import_file(
         written=written,
         suppressed=totals.suppressed,
     )
+
+
+def _rows_were(count: int) -> str:
+    return "1 row was" if count == 1 else f"{count:,} rows were"

@@ -52,6 +52,14 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
     return magnitude if exact >= 0 else -magnitude
 
 
+def _currency_symbol(text: str) -> str:
+    """The currency symbol written before or after the number, if any."""
+    for end in (text[:1], text[-1:]):
+        if end and unicodedata.category(end) == "Sc":
+            return end
+    return ""
+
+
 def _strip_currency(text: str) -> str:
     """Drop one currency symbol written before or after the number (`$5`, `€ 300`, `300 €`)."""
     if text and unicodedata.category(text[0]) == "Sc":
@@ -61,13 +69,19 @@ def _strip_currency(text: str) -> str:
     return text
 
 
-def parse_amount(text: str) -> int:
+def parse_amount(text: str, currency: str | None = None) -> int:
     """Read an amount such as `50,000`, `1.5k`, `2m` or `$1,200.50` as cents.
 
     Thousands separators must group by three, plain amounts have at most two
-    decimals, and k/m amounts are rounded half up to the cent.
+    decimals, and k/m amounts are rounded half up to the cent. Given the book's
+    `currency`, an amount written with another currency's symbol (`€12` in a book kept in
+    `$`) is refused: it would be stored as that many of the book's own.
     """
-    match = _AMOUNT.fullmatch(_strip_currency(text.strip()))
+    text = text.strip()
+    symbol = _currency_symbol(text)
+    if currency and symbol and symbol not in currency:
+        raise AmountError(text, f"this book counts in {currency}, not {symbol}")
+    match = _AMOUNT.fullmatch(_strip_currency(text))
     if match is None:
         raise AmountError(text)
     fraction = match["fraction"] or ""

@@ -100,7 +100,7 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
-    cents = parse_amount(text)
+    cents = parse_amount(text, reading.settings.currency)
     if cents <= 0:
         raise AnswerRefused("the amount must be more than zero")
     shown = format_money(cents, reading.settings.currency)

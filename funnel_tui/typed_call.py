@@ -219,7 +219,8 @@ def describe_logged(
         [logged.call_id],
     ).fetchone()
     if deal is not None and isinstance(deal[0], int):
-        said += f", a {deal[1]} deal of {format_money(deal[0], settings.currency)}"
+        article = "an" if str(deal[1])[:1] in "aeiou" else "a"
+        said += f", {article} {deal[1]} deal of {format_money(deal[0], settings.currency)}"
     start = "Already logged, not written again:" if logged.already_logged else "Logged"
     booked = _booked(db, logged, prospect, now)
     steps = [booked[0]] if booked else []

@@ -455,6 +455,19 @@ def test_won_records_the_amount_typed(demo: Book) -> None:
     assert ", a new deal of $12,000.00; " in line
 
 
+def test_a_second_win_is_an_expansion_deal_and_a_foreign_currency_is_refused(
+    demo: Book,
+) -> None:
+    logged_ok(demo, OPEN_DEAL, "w", "--amount", "12k")
+    before = written(demo)
+    refused = log(demo, OPEN_DEAL, "w", "--amount", "€500")
+    assert refused.exit_code == 1
+    assert "this book counts in $, not €" in one_line_error(refused.stderr)
+    assert written(demo) == before
+    line = logged_ok(demo, OPEN_DEAL, "w", "--amount", "500")
+    assert ", an expansion deal of $500.00" in line
+
+
 def test_won_without_an_amount_takes_the_open_deal_value(demo: Book) -> None:
     logged_ok(demo, OPEN_DEAL, "won")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -99,6 +100,21 @@ def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:
 def test_ten_billion_is_the_largest_amount() -> None:
     assert parse_amount("10,000,000,000") == MAX_CENTS == 10**12
     assert parse_amount("10000m") == MAX_CENTS
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "cents"),
+    [("$12", "$", 1200), ("12 €", "€", 1200), ("$300", "R$", 30000), ("12", "CHF", 1200)],
+)
+def test_an_amount_in_the_books_currency_is_read(text: str, currency: str, cents: int) -> None:
+    assert parse_amount(text, currency) == cents
+
+
+@pytest.mark.parametrize(("text", "currency"), [("€12", "$"), ("12 £", "€"), ("$5", "CHF")])
+def test_an_amount_in_another_currency_is_refused(text: str, currency: str) -> None:
+    # It was stored as that many of the book's own: €12 became $12.00 without a word.
+    with pytest.raises(AmountError, match=f"this book counts in {re.escape(currency)}, not"):
+        parse_amount(text, currency)
 
 
 def test_amount_error_is_a_value_error() -> None:
