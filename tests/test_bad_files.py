@@ -314,6 +314,27 @@ def test_check_names_the_damaged_schema_entry_and_backup_copies_the_file(
     assert "--repair cannot mend it" in one_line_error(repaired.stderr)
 
 
+def test_a_book_cut_short_is_checked_and_backed_up_as_it_is(case_folder: Path) -> None:
+    # SQLite refuses even the header's pragmas of a file cut in half: both commands said
+    # only "is damaged or not a funnel database", where check names the damage and backup
+    # copies the file.
+    path = demo_file(case_folder)
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+    checked = shell("check", "--db", path)
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    assert "not a funnel database" not in checked.stderr
+    assert f"funnel: {path}: the schema cannot be read" in checked.stderr
+    copy = case_folder / "copy.db"
+    backed_up = shell("backup", copy, "--db", path)
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert copy.read_bytes() == path.read_bytes()
+    opened = shell("report", "--db", path)
+    assert opened.returncode == 1
+    assert one_line_error(opened.stderr).startswith(f"funnel: {path} is damaged (")
+
+
 def crash_logs(home: Path) -> list[Path]:
     return sorted(home.rglob("funnel-crash-*.log"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
 import threading
@@ -132,6 +133,18 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True)
 
 
+# SQLite's file header: the application id is the big-endian integer at offset 68.
+SQLITE_HEADER_BYTES = 100
+APPLICATION_ID_OFFSET = 68
+
+
+def _header_marker(header: bytes) -> int | None:
+    """The application id in a file's header, read without SQLite; None for a short one."""
+    if len(header) < APPLICATION_ID_OFFSET + 4:
+        return None
+    return int.from_bytes(header[APPLICATION_ID_OFFSET : APPLICATION_ID_OFFSET + 4], "big")
+
+
 def _raw_table_names(path: Path) -> set[str]:
     """The table names in a file whose schema does not parse: writable_schema makes SQLite
     skip the entries it cannot read instead of refusing the whole file."""
@@ -165,10 +178,10 @@ def _inspect(path: Path) -> tuple[int, bool]:
     Reads through a read-only connection, so a refused file is never modified.
     """
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
+        header = handle.read(SQLITE_HEADER_BYTES)
     if not header:
         return 0, False
-    if header != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
     damage = None
     try:
@@ -197,6 +210,10 @@ def _inspect(path: Path) -> tuple[int, bool]:
                     raise
                 tables = set()  # funnel's by its marker, though the damage hides its tables
     except sqlite3.Error as error:
+        # SQLite refuses even the header's pragmas of a file cut short; the header itself
+        # still says whose file it is.
+        if is_damage(error) and _header_marker(header) == APPLICATION_ID:
+            raise DamagedDatabase(path, str(error)) from error
         raise StorageError(describe_sqlite_error(path, error)) from error
     if not _is_funnel_file(marker, version, tables):
         raise StorageError(f"{path} is an SQLite file of another program, not a funnel database")
@@ -250,7 +267,23 @@ def backup_database(path: Path, target: Path) -> None:
         _backup(path, target)
     except sqlite3.Error as error:
         target.unlink(missing_ok=True)
-        raise StorageError(describe_sqlite_error(target, error)) from error
+        if not is_damage(error):
+            raise StorageError(describe_sqlite_error(target, error)) from error
+        # SQLite's backup reads the pages, and stops at damaged ones (a file cut short):
+        # a damaged book is copied byte for byte, with its write-ahead log, as it is.
+        _copy_as_it_is(path, target)
+
+
+def _copy_as_it_is(path: Path, target: Path) -> None:
+    try:
+        for suffix in ("", "-wal"):
+            source = path.with_name(path.name + suffix)
+            if source.exists():
+                shutil.copyfile(source, target.with_name(target.name + suffix))
+    except OSError as error:
+        for suffix in ("", "-wal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        raise StorageError(f"cannot write {target}: {error.strerror or error}") from error
 
 
 def _backup(path: Path, target: Path) -> None:
@@ -402,6 +435,10 @@ def open_storage(
             conn.close()
             raise
     except sqlite3.Error as error:
+        if marked and is_damage(error):
+            # A funnel file whose schema reads but whose pages do not (cut short, say):
+            # `funnel check` and `funnel backup` still work on it.
+            raise DamagedDatabase(path, str(error)) from error
         raise StorageError(describe_sqlite_error(path, error)) from error
     # This thread goes on with the connection that checked the file: opening another
     # would read the whole schema again (and closing this one checkpoint the WAL).
