@@ -560,3 +560,10 @@ def _plural(count: int, unit: str) -> str:
     if count == 0:
         return ""
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def duration_text(seconds: int) -> str:
+    """How long something took: `12h 44m`, or `3m 20s` under an hour."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours:,}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"

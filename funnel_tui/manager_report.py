@@ -15,6 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from funnel_tui.dates import duration_text
 from funnel_tui.manager_figures import HISTORY, ManagerFigures, Plan
 from funnel_tui.money import NO_FIGURE, format_money, round_half_up
 from funnel_tui.pace import Pace
@@ -41,13 +42,6 @@ def listed_name(name: str) -> str:
     text = Text(one_line(name))
     text.truncate(MAX_LISTED_NAME, overflow="ellipsis")
     return text.plain
-
-
-def duration_text(seconds: int) -> str:
-    """`12h 44m`, or `3m 20s` under an hour."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours:,}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"
 
 
 def _or_dash(value: float | None, unit: str, note: str = "") -> str:

@@ -26,6 +26,7 @@ from funnel_tui.timeline import (
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.formatting import duration_label
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
@@ -607,3 +608,11 @@ def test_a_long_note_wraps_under_itself_and_the_moments_stay_clear() -> None:
         if line not in moments:
             assert line[: WHEN_WIDTH + 2] == " " * (WHEN_WIDTH + 2), line
             assert line[WHEN_WIDTH + 2] != " ", line
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(None, ""), (0, ""), (49, "0m 49s"), (845, "14m 05s"), (3720, "1h 02m")]
+)
+def test_a_calls_duration_is_never_read_as_a_time_of_day(seconds: int | None, shown: str) -> None:
+    # `14:05` beside the call's own time read as five past two.
+    assert duration_label(seconds) == shown

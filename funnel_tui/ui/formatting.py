@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.keys import format_key
 
-from funnel_tui.dates import known_zone
+from funnel_tui.dates import duration_text, known_zone
 from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task
@@ -169,10 +169,11 @@ def local_time(timezone: str | None, now: datetime) -> str | None:
 
 
 def duration_label(seconds: int | None) -> str:
+    """How long a call took, `14m 05s` (or `1h 02m`): `14:05` read as a time of day beside
+    the call's own time."""
     if not seconds:
         return ""
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes}:{seconds:02d}"
+    return duration_text(int(seconds))
 
 
 # Where Textual's key display is not how a rep says the key (it writes ⏎ for enter).
