@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
 MAX_CURRENCY_CHARACTERS = 4
 # The largest daily call goal, from the settings or a target: more is a typo.
@@ -176,10 +177,15 @@ def _parse_bool(text: str) -> bool:
 
 def _parse_weekdays(text: str) -> tuple[int, ...]:
     days = []
-    for part in filter(None, (p.strip().lower()[:3] for p in text.split(","))):
-        if part not in WEEKDAY_NAMES:
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        # `tue`, `tues` and `tuesday` alike; `funday` is no day (its first three letters
+        # made it `fun`, named as unknown instead of what was typed).
+        day = part.lower()[:3]
+        if day not in WEEKDAY_NAMES or not FULL_WEEKDAY_NAMES[WEEKDAY_NAMES.index(day)].startswith(
+            part.lower()
+        ):
             raise SettingError(f"unknown weekday {part!r}; use mon,tue,wed,thu,fri,sat,sun")
-        days.append(WEEKDAY_NAMES.index(part))
+        days.append(WEEKDAY_NAMES.index(day))
     if not days:
         raise SettingError("at least one business day is needed")
     return tuple(sorted(set(days)))

@@ -557,3 +557,20 @@ async def test_a_setting_changed_from_a_shell_reaches_the_open_app_within_a_seco
             shell.close()
         await wait_for(pilot, lambda: "CHF" in str(gauge.render()), 1.0)
         assert demo_app.settings.currency == "CHF"
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("mon,tue,wed", (0, 1, 2)), ("Monday, Tues, THURS", (0, 1, 3)), ("fri,fri", (4,))],
+)
+def test_business_days_are_read_as_abbreviations_or_whole_names(
+    text: str, days: tuple[int, ...]
+) -> None:
+    assert parse_setting("business_days", text) == days
+
+
+@pytest.mark.parametrize(("text", "named"), [("mon,tue,funday", "funday"), ("mondaze", "mondaze")])
+def test_a_word_that_is_no_weekday_is_refused_as_typed(text: str, named: str) -> None:
+    # `funday` was read by its first three letters and refused as 'fun'; `mondaze` passed.
+    with pytest.raises(SettingError, match=f"unknown weekday '{named}'"):
+        parse_setting("business_days", text)
