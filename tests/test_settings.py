@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -18,16 +20,22 @@ from funnel_tui.settings import (
     KEYS,
     SettingError,
     Settings,
+    load_settings,
     parse_setting,
     read_settings,
     save_setting,
     save_settings,
 )
 from funnel_tui.store.sqlite import Storage, open_storage
+from funnel_tui.ui import book_dialogs
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import settle, shown_text, wait_for
 from tests.cli_support import invoke, one_line_error
+from tests.test_app import burst
+
+# How long the slow book of a test takes to read its settings back.
+SLOW_READ_S = 0.3
 
 
 def written_by_another_tool(path: Path, values: dict[str, object]) -> None:
@@ -574,3 +582,26 @@ def test_a_word_that_is_no_weekday_is_refused_as_typed(text: str, named: str) ->
     # `funday` was read by its first three letters and refused as 'fun'; `mondaze` passed.
     with pytest.raises(SettingError, match=f"unknown weekday '{named}'"):
         parse_setting("business_days", text)
+
+
+async def test_a_dialog_opened_right_after_saving_settings_opens_without_their_toast(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Settings saved" was said once the settings were read back, over the target dialog
+    # that `t` had opened meanwhile.
+    # A book that takes a moment to read the settings back (a team's server far away):
+    # the keys typed after ctrl+s wait for it, then `t` opens its dialog.
+    def slow_load_settings(db: Any) -> Any:
+        threading.Event().wait(SLOW_READ_S)
+        return load_settings(db)
+
+    monkeypatch.setattr(book_dialogs, "load_settings", slow_load_settings)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        demo_app.screen.query_one("#setting-nurture_days", Input).value = "120"
+        burst(demo_app, "ctrl+s", "t")
+        await settle(pilot)
+        assert type(demo_app.screen).__name__ == "TargetDialog"
+        assert not [toast.message for toast in demo_app._notifications]
