@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets._toast import Toast
 
-from funnel_tui.domain import PERIOD_KINDS, Ask
+from funnel_tui.domain import PERIOD_KINDS, Ask, Outcome
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.caught_up import once_caught_up
@@ -24,7 +26,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 from tests.test_app import burst, calls_for, first_in_queue, todays_queue
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
@@ -845,3 +847,48 @@ async def test_a_longer_target_saved_beside_a_shorter_one_says_which_the_gauge_f
             f"; the gauge and the pace screen follow the {shown}'s target, the shortest that"
             " covers today"
         )
+
+
+async def test_a_meeting_held_or_missed_without_one_come_is_said_before_saving(
+    demo_app: FunnelApp,
+) -> None:
+    # `s` (no show) for a prospect with no meeting, and `h` (held) for a meeting still to
+    # come, were saved without a word.
+    db = demo_app.storage.db
+    head = todays_queue(db)[0]
+    assert not list(
+        db.query(
+            "SELECT 1 FROM tasks WHERE prospect_id = ? AND kind = 'meeting' AND status = 'open'",
+            [head],
+        )
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "s")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.query_one("#outcome-error", Static))
+        assert "⚠ no meeting is booked with" in said and "enter still saves it" in said
+        # Back on the list, another outcome takes the warning away.
+        await pilot.press("shift+tab", "n")
+        await settle(pilot)
+        assert dialog.outcome is Outcome.NO_ANSWER
+        assert shown_text(dialog.query_one("#outcome-error", Static)).strip() == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        tomorrow = to_stored(FROZEN_NOW + timedelta(days=1))
+        await demo_app.in_db_thread(
+            lambda db: db.execute(
+                "INSERT INTO tasks (prospect_id, kind, due_at, status, created_at)"
+                " VALUES (?, 'meeting', ?, 'open', ?)",
+                [head, tomorrow, to_stored(FROZEN_NOW)],
+            )
+        )
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        screen._show(head)
+        await pilot.press("l", "h")
+        await settle(pilot)
+        said = shown_text(demo_app.screen.query_one("#outcome-error", Static))
+        assert "⚠ their meeting is Thu 19 Nov 2026, 14:30 (tomorrow), still to come" in said

@@ -806,6 +806,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             prospect,
             started_at=None if call is None else call.started_at,
             settings=self.funnel.settings,
+            tasks=self.card.tasks,
+            every_open_task=len(self.card.tasks) >= self.card.open_task_count,
         )
         rep, storage = self.funnel.rep, self.funnel.storage
         # A key for this call: when a team database's connection drops as it commits, the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +21,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, ProspectGone
-from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question
+from funnel_tui.dates import describe_when
+from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, TaskKind
 from funnel_tui.outcome_answers import (
     TYPED_ASKS,
     Answer,
@@ -34,6 +35,7 @@ from funnel_tui.outcome_answers import (
 from funnel_tui.settings import Settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import describe_error
+from funnel_tui.tasks import Task
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
@@ -71,6 +73,10 @@ PLACEHOLDERS = {
 }
 
 
+# The outcomes that complete a meeting (PRODUCT 14): logged for one that has come.
+MEETING_OUTCOMES = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW})
+
+
 @dataclass(frozen=True)
 class CallContext:
     """What the dialog needs to know about the call it logs."""
@@ -83,16 +89,28 @@ class CallContext:
     prospect_kind: Kind | None = None
     # What a win starts from: the prospect's open deal value, when it has a usable one.
     open_deal_cents: int | None = None
+    # When the prospect's soonest open meeting is due; None with `meetings_known` when they
+    # have none, and unknown when the card did not list every open task.
+    meeting_due: datetime | None = None
+    meetings_known: bool = False
 
     @classmethod
     def for_prospect(
-        cls, prospect: Mapping[str, Any], *, started_at: datetime | None, settings: Settings
+        cls,
+        prospect: Mapping[str, Any],
+        *,
+        started_at: datetime | None,
+        settings: Settings,
+        tasks: Sequence[Task] = (),
+        every_open_task: bool = False,
     ) -> CallContext:
-        """The context for a call with this prospect row, whatever other tools stored in it."""
+        """The context for a call with this prospect row, whatever other tools stored in it,
+        and their soonest open tasks (`every_open_task` when they are all of them)."""
         try:
             kind = Kind(prospect["kind"])
         except ValueError:
             kind = None
+        meetings = [task.due_at for task in tasks if task.kind is TaskKind.MEETING and task.due_at]
         return cls(
             prospect_name=prospect["name"],
             prospect_timezone=prospect["timezone"],
@@ -100,6 +118,8 @@ class CallContext:
             settings=settings,
             prospect_kind=kind,
             open_deal_cents=open_deal_cents(prospect),
+            meeting_due=min(meetings, default=None),
+            meetings_known=bool(meetings) or every_open_task,
         )
 
 
@@ -322,6 +342,7 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
         options.highlighted = options.get_option_index(value)
         self._show_fields(self.questions)
         self._error("")
+        self._warn_of_the_meeting()
         # On the first asked field; with none, stay on the list: tab goes to the note,
         # another letter picks again.
         self.set_focus(self.field(self.questions[0].ask) if self.questions else options)
@@ -422,6 +443,23 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
 
     def _error(self, message: str) -> None:
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
+
+    def _warn_of_the_meeting(self) -> None:
+        """A meeting held or missed needs a meeting that has come: said, not refused (the
+        rep may log one booked elsewhere), where the prospect has none or it is ahead."""
+        if self.outcome not in MEETING_OUTCOMES:
+            return
+        due, context = self.context.meeting_due, self.context
+        if due is None and context.meetings_known:
+            warning = f"no meeting is booked with {context.prospect_name}"
+        elif due is not None and due > self.clock():
+            when = describe_when(due, self.clock(), context.prospect_timezone)
+            warning = f"their meeting is {when}, still to come"
+        else:
+            return
+        self.query_one("#outcome-error", Static).update(
+            Text(f"⚠ {warning}; enter still saves it", "yellow")
+        )
 
     @property
     def funnel(self) -> FunnelApp:
