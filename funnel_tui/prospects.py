@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
+from funnel_tui.import_keys import name_key
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone
 from funnel_tui.settings import load_settings
@@ -144,6 +145,30 @@ def refuse_suppressed(db: sqlite_utils.Database, row: Mapping[str, Any]) -> None
     kinds = suppressed_kinds(db, contact, load_settings(db).phone_region)
     if kinds:
         raise ProspectInvalid(dict.fromkeys(kinds, SUPPRESSED_REASON))
+
+
+def same_person_in_book(
+    db: sqlite_utils.Database,
+    *,
+    name: object,
+    email: object,
+    phone: object,
+    other_than: int | None = None,
+) -> dict[str, Any] | None:
+    """The prospect an import would take these for, as `funnel import` matches: the same
+    email (any case), else the same phone number and the same name (case and spacing
+    ignored); None when the book has nobody such (`other_than`: the prospect edited)."""
+    if email:
+        for row in db.query(
+            "SELECT id, name FROM prospects WHERE lower(email) = lower(?) ORDER BY id", [email]
+        ):
+            if row["id"] != other_than:
+                return {**row, "same": "email"}
+    if phone and name:
+        for row in db.query("SELECT id, name FROM prospects WHERE phone = ? ORDER BY id", [phone]):
+            if row["id"] != other_than and name_key(row["name"]) == name_key(name):
+                return {**row, "same": "phone number and name"}
+    return None
 
 
 def add_prospect(

@@ -504,6 +504,60 @@ async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:
     assert db["prospects"].count == count + 1
 
 
+async def test_adding_or_editing_someone_the_book_has_says_who_before_saving(
+    demo_app: FunnelApp,
+) -> None:
+    # `a` and `e` saved a second prospect with another's email without a word, where an
+    # import takes the same email for the same person.
+    db = demo_app.storage.db
+    noah = next(db.query("SELECT id, name, email FROM prospects WHERE email IS NOT NULL LIMIT 1"))
+    count = db["prospects"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-name").value = "Another Name"
+        form.query_one("#field-email").value = noah["email"].upper()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        said = shown_text(form.query_one("#form-status"))
+        assert f"{noah['name']} (id {noah['id']}) has this email" in said, said
+        assert "enter saves this one all the same" in said
+        assert db["prospects"].count == count
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 1
+
+
+async def test_editing_a_prospect_without_touching_who_they_are_asks_nothing(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    # Another prospect with the same email, as an older book or another tool left it.
+    db.execute(
+        "UPDATE prospects SET email = ? WHERE id <> ? AND id = (SELECT max(id) FROM prospects)",
+        [first["email"], first["id"]],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        form.query_one("#field-title").value = "Head of Ops"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert next(db.query("SELECT title FROM prospects WHERE id = ?", [first["id"]]))["title"] == (
+        "Head of Ops"
+    )
+
+
 async def test_edit_prospect_refuses_a_bad_timezone(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)

@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.money import format_money
 from funnel_tui.own_settings import OWN_SETTINGS
-from funnel_tui.prospects import add_note, add_prospect, get_prospect, update_prospect
+from funnel_tui.prospects import (
+    add_note,
+    add_prospect,
+    get_prospect,
+    same_person_in_book,
+    update_prospect,
+)
 from funnel_tui.settings import is_team_book, load_settings, save_settings
+from funnel_tui.text import one_line
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -87,12 +94,29 @@ class BookDialogs(_Base):
     def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
         from funnel_tui.ui.prospect_form import ProspectForm
 
+        editing = None if prospect is None else prospect["id"]
+
+        async def find_same(row: dict[str, Any]) -> str | None:
+            found = await self.funnel.in_db_thread(
+                lambda db: same_person_in_book(
+                    db,
+                    name=row.get("name"),
+                    email=row.get("email"),
+                    phone=row.get("phone"),
+                    other_than=editing,
+                )
+            )
+            if found is None:
+                return None
+            return f"{one_line(found['name'])} (id {found['id']}) has this {found['same']}"
+
         return ProspectForm(
             methods=self.funnel.scripts.names(),
             save=save,
             prospect=prospect,
             settings=self.funnel.settings,
             clock=self.funnel.clock,
+            find_same=find_same,
         )
 
     async def action_add_note(self) -> None:
@@ -122,7 +146,6 @@ class BookDialogs(_Base):
         from funnel_tui.emailing.fit import misfit
         from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
-        from funnel_tui.text import one_line
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
 
         card = self._card_on_cursor()

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 # Called with the columns to save and the row as the form read it (empty when adding).
 FormSaver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[int]]
+# Who in the book the form's name, email and phone already belong to, said in a few words
+# ("Noah Fitzgerald (id 31) has this email"); None when nobody.
+SameFinder = Callable[[dict[str, Any]], Awaitable[str | None]]
 
 TEXT_INPUTS = (
     ("name", "Name"),
@@ -87,10 +90,14 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         prospect: dict[str, Any] | None = None,
         settings: Settings,
         clock: Clock,
+        find_same: SameFinder | None = None,
     ) -> None:
         super().__init__()
         self.methods = methods
         self.save_prospect = save
+        self.find_same = find_same
+        # The name, email and phone the rep chose to save although someone had them.
+        self._same_confirmed: tuple[object, ...] | None = None
         # The row as the form read it; a field that another program changed meanwhile
         # takes that program's value here once the rep has been shown it.
         self.prospect = dict(prospect or {})
@@ -303,6 +310,34 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         if errors:
             self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
             return
+        person = (row.get("name"), row.get("email"), row.get("phone"))
+        unchanged = bool(self.prospect) and all(
+            self.values().get(field) == self._initial(field) for field in ("name", "email", "phone")
+        )
+        if self.find_same is not None and person != self._same_confirmed and not unchanged:
+            self._save_unless_someone_has(row, person)
+            return
+        self._save(row)
+
+    @work(exclusive=True, group="same-person")
+    async def _save_unless_someone_has(
+        self, row: dict[str, Any], person: tuple[object, ...]
+    ) -> None:
+        """As `funnel import` would take the prospect for someone the book has (the same
+        email, or phone number and name), the form says so once; enter again saves."""
+        assert self.find_same is not None
+        try:
+            said = await self.find_same(row)
+        except Exception as error:  # the lookup only warns: a failed one stops nothing
+            said = None
+            self.log.warning(f"same-person lookup failed: {error}")
+        if said is None:
+            self._save(row)
+            return
+        self._same_confirmed = person
+        self._status(f"{said}: enter saves this one all the same, esc cancels", "bold yellow")
+
+    def _save(self, row: dict[str, Any]) -> None:
         if self.prospect:
             # Only what the rep changed is saved, so nothing another program saved
             # meanwhile in the other fields is overwritten.
