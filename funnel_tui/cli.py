@@ -1246,16 +1246,24 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
 def backup(db_path: Path | None, target: Path | None) -> None:
     """Copy the database safely, also while the app is open (default: a dated file beside it)."""
     file_only(db_path, "funnel backup")
+    damaged = False
     try:
         path = open_db(db_path, read_only=True).path
     except DamagedDatabase as damage:
         # A copy of a damaged file, as it is, is what to keep before trying to mend it.
-        path = damage.path
+        path, damaged = damage.path, True
     now = system_now()
     destination = target or path.with_name(
         f"{path.stem}-backup-{now:%Y%m%dT%H%M%S}{path.suffix or '.db'}"
     )
     backup_database(path, destination)
+    if damaged:
+        # A copy to keep before trying to mend the book, not a good backup.
+        click.echo(
+            f"Copied {path} to {destination} as it is, damage included (`funnel check` lists"
+            " it); this copy is no healthy backup"
+        )
+        return
     click.echo(f"Backed up {path} to {destination}")
 
 

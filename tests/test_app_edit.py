@@ -229,6 +229,6 @@ async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_cha
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert demo_app.screen is form
-        assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        assert "1 field to fix" in shown_text(form.query_one("#form-status"))
     after = row(db, first["id"])
     assert (after["name"], after["phone"]) == ("Renamed Person", "555-CALL-NOW")

@@ -330,6 +330,8 @@ def test_a_book_cut_short_is_checked_and_backed_up_as_it_is(case_folder: Path) -
     backed_up = shell("backup", copy, "--db", path)
     assert backed_up.returncode == 0, backed_up.stderr
     assert copy.read_bytes() == path.read_bytes()
+    assert "as it is, damage included" in backed_up.stdout
+    assert "no healthy backup" in backed_up.stdout
     opened = shell("report", "--db", path)
     assert opened.returncode == 1
     assert one_line_error(opened.stderr).startswith(f"funnel: {path} is damaged (")

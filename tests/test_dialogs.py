@@ -445,11 +445,11 @@ async def test_form_errors_clear_field_by_field_as_they_are_fixed(demo_app: Funn
         name_error, email_error = form.query_one("#error-name"), form.query_one("#error-email")
         assert "name" in shown_text(name_error)
         assert "email" in shown_text(email_error)
-        assert "2 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        assert "2 fields to fix" in shown_text(form.query_one("#form-status"))
         await pilot.press(*"Ada")
         assert shown_text(name_error).strip() == ""
         assert "email" in shown_text(email_error)
-        assert "1 field(s) to fix" in shown_text(form.query_one("#form-status"))
+        assert "1 field to fix" in shown_text(form.query_one("#form-status"))
         await pilot.press("tab", "tab", "tab", "tab", *"engines.io")
         assert shown_text(email_error).strip() == ""
         assert shown_text(form.query_one("#form-status")).strip() == ""
@@ -470,7 +470,7 @@ async def test_a_settings_error_clears_once_the_setting_is_fixed(demo_app: Funne
         await pilot.press("ctrl+s")
         error = screen.query_one("#setting-error-calling_start", Static)
         assert "25:00" in shown_text(error)
-        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status"))
+        assert "1 setting to fix" in shown_text(screen.query_one("#settings-status"))
         screen.set_focus(field)
         await pilot.press(*["backspace"] * 5, *"08:30")
         assert shown_text(error).strip() == ""
@@ -710,7 +710,7 @@ async def test_a_refused_setting_typed_at_full_speed_says_the_keys_after_it_were
         assert screen.query_one("#setting-calling_start", Input).value == "25:00"
         # The field's own check, handled after the save, keeps the note.
         status = shown_text(screen.query_one("#settings-status", Static)).strip()
-        assert status == "1 setting(s) to fix · keys typed after enter were not applied"
+        assert status == "1 setting to fix · keys typed after enter were not applied"
 
 
 async def test_escape_on_the_open_period_list_closes_the_list_only(demo_app: FunnelApp) -> None:

@@ -181,3 +181,21 @@ async def test_enter_on_the_skip_flag_imports_and_only_space_ticks_it(
         said = shown_text(app_screen.query_one("#import-result"))
     assert said.startswith("added 1, updated 0, rejected 1"), said
     assert demo_app.storage.db["prospects"].count == count + 1
+
+
+async def test_a_file_refused_before_its_rows_leaves_no_progress_bar_running(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text('name,email\n"Broken,b@x.example\nAnn,ann@a.example\n', encoding="utf-8")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#import-path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        said = shown_text(dialog.query_one("#import-result"))
+        assert "a quote opened in this row is never closed" in " ".join(said.split())
+        assert not dialog.query_one("#import-progress").display

@@ -387,7 +387,7 @@ async def test_the_settings_screen_refuses_an_afternoon_slot_outside_calling_hou
         assert "Afternoon slot 14:00 must be inside calling hours, 09:00 to 13:00" in shown_text(
             screen.query_one("#setting-error-afternoon_slot", Static)
         )
-        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        assert "1 setting to fix" in shown_text(screen.query_one("#settings-status", Static))
         screen.query_one("#setting-afternoon_slot", Input).value = "12:30"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -485,7 +485,7 @@ async def test_the_settings_screen_checks_as_typed_and_marks_changed_settings(
         await pilot.press("ctrl+u", *"[bold]9")
         await settle(pilot)
         assert "[bold]9" in said("error", "busy_retry_minutes")
-        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        assert "1 setting to fix" in shown_text(screen.query_one("#settings-status", Static))
         await pilot.press("enter")
         await settle(pilot)
         assert demo_app.screen is screen
@@ -527,7 +527,7 @@ async def test_the_settings_screen_checks_calling_hours_against_each_other_as_ty
         error = screen.query_one("#setting-error-calling_start", Static)
         said = " ".join(shown_text(error).split())
         assert said == "Calling hours start 19:00 must be before the end, 18:00"
-        assert "1 setting(s) to fix" in shown_text(screen.query_one("#settings-status", Static))
+        assert "1 setting to fix" in shown_text(screen.query_one("#settings-status", Static))
         assert on_screen(screen, error)
         # Fixed from the other field: the message goes.
         end = screen.query_one("#setting-calling_end", Input)

@@ -114,6 +114,8 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
             report = await self.run_import(path, skip_invalid, self._progress)
         except CsvUnreadable as error:
             result.update(_line(str(error), "red"))
+            # Refused before a row was read: no progress to show, nor a bar still running.
+            self.remove_class("importing")
             return
         except Exception as error:  # a failed write changes nothing; say why
             result.update(

@@ -271,7 +271,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         for field, reason in errors.items():
             self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
         self.refused = set(errors)
-        self._status(f"{len(errors)} field(s) to fix" if errors else "", "red")
+        self._status(_to_fix(len(errors), "field") if errors else "", "red")
         self._show_phone_warning()
 
     def _phone_warning(self) -> str | None:
@@ -452,3 +452,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         )
         if self.changed_meanwhile:
             self.set_focus(self.query_one(f"#field-{sorted(self.changed_meanwhile)[0]}"))
+
+
+def _to_fix(count: int, what: str) -> str:
+    return f"{count} {what}{'' if count == 1 else 's'} to fix"

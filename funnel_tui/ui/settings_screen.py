@@ -159,7 +159,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         return text
 
     def _show_status(self) -> None:
-        said = [f"{len(self.refused)} setting(s) to fix"] if self.refused else []
+        count = len(self.refused)
+        said = [f"{count} setting{'' if count == 1 else 's'} to fix"] if count else []
         if self._dropped_keys.said:
             said.append(KEYS_NOT_APPLIED)
         self.query_one("#settings-status", Static).update(Text(" · ".join(said), "red"))
