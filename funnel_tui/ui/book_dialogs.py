@@ -306,10 +306,11 @@ class BookDialogs(_Base):
         async def saved(changed: bool | None) -> None:
             if not changed:
                 return
-            # Said before the settings are read back: a dialog opened meanwhile (`s` then
-            # `t` at once) clears the toasts of the screen below it, and one said after
-            # the read would have shown over it.
-            self.notify("Settings saved")
+            # Said only on the main screen, and before the settings are read back: a
+            # dialog opened meanwhile (`s … enter t` typed at once) opens without the
+            # toasts of the screen below it, and one said later showed beside it.
+            if self.app.screen is self:
+                self.notify("Settings saved")
             self.use_settings(await self.funnel.in_db_thread(load_settings))
 
         # In a team's book the rep's own settings live in their config file (PRODUCT 16).
