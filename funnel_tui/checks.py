@@ -206,14 +206,9 @@ def foreign_filter_objects(conn: sqlite3.Connection) -> list[tuple[FilterIndex, 
 
 # Why a check that writes cannot run: a read-only file or folder, or a writer holding the
 # book's lock (errors a repair would meet as well).
-UNCHECKABLE_HERE = frozenset(
-    {
-        sqlite3.SQLITE_READONLY,
-        sqlite3.SQLITE_READONLY_DBMOVED,
-        sqlite3.SQLITE_BUSY,
-        sqlite3.SQLITE_LOCKED,
-    }
-)
+# Primary result codes: the extended ones (SQLITE_READONLY_DBMOVED...) keep them in their
+# low byte, as is_damage reads them.
+UNCHECKABLE_HERE = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
 def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
@@ -233,7 +228,7 @@ def _filter_index_problems(conn: sqlite3.Connection) -> list[str]:
             conn.execute(index.check)
         except sqlite3.DatabaseError as error:
             message = str(error)
-            if getattr(error, "sqlite_errorcode", None) in UNCHECKABLE_HERE:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF in UNCHECKABLE_HERE:
                 # FTS5 checks an index with a write: a read-only file or a writer holding
                 # the book makes the check impossible, and says nothing of the index.
                 problems.append(

@@ -74,7 +74,7 @@ from funnel_tui.store.sqlite import (
     open_storage,
     refuse_database_files,
 )
-from funnel_tui.text import QUOTED_AT_MOST, clean_text, one_line, with_bytes_shown
+from funnel_tui.text import clean_text, cut_for_quoting, one_line, with_bytes_shown
 from funnel_tui.timestamps import system_now, to_stored
 
 if TYPE_CHECKING:
@@ -381,9 +381,7 @@ def not_utf8_line(text: str) -> str:
     """The line for text given in bytes that are not UTF-8 (a terminal or a script in
     another encoding): Python hands them over as lone surrogates, which nothing can store.
     Nothing was written: every write is one transaction, rolled back by the error."""
-    shown = one_line(with_bytes_shown(text))
-    if len(shown) > QUOTED_AT_MOST:
-        shown = shown[: QUOTED_AT_MOST - 1] + "…"
+    shown = cut_for_quoting(one_line(with_bytes_shown(text)))
     # Quoted by hand: repr would double the backslash of each \xNN shown.
     return f"funnel: '{shown}' is not UTF-8 text; give it in UTF-8"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from funnel_tui.foreign_values import MARK
+from funnel_tui.text import ACTING_BUT_LINE_ENDS
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -40,12 +41,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_CELL = re.compile(r"\+([0-9][0-9 .()\-]*)(?:;ext=[0-9]+)?")
 PHONE_CELL_DIGITS = 7
 
-# What a terminal acts on rather than shows: C0 controls but tab and line ends (ESC opens
-# its escape sequences), DEL, the C1 controls (U+009B is an 8-bit CSI) and the marks that
-# reorder the text after them (bidirectional overrides and isolates).
-TERMINAL_ACTING = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+# What a terminal acts on rather than shows, as clean_text knows it, but the line ends a
+# CSV file's rows end with: ESC opens escape sequences, U+009B is an 8-bit CSI, and the
+# bidirectional overrides and isolates reorder the text after them.
+TERMINAL_ACTING = re.compile(f"[{ACTING_BUT_LINE_ENDS}]")
 
 Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
 

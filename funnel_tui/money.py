@@ -62,11 +62,10 @@ def _currency_symbol(text: str) -> str:
 
 def _strip_currency(text: str) -> str:
     """Drop one currency symbol written before or after the number (`$5`, `€ 300`, `300 €`)."""
-    if text and unicodedata.category(text[0]) == "Sc":
-        return text[1:].lstrip()
-    if text and unicodedata.category(text[-1]) == "Sc":
-        return text[:-1].rstrip()
-    return text
+    symbol = _currency_symbol(text)
+    if not symbol:
+        return text
+    return text[1:].lstrip() if text.startswith(symbol) else text[:-1].rstrip()
 
 
 def parse_amount(text: str, currency: str | None = None) -> int:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_NAMES = tuple(name[:3] for name in FULL_WEEKDAY_NAMES)
 # Room for a symbol or a code ($, €, CHF, kr.) before every amount in the gauge and report.
 MAX_CURRENCY_CHARACTERS = 4
 # The largest daily call goal, from the settings or a target: more is a typo.
@@ -180,12 +180,13 @@ def _parse_weekdays(text: str) -> tuple[int, ...]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         # `tue`, `tues` and `tuesday` alike; `funday` is no day (its first three letters
         # made it `fun`, named as unknown instead of what was typed).
-        day = part.lower()[:3]
-        if day not in WEEKDAY_NAMES or not FULL_WEEKDAY_NAMES[WEEKDAY_NAMES.index(day)].startswith(
-            part.lower()
-        ):
+        word = part.lower()
+        day = next(
+            (index for index, name in enumerate(FULL_WEEKDAY_NAMES) if name.startswith(word)), None
+        )
+        if day is None or len(word) < 3:
             raise SettingError(f"unknown weekday {part!r}; use mon,tue,wed,thu,fri,sat,sun")
-        days.append(WEEKDAY_NAMES.index(day))
+        days.append(day)
     if not days:
         raise SettingError("at least one business day is needed")
     return tuple(sorted(set(days)))

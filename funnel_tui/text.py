@@ -16,12 +16,14 @@ _ESCAPE_SEQUENCES = re.compile(
     r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC
     r"|\x1b[ -~]?"  # any other escape
 )
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi controls (marks,
-# embeddings, overrides and isolates) that can make text display in a different order from
-# how it is stored.
-_CONTROL_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# What a terminal acts on rather than shows, but tab and the line ends: C0 controls, DEL,
+# C1 controls, and the bidi controls (marks, embeddings, overrides and isolates) that can
+# make text display in a different order from how it is stored. A regex character class.
+ACTING_BUT_LINE_ENDS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 )
+# Those and the carriage return: all that clean_text removes besides escape sequences.
+_CONTROL_CHARACTERS = re.compile(f"[\r{ACTING_BUT_LINE_ENDS}]")
 
 
 def clean_text(value: str) -> str:
@@ -60,9 +62,12 @@ QUOTED_AT_MOST = 40
 
 def quoted(text: str) -> str:
     """`text` quoted for a message that refuses it, cut to QUOTED_AT_MOST characters."""
-    if len(text) > QUOTED_AT_MOST:
-        text = text[: QUOTED_AT_MOST - 1] + "…"
-    return repr(text)
+    return repr(cut_for_quoting(text))
+
+
+def cut_for_quoting(text: str) -> str:
+    """`text` cut to QUOTED_AT_MOST characters, `…` standing for the rest."""
+    return text if len(text) <= QUOTED_AT_MOST else text[: QUOTED_AT_MOST - 1] + "…"
 
 
 # What terminals paste as a line break or a column gap: tmux and xterm-style terminals send

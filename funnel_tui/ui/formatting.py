@@ -168,6 +168,11 @@ def local_time(timezone: str | None, now: datetime) -> str | None:
     return f"{now.astimezone(zone):%a %H:%M} {timezone}"
 
 
+def to_fix(count: int, what: str) -> str:
+    """`1 field to fix`, `2 settings to fix`: what a form still refuses."""
+    return f"{count} {what}{'' if count == 1 else 's'} to fix"
+
+
 def duration_label(seconds: int | None) -> str:
     """How long a call took, `14m 05s` (or `1h 02m`): `14:05` read as a time of day beside
     the call's own time."""

@@ -27,6 +27,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.flag import Flag
+from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -271,7 +272,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         for field, reason in errors.items():
             self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
         self.refused = set(errors)
-        self._status(_to_fix(len(errors), "field") if errors else "", "red")
+        self._status(to_fix(len(errors), "field") if errors else "", "red")
         self._show_phone_warning()
 
     def _phone_warning(self) -> str | None:
@@ -311,8 +312,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
             self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
             return
         person = (row.get("name"), row.get("email"), row.get("phone"))
+        typed = self.values()
         unchanged = bool(self.prospect) and all(
-            self.values().get(field) == self._initial(field) for field in ("name", "email", "phone")
+            typed.get(field) == self._initial(field) for field in ("name", "email", "phone")
         )
         if self.find_same is not None and person != self._same_confirmed and not unchanged:
             self._save_unless_someone_has(row, person)
@@ -452,7 +454,3 @@ class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
         )
         if self.changed_meanwhile:
             self.set_focus(self.query_one(f"#field-{sorted(self.changed_meanwhile)[0]}"))
-
-
-def _to_fix(count: int, what: str) -> str:
-    return f"{count} {what}{'' if count == 1 else 's'} to fix"

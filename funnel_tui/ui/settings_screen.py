@@ -20,6 +20,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.slow_write import waiting_said
 
 if TYPE_CHECKING:
@@ -159,8 +160,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
         return text
 
     def _show_status(self) -> None:
-        count = len(self.refused)
-        said = [f"{count} setting{'' if count == 1 else 's'} to fix"] if count else []
+        said = [to_fix(len(self.refused), "setting")] if self.refused else []
         if self._dropped_keys.said:
             said.append(KEYS_NOT_APPLIED)
         self.query_one("#settings-status", Static).update(Text(" · ".join(said), "red"))
