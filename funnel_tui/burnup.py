@@ -11,7 +11,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from funnel_tui.figure_sql import of_rep
-from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.foreign_values import good_values_sql
 from funnel_tui.money import round_half_up
 from funnel_tui.pace import Pace, load_pace, unreadable_targets
 from funnel_tui.periods import business_days
@@ -30,7 +30,7 @@ def _won_by_day_sql(dialect: Dialect) -> str:
     return f"""
 SELECT d.closed_on, sum(d.amount_cents) FROM deals d
 WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
-    AND {wrong_values_sql("deals", "d.", dialect)} = 0 AND {of_rep("d.rep")}
+    AND {good_values_sql("deals", "d.", dialect)} AND {of_rep("d.rep")}
 GROUP BY d.closed_on
 """
 

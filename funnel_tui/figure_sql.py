@@ -5,7 +5,7 @@ call_days counts of one call, each as the dialect writes it."""
 from __future__ import annotations
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
-from funnel_tui.foreign_values import in_funnels_form_sql, stored_moment_sql, wrong_values_sql
+from funnel_tui.foreign_values import good_values_sql, in_funnels_form_sql, stored_moment_sql
 from funnel_tui.schema_v4 import call_day_count_sql, method_name_sql, source_name_sql
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.postgres_schema import CALL_DAY_COUNT_SQL, FUNNEL_MOMENT_FORM
@@ -39,7 +39,7 @@ def indexed_by(index: str, dialect: Dialect) -> str:
 
 
 def good_deal_sql(dialect: Dialect) -> str:
-    return f"{wrong_values_sql('deals', 'd.', dialect)} = 0"
+    return good_values_sql("deals", "d.", dialect)
 
 
 def stored_start_sql(dialect: Dialect) -> str:

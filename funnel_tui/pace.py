@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.figure_sql import indexed_by, of_rep
-from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
+from funnel_tui.foreign_values import good_values_sql, wrong_value_sql, wrong_values_sql
 from funnel_tui.manager_figures import (
     Breakdown,
     ManagerFigures,
@@ -292,7 +292,7 @@ def _find_target_sql(dialect: Dialect, whose: Whose) -> str:
     first in their rows)."""
     return f"""
 SELECT {whose.key("rep")}* FROM targets
-WHERE {_covering(whose)} AND {wrong_values_sql("targets", "", dialect)} = 0
+WHERE {_covering(whose)} AND {good_values_sql("targets", "", dialect)}
 ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
 {"LIMIT 1" if whose is Whose.ONE else ""}"""
 
