@@ -189,6 +189,32 @@ def test_a_team_connection_compiles_no_query_with_jit(postgres_url: str) -> None
         storage.close()
 
 
+def test_a_team_connection_prices_index_lookups_as_on_ssd_unless_the_server_sets_a_price(
+    postgres_url: str,
+) -> None:
+    """With the stock price of a spinning disk's seek, a report scans a million prospects
+    to join a month's deals; a price the administrator set for the database is kept."""
+    import psycopg
+
+    storage = open_team_book(postgres_url)
+    try:
+        assert storage.db.execute("SHOW random_page_cost").fetchone() == ("1.1",)
+    finally:
+        storage.close()
+    database = postgres_url.rpartition("/")[2].partition("?")[0]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{database}" SET random_page_cost = 2.5')
+    try:
+        storage = open_team_book(postgres_url)
+        try:
+            assert storage.db.execute("SHOW random_page_cost").fetchone() == ("2.5",)
+        finally:
+            storage.close()
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{database}" RESET random_page_cost')
+
+
 def connection_names(url: str, *pids: int) -> list[str]:
     """What pg_stat_activity calls the connections of these backends, as a DBA sees it."""
     import psycopg
