@@ -1,4 +1,5 @@
-"""`python bench/team_load.py [--reps N] [--prospects N] [--seconds S] [--url URL]`: reps
+"""`python bench/team_load.py [--reps N] [--prospects N] [--seconds S] [--warmup-seconds S]
+[--url URL]`: reps
 claim and log against a pool of prospects on one PostgreSQL database (issue 18).
 
 Each rep is a process of its own with its own connections, as each rep's app is. Over and
@@ -10,11 +11,11 @@ the run: was any prospect held by two reps at overlapping times, is every call t
 logged in the database exactly once, and how long each claim-and-log took.
 
 The reps start together, each with a new connection to the server, so their first claims
-pay for what a rep's app pays once a day: the server process reading the tables' catalogs
-and compiling the call triggers, psycopg preparing the statements it sees again. The
-first --warmup-seconds (10) of a run are a warm-up: the claims made then are checked as
-the others are, and their times are given apart (the warm-up's p95), not in the
-percentiles of the --seconds that follow.
+pay for what an app pays once per connection it opens: the server process reading the
+tables' catalogs and compiling the call triggers, psycopg preparing the statements it
+sees again. The first --warmup-seconds (10) of a run are a warm-up: the claims made then
+are checked as the others are, and their times are given apart (the warm-up's p95), not
+in the percentiles or the maximum of the --seconds that follow.
 
 Without --reps it sweeps 1, 5, 10 and 20 reps, each on a pool built afresh, first back to
 back with no pause (what the machine can take), then with each rep pausing 500 ms between
@@ -98,10 +99,11 @@ def build_pool(url: str, prospects: int, reps: int, seed: int = SEED) -> float:
 
     with psycopg.connect(url) as conn, copying_in(conn, url):
         copy_rows(conn, "prospects", POOL_COLUMNS, rows())
-    # The rows of the run before were deleted: vacuumed now, not by autovacuum while the
-    # reps work (which put the p95 of a run after one with no pause at 38 ms against 17),
-    # and what the run before wrote is flushed by a checkpoint now, not during this one
-    # (where the server's role may: a role without the right leaves it to the server).
+    # The pool's 100,000 new rows are vacuumed now, not by autovacuum while the reps work
+    # (PostgreSQL vacuums a table after that many inserts), and what the run before wrote
+    # is flushed by a checkpoint now, not during this one (for a role allowed to; for
+    # another, it is left to the server). Without both, a run after one with no pause had
+    # a p95 of 38 ms against 17 for the same run on its own.
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
         with suppress(psycopg.errors.InsufficientPrivilege):
@@ -439,8 +441,8 @@ def render_section(
         f"- {server}; each rep is a process with its own "
         "connections, on the same machine as the server",
         "",
-        f"Each run: {first.prospects:,} never-called pool prospects (built with COPY and"
-        " vacuumed in"
+        f"Each run: {first.prospects:,} never-called pool prospects (copied in, vacuumed and"
+        " checkpointed in"
         f" {first.pool_seconds:.1f} s), {first.warmup_seconds:g} s of warm-up and"
         f" {first.seconds:g} s timed of reps claiming the head of their queue, logging a call"
         " (no answer 35%, voicemail 25%, busy 10%, callback in 2–5 days"
@@ -448,12 +450,13 @@ def render_section(
         " (the pause column) before the next claim. One claim in ten is given back without a"
         " call (a pass), so prospects are claimed again. A claim-and-log is timed from the"
         " call of `next_prospect` to the return of `release`. The reps start together, each"
-        " with a new connection, so their first claims pay for what an app pays once a day"
+        " with a new connection, so their first claims pay for what an app pays once per"
+        " connection"
         " (the server process reading the catalogs and compiling the call triggers, psycopg"
         " preparing its statements): the claims begun in the warm-up are checked with the"
-        " others and timed apart (Warm-up p95), and the percentiles are those of the claims"
-        " after it. Each rep's process imports phonenumbers before the start, as the app does"
-        " once its first frame is up. Calls/s and CPU count the warm-up's calls too."
+        " others and timed apart (Warm-up p95), and the percentiles and maximum are those of"
+        " the claims after it. Each rep's process imports phonenumbers before the start, as"
+        " the app does once its first frame is up. Calls/s and CPU count the warm-up's calls too."
         " CPU per claim: what the reps'"
         " processes and their server processes used, divided by the claims (passes"
         " included); the reps run on the server's machine here, as a team's apps would not.",

@@ -284,15 +284,15 @@ def wrong_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQL
 
 
 def good_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQLITE) -> str:
-    """SQL true for a row with no value of the wrong type or range: what
-    `wrong_values_sql(...) = 0` says, written as one condition per value joined by AND, which
-    a planner can estimate. PostgreSQL guesses a fixed share for a sum compared with 0: it
-    took the 21,000 good deals of a team's 90 days for 105, and chose plans that sort
-    every meeting lead of those days to join them."""
+    """SQL true for a row with no value of the wrong type or range, for a WHERE or a
+    FILTER: it keeps the rows `wrong_values_sql(...) = 0` keeps, as one condition per value
+    joined by AND, which PostgreSQL's planner can estimate where it guesses a fixed share
+    for the sum (docs/performance.md). Not for use under NOT: where a condition were NULL
+    the two would differ there (none of foreign_values' conditions is)."""
     good = [f"NOT {wrong_value_sql(table, column, alias, dialect)}" for column in COLUMNS[table]]
-    unknown = "FALSE" if dialect is Dialect.POSTGRESQL else "0"
+    no_verdict = "FALSE" if dialect is Dialect.POSTGRESQL else "0"
     good += [
-        f"NOT coalesce({_row_check_sql(sql, alias, dialect)}, {unknown})"
+        f"NOT coalesce({_row_check_sql(sql, alias, dialect)}, {no_verdict})"
         for _, sql, _ in ROW_CHECKS.get(table, ())
     ]
     return f"({' AND '.join(good)})"

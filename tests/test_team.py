@@ -4,6 +4,7 @@ handing each rep their own, and `funnel assign`."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import application_name
 from funnel_tui.store.sqlite import write_transaction
 from tests.cli_support import invoke
+from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
 LONDON = ZoneInfo("Europe/London")
@@ -201,8 +203,8 @@ def test_a_team_connection_prices_index_lookups_as_on_ssd_unless_the_server_sets
         assert storage.db.execute("SHOW random_page_cost").fetchone() == ("1.1",)
     finally:
         storage.close()
-    database = postgres_url.rpartition("/")[2].partition("?")[0]
     with psycopg.connect(postgres_url, autocommit=True) as conn:
+        database = conn.info.dbname
         conn.execute(f'ALTER DATABASE "{database}" SET random_page_cost = 2.5')
     try:
         storage = open_team_book(postgres_url)
@@ -213,6 +215,27 @@ def test_a_team_connection_prices_index_lookups_as_on_ssd_unless_the_server_sets
     finally:
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f'ALTER DATABASE "{database}" RESET random_page_cost')
+
+
+def test_a_role_that_may_not_read_the_servers_settings_still_connects(
+    postgres_server: PostgresServer,
+) -> None:
+    """The price of an index lookup is read from pg_settings; a role an administrator kept
+    from reading it connects at the server's price, as it did before."""
+    import psycopg
+
+    from funnel_tui.store.postgres import connect
+
+    name = f"t_no_settings_{secrets.token_hex(3)}"
+    postgres_server.create_database(name)
+    try:
+        postgres_server.run_sql("REVOKE SELECT ON pg_catalog.pg_settings FROM PUBLIC", name)
+        with connect(postgres_server.password_url(name)) as conn:
+            assert conn.execute("SHOW random_page_cost").fetchone() == ("4",)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT 1 FROM pg_settings")
+    finally:
+        postgres_server.drop_database(name)
 
 
 def connection_names(url: str, *pids: int) -> list[str]:

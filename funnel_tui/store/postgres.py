@@ -290,9 +290,9 @@ def _ascii(text: str) -> str:
     return "".join(char if " " <= char <= "~" else "?" for char in coded)
 
 
-# The price of an index lookup on a solid-state drive, for a session on a server whose
-# administrator did not set it (connect).
-PRICE_LOOKUPS_AS_ON_SSD = """
+# The price of an index lookup on a solid-state drive, for a session where nobody set one
+# (connect).
+SSD_RANDOM_PAGE_COST_SQL = """
 SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings
 WHERE name = 'random_page_cost' AND source = 'default'
 """
@@ -308,10 +308,11 @@ def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
     in milliseconds (and no query of the book runs long enough to gain from it).
 
     An index lookup is priced as on a solid-state drive (random_page_cost 1.1, the value
-    PostgreSQL's documentation gives for one) unless the server's administrator set the
-    price: the stock 4 is a spinning disk's seek, and a report would then read a million
-    prospects from end to end to join them to a month's 13,000 deals, at twice the time
-    of looking each one up (the book's pages are in memory or on a solid-state drive)."""
+    PostgreSQL's documentation gives for one) unless a price was set for the server, the
+    database or the role, or by the client ($PGOPTIONS, `options=-c ...` in the URL): the
+    stock 4 is a spinning disk's seek, and with it a month's team report read a million
+    prospects from end to end to join them to its 13,000 deals, at twice the time of
+    looking each one up. A role that may not read pg_settings keeps the server's price."""
     if misencoded_password(url):
         raise PostgresError(
             f"{without_password(url)}: the URL's password has a character a URL must"
@@ -326,7 +327,8 @@ def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
             fallback_application_name=name,
         )
         conn.execute("SET jit = off")
-        conn.execute(PRICE_LOOKUPS_AS_ON_SSD)
+        with suppress(psycopg.errors.InsufficientPrivilege):
+            conn.execute(SSD_RANDOM_PAGE_COST_SQL)
     except psycopg.OperationalError as error:
         raise out_of_reach(url, error) from None
     except (psycopg.Error, ValueError) as error:
