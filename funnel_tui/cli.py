@@ -367,7 +367,7 @@ def main() -> None:
     except UnicodeEncodeError as error:
         if not isinstance(error.object, str) or "surrogates" not in error.reason:
             raise
-        click.echo(not_utf8_line(error.object), err=True)
+        click.echo(not_utf8_line(error.object, sys.argv[1:]), err=True)
         sys.exit(1)
     except Exception as error:
         from funnel_tui.crash import crash_line, write_crash_log
@@ -377,13 +377,28 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def not_utf8_line(text: str) -> str:
+def not_utf8_line(text: str, args: list[str] | None = None) -> str:
     """The line for text given in bytes that are not UTF-8 (a terminal or a script in
     another encoding): Python hands them over as lone surrogates, which nothing can store.
+    It names the option of the command line `args` that gave the text, if one did.
     Nothing was written: every write is one transaction, rolled back by the error."""
     shown = cut_for_quoting(one_line(with_bytes_shown(text)))
+    option = _option_that_gave(text, args or [])
+    given = f"{option} " if option else ""
     # Quoted by hand: repr would double the backslash of each \xNN shown.
-    return f"funnel: '{shown}' is not UTF-8 text; give it in UTF-8"
+    return f"funnel: {given}'{shown}' is not UTF-8 text; give it in UTF-8"
+
+
+def _option_that_gave(text: str, args: list[str]) -> str | None:
+    """The option (`--note`) whose value in `args` holds `text`, as `--note TEXT` or
+    `--note=TEXT`; None for an argument that is no option's value."""
+    for place, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if equals and name.startswith("--") and text in value:
+            return name
+        if text in arg and place > 0 and args[place - 1].startswith("-"):
+            return args[place - 1]
+    return None
 
 
 def describe_os_error(error: OSError) -> str:

@@ -667,15 +667,17 @@ def test_a_request_id_of_another_prospects_call_is_refused(demo: Book) -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "named"),
     [
-        ["log", str(HEAD), "n", "--note", "abc\udcff"],
-        ["config", "set", "rep_name", "Bob\udcff"],
+        (["log", str(HEAD), "n", "--note", "abc\udcff"], "funnel: --note 'abc"),
+        (["log", str(HEAD), "n", "--note=abc\udcff"], "funnel: --note 'abc"),
+        (["config", "set", "rep_name", "Bob\udcff"], "funnel: 'Bob"),
     ],
 )
 def test_text_in_bytes_that_are_not_utf8_is_one_line_and_nothing_written(
     demo_file: Path,
     args: list[str],
+    named: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
@@ -690,6 +692,8 @@ def test_text_in_bytes_that_are_not_utf8_is_one_line_and_nothing_written(
     assert code == 1
     line = one_line_error(capsys.readouterr().err)
     assert line.endswith("\\xff' is not UTF-8 text; give it in UTF-8"), line
+    # The option that gave the text is named, so a script knows which value to fix.
+    assert line.startswith(named), line
     assert written(demo_file) == before
     assert set(tmp_path.rglob("funnel-crash-*")) == crash_logs
 
