@@ -102,11 +102,30 @@ def _integrity_lines_before_failing(conn: sqlite3.Connection) -> list[str]:
     return _integrity_lines(rows)
 
 
+# SQLite's integrity check lists this many problems at most; `check` shows the first few
+# of a long list and counts the others, so that what comes first stays on the screen.
+INTEGRITY_LISTED_AT_MOST = 100
+INTEGRITY_SHOWN = 20
+
+
 def _integrity_lines(rows: list[str]) -> list[str]:
     """One problem a line: a row may hold several lines, under a heading naming the
-    database."""
+    database. Past INTEGRITY_SHOWN, one line counts the others."""
     lines = (line for row in rows for line in row.splitlines())
-    return [line for line in lines if line.strip() and not line.startswith("*** in database ")]
+    found = [line for line in lines if line.strip() and not line.startswith("*** in database ")]
+    if len(found) <= INTEGRITY_SHOWN:
+        return found
+    more = len(found) - INTEGRITY_SHOWN
+    at_most = (
+        f", and it stops at {INTEGRITY_LISTED_AT_MOST}"
+        if len(found) >= INTEGRITY_LISTED_AT_MOST
+        else ""
+    )
+    return [
+        *found[:INTEGRITY_SHOWN],
+        f"and {more} more problems SQLite's integrity check found{at_most}: the file is badly"
+        " damaged; restore a backup",
+    ]
 
 
 def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:

@@ -326,6 +326,15 @@ def test_a_book_cut_short_is_checked_and_backed_up_as_it_is(case_folder: Path) -
     assert "Traceback" not in checked.stderr
     assert "not a funnel database" not in checked.stderr
     assert f"funnel: {path}: the schema cannot be read" in checked.stderr
+    # SQLite lists 100 problems here: the first 20 are shown and the others counted, so
+    # that the first line stays on the screen.
+    lines = checked.stderr.splitlines()
+    assert len(lines) <= 25, lines
+    assert lines[-1].startswith(f"funnel: {path}: and ")
+    assert lines[-1].endswith(
+        " more problems SQLite's integrity check found, and it stops at 100: the file is"
+        " badly damaged; restore a backup"
+    )
     copy = case_folder / "copy.db"
     backed_up = shell("backup", copy, "--db", path)
     assert backed_up.returncode == 0, backed_up.stderr
