@@ -425,6 +425,11 @@ class FunnelApp(App[None]):
             self._escape_on_its_way = None
             self.release_keys(KeyHold.ESCAPE)
 
+    def keys_typed_ahead(self) -> bool:
+        """Whether keys held while a dialog closed are still to be replayed: what they do
+        comes next, and a toast about the dialog would show over it."""
+        return bool(self._held_keys)
+
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
         # keep the rest for that hold's release.

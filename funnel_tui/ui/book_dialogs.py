@@ -306,10 +306,11 @@ class BookDialogs(_Base):
         async def saved(changed: bool | None) -> None:
             if not changed:
                 return
-            # Said only on the main screen, and before the settings are read back: a
-            # dialog opened meanwhile (`s … enter t` typed at once) opens without the
-            # toasts of the screen below it, and one said later showed beside it.
-            if self.app.screen is self:
+            # Said only on the main screen, before the settings are read back and before
+            # the keys typed after enter act: a dialog they open (`s … enter t` typed at
+            # once) would show the toast beside it. Whether those keys or this callback
+            # come first is Textual's to order, so both cases are covered.
+            if self.app.screen is self and not self.funnel.keys_typed_ahead():
                 self.notify("Settings saved")
             self.use_settings(await self.funnel.in_db_thread(load_settings))
 
