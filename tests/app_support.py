@@ -23,6 +23,7 @@ from funnel_tui.demo import build_demo
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.prospect_form import ProspectForm
 
 # A Wednesday in the middle of a month, mid-afternoon: every queue bucket is populated.
 FROZEN_NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -54,6 +55,17 @@ async def settle(pilot: Pilot) -> None:
             # wait for that one instead.
             continue
     await pilot.pause()
+
+
+async def open_prospect_form(app: FunnelApp, pilot: Pilot, key: str = "e") -> ProspectForm:
+    """The prospect form, opened from the queue: `a` adds a prospect, `e` edits the one
+    under the cursor."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, ProspectForm)
+    return form
 
 
 async def settle_until(pilot: Pilot, done: Callable[[], bool], *, rounds: int = 200) -> None:

@@ -29,12 +29,12 @@ from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.slow_write import SAY_WAITING_AFTER_S
 from tests.app_support import (
     FROZEN_NOW,
     FrozenClock,
+    open_prospect_form,
     record_frames,
     settle,
     settle_until,
@@ -479,11 +479,7 @@ async def test_add_prospect_validates_then_saves(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     count = db["prospects"].count
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = demo_app.screen
-        assert isinstance(form, ProspectForm)
+        form = await open_prospect_form(demo_app, pilot, "a")
         form.query_one("#field-name").value = "[bold]Ada[/bold] Lovelace"
         form.query_one("#field-email").value = "ada@"
         form.query_one("#field-phone").value = "12"
@@ -513,11 +509,7 @@ async def test_adding_or_editing_someone_the_book_has_says_who_before_saving(
     noah = next(db.query("SELECT id, name, email FROM prospects WHERE email IS NOT NULL LIMIT 1"))
     count = db["prospects"].count
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = demo_app.screen
-        assert isinstance(form, ProspectForm)
+        form = await open_prospect_form(demo_app, pilot, "a")
         form.query_one("#field-name").value = "Another Name"
         form.query_one("#field-email").value = noah["email"].upper()
         await pilot.press("ctrl+s")
@@ -544,11 +536,7 @@ async def test_editing_a_prospect_without_touching_who_they_are_asks_nothing(
         [first["email"], first["id"]],
     )
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = demo_app.screen
-        assert isinstance(form, ProspectForm)
+        form = await open_prospect_form(demo_app, pilot, "e")
         form.query_one("#field-title").value = "Head of Ops"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -562,11 +550,7 @@ async def test_edit_prospect_refuses_a_bad_timezone(demo_app: FunnelApp) -> None
     db = demo_app.storage.db
     first = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = demo_app.screen
-        assert isinstance(form, ProspectForm)
+        form = await open_prospect_form(demo_app, pilot, "e")
         form.query_one("#field-timezone").value = "Mars/Olympus"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -17,7 +17,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.app_support import FROZEN_NOW, open_prospect_form, settle, shown_text
 from tests.test_app import first_in_queue
 
 
@@ -30,15 +30,6 @@ def row(db: sqlite_utils.Database, prospect_id: int) -> dict[str, object]:
     return next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
 
 
-async def open_edit_form(demo_app: FunnelApp, pilot: Pilot[None]) -> ProspectForm:
-    await settle(pilot)
-    await pilot.press("e")
-    await settle(pilot)
-    form = demo_app.screen
-    assert isinstance(form, ProspectForm)
-    return form
-
-
 async def test_a_win_logged_in_another_window_survives_an_edit_of_the_title(
     demo_app: FunnelApp,
 ) -> None:
@@ -46,7 +37,7 @@ async def test_a_win_logged_in_another_window_survives_an_edit_of_the_title(
     first = first_in_queue(db)
     other = another_window(demo_app)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         log_call(
             other.db,
             first["id"],
@@ -69,7 +60,7 @@ async def test_a_deal_value_edited_reaches_the_gauge_and_the_pace_screen_at_once
     demo_app: FunnelApp,
 ) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         form.query_one("#field-deal_value", Input).value = "123,456"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -93,7 +84,7 @@ async def test_a_field_changed_in_both_shows_both_values_and_saves_the_reps_choi
     assert first["stage"] not in ("proposal", "won")
     other = another_window(demo_app)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         form.query_one("#field-stage", Select).value = "proposal"
         form.query_one("#field-title", Input).value = "Head of Ops"
         other.db.execute("UPDATE prospects SET stage = 'won' WHERE id = ?", [first["id"]])
@@ -120,7 +111,7 @@ async def test_ctrl_t_takes_the_other_programs_text_into_the_field(demo_app: Fun
     first = first_in_queue(db)
     other = another_window(demo_app)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         form.query_one("#field-title", Input).value = "Head of Ops"
         other.db.execute("UPDATE prospects SET title = 'COO' WHERE id = ?", [first["id"]])
         await pilot.press("ctrl+s")
@@ -156,7 +147,7 @@ async def open_form_of(demo_app: FunnelApp, pilot: Pilot[None], prospect_id: int
     name = str(row(demo_app.storage.db, prospect_id)["name"])
     await pilot.press("f", "slash", *name.lower(), "enter")
     await settle(pilot)
-    form = await open_edit_form(demo_app, pilot)
+    form = await open_prospect_form(demo_app, pilot)
     assert form.query_one("#field-name", Input).value == name
     return form
 
@@ -198,7 +189,7 @@ async def test_the_flags_are_saved_only_when_changed(demo_app: FunnelApp) -> Non
     first = first_in_queue(db)
     other = another_window(demo_app)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         assert not form.query_one("#field-nurture", Checkbox).value
         form.set_focus(form.query_one("#field-nurture"))
         # Marked wrong number by a call in another window meanwhile: the form leaves it be.
@@ -219,12 +210,12 @@ async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_cha
     # Another tool wrote a number funnel cannot dial.
     db.execute("UPDATE prospects SET phone = '555-CALL-NOW' WHERE id = ?", [first["id"]])
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         form.query_one("#field-name", Input).value = "Renamed Person"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         form.query_one("#field-phone", Input).value = "555-CALL-LATER"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -17,9 +17,9 @@ from funnel_tui.importer import import_prospects
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from tests.app_support import settle
+from tests.app_support import open_prospect_form, settle
 from tests.test_app import first_in_queue
-from tests.test_app_edit import open_edit_form, row
+from tests.test_app_edit import row
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -106,7 +106,7 @@ async def test_the_edit_form_stores_a_first_name_and_empty_means_from_the_name(
     db.execute("UPDATE prospects SET name = 'Dr. Wei Ling Tan' WHERE id = ?", [first["id"]])
     db.conn.commit()
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         field = form.query_one("#field-first_name", Input)
         assert field.value == ""
         assert field.placeholder == "empty: Wei, from the name"
@@ -127,7 +127,7 @@ async def test_emptying_the_first_name_field_clears_the_stored_one(demo_app: Fun
     db.execute("UPDATE prospects SET first_name = 'Wei Ling' WHERE id = ?", [first["id"]])
     db.conn.commit()
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        form = await open_edit_form(demo_app, pilot)
+        form = await open_prospect_form(demo_app, pilot)
         field = form.query_one("#field-first_name", Input)
         assert field.value == "Wei Ling"
         field.value = "  "
