@@ -271,10 +271,17 @@ def _row_check_sql(check: str, alias: str, dialect: Dialect) -> str:
     return check.format(a=alias, days=in_dialect(DAYS_BETWEEN, dialect).format(a=alias))
 
 
-def wrong_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQLITE) -> str:
-    """SQL counting a row's values of the wrong type or range (0 for a good row)."""
+def _wrong_conditions(table: str, alias: str, dialect: Dialect) -> tuple[list[str], list[str]]:
+    """SQL true when a row's value is wrong, one per column; and SQL true when its values
+    are wrong together (NULL when they cannot be compared), one per check across them."""
     wrong = [wrong_value_sql(table, column, alias, dialect) for column in COLUMNS[table]]
     across = [_row_check_sql(sql, alias, dialect) for _, sql, _ in ROW_CHECKS.get(table, ())]
+    return wrong, across
+
+
+def wrong_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQLITE) -> str:
+    """SQL counting a row's values of the wrong type or range (0 for a good row)."""
+    wrong, across = _wrong_conditions(table, alias, dialect)
     if dialect is Dialect.POSTGRESQL:
         # PostgreSQL adds no booleans: each condition counts as an integer.
         wrong = [f"{condition}::int" for condition in wrong]
@@ -289,12 +296,10 @@ def good_values_sql(table: str, alias: str = "", dialect: Dialect = Dialect.SQLI
     joined by AND, which PostgreSQL's planner can estimate where it guesses a fixed share
     for the sum (docs/performance.md). Not for use under NOT: where a condition were NULL
     the two would differ there (none of foreign_values' conditions is)."""
-    good = [f"NOT {wrong_value_sql(table, column, alias, dialect)}" for column in COLUMNS[table]]
+    wrong, across = _wrong_conditions(table, alias, dialect)
     no_verdict = "FALSE" if dialect is Dialect.POSTGRESQL else "0"
-    good += [
-        f"NOT coalesce({_row_check_sql(sql, alias, dialect)}, {no_verdict})"
-        for _, sql, _ in ROW_CHECKS.get(table, ())
-    ]
+    good = [f"NOT {condition}" for condition in wrong]
+    good += [f"NOT coalesce({condition}, {no_verdict})" for condition in across]
     return f"({' AND '.join(good)})"
 
 
