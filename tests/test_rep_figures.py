@@ -232,7 +232,8 @@ def test_a_reps_leads_by_method_and_source_are_those_of_their_calls(
     book_db: Any, seed: int
 ) -> None:
     """Prospects one rep called and prospects two did, with several methods, called again
-    after the window or not, with calls whose moment does not read: each rep's leads per
+    after the window or not, with calls whose moment does not read, some whose method and
+    source changed after their calls: each rep's leads per
     method and per source are the distinct prospects of their own calls in each window."""
     rng = random.Random(seed)
     for name in ("alex", "blake"):
@@ -264,6 +265,14 @@ def test_a_reps_leads_by_method_and_source_are_those_of_their_calls(
         started_at = "soon" if rng.random() < 0.05 else f"2026-11-{day:02d}T10:00:00+00:00"
         row = {"prospect_id": prospect, "rep": rep, "method": method, "outcome": outcome}
         insert_row(book_db, "calls", {**row, "started_at": started_at})
+    # Prospects whose method and source change after their calls: a call without a
+    # method of its own then counts under the prospect's new one, and every call under
+    # the new source (a team's book reads both from the prospect's mark).
+    for changed in rng.sample(prospects, 4):
+        book_db.execute(
+            "UPDATE prospects SET method = :method, source = :source WHERE id = :id",
+            {"method": rng.choice(["conceptual", "benefits"]), "source": "fair", "id": changed},
+        )
     for first, last in ((10, 12), (1, 30), (14, 14), (5, 9)):
         window = Window.of_days(date(2026, 11, first), date(2026, 11, last), UTC)
         expected = leads_from_calls(book_db, window)
