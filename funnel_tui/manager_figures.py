@@ -458,16 +458,7 @@ def call_counts(
     connects and meetings, and only in total."""
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
     rows = rows or FigureRows(db, rep)
-    first_day, after_last_day = _whole_days(window.start, window.end)
-    params = {
-        **window.params,
-        "first_day": first_day,
-        "after_last_day": after_last_day,
-        # Day strings and stored moments sort together: the edges cut to the window.
-        "first_edge_end": min(first_day, window.end),
-        "last_edge_start": max(after_last_day, window.start),
-        "rep": rows.rep,
-    }
+    params = _count_params(window, rows.rep)
     if rows.rep is None:
         queries = BOOK_COUNTS
         found = list(db.query(queries.by_row, params)) if by_row else []
@@ -483,6 +474,47 @@ def call_counts(
         for column in columns:
             totals[column] += edge[column]
     return _by_side([*found, *edges] if by_row else [], totals)
+
+
+def _count_params(window: Window, rep: str | None) -> dict[str, Any]:
+    """The values of the statements that count the window's calls (of `rep`'s)."""
+    first_day, after_last_day = _whole_days(window.start, window.end)
+    return {
+        **window.params,
+        "first_day": first_day,
+        "after_last_day": after_last_day,
+        # Day strings and stored moments sort together: the edges cut to the window.
+        "first_edge_end": min(first_day, window.end),
+        "last_edge_start": max(after_last_day, window.start),
+        "rep": rep,
+    }
+
+
+def calls_by_rep(
+    db: sqlite_utils.Database, window: Window, rows_of: Callable[[str], FigureRows]
+) -> dict[str | None, dict[str, int]]:
+    """Every count of call_days over the window for each rep who logged a call in it, as
+    call_counts counts a rep's (`rows_of` a rep: their rows of a team report, all reps'
+    read together); under None, the rest of the book's counts: the calls logged with no
+    rep. Read from the day counts and the calls at the window's edges, not from every
+    call of the window."""
+    params = _count_params(window, None)
+    every_rep = rows_of("")
+    found: dict[str | None, dict[str, int]] = {}
+    for statement in (REP_COUNTS.totals, REP_COUNTS.edges):
+        columns, by_rep = every_rep.by_rep(statement, params)
+        for rep, rep_rows in by_rep.items():
+            total = found.setdefault(rep, dict.fromkeys(_COUNT_COLUMNS, 0))
+            for row in rep_rows:
+                for column, value in zip(columns, row, strict=True):
+                    if column in total:
+                        total[column] += value or 0
+    book = call_counts(db, window).totals
+    found[None] = {
+        column: book[column] - sum(total[column] for total in found.values())
+        for column in _COUNT_COLUMNS
+    }
+    return found
 
 
 def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallCounts:

@@ -95,21 +95,27 @@ class FigureRows:
         self, statement: RepStatement, params: Mapping[str, Any]
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """The names of the columns and the rows of the book or the rep."""
-        sql = statement.form(self.whose).for_db(self.db)
         if self.whose is Whose.ONE:
+            sql = statement.form(self.whose).for_db(self.db)
             cursor = self.db.execute(sql, {**params, "rep": self.rep})
             return [column[0] for column in cursor.description], cursor.fetchall()
-        # Every rep's rows are the same whichever rep asks.
+        columns, by_rep = self.by_rep(statement, params)
+        return columns, by_rep.get(self.rep, [])
+
+    def by_rep(self, statement: RepStatement, params: Mapping[str, Any]) -> _Found:
+        """The names of the columns after the rep, and every rep's rows by rep, of a team
+        report (read once, and the same whichever rep asks)."""
+        if self.whose is Whose.ONE:
+            raise ValueError("one rep's rows are not read by rep")
         values = {name: value for name, value in params.items() if name != "rep"}
         key = (statement, *sorted(values.items()))
         if key not in self._found:
-            cursor = self.db.execute(sql, values)
+            cursor = self.db.execute(statement.form(self.whose).for_db(self.db), values)
             by_rep: dict[str | None, list[tuple[Any, ...]]] = {}
             for row in cursor.fetchall():
                 by_rep.setdefault(row[0], []).append(tuple(row[1:]))
             self._found[key] = ([column[0] for column in cursor.description[1:]], by_rep)
-        columns, by_rep = self._found[key]
-        return columns, by_rep.get(self.rep, [])
+        return self._found[key]
 
     def rows(self, statement: RepStatement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The statement's rows for the book or the rep."""

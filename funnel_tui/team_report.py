@@ -23,18 +23,14 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 from typing import Any
 
-from funnel_tui.domain import CONNECT_OUTCOMES, Outcome, sql_list
-from funnel_tui.figure_sql import call_started_sql
-from funnel_tui.manager_figures import Window, connect_rate
+from funnel_tui.manager_figures import Window, calls_by_rep, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.rep_names import named_rep
 from funnel_tui.rep_rows import FigureRows
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
-from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.snapshot import Snapshot, one_snapshot
-from funnel_tui.store.sql import per_dialect
 
 # A rep's line: their whole report, and how many prospects they own.
 REP_KEYS = ("rep", *REPORT_KEYS, "prospects_owned")
@@ -51,7 +47,15 @@ ACTIVITY_KEYS = (
     "prospects_owned",
 )
 
-_CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
+# What each rep did, as call_days counts it: the columns of ACTIVITY_KEYS' calls counts.
+_CALL_COUNTS = {
+    "calls": "calls",
+    "connects": "connects",
+    "meetings_booked": "meetings",
+    "meetings_held": "meetings_held",
+    "proposals": "proposals",
+    "talk_time_s": "talk_s",
+}
 
 # What each rep did in a window, by rep.
 # By rep; the key None holds what was logged with no rep.
@@ -59,23 +63,6 @@ Activity = dict[str | None, dict[str, Any]]
 # What reps no longer in the team did, added up beside the reps' lines.
 FORMER_KEYS = ("calls", "connects", "meetings_booked", "deals_won", "won_cents")
 
-
-def _calls_by_rep_sql(dialect: Dialect) -> str:
-    started = call_started_sql(dialect, "")
-    return f"""
-SELECT rep, count(*),
-    sum(CASE WHEN outcome IN ({_CONNECTS}) THEN 1 ELSE 0 END),
-    sum(CASE WHEN outcome = '{Outcome.MEETING}' THEN 1 ELSE 0 END),
-    sum(CASE WHEN outcome = '{Outcome.MEETING_HELD}' THEN 1 ELSE 0 END),
-    sum(CASE WHEN outcome = '{Outcome.PROPOSAL_SENT}' THEN 1 ELSE 0 END),
-    sum(CASE WHEN duration_s > 0 THEN duration_s ELSE 0 END)
-FROM calls
-WHERE {started} >= :start AND {started} < :end
-GROUP BY rep
-"""
-
-
-CALLS_BY_REP_SQL = per_dialect(_calls_by_rep_sql)
 
 DEALS_BY_REP_SQL = """
 SELECT rep, count(*), coalesce(sum(amount_cents), 0) FROM deals
@@ -157,27 +144,26 @@ def summed_rep_targets(
     }
 
 
-def _activity(db: Any, window: Window) -> Activity:
-    """What every rep did in the window, by rep (None: what was logged with no rep)."""
+def _activity(
+    db: Any, window: Window, rows_of: Callable[[str], FigureRows] | None = None
+) -> Activity:
+    """What every rep did in the window, by rep (None: what was logged with no rep). Their
+    calls are counted as their reports count them (manager_figures.calls_by_rep), from
+    `rows_of` when given: the rows of a team report's reps, read once for all of them."""
     counted: dict[str | None, list[int]] = {}
-    for rep, *counts in db.execute(CALLS_BY_REP_SQL.for_db(db), window.params):
-        _add(counted, named_rep(rep), counts)
+    every_rep = calls_by_rep(db, window, rows_of or FigureRows.every_rep(db))
+    for rep, counts in every_rep.items():
+        _add(counted, named_rep(rep), [counts[column] for column in _CALL_COUNTS.values()])
     deals: dict[str | None, list[int]] = {}
     for rep, *counts in db.execute(DEALS_BY_REP_SQL, window.params):
         _add(deals, named_rep(rep), counts)
     owned = dict(db.execute(OWNED_BY_REP_SQL).fetchall())
     found: Activity = {}
     for rep in {*counted, *deals, *owned}:
-        calls, connects, meetings, held, proposals, talk = counted.get(rep, [0] * 6)
+        calls = dict(zip(_CALL_COUNTS, counted.get(rep, [0] * len(_CALL_COUNTS)), strict=True))
         won_deals, won_cents = deals.get(rep, [0, 0])
-        found[rep] = {
-            "calls": calls,
-            "connects": connects,
-            "connect_rate": connect_rate(connects, calls),
-            "meetings_booked": meetings,
-            "meetings_held": held,
-            "proposals": proposals,
-            "talk_time_s": talk,
+        found[rep] = calls | {
+            "connect_rate": connect_rate(calls["connects"], calls["calls"]),
             "deals_won": won_deals,
             "won_cents": won_cents,
             "prospects_owned": int(owned.get(rep, 0)),
@@ -269,7 +255,7 @@ def _team_report(
 
     def activity_over(window: Window) -> Activity:
         if window not in read:
-            read[window] = _activity(db, window)
+            read[window] = _activity(db, window, rows_of if only is None else None)
         return read[window]
 
     def line(name: str, pace: Pace | None) -> RepLine:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from rich.console import Console
 from funnel_tui import cli as cli_module
 from funnel_tui import team_report
 from funnel_tui.gauge_figures import load_gauge_figures
+from funnel_tui.manager_figures import Window
 from funnel_tui.pace import set_target
 from funnel_tui.reps import add_rep, remove_rep
 from funnel_tui.settings import Settings
@@ -32,6 +34,7 @@ from tests.conftest import empty_team_book
 from tests.rows import insert_row
 
 LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=LONDON)
 TODAY = NOW.date()
 SETTINGS = Settings()
@@ -453,3 +456,57 @@ def test_an_unknown_rep_for_a_report_or_a_target_is_one_line(team_target: str) -
 def test_target_set_for_a_rep_says_whose_it_is(team_target: str) -> None:
     result = invoke("--db", team_target, "target", "set", "45k", "--rep", "Blake")
     assert result.output.startswith("blake's target for November 2026 (2026-11-01 to")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_what_each_rep_did_is_counted_from_the_day_counts_and_the_calls_at_the_edges(
+    book_db: Any, seed: int
+) -> None:
+    """Each rep's calls of the period, a former rep's and those logged with no rep or a
+    blank one, at any hour of the window's first and last UTC days (which a zone west of
+    UTC cuts in two) or outside it: counted from the day counts and the calls at the
+    edges, they are what the calls of the window give, counted one by one."""
+    rng = random.Random(seed)
+    for rep in ("alex", "blake", "casey"):
+        add_rep(book_db, rep)
+    prospects = [insert_row(book_db, "prospects", {"name": f"P{i}"}) for i in range(6)]
+    outcomes = ["no_answer", "voicemail", "meeting", "meeting_held", "proposal_sent", "won"]
+    calls = []
+    for _ in range(120):
+        moment = datetime(2026, 10, 31, 12, tzinfo=UTC) + timedelta(
+            minutes=rng.randrange(0, 19 * 24 * 60, 7)
+        )
+        row = {
+            "prospect_id": rng.choice(prospects),
+            "rep": rng.choice(["alex", "alex", "blake", "casey", "", " ", None]),
+            "outcome": rng.choice(outcomes),
+            "started_at": moment.isoformat(),
+            "duration_s": rng.choice([0, -5, 30, 600]),
+        }
+        insert_row(book_db, "calls", row)
+        calls.append(row)
+    remove_rep(book_db, "casey")
+    window = Window.of_days(date(2026, 11, 1), date(2026, 11, 18), NEW_YORK)
+    expected: dict[str | None, list[int]] = {}
+    for row in calls:
+        if not window.start <= row["started_at"] < window.end:
+            continue
+        rep = row["rep"] if row["rep"] and row["rep"].strip() else None
+        counts = expected.setdefault(rep, [0] * 6)
+        outcome = row["outcome"]
+        for place, counted in enumerate(
+            (
+                True,
+                outcome in {"meeting", "meeting_held", "proposal_sent", "won"},
+                outcome == "meeting",
+                outcome == "meeting_held",
+                outcome == "proposal_sent",
+            )
+        ):
+            counts[place] += counted
+        counts[5] += max(row["duration_s"], 0)
+    keys = ("calls", "connects", "meetings_booked", "meetings_held", "proposals", "talk_time_s")
+    found = team_report._activity(book_db, window)
+    assert {
+        rep: [counts[key] for key in keys] for rep, counts in found.items() if counts["calls"]
+    } == expected
