@@ -670,6 +670,11 @@ def _v18(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v19(conn: sqlite3.Connection) -> None:
+    """Nothing: PostgreSQL's v19 indexes the open opportunities by their expected close
+    day; a SQLite file reads the few rows its prospects_pipeline holds."""
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -689,6 +694,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v16,
     _v17,
     _v18,
+    _v19,
 )
 
 

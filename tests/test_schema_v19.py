@@ -1,0 +1,85 @@
+"""Schema v19 on a team's PostgreSQL database: the open opportunities are indexed by their
+expected close day, so that the nearest expected closes (the book's and each rep's) are
+found in the index, and an upgraded book lists the same ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import psycopg
+import pytest
+
+from funnel_tui.pipeline import SOONEST_SQL, load_pipeline
+from funnel_tui.rep_rows import FigureRows, Whose
+from funnel_tui.settings import StageWeights
+from funnel_tui.store import open_team_book
+from tests.older_team import team_database_at
+from tests.postgres_server import PostgresServer
+
+# name, owner, stage, value in cents, expected close day.
+PROSPECTS = [
+    ("Ada", "alex", "proposal", 900_000, "2026-12-20"),
+    ("Bob", "alex", "meeting", 100_000, None),
+    ("Cy", "blake", "qualified", 300_000, "2026-12-05"),
+    ("Dee", "blake", "proposal", 500_000, "2026-11-28"),
+    ("Eve", "alex", "won", 700_000, "2026-11-01"),
+    ("Fay", None, "meeting", 200_000, "2026-12-09"),
+    ("Gus", "alex", "qualified", 0, "2026-12-01"),
+]
+TODAY = date(2026, 12, 3)
+
+
+@pytest.fixture
+def version_18_team(postgres_server: PostgresServer) -> Iterator[str]:
+    """A team database as funnel's v18 left it, with the prospects above."""
+    with team_database_at(postgres_server, 18) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            for row in PROSPECTS:
+                conn.execute(
+                    "INSERT INTO prospects"
+                    " (name, owner, stage, deal_value_cents, expected_close_on)"
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    row,
+                )
+        yield url
+
+
+def test_upgraded_team_lists_the_nearest_expected_closes_of_the_book_and_of_each_rep(
+    version_18_team: str,
+) -> None:
+    storage = open_team_book(version_18_team)
+    try:
+
+        def soonest(rep: str | None) -> list[str]:
+            pipeline = load_pipeline(
+                storage.db, StageWeights(), today=TODAY, closing_by=date(2026, 12, 31), rep=rep
+            )
+            return [opportunity.name for opportunity in pipeline.soonest]
+
+        # Open, with a value and a day, nearest first: not Bob (no day), Eve (won), Gus (0).
+        assert soonest(None) == ["Dee", "Cy", "Fay", "Ada"]
+        assert soonest("alex") == ["Ada"]
+        assert soonest("blake") == ["Dee", "Cy"]
+    finally:
+        storage.close()
+
+
+def test_the_nearest_expected_closes_are_found_in_the_index_by_their_day(
+    version_18_team: str,
+) -> None:
+    storage = open_team_book(version_18_team)
+    try:
+        storage.db.execute("SET enable_seqscan = off")
+        storage.db.execute("SET enable_bitmapscan = off")
+        for whose in Whose:
+            sql = SOONEST_SQL.form(whose).for_db(storage.db)
+            params = {"limit": 5, "rep": None}
+            plan = " ".join(row[0] for row in storage.db.execute(f"EXPLAIN {sql}", params))
+            assert "prospects_pipeline" in plan, plan
+            # The opportunities without a day are passed over in the index, not the table.
+            index_conditions = plan.split("Index Cond: ")[1:]
+            assert any("expected_close_on IS NOT NULL" in part for part in index_conditions), plan
+        assert FigureRows(storage.db, None).rows(SOONEST_SQL, {"limit": 5})
+    finally:
+        storage.close()
