@@ -1,18 +1,22 @@
 """Schema v19 on a team's PostgreSQL database: the open opportunities are indexed by their
 expected close day, so that the nearest expected closes (the book's and each rep's) are
-found in the index, and an upgraded book lists the same ones."""
+found in the index, and the deals whose closed_on cannot be read have an index of their
+own, so that what a period won counts them without reading every deal; an upgraded book
+gives the same figures."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 
 import psycopg
 import pytest
 
+from funnel_tui.pace import WON_SQL, load_pace, set_target
 from funnel_tui.pipeline import SOONEST_SQL, load_pipeline
 from funnel_tui.rep_rows import FigureRows, Whose
-from funnel_tui.settings import StageWeights
+from funnel_tui.reps import add_rep
+from funnel_tui.settings import Settings, StageWeights
 from funnel_tui.store import open_team_book
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
@@ -81,5 +85,41 @@ def test_the_nearest_expected_closes_are_found_in_the_index_by_their_day(
             index_conditions = plan.split("Index Cond: ")[1:]
             assert any("expected_close_on IS NOT NULL" in part for part in index_conditions), plan
         assert FigureRows(storage.db, None).rows(SOONEST_SQL, {"limit": 5})
+    finally:
+        storage.close()
+
+
+# closed_on of each deal of Ada's: in the month, before it, and three that cannot be read
+# (any month's, so left out of every report).
+DEALS = ["2026-12-02", "2026-11-15", "soon", "2026-13-45", "2026-02-29"]
+
+
+def test_upgraded_team_leaves_out_the_deals_whose_day_cannot_be_read_found_by_the_index(
+    version_18_team: str,
+) -> None:
+    storage = open_team_book(version_18_team)
+    try:
+        db = storage.db
+        (ada,) = db.execute("SELECT id FROM prospects WHERE name = 'Ada'").fetchone()
+        for closed_on in DEALS:
+            db.execute(
+                "INSERT INTO deals (prospect_id, amount_cents, closed_on, rep)"
+                " VALUES (:ada, 100000, :closed_on, 'alex')",
+                {"ada": ada, "closed_on": closed_on},
+            )
+        add_rep(db, "alex")
+        for rep in (None, "alex"):
+            set_target(db, amount_cents=1_000_000, period="month", today=TODAY, rep=rep)
+        for rep in (None, "alex"):
+            pace = load_pace(db, TODAY, Settings(), tz=UTC, rep=rep)
+            assert pace is not None
+            assert (pace.won_cents, pace.skipped) == (100_000, 3)
+        db.execute("SET enable_seqscan = off")
+        db.execute("SET enable_bitmapscan = off")
+        for whose in Whose:
+            sql = WON_SQL.form(whose).for_db(db)
+            params = {"starts_on": "2026-12-01", "after_end": "2026-12-04", "rep": None}
+            plan = " ".join(row[0] for row in db.execute(f"EXPLAIN {sql}", params))
+            assert "deals_unreadable_closed" in plan, plan
     finally:
         storage.close()
