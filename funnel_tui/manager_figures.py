@@ -491,15 +491,16 @@ def _count_params(window: Window, rep: str | None) -> dict[str, Any]:
 
 
 def calls_by_rep(
-    db: sqlite_utils.Database, window: Window, rows_of: Callable[[str], FigureRows]
+    db: sqlite_utils.Database, window: Window, every_rep: FigureRows
 ) -> dict[str | None, dict[str, int]]:
     """Every count of call_days over the window for each rep who logged a call in it, as
-    call_counts counts a rep's (`rows_of` a rep: their rows of a team report, all reps'
-    read together); under None, the rest of the book's counts: the calls logged with no
-    rep. Read from the day counts and the calls at the window's edges, not from every
-    call of the window."""
+    call_counts counts a rep's, read from `every_rep` (a team report's rows, every rep's
+    read at once); the rest of the book's counts under None: the calls logged with no rep
+    (NULL; a blank rep's are under its text). Read from the day counts and the calls at
+    the window's edges, not from every call of the window, so the calls a rep's report
+    leaves out (of a deleted prospect, at a moment that does not read) are left out here
+    too, and the reps' counts and None's add up to the book's."""
     params = _count_params(window, None)
-    every_rep = rows_of("")
     found: dict[str | None, dict[str, int]] = {}
     for statement in (REP_COUNTS.totals, REP_COUNTS.edges):
         columns, by_rep = every_rep.by_rep(statement, params)

@@ -403,7 +403,9 @@ def _won_sql(dialect: Dialect, whose: Whose) -> str:
     near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
     be read may belong to any period, so every report counts it as left out: those in the
     window's range of text are counted with the window, the others by a scan of the
-    deals_closed index that reads a deal's row only when its date is wrong. A rep's count
+    deals_closed index that reads a deal's row only when its date is wrong (on
+    PostgreSQL, which reads the row to test it, from deals_unreadable_closed, v19, which
+    holds those deals alone). A rep's count
     is of their own deals, as their won is: the team's other deals are not theirs to skip
     (and on PostgreSQL, where checking a date is a function call, a team report checked
     every deal of the book once for each rep). Every rep's come as two rows each, the

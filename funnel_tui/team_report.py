@@ -27,7 +27,7 @@ from funnel_tui.manager_figures import Window, calls_by_rep, connect_rate
 from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
 from funnel_tui.periods import period_bounds
 from funnel_tui.rep_names import named_rep
-from funnel_tui.rep_rows import FigureRows
+from funnel_tui.rep_rows import FigureRows, Whose
 from funnel_tui.reps import rep_names
 from funnel_tui.settings import Settings
 from funnel_tui.store.snapshot import Snapshot, one_snapshot
@@ -144,15 +144,13 @@ def summed_rep_targets(
     }
 
 
-def _activity(
-    db: Any, window: Window, rows_of: Callable[[str], FigureRows] | None = None
-) -> Activity:
+def _activity(db: Any, window: Window, every_rep: FigureRows | None = None) -> Activity:
     """What every rep did in the window, by rep (None: what was logged with no rep). Their
-    calls are counted as their reports count them (manager_figures.calls_by_rep), from
-    `rows_of` when given: the rows of a team report's reps, read once for all of them."""
+    calls are counted as their reports count them (manager_figures.calls_by_rep), read
+    from `every_rep` when given: a team report's rows, every rep's read at once."""
     counted: dict[str | None, list[int]] = {}
-    every_rep = calls_by_rep(db, window, rows_of or FigureRows.every_rep(db))
-    for rep, counts in every_rep.items():
+    every_rep = every_rep or FigureRows(db, None, whose=Whose.EVERY_REP)
+    for rep, counts in calls_by_rep(db, window, every_rep).items():
         _add(counted, named_rep(rep), [counts[column] for column in _CALL_COUNTS.values()])
     deals: dict[str | None, list[int]] = {}
     for rep, *counts in db.execute(DEALS_BY_REP_SQL, window.params):
@@ -255,7 +253,9 @@ def _team_report(
 
     def activity_over(window: Window) -> Activity:
         if window not in read:
-            read[window] = _activity(db, window, rows_of if only is None else None)
+            # Any rep's rows of a team report hold every rep's, read once.
+            every_rep = rows_of(names[0]) if only is None and names else None
+            read[window] = _activity(db, window, every_rep)
         return read[window]
 
     def line(name: str, pace: Pace | None) -> RepLine:

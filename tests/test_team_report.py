@@ -510,3 +510,48 @@ def test_what_each_rep_did_is_counted_from_the_day_counts_and_the_calls_at_the_e
     assert {
         rep: [counts[key] for key in keys] for rep, counts in found.items() if counts["calls"]
     } == expected
+
+
+def test_in_a_file_calls_other_tools_wrote_count_in_the_lines_as_in_the_teams_figures(
+    tmp_path: Path,
+) -> None:
+    """A file's calls of a prospect deleted with foreign keys off, with a start that does
+    not read or a duration that is not a whole number: each rep's line counts them as the
+    rep's report and the team's figures do, so the lines and the no-rep line add up to the
+    team's calls and talk time."""
+    storage = open_storage(tmp_path / "book.db")
+    try:
+        db = storage.db
+        people = build_team(db)
+        gone = insert_row(db, "prospects", {"name": "Gone"})
+        call(db, gone, "alex", "meeting", "2026-11-05")
+        call(db, gone, None, "no_answer", "2026-11-06")
+        db.execute("PRAGMA foreign_keys = OFF")
+        db.execute("DELETE FROM prospects WHERE id = ?", [gone])
+        db.execute("PRAGMA foreign_keys = ON")
+        for started_at, duration in (
+            ("2026-11-05 junk", 60),
+            ("2026-11-07T10:00:00+00:00", 30.5),
+            ("2026-11-08T10:00:00+00:00", "1m"),
+            ("2026-11-01 05:00:00", 60),
+        ):
+            insert_row(
+                db,
+                "calls",
+                {
+                    "prospect_id": people["ann"],
+                    "rep": "blake",
+                    "outcome": "no_answer",
+                    "started_at": started_at,
+                    "duration_s": duration,
+                },
+            )
+        found = load_team_report(db, TODAY, SETTINGS, tz=LONDON)
+        assert found.team is not None and found.team.figures is not None
+        calls = sum(line.activity["calls"] for line in found.reps)
+        assert found.no_rep is None  # the only call with no rep was of the deleted prospect
+        assert calls == found.team.figures.calls
+        talk = sum(line.activity["talk_time_s"] for line in found.reps)
+        assert talk == found.team.figures.talk_time_s
+    finally:
+        storage.close()

@@ -1332,7 +1332,7 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
 # report). deals_unreadable_closed holds those deals alone, so it is empty in a book
 # only funnel writes; the report's condition is the index's own, so PostgreSQL reads it.
 SCHEMA_V19 = f"""
-DROP INDEX prospects_pipeline;
+DROP INDEX IF EXISTS prospects_pipeline;
 CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_close_on)
     INCLUDE (owner)
     WHERE stage IN ('meeting', 'qualified', 'proposal') AND deal_value_cents > 0;
