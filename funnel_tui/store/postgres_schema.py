@@ -55,12 +55,20 @@ FUNNEL_MOMENT_FORM = f"^{FUNNEL_DAY_FORM}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-
 
 # funnel_utc: a stored moment in UTC in the stored form, as funnel_utc_parsed gives it,
 # without parsing (and the subtransaction of its EXCEPTION block) the form funnel itself
-# writes: the triggers read every call's start.
+# writes: the triggers read every call's start. It names funnel_utc_parsed with its schema
+# (the one both are made in): indexes of calls and deals compute funnel_utc, and pg_restore
+# builds them with an empty search_path, where an unqualified name is not found.
 FUNNEL_UTC = f"""
+DO $do$
+BEGIN
+    EXECUTE format($create$
 CREATE OR REPLACE FUNCTION funnel_utc(moment text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN moment ~ '{FUNNEL_MOMENT_FORM}' THEN moment
-        ELSE funnel_utc_parsed(moment) END
-$$;
+        ELSE %I.funnel_utc_parsed(moment) END
+$$
+$create$, current_schema());
+END
+$do$;
 """
 
 FUNCTIONS = (
@@ -1320,7 +1328,8 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
     INCLUDE (only_rep) WHERE per_method = 0 AND last_meeting_at IS NOT NULL;
 """
 
-# --- v19: two reads of a team report that found nothing row by row ----------------------
+# --- v19: two reads of a team report that found nothing row by row, and a dump that ---
+# --- restores ---------------------------------------------------------------------------
 # The report's nearest expected closes (the book's five, and each rep's) read the open
 # opportunities in order of that day. It was a column v15 included, not one the index is
 # ordered by, so every opportunity was read from the table to find those with a day:
@@ -1331,7 +1340,9 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
 # its text, all 20,582 deals of the book outside the month so far (55 ms, twice a team
 # report). deals_unreadable_closed holds those deals alone, so it is empty in a book
 # only funnel writes; the report's condition is the index's own, so PostgreSQL reads it.
-SCHEMA_V19 = f"""
+# funnel_utc names funnel_utc_parsed with its schema (FUNNEL_UTC), so that pg_restore can
+# build the indexes that compute it: a dump of a team's book did not restore.
+SCHEMA_V19 = FUNNEL_UTC + f"""
 DROP INDEX IF EXISTS prospects_pipeline;
 CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_close_on)
     INCLUDE (owner)
