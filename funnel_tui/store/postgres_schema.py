@@ -1342,7 +1342,9 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
 # only funnel writes; the report's condition is the index's own, so PostgreSQL reads it.
 # funnel_utc names funnel_utc_parsed with its schema (FUNNEL_UTC), so that pg_restore can
 # build the indexes that compute it: a dump of a team's book did not restore.
-SCHEMA_V19 = FUNNEL_UTC + f"""
+SCHEMA_V19 = (
+    FUNNEL_UTC
+    + f"""
 DROP INDEX IF EXISTS prospects_pipeline;
 CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_close_on)
     INCLUDE (owner)
@@ -1350,6 +1352,7 @@ CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_
 CREATE INDEX deals_unreadable_closed ON deals (rep)
     WHERE {wrong_value_sql("deals", "closed_on", "", Dialect.POSTGRESQL)};
 """
+)
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
