@@ -672,7 +672,9 @@ def _v18(conn: sqlite3.Connection) -> None:
 
 def _v19(conn: sqlite3.Connection) -> None:
     """Nothing: PostgreSQL's v19 indexes the open opportunities by their expected close
-    day; a SQLite file reads the few rows its prospects_pipeline holds."""
+    day and the deals whose day cannot be read, and makes funnel_utc restorable from a
+    dump; a SQLite file reads the few rows its prospects_pipeline holds, tests a deal's
+    day in deals_closed, and has no funnel_utc."""
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

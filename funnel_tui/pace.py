@@ -405,11 +405,10 @@ def _won_sql(dialect: Dialect, whose: Whose) -> str:
     window's range of text are counted with the window, the others by a scan of the
     deals_closed index that reads a deal's row only when its date is wrong (on
     PostgreSQL, which reads the row to test it, from deals_unreadable_closed, v19, which
-    holds those deals alone). A rep's count
-    is of their own deals, as their won is: the team's other deals are not theirs to skip
-    (and on PostgreSQL, where checking a date is a function call, a team report checked
-    every deal of the book once for each rep). Every rep's come as two rows each, the
-    window's and the others' wrong dates."""
+    holds those deals alone). A rep's count is of their own deals, as their won is: the
+    team's other deals are not theirs to skip (and on PostgreSQL, where checking a date is
+    a function call, a team report checked every deal of the book once for each rep).
+    Every rep's come as two rows each, the window's and the others' wrong dates."""
     wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
     deals_closed = indexed_by("deals_closed", dialect)
     if whose is Whose.EVERY_REP:

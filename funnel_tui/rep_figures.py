@@ -187,10 +187,6 @@ _SHARED = "s.per_method = 0 AND s.only_rep IS NULL AND s.last_call_at >= :start"
 # which a meeting in the window implies; a team's by their last meeting
 # (lead_marks_meetings, which holds only_rep).
 _BY_LAST_CALL = {Dialect.SQLITE: " AND m.last_call_at >= :start", Dialect.POSTGRESQL: ""}
-# A team's reads the window's `meeting` calls as one set for the marks that need them, so
-# that PostgreSQL counts the reps' marks by hashing (met_in_window_sql); a file keeps its
-# per-prospect lookup, which SQLite makes only for the marks that need it.
-_AT_ONCE = {Dialect.SQLITE: False, Dialect.POSTGRESQL: True}
 
 
 # For the plan: how many prospects had a `meeting` call of the rep's in the window, and
@@ -201,12 +197,16 @@ _AT_ONCE = {Dialect.SQLITE: False, Dialect.POSTGRESQL: True}
 # at 10,000,000 calls): they are matched in one join, not looked up once per prospect.
 def _rep_meeting_leads_sql(dialect: Dialect, whose: Whose) -> str:
     marks = f"lead_marks m {indexed_by('lead_marks_reps', dialect)}"
+    # A team's server reads the window's `meeting` calls as one set for the marks that
+    # need them, so that it counts the reps' marks by hashing (met_in_window_sql); a file
+    # keeps its per-prospect lookup, which SQLite makes only for the marks that need it.
+    on_a_server = dialect is Dialect.POSTGRESQL
     return f"""
 SELECT {whose.key("met.rep")}count(*), count(bought.rep)
 FROM (
     SELECT m.only_rep AS rep, m.prospect_id FROM {marks}
     WHERE m.only_rep IS NOT NULL AND {whose.of_rep("m.only_rep")}
-        AND {met_in_window_sql(dialect, calls_at_once=_AT_ONCE[dialect])}{_BY_LAST_CALL[dialect]}
+        AND {met_in_window_sql(dialect, calls_at_once=on_a_server)}{_BY_LAST_CALL[dialect]}
     UNION ALL
     SELECT DISTINCT c.rep, c.prospect_id FROM {_BY_CALLS_ALONE}
     WHERE {_SHARED} AND {whose.of_rep("c.rep")} AND c.outcome = '{Outcome.MEETING}'
