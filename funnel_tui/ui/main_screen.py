@@ -236,8 +236,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     @property
     def _torn_down(self) -> bool:
-        """The app is closing: a read that ends now finds the widgets it would fill gone."""
-        return not self.query(CallQueue)
+        """The app is closing: a read that ends now finds the widgets it would fill gone.
+        Textual removes them one by one, so any of them gone says so (the queue could still
+        be there when the card was not: a formatted number shown as the app quit failed)."""
+        return not all(self.query(kind) for kind in (CallQueue, ProspectCard, ScriptPane))
 
     @property
     def prospect_card(self) -> ProspectCard:
