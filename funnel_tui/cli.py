@@ -41,7 +41,6 @@ from funnel_tui.paths import (
     env_db_path,
     user_scripts_dir,
 )
-from funnel_tui.periods import period_name
 from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, read_order
@@ -445,6 +444,7 @@ def target_set(
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k); in
     a team's book the team's, or with --rep NAME that rep's."""
     from funnel_tui.pace import Kept, set_target
+    from funnel_tui.periods import period_name
     from funnel_tui.reps import RepError, require_rep
 
     try:

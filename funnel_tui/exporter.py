@@ -6,7 +6,6 @@ import csv
 import json
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -176,7 +175,7 @@ def write_whole_file(path: Path, write: Callable[[TextIO], int]) -> int:
 
 def _write_then_rename(path: Path, write: Callable[[TextIO], int]) -> int:
     """Write a temporary file beside `path` and rename it over `path` once it is complete."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     # Created like any new file (the umask applies), or with the permissions of the file it
     # replaces, so a private export stays private.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

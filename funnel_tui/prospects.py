@@ -16,7 +16,6 @@ from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.suppression import Contact, suppressed_kinds
 from funnel_tui.tasks import Task, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
@@ -141,6 +140,9 @@ SUPPRESSED_REASON = "belongs to a prospect forgotten on request: not added again
 def refuse_suppressed(db: sqlite_utils.Database, row: Mapping[str, Any]) -> None:
     """ProspectInvalid naming the row's email or phone that is on the suppression list
     (someone who asked to be forgotten is not brought back by hand either)."""
+    # Imported when a prospect is first added or edited: its hashing is no part of start-up.
+    from funnel_tui.suppression import Contact, suppressed_kinds
+
     contact = Contact(row.get("email"), row.get("phone"))
     kinds = suppressed_kinds(db, contact, load_settings(db).phone_region)
     if kinds:

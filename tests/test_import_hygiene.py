@@ -96,6 +96,9 @@ def display(screen, renderable):
     if "first_frame" not in report:
         slow = ("sqlite_utils", "phonenumbers", "dateutil.parser", "dateutil.tz")
         slow += ("importlib.resources",)
+        # What no key of the first frame needs: the email templates, forgetting, and the
+        # suppression list's hashing (read when a prospect is added or edited).
+        slow += ("funnel_tui.emailing.templates", "funnel_tui.forget", "hashlib")
         report["first_frame"] = [name for name in slow if name in sys.modules]
     # Textual writes no frame to the terminal until its start-up batch is over.
     if "first_frame_out" not in report and not app._batch_count:
@@ -150,3 +153,24 @@ def test_the_first_frame_needs_none_of_the_slow_imports(tmp_path: Path) -> None:
     # pace screen never load it.
     assert report["calls"] == 1
     assert report["rep_s_day"] == []
+
+
+def test_the_command_line_loads_what_opening_the_app_needs_and_no_more() -> None:
+    # `funnel` opens the app through the command line: what only other commands use
+    # (periods and dateutil's calendar for `target`, hashing for exports' and imports'
+    # suppression checks) is imported by those commands.
+    unused = ("funnel_tui.periods", "funnel_tui.suppression", "secrets", "hashlib")
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, funnel_tui.cli; print(json.dumps(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+    loaded = set(json.loads(ran.stdout))
+    assert "funnel_tui.cli" in loaded
+    assert [name for name in unused if name in loaded] == []

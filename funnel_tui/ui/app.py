@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,12 +24,6 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from funnel_tui.claims import release_all
-from funnel_tui.emailing.templates import (
-    TemplateLibrary,
-    load_templates,
-    templates_dir,
-    what_is_used,
-)
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.profile import Profile, load_profile
@@ -47,6 +42,8 @@ from funnel_tui.ui.main_screen import MainScreen
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from funnel_tui.emailing.templates import TemplateLibrary
 
 # The signals that end the app as `q` would (see FunnelApp._exit_on_hangup).
 ENDING_SIGNALS = tuple(
@@ -176,10 +173,6 @@ class FunnelApp(App[None]):
         self.profile, self._profile_problems = load_profile(
             self.scripts_dir.parent, demo_book=is_demo_book(storage.db)
         )
-        # The email templates too: built-ins, replaced or added to by the rep's emails/.
-        self.email_templates: TemplateLibrary = load_templates(
-            templates_dir(self.scripts_dir.parent)
-        )
 
     def on_ready(self) -> None:
         """Textual's start-up is over, and only now do its frames reach the terminal: the
@@ -191,6 +184,28 @@ class FunnelApp(App[None]):
         self.first_frame_shown.set()
         # Start-up is over (see funnel_tui.launch).
         resume_collecting()
+        self._say_template_problems()
+
+    @cached_property
+    def email_templates(self) -> TemplateLibrary:
+        """The email templates: built-ins, replaced or added to by the rep's emails/ beside
+        the scripts folder. Read when first needed, at the latest once the first frame is
+        out (`_say_template_problems`): the first frame shows no email."""
+        from funnel_tui.emailing.templates import load_templates, templates_dir
+
+        return load_templates(templates_dir(self.scripts_dir.parent))
+
+    def _say_template_problems(self) -> None:
+        from funnel_tui.emailing.templates import what_is_used
+
+        for problem in self.email_templates.problems:
+            self.notify(
+                f"{problem} ({what_is_used(problem)})",
+                title="Email template not loaded",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
@@ -216,14 +231,6 @@ class FunnelApp(App[None]):
         for problem in self._profile_problems:
             self.notify(
                 str(problem), title="Profile not used", severity="error", timeout=10, markup=False
-            )
-        for problem in self.email_templates.problems:
-            self.notify(
-                f"{problem} ({what_is_used(problem)})",
-                title="Email template not loaded",
-                severity="error",
-                timeout=10,
-                markup=False,
             )
         for problem in self._setting_problems:
             self.notify(

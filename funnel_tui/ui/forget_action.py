@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from funnel_tui.forget import UnknownProspect, forget_prospect
 from funnel_tui.text import one_line
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
@@ -66,6 +65,9 @@ class ForgetAction(_Base):
 
     @work(group="forget")
     async def _forget(self, prospect_id: int) -> None:
+        # Imported when first used: the first frame needs none of it.
+        from funnel_tui.forget import UnknownProspect, forget_prospect
+
         try:
             with waiting_toast(self.funnel):
                 forgotten = await self.funnel.in_db_thread(
