@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import select
@@ -10,9 +11,11 @@ import signal
 import struct
 import subprocess
 import termios
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from statistics import median
 from time import perf_counter
 from typing import Any
@@ -207,3 +210,31 @@ def peak_rss_kib() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def tree_rss_kib(pid: int) -> int:
+    """The resident memory of a process and of its children, now, in KiB (0 once gone)."""
+    pids = [pid]
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            pids += [int(child) for child in children.read_text().split()]
+    total = 0
+    for each in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+def wait_sampling_rss(pid: int, every_s: float = 0.02) -> tuple[int, os.struct_rusage, int]:
+    """Wait for child `pid` to end, reading the resident memory of it and its children
+    together every `every_s`: its exit status, its resource use (`os.wait4`: its own and
+    that of the children it waited for) and the largest memory read, in KiB."""
+    peak = 0
+    while True:
+        peak = max(peak, tree_rss_kib(pid))
+        ended, status, usage = os.wait4(pid, os.WNOHANG)
+        if ended:
+            return status, usage, peak
+        time.sleep(every_s)

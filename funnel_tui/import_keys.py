@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from funnel_tui.phones import phone_key
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -177,3 +177,33 @@ class ImportKeys:
         if dialect_of(self.db) is Dialect.SQLITE:
             for table in TABLES:
                 self.db.execute(f"DROP TABLE temp.{table}")
+
+
+class RowKeys(NamedTuple):
+    """A valid row of a file and the keys it is matched by, worked out once where the file
+    is read. A named tuple: a large file's batches cross from the reading process as
+    these, and a tuple is the quickest of Python's objects to unpickle."""
+
+    row: dict[str, object]
+    email: str
+    # The row's phone is stored in E.164 already: it is its own key.
+    phone: str
+    name: str
+
+    @classmethod
+    def of(cls, row: dict[str, object]) -> RowKeys:
+        email, phone = email_key(row.get("email")), str(row.get("phone", ""))
+        return cls(row, email, phone, name_key(row["name"]))
+
+
+# A row's line in the file, and the row with its keys.
+Keyed = tuple[int, RowKeys]
+
+
+def keyed_batches(
+    rows: Iterator[tuple[int, dict[str, object]]], size: int
+) -> Iterator[list[Keyed]]:
+    """The rows `size` at a time, with their keys: worked out where the file is read,
+    which waits for the writing side."""
+    while batch := [(line, RowKeys.of(row)) for line, row in islice(rows, size)]:
+        yield batch

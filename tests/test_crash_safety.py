@@ -151,6 +151,22 @@ def wal_size(path: Path) -> int:
         return 0
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in tasks.read_text().split()]
+    return found
+
+
+def zombie(pid: int) -> bool:
+    """Whether `pid` has ended and waits for its parent (init, for an orphan) to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
 def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: Path) -> None:
     csv_path = big_csv(tmp_path / "big.csv")
     path = tmp_path / "import.db"
@@ -170,10 +186,18 @@ def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: 
         ):
             time.sleep(0.005)
     finally:
+        # The process it reads the file in (a file this large is read in one).
+        readers = children(process.pid)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=TIMEOUT_S)
     assert process.returncode == -signal.SIGKILL, "the import ended before it was killed"
     assert wal_size(path) >= WAL_MID_IMPORT
+    # The reading process, left with nobody reading what it sends, ends too.
+    assert len(readers) == 1
+    while readers and time.monotonic() < deadline:
+        readers = [pid for pid in readers if Path(f"/proc/{pid}").exists() and not zombie(pid)]
+        time.sleep(0.01)
+    assert readers == []
 
     assert integrity(path) == "ok"
     reopened = open_storage(path)
