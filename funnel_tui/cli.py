@@ -1076,6 +1076,7 @@ def import_command(
     from rich.progress import Progress
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
+    from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
 
     storage = open_db(db_path)
@@ -1100,6 +1101,8 @@ def import_command(
             )
         except CsvUnreadable as error:
             raise UserError(str(error)) from None
+        except ReadingFailed as error:
+            raise UserError(f"{file}: {error}") from None
     for rejected in report.rejected:
         click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
     click.echo(one_line(report.summary()))

@@ -9,7 +9,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
@@ -260,15 +260,18 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
-def _flag_converter(name: str, label: str) -> Converter:
-    def convert(text: str, row: dict[str, object]) -> str | None:
-        if text.lower() in FLAG_YES:
-            row[name] = 1
-        elif text.lower() not in FLAG_NO:
-            return f"{label} {text!r}: yes or no"
-        return None
+def _convert_flag(name: str, label: str, text: str, row: dict[str, object]) -> str | None:
+    if text.lower() in FLAG_YES:
+        row[name] = 1
+    elif text.lower() not in FLAG_NO:
+        return f"{label} {text!r}: yes or no"
+    return None
 
-    return convert
+
+def _flag_converter(name: str, label: str) -> Converter:
+    # A partial of a module's function, not a closure: a large file's reader is pickled
+    # to the process it is read in (read_process), and a closure does not pickle.
+    return partial(_convert_flag, name, label)
 
 
 def _convert_guessed(text: str, row: dict[str, object]) -> str | None:

@@ -5,12 +5,13 @@ Reading a row (its cells cleaned, its phone number read) costs about as much CPU
 storing it. In a thread beside the writing one the two took turns at the interpreter, so
 an import ran no faster than reading and writing one after the other. In a process of its
 own the reading runs on another core. It is a fresh interpreter (`python -m
-funnel_tui.read_process`): forking the app or the command line, which run threads of
+funnel_tui.read_process FD`): forking the app or the command line, which run threads of
 their own, could copy a lock another thread held. It is handed the reader pickled on its
-stdin and sends back pickled messages on its stdout: each batch, the lines read so far,
-and at the end the file's account (or the error that stopped it). The pipe's buffer holds
-less than a batch, so the reading process stays about a batch ahead and an import's
-memory stays bounded as before.
+stdin and sends back pickled messages on a pipe of their own (FD: not its stdout, where
+anything the interpreter's start-up prints would land): each batch, the lines read so
+far, and at the end the file's account (or the error that stopped it). The pipe's buffer
+holds less than a batch, so the reading process stays about a batch ahead and an
+import's memory stays bounded as before.
 
 Starting the process costs a fresh interpreter and the reading modules' imports, which a
 small file would not win back: the caller reads small files in a thread (`read_ahead`).
@@ -43,8 +44,9 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 class ReadingFailed(Exception):
-    """The reading process ended without saying why (killed, out of memory), or with an
-    error that could not be sent back as it was."""
+    """The reading process ended without saying why (killed, out of memory), sent what
+    could not be read back, or met an error that could not be sent back as it was;
+    str() is one line."""
 
 
 def read_in_process(
@@ -62,27 +64,35 @@ def read_in_process(
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")])),
     }
+    receiving, sending = os.pipe()
     # -P: the current folder, which may hold another copy of the package, is not searched.
-    # Its stderr goes nowhere: the app's screen is on the terminal, and the process sends
-    # its errors back instead.
-    process = subprocess.Popen(
-        [sys.executable, "-P", "-m", "funnel_tui.read_process"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=environment,
-    )
-    assert process.stdin is not None and process.stdout is not None
+    # Its stdout and stderr go nowhere: the app's screen is on the terminal, and the
+    # process sends its errors back instead.
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-P", "-m", "funnel_tui.read_process", str(sending)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            pass_fds=(sending,),
+        )
+    finally:
+        # The reading process holds the sending end now: with this one closed, a process
+        # that dies leaves the pipe at its end instead of open for ever.
+        os.close(sending)
+    messages = os.fdopen(receiving, "rb")
+    assert process.stdin is not None
     try:
         with process.stdin as job:
             pickle.dump((reader, batcher, progress is not None), job, pickle.HIGHEST_PROTOCOL)
         while True:
             try:
-                kind, payload = pickle.load(process.stdout)
+                kind, payload = pickle.load(messages)
             except EOFError:
-                raise ReadingFailed(
-                    f"the process reading the file ended early (exit code {process.wait()})"
-                ) from None
+                raise ReadingFailed(_ended(process.wait())) from None
+            except Exception as error:  # a message cut short or garbled: the process died
+                raise ReadingFailed(f"{_ended(process.wait())}: {error}") from None
             if kind == BATCH:
                 yield payload
             elif kind == PROGRESS:
@@ -95,7 +105,7 @@ def read_in_process(
                 raise payload
     finally:
         # A process still sending finds the pipe closed, and ends.
-        process.stdout.close()
+        messages.close()
         try:
             process.wait(END_WAIT_S)
         except subprocess.TimeoutExpired:
@@ -103,14 +113,16 @@ def read_in_process(
             process.wait()
 
 
+def _ended(exit_code: int) -> str:
+    return f"the process reading the file stopped (exit code {exit_code}): nothing imported"
+
+
 def main() -> None:
-    """The reading process: the job from stdin, each message to stdout."""
+    """The reading process: the job from stdin, each message to the pipe it was given."""
     # ctrl+c reaches the whole process group: the importing side decides, and this
     # process ends when that side stops reading.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The messages have stdout to themselves: anything printed goes to stderr.
-    messages = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    messages = os.fdopen(int(sys.argv[1]), "wb")
     reader, batcher, with_progress = pickle.load(sys.stdin.buffer)
     try:
         _read_and_send(messages, reader, batcher, with_progress)

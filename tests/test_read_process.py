@@ -5,7 +5,9 @@ process that dies stops the import with nothing written."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,12 @@ from typing import Any
 import pytest
 
 from funnel_tui import importer
+from funnel_tui.exporter import export_to_file
 from funnel_tui.importer import CsvUnreadable, ProspectReader, import_file, import_prospects
 from funnel_tui.read_process import ReadingFailed, read_in_process
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import FROZEN_NOW
+from tests.cli_support import one_line_error, run_main
 
 DATA = Path(__file__).parent / "data"
 # Real exports, with rows rejected, cells set aside, values not understood and numbers
@@ -30,9 +35,12 @@ def read_elsewhere(monkeypatch: pytest.MonkeyPatch, *, in_process: bool) -> None
 
 def everything(db: Any) -> list[tuple[object, ...]]:
     """Every prospect, in the order added, without its id (a team's server does not give
-    ids again after a delete)."""
+    ids again after a delete) and its last change's stamp (a next call's task takes
+    SQLite's clock)."""
     rows = db.execute("SELECT * FROM prospects ORDER BY id").fetchall()
-    return [tuple(row)[1:] for row in rows]
+    names = [column[0] for column in db.execute("SELECT * FROM prospects LIMIT 0").description]
+    kept = [at for at, name in enumerate(names) if name not in ("id", "updated_at")]
+    return [tuple(row[at] for at in kept) for row in rows]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -67,6 +75,40 @@ def test_a_file_read_in_a_process_imports_as_in_a_thread(
     assert thread.added > 0
 
 
+def test_funnels_own_export_imports_the_same_read_in_a_process(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every column funnel writes, its flags (do not call, wrong number, nurture), its
+    # amounts, next calls, kinds, stages, methods and priorities among them: what the
+    # reading process is handed must pickle for each of them.
+    exported = tmp_path / "prospects.csv"
+    count = export_to_file(demo_storage.db, "prospects", "csv", exported)
+    books = []
+    for in_process in (False, True):
+        read_elsewhere(monkeypatch, in_process=in_process)
+        book = open_storage(tmp_path / f"book-{in_process}.db")
+        report = import_prospects(book.db, exported, now=FROZEN_NOW)
+        assert (report.added, report.rejected) == (count, [])
+        books.append(everything(book.db))
+        book.close()
+    assert books[1] == books[0]
+    flags = "SELECT count(*) FROM prospects WHERE do_not_call = 1 OR nurture = 1"
+    assert demo_storage.db.execute(flags).fetchone()[0] > 0
+
+
+def test_what_the_interpreter_prints_as_it_starts_does_not_reach_the_import(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sitecustomize (or a .pth file) that prints, in the reading process too.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text('print("hello from sitecustomize")\n')
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    read_elsewhere(monkeypatch, in_process=True)
+    report = import_prospects(book_db, DATA / "plain.csv", now=FROZEN_NOW, skip_invalid=True)
+    assert report.written and report.added > 0
+
+
 def test_a_rejected_row_read_in_a_process_leaves_the_book_as_it_was(
     book_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,11 +137,36 @@ def end_at_once(
     os._exit(3)
 
 
+def garble_and_end(
+    rows: Iterator[tuple[int, dict[str, object]]], size: int = 0
+) -> Iterator[list[object]]:
+    """A batcher whose process dies half-way through a message."""
+    os.write(int(sys.argv[1]), pickle.dumps(("batch", list(range(1000))))[:100])
+    os._exit(5)
+
+
+def test_a_message_cut_short_stops_the_import_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "book.db"
+    open_storage(path).close()
+    leads = shutil.copy(DATA / "plain.csv", tmp_path / "leads.csv")
+    monkeypatch.setattr(importer, "keyed_batches", garble_and_end)
+    read_elsewhere(monkeypatch, in_process=True)
+    assert run_main(["import", str(leads), "--db", str(path)], monkeypatch) == 1
+    error = one_line_error(capsys.readouterr().err)
+    assert error.startswith(f"funnel: {leads}: the process reading the file stopped")
+    assert "(exit code 5): nothing imported" in error
+    book = open_storage(path)
+    assert book.db.execute("SELECT count(*) FROM prospects").fetchone()[0] == 0
+    book.close()
+
+
 def test_a_reading_process_that_dies_stops_the_import(
     book_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reader = ProspectReader(DATA / "plain.csv", phone_region="US")
-    with pytest.raises(ReadingFailed, match=r"ended early \(exit code 3\)"):
+    with pytest.raises(ReadingFailed, match=r"stopped \(exit code 3\): nothing imported"):
         list(read_in_process(reader, end_at_once))
     monkeypatch.setattr(importer, "keyed_batches", end_at_once)
     read_elsewhere(monkeypatch, in_process=True)
