@@ -5,6 +5,7 @@ the dialog's progress."""
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from funnel_tui import importer
 from funnel_tui.importer import CsvUnreadable, ProspectReader, import_file, import_prospects
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FROZEN_NOW, settle, shown_text
+from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
 
 LEADS = [
     ("Ada Lovelace", "Analytical", "ada@example.com", ""),
@@ -119,3 +120,48 @@ async def test_the_dialog_shows_the_lines_read(demo_app: FunnelApp, tmp_path: Pa
         shown = shown_text(dialog.query_one("#import-rate")).strip()
         assert shown.startswith("1,501 of 1,501 lines read · ")
         assert shown.endswith(" lines a second")
+
+
+async def test_esc_while_a_file_is_written_waits_for_the_import_to_end(
+    demo_app: FunnelApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closed half-way, the dialog went with the import's report, the queue did not show
+    # what it added, and the app ended with an error once the import was done.
+    rows = [(f"Lead {n}", "", f"lead{n}@example.com", "") for n in range(200)]
+    path = write_leads(tmp_path / "leads.csv", rows)
+    go_on = threading.Event()
+    real_import = importer.import_file
+
+    def held_import(*args: Any, **kwargs: Any) -> Any:
+        go_on.wait(timeout=30)
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_file", held_import)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        before = demo_app.storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0]
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        # Not settled: the import's worker runs until the file may be written.
+        for _ in range(100):
+            await pilot.pause()
+            if dialog.has_class("importing"):
+                break
+        await pilot.press("escape")
+        await pilot.pause()
+        assert demo_app.screen is dialog
+        assert "esc closes once it is done" in shown_text(dialog.query_one("#import-hint"))
+        go_on.set()
+        await settle_until(
+            pilot, lambda: shown_text(dialog.query_one("#import-result")).startswith("added")
+        )
+        assert shown_text(dialog.query_one("#import-hint")).strip() == "enter imports · esc closes"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert demo_app.screen is not dialog
+        after = demo_app.storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0]
+        assert after == before + 200
+        assert demo_app.crash is None

@@ -28,6 +28,12 @@ Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
+HINT = "enter imports · esc closes"
+# esc while the file is being written: it cannot stop half-way, and the dialog says how
+# it ended once it has.
+HINT_WHILE_IMPORTING = (
+    "importing: all or nothing, it cannot stop half-way · esc closes once it is done"
+)
 
 
 class ImportDialog(AnswersOnce, ModalScreen[bool]):
@@ -47,6 +53,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
         self._lines: tuple[int, int] = (0, 0)
         self._started = 0.0
         self._ticker: Timer | None = None
+        self._importing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box", classes="dialog"):
@@ -59,7 +66,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
             yield Label(id="import-rate")
             with VerticalScroll(id="import-result-box"):
                 yield Static(id="import-result", markup=False)
-            yield Label("enter imports · esc closes", id="import-hint", classes="dialog-hint")
+            yield Label(HINT, id="import-hint", classes="dialog-hint")
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self) -> None:
@@ -110,6 +117,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
         result.update(_line(f"Importing {path}…"))
         skip_invalid = self.query_one("#import-skip", Flag).value
         self._start_progress()
+        self._importing = True
         try:
             report = await self.run_import(path, skip_invalid, self._progress)
         except CsvUnreadable as error:
@@ -123,6 +131,8 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
             )
             return
         finally:
+            self._importing = False
+            self.query_one("#import-hint", Label).update(HINT)
             self._stop_progress()
         self.wrote = self.wrote or report.written
         lines = [_line(report.summary(), "bold" if report.written else "bold red")]
@@ -134,6 +144,11 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
         result.update(Text("\n").join(lines))
 
     def action_close(self) -> None:
+        # Closed while it writes, the dialog would take the import's report with it (and
+        # the queue would not show what it added): esc waits for the import to end.
+        if self._importing:
+            self.query_one("#import-hint", Label).update(HINT_WHILE_IMPORTING)
+            return
         self.dismiss(self.wrote)
 
 
