@@ -84,8 +84,13 @@ def read_in_process(
     messages = os.fdopen(receiving, "rb")
     assert process.stdin is not None
     try:
-        with process.stdin as job:
-            pickle.dump((reader, batcher, progress is not None), job, pickle.HIGHEST_PROTOCOL)
+        try:
+            with process.stdin as job:
+                pickle.dump((reader, batcher, progress is not None), job, pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            # It ended before it had read its job (a wide header makes a job larger than
+            # the pipe's buffer).
+            raise ReadingFailed(_ended(process.wait())) from None
         while True:
             try:
                 kind, payload = pickle.load(messages)

@@ -173,3 +173,30 @@ def test_a_reading_process_that_dies_stops_the_import(
     with pytest.raises(ReadingFailed):
         import_file(book_db, reader, now=FROZEN_NOW)
     assert everything(book_db) == []
+
+
+def test_a_reading_process_that_ends_before_reading_its_job_stops_the_import(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A header of 5,000 long names makes the job larger than the pipe's buffer, so the
+    # importing side is still writing it when the process ends.
+    wide = tmp_path / "wide.csv"
+    header = [
+        "Name",
+        "Email",
+        *(f"An extra column of the export, number {n}" for n in range(5_000)),
+    ]
+    wide.write_text(
+        ",".join(header) + "\n" + "Ada Byrne,ada@example.com" + "," * 5_000 + "\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        'import os, sys\nif "funnel_tui.read_process" in sys.orig_argv:\n    os._exit(3)\n'
+    )
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    read_elsewhere(monkeypatch, in_process=True)
+    with pytest.raises(ReadingFailed, match=r"stopped \(exit code 3\): nothing imported"):
+        import_prospects(book_db, wide, now=FROZEN_NOW)
+    assert everything(book_db) == []
