@@ -122,7 +122,7 @@ async def test_the_dialog_shows_the_lines_read(demo_app: FunnelApp, tmp_path: Pa
         assert shown.endswith(" lines a second")
 
 
-async def test_esc_while_a_file_is_written_waits_for_the_import_to_end(
+async def test_esc_or_enter_while_a_file_is_written_waits_for_the_import_to_end(
     demo_app: FunnelApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Closed half-way, the dialog went with the import's report, the queue did not show
@@ -154,10 +154,14 @@ async def test_esc_while_a_file_is_written_waits_for_the_import_to_end(
         await pilot.pause()
         assert demo_app.screen is dialog
         assert "esc closes once it is done" in shown_text(dialog.query_one("#import-hint"))
+        # Nor does enter start the file again: it was imported twice, the first report lost.
+        await pilot.press("enter")
+        await pilot.pause()
         go_on.set()
         await settle_until(
             pilot, lambda: shown_text(dialog.query_one("#import-result")).startswith("added")
         )
+        assert shown_text(dialog.query_one("#import-result")).startswith("added 200,")
         assert shown_text(dialog.query_one("#import-hint")).strip() == "enter imports · esc closes"
         await pilot.press("escape")
         await settle(pilot)

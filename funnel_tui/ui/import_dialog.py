@@ -29,8 +29,8 @@ SHOWN_REJECTS = 50
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
 HINT = "enter imports · esc closes"
-# esc while the file is being written: it cannot stop half-way, and the dialog says how
-# it ended once it has.
+# esc or enter while the file is being written: it cannot stop half-way, and the dialog
+# says how it ended once it has.
 HINT_WHILE_IMPORTING = (
     "importing: all or nothing, it cannot stop half-way · esc closes once it is done"
 )
@@ -73,6 +73,11 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
         self.action_import_file()
 
     def action_import_file(self) -> None:
+        # Another import now would cancel this one's worker, not its writing: the file
+        # would be imported twice and the first report lost.
+        if self._importing:
+            self.query_one("#import-hint", Label).update(HINT_WHILE_IMPORTING)
+            return
         typed = self.query_one("#import-path", Input).value.strip()
         if typed:
             self._import(Path(typed).expanduser())
