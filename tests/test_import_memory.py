@@ -10,13 +10,13 @@ took twice as long. bench/import_scale.py measures HubSpot exports up to 1,000,0
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import resource
+import importlib.util
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,8 +27,20 @@ from tests.conftest import empty_team_book
 
 SMALL, LARGE = 10_000, 100_000
 MAX_GROWTH_MIB = 20
-# How often the memory of the import's processes is read.
-SAMPLE_S = 0.02
+
+
+def load_harness() -> ModuleType:
+    """bench/harness.py, which samples the memory of a process and its children."""
+    path = Path(__file__).resolve().parent.parent / "bench" / "harness.py"
+    spec = importlib.util.spec_from_file_location("bench_harness", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+HARNESS = load_harness()
 REPEAT_EVERY = 25
 
 
@@ -51,38 +63,20 @@ def write_leads(path: Path, rows: int) -> int:
     return rows - rows // REPEAT_EVERY
 
 
-def tree_rss_kib(pid: int) -> int:
-    """The resident memory of a process and its children, now, in KiB (0 once it is gone)."""
-    total = 0
-    pids = [pid]
-    for tasks in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            pids += [int(child) for child in tasks.read_text().split()]
-    for each in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
-
-
 def import_peak_rss_mib(csv_path: Path, book: str) -> float:
     """`funnel import` in a process of its own; the peak resident memory in MiB of it and
-    the process it reads a large file in, together (sampled), or of the larger of the
-    two alone (ru_maxrss), whichever is more."""
+    the process it reads a large file in, together (sampled, as bench/import_scale.py
+    does), or of the larger of the two alone (ru_maxrss), whichever is more."""
     process = subprocess.Popen(
         [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", book],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    sampled = 0
-    while process.poll() is None:
-        sampled = max(sampled, tree_rss_kib(process.pid))
-        time.sleep(SAMPLE_S)
+    status, usage, peak_kib = HARNESS.wait_sampling_rss(process.pid)
+    process.returncode = os.waitstatus_to_exitcode(status)
     assert process.returncode == 0
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     # ru_maxrss is in KiB on Linux.
-    return max(sampled, usage.ru_maxrss) / 1024
+    return max(peak_kib, usage.ru_maxrss) / 1024
 
 
 def new_book(backend: str, tmp_path: Path, rows: int, request: pytest.FixtureRequest) -> str:
