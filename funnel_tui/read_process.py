@@ -152,10 +152,8 @@ def _read_and_send(
         for batch in batcher(reader.rows(progress if with_progress else None)):
             send(BATCH, batch)
         send(END, reader.file)
-    except OSError as error:
-        if isinstance(error, BrokenPipeError | ConnectionResetError):
-            return  # the importing side stopped reading: nobody to tell
-        _send_error(send, error)
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the importing side stopped reading: nobody to tell
     except Exception as error:  # sent to the importing side, which raises it
         _send_error(send, error)
 
