@@ -74,6 +74,10 @@ FIRST_SCREEN_ROWS = 200
 # A team's database: how often the change count is looked at (an in-memory read), so
 # another rep's change shows within a second.
 TEAM_POLL_S = 0.25
+# A file: how often its change count is read (`PRAGMA data_version`, microseconds). Every
+# second, a change committed just after a look was shown a second later and then some:
+# past the second the README promises.
+FILE_POLL_S = 0.5
 # A team's database out of reach: how often the poll asks whether it is back.
 TRY_AGAIN_S = 1.0
 
@@ -286,7 +290,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self.set_interval(60, self._follow_the_clock)
         # A team's database tells of a change as it is committed: looked at more often.
         team = self.funnel.rep is not None
-        self.set_interval(TEAM_POLL_S if team else 1, self._refresh_on_outside_change)
+        self.set_interval(TEAM_POLL_S if team else FILE_POLL_S, self._refresh_on_outside_change)
         if team:
             self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
 
