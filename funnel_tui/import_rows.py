@@ -84,7 +84,8 @@ class NotUnderstood:
 
 @dataclass(frozen=True)
 class SetAside:
-    """A cell not imported because an earlier column for the same field held another value."""
+    """A cell not imported because another column for the same field held another value,
+    kept instead: the first column's, but a phone that can be dialled or a flag's yes."""
 
     line: int
     column: str
@@ -352,8 +353,22 @@ class _RowReader:
                     first = position
                 elif not _same_value(name, found, text, self.phone_region):
                     extra.append((text, position, found))
-            if name == "phone" and extra[start:] and phone_problem(found, self.phone_region):
-                extra[start:] = self._first_phone_that_reads(cells, extra[start:], first)
+            if not extra[start:]:
+                continue
+            if name == "phone" and phone_problem(found, self.phone_region):
+                # The first number that can be dialled (a Mobile column) is the phone.
+                extra[start:] = _keep_first_that(
+                    lambda text: not phone_problem(text, self.phone_region),
+                    cells,
+                    name,
+                    extra[start:],
+                    first,
+                )
+            elif name in FLAG_FIELDS and found.lower() not in FLAG_YES:
+                # A yes in any column is kept: a do-not-call said anywhere is never dropped.
+                extra[start:] = _keep_first_that(
+                    lambda text: text.lower() in FLAG_YES, cells, name, extra[start:], first
+                )
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
@@ -421,25 +436,30 @@ class _RowReader:
                     self.set_aside.append(SetAside(line, column, text, kept))
         return row, reasons
 
-    def _first_phone_that_reads(
-        self, cells: dict[str, str], others: list[tuple[str, int, str]], first: int
-    ) -> list[tuple[str, int, str]]:
-        """When the first phone column holds no number that can be dialled and a later one
-        (Mobile) does, that one is the phone, and the first is noted as not imported."""
-        refused = cells["phone"]
-        for text, position, _ in others:
-            if not phone_problem(text, self.phone_region):
-                cells["phone"] = text
-                rest = [(other, at, text) for other, at, _ in others if at != position]
-                return [(refused, first, text), *rest]
-        return others
-
     def _timezone(self, text: str) -> tuple[str, str | None]:
         """The zone's stored name, and why it is refused (None when it is known)."""
         if (known := self.timezones.get(text)) is None:
             name = _timezone(text)
             known = self.timezones[text] = (name, timezone_problem(name))
         return known
+
+
+def _keep_first_that(
+    wanted: Callable[[str], bool],
+    cells: dict[str, str],
+    name: str,
+    others: list[tuple[str, int, str]],
+    first: int,
+) -> list[tuple[str, int, str]]:
+    """When a later column's cell for `name` is `wanted` and the first column's is not, the
+    later one is kept, and the first is noted as not imported in its place."""
+    passed_over = cells[name]
+    for text, position, _ in others:
+        if wanted(text):
+            cells[name] = text
+            rest = [(other, at, text) for other, at, _ in others if at != position]
+            return [(passed_over, first, text), *rest]
+    return others
 
 
 def _check_columns(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> None:

@@ -651,6 +651,31 @@ def test_a_do_not_call_column_is_honoured(
     assert flags == {"Ann": 1, "Bo": 0, "Cy": 0}
 
 
+def test_a_yes_in_any_of_two_do_not_call_columns_wins(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A file merged from two CRMs says do not call in one column or the other: the yes is
+    kept wherever it is, and the other cell is reported as not imported."""
+    path = write_file(
+        tmp_path,
+        "Name,Phone,Do Not Call,DoNotCall\n"
+        "Ann,+1 617 555 0100,no,yes\n"
+        "Bo,+1 617 555 0101,yes,no\n"
+        "Cy,+1 617 555 0102,no,false\n"
+        "Dee,+1 617 555 0103,maybe,1\n",
+    )
+    report = run(db, path)
+    assert report.added == 4
+    flags = {name: row["do_not_call"] for name, row in people(db).items()}
+    assert flags == {"Ann": 1, "Bo": 1, "Cy": 0, "Dee": 1}
+    assert [str(aside) for aside in report.file.set_aside] == [
+        "line 2: Do Not Call (column 3) 'no' not imported; kept 'yes'",
+        "line 3: DoNotCall (column 4) 'no' not imported; kept 'yes'",
+        "line 4: DoNotCall (column 4) 'false' not imported; kept 'no'",
+        "line 5: Do Not Call (column 3) 'maybe' not imported; kept '1'",
+    ]
+
+
 def test_an_update_never_clears_do_not_call_or_wrong_number(book_db: Any, tmp_path: Path) -> None:
     db = book_db
     ann = existing(db, name="Ann Lee", phone="+1 617 555 0100", email="ann@lee.example")
