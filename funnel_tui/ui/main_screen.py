@@ -241,8 +241,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     @property
     def _torn_down(self) -> bool:
         """The app is closing: a read that ends now finds the widgets it would fill gone.
-        Textual removes them one by one, so any of them gone says so (the queue could still
-        be there when the card was not: a formatted number shown as the app quit failed)."""
+        The app stops running before Textual removes them, innermost first (the card's body
+        went before the card: a setting changed as the app quit failed); any of them gone
+        also says so."""
+        if not self.app.is_running:
+            return True
         return not all(self.query(kind) for kind in (CallQueue, ProspectCard, ScriptPane))
 
     @property
