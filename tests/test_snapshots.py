@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.queue import closed_timezones, queue_ids
@@ -17,6 +18,15 @@ SIZE = (160, 48)
 # The layouts the main screen and the outcome dialog are checked at: a laptop's default
 # terminal, a split pane, a full-screen window.
 LAYOUT_SIZES = [(80, 24), (100, 30), (160, 45)]
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text cursor stays shown as it is after a key, not blinking: a machine slow enough
+    to take half a second from the last key to the screenshot would otherwise catch it
+    hidden."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 def make_app(tmp_path: Path) -> FunnelApp:
