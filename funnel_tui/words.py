@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters of any script and digits; a hyphen or apostrophe splits a word into parts.
 WORD = re.compile(r"[^\W_]+")
@@ -17,6 +18,8 @@ SUFFIXES = (("ies", "y"), ("ings", ""), ("ing", ""), ("ed", ""), ("es", ""), ("s
 SHORTEST_STEM = 3
 
 
+# A rep's notes and the objection keywords repeat the same words on every card shown.
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A lower-case word without the endings that make its plural, past or -ing form."""
     word = word.casefold()
