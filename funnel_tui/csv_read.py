@@ -233,9 +233,15 @@ def _never_closed(path: Path, line: int, last_line: int) -> str:
 
 
 def _lines(text: TextIO, path: Path) -> Iterator[str]:
-    """The physical lines of a text file, refusing one too long to hold in memory."""
+    """The physical lines of a text file, refusing one too long to hold in memory, and
+    naming the line a read failed at (a disk or network share giving way)."""
     for number in count(1):
-        line = text.readline(MAX_LINE_CHARS + 1)
+        try:
+            line = text.readline(MAX_LINE_CHARS + 1)
+        except OSError as error:
+            raise CsvUnreadable(
+                f"cannot read {path}, line {number}: {error.strerror or error}"
+            ) from error
         if not line:
             return
         if len(line) > MAX_LINE_CHARS:
@@ -330,6 +336,8 @@ def read_csv(path: Path | str) -> CsvFile:
             encoding, line_count = scan_encoding(data)
         except CsvUnreadable as error:
             raise CsvUnreadable(f"{path} is not a CSV file: {error}") from error
+        except OSError as error:
+            raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
         if FileVersion.of(data) != version:
             raise CsvUnreadable(changed_message(path))
     with _open_text(path, encoding) as text:

@@ -1,17 +1,20 @@
 """The streaming import: rows matched across batches as within one, a file that changes
-while it is read refused with nothing written, a dry run that leaves nothing behind, and
-the dialog's progress."""
+while it is read or whose disk fails refused with nothing written, a dry run that leaves
+nothing behind, and the dialog's progress."""
 
 from __future__ import annotations
 
 import csv
+import errno
+import io
+import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from funnel_tui import importer
+from funnel_tui import csv_read, importer
 from funnel_tui.importer import CsvUnreadable, ProspectReader, import_file, import_prospects
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
@@ -100,6 +103,54 @@ def test_a_file_changed_after_its_scan_is_refused(book_db: Any, tmp_path: Path) 
     path.write_text("Name,Email\nSomeone Else,else@example.com\n", encoding="utf-8")
     with pytest.raises(CsvUnreadable, match="changed while it was read"):
         import_file(book_db, reader, now=FROZEN_NOW)
+    assert book_rows(book_db) == []
+
+
+class FailingDisk(io.FileIO):
+    """A file whose disk gives way after `good_bytes`: reads then fail as a dying disk's do."""
+
+    def __init__(self, path: Path, good_bytes: int) -> None:
+        super().__init__(path)
+        self.good_bytes = good_bytes
+
+    def readinto(self, buffer: Any) -> int | None:
+        if self.tell() >= self.good_bytes:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return super().readinto(memoryview(buffer)[: self.good_bytes - self.tell()])
+
+
+def disk_failing_from(monkeypatch: pytest.MonkeyPatch, opening: int, good_bytes: int) -> None:
+    """The file's `opening`-th opening (1: the scan, 2: the header, 3: the rows) and those
+    after it read `good_bytes`, then fail."""
+    openings = iter(range(1, 1_000))
+    real_open = csv_read.open_regular_file
+
+    def open_file(path: Path) -> Any:
+        if next(openings) < opening:
+            return real_open(path)
+        return io.BufferedReader(FailingDisk(path, good_bytes), buffer_size=16)
+
+    monkeypatch.setattr(csv_read, "open_regular_file", open_file)
+
+
+@pytest.mark.parametrize(
+    ("opening", "message"),
+    [
+        (1, "cannot read {path}: Input/output error"),
+        (3, "cannot read {path}, line 3: Input/output error"),
+    ],
+    ids=["scanning", "importing"],
+)
+def test_a_read_that_fails_names_the_file_and_writes_nothing(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opening: int, message: str
+) -> None:
+    path = write_leads(tmp_path / "leads.csv", LEADS)
+    # The disk gives way a few bytes into the file's third line.
+    third_line_starts = len("".join(path.read_text().splitlines(keepends=True)[:2]))
+    disk_failing_from(monkeypatch, opening, third_line_starts + 5)
+    with pytest.raises(CsvUnreadable) as refused:
+        import_prospects(book_db, path, now=FROZEN_NOW)
+    assert str(refused.value) == message.format(path=path)
     assert book_rows(book_db) == []
 
 
