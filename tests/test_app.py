@@ -706,24 +706,33 @@ async def test_the_main_screen_paints_nothing_textual_would_drop_while_it_starts
 ) -> None:
     # Textual drops every frame painted during its start-up batch: the main screen's
     # first frame (queue, card, script) was painted there for nothing, then again.
-    painted: list[tuple[str, bool, int]] = []  # (screen, in the batch, queue rows)
+    # (in the batch, queue rows, the card's prospect)
+    painted: list[tuple[bool, int, int | None]] = []
     paint = demo_app._display
 
     def display(screen: Any, renderable: Any) -> None:
         paint(screen, renderable)
         if renderable is not None and isinstance(screen, MainScreen):
-            painted.append((type(screen).__name__, bool(demo_app._batch_count), rows(screen)))
+            painted.append((bool(demo_app._batch_count), rows(screen), card_of(screen)))
 
     def rows(screen: MainScreen) -> int:
         return screen.queue.row_count if screen.is_mounted else 0
 
+    def card_of(screen: MainScreen) -> int | None:
+        return None if screen.card is None else screen.card.prospect["id"]
+
     demo_app._display = display  # type: ignore[method-assign]
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        first_row = demo_app.screen.queue.highlighted_id  # type: ignore[attr-defined]
     assert painted, "the main screen was painted"
-    assert [in_batch for _, in_batch, _ in painted] == [False] * len(painted)
-    # The first frame that reaches the terminal already has the queue.
-    assert painted[0][2] > 0
+    assert [in_batch for in_batch, _, _ in painted] == [False] * len(painted)
+    # The first frame that reaches the terminal already has the queue, and the card of
+    # its first row (the script with it): not a frame later, after work that follows
+    # the first frame has begun.
+    _, queue_rows, card = painted[0]
+    assert queue_rows > 0
+    assert card is not None and card == first_row
 
 
 class GaugeAlone(App[None]):

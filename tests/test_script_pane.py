@@ -165,7 +165,7 @@ async def test_enter_twice_at_once_in_the_picker_picks_once(demo_app: FunnelApp)
         burst(demo_app, "enter", "enter")
         await settle(pilot)
         assert demo_app.screen is main
-        assert len(demo_app.screen_stack) == 2, "the default screen and the main screen"
+        assert demo_app.screen_stack == [main], "the main screen alone"
         first = main.queue.highlighted_id
         await pilot.press("j")
         await settle(pilot)

@@ -156,8 +156,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     running_call: reactive[RunningCall | None] = reactive(None, init=False)
     """The call started with enter and not yet logged or ended; None when there is none."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
         self.card: CardData | None = None
         # Whether the highlighted row's card is to be shown after the list's next frame.
         self._card_due = False
@@ -378,6 +378,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         )
         self._shown_filter = self.filter_text
         self._show_order(head, now)
+        # With nothing on screen before, the first frame has the card and the script too,
+        # not the frame after the list's.
+        self._show(self.queue.highlighted_id)
 
     @work(group="phones")
     async def _format_phones(self) -> None:
