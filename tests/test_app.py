@@ -735,6 +735,29 @@ async def test_the_main_screen_paints_nothing_textual_would_drop_while_it_starts
     assert card is not None and card == first_row
 
 
+class TypedAsItStarts(FunnelApp):
+    """The rep types `l` as the app starts: the key reaches the app before the main
+    screen has built its widgets."""
+
+    def get_default_screen(self) -> MainScreen:
+        screen = super().get_default_screen()
+        self.post_message(events.Key("l", "l"))
+        return screen
+
+
+async def test_a_key_typed_as_the_app_starts_acts_once_the_main_screen_is_up(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = TypedAsItStarts(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog), "l opened the log dialog"
+        main = app.screen_stack[0]
+        assert isinstance(main, MainScreen) and main.card is not None
+        context = app.screen.context
+        assert context.prospect_name == main.card.prospect["name"], "for the first prospect"
+
+
 class GaugeAlone(App[None]):
     """A gauge whose figures nothing reads, as tall as it asks, as in the app."""
 

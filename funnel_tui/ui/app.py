@@ -216,6 +216,8 @@ class FunnelApp(App[None]):
         # team's database was out of reach. They go back to the pool now, before the main
         # screen claims anything (the database thread runs its work in order).
         self._give_back_leases()
+        # Keys reach the app before the screen has built its widgets: held until it has.
+        self.hold_keys(KeyHold.STARTUP)
         return MainScreen(classes=" ".join(self._size_classes()))
 
     def on_mount(self) -> None:

@@ -9,6 +9,9 @@ from enum import Enum
 class KeyHold(Enum):
     """A reason to hold the keys typed from now on."""
 
+    # The main screen being built as the app starts: keys typed meanwhile act once it is
+    # up, on its first prospect, as they would a moment later.
+    STARTUP = "startup"
     # A dialog saving: the keys after its enter belong to what comes after it.
     DIALOG = "dialog"
     # The queue read again after a call was logged: the keys typed ahead act on the

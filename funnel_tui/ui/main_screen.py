@@ -296,6 +296,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self.set_interval(TEAM_POLL_S if team else FILE_POLL_S, self._refresh_on_outside_change)
         if team:
             self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
+        self.funnel.release_keys(KeyHold.STARTUP)
 
     def _follow_the_clock(self) -> None:
         """Follow-ups fall due and calling hours open as the day goes on; past midnight
