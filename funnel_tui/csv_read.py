@@ -341,8 +341,11 @@ def read_csv(path: Path | str) -> CsvFile:
         if FileVersion.of(data) != version:
             raise CsvUnreadable(changed_message(path))
     with _open_text(path, encoding) as text:
-        delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
-        text.seek(0)
+        try:
+            delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
+            text.seek(0)
+        except OSError as error:
+            raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
         reader = csv.reader(_lines(text, path), delimiter=delimiter)
         header: list[str] = []
         header_line = 1

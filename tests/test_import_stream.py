@@ -137,9 +137,10 @@ def disk_failing_from(monkeypatch: pytest.MonkeyPatch, opening: int, good_bytes:
     ("opening", "message"),
     [
         (1, "cannot read {path}: Input/output error"),
+        (2, "cannot read {path}: Input/output error"),
         (3, "cannot read {path}, line 3: Input/output error"),
     ],
-    ids=["scanning", "importing"],
+    ids=["scanning", "reading-the-header", "importing"],
 )
 def test_a_read_that_fails_names_the_file_and_writes_nothing(
     book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opening: int, message: str
