@@ -201,10 +201,19 @@ OWN_CHOOSERS: dict[str, tuple[Chooser, str]] = {
 }
 
 
+def _flag_says(text: str) -> bool | None:
+    """A flag cell's yes (True) or no (False); None when it is neither."""
+    lowered = text.lower()
+    return True if lowered in FLAG_YES else False if lowered in FLAG_NO else None
+
+
 def _same_value(name: str, first: str, other: str, phone_region: str) -> bool:
-    """Whether a second column's cell says what the first did: a phone by its number."""
+    """Whether a second column's cell says what the first did: a phone by its number, a
+    flag by its yes or no (`y` and `1` agree)."""
     if name == "phone":
         return same_number(first, other, phone_region)
+    if name in FLAG_FIELDS and (says := _flag_says(first)) is not None:
+        return _flag_says(other) is says
     return first.casefold() == other.casefold()
 
 
@@ -337,6 +346,8 @@ class _RowReader:
         cells: dict[str, str] = {}
         # Cells of a later column for a field that an earlier one filled differently.
         extra: list[tuple[str, int, str]] = []
+        # Why a later flag column's cell cannot be read.
+        unreadable: list[str] = []
         for name, positions, multiline in self.columns:
             found = ""
             first, start = 0, len(extra)
@@ -364,10 +375,17 @@ class _RowReader:
                     extra[start:],
                     first,
                 )
-            elif name in FLAG_FIELDS and found.lower() not in FLAG_YES:
+            elif name in FLAG_FIELDS:
                 # A yes in any column is kept: a do-not-call said anywhere is never dropped.
-                extra[start:] = _keep_first_that(
-                    lambda text: text.lower() in FLAG_YES, cells, name, extra[start:], first
+                if found.lower() not in FLAG_YES:
+                    extra[start:] = _keep_first_that(
+                        lambda text: text.lower() in FLAG_YES, cells, name, extra[start:], first
+                    )
+                # A cell that says neither refuses the row in any column, as in the first.
+                unreadable.extend(
+                    f"{FLAG_FIELDS[name]} {text!r}: yes or no"
+                    for text, _, _ in extra[start:]
+                    if _flag_says(text) is None
                 )
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
@@ -385,7 +403,7 @@ class _RowReader:
         ]
         # The text fields are what is left, stored as they were read.
         row: dict[str, object] = dict(cells)
-        reasons = []
+        reasons = unreadable
         if "name" not in cells:
             reasons.append("a name is needed")
         email, phone = cells.get("email"), cells.get("phone")
@@ -554,9 +572,16 @@ class ProspectReader:
 def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]:
     """For each later column of a field, the earlier ones whose empty cells it fills."""
     fallbacks = []
-    for positions in columns.values():
+    for name, positions in columns.items():
         for later, position in enumerate(positions[1:], start=1):
             earlier = " and ".join(_column(header, before) for before in positions[:later])
             empty = "is empty" if later == 1 else "are empty"
-            fallbacks.append(f"{_column(header, position)} used only where {earlier} {empty}")
+            if name in FLAG_FIELDS:
+                said = "says" if later == 1 else "say"
+                used = f"used where {earlier} {empty} or {said} no: a yes in any of them counts"
+            elif name == "phone":
+                used = f"used where {earlier} {empty} or cannot be dialled"
+            else:
+                used = f"used only where {earlier} {empty}"
+            fallbacks.append(f"{_column(header, position)} {used}")
     return fallbacks

@@ -179,9 +179,7 @@ class ImportReport:
             notices.append(f"… and {more} more phone numbers kept with a warning")
         notices += [str(cell) for cell in self.file.set_aside]
         if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
-            notices.append(
-                f"… and {more} more cells not imported because an earlier column was filled"
-            )
+            notices.append(f"… and {more} more cells not imported because another column was used")
         return notices
 
 

@@ -300,7 +300,8 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
     assert report.summary() == (
         "dry run, nothing written: would add 3, update 1, reject 0 (utf-8, comma);"
         " columns not imported: Record ID, Contact owner, Lead Status, Create Date;"
-        " Mobile Phone Number (column 6) used only where Phone Number (column 5) is empty;"
+        " Mobile Phone Number (column 6) used where Phone Number (column 5) is empty or cannot"
+        " be dialled;"
         " Lifecycle Stage: 3 values not understood ('Lead', 'Marketing Qualified Lead'),"
         " kind left as it was (new for a new prospect)"
     )
@@ -655,25 +656,35 @@ def test_a_yes_in_any_of_two_do_not_call_columns_wins(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
     """A file merged from two CRMs says do not call in one column or the other: the yes is
-    kept wherever it is, and the other cell is reported as not imported."""
+    kept wherever it is, the other cell is reported as not imported, and a cell that says
+    neither refuses the row in either column."""
     path = write_file(
         tmp_path,
         "Name,Phone,Do Not Call,DoNotCall\n"
         "Ann,+1 617 555 0100,no,yes\n"
         "Bo,+1 617 555 0101,yes,no\n"
         "Cy,+1 617 555 0102,no,false\n"
-        "Dee,+1 617 555 0103,maybe,1\n",
+        "Dee,+1 617 555 0103,maybe,1\n"
+        "Ed,+1 617 555 0104,no,Yes.\n"
+        "Flo,+1 617 555 0105,y,X\n",
     )
-    report = run(db, path)
+    report = run(db, path, skip_invalid=True)
     assert report.added == 4
     flags = {name: row["do_not_call"] for name, row in people(db).items()}
-    assert flags == {"Ann": 1, "Bo": 1, "Cy": 0, "Dee": 1}
+    assert flags == {"Ann": 1, "Bo": 1, "Cy": 0, "Flo": 1}
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 5: do not call 'maybe': yes or no",
+        "line 6: do not call 'Yes.': yes or no",
+    ]
+    # Cells that mean the same (no and false, y and X) are not listed.
     assert [str(aside) for aside in report.file.set_aside] == [
         "line 2: Do Not Call (column 3) 'no' not imported; kept 'yes'",
         "line 3: DoNotCall (column 4) 'no' not imported; kept 'yes'",
-        "line 4: DoNotCall (column 4) 'false' not imported; kept 'no'",
-        "line 5: Do Not Call (column 3) 'maybe' not imported; kept '1'",
     ]
+    assert (
+        "DoNotCall (column 4) used where Do Not Call (column 3) is empty or says no:"
+        " a yes in any of them counts"
+    ) in report.summary()
 
 
 def test_an_update_never_clears_do_not_call_or_wrong_number(book_db: Any, tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def test_a_second_column_for_a_field_is_named_and_fills_in_where_the_first_is_em
     assert report.summary() == (
         "added 3, updated 0, rejected 0 (utf-8, comma);"
         " email (column 3) used only where email (column 2) is empty;"
-        " Phone (column 5) used only where phone (column 4) is empty"
+        " Phone (column 5) used where phone (column 4) is empty or cannot be dialled"
     )
     # Cy's second cells say the same as the first; Ann's do not, and are named.
     assert report.notices() == [
@@ -206,7 +206,8 @@ def test_a_third_column_fills_in_where_both_before_it_are_empty(
     report = run(db, path)
     assert people(db)["Ann"]["phone"] == "+16175550100"
     assert (
-        "Cell (column 4) used only where Work Phone (column 2) and Mobile (column 3) are empty"
+        "Cell (column 4) used where Work Phone (column 2) and Mobile (column 3) are empty"
+        " or cannot be dialled"
     ) in report.summary()
 
 
@@ -221,4 +222,4 @@ def test_many_cells_not_imported_are_listed_up_to_a_limit_then_counted(
         notices[0]
         == "line 2: Work Email (column 3) 'q0@a.example' not imported; kept 'p0@a.example'"
     )
-    assert notices[-1] == ("… and 5 more cells not imported because an earlier column was filled")
+    assert notices[-1] == "… and 5 more cells not imported because another column was used"
