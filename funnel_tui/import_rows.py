@@ -207,6 +207,10 @@ def _flag_says(text: str) -> bool | None:
     return True if lowered in FLAG_YES else False if lowered in FLAG_NO else None
 
 
+def _not_yes_or_no(label: str, text: str) -> str:
+    return f"{label} {text!r}: yes or no"
+
+
 def _same_value(name: str, first: str, other: str, phone_region: str) -> bool:
     """Whether a second column's cell says what the first did: a phone by its number, a
     flag by its yes or no (`y` and `1` agree)."""
@@ -271,10 +275,10 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
 
 
 def _convert_flag(name: str, label: str, text: str, row: dict[str, object]) -> str | None:
-    if text.lower() in FLAG_YES:
+    if (says := _flag_says(text)) is None:
+        return _not_yes_or_no(label, text)
+    if says:
         row[name] = 1
-    elif text.lower() not in FLAG_NO:
-        return f"{label} {text!r}: yes or no"
     return None
 
 
@@ -286,11 +290,10 @@ def _flag_converter(name: str, label: str) -> Converter:
 
 def _convert_guessed(text: str, row: dict[str, object]) -> str | None:
     """Our export's mark on a timezone guessed from the number: it stays a guess."""
-    if text.lower() in FLAG_YES:
-        if row.get("timezone"):
-            row["timezone_guessed"] = 1
-    elif text.lower() not in FLAG_NO:
-        return f"timezone guessed {text!r}: yes or no"
+    if (says := _flag_says(text)) is None:
+        return _not_yes_or_no("timezone guessed", text)
+    if says and row.get("timezone"):
+        row["timezone_guessed"] = 1
     return None
 
 
@@ -346,8 +349,8 @@ class _RowReader:
         cells: dict[str, str] = {}
         # Cells of a later column for a field that an earlier one filled differently.
         extra: list[tuple[str, int, str]] = []
-        # Why a later flag column's cell cannot be read.
-        unreadable: list[str] = []
+        # Why the row cannot be imported, if it cannot.
+        reasons: list[str] = []
         for name, positions, multiline in self.columns:
             found = ""
             first, start = 0, len(extra)
@@ -382,8 +385,8 @@ class _RowReader:
                         lambda text: text.lower() in FLAG_YES, cells, name, extra[start:], first
                     )
                 # A cell that says neither refuses the row in any column, as in the first.
-                unreadable.extend(
-                    f"{FLAG_FIELDS[name]} {text!r}: yes or no"
+                reasons.extend(
+                    _not_yes_or_no(FLAG_FIELDS[name], text)
                     for text, _, _ in extra[start:]
                     if _flag_says(text) is None
                 )
@@ -403,7 +406,6 @@ class _RowReader:
         ]
         # The text fields are what is left, stored as they were read.
         row: dict[str, object] = dict(cells)
-        reasons = unreadable
         if "name" not in cells:
             reasons.append("a name is needed")
         email, phone = cells.get("email"), cells.get("phone")
