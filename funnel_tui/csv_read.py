@@ -201,8 +201,13 @@ def open_regular_file(path: Path) -> BinaryIO:
                 return open(descriptor, "rb")
             os.close(descriptor)
     except OSError as error:
-        raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+        raise _cannot_read(path, error) from error
     raise CsvUnreadable(f"{path} is {_kind_of_file(mode)}, not a regular file")
+
+
+def _cannot_read(path: Path, error: OSError, where: str = "") -> CsvUnreadable:
+    """A read the system refused (a dying disk, a share gone), naming the file."""
+    return CsvUnreadable(f"cannot read {path}{where}: {error.strerror or error}")
 
 
 def _open_text(path: Path, encoding: str) -> TextIO:
@@ -239,9 +244,7 @@ def _lines(text: TextIO, path: Path) -> Iterator[str]:
         try:
             line = text.readline(MAX_LINE_CHARS + 1)
         except OSError as error:
-            raise CsvUnreadable(
-                f"cannot read {path}, line {number}: {error.strerror or error}"
-            ) from error
+            raise _cannot_read(path, error, f", line {number}") from error
         if not line:
             return
         if len(line) > MAX_LINE_CHARS:
@@ -337,7 +340,7 @@ def read_csv(path: Path | str) -> CsvFile:
         except CsvUnreadable as error:
             raise CsvUnreadable(f"{path} is not a CSV file: {error}") from error
         except OSError as error:
-            raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+            raise _cannot_read(path, error) from error
         if FileVersion.of(data) != version:
             raise CsvUnreadable(changed_message(path))
     with _open_text(path, encoding) as text:
@@ -345,7 +348,7 @@ def read_csv(path: Path | str) -> CsvFile:
             delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
             text.seek(0)
         except OSError as error:
-            raise CsvUnreadable(f"cannot read {path}: {error.strerror or error}") from error
+            raise _cannot_read(path, error) from error
         reader = csv.reader(_lines(text, path), delimiter=delimiter)
         header: list[str] = []
         header_line = 1
