@@ -75,8 +75,7 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
     def action_import_file(self) -> None:
         # Another import now would cancel this one's worker, not its writing: the file
         # would be imported twice and the first report lost.
-        if self._importing:
-            self.query_one("#import-hint", Label).update(HINT_WHILE_IMPORTING)
+        if self._says_it_is_importing():
             return
         typed = self.query_one("#import-path", Input).value.strip()
         if typed:
@@ -151,10 +150,15 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
     def action_close(self) -> None:
         # Closed while it writes, the dialog would take the import's report with it (and
         # the queue would not show what it added): esc waits for the import to end.
-        if self._importing:
-            self.query_one("#import-hint", Label).update(HINT_WHILE_IMPORTING)
+        if self._says_it_is_importing():
             return
         self.dismiss(self.wrote)
+
+    def _says_it_is_importing(self) -> bool:
+        """Whether a file is being imported; if so, the hint says it cannot stop."""
+        if self._importing:
+            self.query_one("#import-hint", Label).update(HINT_WHILE_IMPORTING)
+        return self._importing
 
 
 def _line(message: str, style: str = "") -> Text:
