@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -733,6 +734,27 @@ async def test_the_main_screen_paints_nothing_textual_would_drop_while_it_starts
     _, queue_rows, card = painted[0]
     assert queue_rows > 0
     assert card is not None and card == first_row
+
+
+async def test_the_main_screen_is_styled_once_as_the_app_starts(demo_app: FunnelApp) -> None:
+    # Textual styles each widget as it is mounted, then the first ScreenResume styled the
+    # whole screen again, with nothing changed in between.
+    styled: Counter[str] = Counter()
+    apply = demo_app.stylesheet.apply
+
+    def counted(node: Any, *args: Any, **kwargs: Any) -> None:
+        styled[type(node).__name__] += 1
+        apply(node, *args, **kwargs)
+
+    demo_app.stylesheet.apply = counted  # type: ignore[method-assign]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        gauge_colour = demo_app.screen.gauge.styles.background
+    # The gauge and the card take no focus at start-up: styled as they are mounted only.
+    assert styled["QuotaGauge"] == 1
+    assert styled["ProspectCard"] == 1
+    assert gauge_colour.a > 0, "the gauge has its stylesheet's background"
 
 
 class TypedAsItStarts(FunnelApp):

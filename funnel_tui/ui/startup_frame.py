@@ -1,12 +1,14 @@
-"""A screen that skips painting the frame Textual would throw away while the app starts."""
+"""A screen that starts as cheaply as Textual allows: styled once, and not painted for a
+frame Textual would throw away."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.screen import Screen
 
 
 class PaintedAfterStartup(Screen[None]):
-    """Paints its first frame once Textual's start-up is over, not before.
+    """Styles its widgets once and paints its first frame once Textual's start-up is over.
 
     Textual composes and mounts an app with screen updates held (its start-up batch).
     A screen pushed then is laid out and painted inside the batch, and the painted frame
@@ -15,9 +17,21 @@ class PaintedAfterStartup(Screen[None]):
     nothing. This screen lays out as before (Textual sends the app `Ready` after the
     first layout) but leaves the painting to the first frame after the batch, which is
     the one the rep sees. Screens pushed later paint as Textual does.
+
+    Textual also styles each widget as it is mounted, then sends the new screen
+    `ScreenResume`, which styles the whole screen again. Nothing has changed in between
+    (a class or a focus that changes restyles what it touches), so the first resume
+    leaves the styles as they are; a screen resumed after a dialog closes is restyled
+    as Textual does.
     """
 
     _painted_once = False
+    _resumed_once = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed_once:
+            self._resumed_once = True
+            event.refresh_styles = False
 
     def _compositor_refresh(self) -> None:
         if not self._painted_once and self.app._batch_count:
