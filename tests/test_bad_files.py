@@ -217,9 +217,9 @@ def test_a_full_disk_during_an_import_is_one_line_and_writes_nothing(
     leads.write_text(LEADS, encoding="utf-8")
     connect = storage._connect
 
-    def connect_to_a_full_disk(target: Path) -> sqlite3.Connection:
+    def connect_to_a_full_disk(target: Path, **options: bool) -> sqlite3.Connection:
         # The file may not grow by a single page: SQLite fails the write with SQLITE_FULL.
-        conn = connect(target)
+        conn = connect(target, **options)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn

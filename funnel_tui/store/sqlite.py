@@ -91,10 +91,21 @@ def write_transaction(db: Db) -> Iterator[Db]:
         raise
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, *, read_schema_first: bool = False) -> sqlite3.Connection:
+    """A connection to the book; `read_schema_first` reads its schema before anything else
+    does, and raises DamagedDatabase when it does not read."""
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+    if read_schema_first:
+        try:
+            damage = _read_schema(conn)[1]
+        except BaseException:
+            conn.close()
+            raise
+        if damage is not None:
+            conn.close()
+            raise DamagedDatabase(path, damage)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
@@ -171,6 +182,21 @@ def _is_funnel_file(marker: int, version: int, tables: set[str]) -> bool:
     return version in UNMARKED_VERSIONS and UNMARKED_VERSIONS[version] <= tables
 
 
+def _read_schema(conn: sqlite3.Connection) -> tuple[set[str], str | None]:
+    """The file's table names and what is wrong with its schema (None when it reads); a
+    locked or unreadable file is raised as it is, which is not damage."""
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except UnicodeDecodeError:
+        # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
+        return set(), "its schema holds bytes that are not text"
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as error:
+        return set(), str(error)
+    return {name for (name,) in rows}, None
+
+
 def _inspect(path: Path) -> tuple[int, bool]:
     """The schema version of an existing file and whether it carries funnel's marker,
     refusing anything that is not ours.
@@ -184,31 +210,22 @@ def _inspect(path: Path) -> tuple[int, bool]:
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
     damage = None
+    tables: set[str] = set()
     try:
         conn = _read_only_connection(path)
         try:
             # Both live in the file's header: reading them parses no schema.
             (marker,) = conn.execute("PRAGMA application_id").fetchone()
             (version,) = conn.execute("PRAGMA user_version").fetchone()
-            try:
-                rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                tables = {name for (name,) in rows}
-            except UnicodeDecodeError:
-                # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
-                damage = "its schema holds bytes that are not text"
-            except sqlite3.OperationalError:
-                raise  # locked, unreadable: not damage
-            except sqlite3.DatabaseError as error:
-                damage = str(error)
+            # A file without funnel's marker is told by its tables. A marked one's schema
+            # is read by the connection that goes on to use it (`open_storage`): SQLite
+            # parses a schema once per connection, and a book's takes 5 ms.
+            if marker != APPLICATION_ID:
+                tables, damage = _read_schema(conn)
         finally:
             conn.close()
         if damage is not None:
-            try:
-                tables = _raw_table_names(path)
-            except sqlite3.DatabaseError as error:
-                if marker != APPLICATION_ID or not is_damage(error):
-                    raise
-                tables = set()  # funnel's by its marker, though the damage hides its tables
+            tables = _raw_table_names(path)
     except sqlite3.Error as error:
         # SQLite refuses even the header's pragmas of a file cut short; the header itself
         # still says whose file it is.
@@ -422,7 +439,8 @@ def open_storage(
     elif not path.parent.is_dir():
         raise StorageError(f"cannot create {path}: the folder {path.parent} does not exist")
     try:
-        conn = _connect(path)
+        # A marked book's schema was left for this connection to read, once.
+        conn = _connect(path, read_schema_first=marked)
         try:
             mode_name = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode_name.lower() != "wal":
