@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -82,6 +82,23 @@ def _ratio(what: str, top: Sample, bottom: Sample, limit: float | None, *, key: 
         "ratio of medians",
         key,
         ratio,
+    )
+
+
+def _import_rate(sample: Sample, figures: Figures) -> Row:
+    """The import's median as rows a second; its value, compared across sizes, is the time
+    a row takes (µs), which a larger file should not make longer."""
+    rows = figures.book.prospects
+    per_row_us = sample.median_ms * 1000 / rows
+    rate = rows / (sample.median_ms / 1000)
+    return Row(
+        "Import: rows a second",
+        f"{rate:,.0f} ({per_row_us:.0f} µs a row)",
+        f">= {IMPORT_ROWS_PER_S:,}",
+        rate >= IMPORT_ROWS_PER_S,
+        "from the median",
+        "import_row",
+        per_row_us,
     )
 
 
@@ -170,6 +187,10 @@ def rows(figures: Figures) -> list[Row]:
             follow.setdefault(last, []).append(
                 _ratio(what, samples[top], samples[bottom], limit, key=key)
             )
+    if "imports" in timings:
+        # An import's time grows with its file: across sizes, compare the time per row.
+        timings["imports"] = replace(timings["imports"], key="", value=None)
+        follow.setdefault("imports", []).append(_import_rate(samples["imports"], figures))
     table = [row for key, row in timings.items() for row in (row, *follow.get(key, []))]
     rss = figures.rss_mib
     if rss:

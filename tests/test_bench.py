@@ -59,3 +59,32 @@ def test_the_benchmark_generator_builds_a_small_valid_book(tmp_path: Path) -> No
     head = db.execute("SELECT name FROM prospects WHERE id = ?", [queue[0]]).fetchone()[0]
     assert head == generate.HEAD_NAME
     storage.close()
+
+
+def bench_module(name: str) -> ModuleType:
+    """A bench/ module by its own name, as bench/run.py imports it."""
+    if str(BENCH) not in sys.path:
+        sys.path.append(str(BENCH))
+    return __import__(name)
+
+
+def test_the_results_compare_an_import_across_sizes_by_its_time_a_row() -> None:
+    results = bench_module("results")
+    generate = bench_module("generate")
+    harness = bench_module("harness")
+    now = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+
+    def figures(prospects: int, import_s: float) -> object:
+        book = generate.Book(Path("book.db"), now, prospects, prospects * 10, 0, 1, 1.0)
+        samples = {"imports": harness.Sample((import_s, import_s, import_s))}
+        return results.Figures(book, samples, {}, [], {}, {}, 1.0)
+
+    small = results.figure_values(figures(100_000, 5.0))
+    # Ten times the rows in ten times the time: each row costs what it did.
+    table = results.render_table(figures(1_000_000, 50.0), reference=small)
+    rate = next(line for line in table.splitlines() if line.startswith("Import: rows a second"))
+    assert "20,000 (50 µs a row)" in rate
+    assert ">= 60,000" in rate and "FAIL" in rate
+    assert rate.rstrip().endswith("1.00x")
+    total = next(line for line in table.splitlines() if line.startswith("Import 1,000,000"))
+    assert "over" not in total and not total.rstrip().endswith("x")
