@@ -295,6 +295,48 @@ def test_a_flipped_byte_in_the_schema_is_one_line_pointing_to_check(
     assert snapshot(case_folder) == before
 
 
+def schema_damaged_in_the_wal(folder: Path) -> Path:
+    """A book whose file is whole, and whose -wal holds a committed change that breaks
+    the schema, as a crash could leave them."""
+    path = demo_file(folder)
+    source = folder / "source"
+    source.mkdir()
+    shutil.copy(path, source / path.name)
+    conn = sqlite3.connect(source / path.name, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE XABLE prospects (id)' WHERE name = 'prospects'"
+    )
+    # Copied while the connection is open: closing it would fold the -wal into the file.
+    shutil.copy(source / f"{path.name}-wal", f"{path}-wal")
+    conn.close()
+    shutil.rmtree(source)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["report"], "{path} is damaged"),
+        (["check"], "{path}: the schema cannot be read"),
+        ([], "{path} is damaged"),
+    ],
+    ids=["report", "check", "app"],
+)
+def test_a_schema_damaged_in_the_wal_leaves_the_file_and_its_wal_as_they_were(
+    case_folder: Path, command: list[str], said: str
+) -> None:
+    path = schema_damaged_in_the_wal(case_folder)
+    book, wal = path.read_bytes(), Path(f"{path}-wal").read_bytes()
+    result = shell(*command, "--db", path)
+    assert result.returncode == 1
+    assert said.format(path=path) in result.stderr
+    # The file alone is still whole: the damage stays in the -wal, which is kept.
+    assert path.read_bytes() == book
+    assert Path(f"{path}-wal").read_bytes() == wal
+
+
 def test_check_names_the_damaged_schema_entry_and_backup_copies_the_file(
     case_folder: Path,
 ) -> None:

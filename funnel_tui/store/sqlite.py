@@ -135,9 +135,14 @@ def _refuse_what_is_not_a_file(path: Path, mode: int) -> None:
         raise StorageError(f"{path} is a device or other special file, not a database file")
 
 
+def _journal_beside(path: Path) -> bool:
+    """Whether a -wal or -journal file lies beside the database: writes may be pending."""
+    return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+
+
 def _read_only_connection(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
+    if not _journal_beside(path):
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
@@ -197,16 +202,16 @@ def _read_schema(conn: sqlite3.Connection) -> tuple[set[str], str | None]:
     return {name for (name,) in rows}, None
 
 
-def _inspect(path: Path) -> tuple[int, bool]:
-    """The schema version of an existing file and whether it carries funnel's marker,
-    refusing anything that is not ours.
+def _inspect(path: Path) -> tuple[int, bool, bool]:
+    """The schema version of an existing file, whether it carries funnel's marker and
+    whether its schema was read here, refusing anything that is not ours.
 
     Reads through a read-only connection, so a refused file is never modified.
     """
     with path.open("rb") as handle:
         header = handle.read(SQLITE_HEADER_BYTES)
     if not header:
-        return 0, False
+        return 0, False, True
     if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
     damage = None
@@ -219,8 +224,11 @@ def _inspect(path: Path) -> tuple[int, bool]:
             (version,) = conn.execute("PRAGMA user_version").fetchone()
             # A file without funnel's marker is told by its tables. A marked one's schema
             # is read by the connection that goes on to use it (`open_storage`): SQLite
-            # parses a schema once per connection, and a book's takes 5 ms.
-            if marker != APPLICATION_ID:
+            # parses a schema once per connection, and a book's takes 5 ms. Not with a
+            # journal beside it, though: closing a read-write connection found damage
+            # through would copy the -wal into the file (a checkpoint) and delete it.
+            schema_read = marker != APPLICATION_ID or _journal_beside(path)
+            if schema_read:
                 tables, damage = _read_schema(conn)
         finally:
             conn.close()
@@ -241,7 +249,7 @@ def _inspect(path: Path) -> tuple[int, bool]:
         )
     if damage is not None:
         raise DamagedDatabase(path, damage)
-    return version, marker == APPLICATION_ID
+    return version, marker == APPLICATION_ID, schema_read
 
 
 def backup_path(path: Path, version: int, now: datetime) -> Path:
@@ -424,14 +432,14 @@ def open_storage(
         found = None
     except OSError as error:
         raise StorageError(f"cannot open {path}: {error.strerror}") from None
-    version, marked = 0, False
+    version, marked, schema_read = 0, False, True
     if found is not None:
         _refuse_what_is_not_a_file(path, found.st_mode)
         if must_exist and found.st_size == 0 and stat.S_ISREG(found.st_mode):
             # An emptied file is no book either: a command that only reads would make
             # one in it and call it healthy.
             raise StorageError(f"{path} is empty, not a book; check the path")
-        version, marked = _inspect(path)
+        version, marked, schema_read = _inspect(path)
     elif must_exist:
         raise StorageError(f"{path} does not exist; check the path (the app starts a new book)")
     elif create_folder:
@@ -439,8 +447,8 @@ def open_storage(
     elif not path.parent.is_dir():
         raise StorageError(f"cannot create {path}: the folder {path.parent} does not exist")
     try:
-        # A marked book's schema was left for this connection to read, once.
-        conn = _connect(path, read_schema_first=marked)
+        # A marked book's schema, left unread by `_inspect`, is read by this connection.
+        conn = _connect(path, read_schema_first=marked and not schema_read)
         try:
             mode_name = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode_name.lower() != "wal":

@@ -21,8 +21,7 @@ class PaintedAfterStartup(Screen[None]):
     Textual also styles each widget as it is mounted, then sends the new screen
     `ScreenResume`, which styles the whole screen again. Nothing has changed in between
     (a class or a focus that changes restyles what it touches), so the first resume
-    leaves the styles as they are; a screen resumed after a dialog closes is restyled
-    as Textual does.
+    leaves the styles as they are. Later resumes (a dialog closed) are Textual's own.
     """
 
     _painted_once = False
