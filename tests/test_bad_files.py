@@ -337,6 +337,23 @@ def test_a_schema_damaged_in_the_wal_leaves_the_file_and_its_wal_as_they_were(
     assert Path(f"{path}-wal").read_bytes() == wal
 
 
+def test_backup_of_a_schema_damaged_in_the_wal_leaves_the_file_and_its_wal_as_they_were(
+    case_folder: Path,
+) -> None:
+    # The backup read the book through a read-write connection, whose close copied the
+    # -wal into the file: the file alone, whole before, then held the damage.
+    path = schema_damaged_in_the_wal(case_folder)
+    book, wal = path.read_bytes(), Path(f"{path}-wal").read_bytes()
+    copy = case_folder / "copy.db"
+    backed_up = shell("backup", copy, "--db", path)
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert "as it is, damage included" in backed_up.stdout
+    assert path.read_bytes() == book
+    assert Path(f"{path}-wal").read_bytes() == wal
+    # The copy holds what the book and its -wal hold together, the damage included.
+    assert b"CREATE XABLE prospects" in copy.read_bytes()
+
+
 def test_check_names_the_damaged_schema_entry_and_backup_copies_the_file(
     case_folder: Path,
 ) -> None:

@@ -314,7 +314,9 @@ def _copy_as_it_is(path: Path, target: Path) -> None:
 def _backup(path: Path, target: Path) -> None:
     # SQLite refuses (and Python retries forever) a backup from the connection that holds
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.
-    source = sqlite3.connect(path)
+    # With a -wal beside the file it reads read-only: closing a read-write connection
+    # would copy the -wal into the file, which a damaged book must keep as it is.
+    source = _read_only_connection(path) if _journal_beside(path) else sqlite3.connect(path)
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)
