@@ -274,6 +274,45 @@ async def test_an_import(demo_app: FunnelApp, blocker: Blocker, tmp_path: Path) 
     assert count(db, "prospects") == prospects + 1
 
 
+async def test_ctrl_q_while_a_file_is_written_says_it_cannot_stop_and_quits_once_done(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    # The app quit at once and then waited for the import at a blank terminal.
+    db = demo_app.storage.db
+    prospects = count(db, "prospects")
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the import waits for this lock
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "i")
+        dialog = demo_app.screen
+        assert isinstance(dialog, ImportDialog)
+        dialog.query_one("#import-path", Input).value = str(leads)
+        dialog.query_one("#import-path", Input).focus()
+        await pilot.press("enter")
+        for _ in range(100):
+            if dialog.has_class("importing"):
+                break
+            await pilot.pause(0.02)
+        # Waiting for the lock: not settled, which would wait for the import's end.
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert demo_app.is_running and demo_app.screen is dialog
+        assert "cannot stop" in shown_text(dialog.query_one("#import-hint"))
+        other.execute("ROLLBACK")
+        other.close()
+        for _ in range(200):
+            if "added 1" in shown_text(dialog.query_one("#import-result")):
+                break
+            await pilot.pause(0.05)
+        assert "added 1" in shown_text(dialog.query_one("#import-result"))
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert not demo_app.is_running
+    assert count(db, "prospects") == prospects + 1
+
+
 # --- a write waiting for another program's lock says so --------------------------------
 
 

@@ -205,7 +205,7 @@ async def test_esc_or_enter_while_a_file_is_written_waits_for_the_import_to_end(
         await pilot.press("escape")
         await pilot.pause()
         assert demo_app.screen is dialog
-        assert "esc closes once it is done" in shown_text(dialog.query_one("#import-hint"))
+        assert "esc or ctrl+q once it is done" in shown_text(dialog.query_one("#import-hint"))
         # Nor does enter start the file again: it was imported twice, the first report lost.
         await pilot.press("enter")
         await pilot.pause()

@@ -326,10 +326,11 @@ class FunnelApp(App[None]):
             self.clear_notifications()
 
     async def action_quit(self) -> None:
-        # An email on its way: what the server answers must still be recorded or shown.
-        sending = getattr(self.screen, "sending", False)
-        if sending is True:
-            self.screen.say_wait()  # type: ignore[attr-defined]
+        # A screen whose work must end first says so, and the app stays: an email on its
+        # way (what the server answers must be recorded or shown), a file being imported
+        # (all or nothing: the app would wait for it at a blank terminal).
+        refuses_to_quit = getattr(self.screen, "refuses_to_quit", None)
+        if refuses_to_quit is not None and refuses_to_quit():
             return
         # ctrl+q and the palette's Quit ask first during a running call, as q does.
         for screen in self.screen_stack:

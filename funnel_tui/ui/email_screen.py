@@ -355,9 +355,11 @@ class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
             return
         super().action_cancel()
 
-    def say_wait(self) -> None:
-        """What the screen says when the rep tries to leave while it sends."""
-        self._say(WAIT)
+    def refuses_to_quit(self) -> bool:
+        """Whether the app must not quit yet: an email on its way; if so, it says to wait."""
+        if self.sending:
+            self._say(WAIT)
+        return self.sending
 
     def action_external_editor(self) -> None:
         """The text in the rep's editor, with the terminal handed over meanwhile; a missing

@@ -29,10 +29,10 @@ SHOWN_REJECTS = 50
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
 HINT = "enter imports · esc closes"
-# esc or enter while the file is being written: it cannot stop half-way, and the dialog
+# esc, enter or ctrl+q while the file is being written: it cannot stop half-way, and the dialog
 # says how it ended once it has.
 HINT_WHILE_IMPORTING = (
-    "importing: all or nothing, it cannot stop half-way · esc closes once it is done"
+    "importing: all or nothing, it cannot stop half-way · esc or ctrl+q once it is done"
 )
 
 
@@ -153,6 +153,11 @@ class ImportDialog(AnswersOnce, ModalScreen[bool]):
         if self._says_it_is_importing():
             return
         self.dismiss(self.wrote)
+
+    def refuses_to_quit(self) -> bool:
+        """Whether the app must not quit yet (a file being written would keep it waiting at
+        a blank terminal); if so, the hint says the import cannot stop, as for esc."""
+        return self._says_it_is_importing()
 
     def _says_it_is_importing(self) -> bool:
         """Whether a file is being imported; if so, the hint says it cannot stop."""
