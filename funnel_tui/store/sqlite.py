@@ -99,13 +99,11 @@ def _connect(path: Path, *, read_schema_first: bool = False) -> sqlite3.Connecti
     )
     if read_schema_first:
         try:
-            damage = _read_schema(conn)[1]
+            if (damage := _read_schema(conn)[1]) is not None:
+                raise DamagedDatabase(path, damage)
         except BaseException:
             conn.close()
             raise
-        if damage is not None:
-            conn.close()
-            raise DamagedDatabase(path, damage)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
