@@ -23,7 +23,7 @@ from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.settings_screen import SettingsScreen
 from funnel_tui.ui.target_dialog import TargetDialog
-from tests.app_support import settle, shown_text
+from tests.app_support import settle, shown_text, wait_for
 from tests.test_app import first_in_queue
 
 
@@ -250,17 +250,28 @@ async def test_the_target(demo_app: FunnelApp, blocker: Blocker) -> None:
     assert month == {"amount_cents": 9_000_000}
 
 
+def one_lead(folder: Path) -> Path:
+    leads = folder / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    return leads
+
+
+async def import_dialog_for(pilot: Pilot[None], leads: Path) -> ImportDialog:
+    """The import dialog opened with `i`, the file's path typed in, enter not yet pressed."""
+    await started(pilot, "i")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ImportDialog)
+    dialog.query_one("#import-path", Input).value = str(leads)
+    dialog.query_one("#import-path", Input).focus()
+    return dialog
+
+
 async def test_an_import(demo_app: FunnelApp, blocker: Blocker, tmp_path: Path) -> None:
     db = demo_app.storage.db
     prospects = count(db, "prospects")
-    leads = tmp_path / "leads.csv"
-    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    leads = one_lead(tmp_path)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await started(pilot, "i")
-        dialog = demo_app.screen
-        assert isinstance(dialog, ImportDialog)
-        dialog.query_one("#import-path", Input).value = str(leads)
-        dialog.query_one("#import-path", Input).focus()
+        dialog = await import_dialog_for(pilot, leads)
 
         def kept() -> None:
             assert demo_app.screen is dialog
@@ -280,21 +291,13 @@ async def test_ctrl_q_while_a_file_is_written_says_it_cannot_stop_and_quits_once
     # The app quit at once and then waited for the import at a blank terminal.
     db = demo_app.storage.db
     prospects = count(db, "prospects")
-    leads = tmp_path / "leads.csv"
-    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    leads = one_lead(tmp_path)
     other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the import waits for this lock
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await started(pilot, "i")
-        dialog = demo_app.screen
-        assert isinstance(dialog, ImportDialog)
-        dialog.query_one("#import-path", Input).value = str(leads)
-        dialog.query_one("#import-path", Input).focus()
+        dialog = await import_dialog_for(pilot, leads)
         await pilot.press("enter")
-        for _ in range(100):
-            if dialog.has_class("importing"):
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: dialog.has_class("importing"), budget_s=2)
         # Waiting for the lock: not settled, which would wait for the import's end.
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -302,11 +305,9 @@ async def test_ctrl_q_while_a_file_is_written_says_it_cannot_stop_and_quits_once
         assert "cannot stop" in shown_text(dialog.query_one("#import-hint"))
         other.execute("ROLLBACK")
         other.close()
-        for _ in range(200):
-            if "added 1" in shown_text(dialog.query_one("#import-result")):
-                break
-            await pilot.pause(0.05)
-        assert "added 1" in shown_text(dialog.query_one("#import-result"))
+        await wait_for(
+            pilot, lambda: "added 1" in shown_text(dialog.query_one("#import-result")), budget_s=10
+        )
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert not demo_app.is_running
