@@ -186,3 +186,42 @@ def test_main_screen_of_a_team_rep(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=held)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=size_id)
+def test_settings_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Every setting with what it does; one typed that differs from the default, and one
+    refused, with its reason under it."""
+
+    async def open_settings(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("s", "ctrl+u", *"EUR", "tab", "tab", "ctrl+u", *"maybe")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_settings)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=size_id)
+def test_prospect_form(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """The first prospect in the queue, open to edit."""
+
+    async def open_form(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_form)
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [("n", "note"), ("t", "target"), ("i", "import"), ("a", "new prospect")],
+    ids=lambda value: value.replace(" ", "-"),
+)
+def test_small_dialog(snap_compare, tmp_path: Path, key: str, name: str) -> None:
+    async def open_dialog(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_dialog)

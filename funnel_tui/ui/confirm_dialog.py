@@ -12,12 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 
-class ConfirmDialog(AnswersOnce, ModalScreen[bool]):
+class ConfirmDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     """Returns True for yes (`y`, or enter unless `enter_says_yes` is off for a question
     that cannot be taken back), False for no (`n` or escape).
 

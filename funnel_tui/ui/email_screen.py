@@ -33,6 +33,7 @@ from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.key_hold import KeyHold
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
 DIGIT_KEYS = "123456789"
@@ -74,7 +75,7 @@ def writing_point(lines: Sequence[str]) -> tuple[int, int]:
     return (len(lines) - 1, len(lines[-1]))  # a greeting alone: after it
 
 
-class EmailScreen(AnswersOnce, DiscardGuard, ModalScreen[SentEmail | None]):
+class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEmail | None]):
     """Returns what was sent once it is recorded; None when the rep cancels. A failed send
     keeps the screen, the text and the reason."""
 

@@ -15,6 +15,7 @@ from textual.widgets import Label, Static
 from funnel_tui.domain import LOST_REASON_KEYS, OUTCOME_SPECS, Outcome, Question
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import key_names
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 
 def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
@@ -24,7 +25,7 @@ def _section(table: Table, title: str, rows: Iterable[tuple[str, str]]) -> None:
     table.add_row("", "")
 
 
-class HelpScreen(AnswersOnce, ModalScreen[None]):
+class HelpScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
     """All keys of the main screen, the queue and the outcome dialog."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]

@@ -22,6 +22,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.flag import Flag
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
 Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
@@ -36,7 +37,7 @@ HINT_WHILE_IMPORTING = (
 )
 
 
-class ImportDialog(AnswersOnce, ModalScreen[bool]):
+class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     """Returns True when prospects were written, so the queue is read again."""
 
     # enter imports from any field: the path's, or the flag's, which only space ticks.

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from funnel_tui.scripts import CallScript
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # A digit picks the method at that place in the list: the five built-ins and a few more.
 DIGIT_KEYS = "123456789"
@@ -34,7 +35,7 @@ def method_letters(methods: list[CallScript]) -> dict[str, str]:
     return letters
 
 
-class MethodPicker(AnswersOnce, ModalScreen[str | None]):
+class MethodPicker(AnswersOnce, StyledAsMounted, ModalScreen[str | None]):
     """The known methods (built-in and added), each with when it fits; the one that
     usually fits this prospect is marked. Enter, a digit or the method's letter picks,
     escape cancels."""

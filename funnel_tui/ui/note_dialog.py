@@ -16,11 +16,12 @@ from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 NoteSaver = Callable[[str], Awaitable[None]]
 
 
-class NoteDialog(AnswersOnce, DiscardGuard, ModalScreen[bool]):
+class NoteDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[bool]):
     """One line of note; enter saves, escape cancels (asking first when a note is typed).
     Returns True once the note is saved; a failed save keeps the dialog open with the note
     and the reason."""

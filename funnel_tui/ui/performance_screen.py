@@ -23,6 +23,7 @@ from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.burnup_chart import BurnUpChart
 from funnel_tui.ui.funnel_bars import FunnelBars
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 WAITING_FOR_THE_DATABASE = "The team database is out of reach: the figures follow once it is back."
 
@@ -45,7 +46,7 @@ def funnel_steps(pace: Pace) -> tuple[tuple[str, int], ...]:
     )
 
 
-class PerformanceScreen(AnswersOnce, ModalScreen[None]):
+class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
     """The same table as `funnel report`, so the app and the command agree, under the
     burn-up chart and the funnel, with the pipeline by stage and by expected close.
 

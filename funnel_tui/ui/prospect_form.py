@@ -29,6 +29,7 @@ from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -68,7 +69,7 @@ def _greeting_hint(name: str) -> str:
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
 
 
-class ProspectForm(AnswersOnce, DiscardGuard, ModalScreen[int | None]):
+class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int | None]):
     """Returns the saved prospect's id, or None when cancelled."""
 
     # The name field has focus the moment the form is up, so the keys typed while it

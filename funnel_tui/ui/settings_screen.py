@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -22,11 +23,18 @@ from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_u
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
 
 SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
+
+
+def _label(key: str, changed: bool) -> Content:
+    """A setting's name, and under it `changed` when it differs from the default."""
+    name = (SETTING_WORDS[key].name, "bold")
+    return Content.assemble(name, ("\nchanged", "$accent")) if changed else Content.assemble(name)
 
 
 class FieldError(Static):
@@ -39,7 +47,7 @@ class FieldError(Static):
             self.scroll_visible(animate=False)
 
 
-class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
+class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[bool]):
     """Returns True when settings were saved."""
 
     CLOSED_UNSAVED = False
@@ -90,24 +98,28 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
             # Not a tab stop: tab goes from field to field (the focused one scrolls into view).
             with VerticalScroll(id="settings-fields", can_focus=False):
                 for key in KEYS:
-                    words = SETTING_WORDS[key]
+                    text = setting_text(self.settings, key)
+                    changed, help_text = self._default_said(key, text)
                     with Horizontal(classes="form-row"):
-                        with Vertical(classes="settings-label"):
-                            yield Label(words.name, classes="setting-name")
-                            yield Label(
-                                "changed", id=f"setting-changed-{key}", classes="setting-changed"
-                            )
+                        yield Static(
+                            _label(key, changed),
+                            id=f"setting-label-{key}",
+                            classes="settings-label",
+                        )
                         with Vertical(classes="form-input"):
                             # Focused, a field carries on from the end of its text:
                             # select-all there let the next key replace the whole setting.
                             yield Input(
-                                setting_text(self.settings, key),
-                                placeholder=f"e.g. {words.example}",
+                                text,
+                                placeholder=f"e.g. {SETTING_WORDS[key].example}",
                                 id=f"setting-{key}",
                                 select_on_focus=False,
                             )
                             yield Static(
-                                id=f"setting-help-{key}", classes="setting-help", markup=False
+                                help_text,
+                                id=f"setting-help-{key}",
+                                classes="setting-help",
+                                markup=False,
                             )
                             yield FieldError(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
@@ -115,28 +127,25 @@ class SettingsScreen(AnswersOnce, DiscardGuard, ModalScreen[bool]):
                 "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
             )
 
-    def on_mount(self) -> None:
-        for key in KEYS:
-            self._show_default(key)
-            # An error line takes room only while it has something to say.
-            self.query_one(f"#setting-error-{key}").display = False
+    def _default_said(self, key: str, text: str) -> tuple[bool, str]:
+        """Whether a setting's text differs from the default, and the line under its
+        field: what it does, an example, and the default when it differs."""
+        words = SETTING_WORDS[key]
+        try:
+            changed = parse_setting(key, text) != getattr(DEFAULTS, key)
+        except SettingError:
+            changed = True
+        said = f"{words.explains} · e.g. {words.example}"
+        if changed:
+            said += f" · default: {setting_text(DEFAULTS, key) or 'empty'}"
+        if self.own_keys:
+            said += " · yours (config file)" if key in self.own_keys else " · the team's"
+        return changed, said
 
     def _show_default(self, key: str) -> None:
         """Mark a setting whose value differs from the default, and say the default."""
-        words = SETTING_WORDS[key]
-        default = setting_text(DEFAULTS, key)
-        try:
-            changed = parse_setting(key, self.query_one(f"#setting-{key}", Input).value) != (
-                getattr(DEFAULTS, key)
-            )
-        except SettingError:
-            changed = True
-        self.query_one(f"#setting-changed-{key}").display = changed
-        said = f"{words.explains} · e.g. {words.example}"
-        if changed:
-            said += f" · default: {default or 'empty'}"
-        if self.own_keys:
-            said += " · yours (config file)" if key in self.own_keys else " · the team's"
+        changed, said = self._default_said(key, self.query_one(f"#setting-{key}", Input).value)
+        self.query_one(f"#setting-label-{key}", Static).update(_label(key, changed))
         self.query_one(f"#setting-help-{key}", Static).update(said)
 
     def has_changes(self) -> bool:

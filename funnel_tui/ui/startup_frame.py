@@ -3,11 +3,12 @@ frame Textual would throw away."""
 
 from __future__ import annotations
 
-from textual import events
 from textual.screen import Screen
 
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
-class PaintedAfterStartup(Screen[None]):
+
+class PaintedAfterStartup(StyledAsMounted, Screen[None]):
     """Styles its widgets once and paints its first frame once Textual's start-up is over.
 
     Textual composes and mounts an app with screen updates held (its start-up batch).
@@ -18,19 +19,10 @@ class PaintedAfterStartup(Screen[None]):
     first layout) but leaves the painting to the first frame after the batch, which is
     the one the rep sees. Screens pushed later paint as Textual does.
 
-    Textual also styles each widget as it is mounted, then sends the new screen
-    `ScreenResume`, which styles the whole screen again. Nothing has changed in between
-    (a class or a focus that changes restyles what it touches), so the first resume
-    leaves the styles as they are. Later resumes (a dialog closed) are Textual's own.
+    It is styled once as it is mounted (`StyledAsMounted`).
     """
 
     _painted_once = False
-    _resumed_once = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if not self._resumed_once:
-            self._resumed_once = True
-            event.refresh_styles = False
 
     def _compositor_refresh(self) -> None:
         if not self._painted_once and self.app._batch_count:

@@ -23,6 +23,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -67,7 +68,7 @@ def check_calls_per_day(calls_per_day: str) -> int | None:
     )
 
 
-class TargetDialog(AnswersOnce, DiscardGuard, ModalScreen[str | None]):
+class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str | None]):
     """Amount, period and daily call goal; enter saves, escape cancels.
 
     Each field's problem shows once, under it, and follows what is typed there."""

@@ -26,6 +26,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 from funnel_tui.ui.timeline_entries import entry_line, open_task_line
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ LOAD_MORE_WITHIN = 5
 TASK_PREFIX = "task-"
 
 
-class TimelineScreen(AnswersOnce, Screen[bool]):
+class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     """Returns True when a task was changed, so the queue and the card are read again."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches the list,

@@ -19,6 +19,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import moment_label
 from funnel_tui.ui.key_hold import KeyHold
+from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -35,7 +36,7 @@ def describe_call(call: LastCall, *, currency: str, now: datetime) -> Text:
     return Text(" · ".join(parts), style="bold")
 
 
-class UndoConfirm(AnswersOnce, ModalScreen[bool]):
+class UndoConfirm(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     """Returns True when the rep confirms the undo. Only `y` confirms: a held `u` or an
     enter typed ahead lands here and undoes nothing."""
 

@@ -1,0 +1,34 @@
+"""A screen styled once as it opens: not a second time when Textual first shows it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    _Base = Screen
+else:
+    _Base = object
+
+
+class StyledAsMounted(_Base):
+    """A screen mixin: the first `ScreenResume` leaves the styles as they are.
+
+    Textual styles each widget as it is mounted, then sends the new screen `ScreenResume`,
+    which styles every widget of the screen again. Nothing has changed in between: a
+    class, focus or `disabled` that changes restyles what it touches at once, and a
+    widget's own CSS is scoped to it and what it holds, so it is read before any widget
+    it can style is mounted. For a dialog of a few hundred widgets (Settings, the
+    prospect form) the second pass was a fifth of its opening. Later resumes (a dialog
+    above it closed) are Textual's own.
+    """
+
+    _resumed_once = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed_once:
+            self._resumed_once = True
+            event.refresh_styles = False
