@@ -553,3 +553,26 @@ def test_a_pipe_as_the_database_is_refused_not_waited_on(
     result = shell(*command, "--db", pipe)
     assert result.returncode == 1
     assert f"{pipe} is a pipe, not a database file" in one_line_error(result.stderr)
+
+
+def test_a_book_another_program_holds_exclusively_is_busy_after_a_writers_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opening reads the file's header through a read-only connection first: it waits for
+    # a lock as long as a write does (BUSY_TIMEOUT_S), not Python's own 5 seconds.
+    path = tmp_path / "book.db"
+    open_storage(path).close()
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        started = datetime.now(UTC)
+        with pytest.raises(storage.StorageError, match="is busy"):
+            open_storage(path)
+        waited = (datetime.now(UTC) - started).total_seconds()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert waited < 3, f"waited {waited:.1f} s; a writer waits 0.2 s"
+    open_storage(path).close()

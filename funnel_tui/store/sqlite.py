@@ -138,13 +138,15 @@ def _journal_beside(path: Path) -> bool:
     return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
 
 
-def _read_only_connection(path: Path) -> sqlite3.Connection:
+def _read_only_connection(path: Path, journal_beside: bool) -> sqlite3.Connection:
+    """A connection that cannot change the file; it waits for a lock as long as a writer
+    does (`BUSY_TIMEOUT_S`)."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if not _journal_beside(path):
+    if not journal_beside:
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True)
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
 
 
 # SQLite's file header: the application id is the big-endian integer at offset 68.
@@ -162,7 +164,7 @@ def _header_marker(header: bytes) -> int | None:
 def _raw_table_names(path: Path) -> set[str]:
     """The table names in a file whose schema does not parse: writable_schema makes SQLite
     skip the entries it cannot read instead of refusing the whole file."""
-    conn = _read_only_connection(path)
+    conn = _read_only_connection(path, _journal_beside(path))
     try:
         conn.execute("PRAGMA writable_schema = ON")
         conn.text_factory = bytes
@@ -214,8 +216,9 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
     damage = None
     tables: set[str] = set()
+    journal_beside = _journal_beside(path)
     try:
-        conn = _read_only_connection(path)
+        conn = _read_only_connection(path, journal_beside)
         try:
             # Both live in the file's header: reading them parses no schema.
             (marker,) = conn.execute("PRAGMA application_id").fetchone()
@@ -225,7 +228,7 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
             # parses a schema once per connection, and a book's takes 5 ms. Not with a
             # journal beside it, though: closing a read-write connection found damage
             # through would copy the -wal into the file (a checkpoint) and delete it.
-            schema_read = marker != APPLICATION_ID or _journal_beside(path)
+            schema_read = marker != APPLICATION_ID or journal_beside
             if schema_read:
                 tables, damage = _read_schema(conn)
         finally:
@@ -314,7 +317,12 @@ def _backup(path: Path, target: Path) -> None:
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.
     # With a -wal beside the file it reads read-only: closing a read-write connection
     # would copy the -wal into the file, which a damaged book must keep as it is.
-    source = _read_only_connection(path) if _journal_beside(path) else sqlite3.connect(path)
+    journal_beside = _journal_beside(path)
+    source = (
+        _read_only_connection(path, journal_beside)
+        if journal_beside
+        else sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    )
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)
