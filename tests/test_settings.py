@@ -484,6 +484,33 @@ async def test_the_settings_screen_styles_each_widget_once_as_it_opens(
     assert styled["FieldError"] == len(KEYS)
 
 
+async def test_typing_that_changes_no_line_of_settings_updates_none(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Static.update lays the whole screen out again, changed or not: each key typed
+    # updated a setting's name, help, error and the status, a layout of 29 rows each.
+    updated: list[str | None] = []
+    update = Static.update
+
+    def counted(static: Static, *args: Any, **kwargs: Any) -> None:
+        updated.append(static.id)
+        update(static, *args, **kwargs)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "tab", "x")
+        await settle(pilot)
+        monkeypatch.setattr(Static, "update", counted)
+        await pilot.press(*"yz")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, SettingsScreen)
+        name = screen.query_one("#setting-rep_name", Input).value
+        label = shown_text(screen.query_one("#setting-label-rep_name", Static))
+    assert name.endswith("xyz") and label.splitlines()[1:] == ["changed"]
+    assert updated == []
+
+
 async def test_the_settings_screen_checks_as_typed_and_marks_changed_settings(
     demo_app: FunnelApp,
 ) -> None:

@@ -28,6 +28,7 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import to_fix
+from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -269,9 +270,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for field in self.refused - errors.keys():
-            self.query_one(f"#error-{field}", Static).update("")
+            update_if_changed(self.query_one(f"#error-{field}", Static), "")
         for field, reason in errors.items():
-            self.query_one(f"#error-{field}", Static).update(Text(reason, "red"))
+            update_if_changed(self.query_one(f"#error-{field}", Static), Text(reason, "red"))
         self.refused = set(errors)
         self._status(to_fix(len(errors), "field") if errors else "", "red")
         self._show_phone_warning()
@@ -286,7 +287,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         saved, with a word under it; a refusal there takes its place."""
         if "phone" not in self.refused:
             warning = self._phone_warning()
-            self.query_one("#error-phone", Static).update(Text(warning or "", "yellow"))
+            update_if_changed(self.query_one("#error-phone", Static), Text(warning or "", "yellow"))
 
     @on(Input.Changed, "#field-phone")
     def _phone_changed(self) -> None:
@@ -385,7 +386,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self.app.push_screen(ConfirmDialog(question, yes="clear it and save"), answered)
 
     def _status(self, message: str, style: str) -> None:
-        self.query_one("#form-status", Static).update(Text(message, style))
+        update_if_changed(self.query_one("#form-status", Static), Text(message, style))
 
     @work(exclusive=True, group="save-prospect")
     async def _write(self, row: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import to_fix
+from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -145,8 +146,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
     def _show_default(self, key: str) -> None:
         """Mark a setting whose value differs from the default, and say the default."""
         changed, said = self._default_said(key, self.query_one(f"#setting-{key}", Input).value)
-        self.query_one(f"#setting-label-{key}", Static).update(_label(key, changed))
-        self.query_one(f"#setting-help-{key}", Static).update(said)
+        update_if_changed(self.query_one(f"#setting-label-{key}", Static), _label(key, changed))
+        update_if_changed(self.query_one(f"#setting-help-{key}", Static), said)
 
     def has_changes(self) -> bool:
         return any(
@@ -163,7 +164,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
         except SettingError as problem:
             self._refuse(key, problem)
             return None
-        error.update("")
+        update_if_changed(error, "")
         error.display = False
         self.refused.discard(key)
         return text
@@ -172,7 +173,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
         said = [to_fix(len(self.refused), "setting")] if self.refused else []
         if self._dropped_keys.said:
             said.append(KEYS_NOT_APPLIED)
-        self.query_one("#settings-status", Static).update(Text(" · ".join(said), "red"))
+        update_if_changed(self.query_one("#settings-status", Static), Text(" · ".join(said), "red"))
 
     def _drop_held_keys(self) -> None:
         """Nothing was saved: the keys typed after enter were meant for the screen below,
@@ -242,7 +243,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
 
     def _refuse(self, key: str, problem: SettingError | str) -> None:
         error = self.query_one(f"#setting-error-{key}", Static)
-        error.update(Text(str(problem), "red"))
+        update_if_changed(error, Text(str(problem), "red"))
         error.display = True
         self.refused.add(key)
 
