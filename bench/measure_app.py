@@ -6,7 +6,7 @@ import asyncio
 import gc
 import math
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +128,8 @@ async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sa
             "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
             "log_ui": await _log_outcome(session, book, runs),
             "pace_screen": await _open_pace_screen(session, runs),
+            "settings_screen": await _open_settings(session, runs),
+            "edit_form": await _open_edit_form(session, runs),
         }
 
 
@@ -195,18 +197,49 @@ async def _open_pace_screen(session: Session, runs: int) -> Sample:
         screen = session.app.screen
         return isinstance(screen, PerformanceScreen) and screen.pace is not None
 
+    return await _open_screen(session, runs, "p", filled)
+
+
+async def _open_settings(session: Session, runs: int) -> Sample:
+    """`s`, to the frame that shows Settings with its first field focused."""
+    from funnel_tui.ui.settings_screen import SettingsScreen
+
+    def shown() -> bool:
+        screen = session.app.screen
+        return isinstance(screen, SettingsScreen) and screen.focused is not None
+
+    return await _open_screen(session, runs, "s", shown)
+
+
+async def _open_edit_form(session: Session, runs: int) -> Sample:
+    """`e`, to the frame that shows the head of the queue in the prospect form."""
+    from funnel_tui.ui.prospect_form import ProspectForm
+
+    def shown() -> bool:
+        screen = session.app.screen
+        return isinstance(screen, ProspectForm) and screen.focused is not None
+
+    return await _open_screen(session, runs, "e", shown)
+
+
+async def _open_screen(session: Session, runs: int, key: str, shown: Callable[[], bool]) -> Sample:
+    """`key`, to the first frame painted once `shown()` holds; then `escape` back to the
+    queue (`y` if the screen asks whether to discard)."""
     samples = []
     # One opening first, unmeasured: it imports the screen's modules, once per session.
     for run in range(runs + 1):
-        painted = session.frames.painted_when(filled)
+        painted = session.frames.painted_when(shown)
         pressed_at = perf_counter()
-        press_at_once(session.app, "p")
+        press_at_once(session.app, key)
         opened = await painted - pressed_at
         if run:
             samples.append(opened)
         await session.settle()
         await session.pilot.press("escape")
         await session.settle()
+        if not isinstance(session.app.screen, MainScreen):
+            await session.pilot.press("y")
+            await session.settle()
     return Sample(tuple(samples))
 
 

@@ -121,6 +121,8 @@ TIMINGS = (
     ("pace_month", "Pace screen: load_pace, month, by method/source", 200),
     ("pace_year", "Report: load_pace, a year of calls", 200),
     ("pace_screen", "Pace screen: p to the frame with its charts", 150),
+    ("settings_screen", "Settings: s to the frame that shows them", None),
+    ("edit_form", "Edit prospect: e to the frame that shows the form", None),
     ("imports", "Import {n} CSV rows (HubSpot export)", None),
 )
 # Ratios of two figures of the same run: name, the two samples, what and the target.
