@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,17 @@ def todays_first_prospect(app: FunnelApp) -> int:
     return queue_ids(db, now=FROZEN_NOW, closed_zones=closed)[0]
 
 
+def pressing(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    """What to do before the snapshot: let the app settle, press `keys`, settle again."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
 def size_id(size: tuple[int, int]) -> str:
     return f"{size[0]}x{size[1]}"
 
@@ -53,85 +65,46 @@ def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> Non
 def test_outcome_dialog_asking_for_a_date(
     snap_compare, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    async def open_dialog(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("l", "c", *"fri 2pm")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_dialog)
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=size, run_before=pressing("l", "c", *"fri 2pm")
+    )
 
 
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
 def test_pace_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    async def open_pace(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_pace)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=pressing("p"))
 
 
 def test_pace_screen_charts(snap_compare, tmp_path: Path) -> None:
     """The burn-up and the funnel side by side above the figures, as in screenshots/pace.svg."""
-
-    async def open_pace(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_pace)
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pressing("p"))
 
 
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
 def test_timeline_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    async def open_timeline(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_timeline)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=pressing("h"))
 
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
-    async def open_help(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_help)
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, run_before=pressing("question_mark")
+    )
 
 
 def test_method_picker(snap_compare, tmp_path: Path) -> None:
-    async def open_picker(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_picker)
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pressing("m"))
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=size_id)
 def test_email_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     """An email after a voicemail, filled in for the first prospect in the queue."""
-
-    async def compose(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("E", "1")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=compose)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=pressing("E", "1"))
 
 
 def test_email_template_picker(snap_compare, tmp_path: Path) -> None:
     """The templates for the first prospect in the queue: those it does not fit greyed,
     each with why."""
-
-    async def pick(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("E")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pick)
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pressing("E"))
 
 
 def test_light_theme(snap_compare, tmp_path: Path) -> None:
@@ -151,12 +124,7 @@ def test_script_pane_for_each_method(snap_compare, tmp_path: Path, method: str) 
     first = todays_first_prospect(app)
     app.storage.db.execute("UPDATE prospects SET method = ? WHERE id = ?", [method, first])
 
-    async def one_step_in(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=one_step_in)
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("right_square_bracket"))
 
 
 def test_main_screen_of_a_team_rep(snap_compare, tmp_path: Path) -> None:
@@ -192,25 +160,17 @@ def test_main_screen_of_a_team_rep(snap_compare, tmp_path: Path) -> None:
 def test_settings_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     """Every setting with what it does; one typed that differs from the default, and one
     refused, with its reason under it."""
-
-    async def open_settings(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("s", "ctrl+u", *"EUR", "tab", "tab", "ctrl+u", *"maybe")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_settings)
+    assert snap_compare(
+        make_app(tmp_path),
+        terminal_size=size,
+        run_before=pressing("s", "ctrl+u", *"EUR", "tab", "tab", "ctrl+u", *"maybe"),
+    )
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=size_id)
 def test_prospect_form(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     """The first prospect in the queue, open to edit."""
-
-    async def open_form(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=open_form)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=pressing("e"))
 
 
 @pytest.mark.parametrize(
@@ -219,9 +179,4 @@ def test_prospect_form(snap_compare, tmp_path: Path, size: tuple[int, int]) -> N
     ids=lambda value: value.replace(" ", "-"),
 )
 def test_small_dialog(snap_compare, tmp_path: Path, key: str, name: str) -> None:
-    async def open_dialog(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press(key)
-        await settle(pilot)
-
-    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=open_dialog)
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=pressing(key))
