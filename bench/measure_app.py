@@ -25,6 +25,7 @@ from harness import (
 )
 from measure_core import DUE_CALL_TASKS
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from funnel_tui.store.sqlite import open_storage
@@ -32,6 +33,8 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.prospect_form import ProspectForm
+from funnel_tui.ui.settings_screen import SettingsScreen
 
 MOVE_ROWS = 1000
 IDLE_AFTER_WRITE_S = 1.5
@@ -128,8 +131,8 @@ async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sa
             "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
             "log_ui": await _log_outcome(session, book, runs),
             "pace_screen": await _open_pace_screen(session, runs),
-            "settings_screen": await _open_settings(session, runs),
-            "edit_form": await _open_edit_form(session, runs),
+            "settings_screen": await _open_dialog(session, runs, "s", SettingsScreen),
+            "edit_form": await _open_dialog(session, runs, "e", ProspectForm),
         }
 
 
@@ -200,26 +203,15 @@ async def _open_pace_screen(session: Session, runs: int) -> Sample:
     return await _open_screen(session, runs, "p", filled)
 
 
-async def _open_settings(session: Session, runs: int) -> Sample:
-    """`s`, to the frame that shows Settings with its first field focused."""
-    from funnel_tui.ui.settings_screen import SettingsScreen
+async def _open_dialog(session: Session, runs: int, key: str, dialog: type[Screen]) -> Sample:
+    """`key`, to the frame that shows `dialog` with a field of it focused: `s` Settings,
+    `e` the head of the queue in the prospect form."""
 
     def shown() -> bool:
         screen = session.app.screen
-        return isinstance(screen, SettingsScreen) and screen.focused is not None
+        return isinstance(screen, dialog) and screen.focused is not None
 
-    return await _open_screen(session, runs, "s", shown)
-
-
-async def _open_edit_form(session: Session, runs: int) -> Sample:
-    """`e`, to the frame that shows the head of the queue in the prospect form."""
-    from funnel_tui.ui.prospect_form import ProspectForm
-
-    def shown() -> bool:
-        screen = session.app.screen
-        return isinstance(screen, ProspectForm) and screen.focused is not None
-
-    return await _open_screen(session, runs, "e", shown)
+    return await _open_screen(session, runs, key, shown)
 
 
 async def _open_screen(session: Session, runs: int, key: str, shown: Callable[[], bool]) -> Sample:
