@@ -1001,10 +1001,10 @@ def median_open_value(db: sqlite_utils.Database) -> int:
 
 
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
-# last one is not before it).
+# last one is not before it: lead_marks_meetings holds them in its order).
 def _meeting_leads_sql(dialect: Dialect) -> str:
     return f"""
-SELECT count(*) FROM lead_marks m {indexed_by("lead_marks_grouped", dialect)}
+SELECT count(*) FROM lead_marks m {indexed_by("lead_marks_meetings", dialect)}
 WHERE {met_in_window_sql(dialect)}
 """
 

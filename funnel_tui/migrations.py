@@ -23,6 +23,7 @@ from funnel_tui import (
     schema_v11,
     schema_v16,
     schema_v18,
+    schema_v20,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -677,6 +678,12 @@ def _v19(conn: sqlite3.Connection) -> None:
     day in deals_closed, and has no funnel_utc."""
 
 
+def _v20(conn: sqlite3.Connection) -> None:
+    """lead_marks' last meetings indexed by their moment (lead_marks_meetings), as a
+    team's book has them since its v15."""
+    conn.execute(schema_v20.MEETINGS_INDEX)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -697,6 +704,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v17,
     _v18,
     _v19,
+    _v20,
 )
 
 
