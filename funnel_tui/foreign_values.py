@@ -378,6 +378,13 @@ def stored_form_sql(moment: str) -> str:
     )
 
 
+def other_form_sql(moment: str) -> str:
+    """SQL true for a moment text not in the form funnel stores, as far as one GLOB tells
+    (an index of the calls so written holds them alone: none in a book only funnel
+    writes)."""
+    return f"{moment} NOT GLOB '{_STORED_GLOB}'"
+
+
 def in_funnels_form_sql(moment: str) -> str:
     """SQL true for a moment written in exactly the form funnel stores, a valid one (a
     real date from 1900 to 2999, a real time of day): what `stored_moment_sql` gives back

@@ -23,15 +23,12 @@ from funnel_tui.domain import (
     PIPELINE_STAGES,
     DealKind,
     LostReason,
-    Outcome,
     sql_list,
 )
 from funnel_tui.figure_sql import (
-    CONNECTS,
     call_day_count,
     call_started_sql,
     calls_in_window_sql,
-    calls_of_window_sql,
     good_deal_sql,
     indexed_by,
     lead_flags_sql,
@@ -40,6 +37,7 @@ from funnel_tui.figure_sql import (
     source_sql,
 )
 from funnel_tui.foreign_values import (
+    other_form_sql,
     stored_moment_sql,
     wrong_value_sql,
 )
@@ -334,33 +332,92 @@ def _totals_sql(columns: Iterable[str], counted: _Counted) -> str:
     )
 
 
-def _edge_calls_sql(columns: Iterable[str], counted: _Counted, dialect: Dialect) -> str:
+def _edge_calls_sql(
+    columns: Iterable[str],
+    counted: _Counted,
+    dialect: Dialect,
+    *,
+    outside: bool = False,
+    in_total: bool = False,
+) -> str:
     """The calls of the partial UTC days at the window's two edges, counted as call_days
-    does, by method and source."""
-    sums = ", ".join(f"sum({call_day_count(column, dialect)}) AS {column}" for column in columns)
+    does: those in the window, or with `outside` those of an edge day counted whole
+    (call_days) that are not. By method and source, or with `in_total` (the plan's and the
+    gauge's counts) in total."""
+    if dialect is Dialect.POSTGRESQL:
+        calls, where = _ranges_of_calls(_OUTSIDE_RANGES if outside else _EDGE_RANGES, counted), ""
+    else:
+        calls = "calls c"
+        where = f"WHERE {_outside_sql() if outside else _edges_sql()}{counted.edge_whose}"
+    counts = [call_day_count(column, dialect) for column in columns]
+    if in_total:
+        sums = ", ".join(
+            f"coalesce(sum({count}), 0) AS {column}"
+            for column, count in zip(columns, counts, strict=True)
+        )
+        by_rep = counted.edge_group.removesuffix(", ")
+        return f"""
+SELECT {counted.edge_key}{sums}
+FROM {calls} JOIN prospects p ON p.id = c.prospect_id
+{where}
+{f"GROUP BY {by_rep}" if by_rep else ""}
+"""
+    sums = ", ".join(
+        f"sum({count}) AS {column}" for column, count in zip(columns, counts, strict=True)
+    )
     method, source = method_sql(dialect), source_sql(dialect)
     return f"""
 SELECT {counted.edge_key}{method} AS method, {source} AS source, {sums}
-FROM calls c JOIN prospects p ON p.id = c.prospect_id
-WHERE {_edges_sql(dialect)}{counted.edge_whose}
+FROM {calls} JOIN prospects p ON p.id = c.prospect_id
+{where}
 GROUP BY {counted.edge_group}{method}, {source}
 """
 
 
-def _edges_sql(dialect: Dialect) -> str:
-    """The calls of the window in its partial first and last UTC days. On PostgreSQL, two
-    ranges of an index of the calls' moments in the stored form (call_started_sql), each
-    cut to the window (:first_edge_end, :last_edge_start); in a SQLite file, the days'
-    calls by their text, each one's moment compared with the window."""
-    if dialect is Dialect.POSTGRESQL:
-        started = call_started_sql(dialect)
-        return (
-            f"({started} >= :start AND {started} < :first_edge_end"
-            f" OR {started} >= :last_edge_start AND {started} < :end)"
-        )
+# On PostgreSQL, the calls of the window in its partial first and last UTC days are two
+# ranges of an index of the calls' moments in the stored form (call_started_sql), each cut
+# to the window; those of an edge day counted whole outside the window, the day's part
+# before the window's start and after its end (by which call_days counts a day). Empty
+# ranges for an edge read the other way.
+_EDGE_RANGES = (("start", "first_edge_end"), ("last_edge_start", "end"))
+_OUTSIDE_RANGES = (("first_out_from", "first_out_to"), ("last_out_from", "last_out_to"))
+
+
+def _ranges_of_calls(ranges: Iterable[tuple[str, str]], counted: _Counted) -> str:
+    """The calls (`c`) in the ranges, disjoint, each read as a range of the index on its
+    own: joined by OR, the planner may read every call of a rep and test each."""
+    started = call_started_sql(Dialect.POSTGRESQL)
+    branches = " UNION ALL ".join(
+        f"SELECT * FROM calls c WHERE {started} >= :{low} AND {started} < :{high}"
+        f"{counted.edge_whose}"
+        for low, high in ranges
+    )
+    return f"({branches}) AS c"
+
+
+def _edges_sql() -> str:
+    """The calls of the window in its partial first and last UTC days, in a SQLite file:
+    the days' calls by their text, each one's moment compared with the window."""
     return f"""(c.started_at >= :start_day AND c.started_at < :first_day
        OR c.started_at >= :after_last_day AND c.started_at < :after_end_day)
-   AND {calls_in_window_sql(dialect)}"""
+   AND {calls_in_window_sql(Dialect.SQLITE)}"""
+
+
+def _outside_sql() -> str:
+    """The calls of an edge day counted whole that are not in the window, in a SQLite
+    file, which counts a call on the day its text begins with (:first_other_from to
+    :first_other_to, :last_other_from to :last_other_to; empty ranges for an edge read as
+    its calls in the window). The calls in funnel's form, whose text sorts as their
+    moment, are a range of calls_started from the day's text to the window's start
+    (:first_out_to) and from its end (:last_out_from) to the next day's text: a date alone
+    or with a space sorts before its day's midnight in funnel's form. Those in another
+    form are read from calls_other_forms by their day. Each is compared with the window."""
+    other = other_form_sql("c.started_at")
+    return f"""(c.started_at >= :first_other_from AND c.started_at < :first_out_to
+       OR c.started_at >= :last_out_from AND c.started_at < :last_other_to
+       OR {other} AND c.started_at >= :first_other_from AND c.started_at < :first_other_to
+       OR {other} AND c.started_at >= :last_other_from AND c.started_at < :last_other_to)
+   AND NOT {calls_in_window_sql(Dialect.SQLITE)}"""
 
 
 @dataclass(frozen=True)
@@ -371,8 +428,10 @@ class CountQueries:
     by_row: str
     totals: str
     edges: Variants
+    outside: Variants
     rate_totals: str
     rate_edges: Variants
+    rate_outside: Variants
 
 
 @dataclass(frozen=True)
@@ -382,8 +441,10 @@ class RepCountQueries:
     by_row: RepStatement
     totals: RepStatement
     edges: RepStatement
+    outside: RepStatement
     rate_totals: RepStatement
     rate_edges: RepStatement
+    rate_outside: RepStatement
 
 
 def _of_reps(build: Callable[[_Counted, Dialect], str]) -> RepStatement:
@@ -394,15 +455,29 @@ BOOK_COUNTS = CountQueries(
     _by_row_sql(_BOOK),
     _totals_sql(_COUNT_COLUMNS, _BOOK),
     per_dialect(lambda dialect: _edge_calls_sql(_COUNT_COLUMNS, _BOOK, dialect)),
+    per_dialect(lambda dialect: _edge_calls_sql(_COUNT_COLUMNS, _BOOK, dialect, outside=True)),
     _totals_sql(_ROW_COUNTS, _BOOK),
-    per_dialect(lambda dialect: _edge_calls_sql(_ROW_COUNTS, _BOOK, dialect)),
+    per_dialect(lambda dialect: _edge_calls_sql(_ROW_COUNTS, _BOOK, dialect, in_total=True)),
+    per_dialect(
+        lambda dialect: _edge_calls_sql(_ROW_COUNTS, _BOOK, dialect, outside=True, in_total=True)
+    ),
 )
 REP_COUNTS = RepCountQueries(
     _of_reps(lambda counted, _: _by_row_sql(counted)),
     _of_reps(lambda counted, _: _totals_sql(_COUNT_COLUMNS, counted)),
     _of_reps(lambda counted, dialect: _edge_calls_sql(_COUNT_COLUMNS, counted, dialect)),
+    _of_reps(
+        lambda counted, dialect: _edge_calls_sql(_COUNT_COLUMNS, counted, dialect, outside=True)
+    ),
     _of_reps(lambda counted, _: _totals_sql(_ROW_COUNTS, counted)),
-    _of_reps(lambda counted, dialect: _edge_calls_sql(_ROW_COUNTS, counted, dialect)),
+    _of_reps(
+        lambda counted, dialect: _edge_calls_sql(_ROW_COUNTS, counted, dialect, in_total=True)
+    ),
+    _of_reps(
+        lambda counted, dialect: _edge_calls_sql(
+            _ROW_COUNTS, counted, dialect, outside=True, in_total=True
+        )
+    ),
 )
 CALL_DAYS_BY_ROW_SQL = BOOK_COUNTS.by_row
 CALL_DAYS_TOTALS_SQL = BOOK_COUNTS.totals
@@ -454,40 +529,96 @@ def call_counts(
 ) -> CallCounts:
     """call_days for the UTC days wholly inside the window, the calls themselves for the
     partial days at its edges; `rep`'s own calls alone (rep_call_days and theirs at the
-    edges), read from `rows` when given. `by_row=False` (the plan) counts only calls,
-    connects and meetings, and only in total."""
+    edges), read from `rows` when given. `by_row=False` (the plan, the gauge) counts only
+    calls, connects and meetings, and only in total.
+
+    A partial day whose part in the window is the longer (the window starts before noon
+    UTC, or ends after it) is counted whole from call_days, less its calls outside the
+    window: those nearer the window's local midnight, when a rep calls least. So a day's
+    window (the gauge's today) reads a few of its calls, not all of them, in any zone."""
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
     rows = rows or FigureRows(db, rep)
-    params = _count_params(window, rows.rep)
+    params = count_params(window, rows.rep)
     if rows.rep is None:
         queries = BOOK_COUNTS
         found = list(db.query(queries.by_row, params)) if by_row else []
         edges_sql = queries.edges if by_row else queries.rate_edges
         edges = list(db.query(edges_sql.for_db(db), params))
+        outside_sql = queries.outside if by_row else queries.rate_outside
+        outside = list(db.query(outside_sql.for_db(db), params)) if _reads_outside(params) else []
         totals = dict(next(db.query(queries.totals if by_row else queries.rate_totals, params)))
     else:
         found = rows.dicts(REP_COUNTS.by_row, params) if by_row else []
         edges = rows.dicts(REP_COUNTS.edges if by_row else REP_COUNTS.rate_edges, params)
+        outside = (
+            rows.dicts(REP_COUNTS.outside if by_row else REP_COUNTS.rate_outside, params)
+            if _reads_outside(params)
+            else []
+        )
         totals_of_rep = rows.dicts(REP_COUNTS.totals if by_row else REP_COUNTS.rate_totals, params)
         totals = totals_of_rep[0] if totals_of_rep else dict.fromkeys(columns, 0)
-    for edge in edges:
+    less = [{**row, **{column: -row[column] for column in columns}} for row in outside]
+    for row in (*edges, *less):
         for column in columns:
-            totals[column] += edge[column]
-    return _by_side([*found, *edges] if by_row else [], totals)
+            totals[column] += row[column]
+    return _by_side([*found, *edges, *less] if by_row else [], totals)
 
 
-def _count_params(window: Window, rep: str | None) -> dict[str, Any]:
-    """The values of the statements that count the window's calls (of `rep`'s)."""
-    first_day, after_last_day = _whole_days(window.start, window.end)
+# Empty ranges of the calls outside the window (an edge read as its calls in it).
+_NOTHING_OUTSIDE = {
+    f"{edge}_{part}_{bound}": ""
+    for edge in ("first", "last")
+    for part in ("out", "other")
+    for bound in ("from", "to")
+}
+
+
+def _utc_midnight(day: str) -> str:
+    return f"{day}T00:00:00+00:00"
+
+
+def count_params(window: Window, rep: str | None) -> dict[str, Any]:
+    """The values of the statements that count the window's calls (of `rep`'s): the days
+    call_days counts [first_day, after_last_day), the edges' calls in the window, and of
+    an edge day counted whole, its calls outside the window (_outside_sql)."""
+    start, end = window.start, window.end
+    first_day, after_last_day = _whole_days(start, end)
+    start_day, after_end_day = start[:10], _day_after_moment(end)
+    outside = dict(_NOTHING_OUTSIDE)
+    # The first day counted whole when its part in the window is the longer and the window
+    # holds the rest of it (a window within one UTC day keeps its calls in it).
+    if start_day < first_day and start[11:13] < "12" and end >= _utc_midnight(first_day):
+        outside |= {
+            "first_out_from": _utc_midnight(start_day),
+            "first_out_to": start,
+            "first_other_from": start_day,
+            "first_other_to": first_day,
+        }
+        first_day = start_day
+    last_day = after_last_day
+    if last_day < after_end_day and end[11:13] >= "12" and start <= _utc_midnight(last_day):
+        outside |= {
+            "last_out_from": end,
+            "last_out_to": _utc_midnight(after_end_day),
+            "last_other_from": last_day,
+            "last_other_to": after_end_day,
+        }
+        after_last_day = after_end_day
     return {
         **window.params,
         "first_day": first_day,
         "after_last_day": after_last_day,
         # Day strings and stored moments sort together: the edges cut to the window.
-        "first_edge_end": min(first_day, window.end),
-        "last_edge_start": max(after_last_day, window.start),
+        "first_edge_end": min(first_day, end),
+        "last_edge_start": max(after_last_day, start),
+        **outside,
         "rep": rep,
     }
+
+
+def _reads_outside(params: Mapping[str, Any]) -> bool:
+    """Whether an edge day is counted whole, so that its calls outside the window are read."""
+    return any(params[name] for name in _NOTHING_OUTSIDE)
 
 
 def calls_by_rep(
@@ -500,16 +631,19 @@ def calls_by_rep(
     the window's edges, not from every call of the window, so the calls a rep's report
     leaves out (of a deleted prospect, at a moment that does not read) are left out here
     too, and the reps' counts and None's add up to the book's."""
-    params = _count_params(window, None)
+    params = count_params(window, None)
     found: dict[str | None, dict[str, int]] = {}
-    for statement in (REP_COUNTS.totals, REP_COUNTS.edges):
+    statements = [(REP_COUNTS.totals, 1), (REP_COUNTS.edges, 1)]
+    if _reads_outside(params):
+        statements.append((REP_COUNTS.outside, -1))
+    for statement, sign in statements:
         columns, by_rep = every_rep.by_rep(statement, params)
         for rep, rep_rows in by_rep.items():
             total = found.setdefault(rep, dict.fromkeys(_COUNT_COLUMNS, 0))
             for row in rep_rows:
                 for column, value in zip(columns, row, strict=True):
                     if column in total:
-                        total[column] += value or 0
+                        total[column] += sign * (value or 0)
     book = call_counts(db, window).totals
     found[None] = {
         column: book[column] - sum(total[column] for total in found.values())
@@ -1128,18 +1262,6 @@ def load_plan(
     )
 
 
-def _today_sql(dialect: Dialect, whose: Whose) -> str:
-    return f"""
-SELECT {whose.key("c.rep")}count(*), count(*) FILTER (WHERE c.outcome IN ({CONNECTS})),
-    count(*) FILTER (WHERE c.outcome = '{Outcome.MEETING}')
-FROM calls c
-WHERE {calls_of_window_sql(dialect)} AND {whose.of("c.rep")}
-{whose.group_by("c.rep")}"""
-
-
-TODAY_SQL = RepStatement(_today_sql)
-
-
 def load_today_activity(
     db: sqlite_utils.Database,
     today: date,
@@ -1148,8 +1270,10 @@ def load_today_activity(
     rows: FigureRows | None = None,
 ) -> TodayActivity:
     """Dials, connects and `meeting` calls on the as-of date, in local time (`rep`'s own
-    in a team's book, read from `rows` when given)."""
+    in a team's book, read from `rows` when given), counted as a report counts them: the
+    day's counts kept by call_days, and the calls near the local midnights at its edges."""
     rows = rows or FigureRows(db, rep)
     window = Window.of_days(today, today, tz)
-    dials, connects, meetings = rows.first(TODAY_SQL, window.params, (0, 0, 0))
+    totals = call_counts(db, window, by_row=False, rows=rows).totals
+    dials, connects, meetings = (totals[column] for column in _ROW_COUNTS)
     return TodayActivity(dials, connects, meetings)

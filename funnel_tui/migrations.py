@@ -680,8 +680,10 @@ def _v19(conn: sqlite3.Connection) -> None:
 
 def _v20(conn: sqlite3.Connection) -> None:
     """lead_marks' last meetings indexed by their moment (lead_marks_meetings), as a
-    team's book has them since its v15."""
-    conn.execute(schema_v20.MEETINGS_INDEX)
+    team's book has them since its v15, and the calls whose start is in another form than
+    funnel's (calls_other_forms)."""
+    for statement in schema_v20.INDEXES:
+        conn.execute(statement)
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

@@ -1,17 +1,28 @@
-"""Schema v20: the prospects' last meetings indexed in a SQLite file, as a team's book has
-indexed them since its v15.
+"""Schema v20: two indexes of a SQLite file that let a report read a window's few rows.
 
-How many prospects booked a meeting in a window (the plan's meeting rate, on the pace
-screen and in `funnel report`) counted the every-method marks whose last meeting is in it.
-`lead_marks_grouped` is ordered by method and source first, so the count read every
-every-method mark of the book, whatever the window: 60,000 at 100,000 prospects (5 to
-8 ms), ten times as many at 1,000,000. `lead_marks_meetings` holds only the marks with a
-meeting, by its moment, so the count reads the window's alone.
+- `lead_marks_meetings`, the every-method marks with a meeting by the moment of the last
+  one, as a team's book has had it since its v15. How many prospects booked a meeting in
+  a window (the plan's meeting rate, on the pace screen and in `funnel report`) counted
+  the marks through `lead_marks_grouped`, ordered by method and source first, so it read
+  every every-method mark of the book whatever the window: 60,000 at 100,000 prospects
+  (5 to 8 ms), ten times as many at 1,000,000. Now it reads the window's meetings alone.
+- `calls_other_forms`, the calls whose start is not written in the form funnel stores
+  (one GLOB tells): empty in a book only funnel writes. A window's partial UTC day at an
+  edge can be counted as the day's counts in `call_days` less the calls of that day
+  outside the window (manager_figures.call_counts), and those are a range of
+  `calls_started` for the calls in funnel's form, whose text sorts as their moment, and
+  this index's calls of the day for the others, each compared with the window.
 """
 
 from __future__ import annotations
+
+from funnel_tui.foreign_values import other_form_sql
 
 MEETINGS_INDEX = """
 CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
     WHERE per_method = 0 AND last_meeting_at IS NOT NULL
 """
+OTHER_FORMS_INDEX = f"""
+CREATE INDEX calls_other_forms ON calls (started_at) WHERE {other_form_sql("started_at")}
+"""
+INDEXES = (MEETINGS_INDEX, OTHER_FORMS_INDEX)

@@ -135,6 +135,15 @@ def assert_report_matches_the_calls(
     pace = load_pace(db, today, Settings(), period=kind, tz=tz)
     assert pace is not None
     assert report_breakdowns(pace) == raw_breakdowns(db, kind, today, tz)
+    # The gauge's dials, connects and meetings of the as-of day.
+    day = {
+        "start": to_stored(local_midnight(today, tz)),
+        "end": to_stored(local_midnight(today + timedelta(days=1), tz)),
+    }
+    by_nothing = RAW_COUNTS_SQL.format(name="''", counts=_COUNTS)
+    raw_day = db.execute(f"SELECT calls, connects, meetings FROM ({by_nothing})", day).fetchone()
+    activity = pace.activity
+    assert (activity.dials, activity.connects, activity.meetings) == (raw_day or (0, 0, 0))
 
 
 def call_days(db: sqlite_utils.Database) -> set[tuple]:
@@ -267,7 +276,12 @@ def scenarios(draw: st.DrawFn) -> dict:
     kind = draw(st.sampled_from(["week", "month"]))
     today = draw(st.sampled_from(TODAYS))
     starts_on, ends_on = period_bounds(kind, today)
-    edges = [local_midnight(starts_on, tz), local_midnight(ends_on + timedelta(days=1), tz)]
+    # The period's edges, and the as-of day's start (the gauge counts its calls).
+    edges = [
+        local_midnight(starts_on, tz),
+        local_midnight(today, tz),
+        local_midnight(ends_on + timedelta(days=1), tz),
+    ]
     near_an_edge = st.builds(
         lambda edge, seconds: to_stored(edge + timedelta(seconds=seconds)),
         st.sampled_from(edges),

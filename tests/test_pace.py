@@ -27,9 +27,10 @@ from funnel_tui.manager_figures import (
     HANDED_BACK_SQL,
     LEADS_SQL,
     REP_COUNTS,
-    TODAY_SQL,
     UNREADABLE_NURTURED_SQL,
     WON_LEADS_SQL,
+    Window,
+    count_params,
 )
 from funnel_tui.pace import (
     WON_SQL,
@@ -564,7 +565,6 @@ def test_as_of_a_period_first_day_shorter_than_a_utc_day_counts_each_call_once(
 # runs them and for every rep at once.
 REP_STATEMENTS = [
     WON_SQL,
-    TODAY_SQL,
     DEALS_SQL,
     HANDED_BACK_SQL,
     UNREADABLE_NURTURED_SQL,
@@ -572,6 +572,8 @@ REP_STATEMENTS = [
     REP_COUNTS.by_row,
     REP_COUNTS.totals,
     REP_COUNTS.edges,
+    REP_COUNTS.outside,
+    REP_COUNTS.rate_outside,
     REP_LEADS_SQL,
     REP_REFUSING_BUYERS_SQL,
     REP_MEETING_LEADS_SQL,
@@ -594,18 +596,15 @@ REP_STATEMENTS = [
 def test_pace_queries_read_calls_and_deals_through_indexes(
     db: sqlite_utils.Database, sql: str
 ) -> None:
-    window = {
-        "start": "2026-11-01T04:00:00+00:00",
-        "end": "2026-12-01T05:00:00+00:00",
-        "first_day": "2026-11-02",
-        "after_last_day": "2026-12-01",
-        "starts_on": "2026-11-01",
-        "after_end": "2026-12-01",
-        "start_day": "2026-11-01",
-        "after_end_day": "2026-12-02",
-        "won": "[]",
-        "rep": "alex",
-    }
+    # Both edges partial and counted whole, less their calls outside the window.
+    november = Window(
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+        "2026-11-01T04:00:00+00:00",
+        "2026-12-01T13:00:00+00:00",
+    )
+    window = {**count_params(november, "alex"), "won": "[]"}
+    assert window["first_out_to"] and window["last_out_from"]
     plan = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", window))
     for table in ("calls", "c", "deals", "d", "prospects", "p", "call_days", "m"):
         assert f"SCAN {table} " not in f"{plan} ", plan

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from funnel_tui.manager_figures import TODAY_SQL, Window, call_counts, load_today_activity
+from funnel_tui.manager_figures import (
+    REP_COUNTS,
+    Window,
+    call_counts,
+    count_params,
+    load_today_activity,
+)
 from funnel_tui.rep_figures import REP_MEETING_LEADS_SQL
 from funnel_tui.rep_rows import RepStatement, Whose
 from funnel_tui.store import open_team_book
@@ -70,17 +76,23 @@ def test_a_local_day_counts_the_calls_of_its_two_partial_utc_days_by_their_momen
     UTC and the one stored at +02:00 that falls on Monday."""
     storage = open_team_book(version_14_team)
     try:
-        window = Window.of_days(MONDAY, MONDAY, ZoneInfo("America/New_York"))
+        new_york = ZoneInfo("America/New_York")
+        window = Window.of_days(MONDAY, MONDAY, new_york)
         for rep in (None, "alex"):
             totals = call_counts(storage.db, window, rep=rep).totals
             assert (totals["calls"], totals["connects"], totals["meetings"]) == (6, 3, 1)
+            # The gauge's, counted in total.
+            activity = load_today_activity(storage.db, MONDAY, new_york, rep=rep)
+            assert (activity.dials, activity.connects, activity.meetings) == (6, 3, 1)
     finally:
         storage.close()
 
 
 def _plan(db: object, statement: RepStatement, whose: Whose) -> list[str]:
     sql = statement.form(whose).for_db(db)
-    params = {**Window.of_days(MONDAY, MONDAY, UTC).params, "rep": "alex"}
+    # Monday in New York: the calls of its two partial UTC days outside it.
+    window = Window.of_days(MONDAY, MONDAY, ZoneInfo("America/New_York"))
+    params = count_params(window, "alex")
     return [row[0].strip() for row in db.execute(f"EXPLAIN {sql}", params)]  # type: ignore[attr-defined]
 
 
@@ -88,10 +100,11 @@ def _plan(db: object, statement: RepStatement, whose: Whose) -> list[str]:
 @pytest.mark.parametrize(
     ("statement", "indexes"),
     [
-        (TODAY_SQL, ("calls_utc", "calls_rep_utc")),
+        (REP_COUNTS.rate_edges, ("calls_utc", "calls_rep_utc")),
+        (REP_COUNTS.rate_outside, ("calls_utc", "calls_rep_utc")),
         (REP_MEETING_LEADS_SQL, ("calls_rep_meetings",)),
     ],
-    ids=["calls of the day", "meetings of the plan"],
+    ids=["calls of the day", "calls of its whole UTC days outside it", "meetings of the plan"],
 )
 def test_a_window_of_calls_is_a_range_of_an_index_with_no_moment_tested(
     version_14_team: str, statement: RepStatement, indexes: tuple[str, ...], whose: Whose
@@ -102,6 +115,6 @@ def test_a_window_of_calls_is_a_range_of_an_index_with_no_moment_tested(
         plan = _plan(storage.db, statement, whose)
         assert any(f"using {index} on calls" in " ".join(plan) for index in indexes), plan
         filters = [step for step in plan if step.startswith("Filter:")]
-        assert not any("started_at ~" in step for step in filters), plan
+        assert not any("started_at ~" in step for step in filters), "\n".join(plan)
     finally:
         storage.close()

@@ -1,17 +1,32 @@
 """Schema v20: a SQLite file indexes lead_marks' last meetings (lead_marks_meetings, as a
 team's book does), so that counting the prospects who booked a meeting in a window reads
-the window's meetings, not every mark of the book; the count is the same on both backends,
-and an upgraded file gives it too."""
+the window's meetings, not every mark of the book; and the calls whose start is in another
+form than funnel's (calls_other_forms), so that a window's partial UTC day can be counted
+whole from call_days less its calls outside the window. The counts are the same on both
+backends, in every zone, and an upgraded file gives them too."""
 
 from __future__ import annotations
 
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from funnel_tui.checks import check_database
-from funnel_tui.manager_figures import MEETING_LEADS_SQL, Window
+from funnel_tui.domain import CONNECT_OUTCOMES, sql_list
+from funnel_tui.figure_sql import call_started_sql
+from funnel_tui.foreign_values import stored_moment_sql
+from funnel_tui.manager_figures import (
+    BOOK_COUNTS,
+    MEETING_LEADS_SQL,
+    Window,
+    count_params,
+    load_today_activity,
+)
 from funnel_tui.schema_version import LATEST_VERSION
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import open_storage
 from tests.older_file import file_at_version
 from tests.rows import insert_row
@@ -91,3 +106,73 @@ def test_a_version_19_file_upgraded_reads_the_windows_meetings_by_their_index(
     finally:
         storage.close()
     assert check_database(path) == []
+
+
+# Calls around Monday 30 November 2026 in several zones, written as funnel writes them and
+# as other tools do: a date alone, a space, Z, another offset (each with its outcome).
+DAY_CALLS = [
+    ("2026-11-29T22:00:00+00:00", "no_answer"),
+    ("2026-11-30", "meeting"),
+    ("2026-11-30 03:00", "callback"),
+    ("2026-11-30T02:00:00+00:00", "no_answer"),
+    ("2026-11-30T06:00:00+02:00", "not_interested"),
+    ("2026-11-30T01:00:00-05:00", "meeting"),
+    ("2026-11-30T10:00:00Z", "voicemail"),
+    ("2026-11-30T15:00:00+00:00", "callback"),
+    ("2026-11-30T20:30:00+00:00", "no_answer"),
+    ("2026-11-30T23:59:59+00:00", "meeting"),
+    ("2026-12-01", "no_answer"),
+    ("2026-12-01 02:00", "callback"),
+    ("2026-12-01T04:30:00+00:00", "meeting"),
+    ("2026-12-01T13:00:00+00:00", "no_answer"),
+    ("soon", "meeting"),
+]
+ZONES = ["UTC", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham"]
+
+
+# The oracle: every call of the local day, each moment read in the stored form, one by one
+# (PostgreSQL also reads a moment written with another offset; a file takes it for none).
+def day_sql(dialect: Dialect) -> str:
+    moment = (
+        call_started_sql(dialect)
+        if dialect is Dialect.POSTGRESQL
+        else stored_moment_sql("calls", "started_at", "c.")
+    )
+    return f"""
+SELECT count(*), count(*) FILTER (WHERE c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})),
+    count(*) FILTER (WHERE c.outcome = 'meeting')
+FROM calls c WHERE {moment} >= :start AND {moment} < :end
+"""
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("day", [date(2026, 11, 30), date(2026, 12, 1)], ids=["30", "1"])
+def test_the_gauges_day_counts_its_calls_in_any_zone_whatever_their_form(
+    book_db: Any, zone: str, day: date
+) -> None:
+    """The day's UTC days counted whole less their calls outside it, or read as its calls
+    in it: the same dials, connects and meetings as every call of the day read one by one."""
+    prospect_id = insert_row(book_db, "prospects", {"name": "Ann"})
+    for started, outcome in DAY_CALLS:
+        row = {"prospect_id": prospect_id, "outcome": outcome, "started_at": started}
+        insert_row(book_db, "calls", row)
+    tz = ZoneInfo(zone)
+    window = Window.of_days(day, day, tz)
+    activity = load_today_activity(book_db, day, tz)
+    expected = book_db.execute(day_sql(dialect_of(book_db)), window.params).fetchone()
+    assert expected[0], "the day has calls"
+    assert (activity.dials, activity.connects, activity.meetings) == tuple(expected)
+
+
+def test_a_days_calls_outside_a_window_are_read_by_index_in_a_file(db: Any) -> None:
+    """Monday in New York begins at 05:00 UTC: Monday's UTC counts, less its calls before
+    05:00, read as two ranges of calls_started and two of calls_other_forms."""
+    window = Window.of_days(date(2026, 11, 30), date(2026, 11, 30), ZoneInfo("America/New_York"))
+    params = count_params(window, None)
+    assert params["first_day"] == "2026-11-30"
+    plan = [
+        row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {BOOK_COUNTS.outside.sqlite}", params)
+    ]
+    ranges = "(started_at>? AND started_at<?)"
+    assert plan.count(f"SEARCH c USING INDEX calls_started {ranges}") == 2, plan
+    assert plan.count(f"SEARCH c USING INDEX calls_other_forms {ranges}") == 2, plan
