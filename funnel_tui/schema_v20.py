@@ -1,4 +1,5 @@
-"""Schema v20: two indexes of a SQLite file that let a report read a window's few rows.
+"""Schema v20: indexes of a SQLite file that let a report read a window's few rows, and
+the pipeline's from the index alone.
 
 - `lead_marks_meetings`, the every-method marks with a meeting by the moment of the last
   one, as a team's book has had it since its v15. How many prospects booked a meeting in
@@ -12,10 +13,15 @@
   outside the window (manager_figures.call_counts), and those are a range of
   `calls_started` for the calls in funnel's form, whose text sorts as their moment, and
   this index's calls of the day for the others, each compared with the window.
+- `prospects_pipeline` made again with the expected close day and the owner, so that the
+  pipeline by stage and the opportunities closing soonest read no row of `prospects`
+  (about 1 µs an open opportunity instead of 4: 1,924 of them at 100,000 prospects, ten
+  times as many at 1,000,000). A team's book has held both since its v15.
 """
 
 from __future__ import annotations
 
+from funnel_tui.domain import PIPELINE_STAGES, sql_list
 from funnel_tui.foreign_values import other_form_sql
 
 MEETINGS_INDEX = """
@@ -25,4 +31,13 @@ CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
 OTHER_FORMS_INDEX = f"""
 CREATE INDEX calls_other_forms ON calls (started_at) WHERE {other_form_sql("started_at")}
 """
-INDEXES = (MEETINGS_INDEX, OTHER_FORMS_INDEX)
+PIPELINE_INDEX = f"""
+CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_close_on, owner)
+    WHERE stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0
+"""
+INDEXES = (
+    MEETINGS_INDEX,
+    OTHER_FORMS_INDEX,
+    "DROP INDEX IF EXISTS prospects_pipeline",
+    PIPELINE_INDEX,
+)

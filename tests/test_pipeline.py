@@ -205,19 +205,20 @@ def test_the_soonest_list_is_short(book: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "sql",
+    ("sql", "read"),
     [
-        BY_STAGE_SQL.one.sqlite,
-        SOONEST_SQL.one.sqlite,
-        BY_STAGE_SQL.every_rep.sqlite,
-        SOONEST_SQL.every_rep.sqlite,
+        # By stage from the index alone (schema v20); the soonest's names from their rows.
+        (BY_STAGE_SQL.one.sqlite, "USING COVERING INDEX prospects_pipeline"),
+        (SOONEST_SQL.one.sqlite, "USING INDEX prospects_pipeline"),
+        (BY_STAGE_SQL.every_rep.sqlite, "USING COVERING INDEX prospects_pipeline"),
+        (SOONEST_SQL.every_rep.sqlite, "USING INDEX prospects_pipeline"),
     ],
 )
-def test_the_pipeline_reads_only_its_own_index(file_book: Storage, sql: str) -> None:
+def test_the_pipeline_reads_only_its_own_index(file_book: Storage, sql: str, read: str) -> None:
     book = file_book
     params = {"today": "2026-11-18", "closing_by": "2026-11-30", "limit": 5, "rep": None}
     plan = " ".join(row[3] for row in book.db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
-    assert "USING INDEX prospects_pipeline" in plan
+    assert read in plan, plan
     assert "SCAN prospects" not in plan
 
 
