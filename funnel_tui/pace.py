@@ -402,15 +402,14 @@ def _won_sql(dialect: Dialect, whose: Whose) -> str:
     Deals with a value of the wrong type or range are left out and counted: one amount
     near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
     be read may belong to any period, so every report counts it as left out: those in the
-    window's range of text are counted with the window, the others by a scan of the
-    deals_closed index that reads a deal's row only when its date is wrong (on
-    PostgreSQL, which reads the row to test it, from deals_unreadable_closed, v19, which
-    holds those deals alone). A rep's count is of their own deals, as their won is: the
+    window's range of text are counted with the window, the others from
+    deals_unreadable_closed, which holds those deals alone (a file's v20, a team's v19).
+    A rep's count is of their own deals, as their won is: the
     team's other deals are not theirs to skip (and on PostgreSQL, where checking a date is
     a function call, a team report checked every deal of the book once for each rep).
     Every rep's come as two rows each, the window's and the others' wrong dates."""
     wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
-    deals_closed = indexed_by("deals_closed", dialect)
+    unreadable_closed = indexed_by("deals_unreadable_closed", dialect)
     if whose is Whose.EVERY_REP:
         return f"""
 SELECT d.rep, coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
@@ -420,7 +419,7 @@ WHERE {_IN_WINDOW.format(d="d.")} AND d.rep IS NOT NULL
 GROUP BY d.rep
 UNION ALL
 SELECT o.rep, 0, coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
-FROM deals o {deals_closed}
+FROM deals o {unreadable_closed}
 WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
     AND NOT ({_IN_WINDOW.format(d="o.")}) AND o.rep IS NOT NULL
 GROUP BY o.rep
@@ -429,7 +428,7 @@ GROUP BY o.rep
 SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
     coalesce(sum({wrong_deal_values}), 0) + (
         SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
-        FROM deals o {deals_closed}
+        FROM deals o {unreadable_closed}
         WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
             AND NOT ({_IN_WINDOW.format(d="o.")}) AND {of_rep("o.rep")}
     )

@@ -13,6 +13,10 @@ the pipeline's from the index alone.
   outside the window (manager_figures.call_counts), and those are a range of
   `calls_started` for the calls in funnel's form, whose text sorts as their moment, and
   this index's calls of the day for the others, each compared with the window.
+- `deals_unreadable_closed`, the deals whose `closed_on` cannot be read, as a team's book
+  has it since its v19: every report and the gauge count them as left out, and found them
+  by testing the date of every deal of the book (22,672 at 1,000,000 prospects: 4.6 ms of
+  the gauge's 7.5). Empty in a book only funnel writes.
 - `prospects_pipeline` made again with the expected close day and the owner, so that the
   pipeline by stage and the opportunities closing soonest read no row of `prospects`
   (about 1 µs an open opportunity instead of 4: 1,924 of them at 100,000 prospects, ten
@@ -22,7 +26,7 @@ the pipeline's from the index alone.
 from __future__ import annotations
 
 from funnel_tui.domain import PIPELINE_STAGES, sql_list
-from funnel_tui.foreign_values import other_form_sql
+from funnel_tui.foreign_values import other_form_sql, wrong_value_sql
 
 MEETINGS_INDEX = """
 CREATE INDEX lead_marks_meetings ON lead_marks (last_meeting_at, prospect_id)
@@ -35,9 +39,14 @@ PIPELINE_INDEX = f"""
 CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents, expected_close_on, owner)
     WHERE stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0
 """
+UNREADABLE_CLOSED_INDEX = f"""
+CREATE INDEX deals_unreadable_closed ON deals (rep)
+    WHERE {wrong_value_sql("deals", "closed_on", "")}
+"""
 INDEXES = (
     MEETINGS_INDEX,
     OTHER_FORMS_INDEX,
+    UNREADABLE_CLOSED_INDEX,
     "DROP INDEX IF EXISTS prospects_pipeline",
     PIPELINE_INDEX,
 )

@@ -25,6 +25,7 @@ from funnel_tui.manager_figures import (
     count_params,
     load_today_activity,
 )
+from funnel_tui.pace import WON_SQL
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import open_storage
@@ -176,3 +177,12 @@ def test_a_days_calls_outside_a_window_are_read_by_index_in_a_file(db: Any) -> N
     ranges = "(started_at>? AND started_at<?)"
     assert plan.count(f"SEARCH c USING INDEX calls_started {ranges}") == 2, plan
     assert plan.count(f"SEARCH c USING INDEX calls_other_forms {ranges}") == 2, plan
+
+
+def test_the_deals_whose_day_cannot_be_read_are_found_by_their_own_index(db: Any) -> None:
+    """What a period won counts the deals whose closed_on cannot be read as left out: from
+    deals_unreadable_closed, not by testing the day of every deal of the book."""
+    params = {"starts_on": "2026-11-01", "after_end": "2026-12-01", "rep": None}
+    plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {WON_SQL.one.sqlite}", params)]
+    assert "SCAN o USING INDEX deals_unreadable_closed" in plan, plan
+    assert not any("SCAN o USING INDEX deals_closed" in step for step in plan), plan
