@@ -653,14 +653,19 @@ def calls_by_rep(
 
 
 def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallCounts:
-    """The counts of `rows` (one per method and source) by method and by source."""
+    """The counts of `rows` (one per method and source) by method and by source. A name
+    whose calls all lay outside the window (a day counted whole, less its calls outside
+    it) adds up to nothing and is left out, as if its calls had not been read."""
     by_side: tuple[dict[str, dict[str, int]], ...] = ({}, {})
     for row in rows:
         for side, name in zip(by_side, (row["method"], row["source"]), strict=True):
             total = side.setdefault(name, dict.fromkeys(_ROW_COUNTS, 0))
             for column in _ROW_COUNTS:
                 total[column] += row[column]
-    return CallCounts(by_method=by_side[0], by_source=by_side[1], totals=totals)
+    by_method, by_source = (
+        {name: counts for name, counts in side.items() if any(counts.values())} for side in by_side
+    )
+    return CallCounts(by_method=by_method, by_source=by_source, totals=totals)
 
 
 # --- Leads: distinct prospects over the window, by method and by source -------------------

@@ -25,8 +25,9 @@ from funnel_tui.manager_figures import (
     count_params,
     load_today_activity,
 )
-from funnel_tui.pace import WON_SQL
+from funnel_tui.pace import WON_SQL, load_pace
 from funnel_tui.schema_version import LATEST_VERSION
+from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import open_storage
 from tests.older_file import file_at_version
@@ -186,3 +187,31 @@ def test_the_deals_whose_day_cannot_be_read_are_found_by_their_own_index(db: Any
     plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {WON_SQL.one.sqlite}", params)]
     assert "SCAN o USING INDEX deals_unreadable_closed" in plan, plan
     assert not any("SCAN o USING INDEX deals_closed" in step for step in plan), plan
+
+
+def test_a_source_called_only_before_the_window_on_its_first_utc_day_is_not_listed(
+    book_db: Any,
+) -> None:
+    """November in New York begins at 05:00 UTC on the 1st: that day is counted whole, less
+    its calls before 05:00. A source and a method whose only call came then add up to
+    nothing, and the breakdowns leave them out instead of listing them with no calls."""
+    insert_row(
+        book_db,
+        "targets",
+        {"period": "month", "starts_on": "2026-11-01", "ends_on": "2026-11-30", "amount_cents": 1},
+    )
+    ada = insert_row(
+        book_db, "prospects", {"name": "Ada", "source": "webinar", "method": "solution"}
+    )
+    bob = insert_row(
+        book_db, "prospects", {"name": "Bob", "source": "referral", "method": "solution"}
+    )
+    # 22:00 on 31 October in New York, under a method of its own.
+    before = {"prospect_id": ada, "outcome": "no_answer", "method": "inbound"}
+    insert_row(book_db, "calls", {**before, "started_at": "2026-11-01T02:00:00+00:00"})
+    during = {"prospect_id": bob, "outcome": "no_answer", "started_at": "2026-11-10T15:00:00+00:00"}
+    insert_row(book_db, "calls", during)
+    pace = load_pace(book_db, date(2026, 11, 12), Settings(), tz=ZoneInfo("America/New_York"))
+    assert pace is not None
+    assert [(row.name, row.calls) for row in pace.by_source] == [("referral", 1)]
+    assert [(row.name, row.calls) for row in pace.by_method] == [("solution", 1)]
