@@ -406,12 +406,13 @@ def _edges_sql() -> str:
 def _outside_sql() -> str:
     """The calls of an edge day counted whole that are not in the window, in a SQLite
     file, which counts a call on the day its text begins with (:first_other_from to
-    :first_other_to, :last_other_from to :last_other_to; empty ranges for an edge read as
-    its calls in the window). The calls in funnel's form, whose text sorts as their
-    moment, are a range of calls_started from the day's text to the window's start
+    :first_other_to, :last_other_from to :last_other_to: the days' texts; empty ranges for
+    an edge read as its calls in the window). The calls in funnel's form, whose text sorts
+    as their moment, are a range of calls_started from the day's text to the window's start
     (:first_out_to) and from its end (:last_out_from) to the next day's text: a date alone
     or with a space sorts before its day's midnight in funnel's form. Those in another
-    form are read from calls_other_forms by their day. Each is compared with the window."""
+    form are read from calls_other_forms by their day. Each is compared with the window.
+    (:first_out_from and :last_out_to, the days' midnights, are PostgreSQL's alone.)"""
     other = other_form_sql("c.started_at")
     return f"""(c.started_at >= :first_other_from AND c.started_at < :first_out_to
        OR c.started_at >= :last_out_from AND c.started_at < :last_other_to
@@ -534,8 +535,10 @@ def call_counts(
 
     A partial day whose part in the window is the longer (the window starts before noon
     UTC, or ends after it) is counted whole from call_days, less its calls outside the
-    window: those nearer the window's local midnight, when a rep calls least. So a day's
-    window (the gauge's today) reads a few of its calls, not all of them, in any zone."""
+    window: under 12 hours of them at each edge, between the window's local midnight and
+    the UTC one. Within a few hours of UTC those are the hours a rep calls least, so a
+    day's window (the gauge's today) reads few of its calls; nine or more hours from UTC
+    they may be working hours of the day before or after, and are still under half a day."""
     columns = _COUNT_COLUMNS if by_row else _ROW_COUNTS
     rows = rows or FigureRows(db, rep)
     params = count_params(window, rows.rep)

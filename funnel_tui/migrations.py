@@ -679,9 +679,11 @@ def _v19(conn: sqlite3.Connection) -> None:
 
 
 def _v20(conn: sqlite3.Connection) -> None:
-    """lead_marks' last meetings indexed by their moment (lead_marks_meetings), as a
-    team's book has them since its v15, and the calls whose start is in another form than
-    funnel's (calls_other_forms)."""
+    """lead_marks' last meetings indexed by their moment (lead_marks_meetings), the calls
+    whose start is in another form than funnel's (calls_other_forms), the deals whose
+    closed_on cannot be read (deals_unreadable_closed), and prospects_pipeline built again
+    to hold the expected close day and the owner: what a team's book has had since its
+    v15 and v19 (schema_v20)."""
     for statement in schema_v20.INDEXES:
         conn.execute(statement)
 

@@ -1354,7 +1354,9 @@ CREATE INDEX deals_unreadable_closed ON deals (rep)
 """
 )
 
-# --- v20: nothing (SQLite: lead_marks' last meetings indexed, as v15 indexes them here) ---
+# --- v20: nothing (a SQLite file's indexes of what v15 and v19 index here: lead_marks' ---
+# --- last meetings, the open pipeline, the deals whose day cannot be read; and its calls --
+# --- in other forms, which funnel_utc reads here) ----------------------------------------
 SCHEMA_V20 = ""
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
