@@ -349,28 +349,21 @@ def _edge_calls_sql(
     else:
         calls = "calls c"
         where = f"WHERE {_outside_sql() if outside else _edges_sql()}{counted.edge_whose}"
-    counts = [call_day_count(column, dialect) for column in columns]
     if in_total:
-        sums = ", ".join(
-            f"coalesce(sum({count}), 0) AS {column}"
-            for column, count in zip(columns, counts, strict=True)
-        )
-        by_rep = counted.edge_group.removesuffix(", ")
-        return f"""
-SELECT {counted.edge_key}{sums}
-FROM {calls} JOIN prospects p ON p.id = c.prospect_id
-{where}
-{f"GROUP BY {by_rep}" if by_rep else ""}
-"""
+        # One row (one a rep for every rep), 0 when no call is read.
+        keys, grouped, summed = "", counted.edge_group.removesuffix(", "), "coalesce(sum({}), 0)"
+    else:
+        method, source = method_sql(dialect), source_sql(dialect)
+        keys = f"{method} AS method, {source} AS source, "
+        grouped, summed = f"{counted.edge_group}{method}, {source}", "sum({})"
     sums = ", ".join(
-        f"sum({count}) AS {column}" for column, count in zip(columns, counts, strict=True)
+        f"{summed.format(call_day_count(column, dialect))} AS {column}" for column in columns
     )
-    method, source = method_sql(dialect), source_sql(dialect)
     return f"""
-SELECT {counted.edge_key}{method} AS method, {source} AS source, {sums}
+SELECT {counted.edge_key}{keys}{sums}
 FROM {calls} JOIN prospects p ON p.id = c.prospect_id
 {where}
-GROUP BY {counted.edge_group}{method}, {source}
+{f"GROUP BY {grouped}" if grouped else ""}
 """
 
 
