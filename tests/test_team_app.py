@@ -4,6 +4,7 @@ shows in the other's gauge."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -218,3 +219,24 @@ async def test_leases_the_rep_still_holds_from_before_go_back_when_the_app_opens
             held = dict(alex.storage.db.execute("SELECT prospect_id, rep FROM claims").fetchall())
             assert held == {head: "alex", held_by_blake: "blake"}
             assert held_by_blake not in queue_ids(alex)
+
+
+async def test_a_claim_that_comes_back_after_the_card_is_gone_changes_nothing(
+    team_url: str, tmp_path: Path
+) -> None:
+    """The rep quits while the lease on the prospect under the cursor is on its way: the
+    answer finds the card gone (the app is closing) and is let go, not a crash."""
+    with team_app(team_url, "alex", tmp_path / "s") as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            gate = threading.Event()
+            busy = app.in_db_thread(lambda _db: gate.wait(WITHIN_S * 5))
+            claim = screen._claim_shown()  # type: ignore[attr-defined]
+            await pilot.pause()
+            await screen.prospect_card.remove()  # type: ignore[attr-defined]
+            gate.set()
+            await busy
+            await claim.wait()
+            assert claim.error is None
+            assert app.is_running

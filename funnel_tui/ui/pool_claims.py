@@ -66,8 +66,9 @@ class PoolClaims(_Base):
 
         taken, held_by = await self.funnel.in_db_thread(claim)
         self._claimed = wanted if taken else None
-        # The card may show another prospect by now: its own claim is on its way.
-        if self.card is None or self.card.prospect["id"] != shown:
+        # The card may show another prospect by now (its own claim is on its way), or the
+        # app may be closing, its card gone.
+        if self._torn_down or self.card is None or self.card.prospect["id"] != shown:
             return
         self.team_view = TeamView(rep, held_by)
         self._show_card()
