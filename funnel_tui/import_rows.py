@@ -144,17 +144,30 @@ def _timezone(text: str) -> str:
     return _timezones_by_lower_name().get(wanted, text)
 
 
-# Each reads a cell of a kind, stage, method or priority column as the value to store, or
-# None when the value is none of ours.
+# Each reads a cell of a kind, stage, method or priority column as the value to store,
+# KEEP for a value understood that changes nothing, or None when the value is none of ours.
 Chooser = Callable[[str], str | int | None]
+KEEP = "(keep)"
+
+
+# HubSpot's lifecycle stages (as its exports label them or as its API names them) that say
+# where a contact is in marketing's funnel, not whether a rep has spoken to them: read,
+# and the kind left as it was (a known prospect stays known). An evangelist is a customer.
+_LIFECYCLE_OF_NO_KIND = frozenset(
+    {"subscriber", "lead", "marketingqualifiedlead", "mql", "salesqualifiedlead", "sql",
+     "opportunity", "other"}
+)  # fmt: skip
 
 
 def _kind(text: str) -> str | None:
-    """Our own kinds, and any CRM lifecycle stage naming a customer."""
+    """Our own kinds, and any CRM lifecycle stage naming a customer; KEEP for one of
+    HubSpot's other lifecycle stages."""
     lowered = text.lower()
     if lowered in KIND_VALUES:
         return lowered
-    return Kind.CUSTOMER.value if "customer" in lowered else None
+    if "customer" in lowered or lowered == "evangelist":
+        return Kind.CUSTOMER.value
+    return KEEP if "".join(lowered.split()) in _LIFECYCLE_OF_NO_KIND else None
 
 
 def _stage(text: str) -> str | None:
@@ -435,7 +448,9 @@ class _RowReader:
                 reasons.append(reason)
         not_understood = []
         for name, choose, own, text in to_choose:
-            if (value := choose(text)) is not None:
+            if (value := choose(text)) == KEEP:
+                continue
+            if value is not None:
                 row[name] = value
             elif own:
                 reasons.append(f"{name} {text!r}: funnel's {name} column holds {own}")

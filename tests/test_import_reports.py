@@ -109,6 +109,7 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
     kept = add_prospect(db, {"name": "Ann", "email": "ann@a.example", "stage": "proposal"}, now=NOW)
+    add_prospect(db, {"name": "Flo", "email": "flo@a.example", "kind": "known"}, now=NOW)
     path = write_file(
         tmp_path,
         "Name,Email,Stage,Lifecycle Stage,Rating,Selling Method\n"
@@ -116,10 +117,11 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
         "Bo,bo@a.example,bogus,alien,Lukewarm,Value Proposition\n"
         "Cy,cy@a.example,bogus,Customer,Hot,solution\n"
         "Di,di@a.example,Won,subscriber,,\n"
-        "Ed,ed@a.example,Closed,evangelist,,\n",
+        "Ed,ed@a.example,Closed,evangelist,,\n"
+        "Flo,flo@a.example,,Sales Qualified Lead,,\n",
     )
     report = run(db, path)
-    assert (report.added, report.updated, report.rejected) == (4, 1, [])
+    assert (report.added, report.updated, report.rejected) == (4, 2, [])
     found = people(db)
     assert found["Ann"]["id"] == kept and found["Ann"]["stage"] == "proposal"
     assert (found["Bo"]["stage"], found["Bo"]["kind"], found["Bo"]["priority"]) == (
@@ -130,13 +132,20 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
     assert found["Bo"]["method"] == "solution"
     assert (found["Cy"]["kind"], found["Cy"]["priority"]) == ("customer", 2)
     assert found["Di"]["stage"] == "won"
+    # HubSpot's lifecycle stages: a subscriber stays new, an evangelist is a customer, and
+    # a sales-qualified lead the rep already knows stays known.
+    assert (found["Di"]["kind"], found["Ed"]["kind"], found["Flo"]["kind"]) == (
+        "new",
+        "customer",
+        "known",
+    )
     summary = report.summary()
     assert (
         "Stage: 4 values not understood ('Negotiation', 'bogus', 'Closed'),"
         " stage left as it was (lead for a new prospect)"
     ) in summary
     assert (
-        "Lifecycle Stage: 3 values not understood ('alien', 'subscriber', 'evangelist'),"
+        "Lifecycle Stage: 1 value not understood ('alien'),"
         " kind left as it was (new for a new prospect)"
     ) in summary
     assert (
