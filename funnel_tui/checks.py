@@ -20,6 +20,7 @@ from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
     CALL_DAYS,
+    DEAL_DAYS,
     LEAD_MARKS,
     PROSPECT_SEARCH,
     SCHEMA_TRIGGERS,
@@ -182,6 +183,8 @@ _CALL_DAYS_DRIFT_SQL = (
 _PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(PROSPECT_SEARCH)})"
 # The prospects whose marks (when last called, reached, ...) are missing, stale or left over.
 _LEAD_MARKS_DRIFT_SQL = f"SELECT count(DISTINCT prospect_id) FROM ({_differing_rows(LEAD_MARKS)})"
+# The days whose won deals are missing, stale or left over.
+_DEAL_DAYS_DRIFT_SQL = f"SELECT count(DISTINCT closed_on) FROM ({_differing_rows(DEAL_DAYS)})"
 
 
 def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
@@ -203,6 +206,12 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
         problems.append(
             f"lead_marks disagrees with calls for {marked} prospect(s), so the report's "
             f"counts of leads may be off; {REPAIR_HINT} works it out again from calls"
+        )
+    (days,) = conn.execute(_DEAL_DAYS_DRIFT_SQL).fetchone()
+    if days:
+        problems.append(
+            f"deal_days disagrees with deals on {days} day(s), so what a period won may be"
+            f" off; {REPAIR_HINT} sums it again from deals"
         )
     return problems
 

@@ -24,6 +24,7 @@ from funnel_tui import (
     schema_v16,
     schema_v18,
     schema_v20,
+    schema_v21,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -688,6 +689,17 @@ def _v20(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v21(conn: sqlite3.Connection) -> None:
+    """deal_days, what each day's deals won for each rep, filled from the deals and kept by
+    their triggers (schema_v21)."""
+    for statement in (
+        *split_statements(schema_v21.TABLE),
+        schema_v21.FILL,
+        *split_statements(schema_v21.TRIGGERS),
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -709,6 +721,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v18,
     _v19,
     _v20,
+    _v21,
 )
 
 
@@ -731,6 +744,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v8.REP_CALL_DAYS_TRIGGERS,
     schema_v9.TRIGRAMS_TRIGGERS,
     schema_v16.WORDS_TRIGGERS,
+    schema_v21.TRIGGERS,
 )
 
 
@@ -784,7 +798,13 @@ REP_CALL_DAYS = DerivedTable(
     schema_v8.REP_CALL_DAYS_FROM_CALLS,
     tuple(_triggers(schema_v8.REP_CALL_DAYS_TRIGGERS)),
 )
-DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS, REP_CALL_DAYS)
+DEAL_DAYS = DerivedTable(
+    "deal_days",
+    schema_v21.DEAL_DAY_COLUMNS,
+    schema_v21.DEAL_DAYS_FROM_DEALS,
+    tuple(_triggers(schema_v21.TRIGGERS)),
+)
+DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS, REP_CALL_DAYS, DEAL_DAYS)
 
 # A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
 # at or after it (in the order calls_after_insert sees them: by started_at, then id); the

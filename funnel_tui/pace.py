@@ -399,24 +399,22 @@ def _won_sql(dialect: Dialect, whose: Whose) -> str:
     """What the window's deals won, and how many values they hold of the wrong type or
     range.
 
-    Deals with a value of the wrong type or range are left out and counted: one amount
-    near SQLite's integer limit would make the sum overflow. A deal whose closed_on cannot
-    be read may belong to any period, so every report counts it as left out: those in the
-    window's range of text are counted with the window, the others from
-    deals_unreadable_closed, which holds those deals alone (a file's v20, a team's v19).
-    A rep's count is of their own deals, as their won is: the
-    team's other deals are not theirs to skip (and on PostgreSQL, where checking a date is
-    a function call, a team report checked every deal of the book once for each rep).
-    Every rep's come as two rows each, the window's and the others' wrong dates."""
-    wrong_deal_values = wrong_values_sql("deals", "d.", dialect)
+    Read from deal_days, which holds each day's deals of each rep summed (schema_v21):
+    what those with good values won, and how many wrong values they hold. A deal with a
+    value of the wrong type or range is left out and counted: one amount near SQLite's
+    integer limit would make the sum overflow. A deal whose closed_on cannot be read may
+    belong to any period, so every report counts it as left out: those in the window's
+    range of text are counted with the window, the others from deals_unreadable_closed,
+    which holds those deals alone (a file's v20, a team's v19). A rep's count is of their
+    own deals, as their won is: the team's other deals are not theirs to skip. Every rep's
+    come as two rows each, the window's and the others' wrong dates."""
     unreadable_closed = indexed_by("deals_unreadable_closed", dialect)
     if whose is Whose.EVERY_REP:
         return f"""
-SELECT d.rep, coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
-    coalesce(sum({wrong_deal_values}), 0)
-FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")} AND d.rep IS NOT NULL
-GROUP BY d.rep
+SELECT k.rep, coalesce(sum(k.won_cents), 0), coalesce(sum(k.wrong), 0)
+FROM deal_days k
+WHERE {_IN_WINDOW.format(d="k.")} AND k.rep IS NOT NULL
+GROUP BY k.rep
 UNION ALL
 SELECT o.rep, 0, coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
 FROM deals o {unreadable_closed}
@@ -425,15 +423,15 @@ WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
 GROUP BY o.rep
 """
     return f"""
-SELECT coalesce(sum(d.amount_cents) FILTER (WHERE {wrong_deal_values} = 0), 0),
-    coalesce(sum({wrong_deal_values}), 0) + (
+SELECT coalesce(sum(k.won_cents), 0),
+    coalesce(sum(k.wrong), 0) + (
         SELECT coalesce(sum({wrong_values_sql("deals", "o.", dialect)}), 0)
         FROM deals o {unreadable_closed}
         WHERE {wrong_value_sql("deals", "closed_on", "o.", dialect)}
             AND NOT ({_IN_WINDOW.format(d="o.")}) AND {of_rep("o.rep")}
     )
-FROM deals d
-WHERE {_IN_WINDOW.format(d="d.")} AND {of_rep("d.rep")}
+FROM deal_days k
+WHERE {_IN_WINDOW.format(d="k.")} AND {of_rep("k.rep")}
 """
 
 

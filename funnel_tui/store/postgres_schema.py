@@ -25,7 +25,7 @@ from funnel_tui.domain import (
     TaskStatus,
     sql_list,
 )
-from funnel_tui.foreign_values import wrong_value_sql
+from funnel_tui.foreign_values import wrong_value_sql, wrong_values_sql
 from funnel_tui.schema_v4 import (
     CALL_DAY_COUNTS,
     COUNTED_REASONS,
@@ -1359,6 +1359,77 @@ CREATE INDEX deals_unreadable_closed ON deals (rep)
 # --- in other forms, which funnel_utc reads here) ----------------------------------------
 SCHEMA_V20 = ""
 
+# --- v21: what each day's deals won for each rep (SQLite: schema_v21) --------------------
+# A period's won is the sum of one row a day and rep instead of every deal's amount, each
+# checked. A NULL rep is a key of its own: each of the two partial unique indexes is the
+# conflict target of its own insert, so that two transactions adding the first deal of
+# a day wait for each other rather than both making the row.
+_WRONG_VALUES = {
+    deal: wrong_values_sql("deals", f"{deal}.", Dialect.POSTGRESQL) for deal in ("NEW", "OLD", "d")
+}
+
+
+def _won_cents(deal: str) -> str:
+    return f"CASE WHEN {_WRONG_VALUES[deal]} = 0 THEN {deal}.amount_cents ELSE 0 END"
+
+
+def _deal_day_added(conflict: str) -> str:
+    return f"""INSERT INTO deal_days AS k (closed_on, rep, deals, won_cents, wrong)
+            VALUES (NEW.closed_on, NEW.rep, 1, {_won_cents("NEW")}, {_WRONG_VALUES["NEW"]})
+            ON CONFLICT {conflict} DO UPDATE SET deals = k.deals + 1,
+                won_cents = k.won_cents + excluded.won_cents, wrong = k.wrong + excluded.wrong;"""
+
+
+def _deal_day_taken_out(of_rep: str) -> str:
+    day = f"k.closed_on = OLD.closed_on AND {of_rep}"
+    return f"""UPDATE deal_days k SET deals = k.deals - 1,
+                won_cents = k.won_cents - ({_won_cents("OLD")}),
+                wrong = k.wrong - {_WRONG_VALUES["OLD"]}
+            WHERE {day};
+            DELETE FROM deal_days k WHERE {day} AND k.deals = 0;"""
+
+
+SCHEMA_V21 = f"""
+CREATE TABLE deal_days (
+    closed_on text NOT NULL,
+    rep text,
+    deals bigint NOT NULL,
+    won_cents bigint NOT NULL,
+    wrong bigint NOT NULL
+);
+CREATE UNIQUE INDEX deal_days_key ON deal_days (closed_on, rep) WHERE rep IS NOT NULL;
+CREATE UNIQUE INDEX deal_days_no_rep ON deal_days (closed_on) WHERE rep IS NULL;
+
+INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
+SELECT d.closed_on, d.rep, count(*), sum({_won_cents("d")}), sum({_WRONG_VALUES["d"]})
+FROM deals d
+GROUP BY d.closed_on, d.rep;
+
+CREATE FUNCTION funnel_deal_days_for_deal() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        IF OLD.rep IS NULL THEN
+            {_deal_day_taken_out("k.rep IS NULL")}
+        ELSE
+            {_deal_day_taken_out("k.rep = OLD.rep")}
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        IF NEW.rep IS NULL THEN
+            {_deal_day_added("(closed_on) WHERE rep IS NULL")}
+        ELSE
+            {_deal_day_added("(closed_on, rep) WHERE rep IS NOT NULL")}
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER deal_days_for_deal
+AFTER INSERT OR DELETE OR UPDATE OF amount_cents, closed_on, rep ON deals
+FOR EACH ROW EXECUTE FUNCTION funnel_deal_days_for_deal();
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1377,6 +1448,7 @@ MIGRATIONS: dict[int, str] = {
     18: SCHEMA_V18,
     19: SCHEMA_V19,
     20: SCHEMA_V20,
+    21: SCHEMA_V21,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
