@@ -828,6 +828,29 @@ async def test_target_set_from_the_app_moves_the_gauge(demo_app: FunnelApp) -> N
     assert (month["starts_on"], month["amount_cents"]) == ("2026-11-01", 9_000_000)
 
 
+async def test_typing_a_new_target_replaces_the_one_the_dialog_opens_with(
+    demo_app: FunnelApp,
+) -> None:
+    """`t 65k enter` sets the month's target to $65,000, not $60,000.0065k (sixty million):
+    the amount the dialog opens with is selected. A field tabbed back into carries on
+    from the end of what was typed."""
+    db = demo_app.storage.db
+    before = db.execute("SELECT amount_cents FROM targets WHERE period = 'month'").fetchone()
+    assert before == (6_000_000,)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", *"65")
+        await settle(pilot)
+        amount = demo_app.screen.query_one("#target-amount", Input)
+        assert amount.value == "65"
+        await pilot.press("tab", "shift+tab", "k", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db.execute("SELECT amount_cents FROM targets WHERE period = 'month'").fetchone() == (
+        6_500_000,
+    )
+
+
 async def test_settings_are_checked_then_saved_to_the_file(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:

@@ -147,6 +147,9 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
 
     def on_mount(self) -> None:
         self.watch(self.period, "expanded", self._period_list_shown, init=False)
+        # The target it opens with is selected: typing replaces it (`t 65k enter`), where
+        # running on from its end would make 60,000.0065k, sixty million.
+        self.query_one("#target-amount", Input).select_all()
 
     def compose(self) -> ComposeResult:
         amount, period, calls = self.opened_with
@@ -156,8 +159,8 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
                 id="target-title",
                 classes="dialog-title",
             )
-            # Focused, a field carries on from the end of its text: select-all there would
-            # let the next key replace the whole amount.
+            # Focused again (tab, shift+tab), a field carries on from the end of its text:
+            # select-all there would let the next key replace what the rep typed.
             with Horizontal(classes="form-row"):
                 yield Label("Amount", classes="form-label")
                 with Vertical(classes="form-input"):
