@@ -8,6 +8,7 @@ from funnel_tui.call_log import LoggedCall
 from funnel_tui.dates import known_zone
 from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, TaskKind
 from funnel_tui.money import format_money
+from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import one_line
 
 # How each kind of next task is named; a call after an unanswered one is the next try.
@@ -28,16 +29,27 @@ def logged_line(
     *,
     amount_cents: int | None = None,
     currency: str = "$",
+    booked: datetime | None = None,
 ) -> str:
     """`Logged voicemail for Kate Sullivan: next try Wed 14:00 their time`: the outcome,
-    then what the call left to come (the next task, a deal's amount, or no more calls)."""
+    then what the call left to come (the next task, a deal's amount, or no more calls).
+
+    `booked` is when the callback or meeting the call made is due. When another open task
+    comes before it (a meeting already overdue), the line says the one just booked first,
+    then that one: the rep hears back the time they typed."""
     outcome = logged.outcome
     said = f"Logged {outcome.spec.label.lower()} for {one_line(prospect_name)}"
     parts = []
     if amount_cents is not None and outcome in (Outcome.WON, Outcome.PROPOSAL_SENT):
         amount = format_money(amount_cents, currency, whole=amount_cents % 100 == 0)
         parts.append(f"{amount} won" if outcome is Outcome.WON else f"proposal for {amount}")
-    parts.append(_next(logged, outcome, prospect_tz, now))
+    next_phrase = _next(logged, outcome, prospect_tz, now)
+    booked_kind = follow_up_task_kind(outcome)
+    due = logged.next_call_at
+    if booked is not None and booked_kind is not None and due is not None and due < booked:
+        booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}"
+        return f"{said}: {booked_phrase}; before it, {next_phrase}"
+    parts.append(next_phrase)
     return f"{said}: {', '.join(part for part in parts if part)}"
 
 

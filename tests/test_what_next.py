@@ -101,6 +101,21 @@ def test_the_line_says_what_happens_next(
     assert logged_line(call, "Kate Sullivan", zone, NOW, amount_cents=amount) == said
 
 
+def test_a_callback_booked_behind_an_overdue_meeting_is_said_first() -> None:
+    """The rep hears back the time they typed, then what comes before it."""
+    call = logged(Outcome.CALLBACK, "2026-11-29T10:00", "meeting")
+    booked = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
+    assert logged_line(call, "Naomi Fischer", None, NOW, booked=booked) == (
+        "Logged callback for Naomi Fischer: callback tomorrow 11:00;"
+        " before it, meeting overdue since yesterday 10:00"
+    )
+    # The callback is the next task: said once.
+    first = logged(Outcome.CALLBACK, "2026-12-01T11:00", "callback")
+    assert logged_line(first, "Naomi Fischer", None, NOW, booked=booked) == (
+        "Logged callback for Naomi Fischer: callback tomorrow 11:00"
+    )
+
+
 def test_a_name_that_looks_like_markup_or_spans_lines_is_one_literal_line() -> None:
     line = logged_line(logged(Outcome.NOT_INTERESTED), "[bold]Kate\nSullivan", None, NOW)
     assert line == "Logged not interested for [bold]Kate Sullivan: no more calls"

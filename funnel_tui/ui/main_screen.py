@@ -861,6 +861,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 self.funnel.clock(),
                 amount_cents=entry.amount_cents,
                 currency=self.funnel.settings.currency,
+                booked=entry.follow_up_at,
             )
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
