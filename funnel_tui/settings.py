@@ -199,13 +199,15 @@ def _read_dates(text: str) -> tuple[tuple[date, ...], list[SettingError]]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         try:
             days.add(date.fromisoformat(part))
-        except ValueError as error:
-            bad.append(
-                SettingError(
-                    f"{part!r} is not a date; holidays are YYYY-MM-DD dates separated by"
-                    f" commas ({error})"
+        except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):
+                why = f"{part!r} is not a date (no such day)"
+            else:
+                why = (
+                    f"{part!r} is not a date: holidays are written YYYY-MM-DD (2026-12-25),"
+                    " separated by commas"
                 )
-            )
+            bad.append(SettingError(why))
     return tuple(sorted(days)), bad
 
 
@@ -221,8 +223,8 @@ def _parse_time(text: str) -> time:
         raise SettingError(f"expected a time like 09:00, got {text!r}")
     try:
         return time.fromisoformat(text.strip().zfill(5))
-    except ValueError as error:
-        raise SettingError(f"{text.strip()!r} is not a time of day ({error})") from None
+    except ValueError:
+        raise SettingError(f"{text.strip()!r} is not a time of day (00:00 to 23:59)") from None
 
 
 def _clipped(text: str, limit: int = 24) -> str:

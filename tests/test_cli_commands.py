@@ -539,9 +539,9 @@ def test_config_set_then_get_round_trips(db_path: Path, key: str, typed: str, sh
     ("key", "value", "named"),
     [
         ("day_first", "maybe", "maybe"),
-        ("calling_start", "25:00", "hour"),
+        ("calling_start", "25:00", "00:00 to 23:59"),
         ("max_attempts", "-1", "from 1 to 50"),
-        ("holidays", "2026-02-30", "YYYY-MM-DD"),
+        ("holidays", "2026-02-30", "no such day"),
         ("colour", "blue", "unknown setting 'colour'"),
     ],
 )

@@ -507,7 +507,7 @@ async def test_typing_that_changes_no_line_of_settings_updates_none(
         assert isinstance(screen, SettingsScreen)
         name = screen.query_one("#setting-rep_name", Input).value
         label = shown_text(screen.query_one("#setting-label-rep_name", Static))
-    assert name.endswith("xyz") and label.splitlines()[1:] == ["changed"]
+    assert name.endswith("xyz") and label.splitlines()[1:] == ["not default"]
     assert updated == []
 
 
@@ -526,7 +526,7 @@ async def test_the_settings_screen_checks_as_typed_and_marks_changed_settings(
             return shown_text(screen.query_one(f"#setting-{prefix}-{key}", Static)).strip()
 
         def changed(key: str) -> bool:
-            return said("label", key).splitlines()[1:] == ["changed"]
+            return said("label", key).splitlines()[1:] == ["not default"]
 
         assert said("help", "busy_retry_minutes").startswith(
             "Minutes to wait before trying a busy line again · e.g. 120"
@@ -657,3 +657,20 @@ async def test_a_dialog_opened_right_after_saving_settings_opens_without_their_t
         await settle(pilot)
         assert type(demo_app.screen).__name__ == "TargetDialog"
         assert not [toast.message for toast in demo_app._notifications]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "2026-12-25, 26/12/2026",
+            "'26/12/2026' is not a date: holidays are written YYYY-MM-DD (2026-12-25),"
+            " separated by commas",
+        ),
+        ("2026-02-30", "'2026-02-30' is not a date (no such day)"),
+    ],
+)
+def test_a_holiday_that_is_not_a_date_says_how_to_write_one(typed: str, said: str) -> None:
+    with pytest.raises(SettingError) as refused:
+        parse_setting("holidays", typed)
+    assert str(refused.value) == said

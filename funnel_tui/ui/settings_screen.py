@@ -33,9 +33,11 @@ SettingsSaver = Callable[[dict[str, str]], Awaitable[None]]
 
 
 def _label(key: str, changed: bool) -> Content:
-    """A setting's name, and under it `changed` when it differs from the default."""
+    """A setting's name, and under it `not default` when it differs from the default."""
     name = (SETTING_WORDS[key].name, "bold")
-    return Content.assemble(name, ("\nchanged", "$accent")) if changed else Content.assemble(name)
+    if not changed:
+        return Content.assemble(name)
+    return Content.assemble(name, ("\nnot default", "$accent"))
 
 
 class FieldError(Static):
