@@ -8,6 +8,7 @@ database. What an import holds in memory does not grow with the file or the book
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
@@ -45,7 +46,7 @@ from funnel_tui.read_ahead import read_ahead
 from funnel_tui.read_process import read_in_process
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
-from funnel_tui.store.sql import NEW_PROSPECT_IDS
+from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.text import one_line
@@ -108,6 +109,8 @@ class ImportReport:
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
     suppressed: list[int] = field(default_factory=list)
+    # The updated prospects whose file named another source than the one they keep.
+    sources_kept: int = 0
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -140,6 +143,14 @@ class ImportReport:
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
                 *self.file.fallbacks,
                 *map(_not_understood, self.file.not_understood),
+                *(
+                    [
+                        f"source kept for {count} updated prospect{'s' if count != 1 else ''}"
+                        " (the one that first brought them in)"
+                    ]
+                    if (count := self.sources_kept)
+                    else []
+                ),
                 *(
                     [
                         f"{count} phone number(s) kept that phonenumbers does not know as in"
@@ -416,13 +427,37 @@ def _page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[None]:
         db.execute(f"PRAGMA cache_size = {before}")
 
 
+# A prospect's source that an import keeps: one that is not NULL or blank.
+_KEPT_SOURCE = "CASE WHEN trim({p}source) <> '' THEN {p}source END"
+
+
 def _update_statement(names: tuple[str, ...]) -> str:
     # Only the fields the file filled in are set, so an empty cell never wipes a stored value
-    # and a flag is only ever set; a stored source is never replaced.
-    assignments = ", ".join(
-        "source = coalesce(source, ?)" if name == "source" else f"{name} = ?" for name in names
-    )
+    # and a flag is only ever set; a stored source is never replaced, a blank one is.
+    kept_source = f"source = coalesce({_KEPT_SOURCE.format(p='')}, ?)"
+    assignments = ", ".join(kept_source if name == "source" else f"{name} = ?" for name in names)
     return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
+
+
+def _sources_kept(db: sqlite_utils.Database, merger: _Merger) -> int:
+    """How many of the batch's updates name a source other than the one their prospect
+    keeps (read before the updates are written)."""
+    pairs = [
+        [prospect_id, changes["source"]]
+        for prospect_id, changes in merger.updates.items()
+        if "source" in changes
+    ]
+    if not pairs:
+        return 0
+    dialect = dialect_of(db)
+    kept = _KEPT_SOURCE.format(p="p.")
+    (count,) = db.execute(
+        f"SELECT count(*) FROM {in_dialect(JSON_PAIRS, dialect).format(pairs=':pairs')}"
+        f" JOIN prospects p ON p.id = {in_dialect(PAIR_ID, dialect)}"
+        f" WHERE {kept} IS NOT NULL AND {kept} <> (h.value ->> 1)",
+        {"pairs": json.dumps(pairs)},
+    ).fetchone()
+    return int(count)
 
 
 def _write(
@@ -431,7 +466,7 @@ def _write(
     stamp: str,
     owner: str | None,
     bulk: BulkWork | None,
-) -> None:
+) -> int:
     """A batch's new prospects, in the file's order, and its updates, in the import's
     transaction: on PostgreSQL the new ones by COPY; on SQLite with the work of the
     triggers dropped for the import done before the updates, whose own triggers expect
@@ -440,6 +475,7 @@ def _write(
         new_ids = db.execute(NEW_PROSPECT_IDS.for_db(db), [len(merger.added)]).fetchall()
         for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
             row["id"] = prospect_id
+    sources_kept = _sources_kept(db, merger)
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
@@ -449,11 +485,12 @@ def _write(
         db.copy_rows("prospects", INSERTED_COLUMNS, rows)
         for names, parameters in updates.items():
             db.executemany(_update_statement(names), parameters)
-        return
+        return sources_kept
     assert bulk is not None
     _insert(db, merger.added, stamp, owner, bulk)
     for names, parameters in updates.items():
         db.conn.executemany(_update_statement(names), parameters)
+    return sources_kept
 
 
 def _read_batches(reader: ProspectReader, progress: Progress | None) -> Iterator[list[Keyed]]:
@@ -487,6 +524,7 @@ class _Totals:
     updated: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     suppressed: list[int] = field(default_factory=list)
+    sources_kept: int = 0
 
 
 def _not_suppressed(
@@ -588,7 +626,7 @@ def import_file(
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                _write(db, merger, stamp, owner, bulk)
+                totals.sources_kept += _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
                 totals.added += len(merger.added)
                 totals.updated += merger.updated
@@ -609,6 +647,7 @@ def import_file(
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,
+        sources_kept=totals.sources_kept,
     )
 
 

@@ -355,6 +355,28 @@ def test_a_known_email_in_another_case_updates_without_wiping_fields(
     assert (row["do_not_call"], row["stage"]) == (1, "qualified")
     assert row["updated_at"] == to_stored(LATER)
     assert row["created_at"] == to_stored(NOW)
+    # The summary says the file's source was not taken.
+    assert "source kept for 1 updated prospect (the one that first brought them in)" in (
+        report.summary()
+    )
+
+
+def test_a_blank_source_is_filled_by_an_import_and_the_same_one_is_no_news(
+    book_db: Any, tmp_path: Path
+) -> None:
+    db = book_db
+    blank = existing(db, name="Bo Blank", email="bo@blank.example", source="  ")
+    same = existing(db, name="Cy Same", email="cy@same.example", source="Webinar")
+    path = write_file(
+        tmp_path,
+        "name,email,source\nBo Blank,bo@blank.example,Referral\nCy Same,cy@same.example,Webinar\n",
+    )
+    report = run(db, path)
+    assert report.updated == 2
+    found = people(db)
+    assert (found["Bo Blank"]["id"], found["Bo Blank"]["source"]) == (blank, "Referral")
+    assert (found["Cy Same"]["id"], found["Cy Same"]["source"]) == (same, "Webinar")
+    assert "source kept" not in report.summary()
 
 
 def test_a_known_phone_in_another_format_updates_the_prospect(book_db: Any, tmp_path: Path) -> None:

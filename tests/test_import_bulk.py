@@ -184,10 +184,10 @@ def test_an_import_that_fails_half_way_leaves_the_book_its_triggers_and_indexes(
     rows, tables = every_row(storage.path), schema(storage.path)
     written = importer._write
 
-    def fail_on_the_second_batch(*args: Any) -> None:
+    def fail_on_the_second_batch(*args: Any) -> int:
         if storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0] > int(friend):
             raise OSError("disk full")
-        written(*args)
+        return written(*args)
 
     monkeypatch.setattr(importer, "_write", fail_on_the_second_batch)
     with pytest.raises(OSError, match="disk full"):
