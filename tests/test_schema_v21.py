@@ -236,3 +236,26 @@ def test_check_names_deal_days_that_drifted_and_repair_sums_them_again(storage: 
     repair_database(db)
     assert check_database(storage.path) == []
     assert_deal_days_hold_the_deals(db)
+
+
+def test_a_teams_won_reads_a_range_of_days_for_the_book_and_for_a_rep(
+    postgres_url: str,
+) -> None:
+    """On PostgreSQL, deal_days_key holds every row, so the book's won (no rep) and a rep's
+    under a plan made for any rep read the window's days from it, not the whole table."""
+    from funnel_tui.store import open_team_book
+
+    storage = open_team_book(postgres_url)
+    try:
+        db = storage.db
+        db.execute("SET enable_seqscan = off")
+        db.execute("SET plan_cache_mode = force_generic_plan")
+        for rep in (None, "alex"):
+            params = {"starts_on": "2026-11-01", "after_end": "2026-12-01", "rep": rep}
+            plan = " ".join(
+                row[0] for row in db.execute(f"EXPLAIN {WON_SQL.one.for_db(db)}", params)
+            )
+            assert "Index Scan on deal_days_key" in plan or "using deal_days_key" in plan, plan
+            assert "Index Cond: ((closed_on >= '2026-11-01'::text)" in plan, plan
+    finally:
+        storage.close()

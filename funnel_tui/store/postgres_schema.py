@@ -1361,9 +1361,12 @@ SCHEMA_V20 = ""
 
 # --- v21: what each day's deals won for each rep (SQLite: schema_v21) --------------------
 # A period's won is the sum of one row a day and rep instead of every deal's amount, each
-# checked. A NULL rep is a key of its own: each of the two partial unique indexes is the
-# conflict target of its own insert, so that two transactions adding the first deal of
-# a day wait for each other rather than both making the row.
+# checked. A NULL rep is a key of its own: deal_days_key (which holds every row, so that
+# the book's won reads a range of days from it) is the conflict target of a rep's deal,
+# deal_days_no_rep that of a deal with none, so that two transactions adding the first
+# deal of a day wait for each other rather than both making the row. The trigger comes
+# before the sums: creating it waits for the transactions writing deals, and holds off
+# new ones until the upgrade commits, so no deal is summed twice or missed.
 _WRONG_VALUES = {
     deal: wrong_values_sql("deals", f"{deal}.", Dialect.POSTGRESQL) for deal in ("NEW", "OLD", "d")
 }
@@ -1397,13 +1400,8 @@ CREATE TABLE deal_days (
     won_cents bigint NOT NULL,
     wrong bigint NOT NULL
 );
-CREATE UNIQUE INDEX deal_days_key ON deal_days (closed_on, rep) WHERE rep IS NOT NULL;
+CREATE UNIQUE INDEX deal_days_key ON deal_days (closed_on, rep);
 CREATE UNIQUE INDEX deal_days_no_rep ON deal_days (closed_on) WHERE rep IS NULL;
-
-INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
-SELECT d.closed_on, d.rep, count(*), sum({_won_cents("d")}), sum({_WRONG_VALUES["d"]})
-FROM deals d
-GROUP BY d.closed_on, d.rep;
 
 CREATE FUNCTION funnel_deal_days_for_deal() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -1418,7 +1416,7 @@ BEGIN
         IF NEW.rep IS NULL THEN
             {_deal_day_added("(closed_on) WHERE rep IS NULL")}
         ELSE
-            {_deal_day_added("(closed_on, rep) WHERE rep IS NOT NULL")}
+            {_deal_day_added("(closed_on, rep)")}
         END IF;
     END IF;
     RETURN NULL;
@@ -1428,6 +1426,11 @@ $$;
 CREATE TRIGGER deal_days_for_deal
 AFTER INSERT OR DELETE OR UPDATE OF amount_cents, closed_on, rep ON deals
 FOR EACH ROW EXECUTE FUNCTION funnel_deal_days_for_deal();
+
+INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
+SELECT d.closed_on, d.rep, count(*), sum({_won_cents("d")}), sum({_WRONG_VALUES["d"]})
+FROM deals d
+GROUP BY d.closed_on, d.rep;
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
