@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from funnel_tui.cadence import outside_calling_hours
@@ -94,9 +95,24 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
         other_week=reading.other_week,
     )
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
-    warning = outside_calling_hours(when.moment, settings, reading.prospect_timezone)
+    warnings = [
+        _a_year_away(when.moment, reading.now, text),
+        outside_calling_hours(when.moment, settings, reading.prospect_timezone),
+    ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
-    return Answer(when.moment, shown, warning=warning or "", other=other)
+    return Answer(when.moment, shown, warning="; ".join(filter(None, warnings)), other=other)
+
+
+# A day and month that have passed this year are read as next year's: said when the text
+# named no year, since `3/12` typed the day after is more likely a slip than a plan.
+_A_YEAR_AWAY = timedelta(days=300)
+_NAMES_A_YEAR = re.compile(r"\b\d{4}\b|year", re.IGNORECASE)
+
+
+def _a_year_away(moment: datetime, now: datetime, text: str) -> str | None:
+    if moment - now < _A_YEAR_AWAY or _NAMES_A_YEAR.search(text):
+        return None
+    return f"that is next year: {moment.day} {moment:%b} has passed this year"
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:

@@ -108,3 +108,30 @@ def test_a_win_starts_from_the_open_deal_value_when_it_is_one(
 def test_every_other_field_starts_empty() -> None:
     assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, 900_000) == ""
     assert prefilled(Outcome.CALLBACK, Ask.WHEN, 900_000) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "warned"),
+    [
+        # The day before: read as next year's, and said so.
+        ("17/11", True),
+        ("17/11 2pm", True),
+        # A year named: meant.
+        ("17/11/2027", False),
+        ("17 nov next year", False),
+        # Days ahead: nothing to say.
+        ("19/11", False),
+    ],
+)
+def test_a_day_that_has_passed_this_year_is_read_as_next_years_and_said(
+    typed: str, warned: bool
+) -> None:
+    callback = question(Outcome.CALLBACK, Ask.WHEN)
+    try:
+        answer = read_answer(Outcome.CALLBACK, callback, typed, READING)
+    except AnswerRefused:
+        assert not warned
+        return
+    assert answer is not None
+    said = "that is next year: 17 Nov has passed this year" in answer.warning
+    assert said is warned, answer
