@@ -139,7 +139,7 @@ def test_an_empty_table_exports_an_empty_list_and_a_header(book_db: Any) -> None
     assert csv_rows(book_db, "calls") == []
 
 
-def test_calls_carry_their_prospects_name_company_and_source(
+def test_calls_carry_their_prospects_name_company_and_source_and_their_rep(
     book: Any,
 ) -> None:
     for call in (
@@ -151,6 +151,7 @@ def test_calls_carry_their_prospects_name_company_and_source(
             "method": "solution",
             "notes": '=HYPERLINK("http://x.example")',
             "follow_up_at": "2026-11-27T14:00:00+00:00",
+            "rep": "alex",
         },
         {"prospect_id": 1, "started_at": "2026-11-23T15:30:00+00:00", "outcome": "no_answer"},
     ):
@@ -173,7 +174,10 @@ def test_calls_carry_their_prospects_name_company_and_source(
         "method": "solution",
         "notes": '\'=HYPERLINK("http://x.example")',
         "follow_up_at": "2026-11-27T14:00:00+00:00",
+        "rep": "alex",
     }
+    # A call with no rep (a one-rep book's) has an empty cell.
+    assert earlier["rep"] == ""
 
 
 def test_rows_are_streamed_not_loaded(book: Any) -> None:

@@ -64,7 +64,7 @@ def _comparable(output: str, target: Path | str) -> str:
     output = re.sub(r"NAME:funnel-tui \([^)]*\)", "NAME:funnel-tui", output)
     lines = [line for line in output.splitlines() if not line.startswith("Message-ID:")]
     output = "\n".join(lines)
-    if output.startswith("{"):
+    if output.startswith(("{", "[")):
         return json.dumps(_without_team_columns(json.loads(output)), indent=1)
     if output.startswith("id,"):
         rows = list(csv.DictReader(io.StringIO(output)))
