@@ -37,8 +37,9 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 # Header spellings by the field they fill, as HubSpot, Salesforce, Pipedrive, Close and
-# spreadsheets write them. Matching ignores case, accents, spaces and punctuation. When
-# several columns fill one field (work and mobile phone), the first non-empty cell wins.
+# spreadsheets write them (in English, German, French, Spanish and Dutch). Matching
+# ignores case, accents, spaces and punctuation. When several columns fill one field
+# (work and mobile phone), the first non-empty cell wins.
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "name": (
         "Name", "Full Name", "Contact Name", "Contact", "Contact Person", "Person Name",
@@ -47,16 +48,25 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "first_name": (
         "First Name", "First", "Given Name", "Forename", "Person - First name",
         "Contact First Name",
+        # German, French, Spanish and Dutch spreadsheets and Outlook's contact exports.
+        "Vorname", "Prénom", "Nombre", "Voornaam",
     ),
     "last_name": (
         "Last Name", "Last", "Surname", "Family Name", "Person - Last name", "Contact Last Name",
+        "Nachname", "Familienname", "Nom", "Nom de famille", "Apellido", "Apellidos",
+        "Achternaam",
     ),
-    "title": ("Title", "Job Title", "Position", "Role", "Contact Title", "Person - Job title"),
+    "title": (
+        "Title", "Job Title", "Position", "Role", "Contact Title", "Person - Job title",
+        "Funktion", "Poste", "Fonction", "Cargo", "Puesto", "Functie",
+    ),
     "company": (
         "Company", "Company Name", "Company / Account", "Account", "Account Name",
         "Associated Company", "Organization", "Organisation", "Organization Name",
         "Organisation Name", "Organization - Name", "Person - Organization", "Display Name",
         "Lead Name", "Business", "Business Name", "Employer",
+        "Firma", "Firmenname", "Unternehmen", "Société", "Entreprise", "Empresa",
+        "Organización", "Compañía", "Bedrijf", "Bedrijfsnaam",
     ),
     "phone": (
         "Phone", "Phone Number", "Telephone", "Tel", "Mobile", "Mobile Phone",
@@ -64,11 +74,16 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
         "Business Phone", "Contact Phone", "primary_contact_phone", "Person - Phone",
         "Person - Phone - Work", "Person - Phone - Mobile", "Person - Phone - Home",
         "Person - Phone - Other",
+        "Telefon", "Telefonnummer", "Telefon geschäftlich", "Mobiltelefon", "Mobil", "Handy",
+        "Téléphone bureau", "Tél. mobile", "Portable", "Teléfono", "Teléfono del trabajo",
+        "Teléfono móvil", "Móvil", "Celular", "Telefoon", "Telefoonnummer", "Mobiel",
     ),
     "email": (
         "Email", "Email Address", "Work Email", "Business Email", "Contact Email",
         "primary_contact_email", "Person - Email", "Person - Email - Work",
         "Person - Email - Home", "Person - Email - Other",
+        "E-Mail-Adresse", "Adresse e-mail", "Adresse de messagerie", "Courriel", "Correo",
+        "Correo electrónico", "E-mailadres",
     ),
     "timezone": ("Time Zone", "Contact Time Zone"),
     "timezone_guessed": ("timezone_guessed",),
@@ -76,7 +91,10 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "pain_points": ("Pain Points", "Pain Point", "Pains", "Challenges"),
     "objections": ("Objections", "Objection"),
     "goals": ("Goals", "Goal", "Objectives"),
-    "source": ("Source", "Lead Source", "Original Source", "Contact Source", "Person - Source"),
+    "source": (
+        "Source", "Lead Source", "Original Source", "Contact Source", "Person - Source",
+        "Quelle", "Lead-Quelle", "Origine", "Fuente", "Origen", "Bron",
+    ),
     "kind": ("Kind", "Lifecycle Stage"),
     "priority": ("Priority", "Rating", "Lead Rating", "Label", "Person - Label"),
     "deal_value": ("Deal Value", "Deal Amount", "Amount"),

@@ -944,3 +944,45 @@ def test_importing_the_same_file_again_changes_nothing(book_db: Any, file: str) 
     again = import_prospects(db, DATA / file, now=LATER)
     assert (again.added, again.updated, again.rejected) == (0, len(before), [])
     assert stored_without_updated_at(db) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        # Excel in German, semicolons, Windows-1252: as Outlook exports contacts.
+        (
+            "Vorname;Nachname;Firma;Position;Telefon geschäftlich;E-Mail-Adresse;Quelle",
+            "Jürgen;Weiß;Müller & Co KG;Einkauf;030 5550147;j.weiss@mueller.example;Messe",
+        ),
+        (
+            "Prénom;Nom;Société;Fonction;Téléphone bureau;Adresse e-mail;Origine",
+            "Jürgen;Weiß;Müller & Co KG;Einkauf;030 5550147;j.weiss@mueller.example;Messe",
+        ),
+        (
+            "Nombre;Apellidos;Empresa;Puesto;Teléfono;Correo electrónico;Fuente",
+            "Jürgen;Weiß;Müller & Co KG;Einkauf;030 5550147;j.weiss@mueller.example;Messe",
+        ),
+    ],
+    ids=["german", "french", "spanish"],
+)
+def test_a_spreadsheet_in_another_language_fills_every_field(
+    db: sqlite_utils.Database, tmp_path: Path, header: str, row: str
+) -> None:
+    """A rep's own contacts from Excel in German, French or Spanish: the phone and the
+    company are read, not left out as columns not imported."""
+    path = tmp_path / "kontakte.csv"
+    path.write_bytes(f"{header}\r\n{row}\r\n".encode("cp1252"))
+    save_setting(db, "phone_region", "DE")
+    report = import_prospects(db, path, now=NOW)
+    assert (report.added, report.rejected, report.ignored) == (1, [], [])
+    person = people(db)["Jürgen Weiß"]
+    assert (person["company"], person["title"], person["phone"]) == (
+        "Müller & Co KG",
+        "Einkauf",
+        "+49305550147",
+    )
+    assert (person["email"], person["source"], person["first_name"]) == (
+        "j.weiss@mueller.example",
+        "Messe",
+        "Jürgen",
+    )
