@@ -82,6 +82,18 @@ def own_setting_texts(folder: Path | None = None) -> tuple[dict[str, str], list[
     return texts, problems
 
 
+def own_settings_stamp(rep: str | None, folder: Path | None = None) -> int | None:
+    """When the rep's config file last changed (nanoseconds), for an app to notice a
+    `funnel config set` of their own settings; None in a one-rep book (`rep` None),
+    whose settings are all in the file, or when there is no config file."""
+    if rep is None:
+        return None
+    try:
+        return config_path(folder).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def store_own_settings(texts: dict[str, str], folder: Path | None = None) -> Path:
     """Write these settings into the config file's `[settings]` table, keeping everything
     else in the file as it is; returns the file. OwnSettingsError when it cannot."""

@@ -240,3 +240,18 @@ async def test_a_claim_that_comes_back_after_the_card_is_gone_changes_nothing(
             await claim.wait()
             assert claim.error is None
             assert app.is_running
+
+
+async def test_the_reps_own_setting_changed_on_the_command_line_reaches_the_open_app(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Alex's app is open when Alex runs `funnel config set rep_name 'Alex Morgan'`, which
+    goes to Alex's config file, not the team's database: the app reads it within a second,
+    so the scripts and an email's signature name Alex without a restart."""
+    with team_app(team_url, "alex", tmp_path / "s") as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            assert app.settings.rep_name == ""
+            result = invoke("--db", team_url, "config", "set", "rep_name", "Alex Morgan")
+            assert result.exit_code == 0, result.output
+            await wait_for(pilot, lambda: app.settings.rep_name == "Alex Morgan", WITHIN_S)

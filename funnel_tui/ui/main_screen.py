@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
+from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
 from funnel_tui.prospects import (
     CardData,
@@ -177,6 +178,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
         self._data_version = -1
+        # In a team's book, when the rep's config file (their own settings) last changed.
+        self._own_settings_seen: int | None = None
         # When the poll last asked an out-of-reach database whether it is back.
         self._tried_again_at = -TRY_AGAIN_S
         # A team's book: who holds the prospect on the card, and the one this rep holds.
@@ -293,6 +296,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self.set_interval(60, self._follow_the_clock)
         # A team's database tells of a change as it is committed: looked at more often.
         team = self.funnel.rep is not None
+        self._own_settings_seen = own_settings_stamp(self.funnel.rep)
         self.set_interval(TEAM_POLL_S if team else FILE_POLL_S, self._refresh_on_outside_change)
         if team:
             self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
@@ -324,8 +328,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 self._try_again()
             return
         version = self._read_data_version()
-        if version != self._data_version:
-            self._data_version = version
+        # A rep's own settings (`funnel config set rep_name ...` in a team's book) are in
+        # their config file, which no commit to the database tells of.
+        own = own_settings_stamp(self.funnel.rep)
+        if version != self._data_version or own != self._own_settings_seen:
+            self._data_version, self._own_settings_seen = version, own
             self._follow_outside_change()
 
     @work(exclusive=True, group="settings")
