@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,8 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import open_storage
 from tests.older_file import file_at_version
+from tests.older_team import team_database_at
+from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
 DAYS = ("2026-10-31", "2026-11-01", "2026-11-15", "2026-11-30", "2026-12-01")
@@ -259,3 +262,55 @@ def test_a_teams_won_reads_a_range_of_days_for_the_book_and_for_a_rep(
             assert "Index Cond: ((closed_on >= '2026-11-01'::text)" in plan, plan
     finally:
         storage.close()
+
+
+def test_a_version_20_team_upgraded_has_its_deals_summed_by_day_and_rep(
+    postgres_server: PostgresServer,
+) -> None:
+    """The upgrade of a team's database sums the deals it already holds (a NULL rep's, a
+    blank one's, an amount out of range, a day no date reads) as the triggers would."""
+    from funnel_tui.store import open_team_book
+
+    deals = [
+        ("2026-11-03", "alex", 1_000_00),
+        ("2026-11-03", "alex", 2_000_00),
+        ("2026-11-03", None, 300_00),
+        ("2026-11-03", "", 400_00),
+        ("2026-11-04", "blake", -5),
+        ("2026-11-31", "blake", 700_00),
+    ]
+    with team_database_at(postgres_server, 20) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            (ann,) = conn.execute(
+                "INSERT INTO prospects (name) VALUES ('Ann') RETURNING id"
+            ).fetchone()
+            for closed_on, rep, cents in deals:
+                conn.execute(
+                    "INSERT INTO deals (prospect_id, closed_on, rep, amount_cents)"
+                    " VALUES (%s, %s, %s, %s)",
+                    [ann, closed_on, rep, cents],
+                )
+        storage = open_team_book(url)
+        try:
+            db = storage.db
+            rows = db.execute(
+                "SELECT closed_on, rep, deals, won_cents, wrong FROM deal_days"
+                " ORDER BY closed_on, rep NULLS FIRST"
+            ).fetchall()
+            assert [tuple(row) for row in rows] == [
+                ("2026-11-03", None, 1, 300_00, 0),
+                ("2026-11-03", "", 1, 400_00, 0),
+                ("2026-11-03", "alex", 2, 3_000_00, 0),
+                ("2026-11-04", "blake", 1, 0, 1),
+                ("2026-11-31", "blake", 1, 0, 1),
+            ]
+            assert_deal_days_hold_the_deals(db)
+            # The trigger is there too: a deal written after the upgrade is summed.
+            insert_row(
+                db, "deals", {"prospect_id": ann, "closed_on": "2026-11-03", "amount_cents": 5}
+            )
+            assert db.execute(
+                "SELECT won_cents FROM deal_days WHERE closed_on = '2026-11-03' AND rep IS NULL"
+            ).fetchone() == (300_05,)
+        finally:
+            storage.close()
