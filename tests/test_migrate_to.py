@@ -228,7 +228,7 @@ def test_a_demo_book_makes_an_empty_team_a_demo_and_keeps_its_made_up_name_out(
         settings = dict(team.execute("SELECT key, value FROM settings").fetchall())
     assert settings == {"phone_region": "US", "demo_book": "yes"}
     assert lines[1:] == [
-        "Settings (the team shares them): copied demo_book; kept the team's phone_region.",
+        "Settings (the team shares them): copied demo_book = yes; kept the team's phone_region.",
         "The team's book had no prospects, so it is a demo book now: the scripts talk about"
         " the demo's fictional product until you write your profile.toml.",
         DEMO_NAME_LEFT_OUT,
@@ -694,3 +694,15 @@ def test_a_forgotten_prospect_stays_forgotten_in_the_team_database(
         assert team.execute("SELECT count(*) FROM suppressions").fetchone() == (2,)
         assert team.execute("SELECT sum(amount_cents) FROM deals").fetchone() == (won_before,)
         assert team.execute("SELECT count(*) FROM deals WHERE prospect_id IS NULL").fetchone()[0]
+
+
+def test_a_demo_copied_into_an_empty_team_names_the_phone_region_it_brings(
+    demo_book: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo reads numbers without a country code as British: said with its value, so a
+    team trying funnel with its own leads knows to set its region."""
+    monkeypatch.setenv("FUNNEL_REP", "alex")
+    lines = migrate(demo_book, team_url)
+    assert lines[1] == (
+        "Settings (the team shares them): copied demo_book = yes, phone_region = GB."
+    ), lines

@@ -155,7 +155,7 @@ def test_migrate_to_puts_the_books_own_settings_in_the_reps_config_file(
     book = book_with_own_settings(tmp_path)
     lines = invoke("migrate-to", team_url, "--db", book).stdout.splitlines()
     assert lines[1:] == [
-        "Settings (the team shares them): copied currency.",
+        "Settings (the team shares them): copied currency = EUR.",
         f"Your own settings: copied rep_name, smtp_host to {path};"
         " kept your config file's email_from.",
     ]

@@ -71,6 +71,7 @@ from funnel_tui.store.postgres import (
 from funnel_tui.store.postgres_schema import CHANGES_CHANNEL, DERIVED_ROWS
 from funnel_tui.store.same_people import SamePerson, merge_untouched, same_people
 from funnel_tui.store.sqlite import Storage, StorageError, describe_sqlite_error
+from funnel_tui.text import one_line
 
 # The tables whose ids the copied rows keep (moved up by the offset): rows or undo
 # records point at them.
@@ -132,7 +133,9 @@ class Migrated:
     location: str
     rep: str
     rows: dict[str, int]
-    settings_copied: tuple[str, ...] = ()
+    settings_copied: tuple[tuple[str, str], ...] = ()
+    """The shared settings copied, (key, value): said with their values, so that a team
+    sees what it now reads numbers and money with (the demo's phone region, GB)."""
     settings_kept: tuple[str, ...] = ()
     settings_left_out: tuple[str, ...] = ()
     """A demo book's shared settings, not copied into a team's book that has prospects."""
@@ -171,7 +174,8 @@ class Migrated:
         ]
         said = []
         if self.settings_copied:
-            said.append(f"copied {', '.join(self.settings_copied)}")
+            copied = ", ".join(f"{key} = {_shown(value)}" for key, value in self.settings_copied)
+            said.append(f"copied {copied}")
         if self.settings_kept:
             said.append(f"kept the team's {', '.join(self.settings_kept)}")
         if said:
@@ -181,7 +185,7 @@ class Migrated:
                 f"Left out the demo's {', '.join(self.settings_left_out)}: the team's book"
                 " already held prospects, so it keeps its own settings."
             )
-        elif self.demo and DEMO_BOOK_KEY in self.settings_copied:
+        elif self.demo and any(key == DEMO_BOOK_KEY for key, _ in self.settings_copied):
             lines.append(
                 "The team's book had no prospects, so it is a demo book now: the scripts"
                 " talk about the demo's fictional product until you write your profile.toml."
@@ -557,13 +561,27 @@ def _copy_targets(
     return copied, kept
 
 
+# How long a copied setting's value is shown in the closing lines.
+_SHOWN_VALUE_CHARS = 40
+
+
+def _shown(value: str) -> str:
+    text = one_line(value)
+    return text if len(text) <= _SHOWN_VALUE_CHARS else f"{text[: _SHOWN_VALUE_CHARS - 1]}…"
+
+
 def _copy_settings(
     book: sqlite3.Connection, team: psycopg.Connection[Any], *, shared: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The book's settings the team has not set, unless not `shared`; (copied, kept as the
-    team has them, left out as not shared, the rep's own as (key, value), never the
-    team's)."""
-    copied, kept, left_out, own = [], [], [], []
+) -> tuple[
+    tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]
+]:
+    """The book's settings the team has not set, unless not `shared`; (copied as (key,
+    value), kept as the team has them, left out as not shared, the rep's own as (key,
+    value), never the team's)."""
+    copied: list[tuple[str, str]] = []
+    kept: list[str] = []
+    left_out: list[str] = []
+    own: list[tuple[str, str]] = []
     for key, value in book.execute("SELECT key, value FROM settings ORDER BY key"):
         if key in OWN_SETTINGS:
             if isinstance(value, str):
@@ -576,7 +594,10 @@ def _copy_settings(
             "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
             [key, value],
         ).rowcount
-        (copied if inserted else kept).append(key)
+        if inserted:
+            copied.append((key, str(value)))
+        else:
+            kept.append(key)
     return tuple(copied), tuple(kept), tuple(left_out), tuple(own)
 
 
