@@ -21,14 +21,27 @@ each other. A team's PostgreSQL book keeps the same table with its own trigger
 from __future__ import annotations
 
 from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.store.dialect import Dialect
 
 DEAL_DAY_COLUMNS = ("closed_on", "rep", "deals", "won_cents", "wrong")
 
 
-def won_cents_sql(deal: str) -> str:
+def won_cents_sql(deal: str, dialect: Dialect = Dialect.SQLITE) -> str:
     """What a deal (`deal` is its alias, with the dot) adds to its day's won: its amount,
     or 0 when one of its values is of the wrong type or range."""
-    return f"CASE WHEN {wrong_values_sql('deals', deal)} = 0 THEN {deal}amount_cents ELSE 0 END"
+    wrong = wrong_values_sql("deals", deal, dialect)
+    return f"CASE WHEN {wrong} = 0 THEN {deal}amount_cents ELSE 0 END"
+
+
+def deal_days_from_deals(dialect: Dialect = Dialect.SQLITE) -> str:
+    """deal_days' rows summed afresh from every deal: the upgrade's fill, and on a file
+    what `funnel check` compares the table with."""
+    return f"""
+SELECT d.closed_on, d.rep, count(*), sum({won_cents_sql("d.", dialect)}),
+    sum({wrong_values_sql("deals", "d.", dialect)})
+FROM deals d
+GROUP BY d.closed_on, d.rep
+"""
 
 
 TABLE = """
@@ -42,12 +55,7 @@ CREATE TABLE deal_days (
 CREATE UNIQUE INDEX deal_days_key ON deal_days (closed_on, rep);
 """
 
-DEAL_DAYS_FROM_DEALS = f"""
-SELECT d.closed_on, d.rep, count(*), sum({won_cents_sql("d.")}),
-    sum({wrong_values_sql("deals", "d.")})
-FROM deals d
-GROUP BY d.closed_on, d.rep
-"""
+DEAL_DAYS_FROM_DEALS = deal_days_from_deals()
 
 FILL = f"INSERT INTO deal_days ({', '.join(DEAL_DAY_COLUMNS)}) {DEAL_DAYS_FROM_DEALS}"
 

@@ -34,6 +34,7 @@ from funnel_tui.schema_v4 import (
 )
 from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 from funnel_tui.schema_v11 import REQUEST_ID_INDEX
+from funnel_tui.schema_v21 import deal_days_from_deals, won_cents_sql
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1359,6 +1360,7 @@ CREATE INDEX deals_unreadable_closed ON deals (rep)
 # --- in other forms, which funnel_utc reads here) ----------------------------------------
 SCHEMA_V20 = ""
 
+
 # --- v21: what each day's deals won for each rep (SQLite: schema_v21) --------------------
 # A period's won is the sum of one row a day and rep instead of every deal's amount, each
 # checked. A NULL rep is a key of its own: deal_days_key (which holds every row, so that
@@ -1367,18 +1369,17 @@ SCHEMA_V20 = ""
 # deal of a day wait for each other rather than both making the row. The trigger comes
 # before the sums: creating it waits for the transactions writing deals, and holds off
 # new ones until the upgrade commits, so no deal is summed twice or missed.
-_WRONG_VALUES = {
-    deal: wrong_values_sql("deals", f"{deal}.", Dialect.POSTGRESQL) for deal in ("NEW", "OLD", "d")
-}
-
-
 def _won_cents(deal: str) -> str:
-    return f"CASE WHEN {_WRONG_VALUES[deal]} = 0 THEN {deal}.amount_cents ELSE 0 END"
+    return won_cents_sql(f"{deal}.", Dialect.POSTGRESQL)
+
+
+def _wrong_values(deal: str) -> str:
+    return wrong_values_sql("deals", f"{deal}.", Dialect.POSTGRESQL)
 
 
 def _deal_day_added(conflict: str) -> str:
     return f"""INSERT INTO deal_days AS k (closed_on, rep, deals, won_cents, wrong)
-            VALUES (NEW.closed_on, NEW.rep, 1, {_won_cents("NEW")}, {_WRONG_VALUES["NEW"]})
+            VALUES (NEW.closed_on, NEW.rep, 1, {_won_cents("NEW")}, {_wrong_values("NEW")})
             ON CONFLICT {conflict} DO UPDATE SET deals = k.deals + 1,
                 won_cents = k.won_cents + excluded.won_cents, wrong = k.wrong + excluded.wrong;"""
 
@@ -1387,7 +1388,7 @@ def _deal_day_taken_out(of_rep: str) -> str:
     day = f"k.closed_on = OLD.closed_on AND {of_rep}"
     return f"""UPDATE deal_days k SET deals = k.deals - 1,
                 won_cents = k.won_cents - ({_won_cents("OLD")}),
-                wrong = k.wrong - {_WRONG_VALUES["OLD"]}
+                wrong = k.wrong - {_wrong_values("OLD")}
             WHERE {day};
             DELETE FROM deal_days k WHERE {day} AND k.deals = 0;"""
 
@@ -1428,9 +1429,7 @@ AFTER INSERT OR DELETE OR UPDATE OF amount_cents, closed_on, rep ON deals
 FOR EACH ROW EXECUTE FUNCTION funnel_deal_days_for_deal();
 
 INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
-SELECT d.closed_on, d.rep, count(*), sum({_won_cents("d")}), sum({_WRONG_VALUES["d"]})
-FROM deals d
-GROUP BY d.closed_on, d.rep;
+{deal_days_from_deals(Dialect.POSTGRESQL)};
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
