@@ -1136,21 +1136,11 @@ def median_open_value(db: sqlite_utils.Database) -> int:
 
 
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
-# last one is not before it: lead_marks_meetings holds them in its order).
-def _meeting_leads_sql(dialect: Dialect) -> str:
-    return f"""
-SELECT count(*) FROM lead_marks m {indexed_by("lead_marks_meetings", dialect)}
-WHERE {met_in_window_sql(dialect)}
-"""
-
-
-MEETING_LEADS_SQL = per_dialect(_meeting_leads_sql)
-
-
-# The prospects with a `meeting` call in the window, and how many of them have a deal
-# (:won, as WON_LEADS_SQL takes it): the same pass over the window's meetings, with the
-# buyers' ids read once into a set (an uncorrelated IN, which SQLite makes an index of
-# and PostgreSQL hashes) rather than each buyer's mark looked up in the book's.
+# last one is not before it: lead_marks_meetings holds them in its order), and how many
+# of them have a deal (:won, as WON_LEADS_SQL takes it): the same pass over the window's
+# meetings, with the buyers' ids read once into a set (an uncorrelated IN, which SQLite
+# makes an index of and PostgreSQL hashes) rather than each buyer's mark looked up in
+# the book's.
 def _meeting_leads_and_buyers_sql(dialect: Dialect) -> str:
     pairs = in_dialect(JSON_PAIRS, dialect).format(pairs=":won")
     return f"""

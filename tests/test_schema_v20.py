@@ -20,7 +20,7 @@ from funnel_tui.figure_sql import call_started_sql
 from funnel_tui.foreign_values import stored_moment_sql
 from funnel_tui.manager_figures import (
     BOOK_COUNTS,
-    MEETING_LEADS_SQL,
+    MEETING_LEADS_AND_BUYERS_SQL,
     Window,
     count_params,
     load_today_activity,
@@ -57,7 +57,8 @@ def started_at(day: str) -> str:
 
 
 def meeting_leads(db: Any, window: Window) -> int:
-    return db.execute(MEETING_LEADS_SQL.for_db(db), window.params).fetchone()[0]
+    params = {**window.params, "won": "[]"}
+    return db.execute(MEETING_LEADS_AND_BUYERS_SQL.for_db(db), params).fetchone()[0]
 
 
 def test_the_prospects_with_a_meeting_in_a_window_are_counted_once_each(book_db: Any) -> None:
@@ -94,7 +95,10 @@ def test_a_version_19_file_upgraded_reads_the_windows_meetings_by_their_index(
         assert meeting_leads(db, NOVEMBER) == MET_IN_NOVEMBER
         plan = [
             row[3]
-            for row in db.execute(f"EXPLAIN QUERY PLAN {MEETING_LEADS_SQL.sqlite}", NOVEMBER.params)
+            for row in db.execute(
+                f"EXPLAIN QUERY PLAN {MEETING_LEADS_AND_BUYERS_SQL.sqlite}",
+                {**NOVEMBER.params, "won": "[]"},
+            )
         ]
         # From the window's start on, in the index alone; a prospect's calls only for a
         # last meeting after the window.
