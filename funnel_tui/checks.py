@@ -21,6 +21,7 @@ from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_va
 from funnel_tui.migrations import (
     CALL_DAYS,
     DEAL_DAYS,
+    LEAD_MARK_DAYS,
     LEAD_MARKS,
     PROSPECT_SEARCH,
     SCHEMA_TRIGGERS,
@@ -185,6 +186,8 @@ _PROSPECT_SEARCH_DRIFT_SQL = f"SELECT count(DISTINCT id) FROM ({_differing_rows(
 _LEAD_MARKS_DRIFT_SQL = f"SELECT count(DISTINCT prospect_id) FROM ({_differing_rows(LEAD_MARKS)})"
 # The days whose won deals are missing, stale or left over.
 _DEAL_DAYS_DRIFT_SQL = f"SELECT count(DISTINCT closed_on) FROM ({_differing_rows(DEAL_DAYS)})"
+# The days whose counts of lead marks are missing, stale or left over.
+_LEAD_MARK_DAYS_DRIFT_SQL = f"SELECT count(DISTINCT day) FROM ({_differing_rows(LEAD_MARK_DAYS)})"
 
 
 def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
@@ -212,6 +215,12 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
         problems.append(
             f"deal_days disagrees with deals on {days} day(s), so what a period won may be"
             f" off; {REPAIR_HINT} sums it again from deals"
+        )
+    (days,) = conn.execute(_LEAD_MARK_DAYS_DRIFT_SQL).fetchone()
+    if days:
+        problems.append(
+            f"lead_mark_days disagrees with lead_marks on {days} day(s), so the report's"
+            f" counts of leads may be off; {REPAIR_HINT} counts it again from lead_marks"
         )
     return problems
 

@@ -25,6 +25,7 @@ from funnel_tui import (
     schema_v18,
     schema_v20,
     schema_v21,
+    schema_v22,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -700,6 +701,17 @@ def _v21(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v22(conn: sqlite3.Connection) -> None:
+    """lead_mark_days, the lead marks counted by the UTC day of each of their moments,
+    filled from the marks and kept by their triggers (schema_v22)."""
+    for statement in (
+        *split_statements(schema_v22.TABLE),
+        schema_v22.FILL,
+        *split_statements(schema_v22.TRIGGERS),
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -722,6 +734,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v19,
     _v20,
     _v21,
+    _v22,
 )
 
 
@@ -745,6 +758,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v9.TRIGRAMS_TRIGGERS,
     schema_v16.WORDS_TRIGGERS,
     schema_v21.TRIGGERS,
+    schema_v22.TRIGGERS,
 )
 
 
@@ -804,7 +818,23 @@ DEAL_DAYS = DerivedTable(
     schema_v21.DEAL_DAYS_FROM_DEALS,
     tuple(_triggers(schema_v21.TRIGGERS)),
 )
-DERIVED_TABLES = (CALL_DAYS, PROSPECT_SEARCH, LEAD_MARKS, REP_CALL_DAYS, DEAL_DAYS)
+LEAD_MARK_DAYS = DerivedTable(
+    "lead_mark_days",
+    schema_v22.LEAD_MARK_DAY_COLUMNS,
+    schema_v22.LEAD_MARK_DAYS_FROM_MARKS,
+    tuple(_triggers(schema_v22.TRIGGERS)),
+)
+# lead_mark_days before lead_marks: a repair puts its triggers back first, so that they
+# follow lead_marks being built again (they take out the old marks, counted afresh just
+# before, and count the new ones).
+DERIVED_TABLES = (
+    CALL_DAYS,
+    PROSPECT_SEARCH,
+    LEAD_MARK_DAYS,
+    LEAD_MARKS,
+    REP_CALL_DAYS,
+    DEAL_DAYS,
+)
 
 # A call counts as an unanswered attempt (an outcome of the cadence) when no connect comes
 # at or after it (in the order calls_after_insert sees them: by started_at, then id); the

@@ -49,6 +49,7 @@ def read(path: Path, sql: str, *params: object) -> list[sqlite3.Row]:
 KEYS = {
     "call_days": "day, method, source",
     "lead_marks": "prospect_id, per_method, method",
+    "lead_mark_days": "day, per_method, method, only_method, source",
     "rep_call_days": "rep, day, method, source",
     "suppressions": "hash",
 }

@@ -1432,6 +1432,10 @@ INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
 {deal_days_from_deals(Dialect.POSTGRESQL)};
 """
 
+# --- v22: nothing (SQLite: schema_v22, lead_mark_days) ------------------------------------
+# A team's report reads its lead marks as before.
+SCHEMA_V22 = ""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1451,6 +1455,7 @@ MIGRATIONS: dict[int, str] = {
     19: SCHEMA_V19,
     20: SCHEMA_V20,
     21: SCHEMA_V21,
+    22: SCHEMA_V22,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
