@@ -4,6 +4,7 @@ shows in the other's gauge."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from textual.widgets import Static
+from textual.worker import WorkerCancelled, WorkerState
 
 from funnel_tui.claims import holder
 from funnel_tui.reps import REP_ENV, add_rep
@@ -237,8 +239,11 @@ async def test_a_claim_that_comes_back_after_the_card_is_gone_changes_nothing(
             await screen.prospect_card.remove()  # type: ignore[attr-defined]
             gate.set()
             await busy
-            await claim.wait()
-            assert claim.error is None
+            # A later claim (the app's own, as the queue settles) may cancel this one: a
+            # cancelled claim is no crash, a failed one would be.
+            with contextlib.suppress(WorkerCancelled):
+                await claim.wait()
+            assert claim.state is not WorkerState.ERROR, claim.error
             assert app.is_running
 
 
