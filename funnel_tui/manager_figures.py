@@ -59,7 +59,7 @@ from funnel_tui.schema_v4 import (
 )
 from funnel_tui.schema_v22 import GROUP as LEAD_GROUP
 from funnel_tui.settings import Settings
-from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.snapshot import one_snapshot
 from funnel_tui.store.sql import (
     JOIN_IN_ORDER,
@@ -677,9 +677,9 @@ def _by_side(rows: Iterable[Mapping[str, Any]], totals: dict[str, int]) -> CallC
 # under one method by its only_method, one called with several per method: per_method
 # 1): the prospects worked, reached, with a `meeting` call and with a `not_interested`
 # one. Only the prospects called since the window began count; the marks are read in the
-# order of the groups, so nothing is sorted. What a team's book reads; a file reads the
-# same counts from lead_mark_days and the marks at the window's edges (LEAD_DAYS_SQL,
-# LEAD_EDGES_SQL), which the tests hold to this.
+# order of the groups, so nothing is sorted. What a window with many calls after it
+# reads; the others read the same counts from lead_mark_days and the marks at the
+# window's edges (LEAD_DAYS_SQL, LEAD_EDGES_SQL), which the tests hold to this.
 def _leads_sql(dialect: Dialect) -> str:
     return f"""
 SELECT per_method, method, only_method, source, sum(worked) AS leads,
@@ -697,8 +697,8 @@ LEADS_SQL = per_dialect(_leads_sql)
 
 _LEAD_FLAGS = ("leads", "reached", "met", "refused")
 
-# A file's leads of the UTC days wholly inside the window: the marks whose last call,
-# connect, meeting and refusal fell on each (schema_v22), a row a day and group.
+# The leads of the UTC days wholly inside the window: the marks whose last call, connect,
+# meeting and refusal fell on each (schema_v22), a row a day and group.
 LEAD_DAYS_SQL = f"""
 SELECT {", ".join(LEAD_GROUP)}, sum(calls) AS leads, sum(connects) AS reached,
     sum(meetings) AS met, sum(refusals) AS refused
@@ -707,7 +707,7 @@ GROUP BY {", ".join(LEAD_GROUP)}
 """
 
 
-def _edge_flag(column: str, condition: str) -> str:
+def _edge_flag(column: str, condition: str, dialect: Dialect) -> str:
     """What the mark's `column` adds to the whole days' count of it: 1 in the window's
     partial first or last UTC day, -1 in the part outside the window of an edge day
     counted whole, and 1 after the window when the calls tell that one meeting
@@ -717,46 +717,58 @@ def _edge_flag(column: str, condition: str) -> str:
         f" OR m.{column} >= :last_edge_start AND m.{column} < :end THEN 1"
         f" WHEN m.{column} >= :first_out_from AND m.{column} < :first_out_to"
         f" OR m.{column} >= :last_out_from AND m.{column} < :last_out_to THEN -1 ELSE 0 END"
-        f" + CASE WHEN m.{column} >= :end AND {has_call_sql(condition, Dialect.SQLITE)}"
+        f" + CASE WHEN m.{column} >= :end AND {has_call_sql(condition, dialect)}"
         " THEN 1 ELSE 0 END"
     )
 
 
-# The calls in another form than funnel's that a window's edges read: every one from the
-# window's first UTC day on. Those a mark can hold (a space, `Z`, no seconds, a date
-# alone: check takes no other) are UTC, so their text begins with their day.
-_OTHER_FORMS_SINCE = (
-    f"FROM calls c {indexed_by('calls_other_forms', Dialect.SQLITE)}"
-    f" WHERE {other_form_sql('c.started_at')} AND c.started_at >= :start_day"
-)
+def _edge_calls(dialect: Dialect) -> tuple[str, ...]:
+    """The calls (`FROM ...`) whose moment may be a mark's at the window's edges or after
+    it: ranges of an index of the calls by their moment, each part's own. In a file that
+    is calls_started, which holds the text: a moment in funnel's form sorts as its text,
+    and the calls in another (calls_other_forms: none in a book only funnel writes) are
+    read from the window's first UTC day on. Those a mark can hold (a space, `Z`, no
+    seconds, a date alone: check takes no other) are UTC, so their text begins with their
+    day. On PostgreSQL, calls_utc holds every call's moment in the stored form."""
+    started = call_started_sql(dialect) if dialect is Dialect.POSTGRESQL else "c.started_at"
+    ranges = (
+        f"FROM calls c WHERE {started} >= :start AND {started} < :first_edge_end",
+        f"FROM calls c WHERE {started} >= :first_out_from AND {started} < :first_out_to",
+        f"FROM calls c WHERE {started} >= :later_from",
+    )
+    if dialect is Dialect.POSTGRESQL:
+        return ranges
+    return (
+        *ranges,
+        f"FROM calls c {indexed_by('calls_other_forms', dialect)}"
+        f" WHERE {other_form_sql('c.started_at')} AND c.started_at >= :start_day",
+    )
 
-# The rest of a file's leads: the marks with a moment in the window's partial UTC days (or
+
+# The rest of the leads: the marks with a moment in the window's partial UTC days (or
 # outside it in an edge day counted whole, as call_counts counts calls), or after its end.
 # Each such moment is the start of one of the prospect's calls, so the marks read are
-# those of the prospects with a call there: calls_started's range of each part in
-# funnel's form, and the calls in another (calls_other_forms: none in a book only funnel
-# writes), whose text need not sort as their moment. A window from UTC midnight to UTC
-# midnight, today included, reads the marks of those calls in another form alone.
-LEAD_EDGES_SQL = f"""
+# those of the prospects with a call there. A window from UTC midnight to UTC midnight,
+# today included, reads none but those of calls in another form than funnel's.
+def _lead_edges_sql(dialect: Dialect) -> str:
+    calls = " UNION ALL ".join(f"SELECT c.prospect_id {part}" for part in _edge_calls(dialect))
+    return f"""
 SELECT {", ".join(LEAD_GROUP)}, sum(worked) AS leads, sum(reached) AS reached,
     sum(met) AS met, sum(refused) AS refused
 FROM (
     SELECT {", ".join(f"m.{column}" for column in LEAD_GROUP)},
-        {_edge_flag("last_call_at", "TRUE")} AS worked,
-        {_edge_flag("last_connect_at", f"c.outcome IN ({CONNECTS})")} AS reached,
-        {_edge_flag("last_meeting_at", MET)} AS met,
-        {_edge_flag("last_refusal_at", REFUSED)} AS refused
+        {_edge_flag("last_call_at", "TRUE", dialect)} AS worked,
+        {_edge_flag("last_connect_at", f"c.outcome IN ({CONNECTS})", dialect)} AS reached,
+        {_edge_flag("last_meeting_at", MET, dialect)} AS met,
+        {_edge_flag("last_refusal_at", REFUSED, dialect)} AS refused
     FROM lead_marks m
-    WHERE m.prospect_id IN (
-        SELECT c.prospect_id FROM calls c
-        WHERE c.started_at >= :start AND c.started_at < :first_edge_end
-        UNION ALL SELECT c.prospect_id FROM calls c
-        WHERE c.started_at >= :first_out_from AND c.started_at < :first_out_to
-        UNION ALL SELECT c.prospect_id FROM calls c WHERE c.started_at >= :later_from
-        UNION ALL SELECT c.prospect_id {_OTHER_FORMS_SINCE})
+    WHERE m.prospect_id IN ({calls})
 ) AS marks
 GROUP BY {", ".join(LEAD_GROUP)}
 """
+
+
+LEAD_EDGES_SQL = per_dialect(_lead_edges_sql)
 
 
 def lead_params(window: Window) -> dict[str, Any]:
@@ -766,31 +778,36 @@ def lead_params(window: Window) -> dict[str, Any]:
     return {**params, "later_from": min(params["last_edge_start"], window.end)}
 
 
-# A window with more calls after it (or in another form than funnel's since it began)
-# than this is read from its marks: the edges would look at each of those calls, and at
-# 5,000 that already costs about what reading every mark called since the window began
-# does at 100,000 prospects. A window that ends today has none after it.
+# A window with more calls after it (or in a file, in another form than funnel's since it
+# began) than this is read from its marks: the edges would look at each of those calls,
+# and at 5,000 that already costs about what reading every mark called since the window
+# began does at 100,000 prospects. A window that ends today has none after it.
 CALLS_AFTER_AT_MOST = 5_000
-_CALLS_AFTER_SQL = f"""
+
+
+def _calls_after_sql(dialect: Dialect) -> str:
+    later = _edge_calls(dialect)[2:]
+    return f"""
 SELECT count(*) FROM (
-    SELECT 1 FROM calls c WHERE c.started_at >= :later_from
-    UNION ALL SELECT 1 {_OTHER_FORMS_SINCE}
-    LIMIT {CALLS_AFTER_AT_MOST + 1})
+    {" UNION ALL ".join(f"SELECT 1 {part}" for part in later)}
+    LIMIT {CALLS_AFTER_AT_MOST + 1}) AS later
 """
 
 
+_CALLS_AFTER_SQL = per_dialect(_calls_after_sql)
+
+
 def _lead_rows(db: sqlite_utils.Database, window: Window) -> Iterable[Mapping[str, Any]]:
-    """LEADS_SQL's rows: on PostgreSQL, and in a file for a window with many calls after
-    it, read from the marks; in a file otherwise summed from the whole days' counts and
-    the marks at the edges, read in one snapshot."""
-    if dialect_of(db) is Dialect.POSTGRESQL:
-        return db.query(LEADS_SQL.postgresql, window.params)
+    """LEADS_SQL's rows, read in one snapshot: for a window with many calls after it from
+    the marks, for any other summed from the whole days' counts and the marks at the
+    edges."""
     params = lead_params(window)
     summed: dict[tuple[Any, ...], dict[str, Any]] = {}
     with one_snapshot(db):
-        if db.execute(_CALLS_AFTER_SQL, params).fetchone()[0] > CALLS_AFTER_AT_MOST:
-            return list(db.query(LEADS_SQL.sqlite, window.params))
-        for sql in (LEAD_DAYS_SQL, LEAD_EDGES_SQL):
+        later = db.execute(_CALLS_AFTER_SQL.for_db(db), params).fetchone()[0]
+        if later > CALLS_AFTER_AT_MOST:
+            return list(db.query(LEADS_SQL.for_db(db), window.params))
+        for sql in (LEAD_DAYS_SQL, LEAD_EDGES_SQL.for_db(db)):
             for row in db.query(sql, params):
                 key = tuple(row[column] for column in LEAD_GROUP)
                 total = summed.get(key)

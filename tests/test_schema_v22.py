@@ -1,8 +1,9 @@
 """Schema v22: the lead marks counted by the UTC day of each of their moments, kept by
 lead_marks' triggers (lead_mark_days). The report's leads read from those days and the
 marks at a window's edges are what reading every mark gives, in any time zone, after any
-calls logged, changed and deleted, in the form funnel writes or another; an upgraded file
-has the table filled, and `funnel check` names it when it drifts."""
+calls logged, changed and deleted, in the form funnel writes or another, on both
+backends; an upgraded file and team database have the table filled, and `funnel check`
+names it when it drifts in a file."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +32,8 @@ from funnel_tui.migrations import LEAD_MARK_DAYS
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import open_storage
 from tests.older_file import file_at_version
+from tests.older_team import team_database_at
+from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
 ZONES = ("UTC", "America/New_York", "Asia/Kolkata", "Pacific/Auckland", "America/Los_Angeles")
@@ -96,12 +100,13 @@ def counted(rows: Any) -> list[tuple[Any, ...]]:
 
 
 def fresh_days(db: Any) -> list[tuple[Any, ...]]:
-    return sorted(db.execute(LEAD_MARK_DAYS.fresh).fetchall(), key=repr)
+    return sorted((tuple(row) for row in db.execute(LEAD_MARK_DAYS.fresh).fetchall()), key=repr)
 
 
 def kept_days(db: Any) -> list[tuple[Any, ...]]:
     columns = ", ".join(LEAD_MARK_DAYS.columns)
-    return sorted(db.execute(f"SELECT {columns} FROM lead_mark_days").fetchall(), key=repr)
+    rows = db.execute(f"SELECT {columns} FROM lead_mark_days").fetchall()
+    return sorted((tuple(row) for row in rows), key=repr)
 
 
 def apply(db: Any, prospects: list[int], step: tuple[str, int, dict[str, Any]]) -> None:
@@ -125,7 +130,7 @@ def assert_leads_read_from_days_are_those_of_the_marks(db: Any) -> None:
     for zone in ZONES:
         for first, last in PERIODS:
             window = Window.of_days(first, last, ZoneInfo(zone))
-            marks = counted(db.query(LEADS_SQL.sqlite, window.params))
+            marks = counted(db.query(LEADS_SQL.for_db(db), window.params))
             assert counted(_lead_rows(db, window)) == marks, (zone, first, last)
 
 
@@ -135,11 +140,12 @@ def assert_leads_read_from_days_are_those_of_the_marks(db: Any) -> None:
 )
 @given(data=st.data())
 def test_the_leads_of_a_window_from_lead_mark_days_are_those_of_the_marks(
-    db: Any, data: Any, calls_after_at_most: int, monkeypatch: pytest.MonkeyPatch
+    book_db: Any, data: Any, calls_after_at_most: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Read from the days and the edges while few calls came after the window, and from
     the marks otherwise (0: always): the same counts either way."""
     monkeypatch.setattr(manager_figures, "CALLS_AFTER_AT_MOST", calls_after_at_most)
+    db = book_db
     db.execute("DELETE FROM prospects")
     assert db.execute("SELECT count(*) FROM lead_mark_days").fetchone()[0] == 0
     prospects = [
@@ -151,12 +157,19 @@ def test_the_leads_of_a_window_from_lead_mark_days_are_those_of_the_marks(
     for step in data.draw(STEPS):
         apply(db, prospects, step)
     assert_leads_read_from_days_are_those_of_the_marks(db)
+    # A call after all of them moves each prospect's last call off its day: for most, by
+    # the marks' own update (a call of the method their calls count under).
+    for prospect in prospects:
+        later = {"started_at": "2026-12-06T12:00:00+00:00", "outcome": "busy"}
+        insert_row(db, "calls", {"prospect_id": prospect, **later})
+    assert_leads_read_from_days_are_those_of_the_marks(db)
     # A prospect's source and method changed move all of its marks' counts.
     db.execute("UPDATE prospects SET source = 'Trade show', method = 'conceptual'")
     assert_leads_read_from_days_are_those_of_the_marks(db)
 
 
-def test_a_days_row_counts_each_moment_and_goes_with_its_last_mark(db: Any) -> None:
+def test_a_days_row_counts_each_moment_and_goes_with_its_last_mark(book_db: Any) -> None:
+    db = book_db
     ann = insert_row(db, "prospects", {"name": "Ann", "source": "Webinar", "method": "solution"})
     call = {"prospect_id": ann, "started_at": "2026-12-01T15:00:00+00:00", "outcome": "meeting"}
     insert_row(db, "calls", call)
@@ -175,7 +188,7 @@ def test_a_window_from_utc_midnight_to_midnight_reads_its_days_and_no_mark(db: A
     params = lead_params(window)
     days = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {LEAD_DAYS_SQL}", params)]
     assert days[0] == "SEARCH lead_mark_days USING INDEX lead_mark_days_key (day>? AND day<?)", days
-    edges = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {LEAD_EDGES_SQL}", params)]
+    edges = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {LEAD_EDGES_SQL.sqlite}", params)]
     # Ranges of calls_started, and the calls in another form (none here) since the
     # window's first day from theirs.
     assert not any(step.startswith("SCAN") for step in edges), edges
@@ -291,3 +304,69 @@ def test_a_call_logged_while_the_leads_are_read_counts_once_or_not_at_all(
     assert [row[4] for row in rows] == [1], rows
     # Read again, the call after the window shows Ann worked in it, once.
     assert [row[4] for row in counted(_lead_rows(db, window))] == [1]
+
+
+def test_a_teams_window_reads_its_days_from_the_key_and_its_edges_by_moment(
+    postgres_url: str,
+) -> None:
+    """On PostgreSQL, a window's days are a range of lead_mark_days_key, and the calls at
+    its edges and after it ranges of calls_utc: never the whole of either table."""
+    from funnel_tui.store import open_team_book
+
+    storage = open_team_book(postgres_url)
+    try:
+        db = storage.db
+        db.execute("SET enable_seqscan = off")
+        window = Window.of_days(date(2026, 12, 1), date(2026, 12, 4), ZoneInfo("America/New_York"))
+        params = lead_params(window)
+        days = " ".join(row[0] for row in db.execute(f"EXPLAIN {LEAD_DAYS_SQL}", params))
+        assert "lead_mark_days_key" in days and "Seq Scan" not in days, days
+        edges = " ".join(
+            row[0] for row in db.execute(f"EXPLAIN {LEAD_EDGES_SQL.postgresql}", params)
+        )
+        assert "calls_utc" in edges and "Seq Scan" not in edges, edges
+    finally:
+        storage.close()
+
+
+def test_a_version_21_team_upgraded_has_its_marks_counted_and_kept_by_day(
+    postgres_server: PostgresServer,
+) -> None:
+    """The upgrade of a team's database counts the marks it already holds, and its
+    triggers keep them from then on: a call logged after it moves the prospect's day."""
+    from funnel_tui.store import open_team_book
+
+    with team_database_at(postgres_server, 21) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            (ann,) = conn.execute(
+                "INSERT INTO prospects (name, source) VALUES ('Ann', 'Webinar') RETURNING id"
+            ).fetchone()
+            for started_at, outcome in (
+                ("2026-11-03T10:00:00+00:00", "meeting"),
+                ("2026-11-04 09:00:00", "not_interested"),
+            ):
+                conn.execute(
+                    "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (%s, %s, %s)",
+                    [ann, started_at, outcome],
+                )
+        storage = open_team_book(url)
+        try:
+            db = storage.db
+            rows = "SELECT day, source, calls, connects, meetings, refusals FROM lead_mark_days"
+            assert sorted(tuple(row) for row in db.execute(rows).fetchall()) == [
+                ("2026-11-03", "Webinar", 0, 0, 1, 0),
+                ("2026-11-04", "Webinar", 1, 1, 0, 1),
+            ]
+            insert_row(
+                db,
+                "calls",
+                {"prospect_id": ann, "started_at": "2026-11-05T09:00:00+00:00", "outcome": "busy"},
+            )
+            assert sorted(tuple(row) for row in db.execute(rows).fetchall()) == [
+                ("2026-11-03", "Webinar", 0, 0, 1, 0),
+                ("2026-11-04", "Webinar", 0, 1, 0, 1),
+                ("2026-11-05", "Webinar", 1, 0, 0, 0),
+            ]
+            assert kept_days(db) == fresh_days(db)
+        finally:
+            storage.close()

@@ -35,6 +35,9 @@ from funnel_tui.schema_v4 import (
 from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 from funnel_tui.schema_v11 import REQUEST_ID_INDEX
 from funnel_tui.schema_v21 import deal_days_from_deals, won_cents_sql
+from funnel_tui.schema_v22 import GROUP as MARK_GROUP
+from funnel_tui.schema_v22 import LEAD_MARK_DAY_COLUMNS, LEAD_MARK_DAYS_FROM_MARKS
+from funnel_tui.schema_v22 import MOMENTS as MARK_DAY_MOMENTS
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1432,9 +1435,114 @@ INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
 {deal_days_from_deals(Dialect.POSTGRESQL)};
 """
 
-# --- v22: nothing (SQLite: schema_v22, lead_mark_days) ------------------------------------
-# A team's report reads its lead marks as before.
-SCHEMA_V22 = ""
+# --- v22: the lead marks counted by the UTC day of each moment (SQLite: schema_v22) ------
+# Kept by statement triggers on lead_marks, which read the statement's marks from its
+# transition tables: a call's one mark moved on is one upsert of its days, and building
+# the marks of a copied book (DERIVED_ROWS) one upsert of all of them. A NULL only_method
+# is a key of its own: lead_mark_days_key (every row, the range a window's days read) is
+# the conflict target of a group with one, lead_mark_days_no_only_method of a group with
+# none, so that two transactions adding a day's first mark of a group wait for each other.
+# The rows are upserted in the order of the key, so two reps' calls lock the rows they
+# share in the same order. As in v21 the triggers come before the count.
+_MARK_DAY_COUNTS = tuple(MARK_DAY_MOMENTS)
+_MARK_GROUP = ", ".join(MARK_GROUP)
+
+
+def _mark_days(marks: str) -> str:
+    """What the marks `marks` (lead_marks' columns and `sign`, 1 or -1) add to each of
+    their days, by day and group."""
+    moments = " UNION ALL ".join(
+        f"SELECT substr(m.{moment}, 1, 10) AS day, {_MARK_GROUP}, m.sign, {number} AS moment"
+        f" FROM {marks} AS m WHERE m.{moment} IS NOT NULL"
+        for number, moment in enumerate(MARK_DAY_MOMENTS.values())
+    )
+    counts = ", ".join(
+        f"coalesce(sum(sign) FILTER (WHERE moment = {number}), 0)::integer AS {count}"
+        for number, count in enumerate(_MARK_DAY_COUNTS)
+    )
+    return (
+        f"SELECT day, {_MARK_GROUP}, {counts} FROM ({moments}) AS moments"
+        f" GROUP BY day, {_MARK_GROUP}"
+    )
+
+
+def _mark_days_added(marks: str) -> str:
+    moved = " OR ".join(f"d.{count} <> 0" for count in _MARK_DAY_COUNTS)
+    updates = ", ".join(f"{count} = k.{count} + excluded.{count}" for count in _MARK_DAY_COUNTS)
+    columns = f"day, {_MARK_GROUP}, {', '.join(_MARK_DAY_COUNTS)}"
+
+    def upsert(which: str, conflict: str) -> str:
+        return f"""INSERT INTO lead_mark_days AS k ({columns})
+        SELECT {columns} FROM ({_mark_days(marks)}) AS d WHERE d.only_method {which} AND ({moved})
+        ORDER BY day, {_MARK_GROUP}
+        ON CONFLICT {conflict} DO UPDATE SET {updates};"""
+
+    return f"""{upsert("IS NOT NULL", f"(day, {_MARK_GROUP})")}
+        {upsert("IS NULL", "(day, per_method, method, source) WHERE only_method IS NULL")}"""
+
+
+def _mark_days_emptied(marks: str) -> str:
+    days = ", ".join(f"substr(m.{moment}, 1, 10)" for moment in MARK_DAY_MOMENTS.values())
+    empty = " AND ".join(f"k.{count} = 0" for count in _MARK_DAY_COUNTS)
+    return f"""DELETE FROM lead_mark_days k USING {marks} AS m
+        WHERE k.day IN ({days}) AND k.per_method = m.per_method AND k.method = m.method
+            AND k.only_method IS NOT DISTINCT FROM m.only_method AND k.source = m.source
+            AND {empty};"""
+
+
+def _mark_days_trigger(event: str, body: str, tables: str) -> str:
+    name = f"funnel_lead_mark_days_{event.lower()}"
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {body}
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER lead_mark_days_after_{event.lower()} AFTER {event} ON lead_marks
+REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+"""
+
+
+_NEW_MARKS = "(SELECT *, 1 AS sign FROM new_marks)"
+_OLD_MARKS = "(SELECT *, -1 AS sign FROM old_marks)"
+
+SCHEMA_V22 = f"""
+CREATE TABLE lead_mark_days (
+    day text NOT NULL,
+    per_method integer NOT NULL,
+    method text NOT NULL,
+    only_method text,
+    source text NOT NULL,
+    calls integer NOT NULL,
+    connects integer NOT NULL,
+    meetings integer NOT NULL,
+    refusals integer NOT NULL
+);
+CREATE UNIQUE INDEX lead_mark_days_key
+    ON lead_mark_days (day, per_method, method, only_method, source);
+CREATE UNIQUE INDEX lead_mark_days_no_only_method
+    ON lead_mark_days (day, per_method, method, source) WHERE only_method IS NULL;
+{_mark_days_trigger("INSERT", _mark_days_added(_NEW_MARKS), "NEW TABLE AS new_marks")}
+{
+    _mark_days_trigger(
+        "DELETE",
+        _mark_days_added(_OLD_MARKS) + _mark_days_emptied("old_marks"),
+        "OLD TABLE AS old_marks",
+    )
+}
+{
+    _mark_days_trigger(
+        "UPDATE",
+        _mark_days_added(f"({_OLD_MARKS[1:-1]} UNION ALL {_NEW_MARKS[1:-1]})")
+        + _mark_days_emptied("old_marks"),
+        "OLD TABLE AS old_marks NEW TABLE AS new_marks",
+    )
+}
+INSERT INTO lead_mark_days ({", ".join(LEAD_MARK_DAY_COLUMNS)})
+{LEAD_MARK_DAYS_FROM_MARKS};
+"""
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
