@@ -18,7 +18,8 @@ empty method is another): the triggers find a day's row with `IS`, and make it b
 they add to it, as deal_days' do for a NULL rep. They fire on `lead_marks` itself,
 whatever wrote it (its own triggers, on calls and prospects, or a repair), and touch
 `lead_mark_days` only, which has none. A team's PostgreSQL book keeps the same table with
-statement triggers of its own (store/postgres_schema.py, v22).
+statement triggers of its own, which lock the rows they change in the order of the key
+(store/postgres_schema.py, v22).
 """
 
 from __future__ import annotations

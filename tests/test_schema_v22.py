@@ -8,6 +8,7 @@ names it when it drifts in a file."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from funnel_tui.manager_figures import (
 from funnel_tui.migrations import LEAD_MARK_DAYS
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import open_storage
+from tests.conftest import empty_team_book
 from tests.older_file import file_at_version
 from tests.older_team import team_database_at
 from tests.postgres_server import PostgresServer
@@ -370,3 +372,92 @@ def test_a_version_21_team_upgraded_has_its_marks_counted_and_kept_by_day(
             assert kept_days(db) == fresh_days(db)
         finally:
             storage.close()
+
+
+def test_an_undo_and_another_reps_call_sharing_two_days_both_commit(postgres_url: str) -> None:
+    """A rep undoes a call (its prospect's marks worked out again: their last call goes
+    back to 1 December) while another logs one (theirs moves from 1 December to today):
+    each changes the two days' rows of the same group. They take them in one order, so
+    neither waits for a row the other holds. A third connection holds the first day's
+    row until both wait for it, so that they meet."""
+    from funnel_tui.store import open_team_book
+
+    open_team_book(postgres_url).close()
+    empty_team_book(postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as setup:
+
+        def call(prospect: int, started_at: str, method: str, rep: str) -> int:
+            (call_id,) = setup.execute(
+                "INSERT INTO calls (prospect_id, started_at, outcome, method, rep)"
+                " VALUES (%s, %s, 'no_answer', %s, %s) RETURNING id",
+                [prospect, started_at, method, rep],
+            ).fetchone()
+            return int(call_id)
+
+        ann, bob = (
+            setup.execute(
+                "INSERT INTO prospects (name, source, method) VALUES (%s, 'Webinar', 'solution')"
+                " RETURNING id",
+                [name],
+            ).fetchone()[0]
+            for name in ("Ann", "Bob")
+        )
+        for prospect, rep in ((ann, "alex"), (bob, "blake")):
+            call(prospect, "2026-12-01T10:00:00+00:00", "solution", rep)
+            call(prospect, "2026-12-01T11:00:00+00:00", "benefits", rep)
+        undone = call(ann, "2026-12-04T10:00:00+00:00", "benefits", "alex")
+
+        holder = psycopg.connect(postgres_url)
+        holder.execute(
+            "SELECT 1 FROM lead_mark_days WHERE day = '2026-12-01' AND per_method = 0 FOR UPDATE"
+        ).fetchall()
+        outcomes: dict[str, str] = {}
+
+        def write(name: str, sql: str, params: list[Any]) -> None:
+            with psycopg.connect(postgres_url) as conn:
+                try:
+                    with conn.transaction():
+                        conn.execute(sql, params)
+                    outcomes[name] = "committed"
+                except psycopg.Error as error:
+                    outcomes[name] = type(error).__name__
+
+        def waiting_for_a_lock(count: int) -> None:
+            for _ in range(500):
+                (waiting,) = setup.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ).fetchone()
+                if waiting >= count:
+                    return
+                setup.execute("SELECT pg_sleep(0.01)")
+            raise AssertionError(f"{count} writers never waited")
+
+        writers = [
+            threading.Thread(
+                target=write,
+                args=(
+                    "blake logs a call",
+                    "INSERT INTO calls (prospect_id, started_at, outcome, method, rep)"
+                    " VALUES (%s, '2026-12-04T10:30:00+00:00', 'no_answer', 'solution', 'blake')",
+                    [bob],
+                ),
+            ),
+            threading.Thread(
+                target=write,
+                args=("alex undoes a call", "DELETE FROM calls WHERE id = %s", [undone]),
+            ),
+        ]
+        for count, writer in enumerate(writers, start=1):
+            writer.start()
+            waiting_for_a_lock(count)
+        holder.commit()
+        holder.close()
+        for writer in writers:
+            writer.join()
+        assert outcomes == {"blake logs a call": "committed", "alex undoes a call": "committed"}
+        marks = [tuple(row) for row in setup.execute(LEAD_MARK_DAYS.fresh).fetchall()]
+        kept = setup.execute(
+            f"SELECT {', '.join(LEAD_MARK_DAYS.columns)} FROM lead_mark_days"
+        ).fetchall()
+        assert sorted(map(tuple, kept), key=repr) == sorted(marks, key=repr)

@@ -1442,10 +1442,20 @@ INSERT INTO deal_days (closed_on, rep, deals, won_cents, wrong)
 # is a key of its own: lead_mark_days_key (every row, the range a window's days read) is
 # the conflict target of a group with one, lead_mark_days_no_only_method of a group with
 # none, so that two transactions adding a day's first mark of a group wait for each other.
-# The rows are upserted in the order of the key, so two reps' calls lock the rows they
-# share in the same order. As in v21 the triggers come before the count.
+#
+# Every transaction that moves marks locks the day rows it changes in one order, the
+# key's (the groups with an only_method first, then those without), so two reps' calls
+# never each hold a row the other waits for. That is why a prospect's marks worked out
+# again (funnel_mark_prospect: a delete, then an insert) count their days themselves, in
+# one pass over the old marks and the new, with the triggers told to stand aside: left to
+# the triggers, an undo locked the old days' rows, then the new days', while another rep's
+# call locked the same two in the other order, and PostgreSQL ended one of them as a
+# deadlock. Rows are deleted as emptied only among those the pass has just changed.
+# As in v21 the triggers come before the count.
 _MARK_DAY_COUNTS = tuple(MARK_DAY_MOMENTS)
 _MARK_GROUP = ", ".join(MARK_GROUP)
+# Set (for the transaction) while funnel_mark_prospect counts the days itself.
+_COUNTING_ITSELF = "funnel.marks_counted_by_caller"
 
 
 def _mark_days(marks: str) -> str:
@@ -1466,7 +1476,10 @@ def _mark_days(marks: str) -> str:
     )
 
 
-def _mark_days_added(marks: str) -> str:
+def _mark_days_moved(marks: str, *, taking_out: bool = True) -> str:
+    """lead_mark_days moved on by the marks `marks` (lead_marks' columns and `sign`): each
+    row they change upserted in the order of the key, then (when marks are `taking_out`)
+    those of them left with nothing deleted."""
     moved = " OR ".join(f"d.{count} <> 0" for count in _MARK_DAY_COUNTS)
     updates = ", ".join(f"{count} = k.{count} + excluded.{count}" for count in _MARK_DAY_COUNTS)
     columns = f"day, {_MARK_GROUP}, {', '.join(_MARK_DAY_COUNTS)}"
@@ -1477,17 +1490,14 @@ def _mark_days_added(marks: str) -> str:
         ORDER BY day, {_MARK_GROUP}
         ON CONFLICT {conflict} DO UPDATE SET {updates};"""
 
+    emptied = " AND ".join(f"k.{count} = 0" for count in _MARK_DAY_COUNTS)
+    delete = f"""DELETE FROM lead_mark_days k USING ({_mark_days(marks)}) AS d
+        WHERE ({moved}) AND k.day = d.day AND k.per_method = d.per_method
+            AND k.method = d.method AND k.only_method IS NOT DISTINCT FROM d.only_method
+            AND k.source = d.source AND {emptied};"""
     return f"""{upsert("IS NOT NULL", f"(day, {_MARK_GROUP})")}
-        {upsert("IS NULL", "(day, per_method, method, source) WHERE only_method IS NULL")}"""
-
-
-def _mark_days_emptied(marks: str) -> str:
-    days = ", ".join(f"substr(m.{moment}, 1, 10)" for moment in MARK_DAY_MOMENTS.values())
-    empty = " AND ".join(f"k.{count} = 0" for count in _MARK_DAY_COUNTS)
-    return f"""DELETE FROM lead_mark_days k USING {marks} AS m
-        WHERE k.day IN ({days}) AND k.per_method = m.per_method AND k.method = m.method
-            AND k.only_method IS NOT DISTINCT FROM m.only_method AND k.source = m.source
-            AND {empty};"""
+        {upsert("IS NULL", "(day, per_method, method, source) WHERE only_method IS NULL")}
+        {delete if taking_out else ""}"""
 
 
 def _mark_days_trigger(event: str, body: str, tables: str) -> str:
@@ -1495,6 +1505,9 @@ def _mark_days_trigger(event: str, body: str, tables: str) -> str:
     return f"""
 CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{_COUNTING_ITSELF}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     {body}
     RETURN NULL;
 END
@@ -1505,8 +1518,12 @@ REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
 """
 
 
-_NEW_MARKS = "(SELECT *, 1 AS sign FROM new_marks)"
-_OLD_MARKS = "(SELECT *, -1 AS sign FROM old_marks)"
+_NEW_MARKS = "SELECT *, 1 AS sign FROM new_marks"
+_OLD_MARKS = "SELECT *, -1 AS sign FROM old_marks"
+_MARKS_WORKED_OUT_AGAIN = (
+    "(SELECT *, -1 AS sign FROM unnest(old_marks)"
+    " UNION ALL SELECT *, 1 AS sign FROM lead_marks WHERE prospect_id = prospect)"
+)
 
 SCHEMA_V22 = f"""
 CREATE TABLE lead_mark_days (
@@ -1524,22 +1541,32 @@ CREATE UNIQUE INDEX lead_mark_days_key
     ON lead_mark_days (day, per_method, method, only_method, source);
 CREATE UNIQUE INDEX lead_mark_days_no_only_method
     ON lead_mark_days (day, per_method, method, source) WHERE only_method IS NULL;
-{_mark_days_trigger("INSERT", _mark_days_added(_NEW_MARKS), "NEW TABLE AS new_marks")}
 {
     _mark_days_trigger(
-        "DELETE",
-        _mark_days_added(_OLD_MARKS) + _mark_days_emptied("old_marks"),
-        "OLD TABLE AS old_marks",
+        "INSERT", _mark_days_moved(f"({_NEW_MARKS})", taking_out=False), "NEW TABLE AS new_marks"
     )
 }
+{_mark_days_trigger("DELETE", _mark_days_moved(f"({_OLD_MARKS})"), "OLD TABLE AS old_marks")}
 {
     _mark_days_trigger(
         "UPDATE",
-        _mark_days_added(f"({_OLD_MARKS[1:-1]} UNION ALL {_NEW_MARKS[1:-1]})")
-        + _mark_days_emptied("old_marks"),
+        _mark_days_moved(f"({_OLD_MARKS} UNION ALL {_NEW_MARKS})"),
         "OLD TABLE AS old_marks NEW TABLE AS new_marks",
     )
 }
+CREATE OR REPLACE FUNCTION funnel_mark_prospect(prospect bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    old_marks lead_marks[] := ARRAY(SELECT m FROM lead_marks m WHERE m.prospect_id = prospect);
+BEGIN
+    PERFORM set_config('{_COUNTING_ITSELF}', 'on', true);
+    DELETE FROM lead_marks WHERE prospect_id = prospect;
+    {lead_marks_of(_MARKED_CALLS_WITH_REP, with_rep=True)};
+    PERFORM set_config('{_COUNTING_ITSELF}', 'off', true);
+    {_mark_days_moved(_MARKS_WORKED_OUT_AGAIN)}
+END
+$$;
+
 INSERT INTO lead_mark_days ({", ".join(LEAD_MARK_DAY_COLUMNS)})
 {LEAD_MARK_DAYS_FROM_MARKS};
 """
