@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,8 @@ from tests.postgres_server import PASSWORD, PostgresServer
 from tests.rows import insert_row
 
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("Europe/London"))
+# A prospect's row locked as any write to it would.
+LOCK_ROW = "UPDATE prospects SET priority = priority WHERE id = :id"
 SETTINGS = Settings()
 
 
@@ -133,6 +136,65 @@ def test_a_connection_dropped_after_the_commit_finds_the_call_instead_of_writing
     logged = team.retrying(log_then_lose_the_answer)
     assert len(tries) == 2 and logged.already_logged
     assert team.db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+
+
+def test_a_call_the_server_ends_in_a_deadlock_is_logged_on_the_second_try(
+    team: Any, postgres_url: str
+) -> None:
+    """Another writer and the rep's call each hold a row the other wants. This
+    connection's server process finds the deadlock first (the other waits ten times
+    longer before it looks) and ends the rep's transaction, which wrote nothing: it runs
+    again once the other has committed, and the call is saved once."""
+    ann = insert_row(team.db, "prospects", {"name": "Ann"})
+    bob = insert_row(team.db, "prospects", {"name": "Bob"})
+    other = psycopg.connect(postgres_url)
+    other.execute("SET deadlock_timeout = '10s'")
+    other.execute(LOCK_ROW.replace(":id", "%s"), [bob])
+    watcher = psycopg.connect(postgres_url, autocommit=True)
+    tries: list[int] = []
+
+    def wait_until_the_other_waits() -> None:
+        for _ in range(500):
+            (waiting,) = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                [other.info.backend_pid],
+            ).fetchone()
+            if waiting:
+                return
+            watcher.execute("SELECT pg_sleep(0.01)")
+        raise AssertionError("the other writer never waited")
+
+    def the_other_wants_ann() -> None:
+        other.execute(LOCK_ROW.replace(":id", "%s"), [ann])
+        other.commit()
+
+    def log_holding_ann_then_bob(db: Any) -> Any:
+        tries.append(db.conn.info.backend_pid)
+        with db.transaction():
+            db.execute(LOCK_ROW, {"id": ann})
+            if len(tries) == 1:
+                wanting.start()
+                wait_until_the_other_waits()
+            db.execute(LOCK_ROW, {"id": bob})
+            return log_call(
+                db,
+                ann,
+                CallOutcome(Outcome.VOICEMAIL),
+                now=NOW,
+                settings=SETTINGS,
+                request_id="dialog-3",
+                rep="alex",
+            )
+
+    wanting = threading.Thread(target=the_other_wants_ann)
+    try:
+        logged = team.retrying(log_holding_ann_then_bob)
+        wanting.join()
+    finally:
+        other.close()
+        watcher.close()
+    assert len(tries) == 2 and not logged.already_logged
+    assert team.db.execute("SELECT count(*), min(rep) FROM calls").fetchone() == (1, "alex")
 
 
 def test_funnel_log_and_next_on_a_team_database_record_the_rep(

@@ -56,6 +56,8 @@ APPLICATION = "funnel"
 APPLICATION_NAME_BYTES = 63
 # A write whose connection the server dropped is tried again on a new one.
 RETRIES = 3
+# A transaction the server ended for another's sake (SQLSTATE 40P01, 40001).
+_ENDED_BY_THE_SERVER = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 RETRY_WAIT_S = 0.2
 T = TypeVar("T")
 # Held while the tables are made or migrated, so two reps' first starts do it once.
@@ -434,7 +436,12 @@ class PostgresStorage:
         """Run `work` (a transaction with a request id, so that running it twice writes
         once) with this thread's connection, and again on a new connection when the
         server dropped this one or could not be reached: up to RETRIES times, waiting a
-        little longer each time. OutOfReach when it is still away after that."""
+        little longer each time. OutOfReach when it is still away after that.
+
+        A transaction the server ended to break a deadlock with another rep's (or that
+        could not be serialised beside one) wrote nothing: it runs again at once, up to
+        RETRIES times, unless it was part of a transaction of the caller's, which is
+        over too."""
         for attempt in range(RETRIES):
             try:
                 return work(self.db)
@@ -442,6 +449,9 @@ class PostgresStorage:
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(RETRY_WAIT_S * (attempt + 1))
+            except _ENDED_BY_THE_SERVER:
+                if attempt == RETRIES - 1 or self.db.in_transaction:
+                    raise
         raise AssertionError("unreachable")
 
     def changes(self) -> int:
