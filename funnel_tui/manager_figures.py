@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -38,6 +39,7 @@ from funnel_tui.figure_sql import (
     has_call_sql,
     indexed_by,
     lead_flags_sql,
+    marked_sql,
     met_in_window_sql,
     method_sql,
     source_sql,
@@ -822,12 +824,13 @@ def _lead_rows(db: sqlite_utils.Database, window: Window) -> Iterable[Mapping[st
 
 
 # The marks of the prospects with a deal in the window (:won, a JSON list of [prospect_id,
-# the method the deal counts under]): over every method, and for that method.
+# the method the deal counts under]): over every method, and for that method; and whether
+# the prospect said no in the window (a buyer who did is no lost lead).
 def _won_leads_sql(dialect: Dialect) -> str:
     pairs, join = in_dialect(JSON_PAIRS, dialect), in_dialect(JOIN_IN_ORDER, dialect)
     return f"""
 SELECT m.prospect_id, h.value ->> 1 AS deal_method, m.per_method, m.only_method, m.source,
-    {lead_flags_sql(dialect)}
+    {marked_sql("last_refusal_at", REFUSED, dialect)} AS refused
 FROM {pairs.format(pairs=":won")} {join} lead_marks m
     ON m.prospect_id = {in_dialect(PAIR_ID, dialect)}
     AND (m.per_method = 0 OR m.method = h.value ->> 1)
@@ -922,16 +925,21 @@ def _leads(
         if name is not None:
             _add(methods, name, row)
     counted: set[int] = set()
+    refused_by_source: Counter[str] = Counter()
+    refused_by_method: Counter[str] = Counter()
     params = {**window.params, "won": json.dumps(sorted(set(won)))}
-    for row in db.query(WON_LEADS_SQL.for_db(db), params):
-        hit = {"won_refused": row["refused"]}
-        if not row["per_method"] and row["prospect_id"] not in counted:
-            counted.add(row["prospect_id"])
-            _add(by_source, row["source"], hit)
+    marks = db.execute(WON_LEADS_SQL.for_db(db), params).fetchall()
+    for prospect_id, deal_method, per_method, only_method, source, refused in marks:
+        if not per_method and prospect_id not in counted:
+            counted.add(prospect_id)
+            refused_by_source[source] += refused
         # The deal's method: its own marks if the prospect has several, else the prospect's
         # if all its calls count under that method.
-        if row["per_method"] or row["only_method"] == row["deal_method"]:
-            _add(methods, row["deal_method"], hit)
+        if per_method or only_method == deal_method:
+            refused_by_method[deal_method] += refused
+    for side, refused_by in ((by_source, refused_by_source), (methods, refused_by_method)):
+        for name, refused in refused_by.items():
+            _add(side, name, {"won_refused": refused})
     for side in (by_source, methods):
         for total in side.values():
             total["lost"] = total["refused"] - total["won_refused"]
