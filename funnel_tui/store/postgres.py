@@ -439,9 +439,9 @@ class PostgresStorage:
         little longer each time. OutOfReach when it is still away after that.
 
         A transaction the server ended to break a deadlock with another rep's (or that
-        could not be serialised beside one) wrote nothing: it runs again at once, up to
-        RETRIES times, unless it was part of a transaction of the caller's, which is
-        over too."""
+        could not be serialised beside one) wrote nothing: it runs again at once (RETRIES
+        tries in all), unless it was part of a transaction of the caller's, which is over
+        too."""
         for attempt in range(RETRIES):
             try:
                 return work(self.db)
