@@ -21,6 +21,7 @@ each other. A team's PostgreSQL book keeps the same table with its own trigger
 from __future__ import annotations
 
 from funnel_tui.foreign_values import wrong_values_sql
+from funnel_tui.schema_v4 import row_changed_sql
 from funnel_tui.store.dialect import Dialect
 
 DEAL_DAY_COLUMNS = ("closed_on", "rep", "deals", "won_cents", "wrong")
@@ -94,7 +95,7 @@ CREATE TRIGGER deal_days_after_deal_delete AFTER DELETE ON deals BEGIN
 END;
 
 CREATE TRIGGER deal_days_after_deal_update AFTER UPDATE OF {", ".join(_COUNTED)} ON deals
-WHEN {" OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _COUNTED)} BEGIN
+WHEN {row_changed_sql(_COUNTED)} BEGIN
     {_take_out("OLD")}
     {_put_in("NEW")}
 END;

@@ -24,6 +24,8 @@ statement triggers of its own, which lock the rows they change in the order of t
 
 from __future__ import annotations
 
+from funnel_tui.schema_v4 import row_changed_sql
+
 LEAD_MARK_DAY_COLUMNS = (
     "day",
     "per_method",
@@ -62,26 +64,26 @@ CREATE UNIQUE INDEX lead_mark_days_key
 """
 
 
-def _counts(alias: str = "") -> str:
-    return ", ".join(
-        f"count(*) FILTER (WHERE {alias}moment = {number})" for number in range(len(MOMENTS))
+def moment_days_sql(marks: str, weight: str = "1") -> str:
+    """lead_mark_days' rows of the marks `marks` (a table or a subquery with lead_marks'
+    columns), by day and group: each count the sum of `weight` (a column of `marks` as
+    `m.`, or 1 a mark) over the marks whose moment falls on the day. With a weight of 1
+    or -1 a mark, what a team's triggers add to the days (store/postgres_schema.py)."""
+    group = ", ".join(GROUP)
+    moments = " UNION ALL ".join(
+        f"SELECT substr(m.{moment}, 1, 10) AS day, {', '.join(f'm.{column}' for column in GROUP)},"
+        f" {weight} AS weight, {number} AS moment FROM {marks} AS m WHERE m.{moment} IS NOT NULL"
+        for number, moment in enumerate(MOMENTS.values())
     )
+    counts = ", ".join(
+        f"coalesce(sum(weight) FILTER (WHERE moment = {number}), 0) AS {count}"
+        for number, count in enumerate(MOMENTS)
+    )
+    return f"SELECT day, {group}, {counts} FROM ({moments}) AS moments GROUP BY day, {group}"
 
 
 # Every mark's rows afresh: the upgrade's fill, and what `funnel check` compares with.
-LEAD_MARK_DAYS_FROM_MARKS = f"""
-SELECT day, {", ".join(GROUP)}, {_counts()}
-FROM (
-    {
-    " UNION ALL ".join(
-        f"SELECT substr(m.{moment}, 1, 10) AS day, {', '.join(f'm.{column}' for column in GROUP)},"
-        f" {number} AS moment FROM lead_marks m WHERE m.{moment} IS NOT NULL"
-        for number, moment in enumerate(MOMENTS.values())
-    )
-}
-) AS moments
-GROUP BY day, {", ".join(GROUP)}
-"""
+LEAD_MARK_DAYS_FROM_MARKS = moment_days_sql("lead_marks")
 
 _INTO = f"INSERT INTO lead_mark_days ({', '.join(LEAD_MARK_DAY_COLUMNS)})"
 FILL = _INTO + LEAD_MARK_DAYS_FROM_MARKS
@@ -91,13 +93,15 @@ def _days_of(mark: str) -> str:
     return ", ".join(f"substr({mark}.{moment}, 1, 10)" for moment in MOMENTS.values())
 
 
+def _of_group(mark: str, row: str = "") -> str:
+    """lead_mark_days' rows (`row`: their alias and a dot, or nothing) of the mark `mark`'s
+    group (NEW or OLD); a NULL only_method is a group of its own."""
+    return " AND ".join(f"{row}{column} IS {mark}.{column}" for column in GROUP)
+
+
 def _rows_of(mark: str) -> str:
     """lead_mark_days' rows of the days of the mark `mark` (NEW or OLD), in its group."""
-    return (
-        f"day IN ({_days_of(mark)}) AND per_method = {mark}.per_method"
-        f" AND method = {mark}.method AND only_method IS {mark}.only_method"
-        f" AND source = {mark}.source"
-    )
+    return f"day IN ({_days_of(mark)}) AND {_of_group(mark)}"
 
 
 def _moved(mark: str, sign: str) -> str:
@@ -117,9 +121,7 @@ def _put_in(mark: str) -> str:
     return f"""{_INTO}
     SELECT day, {group}, 0, 0, 0, 0 FROM ({days}) AS days
     WHERE day IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM lead_mark_days k WHERE k.day = days.day
-            AND k.per_method = {mark}.per_method AND k.method = {mark}.method
-            AND k.only_method IS {mark}.only_method AND k.source = {mark}.source);
+        SELECT 1 FROM lead_mark_days k WHERE k.day = days.day AND {_of_group(mark, "k.")});
     {_moved(mark, "+")}"""
 
 
@@ -142,7 +144,7 @@ END;
 
 CREATE TRIGGER lead_mark_days_after_mark_update AFTER UPDATE OF {", ".join(_COUNTED)}
 ON lead_marks
-WHEN {" OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _COUNTED)} BEGIN
+WHEN {row_changed_sql(_COUNTED)} BEGIN
     {_take_out("OLD")}
     {_put_in("NEW")}
 END;

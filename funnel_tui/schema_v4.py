@@ -22,6 +22,8 @@ been since v2:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, PICKED_REASONS, Outcome, sql_list
 from funnel_tui.foreign_values import stored_form_sql, wrong_value_sql
 
@@ -182,6 +184,12 @@ def count_prospect_calls(row: str, sign: str, *, by_rep: bool = False) -> str:
     )
 
 
+def row_changed_sql(columns: Iterable[str]) -> str:
+    """An update trigger's WHEN: true when the row's `columns` are not all as they were
+    (NULL counts as a value)."""
+    return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+
+
 _DROP_EMPTY_DAY_OF_CALL = f"DELETE FROM call_days WHERE day = {call_day_sql('OLD')} AND calls = 0;"
 _DROP_EMPTY_DAYS_OF_PROSPECT = f"""DELETE FROM call_days WHERE calls = 0
         AND day IN (SELECT {call_day_sql("calls")} FROM calls WHERE prospect_id = OLD.id);"""
@@ -190,7 +198,7 @@ CALL_DAY_COUNT_DEFINITIONS = ",\n    ".join(
 )
 # The call columns call_days reads: a change to another leaves the counts as they are.
 COUNTED_CALL_COLUMNS = ("started_at", "outcome", "method", "prospect_id", "duration_s", "reason")
-_CALL_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in COUNTED_CALL_COLUMNS)
+_CALL_CHANGED = row_changed_sql(COUNTED_CALL_COLUMNS)
 
 CALL_DAYS_TABLE = f"""
 CREATE TABLE call_days (
@@ -371,10 +379,6 @@ CREATE INDEX prospects_nurtured ON prospects (nurtured_at, lost_reason, source)
 _MARKED_CALL_COLUMNS = ("started_at", "outcome", "method", "prospect_id")
 
 
-def _marked_call_changed(columns: tuple[str, ...]) -> str:
-    return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
-
-
 # A call of the one method a prospect's calls count under: the usual call, which only
 # moves the prospect's marks on (the one trigger that applies runs; once it has, the
 # other's condition is false, or it changes nothing).
@@ -437,7 +441,7 @@ END;
 
 CREATE TRIGGER lead_marks_after_call_update
 AFTER UPDATE OF {", ".join(columns)} ON calls
-WHEN {_marked_call_changed(columns)} BEGIN
+WHEN {row_changed_sql(columns)} BEGIN
     {mark("OLD.prospect_id")}
     {mark("NEW.prospect_id")}
 END;

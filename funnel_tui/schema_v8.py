@@ -19,6 +19,7 @@ from funnel_tui.schema_v4 import (
     count_call,
     count_prospect_calls,
     method_name_sql,
+    row_changed_sql,
     source_name_sql,
 )
 
@@ -44,7 +45,7 @@ GROUP BY 1, 2, 3, 4
 """
 
 _REP_COUNTED_COLUMNS = (*COUNTED_CALL_COLUMNS, "rep")
-_CALL_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _REP_COUNTED_COLUMNS)
+_CALL_CHANGED = row_changed_sql(_REP_COUNTED_COLUMNS)
 _DROP_EMPTY_DAY_OF_CALL = (
     f"DELETE FROM rep_call_days WHERE rep IS OLD.rep AND day = {call_day_sql('OLD')} AND calls = 0;"
 )

@@ -36,7 +36,11 @@ from funnel_tui.schema_v7 import SUPPRESSION_KINDS
 from funnel_tui.schema_v11 import REQUEST_ID_INDEX
 from funnel_tui.schema_v21 import deal_days_from_deals, won_cents_sql
 from funnel_tui.schema_v22 import GROUP as MARK_GROUP
-from funnel_tui.schema_v22 import LEAD_MARK_DAY_COLUMNS, LEAD_MARK_DAYS_FROM_MARKS
+from funnel_tui.schema_v22 import (
+    LEAD_MARK_DAY_COLUMNS,
+    LEAD_MARK_DAYS_FROM_MARKS,
+    moment_days_sql,
+)
 from funnel_tui.schema_v22 import MOMENTS as MARK_DAY_MOMENTS
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
@@ -1461,19 +1465,7 @@ _COUNTING_ITSELF = "funnel.marks_counted_by_caller"
 def _mark_days(marks: str) -> str:
     """What the marks `marks` (lead_marks' columns and `sign`, 1 or -1) add to each of
     their days, by day and group."""
-    moments = " UNION ALL ".join(
-        f"SELECT substr(m.{moment}, 1, 10) AS day, {_MARK_GROUP}, m.sign, {number} AS moment"
-        f" FROM {marks} AS m WHERE m.{moment} IS NOT NULL"
-        for number, moment in enumerate(MARK_DAY_MOMENTS.values())
-    )
-    counts = ", ".join(
-        f"coalesce(sum(sign) FILTER (WHERE moment = {number}), 0)::integer AS {count}"
-        for number, count in enumerate(_MARK_DAY_COUNTS)
-    )
-    return (
-        f"SELECT day, {_MARK_GROUP}, {counts} FROM ({moments}) AS moments"
-        f" GROUP BY day, {_MARK_GROUP}"
-    )
+    return moment_days_sql(marks, "m.sign")
 
 
 def _mark_days_moved(marks: str, *, taking_out: bool = True) -> str:
