@@ -20,6 +20,8 @@ each other. A team's PostgreSQL book keeps the same table with its own trigger
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from funnel_tui.foreign_values import wrong_values_sql
 from funnel_tui.schema_v4 import row_changed_sql
 from funnel_tui.store.dialect import Dialect
@@ -83,20 +85,33 @@ def _put_in(deal: str) -> str:
     WHERE {_day_of(deal)};"""
 
 
-_COUNTED = ("amount_cents", "closed_on", "rep")
-
-TRIGGERS = f"""
-CREATE TRIGGER deal_days_after_deal_insert AFTER INSERT ON deals BEGIN
-    {_put_in("NEW")}
+def counting_triggers(
+    name: str,
+    table: str,
+    counted: tuple[str, ...],
+    put_in: Callable[[str], str],
+    take_out: Callable[[str], str],
+) -> str:
+    """The three triggers (`name` and the event) that keep a table of counts in step with
+    `table`: a row inserted is put in (`put_in("NEW")`), one deleted taken out
+    (`take_out("OLD")`), one whose `counted` columns change taken out and put in again."""
+    return f"""
+CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN
+    {put_in("NEW")}
 END;
 
-CREATE TRIGGER deal_days_after_deal_delete AFTER DELETE ON deals BEGIN
-    {_take_out("OLD")}
+CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN
+    {take_out("OLD")}
 END;
 
-CREATE TRIGGER deal_days_after_deal_update AFTER UPDATE OF {", ".join(_COUNTED)} ON deals
-WHEN {row_changed_sql(_COUNTED)} BEGIN
-    {_take_out("OLD")}
-    {_put_in("NEW")}
+CREATE TRIGGER {name}_update AFTER UPDATE OF {", ".join(counted)} ON {table}
+WHEN {row_changed_sql(counted)} BEGIN
+    {take_out("OLD")}
+    {put_in("NEW")}
 END;
 """
+
+
+TRIGGERS = counting_triggers(
+    "deal_days_after_deal", "deals", ("amount_cents", "closed_on", "rep"), _put_in, _take_out
+)

@@ -24,7 +24,7 @@ statement triggers of its own, which lock the rows they change in the order of t
 
 from __future__ import annotations
 
-from funnel_tui.schema_v4 import row_changed_sql
+from funnel_tui.schema_v21 import counting_triggers
 
 LEAD_MARK_DAY_COLUMNS = (
     "day",
@@ -131,21 +131,10 @@ def _take_out(mark: str) -> str:
     DELETE FROM lead_mark_days WHERE {_rows_of(mark)} AND {empty};"""
 
 
-_COUNTED = (*GROUP, *MOMENTS.values())
-
-TRIGGERS = f"""
-CREATE TRIGGER lead_mark_days_after_mark_insert AFTER INSERT ON lead_marks BEGIN
-    {_put_in("NEW")}
-END;
-
-CREATE TRIGGER lead_mark_days_after_mark_delete AFTER DELETE ON lead_marks BEGIN
-    {_take_out("OLD")}
-END;
-
-CREATE TRIGGER lead_mark_days_after_mark_update AFTER UPDATE OF {", ".join(_COUNTED)}
-ON lead_marks
-WHEN {row_changed_sql(_COUNTED)} BEGIN
-    {_take_out("OLD")}
-    {_put_in("NEW")}
-END;
-"""
+TRIGGERS = counting_triggers(
+    "lead_mark_days_after_mark",
+    "lead_marks",
+    (*GROUP, *MOMENTS.values()),
+    _put_in,
+    _take_out,
+)
