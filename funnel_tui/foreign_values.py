@@ -59,6 +59,32 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+# What sqlite3 raises for text that is not UTF-8 under its own text_factory (`str`).
+_NOT_UTF8 = "Could not decode to UTF-8"
+
+
+def read_all(db: Any, sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """The names of the columns and every row of a read. On SQLite the text is decoded by
+    sqlite3's own UTF-8 path, which costs a fraction of `decode_text`'s Python call a value
+    (a year's report at 1,000,000 prospects decodes about 180,000 values); a read that
+    meets text that is not UTF-8 is run again with `decode_text`, as any other read is."""
+    conn = getattr(db, "conn", None)
+    if not isinstance(conn, sqlite3.Connection) or conn.text_factory is not decode_text:
+        cursor = db.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+    conn.text_factory = str
+    try:
+        cursor = conn.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+    except sqlite3.OperationalError as error:
+        if not str(error).startswith(_NOT_UTF8):
+            raise
+    finally:
+        conn.text_factory = decode_text
+    cursor = conn.execute(sql, params)
+    return [column[0] for column in cursor.description], cursor.fetchall()
+
+
 def _decode_or_mark(raw: bytes) -> str | NotUtf8:
     try:
         return raw.decode("utf-8")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import (
@@ -46,6 +45,7 @@ from funnel_tui.figure_sql import (
 )
 from funnel_tui.foreign_values import (
     other_form_sql,
+    read_all,
     stored_moment_sql,
     wrong_value_sql,
 )
@@ -282,6 +282,31 @@ def median(values: Iterable[Fraction | int]) -> Fraction | None:
     if len(ordered) % 2:
         return Fraction(ordered[middle])
     return Fraction(ordered[middle - 1] + ordered[middle], 2)
+
+
+def median_of_sorted(runs: Sequence[Sequence[int]]) -> Fraction | None:
+    """`median` of every number in `runs`, each of them sorted, without merging them: the
+    middle values are found by halving the range of values, counting those at most a value
+    in each run by bisection. A big book's year has hundreds of thousands of them."""
+    runs = [run for run in runs if run]
+    count = sum(map(len, runs))
+    if not count:
+        return None
+
+    def at(rank: int) -> int:
+        """The value with `rank` values before it in the runs merged."""
+        low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
+        while low < high:
+            middle = (low + high) // 2
+            if sum(bisect_right(run, middle) for run in runs) > rank:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    if count % 2:
+        return Fraction(at(count // 2))
+    return Fraction(at(count // 2 - 1) + at(count // 2), 2)
 
 
 # --- Counted per call: call_days for the whole UTC days, the calls at the edges ---------
@@ -928,7 +953,7 @@ def _leads(
     refused_by_source: Counter[str] = Counter()
     refused_by_method: Counter[str] = Counter()
     params = {**window.params, "won": json.dumps(sorted(set(won)))}
-    marks = db.execute(WON_LEADS_SQL.for_db(db), params).fetchall()
+    _, marks = read_all(db, WON_LEADS_SQL.for_db(db), params)
     for prospect_id, deal_method, per_method, only_method, source, refused in marks:
         if not per_method and prospect_id not in counted:
             counted.add(prospect_id)
@@ -1215,7 +1240,7 @@ def _speed_to_lead(rows: FigureRows, params: Mapping[str, str]) -> _Speed:
     waits: dict[str, list[int]] = {}
     skipped = 0
     if rows.rep is None:
-        first_calls = rows.db.execute(FIRST_CALLS_SQL.for_db(rows.db), params).fetchall()
+        _, first_calls = read_all(rows.db, FIRST_CALLS_SQL.for_db(rows.db), params)
     else:
         first_calls = rep_first_calls(rows, params)
     for source, seconds, unreadable in first_calls:
@@ -1228,18 +1253,15 @@ def _speed_to_lead(rows: FigureRows, params: Mapping[str, str]) -> _Speed:
             ordered[:negative] = [0] * negative
             waits[source] = ordered
 
-    def hours(values: Iterable[int]) -> float | None:
-        middle = median(values)
+    def hours(runs: Sequence[Sequence[int]]) -> float | None:
+        middle = median_of_sorted(runs)
         return None if middle is None else one_decimal(middle / 3600)
 
     by_source = [
-        {"source": source, "hours_median": hours(values)}
+        {"source": source, "hours_median": hours([values])}
         for source, values in sorted(waits.items())
     ]
-    # Each source's waits are sorted already: sorting them together merges those runs
-    # (hundreds of thousands of first calls in a big book's year).
-    everyone = list(chain.from_iterable(waits.values()))
-    return _Speed(hours(everyone), by_source, skipped)
+    return _Speed(hours(list(waits.values())), by_source, skipped)
 
 
 # --- The plan ---------------------------------------------------------------------------

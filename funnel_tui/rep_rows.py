@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from funnel_tui.figure_sql import of_rep
+from funnel_tui.foreign_values import read_all
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import Variants, per_dialect
 
@@ -97,8 +98,7 @@ class FigureRows:
         """The names of the columns and the rows of the book or the rep."""
         if self.whose is Whose.ONE:
             sql = statement.form(self.whose).for_db(self.db)
-            cursor = self.db.execute(sql, {**params, "rep": self.rep})
-            return [column[0] for column in cursor.description], cursor.fetchall()
+            return read_all(self.db, sql, {**params, "rep": self.rep})
         columns, by_rep = self.by_rep(statement, params)
         return columns, by_rep.get(self.rep, [])
 
@@ -110,11 +110,11 @@ class FigureRows:
         values = {name: value for name, value in params.items() if name != "rep"}
         key = (statement, *sorted(values.items()))
         if key not in self._found:
-            cursor = self.db.execute(statement.form(self.whose).for_db(self.db), values)
+            columns, rows = read_all(self.db, statement.form(self.whose).for_db(self.db), values)
             by_rep: dict[str | None, list[tuple[Any, ...]]] = {}
-            for row in cursor.fetchall():
+            for row in rows:
                 by_rep.setdefault(row[0], []).append(tuple(row[1:]))
-            self._found[key] = ([column[0] for column in cursor.description[1:]], by_rep)
+            self._found[key] = (columns[1:], by_rep)
         return self._found[key]
 
     def rows(self, statement: RepStatement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

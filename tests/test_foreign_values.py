@@ -28,6 +28,8 @@ from funnel_tui.foreign_values import (
     TEXT,
     Unreadable,
     ValueKind,
+    decode_text,
+    read_all,
 )
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
@@ -644,3 +646,47 @@ async def test_an_unreadable_undo_record_is_named_not_retried_and_listed_by_chec
     line = one_line_error(result.stderr)
     assert line.startswith(f"funnel: {path}: undo_log row {call_id}, prospect_before: not an ")
     assert line.endswith("); that call cannot be undone")
+
+
+# "Messe Köln" in Windows-1252: not UTF-8.
+MESSE_KOELN_1252 = "4D65737365204BF66C6E"
+
+
+def test_the_report_names_a_source_that_is_not_utf8_and_counts_its_deals(
+    demo_storage: Storage, before: dict[str, Any]
+) -> None:
+    """The report reads its deals with sqlite3's own decoding, and reads them again with
+    U+FFFD in place of bad bytes when a prospect's source is not UTF-8."""
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    prospect, deals, cents = conn.execute(
+        "SELECT prospect_id, count(*), sum(amount_cents) FROM deals"
+        " WHERE closed_on BETWEEN '2026-11-01' AND ? GROUP BY prospect_id ORDER BY prospect_id"
+        " LIMIT 1",
+        [TODAY],
+    ).fetchone()
+    conn.execute(
+        f"UPDATE prospects SET source = CAST(X'{MESSE_KOELN_1252}' AS TEXT) WHERE id = ?",
+        [prospect],
+    )
+    conn.close()
+    report = report_json(demo_storage.path)
+    by_source = {row["name"]: row for row in report["by_source"]}
+    assert (by_source["Messe K\ufffdln"]["won"], by_source["Messe K\ufffdln"]["won_cents"]) == (
+        deals,
+        cents,
+    )
+    assert (report["won_cents"], report["skipped"]) == (before["won_cents"], before["skipped"])
+
+
+def test_read_all_decodes_bad_bytes_as_the_app_does_and_leaves_the_factory_as_it_was(
+    storage: Storage,
+) -> None:
+    conn = storage.db.conn
+    conn.execute("CREATE TABLE words (word TEXT)")
+    conn.execute(f"INSERT INTO words VALUES ('plain'), (CAST(X'{MESSE_KOELN_1252}' AS TEXT))")
+    columns, rows = read_all(storage.db, "SELECT word FROM words ORDER BY rowid", {})
+    assert (columns, rows) == (["word"], [("plain",), ("Messe K\ufffdln",)])
+    assert conn.text_factory is decode_text
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        read_all(storage.db, "SELECT * FROM nothing_here", {})
+    assert conn.text_factory is decode_text

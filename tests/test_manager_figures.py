@@ -24,6 +24,7 @@ from funnel_tui.manager_figures import (
     load_plan,
     load_today_activity,
     median,
+    median_of_sorted,
     one_decimal,
 )
 from funnel_tui.pace import Pace, load_pace, set_target
@@ -807,3 +808,9 @@ def test_every_figure_matches_a_plain_count_of_the_rows_on_a_team_database(
         check_every_figure(storage.db, book)
     finally:
         storage.close()
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=10**9), max_size=30), max_size=6))
+def test_the_median_of_sorted_runs_is_the_median_of_them_all(runs: list[list[int]]) -> None:
+    ordered = [sorted(run) for run in runs]
+    assert median_of_sorted(ordered) == median(value for run in runs for value in run)
