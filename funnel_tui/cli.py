@@ -447,14 +447,14 @@ def target_set(
     from funnel_tui.periods import period_name
     from funnel_tui.reps import RepError, require_rep
 
+    storage = open_db(db_path)
+    settings = load_settings(storage.db)
     try:
-        cents = parse_amount(amount)
+        cents = parse_amount(amount, settings.currency)
     except AmountError as error:
         raise UserError(str(error)) from None
     if cents <= 0:
         raise UserError("a target must be more than zero")
-    storage = open_db(db_path)
-    settings = load_settings(storage.db)
     try:
         rep = None if rep_name is None else require_rep(storage.db, rep_name)
     except RepError as error:

@@ -256,9 +256,9 @@ def _clean(text: str, multiline: bool) -> str:
 Converter = Callable[[str, dict[str, object]], str | None]
 
 
-def _convert_deal_value(text: str, row: dict[str, object]) -> str | None:
+def _convert_deal_value(currency: str, text: str, row: dict[str, object]) -> str | None:
     try:
-        row["deal_value_cents"] = parse_amount(text)
+        row["deal_value_cents"] = parse_amount(text, currency)
     except AmountError as error:
         return f"deal value: {error}"
     return None
@@ -310,14 +310,17 @@ def _convert_guessed(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
-# In this order, so that exact cents win over an amount.
-CONVERTERS: dict[str, Converter] = {
-    "deal_value": _convert_deal_value,
-    "deal_value_cents": _convert_cents,
-    "next_call_at": _convert_next_call,
-    "timezone_guessed": _convert_guessed,
-    **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
-}
+def converters(currency: str) -> dict[str, Converter]:
+    """What reads each field that is more than text, for a book kept in `currency`; in this
+    order, so that exact cents win over an amount. (A `partial`, not a closure: the reader
+    is pickled to the process it runs in.)"""
+    return {
+        "deal_value": partial(_convert_deal_value, currency),
+        "deal_value_cents": _convert_cents,
+        "next_call_at": _convert_next_call,
+        "timezone_guessed": _convert_guessed,
+        **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
+    }
 
 
 class _RowReader:
@@ -328,7 +331,12 @@ class _RowReader:
     """
 
     def __init__(
-        self, header: list[str], columns: Mapping[str, list[int]], source: str, phone_region: str
+        self,
+        header: list[str],
+        columns: Mapping[str, list[int]],
+        source: str,
+        phone_region: str,
+        currency: str,
     ) -> None:
         self.header = header
         self.phone_region = phone_region
@@ -338,7 +346,7 @@ class _RowReader:
         ]
         self.source = source
         self.converters = [
-            (name, convert) for name, convert in CONVERTERS.items() if name in columns
+            (name, convert) for name, convert in converters(currency).items() if name in columns
         ]
         self.choosers: list[tuple[str, Chooser, str | None]] = []
         self.not_understood: dict[str, NotUnderstood] = {}
@@ -520,20 +528,25 @@ def shown_headers(headers: list[str]) -> str:
 
 class ProspectReader:
     """A CSV file's records read one at a time as prospect rows, phone numbers without a
-    country code read as `phone_region`'s: the header is read and checked when it is
-    made (raises CsvUnreadable), the records as `rows` is iterated.
+    country code read as `phone_region`'s and deal values in the book's `currency`: the
+    header is read and checked when it is made (raises CsvUnreadable), the records as
+    `rows` is iterated.
 
     Only the rejected lines and a few examples for the summary stay in memory, so a file
     of any length is read in the same memory. `file` says what was found; its counts
     and examples are complete once `rows` is exhausted.
     """
 
-    def __init__(self, path: Path | str, *, phone_region: str, source: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, *, phone_region: str, currency: str, source: str | None = None
+    ) -> None:
         self.csv_file = read_csv(path)
         header = self.csv_file.header
         self.columns = match_headers(header)
         _check_columns(self.csv_file, self.columns)
-        self._reader = _RowReader(header, self.columns, one_line(source or ""), phone_region)
+        self._reader = _RowReader(
+            header, self.columns, one_line(source or ""), phone_region, currency
+        )
         found = {
             header[position]: name
             for name, positions in self.columns.items()

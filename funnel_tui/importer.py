@@ -576,8 +576,10 @@ def import_prospects(
 ) -> ImportReport:
     """Import prospects from a CSV file in one transaction (`import_file`), numbers
     without a country code read as the book's phone_region's; raises CsvUnreadable."""
-    region = load_settings(db).phone_region
-    reader = ProspectReader(path, phone_region=region, source=source)
+    settings = load_settings(db)
+    reader = ProspectReader(
+        path, phone_region=settings.phone_region, currency=settings.currency, source=source
+    )
     return import_file(
         db,
         reader,

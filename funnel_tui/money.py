@@ -68,18 +68,27 @@ def _strip_currency(text: str) -> str:
     return text[1:].lstrip() if text.startswith(symbol) else text[:-1].rstrip()
 
 
-def parse_amount(text: str, currency: str | None = None) -> int:
+def refuse_other_currency(text: str, currency: str) -> None:
+    """Raise AmountError for an amount written with another currency's symbol than the
+    book's `currency`."""
+    text = text.strip()
+    symbol = _currency_symbol(text)
+    if symbol and symbol not in currency:
+        raise AmountError(text, f"this book counts in {currency}, not {symbol}")
+
+
+def parse_amount(text: str, currency: str | None) -> int:
     """Read an amount such as `50,000`, `1.5k`, `2m` or `$1,200.50` as cents.
 
     Thousands separators must group by three, plain amounts have at most two
-    decimals, and k/m amounts are rounded half up to the cent. Given the book's
-    `currency`, an amount written with another currency's symbol (`€12` in a book kept in
-    `$`) is refused: it would be stored as that many of the book's own.
+    decimals, and k/m amounts are rounded half up to the cent. An amount written with
+    another currency's symbol than the book's `currency` (`€12` in a book kept in `$`) is
+    refused: it would be stored as that many of the book's own. `currency` is None only
+    where no book is at hand (a setting read before it is stored, with no currency known).
     """
     text = text.strip()
-    symbol = _currency_symbol(text)
-    if currency and symbol and symbol not in currency:
-        raise AmountError(text, f"this book counts in {currency}, not {symbol}")
+    if currency:
+        refuse_other_currency(text, currency)
     match = _AMOUNT.fullmatch(_strip_currency(text))
     if match is None:
         raise AmountError(text)

@@ -72,6 +72,7 @@ def validate_prospect(
     *,
     methods: Collection[str],
     phone_region: str,
+    currency: str,
     phone_unchanged: bool = False,
 ) -> dict[str, Any]:
     """Check form values and return the columns to store; raises ProspectInvalid.
@@ -124,7 +125,7 @@ def validate_prospect(
     deal_value = str(values.get("deal_value") or "").strip()
     if deal_value:
         try:
-            row["deal_value_cents"] = parse_amount(deal_value)
+            row["deal_value_cents"] = parse_amount(deal_value, currency)
         except AmountError as error:
             errors["deal_value"] = str(error)
     elif "deal_value" in values:

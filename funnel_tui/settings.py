@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
 from funnel_tui.domain import PIPELINE_STAGES
-from funnel_tui.money import AmountError, parse_amount
+from funnel_tui.money import AmountError, parse_amount, refuse_other_currency
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
@@ -346,7 +346,7 @@ def _parse_optional_amount(text: str) -> int | None:
     if not text.strip():
         return None
     try:
-        cents = parse_amount(text)
+        cents = parse_amount(text, None)
     except AmountError as error:
         raise SettingError(str(error)) from None
     if cents <= 0:
@@ -645,6 +645,12 @@ def save_settings(db: sqlite_utils.Database, texts: dict[str, str]) -> dict[str,
     )
     check_calling_hours(start, end)  # type: ignore[arg-type]
     check_afternoon_slot(slot, start, end)  # type: ignore[arg-type]
+    if "plan_avg_deal" in texts:
+        try:
+            currency = str(values.get("currency", kept.currency))
+            refuse_other_currency(texts["plan_avg_deal"], currency)
+        except AmountError as error:
+            raise SettingError(str(error)) from None
     own = {
         key: _format_value(key, value)
         for key, value in values.items()

@@ -219,6 +219,26 @@ def test_target_set_refuses_more_than_ten_billion(db_path: Path) -> None:
     assert targets(db_path)[0]["amount_cents"] == 10**12
 
 
+@pytest.mark.parametrize("amount", ["€500", "£1k", "¥100"])
+def test_target_set_refuses_an_amount_in_another_currency(db_path: Path, amount: str) -> None:
+    # It was stored as that many dollars: €500 became a target of $500.00.
+    result = invoke("target", "set", amount, "--db", db_path)
+    assert result.exit_code == 1
+    assert "this book counts in $, not" in one_line_error(result.stderr)
+    assert targets(db_path) == []
+
+
+def test_config_refuses_an_average_deal_in_another_currency_than_the_books(
+    db_path: Path,
+) -> None:
+    result = invoke("config", "set", "plan_avg_deal", "€5k", "--db", db_path)
+    assert result.exit_code == 1
+    assert "this book counts in $, not €" in one_line_error(result.stderr)
+    assert invoke("config", "set", "currency", "€", "--db", db_path).exit_code == 0
+    assert invoke("config", "set", "plan_avg_deal", "€5k", "--db", db_path).exit_code == 0
+    assert invoke("config", "get", "plan_avg_deal", "--db", db_path).stdout.strip() == "5000"
+
+
 def test_target_set_with_an_unknown_period_is_a_usage_error(db_path: Path) -> None:
     result = invoke("target", "set", "50000", "--period", "fortnight", "--db", db_path)
     assert result.exit_code == 2

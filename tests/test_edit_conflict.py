@@ -39,7 +39,7 @@ def form_row(loaded: dict[str, object], **typed: str) -> dict[str, object]:
         "deal_value": str((loaded["deal_value_cents"] or 0) // 100 or ""),
         **typed,
     }
-    return validate_prospect(values, methods=METHODS, phone_region="GB")
+    return validate_prospect(values, methods=METHODS, phone_region="GB", currency="$")
 
 
 def test_a_win_logged_meanwhile_survives_an_edit_of_the_title(book_db: Any) -> None:

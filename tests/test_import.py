@@ -750,6 +750,20 @@ def test_amounts_and_ratings_are_read_and_bad_ones_rejected(
     assert (ann["deal_value_cents"], ann["priority"]) == (1_200_000, 0)
 
 
+def test_a_deal_value_in_another_currency_is_rejected_not_stored_as_the_books(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path, 'Name,Email,Amount\nAnn,ann@a.example,"€12,000"\nBo,bo@b.example,"$500"\n'
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "this book counts in $, not €" in r.reason) for r in report.rejected] == [
+        (2, True)
+    ]
+    stored = [(row["name"], row["deal_value_cents"]) for row in people(db).values()]
+    assert stored == [("Bo", 50_000)]
+
+
 def test_many_new_rows_are_stored_whole_and_in_the_files_order(
     book_db: Any, tmp_path: Path
 ) -> None:

@@ -99,7 +99,7 @@ def test_a_file_that_changes_while_it_is_read_is_refused(book_db: Any, tmp_path:
 
 def test_a_file_changed_after_its_scan_is_refused(book_db: Any, tmp_path: Path) -> None:
     path = write_leads(tmp_path / "leads.csv", LEADS)
-    reader = ProspectReader(path, phone_region="US")
+    reader = ProspectReader(path, phone_region="US", currency="$")
     path.write_text("Name,Email\nSomeone Else,else@example.com\n", encoding="utf-8")
     with pytest.raises(CsvUnreadable, match="changed while it was read"):
         import_file(book_db, reader, now=FROZEN_NOW)

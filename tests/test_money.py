@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual import events
 from textual.widgets import Static
 
 from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount, round_half_up
@@ -45,7 +46,7 @@ from tests.app_support import settle, shown_text
     ],
 )
 def test_accepted_amounts(text: str, cents: int) -> None:
-    assert parse_amount(text) == cents
+    assert parse_amount(text, None) == cents
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def test_accepted_amounts(text: str, cents: int) -> None:
 )
 def test_refused_amounts(text: str) -> None:
     with pytest.raises(AmountError) as raised:
-        parse_amount(text)
+        parse_amount(text, "$")
     message = str(raised.value)
     assert "\n" not in message
     assert "50,000" in message and "1.5k" in message
@@ -93,13 +94,13 @@ def test_refused_amounts(text: str) -> None:
 )
 def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:
     with pytest.raises(AmountError) as raised:
-        parse_amount(text)
+        parse_amount(text, "$")
     assert str(raised.value) == f"{text!r} is too large: an amount is at most 10,000,000,000.00"
 
 
 def test_ten_billion_is_the_largest_amount() -> None:
-    assert parse_amount("10,000,000,000") == MAX_CENTS == 10**12
-    assert parse_amount("10000m") == MAX_CENTS
+    assert parse_amount("10,000,000,000", "$") == MAX_CENTS == 10**12
+    assert parse_amount("10000m", "$") == MAX_CENTS
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_an_amount_in_another_currency_is_refused(text: str, currency: str) -> N
 
 def test_amount_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
-        parse_amount("lots")
+        parse_amount("lots", "$")
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ def test_round_half_up(value: Fraction | Decimal | int, rounded: int) -> None:
 
 @given(st.integers(min_value=0, max_value=MAX_CENTS), st.sampled_from(["$", "€", "£"]))
 def test_shown_amounts_read_back_unchanged(cents: int, currency: str) -> None:
-    assert parse_amount(format_money(cents, currency)) == cents
+    assert parse_amount(format_money(cents, currency), currency) == cents
 
 
 # --- the dialogs refuse an amount above ten billion and save nothing -----------------------
@@ -194,9 +195,29 @@ async def test_the_target_dialog_refuses_more_than_ten_billion(demo_app: FunnelA
     assert list(db.query("SELECT * FROM targets")) == targets_before
 
 
+async def test_the_target_dialog_refuses_an_amount_in_another_currency(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    targets_before = list(db.query("SELECT * FROM targets"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "ctrl+u")
+        # Pilot types no € by name: the key arrives as a terminal sends it.
+        demo_app.post_message(events.Key("euro_sign", "€"))
+        await pilot.press(*"500")
+        await settle(pilot)
+        # No preview of $500.00 while typing, and no target saved on enter.
+        error = shown_text(demo_app.screen.query_one("#target-check", Static))
+        assert "this book counts in $, not €" in error
+        await pilot.press("enter")
+        await settle(pilot)
+    assert list(db.query("SELECT * FROM targets")) == targets_before
+
+
 def test_a_pasted_page_of_digits_is_refused_in_a_short_message() -> None:
     with pytest.raises(AmountError) as raised:
-        parse_amount("9" * 5000)
+        parse_amount("9" * 5000, "$")
     message = str(raised.value)
     assert message.startswith("'" + "9" * 39 + "…' is too large")
     assert len(message) < 120

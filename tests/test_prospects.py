@@ -35,7 +35,7 @@ def validate(**values: Any) -> dict[str, Any]:
     if "phone" not in values:
         values.setdefault("email", "ann@acme.example")
     # The rep is in London: numbers without a country code are British.
-    return validate_prospect(values, methods=METHODS, phone_region="GB")
+    return validate_prospect(values, methods=METHODS, phone_region="GB", currency="$")
 
 
 def refusals(**values: Any) -> dict[str, str]:
@@ -166,6 +166,12 @@ def test_priority_words_and_numbers(typed: object, stored: int) -> None:
 )
 def test_deal_values_are_read_as_cents(typed: str, cents: int) -> None:
     assert validate(name="Ann", deal_value=typed)["deal_value_cents"] == cents
+
+
+def test_a_deal_value_in_another_currency_is_refused() -> None:
+    with pytest.raises(ProspectInvalid) as invalid:
+        validate(name="Ann", deal_value="€1,200")
+    assert "this book counts in $, not €" in invalid.value.errors["deal_value"]
 
 
 def test_an_emptied_deal_value_clears_it_and_a_missing_one_is_left_alone() -> None:

@@ -123,7 +123,7 @@ def test_a_file_changed_after_its_scan_is_refused_by_the_reading_process(
 ) -> None:
     read_elsewhere(monkeypatch, in_process=True)
     path = shutil.copy(DATA / "plain.csv", tmp_path / "plain.csv")
-    reader = ProspectReader(path, phone_region="US")
+    reader = ProspectReader(path, phone_region="US", currency="$")
     path.write_text("Name,Email\nSomeone Else,else@example.com\n", encoding="utf-8")
     with pytest.raises(CsvUnreadable, match="changed while it was read"):
         import_file(book_db, reader, now=FROZEN_NOW)
@@ -165,7 +165,7 @@ def test_a_message_cut_short_stops_the_import_with_one_line(
 def test_a_reading_process_that_dies_stops_the_import(
     book_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = ProspectReader(DATA / "plain.csv", phone_region="US")
+    reader = ProspectReader(DATA / "plain.csv", phone_region="US", currency="$")
     with pytest.raises(ReadingFailed, match=r"stopped \(exit code 3\): nothing imported"):
         list(read_in_process(reader, end_at_once))
     monkeypatch.setattr(importer, "keyed_batches", end_at_once)

@@ -324,10 +324,15 @@ class BookDialogs(_Base):
 
         async def run_import(path: Path, skip_invalid: bool, progress: Progress) -> ImportReport:
             now = self.funnel.clock()
-            region = self.funnel.settings.phone_region
+            settings = self.funnel.settings
             # The file is scanned, then read a batch at a time, in threads of their own: the
             # database thread only merges the rows and writes them.
-            reader = await asyncio.to_thread(ProspectReader, path, phone_region=region)
+            reader = await asyncio.to_thread(
+                ProspectReader,
+                path,
+                phone_region=settings.phone_region,
+                currency=settings.currency,
+            )
             return await self.funnel.in_db_thread(
                 lambda db: import_file(
                     db, reader, now=now, skip_invalid=skip_invalid, progress=progress

@@ -257,6 +257,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 typed,
                 methods=self.methods,
                 phone_region=self.settings.phone_region,
+                currency=self.settings.currency,
                 # A stored number another tool wrote is checked only when it is changed.
                 phone_unchanged=bool(self.prospect) and typed["phone"] == self._initial("phone"),
             )

@@ -41,9 +41,10 @@ class TargetEntry:
 TargetSaver = Callable[[TargetEntry], Awaitable[str]]
 
 
-def check_amount(amount: str) -> int:
-    """The target in cents; raises AmountError with one readable line."""
-    cents = parse_amount(amount)
+def check_amount(amount: str, currency: str) -> int:
+    """The target in cents, in the book's `currency`; raises AmountError with one readable
+    line."""
+    cents = parse_amount(amount, currency)
     if cents <= 0:
         raise AmountError(amount, "a target must be more than zero")
     return cents
@@ -224,7 +225,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
         typed = self.query_one("#target-amount", Input).value
         check = self.query_one("#target-check", Static)
         try:
-            cents = check_amount(typed)
+            cents = check_amount(typed, self.currency)
         except AmountError as error:
             check.update(Text(str(error), "red") if saving or typed.strip() else "")
             return False
@@ -286,7 +287,8 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
             self._not_saved("")
             return
         amount, period, calls = self._typed()
-        self._write(TargetEntry(check_amount(amount), period, check_calls_per_day(calls)))
+        entry = TargetEntry(check_amount(amount, self.currency), period, check_calls_per_day(calls))
+        self._write(entry)
 
     def _not_saved(self, reason: str) -> None:
         """Enter did not save: say why (empty when each field says it under itself). The
