@@ -55,9 +55,10 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
 
     CLOSED_UNSAVED = False
 
-    # The first setting has focus the moment the screen is up, so the keys typed while it
-    # opened land there.
-    AUTO_FOCUS = "#settings-fields Input"
+    # No setting has focus until tab: letters typed by reflex after `s` (a name meant for
+    # the queue's filter, `sam enter`) would otherwise change the first setting, the
+    # book's currency, and enter would save it.
+    AUTO_FOCUS = None
 
     # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
     # typed before them; the keys typed after them are held for the screen below.
@@ -127,7 +128,9 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
                             yield FieldError(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
             yield Label(
-                "enter or ctrl+s saves · esc cancels", id="settings-hint", classes="dialog-hint"
+                "tab goes to the first setting · enter or ctrl+s saves · esc cancels",
+                id="settings-hint",
+                classes="dialog-hint",
             )
 
     def _default_said(self, key: str, text: str) -> tuple[bool, str]:
