@@ -64,6 +64,14 @@ class CallOutcome:
 
 
 @dataclass(frozen=True)
+class SeenOnCard:
+    """What the rep's card showed of the prospect when the outcome dialog opened: in a
+    team's book, a call another rep logged after that is one the rep did not know of."""
+
+    last_called_at: str | None
+
+
+@dataclass(frozen=True)
 class LoggedCall:
     """A call as committed; `already_logged` when it was found by its request id, written
     by an earlier try, and this one wrote nothing."""
@@ -294,14 +302,39 @@ def _logged_call(row: Sequence[Any] | None, prospect_id: int, request_id: str) -
 
 def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: str | None) -> None:
     """A rep of a team's book may log a call only as a rep the book knows (`known`, the
-    rep's name as the book keeps it), and never on a prospect another rep holds now
-    (`other`, the rep whose lease runs): no prospect is called by two reps at once."""
+    rep's name as the book keeps it), never on a prospect another rep owns (one moved by
+    `funnel assign` while the dialog was open) or holds now (`other`, the rep whose lease
+    runs): no prospect is called by two reps at once."""
     if known is None:
         raise OutcomeInvalid(f"no rep named {rep!r} in this book (removed?); nothing was logged")
+    name = one_line(prospect["name"])
+    owner = prospect.get("owner")
+    if owner is not None and owner != known:
+        raise OutcomeInvalid(f"{name} is {one_line(owner)}'s now; nothing was logged")
     if other is not None and other != rep:
         raise OutcomeInvalid(
-            f"{other} is on {one_line(prospect['name'])} now (they hold them until they move"
-            " on); nothing was logged"
+            f"{other} is on {name} now (they hold them until they move on); nothing was logged"
+        )
+
+
+# The rep of the prospect's latest call.
+_LAST_CALLER = (
+    "SELECT rep FROM calls WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT 1"
+)
+
+
+def _check_seen(
+    db: sqlite_utils.Database, prospect: dict[str, Any], rep: str, seen: SeenOnCard
+) -> None:
+    """Refuse a call on a prospect another rep has called since the card showed it (two
+    reps' dialogs open on one pool prospect, the second saved after the first)."""
+    if prospect["last_called_at"] == seen.last_called_at:
+        return
+    row = send(db, _LAST_CALLER, [prospect["id"]]).one()
+    caller = row[0] if row is not None else None
+    if caller is not None and caller != rep:
+        raise OutcomeInvalid(
+            f"{one_line(caller)} has just called {one_line(prospect['name'])}; nothing was logged"
         )
 
 
@@ -314,11 +347,15 @@ def log_call(
     settings: Settings,
     request_id: str | None = None,
     rep: str | None = None,
+    seen: SeenOnCard | None = None,
 ) -> LoggedCall:
     """Write the call, its tasks, its deal and the prospect's new state in one transaction.
 
     In a team's book the call, its tasks and its deal are `rep`'s, and a call that reaches
-    a pool prospect makes it theirs (PRODUCT 16).
+    a pool prospect makes it theirs (PRODUCT 16). It is refused on a prospect another rep
+    owns or holds, and, given what the rep's card showed (`seen`), on one another rep has
+    called since. On PostgreSQL the prospect's row is locked as it is read, so of two
+    reps saving at once the second reads the first's call.
 
     `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
     closed and made, so that `undo_last_call` can put back just those, also after a restart.
@@ -332,7 +369,14 @@ def log_call(
     """
     try:
         return _write_call(
-            db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
+            db,
+            prospect_id,
+            entry,
+            now=now,
+            settings=settings,
+            request_id=request_id,
+            rep=rep,
+            seen=seen,
         )
     except integrity_errors():
         found = None if request_id is None else call_for_request(db, prospect_id, request_id, rep)
@@ -372,10 +416,13 @@ def _send_reads(
     if rep is not None:
         team = f", ({KNOWN_REP} LIMIT 1) AS {_KNOWN_REP}, ({HOLDER}) AS {_HOLDER}"
         params = [rep, prospect_id, to_stored(now), prospect_id]
+    # Locked on a team's server until the commit: another rep's call on the prospect
+    # waits, and then reads this one (SQLite's write transaction is the book's alone).
+    lock = " FOR UPDATE OF p" if dialect_of(db) is Dialect.POSTGRESQL else ""
     prospect = send(
         db,
         f"SELECT p.*{team}, (SELECT coalesce(max(id), 0) FROM flag_changes) AS {_FLAGS_MARK}"
-        " FROM prospects p WHERE p.id = ?",
+        f" FROM prospects p WHERE p.id = ?{lock}",
         params,
     )
     return _Reads(
@@ -411,6 +458,7 @@ def _write_call(
     settings: Settings,
     request_id: str | None,
     rep: str | None,
+    seen: SeenOnCard | None = None,
 ) -> LoggedCall:
     """The transaction of `log_call`, in three batches on a team's server (store.batch):
     what the call is logged against (and the call's id), the call with what it changes,
@@ -435,6 +483,8 @@ def _write_call(
         (flags_mark,) = _split(before, _FLAGS_MARK)
         if rep is not None:
             _check_team(before, rep, *_split(before, _KNOWN_REP, _HOLDER))
+            if seen is not None:
+                _check_seen(db, before, rep, seen)
         busy_today = reads.busy is not None and reads.busy.one() is not None
         attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now

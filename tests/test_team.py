@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from funnel_tui import cli as cli_module
+from funnel_tui.call_log import CallOutcome, OutcomeInvalid, SeenOnCard, log_call
 from funnel_tui.claims import (
     LEASE,
     claim_first,
@@ -471,6 +472,85 @@ def test_two_reps_asking_for_the_last_pool_prospect_at_once_get_one_each(
         following = lead(db, f"Next {round_number}")
         got = both_ask_at_once(book_storage, ("alex", "blake"))
         assert sorted(got.values()) == sorted([last, following]), got
+
+
+def calls_of(db: Any, prospect_id: int) -> list[str]:
+    rows = db.execute("SELECT rep FROM calls WHERE prospect_id = ? ORDER BY id", [prospect_id])
+    return [row[0] for row in rows.fetchall()]
+
+
+def test_a_call_on_a_pool_prospect_another_rep_called_since_the_card_showed_it_is_refused(
+    book_db: Any,
+) -> None:
+    """Both reps' dialogs open on one pool prospect; the second to save is told."""
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    seen = SeenOnCard(last_called_at=None)
+    no_answer = CallOutcome(Outcome.NO_ANSWER)
+    log_call(book_db, pooled, no_answer, now=NOW, settings=SETTINGS, rep="blake", seen=seen)
+    with pytest.raises(OutcomeInvalid, match="blake has just called Pooled; nothing was logged"):
+        log_call(book_db, pooled, no_answer, now=NOW, settings=SETTINGS, rep="alex", seen=seen)
+    assert calls_of(book_db, pooled) == ["blake"]
+    # A card that shows blake's call is one alex knew of; and a rep's own call since the
+    # card was read refuses nothing.
+    (shown,) = book_db.execute("SELECT last_called_at FROM prospects").fetchone()
+    later = NOW + timedelta(minutes=5)
+    log_call(
+        book_db, pooled, no_answer, now=later, settings=SETTINGS, rep="alex", seen=SeenOnCard(shown)
+    )
+    log_call(
+        book_db, pooled, no_answer, now=later, settings=SETTINGS, rep="alex", seen=SeenOnCard(shown)
+    )
+    assert calls_of(book_db, pooled) == ["blake", "alex", "alex"]
+
+
+def test_a_call_on_a_prospect_assigned_to_another_rep_meanwhile_is_refused(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    assign(book_db, [pooled], "blake")
+    with pytest.raises(OutcomeInvalid, match="Pooled is blake's now; nothing was logged"):
+        log_call(
+            book_db, pooled, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=SETTINGS, rep="alex"
+        )
+    assert calls_of(book_db, pooled) == []
+
+
+def both_save_at_once(storage: Any, prospect_id: int, reps: tuple[str, str]) -> list[str]:
+    """Each rep on a connection of their own (one a thread) saving a call on a prospect
+    their cards showed never called, at the same instant; what was refused."""
+    start = threading.Barrier(len(reps))
+    refused: list[str] = []
+
+    def save(rep: str) -> None:
+        own = storage.db  # this thread's own connection
+        start.wait()
+        try:
+            entry = CallOutcome(Outcome.NO_ANSWER)
+            log_call(
+                own, prospect_id, entry, now=NOW, settings=SETTINGS, rep=rep, seen=SeenOnCard(None)
+            )
+        except OutcomeInvalid as error:
+            refused.append(str(error))
+
+    threads = [threading.Thread(target=save, args=(rep,)) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return refused
+
+
+def test_two_reps_saving_a_call_on_one_pool_prospect_at_once_log_one(book_storage: Any) -> None:
+    """Many times over: one call, and one rep told the other has just called."""
+    db = book_storage.db
+    team(db, "alex", "blake")
+    for round_number in range(8):
+        pooled = lead(db, f"Pooled {round_number}")
+        refused = both_save_at_once(book_storage, pooled, ("alex", "blake"))
+        assert len(calls_of(db, pooled)) == 1, refused
+        assert len(refused) == 1 and "has just called" in refused[0], refused
 
 
 def test_assign_moves_prospects_between_reps_and_the_pool_and_ends_their_leases(

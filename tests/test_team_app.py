@@ -14,8 +14,11 @@ import pytest
 from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerState
 
+from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.claims import holder
+from funnel_tui.domain import Outcome
 from funnel_tui.reps import REP_ENV, add_rep
+from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
@@ -260,3 +263,35 @@ async def test_the_reps_own_setting_changed_on_the_command_line_reaches_the_open
             result = invoke("--db", team_url, "config", "set", "rep_name", "Alex Morgan")
             assert result.exit_code == 0, result.output
             await wait_for(pilot, lambda: app.settings.rep_name == "Alex Morgan", WITHIN_S)
+
+
+async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Alex's outcome dialog is open on a pool lead when Blake logs a call on it (the
+    lease had lapsed, say): Alex's enter says so and logs nothing."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(app)[0]
+            await pilot.press("l", "n")
+            await settle(pilot)
+            with contextlib.closing(open_team_book(team_url)) as other:
+                other.db.execute("DELETE FROM claims")
+                log_call(
+                    other.db,
+                    head,
+                    CallOutcome(Outcome.VOICEMAIL),
+                    now=clock(),
+                    settings=Settings(),
+                    rep="blake",
+                )
+            await pilot.press("enter")
+            await settle(pilot)
+            dialog = app.screen
+            error = dialog.query_one("#outcome-error", Static)
+            await wait_for(pilot, lambda: "has just called" in shown_text(error), 5.0)
+            assert "blake has just called Ann Archer; nothing was logged" in shown_text(error)
+            calls = app.storage.db.execute("SELECT rep FROM calls WHERE prospect_id = ?", [head])
+            assert calls.fetchall() == [("blake",)]

@@ -807,7 +807,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     async def _open_outcome_dialog(self) -> None:
         # The outcome dialog and the call log load with the first call logged.
-        from funnel_tui.call_log import log_call
+        from funnel_tui.call_log import SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
         from funnel_tui.what_next import logged_line
 
@@ -834,6 +834,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # retry on a new connection finds the call instead of writing it twice, and so does
         # enter pressed again once a database out of reach is back (the dialog stays open).
         request_id = str(uuid.uuid4()) if rep is not None else None
+        # Another rep's call since the card showed this prospect refuses this one.
+        seen = SeenOnCard(prospect["last_called_at"])
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
@@ -849,6 +851,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                         settings=settings,
                         request_id=request_id,
                         rep=rep,
+                        seen=seen,
                     )
                 )
             )
