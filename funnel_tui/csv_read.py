@@ -24,6 +24,7 @@ ENCODING_NAMES = {
     "utf-8": "utf-8",
     "utf-8-sig": "utf-8 with BOM",
     "utf-16": "utf-16",
+    "utf-32": "utf-32",
     "cp1252": "windows-1252",
 }
 # Enough rows for the sniffer to see a pattern without reading a large file twice.
@@ -34,6 +35,8 @@ MAX_LINE_CHARS = 4 * 1024 * 1024
 # The bytes Windows-1252 leaves undefined.
 NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# UTF-32's little-endian mark starts with UTF-16's: it is looked for first.
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
 # Header spellings by the field they fill, as HubSpot, Salesforce, Pipedrive, Close and
@@ -273,12 +276,15 @@ def _lines(text: TextIO, path: Path) -> Iterator[str]:
 def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     """The codec that reads the file and its number of lines, in one pass over its bytes.
 
-    UTF-16 with a byte-order mark (Excel's "Unicode Text"), UTF-8 with or without a BOM,
-    else Windows-1252; raises CsvUnreadable (without the file name) when none reads it.
+    UTF-32 or UTF-16 with a byte-order mark (Excel's "Unicode Text" is UTF-16), UTF-8 with
+    or without a BOM, else Windows-1252; raises CsvUnreadable (without the file name) when
+    none reads it.
     """
     chunk = data.read(READ_CHUNK_BYTES)
+    if chunk.startswith(UTF32_BOMS):
+        return _scan_marked("utf-32", chunk, data)
     if chunk.startswith(UTF16_BOMS):
-        return _scan_utf16(chunk, data)
+        return _scan_marked("utf-16", chunk, data)
     with_bom = chunk.startswith(codecs.BOM_UTF8)
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
@@ -317,8 +323,10 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     )
 
 
-def _scan_utf16(chunk: bytes, data: BinaryIO) -> tuple[str, int]:
-    decoder = codecs.getincrementaldecoder("utf-16")()
+def _scan_marked(codec: str, chunk: bytes, data: BinaryIO) -> tuple[str, int]:
+    """`codec` (UTF-16 or UTF-32, whose byte-order mark the file starts with) and the
+    file's number of lines."""
+    decoder = codecs.getincrementaldecoder(codec)()
     lines = 0
     last = ""
     try:
@@ -329,8 +337,8 @@ def _scan_utf16(chunk: bytes, data: BinaryIO) -> tuple[str, int]:
             chunk = data.read(READ_CHUNK_BYTES)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
-        raise CsvUnreadable("it starts like UTF-16 text but is not") from error
-    return "utf-16", lines + (bool(last) and last != "\n")
+        raise CsvUnreadable(f"it starts like {codec.upper()} text but is not") from error
+    return codec, lines + (bool(last) and last != "\n")
 
 
 def sniff_delimiter(sample: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import sqlite3
@@ -213,6 +214,21 @@ def test_excel_unicode_text_in_utf16_is_read(db: sqlite_utils.Database, tmp_path
     path.write_bytes("Name\tEmail\r\nSøren Ærø\tsoren@aero.example\r\n".encode("utf-16"))
     report = run(db, path)
     assert (report.encoding, report.delimiter, report.added) == ("utf-16", "tab", 1)
+    assert "Søren Ærø" in people(db)
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_read_as_utf32_not_as_utf16(
+    db: sqlite_utils.Database, tmp_path: Path, codec: str
+) -> None:
+    # Its little-endian mark starts with UTF-16's: read as UTF-16, the file had a line
+    # more than it holds, and that line was rejected.
+    path = tmp_path / "utf32.csv"
+    body = "Name,Email\nSøren Ærø,soren@aero.example\n"
+    mark = b"" if codec == "utf-32" else codecs.BOM_UTF32_BE
+    path.write_bytes(mark + body.encode(codec))
+    report = run(db, path)
+    assert (report.encoding, report.added, report.rejected) == ("utf-32", 1, [])
     assert "Søren Ærø" in people(db)
 
 
