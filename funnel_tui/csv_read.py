@@ -32,6 +32,9 @@ SNIFF_SAMPLE_CHARS = 64 * 1024
 READ_CHUNK_BYTES = 1024 * 1024
 # The longest physical line read; a longer one is refused rather than held in memory.
 MAX_LINE_CHARS = 4 * 1024 * 1024
+# The longest cell a row may have (the csv module's own limit): a longer one refuses its
+# row, and the csv module reads cells up to a line's length, so the rows after it are read.
+MAX_CELL_CHARS = 128 * 1024
 # The bytes Windows-1252 leaves undefined.
 NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -168,6 +171,7 @@ class CsvFile:
         """
         with _open_text(self.path, self.encoding) as text:
             self._check_unchanged(text.buffer)
+            csv.field_size_limit(MAX_LINE_CHARS)
             reader = csv.reader(_ending_marked(_lines(text, self.path)), delimiter=self.delimiter)
             line = 1
             try:
@@ -375,6 +379,7 @@ def read_csv(path: Path | str) -> CsvFile:
             text.seek(0)
         except OSError as error:
             raise _cannot_read(path, error) from error
+        csv.field_size_limit(MAX_LINE_CHARS)
         reader = csv.reader(_lines(text, path), delimiter=delimiter)
         header: list[str] = []
         header_line = 1

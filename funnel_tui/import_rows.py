@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-from funnel_tui.csv_read import CsvFile, CsvUnreadable, match_headers, read_csv
+from funnel_tui.csv_read import (
+    MAX_CELL_CHARS,
+    CsvFile,
+    CsvUnreadable,
+    match_headers,
+    read_csv,
+)
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
@@ -365,8 +371,22 @@ class _RowReader:
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
 
+    def _too_long(self, fields: list[str]) -> str | None:
+        """Why a record with a cell longer than MAX_CELL_CHARS is refused, if it has one."""
+        for position, cell in enumerate(fields):
+            if len(cell) > MAX_CELL_CHARS:
+                column = self.header[position] if position < len(self.header) else ""
+                name = one_line(column) or f"column {position + 1}"
+                return (
+                    f"{name}: {len(cell):,} characters, more than the {MAX_CELL_CHARS:,}"
+                    " a cell may hold"
+                )
+        return None
+
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
+        if too_long := self._too_long(fields):
+            return {}, [too_long]
         cells: dict[str, str] = {}
         # Cells of a later column for a field that an earlier one filled differently.
         extra: list[tuple[str, int, str]] = []

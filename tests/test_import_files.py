@@ -79,6 +79,27 @@ def test_a_line_too_long_to_hold_is_refused(
 
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
+def test_a_cell_of_a_megabyte_refuses_its_row_not_the_file(
+    storage: Storage, tmp_path: Path, skip_invalid: bool
+) -> None:
+    # The csv module's own limit (131,072 characters a cell) refused the whole file with
+    # its own words, also with --skip-invalid.
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "name,phone,email,needs\n"
+        f"Huge Guy,+16175550112,huge@example.com,{'A' * 1024 * 1024}\n"
+        "Small Guy,+16175550113,small@example.com,Faster quotes\n",
+        encoding="utf-8",
+    )
+    report = import_prospects(storage.db, path, now=FROZEN_NOW, skip_invalid=skip_invalid)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 2: needs: 1,048,576 characters, more than the 131,072 a cell may hold"
+    ]
+    names = [row["name"] for row in storage.db.query("SELECT name FROM prospects")]
+    assert names == (["Small Guy"] if skip_invalid else [])
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
 def test_a_quote_never_closed_is_named_and_nothing_is_imported(
     storage: Storage, tmp_path: Path, skip_invalid: bool
 ) -> None:
