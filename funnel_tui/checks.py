@@ -33,7 +33,7 @@ from funnel_tui.migrations import (
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
-from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.store.sqlite import read_only_connection, write_transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -45,7 +45,7 @@ REPAIR_HINT = "`funnel check --repair`"
 
 def _schema_problems(path: Path) -> list[str]:
     """The schema entries SQLite cannot read: each one hides its table from every query."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only_connection(path)
     try:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -501,8 +501,10 @@ def check_database(path: Path) -> list[str]:
     """
     if problems := _schema_problems(path):
         return problems
-    conn = sqlite3.connect(path, isolation_level=None)
-    # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
+    # The pages are read on a read-only connection, which leaves no -wal or -shm beside a
+    # file that had none: SQLite leaves them when it cannot end a connection to a
+    # damaged file cleanly.
+    conn = read_only_connection(path)
     conn.text_factory = decode_text
     try:
         if problems := _integrity_problems(conn):
@@ -512,6 +514,14 @@ def check_database(path: Path) -> list[str]:
                 return problems + _foreign_key_problems(conn)
             except sqlite3.DatabaseError:
                 return problems  # the damage stops that check too
+    finally:
+        conn.close()
+    # FTS5's own check writes (an INSERT of 'integrity-check'): a sound file is read on a
+    # connection that may write.
+    conn = sqlite3.connect(path, isolation_level=None)
+    # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
+    conn.text_factory = decode_text
+    try:
         return [problem for check in CHECKS for problem in check(conn)]
     finally:
         conn.close()

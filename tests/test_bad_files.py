@@ -22,7 +22,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store import sqlite as storage
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import build_demo_storage
-from tests.cli_support import one_line_error, run_main
+from tests.cli_support import invoke, one_line_error, run_main
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -112,6 +112,19 @@ def test_a_bad_file_is_one_line_exit_1_and_left_exactly_as_it_was(
     one_line_error(shell.stderr)
     assert reason in shell.stderr
     assert path.name in shell.stderr
+    assert snapshot(case_folder) == before
+
+
+def test_check_of_a_truncated_book_lists_the_damage_and_leaves_no_wal_or_shm_beside_it(
+    case_folder: Path,
+) -> None:
+    # SQLite could not end its connection to the damaged file cleanly, and left a -wal and
+    # a -shm beside it.
+    path = truncated(case_folder)
+    before = snapshot(case_folder)
+    result = invoke("check", "--db", path)
+    assert result.exit_code == 1
+    assert "restore a backup" in result.stderr, result.stderr
     assert snapshot(case_folder) == before
 
 

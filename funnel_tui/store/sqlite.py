@@ -138,9 +138,12 @@ def _journal_beside(path: Path) -> bool:
     return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
 
 
-def _read_only_connection(path: Path, journal_beside: bool) -> sqlite3.Connection:
-    """A connection that cannot change the file; it waits for a lock as long as a writer
-    does (`BUSY_TIMEOUT_S`)."""
+def read_only_connection(path: Path, journal_beside: bool | None = None) -> sqlite3.Connection:
+    """A connection that cannot change the file, nor leave -wal and -shm files beside it
+    when none were there (`journal_beside`, looked at when not given); it waits for a lock
+    as long as a writer does (`BUSY_TIMEOUT_S`)."""
+    if journal_beside is None:
+        journal_beside = _journal_beside(path)
     uri = f"{path.resolve().as_uri()}?mode=ro"
     if not journal_beside:
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
@@ -164,7 +167,7 @@ def _header_marker(header: bytes) -> int | None:
 def _raw_table_names(path: Path) -> set[str]:
     """The table names in a file whose schema does not parse: writable_schema makes SQLite
     skip the entries it cannot read instead of refusing the whole file."""
-    conn = _read_only_connection(path, _journal_beside(path))
+    conn = read_only_connection(path, _journal_beside(path))
     try:
         conn.execute("PRAGMA writable_schema = ON")
         conn.text_factory = bytes
@@ -218,7 +221,7 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
     tables: set[str] = set()
     journal_beside = _journal_beside(path)
     try:
-        conn = _read_only_connection(path, journal_beside)
+        conn = read_only_connection(path, journal_beside)
         try:
             # Both live in the file's header: reading them parses no schema.
             (marker,) = conn.execute("PRAGMA application_id").fetchone()
@@ -319,7 +322,7 @@ def _backup(path: Path, target: Path) -> None:
     # would copy the -wal into the file, which a damaged book must keep as it is.
     journal_beside = _journal_beside(path)
     source = (
-        _read_only_connection(path, journal_beside)
+        read_only_connection(path, journal_beside)
         if journal_beside
         else sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     )
