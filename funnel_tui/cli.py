@@ -800,11 +800,12 @@ def script(
 ) -> None:
     """Print the call script for a selling method: filled in for a prospect (cues start
     with `>`), or as written with every opener."""
+    from funnel_tui.scripts.loader import script_used_instead
     from funnel_tui.scripts.plain import filled_plain, template_plain
 
     library = load_library(user_scripts_dir())
     for problem in library.problems:
-        click.echo(f"funnel: {problem} (using the built-in script)", err=True)
+        click.echo(f"funnel: {problem} ({script_used_instead(problem)})", err=True)
     if list_methods:
         for known in library.methods():
             click.echo(f"{known.method:<20} {known.name:<28} {known.source}")

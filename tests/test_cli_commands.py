@@ -647,6 +647,19 @@ def test_broken_override_names_file_and_line_and_the_builtin_still_prints(db_pat
     assert one_line_error(result.stderr).startswith(f"funnel: {path}:3: ")
     assert result.stdout.startswith("Solution Selling")
     assert "My Solution" not in result.stdout
+    assert one_line_error(result.stderr).endswith("(using the built-in script)")
+
+
+def test_a_broken_added_script_is_said_to_be_not_used_as_it_has_no_builtin(
+    db_path: Path,
+) -> None:
+    # It was said to fall back on a built-in script that no added method has.
+    path = user_scripts() / "renewal.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = invoke("script", "--list", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"funnel: {path}:3: ") and line.endswith("(not used)")
 
 
 def test_unknown_method_lists_the_known_ones(db_path: Path) -> None:

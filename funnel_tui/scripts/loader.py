@@ -99,6 +99,14 @@ class ScriptProblem:
         return f"{where}: {self.message}"
 
 
+def script_used_instead(problem: ScriptProblem) -> str:
+    """What is used instead of a script file that could not be loaded: the built-in of its
+    method, or nothing (a method the rep added)."""
+    if problem.path.suffix == ".toml" and problem.path.stem in BUILTIN_METHOD_VALUES:
+        return "using the built-in script"
+    return "not used"
+
+
 @dataclass
 class ScriptLibrary:
     """Every script in use, keyed by method value, and the problems met while loading.
