@@ -27,6 +27,7 @@ from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui import prospect_card as prospect_card_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
@@ -159,7 +160,35 @@ async def test_a_bad_date_is_refused_in_place_and_nothing_is_saved(demo_app: Fun
         assert isinstance(demo_app.screen, OutcomeDialog)
         error = shown_text(demo_app.screen.query_one("#outcome-when-check"))
         assert "someday" in error
-        await pilot.press("escape")
+        # What was typed is asked about before it is thrown away.
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert calls_for(db, first["id"]) == before
+
+
+async def test_escape_asks_before_throwing_away_a_typed_note_and_not_before_a_pick(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = calls_for(db, first["id"])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"mon 11am", "tab", *"asked for the pricing sheet", "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        note = dialog.query_one("#outcome-note", Input).value
+        assert note == "asked for the pricing sheet"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        # An outcome picked and nothing typed: escape closes at once.
+        await pilot.press("l", "n", "escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert calls_for(db, first["id"]) == before

@@ -40,6 +40,7 @@ from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
+from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.slow_write import say_when_waiting
 
@@ -123,7 +124,7 @@ class CallContext:
         )
 
 
-class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
+class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     """Log the outcome of a call; the write runs off the UI thread and the dialog closes
     only once it is committed (a failed write keeps everything typed)."""
 
@@ -153,6 +154,8 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return super().check_action(action, parameters)
         # Outcome letters are text once a field has focus.
         return not (action == "pick" and (self.saving or isinstance(self.focused, Input)))
 
@@ -600,8 +603,30 @@ class OutcomeDialog(AnswersOnce, ModalScreen[LoggedCall | None]):
             timer.stop()
         self._slow_save_timers = []
 
+    def has_changes(self) -> bool:
+        """Whether the rep typed anything the dialog would throw away: a note, or a
+        field's text other than what the dialog put there (a win's open deal value)."""
+        if self.query_one("#outcome-note", Input).value.strip():
+            return True
+        if self.outcome is None:
+            return False
+        for ask in FIELD_NAMES:
+            if ask is Ask.REASON or self.query_one(f"#outcome-{FIELD_NAMES[ask]}-row").has_class(
+                "hidden"
+            ):
+                continue
+            prefill = prefilled(self.outcome, ask, self.context.open_deal_cents)
+            if self.typed_field(ask).value != prefill:
+                return True
+        return False
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape closes at once, unless a note or a field holds what the rep typed: then
+        it asks first, as the other dialogs do."""
+        if self.saving:
+            self.dismiss(None)
+            return
+        super().action_cancel()
 
     def on_screen_suspend(self) -> None:
         # Closed: the keys typed meanwhile belong to the screen below.
