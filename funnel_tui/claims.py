@@ -37,6 +37,10 @@ _LOCK_PROSPECT = Variants(
     postgresql="SELECT owner FROM prospects WHERE id = :id FOR UPDATE SKIP LOCKED",
 )
 
+# Only a rep the book knows takes or renews a lease: a rep removed while their app is
+# open (`funnel rep remove`, which ends their leases) takes no more.
+_KNOWN = "EXISTS (SELECT 1 FROM reps WHERE lower(name) = lower(:rep))"
+
 # The lease taken or renewed, unless another rep's is running (then no row).
 _TAKE_ON_CONFLICT = """
 ON CONFLICT (prospect_id) DO UPDATE SET rep = excluded.rep,
@@ -48,7 +52,7 @@ RETURNING rep
 """
 _TAKE = f"""
 INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
-VALUES (:id, :rep, :now, :expires)
+SELECT :id, :rep, :now, :expires WHERE {_KNOWN}
 {_TAKE_ON_CONFLICT}"""
 
 # Which of the candidates (a JSON list of ids, in queue order) `rep` may be given now:
@@ -77,7 +81,7 @@ WITH first AS (
     FOR UPDATE OF p SKIP LOCKED
 ), taken AS (
     INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
-    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL
+    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL AND {_KNOWN}
     {_TAKE_ON_CONFLICT}
 )
 SELECT first.owner IS NOT NULL OR EXISTS (SELECT 1 FROM taken) AS claimed, first.* FROM first
@@ -98,7 +102,7 @@ WITH head AS MATERIALIZED ({{head}}), first AS (
     FOR UPDATE OF p SKIP LOCKED
 ), taken AS (
     INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)
-    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL
+    SELECT id, :rep, :now, :expires FROM first WHERE owner IS NULL AND {_KNOWN}
     {_TAKE_ON_CONFLICT}
 )
 SELECT (SELECT count(*) FROM head) AS queued,

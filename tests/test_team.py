@@ -553,6 +553,22 @@ def test_two_reps_saving_a_call_on_one_pool_prospect_at_once_log_one(book_storag
         assert len(refused) == 1 and "has just called" in refused[0], refused
 
 
+def test_a_removed_rep_whose_app_is_still_open_takes_and_renews_no_lease(book_db: Any) -> None:
+    team(book_db, "alex", "dana")
+    held, other = lead(book_db, "Held"), lead(book_db, "Other")
+    with write_transaction(book_db):
+        assert claim_first(book_db, [held], "dana", NOW) is not None
+        remove_rep(book_db, "dana")
+    # Dana's open app renews the lease of the card it shows, and moves on to another.
+    later = NOW + timedelta(minutes=1)
+    with write_transaction(book_db):
+        assert not try_claim(book_db, held, "dana", later)
+        assert claim_first(book_db, [other], "dana", later) is None
+    assert claims_now(book_db, later) == []
+    # Alex's queue has both back at once.
+    assert set(todays(book_db, "alex")) >= {held, other}
+
+
 def test_assign_moves_prospects_between_reps_and_the_pool_and_ends_their_leases(
     book_db: Any,
 ) -> None:
