@@ -179,6 +179,11 @@ class ImportKeys:
                 self.db.execute(f"DROP TABLE temp.{table}")
 
 
+# Where the reader puts the prospect id a row names (the `id` column of funnel's own
+# export); taken out of the row with its keys, so it is never stored as the row's id.
+FILE_ID = "funnel_file_id"
+
+
 class RowKeys(NamedTuple):
     """A valid row of a file and the keys it is matched by, worked out once where the file
     is read. A named tuple: a large file's batches cross from the reading process as
@@ -189,11 +194,15 @@ class RowKeys(NamedTuple):
     # The row's phone is stored in E.164 already: it is its own key.
     phone: str
     name: str
+    # The prospect the file's `id` column names, if it has one: the row updates that
+    # prospect when it is the same person, before the first with the same email.
+    file_id: int | None = None
 
     @classmethod
     def of(cls, row: dict[str, object]) -> RowKeys:
+        file_id = row.pop(FILE_ID, None)
         email, phone = email_key(row.get("email")), str(row.get("phone", ""))
-        return cls(row, email, phone, name_key(row["name"]))
+        return cls(row, email, phone, name_key(row["name"]), file_id)  # type: ignore[arg-type]
 
 
 # A row's line in the file, and the row with its keys.

@@ -16,12 +16,14 @@ from funnel_tui.csv_read import (
     MAX_CELL_CHARS,
     CsvFile,
     CsvUnreadable,
+    header_key,
     match_headers,
     read_csv,
 )
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
+from funnel_tui.import_keys import FILE_ID
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, phone_problem, read_phone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
@@ -54,6 +56,8 @@ SHOWN_HEADERS = 12
 SHOWN_VALUES = 3
 # Rows whose second value for a field was not imported, listed; the rest are counted.
 SHOWN_SET_ASIDE = 20
+# The most digits of an `id` cell read as a prospect id: any such number fits in 64 bits.
+MAX_ID_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -370,6 +374,11 @@ class _RowReader:
         self.unknown_phone_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
+        # The `id` column, as funnel's export names it: which prospect a row was.
+        self.id_position = next(
+            (position for position, text in enumerate(header) if header_key(text) == "id"),
+            None,
+        )
 
     def _too_long(self, fields: list[str]) -> str | None:
         """Why a record with a cell longer than MAX_CELL_CHARS is refused, if it has one."""
@@ -497,7 +506,19 @@ class _RowReader:
                 if len(self.set_aside) < SHOWN_SET_ASIDE:
                     column = _column(self.header, position)
                     self.set_aside.append(SetAside(line, column, text, kept))
+            if (named := self._file_id(fields)) is not None:
+                row[FILE_ID] = named
         return row, reasons
+
+    def _file_id(self, fields: list[str]) -> int | None:
+        """The prospect id the row's `id` cell names (funnel's own export has one), if it
+        reads as one."""
+        if self.id_position is None or self.id_position >= len(fields):
+            return None
+        text = fields[self.id_position].strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS):
+            return None
+        return int(text) or None
 
     def _timezone(self, text: str) -> tuple[str, str | None]:
         """The zone's stored name, and why it is refused (None when it is known)."""

@@ -30,6 +30,7 @@ from funnel_tui.import_keys import (
     RowKeys,
     email_key,
     keyed_batches,
+    name_key,
     same_person,
 )
 from funnel_tui.import_rows import (
@@ -222,10 +223,11 @@ class StoredProspect:
     phone_key: str
     # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
     zone_set: bool
+    name_key: str = ""
 
 
 STORED_STATE = (
-    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0"
+    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name"
     " FROM prospects WHERE id IN ({ids})"
 )
 
@@ -238,10 +240,10 @@ def _stored_prospects(
     for start in range(0, len(ordered), KEYS_PER_QUERY):
         chunk = ordered[start : start + KEYS_PER_QUERY]
         sql = STORED_STATE.format(ids=", ".join("?" * len(chunk)))
-        for prospect_id, email, phone, zone_set in db.execute(sql, chunk).fetchall():
+        for prospect_id, email, phone, zone_set, name in db.execute(sql, chunk).fetchall():
             phone = phone if isinstance(phone, str) else None
             found[prospect_id] = StoredProspect(
-                email_key(email), phone_key(phone, region), bool(zone_set)
+                email_key(email), phone_key(phone, region), bool(zone_set), name_key(name)
             )
     return found
 
@@ -287,9 +289,25 @@ class _Merger:
         return email_key(target.get("email"))
 
     def _match(self, row: RowKeys) -> Target | None:
+        if (named := self._named(row)) is not None:
+            return named
         return same_person(
             row.email, row.phone, row.name, self.by_email, self.by_phone_and_name, self._email_of
         )
+
+    def _named(self, row: RowKeys) -> int | None:
+        """The prospect the row's `id` names, when it is the same person by the rules that
+        match the others: a book that keeps two prospects with one email (two reps' copies
+        of a person, kept apart by `funnel migrate-to`) gets its own export back row by
+        row, instead of every copy's row landing on the first."""
+        if row.file_id is None or (stored := self.stored.get(row.file_id)) is None:
+            return None
+        own = self.updates.get(row.file_id, {})
+        phone = str(own.get("phone", stored.phone_key) or "")
+        name = name_key(own["name"]) if "name" in own else stored.name_key
+        by_email = {self._email_of(row.file_id): row.file_id}
+        by_pair = {(phone, name): row.file_id}
+        return same_person(row.email, row.phone, row.name, by_email, by_pair, self._email_of)
 
     def _keeps_zone(self, target: Target, pending: dict[str, object]) -> bool:
         """Whether a prospect's timezone was set by the rep or a file, so no guess
@@ -556,7 +574,10 @@ def _merge_batch(
     emails = {row.email for _, row in keyed if row.email}
     phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
     found = keys.find(emails, phone_names)
-    stored = _stored_prospects(db, {*found.emails.values(), *found.phone_names.values()}, region)
+    named = {row.file_id for _, row in keyed if row.file_id is not None}
+    stored = _stored_prospects(
+        db, {*found.emails.values(), *found.phone_names.values(), *named}, region
+    )
     merger = _Merger(found, stored)
     for line, row in keyed:
         merger.merge(line, row)

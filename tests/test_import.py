@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 
 from funnel_tui import importer
-from funnel_tui.exporter import export_rows, write_csv
+from funnel_tui.exporter import export_rows, export_to_file, write_csv
 from funnel_tui.importer import CsvUnreadable, ImportReport, import_prospects
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.settings import save_setting
@@ -1016,3 +1016,35 @@ def test_a_spreadsheet_in_another_language_fills_every_field(
         "Messe",
         "Jürgen",
     )
+
+
+def test_a_books_own_export_updates_each_copy_of_a_person_it_keeps_twice(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Two reps' copies of one person (kept apart by `funnel migrate-to`) share an email:
+    each row of the export updates its own copy, where both updated the first."""
+    db = book_db
+    first = existing(db, name="Ann Archer", email="ann@acme.example", stage="won", kind="customer")
+    second = existing(db, name="Ann Archer", email="ann@acme.example", stage="lead")
+    other = existing(db, name="Bo Baker", email="bo@b.example", stage="meeting")
+    path = tmp_path / "book.csv"
+    export_to_file(db, "prospects", "csv", path)
+    text = path.read_text(encoding="utf-8").replace(",lead,", ",contacted,")
+    path.write_text(text, encoding="utf-8")
+    report = import_prospects(db, path, now=NOW)
+    assert (report.added, report.updated, report.rejected) == (0, 3, [])
+    stages = dict(db.execute("SELECT id, stage FROM prospects ORDER BY id").fetchall())
+    assert stages == {first: "won", second: "contacted", other: "meeting"}
+
+
+def test_an_id_that_names_another_person_in_the_book_is_no_match(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # Another book's export: its ids name other people here, who are left alone.
+    ann = existing(db, name="Ann Archer", email="ann@acme.example")
+    bo = existing(db, name="Bo Baker", email="bo@b.example")
+    path = write_file(tmp_path, f"id,name,email,title\n{ann},Bo Baker,bo@b.example,CTO\n")
+    report = import_prospects(db, path, now=NOW)
+    assert (report.added, report.updated) == (0, 1)
+    titles = dict(db.execute("SELECT id, title FROM prospects ORDER BY id").fetchall())
+    assert titles == {ann: None, bo: "CTO"}
