@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from dateutil.relativedelta import relativedelta
 
 # No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
+# No date written out in full: a fixed one would soon be in the past, the very thing
+# some of these errors refuse.
 EXAMPLES = (
-    "try tomorrow 10am, fri 2pm, tue next week, in 3 days, +2h, 2026-12-03 14:30, 3/12"
+    "try tomorrow 10am, fri 2pm, tue next week, in 3 days, +2h, 3/12 14:30, YYYY-MM-DD HH:MM"
     " or 10am their time"
 )
 
@@ -40,10 +42,16 @@ ELAPSED_UNITS = frozenset({"minutes", "hours"})
 NEXT_WEEK_PATTERN = re.compile(
     r"(?:next week (?P<before>[a-z]+)|(?P<after>[a-z]+) next week)\b\s*(?P<rest>.*)"
 )
-DAY_WORD_PATTERN = re.compile(r"(?P<next>next\b\s*)?(?P<word>[a-z]*)\s*(?P<rest>.*)")
+DAY_WORD_PATTERN = re.compile(
+    r"(?:(?P<next>next\b\s*)|(?P<this>this\b\s*))?(?P<word>[a-z]*)\s*(?P<rest>.*)"
+)
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
 NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
+# The month's last day (a proposal's expected close, most often).
+END_OF_MONTH_WORDS = frozenset({"eom", "end of month", "end of the month", "month end"})
+# A time after a day word written with a dot, as much of Europe writes it: `mon 9.30`.
+DOTTED_CLOCK_PATTERN = re.compile(r"(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)")
 
 # dateutil fills every field the text leaves out from `default`; parsing against two
 # defaults that differ in every field shows which fields the text really gave.
@@ -173,6 +181,8 @@ def read_when(
     if not tz.datetime_exists(moment):
         skipped, moment = moment, _first_existing_time(moment)
     moment, other = (_on_clock_of(value, now) for value in (moment, other))
+    if other is not None and other <= now:
+        other = None  # today's Friday at a time that has passed
     if moment <= now:
         raise WhenError(f"{_stamp(moment)} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
@@ -265,9 +275,14 @@ def _zone_names() -> dict[str, str]:
 
 def _other_week(typed: str, moment: datetime, today: date) -> datetime | None:
     """For `next tue` whose Tuesday is still in this week (weeks run Monday to Sunday),
-    the same time on next week's; None when the text names one day only."""
+    the same time on next week's; for `fri` typed on a Friday (next week's), today's;
+    None when the text names one day only."""
     match = DAY_WORD_PATTERN.fullmatch(typed)
-    if match is None or not match["next"] or _parser_info().weekday(match["word"]) is None:
+    if match is None or match["this"] or _parser_info().weekday(match["word"]) is None:
+        return None
+    if not match["next"]:
+        if moment.date() - timedelta(days=7) == today:
+            return moment - timedelta(days=7)
         return None
     if _monday_of(moment.date()) != _monday_of(today):
         return None
@@ -352,13 +367,23 @@ def _parse_day_word(
     end_of_day: time,
     said_zone: str = "",
 ) -> datetime | None:
+    today = now.date()
+    if typed in END_OF_MONTH_WORDS:
+        last = today + relativedelta(day=31)
+        return _at(last, calling_start, now)
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
     weekday = _parser_info().weekday(word) if word else None
-    today = now.date()
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
-    if word == "today":
+    if match["this"] and weekday is None:
+        if word == "month" and not rest:
+            raise WhenError("'this month' does not say which day", "say eom for its last day")
+        return None
+    if match["this"]:
+        # `this fri`: the coming Friday, today's on a Friday.
+        day = today + relativedelta(weekday=weekday)
+    elif word == "today":
         day = today
     elif word in TOMORROW_WORDS:
         day = today + timedelta(days=1)
@@ -368,7 +393,10 @@ def _parse_day_word(
         day = today + relativedelta(days=1, weekday=weekday)
     elif word in NOON_WORDS and not rest:
         noon = _at(today, time(12, 0), now)
-        return noon if noon > now else _at(today + timedelta(days=1), time(12, 0), now)
+        if noon <= now:
+            # As a clock time that has passed (`1pm`): tomorrow's is one word away.
+            raise _passed_today(f"tomorrow {word}{said_zone}")
+        return noon
     elif word in END_OF_DAY_WORDS and not rest:
         day, rest = today, word
     else:
@@ -398,7 +426,12 @@ def _parse_next_week(
 
 def _which_day(typed: str, today: date, day_first: bool) -> WhenError:
     """`next` without a weekday. Both phrases the hint offers name the same day, next
-    week's Tuesday; `next tue` would not (typed on a Monday, it means tomorrow)."""
+    week's Tuesday; `next tue` would not (typed on a Monday, it means tomorrow). `next
+    month` is offered the same day a month on."""
+    if typed.split()[-1] in ("month", "months"):
+        later = today + relativedelta(months=1)
+        slashed = f"{later.day}/{later.month}" if day_first else f"{later.month}/{later.day}"
+        return WhenError(f"{typed!r} does not say which day", f"say {slashed} or in 4 weeks")
     tuesday = today + timedelta(days=8 - today.weekday())
     slashed = f"{tuesday.day}/{tuesday.month}" if day_first else f"{tuesday.month}/{tuesday.day}"
     return WhenError(f"{typed!r} does not say which day", f"say tue next week or {slashed}")
@@ -414,6 +447,8 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return end_of_day
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
+    if dotted := DOTTED_CLOCK_PATTERN.fullmatch(rest):
+        return time(int(dotted["hour"]), int(dotted["minute"]))
     fields = _typed_fields(rest, day_first)
     if fields.has_date or fields.clock is None:
         raise WhenError(

@@ -68,7 +68,6 @@ ACCEPTED_ON_FRIDAY = [
     ("tomorrow", at("2026-11-28")),
     ("mon", at("2026-11-30")),
     ("fri 2pm", at("2026-12-04", "14:00")),
-    ("noon", at("2026-11-28", "12:00")),
     ("eod", at("2026-11-27", "17:00")),
     ("5pm", at("2026-11-27", "17:00")),
     ("in 90 minutes", at("2026-11-27", "18:00")),
@@ -520,3 +519,47 @@ def test_an_afternoon_hour_that_has_passed_suggests_tomorrow_at_it() -> None:
     with pytest.raises(WhenError, match="say tomorrow 3:30"):
         read_when("at 3:30", evening)
     assert read_when("tomorrow 3:30", evening).moment == at("2026-12-01", "15:30")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        # As 1pm late on a Friday: refused, where noon quietly meant Saturday's.
+        ("noon", "that time today has passed; say tomorrow noon"),
+        ("next month", "does not say which day; say 27/12 or in 4 weeks"),
+        ("this month", "does not say which day; say eom for its last day"),
+    ],
+)
+def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
+    with pytest.raises(WhenError, match=reason):
+        parse_when(typed, FRIDAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("this fri 6pm", at("2026-11-27", "18:00")),
+        ("this mon", at("2026-11-30")),
+        ("mon 9.30", at("2026-11-30", "09:30")),
+        ("eom", at("2026-11-30")),
+        ("end of month", at("2026-11-30")),
+    ],
+)
+def test_this_weekday_a_dotted_time_and_the_months_end_late_on_a_friday(
+    typed: str, expected: datetime
+) -> None:
+    assert parse_when(typed, FRIDAY) == expected
+
+
+def test_a_weekday_typed_on_that_weekday_offers_todays_while_its_time_is_to_come() -> None:
+    # Next week's Friday, with today's a tab away (it was next week's, without a word).
+    later = read_when("fri 6pm", FRIDAY)
+    assert (later.moment, later.other) == (at("2026-12-04", "18:00"), at("2026-11-27", "18:00"))
+    assert read_when("fri 6pm", FRIDAY, other_week=True).moment == at("2026-11-27", "18:00")
+    assert read_when("fri 2pm", FRIDAY).other is None
+
+
+def test_no_hint_offers_a_date_written_out_that_is_already_past() -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when("2026-11-26 14:30", FRIDAY)
+    assert "2026-" not in str(caught.value).partition(";")[2]
