@@ -119,19 +119,21 @@ def calling_window(
 def outside_calling_hours(
     moment: datetime, settings: Settings, prospect_tz: str | None
 ) -> str | None:
-    """Why `moment` is not a time to call the prospect (a day off, a holiday, or outside
-    calling hours, in their time when it is known, else the rep's); None when it is one."""
+    """Why `moment` is not a time to call the prospect (a day off or a holiday, and
+    outside calling hours, in their time when it is known, else the rep's: both when both
+    hold); None when it is one."""
     local = moment.astimezone(_zone(prospect_tz, moment))
     theirs = " their time" if known_zone(prospect_tz) is not None else ""
     day = local.date()
+    reasons = []
     if day in settings.holidays:
-        return f"{day:%a} {day.day} {day:%b} is a holiday"
-    if not _is_business_day(day, settings):
-        return f"{day:%A} is not a business day"
+        reasons.append(f"{day:%a} {day.day} {day:%b} is a holiday")
+    elif not _is_business_day(day, settings):
+        reasons.append(f"{day:%A} is not a business day")
     if not settings.calling_start <= local.time() < settings.calling_end:
         hours = f"{settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
-        return f"{local:%H:%M}{theirs} is outside calling hours ({hours})"
-    return None
+        reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({hours})")
+    return ", and ".join(reasons) or None
 
 
 def _zone(prospect_tz: str | None, now: datetime) -> tzinfo:

@@ -135,3 +135,15 @@ def test_a_day_that_has_passed_this_year_is_read_as_next_years_and_said(
     assert answer is not None
     said = "that is next year: 17 Nov has passed this year" in answer.warning
     assert said is warned, answer
+
+
+def test_a_holiday_outside_their_calling_hours_warns_of_both() -> None:
+    # Only the holiday was said: 10am in London is 05:00 in New York.
+    settings = Settings(holidays=(date(2026, 12, 25),))
+    reading = Reading(now=NOW, settings=settings, prospect_timezone="America/New_York")
+    asked = question(Outcome.CALLBACK, Ask.WHEN)
+    answer = read_answer(Outcome.CALLBACK, asked, "25/12 10am", reading)
+    assert answer is not None
+    assert answer.warning == (
+        "Fri 25 Dec is a holiday, and 05:00 their time is outside calling hours (09:00-18:00)"
+    )
