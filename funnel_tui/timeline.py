@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -104,13 +104,15 @@ class TaskEntry:
 
 @dataclass(frozen=True)
 class DealEntry:
-    """A win; at the moment of the call that won it, else the start of its day."""
+    """A win; at the moment of the call that won it, else the start of its day (placed
+    there in the story, and shown as the day alone: `day`)."""
 
     id: int
     at: datetime | None
     amount_cents: int | None
     kind: DealKind | None
     unreadable: frozenset[str] = frozenset()
+    day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -173,10 +175,16 @@ def _deal(row: Mapping[str, Any]) -> DealEntry:
         at = read_moment(call_started)
     except Unreadable:
         at = None
+    day = None
     if at is None and (day := read_day(values["closed_on"])) is not None:
         at = datetime.combine(day, time(), UTC)
     return DealEntry(
-        values["id"], at, values["amount_cents"], _known(DealKind, values["kind"]), unreadable
+        values["id"],
+        at,
+        values["amount_cents"],
+        _known(DealKind, values["kind"]),
+        unreadable,
+        day,
     )
 
 

@@ -12,7 +12,7 @@ import sqlite_utils
 from rich.console import Console
 from textual.widgets import OptionList, Static
 
-from funnel_tui.domain import Outcome, TaskStatus
+from funnel_tui.domain import DealKind, Outcome, TaskStatus
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.timeline import (
@@ -616,3 +616,14 @@ def test_a_long_note_wraps_under_itself_and_the_moments_stay_clear() -> None:
 def test_a_calls_duration_is_never_read_as_a_time_of_day(seconds: int | None, shown: str) -> None:
     # `14:05` beside the call's own time read as five past two.
     assert duration_label(seconds) == shown
+
+
+def test_a_deal_without_its_call_shows_its_day_and_no_made_up_time() -> None:
+    # It read `Thu 30 Jul 00:00`: midnight, when nobody closed it.
+    day = FROZEN_NOW.date() - timedelta(days=20)
+    deal = DealEntry(1, None, 430_000, DealKind.NEW, day=day)
+    console = Console(width=80, record=True, color_system=None)
+    console.print(entry_line(deal, FROZEN_NOW, "$"))
+    (line,) = console.export_text().splitlines()
+    assert line.startswith(f"{day:%a} {day.day} {day:%b} ")
+    assert ":" not in line[:WHEN_WIDTH]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.console import Console, ConsoleOptions
 from rich.text import Text
@@ -102,6 +102,14 @@ def _when(moment: datetime | None, now: datetime) -> str:
     return day_and_time(local, now)
 
 
+def _day(day: date, now: datetime) -> str:
+    """A day with no time of its own (a deal logged without its call): `Thu 30 Jul`, with
+    the year when it is another's."""
+    if day.year != now.year:
+        return f"{day.day} {day:%b %Y}"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def _line(when: str, what: str, *rest: Text | str | tuple[str, str]) -> EntryText:
     return EntryText(
         Text.assemble((f"{what:<{WHAT_WIDTH}} ", "bold"), *rest),
@@ -186,7 +194,8 @@ def entry_line(entry: Entry, now: datetime, currency: str) -> EntryText:
             body = MARK if "body" in entry.unreadable else entry.body
             return _line(_when(entry.at, now), "note", _literal(body))
         case DealEntry():
-            return _line(_when(entry.at, now), "deal", *_deal_line(entry, currency))
+            when = _when(entry.at, now) if entry.day is None else _day(entry.day, now)
+            return _line(when, "deal", *_deal_line(entry, currency))
         case FlagEntry():
             set_label, cleared_label = FLAG_LABELS.get(
                 entry.flag, (f"{entry.flag} set", f"{entry.flag} cleared")
