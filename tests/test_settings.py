@@ -498,7 +498,7 @@ async def test_typing_that_changes_no_line_of_settings_updates_none(
 
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("s", "tab", "x")
+        await pilot.press("s", "tab", "tab", "x")
         await settle(pilot)
         monkeypatch.setattr(Static, "update", counted)
         await pilot.press(*"yz")
@@ -674,3 +674,26 @@ def test_a_holiday_that_is_not_a_date_says_how_to_write_one(typed: str, said: st
     with pytest.raises(SettingError) as refused:
         parse_setting("holidays", typed)
     assert str(refused.value) == said
+
+
+@pytest.mark.parametrize("typing", ["pilot", "burst"])
+async def test_a_name_typed_without_the_filter_key_changes_no_setting(
+    demo_app: FunnelApp, typing: str
+) -> None:
+    """`sam enter`, meant for the filter: `s` opens the settings, whose first field is the
+    currency. The letters after it changed the book's currency to `$am`, and enter saved."""
+    db = demo_app.storage.db
+    before = load_settings(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        if typing == "pilot":
+            await pilot.press("s", "a", "m", "enter")
+        else:
+            burst(demo_app, "s", "a", "m", "enter")
+        await settle(pilot)
+        assert not isinstance(demo_app.screen, SettingsScreen)
+        # Tab reaches the first setting.
+        await pilot.press("s", "tab")
+        await settle(pilot)
+        assert demo_app.focused is demo_app.screen.query_one("#setting-currency", Input)
+    assert load_settings(db) == before

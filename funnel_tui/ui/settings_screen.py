@@ -57,8 +57,8 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
 
     # No setting has focus until tab: letters typed by reflex after `s` (a name meant for
     # the queue's filter, `sam enter`) would otherwise change the first setting, the
-    # book's currency, and enter would save it.
-    AUTO_FOCUS = None
+    # book's currency, and enter would save it. (None would mean the app's: the first.)
+    AUTO_FOCUS = ""
 
     # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
     # typed before them; the keys typed after them are held for the screen below.
