@@ -25,7 +25,7 @@ from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
 from funnel_tui.import_keys import FILE_ID
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
-from funnel_tui.phones import PhoneRefused, phone_problem, read_phone, same_number
+from funnel_tui.phones import PhoneRefused, phone_problem, read_phone_in_zone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
 from funnel_tui.text import clean_optional, one_line
@@ -471,7 +471,9 @@ class _RowReader:
         unknown = None
         if phone:
             try:
-                number = read_phone(phone, self.phone_region)
+                # A number without its country code, in the row's zone's country when
+                # the book's region does not know it.
+                number = read_phone_in_zone(phone, self.phone_region, row.get("timezone"))
             except PhoneRefused as refused:
                 reasons.append(f"phone {phone!r}: {refused}")
             else:

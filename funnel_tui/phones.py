@@ -284,6 +284,65 @@ def read_phone(text: str, region: str) -> Phone:
     return found
 
 
+def read_phone_in_zone(text: str, region: str, zone: str | None) -> Phone:
+    """`read_phone`, except that a number in national form that `region` does not know as
+    one in use, given with a `zone` in another country, is read as that country's when it
+    knows it: `(617) 555-0154` with America/New_York in a GB book is +1 617 555 0154, not
+    the +44 617 555 0154 that no one answers. A number that says its country is read as
+    written. One that `region` refuses (too long for it) is read the same way, and the
+    refusal stands when the zone's country does not know it either."""
+    try:
+        phone: Phone | None = read_phone(text, region)
+        refused = None
+    except PhoneRefused as error:
+        phone, refused = None, error
+    if (phone is not None and phone.valid) or not zone or text.strip().startswith(("+", "00")):
+        return _read_or_refuse(phone, refused)
+    there = _zone_region(zone)
+    if there is not None and there != region:
+        try:
+            other = read_phone(text, there)
+        except PhoneRefused:
+            other = None
+        if other is not None and other.valid:
+            return other
+    return _read_or_refuse(phone, refused)
+
+
+def _read_or_refuse(phone: Phone | None, refused: PhoneRefused | None) -> Phone:
+    if phone is None:
+        assert refused is not None
+        raise refused
+    return phone
+
+
+@cache
+def _zone_regions() -> dict[str, str]:
+    """Each zone phonenumbers names, with the main region of the country code whose
+    numbers it names most often (America/New_York: US; a few of Mexico's name it too)."""
+    from phonenumbers.tzdata import TIMEZONE_DATA
+
+    library = _library()
+    counts: dict[str, dict[int, int]] = {}
+    for prefix, names in TIMEZONE_DATA.items():
+        code = next(
+            int(prefix[:length])
+            for length in (1, 2, 3)
+            if int(prefix[:length]) in library.COUNTRY_CODE_TO_REGION_CODE
+        )
+        for name in names:
+            by_code = counts.setdefault(name, {})
+            by_code[code] = by_code.get(code, 0) + 1
+    return {
+        name: library.region_code_for_country_code(max(sorted(by_code), key=by_code.__getitem__))
+        for name, by_code in counts.items()
+    }
+
+
+def _zone_region(zone: str) -> str | None:
+    return _zone_regions().get(zone)
+
+
 def international_phone(text: str | None) -> Phone | None:
     """A number that says its country itself, written with `+` or the international
     prefix `00` (`+44 20 7946 0958`, `0044 20 7946 0958`), read the same in every region;

@@ -13,7 +13,7 @@ from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.import_keys import name_key
 from funnel_tui.money import AmountError, parse_amount
-from funnel_tui.phones import PhoneRefused, read_phone
+from funnel_tui.phones import PhoneRefused, read_phone_in_zone
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import Task, soonest_open_tasks
@@ -95,7 +95,8 @@ def validate_prospect(
     guess = None
     if row["phone"]:
         try:
-            phone = read_phone(row["phone"], phone_region)
+            zone = row["timezone"] if "timezone" not in errors else None
+            phone = read_phone_in_zone(row["phone"], phone_region, zone)
         except PhoneRefused as refused:
             if not phone_unchanged:
                 errors["phone"] = str(refused)

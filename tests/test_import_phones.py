@@ -224,3 +224,29 @@ def test_a_second_phone_column_is_used_when_the_first_cannot_be_dialled(
     assert "line 2: phone (column 2) 'ask reception' not imported; kept '+1 212 555 1234'" in (
         report.notices()
     )
+
+
+def test_a_number_without_its_country_code_is_read_in_the_country_of_the_rows_zone(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A GB book's file of US leads, with a zone but no +1: each number was stored as a
+    British one no one answers (+44 617 ...), with a New York clock on the card."""
+    save_setting(db, "phone_region", "GB")
+    report = run(
+        db,
+        tmp_path,
+        "name,phone,time zone\n"
+        "Priya Shah,(617) 555-0154,America/New_York\n"
+        "Mo Mills,020 7946 0958,America/New_York\n"
+        "Uma Uri,(617) 555-0155,\n",
+    )
+    assert report.rejected == []
+    phones = {row["name"]: row["phone"] for row in stored(db)}
+    # Known in GB, a London number stays one whatever the zone; without a zone, the
+    # book's region reads it (and it is listed as not known there).
+    assert phones == {
+        "Priya Shah": "+16175550154",
+        "Mo Mills": "+442079460958",
+        "Uma Uri": "+446175550155",
+    }
+    assert [notice.split(":")[0] for notice in report.notices()] == ["line 4"]

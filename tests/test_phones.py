@@ -25,6 +25,7 @@ from funnel_tui.phones import (
     phone_problem,
     phone_warning,
     read_phone,
+    read_phone_in_zone,
     same_number,
     search_patterns,
     stored_phone,
@@ -317,3 +318,26 @@ def test_an_extension_in_other_digits_is_stored_in_ascii(typed: str) -> None:
     phone = read_phone(typed, "GB")
     assert phone.stored == "+442079460958;ext=12"
     assert phone.international == "+44 20 7946 0958 ext. 12"
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "zone", "stored"),
+    [
+        ("(617) 555-0154", "GB", "America/New_York", "+16175550154"),
+        ("(617) 555-0154", "GB", None, "+446175550154"),
+        # A number the book's region knows, or one that says its country: as written.
+        ("020 7946 0958", "GB", "America/New_York", "+442079460958"),
+        ("+44 7700 900318", "US", "America/New_York", "+447700900318"),
+        # Too long for the US, a mobile in the UK.
+        ("07911 123456", "US", "Europe/London", "+447911123456"),
+    ],
+)
+def test_a_number_without_its_country_code_is_read_in_its_zones_country(
+    text: str, region: str, zone: str | None, stored: str
+) -> None:
+    assert read_phone_in_zone(text, region, zone).stored == stored
+
+
+def test_a_number_neither_country_knows_keeps_the_books_reading_or_refusal() -> None:
+    with pytest.raises(PhoneRefused, match="too long for a number in US"):
+        read_phone_in_zone("07700 900318", "US", "America/New_York")

@@ -320,3 +320,14 @@ def test_the_card_shows_the_latest_calls_and_notes_newest_first(
     assert [call["notes"] for call in card.calls] == [f"call {day}" for day in (7, 6, 5, 4, 3)]
     assert [note["body"] for note in card.notes] == [f"note {day} [bold]" for day in (7, 6, 5)]
     assert load_card(book_db, 404) is None
+
+
+def test_a_number_without_its_country_code_is_read_in_the_country_of_the_zone_typed() -> None:
+    # The rep is in London; the prospect, in Boston, as the form's timezone says.
+    row = validate(name="Priya Shah", phone="(617) 555-0154", timezone="America/New_York")
+    assert (row["phone"], row["timezone"], row["timezone_guessed"]) == (
+        "+16175550154",
+        "America/New_York",
+        0,
+    )
+    assert validate(name="Priya Shah", phone="(617) 555-0154")["phone"] == "+446175550154"
