@@ -8,7 +8,7 @@ kind of check is one more function in that tuple.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -494,8 +494,30 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_database(path: Path) -> list[str]:
+def unknown_method_problems(conn: sqlite3.Connection, known: Collection[str]) -> list[str]:
+    """The selling methods stored on prospects and calls that are neither built in nor one
+    of the rep's own scripts (`known`): another tool wrote them, or a script was removed.
+    The script pane has nothing to show for them, and the picker never offers them."""
+    problems = []
+    for table in ("prospects", "calls"):
+        rows = conn.execute(
+            f"SELECT method, count(*), min(id) FROM {table}"
+            " WHERE typeof(method) = 'text' AND method <> '' GROUP BY method ORDER BY method"
+        ).fetchall()
+        problems.extend(
+            f"{table}: method {_shown(method)} is neither built in nor one of your scripts"
+            f" ({count} row(s), the first row {first}): add a script of that name, or change"
+            " the method"
+            for method, count, first in rows
+            if method not in known
+        )
+    return problems
+
+
+def check_database(path: Path, methods: Collection[str] | None = None) -> list[str]:
     """Every problem `funnel check` finds in the file, one line each; empty when all is well.
+    Given the rep's `methods` (built in and their own scripts), the methods stored that are
+    neither are listed too.
 
     Reads only: a damaged file is described, never changed.
     """
@@ -522,7 +544,10 @@ def check_database(path: Path) -> list[str]:
     # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
     conn.text_factory = decode_text
     try:
-        return [problem for check in CHECKS for problem in check(conn)]
+        problems = [problem for check in CHECKS for problem in check(conn)]
+        if methods is not None:
+            problems += unknown_method_problems(conn, methods)
+        return problems
     finally:
         conn.close()
 

@@ -1335,7 +1335,9 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                     f"{path}: stored {repair.phones} phone number(s) in E.164 (national ones"
                     f" read as {repair.region} numbers)"
                 )
-    problems = check_database(path)
+    # A file is one rep's book: the methods it may hold are the built-in ones and theirs.
+    methods = load_library(user_scripts_dir()).names()
+    problems = check_database(path, methods)
     for problem in problems:
         click.echo(f"funnel: {path}: {problem}", err=True)
     if not problems:

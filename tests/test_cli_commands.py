@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -854,3 +855,30 @@ def test_report_in_a_narrow_terminal_keeps_figures_whole(
     # Target, won, the average deal, by method and by source.
     assert result.stdout.count("$1,234,567.89") == 5
     assert "$1,234,567.…" not in result.stdout
+
+
+def test_check_lists_methods_that_are_neither_built_in_nor_the_reps_own(db_path: Path) -> None:
+    """PRODUCT 4: an unknown method is listed by check. A method of the rep's own script
+    is known."""
+    (user_scripts() / "followup.toml").write_text(FOLLOWUP, encoding="utf-8")
+    bogus = add_prospect(db_path, name="Bo Gus", email="bo@gus.example", method="bogus")
+    add_prospect(db_path, name="Fay Low", email="fay@low.example", method="followup")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "INSERT INTO calls (prospect_id, started_at, outcome, method)"
+            " VALUES (?, '2026-11-17T10:00:00+00:00', 'no_answer', ?)",
+            [bogus, "=m\x1b]0;x\x07"],
+        )
+    conn.close()
+    result = invoke("check", "--db", db_path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"funnel: {db_path}: prospects: method 'bogus' is neither built in nor one of your"
+        f" scripts (1 row(s), the first row {bogus}): add a script of that name, or change the"
+        " method",
+        f"funnel: {db_path}: calls: method '=m\\x1b]0;x\\x07' is neither built in nor one of"
+        " your scripts (1 row(s), the first row 1): add a script of that name, or change the"
+        " method",
+    ]
