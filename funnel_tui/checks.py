@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
@@ -33,7 +33,7 @@ from funnel_tui.migrations import (
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
-from funnel_tui.store.sqlite import read_only_connection, write_transaction
+from funnel_tui.store.sqlite import journal_beside, read_only_connection, write_transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -43,28 +43,69 @@ Check = Callable[[sqlite3.Connection], list[str]]
 REPAIR_HINT = "`funnel check --repair`"
 
 
-def _schema_problems(path: Path) -> list[str]:
-    """The schema entries SQLite cannot read: each one hides its table from every query."""
+T = TypeVar("T")
+
+
+def _file_version(path: Path) -> tuple[int, int, int, bool] | None:
+    """What changes when a program writes to the file, and whether a journal is beside it."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns, journal_beside(path)
+
+
+def _read_quietly(path: Path, read: Callable[[sqlite3.Connection], T]) -> T:
+    """`read` on a read-only connection that leaves no -wal or -shm beside a file that had
+    none (SQLite leaves them when it cannot end a connection to a damaged file cleanly):
+    an immutable one. An immutable connection does not see another program's writes, and
+    pages of two versions read as damage: when the file changed meanwhile, `read` runs
+    again on an ordinary read-only connection."""
+    before = _file_version(path)
     conn = read_only_connection(path)
     try:
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return []
-        except sqlite3.DatabaseError as error:
-            # The integrity check still names the damaged pages: writable_schema makes
-            # SQLite read the schema entries it can.
-            conn.execute("PRAGMA writable_schema = ON")
-            conn.text_factory = decode_text
-            unreadable = f"the schema cannot be read ({error}); restore a backup"
-            return [unreadable, *_integrity_problems(conn)]
-        except UnicodeDecodeError:
-            # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
-            pass
-        conn.execute("PRAGMA writable_schema = ON")
-        conn.text_factory = bytes
-        entries = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        found = read(conn)
     finally:
         conn.close()
+    if before is None or before[3] or _file_version(path) == before:
+        return found
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return read(conn)
+    finally:
+        conn.close()
+
+
+def _schema_problems(path: Path) -> list[str]:
+    """The schema entries SQLite cannot read: each one hides its table from every query."""
+    found = _read_quietly(path, _read_schema_entries)
+    if isinstance(found, list):
+        return found
+    return _schema_text_problems(found)
+
+
+def _read_schema_entries(conn: sqlite3.Connection) -> list[str] | tuple[Any, ...]:
+    """Nothing wrong (an empty list), the schema's problems when it cannot be read, or
+    its entries as bytes when they hold some that are not text."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return []
+    except sqlite3.DatabaseError as error:
+        # The integrity check still names the damaged pages: writable_schema makes
+        # SQLite read the schema entries it can.
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.text_factory = decode_text
+        unreadable = f"the schema cannot be read ({error}); restore a backup"
+        return [unreadable, *_integrity_problems(conn)]
+    except UnicodeDecodeError:
+        # sqlite3 fails to decode SQLite's own message, which quotes the bad bytes.
+        pass
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.text_factory = bytes
+    return tuple(conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+
+
+def _schema_text_problems(entries: tuple[Any, ...]) -> list[str]:
     problems = []
     for kind, name, sql in entries:
         try:
@@ -76,6 +117,19 @@ def _schema_problems(path: Path) -> list[str]:
                 "not text; restore a backup"
             )
     return problems or ["the schema holds bytes that are not text; restore a backup"]
+
+
+def _page_problems(conn: sqlite3.Connection) -> list[str]:
+    """The damaged pages, and the rows that lost their parent with them."""
+    conn.text_factory = decode_text
+    if problems := _integrity_problems(conn):
+        # Damaged pages make every later answer doubtful; foreign keys still say which
+        # rows lost their parent.
+        try:
+            return problems + _foreign_key_problems(conn)
+        except sqlite3.DatabaseError:
+            return problems  # the damage stops that check too
+    return []
 
 
 def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -523,21 +577,8 @@ def check_database(path: Path, methods: Collection[str] | None = None) -> list[s
     """
     if problems := _schema_problems(path):
         return problems
-    # The pages are read on a read-only connection, which leaves no -wal or -shm beside a
-    # file that had none: SQLite leaves them when it cannot end a connection to a
-    # damaged file cleanly.
-    conn = read_only_connection(path)
-    conn.text_factory = decode_text
-    try:
-        if problems := _integrity_problems(conn):
-            # Damaged pages make every later answer doubtful; foreign keys still say which
-            # rows lost their parent.
-            try:
-                return problems + _foreign_key_problems(conn)
-            except sqlite3.DatabaseError:
-                return problems  # the damage stops that check too
-    finally:
-        conn.close()
+    if problems := _read_quietly(path, _page_problems):
+        return problems
     # FTS5's own check writes (an INSERT of 'integrity-check'): a sound file is read on a
     # connection that may write.
     conn = sqlite3.connect(path, isolation_level=None)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui import cli
+from funnel_tui import checks, cli
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
@@ -589,3 +589,36 @@ def test_a_book_another_program_holds_exclusively_is_busy_after_a_writers_wait(
         other.close()
     assert waited < 3, f"waited {waited:.1f} s; a writer waits 0.2 s"
     open_storage(path).close()
+
+
+def test_check_reads_a_book_again_when_another_program_wrote_to_it_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """The pages are read on an immutable connection (it leaves no -wal beside a damaged
+    file), which does not see another program's writes: a write and a checkpoint in the
+    middle of the integrity check read as damage, and a sound book was called damaged."""
+    path = tmp_path / "book.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    writer.execute("CREATE INDEX t_v ON t (v)")
+    writer.executemany("INSERT INTO t (v) VALUES (?)", [(f"x{i:06d}" * 20,) for i in range(20000)])
+    writer.close()
+    reads: list[list[str]] = []
+
+    def checked(conn: sqlite3.Connection) -> list[str]:
+        if not reads:
+            conn.execute("SELECT count(*) FROM t").fetchone()
+            other = sqlite3.connect(path, isolation_level=None)
+            other.executemany(
+                "INSERT INTO t (v) VALUES (?)", [(f"a{i:06d}" * 20,) for i in range(3000)]
+            )
+            other.close()  # the last connection: its -wal goes into the file
+        found = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        reads.append(found)
+        return [] if found == ["ok"] else found
+
+    assert checks._read_quietly(path, checked) == []
+    # The file changed during the first read (which may have seen damage that was not
+    # there): it was read again, as it is.
+    assert len(reads) == 2 and reads[1] == ["ok"]

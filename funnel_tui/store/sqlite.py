@@ -133,19 +133,20 @@ def _refuse_what_is_not_a_file(path: Path, mode: int) -> None:
         raise StorageError(f"{path} is a device or other special file, not a database file")
 
 
-def _journal_beside(path: Path) -> bool:
+def journal_beside(path: Path) -> bool:
     """Whether a -wal or -journal file lies beside the database: writes may be pending."""
     return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
 
 
-def read_only_connection(path: Path, journal_beside: bool | None = None) -> sqlite3.Connection:
+def read_only_connection(path: Path, pending: bool | None = None) -> sqlite3.Connection:
     """A connection that cannot change the file, nor leave -wal and -shm files beside it
-    when none were there (`journal_beside`, looked at when not given); it waits for a lock
-    as long as a writer does (`BUSY_TIMEOUT_S`)."""
-    if journal_beside is None:
-        journal_beside = _journal_beside(path)
+    when none were there (`pending`: whether a journal is, looked at when not given); it
+    waits for a lock as long as a writer does (`BUSY_TIMEOUT_S`). Without a journal it is
+    immutable: it does not see another program's writes."""
+    if pending is None:
+        pending = journal_beside(path)
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    if not journal_beside:
+    if not pending:
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
@@ -167,7 +168,7 @@ def _header_marker(header: bytes) -> int | None:
 def _raw_table_names(path: Path) -> set[str]:
     """The table names in a file whose schema does not parse: writable_schema makes SQLite
     skip the entries it cannot read instead of refusing the whole file."""
-    conn = read_only_connection(path, _journal_beside(path))
+    conn = read_only_connection(path, journal_beside(path))
     try:
         conn.execute("PRAGMA writable_schema = ON")
         conn.text_factory = bytes
@@ -219,9 +220,9 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
         raise StorageError(f"{path} is not a funnel database (not an SQLite file)")
     damage = None
     tables: set[str] = set()
-    journal_beside = _journal_beside(path)
+    pending = journal_beside(path)
     try:
-        conn = read_only_connection(path, journal_beside)
+        conn = read_only_connection(path, pending)
         try:
             # Both live in the file's header: reading them parses no schema.
             (marker,) = conn.execute("PRAGMA application_id").fetchone()
@@ -231,7 +232,7 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
             # parses a schema once per connection, and a book's takes 5 ms. Not with a
             # journal beside it, though: closing a read-write connection found damage
             # through would copy the -wal into the file (a checkpoint) and delete it.
-            schema_read = marker != APPLICATION_ID or journal_beside
+            schema_read = marker != APPLICATION_ID or pending
             if schema_read:
                 tables, damage = _read_schema(conn)
         finally:
@@ -320,10 +321,10 @@ def _backup(path: Path, target: Path) -> None:
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.
     # With a -wal beside the file it reads read-only: closing a read-write connection
     # would copy the -wal into the file, which a damaged book must keep as it is.
-    journal_beside = _journal_beside(path)
+    pending = journal_beside(path)
     source = (
-        read_only_connection(path, journal_beside)
-        if journal_beside
+        read_only_connection(path, pending)
+        if pending
         else sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     )
     destination = sqlite3.connect(target)
