@@ -68,12 +68,36 @@ def _strip_currency(text: str) -> str:
     return text[1:].lstrip() if text.startswith(symbol) else text[:-1].rstrip()
 
 
+# The symbol of each currency a book may be kept in by its code: a book kept in `USD`
+# reads `$12` as its own. (Every dollar writes `$`, as R$ and HK$ contain it.)
+CODE_SYMBOLS = {
+    **dict.fromkeys(("USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS", "CLP", "COP"), "$"),
+    "BRL": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CNY": "¥",
+    "RMB": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "RUB": "₽",
+    "TRY": "₺",
+    "ILS": "₪",
+    "NGN": "₦",
+    "PHP": "₱",
+    "VND": "₫",
+    "UAH": "₴",
+    "THB": "฿",
+}
+
+
 def refuse_other_currency(text: str, currency: str) -> None:
     """Raise AmountError for an amount written with another currency's symbol than the
-    book's `currency`."""
+    book's `currency` (its symbol, or its code: `$` is a `USD` book's own)."""
     text = text.strip()
     symbol = _currency_symbol(text)
-    if symbol and symbol not in currency:
+    own = currency + CODE_SYMBOLS.get(currency.strip().upper(), "")
+    if symbol and symbol not in own:
         raise AmountError(text, f"this book counts in {currency}, not {symbol}")
 
 

@@ -111,7 +111,25 @@ def test_an_amount_in_the_books_currency_is_read(text: str, currency: str, cents
     assert parse_amount(text, currency) == cents
 
 
-@pytest.mark.parametrize(("text", "currency"), [("€12", "$"), ("12 £", "€"), ("$5", "CHF")])
+@pytest.mark.parametrize(
+    ("text", "currency", "cents"),
+    [
+        ("$12,000", "USD", 1_200_000),
+        ("€12", "EUR", 1200),
+        ("£5", "gbp", 500),
+        ("¥300", "JPY", 30000),
+    ],
+)
+def test_a_book_kept_in_a_currency_code_reads_that_currencys_symbol(
+    text: str, currency: str, cents: int
+) -> None:
+    # A USD book refused `$12,000`, in an import's every row as in a target.
+    assert parse_amount(text, currency) == cents
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"), [("€12", "$"), ("12 £", "€"), ("$5", "CHF"), ("€12", "USD")]
+)
 def test_an_amount_in_another_currency_is_refused(text: str, currency: str) -> None:
     # It was stored as that many of the book's own: €12 became $12.00 without a word.
     with pytest.raises(AmountError, match=f"this book counts in {re.escape(currency)}, not"):
