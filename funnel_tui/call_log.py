@@ -71,6 +71,15 @@ class SeenOnCard:
     last_called_at: str | None
 
 
+class CalledMeanwhile(OutcomeInvalid):
+    """Another rep called the prospect since the card showed it; `seen` is what it shows
+    now, which a try made knowing of that call gives `log_call`."""
+
+    def __init__(self, message: str, seen: SeenOnCard) -> None:
+        super().__init__(message)
+        self.seen = seen
+
+
 @dataclass(frozen=True)
 class LoggedCall:
     """A call as committed; `already_logged` when it was found by its request id, written
@@ -333,8 +342,9 @@ def _check_seen(
     row = send(db, _LAST_CALLER, [prospect["id"]]).one()
     caller = row[0] if row is not None else None
     if caller is not None and caller != rep:
-        raise OutcomeInvalid(
-            f"{one_line(caller)} has just called {one_line(prospect['name'])}; nothing was logged"
+        raise CalledMeanwhile(
+            f"{one_line(caller)} has just called {one_line(prospect['name'])}; nothing was logged",
+            SeenOnCard(prospect["last_called_at"]),
         )
 
 

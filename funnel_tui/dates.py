@@ -50,8 +50,11 @@ NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset({"eom", "end of month", "end of the month", "month end"})
-# A time after a day word written with a dot, as much of Europe writes it: `mon 9.30`.
-DOTTED_CLOCK_PATTERN = re.compile(r"(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)")
+# A time after a day word written with a dot, as much of Europe writes it (`mon 9.30`,
+# `tomorrow 2.15pm`): read as the same time with a colon.
+DOTTED_TIME_PATTERN = re.compile(
+    r"(?<![\d.])(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?![\d.])"
+)
 
 # dateutil fills every field the text leaves out from `default`; parsing against two
 # defaults that differ in every field shows which fields the text really gave.
@@ -280,6 +283,8 @@ def _other_week(typed: str, moment: datetime, today: date) -> datetime | None:
     match = DAY_WORD_PATTERN.fullmatch(typed)
     if match is None or match["this"] or _parser_info().weekday(match["word"]) is None:
         return None
+    if NEXT_WEEK_PATTERN.fullmatch(typed):
+        return None  # `fri next week`: that one only
     if not match["next"]:
         if moment.date() - timedelta(days=7) == today:
             return moment - timedelta(days=7)
@@ -404,7 +409,9 @@ def _parse_day_word(
     clock = _time_of_day(rest, day_first, end_of_day) or calling_start
     moment = _at(day, clock, now)
     if day == today and moment <= now:
-        raise _passed_today(f"tomorrow {rest}".strip() + said_zone)
+        # `this fri 3pm` late on a Friday: next week's is the one that comes.
+        later = f"{word} next week" if match["this"] else "tomorrow"
+        raise _passed_today(f"{later} {rest}".strip() + said_zone)
     return moment
 
 
@@ -441,14 +448,13 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
     """The clock time after a day word: nothing, `noon`, `eod` or a time like `2pm`."""
     if not rest:
         return None
+    rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
     if rest in NOON_WORDS:
         return time(12, 0)
     if rest in END_OF_DAY_WORDS:
         return end_of_day
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
-    if dotted := DOTTED_CLOCK_PATTERN.fullmatch(rest):
-        return time(int(dotted["hour"]), int(dotted["minute"]))
     fields = _typed_fields(rest, day_first)
     if fields.has_date or fields.clock is None:
         raise WhenError(

@@ -528,6 +528,8 @@ def test_an_afternoon_hour_that_has_passed_suggests_tomorrow_at_it() -> None:
         ("noon", "that time today has passed; say tomorrow noon"),
         ("next month", "does not say which day; say 27/12 or in 4 weeks"),
         ("this month", "does not say which day; say eom for its last day"),
+        # Tomorrow is Saturday.
+        ("this fri 3pm", "that time today has passed; say fri next week 3pm"),
     ],
 )
 def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
@@ -541,6 +543,13 @@ def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
         ("this fri 6pm", at("2026-11-27", "18:00")),
         ("this mon", at("2026-11-30")),
         ("mon 9.30", at("2026-11-30", "09:30")),
+        # The minutes with am or pm were lost: 09:00.
+        ("mon 9.30am", at("2026-11-30", "09:30")),
+        ("mon 2.15pm", at("2026-11-30", "14:15")),
+        ("tomorrow 9.30 am", at("2026-11-28", "09:30")),
+        # An hour from 1 to 7 in the afternoon, as with a colon.
+        ("mon 4.45", at("2026-11-30", "16:45")),
+        ("mon at 9.30", at("2026-11-30", "09:30")),
         ("eom", at("2026-11-30")),
         ("end of month", at("2026-11-30")),
     ],
@@ -557,6 +566,8 @@ def test_a_weekday_typed_on_that_weekday_offers_todays_while_its_time_is_to_come
     assert (later.moment, later.other) == (at("2026-12-04", "18:00"), at("2026-11-27", "18:00"))
     assert read_when("fri 6pm", FRIDAY, other_week=True).moment == at("2026-11-27", "18:00")
     assert read_when("fri 2pm", FRIDAY).other is None
+    # Said to be next week's: that one only.
+    assert read_when("fri next week 6pm", FRIDAY).other is None
 
 
 def test_no_hint_offers_a_date_written_out_that_is_already_past() -> None:

@@ -269,7 +269,7 @@ async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
     team_url: str, tmp_path: Path
 ) -> None:
     """Alex's outcome dialog is open on a pool lead when Blake logs a call on it (the
-    lease had lapsed, say): Alex's enter says so and logs nothing."""
+    lease had lapsed, say): Alex's enter says so and logs nothing; the next logs it."""
     clock = FrozenClock()
     with team_app(team_url, "alex", tmp_path / "s", clock) as app:
         async with app.run_test(size=(160, 48)) as pilot:
@@ -293,5 +293,11 @@ async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
             error = dialog.query_one("#outcome-error", Static)
             await wait_for(pilot, lambda: "has just called" in shown_text(error), 5.0)
             assert "blake has just called Ann Archer; nothing was logged" in shown_text(error)
-            calls = app.storage.db.execute("SELECT rep FROM calls WHERE prospect_id = ?", [head])
-            assert calls.fetchall() == [("blake",)]
+            calls = "SELECT rep FROM calls WHERE prospect_id = ? ORDER BY id"
+            assert app.storage.db.execute(calls, [head]).fetchall() == [("blake",)]
+            # Told of blake's call, Alex's enter logs theirs as well.
+            await pilot.press("enter")
+            await settle(pilot)
+            await wait_for(pilot, lambda: not isinstance(app.screen, type(dialog)), 5.0)
+            logged = app.storage.db.execute(calls, [head]).fetchall()
+            assert logged == [("blake",), ("alex",)]

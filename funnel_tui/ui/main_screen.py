@@ -807,7 +807,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     async def _open_outcome_dialog(self) -> None:
         # The outcome dialog and the call log load with the first call logged.
-        from funnel_tui.call_log import SeenOnCard, log_call
+        from funnel_tui.call_log import CalledMeanwhile, SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
         from funnel_tui.what_next import logged_line
 
@@ -834,26 +834,33 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # retry on a new connection finds the call instead of writing it twice, and so does
         # enter pressed again once a database out of reach is back (the dialog stays open).
         request_id = str(uuid.uuid4()) if rep is not None else None
-        # Another rep's call since the card showed this prospect refuses this one.
+        # Another rep's call since the card showed this prospect refuses this one; once
+        # the dialog has said so, enter logs it as well.
         seen = SeenOnCard(prospect["last_called_at"])
+
+        def write(db: Any, entry: CallOutcome, now: datetime, settings: Settings) -> LoggedCall:
+            nonlocal seen
+            try:
+                return log_call(
+                    db,
+                    prospect_id,
+                    entry,
+                    now=now,
+                    settings=settings,
+                    request_id=request_id,
+                    rep=rep,
+                    seen=seen,
+                )
+            except CalledMeanwhile as called:
+                seen = called.seen
+                raise
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
             settings = self.funnel.settings
             # Handed to the database thread now; the rest runs once it has committed.
             writing = self.funnel.in_db_thread(
-                lambda _: storage.retrying(
-                    lambda db: log_call(
-                        db,
-                        prospect_id,
-                        entry,
-                        now=now,
-                        settings=settings,
-                        request_id=request_id,
-                        rep=rep,
-                        seen=seen,
-                    )
-                )
+                lambda _: storage.retrying(lambda db: write(db, entry, now, settings))
             )
             return moved_on(writing, entry)
 
