@@ -285,27 +285,27 @@ def read_phone(text: str, region: str) -> Phone:
 
 
 def read_phone_in_zone(text: str, region: str, zone: str | None) -> Phone:
-    """`read_phone`, except that a number in national form that `region` does not know as
-    one in use, given with a `zone` in another country, is read as that country's when it
-    knows it: `(617) 555-0154` with America/New_York in a GB book is +1 617 555 0154, not
-    the +44 617 555 0154 that no one answers. A number that says its country is read as
-    written. One that `region` refuses (too long for it) is read the same way, and the
-    refusal stands when the zone's country does not know it either."""
+    """`read_phone`, except that a number in national form given with a `zone` in another
+    country is read as that country's when it knows it as one in use: `(617) 555-0154`
+    with America/New_York in a GB book is +1 617 555 0154, not the +44 617 555 0154 that
+    no one answers, and `(203) 555-0100` is +1 203 555 0100, not a London number. The
+    zone says where the person is; the book's region is a default. A number that says
+    its country is read as written, and one the zone's country does not know keeps the
+    book's reading (or refusal)."""
     try:
         phone: Phone | None = read_phone(text, region)
         refused = None
     except PhoneRefused as error:
         phone, refused = None, error
-    if (phone is not None and phone.valid) or not zone or text.strip().startswith(("+", "00")):
-        return _read_or_refuse(phone, refused)
-    there = _zone_region(zone)
-    if there is not None and there != region:
-        try:
-            other = read_phone(text, there)
-        except PhoneRefused:
-            other = None
-        if other is not None and other.valid:
-            return other
+    if zone and not text.strip().startswith(("+", "00")):
+        there = _zone_region(zone)
+        if there is not None and there != region:
+            try:
+                other = read_phone(text, there)
+            except PhoneRefused:
+                other = None
+            if other is not None and other.valid:
+                return other
     return _read_or_refuse(phone, refused)
 
 

@@ -325,7 +325,10 @@ def test_an_extension_in_other_digits_is_stored_in_ascii(typed: str) -> None:
     [
         ("(617) 555-0154", "GB", "America/New_York", "+16175550154"),
         ("(617) 555-0154", "GB", None, "+446175550154"),
-        # A number the book's region knows, or one that says its country: as written.
+        # Known in both countries: the zone says which (it was a London number).
+        ("(203) 555-0100", "GB", "America/New_York", "+12035550100"),
+        # A number the zone's country does not know, or one that says its country: as
+        # the book reads it.
         ("020 7946 0958", "GB", "America/New_York", "+442079460958"),
         ("+44 7700 900318", "US", "America/New_York", "+447700900318"),
         # Too long for the US, a mobile in the UK.
