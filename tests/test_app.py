@@ -187,6 +187,12 @@ async def test_escape_asks_before_throwing_away_a_typed_note_and_not_before_a_pi
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
+        # A reason picked is asked about too.
+        await pilot.press("l", "x", "b", "escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
         # An outcome picked and nothing typed: escape closes at once.
         await pilot.press("l", "n", "escape")
         await settle(pilot)

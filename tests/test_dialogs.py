@@ -232,27 +232,28 @@ async def test_a_focused_field_carries_on_from_the_end_of_its_text(demo_app: Fun
 
 
 @pytest.mark.parametrize(
-    ("key", "field", "column"),
+    ("keys", "field", "column"),
     [
-        ("e", "#field-name", "SELECT name FROM prospects"),
-        ("s", "#setting-currency", "SELECT value FROM settings WHERE key = 'currency'"),
-        ("t", "#target-amount", "SELECT amount_cents FROM targets"),
-        ("n", "#note-text", "SELECT count(*) FROM notes"),
+        (("e",), "#field-name", "SELECT name FROM prospects"),
+        # Settings open with no field focused: tab reaches the first.
+        (("s", "tab"), "#setting-currency", "SELECT value FROM settings WHERE key = 'currency'"),
+        (("t",), "#target-amount", "SELECT amount_cents FROM targets"),
+        (("n",), "#note-text", "SELECT count(*) FROM notes"),
     ],
     ids=["edit", "settings", "target", "note"],
 )
 async def test_escape_asks_before_discarding_changes_and_not_when_there_are_none(
-    demo_app: FunnelApp, key: str, field: str, column: str
+    demo_app: FunnelApp, keys: tuple[str, ...], field: str, column: str
 ) -> None:
     db = demo_app.storage.db
     before = db.execute(column).fetchall()
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press(key, "escape")
+        await pilot.press(*keys, "escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen), "nothing changed: closed at once"
 
-        await pilot.press(key, *"x0")
+        await pilot.press(*keys, *"x0")
         dialog = demo_app.screen
         typed = dialog.query_one(field, Input).value
         for back in ("n", "escape"):
@@ -304,11 +305,11 @@ async def test_a_prospect_without_phone_or_email_is_refused_under_the_phone(
     assert newest_prospect(db)["phone"] == "+442079460999"
 
 
-async def test_settings_open_on_the_first_setting(demo_app: FunnelApp) -> None:
+async def test_tab_takes_settings_to_the_first_setting(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("s", "ctrl+u", *"CHF", "enter")
+        await pilot.press("s", "tab", "ctrl+u", *"CHF", "enter")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
@@ -629,7 +630,7 @@ async def test_keys_typed_after_the_settings_save_reach_the_screen_below(
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await typist(pilot, ["s", "ctrl+u", *"CHF", "ctrl+s", "p"])
+        await typist(pilot, ["s", "tab", "ctrl+u", *"CHF", "ctrl+s", "p"])
         await settle_until(pilot, lambda: isinstance(demo_app.screen, PerformanceScreen))
     assert db.execute("SELECT value FROM settings WHERE key = 'currency'").fetchone() == ("CHF",)
 
@@ -656,7 +657,7 @@ async def test_enter_on_the_target_period_opens_its_list_and_saves_nothing(
     ("opening", "typed", "field"),
     [
         (["t", "ctrl+u"], "lots", "#target-amount"),
-        (["s", *["tab"] * 5, "ctrl+u"], "25:00", "#setting-calling_start"),
+        (["s", *["tab"] * 6, "ctrl+u"], "25:00", "#setting-calling_start"),
         (["l", "c"], "blah", "#outcome-when"),
     ],
 )
@@ -704,7 +705,7 @@ async def test_a_refused_setting_typed_at_full_speed_says_the_keys_after_it_were
 ) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        burst(demo_app, "s", *["tab"] * 5, "ctrl+u", *"25:00", "enter", "p", "j")
+        burst(demo_app, "s", *["tab"] * 6, "ctrl+u", *"25:00", "enter", "p", "j")
         await settle(pilot)
         screen = demo_app.screen
         assert screen.query_one("#setting-calling_start", Input).value == "25:00"

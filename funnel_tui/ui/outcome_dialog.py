@@ -604,16 +604,19 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._slow_save_timers = []
 
     def has_changes(self) -> bool:
-        """Whether the rep typed anything the dialog would throw away: a note, or a
-        field's text other than what the dialog put there (a win's open deal value)."""
+        """Whether the rep gave anything the dialog would throw away: a note, a reason
+        picked, or a field's text other than what the dialog put there (a win's open deal
+        value)."""
         if self.query_one("#outcome-note", Input).value.strip():
             return True
         if self.outcome is None:
             return False
         for ask in FIELD_NAMES:
-            if ask is Ask.REASON or self.query_one(f"#outcome-{FIELD_NAMES[ask]}-row").has_class(
-                "hidden"
-            ):
+            if self.query_one(f"#outcome-{FIELD_NAMES[ask]}-row").has_class("hidden"):
+                continue
+            if ask is Ask.REASON:
+                if self.reason_picker.reason is not None:
+                    return True
                 continue
             prefill = prefilled(self.outcome, ask, self.context.open_deal_cents)
             if self.typed_field(ask).value != prefill:

@@ -214,6 +214,11 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
         once_caught_up(self.query(Input).results(Input), self._save)
 
     def _save(self) -> None:
+        if not self.has_changes():
+            # Nothing to store: the book keeps only what was set (and says nothing saved).
+            self.dismiss(self.CLOSED_UNSAVED)
+            self.funnel.release_keys()
+            return
         values = {key: text for key in KEYS if (text := self._check(key)) is not None}
         self._check_hours()
         self._show_status()
