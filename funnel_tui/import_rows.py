@@ -22,7 +22,7 @@ from funnel_tui.csv_read import (
 )
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.exporter import FORMULA_STARTS
-from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_moment
+from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
 from funnel_tui.import_keys import FILE_ID
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, phone_problem, read_phone_in_zone, same_number
@@ -297,6 +297,19 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
+def _convert_close_on(text: str, row: dict[str, object]) -> str | None:
+    """An open opportunity's expected close, as funnel's export writes it (YYYY-MM-DD)."""
+    try:
+        day = read_day(text)
+    except Unreadable:
+        return (
+            f"expected close date {text!r}: a date from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
+            " such as 2026-12-31"
+        )
+    row["expected_close_on"] = day.isoformat() if day else None
+    return None
+
+
 def _convert_flag(name: str, label: str, text: str, row: dict[str, object]) -> str | None:
     if (says := _flag_says(text)) is None:
         return _not_yes_or_no(label, text)
@@ -328,6 +341,7 @@ def converters(currency: str) -> dict[str, Converter]:
         "deal_value": partial(_convert_deal_value, currency),
         "deal_value_cents": _convert_cents,
         "next_call_at": _convert_next_call,
+        "expected_close_on": _convert_close_on,
         "timezone_guessed": _convert_guessed,
         **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
     }
@@ -601,7 +615,12 @@ class ProspectReader:
             delimiter=self.csv_file.delimiter_name,
             phone_region=phone_region,
             columns=found,
-            ignored=[text for text in header if text not in found and one_line(text)],
+            # The `id` column is no field, but matches a row to the prospect it names.
+            ignored=[
+                text
+                for text in header
+                if text not in found and one_line(text) and header_key(text) != "id"
+            ],
             fallbacks=_fallbacks(header, self.columns),
         )
 

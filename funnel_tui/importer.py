@@ -378,6 +378,7 @@ class _Merger:
 IMPORTED_COLUMNS = (
     *TEXT_FIELDS,
     *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
+    "expected_close_on",
     *("do_not_call", "wrong_number", "nurture", "timezone_guessed"),
 )
 # A new prospect's owner: the rep the import is for, or none (a team's pool). Its id is
