@@ -326,6 +326,9 @@ def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: st
         )
 
 
+# A prospect's row, locked until the commit (PostgreSQL).
+PROSPECT_LOCK = "SELECT 1 FROM prospects WHERE id = ? FOR NO KEY UPDATE"
+
 # The rep of the prospect's latest call.
 _LAST_CALLER = (
     "SELECT rep FROM calls WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT 1"
@@ -428,7 +431,8 @@ def _send_reads(
         params = [rep, prospect_id, to_stored(now), prospect_id]
     # Locked on a team's server until the commit: another rep's call on the prospect
     # waits, and then reads this one (SQLite's write transaction is the book's alone).
-    lock = " FOR UPDATE OF p" if dialect_of(db) is Dialect.POSTGRESQL else ""
+    # NO KEY: the rows that name the prospect (a claim, a task) are not held up.
+    lock = " FOR NO KEY UPDATE OF p" if dialect_of(db) is Dialect.POSTGRESQL else ""
     prospect = send(
         db,
         f"SELECT p.*{team}, (SELECT coalesce(max(id), 0) FROM flag_changes) AS {_FLAGS_MARK}"
@@ -786,6 +790,10 @@ def undo_last_call(
         last, snapshot = found
         if call_id is not None and last.call_id != call_id:
             raise LastCallChanged("another call was logged meanwhile; nothing was undone")
+        if dialect_of(db) is Dialect.POSTGRESQL:
+            # The prospect first, as a call locks it: an undo and another rep's call on
+            # the same prospect take their locks in one order, and never deadlock.
+            db.execute(PROSPECT_LOCK, [last.prospect_id])
         current = get_prospect(db, last.prospect_id)
         assert current is not None
         try:
