@@ -204,12 +204,17 @@ async def _open_pace_screen(session: Session, runs: int) -> Sample:
 
 
 async def _open_dialog(session: Session, runs: int, key: str, dialog: type[Screen]) -> Sample:
-    """`key`, to the frame that shows `dialog` with a field of it focused: `s` Settings,
-    `e` the head of the queue in the prospect form."""
+    """`key`, to the frame that shows `dialog` ready for typing: `s` Settings with its
+    fields (none focused until tab), `e` the head of the queue in the prospect form with
+    a field focused."""
 
     def shown() -> bool:
         screen = session.app.screen
-        return isinstance(screen, dialog) and screen.focused is not None
+        if not isinstance(screen, dialog):
+            return False
+        if isinstance(screen, SettingsScreen):
+            return bool(screen.query("#settings-fields Input"))
+        return screen.focused is not None
 
     return await _open_screen(session, runs, key, shown)
 
