@@ -984,6 +984,29 @@ async def test_filter_then_log_at_full_speed_logs_the_filtered_prospect(
     assert last == (target["id"], "not_interested")
 
 
+async def test_a_reflex_second_enter_after_a_win_calls_nobody_when_no_one_is_next(
+    demo_app: FunnelApp,
+) -> None:
+    """The filter finds the prospect alone: after the win the cursor stays on them, and
+    the enter typed after it started a call to them again."""
+    db = demo_app.storage.db
+    target = next(db.query("SELECT id, name FROM prospects ORDER BY id DESC LIMIT 1"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "f", "slash", *target["name"].lower(), "enter")
+        await settle(pilot)
+        burst(demo_app, "l", "w", *"15k", "enter", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.running_call is None
+    last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
+    assert last == (target["id"], "won")
+    assert db["calls"].count == calls_before + 1
+
+
 async def test_import_from_the_app_reports_and_adds_prospects(
     demo_app: FunnelApp, tmp_path: Path
 ) -> None:

@@ -49,6 +49,7 @@ from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.filter_field import FilterField
 from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
@@ -880,6 +881,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 currency=self.funnel.settings.currency,
                 booked=entry.follow_up_at,
             )
+            if next_id is None and self.funnel.drop_held_keys():
+                # Nowhere to move on (a filter that finds them alone): the keys typed after
+                # enter were meant for the next prospect, and would act on this one again
+                # (a reflex second enter called them back).
+                said = f"{said} · no next prospect here: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
                 # In every view: in the lists that keep the prospect just logged (all
