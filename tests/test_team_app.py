@@ -301,3 +301,25 @@ async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
             await wait_for(pilot, lambda: not isinstance(app.screen, type(dialog)), 5.0)
             logged = app.storage.db.execute(calls, [head]).fetchall()
             assert logged == [("blake",), ("alex",)]
+
+
+async def test_the_prospect_on_the_phone_stays_held_when_the_cursor_moves_on(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Alex starts a call with the head of the pool and moves down while talking: the
+    lease went with the cursor, and another rep could take the person and call them."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head, second = queue_ids(app)[:2]
+            await wait_for(pilot, lambda: holder(app.storage.db, head, clock()) == "alex", 2.0)
+            await pilot.press("enter", "down")
+            await wait_for(pilot, lambda: holder(app.storage.db, second, clock()) == "alex", 2.0)
+            assert holder(app.storage.db, head, clock()) == "alex"
+            # Logged, the call gives the lease back.
+            await pilot.press("up")
+            await settle(pilot)
+            await pilot.press("l", "v", "enter")
+            await settle(pilot)
+            await wait_for(pilot, lambda: holder(app.storage.db, head, clock()) is None, 2.0)

@@ -772,8 +772,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self.gauge.call_with = "" if running is None else running.name
         self.gauge.call_timer = self._elapsed()
 
-    def watch_running_call(self) -> None:
+    def watch_running_call(self, ended: RunningCall | None, running: RunningCall | None) -> None:
         self._tick_timer()
+        if ended is not None and (running is None or running.prospect_id != ended.prospect_id):
+            self._call_ended(ended.prospect_id)
 
     async def action_quit(self) -> None:
         running = self.running_call

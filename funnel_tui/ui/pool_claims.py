@@ -4,8 +4,10 @@ has one job.
 The card says whose the prospect is and who holds it now. A pool prospect is claimed
 once the cursor rests on it (a rep running down the queue does not take every prospect
 they pass), the lease is renewed while the card stays open and given back when the
-cursor leaves; the app gives back all of them when it closes. When another rep took the
-prospect first, a toast says so and the queue drops it.
+cursor leaves; the app gives back all of them when it closes. A call started with enter
+keeps its prospect's lease wherever the cursor goes, until it is logged (the call gives
+it back) or ended for another: no other rep takes a person the rep is on the phone with.
+When another rep took the prospect first, a toast says so and the queue drops it.
 """
 
 from __future__ import annotations
@@ -56,10 +58,11 @@ class PoolClaims(_Base):
         shown = None if card is None else card.prospect["id"]
         wanted = None if card is None or card.prospect.get("owner") else shown
         before = self._claimed
+        on_call = self._on_call_with()
 
         def claim(db: Any) -> tuple[bool, str | None]:
             with write_transaction(db):
-                if before is not None and before != wanted:
+                if before is not None and before not in (wanted, on_call):
                     release(db, before, rep)
                 taken = wanted is not None and try_claim(db, wanted, rep, now)
                 return taken, None if shown is None else holder(db, shown, now)
@@ -96,14 +99,35 @@ class PoolClaims(_Base):
         other = holder(self.funnel.storage.db, prospect_id, self.funnel.clock())
         return other if other is not None and other != rep else None
 
+    def _on_call_with(self) -> int | None:
+        """The prospect of the call running, if one is."""
+        running = self.running_call
+        return None if running is None else running.prospect_id
+
     def _renew_claim(self) -> None:
-        """Keep holding the prospect whose card stays open (a lease lasts LEASE)."""
-        claimed, rep, now = self._claimed, self.funnel.rep, self.funnel.clock()
-        if claimed is None or rep is None:
+        """Keep holding the prospect whose card stays open, and the one on the phone (a
+        lease lasts LEASE)."""
+        rep, now = self.funnel.rep, self.funnel.clock()
+        held = {self._claimed, self._on_call_with()} - {None}
+        if rep is None or not held:
             return
 
         def renew(db: Any) -> None:
             with write_transaction(db):
-                try_claim(db, claimed, rep, now)
+                for prospect_id in sorted(held):
+                    try_claim(db, prospect_id, rep, now)
 
         self.funnel.in_db_thread(renew)
+
+    def _call_ended(self, prospect_id: int) -> None:
+        """A call ended without its log (another call took its place): its lease goes
+        back, unless the card holds the prospect too."""
+        rep = self.funnel.rep
+        if rep is None or prospect_id in (self._claimed, self._on_call_with()):
+            return
+
+        def give_back(db: Any) -> None:
+            with write_transaction(db):
+                release(db, prospect_id, rep)
+
+        self.funnel.in_db_thread(give_back)
