@@ -17,9 +17,10 @@ from textual.worker import WorkerCancelled, WorkerState
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.claims import holder
 from funnel_tui.domain import Outcome
-from funnel_tui.reps import REP_ENV, add_rep
+from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
 from tests.cli_support import invoke
@@ -323,3 +324,23 @@ async def test_the_prospect_on_the_phone_stays_held_when_the_cursor_moves_on(
             await pilot.press("l", "v", "enter")
             await settle(pilot)
             await wait_for(pilot, lambda: holder(app.storage.db, head, clock()) is None, 2.0)
+
+
+async def test_an_app_whose_rep_is_removed_says_so_once_it_cannot_hold_a_prospect(
+    team_url: str, tmp_path: Path
+) -> None:
+    clock = FrozenClock()
+    with contextlib.closing(open_team_book(team_url)) as admin:
+        add_rep(admin.db, "dana")
+    with team_app(team_url, "dana", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            with contextlib.closing(open_team_book(team_url)) as admin, write_transaction(admin.db):
+                remove_rep(admin.db, "dana")
+            await pilot.press("down")
+
+            def said() -> str:
+                return "\n".join(str(notice.message) for notice in app._notifications)
+
+            await wait_for(pilot, lambda: "no longer a rep of this book" in said(), 3.0)
+            assert said().count("no longer a rep") == 1

@@ -189,6 +189,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self._claim_timer: Timer | None = None
         # The prospect whose "taken by another rep" was said last (said once each).
         self._taken_said: int | None = None
+        # Said once: the book no longer knows the app's rep (removed while it ran).
+        self._removed_said = False
         self._order_complete = False
         # The filter of the order on screen: while another one is read, the title says so.
         self._shown_filter = ""

@@ -18,6 +18,7 @@ from textual import work
 
 from funnel_tui.claims import holder, release, try_claim
 from funnel_tui.queue import QueueMode
+from funnel_tui.reps import known_rep
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.ui.prospect_card import TeamView
@@ -60,14 +61,27 @@ class PoolClaims(_Base):
         before = self._claimed
         on_call = self._on_call_with()
 
-        def claim(db: Any) -> tuple[bool, str | None]:
+        def claim(db: Any) -> tuple[bool, str | None, bool]:
             with write_transaction(db):
                 if before is not None and before not in (wanted, on_call):
                     release(db, before, rep)
                 taken = wanted is not None and try_claim(db, wanted, rep, now)
-                return taken, None if shown is None else holder(db, shown, now)
+                # Not taken, and nobody else holds it: the book may no longer know the rep.
+                known = taken or wanted is None or known_rep(db, rep) is not None
+                return taken, None if shown is None else holder(db, shown, now), known
 
-        taken, held_by = await self.funnel.in_db_thread(claim)
+        taken, held_by, known = await self.funnel.in_db_thread(claim)
+        if not known and not self._removed_said:
+            self._removed_said = True
+            self.funnel.notify(
+                f"{one_line(rep)} is no longer a rep of this book (funnel rep remove?): no"
+                " prospect is held for you and your calls are refused until you are added"
+                " again (funnel rep add)",
+                title="Not a rep here",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
         self._claimed = wanted if taken else None
         # The card may show another prospect by now (its own claim is on its way), or the
         # app may be closing, its card gone.
