@@ -450,12 +450,25 @@ def _page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[None]:
 _KEPT_SOURCE = "CASE WHEN trim({p}source) <> '' THEN {p}source END"
 
 
-def _update_statement(names: tuple[str, ...]) -> str:
-    # Only the fields the file filled in are set, so an empty cell never wipes a stored value
-    # and a flag is only ever set; a stored source is never replaced, a blank one is.
-    kept_source = f"source = coalesce({_KEPT_SOURCE.format(p='')}, ?)"
-    assignments = ", ".join(kept_source if name == "source" else f"{name} = ?" for name in names)
-    return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ?"
+def _update_statement(names: tuple[str, ...], dialect: Dialect) -> str:
+    """Only the fields the file filled in are set, so an empty cell never wipes a stored
+    value and a flag is only ever set; a stored source is never replaced, a blank one is.
+    A prospect the row leaves as it was is not written (nor stamped `updated_at`): the
+    book's own export imported back changes nothing. Its parameters: `_update_values`."""
+    values = {
+        name: f"coalesce({_KEPT_SOURCE.format(p='')}, ?)" if name == "source" else "?"
+        for name in names
+    }
+    differs = "IS DISTINCT FROM" if dialect is Dialect.POSTGRESQL else "IS NOT"
+    assignments = ", ".join(f"{name} = {value}" for name, value in values.items())
+    changed = " OR ".join(f"{name} {differs} {value}" for name, value in values.items())
+    return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ? AND ({changed})"
+
+
+def _update_values(changes: dict[str, object], stamp: str, prospect_id: int) -> list[object]:
+    """The parameters of `_update_statement`: the values, the stamp and the id, then the
+    values again for the test of whether anything changes."""
+    return [*changes.values(), stamp, prospect_id, *changes.values()]
 
 
 def _sources_kept(db: sqlite_utils.Database, merger: _Merger) -> int:
@@ -498,17 +511,17 @@ def _write(
     # Rows of one file mostly fill the same fields: one statement per set of fields.
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
-        updates[tuple(changes)].append([*changes.values(), stamp, prospect_id])
+        updates[tuple(changes)].append(_update_values(changes, stamp, prospect_id))
     if dialect_of(db) is Dialect.POSTGRESQL:
         rows = (_inserted(row, stamp, owner) for row in merger.added)
         db.copy_rows("prospects", INSERTED_COLUMNS, rows)
         for names, parameters in updates.items():
-            db.executemany(_update_statement(names), parameters)
+            db.executemany(_update_statement(names, Dialect.POSTGRESQL), parameters)
         return sources_kept
     assert bulk is not None
     _insert(db, merger.added, stamp, owner, bulk)
     for names, parameters in updates.items():
-        db.conn.executemany(_update_statement(names), parameters)
+        db.conn.executemany(_update_statement(names, Dialect.SQLITE), parameters)
     return sources_kept
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import sqlite3
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -877,7 +877,9 @@ def test_a_write_that_fails_half_way_leaves_the_book_as_it_was(
     # The new prospects are written first, then the updates: the first update fails.
     update = importer._update_statement
     monkeypatch.setattr(
-        importer, "_update_statement", lambda names: update(names).replace("prospects", "nowhere")
+        importer,
+        "_update_statement",
+        lambda names, dialect: update(names, dialect).replace("prospects", "nowhere"),
     )
     path = write_file(
         tmp_path,
@@ -1077,3 +1079,24 @@ def test_an_expected_close_date_that_is_no_date_rejects_its_row(
     assert [str(rejected) for rejected in report.rejected] == [
         "line 2: expected close date '31/12/2026': a date from 1900 to 2999 such as 2026-12-31"
     ]
+
+
+def test_the_books_own_export_imported_back_writes_nothing(book_db: Any, tmp_path: Path) -> None:
+    """Each row leaves its prospect as it was: none is written, nor stamped updated_at
+    (every one was, and its search row written again)."""
+    db = book_db
+    existing(db, name="Ann Archer", email="ann@acme.example", timezone="Europe/London")
+    existing(db, name="Bo Baker", phone="+442079460958", timezone="Europe/London")
+    path = tmp_path / "book.csv"
+    export_to_file(db, "prospects", "csv", path)
+    before = list(db.query("SELECT * FROM prospects ORDER BY id"))
+    report = import_prospects(db, path, now=NOW + timedelta(days=1))
+    assert (report.added, report.rejected) == (0, [])
+    assert list(db.query("SELECT * FROM prospects ORDER BY id")) == before
+    # A row that changes one field writes that prospect alone.
+    text = path.read_text(encoding="utf-8").replace("Ann Archer,", "Ann Archer-Lee,", 1)
+    path.write_text(text, encoding="utf-8")
+    import_prospects(db, path, now=NOW + timedelta(days=2))
+    after = list(db.query("SELECT name, updated_at FROM prospects ORDER BY id"))
+    assert [row["name"] for row in after] == ["Ann Archer-Lee", "Bo Baker"]
+    assert after[1]["updated_at"] == before[1]["updated_at"] != after[0]["updated_at"]
