@@ -62,14 +62,16 @@ def _read_quietly(path: Path, read: Callable[[sqlite3.Connection], T]) -> T:
     pages of two versions read as damage: when the file changed meanwhile, `read` runs
     again on an ordinary read-only connection."""
     before = _file_version(path)
-    conn = read_only_connection(path)
+    pending = before is not None and before[-1]
+    conn = read_only_connection(path, pending)
     try:
         found = read(conn)
     finally:
         conn.close()
-    if before is None or before[3] or _file_version(path) == before:
+    # With a journal beside it the connection was an ordinary one already.
+    if before is None or pending or _file_version(path) == before:
         return found
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only_connection(path, pending=True)
     try:
         return read(conn)
     finally:

@@ -70,18 +70,20 @@ def read_all(db: Any, sql: str, params: Mapping[str, Any]) -> tuple[list[str], l
     meets text that is not UTF-8 is run again with `decode_text`, as any other read is."""
     conn = getattr(db, "conn", None)
     if not isinstance(conn, sqlite3.Connection) or conn.text_factory is not decode_text:
-        cursor = db.execute(sql, params)
-        return [column[0] for column in cursor.description], cursor.fetchall()
+        return _read_all(db, sql, params)
     conn.text_factory = str
     try:
-        cursor = conn.execute(sql, params)
-        return [column[0] for column in cursor.description], cursor.fetchall()
+        return _read_all(conn, sql, params)
     except sqlite3.OperationalError as error:
         if not str(error).startswith(_NOT_UTF8):
             raise
     finally:
         conn.text_factory = decode_text
-    cursor = conn.execute(sql, params)
+    return _read_all(conn, sql, params)
+
+
+def _read_all(db: Any, sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    cursor = db.execute(sql, params)
     return [column[0] for column in cursor.description], cursor.fetchall()
 
 

@@ -300,13 +300,13 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
 def _convert_close_on(text: str, row: dict[str, object]) -> str | None:
     """An open opportunity's expected close, as funnel's export writes it (YYYY-MM-DD)."""
     try:
-        day = read_day(text)
+        read_day(text)  # the whole text is the day, as the form and `funnel check` read it
     except Unreadable:
         return (
             f"expected close date {text!r}: a date from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
             " such as 2026-12-31"
         )
-    row["expected_close_on"] = day.isoformat() if day else None
+    row["expected_close_on"] = text
     return None
 
 
@@ -345,6 +345,12 @@ def converters(currency: str) -> dict[str, Converter]:
         "timezone_guessed": _convert_guessed,
         **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
     }
+
+
+def is_id_column(header: str) -> bool:
+    """The `id` column, as funnel's export names it: no field of its own, but which
+    prospect a row was, which the import matches it to first."""
+    return header_key(header) == "id"
 
 
 class _RowReader:
@@ -388,10 +394,8 @@ class _RowReader:
         self.unknown_phone_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
-        # The `id` column, as funnel's export names it: which prospect a row was.
         self.id_position = next(
-            (position for position, text in enumerate(header) if header_key(text) == "id"),
-            None,
+            (position for position, text in enumerate(header) if is_id_column(text)), None
         )
 
     def _too_long(self, fields: list[str]) -> str | None:
@@ -615,11 +619,10 @@ class ProspectReader:
             delimiter=self.csv_file.delimiter_name,
             phone_region=phone_region,
             columns=found,
-            # The `id` column is no field, but matches a row to the prospect it names.
             ignored=[
                 text
                 for text in header
-                if text not in found and one_line(text) and header_key(text) != "id"
+                if text not in found and one_line(text) and not is_id_column(text)
             ],
             fallbacks=_fallbacks(header, self.columns),
         )

@@ -292,28 +292,16 @@ def read_phone_in_zone(text: str, region: str, zone: str | None) -> Phone:
     zone says where the person is; the book's region is a default. A number that says
     its country is read as written, and one the zone's country does not know keeps the
     book's reading (or refusal)."""
-    try:
-        phone: Phone | None = read_phone(text, region)
-        refused = None
-    except PhoneRefused as error:
-        phone, refused = None, error
-    if zone and not text.strip().startswith(("+", "00")):
-        there = _zone_region(zone)
-        if there is not None and there != region:
-            try:
-                other = read_phone(text, there)
-            except PhoneRefused:
-                other = None
-            if other is not None and other.valid:
+    there = None if not zone or text.strip().startswith(("+", "00")) else _zone_region(zone)
+    if there is not None and there != region:
+        try:
+            other = read_phone(text, there)
+        except PhoneRefused:
+            pass
+        else:
+            if other.valid:
                 return other
-    return _read_or_refuse(phone, refused)
-
-
-def _read_or_refuse(phone: Phone | None, refused: PhoneRefused | None) -> Phone:
-    if phone is None:
-        assert refused is not None
-        raise refused
-    return phone
+    return read_phone(text, region)
 
 
 @cache

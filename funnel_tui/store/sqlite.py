@@ -168,7 +168,7 @@ def _header_marker(header: bytes) -> int | None:
 def _raw_table_names(path: Path) -> set[str]:
     """The table names in a file whose schema does not parse: writable_schema makes SQLite
     skip the entries it cannot read instead of refusing the whole file."""
-    conn = read_only_connection(path, journal_beside(path))
+    conn = read_only_connection(path)
     try:
         conn.execute("PRAGMA writable_schema = ON")
         conn.text_factory = bytes

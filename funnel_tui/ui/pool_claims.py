@@ -134,8 +134,8 @@ class PoolClaims(_Base):
         self.funnel.in_db_thread(renew)
 
     def _call_ended(self, prospect_id: int) -> None:
-        """A call ended without its log (another call took its place): its lease goes
-        back, unless the card holds the prospect too."""
+        """A call is over: logged (whose transaction gave the lease back already), or ended
+        for another's call. Its lease goes back, unless the card holds the prospect too."""
         rep = self.funnel.rep
         if rep is None or prospect_id in (self._claimed, self._on_call_with()):
             return
