@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -440,22 +441,32 @@ def test_next_hands_each_rep_a_different_prospect_and_the_pool_runs_dry(book_db:
     assert next_prospect(book_db, now=NOW, settings=SETTINGS, rep="alex") is None
 
 
-def both_ask_at_once(storage: Any, reps: tuple[str, str]) -> dict[str, int | None]:
-    """Each rep on a connection of their own (one a thread), asking at the same instant."""
+def at_once(storage: Any, reps: tuple[str, ...], act: Callable[[Any, str], None]) -> None:
+    """`act(db, rep)` for each rep on a connection of their own (one a thread), all at the
+    same instant."""
     start = threading.Barrier(len(reps))
-    got: dict[str, int | None] = {}
 
-    def ask(rep: str) -> None:
+    def run(rep: str) -> None:
         own = storage.db  # this thread's own connection
         start.wait()
-        found = next_prospect(own, now=NOW, settings=SETTINGS, rep=rep)
-        got[rep] = found.id if found else None
+        act(own, rep)
 
-    threads = [threading.Thread(target=ask, args=(rep,)) for rep in reps]
+    threads = [threading.Thread(target=run, args=(rep,)) for rep in reps]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def both_ask_at_once(storage: Any, reps: tuple[str, str]) -> dict[str, int | None]:
+    """Each rep asking for their next prospect at the same instant."""
+    got: dict[str, int | None] = {}
+
+    def ask(db: Any, rep: str) -> None:
+        found = next_prospect(db, now=NOW, settings=SETTINGS, rep=rep)
+        got[rep] = found.id if found else None
+
+    at_once(storage, reps, ask)
     return got
 
 
@@ -518,27 +529,20 @@ def test_a_call_on_a_prospect_assigned_to_another_rep_meanwhile_is_refused(
 
 
 def both_save_at_once(storage: Any, prospect_id: int, reps: tuple[str, str]) -> list[str]:
-    """Each rep on a connection of their own (one a thread) saving a call on a prospect
-    their cards showed never called, at the same instant; what was refused."""
-    start = threading.Barrier(len(reps))
+    """Each rep saving a call on a prospect their cards showed never called, at the same
+    instant; what was refused."""
     refused: list[str] = []
 
-    def save(rep: str) -> None:
-        own = storage.db  # this thread's own connection
-        start.wait()
+    def save(db: Any, rep: str) -> None:
+        entry = CallOutcome(Outcome.NO_ANSWER)
         try:
-            entry = CallOutcome(Outcome.NO_ANSWER)
             log_call(
-                own, prospect_id, entry, now=NOW, settings=SETTINGS, rep=rep, seen=SeenOnCard(None)
+                db, prospect_id, entry, now=NOW, settings=SETTINGS, rep=rep, seen=SeenOnCard(None)
             )
         except OutcomeInvalid as error:
             refused.append(str(error))
 
-    threads = [threading.Thread(target=save, args=(rep,)) for rep in reps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(storage, reps, save)
     return refused
 
 
