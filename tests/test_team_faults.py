@@ -164,6 +164,16 @@ def test_a_call_the_server_ends_in_a_deadlock_is_logged_on_the_second_try(
             watcher.execute("SELECT pg_sleep(0.01)")
         raise AssertionError("the other writer never waited")
 
+    def wait_until_the_other_has_committed() -> None:
+        for _ in range(500):
+            (state,) = watcher.execute(
+                "SELECT state FROM pg_stat_activity WHERE pid = %s", [other.info.backend_pid]
+            ).fetchone()
+            if state == "idle":
+                return
+            watcher.execute("SELECT pg_sleep(0.01)")
+        raise AssertionError("the other writer never committed")
+
     def the_other_wants_ann() -> None:
         other.execute(LOCK_ROW.replace(":id", "%s"), [ann])
         other.commit()
@@ -171,6 +181,10 @@ def test_a_call_the_server_ends_in_a_deadlock_is_logged_on_the_second_try(
     def log_holding_ann_then_bob(db: Any) -> Any:
         tries.append(db.conn.info.backend_pid)
         with db.transaction():
+            if len(tries) > 1:
+                # The retry's pause is random and the server wakes the other when it
+                # will: the second try is not to take Ann before the other has had her.
+                wait_until_the_other_has_committed()
             db.execute(LOCK_ROW, {"id": ann})
             if len(tries) == 1:
                 wanting.start()

@@ -11,6 +11,7 @@ Every connection names itself (`application_name`): the command or the app, and 
 from __future__ import annotations
 
 import logging
+import random
 import re
 import threading
 import time
@@ -439,9 +440,10 @@ class PostgresStorage:
         little longer each time. OutOfReach when it is still away after that.
 
         A transaction the server ended to break a deadlock with another rep's (or that
-        could not be serialised beside one) wrote nothing: it runs again at once (RETRIES
-        tries in all), unless it was part of a transaction of the caller's, which is over
-        too."""
+        could not be serialised beside one) wrote nothing: it runs again after a pause of
+        a random part of RETRY_WAIT_S, which lets the other commit first rather than meet
+        it again (RETRIES tries in all), unless it was part of a transaction of the
+        caller's, which is over too."""
         for attempt in range(RETRIES):
             try:
                 return work(self.db)
@@ -452,6 +454,7 @@ class PostgresStorage:
             except _ENDED_BY_THE_SERVER:
                 if attempt == RETRIES - 1 or self.db.in_transaction:
                     raise
+                time.sleep(random.uniform(0, RETRY_WAIT_S))
         raise AssertionError("unreachable")
 
     def changes(self) -> int:
