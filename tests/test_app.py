@@ -1039,6 +1039,34 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     assert db["prospects"].count == count + 1
 
 
+async def test_a_poll_while_the_queue_is_first_read_does_not_read_it_again(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million prospects the whole order takes longer to read than the half second
+    before the first poll: with nothing committed meanwhile, the poll reads nothing again
+    (it read the whole queue, and the gauge, a second time as the app started)."""
+    gate = threading.Event()
+    whole_reads: list[int] = []
+    read_order = main_screen_module.read_order
+
+    def read_when_let(db: Any, **values: Any) -> Any:
+        if values.get("limit") is None:
+            whole_reads.append(1)
+            gate.wait(timeout=10)
+        return read_order(db, **values)
+
+    monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        # The poll, run now instead of waiting for the timer, while the first read waits.
+        screen._refresh_on_outside_change()
+        gate.set()
+        await settle(pilot)
+        assert len(whole_reads) == 1
+
+
 async def test_changes_by_another_program_show_without_a_restart(demo_app: FunnelApp) -> None:
     outside = sqlite_utils.Database(str(demo_app.storage.path))
     async with demo_app.run_test(size=(160, 48)) as pilot:

@@ -291,6 +291,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
         self.filter_input.display = False
+        # What the file held as the head was read: the whole order, read next, shows the
+        # same or later, so the first poll reloads only for a commit made after this.
+        self._data_version = self._read_data_version()
         self._show_head_of_queue()
         self._read_rest_of_queue()
         self._format_phones()
