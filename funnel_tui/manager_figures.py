@@ -883,15 +883,16 @@ class _Deal:
     first_call: str | None
 
 
-# The plan needs only how many deals, their amount and their prospects.
-def _deal_amounts_sql(dialect: Dialect, whose: Whose) -> str:
+# The plan needs only how many deals there are and what they come to.
+def _deal_totals_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT {whose.key("d.rep")}d.prospect_id, d.amount_cents FROM deals d
+SELECT {whose.key("d.rep")}count(*), coalesce(sum(d.amount_cents), 0) FROM deals d
 WHERE {_deals_in(whose)} AND {good_deal_sql(dialect)}
+{whose.group_by("d.rep")}
 """
 
 
-DEAL_AMOUNTS_SQL = RepStatement(_deal_amounts_sql)
+DEAL_TOTALS_SQL = RepStatement(_deal_totals_sql)
 
 
 def _deals(rows: FigureRows, window: Window) -> list[_Deal]:
@@ -1307,15 +1308,17 @@ def median_open_value(db: sqlite_utils.Database) -> int:
 
 # The prospects with a `meeting` call in the window (read per prospect, from those whose
 # last one is not before it: lead_marks_meetings holds them in its order), and how many
-# of them have a deal (:won, as WON_LEADS_SQL takes it): the same pass over the window's
-# meetings, with the buyers' ids read once into a set (an uncorrelated IN, which SQLite
-# makes an index of and PostgreSQL hashes) rather than each buyer's mark looked up in
-# the book's.
+# of them have a deal closed in it: the same pass over the window's meetings, with the
+# window's buyers read once into a set (an uncorrelated IN, which SQLite makes an index
+# of and PostgreSQL hashes) rather than each buyer's mark looked up in the book's. The
+# buyers stay in the database: at a million prospects, 90 days hold 20,000 deals.
 def _meeting_leads_and_buyers_sql(dialect: Dialect) -> str:
-    pairs = in_dialect(JSON_PAIRS, dialect).format(pairs=":won")
     return f"""
 SELECT count(*),
-    count(*) FILTER (WHERE m.prospect_id IN (SELECT {in_dialect(PAIR_ID, dialect)} FROM {pairs}))
+    count(*) FILTER (WHERE m.prospect_id IN (
+        SELECT d.prospect_id FROM deals d
+        WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
+            AND {good_deal_sql(dialect)}))
 FROM lead_marks m {indexed_by("lead_marks_meetings", dialect)}
 WHERE {met_in_window_sql(dialect)}
 """
@@ -1324,17 +1327,14 @@ WHERE {met_in_window_sql(dialect)}
 MEETING_LEADS_AND_BUYERS_SQL = per_dialect(_meeting_leads_and_buyers_sql)
 
 
-def _meeting_leads(rows: FigureRows, window: Window, buyers: set[int]) -> tuple[int, int]:
-    """How many prospects had a `meeting` call in the window, and how many of them are
-    among `buyers` (the prospects of the window's deals); a rep's own `meeting` calls
-    alone, and the rep's own deals."""
+def _meeting_leads(rows: FigureRows, window: Window) -> tuple[int, int]:
+    """How many prospects had a `meeting` call in the window, and how many of them have a
+    deal closed in it; a rep's own `meeting` calls alone, and the rep's own deals."""
     if rows.rep is not None:
         return rep_meeting_leads(rows, window.params)
     db = rows.db
-    won = json.dumps([[prospect_id, ""] for prospect_id in sorted(buyers)])
-    params = {**window.params, "won": won}
     meeting_leads, meeting_buyers = db.execute(
-        MEETING_LEADS_AND_BUYERS_SQL.for_db(db), params
+        MEETING_LEADS_AND_BUYERS_SQL.for_db(db), window.params
     ).fetchone()
     return meeting_leads, meeting_buyers
 
@@ -1368,8 +1368,7 @@ def load_plan(
     (read from `rows` when given)."""
     rows = rows or FigureRows(db, rep)
     lookback = Window.of_days(today - timedelta(days=LOOKBACK_DAYS - 1), today, tz)
-    closed = rows.rows(DEAL_AMOUNTS_SQL, lookback.params)
-    deal_count, deal_cents = len(closed), sum(cents for _, cents in closed)
+    deal_count, deal_cents = map(int, rows.first(DEAL_TOTALS_SQL, lookback.params, (0, 0)))
     if deal_count >= MIN_DEALS and deal_cents > 0:
         avg_deal, avg_source = round_half_up(Fraction(deal_cents, deal_count)), HISTORY
     else:
@@ -1380,8 +1379,7 @@ def load_plan(
     if not avg_deal:
         return None
     per_call = call_counts(db, lookback, by_row=False, rows=rows).totals
-    buyers = {prospect_id for prospect_id, _ in closed if prospect_id is not None}
-    meeting_leads, meeting_buyers = _meeting_leads(rows, lookback, buyers)
+    meeting_leads, meeting_buyers = _meeting_leads(rows, lookback)
     win, win_source = _rate(
         meeting_buyers,
         meeting_leads,
