@@ -398,6 +398,44 @@ def test_a_filter_is_read_quickly_only_in_a_file_and_for_a_few_indexed_matches(
     assert quick("archer") == ["Ann Archer"]
 
 
+def test_a_number_in_most_phones_is_given_up_on_the_ui_thread_after_a_few_matches(
+    db: sqlite_utils.Database,
+) -> None:
+    """`555` is in nearly every number of a large book: the UI's own thread stops looking
+    once it has found more than it would show at once, rather than reading every match
+    (two seconds at a million prospects, during which the typed key did not show)."""
+    db.conn.executemany(
+        "INSERT INTO prospects (name, phone) VALUES (?, ?)",
+        [(f"Lead {number}", f"+1617555{number:04d}") for number in range(3000)],
+    )
+    steps = [0]
+
+    def count_steps() -> int:
+        steps[0] += 1
+        return 0
+
+    def steps_of(read: Any) -> int:
+        steps[0] = 0
+        db.conn.set_progress_handler(count_steps, 100)
+        try:
+            read()
+        finally:
+            db.conn.set_progress_handler(None, 0)
+        return steps[0]
+
+    quick = steps_of(
+        lambda: read_filtered_order_quickly(
+            db, now=NOW, mode=QueueMode.ALL, text="555", settings=Settings(phone_region="US")
+        )
+    )
+    every_match = steps_of(
+        lambda: db.execute(
+            "SELECT count(*) FROM prospect_search WHERE search_text LIKE '%555%'"
+        ).fetchone()
+    )
+    assert quick < every_match / 2
+
+
 @pytest.fixture
 def accented(book_db: Any) -> Any:
     """Prospects whose names and companies are written with accents, or in capitals."""
