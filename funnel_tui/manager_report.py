@@ -34,7 +34,7 @@ def rate_text(part: int, whole: int) -> str:
     """`3/41 7%`: the counts, then the share rounded half up; a dash over nothing."""
     if not whole:
         return NO_FIGURE
-    return f"{part}/{whole} {round_half_up(Fraction(100 * part, whole))}%"
+    return f"{part:,}/{whole:,} {round_half_up(Fraction(100 * part, whole))}%"
 
 
 def listed_name(name: str) -> str:
@@ -68,15 +68,15 @@ def activity_table(pace: Pace, figures: ManagerFigures, currency: str) -> Table:
     decided = sum(row.decided_leads for row in pace.by_source)
     per_day = NO_FIGURE if figures.avg_calls_per_day is None else f"{figures.avg_calls_per_day:.2f}"
     rows = (
-        ("calls", f"{figures.calls} ({per_day} a business day)"),
-        ("emails", str(figures.emails)),
+        ("calls", f"{figures.calls:,} ({per_day} a business day)"),
+        ("emails", f"{figures.emails:,}"),
         ("connect rate", rate_text(figures.connects, figures.calls)),
-        ("leads worked", str(figures.leads_worked)),
-        ("reached", str(figures.reached)),
-        ("meetings", f"{figures.meetings_booked} booked, {figures.meetings_held} held"),
+        ("leads worked", f"{figures.leads_worked:,}"),
+        ("reached", f"{figures.reached:,}"),
+        ("meetings", f"{figures.meetings_booked:,} booked, {figures.meetings_held:,} held"),
         ("meeting rate", rate_text(figures.meeting_leads, figures.reached)),
-        ("proposals", str(figures.proposals)),
-        ("deals won", str(figures.deals_won)),
+        ("proposals", f"{figures.proposals:,}"),
+        ("deals won", f"{figures.deals_won:,}"),
         ("win rate", rate_text(figures.won_leads, decided)),
         ("avg deal", NO_FIGURE if avg_deal is None else money(avg_deal)),
         ("sales cycle", _or_dash(figures.sales_cycle_days_median, "days", " (median)")),

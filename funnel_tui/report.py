@@ -218,7 +218,7 @@ def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> T
         ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
         ("needed per day", Text(money(pace.needed_per_day_cents))),
         ("projection", Text(money(pace.projection_cents))),
-        ("calls today", Text(f"{pace.calls_today} of {pace.calls_per_day}")),
+        ("calls today", Text(f"{pace.calls_today:,} of {pace.calls_per_day:,}")),
     )
     if pace.pipeline is not None and pipeline_rows:
         pipeline = pace.pipeline

@@ -576,13 +576,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             self._say_looking_for(self.filter_text)
             return
         count = self._in_view
-        prospects = f"{count} prospect{'s' if count != 1 else ''}"
+        prospects = f"{count:,} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
             # The box below the title shows the text: the shortest title leaves it out.
             head = f"{self.mode.label} · {prospects} matching “{one_line(self.filter_text)}”"
-            least = f"{self.mode.label} · {count} matching"
+            least = f"{self.mode.label} · {count:,} matching"
         else:
-            head, least = f"{self.mode.label} · {prospects}", f"{self.mode.label} · {count}"
+            head, least = f"{self.mode.label} · {prospects}", f"{self.mode.label} · {count:,}"
         # Each count in full, then in short: the shorter titles keep to one line in a
         # narrower queue, and where none does, the short one wraps.
         full, short, shortest = [head], [head], [least]
@@ -592,14 +592,14 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # view's, with the other views' matches: each is counted once, as off hours.
             elsewhere -= self.held_back
         if elsewhere:
-            full.append(f"{elsewhere} more in other views")
-            short.append(f"{elsewhere} in other views")
-            shortest.append(f"{elsewhere} in other views")
+            full.append(f"{elsewhere:,} more in other views")
+            short.append(f"{elsewhere:,} in other views")
+            shortest.append(f"{elsewhere:,} in other views")
         if self.held_back:
             # "off hours", as the rows of those prospects say.
-            full.append(f"{self.held_back} outside their calling hours")
-            short.append(f"{self.held_back} off hours")
-            shortest.append(f"{self.held_back} off hours")
+            full.append(f"{self.held_back:,} outside their calling hours")
+            short.append(f"{self.held_back:,} off hours")
+            shortest.append(f"{self.held_back:,} off hours")
         full_title, short_title, shortest_title = (
             " · ".join(parts) for parts in (full, short, shortest)
         )

@@ -252,7 +252,7 @@ class QuotaGauge(Widget):
             ),
             Text.assemble(
                 ("calls today " if wide else "calls ", label),
-                f"{pace.calls_today}/{pace.calls_per_day}",
+                f"{pace.calls_today:,}/{pace.calls_per_day:,}",
             ),
             *self._goal_figures(wide=wide),
         ]
@@ -267,7 +267,7 @@ class QuotaGauge(Widget):
             Text.assemble(
                 (name if wide else short, label),
                 " ",
-                str(done) if goal is None else f"{done}/{goal}",
+                f"{done:,}" if goal is None else f"{done:,}/{goal:,}",
             )
             for name, short, done, goal in (
                 ("connects", "conn.", self.today.connects, connects_goal),
@@ -295,7 +295,7 @@ class QuotaGauge(Widget):
 
         def against(name: str, short: str, done: int, key: str) -> Text:
             wanted = per_day[key]
-            figure = f"{done}/{NO_FIGURE if wanted is None else wanted}"
+            figure = f"{done:,}/{NO_FIGURE if wanted is None else f'{wanted:,}'}"
             return Text.assemble((name if wide else short, label), " ", figure)
 
         items = [
