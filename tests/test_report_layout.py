@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from funnel_tui.cli import cli
+from funnel_tui.manager_report import rate_text
 from funnel_tui.store.sqlite import Storage
 from tests.app_support import FROZEN_NOW
 
@@ -140,3 +141,9 @@ def test_a_rate_without_enough_history_says_it_is_the_default(demo_storage: Stor
     assert "meetings 25 2 20% of meetings win (default setting)" in text
     # Nothing in the window yet: no figure rather than a division by zero.
     assert "win rate –" in text and "avg deal –" in text and "lost: none" in text
+
+
+def test_counts_of_a_thousand_and_more_are_written_with_separators() -> None:
+    """`98,503`, not `98503`: a book of a million prospects counts in the tens of
+    thousands."""
+    assert rate_text(1_234, 56_789) == "1,234/56,789 2%"
