@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,14 +99,12 @@ class ImportReport:
     """What an import did (or, when nothing was written, would have done).
 
     Every record is counted once: added, updated (an existing prospect, or one an earlier
-    row of the file added), unchanged (a prospect already in the book it left as it was)
-    or rejected. What reading the file found is in `file`.
+    row of the file added) or rejected. What reading the file found is in `file`.
     """
 
     file: ProspectFile
     added: int
     updated: int
-    unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
@@ -165,21 +163,19 @@ class ImportReport:
             ]
         )
         suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
-        unchanged = f", unchanged {self.unchanged}" if self.unchanged else ""
-        leave = f", leave {self.unchanged} unchanged" if self.unchanged else ""
         if self.dry_run:
             return (
-                f"dry run, nothing written: would add {self.added}, update {self.updated}"
-                f"{leave}, reject {len(self.rejected)}{suppressed} {read_as}"
+                f"dry run, nothing written: would add {self.added}, update {self.updated}, "
+                f"reject {len(self.rejected)}{suppressed} {read_as}"
             )
         if not self.written and self.rejected:
             return (
                 f"nothing written because {_rows_were(len(self.rejected))} rejected; the rest "
-                f"would add {self.added}, update {self.updated}{leave}{suppressed} {read_as}"
+                f"would add {self.added}, update {self.updated}{suppressed} {read_as}"
             )
         return (
-            f"added {self.added}, updated {self.updated}{unchanged}, rejected"
-            f" {len(self.rejected)}{suppressed} {read_as}"
+            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)}"
+            f"{suppressed} {read_as}"
         )
 
     def notices(self) -> list[str]:
@@ -228,34 +224,26 @@ class StoredProspect:
     # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
     zone_set: bool
     name_key: str = ""
-    # Its `updated_at` before the batch: any write to the prospect changes it.
-    updated_at: object = None
 
 
 STORED_STATE = (
-    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name, updated_at"
+    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name"
     " FROM prospects WHERE id IN ({ids})"
 )
-
-
-def _in_chunks(ids: Iterable[int]) -> Iterator[tuple[list[int], str]]:
-    """The ids in order, KEYS_PER_QUERY at a time, each chunk with its `?, ?, ...`."""
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), KEYS_PER_QUERY):
-        chunk = ordered[start : start + KEYS_PER_QUERY]
-        yield chunk, ", ".join("?" * len(chunk))
 
 
 def _stored_prospects(
     db: sqlite_utils.Database, ids: set[int], region: str
 ) -> dict[int, StoredProspect]:
     found = {}
-    for chunk, marks in _in_chunks(ids):
-        sql = STORED_STATE.format(ids=marks)
-        for prospect_id, email, phone, zone_set, name, stamp in db.execute(sql, chunk).fetchall():
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        chunk = ordered[start : start + KEYS_PER_QUERY]
+        sql = STORED_STATE.format(ids=", ".join("?" * len(chunk)))
+        for prospect_id, email, phone, zone_set, name in db.execute(sql, chunk).fetchall():
             phone = phone if isinstance(phone, str) else None
             found[prospect_id] = StoredProspect(
-                email_key(email), phone_key(phone, region), bool(zone_set), name_key(name), stamp
+                email_key(email), phone_key(phone, region), bool(zone_set), name_key(name)
             )
     return found
 
@@ -283,8 +271,6 @@ class _Merger:
         self.added: list[dict[str, object]] = []
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
-        # How many of the batch's rows each prospect of the book's was matched by.
-        self.rows_matched: Counter[int] = Counter()
         self.shared_phones: list[SharedPhone] = []
 
     def _remember(self, target: Target, row: RowKeys) -> None:
@@ -342,8 +328,6 @@ class _Merger:
                 )
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
-            if isinstance(target, int):
-                self.rows_matched[target] += 1
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
             elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
@@ -541,22 +525,6 @@ def _write(
     return sources_kept
 
 
-STAMPS = "SELECT id, updated_at FROM prospects WHERE id IN ({ids})"
-
-
-def _unchanged_rows(db: sqlite_utils.Database, merger: _Merger) -> int:
-    """The batch's rows that matched a prospect already in the book and left it as it was:
-    the update wrote nothing (`_update_statement`), so its `updated_at` is as it was read
-    before the batch. A write sets it to the import's moment, or when it held that
-    already, the trigger that stamps a prospect sets the clock's."""
-    left: set[int] = set()
-    for chunk, marks in _in_chunks(merger.rows_matched):
-        for prospect_id, stamp in db.execute(STAMPS.format(ids=marks), chunk):
-            if stamp == merger.stored[prospect_id].updated_at:
-                left.add(prospect_id)
-    return sum(rows for prospect_id, rows in merger.rows_matched.items() if prospect_id in left)
-
-
 def _read_batches(reader: ProspectReader, progress: Progress | None) -> Iterator[list[Keyed]]:
     """The file's batches, read ahead of the writes: a large file in a process of its own,
     a small one in a thread."""
@@ -586,7 +554,6 @@ class _RolledBack(Exception):
 class _Totals:
     added: int = 0
     updated: int = 0
-    unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
@@ -698,10 +665,8 @@ def import_file(
                 merger = _merge_batch(db, keys, batch, region)
                 totals.sources_kept += _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
-                unchanged = _unchanged_rows(db, merger)
                 totals.added += len(merger.added)
-                totals.updated += merger.updated - unchanged
-                totals.unchanged += unchanged
+                totals.updated += merger.updated
                 totals.shared_phones += merger.shared_phones
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
@@ -715,7 +680,6 @@ def import_file(
         file=reader.file,
         added=totals.added,
         updated=totals.updated,
-        unchanged=totals.unchanged,
         shared_phones=totals.shared_phones,
         dry_run=dry_run,
         written=written,
