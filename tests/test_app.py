@@ -1057,7 +1057,10 @@ async def test_a_poll_while_the_queue_is_first_read_does_not_read_it_again(
 
     monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
+        for _ in range(200):
+            if whole_reads:
+                break
+            await pilot.pause()
         screen = demo_app.screen
         assert isinstance(screen, MainScreen)
         # The poll, run now instead of waiting for the timer, while the first read waits.

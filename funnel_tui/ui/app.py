@@ -147,6 +147,13 @@ class FunnelApp(App[None]):
             if storage.dialect is Dialect.SQLITE
             else None
         )
+        self.changes_at_start: int | None = (
+            storage.changes() if storage.dialect is Dialect.SQLITE else None
+        )
+        """A file's change count (`PRAGMA data_version`, of this thread's connection) as
+        it was before the settings were read: the main screen's change poll reloads for a
+        commit made after it. None for a team's server, whose listener starts after the
+        first frame."""
         self.settings: Settings
         self.settings, self._setting_problems = read_settings(storage.db)
         self.crash: Exception | None = None

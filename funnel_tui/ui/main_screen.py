@@ -291,9 +291,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     def on_mount(self) -> None:
         self.gauge.currency = self.funnel.settings.currency
         self.filter_input.display = False
-        # What the file held as the head was read: the whole order, read next, shows the
-        # same or later, so the first poll reloads only for a commit made after this.
-        self._data_version = self._read_data_version()
+        # What the file held as the app read its settings, then the head: the whole order,
+        # read next, shows the same or later, so the first poll reloads only for a commit
+        # made after the settings were read.
+        if self.funnel.changes_at_start is not None:
+            self._data_version = self.funnel.changes_at_start
         self._show_head_of_queue()
         self._read_rest_of_queue()
         self._format_phones()
