@@ -436,6 +436,20 @@ def test_a_number_in_most_phones_is_given_up_on_the_ui_thread_after_a_few_matche
     assert quick < every_match / 2
 
 
+def test_a_number_found_by_both_its_lookups_counts_once_towards_the_quick_read(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db.conn.executemany(
+        "INSERT INTO prospects (name, phone) VALUES (?, ?)",
+        [(f"Lead {number}", f"+1617555000{number}") for number in range(8)],
+    )
+    monkeypatch.setattr(queue_filter, "QUICK_MATCHES_AT_MOST", 10)
+    order = read_filtered_order_quickly(
+        db, now=NOW, mode=QueueMode.ALL, text="555", settings=Settings(phone_region="US")
+    )
+    assert order is not None and len(order.ids) == 8
+
+
 @pytest.fixture
 def accented(book_db: Any) -> Any:
     """Prospects whose names and companies are written with accents, or in capitals."""
@@ -638,7 +652,12 @@ def test_every_queue_query_reads_in_order_off_an_index(
         ]
         scans = [step for step in plan if step.startswith("SCAN")]
         assert scans, plan
-        indexes = ("SCAN prospect_trigrams VIRTUAL TABLE", "SCAN prospect_words VIRTUAL TABLE")
+        indexes = (
+            "SCAN prospect_trigrams VIRTUAL TABLE",
+            "SCAN prospect_words VIRTUAL TABLE",
+            # A number's two lookups, each match once: what they hand over as they go.
+            "SCAN (subquery",
+        )
         assert all(step.startswith(indexes) for step in scans), plan
         # Then the view's matches, and for a view other than all prospects, the others.
         assert len(queries) == {QueueMode.TODAY: 6, QueueMode.ALL: 1, QueueMode.NURTURE: 2}[mode]
