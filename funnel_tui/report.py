@@ -36,20 +36,20 @@ METHOD_NAMES = {method.value: method.name for method in BUILTIN_METHODS}
 # Each figure column of a breakdown: its header, the shorter one used when the full ones
 # leave the names too little room, and what it shows. Every rate has its counts beside it.
 Column = tuple[str, str, Callable[[Breakdown, str], str]]
-LEADS: Column = ("leads", "leads", lambda row, _: str(row.leads))
-REACHED: Column = ("reached", "reach", lambda row, _: str(row.reached))
+LEADS: Column = ("leads", "leads", lambda row, _: f"{row.leads:,}")
+REACHED: Column = ("reached", "reach", lambda row, _: f"{row.reached:,}")
 CONNECT_RATE: Column = (
     "connect rate",
     "conn.",
     lambda row, _: rate_text(row.connects, row.calls),
 )
-MEETINGS: Column = ("meetings", "mtgs", lambda row, _: str(row.meetings))
+MEETINGS: Column = ("meetings", "mtgs", lambda row, _: f"{row.meetings:,}")
 MEETING_RATE: Column = (
     "meeting rate",
     "mtg rate",
     lambda row, _: rate_text(row.meeting_leads, row.reached),
 )
-WON: Column = ("won", "won", lambda row, _: str(row.won))
+WON: Column = ("won", "won", lambda row, _: f"{row.won:,}")
 WIN_RATE: Column = ("win rate", "win", lambda row, _: rate_text(row.won_leads, row.decided_leads))
 AMOUNT: Column = (
     "won amount",

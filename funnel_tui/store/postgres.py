@@ -441,9 +441,9 @@ class PostgresStorage:
 
         A transaction the server ended to break a deadlock with another rep's (or that
         could not be serialised beside one) wrote nothing: it runs again after a pause of
-        a random part of RETRY_WAIT_S, which lets the other commit first rather than meet
-        it again (RETRIES tries in all), unless it was part of a transaction of the
-        caller's, which is over too."""
+        half to all of RETRY_WAIT_S, at random, which gives the other time to commit first
+        rather than meet it again (RETRIES tries in all), unless it was part of a
+        transaction of the caller's, which is over too."""
         for attempt in range(RETRIES):
             try:
                 return work(self.db)
@@ -454,7 +454,7 @@ class PostgresStorage:
             except _ENDED_BY_THE_SERVER:
                 if attempt == RETRIES - 1 or self.db.in_transaction:
                     raise
-                time.sleep(random.uniform(0, RETRY_WAIT_S))
+                time.sleep(random.uniform(RETRY_WAIT_S / 2, RETRY_WAIT_S))
         raise AssertionError("unreachable")
 
     def changes(self) -> int:

@@ -187,17 +187,17 @@ class QuotaGauge(Widget):
         if team is None:
             return []
         label = self.get_component_rich_style("quota-gauge--label", partial=True)
-        by_rep = ", ".join(f"{one_line(name)} {count}" for name, count in team.calls.items())
+        by_rep = ", ".join(f"{one_line(name)} {count:,}" for name, count in team.calls.items())
         items: list[Text | Bar] = [
             Text.assemble((one_line(team.rep), "bold"), "'s figures"),
             Text.assemble(
                 ("team today ", label),
-                f"{team.team_calls} call{'' if team.team_calls == 1 else 's'}",
+                f"{team.team_calls:,} call{'' if team.team_calls == 1 else 's'}",
             ),
         ]
         if by_rep:
             items[-1].append(f": {by_rep}")
-        items.append(Text.assemble(("pool ", label), str(team.pool)))
+        items.append(Text.assemble(("pool ", label), f"{team.pool:,}"))
         others = {name: count for name, count in team.held.items() if name != team.rep}
         if others:
             held = ", ".join(f"{one_line(name)} holds {count}" for name, count in others.items())
