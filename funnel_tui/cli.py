@@ -1337,7 +1337,13 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 )
     # A file is one rep's book: the methods it may hold are the built-in ones and theirs.
     methods = load_library(user_scripts_dir()).names()
-    problems = check_database(path, methods)
+    # A large book takes minutes: a terminal is told what is being checked as it goes.
+    checking = (
+        (lambda what: click.echo(f"funnel check: {what}…", err=True))
+        if sys.stderr.isatty()
+        else None
+    )
+    problems = check_database(path, methods, checking=checking)
     for problem in problems:
         click.echo(f"funnel: {path}: {problem}", err=True)
     if not problems:

@@ -330,7 +330,14 @@ def test_every_prospect_is_where_its_calls_and_tasks_left_it(demo):
 
 def test_funnel_check_lists_nothing(tmp_path):
     build(tmp_path)
-    assert check_database(tmp_path / "demo.db") == []
+    steps = []
+    known = BUILTIN_METHOD_VALUES
+    assert check_database(tmp_path / "demo.db", known, checking=steps.append) == []
+    # What a terminal is told as the check goes, each step before it begins.
+    assert steps[:2] == ["the schema", "every page of the file"]
+    assert "the counts the triggers keep, against every call and deal" in steps
+    assert steps[-1] == "the selling methods"
+    assert len(steps) == len(set(steps)) == 15
     result = invoke("check", "--db", tmp_path / "demo.db")
     assert result.exit_code == 0, result.output
 
