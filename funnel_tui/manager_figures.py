@@ -1317,8 +1317,7 @@ def _meeting_leads_and_buyers_sql(dialect: Dialect) -> str:
 SELECT count(*),
     count(*) FILTER (WHERE m.prospect_id IN (
         SELECT d.prospect_id FROM deals d
-        WHERE d.closed_on >= :starts_on AND d.closed_on < :after_end
-            AND {good_deal_sql(dialect)}))
+        WHERE {_deals_in(Whose.ONE)} AND {good_deal_sql(dialect)}))
 FROM lead_marks m {indexed_by("lead_marks_meetings", dialect)}
 WHERE {met_in_window_sql(dialect)}
 """
@@ -1334,7 +1333,7 @@ def _meeting_leads(rows: FigureRows, window: Window) -> tuple[int, int]:
         return rep_meeting_leads(rows, window.params)
     db = rows.db
     meeting_leads, meeting_buyers = db.execute(
-        MEETING_LEADS_AND_BUYERS_SQL.for_db(db), window.params
+        MEETING_LEADS_AND_BUYERS_SQL.for_db(db), {**window.params, "rep": None}
     ).fetchone()
     return meeting_leads, meeting_buyers
 
