@@ -1,10 +1,14 @@
-"""The keys an import matches rows by, kept in temporary tables of the book, not in memory.
+"""The keys an import matches rows by: the book's own indexes, and temporary tables.
 
 Each email (in any case), each phone number with each name (case and spacing ignored),
 and each phone number on its own maps to the first prospect that had it: the book's
-prospects first, in id order, then the file's rows in order. A row is matched by asking
-for its batch's keys; the keys of the rows after it are added once its batch is
-written. A file of any length, into a book of any size, is merged in the same memory.
+prospects first, in id order, then the file's rows in order. The book's prospects are
+looked up a batch's keys at a time through `prospects_email` and `prospects_phone`;
+only those whose stored email or number is not already in key form (a number a tool
+wrote as `(617) 555-0154`, an email with a space or a non-ASCII letter) are keyed up
+front, into a temporary table, with the keys of the file's rows as each batch is
+written. A file of any length, into a book of any size, is merged in the same memory,
+and the book is read once only for what its indexes cannot find.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from typing import Any, NamedTuple, TypeVar
 
 from funnel_tui.phones import phone_key
 from funnel_tui.store.dialect import Dialect, dialect_of
-from funnel_tui.store.sql import IMPORT_KEY_TABLE
+from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants
 
 # Keys asked for in one statement: SQLite before 3.32 takes at most 999 `?`.
 KEYS_PER_QUERY = 400
-# Stored prospects read per page when the tables are filled.
+# Stored prospects keyed per page when the tables are filled.
 PROSPECTS_PER_PAGE = 5_000
 
 EMAILS = "import_emails"
@@ -31,19 +35,45 @@ TABLES = {
     # A number and a name as one key (`pair_key`): SQLite looks up `IN (...)` of one
     # column by its index, but scans the table for a pair of columns `IN (VALUES ...)`.
     PHONE_NAMES: ("pair_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "pair_key"),
-    PHONE_HOLDERS: ("phone_key TEXT NOT NULL, name TEXT NOT NULL", "phone_key"),
+    PHONE_HOLDERS: (
+        "phone_key TEXT NOT NULL, name TEXT NOT NULL, prospect_id BIGINT NOT NULL",
+        "phone_key",
+    ),
 }
 INSERTS = {
     EMAILS: f"INSERT INTO {EMAILS} (email_key, prospect_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
     PHONE_NAMES: f"INSERT INTO {PHONE_NAMES} (pair_key, prospect_id) VALUES (?, ?)"
     " ON CONFLICT DO NOTHING",
-    PHONE_HOLDERS: f"INSERT INTO {PHONE_HOLDERS} (phone_key, name) VALUES (?, ?)"
+    PHONE_HOLDERS: f"INSERT INTO {PHONE_HOLDERS} (phone_key, name, prospect_id) VALUES (?, ?, ?)"
     " ON CONFLICT DO NOTHING",
 }
-STORED_PAGE = (
-    "SELECT id, name, email, phone FROM prospects WHERE id > ? ORDER BY id LIMIT "
-    f"{PROSPECTS_PER_PAGE}"
+# The book's prospects whose email or number its indexes may not find by key, in id
+# order: an email with a letter outside ASCII (`Å`, which SQLite's NOCASE does not fold)
+# or with a space or a control character at either end (which `email_key` strips); a
+# number not in the form `phones` stores, `+` and 2 to 15 digits (one with an extension
+# is keyed here too). SQLite reads the index alone for them (`+id` keeps it from
+# reading the table by id instead), then the table for the few it finds.
+IRREGULAR_EMAILS = Variants(
+    sqlite="SELECT id, email FROM prospects WHERE id IN (SELECT id FROM prospects"
+    " WHERE +id <= ? AND email <> '' AND (length(CAST(email AS BLOB)) <> length(email)"
+    " OR substr(email, 1, 1) <= ' ' OR substr(email, -1) <= ' ')) ORDER BY id",
+    postgresql="SELECT id, email FROM prospects WHERE id <= ? AND email <> ''"
+    r" AND email ~ '[^\x21-\x7e]|^[\x01-\x20]|[\x01-\x20]$' ORDER BY id",
 )
+IRREGULAR_PHONES = Variants(
+    sqlite="SELECT id, name, phone FROM prospects WHERE id IN (SELECT id FROM prospects"
+    " WHERE +id <= ? AND phone <> '' AND NOT (phone GLOB '+[1-9]*'"
+    " AND length(phone) BETWEEN 3 AND 16"
+    " AND CAST(CAST(substr(phone, 2) AS INTEGER) AS TEXT) = substr(phone, 2))) ORDER BY id",
+    postgresql="SELECT id, name, phone FROM prospects WHERE id <= ? AND phone <> ''"
+    r" AND phone !~ '^\+[1-9][0-9]{1,14}$' ORDER BY id",
+)
+# The book's prospects with these emails (in any ASCII case) or these numbers.
+STORED_BY_EMAIL = Variants(
+    sqlite="SELECT email, id FROM prospects WHERE email COLLATE NOCASE IN ({marks}) AND id <= ?",
+    postgresql="SELECT email, id FROM prospects WHERE lower(email) IN ({marks}) AND id <= ?",
+)
+STORED_BY_PHONE = "SELECT phone, name, id FROM prospects WHERE phone IN ({marks}) AND id <= ?"
 
 
 def email_key(email: object) -> str:
@@ -86,14 +116,33 @@ def _pair_key(phone: str, name: str) -> str:
     return f"{phone} {name}"
 
 
+class Holder(NamedTuple):
+    """The first prospect with a number, and its name, for the report of shared numbers."""
+
+    prospect_id: int
+    name: str
+
+
 @dataclass
 class Keys:
     """Keys and the prospect each leads to: what a batch's rows found, or what they add."""
 
     emails: dict[str, int] = field(default_factory=dict)
     phone_names: dict[tuple[str, str], int] = field(default_factory=dict)
-    # The name of the first prospect with each number, for the report.
-    phone_holders: dict[str, str] = field(default_factory=dict)
+    phone_holders: dict[str, Holder] = field(default_factory=dict)
+
+    def keep_first(self, other: Keys) -> None:
+        """Take `other`'s keys where it leads to an earlier prospect (a lower id)."""
+        for mine, theirs in (
+            (self.emails, other.emails),
+            (self.phone_names, other.phone_names),
+        ):
+            for key, prospect_id in theirs.items():
+                if key not in mine or prospect_id < mine[key]:
+                    mine[key] = prospect_id
+        for phone, holder in other.phone_holders.items():
+            if phone not in self.phone_holders or holder < self.phone_holders[phone]:
+                self.phone_holders[phone] = holder
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -112,34 +161,40 @@ def _executemany(db: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
 
 
 class ImportKeys:
-    """The key tables of one import, inside its write transaction (`write_transaction`)."""
+    """The keys of one import, inside its write transaction (`write_transaction`)."""
 
     def __init__(self, db: Any, phone_region: str) -> None:
         self.db = db
         self.phone_region = phone_region
         for table, (columns, key) in TABLES.items():
             db.execute(IMPORT_KEY_TABLE.for_db(db).format(table=table, columns=columns, key=key))
-        self._add_stored_prospects()
+        # The book's prospects are those there before the import: later ids are its rows'
+        # (and on a team's server, what other reps add meanwhile, which it does not see).
+        self.last_stored_id = int(
+            db.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()[0]
+        )
+        if self.last_stored_id:
+            self._add_irregular_prospects()
 
-    def _add_stored_prospects(self) -> None:
-        """The book's prospects, a page at a time in id order, so the first one with a key
-        keeps it."""
-        last = 0
-        while page := self.db.execute(STORED_PAGE, [last]).fetchall():
+    def _add_irregular_prospects(self) -> None:
+        """The book's prospects that its indexes may not find by key, in id order, so the
+        first one with a key keeps it."""
+        emails = self.db.execute(IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
+        while page := emails.fetchmany(PROSPECTS_PER_PAGE):
             keys = Keys()
-            for prospect_id, name, email, phone in page:
-                key = phone_key(phone if isinstance(phone, str) else None, self.phone_region)
-                self._note(keys, prospect_id, name, email_key(email), key)
+            for prospect_id, email in page:
+                if key := email_key(email):
+                    keys.emails.setdefault(key, prospect_id)
             self.add(keys)
-            last = page[-1][0]
-
-    @staticmethod
-    def _note(keys: Keys, prospect_id: int, name: object, email: str, phone: str) -> None:
-        if email:
-            keys.emails.setdefault(email, prospect_id)
-        if phone:
-            keys.phone_names.setdefault((phone, name_key(name)), prospect_id)
-            keys.phone_holders.setdefault(phone, str(name))
+        phones = self.db.execute(IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
+        while page := phones.fetchmany(PROSPECTS_PER_PAGE):
+            keys = Keys()
+            for prospect_id, name, phone in page:
+                key = phone_key(phone if isinstance(phone, str) else None, self.phone_region)
+                if key:
+                    keys.phone_names.setdefault((key, name_key(name)), prospect_id)
+                    keys.phone_holders.setdefault(key, Holder(prospect_id, str(name)))
+            self.add(keys)
 
     def add(self, keys: Keys) -> None:
         """Keys that lead to a prospect from now on; a key already known keeps its own."""
@@ -149,11 +204,25 @@ class ImportKeys:
             INSERTS[PHONE_NAMES],
             [(_pair_key(*pair), prospect_id) for pair, prospect_id in keys.phone_names.items()],
         )
-        _executemany(self.db, INSERTS[PHONE_HOLDERS], list(keys.phone_holders.items()))
+        _executemany(
+            self.db,
+            INSERTS[PHONE_HOLDERS],
+            [
+                (phone, name, prospect_id)
+                for phone, (prospect_id, name) in keys.phone_holders.items()
+            ],
+        )
 
     def find(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
         """The prospects these emails and these numbers with names lead to, and the first
         holder of each of the numbers; keys that lead nowhere are left out."""
+        found = self._find_added(emails, phone_names)
+        if self.last_stored_id:
+            found.keep_first(self._find_stored(emails, phone_names))
+        return found
+
+    def _find_added(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
+        """What the tables lead to: the file's rows so far, and the irregular prospects."""
         found = Keys()
         for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
             marks = ", ".join("?" * len(chunk))
@@ -168,8 +237,40 @@ class ImportKeys:
         phones = sorted({phone for phone, _ in phone_names})
         for chunk in _chunks(phones, KEYS_PER_QUERY):
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT phone_key, name FROM {PHONE_HOLDERS} WHERE phone_key IN ({marks})"
-            found.phone_holders.update(self.db.execute(sql, chunk).fetchall())
+            sql = (
+                f"SELECT phone_key, prospect_id, name FROM {PHONE_HOLDERS}"
+                f" WHERE phone_key IN ({marks})"
+            )
+            for phone, prospect_id, name in self.db.execute(sql, chunk).fetchall():
+                found.phone_holders[phone] = Holder(prospect_id, name)
+        return found
+
+    def _find_stored(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
+        """What the book's own indexes lead to, each key confirmed in Python: the first of
+        the prospects there before the import, as they are now."""
+        found = Keys()
+        by_email = STORED_BY_EMAIL.for_db(self.db)
+        for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
+            sql = by_email.format(marks=", ".join("?" * len(chunk)))
+            for email, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
+                key = email_key(email)
+                if key in emails and prospect_id < found.emails.get(key, prospect_id + 1):
+                    found.emails[key] = prospect_id
+        phones = sorted({phone for phone, _ in phone_names})
+        for chunk in _chunks(phones, KEYS_PER_QUERY):
+            sql = STORED_BY_PHONE.format(marks=", ".join("?" * len(chunk)))
+            for phone, name, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
+                key = phone_key(phone, self.phone_region)
+                if key != phone:
+                    continue  # keyed up front, as irregular
+                holder = Holder(prospect_id, str(name))
+                if key not in found.phone_holders or holder < found.phone_holders[key]:
+                    found.phone_holders[key] = holder
+                pair = (key, name_key(name))
+                if pair in phone_names and prospect_id < found.phone_names.get(
+                    pair, prospect_id + 1
+                ):
+                    found.phone_names[pair] = prospect_id
         return found
 
     def drop(self) -> None:

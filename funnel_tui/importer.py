@@ -24,6 +24,7 @@ from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
 from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import (
     KEYS_PER_QUERY,
+    Holder,
     ImportKeys,
     Keyed,
     Keys,
@@ -264,7 +265,10 @@ class _Merger:
         self.found = found
         self.by_email: dict[str, Target] = dict(found.emails)
         self.by_phone_and_name: dict[tuple[str, str], Target] = dict(found.phone_names)
-        self.phone_holders: dict[str, str] = dict(found.phone_holders)
+        # The name of the first prospect with each number, for the report, and who the
+        # batch's own rows made the first.
+        self.phone_holders = {phone: holder.name for phone, holder in found.phone_holders.items()}
+        self.first_holders: dict[str, Target] = {}
         self.stored = stored
         # The email a stored prospect was given by a row of this batch.
         self.emails_given: dict[int, str] = {}
@@ -279,7 +283,9 @@ class _Merger:
             self.by_email.setdefault(email, target)
         if phone:
             self.by_phone_and_name.setdefault((phone, row.name), target)
-            self.phone_holders.setdefault(phone, str(row.row["name"]))
+            if phone not in self.phone_holders:
+                self.phone_holders[phone] = str(row.row["name"])
+                self.first_holders[phone] = target
             if email and isinstance(target, int):
                 self.emails_given[target] = email
 
@@ -351,12 +357,13 @@ class _Merger:
 
     def new_keys(self) -> Keys:
         """The keys this batch's rows lead to that the book did not have, once the new
-        prospects have their ids."""
+        prospects have their ids; and what each prospect of the book that the batch
+        changes held before, which still leads to it."""
 
         def prospect_id(target: Target) -> int:
             return target if isinstance(target, int) else int(target["id"])  # type: ignore[call-overload]
 
-        return Keys(
+        keys = Keys(
             emails={
                 key: prospect_id(target)
                 for key, target in self.by_email.items()
@@ -368,11 +375,17 @@ class _Merger:
                 if key not in self.found.phone_names
             },
             phone_holders={
-                key: name
-                for key, name in self.phone_holders.items()
-                if key not in self.found.phone_holders
+                phone: Holder(prospect_id(target), self.phone_holders[phone])
+                for phone, target in self.first_holders.items()
             },
         )
+        for stored_id in self.updates:
+            held = self.stored[stored_id]
+            if held.email_key:
+                keys.emails.setdefault(held.email_key, stored_id)
+            if held.phone_key:
+                keys.phone_names.setdefault((held.phone_key, held.name_key), stored_id)
+        return keys
 
 
 IMPORTED_COLUMNS = (

@@ -1,0 +1,174 @@
+"""How an import finds the book's prospects: through the book's own indexes, with only
+the prospects whose stored email or number is not in key form keyed up front, the
+first prospect (the lowest id) keeping each key, and a prospect the file changes still
+found by what it held."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from funnel_tui import importer
+from funnel_tui.import_keys import (
+    EMAILS,
+    PHONE_NAMES,
+    Holder,
+    ImportKeys,
+    email_key,
+    name_key,
+)
+from funnel_tui.importer import import_prospects
+from funnel_tui.phones import phone_key
+from funnel_tui.store.sqlite import write_transaction
+from tests.app_support import FROZEN_NOW
+
+# As a tool other than funnel may have written them: a number as typed, an email with a
+# space around it, one with a capital letter outside ASCII.
+IRREGULAR = [
+    ("Mia Wong", "(617) 555-0154", ""),
+    ("Lee Park", "", " Lee@Example.com "),
+    ("Åsa Berg", "", "ÅSA@example.se"),
+]
+# As funnel writes them (an email in any ASCII case is its own key to the index).
+REGULAR = [(f"Person {n}", f"+1212555{n:04d}", f"Person.{n}@Example.com") for n in range(200)]
+
+
+def add_prospects(db: Any, people: list[tuple[str, str, str]]) -> list[int]:
+    ids = []
+    for name, phone, email in people:
+        sql = "INSERT INTO prospects (name, phone, email) VALUES (?, ?, ?) RETURNING id"
+        ids.append(db.execute(sql, [name, phone, email]).fetchone()[0])
+    return ids
+
+
+def write_csv(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Company", "Email", "Phone"])
+        writer.writerows(rows)
+    return path
+
+
+def company_of(db: Any, prospect_id: int) -> str:
+    return db.execute("SELECT company FROM prospects WHERE id = ?", [prospect_id]).fetchone()[0]
+
+
+def test_only_prospects_whose_keys_the_indexes_cannot_find_are_keyed_up_front(
+    book_db: Any,
+) -> None:
+    regular_ids = add_prospects(book_db, REGULAR)
+    mia, lee, asa = add_prospects(book_db, IRREGULAR)
+    with write_transaction(book_db):
+        keys = ImportKeys(book_db, "US")
+        tables = {
+            table: book_db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in (EMAILS, PHONE_NAMES)
+        }
+        found = keys.find(
+            {"lee@example.com", "åsa@example.se", "person.7@example.com", "nobody@example.com"},
+            {("+16175550154", "miawong"), ("+12125550007", "person7"), ("+12125550008", "x")},
+        )
+        keys.drop()
+    assert tables == {EMAILS: 2, PHONE_NAMES: 1}
+    assert found.emails == {
+        "lee@example.com": lee,
+        "åsa@example.se": asa,
+        "person.7@example.com": regular_ids[7],
+    }
+    assert found.phone_names == {
+        ("+16175550154", "miawong"): mia,
+        ("+12125550007", "person7"): regular_ids[7],
+    }
+    assert found.phone_holders == {
+        "+16175550154": Holder(mia, "Mia Wong"),
+        "+12125550007": Holder(regular_ids[7], "Person 7"),
+        "+12125550008": Holder(regular_ids[8], "Person 8"),
+    }
+
+
+@pytest.mark.parametrize("irregular_first", [True, False])
+def test_a_row_updates_the_first_prospect_with_its_key_however_the_book_wrote_it(
+    book_db: Any, tmp_path: Path, irregular_first: bool
+) -> None:
+    as_typed = [("Mia Wong", "(617) 555-0154", ""), ("Lee Park", "", " Lee@Example.com ")]
+    as_stored = [("Mia Wong", "+16175550154", ""), ("Lee Park", "", "lee@example.com")]
+    first, second = (as_typed, as_stored) if irregular_first else (as_stored, as_typed)
+    first_mia, first_lee = add_prospects(book_db, first)
+    add_prospects(book_db, second)
+    path = write_csv(
+        tmp_path / "leads.csv",
+        [
+            ("mia  wong", "Wong Freight", "", "+1 617 555 0154"),
+            ("Lee Park", "Park Labs", "LEE@example.com", ""),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (report.added, report.updated) == (0, 2)
+    assert (company_of(book_db, first_mia), company_of(book_db, first_lee)) == (
+        "Wong Freight",
+        "Park Labs",
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 5_000])
+def test_a_prospect_a_row_changes_is_still_found_by_what_it_held(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    (ada,) = add_prospects(book_db, [("Ada Lovelace", "+442079460001", "ada@example.com")])
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = write_csv(
+        tmp_path / "leads.csv",
+        [
+            # Ada's new number and a new spelling of her name, found by her email.
+            ("Ada King", "Babbage & Co", "ada@example.com", "+44 20 7946 0002"),
+            # Her old number and name, without an email: still Ada.
+            ("Ada Lovelace", "Analytical", "", "+44 20 7946 0001"),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (report.added, report.updated, report.shared_phones) == (0, 2, [])
+    row = book_db.execute("SELECT name, phone, company FROM prospects").fetchall()
+    assert [tuple(values) for values in row] == [("Ada Lovelace", "+442079460001", "Analytical")]
+    assert company_of(book_db, ada) == "Analytical"
+
+
+# Text as people and tools write it into an email or phone column: ASCII in any case,
+# spaces and control characters, letters outside ASCII, digits and phone punctuation.
+STORED_TEXT = st.text(
+    alphabet=st.sampled_from("aAzZ@.+-()#;=ext 0123456789\t\n\x1c\x7fÅåİßﬁ\u00a0\u2003"),
+    max_size=16,
+)
+
+
+@examples(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(emails=st.lists(STORED_TEXT, max_size=6), phones=st.lists(STORED_TEXT, max_size=6))
+def test_every_stored_key_leads_to_the_first_prospect_with_it(
+    book_db: Any, emails: list[str], phones: list[str]
+) -> None:
+    """Whatever a column holds, its key finds the first prospect with it: through the
+    index, or through the table of those the index cannot find."""
+    book_db.execute("DELETE FROM prospects")
+    people = [(f"P {n}", "", email) for n, email in enumerate(emails)]
+    people += [(f"Q {n % 2}", phone, "") for n, phone in enumerate(phones)]
+    ids = add_prospects(book_db, people)
+    expected_emails: dict[str, int] = {}
+    expected_pairs: dict[tuple[str, str], int] = {}
+    for prospect_id, (name, phone, email) in zip(ids, people, strict=True):
+        if key := email_key(email):
+            expected_emails.setdefault(key, prospect_id)
+        if key := phone_key(phone, "US"):
+            expected_pairs.setdefault((key, name_key(name)), prospect_id)
+    with write_transaction(book_db):
+        keys = ImportKeys(book_db, "US")
+        found = keys.find(set(expected_emails), set(expected_pairs))
+        keys.drop()
+    assert found.emails == expected_emails
+    assert found.phone_names == expected_pairs
