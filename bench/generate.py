@@ -168,7 +168,7 @@ def person_row(number: int, rng: random.Random) -> dict[str, object]:
         "name": f"{first} {last}",
         "title": rng.choice(TITLES),
         "company": company,
-        "phone": f"+1 {201 + number // 10000:03d} 555 {number % 10000:04d}",
+        "phone": f"+1{201 + number // 10000:03d}555{number % 10000:04d}",
         "email": f"{first}.{last}.{number}@{company.replace(' ', '').lower()}.example".lower(),
         "timezone": rng.choice(TIMEZONES) if rng.random() < TIMEZONE_SHARE else None,
         "kind": rng.choices(("new", "known", "customer"), (6, 3, 1))[0],

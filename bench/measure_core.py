@@ -97,6 +97,23 @@ def imports(csv_path: Path, rows: int, folder: Path, book: Book, runs: int) -> S
     return Sample(tuple(samples))
 
 
+def import_into_book(csv_path: Path, rows: int, book: Book, runs: int) -> Sample:
+    """A small file into the big book, as a dry run (the same work, then a rollback):
+    what a rep's import costs whatever the book's size."""
+    samples = []
+    for _ in range(runs):
+        storage = open_storage(book.path)
+        try:
+            started = perf_counter()
+            report = import_prospects(storage.db, csv_path, now=book.now, dry_run=True)
+            samples.append(perf_counter() - started)
+        finally:
+            storage.close()
+        if report.added != rows or report.rejected:
+            raise RuntimeError(f"import added {report.added} of {rows}: {report.summary()}")
+    return Sample(tuple(samples))
+
+
 def peak_rss_mib(book: Book, scripts_dir: Path) -> float:
     """Peak resident memory of a fresh process that loads the app on the book, in MiB."""
     result = subprocess.run(

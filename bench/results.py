@@ -124,6 +124,7 @@ TIMINGS = (
     ("settings_screen", "Settings: s to the frame that shows them", None),
     ("edit_form", "Edit prospect: e to the frame that shows the form", None),
     ("imports", "Import {n} CSV rows (HubSpot export)", None),
+    ("import_into_book", "Import 1,000 CSV rows into the {n}-prospect book (dry run)", None),
 )
 # Ratios of two figures of the same run: name, the two samples, what and the target.
 RATIOS = (

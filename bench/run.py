@@ -56,6 +56,8 @@ SEED = 2026
 DEFAULT_SIZE = 100_000
 CALLS_PER_PROSPECT = 10
 TASKS_PER_PROSPECT = 3
+# The small file imported into the big book, as a rep adds a list to a book they have.
+SMALL_IMPORT_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,8 @@ def measure(
     figures.plans.extend(asyncio.run(hot_query_plans(book, scripts_dir)))
     csv_path = size.folder / "hubspot-contacts.csv"
     write_hubspot_csv(csv_path, size.prospects, seed=SEED)
+    small_csv_path = size.folder / "hubspot-contacts-small.csv"
+    write_hubspot_csv(small_csv_path, SMALL_IMPORT_ROWS, seed=SEED)
     step("log_call, load_pace, import")
     samples.update(
         log_core=measure_core.log_calls(book, plan.log_runs),
@@ -252,6 +256,9 @@ def measure(
         pace_month=measure_core.pace(book, plan.runs, period=None, breakdowns=True),
         pace_year=measure_core.pace(book, plan.year_runs, period="year", breakdowns=True),
         imports=measure_core.imports(csv_path, size.prospects, size.folder, book, plan.import_runs),
+        import_into_book=measure_core.import_into_book(
+            small_csv_path, SMALL_IMPORT_ROWS, book, plan.import_runs
+        ),
     )
     step("peak memory")
     figures.rss_mib.update(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
+from funnel_tui.phones import phone_key
 from funnel_tui.queue import queue_ids
 from funnel_tui.schema_v3 import NEXT_TASK_DRIFT
 from funnel_tui.store.sqlite import open_storage
@@ -49,6 +50,9 @@ def test_the_benchmark_generator_builds_a_small_valid_book(tmp_path: Path) -> No
         "cancelled",
     }
     assert db.execute(NEXT_TASK_DRIFT).fetchone()[0] == 0
+    # Numbers as funnel stores them (E.164), which `funnel check` does not list.
+    phones = [row[0] for row in db.execute("SELECT phone FROM prospects")]
+    assert phones and all(phone_key(phone, "US") == phone for phone in phones)
     several = "SELECT count(*) FROM (SELECT 1 FROM tasks WHERE status = 'open'"
     assert db.execute(f"{several} GROUP BY prospect_id HAVING count(*) > 1)").fetchone()[0] > 0
     due_calls = "SELECT count(*) FROM prospects WHERE next_task_kind = 'call' AND next_call_at <= ?"
