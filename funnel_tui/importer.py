@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,12 +100,14 @@ class ImportReport:
     """What an import did (or, when nothing was written, would have done).
 
     Every record is counted once: added, updated (an existing prospect, or one an earlier
-    row of the file added) or rejected. What reading the file found is in `file`.
+    row of the file added), unchanged (a prospect already in the book it left as it was)
+    or rejected. What reading the file found is in `file`.
     """
 
     file: ProspectFile
     added: int
     updated: int
+    unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
@@ -164,19 +166,21 @@ class ImportReport:
             ]
         )
         suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
+        unchanged = f", unchanged {self.unchanged}" if self.unchanged else ""
+        leave = f", leave {self.unchanged} unchanged" if self.unchanged else ""
         if self.dry_run:
             return (
-                f"dry run, nothing written: would add {self.added}, update {self.updated}, "
-                f"reject {len(self.rejected)}{suppressed} {read_as}"
+                f"dry run, nothing written: would add {self.added}, update {self.updated}"
+                f"{leave}, reject {len(self.rejected)}{suppressed} {read_as}"
             )
         if not self.written and self.rejected:
             return (
                 f"nothing written because {_rows_were(len(self.rejected))} rejected; the rest "
-                f"would add {self.added}, update {self.updated}{suppressed} {read_as}"
+                f"would add {self.added}, update {self.updated}{leave}{suppressed} {read_as}"
             )
         return (
-            f"added {self.added}, updated {self.updated}, rejected {len(self.rejected)}"
-            f"{suppressed} {read_as}"
+            f"added {self.added}, updated {self.updated}{unchanged}, rejected"
+            f" {len(self.rejected)}{suppressed} {read_as}"
         )
 
     def notices(self) -> list[str]:
@@ -275,6 +279,8 @@ class _Merger:
         self.added: list[dict[str, object]] = []
         self.updates: dict[int, dict[str, object]] = {}
         self.updated = 0
+        # How many of the batch's rows each prospect of the book's was matched by.
+        self.rows_matched: Counter[int] = Counter()
         self.shared_phones: list[SharedPhone] = []
 
     def _remember(self, target: Target, row: RowKeys) -> None:
@@ -334,6 +340,8 @@ class _Merger:
                 )
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            if isinstance(target, int):
+                self.rows_matched[target] += 1
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
             elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
@@ -475,7 +483,10 @@ def _update_statement(names: tuple[str, ...], dialect: Dialect) -> str:
     differs = "IS DISTINCT FROM" if dialect is Dialect.POSTGRESQL else "IS NOT"
     assignments = ", ".join(f"{name} = {value}" for name, value in values.items())
     changed = " OR ".join(f"{name} {differs} {value}" for name, value in values.items())
-    return f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ? AND ({changed})"
+    return (
+        f"UPDATE prospects SET {assignments}, updated_at = ? WHERE id = ? AND ({changed})"
+        " RETURNING id"
+    )
 
 
 def _update_values(changes: dict[str, object], stamp: str, prospect_id: int) -> list[object]:
@@ -505,13 +516,31 @@ def _sources_kept(db: sqlite_utils.Database, merger: _Merger) -> int:
     return int(count)
 
 
+@dataclass(frozen=True)
+class _Written:
+    """What writing a batch did beyond adding its new prospects."""
+
+    sources_kept: int
+    # The book's prospects its updates changed; an update that would leave a prospect
+    # as it was writes nothing (`_update_statement`).
+    changed: set[int]
+
+    def unchanged_rows(self, merger: _Merger) -> int:
+        """The batch's rows that matched a prospect of the book and left it as it was."""
+        return sum(
+            rows
+            for prospect_id, rows in merger.rows_matched.items()
+            if prospect_id not in self.changed
+        )
+
+
 def _write(
     db: sqlite_utils.Database,
     merger: _Merger,
     stamp: str,
     owner: str | None,
     bulk: BulkWork | None,
-) -> int:
+) -> _Written:
     """A batch's new prospects, in the file's order, and its updates, in the import's
     transaction: on PostgreSQL the new ones by COPY; on SQLite with the work of the
     triggers dropped for the import done before the updates, whose own triggers expect
@@ -525,17 +554,24 @@ def _write(
     updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
     for prospect_id, changes in merger.updates.items():
         updates[tuple(changes)].append(_update_values(changes, stamp, prospect_id))
+    changed: set[int] = set()
     if dialect_of(db) is Dialect.POSTGRESQL:
         rows = (_inserted(row, stamp, owner) for row in merger.added)
         db.copy_rows("prospects", INSERTED_COLUMNS, rows)
         for names, parameters in updates.items():
-            db.executemany(_update_statement(names, Dialect.POSTGRESQL), parameters)
-        return sources_kept
+            statement = _update_statement(names, Dialect.POSTGRESQL)
+            changed.update(
+                prospect_id for (prospect_id,) in db.executemany_returning(statement, parameters)
+            )
+        return _Written(sources_kept, changed)
     assert bulk is not None
     _insert(db, merger.added, stamp, owner, bulk)
     for names, parameters in updates.items():
-        db.conn.executemany(_update_statement(names, Dialect.SQLITE), parameters)
-    return sources_kept
+        statement = _update_statement(names, Dialect.SQLITE)
+        # One at a time: sqlite3's executemany runs no statement that returns rows.
+        for values in parameters:
+            changed.update(prospect_id for (prospect_id,) in db.conn.execute(statement, values))
+    return _Written(sources_kept, changed)
 
 
 def _read_batches(reader: ProspectReader, progress: Progress | None) -> Iterator[list[Keyed]]:
@@ -567,6 +603,7 @@ class _RolledBack(Exception):
 class _Totals:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
@@ -676,10 +713,13 @@ def import_file(
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                totals.sources_kept += _write(db, merger, stamp, owner, bulk)
+                written_batch = _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
+                unchanged = written_batch.unchanged_rows(merger)
+                totals.sources_kept += written_batch.sources_kept
                 totals.added += len(merger.added)
-                totals.updated += merger.updated
+                totals.updated += merger.updated - unchanged
+                totals.unchanged += unchanged
                 totals.shared_phones += merger.shared_phones
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
@@ -693,6 +733,7 @@ def import_file(
         file=reader.file,
         added=totals.added,
         updated=totals.updated,
+        unchanged=totals.unchanged,
         shared_phones=totals.shared_phones,
         dry_run=dry_run,
         written=written,

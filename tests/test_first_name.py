@@ -73,7 +73,8 @@ def test_an_update_without_a_first_name_keeps_the_stored_one(
     import_prospects(db, first, now=NOW)
     again = write_csv(tmp_path / "again.csv", [["Name", "Email"], ["Wei Ling Tan", "wl@x.io"]])
     report = import_prospects(db, again, now=NOW)
-    assert report.updated == 1
+    # The name is the one stored: the row leaves the prospect as it was.
+    assert (report.updated, report.unchanged) == (0, 1)
     assert stored(db) == [("Wei Ling Tan", "Wei Ling")]
 
 

@@ -388,7 +388,8 @@ def test_a_blank_source_is_filled_by_an_import_and_the_same_one_is_no_news(
         "name,email,source\nBo Blank,bo@blank.example,Referral\nCy Same,cy@same.example,Webinar\n",
     )
     report = run(db, path)
-    assert report.updated == 2
+    # Bo's blank source is filled in; Cy's row leaves her as she was.
+    assert (report.updated, report.unchanged) == (1, 1)
     found = people(db)
     assert (found["Bo Blank"]["id"], found["Bo Blank"]["source"]) == (blank, "Referral")
     assert (found["Cy Same"]["id"], found["Cy Same"]["source"]) == (same, "Webinar")
@@ -976,8 +977,43 @@ def test_importing_the_same_file_again_changes_nothing(book_db: Any, file: str) 
     before = stored_without_updated_at(db)
     assert len(before) == first.added
     again = import_prospects(db, DATA / file, now=LATER)
-    assert (again.added, again.updated, again.rejected) == (0, len(before), [])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, len(before))
+    assert again.summary().startswith(f"added 0, updated 0, unchanged {len(before)}, rejected 0")
     assert stored_without_updated_at(db) == before
+
+
+def test_a_dry_run_of_a_file_already_imported_says_it_would_leave_its_rows_unchanged(
+    book_db: Any,
+) -> None:
+    db = book_db
+    first = run(db, "plain.csv")
+    dry = run(db, "plain.csv", dry_run=True)
+    assert dry.summary().startswith(
+        f"dry run, nothing written: would add 0, update 0, leave {first.added} unchanged,"
+        " reject 0 ("
+    )
+
+
+def test_a_prospect_written_by_one_batch_and_changed_by_the_next_counts_as_updated(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch tells its own rows that changed their prospect from those that left it
+    as it was, also for a prospect an earlier batch of the same import wrote."""
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", 1)
+    path = tmp_path / "moves.csv"
+    path.write_text(
+        "Name,Email,Company\n"
+        "Ada Lovelace,ada@example.com,Analytical\n"
+        "Ada Lovelace,ada@example.com,Babbage & Co\n"
+        "Ada Lovelace,ada@example.com,Difference Ltd\n"
+        "Ada Lovelace,ada@example.com,Difference Ltd\n",
+        encoding="utf-8",
+    )
+    report = run(book_db, path)
+    assert (report.added, report.updated, report.unchanged) == (1, 2, 1)
+    assert report.summary().startswith("added 1, updated 2, unchanged 1, rejected 0")
+    stored = book_db.execute("SELECT company FROM prospects").fetchall()
+    assert [tuple(row) for row in stored] == [("Difference Ltd",)]
 
 
 @pytest.mark.parametrize(
@@ -1036,7 +1072,7 @@ def test_a_books_own_export_updates_each_copy_of_a_person_it_keeps_twice(
     text = path.read_text(encoding="utf-8").replace(",lead,", ",contacted,")
     path.write_text(text, encoding="utf-8")
     report = import_prospects(db, path, now=NOW)
-    assert (report.added, report.updated, report.rejected) == (0, 3, [])
+    assert (report.added, report.updated, report.unchanged, report.rejected) == (0, 1, 2, [])
     stages = dict(db.execute("SELECT id, stage FROM prospects ORDER BY id").fetchall())
     assert stages == {first: "won", second: "contacted", other: "meeting"}
 

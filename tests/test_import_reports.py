@@ -121,7 +121,8 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
         "Flo,flo@a.example,,Sales Qualified Lead,,\n",
     )
     report = run(db, path)
-    assert (report.added, report.updated, report.rejected) == (4, 2, [])
+    # Ann keeps her later stage and Flo is known already: both are left as they were.
+    assert (report.added, report.updated, report.unchanged, report.rejected) == (4, 0, 2, [])
     found = people(db)
     assert found["Ann"]["id"] == kept and found["Ann"]["stage"] == "proposal"
     assert (found["Bo"]["stage"], found["Bo"]["kind"], found["Bo"]["priority"]) == (

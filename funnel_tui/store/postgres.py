@@ -215,6 +215,20 @@ class PostgresDatabase:
         with self.conn.cursor() as cursor:
             cursor.executemany(to_psycopg(sql), [_positional(row) for row in params])
 
+    def executemany_returning(self, sql: str, params: Sequence[Params]) -> list[tuple[Any, ...]]:
+        """`executemany` of a statement with `RETURNING`: the rows each run returned."""
+        returned: list[tuple[Any, ...]] = []
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                to_psycopg(sql), [_positional(row) for row in params], returning=True
+            )
+            # Each run's rows are a result set of their own (psycopg 3.2 has no results()).
+            while True:
+                returned.extend(cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        return returned
+
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
         with self._executed(sql, params, row_factory=dict_row) as cursor:
             yield from cursor
