@@ -2,13 +2,14 @@
 
 Each email (in any case), each phone number with each name (case and spacing ignored),
 and each phone number on its own maps to the first prospect that had it: the book's
-prospects first, in id order, then the file's rows in order. The book's prospects are
-looked up a batch's keys at a time through `prospects_email` and `prospects_phone`;
-only those whose stored email or number is not already in key form (a number a tool
-wrote as `(617) 555-0154`, an email with a space or a non-ASCII letter) are keyed up
-front, into a temporary table, with the keys of the file's rows as each batch is
-written. A file of any length, into a book of any size, is merged in the same memory,
-and the book is read once only for what its indexes cannot find.
+prospects first, as they were when the import began, in id order; then the file's rows
+in order. The book's prospects are looked up a batch's keys at a time through
+`prospects_email` and `prospects_phone`. Only what those cannot find is kept in
+temporary tables: the keys of the book's prospects whose stored email or number is not
+in key form (a number another tool wrote as `(617) 555-0154`, an email with a non-ASCII
+letter), what the prospects the file changes held before, and the keys the file's rows
+bring. A file of any length, into a book of any size, is merged in the same memory, and
+the book is read once only for what its indexes cannot find.
 """
 
 from __future__ import annotations
@@ -24,12 +25,20 @@ from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants
 
 # Keys asked for in one statement: SQLite before 3.32 takes at most 999 `?`.
 KEYS_PER_QUERY = 400
-# Stored prospects keyed per page when the tables are filled.
+# The book's prospects keyed per page when the tables are filled.
 PROSPECTS_PER_PAGE = 5_000
 
+# The keys the file's rows bring, each to the first prospect that brought it.
 EMAILS = "import_emails"
 PHONE_NAMES = "import_phone_names"
 PHONE_HOLDERS = "import_phone_holders"
+# The keys of the book's prospects that its indexes cannot give as they were when the
+# import began, each with every prospect that held it (the first is the lowest id).
+BOOK_EMAILS = "import_book_emails"
+BOOK_PHONE_NAMES = "import_book_phone_names"
+BOOK_PHONE_HOLDERS = "import_book_phone_holders"
+# The book's prospects the import has changed: their indexes' values are the file's now.
+CHANGED = "import_changed"
 TABLES = {
     EMAILS: ("email_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "email_key"),
     # A number and a name as one key (`pair_key`): SQLite looks up `IN (...)` of one
@@ -39,14 +48,32 @@ TABLES = {
         "phone_key TEXT NOT NULL, name TEXT NOT NULL, prospect_id BIGINT NOT NULL",
         "phone_key",
     ),
+    BOOK_EMAILS: (
+        "email_key TEXT NOT NULL, prospect_id BIGINT NOT NULL",
+        "email_key, prospect_id",
+    ),
+    BOOK_PHONE_NAMES: (
+        "pair_key TEXT NOT NULL, prospect_id BIGINT NOT NULL",
+        "pair_key, prospect_id",
+    ),
+    BOOK_PHONE_HOLDERS: (
+        "phone_key TEXT NOT NULL, name TEXT NOT NULL, prospect_id BIGINT NOT NULL",
+        "phone_key, prospect_id",
+    ),
+    CHANGED: ("prospect_id BIGINT NOT NULL", "prospect_id"),
 }
-INSERTS = {
-    EMAILS: f"INSERT INTO {EMAILS} (email_key, prospect_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-    PHONE_NAMES: f"INSERT INTO {PHONE_NAMES} (pair_key, prospect_id) VALUES (?, ?)"
-    " ON CONFLICT DO NOTHING",
-    PHONE_HOLDERS: f"INSERT INTO {PHONE_HOLDERS} (phone_key, name, prospect_id) VALUES (?, ?, ?)"
-    " ON CONFLICT DO NOTHING",
-}
+# The tables of each kind of key: email, number with name, number's holders.
+FILE_TABLES = (EMAILS, PHONE_NAMES, PHONE_HOLDERS)
+BOOK_TABLES = (BOOK_EMAILS, BOOK_PHONE_NAMES, BOOK_PHONE_HOLDERS)
+# The columns each kind of table is written by.
+KEY_COLUMNS = ("email_key, prospect_id", "pair_key, prospect_id", "phone_key, prospect_id, name")
+
+
+def _insert(table: str, columns: str) -> str:
+    marks = ", ".join("?" * len(columns.split(",")))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
+
 # The book's prospects whose email or number its indexes may not find by key, in id
 # order: an email with a letter outside ASCII (`Å`, which SQLite's NOCASE does not fold)
 # or with a space or a control character at either end (which `email_key` strips); a
@@ -68,12 +95,18 @@ IRREGULAR_PHONES = Variants(
     postgresql="SELECT id, name, phone FROM prospects WHERE id <= ? AND phone <> ''"
     r" AND phone !~ '^\+[1-9][0-9]{1,14}$' ORDER BY id",
 )
-# The book's prospects with these emails (in any ASCII case) or these numbers.
+# The book's prospects with these emails (in any ASCII case) or these numbers, as they
+# were when the import began: those it has changed are in the tables.
+_UNCHANGED = f"id <= ? AND id NOT IN (SELECT prospect_id FROM {CHANGED})"
 STORED_BY_EMAIL = Variants(
-    sqlite="SELECT email, id FROM prospects WHERE email COLLATE NOCASE IN ({marks}) AND id <= ?",
-    postgresql="SELECT email, id FROM prospects WHERE lower(email) IN ({marks}) AND id <= ?",
+    sqlite="SELECT email, id FROM prospects WHERE email COLLATE NOCASE IN ({marks})"
+    f" AND {_UNCHANGED}",
+    postgresql="SELECT email, id FROM prospects WHERE lower(email) IN ({marks})"
+    f" AND {_UNCHANGED}",
 )
-STORED_BY_PHONE = "SELECT phone, name, id FROM prospects WHERE phone IN ({marks}) AND id <= ?"
+STORED_BY_PHONE = (
+    f"SELECT phone, name, id FROM prospects WHERE phone IN ({{marks}}) AND {_UNCHANGED}"
+)
 
 
 def email_key(email: object) -> str:
@@ -123,6 +156,16 @@ class Holder(NamedTuple):
     name: str
 
 
+class Held(NamedTuple):
+    """The keys a prospect of the book held before the import changed it."""
+
+    prospect_id: int
+    email: str
+    phone: str
+    name_key: str
+    name: str
+
+
 @dataclass
 class Keys:
     """Keys and the prospect each leads to: what a batch's rows found, or what they add."""
@@ -131,18 +174,39 @@ class Keys:
     phone_names: dict[tuple[str, str], int] = field(default_factory=dict)
     phone_holders: dict[str, Holder] = field(default_factory=dict)
 
-    def keep_first(self, other: Keys) -> None:
-        """Take `other`'s keys where it leads to an earlier prospect (a lower id)."""
+    def note(self, held: Held) -> None:
+        """A prospect's keys, where no earlier prospect (a lower id) has them."""
+        if held.email:
+            self._keep_first(self.emails, held.email, held.prospect_id)
+        if held.phone:
+            self._keep_first(self.phone_names, (held.phone, held.name_key), held.prospect_id)
+            self._keep_first(self.phone_holders, held.phone, Holder(held.prospect_id, held.name))
+
+    @staticmethod
+    def _keep_first(keys: dict[Any, Any], key: Any, value: Any) -> None:
+        if key not in keys or value < keys[key]:
+            keys[key] = value
+
+    def fill_from(self, other: Keys) -> None:
+        """`other`'s keys where these have none."""
         for mine, theirs in (
             (self.emails, other.emails),
             (self.phone_names, other.phone_names),
+            (self.phone_holders, other.phone_holders),
         ):
-            for key, prospect_id in theirs.items():
-                if key not in mine or prospect_id < mine[key]:
-                    mine[key] = prospect_id
-        for phone, holder in other.phone_holders.items():
-            if phone not in self.phone_holders or holder < self.phone_holders[phone]:
-                self.phone_holders[phone] = holder
+            for key, value in theirs.items():
+                mine.setdefault(key, value)  # type: ignore[attr-defined]
+
+    def rows(self) -> tuple[list[tuple[object, ...]], ...]:
+        """The rows of the three kinds of table, in the order of KEY_COLUMNS."""
+        return (
+            list(self.emails.items()),
+            [(_pair_key(*pair), prospect_id) for pair, prospect_id in self.phone_names.items()],
+            [
+                (phone, prospect_id, name)
+                for phone, (prospect_id, name) in self.phone_holders.items()
+            ],
+        )
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -160,6 +224,10 @@ def _executemany(db: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
         db.conn.executemany(sql, rows)
 
 
+def _marks(chunk: Sequence[object]) -> str:
+    return ", ".join("?" * len(chunk))
+
+
 class ImportKeys:
     """The keys of one import, inside its write transaction (`write_transaction`)."""
 
@@ -170,108 +238,125 @@ class ImportKeys:
             db.execute(IMPORT_KEY_TABLE.for_db(db).format(table=table, columns=columns, key=key))
         # The book's prospects are those there before the import: later ids are its rows'
         # (and on a team's server, what other reps add meanwhile, which it does not see).
-        self.last_stored_id = int(
-            db.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()[0]
-        )
+        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()
+        self.last_stored_id = int(last)
         if self.last_stored_id:
             self._add_irregular_prospects()
 
     def _add_irregular_prospects(self) -> None:
-        """The book's prospects that its indexes may not find by key, in id order, so the
-        first one with a key keeps it."""
+        """The book's prospects that its indexes may not find by key."""
         emails = self.db.execute(IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
         while page := emails.fetchmany(PROSPECTS_PER_PAGE):
-            keys = Keys()
-            for prospect_id, email in page:
-                if key := email_key(email):
-                    keys.emails.setdefault(key, prospect_id)
-            self.add(keys)
+            self._add(BOOK_TABLES, [Held(id_, email_key(email), "", "", "") for id_, email in page])
         phones = self.db.execute(IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
         while page := phones.fetchmany(PROSPECTS_PER_PAGE):
-            keys = Keys()
+            held = []
             for prospect_id, name, phone in page:
                 key = phone_key(phone if isinstance(phone, str) else None, self.phone_region)
-                if key:
-                    keys.phone_names.setdefault((key, name_key(name)), prospect_id)
-                    keys.phone_holders.setdefault(key, Holder(prospect_id, str(name)))
-            self.add(keys)
+                held.append(Held(prospect_id, "", key, name_key(name), str(name)))
+            self._add(BOOK_TABLES, held)
+
+    def _add(self, tables: tuple[str, ...], held: Iterable[Held]) -> None:
+        keys = Keys()
+        for one in held:
+            keys.note(one)
+        self._write(tables, keys)
+
+    def _write(self, tables: tuple[str, ...], keys: Keys) -> None:
+        for table, columns, rows in zip(tables, KEY_COLUMNS, keys.rows(), strict=True):
+            _executemany(self.db, _insert(table, columns), rows)
 
     def add(self, keys: Keys) -> None:
-        """Keys that lead to a prospect from now on; a key already known keeps its own."""
-        _executemany(self.db, INSERTS[EMAILS], list(keys.emails.items()))
+        """Keys the file's rows bring; a key already known keeps its own."""
+        self._write(FILE_TABLES, keys)
+
+    def changing(self, held: Iterable[Held]) -> None:
+        """Prospects of the book the import is about to change: what they hold now is what
+        they held when it began, unless an earlier batch changed them already."""
+        # The prospects an earlier batch added are found by the keys their rows brought.
+        held = [one for one in held if one.prospect_id <= self.last_stored_id]
+        earlier: set[int] = set()
+        for chunk in _chunks([one.prospect_id for one in held], KEYS_PER_QUERY):
+            sql = f"SELECT prospect_id FROM {CHANGED} WHERE prospect_id IN ({_marks(chunk)})"
+            earlier.update(prospect_id for (prospect_id,) in self.db.execute(sql, chunk))
+        first_time = [one for one in held if one.prospect_id not in earlier]
+        self._add(BOOK_TABLES, first_time)
         _executemany(
             self.db,
-            INSERTS[PHONE_NAMES],
-            [(_pair_key(*pair), prospect_id) for pair, prospect_id in keys.phone_names.items()],
-        )
-        _executemany(
-            self.db,
-            INSERTS[PHONE_HOLDERS],
-            [
-                (phone, name, prospect_id)
-                for phone, (prospect_id, name) in keys.phone_holders.items()
-            ],
+            _insert(CHANGED, "prospect_id"),
+            [(one.prospect_id,) for one in first_time],
         )
 
     def find(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
         """The prospects these emails and these numbers with names lead to, and the first
         holder of each of the numbers; keys that lead nowhere are left out."""
-        found = self._find_added(emails, phone_names)
+        found = Keys()
         if self.last_stored_id:
-            found.keep_first(self._find_stored(emails, phone_names))
+            self._find_in_book(found, emails, phone_names)
+        found.fill_from(self._find_in_tables(FILE_TABLES, emails, phone_names))
         return found
 
-    def _find_added(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
-        """What the tables lead to: the file's rows so far, and the irregular prospects."""
+    def _find_in_tables(
+        self, tables: tuple[str, ...], emails: set[str], phone_names: set[tuple[str, str]]
+    ) -> Keys:
+        """What the tables lead to, the first (lowest id) of each key's prospects."""
         found = Keys()
+        email_table, pair_table, holder_table = tables
         for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT email_key, prospect_id FROM {EMAILS} WHERE email_key IN ({marks})"
-            found.emails.update(self.db.execute(sql, chunk).fetchall())
+            sql = (
+                f"SELECT email_key, prospect_id FROM {email_table}"
+                f" WHERE email_key IN ({_marks(chunk)})"
+            )
+            for email, prospect_id in self.db.execute(sql, chunk):
+                found.note(Held(prospect_id, email, "", "", ""))
         pairs = {_pair_key(*pair): pair for pair in phone_names}
         for chunk in _chunks(sorted(pairs), KEYS_PER_QUERY):
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT pair_key, prospect_id FROM {PHONE_NAMES} WHERE pair_key IN ({marks})"
-            for pair_key, prospect_id in self.db.execute(sql, chunk).fetchall():
-                found.phone_names[pairs[pair_key]] = prospect_id
+            sql = (
+                f"SELECT pair_key, prospect_id FROM {pair_table}"
+                f" WHERE pair_key IN ({_marks(chunk)})"
+            )
+            for pair_key, prospect_id in self.db.execute(sql, chunk):
+                Keys._keep_first(found.phone_names, pairs[pair_key], prospect_id)
         phones = sorted({phone for phone, _ in phone_names})
         for chunk in _chunks(phones, KEYS_PER_QUERY):
-            marks = ", ".join("?" * len(chunk))
             sql = (
-                f"SELECT phone_key, prospect_id, name FROM {PHONE_HOLDERS}"
-                f" WHERE phone_key IN ({marks})"
+                f"SELECT phone_key, prospect_id, name FROM {holder_table}"
+                f" WHERE phone_key IN ({_marks(chunk)})"
             )
-            for phone, prospect_id, name in self.db.execute(sql, chunk).fetchall():
-                found.phone_holders[phone] = Holder(prospect_id, name)
+            for phone, prospect_id, name in self.db.execute(sql, chunk):
+                Keys._keep_first(found.phone_holders, phone, Holder(prospect_id, name))
         return found
 
-    def _find_stored(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
-        """What the book's own indexes lead to, each key confirmed in Python: the first of
-        the prospects there before the import, as they are now."""
-        found = Keys()
+    def _find_in_book(
+        self, found: Keys, emails: set[str], phone_names: set[tuple[str, str]]
+    ) -> None:
+        """The first of the book's prospects with each key, as they were when the import
+        began: through its indexes, each key confirmed in Python, and the tables of what
+        those cannot give."""
         by_email = STORED_BY_EMAIL.for_db(self.db)
         for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
-            sql = by_email.format(marks=", ".join("?" * len(chunk)))
+            sql = by_email.format(marks=_marks(chunk))
             for email, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
-                key = email_key(email)
-                if key in emails and prospect_id < found.emails.get(key, prospect_id + 1):
-                    found.emails[key] = prospect_id
+                if (key := email_key(email)) in emails:
+                    found.note(Held(prospect_id, key, "", "", ""))
         phones = sorted({phone for phone, _ in phone_names})
         for chunk in _chunks(phones, KEYS_PER_QUERY):
-            sql = STORED_BY_PHONE.format(marks=", ".join("?" * len(chunk)))
+            sql = STORED_BY_PHONE.format(marks=_marks(chunk))
             for phone, name, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
-                key = phone_key(phone, self.phone_region)
-                if key != phone:
-                    continue  # keyed up front, as irregular
-                holder = Holder(prospect_id, str(name))
-                if key not in found.phone_holders or holder < found.phone_holders[key]:
-                    found.phone_holders[key] = holder
-                pair = (key, name_key(name))
-                if pair in phone_names and prospect_id < found.phone_names.get(
-                    pair, prospect_id + 1
-                ):
-                    found.phone_names[pair] = prospect_id
-        return found
+                # A number not in stored form is keyed in the tables, by its own key.
+                if phone_key(phone, self.phone_region) == phone:
+                    found.note(Held(prospect_id, "", phone, name_key(name), str(name)))
+        in_tables = self._find_in_tables(BOOK_TABLES, emails, phone_names)
+        for keys, theirs in (
+            (found.emails, in_tables.emails),
+            (found.phone_names, in_tables.phone_names),
+            (found.phone_holders, in_tables.phone_holders),
+        ):
+            for key, value in theirs.items():
+                Keys._keep_first(keys, key, value)
+        # A pair asked for by its number alone leads nowhere.
+        for pair in [pair for pair in found.phone_names if pair not in phone_names]:
+            del found.phone_names[pair]
 
     def drop(self) -> None:
         """Drop the tables before the transaction commits (PostgreSQL's go on commit)."""

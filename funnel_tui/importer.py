@@ -24,6 +24,7 @@ from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
 from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import (
     KEYS_PER_QUERY,
+    Held,
     Holder,
     ImportKeys,
     Keyed,
@@ -35,6 +36,7 @@ from funnel_tui.import_keys import (
     same_person,
 )
 from funnel_tui.import_rows import (
+    SHOWN_SET_ASIDE,
     NotUnderstood,
     Progress,
     ProspectFile,
@@ -100,20 +102,23 @@ class ImportReport:
     """What an import did (or, when nothing was written, would have done).
 
     Every record is counted once: added, updated (an existing prospect, or one an earlier
-    row of the file added), unchanged (a prospect already in the book it left as it was)
-    or rejected. What reading the file found is in `file`.
+    row of the file added), unchanged (a row that left its prospect as it was) or
+    rejected. What reading the file found is in `file`.
     """
 
     file: ProspectFile
     added: int
     updated: int
     unchanged: int = 0
+    # The first SHOWN_SET_ASIDE rows kept apart from another with their number, and how
+    # many there were in all.
     shared_phones: list[SharedPhone] = field(default_factory=list)
+    shared_phone_count: int = 0
     dry_run: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
     suppressed: list[int] = field(default_factory=list)
-    # The updated prospects whose file named another source than the one they keep.
+    # The matched prospects whose file named another source than the one they keep.
     sources_kept: int = 0
 
     @property
@@ -149,7 +154,7 @@ class ImportReport:
                 *map(_not_understood, self.file.not_understood),
                 *(
                     [
-                        f"source kept for {count} updated prospect{'s' if count != 1 else ''}"
+                        f"source kept for {count} matched prospect{'s' if count != 1 else ''}"
                         " (the one that first brought them in)"
                     ]
                     if (count := self.sources_kept)
@@ -191,6 +196,8 @@ class ImportReport:
             for line in self.suppressed
         ]
         notices += [str(shared) for shared in self.shared_phones]
+        if (more := self.shared_phone_count - len(self.shared_phones)) > 0:
+            notices.append(f"… and {more:,} more rows kept apart from another with their number")
         notices += [str(phone) for phone in self.file.unknown_phones]
         if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
             notices.append(f"… and {more} more phone numbers kept with a warning")
@@ -229,6 +236,7 @@ class StoredProspect:
     # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
     zone_set: bool
     name_key: str = ""
+    name: str = ""
 
 
 STORED_STATE = (
@@ -248,9 +256,25 @@ def _stored_prospects(
         for prospect_id, email, phone, zone_set, name in db.execute(sql, chunk).fetchall():
             phone = phone if isinstance(phone, str) else None
             found[prospect_id] = StoredProspect(
-                email_key(email), phone_key(phone, region), bool(zone_set), name_key(name)
+                email_key(email),
+                phone_key(phone, region),
+                bool(zone_set),
+                name_key(name),
+                str(name),
             )
     return found
+
+
+_UNSET = object()
+
+
+def _changes_nothing(pending: dict[str, object], row: dict[str, object]) -> bool:
+    """Whether a row sets only what the rows before it set already (a source only ever
+    fills a blank one)."""
+    return all(
+        name in pending if name == "source" else pending.get(name, _UNSET) == value
+        for name, value in row.items()
+    )
 
 
 class _Merger:
@@ -278,8 +302,12 @@ class _Merger:
         self.emails_given: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
         self.updates: dict[int, dict[str, object]] = {}
+        # The rows that changed a prospect this batch adds, and those that set nothing
+        # the rows before them in the batch had not.
         self.updated = 0
-        # How many of the batch's rows each prospect of the book's was matched by.
+        self.unchanged = 0
+        # How many of the batch's other rows each prospect of the book's was matched by:
+        # whether they changed it, the database tells (`_Written`).
         self.rows_matched: Counter[int] = Counter()
         self.shared_phones: list[SharedPhone] = []
 
@@ -339,9 +367,10 @@ class _Merger:
                     SharedPhone(line, str(row["name"]), self.phone_holders[phone])
                 )
         else:
+            # Whether the rows before this one in the batch already set the prospect's
+            # fields (a prospect of the book's first row is told by the database).
+            set_before = not isinstance(target, int) or target in self.updates
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
-            if isinstance(target, int):
-                self.rows_matched[target] += 1
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
             elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
@@ -354,24 +383,28 @@ class _Merger:
                 )
                 if phone != current:
                     row = {**row, "timezone": None, "timezone_guessed": 0}
+            if set_before and _changes_nothing(pending, row):
+                self.unchanged += 1
+            elif isinstance(target, int):
+                self.rows_matched[target] += 1
+            else:
+                self.updated += 1
             for name, value in row.items():
                 # The source that brought a prospect in keeps the credit for its calls.
                 if name == "source":
                     pending.setdefault(name, value)
                 else:
                     pending[name] = value
-            self.updated += 1
         self._remember(target, keyed)
 
     def new_keys(self) -> Keys:
         """The keys this batch's rows lead to that the book did not have, once the new
-        prospects have their ids; and what each prospect of the book that the batch
-        changes held before, which still leads to it."""
+        prospects have their ids."""
 
         def prospect_id(target: Target) -> int:
             return target if isinstance(target, int) else int(target["id"])  # type: ignore[call-overload]
 
-        keys = Keys(
+        return Keys(
             emails={
                 key: prospect_id(target)
                 for key, target in self.by_email.items()
@@ -387,13 +420,16 @@ class _Merger:
                 for phone, target in self.first_holders.items()
             },
         )
-        for stored_id in self.updates:
-            held = self.stored[stored_id]
-            if held.email_key:
-                keys.emails.setdefault(held.email_key, stored_id)
-            if held.phone_key:
-                keys.phone_names.setdefault((held.phone_key, held.name_key), stored_id)
-        return keys
+
+    def held(self) -> list[Held]:
+        """What each prospect of the book the batch changes holds before it does."""
+        held = []
+        for prospect_id in self.updates:
+            stored = self.stored[prospect_id]
+            held.append(
+                Held(prospect_id, stored.email_key, stored.phone_key, stored.name_key, stored.name)
+            )
+        return held
 
 
 IMPORTED_COLUMNS = (
@@ -605,6 +641,7 @@ class _Totals:
     updated: int = 0
     unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
+    shared_phone_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
 
@@ -713,14 +750,17 @@ def import_file(
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
+                keys.changing(merger.held())
                 written_batch = _write(db, merger, stamp, owner, bulk)
                 keys.add(merger.new_keys())
                 unchanged = written_batch.unchanged_rows(merger)
                 totals.sources_kept += written_batch.sources_kept
                 totals.added += len(merger.added)
-                totals.updated += merger.updated - unchanged
-                totals.unchanged += unchanged
-                totals.shared_phones += merger.shared_phones
+                totals.updated += merger.updated + merger.rows_matched.total() - unchanged
+                totals.unchanged += merger.unchanged + unchanged
+                totals.shared_phone_count += len(merger.shared_phones)
+                room = SHOWN_SET_ASIDE - len(totals.shared_phones)
+                totals.shared_phones += merger.shared_phones[: max(room, 0)]
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -735,6 +775,7 @@ def import_file(
         updated=totals.updated,
         unchanged=totals.unchanged,
         shared_phones=totals.shared_phones,
+        shared_phone_count=totals.shared_phone_count,
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,

@@ -243,7 +243,7 @@ def test_accents_written_apart_arrive_as_one_letter_and_match_a_twin(
     path = tmp_path / "mac.csv"
     path.write_text(f"Name,Company,Email\n{apart}\n{joined}\n", encoding="utf-8")
     report = run(db, path)
-    assert (report.added, report.updated) == (1, 1)
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
     (row,) = people(db).values()
     assert (row["name"], row["company"]) == ("Renée Peñasco", "Crème Brûlée SARL")
     assert row["name"] == unicodedata.normalize("NFC", row["name"])
@@ -372,7 +372,7 @@ def test_a_known_email_in_another_case_updates_without_wiping_fields(
     assert row["updated_at"] == to_stored(LATER)
     assert row["created_at"] == to_stored(NOW)
     # The summary says the file's source was not taken.
-    assert "source kept for 1 updated prospect (the one that first brought them in)" in (
+    assert "source kept for 1 matched prospect (the one that first brought them in)" in (
         report.summary()
     )
 
@@ -467,6 +467,20 @@ def test_the_same_name_and_number_with_another_email_is_another_person(
     ]
     emails = [row["email"] for row in db.query("SELECT email FROM prospects ORDER BY id")]
     assert emails == ["john@acme.example", "john.smith@other.example"]
+
+
+def test_a_switchboard_shared_by_a_whole_file_lists_twenty_rows_and_counts_the_rest(
+    book_db: Any, tmp_path: Path
+) -> None:
+    lines = [f"Person {n},+1 617 555 0100,p{n}@acme.example" for n in range(60)]
+    path = write_file(tmp_path, "name,phone,email\n" + "\n".join(lines) + "\n")
+    report = run(book_db, path)
+    assert (report.added, report.shared_phone_count, len(report.shared_phones)) == (60, 59, 20)
+    notices = report.notices()
+    assert notices[0] == (
+        "line 3: Person 1 has the phone number of Person 0; kept as a separate prospect"
+    )
+    assert notices[20:] == ["… and 39 more rows kept apart from another with their number"]
 
 
 @pytest.mark.parametrize(
@@ -992,6 +1006,23 @@ def test_a_dry_run_of_a_file_already_imported_says_it_would_leave_its_rows_uncha
         f"dry run, nothing written: would add 0, update 0, leave {first.added} unchanged,"
         " reject 0 ("
     )
+
+
+@pytest.mark.parametrize("batch", [1, 5_000])
+def test_a_person_a_file_names_twice_alike_is_added_once_and_left_unchanged_once(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """The same count whether the two rows are in one batch or two."""
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "Name,Email,Company\n"
+        "Ada Lovelace,ada@example.com,Analytical\n"
+        "Ada Lovelace,ada@example.com,Analytical\n",
+        encoding="utf-8",
+    )
+    report = run(book_db, path)
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
 
 
 def test_a_prospect_written_by_one_batch_and_changed_by_the_next_counts_as_updated(

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from funnel_tui import importer
 from funnel_tui.import_keys import (
-    EMAILS,
-    PHONE_NAMES,
+    BOOK_EMAILS,
+    BOOK_PHONE_NAMES,
     Holder,
     ImportKeys,
     email_key,
@@ -68,14 +68,14 @@ def test_only_prospects_whose_keys_the_indexes_cannot_find_are_keyed_up_front(
         keys = ImportKeys(book_db, "US")
         tables = {
             table: book_db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in (EMAILS, PHONE_NAMES)
+            for table in (BOOK_EMAILS, BOOK_PHONE_NAMES)
         }
         found = keys.find(
             {"lee@example.com", "åsa@example.se", "person.7@example.com", "nobody@example.com"},
             {("+16175550154", "miawong"), ("+12125550007", "person7"), ("+12125550008", "x")},
         )
         keys.drop()
-    assert tables == {EMAILS: 2, PHONE_NAMES: 1}
+    assert tables == {BOOK_EMAILS: 2, BOOK_PHONE_NAMES: 1}
     assert found.emails == {
         "lee@example.com": lee,
         "åsa@example.se": asa,
@@ -172,3 +172,32 @@ def test_every_stored_key_leads_to_the_first_prospect_with_it(
         keys.drop()
     assert found.emails == expected_emails
     assert found.phone_names == expected_pairs
+
+
+@pytest.mark.parametrize("batch", [1, 5_000])
+def test_a_key_a_prospect_takes_in_the_import_stays_with_the_one_that_held_it_before(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """A row that gives Amy Bob's name and number does not make her Bob to the rows after
+    it, in its batch or a later one: the book's Bob had them first."""
+    amy, bob = add_prospects(
+        book_db,
+        [
+            ("Amy Ash", "+16175550111", "amy@ash.example"),
+            ("Bob Cole", "+16175550103", "bob@cole.example"),
+        ],
+    )
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = write_csv(
+        tmp_path / "leads.csv",
+        [
+            ("Bob Cole", "From the first row", "amy@ash.example", "617-555-0103"),
+            ("Bob Cole", "From the last row", "", "617-555-0103"),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (report.added, report.updated) == (0, 2)
+    assert (company_of(book_db, amy), company_of(book_db, bob)) == (
+        "From the first row",
+        "From the last row",
+    )

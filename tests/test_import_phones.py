@@ -44,7 +44,8 @@ def test_three_ways_of_writing_a_uk_number_are_one_prospect(
         "Mo Mills,+44 7700 900318,\n"
         "mo  MILLS,0044 7700 900318,Acme Ltd\n",
     )
-    assert (report.added, report.updated, report.rejected) == (1, 2, [])
+    # The second row repeats the first's number and fills nothing new: unchanged.
+    assert (report.added, report.updated, report.unchanged, report.rejected) == (1, 1, 1, [])
     assert report.shared_phones == []
     [mo] = db.query("SELECT name, phone, company FROM prospects")
     assert mo == {"name": "mo MILLS", "phone": "+447700900318", "company": "Acme Ltd"}
@@ -55,7 +56,8 @@ def test_a_us_number_with_dots_and_one_with_brackets_are_one_number(
 ) -> None:
     save_setting(db, "phone_region", "US")
     report = run(db, tmp_path, "name,phone\nNed Nash,555.000.1000\nNed Nash,+1 (555) 000-1000\n")
-    assert (report.added, report.updated) == (1, 1)
+    # One number: the second row finds Ned and sets nothing he does not hold.
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
     assert [row["phone"] for row in stored(db)] == ["+15550001000"]
 
 
@@ -79,7 +81,7 @@ def test_an_extension_is_kept_and_tells_two_numbers_apart(
         "name,phone\nDee Ray,+1 617 555 0100 ext. 12\nDee Ray,1-617-555-0100 #12\n"
         "Dee Ray,+1 617 555 0100\n",
     )
-    assert (report.added, report.updated) == (2, 1)
+    assert (report.added, report.updated, report.unchanged) == (2, 0, 1)
     assert [row["phone"] for row in stored(db)] == ["+16175550100;ext=12", "+16175550100"]
 
 
