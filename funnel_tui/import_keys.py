@@ -95,18 +95,14 @@ IRREGULAR_PHONES = Variants(
     postgresql="SELECT id, name, phone FROM prospects WHERE id <= ? AND phone <> ''"
     r" AND phone !~ '^\+[1-9][0-9]{1,14}$' ORDER BY id",
 )
-# The book's prospects with these emails (in any ASCII case) or these numbers, as they
-# were when the import began: those it has changed are in the tables.
-_UNCHANGED = f"id <= ? AND id NOT IN (SELECT prospect_id FROM {CHANGED})"
+# The book's prospects with these emails (in any ASCII case) or these numbers. Those the
+# import has changed are then left out (`CHANGED`), in a query of their own: PostgreSQL
+# would hash the whole of `import_changed` for a `NOT IN` in each of these.
 STORED_BY_EMAIL = Variants(
-    sqlite="SELECT email, id FROM prospects WHERE email COLLATE NOCASE IN ({marks})"
-    f" AND {_UNCHANGED}",
-    postgresql="SELECT email, id FROM prospects WHERE lower(email) IN ({marks})"
-    f" AND {_UNCHANGED}",
+    sqlite="SELECT email, id FROM prospects WHERE email COLLATE NOCASE IN ({marks}) AND id <= ?",
+    postgresql="SELECT email, id FROM prospects WHERE lower(email) IN ({marks}) AND id <= ?",
 )
-STORED_BY_PHONE = (
-    f"SELECT phone, name, id FROM prospects WHERE phone IN ({{marks}}) AND {_UNCHANGED}"
-)
+STORED_BY_PHONE = "SELECT phone, name, id FROM prospects WHERE phone IN ({marks}) AND id <= ?"
 
 
 def email_key(email: object) -> str:
@@ -157,13 +153,20 @@ class Holder(NamedTuple):
 
 
 class Held(NamedTuple):
-    """The keys a prospect of the book held before the import changed it."""
+    """A prospect of the book and the keys it holds, or held before the import changed it
+    (an empty key: none)."""
 
     prospect_id: int
     email: str
     phone: str
     name_key: str
     name: str
+
+
+def _keep_first(keys: dict[Any, Any], key: Any, value: Any) -> None:
+    """`value` for `key` unless it has one that comes first (a lower id)."""
+    if key not in keys or value < keys[key]:
+        keys[key] = value
 
 
 @dataclass
@@ -177,25 +180,21 @@ class Keys:
     def note(self, held: Held) -> None:
         """A prospect's keys, where no earlier prospect (a lower id) has them."""
         if held.email:
-            self._keep_first(self.emails, held.email, held.prospect_id)
+            _keep_first(self.emails, held.email, held.prospect_id)
         if held.phone:
-            self._keep_first(self.phone_names, (held.phone, held.name_key), held.prospect_id)
-            self._keep_first(self.phone_holders, held.phone, Holder(held.prospect_id, held.name))
-
-    @staticmethod
-    def _keep_first(keys: dict[Any, Any], key: Any, value: Any) -> None:
-        if key not in keys or value < keys[key]:
-            keys[key] = value
+            _keep_first(self.phone_names, (held.phone, held.name_key), held.prospect_id)
+            _keep_first(self.phone_holders, held.phone, Holder(held.prospect_id, held.name))
 
     def fill_from(self, other: Keys) -> None:
         """`other`'s keys where these have none."""
-        for mine, theirs in (
+        sides: tuple[tuple[dict[Any, Any], dict[Any, Any]], ...] = (
             (self.emails, other.emails),
             (self.phone_names, other.phone_names),
             (self.phone_holders, other.phone_holders),
-        ):
+        )
+        for mine, theirs in sides:
             for key, value in theirs.items():
-                mine.setdefault(key, value)  # type: ignore[attr-defined]
+                mine.setdefault(key, value)
 
     def rows(self) -> tuple[list[tuple[object, ...]], ...]:
         """The rows of the three kinds of table, in the order of KEY_COLUMNS."""
@@ -275,10 +274,7 @@ class ImportKeys:
         they held when it began, unless an earlier batch changed them already."""
         # The prospects an earlier batch added are found by the keys their rows brought.
         held = [one for one in held if one.prospect_id <= self.last_stored_id]
-        earlier: set[int] = set()
-        for chunk in _chunks([one.prospect_id for one in held], KEYS_PER_QUERY):
-            sql = f"SELECT prospect_id FROM {CHANGED} WHERE prospect_id IN ({_marks(chunk)})"
-            earlier.update(prospect_id for (prospect_id,) in self.db.execute(sql, chunk))
+        earlier = self._changed_among({one.prospect_id for one in held})
         first_time = [one for one in held if one.prospect_id not in earlier]
         self._add(BOOK_TABLES, first_time)
         _executemany(
@@ -290,9 +286,7 @@ class ImportKeys:
     def find(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
         """The prospects these emails and these numbers with names lead to, and the first
         holder of each of the numbers; keys that lead nowhere are left out."""
-        found = Keys()
-        if self.last_stored_id:
-            self._find_in_book(found, emails, phone_names)
+        found = self._find_in_book(emails, phone_names) if self.last_stored_id else Keys()
         found.fill_from(self._find_in_tables(FILE_TABLES, emails, phone_names))
         return found
 
@@ -308,7 +302,7 @@ class ImportKeys:
                 f" WHERE email_key IN ({_marks(chunk)})"
             )
             for email, prospect_id in self.db.execute(sql, chunk):
-                found.note(Held(prospect_id, email, "", "", ""))
+                _keep_first(found.emails, email, prospect_id)
         pairs = {_pair_key(*pair): pair for pair in phone_names}
         for chunk in _chunks(sorted(pairs), KEYS_PER_QUERY):
             sql = (
@@ -316,7 +310,7 @@ class ImportKeys:
                 f" WHERE pair_key IN ({_marks(chunk)})"
             )
             for pair_key, prospect_id in self.db.execute(sql, chunk):
-                Keys._keep_first(found.phone_names, pairs[pair_key], prospect_id)
+                _keep_first(found.phone_names, pairs[pair_key], prospect_id)
         phones = sorted({phone for phone, _ in phone_names})
         for chunk in _chunks(phones, KEYS_PER_QUERY):
             sql = (
@@ -324,39 +318,47 @@ class ImportKeys:
                 f" WHERE phone_key IN ({_marks(chunk)})"
             )
             for phone, prospect_id, name in self.db.execute(sql, chunk):
-                Keys._keep_first(found.phone_holders, phone, Holder(prospect_id, name))
+                _keep_first(found.phone_holders, phone, Holder(prospect_id, name))
         return found
 
-    def _find_in_book(
-        self, found: Keys, emails: set[str], phone_names: set[tuple[str, str]]
-    ) -> None:
+    def _find_in_book(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
         """The first of the book's prospects with each key, as they were when the import
-        began: through its indexes, each key confirmed in Python, and the tables of what
-        those cannot give."""
+        began: through its indexes those it has not changed, each key confirmed in
+        Python; through the tables what the indexes cannot give."""
+        found = self._find_in_tables(BOOK_TABLES, emails, phone_names)
+        held = [*self._by_email(emails), *self._by_phone({phone for phone, _ in phone_names})]
+        changed = self._changed_among({one.prospect_id for one in held})
+        for one in held:
+            if one.prospect_id not in changed:
+                found.note(one)
+        # The pairs of a number's other holders lead nowhere the rows asked.
+        for pair in [pair for pair in found.phone_names if pair not in phone_names]:
+            del found.phone_names[pair]
+        return found
+
+    def _by_email(self, emails: set[str]) -> Iterator[Held]:
         by_email = STORED_BY_EMAIL.for_db(self.db)
         for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
             sql = by_email.format(marks=_marks(chunk))
             for email, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
                 if (key := email_key(email)) in emails:
-                    found.note(Held(prospect_id, key, "", "", ""))
-        phones = sorted({phone for phone, _ in phone_names})
-        for chunk in _chunks(phones, KEYS_PER_QUERY):
+                    yield Held(prospect_id, key, "", "", "")
+
+    def _by_phone(self, phones: set[str]) -> Iterator[Held]:
+        for chunk in _chunks(sorted(phones), KEYS_PER_QUERY):
             sql = STORED_BY_PHONE.format(marks=_marks(chunk))
             for phone, name, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
                 # A number not in stored form is keyed in the tables, by its own key.
                 if phone_key(phone, self.phone_region) == phone:
-                    found.note(Held(prospect_id, "", phone, name_key(name), str(name)))
-        in_tables = self._find_in_tables(BOOK_TABLES, emails, phone_names)
-        for keys, theirs in (
-            (found.emails, in_tables.emails),
-            (found.phone_names, in_tables.phone_names),
-            (found.phone_holders, in_tables.phone_holders),
-        ):
-            for key, value in theirs.items():
-                Keys._keep_first(keys, key, value)
-        # A pair asked for by its number alone leads nowhere.
-        for pair in [pair for pair in found.phone_names if pair not in phone_names]:
-            del found.phone_names[pair]
+                    yield Held(prospect_id, "", phone, name_key(name), str(name))
+
+    def _changed_among(self, prospect_ids: set[int]) -> set[int]:
+        """Which of these prospects of the book the import has changed already."""
+        changed: set[int] = set()
+        for chunk in _chunks(sorted(prospect_ids), KEYS_PER_QUERY):
+            sql = f"SELECT prospect_id FROM {CHANGED} WHERE prospect_id IN ({_marks(chunk)})"
+            changed.update(prospect_id for (prospect_id,) in self.db.execute(sql, chunk))
+        return changed
 
     def drop(self) -> None:
         """Drop the tables before the transaction commits (PostgreSQL's go on commit)."""
