@@ -7,9 +7,13 @@ in order. The book's prospects are looked up a batch's keys at a time through
 `prospects_email` and `prospects_phone`. Only what those cannot find is kept in
 temporary tables: the keys of the book's prospects whose stored email or number is not
 in key form (a number another tool wrote as `(617) 555-0154`, an email with a non-ASCII
-letter), what the prospects the file changes held before, and the keys the file's rows
-bring. A file of any length, into a book of any size, is merged in the same memory, and
-the book is read once only for what its indexes cannot find.
+letter), found by reading those two indexes once; what the prospects the file changes
+held before; and the keys the file's rows bring. A file of any length, into a book of
+any size, is merged in the same memory.
+
+On a team's server each batch sees what the other reps have committed meanwhile, as
+their screens do: a prospect another rep changes during an import is found by what it
+holds when the batch is read.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ EMAILS = "import_emails"
 PHONE_NAMES = "import_phone_names"
 PHONE_HOLDERS = "import_phone_holders"
 # The keys of the book's prospects that its indexes cannot give as they were when the
-# import began, each with every prospect that held it (the first is the lowest id).
+# import began, each with the prospects that held it (the first is the lowest id).
 BOOK_EMAILS = "import_book_emails"
 BOOK_PHONE_NAMES = "import_book_phone_names"
 BOOK_PHONE_HOLDERS = "import_book_phone_holders"
@@ -74,26 +78,27 @@ def _insert(table: str, columns: str) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
 
-# The book's prospects whose email or number its indexes may not find by key, in id
-# order: an email with a letter outside ASCII (`Å`, which SQLite's NOCASE does not fold)
-# or with a space or a control character at either end (which `email_key` strips); a
-# number not in the form `phones` stores, `+` and 2 to 15 digits (one with an extension
-# is keyed here too). SQLite reads the index alone for them (`+id` keeps it from
-# reading the table by id instead), then the table for the few it finds.
+# The book's prospects whose email or number its indexes may not find by key: an email
+# with a letter outside ASCII (`Å`, which SQLite's NOCASE does not fold) or with a space
+# or a control character at either end (which `email_key` strips; PostgreSQL's pattern
+# takes a space anywhere, which costs only a key in the table); a number not in the form
+# `phones` stores, `+` and 2 to 15 digits (one with an extension is keyed here too).
+# SQLite reads the index alone for them (`+id` keeps it from reading the table by id
+# instead), then the table for the few it finds. The patterns hold no backslash, which
+# a server without standard_conforming_strings would read as an escape.
 IRREGULAR_EMAILS = Variants(
     sqlite="SELECT id, email FROM prospects WHERE id IN (SELECT id FROM prospects"
     " WHERE +id <= ? AND email <> '' AND (length(CAST(email AS BLOB)) <> length(email)"
-    " OR substr(email, 1, 1) <= ' ' OR substr(email, -1) <= ' ')) ORDER BY id",
-    postgresql="SELECT id, email FROM prospects WHERE id <= ? AND email <> ''"
-    r" AND email ~ '[^\x21-\x7e]|^[\x01-\x20]|[\x01-\x20]$' ORDER BY id",
+    " OR substr(email, 1, 1) <= ' ' OR substr(email, -1) <= ' '))",
+    postgresql="SELECT id, email FROM prospects WHERE id <= ? AND email ~ '[^!-~]'",
 )
 IRREGULAR_PHONES = Variants(
     sqlite="SELECT id, name, phone FROM prospects WHERE id IN (SELECT id FROM prospects"
     " WHERE +id <= ? AND phone <> '' AND NOT (phone GLOB '+[1-9]*'"
     " AND length(phone) BETWEEN 3 AND 16"
-    " AND CAST(CAST(substr(phone, 2) AS INTEGER) AS TEXT) = substr(phone, 2))) ORDER BY id",
+    " AND CAST(CAST(substr(phone, 2) AS INTEGER) AS TEXT) = substr(phone, 2)))",
     postgresql="SELECT id, name, phone FROM prospects WHERE id <= ? AND phone <> ''"
-    r" AND phone !~ '^\+[1-9][0-9]{1,14}$' ORDER BY id",
+    " AND phone !~ '^[+][1-9][0-9]{1,14}$'",
 )
 # The book's prospects with these emails (in any ASCII case) or these numbers. Those the
 # import has changed are then left out (`CHANGED`), in a query of their own: PostgreSQL
@@ -223,6 +228,13 @@ def _executemany(db: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
         db.conn.executemany(sql, rows)
 
 
+def _streamed(db: Any, sql: str, params: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as they are read: psycopg's usual cursor would hold them all."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        return db.execute_streamed(sql, params)
+    return iter(db.execute(sql, params))
+
+
 def _marks(chunk: Sequence[object]) -> str:
     return ", ".join("?" * len(chunk))
 
@@ -244,11 +256,11 @@ class ImportKeys:
 
     def _add_irregular_prospects(self) -> None:
         """The book's prospects that its indexes may not find by key."""
-        emails = self.db.execute(IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
-        while page := emails.fetchmany(PROSPECTS_PER_PAGE):
+        emails = _streamed(self.db, IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
+        while page := list(islice(emails, PROSPECTS_PER_PAGE)):
             self._add(BOOK_TABLES, [Held(id_, email_key(email), "", "", "") for id_, email in page])
-        phones = self.db.execute(IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
-        while page := phones.fetchmany(PROSPECTS_PER_PAGE):
+        phones = _streamed(self.db, IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
+        while page := list(islice(phones, PROSPECTS_PER_PAGE)):
             held = []
             for prospect_id, name, phone in page:
                 key = phone_key(phone if isinstance(phone, str) else None, self.phone_region)
@@ -270,8 +282,9 @@ class ImportKeys:
         self._write(FILE_TABLES, keys)
 
     def changing(self, held: Iterable[Held]) -> None:
-        """Prospects of the book the import is about to change: what they hold now is what
-        they held when it began, unless an earlier batch changed them already."""
+        """Prospects of the book whose keys a batch has just changed, with what they held
+        before it did: what they held when the import began, unless an earlier batch
+        changed them already."""
         # The prospects an earlier batch added are found by the keys their rows brought.
         held = [one for one in held if one.prospect_id <= self.last_stored_id]
         earlier = self._changed_among({one.prospect_id for one in held})

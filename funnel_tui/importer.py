@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -301,14 +301,15 @@ class _Merger:
         # The email a stored prospect was given by a row of this batch.
         self.emails_given: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
+        # What the batch's rows set on each prospect of the book, all together (what
+        # the rows after them see), and row by row, in the file's order: each row is
+        # its own update, which tells whether it changed anything (`_Written`).
         self.updates: dict[int, dict[str, object]] = {}
+        self.row_updates: dict[int, list[dict[str, object]]] = {}
         # The rows that changed a prospect this batch adds, and those that set nothing
-        # the rows before them in the batch had not.
+        # the rows before them had not.
         self.updated = 0
         self.unchanged = 0
-        # How many of the batch's other rows each prospect of the book's was matched by:
-        # whether they changed it, the database tells (`_Written`).
-        self.rows_matched: Counter[int] = Counter()
         self.shared_phones: list[SharedPhone] = []
 
     def _remember(self, target: Target, row: RowKeys) -> None:
@@ -367,9 +368,6 @@ class _Merger:
                     SharedPhone(line, str(row["name"]), self.phone_holders[phone])
                 )
         else:
-            # Whether the rows before this one in the batch already set the prospect's
-            # fields (a prospect of the book's first row is told by the database).
-            set_before = not isinstance(target, int) or target in self.updates
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
@@ -383,10 +381,10 @@ class _Merger:
                 )
                 if phone != current:
                     row = {**row, "timezone": None, "timezone_guessed": 0}
-            if set_before and _changes_nothing(pending, row):
+            if isinstance(target, int):
+                self.row_updates.setdefault(target, []).append(row)
+            elif _changes_nothing(pending, row):
                 self.unchanged += 1
-            elif isinstance(target, int):
-                self.rows_matched[target] += 1
             else:
                 self.updated += 1
             for name, value in row.items():
@@ -421,14 +419,27 @@ class _Merger:
             },
         )
 
-    def held(self) -> list[Held]:
-        """What each prospect of the book the batch changes holds before it does."""
+    def held(self, changed: set[int]) -> list[Held]:
+        """What each prospect of the book whose email, number or name the batch changed
+        held before it did."""
         held = []
-        for prospect_id in self.updates:
-            stored = self.stored[prospect_id]
-            held.append(
-                Held(prospect_id, stored.email_key, stored.phone_key, stored.name_key, stored.name)
+        for prospect_id in changed:
+            stored, pending = self.stored[prospect_id], self.updates[prospect_id]
+            now = (
+                email_key(pending["email"]) if "email" in pending else stored.email_key,
+                str(pending.get("phone") or "") if "phone" in pending else stored.phone_key,
+                name_key(pending["name"]) if "name" in pending else stored.name_key,
             )
+            if now != (stored.email_key, stored.phone_key, stored.name_key):
+                held.append(
+                    Held(
+                        prospect_id,
+                        stored.email_key,
+                        stored.phone_key,
+                        stored.name_key,
+                        stored.name,
+                    )
+                )
         return held
 
 
@@ -552,22 +563,36 @@ def _sources_kept(db: sqlite_utils.Database, merger: _Merger) -> int:
     return int(count)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Written:
     """What writing a batch did beyond adding its new prospects."""
 
     sources_kept: int
-    # The book's prospects its updates changed; an update that would leave a prospect
-    # as it was writes nothing (`_update_statement`).
-    changed: set[int]
+    # The prospects already written its rows changed, and how many of those rows changed
+    # their prospect; an update that would leave one as it was writes nothing
+    # (`_update_statement`).
+    changed: set[int] = field(default_factory=set)
+    rows_changed: int = 0
+    rows_unchanged: int = 0
 
-    def unchanged_rows(self, merger: _Merger) -> int:
-        """The batch's rows that matched a prospect of the book and left it as it was."""
-        return sum(
-            rows
-            for prospect_id, rows in merger.rows_matched.items()
-            if prospect_id not in self.changed
-        )
+    def count(self, sent: int, changed_ids: list[int]) -> None:
+        self.changed.update(changed_ids)
+        self.rows_changed += len(changed_ids)
+        self.rows_unchanged += sent - len(changed_ids)
+
+
+def _update_turns(merger: _Merger, stamp: str) -> list[dict[tuple[str, ...], list[list[object]]]]:
+    """The batch's updates as statements to run in turn: each prospect's first row in the
+    first, its second in the second, and so on, so that each row is written after the
+    rows before it, and tells whether it changed anything. Within a turn, one statement
+    per set of fields (rows of one file mostly fill the same)."""
+    turns: list[dict[tuple[str, ...], list[list[object]]]] = []
+    for prospect_id, rows in merger.row_updates.items():
+        for turn, changes in enumerate(rows):
+            if turn == len(turns):
+                turns.append(defaultdict(list))
+            turns[turn][tuple(changes)].append(_update_values(changes, stamp, prospect_id))
+    return turns
 
 
 def _write(
@@ -585,29 +610,26 @@ def _write(
         new_ids = db.execute(NEW_PROSPECT_IDS.for_db(db), [len(merger.added)]).fetchall()
         for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
             row["id"] = prospect_id
-    sources_kept = _sources_kept(db, merger)
-    # Rows of one file mostly fill the same fields: one statement per set of fields.
-    updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
-    for prospect_id, changes in merger.updates.items():
-        updates[tuple(changes)].append(_update_values(changes, stamp, prospect_id))
-    changed: set[int] = set()
-    if dialect_of(db) is Dialect.POSTGRESQL:
+    written = _Written(_sources_kept(db, merger))
+    dialect = dialect_of(db)
+    if dialect is Dialect.POSTGRESQL:
         rows = (_inserted(row, stamp, owner) for row in merger.added)
         db.copy_rows("prospects", INSERTED_COLUMNS, rows)
-        for names, parameters in updates.items():
-            statement = _update_statement(names, Dialect.POSTGRESQL)
-            changed.update(
-                prospect_id for (prospect_id,) in db.executemany_returning(statement, parameters)
-            )
-        return _Written(sources_kept, changed)
-    assert bulk is not None
-    _insert(db, merger.added, stamp, owner, bulk)
-    for names, parameters in updates.items():
-        statement = _update_statement(names, Dialect.SQLITE)
-        # One at a time: sqlite3's executemany runs no statement that returns rows.
-        for values in parameters:
-            changed.update(prospect_id for (prospect_id,) in db.conn.execute(statement, values))
-    return _Written(sources_kept, changed)
+    else:
+        assert bulk is not None
+        _insert(db, merger.added, stamp, owner, bulk)
+    for turn in _update_turns(merger, stamp):
+        for names, parameters in turn.items():
+            statement = _update_statement(names, dialect)
+            if dialect is Dialect.POSTGRESQL:
+                returned = db.executemany_returning(statement, parameters)
+            else:
+                # One at a time: sqlite3's executemany runs no statement that returns rows.
+                returned = [
+                    row for values in parameters for row in db.conn.execute(statement, values)
+                ]
+            written.count(len(parameters), [prospect_id for (prospect_id,) in returned])
+    return written
 
 
 def _read_batches(reader: ProspectReader, progress: Progress | None) -> Iterator[list[Keyed]]:
@@ -750,14 +772,13 @@ def import_file(
                 if any_suppressed:
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                keys.changing(merger.held())
                 written_batch = _write(db, merger, stamp, owner, bulk)
+                keys.changing(merger.held(written_batch.changed))
                 keys.add(merger.new_keys())
-                unchanged = written_batch.unchanged_rows(merger)
                 totals.sources_kept += written_batch.sources_kept
                 totals.added += len(merger.added)
-                totals.updated += merger.updated + merger.rows_matched.total() - unchanged
-                totals.unchanged += merger.unchanged + unchanged
+                totals.updated += merger.updated + written_batch.rows_changed
+                totals.unchanged += merger.unchanged + written_batch.rows_unchanged
                 totals.shared_phone_count += len(merger.shared_phones)
                 room = SHOWN_SET_ASIDE - len(totals.shared_phones)
                 totals.shared_phones += merger.shared_phones[: max(room, 0)]

@@ -1025,6 +1025,37 @@ def test_a_person_a_file_names_twice_alike_is_added_once_and_left_unchanged_once
     assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
 
 
+@pytest.mark.parametrize("batch", [1, 5_000])
+@pytest.mark.parametrize(
+    ("companies", "split"),
+    [
+        # As stored, then a change: one row changed nothing, the other changed her.
+        (("Analytical", "Babbage & Co"), (1, 1)),
+        # A change, and back: both rows changed her, though she ends as she began.
+        (("Babbage & Co", "Analytical"), (2, 0)),
+    ],
+)
+def test_each_row_of_a_prospect_counts_for_what_it_changed_in_one_batch_as_in_two(
+    book_db: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+    companies: tuple[str, str],
+    split: tuple[int, int],
+) -> None:
+    existing(book_db, name="Ada Lovelace", email="ada@example.com", company="Analytical")
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = tmp_path / "ada.csv"
+    path.write_text(
+        "Name,Email,Company\n"
+        + "".join(f"Ada Lovelace,ada@example.com,{company}\n" for company in companies),
+        encoding="utf-8",
+    )
+    report = run(book_db, path)
+    assert (report.added, report.updated, report.unchanged) == (0, *split)
+    assert book_db.execute("SELECT company FROM prospects").fetchone()[0] == companies[-1]
+
+
 def test_a_prospect_written_by_one_batch_and_changed_by_the_next_counts_as_updated(
     book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

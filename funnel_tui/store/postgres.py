@@ -10,6 +10,7 @@ Every connection names itself (`application_name`): the command or the app, and 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import re
@@ -136,6 +137,11 @@ def out_of_reach(url: str, error: psycopg.OperationalError) -> OutOfReach:
     return OutOfReach(describe_postgres_error(url, error), reason)
 
 
+# Rows a streamed query fetches from the server at a time, and names for its cursors.
+STREAMED_ROWS_PER_FETCH = 5_000
+_STREAMS = itertools.count(1)
+
+
 class PostgresDatabase:
     """One connection, asked as the core asks sqlite-utils' Database: `execute` gives a
     cursor of tuples, `query` yields dicts.
@@ -215,8 +221,18 @@ class PostgresDatabase:
         with self.conn.cursor() as cursor:
             cursor.executemany(to_psycopg(sql), [_positional(row) for row in params])
 
+    def execute_streamed(self, sql: str, params: Params = None) -> Iterator[tuple[Any, ...]]:
+        """A query's rows read from the server a page at a time (a named cursor, inside
+        the transaction this must run in), not all at once as `execute`'s."""
+        with self.conn.cursor(name=f"funnel_stream_{next(_STREAMS)}") as cursor:
+            cursor.itersize = STREAMED_ROWS_PER_FETCH
+            cursor.execute(to_psycopg(sql), _positional(params))
+            yield from cursor
+
     def executemany_returning(self, sql: str, params: Sequence[Params]) -> list[tuple[Any, ...]]:
         """`executemany` of a statement with `RETURNING`: the rows each run returned."""
+        if not params:
+            return []
         returned: list[tuple[Any, ...]] = []
         with self.conn.cursor() as cursor:
             cursor.executemany(
