@@ -235,8 +235,11 @@ def _streamed(db: Any, sql: str, params: Sequence[object]) -> Iterator[tuple[Any
     return iter(db.execute(sql, params))
 
 
-def _marks(chunk: Sequence[object]) -> str:
-    return ", ".join("?" * len(chunk))
+def rows_for(db: Any, sql: str, values: Iterable[object], *after: object) -> Iterator[Any]:
+    """The rows `sql` gives for `values`, its `IN ({marks})` list, KEYS_PER_QUERY of them
+    at a time in order; `after`: the parameters that follow the list."""
+    for chunk in _chunks(sorted(values), KEYS_PER_QUERY):  # type: ignore[type-var]
+        yield from db.execute(sql.format(marks=", ".join("?" * len(chunk))), [*chunk, *after])
 
 
 class ImportKeys:
@@ -309,29 +312,20 @@ class ImportKeys:
         """What the tables lead to, the first (lowest id) of each key's prospects."""
         found = Keys()
         email_table, pair_table, holder_table = tables
-        for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
-            sql = (
-                f"SELECT email_key, prospect_id FROM {email_table}"
-                f" WHERE email_key IN ({_marks(chunk)})"
-            )
-            for email, prospect_id in self.db.execute(sql, chunk):
-                _keep_first(found.emails, email, prospect_id)
+        sql = f"SELECT email_key, prospect_id FROM {email_table} WHERE email_key IN ({{marks}})"
+        for email, prospect_id in rows_for(self.db, sql, emails):
+            _keep_first(found.emails, email, prospect_id)
         pairs = {_pair_key(*pair): pair for pair in phone_names}
-        for chunk in _chunks(sorted(pairs), KEYS_PER_QUERY):
-            sql = (
-                f"SELECT pair_key, prospect_id FROM {pair_table}"
-                f" WHERE pair_key IN ({_marks(chunk)})"
-            )
-            for pair_key, prospect_id in self.db.execute(sql, chunk):
-                _keep_first(found.phone_names, pairs[pair_key], prospect_id)
-        phones = sorted({phone for phone, _ in phone_names})
-        for chunk in _chunks(phones, KEYS_PER_QUERY):
-            sql = (
-                f"SELECT phone_key, prospect_id, name FROM {holder_table}"
-                f" WHERE phone_key IN ({_marks(chunk)})"
-            )
-            for phone, prospect_id, name in self.db.execute(sql, chunk):
-                _keep_first(found.phone_holders, phone, Holder(prospect_id, name))
+        sql = f"SELECT pair_key, prospect_id FROM {pair_table} WHERE pair_key IN ({{marks}})"
+        for pair_key, prospect_id in rows_for(self.db, sql, pairs):
+            _keep_first(found.phone_names, pairs[pair_key], prospect_id)
+        phones = {phone for phone, _ in phone_names}
+        sql = (
+            f"SELECT phone_key, prospect_id, name FROM {holder_table}"
+            " WHERE phone_key IN ({marks})"
+        )
+        for phone, prospect_id, name in rows_for(self.db, sql, phones):
+            _keep_first(found.phone_holders, phone, Holder(prospect_id, name))
         return found
 
     def _find_in_book(self, emails: set[str], phone_names: set[tuple[str, str]]) -> Keys:
@@ -351,27 +345,21 @@ class ImportKeys:
 
     def _by_email(self, emails: set[str]) -> Iterator[Held]:
         by_email = STORED_BY_EMAIL.for_db(self.db)
-        for chunk in _chunks(sorted(emails), KEYS_PER_QUERY):
-            sql = by_email.format(marks=_marks(chunk))
-            for email, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
-                if (key := email_key(email)) in emails:
-                    yield Held(prospect_id, key, "", "", "")
+        for email, prospect_id in rows_for(self.db, by_email, emails, self.last_stored_id):
+            if (key := email_key(email)) in emails:
+                yield Held(prospect_id, key, "", "", "")
 
     def _by_phone(self, phones: set[str]) -> Iterator[Held]:
-        for chunk in _chunks(sorted(phones), KEYS_PER_QUERY):
-            sql = STORED_BY_PHONE.format(marks=_marks(chunk))
-            for phone, name, prospect_id in self.db.execute(sql, [*chunk, self.last_stored_id]):
-                # A number not in stored form is keyed in the tables, by its own key.
-                if phone_key(phone, self.phone_region) == phone:
-                    yield Held(prospect_id, "", phone, name_key(name), str(name))
+        found = rows_for(self.db, STORED_BY_PHONE, phones, self.last_stored_id)
+        for phone, name, prospect_id in found:
+            # A number not in stored form is keyed in the tables, by its own key.
+            if phone_key(phone, self.phone_region) == phone:
+                yield Held(prospect_id, "", phone, name_key(name), str(name))
 
     def _changed_among(self, prospect_ids: set[int]) -> set[int]:
         """Which of these prospects of the book the import has changed already."""
-        changed: set[int] = set()
-        for chunk in _chunks(sorted(prospect_ids), KEYS_PER_QUERY):
-            sql = f"SELECT prospect_id FROM {CHANGED} WHERE prospect_id IN ({_marks(chunk)})"
-            changed.update(prospect_id for (prospect_id,) in self.db.execute(sql, chunk))
-        return changed
+        sql = f"SELECT prospect_id FROM {CHANGED} WHERE prospect_id IN ({{marks}})"
+        return {prospect_id for (prospect_id,) in rows_for(self.db, sql, prospect_ids)}
 
     def drop(self) -> None:
         """Drop the tables before the transaction commits (PostgreSQL's go on commit)."""

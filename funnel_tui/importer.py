@@ -23,7 +23,6 @@ from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
 from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import (
-    KEYS_PER_QUERY,
     Held,
     Holder,
     ImportKeys,
@@ -33,6 +32,7 @@ from funnel_tui.import_keys import (
     email_key,
     keyed_batches,
     name_key,
+    rows_for,
     same_person,
 )
 from funnel_tui.import_rows import (
@@ -235,13 +235,20 @@ class StoredProspect:
     phone_key: str
     # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
     zone_set: bool
-    name_key: str = ""
-    name: str = ""
+    name: str
+
+    @property
+    def name_key(self) -> str:
+        return name_key(self.name)
+
+    def held(self, prospect_id: int) -> Held:
+        """Its keys, as the prospect `prospect_id` holds them before the batch writes."""
+        return Held(prospect_id, self.email_key, self.phone_key, self.name_key, self.name)
 
 
 STORED_STATE = (
     "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name"
-    " FROM prospects WHERE id IN ({ids})"
+    " FROM prospects WHERE id IN ({marks})"
 )
 
 
@@ -249,19 +256,11 @@ def _stored_prospects(
     db: sqlite_utils.Database, ids: set[int], region: str
 ) -> dict[int, StoredProspect]:
     found = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), KEYS_PER_QUERY):
-        chunk = ordered[start : start + KEYS_PER_QUERY]
-        sql = STORED_STATE.format(ids=", ".join("?" * len(chunk)))
-        for prospect_id, email, phone, zone_set, name in db.execute(sql, chunk).fetchall():
-            phone = phone if isinstance(phone, str) else None
-            found[prospect_id] = StoredProspect(
-                email_key(email),
-                phone_key(phone, region),
-                bool(zone_set),
-                name_key(name),
-                str(name),
-            )
+    for prospect_id, email, phone, zone_set, name in rows_for(db, STORED_STATE, ids):
+        phone = phone if isinstance(phone, str) else None
+        found[prospect_id] = StoredProspect(
+            email_key(email), phone_key(phone, region), bool(zone_set), str(name)
+        )
     return found
 
 
@@ -431,15 +430,7 @@ class _Merger:
                 name_key(pending["name"]) if "name" in pending else stored.name_key,
             )
             if now != (stored.email_key, stored.phone_key, stored.name_key):
-                held.append(
-                    Held(
-                        prospect_id,
-                        stored.email_key,
-                        stored.phone_key,
-                        stored.name_key,
-                        stored.name,
-                    )
-                )
+                held.append(stored.held(prospect_id))
         return held
 
 

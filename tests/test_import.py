@@ -7,6 +7,7 @@ import csv
 import io
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1008,20 +1009,21 @@ def test_a_dry_run_of_a_file_already_imported_says_it_would_leave_its_rows_uncha
     )
 
 
+def ada_rows(tmp_path: Path, companies: Iterable[str]) -> Path:
+    """A file of rows for Ada Lovelace (ada@example.com), one for each company in turn."""
+    path = tmp_path / "ada.csv"
+    rows = "".join(f"Ada Lovelace,ada@example.com,{company}\n" for company in companies)
+    path.write_text(f"Name,Email,Company\n{rows}", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("batch", [1, 5_000])
 def test_a_person_a_file_names_twice_alike_is_added_once_and_left_unchanged_once(
     book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
     """The same count whether the two rows are in one batch or two."""
     monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
-    path = tmp_path / "twice.csv"
-    path.write_text(
-        "Name,Email,Company\n"
-        "Ada Lovelace,ada@example.com,Analytical\n"
-        "Ada Lovelace,ada@example.com,Analytical\n",
-        encoding="utf-8",
-    )
-    report = run(book_db, path)
+    report = run(book_db, ada_rows(tmp_path, ["Analytical", "Analytical"]))
     assert (report.added, report.updated, report.unchanged) == (1, 0, 1)
 
 
@@ -1045,13 +1047,7 @@ def test_each_row_of_a_prospect_counts_for_what_it_changed_in_one_batch_as_in_tw
 ) -> None:
     existing(book_db, name="Ada Lovelace", email="ada@example.com", company="Analytical")
     monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
-    path = tmp_path / "ada.csv"
-    path.write_text(
-        "Name,Email,Company\n"
-        + "".join(f"Ada Lovelace,ada@example.com,{company}\n" for company in companies),
-        encoding="utf-8",
-    )
-    report = run(book_db, path)
+    report = run(book_db, ada_rows(tmp_path, companies))
     assert (report.added, report.updated, report.unchanged) == (0, *split)
     assert book_db.execute("SELECT company FROM prospects").fetchone()[0] == companies[-1]
 
@@ -1062,16 +1058,8 @@ def test_a_prospect_written_by_one_batch_and_changed_by_the_next_counts_as_updat
     """Each batch tells its own rows that changed their prospect from those that left it
     as it was, also for a prospect an earlier batch of the same import wrote."""
     monkeypatch.setattr(importer, "ROWS_PER_BATCH", 1)
-    path = tmp_path / "moves.csv"
-    path.write_text(
-        "Name,Email,Company\n"
-        "Ada Lovelace,ada@example.com,Analytical\n"
-        "Ada Lovelace,ada@example.com,Babbage & Co\n"
-        "Ada Lovelace,ada@example.com,Difference Ltd\n"
-        "Ada Lovelace,ada@example.com,Difference Ltd\n",
-        encoding="utf-8",
-    )
-    report = run(book_db, path)
+    companies = ["Analytical", "Babbage & Co", "Difference Ltd", "Difference Ltd"]
+    report = run(book_db, ada_rows(tmp_path, companies))
     assert (report.added, report.updated, report.unchanged) == (1, 2, 1)
     assert report.summary().startswith("added 1, updated 2, unchanged 1, rejected 0")
     stored = book_db.execute("SELECT company FROM prospects").fetchall()

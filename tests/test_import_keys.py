@@ -5,7 +5,6 @@ found by what it held."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from funnel_tui.importer import import_prospects
 from funnel_tui.phones import phone_key
 from funnel_tui.store.sqlite import write_transaction
 from tests.app_support import FROZEN_NOW
+from tests.test_import_stream import write_leads
 
 # As a tool other than funnel may have written them: a number as typed, an email with a
 # space around it, one with a capital letter outside ASCII.
@@ -45,14 +45,6 @@ def add_prospects(db: Any, people: list[tuple[str, str, str]]) -> list[int]:
         sql = "INSERT INTO prospects (name, phone, email) VALUES (?, ?, ?) RETURNING id"
         ids.append(db.execute(sql, [name, phone, email]).fetchone()[0])
     return ids
-
-
-def write_csv(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Name", "Company", "Email", "Phone"])
-        writer.writerows(rows)
-    return path
 
 
 def company_of(db: Any, prospect_id: int) -> str:
@@ -101,7 +93,7 @@ def test_a_row_updates_the_first_prospect_with_its_key_however_the_book_wrote_it
     first, second = (as_typed, as_stored) if irregular_first else (as_stored, as_typed)
     first_mia, first_lee = add_prospects(book_db, first)
     add_prospects(book_db, second)
-    path = write_csv(
+    path = write_leads(
         tmp_path / "leads.csv",
         [
             ("mia  wong", "Wong Freight", "", "+1 617 555 0154"),
@@ -122,7 +114,7 @@ def test_a_prospect_a_row_changes_is_still_found_by_what_it_held(
 ) -> None:
     (ada,) = add_prospects(book_db, [("Ada Lovelace", "+442079460001", "ada@example.com")])
     monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
-    path = write_csv(
+    path = write_leads(
         tmp_path / "leads.csv",
         [
             # Ada's new number and a new spelling of her name, found by her email.
@@ -188,7 +180,7 @@ def test_a_key_a_prospect_takes_in_the_import_stays_with_the_one_that_held_it_be
         ],
     )
     monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
-    path = write_csv(
+    path = write_leads(
         tmp_path / "leads.csv",
         [
             ("Bob Cole", "From the first row", "amy@ash.example", "617-555-0103"),
