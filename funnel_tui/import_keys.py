@@ -7,9 +7,9 @@ in order. The book's prospects are looked up a batch's keys at a time through
 `prospects_email` and `prospects_phone`. Only what those cannot find is kept in
 temporary tables: the keys of the book's prospects whose stored email or number is not
 in key form (a number another tool wrote as `(617) 555-0154`, an email with a non-ASCII
-letter), found by reading those two indexes once; what the prospects the file changes
-held before; and the keys the file's rows bring. A file of any length, into a book of
-any size, is merged in the same memory.
+letter), read from the partial indexes that hold them alone (schema_v23); what the
+prospects the file changes held before; and the keys the file's rows bring. A file of
+any length, into a book of any size, is merged in the same memory.
 
 On a team's server each batch sees what the other reps have committed meanwhile, as
 their screens do: a prospect another rep changes during an import is found by what it
@@ -24,6 +24,7 @@ from itertools import islice
 from typing import Any, NamedTuple, TypeVar
 
 from funnel_tui.phones import phone_key
+from funnel_tui.schema_v23 import IRREGULAR_EMAIL, IRREGULAR_PHONE
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants
 
@@ -78,27 +79,17 @@ def _insert(table: str, columns: str) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
 
-# The book's prospects whose email or number its indexes may not find by key: an email
-# with a letter outside ASCII (`Å`, which SQLite's NOCASE does not fold) or with a space
-# or a control character at either end (which `email_key` strips; PostgreSQL's pattern
-# takes a space anywhere, which costs only a key in the table); a number not in the form
-# `phones` stores, `+` and 2 to 15 digits (one with an extension is keyed here too).
-# SQLite reads the index alone for them (`+id` keeps it from reading the table by id
-# instead), then the table for the few it finds. The patterns hold no backslash, which
-# a server without standard_conforming_strings would read as an escape.
+# The book's prospects whose email or number its indexes may not find by key, read from
+# the partial indexes of their ids (schema_v23), each condition as its index states it.
 IRREGULAR_EMAILS = Variants(
-    sqlite="SELECT id, email FROM prospects WHERE id IN (SELECT id FROM prospects"
-    " WHERE +id <= ? AND email <> '' AND (length(CAST(email AS BLOB)) <> length(email)"
-    " OR substr(email, 1, 1) <= ' ' OR substr(email, -1) <= ' '))",
-    postgresql="SELECT id, email FROM prospects WHERE id <= ? AND email ~ '[^!-~]'",
+    sqlite=f"SELECT id, email FROM prospects WHERE id <= ? AND {IRREGULAR_EMAIL.sqlite}",
+    postgresql=f"SELECT id, email FROM prospects WHERE id <= ? AND {IRREGULAR_EMAIL.postgresql}",
 )
 IRREGULAR_PHONES = Variants(
-    sqlite="SELECT id, name, phone FROM prospects WHERE id IN (SELECT id FROM prospects"
-    " WHERE +id <= ? AND phone <> '' AND NOT (phone GLOB '+[1-9]*'"
-    " AND length(phone) BETWEEN 3 AND 16"
-    " AND CAST(CAST(substr(phone, 2) AS INTEGER) AS TEXT) = substr(phone, 2)))",
-    postgresql="SELECT id, name, phone FROM prospects WHERE id <= ? AND phone <> ''"
-    " AND phone !~ '^[+][1-9][0-9]{1,14}$'",
+    sqlite=f"SELECT id, name, phone FROM prospects WHERE id <= ? AND {IRREGULAR_PHONE.sqlite}",
+    postgresql=(
+        f"SELECT id, name, phone FROM prospects WHERE id <= ? AND {IRREGULAR_PHONE.postgresql}"
+    ),
 )
 # The book's prospects with these emails (in any ASCII case) or these numbers. Those the
 # import has changed are then left out (`CHANGED`), in a query of their own: PostgreSQL

@@ -26,6 +26,7 @@ from funnel_tui import (
     schema_v20,
     schema_v21,
     schema_v22,
+    schema_v23,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -712,6 +713,13 @@ def _v22(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v23(conn: sqlite3.Connection) -> None:
+    """The prospects whose email or number an import cannot look up by key, in partial
+    indexes of their ids (schema_v23)."""
+    for statement in split_statements(schema_v23.INDEXES.sqlite):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -735,6 +743,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v20,
     _v21,
     _v22,
+    _v23,
 )
 
 

@@ -42,6 +42,7 @@ from funnel_tui.schema_v22 import (
     moment_days_sql,
 )
 from funnel_tui.schema_v22 import MOMENTS as MARK_DAY_MOMENTS
+from funnel_tui.schema_v23 import INDEXES as IRREGULAR_KEY_INDEXES
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1563,6 +1564,9 @@ INSERT INTO lead_mark_days ({", ".join(LEAD_MARK_DAY_COLUMNS)})
 {LEAD_MARK_DAYS_FROM_MARKS};
 """
 
+# --- v23: the prospects an import cannot look up by key (schema_v23) -------------------
+SCHEMA_V23 = IRREGULAR_KEY_INDEXES.postgresql
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1583,6 +1587,7 @@ MIGRATIONS: dict[int, str] = {
     20: SCHEMA_V20,
     21: SCHEMA_V21,
     22: SCHEMA_V22,
+    23: SCHEMA_V23,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
