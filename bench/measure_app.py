@@ -37,6 +37,8 @@ from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.settings_screen import SettingsScreen
 
 MOVE_ROWS = 1000
+# In every number the benchmark's book holds (+1 201 555 0001 ...).
+COMMON_FILTER = "555"
 IDLE_AFTER_WRITE_S = 1.5
 # How often the watcher thread looks for the logged call; it sleeps, holding nothing, between.
 WATCH_POLL_S = 0.0005
@@ -129,6 +131,7 @@ async def interactions(book: Book, scripts_dir: Path, runs: int) -> dict[str, Sa
             "move": await _move_cursor(session, runs),
             "filter_set": await _filter(session, runs, typed=False, target=book.filter_id),
             "filter_typed": await _filter(session, runs, typed=True, target=book.filter_id),
+            **await _common_filter(session, runs),
             "log_ui": await _log_outcome(session, book, runs),
             "pace_screen": await _open_pace_screen(session, runs),
             "settings_screen": await _open_dialog(session, runs, "s", SettingsScreen),
@@ -189,6 +192,33 @@ async def _filter(session: Session, runs: int, *, typed: bool, target: int) -> S
     queue.focus()
     await session.settle()
     return Sample(tuple(samples))
+
+
+async def _common_filter(session: Session, runs: int) -> dict[str, Sample]:
+    """From a filter text every prospect's number holds (COMMON_FILTER) to the frame that
+    shows its first matches, and to the one that counts them all."""
+    screen, queue = session.screen, session.queue
+    full = queue.row_count
+    first, counted = [], []
+    for _ in range(runs):
+        await session.pilot.press("slash")
+        shown = session.frames.painted_when(
+            lambda: screen._shown_filter == COMMON_FILTER and queue.row_count > 0
+        )
+        complete = session.frames.painted_when(
+            lambda: screen._shown_filter == COMMON_FILTER and screen._order_complete
+        )
+        entered_at = perf_counter()
+        screen.filter_input.value = COMMON_FILTER
+        first.append(await shown - entered_at)
+        counted.append(await complete - entered_at)
+        await session.settle()
+        await session.pilot.press("escape")
+        await until(lambda: queue.row_count == full)
+        await session.settle()
+    queue.focus()
+    await session.settle()
+    return {"filter_common": Sample(tuple(first)), "filter_common_all": Sample(tuple(counted))}
 
 
 async def _open_pace_screen(session: Session, runs: int) -> Sample:

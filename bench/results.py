@@ -114,6 +114,8 @@ TIMINGS = (
     ("startup_single", "Start-up, in-process, 1 prospect", None),
     ("filter_set", "Filter: text set, to the match shown", 30),
     ("filter_typed", "Filter: name typed at full speed, to the match", 30),
+    ("filter_common", "Filter: `555`, in every prospect, to the first matches shown", 30),
+    ("filter_common_all", "Filter: `555`, in every prospect, to all of them counted", None),
     ("log_core", "Log outcome on a due call task: log_call to commit (core)", 50),
     ("log_ui", "Log outcome on a due call task: l n enter to commit (UI)", 20),
     ("move", "Cursor 1,000 rows (pagedown), to repaint", 100),

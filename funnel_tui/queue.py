@@ -22,13 +22,20 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.queue_filter import Matches, find_few_matches, find_matches
+from funnel_tui.queue_filter import (
+    Matches,
+    checked_one_by_one,
+    find_few_matches,
+    find_matches,
+    head_reads_apart,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.store.sql import (
     BY_NAME,
     IN_CLOSED_ZONE,
     IN_OPEN_ZONE,
 )
+from funnel_tui.store.stopping import deadline
 from funnel_tui.timestamps import to_stored
 
 if TYPE_CHECKING:
@@ -180,7 +187,7 @@ def queue_order(
     restrict = ""
     text = filter_text(text)
     if text:
-        matches = matching or find_matches(db, text, phone_region)
+        matches = matching or find_matches(db, text, phone_region, head=limit is not None)
         params.update(matches.params)
         restrict = matches.clause
     if mode is QueueMode.TODAY:
@@ -373,6 +380,12 @@ def read_order(
     )
 
 
+# A filter's first screenful read on the UI's own thread, each prospect checked in turn,
+# is given this long; past it the database thread reads it (a text few prospects of the
+# view hold, which the indexes do not find).
+QUICK_HEAD_S = 0.015
+
+
 def read_filtered_order_quickly(
     db: sqlite_utils.Database,
     *,
@@ -381,20 +394,38 @@ def read_filtered_order_quickly(
     text: str,
     settings: Settings,
     rep: str | None = None,
+    head_rows: int | None = None,
 ) -> QueueOrder | None:
-    """read_order under a filter with few matches, which a file's indexes find: a few
-    milliseconds at any size, quick enough for the UI's own thread between a key and the
-    frame that shows it. None when finding them takes longer (a short or very common
-    text), when reading fails (the database thread then reads it, and says why), and on
-    a team's server."""
+    """read_order under a filter, quick enough for the UI's own thread between a key and
+    the frame that shows it: the whole order when a file's indexes find few matches (a
+    few milliseconds at any size); else, with `head_rows`, its first `head_rows` rows
+    (`complete` False), each prospect checked in turn, when they are read within
+    QUICK_HEAD_S (a text most prospects hold, `555`, is). None otherwise (the database
+    thread then reads it), when reading fails (the database thread then says why), and
+    on a team's server."""
     text = filter_text(text)
+    if not text or not head_reads_apart(db):
+        return None
     try:
-        matching = find_few_matches(db, text, settings.phone_region) if text else None
-        if matching is None:
+        matching = find_few_matches(db, text, settings.phone_region)
+        if matching is not None:
+            return read_order(
+                db, now=now, mode=mode, text=text, settings=settings, rep=rep, matching=matching
+            )
+        if head_rows is None:
             return None
-        return read_order(
-            db, now=now, mode=mode, text=text, settings=settings, rep=rep, matching=matching
-        )
+        matching = checked_one_by_one(db, text, settings.phone_region)
+        with deadline(db, QUICK_HEAD_S):
+            return read_order(
+                db,
+                now=now,
+                mode=mode,
+                text=text,
+                settings=settings,
+                rep=rep,
+                limit=head_rows,
+                matching=matching,
+            )
     except sqlite3.Error:
         return None
 

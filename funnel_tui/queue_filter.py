@@ -138,20 +138,51 @@ class Matches:
 # of tens of thousands of ids would be read into an index again by every query.
 PASSED_MATCHES = "temp.funnel_filter_matches"
 _IN_PASSED_MATCHES = f" AND id IN (SELECT id FROM {PASSED_MATCHES})"
+# An order's first rows under a filter that thousands of prospects match: each prospect
+# the order reads is checked against it, by id, and the order stops at its limit. At
+# this many matches or more, a screenful is found long before a pass would end; with
+# fewer, the order could read every prospect of its view before it had a screenful.
+PASSED_FOR_HEAD_AT_MOST = 5_000
+_EACH_CHECKED = (
+    " AND EXISTS (SELECT 1 FROM prospect_search"
+    " WHERE prospect_search.id = prospects.id AND {clause})"
+)
 
 
-def find_matches(db: sqlite_utils.Database, text: str, phone_region: str | None) -> Matches:
+def find_matches(
+    db: sqlite_utils.Database, text: str, phone_region: str | None, *, head: bool = False
+) -> Matches:
     """A filter's matches: looked up in the trigram and word indexes where they serve,
     else found by one pass over the narrow rows of prospect_search, which triggers keep
     in step with prospects. A file whose word index cannot be read (`funnel check` says
-    why) matches the text as typed."""
+    why) matches the text as typed.
+
+    With `head`, for an order's first rows alone: in a file, the pass stops past
+    PASSED_FOR_HEAD_AT_MOST matches, and then the order checks each prospect it reads
+    against the filter instead, which finds a screenful of a text most prospects hold
+    (`555`, `example`) after a few hundred of them."""
     terms = filter_terms(text, phone_region)
     if dialect_of(db) is Dialect.POSTGRESQL:
         return _listed(db, _scanned(db, *filter_clause(db, terms)))
     try:
-        return _file_matches(db, terms, words=True)
+        return _file_matches(db, terms, words=True, head=head)
     except sqlite3.DatabaseError:
-        return _file_matches(db, terms, words=False)
+        return _file_matches(db, terms, words=False, head=head)
+
+
+def head_reads_apart(db: sqlite_utils.Database) -> bool:
+    """Whether an order's first screenful under a filter is found sooner than its every
+    match (`find_matches(head=True)`): in a file; a team's server reads every match
+    either way."""
+    return dialect_of(db) is Dialect.SQLITE
+
+
+def checked_one_by_one(db: sqlite_utils.Database, text: str, phone_region: str | None) -> Matches:
+    """The filter as a check of each prospect an order reads, nothing looked up or passed
+    over first: for a first screenful read under a deadline (store/deadline.py), quick
+    when the view holds many matches."""
+    clause, params = filter_clause(db, filter_terms(text, phone_region), words=True)
+    return Matches(_EACH_CHECKED.format(clause=clause), params)
 
 
 def find_few_matches(
@@ -176,16 +207,22 @@ def _listed(db: sqlite_utils.Database, ids: list[int]) -> Matches:
     return Matches(IN_MATCHING_IDS.for_db(db), {"matching": json.dumps(ids)})
 
 
-def _file_matches(db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool) -> Matches:
+def _file_matches(
+    db: sqlite_utils.Database, terms: list[FilterTerm], *, words: bool, head: bool
+) -> Matches:
     clause, params = filter_clause(db, terms, words=words)
     ids = indexed_matches(db, terms, clause, params)
     if ids is not None:
         return _listed(db, ids)
     db.execute(f"CREATE TABLE IF NOT EXISTS {PASSED_MATCHES} (id INTEGER PRIMARY KEY)")
     db.execute(f"DELETE FROM {PASSED_MATCHES}")
-    db.execute(
-        f"INSERT INTO {PASSED_MATCHES} SELECT id FROM prospect_search WHERE {clause}", params
-    )
+    at_most = f" LIMIT {PASSED_FOR_HEAD_AT_MOST + 1}" if head else ""
+    passed = db.execute(
+        f"INSERT INTO {PASSED_MATCHES} SELECT id FROM prospect_search WHERE {clause}{at_most}",
+        params,
+    ).rowcount
+    if head and passed > PASSED_FOR_HEAD_AT_MOST:
+        return Matches(_EACH_CHECKED.format(clause=clause), params)
     return Matches(_IN_PASSED_MATCHES, {})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 import threading
@@ -18,10 +19,13 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from funnel_tui import call_log as call_log_module
+from funnel_tui import queue as queue_module
+from funnel_tui import queue_filter as queue_filter_module
 from funnel_tui.manager_figures import TodayActivity
 from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.queue_filter import FILTER_MAX_LENGTH
 from funnel_tui.settings import load_settings
+from funnel_tui.store import stopping as stopping_module
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui import prospect_card as prospect_card_module
@@ -41,6 +45,7 @@ from tests.app_support import (
     settle,
     settle_until,
     shown_text,
+    wait_for,
 )
 
 
@@ -401,7 +406,11 @@ async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
 
 
 def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Make the database thread's reads of a filtered queue wait until the event is set."""
+    """Make the database thread's reads of a filtered queue wait until the event is set,
+    and the UI thread's first screenful of one run out of time at once, as in a book too
+    big to read it by then."""
+    monkeypatch.setattr(queue_module, "QUICK_HEAD_S", 0.0)
+    monkeypatch.setattr(stopping_module, "STEPS_BETWEEN_CHECKS", 1)
     gate = threading.Event()
     read_order = main_screen_module.read_order
 
@@ -438,6 +447,135 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         await settle(pilot)
         # The matches are counted (the box below shows the text, so a tight title omits it).
         assert re.search(r"· \d+ (prospects )?matching( “be”)? ·", shown_text(title))
+
+
+def hold_the_rest_of_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Filters read as in a big book, where neither the indexes nor a pass list the
+    matches first: a screenful, then the rest, which waits until the event is set."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    rest_read = asyncio.Event()
+    read_and_show = MainScreen._read_and_show_order
+
+    async def rest_when_let(screen: MainScreen, *, same_prospect_shown: bool = False) -> None:
+        if same_prospect_shown and screen.filter_text:
+            await rest_read.wait()
+        await read_and_show(screen, same_prospect_shown=same_prospect_shown)
+
+    monkeypatch.setattr(MainScreen, "_read_and_show_order", rest_when_let)
+    return rest_read
+
+
+async def test_a_filter_most_prospects_match_shows_its_first_matches_before_counting(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text in thousands of prospects (`555`, `example`) is read a screenful first,
+    each prospect the queue reads checked against it: the first match is highlighted and
+    the keys typed after enter go to it while the rest is still being counted."""
+    hold_the_rest_of_filtered_reads(monkeypatch)
+    db = demo_app.storage.db
+    settings = load_settings(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        title = screen.query_one("#queue-title")
+        now = demo_app.clock()
+        whole = read_order(db, now=now, mode=QueueMode.TODAY, text="an", settings=settings)
+        assert len(whole.ids) > 2
+        calls_before = db["calls"].count
+        burst(demo_app, "slash", *"an", "enter", "l", "x", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
+        assert last.fetchone() == (whole.ids[0], "not_interested")
+        await settle(pilot)
+        # The call's own reload read the whole order since.
+        assert re.search(r"· \d+ (prospects )?matching( “an”)?", shown_text(title))
+
+
+async def test_a_filters_title_says_its_matches_are_being_counted(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rest_read = hold_the_rest_of_filtered_reads(monkeypatch)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        title = screen.query_one("#queue-title")
+        await pilot.press("slash", *"an")
+        await settle_until(pilot, lambda: screen._shown_filter == "an")
+        assert shown_text(title).strip() == "Today's queue · matching “an”, counting…"
+        head = list(screen.queue._ids)
+        rest_read.set()
+        await settle(pilot)
+        assert re.search(r"· \d+ (prospects )?matching( “an”)? ·", shown_text(title))
+        assert list(screen.queue._ids)[: len(head)] == head
+
+
+def slow_whole_reads_of(monkeypatch: pytest.MonkeyPatch, text: str) -> threading.Event:
+    """Make the database thread's whole reads of the queue under `text` take seconds of
+    SQLite's work unless they are stopped; the event is set as one begins."""
+    began = threading.Event()
+    read_order = main_screen_module.read_order
+    seconds = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000)"
+        " SELECT count(*) FROM n"
+    )
+
+    def slow(db: Any, **values: Any) -> Any:
+        if values.get("text") == text and values.get("limit") is None:
+            began.set()
+            db.execute(seconds).fetchone()
+        return read_order(db, **values)
+
+    monkeypatch.setattr(main_screen_module, "read_order", slow)
+    return began
+
+
+async def test_a_newer_filter_stops_the_read_of_the_one_before_in_the_database_thread(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter's read that a newer text has made useless is stopped where it runs, so
+    the newer one does not wait for it to end."""
+    # Every filter is read in the database thread.
+    monkeypatch.setattr(queue_module, "find_few_matches", lambda *args: None)
+    monkeypatch.setattr(queue_module, "QUICK_HEAD_S", 0.0)
+    slow_read_began = slow_whole_reads_of(monkeypatch, "zz")
+    name = next(demo_app.storage.db.query("SELECT name FROM prospects LIMIT 1"))["name"]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", "z", "z")
+        assert await asyncio.to_thread(slow_read_began.wait, 5)
+        screen.filter_input.value = name
+        await wait_for(
+            pilot,
+            lambda: screen._shown_filter == name and screen._order_complete,
+            budget_s=3.0,
+        )
+        assert screen.queue.highlighted_id is not None
+
+
+async def test_a_call_logged_while_a_filters_matches_are_counted_waits_for_no_count(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The call is written at once: the count's read stops, and is made again after."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    slow_read_began = slow_whole_reads_of(monkeypatch, "an")
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        calls_before = db["calls"].count
+        await pilot.press("slash", *"an", "enter")
+        assert await asyncio.to_thread(slow_read_began.wait, 5)
+        first = screen.queue.highlighted_id
+        burst(demo_app, "l", "x", "enter")
+        await wait_for(pilot, lambda: db["calls"].count == calls_before + 1, budget_s=3.0)
+    last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
+    assert last.fetchone() == (first, "not_interested")
 
 
 async def test_a_paste_longer_than_the_filter_box_keeps_what_fits(demo_app: FunnelApp) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
+from funnel_tui import queue as queue_module
 from funnel_tui import queue_filter
 from funnel_tui.queue import (
     QueueMode,
@@ -24,6 +25,7 @@ from funnel_tui.queue import (
     read_order,
 )
 from funnel_tui.settings import Settings
+from funnel_tui.store import stopping
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.formatting import next_task_label
@@ -619,6 +621,85 @@ def test_the_head_read_of_a_filter_stops_at_its_limit(directory: Any) -> None:
     assert names(directory, head.ids) == ["Gus Gray", "Ann Archer", "Acme lost"]
     assert not head.complete
     assert len(queue_order(directory, now=NOW, text="acme", limit=1).ids) == 1
+
+
+@pytest.mark.parametrize(("typed", "found"), FILTERS)
+@pytest.mark.parametrize("mode", list(QueueMode))
+@pytest.mark.parametrize("passed_at_most", [0, 1, 20_000])
+def test_the_head_of_a_filter_is_the_start_of_its_whole_order(
+    directory: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+    found: list[str],
+    mode: QueueMode,
+    passed_at_most: int,
+) -> None:
+    """However the first screenful finds its matches (each prospect checked as the order
+    reads it, or a pass that stopped early), it is the start of the whole order."""
+    insert(directory, "Acme lost", stage="lost", **called(None))
+    insert(directory, "Acme nurture", stage="lost", nurture=1, **called(None))
+    monkeypatch.setattr(queue_filter, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter, "PASSED_FOR_HEAD_AT_MOST", passed_at_most)
+    whole = queue_order(directory, now=NOW, mode=mode, text=typed)
+    for limit in (1, 2, 3, 50):
+        head = queue_order(directory, now=NOW, mode=mode, text=typed, limit=limit)
+        assert list(head.ids) == list(whole.ids[:limit])
+
+
+@pytest.mark.parametrize(("typed", "found"), FILTERS)
+@pytest.mark.parametrize("mode", list(QueueMode))
+def test_a_filters_head_read_quickly_is_the_start_of_its_whole_order(
+    directory: Any, monkeypatch: pytest.MonkeyPatch, typed: str, found: list[str], mode: QueueMode
+) -> None:
+    """What the UI's own thread reads of a filter the indexes cannot list (here: none) is
+    its whole order or its first rows, each prospect checked in turn."""
+    insert(directory, "Acme lost", stage="lost", **called(None))
+    monkeypatch.setattr(queue_filter, "indexed_matches", lambda *args, **kw: None)
+    settings = Settings(phone_region="GB")
+    whole = read_order(directory, now=NOW, mode=mode, text=typed, settings=settings)
+    for rows in (1, 2, 50):
+        head = read_filtered_order_quickly(
+            directory, now=NOW, mode=mode, text=typed, settings=settings, head_rows=rows
+        )
+        if dialect_of(directory) is Dialect.POSTGRESQL:
+            assert head is None
+            continue
+        assert head is not None
+        assert not head.complete
+        assert list(head.ids) == list(whole.ids[:rows])
+
+
+def test_a_filters_head_not_read_in_time_is_left_to_the_database_thread(
+    directory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue_filter, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_module, "QUICK_HEAD_S", 0.0)
+    monkeypatch.setattr(stopping, "STEPS_BETWEEN_CHECKS", 1)
+    settings = Settings(phone_region="GB")
+    head = read_filtered_order_quickly(
+        directory, now=NOW, mode=QueueMode.TODAY, text="acme", settings=settings, head_rows=5
+    )
+    assert head is None
+    # The connection reads on as before.
+    assert names(directory, queue_ids(directory, now=NOW, text="acme")) == [
+        "Gus Gray",
+        "Ann Archer",
+    ]
+
+
+def test_a_filter_most_prospects_match_is_checked_prospect_by_prospect_for_a_head(
+    directory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PASSED_FOR_HEAD_AT_MOST matches a head stops passing over prospect_search and
+    checks each prospect the order reads; a whole order always lists them."""
+    if dialect_of(directory) is Dialect.POSTGRESQL:
+        pytest.skip("a team's server reads every match either way")
+    monkeypatch.setattr(queue_filter, "PASSED_FOR_HEAD_AT_MOST", 2)
+    head = queue_filter.find_matches(directory, "e", None, head=True)
+    assert head.clause.startswith(" AND EXISTS")
+    assert "EXISTS" not in queue_filter.find_matches(directory, "e", None).clause
+    # A text with as few matches as that is listed by the pass, as for a whole order.
+    assert "EXISTS" not in queue_filter.find_matches(directory, "gu", None, head=True).clause
 
 
 class RecordingDatabase:

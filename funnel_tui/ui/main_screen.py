@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from array import array
 from collections.abc import Awaitable, Callable
@@ -39,11 +40,12 @@ from funnel_tui.queue import (
     read_filtered_order_quickly,
     read_order,
 )
-from funnel_tui.queue_filter import FILTER_MAX_LENGTH
+from funnel_tui.queue_filter import FILTER_MAX_LENGTH, head_reads_apart
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.errors import ConnectionLost
+from funnel_tui.store.stopping import stopped_when
 from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
@@ -410,17 +412,37 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         if not self._torn_down and self.card is not None:
             self._show_card()
 
-    def reload_queue(self, select: int | None = None) -> None:
+    def reload_queue(self, select: int | None = None, *, head_first: bool = False) -> None:
         """Read the whole queue order again in the background and show it; then highlight
-        `select`, unless the rep has moved the cursor since this call."""
+        `select`, unless the rep has moved the cursor since this call. `head_first`: show
+        the first screenful as soon as it is read, then the rest (a new filter's)."""
         if select is not None:
             self._pending_selection = PendingSelection(self.queue.highlighted_id, select)
-        self._reload_queue()
+        self._reload_queue(head_first)
 
     @work(exclusive=True, group="queue")
-    async def _reload_queue(self) -> None:
-        """Read the whole queue order in the database thread, then show it."""
-        await self._read_and_show_order()
+    async def _reload_queue(self, head_first: bool) -> None:
+        """Read the whole queue order in the database thread, then show it; or its head
+        first, the rest in a worker of its own, so that the keys held until the queue is
+        read (`/acme enter l`) go to the first match without waiting for the count."""
+        # The rest of an older order would show after this one.
+        self.workers.cancel_group(self, "queue-rest")
+        if not head_first:
+            await self._read_and_show_order()
+            return
+        now, text = self.funnel.clock(), self.filter_text
+        head = await self._read_order_in_db_thread(now, limit=FIRST_SCREEN_ROWS)
+        if self._torn_down:
+            return
+        self._shown_filter = text
+        self._show_order(head, now)
+        if not head.complete:
+            self._read_rest_of_filtered_queue()
+
+    @work(exclusive=True, group="queue-rest")
+    async def _read_rest_of_filtered_queue(self) -> None:
+        """The whole order under a filter's head already on screen."""
+        await self._read_and_show_order(same_prospect_shown=True)
 
     @work(exclusive=True, group="queue")
     async def _read_rest_of_queue(self) -> None:
@@ -430,20 +452,36 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         await self._read_and_show_order(same_prospect_shown=True)
 
     async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
-        now = self.funnel.clock()
-        mode, text, settings = self.mode, self.filter_text, self.funnel.settings
-        rep = self.funnel.rep
+        now, text = self.funnel.clock(), self.filter_text
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
-        order = await self.funnel.in_db_thread(
-            lambda db: read_order(db, now=now, mode=mode, text=text, settings=settings, rep=rep)
-        )
+        order = await self._read_order_in_db_thread(now)
         if self._torn_down:
             return
         self._shown_filter = text
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
+
+    async def _read_order_in_db_thread(self, now: datetime, limit: int | None = None) -> QueueOrder:
+        """The queue's order as of `now`, read in the database thread; stopped there when
+        this worker is cancelled (a newer read replaces it), so that the writes queued
+        behind it (a call logged) wait no longer than they must."""
+        mode, text, rep = self.mode, self.filter_text, self.funnel.rep
+        settings = self.funnel.settings
+        stop = threading.Event()
+
+        def read(db: Any) -> QueueOrder:
+            with stopped_when(db, stop):
+                return read_order(
+                    db, now=now, mode=mode, text=text, settings=settings, limit=limit, rep=rep
+                )
+
+        try:
+            return await self.funnel.in_db_thread(read)
+        except asyncio.CancelledError:
+            stop.set()
+            raise
 
     def _show_order(
         self, order: QueueOrder, now: datetime, *, same_prospect_shown: bool = False
@@ -572,7 +610,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     def _update_title(self) -> None:
         if not self._order_complete:
             # Only the head of the queue is read yet: no count to give.
-            self.queue_title.say(self.mode.label)
+            if self.filter_text and self.filter_text == self._shown_filter:
+                self._say_counting(self.filter_text)
+            else:
+                self.queue_title.say(self.mode.label)
             return
         if self.filter_text and self.filter_text != self._shown_filter:
             self._say_looking_for(self.filter_text)
@@ -610,6 +651,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     def _say_looking_for(self, text: str) -> None:
         # A large book takes a moment to search: the list below is the last one found.
         self.queue_title.say(f"{self.mode.label} · looking for “{one_line(text)}”…")
+
+    def _say_counting(self, text: str) -> None:
+        # The first matches are on screen; the rest, and their count, are being read.
+        self.queue_title.say(f"{self.mode.label} · matching “{one_line(text)}”, counting…")
 
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
@@ -868,6 +913,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
             settings = self.funnel.settings
+            # A filter's matches still being counted are read again after the call: their
+            # read stops rather than hold up the call (_read_order_in_db_thread).
+            self.workers.cancel_group(self, "queue-rest")
             # Handed to the database thread now; the rest runs once it has committed.
             writing = self.funnel.in_db_thread(
                 lambda _: storage.retrying(lambda db: write(db, entry, now, settings))
@@ -1016,9 +1064,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     def _filter_at_once(self, typed: str) -> None:
         """Show the filter's matches at once (before the frame that shows the text, when
-        no other key is waiting) when a file's indexes find them in a millisecond or two
-        (read_filtered_order_quickly); else the database thread reads them once the text
-        is set (watch_filter_text)."""
+        no other key is waiting) when a file's indexes find them in a millisecond or two,
+        or a screenful of them when the view holds many (read_filtered_order_quickly: the
+        rest follows from the database thread); else the database thread reads them once
+        the text is set (watch_filter_text)."""
         text = one_line(typed)
         if text == self.filter_text:
             return
@@ -1030,16 +1079,20 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             text=text,
             settings=self.funnel.settings,
             rep=self.funnel.rep,
+            head_rows=max(self.queue.size.height, 1),
         )
         if order is None:
             self.filter_text = text
             return
         # A read of an earlier text still in the database thread would show it after this.
         self.workers.cancel_group(self, "queue")
+        self.workers.cancel_group(self, "queue-rest")
         self._pending_selection = PendingSelection(self.queue.highlighted_id)
         self.set_reactive(MainScreen.filter_text, text)
         self._shown_filter = text
         self._show_order(order, now)
+        if not order.complete:
+            self._read_rest_of_filtered_queue()
 
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -1111,7 +1164,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             self._pending_selection = PendingSelection(
                 highlighted, highlighted, or_else=self._row_before_filter
             )
-        self.reload_queue()
+        db = self.funnel.storage.db
+        self.reload_queue(head_first=bool(self.filter_text) and head_reads_apart(db))
         self._update_title()
 
     def action_toggle_mode(self) -> None:
