@@ -185,13 +185,18 @@ async def _filter(session: Session, runs: int, *, typed: bool, target: int) -> S
         else:
             screen.filter_input.value = FILTER_NAME
         samples.append(await painted - entered_at)
-        await session.settle()
-        await session.pilot.press("escape")
-        await until(lambda: queue.row_count == full)
-        await session.settle()
+        await _clear_filter(session, full)
     queue.focus()
     await session.settle()
     return Sample(tuple(samples))
+
+
+async def _clear_filter(session: Session, rows: int) -> None:
+    """`escape` from the filter, once its read is done, back to the queue's `rows`."""
+    await session.settle()
+    await session.pilot.press("escape")
+    await until(lambda: session.queue.row_count == rows)
+    await session.settle()
 
 
 async def _common_filter(session: Session, runs: int) -> dict[str, Sample]:
@@ -212,10 +217,7 @@ async def _common_filter(session: Session, runs: int) -> dict[str, Sample]:
         screen.filter_input.value = COMMON_FILTER
         first.append(await shown - entered_at)
         counted.append(await complete - entered_at)
-        await session.settle()
-        await session.pilot.press("escape")
-        await until(lambda: queue.row_count == full)
-        await session.settle()
+        await _clear_filter(session, full)
     queue.focus()
     await session.settle()
     return {"filter_common": Sample(tuple(first)), "filter_common_all": Sample(tuple(counted))}
