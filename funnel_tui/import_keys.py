@@ -11,9 +11,10 @@ letter), read from the partial indexes that hold them alone (schema_v23); what t
 prospects the file changes held before; and the keys the file's rows bring. A file of
 any length, into a book of any size, is merged in the same memory.
 
-On a team's server each batch sees what the other reps have committed meanwhile, as
-their screens do: a prospect another rep changes during an import is found by what it
-holds when the batch is read.
+On a team's server the book's prospects are read in one snapshot taken as the import
+begins, on a connection of its own (`store.snapshot.book_as_it_is`): what other reps
+commit meanwhile is not seen, so a prospect another rep changes during an import is
+still found by what it held.
 """
 
 from __future__ import annotations
@@ -236,24 +237,27 @@ def rows_for(db: Any, sql: str, values: Iterable[object], *after: object) -> Ite
 class ImportKeys:
     """The keys of one import, inside its write transaction (`write_transaction`)."""
 
-    def __init__(self, db: Any, phone_region: str) -> None:
+    def __init__(self, db: Any, phone_region: str, book: Any = None) -> None:
+        """`book` reads the book as it was when the import began (book_as_it_is); `db`
+        itself when not given."""
         self.db = db
+        self.book = db if book is None else book
         self.phone_region = phone_region
         for table, (columns, key) in TABLES.items():
             db.execute(IMPORT_KEY_TABLE.for_db(db).format(table=table, columns=columns, key=key))
         # The book's prospects are those there before the import: later ids are its rows'
         # (and on a team's server, what other reps add meanwhile, which it does not see).
-        (last,) = db.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()
+        (last,) = self.book.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()
         self.last_stored_id = int(last)
         if self.last_stored_id:
             self._add_irregular_prospects()
 
     def _add_irregular_prospects(self) -> None:
         """The book's prospects that its indexes may not find by key."""
-        emails = _streamed(self.db, IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
+        emails = _streamed(self.book, IRREGULAR_EMAILS.for_db(self.db), [self.last_stored_id])
         while page := list(islice(emails, PROSPECTS_PER_PAGE)):
             self._add(BOOK_TABLES, [Held(id_, email_key(email), "", "", "") for id_, email in page])
-        phones = _streamed(self.db, IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
+        phones = _streamed(self.book, IRREGULAR_PHONES.for_db(self.db), [self.last_stored_id])
         while page := list(islice(phones, PROSPECTS_PER_PAGE)):
             held = []
             for prospect_id, name, phone in page:
@@ -336,12 +340,12 @@ class ImportKeys:
 
     def _by_email(self, emails: set[str]) -> Iterator[Held]:
         by_email = STORED_BY_EMAIL.for_db(self.db)
-        for email, prospect_id in rows_for(self.db, by_email, emails, self.last_stored_id):
+        for email, prospect_id in rows_for(self.book, by_email, emails, self.last_stored_id):
             if (key := email_key(email)) in emails:
                 yield Held(prospect_id, key, "", "", "")
 
     def _by_phone(self, phones: set[str]) -> Iterator[Held]:
-        found = rows_for(self.db, STORED_BY_PHONE, phones, self.last_stored_id)
+        found = rows_for(self.book, STORED_BY_PHONE, phones, self.last_stored_id)
         for phone, name, prospect_id in found:
             # A number not in stored form is keyed in the tables, by its own key.
             if phone_key(phone, self.phone_region) == phone:

@@ -50,6 +50,7 @@ from funnel_tui.read_ahead import read_ahead
 from funnel_tui.read_process import read_in_process
 from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
+from funnel_tui.store.snapshot import book_as_it_is
 from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
@@ -756,8 +757,9 @@ def import_file(
             _page_cache(db, IMPORT_PAGE_CACHE_KIB),
             write_transaction(db),
             _bulk_work(db) as bulk,
+            book_as_it_is(db) as book,
         ):
-            keys = ImportKeys(db, region)
+            keys = ImportKeys(db, region, book)
             any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
             for batch in batches:
                 if any_suppressed:

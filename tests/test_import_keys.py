@@ -24,6 +24,7 @@ from funnel_tui.import_keys import (
 )
 from funnel_tui.importer import import_prospects
 from funnel_tui.phones import phone_key
+from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
 from tests.app_support import FROZEN_NOW
 from tests.test_import_stream import write_leads
@@ -128,6 +129,47 @@ def test_a_prospect_a_row_changes_is_still_found_by_what_it_held(
     row = book_db.execute("SELECT name, phone, company FROM prospects").fetchall()
     assert [tuple(values) for values in row] == [("Ada Lovelace", "+442079460001", "Analytical")]
     assert company_of(book_db, ada) == "Analytical"
+
+
+def test_an_import_on_a_teams_server_reads_the_book_as_it_began(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Another rep changes Amy's email while an import runs: a later row with her old
+    email still updates her, as the book held it when the import began, not a new Amy."""
+    if dialect_of(book_db) is Dialect.SQLITE:
+        pytest.skip("a file's import holds the book: no one else commits meanwhile")
+    import psycopg
+
+    postgres_url = request.getfixturevalue("postgres_url")
+    (amy,) = add_prospects(book_db, [("Amy Pond", "", "amy@example.com")])
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", 1)
+    merge_batch = importer._merge_batch
+    batches = 0
+
+    def another_rep_edits_between_batches(*args: Any) -> Any:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            with psycopg.connect(postgres_url, autocommit=True) as other_rep:
+                other_rep.execute(
+                    "UPDATE prospects SET email = 'amy@pond.example' WHERE id = %s", [amy]
+                )
+        return merge_batch(*args)
+
+    monkeypatch.setattr(importer, "_merge_batch", another_rep_edits_between_batches)
+    path = write_leads(
+        tmp_path / "leads.csv",
+        [
+            ("Rory Williams", "Leadworth", "rory@example.com", ""),
+            ("Amy Pond", "Leadworth", "amy@example.com", ""),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert batches == 2
+    assert (report.added, report.updated) == (1, 1)
+    names = [row[0] for row in book_db.execute("SELECT name FROM prospects ORDER BY id")]
+    assert names == ["Amy Pond", "Rory Williams"]
+    assert company_of(book_db, amy) == "Leadworth"
 
 
 # Text as people and tools write it into an email or phone column: ASCII in any case,

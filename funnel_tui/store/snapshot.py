@@ -1,4 +1,5 @@
-"""A report's reads in one snapshot of the book, part of them beside the caller.
+"""A report's reads in one snapshot of the book, part of them beside the caller; an
+import's reads of the book as it was when it began, beside its own writes.
 
 A team report reads for a second or more while the reps go on logging calls: read
 statement by statement, a call committed half-way would count in the reps' lines and not
@@ -108,3 +109,27 @@ def one_snapshot(db: Any) -> Iterator[Snapshot]:
         yield Snapshot(db)
     finally:
         db.conn.execute("COMMIT")
+
+
+@contextmanager
+def book_as_it_is(db: Any) -> Iterator[Any]:
+    """A connection that reads the book as it is now for as long as the block lasts,
+    beside `db`'s own transaction: on PostgreSQL a second connection in a REPEATABLE
+    READ, read-only transaction, whose first read takes the snapshot, so that what other
+    reps commit meanwhile is not seen (nor what `db` writes); `db` itself in a file, where
+    no one else commits while its write transaction holds the book, and on a server that
+    takes no more connections."""
+    if dialect_of(db) is Dialect.SQLITE or not db.can_open_more:
+        yield db
+        return
+    try:
+        side = db.second_connection()
+    except ConnectionLost:
+        yield db
+        return
+    try:
+        with side.transaction():
+            side.execute(_READ_ONLY)
+            yield side
+    finally:
+        side.conn.close()
