@@ -19,7 +19,7 @@ still found by what it held.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple, TypeVar
@@ -193,6 +193,15 @@ class Keys:
             for key, value in theirs.items():
                 mine.setdefault(key, value)
 
+    def leading_to(self, prospect_ids: Collection[int]) -> Keys:
+        """These keys less the emails and numbers with names that lead to another
+        prospect than these; a number's first holder stays, only ever named."""
+        return Keys(
+            {key: id_ for key, id_ in self.emails.items() if id_ in prospect_ids},
+            {key: id_ for key, id_ in self.phone_names.items() if id_ in prospect_ids},
+            self.phone_holders,
+        )
+
     def rows(self) -> tuple[list[tuple[object, ...]], ...]:
         """The rows of the three kinds of table, in the order of KEY_COLUMNS."""
         return (
@@ -328,7 +337,17 @@ class ImportKeys:
         began: through its indexes those it has not changed, each key confirmed in
         Python; through the tables what the indexes cannot give."""
         found = self._find_in_tables(BOOK_TABLES, emails, phone_names)
-        held = [*self._by_email(emails), *self._by_phone({phone for phone, _ in phone_names})]
+        phones = {phone for phone, _ in phone_names}
+        held = [*self._by_email(self.book, emails), *self._by_phone(self.book, phones)]
+        if self.book is not self.db:
+            # On a team's server a key no prospect held when the import began may be one
+            # another rep has given a prospect since (a corrected email the file repeats).
+            known = {one.email for one in held} | {one.phone for one in held}
+            known |= found.emails.keys() | found.phone_holders.keys()
+            held += [
+                *self._by_email(self.db, emails - known),
+                *self._by_phone(self.db, phones - known),
+            ]
         changed = self._changed_among({one.prospect_id for one in held})
         for one in held:
             if one.prospect_id not in changed:
@@ -338,14 +357,14 @@ class ImportKeys:
             del found.phone_names[pair]
         return found
 
-    def _by_email(self, emails: set[str]) -> Iterator[Held]:
+    def _by_email(self, db: Any, emails: set[str]) -> Iterator[Held]:
         by_email = STORED_BY_EMAIL.for_db(self.db)
-        for email, prospect_id in rows_for(self.book, by_email, emails, self.last_stored_id):
+        for email, prospect_id in rows_for(db, by_email, emails, self.last_stored_id):
             if (key := email_key(email)) in emails:
                 yield Held(prospect_id, key, "", "", "")
 
-    def _by_phone(self, phones: set[str]) -> Iterator[Held]:
-        found = rows_for(self.book, STORED_BY_PHONE, phones, self.last_stored_id)
+    def _by_phone(self, db: Any, phones: set[str]) -> Iterator[Held]:
+        found = rows_for(db, STORED_BY_PHONE, phones, self.last_stored_id)
         for phone, name, prospect_id in found:
             # A number not in stored form is keyed in the tables, by its own key.
             if phone_key(phone, self.phone_region) == phone:

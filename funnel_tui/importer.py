@@ -693,7 +693,9 @@ def _merge_batch(
     stored = _stored_prospects(
         db, {*found.emails.values(), *found.phone_names.values(), *named}, region
     )
-    merger = _Merger(found, stored)
+    # On a team's server a prospect the book held when the import began may be gone since
+    # (another rep forgot them): their keys lead nowhere now.
+    merger = _Merger(found.leading_to(stored), stored)
     for line, row in keyed:
         merger.merge(line, row)
     return merger
@@ -760,9 +762,10 @@ def import_file(
             book_as_it_is(db) as book,
         ):
             keys = ImportKeys(db, region, book)
-            any_suppressed = db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone()
             for batch in batches:
-                if any_suppressed:
+                # Asked again for each batch: on a team's server another rep may forget
+                # someone while the import runs.
+                if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
                 written_batch = _write(db, merger, stamp, owner, bulk)

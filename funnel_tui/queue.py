@@ -190,6 +190,9 @@ def queue_order(
         matches = matching or find_matches(db, text, phone_region, head=limit is not None)
         params.update(matches.params)
         restrict = matches.clause
+        if matches.every_match:
+            # Found already: the whole order costs little more than its head.
+            limit = None
     if mode is QueueMode.TODAY:
         team = _team_clause(params, rep)
         order = _todays_order(db, params, restrict + team, now, closed_zones, limit)

@@ -131,6 +131,10 @@ class Matches:
 
     clause: str
     params: dict[str, str]
+    # Whether every match is known (listed, or in PASSED_MATCHES), so that reading the
+    # whole order costs little more than reading its head; False where each prospect
+    # is checked as the order reads it.
+    every_match: bool = True
 
 
 # The matches a pass over every prospect found, kept on the connection that read them
@@ -182,7 +186,7 @@ def checked_one_by_one(db: sqlite_utils.Database, text: str, phone_region: str |
     over first: for a first screenful read under a deadline (store/deadline.py), quick
     when the view holds many matches."""
     clause, params = filter_clause(db, filter_terms(text, phone_region), words=True)
-    return Matches(_EACH_CHECKED.format(clause=clause), params)
+    return Matches(_EACH_CHECKED.format(clause=clause), params, every_match=False)
 
 
 def find_few_matches(
@@ -222,7 +226,7 @@ def _file_matches(
         params,
     ).rowcount
     if head and passed > PASSED_FOR_HEAD_AT_MOST:
-        return Matches(_EACH_CHECKED.format(clause=clause), params)
+        return Matches(_EACH_CHECKED.format(clause=clause), params, every_match=False)
     return Matches(_IN_PASSED_MATCHES, {})
 
 

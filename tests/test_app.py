@@ -497,7 +497,8 @@ async def test_a_filters_title_says_its_matches_are_being_counted(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rest_read = hold_the_rest_of_filtered_reads(monkeypatch)
-    async with demo_app.run_test(size=(160, 48)) as pilot:
+    # A short screen: its screenful is fewer rows than the matches.
+    async with demo_app.run_test(size=(160, 24)) as pilot:
         await settle(pilot)
         screen = demo_app.screen
         assert isinstance(screen, MainScreen)
@@ -509,12 +510,17 @@ async def test_a_filters_title_says_its_matches_are_being_counted(
         rest_read.set()
         await settle(pilot)
         assert re.search(r"· \d+ (prospects )?matching( “an”)? ·", shown_text(title))
-        assert list(screen.queue._ids)[: len(head)] == head
+        whole = list(screen.queue._ids)
+        assert len(head) < len(whole)
+        assert whole[: len(head)] == head
 
 
-def slow_whole_reads_of(monkeypatch: pytest.MonkeyPatch, text: str) -> threading.Event:
-    """Make the database thread's whole reads of the queue under `text` take seconds of
-    SQLite's work unless they are stopped; the event is set as one begins."""
+def slow_whole_reads_of(
+    monkeypatch: pytest.MonkeyPatch, text: str, *, heads_too: bool = False
+) -> threading.Event:
+    """Make the database thread's whole reads of the queue under `text` (and its heads,
+    with `heads_too`) take seconds of SQLite's work unless they are stopped; the event is
+    set as one begins."""
     began = threading.Event()
     read_order = main_screen_module.read_order
     seconds = (
@@ -523,7 +529,7 @@ def slow_whole_reads_of(monkeypatch: pytest.MonkeyPatch, text: str) -> threading
     )
 
     def slow(db: Any, **values: Any) -> Any:
-        if values.get("text") == text and values.get("limit") is None:
+        if values.get("text") == text and (heads_too or values.get("limit") is None):
             began.set()
             db.execute(seconds).fetchone()
         return read_order(db, **values)
@@ -540,7 +546,7 @@ async def test_a_newer_filter_stops_the_read_of_the_one_before_in_the_database_t
     # Every filter is read in the database thread.
     monkeypatch.setattr(queue_module, "find_few_matches", lambda *args: None)
     monkeypatch.setattr(queue_module, "QUICK_HEAD_S", 0.0)
-    slow_read_began = slow_whole_reads_of(monkeypatch, "zz")
+    slow_read_began = slow_whole_reads_of(monkeypatch, "zz", heads_too=True)
     name = next(demo_app.storage.db.query("SELECT name FROM prospects LIMIT 1"))["name"]
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -576,6 +582,134 @@ async def test_a_call_logged_while_a_filters_matches_are_counted_waits_for_no_co
         await wait_for(pilot, lambda: db["calls"].count == calls_before + 1, budget_s=3.0)
     last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
     assert last.fetchone() == (first, "not_interested")
+
+
+async def test_a_newer_filter_looked_for_over_an_older_ones_head_says_so(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hold_the_rest_of_filtered_reads(monkeypatch)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        title = screen.query_one("#queue-title")
+        await pilot.press("slash", *"an")
+        await settle_until(pilot, lambda: screen._shown_filter == "an")
+        gate = hold_filtered_reads(monkeypatch)
+        await pilot.press("d")
+        await pilot.pause()
+        assert shown_text(title).strip() == "Today's queue · looking for “and”…"
+        gate.set()
+
+
+async def test_the_rest_of_an_older_filter_never_shows_over_a_newer_one(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The older filter's whole order is read, but not yet shown, when the text changes:
+    the newer filter's first match is highlighted, not the older one's."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    db = demo_app.storage.db
+    settings = load_settings(db)
+    now = demo_app.clock()
+    older = read_order(db, now=now, mode=QueueMode.TODAY, text="an", settings=settings)
+    newer_text = "a"
+    newer = read_order(db, now=now, mode=QueueMode.TODAY, text=newer_text, settings=settings)
+    assert older.ids[0] != newer.ids[0]
+    let_rest, rest_read = threading.Event(), threading.Event()
+    read = main_screen_module.read_order
+
+    def rest_when_let(db: Any, **values: Any) -> Any:
+        if values.get("text") == "an" and values.get("limit") is None:
+            let_rest.wait(10)
+            try:
+                return read(db, **values)
+            finally:
+                rest_read.set()
+        return read(db, **values)
+
+    monkeypatch.setattr(main_screen_module, "read_order", rest_when_let)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"an")
+        await settle_until(pilot, lambda: screen._shown_filter == "an")
+        # The loop waits here: the older rest is read, and its answer handed back (the
+        # database thread has run a job after it); one turn of the loop passes it on to
+        # the worker, which has yet to show it when the text changes.
+        let_rest.set()
+        assert rest_read.wait(10)
+        demo_app._db_thread.submit(lambda: None).result(10)
+        await asyncio.sleep(0)
+        screen.filter_text = newer_text
+        await settle_until(pilot, lambda: screen._order_complete)
+        assert screen._shown_filter == newer_text
+        assert screen.queue.highlighted_id == newer.ids[0]
+
+
+async def test_a_call_that_cannot_be_written_leaves_the_filters_matches_counted(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logging stops the count's read; a call that fails asks for it again."""
+    rest_read = hold_the_rest_of_filtered_reads(monkeypatch)
+
+    def disk_full(*args: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(call_log_module, "log_call", disk_full)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        title = screen.query_one("#queue-title")
+        await pilot.press("slash", *"an", "enter")
+        await settle_until(pilot, lambda: screen._shown_filter == "an")
+        assert not screen._order_complete
+        await pilot.press("l", "x", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        rest_read.set()
+        await settle_until(pilot, lambda: screen._order_complete)
+        assert re.search(r"· \d+ (prospects )?matching( “an”)?", shown_text(title))
+
+
+async def test_a_letter_typed_and_taken_back_in_one_burst_leaves_the_title_as_it_was(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        title = demo_app.screen.query_one("#queue-title")
+        before = shown_text(title).strip()
+        await pilot.press("slash")
+        burst(demo_app, "e", "backspace")
+        await settle(pilot)
+        assert shown_text(title).strip() == before
+
+
+async def test_calls_logged_one_after_another_under_a_filter_wait_for_no_count(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each call the filter's head is read again first: the next call's keys go to
+    the next match while the rest is still being counted."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    db = demo_app.storage.db
+    settings = load_settings(db)
+    whole = read_order(db, now=demo_app.clock(), mode=QueueMode.TODAY, text="an", settings=settings)
+    slow_whole_reads_of(monkeypatch, "an")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "slash", *"an", "enter", "l", "n", "enter", "l", "v", "enter")
+        await wait_for(pilot, lambda: db["calls"].count == calls_before + 2, budget_s=3.0)
+        logged = db.execute(
+            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
+        ).fetchall()
+    assert [tuple(row) for row in logged][::-1] == [
+        (whole.ids[0], "no_answer"),
+        (whole.ids[1], "voicemail"),
+    ]
 
 
 async def test_a_paste_longer_than_the_filter_box_keeps_what_fits(demo_app: FunnelApp) -> None:

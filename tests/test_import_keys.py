@@ -131,45 +131,110 @@ def test_a_prospect_a_row_changes_is_still_found_by_what_it_held(
     assert company_of(book_db, ada) == "Analytical"
 
 
-def test_an_import_on_a_teams_server_reads_the_book_as_it_began(
-    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+def another_rep_between_batches(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, change: Any
 ) -> None:
-    """Another rep changes Amy's email while an import runs: a later row with her old
-    email still updates her, as the book held it when the import began, not a new Amy."""
-    if dialect_of(book_db) is Dialect.SQLITE:
-        pytest.skip("a file's import holds the book: no one else commits meanwhile")
-    import psycopg
-
-    postgres_url = request.getfixturevalue("postgres_url")
-    (amy,) = add_prospects(book_db, [("Amy Pond", "", "amy@example.com")])
-    monkeypatch.setattr(importer, "ROWS_PER_BATCH", 1)
+    """Batches of one row; `change(url)` commits on another connection of the team's
+    server once the import has begun, as its first batch is merged."""
+    url = request.getfixturevalue("postgres_url")
     merge_batch = importer._merge_batch
     batches = 0
 
-    def another_rep_edits_between_batches(*args: Any) -> Any:
+    def changed_as_the_first_is_merged(*args: Any) -> Any:
         nonlocal batches
         batches += 1
-        if batches == 2:
-            with psycopg.connect(postgres_url, autocommit=True) as other_rep:
-                other_rep.execute(
-                    "UPDATE prospects SET email = 'amy@pond.example' WHERE id = %s", [amy]
-                )
+        if batches == 1:
+            change(url)
         return merge_batch(*args)
 
-    monkeypatch.setattr(importer, "_merge_batch", another_rep_edits_between_batches)
-    path = write_leads(
-        tmp_path / "leads.csv",
-        [
-            ("Rory Williams", "Leadworth", "rory@example.com", ""),
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", 1)
+    monkeypatch.setattr(importer, "_merge_batch", changed_as_the_first_is_merged)
+
+
+def committed(sql: str, *params: object) -> Any:
+    def commit(url: str) -> None:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as other_rep:
+            other_rep.execute(sql, list(params))
+
+    return commit
+
+
+def forgotten(prospect_id: int) -> Any:
+    def forget(url: str) -> None:
+        from funnel_tui.forget import forget_prospect
+        from funnel_tui.store import open_team_book
+
+        other_rep = open_team_book(url)
+        try:
+            forget_prospect(other_rep.db, prospect_id)
+        finally:
+            other_rep.close()
+
+    return forget
+
+
+AMY = ("Amy Pond", "+16175550100", "amy@example.com")
+RORY_FIRST = ("Rory Williams", "Leadworth", "rory@example.com", "")
+
+
+@pytest.mark.parametrize(
+    ("change", "row", "amys"),
+    [
+        pytest.param(
+            committed("UPDATE prospects SET email = 'amy@pond.example' WHERE id = 1"),
             ("Amy Pond", "Leadworth", "amy@example.com", ""),
-        ],
-    )
-    report = import_prospects(book_db, path, now=FROZEN_NOW)
-    assert batches == 2
-    assert (report.added, report.updated) == (1, 1)
+            1,
+            id="email changed, the file has the old one",
+        ),
+        pytest.param(
+            committed("UPDATE prospects SET email = 'amy@pond.example' WHERE id = 1"),
+            ("Amy Pond", "Leadworth", "amy@pond.example", ""),
+            1,
+            id="email changed, the file has the new one",
+        ),
+        pytest.param(
+            committed("DELETE FROM prospects WHERE id = 1"),
+            ("Amy Pond", "Leadworth", "amy@example.com", ""),
+            1,
+            id="deleted: the row adds her again",
+        ),
+        pytest.param(
+            forgotten(1),
+            ("Amy Pond", "Leadworth", "", "+16175550100"),
+            0,
+            id="forgotten: her number is suppressed",
+        ),
+    ],
+)
+def test_an_import_on_a_teams_server_matches_the_book_as_it_began_and_as_it_is(
+    book_db: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    change: Any,
+    row: tuple[str, str, str, str],
+    amys: int,
+) -> None:
+    """Another rep changes Amy while an import runs: a later row with what she held when
+    it began, or what she holds now, still updates her rather than add a second Amy; a
+    row for an Amy deleted meanwhile adds her, one forgotten is not brought back."""
+    if dialect_of(book_db) is Dialect.SQLITE:
+        pytest.skip("a file's import holds the book: no one else commits meanwhile")
+    (amy,) = add_prospects(book_db, [AMY])
+    assert amy == 1
+    another_rep_between_batches(monkeypatch, request, change)
+    path = write_leads(tmp_path / "leads.csv", [RORY_FIRST, row])
+    import_prospects(book_db, path, now=FROZEN_NOW)
     names = [row[0] for row in book_db.execute("SELECT name FROM prospects ORDER BY id")]
-    assert names == ["Amy Pond", "Rory Williams"]
-    assert company_of(book_db, amy) == "Leadworth"
+    assert names.count("Amy Pond") == amys
+    assert names.count("Rory Williams") == 1
+    if amys:
+        (company,) = book_db.execute(
+            "SELECT company FROM prospects WHERE name = 'Amy Pond'"
+        ).fetchone()
+        assert company == "Leadworth"
 
 
 # Text as people and tools write it into an email or phone column: ASCII in any case,

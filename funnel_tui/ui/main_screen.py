@@ -416,6 +416,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         """Read the whole queue order again in the background and show it; then highlight
         `select`, unless the rep has moved the cursor since this call. `head_first`: show
         the first screenful as soon as it is read, then the rest (a new filter's)."""
+        # The rest of an older order would show after this one, and take its selection.
+        self.workers.cancel_group(self, "queue-rest")
         if select is not None:
             self._pending_selection = PendingSelection(self.queue.highlighted_id, select)
         self._reload_queue(head_first)
@@ -425,8 +427,6 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         """Read the whole queue order in the database thread, then show it; or its head
         first, the rest in a worker of its own, so that the keys held until the queue is
         read (`/acme enter l`) go to the first match without waiting for the count."""
-        # The rest of an older order would show after this one.
-        self.workers.cancel_group(self, "queue-rest")
         if not head_first:
             await self._read_and_show_order()
             return
@@ -436,7 +436,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         self._shown_filter = text
         self._show_order(head, now)
-        if not head.complete:
+        if head.complete:
+            return
+        if self._pending_selection is not None:
+            # The prospect to highlight is past the head (_show_order kept it for the
+            # rest): the keys held until the queue is read wait for the rest too.
+            await self._read_and_show_order(same_prospect_shown=True)
+        else:
             self._read_rest_of_filtered_queue()
 
     @work(exclusive=True, group="queue-rest")
@@ -452,12 +458,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         await self._read_and_show_order(same_prospect_shown=True)
 
     async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
-        now, text = self.funnel.clock(), self.filter_text
+        now, text, mode = self.funnel.clock(), self.filter_text, self.mode
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
         order = await self._read_order_in_db_thread(now)
-        if self._torn_down:
+        if self._torn_down or (text, mode) != (self.filter_text, self.mode):
+            # Another view or filter since: its own read shows it.
             return
         self._shown_filter = text
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
@@ -483,6 +490,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             stop.set()
             raise
 
+    def _count_again_if_failed(self, writing: asyncio.Future[Any]) -> None:
+        """After a call that could not be written: the rest of the order its logging
+        stopped reading, if the list still shows only the head of it."""
+        failed = writing.cancelled() or writing.exception() is not None
+        if failed and not self._order_complete and not self._torn_down:
+            self.reload_queue()
+
     def _show_order(
         self, order: QueueOrder, now: datetime, *, same_prospect_shown: bool = False
     ) -> None:
@@ -490,6 +504,14 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # Any reload honours the selection asked for last: a newer reload replaces an
         # older one before it shows anything.
         pending, self._pending_selection = self._pending_selection, None
+        if (
+            pending is not None
+            and pending.prospect_id is not None
+            and not order.complete
+            and pending.prospect_id not in order.ids
+        ):
+            # A head that stops before the prospect to highlight: the rest places it.
+            self._pending_selection, pending = pending, None
         select = None
         if pending is not None and pending.cursor_was_on == shown:
             select = pending.prospect_id
@@ -608,15 +630,15 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         return self.query_one("#queue-title", FittedLabel)
 
     def _update_title(self) -> None:
+        if self.filter_text and self.filter_text != self._shown_filter:
+            self._say_looking_for(self.filter_text)
+            return
         if not self._order_complete:
             # Only the head of the queue is read yet: no count to give.
-            if self.filter_text and self.filter_text == self._shown_filter:
+            if self.filter_text:
                 self._say_counting(self.filter_text)
             else:
                 self.queue_title.say(self.mode.label)
-            return
-        if self.filter_text and self.filter_text != self._shown_filter:
-            self._say_looking_for(self.filter_text)
             return
         count = self._in_view
         prospects = f"{count:,} prospect{'s' if count != 1 else ''}"
@@ -914,12 +936,14 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             now = self.funnel.clock()
             settings = self.funnel.settings
             # A filter's matches still being counted are read again after the call: their
-            # read stops rather than hold up the call (_read_order_in_db_thread).
+            # read stops rather than hold up the call (_read_order_in_db_thread), and is
+            # made again should the call fail.
             self.workers.cancel_group(self, "queue-rest")
             # Handed to the database thread now; the rest runs once it has committed.
             writing = self.funnel.in_db_thread(
                 lambda _: storage.retrying(lambda db: write(db, entry, now, settings))
             )
+            writing.add_done_callback(self._count_again_if_failed)
             return moved_on(writing, entry)
 
         async def moved_on(writing: Awaitable[LoggedCall], entry: CallOutcome) -> LoggedCall:
@@ -968,13 +992,16 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         await self._open(self._outcome_dialog)
 
     def _select(self, prospect_id: int | None) -> None:
-        """Show this prospect now (the queue's order is read again in the background)."""
+        """Show this prospect now (the queue's order is read again in the background:
+        under a filter, its head first, so that the keys typed ahead need not wait for
+        every match to be counted)."""
         if prospect_id is not None:
             position = self.queue.position_of(prospect_id)
             if position is not None:
                 self.queue.cursor = position
             self._show(prospect_id)
-        self.reload_queue(select=prospect_id)
+        head_first = bool(self.filter_text) and head_reads_apart(self.funnel.storage.db)
+        self.reload_queue(select=prospect_id, head_first=head_first)
 
     async def action_timeline(self) -> None:
         from funnel_tui.ui.timeline_screen import TimelineScreen
@@ -1070,6 +1097,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         the text is set (watch_filter_text)."""
         text = one_line(typed)
         if text == self.filter_text:
+            # Typed and taken back in one burst (`e` backspace): the title said a text
+            # was looked for, which no read will answer.
+            self._update_title()
             return
         now = self.funnel.clock()
         order = read_filtered_order_quickly(
