@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, TypeVar
 from funnel_tui.phones import phone_key
 from funnel_tui.schema_v23 import IRREGULAR_EMAIL, IRREGULAR_PHONE
 from funnel_tui.store.dialect import Dialect, dialect_of
-from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants
+from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants, in_dialect, per_dialect
 
 # Keys asked for in one statement: SQLite before 3.32 takes at most 999 `?`.
 KEYS_PER_QUERY = 400
@@ -82,15 +82,16 @@ def _insert(table: str, columns: str) -> str:
 
 # The book's prospects whose email or number its indexes may not find by key, read from
 # the partial indexes of their ids (schema_v23), each condition as its index states it.
-IRREGULAR_EMAILS = Variants(
-    sqlite=f"SELECT id, email FROM prospects WHERE id <= ? AND {IRREGULAR_EMAIL.sqlite}",
-    postgresql=f"SELECT id, email FROM prospects WHERE id <= ? AND {IRREGULAR_EMAIL.postgresql}",
+IRREGULAR_EMAILS = per_dialect(
+    lambda dialect: (
+        f"SELECT id, email FROM prospects WHERE id <= ? AND {in_dialect(IRREGULAR_EMAIL, dialect)}"
+    )
 )
-IRREGULAR_PHONES = Variants(
-    sqlite=f"SELECT id, name, phone FROM prospects WHERE id <= ? AND {IRREGULAR_PHONE.sqlite}",
-    postgresql=(
-        f"SELECT id, name, phone FROM prospects WHERE id <= ? AND {IRREGULAR_PHONE.postgresql}"
-    ),
+IRREGULAR_PHONES = per_dialect(
+    lambda dialect: (
+        "SELECT id, name, phone FROM prospects"
+        f" WHERE id <= ? AND {in_dialect(IRREGULAR_PHONE, dialect)}"
+    )
 )
 # The book's prospects with these emails (in any ASCII case) or these numbers. Those the
 # import has changed are then left out (`CHANGED`), in a query of their own: PostgreSQL

@@ -183,9 +183,12 @@ def head_reads_apart(db: sqlite_utils.Database) -> bool:
 
 def checked_one_by_one(db: sqlite_utils.Database, text: str, phone_region: str | None) -> Matches:
     """The filter as a check of each prospect an order reads, nothing looked up or passed
-    over first: for a first screenful read under a deadline (store/deadline.py), quick
+    over first: for a first screenful read under a deadline (store/stopping.py), quick
     when the view holds many matches."""
-    clause, params = filter_clause(db, filter_terms(text, phone_region), words=True)
+    return _each_checked(*filter_clause(db, filter_terms(text, phone_region), words=True))
+
+
+def _each_checked(clause: str, params: dict[str, str]) -> Matches:
     return Matches(_EACH_CHECKED.format(clause=clause), params, every_match=False)
 
 
@@ -226,7 +229,7 @@ def _file_matches(
         params,
     ).rowcount
     if head and passed > PASSED_FOR_HEAD_AT_MOST:
-        return Matches(_EACH_CHECKED.format(clause=clause), params, every_match=False)
+        return _each_checked(clause, params)
     return Matches(_IN_PASSED_MATCHES, {})
 
 

@@ -7,6 +7,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from funnel_tui import call_log as call_log_module
 from funnel_tui import queue as queue_module
 from funnel_tui import queue_filter as queue_filter_module
 from funnel_tui.manager_figures import TodayActivity
-from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
+from funnel_tui.queue import QueueMode, QueueOrder, closed_timezones, queue_ids, read_order
 from funnel_tui.queue_filter import FILTER_MAX_LENGTH
 from funnel_tui.settings import load_settings
 from funnel_tui.store import stopping as stopping_module
@@ -412,15 +413,27 @@ def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     monkeypatch.setattr(queue_module, "QUICK_HEAD_S", 0.0)
     monkeypatch.setattr(stopping_module, "STEPS_BETWEEN_CHECKS", 1)
     gate = threading.Event()
+    before_database_thread_reads(
+        monkeypatch, lambda values: bool(values.get("text")), lambda db: gate.wait(timeout=10)
+    )
+    return gate
+
+
+def before_database_thread_reads(
+    monkeypatch: pytest.MonkeyPatch,
+    when: Callable[[dict[str, Any]], bool],
+    do: Callable[[Any], object],
+) -> None:
+    """Run `do(db)` in the database thread before each read of the queue's order whose
+    arguments `when` picks."""
     read_order = main_screen_module.read_order
 
-    def read_when_let(db: Any, **values: Any) -> Any:
-        if values.get("text"):
-            gate.wait(timeout=10)
+    def read_after(db: Any, **values: Any) -> Any:
+        if when(values):
+            do(db)
         return read_order(db, **values)
 
-    monkeypatch.setattr(main_screen_module, "read_order", read_when_let)
-    return gate
+    monkeypatch.setattr(main_screen_module, "read_order", read_after)
 
 
 async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
@@ -457,10 +470,12 @@ def hold_the_rest_of_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> asyncio.
     rest_read = asyncio.Event()
     read_and_show = MainScreen._read_and_show_order
 
-    async def rest_when_let(screen: MainScreen, *, same_prospect_shown: bool = False) -> None:
+    async def rest_when_let(
+        screen: MainScreen, *, same_prospect_shown: bool = False, limit: int | None = None
+    ) -> QueueOrder | None:
         if same_prospect_shown and screen.filter_text:
             await rest_read.wait()
-        await read_and_show(screen, same_prospect_shown=same_prospect_shown)
+        return await read_and_show(screen, same_prospect_shown=same_prospect_shown, limit=limit)
 
     monkeypatch.setattr(MainScreen, "_read_and_show_order", rest_when_let)
     return rest_read
@@ -522,19 +537,20 @@ def slow_whole_reads_of(
     with `heads_too`) take seconds of SQLite's work unless they are stopped; the event is
     set as one begins."""
     began = threading.Event()
-    read_order = main_screen_module.read_order
     seconds = (
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000)"
         " SELECT count(*) FROM n"
     )
 
-    def slow(db: Any, **values: Any) -> Any:
-        if values.get("text") == text and (heads_too or values.get("limit") is None):
-            began.set()
-            db.execute(seconds).fetchone()
-        return read_order(db, **values)
+    def slow(db: Any) -> None:
+        began.set()
+        db.execute(seconds).fetchone()
 
-    monkeypatch.setattr(main_screen_module, "read_order", slow)
+    before_database_thread_reads(
+        monkeypatch,
+        lambda values: values.get("text") == text and (heads_too or values.get("limit") is None),
+        slow,
+    )
     return began
 
 

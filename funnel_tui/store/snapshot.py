@@ -74,14 +74,16 @@ class _SecondConnection(Snapshot):
 
 
 @contextmanager
-def _in_snapshot(db: Any, exported: str) -> Iterator[Any]:
+def _in_snapshot(db: Any, exported: str | None = None) -> Iterator[Any]:
     """A second connection to `db`'s database in a read-only transaction of the snapshot
-    `exported`; closed at the end."""
+    `exported`, or of its own (taken by its first read); closed at the end."""
     side = db.second_connection()
     try:
         with side.transaction():
             side.execute(_READ_ONLY)
-            side.conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(exported)))
+            if exported is not None:
+                snapshot = sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(exported))
+                side.conn.execute(snapshot)
             yield side
     finally:
         side.conn.close()
@@ -122,14 +124,9 @@ def book_as_it_is(db: Any) -> Iterator[Any]:
     if dialect_of(db) is Dialect.SQLITE or not db.can_open_more:
         yield db
         return
-    try:
-        side = db.second_connection()
-    except ConnectionLost:
-        yield db
-        return
-    try:
-        with side.transaction():
-            side.execute(_READ_ONLY)
-            yield side
-    finally:
-        side.conn.close()
+    with ExitStack() as stack:
+        try:
+            side = stack.enter_context(_in_snapshot(db))
+        except ConnectionLost:
+            side = db
+        yield side

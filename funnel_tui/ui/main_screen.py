@@ -430,13 +430,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         if not head_first:
             await self._read_and_show_order()
             return
-        now, text = self.funnel.clock(), self.filter_text
-        head = await self._read_order_in_db_thread(now, limit=FIRST_SCREEN_ROWS)
-        if self._torn_down:
-            return
-        self._shown_filter = text
-        self._show_order(head, now)
-        if head.complete:
+        head = await self._read_and_show_order(limit=FIRST_SCREEN_ROWS)
+        if head is None or head.complete:
             return
         if self._pending_selection is not None:
             # The prospect to highlight is past the head (_show_order kept it for the
@@ -444,6 +439,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             await self._read_and_show_order(same_prospect_shown=True)
         else:
             self._read_rest_of_filtered_queue()
+
+    @property
+    def _filter_head_first(self) -> bool:
+        """Whether the queue under the filter is read a screenful first, then the rest."""
+        return bool(self.filter_text) and head_reads_apart(self.funnel.storage.db)
 
     @work(exclusive=True, group="queue-rest")
     async def _read_rest_of_filtered_queue(self) -> None:
@@ -457,18 +457,23 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         await self.funnel.first_frame_shown.wait()
         await self._read_and_show_order(same_prospect_shown=True)
 
-    async def _read_and_show_order(self, *, same_prospect_shown: bool = False) -> None:
+    async def _read_and_show_order(
+        self, *, same_prospect_shown: bool = False, limit: int | None = None
+    ) -> QueueOrder | None:
+        """Read the queue's order (its first `limit` rows) in the database thread and show
+        it; the order shown, or None when another view or filter came meanwhile."""
         now, text, mode = self.funnel.clock(), self.filter_text, self.mode
         # Everything committed before this read is on screen after it, our own writes
         # included: the outside-change poll need not reload for them again.
         seen_version = self._read_data_version()
-        order = await self._read_order_in_db_thread(now)
+        order = await self._read_order_in_db_thread(now, limit)
         if self._torn_down or (text, mode) != (self.filter_text, self.mode):
             # Another view or filter since: its own read shows it.
-            return
+            return None
         self._shown_filter = text
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
         self._data_version = seen_version
+        return order
 
     async def _read_order_in_db_thread(self, now: datetime, limit: int | None = None) -> QueueOrder:
         """The queue's order as of `now`, read in the database thread; stopped there when
@@ -1000,8 +1005,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             if position is not None:
                 self.queue.cursor = position
             self._show(prospect_id)
-        head_first = bool(self.filter_text) and head_reads_apart(self.funnel.storage.db)
-        self.reload_queue(select=prospect_id, head_first=head_first)
+        self.reload_queue(select=prospect_id, head_first=self._filter_head_first)
 
     async def action_timeline(self) -> None:
         from funnel_tui.ui.timeline_screen import TimelineScreen
@@ -1194,8 +1198,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             self._pending_selection = PendingSelection(
                 highlighted, highlighted, or_else=self._row_before_filter
             )
-        db = self.funnel.storage.db
-        self.reload_queue(head_first=bool(self.filter_text) and head_reads_apart(db))
+        self.reload_queue(head_first=self._filter_head_first)
         self._update_title()
 
     def action_toggle_mode(self) -> None:
