@@ -35,6 +35,7 @@ from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
+from funnel_tui.ui.closed_screen_styles import let_go_of_closed_screens
 from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.fast_escape import AfterEscape, split_alt_key
 from funnel_tui.ui.key_hold import KeyHold
@@ -231,6 +232,7 @@ class FunnelApp(App[None]):
         self._exit_on_hangup()
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
+        self.screen_change_signal.subscribe(self, let_go_of_closed_screens)
         for problem in self.scripts.problems:
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
