@@ -728,6 +728,41 @@ async def test_calls_logged_one_after_another_under_a_filter_wait_for_no_count(
     ]
 
 
+async def test_a_call_under_a_filter_moves_on_to_the_next_match_past_the_head(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In all prospects, the prospect just logged keeps their row: the next is the row
+    below, which a head read after the call may not reach. The cursor waits there for the
+    rest, and the next call's keys go to that next match, not to the one just logged."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    monkeypatch.setattr(main_screen_module, "FIRST_SCREEN_ROWS", 5)
+    db = demo_app.storage.db
+    settings = load_settings(db)
+    whole = read_order(db, now=demo_app.clock(), mode=QueueMode.ALL, text="an", settings=settings)
+    assert len(whole.ids) > 6
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("f", "slash", *"an", "enter")
+        await settle(pilot)
+        assert screen.mode is QueueMode.ALL and screen.queue.row_count == len(whole.ids)
+        # The last row of the head the call's reload reads first.
+        await pilot.press(*["down"] * 4)
+        assert screen.queue.highlighted_id == whole.ids[4]
+        calls_before = db["calls"].count
+        burst(demo_app, "l", "n", "enter", "l", "v", "enter")
+        await wait_for(pilot, lambda: db["calls"].count == calls_before + 2, budget_s=3.0)
+        logged = db.execute(
+            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
+        ).fetchall()
+    assert [tuple(row) for row in logged][::-1] == [
+        (whole.ids[4], "no_answer"),
+        (whole.ids[5], "voicemail"),
+    ]
+
+
 async def test_a_paste_longer_than_the_filter_box_keeps_what_fits(demo_app: FunnelApp) -> None:
     # Input drops a paste that goes past its length altogether: the box stayed empty.
     async with demo_app.run_test(size=(160, 48)) as pilot:

@@ -516,7 +516,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             and pending.prospect_id not in order.ids
         ):
             # A head that stops before the prospect to highlight: the rest places it.
-            self._pending_selection, pending = pending, None
+            self._pending_selection = pending
+            if pending.cursor_was_on == shown:
+                # Shown, the head would move the cursor off them (onto its last row),
+                # where the keys held until the order is read would log another prospect.
+                return
+            pending = None
         select = None
         if pending is not None and pending.cursor_was_on == shown:
             select = pending.prospect_id
