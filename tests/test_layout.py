@@ -31,7 +31,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.script_pane import ScriptPane
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, open_prospect_form, settle, shown_text
 
 
 def todays_queue(app: FunnelApp) -> list[int]:
@@ -382,3 +382,31 @@ async def test_under_78_columns_the_panes_share_the_width(
         head = screen.queue.highlighted_id
         name = demo_app.storage.db.execute("SELECT name FROM prospects WHERE id = ?", [head])
         assert name.fetchone()[0] in words_in(demo_app, screen.query_one("#card"))
+
+
+async def test_a_dialog_is_laid_out_once_as_it_opens_and_again_when_the_terminal_is_resized(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual sent a screen it had just laid out a Resize to the same size, and the
+    prospect form was laid out twice before the keys typed after `e` reached it."""
+    laid_out: list[tuple[str, object]] = []
+    lay_out = Screen._refresh_layout
+
+    def record(screen: Screen[object], size: object = None, scroll: bool = False) -> None:
+        laid_out.append((type(screen).__name__, size))
+        lay_out(screen, size, scroll)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_refresh_layout", record)
+        form = await open_prospect_form(demo_app, pilot)
+        # At the screen's size: the whole screen (the others follow a widget's change).
+        assert [size for name, size in laid_out if name == "ProspectForm" and size] == [(160, 48)]
+        laid_out.clear()
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert ("ProspectForm", (100, 30)) in laid_out
+        assert form.size == (100, 30)
+        await pilot.press("z")
+        await settle(pilot)
+        assert form.focused is not None and "z" in form.focused.value

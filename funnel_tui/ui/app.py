@@ -232,7 +232,7 @@ class FunnelApp(App[None]):
         self._exit_on_hangup()
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
-        self.screen_change_signal.subscribe(self, let_go_of_closed_screens)
+        let_go_of_closed_screens(self)
         for problem in self.scripts.problems:
             self.notify(
                 str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
