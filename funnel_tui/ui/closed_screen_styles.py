@@ -30,8 +30,12 @@ def let_go_of_closed_screens(app: App[object]) -> None:
             app.call_after_refresh(_clear)
         depth = len(app.screen_stack)
 
-    app.screen_change_signal.subscribe(app, screen_changed)
+    # At once: by a later turn of the loop another screen may have opened in its place.
+    app.screen_change_signal.subscribe(app, screen_changed, immediate=True)
 
 
 def _clear() -> None:
-    StylesCache.get_inner_outer.cache_clear()
+    # A Textual that fixes textual#6665 may memoise no more: nothing to clear then.
+    clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+    if clear is not None:
+        clear()
