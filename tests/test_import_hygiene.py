@@ -174,3 +174,24 @@ def test_the_command_line_loads_what_opening_the_app_needs_and_no_more() -> None
     loaded = set(json.loads(ran.stdout))
     assert "funnel_tui.cli" in loaded
     assert [name for name in unused if name in loaded] == []
+
+
+# What the app and the commands load for a book in a file: the gauge's, the pace
+# screen's and the report's figures, an import, the command line.
+A_FILES_BOOK = [
+    "funnel_tui.cli", "funnel_tui.ui.app", "funnel_tui.gauge_figures",
+    "funnel_tui.manager_figures", "funnel_tui.report", "funnel_tui.importer",
+    "funnel_tui.store.snapshot",
+]  # fmt: skip
+
+
+def test_a_book_in_a_file_never_loads_psycopg() -> None:
+    """psycopg takes about 70 ms to import: after the first frame, that was time taken
+    from the rep's first keys on every start-up, for a team's server the book is not on."""
+    check = "import importlib, sys\n"
+    check += "for name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+    check += "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", check, *A_FILES_BOOK], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

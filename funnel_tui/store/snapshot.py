@@ -20,8 +20,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
-from psycopg import sql
-
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.errors import ConnectionLost
 
@@ -82,6 +80,9 @@ def _in_snapshot(db: Any, exported: str | None = None) -> Iterator[Any]:
         with side.transaction():
             side.execute(_READ_ONLY)
             if exported is not None:
+                # Only a team's server exports a snapshot: a file's book never loads psycopg.
+                from psycopg import sql
+
                 snapshot = sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(exported))
                 side.conn.execute(snapshot)
             yield side
