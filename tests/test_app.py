@@ -6,6 +6,7 @@ import asyncio
 import re
 import sqlite3
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -761,6 +762,66 @@ async def test_a_call_under_a_filter_moves_on_to_the_next_match_past_the_head(
         (whole.ids[4], "no_answer"),
         (whole.ids[5], "voicemail"),
     ]
+
+
+async def test_a_call_on_the_last_row_of_a_heads_order_never_moves_back_up(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`end` while a filter's matches are counted stops at the last row of its head: the
+    next prospect is in the rest, not yet read. The keys typed after the call are dropped,
+    and say so; the row above, as after the whole order's last row, got the second call."""
+    gate = threading.Event()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        order = list(screen.queue._ids)
+        assert len(order) > 6
+        # The head on screen, its last row highlighted, the rest being read.
+        before_database_thread_reads(
+            monkeypatch, lambda values: values.get("limit") is None, lambda db: gate.wait(10)
+        )
+        screen._show_order(QueueOrder(array("q", order[:5]), complete=False), demo_app.clock())
+        screen.queue.cursor = 4
+        await pilot.pause()
+        screen._read_rest_of_filtered_queue()
+        db = demo_app.storage.db
+        calls_before = db["calls"].count
+        burst(demo_app, "l", "n", "enter", "l", "v", "enter")
+        await pilot.pause()
+        # The call stops the rest's read; this one is held in Python, not in SQLite.
+        gate.set()
+        await wait_for(pilot, lambda: db["calls"].count == calls_before + 1, budget_s=3.0)
+        await settle(pilot)
+        logged = db.execute(
+            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
+        ).fetchall()
+        toasts = " ".join(str(toast.message) for toast in demo_app._notifications)
+    assert db["calls"].count == calls_before + 1
+    assert tuple(logged[0]) == (order[4], "no_answer")
+    assert "the next prospect is still being counted: keys typed after enter" in toasts
+
+
+@pytest.mark.parametrize("leave", ["tab", "shift+tab", "enter"])
+async def test_keys_typed_after_leaving_the_filter_by_tab_wait_for_its_matches(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, leave: str
+) -> None:
+    """`/qx tab l v enter` at full speed: the list still showed the prospect highlighted
+    before the filter, and `l` logged them though nothing matches."""
+    gate = hold_filtered_reads(monkeypatch)
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "slash", *"zzqqx", leave, "l", "v", "enter")
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        assert db["calls"].count == calls_before
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.queue.row_count == 0
+        assert screen.focused is screen.queue
 
 
 async def test_a_paste_longer_than_the_filter_box_keeps_what_fits(demo_app: FunnelApp) -> None:

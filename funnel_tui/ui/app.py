@@ -352,9 +352,19 @@ class FunnelApp(App[None]):
         # Editing keys go to the focused field; anywhere else they keep their own meaning,
         # and so do the keys a screen claims for itself (the email's ctrl+e: $EDITOR).
         if action == "edit_field":
-            claimed = getattr(self.screen, "CLAIMED_KEYS", frozenset())
-            return isinstance(self.focused, Input) and parameters[0] not in claimed
+            return isinstance(self.focused, Input) and not self._claimed(str(parameters[0]))
+        if action in ("focus_next", "focus_previous"):
+            return not self._claimed("tab" if action == "focus_next" else "shift+tab")
         return True
+
+    def _claimed(self, key: str) -> bool:
+        """Whether the screen on top claims `key` for itself: always (`CLAIMED_KEYS`), or
+        for now (`claims_key`, the main screen's tab out of the filter)."""
+        screen = self.screen
+        claims_now = getattr(screen, "claims_key", None)
+        return key in getattr(screen, "CLAIMED_KEYS", frozenset()) or bool(
+            claims_now is not None and claims_now(key)
+        )
 
     def action_edit_field(self, key: str) -> None:
         field = self.focused

@@ -122,6 +122,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
     BINDINGS = [
         Binding("enter", "start_call", "Start call", priority=True),
         Binding("enter", "filter_done", "Done filtering", priority=True),
+        # Leaving the field by tab is done filtering too: the keys after it wait for the
+        # matches, as after enter, so `/qx tab l` never logs whoever was highlighted.
+        Binding("tab,shift+tab", "filter_done", "Done filtering", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("escape", "close_filter", "Close filter"),
         Binding("l", "log_outcome", "Log outcome", priority=True),
@@ -202,6 +205,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self._in_view = 0
         self._pinned = 0
         self.undo_session = UndoSession()
+
+    def claims_key(self, key: str) -> bool:
+        """Tab out of the filter field is done filtering (the app's tab moves focus)."""
+        return key in ("tab", "shift+tab") and self.focused is self.filter_input
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The filter's keys are on the key bar while there is a filter to finish or clear.
@@ -902,9 +909,15 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         prospect = self.card.prospect
         prospect_id = prospect["id"]
-        # After the last row, the one before it becomes the last: never the same prospect
-        # again, so "l n enter l v enter" on the last row logs two prospects, not one twice.
-        next_id = self.queue.id_after(prospect_id) or self.queue.id_before(prospect_id)
+        next_id = self.queue.id_after(prospect_id)
+        if next_id is None and self._order_complete:
+            # After the last row, the one before it becomes the last: never the same
+            # prospect again, so "l n enter l v enter" on the last row logs two prospects.
+            next_id = self.queue.id_before(prospect_id)
+        # On the last row of a head whose rest is still being read (`end` while a filter's
+        # matches are counted), the next prospect is not known yet: the keys typed after
+        # this call are dropped, never applied to the row above.
+        next_unknown = next_id is None and not self._order_complete
         # The running call's time goes to its own prospect only; another gets no duration.
         call = self.running_call
         if call is not None and call.prospect_id != prospect_id:
@@ -976,7 +989,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 # Nowhere to move on (a filter that finds them alone): the keys typed after
                 # enter were meant for the next prospect, and would act on this one again
                 # (a reflex second enter called them back).
-                said = f"{said} · no next prospect here: {KEYS_NOT_APPLIED}"
+                why = "the next prospect is still being counted" if next_unknown else None
+                said = f"{said} · {why or 'no next prospect here'}: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
                 # In every view: in the lists that keep the prospect just logged (all
