@@ -410,3 +410,21 @@ async def test_a_dialog_is_laid_out_once_as_it_opens_and_again_when_the_terminal
         await pilot.press("z")
         await settle(pilot)
         assert form.focused is not None and "z" in form.focused.value
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_highlighted_row_stays_in_sight_when_the_list_gets_shorter(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    """The card showed the prospect on row 31, whom `l` logs, while the list showed rows
+    1 to 21 and none highlighted."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        await pilot.press(*["down"] * 30)
+        await settle(pilot)
+        await pilot.resize_terminal(*size)
+        await settle(pilot)
+        top = queue.scroll_offset.y
+        rows_in_sight = queue.scrollable_content_region.height - 1
+        assert top <= queue.cursor < top + rows_in_sight

@@ -305,6 +305,9 @@ class CallQueue(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._ids) + 1)
+        # Fewer rows in sight (a smaller terminal, a title on two lines): the highlighted
+        # one, whom `l` logs, stays among them.
+        self.call_after_refresh(self._scroll_to_cursor)
 
     @property
     def _page_rows(self) -> int:
