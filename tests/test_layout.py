@@ -428,3 +428,25 @@ async def test_the_highlighted_row_stays_in_sight_when_the_list_gets_shorter(
         top = queue.scroll_offset.y
         rows_in_sight = queue.scrollable_content_region.height - 1
         assert top <= queue.cursor < top + rows_in_sight
+
+
+@pytest.mark.parametrize(
+    ("key", "fields"),
+    [
+        ("e", "#form-fields"),
+        ("s", "#settings-fields"),
+        ("question_mark", "#help-box"),
+        ("p", "#performance-box"),
+    ],
+)
+async def test_a_dialogs_fields_keep_their_width_when_its_scrollbar_comes(
+    demo_app: FunnelApp, key: str, fields: str
+) -> None:
+    """In a terminal, Textual paints a new dialog before it has found that its fields
+    overflow: the scrollbar came a frame later (100 to 250 ms), and every field was drawn
+    again two columns narrower. The scrollbar's room is kept from the first frame."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert demo_app.screen.query_one(fields).styles.scrollbar_gutter == "stable"
