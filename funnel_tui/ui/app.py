@@ -358,13 +358,10 @@ class FunnelApp(App[None]):
         return True
 
     def _claimed(self, key: str) -> bool:
-        """Whether the screen on top claims `key` for itself: always (`CLAIMED_KEYS`), or
-        for now (`claims_key`, the main screen's tab out of the filter)."""
-        screen = self.screen
-        claims_now = getattr(screen, "claims_key", None)
-        return key in getattr(screen, "CLAIMED_KEYS", frozenset()) or bool(
-            claims_now is not None and claims_now(key)
-        )
+        """Whether the screen on top claims `key` for itself now (its `claims_key`: the
+        email's ctrl+e, the main screen's tab out of the filter)."""
+        claims_key = getattr(self.screen, "claims_key", None)
+        return claims_key is not None and bool(claims_key(key))
 
     def action_edit_field(self, key: str) -> None:
         field = self.focused

@@ -82,13 +82,16 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
     CLOSED_UNSAVED = None
 
     # ctrl+s and ctrl+e are priority bindings: the text area binds ctrl+e to the end of the
-    # line, and the app's field keys give it to a focused Input (CLAIMED_KEYS).
+    # line, and the app's field keys give it to a focused Input (claims_key).
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", priority=True),
         Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True),
         CANCEL_BINDING,
     ]
-    CLAIMED_KEYS = frozenset({"ctrl+e"})
+
+    def claims_key(self, key: str) -> bool:
+        """ctrl+e is $EDITOR here, never the app's end of a focused field."""
+        return key == "ctrl+e"
 
     def __init__(
         self,

@@ -989,8 +989,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 # Nowhere to move on (a filter that finds them alone): the keys typed after
                 # enter were meant for the next prospect, and would act on this one again
                 # (a reflex second enter called them back).
-                why = "the next prospect is still being counted" if next_unknown else None
-                said = f"{said} · {why or 'no next prospect here'}: {KEYS_NOT_APPLIED}"
+                why = (
+                    "the next prospect is still being counted"
+                    if next_unknown
+                    else "no next prospect here"
+                )
+                said = f"{said} · {why}: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
                 # In every view: in the lists that keep the prospect just logged (all
