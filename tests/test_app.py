@@ -463,11 +463,25 @@ async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(
         assert re.search(r"· \d+ (prospects )?matching( “be”)? ·", shown_text(title))
 
 
+def read_filters_as_in_a_big_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filters read as in a big book, where neither the indexes nor a pass list the
+    matches first: the head checks each prospect it reads against the filter."""
+    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
+    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+
+
+def last_calls(db: Any, count: int) -> list[tuple[int, str]]:
+    """The last `count` calls logged, as (prospect id, outcome), oldest first."""
+    rows = db.execute(
+        "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT ?", [count]
+    ).fetchall()
+    return [tuple(row) for row in reversed(rows)]
+
+
 def hold_the_rest_of_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
     """Filters read as in a big book, where neither the indexes nor a pass list the
     matches first: a screenful, then the rest, which waits until the event is set."""
-    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
-    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    read_filters_as_in_a_big_book(monkeypatch)
     rest_read = asyncio.Event()
     read_and_show = MainScreen._read_and_show_order
 
@@ -624,8 +638,7 @@ async def test_the_rest_of_an_older_filter_never_shows_over_a_newer_one(
 ) -> None:
     """The older filter's whole order is read, but not yet shown, when the text changes:
     the newer filter's first match is highlighted, not the older one's."""
-    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
-    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    read_filters_as_in_a_big_book(monkeypatch)
     db = demo_app.storage.db
     settings = load_settings(db)
     now = demo_app.clock()
@@ -709,8 +722,7 @@ async def test_calls_logged_one_after_another_under_a_filter_wait_for_no_count(
 ) -> None:
     """After each call the filter's head is read again first: the next call's keys go to
     the next match while the rest is still being counted."""
-    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
-    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    read_filters_as_in_a_big_book(monkeypatch)
     db = demo_app.storage.db
     settings = load_settings(db)
     whole = read_order(db, now=demo_app.clock(), mode=QueueMode.TODAY, text="an", settings=settings)
@@ -720,10 +732,8 @@ async def test_calls_logged_one_after_another_under_a_filter_wait_for_no_count(
         calls_before = db["calls"].count
         burst(demo_app, "slash", *"an", "enter", "l", "n", "enter", "l", "v", "enter")
         await wait_for(pilot, lambda: db["calls"].count == calls_before + 2, budget_s=3.0)
-        logged = db.execute(
-            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
-        ).fetchall()
-    assert [tuple(row) for row in logged][::-1] == [
+        logged = last_calls(db, 2)
+    assert logged == [
         (whole.ids[0], "no_answer"),
         (whole.ids[1], "voicemail"),
     ]
@@ -735,8 +745,7 @@ async def test_a_call_under_a_filter_moves_on_to_the_next_match_past_the_head(
     """In all prospects, the prospect just logged keeps their row: the next is the row
     below, which a head read after the call may not reach. The cursor waits there for the
     rest, and the next call's keys go to that next match, not to the one just logged."""
-    monkeypatch.setattr(queue_filter_module, "indexed_matches", lambda *args, **kw: None)
-    monkeypatch.setattr(queue_filter_module, "PASSED_FOR_HEAD_AT_MOST", 1)
+    read_filters_as_in_a_big_book(monkeypatch)
     monkeypatch.setattr(main_screen_module, "FIRST_SCREEN_ROWS", 5)
     db = demo_app.storage.db
     settings = load_settings(db)
@@ -755,10 +764,8 @@ async def test_a_call_under_a_filter_moves_on_to_the_next_match_past_the_head(
         calls_before = db["calls"].count
         burst(demo_app, "l", "n", "enter", "l", "v", "enter")
         await wait_for(pilot, lambda: db["calls"].count == calls_before + 2, budget_s=3.0)
-        logged = db.execute(
-            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
-        ).fetchall()
-    assert [tuple(row) for row in logged][::-1] == [
+        logged = last_calls(db, 2)
+    assert logged == [
         (whole.ids[4], "no_answer"),
         (whole.ids[5], "voicemail"),
     ]
@@ -793,12 +800,10 @@ async def test_a_call_on_the_last_row_of_a_heads_order_never_moves_back_up(
         gate.set()
         await wait_for(pilot, lambda: db["calls"].count == calls_before + 1, budget_s=3.0)
         await settle(pilot)
-        logged = db.execute(
-            "SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2"
-        ).fetchall()
+        logged = last_calls(db, 2)
         toasts = " ".join(str(toast.message) for toast in demo_app._notifications)
     assert db["calls"].count == calls_before + 1
-    assert tuple(logged[0]) == (order[4], "no_answer")
+    assert logged[-1] == (order[4], "no_answer")
     assert "the next prospect is still being counted: keys typed after enter" in toasts
 
 
