@@ -22,6 +22,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
+from funnel_tui.prospect_ids import id_array, joined, read_onto
 from funnel_tui.queue_filter import (
     Matches,
     checked_one_by_one,
@@ -221,7 +222,7 @@ def _listed_order(
     sql = f"SELECT id FROM prospects WHERE true{nurture}{restrict} ORDER BY {by_name}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    ids = array("q", (row[0] for row in db.execute(sql, params)))
+    ids = read_onto(id_array(), lambda: (row[0] for row in db.execute(sql, params)))
     return QueueOrder(ids, complete=limit is None, mode=mode)
 
 
@@ -268,12 +269,12 @@ def _todays_order(
     limit: int | None,
 ) -> QueueOrder:
     """Today's queue, bucket after bucket."""
-    ids: array[int] = array("q")
+    ids = id_array()
     for where, order_by in _todays_buckets(db, params, restrict, now, closed_zones):
         sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit) - len(ids)}"
-        ids.extend(row[0] for row in db.execute(sql, params))
+        ids = read_onto(ids, lambda sql=sql: (row[0] for row in db.execute(sql, params)))
         if limit is not None and len(ids) >= limit:
             break
     if limit is not None:
@@ -297,8 +298,8 @@ def _with_matches_elsewhere(
         # Enough to fill the head even when every row shown comes first by name.
         sql += f" LIMIT {int(limit)}"
     elsewhere = [row[0] for row in db.execute(sql, params) if row[0] not in shown]
-    ids = array("q", order.ids)
-    ids.extend(elsewhere if limit is None else elsewhere[: limit - len(ids)])
+    more = elsewhere if limit is None else elsewhere[: limit - len(order.ids)]
+    ids = joined(order.ids, id_array(more))
     return replace(order, ids=ids, elsewhere_from=len(order.ids))
 
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from funnel_tui import queue as queue_module
 from funnel_tui import queue_filter
+from funnel_tui.prospect_ids import id_array, joined
 from funnel_tui.queue import (
     QueueMode,
     QueueRow,
@@ -860,3 +861,51 @@ def test_held_back_counts_only_prospects_todays_queue_would_show(
     assert list(order.ids) == []
     assert order.held_back == len(shown_later)
     assert sorted(queue_ids(book_db, now=NOW)) == sorted(shown_later)
+
+
+# An id past four bytes, as another tool may write one (SQLite and PostgreSQL allow eight).
+BIG_ID = 5_000_000_000
+
+
+def test_the_queue_keeps_its_ids_in_four_bytes_each(every_bucket: Any) -> None:
+    """A big book's order is its largest structure in memory: half the size in four bytes."""
+    for mode in QueueMode:
+        assert queue_order(every_bucket, now=NOW, mode=mode).ids.itemsize == 4
+
+
+@pytest.mark.parametrize("mode", list(QueueMode))
+def test_an_id_past_four_bytes_is_kept_whole_in_every_view(book_db: Any, mode: QueueMode) -> None:
+    nurture = int(mode is QueueMode.NURTURE)
+    insert(book_db, "Ann Archer", nurture=nurture)
+    big = {"id": BIG_ID, "name": "Bea Big", "nurture": nurture, "created_at": london("2026-11-01")}
+    insert_row(book_db, "prospects", big)
+    insert(book_db, "Cy Cole", nurture=nurture)
+    order = queue_order(book_db, now=NOW, mode=mode)
+    assert order.ids.itemsize == 8
+    found = names(book_db, order.ids)
+    assert sorted(found) == ["Ann Archer", "Bea Big", "Cy Cole"]
+    if mode is not QueueMode.TODAY:
+        assert found == ["Ann Archer", "Bea Big", "Cy Cole"]
+
+
+def test_a_filter_match_elsewhere_past_four_bytes_is_kept_whole(directory: Any) -> None:
+    insert_row(
+        directory,
+        "prospects",
+        {"id": BIG_ID, "name": "Acme big", "stage": "lost", "created_at": london("2026-11-01")},
+    )
+    order = queue_order(directory, now=NOW, text="acme")
+    assert order.ids[order.elsewhere_from :].tolist() == [BIG_ID]
+    assert names(directory, order.ids[: order.elsewhere_from]) == ["Gus Gray", "Ann Archer"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [((1,), (2, 3)), ((BIG_ID,), (2, 3)), ((1,), (2, BIG_ID)), ((), ())]
+)
+def test_the_prospect_on_a_call_heads_an_order_of_either_width(
+    first: tuple[int, ...], then: tuple[int, ...]
+) -> None:
+    """The prospect on a call stays on the list above the order (main_screen)."""
+    ids = joined(id_array(first), id_array(then))
+    assert ids.tolist() == [*first, *then]
+    assert ids.itemsize == (8 if BIG_ID in (*first, *then) else 4)

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from funnel_tui.foreign_values import MARK
+from funnel_tui.prospect_ids import id_array
 from funnel_tui.queue import QueueMode, QueueRow, place_elsewhere
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
@@ -150,7 +151,7 @@ class CallQueue(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._ids: array[int] = array("q")
+        self._ids: array[int] = id_array()
         self._fetch: RowFetcher = lambda ids: {}
         self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
         # Set by `load` together with the ids; nothing is drawn before the first load.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from array import array
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
 from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
+from funnel_tui.prospect_ids import id_array, joined
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -544,7 +544,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # also when the queue let them go meanwhile (another rep took them, a change
             # from outside): `l` must never fall to the prospect below them.
             shifted = None if order.elsewhere_from is None else order.elsewhere_from + 1
-            ids = array("q", [running.prospect_id, *order.ids])
+            ids = joined(id_array((running.prospect_id,)), order.ids)
             order = replace(order, ids=ids, elsewhere_from=shifted)
             if select is None and shown == running.prospect_id:
                 select = running.prospect_id
