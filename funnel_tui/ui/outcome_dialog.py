@@ -163,6 +163,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         super().__init__()
         self.clock = clock
         self._painting_held = ExitStack()
+        # Set by a new theme while the dialog was closed.
+        self._restyle_on_opening = False
         self.prepare(context, save)
 
     def prepare(self, context: CallContext, save: Saver) -> None:
@@ -238,14 +240,20 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # Watched on the field itself, not by its Changed message: the message reaches the
         # dialog only after a tab typed right behind the text has switched the day.
         self.watch(self.typed_field(Ask.WHEN), "value", self._when_edited, init=False)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._restyle_on_opening = True
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler, which styles every widget of a pushed screen
         # again: most of the UI's work between `l` and the saved call. The dialog is
         # styled as it mounts and stays installed between calls, and whatever changes its
-        # look meanwhile restyles what it touches at once: a class, focus or `disabled`
-        # the widget, a new theme every widget the app holds, installed screens included.
-        event.refresh_styles = False
+        # look meanwhile restyles what it touches at once (a class, focus or `disabled`),
+        # except a new theme: Textual restyles the screens on the stack with it, not one
+        # installed aside, so the first opening after a new theme styles it all again.
+        event.refresh_styles = self._restyle_on_opening
+        self._restyle_on_opening = False
 
     def _when_edited(self) -> None:
         self._other_day_chosen = False
