@@ -199,6 +199,31 @@ async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
     assert {"-narrow", "-short"} <= first
 
 
+@pytest.mark.parametrize(
+    ("key", "dialog", "size_class"),
+    [("l", "OutcomeDialog", "-every-outcome"), ("e", "ProspectForm", "-roomy")],
+)
+async def test_a_dialog_is_drawn_by_its_own_size_classes_from_its_first_frame(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, key: str, dialog: str, size_class: str
+) -> None:
+    """A dialog with breakpoints of its own (all 13 outcomes from 40 rows, the whole
+    prospect form from 44) is laid out by them in its first frame too."""
+    drawn: list[tuple[str, frozenset[str]]] = []
+    draw = Screen._compositor_refresh
+
+    def record(screen: Screen[object]) -> None:
+        drawn.append((type(screen).__name__, screen.classes))
+        draw(screen)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "_compositor_refresh", record)
+        await pilot.press(key)
+        await settle(pilot)
+    first = next(classes for name, classes in drawn if name == dialog)
+    assert {"-wide", size_class} <= first
+
+
 def words_in(app: FunnelApp, widget: Widget) -> str:
     """The words the terminal shows inside `widget`'s region, line after line."""
     lines = on_screen(app).splitlines()
@@ -450,3 +475,24 @@ async def test_a_dialogs_fields_keep_their_width_when_its_scrollbar_comes(
         await pilot.press(key)
         await settle(pilot)
         assert demo_app.screen.query_one(fields).styles.scrollbar_gutter == "stable"
+
+
+@pytest.mark.parametrize("size", [*SIZES, (100, 38), (120, 40), (100, 43), (100, 44)])
+@pytest.mark.parametrize(
+    "keys",
+    [["m"], ["t"], ["s"], ["a"], ["e"], ["n"], ["i"], ["l"]],
+    ids=["method", "target", "settings", "add", "edit", "note", "import", "log"],
+)
+async def test_how_to_save_and_leave_is_in_sight_in_every_dialog_that_saves(
+    demo_app: FunnelApp, size: tuple[int, int], keys: list[str]
+) -> None:
+    """The hint under a dialog's fields is on screen at every size; the fields scroll
+    above it. (Help and the pace screen are pages read to their end, `esc closes` last.)"""
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        hints = list(demo_app.screen.query(".dialog-hint"))
+        for hint in hints:
+            if hint.display:
+                assert fully_in_sight(demo_app, hint), hint.id

@@ -40,6 +40,7 @@ from funnel_tui.ui.commands import ScreenCommands
 from funnel_tui.ui.fast_escape import AfterEscape, split_alt_key
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.size_classes import HEIGHT_CLASSES, WIDTH_CLASSES, size_class
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -59,22 +60,11 @@ T = TypeVar("T")
 # interval, and a 1 ms commit took 60 ms.
 INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
-# Classes every screen gets for the terminal's size (from so many cells); app.tcss lays
-# the screens out by them.
-# Under 78 columns (-slim) the queue's 30 and the card's 48 no longer fit side by side.
-WIDTH_CLASSES = [(0, "-slim"), (78, "-narrow"), (140, "-wide")]
-HEIGHT_CLASSES = [(0, "-short"), (36, "-tall")]
-
 # The one toast that says a team's database is out of reach, and then that it is back.
 OUT_OF_REACH_TOAST = "out-of-reach"
 # Up while the database is away: MainScreen's poll takes it down once it is back.
 OUT_OF_REACH_TOAST_S = 24 * 60 * 60.0
 BACK_TOAST_S = 4.0
-
-
-def size_class(cells: int, breakpoints: list[tuple[int, str]]) -> str:
-    """The class of the largest breakpoint that `cells` reaches (as Textual picks it)."""
-    return max((start, name) for start, name in breakpoints if cells >= start)[1]
 
 
 # The field-editing keys of Textual's Input and the actions they run there; enter (submit)
@@ -226,7 +216,7 @@ class FunnelApp(App[None]):
         self._give_back_leases()
         # Keys reach the app before the screen has built its widgets: held until it has.
         self.hold_keys(KeyHold.STARTUP)
-        return MainScreen(classes=" ".join(self._size_classes()))
+        return MainScreen(classes=" ".join(name for name, on in self._size_classes().items() if on))
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
@@ -316,16 +306,19 @@ class FunnelApp(App[None]):
             timeout=BACK_TOAST_S,
         )
 
-    def _size_classes(self) -> set[str]:
-        """The breakpoint classes for the terminal's size, as Textual would set them."""
+    def _size_classes(self, screen: Screen[object] | None = None) -> dict[str, bool]:
+        """The breakpoint classes for the terminal's size, as Textual would set them on
+        `screen` (by its own breakpoints, if it has them): each one, on or off."""
         width, height = self.size
-        return {size_class(width, WIDTH_CLASSES), size_class(height, HEIGHT_CLASSES)}
+        wide = (screen and screen.HORIZONTAL_BREAKPOINTS) or WIDTH_CLASSES
+        tall = (screen and screen.VERTICAL_BREAKPOINTS) or HEIGHT_CLASSES
+        chosen = {size_class(width, wide), size_class(height, tall)}
+        return {name: name in chosen for _, name in wide + tall}
 
     def _give_size_classes(self, screen: Screen[object]) -> None:
         """Textual sets the breakpoint classes on a screen's first Resize, after its first
         frame: a dialog opened in a small terminal showed its full-size layout for a frame."""
-        chosen = self._size_classes()
-        screen.update_classes({name: name in chosen for _, name in WIDTH_CLASSES + HEIGHT_CLASSES})
+        screen.update_classes(self._size_classes(screen))
 
     def _clear_toasts_for_dialogs(self, screen: Screen[object]) -> None:
         """Toasts stack in the bottom right corner, where in a small terminal they cover a

@@ -29,6 +29,7 @@ from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
+from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -76,6 +77,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     # The name field has focus the moment the form is up, so the keys typed while it
     # opened land there.
     AUTO_FOCUS = "#field-name"
+    VERTICAL_BREAKPOINTS = ROOMY_HEIGHT_CLASSES
 
     BINDINGS = [
         CANCEL_BINDING,

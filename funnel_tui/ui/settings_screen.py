@@ -23,6 +23,7 @@ from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_u
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
+from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -59,6 +60,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
     # the queue's filter, `sam enter`) would otherwise change the first setting, the
     # book's currency, and enter would save it. (None would mean the app's: the first.)
     AUTO_FOCUS = ""
+    VERTICAL_BREAKPOINTS = ROOMY_HEIGHT_CLASSES
 
     # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
     # typed before them; the keys typed after them are held for the screen below.
