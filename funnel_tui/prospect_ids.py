@@ -9,31 +9,32 @@ eight bytes an id, so no id is ever refused or cut.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from itertools import islice
 
 NARROW = "i"
 WIDE = "q"
+# Ids read from the database a chunk at a time: never a list of the whole order.
+CHUNK = 4_096
 
 
 def id_array(ids: Iterable[int] = ()) -> array[int]:
-    """A few ids (a list, a tuple), narrow when every one fits."""
-    values = ids if isinstance(ids, list | tuple) else list(ids)
-    try:
-        return array(NARROW, values)
-    except OverflowError:
-        return array(WIDE, values)
+    """Ids in an array of their own, narrow when every one fits."""
+    return extended(array(NARROW), ids)
 
 
-def read_onto(ids: array[int], read: Callable[[], Iterable[int]]) -> array[int]:
-    """`ids` followed by the ids `read` gives, streamed from the database without a list
-    of them; read again into a wide array if one does not fit `ids`."""
-    start = len(ids)
-    try:
-        ids.extend(read())
-    except OverflowError:
-        del ids[start:]
-        ids = array(WIDE, ids)
-        ids.extend(read())
+def extended(ids: array[int], more: Iterable[int]) -> array[int]:
+    """`ids` with `more` after them (rows streamed from a query, say, read once): the
+    same array, or for an id that does not fit in it, a wide copy that holds them all."""
+    more = iter(more)
+    while chunk := list(islice(more, CHUNK)):
+        start = len(ids)
+        try:
+            ids.extend(chunk)
+        except OverflowError:
+            del ids[start:]
+            ids = array(WIDE, ids)
+            ids.extend(chunk)
     return ids
 
 
@@ -41,4 +42,6 @@ def joined(first: array[int], then: array[int]) -> array[int]:
     """A new array of `first`'s ids then `then`'s, wide if either is."""
     if first.typecode == then.typecode:
         return first + then
-    return array(WIDE, first) + array(WIDE, then)
+    if first.typecode == WIDE:
+        return first + array(WIDE, then)
+    return array(WIDE, first) + then

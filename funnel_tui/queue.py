@@ -22,7 +22,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.prospect_ids import id_array, joined, read_onto
+from funnel_tui.prospect_ids import extended, id_array, joined
 from funnel_tui.queue_filter import (
     Matches,
     checked_one_by_one,
@@ -222,7 +222,7 @@ def _listed_order(
     sql = f"SELECT id FROM prospects WHERE true{nurture}{restrict} ORDER BY {by_name}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    ids = read_onto(id_array(), lambda: (row[0] for row in db.execute(sql, params)))
+    ids = id_array(row[0] for row in db.execute(sql, params))
     return QueueOrder(ids, complete=limit is None, mode=mode)
 
 
@@ -274,7 +274,7 @@ def _todays_order(
         sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit) - len(ids)}"
-        ids = read_onto(ids, lambda sql=sql: (row[0] for row in db.execute(sql, params)))
+        ids = extended(ids, (row[0] for row in db.execute(sql, params)))
         if limit is not None and len(ids) >= limit:
             break
     if limit is not None:

@@ -909,3 +909,35 @@ def test_the_prospect_on_a_call_heads_an_order_of_either_width(
     ids = joined(id_array(first), id_array(then))
     assert ids.tolist() == [*first, *then]
     assert ids.itemsize == (8 if BIG_ID in (*first, *then) else 4)
+
+
+def test_an_id_past_four_bytes_after_earlier_buckets_and_in_the_head(book_db: Any) -> None:
+    insert(book_db, "Due Dana", **called(london("2026-11-24")))
+    big = {"id": BIG_ID, "name": "Bea Big", "created_at": london("2026-11-01")}
+    insert_row(book_db, "prospects", big)
+    insert(book_db, "Cy Cole", created_at=london("2026-10-01"))
+    order = queue_order(book_db, now=NOW)
+    assert names(book_db, order.ids) == ["Due Dana", "Bea Big", "Cy Cole"]
+    assert order.ids.itemsize == 8
+    head = queue_order(book_db, now=NOW, limit=2)
+    assert names(book_db, head.ids) == ["Due Dana", "Bea Big"]
+
+
+def test_an_order_with_an_id_past_four_bytes_is_read_once(book_db: Any) -> None:
+    if dialect_of(book_db) is not Dialect.SQLITE:
+        pytest.skip("SQLite's trace of the statements run")
+    for name in ("Ann Archer", "Bo Bell", "Cy Cole"):
+        insert(book_db, name)
+    insert_row(
+        book_db, "prospects", {"id": BIG_ID, "name": "Zed Big", "created_at": london("2026-11-01")}
+    )
+    reads: list[str] = []
+    book_db.conn.set_trace_callback(
+        lambda sql: reads.append(sql) if sql.startswith("SELECT id FROM prospects") else None
+    )
+    try:
+        order = queue_order(book_db, now=NOW, mode=QueueMode.ALL)
+    finally:
+        book_db.conn.set_trace_callback(None)
+    assert names(book_db, order.ids) == ["Ann Archer", "Bo Bell", "Cy Cole", "Zed Big"]
+    assert len(reads) == 1
