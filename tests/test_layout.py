@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 from funnel_tui.domain import TaskKind
 from funnel_tui.money import format_money
@@ -496,3 +496,23 @@ async def test_how_to_save_and_leave_is_in_sight_in_every_dialog_that_saves(
         for hint in hints:
             if hint.display:
                 assert fully_in_sight(demo_app, hint), hint.id
+
+
+@pytest.mark.parametrize(("field", "typed"), [("next_call", "blorp"), ("deal_value", "abc")])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (100, 43)])
+async def test_a_refused_fields_error_is_in_sight(
+    demo_app: FunnelApp, field: str, typed: str, size: tuple[int, int]
+) -> None:
+    """enter in a field the form refuses: its error, under it, is on screen too (focus
+    had scrolled to the field alone, and not at all when it had focus already)."""
+    async with demo_app.run_test(size=size) as pilot:
+        form = await open_prospect_form(demo_app, pilot, "e")
+        entry = form.query_one(f"#field-{field}", Input)
+        entry.focus()
+        await settle(pilot)
+        entry.value = typed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.focused is entry
+        assert fully_in_sight(demo_app, entry)
+        assert fully_in_sight(demo_app, form.query_one(f"#error-{field}"))

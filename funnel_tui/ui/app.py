@@ -216,7 +216,7 @@ class FunnelApp(App[None]):
         self._give_back_leases()
         # Keys reach the app before the screen has built its widgets: held until it has.
         self.hold_keys(KeyHold.STARTUP)
-        return MainScreen(classes=" ".join(name for name, on in self._size_classes().items() if on))
+        return MainScreen(classes=" ".join(self._size_classes()))
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
@@ -306,19 +306,33 @@ class FunnelApp(App[None]):
             timeout=BACK_TOAST_S,
         )
 
-    def _size_classes(self, screen: Screen[object] | None = None) -> dict[str, bool]:
+    def _breakpoints(
+        self, screen: Screen[object] | None
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """The screen's own breakpoints across and down, else the app's (as Textual
+        chooses them: a screen's None is the app's)."""
+        wide = None if screen is None else screen.HORIZONTAL_BREAKPOINTS
+        tall = None if screen is None else screen.VERTICAL_BREAKPOINTS
+        return (
+            WIDTH_CLASSES if wide is None else wide,
+            HEIGHT_CLASSES if tall is None else tall,
+        )
+
+    def _size_classes(self, screen: Screen[object] | None = None) -> set[str]:
         """The breakpoint classes for the terminal's size, as Textual would set them on
-        `screen` (by its own breakpoints, if it has them): each one, on or off."""
+        `screen`."""
         width, height = self.size
-        wide = (screen and screen.HORIZONTAL_BREAKPOINTS) or WIDTH_CLASSES
-        tall = (screen and screen.VERTICAL_BREAKPOINTS) or HEIGHT_CLASSES
-        chosen = {size_class(width, wide), size_class(height, tall)}
-        return {name: name in chosen for _, name in wide + tall}
+        wide, tall = self._breakpoints(screen)
+        return {
+            size_class(cells, points) for cells, points in ((width, wide), (height, tall)) if points
+        }
 
     def _give_size_classes(self, screen: Screen[object]) -> None:
         """Textual sets the breakpoint classes on a screen's first Resize, after its first
         frame: a dialog opened in a small terminal showed its full-size layout for a frame."""
-        screen.update_classes(self._size_classes(screen))
+        chosen = self._size_classes(screen)
+        wide, tall = self._breakpoints(screen)
+        screen.update_classes({name: name in chosen for _, name in wide + tall})
 
     def _clear_toasts_for_dialogs(self, screen: Screen[object]) -> None:
         """Toasts stack in the bottom right corner, where in a small terminal they cover a

@@ -42,6 +42,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import DiscardGuard
 from funnel_tui.ui.reason_picker import ReasonPicker
+from funnel_tui.ui.size_classes import HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import say_when_waiting
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     # The app's height classes plus one of the dialog's own: from 40 rows the list shows
     # all 13 outcomes beside the most any outcome asks (a lost reason and a revisit date);
     # on a shorter terminal it shrinks to leave those fields the room.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall"), (40, "-every-outcome")]
+    VERTICAL_BREAKPOINTS = [*HEIGHT_CLASSES, (40, "-every-outcome")]
 
     BINDINGS = [
         *(
@@ -243,7 +244,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
-        self._restyle_on_opening = True
+        # Open, the dialog was restyled with the screens on the stack.
+        if self not in self.app.screen_stack:
+            self._restyle_on_opening = True
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler, which styles every widget of a pushed screen

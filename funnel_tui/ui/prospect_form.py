@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from funnel_tui.dates import WhenError, parse_when
@@ -26,6 +27,7 @@ from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
@@ -69,6 +71,11 @@ def _greeting_hint(name: str) -> str:
     """What an empty First name field greets this name as."""
     first = first_name_of(one_line(name))
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
+
+
+def _error_under(field: str) -> FieldError:
+    """What is wrong with a field, under it; in view while the rep is at the field."""
+    return FieldError(id=f"error-{field}", classes="form-error", markup=False, follows_focus=True)
 
 
 class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int | None]):
@@ -209,7 +216,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                                 id=f"field-{field}",
                                 select_on_focus=False,
                             )
-                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
+                            yield _error_under(field)
                 for field, (label, options, _) in self.choices.items():
                     with Horizontal(classes="form-row"):
                         yield Label(label, classes="form-label")
@@ -220,7 +227,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                                 allow_blank=False,
                                 id=f"field-{field}",
                             )
-                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
+                            yield _error_under(field)
                 with Horizontal(classes="form-row"):
                     yield Label("Flags", classes="form-label")
                     with Vertical(classes="form-input"):
@@ -228,7 +235,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                             for field, label in FLAG_LABELS.items():
                                 yield Flag(label, bool(self._initial(field)), id=f"field-{field}")
                         for field in FLAG_LABELS:
-                            yield Static(id=f"error-{field}", classes="form-error", markup=False)
+                            yield _error_under(field)
             yield Static(id="form-status", markup=False)
             yield Label(
                 "enter or ctrl+s saves · tab moves · space ticks a flag · esc cancels",
@@ -314,7 +321,13 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         row, errors = self._checked()
         self._show_errors(errors)
         if errors:
-            self.set_focus(self.query_one(f"#field-{next(iter(errors))}"))
+            first = next(iter(errors))
+            self.set_focus(self.query_one(f"#field-{first}"))
+            # The field and the error under it in sight: focus scrolls to the field alone,
+            # and not at all if the field had it already (a new error, once laid out at
+            # its wrapped height, scrolls itself into view: FieldError).
+            row = self.query_one(f"#error-{first}").query_ancestor(".form-row", Widget)
+            self.call_after_refresh(row.scroll_visible, animate=False)
             return
         person = (row.get("name"), row.get("email"), row.get("phone"))
         typed = self.values()

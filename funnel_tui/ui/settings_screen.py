@@ -21,6 +21,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
@@ -39,16 +40,6 @@ def _label(key: str, changed: bool) -> Content:
     if not changed:
         return Content.assemble(name)
     return Content.assemble(name, ("\nnot default", "$accent"))
-
-
-class FieldError(Static):
-    """Why a setting is refused, under its field. Shown, it keeps itself in view: it takes
-    its wrapped height a few frames after its text, and until then scrolling to it left
-    the last line below the list's edge."""
-
-    def on_resize(self) -> None:
-        if self.display:
-            self.scroll_visible(animate=False)
 
 
 class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[bool]):
