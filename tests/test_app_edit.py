@@ -17,8 +17,8 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FROZEN_NOW, open_prospect_form, settle, shown_text
-from tests.test_app import first_in_queue
+from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until, shown_text
+from tests.test_app import burst, first_in_queue
 
 
 def another_window(app: FunnelApp) -> Storage:
@@ -223,3 +223,148 @@ async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_cha
         assert "1 field to fix" in shown_text(form.query_one("#form-status"))
     after = row(db, first["id"])
     assert (after["name"], after["phone"]) == ("Renamed Person", "555-CALL-NOW")
+
+
+# Keys typed at full speed after the form's enter ---------------------------------------
+
+
+def last_call(db: sqlite_utils.Database) -> tuple[int, str] | None:
+    found = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
+    return None if found is None else tuple(found)
+
+
+async def test_keys_typed_after_the_forms_enter_act_on_the_prospect_saved(
+    demo_app: FunnelApp,
+) -> None:
+    """`e Jr enter l v enter` at full speed: the name is saved as typed, and the call is
+    logged on that prospect; the keys after enter never reach the name."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "e", "space", "J", "r", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls + 1)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert row(db, first["id"])["name"] == f"{first['name']} Jr"
+    assert last_call(db) == (first["id"], "voicemail")
+
+
+async def test_keys_typed_after_the_add_forms_enter_act_on_the_prospect_added(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "a", "Z", "e", "d", "tab", "tab", "tab", *"5551234", "enter")
+        burst(demo_app, "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls + 1)
+    (added,) = db.execute("SELECT id, phone FROM prospects WHERE name = 'Zed'").fetchall()
+    assert added[1].endswith("5551234")
+    assert last_call(db) == (added[0], "voicemail")
+
+
+async def test_keys_after_a_refused_enter_in_the_add_form_are_dropped(
+    demo_app: FunnelApp,
+) -> None:
+    """No number or email: nothing is added, `l v` never reach a field, and the status
+    says so as it says what to fix."""
+    db = demo_app.storage.db
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "a", "Z", "e", "d", "enter", "l", "v", "enter")
+        await settle(pilot)
+        form = demo_app.screen
+        assert isinstance(form, ProspectForm)
+        assert form.query_one("#field-name", Input).value == "Zed"
+        status = shown_text(form.query_one("#form-status"))
+        assert "1 field to fix" in status and "keys typed after enter were not applied" in status
+    assert db["calls"].count == calls
+    assert not db.execute("SELECT 1 FROM prospects WHERE name LIKE 'Zed%'").fetchall()
+
+
+async def test_keys_typed_after_a_refused_enter_are_dropped_not_typed_into_the_form(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        deal = form.query_one("#field-deal_value", Input)
+        deal.value = "abc"
+        deal.focus()
+        await settle(pilot)
+        burst(demo_app, "enter", "l", "v", "enter")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert deal.value == "abc"
+        status = shown_text(form.query_one("#form-status"))
+        assert "1 field to fix" in status and "keys typed after enter were not applied" in status
+        # Typing again: the status no longer speaks of the dropped keys.
+        await pilot.press("backspace", "backspace", "backspace", "5")
+        await settle(pilot)
+        assert "not applied" not in shown_text(form.query_one("#form-status"))
+    assert db["calls"].count == calls
+    assert row(db, first["id"])["deal_value_cents"] == first["deal_value_cents"]
+
+
+async def test_enter_in_a_form_changed_in_nothing_writes_nothing(demo_app: FunnelApp) -> None:
+    """Not even the time zone guessed from an unchanged number: the prospect stays as it
+    was, in the queue where it was, and the keys after enter act on it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "e", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls + 1)
+    after = row(db, first["id"])
+    assert {column: after[column] for column in ("timezone", "timezone_guessed")} == {
+        column: first[column] for column in ("timezone", "timezone_guessed")
+    }
+    assert last_call(db) == (first["id"], "voicemail")
+
+
+async def test_keys_after_a_save_that_takes_the_prospect_out_of_the_view_are_dropped(
+    demo_app: FunnelApp,
+) -> None:
+    """Do not call ticked: the prospect leaves today's queue, and the `l v enter` typed
+    behind enter logs no call on whoever took their row."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-do_not_call", Checkbox).value = True
+        await settle(pilot)
+        burst(demo_app, "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: row(db, first["id"])["do_not_call"] == 1)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        said = [str(notification.message) for notification in demo_app._notifications]
+        assert any("keys typed after enter were not applied" in message for message in said)
+    assert db["calls"].count == calls
+
+
+async def test_enter_on_a_list_saves_and_enter_in_its_open_list_picks(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        priority = form.query_one("#field-priority", Select)
+        chosen = priority.value
+        priority.focus()
+        await settle(pilot)
+        await pilot.press("space", "down", "enter")
+        await settle(pilot)
+        assert demo_app.screen is form and priority.value != chosen
+        picked = priority.value
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert row(db, first["id"])["priority"] == int(str(picked))

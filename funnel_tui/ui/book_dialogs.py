@@ -60,6 +60,7 @@ class BookDialogs(_Base):
                 self.reload_queue(select=prospect_id)
                 # The pipeline, and the plan's deal size drawn from it.
                 self.reload_pace(replan=True)
+            self._keys_typed_after_the_form(prospect_id)
 
         await self._open(self._form(save), added)
 
@@ -88,6 +89,7 @@ class BookDialogs(_Base):
                 self._select(prospect_id)
                 # A stage or deal value changes the pipeline, and the plan's deal size.
                 self.reload_pace(replan=True)
+            self._keys_typed_after_the_form(prospect_id)
 
         await self._open(self._form(save, prospect), saved)
 

@@ -1176,6 +1176,31 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         finally:
             self.funnel.release_keys()
 
+    def _keys_typed_after_the_form(self, prospect_id: int | None) -> None:
+        """The form's enter held the keys typed after it. Closed unsaved, they act at once;
+        saved, once the queue is read again, on the prospect saved, highlighted by then.
+        A prospect the view no longer lists (do not call ticked, a zone now closed) takes
+        none of them: they are dropped, not applied to whoever took the row."""
+        if prospect_id is None:
+            self.funnel.release_keys()
+            return
+        self.funnel.hold_keys(KeyHold.QUEUE_READ)
+        self.funnel.release_keys()
+        self._release_keys_on_saved(prospect_id)
+
+    @work(group="type-ahead")
+    async def _release_keys_on_saved(self, prospect_id: int) -> None:
+        try:
+            await self._queue_read()
+        finally:
+            if self.queue.highlighted_id == prospect_id or not self.funnel.holds_keys():
+                self.funnel.release_keys(KeyHold.QUEUE_READ)
+            else:
+                self.funnel.drop_held_keys()
+                self.notify(
+                    f"Saved, but not in this view now: {KEYS_NOT_APPLIED}", severity="warning"
+                )
+
     @work(group="type-ahead")
     async def _release_keys_once_queue_read(self) -> None:
         try:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 
 from funnel_tui.dates import WhenError, parse_when
 from funnel_tui.domain import Kind, Priority, Stage
@@ -25,6 +25,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import clean_text, one_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.field_error import FieldError
@@ -79,18 +80,24 @@ def _error_under(field: str) -> FieldError:
 
 
 class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int | None]):
-    """Returns the saved prospect's id, or None when cancelled."""
+    """Returns the saved prospect's id, or None when cancelled or closed unchanged.
+
+    Enter holds the keys typed after it (the app's type-ahead). A refusal drops them; once
+    the form closes, whoever opened it releases them when the result has acted.
+    """
 
     # The name field has focus the moment the form is up, so the keys typed while it
     # opened land there.
     AUTO_FOCUS = "#field-name"
     VERTICAL_BREAKPOINTS = ROOMY_HEIGHT_CLASSES
 
+    # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
+    # typed before them; the keys typed after them are held for the screen below (a
+    # field's own enter came after the keys typed behind it, which went into the field).
+    # On a list, enter saves too, as the hint says; space or down opens it.
     BINDINGS = [
         CANCEL_BINDING,
-        Binding("ctrl+s", "save", "Save"),
-        # Reached only from a flag: a text field and a list take enter themselves.
-        Binding("enter", "save", "Save", show=False),
+        Binding("enter,ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+t", "take_theirs", "Take the other program's value"),
     ]
 
@@ -119,6 +126,13 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self.changed_meanwhile: set[str] = set()
         self.refused: set[str] = set()
         """The fields whose error is on screen: each clears once its field is fixed."""
+        # Whether the status says the keys typed after a refused enter were dropped.
+        self._dropped_keys = DroppedKeys()
+        self._said = ("", "")
+
+    @property
+    def funnel(self) -> FunnelApp:
+        return self.app  # type: ignore[return-value]
 
     def _choices(self) -> dict[str, tuple[str, list[tuple[str, str]], str]]:
         """Each choice field's label, options and default."""
@@ -238,7 +252,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                             yield _error_under(field)
             yield Static(id="form-status", markup=False)
             yield Label(
-                "enter or ctrl+s saves · tab moves · space ticks a flag · esc cancels",
+                "enter or ctrl+s saves · tab moves · space ticks a flag or opens a list"
+                " · esc cancels",
                 id="form-hint",
                 classes="dialog-hint",
             )
@@ -306,18 +321,48 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
-    def _recheck(self) -> None:
+    def _recheck(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         # Only the refused fields are checked as the rep types: a field is not called
         # wrong before a save was tried.
+        typed_again = isinstance(event, Input.Changed) and self._dropped_keys.typed(event)
         if self.refused:
             _, errors = self._checked()
             self._show_errors({field: errors[field] for field in self.refused & errors.keys()})
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+        elif typed_again:
+            self._show_status()
 
     def action_save(self) -> None:
+        options = self._open_list()
+        if options is not None:
+            # Enter in a list that is open picks; the form is not saved.
+            options.action_select()
+            return
+        self._dropped_keys.forget()
+        self.funnel.hold_keys()
+        once_caught_up(self.query(Input).results(Input), self._save_as_typed)
+
+    def _open_list(self) -> OptionList | None:
+        """A choice's list, when it is open with the focus in it."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and any(
+            isinstance(ancestor, Select) and ancestor.expanded for ancestor in focused.ancestors
+        ):
+            return focused
+        return None
+
+    def _not_saved(self, status: str, style: str = "red") -> None:
+        """Enter did not save: say why. The keys typed after enter were meant for the
+        screen below: they are dropped, never typed into a field, and the status says so
+        until the rep types again."""
+        self._status(status, style)
+
+        def dropped() -> None:
+            self._dropped_keys.dropped(self.query(Input).results(Input))
+            self._show_status()
+
+        self.funnel.drop_held_keys_once_shown(dropped)
+
+    def _save_as_typed(self) -> None:
         row, errors = self._checked()
         self._show_errors(errors)
         if errors:
@@ -326,11 +371,17 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             # The field and the error under it in sight: focus scrolls to the field alone,
             # and not at all if the field had it already (a new error, once laid out at
             # its wrapped height, scrolls itself into view: FieldError).
-            row = self.query_one(f"#error-{first}").query_ancestor(".form-row", Widget)
-            self.call_after_refresh(row.scroll_visible, animate=False)
+            row_shown = self.query_one(f"#error-{first}").query_ancestor(".form-row", Widget)
+            self.call_after_refresh(row_shown.scroll_visible, animate=False)
+            self._not_saved(to_fix(len(errors), "field"))
+            return
+        typed = self.values()
+        if self.prospect and all(typed[field] == self._initial(field) for field in typed):
+            # Nothing to store: the form closes as esc would, and writes nothing (not even
+            # a time zone guessed from an unchanged number).
+            self.dismiss(None)
             return
         person = (row.get("name"), row.get("email"), row.get("phone"))
-        typed = self.values()
         unchanged = bool(self.prospect) and all(
             typed.get(field) == self._initial(field) for field in ("name", "email", "phone")
         )
@@ -355,7 +406,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             self._save(row)
             return
         self._same_confirmed = person
-        self._status(f"{said}: enter saves this one all the same, esc cancels", "bold yellow")
+        self._not_saved(f"{said}: enter saves this one all the same, esc cancels", "bold yellow")
 
     def _save(self, row: dict[str, Any]) -> None:
         if self.prospect:
@@ -388,11 +439,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
         def answered(clear: bool | None) -> None:
             if clear:
+                # The yes holds the keys typed after it until the form is saved and closed.
                 self._status("Saving…", "")
                 self._write(row)
-                # The yes held the keys typed after it: the form takes them while it saves.
-                funnel: FunnelApp = self.app  # type: ignore[assignment]
-                funnel.release_keys()
             else:
                 # Kept as it was: saving again saves the other changes.
                 self.query_one("#field-do_not_call", Flag).value = True
@@ -400,8 +449,19 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 self._status("Not saved: do not call is kept", "yellow")
 
         self.app.push_screen(ConfirmDialog(question, yes="clear it and save"), answered)
+        # The keys typed after enter before the question showed never answer it.
+        self.funnel.drop_held_keys_once_shown(lambda: None)
 
     def _status(self, message: str, style: str) -> None:
+        self._said = (message, style)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """What the status says, and that the keys typed after a refused enter were
+        dropped, until the rep types again."""
+        message, style = self._said
+        if self._dropped_keys.said:
+            message = " · ".join(part for part in (message, KEYS_NOT_APPLIED) if part)
         update_if_changed(self.query_one("#form-status", Static), Text(message, style))
 
     @work(exclusive=True, group="save-prospect")
@@ -415,9 +475,10 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         except ProspectInvalid as invalid:  # an email or phone on the suppression list
             self._show_errors(dict(invalid.errors))
             self.set_focus(self.query_one(f"#field-{next(iter(invalid.errors))}"))
+            self._not_saved(to_fix(len(invalid.errors), "field"))
             return
         except Exception as error:  # a failed write keeps the form and everything typed
-            self._status(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
+            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
             return
         # The form closes at once: the word under the field may not have been read.
         if "phone" in row and (warning := self._phone_warning()):
@@ -440,7 +501,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 )
             )
         self.set_focus(self.query_one(f"#field-{fields[0]}"))
-        self._status(
+        self._not_saved(
             f"{len(fields)} field(s) you changed were changed by another program meanwhile:"
             " choose, then save again",
             "bold yellow",
