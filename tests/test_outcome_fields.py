@@ -19,6 +19,7 @@ from funnel_tui.ui.reason_picker import ReasonPicker
 from tests.app_support import settle, settle_until, shown_text
 from tests.test_app import burst, calls_for, first_in_queue
 from tests.test_layout import SIZES, fully_in_sight
+from tests.test_typeahead import pause_until
 
 TOMORROW_10AM = "2026-11-19T10:00:00+00:00"
 FRIDAY_2PM = "2026-11-20T14:00:00+00:00"
@@ -500,3 +501,23 @@ async def test_the_reopened_outcome_dialog_looks_as_a_fresh_styling_makes_it(
         assert (reopened != first_opening) == (theme is not None)
         dialog.update_node_styles(animate=False)
         assert _looks(dialog) == reopened
+
+
+async def test_the_call_time_goes_on_while_the_outcome_dialog_is_open(
+    demo_app: FunnelApp,
+) -> None:
+    """A rep on a call picks and types in the dialog: its call time counts on (it stood
+    still at the time `l` was pressed), and stops ticking once the dialog closes."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "l")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        hint = dialog.query_one("#outcome-hint", Static)
+        assert "call time 0:00" in shown_text(hint)
+        demo_app.clock.advance(seconds=75)
+        await pause_until(pilot, lambda: "call time 1:15" in shown_text(hint))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert dialog._call_time is None

@@ -166,6 +166,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._painting_held = ExitStack()
         # Set by a new theme while the dialog was closed.
         self._restyle_on_opening = False
+        # Ticks while the dialog is open during a call.
+        self._call_time: Timer | None = None
         self.prepare(context, save)
 
     def prepare(self, context: CallContext, save: Saver) -> None:
@@ -257,6 +259,12 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # installed aside, so the first opening after a new theme styles it all again.
         event.refresh_styles = self._restyle_on_opening
         self._restyle_on_opening = False
+        if self.context.started_at is not None:
+            # The call time goes on while the rep picks and types.
+            self._call_time = self.set_interval(1, self._show_call_time)
+
+    def _show_call_time(self) -> None:
+        self.query_one("#outcome-hint", Label).update(self._hint())
 
     def _when_edited(self) -> None:
         self._other_day_chosen = False
@@ -643,6 +651,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         super().action_cancel()
 
     def on_screen_suspend(self) -> None:
+        if self._call_time is not None:
+            self._call_time.stop()
+            self._call_time = None
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
 
