@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 from textual.widgets._toast import Toast
 
 from funnel_tui.setting_words import SETTING_WORDS
@@ -30,8 +30,9 @@ from funnel_tui.settings import (
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui import book_dialogs
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.quota_gauge import QuotaGauge
-from funnel_tui.ui.settings_screen import FieldError, SettingsScreen
+from funnel_tui.ui.settings_screen import SettingsScreen
 from tests.app_support import settle, shown_text, wait_for
 from tests.cli_support import invoke, one_line_error
 from tests.test_app import burst
@@ -697,3 +698,17 @@ async def test_a_name_typed_without_the_filter_key_changes_no_setting(
         await settle(pilot)
         assert demo_app.focused is demo_app.screen.query_one("#setting-currency", Input)
     assert load_settings(db) == before
+
+
+async def test_the_hint_says_tab_moves_once_a_setting_has_focus(demo_app: FunnelApp) -> None:
+    """No setting has focus as Settings opens, and tab goes to the first; from there it
+    moves on to the next."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        hint = demo_app.screen.query_one("#settings-hint", Label)
+        assert str(hint.content).startswith("tab goes to the first setting")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert str(hint.content).startswith("tab moves · enter or ctrl+s saves")

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -40,6 +40,9 @@ def _label(key: str, changed: bool) -> Content:
     if not changed:
         return Content.assemble(name)
     return Content.assemble(name, ("\nnot default", "$accent"))
+
+
+SAVE_OR_CANCEL = "enter or ctrl+s saves · esc cancels"
 
 
 class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[bool]):
@@ -121,7 +124,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
                             yield FieldError(id=f"setting-error-{key}", classes="form-error")
             yield Static(id="settings-status", markup=False)
             yield Label(
-                "tab goes to the first setting · enter or ctrl+s saves · esc cancels",
+                f"tab goes to the first setting · {SAVE_OR_CANCEL}",
                 id="settings-hint",
                 classes="dialog-hint",
             )
@@ -243,6 +246,11 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
         refusal = hours_refusal(start, end, slot, self.hours_edited)  # type: ignore[arg-type]
         if refusal is not None:
             self._refuse(*refusal)
+
+    @on(events.DescendantFocus)
+    def _in_the_settings(self) -> None:
+        # No setting has focus until tab (AUTO_FOCUS); once one has, tab goes on to the next.
+        update_if_changed(self.query_one("#settings-hint", Label), f"tab moves · {SAVE_OR_CANCEL}")
 
     def _refuse(self, key: str, problem: SettingError | str) -> None:
         error = self.query_one(f"#setting-error-{key}", Static)
