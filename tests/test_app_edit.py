@@ -12,7 +12,9 @@ from funnel_tui.burnup import load_pace_and_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
+from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import Storage, open_storage
+from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
@@ -368,3 +370,89 @@ async def test_enter_on_a_list_saves_and_enter_in_its_open_list_picks(
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert row(db, first["id"])["priority"] == int(str(picked))
+
+
+async def test_a_flag_ticked_right_before_enter_is_saved(demo_app: FunnelApp) -> None:
+    """A flag acts on space as the key bubbles up to the app: enter right behind it waits
+    for that, and saves the tick."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-nurture", Checkbox).focus()
+        await settle(pilot)
+        burst(demo_app, "space", "enter")
+        await settle_until(pilot, lambda: isinstance(demo_app.screen, MainScreen))
+    assert row(db, first["id"])["nurture"] == 1
+
+
+@pytest.mark.parametrize(
+    ("opened", "keys"),
+    [(False, ("space", "down", "enter")), (True, ("down", "enter"))],
+    ids=["closed list", "open list"],
+)
+async def test_a_pick_typed_at_full_speed_picks_the_option_moved_to(
+    demo_app: FunnelApp, opened: bool, keys: tuple[str, ...]
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        priority = form.query_one("#field-priority", Select)
+        options = [value for _, value in form.choices["priority"][1]]
+        before = options.index(str(priority.value))
+        priority.focus()
+        await settle(pilot)
+        if opened:
+            await pilot.press("space")
+            await settle(pilot)
+        burst(demo_app, *keys, "shift+tab", "Z")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert str(priority.value) == options[before + 1]
+        # The keys after the pick go on in the form: shift+tab to the field above.
+        assert form.query_one("#field-method", Select).has_focus
+
+
+async def test_ctrl_s_in_an_open_list_saves(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        form.query_one("#field-priority", Select).focus()
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert row(db, first["id"])["title"] == "Head of Ops"
+
+
+async def test_keys_go_on_after_a_save_whose_card_cannot_be_read(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved, then the card could not be read (a team's server going away): the keys
+    typed after enter are not held for good."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        read_card = main_screen_module.load_card
+
+        def out_of_reach(*_: object) -> None:
+            raise ConnectionLost("lost", "the server is restarting")
+
+        monkeypatch.setattr(main_screen_module, "load_card", out_of_reach)
+        burst(demo_app, "enter")
+        await settle(pilot)
+        monkeypatch.setattr(main_screen_module, "load_card", read_card)
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        before = screen.queue.cursor
+        burst(demo_app, "j")
+        await settle(pilot)
+        assert screen.queue.cursor == before + 1
+        assert not demo_app.holds_keys()
+    assert row(db, first["id"])["title"] == "Head of Ops"

@@ -178,8 +178,23 @@ async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
         assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
 
 
-async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
-    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("size", "key", "dialog", "size_classes"),
+    [
+        ((80, 24), "l", "OutcomeDialog", {"-narrow", "-short"}),
+        # Breakpoints of the dialog's own: all 13 outcomes from 40 rows, the whole
+        # prospect form from 44.
+        ((160, 48), "l", "OutcomeDialog", {"-wide", "-every-outcome"}),
+        ((160, 48), "e", "ProspectForm", {"-wide", "-roomy"}),
+    ],
+)
+async def test_a_dialog_is_drawn_by_its_size_classes_from_its_first_frame(
+    demo_app: FunnelApp,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+    key: str,
+    dialog: str,
+    size_classes: set[str],
 ) -> None:
     """Textual gives a screen its size classes on its first Resize, after its first frame:
     the dialog flashed its full-size frames and spacing first."""
@@ -190,38 +205,13 @@ async def test_a_dialog_is_drawn_in_the_small_layout_from_its_first_frame(
         drawn.append((type(screen).__name__, screen.classes))
         draw(screen)
 
-    async with demo_app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        monkeypatch.setattr(Screen, "_compositor_refresh", record)
-        await pilot.press("l")
-        await settle(pilot)
-    first = next(classes for name, classes in drawn if name == "OutcomeDialog")
-    assert {"-narrow", "-short"} <= first
-
-
-@pytest.mark.parametrize(
-    ("key", "dialog", "size_class"),
-    [("l", "OutcomeDialog", "-every-outcome"), ("e", "ProspectForm", "-roomy")],
-)
-async def test_a_dialog_is_drawn_by_its_own_size_classes_from_its_first_frame(
-    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, key: str, dialog: str, size_class: str
-) -> None:
-    """A dialog with breakpoints of its own (all 13 outcomes from 40 rows, the whole
-    prospect form from 44) is laid out by them in its first frame too."""
-    drawn: list[tuple[str, frozenset[str]]] = []
-    draw = Screen._compositor_refresh
-
-    def record(screen: Screen[object]) -> None:
-        drawn.append((type(screen).__name__, screen.classes))
-        draw(screen)
-
-    async with demo_app.run_test(size=(160, 48)) as pilot:
+    async with demo_app.run_test(size=size) as pilot:
         await settle(pilot)
         monkeypatch.setattr(Screen, "_compositor_refresh", record)
         await pilot.press(key)
         await settle(pilot)
     first = next(classes for name, classes in drawn if name == dialog)
-    assert {"-wide", size_class} <= first
+    assert size_classes <= first
 
 
 def words_in(app: FunnelApp, widget: Widget) -> str:

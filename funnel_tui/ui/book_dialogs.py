@@ -55,12 +55,14 @@ class BookDialogs(_Base):
             )
 
         def added(prospect_id: int | None) -> None:
-            if prospect_id is not None:
-                self.notify("Prospect added")
-                self.reload_queue(select=prospect_id)
-                # The pipeline, and the plan's deal size drawn from it.
-                self.reload_pace(replan=True)
-            self._keys_typed_after_the_form(prospect_id)
+            try:
+                if prospect_id is not None:
+                    self.notify("Prospect added")
+                    self.reload_queue(select=prospect_id)
+                    # The pipeline, and the plan's deal size drawn from it.
+                    self.reload_pace(replan=True)
+            finally:
+                self._keys_typed_after_the_form(prospect_id)
 
         await self._open(self._form(save), added)
 
@@ -84,12 +86,15 @@ class BookDialogs(_Base):
             return prospect_id
 
         def saved(prospect_id: int | None) -> None:
-            if prospect_id is not None:
-                self.notify("Prospect saved")
-                self._select(prospect_id)
-                # A stage or deal value changes the pipeline, and the plan's deal size.
-                self.reload_pace(replan=True)
-            self._keys_typed_after_the_form(prospect_id)
+            try:
+                if prospect_id is not None:
+                    self.notify("Prospect saved")
+                    self._select(prospect_id)
+                    # A stage or deal value changes the pipeline, and the plan's deal size.
+                    self.reload_pace(replan=True)
+            finally:
+                # Also when the card could not be read (the team's server out of reach).
+                self._keys_typed_after_the_form(prospect_id)
 
         await self._open(self._form(save, prospect), saved)
 

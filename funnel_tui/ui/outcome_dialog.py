@@ -259,9 +259,15 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # installed aside, so the first opening after a new theme styles it all again.
         event.refresh_styles = self._restyle_on_opening
         self._restyle_on_opening = False
+        self._stop_call_time()
         if self.context.started_at is not None:
             # The call time goes on while the rep picks and types.
             self._call_time = self.set_interval(1, self._show_call_time)
+
+    def _stop_call_time(self) -> None:
+        if self._call_time is not None:
+            self._call_time.stop()
+            self._call_time = None
 
     def _show_call_time(self) -> None:
         self.query_one("#outcome-hint", Label).update(self._hint())
@@ -503,6 +509,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # only when the write is slow: repainting the dialog while it commits would keep
         # the database thread waiting for the interpreter.
         self.saving = True
+        # The call's length is what it is now: the hint stays as it is while it saves.
+        self._stop_call_time()
         self._slow_save_timers = [
             self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving),
             # Another program holding the write lock makes the save wait (up to the busy
@@ -651,9 +659,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         super().action_cancel()
 
     def on_screen_suspend(self) -> None:
-        if self._call_time is not None:
-            self._call_time.stop()
-            self._call_time = None
+        self._stop_call_time()
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
 

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
@@ -91,15 +92,23 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     AUTO_FOCUS = "#field-name"
     VERTICAL_BREAKPOINTS = ROOMY_HEIGHT_CLASSES
 
-    # Enter and ctrl+s save the moment they arrive, once the fields have taken the keys
-    # typed before them; the keys typed after them are held for the screen below (a
-    # field's own enter came after the keys typed behind it, which went into the field).
-    # On a list, enter saves too, as the hint says; space or down opens it.
+    # Enter and ctrl+s act the moment they arrive, holding the keys typed after them (a
+    # field's own enter came after the keys typed behind it, which went into the field),
+    # and once the keys typed before them have acted (KeysBeforeActed). Enter in an open
+    # list picks; anywhere else, a closed list too, it saves, as the hint says (space or
+    # down opens a list). Ctrl+s always saves.
     BINDINGS = [
         CANCEL_BINDING,
-        Binding("enter,ctrl+s", "save", "Save", priority=True),
+        Binding("enter", "enter", "Save", show=False, priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("space,down,up", "open_list", show=False, priority=True),
         Binding("ctrl+t", "take_theirs", "Take the other program's value"),
     ]
+
+    class KeysBeforeActed(Message):
+        """Posted to the focused field at enter or ctrl+s, it bubbles up behind the keys
+        typed before them: a flag or a list acts on a key (space, down) as the key bubbles
+        up to the app, and a text field types it as it arrives."""
 
     def __init__(
         self,
@@ -128,6 +137,10 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         """The fields whose error is on screen: each clears once its field is fixed."""
         # Whether the status says the keys typed after a refused enter were dropped.
         self._dropped_keys = DroppedKeys()
+        # What enter or ctrl+s does once the keys typed before them have acted.
+        self._after_keys: Callable[[], None] | None = None
+        # Whether enter picked in an open list, holding the keys until it has closed.
+        self._picking = False
         self._said = ("", "")
 
     @property
@@ -211,6 +224,10 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             calling_start=self.settings.calling_start,
         )
         return {"next_call_at": to_stored(moment)}
+
+    def on_mount(self) -> None:
+        for choice in self.query(Select).results(Select):
+            self.watch(choice, "expanded", self._list_shown, init=False)
 
     def compose(self) -> ComposeResult:
         title = "Edit prospect" if self.prospect else "New prospect"
@@ -324,21 +341,71 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def _recheck(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         # Only the refused fields are checked as the rep types: a field is not called
         # wrong before a save was tried.
-        typed_again = isinstance(event, Input.Changed) and self._dropped_keys.typed(event)
+        if isinstance(event, Input.Changed):
+            typed_again = self._dropped_keys.typed(event)
+        else:
+            # A flag ticked or a pick made once the dropped keys were said: every key that
+            # did that had acted before the save (KeysBeforeActed).
+            typed_again, _ = self._dropped_keys.said, self._dropped_keys.forget()
         if self.refused:
             _, errors = self._checked()
             self._show_errors({field: errors[field] for field in self.refused & errors.keys()})
         elif typed_again:
             self._show_status()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_list":
+            # Only on a closed list: in a field these keys type, on a flag space ticks.
+            return isinstance(self.focused, Select) and not self.focused.expanded
+        return super().check_action(action, parameters)
+
+    def action_open_list(self) -> None:
+        """Open the focused list with the focus in it at once: the keys typed right behind
+        (down, enter) move and pick in it. Select moves the focus a moment later, and they
+        went to the list still closed."""
+        choice = self.focused
+        if isinstance(choice, Select):
+            choice.action_show_overlay()
+            self.set_focus(choice.query_one(OptionList))
+
+    def action_enter(self) -> None:
+        self._after_keys_before(self._pick_or_save)
+
     def action_save(self) -> None:
-        options = self._open_list()
-        if options is not None:
-            # Enter in a list that is open picks; the form is not saved.
-            options.action_select()
-            return
-        self._dropped_keys.forget()
+        self._after_keys_before(self._save_once_caught_up)
+
+    def _after_keys_before(self, then: Callable[[], None]) -> None:
+        """Hold the keys typed from now on, and call `then` once those typed before have
+        acted."""
         self.funnel.hold_keys()
+        self._after_keys = then
+        (self.focused or self).post_message(self.KeysBeforeActed())
+
+    @on(KeysBeforeActed)
+    def _keys_before_acted(self, message: KeysBeforeActed) -> None:
+        message.stop()
+        then, self._after_keys = self._after_keys, None
+        if then is not None:
+            # After the app's bindings have acted on the last key before (in its queue).
+            self.app.call_later(then)
+
+    def _pick_or_save(self) -> None:
+        options = self._open_list()
+        if options is None:
+            self._save_once_caught_up()
+            return
+        # Enter in an open list picks; the form is not saved. The keys typed after it go
+        # on in the form once the list has closed and given the list its focus back.
+        self._picking = True
+        options.action_select()
+
+    def _list_shown(self, shown: bool) -> None:
+        if not shown and self._picking:
+            self._picking = False
+            self.app.call_later(self.funnel.release_keys)
+
+    def _save_once_caught_up(self) -> None:
+        self._dropped_keys.forget()
         once_caught_up(self.query(Input).results(Input), self._save_as_typed)
 
     def _open_list(self) -> OptionList | None:
@@ -363,6 +430,13 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self.funnel.drop_held_keys_once_shown(dropped)
 
     def _save_as_typed(self) -> None:
+        typed = self.values()
+        if self.prospect and all(typed[field] == self._initial(field) for field in typed):
+            # Nothing to store: the form closes as esc would, and writes nothing (not even
+            # a time zone guessed from an unchanged number, nor refuses a value another
+            # tool stored that the rep left alone).
+            self.dismiss(None)
+            return
         row, errors = self._checked()
         self._show_errors(errors)
         if errors:
@@ -374,12 +448,6 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             row_shown = self.query_one(f"#error-{first}").query_ancestor(".form-row", Widget)
             self.call_after_refresh(row_shown.scroll_visible, animate=False)
             self._not_saved(to_fix(len(errors), "field"))
-            return
-        typed = self.values()
-        if self.prospect and all(typed[field] == self._initial(field) for field in typed):
-            # Nothing to store: the form closes as esc would, and writes nothing (not even
-            # a time zone guessed from an unchanged number).
-            self.dismiss(None)
             return
         person = (row.get("name"), row.get("email"), row.get("phone"))
         unchanged = bool(self.prospect) and all(
@@ -439,7 +507,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
         def answered(clear: bool | None) -> None:
             if clear:
-                # The yes holds the keys typed after it until the form is saved and closed.
+                # The yes holds the keys typed after it: they act once the form is saved
+                # and closed, or are dropped if the write fails.
                 self._status("Saving…", "")
                 self._write(row)
             else:
@@ -450,7 +519,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
         self.app.push_screen(ConfirmDialog(question, yes="clear it and save"), answered)
         # The keys typed after enter before the question showed never answer it.
-        self.funnel.drop_held_keys_once_shown(lambda: None)
+        self.funnel.drop_held_keys_once_shown(
+            lambda: self.app.notify(f"Not answered: {KEYS_NOT_APPLIED}", severity="warning")
+        )
 
     def _status(self, message: str, style: str) -> None:
         self._said = (message, style)
