@@ -279,7 +279,9 @@ def run_app(storage: Storage) -> None:
     check`, not a crash.
     """
     from funnel_tui.ui.app import FunnelApp
+    from funnel_tui.ui.escape_keys import keep_escapes
 
+    keep_escapes()
     crash: BaseException | None
     try:
         app = FunnelApp(storage, rep=own_rep(storage), notices=tuple(_said_at_open))

@@ -395,3 +395,17 @@ async def test_editing_keys_typed_at_full_speed_act_in_the_order_typed(
         burst(demo_app, "l", "n", "tab", *typed, "enter")
         await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
     assert calls_for(db, first)[-1]["notes"] == note
+
+
+async def test_escape_typed_between_a_pick_and_enter_cancels(demo_app: FunnelApp) -> None:
+    """`l n escape enter` at full speed does what it does typed slowly: escape closes the
+    dialog with nothing logged, and enter starts the call."""
+    db = demo_app.storage.db
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "l", "n", "escape", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert main_screen(demo_app).running_call is not None
+    assert db["calls"].count == calls

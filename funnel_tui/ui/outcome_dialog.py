@@ -40,7 +40,7 @@ from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
-from funnel_tui.ui.discard_guard import DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import say_when_waiting
@@ -151,7 +151,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             for outcome, spec in OUTCOME_SPECS.items()
         ),
         Binding("enter", "submit", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        # With priority as enter has: `n escape enter` typed at once cancels, as typed
+        # slowly; escape without it waited behind the field for its turn, and enter saved.
+        CANCEL_BINDING,
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
