@@ -456,3 +456,17 @@ async def test_keys_go_on_after_a_save_whose_card_cannot_be_read(
         assert screen.queue.cursor == before + 1
         assert not demo_app.holds_keys()
     assert row(db, first["id"])["title"] == "Head of Ops"
+
+
+async def test_a_form_closed_with_nothing_changed_says_so(demo_app: FunnelApp) -> None:
+    """`space down ctrl+s` on a list saves what is picked, not what is highlighted: the
+    rep who meant to pick is told that nothing was saved."""
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-priority", Select).focus()
+        await settle(pilot)
+        burst(demo_app, "space", "down", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        said = [str(notification.message) for notification in demo_app._notifications]
+        assert "Nothing to save: no field was changed" in said

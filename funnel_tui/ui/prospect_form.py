@@ -434,7 +434,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         if self.prospect and all(typed[field] == self._initial(field) for field in typed):
             # Nothing to store: the form closes as esc would, and writes nothing (not even
             # a time zone guessed from an unchanged number, nor refuses a value another
-            # tool stored that the rep left alone).
+            # tool stored that the rep left alone). Said, for a rep who thought a list's
+            # highlighted option was picked (`space down ctrl+s`).
+            self.app.notify("Nothing to save: no field was changed")
             self.dismiss(None)
             return
         row, errors = self._checked()
