@@ -12,6 +12,7 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
+    from textual.widget import Widget
 
     from funnel_tui.ui.app import FunnelApp
 
@@ -37,10 +38,7 @@ class DiscardGuard(_Base):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # An open list (a Select's) closes first.
-        focused = self.focused
-        if action != "cancel" or focused is None:
-            return True
-        return not any(isinstance(node, Select) and node.expanded for node in focused.ancestors)
+        return action != "cancel" or open_select_around(self.focused) is None
 
     def action_cancel(self) -> None:
         if not self.has_changes():
@@ -69,3 +67,12 @@ class DiscardGuard(_Base):
 
 # Escape, for a dialog with DiscardGuard.
 CANCEL_BINDING = Binding("escape", "cancel", "Cancel", priority=True)
+
+
+def open_select_around(widget: Widget | None) -> Select[Any] | None:
+    """The Select around `widget` whose list is open (its options have the focus)."""
+    if widget is None:
+        return None
+    return next(
+        (node for node in widget.ancestors if isinstance(node, Select) and node.expanded), None
+    )

@@ -28,7 +28,7 @@ from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
-from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard, open_select_around
 from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import to_fix
@@ -411,9 +411,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def _open_list(self) -> OptionList | None:
         """A choice's list, when it is open with the focus in it."""
         focused = self.focused
-        if isinstance(focused, OptionList) and any(
-            isinstance(ancestor, Select) and ancestor.expanded for ancestor in focused.ancestors
-        ):
+        if isinstance(focused, OptionList) and open_select_around(focused) is not None:
             return focused
         return None
 

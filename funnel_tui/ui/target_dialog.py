@@ -21,7 +21,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import quoted
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
-from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard, open_select_around
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -136,8 +136,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
     def _period_list(self) -> OptionList | None:
         """The period's list, when it is open with the focus in it."""
         focused = self.focused
-        period = self.period
-        if isinstance(focused, OptionList) and period.expanded and period in focused.ancestors:
+        if isinstance(focused, OptionList) and open_select_around(focused) is self.period:
             return focused
         return None
 
