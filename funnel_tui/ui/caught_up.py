@@ -9,9 +9,15 @@ last characters before enter may still wait in a field's queue then.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.widget import Widget
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from funnel_tui.ui.app import FunnelApp
 
 # What a dialog that refused enter says when it dropped the keys typed after it.
 KEYS_NOT_APPLIED = "keys typed after enter were not applied"
@@ -53,6 +59,24 @@ class DroppedKeys:
 
     def forget(self) -> None:
         self.said = False
+
+    def drop_once_shown(self, dialog: Screen[Any], say: Callable[[], object]) -> None:
+        """The dialog refused enter: drop the keys typed after it once the refusal is on
+        screen (FunnelApp.drop_held_keys_once_shown); if there were any, note what its
+        fields held then, and `say` so."""
+
+        def dropped() -> None:
+            self.dropped(dialog.query(Input).results(Input))
+            say()
+
+        funnel: FunnelApp = dialog.app  # type: ignore[assignment]
+        funnel.drop_held_keys_once_shown(dropped)
+
+    def chose(self) -> bool:
+        """Whether a choice made since the drop (a flag ticked, a pick) ends what is said:
+        every key that made one had acted before the refused enter did."""
+        said, self.said = self.said, False
+        return said
 
     def typed(self, event: Input.Changed) -> bool:
         """Whether this change ends what is said: the rep typed since the drop. A field

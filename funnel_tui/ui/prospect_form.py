@@ -344,9 +344,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         if isinstance(event, Input.Changed):
             typed_again = self._dropped_keys.typed(event)
         else:
-            # A flag ticked or a pick made once the dropped keys were said: every key that
-            # did that had acted before the save (KeysBeforeActed).
-            typed_again, _ = self._dropped_keys.said, self._dropped_keys.forget()
+            # The keys before enter acted before it (KeysBeforeActed).
+            typed_again = self._dropped_keys.chose()
         if self.refused:
             _, errors = self._checked()
             self._show_errors({field: errors[field] for field in self.refused & errors.keys()})
@@ -420,12 +419,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         screen below: they are dropped, never typed into a field, and the status says so
         until the rep types again."""
         self._status(status, style)
-
-        def dropped() -> None:
-            self._dropped_keys.dropped(self.query(Input).results(Input))
-            self._show_status()
-
-        self.funnel.drop_held_keys_once_shown(dropped)
+        self._dropped_keys.drop_once_shown(self, self._show_status)
 
     def _save_as_typed(self) -> None:
         typed = self.values()

@@ -180,11 +180,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
         """Nothing was saved: the keys typed after enter were meant for the screen below,
         and never reach the fields. The status says so until the next save."""
 
-        def dropped() -> None:
-            self._dropped_keys.dropped(self.query(Input).results(Input))
-            self._show_status()
-
-        self.funnel.drop_held_keys_once_shown(dropped)
+        self._dropped_keys.drop_once_shown(self, self._show_status)
 
     @on(Input.Changed)
     def _recheck(self, event: Input.Changed) -> None:

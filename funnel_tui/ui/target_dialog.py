@@ -295,12 +295,9 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
         dropped, never typed into the target."""
         self._not_saved_because = reason
         self._say(reason)
-
-        def dropped() -> None:
-            self._dropped_keys.dropped(self.query(Input).results(Input))
-            self._say(" · ".join(part for part in (reason, KEYS_NOT_APPLIED) if part))
-
-        self.funnel.drop_held_keys_once_shown(dropped)
+        self._dropped_keys.drop_once_shown(
+            self, lambda: self._say(" · ".join(part for part in (reason, KEYS_NOT_APPLIED) if part))
+        )
 
     def _say(self, message: str) -> None:
         self.query_one("#target-error", Static).update(Text(message, "red"))
