@@ -20,7 +20,8 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.prospect_form import ProspectForm
 from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until, shown_text
-from tests.test_app import burst, first_in_queue
+from tests.test_app import burst, first_in_queue, last_calls
+from tests.test_typeahead import messages
 
 
 def another_window(app: FunnelApp) -> Storage:
@@ -230,11 +231,6 @@ async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_cha
 # Keys typed at full speed after the form's enter ---------------------------------------
 
 
-def last_call(db: sqlite_utils.Database) -> tuple[int, str] | None:
-    found = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1").fetchone()
-    return None if found is None else tuple(found)
-
-
 async def test_keys_typed_after_the_forms_enter_act_on_the_prospect_saved(
     demo_app: FunnelApp,
 ) -> None:
@@ -249,7 +245,7 @@ async def test_keys_typed_after_the_forms_enter_act_on_the_prospect_saved(
         await settle_until(pilot, lambda: db["calls"].count == calls + 1)
         assert isinstance(demo_app.screen, MainScreen)
     assert row(db, first["id"])["name"] == f"{first['name']} Jr"
-    assert last_call(db) == (first["id"], "voicemail")
+    assert last_calls(db, 1) == [(first["id"], "voicemail")]
 
 
 async def test_keys_typed_after_the_add_forms_enter_act_on_the_prospect_added(
@@ -264,7 +260,7 @@ async def test_keys_typed_after_the_add_forms_enter_act_on_the_prospect_added(
         await settle_until(pilot, lambda: db["calls"].count == calls + 1)
     (added,) = db.execute("SELECT id, phone FROM prospects WHERE name = 'Zed'").fetchall()
     assert added[1].endswith("5551234")
-    assert last_call(db) == (added[0], "voicemail")
+    assert last_calls(db, 1) == [(added[0], "voicemail")]
 
 
 async def test_keys_after_a_refused_enter_in_the_add_form_are_dropped(
@@ -327,7 +323,7 @@ async def test_enter_in_a_form_changed_in_nothing_writes_nothing(demo_app: Funne
     assert {column: after[column] for column in ("timezone", "timezone_guessed")} == {
         column: first[column] for column in ("timezone", "timezone_guessed")
     }
-    assert last_call(db) == (first["id"], "voicemail")
+    assert last_calls(db, 1) == [(first["id"], "voicemail")]
 
 
 async def test_keys_after_a_save_that_takes_the_prospect_out_of_the_view_are_dropped(
@@ -346,7 +342,7 @@ async def test_keys_after_a_save_that_takes_the_prospect_out_of_the_view_are_dro
         await settle_until(pilot, lambda: row(db, first["id"])["do_not_call"] == 1)
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
-        said = [str(notification.message) for notification in demo_app._notifications]
+        said = messages(demo_app)
         assert any("keys typed after enter were not applied" in message for message in said)
     assert db["calls"].count == calls
 
@@ -468,5 +464,5 @@ async def test_a_form_closed_with_nothing_changed_says_so(demo_app: FunnelApp) -
         burst(demo_app, "space", "down", "ctrl+s")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
-        said = [str(notification.message) for notification in demo_app._notifications]
+        said = messages(demo_app)
         assert "Nothing to save: no field was changed" in said
