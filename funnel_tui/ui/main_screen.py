@@ -1186,27 +1186,22 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         self.funnel.hold_keys(KeyHold.QUEUE_READ)
         self.funnel.release_keys()
-        self._release_keys_on_saved(prospect_id)
+        self._release_keys_once_queue_read(saved=prospect_id)
 
     @work(group="type-ahead")
-    async def _release_keys_on_saved(self, prospect_id: int) -> None:
+    async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
+        """Let the keys held with QUEUE_READ act once the order is read and shown; with
+        `saved` (the prospect the form saved), only if they are highlighted then."""
         try:
             await self._queue_read()
         finally:
-            if self.queue.highlighted_id == prospect_id or not self.funnel.holds_keys():
+            if saved is None or self.queue.highlighted_id == saved or not self.funnel.holds_keys():
                 self.funnel.release_keys(KeyHold.QUEUE_READ)
             else:
                 self.funnel.drop_held_keys()
                 self.notify(
                     f"Saved, but not in this view now: {KEYS_NOT_APPLIED}", severity="warning"
                 )
-
-    @work(group="type-ahead")
-    async def _release_keys_once_queue_read(self) -> None:
-        try:
-            await self._queue_read()
-        finally:
-            self.funnel.release_keys(KeyHold.QUEUE_READ)
 
     async def _queue_read(self) -> None:
         """Wait until the queue's order being read (the reloads in flight) is shown."""
