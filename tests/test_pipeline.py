@@ -317,7 +317,7 @@ async def everything_shown(app: FunnelApp, size: tuple[int, int]) -> str:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PerformanceScreen) and screen.pace is not None
-        box = screen.query_one("#performance-box")
+        box = screen.query_one("#performance-body")
         shown = ""
         for top in range(0, box.max_scroll_y + box.size.height, max(box.size.height - 2, 1)):
             box.scroll_to(y=top, animate=False, immediate=True)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -103,9 +103,11 @@ class HelpScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
                 ("ctrl+p", "Command palette: every action"),
             ],
         )
-        with VerticalScroll(id="help-box", classes="dialog"):
+        # The keys scroll under the title; how to close stays in sight below them.
+        with Vertical(id="help-box", classes="dialog"):
             yield Label("Keys", id="help-title", classes="dialog-title")
-            yield Static(table, id="help-keys")
+            with VerticalScroll(id="help-body"):
+                yield Static(table, id="help-keys")
             yield Label("esc or ? closes", id="help-hint", classes="dialog-hint")
 
     async def action_dismiss(self, result: None = None) -> None:

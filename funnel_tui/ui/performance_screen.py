@@ -87,24 +87,26 @@ class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
         return self.query_one(FunnelBars)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="performance-box", classes="dialog"):
+        # The figures scroll under the title; how to close stays in sight below them.
+        with Vertical(id="performance-box", classes="dialog"):
             yield Label(
                 "Quota, pace, pipeline and conversion",
                 id="performance-title",
                 classes="dialog-title",
             )
-            # Hidden until the figures are read: there is nothing to draw before.
-            with Container(id="performance-charts"):
-                with Vertical(id="burnup-pane"):
-                    yield Label(id="burnup-caption")
-                    yield BurnUpChart(id="burnup-chart")
-                with Vertical(id="funnel-pane"):
-                    yield Label(
-                        Text.assemble(("Funnel  ", "bold"), ("leads in the period", "dim")),
-                        id="funnel-title",
-                    )
-                    yield FunnelBars(id="funnel-bars")
-            yield Static(Text("Reading the period's calls…", "italic"), id="performance-table")
+            with VerticalScroll(id="performance-body"):
+                # Hidden until the figures are read: there is nothing to draw before.
+                with Container(id="performance-charts"):
+                    with Vertical(id="burnup-pane"):
+                        yield Label(id="burnup-caption")
+                        yield BurnUpChart(id="burnup-chart")
+                    with Vertical(id="funnel-pane"):
+                        yield Label(
+                            Text.assemble(("Funnel  ", "bold"), ("leads in the period", "dim")),
+                            id="funnel-title",
+                        )
+                        yield FunnelBars(id="funnel-bars")
+                yield Static(Text("Reading the period's calls…", "italic"), id="performance-table")
             yield Label("esc closes", id="performance-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
