@@ -391,7 +391,8 @@ async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
     demo_app: FunnelApp,
 ) -> None:
     """The prospect on a call stays on the list whatever the filter: the title counts the
-    filter's matches without them."""
+    filter's matches without them, and says why that row is there; once the filter
+    matches them, it says nothing of it."""
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = demo_app.screen
@@ -403,8 +404,14 @@ async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
         await pilot.press("slash", *"zzqqx")
         await settle(pilot)
         assert screen.queue.row_count == 1
-        assert "0 prospects matching “zzqqx”" in shown_text(title)
+        assert "0 prospects matching “zzqqx” · on call, on top" in shown_text(title)
         assert "more in other views" not in shown_text(title)
+        on_call = screen.running_call.prospect_id
+        sql = "SELECT name FROM prospects WHERE id = ?"
+        (name,) = demo_app.storage.db.execute(sql, [on_call]).fetchone()
+        await pilot.press("ctrl+u", *name.split()[0])
+        await settle(pilot)
+        assert "on call" not in shown_text(title)
 
 
 def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:

@@ -677,6 +677,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             full.append(f"{elsewhere:,} more in other views")
             short.append(f"{elsewhere:,} in other views")
             shortest.append(f"{elsewhere:,} in other views")
+        if self._pinned:
+            # The prospect on a call heads the list whatever the view or the filter: the
+            # title says why a row that does not match is there.
+            full.append("on call, kept on top")
+            short.append("on call, on top")
+            shortest.append("on call")
         if self.held_back:
             # "off hours", as the rows of those prospects say.
             full.append(f"{self.held_back:,} outside their calling hours")
