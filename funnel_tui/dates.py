@@ -28,14 +28,22 @@ class WhenError(ValueError):
 
 
 # `in 3 days`, `in an hour`, `+2h`, `+ 30 min`.
-OFFSET_PATTERN = re.compile(r"(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+)")
+# `in 3 days`, `+2h`, `in a month`; after days, weeks or months, a time of that day
+# (`in 2 weeks 10am`, `in a month at noon`).
+OFFSET_PATTERN = re.compile(
+    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+))"
+    r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
+)
 OFFSET_UNITS = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
     **dict.fromkeys(("d", "day", "days"), "days"),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "weeks"),
+    **dict.fromkeys(("mo", "mos", "month", "months"), "months"),
 }
-# Hours and minutes are elapsed time; days and weeks keep the wall-clock time across DST.
+# Hours and minutes are elapsed time; days, weeks and months keep the wall-clock time
+# across DST. A month on is the same day of the month, or the month's last day when it
+# has no such day (31 Jan, in a month: 28 Feb).
 ELAPSED_UNITS = frozenset({"minutes", "hours"})
 
 # `next week tue 10am` or `tue next week 10am`: that weekday in the week after this one.
@@ -239,7 +247,7 @@ def _typed_moment(
     there = now if zone is None else now.astimezone(zone)
     try:
         moment = (
-            _parse_offset(typed, there)
+            _parse_offset(typed, there, day_first, end_of_day)
             or _parse_next_week(typed, there, day_first, calling_start, end_of_day)
             or _parse_day_word(typed, there, day_first, calling_start, end_of_day, said_zone)
             or _parse_date_and_time(typed, there, day_first, calling_start, said_zone)
@@ -350,18 +358,28 @@ def known_zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def _parse_offset(typed: str, now: datetime) -> datetime | None:
+def _parse_offset(typed: str, now: datetime, day_first: bool, end_of_day: time) -> datetime | None:
     match = OFFSET_PATTERN.fullmatch(typed)
     if match is None:
         return None
     unit = OFFSET_UNITS.get(match["unit"])
     if unit is None:
-        raise WhenError(f"{match['unit']!r} is not a unit", "use minutes, hours, days or weeks")
+        raise WhenError(
+            f"{match['unit']!r} is not a unit", "use minutes, hours, days, weeks or months"
+        )
     count = 1 if match["count"] in {"a", "an"} else int(match["count"])
     delta = relativedelta(**{unit: count})
+    rest = match["rest"]
     if unit in ELAPSED_UNITS:
+        if rest:
+            raise WhenError(
+                f"{typed!r} gives a time twice",
+                f"say {match['offset']} alone, or a day and a time: tomorrow {rest}",
+            )
         return (now.astimezone(UTC) + delta).astimezone(now.tzinfo)
-    return now + delta
+    later = now + delta
+    clock = _time_of_day(rest or "", day_first, end_of_day)
+    return later if clock is None else _at(later.date(), clock, now)
 
 
 def _parse_day_word(
@@ -434,11 +452,11 @@ def _parse_next_week(
 def _which_day(typed: str, today: date, day_first: bool) -> WhenError:
     """`next` without a weekday. Both phrases the hint offers name the same day, next
     week's Tuesday; `next tue` would not (typed on a Monday, it means tomorrow). `next
-    month` is offered the same day a month on."""
+    month` is offered the same day a month on, both ways."""
     if typed.split()[-1] in ("month", "months"):
         later = today + relativedelta(months=1)
         slashed = f"{later.day}/{later.month}" if day_first else f"{later.month}/{later.day}"
-        return WhenError(f"{typed!r} does not say which day", f"say {slashed} or in 4 weeks")
+        return WhenError(f"{typed!r} does not say which day", f"say {slashed} or in a month")
     tuesday = today + timedelta(days=8 - today.weekday())
     slashed = f"{tuesday.day}/{tuesday.month}" if day_first else f"{tuesday.month}/{tuesday.day}"
     return WhenError(f"{typed!r} does not say which day", f"say tue next week or {slashed}")

@@ -40,6 +40,12 @@ ACCEPTED_ON_WEDNESDAY = [
     ("+2h", at("2026-11-25", "13:00")),
     ("+30m", at("2026-11-25", "11:30")),
     ("+3d", at("2026-11-28", "11:00")),
+    ("in 2 weeks 10am", at("2026-12-09", "10:00")),
+    ("in 3 days at 2pm", at("2026-11-28", "14:00")),
+    ("+1w eod", at("2026-12-02", "17:00")),
+    ("in a month", at("2026-12-25", "11:00")),
+    ("in 2 months noon", at("2027-01-25", "12:00")),
+    ("in 1 mo 9.30", at("2026-12-25", "09:30")),
     ("2026-12-03 14:30", at("2026-12-03", "14:30")),
     ("2026-12-03", at("2026-12-03")),
     ("3/12", at("2026-12-03")),
@@ -141,6 +147,9 @@ REFUSED_ON_WEDNESDAY = [
     ("10am z", "names a time zone"),
     ("+5x", "'x' is not a unit"),
     ("in 0 minutes", "in the past"),
+    ("in 2 hours 3pm", "gives a time twice"),
+    ("in 3 days fri", "is not a time of day"),
+    ("in 0 days 10am", "is in the past"),
     ("in 99999999 days", "too far ahead"),
     ("31/12/9999 23:00", "Fri 31 Dec 9999, 23:00 is too far ahead"),
 ]
@@ -154,6 +163,11 @@ def test_refused_forms_say_why_in_one_line(typed: str, reason: str) -> None:
     assert reason in message
     assert "\n" not in message
     assert "try " in message or "say " in message or "use " in message or "type " in message
+
+
+def test_a_month_on_from_a_day_the_next_month_lacks_is_its_last_day() -> None:
+    january_31 = datetime(2027, 1, 31, 10, 0, tzinfo=LONDON)
+    assert parse_when("in a month 2pm", january_31) == at("2027-02-28", "14:00")
 
 
 def test_unreadable_text_lists_forms_that_work() -> None:
@@ -526,7 +540,7 @@ def test_an_afternoon_hour_that_has_passed_suggests_tomorrow_at_it() -> None:
     [
         # As 1pm late on a Friday: refused, where noon quietly meant Saturday's.
         ("noon", "that time today has passed; say tomorrow noon"),
-        ("next month", "does not say which day; say 27/12 or in 4 weeks"),
+        ("next month", "does not say which day; say 27/12 or in a month"),
         ("this month", "does not say which day; say eom for its last day"),
         # Tomorrow is Saturday.
         ("this fri 3pm", "that time today has passed; say fri next week 3pm"),
