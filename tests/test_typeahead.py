@@ -142,6 +142,64 @@ async def test_two_quick_logs_on_the_last_row_log_two_prospects(demo_app: Funnel
     assert new_calls(second_last) == ["voicemail"]
 
 
+async def test_two_quick_logs_on_the_last_row_of_all_prospects_log_one(
+    demo_app: FunnelApp,
+) -> None:
+    """All prospects keeps the prospect just logged, and the row above them is most often
+    the one logged just before: the keys typed after a call on the last row are dropped,
+    and the toast says so."""
+    db = demo_app.storage.db
+    *_, second_last, last = queue_ids(db, now=FROZEN_NOW, mode=QueueMode.ALL)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "end", "l", "n", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        await settle(pilot)
+        assert main_screen(demo_app).queue.highlighted_id == second_last
+        said = " ".join(messages(demo_app))
+    assert db["calls"].count == calls_before + 1
+    assert [call["outcome"] for call in calls_for(db, last)][-1] == "no_answer"
+    assert "no next prospect here: keys typed after enter were not applied" in said
+
+
+async def test_keys_typed_after_a_call_never_go_to_a_filters_match_from_another_view(
+    demo_app: FunnelApp,
+) -> None:
+    """A filter lists the view's matches, then the others dimmed (lost, nurture, off
+    hours ...). `/zyxco enter l n enter l v enter` with one match in today's queue logged
+    the voicemail on the dimmed one, as another prospect of the same name and company
+    can be: the keys typed after the call are dropped, and the toast says why."""
+    db = demo_app.storage.db
+    queued = todays_queue(db)
+    in_view = queued[0]
+    elsewhere = next(
+        row["id"]
+        for row in db.query("SELECT id FROM prospects ORDER BY id")
+        if row["id"] not in queued
+    )
+    db.execute(
+        "UPDATE prospects SET company = 'Zyxco Ltd' WHERE id IN (?, ?)", [in_view, elsewhere]
+    )
+    db.conn.commit()
+    calls_elsewhere = len(calls_for(db, elsewhere))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        calls_before = db["calls"].count
+        burst(demo_app, "slash", *"zyxco", "enter", "l", "n", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        await settle(pilot)
+        assert list(screen.queue._ids)[-1] == elsewhere
+        said = " ".join(messages(demo_app))
+    assert db["calls"].count == calls_before + 1
+    assert [call["outcome"] for call in calls_for(db, in_view)][-1] == "no_answer"
+    assert len(calls_for(db, elsewhere)) == calls_elsewhere
+    assert "the next match is not in this view: keys typed after enter were not applied" in said
+
+
 async def test_quick_logs_in_the_list_of_all_prospects_log_one_prospect_each(
     demo_app: FunnelApp,
 ) -> None:

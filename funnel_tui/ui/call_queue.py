@@ -183,6 +183,14 @@ class CallQueue(ScrollView, can_focus=True):
             return None
         return self._ids[position + 1]
 
+    def in_view(self, prospect_id: int) -> bool:
+        """Whether this prospect is one of the view's own rows, not a filter's match from
+        outside it (dimmed, after the view's)."""
+        position = self.position_of(prospect_id)
+        if position is None:
+            return False
+        return self._elsewhere_from is None or position < self._elsewhere_from
+
     def id_before(self, prospect_id: int) -> int | None:
         """The prospect that comes before this one in the current order."""
         position = self.position_of(prospect_id)

@@ -905,6 +905,28 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         await self._open_outcome_dialog()
 
+    def _why_keys_stop_after_a_call(self, after: int | None, next_id: int | None) -> str | None:
+        """Why the keys typed after this call cannot go on to the next prospect, if they
+        cannot: they were meant for the view's next prospect, and are dropped rather than
+        applied to another (None: they go on to `next_id`)."""
+        if after is None and not self._order_complete:
+            # The last row of a head whose rest is still being read (`end` while a
+            # filter's matches are counted): the next prospect is not known yet.
+            return "the next prospect is still being counted"
+        if next_id is None:
+            # A filter that finds them alone: the keys would act on them again (a reflex
+            # second enter called them back).
+            return "no next prospect here"
+        if after is None and self.mode is not QueueMode.TODAY:
+            # The last row of a list that keeps the prospect just logged (all prospects,
+            # nurture): the row above is most often the one logged just before.
+            return "no next prospect here"
+        if not self.queue.in_view(next_id):
+            # A filter's match from another view (lost, nurture, off hours ...), dimmed:
+            # not a prospect to call at full speed.
+            return "the next match is not in this view"
+        return None
+
     async def _open_outcome_dialog(self) -> None:
         # The outcome dialog and the call log load with the first call logged.
         from funnel_tui.call_log import CalledMeanwhile, SeenOnCard, log_call
@@ -915,15 +937,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         prospect = self.card.prospect
         prospect_id = prospect["id"]
-        next_id = self.queue.id_after(prospect_id)
+        after = self.queue.id_after(prospect_id)
+        next_id = after
         if next_id is None and self._order_complete:
             # After the last row, the one before it becomes the last: never the same
-            # prospect again, so "l n enter l v enter" on the last row logs two prospects.
+            # prospect again.
             next_id = self.queue.id_before(prospect_id)
-        # On the last row of a head whose rest is still being read (`end` while a filter's
-        # matches are counted), the next prospect is not known yet: the keys typed after
-        # this call are dropped, never applied to the row above.
-        next_unknown = next_id is None and not self._order_complete
+        keys_stop = self._why_keys_stop_after_a_call(after, next_id)
         # The running call's time goes to its own prospect only; another gets no duration.
         call = self.running_call
         if call is not None and call.prospect_id != prospect_id:
@@ -991,16 +1011,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 currency=self.funnel.settings.currency,
                 booked=entry.follow_up_at,
             )
-            if next_id is None and self.funnel.drop_held_keys():
-                # Nowhere to move on (a filter that finds them alone): the keys typed after
-                # enter were meant for the next prospect, and would act on this one again
-                # (a reflex second enter called them back).
-                why = (
-                    "the next prospect is still being counted"
-                    if next_unknown
-                    else "no next prospect here"
-                )
-                said = f"{said} · {why}: {KEYS_NOT_APPLIED}"
+            if keys_stop is not None and self.funnel.drop_held_keys():
+                said = f"{said} · {keys_stop}: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
             try:
                 # In every view: in the lists that keep the prospect just logged (all
