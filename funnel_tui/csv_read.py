@@ -121,10 +121,12 @@ class CsvUnreadable(ValueError):
 
 @dataclass(frozen=True)
 class CsvRecord:
-    """One row of the file and the physical line it starts on, counting the first as 1."""
+    """One row of the file and the physical lines it starts and ends on, counting the
+    first as 1: a quoted cell may hold line breaks."""
 
     line: int
     fields: list[str]
+    last_line: int
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ class CsvFile:
                             raise CsvUnreadable(_never_closed(self.path, line, self.line_count))
                         break
                     if line > self.header_line and any(cell.strip() for cell in fields):
-                        yield CsvRecord(line, fields)
+                        yield CsvRecord(line, fields, reader.line_num)
                     line = reader.line_num + 1
             except csv.Error as error:
                 raise CsvUnreadable(f"{self.path}, line {line}: {error}") from error

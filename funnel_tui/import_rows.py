@@ -13,8 +13,10 @@ from functools import cache, partial
 from pathlib import Path
 
 from funnel_tui.csv_read import (
+    DELIMITER_NAMES,
     MAX_CELL_CHARS,
     CsvFile,
+    CsvRecord,
     CsvUnreadable,
     header_key,
     match_headers,
@@ -367,8 +369,11 @@ class _RowReader:
         source: str,
         phone_region: str,
         currency: str,
+        *,
+        delimiter: str = ",",
     ) -> None:
         self.header = header
+        self.delimiter = delimiter
         self.phone_region = phone_region
         self.columns = [
             (name, tuple(positions), name in MULTILINE_FIELDS)
@@ -410,6 +415,13 @@ class _RowReader:
                 )
         return None
 
+    def _holds_rows(self, text: str) -> bool:
+        """Whether a one-line field's cell holds the file's delimiter after a line break,
+        as rows a quote left open reads into it do. A line break alone is a spreadsheet's
+        (a name typed over two lines): the cell becomes one line."""
+        _, broken, after = text.replace("\r", "\n").partition("\n")
+        return bool(broken) and self.delimiter in after
+
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
         if too_long := self._too_long(fields):
@@ -428,6 +440,14 @@ class _RowReader:
                 # Without the quote our export puts before formula-like text.
                 if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
                     text = text[1:]
+                if not multiline and not text.isprintable() and self._holds_rows(text):
+                    # A quote left open in the file read the lines after it into this
+                    # cell: those rows would be lost without a word.
+                    reasons.append(
+                        f"{_column(self.header, position)} holds line breaks and"
+                        f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
+                    )
+                    continue
                 if not (text := _clean(text, multiline)):
                     continue
                 if not found:
@@ -606,7 +626,12 @@ class ProspectReader:
         self.columns = match_headers(header)
         _check_columns(self.csv_file, self.columns)
         self._reader = _RowReader(
-            header, self.columns, one_line(source or ""), phone_region, currency
+            header,
+            self.columns,
+            one_line(source or ""),
+            phone_region,
+            currency,
+            delimiter=self.csv_file.delimiter,
         )
         found = {
             header[position]: name
@@ -641,13 +666,13 @@ class ProspectReader:
         last_line = self.csv_file.line_count
         for done, record in enumerate(self.csv_file.records(), start=1):
             if len(record.fields) != width:
-                rejected.append(
-                    Rejected(record.line, f"{len(record.fields)} fields, the header has {width}")
-                )
+                said = f"{len(record.fields)} fields, the header has {width}"
+                rejected.append(Rejected(record.line, said + _lines_taken(record)))
             else:
                 row, reasons = reader.read(record.line, record.fields)
                 if reasons:
-                    rejected.append(Rejected(record.line, "; ".join(reasons)))
+                    said = "; ".join(reasons) + _lines_taken(record)
+                    rejected.append(Rejected(record.line, said))
                 else:
                     yield record.line, row
             last_line = max(last_line, record.line)
@@ -680,3 +705,18 @@ def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]
                 used = f"used only where {earlier} {empty}"
             fallbacks.append(f"{_column(header, position)} {used}")
     return fallbacks
+
+
+def _lines_taken(record: CsvRecord) -> str:
+    """For a rejected row that runs over several lines, which lines it took in: a quote
+    left open in a cell reads the lines after it into that cell, up to the next quote."""
+    if record.last_line == record.line:
+        return ""
+    taken = (
+        f"line {record.last_line}"
+        if record.last_line == record.line + 1
+        else f"lines {record.line + 1} to {record.last_line}"
+    )
+    return (
+        f" (the row runs on to line {record.last_line}, so {taken} went into it: check its quotes)"
+    )

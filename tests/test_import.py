@@ -610,6 +610,56 @@ def test_runs_of_spaces_fold_in_one_line_fields_and_prose_keeps_its_own(
     assert (ann["company"], ann["title"]) == ("=SUM(A1)", "'Director")
 
 
+def test_a_quote_left_open_names_the_lines_it_read_into_its_row(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A quote left open reads the lines after it into its cell, up to the next quote
+    (here a formula's): the rejected row names them, where it said only its own line and
+    the rows read into it were lost without a word."""
+    path = write_file(
+        tmp_path,
+        "name,company,phone,email\r\n"
+        "Ann Archer,Acme Ltd,+1 617 555 0100,ann@acme.example\r\n"
+        '"Bob ""Quote"" Broken,Acme,+1 617 555 0101,bob@acme.example\r\n'
+        "Carl Dup,Dup Co,,carl@dup.example\r\n"
+        "Dana Doe,Nowhere,,dana@nowhere.example\r\n"
+        'Eve Evil,=HYPERLINK("http://x.example"),+1 617 555 0103,eve@x.example\r\n'
+        "Frank Fine,Fine Co,+1 617 555 0104,frank@fine.example\r\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: 3 fields, the header has 4 (the row runs on to line 6, so lines 4 to 6"
+        " went into it: check its quotes)"
+    ]
+    assert set(people(db)) == {"Ann Archer", "Frank Fine"}
+
+
+def test_a_line_break_in_a_one_line_field_refuses_the_row_and_names_the_lines(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A quote left open that happens to leave the row its number of cells: the company
+    held the next rows, and they were imported as part of it. Prose fields keep their
+    line breaks, and a one-line field's break alone (a name typed over two lines) is
+    joined into one line."""
+    path = write_file(
+        tmp_path,
+        "name,company,phone,email,needs\n"
+        'Bob,"Bo,+16175550101,b@x.example,\n'
+        "Carl,C,+16175550102,c@x.example,\n"
+        'Dee,"D",+16175550103,d@x.example,"two\nlines"\n'
+        'Fay,F,+16175550104,f@x.example,"one\nmore"\n'
+        '"Gil\nGray","Gray\r\nCo",+16175550105,g@x.example,\n',
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 2: company (column 2) holds line breaks and commas, as rows would (the row"
+        " runs on to line 5, so lines 3 to 5 went into it: check its quotes)"
+    ]
+    assert people(db)["Fay"]["needs"] == "one\nmore"
+    assert people(db)["Gil Gray"]["company"] == "Gray Co"
+    assert set(people(db)) == {"Fay", "Gil Gray"}
+
+
 def test_rows_of_empty_cells_and_blank_lines_are_not_rows(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
