@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.drivers import linux_driver
 
 from funnel_tui.ui.escape_keys import EscapeKeepingParser, keep_escapes
@@ -29,6 +30,41 @@ def keys_read(text: str) -> list[str]:
 )
 def test_escape_before_enter_is_a_key_of_its_own(typed: str, keys: list[str]) -> None:
     assert keys_read(typed) == keys
+
+
+def read(chunks: list[str]) -> list[object]:
+    """What the parser makes of the chunks the terminal sends: keys by name, a paste as
+    ("paste", its text)."""
+    parser = EscapeKeepingParser(debug=False)
+    read: list[object] = []
+    for chunk in [*chunks, ""]:
+        for event in parser.feed(chunk):
+            if isinstance(event, events.Paste):
+                read.append(("paste", event.text))
+            elif isinstance(event, events.Key):
+                read.append(event.key)
+    return read
+
+
+# Pasted between the terminal's paste markers: a colour, its reset, and a link.
+COLOURED = (
+    "\x1b[200~abc \x1b[31mRED\x1b[0m \x1b]8;;https://x.example\x07link\x1b]8;;\x07 def]\x1b[201~"
+)
+
+
+def test_a_paste_with_escape_sequences_is_one_paste_of_its_text() -> None:
+    """Textual's parser read each escape sequence in a paste as keys typed, sent before
+    the paste: a note stored `^[31mRED^[0m def]abc`."""
+    assert read([COLOURED]) == [("paste", "abc RED link def]")]
+
+
+@pytest.mark.parametrize("cut", range(1, len(COLOURED)))
+def test_a_paste_cut_anywhere_between_reads_is_read_the_same(cut: int) -> None:
+    assert read([COLOURED[:cut], COLOURED[cut:]]) == [("paste", "abc RED link def]")]
+
+
+def test_keys_around_a_paste_and_an_escape_after_it_are_keys() -> None:
+    assert read(["x\x1b[200~a\x1bb\x1b[201~y", "\x1b"]) == ["x", ("paste", "ab"), "y", "escape"]
 
 
 def test_the_terminal_driver_reads_keys_with_it(monkeypatch: pytest.MonkeyPatch) -> None:

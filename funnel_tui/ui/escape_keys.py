@@ -7,20 +7,82 @@ loses the alt there, and the escape with it: `escape enter` typed fast arrived a
 alone, and in the prospect form saved what the rep meant to discard. The parser here
 puts the escape back in front of such a key. The terminal driver makes its parser on
 its input thread; `keep_escapes` has it make this one.
+
+It also drops the escape sequences inside a bracketed paste (text copied with its
+colours, or made to carry them). Textual's parser read each as keys typed, sent before
+the paste's text: `abc \x1b[31mRED\x1b[0m def` pasted into a note was stored as
+`^[31mRED^[0m def]abc`. Text pasted is cleaned of control characters anyway.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
+from itertools import chain
+from typing import Any
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
-from textual._xterm_parser import XTermParser
+from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+from textual.message import Message
+
+# A control sequence (CSI: colours, cursor moves), an operating system command (OSC: a
+# title, a link), any other escape and its next character, or an escape alone.
+ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x1b"
+)
 
 
 class EscapeKeepingParser(XTermParser):
-    """Textual's parser, but `escape enter` read as escape, then enter."""
+    """Textual's parser, but `escape enter` read as escape, then enter, and a paste's
+    escape sequences dropped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_paste = False
+        # The last characters read outside a paste, where a paste's start may begin.
+        self._tail = ""
+        # A paste's text from its last escape on, until the rest of that sequence (or the
+        # paste's end) has come.
+        self._held = ""
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:
+            # The end of input: what a paste cut short held goes first.
+            held, self._held = ESCAPE_SEQUENCE.sub("", self._held), ""
+            return chain(super().feed(held) if held else (), super().feed(data))
+        return super().feed(self._pastes_without_escapes(data))
+
+    def _pastes_without_escapes(self, data: str) -> str:
+        """The data with the escape sequences inside a paste dropped. Outside a paste
+        nothing waits: an escape alone is the escape key."""
+        kept: list[str] = []
+        text = data
+        while text:
+            if not self._in_paste:
+                seen = self._tail + text
+                start = seen.find(BRACKETED_PASTE_START)
+                if start < 0:
+                    kept.append(text)
+                    self._tail = seen[-(len(BRACKETED_PASTE_START) - 1) :]
+                    return "".join(kept)
+                # Where the paste's text begins in `text` (its start may have come before).
+                begins = start + len(BRACKETED_PASTE_START) - len(self._tail)
+                kept.append(text[:begins])
+                text, self._in_paste, self._tail = text[begins:], True, ""
+                continue
+            text, self._held = self._held + text, ""
+            end = text.find(BRACKETED_PASTE_END)
+            if end < 0:
+                last_escape = text.rfind("\x1b")
+                if last_escape >= 0:
+                    text, self._held = text[:last_escape], text[last_escape:]
+                kept.append(ESCAPE_SEQUENCE.sub("", text))
+                return "".join(kept)
+            kept.append(ESCAPE_SEQUENCE.sub("", text[:end]) + BRACKETED_PASTE_END)
+            text, self._in_paste = text[end + len(BRACKETED_PASTE_END) :], False
+        return "".join(kept)
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
         if alt and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), tuple):
