@@ -169,15 +169,15 @@ class ManagerReport:
         yield Text("Activity and results", "bold")
         yield activity_table(pace, figures, self.currency)
         lost = [
-            f"{LOST_REASON_LABELS.get(reason, reason)} {count}"
+            f"{LOST_REASON_LABELS.get(reason, reason)} {count:,}"
             for reason, count in figures.lost_reasons.items()
             if count
         ]
         yield wrapped("lost", lost, width)
         handed_back = sum(row["count"] for row in figures.handed_back)
         yield wrapped(
-            f"handed back to nurture ({handed_back})",
-            [f"{listed_name(row['source'])} {row['count']}" for row in figures.handed_back],
+            f"handed back to nurture ({handed_back:,})",
+            [f"{listed_name(row['source'])} {row['count']:,}" for row in figures.handed_back],
             width,
         )
         yield wrapped(

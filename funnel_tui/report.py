@@ -85,10 +85,12 @@ def breakdown_table(
     *,
     width: int,
     columns: tuple[Column, ...] = SOURCE_COLUMNS,
-) -> Table:
+) -> RenderableType:
     """Leads, reach, meetings and wins per selling method or lead source, each rate with
     its counts, in `width` cells when the figures leave room for names of at least
-    NARROWEST_NAME_WIDTH (else wider)."""
+    NARROWEST_NAME_WIDTH. When they do not (a year of a large book at 80 columns), the
+    columns go in two bands, one under the other, each with the names: a figure is never
+    cut, and no line is wider than `width` unless one column alone is."""
     names = [one_line(METHOD_NAMES.get(row.name, row.name)) for row in rows]
     figures = [tuple(cell(row, currency) for _, _, cell in columns) for row in rows]
     figure_widths = [
@@ -96,31 +98,25 @@ def breakdown_table(
         for column in range(len(columns))
     ]
     name_width = max((cell_len(name) for name in names), default=1)
-
-    def column_widths(headers: tuple[str, ...]) -> list[int]:
-        return [
-            max(size, cell_len(header)) for size, header in zip(figure_widths, headers, strict=True)
-        ]
-
-    full_headers = tuple(full for full, _, _ in columns)
-    short_headers = tuple(short for _, short, _ in columns)
-    shortest_name = min(name_width, MIN_NAME_WIDTH)
-    # The roomiest layout that fits: full headers when every name fits whole, else short
-    # headers, then narrower gaps, with names cut to no fewer than MIN_NAME_WIDTH cells,
-    # then to NARROWEST_NAME_WIDTH: a figure is never the one cut.
-    layouts = (
-        (full_headers, COLUMN_GAP, name_width),
-        (short_headers, COLUMN_GAP, shortest_name),
-        (short_headers, TIGHT_COLUMN_GAP, shortest_name),
-        (short_headers, TIGHT_COLUMN_GAP, min(name_width, NARROWEST_NAME_WIDTH)),
-    )
-    for headers, gap, fewest_name_cells in layouts:
-        widths = column_widths(headers)
-        room = width - sum(widths) - gap * len(headers)
-        if room >= fewest_name_cells:
-            break
-    name_width = max(min(name_width, room), fewest_name_cells)
-
+    layout, fits = _layout(columns, figure_widths, name_width, width)
+    if not fits and len(columns) > 1:
+        # The most columns that fit go first; the rest, as many bands as they need.
+        first = next(
+            (
+                count
+                for count in range(len(columns) - 1, 0, -1)
+                if _layout(columns[:count], figure_widths[:count], name_width, width)[1]
+            ),
+            1,
+        )
+        return Group(
+            breakdown_table(title, rows, currency, width=width, columns=columns[:first]),
+            Text(),
+            breakdown_table(
+                f"{title}, continued", rows, currency, width=width, columns=columns[first:]
+            ),
+        )
+    headers, gap, name_width, widths = layout
     table = Table(
         title=title,
         title_justify="left",
@@ -139,6 +135,35 @@ def breakdown_table(
         # A str cell would be read as markup, and names and the currency are user text.
         table.add_row(Text(name), *map(Text, line))
     return table
+
+
+Layout = tuple[tuple[str, ...], int, int, list[int]]
+
+
+def _layout(
+    columns: tuple[Column, ...], figure_widths: list[int], name_width: int, width: int
+) -> tuple[Layout, bool]:
+    """The roomiest layout of the columns that fits `width`, and True: full headers when
+    every name fits whole, else short headers, then narrower gaps, with names cut to no
+    fewer than MIN_NAME_WIDTH cells, then to NARROWEST_NAME_WIDTH (a figure is never the
+    one cut). When none fits, the narrowest, and False."""
+    full_headers = tuple(full for full, _, _ in columns)
+    short_headers = tuple(short for _, short, _ in columns)
+    shortest_name = min(name_width, MIN_NAME_WIDTH)
+    layouts = (
+        (full_headers, COLUMN_GAP, name_width),
+        (short_headers, COLUMN_GAP, shortest_name),
+        (short_headers, TIGHT_COLUMN_GAP, shortest_name),
+        (short_headers, TIGHT_COLUMN_GAP, min(name_width, NARROWEST_NAME_WIDTH)),
+    )
+    for headers, gap, fewest_name_cells in layouts:
+        widths = [
+            max(size, cell_len(header)) for size, header in zip(figure_widths, headers, strict=True)
+        ]
+        room = width - sum(widths) - gap * len(headers)
+        if room >= fewest_name_cells:
+            return (headers, gap, max(min(name_width, room), fewest_name_cells), widths), True
+    return (headers, gap, fewest_name_cells, widths), False
 
 
 class PaceReport:

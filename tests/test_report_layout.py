@@ -3,13 +3,18 @@ fitting 80 columns everywhere else, and counts beside every rate."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from click.testing import CliRunner, Result
+from rich.cells import cell_len
+from rich.console import Console
 
 from funnel_tui.cli import cli
+from funnel_tui.manager_figures import Breakdown
 from funnel_tui.manager_report import rate_text
+from funnel_tui.report import breakdown_table
 from funnel_tui.store.sqlite import Storage
 from tests.app_support import FROZEN_NOW
 
@@ -147,3 +152,40 @@ def test_counts_of_a_thousand_and_more_are_written_with_separators() -> None:
     """`98,503`, not `98503`: a book of a million prospects counts in the tens of
     thousands."""
     assert rate_text(1_234, 56_789) == "1,234/56,789 2%"
+
+
+def test_a_breakdown_too_wide_for_80_columns_goes_in_two_bands_with_every_figure_whole() -> None:
+    """A year of a large book at 80 columns: the by-source table was 99 columns wide even
+    with names cut to four letters. Its columns now go in two bands, each with the names,
+    and no figure is cut."""
+    rows = tuple(
+        Breakdown(
+            name=name,
+            calls=155_583,
+            connects=31_063,
+            connect_rate=0.2,
+            leads=9_978,
+            reached=8_800,
+            meetings=9_072,
+            meeting_rate=0.62,
+            won=399,
+            won_cents=638_576_000,
+            win_rate=0.13,
+            meeting_leads=5_499,
+            won_leads=399,
+            decided_leads=3_131,
+        )
+        for name in ("LinkedIn", "website form", "trade show")
+    )
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(breakdown_table("By lead source", rows, "$", width=80))
+    lines = captured.get().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    text = "\n".join(lines)
+    assert "By lead source, continued" in text
+    for figure in ("9,978", "31,063/155,583 20%", "5,499/8,800 62%", "399/3,131 13%"):
+        assert figure in text
+    assert "$6,385,760.00" in text
+    # Each band names every source.
+    assert text.count("trade show") == 2
