@@ -350,6 +350,28 @@ async def test_logging_another_prospect_keeps_the_running_call(
         assert screen.running_call is not None and screen.running_call.prospect_id == first
 
 
+async def test_the_outcome_dialog_of_another_prospect_says_whose_call_is_running(
+    demo_app: FunnelApp,
+) -> None:
+    """`l` on another row during a call logs that prospect: the dialog says so before a
+    pick, where only the gauge's bar named the call (a cold trial logged the live
+    conversation on the wrong row). On the call's own prospect it says nothing of it."""
+    db = demo_app.storage.db
+    first = todays_queue(db)[0]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "l")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        title = shown_text(dialog.query_one("#outcome-title"))
+        said = f"You are on a call with {name_of(demo_app, first)}: this logs"
+        assert said in " ".join(title.split())
+        await pilot.press("escape", "k", "l")
+        await settle(pilot)
+        assert "You are on a call" not in shown_text(demo_app.screen.query_one("#outcome-title"))
+
+
 async def test_enter_on_another_prospect_asks_before_ending_the_running_call(
     demo_storage: Storage, clock: FrozenClock, tmp_path: Path
 ) -> None:

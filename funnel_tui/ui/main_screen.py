@@ -944,16 +944,19 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # prospect again.
             next_id = self.queue.id_before(prospect_id)
         keys_stop = self._why_keys_stop_after_a_call(after, next_id)
-        # The running call's time goes to its own prospect only; another gets no duration.
+        # The running call's time goes to its own prospect only; another gets no duration,
+        # and the dialog says whose call is running.
         call = self.running_call
+        on_call_with = None
         if call is not None and call.prospect_id != prospect_id:
-            call = None
+            call, on_call_with = None, call.name
         context = CallContext.for_prospect(
             prospect,
             started_at=None if call is None else call.started_at,
             settings=self.funnel.settings,
             tasks=self.card.tasks,
             every_open_task=len(self.card.tasks) >= self.card.open_task_count,
+            on_call_with=on_call_with,
         )
         rep, storage = self.funnel.rep, self.funnel.storage
         # A key for this call: when a team database's connection drops as it commits, the

@@ -95,6 +95,8 @@ class CallContext:
     # have none, and unknown when the card did not list every open task.
     meeting_due: datetime | None = None
     meetings_known: bool = False
+    # The prospect of a call still running with someone else: this call is not that one.
+    on_call_with: str | None = None
 
     @classmethod
     def for_prospect(
@@ -105,9 +107,11 @@ class CallContext:
         settings: Settings,
         tasks: Sequence[Task] = (),
         every_open_task: bool = False,
+        on_call_with: str | None = None,
     ) -> CallContext:
         """The context for a call with this prospect row, whatever other tools stored in it,
-        and their soonest open tasks (`every_open_task` when they are all of them)."""
+        and their soonest open tasks (`every_open_task` when they are all of them);
+        `on_call_with` names the prospect of a call running with someone else."""
         try:
             kind = Kind(prospect["kind"])
         except ValueError:
@@ -122,6 +126,7 @@ class CallContext:
             open_deal_cents=open_deal_cents(prospect),
             meeting_due=min(meetings, default=None),
             meetings_known=bool(meetings) or every_open_task,
+            on_call_with=on_call_with,
         )
 
 
@@ -203,7 +208,17 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self.set_focus(options)
 
     def _title(self) -> Text:
-        return Text.assemble("Log call · ", (one_line(self.context.prospect_name), "bold"))
+        name = one_line(self.context.prospect_name)
+        title = Text.assemble("Log call · ", (name, "bold"))
+        if self.context.on_call_with is not None:
+            # `l` on another row while a call runs logs this prospect, not the call: said
+            # before the rep picks, since the conversation is most likely the other one.
+            title.append(
+                f"\nYou are on a call with {one_line(self.context.on_call_with)}:"
+                f" this logs {name}, not that call",
+                "bold italic",
+            )
+        return title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box", classes="dialog"):
