@@ -1729,6 +1729,29 @@ async def test_the_queue_title_says_its_counts_in_short_to_stay_on_one_line(
         assert title.size.height == 1
 
 
+async def test_a_larger_terminal_shows_the_list_from_its_first_row_again(
+    demo_app: FunnelApp,
+) -> None:
+    """Shrunk, the list scrolls to keep the highlighted row in sight; grown back, it stayed
+    scrolled, the first rows (the most overdue) out of sight though every row up to the
+    highlighted one fitted."""
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "home", *["j"] * 15)
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        assert queue.cursor == 15
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        top = queue.scroll_offset.y
+        assert top > 0
+        assert top <= queue.cursor < top + queue.scrollable_content_region.height - 1
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert queue.scroll_offset.y == 0
+        assert queue.cursor == 15
+
+
 async def test_a_filters_title_counts_a_match_outside_calling_hours_once(
     demo_app: FunnelApp,
 ) -> None:

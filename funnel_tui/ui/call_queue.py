@@ -304,9 +304,13 @@ class CallQueue(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self.highlighted_id))
 
+    @property
+    def _visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
     def _scroll_to_cursor(self) -> None:
         top = self.scroll_offset.y
-        visible_rows = max(self.scrollable_content_region.height - 1, 1)
+        visible_rows = self._visible_rows
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + visible_rows:
@@ -315,8 +319,15 @@ class CallQueue(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._ids) + 1)
         # Fewer rows in sight (a smaller terminal, a title on two lines): the highlighted
-        # one, whom `l` logs, stays among them.
-        self.call_after_refresh(self._scroll_to_cursor)
+        # one, whom `l` logs, stays among them. More: the list shows from its first row
+        # (the most overdue) when the highlighted one still fits below it.
+        self.call_after_refresh(self._scroll_after_resize)
+
+    def _scroll_after_resize(self) -> None:
+        if self.cursor < self._visible_rows:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        else:
+            self._scroll_to_cursor()
 
     @property
     def _page_rows(self) -> int:
