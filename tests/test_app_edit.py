@@ -466,3 +466,26 @@ async def test_a_form_closed_with_nothing_changed_says_so(demo_app: FunnelApp) -
         assert isinstance(demo_app.screen, MainScreen)
         said = messages(demo_app)
         assert "Nothing to save: no field was changed" in said
+
+
+async def test_the_toast_names_a_time_zone_the_save_guessed_from_the_number(
+    demo_app: FunnelApp,
+) -> None:
+    """An edit of a prospect without a zone stores the one their number implies, which
+    sets their calling hours (and may take them off hours): the toast says so, where it
+    said only `Prospect saved`."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET timezone = NULL, timezone_guessed = 0 WHERE id = ?", [first["id"]]
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *" Jr", "enter")
+        await settle_until(pilot, lambda: row(db, first["id"])["timezone"] is not None)
+        await settle(pilot)
+        zone = row(db, first["id"])["timezone"]
+        said = messages(demo_app)
+    assert row(db, first["id"])["timezone_guessed"] == 1
+    assert f"Prospect saved · time zone {zone}, from their number" in said

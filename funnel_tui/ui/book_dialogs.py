@@ -48,16 +48,21 @@ class BookDialogs(_Base):
     # Prospects and notes ----------------------------------------------------------
 
     async def action_add_prospect(self) -> None:
+        said = "Prospect added"
+
         async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
+            nonlocal said
             now, rep = self.funnel.clock(), self.funnel.rep
-            return await self.funnel.in_db_thread(
+            added = await self.funnel.in_db_thread(
                 lambda db: add_prospect(db, row, now=now, owner=rep)
             )
+            said = "Prospect added" + _zone_guessed(row)
+            return added
 
         def added(prospect_id: int | None) -> None:
             try:
                 if prospect_id is not None:
-                    self.notify("Prospect added")
+                    self.notify(said)
                     self.reload_queue(select=prospect_id)
                     # The pipeline, and the plan's deal size drawn from it.
                     self.reload_pace(replan=True)
@@ -78,17 +83,20 @@ class BookDialogs(_Base):
             self.reload_queue()
             return
         prospect_id = int(prospect["id"])
+        said = "Prospect saved"
 
         async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
+            nonlocal said
             await self.funnel.in_db_thread(
                 lambda db: update_prospect(db, prospect_id, row, loaded=loaded)
             )
+            said = "Prospect saved" + _zone_guessed(row)
             return prospect_id
 
         def saved(prospect_id: int | None) -> None:
             try:
                 if prospect_id is not None:
-                    self.notify("Prospect saved")
+                    self.notify(said)
                     self._select(prospect_id)
                     # A stage or deal value changes the pipeline, and the plan's deal size.
                     self.reload_pace(replan=True)
@@ -356,3 +364,11 @@ class BookDialogs(_Base):
         from funnel_tui.ui.help_screen import HelpScreen
 
         await self._open(HelpScreen())
+
+
+def _zone_guessed(row: dict[str, Any]) -> str:
+    """What the toast adds when the save stored a time zone guessed from the number: it
+    decides the prospect's calling hours, and may take them off hours."""
+    if row.get("timezone_guessed") and row.get("timezone"):
+        return f" · time zone {one_line(row['timezone'])}, from their number"
+    return ""
