@@ -108,6 +108,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "stage": ("Stage",),
     "method": ("Method", "Selling Method"),
     "next_call_at": ("next_call_at",),
+    "next_task_kind": ("next_task_kind",),
     "expected_close_on": ("expected_close_on", "Expected Close Date", "Expected Close"),
     "do_not_call": ("Do Not Call", "DoNotCall", "do_not_call"),
     "wrong_number": ("Wrong Number", "wrong_number"),

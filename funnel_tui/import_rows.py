@@ -22,7 +22,7 @@ from funnel_tui.csv_read import (
     match_headers,
     read_csv,
 )
-from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.domain import Kind, Priority, Stage, TaskKind
 from funnel_tui.exporter import FORMULA_STARTS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
 from funnel_tui.import_keys import FILE_ID
@@ -335,6 +335,16 @@ def _convert_guessed(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
+def _convert_task_kind(text: str, row: dict[str, object]) -> str | None:
+    """What the next call is (our export's `next_task_kind`): a callback or a meeting
+    goes first in the queue, where a plain call would wait its turn."""
+    try:
+        row["next_task_kind"] = TaskKind(text.lower())
+    except ValueError:
+        return f"next task kind {text!r}: one of {', '.join(TaskKind)}"
+    return None
+
+
 def converters(currency: str) -> dict[str, Converter]:
     """What reads each field that is more than text, for a book kept in `currency`; in this
     order, so that exact cents win over an amount. (A `partial`, not a closure: the reader
@@ -343,6 +353,7 @@ def converters(currency: str) -> dict[str, Converter]:
         "deal_value": partial(_convert_deal_value, currency),
         "deal_value_cents": _convert_cents,
         "next_call_at": _convert_next_call,
+        "next_task_kind": _convert_task_kind,
         "expected_close_on": _convert_close_on,
         "timezone_guessed": _convert_guessed,
         **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from funnel_tui.csv_read import CsvUnreadable
-from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage
+from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage, TaskKind, TaskStatus
 from funnel_tui.import_bulk import BulkWork, bulk_work
 from funnel_tui.import_keys import (
     Held,
@@ -311,6 +311,9 @@ class _Merger:
         self.updated = 0
         self.unchanged = 0
         self.shared_phones: list[SharedPhone] = []
+        # The next call's kind each row sets with its next call, in the file's order: the
+        # task the next call makes is a plain call until it is given its kind.
+        self.task_kinds: list[tuple[Target, TaskKind]] = []
 
     def _remember(self, target: Target, row: RowKeys) -> None:
         email, phone = row.email, row.phone
@@ -359,6 +362,10 @@ class _Merger:
 
     def merge(self, line: int, keyed: RowKeys) -> None:
         row, phone = keyed.row, keyed.phone
+        task_kind = row.get("next_task_kind")
+        if task_kind is not None:
+            # Not a column the import writes: the prospect's earliest open task says it.
+            row = {name: value for name, value in row.items() if name != "next_task_kind"}
         target = self._match(keyed)
         if target is None:
             target = {**NEW_PROSPECT, **row}
@@ -393,6 +400,8 @@ class _Merger:
                     pending.setdefault(name, value)
                 else:
                     pending[name] = value
+        if isinstance(task_kind, TaskKind) and row.get("next_call_at"):
+            self.task_kinds.append((target, task_kind))
         self._remember(target, keyed)
 
     def new_keys(self) -> Keys:
@@ -621,7 +630,20 @@ def _write(
                     row for values in parameters for row in db.conn.execute(statement, values)
                 ]
             written.count(len(parameters), [prospect_id for (prospect_id,) in returned])
+    for target, kind in merger.task_kinds:
+        prospect_id = target if isinstance(target, int) else target["id"]
+        db.execute(NEXT_TASK_KIND_SQL, [str(kind), prospect_id, TaskStatus.OPEN])
     return written
+
+
+# The kind of the open task a row's next call is, once written: the one due then (the
+# triggers make it, or move the earliest open task there).
+NEXT_TASK_KIND_SQL = """
+UPDATE tasks SET kind = ? WHERE id = (
+    SELECT t.id FROM tasks t JOIN prospects p ON p.id = t.prospect_id
+    WHERE t.prospect_id = ? AND t.status = ? AND t.due_at = p.next_call_at
+    ORDER BY t.id LIMIT 1
+)"""
 
 
 def _read_batches(reader: ProspectReader, progress: Progress | None) -> Iterator[list[Keyed]]:

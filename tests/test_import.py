@@ -674,7 +674,7 @@ ROUND_TRIP_COLUMNS = (
     *("name", "title", "company", "phone", "email", "timezone", "needs", "pain_points"),
     *("objections", "goals", "source", "kind", "stage", "method", "priority"),
     *("deal_value_cents", "next_call_at", "do_not_call", "wrong_number", "nurture"),
-    *("timezone_guessed", "expected_close_on"),
+    *("timezone_guessed", "expected_close_on", "next_task_kind"),
 )
 
 
@@ -704,6 +704,8 @@ def test_our_own_export_imports_back_with_every_column(book_db: Any, tmp_path: P
         " expected_close_on = '2027-01-15' WHERE id = ?",
         [rita],
     )
+    # Her next call is a meeting: it goes first in the queue, where a call waits its turn.
+    source.db.execute("UPDATE tasks SET kind = 'meeting' WHERE prospect_id = ?", [rita])
     # As funnel stores him: his zone guessed from his number when he was added.
     existing(
         source.db,
@@ -724,10 +726,32 @@ def test_our_own_export_imports_back_with_every_column(book_db: Any, tmp_path: P
     # The columns left out are named, and only those.
     # (`id` only matches a row to the prospect it names in the book it came from.)
     assert report.ignored == [
-        "next_task_kind", "nurtured_at", "lost_reason", "attempts", "last_called_at",
+        "nurtured_at", "lost_reason", "attempts", "last_called_at",
         "last_outcome", "created_at", "updated_at", "owner",
     ]  # fmt: skip
     source.close()
+
+
+def test_a_next_calls_kind_reaches_the_task_of_a_prospect_the_book_has(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Our export's `next_task_kind` with its next call: the prospect's earliest open task
+    takes the kind; a kind funnel has not is refused with the ones it has."""
+    ann = existing(book_db, name="Ann Lee", email="ann@lee.example")
+    path = write_file(
+        tmp_path,
+        "name,email,next_call_at,next_task_kind\n"
+        "Ann Lee,ann@lee.example,2026-12-03T14:30:00+00:00,callback\n"
+        "Bo Ray,bo@ray.example,2026-12-04T09:00:00+00:00,lunch\n",
+    )
+    report = run(book_db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: next task kind 'lunch': one of call, callback, meeting, revisit, email"
+    ]
+    tasks = list(book_db.query("SELECT kind, due_at FROM tasks WHERE prospect_id = ?", [ann]))
+    assert tasks == [{"kind": "callback", "due_at": "2026-12-03T14:30:00+00:00"}]
+    sql = "SELECT next_task_kind FROM prospects WHERE id = ?"
+    assert book_db.execute(sql, [ann]).fetchone()[0] == "callback"
 
 
 @pytest.mark.parametrize(
