@@ -63,6 +63,24 @@ def test_a_paste_cut_anywhere_between_reads_is_read_the_same(cut: int) -> None:
     assert read([COLOURED[:cut], COLOURED[cut:]]) == [("paste", "abc RED link def]")]
 
 
+@pytest.mark.parametrize("first", range(1, len(COLOURED) - 1))
+def test_a_paste_cut_in_three_reads_is_read_the_same(first: int) -> None:
+    """Every second cut after the first: a read that holds nothing but the start of an
+    escape sequence passed Textual's parser an empty text, which it takes for the end of
+    input, and the next read crashed the app."""
+    for second in range(first + 1, len(COLOURED)):
+        chunks = [COLOURED[:first], COLOURED[first:second], COLOURED[second:]]
+        assert read(chunks) == [("paste", "abc RED link def]")], chunks
+
+
+def test_a_long_paste_read_a_few_kilobytes_at_a_time_is_one_paste() -> None:
+    """As the terminal driver reads it; an escape early on holds back only itself."""
+    pasted = "\x1b[1mSubject\x1b[0m \x1b" + "x" * 10_000
+    sent = f"\x1b[200~{pasted}\x1b[201~"
+    chunks = [sent[start : start + 4096] for start in range(0, len(sent), 4096)]
+    assert read(chunks) == [("paste", "Subject " + "x" * 10_000)]
+
+
 def test_keys_around_a_paste_and_an_escape_after_it_are_keys() -> None:
     assert read(["x\x1b[200~a\x1bb\x1b[201~y", "\x1b"]) == ["x", ("paste", "ab"), "y", "escape"]
 

@@ -32,6 +32,10 @@ from textual.message import Message
 ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x1b"
 )
+# The start of one of those, cut off by the end of a read (the paste's end marker is a
+# control sequence too). An operating system command longer than this without its end is
+# no command: its escape goes, its text stays.
+UNFINISHED_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]{0,256})?\Z")
 
 
 class EscapeKeepingParser(XTermParser):
@@ -43,8 +47,8 @@ class EscapeKeepingParser(XTermParser):
         self._in_paste = False
         # The last characters read outside a paste, where a paste's start may begin.
         self._tail = ""
-        # A paste's text from its last escape on, until the rest of that sequence (or the
-        # paste's end) has come.
+        # The end of a read inside a paste that starts an escape sequence, until the rest
+        # of that sequence (or the paste's end marker) has come.
         self._held = ""
 
     def feed(self, data: str) -> Iterable[Message]:
@@ -52,7 +56,9 @@ class EscapeKeepingParser(XTermParser):
             # The end of input: what a paste cut short held goes first.
             held, self._held = ESCAPE_SEQUENCE.sub("", self._held), ""
             return chain(super().feed(held) if held else (), super().feed(data))
-        return super().feed(self._pastes_without_escapes(data))
+        kept = self._pastes_without_escapes(data)
+        # Textual's parser takes "" for the end of input: a read held whole is no read.
+        return super().feed(kept) if kept else ()
 
     def _pastes_without_escapes(self, data: str) -> str:
         """The data with the escape sequences inside a paste dropped. Outside a paste
@@ -75,9 +81,8 @@ class EscapeKeepingParser(XTermParser):
             text, self._held = self._held + text, ""
             end = text.find(BRACKETED_PASTE_END)
             if end < 0:
-                last_escape = text.rfind("\x1b")
-                if last_escape >= 0:
-                    text, self._held = text[:last_escape], text[last_escape:]
+                if unfinished := UNFINISHED_SEQUENCE.search(text):
+                    text, self._held = text[: unfinished.start()], unfinished.group()
                 kept.append(ESCAPE_SEQUENCE.sub("", text))
                 return "".join(kept)
             kept.append(ESCAPE_SEQUENCE.sub("", text[:end]) + BRACKETED_PASTE_END)
