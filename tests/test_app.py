@@ -414,6 +414,29 @@ async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
         assert "on call" not in shown_text(title)
 
 
+async def test_a_call_ended_for_another_lets_the_row_kept_for_it_go(
+    demo_app: FunnelApp,
+) -> None:
+    """The prospect on a call heads a view without them; once that call is ended to call
+    another, the list lets them go and the title no longer says `on call`."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        first = screen.running_call.prospect_id
+        await pilot.press("f", "f")
+        await settle(pilot)
+        title = screen.query_one("#queue-title")
+        assert screen.mode is QueueMode.NURTURE and "on call" in shown_text(title)
+        await pilot.press("j", "enter", "y")
+        await settle(pilot)
+        assert screen.running_call is not None and screen.running_call.prospect_id != first
+        assert first not in list(screen.queue._ids)
+        assert "on call" not in shown_text(title)
+
+
 def hold_filtered_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """Make the database thread's reads of a filtered queue wait until the event is set,
     and the UI thread's first screenful of one run out of time at once, as in a book too

@@ -200,6 +200,33 @@ async def test_keys_typed_after_a_call_never_go_to_a_filters_match_from_another_
     assert "the next match is not in this view: keys typed after enter were not applied" in said
 
 
+async def test_keys_typed_after_a_call_never_go_to_the_prospect_kept_for_a_running_call(
+    demo_app: FunnelApp,
+) -> None:
+    """On a call with the queue's first, a filter that finds another alone lists the one
+    on the call above the match: the keys typed after logging the match went to the
+    prospect on the call, who is no match, and took the call's time."""
+    db = demo_app.storage.db
+    on_call, match = todays_queue(db)[:2]
+    db.execute("UPDATE prospects SET company = 'Zyxco Ltd' WHERE id = ?", [match])
+    db.conn.commit()
+    calls_on_call = len(calls_for(db, on_call))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "slash", *"zyxco", "enter", "l", "n", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        await settle(pilot)
+        said = " ".join(messages(demo_app))
+        assert main_screen(demo_app).running_call.prospect_id == on_call
+    assert db["calls"].count == calls_before + 1
+    assert [call["outcome"] for call in calls_for(db, match)][-1] == "no_answer"
+    assert len(calls_for(db, on_call)) == calls_on_call
+    assert "no next prospect here: keys typed after enter were not applied" in said
+
+
 async def test_quick_logs_in_the_list_of_all_prospects_log_one_prospect_each(
     demo_app: FunnelApp,
 ) -> None:

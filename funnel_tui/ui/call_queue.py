@@ -183,7 +183,7 @@ class CallQueue(ScrollView, can_focus=True):
             return None
         return self._ids[position + 1]
 
-    def in_view(self, prospect_id: int) -> bool:
+    def belongs_to_view(self, prospect_id: int) -> bool:
         """Whether this prospect is one of the view's own rows, not a filter's match from
         outside it (dimmed, after the view's)."""
         position = self.position_of(prospect_id)

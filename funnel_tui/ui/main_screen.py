@@ -838,6 +838,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
         async def end_it_and_call() -> None:
             self._start_call(prospect, name)
+            if self._pinned:
+                # The ended call's prospect headed a view or filter without them: the
+                # list lets them go, and its title stops saying `on call`.
+                self.reload_queue(select=prospect["id"])
 
         # Another prospect's call is still running: a call is only thrown away when the
         # rep says so, never by a stray enter.
@@ -921,7 +925,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # The last row of a list that keeps the prospect just logged (all prospects,
             # nurture): the row above is most often the one logged just before.
             return "no next prospect here"
-        if not self.queue.in_view(next_id):
+        running = self.running_call
+        if self._pinned and running is not None and next_id == running.prospect_id:
+            # The prospect on a call, kept at the top of a view or filter without them.
+            return "no next prospect here"
+        if not self.queue.belongs_to_view(next_id):
             # A filter's match from another view (lost, nurture, off hours ...), dimmed:
             # not a prospect to call at full speed.
             return "the next match is not in this view"
