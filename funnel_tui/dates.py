@@ -27,13 +27,14 @@ class WhenError(ValueError):
         super().__init__(f"{problem}; {hint}")
 
 
-# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`.
-# `in 3 days`, `+2h`, `in a month`; after days, weeks or months, a time of that day
-# (`in 2 weeks 10am`, `in a month at noon`).
+# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`; then a second length of
+# time (`in 2 days 3 hours`, `+1h 30m`) or, after days, weeks or months, a time of that
+# day (`in 2 weeks 10am`, `in a month at noon`).
 OFFSET_PATTERN = re.compile(
     r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+))"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
 )
+MORE_OFFSET_PATTERN = re.compile(r"(?:and\s+)?(?P<count>\d+|an?)\s*(?P<unit>[a-z]+)")
 OFFSET_UNITS = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
@@ -362,6 +363,24 @@ def _parse_offset(typed: str, now: datetime, day_first: bool, end_of_day: time) 
     match = OFFSET_PATTERN.fullmatch(typed)
     if match is None:
         return None
+    later = _add(now, match)
+    rest = match["rest"]
+    if rest and (more := MORE_OFFSET_PATTERN.fullmatch(rest)) and more["unit"] in OFFSET_UNITS:
+        # Two lengths of time, added: `in 2 days 3 hours`.
+        return _add(later, more)
+    clock = _time_of_day(rest or "", day_first, end_of_day)
+    if clock is None:
+        return later
+    if OFFSET_UNITS[match["unit"]] in ELAPSED_UNITS:
+        raise WhenError(
+            f"{typed!r} gives a time twice",
+            f"say {match['offset']} alone, or a day and a time: tomorrow {rest}",
+        )
+    return _at(later.date(), clock, now)
+
+
+def _add(moment: datetime, match: re.Match[str]) -> datetime:
+    """The moment a length of time (`count`, `unit`) after `moment`."""
     unit = OFFSET_UNITS.get(match["unit"])
     if unit is None:
         raise WhenError(
@@ -369,17 +388,9 @@ def _parse_offset(typed: str, now: datetime, day_first: bool, end_of_day: time) 
         )
     count = 1 if match["count"] in {"a", "an"} else int(match["count"])
     delta = relativedelta(**{unit: count})
-    rest = match["rest"]
     if unit in ELAPSED_UNITS:
-        if rest:
-            raise WhenError(
-                f"{typed!r} gives a time twice",
-                f"say {match['offset']} alone, or a day and a time: tomorrow {rest}",
-            )
-        return (now.astimezone(UTC) + delta).astimezone(now.tzinfo)
-    later = now + delta
-    clock = _time_of_day(rest or "", day_first, end_of_day)
-    return later if clock is None else _at(later.date(), clock, now)
+        return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
+    return moment + delta
 
 
 def _parse_day_word(

@@ -46,6 +46,10 @@ ACCEPTED_ON_WEDNESDAY = [
     ("in a month", at("2026-12-25", "11:00")),
     ("in 2 months noon", at("2027-01-25", "12:00")),
     ("in 1 mo 9.30", at("2026-12-25", "09:30")),
+    # Two lengths of time, added (dateutil read `3 hours` as 03:00).
+    ("in 2 days 3 hours", at("2026-11-27", "14:00")),
+    ("+1h 30m", at("2026-11-25", "12:30")),
+    ("in 1 week and 2 days", at("2026-12-04", "11:00")),
     ("2026-12-03 14:30", at("2026-12-03", "14:30")),
     ("2026-12-03", at("2026-12-03")),
     ("3/12", at("2026-12-03")),
@@ -148,6 +152,7 @@ REFUSED_ON_WEDNESDAY = [
     ("+5x", "'x' is not a unit"),
     ("in 0 minutes", "in the past"),
     ("in 2 hours 3pm", "gives a time twice"),
+    ("in 2 hours blah", "not a date or time"),
     ("in 3 days fri", "is not a time of day"),
     ("in 0 days 10am", "is in the past"),
     ("in 99999999 days", "too far ahead"),
