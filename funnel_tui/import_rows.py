@@ -381,10 +381,11 @@ class _RowReader:
         phone_region: str,
         currency: str,
         *,
-        delimiter: str = ",",
+        delimiter: str,
     ) -> None:
         self.header = header
         self.delimiter = delimiter
+        self.delimiters_of_rows = max(2, len(header) // 2)
         self.phone_region = phone_region
         self.columns = [
             (name, tuple(positions), name in MULTILINE_FIELDS)
@@ -426,12 +427,24 @@ class _RowReader:
                 )
         return None
 
-    def _holds_rows(self, text: str) -> bool:
-        """Whether a one-line field's cell holds the file's delimiter after a line break,
-        as rows a quote left open reads into it do. A line break alone is a spreadsheet's
-        (a name typed over two lines): the cell becomes one line."""
-        _, broken, after = text.replace("\r", "\n").partition("\n")
-        return bool(broken) and self.delimiter in after
+    def rows_read_into(self, fields: list[str]) -> str | None:
+        """Why a record that runs over several lines holds rows of the file, if one of
+        the cells the import reads does: a line after a line break in it has as many
+        delimiters as half a row (at least two), as the rows a quote left open reads into
+        its cell do. A line break in a cell is otherwise a spreadsheet's (a name or an
+        address typed over two lines, a note's paragraphs)."""
+        for _, positions, _ in self.columns:
+            for position in positions:
+                cell = fields[position]
+                if cell.isprintable():
+                    continue
+                lines = cell.replace("\r", "\n").split("\n")[1:]
+                if any(line.count(self.delimiter) >= self.delimiters_of_rows for line in lines):
+                    return (
+                        f"{_column(self.header, position)} holds line breaks and"
+                        f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
+                    )
+        return None
 
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
@@ -451,14 +464,6 @@ class _RowReader:
                 # Without the quote our export puts before formula-like text.
                 if text[0] == "'" and text.startswith(FORMULA_STARTS, 1):
                     text = text[1:]
-                if not multiline and not text.isprintable() and self._holds_rows(text):
-                    # A quote left open in the file read the lines after it into this
-                    # cell: those rows would be lost without a word.
-                    reasons.append(
-                        f"{_column(self.header, position)} holds line breaks and"
-                        f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
-                    )
-                    continue
                 if not (text := _clean(text, multiline)):
                     continue
                 if not found:
@@ -679,11 +684,12 @@ class ProspectReader:
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
                 rejected.append(Rejected(record.line, said + _lines_taken(record)))
+            elif record.last_line > record.line and (said := reader.rows_read_into(record.fields)):
+                rejected.append(Rejected(record.line, said + _lines_taken(record)))
             else:
                 row, reasons = reader.read(record.line, record.fields)
                 if reasons:
-                    said = "; ".join(reasons) + _lines_taken(record)
-                    rejected.append(Rejected(record.line, said))
+                    rejected.append(Rejected(record.line, "; ".join(reasons)))
                 else:
                     yield record.line, row
             last_line = max(last_line, record.line)

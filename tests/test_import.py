@@ -634,29 +634,37 @@ def test_a_quote_left_open_names_the_lines_it_read_into_its_row(
     assert set(people(db)) == {"Ann Archer", "Frank Fine"}
 
 
-def test_a_line_break_in_a_one_line_field_refuses_the_row_and_names_the_lines(
+def test_a_cell_holding_rows_refuses_its_row_and_names_the_lines(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
-    """A quote left open that happens to leave the row its number of cells: the company
-    held the next rows, and they were imported as part of it. Prose fields keep their
-    line breaks, and a one-line field's break alone (a name typed over two lines) is
-    joined into one line."""
+    """A quote left open that happens to leave the row its number of cells: the company,
+    or a note, held the next rows, and they were imported as part of it. A line break a
+    spreadsheet put in a cell (a name, an address over two lines, a note's paragraphs)
+    is no such thing: a one-line field's becomes a space, a note keeps it."""
     path = write_file(
         tmp_path,
         "name,company,phone,email,needs\n"
         'Bob,"Bo,+16175550101,b@x.example,\n'
         "Carl,C,+16175550102,c@x.example,\n"
         'Dee,"D",+16175550103,d@x.example,"two\nlines"\n'
-        'Fay,F,+16175550104,f@x.example,"one\nmore"\n'
-        '"Gil\nGray","Gray\r\nCo",+16175550105,g@x.example,\n',
+        'Fay,F,+16175550104,f@x.example,"one\nmore, and more"\n'
+        '"Gil\nGray","Gray\r\nLondon, UK",+16175550105,g@x.example,\n'
+        'Hal,H,+16175550106,h@x.example,"left open\n'
+        "Ivy,I,+16175550107,i@x.example,\n"
+        'Jo,J,+16175550108,j@x.example,"\n'
+        '"Kim\nKay",K,,,"no way to reach\nthem"\n',
     )
     report = run(db, path, skip_invalid=True)
     assert [str(rejected) for rejected in report.rejected] == [
         "line 2: company (column 2) holds line breaks and commas, as rows would (the row"
-        " runs on to line 5, so lines 3 to 5 went into it: check its quotes)"
+        " runs on to line 5, so lines 3 to 5 went into it: check its quotes)",
+        "line 11: needs (column 5) holds line breaks and commas, as rows would (the row"
+        " runs on to line 13, so lines 12 to 13 went into it: check its quotes)",
+        # Rejected for itself: its quotes are fine.
+        "line 14: a phone or an email is needed",
     ]
-    assert people(db)["Fay"]["needs"] == "one\nmore"
-    assert people(db)["Gil Gray"]["company"] == "Gray Co"
+    assert people(db)["Fay"]["needs"] == "one\nmore, and more"
+    assert people(db)["Gil Gray"]["company"] == "Gray London, UK"
     assert set(people(db)) == {"Fay", "Gil Gray"}
 
 
