@@ -89,8 +89,9 @@ def breakdown_table(
     """Leads, reach, meetings and wins per selling method or lead source, each rate with
     its counts, in `width` cells when the figures leave room for names of at least
     NARROWEST_NAME_WIDTH. When they do not (a year of a large book at 80 columns), the
-    columns go in two bands, one under the other, each with the names: a figure is never
-    cut, and no line is wider than `width` unless one column alone is."""
+    columns go in bands one under the other, the fewest that fit, of as many columns
+    each as can be, every band with the names cut alike: a figure is never cut, and no
+    line is wider than `width` unless one column alone is."""
     names = [one_line(METHOD_NAMES.get(row.name, row.name)) for row in rows]
     figures = [tuple(cell(row, currency) for _, _, cell in columns) for row in rows]
     figure_widths = [
@@ -98,25 +99,50 @@ def breakdown_table(
         for column in range(len(columns))
     ]
     name_width = max((cell_len(name) for name in names), default=1)
-    layout, fits = _layout(columns, figure_widths, name_width, width)
-    if not fits and len(columns) > 1:
-        # The most columns that fit go first; the rest, as many bands as they need.
-        first = next(
-            (
-                count
-                for count in range(len(columns) - 1, 0, -1)
-                if _layout(columns[:count], figure_widths[:count], name_width, width)[1]
-            ),
-            1,
+    for count in range(1, len(columns) + 1):
+        size = -(-len(columns) // count)
+        bands = [
+            range(start, min(start + size, len(columns))) for start in range(0, len(columns), size)
+        ]
+        layouts = [
+            _layout(
+                tuple(columns[index] for index in band),
+                [figure_widths[index] for index in band],
+                name_width,
+                width,
+            )
+            for band in bands
+        ]
+        if all(fits for _, fits in layouts):
+            break
+    # The names cut alike in every band: as the band with the least room cuts them.
+    shown_name_width = min(layout[2] for layout, _ in layouts)
+    tables = [
+        _band_table(
+            title if number == 0 else f"{title}, continued",
+            names,
+            [tuple(line[index] for index in band) for line in figures],
+            layout,
+            shown_name_width,
         )
-        return Group(
-            breakdown_table(title, rows, currency, width=width, columns=columns[:first]),
-            Text(),
-            breakdown_table(
-                f"{title}, continued", rows, currency, width=width, columns=columns[first:]
-            ),
-        )
-    headers, gap, name_width, widths = layout
+        for number, (band, (layout, _)) in enumerate(zip(bands, layouts, strict=True))
+    ]
+    if len(tables) == 1:
+        return tables[0]
+    spaced: list[RenderableType] = []
+    for table in tables:
+        spaced += [Text(), table] if spaced else [table]
+    return Group(*spaced)
+
+
+def _band_table(
+    title: str,
+    names: list[str],
+    figures: list[tuple[str, ...]],
+    layout: Layout,
+    name_width: int,
+) -> Table:
+    headers, gap, _, widths = layout
     table = Table(
         title=title,
         title_justify="left",

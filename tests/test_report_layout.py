@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner, Result
@@ -13,8 +14,10 @@ from rich.console import Console
 
 from funnel_tui.cli import cli
 from funnel_tui.manager_figures import Breakdown
-from funnel_tui.manager_report import rate_text
+from funnel_tui.manager_report import ManagerReport, rate_text
+from funnel_tui.pace import load_pace
 from funnel_tui.report import breakdown_table
+from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from tests.app_support import FROZEN_NOW
 
@@ -187,5 +190,41 @@ def test_a_breakdown_too_wide_for_80_columns_goes_in_two_bands_with_every_figure
     for figure in ("9,978", "31,063/155,583 20%", "5,499/8,800 62%", "399/3,131 13%"):
         assert figure in text
     assert "$6,385,760.00" in text
-    # Each band names every source.
+    # Each band names every source, cut alike.
     assert text.count("trade show") == 2
+
+
+def test_a_narrow_terminal_gets_as_many_bands_as_it_needs_each_titled_once() -> None:
+    rows = tuple(
+        Breakdown("LinkedIn", 155_583, 31_063, 0.2, 9_978, 8_800, 9_072, 0.62, 399,
+                  638_576_000, 0.13, meeting_leads=5_499, won_leads=399, decided_leads=3_131)
+        for _ in range(2)
+    )  # fmt: skip
+    console = Console(width=40, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(breakdown_table("By lead source", rows, "$", width=40))
+    lines = captured.get().splitlines()
+    assert max(cell_len(line) for line in lines) <= 40
+    titles = [line.strip() for line in lines if line.startswith("By lead source")]
+    assert titles[0] == "By lead source"
+    assert set(titles[1:]) == {"By lead source, continued"} and len(titles) >= 3
+    # The same cut of the name in every band.
+    assert len({line.split()[0] for line in lines if line.startswith("Link")}) == 1
+
+
+def test_lost_and_handed_back_counts_of_a_thousand_and_more_have_separators(
+    demo_storage: Storage,
+) -> None:
+    pace = load_pace(demo_storage.db, FROZEN_NOW.date(), load_settings(demo_storage.db))
+    assert pace is not None and pace.figures is not None
+    figures = replace(
+        pace.figures,
+        lost_reasons={**pace.figures.lost_reasons, "budget": 20_151},
+        handed_back=[{"source": "webinar", "count": 1_234}],
+    )
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(ManagerReport(replace(pace, figures=figures), "$"))
+    text = captured.get()
+    assert "budget 20,151" in text
+    assert "handed back to nurture (1,234): webinar 1,234" in text
