@@ -488,6 +488,24 @@ async def test_how_to_save_and_leave_is_in_sight_in_every_dialog(
             assert fully_in_sight(demo_app, hint), hint.id
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_outcome_dialog_of_another_prospect_during_a_call_keeps_its_hint_in_sight(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    """The line that says whose call is running, with long names on both sides."""
+    db = demo_app.storage.db
+    long_name = "Maximiliana Alessandra Konstantina Papadopoulou-Vanderberg-Oyelaran Jr"
+    for prospect_id in todays_queue(demo_app)[:2]:
+        db.execute("UPDATE prospects SET name = ? WHERE id = ?", [long_name, prospect_id])
+    db.conn.commit()
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "l")
+        await settle(pilot)
+        assert "You are on a call with" in shown_text(demo_app.screen.query_one("#outcome-title"))
+        assert fully_in_sight(demo_app, demo_app.screen.query_one("#outcome-hint"))
+
+
 @pytest.mark.parametrize(("field", "typed"), [("next_call", "blorp"), ("deal_value", "abc")])
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (100, 43)])
 async def test_a_refused_fields_error_is_in_sight(

@@ -392,7 +392,7 @@ async def test_the_outcome_dialog_of_another_prospect_says_whose_call_is_running
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         title = shown_text(dialog.query_one("#outcome-title"))
-        said = f"You are on a call with {name_of(demo_app, first)}: this logs"
+        said = f"You are on a call with {name_of(demo_app, first)}: this is not that call"
         assert said in " ".join(title.split())
         await pilot.press("escape", "k", "l")
         await settle(pilot)

@@ -215,7 +215,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             # before the rep picks, since the conversation is most likely the other one.
             title.append(
                 f"\nYou are on a call with {one_line(self.context.on_call_with)}:"
-                f" this logs {name}, not that call",
+                " this is not that call",
                 "bold italic",
             )
         return title
