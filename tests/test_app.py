@@ -806,7 +806,7 @@ async def test_a_call_on_the_last_row_of_a_heads_order_never_moves_back_up(
 ) -> None:
     """`end` while a filter's matches are counted stops at the last row of its head: the
     next prospect is in the rest, not yet read. The keys typed after the call are dropped,
-    and say so; the row above, as after the whole order's last row, got the second call."""
+    and say so; the row above had got the second call."""
     gate = threading.Event()
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -917,13 +917,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # The last row of a head whose rest is still being read (`end` while a
             # filter's matches are counted): the next prospect is not known yet.
             return "the next prospect is still being counted"
-        if next_id is None:
-            # A filter that finds them alone: the keys would act on them again (a reflex
-            # second enter called them back).
-            return "no next prospect here"
-        if after is None and self.mode is not QueueMode.TODAY:
-            # The last row of a list that keeps the prospect just logged (all prospects,
-            # nurture): the row above is most often the one logged just before.
+        if after is None or next_id is None:
+            # The last row: the keys were meant for the next prospect, and there is none.
+            # A filter that finds them alone had them act on this one again (a reflex
+            # second enter called them back), and the row above is most often one logged
+            # just before (all prospects and nurture keep them, today's queue a callback
+            # due later today).
             return "no next prospect here"
         running = self.running_call
         if self._pinned and running is not None and next_id == running.prospect_id:
@@ -948,7 +947,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         after = self.queue.id_after(prospect_id)
         next_id = after
         if next_id is None and self._order_complete:
-            # After the last row, the one before it becomes the last: never the same
+            # After the last row, the cursor goes to the one before it: never the same
             # prospect again.
             next_id = self.queue.id_before(prospect_id)
         keys_stop = self._why_keys_stop_after_a_call(after, next_id)
