@@ -385,7 +385,9 @@ class _RowReader:
     ) -> None:
         self.header = header
         self.delimiter = delimiter
-        self.delimiters_of_rows = max(2, len(header) // 2)
+        # Where a row of the file has its email and its phone, if it has them.
+        self.email_at = columns["email"][0] if columns.get("email") else None
+        self.phone_at = columns["phone"][0] if columns.get("phone") else None
         self.phone_region = phone_region
         self.columns = [
             (name, tuple(positions), name in MULTILINE_FIELDS)
@@ -429,22 +431,34 @@ class _RowReader:
 
     def rows_read_into(self, fields: list[str]) -> str | None:
         """Why a record that runs over several lines holds rows of the file, if one of
-        the cells the import reads does: a line after a line break in it has as many
-        delimiters as half a row (at least two), as the rows a quote left open reads into
-        its cell do. A line break in a cell is otherwise a spreadsheet's (a name or an
-        address typed over two lines, a note's paragraphs)."""
+        the cells the import reads does: a line after a line break in it reads as a row
+        of the file, as the rows a quote left open reads into its cell do. A line break
+        in a cell is otherwise a spreadsheet's (a name or an address typed over two
+        lines, a note's paragraphs, however many commas they hold)."""
         for _, positions, _ in self.columns:
             for position in positions:
                 cell = fields[position]
                 if cell.isprintable():
                     continue
                 lines = cell.replace("\r", "\n").split("\n")[1:]
-                if any(line.count(self.delimiter) >= self.delimiters_of_rows for line in lines):
+                if any(self._reads_as_a_row(line) for line in lines):
                     return (
                         f"{_column(self.header, position)} holds line breaks and"
                         f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
                     )
         return None
+
+    def _reads_as_a_row(self, line: str) -> bool:
+        """Whether a line has a row's cells at least, with an email where the email
+        column is (or, without one, a number where the phone is)."""
+        cells = line.split(self.delimiter)
+        if len(cells) < len(self.header):
+            return False
+        if self.email_at is not None:
+            return "@" in cells[self.email_at]
+        if self.phone_at is not None:
+            return sum(character.isdigit() for character in cells[self.phone_at]) >= 7
+        return True
 
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
