@@ -1775,6 +1775,22 @@ async def test_a_larger_terminal_shows_the_list_from_its_first_row_again(
         assert queue.cursor == 15
 
 
+async def test_a_longer_view_shows_the_highlighted_row(demo_app: FunnelApp) -> None:
+    """`end` in today's queue, then `f`: all prospects highlighted the same prospect far
+    down its list, but showed its first rows, and `l` logged a row out of sight."""
+    async with demo_app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        last = queue.highlighted_id
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.highlighted_id == last
+        top = queue.scroll_offset.y
+        assert top <= queue.cursor < top + queue.scrollable_content_region.height - 1
+
+
 async def test_a_filters_title_counts_a_match_outside_calling_hours_once(
     demo_app: FunnelApp,
 ) -> None:

@@ -223,6 +223,9 @@ class CallQueue(ScrollView, can_focus=True):
         if position is None:
             position = min(self.cursor, max(len(ids) - 1, 0))
         self.cursor = position
+        # Once the new length is laid out: scrolling now stops at the old order's end,
+        # and a longer view (`f` on the last row) left the highlighted row out of sight.
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
     def _row(self, index: int) -> QueueRow | None:
