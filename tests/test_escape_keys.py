@@ -81,6 +81,14 @@ def test_a_long_paste_read_a_few_kilobytes_at_a_time_is_one_paste() -> None:
     assert read(chunks) == [("paste", "Subject " + "x" * 10_000)]
 
 
+def test_a_paste_loses_a_character_sets_choice_and_a_device_control_string() -> None:
+    """`tput sgr0` ends coloured text with `ESC ( B`, which left `(B` in a note."""
+    sent = "\x1b[200~Call back Monday\x1b(B\x1b[m end \x1bP1$r0m\x1b\\done\x1b[201~"
+    assert read([sent]) == [("paste", "Call back Monday end done")]
+    for cut in range(1, len(sent)):
+        assert read([sent[:cut], sent[cut:]]) == [("paste", "Call back Monday end done")]
+
+
 def test_keys_around_a_paste_and_an_escape_after_it_are_keys() -> None:
     assert read(["x\x1b[200~a\x1bb\x1b[201~y", "\x1b"]) == ["x", ("paste", "ab"), "y", "escape"]
 

@@ -28,14 +28,19 @@ from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XT
 from textual.message import Message
 
 # A control sequence (CSI: colours, cursor moves), an operating system command (OSC: a
-# title, a link), any other escape and its next character, or an escape alone.
+# title, a link), a device control string and its kin (DCS, SOS, PM, APC) to its end, a
+# character set's choice (`tput sgr0` writes `ESC ( B`), any other escape and its next
+# character, or an escape alone.
 ESCAPE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])|\x1b"
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\"
+    r"|[ -/]+[0-~]|[@-Z\\-_])|\x1b"
 )
 # The start of one of those, cut off by the end of a read (the paste's end marker is a
-# control sequence too). An operating system command longer than this without its end is
-# no command: its escape goes, its text stays.
-UNFINISHED_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]{0,256})?\Z")
+# control sequence too; a string's end may be cut after its escape). A string longer
+# than this without its end is no string: its escape goes, its text stays.
+UNFINISHED_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]{0,256}\x1b?|[PX^_][^\x1b]{0,256}\x1b?|[ -/]+)?\Z"
+)
 
 
 class EscapeKeepingParser(XTermParser):
