@@ -66,9 +66,10 @@ def activity_table(pace: Pace, figures: ManagerFigures, currency: str) -> Table:
     money = lambda cents: format_money(cents, currency)  # noqa: E731
     avg_deal = figures.avg_deal_cents
     decided = sum(row.decided_leads for row in pace.by_source)
-    per_day = NO_FIGURE if figures.avg_calls_per_day is None else f"{figures.avg_calls_per_day:.2f}"
+    per_day = figures.avg_calls_per_day
+    per_day_text = NO_FIGURE if per_day is None else f"{per_day:,.2f}"
     rows = (
-        ("calls", f"{figures.calls:,} ({per_day} a business day)"),
+        ("calls", f"{figures.calls:,} ({per_day_text} a business day)"),
         ("emails", f"{figures.emails:,}"),
         ("connect rate", rate_text(figures.connects, figures.calls)),
         ("leads worked", f"{figures.leads_worked:,}"),

@@ -212,7 +212,7 @@ def test_a_narrow_terminal_gets_as_many_bands_as_it_needs_each_titled_once() -> 
     assert len({line.split()[0] for line in lines if line.startswith("Link")}) == 1
 
 
-def test_lost_and_handed_back_counts_of_a_thousand_and_more_have_separators(
+def test_the_activity_counts_of_a_thousand_and_more_have_separators(
     demo_storage: Storage,
 ) -> None:
     pace = load_pace(demo_storage.db, FROZEN_NOW.date(), load_settings(demo_storage.db))
@@ -221,6 +221,8 @@ def test_lost_and_handed_back_counts_of_a_thousand_and_more_have_separators(
         pace.figures,
         lost_reasons={**pace.figures.lost_reasons, "budget": 20_151},
         handed_back=[{"source": "webinar", "count": 1_234}],
+        calls=1_234_567,
+        avg_calls_per_day=3823.16,
     )
     console = Console(width=80, file=io.StringIO(), color_system=None)
     with console.capture() as captured:
@@ -228,3 +230,4 @@ def test_lost_and_handed_back_counts_of_a_thousand_and_more_have_separators(
     text = captured.get()
     assert "budget 20,151" in text
     assert "handed back to nurture (1,234): webinar 1,234" in text
+    assert "1,234,567 (3,823.16 a business day)" in text
