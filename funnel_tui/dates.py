@@ -59,6 +59,11 @@ NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset({"eom", "end of month", "end of the month", "month end"})
+# `eom`, and a time after it: `eom 3pm`, `end of month at noon`.
+END_OF_MONTH_PATTERN = re.compile(
+    f"(?:{'|'.join(sorted(END_OF_MONTH_WORDS, key=len, reverse=True))})"
+    r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
+)
 # A time after a day word written with a dot, as much of Europe writes it (`mon 9.30`,
 # `tomorrow 2.15pm`): read as the same time with a colon.
 DOTTED_TIME_PATTERN = re.compile(
@@ -402,9 +407,17 @@ def _parse_day_word(
     said_zone: str = "",
 ) -> datetime | None:
     today = now.date()
-    if typed in END_OF_MONTH_WORDS:
+    if eom := END_OF_MONTH_PATTERN.fullmatch(typed):
+        # `eom`, `end of month 3pm`: the month's last day, at a time said after it.
         last = today + relativedelta(day=31)
-        return _at(last, calling_start, now)
+        clock = _time_of_day(eom["rest"], day_first, end_of_day) or calling_start
+        moment = _at(last, clock, now)
+        if last == today and moment <= now:
+            # Typed on the month's last day, at a time that has passed.
+            later_today = _at(today, end_of_day, now) > now and not eom["rest"]
+            said = "eod" if later_today else f"tomorrow {eom['rest'] or ''}".strip()
+            raise _passed_today(said + said_zone)
+        return moment
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
     weekday = _parser_info().weekday(word) if word else None

@@ -112,6 +112,9 @@ _NAMES_A_YEAR = re.compile(r"\b\d{4}\b|year", re.IGNORECASE)
 def _a_year_away(moment: datetime, now: datetime, text: str) -> str | None:
     if moment - now < _A_YEAR_AWAY or _NAMES_A_YEAR.search(text):
         return None
+    if moment.year > now.year + 1:
+        # 29 Feb typed in a year without one.
+        return f"that is {moment.year}, the next year with a {moment.day} {moment:%b}"
     return f"that is next year: {moment.day} {moment:%b} has passed this year"
 
 

@@ -571,6 +571,9 @@ def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
         ("mon at 9.30", at("2026-11-30", "09:30")),
         ("eom", at("2026-11-30")),
         ("end of month", at("2026-11-30")),
+        ("eom 3pm", at("2026-11-30", "15:00")),
+        ("end of the month at noon", at("2026-11-30", "12:00")),
+        ("month end eod", at("2026-11-30", "17:00")),
     ],
 )
 def test_this_weekday_a_dotted_time_and_the_months_end_late_on_a_friday(
@@ -593,3 +596,18 @@ def test_no_hint_offers_a_date_written_out_that_is_already_past() -> None:
     with pytest.raises(WhenError) as caught:
         parse_when("2026-11-26 14:30", FRIDAY)
     assert "2026-" not in str(caught.value).partition(";")[2]
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "said"),
+    [
+        ("eom", at("2026-11-30", "10:00"), "that time today has passed; say eod"),
+        ("eom 10am", at("2026-11-30", "11:00"), "that time today has passed; say tomorrow 10am"),
+        ("eom", at("2026-11-30", "18:00"), "that time today has passed; say tomorrow"),
+    ],
+)
+def test_the_months_end_typed_on_its_last_day_at_a_time_that_has_passed(
+    typed: str, now: datetime, said: str
+) -> None:
+    with pytest.raises(WhenError, match=said):
+        parse_when(typed, now)

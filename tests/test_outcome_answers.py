@@ -137,6 +137,15 @@ def test_a_day_that_has_passed_this_year_is_read_as_next_years_and_said(
     assert said is warned, answer
 
 
+def test_29_february_typed_in_a_year_without_one_names_the_year_it_is() -> None:
+    """It said `that is next year: 29 Feb has passed this year` of a day two years away
+    that this year never had."""
+    callback = question(Outcome.CALLBACK, Ask.WHEN)
+    answer = read_answer(Outcome.CALLBACK, callback, "29/2", READING)
+    assert answer is not None and answer.value.year == 2028
+    assert "that is 2028, the next year with a 29 Feb" in answer.warning
+
+
 def test_a_holiday_outside_their_calling_hours_warns_of_both() -> None:
     # Only the holiday was said: 10am in London is 05:00 in New York.
     settings = Settings(holidays=(date(2026, 12, 25),))
