@@ -92,6 +92,8 @@ class LoggedCall:
     already_logged: bool = False
     # The kind of the earliest open task (what `next_call_at` is for), as stored.
     next_task_kind: str | None = None
+    # The prospect's stage after the call (None for a call found by its request id).
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -593,6 +595,7 @@ def _write_call(
         outcome=entry.outcome,
         next_call_at=from_stored(after["next_call_at"]),
         next_task_kind=after["next_task_kind"],
+        stage=after["stage"],
     )
 
 

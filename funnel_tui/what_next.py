@@ -6,7 +6,7 @@ from datetime import datetime
 
 from funnel_tui.call_log import LoggedCall
 from funnel_tui.dates import known_zone
-from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, TaskKind
+from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import one_line
@@ -78,7 +78,11 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
         what = TASK_WORDS.get(kind, "next") if kind is not None else "next"
     # An open task the call left as it was (a meeting booked for yesterday) is due already.
     overdue = " overdue since" if due < now else ""
-    return f"{what}{overdue} {_when(due, prospect_tz, now)}"
+    phrase = f"{what}{overdue} {_when(due, prospect_tz, now)}"
+    if logged.stage == Stage.LOST:
+        # The queue brings a lost prospect back for a revisit only (PRODUCT 5).
+        phrase += ", but lost: out of the queue until the stage is edited"
+    return phrase
 
 
 def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:

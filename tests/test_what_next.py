@@ -116,6 +116,20 @@ def test_a_callback_booked_behind_an_overdue_meeting_is_said_first() -> None:
     )
 
 
+def test_a_try_on_a_lost_prospect_says_the_queue_will_not_bring_them_back() -> None:
+    """The queue brings a lost prospect back for a revisit only: `next try tomorrow` on
+    one found by the filter promised a call that never came."""
+    due = datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
+    call = LoggedCall(1, 1, Outcome.NO_ANSWER, due, next_task_kind="call", stage="lost")
+    assert logged_line(call, "Patrick Doyle", None, NOW) == (
+        "Logged no answer for Patrick Doyle: next try tomorrow 09:30, but lost: out of the"
+        " queue until the stage is edited"
+    )
+    due = datetime(2027, 3, 1, 9, 0, tzinfo=LONDON)
+    revisit = LoggedCall(1, 1, Outcome.NO_ANSWER, due, next_task_kind="revisit", stage="lost")
+    assert "out of the queue" not in logged_line(revisit, "Patrick Doyle", None, NOW)
+
+
 def test_a_name_that_looks_like_markup_or_spans_lines_is_one_literal_line() -> None:
     line = logged_line(logged(Outcome.NOT_INTERESTED), "[bold]Kate\nSullivan", None, NOW)
     assert line == "Logged not interested for [bold]Kate Sullivan: no more calls"
@@ -140,3 +154,26 @@ async def test_the_toast_after_a_voicemail_names_the_next_try_in_their_time(
         assert message.startswith("Logged voicemail for Kate Sullivan: next try ")
         assert message.endswith(f"{theirs:%H:%M} their time")
         assert toast.display
+
+
+async def test_the_toast_after_a_try_on_a_lost_prospect_says_they_stay_out_of_the_queue(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    sql = (
+        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
+        " AND wrong_number = 0 AND nurture = 0 ORDER BY id LIMIT 1"
+    )
+    (lost,) = db.execute(sql).fetchone()
+    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
+    db.conn.commit()
+    before = len(calls_for(db, lost))
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zyxdoyle", "enter")
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, lost)) > before)
+        await settle(pilot)
+        said = " ".join(str(notification.message) for notification in demo_app._notifications)
+    assert "but lost: out of the queue until the stage is edited" in said
