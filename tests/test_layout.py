@@ -30,6 +30,7 @@ from funnel_tui.ui.formatting import SHORT_TASK_KINDS
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
+from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.script_pane import ScriptPane
 from tests.app_support import FROZEN_NOW, FrozenClock, open_prospect_form, settle, shown_text
 
@@ -173,7 +174,9 @@ async def test_a_running_call_keeps_every_gauge_figure_at_80_columns(
         assert isinstance(screen, MainScreen) and screen.gauge.pace is not None
         shown = on_screen(demo_app)
         pace = screen.gauge.pace
-        assert "● on call with " in shown and " 0:00" in shown
+        # Without a line more: the call's prospect and time, without `on call with`.
+        name = screen.running_call.name
+        assert f"● {name} 0:00" in shown or f"● on call with {name} 0:00" in shown
         assert f"{pace.calls_today}/{pace.calls_per_day}" in shown
         assert f"{format_money(pace.needed_per_day_cents, '$', whole=True)}/day" in shown
 
@@ -504,6 +507,22 @@ async def test_the_outcome_dialog_of_another_prospect_during_a_call_keeps_its_hi
         await settle(pilot)
         assert "You are on a call with" in shown_text(demo_app.screen.query_one("#outcome-title"))
         assert fully_in_sight(demo_app, demo_app.screen.query_one("#outcome-hint"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 48)])
+async def test_a_call_starting_does_not_move_the_panes_below_the_gauge(
+    demo_app: FunnelApp, size: tuple[int, int]
+) -> None:
+    """At 100 columns `● on call with …` took the gauge to a fourth line, and the queue,
+    the card and the script moved down a row as the call started."""
+    async with demo_app.run_test(size=size) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        before = queue.region.y
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "●" in demo_app.screen.query_one(QuotaGauge).render().plain
+        assert queue.region.y == before
 
 
 @pytest.mark.parametrize(("field", "typed"), [("next_call", "blorp"), ("deal_value", "abc")])

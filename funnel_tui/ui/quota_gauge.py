@@ -149,27 +149,28 @@ class QuotaGauge(Widget):
         wide = width >= WIDE
         figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
         groups: list[list[Text | Bar]] = [[figure] for figure in figures]
+        after: list[list[Text | Bar]] = []
+        if pace is not None:
+            after.append(self._bar_and_legend(pace, wide=wide))
+            if pace.skipped:
+                status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
+                after.append([Text(f"{pace.skipped} unreadable left out (funnel check)", status)])
+        plan_items: list[Text | Bar] = []
+        if pace is not None:
+            plan_items = list(self._plan_line(pace, wide=wide))
         if self.call_timer:
-            groups.append(
-                [
-                    Text.assemble(
-                        ("● on call with ", "bold"),
-                        self.call_with,
-                        " ",
-                        (self.call_timer, "bold"),
-                    )
-                ]
-            )
+            on_call, beside_plan = self._on_call(groups, after, plan_items, width)
+            if beside_plan:
+                plan_items.insert(0, on_call)
+            else:
+                groups.append([on_call])
+        groups += after
         if pace is None:
             lines = [
                 Text(GAP).join(item for item in line if isinstance(item, Text))
                 for line in flow(groups, width)
             ]
             return lines + self._team_line(width)
-        groups.append(self._bar_and_legend(pace, wide=wide))
-        if pace.skipped:
-            status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
-            groups.append([Text(f"{pace.skipped} unreadable left out (funnel check)", status)])
         lines = []
         for line in flow(groups, width):
             # The bar takes the room its line has left, up to MAX_BAR.
@@ -177,9 +178,35 @@ class QuotaGauge(Widget):
             bar = self._bar(pace, min(MAX_BAR, MIN_BAR + max(0, width - used)))
             lines.append(Text(GAP).join(bar if isinstance(item, Bar) else item for item in line))
         # The plan starts a line of its own.
-        plan_items: list[Text | Bar] = list(self._plan_line(pace, wide=wide))
         lines += [Text(GAP).join(line) for line in flow([[item] for item in plan_items], width)]
         return lines + self._team_line(width)
+
+    def _on_call(
+        self,
+        before: list[list[Text | Bar]],
+        after: list[list[Text | Bar]],
+        plan: list[Text | Bar],
+        width: int,
+    ) -> tuple[Text, bool]:
+        """Who the running call is with and its time, and whether it goes first on the
+        plan's line: between the figures and the bar, as fully as fits there without a
+        line more than the gauge has without it, else on the plan's line if it fits there
+        whole; so a call starting does not move the panes below. Where neither has room,
+        between the figures and the bar, the gauge a line taller."""
+        name, timer = self.call_with, (self.call_timer, "bold")
+        said = [
+            Text.assemble(("● on call with ", "bold"), name, " ", timer),
+            Text.assemble(("● ", "bold"), name, " ", timer),
+            Text.assemble(("● on call ", "bold"), timer),
+        ]
+        lines = len(flow(before + after, width))
+        for text in said:
+            if len(flow([*before, [text], *after], width)) <= lines:
+                return text, False
+        plan_lines = len(flow([[item] for item in plan], width)) if plan else 1
+        if plan and len(flow([[said[0]], *([item] for item in plan)], width)) <= plan_lines:
+            return said[0], True
+        return said[0], False
 
     def _team_line(self, width: int) -> list[Text]:
         """`alex's figures · team today 12 calls: alex 7, blake 5 · pool 340 · blake holds 1`."""
