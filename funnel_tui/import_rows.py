@@ -23,7 +23,7 @@ from funnel_tui.csv_read import (
     read_csv,
 )
 from funnel_tui.domain import Kind, Priority, Stage, TaskKind
-from funnel_tui.exporter import FORMULA_STARTS
+from funnel_tui.exporter import FORMULA_STARTS, PHONE_CELL_DIGITS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
 from funnel_tui.import_keys import FILE_ID
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
@@ -434,31 +434,33 @@ class _RowReader:
         the cells the import reads does: a line after a line break in it reads as a row
         of the file, as the rows a quote left open reads into its cell do. A line break
         in a cell is otherwise a spreadsheet's (a name or an address typed over two
-        lines, a note's paragraphs, however many commas they hold)."""
+        lines, a note's paragraphs)."""
         for _, positions, _ in self.columns:
             for position in positions:
-                cell = fields[position]
-                if cell.isprintable():
-                    continue
-                lines = cell.replace("\r", "\n").split("\n")[1:]
-                if any(self._reads_as_a_row(line) for line in lines):
+                if self.holds_rows(fields[position]):
                     return (
                         f"{_column(self.header, position)} holds line breaks and"
                         f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
                     )
         return None
 
-    def _reads_as_a_row(self, line: str) -> bool:
-        """Whether a line has a row's cells at least, with an email where the email
-        column is (or, without one, a number where the phone is)."""
-        cells = line.split(self.delimiter)
-        if len(cells) < len(self.header):
+    def holds_rows(self, cell: str) -> bool:
+        """Whether a line after a line break in the cell reads as a row of the file: as
+        many cells as the header (a row a quote left open read has no quotes left to hold
+        more), with an email where the email column is or a number where the phone is."""
+        if cell.isprintable():
             return False
-        if self.email_at is not None:
-            return "@" in cells[self.email_at]
-        if self.phone_at is not None:
-            return sum(character.isdigit() for character in cells[self.phone_at]) >= 7
-        return True
+        for line in cell.replace("\r", "\n").split("\n")[1:]:
+            cells = line.split(self.delimiter)
+            if len(cells) != len(self.header):
+                continue
+            if self.email_at is not None and "@" in cells[self.email_at]:
+                return True
+            if self.phone_at is not None:
+                digits = sum(character.isdigit() for character in cells[self.phone_at])
+                if digits >= PHONE_CELL_DIGITS:
+                    return True
+        return False
 
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
@@ -697,9 +699,11 @@ class ProspectReader:
         for done, record in enumerate(self.csv_file.records(), start=1):
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
-                rejected.append(Rejected(record.line, said + _lines_taken(record)))
+                # A quote left open when one of its cells holds rows; else the lines named.
+                quotes = any(map(reader.holds_rows, record.fields))
+                rejected.append(Rejected(record.line, said + _lines_taken(record, quotes)))
             elif record.last_line > record.line and (said := reader.rows_read_into(record.fields)):
-                rejected.append(Rejected(record.line, said + _lines_taken(record)))
+                rejected.append(Rejected(record.line, said + _lines_taken(record, True)))
             else:
                 row, reasons = reader.read(record.line, record.fields)
                 if reasons:
@@ -738,11 +742,14 @@ def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]
     return fallbacks
 
 
-def _lines_taken(record: CsvRecord) -> str:
-    """For a rejected row that runs over several lines, which lines it took in: a quote
-    left open in a cell reads the lines after it into that cell, up to the next quote."""
+def _lines_taken(record: CsvRecord, quotes: bool) -> str:
+    """For a rejected row that runs over several lines, which lines it took in; with
+    `quotes`, that a quote left open read them into a cell (it reads the lines after it
+    up to the next quote)."""
     if record.last_line == record.line:
         return ""
+    if not quotes:
+        return f" (the row runs over lines {record.line} to {record.last_line})"
     taken = (
         f"line {record.last_line}"
         if record.last_line == record.line + 1

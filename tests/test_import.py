@@ -653,7 +653,11 @@ def test_a_cell_holding_rows_refuses_its_row_and_names_the_lines(
         'Hal,H,+16175550106,h@x.example,"left open\n'
         "Ivy,I,+16175550107,i@x.example,\n"
         'Jo,J,+16175550108,j@x.example,"\n'
-        '"Kim\nKay",K,,,"no way to reach\nthem"\n',
+        '"Kim\nKay",K,,,"no way to reach\nthem"\n'
+        # Rows with a number and no email, as a call list has them.
+        'Lu,L,+16175550109,l@x.example,"left open too\n'
+        "Mo,M,+16175550110,,\n"
+        'Ned,N,+16175550111,,"\n',
     )
     report = run(db, path, skip_invalid=True)
     assert [str(rejected) for rejected in report.rejected] == [
@@ -663,12 +667,28 @@ def test_a_cell_holding_rows_refuses_its_row_and_names_the_lines(
         " runs on to line 13, so lines 12 to 13 went into it: check its quotes)",
         # Rejected for itself: its quotes are fine.
         "line 14: a phone or an email is needed",
+        "line 17: needs (column 5) holds line breaks and commas, as rows would (the row"
+        " runs on to line 19, so lines 18 to 19 went into it: check its quotes)",
     ]
     assert people(db)["Fay"]["needs"] == (
         "Slow.\nExports break, reports time out, and support is, frankly, slow."
     )
     assert people(db)["Gil Gray"]["company"] == "Gray London, UK"
     assert set(people(db)) == {"Fay", "Gil Gray"}
+
+
+def test_a_row_too_long_for_a_reason_of_its_own_names_its_lines_without_blaming_quotes(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = write_file(
+        tmp_path,
+        "name,company,phone,email,needs\n"
+        'Ann,"Acme\nLondon",+16175550106,ann@x.example,fast, cheap\n',
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 2: 6 fields, the header has 5 (the row runs over lines 2 to 3)"
+    ]
 
 
 def test_rows_of_empty_cells_and_blank_lines_are_not_rows(
