@@ -1776,17 +1776,18 @@ async def test_a_larger_terminal_shows_the_list_from_its_first_row_again(
 
 
 async def test_a_longer_view_shows_the_highlighted_row(demo_app: FunnelApp) -> None:
-    """`end` in today's queue, then `f`: all prospects highlighted the same prospect far
-    down its list, but showed its first rows, and `l` logged a row out of sight."""
-    async with demo_app.run_test(size=(100, 30)) as pilot:
+    """A row of today's queue, then `f`: all prospects highlighted the same prospect far
+    down its list but showed its first rows, scrolling having stopped at the end of the
+    shorter order, and `l` logged a row out of sight."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("end")
+        await pilot.press("home", "j", "j", "j")
         await settle(pilot)
         queue = demo_app.screen.query_one(CallQueue)
-        last = queue.highlighted_id
+        highlighted = queue.highlighted_id
         await pilot.press("f")
         await settle(pilot)
-        assert queue.highlighted_id == last
+        assert queue.highlighted_id == highlighted
         top = queue.scroll_offset.y
         assert top <= queue.cursor < top + queue.scrollable_content_region.height - 1
 

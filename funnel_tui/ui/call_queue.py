@@ -184,8 +184,9 @@ class CallQueue(ScrollView, can_focus=True):
         return self._ids[position + 1]
 
     def belongs_to_view(self, prospect_id: int) -> bool:
-        """Whether this prospect is one of the view's own rows, not a filter's match from
-        outside it (dimmed, after the view's)."""
+        """Whether this prospect is one of the view's own rows (or the prospect of a running
+        call kept above them), not a filter's match from outside it (dimmed, after the
+        view's)."""
         position = self.position_of(prospect_id)
         if position is None:
             return False

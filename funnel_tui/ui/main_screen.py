@@ -909,26 +909,22 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
         await self._open_outcome_dialog()
 
-    def _why_keys_stop_after_a_call(self, after: int | None, next_id: int | None) -> str | None:
-        """Why the keys typed after this call cannot go on to the next prospect, if they
-        cannot: they were meant for the view's next prospect, and are dropped rather than
-        applied to another (None: they go on to `next_id`)."""
+    def _why_keys_stop_after_a_call(self, after: int | None) -> str | None:
+        """Why the keys typed after this call cannot go on to `after`, the row after the
+        prospect logged, if they cannot: they were meant for the view's next prospect,
+        and are dropped rather than applied to another (None: they go on to it)."""
         if after is None and not self._order_complete:
             # The last row of a head whose rest is still being read (`end` while a
             # filter's matches are counted): the next prospect is not known yet.
             return "the next prospect is still being counted"
-        if after is None or next_id is None:
+        if after is None:
             # The last row: the keys were meant for the next prospect, and there is none.
             # A filter that finds them alone had them act on this one again (a reflex
             # second enter called them back), and the row above is most often one logged
             # just before (all prospects and nurture keep them, today's queue a callback
-            # due later today).
+            # due later today, and a running call's prospect is kept on top).
             return "no next prospect here"
-        running = self.running_call
-        if self._pinned and running is not None and next_id == running.prospect_id:
-            # The prospect on a call, kept at the top of a view or filter without them.
-            return "no next prospect here"
-        if not self.queue.belongs_to_view(next_id):
+        if not self.queue.belongs_to_view(after):
             # A filter's match from another view (lost, nurture, off hours ...), dimmed:
             # not a prospect to call at full speed.
             return "the next match is not in this view"
@@ -950,7 +946,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # After the last row, the cursor goes to the one before it: never the same
             # prospect again.
             next_id = self.queue.id_before(prospect_id)
-        keys_stop = self._why_keys_stop_after_a_call(after, next_id)
+        keys_stop = self._why_keys_stop_after_a_call(after)
         # The running call's time goes to its own prospect only; another gets no duration,
         # and the dialog says whose call is running.
         call = self.running_call
