@@ -89,6 +89,14 @@ def test_a_paste_loses_a_character_sets_choice_and_a_device_control_string() -> 
         assert read([sent[:cut], sent[cut:]]) == [("paste", "Call back Monday end done")]
 
 
+def test_a_long_link_reads_the_same_wherever_a_read_cuts_it() -> None:
+    """Read whole, a link of 300 characters went; cut in its middle, its text stayed."""
+    link = "https://t.example/c?u=" + "a" * 300
+    sent = f"\x1b[200~see \x1b]8;;{link}\x1b\\link\x1b]8;;\x1b\\ ok\x1b[201~"
+    for cut in (10, 100, 280, 320):
+        assert read([sent[:cut], sent[cut:]]) == [("paste", "see link ok")], cut
+
+
 def test_keys_around_a_paste_and_an_escape_after_it_are_keys() -> None:
     assert read(["x\x1b[200~a\x1bb\x1b[201~y", "\x1b"]) == ["x", ("paste", "ab"), "y", "escape"]
 

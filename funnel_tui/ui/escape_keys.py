@@ -27,19 +27,22 @@ from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.message import Message
 
+# The longest string (an operating system command, a device control string) read as one:
+# longer, it is no string, its escape goes and its text stays, wherever a read cuts it.
+LONGEST_STRING = 4096
 # A control sequence (CSI: colours, cursor moves), an operating system command (OSC: a
 # title, a link), a device control string and its kin (DCS, SOS, PM, APC) to its end, a
 # character set's choice (`tput sgr0` writes `ESC ( B`), any other escape and its next
 # character, or an escape alone.
 ESCAPE_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\"
-    r"|[ -/]+[0-~]|[@-Z\\-_])|\x1b"
+    rf"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]{{0,{LONGEST_STRING}}}(?:\x07|\x1b\\)"
+    rf"|[PX^_][^\x1b]{{0,{LONGEST_STRING}}}\x1b\\|[ -/]+[0-~]|[@-Z\\-_])|\x1b"
 )
 # The start of one of those, cut off by the end of a read (the paste's end marker is a
-# control sequence too; a string's end may be cut after its escape). A string longer
-# than this without its end is no string: its escape goes, its text stays.
+# control sequence too; a string's end may be cut after its escape).
 UNFINISHED_SEQUENCE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]{0,256}\x1b?|[PX^_][^\x1b]{0,256}\x1b?|[ -/]+)?\Z"
+    rf"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]{{0,{LONGEST_STRING}}}\x1b?"
+    rf"|[PX^_][^\x1b]{{0,{LONGEST_STRING}}}\x1b?|[ -/]+)?\Z"
 )
 
 
