@@ -92,7 +92,7 @@ class LoggedCall:
     already_logged: bool = False
     # The kind of the earliest open task (what `next_call_at` is for), as stored.
     next_task_kind: str | None = None
-    # The prospect's stage after the call (None for a call found by its request id).
+    # The prospect's stage after the call.
     stage: str | None = None
 
 
@@ -273,7 +273,8 @@ def _one(sent: Sent) -> tuple[Any, ...]:
 # A request id is the rep's own (schema_v11): only their calls are looked at, by the
 # expression of the unique index (a one-rep book's calls have no rep).
 _CALL_FOR_REQUEST = (
-    "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind FROM calls c"
+    "SELECT c.id, c.prospect_id, c.outcome, p.next_call_at, p.next_task_kind, p.stage"
+    " FROM calls c"
     " JOIN prospects p ON p.id = c.prospect_id"
     " WHERE coalesce(c.rep, '') = coalesce(?, '') AND c.request_id = ?"
 )
@@ -296,7 +297,7 @@ def _logged_call(row: Sequence[Any] | None, prospect_id: int, request_id: str) -
     """The call `_CALL_FOR_REQUEST` found, if it found one, for this prospect."""
     if row is None:
         return None
-    call_id, logged_for, outcome, next_call_at, next_task_kind = row
+    call_id, logged_for, outcome, next_call_at, next_task_kind, stage = row
     if logged_for != prospect_id:
         raise OutcomeInvalid(
             f"request id {request_id!r} was used for call {call_id} with prospect {logged_for}"
@@ -308,6 +309,7 @@ def _logged_call(row: Sequence[Any] | None, prospect_id: int, request_id: str) -
         next_call_at=from_stored(next_call_at),
         already_logged=True,
         next_task_kind=next_task_kind,
+        stage=stage,
     )
 
 

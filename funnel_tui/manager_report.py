@@ -45,7 +45,7 @@ def listed_name(name: str) -> str:
 
 
 def _or_dash(value: float | None, unit: str, note: str = "") -> str:
-    return NO_FIGURE if value is None else f"{value:.1f} {unit}{note}"
+    return NO_FIGURE if value is None else f"{value:,.1f} {unit}{note}"
 
 
 def wrapped(label: str, items: list[str], width: int) -> Text:

@@ -107,12 +107,14 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
 # named no year, since `3/12` typed the day after is more likely a slip than a plan.
 _A_YEAR_AWAY = timedelta(days=300)
 _NAMES_A_YEAR = re.compile(r"\b\d{4}\b|year", re.IGNORECASE)
+# A length of time from now (`in 14 months`, `+60w`) names no day and month to roll over.
+_OFFSET = re.compile(r"\s*(?:in\s|\+)", re.IGNORECASE)
 
 
 def _a_year_away(moment: datetime, now: datetime, text: str) -> str | None:
-    if moment - now < _A_YEAR_AWAY or _NAMES_A_YEAR.search(text):
+    if moment - now < _A_YEAR_AWAY or _NAMES_A_YEAR.search(text) or _OFFSET.match(text):
         return None
-    if moment.year > now.year + 1:
+    if (moment.month, moment.day) == (2, 29) and moment.year > now.year + 1:
         # 29 Feb typed in a year without one.
         return f"that is {moment.year}, the next year with a {moment.day} {moment:%b}"
     return f"that is next year: {moment.day} {moment:%b} has passed this year"

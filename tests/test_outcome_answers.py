@@ -144,6 +144,10 @@ def test_29_february_typed_in_a_year_without_one_names_the_year_it_is() -> None:
     answer = read_answer(Outcome.CALLBACK, callback, "29/2", READING)
     assert answer is not None and answer.value.year == 2028
     assert "that is 2028, the next year with a 29 Feb" in answer.warning
+    # A length of time names no day to roll over.
+    for typed in ("in 14 months", "in 400 days", "+60w"):
+        later = read_answer(Outcome.CALLBACK, callback, typed, READING)
+        assert later is not None and "year" not in later.warning, typed
 
 
 def test_a_holiday_outside_their_calling_hours_warns_of_both() -> None:

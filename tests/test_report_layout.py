@@ -223,6 +223,7 @@ def test_the_activity_counts_of_a_thousand_and_more_have_separators(
         handed_back=[{"source": "webinar", "count": 1_234}],
         calls=1_234_567,
         avg_calls_per_day=3823.16,
+        speed_to_lead_hours_median=1523.4,
     )
     console = Console(width=80, file=io.StringIO(), color_system=None)
     with console.capture() as captured:
@@ -231,3 +232,4 @@ def test_the_activity_counts_of_a_thousand_and_more_have_separators(
     assert "budget 20,151" in text
     assert "handed back to nurture (1,234): webinar 1,234" in text
     assert "1,234,567 (3,823.16 a business day)" in text
+    assert "1,523.4 hours (median)" in text
