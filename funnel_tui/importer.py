@@ -311,9 +311,10 @@ class _Merger:
         self.updated = 0
         self.unchanged = 0
         self.shared_phones: list[SharedPhone] = []
-        # The next call's kind each row sets with its next call, in the file's order: the
-        # task the next call makes is a plain call until it is given its kind.
-        self.task_kinds: list[tuple[Target, TaskKind]] = []
+        # The next call's kind the batch's last row for each prospect sets with its next
+        # call (by the prospect's id, or the new row's identity): the task the next call
+        # makes is a plain call until it is given its kind.
+        self.task_kinds: dict[int, tuple[Target, TaskKind]] = {}
 
     def _remember(self, target: Target, row: RowKeys) -> None:
         email, phone = row.email, row.phone
@@ -401,7 +402,8 @@ class _Merger:
                 else:
                     pending[name] = value
         if isinstance(task_kind, TaskKind) and row.get("next_call_at"):
-            self.task_kinds.append((target, task_kind))
+            key = target if isinstance(target, int) else id(target)
+            self.task_kinds[key] = (target, task_kind)
         self._remember(target, keyed)
 
     def new_keys(self) -> Keys:
@@ -630,9 +632,17 @@ def _write(
                     row for values in parameters for row in db.conn.execute(statement, values)
                 ]
             written.count(len(parameters), [prospect_id for (prospect_id,) in returned])
-    for target, kind in merger.task_kinds:
-        prospect_id = target if isinstance(target, int) else target["id"]
-        db.execute(NEXT_TASK_KIND_SQL, [str(kind), prospect_id, TaskStatus.OPEN])
+    kinds = [
+        [str(kind), target if isinstance(target, int) else target["id"], TaskStatus.OPEN]
+        for target, kind in merger.task_kinds.values()
+        # A new prospect's next call is a call task already.
+        if isinstance(target, int) or kind is not TaskKind.CALL
+    ]
+    if kinds:
+        if dialect is Dialect.POSTGRESQL:
+            db.executemany(NEXT_TASK_KIND_SQL, kinds)
+        else:
+            db.conn.executemany(NEXT_TASK_KIND_SQL, kinds)
     return written
 
 
