@@ -97,6 +97,8 @@ def _parser_info() -> Any:
 CLOCK_PATTERN = re.compile(
     r"(?:(?P<at>at\s+|@\s*))?(?P<hour>[01]?\d|2[0-3])(?::(?P<minute>[0-5]\d))?"
 )
+# A number in a time of day: `10`, `10:30`.
+TIME_NUMBER_PATTERN = re.compile(r"\d+(?::\d+)?")
 # A rep books calls in working hours: an hour from 1 to 7 written as one digit without
 # am/pm (`at 3`, `3:30`) is in the afternoon. `3am`, `03:00` and `0300` stay the morning.
 AFTERNOON_HOURS = range(1, 8)
@@ -497,6 +499,9 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return end_of_day
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
+    if len(TIME_NUMBER_PATTERN.findall(rest)) > 1:
+        # dateutil takes the last of two times (`tomorrow 10am 3pm`): which one is meant?
+        raise WhenError(f"{rest!r} gives a time twice", "say one: fri 2pm or fri 14:30")
     fields = _typed_fields(rest, day_first)
     if fields.has_date or fields.clock is None:
         raise WhenError(

@@ -153,6 +153,9 @@ REFUSED_ON_WEDNESDAY = [
     ("in 0 minutes", "in the past"),
     ("in 2 hours 3pm", "gives a time twice"),
     ("in 2 hours blah", "not a date or time"),
+    # dateutil took the last of the two.
+    ("tomorrow 10am 3pm", "gives a time twice"),
+    ("in 3 days 10am 3pm", "gives a time twice"),
     ("in 3 days fri", "is not a time of day"),
     ("in 0 days 10am", "is in the past"),
     ("in 99999999 days", "too far ahead"),
