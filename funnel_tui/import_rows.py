@@ -431,17 +431,18 @@ class _RowReader:
 
     def rows_read_into(self, fields: list[str]) -> str | None:
         """Why a record that runs over several lines holds rows of the file, if one of
-        the cells the import reads does: a line after a line break in it reads as a row
+        its cells does: a line after a line break in it reads as a row
         of the file, as the rows a quote left open reads into its cell do. A line break
         in a cell is otherwise a spreadsheet's (a name or an address typed over two
         lines, a note's paragraphs)."""
-        for _, positions, _ in self.columns:
-            for position in positions:
-                if self.holds_rows(fields[position]):
-                    return (
-                        f"{_column(self.header, position)} holds line breaks and"
-                        f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
-                    )
+        for position, cell in enumerate(fields):
+            # Every cell, the columns the import leaves out too (`Notes`): the rows a
+            # quote left open there reads would be lost with the rest of the cell.
+            if self.holds_rows(cell):
+                return (
+                    f"{_column(self.header, position)} holds line breaks and"
+                    f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
+                )
         return None
 
     def holds_rows(self, cell: str) -> bool:

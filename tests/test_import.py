@@ -677,6 +677,29 @@ def test_a_cell_holding_rows_refuses_its_row_and_names_the_lines(
     assert set(people(db)) == {"Fay", "Gil Gray"}
 
 
+def test_a_quote_left_open_in_a_column_the_import_leaves_out_loses_no_row(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """HubSpot's `Notes`, which the import does not read: the rows its open quote read
+    were lost with the cell, the import adding the rest and saying nothing."""
+    path = write_file(
+        tmp_path,
+        "First Name,Last Name,Email,Phone Number,Company Name,Notes\r\n"
+        "Ann,Archer,ann@a.example,+16175550100,Acme,fine\r\n"
+        'Ben,Bell,ben@b.example,+16175550101,Bell Co,"open quote 12\r\n'
+        "Cal,Cole,,+16175550102,Cole Co,\r\n"
+        "Dee,Dunn,,+16175550103,Dunn Co,\r\n"
+        'Eli,Eng,eli@e.example,,Eng Co,"closed"\r\n'
+        "Gil,Gray,gil@g.example,+16175550104,Gray Co,\r\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: Notes (column 6) holds line breaks and commas, as rows would (the row runs"
+        " on to line 6, so lines 4 to 6 went into it: check its quotes)"
+    ]
+    assert set(people(db)) == {"Ann Archer", "Gil Gray"}
+
+
 def test_a_row_too_long_for_a_reason_of_its_own_names_its_lines_without_blaming_quotes(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
