@@ -240,6 +240,32 @@ async def test_keys_typed_after_a_call_never_go_to_the_prospect_kept_for_a_runni
     assert "no next prospect here: keys typed after enter were not applied" in said
 
 
+async def test_keys_typed_after_a_call_never_log_the_running_call_below_it(
+    demo_app: FunnelApp,
+) -> None:
+    """On a call with the queue's second, `k l n enter l v enter` logged the first, then
+    the running call as a voicemail, with its time: the keys meant for whoever came
+    next ended the live call."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    calls_second = len(calls_for(db, second))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert main_screen(demo_app).running_call.prospect_id == second
+        calls_before = db["calls"].count
+        burst(demo_app, "k", "l", "n", "enter", "l", "v", "enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls_before + 1)
+        await settle(pilot)
+        said = " ".join(messages(demo_app))
+        assert main_screen(demo_app).running_call.prospect_id == second
+    assert db["calls"].count == calls_before + 1
+    assert [call["outcome"] for call in calls_for(db, first)][-1] == "no_answer"
+    assert len(calls_for(db, second)) == calls_second
+    assert "the next prospect is on your running call: keys typed after enter" in said
+
+
 async def test_quick_logs_in_the_list_of_all_prospects_log_one_prospect_each(
     demo_app: FunnelApp,
 ) -> None:

@@ -928,6 +928,11 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             # A filter's match from another view (lost, nurture, off hours ...), dimmed:
             # not a prospect to call at full speed.
             return "the next match is not in this view"
+        running = self.running_call
+        if running is not None and after == running.prospect_id:
+            # The call still running: its outcome is the rep's to log with them in view,
+            # not with keys typed for whoever came next.
+            return "the next prospect is on your running call"
         return None
 
     async def _open_outcome_dialog(self) -> None:
