@@ -221,7 +221,8 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _executemany(db: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+def executemany(db: Any, sql: str, rows: Sequence[Sequence[object]]) -> None:
+    """Run one statement for each row, on either backend (nothing for no rows)."""
     if not rows:
         return
     if dialect_of(db) is Dialect.POSTGRESQL:
@@ -283,7 +284,7 @@ class ImportKeys:
 
     def _write(self, tables: tuple[str, ...], keys: Keys) -> None:
         for table, columns, rows in zip(tables, KEY_COLUMNS, keys.rows(), strict=True):
-            _executemany(self.db, _insert(table, columns), rows)
+            executemany(self.db, _insert(table, columns), rows)
 
     def add(self, keys: Keys) -> None:
         """Keys the file's rows bring; a key already known keeps its own."""
@@ -298,7 +299,7 @@ class ImportKeys:
         earlier = self._changed_among({one.prospect_id for one in held})
         first_time = [one for one in held if one.prospect_id not in earlier]
         self._add(BOOK_TABLES, first_time)
-        _executemany(
+        executemany(
             self.db,
             _insert(CHANGED, "prospect_id"),
             [(one.prospect_id,) for one in first_time],

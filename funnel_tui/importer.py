@@ -30,6 +30,7 @@ from funnel_tui.import_keys import (
     Keys,
     RowKeys,
     email_key,
+    executemany,
     keyed_batches,
     name_key,
     rows_for,
@@ -638,11 +639,7 @@ def _write(
         # A new prospect's next call is a call task already.
         if isinstance(target, int) or kind is not TaskKind.CALL
     ]
-    if kinds:
-        if dialect is Dialect.POSTGRESQL:
-            db.executemany(NEXT_TASK_KIND_SQL, kinds)
-        else:
-            db.conn.executemany(NEXT_TASK_KIND_SQL, kinds)
+    executemany(db, NEXT_TASK_KIND_SQL, kinds)
     return written
 
 
