@@ -431,10 +431,10 @@ class _RowReader:
 
     def rows_read_into(self, fields: list[str]) -> str | None:
         """Why a record that runs over several lines holds rows of the file, if one of
-        its cells does: a line after a line break in it reads as a row
-        of the file, as the rows a quote left open reads into its cell do. A line break
-        in a cell is otherwise a spreadsheet's (a name or an address typed over two
-        lines, a note's paragraphs)."""
+        its cells does: a line after a line break in it reads as a row of the file, as
+        the rows a quote left open reads into its cell do. A line break in a cell is
+        otherwise a spreadsheet's (a name or an address typed over two lines, a note's
+        paragraphs)."""
         for position, cell in enumerate(fields):
             # Every cell, the columns the import leaves out too (`Notes`): the rows a
             # quote left open there reads would be lost with the rest of the cell.

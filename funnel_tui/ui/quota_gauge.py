@@ -150,13 +150,12 @@ class QuotaGauge(Widget):
         figures = self._no_target() if pace is None else self._figures(pace, wide=wide)
         groups: list[list[Text | Bar]] = [[figure] for figure in figures]
         after: list[list[Text | Bar]] = []
+        plan_items: list[Text | Bar] = []
         if pace is not None:
             after.append(self._bar_and_legend(pace, wide=wide))
             if pace.skipped:
                 status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
                 after.append([Text(f"{pace.skipped} unreadable left out (funnel check)", status)])
-        plan_items: list[Text | Bar] = []
-        if pace is not None:
             plan_items = list(self._plan_line(pace, wide=wide))
         if self.call_timer:
             on_call, beside_plan = self._on_call(groups, after, plan_items, width)
@@ -203,8 +202,8 @@ class QuotaGauge(Widget):
         for text in said:
             if len(flow([*before, [text], *after], width)) <= lines:
                 return text, False
-        plan_lines = len(flow([[item] for item in plan], width)) if plan else 1
-        if plan and len(flow([[said[0]], *([item] for item in plan)], width)) <= plan_lines:
+        plan_groups: list[list[Text | Bar]] = [[item] for item in plan]
+        if plan and len(flow([[said[0]], *plan_groups], width)) <= len(flow(plan_groups, width)):
             return said[0], True
         return said[0], False
 
