@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from funnel_tui.domain import TEXT_FIELDS
 from funnel_tui.money import MAX_CENTS
@@ -25,6 +25,8 @@ from funnel_tui.store.sql import (
     WRONG_ON_POSTGRESQL,
     in_dialect,
 )
+
+T = TypeVar("T")
 
 # What a screen shows in place of a value it cannot read.
 MARK = "?"
@@ -85,6 +87,24 @@ def read_all(db: Any, sql: str, params: Mapping[str, Any]) -> tuple[list[str], l
 def _read_all(db: Any, sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
     cursor = db.execute(sql, params)
     return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def fold_all(db: Any, sql: str, params: Mapping[str, Any], fold: Callable[[Iterator[Any]], T]) -> T:
+    """`fold` of the rows of a read, handed over one at a time rather than as a list: what
+    `fold` makes of them is all that is kept. Text is decoded as `read_all` decodes it; a
+    read that meets text that is not UTF-8 is folded again from its first row."""
+    conn = getattr(db, "conn", None)
+    if not isinstance(conn, sqlite3.Connection) or conn.text_factory is not decode_text:
+        return fold(iter(db.execute(sql, params)))
+    conn.text_factory = str
+    try:
+        return fold(iter(conn.execute(sql, params)))
+    except sqlite3.OperationalError as error:
+        if not str(error).startswith(_NOT_UTF8):
+            raise
+    finally:
+        conn.text_factory = decode_text
+    return fold(iter(conn.execute(sql, params)))
 
 
 def _decode_or_mark(raw: bytes) -> str | NotUtf8:

@@ -12,7 +12,7 @@ import json
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
@@ -44,6 +44,7 @@ from funnel_tui.figure_sql import (
     source_sql,
 )
 from funnel_tui.foreign_values import (
+    fold_all,
     other_form_sql,
     read_all,
     stored_moment_sql,
@@ -868,21 +869,6 @@ WON_LEADS_SQL = per_dialect(_won_leads_sql)
 _LEAD_COUNTS = ("leads", "reached", "met", "refused", "won_refused")
 
 
-@dataclass(frozen=True)
-class _Deal:
-    # Who the deal counts for as a lead: its prospect, or for a forgotten prospect's deal
-    # the deal itself (each such deal is a lead of its own).
-    lead: tuple[str, int]
-    # None for a forgotten prospect's deal, which counts in no lead's marks.
-    prospect_id: int | None
-    method: str
-    source: str
-    cents: int
-    kind: str
-    closed_on: date
-    first_call: str | None
-
-
 # The plan needs only how many deals there are and what they come to.
 def _deal_totals_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
@@ -895,22 +881,81 @@ WHERE {_deals_in(whose)} AND {good_deal_sql(dialect)}
 DEAL_TOTALS_SQL = RepStatement(_deal_totals_sql)
 
 
-def _deals(rows: FigureRows, window: Window) -> list[_Deal]:
-    return [
-        _Deal(
-            ("deal", deal_id) if prospect_id is None else ("prospect", prospect_id),
-            prospect_id,
-            method,
-            source,
-            cents,
-            kind,
-            date.fromisoformat(closed_on),
-            first,
-        )
-        for deal_id, prospect_id, method, source, cents, kind, closed_on, first in rows.rows(
-            DEALS_SQL, window.params
-        )
-    ]
+class _DealGroup:
+    """The deals of one method or source: how many, what they come to, and their leads."""
+
+    __slots__ = ("cents", "count", "leads", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+        self.cents = 0
+        self.leads: set[int | tuple[str, int]] = set()
+
+    def totals(self) -> tuple[int, int, int]:
+        """(deals, cents, distinct leads)."""
+        return self.count, self.cents, len(self.leads)
+
+
+class _WonDeals:
+    """The window's deals (DEALS_SQL), totalled as they are read: of each deal only its
+    lead, its prospect's method and its sales cycle are kept, not the row (90 days of a
+    book of a million prospects hold 20,000 deals)."""
+
+    def __init__(self, tz: tzinfo | None) -> None:
+        self._tz = tz
+        self.count = 0
+        self.cents = 0
+        # Who each deal counts for as a lead: its prospect's id, or for a forgotten
+        # prospect's deal the deal itself (each such deal is a lead of its own).
+        self.leads: set[int | tuple[str, int]] = set()
+        self.by_method: dict[str, _DealGroup] = {}
+        self.by_source: dict[str, _DealGroup] = {}
+        # The prospects won and the method each deal counts under, for the leads' marks; a
+        # forgotten prospect's deal counts in no lead's marks.
+        self.won_marks: set[tuple[int, str]] = set()
+        # The days of each new customer's sales cycle. A forgotten prospect's first call
+        # is gone with them: their deals tell no cycle.
+        self.cycles: list[int] = []
+
+    @classmethod
+    def tally(cls, rows: Iterable[tuple[Any, ...]], tz: tzinfo | None) -> _WonDeals:
+        deals = cls(tz)
+        for row in rows:
+            deals._add(*row)
+        return deals
+
+    def _add(
+        self,
+        deal_id: int,
+        prospect_id: int | None,
+        method: str,
+        source: str,
+        cents: int,
+        kind: str,
+        closed_on: str,
+        first_call: str | None,
+    ) -> None:
+        lead = ("deal", deal_id) if prospect_id is None else prospect_id
+        self.count += 1
+        self.cents += cents
+        self.leads.add(lead)
+        for groups, name in ((self.by_method, method), (self.by_source, source)):
+            group = groups.get(name) or groups.setdefault(name, _DealGroup(name))
+            group.count += 1
+            group.cents += cents
+            group.leads.add(lead)
+        if prospect_id is None:
+            return
+        # The method's name as its group holds it: one string, not one a deal.
+        self.won_marks.add((prospect_id, self.by_method[method].name))
+        if kind == DealKind.NEW:
+            self.cycles.append(_cycle_days(date.fromisoformat(closed_on), first_call, self._tz))
+
+    def totals(self, side: str) -> dict[str, tuple[int, int, int]]:
+        """(deals, cents, distinct leads) by the deals' method or source."""
+        groups = self.by_method if side == "method" else self.by_source
+        return {name: group.totals() for name, group in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -931,7 +976,7 @@ def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) 
 def _leads(
     rows: FigureRows,
     window: Window,
-    won: Iterable[tuple[int, str]],
+    won: Set[tuple[int, str]],
 ) -> _Leads:
     """The distinct-prospect counts of the window by method and by source, given the
     prospects with a deal in it and the methods their deals count under: `lost` is the
@@ -950,19 +995,10 @@ def _leads(
         name = row["method"] if row["per_method"] else row["only_method"]
         if name is not None:
             _add(methods, name, row)
-    counted: set[int] = set()
-    refused_by_source: Counter[str] = Counter()
-    refused_by_method: Counter[str] = Counter()
-    params = {**window.params, "won": json.dumps(sorted(set(won)))}
-    _, marks = read_all(db, WON_LEADS_SQL.for_db(db), params)
-    for prospect_id, deal_method, per_method, only_method, source, refused in marks:
-        if not per_method and prospect_id not in counted:
-            counted.add(prospect_id)
-            refused_by_source[source] += refused
-        # The deal's method: its own marks if the prospect has several, else the prospect's
-        # if all its calls count under that method.
-        if per_method or only_method == deal_method:
-            refused_by_method[deal_method] += refused
+    params = {**window.params, "won": json.dumps(sorted(won))}
+    refused_by_source, refused_by_method = fold_all(
+        db, WON_LEADS_SQL.for_db(db), params, _refusals_of_won_leads
+    )
     for side, refused_by in ((by_source, refused_by_source), (methods, refused_by_method)):
         for name, refused in refused_by.items():
             _add(side, name, {"won_refused": refused})
@@ -970,6 +1006,25 @@ def _leads(
         for total in side.values():
             total["lost"] = total["refused"] - total["won_refused"]
     return _Leads(by_method=methods, by_source=by_source)
+
+
+def _refusals_of_won_leads(
+    marks: Iterable[tuple[Any, ...]],
+) -> tuple[Counter[str], Counter[str]]:
+    """The refusals of the prospects won (WON_LEADS_SQL), by source and by the method of
+    each deal."""
+    counted: set[int] = set()
+    by_source: Counter[str] = Counter()
+    by_method: Counter[str] = Counter()
+    for prospect_id, deal_method, per_method, only_method, source, refused in marks:
+        if not per_method and prospect_id not in counted:
+            counted.add(prospect_id)
+            by_source[source] += refused
+        # The deal's method: its own marks if the prospect has several, else the prospect's
+        # if all its calls count under that method.
+        if per_method or only_method == deal_method:
+            by_method[deal_method] += refused
+    return by_source, by_method
 
 
 # The window's deals, each with the method and source it counts under and the prospect's
@@ -1106,27 +1161,17 @@ def _breakdowns(
     )
 
 
-def _deal_totals(deals: list[_Deal], side: str) -> dict[str, tuple[int, int, int]]:
-    """(deals, cents, distinct prospects) by the deals' method or source."""
-    totals: dict[str, tuple[int, int, set[tuple[str, int]]]] = {}
-    for deal in deals:
-        count, cents, prospects = totals.get(getattr(deal, side), (0, 0, set()))
-        prospects.add(deal.lead)
-        totals[getattr(deal, side)] = (count + 1, cents + deal.cents, prospects)
-    return {name: (count, cents, len(ids)) for name, (count, cents, ids) in totals.items()}
-
-
-def _cycle_days(deal: _Deal, tz: tzinfo | None) -> int:
+def _cycle_days(closed_on: date, first_call: str | None, tz: tzinfo | None) -> int:
     """Calendar days from the prospect's first call ever (its local day) to the close; 0
     without an earlier call."""
-    if deal.first_call is None:
+    if first_call is None:
         return 0
     try:
-        first = datetime.fromisoformat(deal.first_call)
+        first = datetime.fromisoformat(first_call)
     except ValueError:
         return 0
     first_day = (first.astimezone() if tz is None else first.astimezone(tz)).date()
-    return max(0, (deal.closed_on - first_day).days)
+    return max(0, (closed_on - first_day).days)
 
 
 @dataclass(frozen=True)
@@ -1158,14 +1203,10 @@ def load_window_figures(
     params = window.params
     counted = call_counts(db, window, rows=rows)
     per_call = counted.totals
-    deals = _deals(rows, window)
-    leads = _leads(
-        rows,
-        window,
-        [(deal.prospect_id, deal.method) for deal in deals if deal.prospect_id is not None],
-    )
-    by_method = _breakdowns(counted.by_method, leads.by_method, _deal_totals(deals, "method"))
-    by_source = _breakdowns(counted.by_source, leads.by_source, _deal_totals(deals, "source"))
+    deals = rows.fold(DEALS_SQL, params, lambda found: _WonDeals.tally(found, tz))
+    leads = _leads(rows, window, deals.won_marks)
+    by_method = _breakdowns(counted.by_method, leads.by_method, deals.totals("method"))
+    by_source = _breakdowns(counted.by_source, leads.by_source, deals.totals("source"))
     lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
     handed_back = []
     for source, count, unreachable in rows.rows(HANDED_BACK_SQL, params):
@@ -1178,14 +1219,8 @@ def load_window_figures(
     (unreadable_emails,) = rows.first(UNREADABLE_EMAILS_SQL, params, (0,))
     speed = _speed_to_lead(rows, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
-    won_cents = sum(deal.cents for deal in deals)
-    won_leads = len({deal.lead for deal in deals})
-    # A forgotten prospect's first call is gone with them: their deals tell no cycle.
-    cycle = median(
-        _cycle_days(deal, tz)
-        for deal in deals
-        if deal.kind == DealKind.NEW and deal.prospect_id is not None
-    )
+    won_cents, won_leads = deals.cents, len(deals.leads)
+    cycle = median(deals.cycles)
     figures = ManagerFigures(
         calls=calls,
         connects=connects,
@@ -1198,9 +1233,9 @@ def load_window_figures(
         meeting_rate=ratio(leads.total("met"), reached),
         meeting_leads=leads.total("met"),
         won_leads=won_leads,
-        deals_won=len(deals),
+        deals_won=deals.count,
         win_rate=ratio(won_leads, won_leads + leads.total("lost")),
-        avg_deal_cents=round_half_up(Fraction(won_cents, len(deals))) if deals else None,
+        avg_deal_cents=round_half_up(Fraction(won_cents, deals.count)) if deals.count else None,
         sales_cycle_days_median=None if cycle is None else one_decimal(cycle),
         speed_to_lead_hours_median=speed.overall,
         talk_time_s=per_call["talk_s"],

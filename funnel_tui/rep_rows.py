@@ -11,14 +11,16 @@ are the rows the statement gives for that rep alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from funnel_tui.figure_sql import of_rep
-from funnel_tui.foreign_values import read_all
+from funnel_tui.foreign_values import fold_all, read_all
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import Variants, per_dialect
+
+T = TypeVar("T")
 
 
 class Whose(Enum):
@@ -116,6 +118,19 @@ class FigureRows:
                 by_rep.setdefault(row[0], []).append(tuple(row[1:]))
             self._found[key] = (columns[1:], by_rep)
         return self._found[key]
+
+    def fold(
+        self,
+        statement: RepStatement,
+        params: Mapping[str, Any],
+        fold: Callable[[Iterator[tuple[Any, ...]]], T],
+    ) -> T:
+        """`fold` of the statement's rows for the book or the rep, handed over one at a time
+        (a team report's are read once for every rep, as `rows` are)."""
+        if self.whose is Whose.ONE:
+            sql = statement.form(self.whose).for_db(self.db)
+            return fold_all(self.db, sql, {**params, "rep": self.rep}, fold)
+        return fold(iter(self.by_rep(statement, params)[1].get(self.rep, [])))
 
     def rows(self, statement: RepStatement, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The statement's rows for the book or the rep."""
