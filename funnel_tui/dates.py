@@ -34,6 +34,12 @@ OFFSET_PATTERN = re.compile(
     r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+))"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
 )
+# A length of time back, or a day gone: `in -2 days`, `-1h`, `2 days ago`, `yesterday`,
+# `last tue`. A follow-up is ahead.
+PAST_PATTERN = re.compile(
+    r"(?:in\s+)?-\s*\d.*|.*\bago|(?:the\s+day\s+before\s+)?yesterday\b.*"
+    r"|last\s+(?:week|month|year|night|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b.*"
+)
 MORE_OFFSET_PATTERN = re.compile(r"(?:and\s+)?(?P<count>\d+|an?)\s*(?P<unit>[a-z]+)")
 OFFSET_UNITS = {
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
@@ -58,7 +64,9 @@ TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
 NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
-END_OF_MONTH_WORDS = frozenset({"eom", "end of month", "end of the month", "month end"})
+END_OF_MONTH_WORDS = frozenset(
+    {"eom", "end of month", "end of the month", "month end", "last day of the month"}
+)
 # `eom`, and a time after it: `eom 3pm`, `end of month at noon`.
 END_OF_MONTH_PATTERN = re.compile(
     f"(?:{'|'.join(sorted(END_OF_MONTH_WORDS, key=len, reverse=True))})"
@@ -251,6 +259,8 @@ def _typed_moment(
     typed = " ".join(text.lower().split())
     if not typed:
         raise WhenError("nothing was typed")
+    if PAST_PATTERN.fullmatch(typed):
+        raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri 2pm")
     typed, said_zone, zone = _split_zone(typed, prospect_tz)
     there = now if zone is None else now.astimezone(zone)
     try:
@@ -577,7 +587,9 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
             )
             for sentinel in SENTINELS
         )
-    except (parser.ParserError, OverflowError):
+    except parser.ParserError as error:
+        raise _not_a_date(text, str(error), day_first) from None
+    except OverflowError:
         raise WhenError(f"{_quoted(text)} is not a date or time I understand") from None
     if first.tzinfo is not None:
         raise WhenError(f"{_quoted(text)} names a time zone I do not know", ZONE_HINT)
@@ -586,6 +598,21 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
         for name in TYPED_FIELDS
     }
     return TypedFields(**given)
+
+
+def _not_a_date(text: str, reason: str, day_first: bool) -> WhenError:
+    """What is wrong with a date dateutil could not read: a day past its month's end
+    (`31/2`), a month past 12 (`13/13`), or text that is no date."""
+    if reason.startswith("day is out of range"):
+        return WhenError(f"{_quoted(text)} is a day its month does not have", "try 28/2 or 1/3")
+    if reason.startswith("month must be"):
+        order = (
+            "day first: type 3/12 for 3 December"
+            if day_first
+            else "month first: type 12/3 for 3 December"
+        )
+        return WhenError(f"{_quoted(text)} has no month from 1 to 12", order)
+    return WhenError(f"{_quoted(text)} is not a date or time I understand")
 
 
 def _next_occurrence(month: int, day: int, today: date) -> date:

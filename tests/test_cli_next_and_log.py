@@ -520,7 +520,7 @@ def test_the_duration_is_the_call_that_ended_now(demo: Book) -> None:
     [
         ([HEAD, "callback"], "funnel: --when: needed: say when, e.g. tomorrow 10am or fri 2pm"),
         ([HEAD, "c", "--when", "  "], "funnel: --when: needed: say when"),
-        ([HEAD, "c", "--when", "yesterday"], "funnel: --when: 'yesterday' is not a date or time"),
+        ([HEAD, "c", "--when", "yesterday"], "funnel: --when: 'yesterday' is in the past"),
         ([HEAD, "c", "--when", "today 9am"], "funnel: --when: that time today has passed"),
         ([HEAD, "won", "--amount", "abc"], "funnel: --amount: 'abc' is not an amount"),
         ([HEAD, "won"], "funnel: --amount: needed: type the amount"),

@@ -139,7 +139,18 @@ REFUSED_ON_WEDNESDAY = [
     ("next", "does not say which day"),
     ("call5", "not a date or time"),
     ("32/13", "not a date or time"),
-    ("yesterday", "not a date or time"),
+    ("yesterday", "'yesterday' is in the past; say a day to come"),
+    ("yesterday 3pm", "is in the past"),
+    ("2 days ago", "is in the past"),
+    ("last tue", "is in the past"),
+    ("last week", "is in the past"),
+    ("in -2 days", "'in -2 days' is in the past"),
+    ("-1h", "is in the past"),
+    # A day its month does not have, or a month past 12: said so, not "not a date".
+    ("31/2", "'31/2' is a day its month does not have; try 28/2 or 1/3"),
+    ("feb 30 3pm", "is a day its month does not have"),
+    ("29/2/2027", "is a day its month does not have"),
+    ("13/13", "'13/13' has no month from 1 to 12; day first: type 3/12 for 3 December"),
     ("2020-01-01", "Wed 1 Jan 2020, 09:00 is in the past"),
     ("9am", "that time today has passed; say tomorrow 9am"),
     ("today 10:59", "that time today has passed; say tomorrow 10:59"),
@@ -577,6 +588,7 @@ def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
         ("eom 3pm", at("2026-11-30", "15:00")),
         ("end of the month at noon", at("2026-11-30", "12:00")),
         ("month end eod", at("2026-11-30", "17:00")),
+        ("last day of the month 2pm", at("2026-11-30", "14:00")),
     ],
 )
 def test_this_weekday_a_dotted_time_and_the_months_end_late_on_a_friday(

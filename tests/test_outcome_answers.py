@@ -76,7 +76,7 @@ def test_a_won_amount_says_when_it_is_an_expansion(customer: bool, read_back: st
         (Outcome.PROPOSAL_SENT, Ask.AMOUNT, "lots", "'lots' is not an amount"),
         (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "1/11/2026", "Sun 1 Nov 2026 is in the past"),
         (Outcome.NOT_INTERESTED, Ask.REVISIT_ON, "17/11/2026", "Tue 17 Nov 2026 is in the past"),
-        (Outcome.MEETING, Ask.WHEN, "yesterday", "'yesterday' is not a date or time"),
+        (Outcome.MEETING, Ask.WHEN, "yesterday", "'yesterday' is in the past"),
     ],
 )
 def test_what_cannot_be_saved_is_refused_in_one_line(
