@@ -112,6 +112,8 @@ def _parse_failure(error_type: int) -> str:
 
 # After a length refused for a number read as the region's (written without a country
 # code): it may be a number from elsewhere.
+# The country code of the US, Canada and the rest of the North American Numbering Plan.
+NORTH_AMERICA = 1
 ELSEWHERE_HINT = " (add the country code, e.g. +44, for a number from elsewhere)"
 
 
@@ -186,7 +188,27 @@ class Phone:
         if self.valid:
             return None
         where = _where(self.number.country_code)
+        if (american := self._north_american()) is not None:
+            library = _library()
+            shown = library.format_number(american, library.PhoneNumberFormat.INTERNATIONAL)
+            region = library.region_code_for_number(american)
+            return (
+                f"not known as a number in use {where}, but {shown} is one in {region} "
+                f"(add its +1, or set phone_region to {region}): kept"
+            )
         return f"not known as a number in use {where} (a new range, or a fictional one): kept"
+
+    def _north_american(self) -> PhoneNumber | None:
+        """The same ten digits under +1, when that is a number in use: the US or Canadian
+        number of an export from there, read in a book whose region is elsewhere."""
+        number = self.number
+        if number.country_code == NORTH_AMERICA or len(str(number.national_number)) != 10:
+            return None
+        library = _library()
+        american = library.PhoneNumber(
+            country_code=NORTH_AMERICA, national_number=number.national_number
+        )
+        return american if library.is_valid_number(american) else None
 
     @property
     def international(self) -> str:

@@ -252,3 +252,30 @@ def test_a_number_without_its_country_code_is_read_in_the_country_of_the_rows_zo
         "Uma Uri": "+446175550155",
     }
     assert [notice.split(":")[0] for notice in report.notices()] == ["line 4"]
+
+
+def test_a_us_number_in_a_gb_book_is_kept_with_the_number_it_would_be_under_plus_one(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A US export into a GB book: the numbers without +1 are stored as British ones no one
+    answers, and the import ends well; the warning says which number they would be."""
+    save_setting(db, "phone_region", "GB")
+    report = run(
+        db,
+        tmp_path,
+        "name,phone\nAnn,(415) 555-0134\nEve,07700 900318\nCy,+44 415 555 0135\n",
+    )
+    assert [row["phone"] for row in stored(db)] == [
+        "+444155550134",
+        "+447700900318",
+        "+444155550135",
+    ]
+    assert report.notices() == [
+        "line 2: phone '(415) 555-0134': +44 4155550134: not known as a number in use in GB,"
+        " but +1 415-555-0134 is one in US (add its +1, or set phone_region to US): kept",
+        # Not ten digits under +1: only the general warning.
+        "line 3: phone '07700 900318': +44 7700 900318: not known as a number in use in GB"
+        " (a new range, or a fictional one): kept",
+        "line 4: phone '+44 415 555 0135': +44 4155550135: not known as a number in use in GB,"
+        " but +1 415-555-0135 is one in US (add its +1, or set phone_region to US): kept",
+    ]
