@@ -101,6 +101,25 @@ def test_keys_around_a_paste_and_an_escape_after_it_are_keys() -> None:
     assert read(["x\x1b[200~a\x1bb\x1b[201~y", "\x1b"]) == ["x", ("paste", "ab"), "y", "escape"]
 
 
+@pytest.mark.parametrize(
+    ("chunks", "pasted"),
+    [
+        # The paste's own end marker, then keys: they logged a voicemail.
+        (["\x1b[200~samuel\x1b[201~\rlv\r\x1b[201~"], "samuel\rlv\r"),
+        # Made to look like two pastes with keys between.
+        (["\x1b[200~samuel\x1b[201~\rlv\r\x1b[200~more\x1b[201~"], "samuel\rlv\rmore"),
+        # The second one going on in the next read.
+        (["\x1b[200~a\x1b[201~\rlv\r\x1b[200~b", "c\x1b[201~"], "a\rlv\rbc"),
+    ],
+)
+def test_keys_a_paste_carries_after_its_own_end_marker_are_its_text(
+    chunks: list[str], pasted: str
+) -> None:
+    """tmux passes a paste's text as it is, the terminal's end-of-paste marker included:
+    what followed it in the same read acted as keys typed."""
+    assert read(chunks) == [("paste", pasted)]
+
+
 def test_the_terminal_driver_reads_keys_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
     keep_escapes()

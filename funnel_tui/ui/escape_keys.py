@@ -87,7 +87,7 @@ class EscapeKeepingParser(XTermParser):
                 text, self._in_paste, self._tail = text[begins:], True, ""
                 continue
             text, self._held = self._held + text, ""
-            end = text.find(BRACKETED_PASTE_END)
+            end = _end_of_paste(text)
             if end < 0:
                 if unfinished := UNFINISHED_SEQUENCE.search(text):
                     text, self._held = text[: unfinished.start()], unfinished.group()
@@ -101,6 +101,21 @@ class EscapeKeepingParser(XTermParser):
         if alt and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), tuple):
             yield events.Key("escape", "\x1b")
         yield from super()._sequence_to_key_events(sequence, alt)
+
+
+def _end_of_paste(text: str) -> int:
+    """Where the paste that `text` (read inside it) goes on with ends, or -1 when it goes on
+    past this read. A terminal that does not filter what is pasted (tmux) sends a paste's
+    own end marker as it is, and what followed it would act as keys typed: `name\x1b[201~
+    \rlv\r` logged a voicemail. A person's keys never come in the same read as the paste
+    before them, so a paste ends at the last end marker of a read, and not at one that a
+    start marker follows in that read (`\x1b[201~ keys \x1b[200~`, the paste made to look
+    like two): the markers before it are the paste's text, dropped as any other escape
+    sequence in it."""
+    last_end = text.rfind(BRACKETED_PASTE_END)
+    if text.rfind(BRACKETED_PASTE_START) > last_end:
+        return -1
+    return last_end
 
 
 def keep_escapes() -> None:
