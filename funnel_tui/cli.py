@@ -954,7 +954,7 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     failure records nothing. An email that went out but cannot be recorded is kept in a
     file that `--record-only` records, so trying again never sends it twice."""
     from funnel_tui.emailing.record import MAILTO, record_email
-    from funnel_tui.emailing.sending import SendFailed, deliver, email_settings
+    from funnel_tui.emailing.sending import MaybeSent, SendFailed, deliver, email_settings
 
     name = one_line(draft.to_name) or draft.to_address
     if draft.do_not_call:
@@ -967,8 +967,9 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     try:
         sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
+        said = "perhaps sent" if isinstance(error, MaybeSent) else "not sent"
         raise UserError(
-            f"not sent: {error}; nothing was recorded (--print shows the email)"
+            f"{said}: {error}; nothing was recorded (--print shows the email)"
         ) from None
     try:
         recorded = record_email(storage.db, sent, rep)

@@ -39,11 +39,13 @@ class Received:
 
 @dataclass
 class Inbox:
-    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients or
-    hold each email until `hold` is set (an email in flight)."""
+    """An aiosmtpd handler that keeps every email it accepts, and can refuse recipients,
+    hold each email until `hold` is set (an email in flight), or hang up once it has one."""
 
     refuse_recipients: bool = False
     hold: threading.Event | None = None
+    # Keeps the email, then closes the connection before saying it was delivered.
+    hang_up_after_data: bool = False
     received: list[Received] = field(default_factory=list)
 
     async def handle_RCPT(
@@ -61,6 +63,8 @@ class Inbox:
         parsed = message_from_bytes(content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        if self.hang_up_after_data:
+            server.transport.close()
         return "250 Message accepted for delivery"
 
 

@@ -278,6 +278,27 @@ async def test_a_server_that_is_down_keeps_the_screen_the_text_and_the_reason(
     assert emails(demo_storage) == []
 
 
+async def test_a_server_that_hangs_up_after_taking_the_email_says_it_may_have_gone(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """The screen said "Not sent: ... check smtp_security and smtp_port", and ctrl+s sent
+    the email a second time."""
+    inbox = Inbox(hang_up_after_data=True)
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            said = status(app)
+    assert len(inbox.received) == 1
+    assert said.startswith(f"Perhaps sent: the mail server 127.0.0.1:{port} took the whole email")
+    assert said.endswith("before sending it again. Nothing was recorded.")
+    assert emails(demo_storage) == []
+
+
 async def test_sent_but_not_recorded_keeps_the_email_as_sent_and_ctrl_s_records_it(
     demo_storage: Storage, tmp_path: Path
 ) -> None:

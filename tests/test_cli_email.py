@@ -155,6 +155,20 @@ def test_a_server_that_is_down_is_one_line_and_nothing_is_recorded(book: Path) -
     assert status == [("open",)]
 
 
+def test_a_server_that_hangs_up_after_taking_the_email_is_perhaps_sent(book: Path) -> None:
+    inbox = Inbox(hang_up_after_data=True)
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", book)
+    assert result.exit_code == 1
+    said = one_line_error(result.stderr)
+    assert said.startswith(f"funnel: perhaps sent: the mail server 127.0.0.1:{port} took the")
+    assert said.endswith("nothing was recorded (--print shows the email)")
+    assert len(inbox.received) == 1
+    assert emails(book) == []
+
+
 def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:
     with smtp_server(Inbox()) as port:
         configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")

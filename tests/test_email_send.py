@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.policy
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,6 +26,7 @@ from funnel_tui.emailing.message import Attachment, Draft, check_message
 from funnel_tui.emailing.sending import (
     KEYRING_SERVICE,
     PASSWORD_ENV,
+    MaybeSent,
     SendFailed,
     deliver,
     launch_quietly,
@@ -255,6 +257,33 @@ def test_a_server_that_never_answers_times_out() -> None:
         port = silent.getsockname()[1]
         with pytest.raises(SendFailed, match=r"did not answer within 0\.5 seconds"):
             deliver(DRAFT, smtp_settings(port), now=NOW, timeout=0.5)
+
+
+def test_a_server_that_hangs_up_after_taking_the_email_may_have_sent_it() -> None:
+    """It was told "not sent: check smtp_security and smtp_port", and a second try sent
+    the email twice."""
+    inbox = Inbox(hang_up_after_data=True)
+    with smtp_server(inbox) as port, pytest.raises(MaybeSent) as lost:
+        deliver(DRAFT, smtp_settings(port), now=NOW)
+    assert len(inbox.received) == 1
+    reason = str(lost.value)
+    assert reason.startswith(f"the mail server {HOST}:{port} took the whole email, then closed")
+    assert reason.endswith(
+        "so it may have gone out: check your Sent folder or with the recipient before"
+        " sending it again"
+    )
+    assert "smtp_port" not in reason
+
+
+def test_a_server_that_goes_quiet_after_taking_the_email_may_have_sent_it() -> None:
+    inbox = Inbox(hold=threading.Event())
+    try:
+        with smtp_server(inbox) as port, pytest.raises(MaybeSent) as lost:
+            deliver(DRAFT, smtp_settings(port), now=NOW, timeout=0.5)
+    finally:
+        assert inbox.hold is not None
+        inbox.hold.set()
+    assert "took the whole email, then did not answer within 0.5 seconds" in str(lost.value)
 
 
 def test_without_a_sender_address_nothing_is_sent() -> None:

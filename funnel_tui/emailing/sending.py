@@ -52,6 +52,36 @@ class SendFailed(Exception):
     """The email did not go out; str() is one line saying why. Nothing is recorded."""
 
 
+class MaybeSent(SendFailed):
+    """The server took the whole email, then its answer never came (the connection closed,
+    or it went quiet): the email may have gone out. Nothing is recorded, and sending it
+    again may send it twice."""
+
+
+# The end of an email's text on the wire (RFC 5321's end of DATA).
+_END_OF_DATA = b"\r\n.\r\n"
+
+
+class _Handing:
+    """An SMTP connection that knows when the whole email has gone to the server: past
+    that, a lost connection no longer means the email did not go out."""
+
+    whole_email_sent = False
+
+    def send(self, data: Any) -> None:
+        super().send(data)  # type: ignore[misc]
+        if isinstance(data, bytes) and data.endswith(_END_OF_DATA):
+            self.whole_email_sent = True
+
+
+class _HandingSMTP(_Handing, smtplib.SMTP):
+    pass
+
+
+class _HandingSMTPOverTLS(_Handing, smtplib.SMTP_SSL):
+    pass
+
+
 def email_settings(db: Queryable) -> Settings:
     """The settings as they are stored now (read again for each email, so a change made
     meanwhile, here or with `funnel config set`, counts); SendFailed naming the setting
@@ -95,11 +125,13 @@ def smtp_password(user: str, environ: Mapping[str, str] = os.environ) -> str:
     return password
 
 
-def _connect(settings: Settings, context: ssl.SSLContext, timeout: float) -> smtplib.SMTP:
+def _connect(
+    settings: Settings, context: ssl.SSLContext, timeout: float
+) -> _HandingSMTP | _HandingSMTPOverTLS:
     host, port = settings.smtp_host, smtp_port(settings)
     if settings.smtp_security == "tls":
-        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    connection = smtplib.SMTP(host, port, timeout=timeout)
+        return _HandingSMTPOverTLS(host, port, timeout=timeout, context=context)
+    connection = _HandingSMTP(host, port, timeout=timeout)
     if settings.smtp_security == "starttls":
         try:
             connection.starttls(context=context)
@@ -133,6 +165,7 @@ def send_smtp(
         )
     secret = password(user) if user else None
     context = ssl_context or ssl.create_default_context()
+    connection: _HandingSMTP | _HandingSMTPOverTLS | None = None
     try:
         with _connect(settings, context, timeout) as connection:
             if user and secret is not None:
@@ -168,6 +201,12 @@ def send_smtp(
             if isinstance(error.__context__, TimeoutError)
             else f"closed the connection ({_said(error)})"
         )
+        if connection is not None and connection.whole_email_sent:
+            raise MaybeSent(
+                f"the mail server {where} took the whole email, then {what} before saying"
+                " it was delivered, so it may have gone out: check your Sent folder or"
+                " with the recipient before sending it again"
+            ) from None
         raise SendFailed(
             f"the mail server {where} {what}; check smtp_security (tls for port 465,"
             " starttls for 587) and smtp_port"

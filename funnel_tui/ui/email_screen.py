@@ -26,7 +26,7 @@ from funnel_tui.emailing.compose import CannotCompose
 from funnel_tui.emailing.fit import Misfit
 from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import RecordedEmail, SentEmail
-from funnel_tui.emailing.sending import SendFailed
+from funnel_tui.emailing.sending import MaybeSent, SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
@@ -419,7 +419,8 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
                 try:
                     self.sent = await self.work.deliver(draft)
                 except SendFailed as error:
-                    self._say(f"Not sent: {error}. Nothing was recorded.", error=True)
+                    said = "Perhaps sent" if isinstance(error, MaybeSent) else "Not sent"
+                    self._say(f"{said}: {error}. Nothing was recorded.", error=True)
                     # The settings may have changed: say how the next try will go.
                     self._route = await self.work.route()
                     self.query_one("#email-about", Static).update(self._about(draft))
