@@ -170,6 +170,8 @@ def lint(
             yield f"{step.title}: nothing to say and no cue"
         if LEFT_PLACEHOLDER.search(step.cue):
             yield f"unfilled placeholder in the cue of {step.title}: {step.cue!r}"
+        if GAP_MID_SENTENCE.search(step.cue):
+            yield f"a missing fact in the middle of a sentence of the cue of {step.title}"
     cold_opener = script.opener("cold")
     if (
         filled.situation == "customer"
@@ -177,6 +179,13 @@ def lint(
         and filled.steps[0] == render_step(cold_opener, facts)
     ):
         yield "a customer hears the cold opener"
+
+
+# A cue's missing fact reads as a note after a label (`Source: (not recorded).`), never in
+# the middle of a sentence: `If their alternative is not (not recorded), ask ...`.
+GAP_MID_SENTENCE = re.compile(
+    r"(?:\(|\b(?:is|not|than|the|a|an|to|if|of|with|and|or|way)\s)\(not recorded\)", re.I
+)
 
 
 def lint_template(script: CallScript) -> Iterator[str]:
