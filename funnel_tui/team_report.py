@@ -134,14 +134,36 @@ def summed_rep_targets(
         return None
     window = (found[0]["period"], found[0]["starts_on"], found[0]["ends_on"])
     same = [row for row in found if (row["period"], row["starts_on"], row["ends_on"]) == window]
-    goals = [row["calls_per_day"] for row in same if row["calls_per_day"] is not None]
     return {
         "period": window[0],
         "starts_on": window[1],
         "ends_on": window[2],
         "amount_cents": sum(row["amount_cents"] for row in same),
-        "calls_per_day": sum(goals) if goals else None,
+        # Made from every rep's goal, as for a team target without one (team_call_goal).
+        "calls_per_day": None,
     }
+
+
+def team_call_goal(
+    db: Any,
+    today: date,
+    team_target: dict[str, Any],
+    reps: list[str],
+    rows_of: Callable[[str], FigureRows],
+    settings: Settings,
+) -> int:
+    """The team's daily call goal: its target's own, else every rep's added up (the goal
+    of their target for the team's period, else the calls_per_day setting), so that a
+    team of four is not held to one rep's sixty calls."""
+    if team_target["calls_per_day"] is not None or not reps:
+        goal = team_target["calls_per_day"]
+        return settings.calls_per_day if goal is None else int(goal)
+    total = 0
+    for rep in reps:
+        own = find_target(db, today, team_target["period"], rows=rows_of(rep))
+        goal = None if own is None else own["calls_per_day"]
+        total += settings.calls_per_day if goal is None else int(goal)
+    return total
 
 
 def _activity(db: Any, window: Window, every_rep: FigureRows | None = None) -> Activity:
@@ -219,7 +241,8 @@ def _team_report(
         team_target = summed_rep_targets(db, today, period, every_name, rows_of)
     team_read: Future[tuple[Pace | None, Activity | None]] | None = None
     if team_target is not None and only is None:
-        target = team_target
+        goal = team_call_goal(db, today, team_target, every_name, rows_of, settings)
+        target = {**team_target, "calls_per_day": goal}
 
         def team_figures(side: Any) -> tuple[Pace | None, Activity | None]:
             team = load_pace(side, today, settings, period=period, tz=tz, target=target)

@@ -214,6 +214,30 @@ def test_a_team_without_a_target_of_its_own_is_measured_against_the_reps_summed(
     assert found.team is not None and found.team.target_cents == 5_000_000
 
 
+def test_the_teams_daily_call_goal_is_every_reps_added_up_unless_its_target_sets_one(
+    book_db: Any,
+) -> None:
+    """Two reps were held to one rep's 60 calls a day: `calls today 16 of 60`, and the plan
+    said calling alone could not close the gap."""
+    build_team(book_db)
+    team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).team
+    assert team is not None and team.calls_per_day == 2 * SETTINGS.calls_per_day
+    # alex's own target's goal counts for alex, the setting's for blake.
+    set_target(
+        book_db, amount_cents=3_000_000, period="month", today=TODAY, rep="alex", calls_per_day=25
+    )
+    team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).team
+    assert team is not None and team.calls_per_day == 25 + SETTINGS.calls_per_day
+    # Without a team target, the reps' summed are measured the same way.
+    book_db.execute("DELETE FROM targets WHERE rep IS NULL")
+    team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).team
+    assert team is not None and team.calls_per_day == 25 + SETTINGS.calls_per_day
+    # A team target's own goal is the team's.
+    set_target(book_db, amount_cents=6_000_000, period="month", today=TODAY, calls_per_day=200)
+    team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).team
+    assert team is not None and team.calls_per_day == 200
+
+
 def test_the_json_has_a_line_per_rep_with_the_documented_keys_and_the_teams_report(
     book_db: Any,
 ) -> None:
