@@ -41,6 +41,7 @@ from funnel_tui.figure_sql import (
     marked_sql,
     met_in_window_sql,
     method_sql,
+    of_rep,
     source_sql,
 )
 from funnel_tui.foreign_values import (
@@ -89,6 +90,8 @@ MIN_CONNECTS = 10
 MIN_CALLS = 30
 HISTORY = "history"
 DEFAULT = "default"
+# A deal's size from the median of the open opportunities, with no setting to go by.
+OPEN_PIPELINE = "open pipeline"
 # Every key of `lost_reasons`, in the order they are shown: the reasons a rep picks, a
 # `not_interested` without one, and the prospects the cadence gave up on.
 LOST_REASON_NAMES = (
@@ -1304,11 +1307,13 @@ def _speed_to_lead(rows: FigureRows, params: Mapping[str, str]) -> _Speed:
 
 
 def _open_values(dialect: Dialect) -> str:
-    """The open opportunities' values, read by the prospects_pipeline index."""
+    """The open opportunities' values, read by the prospects_pipeline index: in a team's
+    book those of the prospects `:rep` owns (the whole book's when it is NULL)."""
     good = f"NOT {wrong_value_sql('prospects', 'deal_value_cents', '', dialect)}"
     return (
         f"prospects {indexed_by('prospects_pipeline', dialect)} WHERE"
         f" stage IN ({sql_list(PIPELINE_STAGES)}) AND deal_value_cents > 0 AND {good}"
+        f" AND {of_rep('owner')}"
     )
 
 
@@ -1329,12 +1334,13 @@ ORDER BY deal_value_cents LIMIT :take OFFSET :skip
 OPEN_VALUES_MIDDLE_SQL = per_dialect(_open_values_middle_sql)
 
 
-def median_open_value(db: sqlite_utils.Database) -> int:
-    """The median value of the open opportunities in whole cents (half up), else 0."""
-    count = db.execute(OPEN_VALUES_COUNT_SQL.for_db(db)).fetchone()[0]
+def median_open_value(db: sqlite_utils.Database, rep: str | None = None) -> int:
+    """The median value of the open opportunities in whole cents (half up), else 0; in a
+    team's book of those `rep` owns, as the rest of their plan is their own."""
+    count = db.execute(OPEN_VALUES_COUNT_SQL.for_db(db), {"rep": rep}).fetchone()[0]
     if not count:
         return 0
-    params = {"take": 2 - count % 2, "skip": (count - 1) // 2}
+    params = {"take": 2 - count % 2, "skip": (count - 1) // 2, "rep": rep}
     middle = median(
         row[0] for row in db.execute(OPEN_VALUES_MIDDLE_SQL.for_db(db), params).fetchall()
     )
@@ -1409,7 +1415,7 @@ def load_plan(
         avg_source = DEFAULT
         avg_deal = settings.plan_avg_deal
         if avg_deal is None:
-            avg_deal = median_open_value(db)
+            avg_source, avg_deal = OPEN_PIPELINE, median_open_value(db, rows.rep)
     if not avg_deal:
         return None
     per_call = call_counts(db, lookback, by_row=False, rows=rows).totals

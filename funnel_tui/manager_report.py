@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from funnel_tui.dates import duration_text
-from funnel_tui.manager_figures import HISTORY, ManagerFigures, Plan
+from funnel_tui.manager_figures import HISTORY, OPEN_PIPELINE, ManagerFigures, Plan
 from funnel_tui.money import NO_FIGURE, format_money, round_half_up
 from funnel_tui.pace import Pace
 from funnel_tui.text import one_line
@@ -28,6 +28,9 @@ ITEM_GAP = " · "
 LOST_REASON_LABELS = {"no_need": "no need", "no_authority": "no authority"}
 # A source's name in a list is cut (with an ellipsis) to this many cells.
 MAX_LISTED_NAME = 20
+
+# Where each of the plan's figures comes from, as the table says it.
+ORIGINS = {HISTORY: "last 90 days", OPEN_PIPELINE: "median of open opportunities"}
 
 
 def rate_text(part: int, whole: int) -> str:
@@ -130,7 +133,7 @@ def plan_table(plan: Plan, pace: Pace, currency: str) -> Table:
     )
     for key, reason, source in reasons:
         per_day = plan.per_day[key]
-        origin = "last 90 days" if source == HISTORY else "default setting"
+        origin = ORIGINS.get(source, "default setting")
         table.add_row(
             Text(key),
             Text(f"{getattr(plan, key):,}"),

@@ -332,7 +332,7 @@ def test_the_median_open_opportunity_sizes_a_deal_without_history_or_setting(
     plan = plan_for(db)
     assert plan is not None
     # (100,000 + 200,101) / 2 = 150,050.5 -> 150,051.
-    assert (plan.avg_deal_cents, plan.rate_sources["avg_deal"]) == (150_051, "default")
+    assert (plan.avg_deal_cents, plan.rate_sources["avg_deal"]) == (150_051, "open pipeline")
     assert plan.deals == 18  # 2,700,000 / 150,051 = 17.99...
 
 

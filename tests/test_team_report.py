@@ -238,6 +238,22 @@ def test_the_teams_daily_call_goal_is_every_reps_added_up_unless_its_target_sets
     assert team is not None and team.calls_per_day == 200
 
 
+def test_a_reps_plan_sizes_a_deal_from_their_own_open_opportunities_only(book_db: Any) -> None:
+    """blake, with no open opportunity of his own, was planned with alex's $8,000 proposal,
+    labelled as the default setting."""
+    ids = build_team(book_db)
+    book_db.execute(
+        "UPDATE prospects SET stage = 'proposal', deal_value_cents = 800000 WHERE id = ?",
+        [ids["ann"]],
+    )
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alex, blake = found.reps
+    assert alex.pace is not None and alex.pace.plan is not None
+    assert alex.pace.plan["avg_deal_cents"] == 800_000
+    assert alex.pace.plan["rate_sources"]["avg_deal"] == "open pipeline"
+    assert blake.pace is not None and blake.pace.plan is None
+
+
 def test_the_json_has_a_line_per_rep_with_the_documented_keys_and_the_teams_report(
     book_db: Any,
 ) -> None:
