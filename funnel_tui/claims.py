@@ -9,6 +9,10 @@ SKIP LOCKED`, so two reps who ask at the same instant never wait for each other:
 second skips the row the first is taking and gets the next prospect. On SQLite the write
 transaction (BEGIN IMMEDIATE) already lets one writer through at a time.
 
+A call started with enter claims its prospect again before it starts (`claim_to_call`),
+whether or not the card's claim has come back yet: that one waits for a rep taking the row
+this instant, so the rep who is refused is told who has the prospect, and no call starts.
+
 Handed the head of a queue, one statement finds and locks the first prospect of it that
 nobody else holds or is taking: when many reps ask at once, most of the head has gone to
 the others since each read their queue, and trying those one by one costs a round trip
@@ -27,6 +31,7 @@ from typing import Any
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import Variants
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 
 LEASE = timedelta(minutes=15)
@@ -114,6 +119,15 @@ FROM (SELECT) AS one LEFT JOIN first ON true
 HELD_BY_OTHERS = "SELECT prospect_id FROM claims WHERE rep <> :rep AND expires_at > :now"
 
 
+# The prospect about to be called, locked until the commit. Unlike a card's claim, the
+# lock waits for another rep taking the row this instant rather than skip it: the answer
+# then names who got them, and two reps who press enter at once never both call.
+_LOCK_TO_CALL = Variants(
+    sqlite="SELECT name, owner FROM prospects WHERE id = :id",
+    postgresql="SELECT name, owner FROM prospects WHERE id = :id FOR UPDATE",
+)
+
+
 @dataclass(frozen=True)
 class Claim:
     prospect_id: int
@@ -129,6 +143,29 @@ def try_claim(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
     if row is None or row[0] not in (None, rep):
         return False
     return row[0] == rep or _take(db, prospect_id, rep, now)
+
+
+def claim_to_call(db: Any, prospect_id: int, rep: str, now: datetime) -> str | None:
+    """Take or renew `rep`'s lease on a prospect they are about to call, in a transaction
+    of its own: None when the call may start; otherwise why not, in a line (`blake is on
+    Ann Archer now`). Of two reps who ask at once, one gets the lease and the other waits
+    for that commit and is refused."""
+    with write_transaction(db):
+        row = db.execute(_LOCK_TO_CALL.for_db(db), {"id": prospect_id}).fetchone()
+        if row is None:
+            return f"prospect {prospect_id} no longer exists"
+        name, owner = one_line(row[0]), row[1]
+        if owner == rep:
+            return None
+        if owner is not None:
+            return f"{name} is {one_line(owner)}'s now"
+        if _take(db, prospect_id, rep, now):
+            return None
+        other = holder(db, prospect_id, now)
+        if other is not None:
+            return f"{one_line(other)} is on {name} now"
+        # Nobody else holds them: the book no longer knows the rep (_KNOWN).
+        return f"no rep named {rep!r} in this book (removed?)"
 
 
 def _take(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:

@@ -20,6 +20,7 @@ from funnel_tui.claims import (
     LEASE,
     claim_first,
     claim_head,
+    claim_to_call,
     claims_now,
     holder,
     release,
@@ -483,6 +484,53 @@ def test_two_reps_asking_for_the_last_pool_prospect_at_once_get_one_each(
         following = lead(db, f"Next {round_number}")
         got = both_ask_at_once(book_storage, ("alex", "blake"))
         assert sorted(got.values()) == sorted([last, following]), got
+
+
+def both_start_at_once(
+    storage: Any, prospect_id: int, reps: tuple[str, str]
+) -> dict[str, str | None]:
+    """Each rep pressing enter on the prospect at the same instant: why each was refused
+    (None: their call starts)."""
+    refused: dict[str, str | None] = {}
+
+    def start(db: Any, rep: str) -> None:
+        refused[rep] = claim_to_call(db, prospect_id, rep, NOW)
+
+    at_once(storage, reps, start)
+    return refused
+
+
+def test_two_reps_starting_a_call_on_one_pool_prospect_at_once_one_calls(
+    book_storage: Any,
+) -> None:
+    """Many times over, each rep's enter claiming the prospect at the same instant on a
+    connection of their own: one may call, the other is told who has them."""
+    db = book_storage.db
+    team(db, "alex", "blake")
+    for round_number in range(8):
+        pooled = lead(db, f"Pooled {round_number}")
+        refused = both_start_at_once(book_storage, pooled, ("alex", "blake"))
+        (caller,) = [rep for rep, why in refused.items() if why is None]
+        (other,) = {"alex", "blake"} - {caller}
+        assert refused[other] == f"{caller} is on Pooled {round_number} now"
+        assert holder(db, pooled, NOW) == caller
+        # Asked again by the caller, the lease is renewed.
+        assert claim_to_call(db, pooled, caller, NOW) is None
+
+
+def test_a_call_is_not_started_on_another_reps_prospect_nor_by_a_removed_rep(
+    book_db: Any,
+) -> None:
+    team(book_db, "alex", "blake", "dana")
+    theirs, pooled = lead(book_db, "Theirs", owner="blake"), lead(book_db, "Pooled")
+    assert claim_to_call(book_db, theirs, "alex", NOW) == "Theirs is blake's now"
+    assert claim_to_call(book_db, theirs, "blake", NOW) is None
+    with write_transaction(book_db):
+        remove_rep(book_db, "dana")
+    assert claim_to_call(book_db, pooled, "dana", NOW) == (
+        "no rep named 'dana' in this book (removed?)"
+    )
+    assert claims_now(book_db, NOW) == []
 
 
 def calls_of(db: Any, prospect_id: int) -> list[str]:

@@ -21,6 +21,7 @@ from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.ui import pool_claims
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
 from tests.cli_support import invoke
@@ -324,6 +325,59 @@ async def test_the_prospect_on_the_phone_stays_held_when_the_cursor_moves_on(
             await pilot.press("l", "v", "enter")
             await settle(pilot)
             await wait_for(pilot, lambda: holder(app.storage.db, head, clock()) is None, 2.0)
+
+
+async def test_two_reps_who_press_enter_on_one_pool_prospect_at_once_never_both_call(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alex and Blake press enter on the head of the pool at the same instant, before
+    either card has claimed it (`/ cara enter enter` typed fast): the two claims race on
+    the server and one rep's call starts; the other has no call running, nothing copied,
+    and is told who has the prospect."""
+    # The cards claim nothing while the test runs: enter alone claims.
+    monkeypatch.setattr(pool_claims, "CLAIM_AFTER_S", 3600.0)
+    clock = FrozenClock()
+    with (
+        team_app(team_url, "alex", tmp_path / "alex" / "s", clock) as alex,
+        team_app(team_url, "blake", tmp_path / "blake" / "s", clock) as blake,
+    ):
+        async with (
+            alex.run_test(size=(160, 48)) as on_alex,
+            blake.run_test(size=(160, 48)) as on_blake,
+        ):
+            await settle(on_alex)
+            await settle(on_blake)
+            head = queue_ids(alex)[0]
+            assert queue_ids(blake)[0] == head
+            assert holder(alex.storage.db, head, clock()) is None
+            # Each app's database thread waits at one gate: both claims reach the server
+            # together once it opens, each on its rep's own connection.
+            gate = threading.Event()
+            waits = [app.in_db_thread(lambda _db: gate.wait(WITHIN_S * 5)) for app in (alex, blake)]
+            await on_alex.press("enter")
+            await on_blake.press("enter")
+            gate.set()
+            for waited in waits:
+                await waited
+            await settle(on_alex)
+            await settle(on_blake)
+
+            def running(app: FunnelApp) -> object:
+                return app.screen.running_call  # type: ignore[attr-defined]
+
+            started = [app for app in (alex, blake) if running(app) is not None]
+            assert len(started) == 1, "both reps' calls started"
+            (caller,) = started
+            (refused,) = [app for app in (alex, blake) if app is not caller]
+            name = caller.screen.card.prospect["name"]  # type: ignore[attr-defined]
+            assert running(caller).prospect_id == head  # type: ignore[attr-defined]
+            assert holder(alex.storage.db, head, clock()) == caller.rep
+            # The rep refused: no call in the gauge, no number copied, and why.
+            assert refused.screen.gauge.call_with == ""  # type: ignore[attr-defined]
+            assert refused.clipboard == ""
+            said = [str(notice.message) for notice in refused._notifications]
+            assert f"Not started: {caller.rep} is on {name} now." in said, said
+            assert not any(message.startswith("Call started") for message in said), said
 
 
 async def test_an_app_whose_rep_is_removed_says_so_once_it_cannot_hold_a_prospect(

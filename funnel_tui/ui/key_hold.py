@@ -17,6 +17,9 @@ class KeyHold(Enum):
     # The queue read again after a call was logged: the keys typed ahead act on the
     # order without the prospect just logged, as they would at a slower pace.
     QUEUE_READ = "queue read"
+    # A call's prospect being claimed (a team's book): the keys typed after enter act on
+    # the call once it has started, or are dropped when another rep has the prospect.
+    CALL_CLAIM = "call claim"
     # An undo or redo under way: the keys typed after it act once the call is taken back
     # (or logged again), never on the book before it.
     UNDO = "undo"

@@ -815,14 +815,9 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
             )
             return
-        if other := self.held_by_another(prospect["id"]):
-            self.funnel.notify_in_place(
-                CALL_TOAST, f"Not started: {one_line(other)} is on {name} now.", severity="warning"
-            )
-            return
         running = self.running_call
         if running is None:
-            self._start_call(prospect, name)
+            self._call_once_held(prospect, name)
             return
         if running.prospect_id == prospect["id"]:
             # A second enter dials again (a dropped line, a failed dial) and keeps the time
@@ -837,11 +832,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             return
 
         async def end_it_and_call() -> None:
-            self._start_call(prospect, name)
-            if self._pinned:
-                # The ended call's prospect headed a view or filter without them: the
-                # list lets them go, and its title stops saying `on call`.
-                self.reload_queue(select=prospect["id"])
+            # The running call ends only once the new one starts: refused, it runs on.
+            self._call_once_held(prospect, name, ending_another=True)
 
         # Another prospect's call is still running: a call is only thrown away when the
         # rep says so, never by a stray enter.
@@ -854,12 +846,16 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         )
         await self._confirm(question, yes="end it and call", then=end_it_and_call)
 
-    def _start_call(self, prospect: Any, name: str) -> None:
+    def _start_call(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
         self.running_call = RunningCall(prospect["id"], name, self.funnel.clock())
         dialled, severity = self.dial(prospect)
         self.funnel.notify_in_place(
             CALL_TOAST, f"Call started with {name}: {dialled}", severity=severity, timeout=4
         )
+        if ending_another and self._pinned:
+            # The ended call's prospect headed a view or filter without them: the list
+            # lets them go, and its title stops saying `on call`.
+            self.reload_queue(select=prospect["id"])
 
     def _elapsed(self) -> str:
         """The running call's time as m:ss ("" when no call is running)."""

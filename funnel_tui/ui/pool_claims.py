@@ -7,6 +7,9 @@ they pass), the lease is renewed while the card stays open and given back when t
 cursor leaves; the app gives back all of them when it closes. A call started with enter
 keeps its prospect's lease wherever the cursor goes, until it is logged (the call gives
 it back) or ended for another: no other rep takes a person the rep is on the phone with.
+That call starts only once the server has given this rep the lease (the card's claim may
+not have come back yet): of two reps who press enter at once, one calls, and the other is
+told who has the prospect, with no call running and nothing dialled.
 When another rep took the prospect first, a toast says so and the queue drops it.
 """
 
@@ -16,12 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from funnel_tui.claims import holder, release, try_claim
+from funnel_tui.claims import claim_to_call, holder, release, try_claim
 from funnel_tui.queue import QueueMode
 from funnel_tui.reps import known_rep
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
+from funnel_tui.ui.call_undo import CALL_TOAST
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
+from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.prospect_card import TeamView
+from funnel_tui.ui.slow_write import say_write_failed
 
 if TYPE_CHECKING:
     from funnel_tui.ui.main_screen import MainScreen
@@ -105,13 +112,43 @@ class PoolClaims(_Base):
             if self.mode is QueueMode.TODAY:
                 self.reload_queue()
 
-    def held_by_another(self, prospect_id: int) -> str | None:
-        """The other rep whose lease on the prospect runs now, in a team's book."""
+    def _call_once_held(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
+        """Start a call with the prospect: at once in a one-rep book; in a team's, once
+        their lease is this rep's, which the server gives one rep alone however many press
+        enter at once. The keys typed after enter wait for the answer."""
         rep = self.funnel.rep
         if rep is None:
-            return None
-        other = holder(self.funnel.storage.db, prospect_id, self.funnel.clock())
-        return other if other is not None and other != rep else None
+            self._start_call(prospect, name, ending_another=ending_another)
+            return
+        self.funnel.hold_keys(KeyHold.CALL_CLAIM)
+        self._claim_then_call(prospect, name, rep, ending_another)
+
+    @work(group="call-claim")
+    async def _claim_then_call(
+        self, prospect: Any, name: str, rep: str, ending_another: bool
+    ) -> None:
+        prospect_id, now, storage = prospect["id"], self.funnel.clock(), self.funnel.storage
+        try:
+            refused = await self.funnel.in_db_thread(
+                lambda _: storage.retrying(lambda db: claim_to_call(db, prospect_id, rep, now))
+            )
+        except Exception as error:  # out of reach: nothing started, enter asks again
+            self.funnel.drop_held_keys()
+            say_write_failed(self.funnel, "Not started", "enter", error)
+            return
+        if refused is not None:
+            # Nothing runs, nothing is dialled or copied; the keys typed after enter were
+            # meant for the call (`l n enter` would log it), and go with it.
+            said = f"Not started: {refused}"
+            if self.funnel.drop_held_keys():
+                said = f"{said} · {KEYS_NOT_APPLIED}"
+            self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
+            return
+        try:
+            if not self._torn_down:
+                self._start_call(prospect, name, ending_another=ending_another)
+        finally:
+            self.funnel.release_keys(KeyHold.CALL_CLAIM)
 
     def _on_call_with(self) -> int | None:
         """The prospect of the call running, if one is."""
