@@ -61,7 +61,7 @@ from funnel_tui.settings import (
     where_kept,
 )
 from funnel_tui.store import open_team_book
-from funnel_tui.store.dialect import Dialect, is_postgres_url
+from funnel_tui.store.dialect import Dialect, hide_passwords, is_postgres_url, url_scheme
 from funnel_tui.store.errors import ConnectionLost, database_errors
 from funnel_tui.store.sqlite import (
     DamagedDatabase,
@@ -73,7 +73,7 @@ from funnel_tui.store.sqlite import (
     open_storage,
     refuse_database_files,
 )
-from funnel_tui.text import clean_text, cut_for_quoting, one_line, with_bytes_shown
+from funnel_tui.text import clean_text, cut_for_quoting, one_line, quoted, with_bytes_shown
 from funnel_tui.timestamps import system_now, to_stored
 
 if TYPE_CHECKING:
@@ -138,7 +138,23 @@ class BookTarget(FilePath):
                 "give a team database as a postgresql:// URL (a keyword connection string"
                 " such as host=... dbname=... is not read)"
             )
+        if isinstance(value, str):
+            refuse_other_urls(value, "--db")
         return super().convert(value, param, ctx)
+
+
+def refuse_other_urls(target: str, named: str) -> None:
+    """Refuse a book named by a URL that is not PostgreSQL's (`mysql://...`, a mistyped
+    `postgresq:team`), unless a file of that name exists: opened as a path it would become
+    a new, empty SQLite file, or a folder named after the scheme that does not exist."""
+    scheme = url_scheme(target)
+    if scheme is None or is_postgres_url(target) or os.path.exists(os.path.expanduser(target)):
+        return
+    shown = quoted(hide_passwords(target))
+    raise UserError(
+        f"{named} {shown} reads as a {scheme}: URL; a book is a file path or a postgresql://"
+        " URL (for a new file whose name holds a colon, put ./ before it)"
+    )
 
 
 DB_PATH_OPTION = click.option(
@@ -203,6 +219,8 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
             f"${DB_ENV} holds a keyword connection string: give a team database as a"
             " postgresql:// URL"
         )
+    if db_path is None and chosen is not None:
+        refuse_other_urls(os.environ[DB_ENV], f"${DB_ENV}")
     storage = open_storage(
         chosen or data_dir() / "funnel.db",
         create_folder=chosen is None,

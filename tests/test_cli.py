@@ -230,6 +230,51 @@ def test_bad_file_in_funnel_db_is_reported(
     assert opened_apps == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresq:funnel_team",
+        "postgresql:funnel_team",
+        "postgressql://postgres@/funnel_team?host=%2Ftmp",
+        "mysql://x@y/z",
+        "sqlite:///books/funnel.db",
+    ],
+)
+def test_a_url_that_is_not_postgresql_is_refused_before_a_file_is_made(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    given = invoke("target", "set", "10k", "--db", url)
+    monkeypatch.setenv(DB_ENV, url)
+    from_env = invoke("target", "set", "10k")
+    for result, named in ((given, "--db"), (from_env, f"${DB_ENV}")):
+        assert result.exit_code == 1, result.output
+        line = one_line_error(result.stderr)
+        assert line.startswith(f"funnel: {named} '{url[:20]}")
+        assert "a file path or a postgresql:// URL" in line
+    assert list(here.iterdir()) == []
+
+
+def test_a_refused_url_never_shows_its_password(tmp_path: Path) -> None:
+    result = invoke("report", "--db", "mysql://bob:hunter2@db.example.com/team")
+    assert result.exit_code == 1
+    assert "hunter2" not in one_line_error(result.stderr)
+
+
+def test_an_existing_file_whose_name_holds_a_colon_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke("target", "set", "10k", "--db", "./q4:book.db").exit_code == 0
+    result = invoke("target", "set", "20k", "--db", "q4:book.db")
+    assert result.exit_code == 0, result.output
+    assert "$20,000.00" in result.stdout
+    targets = sqlite_utils.Database(tmp_path / "q4:book.db")["targets"]
+    assert [row["amount_cents"] for row in targets.rows] == [2_000_000]
+
+
 def test_garbage_file_from_the_shell_is_one_line_and_exit_1(garbage_file: Path) -> None:
     shell = run_funnel("--db", garbage_file)
     assert shell.returncode == 1

@@ -27,6 +27,19 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.lower().startswith(URL_SCHEMES)
 
 
+# What starts a URL: a scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) and
+# its colon. One letter is left out, so that `C:\books\funnel.db` stays a path.
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]+):", re.IGNORECASE)
+
+
+def url_scheme(target: str) -> str | None:
+    """The scheme of a `--db` value that starts as a URL does (`mysql://...`,
+    `postgresq:team`), lower-cased; None for one that does not. Whether it is a file that
+    exists after all, or the PostgreSQL URL funnel opens, is for the caller to ask."""
+    found = _URL_SCHEME.match(target)
+    return found[1].lower() if found else None
+
+
 # libpq's keywords whose values are secrets: the password, and the passphrase of the
 # client's key. A URL may percent-encode a keyword too (`pass%77ord=`): libpq decodes it.
 SECRET_KEYWORDS = frozenset({"password", "sslpassword"})
