@@ -45,6 +45,10 @@ PHONE_CELL_DIGITS = 7
 # CSV file's rows end with: ESC opens escape sequences, U+009B is an 8-bit CSI, and the
 # bidirectional overrides and isolates reorder the text after them.
 TERMINAL_ACTING = re.compile(f"[{ACTING_BUT_LINE_ENDS}]")
+# Those, and on a terminal a carriage return that ends no line: it sends the cursor back to
+# the start of the row, and what follows it is written over the cells before it. CSV ends
+# each row with CR LF in one write, which stays a line end.
+SCREEN_ACTING = re.compile(f"[{ACTING_BUT_LINE_ENDS}]|\r(?!\n)")
 
 Writer = Callable[[Sequence[str], Iterable[Sequence[Any]], TextIO], int]
 
@@ -116,14 +120,15 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
 
 class TerminalOutput:
     """Standard output on a terminal, for an export: what a terminal acts on (an escape, a
-    C1 control, a bidirectional override that another tool stored) is written as a
-    visible escape, `\\x1b`. A file or a pipe gets the data as stored."""
+    C1 control, a bidirectional override, a carriage return inside a value that another
+    tool stored) is written as a visible escape, `\\x1b`. A file or a pipe gets the data
+    as stored."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
 
     def write(self, text: str) -> int:
-        return self._out.write(TERMINAL_ACTING.sub(_visible, text))
+        return self._out.write(SCREEN_ACTING.sub(_visible, text))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._out, name)

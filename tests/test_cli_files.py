@@ -4,7 +4,10 @@ and a path that cannot be used is one line and exit 1 (PRODUCT sections 4, 10 an
 from __future__ import annotations
 
 import errno
+import json
 import os
+import pty
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -202,6 +205,88 @@ def test_an_export_through_a_link_replaces_its_target_and_keeps_the_link(
     assert os.readlink(link) == str(Path("shared") / "prospects.csv")
     assert target.read_text(encoding="utf-8").startswith("id,name,")
     assert os.listdir(shared) == ["prospects.csv"]
+
+
+# --- An export printed on a terminal shows what a terminal would act on ------------------
+
+# Another tool's values: a window title and a red background, a screen cleared, and a
+# carriage return that would write the rest of the row over its start.
+RETITLE = "Zed \x1b]0;PWNED TITLE\x07\x1b[41mRedBG"
+CLEAR_SCREEN = "wants \x1b[2Jnothing"
+OVERWRITE = "Honest Abe\r1,Trusted Person"
+
+
+def printed_on_a_terminal(*args: str | Path) -> bytes:
+    """What `funnel ARGS` prints with its standard output on a terminal (a pty)."""
+    screen, command_side = pty.openpty()
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "funnel_tui", *map(str, args)],
+            stdout=command_side,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    finally:
+        os.close(command_side)
+    assert finished.returncode == 0, finished.stderr
+    printed = b""
+    try:
+        while chunk := os.read(screen, 65536):
+            printed += chunk
+    except OSError:  # Linux: EIO once the command's side is closed and read to the end
+        pass
+    finally:
+        os.close(screen)
+    return printed
+
+
+@pytest.fixture
+def hostile_book(storage: Storage) -> Path:
+    add_prospect(
+        storage.db,
+        {"name": "Plain Name", "phone": "+44 20 7946 0958"},
+        now=NOW,
+    )
+    storage.db.execute(
+        "UPDATE prospects SET name = ?, needs = ?, company = ?",
+        [RETITLE, CLEAR_SCREEN, OVERWRITE],
+    )
+    storage.close()
+    return storage.path
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_an_export_on_a_terminal_shows_escapes_and_control_characters(
+    hostile_book: Path, file_format: str
+) -> None:
+    printed = printed_on_a_terminal(
+        "export", "prospects", "--format", file_format, "--db", hostile_book
+    )
+    assert b"\x1b" not in printed and b"\x07" not in printed
+    # Only line ends hold a carriage return (a CSV row's CR LF, which the terminal's own
+    # line ending turns into CR CR LF).
+    assert b"\r" not in re.sub(rb"\r+\n", b"", printed)
+    assert b"PWNED TITLE" in printed and b"Honest Abe" in printed
+
+
+def test_an_export_to_a_pipe_or_a_file_keeps_every_value_exact(
+    hostile_book: Path, tmp_path: Path
+) -> None:
+    exporting = ["export", "prospects", "--format", "json", "--db", str(hostile_book)]
+    piped = subprocess.run(
+        [sys.executable, "-m", "funnel_tui", *exporting],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    written = tmp_path / "prospects.json"
+    exported = invoke(
+        "export", "prospects", "--format", "json", "-o", written, "--db", hostile_book
+    )
+    assert exported.exit_code == 0, exported.output
+    for text in (piped.stdout, written.read_text(encoding="utf-8")):
+        [row] = json.loads(text)
+        assert (row["name"], row["needs"], row["company"]) == (RETITLE, CLEAR_SCREEN, OVERWRITE)
 
 
 # --- A full disk under `> file` says what could not be written ---------------------------
