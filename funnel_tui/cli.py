@@ -656,6 +656,7 @@ def log_command(
         TypedCall,
         describe_logged,
         log_typed_call,
+        meeting_warning_for,
         read_outcome,
     )
 
@@ -684,6 +685,9 @@ def log_command(
     # One per run: a retry after a lost connection finds the call instead of writing it
     # again.
     key = str(uuid.uuid4()) if request_id is None else request_id
+    # Read before the call completes the meeting; said once it is logged, as the dialog
+    # says it and still saves.
+    warning = storage.retrying(lambda db: meeting_warning_for(db, prospect_id, chosen, now=now))
     try:
         logged = storage.retrying(
             lambda db: log_typed_call(
@@ -706,6 +710,8 @@ def log_command(
     except (CallRefused, OutcomeInvalid) as error:
         raise UserError(str(error)) from None
     click.echo(one_line(describe_logged(storage.db, logged, now=now, settings=settings)))
+    if warning is not None and not logged.already_logged:
+        click.echo(f"funnel: {one_line(f'⚠ {warning}; logged all the same')}", err=True)
 
 
 @cli.group()

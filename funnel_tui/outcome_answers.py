@@ -141,3 +141,31 @@ READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {
     Ask.CLOSE_ON: _read_day,
     Ask.REVISIT_ON: _read_day,
 }
+
+
+# The outcomes that complete a meeting (PRODUCT 14): logged for one that has come.
+MEETING_OUTCOMES = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW})
+
+
+def meeting_warning(
+    outcome: Outcome,
+    *,
+    prospect_name: str,
+    prospect_timezone: str | None,
+    meeting_due: datetime | None,
+    meetings_known: bool,
+    now: datetime,
+) -> str | None:
+    """What to say, without refusing the call (the rep may log a meeting booked elsewhere),
+    when a meeting held or missed is logged for a prospect with no meeting booked or whose
+    soonest open meeting (`meeting_due`) is still to come; None otherwise. With no meeting
+    due, `meetings_known` says whether every open task was looked at."""
+    if outcome not in MEETING_OUTCOMES:
+        return None
+    if meeting_due is None:
+        return f"no meeting is booked with {prospect_name}" if meetings_known else None
+    if meeting_due > now:
+        return (
+            f"their meeting is {describe_when(meeting_due, now, prospect_timezone)}, still to come"
+        )
+    return None

@@ -24,15 +24,18 @@ from funnel_tui.domain import (
     Kind,
     LostReason,
     Outcome,
+    TaskKind,
     outcome_names,
     reason_names,
 )
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import format_money
 from funnel_tui.outcome_answers import (
+    MEETING_OUTCOMES,
     Answer,
     AnswerRefused,
     Reading,
+    meeting_warning,
     open_deal_cents,
     prefilled,
     read_answer,
@@ -40,7 +43,7 @@ from funnel_tui.outcome_answers import (
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
-from funnel_tui.tasks import soonest_open_tasks
+from funnel_tui.tasks import open_tasks, soonest_open_tasks
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
 
@@ -202,6 +205,30 @@ def log_typed_call(
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
     return log_call(
         db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
+    )
+
+
+def meeting_warning_for(
+    db: sqlite_utils.Database, prospect_id: int, outcome: Outcome, *, now: datetime
+) -> str | None:
+    """The outcome dialog's warning (meeting_warning) for a meeting held or missed, read
+    before the call is logged, since the call completes the meeting: the prospect has no
+    open meeting, or theirs is still to come. None for another outcome or prospect."""
+    if outcome not in MEETING_OUTCOMES:
+        return None
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        return None
+    meetings = [task for task in open_tasks(db, prospect_id) if task.kind is TaskKind.MEETING]
+    due = [task.due_at for task in meetings if task.due_at is not None]
+    return meeting_warning(
+        outcome,
+        prospect_name=_name_of(prospect),
+        prospect_timezone=prospect["timezone"],
+        meeting_due=min(due, default=None),
+        # A meeting whose time another tool stored unreadable may still be one that came.
+        meetings_known=len(due) == len(meetings),
+        now=now,
     )
 
 

@@ -444,6 +444,55 @@ def test_a_meeting_moves_the_stage_to_meeting(demo: Book) -> None:
     )
 
 
+def logged_with_a_warning(path: Book, *args: str | int) -> tuple[str, str]:
+    """The line a call logged with a warning prints, and the warning's one line."""
+    result = log(path, *args)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 1, result.stdout
+    return result.stdout.strip(), one_line_error(result.stderr)
+
+
+@pytest.mark.parametrize("outcome", ["meeting_held", "s"])
+def test_a_meeting_held_or_missed_without_a_meeting_booked_is_logged_with_the_dialogs_warning(
+    demo: Book, outcome: str
+) -> None:
+    assert [task["kind"] for task in open_tasks_of(demo, NEW_YORK_LEAD)] == []
+    args = ["--when", "fri 2pm"] if outcome == "s" else []
+
+    line, warning = logged_with_a_warning(demo, NEW_YORK_LEAD, outcome, *args)
+
+    name = row(demo, "prospects", NEW_YORK_LEAD)["name"]
+    assert line.startswith("Logged ")
+    assert warning == f"funnel: ⚠ no meeting is booked with {name}; logged all the same"
+    assert calls_of(demo, NEW_YORK_LEAD)[-1]["outcome"] == read_outcome(outcome).value
+
+
+def test_a_meeting_held_before_it_comes_is_logged_with_the_dialogs_warning(demo: Book) -> None:
+    logged_ok(demo, HEAD, "meeting", "--when", "fri 2pm")
+
+    line, warning = logged_with_a_warning(demo, HEAD, "h", "--request-id", "held-early")
+
+    assert line.startswith("Logged meeting held for Jonas Weber")
+    assert warning == (
+        "funnel: ⚠ their meeting is Fri 20 Nov 2026, 14:00 (in 2 days), still to come;"
+        " logged all the same"
+    )
+    # The retry finds the call: nothing new to warn of.
+    again = logged_ok(demo, HEAD, "h", "--request-id", "held-early")
+    assert again.startswith("Already logged, not written again: meeting held")
+
+
+def test_a_meeting_held_once_it_has_come_is_logged_without_a_warning(demo: Book) -> None:
+    logged_ok(demo, HEAD, "meeting", "--when", "fri 2pm")
+    [meeting] = book(demo).query(
+        "SELECT id FROM tasks WHERE prospect_id = ? AND kind = 'meeting' AND status = 'open'",
+        [HEAD],
+    )
+    update_row(book(demo), "tasks", meeting["id"], {"due_at": to_stored(FROZEN_NOW)})
+
+    assert logged_ok(demo, HEAD, "h").startswith("Logged meeting held for Jonas Weber")
+
+
 def test_won_records_the_amount_typed(demo: Book) -> None:
     line = logged_ok(demo, OPEN_DEAL, "w", "--amount", "12k")
 

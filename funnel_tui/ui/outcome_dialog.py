@@ -21,13 +21,13 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, ProspectGone
-from funnel_tui.dates import describe_when
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, TaskKind
 from funnel_tui.outcome_answers import (
     TYPED_ASKS,
     Answer,
     AnswerRefused,
     Reading,
+    meeting_warning,
     open_deal_cents,
     prefilled,
     read_answer,
@@ -73,10 +73,6 @@ PLACEHOLDERS = {
     Ask.CLOSE_ON: "e.g. 15/12 or in 3 weeks",
     Ask.REVISIT_ON: "e.g. 1/3 or in 12 weeks",
 }
-
-
-# The outcomes that complete a meeting (PRODUCT 14): logged for one that has come.
-MEETING_OUTCOMES = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW})
 
 
 @dataclass(frozen=True)
@@ -490,17 +486,19 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
 
     def _warn_of_the_meeting(self) -> None:
-        """A meeting held or missed needs a meeting that has come: said, not refused (the
-        rep may log one booked elsewhere), where the prospect has none or it is ahead."""
-        if self.outcome not in MEETING_OUTCOMES:
+        """A meeting held or missed needs a meeting that has come: said, not refused."""
+        if self.outcome is None:
             return
-        due, context = self.context.meeting_due, self.context
-        if due is None and context.meetings_known:
-            warning = f"no meeting is booked with {context.prospect_name}"
-        elif due is not None and due > self.clock():
-            when = describe_when(due, self.clock(), context.prospect_timezone)
-            warning = f"their meeting is {when}, still to come"
-        else:
+        context = self.context
+        warning = meeting_warning(
+            self.outcome,
+            prospect_name=context.prospect_name,
+            prospect_timezone=context.prospect_timezone,
+            meeting_due=context.meeting_due,
+            meetings_known=context.meetings_known,
+            now=self.clock(),
+        )
+        if warning is None:
             return
         self.query_one("#outcome-error", Static).update(
             Text(f"⚠ {warning}; enter still saves it", "yellow")
