@@ -1206,6 +1206,21 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def confirm_for_good(yes: bool, *, doing: str, question: str, declined: str) -> None:
+    """Ask before what cannot be undone, unless `--yes` was given: at a terminal the
+    `question` (no answer, or `n`, says `declined` and exits 1); without a terminal nobody
+    can answer, so one line says what `doing` would do and that it needs --yes."""
+    if yes:
+        return
+    if not stdin_is_terminal():
+        raise UserError(
+            f"{doing} cannot be undone, so it asks first: run it in a terminal, or add --yes"
+        )
+    if not click.confirm(question, default=False):
+        click.echo(declined, err=True)
+        click.get_current_context().exit(1)
+
+
 @cli.command()
 @db_option
 @click.argument("prospect_id", type=int)
@@ -1222,19 +1237,13 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
     if prospect is None:
         raise UserError(f"no prospect with id {prospect_id}")
     name = one_line(prospect["name"]) or "(no name)"
-    if not yes:
-        if not stdin_is_terminal():
-            raise UserError(
-                f"forgetting {name} (prospect {prospect_id}) cannot be undone, so it asks"
-                " first: run it in a terminal, or add --yes"
-            )
-        question = (
-            f"Forget {name} (prospect {prospect_id}) and everything about them? Their deals"
-            " stay as anonymous amounts. This cannot be undone"
-        )
-        if not click.confirm(question, default=False):
-            click.echo("Nothing forgotten.", err=True)
-            click.get_current_context().exit(1)
+    confirm_for_good(
+        yes,
+        doing=f"forgetting {name} (prospect {prospect_id})",
+        question=f"Forget {name} (prospect {prospect_id}) and everything about them? Their"
+        " deals stay as anonymous amounts. This cannot be undone",
+        declined="Nothing forgotten.",
+    )
     try:
         forgotten = forget_prospect(storage.db, prospect_id)
     except UnknownProspect as error:  # forgotten by someone else meanwhile
@@ -1466,11 +1475,26 @@ def rep_list(db_path: Path | str | None) -> None:
 @rep_group.command("remove")
 @db_option
 @click.argument("name")
-def rep_remove(db_path: Path | str | None, name: str) -> None:
-    """Remove a rep: their prospects go back to the pool; their calls keep their name."""
-    from funnel_tui.reps import RepError, remove_rep
+@click.option("--yes", is_flag=True, help="Remove without asking (needed when not in a terminal).")
+def rep_remove(db_path: Path | str | None, name: str, yes: bool) -> None:
+    """Remove a rep: their prospects and those prospects' open tasks go back to the pool;
+    their calls keep their name. Adding them again does not give the prospects back."""
+    from funnel_tui.reps import RepError, remove_rep, what_goes_to_the_pool
 
     storage = open_db(db_path)
+    try:
+        found, prospects, tasks = what_goes_to_the_pool(storage.db, name)
+    except RepError as error:
+        raise UserError(str(error)) from None
+    found = one_line(found)
+    what_goes = f"{prospects} prospect(s) and their {tasks} open task(s)"
+    confirm_for_good(
+        yes,
+        doing=f"removing rep {found} puts their {what_goes} back in the pool, which",
+        question=f"Remove rep {found}? Their {what_goes} go back to the pool; adding"
+        f" {found} again does not give them back",
+        declined="Nothing removed.",
+    )
     try:
         with storage.write() as db:
             removed, pooled = remove_rep(db, name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from funnel_tui.domain import TaskStatus
 from funnel_tui.paths import config_dir
 from funnel_tui.rep_names import RepError, read_rep_name, same_name
 
@@ -103,6 +104,19 @@ def list_reps(db: Any) -> list[Rep]:
 def rep_names(db: Any) -> list[str]:
     """Every rep's name, in list_reps' order, without counting what they own."""
     return [name for (name,) in db.execute(f"SELECT r.name FROM reps r {_BY_NAME}").fetchall()]
+
+
+def what_goes_to_the_pool(db: Any, name: str) -> tuple[str, int, int]:
+    """What removing a rep that must exist would put back in the pool: the book's name for
+    them, how many prospects they own and how many open tasks those prospects have."""
+    found = require_rep(db, name)
+    prospects, tasks = db.execute(
+        "SELECT (SELECT count(*) FROM prospects WHERE owner = ?),"
+        " (SELECT count(*) FROM tasks t JOIN prospects p ON p.id = t.prospect_id"
+        "  WHERE p.owner = ? AND t.status = ?)",
+        [found, found, TaskStatus.OPEN.value],
+    ).fetchone()
+    return found, prospects, tasks
 
 
 def remove_rep(db: Any, name: str) -> tuple[str, int]:

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
 from funnel_tui import cli as cli_module
 from funnel_tui.call_log import CallOutcome, OutcomeInvalid, SeenOnCard, log_call
@@ -43,7 +44,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import application_name
 from funnel_tui.store.sqlite import write_transaction
-from tests.cli_support import invoke
+from tests.cli_support import invoke, one_line_error
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
@@ -666,12 +667,82 @@ def test_rep_commands_add_list_and_remove(
     monkeypatch.setenv(REP_ENV, "blake")
     listed = invoke("--db", book_target, "rep", "list").output
     assert listed == "alex  0 prospect(s)\nblake  0 prospect(s)  (you)\npool  0 prospect(s)\n"
-    removed = invoke("--db", book_target, "rep", "remove", "alex")
+    removed = invoke("--db", book_target, "rep", "remove", "alex", "--yes")
     assert removed.exit_code == 0
     assert "0 prospect(s) went back to the pool" in removed.output
     unknown = invoke("--db", book_target, "rep", "remove", "alex")
     assert unknown.exit_code == 1
     assert "funnel rep add alex" in unknown.output
+
+
+def blake_with_two_prospects(book_target: str) -> list[int]:
+    """Reps alex and blake; blake owns two prospects, one with two open tasks and a done
+    one, and the pool holds one with an open task."""
+    invoke("--db", book_target, "rep", "add", "alex")
+    invoke("--db", book_target, "rep", "add", "blake")
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    owned = [lead(storage.db, "Ann", owner="blake"), lead(storage.db, "Bob", owner="blake")]
+    pooled = lead(storage.db, "Cy")
+    for prospect, status in ((owned[0], "open"), (owned[0], "open"), (owned[0], "done")):
+        task = {"prospect_id": prospect, "kind": "call", "due_at": "2026-11-19T09:00:00+00:00"}
+        insert_row(storage.db, "tasks", {**task, "status": status})
+    insert_row(
+        storage.db,
+        "tasks",
+        {"prospect_id": pooled, "kind": "call", "due_at": "2026-11-19T09:00:00+00:00"},
+    )
+    storage.close()
+    return owned
+
+
+def owners(book_target: str) -> list[str | None]:
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    try:
+        return [owner for (owner,) in storage.db.execute("SELECT owner FROM prospects ORDER BY id")]
+    finally:
+        storage.close()
+
+
+def test_rep_remove_without_a_terminal_needs_yes(book_target: str) -> None:
+    blake_with_two_prospects(book_target)
+
+    refused = invoke("--db", book_target, "rep", "remove", "blake")
+
+    assert refused.exit_code == 1
+    assert one_line_error(refused.stderr) == (
+        "funnel: removing rep blake puts their 2 prospect(s) and their 2 open task(s) back"
+        " in the pool, which cannot be undone, so it asks first: run it in a terminal, or"
+        " add --yes"
+    )
+    assert owners(book_target) == ["blake", "blake", None]
+    removed = invoke("--db", book_target, "rep", "remove", "blake", "--yes")
+    assert removed.output == "Removed rep blake; 2 prospect(s) went back to the pool.\n"
+    assert owners(book_target) == [None, None, None]
+
+
+def test_at_a_terminal_rep_remove_asks_naming_what_goes_back_and_no_keeps_them(
+    book_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blake_with_two_prospects(book_target)
+    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+
+    kept = CliRunner().invoke(
+        cli_module.cli, ["--db", book_target, "rep", "remove", "Blake"], input="n\n"
+    )
+
+    assert kept.exit_code == 1
+    assert (
+        "Remove rep blake? Their 2 prospect(s) and their 2 open task(s) go back to the pool;"
+        " adding blake again does not give them back [y/N]: "
+    ) in kept.stdout
+    assert kept.stderr == "Nothing removed.\n"
+    assert owners(book_target) == ["blake", "blake", None]
+    removed = CliRunner().invoke(
+        cli_module.cli, ["--db", book_target, "rep", "remove", "blake"], input="y\n"
+    )
+    assert removed.exit_code == 0, removed.output
+    assert removed.stdout.endswith("Removed rep blake; 2 prospect(s) went back to the pool.\n")
+    assert owners(book_target) == [None, None, None]
 
 
 def test_next_as_a_rep_the_book_does_not_know_is_one_line_pointing_to_rep_add(
