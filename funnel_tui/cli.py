@@ -1134,10 +1134,30 @@ def import_command(
     for rejected in report.rejected:
         click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
     click.echo(one_line(report.summary()))
+    if report.added and (report.written or report.dry_run):
+        whose = _whose_new_prospects(storage, owner, report.added, report.dry_run)
+        if whose is not None:
+            click.echo(whose)
     for notice in report.notices():
         click.echo(one_line(notice))
     if report.rejected and not skip_invalid:
         click.get_current_context().exit(1)
+
+
+def _whose_new_prospects(
+    storage: Storage, owner: str | None, added: int, dry_run: bool
+) -> str | None:
+    """Where an import's new prospects went: to `owner`, else in a team's book to the
+    pool; None in a book with no reps, where every prospect is its one rep's."""
+    from funnel_tui.reps import has_reps
+
+    if owner is None and not has_reps(storage.db):
+        return None
+    they = "The new prospect" if added == 1 else f"The {added:,} new prospects"
+    went = "would go" if dry_run else "went"
+    if owner is not None:
+        return f"{they} {went} to {one_line(owner)}."
+    return f"{they} {went} to the pool, for any rep to claim."
 
 
 @cli.command()

@@ -71,11 +71,23 @@ def known_rep(db: Any, name: str) -> str | None:
     return None
 
 
+# How many of the book's reps a refusal names, for a name mistyped.
+REPS_NAMED_AT_MOST = 8
+
+
 def require_rep(db: Any, name: str) -> str:
-    """The book's name for a rep that must exist; RepError pointing to `rep add`."""
+    """The book's name for a rep that must exist; RepError naming the book's reps (the
+    name may be mistyped) and pointing to `rep add`."""
     found = known_rep(db, name)
     if found is None:
-        raise RepError(f"no rep named {name!r} in this book; add them with: funnel rep add {name}")
+        names = rep_names(db)
+        listed = ", ".join(names[:REPS_NAMED_AT_MOST])
+        if len(names) > REPS_NAMED_AT_MOST:
+            listed += f" and {len(names) - REPS_NAMED_AT_MOST} more (funnel rep list)"
+        its = f" (its reps: {listed})" if names else ""
+        raise RepError(
+            f"no rep named {name!r} in this book{its}; add them with: funnel rep add {name}"
+        )
     return found
 
 

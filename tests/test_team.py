@@ -785,10 +785,16 @@ def test_import_lands_in_the_pool_or_with_an_owner(book_target: str, tmp_path: P
     pooled, owned = tmp_path / "pooled.csv", tmp_path / "owned.csv"
     pooled.write_text("name,email\nAnn Archer,ann@example.com\n")
     owned.write_text("name,email\nBo Baker,bo@example.com\n")
-    assert invoke("--db", book_target, "import", str(pooled)).exit_code == 0
-    assert invoke("--db", book_target, "import", str(owned), "--owner", "ALEX").exit_code == 0
+    to_pool = invoke("--db", book_target, "import", str(pooled))
+    assert to_pool.exit_code == 0
+    # Where they went is said: `added 1` alone did not tell the pool from a rep.
+    assert "The new prospect went to the pool, for any rep to claim." in to_pool.output
+    to_alex = invoke("--db", book_target, "import", str(owned), "--owner", "ALEX")
+    assert to_alex.exit_code == 0
+    assert "The new prospect went to alex." in to_alex.output
     unknown = invoke("--db", book_target, "import", str(owned), "--owner", "casey")
     assert unknown.exit_code == 1 and "funnel rep add casey" in unknown.output
+    assert "(its reps: alex)" in unknown.output
     storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
     owners = storage.db.execute("SELECT name, owner FROM prospects ORDER BY name").fetchall()
     storage.close()

@@ -489,7 +489,8 @@ def test_an_unknown_rep_for_a_report_or_a_target_is_one_line(team_target: str) -
         result = invoke("--db", team_target, *args)
         assert result.exit_code == 1, args
         assert result.output == (
-            "funnel: no rep named 'casey' in this book; add them with: funnel rep add casey\n"
+            "funnel: no rep named 'casey' in this book (its reps: alex, blake); add them with:"
+            " funnel rep add casey\n"
         )
 
 
