@@ -122,12 +122,14 @@ def _appointments(
     """The open (and cancelled) meeting and callback tasks due before `until`, and how
     many have a due time that is no moment. In a team's book, `rep`'s: those of their own
     prospects and the pool's, as their queue holds (PRODUCT 16)."""
-    # The rep's calendar leaves out whom they may not call; one prospect's own meeting,
+    # The rep's calendar has no callback with whom they may not call; the ones do not call
+    # cancelled come as cancellations, so a calendar that imported them drops them. A
+    # meeting is no call: it stands until the rep cancels it. One prospect's own meeting,
     # which an email confirms, is theirs whatever the flag.
     and_prospect = (
         "AND t.prospect_id = :prospect"
         if prospect_id is not None
-        else "AND coalesce(p.do_not_call, 0) = 0"
+        else "AND (coalesce(p.do_not_call, 0) = 0 OR t.status = 'cancelled' OR t.kind = 'meeting')"
     )
     if rep is not None:
         and_prospect += " AND (p.owner IS NULL OR p.owner = :rep)"
@@ -251,8 +253,9 @@ def calendar_file(
     db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
 ) -> CalendarFile:
     """The open meeting and callback tasks due before `days` days from now (overdue ones
-    too: they are still to do), and the ones cancelled from `days` days ago on, of every
-    prospect that may be called (in a team's book, of `rep`'s own and the pool's)."""
+    too: they are still to do), and the ones cancelled from `days` days ago on (in a team's
+    book, of `rep`'s own prospects and the pool's); of a prospect marked do not call, the
+    meetings and the cancelled callbacks only."""
     appointments, skipped = _appointments(db, now + timedelta(days=days), rep=rep)
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     # Each rep's file is a calendar of its own: imported side by side, one never replaces

@@ -258,6 +258,9 @@ class TaskKind(StrEnum):
 
 # Tasks at a time promised to the prospect: first in the queue (PRODUCT section 5).
 APPOINTMENT_TASKS = (TaskKind.MEETING, TaskKind.CALLBACK)
+# Tasks that ask the rep to phone the prospect: the ones a call answers, and the ones do
+# not call closes (a meeting or an email is no phone call).
+CALL_TASKS = (TaskKind.CALL, TaskKind.CALLBACK, TaskKind.REVISIT)
 
 
 class TaskStatus(StrEnum):

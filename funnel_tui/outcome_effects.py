@@ -20,6 +20,7 @@ from funnel_tui.cadence import (
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
+    CALL_TASKS,
     CONNECT_OUTCOMES,
     DealKind,
     Kind,
@@ -55,8 +56,6 @@ class Effects:
     deal_kind: DealKind | None = None
 
 
-# The tasks a call can be for: the one it completes when it is logged.
-_CALLED_FOR = (TaskKind.CALL, TaskKind.CALLBACK, TaskKind.REVISIT)
 # Outcomes that bring a lost or nurtured prospect back into play with sales.
 _BACK_IN_PLAY = {
     Outcome.CALLBACK: Stage.CONTACTED,
@@ -93,7 +92,7 @@ def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
     due = [
         task
         for task in tasks
-        if task.kind in _CALLED_FOR and task.due_at is not None and task.due_at <= today_ends
+        if task.kind in CALL_TASKS and task.due_at is not None and task.due_at <= today_ends
     ]
     return min(due, key=lambda task: (task.due_at, task.id), default=None)
 
@@ -227,6 +226,12 @@ def outcome_effects(
         columns["wrong_number"] = 1
     elif outcome is Outcome.DO_NOT_CALL:
         columns["do_not_call"] = 1
+        # They asked never to be called: no callback, retry or revisit stays open (the
+        # calendar file cancels the ones it showed). A meeting is no phone call: it stands
+        # until the rep cancels it.
+        for task in open_tasks:
+            if task.kind in CALL_TASKS:
+                close.setdefault(task.id, TaskStatus.CANCELLED)
     if outcome in _KEEPS_THE_DEAL_GOING and not create and _nothing_left_open(open_tasks, close):
         # A live opportunity never drops out of the queue for want of a next step.
         create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))

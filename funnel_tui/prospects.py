@@ -16,7 +16,7 @@ from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone_in_zone
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import Task, soonest_open_tasks
+from funnel_tui.tasks import Task, cancel_call_tasks, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 
@@ -212,14 +212,16 @@ def update_prospect(
     row: Mapping[str, Any],
     *,
     loaded: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Save edited fields; returns the columns written.
 
     With `loaded`, the row as the form read it, only the columns that differ from it are
     written, so whatever another program saved meanwhile in other columns (a win logged in
     a second window) stays; a column that both changed raises EditConflict and nothing is
-    written. A changed phone number clears a wrong-number flag and requeues. A changed
-    email or phone on the suppression list raises ProspectInvalid.
+    written. A changed phone number clears a wrong-number flag and requeues. Do not call
+    set cancels the open call, callback and revisit tasks (at `now`), as logging that
+    outcome does. A changed email or phone on the suppression list raises ProspectInvalid.
     """
     with write_transaction(db):
         current = get_prospect(db, prospect_id)
@@ -249,6 +251,8 @@ def update_prospect(
                 f"UPDATE prospects SET {assignments} WHERE id = ?",
                 [*changes.values(), prospect_id],
             )
+        if changes.get("do_not_call") and not current["do_not_call"]:
+            cancel_call_tasks(db, prospect_id, now)
     return changes
 
 

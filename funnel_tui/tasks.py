@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from funnel_tui.domain import TaskKind, TaskStatus
+from funnel_tui.domain import CALL_TASKS, TaskKind, TaskStatus, sql_list
 from funnel_tui.foreign_values import readable_row
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.timestamps import from_stored, to_stored
@@ -159,3 +159,19 @@ def close_task(
         task = get_task(db, task_id)
     assert task is not None
     return task
+
+
+def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime | None) -> None:
+    """Cancel the prospect's open call, callback and revisit tasks, at `now` (in the
+    caller's transaction): marked do not call, they are never phoned again. A meeting or an
+    email stays."""
+    db.execute(
+        "UPDATE tasks SET status = ?, done_at = ?"
+        f" WHERE prospect_id = ? AND status = ? AND kind IN ({sql_list(CALL_TASKS)})",
+        [
+            TaskStatus.CANCELLED.value,
+            None if now is None else to_stored(now),
+            prospect_id,
+            TaskStatus.OPEN.value,
+        ],
+    )

@@ -88,7 +88,9 @@ class BookDialogs(_Base):
         async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
             nonlocal said
             await self.funnel.in_db_thread(
-                lambda db: update_prospect(db, prospect_id, row, loaded=loaded)
+                lambda db: update_prospect(
+                    db, prospect_id, row, loaded=loaded, now=self.funnel.clock()
+                )
             )
             said = "Prospect saved" + _zone_guessed(row)
             return prospect_id

@@ -1,0 +1,147 @@
+"""Do not call, however it is set (the outcome, the edit form): the prospect's callbacks,
+retries and revisits are cancelled, and the calendar file says so; a meeting stands."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import icalendar
+from textual.widgets import Checkbox
+
+from funnel_tui.calendar_file import calendar_file
+from funnel_tui.call_log import undo_last_call
+from funnel_tui.domain import Outcome
+from funnel_tui.prospects import update_prospect
+from funnel_tui.tasks import prospect_tasks
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until
+from tests.rows import insert_row
+from tests.test_call_log import LONDON, NEXT_WEEK, NOW, insert, log
+from tests.test_typeahead import messages
+
+MEETING_AT = datetime(2026, 12, 3, 16, 0, tzinfo=LONDON)
+REVISIT_AT = datetime(2027, 1, 11, 9, 30, tzinfo=LONDON)
+APPOINTMENTS = ("callback", "meeting")
+
+
+def statuses(db: Any, prospect_id: int, kinds: tuple[str, ...] = ()) -> dict[str, str]:
+    """The status of the prospect's task of each kind (of `kinds`, when given)."""
+    return {
+        str(task.kind): str(task.status)
+        for task in prospect_tasks(db, prospect_id)
+        if not kinds or task.kind in kinds
+    }
+
+
+def booked(db: Any) -> int:
+    """Arjun, with a callback next week, a meeting after it and a revisit in January."""
+    arjun = insert(db, "Arjun Kapoor", phone="+13035550100", email="arjun@example.com")
+    log(db, arjun, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    log(db, arjun, Outcome.MEETING, follow_up_at=MEETING_AT)
+    revisit = {"prospect_id": arjun, "kind": "revisit", "due_at": to_stored(REVISIT_AT)}
+    insert_row(db, "tasks", revisit)
+    assert statuses(db, arjun) == {"callback": "open", "meeting": "open", "revisit": "open"}
+    return arjun
+
+
+def events(db: Any, now: datetime) -> dict[str, str]:
+    """Each calendar event's summary and status."""
+    calendar = icalendar.Calendar.from_ical(calendar_file(db, now, days=60).content)
+    return {str(event["SUMMARY"]): str(event["STATUS"]) for event in calendar.walk("VEVENT")}
+
+
+def test_the_do_not_call_outcome_cancels_the_calls_and_the_meeting_stands(book_db: Any) -> None:
+    arjun = booked(book_db)
+    assert events(book_db, NOW) == {
+        "Call back Arjun Kapoor": "CONFIRMED",
+        "Meeting with Arjun Kapoor": "CONFIRMED",
+    }
+
+    log(book_db, arjun, Outcome.DO_NOT_CALL)
+
+    assert statuses(book_db, arjun) == {
+        "callback": "cancelled",
+        "meeting": "open",
+        "revisit": "cancelled",
+    }
+    # A calendar that imported the callback drops it; the meeting is still on.
+    assert events(book_db, NOW + timedelta(minutes=5)) == {
+        "Call back Arjun Kapoor": "CANCELLED",
+        "Meeting with Arjun Kapoor": "CONFIRMED",
+    }
+    # Undone, the call gives the callback and the revisit back.
+    undo_last_call(book_db)
+    assert statuses(book_db, arjun) == {"callback": "open", "meeting": "open", "revisit": "open"}
+
+
+def test_do_not_call_ticked_in_the_edit_form_cancels_the_calls_too(book_db: Any) -> None:
+    arjun = booked(book_db)
+
+    update_prospect(book_db, arjun, {"do_not_call": 1})
+
+    assert statuses(book_db, arjun) == {
+        "callback": "cancelled",
+        "meeting": "open",
+        "revisit": "cancelled",
+    }
+    assert events(book_db, NOW + timedelta(minutes=5)) == {
+        "Call back Arjun Kapoor": "CANCELLED",
+        "Meeting with Arjun Kapoor": "CONFIRMED",
+    }
+
+
+def column(db: Any, prospect_id: int, name: str) -> object:
+    return db.execute(f"SELECT {name} FROM prospects WHERE id = ?", [prospect_id]).fetchone()[0]
+
+
+def booked_in_the_demo(app: FunnelApp) -> int:
+    """The demo's Arjun Kapoor, with a callback on Monday and a meeting on Wednesday."""
+    db = app.storage.db
+    (arjun,) = db.execute("SELECT id FROM prospects WHERE name = 'Arjun Kapoor'").fetchone()
+    for outcome, when in (
+        (Outcome.CALLBACK, FROZEN_NOW + timedelta(days=5)),
+        (Outcome.MEETING, FROZEN_NOW + timedelta(days=7)),
+    ):
+        log(db, arjun, outcome, now=FROZEN_NOW, follow_up_at=when)
+    return arjun
+
+
+async def test_l_d_on_a_prospect_cancels_their_callback_and_says_the_meeting_stands(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    arjun = booked_in_the_demo(demo_app)
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"arjun", "enter")
+        await settle(pilot)
+        await pilot.press("l", "d", "enter")
+        await settle_until(pilot, lambda: column(db, arjun, "last_outcome") == "do_not_call")
+        assert isinstance(demo_app.screen, MainScreen)
+        said = messages(demo_app)
+    assert statuses(db, arjun, APPOINTMENTS) == {"callback": "cancelled", "meeting": "open"}
+    assert (
+        "Logged do not call for Arjun Kapoor: never called again; the meeting Wed 25 Nov 14:30"
+        " stands (h: timeline to cancel it)"
+    ) in said
+
+
+async def test_do_not_call_ticked_with_e_cancels_the_callback(demo_app: FunnelApp) -> None:
+    db = demo_app.storage.db
+    arjun = booked_in_the_demo(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("/", *"arjun", "enter")
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-do_not_call", Checkbox).value = True
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: column(db, arjun, "do_not_call") == 1)
+    assert statuses(db, arjun, APPOINTMENTS) == {"callback": "cancelled", "meeting": "open"}
+    (done_at,) = db.execute(
+        "SELECT done_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [arjun]
+    ).fetchone()
+    assert done_at == to_stored(FROZEN_NOW)
