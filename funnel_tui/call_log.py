@@ -66,18 +66,31 @@ class CallOutcome:
 @dataclass(frozen=True)
 class SeenOnCard:
     """What the rep's card showed of the prospect when the outcome dialog opened: in a
-    team's book, a call another rep logged after that is one the rep did not know of."""
+    team's book, a call another rep logged after that is one the rep did not know of; in
+    any book, a do-not-call mark set after that (another rep's edit, a second window) is
+    one the rep did not confirm calling through."""
 
     last_called_at: str | None
+    do_not_call: bool = False
 
 
-class CalledMeanwhile(OutcomeInvalid):
-    """Another rep called the prospect since the card showed it; `seen` is what it shows
-    now, which a try made knowing of that call gives `log_call`."""
+class ChangedMeanwhile(OutcomeInvalid):
+    """The prospect changed since the card showed it, in a way the rep must hear of before
+    the call is logged; `seen` is what it shows now, which a try made knowing of the change
+    gives `log_call`."""
 
     def __init__(self, message: str, seen: SeenOnCard) -> None:
         super().__init__(message)
         self.seen = seen
+
+
+class CalledMeanwhile(ChangedMeanwhile):
+    """Another rep called the prospect since the card showed it."""
+
+
+class MarkedDoNotCallMeanwhile(ChangedMeanwhile):
+    """The prospect was marked do not call since the card showed them, and the call would
+    book another call with them (a callback, a retry, a revisit)."""
 
 
 @dataclass(frozen=True)
@@ -351,7 +364,18 @@ def _check_seen(
     if caller is not None and caller != rep:
         raise CalledMeanwhile(
             f"{one_line(caller)} has just called {one_line(prospect['name'])}; nothing was logged",
-            SeenOnCard(prospect["last_called_at"]),
+            replace(seen, last_called_at=prospect["last_called_at"]),
+        )
+
+
+def _check_do_not_call(prospect: dict[str, Any], effects: Effects, seen: SeenOnCard) -> None:
+    """Refuse to book a call with a prospect marked do not call since the card showed them
+    (in this transaction's read of the row): the rep never confirmed calling them. A call
+    that books none (a meeting, a win, do not call itself) is logged."""
+    if prospect["do_not_call"] and not seen.do_not_call and effects.books_a_call:
+        raise MarkedDoNotCallMeanwhile(
+            f"{one_line(prospect['name'])} was marked do not call meanwhile; nothing was logged",
+            replace(seen, do_not_call=True),
         )
 
 
@@ -371,8 +395,10 @@ def log_call(
     In a team's book the call, its tasks and its deal are `rep`'s, and a call that reaches
     a pool prospect makes it theirs (PRODUCT 16). It is refused on a prospect another rep
     owns or holds, and, given what the rep's card showed (`seen`), on one another rep has
-    called since. On PostgreSQL the prospect's row is locked as it is read, so of two
-    reps saving at once the second reads the first's call.
+    called since. Given `seen`, in any book, a call that would book another call with a
+    prospect marked do not call since the card showed them is refused
+    (MarkedDoNotCallMeanwhile). On PostgreSQL the prospect's row is locked as it is read,
+    so of two reps saving at once the second reads the first's call.
 
     `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
     closed and made, so that `undo_last_call` can put back just those, also after a restart.
@@ -514,6 +540,8 @@ def _write_call(
             now=now,
             settings=settings,
         )
+        if seen is not None:
+            _check_do_not_call(before, effects, seen)
         call = [
             prospect_id,
             to_stored(started_at),

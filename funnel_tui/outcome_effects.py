@@ -55,6 +55,12 @@ class Effects:
     create: tuple[NewTask, ...] = ()
     deal_kind: DealKind | None = None
 
+    @property
+    def books_a_call(self) -> bool:
+        """Whether the call makes a task to phone the prospect (a callback, a retry, a
+        revisit)."""
+        return any(task.kind in CALL_TASKS for task in self.create)
+
 
 # Outcomes that bring a lost or nurtured prospect back into play with sales.
 _BACK_IN_PLAY = {

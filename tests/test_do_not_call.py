@@ -1,5 +1,7 @@
 """Do not call, however it is set (the outcome, the edit form): the prospect's callbacks,
-retries and revisits are cancelled, and the calendar file says so; a meeting stands."""
+retries and revisits are cancelled, and the calendar file says so; a meeting stands. A call
+logged on a prospect marked do not call since the dialog opened books no call with them
+until the rep has been told."""
 
 from __future__ import annotations
 
@@ -7,18 +9,34 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import icalendar
-from textual.widgets import Checkbox
+import pytest
+from textual.widgets import Checkbox, Input, Static
 
 from funnel_tui.calendar_file import calendar_file
-from funnel_tui.call_log import undo_last_call
+from funnel_tui.call_log import (
+    CallOutcome,
+    MarkedDoNotCallMeanwhile,
+    SeenOnCard,
+    log_call,
+    undo_last_call,
+)
 from funnel_tui.domain import Outcome
 from funnel_tui.prospects import update_prospect
-from funnel_tui.tasks import prospect_tasks
+from funnel_tui.settings import Settings
+from funnel_tui.store.sqlite import open_storage
+from funnel_tui.tasks import open_tasks, prospect_tasks
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until
-from tests.rows import insert_row
+from tests.app_support import (
+    FROZEN_NOW,
+    open_prospect_form,
+    settle,
+    settle_until,
+    shown_text,
+)
+from tests.rows import count_rows, insert_row
+from tests.test_app import first_in_queue
 from tests.test_call_log import LONDON, NEXT_WEEK, NOW, insert, log
 from tests.test_typeahead import messages
 
@@ -145,3 +163,72 @@ async def test_do_not_call_ticked_with_e_cancels_the_callback(demo_app: FunnelAp
         "SELECT done_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [arjun]
     ).fetchone()
     assert done_at == to_stored(FROZEN_NOW)
+
+
+def log_seen(db: Any, prospect_id: int, entry: CallOutcome, seen: SeenOnCard) -> Any:
+    return log_call(db, prospect_id, entry, now=NOW, settings=Settings(), seen=seen)
+
+
+def test_no_call_is_booked_on_a_prospect_marked_do_not_call_since_the_dialog_opened(
+    book_db: Any,
+) -> None:
+    iris = insert(book_db, "Iris Jones")
+    seen = SeenOnCard(last_called_at=None)
+    # Blake ticks Do not call while Alex's dialog is open.
+    update_prospect(book_db, iris, {"do_not_call": 1})
+
+    callback = CallOutcome(Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    refused = "Iris Jones was marked do not call meanwhile; nothing was logged"
+    with pytest.raises(MarkedDoNotCallMeanwhile, match=refused) as told:
+        log_seen(book_db, iris, callback, seen)
+    # An unanswered call would book a retry: refused as well.
+    with pytest.raises(MarkedDoNotCallMeanwhile):
+        log_seen(book_db, iris, CallOutcome(Outcome.NO_ANSWER), seen)
+    assert (count_rows(book_db, "calls"), open_tasks(book_db, iris)) == (0, [])
+
+    # Told, the rep may still log it, as `l` on a do-not-call prospect lets them.
+    log_seen(book_db, iris, callback, told.value.seen)
+    assert [task.kind for task in open_tasks(book_db, iris)] == ["callback"]
+
+
+def test_a_call_that_books_no_call_is_logged_on_a_prospect_marked_meanwhile(
+    book_db: Any,
+) -> None:
+    iris = insert(book_db, "Iris Jones")
+    update_prospect(book_db, iris, {"do_not_call": 1})
+
+    log_seen(book_db, iris, CallOutcome(Outcome.MEETING, follow_up_at=NEXT_WEEK), SeenOnCard(None))
+
+    assert [task.kind for task in open_tasks(book_db, iris)] == ["meeting"]
+
+
+async def test_enter_on_a_callback_after_another_window_marks_do_not_call_books_nothing(
+    demo_app: FunnelApp,
+) -> None:
+    """Alex types `l c mon 4pm`; a second window ticks Do not call; Alex's enter is told so,
+    keeps what was typed, and writes nothing; the next enter logs it knowingly."""
+    db = demo_app.storage.db
+    iris = first_in_queue(db)["id"]
+    calls = count_rows(db, "calls")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"mon 4pm")
+        await settle(pilot)
+        other = open_storage(demo_app.storage.path)
+        update_prospect(other.db, iris, {"do_not_call": 1}, now=FROZEN_NOW)
+        other.close()
+        await pilot.press("enter")
+        await settle(pilot)
+
+        dialog = demo_app.screen
+        error = shown_text(dialog.query_one("#outcome-error", Static))
+        assert "was marked do not call meanwhile; nothing was logged" in error
+        assert "enter logs it anyway" in error
+        assert dialog.query_one("#outcome-when", Input).value == "mon 4pm"
+        assert count_rows(db, "calls") == calls
+        assert [task.kind for task in open_tasks(db, iris)] == []
+
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: count_rows(db, "calls") == calls + 1)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert [task.kind for task in open_tasks(db, iris)] == ["callback"]

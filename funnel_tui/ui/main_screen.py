@@ -933,7 +933,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     async def _open_outcome_dialog(self) -> None:
         # The outcome dialog and the call log load with the first call logged.
-        from funnel_tui.call_log import CalledMeanwhile, SeenOnCard, log_call
+        from funnel_tui.call_log import ChangedMeanwhile, SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
         from funnel_tui.what_next import logged_line
 
@@ -967,9 +967,10 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         # retry on a new connection finds the call instead of writing it twice, and so does
         # enter pressed again once a database out of reach is back (the dialog stays open).
         request_id = str(uuid.uuid4()) if rep is not None else None
-        # Another rep's call since the card showed this prospect refuses this one; once
+        # Another rep's call since the card showed this prospect, or a do-not-call mark set
+        # since (which the rep has not confirmed calling through), refuses this one; once
         # the dialog has said so, enter logs it as well.
-        seen = SeenOnCard(prospect["last_called_at"])
+        seen = SeenOnCard(prospect["last_called_at"], do_not_call=bool(prospect["do_not_call"]))
 
         def write(db: Any, entry: CallOutcome, now: datetime, settings: Settings) -> LoggedCall:
             nonlocal seen
@@ -984,8 +985,8 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                     rep=rep,
                     seen=seen,
                 )
-            except CalledMeanwhile as called:
-                seen = called.seen
+            except ChangedMeanwhile as changed:
+                seen = changed.seen
                 raise
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:

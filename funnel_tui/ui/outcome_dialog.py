@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from funnel_tui.call_log import CallOutcome, LoggedCall, ProspectGone
+from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, TaskKind
 from funnel_tui.outcome_answers import (
     TYPED_ASKS,
@@ -620,6 +620,12 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
                 "Not saved: this prospect was removed meanwhile (forgotten or deleted"
                 " elsewhere); escape closes"
             )
+            return
+        except MarkedDoNotCallMeanwhile as error:
+            # As `l` asks on a prospect marked do not call: told, the rep may still log it.
+            self._stop_slow_save_timers()
+            self._set_saving(False)
+            self._not_saved(f"Not saved: {error} (enter logs it anyway, escape drops it)")
             return
         except ConnectionLost as error:
             # The call keeps its request id: enter once the database is back saves it once,
