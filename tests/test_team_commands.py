@@ -147,7 +147,8 @@ WRITES = [
     (["target", "set", "80k", "--period", "month"], ["--rep", REP], False),
     # A team's book says whose setting it is: the team's.
     (["config", "set", "currency", "EUR"], [], False),
-    (["import", "LEADS"], ["--owner", REP], True),
+    # A team's book says whose the new prospects are.
+    (["import", "LEADS"], ["--owner", REP], False),
     (["forget", "12", "--yes"], [], True),
 ]
 
