@@ -107,6 +107,9 @@ class LoggedCall:
     next_task_kind: str | None = None
     # The prospect's stage after the call.
     stage: str | None = None
+    # The open callback or meeting already due at the moment the call booked, kept as it
+    # was instead of booked twice (None too for a call found by its request id).
+    already_booked_task_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -626,6 +629,7 @@ def _write_call(
         next_call_at=from_stored(after["next_call_at"]),
         next_task_kind=after["next_task_kind"],
         stage=after["stage"],
+        already_booked_task_id=effects.already_booked.id if effects.already_booked else None,
     )
 
 

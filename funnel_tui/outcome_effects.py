@@ -7,7 +7,7 @@ the rep entered; `call_log` writes what it returns in the call's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from funnel_tui.cadence import (
@@ -48,18 +48,21 @@ class NewTask:
 @dataclass(frozen=True)
 class Effects:
     """The prospect columns an outcome sets, the open tasks it closes (id -> new status),
-    the tasks it makes, and the kind of deal a win records."""
+    the tasks it makes, the kind of deal a win records, and the open task that already is
+    the callback or meeting the call books (`already_booked`), kept as it is."""
 
     prospect: dict[str, Any] = field(default_factory=dict)
     close: dict[int, TaskStatus] = field(default_factory=dict)
     create: tuple[NewTask, ...] = ()
     deal_kind: DealKind | None = None
+    already_booked: Task | None = None
 
     @property
     def books_a_call(self) -> bool:
-        """Whether the call makes a task to phone the prospect (a callback, a retry, a
-        revisit)."""
-        return any(task.kind in CALL_TASKS for task in self.create)
+        """Whether the call makes or keeps a task to phone the prospect (a callback, a
+        retry, a revisit)."""
+        booked = [*self.create, *([self.already_booked] if self.already_booked else [])]
+        return any(task.kind in CALL_TASKS for task in booked)
 
 
 # Outcomes that bring a lost or nurtured prospect back into play with sales.
@@ -89,6 +92,23 @@ def follow_up_task_kind(outcome: Outcome) -> TaskKind | None:
 # Conversations that leave a deal in play: with no next step agreed and nothing else
 # open, a follow-up call is made (PRODUCT 14: the card and the queue show the next one).
 _KEEPS_THE_DEAL_GOING = frozenset({Outcome.MEETING_HELD, Outcome.PROPOSAL_SENT})
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _booked_already(tasks: list[Task], kind: TaskKind, due_at: datetime) -> Task | None:
+    """The open task of `kind` due at the same minute as `due_at` (dates are typed to the
+    minute): the appointment the rep is confirming, which the call keeps rather than books
+    twice (two callbacks at one moment, two events in the calendar)."""
+    minute = _to_the_minute(due_at)
+    same = [
+        task
+        for task in tasks
+        if task.kind is kind and task.due_at is not None and _to_the_minute(task.due_at) == minute
+    ]
+    return min(same, key=lambda task: task.id, default=None)
 
 
 def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
@@ -145,7 +165,11 @@ def outcome_effects(
     create: list[NewTask] = []
     columns: dict[str, Any] = {}
 
-    answered = _task_called_for(open_tasks, now)
+    booked = None
+    if outcome in _APPOINTMENTS and entry.follow_up_at is not None:
+        booked = _booked_already(open_tasks, _APPOINTMENTS[outcome], entry.follow_up_at)
+    # The appointment confirmed stays open, even when it is due today: it is still to come.
+    answered = _task_called_for([task for task in open_tasks if task is not booked], now)
     if answered is not None:
         close[answered.id] = TaskStatus.DONE
     meeting = _meeting(open_tasks, outcome, now)
@@ -199,7 +223,7 @@ def outcome_effects(
     elif outcome in CONNECT_OUTCOMES and stage is Stage.LEAD:
         columns["stage"] = Stage.CONTACTED.value
 
-    if outcome in _APPOINTMENTS and entry.follow_up_at is not None:
+    if outcome in _APPOINTMENTS and entry.follow_up_at is not None and booked is None:
         create.append(NewTask(_APPOINTMENTS[outcome], entry.follow_up_at))
     if outcome is Outcome.PROPOSAL_SENT:
         columns.update(
@@ -241,7 +265,7 @@ def outcome_effects(
     if outcome in _KEEPS_THE_DEAL_GOING and not create and _nothing_left_open(open_tasks, close):
         # A live opportunity never drops out of the queue for want of a next step.
         create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))
-    return Effects(columns, close, tuple(create))
+    return Effects(columns, close, tuple(create), already_booked=booked)
 
 
 def _nothing_left_open(open_tasks: list[Task], close: dict[int, TaskStatus]) -> bool:

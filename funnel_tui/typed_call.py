@@ -265,14 +265,21 @@ def _booked(
     db: sqlite_utils.Database, logged: LoggedCall, prospect: Mapping[str, Any], now: datetime
 ) -> tuple[str, tuple[str, datetime]] | None:
     """The follow-up the call booked, said (`callback booked Fri 4 Dec 2026, 14:00 (in 3
-    days)`), with its kind and time; None when it booked none."""
+    days)`, or `callback already booked ..., task 141 kept` for one already open at that
+    moment), with its kind and time; None when it booked none."""
     kind = follow_up_task_kind(logged.outcome)
     row = db.execute("SELECT follow_up_at FROM calls WHERE id = ?", [logged.call_id]).fetchone()
     due = from_stored(row[0]) if row else None
     if kind is None or due is None:
         return None
-    said = f"{kind.value} booked {describe_when(due, now, prospect.get('timezone'))}"
-    return said, (kind.value, due)
+    kept = logged.already_booked_task_id
+    if kept is not None:
+        task = db.execute("SELECT due_at FROM tasks WHERE id = ?", [kept]).fetchone()
+        due = (from_stored(task[0]) if task else None) or due
+    when = describe_when(due, now, prospect.get("timezone"))
+    if kept is not None:
+        return f"{kind.value} already booked {when}, task {kept} kept", (kind.value, due)
+    return f"{kind.value} booked {when}", (kind.value, due)
 
 
 def _next_step(

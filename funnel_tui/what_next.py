@@ -36,7 +36,8 @@ def logged_line(
 
     `booked` is when the callback or meeting the call made is due. When another open task
     comes before it (a meeting already overdue), the line says the one just booked first,
-    then that one: the rep hears back the time they typed."""
+    then that one: the rep hears back the time they typed, and that it was booked already
+    when an open task of its kind was due then (the call kept that one)."""
     outcome = logged.outcome
     said = f"Logged {outcome.spec.label.lower()} for {one_line(prospect_name)}"
     parts = []
@@ -45,11 +46,13 @@ def logged_line(
         parts.append(f"{amount} won" if outcome is Outcome.WON else f"proposal for {amount}")
     next_phrase = _next(logged, outcome, prospect_tz, now)
     booked_kind = follow_up_task_kind(outcome)
+    # A callback or meeting that was open at that moment already is kept, not booked twice.
+    already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
     if booked is not None and booked_kind is not None and due is not None and due < booked:
-        booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}"
+        booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}{already}"
         return f"{said}: {booked_phrase}; before it, {next_phrase}"
-    parts.append(next_phrase)
+    parts.append(next_phrase + already)
     return f"{said}: {', '.join(part for part in parts if part)}"
 
 

@@ -43,6 +43,8 @@ LONDON = FROZEN_NOW.tzinfo
 HEAD = 42
 NEW_YORK_LEAD = 41
 OPEN_DEAL = 24
+# A prospect with a callback booked for Friday 20 November at 11:00.
+CALLBACK_FRIDAY = 49
 
 # README, `funnel next --json`: written out so the test does not trust the code.
 NEXT_KEYS = [
@@ -432,6 +434,26 @@ def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: B
     assert second.endswith(
         "; callback booked Fri 20 Nov 2026, 09:00 (in 2 days)"
         "; next: callback task due Thu 19 Nov 2026, 15:00 (tomorrow)"
+    )
+
+
+def test_a_callback_at_the_time_already_booked_keeps_that_task_and_says_so(demo: Book) -> None:
+    # The demo's Zainab Hussain has a callback on Friday at 11:00: the rep confirms it.
+    callbacks = (
+        "SELECT id, due_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'"
+        " AND status = 'open'"
+    )
+    ((task_id, due_at),) = book(demo).execute(callbacks, [CALLBACK_FRIDAY]).fetchall()
+
+    line = logged_ok(demo, CALLBACK_FRIDAY, "c", "--when", "fri 11am", "--note", "confirmed")
+
+    # The same task, whose UID the calendar file keeps: nothing to import twice.
+    assert book(demo).execute(callbacks, [CALLBACK_FRIDAY]).fetchall() == [(task_id, due_at)]
+    call = calls_of(demo, CALLBACK_FRIDAY)[-1]
+    assert (call["outcome"], call["notes"]) == ("callback", "confirmed")
+    assert line == (
+        f"Logged callback for Zainab Hussain (call {call['id']}); callback already booked"
+        f" Fri 20 Nov 2026, 11:00 (in 2 days), task {task_id} kept"
     )
 
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
-from tests.rows import get_row, insert_row
+from tests.rows import count_rows, get_row, insert_row
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)  # a Wednesday
@@ -326,3 +326,83 @@ def test_a_no_show_marks_todays_meeting_missed_never_one_still_to_come(
 
     tasks = sorted((task["kind"], task["status"]) for task in book_db.query("SELECT * FROM tasks"))
     assert tasks == [("callback", "open"), ("meeting", becomes)]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "booked"),
+    [
+        (Outcome.CALLBACK, "callback"),
+        (Outcome.MEETING, "meeting"),
+        (Outcome.MEETING_HELD, "callback"),
+        (Outcome.NO_SHOW, "callback"),
+    ],
+)
+@pytest.mark.parametrize(
+    "stored_due",
+    [
+        to_stored(FRIDAY_AT_TWO),
+        # Another tool's time with seconds in it is the same minute the rep typed.
+        "2026-11-27T14:00:30+00:00",
+        # Due later today: confirming it does not answer it, it is still to come.
+        to_stored(datetime(2026, 11, 25, 16, 0, tzinfo=LONDON)),
+    ],
+    ids=["friday", "seconds", "later-today"],
+)
+def test_an_appointment_confirmed_at_the_moment_already_booked_keeps_that_task(
+    book_db: Any, outcome: Outcome, booked: str, stored_due: str
+) -> None:
+    """The rep confirms the time already booked: the call is logged and the task stays
+    the one it was (the calendar's event keeps its UID); undo leaves it open."""
+    ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "meeting"})
+    if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW):
+        meeting_due = to_stored(DUE_THIS_MORNING)
+        insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "meeting", "due_at": meeting_due})
+    task_id = insert_row(
+        book_db, "tasks", {"prospect_id": ann, "kind": booked, "due_at": stored_due}
+    )
+    when = datetime.fromisoformat(stored_due).astimezone(LONDON).replace(second=0)
+
+    logged = log_call(
+        book_db, ann, CallOutcome(outcome, follow_up_at=when), now=NOW, settings=Settings()
+    )
+
+    appointments = list(
+        book_db.query(
+            "SELECT id, due_at, status, call_id FROM tasks WHERE kind = ? ORDER BY id", [booked]
+        )
+    )
+    # A meeting held or missed closes that meeting as ever; the callback is the one booked.
+    assert appointments == [
+        {"id": task_id, "due_at": stored_due, "status": "open", "call_id": None}
+    ]
+    assert logged.already_booked_task_id == task_id
+    assert count_rows(book_db, "calls") == 1
+
+    undo_last_call(book_db)
+
+    task = get_row(book_db, "tasks", task_id)
+    assert (task["status"], task["due_at"]) == ("open", stored_due)
+    assert count_rows(book_db, "calls") == 0
+
+
+def test_an_appointment_a_minute_away_from_one_booked_is_booked_as_well(book_db: Any) -> None:
+    ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "contacted"})
+    insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "callback", "due_at": FRIDAY})
+    # A meeting at the new callback's moment is another kind of appointment.
+    insert_row(
+        book_db,
+        "tasks",
+        {"prospect_id": ann, "kind": "meeting", "due_at": "2026-11-27T14:01:00+00:00"},
+    )
+
+    entry = CallOutcome(Outcome.CALLBACK, follow_up_at=FRIDAY_AT_TWO.replace(minute=1))
+    logged = log_call(book_db, ann, entry, now=NOW, settings=Settings())
+
+    due = [
+        task["due_at"]
+        for task in book_db.query(
+            "SELECT due_at FROM tasks WHERE kind = 'callback' ORDER BY due_at"
+        )
+    ]
+    assert due == [FRIDAY, "2026-11-27T14:01:00+00:00"]
+    assert logged.already_booked_task_id is None

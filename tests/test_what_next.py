@@ -177,3 +177,30 @@ async def test_the_toast_after_a_try_on_a_lost_prospect_says_they_stay_out_of_th
         await settle(pilot)
         said = " ".join(str(notification.message) for notification in demo_app._notifications)
     assert "but lost: out of the queue until the stage is edited" in said
+
+
+async def test_a_callback_at_the_time_already_booked_is_not_booked_twice(
+    demo_app: FunnelApp,
+) -> None:
+    """`l c fri 11am enter` on a prospect whose callback is Friday 11:00: the call is
+    logged, the callback stays the one it was, and the toast says it was booked already."""
+    db = demo_app.storage.db
+    callbacks = (
+        "SELECT id, due_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'"
+        " AND status = 'open'"
+    )
+    zainab = 49  # the demo's Zainab Hussain, called back on Friday at 11:00
+    booked = db.execute(callbacks, [zainab]).fetchall()
+    assert [due for _, due in booked] == ["2026-11-20T11:00:00+00:00"]
+    before = len(calls_for(db, zainab))
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zainab hussain", "enter")
+        await settle(pilot)
+        await pilot.press("l", "c", *"fri 11am", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, zainab)) > before)
+        await settle(pilot)
+        said = [str(notification.message) for notification in demo_app._notifications]
+    assert calls_for(db, zainab)[-1]["outcome"] == "callback"
+    assert db.execute(callbacks, [zainab]).fetchall() == booked
+    assert said[-1] == "Logged callback for Zainab Hussain: callback Fri 11:00 (already booked)"
