@@ -116,6 +116,25 @@ def calling_window(
     return False, opening.astimezone(now.tzinfo)
 
 
+def not_a_calling_time(
+    now: datetime, settings: Settings, prospect_tz: str | None
+) -> tuple[datetime, str] | None:
+    """Their clock now and why it is no time to call them (`outside 09:00-18:00`, `not a
+    business day`, `a holiday`), as `calling_window` judges it; None when it is one, or
+    when their zone is not known (the rep's own hours are theirs to keep)."""
+    zone = known_zone(prospect_tz)
+    if zone is None:
+        return None
+    local = now.astimezone(zone)
+    if _inside_calling_hours(local, settings):
+        return None
+    if not settings.calling_start <= local.time() < settings.calling_end:
+        return local, f"outside {settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
+    if local.date() in settings.holidays:
+        return local, "a holiday"
+    return local, "not a business day"
+
+
 def outside_calling_hours(
     moment: datetime, settings: Settings, prospect_tz: str | None
 ) -> str | None:

@@ -17,6 +17,7 @@ from funnel_tui.cadence import (
     calling_window,
     morning_slot,
     next_call_due,
+    not_a_calling_time,
     nurture_revisit_due,
     revisit_due,
 )
@@ -529,3 +530,37 @@ def test_an_unknown_prospect_zone_falls_back_to_the_reps(prospect_tz: str | None
     wednesday = datetime(2026, 11, 25, 11, 0, tzinfo=LONDON)
     due = next_call_due(1, wednesday, DEFAULTS, prospect_tz)
     assert due == datetime(2026, 11, 26, 9, 30, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("now", "zone", "holidays", "said"),
+    [
+        # 02:29 on a Saturday in New York: the hours are what is said, as the card says.
+        (
+            datetime(2026, 11, 28, 7, 29, tzinfo=LONDON),
+            "America/New_York",
+            (),
+            ("02:29", "outside 09:00-18:00"),
+        ),
+        (
+            datetime(2026, 11, 28, 11, 0, tzinfo=LONDON),
+            "Europe/Paris",
+            (),
+            ("12:00", "not a business day"),
+        ),
+        (WEDNESDAY, "Europe/London", (date(2026, 11, 25),), ("11:00", "a holiday")),
+        (WEDNESDAY, "Asia/Tokyo", (), ("20:00", "outside 09:00-18:00")),
+        (WEDNESDAY, "America/New_York", (), ("06:00", "outside 09:00-18:00")),
+        (WEDNESDAY, "Europe/Paris", (), None),
+        # No zone known: the rep's own hours are the rep's to keep.
+        (datetime(2026, 11, 28, 3, 0, tzinfo=LONDON), None, (), None),
+        (datetime(2026, 11, 28, 3, 0, tzinfo=LONDON), "Not/AZone", (), None),
+    ],
+)
+def test_not_a_calling_time_gives_their_clock_and_why(
+    now: datetime, zone: str | None, holidays: tuple[date, ...], said: tuple[str, str] | None
+) -> None:
+    found = not_a_calling_time(now, Settings(holidays=holidays), zone)
+
+    assert (None if found is None else (f"{found[0]:%H:%M}", found[1])) == said
+    assert (found is None) == calling_window(now, Settings(holidays=holidays), zone)[0]

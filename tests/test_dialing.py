@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,8 +17,10 @@ from funnel_tui.dialing import DialFailed, DialNumber, dial_argv, dial_number, r
 from funnel_tui.settings import DIAL_PLACEHOLDERS, SettingError, parse_setting, save_setting
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, settle, settle_until
-from tests.test_app import todays_queue
+from funnel_tui.ui.confirm_dialog import ConfirmDialog
+from funnel_tui.ui.main_screen import MainScreen, RunningCall
+from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.test_app import burst, todays_queue
 from tests.test_app_edit import mark_do_not_call
 from tests.test_typeahead import main_screen, messages
 
@@ -290,3 +294,125 @@ async def test_a_do_not_call_prospect_is_never_dialled(
         assert app.clipboard == ""
 
     assert not record.exists()
+
+
+# Saturday 07:29 in London: 02:29 in New York, where the demo's Kate Sullivan is.
+SATURDAY_NIGHT_IN_NEW_YORK = datetime(2026, 11, 21, 7, 29, tzinfo=ZoneInfo("Europe/London"))
+KATE_ASKED = "It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00). Call anyway?"
+
+
+def question(app: FunnelApp) -> str:
+    """The question the confirm dialog on top asks, and its line of keys."""
+    dialog = app.screen
+    assert isinstance(dialog, ConfirmDialog)
+    asked, hint = (
+        shown_text(dialog.query_one(f"#confirm-{part}")) for part in ("question", "hint")
+    )
+    return f"{asked.strip()} | {hint.strip()}"
+
+
+def running_call(app: FunnelApp) -> RunningCall | None:
+    """The call running, whatever dialog is on top."""
+    (screen,) = [screen for screen in app.screen_stack if isinstance(screen, MainScreen)]
+    return screen.running_call
+
+
+def app_at_night(storage: Storage, tmp_path: Path) -> tuple[FunnelApp, Path]:
+    """The app on Saturday night in New York, with a dial command that records its call."""
+    command, record = recording_command(tmp_path)
+    save_setting(storage.db, "dial_command", command)
+    clock = FrozenClock(SATURDAY_NIGHT_IN_NEW_YORK)
+    return FunnelApp(storage, clock=clock, scripts_dir=tmp_path / "no-scripts"), record
+
+
+async def test_enter_outside_their_calling_hours_asks_first_and_only_y_calls(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app, record = app_at_night(demo_storage, tmp_path)
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kate sullivan", "enter")
+        await settle(pilot)
+        for no in ("n", "escape"):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert question(app) == f"{KATE_ASKED} | y: call anyway · n or esc: no"
+            await pilot.press(no)
+            await settle(pilot)
+            assert running_call(app) is None
+        await pilot.press("enter")
+        await settle(pilot)
+        # A reflex second enter is no yes: the number may ring at 2 in the morning.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert running_call(app) is None
+        assert app.clipboard == "" and not record.exists()
+        await pilot.press("y")
+        await settle_until(pilot, record.exists)
+        await settle(pilot)
+        running = running_call(app)
+        assert running is not None and running.name == "Kate Sullivan"
+        assert messages(app)[-1].startswith("Call started with Kate Sullivan: dialling +1 617")
+        assert app.clipboard == "+16175550154"
+
+    assert json.loads(record.read_text()) == ["--call", "+16175550154", "tel:16175550154"]
+
+
+async def test_keys_typed_after_enter_never_answer_the_calling_hours_question(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """`/kate sullivan enter enter l n enter` at full speed, meant to start the call and
+    log a no answer: the question was not yet on screen, so none of the keys after its
+    enter answers it, and it says so."""
+    app, record = app_at_night(demo_storage, tmp_path)
+    calls_before = demo_storage.db["calls"].count
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        burst(app, "slash", *"kate sullivan", "enter", "enter", "l", "n", "enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot)
+        assert question(app) == (
+            f"{KATE_ASKED} | keys typed after enter were not applied · y: call anyway"
+            " · n or esc: no"
+        )
+        assert running_call(app) is None
+        assert demo_storage.db["calls"].count == calls_before
+        assert app.clipboard == "" and not record.exists()
+        await pilot.press("y")
+        await settle_until(pilot, record.exists)
+        assert running_call(app) is not None
+
+
+async def test_ending_a_running_call_for_one_outside_their_hours_says_both(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    app, record = app_at_night(demo_storage, tmp_path)
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        # Jonas Weber's zone is not known: he is called at once, at any hour.
+        await pilot.press("slash", *"jonas weber", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, record.exists)
+        assert getattr(running_call(app), "name", None) == "Jonas Weber"
+        record.unlink()
+        await pilot.press("slash", *"kate sullivan", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        asked = question(app)
+        assert "is running (0:00) and not logged. End it without logging and call Kate" in asked
+        assert asked.endswith(
+            "Sullivan? It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00)."
+            " | y: end it and call · n or esc: no"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert getattr(running_call(app), "name", None) == "Jonas Weber"
+        await pilot.press("y")
+        await settle_until(pilot, record.exists)
+        assert getattr(running_call(app), "name", None) == "Kate Sullivan"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
@@ -27,6 +28,20 @@ else:
 
 
 class CallDialer(_Base):
+    def off_hours(self, prospect: Any, name: str) -> Text | None:
+        """`It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00).` when their
+        clock is outside their calling hours or on a day off, as their card says; None
+        when it is a time to call them, or their zone is not known."""
+        from funnel_tui.cadence import not_a_calling_time
+
+        found = not_a_calling_time(self.funnel.clock(), self.funnel.settings, prospect["timezone"])
+        if found is None:
+            return None
+        local, why = found
+        return Text.assemble(
+            f"It is {local:%H:%M} on {local:%A} for ", (name, "bold"), f" ({why})."
+        )
+
     def dial(self, prospect: Any) -> tuple[str, SeverityLevel]:
         """Copy the prospect's number and start the dial command with it; what to tell the
         rep beside "call started", and how loudly."""

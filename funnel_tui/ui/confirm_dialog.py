@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
@@ -42,10 +43,15 @@ class ConfirmDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
             yield Label(self.question, id="confirm-question", classes="dialog-title")
-            yes_keys = "y or enter" if self.enter_says_yes else "y"
-            yield Label(
-                f"{yes_keys}: {self.yes} · n or esc: no", id="confirm-hint", classes="dialog-hint"
-            )
+            yield Label(self._hint(), id="confirm-hint", classes="dialog-hint")
+
+    def _hint(self) -> str:
+        yes_keys = "y or enter" if self.enter_says_yes else "y"
+        return f"{yes_keys}: {self.yes} · n or esc: no"
+
+    def say_keys_dropped(self) -> None:
+        """Say that the keys typed before the question showed were not taken as its answer."""
+        self.query_one("#confirm-hint", Label).update(f"{KEYS_NOT_APPLIED} · {self._hint()}")
 
     def action_enter(self) -> None:
         if self.enter_says_yes:

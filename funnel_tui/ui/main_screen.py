@@ -231,8 +231,13 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         yes: str,
         then: Callable[[], Awaitable[None]],
         enter_says_yes: bool = True,
+        unseen_keys_answer: bool = True,
     ) -> None:
-        """Ask first; on yes run `then`. Keys typed after the answer wait until it has run."""
+        """Ask first; on yes run `then`. Keys typed after the answer wait until it has run.
+
+        Without `unseen_keys_answer`, the keys typed before the question is on screen are
+        dropped, and the question says so: they were typed for what the rep expected the
+        key that asked to do, and must not answer a question not yet read."""
         from funnel_tui.ui.confirm_dialog import ConfirmDialog
 
         async def answered(confirmed: bool | None) -> None:
@@ -243,7 +248,12 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             finally:
                 self.funnel.release_keys()
 
-        await self._open(ConfirmDialog(question, yes=yes, enter_says_yes=enter_says_yes), answered)
+        if not unseen_keys_answer:
+            self.funnel.hold_keys()
+        dialog = ConfirmDialog(question, yes=yes, enter_says_yes=enter_says_yes)
+        await self._open(dialog, answered)
+        if not unseen_keys_answer:
+            self.funnel.drop_held_keys_once_shown(dialog.say_keys_dropped)
 
     @property
     def funnel(self) -> FunnelApp:
@@ -816,10 +826,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             )
             return
         running = self.running_call
-        if running is None:
-            self._call_once_held(prospect, name)
-            return
-        if running.prospect_id == prospect["id"]:
+        if running is not None and running.prospect_id == prospect["id"]:
             # A second enter dials again (a dropped line, a failed dial) and keeps the time
             # already on the call.
             dialled, severity = self.dial(prospect)
@@ -828,6 +835,27 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
                 f"The call with {name} is running ({self._elapsed()}): {dialled}",
                 severity=severity,
                 timeout=4,
+            )
+            return
+        # Their night, weekend or holiday: the rep hears it before the phone rings there.
+        # Only `y` calls, and keys typed after enter (meant for the call) answer nothing.
+        off_hours = self.off_hours(prospect, name)
+        in_hours = off_hours is None
+        if running is None:
+            if off_hours is None:
+                self._call_once_held(prospect, name)
+                return
+
+            async def call_anyway() -> None:
+                self._call_once_held(prospect, name)
+
+            question = Text.assemble(off_hours, " Call anyway?")
+            await self._confirm(
+                question,
+                yes="call anyway",
+                then=call_anyway,
+                enter_says_yes=False,
+                unseen_keys_answer=False,
             )
             return
 
@@ -844,7 +872,16 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             (name, "bold"),
             "?",
         )
-        await self._confirm(question, yes="end it and call", then=end_it_and_call)
+        if off_hours is not None:
+            question.append(" ")
+            question.append_text(off_hours)
+        await self._confirm(
+            question,
+            yes="end it and call",
+            then=end_it_and_call,
+            enter_says_yes=in_hours,
+            unseen_keys_answer=in_hours,
+        )
 
     def _start_call(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
         self.running_call = RunningCall(prospect["id"], name, self.funnel.clock())
