@@ -54,6 +54,9 @@ NEEDED = {
     Ask.REVISIT_ON: "say the day to try again, e.g. 1/3 or in 12 weeks",
 }
 TYPED_ASKS = tuple(NEEDED)
+# The fields that take a day or a time: a note that reads as one was most likely meant
+# for the field (a tab typed by reflex moved past it).
+DATED_ASKS = (Ask.WHEN, Ask.CLOSE_ON, Ask.REVISIT_ON)
 
 
 def open_deal_cents(prospect: Mapping[str, Any]) -> int | None:

@@ -199,6 +199,88 @@ async def test_not_interested_saves_the_reason_picked_with_one_key_and_the_revis
         assert after["nurture"] == 1
 
 
+# A reflex tab after a pick that moved on by itself puts the date into the note: enter
+# moves it to the date field it reads as (which was empty) and saves only once the rep,
+# having seen where it went, presses enter again.
+@pytest.mark.parametrize(
+    ("keys", "outcome", "ask", "saved"),
+    [
+        pytest.param(
+            ["x", "t", "tab", *"in 12 weeks"],
+            "not_interested",
+            Ask.REVISIT_ON,
+            ("revisit", "2027-02-10"),
+            id="revisit-after-a-reason",
+        ),
+        pytest.param(
+            ["h", "tab", *"fri 2pm"],
+            "meeting_held",
+            Ask.WHEN,
+            ("callback", FRIDAY_2PM),
+            id="next-step-when",
+        ),
+    ],
+)
+async def test_a_date_typed_into_the_note_goes_to_its_empty_date_field_before_saving(
+    demo_app: FunnelApp,
+    typist: Typist,
+    keys: list[str],
+    outcome: str,
+    ask: Ask,
+    saved: tuple[str, str],
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await typist(pilot, ["l", *keys, "enter"])
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert len(calls_for(db, first["id"])) == before
+        typed = "".join(keys[keys.index("tab") + 1 :])
+        assert (dialog.note.value, dialog.field(ask).value) == ("", typed)
+        assert dialog.focused is dialog.field(ask)
+        assert "→" in said_under(dialog, ask)
+        said = shown_text(dialog.query_one("#outcome-error", Static))
+        assert f"“{typed}” was in the note" in said
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["outcome"], call["notes"]) == (outcome, None)
+    kind, due = saved
+    assert any(
+        task_kind == kind and task_due.startswith(due)
+        for task_kind, task_due, _ in tasks_made_by(db, call["id"])
+    )
+
+
+async def test_a_date_moved_out_of_the_note_and_typed_back_is_saved_as_the_note(
+    demo_app: FunnelApp,
+) -> None:
+    """The rep meant it as a note: cleared from the date field and typed in the note
+    again, the next enter saves it as typed."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x", "t", "tab", *"in 12 weeks", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.field(Ask.REVISIT_ON).value == "in 12 weeks"
+        await pilot.press("ctrl+u", "tab", *"in 12 weeks", "enter")
+        await settle_until(pilot, lambda: bool(calls_for(db, first["id"])))
+    call = calls_for(db, first["id"])[-1]
+    assert (call["outcome"], call["reason"], call["notes"]) == (
+        "not_interested",
+        "timing",
+        "in 12 weeks",
+    )
+    assert [kind for kind, _, _ in tasks_made_by(db, call["id"]) if kind == "revisit"] == []
+
+
 async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
     demo_app: FunnelApp,
 ) -> None:

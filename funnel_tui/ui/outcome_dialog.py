@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, TaskKind
 from funnel_tui.outcome_answers import (
+    DATED_ASKS,
     TYPED_ASKS,
     Answer,
     AnswerRefused,
@@ -183,6 +184,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # Whether tab switched the "when" text to its other day (`next tue`: next week's
         # Tuesday, not this week's); any edit of the text reads it afresh.
         self._other_day_chosen = False
+        # Notes enter has already moved to a date field (_date_out_of_the_note): typed
+        # there again, the rep means them as the note.
+        self._moved_from_note: set[str] = set()
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -469,9 +473,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         """Whether tab switched this field to the other day its text can mean."""
         return question.ask is Ask.WHEN and self._other_day_chosen
 
-    def _answer(self, question: Question) -> Answer | None:
-        """What the field of a typed question reads as now; AnswerRefused when it cannot
-        be saved as it is."""
+    def _answer(self, question: Question, text: str | None = None) -> Answer | None:
+        """What the field of a typed question reads as now (or would, holding `text`);
+        AnswerRefused when it cannot be saved as it is."""
         assert self.outcome is not None
         reading = Reading(
             now=self.clock(),
@@ -480,7 +484,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             customer=self.context.prospect_kind is Kind.CUSTOMER,
             other_week=self._switched(question),
         )
-        return read_answer(self.outcome, question, self.typed_field(question.ask).value, reading)
+        if text is None:
+            text = self.typed_field(question.ask).value
+        return read_answer(self.outcome, question, text, reading)
 
     def _error(self, message: str) -> None:
         self.query_one("#outcome-error", Static).update(Text(message, "bold red"))
@@ -515,6 +521,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             # Back on the list, so the next letter picks instead of joining the note.
             self.set_focus(self.query_one(OptionList))
             self._not_saved("Pick an outcome first: press its letter.")
+            return
+        if self._date_out_of_the_note(self.outcome):
             return
         entry = self._entry(self.outcome)
         if entry is None:
@@ -568,6 +576,40 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         for field in (*self.query(Input).results(Input), self.reason_picker):
             field.disabled = saving
         self.query_one(OptionList).disabled = saving
+
+    def _date_out_of_the_note(self, outcome: Outcome) -> bool:
+        """A note that reads, all of it, as the day or time of the outcome's empty date
+        field goes to that field, and this enter saves nothing; True when it moved.
+
+        A pick or a reason that moves on by itself makes a reflex tab skip the date: `x t
+        tab in 12 weeks` wrote the revisit date into the note, and the lead was lost with
+        no revisit. Decided here, once every key before enter has landed, so it does not
+        depend on how fast the keys came; the rep sees where it went and enter saves.
+        """
+        text = self.note.value.strip()
+        if not text or text in self._moved_from_note:
+            return False
+        for question in outcome.spec.asks:
+            field = self.field(question.ask)
+            if question.ask not in DATED_ASKS or not isinstance(field, Input) or field.value:
+                continue
+            try:
+                if self._answer(question, text) is None:
+                    continue
+            except AnswerRefused:
+                continue
+            self._moved_from_note.add(text)
+            self.note.value = ""
+            field.value = text
+            self._read_back(question)
+            self.set_focus(field)
+            self._not_saved(
+                f"Not saved yet: “{text}” was in the note and reads as a date, and"
+                f" {question.label} was empty: it is there now; enter saves (ctrl+u there"
+                " takes it out)"
+            )
+            return True
+        return False
 
     def _entry(self, outcome: Outcome) -> CallOutcome | None:
         """The call as the fields read; None, with each refused field saying why under it
