@@ -105,7 +105,7 @@ def deal_for_call(db: sqlite_utils.Database, call_id: int) -> int | None:
             "demo",
             TOMORROW_10AM,
             None,
-            id="callback-tab-wraps-to-the-list",
+            id="callback-tab-on-the-note-stays",
         ),
         pytest.param(
             ["m", *"fri", "tab", *"needs a demo", "shift+tab", *" 2pm"],
@@ -168,7 +168,7 @@ async def test_focus_stays_on_the_list_for_an_outcome_that_asks_nothing(
         assert dialog.focused is dialog.query_one("#outcome-list")
         await pilot.press("tab")
         assert dialog.focused is dialog.note
-        await pilot.press("tab")
+        await pilot.press("shift+tab")
         assert dialog.focused is dialog.query_one("#outcome-list")
         await pilot.press("c")
         assert dialog.focused is dialog.field(Ask.WHEN)

@@ -304,6 +304,44 @@ async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
         assert dialog.outcome is Outcome.NOT_INTERESTED
 
 
+# A rep who takes the pick's own move on for the reasons tabs once too often: tab stops
+# at the note, so the note's letters never reach the list, where each would pick again
+# (`l x b tab tab bad day enter` logged Do not call).
+@pytest.mark.parametrize(
+    ("keys", "outcome", "reason", "note"),
+    [
+        pytest.param(
+            ["x", "b", "tab", "tab", *"bad day"],
+            "not_interested",
+            "budget",
+            "bad day",
+            id="a-tab-too-many-after-a-reason",
+        ),
+        pytest.param(
+            ["b", "tab", "tab", *"sent deck"], "busy", None, "sent deck", id="a-tab-too-many"
+        ),
+        # Back on the list by shift+tab, a letter picks again: the rep means it.
+        pytest.param(
+            ["x", "b", "shift+tab", "shift+tab", "v", "tab", *"bad day"],
+            "voicemail",
+            None,
+            "bad day",
+            id="back-by-shift-tab",
+        ),
+    ],
+)
+async def test_tab_stops_at_the_note_and_only_shift_tab_goes_back_to_the_outcomes(
+    demo_app: FunnelApp,
+    typist: Typist,
+    keys: list[str],
+    outcome: str,
+    reason: str | None,
+    note: str,
+) -> None:
+    call = await log_with_keys(demo_app, typist, keys)
+    assert (call["outcome"], call["reason"], call["notes"]) == (outcome, reason, note)
+
+
 async def test_a_click_on_a_reason_picks_it(demo_app: FunnelApp) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -474,16 +512,17 @@ async def test_each_outcome_shows_exactly_its_fields_in_order(
             if label.parent is not None and label.parent.display
         ]
         assert shown == labels
-        # A pick goes to the first field it asks for, else stays on the list; tab and
-        # shift+tab go round list -> each field in order -> note, and never pick again.
+        # A pick goes to the first field it asks for, else stays on the list; tab goes
+        # list -> each field in order -> note and stops there, shift+tab goes back and
+        # stops at the list; neither picks again.
         fields = [dialog.field(question.ask) for question in outcome.spec.asks]
-        round_trip = [dialog.query_one("#outcome-list"), *fields, dialog.note]
+        in_order = [dialog.query_one("#outcome-list"), *fields, dialog.note]
         at = 1 if fields else 0
-        assert dialog.focused is round_trip[at]
-        for key, step in [("tab", 1)] * len(round_trip) + [("shift+tab", -1)] * len(round_trip):
+        assert dialog.focused is in_order[at]
+        for key, step in [("tab", 1)] * len(in_order) + [("shift+tab", -1)] * len(in_order):
             await pilot.press(key)
-            at = (at + step) % len(round_trip)
-            assert dialog.focused is round_trip[at], key
+            at = min(max(at + step, 0), len(in_order) - 1)
+            assert dialog.focused is in_order[at], key
         assert dialog.outcome is outcome
 
 

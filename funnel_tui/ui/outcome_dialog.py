@@ -137,7 +137,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     # the outcome (the reason row takes its own letters the same way). A letter moves focus
     # synchronously (set_focus, not focus()) to the first field the outcome asks for, or
     # leaves it on the list, where tab leads to the note (focus goes list -> each asked
-    # field in order -> note -> list, as the keys arrive). Enter holds every later key (the
+    # field in order -> note, as the keys arrive, and only shift+tab goes back up to the
+    # list). Enter holds every later key (the
     # app's type-ahead) and saves only after the fields have taken the keys typed before
     # it; the held keys go to the next prospect.
     AUTO_FOCUS = "#outcome-list"
@@ -364,20 +365,31 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         return self._move_focus_by(-1)
 
     def _move_focus_by(self, step: int) -> Widget:
-        """Tab and shift+tab go list -> each field the outcome asks for -> note -> list.
+        """Tab goes list -> each field the outcome asks for -> note, shift+tab back.
 
         Spelled out rather than left to Textual, which orders fields by where they were
         last drawn: a tab typed right after a letter, before the asked field was first
         drawn, went back to the list.
+
+        Neither goes round: tab on the note stays there with a beep, and shift+tab on the
+        list. A rep who tabs once too often (the pick or the reason had moved on by
+        itself) goes on typing the note, where the letters went round to the list
+        before and each picked another outcome; the list is reached only going back.
         """
         order = [
             self.query_one(OptionList),
             *(self.field(question.ask) for question in self.questions),
             self.note,
         ]
-        # With no field focused, either key goes to the list.
-        at = order.index(self.focused) if self.focused in order else -step
-        target = order[(at + step) % len(order)]
+        at = order.index(self.focused) if self.focused in order else None
+        if at is None:
+            # With no field focused, either key goes to the list.
+            target = order[0]
+        elif 0 <= at + step < len(order):
+            target = order[at + step]
+        else:
+            self.app.bell()
+            target = order[at]
         self.set_focus(target)
         return target
 
