@@ -15,7 +15,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerState
 
 from funnel_tui.call_log import CallOutcome, log_call
-from funnel_tui.claims import holder
+from funnel_tui.claims import holder, try_claim
 from funnel_tui.domain import Outcome
 from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
@@ -23,10 +23,12 @@ from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.ui import pool_claims
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
 from tests.cli_support import invoke
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
+from tests.test_app import burst
 
 # How soon another rep's app must show a change (PRODUCT 16).
 WITHIN_S = 1.0
@@ -398,3 +400,38 @@ async def test_an_app_whose_rep_is_removed_says_so_once_it_cannot_hold_a_prospec
 
             await wait_for(pilot, lambda: "no longer a rep of this book" in said(), 3.0)
             assert said().count("no longer a rep") == 1
+
+
+@pytest.mark.parametrize("whose", ["owned", "held"])
+async def test_log_on_a_prospect_another_rep_owns_or_holds_says_so_and_opens_nothing(
+    team_url: str, tmp_path: Path, whose: str
+) -> None:
+    """On Blake's prospect (the card says `blake's: not in your queue`) or one Blake is
+    on now, `l` says so at once, as enter does for a call, and opens no dialog to type a
+    whole note into; the keys typed after it were meant for that dialog and go with it."""
+    clock = FrozenClock()
+    with contextlib.closing(open_team_book(team_url)) as other:
+        (ann,) = other.db.execute("SELECT id FROM prospects WHERE name = 'Ann Archer'").fetchone()
+        if whose == "owned":
+            other.db.execute("UPDATE prospects SET owner = 'blake' WHERE id = ?", [ann])
+        else:
+            with write_transaction(other.db):
+                assert try_claim(other.db, ann, "blake", clock())
+    said = {"owned": "Ann Archer is blake's now", "held": "blake is on Ann Archer now"}[whose]
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"ann archer", "enter")
+            await settle(pilot)
+            assert app.screen.card.prospect["id"] == ann  # type: ignore[attr-defined]
+            burst(app, "l", "n", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            toasts = [str(notice.message) for notice in app._notifications]
+            dropped = "keys typed after l were not applied"
+            assert f"Not logged: {said} · {dropped}." in toasts, toasts
+            # Nothing else ran on the keys typed after `l`: no call started, no note asked.
+            assert app.screen.running_call is None  # type: ignore[attr-defined]
+            assert not any(toast.startswith("Not started") for toast in toasts), toasts
+    with contextlib.closing(open_team_book(team_url)) as other:
+        assert other.db.execute("SELECT count(*) FROM calls").fetchone() == (0,)

@@ -933,6 +933,19 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
             self.notify(f"{self._why_nobody()}: nothing to log.", severity="warning")
             return
         prospect = card.prospect
+        refused = self._someone_elses(prospect)
+        if refused is not None:
+            # Said before the rep types a whole note for nothing, as enter says it before
+            # a call. The keys typed after `l` were meant for the dialog: they go with it.
+            said = f"Not logged: {refused}"
+            self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
+            self.funnel.hold_keys()
+            self.funnel.drop_held_keys_once_shown(
+                lambda: self.funnel.notify_in_place(
+                    CALL_TOAST, f"{said} · keys typed after l were not applied.", severity="warning"
+                )
+            )
+            return
         if prospect["do_not_call"]:
             question = Text.assemble(
                 (one_line(prospect["name"]), "bold"),

@@ -112,6 +112,22 @@ class PoolClaims(_Base):
             if self.mode is QueueMode.TODAY:
                 self.reload_queue()
 
+    def _someone_elses(self, prospect: Any) -> str | None:
+        """Why the rep may not log a call with the card's prospect, as the card says it:
+        another rep's (`Ann is blake's now`), or a pool prospect another rep is on now
+        (`blake is on Ann now`); None when they may. The save checks again: either may
+        change while the outcome dialog is open."""
+        rep, team = self.funnel.rep, self.team_view
+        if rep is None or team is None:
+            return None
+        name = one_line(prospect["name"])
+        owner = prospect.get("owner")
+        if owner is not None:
+            return None if owner.lower() == rep.lower() else f"{name} is {one_line(owner)}'s now"
+        if team.held_by is not None and team.held_by.lower() != rep.lower():
+            return f"{one_line(team.held_by)} is on {name} now"
+        return None
+
     def _call_once_held(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
         """Start a call with the prospect: at once in a one-rep book; in a team's, once
         their lease is this rep's, which the server gives one rep alone however many press
