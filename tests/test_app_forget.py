@@ -161,3 +161,38 @@ async def test_a_call_on_a_prospect_forgotten_meanwhile_says_so_and_offers_no_re
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_undo_after_forgetting_the_last_call_s_prospect_asks_before_reaching_back(
+    demo_app: FunnelApp,
+) -> None:
+    """The last call logged went with the prospect forgotten: `u` undid the one before it,
+    logged earlier and followed by other work, without a word."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        second = screen.queue.highlighted_id
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        (name,) = db.execute("SELECT name FROM prospects WHERE id = ?", [second]).fetchone()
+        await pilot.press("slash", *name, "enter")
+        await settle(pilot)
+        assert screen.queue.highlighted_id == second
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        calls_before = db["calls"].count
+
+        await pilot.press("u")
+        await settle(pilot)
+        text = confirm_text(demo_app)
+        assert first["name"] in text and "it is not the last call you logged here" in text
+        await pilot.press("n")
+        await settle(pilot)
+    assert db["calls"].count == calls_before

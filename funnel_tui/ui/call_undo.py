@@ -33,8 +33,9 @@ class UndoSession:
     """What undo and redo remember during one run of the app."""
 
     def __init__(self) -> None:
-        # The calls logged in this session.
+        # The calls logged in this session, and the last of them (or redone).
         self.logged: set[int] = set()
+        self.latest: int | None = None
         # Whether the last call change of this session was an undo.
         self.undid_last = False
         # The calls undone in this session and not yet redone, the newest last: ctrl+y
@@ -50,6 +51,7 @@ class UndoSession:
 
     def call_redone(self, call_id: int) -> None:
         self.logged.add(call_id)
+        self.latest = call_id
         self.undid_last = False
 
     def forget_prospect(self, prospect_id: int) -> None:
@@ -63,6 +65,10 @@ class UndoSession:
             reasons.append("it is a win")
         if call.call_id not in self.logged:
             reasons.append("it was not logged in this session")
+        elif self.latest is not None and call.call_id != self.latest and not self.undid_last:
+            # The last call logged here went with a prospect forgotten since: u would
+            # reach back past it, and past whatever was done after this one.
+            reasons.append("it is not the last call you logged here")
         if self.undid_last:
             reasons.append("it would be a second undo in a row")
         return reasons
