@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlite_utils
+
 from funnel_tui.forget import forget_prospect
 from funnel_tui.prospects import SUPPRESSED_REASON
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import settle, shown_text
+from tests.app_support import settle, settle_until, shown_text
 from tests.test_app import first_in_queue
 from tests.test_app_undo import confirm_text, notices
 from tests.test_phone_app import add
@@ -196,3 +198,27 @@ async def test_undo_after_forgetting_the_last_call_s_prospect_asks_before_reachi
         await pilot.press("n")
         await settle(pilot)
     assert db["calls"].count == calls_before
+
+
+async def test_a_running_call_with_someone_forgotten_elsewhere_ends_and_says_so(
+    demo_app: FunnelApp,
+) -> None:
+    """`funnel forget` from a shell during a call left the gauge on the forgotten person's
+    call, their row on top, and `l` saying the queue was empty."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.running_call is not None
+        assert screen.running_call.prospect_id == first["id"]
+        shell = sqlite_utils.Database(demo_app.storage.path)
+        forget_prospect(shell, first["id"])
+        shell.close()
+        await settle_until(pilot, lambda: screen.running_call is None)
+        assert screen.queue.position_of(first["id"]) is None
+        said = notices(demo_app)[-1]
+        assert said.startswith(f"The call with {first['name']} ended: they were forgotten")

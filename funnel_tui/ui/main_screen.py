@@ -371,11 +371,34 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         settings = await self.funnel.in_db_thread(load_settings)
         if self._torn_down:
             return
+        await self._end_a_call_with_someone_forgotten()
         if settings != self.funnel.settings:
             self.use_settings(settings)
         else:
             self.reload_queue()
             self.reload_pace()
+
+    async def _end_a_call_with_someone_forgotten(self) -> None:
+        """A running call whose prospect was forgotten elsewhere (`funnel forget` from a
+        shell) ends: nothing can be logged for them, and the gauge, the list's top row and
+        `l` kept the call of someone no longer in the book."""
+        running = self.running_call
+        if running is None:
+            return
+        gone = await self.funnel.in_db_thread(
+            lambda db: (
+                db.execute("SELECT 1 FROM prospects WHERE id = ?", [running.prospect_id]).fetchone()
+                is None
+            )
+        )
+        if gone and self.running_call is running and not self._torn_down:
+            self.running_call = None
+            self.funnel.notify_in_place(
+                CALL_TOAST,
+                f"The call with {running.name} ended: they were forgotten on request"
+                " elsewhere, so nothing of it can be logged.",
+                severity="warning",
+            )
 
     def use_settings(self, settings: Settings) -> None:
         """Put `settings` in use and show again what depends on them: the queue's order
