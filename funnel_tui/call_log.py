@@ -139,6 +139,12 @@ class LastCallChanged(Exception):
     """The call the rep chose to undo is no longer the last one; str() says so in one line."""
 
 
+class ProspectMovedOn(Exception):
+    """The call's prospect is another rep's now (`funnel assign`): undone, the call could
+    not be logged again (redo refuses another rep's prospect), so it stays; str() says so
+    in one line."""
+
+
 class UndoRecordUnreadable(Exception):
     """The undo_log row of a call is not what funnel wrote (another tool changed it), so
     the call cannot be undone; str() says so in one line."""
@@ -833,6 +839,13 @@ def undo_last_call(
             db.execute(PROSPECT_LOCK, [last.prospect_id])
         current = get_prospect(db, last.prospect_id)
         assert current is not None
+        owner = current["owner"]
+        if rep is not None and owner is not None and owner != rep:
+            # Undone, the call (a win, its deal) could never be redone from this rep's app.
+            raise ProspectMovedOn(
+                f"{one_line(current['name'])} is {one_line(owner)}'s now, and a call taken"
+                " back could not be logged again from here; nothing was undone"
+            )
         try:
             record = _snapshot(snapshot)
         except (ValueError, TypeError):

@@ -820,6 +820,29 @@ def test_undo_takes_back_the_reps_own_last_call_never_another_reps(book_db: Any)
     assert undo_last_call(book_db, rep="alex") is None
 
 
+def test_a_win_on_a_prospect_assigned_to_another_rep_since_is_not_undone(book_db: Any) -> None:
+    """blake's undo after `funnel assign 25 --to alex` took the win back, and redo then
+    refused (the prospect was alex's): the $3,000 was gone for good."""
+    from funnel_tui.call_log import CallOutcome, ProspectMovedOn, log_call, undo_last_call
+    from funnel_tui.ownership import assign
+
+    team(book_db, "alex", "blake")
+    gina = lead(book_db, "Gina Hall")
+    won = log_call(
+        book_db,
+        gina,
+        CallOutcome(Outcome.WON, amount_cents=300_000),
+        now=NOW,
+        settings=SETTINGS,
+        rep="blake",
+    )
+    assign(book_db, [gina], "alex")
+    with pytest.raises(ProspectMovedOn, match="Gina Hall is alex's now"):
+        undo_last_call(book_db, rep="blake")
+    assert book_db.execute("SELECT id FROM calls").fetchall() == [(won.call_id,)]
+    assert book_db.execute("SELECT amount_cents FROM deals").fetchall() == [(300_000,)]
+
+
 def test_the_file_commands_say_they_need_a_file_and_the_calendar_reads_both(
     book_target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -147,7 +147,12 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _undo(self, call: LastCall) -> None:
-        from funnel_tui.call_log import LastCallChanged, UndoRecordUnreadable, undo_last_call
+        from funnel_tui.call_log import (
+            LastCallChanged,
+            ProspectMovedOn,
+            UndoRecordUnreadable,
+            undo_last_call,
+        )
 
         session = self.undo_session
         try:
@@ -155,7 +160,7 @@ class CallUndo(_Base):
                 undone = await self.funnel.in_db_thread(
                     lambda db: undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
                 )
-        except LastCallChanged as changed:
+        except (LastCallChanged, ProspectMovedOn) as changed:
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
             self._undo_failed("u")
             return
