@@ -65,7 +65,15 @@ NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset(
-    {"eom", "end of month", "end of the month", "month end", "last day of the month"}
+    {
+        "eom",
+        "end of month",
+        "end of the month",
+        "month end",
+        "last day of month",
+        "last day of the month",
+        "the last day of the month",
+    }
 )
 # `eom`, and a time after it: `eom 3pm`, `end of month at noon`.
 END_OF_MONTH_PATTERN = re.compile(
@@ -260,7 +268,7 @@ def _typed_moment(
     if not typed:
         raise WhenError("nothing was typed")
     if PAST_PATTERN.fullmatch(typed):
-        raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri 2pm")
+        raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri")
     typed, said_zone, zone = _split_zone(typed, prospect_tz)
     there = now if zone is None else now.astimezone(zone)
     try:
@@ -604,7 +612,7 @@ def _not_a_date(text: str, reason: str, day_first: bool) -> WhenError:
     """What is wrong with a date dateutil could not read: a day past its month's end
     (`31/2`), a month past 12 (`13/13`), or text that is no date."""
     if reason.startswith("day is out of range"):
-        return WhenError(f"{_quoted(text)} is a day its month does not have", "try 28/2 or 1/3")
+        return WhenError(f"{_quoted(text)} is a day its month does not have", "type one it has")
     if reason.startswith("month must be"):
         order = (
             "day first: type 3/12 for 3 December"

@@ -147,7 +147,8 @@ REFUSED_ON_WEDNESDAY = [
     ("in -2 days", "'in -2 days' is in the past"),
     ("-1h", "is in the past"),
     # A day its month does not have, or a month past 12: said so, not "not a date".
-    ("31/2", "'31/2' is a day its month does not have; try 28/2 or 1/3"),
+    ("31/2", "'31/2' is a day its month does not have; type one it has"),
+    ("31/4", "'31/4' is a day its month does not have"),
     ("feb 30 3pm", "is a day its month does not have"),
     ("29/2/2027", "is a day its month does not have"),
     ("13/13", "'13/13' has no month from 1 to 12; day first: type 3/12 for 3 December"),
@@ -589,6 +590,8 @@ def test_refused_late_on_a_friday(typed: str, reason: str) -> None:
         ("end of the month at noon", at("2026-11-30", "12:00")),
         ("month end eod", at("2026-11-30", "17:00")),
         ("last day of the month 2pm", at("2026-11-30", "14:00")),
+        ("the last day of the month", at("2026-11-30")),
+        ("last day of month", at("2026-11-30")),
     ],
 )
 def test_this_weekday_a_dotted_time_and_the_months_end_late_on_a_friday(

@@ -242,9 +242,11 @@ async def test_a_date_typed_into_the_note_goes_to_its_empty_date_field_before_sa
         typed = "".join(keys[keys.index("tab") + 1 :])
         assert (dialog.note.value, dialog.field(ask).value) == ("", typed)
         assert dialog.focused is dialog.field(ask)
+        # Carried on from its end, so the ctrl+u the message offers takes it out.
+        assert dialog.field(ask).cursor_position == len(typed)
         assert "→" in said_under(dialog, ask)
         said = shown_text(dialog.query_one("#outcome-error", Static))
-        assert f"“{typed}” was in the note" in said
+        assert f"“{typed}” moved from the note to" in said
         await pilot.press("enter")
         await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
     call = calls_for(db, first["id"])[-1]
@@ -254,6 +256,19 @@ async def test_a_date_typed_into_the_note_goes_to_its_empty_date_field_before_sa
         task_kind == kind and task_due.startswith(due)
         for task_kind, task_due, _ in tasks_made_by(db, call["id"])
     )
+
+
+async def test_a_range_of_hours_in_the_note_stays_the_note(demo_app: FunnelApp) -> None:
+    """A gatekeeper's "he's in 9-5" read as 9 May and went to Call again when."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "g", "tab", *"9-5", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["outcome"], call["notes"]) == ("gatekeeper", "9-5")
 
 
 async def test_a_date_moved_out_of_the_note_and_typed_back_is_saved_as_the_note(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -74,6 +75,10 @@ PLACEHOLDERS = {
     Ask.CLOSE_ON: "e.g. 15/12 or in 3 weeks",
     Ask.REVISIT_ON: "e.g. 1/3 or in 12 weeks",
 }
+
+
+# A note that is a range of hours (`9-5`: "he's in 9-5") reads as a date, and is no date.
+HOURS_RANGE = re.compile(r"\d{1,2}\s*-\s*\d{1,2}")
 
 
 @dataclass(frozen=True)
@@ -599,7 +604,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         depend on how fast the keys came; the rep sees where it went and enter saves.
         """
         text = self.note.value.strip()
-        if not text or text in self._moved_from_note:
+        if not text or text in self._moved_from_note or HOURS_RANGE.fullmatch(text):
             return False
         for question in outcome.spec.asks:
             field = self.field(question.ask)
@@ -613,12 +618,13 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             self._moved_from_note.add(text)
             self.note.value = ""
             field.value = text
+            # Carried on from its end, as a field moved into is: ctrl+u takes it out.
+            field.cursor_position = len(text)
             self._read_back(question)
             self.set_focus(field)
             self._not_saved(
-                f"Not saved yet: “{text}” was in the note and reads as a date, and"
-                f" {question.label} was empty: it is there now; enter saves (ctrl+u there"
-                " takes it out)"
+                f"Not saved yet: “{text}” moved from the note to {question.label};"
+                " enter saves (ctrl+u there takes it out)"
             )
             return True
         return False
