@@ -16,7 +16,7 @@ from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone_in_zone
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import Task, cancel_call_tasks, soonest_open_tasks
+from funnel_tui.tasks import Task, cancel_call_tasks, reopen_call_tasks, soonest_open_tasks
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 
@@ -240,10 +240,22 @@ def update_prospect(
         refuse_suppressed(db, {key: changes[key] for key in ("email", "phone") if key in changes})
         if current["wrong_number"] and changes.get("phone", current["phone"]) != current["phone"]:
             changes["wrong_number"] = 0
+        # Do not call cleared (ticked by mistake, or they changed their mind): the calls
+        # and callbacks the mark cancelled, still to come, are booked again.
+        reopened = (
+            reopen_call_tasks(db, prospect_id, current["last_called_at"], now)
+            if current["do_not_call"] and changes.get("do_not_call") == 0
+            else 0
+        )
         # The wrong-number or do-not-call call cleared the follow-up; without one a prospect
         # whose flag is cleared would never come back, so it is due from that call on.
         cleared = any(current[flag] and changes.get(flag) == 0 for flag in OFF_QUEUE_FLAGS)
-        if cleared and current["next_call_at"] is None and "next_call_at" not in changes:
+        if (
+            cleared
+            and not reopened
+            and current["next_call_at"] is None
+            and "next_call_at" not in changes
+        ):
             changes["next_call_at"] = current["last_called_at"]
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in changes)

@@ -175,3 +175,35 @@ def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime
             TaskStatus.OPEN.value,
         ],
     )
+
+
+def reopen_call_tasks(
+    db: sqlite_utils.Database, prospect_id: int, since: str | None, now: datetime | None
+) -> int:
+    """Do not call cleared: reopen the call, callback and revisit tasks the mark cancelled
+    (the prospect's last cancelled together, if after their last call, `since`) that are
+    still to come after `now`, so a mark ticked by mistake and cleared loses no callback
+    booked. Returns how many were reopened (in the caller's transaction)."""
+    kinds = sql_list(CALL_TASKS)
+    cancelled = TaskStatus.CANCELLED.value
+    (batch,) = db.execute(
+        "SELECT max(done_at) FROM tasks"
+        f" WHERE prospect_id = ? AND status = ? AND kind IN ({kinds})",
+        [prospect_id, cancelled],
+    ).fetchone()
+    if batch is None or (since is not None and batch < since):
+        return 0
+    ids = [
+        task_id
+        for (task_id,) in db.execute(
+            f"SELECT id FROM tasks WHERE prospect_id = ? AND status = ? AND kind IN ({kinds})"
+            " AND done_at = ? AND due_at > ?",
+            [prospect_id, cancelled, batch, "" if now is None else to_stored(now)],
+        ).fetchall()
+    ]
+    for task_id in ids:
+        db.execute(
+            "UPDATE tasks SET status = ?, done_at = NULL WHERE id = ?",
+            [TaskStatus.OPEN.value, task_id],
+        )
+    return len(ids)

@@ -111,6 +111,27 @@ def test_do_not_call_ticked_in_the_edit_form_cancels_the_calls_too(book_db: Any)
     }
 
 
+def test_do_not_call_ticked_by_mistake_and_cleared_books_the_callback_again(
+    book_db: Any,
+) -> None:
+    """Ticked and cleared in the form, the Monday callback stayed cancelled and a plain call
+    two days late took its place."""
+    arjun = booked(book_db)
+    update_prospect(book_db, arjun, {"do_not_call": 1}, now=NOW)
+    open_before = book_db.execute("SELECT count(*) FROM tasks WHERE status = 'open'").fetchone()
+
+    update_prospect(book_db, arjun, {"do_not_call": 0}, now=NOW + timedelta(minutes=1))
+
+    assert statuses(book_db, arjun) == {"callback": "open", "meeting": "open", "revisit": "open"}
+    assert book_db.execute("SELECT count(*) FROM tasks WHERE status = 'open'").fetchone() == (
+        open_before[0] + 2,
+    )
+    assert events(book_db, NOW + timedelta(minutes=5)) == {
+        "Call back Arjun Kapoor": "CONFIRMED",
+        "Meeting with Arjun Kapoor": "CONFIRMED",
+    }
+
+
 def column(db: Any, prospect_id: int, name: str) -> object:
     return db.execute(f"SELECT {name} FROM prospects WHERE id = ?", [prospect_id]).fetchone()[0]
 
