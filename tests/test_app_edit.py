@@ -155,7 +155,7 @@ async def open_form_of(demo_app: FunnelApp, pilot: Pilot[None], prospect_id: int
     return form
 
 
-@pytest.mark.parametrize("answer", ["y", "n"])
+@pytest.mark.parametrize("answer", ["y", "n", "enter"])
 async def test_clearing_do_not_call_asks_first_naming_the_prospect(
     demo_app: FunnelApp, answer: str
 ) -> None:
@@ -173,7 +173,12 @@ async def test_clearing_do_not_call_asks_first_naming_the_prospect(
         assert str(row(db, flagged)["name"]) in question and "do not call" in question
         await pilot.press(answer)
         await settle(pilot)
-        if answer == "n":
+        if answer == "enter":
+            # Only y clears it: a reflex second enter never has someone called again.
+            assert isinstance(demo_app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await settle(pilot)
+        if answer != "y":
             assert demo_app.screen is form, "a no goes back to the form"
             assert do_not_call.value, "and keeps the flag"
             await pilot.press("escape")

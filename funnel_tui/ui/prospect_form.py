@@ -511,7 +511,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 self.set_focus(self.query_one("#field-do_not_call"))
                 self._status("Not saved: do not call is kept", "yellow")
 
-        self.app.push_screen(ConfirmDialog(question, yes="clear it and save"), answered)
+        self.app.push_screen(
+            ConfirmDialog(question, yes="clear it and save", enter_says_yes=False), answered
+        )
         # The keys typed after enter before the question showed never answer it.
         self.funnel.drop_held_keys_once_shown(
             lambda: self.app.notify(f"Not answered: {KEYS_NOT_APPLIED}", severity="warning")
