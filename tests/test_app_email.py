@@ -369,6 +369,9 @@ async def test_escape_while_sending_waits_and_the_email_is_recorded(
             await pilot.pause()
             assert app.screen is screen
             assert status(app) == "Sending: wait for it to finish."
+            # The key line no longer offers `esc cancels` while the server has the email.
+            hint = shown_text(screen.query_one("#email-hint"))
+            assert "esc cancels" not in hint and "esc waits" in hint
             await pilot.press("ctrl+q")
             await pilot.pause()
             assert app.screen is screen and app.is_running

@@ -41,6 +41,8 @@ PICK_HINT = "1-9 or enter picks a template · esc cancels"
 EDIT_HINT = "ctrl+s sends · ctrl+e edits the text in $EDITOR · esc cancels"
 SENT_HINT = "ctrl+s records it (already sent) · esc leaves it out of the timeline"
 WAIT = "Sending: wait for it to finish."
+# While the server has the email: nothing cancels it (esc says so), the wait is bounded.
+SENDING_HINT = "sending: the mail server has it, so esc waits for its answer"
 
 Composer = Callable[[EmailTemplate], Awaitable[Draft]]
 Deliverer = Callable[[Draft], Awaitable[SentEmail]]
@@ -416,9 +418,12 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         try:
             if self.sent is None:
                 self._say("Sending…")
+                hint = self.query_one("#email-hint", Label)
+                hint.update(SENDING_HINT)
                 try:
                     self.sent = await self.work.deliver(draft)
                 except SendFailed as error:
+                    hint.update(EDIT_HINT)
                     said = "Perhaps sent" if isinstance(error, MaybeSent) else "Not sent"
                     self._say(f"{said}: {error}. Nothing was recorded.", error=True)
                     # The settings may have changed: say how the next try will go.
