@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 
 from funnel_tui import __version__
+from funnel_tui.book_name import book_id
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
 from funnel_tui.phones import international
 from funnel_tui.settings import Settings, load_settings
@@ -241,12 +242,6 @@ def _calendar(
     zones = sorted(calendar.timezones, key=lambda zone: str(zone["TZID"]))
     calendar.subcomponents = [*zones, *(c for c in calendar.subcomponents if c not in zones)]
     return calendar
-
-
-def book_id(db: sqlite_utils.Database) -> str:
-    """This book's random name (schema v5 writes it), in every UID it gives."""
-    row = db.execute("SELECT id FROM book LIMIT 1").fetchone()
-    return str(row[0]) if row and isinstance(row[0], str) and row[0] else "book"
 
 
 def calendar_file(

@@ -55,6 +55,7 @@ from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.filter_field import FilterField
 from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
+from funnel_tui.ui.kept_call import KeepsTheCall
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.method_picker import MethodPicker
@@ -113,7 +114,9 @@ class PendingSelection:
     """The prospect to select when `prospect_id` is not in the order read."""
 
 
-class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, PaintedAfterStartup):
+class MainScreen(
+    CallUndo, CallDialer, PoolClaims, KeepsTheCall, BookDialogs, ForgetAction, PaintedAfterStartup
+):
     """One screen, always all four regions; every action is a key and a palette command."""
 
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
@@ -327,6 +330,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
         self.set_interval(TEAM_POLL_S if team else FILE_POLL_S, self._refresh_on_outside_change)
         if team:
             self.set_interval(LEASE.total_seconds() / 3, self._renew_claim)
+        self.bring_back_a_kept_call()
         self.funnel.release_keys(KeyHold.STARTUP)
 
     def _follow_the_clock(self) -> None:
@@ -931,6 +935,7 @@ class MainScreen(CallUndo, CallDialer, PoolClaims, BookDialogs, ForgetAction, Pa
 
     def watch_running_call(self, ended: RunningCall | None, running: RunningCall | None) -> None:
         self._tick_timer()
+        self.keep_the_call(running)
         if ended is not None and (running is None or running.prospect_id != ended.prospect_id):
             self._call_ended(ended.prospect_id)
 

@@ -1,0 +1,83 @@
+"""The call a rep is on, kept in a file of their own beside the book: an app killed or
+crashed mid-call (`kill -9`, a laptop that dies) loses the app, not the call.
+
+One small JSON file per book and rep in the user data folder, written when a call starts
+and removed when it is logged or ended; the app that opens the book next brings the call
+back. The database is the rep's shared record, and a call not yet logged is not in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from funnel_tui.paths import data_dir
+
+# A call kept longer than this is no call still going on when the app comes back.
+KEPT_AT_MOST = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class KeptCall:
+    """A call started and not yet logged or ended."""
+
+    prospect_id: int
+    name: str
+    started_at: datetime
+
+
+def kept_call_path(book: str, rep: str | None) -> Path:
+    """Where the call running with this book (and in a team's book, this rep) is kept.
+    The names are written as hex, so no name makes a path of its own."""
+    who = "" if rep is None else f"-{rep.encode().hex()}"
+    return data_dir() / "running-calls" / f"{book.encode().hex()}{who}.json"
+
+
+def keep_call(path: Path, call: KeptCall) -> None:
+    """Write the call, whole or not at all (a file written aside, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_suffix(".tmp")
+    aside.write_text(
+        json.dumps(
+            {
+                "prospect_id": call.prospect_id,
+                "name": call.name,
+                "started_at": call.started_at.isoformat(),
+            }
+        ),
+        encoding="utf-8",
+    )
+    os.replace(aside, path)
+
+
+def drop_kept_call(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def read_kept_call(path: Path, now: datetime) -> KeptCall | None:
+    """The call kept, or None: none kept, one kept longer than KEPT_AT_MOST, or a file that
+    does not read as one (each removed, as nothing can be done with it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError):
+        drop_kept_call(path)
+        return None
+    try:
+        kept = json.loads(text)
+        call = KeptCall(
+            int(kept["prospect_id"]),
+            str(kept["name"]),
+            datetime.fromisoformat(str(kept["started_at"])),
+        )
+    except (ValueError, TypeError, KeyError):
+        drop_kept_call(path)
+        return None
+    if call.started_at.tzinfo is None or not timedelta(0) <= now - call.started_at <= KEPT_AT_MOST:
+        drop_kept_call(path)
+        return None
+    return call

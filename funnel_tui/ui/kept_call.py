@@ -1,0 +1,100 @@
+"""The running call kept in a file while it runs, and brought back when the app opens the
+book again after it was killed or crashed mid-call: a mixin of MainScreen, kept apart so
+each file has one job.
+
+A restarted app said nothing of the call the rep was on when it died: the call was never
+logged, and nothing reminded them. Now the call runs again, from the moment it started,
+with a toast saying so; `l` logs it as any running call, and enter on another prospect
+ends it. A call logged since (from another window, or `funnel log`) or a prospect no longer
+in the book is let go instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from funnel_tui.book_name import book_id
+from funnel_tui.call_state import (
+    KeptCall,
+    drop_kept_call,
+    keep_call,
+    kept_call_path,
+    read_kept_call,
+)
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import to_stored
+from funnel_tui.ui.call_undo import CALL_TOAST
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen, RunningCall
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+# How long the toast that brings a call back stays.
+BROUGHT_BACK_TOAST_S = 8.0
+
+
+def _still_to_log(db: Any, call: KeptCall) -> bool:
+    """Whether the kept call's prospect is in the book with no call logged since it began."""
+    if db.execute("SELECT 1 FROM prospects WHERE id = ?", [call.prospect_id]).fetchone() is None:
+        return False
+    logged_since = db.execute(
+        "SELECT 1 FROM calls WHERE prospect_id = ? AND started_at >= ? LIMIT 1",
+        [call.prospect_id, to_stored(call.started_at)],
+    ).fetchone()
+    return logged_since is None
+
+
+class KeepsTheCall(_Base):
+    """Keeps `running_call` in a file while it runs, and brings it back at start."""
+
+    _kept_call_path: Path | None = None
+
+    def _where_the_call_is_kept(self) -> Path:
+        if self._kept_call_path is None:
+            self._kept_call_path = kept_call_path(book_id(self.funnel.storage.db), self.funnel.rep)
+        return self._kept_call_path
+
+    def keep_the_call(self, running: RunningCall | None) -> None:
+        """Write the call that runs now, or remove the one kept when none does."""
+        try:
+            path = self._where_the_call_is_kept()
+            if running is None:
+                drop_kept_call(path)
+            else:
+                keep_call(path, KeptCall(running.prospect_id, running.name, running.started_at))
+        except Exception:  # a full disk, a folder not writable, the book out of reach
+            # The call goes on, unkept: keeping it only helps after a crash.
+            self.log.warning("the running call could not be kept")
+
+    @work(group="kept-call")
+    async def bring_back_a_kept_call(self) -> None:
+        """After the first frame: the call that was running when the app last stopped."""
+        from funnel_tui.ui.main_screen import RunningCall
+
+        await self.funnel.first_frame_shown.wait()
+        rep = self.funnel.rep
+        path = kept_call_path(await self.funnel.in_db_thread(book_id), rep)
+        self._kept_call_path = path
+        kept = read_kept_call(path, self.funnel.clock())
+        if kept is None or self._torn_down:
+            return
+        still = await self.funnel.in_db_thread(lambda db: _still_to_log(db, kept))
+        if self._torn_down or self.running_call is not None:
+            return  # a call started meanwhile is the one running now
+        if not still:
+            drop_kept_call(path)
+            return
+        self.running_call = RunningCall(kept.prospect_id, kept.name, kept.started_at)
+        began = kept.started_at.astimezone(self.funnel.clock().tzinfo)
+        self.funnel.notify_in_place(
+            CALL_TOAST,
+            f"Your call with {one_line(kept.name)}, started {began:%H:%M}, was still running"
+            " when the app stopped: it runs again (l logs it).",
+            timeout=BROUGHT_BACK_TOAST_S,
+        )

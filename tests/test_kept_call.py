@@ -1,0 +1,105 @@
+"""A call running when the app is killed or crashes comes back when the app opens the book
+again (call_state, ui/kept_call)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from funnel_tui.book_name import book_id
+from funnel_tui.call_state import (
+    KEPT_AT_MOST,
+    KeptCall,
+    keep_call,
+    kept_call_path,
+    read_kept_call,
+)
+from funnel_tui.store.sqlite import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until
+from tests.test_app import calls_for, first_in_queue
+from tests.test_app_undo import notices
+
+
+def test_a_kept_call_reads_back_and_one_too_old_or_unreadable_is_let_go(tmp_path: Path) -> None:
+    path = kept_call_path("book-1", "alex")
+    call = KeptCall(7, "Ann [bold]Archer", FROZEN_NOW)
+    keep_call(path, call)
+    assert read_kept_call(path, FROZEN_NOW + timedelta(minutes=3)) == call
+    assert read_kept_call(path, FROZEN_NOW + KEPT_AT_MOST + timedelta(minutes=1)) is None
+    assert not path.exists()
+    path.write_text("{not json", encoding="utf-8")
+    assert read_kept_call(path, FROZEN_NOW) is None
+    assert not path.exists()
+    # Each book and rep has a file of its own, whatever their names hold.
+    assert (
+        len({kept_call_path("b", None), kept_call_path("b", "../x"), kept_call_path("c", None)})
+        == 3
+    )
+    assert kept_call_path("b", "../x").parent == kept_call_path("b", None).parent
+
+
+def app_on(storage: Storage, tmp_path: Path) -> FunnelApp:
+    return FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "no-user-scripts")
+
+
+async def test_a_call_running_when_the_app_died_runs_again_and_is_logged_with_its_time(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """Killed mid-call, the restarted app said nothing: the call was never logged."""
+    db = demo_storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    died = app_on(demo_storage, tmp_path)
+    async with died.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = died.screen
+        assert isinstance(screen, MainScreen) and screen.running_call is not None
+        started = screen.running_call.started_at
+    # The app went without the call being logged or ended (as a kill leaves it).
+    path = kept_call_path(book_id(db), None)
+    assert path.exists()
+
+    again = app_on(demo_storage, tmp_path)
+    async with again.run_test(size=(160, 48)) as pilot:
+        screen = again.screen
+        assert isinstance(screen, MainScreen)
+        await settle_until(pilot, lambda: screen.running_call is not None)
+        assert screen.running_call is not None
+        assert (screen.running_call.prospect_id, screen.running_call.started_at) == (
+            first["id"],
+            started,
+        )
+        said = notices(again)[-1]
+        assert said.startswith(f"Your call with {first['name']}, started ")
+        assert "was still running when the app stopped: it runs again (l logs it)." in said
+        await pilot.press("l", "n", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+        assert screen.running_call is None
+    assert not path.exists()
+
+
+async def test_a_kept_call_logged_since_elsewhere_is_let_go(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    db = demo_storage.db
+    first = first_in_queue(db)
+    keep_call(
+        kept_call_path(book_id(db), None),
+        KeptCall(first["id"], str(first["name"]), FROZEN_NOW - timedelta(minutes=5)),
+    )
+    db.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'voicemail')",
+        [first["id"], (FROZEN_NOW - timedelta(minutes=4)).isoformat()],
+    )
+    db.conn.commit()
+    app = app_on(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.running_call is None
+    assert not kept_call_path(book_id(db), None).exists()
