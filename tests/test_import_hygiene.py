@@ -96,9 +96,11 @@ def display(screen, renderable):
     if "first_frame" not in report:
         slow = ("sqlite_utils", "phonenumbers", "dateutil.parser", "dateutil.tz")
         slow += ("importlib.resources",)
-        # What no key of the first frame needs: the email templates, forgetting, and the
-        # suppression list's hashing (read when a prospect is added or edited).
+        # What no key of the first frame needs: the email templates, forgetting, the
+        # suppression list's hashing (read when a prospect is added or edited), and the
+        # file that keeps a running call (read after the first frame, written with a call).
         slow += ("funnel_tui.emailing.templates", "funnel_tui.forget", "hashlib")
+        slow += ("funnel_tui.call_state",)
         report["first_frame"] = [name for name in slow if name in sys.modules]
     # Textual writes no frame to the terminal until its start-up batch is over.
     if "first_frame_out" not in report and not app._batch_count:

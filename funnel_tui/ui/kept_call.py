@@ -17,18 +17,12 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from funnel_tui.book_name import book_id
-from funnel_tui.call_state import (
-    KeptCall,
-    drop_kept_call,
-    keep_call,
-    kept_call_path,
-    read_kept_call,
-)
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.call_undo import CALL_TOAST
 
 if TYPE_CHECKING:
+    from funnel_tui.call_state import KeptCall
     from funnel_tui.ui.main_screen import MainScreen, RunningCall
 
     _Base = MainScreen
@@ -56,12 +50,17 @@ class KeepsTheCall(_Base):
     _kept_call_path: Path | None = None
 
     def _where_the_call_is_kept(self) -> Path:
+        from funnel_tui.call_state import kept_call_path
+
         if self._kept_call_path is None:
             self._kept_call_path = kept_call_path(book_id(self.funnel.storage.db), self.funnel.rep)
         return self._kept_call_path
 
     def keep_the_call(self, running: RunningCall | None) -> None:
         """Write the call that runs now, or remove the one kept when none does."""
+        # Loaded with the first call, not before the first frame.
+        from funnel_tui.call_state import KeptCall, drop_kept_call, keep_call
+
         try:
             path = self._where_the_call_is_kept()
             if running is None:
@@ -78,6 +77,8 @@ class KeepsTheCall(_Base):
         from funnel_tui.ui.main_screen import RunningCall
 
         await self.funnel.first_frame_shown.wait()
+        from funnel_tui.call_state import drop_kept_call, kept_call_path, read_kept_call
+
         rep = self.funnel.rep
         path = kept_call_path(await self.funnel.in_db_thread(book_id), rep)
         self._kept_call_path = path
