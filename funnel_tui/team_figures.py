@@ -32,10 +32,12 @@ class TeamToday:
     pool: int
     held: dict[str, int]
     no_rep: int = 0
+    # The calls of reps removed since (`funnel rep remove`), as the report's `former` line.
+    former: int = 0
 
     @property
     def team_calls(self) -> int:
-        return sum(self.calls.values()) + self.no_rep
+        return sum(self.calls.values()) + self.no_rep + self.former
 
 
 def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
@@ -47,10 +49,12 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
         [to_stored(now)],
     ).fetchall()
     named = [(named_rep(who), int(count)) for who, count in calls]
+    reps = {name for (name,) in db.execute("SELECT name FROM reps").fetchall()}
     # Most first, then by name.
-    by_rep = dict(sorted(((who, count) for who, count in named if who), key=_most_first))
+    by_rep = dict(sorted(((who, count) for who, count in named if who in reps), key=_most_first))
     no_rep = sum(count for who, count in named if who is None)
-    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep)
+    former = sum(count for who, count in named if who is not None and who not in reps)
+    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep, former)
 
 
 def _most_first(rep_calls: tuple[str, int]) -> tuple[int, str]:

@@ -362,6 +362,19 @@ def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
     assert row.split()[-4:] == ["3", "1", "1", "0"]
 
 
+def test_the_gauges_team_today_counts_a_removed_reps_calls_as_former_reps(book_db: Any) -> None:
+    """The gauge went on naming a removed rep (`zed 2`) where the report says `former`."""
+    people = build_team(book_db)
+    add_rep(book_db, "zed")
+    day = TODAY.isoformat()
+    for _ in range(2):
+        call(book_db, people["cy"], "zed", "no_answer", day)
+    remove_rep(book_db, "zed")
+    today = load_team_today(book_db, "alex", datetime(2026, 11, 18, 14, 0, tzinfo=LONDON))
+    assert today.calls == {"alex": 1, "blake": 1}
+    assert (today.former, today.team_calls) == (2, 4)
+
+
 def test_the_gauges_team_today_counts_calls_with_no_rep_but_names_none(book_db: Any) -> None:
     people = build_team(book_db)
     day = TODAY.isoformat()

@@ -213,7 +213,10 @@ class QuotaGauge(Widget):
         if team is None:
             return []
         label = self.get_component_rich_style("quota-gauge--label", partial=True)
-        by_rep = ", ".join(f"{one_line(name)} {count:,}" for name, count in team.calls.items())
+        named = [f"{one_line(name)} {count:,}" for name, count in team.calls.items()]
+        if team.former:
+            named.append(f"former reps {team.former:,}")
+        by_rep = ", ".join(named)
         items: list[Text | Bar] = [
             Text.assemble((one_line(team.rep), "bold"), "'s figures"),
             Text.assemble(
