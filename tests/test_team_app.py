@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -435,3 +436,64 @@ async def test_log_on_a_prospect_another_rep_owns_or_holds_says_so_and_opens_not
             assert not any(toast.startswith("Not started") for toast in toasts), toasts
     with contextlib.closing(open_team_book(team_url)) as other:
         assert other.db.execute("SELECT count(*) FROM calls").fetchone() == (0,)
+
+
+async def test_editing_or_cancelling_a_task_of_another_reps_prospect_asks_first_naming_them(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Blake cancelled zed's callback from the timeline (`h up c y`) and ticked do not
+    call on alex's prospect with nothing said: the callback was lost to zed."""
+    from funnel_tui.ui.confirm_dialog import ConfirmDialog
+    from funnel_tui.ui.prospect_form import ProspectForm
+    from funnel_tui.ui.timeline_screen import TimelineScreen
+
+    clock = FrozenClock()
+    with contextlib.closing(open_team_book(team_url)) as other:
+        (ann,) = other.db.execute("SELECT id FROM prospects WHERE name = 'Ann Archer'").fetchone()
+        other.db.execute("UPDATE prospects SET owner = 'blake' WHERE id = ?", [ann])
+        log_call(
+            other.db,
+            ann,
+            CallOutcome(Outcome.CALLBACK, follow_up_at=clock() + timedelta(days=2)),
+            now=clock(),
+            settings=Settings(),
+            rep="blake",
+        )
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"ann archer", "enter")
+            await settle(pilot)
+            # e: asked first, and enter does not answer.
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Static))
+            assert "Ann Archer is blake's now. Edit them anyway?" in question
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("y")
+            await settle(pilot)
+            assert isinstance(app.screen, ProspectForm)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+            # The timeline's cancel names whose the prospect is, and only y cancels.
+            await pilot.press("h")
+            await settle(pilot)
+            assert isinstance(app.screen, TimelineScreen)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Static))
+            assert question.startswith("Ann Archer is blake's now. Cancel the ")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await settle(pilot)
+    with contextlib.closing(open_team_book(team_url)) as other:
+        assert other.db.execute(
+            "SELECT status FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+        ).fetchall() == [("open",)]

@@ -11,6 +11,8 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 from funnel_tui.money import format_money
 from funnel_tui.own_settings import OWN_SETTINGS
 from funnel_tui.prospects import (
@@ -106,7 +108,24 @@ class BookDialogs(_Base):
                 # Also when the card could not be read (the team's server out of reach).
                 self._keys_typed_after_the_form(prospect_id)
 
-        await self._open(self._form(save, prospect), saved)
+        form = self._form(save, prospect)
+        theirs = self._someone_elses(prospect)
+        if theirs is None:
+            await self._open(form, saved)
+            return
+
+        async def edit_anyway() -> None:
+            await self._open(form, saved)
+
+        # Another rep's prospect (or one they are on now): editable, but never by a key
+        # typed for something else, and never without saying whose it is.
+        await self._confirm(
+            Text(f"{theirs}. Edit them anyway?"),
+            yes="edit",
+            then=edit_anyway,
+            enter_says_yes=False,
+            unseen_keys_answer=False,
+        )
 
     def _form(self, save: FormSaver, prospect: dict[str, Any] | None = None) -> ProspectForm:
         from funnel_tui.ui.prospect_form import ProspectForm

@@ -1150,7 +1150,13 @@ class MainScreen(
                 self.reload_queue()
 
         await self._open(
-            TimelineScreen(prospect["id"], prospect["name"], prospect["timezone"]), closed
+            TimelineScreen(
+                prospect["id"],
+                prospect["name"],
+                prospect["timezone"],
+                theirs=self._someone_elses(prospect),
+            ),
+            closed,
         )
 
     # Method and script ---------------------------------------------------------

@@ -57,11 +57,21 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
     AUTO_FOCUS = "#timeline-entries"
 
-    def __init__(self, prospect_id: int, prospect_name: str, prospect_timezone: str | None) -> None:
+    def __init__(
+        self,
+        prospect_id: int,
+        prospect_name: str,
+        prospect_timezone: str | None,
+        *,
+        theirs: str | None = None,
+    ) -> None:
         super().__init__()
         self.prospect_id = prospect_id
         self.prospect_name = prospect_name
         self.prospect_timezone = prospect_timezone
+        # Whose the prospect is when not the rep's (`Ann Archer is blake's now`): a task
+        # of theirs is done or cancelled only when the question says so, and only with y.
+        self.theirs = theirs
         self.tasks: dict[int, Task] = {}
         self.page: TimelinePage | None = None
         self.changed = False
@@ -269,7 +279,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             if confirmed:
                 self._close(task, status, said)
 
-        await self.app.push_screen(ConfirmDialog(question, yes=yes), answered)
+        if self.theirs is not None:
+            question = Text.assemble(f"{self.theirs}. ", question)
+        dialog = ConfirmDialog(question, yes=yes, enter_says_yes=self.theirs is None)
+        await self.app.push_screen(dialog, answered)
 
     def _close(self, task: Task, status: TaskStatus, said: str) -> None:
         now = self.funnel.clock()
