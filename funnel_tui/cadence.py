@@ -128,8 +128,8 @@ def not_a_calling_time(
     local = now.astimezone(zone)
     if _inside_calling_hours(local, settings):
         return None
-    if not settings.calling_start <= local.time() < settings.calling_end:
-        return local, f"outside {settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
+    if not _within_hours(local, settings):
+        return local, f"outside {_hours(settings)}"
     if local.date() in settings.holidays:
         return local, "a holiday"
     return local, "not a business day"
@@ -149,9 +149,8 @@ def outside_calling_hours(
         reasons.append(f"{day:%a} {day.day} {day:%b} is a holiday")
     elif not _is_business_day(day, settings):
         reasons.append(f"{day:%A} is not a business day")
-    if not settings.calling_start <= local.time() < settings.calling_end:
-        hours = f"{settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
-        reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({hours})")
+    if not _within_hours(local, settings):
+        reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({_hours(settings)})")
     return ", and ".join(reasons) or None
 
 
@@ -170,10 +169,17 @@ def _is_business_day(day: date, settings: Settings) -> bool:
 
 
 def _inside_calling_hours(local: datetime, settings: Settings) -> bool:
-    return (
-        _is_business_day(local.date(), settings)
-        and settings.calling_start <= local.time() < settings.calling_end
-    )
+    return _is_business_day(local.date(), settings) and _within_hours(local, settings)
+
+
+def _within_hours(local: datetime, settings: Settings) -> bool:
+    """Whether the clock time of `local` is inside calling hours, whatever the day."""
+    return settings.calling_start <= local.time() < settings.calling_end
+
+
+def _hours(settings: Settings) -> str:
+    """Calling hours as they are said: `09:00-18:00`."""
+    return f"{settings.calling_start:%H:%M}-{settings.calling_end:%H:%M}"
 
 
 def _business_day_after(day: date, settings: Settings, count: int = 1) -> date:
