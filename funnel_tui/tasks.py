@@ -193,17 +193,17 @@ def reopen_call_tasks(
     ).fetchone()
     if batch is None or (since is not None and batch < since):
         return 0
-    ids = [
-        task_id
-        for (task_id,) in db.execute(
-            f"SELECT id FROM tasks WHERE prospect_id = ? AND status = ? AND kind IN ({kinds})"
-            " AND done_at = ? AND due_at > ?",
-            [prospect_id, cancelled, batch, "" if now is None else to_stored(now)],
-        ).fetchall()
-    ]
-    for task_id in ids:
+    return int(
         db.execute(
-            "UPDATE tasks SET status = ?, done_at = NULL WHERE id = ?",
-            [TaskStatus.OPEN.value, task_id],
-        )
-    return len(ids)
+            "UPDATE tasks SET status = ?, done_at = NULL"
+            f" WHERE prospect_id = ? AND status = ? AND kind IN ({kinds})"
+            " AND done_at = ? AND due_at > ?",
+            [
+                TaskStatus.OPEN.value,
+                prospect_id,
+                cancelled,
+                batch,
+                "" if now is None else to_stored(now),
+            ],
+        ).rowcount
+    )
