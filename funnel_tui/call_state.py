@@ -9,11 +9,11 @@ back. The database is the rep's shared record, and a call not yet logged is not 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from funnel_tui.exporter import write_whole_file
 from funnel_tui.paths import data_dir
 
 # A call kept longer than this is no call still going on when the app comes back.
@@ -37,20 +37,14 @@ def kept_call_path(book: str, rep: str | None) -> Path:
 
 
 def keep_call(path: Path, call: KeptCall) -> None:
-    """Write the call, whole or not at all (a file written aside, then renamed)."""
+    """Write the call, whole or not at all (ExportFailed when it cannot be written)."""
+    kept = {
+        "prospect_id": call.prospect_id,
+        "name": call.name,
+        "started_at": call.started_at.isoformat(),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_suffix(".tmp")
-    aside.write_text(
-        json.dumps(
-            {
-                "prospect_id": call.prospect_id,
-                "name": call.name,
-                "started_at": call.started_at.isoformat(),
-            }
-        ),
-        encoding="utf-8",
-    )
-    os.replace(aside, path)
+    write_whole_file(path, lambda out: out.write(json.dumps(kept)))
 
 
 def drop_kept_call(path: Path) -> None:
