@@ -55,6 +55,7 @@ from funnel_tui.store.snapshot import book_as_it_is
 from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
+from funnel_tui.tasks import cancel_call_tasks
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 
@@ -122,6 +123,9 @@ class ImportReport:
     suppressed: list[int] = field(default_factory=list)
     # The matched prospects whose file named another source than the one they keep.
     sources_kept: int = 0
+    # The open calls, callbacks and revisits of the prospects the file marked do not call,
+    # cancelled (or that would be, in a dry run).
+    calls_cancelled: int = 0
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -160,6 +164,14 @@ class ImportReport:
                         " (the one that first brought them in)"
                     ]
                     if (count := self.sources_kept)
+                    else []
+                ),
+                *(
+                    [
+                        f"{'cancelled' if self.written else 'would cancel'} {_calls(count)} of"
+                        " prospects the file marks do not call (meetings stand)"
+                    ]
+                    if (count := self.calls_cancelled)
                     else []
                 ),
                 *(
@@ -578,6 +590,8 @@ class _Written:
     changed: set[int] = field(default_factory=set)
     rows_changed: int = 0
     rows_unchanged: int = 0
+    # The open calls, callbacks and revisits of the prospects its rows marked do not call.
+    calls_cancelled: int = 0
 
     def count(self, sent: int, changed_ids: list[int]) -> None:
         self.changed.update(changed_ids)
@@ -602,19 +616,22 @@ def _update_turns(merger: _Merger, stamp: str) -> list[dict[tuple[str, ...], lis
 def _write(
     db: sqlite_utils.Database,
     merger: _Merger,
-    stamp: str,
+    now: datetime,
     owner: str | None,
     bulk: BulkWork | None,
 ) -> _Written:
     """A batch's new prospects, in the file's order, and its updates, in the import's
     transaction: on PostgreSQL the new ones by COPY; on SQLite with the work of the
     triggers dropped for the import done before the updates, whose own triggers expect
-    it done."""
+    it done. A prospect the rows mark do not call has their calls cancelled, as the
+    edit form's mark does."""
+    stamp = to_stored(now)
     if merger.added:
         new_ids = db.execute(NEW_PROSPECT_IDS.for_db(db), [len(merger.added)]).fetchall()
         for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
             row["id"] = prospect_id
     written = _Written(_sources_kept(db, merger))
+    marked = _marked_do_not_call(db, merger)
     dialect = dialect_of(db)
     if dialect is Dialect.POSTGRESQL:
         rows = (_inserted(row, stamp, owner) for row in merger.added)
@@ -633,6 +650,8 @@ def _write(
                     row for values in parameters for row in db.conn.execute(statement, values)
                 ]
             written.count(len(parameters), [prospect_id for (prospect_id,) in returned])
+    for prospect_id in marked:
+        written.calls_cancelled += cancel_call_tasks(db, prospect_id, now)
     kinds = [
         [str(kind), target if isinstance(target, int) else target["id"], TaskStatus.OPEN]
         for target, kind in merger.task_kinds.values()
@@ -687,6 +706,7 @@ class _Totals:
     shared_phone_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
+    calls_cancelled: int = 0
 
 
 def _not_suppressed(
@@ -779,7 +799,6 @@ def import_file(
     (PRODUCT 16); a prospect already in the book keeps its owner.
     """
     region = reader.file.phone_region
-    stamp = to_stored(now)
     totals = _Totals()
     written = False
     batches = _read_batches(reader, progress)
@@ -797,10 +816,11 @@ def import_file(
                 if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
-                written_batch = _write(db, merger, stamp, owner, bulk)
+                written_batch = _write(db, merger, now, owner, bulk)
                 keys.changing(merger.held(written_batch.changed))
                 keys.add(merger.new_keys())
                 totals.sources_kept += written_batch.sources_kept
+                totals.calls_cancelled += written_batch.calls_cancelled
                 totals.added += len(merger.added)
                 totals.updated += merger.updated + written_batch.rows_changed
                 totals.unchanged += merger.unchanged + written_batch.rows_unchanged
@@ -826,7 +846,26 @@ def import_file(
         written=written,
         suppressed=totals.suppressed,
         sources_kept=totals.sources_kept,
+        calls_cancelled=totals.calls_cancelled,
     )
+
+
+def _calls(count: int) -> str:
+    return "1 open call or callback" if count == 1 else f"{count:,} open calls and callbacks"
+
+
+def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]:
+    """The prospects of the batch's updates that a row marks do not call and that were
+    not so already, read before the updates are written."""
+    marking = {
+        prospect_id
+        for prospect_id, rows in merger.row_updates.items()
+        if any(row.get("do_not_call") for row in rows)
+    }
+    return [prospect_id for (prospect_id,) in rows_for(db, NOT_DO_NOT_CALL_YET, marking)]
+
+
+NOT_DO_NOT_CALL_YET = "SELECT id FROM prospects WHERE id IN ({marks}) AND do_not_call = 0"
 
 
 def _rows_were(count: int) -> str:

@@ -161,11 +161,11 @@ def close_task(
     return task
 
 
-def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime | None) -> None:
+def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime | None) -> int:
     """Cancel the prospect's open call, callback and revisit tasks, at `now` (in the
     caller's transaction): marked do not call, they are never phoned again. A meeting or an
-    email stays."""
-    db.execute(
+    email stays. Returns how many were cancelled."""
+    return db.execute(
         "UPDATE tasks SET status = ?, done_at = ?"
         f" WHERE prospect_id = ? AND status = ? AND kind IN ({sql_list(CALL_TASKS)})",
         [
@@ -174,7 +174,7 @@ def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime
             prospect_id,
             TaskStatus.OPEN.value,
         ],
-    )
+    ).rowcount
 
 
 def reopen_call_tasks(

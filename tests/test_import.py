@@ -23,7 +23,7 @@ from funnel_tui.settings import save_setting
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timestamps import to_stored
 from tests.cli_support import invoke
-from tests.rows import book_option, insert_row
+from tests.rows import book_option, get_row, insert_row
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -832,6 +832,49 @@ def test_a_do_not_call_column_is_honoured(
     assert run(db, path).added == 3
     flags = {name: row["do_not_call"] for name, row in people(db).items()}
     assert flags == {"Ann": 1, "Bo": 0, "Cy": 0}
+
+
+def test_a_file_that_marks_a_prospect_do_not_call_cancels_their_calls_and_keeps_a_meeting(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """A second export of the same contacts, now unsubscribed: their callback and their
+    cadence call are cancelled as the edit form's mark cancels them, a booked meeting
+    stands, and someone marked before keeps what they had."""
+    db = book_db
+    ann = existing(db, name="Ann Archer", email="ann@example.com")
+    bo = existing(db, name="Bo Berg", email="bo@example.com", do_not_call=1)
+    tasks = {
+        (who, kind): insert_row(
+            db, "tasks", {"prospect_id": who, "kind": kind, "due_at": to_stored(due)}
+        )
+        for who, kind, due in [
+            (ann, "callback", LATER),
+            (ann, "meeting", LATER + timedelta(days=1)),
+            (ann, "call", LATER + timedelta(days=2)),
+            (bo, "callback", LATER),
+        ]
+    }
+    path = write_file(
+        tmp_path,
+        "Name,Email,Do not call\nAnn Archer,ann@example.com,yes\nBo Berg,bo@example.com,yes\n",
+    )
+    dry = run(db, path, dry_run=True)
+    assert "would cancel 2 open calls and callbacks of prospects the file marks do not call" in (
+        dry.summary()
+    )
+    report = run(db, path)
+    assert "; cancelled 2 open calls and callbacks of prospects the file marks do not call" in (
+        report.summary()
+    )
+    status = {key: get_row(db, "tasks", task)["status"] for key, task in tasks.items()}
+    assert status == {
+        (ann, "callback"): "cancelled",
+        (ann, "meeting"): "open",
+        (ann, "call"): "cancelled",
+        (bo, "callback"): "open",
+    }
+    assert get_row(db, "tasks", tasks[ann, "callback"])["done_at"] == to_stored(NOW)
+    assert people(db)["Ann Archer"]["next_task_kind"] == "meeting"
 
 
 def test_a_yes_in_any_of_two_do_not_call_columns_wins(
