@@ -22,6 +22,7 @@ from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.sqlite import write_transaction
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui import pool_claims
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
@@ -438,7 +439,7 @@ async def test_log_on_a_prospect_another_rep_owns_or_holds_says_so_and_opens_not
         assert other.db.execute("SELECT count(*) FROM calls").fetchone() == (0,)
 
 
-async def test_editing_or_cancelling_a_task_of_another_reps_prospect_asks_first_naming_them(
+async def test_editing_cancelling_or_rescheduling_a_task_of_another_reps_prospect_asks_first(
     team_url: str, tmp_path: Path
 ) -> None:
     """Blake cancelled zed's callback from the timeline (`h up c y`) and ticked do not
@@ -493,7 +494,19 @@ async def test_editing_or_cancelling_a_task_of_another_reps_prospect_asks_first_
             assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("n")
             await settle(pilot)
+            # Rescheduling it asks as well; the time typed right after y is the new one.
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Static))
+            assert question.startswith("Ann Archer is blake's now. Reschedule the ")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            burst(app, "y", *"in 5 days", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, TimelineScreen)
     with contextlib.closing(open_team_book(team_url)) as other:
         assert other.db.execute(
-            "SELECT status FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
-        ).fetchall() == [("open",)]
+            "SELECT status, due_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+        ).fetchall() == [("open", to_stored(clock() + timedelta(days=5)))]

@@ -188,10 +188,27 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self._say(Text("Select an open task first (at the top).", "yellow"))
         return None
 
-    def action_reschedule(self) -> None:
+    async def action_reschedule(self) -> None:
         task = self._selected_task()
         if task is None:
             return
+        if self.theirs is None:
+            self._ask_when(task)
+            return
+        question = Text.assemble(
+            "Reschedule the ",
+            (task_kind_label(task), "bold"),
+            f" due {task_due_label(task, self.funnel.clock())}?",
+        )
+
+        def ask_when() -> None:
+            self._ask_when(task)
+            # The yes held the keys typed after it: they are the new time.
+            self.funnel.release_keys()
+
+        await self._if_confirmed(question, ask_when, yes="reschedule it")
+
+    def _ask_when(self, task: Task) -> None:
         self._rescheduling = task
         self.when_field.value = ""
         self.when_field.remove_class("hidden")
@@ -254,7 +271,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             (task_kind_label(task), "bold"),
             f" due {task_due_label(task, self.funnel.clock())} done?",
         )
-        await self._close_if_confirmed(task, question, TaskStatus.DONE, "done", yes="mark it done")
+        await self._if_confirmed(
+            question, lambda: self._close(task, TaskStatus.DONE, "done"), yes="mark it done"
+        )
 
     async def action_cancel_task(self) -> None:
         task = self._selected_task()
@@ -265,19 +284,19 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             (task_kind_label(task), "bold"),
             f" task ({task_due_label(task, self.funnel.clock())})?",
         )
-        await self._close_if_confirmed(
-            task, question, TaskStatus.CANCELLED, "cancelled", yes="cancel it"
+        await self._if_confirmed(
+            question, lambda: self._close(task, TaskStatus.CANCELLED, "cancelled"), yes="cancel it"
         )
 
-    async def _close_if_confirmed(
-        self, task: Task, question: Text, status: TaskStatus, said: str, *, yes: str
-    ) -> None:
+    async def _if_confirmed(self, question: Text, then: Callable[[], None], *, yes: str) -> None:
+        """`then` once the rep says yes; on another rep's prospect the question names whose
+        they are, and only y says yes."""
         from funnel_tui.ui.confirm_dialog import ConfirmDialog
 
         def answered(confirmed: bool | None) -> None:
-            # A yes holds the keys typed after it: the write gives them back once done.
+            # A yes holds the keys typed after it: `then` gives them back once done.
             if confirmed:
-                self._close(task, status, said)
+                then()
 
         if self.theirs is not None:
             question = Text.assemble(f"{self.theirs}. ", question)
