@@ -231,10 +231,15 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
         await pilot.press("d", "y")
         await settle(pilot)
         assert "The callback is done." in status_text(demo_app)
-        # The meeting is the only open task left, and selected.
+        # The meeting is the only open task left, and selected: the question says that
+        # nothing will follow it, and what keeps a follow-up instead.
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(demo_app.screen, ConfirmDialog)
+        question = shown_text(demo_app.screen.query_one("#confirm-question", Static))
+        assert " ".join(question.split()).endswith(
+            f"It is {NAME}'s only open task: no follow-up is left (r reschedules it instead)."
+        )
         await pilot.press("n")
         await settle(pilot)
         assert db["tasks"].get(meeting["id"])["status"] == "open"

@@ -270,6 +270,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             "Mark the ",
             (task_kind_label(task), "bold"),
             f" due {task_due_label(task, self.funnel.clock())} done?",
+            self._last_one_left(),
         )
         await self._if_confirmed(
             question, lambda: self._close(task, TaskStatus.DONE, "done"), yes="mark it done"
@@ -283,10 +284,18 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             "Cancel the ",
             (task_kind_label(task), "bold"),
             f" task ({task_due_label(task, self.funnel.clock())})?",
+            self._last_one_left(),
         )
         await self._if_confirmed(
             question, lambda: self._close(task, TaskStatus.CANCELLED, "cancelled"), yes="cancel it"
         )
+
+    def _last_one_left(self) -> str:
+        """Said when the task is the prospect's only open one: closed, nothing follows."""
+        if len(self.tasks) != 1:
+            return ""
+        name = one_line(self.prospect_name)
+        return f" It is {name}'s only open task: no follow-up is left (r reschedules it instead)."
 
     async def _if_confirmed(self, question: Text, then: Callable[[], None], *, yes: str) -> None:
         """`then` once the rep says yes; on another rep's prospect the question names whose
