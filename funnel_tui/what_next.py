@@ -60,15 +60,18 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
     """The next task as a phrase; `no more calls` when none is open (a win leaves none
     without saying so), and why a flagged prospect is not called again (and which meeting
     with them still stands)."""
-    if outcome is Outcome.DO_NOT_CALL:
-        # Their calls are cancelled; a meeting booked with them is no call, and stands.
+    if outcome in (Outcome.DO_NOT_CALL, Outcome.WRONG_NUMBER):
+        said = (
+            "never called again"
+            if outcome is Outcome.DO_NOT_CALL
+            else "out of the queue until the number is edited"
+        )
+        # A meeting booked with them is no call: it stands, out of the queue with them.
         due = logged.next_call_at
         if logged.next_task_kind == TaskKind.MEETING and due is not None:
             meeting = f"meeting {_when(due, prospect_tz, now)}"
-            return f"never called again; the {meeting} stands (h: timeline to cancel it)"
-        return "never called again"
-    if outcome is Outcome.WRONG_NUMBER:
-        return "out of the queue until the number is edited"
+            return f"{said}; the {meeting} stands (h: timeline to cancel it)"
+        return said
     due = logged.next_call_at
     if due is None:
         return "" if outcome is Outcome.WON else "no more calls"

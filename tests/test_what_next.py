@@ -93,6 +93,20 @@ def logged(outcome: Outcome, due: str | None = None, kind: str | None = None) ->
             None,
             "Logged do not call for Kate Sullivan: never called again",
         ),
+        (
+            logged(Outcome.WRONG_NUMBER, "2026-12-01T09:30", "callback"),
+            None,
+            None,
+            "Logged wrong number for Kate Sullivan: out of the queue until the number is edited",
+        ),
+        # A meeting is no call: it stands, and the rep is told where to cancel it.
+        (
+            logged(Outcome.WRONG_NUMBER, "2026-12-03T14:00", "meeting"),
+            None,
+            None,
+            "Logged wrong number for Kate Sullivan: out of the queue until the number is"
+            " edited; the meeting Thu 14:00 stands (h: timeline to cancel it)",
+        ),
     ],
 )
 def test_the_line_says_what_happens_next(
