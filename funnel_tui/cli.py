@@ -655,6 +655,7 @@ def log_command(
         NeedsConfirmation,
         TypedCall,
         describe_logged,
+        field_warnings,
         log_typed_call,
         meeting_warning_for,
         read_outcome,
@@ -688,6 +689,9 @@ def log_command(
     # Read before the call completes the meeting; said once it is logged, as the dialog
     # says it and still saves.
     warning = storage.retrying(lambda db: meeting_warning_for(db, prospect_id, chosen, now=now))
+    warnings = storage.retrying(
+        lambda db: field_warnings(db, prospect_id, call, now=now, settings=settings)
+    )
     try:
         logged = storage.retrying(
             lambda db: log_typed_call(
@@ -710,8 +714,12 @@ def log_command(
     except (CallRefused, OutcomeInvalid) as error:
         raise UserError(str(error)) from None
     click.echo(one_line(describe_logged(storage.db, logged, now=now, settings=settings)))
-    if warning is not None and not logged.already_logged:
-        click.echo(f"funnel: {one_line(f'⚠ {warning}; logged all the same')}", err=True)
+    if logged.already_logged:
+        return
+    said = [warning] if warning is not None else []
+    said += [f"{FIELD_OPTIONS[ask]}: {why}" for ask, why in warnings.items()]
+    for line in said:
+        click.echo(f"funnel: {one_line(f'⚠ {line}; logged all the same')}", err=True)
 
 
 @cli.group()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from funnel_tui.cadence import outside_calling_hours
@@ -99,7 +99,7 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
     )
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
     warnings = [
-        _a_year_away(when.moment, reading.now, text),
+        _a_year_away(when.moment.date(), reading.now.date(), text),
         outside_calling_hours(when.moment, settings, reading.prospect_timezone),
     ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
@@ -108,19 +108,19 @@ def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
 
 # A day and month that have passed this year are read as next year's: said when the text
 # named no year, since `3/12` typed the day after is more likely a slip than a plan.
-_A_YEAR_AWAY = timedelta(days=300)
+_A_YEAR_AWAY_DAYS = 300
 _NAMES_A_YEAR = re.compile(r"\b\d{4}\b|year", re.IGNORECASE)
 # A length of time from now (`in 14 months`, `+60w`) names no day and month to roll over.
 _OFFSET = re.compile(r"\s*(?:in\s|\+)", re.IGNORECASE)
 
 
-def _a_year_away(moment: datetime, now: datetime, text: str) -> str | None:
-    if moment - now < _A_YEAR_AWAY or _NAMES_A_YEAR.search(text) or _OFFSET.match(text):
+def _a_year_away(day: date, today: date, text: str) -> str | None:
+    if (day - today).days < _A_YEAR_AWAY_DAYS or _NAMES_A_YEAR.search(text) or _OFFSET.match(text):
         return None
-    if (moment.month, moment.day) == (2, 29) and moment.year > now.year + 1:
+    if (day.month, day.day) == (2, 29) and day.year > today.year + 1:
         # 29 Feb typed in a year without one.
-        return f"that is {moment.year}, the next year with a {moment.day} {moment:%b}"
-    return f"that is next year: {moment.day} {moment:%b} has passed this year"
+        return f"that is {day.year}, the next year with a {day.day} {day:%b}"
+    return f"that is next year: {day.day} {day:%b} has passed this year"
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
@@ -135,7 +135,8 @@ def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
 
 def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
     day = read_day(text, reading.now, day_first=reading.settings.day_first)
-    return Answer(day, describe_day(day, reading.now.date()))
+    today = reading.now.date()
+    return Answer(day, describe_day(day, today), warning=_a_year_away(day, today, text) or "")
 
 
 READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {

@@ -109,6 +109,54 @@ def read_typed_call(
     each read with the dialog's Reading (the rep's clock, the prospect's zone for the read
     back), FieldsRefused naming every field that cannot be saved, or that the outcome does
     not ask for."""
+    answers, reason = _read_fields(typed, prospect, now=now, settings=settings)
+
+    def value(ask: Ask) -> Any:
+        answer = answers.get(ask)
+        return None if answer is None else answer.value
+
+    duration = max(0, typed.duration_s)
+    return CallOutcome(
+        outcome=typed.outcome,
+        notes=typed.note,
+        follow_up_at=value(Ask.WHEN),
+        amount_cents=value(Ask.AMOUNT),
+        close_on=value(Ask.CLOSE_ON),
+        reason=reason,
+        revisit_on=value(Ask.REVISIT_ON),
+        # The call ended now, as the timer would have it when the rep logs it.
+        started_at=now - timedelta(seconds=duration) if duration else None,
+        duration_s=duration,
+    )
+
+
+def field_warnings(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    typed: TypedCall,
+    *,
+    now: datetime,
+    settings: Settings,
+) -> dict[Ask, str]:
+    """What the dialog would say beside each field as read, without refusing it (a day
+    and month that have passed this year read as next year's, a callback outside the
+    prospect's calling hours); nothing for fields that cannot be read or a prospect that
+    is not there, which logging refuses."""
+    prospect = get_prospect(db, prospect_id)
+    if prospect is None:
+        return {}
+    try:
+        answers, _ = _read_fields(typed, prospect, now=now, settings=settings)
+    except FieldsRefused:
+        return {}
+    return {ask: answer.warning for ask, answer in answers.items() if answer and answer.warning}
+
+
+def _read_fields(
+    typed: TypedCall, prospect: Mapping[str, Any], *, now: datetime, settings: Settings
+) -> tuple[dict[Ask, Answer | None], LostReason | None]:
+    """Each field the outcome asks for, read as the dialog reads it, and the reason
+    picked; FieldsRefused naming every field that cannot be saved."""
     outcome = typed.outcome
     asked = {question.ask: question for question in outcome.spec.asks}
     refused = {
@@ -135,24 +183,7 @@ def read_typed_call(
             refused[ask] = str(error)
     if refused:
         raise FieldsRefused(refused)
-
-    def value(ask: Ask) -> Any:
-        answer = answers.get(ask)
-        return None if answer is None else answer.value
-
-    duration = max(0, typed.duration_s)
-    return CallOutcome(
-        outcome=outcome,
-        notes=typed.note,
-        follow_up_at=value(Ask.WHEN),
-        amount_cents=value(Ask.AMOUNT),
-        close_on=value(Ask.CLOSE_ON),
-        reason=reason,
-        revisit_on=value(Ask.REVISIT_ON),
-        # The call ended now, as the timer would have it when the rep logs it.
-        started_at=now - timedelta(seconds=duration) if duration else None,
-        duration_s=duration,
-    )
+    return answers, reason
 
 
 def check_request_id(request_id: str) -> str:

@@ -344,11 +344,11 @@ def _dialog_book(path: Book) -> dict[str, list[dict[str, Any]]]:
         (HEAD, ["busy"], CallOutcome(Outcome.BUSY)),
         (
             NEW_YORK_LEAD,
-            ["callback", "--when", "tomorrow 10am", "--note", "asked for Thursday"],
+            ["callback", "--when", "tomorrow 3pm", "--note", "asked for Thursday"],
             CallOutcome(
                 Outcome.CALLBACK,
                 notes="asked for Thursday",
-                follow_up_at=datetime(2026, 11, 19, 10, 0, tzinfo=LONDON),
+                follow_up_at=datetime(2026, 11, 19, 15, 0, tzinfo=LONDON),
             ),
         ),
         (
@@ -416,7 +416,7 @@ def test_no_answer_sets_the_next_call_by_the_cadence(demo: Book) -> None:
 
 
 def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Book) -> None:
-    line = logged_ok(demo, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am")
+    line, warning = logged_with_a_warning(demo, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am")
 
     # As the dialog reads it: on the rep's clock, read back on theirs too.
     due = datetime(2026, 11, 19, 10, 0, tzinfo=LONDON)
@@ -424,6 +424,11 @@ def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Book) ->
     (call,) = calls_of(demo, NEW_YORK_LEAD)
     assert call["follow_up_at"] == to_stored(due)
     assert line.endswith("; callback booked Thu 19 Nov 2026, 10:00 (tomorrow), 05:00 their time")
+    # As the dialog says it beside the field.
+    assert warning == (
+        "funnel: ⚠ --when: 05:00 their time is outside calling hours (09:00-18:00);"
+        " logged all the same"
+    )
 
 
 def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: Book) -> None:
@@ -487,6 +492,26 @@ def test_a_meeting_held_or_missed_without_a_meeting_booked_is_logged_with_the_di
     assert line.startswith("Logged ")
     assert warning == f"funnel: ⚠ no meeting is booked with {name}; logged all the same"
     assert calls_of(demo, NEW_YORK_LEAD)[-1]["outcome"] == read_outcome(outcome).value
+
+
+def test_a_day_read_as_next_years_is_logged_with_the_dialogs_warning(demo: Book) -> None:
+    """`--close-on 3/12` typed on 5 December stored next year's 3 December without a word,
+    where the dialog says it."""
+    yesterday = FROZEN_NOW - timedelta(days=1)
+    typed = f"{yesterday.day}/{yesterday.month}"
+
+    line, warning = logged_with_a_warning(
+        demo, HEAD, "proposal_sent", "--amount", "5000", "--close-on", typed
+    )
+
+    assert line.startswith("Logged proposal sent for Jonas Weber")
+    assert warning == (
+        f"funnel: ⚠ --close-on: that is next year: {yesterday.day} {yesterday:%b} has passed"
+        " this year; logged all the same"
+    )
+    assert row(demo, "prospects", HEAD)["expected_close_on"] == (
+        yesterday.date().replace(year=yesterday.year + 1).isoformat()
+    )
 
 
 def test_a_meeting_held_before_it_comes_is_logged_with_the_dialogs_warning(demo: Book) -> None:

@@ -137,6 +137,26 @@ def test_a_day_that_has_passed_this_year_is_read_as_next_years_and_said(
     assert said is warned, answer
 
 
+@pytest.mark.parametrize(
+    ("outcome", "ask"),
+    [(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON), (Outcome.NOT_INTERESTED, Ask.REVISIT_ON)],
+)
+def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
+    outcome: Outcome, ask: Ask
+) -> None:
+    """`3/12` typed on 5 December saved 3 December next year without a word: the
+    callback's field said so, the close and revisit days did not."""
+    asked = question(outcome, ask)
+    answer = read_answer(outcome, asked, "17/11", READING)
+    assert answer is not None and answer.value == date(2027, 11, 17)
+    assert answer.warning == "that is next year: 17 Nov has passed this year"
+    leap = read_answer(outcome, asked, "29/2", READING)
+    assert leap is not None and leap.warning == "that is 2028, the next year with a 29 Feb"
+    for typed in ("19/11", "17/11/2027", "in 50 weeks"):
+        meant = read_answer(outcome, asked, typed, READING)
+        assert meant is not None and meant.warning == "", typed
+
+
 def test_29_february_typed_in_a_year_without_one_names_the_year_it_is() -> None:
     """It said `that is next year: 29 Feb has passed this year` of a day two years away
     that this year never had."""
