@@ -85,6 +85,18 @@ END_OF_MONTH_PATTERN = re.compile(
 DOTTED_TIME_PATTERN = re.compile(
     r"(?<![\d.])(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?![\d.])"
 )
+# The same with no day word before it, where a dotted pair can be a date as well (`3.12`,
+# 3 December as much of Europe writes it): a time when it says so (`4.30pm`, `at 16.30`) or
+# when no day and month can be it (`16.30`); `am`/`pm` with or without dots. One that can
+# be either is asked about.
+DOTTED_CLOCK_PATTERN = re.compile(
+    r"(?<![\d.])(?P<at>at\s+|@\s*)?(?P<hour>[01]?\d|2[0-3])\.(?P<minute>[0-5]\d)(?![\d.])"
+    r"(?P<half>\s*[ap]\.?m\b\.?)?"
+)
+
+# A day and month written with dots that no time can be (`25.12`, `25.12.2026`, `1.5.`),
+# which dateutil does not read as a date: read with slashes.
+DOTTED_DATE_PATTERN = re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?\.?(?![\d.])")
 
 # dateutil fills every field the text leaves out from `default`; parsing against two
 # defaults that differ in every field shows which fields the text really gave.
@@ -239,6 +251,8 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     today = now.date()
     # Read from the start of today, so that today itself is a day still to come.
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
+    # A day has no time: `3.12` is 3 December.
+    text = _dotted_date_read(text)
     moment, _ = _typed_moment(text, start_of_today, day_first, time(9, 0), time(17, 0), None)
     day = moment.date()
     if day < today:
@@ -532,6 +546,7 @@ def _parse_date_and_time(
     typed: str, now: datetime, day_first: bool, calling_start: time, said_zone: str = ""
 ) -> datetime:
     today = now.date()
+    typed = _dotted_clock_read(typed, day_first)
     date_text, typed_clock = _split_clock(typed)
     fields = _typed_fields(date_text, day_first) if date_text else TypedFields(*[None] * 5)
     clock = fields.clock if typed_clock is None else _clock_time(typed_clock)
@@ -549,6 +564,31 @@ def _parse_date_and_time(
     else:
         day = date(fields.year, fields.month, fields.day)
     return _at(day, clock or calling_start, now)
+
+
+def _dotted_clock_read(typed: str, day_first: bool) -> str:
+    """The text with each dotted time (`DOTTED_CLOCK_PATTERN`) written with a colon, which
+    dateutil reads to the minute: it read `4.30pm` as 16:00."""
+
+    def with_colon(match: re.Match[str]) -> str:
+        first, second = int(match["hour"]), int(match["minute"])
+        day, month = (first, second) if day_first else (second, first)
+        a_date = 1 <= day <= 31 and 1 <= month <= 12
+        if a_date and not (match["at"] or match["half"]):
+            slashed = f"{first}/{second}"
+            raise WhenError(
+                f"{_quoted(match[0])} could be a day or a time",
+                f"say {slashed} for the day, or {first}:{match['minute']} for the time",
+            )
+        return f"{match['at'] or ''}{match['hour']}:{match['minute']}{match['half'] or ''}"
+
+    return _dotted_date_read(DOTTED_CLOCK_PATTERN.sub(with_colon, typed))
+
+
+def _dotted_date_read(typed: str) -> str:
+    """The text with each dotted day and month (`DOTTED_DATE_PATTERN`) written with
+    slashes."""
+    return DOTTED_DATE_PATTERN.sub(lambda match: "/".join(filter(None, match.groups())), typed)
 
 
 def _split_clock(typed: str) -> tuple[str, re.Match[str] | None]:

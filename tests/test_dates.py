@@ -600,6 +600,35 @@ def test_this_weekday_a_dotted_time_and_the_months_end_late_on_a_friday(
     assert parse_when(typed, FRIDAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # Without a day word the minutes were lost: 16:00, 14:00, 10:00.
+        ("4.30pm", at("2026-11-25", "16:30")),
+        ("2.15 pm", at("2026-11-25", "14:15")),
+        ("at 4.30pm", at("2026-11-25", "16:30")),
+        ("11.15a.m.", at("2026-11-25", "11:15")),
+        # No day and month can be these: times, as with a colon.
+        ("16.30", at("2026-11-25", "16:30")),
+        ("4.45", at("2026-11-25", "16:45")),
+        ("at 3.12", at("2026-11-25", "15:12")),
+        # A day and month with dots, as much of Europe writes them.
+        ("25.12", at("2026-12-25")),
+        ("25.12.2026 at 3", at("2026-12-25", "15:00")),
+        ("3.12.26 4.30pm", at("2026-12-03", "16:30")),
+    ],
+)
+def test_a_dotted_time_without_a_day_word_keeps_its_minutes(typed: str, expected: datetime) -> None:
+    assert parse_when(typed, WEDNESDAY) == expected
+
+
+def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:
+    with pytest.raises(WhenError, match=re.escape("'3.12' could be a day or a time; say 3/12")):
+        read_when("3.12", WEDNESDAY)
+    # A day has no time: the close date `3.12` is 3 December.
+    assert read_day("3.12", WEDNESDAY) == date(2026, 12, 3)
+
+
 def test_a_weekday_typed_on_that_weekday_offers_todays_while_its_time_is_to_come() -> None:
     # Next week's Friday, with today's a tab away (it was next week's, without a word).
     later = read_when("fri 6pm", FRIDAY)
