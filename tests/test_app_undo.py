@@ -312,3 +312,56 @@ async def test_keys_typed_after_an_undo_that_fails_are_dropped_and_said(
         assert said[-2].startswith("Not undone: the undo record of call")
     # Neither undone nor a voicemail logged in its stead.
     assert len(calls(db)) == count
+
+
+async def test_undo_after_a_change_in_the_timeline_or_the_form_asks_before_reaching_back(
+    demo_app: FunnelApp,
+) -> None:
+    """`h c y` cancelled the next prospect's task, then `u`, pressed to take that back,
+    undid the call logged before it on another prospect without a word: u undoes calls."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await log_no_answers(pilot, 1)
+        logged = calls(db)
+        following = screen.queue.highlighted_id
+        (name,) = db.execute("SELECT name FROM prospects WHERE id = ?", [following]).fetchone()
+        await pilot.press("h", "c", "y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert db.execute(
+            "SELECT count(*) FROM tasks WHERE prospect_id = ? AND status = 'cancelled'",
+            [following],
+        ).fetchone() == (1,)
+
+        await pilot.press("u")
+        await settle(pilot)
+        text = " ".join(confirm_text(demo_app).split())
+        assert f"you changed {name}'s tasks in the timeline after it, which u does not undo" in (
+            text
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert calls(db) == logged
+        # A call logged since is the last thing done again: u undoes it at once.
+        await log_no_answers(pilot, 1)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert calls(db) == logged
+        # An edit saved in the form is asked about as well.
+        await log_no_answers(pilot, 1)
+        edited = screen.queue.highlighted_id
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("end", "x", "enter")
+        await settle(pilot)
+        (name,) = db.execute("SELECT name FROM prospects WHERE id = ?", [edited]).fetchone()
+        assert name.endswith("x")
+        await pilot.press("u")
+        await settle(pilot)
+        text = " ".join(confirm_text(demo_app).split())
+        assert f"you edited {name} after it, which u does not undo" in text

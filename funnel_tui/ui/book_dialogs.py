@@ -86,21 +86,24 @@ class BookDialogs(_Base):
             return
         prospect_id = int(prospect["id"])
         said = "Prospect saved"
+        name = prospect["name"]
 
         async def save(row: dict[str, Any], loaded: dict[str, Any]) -> int:
-            nonlocal said
+            nonlocal said, name
             await self.funnel.in_db_thread(
                 lambda db: update_prospect(
                     db, prospect_id, row, loaded=loaded, now=self.funnel.clock()
                 )
             )
             said = "Prospect saved" + _zone_guessed(row)
+            name = row.get("name") or name
             return prospect_id
 
         def saved(prospect_id: int | None) -> None:
             try:
                 if prospect_id is not None:
                     self.notify(said)
+                    self.undo_session.changed(f"edited {one_line(name)}")
                     self._select(prospect_id)
                     # A stage or deal value changes the pipeline, and the plan's deal size.
                     self.reload_pace(replan=True)

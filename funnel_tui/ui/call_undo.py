@@ -43,6 +43,14 @@ class UndoSession:
         self.redoable: list[UndoneCall] = []
         # An undo or redo is under way: keys repeated meanwhile do nothing.
         self.busy = False
+        # What the rep changed since the last call logged, undone or redone, that undo
+        # does not take back (`changed Ann Archer's tasks in the timeline`): `u` would
+        # reach past it to a call, so it asks first.
+        self.changed_since: str | None = None
+
+    def changed(self, what: str) -> None:
+        """The rep changed something undo does not take back: `what` says it."""
+        self.changed_since = what
 
     def call_logged(self, call_id: int) -> None:
         """A new call, logged by the rep: the undone calls can no longer be redone."""
@@ -53,6 +61,15 @@ class UndoSession:
         self.logged.add(call_id)
         self.latest = call_id
         self.undid_last = False
+        self.changed_since = None
+
+    def call_undone(self, undone: UndoneCall) -> None:
+        self.undid_last = True
+        self.changed_since = None
+        # SQLite may give its id to the next call written, by this app or another program:
+        # that call was not logged here unless it is logged (or redone) here again.
+        self.logged.discard(undone.call_id)
+        self.redoable.append(undone)
 
     def forget_prospect(self, prospect_id: int) -> None:
         """A prospect forgotten on request: no undone call of theirs can be redone (their
@@ -71,6 +88,8 @@ class UndoSession:
             reasons.append("it is not the last call you logged here")
         if self.undid_last:
             reasons.append("it would be a second undo in a row")
+        if self.changed_since is not None:
+            reasons.append(f"you {self.changed_since} after it, which u does not undo")
         return reasons
 
 
@@ -177,11 +196,7 @@ class CallUndo(_Base):
             self._undo_settled()
             self.notify("Nothing to undo.", severity="warning")
             return
-        session.undid_last = True
-        # SQLite may give its id to the next call written, by this app or another program:
-        # that call was not logged here unless it is logged (or redone) here again.
-        session.logged.discard(undone.call_id)
-        session.redoable.append(undone)
+        session.call_undone(undone)
         message = (
             f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
             " (ctrl+y redoes)"

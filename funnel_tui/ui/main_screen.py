@@ -1146,6 +1146,9 @@ class MainScreen(
         def closed(changed: bool | None) -> None:
             # A task moved, done or cancelled changes the card and the queue order.
             if changed:
+                self.undo_session.changed(
+                    f"changed {one_line(prospect['name'])}'s tasks in the timeline"
+                )
                 self._show(prospect["id"])
                 self.reload_queue()
 
