@@ -272,17 +272,26 @@ def _address(text: str) -> str | None:
     return addresses[0][1]
 
 
-def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> Appointment | None:
-    """The prospect's earliest open meeting that is still ahead, its time read as `funnel
+def meeting_to_confirm(
+    db: sqlite_utils.Database, prospect_id: int, now: datetime
+) -> Appointment | None:
+    """The prospect's open meeting still ahead that was booked last (a confirmation goes
+    out right after the booking; an earlier meeting had its own), its time read as `funnel
     calendar` reads it (a due time that is no moment in UTC is none). The meeting
     confirmation names this meeting and invites to it, so the two always agree."""
-    return meetings_around(db, prospect_id, now)[0]
+    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
+    ahead = [
+        appointment
+        for appointment in appointments
+        if appointment.kind == "meeting" and not appointment.cancelled and appointment.due_at >= now
+    ]
+    return max(ahead, key=lambda meeting: meeting.task_id, default=None)
 
 
 def meetings_around(
     db: sqlite_utils.Database, prospect_id: int, now: datetime
 ) -> tuple[Appointment | None, Appointment | None]:
-    """The prospect's next open meeting (as `next_meeting`), and the latest open one whose
+    """The prospect's next open meeting still ahead, and the latest open one whose
     time has passed (held or missed, and not logged yet), from one read of its tasks."""
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
     meetings = [
@@ -302,9 +311,9 @@ def _in_order(meeting: Appointment) -> tuple[datetime, int]:
 def meeting_invite(
     db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
 ) -> bytes | None:
-    """An invite (METHOD:REQUEST) to the prospect's next open meeting (`next_meeting`);
+    """An invite (METHOD:REQUEST) to the meeting a confirmation names (`meeting_to_confirm`);
     None without one, or without an address for each side."""
-    meeting = next_meeting(db, prospect_id, now)
+    meeting = meeting_to_confirm(db, prospect_id, now)
     return None if meeting is None else invite_to(db, meeting, settings, now)
 
 

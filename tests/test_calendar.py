@@ -174,6 +174,20 @@ def test_the_invite_asks_the_prospect_to_the_next_meeting(storage: Storage) -> N
     assert b"rollout" not in meeting_invite(storage.db, 1, SETTINGS, NOW)
 
 
+def test_the_invite_is_to_the_meeting_booked_last_not_an_earlier_one(storage: Storage) -> None:
+    """A second meeting booked, then confirmed: the email named and invited to the first
+    one, the day the rep had just moved away from."""
+    first = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+    later = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    book(storage, 1, Outcome.MEETING, first)
+    book(storage, 1, Outcome.MEETING, later)
+
+    invite = icalendar.Calendar.from_ical(meeting_invite(storage.db, 1, SETTINGS, NOW))
+
+    (event,) = invite.walk("VEVENT")
+    assert event.start == later
+
+
 def test_no_invite_without_a_meeting_or_an_address(storage: Storage) -> None:
     assert meeting_invite(storage.db, 1, SETTINGS, NOW) is None
     book(storage, 2, Outcome.MEETING, NOW + timedelta(days=1))  # no email address

@@ -217,9 +217,9 @@ def test_no_confirmation_without_a_meeting_to_invite_to(db: sqlite_utils.Databas
 @pytest.mark.parametrize(
     ("due_times", "named"),
     [
-        # Written as other tools write UTC: a space, no offset. The one later today is
-        # the next, though as text it sorts before the stored form of now.
-        (["2026-11-18 16:00:00", "2026-11-20T10:00:00+00:00"], "2026-11-18T16:00:00+00:00"),
+        # Written as other tools write UTC: a space, no offset. The one booked last, later
+        # today, is ahead, though as text it sorts before the stored form of now.
+        (["2026-11-20T10:00:00+00:00", "2026-11-18 16:00:00"], "2026-11-18T16:00:00+00:00"),
         (["2026-12-01 15:00:00"], "2026-12-01T15:00:00+00:00"),
         # An offset other than UTC is no moment funnel reads (funnel check names it): the
         # text skips it as the invite does.

@@ -2,7 +2,7 @@
 email` prints or sends.
 
 The facts are the call scripts' (`prospect_facts`: the prospect, the rep's settings, the
-history and the product profile) and what only an email says: the next meeting in the
+history and the product profile) and what only an email says: the meeting to confirm in the
 prospect's own time zone, the open deal with its close date, and when the open proposal
 went out. A template the prospect does not fit (`fit`) is refused with the reason.
 """
@@ -41,12 +41,14 @@ class CannotCompose(ValueError):
     """No email can be written to this prospect as asked; str() says why in one line."""
 
 
-def next_meeting(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> Appointment | None:
-    """The meeting a confirmation names and invites to: `calendar_file.next_meeting`, so
-    the text and the invite read its time the same way."""
-    from funnel_tui.calendar_file import next_meeting as calendar_next_meeting  # icalendar
+def meeting_to_confirm(
+    db: sqlite_utils.Database, prospect_id: int, now: datetime
+) -> Appointment | None:
+    """The meeting a confirmation names and invites to: `calendar_file.meeting_to_confirm`
+    (the one ahead booked last), so the text and the invite read its time the same way."""
+    from funnel_tui.calendar_file import meeting_to_confirm as calendar_meeting  # icalendar
 
-    return calendar_next_meeting(db, prospect_id, now)
+    return calendar_meeting(db, prospect_id, now)
 
 
 def meeting_time_text(moment: datetime, zone_name: object) -> str:
@@ -97,7 +99,7 @@ def email_facts(
         today=today,
         profile=profile,
     )
-    meeting = next_meeting(db, prospect_id, now)
+    meeting = meeting_to_confirm(db, prospect_id, now)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
             meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]
@@ -162,8 +164,8 @@ def compose_draft(
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
     situation = email_situation(db, prospect, read_history(db, prospect_id), settings)
     filled = fill_template(template, facts, situation)
-    # The meeting the text names (email_facts asks next_meeting the same).
-    meeting = next_meeting(db, prospect_id, now) if template.invite else None
+    # The meeting the text names (email_facts asks meeting_to_confirm the same).
+    meeting = meeting_to_confirm(db, prospect_id, now) if template.invite else None
     invite = meeting_invite(db, meeting, settings, now)
     return Draft(
         prospect_id=prospect_id,

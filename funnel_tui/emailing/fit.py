@@ -4,8 +4,8 @@ A template says what it `needs` of the prospect, so that it never states what th
 history does not support:
 - `proposal`: an open proposal, a `proposal_sent` call that no win, deal or "not
   interested" has followed;
-- `meeting`: an open meeting ahead, the one the confirmation names and invites to
-  (`calendar_file.next_meeting`);
+- `meeting`: an open meeting ahead, the confirmation naming and inviting to the one
+  booked last (`calendar_file.meeting_to_confirm`);
 - `voicemail`: someone a voicemail could have been left for: a phone number, and not
   marked do not call.
 A template a prospect lacks a need of is refused with one line saying why, and the
