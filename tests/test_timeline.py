@@ -240,6 +240,10 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
         assert " ".join(question.split()).endswith(
             f"It is {NAME}'s only open task: no follow-up is left (r reschedules it instead)."
         )
+        # Only y closes the last one: a reflex enter does not.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
         await pilot.press("n")
         await settle(pilot)
         assert db["tasks"].get(meeting["id"])["status"] == "open"

@@ -273,7 +273,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._last_one_left(),
         )
         await self._if_confirmed(
-            question, lambda: self._close(task, TaskStatus.DONE, "done"), yes="mark it done"
+            question,
+            lambda: self._close(task, TaskStatus.DONE, "done"),
+            yes="mark it done",
+            last_one=len(self.tasks) == 1,
         )
 
     async def action_cancel_task(self) -> None:
@@ -287,7 +290,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._last_one_left(),
         )
         await self._if_confirmed(
-            question, lambda: self._close(task, TaskStatus.CANCELLED, "cancelled"), yes="cancel it"
+            question,
+            lambda: self._close(task, TaskStatus.CANCELLED, "cancelled"),
+            yes="cancel it",
+            last_one=len(self.tasks) == 1,
         )
 
     def _last_one_left(self) -> str:
@@ -297,9 +303,12 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         name = one_line(self.prospect_name)
         return f" It is {name}'s only open task: no follow-up is left (r reschedules it instead)."
 
-    async def _if_confirmed(self, question: Text, then: Callable[[], None], *, yes: str) -> None:
+    async def _if_confirmed(
+        self, question: Text, then: Callable[[], None], *, yes: str, last_one: bool = False
+    ) -> None:
         """`then` once the rep says yes; on another rep's prospect the question names whose
-        they are, and only y says yes."""
+        they are, and only y says yes, as for closing the prospect's `last_one` open task,
+        which no reflex enter should do."""
         from funnel_tui.ui.confirm_dialog import ConfirmDialog
 
         def answered(confirmed: bool | None) -> None:
@@ -309,7 +318,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
         if self.theirs is not None:
             question = Text.assemble(f"{self.theirs}. ", question)
-        dialog = ConfirmDialog(question, yes=yes, enter_says_yes=self.theirs is None)
+        enter_says_yes = self.theirs is None and not last_one
+        dialog = ConfirmDialog(question, yes=yes, enter_says_yes=enter_says_yes)
         await self.app.push_screen(dialog, answered)
 
     def _close(self, task: Task, status: TaskStatus, said: str) -> None:
