@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,9 @@ class UndoneCall(LastCall):
     and the tasks the call made (`callback task`)."""
 
     not_restored: tuple[str, ...] = ()
+    # The ids of those tasks: redo books the call's appointment as that task, where the
+    # rep moved it, rather than a second one at the time the call first said.
+    kept_tasks: tuple[int, ...] = ()
 
 
 class LastCallChanged(Exception):
@@ -270,6 +273,15 @@ def _write_tasks(
         )
         for task in effects.create
     ]
+    booked = effects.already_booked
+    if booked is not None and effects.rebooked:
+        # A redo: the appointment an undo of this call kept (the rep moved it) is this
+        # call's again, and so its note.
+        send(
+            db,
+            "UPDATE tasks SET call_id = ? WHERE id = ? AND call_id IS NULL",
+            [call_id, booked.id],
+        )
 
     def record() -> dict[str, Any]:
         return {
@@ -281,6 +293,7 @@ def _write_tasks(
                 {"id": _one(made)[0], "kind": task.kind.value, "due_at": to_stored(task.due_at)}
                 for made, task in created
             ],
+            "booked": [booked.id] if booked is not None and effects.rebooked else [],
         }
 
     return record
@@ -398,6 +411,7 @@ def log_call(
     request_id: str | None = None,
     rep: str | None = None,
     seen: SeenOnCard | None = None,
+    rebooking: Collection[int] = (),
 ) -> LoggedCall:
     """Write the call, its tasks, its deal and the prospect's new state in one transaction.
 
@@ -429,6 +443,7 @@ def log_call(
             request_id=request_id,
             rep=rep,
             seen=seen,
+            rebooking=rebooking,
         )
     except integrity_errors():
         found = None if request_id is None else call_for_request(db, prospect_id, request_id, rep)
@@ -512,6 +527,7 @@ def _write_call(
     request_id: str | None,
     rep: str | None,
     seen: SeenOnCard | None = None,
+    rebooking: Collection[int] = (),
 ) -> LoggedCall:
     """The transaction of `log_call`, in three batches on a team's server (store.batch):
     what the call is logged against (and the call's id), the call with what it changes,
@@ -548,6 +564,7 @@ def _write_call(
             attempt=attempt,
             now=now,
             settings=settings,
+            rebooking=rebooking,
         )
         if seen is not None:
             _check_do_not_call(before, effects, seen)
@@ -769,6 +786,8 @@ def _snapshot(text: object) -> UndoRecord:
         tasks = {
             "created": _made_tasks(tasks.get("created")),
             "closed": _closed_tasks(tasks.get("closed")),
+            # Written since the appointment a call keeps is undone and redone with it.
+            "booked": list(_ids(tasks.get("booked", []))),
         }
     entry = saved.get("entry", {})
     if not isinstance(entry, dict):
@@ -789,18 +808,18 @@ def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def _take_back_tasks(
     db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]
-) -> list[str]:
+) -> dict[int, str]:
     """Remove the tasks the call made and reopen the ones it closed, where they still are
     as the call left them; returns the tasks kept because the rep changed them since (a
-    callback rescheduled or done in the timeline stays)."""
-    kept = []
+    callback rescheduled or done in the timeline stays), by id."""
+    kept = {}
     for made in tasks["created"]:
         removed = db.execute(
             "DELETE FROM tasks WHERE id = ? AND call_id = ? AND status = 'open' AND due_at = ?",
             [made["id"], call_id, made["due_at"]],
         ).rowcount
         if not removed and db.execute("SELECT 1 FROM tasks WHERE id = ?", [made["id"]]).fetchone():
-            kept.append(f"{made['kind']} task")
+            kept[int(made["id"])] = f"{made['kind']} task"
     for closed in tasks["closed"]:
         db.execute(
             "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ?"
@@ -871,7 +890,7 @@ def undo_last_call(
                 for column, value in written.items()
                 if column in current and current[column] == value and column not in follows_tasks
             }
-        kept_tasks = _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else []
+        kept_tasks = _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else {}
         db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
         flags_mark = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
@@ -892,7 +911,13 @@ def undo_last_call(
         )
     changed_since = (column for column in wrote or () if column not in restore)
     not_restored = tuple(column for column in changed_since if column not in self_kept)
-    return UndoneCall(**vars(last), not_restored=(*not_restored, *kept_tasks))
+    # The appointment the call kept rather than booked stays open too: redo keeps it.
+    booked = record.tasks["booked"] if record.tasks else []
+    return UndoneCall(
+        **vars(last),
+        not_restored=(*not_restored, *kept_tasks.values()),
+        kept_tasks=(*kept_tasks, *booked),
+    )
 
 
 def redo_call(
@@ -905,7 +930,8 @@ def redo_call(
 ) -> LoggedCall:
     """Log an undone call again: the same outcome, note, amount, follow-up and times, and
     the cadence worked out from when it was first logged, under the request id it had.
-    `now` gives the rep's zone."""
+    A callback or meeting the undo kept because the rep moved it since is the one the call
+    books again, not a second at the time it first said. `now` gives the rep's zone."""
     zone = now.tzinfo
     entry = undone.entry
     started_at = entry.started_at.astimezone(zone) if entry.started_at else None
@@ -918,4 +944,5 @@ def redo_call(
         settings=settings,
         request_id=undone.request_id,
         rep=rep,
+        rebooking=undone.kept_tasks if isinstance(undone, UndoneCall) else (),
     )

@@ -6,6 +6,7 @@ the rep entered; `call_log` writes what it returns in the call's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -49,13 +50,15 @@ class NewTask:
 class Effects:
     """The prospect columns an outcome sets, the open tasks it closes (id -> new status),
     the tasks it makes, the kind of deal a win records, and the open task that already is
-    the callback or meeting the call books (`already_booked`), kept as it is."""
+    the callback or meeting the call books (`already_booked`), kept as it is; `rebooked`
+    when that task is one an undo of this call kept (a redo), which is the call's again."""
 
     prospect: dict[str, Any] = field(default_factory=dict)
     close: dict[int, TaskStatus] = field(default_factory=dict)
     create: tuple[NewTask, ...] = ()
     deal_kind: DealKind | None = None
     already_booked: Task | None = None
+    rebooked: bool = False
 
     @property
     def books_a_call(self) -> bool:
@@ -153,10 +156,13 @@ def outcome_effects(
     attempt: int,
     now: datetime,
     settings: Settings,
+    rebooking: Collection[int] = (),
 ) -> Effects:
     """What logging `entry` (a CallOutcome) does. `prospect` is the row before the call;
     `attempt` is the number of unanswered attempts since the last connect, this call
-    included (a second busy signal on one day does not count)."""
+    included (a second busy signal on one day does not count). `rebooking`: the tasks an
+    undo of this call kept because the rep moved them since; a redo books its callback or
+    meeting as that task."""
     outcome: Outcome = entry.outcome
     kind = Kind(prospect["kind"]) if prospect["kind"] in set(Kind) else Kind.NEW
     stage = Stage(prospect["stage"]) if prospect["stage"] in set(Stage) else Stage.LEAD
@@ -167,7 +173,11 @@ def outcome_effects(
 
     booked = None
     if outcome in _APPOINTMENTS and entry.follow_up_at is not None:
-        booked = _booked_already(open_tasks, _APPOINTMENTS[outcome], entry.follow_up_at)
+        kind_booked = _APPOINTMENTS[outcome]
+        booked = _booked_already(open_tasks, kind_booked, entry.follow_up_at) or next(
+            (task for task in open_tasks if task.id in rebooking and task.kind is kind_booked),
+            None,
+        )
     # The appointment confirmed stays open, even when it is due today: it is still to come.
     answered = _task_called_for([task for task in open_tasks if task is not booked], now)
     if answered is not None:
@@ -265,7 +275,8 @@ def outcome_effects(
     if outcome in _KEEPS_THE_DEAL_GOING and not create and _nothing_left_open(open_tasks, close):
         # A live opportunity never drops out of the queue for want of a next step.
         create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))
-    return Effects(columns, close, tuple(create), already_booked=booked)
+    rebooked = booked is not None and booked.id in rebooking
+    return Effects(columns, close, tuple(create), already_booked=booked, rebooked=rebooked)
 
 
 def _nothing_left_open(open_tasks: list[Task], close: dict[int, TaskStatus]) -> bool:

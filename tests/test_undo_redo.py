@@ -215,3 +215,33 @@ def test_redo_works_out_the_cadence_from_when_the_call_was_first_logged(
     )
 
     assert prospect(book_db, ann)["next_call_at"] == next_call_at
+
+
+def test_redo_after_a_callback_was_moved_keeps_the_moved_one_and_books_no_second(
+    book_db: Any,
+) -> None:
+    """A callback booked for Monday, moved to Tuesday in the timeline, then undo and redo:
+    the redo booked a second callback on Monday, the day the prospect asked to move from,
+    and the moved one had lost its call (and so the note it was booked with)."""
+    from funnel_tui.tasks import reschedule_task
+
+    ann = worked_prospect(book_db)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK, notes="after the board")
+    ((task_id,),) = book_db.execute(
+        "SELECT id FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+    ).fetchall()
+    moved = NEXT_WEEK + timedelta(days=1)
+    reschedule_task(book_db, task_id, moved)
+    callbacks = (
+        "SELECT id, due_at, call_id FROM tasks"
+        " WHERE prospect_id = ? AND kind = 'callback' AND status = 'open'"
+    )
+
+    for _ in range(2):
+        undone = undo_last_call(book_db)
+        assert undone is not None and undone.kept_tasks == (task_id,)
+        redone = redo_call(book_db, undone, now=NOW, settings=SETTINGS)
+
+        ((kept, due_at, call_id),) = book_db.execute(callbacks, [ann]).fetchall()
+        assert (kept, call_id) == (task_id, redone.call_id)
+        assert due_at.startswith(moved.date().isoformat())
