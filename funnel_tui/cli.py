@@ -454,12 +454,19 @@ def target() -> None:
     help="Daily call goal (without it, the period keeps the goal it has).",
 )
 @click.option("--rep", "rep_name", default=None, help="A rep's own target (else the team's).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="For the period containing this date (YYYY-MM-DD) instead: a past or coming one.",
+)
 def target_set(
     db_path: Path | None,
     amount: str,
     period: str,
     calls_per_day: int | None,
     rep_name: str | None,
+    today: datetime | None,
 ) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k); in
     a team's book the team's, or with --rep NAME that rep's."""
@@ -483,7 +490,7 @@ def target_set(
         storage.db,
         amount_cents=cents,
         period=period,
-        today=system_now().date(),
+        today=today.date() if today else system_now().date(),
         calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
         rep=rep,
     )
@@ -540,9 +547,11 @@ def report(
         skipped = unreadable_targets(storage.db, day, period, rep)
         left_out = f" ({skipped_note(skipped)})" if skipped else ""
         for_rep = f" --rep {shlex.quote(rep)}" if rep is not None else ""
+        # The period of the day asked about, which is not today's.
+        for_day = f" --today {day}" if today else ""
         raise UserError(
             f"no {which}{whose} covers {day}{left_out}; set one with: "
-            f"funnel target set 50000 --period {period or 'month'}{for_rep}"
+            f"funnel target set 50000 --period {period or 'month'}{for_rep}{for_day}"
         )
     if as_json:
         click.echo(json.dumps(pace.to_json(), indent=2))

@@ -144,6 +144,23 @@ def test_target_set_covers_the_chosen_period_containing_today(db_path: Path, per
     )
 
 
+def test_a_report_of_a_past_month_without_a_target_says_how_to_set_that_months(
+    db_path: Path,
+) -> None:
+    """`report --today 2026-10-30` said to run `target set`, which set this month's
+    target, and the report of October still had none."""
+    refused = invoke("report", "--today", "2026-10-30", "--db", db_path)
+    assert refused.exit_code == 1
+    hint = one_line_error(refused.stderr).split("set one with: ")[1]
+    assert hint == "funnel target set 50000 --period month --today 2026-10-30"
+
+    result = invoke("target", *hint.split()[2:], "--db", db_path)
+
+    assert result.exit_code == 0, result.output
+    assert "Target for October 2026 (2026-10-01 to 2026-10-31): $50,000.00" in result.stdout
+    assert invoke("report", "--today", "2026-10-30", "--db", db_path).exit_code == 0
+
+
 def test_target_set_stores_the_daily_call_goal(db_path: Path) -> None:
     result = invoke("target", "set", "50k", "--calls-per-day", "45", "--db", db_path)
     assert result.exit_code == 0, result.output

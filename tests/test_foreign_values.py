@@ -301,7 +301,7 @@ def test_without_a_readable_target_the_report_says_what_it_left_out(tmp_path: Pa
     assert result.exit_code == 1
     assert one_line_error(result.stderr) == (
         f"funnel: no target covers {TODAY} (1 unreadable value left out (see funnel check));"
-        " set one with: funnel target set 50000 --period month"
+        f" set one with: funnel target set 50000 --period month --today {TODAY}"
     )
 
 
