@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
@@ -158,9 +159,12 @@ class Settings:
 
 def _parse_currency(text: str) -> str:
     symbol = one_line(text)
-    if len(symbol) > MAX_CURRENCY_CHARACTERS or " " in symbol:
+    # Every character seen: an empty symbol, or one of zero-width or other invisible
+    # characters, printed every amount as a bare number.
+    unseen = not symbol or any(unicodedata.category(ch)[0] in "CZ" for ch in symbol)
+    if len(symbol) > MAX_CURRENCY_CHARACTERS or unseen:
         raise SettingError(
-            f"a currency is a symbol or code of at most {MAX_CURRENCY_CHARACTERS} characters"
+            f"a currency is a symbol or code of 1 to {MAX_CURRENCY_CHARACTERS} visible characters"
             f" without spaces, such as $, €, CHF or kr; not {symbol!r}"
         )
     return symbol

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.store.sqlite import open_storage
+from funnel_tui.text import one_line
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import settle, shown_text
 from tests.cli_support import invoke, one_line_error
 
-RULE = "a currency is a symbol or code of at most 4 characters without spaces"
+RULE = "a currency is a symbol or code of 1 to 4 visible characters without spaces"
 
 
 @pytest.fixture
@@ -41,14 +42,18 @@ def test_config_set_takes_a_symbol_or_a_code(book: Path, symbol: str) -> None:
     assert stored_currency(book) == symbol
 
 
-@pytest.mark.parametrize("typed", ["Swiss Francs", "Euros", "US $", "EUR €"])
+# Empty, or with nothing seen in it (a colour escape, a zero-width space), every amount
+# showed as a bare number.
+@pytest.mark.parametrize(
+    "typed", ["Swiss Francs", "Euros", "US $", "EUR €", "", " ", "\x1b[31m", "\u200b", "US\u200b$"]
+)
 def test_config_set_refuses_a_longer_currency_in_one_line(book: Path, typed: str) -> None:
     invoke("config", "set", "currency", "CHF", "--db", book)
     result = invoke("config", "set", "currency", typed, "--db", book)
     assert result.exit_code == 1
     line = one_line_error(result.stderr)
     assert line.startswith(f"funnel: currency: {RULE}, such as $, €, CHF or kr")
-    assert line.endswith(f"not {typed!r}")
+    assert line.endswith(f"not {one_line(typed)!r}")
     assert stored_currency(book) == "CHF"
 
 
