@@ -68,6 +68,22 @@ def _strip_currency(text: str) -> str:
     return text[1:].lstrip() if text.startswith(symbol) else text[:-1].rstrip()
 
 
+def _strip_own_code(text: str, currency: str) -> str:
+    """Drop the book's own currency written with letters (`CHF`, `kr`, `US$`) before or
+    after the number, in any case: `CHF 60000`, `60000 kr`, `US$5`. A symbol alone is
+    `_strip_currency`'s."""
+    own = currency.strip().lower()
+    if not any(character.isalpha() for character in own):
+        return text
+    lowered = text.lower()
+    if lowered.startswith(own):
+        return text[len(own) :].lstrip()
+    # Not a `k` or `m` book at the end, where it reads as thousands or millions.
+    if lowered.endswith(own) and own not in SUFFIX_MULTIPLIERS:
+        return text[: -len(own)].rstrip()
+    return text
+
+
 # The symbol of each currency a book may be kept in by its code: a book kept in `USD`
 # reads `$12` as its own. (Every dollar writes `$`, as R$ and HK$ contain it.)
 CODE_SYMBOLS = {
@@ -113,7 +129,8 @@ def parse_amount(text: str, currency: str | None) -> int:
     text = text.strip()
     if currency:
         refuse_other_currency(text, currency)
-    match = _AMOUNT.fullmatch(_strip_currency(text))
+    number = _strip_own_code(text, currency or "")
+    match = _AMOUNT.fullmatch(number if number != text else _strip_currency(text))
     if match is None:
         raise AmountError(text)
     fraction = match["fraction"] or ""

@@ -114,6 +114,27 @@ def test_an_amount_in_the_books_currency_is_read(text: str, currency: str, cents
 @pytest.mark.parametrize(
     ("text", "currency", "cents"),
     [
+        # The book's own code or symbol of letters, before or after: refused as no amount.
+        ("CHF 60000", "CHF", 6_000_000),
+        ("chf60k", "CHF", 6_000_000),
+        ("60000 kr", "kr", 6_000_000),
+        ("1,200.50zł", "zł", 120_050),
+        ("US$ 5", "US$", 500),
+        ("USD 12,000", "USD", 1_200_000),
+    ],
+)
+def test_an_amount_written_with_the_books_own_code_is_read(
+    text: str, currency: str, cents: int
+) -> None:
+    assert parse_amount(text, currency) == cents
+    # The code and a symbol besides is no amount.
+    with pytest.raises(AmountError):
+        parse_amount(f"{text} $", currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "cents"),
+    [
         ("$12,000", "USD", 1_200_000),
         ("€12", "EUR", 1200),
         ("£5", "gbp", 500),
