@@ -103,6 +103,18 @@ def synthetic_cases(profile: Profile | None) -> list[Case]:
         Case(
             f"known, never reached ({tag})", {**full, "kind": "known"}, ProspectHistory(), profile
         ),
+        Case(
+            f"declined ({tag})",
+            {**full, "kind": "known", "stage": "lost"},
+            ProspectHistory(spoke, last_connect_outcome="not_interested"),
+            profile,
+        ),
+        Case(
+            f"declined, no date ({tag})",
+            {"name": "Jo", "kind": "known"},
+            ProspectHistory(last_connect_outcome="not_interested"),
+            profile,
+        ),
         Case(f"customer ({tag})", {**full, "kind": "customer"}, bought, profile),
         Case(
             f"customer, no deals ({tag})", {**full, "kind": "customer"}, ProspectHistory(), profile
@@ -294,6 +306,8 @@ def test_the_situation_picks_the_opener():
         "inbound",
         "known",
         "known",
+        "declined",
+        "declined",
         "customer",
         "customer",
     ]

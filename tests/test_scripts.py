@@ -267,7 +267,7 @@ def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
     storage = book_with_history(tmp_path)
     history = read_history(storage.db, 1)
     assert history == ProspectHistory(
-        datetime(2026, 11, 16, 9, tzinfo=UTC), date(2025, 3, 4), date(2026, 9, 1)
+        datetime(2026, 11, 16, 9, tzinfo=UTC), date(2025, 3, 4), date(2026, 9, 1), "meeting"
     )
     assert history_facts(history, TODAY) == {
         "last_spoke_on": "on Monday",
@@ -316,6 +316,31 @@ def test_dates_read_as_a_rep_says_them(day, spoken):
         ({"kind": "new"}, ProspectHistory(datetime(2026, 1, 1, tzinfo=UTC)), "known"),
         ({"kind": "customer"}, ProspectHistory(), "customer"),
         ({"kind": "known"}, ProspectHistory(first_deal_on=date(2026, 1, 1)), "customer"),
+        # Their last conversation ended in a no: the opener says so, and pushes nothing.
+        (
+            {"kind": "known", "stage": "lost"},
+            ProspectHistory(
+                datetime(2026, 11, 16, tzinfo=UTC), last_connect_outcome="not_interested"
+            ),
+            "declined",
+        ),
+        (
+            {"kind": "known"},
+            ProspectHistory(datetime(2026, 11, 16, tzinfo=UTC), last_connect_outcome="do_not_call"),
+            "declined",
+        ),
+        # A no, then a meeting since: known again.
+        (
+            {"kind": "known"},
+            ProspectHistory(datetime(2026, 11, 16, tzinfo=UTC), last_connect_outcome="meeting"),
+            "known",
+        ),
+        # A customer who declined an upsell is still a customer.
+        (
+            {"kind": "customer"},
+            ProspectHistory(last_connect_outcome="not_interested"),
+            "customer",
+        ),
     ],
 )
 def test_the_situation_of_a_prospect(prospect, history, situation):
@@ -384,7 +409,9 @@ def test_unknown_opener_and_step_keys_name_their_line(tmp_path):
     library = load_library(tmp_path)
     assert library.get("renewal") is None
     found = {(problem.line, problem.message) for problem in library.problems}
-    assert (4, "unknown opener 'warm'; openers are cold, inbound, known, customer") in found
+    assert (4, "unknown opener 'warm'; openers are cold, inbound, known, customer, declined") in (
+        found
+    )
     assert (
         11,
         "step 1: unknown key 'fallbak'; it has title, say, ask, cue, fallback and for",
@@ -675,3 +702,27 @@ def test_a_script_objection_answer_with_a_wrong_placeholder_is_reported(tmp_path
     write(tmp_path, "renewal.toml", text)
     problems = [problem.message for problem in load_library(tmp_path).problems]
     assert any("objection 'price': unknown placeholder {prize}" in text for text in problems)
+
+
+def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_path):
+    """Sofia said not interested on the 16th: every script's opener went on as if she had
+    not ("I'm calling to check I understood your picture before we go any further")."""
+    storage = book_with_history(tmp_path)
+    storage.db["calls"].insert(
+        {"prospect_id": 2, "started_at": "2026-11-16T10:00:00+00:00", "outcome": "not_interested"}
+    )
+    prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
+    history = read_history(storage.db, 2)
+    for method in BUILTIN_METHOD_VALUES:
+        filled = fill_script(
+            load_builtin(method),
+            prospect,
+            settings=Settings(),
+            history=history,
+            today=TODAY,
+            profile=None,
+            objections=load_objections(None),
+        )
+        assert filled.situation == "declined"
+        opener = filled.steps[0].say
+        assert "on Monday" in opener and "wasn't" in opener, (method, opener)

@@ -15,7 +15,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.dates import known_zone
-from funnel_tui.emailing.fit import email_situation, last_proposal, misfit
+from funnel_tui.emailing.fit import last_proposal, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
@@ -24,7 +24,14 @@ from funnel_tui.money import format_money
 from funnel_tui.profile import Profile
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts.fill import prospect_facts
-from funnel_tui.scripts.situation import MONTHS, WEEKDAYS, ordinal, read_history, spoken_day
+from funnel_tui.scripts.situation import (
+    MONTHS,
+    WEEKDAYS,
+    ordinal,
+    read_history,
+    situation_of,
+    spoken_day,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
 
@@ -162,7 +169,7 @@ def compose_draft(
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)
     facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
-    situation = email_situation(db, prospect, read_history(db, prospect_id), settings)
+    situation = situation_of(prospect, read_history(db, prospect_id), settings)
     filled = fill_template(template, facts, situation)
     # The meeting the text names (email_facts asks meeting_to_confirm the same).
     meeting = meeting_to_confirm(db, prospect_id, now) if template.invite else None

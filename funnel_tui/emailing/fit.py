@@ -11,9 +11,9 @@ history does not support:
 A template a prospect lacks a need of is refused with one line saying why, and the
 picker shows it as not fitting.
 
-The situation is the call scripts' (`situation_of`: cold, inbound, known, customer), with
+The situation is the call scripts' (`situation_of`): cold, inbound, known, customer, and
 `declined` for a prospect whose last conversation ended in "not interested" or "do not
-call": an email thanks them for their time, and promises nothing.
+call", whom an email thanks for their time, and promises nothing.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
-from funnel_tui.emailing.templates import DECLINED, EmailTemplate
+from funnel_tui.domain import Kind, Outcome, Stage, sql_list
+from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
-from funnel_tui.scripts.situation import KNOWN, ProspectHistory, situation_of, spoken_day
-from funnel_tui.settings import Settings
+from funnel_tui.scripts.situation import DECLINING, spoken_day
 from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
@@ -35,8 +34,6 @@ from funnel_tui.timestamps import from_stored
 if TYPE_CHECKING:
     import sqlite_utils
 
-# What ends a conversation, or a proposal, with a no.
-DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)
 # What closes a proposal: a win, or a no.
 CLOSING = (Outcome.WON, *DECLINING)
 
@@ -104,23 +101,6 @@ def last_proposal(
     if prospect["stage"] == Stage.LOST and prospect["kind"] != Kind.CUSTOMER:
         return Proposal(sent_on, "lost")
     return Proposal(sent_on)
-
-
-def email_situation(
-    db: sqlite_utils.Database,
-    prospect: Mapping[str, Any],
-    history: ProspectHistory,
-    settings: Settings,
-) -> str:
-    """The scripts' situation, or `declined` for a prospect (not a customer) whose last
-    conversation ended in "not interested" or "do not call"."""
-    situation = situation_of(prospect, history, settings)
-    if situation != KNOWN:
-        return situation
-    connects = _calls(db, prospect["id"], tuple(sorted(CONNECT_OUTCOMES)))
-    if connects and connects[-1][1] in DECLINING:
-        return DECLINED
-    return situation
 
 
 def misfit(

@@ -45,10 +45,10 @@ BUILTIN_TEMPLATES = (
     "proposal_follow_up",
 )
 TEMPLATE_KEYS = ("name", "fits", "subject", "body", "invite", "needs")
-# A prospect whose last conversation ended in "not interested" (or "do not call"): what an
-# email says to them differs from what it says to one who is still talking with the rep.
-DECLINED = "declined"
-EMAIL_SITUATIONS = (*SITUATIONS, DECLINED)
+# The scripts' situations, `declined` among them (a prospect whose last conversation ended
+# in "not interested" or "do not call"): what an email says to them differs from what it
+# says to one who is still talking with the rep.
+EMAIL_SITUATIONS = SITUATIONS
 # In a table of choices by situation: the choices for every situation it does not name.
 OTHER = "other"
 # What a template can need of the prospect (`funnel_tui.emailing.fit` checks each).

@@ -20,7 +20,7 @@ SCRIPT_KEYS = ("name", "fits", "openers", "steps", "objections")
 STEP_KEYS = ("title", "say", "ask", "cue", "fallback", "for")
 OPENER_KEYS = ("say", "ask", "cue", "fallback")
 # Who the rep is calling (PRODUCT 6): each has its own opener, shown as step 1.
-SITUATIONS = ("cold", "inbound", "known", "customer")
+SITUATIONS = ("cold", "inbound", "known", "customer", "declined")
 OPENER_TITLE = "Open"
 
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -67,15 +67,18 @@ class CallScript:
     """One line for the method picker: when this method fits."""
 
     def opener(self, situation: str) -> ScriptStep | None:
-        """The opener for a situation: this script's, else the built-in method's, else the
-        first one the script has. A script without openers (the old format) has none: it
-        starts at its own first step, which is often a greeting already."""
+        """The opener for a situation: this script's, else the built-in method's, else
+        (for someone who said no) the known one's, else the first one the script has. A
+        script without openers (the old format) has none: it starts at its own first step,
+        which is often a greeting already."""
         if not self.openers:
             return None
         if situation in self.openers:
             return self.openers[situation]
         if self.source != BUILTIN_SOURCE and self.method in BUILTIN_METHOD_VALUES:
             return load_builtin(self.method).opener(situation)
+        if situation == "declined" and "known" in self.openers:
+            return self.openers["known"]
         return next(iter(self.openers.values()), None)
 
     def steps_for(self, situation: str) -> tuple[ScriptStep, ...]:

@@ -15,6 +15,7 @@ SITUATION_NAMES = {
     "cold": "cold (a new prospect who did not come to us)",
     "inbound": "inbound (a new prospect who came to us)",
     "known": "known (reached before)",
+    "declined": "declined (said no when last reached)",
     "customer": "customer (has bought from us)",
 }
 

@@ -1,8 +1,10 @@
 """Who the rep is calling: the prospect's history with us, their situation and a method to suggest.
 
 The situation picks the script's opener (PRODUCT 6): a customer hears about what they
-bought, a known prospect about the last conversation, an inbound lead about what they
-engaged with, and everyone else a cold opener that never claims earlier contact.
+bought, a known prospect about the last conversation (one whose last conversation ended
+in a no, `declined`, that it did, and whether anything has changed since), an inbound
+lead about what they engaged with, and everyone else a cold opener that never claims
+earlier contact.
 """
 
 from __future__ import annotations
@@ -11,16 +13,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Stage, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
 from funnel_tui.settings import Queryable, Settings, is_inbound
 from funnel_tui.timestamps import from_stored
 
-COLD, INBOUND, KNOWN, CUSTOMER = "cold", "inbound", "known", "customer"
+COLD, INBOUND, KNOWN, DECLINED, CUSTOMER = "cold", "inbound", "known", "declined", "customer"
+# What ends a conversation with a no.
+DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)
 
 # One indexed read per prospect shown (calls_prospect, deals_prospect), never per queue row.
 HISTORY_QUERY = f"""SELECT
     (SELECT max(started_at) FROM calls
         WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})) AS last_connected_at,
+    (SELECT outcome FROM calls
+        WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})
+        ORDER BY started_at DESC, id DESC LIMIT 1) AS last_connect_outcome,
     (SELECT min(closed_on) FROM deals WHERE prospect_id = :id) AS first_deal_on,
     (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on"""
 
@@ -41,6 +48,8 @@ class ProspectHistory:
     last_connected_at: datetime | None = None
     first_deal_on: date | None = None
     last_deal_on: date | None = None
+    # The outcome of the last call that reached them (`not_interested`...).
+    last_connect_outcome: str | None = None
 
 
 def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
@@ -48,7 +57,8 @@ def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
     if row is None:
         return ProspectHistory()
-    return ProspectHistory(from_stored(row[0]), _day(row[1]), _day(row[2]))
+    outcome = row[1] if isinstance(row[1], str) else None
+    return ProspectHistory(from_stored(row[0]), _day(row[2]), _day(row[3]), outcome)
 
 
 def _day(text: object) -> date | None:
@@ -64,10 +74,13 @@ def _day(text: object) -> date | None:
 def situation_of(
     prospect: Mapping[str, object], history: ProspectHistory, settings: Settings
 ) -> str:
-    """`customer`, `known`, `inbound` or `cold` (PRODUCT 6, in that order of precedence)."""
+    """`customer`, `known` (`declined` when the last conversation ended in a no), `inbound`
+    or `cold` (PRODUCT 6, in that order of precedence)."""
     kind = prospect.get("kind")
     if kind == Kind.CUSTOMER or history.first_deal_on is not None:
         return CUSTOMER
+    if history.last_connect_outcome in DECLINING:
+        return DECLINED
     if kind == Kind.KNOWN or history.last_connected_at is not None:
         return KNOWN
     if is_inbound(settings, _source(prospect)):
