@@ -22,7 +22,7 @@ from funnel_tui.store.sqlite import Storage
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.burnup_chart import BurnUpChart
-from funnel_tui.ui.funnel_bars import GREW_NOTE, FunnelBars
+from funnel_tui.ui.funnel_bars import GREW_NOTE, RATE_NOTE, FunnelBars
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import FROZEN_NOW, FrozenClock, record_frames, settle
@@ -74,11 +74,13 @@ async def test_the_pace_screen_shows_the_burnup_and_the_funnel(
         )
         shown = shown_bars(bars)
         assert bars.size.height == len(shown)
-        for line, (name, count) in zip(shown, bars.steps, strict=True):
+        for line, (name, count) in zip(shown[:4], bars.steps, strict=True):
             assert line.startswith(name) and f" {count:,} " in line
-        # Each step after the first says what share of the step before it made it.
-        worked, reached = figures.leads_worked, figures.reached
-        assert shown[1].endswith(f" {reached / worked:.0%}")
+        # Each step after the first says what share of the leads worked it is.
+        worked = figures.leads_worked
+        assert shown[1].endswith(f" {figures.reached / worked:.0%}")
+        assert shown[3].endswith(f" {figures.won_leads / worked:.0%}")
+        assert shown[4] == RATE_NOTE
         # Both charts are on the first screenful, before any scrolling.
         assert chart.region.bottom <= size[1] or size == (80, 24)
         assert bars.region.y < size[1]
@@ -97,7 +99,10 @@ async def test_a_period_without_business_days_draws_no_chart(
         assert "Burn-up" in str(screen.query_one("#burnup-caption").render())
 
 
-async def test_a_step_larger_than_the_one_before_shows_no_rate_over_100_but_a_note() -> None:
+async def test_each_share_is_of_the_leads_worked_not_of_the_step_before() -> None:
+    """`meeting 7` then `won 2 29%` read as two in seven meetings won, where neither
+    winner had a meeting in the period: a step is some of the leads worked, not always
+    some of the step before it."""
     class Bars(App[None]):
         def compose(self) -> ComposeResult:
             yield FunnelBars()
@@ -110,13 +115,17 @@ async def test_a_step_larger_than_the_one_before_shows_no_rate_over_100_but_a_no
         shown = shown_bars(bars)
         # The note's line counts in the widget's height.
         assert bars.size.height == len(shown) == 5
-        assert shown[2].endswith(" 40%")
-        assert shown[3].endswith(" *") and "%" not in shown[3]
-        assert shown[4] == GREW_NOTE
-        bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 2))
+        assert shown[1].endswith(" 50%")
+        assert shown[2].endswith(" 20%")
+        assert shown[3].endswith(" 25%")
+        assert shown[4] == RATE_NOTE
+        # A deal no call of the period won (another tool's) can make a step larger.
+        bars.steps = (("worked", 4), ("reached", 3), ("meeting", 1), ("won", 5))
         await pilot.pause()
-        assert shown_bars(bars)[-1].endswith(" 50%")
-        assert bars.size.height == 4
+        shown = shown_bars(bars)
+        assert shown[3].endswith(" *") and "%" not in shown[3]
+        assert shown[4:] == [RATE_NOTE, GREW_NOTE]
+        assert bars.size.height == 6
 
 
 async def test_the_note_wraps_in_a_narrow_pane_and_the_bars_keep_room_for_it() -> None:
@@ -129,13 +138,15 @@ async def test_the_note_wraps_in_a_narrow_pane_and_the_bars_keep_room_for_it() -
     app = Bars()
     async with app.run_test(size=(80, 12)) as pilot:
         bars = app.query_one(FunnelBars)
-        bars.steps = (("worked", 20), ("reached", 10), ("meeting", 4), ("won", 5))
+        bars.steps = (("worked", 4), ("reached", 3), ("meeting", 1), ("won", 5))
         await pilot.pause()
-        # Four bars, and the note on two lines: every line of it is drawn.
-        assert bars.size == (40, 6)
+        # Four bars, the note of the shares, and the other on two lines: every line of
+        # it is drawn.
+        assert bars.size == (40, 7)
         drawn = [bars.render_line(y).text.rstrip() for y in range(bars.size.height)]
         assert drawn[3].endswith(" *")
-        assert " ".join(drawn[4:]).split() == GREW_NOTE.split()
+        assert drawn[4] == RATE_NOTE
+        assert " ".join(drawn[5:]).split() == GREW_NOTE.split()
 
 
 async def test_at_80_columns_the_pace_screen_keeps_every_figure_of_the_breakdowns_whole(

@@ -1,4 +1,5 @@
-"""FunnelBars: leads worked -> reached -> meeting -> won, one bar each with its count."""
+"""FunnelBars: leads worked -> reached -> meeting -> won, one bar each with its count and
+its share of the leads worked."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from textual.widget import Widget
 
 from funnel_tui.money import round_half_up
 
-# Each step's share of the step before it follows its bar, as `36%`.
+# Each step's share of the first (the leads worked) follows its bar, as `36%`: every step
+# is some of those leads, where a step need not be some of the one before it (a deal won
+# without a meeting in the period), so a share of the step before read as a conversion
+# that did not happen.
 RATE_CELLS = 5
-GREW_NOTE = "* larger than the step before: it counts deals whose meeting came earlier"
+RATE_NOTE = "% of the leads worked"
+GREW_NOTE = "* more than the leads worked: it counts deals no call of the period won"
 
 
 class FunnelBars(Widget):
-    """Horizontal bars scaled to the widest step, each with its count and the share of the
-    step before it that made it this far (`*` and a note when it is larger)."""
+    """Horizontal bars scaled to the widest step, each with its count and its share of the
+    first step (`*` and a note when it is larger), and a line saying so."""
 
     DEFAULT_CSS = """
     FunnelBars { height: auto; }
@@ -65,24 +70,25 @@ class BarsAtWidth:
             yield Text("\n").join(self.lines(options.max_width))
 
     def lines(self, width: int) -> list[Text]:
-        """Each step's line, then the note when a step grew, drawn for `width` cells."""
+        """Each step's line, then the note of what the shares are of (and when a step is
+        larger than the first, why), drawn for `width` cells."""
         steps, label_style = self.steps, self.label_style
         name_cells = max(len(name) for name, _ in steps)
         count_cells = max(len(f"{count:,}") for _, count in steps)
         room = max(1, width - name_cells - count_cells - RATE_CELLS - 3)
         widest = max(max(count for _, count in steps), 1)
         lines = []
-        before: int | None = None
+        first: int | None = None
         grew = False
         for name, count in steps:
             cells = round(room * count / widest)
             # A step with anything in it shows at least a sliver of bar.
             bar = "█" * (cells or (1 if count else 0))
             rate = ""
-            if before and count > before:
+            if first and count > first:
                 rate, grew = "*", True
-            elif before:
-                rate = f"{round_half_up(Fraction(100 * count, before))}%"
+            elif first:
+                rate = f"{round_half_up(Fraction(100 * count, first))}%"
             lines.append(
                 Text.assemble(
                     (name.ljust(name_cells), label_style),
@@ -94,9 +100,11 @@ class BarsAtWidth:
                     (rate, label_style),
                 )
             )
-            before = count
+            first = count if first is None else first
+        if len(steps) > 1:
+            lines.append(Text(RATE_NOTE, label_style))
         if grew:
-            # A deal of the period can follow a meeting booked before it: the later step
-            # is then larger, and a rate over 100% would mean nothing.
+            # A deal another tool wrote, with no call of the period: a share over 100%
+            # would mean nothing.
             lines.append(Text(GREW_NOTE, label_style))
         return lines
