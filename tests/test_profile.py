@@ -310,7 +310,7 @@ def test_the_demo_profile_fits_most_of_the_demo_book() -> None:
         ("Whitaker HVAC Services", "route and patch planner", "Calder Heating Services"),
         ("St Aldhelm's Academy Trust", "multi-site calendar", "Ashgrove Academy Trust"),
         ("Klarwerk Software GmbH", "follow-up call scheduler", "Corvid Software"),
-        ("Thistle Home Care", "live arrival updates", "Bramble Home Care"),
+        ("Thistle Home Care", "live arrival tracker", "Bramble Home Care"),
         ("Harbour View Hotel", "follow-up call scheduler", "Saltmarsh Hotels"),
         ("Adeyemi Property Management", "online self-booking", "Greyfriars Lettings"),
         ("Vistula Packaging", "booking rules engine", "Harlow Components"),
