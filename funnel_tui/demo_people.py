@@ -754,7 +754,7 @@ CALL_NOTES: dict[Outcome, tuple[str, ...]] = {
     ),
     Outcome.MEETING: (
         "Demo booked with the ops team; send agenda",
-        "45-min discovery booked with the owner and practice manager",
+        "45-min discovery booked with the owner and the operations lead",
         "Wants to see the scheduling board live; invite IT",
         "Second meeting to go through the proposal with finance",
     ),
