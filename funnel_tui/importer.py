@@ -390,18 +390,21 @@ class _Merger:
                 )
         else:
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            current = (
+                pending.get("phone", self.stored[target].phone_key)
+                if isinstance(target, int)
+                else pending.get("phone", "")
+            )
+            new_number = bool(phone) and phone != current
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
-            elif phone and "timezone" not in row and not self._keeps_zone(target, pending):
+            elif new_number and "timezone" not in row and not self._keeps_zone(target, pending):
                 # A guess moves with the number, as in the form: a new number that names
                 # no single zone clears the old number's guess.
-                current = (
-                    pending.get("phone", self.stored[target].phone_key)
-                    if isinstance(target, int)
-                    else pending.get("phone", "")
-                )
-                if phone != current:
-                    row = {**row, "timezone": None, "timezone_guessed": 0}
+                row = {**row, "timezone": None, "timezone_guessed": 0}
+            if new_number and not row.get("wrong_number"):
+                # What a wrong-number flag waits for, as in the form: the flag goes.
+                row = {**row, "wrong_number": 0}
             if isinstance(target, int):
                 self.row_updates.setdefault(target, []).append(row)
             elif _changes_nothing(pending, row):

@@ -877,6 +877,29 @@ def test_a_file_that_marks_a_prospect_do_not_call_cancels_their_calls_and_keeps_
     assert people(db)["Ann Archer"]["next_task_kind"] == "meeting"
 
 
+def test_a_new_number_for_a_wrong_number_prospect_clears_the_flag_as_the_form_does(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """The CRM's export a week later had Liam's right number: the card showed it above
+    `flagged as a wrong number`, and he never came back to the queue."""
+    db = book_db
+    liam = existing(db, name="Liam Byrne", email="liam@example.com", phone="+35317654320")
+    ida = existing(db, name="Ida Holm", email="ida@example.com", phone="+35317654330")
+    for who in (liam, ida):
+        db.execute("UPDATE prospects SET wrong_number = 1 WHERE id = ?", [who])
+    path = write_file(
+        tmp_path,
+        "Name,Email,Phone\n"
+        "Liam Byrne,liam@example.com,+353 1 765 4321\n"
+        # The same number again: still the wrong one.
+        "Ida Holm,ida@example.com,+353 1 765 4330\n",
+    )
+    run(db, path)
+    flags = {name: row["wrong_number"] for name, row in people(db).items()}
+    assert flags == {"Liam Byrne": 0, "Ida Holm": 1}
+    assert people(db)["Liam Byrne"]["phone"] == "+35317654321"
+
+
 def test_a_yes_in_any_of_two_do_not_call_columns_wins(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
