@@ -15,6 +15,7 @@ from funnel_tui.domain import (
     Ask,
     LostReason,
     Outcome,
+    TaskKind,
     TaskStatus,
     sql_list,
 )
@@ -110,6 +111,8 @@ class LoggedCall:
     # The open callback or meeting already due at the moment the call booked, kept as it
     # was instead of booked twice (None too for a call found by its request id).
     already_booked_task_id: int | None = None
+    # When the meetings were that the call cancelled (a "not interested" keeps no promise).
+    meetings_cancelled: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -557,9 +560,10 @@ def _write_call(
         busy_today = reads.busy is not None and reads.busy.one() is not None
         attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now
+        open_tasks = [task_from_row(row) for row in reads.open_tasks.all()]
         effects = outcome_effects(
             before,
-            [task_from_row(row) for row in reads.open_tasks.all()],
+            open_tasks,
             entry,
             attempt=attempt,
             now=now,
@@ -653,6 +657,15 @@ def _write_call(
         next_task_kind=after["next_task_kind"],
         stage=after["stage"],
         already_booked_task_id=effects.already_booked.id if effects.already_booked else None,
+        meetings_cancelled=tuple(
+            sorted(
+                task.due_at
+                for task in open_tasks
+                if task.kind == TaskKind.MEETING
+                and task.due_at is not None
+                and effects.close.get(task.id) is TaskStatus.CANCELLED
+            )
+        ),
     )
 
 

@@ -283,7 +283,11 @@ def describe_logged(
     booked = _booked(db, logged, prospect, now)
     steps = [booked[0]] if booked else []
     next_step = _next_step(db, prospect, now, booked[1] if booked else None)
-    return "; ".join([f"{start} {said}", *steps, *([next_step] if next_step else [])])
+    cancelled = [
+        f"meeting {describe_when(meeting, now, prospect.get('timezone'))} cancelled"
+        for meeting in logged.meetings_cancelled
+    ]
+    return "; ".join([f"{start} {said}", *steps, *cancelled, *([next_step] if next_step else [])])
 
 
 def _name_of(prospect: Mapping[str, Any]) -> str:

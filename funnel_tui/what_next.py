@@ -49,11 +49,15 @@ def logged_line(
     # A callback or meeting that was open at that moment already is kept, not booked twice.
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
+    cancelled = "".join(
+        f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
+        for meeting in logged.meetings_cancelled
+    )
     if booked is not None and booked_kind is not None and due is not None and due < booked:
         booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}{already}"
-        return f"{said}: {booked_phrase}; before it, {next_phrase}"
+        return f"{said}: {booked_phrase}; before it, {next_phrase}{cancelled}"
     parts.append(next_phrase + already)
-    return f"{said}: {', '.join(part for part in parts if part)}"
+    return f"{said}: {', '.join(part for part in parts if part)}{cancelled}"
 
 
 def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: datetime) -> str:

@@ -885,3 +885,11 @@ def test_a_hostile_name_never_reaches_the_terminal(demo: Book) -> None:
         assert "\x1b" not in text and "\x07" not in text
     assert json.loads(as_json)["prospect"]["name"] == "Jonas [red]W[/red]"
     assert line.startswith("Logged no answer for Jonas [red]W[/red] (call ")
+
+
+def test_a_no_that_cancels_a_meeting_says_so(demo: Book) -> None:
+    logged_ok(demo, HEAD, "m", "--when", "fri 2pm")
+
+    line = logged_ok(demo, HEAD, "x")
+
+    assert "; meeting Fri 20 Nov 2026, 14:00 (in 2 days) cancelled;" in line

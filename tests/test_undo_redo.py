@@ -245,3 +245,14 @@ def test_redo_after_a_callback_was_moved_keeps_the_moved_one_and_books_no_second
         ((kept, due_at, call_id),) = book_db.execute(callbacks, [ann]).fetchall()
         assert (kept, call_id) == (task_id, redone.call_id)
         assert due_at.startswith(moved.date().isoformat())
+
+
+def test_a_no_says_which_meetings_it_cancelled_and_undo_brings_them_back(book_db: Any) -> None:
+    ann = worked_prospect(book_db)
+    log(book_db, ann, Outcome.MEETING, follow_up_at=NEXT_WEEK)
+    logged = log_call(book_db, ann, CallOutcome(Outcome.NOT_INTERESTED), now=NOW, settings=SETTINGS)
+    assert logged.meetings_cancelled == (NEXT_WEEK,)
+    statuses = "SELECT status FROM tasks WHERE prospect_id = ? AND kind = 'meeting'"
+    assert book_db.execute(statuses, [ann]).fetchall() == [("cancelled",)]
+    undo_last_call(book_db)
+    assert book_db.execute(statuses, [ann]).fetchall() == [("open",)]

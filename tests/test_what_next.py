@@ -3,6 +3,7 @@ the amount won, or that no more calls are planned."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -127,6 +128,17 @@ def test_a_callback_booked_behind_an_overdue_meeting_is_said_first() -> None:
     first = logged(Outcome.CALLBACK, "2026-12-01T11:00", "callback")
     assert logged_line(first, "Naomi Fischer", None, NOW, booked=booked) == (
         "Logged callback for Naomi Fischer: callback tomorrow 11:00"
+    )
+
+
+def test_a_no_that_cancels_a_meeting_booked_says_so() -> None:
+    """`l x` on Chloe, with a meeting on the 16th: the toast said `no more calls`, and the
+    meeting was gone without a word."""
+    meeting = datetime(2026, 12, 16, 10, 0, tzinfo=LONDON)
+    call = replace(logged(Outcome.NOT_INTERESTED), meetings_cancelled=(meeting,))
+    assert logged_line(call, "Chloe Martin", None, NOW) == (
+        "Logged not interested for Chloe Martin: no more calls; the meeting Wed 16 Dec 10:00"
+        " is cancelled (u brings it back)"
     )
 
 
