@@ -636,3 +636,22 @@ def test_a_deal_without_its_call_shows_its_day_and_no_made_up_time() -> None:
     (line,) = console.export_text().splitlines()
     assert line.startswith(f"{day:%a} {day.day} {day:%b} ")
     assert ":" not in line[:WHEN_WIDTH]
+
+
+async def test_the_card_gives_a_task_s_time_on_their_clock_where_it_reads_otherwise(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    """A meeting booked as `wed 9am their time` showed as `Wed 9 Dec 08:00` under their
+    Warsaw clock, where the toast and the email had said 09:00."""
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute("UPDATE prospects SET timezone = 'Europe/Warsaw' WHERE id = ?", [tess])
+    conn.close()
+    add_task(demo_storage, tess, "meeting", "2026-11-25T08:00:00+00:00")
+    add_task(demo_storage, tess, "callback", "2026-11-25T23:30:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await find(pilot, NAME)
+        lines = [" ".join(line.split()) for line in card_text(demo_app).splitlines()]
+        assert "Tasks meeting Wed 25 Nov 08:00 09:00 their time" in lines
+        # Past midnight there: the day is said too.
+        assert "callback Wed 25 Nov 23:30 Thu 00:30 their time" in lines

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
+from funnel_tui.dates import known_zone
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
@@ -167,17 +168,26 @@ def _add_phone_rows(table: Table, card: CardData, region: str) -> None:
 
 
 def _add_task_rows(table: Table, card: CardData, now: datetime) -> None:
-    """The soonest open tasks, one row each: kind and when, or how late (in red)."""
+    """The soonest open tasks, one row each: kind and when (on their clock too, where it
+    reads otherwise, as the toasts and emails say it), or how late (in red)."""
     if not card.tasks:
         table.add_row("Tasks", Text("none open: not scheduled", "dim italic"))
         return
+    zone = known_zone(card.prospect["timezone"])
     for number, task in enumerate(card.tasks):
         late = task.due_at is not None and task.due_at <= now
+        theirs = ""
+        if zone is not None and task.due_at is not None and not late:
+            there, here = task.due_at.astimezone(zone), task.due_at.astimezone(now.tzinfo)
+            if there.utcoffset() != here.utcoffset():
+                day = f"{there:%a} " if there.date() != here.date() else ""
+                theirs = f"  {day}{there:%H:%M} their time"
         table.add_row(
             "Tasks" if number == 0 else "",
             Text.assemble(
                 (f"{task_kind_label(task):<9}", "bold"),
                 (task_due_label(task, now), "red" if late else ""),
+                (theirs, "dim"),
             ),
         )
     if more := card.open_task_count - len(card.tasks):
