@@ -61,6 +61,11 @@ DAY_WORD_PATTERN = re.compile(
     r"(?:(?P<next>next\b\s*)|(?P<this>this\b\s*))?(?P<word>[a-z]*)\s*(?P<rest>.*)"
 )
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
+# A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`.
+TIME_THEN_DAY_PATTERN = re.compile(
+    r"(?P<clock>(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?|noon|midday|eod)"
+    r"\s+(?:on\s+)?(?P<day>(?:next\s+|this\s+)?[a-z]+(?:\s+next week)?)"
+)
 NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
@@ -284,6 +289,7 @@ def _typed_moment(
     if PAST_PATTERN.fullmatch(typed):
         raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri")
     typed, said_zone, zone = _split_zone(typed, prospect_tz)
+    typed = _day_first_in_order(typed)
     there = now if zone is None else now.astimezone(zone)
     try:
         moment = (
@@ -296,6 +302,20 @@ def _typed_moment(
         raise WhenError(f"{typed!r} is too far ahead") from None
     moment = moment.replace(second=0, microsecond=0)
     return moment, _other_week(typed, moment, there.date())
+
+
+def _day_first_in_order(typed: str) -> str:
+    """A time said before its day (`2pm fri`, `10am next tue`, `noon tomorrow`, `at 3 on
+    friday`) in the order the rest reads, day first: dateutil took `2pm fri` typed on a
+    Saturday as today's 2pm."""
+    match = TIME_THEN_DAY_PATTERN.fullmatch(typed)
+    if match is None:
+        return typed
+    day = match["day"]
+    word = day.removeprefix("next ").removeprefix("this ").removesuffix(" next week")
+    if word not in ("today", *TOMORROW_WORDS) and _parser_info().weekday(word) is None:
+        return typed
+    return f"{day} {match['clock']}"
 
 
 def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo | None]:

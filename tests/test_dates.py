@@ -622,6 +622,25 @@ def test_a_dotted_time_without_a_day_word_keeps_its_minutes(typed: str, expected
     assert parse_when(typed, WEDNESDAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # Typed on a Wednesday: `2pm fri` was booked for today at 14:00, its day dropped.
+        ("2pm fri", at("2026-11-27", "14:00")),
+        ("10am tue", at("2026-12-01", "10:00")),
+        ("at 3 on friday", at("2026-11-27", "15:00")),
+        ("4.30pm thu", at("2026-11-26", "16:30")),
+        ("noon tomorrow", at("2026-11-26", "12:00")),
+        ("3pm tomorrow", at("2026-11-26", "15:00")),
+        ("10am next tue", at("2026-12-01", "10:00")),
+        ("9:30 tue next week", at("2026-12-01", "09:30")),
+        ("3pm today", at("2026-11-25", "15:00")),
+    ],
+)
+def test_a_time_said_before_its_day_is_on_that_day(typed: str, expected: datetime) -> None:
+    assert parse_when(typed, WEDNESDAY) == expected
+
+
 def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:
     with pytest.raises(WhenError, match=re.escape("'3.12' could be a day or a time; say 3/12")):
         read_when("3.12", WEDNESDAY)
