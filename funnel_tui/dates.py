@@ -61,6 +61,7 @@ DAY_WORD_PATTERN = re.compile(
     r"(?:(?P<next>next\b\s*)|(?P<this>this\b\s*))?(?P<word>[a-z]*)\s*(?P<rest>.*)"
 )
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`.
 TIME_THEN_DAY_PATTERN = re.compile(
     r"(?P<clock>(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?|noon|midday|eod)"
@@ -301,7 +302,20 @@ def _typed_moment(
     except OverflowError:
         raise WhenError(f"{typed!r} is too far ahead") from None
     moment = moment.replace(second=0, microsecond=0)
+    _check_weekday(typed, moment)
     return moment, _other_week(typed, moment, there.date())
+
+
+def _check_weekday(typed: str, moment: datetime) -> None:
+    """A weekday said with a date must be that date's: dateutil read `10 dec fri` as
+    Thursday the 10th without a word."""
+    said = {_parser_info().weekday(word) for word in re.findall(r"[a-z]+", typed)} - {None}
+    if said and moment.weekday() not in said:
+        (weekday,) = sorted(said)[:1]
+        raise WhenError(
+            f"{moment.day} {moment:%b} is a {moment:%A}, not a {WEEKDAY_NAMES[weekday]}",
+            "say the day or the date alone",
+        )
 
 
 def _day_first_in_order(typed: str) -> str:
@@ -477,6 +491,9 @@ def _parse_day_word(
     weekday = _parser_info().weekday(word) if word else None
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
+    if weekday is not None and not match["this"] and _names_a_date(rest, day_first):
+        # `fri 11 dec`: the date says the day (and `_check_weekday` that it is a Friday).
+        return None
     if match["this"] and weekday is None:
         if word == "month" and not rest:
             raise WhenError("'this month' does not say which day", "say eom for its last day")
@@ -509,6 +526,18 @@ def _parse_day_word(
         later = f"{word} next week" if match["this"] else "tomorrow"
         raise _passed_today(f"{later} {rest}".strip() + said_zone)
     return moment
+
+
+def _names_a_date(rest: str, day_first: bool) -> bool:
+    """Whether the text after a weekday names a date (`11 dec`, `11/12 2pm`)."""
+    # After a day word a dotted pair is a time (`mon 9.30`), as `_time_of_day` reads it.
+    rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
+    if not rest or CLOCK_PATTERN.fullmatch(rest):
+        return False
+    try:
+        return _typed_fields(rest, day_first).has_date
+    except WhenError:
+        return False
 
 
 def _parse_next_week(

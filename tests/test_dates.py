@@ -159,7 +159,9 @@ REFUSED_ON_WEDNESDAY = [
     ("3", "needs a day and a month"),
     ("dec", "needs a day and a month"),
     ("2026", "needs a day and a month"),
-    ("fri 4 dec", "is not a time of day"),
+    # dateutil dropped the weekday: `3 dec fri` was Thursday the 3rd without a word.
+    ("fri 3 dec", "3 Dec is a Thursday, not a Friday; say the day or the date alone"),
+    ("3/12 fri 2pm", "3 Dec is a Thursday, not a Friday"),
     ("10am z", "names a time zone"),
     ("+5x", "'x' is not a unit"),
     ("in 0 minutes", "in the past"),
@@ -635,6 +637,10 @@ def test_a_dotted_time_without_a_day_word_keeps_its_minutes(typed: str, expected
         ("10am next tue", at("2026-12-01", "10:00")),
         ("9:30 tue next week", at("2026-12-01", "09:30")),
         ("3pm today", at("2026-11-25", "15:00")),
+        # A weekday with the date it falls on.
+        ("fri 4 dec", at("2026-12-04")),
+        ("friday 4/12 at 2", at("2026-12-04", "14:00")),
+        ("4 dec fri 10am", at("2026-12-04", "10:00")),
     ],
 )
 def test_a_time_said_before_its_day_is_on_that_day(typed: str, expected: datetime) -> None:
