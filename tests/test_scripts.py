@@ -726,3 +726,41 @@ def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_pa
         assert filled.situation == "declined"
         opener = filled.steps[0].say
         assert "on Monday" in opener and "wasn't" in opener, (method, opener)
+
+
+def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
+    """Olivia has a $16,400 proposal closing on Christmas Day: her script said nothing of
+    it and went back to discovery."""
+    storage = book_with_history(tmp_path)
+    prospect = {
+        "id": 1,
+        "name": "Olivia Grant",
+        "kind": "known",
+        "stage": "proposal",
+        "deal_value_cents": 1_640_000,
+        "expected_close_on": "2026-12-25",
+    }
+    for method in BUILTIN_METHOD_VALUES:
+        filled = fill_script(
+            load_builtin(method),
+            prospect,
+            settings=Settings(),
+            history=read_history(storage.db, 2),
+            today=TODAY,
+            profile=None,
+            objections=load_objections(None),
+        )
+        assert filled.steps[0].cue.startswith(
+            "Proposal out for $16,400, expected to close Fri 25 Dec 2026: ask where it stands"
+        ), method
+    # Before a proposal, nothing of the kind.
+    earlier = fill_script(
+        load_builtin("solution"),
+        {**prospect, "stage": "qualified"},
+        settings=Settings(),
+        history=read_history(storage.db, 2),
+        today=TODAY,
+        profile=None,
+        objections=load_objections(None),
+    )
+    assert "Proposal" not in earlier.steps[0].cue

@@ -7,12 +7,14 @@ reads the same words in both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from funnel_tui.domain import Stage
+from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
-from funnel_tui.scripts.loader import CallScript
+from funnel_tui.scripts.loader import OPENER_TITLE, CallScript
 from funnel_tui.scripts.placeholders import PROSPECT_FIELDS
 from funnel_tui.scripts.render import (
     ObjectionAnswer,
@@ -23,6 +25,7 @@ from funnel_tui.scripts.render import (
 )
 from funnel_tui.scripts.situation import (
     ProspectHistory,
+    day_of,
     history_facts,
     situation_of,
 )
@@ -103,11 +106,31 @@ def fill_script(
     facts = prospect_facts(prospect, settings, history=history, today=today, profile=profile)
     situation = situation_of(prospect, history, settings)
     matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
+    steps = render_script(script, facts, situation)
+    if steps and steps[0].title == OPENER_TITLE and (out := _proposal_out(prospect, settings)):
+        # Where the deal stands comes before the opener's own cue: a call that went back
+        # over discovery with a proposal out would sound as if nothing had been sent.
+        opener = steps[0]
+        steps = (replace(opener, cue=f"{out} {opener.cue}".strip()), *steps[1:])
     return FilledScript(
         script,
         situation,
-        render_script(script, facts, situation),
+        steps,
         matching,
         others,
         chosen_entries(profile, prospect),
     )
+
+
+def _proposal_out(prospect: Mapping[str, object], settings: Settings) -> str:
+    """For the rep, of a prospect at `proposal`: the proposal out, its amount and expected
+    close where they are known; empty otherwise."""
+    if prospect.get("stage") != Stage.PROPOSAL:
+        return ""
+    cents = prospect.get("deal_value_cents")
+    amount = ""
+    if isinstance(cents, int) and cents > 0:
+        amount = f" for {format_money(cents, settings.currency, whole=cents % 100 == 0)}"
+    close = day_of(prospect.get("expected_close_on"))
+    closing = f", expected to close {close:%a} {close.day} {close:%b %Y}" if close else ""
+    return f"Proposal out{amount}{closing}: ask where it stands before going back over anything."

@@ -58,10 +58,10 @@ def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
     if row is None:
         return ProspectHistory()
     outcome = row[1] if isinstance(row[1], str) else None
-    return ProspectHistory(from_stored(row[0]), _day(row[2]), _day(row[3]), outcome)
+    return ProspectHistory(from_stored(row[0]), day_of(row[2]), day_of(row[3]), outcome)
 
 
-def _day(text: object) -> date | None:
+def day_of(text: object) -> date | None:
     """A stored date; a value another tool wrote in some other shape counts as none."""
     if not isinstance(text, str):
         return None
