@@ -61,6 +61,8 @@ class CallEntry:
     notes: str | None
     reason: LostReason | None
     unreadable: frozenset[str] = frozenset()
+    # The callback or meeting the call booked, for when.
+    follow_up_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def _call(row: Mapping[str, Any]) -> CallEntry:
         notes=values["notes"],
         reason=reason,
         unreadable=unreadable,
+        follow_up_at=read_moment(values["follow_up_at"]),
     )
 
 
@@ -207,7 +210,7 @@ def _task_entry(row: Mapping[str, Any]) -> TaskEntry:
 # table by prospect, and how a row becomes an entry (`?` for the values it cannot read).
 _SOURCES = {
     EntryKind.CALL: (
-        "SELECT id, started_at, duration_s, outcome, notes, reason FROM calls"
+        "SELECT id, started_at, duration_s, outcome, notes, reason, follow_up_at FROM calls"
         " WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
         _call,
     ),

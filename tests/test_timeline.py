@@ -147,8 +147,10 @@ async def test_a_meeting_and_a_callback_are_both_on_the_card_and_in_the_timeline
         open_part, history = shown.split("History, newest first")
         assert "callback tomorrow 10:00" in open_part
         assert "meeting  Tue 24 Nov 10:00" in open_part
-        # Both calls that made them, newest first.
+        # Both calls that made them, newest first, each with what it booked for when.
         assert history.index("Callback") < history.index("Meeting booked")
+        assert "Callback  for tomorrow 10:00" in history
+        assert "Meeting booked  for Tue 24 Nov 10:00" in history
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)

@@ -144,8 +144,14 @@ def _call_line(call: CallEntry, now: datetime) -> EntryText:
     elif call.reason is not None:
         outcome += f" ({call.reason.label.lower()})"
     duration = MARK if "duration_s" in call.unreadable else duration_label(call.duration_s)
+    # What it booked, and for when: `meeting booked  for Wed 16 Dec 10:00`.
+    booked = f"  for {day_and_time(call.follow_up_at, now)}" if call.follow_up_at else ""
     line = _line(
-        _when(call.at, now), "call", (outcome, "bold"), (f"  {duration}" if duration else "", "dim")
+        _when(call.at, now),
+        "call",
+        (outcome, "bold"),
+        (booked, ""),
+        (f"  {duration}" if duration else "", "dim"),
     )
     return _with_text_below(line, call.notes, bool(call.notes) or "notes" in call.unreadable)
 
