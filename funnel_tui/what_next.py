@@ -53,9 +53,15 @@ def logged_line(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
         for meeting in logged.meetings_cancelled
     )
-    if booked is not None and booked_kind is not None and due is not None and due < booked:
+    other_first = False
+    if booked is not None and due is not None:
+        # Another task before the one booked, or at the same minute (a meeting), would
+        # otherwise be all the line says.
+        other_first = due < booked or (due == booked and logged.next_task_kind != booked_kind)
+    if booked is not None and booked_kind is not None and other_first:
         booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}{already}"
-        return f"{said}: {booked_phrase}; before it, {next_phrase}{cancelled}"
+        order = "at the same time" if due == booked else "before it"
+        return f"{said}: {booked_phrase}; {order}, {next_phrase}{cancelled}"
     parts.append(next_phrase + already)
     return f"{said}: {', '.join(part for part in parts if part)}{cancelled}"
 

@@ -131,6 +131,17 @@ def test_a_callback_booked_behind_an_overdue_meeting_is_said_first() -> None:
     )
 
 
+def test_a_callback_at_the_minute_of_a_meeting_is_said_with_it() -> None:
+    """A callback booked at 16:00, where a meeting was at 16:00 already: the toast said
+    only `meeting today 16:00`."""
+    at_four = datetime(2026, 11, 30, 16, 0, tzinfo=LONDON)
+    call = logged(Outcome.CALLBACK, "2026-11-30T16:00", "meeting")
+    assert logged_line(call, "Oliver Bennett", None, NOW, booked=at_four) == (
+        "Logged callback for Oliver Bennett: callback today 16:00; at the same time,"
+        " meeting today 16:00"
+    )
+
+
 def test_a_no_that_cancels_a_meeting_booked_says_so() -> None:
     """`l x` on Chloe, with a meeting on the 16th: the toast said `no more calls`, and the
     meeting was gone without a word."""
