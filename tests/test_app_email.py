@@ -299,6 +299,32 @@ async def test_a_server_that_hangs_up_after_taking_the_email_says_it_may_have_go
     assert emails(demo_storage) == []
 
 
+async def test_an_email_perhaps_sent_is_recorded_with_ctrl_r_once_the_rep_knows_it_went(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """The rep found it in their Sent folder, and the app offered no way to put it in the
+    prospect's timeline but to send it again."""
+    inbox = Inbox(hang_up_after_data=True)
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            hint = str(screen.query_one("#email-hint", Label).render())
+            assert hint.startswith("ctrl+r records it as sent (not sent again)")
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    # Sent once, recorded once, with the Message-ID the server was handed.
+    assert len(inbox.received) == 1
+    (recorded,) = emails(demo_storage)
+    assert recorded["via"] == "smtp"
+    assert recorded["message_id"] == inbox.received[0].message["Message-ID"]
+
+
 async def test_sent_but_not_recorded_keeps_the_email_as_sent_and_ctrl_s_records_it(
     demo_storage: Storage, tmp_path: Path
 ) -> None:

@@ -55,7 +55,10 @@ class SendFailed(Exception):
 class MaybeSent(SendFailed):
     """The server took the whole email, then its answer never came (the connection closed,
     or it went quiet): the email may have gone out. Nothing is recorded, and sending it
-    again may send it twice."""
+    again may send it twice. `sent` is the email as it went to the server, for the rep to
+    record once they know it went out."""
+
+    sent: SentEmail | None = None
 
 
 # The end of an email's text on the wire (RFC 5321's end of DATA).
@@ -365,8 +368,13 @@ def deliver(
         message = build_message(draft, from_address=sender(settings.email_from), now=now)
     except MessageRefused as error:
         raise SendFailed(str(error)) from None
-    send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
-    return SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
+    sent = SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
+    try:
+        send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
+    except MaybeSent as perhaps:
+        perhaps.sent = sent
+        raise
+    return sent
 
 
 def send_and_record(

@@ -43,6 +43,7 @@ SENT_HINT = "ctrl+s records it (already sent) · esc leaves it out of the timeli
 WAIT = "Sending: wait for it to finish."
 # While the server has the email: nothing cancels it (esc says so), the wait is bounded.
 SENDING_HINT = "sending: the mail server has it, so esc waits for its answer"
+PERHAPS_HINT = "ctrl+r records it as sent (not sent again) · ctrl+s sends it again · esc cancels"
 
 Composer = Callable[[EmailTemplate], Awaitable[Draft]]
 Deliverer = Callable[[Draft], Awaitable[SentEmail]]
@@ -87,6 +88,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
     # line, and the app's field keys give it to a focused Input (claims_key).
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("ctrl+r", "record_as_sent", "Record as sent", priority=True),
         Binding("ctrl+e", "external_editor", "Edit in $EDITOR", priority=True),
         CANCEL_BINDING,
     ]
@@ -114,6 +116,9 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         self.draft: Draft | None = None
         """The email as filled in from the template; the fields hold the rep's edits."""
         self.sent: SentEmail | None = None
+        # The email the server took without saying it was delivered (MaybeSent): the rep
+        # records it once they know it went out.
+        self.perhaps_sent: SentEmail | None = None
         """What went out but is not recorded yet (a busy database): never sent again."""
         self.sending = False
         """A send (or the recording after it) is under way: the screen does not close."""
@@ -193,6 +198,8 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
             return self.draft is not None
         if action == "external_editor":
             return self.draft is not None and self.sent is None
+        if action == "record_as_sent":
+            return self.perhaps_sent is not None and self.sent is None
         return super().check_action(action, parameters)
 
     @on(OptionList.OptionSelected, "#email-templates")
@@ -423,7 +430,10 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
                 try:
                     self.sent = await self.work.deliver(draft)
                 except SendFailed as error:
-                    hint.update(EDIT_HINT)
+                    perhaps = isinstance(error, MaybeSent) and error.sent is not None
+                    self.perhaps_sent = error.sent if isinstance(error, MaybeSent) else None
+                    hint.update(PERHAPS_HINT if perhaps else EDIT_HINT)
+                    self.refresh_bindings()
                     said = "Perhaps sent" if isinstance(error, MaybeSent) else "Not sent"
                     self._say(f"{said}: {error}. Nothing was recorded.", error=True)
                     # The settings may have changed: say how the next try will go.
@@ -444,6 +454,15 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         finally:
             self._busy = self.sending = False
         self.dismiss(self.sent)
+
+    def action_record_as_sent(self) -> None:
+        """The rep found that the email the server went quiet on went out: recorded as
+        sent, as it went, and not sent again."""
+        if self._busy or self.perhaps_sent is None:
+            return
+        self.sent, self.perhaps_sent = self.perhaps_sent, None
+        self._keep_as_sent()
+        self._send()
 
     def _keep_as_sent(self) -> None:
         """The email went out: what the fields show is what was sent, and stays so."""
