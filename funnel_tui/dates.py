@@ -62,10 +62,15 @@ DAY_WORD_PATTERN = re.compile(
 )
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+AT_PATTERN = re.compile(r"^(?:at\s+|@\s*)")
+# Weekdays as people shorten them that dateutil does not know.
+WEEKDAY_SHORTHANDS = {"tues": "tue", "weds": "wed", "thur": "thu", "thurs": "thu"}
 # A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`.
+# The time must read as one on its own (`at`, am or pm, minutes, noon): `3 dec` is a date.
 TIME_THEN_DAY_PATTERN = re.compile(
-    r"(?P<clock>(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?|noon|midday|eod)"
-    r"\s+(?:on\s+)?(?P<day>(?:next\s+|this\s+)?[a-z]+(?:\s+next week)?)"
+    r"(?P<clock>(?:at\s+|@\s*)\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?"
+    r"|\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?|\d{1,2}[:.]\d{2}|noon|midday|eod)"
+    r"\s+(?:on\s+)?(?P<day>[a-z0-9].*)"
 )
 NOON_WORDS = frozenset({"noon", "midday"})
 END_OF_DAY_WORDS = frozenset({"eod"})
@@ -284,13 +289,14 @@ def _typed_moment(
     """The moment the text names, to the minute, on the clock it was typed for (now's
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
-    typed = " ".join(text.lower().split())
+    # A comma is a pause: `4pm, fri`, `friday, 18.12`.
+    typed = " ".join(text.lower().replace(",", " ").split())
     if not typed:
         raise WhenError("nothing was typed")
     if PAST_PATTERN.fullmatch(typed):
         raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri")
     typed, said_zone, zone = _split_zone(typed, prospect_tz)
-    typed = _day_first_in_order(typed)
+    typed = _day_first_in_order(typed, day_first)
     there = now if zone is None else now.astimezone(zone)
     try:
         moment = (
@@ -302,34 +308,62 @@ def _typed_moment(
     except OverflowError:
         raise WhenError(f"{typed!r} is too far ahead") from None
     moment = moment.replace(second=0, microsecond=0)
-    _check_weekday(typed, moment)
+    _check_weekday(typed, moment, there.date())
     return moment, _other_week(typed, moment, there.date())
 
 
-def _check_weekday(typed: str, moment: datetime) -> None:
+def _check_weekday(typed: str, moment: datetime, today: date) -> None:
     """A weekday said with a date must be that date's: dateutil read `10 dec fri` as
-    Thursday the 10th without a word."""
-    said = {_parser_info().weekday(word) for word in re.findall(r"[a-z]+", typed)} - {None}
+    Thursday the 10th without a word. `fri 4 dec` typed on Saturday the 5th is last
+    Friday's, not next year's Saturday."""
+    said = {_weekday(word) for word in re.findall(r"[a-z]+", typed)} - {None}
     if said and moment.weekday() not in said:
         (weekday,) = sorted(said)[:1]
+        if moment.year > today.year:
+            try:
+                this_year = moment.date().replace(year=today.year)
+            except ValueError:  # 29 February
+                this_year = None
+            if this_year is not None and this_year < today and this_year.weekday() in said:
+                raise WhenError(
+                    f"{this_year:%a} {this_year.day} {this_year:%b} has passed",
+                    "say a day to come",
+                )
         raise WhenError(
             f"{moment.day} {moment:%b} is a {moment:%A}, not a {WEEKDAY_NAMES[weekday]}",
             "say the day or the date alone",
         )
 
 
-def _day_first_in_order(typed: str) -> str:
+def _day_first_in_order(typed: str, day_first: bool) -> str:
     """A time said before its day (`2pm fri`, `10am next tue`, `noon tomorrow`, `at 3 on
-    friday`) in the order the rest reads, day first: dateutil took `2pm fri` typed on a
-    Saturday as today's 2pm."""
+    friday`, `at 3 on dec 30`) in the order the rest reads, day first: dateutil took `2pm
+    fri` typed on a Saturday as today's 2pm, and `at 3 on dec 30` as 3 December 2030."""
     match = TIME_THEN_DAY_PATTERN.fullmatch(typed)
     if match is None:
         return typed
     day = match["day"]
-    word = day.removeprefix("next ").removeprefix("this ").removesuffix(" next week")
-    if word not in ("today", *TOMORROW_WORDS) and _parser_info().weekday(word) is None:
+    words = day.split()
+    word = words[1] if words[0] in ("next", "this") and len(words) > 1 else words[0]
+    a_day_word = word in ("today", "week", *TOMORROW_WORDS) or _weekday(word) is not None
+    # With the time said, a dotted pair after it is the date: `at 3 on 14.12`.
+    day = _dotted_date_read(day)
+    if not a_day_word and not _a_date(day, day_first):
         return typed
     return f"{day} {match['clock']}"
+
+
+def _a_date(text: str, day_first: bool) -> bool:
+    """Whether dateutil reads a date in the text."""
+    try:
+        return _typed_fields(text, day_first).has_date
+    except WhenError:
+        return False
+
+
+def _weekday(word: str) -> int | None:
+    """The weekday a word names (`fri`, `Friday`, `thurs`, `weds`), else None."""
+    return _parser_info().weekday(WEEKDAY_SHORTHANDS.get(word, word))
 
 
 def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo | None]:
@@ -363,7 +397,7 @@ def _other_week(typed: str, moment: datetime, today: date) -> datetime | None:
     the same time on next week's; for `fri` typed on a Friday (next week's), today's;
     None when the text names one day only."""
     match = DAY_WORD_PATTERN.fullmatch(typed)
-    if match is None or match["this"] or _parser_info().weekday(match["word"]) is None:
+    if match is None or match["this"] or _weekday(match["word"]) is None:
         return None
     if NEXT_WEEK_PATTERN.fullmatch(typed):
         return None  # `fri next week`: that one only
@@ -488,12 +522,15 @@ def _parse_day_word(
         return moment
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
-    weekday = _parser_info().weekday(word) if word else None
+    weekday = _weekday(word) if word else None
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
-    if weekday is not None and not match["this"] and _names_a_date(rest, day_first):
-        # `fri 11 dec`: the date says the day (and `_check_weekday` that it is a Friday).
-        return None
+    if weekday is not None and not match["this"]:
+        if (on_the_day := _dotted_day_on(rest, weekday, today, day_first)) is not None:
+            return _parse_date_and_time(on_the_day, now, day_first, calling_start, said_zone)
+        if _names_a_date(rest, day_first):
+            # `fri 11 dec`: the date says the day (and `_check_weekday` that it is a Friday).
+            return _parse_date_and_time(rest, now, day_first, calling_start, said_zone)
     if match["this"] and weekday is None:
         if word == "month" and not rest:
             raise WhenError("'this month' does not say which day", "say eom for its last day")
@@ -528,6 +565,38 @@ def _parse_day_word(
     return moment
 
 
+# A dotted pair after a weekday, and a time after it: `mon 14.12`, `fri 18.12. 10am`.
+DOTTED_PAIR_THEN_PATTERN = re.compile(
+    r"(?P<first>\d{1,2})\.(?P<second>\d{1,2})(?P<dot>\.)?(?:\s+(?P<rest>.+))?"
+)
+
+
+def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str | None:
+    """After a weekday, a dotted pair that is a day and month falling on that weekday
+    (`mon 14.12`: Monday 14 December, not Monday at 14:12), as the date with slashes and
+    the time after it; None for a pair that is no such day (`mon 9.30`, a time). Alone,
+    the pair could be either, and is asked about."""
+    match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
+    if match is None:
+        return None
+    first, second = int(match["first"]), int(match["second"])
+    day, month = (first, second) if day_first else (second, first)
+    try:
+        falls = _next_occurrence(month, day, today)
+    except (WhenError, ValueError):
+        return None
+    if falls.weekday() != weekday:
+        return None
+    slashed = f"{first}/{second}"
+    # `11.12.`, with the dot that ends a date, or a time after it, is the day.
+    if not (match["rest"] or match["dot"]) and len(match["second"]) == 2:
+        raise WhenError(
+            f"{_quoted(rest)} could be {falls:%a} {falls.day} {falls:%b} or a time",
+            f"say {slashed} for the day, or {first}:{match['second']} for the time",
+        )
+    return f"{slashed} {match['rest'] or ''}".strip()
+
+
 def _names_a_date(rest: str, day_first: bool) -> bool:
     """Whether the text after a weekday names a date (`11 dec`, `11/12 2pm`)."""
     # After a day word a dotted pair is a time (`mon 9.30`), as `_time_of_day` reads it.
@@ -547,7 +616,7 @@ def _parse_next_week(
     match = NEXT_WEEK_PATTERN.fullmatch(typed)
     if match is None:
         return None
-    weekday = _parser_info().weekday(match["before"] or match["after"])
+    weekday = _weekday(match["before"] or match["after"])
     if weekday is None:
         raise _which_day(typed, now.date(), day_first)
     next_monday = now.date() + timedelta(days=7 - now.weekday())
@@ -574,6 +643,8 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
     if not rest:
         return None
     rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
+    # `tomorrow at noon`, `fri @ 3pm`: as without `at`.
+    rest = AT_PATTERN.sub("", rest)
     if rest in NOON_WORDS:
         return time(12, 0)
     if rest in END_OF_DAY_WORDS:

@@ -637,6 +637,26 @@ def test_a_dotted_time_without_a_day_word_keeps_its_minutes(typed: str, expected
         ("10am next tue", at("2026-12-01", "10:00")),
         ("9:30 tue next week", at("2026-12-01", "09:30")),
         ("3pm today", at("2026-11-25", "15:00")),
+        # A time before a date: `at 3 on dec 30` was 3 December 2030.
+        ("at 3 on dec 30", at("2026-12-30", "15:00")),
+        ("at 3 on 28 dec", at("2026-12-28", "15:00")),
+        ("at 3 on 25/12", at("2026-12-25", "15:00")),
+        ("at 10 14 dec", at("2026-12-14", "10:00")),
+        ("at 9 on 15 mar 2027", at("2027-03-15", "09:00")),
+        ("at 2 on fri 4 dec", at("2026-12-04", "14:00")),
+        ("at 4.30 on 28 dec", at("2026-12-28", "16:30")),
+        ("at 3 on 14.12", at("2026-12-14", "15:00")),
+        ("4pm, fri", at("2026-11-27", "16:00")),
+        ("tomorrow at noon", at("2026-11-26", "12:00")),
+        ("fri @ 3pm", at("2026-11-27", "15:00")),
+        ("thurs 3pm", at("2026-11-26", "15:00")),
+        ("tues", at("2026-12-01")),
+        ("weds 10am", at("2026-12-02", "10:00")),
+        # After a weekday, a dotted pair that is a date on that weekday, with a time after
+        # it or the dot that ends a date: the day.
+        ("fri 4.12 10am", at("2026-12-04", "10:00")),
+        ("fri 4.12.", at("2026-12-04")),
+        ("mon 9.30", at("2026-11-30", "09:30")),
         # A weekday with the date it falls on.
         ("fri 4 dec", at("2026-12-04")),
         ("friday 4/12 at 2", at("2026-12-04", "14:00")),
@@ -645,6 +665,16 @@ def test_a_dotted_time_without_a_day_word_keeps_its_minutes(typed: str, expected
 )
 def test_a_time_said_before_its_day_is_on_that_day(typed: str, expected: datetime) -> None:
     assert parse_when(typed, WEDNESDAY) == expected
+
+
+def test_a_dotted_pair_after_a_weekday_that_is_a_date_on_it_is_asked_about() -> None:
+    """`mon 14.12` was booked for Monday the 7th at 14:12, where Monday 14 December was
+    meant, and read back as almost what was typed."""
+    with pytest.raises(WhenError, match=re.escape("'4.12' could be Fri 4 Dec or a time")):
+        read_when("fri 4.12", WEDNESDAY)
+    # Last Friday's date, typed the day after, is said to have passed, not next year's.
+    with pytest.raises(WhenError, match=re.escape("Fri 20 Nov has passed")):
+        read_when("fri 20 nov", WEDNESDAY)
 
 
 def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:

@@ -152,7 +152,8 @@ def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
     assert answer.warning == "that is next year: 17 Nov has passed this year"
     leap = read_answer(outcome, asked, "29/2", READING)
     assert leap is not None and leap.warning == "that is 2028, the next year with a 29 Feb"
-    for typed in ("19/11", "17/11/2027", "in 50 weeks"):
+    # A two-digit year names one too: nothing has passed.
+    for typed in ("19/11", "17/11/2027", "in 50 weeks", "17 nov 27", "17.11.27"):
         meant = read_answer(outcome, asked, typed, READING)
         assert meant is not None and meant.warning == "", typed
 
