@@ -250,6 +250,8 @@ class StoredProspect:
     # Its timezone was set by the rep or a file, not guessed: a guess leaves it.
     zone_set: bool
     name: str
+    # It has an open task: its tasks say when it is next called, not a file's next call.
+    scheduled: bool = False
 
     @property
     def name_key(self) -> str:
@@ -261,8 +263,8 @@ class StoredProspect:
 
 
 STORED_STATE = (
-    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name"
-    " FROM prospects WHERE id IN ({marks})"
+    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name,"
+    " next_call_at IS NOT NULL FROM prospects WHERE id IN ({marks})"
 )
 
 
@@ -270,10 +272,10 @@ def _stored_prospects(
     db: sqlite_utils.Database, ids: set[int], region: str
 ) -> dict[int, StoredProspect]:
     found = {}
-    for prospect_id, email, phone, zone_set, name in rows_for(db, STORED_STATE, ids):
+    for prospect_id, email, phone, zone_set, name, scheduled in rows_for(db, STORED_STATE, ids):
         phone = phone if isinstance(phone, str) else None
         found[prospect_id] = StoredProspect(
-            email_key(email), phone_key(phone, region), bool(zone_set), str(name)
+            email_key(email), phone_key(phone, region), bool(zone_set), str(name), bool(scheduled)
         )
     return found
 
@@ -381,6 +383,11 @@ class _Merger:
             # Not a column the import writes: the prospect's earliest open task says it.
             row = {name: value for name, value in row.items() if name != "next_task_kind"}
         target = self._match(keyed)
+        if isinstance(target, int) and self.stored[target].scheduled and "next_call_at" in row:
+            # A prospect with tasks booked: those say when they are called next. An older
+            # file's next call moved their earliest task (a meeting) there, as its kind.
+            row = {name: value for name, value in row.items() if name != "next_call_at"}
+            task_kind = None
         if target is None:
             target = {**NEW_PROSPECT, **row}
             self.added.append(target)

@@ -877,6 +877,37 @@ def test_a_file_that_marks_a_prospect_do_not_call_cancels_their_calls_and_keeps_
     assert people(db)["Ann Archer"]["next_task_kind"] == "meeting"
 
 
+def test_a_files_next_call_leaves_the_tasks_of_a_prospect_with_tasks_booked(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Our own export of last week, imported back with do not call ticked: its next call
+    (last week's callback) moved the earliest open task, the meeting, there as a callback,
+    and the meeting was gone from the calendar."""
+    db = book_db
+    arjun = existing(db, name="Arjun Kapoor", email="arjun@example.com")
+    callback = insert_row(
+        db, "tasks", {"prospect_id": arjun, "kind": "callback", "due_at": to_stored(LATER)}
+    )
+    meeting_at = to_stored(LATER + timedelta(days=2))
+    meeting = insert_row(
+        db, "tasks", {"prospect_id": arjun, "kind": "meeting", "due_at": meeting_at}
+    )
+    stale = to_stored(NOW - timedelta(days=3))
+    path = write_file(
+        tmp_path,
+        "name,email,next_call_at,next_task_kind,do_not_call\n"
+        f"Arjun Kapoor,arjun@example.com,{stale},callback,1\n",
+    )
+    run(db, path)
+    assert (get_row(db, "tasks", meeting)["kind"], get_row(db, "tasks", meeting)["due_at"]) == (
+        "meeting",
+        meeting_at,
+    )
+    assert get_row(db, "tasks", meeting)["status"] == "open"
+    assert get_row(db, "tasks", callback)["status"] == "cancelled"
+    assert people(db)["Arjun Kapoor"]["next_call_at"] == meeting_at
+
+
 def test_a_new_number_for_a_wrong_number_prospect_clears_the_flag_as_the_form_does(
     book_db: Any, tmp_path: Path
 ) -> None:
