@@ -113,6 +113,8 @@ class LoggedCall:
     already_booked_task_id: int | None = None
     # When the meetings were that the call cancelled (a "not interested" keeps no promise).
     meetings_cancelled: tuple[datetime, ...] = ()
+    # The earliest meeting still open after the call, whatever comes before it.
+    meeting_open: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -649,6 +651,9 @@ def _write_call(
                     rep,
                 ],
             )
+    meetings = [
+        task for task in open_tasks if task.kind == TaskKind.MEETING and task.due_at is not None
+    ]
     return LoggedCall(
         call_id=call_id,
         prospect_id=prospect_id,
@@ -660,11 +665,12 @@ def _write_call(
         meetings_cancelled=tuple(
             sorted(
                 task.due_at
-                for task in open_tasks
-                if task.kind == TaskKind.MEETING
-                and task.due_at is not None
-                and effects.close.get(task.id) is TaskStatus.CANCELLED
+                for task in meetings
+                if effects.close.get(task.id) is TaskStatus.CANCELLED
             )
+        ),
+        meeting_open=min(
+            (task.due_at for task in meetings if task.id not in effects.close), default=None
         ),
     )
 

@@ -76,10 +76,10 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
             if outcome is Outcome.DO_NOT_CALL
             else "out of the queue until the number is edited"
         )
-        # A meeting booked with them is no call: it stands, out of the queue with them.
-        due = logged.next_call_at
-        if logged.next_task_kind == TaskKind.MEETING and due is not None:
-            meeting = f"meeting {_when(due, prospect_tz, now)}"
+        # A meeting booked with them is no call: it stands, out of the queue with them,
+        # whatever comes before it.
+        if logged.meeting_open is not None:
+            meeting = f"meeting {_when(logged.meeting_open, prospect_tz, now)}"
             return f"{said}; the {meeting} stands (h: timeline to cancel it)"
         return said
     due = logged.next_call_at

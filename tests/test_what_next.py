@@ -23,9 +23,15 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
 
 
-def logged(outcome: Outcome, due: str | None = None, kind: str | None = None) -> LoggedCall:
+def logged(
+    outcome: Outcome, due: str | None = None, kind: str | None = None, meeting: str | None = None
+) -> LoggedCall:
     next_call_at = None if due is None else datetime.fromisoformat(due).replace(tzinfo=LONDON)
-    return LoggedCall(1, 1, outcome, next_call_at, next_task_kind=kind)
+    # The earliest meeting open after the call: the next task, or one after it.
+    meeting_open = next_call_at if kind == "meeting" else None
+    if meeting is not None:
+        meeting_open = datetime.fromisoformat(meeting).replace(tzinfo=LONDON)
+    return LoggedCall(1, 1, outcome, next_call_at, next_task_kind=kind, meeting_open=meeting_open)
 
 
 @pytest.mark.parametrize(
@@ -99,6 +105,14 @@ def logged(outcome: Outcome, due: str | None = None, kind: str | None = None) ->
             None,
             None,
             "Logged wrong number for Kate Sullivan: out of the queue until the number is edited",
+        ),
+        # A callback before the meeting: the meeting is named all the same.
+        (
+            logged(Outcome.WRONG_NUMBER, "2026-12-01T09:30", "callback", "2026-12-03T14:00"),
+            None,
+            None,
+            "Logged wrong number for Kate Sullivan: out of the queue until the number is"
+            " edited; the meeting Thu 14:00 stands (h: timeline to cancel it)",
         ),
         # A meeting is no call: it stands, and the rep is told where to cancel it.
         (
