@@ -29,7 +29,7 @@ from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.errors import integrity_errors
 from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import OPEN_TASKS, task_from_row
+from funnel_tui.tasks import OPEN_TASKS, TASKS_OF_IDS, task_from_row
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -563,6 +563,11 @@ def _write_call(
         attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now
         open_tasks = [task_from_row(row) for row in reads.open_tasks.all()]
+        kept = []
+        if rebooking:
+            marks = ", ".join("?" * len(rebooking))
+            found = send(db, TASKS_OF_IDS.format(marks=marks), [prospect_id, *rebooking])
+            kept = [task_from_row(row) for row in found.all()]
         effects = outcome_effects(
             before,
             open_tasks,
@@ -570,7 +575,7 @@ def _write_call(
             attempt=attempt,
             now=now,
             settings=settings,
-            rebooking=rebooking,
+            rebooking=kept,
         )
         if seen is not None:
             _check_do_not_call(before, effects, seen)

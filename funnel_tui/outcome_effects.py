@@ -6,7 +6,7 @@ the rep entered; `call_log` writes what it returns in the call's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -156,13 +156,13 @@ def outcome_effects(
     attempt: int,
     now: datetime,
     settings: Settings,
-    rebooking: Collection[int] = (),
+    rebooking: Sequence[Task] = (),
 ) -> Effects:
     """What logging `entry` (a CallOutcome) does. `prospect` is the row before the call;
     `attempt` is the number of unanswered attempts since the last connect, this call
     included (a second busy signal on one day does not count). `rebooking`: the tasks an
-    undo of this call kept because the rep moved them since; a redo books its callback or
-    meeting as that task."""
+    undo of this call kept because the rep changed them since (moved, done or cancelled in
+    the timeline); a redo books its callback or meeting as that task, as the rep left it."""
     outcome: Outcome = entry.outcome
     kind = Kind(prospect["kind"]) if prospect["kind"] in set(Kind) else Kind.NEW
     stage = Stage(prospect["stage"]) if prospect["stage"] in set(Stage) else Stage.LEAD
@@ -175,8 +175,7 @@ def outcome_effects(
     if outcome in _APPOINTMENTS and entry.follow_up_at is not None:
         kind_booked = _APPOINTMENTS[outcome]
         booked = _booked_already(open_tasks, kind_booked, entry.follow_up_at) or next(
-            (task for task in open_tasks if task.id in rebooking and task.kind is kind_booked),
-            None,
+            (task for task in rebooking if task.kind is kind_booked), None
         )
     # The appointment confirmed stays open, even when it is due today: it is still to come.
     answered = _task_called_for([task for task in open_tasks if task is not booked], now)
@@ -275,7 +274,7 @@ def outcome_effects(
     if outcome in _KEEPS_THE_DEAL_GOING and not create and _nothing_left_open(open_tasks, close):
         # A live opportunity never drops out of the queue for want of a next step.
         create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))
-    rebooked = booked is not None and booked.id in rebooking
+    rebooked = booked is not None and booked in rebooking
     return Effects(columns, close, tuple(create), already_booked=booked, rebooked=rebooked)
 
 

@@ -90,6 +90,8 @@ _SELECT = f"SELECT {', '.join(TASK_COLUMNS)} FROM tasks"
 # The tasks of prospect `?` in status `?` (open), soonest first (a task with an
 # unreadable date last).
 OPEN_TASKS = f"{_SELECT} WHERE prospect_id = ? AND status = ? ORDER BY due_at IS NULL, due_at, id"
+# The tasks of prospect `?` with these ids (`{marks}`), whatever their status.
+TASKS_OF_IDS = f"{_SELECT} WHERE prospect_id = ? AND id IN ({{marks}}) ORDER BY id"
 
 
 def open_tasks(db: sqlite_utils.Database, prospect_id: int) -> list[Task]:

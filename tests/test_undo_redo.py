@@ -256,3 +256,27 @@ def test_a_no_says_which_meetings_it_cancelled_and_undo_brings_them_back(book_db
     assert book_db.execute(statuses, [ann]).fetchall() == [("cancelled",)]
     undo_last_call(book_db)
     assert book_db.execute(statuses, [ann]).fetchall() == [("open",)]
+
+
+@pytest.mark.parametrize("closed", ["done", "cancelled"])
+def test_redo_after_a_callback_was_closed_books_it_no_more(book_db: Any, closed: str) -> None:
+    """The callback marked done (or cancelled) in the timeline, then undo and redo: the
+    redo booked it again at its first time."""
+    from funnel_tui.domain import TaskStatus
+    from funnel_tui.tasks import close_task
+
+    ann = worked_prospect(book_db)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    ((task_id,),) = book_db.execute(
+        "SELECT id FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+    ).fetchall()
+    close_task(book_db, task_id, TaskStatus(closed), now=NOW)
+
+    undone = undo_last_call(book_db)
+    assert undone is not None and undone.kept_tasks == (task_id,)
+    redo_call(book_db, undone, now=NOW, settings=SETTINGS)
+
+    callbacks = book_db.execute(
+        "SELECT id, status FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+    ).fetchall()
+    assert callbacks == [(task_id, closed)]
