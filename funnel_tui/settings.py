@@ -157,11 +157,20 @@ class Settings:
     email_from: str = ""
 
 
+# Characters that draw nothing though Unicode counts them as letters or symbols: the
+# braille blank and the Hangul fillers.
+BLANK_LETTERS = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+
+
 def _parse_currency(text: str) -> str:
     symbol = one_line(text)
     # Every character seen: an empty symbol, or one of zero-width or other invisible
     # characters, printed every amount as a bare number.
-    unseen = not symbol or any(unicodedata.category(ch)[0] in "CZ" for ch in symbol)
+    unseen = (
+        not symbol
+        or any(unicodedata.category(ch)[0] in "CZ" for ch in symbol)
+        or all(unicodedata.category(ch) == "Mn" or ch in BLANK_LETTERS for ch in symbol)
+    )
     if len(symbol) > MAX_CURRENCY_CHARACTERS or unseen:
         raise SettingError(
             f"a currency is a symbol or code of 1 to {MAX_CURRENCY_CHARACTERS} visible characters"

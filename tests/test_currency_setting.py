@@ -45,7 +45,12 @@ def test_config_set_takes_a_symbol_or_a_code(book: Path, symbol: str) -> None:
 # Empty, or with nothing seen in it (a colour escape, a zero-width space), every amount
 # showed as a bare number.
 @pytest.mark.parametrize(
-    "typed", ["Swiss Francs", "Euros", "US $", "EUR €", "", " ", "\x1b[31m", "\u200b", "US\u200b$"]
+    "typed",
+    [
+        *("Swiss Francs", "Euros", "US $", "EUR €", "", " ", "\x1b[31m", "\u200b", "US\u200b$"),
+        # Blank letters and a lone combining accent.
+        *("\u2800", "\u3164", "\u115f", "\u0301"),
+    ],
 )
 def test_config_set_refuses_a_longer_currency_in_one_line(book: Path, typed: str) -> None:
     invoke("config", "set", "currency", "CHF", "--db", book)
