@@ -861,7 +861,11 @@ def import_file(
 
 
 def _calls(count: int) -> str:
-    return "1 open call or callback" if count == 1 else f"{count:,} open calls and callbacks"
+    return (
+        "1 open call, callback or revisit"
+        if count == 1
+        else f"{count:,} open calls, callbacks and revisits"
+    )
 
 
 def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]:

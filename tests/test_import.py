@@ -859,12 +859,14 @@ def test_a_file_that_marks_a_prospect_do_not_call_cancels_their_calls_and_keeps_
         "Name,Email,Do not call\nAnn Archer,ann@example.com,yes\nBo Berg,bo@example.com,yes\n",
     )
     dry = run(db, path, dry_run=True)
-    assert "would cancel 2 open calls and callbacks of prospects the file marks do not call" in (
-        dry.summary()
+    assert (
+        "would cancel 2 open calls, callbacks and revisits of prospects the file marks do not call"
+        in (dry.summary())
     )
     report = run(db, path)
-    assert "; cancelled 2 open calls and callbacks of prospects the file marks do not call" in (
-        report.summary()
+    assert (
+        "; cancelled 2 open calls, callbacks and revisits of prospects the file marks do not call"
+        in (report.summary())
     )
     status = {key: get_row(db, "tasks", task)["status"] for key, task in tasks.items()}
     assert status == {

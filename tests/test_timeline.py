@@ -240,7 +240,7 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
         assert isinstance(demo_app.screen, ConfirmDialog)
         question = shown_text(demo_app.screen.query_one("#confirm-question", Static))
         assert " ".join(question.split()).endswith(
-            f"It is {NAME}'s only open task: no follow-up is left (r reschedules it instead)."
+            f"It is {NAME}'s only open task: no follow-up is left (n, then r, moves it instead)."
         )
         # Only y closes the last one: a reflex enter does not.
         await pilot.press("enter")

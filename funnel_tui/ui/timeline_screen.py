@@ -301,7 +301,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         if len(self.tasks) != 1:
             return ""
         name = one_line(self.prospect_name)
-        return f" It is {name}'s only open task: no follow-up is left (r reschedules it instead)."
+        return (
+            f" It is {name}'s only open task: no follow-up is left (n, then r, moves it instead)."
+        )
 
     async def _if_confirmed(
         self, question: Text, then: Callable[[], None], *, yes: str, last_one: bool = False
