@@ -289,8 +289,33 @@ def _typed_moment(
     """The moment the text names, to the minute, on the clock it was typed for (now's
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
-    # A comma is a pause: `4pm, fri`, `friday, 18.12`.
-    typed = " ".join(text.lower().replace(",", " ").split())
+    typed = " ".join(text.lower().split())
+    if "," not in typed:
+        return _moment_of(typed, now, day_first, calling_start, end_of_day, prospect_tz)
+    # A comma is a pause (`4pm, fri`, `friday, 18.12`); text that does not read without
+    # it is refused quoting it as typed.
+    try:
+        return _moment_of(
+            " ".join(typed.replace(",", " ").split()),
+            now,
+            day_first,
+            calling_start,
+            end_of_day,
+            prospect_tz,
+        )
+    except WhenError:
+        return _moment_of(typed, now, day_first, calling_start, end_of_day, prospect_tz)
+
+
+def _moment_of(
+    typed: str,
+    now: datetime,
+    day_first: bool,
+    calling_start: time,
+    end_of_day: time,
+    prospect_tz: str | None,
+) -> tuple[datetime, datetime | None]:
+    """`_typed_moment` of the text lowercased, its spaces single."""
     if not typed:
         raise WhenError("nothing was typed")
     if PAST_PATTERN.fullmatch(typed):
