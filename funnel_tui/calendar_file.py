@@ -279,13 +279,22 @@ def meeting_to_confirm(
     out right after the booking; an earlier meeting had its own), its time read as `funnel
     calendar` reads it (a due time that is no moment in UTC is none). The meeting
     confirmation names this meeting and invites to it, so the two always agree."""
+    return max(meetings_ahead(db, prospect_id, now), key=_booked_order, default=None)
+
+
+def meetings_ahead(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> list[Appointment]:
+    """The prospect's open meetings still ahead, soonest first."""
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
     ahead = [
         appointment
         for appointment in appointments
         if appointment.kind == "meeting" and not appointment.cancelled and appointment.due_at >= now
     ]
-    return max(ahead, key=lambda meeting: meeting.task_id, default=None)
+    return sorted(ahead, key=_in_order)
+
+
+def _booked_order(meeting: Appointment) -> int:
+    return meeting.task_id
 
 
 def meetings_around(

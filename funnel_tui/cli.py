@@ -1008,9 +1008,10 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     try:
         sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:
-        said = "perhaps sent" if isinstance(error, MaybeSent) else "not sent"
+        if isinstance(error, MaybeSent) and error.sent is not None:
+            raise UserError(_perhaps_sent(storage, error.sent, error)) from None
         raise UserError(
-            f"{said}: {error}; nothing was recorded (--print shows the email)"
+            f"not sent: {error}; nothing was recorded (--print shows the email)"
         ) from None
     try:
         recorded = record_email(storage.db, sent, rep)
@@ -1038,6 +1039,22 @@ def _book_named(storage: Storage) -> str:
     if storage.dialect is Dialect.POSTGRESQL:
         return storage.location  # type: ignore[attr-defined]
     return str(storage.path)
+
+
+def _perhaps_sent(storage: Storage, sent: SentEmail, error: Exception) -> str:
+    """An email the server took without saying it was delivered: nothing recorded, and
+    kept, as it went, for the command that records it once the rep knows it went out."""
+    from funnel_tui.emailing.record import keep_unrecorded
+
+    said = f"perhaps sent: {error}; nothing was recorded"
+    try:
+        kept = keep_unrecorded(sent, data_dir() / "unrecorded")
+    except OSError:
+        return f"{said} (--print shows the email)"
+    command = shlex.join(
+        ["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)]
+    )
+    return f"{said}; once you know it went out, record it with {command}"
 
 
 def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:

@@ -155,7 +155,11 @@ def test_a_server_that_is_down_is_one_line_and_nothing_is_recorded(book: Path) -
     assert status == [("open",)]
 
 
-def test_a_server_that_hangs_up_after_taking_the_email_is_perhaps_sent(book: Path) -> None:
+def test_a_server_that_hangs_up_after_taking_the_email_is_perhaps_sent(
+    book: Path, user_folders_in_tmp: Path
+) -> None:
+    """Perhaps sent, and once the rep knows it went out, `--record-only` records it as it
+    went, without sending it again: the only way to the timeline was a second send."""
     inbox = Inbox(hang_up_after_data=True)
     with smtp_server(inbox) as port:
         configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
@@ -164,9 +168,17 @@ def test_a_server_that_hangs_up_after_taking_the_email_is_perhaps_sent(book: Pat
     assert result.exit_code == 1
     said = one_line_error(result.stderr)
     assert said.startswith(f"funnel: perhaps sent: the mail server 127.0.0.1:{port} took the")
-    assert said.endswith("nothing was recorded (--print shows the email)")
+    assert "nothing was recorded; once you know it went out, record it with funnel email" in said
     assert len(inbox.received) == 1
     assert emails(book) == []
+
+    command = shlex.split(said.split("record it with ", 1)[1])
+    assert Path(command[3]).is_relative_to(user_folders_in_tmp)
+    recorded = invoke(*command[1:])
+    assert recorded.exit_code == 0, recorded.output
+    assert len(inbox.received) == 1
+    (row,) = emails(book)
+    assert row["message_id"] == inbox.received[0].message["Message-ID"]
 
 
 def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:

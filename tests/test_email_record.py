@@ -214,6 +214,22 @@ def test_no_confirmation_without_a_meeting_to_invite_to(db: sqlite_utils.Databas
         draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
 
 
+def test_a_confirmation_with_two_meetings_ahead_names_the_other_for_the_screen(
+    db: sqlite_utils.Database,
+) -> None:
+    """A meeting moved in the timeline and another booked since: the confirmation names
+    the one booked last, and the screen says which others are open, so the rep sees."""
+    ada = prospect(db)
+    for due_at in ("2026-11-25T10:00:00+00:00", "2026-11-27T14:00:00+00:00"):
+        db["tasks"].insert({"prospect_id": ada, "kind": "meeting", "due_at": due_at})
+    draft = draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
+    assert "Friday 27 November" in draft.body
+    assert draft.other_meetings == (datetime.fromisoformat("2026-11-25T10:00:00+00:00"),)
+    # One meeting: no other to name.
+    db.execute("DELETE FROM tasks WHERE due_at = '2026-11-25T10:00:00+00:00'")
+    assert draft_for(db, ada, "meeting_confirmation", smtp_settings(25)).other_meetings == ()
+
+
 @pytest.mark.parametrize(
     ("due_times", "named"),
     [

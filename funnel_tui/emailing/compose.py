@@ -48,6 +48,19 @@ class CannotCompose(ValueError):
     """No email can be written to this prospect as asked; str() says why in one line."""
 
 
+def other_meetings(
+    db: sqlite_utils.Database, prospect_id: int, named: Appointment, now: datetime
+) -> tuple[datetime, ...]:
+    """When the open meetings ahead are, other than the one a confirmation names."""
+    from funnel_tui.calendar_file import meetings_ahead  # icalendar
+
+    return tuple(
+        meeting.due_at
+        for meeting in meetings_ahead(db, prospect_id, now)
+        if meeting.task_id != named.task_id
+    )
+
+
 def meeting_to_confirm(
     db: sqlite_utils.Database, prospect_id: int, now: datetime
 ) -> Appointment | None:
@@ -174,6 +187,7 @@ def compose_draft(
     # The meeting the text names (email_facts asks meeting_to_confirm the same).
     meeting = meeting_to_confirm(db, prospect_id, now) if template.invite else None
     invite = meeting_invite(db, meeting, settings, now)
+    others = () if meeting is None else other_meetings(db, prospect_id, meeting, now)
     return Draft(
         prospect_id=prospect_id,
         template=template.key,
@@ -184,4 +198,5 @@ def compose_draft(
         body=clean_text(filled.body),
         attachments=() if invite is None else (invite,),
         do_not_call=bool(prospect["do_not_call"]),
+        other_meetings=others,
     )

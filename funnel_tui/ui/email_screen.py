@@ -32,6 +32,7 @@ from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.formatting import day_and_time
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
@@ -332,6 +333,11 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
             parts.append(f"with {attachment.filename}")
         if self.do_not_call:
             parts.append("marked do not call: that is about calls, email is allowed")
+        if draft.other_meetings:
+            # Which meeting it confirms is not in doubt before it goes.
+            now = self.app.clock()  # type: ignore[attr-defined]
+            also = ", ".join(day_and_time(moment, now) for moment in draft.other_meetings)
+            parts.append(f"the meeting booked last; also open: {also} (h moves or cancels)")
         return Text(" · ".join(parts), "dim")
 
     # Editing -------------------------------------------------------------------------
