@@ -796,3 +796,24 @@ async def test_a_key_typed_in_the_subject_adds_to_it(demo_storage: Storage, tmp_
         await pilot.press("shift+tab", "!")
         await settle(pilot)
         assert subject.value == drafted + "!"
+
+
+async def test_a_confirmation_with_two_meetings_ahead_says_which_it_confirms(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """The rep moved one meeting and booked another: which one the email confirmed was
+    seen only in its text."""
+    prospect = first_in_queue(demo_storage.db)
+    for due_at in ("2026-11-25T10:00:00+00:00", "2026-11-27T14:00:00+00:00"):
+        demo_storage.db["tasks"].insert(
+            {"prospect_id": prospect["id"], "kind": "meeting", "due_at": due_at}
+        )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot, "3")
+        about = shown_text(screen.query_one("#email-about", Static))
+    assert " ".join(about.split()).endswith(
+        "confirms Fri 27 Nov 14:00, the meeting booked last; also open: Wed 25 Nov 10:00"
+        " (h moves or cancels)"
+    )

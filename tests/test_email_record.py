@@ -224,6 +224,7 @@ def test_a_confirmation_with_two_meetings_ahead_names_the_other_for_the_screen(
         db["tasks"].insert({"prospect_id": ada, "kind": "meeting", "due_at": due_at})
     draft = draft_for(db, ada, "meeting_confirmation", smtp_settings(25))
     assert "Friday 27 November" in draft.body
+    assert draft.meeting_at == datetime.fromisoformat("2026-11-27T14:00:00+00:00")
     assert draft.other_meetings == (datetime.fromisoformat("2026-11-25T10:00:00+00:00"),)
     # One meeting: no other to name.
     db.execute("DELETE FROM tasks WHERE due_at = '2026-11-25T10:00:00+00:00'")

@@ -198,5 +198,6 @@ def compose_draft(
         body=clean_text(filled.body),
         attachments=() if invite is None else (invite,),
         do_not_call=bool(prospect["do_not_call"]),
+        meeting_at=None if meeting is None else meeting.due_at,
         other_meetings=others,
     )

@@ -65,9 +65,11 @@ class Draft:
     do_not_call: bool = False
     """The prospect is marked do not call: that is about calls, so email is allowed, and
     the compose screen and `funnel email` say so."""
+    meeting_at: datetime | None = None
+    """A confirmation's meeting (the open one ahead booked last)."""
     other_meetings: tuple[datetime, ...] = ()
-    """A confirmation's: the open meetings ahead other than the one it names (the one
-    booked last), which the compose screen names, so the rep sees which it is."""
+    """The open meetings ahead other than the one it confirms, which the compose screen
+    names, so the rep sees which it is."""
 
 
 def _complete_subject(draft: Draft) -> str:

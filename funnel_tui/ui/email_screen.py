@@ -333,11 +333,14 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
             parts.append(f"with {attachment.filename}")
         if self.do_not_call:
             parts.append("marked do not call: that is about calls, email is allowed")
-        if draft.other_meetings:
+        if draft.other_meetings and draft.meeting_at is not None:
             # Which meeting it confirms is not in doubt before it goes.
             now = self.app.clock()  # type: ignore[attr-defined]
             also = ", ".join(day_and_time(moment, now) for moment in draft.other_meetings)
-            parts.append(f"the meeting booked last; also open: {also} (h moves or cancels)")
+            parts.append(
+                f"confirms {day_and_time(draft.meeting_at, now)}, the meeting booked last;"
+                f" also open: {also} (h moves or cancels)"
+            )
         return Text(" · ".join(parts), "dim")
 
     # Editing -------------------------------------------------------------------------
