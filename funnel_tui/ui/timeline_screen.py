@@ -263,36 +263,32 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
     async def action_done(self) -> None:
         # Asked first, as cancel is: one stray `d` must not close a promised callback.
-        task = self._selected_task()
-        if task is None:
-            return
-        question = Text.assemble(
-            "Mark the ",
-            (task_kind_label(task), "bold"),
-            f" due {task_due_label(task, self.funnel.clock())} done?",
-            self._last_one_left(),
-        )
-        await self._if_confirmed(
-            question,
-            lambda: self._close(task, TaskStatus.DONE, "done"),
-            yes="mark it done",
-            last_one=len(self.tasks) == 1,
+        await self._ask_to_close(
+            TaskStatus.DONE, "Mark the ", " due {due} done?", said="done", yes="mark it done"
         )
 
     async def action_cancel_task(self) -> None:
+        await self._ask_to_close(
+            TaskStatus.CANCELLED, "Cancel the ", " task ({due})?", said="cancelled", yes="cancel it"
+        )
+
+    async def _ask_to_close(
+        self, status: TaskStatus, before: str, after: str, *, said: str, yes: str
+    ) -> None:
+        """Close the selected task once the rep says yes to `before` KIND `after`."""
         task = self._selected_task()
         if task is None:
             return
         question = Text.assemble(
-            "Cancel the ",
+            before,
             (task_kind_label(task), "bold"),
-            f" task ({task_due_label(task, self.funnel.clock())})?",
+            after.format(due=task_due_label(task, self.funnel.clock())),
             self._last_one_left(),
         )
         await self._if_confirmed(
             question,
-            lambda: self._close(task, TaskStatus.CANCELLED, "cancelled"),
-            yes="cancel it",
+            lambda: self._close(task, status, said),
+            yes=yes,
             last_one=len(self.tasks) == 1,
         )
 
