@@ -24,7 +24,7 @@ class WhenError(ValueError):
     """Text that is not a usable follow-up moment; str() is one line saying what works instead."""
 
     def __init__(self, problem: str, hint: str = EXAMPLES) -> None:
-        super().__init__(f"{problem}; {hint}")
+        super().__init__(f"{problem}; {hint}" if hint else problem)
 
 
 # `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`; then a second length of
@@ -63,8 +63,17 @@ DAY_WORD_PATTERN = re.compile(
 TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr"})
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 AT_PATTERN = re.compile(r"^(?:at\s+|@\s*)")
+# `14h30`, as much of Europe writes a time.
+H_TIME_PATTERN = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)\b")
+# A letter alone that dateutil skips as filler, but a rep may mean as a day.
+AMBIGUOUS_DAY_LETTERS = frozenset({"t", "s"})
 # Weekdays as people shorten them that dateutil does not know.
-WEEKDAY_SHORTHANDS = {"tues": "tue", "weds": "wed", "thur": "thu", "thurs": "thu"}
+# (`mo` is months, and `we` a word.)
+WEEKDAY_SHORTHANDS = {
+    **{"tues": "tue", "tu": "tue", "weds": "wed"},
+    **{"thur": "thu", "thurs": "thu", "thr": "thu", "th": "thu"},
+    **{"fr": "fri", "sa": "sat", "su": "sun"},
+}
 # A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`.
 # The time must read as one on its own (`at`, am or pm, minutes, noon): `3 dec` is a date.
 TIME_THEN_DAY_PATTERN = re.compile(
@@ -255,6 +264,16 @@ def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
     return moment.astimezone(now.tzinfo)
 
 
+def names_a_year(text: str, day_first: bool = True) -> bool:
+    """Whether the text says which year, in a way dateutil reads (`30 dec 27`, `dec 30,
+    '27`, `30th dec 2027`)."""
+    typed = _dotted_date_read(" ".join(text.lower().replace(",", " ").split()))
+    try:
+        return _typed_fields(typed, day_first).year is not None
+    except (WhenError, ValueError):
+        return False
+
+
 def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     """A day a rep typed for something that has a date but no time (a proposal's expected
     close, a revisit): today or later, read as `read_when` reads a moment (a time typed
@@ -264,6 +283,14 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
     # A day has no time: `3.12` is 3 December.
     text = _dotted_date_read(text)
+    if (offset := OFFSET_PATTERN.fullmatch(" ".join(text.lower().split()))) and OFFSET_UNITS.get(
+        offset["unit"]
+    ) in ELAPSED_UNITS:
+        # `in 6m` for a revisit: six minutes, today, where six months were meant.
+        raise WhenError(
+            f"{_quoted(text)} is {OFFSET_UNITS[offset['unit']]} from now, not a day",
+            "say in 6 months (in 6mo), in 3 weeks or a date",
+        )
     moment, _ = _typed_moment(text, start_of_today, day_first, time(9, 0), time(17, 0), None)
     day = moment.date()
     if day < today:
@@ -292,19 +319,13 @@ def _typed_moment(
     typed = " ".join(text.lower().split())
     if "," not in typed:
         return _moment_of(typed, now, day_first, calling_start, end_of_day, prospect_tz)
-    # A comma is a pause (`4pm, fri`, `friday, 18.12`); text that does not read without
-    # it is refused quoting it as typed.
+    # A comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it, and
+    # refused, when it does not read, quoting it as typed.
+    paused = " ".join(typed.replace(",", " ").split())
     try:
-        return _moment_of(
-            " ".join(typed.replace(",", " ").split()),
-            now,
-            day_first,
-            calling_start,
-            end_of_day,
-            prospect_tz,
-        )
-    except WhenError:
-        return _moment_of(typed, now, day_first, calling_start, end_of_day, prospect_tz)
+        return _moment_of(paused, now, day_first, calling_start, end_of_day, prospect_tz)
+    except WhenError as error:
+        raise WhenError(str(error).replace(_quoted(paused), _quoted(typed)), "") from None
 
 
 def _moment_of(
@@ -316,8 +337,16 @@ def _moment_of(
     prospect_tz: str | None,
 ) -> tuple[datetime, datetime | None]:
     """`_typed_moment` of the text lowercased, its spaces single."""
+    # `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri at 3`) says nothing.
+    typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
+    typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
     if not typed:
         raise WhenError("nothing was typed")
+    if ambiguous := AMBIGUOUS_DAY_LETTERS.intersection(typed.split()):
+        (letter,) = sorted(ambiguous)[:1]
+        raise WhenError(
+            f"{_quoted(letter)} could be more than one day", "say tue or thu, sat or sun"
+        )
     if PAST_PATTERN.fullmatch(typed):
         raise WhenError(f"{_quoted(typed)} is in the past", "say a day to come: in 2 days, fri")
     typed, said_zone, zone = _split_zone(typed, prospect_tz)
@@ -341,7 +370,8 @@ def _check_weekday(typed: str, moment: datetime, today: date) -> None:
     """A weekday said with a date must be that date's: dateutil read `10 dec fri` as
     Thursday the 10th without a word. `fri 4 dec` typed on Saturday the 5th is last
     Friday's, not next year's Saturday."""
-    said = {_weekday(word) for word in re.findall(r"[a-z]+", typed)} - {None}
+    # Whole words: the `th` of `4th` is no Thursday.
+    said = {_weekday(word) for word in re.findall(r"\b[a-z]+\b", typed)} - {None}
     if said and moment.weekday() not in said:
         (weekday,) = sorted(said)[:1]
         if moment.year > today.year:
@@ -610,6 +640,15 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
         falls = _next_occurrence(month, day, today)
     except (WhenError, ValueError):
         return None
+    try:
+        this_year = date(today.year, month, day)
+    except ValueError:
+        this_year = falls
+    if this_year < today and this_year.weekday() == weekday:
+        # `fri 4.12` the day after: last Friday's date, as `fri 4 dec` says.
+        raise WhenError(
+            f"{this_year:%a} {this_year.day} {this_year:%b} has passed", "say a day to come"
+        )
     if falls.weekday() != weekday:
         return None
     slashed = f"{first}/{second}"
@@ -620,6 +659,26 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
             f"say {slashed} for the day, or {first}:{match['second']} for the time",
         )
     return f"{slashed} {match['rest'] or ''}".strip()
+
+
+def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
+    """A dotted pair after a day word that is a day and month as well as a time, at an
+    odd minute (`tomorrow 14.12`, `tue 10.11`) is asked about: it was read as a time, where
+    a rep who writes dates with dots meant the day. `mon 9.30` and `fri 10.15` are times."""
+    match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
+    if match is None or match["rest"] or match["dot"] or len(match["second"]) != 2:
+        return
+    first, second = int(match["first"]), int(match["second"])
+    day, month = (first, second) if day_first else (second, first)
+    try:
+        named = date(2000, month, day)  # a leap year: 29 February is a day
+    except ValueError:
+        return
+    if second % 15 and first < 24:
+        raise WhenError(
+            f"{_quoted(rest)} could be {named.day} {named:%b} or a time",
+            f"say {first}/{second} for the day, or {first}:{match['second']} for the time",
+        )
 
 
 def _names_a_date(rest: str, day_first: bool) -> bool:
@@ -667,6 +726,7 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
     """The clock time after a day word: nothing, `noon`, `eod` or a time like `2pm`."""
     if not rest:
         return None
+    _ask_about_a_dotted_day(rest, day_first)
     rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
     # `tomorrow at noon`, `fri @ 3pm`: as without `at`.
     rest = AT_PATTERN.sub("", rest)
@@ -692,6 +752,10 @@ def _parse_date_and_time(
 ) -> datetime:
     today = now.date()
     typed = _dotted_clock_read(typed, day_first)
+    if len(TWO_TIMES_PATTERN.findall(typed)) > 1:
+        # dateutil merged them (`16:30 3pm` was 15:30): which one is meant?
+        raise WhenError(f"{_quoted(typed)} gives a time twice", "say one: 3/12 2pm")
+    typed = _bare_hour_after_a_date(typed, day_first)
     date_text, typed_clock = _split_clock(typed)
     fields = _typed_fields(date_text, day_first) if date_text else TypedFields(*[None] * 5)
     clock = fields.clock if typed_clock is None else _clock_time(typed_clock)
@@ -709,6 +773,33 @@ def _parse_date_and_time(
     else:
         day = date(fields.year, fields.month, fields.day)
     return _at(day, clock or calling_start, now)
+
+
+# A time of day that cannot be anything else: with am or pm, or with minutes.
+TWO_TIMES_PATTERN = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\b\d{1,2}:\d{2}\b")
+# A date (day and month), then a bare number: `14/12 10`, `3 dec 15`, `3 dec 1430`.
+BARE_HOUR_PATTERN = re.compile(r"(?P<date>.+?)\s+(?P<hour>\d{1,2}|(?:[01]\d|2[0-3])[0-5]\d)")
+
+
+def _bare_hour_after_a_date(typed: str, day_first: bool) -> str:
+    """`14/12 10` with the hour made one (`14/12 at 10`): dateutil read it as the year
+    2010. A number that is a year (`3 dec 2027`, `3/12 27`) stays one."""
+    match = BARE_HOUR_PATTERN.fullmatch(typed)
+    if match is None:
+        return typed
+    hour = match["hour"]
+    if len(hour) == 4 and 1900 <= int(hour) <= 2999:
+        return typed
+    try:
+        fields = _typed_fields(match["date"], day_first)
+    except WhenError:
+        return typed
+    if fields.day is None or fields.month is None or fields.year is not None:
+        return typed
+    if len(hour) <= 2:
+        # Past 23, two digits are a year (`30 dec 27`).
+        return f"{match['date']} at {int(hour)}" if int(hour) <= 23 else typed
+    return f"{match['date']} at {hour[:2]}:{hour[2:]}"
 
 
 def _dotted_clock_read(typed: str, day_first: bool) -> str:

@@ -10,7 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from funnel_tui.cadence import outside_calling_hours
-from funnel_tui.dates import WhenError, describe_day, describe_when, read_day, read_when
+from funnel_tui.dates import (
+    WhenError,
+    describe_day,
+    describe_when,
+    names_a_year,
+    read_day,
+    read_when,
+)
 from funnel_tui.domain import Ask, Outcome, Question
 from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount
 from funnel_tui.settings import Settings
@@ -120,12 +127,28 @@ _OFFSET = re.compile(r"\s*(?:in\s|\+)", re.IGNORECASE)
 
 
 def _a_year_away(day: date, today: date, text: str) -> str | None:
-    if (day - today).days < _A_YEAR_AWAY_DAYS or _NAMES_A_YEAR.search(text) or _OFFSET.match(text):
+    """Said of a day and month read as a later year's than this one, far enough ahead to
+    be a slip, when the text named no year: `3/12` typed on 4 December."""
+    if (
+        day.year == today.year
+        or (day - today).days < _A_YEAR_AWAY_DAYS
+        or _OFFSET.match(text)
+        or _NAMES_A_YEAR.search(text)
+        or names_a_year(text)
+    ):
         return None
-    if (day.month, day.day) == (2, 29) and day.year > today.year + 1:
+    if (day.month, day.day) == (2, 29) and not _has_29_february(today.year):
         # 29 Feb typed in a year without one.
         return f"that is {day.year}, the next year with a {day.day} {day:%b}"
     return f"that is next year: {day.day} {day:%b} has passed this year"
+
+
+def _has_29_february(year: int) -> bool:
+    try:
+        date(year, 2, 29)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:

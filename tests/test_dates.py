@@ -667,6 +667,65 @@ def test_a_time_said_before_its_day_is_on_that_day(typed: str, expected: datetim
     assert parse_when(typed, WEDNESDAY) == expected
 
 
+SATURDAY = datetime(2026, 12, 5, 10, 45, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Read as a time on the next such weekday, without a word.
+        ("tue, 15.12", "'15.12' could be Tue 15 Dec or a time"),
+        ("friday, 18.12", "'18.12' could be Fri 18 Dec or a time"),
+        ("tomorrow 14.12", "'14.12' could be 14 Dec or a time"),
+        ("tue next week 15.12", "'15.12' could be 15 Dec or a time"),
+        ("mon 13.12", "'13.12' could be 13 Dec or a time"),
+        ("fri 4.12", "Fri 4 Dec has passed"),
+        ("fri 4.12.", "Fri 4 Dec has passed"),
+        # Two times, merged by dateutil into a third (`16:30 3pm` was 15:30).
+        ("16:30 3pm", "'16:30 3pm' gives a time twice"),
+        ("10am 2pm", "gives a time twice"),
+        ("14 dec 10:30 3pm", "gives a time twice"),
+        # A letter dateutil skips, read as today.
+        ("t 2pm", "'t' could be more than one day"),
+    ],
+)
+def test_what_was_read_as_another_moment_without_a_word_is_refused_or_asked(
+    typed: str, said: str
+) -> None:
+    with pytest.raises(WhenError, match=re.escape(said)):
+        read_when(typed, SATURDAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # `th 2pm` was today at 14:00.
+        ("th 2pm", datetime(2026, 12, 10, 14, 0, tzinfo=LONDON)),
+        # A bare hour after a date was the year 2010.
+        ("14/12 10", datetime(2026, 12, 14, 10, 0, tzinfo=LONDON)),
+        ("mon 14 dec 10", datetime(2026, 12, 14, 10, 0, tzinfo=LONDON)),
+        ("14 dec 3", datetime(2026, 12, 14, 15, 0, tzinfo=LONDON)),
+        ("3 dec 1430", datetime(2027, 12, 3, 14, 30, tzinfo=LONDON)),
+        # A year stays one.
+        ("30 dec 27", datetime(2027, 12, 30, 9, 0, tzinfo=LONDON)),
+        ("tomorrow 14h30", datetime(2026, 12, 6, 14, 30, tzinfo=LONDON)),
+        ("on fri at 3", datetime(2026, 12, 11, 15, 0, tzinfo=LONDON)),
+        ("14 dec @ 3pm", datetime(2026, 12, 14, 15, 0, tzinfo=LONDON)),
+        ("fri 10.15", datetime(2026, 12, 11, 10, 15, tzinfo=LONDON)),
+        ("4th dec", datetime(2027, 12, 4, 9, 0, tzinfo=LONDON)),
+    ],
+)
+def test_more_ways_of_saying_a_moment(typed: str, expected: datetime) -> None:
+    assert read_when(typed, SATURDAY).moment == expected
+
+
+def test_a_length_of_hours_or_minutes_is_no_day() -> None:
+    """`in 6m` for a revisit was six minutes on: today."""
+    with pytest.raises(WhenError, match=re.escape("'in 6m' is minutes from now, not a day")):
+        read_day("in 6m", SATURDAY)
+    assert read_day("in 6mo", SATURDAY) == date(2027, 6, 5)
+
+
 def test_a_dotted_pair_after_a_weekday_that_is_a_date_on_it_is_asked_about() -> None:
     """`mon 14.12` was booked for Monday the 7th at 14:12, where Monday 14 December was
     meant, and read back as almost what was typed."""

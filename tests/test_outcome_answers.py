@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -152,10 +152,23 @@ def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
     assert answer.warning == "that is next year: 17 Nov has passed this year"
     leap = read_answer(outcome, asked, "29/2", READING)
     assert leap is not None and leap.warning == "that is 2028, the next year with a 29 Feb"
-    # A two-digit year names one too: nothing has passed.
-    for typed in ("19/11", "17/11/2027", "in 50 weeks", "17 nov 27", "17.11.27"):
+    # A year named in any way dateutil reads: nothing has passed.
+    for typed in ("19/11", "17/11/2027", "in 50 weeks", "17 nov 27", "17.11.27", "nov 17, '27"):
         meant = read_answer(outcome, asked, typed, READING)
         assert meant is not None and meant.warning == "", typed
+
+
+def test_a_day_still_to_come_this_year_is_no_next_years() -> None:
+    """A year-end close typed in January was said to be next year's, `31 Dec has passed
+    this year`."""
+    january = Reading(now=datetime(2027, 1, 5, 10, 0, tzinfo=UTC), settings=Settings())
+    asked = question(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON)
+    answer = read_answer(Outcome.PROPOSAL_SENT, asked, "31/12", january)
+    assert answer is not None and answer.value == date(2027, 12, 31)
+    assert answer.warning == ""
+    # 29 February typed in 2027, which has none: said as 2028's.
+    leap = read_answer(Outcome.PROPOSAL_SENT, asked, "29/2", january)
+    assert leap is not None and leap.warning == "that is 2028, the next year with a 29 Feb"
 
 
 def test_29_february_typed_in_a_year_without_one_names_the_year_it_is() -> None:
