@@ -103,6 +103,7 @@ async def test_each_share_is_of_the_leads_worked_not_of_the_step_before() -> Non
     """`meeting 7` then `won 2 29%` read as two in seven meetings won, where neither
     winner had a meeting in the period: a step is some of the leads worked, not always
     some of the step before it."""
+
     class Bars(App[None]):
         def compose(self) -> ComposeResult:
             yield FunnelBars()
