@@ -95,6 +95,12 @@ def read_answer(outcome: Outcome, question: Question, text: str, reading: Readin
 
 
 def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
+    return read_follow_up(text, reading)
+
+
+def read_follow_up(text: str, reading: Reading) -> Answer:
+    """A follow-up's moment as typed, read back, with what to say beside it (next year's,
+    a day off, outside the prospect's calling hours); WhenError when it does not read."""
     settings = reading.settings
     when = read_when(
         text,

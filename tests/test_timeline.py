@@ -657,3 +657,23 @@ async def test_the_card_gives_a_task_s_time_on_their_clock_where_it_reads_otherw
         assert "Tasks meeting Wed 25 Nov 08:00 09:00 their time" in lines
         # Past midnight there: the day is said too.
         assert "callback Wed 25 Nov 23:30 Thu 00:30 their time" in lines
+
+
+async def test_a_new_time_in_the_timeline_is_warned_about_as_the_dialog_warns(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int
+) -> None:
+    """Moving a task to a day read as next year's, or outside calling hours, was saved
+    with only its read-back: the outcome dialog says both under the field."""
+    add_task(demo_storage, tess, "callback", "2026-11-20T10:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_timeline_of(pilot, NAME)
+        yesterday = FROZEN_NOW - timedelta(days=1)
+        await pilot.press("r", *f"{yesterday.day}/{yesterday.month} 10am")
+        await settle(pilot)
+        said = " ".join(status_text(demo_app).split())
+        assert said.startswith("→ ")
+        assert (
+            f"⚠ that is next year: {yesterday.day} {yesterday:%b} has passed this year;"
+            " enter still saves it"
+        ) in said

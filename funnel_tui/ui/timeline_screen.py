@@ -16,8 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from funnel_tui.dates import When, WhenError, describe_when, read_when
+from funnel_tui.dates import When, WhenError, read_when
 from funnel_tui.domain import TaskStatus
+from funnel_tui.outcome_answers import Reading, read_follow_up
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
 from funnel_tui.text import one_line
@@ -233,14 +234,21 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         if not self.when_field.value.strip():
             self._say(Text(""))
             return
+        reading = Reading(
+            now=self.funnel.clock(),
+            settings=self.funnel.settings,
+            prospect_timezone=self.prospect_timezone,
+        )
         try:
-            when = self._typed_when()
+            answer = read_follow_up(self.when_field.value, reading)
         except WhenError as error:
             self._say(Text(str(error), "red"))
             return
-        now = self.funnel.clock()
-        description = describe_when(when.moment, now, self.prospect_timezone, skipped=when.skipped)
-        self._say(Text("→ " + description, "bold"))
+        # As the outcome dialog reads a callback back: what it reads as, and any warning.
+        said = Text("→ " + answer.read_back, "bold")
+        if answer.warning:
+            said.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
+        self._say(said)
 
     @on(Input.Submitted, "#timeline-when")
     def _save_when(self) -> None:
