@@ -1593,6 +1593,24 @@ async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> 
     assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"
 
 
+async def test_the_next_call_in_the_form_may_be_said_on_their_clock(demo_app: FunnelApp) -> None:
+    """`10am their time` was refused in the form, their time zone not known to it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET timezone = 'America/New_York' WHERE id = ?", [first["id"]])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        form.query_one("#field-next_call").value = "fri 10am their time"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["next_call_at"] == "2026-11-20T15:00:00+00:00"
+
+
 async def test_a_quick_save_leaves_no_saving_notice_behind(demo_app: FunnelApp) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

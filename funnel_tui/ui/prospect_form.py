@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 
-from funnel_tui.dates import WhenError, parse_when
+from funnel_tui.dates import WhenError, read_when
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of
@@ -217,12 +217,15 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             return {}
         if not typed.strip():
             return {"next_call_at": None}
-        moment = parse_when(
+        # Their clock, for `10am their time`: the zone typed in the form, else the stored one.
+        zone = str(self.values().get("timezone") or self.prospect.get("timezone") or "") or None
+        moment = read_when(
             typed,
             self.clock(),
             day_first=self.settings.day_first,
             calling_start=self.settings.calling_start,
-        )
+            prospect_tz=zone,
+        ).moment
         return {"next_call_at": to_stored(moment)}
 
     def on_mount(self) -> None:
