@@ -1044,30 +1044,32 @@ def _book_named(storage: Storage) -> str:
 def _perhaps_sent(storage: Storage, sent: SentEmail, error: Exception) -> str:
     """An email the server took without saying it was delivered: nothing recorded, and
     kept, as it went, for the command that records it once the rep knows it went out."""
-    from funnel_tui.emailing.record import keep_unrecorded
-
     said = f"perhaps sent: {error}; nothing was recorded"
     try:
-        kept = keep_unrecorded(sent, data_dir() / "unrecorded")
+        command = _kept_to_record(storage, sent)
     except OSError:
         return f"{said} (--print shows the email)"
-    command = shlex.join(
-        ["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)]
-    )
     return f"{said}; once you know it went out, record it with {command}"
+
+
+def _kept_to_record(storage: Storage, sent: SentEmail) -> str:
+    """Keep an email that went out, or may have, and is not recorded; the command that
+    records it. OSError when it cannot be kept."""
+    from funnel_tui.emailing.record import keep_unrecorded
+
+    kept = keep_unrecorded(sent, data_dir() / "unrecorded")
+    return shlex.join(["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)])
 
 
 def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
     """Why an email that went out is not recorded (a busy file, a team database out of
     reach), and the command that records it."""
-    from funnel_tui.emailing.record import keep_unrecorded
-
     book = storage.path if storage.dialect is Dialect.SQLITE else storage.url  # type: ignore[attr-defined]
     # Without "try again in a moment": --send again would send the email a second time.
     reason = describe_book_error(book, error).removesuffix("; try again in a moment")
     went_out = f"the email to {sent.to_address} went out, but it could not be recorded ({reason})"
     try:
-        kept = keep_unrecorded(sent, data_dir() / "unrecorded")
+        command = _kept_to_record(storage, sent)
     except OSError as keep_error:
         message_id = f" (Message-ID {sent.message_id})" if sent.message_id else ""
         why = keep_error.strerror or keep_error
@@ -1075,9 +1077,6 @@ def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
             f"{went_out}; nor could it be kept to record later ({why}): it is not in the"
             f" timeline{message_id}; do not send it again"
         )
-    command = shlex.join(
-        ["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)]
-    )
     return f"{went_out}; do not send it again: record it with {command}"
 
 
