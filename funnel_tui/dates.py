@@ -317,14 +317,14 @@ def _typed_moment(
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
     typed = " ".join(text.lower().split())
-    if "," not in typed:
-        return _moment_of(typed, now, day_first, calling_start, end_of_day, prospect_tz)
     # A comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it, and
     # refused, when it does not read, quoting it as typed.
     paused = " ".join(typed.replace(",", " ").split())
     try:
         return _moment_of(paused, now, day_first, calling_start, end_of_day, prospect_tz)
     except WhenError as error:
+        if paused == typed:
+            raise
         raise WhenError(str(error).replace(_quoted(paused), _quoted(typed)), "") from None
 
 
