@@ -9,6 +9,7 @@ VTIMEZONE it needs), else in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import getaddresses
@@ -275,22 +276,25 @@ def _address(text: str) -> str | None:
 def meeting_to_confirm(
     db: sqlite_utils.Database, prospect_id: int, now: datetime
 ) -> Appointment | None:
-    """The prospect's open meeting still ahead that was booked last (a confirmation goes
-    out right after the booking; an earlier meeting had its own), its time read as `funnel
-    calendar` reads it (a due time that is no moment in UTC is none). The meeting
-    confirmation names this meeting and invites to it, so the two always agree."""
-    return max(meetings_ahead(db, prospect_id, now), key=_booked_order, default=None)
+    """The prospect's open meeting still ahead that was booked last (`booked_last`), its
+    time read as `funnel calendar` reads it (a due time that is no moment in UTC is none).
+    The meeting confirmation names this meeting and invites to it, so the two always
+    agree."""
+    return booked_last(meetings_ahead(db, prospect_id, now))
+
+
+def booked_last(meetings: Iterable[Appointment]) -> Appointment | None:
+    """The meeting of `meetings` booked last: a confirmation goes out right after the
+    booking, and an earlier meeting had its own."""
+    return max(meetings, key=_booked_order, default=None)
 
 
 def meetings_ahead(db: sqlite_utils.Database, prospect_id: int, now: datetime) -> list[Appointment]:
     """The prospect's open meetings still ahead, soonest first."""
-    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
-    ahead = [
-        appointment
-        for appointment in appointments
-        if appointment.kind == "meeting" and not appointment.cancelled and appointment.due_at >= now
-    ]
-    return sorted(ahead, key=_in_order)
+    return sorted(
+        (meeting for meeting in _open_meetings(db, prospect_id) if meeting.due_at >= now),
+        key=_in_order,
+    )
 
 
 def _booked_order(meeting: Appointment) -> int:
@@ -302,15 +306,20 @@ def meetings_around(
 ) -> tuple[Appointment | None, Appointment | None]:
     """The prospect's next open meeting still ahead, and the latest open one whose
     time has passed (held or missed, and not logged yet), from one read of its tasks."""
+    meetings = _open_meetings(db, prospect_id)
+    ahead = [meeting for meeting in meetings if meeting.due_at >= now]
+    passed = [meeting for meeting in meetings if meeting.due_at < now]
+    return min(ahead, key=_in_order, default=None), max(passed, key=_in_order, default=None)
+
+
+def _open_meetings(db: sqlite_utils.Database, prospect_id: int) -> list[Appointment]:
+    """The prospect's meetings not done or cancelled, whenever they are."""
     appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
-    meetings = [
+    return [
         appointment
         for appointment in appointments
         if appointment.kind == "meeting" and not appointment.cancelled
     ]
-    ahead = [meeting for meeting in meetings if meeting.due_at >= now]
-    passed = [meeting for meeting in meetings if meeting.due_at < now]
-    return min(ahead, key=_in_order, default=None), max(passed, key=_in_order, default=None)
 
 
 def _in_order(meeting: Appointment) -> tuple[datetime, int]:

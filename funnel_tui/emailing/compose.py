@@ -27,6 +27,7 @@ from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import (
     MONTHS,
     WEEKDAYS,
+    ProspectHistory,
     ordinal,
     read_history,
     situation_of,
@@ -46,19 +47,6 @@ INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
 
 class CannotCompose(ValueError):
     """No email can be written to this prospect as asked; str() says why in one line."""
-
-
-def other_meetings(
-    db: sqlite_utils.Database, prospect_id: int, named: Appointment, now: datetime
-) -> tuple[datetime, ...]:
-    """When the open meetings ahead are, other than the one a confirmation names."""
-    from funnel_tui.calendar_file import meetings_ahead  # icalendar
-
-    return tuple(
-        meeting.due_at
-        for meeting in meetings_ahead(db, prospect_id, now)
-        if meeting.task_id != named.task_id
-    )
 
 
 def meeting_to_confirm(
@@ -111,15 +99,30 @@ def email_facts(
 ) -> dict[str, str]:
     """Every placeholder an email template can name that has a value for this prospect."""
     prospect_id = prospect["id"]
-    today = now.date()
-    facts = prospect_facts(
+    return _facts(
+        db,
         prospect,
-        settings,
-        history=read_history(db, prospect_id),
-        today=today,
+        read_history(db, prospect_id),
+        meeting_to_confirm(db, prospect_id, now),
+        settings=settings,
         profile=profile,
+        now=now,
     )
-    meeting = meeting_to_confirm(db, prospect_id, now)
+
+
+def _facts(
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    history: ProspectHistory,
+    meeting: Appointment | None,
+    *,
+    settings: Settings,
+    profile: Profile | None,
+    now: datetime,
+) -> dict[str, str]:
+    """`email_facts`, from the prospect's history and the meeting to confirm as read."""
+    today = now.date()
+    facts = prospect_facts(prospect, settings, history=history, today=today, profile=profile)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
             meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]
@@ -181,13 +184,20 @@ def compose_draft(
     not_fitting = misfit(db, prospect, template, now)
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)
-    facts = email_facts(db, prospect, settings=settings, profile=profile, now=now)
-    situation = situation_of(prospect, read_history(db, prospect_id), settings)
-    filled = fill_template(template, facts, situation)
-    # The meeting the text names (email_facts asks meeting_to_confirm the same).
-    meeting = meeting_to_confirm(db, prospect_id, now) if template.invite else None
+    from funnel_tui.calendar_file import booked_last, meetings_ahead  # icalendar
+
+    history = read_history(db, prospect_id)
+    # One read of the meetings ahead: the one the text names and invites to (booked
+    # last, as `meeting_to_confirm` finds it) and the others the compose screen lists.
+    ahead = meetings_ahead(db, prospect_id, now)
+    named = booked_last(ahead)
+    facts = _facts(db, prospect, history, named, settings=settings, profile=profile, now=now)
+    filled = fill_template(template, facts, situation_of(prospect, history, settings))
+    meeting = named if template.invite else None
     invite = meeting_invite(db, meeting, settings, now)
-    others = () if meeting is None else other_meetings(db, prospect_id, meeting, now)
+    others = tuple(
+        other.due_at for other in ahead if meeting is not None and other.task_id != meeting.task_id
+    )
     return Draft(
         prospect_id=prospect_id,
         template=template.key,
