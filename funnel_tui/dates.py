@@ -631,11 +631,10 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
     (`mon 14.12`: Monday 14 December, not Monday at 14:12), as the date with slashes and
     the time after it; None for a pair that is no such day (`mon 9.30`, a time). Alone,
     the pair could be either, and is asked about."""
-    match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
-    if match is None:
+    pair = _dotted_pair(rest, day_first)
+    if pair is None:
         return None
-    first, second = int(match["first"]), int(match["second"])
-    day, month = (first, second) if day_first else (second, first)
+    match, day, month = pair
     try:
         falls = _next_occurrence(month, day, today)
     except (WhenError, ValueError):
@@ -651,34 +650,52 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
         )
     if falls.weekday() != weekday:
         return None
-    slashed = f"{first}/{second}"
-    # `11.12.`, with the dot that ends a date, or a time after it, is the day.
-    if not (match["rest"] or match["dot"]) and len(match["second"]) == 2:
-        raise WhenError(
-            f"{_quoted(rest)} could be {falls:%a} {falls.day} {falls:%b} or a time",
-            f"say {slashed} for the day, or {first}:{match['second']} for the time",
-        )
-    return f"{slashed} {match['rest'] or ''}".strip()
+    if _could_be_a_time(match):
+        raise _day_or_time(rest, match, f"{falls:%a} {falls.day} {falls:%b}")
+    return f"{int(match['first'])}/{int(match['second'])} {match['rest'] or ''}".strip()
 
 
 def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
     """A dotted pair after a day word that is a day and month as well as a time, at an
     odd minute (`tomorrow 14.12`, `tue 10.11`) is asked about: it was read as a time, where
     a rep who writes dates with dots meant the day. `mon 9.30` and `fri 10.15` are times."""
-    match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
-    if match is None or match["rest"] or match["dot"] or len(match["second"]) != 2:
+    pair = _dotted_pair(rest, day_first)
+    if pair is None or not _could_be_a_time(pair[0]):
         return
-    first, second = int(match["first"]), int(match["second"])
-    day, month = (first, second) if day_first else (second, first)
+    match, day, month = pair
     try:
         named = date(2000, month, day)  # a leap year: 29 February is a day
     except ValueError:
         return
-    if second % 15 and first < 24:
-        raise WhenError(
-            f"{_quoted(rest)} could be {named.day} {named:%b} or a time",
-            f"say {first}/{second} for the day, or {first}:{match['second']} for the time",
-        )
+    if int(match["second"]) % 15 and int(match["first"]) < 24:
+        raise _day_or_time(rest, match, f"{named.day} {named:%b}")
+
+
+def _dotted_pair(rest: str, day_first: bool) -> tuple[re.Match[str], int, int] | None:
+    """The dotted pair `rest` starts with (`14.12`, `18.12. 10am`), with the day and month
+    it names in the book's order; None when it starts with none."""
+    match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
+    if match is None:
+        return None
+    first, second = int(match["first"]), int(match["second"])
+    day, month = (first, second) if day_first else (second, first)
+    return match, day, month
+
+
+def _could_be_a_time(pair: re.Match[str]) -> bool:
+    """A dotted pair alone, without the dot that ends a date (`11.12.`) and with two
+    digits after its dot, could be a time as well as a day."""
+    return not (pair["rest"] or pair["dot"]) and len(pair["second"]) == 2
+
+
+def _day_or_time(rest: str, pair: re.Match[str], day_named: str) -> WhenError:
+    """The question for a dotted pair (`DOTTED_PAIR_THEN_PATTERN`) that could be the day
+    `day_named` or a time."""
+    first, second = int(pair["first"]), pair["second"]
+    return WhenError(
+        f"{_quoted(rest)} could be {day_named} or a time",
+        f"say {first}/{int(second)} for the day, or {first}:{second} for the time",
+    )
 
 
 def _names_a_date(rest: str, day_first: bool) -> bool:
