@@ -1593,6 +1593,41 @@ async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> 
     assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"
 
 
+async def test_the_next_call_in_the_form_is_read_back_as_it_is_typed(demo_app: FunnelApp) -> None:
+    """The form saved `3/11` as next year's, and `fri 11pm` outside calling hours, without
+    a word: the outcome dialog and the timeline read a typed time back, the form did not."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        under = form.query_one("#error-next_call")
+        field = form.query_one("#field-next_call", Input)
+        field.focus()
+        field.clear()
+        await pilot.press(*"fri 2pm")
+        await settle(pilot)
+        assert shown_text(under).strip() == "→ Fri 20 Nov 2026, 14:00 (in 2 days)"
+        await pilot.press(*(["backspace"] * 3), *"11pm")
+        await settle(pilot)
+        assert "⚠ 23:00 is outside calling hours (09:00-18:00)" in shown_text(under)
+        await pilot.press(*(["backspace"] * 8), "w", "h")
+        await settle(pilot)
+        # Not read, and not called wrong before a save is tried: nothing stale is left.
+        assert shown_text(under).strip() == ""
+        await pilot.press(*(["backspace"] * 2), *"3/11 10am")
+        await settle(pilot)
+        assert "→ Wed 3 Nov 2027, 10:00" in shown_text(under)
+        assert "that is next year: 3 Nov has passed this year" in shown_text(under)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["next_call_at"] == "2027-11-03T10:00:00+00:00"
+
+
 async def test_the_next_call_in_the_form_may_be_said_on_their_clock(demo_app: FunnelApp) -> None:
     """`10am their time` was refused in the form, their time zone not known to it."""
     db = demo_app.storage.db

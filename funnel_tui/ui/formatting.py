@@ -1,10 +1,12 @@
 """Short labels for moments, outcomes and keys, as the queue, the card, the help screen and
-the command palette show them."""
+the command palette show them, and a typed date's reading, as its field shows it."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.keys import format_key
 
 from funnel_tui.dates import duration_text, known_zone
@@ -12,6 +14,9 @@ from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task
 from funnel_tui.timestamps import from_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.outcome_answers import Answer
 
 
 def due_label(stored: str | None, now: datetime) -> str:
@@ -193,3 +198,14 @@ def key_names(keys: str) -> list[str]:
         *modifiers, name = key.strip().split("+")
         names.append("+".join([*modifiers, SPOKEN_KEYS.get(name) or format_key(name)]))
     return names
+
+
+def read_back_text(answer: Answer, aside: Text | None = None) -> Text:
+    """What a typed date or time reads as, under its field (`→ Fri 11 Dec 10:00`), then
+    `aside`, then a warning that does not stop the save."""
+    line = Text.assemble(("→ " + answer.read_back, "bold"))
+    if aside is not None:
+        line.append_text(aside)
+    if answer.warning:
+        line.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
+    return line

@@ -43,6 +43,7 @@ from funnel_tui.timestamps import Clock
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
+from funnel_tui.ui.formatting import read_back_text
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import say_when_waiting
@@ -750,12 +751,8 @@ def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
     warning that does not stop the save."""
     if answer is None:
         return ""
-    line = Text.assemble(("→ " + answer.read_back, "bold"))
-    if answer.other:
-        line.append(
-            f" · instead of {answer.other}" if switched else f" · tab: {answer.other} instead",
-            "dim" if switched else "",
-        )
-    if answer.warning:
-        line.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
-    return line
+    if not answer.other:
+        return read_back_text(answer)
+    if switched:
+        return read_back_text(answer, Text(f" · instead of {answer.other}", "dim"))
+    return read_back_text(answer, Text(f" · tab: {answer.other} instead"))

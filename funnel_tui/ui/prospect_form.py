@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,10 +16,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 
-from funnel_tui.dates import WhenError, read_when
+from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of
+from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import international, phone_warning
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
@@ -31,7 +33,7 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard, open_select_around
 from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.flag import Flag
-from funnel_tui.ui.formatting import to_fix
+from funnel_tui.ui.formatting import read_back_text, to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import waiting_said
@@ -217,16 +219,33 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             return {}
         if not typed.strip():
             return {"next_call_at": None}
+        return {"next_call_at": to_stored(self._next_call_read(typed).value)}
+
+    def _next_call_read(self, typed: str) -> Answer:
+        """The next call as typed, read back with its warnings, as the outcome dialog reads
+        a callback; WhenError when it does not read."""
         # Their clock, for `10am their time`: the zone typed in the form, else the stored one.
         zone = str(self.values().get("timezone") or self.prospect.get("timezone") or "") or None
-        moment = read_when(
-            typed,
-            self.clock(),
-            day_first=self.settings.day_first,
-            calling_start=self.settings.calling_start,
-            prospect_tz=zone,
-        ).moment
-        return {"next_call_at": to_stored(moment)}
+        reading = Reading(now=self.clock(), settings=self.settings, prospect_timezone=zone)
+        return read_follow_up(typed, reading)
+
+    def _show_next_call(self) -> None:
+        """What a changed next call reads as, under it, with its warnings (the day a rep
+        means by `fri` or `3/12` is on screen before the save); a refusal takes its place
+        once a save was tried, as for every field."""
+        if "next_call" in self.refused:
+            return
+        typed = self.query_one("#field-next_call", Input).value
+        said = Text("")
+        if typed.strip() and typed != self._initial("next_call"):
+            with suppress(WhenError):
+                said = read_back_text(self._next_call_read(typed))
+        update_if_changed(self.query_one("#error-next_call", Static), said)
+
+    @on(Input.Changed, "#field-next_call")
+    @on(Input.Changed, "#field-timezone")
+    def _next_call_changed(self) -> None:
+        self._show_next_call()
 
     def on_mount(self) -> None:
         for choice in self.query(Select).results(Select):
@@ -321,6 +340,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self.refused = set(errors)
         self._status(to_fix(len(errors), "field") if errors else "", "red")
         self._show_phone_warning()
+        self._show_next_call()
 
     def _phone_warning(self) -> str | None:
         return phone_warning(

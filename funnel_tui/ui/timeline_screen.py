@@ -24,7 +24,7 @@ from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_tas
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.formatting import task_due_label, task_kind_label
+from funnel_tui.ui.formatting import read_back_text, task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
@@ -245,10 +245,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._say(Text(str(error), "red"))
             return
         # As the outcome dialog reads a callback back: what it reads as, and any warning.
-        said = Text("→ " + answer.read_back, "bold")
-        if answer.warning:
-            said.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
-        self._say(said)
+        self._say(read_back_text(answer))
 
     @on(Input.Submitted, "#timeline-when")
     def _save_when(self) -> None:
