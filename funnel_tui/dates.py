@@ -31,8 +31,13 @@ class WhenError(ValueError):
 # time (`in 2 days 3 hours`, `+1h 30m`) or, after days, weeks or months, a time of that
 # day (`in 2 weeks 10am`, `in a month at noon`).
 OFFSET_PATTERN = re.compile(
-    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+|an?)\s*(?P<unit>[a-z]+))"
+    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+(?:\.\d+)?|an?|half\s+an?)\s*(?P<unit>[a-z]+))"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
+)
+# Hours, then minutes without their unit: `in 2h30`, `in 2 hours 30`, `+1h15`.
+HOURS_THEN_MINUTES_PATTERN = re.compile(
+    r"(?P<lead>in\s+|\+\s*)(?P<hours>\d+)\s*(?:h|hrs?|hours?)\s*(?P<minutes>[0-5]?\d)"
+    r"(?:\s*(?:m|mins?|minutes?))?"
 )
 # A length of time back, or a day gone: `in -2 days`, `-1h`, `2 days ago`, `yesterday`,
 # `last tue`. A follow-up is ahead.
@@ -281,11 +286,11 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     today = now.date()
     # Read from the start of today, so that today itself is a day still to come.
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
-    # A day has no time: `3.12` is 3 December.
-    text = _dotted_date_read(text)
-    if (offset := OFFSET_PATTERN.fullmatch(" ".join(text.lower().split()))) and OFFSET_UNITS.get(
-        offset["unit"]
-    ) in ELAPSED_UNITS:
+    offset = OFFSET_PATTERN.fullmatch(" ".join(text.lower().split()))
+    if offset is None:
+        # A day has no time: `3.12` is 3 December (and `in 1.5 weeks` no date).
+        text = _dotted_date_read(text)
+    elif OFFSET_UNITS.get(offset["unit"]) in ELAPSED_UNITS:
         # `in 6m` for a revisit: six minutes, today, where six months were meant.
         raise WhenError(
             f"{_quoted(text)} is {OFFSET_UNITS[offset['unit']]} from now, not a day",
@@ -337,7 +342,10 @@ def _moment_of(
     prospect_tz: str | None,
 ) -> tuple[datetime, datetime | None]:
     """`_typed_moment` of the text lowercased, its spaces single."""
-    # `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri at 3`) says nothing.
+    # `in 2h30` as `in 2h 30m`; `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri
+    # at 3`) says nothing.
+    if hours_then_minutes := HOURS_THEN_MINUTES_PATTERN.fullmatch(typed):
+        typed = hours_then_minutes.expand(r"\g<lead>\g<hours>h \g<minutes>m")
     typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
     typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
     if not typed:
@@ -548,11 +556,34 @@ def _add(moment: datetime, match: re.Match[str]) -> datetime:
         raise WhenError(
             f"{match['unit']!r} is not a unit", "use minutes, hours, days, weeks or months"
         )
-    count = 1 if match["count"] in {"a", "an"} else int(match["count"])
-    delta = relativedelta(**{unit: count})
+    count = _count(match["count"])
+    if unit == "hours" and not count.is_integer():
+        # `in 1.5 hours`, `in half an hour`: in minutes.
+        unit, count = "minutes", float(round(count * 60))
+    if not count.is_integer():
+        either = [_amount_of(whole, unit) for whole in (int(count), int(count) + 1) if whole]
+        raise WhenError(
+            f"{_quoted(match['offset'])} is not a whole number of {unit}",
+            f"say in {' or in '.join(either)}",
+        )
+    delta = relativedelta(**{unit: int(count)})
     if unit in ELAPSED_UNITS:
         return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
     return moment + delta
+
+
+def _count(said: str) -> float:
+    """How many of a unit `in ...` says: `2`, `1.5`, `an`, `half an`."""
+    if said in {"a", "an"}:
+        return 1.0
+    if said.startswith("half"):
+        return 0.5
+    return float(said)
+
+
+def _amount_of(count: int, unit: str) -> str:
+    """`1 day`, `2 days`."""
+    return f"{count} {unit.removesuffix('s') if count == 1 else unit}"
 
 
 def _parse_day_word(

@@ -50,6 +50,14 @@ ACCEPTED_ON_WEDNESDAY = [
     ("in 2 days 3 hours", at("2026-11-27", "14:00")),
     ("+1h 30m", at("2026-11-25", "12:30")),
     ("in 1 week and 2 days", at("2026-12-04", "11:00")),
+    # Part of an hour, and minutes after hours without their unit: refused before, `in 1.5
+    # hours` quoted as `in 1/5 hours` and `in 2 hours 30` as a day its month lacks.
+    ("in 1.5 hours", at("2026-11-25", "12:30")),
+    ("+1.5h", at("2026-11-25", "12:30")),
+    ("in half an hour", at("2026-11-25", "11:30")),
+    ("in 2 hours 30", at("2026-11-25", "13:30")),
+    ("in 2h30", at("2026-11-25", "13:30")),
+    ("+1h15", at("2026-11-25", "12:15")),
     ("2026-12-03 14:30", at("2026-12-03", "14:30")),
     ("2026-12-03", at("2026-12-03")),
     ("3/12", at("2026-12-03")),
@@ -173,6 +181,10 @@ REFUSED_ON_WEDNESDAY = [
     ("in 3 days fri", "is not a time of day"),
     ("in 0 days 10am", "is in the past"),
     ("in 99999999 days", "too far ahead"),
+    # A part of a day, week or month has no wall-clock time to keep.
+    ("in 1.5 days", "'in 1.5 days' is not a whole number of days; say in 1 day or in 2 days"),
+    ("in 2.5 weeks 10am", "'in 2.5 weeks' is not a whole number of weeks"),
+    ("in 0.5 min", "'in 0.5 min' is not a whole number of minutes; say in 1 minute"),
     ("31/12/9999 23:00", "Fri 31 Dec 9999, 23:00 is too far ahead"),
 ]
 
@@ -437,6 +449,8 @@ def test_a_day_follows_the_day_first_setting() -> None:
         ("someday " * 40, "'someday someday someday someday someday…' is not a date or time"),
         ("", "nothing was typed"),
         ("1/1/2040", "too far ahead"),
+        # Read as the date 1 May before: `in 1/5 months` was no date or time.
+        ("in 1.5 months", "'in 1.5 months' is not a whole number of months"),
     ],
 )
 def test_a_day_in_the_past_or_that_does_not_read_is_refused(typed: str, refused: str) -> None:
