@@ -45,6 +45,9 @@ BOOK_PHONE_NAMES = "import_book_phone_names"
 BOOK_PHONE_HOLDERS = "import_book_phone_holders"
 # The book's prospects the import has changed: their indexes' values are the file's now.
 CHANGED = "import_changed"
+# The line of the first row that landed on each prospect: a later row that lands there
+# repeats that person.
+SEEN = "import_seen"
 TABLES = {
     EMAILS: ("email_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "email_key"),
     # A number and a name as one key (`pair_key`): SQLite looks up `IN (...)` of one
@@ -67,6 +70,7 @@ TABLES = {
         "phone_key, prospect_id",
     ),
     CHANGED: ("prospect_id BIGINT NOT NULL", "prospect_id"),
+    SEEN: ("prospect_id BIGINT NOT NULL, line BIGINT NOT NULL", "prospect_id"),
 }
 # The tables of each kind of key: email, number with name, number's holders.
 FILE_TABLES = (EMAILS, PHONE_NAMES, PHONE_HOLDERS)
@@ -371,6 +375,17 @@ class ImportKeys:
             # A number not in stored form is keyed in the tables, by its own key.
             if phone_key(phone, self.phone_region) == phone:
                 yield Held(prospect_id, "", phone, name_key(name), str(name))
+
+    def first_lines(self, prospect_ids: Collection[int]) -> dict[int, int]:
+        """The line of the first row of an earlier batch that landed on each of these
+        prospects, for those one did."""
+        sql = f"SELECT prospect_id, line FROM {SEEN} WHERE prospect_id IN ({{marks}})"
+        return dict(rows_for(self.db, sql, prospect_ids))
+
+    def landed(self, first_lines: Iterable[tuple[int, int]]) -> None:
+        """Each prospect a batch's rows landed on, with the line of the first of them; a
+        prospect an earlier batch's row landed on keeps that row's line."""
+        executemany(self.db, _insert(SEEN, "prospect_id, line"), list(first_lines))
 
     def _changed_among(self, prospect_ids: set[int]) -> set[int]:
         """Which of these prospects of the book the import has changed already."""

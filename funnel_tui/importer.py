@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,6 +100,23 @@ class SharedPhone:
         )
 
 
+@dataclass(frozen=True)
+class RepeatedRow:
+    """A row that is the same person as an earlier row of the file: the two are one
+    prospect, with the later row's values."""
+
+    line: int
+    name: str
+    first_line: int
+
+    def __str__(self) -> str:
+        return (
+            f"line {self.line}: {one_line(self.name)} is the same person as line"
+            f" {self.first_line}: merged into one prospect (what this row fills in replaces"
+            " that row's)"
+        )
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, when nothing was written, would have done).
@@ -117,6 +134,10 @@ class ImportReport:
     # many there were in all.
     shared_phones: list[SharedPhone] = field(default_factory=list)
     shared_phone_count: int = 0
+    # The first SHOWN_SET_ASIDE rows that repeat a person of an earlier row, and how many
+    # there were in all.
+    repeated_rows: list[RepeatedRow] = field(default_factory=list)
+    repeated_row_count: int = 0
     dry_run: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
@@ -176,6 +197,14 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{_rows_repeat(count)} a person of an earlier line, merged into one"
+                        " prospect (listed below)"
+                    ]
+                    if (count := self.repeated_row_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{count} phone number(s) kept that phonenumbers does not know as in"
                         " use (listed below)"
                     ]
@@ -209,6 +238,9 @@ class ImportReport:
             " request (the suppression list)"
             for line in self.suppressed
         ]
+        notices += [str(repeated) for repeated in self.repeated_rows]
+        if (more := self.repeated_row_count - len(self.repeated_rows)) > 0:
+            notices.append(f"… and {more:,} more rows that repeat a person of an earlier line")
         notices += [str(shared) for shared in self.shared_phones]
         if (more := self.shared_phone_count - len(self.shared_phones)) > 0:
             notices.append(f"… and {more:,} more rows kept apart from another with their number")
@@ -330,6 +362,12 @@ class _Merger:
         # call (by the prospect's id, or the new row's identity): the task the next call
         # makes is a plain call until it is given its kind.
         self.task_kinds: dict[int, tuple[Target, TaskKind]] = {}
+        # Each prospect the batch's rows land on (by id, or the new row's identity) with
+        # the line of the first of them, and each row that lands on one another row of
+        # the batch landed on first, or a prospect of the book: it may repeat an earlier
+        # batch's row.
+        self.first_lines: dict[int, tuple[Target, int]] = {}
+        self.landings: list[tuple[int, str, int]] = []
 
     def _remember(self, target: Target, row: RowKeys) -> None:
         email, phone = row.email, row.phone
@@ -424,10 +462,29 @@ class _Merger:
                     pending.setdefault(name, value)
                 else:
                     pending[name] = value
+        key = target if isinstance(target, int) else id(target)
         if isinstance(task_kind, TaskKind) and row.get("next_call_at"):
-            key = target if isinstance(target, int) else id(target)
             self.task_kinds[key] = (target, task_kind)
+        _, first_line = self.first_lines.setdefault(key, (target, line))
+        if first_line != line or isinstance(target, int):
+            self.landings.append((line, str(keyed.row["name"]), key))
         self._remember(target, keyed)
+
+    def repeated_rows(self, earlier: Mapping[int, int]) -> list[RepeatedRow]:
+        """The batch's rows that land on a prospect an earlier row landed on: in this
+        batch, or in an earlier one (`earlier`: the line of its first row, by prospect)."""
+        repeated = []
+        for line, name, key in self.landings:
+            first_line = earlier.get(key, self.first_lines[key][1])
+            if first_line != line:
+                repeated.append(RepeatedRow(line, name, first_line))
+        return repeated
+
+    def landed(self) -> Iterator[tuple[int, int]]:
+        """Each prospect the batch's rows landed on, by id once written, with its first
+        row's line."""
+        for target, line in self.first_lines.values():
+            yield (target if isinstance(target, int) else int(target["id"])), line  # type: ignore[call-overload]
 
     def new_keys(self) -> Keys:
         """The keys this batch's rows lead to that the book did not have, once the new
@@ -714,6 +771,8 @@ class _Totals:
     unchanged: int = 0
     shared_phones: list[SharedPhone] = field(default_factory=list)
     shared_phone_count: int = 0
+    repeated_rows: list[RepeatedRow] = field(default_factory=list)
+    repeated_row_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
@@ -758,6 +817,12 @@ def _merge_batch(
     for line, row in keyed:
         merger.merge(line, row)
     return merger
+
+
+def _repeated_rows(keys: ImportKeys, merger: _Merger) -> list[RepeatedRow]:
+    """The batch's rows that repeat a person of an earlier line of the file."""
+    stored = {target for target, _ in merger.first_lines.values() if isinstance(target, int)}
+    return merger.repeated_rows(keys.first_lines(stored))
 
 
 def import_prospects(
@@ -826,7 +891,9 @@ def import_file(
                 if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
+                repeated = _repeated_rows(keys, merger)
                 written_batch = _write(db, merger, now, owner, bulk)
+                keys.landed(merger.landed())
                 keys.changing(merger.held(written_batch.changed))
                 keys.add(merger.new_keys())
                 totals.sources_kept += written_batch.sources_kept
@@ -837,6 +904,9 @@ def import_file(
                 totals.shared_phone_count += len(merger.shared_phones)
                 room = SHOWN_SET_ASIDE - len(totals.shared_phones)
                 totals.shared_phones += merger.shared_phones[: max(room, 0)]
+                totals.repeated_row_count += len(repeated)
+                room = SHOWN_SET_ASIDE - len(totals.repeated_rows)
+                totals.repeated_rows += repeated[: max(room, 0)]
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -852,6 +922,8 @@ def import_file(
         unchanged=totals.unchanged,
         shared_phones=totals.shared_phones,
         shared_phone_count=totals.shared_phone_count,
+        repeated_rows=totals.repeated_rows,
+        repeated_row_count=totals.repeated_row_count,
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,
@@ -880,6 +952,10 @@ def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]
 
 
 NOT_DO_NOT_CALL_YET = "SELECT id FROM prospects WHERE id IN ({marks}) AND do_not_call = 0"
+
+
+def _rows_repeat(count: int) -> str:
+    return "1 row repeats" if count == 1 else f"{count:,} rows repeat"
 
 
 def _rows_were(count: int) -> str:

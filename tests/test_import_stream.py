@@ -70,6 +70,42 @@ def test_rows_match_across_batches_as_within_one(
     assert book_rows(book_db) == expected
 
 
+# Each row that lands on the prospect of an earlier line, and that line.
+REPEATED_LEADS = [(5, 2), (6, 3), (8, 2), (9, 3), (10, 7)]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 4, 5000])
+def test_a_row_that_repeats_a_person_of_an_earlier_line_is_named_with_it(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Two rows of one person were merged into one prospect without a line in the
+    report: the rep saw `updated 5` after a first import into an empty book."""
+    path = write_leads(tmp_path / "leads.csv", LEADS)
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    repeated = [(row.line, row.first_line) for row in report.repeated_rows]
+    assert repeated == REPEATED_LEADS
+    assert report.repeated_row_count == len(REPEATED_LEADS)
+    assert "5 rows repeat a person of an earlier line, merged into one prospect" in (
+        report.summary()
+    )
+    assert report.notices()[0] == (
+        "line 5: Ada Lovelace is the same person as line 2: merged into one prospect (what"
+        " this row fills in replaces that row's)"
+    )
+    # Again into the book that holds them: the first row of each person lands first.
+    again = import_prospects(book_db, path, now=FROZEN_NOW, dry_run=True)
+    assert [(row.line, row.first_line) for row in again.repeated_rows] == REPEATED_LEADS
+
+
+def test_rows_that_repeat_people_past_the_list_are_counted(book_db: Any, tmp_path: Path) -> None:
+    rows = [(f"Lead {number}", "", f"lead{number}@example.com", "") for number in range(30)]
+    path = write_leads(tmp_path / "leads.csv", rows + rows)
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (report.added, report.repeated_row_count, len(report.repeated_rows)) == (30, 30, 20)
+    assert report.notices()[20] == "… and 10 more rows that repeat a person of an earlier line"
+
+
 def test_a_dry_run_or_a_rejected_row_leaves_the_book_as_it_was(
     book_db: Any, tmp_path: Path
 ) -> None:
