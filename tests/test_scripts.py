@@ -4,7 +4,7 @@ the situation and history facts, and the script as plain text."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -276,6 +276,20 @@ def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
     }
     assert read_history(storage.db, 2) == ProspectHistory()
     assert history_facts(read_history(storage.db, 3), TODAY) == {}
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "said"),
+    [(1, "yesterday"), (3, "Sunday"), (30, "the 19th of October"), (59, "the 20th of September")],
+)
+def test_a_new_customer_is_told_the_day_they_became_one(days_ago: int, said: str) -> None:
+    """`You've used Kestrel since November 2026`, said in November 2026 to a customer of
+    a day, told them nothing."""
+    first = TODAY - timedelta(days=days_ago)
+    facts = history_facts(ProspectHistory(first_deal_on=first, last_deal_on=first), TODAY)
+    assert facts["customer_since"] == said
+    long_ago = ProspectHistory(first_deal_on=TODAY - timedelta(days=60))
+    assert history_facts(long_ago, TODAY)["customer_since"] == "September 2026"
 
 
 def test_history_is_one_indexed_query(tmp_path):

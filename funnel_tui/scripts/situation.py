@@ -114,6 +114,10 @@ def suggested_method(prospect: Mapping[str, object], settings: Settings) -> str:
     return "solution"
 
 
+# A customer whose first deal is this recent is told the day it was, not the month.
+RECENT_CUSTOMER_DAYS = 60
+
+
 def history_facts(history: ProspectHistory, today: date) -> dict[str, str]:
     """The history placeholders that have a value: `{last_spoke_on}`, `{customer_since}`,
     `{last_purchase_on}`. Dates read as said aloud, with their preposition: "yesterday",
@@ -121,9 +125,14 @@ def history_facts(history: ProspectHistory, today: date) -> dict[str, str]:
     facts = {}
     if history.last_connected_at is not None:
         facts["last_spoke_on"] = spoken_day(history.last_connected_at.date(), today)
-    if history.first_deal_on is not None:
+    if (first := history.first_deal_on) is not None:
+        # "since yesterday", "since the 10th of November" for a new customer, where "since
+        # December 2026" said in December 2026 told them nothing.
+        recent = (today - first).days < RECENT_CUSTOMER_DAYS
         facts["customer_since"] = (
-            f"{MONTHS[history.first_deal_on.month - 1]} {history.first_deal_on.year}"
+            spoken_day(first, today).removeprefix("on ")
+            if recent
+            else f"{MONTHS[first.month - 1]} {first.year}"
         )
     if history.last_deal_on is not None:
         facts["last_purchase_on"] = spoken_day(history.last_deal_on, today)
