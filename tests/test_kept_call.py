@@ -17,8 +17,8 @@ from funnel_tui.call_state import (
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until
-from tests.test_app import calls_for, first_in_queue
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
+from tests.test_app import calls_for, first_in_queue, todays_queue
 from tests.test_app_undo import notices
 
 
@@ -103,3 +103,32 @@ async def test_a_kept_call_logged_since_elsewhere_is_let_go(
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.running_call is None
     assert not kept_call_path(book_id(db), None).exists()
+
+
+async def test_a_call_brought_back_is_on_the_cursor_kept_on_top_of_a_view_without_them(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """A call started from all prospects, on someone today's queue does not list, came back
+    after a crash with the toast `l logs it`, but was in no row: `l` did nothing, or logged
+    the prospect the cursor was on, until the rep switched views twice."""
+    db = demo_storage.db
+    queued = set(todays_queue(db))
+    elsewhere = next(
+        row
+        for row in db.query("SELECT id, name FROM prospects ORDER BY id")
+        if row["id"] not in queued
+    )
+    before = len(calls_for(db, elsewhere["id"]))
+    keep_call(
+        kept_call_path(book_id(db), None),
+        KeptCall(elsewhere["id"], str(elsewhere["name"]), FROZEN_NOW - timedelta(minutes=3)),
+    )
+    app = app_on(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await settle_until(pilot, lambda: screen.queue.highlighted_id == elsewhere["id"])
+        assert "on call" in shown_text(screen.queue_title)
+        await pilot.press("l", "n", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, elsewhere["id"])) > before)
+        assert screen.running_call is None

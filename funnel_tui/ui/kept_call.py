@@ -92,6 +92,9 @@ class KeepsTheCall(_Base):
             drop_kept_call(path)
             return
         self.running_call = RunningCall(kept.prospect_id, kept.name, kept.started_at)
+        # On the cursor, kept on top of a view that would not list them (a prospect called
+        # from all prospects, outside their hours now): `l` logs the row it is on.
+        self.reload_queue(select=kept.prospect_id)
         began = kept.started_at.astimezone(self.funnel.clock().tzinfo)
         self.funnel.notify_in_place(
             CALL_TOAST,
