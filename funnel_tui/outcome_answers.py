@@ -113,6 +113,7 @@ def read_follow_up(text: str, reading: Reading) -> Answer:
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
     warnings = [
         _a_year_away(when.moment.date(), reading.now.date(), text),
+        _read_the_other_way(when.moment.date(), reading.now.date(), text, settings.day_first),
         outside_calling_hours(when.moment, settings, reading.prospect_timezone),
     ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
@@ -146,6 +147,36 @@ def _a_year_away(day: date, today: date, text: str) -> str | None:
     return f"that is next year: {day.day} {day:%b} has passed this year"
 
 
+# A day and month in figures, with no year: `12/7`, `7-12`.
+_DAY_AND_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/-](\d{1,2})(?![\d/.-])")
+# Read in the book's order, a day and month this far ahead is worth a word when the other
+# order gives a day this near: `12/7` typed by a rep who writes the month first.
+_READ_FAR_DAYS = 60
+_OTHER_NEAR_DAYS = 31
+
+
+def _read_the_other_way(day: date, today: date, text: str, day_first: bool) -> str | None:
+    """Said of a day and month in figures read months ahead that the other order reads as
+    within the month: `12/7` read day first as 12 July, typed on 5 December for the 7th."""
+    found = _DAY_AND_MONTH.findall(text)
+    if len(found) != 1 or (day - today).days <= _READ_FAR_DAYS or names_a_year(text):
+        return None
+    first, second = (int(number) for number in found[0])
+    other_day, other_month = (first, second) if not day_first else (second, first)
+    if first == second or max(first, second) > 12:
+        return None
+    other = date(today.year, other_month, other_day)
+    if other < today:
+        other = date(today.year + 1, other_month, other_day)
+    if (other - today).days > _OTHER_NEAR_DAYS:
+        return None
+    order, setting = ("day", "no") if day_first else ("month", "yes")
+    return (
+        f"read {order} first, as {day.day} {day:%b}; for {other:%a} {other.day} {other:%b}"
+        f" say {other.day} {other:%b} (or set day_first to {setting})"
+    )
+
+
 def _has_29_february(year: int) -> bool:
     try:
         date(year, 2, 29)
@@ -165,9 +196,11 @@ def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
 
 
 def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
-    day = read_day(text, reading.now, day_first=reading.settings.day_first)
+    day_first = reading.settings.day_first
+    day = read_day(text, reading.now, day_first=day_first)
     today = reading.now.date()
-    return Answer(day, describe_day(day, today), warning=_a_year_away(day, today, text) or "")
+    warnings = [_a_year_away(day, today, text), _read_the_other_way(day, today, text, day_first)]
+    return Answer(day, describe_day(day, today), warning="; ".join(filter(None, warnings)))
 
 
 READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {

@@ -158,6 +158,32 @@ def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
         assert meant is not None and meant.warning == "", typed
 
 
+@pytest.mark.parametrize(
+    ("outcome", "ask", "typed", "value"),
+    [
+        (Outcome.CALLBACK, Ask.WHEN, "12/6 10am", datetime(2027, 6, 12, 10, 0, tzinfo=NOW.tzinfo)),
+        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "12-6", date(2027, 6, 12)),
+    ],
+)
+def test_a_day_and_month_the_other_order_reads_as_this_month_is_said(
+    outcome: Outcome, ask: Ask, typed: str, value: object
+) -> None:
+    """A rep who writes the month first typed `12/7` in a book set to day first, on 5
+    December, for the 7th: it was saved as 12 July with no warning, 219 days away."""
+    answer = read_answer(outcome, question(outcome, ask), typed, READING)
+    assert answer is not None and answer.value == value
+    assert answer.warning.startswith(
+        "read day first, as 12 Jun; for Sun 6 Dec say 6 Dec (or set day_first to no)"
+    )
+    month_first = Reading(now=NOW, settings=Settings(day_first=False))
+    answer = read_answer(outcome, question(outcome, ask), "6/12", month_first)
+    assert answer is not None and "read month first, as 12 Jun; for Sun 6 Dec" in answer.warning
+    # A day near in the order read, or far in both, or with its year, is not asked about.
+    for plain in ("12/6/2027", "6 jun", "3/1", "1/2"):
+        answer = read_answer(outcome, question(outcome, ask), plain, READING)
+        assert answer is not None and "first, as" not in answer.warning, plain
+
+
 def test_a_day_still_to_come_this_year_is_no_next_years() -> None:
     """A year-end close typed in January was said to be next year's, `31 Dec has passed
     this year`."""
