@@ -244,7 +244,9 @@ def read_when(
     `prospect_tz`), `my time`, or a zone such as `CET` or `Europe/Paris`; the moment is
     still given on now's clock.
     """
-    moment, other = _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
+    moment, other = _their_calling_start(
+        text, now, day_first, calling_start, end_of_day, prospect_tz
+    ) or _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
     if other_week and other is not None:
         moment, other = other, moment
     from dateutil import tz
@@ -260,6 +262,31 @@ def read_when(
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
     return When(moment, skipped, other)
+
+
+def _their_calling_start(
+    text: str,
+    now: datetime,
+    day_first: bool,
+    calling_start: time,
+    end_of_day: time,
+    prospect_tz: str | None,
+) -> tuple[datetime, datetime | None] | None:
+    """A day typed without a time (`mon`, `3/12`, `tomorrow`) for a prospect whose zone is
+    known: at the start of calling hours on their clock, as the cadence's slots are, not
+    on the rep's (`mon` for New York, typed in London, was 04:00 their time). None for
+    text that gives a time, names a clock, or does not read so."""
+    if known_zone(prospect_tz) is None:
+        return None
+    theirs = f"{text.strip()} {THEIR_TIME}"
+    # Read with two different starts: only a text that gives no time differs.
+    later = time(calling_start.hour, (calling_start.minute + 1) % 60)
+    try:
+        read = _typed_moment(theirs, now, day_first, calling_start, end_of_day, prospect_tz)
+        probe = _typed_moment(theirs, now, day_first, later, end_of_day, prospect_tz)
+    except WhenError:
+        return None
+    return read if read[0] != probe[0] else None
 
 
 def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:

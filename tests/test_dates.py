@@ -412,6 +412,29 @@ def test_a_time_that_exists_on_the_clock_change_day_is_kept() -> None:
     assert describe_when(when.moment, BEFORE_SPRING_FORWARD) == "Sun 8 Mar 2026, 01:30 (tomorrow)"
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # A day alone: the start of calling hours on their clock, 14:00 in London.
+        ("fri", at("2026-11-27", "14:00")),
+        ("30/11", at("2026-11-30", "14:00")),
+        ("tue next week", at("2026-12-01", "14:00")),
+        # Today's 09:00 in New York is still to come at 11:00 in London.
+        ("today", at("2026-11-25", "14:00")),
+        # A time typed, or a clock named, is as typed.
+        ("fri 10am", at("2026-11-27", "10:00")),
+        ("fri my time", at("2026-11-27", "09:00")),
+        ("in 2 days", at("2026-11-27", "11:00")),
+    ],
+)
+def test_a_day_without_a_time_is_at_the_start_of_their_calling_hours(
+    typed: str, expected: datetime
+) -> None:
+    """`fri` for a New York prospect, typed in London, was 09:00 London: 04:00 their time,
+    which the callback's warning said, and the calendar event carried."""
+    assert read_when(typed, WEDNESDAY, prospect_tz="America/New_York").moment == expected
+
+
 # --- days without a time: a proposal's expected close, a revisit -------------------------
 
 

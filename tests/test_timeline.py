@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
@@ -629,6 +630,20 @@ def test_a_calls_duration_is_never_read_as_a_time_of_day(seconds: int | None, sh
     assert duration_label(seconds) == shown
 
 
+def test_what_a_call_booked_is_also_said_on_their_clock() -> None:
+    booked = FROZEN_NOW + timedelta(days=2)
+    call = CallEntry(
+        1, FROZEN_NOW, Outcome.CALLBACK, "callback", 95, None, None, follow_up_at=booked
+    )
+    console = Console(width=120, record=True, color_system=None)
+    console.print(entry_line(call, FROZEN_NOW, "$", "America/New_York"))
+    there = booked.astimezone(ZoneInfo("America/New_York"))
+    assert f"({there:%H:%M} their time)" in console.export_text()
+    console = Console(width=120, record=True, color_system=None)
+    console.print(entry_line(call, FROZEN_NOW, "$", None))
+    assert "their time" not in console.export_text()
+
+
 def test_a_deal_without_its_call_shows_its_day_and_no_made_up_time() -> None:
     # It read `Thu 30 Jul 00:00`: midnight, when nobody closed it.
     day = FROZEN_NOW.date() - timedelta(days=20)
@@ -657,6 +672,12 @@ async def test_the_card_gives_a_task_s_time_on_their_clock_where_it_reads_otherw
         assert "Tasks meeting Wed 25 Nov 08:00 09:00 their time" in lines
         # Past midnight there: the day is said too.
         assert "callback Wed 25 Nov 23:30 Thu 00:30 their time" in lines
+        # And in the timeline, which gave the rep's clock alone.
+        await pilot.press("h")
+        await settle(pilot)
+        listed = [" ".join(line.split()) for line in timeline_text(demo_app).splitlines()]
+        assert "meeting Wed 25 Nov 08:00 09:00 their time" in listed
+        assert "callback Wed 25 Nov 23:30 Thu 00:30 their time" in listed
 
 
 async def test_a_new_time_in_the_timeline_is_warned_about_as_the_dialog_warns(

@@ -12,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
-from funnel_tui.dates import known_zone
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
@@ -27,6 +26,7 @@ from funnel_tui.ui.formatting import (
     outcome_label,
     task_due_label,
     task_kind_label,
+    their_time,
 )
 
 FACTS = (
@@ -173,21 +173,17 @@ def _add_task_rows(table: Table, card: CardData, now: datetime) -> None:
     if not card.tasks:
         table.add_row("Tasks", Text("none open: not scheduled", "dim italic"))
         return
-    zone = known_zone(card.prospect["timezone"])
     for number, task in enumerate(card.tasks):
         late = task.due_at is not None and task.due_at <= now
         theirs = ""
-        if zone is not None and task.due_at is not None and not late:
-            there, here = task.due_at.astimezone(zone), task.due_at.astimezone(now.tzinfo)
-            if there.utcoffset() != here.utcoffset():
-                day = f"{there:%a} " if there.date() != here.date() else ""
-                theirs = f"  {day}{there:%H:%M} their time"
+        if task.due_at is not None and not late:
+            theirs = their_time(task.due_at, now, card.prospect["timezone"])
         table.add_row(
             "Tasks" if number == 0 else "",
             Text.assemble(
                 (f"{task_kind_label(task):<9}", "bold"),
                 (task_due_label(task, now), "red" if late else ""),
-                (theirs, "dim"),
+                (f"  {theirs}" if theirs else "", "dim"),
             ),
         )
     if more := card.open_task_count - len(card.tasks):

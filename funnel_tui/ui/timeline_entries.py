@@ -31,6 +31,7 @@ from funnel_tui.ui.formatting import (
     outcome_label,
     task_due_label,
     task_kind_label,
+    their_time,
 )
 
 # `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
@@ -122,9 +123,10 @@ def _with_text_below(entry: EntryText, text: str | None, shown: bool) -> EntryTe
     return replace(entry, below=_literal(text or MARK, "italic")) if shown else entry
 
 
-def open_task_line(task: Task, now: datetime) -> EntryText:
-    """`meeting   Tue 2 Dec 10:00`, or `call      2 days late  due Mon 16 Nov 09:00` with
-    the lateness in red; its note below."""
+def open_task_line(task: Task, now: datetime, timezone: object = None) -> EntryText:
+    """`meeting   Tue 2 Dec 10:00  15:00 their time`, or `call      2 days late  due Mon 16
+    Nov 09:00` with the lateness in red; its note below. Their time is the prospect's
+    (`timezone`), as the card says it, where it reads otherwise."""
     late = task.due_at is not None and task.due_at <= now
     line = Text.assemble(
         (f"{task_kind_label(task):<{WHAT_WIDTH + 1}}", "bold"),
@@ -132,20 +134,27 @@ def open_task_line(task: Task, now: datetime) -> EntryText:
     )
     if late and task.due_at is not None:
         line.append(f"  due {day_and_time(task.due_at, now)}", "dim")
+    elif task.due_at is not None and (theirs := their_time(task.due_at, now, timezone)):
+        line.append(f"  {theirs}", "dim")
     return _with_text_below(
         EntryText(line), task.note, bool(task.note) or "note" in task.unreadable
     )
 
 
-def _call_line(call: CallEntry, now: datetime) -> EntryText:
+def _call_line(call: CallEntry, now: datetime, timezone: object) -> EntryText:
     outcome = outcome_label(call.outcome_text)
     if "reason" in call.unreadable:
         outcome += f" ({MARK})"
     elif call.reason is not None:
         outcome += f" ({call.reason.label.lower()})"
     duration = MARK if "duration_s" in call.unreadable else duration_label(call.duration_s)
-    # What it booked, and for when: `meeting booked  for Wed 16 Dec 10:00`.
-    booked = f"  for {day_and_time(call.follow_up_at, now)}" if call.follow_up_at else ""
+    # What it booked, and for when: `meeting booked  for Wed 16 Dec 10:00 (05:00 their
+    # time)`.
+    booked = ""
+    if call.follow_up_at is not None:
+        booked = f"  for {day_and_time(call.follow_up_at, now)}"
+        if theirs := their_time(call.follow_up_at, now, timezone):
+            booked += f" ({theirs})"
     line = _line(
         _when(call.at, now),
         "call",
@@ -187,11 +196,12 @@ def _deal_line(deal: DealEntry, currency: str) -> tuple[str, ...]:
     return (f"won {amount}", f" ({kind})")
 
 
-def entry_line(entry: Entry, now: datetime, currency: str) -> EntryText:
-    """One entry of the story as the timeline lists it."""
+def entry_line(entry: Entry, now: datetime, currency: str, timezone: object = None) -> EntryText:
+    """One entry of the story as the timeline lists it; a time a call booked also on the
+    prospect's clock (`timezone`)."""
     match entry:
         case CallEntry():
-            return _call_line(entry, now)
+            return _call_line(entry, now, timezone)
         case TaskEntry():
             return _task_line(entry, now)
         case EmailEntry():

@@ -137,7 +137,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self.page = timeline.history
         options: list[Option | None] = [_heading("Open tasks")]
         options += [
-            Option(open_task_line(task, now), id=f"{TASK_PREFIX}{task.id}")
+            Option(open_task_line(task, now, self.prospect_timezone), id=f"{TASK_PREFIX}{task.id}")
             for task in timeline.open_tasks
         ] or [_dim("none open")]
         options += [None, _heading("History, newest first")]
@@ -153,7 +153,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             entries.action_first()
 
     def _history_options(self, history: list[Entry], now: datetime) -> list[Option]:
-        return [Option(entry_line(entry, now, self.funnel.settings.currency)) for entry in history]
+        currency, zone = self.funnel.settings.currency, self.prospect_timezone
+        return [Option(entry_line(entry, now, currency, zone)) for entry in history]
 
     @on(OptionList.OptionHighlighted, "#timeline-entries")
     def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:
