@@ -62,6 +62,12 @@ INBOUND_SOURCES = (
     "contact form",
     "chat",
     "LinkedIn ad",
+    # As Salesforce's and HubSpot's own lists name them.
+    "web",
+    "phone inquiry",
+    "partner referral",
+    "organic search",
+    "paid search",
 )
 # How a script says where a prospect came from, after "through" or "about".
 SOURCE_PHRASES = (
@@ -77,6 +83,11 @@ SOURCE_PHRASES = (
     ("contact form", "the contact form on our website"),
     ("chat", "the chat on our website"),
     ("LinkedIn ad", "our LinkedIn ad"),
+    ("web", "our website"),
+    ("phone inquiry", "your phone enquiry"),
+    ("partner referral", "a partner's referral"),
+    ("organic search", "a web search"),
+    ("paid search", "a web search"),
 )
 # A bought or cold list: the prospect never contacted us, so no script may say they did.
 COLD_LIST = "cold list"

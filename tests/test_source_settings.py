@@ -26,7 +26,8 @@ from tests.cli_support import invoke, one_line_error
 # PRODUCT 6 and the spec, written out so the tests do not trust the code.
 DEFAULT_INBOUND = (
     "webinar, website, website form, demo request, download, referral, trade show, event,"
-    " inbound, contact form, chat, LinkedIn ad"
+    " inbound, contact form, chat, LinkedIn ad, web, phone inquiry, partner referral,"
+    " organic search, paid search"
 )
 
 
@@ -40,6 +41,10 @@ def test_the_defaults_count_a_webinar_as_inbound_and_a_cold_list_as_cold() -> No
     assert setting_text(settings, "inbound_sources") == DEFAULT_INBOUND
     assert is_inbound(settings, "Webinar")
     assert is_inbound(settings, "  linkedin   AD ")
+    # Salesforce's own Lead Source values: a web lead had the cold opener.
+    assert is_inbound(settings, "Web")
+    assert is_inbound(settings, "Partner Referral")
+    assert source_phrase(settings, "Web") == "our website"
     assert not is_inbound(settings, "cold list")
     assert not is_inbound(settings, None)
     assert not is_inbound(settings, "")
