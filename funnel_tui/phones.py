@@ -270,7 +270,31 @@ def _known_zone(name: str) -> str | None:
 
 @lru_cache(maxsize=CACHED_NUMBERS)
 def _read(text: str, region: str) -> Phone | str:
-    """The number, or why it is refused; cached, so each distinct text is parsed once."""
+    """The number, or why it is refused; cached, so each distinct text is parsed once.
+
+    A number that begins with the international prefix `00` is read as written with `+`
+    when `region` does not read it (the US dials 011, so a German export's `0049 30
+    901820` is too long for a US number) and the `+` makes a number of it; a region that
+    dials 00 reads it so already.
+    """
+    found = _read_as_written(text, region)
+    if text.startswith("00") and _not_read(found, region):
+        abroad = _read_as_written(f"+{text[2:]}", region)
+        if isinstance(abroad, Phone) and (isinstance(found, str) or abroad.valid):
+            return abroad
+    return found
+
+
+def _not_read(found: Phone | str, region: str) -> bool:
+    """Whether a number was refused, or read as one of `region`'s that is not in use."""
+    if isinstance(found, str):
+        return True
+    number = found.number
+    return number.country_code == _library().country_code_for_region(region) and not found.valid
+
+
+def _read_as_written(text: str, region: str) -> Phone | str:
+    """The number as phonenumbers reads it in `region`, or why it is refused."""
     if len(text) > MAX_PHONE_LENGTH:
         return LENGTH_REASON
     if not PHONE_SHAPE.fullmatch(text):

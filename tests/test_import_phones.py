@@ -279,3 +279,27 @@ def test_a_us_number_in_a_gb_book_is_kept_with_the_number_it_would_be_under_plus
         "line 4: phone '+44 415 555 0135': +44 4155550135: not known as a number in use in GB,"
         " but +1 415-555-0135 is one in US (add its +1, or set phone_region to US): kept",
     ]
+
+
+def test_a_number_after_00_is_read_as_international_in_a_us_book(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A German Outlook export's `0049` in a US book, which dials 011: each row was
+    refused as too long for a number in US."""
+    save_setting(db, "phone_region", "US")
+    report = run(
+        db,
+        tmp_path,
+        "name,phone\n"
+        "Jürgen Müller,0049 30 901820\n"
+        "Tom Becker,0044 20 7946 0958\n"
+        "Kate Sullivan,0049 1\n",
+        skip_invalid=True,
+    )
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 4: phone '0049 1': too short for a number in US"
+    ]
+    assert [(row["phone"], row["timezone"]) for row in stored(db)] == [
+        ("+4930901820", "Europe/Berlin"),
+        ("+442079460958", "Europe/London"),
+    ]

@@ -344,3 +344,37 @@ def test_a_number_without_its_country_code_is_read_in_its_zones_country(
 def test_a_number_neither_country_knows_keeps_the_books_reading_or_refusal() -> None:
     with pytest.raises(PhoneRefused, match="too long for a number in US"):
         read_phone_in_zone("07700 900318", "US", "America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "stored"),
+    [
+        # As German and British exports write them; the US dials 011, not 00.
+        ("0049 30 901820", "US", "+4930901820"),
+        ("0044 20 7946 0958", "US", "+442079460958"),
+        ("00 44 20 7946 0958 x12", "US", "+442079460958;ext=12"),
+        # Australia reads it as one of its own that is in no use: as written with +.
+        ("0049 30 901820", "AU", "+4930901820"),
+        # A region that dials 00 reads it so anyway.
+        ("0049 30 901820", "GB", "+4930901820"),
+    ],
+)
+def test_a_number_after_00_is_read_as_international_where_the_region_dials_another_prefix(
+    typed: str, region: str, stored: str
+) -> None:
+    assert stored_phone(typed, region) == stored
+    assert phone_key(typed, region) == stored
+    assert same_number(typed, stored, region)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("0049 1", "too short for a number in US"),
+        ("0044 7700 9003181234", "too long for a phone number"),
+    ],
+)
+def test_a_number_after_00_that_is_no_number_with_a_plus_keeps_its_refusal(
+    typed: str, reason: str
+) -> None:
+    assert phone_problem(typed, "US") == reason

@@ -331,3 +331,9 @@ def test_a_number_without_its_country_code_is_read_in_the_country_of_the_zone_ty
         0,
     )
     assert validate(name="Priya Shah", phone="(617) 555-0154")["phone"] == "+446175550154"
+
+
+def test_the_form_reads_a_number_after_00_as_international_where_the_region_dials_011() -> None:
+    values = {"name": "Jürgen Müller", "phone": "0049 30 901820"}
+    row = validate_prospect(values, methods=METHODS, phone_region="US", currency="$")
+    assert (row["phone"], row["timezone"]) == ("+4930901820", "Europe/Berlin")
