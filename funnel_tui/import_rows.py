@@ -18,9 +18,11 @@ from funnel_tui.csv_read import (
     CsvFile,
     CsvRecord,
     CsvUnreadable,
+    footer_text,
     header_key,
     match_headers,
     read_csv,
+    without_footer,
 )
 from funnel_tui.domain import Kind, Priority, Stage, TaskKind
 from funnel_tui.exporter import FORMULA_STARTS, PHONE_CELL_DIGITS
@@ -143,6 +145,9 @@ class ProspectFile:
     # The first SHOWN_SET_ASIDE numbers kept with a warning, and how many there were.
     unknown_phones: list[UnknownPhone] = field(default_factory=list)
     unknown_phone_count: int = 0
+    # The lines of one cell after the last row (a report's footer) left out, and the first.
+    footer_lines: int = 0
+    footer_start: str = ""
 
 
 @cache
@@ -697,7 +702,9 @@ class ProspectReader:
         width = len(self.csv_file.header)
         # Lone CRs end lines that the file's count of line feeds does not see.
         last_line = self.csv_file.line_count
-        for done, record in enumerate(self.csv_file.records(), start=1):
+        footer: list[CsvRecord] = []
+        records = without_footer(self.csv_file.records(), self.csv_file.header_line, footer)
+        for done, record in enumerate(records, start=1):
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
                 # A quote left open when one of its cells holds rows; else the lines named.
@@ -723,6 +730,9 @@ class ProspectReader:
         self.file.set_aside_count = reader.set_aside_count
         self.file.unknown_phones = reader.unknown_phones
         self.file.unknown_phone_count = reader.unknown_phone_count
+        if footer:
+            self.file.footer_lines = len(footer)
+            self.file.footer_start = one_line(footer_text(footer[0]) or "")
 
 
 def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]:

@@ -56,7 +56,7 @@ from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_diale
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.tasks import cancel_call_tasks
-from funnel_tui.text import one_line
+from funnel_tui.text import cut_for_quoting, one_line
 from funnel_tui.timestamps import to_stored
 
 if TYPE_CHECKING:
@@ -176,6 +176,7 @@ class ImportReport:
         read_as = "; ".join(
             [
                 f"({self.encoding}, {self.delimiter})",
+                *([_footer(self.file)] if self.file.footer_lines else []),
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
                 *self.file.fallbacks,
                 *map(_not_understood, self.file.not_understood),
@@ -251,6 +252,15 @@ class ImportReport:
         if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
             notices.append(f"… and {more} more cells not imported because another column was used")
         return notices
+
+
+def _footer(file: ProspectFile) -> str:
+    """`4 lines after the last row left out: a report's footer ("Copyright (c) …")`."""
+    lines = "1 line" if file.footer_lines == 1 else f"{file.footer_lines} lines"
+    return (
+        f"{lines} after the last row left out: a report's footer"
+        f' ("{cut_for_quoting(file.footer_start)}")'
+    )
 
 
 def _not_understood(values: NotUnderstood) -> str:
