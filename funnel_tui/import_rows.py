@@ -5,6 +5,7 @@ This half of an import only reads the file, one record at a time.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
@@ -62,6 +63,11 @@ SHOWN_VALUES = 3
 SHOWN_SET_ASIDE = 20
 # The most digits of an `id` cell read as a prospect id: any such number fits in 64 bits.
 MAX_ID_DIGITS = 18
+# The fields a CRM may give several values of in one cell (`kim@a.example, kim@b.example`),
+# by what the summary calls them, and what separates the values: a comma or a semicolon,
+# or a slash with spaces around it (`030/901820` is one number).
+SEVERAL_FIELDS = {"phone": "numbers", "email": "emails"}
+BETWEEN_VALUES = re.compile(r"\s*[,;]\s*|\s+/\s+")
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,25 @@ class SetAside:
 
 
 @dataclass(frozen=True)
+class SeveralValues:
+    """A cell that held several phone numbers or emails: the first was read, the others
+    (all but any that repeat the one kept) not imported."""
+
+    line: int
+    column: str
+    field: str
+    others: tuple[str, ...]
+    kept: str
+
+    def __str__(self) -> str:
+        others = ", ".join(map(repr, self.others))
+        return (
+            f"line {self.line}: {self.column} holds several {SEVERAL_FIELDS[self.field]}:"
+            f" {others} not imported; kept {self.kept!r}"
+        )
+
+
+@dataclass(frozen=True)
 class UnknownPhone:
     """A number kept although phonenumbers does not know it as in use (PRODUCT 15)."""
 
@@ -145,6 +170,9 @@ class ProspectFile:
     # The first SHOWN_SET_ASIDE numbers kept with a warning, and how many there were.
     unknown_phones: list[UnknownPhone] = field(default_factory=list)
     unknown_phone_count: int = 0
+    # The first SHOWN_SET_ASIDE cells that held several values, and how many there were.
+    several_values: list[SeveralValues] = field(default_factory=list)
+    several_value_count: int = 0
     # The lines of one cell after the last row (a report's footer) left out, and the first.
     footer_lines: int = 0
     footer_start: str = ""
@@ -395,7 +423,7 @@ class _RowReader:
         self.phone_at = columns["phone"][0] if columns.get("phone") else None
         self.phone_region = phone_region
         self.columns = [
-            (name, tuple(positions), name in MULTILINE_FIELDS)
+            (name, tuple(positions), name in MULTILINE_FIELDS, name in SEVERAL_FIELDS)
             for name, positions in columns.items()
         ]
         self.source = source
@@ -416,6 +444,8 @@ class _RowReader:
         self.set_aside_count = 0
         self.unknown_phones: list[UnknownPhone] = []
         self.unknown_phone_count = 0
+        self.several_values: list[SeveralValues] = []
+        self.several_value_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
         self.timezones: dict[str, tuple[str, str | None]] = {}
         self.id_position = next(
@@ -475,9 +505,11 @@ class _RowReader:
         cells: dict[str, str] = {}
         # Cells of a later column for a field that an earlier one filled differently.
         extra: list[tuple[str, int, str]] = []
+        # The values after the first of cells that held several, by field and column.
+        more: list[tuple[str, int, list[str]]] = []
         # Why the row cannot be imported, if it cannot.
         reasons: list[str] = []
-        for name, positions, multiline in self.columns:
+        for name, positions, multiline, several in self.columns:
             found = ""
             first, start = 0, len(extra)
             for position in positions:
@@ -488,6 +520,14 @@ class _RowReader:
                     text = text[1:]
                 if not (text := _clean(text, multiline)):
                     continue
+                # The separators are looked for first: few cells hold any.
+                if (
+                    several
+                    and ("," in text or ";" in text or " / " in text)
+                    and (values := self._several(name, text))
+                ):
+                    text = values[0]
+                    more.append((name, position, values[1:]))
                 if not found:
                     found = cells[name] = text
                     first = position
@@ -584,9 +624,37 @@ class _RowReader:
                 if len(self.set_aside) < SHOWN_SET_ASIDE:
                     column = _column(self.header, position)
                     self.set_aside.append(SetAside(line, column, text, kept))
+            for name, position, values in more:
+                self._note_several(line, name, position, values, cells[name])
             if (named := self._file_id(fields)) is not None:
                 row[FILE_ID] = named
         return row, reasons
+
+    def _several(self, name: str, text: str) -> list[str] | None:
+        """The values of a cell that holds several phone numbers or emails, or None: only
+        when each reads as one (a number that can be dialled; an email with an `@`), so
+        that an extension (`;ext=12`) or a number written with commas stays one value."""
+        values = BETWEEN_VALUES.split(text)
+        if len(values) < 2:
+            return None
+        if name == "email":
+            return values if all("@" in value for value in values) else None
+        region = self.phone_region
+        return values if not any(phone_problem(value, region) for value in values) else None
+
+    def _note_several(
+        self, line: int, name: str, position: int, values: list[str], kept: str
+    ) -> None:
+        """Note the values of a cell not imported, but those that repeat the one kept."""
+        others = tuple(
+            value for value in values if not _same_value(name, kept, value, self.phone_region)
+        )
+        if not others:
+            return
+        self.several_value_count += 1
+        if len(self.several_values) < SHOWN_SET_ASIDE:
+            column = _column(self.header, position)
+            self.several_values.append(SeveralValues(line, column, name, others, kept))
 
     def _file_id(self, fields: list[str]) -> int | None:
         """The prospect id the row's `id` cell names (funnel's own export has one), if it
@@ -730,6 +798,8 @@ class ProspectReader:
         self.file.set_aside_count = reader.set_aside_count
         self.file.unknown_phones = reader.unknown_phones
         self.file.unknown_phone_count = reader.unknown_phone_count
+        self.file.several_values = reader.several_values
+        self.file.several_value_count = reader.several_value_count
         if footer:
             self.file.footer_lines = len(footer)
             self.file.footer_start = one_line(footer_text(footer[0]) or "")

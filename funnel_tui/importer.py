@@ -212,6 +212,14 @@ class ImportReport:
                     if (count := self.file.unknown_phone_count)
                     else []
                 ),
+                *(
+                    [
+                        f"{_cells_hold(count)} several phone numbers or emails: the first"
+                        " imported, the others not (listed below)"
+                    ]
+                    if (count := self.file.several_value_count)
+                    else []
+                ),
             ]
         )
         suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
@@ -251,6 +259,9 @@ class ImportReport:
         notices += [str(cell) for cell in self.file.set_aside]
         if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
             notices.append(f"… and {more} more cells not imported because another column was used")
+        notices += [str(cell) for cell in self.file.several_values]
+        if (more := self.file.several_value_count - len(self.file.several_values)) > 0:
+            notices.append(f"… and {more} more cells that hold several values, the first imported")
         return notices
 
 
@@ -962,6 +973,10 @@ def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]
 
 
 NOT_DO_NOT_CALL_YET = "SELECT id FROM prospects WHERE id IN ({marks}) AND do_not_call = 0"
+
+
+def _cells_hold(count: int) -> str:
+    return "1 cell holds" if count == 1 else f"{count:,} cells hold"
 
 
 def _rows_repeat(count: int) -> str:
