@@ -771,8 +771,7 @@ class ProspectReader:
         # Lone CRs end lines that the file's count of line feeds does not see.
         last_line = self.csv_file.line_count
         footer: list[CsvRecord] = []
-        records = without_footer(self.csv_file.records(), self.csv_file.header_line, footer)
-        for done, record in enumerate(records, start=1):
+        for done, record in enumerate(without_footer(self.csv_file, footer), start=1):
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
                 # A quote left open when one of its cells holds rows; else the lines named.

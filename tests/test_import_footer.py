@@ -125,3 +125,10 @@ def test_the_command_imports_a_salesforce_report_and_says_its_footer_was_left_ou
     assert result.stdout.splitlines()[0].startswith("added 2, updated 0, rejected 0")
     assert SAID in result.stdout
     assert result.stderr == ""
+
+
+def test_a_line_of_one_text_but_more_cells_than_the_header_is_a_rejected_row(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    report = run(db, tmp_path, HEADER + ROWS + '\r\n"Globex Inc.",,,,,,\r\n')
+    assert [str(rejected) for rejected in report.rejected] == ["line 5: 7 fields, the header has 5"]
