@@ -36,6 +36,7 @@ from funnel_tui.import_keys import (
     rows_for,
     same_person,
 )
+from funnel_tui.import_namesakes import Namesake, namesakes
 from funnel_tui.import_rows import (
     SHOWN_SET_ASIDE,
     NotUnderstood,
@@ -138,6 +139,10 @@ class ImportReport:
     # there were in all.
     repeated_rows: list[RepeatedRow] = field(default_factory=list)
     repeated_row_count: int = 0
+    # The first SHOWN_SET_ASIDE rows added with the name of a prospect the book had, that
+    # nothing tells apart from them, and how many there were in all.
+    namesakes: list[Namesake] = field(default_factory=list)
+    namesake_count: int = 0
     dry_run: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
@@ -206,6 +211,14 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{count:,} row{'s' if count != 1 else ''} added with the name of a"
+                        " prospect already in the book (listed below)"
+                    ]
+                    if (count := self.namesake_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{count} phone number(s) kept that phonenumbers does not know as in"
                         " use (listed below)"
                     ]
@@ -250,6 +263,9 @@ class ImportReport:
         notices += [str(repeated) for repeated in self.repeated_rows]
         if (more := self.repeated_row_count - len(self.repeated_rows)) > 0:
             notices.append(f"… and {more:,} more rows that repeat a person of an earlier line")
+        notices += [str(namesake) for namesake in self.namesakes]
+        if (more := self.namesake_count - len(self.namesakes)) > 0:
+            notices.append(f"… and {more:,} more rows added with the name of a book's prospect")
         notices += [str(shared) for shared in self.shared_phones]
         if (more := self.shared_phone_count - len(self.shared_phones)) > 0:
             notices.append(f"… and {more:,} more rows kept apart from another with their number")
@@ -369,6 +385,7 @@ class _Merger:
         # The email a stored prospect was given by a row of this batch.
         self.emails_given: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
+        self.added_lines: list[int] = []
         # What the batch's rows set on each prospect of the book, all together (what
         # the rows after them see), and row by row, in the file's order: each row is
         # its own update, which tells whether it changed anything (`_Written`).
@@ -450,6 +467,7 @@ class _Merger:
         if target is None:
             target = {**NEW_PROSPECT, **row}
             self.added.append(target)
+            self.added_lines.append(line)
             if phone in self.phone_holders:
                 self.shared_phones.append(
                     SharedPhone(line, str(row["name"]), self.phone_holders[phone])
@@ -794,6 +812,8 @@ class _Totals:
     shared_phone_count: int = 0
     repeated_rows: list[RepeatedRow] = field(default_factory=list)
     repeated_row_count: int = 0
+    namesakes: list[Namesake] = field(default_factory=list)
+    namesake_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
@@ -913,6 +933,8 @@ def import_file(
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
                 repeated = _repeated_rows(keys, merger)
+                added = zip(merger.added_lines, merger.added, strict=True)
+                namesakes_found = list(namesakes(keys.book, added, keys.last_stored_id))
                 written_batch = _write(db, merger, now, owner, bulk)
                 keys.landed(merger.landed())
                 keys.changing(merger.held(written_batch.changed))
@@ -928,6 +950,9 @@ def import_file(
                 totals.repeated_row_count += len(repeated)
                 room = SHOWN_SET_ASIDE - len(totals.repeated_rows)
                 totals.repeated_rows += repeated[: max(room, 0)]
+                totals.namesake_count += len(namesakes_found)
+                room = SHOWN_SET_ASIDE - len(totals.namesakes)
+                totals.namesakes += namesakes_found[: max(room, 0)]
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -945,6 +970,8 @@ def import_file(
         shared_phone_count=totals.shared_phone_count,
         repeated_rows=totals.repeated_rows,
         repeated_row_count=totals.repeated_row_count,
+        namesakes=totals.namesakes,
+        namesake_count=totals.namesake_count,
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,

@@ -258,3 +258,36 @@ async def test_esc_or_enter_while_a_file_is_written_waits_for_the_import_to_end(
         after = demo_app.storage.db.execute("SELECT count(*) FROM prospects").fetchone()[0]
         assert after == before + 200
         assert demo_app.crash is None
+
+
+def test_a_row_added_with_the_name_of_a_prospect_of_the_book_is_said(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """A CRM's re-export gave Tom Becker a new number and no email: a second Tom Becker
+    was added, never called, at the head of the queue, and the report said `added 1`."""
+    first = write_leads(
+        tmp_path / "first.csv",
+        [
+            ("Tom Becker", "Umbrella Ltd", "", "+44 20 7946 0958"),
+            ("Ann Lee", "Acme", "ann@acme.example.com", ""),
+            ("Bo Chen", "Initech", "", "+44 20 7946 0001"),
+        ],
+    )
+    import_prospects(book_db, first, now=FROZEN_NOW)
+    later = write_leads(
+        tmp_path / "later.csv",
+        [
+            ("Tom  Becker", "umbrella ltd", "", "+44 20 7946 0999"),
+            # Two addresses, or two companies: two people of one name.
+            ("Ann Lee", "Acme", "ann.lee@other.example.com", ""),
+            ("Bo Chen", "Globex", "", "+44 20 7946 0002"),
+        ],
+    )
+    report = import_prospects(book_db, later, now=FROZEN_NOW)
+    assert report.added == 3
+    assert [str(namesake) for namesake in report.namesakes] == [
+        "line 2: Tom Becker added as a new prospect, though the book has a Tom Becker at"
+        " Umbrella Ltd (id 1) that no email or number tells apart: if they are one person,"
+        " the book now has two"
+    ]
+    assert "1 row added with the name of a prospect already in the book" in report.summary()
