@@ -755,7 +755,10 @@ class ProspectReader:
                 for text in header
                 if text not in found and one_line(text) and not is_id_column(text)
             ],
-            fallbacks=_fallbacks(header, self.columns),
+            fallbacks=[
+                *_fallbacks(header, self.columns),
+                *_source_given(header, self.columns, one_line(source or "")),
+            ],
         )
 
     @property
@@ -802,6 +805,17 @@ class ProspectReader:
         if footer:
             self.file.footer_lines = len(footer)
             self.file.footer_start = one_line(footer_text(footer[0]) or "")
+
+
+def _source_given(header: list[str], columns: Mapping[str, list[int]], source: str) -> list[str]:
+    """The file's source columns, which a source given for every row replaces: said, since
+    the rows' own (`Web`, `Trade Show`) are then nowhere in the book."""
+    if not source:
+        return []
+    return [
+        f"{_column(header, position)} not used: every row's source is {source!r}, as given"
+        for position in columns.get("source", [])
+    ]
 
 
 def _fallbacks(header: list[str], columns: Mapping[str, list[int]]) -> list[str]:
