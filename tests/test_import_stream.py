@@ -287,7 +287,7 @@ def test_a_row_added_with_the_name_of_a_prospect_of_the_book_is_said(
     assert report.added == 3
     assert [str(namesake) for namesake in report.namesakes] == [
         "line 2: Tom Becker added as a new prospect, though the book has a Tom Becker at"
-        " Umbrella Ltd (id 1) that no email or number tells apart: if they are one person,"
-        " the book now has two"
+        " Umbrella Ltd (id 1) with another number, and the row gives no email to tell them"
+        " apart: if they are one person, the book now has two"
     ]
     assert "1 row added with the name of a prospect already in the book" in report.summary()
