@@ -315,8 +315,9 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
     offset = OFFSET_PATTERN.fullmatch(" ".join(text.lower().split()))
     if offset is None:
-        # A day has no time: `3.12` is 3 December (and `in 1.5 weeks` no date).
-        text = _dotted_date_read(text)
+        # A day has no time: `3.12` and `mon 14.12` are 14 December (and `in 1.5 weeks`
+        # no date).
+        text = _dotted_days_read(text, day_first)
     elif OFFSET_UNITS.get(offset["unit"]) in ELAPSED_UNITS:
         # `in 6m` for a revisit: six minutes, today, where six months were meant.
         raise WhenError(
@@ -894,6 +895,21 @@ def _dotted_clock_read(typed: str, day_first: bool) -> str:
         return f"{match['at'] or ''}{match['hour']}:{match['minute']}{match['half'] or ''}"
 
     return _dotted_date_read(DOTTED_CLOCK_PATTERN.sub(with_colon, typed))
+
+
+def _dotted_days_read(typed: str, day_first: bool) -> str:
+    """`_dotted_date_read`, of the pairs that are a day and month in the book's order only:
+    in a day, `fri 10.15` is Friday (at 10:15, which a day leaves out), where dateutil
+    read `10/15` the other way round, as 15 October 2027."""
+
+    def slashed(match: re.Match[str]) -> str:
+        first, second = int(match[1]), int(match[2])
+        day, month = (first, second) if day_first else (second, first)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match[0]
+        return "/".join(filter(None, match.groups()))
+
+    return DOTTED_DATE_PATTERN.sub(slashed, typed)
 
 
 def _dotted_date_read(typed: str) -> str:

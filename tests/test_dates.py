@@ -451,6 +451,12 @@ def test_a_day_without_a_time_is_at_the_start_of_their_calling_hours(
         ("25/11", date(2026, 11, 25)),
         ("25/11/2026 8am", date(2026, 11, 25)),
         ("3/1", date(2027, 1, 3)),
+        # A dotted pair after a day word: the date when it is one in the book's order, else
+        # a time, which a day leaves out. `fri 10.15` was 15 October 2027.
+        ("fri 10.15", date(2026, 11, 27)),
+        ("tomorrow 9.30", date(2026, 11, 26)),
+        ("mon 14.12", date(2026, 12, 14)),
+        ("3.12", date(2026, 12, 3)),
     ],
 )
 def test_a_day_reads_as_the_date_today_included(typed: str, expected: date) -> None:
