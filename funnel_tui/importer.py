@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage, TaskKind, TaskStatus
@@ -260,25 +260,49 @@ class ImportReport:
             " request (the suppression list)"
             for line in self.suppressed
         ]
-        notices += [str(repeated) for repeated in self.repeated_rows]
-        if (more := self.repeated_row_count - len(self.repeated_rows)) > 0:
-            notices.append(f"… and {more:,} more rows that repeat a person of an earlier line")
-        notices += [str(namesake) for namesake in self.namesakes]
-        if (more := self.namesake_count - len(self.namesakes)) > 0:
-            notices.append(f"… and {more:,} more rows added with the name of a book's prospect")
-        notices += [str(shared) for shared in self.shared_phones]
-        if (more := self.shared_phone_count - len(self.shared_phones)) > 0:
-            notices.append(f"… and {more:,} more rows kept apart from another with their number")
-        notices += [str(phone) for phone in self.file.unknown_phones]
-        if (more := self.file.unknown_phone_count - len(self.file.unknown_phones)) > 0:
-            notices.append(f"… and {more} more phone numbers kept with a warning")
-        notices += [str(cell) for cell in self.file.set_aside]
-        if (more := self.file.set_aside_count - len(self.file.set_aside)) > 0:
-            notices.append(f"… and {more} more cells not imported because another column was used")
-        notices += [str(cell) for cell in self.file.several_values]
-        if (more := self.file.several_value_count - len(self.file.several_values)) > 0:
-            notices.append(f"… and {more} more cells that hold several values, the first imported")
+        file = self.file
+        for shown, count, more in (
+            (
+                self.repeated_rows,
+                self.repeated_row_count,
+                "rows that repeat a person of an earlier line",
+            ),
+            (self.namesakes, self.namesake_count, "rows added with the name of a book's prospect"),
+            (
+                self.shared_phones,
+                self.shared_phone_count,
+                "rows kept apart from another with their number",
+            ),
+            (file.unknown_phones, file.unknown_phone_count, "phone numbers kept with a warning"),
+            (
+                file.set_aside,
+                file.set_aside_count,
+                "cells not imported because another column was used",
+            ),
+            (
+                file.several_values,
+                file.several_value_count,
+                "cells that hold several values, the first imported",
+            ),
+        ):
+            notices += _listed(shown, count, more)
         return notices
+
+
+def _shown_first(shown: list[Any], found: Sequence[Any]) -> int:
+    """Keep the first of a batch's `found` rows of a kind, to SHOWN_SET_ASIDE in all the
+    import's `shown`; how many were found."""
+    shown += found[: max(SHOWN_SET_ASIDE - len(shown), 0)]
+    return len(found)
+
+
+def _listed(shown: Sequence[object], count: int, more: str) -> list[str]:
+    """Each of the first rows of a kind (SHOWN_SET_ASIDE at most), one line each, then how
+    many more of them there were: `… and 12 more rows kept apart from another …`."""
+    lines = [str(one) for one in shown]
+    if (left := count - len(shown)) > 0:
+        lines.append(f"… and {left:,} more {more}")
+    return lines
 
 
 def _footer(file: ProspectFile) -> str:
@@ -944,15 +968,11 @@ def import_file(
                 totals.added += len(merger.added)
                 totals.updated += merger.updated + written_batch.rows_changed
                 totals.unchanged += merger.unchanged + written_batch.rows_unchanged
-                totals.shared_phone_count += len(merger.shared_phones)
-                room = SHOWN_SET_ASIDE - len(totals.shared_phones)
-                totals.shared_phones += merger.shared_phones[: max(room, 0)]
-                totals.repeated_row_count += len(repeated)
-                room = SHOWN_SET_ASIDE - len(totals.repeated_rows)
-                totals.repeated_rows += repeated[: max(room, 0)]
-                totals.namesake_count += len(namesakes_found)
-                room = SHOWN_SET_ASIDE - len(totals.namesakes)
-                totals.namesakes += namesakes_found[: max(room, 0)]
+                totals.shared_phone_count += _shown_first(
+                    totals.shared_phones, merger.shared_phones
+                )
+                totals.repeated_row_count += _shown_first(totals.repeated_rows, repeated)
+                totals.namesake_count += _shown_first(totals.namesakes, namesakes_found)
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
