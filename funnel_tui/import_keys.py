@@ -402,6 +402,10 @@ class ImportKeys:
 # Where the reader puts the prospect id a row names (the `id` column of funnel's own
 # export); taken out of the row with its keys, so it is never stored as the row's id.
 FILE_ID = "funnel_file_id"
+# Where it puts the row's other emails and numbers, the ones not imported (a second in a
+# cell, another column's), as (field, text) pairs: the suppression list is asked about
+# them too, so a person forgotten on request never comes back beside a new address.
+OTHER_CONTACTS = "funnel_other_contacts"
 
 
 class RowKeys(NamedTuple):
@@ -417,12 +421,15 @@ class RowKeys(NamedTuple):
     # The prospect the file's `id` column names, if it has one: the row updates that
     # prospect when it is the same person, before the first with the same email.
     file_id: int | None = None
+    # The row's emails and numbers not imported, as (field, text) (`OTHER_CONTACTS`).
+    others: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, row: dict[str, object]) -> RowKeys:
         file_id = row.pop(FILE_ID, None)
+        others = row.pop(OTHER_CONTACTS, ())
         email, phone = email_key(row.get("email")), str(row.get("phone", ""))
-        return cls(row, email, phone, name_key(row["name"]), file_id)  # type: ignore[arg-type]
+        return cls(row, email, phone, name_key(row["name"]), file_id, others)  # type: ignore[arg-type]
 
 
 # A row's line in the file, and the row with its keys.

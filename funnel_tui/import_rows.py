@@ -28,7 +28,7 @@ from funnel_tui.csv_read import (
 from funnel_tui.domain import Kind, Priority, Stage, TaskKind
 from funnel_tui.exporter import FORMULA_STARTS, PHONE_CELL_DIGITS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
-from funnel_tui.import_keys import FILE_ID
+from funnel_tui.import_keys import FILE_ID, OTHER_CONTACTS
 from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, phone_problem, read_phone_in_zone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
@@ -509,6 +509,8 @@ class _RowReader:
         more: list[tuple[str, int, list[str]]] = []
         # Why the row cannot be imported, if it cannot.
         reasons: list[str] = []
+        # Every email and number of the row, as (field, text), imported or not.
+        contacts: list[tuple[str, str]] = []
         for name, positions, multiline, several in self.columns:
             found = ""
             first, start = 0, len(extra)
@@ -528,6 +530,9 @@ class _RowReader:
                 ):
                     text = values[0]
                     more.append((name, position, values[1:]))
+                    contacts += [(name, value) for value in values[1:]]
+                if several:
+                    contacts.append((name, text))
                 if not found:
                     found = cells[name] = text
                     first = position
@@ -628,6 +633,8 @@ class _RowReader:
                 self._note_several(line, name, position, values, cells[name])
             if (named := self._file_id(fields)) is not None:
                 row[FILE_ID] = named
+            if others := tuple(pair for pair in contacts if pair[1] != cells.get(pair[0])):
+                row[OTHER_CONTACTS] = others
         return row, reasons
 
     def _several(self, name: str, text: str) -> list[str] | None:

@@ -849,18 +849,27 @@ def _not_suppressed(
     """The rows whose email and phone are not on the suppression list (a prospect forgotten
     on request); the lines of the others go to `suppressed`. Only the batch's own hashes
     are looked up."""
-    hashes = [
-        (line, keyed, Contact(keyed.row.get("email"), keyed.row.get("phone")).hashes(region))
-        for line, keyed in batch
-    ]
-    listed = listed_hashes(db, {value for _, _, found in hashes for value in found.values()})
+    hashes = [(line, keyed, _contact_hashes(keyed, region)) for line, keyed in batch]
+    listed = listed_hashes(db, {value for _, _, found in hashes for value in found})
     kept = []
     for line, keyed, found in hashes:
-        if listed.isdisjoint(found.values()):
+        if listed.isdisjoint(found):
             kept.append((line, keyed))
         else:
             suppressed.append(line)
     return kept
+
+
+def _contact_hashes(keyed: RowKeys, region: str) -> list[str]:
+    """The suppression list's hashes of the row's email and number, and of those it gives
+    that are not imported (a second in a cell, another column's)."""
+    row = keyed.row
+    contacts = [Contact(row.get("email"), row.get("phone"))]
+    contacts += [
+        Contact(text, None) if field == "email" else Contact(None, text)
+        for field, text in keyed.others
+    ]
+    return [value for contact in contacts for value in contact.hashes(region).values()]
 
 
 def _merge_batch(

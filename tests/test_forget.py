@@ -215,6 +215,31 @@ def test_a_reimport_of_the_forgotten_person_is_suppressed_and_counted(
     assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
 
 
+def test_a_forgotten_contact_beside_a_new_one_in_a_row_is_suppressed(
+    book_storage: Any, rep: str | None, tmp_path: Path, zone: None
+) -> None:
+    """A cell with two addresses imported the first: the forgotten person came back with
+    a new address beside the one forgotten, or a new number beside theirs in Mobile."""
+    db = book_storage.db
+    person, _ = build_book(db, rep)
+    assert invoke("forget", person, "--yes", "--db", book_option(book_storage)).exit_code == 0
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "name,email,phone,mobile\n"
+        f'Wil Quarrington,"wil@new.example; {EMAIL}",,\n'
+        f'W. Q.,,"(202) 555-0100, {PHONE}",\n'
+        f"Will Q,,(202) 555-0101,{PHONE}\n"
+        "Nora New,nora@new.example,,\n",
+        encoding="utf-8",
+    )
+
+    result = invoke("import", csv_file, "--db", book_option(book_storage))
+
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, rejected 0, suppressed 3 (" in result.stdout
+    assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
+
+
 def test_adding_or_editing_a_suppressed_contact_by_hand_is_refused(
     book_db: Any, zone: None
 ) -> None:
