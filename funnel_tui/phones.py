@@ -274,14 +274,16 @@ def _read(text: str, region: str) -> Phone | str:
 
     A number that begins with the international prefix `00` is read as written with `+`
     when `region` does not read it (the US dials 011, so a German export's `0049 30
-    901820` is too long for a US number) and the `+` makes a number of it, or when
-    `region` reads it as one of its own not in use (Australia's `+61 4930901820`) and
-    the `+` makes one in use. A region that dials 00 reads it so already.
+    901820` is too long for a US number), or reads it as one of its own not in use
+    (Australia's `+61 4930901820`), and the `+` makes a number in use of it. A region
+    that dials 00 reads it so already.
     """
     found = _read_as_written(text, region)
     if text.startswith("00") and _not_read(found, region):
+        # Only a number in use: `0011 49 30 901820` (Australia's prefix) typed in the US
+        # would be +1 493-090-1820, a number made up of the wrong digits.
         abroad = _read_as_written(f"+{text[2:]}", region)
-        if isinstance(abroad, Phone) and (isinstance(found, str) or abroad.valid):
+        if isinstance(abroad, Phone) and abroad.valid:
             return abroad
     return found
 

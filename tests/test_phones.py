@@ -372,6 +372,8 @@ def test_a_number_after_00_is_read_as_international_where_the_region_dials_anoth
     [
         ("0049 1", "too short for a number in US"),
         ("0044 7700 9003181234", "too long for a phone number"),
+        # Australia's prefix: as +1 493-090-1820 it was stored, a number of wrong digits.
+        ("0011 49 30 901820", "too long for a number in US"),
     ],
 )
 def test_a_number_after_00_that_is_no_number_with_a_plus_keeps_its_refusal(
