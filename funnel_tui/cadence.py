@@ -87,7 +87,7 @@ def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | No
     is not one; given on now's clock."""
     zone = _zone(prospect_tz, now)
     day = now.astimezone(zone).date() + relativedelta(days=settings.nurture_days)
-    if not _is_business_day(day, settings):
+    if not is_business_day(day, settings):
         day = _business_day_after(day, settings)
     return _at(day, morning_slot(settings), zone, now)
 
@@ -147,7 +147,7 @@ def outside_calling_hours(
     reasons = []
     if day in settings.holidays:
         reasons.append(f"{day:%a} {day.day} {day:%b} is a holiday")
-    elif not _is_business_day(day, settings):
+    elif not is_business_day(day, settings):
         reasons.append(f"{day:%A} is not a business day")
     if not _within_hours(local, settings):
         reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({_hours(settings)})")
@@ -164,12 +164,13 @@ def _at(day: date, clock: time, zone: tzinfo, now: datetime) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone).astimezone(now.tzinfo)
 
 
-def _is_business_day(day: date, settings: Settings) -> bool:
+def is_business_day(day: date, settings: Settings) -> bool:
+    """Whether the rep works `day`: one of the business days, not a holiday."""
     return day.weekday() in settings.business_days and day not in settings.holidays
 
 
 def _inside_calling_hours(local: datetime, settings: Settings) -> bool:
-    return _is_business_day(local.date(), settings) and _within_hours(local, settings)
+    return is_business_day(local.date(), settings) and _within_hours(local, settings)
 
 
 def _within_hours(local: datetime, settings: Settings) -> bool:

@@ -207,6 +207,10 @@ class When:
     """
 
     moment: datetime
+    # The day as typed, on the clock it was read on (the prospect's for `their time`, or
+    # for a day without a time when their zone is known), and today on that clock.
+    day: date
+    today: date
     skipped: datetime | None = None
     # `next tue` typed early in a week names this week's Tuesday or next week's: `moment`
     # is the one read, `other` the one the rep can switch to; None when only one day fits.
@@ -249,6 +253,7 @@ def read_when(
     ) or _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
     if other_week and other is not None:
         moment, other = other, moment
+    day, today = moment.date(), now.astimezone(moment.tzinfo).date()
     from dateutil import tz
 
     skipped = None
@@ -261,7 +266,7 @@ def read_when(
         raise WhenError(f"{_stamp(moment)} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
-    return When(moment, skipped, other)
+    return When(moment, day, today, skipped, other)
 
 
 def _their_calling_start(
@@ -276,7 +281,7 @@ def _their_calling_start(
     known: at the start of calling hours on their clock, as the cadence's slots are, not
     on the rep's (`mon` for New York, typed in London, was 04:00 their time). None for
     text that gives a time, names a clock, or does not read so."""
-    if known_zone(prospect_tz) is None:
+    if known_zone(prospect_tz) is None or _names_a_clock(text, prospect_tz):
         return None
     theirs = f"{text.strip()} {THEIR_TIME}"
     # Read with two different starts: only a text that gives no time differs.
@@ -285,8 +290,40 @@ def _their_calling_start(
         read = _typed_moment(theirs, now, day_first, calling_start, end_of_day, prospect_tz)
         probe = _typed_moment(theirs, now, day_first, later, end_of_day, prospect_tz)
     except WhenError:
+        if _gives_no_time(text, now, day_first, calling_start, later, end_of_day, prospect_tz):
+            # `today` once their calling hours have begun: it has passed there, as it
+            # has for the rep at 10:00; not the rep's 09:00, the middle of their night.
+            raise
         return None
     return read if read[0] != probe[0] else None
+
+
+def _names_a_clock(text: str, prospect_tz: str | None) -> bool:
+    """Whether the text ends by naming whose clock it is on: `my time`, `their time`, `CET`."""
+    typed = " ".join(text.lower().replace(",", " ").split())
+    try:
+        return _split_zone(typed, prospect_tz)[0] != typed
+    except WhenError:
+        return True
+
+
+def _gives_no_time(
+    text: str,
+    now: datetime,
+    day_first: bool,
+    start: time,
+    later: time,
+    end_of_day: time,
+    prospect_tz: str | None,
+) -> bool:
+    """Whether the text, read on the rep's clock, names a day without a time: read with
+    two different starts of calling hours, it gives two moments."""
+    try:
+        read = _typed_moment(text, now, day_first, start, end_of_day, prospect_tz)
+        probe = _typed_moment(text, now, day_first, later, end_of_day, prospect_tz)
+    except WhenError:
+        return False
+    return read[0] != probe[0]
 
 
 def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
@@ -300,8 +337,11 @@ def names_a_year(text: str, day_first: bool = True) -> bool:
     """Whether the text says which year, in a way dateutil reads (`30 dec 27`, `dec 30,
     '27`, `30th dec 2027`)."""
     typed = _dotted_date_read(" ".join(text.lower().replace(",", " ").split()))
+    # The time after the date, as the date reader takes it off: `4/12 at 10` and `14/12 10`
+    # say no year, where dateutil read the 10 as 2010.
+    typed, _ = _split_clock(_bare_hour_after_a_date(typed, day_first))
     try:
-        return _typed_fields(typed, day_first).year is not None
+        return bool(typed) and _typed_fields(typed, day_first).year is not None
     except (WhenError, ValueError):
         return False
 

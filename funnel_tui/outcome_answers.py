@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from funnel_tui.cadence import outside_calling_hours
+from funnel_tui.cadence import is_business_day, outside_calling_hours
 from funnel_tui.dates import (
     WhenError,
     describe_day,
@@ -112,8 +112,9 @@ def read_follow_up(text: str, reading: Reading) -> Answer:
     )
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
     warnings = [
-        _a_year_away(when.moment.date(), reading.now.date(), text),
-        _read_the_other_way(when.moment.date(), reading.now.date(), text, settings.day_first),
+        # The day typed, on the clock it was read on: `4/12` for Sydney is their 4th.
+        _a_year_away(when.day, when.today, text),
+        _read_the_other_way(when.day, when.today, text, settings),
         outside_calling_hours(when.moment, settings, reading.prospect_timezone),
     ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
@@ -150,27 +151,29 @@ def _a_year_away(day: date, today: date, text: str) -> str | None:
 # A day and month in figures, with no year: `12/7`, `7-12`.
 _DAY_AND_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/-](\d{1,2})(?![\d/.-])")
 # Read in the book's order, a day and month this far ahead is worth a word when the other
-# order gives a day this near: `12/7` typed by a rep who writes the month first.
+# order gives a business day this near: `12/7` typed by a rep who writes the month first.
+# `3/1`, the first of March in a book kept month first, is a month from 3 January: no word.
 _READ_FAR_DAYS = 60
-_OTHER_NEAR_DAYS = 31
+_OTHER_NEAR_DAYS = 14
 
 
-def _read_the_other_way(day: date, today: date, text: str, day_first: bool) -> str | None:
+def _read_the_other_way(day: date, today: date, text: str, settings: Settings) -> str | None:
     """Said of a day and month in figures read months ahead that the other order reads as
-    within the month: `12/7` read day first as 12 July, typed on 5 December for the 7th."""
+    a business day within two weeks: `12/7` read day first as 12 July, typed on 5
+    December for Monday the 7th."""
     found = _DAY_AND_MONTH.findall(text)
     if len(found) != 1 or (day - today).days <= _READ_FAR_DAYS or names_a_year(text):
         return None
     first, second = (int(number) for number in found[0])
-    other_day, other_month = (first, second) if not day_first else (second, first)
     if first == second or max(first, second) > 12:
         return None
+    other_day, other_month = (second, first) if settings.day_first else (first, second)
     other = date(today.year, other_month, other_day)
     if other < today:
         other = date(today.year + 1, other_month, other_day)
-    if (other - today).days > _OTHER_NEAR_DAYS:
+    if (other - today).days > _OTHER_NEAR_DAYS or not is_business_day(other, settings):
         return None
-    order, setting = ("day", "no") if day_first else ("month", "yes")
+    order, setting = ("day", "no") if settings.day_first else ("month", "yes")
     return (
         f"read {order} first, as {day.day} {day:%b}; for {other:%a} {other.day} {other:%b}"
         f" say {other.day} {other:%b} (or set day_first to {setting})"
@@ -199,7 +202,10 @@ def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
     day_first = reading.settings.day_first
     day = read_day(text, reading.now, day_first=day_first)
     today = reading.now.date()
-    warnings = [_a_year_away(day, today, text), _read_the_other_way(day, today, text, day_first)]
+    warnings = [
+        _a_year_away(day, today, text),
+        _read_the_other_way(day, today, text, reading.settings),
+    ]
     return Answer(day, describe_day(day, today), warning="; ".join(filter(None, warnings)))
 
 

@@ -435,6 +435,18 @@ def test_a_day_without_a_time_is_at_the_start_of_their_calling_hours(
     assert read_when(typed, WEDNESDAY, prospect_tz="America/New_York").moment == expected
 
 
+def test_today_once_their_calling_hours_have_begun_has_passed_there() -> None:
+    """At 08:00 in London it is 19:00 in Sydney: `today` was the rep's 09:00, 20:00 their
+    time, the evening of a day whose calling hours had passed there."""
+    early = WEDNESDAY.replace(hour=8)
+    with pytest.raises(WhenError, match="that time today has passed; say tomorrow their time"):
+        read_when("today", early, prospect_tz="Australia/Sydney")
+    # Where it is still to come there, it is theirs: 09:00 in New York is 14:00 here.
+    assert read_when("today", early, prospect_tz="America/New_York").moment == at(
+        "2026-11-25", "14:00"
+    )
+
+
 # --- days without a time: a proposal's expected close, a revisit -------------------------
 
 

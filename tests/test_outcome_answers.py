@@ -161,27 +161,50 @@ def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
 @pytest.mark.parametrize(
     ("outcome", "ask", "typed", "value"),
     [
-        (Outcome.CALLBACK, Ask.WHEN, "12/6 10am", datetime(2027, 6, 12, 10, 0, tzinfo=NOW.tzinfo)),
-        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "12-6", date(2027, 6, 12)),
+        (Outcome.CALLBACK, Ask.WHEN, "12/2 10am", datetime(2027, 2, 12, 10, 0, tzinfo=NOW.tzinfo)),
+        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "12-2", date(2027, 2, 12)),
     ],
 )
-def test_a_day_and_month_the_other_order_reads_as_this_month_is_said(
+def test_a_day_and_month_the_other_order_reads_as_within_two_weeks_is_said(
     outcome: Outcome, ask: Ask, typed: str, value: object
 ) -> None:
     """A rep who writes the month first typed `12/7` in a book set to day first, on 5
-    December, for the 7th: it was saved as 12 July with no warning, 219 days away."""
+    December, for Monday the 7th: it was saved as 12 July with no warning, 219 days away."""
     answer = read_answer(outcome, question(outcome, ask), typed, READING)
     assert answer is not None and answer.value == value
-    assert answer.warning.startswith(
-        "read day first, as 12 Jun; for Sun 6 Dec say 6 Dec (or set day_first to no)"
+    assert "read day first, as 12 Feb; for Wed 2 Dec say 2 Dec (or set day_first to no)" in (
+        answer.warning
     )
     month_first = Reading(now=NOW, settings=Settings(day_first=False))
-    answer = read_answer(outcome, question(outcome, ask), "6/12", month_first)
-    assert answer is not None and "read month first, as 12 Jun; for Sun 6 Dec" in answer.warning
-    # A day near in the order read, or far in both, or with its year, is not asked about.
-    for plain in ("12/6/2027", "6 jun", "3/1", "1/2"):
+    answer = read_answer(outcome, question(outcome, ask), "2/12", month_first)
+    assert answer is not None and "read month first, as 12 Feb; for Wed 2 Dec" in answer.warning
+    # Near in the order read, far in both, a day off the other way (Sun 6 Dec), or with
+    # its year: nothing said. `3/1` is the first of March to a rep who writes the month
+    # first, a month after 3 January.
+    for plain in ("12/2/2027", "2 feb", "3/1", "1/2", "12/6"):
         answer = read_answer(outcome, question(outcome, ask), plain, READING)
         assert answer is not None and "first, as" not in answer.warning, plain
+    answer = read_answer(outcome, question(outcome, ask), "1/3", month_first)
+    assert answer is not None and "first, as" not in answer.warning
+
+
+def test_a_day_typed_on_their_clock_is_warned_about_as_typed() -> None:
+    """`18/11` for a Sydney prospect, already the 19th there, is next year's 18 November
+    at 09:00 their time, the 17th in London: the warning named the 17th, a day nobody
+    typed."""
+    sydney = Reading(now=NOW, settings=Settings(), prospect_timezone="Australia/Sydney")
+    answer = read_answer(Outcome.CALLBACK, question(Outcome.CALLBACK, Ask.WHEN), "18/11", sydney)
+    assert answer is not None
+    assert answer.warning.startswith("that is next year: 18 Nov has passed this year")
+
+
+@pytest.mark.parametrize("typed", ["17/11 at 10", "17/11 10", "17/11 @ 10"])
+def test_a_time_said_with_at_leaves_the_next_year_warning_on(typed: str) -> None:
+    """`4/12 at 10` typed on 5 December saved next year's 4 December without a word: the
+    date reader took `at 10` for the year 2010, so the text seemed to name one."""
+    answer = read_answer(Outcome.CALLBACK, question(Outcome.CALLBACK, Ask.WHEN), typed, READING)
+    assert answer is not None
+    assert answer.warning.startswith("that is next year: 17 Nov has passed this year")
 
 
 def test_a_day_still_to_come_this_year_is_no_next_years() -> None:
