@@ -738,10 +738,14 @@ class ProspectReader:
         header = self.csv_file.header
         self.columns = match_headers(header)
         _check_columns(self.csv_file, self.columns)
+        given = one_line(source or "")
+        # With a source given for every row, the file's source columns are not read: no
+        # cell of theirs is said to be kept or set aside for another.
+        read = {name: at for name, at in self.columns.items() if not (given and name == "source")}
         self._reader = _RowReader(
             header,
-            self.columns,
-            one_line(source or ""),
+            read,
+            given,
             phone_region,
             currency,
             delimiter=self.csv_file.delimiter,
@@ -762,10 +766,7 @@ class ProspectReader:
                 for text in header
                 if text not in found and one_line(text) and not is_id_column(text)
             ],
-            fallbacks=[
-                *_fallbacks(header, self.columns),
-                *_source_given(header, self.columns, one_line(source or "")),
-            ],
+            fallbacks=[*_fallbacks(header, read), *_source_given(header, self.columns, given)],
         )
 
     @property

@@ -544,6 +544,24 @@ def test_source_option_labels_every_row_over_the_files_column(
     assert "not used: every row's source is 'Spring webinar', as given" in report.summary()
 
 
+def test_a_source_given_over_two_source_columns_says_neither_was_used(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """The summary said `Original Source used only where Lead Source is empty` and a line
+    said `'ORGANIC_SEARCH' not imported; kept 'Web'`: what was stored was the source given."""
+    path = write_file(
+        tmp_path,
+        "Name,Email,Lead Source,Original Source\nAda,ada@x.example,Web,ORGANIC_SEARCH\n",
+    )
+    report = import_prospects(db, path, now=NOW, source="webinar")
+    assert people(db)["Ada"]["source"] == "webinar"
+    summary = report.summary()
+    assert "Lead Source (column 3) not used: every row's source is 'webinar'" in summary
+    assert "Original Source (column 4) not used" in summary
+    assert "used only where" not in summary
+    assert report.notices() == []
+
+
 def test_control_characters_are_stripped_and_markup_is_kept_as_typed(
     book_db: Any, tmp_path: Path
 ) -> None:
