@@ -12,8 +12,8 @@ name's index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from funnel_tui.import_keys import email_key, name_key, rows_for
@@ -21,60 +21,85 @@ from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import Variants
 from funnel_tui.text import one_line
 
-# The book's prospects, as they were when the import began, with one of these names.
+# The prospects with one of these names: the book's, and those earlier batches added.
 NAMESAKES = Variants(
-    sqlite="SELECT id, name, company FROM prospects"
-    " WHERE name COLLATE NOCASE IN ({marks}) AND id <= ?",
-    postgresql="SELECT id, name, company FROM prospects WHERE lower(name) IN ({marks}) AND id <= ?",
+    sqlite="SELECT id, name, company FROM prospects WHERE name COLLATE NOCASE IN ({marks})",
+    postgresql="SELECT id, name, company FROM prospects WHERE lower(name) IN ({marks})",
 )
+# The line of the first row of this import that landed on each of some prospects.
+LinesOf = Callable[[Collection[int]], Mapping[int, int]]
 
 
 @dataclass(frozen=True)
 class Namesake:
-    """A row added as a prospect of its own, though the book had one of the same name."""
+    """A row added as a prospect of its own, though the book had one of the same name, or
+    an earlier line of the file added one (`other_line`)."""
 
     line: int
     name: str
-    other_id: int
+    other_name: str
     other_company: str
+    other_id: int | None = None
+    other_line: int | None = None
 
     def __str__(self) -> str:
         at = f" at {one_line(self.other_company)}" if self.other_company else ""
+        other = f"{one_line(self.other_name)}{at}"
+        whom = (
+            f"line {self.other_line} added {other}"
+            if self.other_line is not None
+            else f"the book has {other} (id {self.other_id})"
+        )
         return (
-            f"line {self.line}: {one_line(self.name)} added as a new prospect, though the"
-            f" book has a {one_line(self.name)}{at} (id {self.other_id}) with another number,"
-            " and the row gives no email to tell them apart: if they are one person, the book"
-            " now has two"
+            f"line {self.line}: {one_line(self.name)} added as a new prospect, though {whom}"
+            " with another number, and no email tells them apart: if they are one person,"
+            " this row is a second prospect of them"
         )
 
 
 def namesakes(
-    db: Any, added: Iterable[tuple[int, dict[str, object]]], last_stored_id: int
+    db: Any,
+    added: Sequence[tuple[int, dict[str, object]]],
+    last_stored_id: int,
+    lines_of: LinesOf,
 ) -> Iterator[Namesake]:
-    """The added rows (line, row) without an email that have the name of one of the book's
-    prospects (ids up to `last_stored_id`) and no company that differs from theirs. A row
-    with an email is one the book's prospects would have matched by it, or another
-    person's: it is not looked up, so a file of leads with emails costs nothing here."""
-    rows = [
-        (line, row)
-        for line, row in added
-        if isinstance(row.get("name"), str) and not email_key(row.get("email"))
-    ]
-    if not rows or not last_stored_id:
+    """The added rows (line, row) without an email that have the name of a prospect of the
+    book, or of one an earlier line of the file added (`lines_of` gives the lines of
+    those earlier batches added, ids past `last_stored_id`), with no company that differs
+    from theirs. A row with an email is one a prospect would have matched by it, or
+    another person's: it is not looked up, so a file of leads with emails costs nothing."""
+    rows = [(line, row) for line, row in added if not email_key(row.get("email"))]
+    if not rows:
         return
     postgresql = dialect_of(db) is Dialect.POSTGRESQL
     names = {str(row["name"]).lower() if postgresql else str(row["name"]) for _, row in rows}
-    stored: dict[str, list[tuple[int, str]]] = {}
-    sql = NAMESAKES.for_db(db)
-    for prospect_id, name, company in rows_for(db, sql, names, last_stored_id):
-        stored.setdefault(name_key(name), []).append((int(prospect_id), _text(company)))
-    for line, row in rows:
-        company = _text(row.get("company"))
-        for prospect_id, other_company in stored.get(name_key(row["name"]), []):
-            if company and other_company and company.casefold() != other_company.casefold():
-                continue  # two companies: two people
-            yield Namesake(line, str(row["name"]), prospect_id, other_company)
-            break
+    stored: dict[str, list[Namesake]] = {}
+    for prospect_id, name, company in rows_for(db, NAMESAKES.for_db(db), names):
+        other = Namesake(0, "", str(name), _text(company), other_id=int(prospect_id))
+        stored.setdefault(name_key(name), []).append(other)
+    added_here = [other.other_id for others in stored.values() for other in others]
+    lines = lines_of([prospect_id for prospect_id in added_here if prospect_id > last_stored_id])
+    # The batch's own rows, in the file's order: each row's namesakes among those before it.
+    for line, row in added:
+        key = name_key(row["name"])
+        if not email_key(row.get("email")):
+            company = _text(row.get("company"))
+            for other in stored.get(key, []):
+                if (
+                    company
+                    and other.other_company
+                    and company.casefold() != (other.other_company.casefold())
+                ):
+                    continue  # two companies: two people
+                yield replace(
+                    other,
+                    line=line,
+                    name=str(row["name"]),
+                    other_line=lines.get(other.other_id or 0, other.other_line),
+                )
+                break
+        mine = Namesake(0, "", str(row["name"]), _text(row.get("company")), other_line=line)
+        stored.setdefault(key, []).append(mine)
 
 
 def _text(value: object) -> str:

@@ -212,7 +212,7 @@ class ImportReport:
                 *(
                     [
                         f"{count:,} row{'s' if count != 1 else ''} added with the name of a"
-                        " prospect already in the book (listed below)"
+                        " prospect of the book or of an earlier line (listed below)"
                     ]
                     if (count := self.namesake_count)
                     else []
@@ -267,7 +267,7 @@ class ImportReport:
                 self.repeated_row_count,
                 "rows that repeat a person of an earlier line",
             ),
-            (self.namesakes, self.namesake_count, "rows added with the name of a book's prospect"),
+            (self.namesakes, self.namesake_count, "rows added with the name of another prospect"),
             (
                 self.shared_phones,
                 self.shared_phone_count,
@@ -966,8 +966,8 @@ def import_file(
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
                 merger = _merge_batch(db, keys, batch, region)
                 repeated = _repeated_rows(keys, merger)
-                added = zip(merger.added_lines, merger.added, strict=True)
-                namesakes_found = list(namesakes(keys.book, added, keys.last_stored_id))
+                added = list(zip(merger.added_lines, merger.added, strict=True))
+                namesakes_found = list(namesakes(db, added, keys.last_stored_id, keys.first_lines))
                 written_batch = _write(db, merger, now, owner, bulk)
                 keys.landed(merger.landed())
                 keys.changing(merger.held(written_batch.changed))

@@ -286,8 +286,36 @@ def test_a_row_added_with_the_name_of_a_prospect_of_the_book_is_said(
     report = import_prospects(book_db, later, now=FROZEN_NOW)
     assert report.added == 3
     assert [str(namesake) for namesake in report.namesakes] == [
-        "line 2: Tom Becker added as a new prospect, though the book has a Tom Becker at"
-        " Umbrella Ltd (id 1) with another number, and the row gives no email to tell them"
-        " apart: if they are one person, the book now has two"
+        "line 2: Tom Becker added as a new prospect, though the book has Tom Becker at"
+        " Umbrella Ltd (id 1) with another number, and no email tells them apart: if they"
+        " are one person, this row is a second prospect of them"
     ]
-    assert "1 row added with the name of a prospect already in the book" in report.summary()
+    assert "1 row added with the name of a prospect of the book or of an earlier line" in (
+        report.summary()
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5000])
+def test_a_row_added_with_the_name_of_an_earlier_line_is_said(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Two rows of New Person at Acme, two numbers and no email, were two prospects without
+    a word, whatever the batches."""
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = write_leads(
+        tmp_path / "leads.csv",
+        [
+            ("New Person", "Acme", "", "(212) 555-0100"),
+            ("Other Person", "Acme", "", "(212) 555-0102"),
+            ("New Person", "acme", "", "(212) 555-0101"),
+            # Another company: another person.
+            ("New Person", "Globex", "", "(212) 555-0103"),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert report.added == 4
+    assert [str(namesake) for namesake in report.namesakes] == [
+        "line 4: New Person added as a new prospect, though line 2 added New Person at Acme"
+        " with another number, and no email tells them apart: if they are one person, this"
+        " row is a second prospect of them"
+    ]
