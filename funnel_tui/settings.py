@@ -68,6 +68,10 @@ INBOUND_SOURCES = (
     "partner referral",
     "organic search",
     "paid search",
+    "direct traffic",
+    "referrals",
+    "employee referral",
+    "external referral",
 )
 # How a script says where a prospect came from, after "through" or "about".
 SOURCE_PHRASES = (
@@ -88,6 +92,10 @@ SOURCE_PHRASES = (
     ("partner referral", "a partner's referral"),
     ("organic search", "a web search"),
     ("paid search", "a web search"),
+    ("direct traffic", "our website"),
+    ("referrals", "a referral"),
+    ("employee referral", "a referral"),
+    ("external referral", "a referral"),
 )
 # A bought or cold list: the prospect never contacted us, so no script may say they did.
 COLD_LIST = "cold list"
@@ -305,8 +313,9 @@ def _parse_stage_weights(text: str) -> StageWeights:
 
 
 def source_key(source: str) -> str:
-    """A source as it is compared: case and spacing ignored."""
-    return " ".join(source.split()).casefold()
+    """A source as it is compared: case, spacing and underscores ignored (HubSpot exports
+    its own values as `ORGANIC_SEARCH`)."""
+    return " ".join(source.replace("_", " ").split()).casefold()
 
 
 def _parse_inbound_sources(text: str) -> tuple[str, ...]:

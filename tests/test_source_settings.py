@@ -27,7 +27,8 @@ from tests.cli_support import invoke, one_line_error
 DEFAULT_INBOUND = (
     "webinar, website, website form, demo request, download, referral, trade show, event,"
     " inbound, contact form, chat, LinkedIn ad, web, phone inquiry, partner referral,"
-    " organic search, paid search"
+    " organic search, paid search, direct traffic, referrals, employee referral,"
+    " external referral"
 )
 
 
@@ -45,6 +46,9 @@ def test_the_defaults_count_a_webinar_as_inbound_and_a_cold_list_as_cold() -> No
     assert is_inbound(settings, "Web")
     assert is_inbound(settings, "Partner Referral")
     assert source_phrase(settings, "Web") == "our website"
+    # And HubSpot's, as its exports write its own values.
+    assert is_inbound(settings, "ORGANIC_SEARCH")
+    assert source_phrase(settings, "DIRECT_TRAFFIC") == "our website"
     assert not is_inbound(settings, "cold list")
     assert not is_inbound(settings, None)
     assert not is_inbound(settings, "")
