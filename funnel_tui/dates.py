@@ -34,10 +34,15 @@ OFFSET_PATTERN = re.compile(
     r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+(?:\.\d+)?|an?|half\s+an?)\s*(?P<unit>[a-z]+))"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
 )
-# Hours, then minutes without their unit: `in 2h30`, `in 2 hours 30`, `+1h15`.
+# Hours, then minutes without their unit: `in 2h30`, `in 2 hours 30`, `+1h15`, and a
+# clock after them (`in 2h30 their time`).
 HOURS_THEN_MINUTES_PATTERN = re.compile(
     r"(?P<lead>in\s+|\+\s*)(?P<hours>\d+)\s*(?:h|hrs?|hours?)\s*(?P<minutes>[0-5]?\d)"
-    r"(?:\s*(?:m|mins?|minutes?))?"
+    r"(?:\s*(?:m|mins?|minutes?))?(?=\s|$)"
+)
+# A length of time with a decimal comma, as much of Europe writes it: `in 1,5 hours`.
+DECIMAL_COMMA_PATTERN = re.compile(
+    r"(?P<lead>\bin\s+|\+\s*)(?P<whole>\d+),(?P<part>\d+)(?=\s*[a-z])"
 )
 # A length of time back, or a day gone: `in -2 days`, `-1h`, `2 days ago`, `yesterday`,
 # `last tue`. A follow-up is ahead.
@@ -390,8 +395,10 @@ def _typed_moment(
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
     typed = " ".join(text.lower().split())
-    # A comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it, and
-    # refused, when it does not read, quoting it as typed.
+    # A comma between figures of a length of time is its decimal point (`in 1,5 hours`).
+    # Else a comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it,
+    # and refused, when it does not read, quoting it as typed.
+    typed = DECIMAL_COMMA_PATTERN.sub(r"\g<lead>\g<whole>.\g<part>", typed)
     paused = " ".join(typed.replace(",", " ").split())
     try:
         return _moment_of(paused, now, day_first, calling_start, end_of_day, prospect_tz)
@@ -412,8 +419,7 @@ def _moment_of(
     """`_typed_moment` of the text lowercased, its spaces single."""
     # `in 2h30` as `in 2h 30m`; `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri
     # at 3`) says nothing.
-    if hours_then_minutes := HOURS_THEN_MINUTES_PATTERN.fullmatch(typed):
-        typed = hours_then_minutes.expand(r"\g<lead>\g<hours>h \g<minutes>m")
+    typed = HOURS_THEN_MINUTES_PATTERN.sub(r"\g<lead>\g<hours>h \g<minutes>m", typed, count=1)
     typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
     typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
     if not typed:
