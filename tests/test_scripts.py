@@ -290,6 +290,8 @@ def test_a_new_customer_is_told_the_day_they_became_one(days_ago: int, said: str
     assert facts["customer_since"] == said
     long_ago = ProspectHistory(first_deal_on=TODAY - timedelta(days=60))
     assert history_facts(long_ago, TODAY)["customer_since"] == "September 2026"
+    # Won today: "You've been with us since earlier today" was said; the line without it is.
+    assert "customer_since" not in history_facts(ProspectHistory(first_deal_on=TODAY), TODAY)
 
 
 def test_history_is_one_indexed_query(tmp_path):

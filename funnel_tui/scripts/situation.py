@@ -125,9 +125,10 @@ def history_facts(history: ProspectHistory, today: date) -> dict[str, str]:
     facts = {}
     if history.last_connected_at is not None:
         facts["last_spoke_on"] = spoken_day(history.last_connected_at.date(), today)
-    if (first := history.first_deal_on) is not None:
+    if (first := history.first_deal_on) is not None and first < today:
         # "since yesterday", "since the 10th of November" for a new customer, where "since
-        # December 2026" said in December 2026 told them nothing.
+        # December 2026" said in December 2026 told them nothing. A deal of today has no
+        # "since": the script's line without it is said.
         recent = (today - first).days < RECENT_CUSTOMER_DAYS
         facts["customer_since"] = (
             spoken_day(first, today).removeprefix("on ")
