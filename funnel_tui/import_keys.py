@@ -70,8 +70,15 @@ TABLES = {
         "phone_key, prospect_id",
     ),
     CHANGED: ("prospect_id BIGINT NOT NULL", "prospect_id"),
-    SEEN: ("prospect_id BIGINT NOT NULL, line BIGINT NOT NULL", "prospect_id"),
 }
+# A table of its own: a new prospect's id is the largest yet, so in SQLite each row is
+# added at the end of the table's own b-tree, where a key of its own would be placed in
+# a second one (a first import adds a row a prospect).
+SEEN_TABLE = Variants(
+    sqlite=f"CREATE TEMP TABLE {SEEN} (prospect_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)",
+    postgresql=f"CREATE TEMP TABLE {SEEN} (prospect_id BIGINT PRIMARY KEY, line BIGINT NOT NULL)"
+    " ON COMMIT DROP",
+)
 # The tables of each kind of key: email, number with name, number's holders.
 FILE_TABLES = (EMAILS, PHONE_NAMES, PHONE_HOLDERS)
 BOOK_TABLES = (BOOK_EMAILS, BOOK_PHONE_NAMES, BOOK_PHONE_HOLDERS)
@@ -260,6 +267,7 @@ class ImportKeys:
         self.phone_region = phone_region
         for table, (columns, key) in TABLES.items():
             db.execute(IMPORT_KEY_TABLE.for_db(db).format(table=table, columns=columns, key=key))
+        db.execute(SEEN_TABLE.for_db(db))
         # The book's prospects are those there before the import: later ids are its rows'
         # (and on a team's server, what other reps add meanwhile, which it does not see).
         (last,) = self.book.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()
@@ -385,7 +393,7 @@ class ImportKeys:
     def landed(self, first_lines: Iterable[tuple[int, int]]) -> None:
         """Each prospect a batch's rows landed on, with the line of the first of them; a
         prospect an earlier batch's row landed on keeps that row's line."""
-        executemany(self.db, _insert(SEEN, "prospect_id, line"), list(first_lines))
+        executemany(self.db, _insert(SEEN, "prospect_id, line"), sorted(first_lines))
 
     def _changed_among(self, prospect_ids: set[int]) -> set[int]:
         """Which of these prospects of the book the import has changed already."""
@@ -395,7 +403,7 @@ class ImportKeys:
     def drop(self) -> None:
         """Drop the tables before the transaction commits (PostgreSQL's go on commit)."""
         if dialect_of(self.db) is Dialect.SQLITE:
-            for table in TABLES:
+            for table in (*TABLES, SEEN):
                 self.db.execute(f"DROP TABLE temp.{table}")
 
 

@@ -509,7 +509,7 @@ class _RowReader:
         more: list[tuple[str, int, list[str]]] = []
         # Why the row cannot be imported, if it cannot.
         reasons: list[str] = []
-        # Every email and number of the row, as (field, text), imported or not.
+        # The row's emails and numbers beside the one kept of each, as (field, text).
         contacts: list[tuple[str, str]] = []
         for name, positions, multiline, several in self.columns:
             found = ""
@@ -531,8 +531,6 @@ class _RowReader:
                     text = values[0]
                     more.append((name, position, values[1:]))
                     contacts += [(name, value) for value in values[1:]]
-                if several:
-                    contacts.append((name, text))
                 if not found:
                     found = cells[name] = text
                     first = position
@@ -540,6 +538,9 @@ class _RowReader:
                     extra.append((text, position, found))
             if not extra[start:]:
                 continue
+            if several:
+                # Another column's (a Mobile beside the Phone), whichever is kept.
+                contacts += [(name, found)] + [(name, text) for text, _, _ in extra[start:]]
             if name == "phone" and phone_problem(found, self.phone_region):
                 # The first number that can be dialled (a Mobile column) is the phone.
                 extra[start:] = _keep_first_that(
@@ -633,7 +634,9 @@ class _RowReader:
                 self._note_several(line, name, position, values, cells[name])
             if (named := self._file_id(fields)) is not None:
                 row[FILE_ID] = named
-            if others := tuple(pair for pair in contacts if pair[1] != cells.get(pair[0])):
+            if contacts and (
+                others := tuple(pair for pair in contacts if pair[1] != cells.get(pair[0]))
+            ):
                 row[OTHER_CONTACTS] = others
         return row, reasons
 
