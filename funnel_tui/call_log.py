@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.claims import HOLDER, RELEASE
 from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
     Ask,
     LostReason,
@@ -475,6 +476,8 @@ class _Reads:
     prospect: Sent
     open_tasks: Sent
     busy: Sent | None
+    # An attempt's: the open call tasks at a time a gatekeeper gave (`PROMISED_CALLS`).
+    promised: Sent | None = None
 
 
 def _send_reads(
@@ -498,11 +501,25 @@ def _send_reads(
         f" FROM prospects p WHERE p.id = ?{lock}",
         params,
     )
+    promised = None
+    if entry.outcome in CADENCE_OUTCOMES:
+        promised = send(db, PROMISED_CALLS, [prospect_id])
     return _Reads(
         prospect=prospect,
         open_tasks=send(db, OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value]),
         busy=busy,
+        promised=promised,
     )
+
+
+# The prospect's open call tasks booked at the time a gatekeeper gave (`g` with a time):
+# the call that made each is a gatekeeper's with a follow-up time.
+PROMISED_CALLS = f"""
+SELECT t.id FROM tasks t JOIN calls c ON c.id = t.call_id
+WHERE t.prospect_id = ? AND t.status = '{TaskStatus.OPEN.value}'
+  AND t.kind = '{TaskKind.CALL.value}' AND c.outcome = '{Outcome.GATEKEEPER.value}'
+  AND c.follow_up_at IS NOT NULL
+"""
 
 
 def _split(row: dict[str, Any], *columns: str) -> list[Any]:
@@ -568,6 +585,9 @@ def _write_call(
             marks = ", ".join("?" * len(rebooking))
             found = send(db, TASKS_OF_IDS.format(marks=marks), [prospect_id, *rebooking])
             kept = [task_from_row(row) for row in found.all()]
+        promised = frozenset(
+            int(row[0]) for row in (reads.promised.all() if reads.promised else ())
+        )
         effects = outcome_effects(
             before,
             open_tasks,
@@ -576,6 +596,7 @@ def _write_call(
             now=now,
             settings=settings,
             rebooking=kept,
+            promised=promised,
         )
         if seen is not None:
             _check_do_not_call(before, effects, seen)

@@ -157,12 +157,15 @@ def outcome_effects(
     now: datetime,
     settings: Settings,
     rebooking: Sequence[Task] = (),
+    promised: frozenset[int] = frozenset(),
 ) -> Effects:
     """What logging `entry` (a CallOutcome) does. `prospect` is the row before the call;
     `attempt` is the number of unanswered attempts since the last connect, this call
     included (a second busy signal on one day does not count). `rebooking`: the tasks an
     undo of this call kept because the rep changed them since (moved, done or cancelled in
-    the timeline); a redo books its callback or meeting as that task, as the rep left it."""
+    the timeline); a redo books its callback or meeting as that task, as the rep left it.
+    `promised`: the open call tasks at a time a gatekeeper gave, which an attempt before
+    that time leaves as the next call."""
     outcome: Outcome = entry.outcome
     kind = Kind(prospect["kind"]) if prospect["kind"] in set(Kind) else Kind.NEW
     stage = Stage(prospect["stage"]) if prospect["stage"] in set(Stage) else Stage.LEAD
@@ -186,11 +189,24 @@ def outcome_effects(
         close[meeting.id] = (
             TaskStatus.DONE if outcome is Outcome.MEETING_HELD else TaskStatus.MISSED
         )
+    # The time a gatekeeper gave ("back Monday at 11"), still to come: an attempt before
+    # it (no answer on Saturday) leaves it as the next call, where the cadence's slot
+    # replaced it. A new time from a gatekeeper replaces it.
+    given = None
+    if outcome in CADENCE_OUTCOMES and entry.follow_up_at is None:
+        given = next(
+            (
+                task
+                for task in open_tasks
+                if task.id in promised and task.id not in close and _still_to_come(task, now)
+            ),
+            None,
+        )
     if outcome in CADENCE_OUTCOMES or outcome in CONNECT_OUTCOMES:
         # One cadence at a time: the call tasks still open are replaced (an attempt) or
         # no longer needed (a connect). Callbacks, meetings and revisits stay.
         for task in open_tasks:
-            if task.kind is TaskKind.CALL and task.id not in close:
+            if task.kind is TaskKind.CALL and task.id not in close and task is not given:
                 close[task.id] = TaskStatus.CANCELLED
 
     if outcome in CADENCE_OUTCOMES:
@@ -214,6 +230,8 @@ def outcome_effects(
                 )
                 create.append(NewTask(TaskKind.REVISIT, nurture_revisit_due(now, settings, zone)))
                 _cancel_the_rest(open_tasks, close)
+        elif given is not None:
+            pass  # the time the gatekeeper gave is the next call
         elif outcome is Outcome.GATEKEEPER and entry.follow_up_at is not None:
             create.append(NewTask(TaskKind.CALL, entry.follow_up_at))
         elif outcome is Outcome.BUSY:
@@ -276,6 +294,10 @@ def outcome_effects(
         create.append(NewTask(TaskKind.CALL, follow_up_due(now, settings, zone)))
     rebooked = booked is not None and booked in rebooking
     return Effects(columns, close, tuple(create), already_booked=booked, rebooked=rebooked)
+
+
+def _still_to_come(task: Task, now: datetime) -> bool:
+    return task.due_at is not None and task.due_at > now
 
 
 def _nothing_left_open(open_tasks: list[Task], close: dict[int, TaskStatus]) -> bool:

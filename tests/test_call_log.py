@@ -223,6 +223,29 @@ def test_unanswered_calls_retry_next_business_day_in_the_prospects_zone(
     assert prospect(book_db, ann)["next_call_at"] == to_stored(monday_morning_slot_in_new_york)
 
 
+def test_the_time_a_gatekeeper_gave_stays_through_the_attempts_before_it(
+    book_db: Any,
+) -> None:
+    """`g` with `mon 11am` (the PA: back Monday at 11), then a no answer the same day: the
+    cadence's Thursday slot replaced Monday 11:00, and the rep was sent to call before
+    the time the PA gave."""
+    ann = insert(book_db)
+    monday_11 = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+    log(book_db, ann, Outcome.GATEKEEPER, follow_up_at=monday_11)
+    later = NOW + timedelta(hours=2)
+    logged = log(book_db, ann, Outcome.NO_ANSWER, now=later)
+    assert logged.next_call_at == monday_11
+    assert [task.due_at for task in open_tasks(book_db, ann)] == [monday_11]
+    # Another gatekeeper with another time replaces it.
+    tuesday_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
+    log(book_db, ann, Outcome.GATEKEEPER, now=later, follow_up_at=tuesday_10)
+    assert [task.due_at for task in open_tasks(book_db, ann)] == [tuesday_10]
+    # Called at that time, unanswered: the cadence goes on from there.
+    logged = log(book_db, ann, Outcome.VOICEMAIL, now=tuesday_10)
+    assert logged.next_call_at is not None and logged.next_call_at > tuesday_10
+    assert [task.due_at for task in open_tasks(book_db, ann)] == [logged.next_call_at]
+
+
 def test_a_won_call_records_the_deal_on_the_local_date(book_db: Any) -> None:
     new_york = ZoneInfo("America/New_York")
     late_evening = datetime(2026, 11, 25, 20, 30, tzinfo=new_york)  # already the 26th in UTC
