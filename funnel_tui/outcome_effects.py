@@ -180,27 +180,25 @@ def outcome_effects(
         booked = _booked_already(open_tasks, kind_booked, entry.follow_up_at) or next(
             (task for task in rebooking if task.kind is kind_booked), None
         )
+    # The time a gatekeeper gave ("back at 4", "back Monday at 11"), still to come: an
+    # attempt before it (no answer at 2) neither answers it nor replaces it with the
+    # cadence's slot; it stays the next call. A new time from a gatekeeper replaces it.
+    given = None
+    if outcome in CADENCE_OUTCOMES and entry.follow_up_at is None:
+        given = next(
+            (task for task in open_tasks if task.id in promised and _still_to_come(task, now)),
+            None,
+        )
     # The appointment confirmed stays open, even when it is due today: it is still to come.
-    answered = _task_called_for([task for task in open_tasks if task is not booked], now)
+    answered = _task_called_for(
+        [task for task in open_tasks if task is not booked and task is not given], now
+    )
     if answered is not None:
         close[answered.id] = TaskStatus.DONE
     meeting = _meeting(open_tasks, outcome, now)
     if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW) and meeting is not None:
         close[meeting.id] = (
             TaskStatus.DONE if outcome is Outcome.MEETING_HELD else TaskStatus.MISSED
-        )
-    # The time a gatekeeper gave ("back Monday at 11"), still to come: an attempt before
-    # it (no answer on Saturday) leaves it as the next call, where the cadence's slot
-    # replaced it. A new time from a gatekeeper replaces it.
-    given = None
-    if outcome in CADENCE_OUTCOMES and entry.follow_up_at is None:
-        given = next(
-            (
-                task
-                for task in open_tasks
-                if task.id in promised and task.id not in close and _still_to_come(task, now)
-            ),
-            None,
         )
     if outcome in CADENCE_OUTCOMES or outcome in CONNECT_OUTCOMES:
         # One cadence at a time: the call tasks still open are replaced (an attempt) or

@@ -240,9 +240,14 @@ def test_the_time_a_gatekeeper_gave_stays_through_the_attempts_before_it(
     tuesday_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)
     log(book_db, ann, Outcome.GATEKEEPER, now=later, follow_up_at=tuesday_10)
     assert [task.due_at for task in open_tasks(book_db, ann)] == [tuesday_10]
+    # Later the same day: "she's back at 4", and a try at 2 goes unanswered.
+    four = datetime(2026, 12, 1, 16, 0, tzinfo=LONDON)
+    log(book_db, ann, Outcome.GATEKEEPER, now=tuesday_10, follow_up_at=four)
+    logged = log(book_db, ann, Outcome.NO_ANSWER, now=four - timedelta(hours=2))
+    assert [task.due_at for task in open_tasks(book_db, ann)] == [four]
     # Called at that time, unanswered: the cadence goes on from there.
-    logged = log(book_db, ann, Outcome.VOICEMAIL, now=tuesday_10)
-    assert logged.next_call_at is not None and logged.next_call_at > tuesday_10
+    logged = log(book_db, ann, Outcome.VOICEMAIL, now=four)
+    assert logged.next_call_at is not None and logged.next_call_at > four
     assert [task.due_at for task in open_tasks(book_db, ann)] == [logged.next_call_at]
 
 
