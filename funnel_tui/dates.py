@@ -42,7 +42,7 @@ HOURS_THEN_MINUTES_PATTERN = re.compile(
 )
 # A length of time with a decimal comma, as much of Europe writes it: `in 1,5 hours`.
 DECIMAL_COMMA_PATTERN = re.compile(
-    r"(?P<lead>\bin\s+|\+\s*)(?P<whole>\d+),(?P<part>\d+)(?=\s*[a-z])"
+    r"(?P<lead>\bin\s+|\+\s*)(?P<whole>\d+),(?P<part>\d{1,2})(?=\s*[a-z])"
 )
 # A length of time back, or a day gone: `in -2 days`, `-1h`, `2 days ago`, `yesterday`,
 # `last tue`. A follow-up is ahead.
@@ -274,6 +274,14 @@ def read_when(
     return When(moment, day, today, skipped, other)
 
 
+def _lengths_read(typed: str) -> str:
+    """A length of time as the offset reader takes it: a comma between its figures is its
+    decimal point (`in 1,5 hours`; `in 1,000 hours` keeps its comma), and minutes after
+    hours get their unit (`in 2h30` as `in 2h 30m`)."""
+    typed = DECIMAL_COMMA_PATTERN.sub(r"\g<lead>\g<whole>.\g<part>", typed)
+    return HOURS_THEN_MINUTES_PATTERN.sub(r"\g<lead>\g<hours>h \g<minutes>m", typed, count=1)
+
+
 def _their_calling_start(
     text: str,
     now: datetime,
@@ -358,7 +366,7 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     today = now.date()
     # Read from the start of today, so that today itself is a day still to come.
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
-    offset = OFFSET_PATTERN.fullmatch(" ".join(text.lower().split()))
+    offset = OFFSET_PATTERN.fullmatch(_lengths_read(" ".join(text.lower().split())))
     if offset is None:
         # A day has no time: `3.12` and `mon 14.12` are 14 December (and `in 1.5 weeks`
         # no date).
@@ -394,11 +402,9 @@ def _typed_moment(
     """The moment the text names, to the minute, on the clock it was typed for (now's
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
-    typed = " ".join(text.lower().split())
-    # A comma between figures of a length of time is its decimal point (`in 1,5 hours`).
+    typed = _lengths_read(" ".join(text.lower().split()))
     # Else a comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it,
     # and refused, when it does not read, quoting it as typed.
-    typed = DECIMAL_COMMA_PATTERN.sub(r"\g<lead>\g<whole>.\g<part>", typed)
     paused = " ".join(typed.replace(",", " ").split())
     try:
         return _moment_of(paused, now, day_first, calling_start, end_of_day, prospect_tz)
@@ -417,9 +423,7 @@ def _moment_of(
     prospect_tz: str | None,
 ) -> tuple[datetime, datetime | None]:
     """`_typed_moment` of the text lowercased, its spaces single."""
-    # `in 2h30` as `in 2h 30m`; `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri
-    # at 3`) says nothing.
-    typed = HOURS_THEN_MINUTES_PATTERN.sub(r"\g<lead>\g<hours>h \g<minutes>m", typed, count=1)
+    # `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri at 3`) says nothing.
     typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
     typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
     if not typed:

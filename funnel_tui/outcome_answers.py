@@ -124,9 +124,9 @@ def read_follow_up(text: str, reading: Reading) -> Answer:
 # A day and month that have passed this year are read as next year's: said when the text
 # named no year, since `3/12` typed the day after is more likely a slip than a plan.
 _A_YEAR_AWAY_DAYS = 300
-# A year of four digits or the word, wherever they are (`in 2027`, `next year`); a year
-# in the date itself (`4.12.27`, `30 dec 27`) is the date reader's (`names_a_year`).
-_NAMES_A_YEAR = re.compile(r"\b\d{4}\b|year", re.IGNORECASE)
+# The word, wherever it is (`next year`); a year in the date (`4/12/2027`, `4.12.27`, `30
+# dec 27`) is the date reader's (`names_a_year`), which knows `4/12 1430` for a time.
+_NAMES_A_YEAR = re.compile(r"year", re.IGNORECASE)
 # A length of time from now (`in 14 months`, `+60w`) names no day and month to roll over.
 _OFFSET = re.compile(r"\s*(?:in\s|\+)", re.IGNORECASE)
 

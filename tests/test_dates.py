@@ -184,6 +184,8 @@ REFUSED_ON_WEDNESDAY = [
     ("in 3 days fri", "is not a time of day"),
     ("in 0 days 10am", "is in the past"),
     ("in 99999999 days", "too far ahead"),
+    # A thousands comma is no decimal point: `in 1,000 hours` was an hour.
+    ("in 1,000 hours", "'in 1,000 hours' is not a date or time I understand"),
     # A part of a day, week or month has no wall-clock time to keep.
     ("in 1.5 days", "'in 1.5 days' is not a whole number of days; say in 1 day or in 2 days"),
     ("in 2.5 weeks 10am", "'in 2.5 weeks' is not a whole number of weeks"),
@@ -495,6 +497,9 @@ def test_a_day_follows_the_day_first_setting() -> None:
         ("1/1/2040", "too far ahead"),
         # Read as the date 1 May before: `in 1/5 months` was no date or time.
         ("in 1.5 months", "'in 1.5 months' is not a whole number of months"),
+        # Hours, however written, are no day: `in 2h30` was today.
+        ("in 2h30", "'in 2h30' is hours from now, not a day"),
+        ("in 1,5 hours", "'in 1,5 hours' is hours from now, not a day"),
     ],
 )
 def test_a_day_in_the_past_or_that_does_not_read_is_refused(typed: str, refused: str) -> None:

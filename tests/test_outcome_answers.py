@@ -198,7 +198,7 @@ def test_a_day_typed_on_their_clock_is_warned_about_as_typed() -> None:
     assert answer.warning.startswith("that is next year: 18 Nov has passed this year")
 
 
-@pytest.mark.parametrize("typed", ["17/11 at 10", "17/11 10", "17/11 @ 10"])
+@pytest.mark.parametrize("typed", ["17/11 at 10", "17/11 10", "17/11 @ 10", "17/11 1430"])
 def test_a_time_said_with_at_leaves_the_next_year_warning_on(typed: str) -> None:
     """`4/12 at 10` typed on 5 December saved next year's 4 December without a word: the
     date reader took `at 10` for the year 2010, so the text seemed to name one."""
