@@ -260,7 +260,7 @@ class ImportReport:
             " request (the suppression list)"
             for line in self.suppressed
         ]
-        file = self.file
+        file, left_out = self.file, set(self.suppressed)
         for shown, count, more in (
             (
                 self.repeated_rows,
@@ -285,7 +285,10 @@ class ImportReport:
                 "cells that hold several values, the first imported",
             ),
         ):
-            notices += _listed(shown, count, more)
+            # Nothing of a row left out for the suppression list is said back: its cells
+            # are a forgotten person's.
+            kept = [one for one in shown if one.line not in left_out]
+            notices += _listed(kept, count - (len(shown) - len(kept)), more)
         return notices
 
 

@@ -237,6 +237,8 @@ def test_a_forgotten_contact_beside_a_new_one_in_a_row_is_suppressed(
 
     assert result.exit_code == 0, result.output
     assert "added 1, updated 0, rejected 0, suppressed 3 (" in result.stdout
+    # Nothing of theirs is said back: their cells were listed as not imported.
+    assert EMAIL not in result.stdout.lower() and "555-0187" not in result.stdout
     assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
 
 
