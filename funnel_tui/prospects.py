@@ -29,7 +29,10 @@ FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture")
 OFF_QUEUE_FLAGS = ("do_not_call", "wrong_number")
 FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value", *FLAG_FIELDS)
 
-EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+# An address as a mail app takes it: no `mailto:`, no `<...>`, no second one after a `,`
+# or `;` (a forgotten person's, written so, was not the address the suppression list
+# knew).
+EMAIL_SHAPE = re.compile(r"[^@\s:<>,;]+@[^@\s:<>,;]+\.[^@\s.:<>,;]{2,}")
 # The open tasks the card lists; it says how many more there are.
 CARD_TASKS = 3
 # The ids SQLite can store: asking for one outside them would overflow, not miss.

@@ -242,6 +242,31 @@ def test_a_forgotten_contact_beside_a_new_one_in_a_row_is_suppressed(
     assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
 
 
+def test_a_forgotten_address_in_another_email_column_or_as_a_link_comes_not_back(
+    book_storage: Any, rep: str | None, tmp_path: Path, zone: None
+) -> None:
+    """`Secondary Email` and `Other Phone` were columns not imported, never asked about,
+    and `mailto:` before the address was stored with it: the forgotten came back."""
+    db = book_storage.db
+    person, _ = build_book(db, rep)
+    assert invoke("forget", person, "--yes", "--db", book_option(book_storage)).exit_code == 0
+    csv_file = tmp_path / "leads.csv"
+    csv_file.write_text(
+        "name,email,secondary email,phone,other phone\n"
+        f"Wil Q,wil@new.example,{EMAIL},,\n"
+        f"W. Q.,,,(202) 555-0100,{PHONE}\n"
+        f"Will Q,mailto:{EMAIL},,,\n"
+        "Nora New,nora@new.example,,,\n",
+        encoding="utf-8",
+    )
+
+    result = invoke("import", csv_file, "--skip-invalid", "--db", book_option(book_storage))
+
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, rejected 1, suppressed 2 (" in result.stdout
+    assert sorted(row["name"] for row in table_rows(db, "prospects")) == ["Nora New", "Otto Stays"]
+
+
 def test_adding_or_editing_a_suppressed_contact_by_hand_is_refused(
     book_db: Any, zone: None
 ) -> None:
