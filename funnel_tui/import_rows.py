@@ -824,7 +824,7 @@ def _source_given(header: list[str], columns: Mapping[str, list[int]], source: s
     if not source:
         return []
     return [
-        f"{_column(header, position)} not used: every row's source is {source!r}, as given"
+        f"{_column(header, position)} not used: the source given, {source!r}, is used instead"
         for position in columns.get("source", [])
     ]
 

@@ -541,7 +541,7 @@ def test_source_option_labels_every_row_over_the_files_column(
     # The file's own sources are nowhere in the book: said, where nothing was.
     column = next(header for header, field in report.columns.items() if field == "source")
     assert f"{column} (column " in report.summary()
-    assert "not used: every row's source is 'Spring webinar', as given" in report.summary()
+    assert "not used: the source given, 'Spring webinar', is used instead" in report.summary()
 
 
 def test_a_source_given_over_two_source_columns_says_neither_was_used(
@@ -556,7 +556,7 @@ def test_a_source_given_over_two_source_columns_says_neither_was_used(
     report = import_prospects(db, path, now=NOW, source="webinar")
     assert people(db)["Ada"]["source"] == "webinar"
     summary = report.summary()
-    assert "Lead Source (column 3) not used: every row's source is 'webinar'" in summary
+    assert "Lead Source (column 3) not used: the source given, 'webinar', is used" in summary
     assert "Original Source (column 4) not used" in summary
     assert "used only where" not in summary
     assert report.notices() == []
