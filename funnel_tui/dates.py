@@ -259,6 +259,9 @@ def read_when(
     if other_week and other is not None:
         moment, other = other, moment
     day, today = moment.date(), now.astimezone(moment.tzinfo).date()
+    # A moment that has passed is named as typed, on its clock: `4/12` for Los Angeles,
+    # typed in Tokyo, is their Friday, not the rep's Saturday at 02:00.
+    as_typed = _stamp(moment) + _whose_clock(moment, now, prospect_tz)
     from dateutil import tz
 
     skipped = None
@@ -268,10 +271,19 @@ def read_when(
     if other is not None and other <= now:
         other = None  # today's Friday at a time that has passed
     if moment <= now:
-        raise WhenError(f"{_stamp(moment)} is in the past")
+        raise WhenError(f"{as_typed} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
     return When(moment, day, today, skipped, other)
+
+
+def _whose_clock(moment: datetime, now: datetime, prospect_tz: str | None) -> str:
+    """` their time`, or ` CET`, for a moment typed on a clock other than now's."""
+    if moment.tzinfo is now.tzinfo or moment.utcoffset() == now.utcoffset():
+        return ""
+    if known_zone(prospect_tz) is not None and moment.tzinfo == known_zone(prospect_tz):
+        return f" {THEIR_TIME}"
+    return f" {moment:%Z}" if moment.tzname() else ""
 
 
 def _lengths_read(typed: str) -> str:

@@ -452,6 +452,14 @@ def test_today_once_their_calling_hours_have_begun_has_passed_there() -> None:
     )
 
 
+def test_a_moment_passed_on_their_clock_is_named_on_it() -> None:
+    """`4/12` for Los Angeles, typed in Tokyo on Saturday: `Sat 5 Dec 2026, 02:00 is in the
+    past` named a day and time nobody typed."""
+    tokyo = datetime(2026, 12, 5, 13, 40, tzinfo=ZoneInfo("Asia/Tokyo"))
+    with pytest.raises(WhenError, match=r"^Fri 4 Dec 2026, 09:00 their time is in the past"):
+        read_when("4/12", tokyo, prospect_tz="America/Los_Angeles")
+
+
 # --- days without a time: a proposal's expected close, a revisit -------------------------
 
 
