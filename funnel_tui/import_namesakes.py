@@ -12,7 +12,7 @@ name's index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,8 +26,6 @@ NAMESAKES = Variants(
     sqlite="SELECT id, name, company FROM prospects WHERE name COLLATE NOCASE IN ({marks})",
     postgresql="SELECT id, name, company FROM prospects WHERE lower(name) IN ({marks})",
 )
-# The line of the first row of this import that landed on each of some prospects.
-LinesOf = Callable[[Collection[int]], Mapping[int, int]]
 
 
 @dataclass(frozen=True)
@@ -41,15 +39,18 @@ class Namesake:
     other_company: str
     other_id: int | None = None
     other_line: int | None = None
+    # Added by an earlier batch of the file, whose lines are not kept.
+    earlier_line: bool = False
 
     def __str__(self) -> str:
         at = f" at {one_line(self.other_company)}" if self.other_company else ""
         other = f"{one_line(self.other_name)}{at}"
-        whom = (
-            f"line {self.other_line} added {other}"
-            if self.other_line is not None
-            else f"the book has {other} (id {self.other_id})"
-        )
+        if self.other_line is not None:
+            whom = f"line {self.other_line} added {other}"
+        elif self.earlier_line:
+            whom = f"an earlier line added {other} (id {self.other_id})"
+        else:
+            whom = f"the book has {other} (id {self.other_id})"
         return (
             f"line {self.line}: {one_line(self.name)} added as a new prospect, though {whom}"
             " with another number, and no email tells them apart: if they are one person,"
@@ -58,16 +59,13 @@ class Namesake:
 
 
 def namesakes(
-    db: Any,
-    added: Sequence[tuple[int, dict[str, object]]],
-    last_stored_id: int,
-    lines_of: LinesOf,
+    db: Any, added: Sequence[tuple[int, dict[str, object]]], last_stored_id: int
 ) -> Iterator[Namesake]:
     """The added rows (line, row) without an email that have the name of a prospect of the
-    book, or of one an earlier line of the file added (`lines_of` gives the lines of
-    those earlier batches added, ids past `last_stored_id`), with no company that differs
-    from theirs. A row with an email is one a prospect would have matched by it, or
-    another person's: it is not looked up, so a file of leads with emails costs nothing."""
+    book, or of one an earlier line of the file added (an earlier batch's: ids past
+    `last_stored_id`, their lines not kept), with no company that differs from theirs. A
+    row with an email is one a prospect would have matched by it, or another person's:
+    it is not looked up, so a file of leads with emails costs nothing."""
     rows = [(line, row) for line, row in added if not email_key(row.get("email"))]
     if not rows:
         return
@@ -77,26 +75,17 @@ def namesakes(
     for prospect_id, name, company in rows_for(db, NAMESAKES.for_db(db), names):
         other = Namesake(0, "", str(name), _text(company), other_id=int(prospect_id))
         stored.setdefault(name_key(name), []).append(other)
-    added_here = [other.other_id for others in stored.values() for other in others]
-    lines = lines_of([prospect_id for prospect_id in added_here if prospect_id > last_stored_id])
     # The batch's own rows, in the file's order: each row's namesakes among those before it.
     for line, row in added:
         key = name_key(row["name"])
         if not email_key(row.get("email")):
             company = _text(row.get("company"))
             for other in stored.get(key, []):
-                if (
-                    company
-                    and other.other_company
-                    and company.casefold() != (other.other_company.casefold())
-                ):
+                theirs = other.other_company
+                if company and theirs and company.casefold() != theirs.casefold():
                     continue  # two companies: two people
-                yield replace(
-                    other,
-                    line=line,
-                    name=str(row["name"]),
-                    other_line=lines.get(other.other_id or 0, other.other_line),
-                )
+                earlier = other.other_line is None and (other.other_id or 0) > last_stored_id
+                yield replace(other, line=line, name=str(row["name"]), earlier_line=earlier)
                 break
         mine = Namesake(0, "", str(row["name"]), _text(row.get("company")), other_line=line)
         stored.setdefault(key, []).append(mine)
