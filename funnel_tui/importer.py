@@ -432,8 +432,10 @@ class _Merger:
         # the line of the first of them, and each row that lands on one another row of
         # the batch landed on first, or a prospect of the book: it may repeat an earlier
         # batch's row.
-        self.first_lines: dict[int, tuple[Target, int]] = {}
+        self.first_lines: dict[int, int] = {}
         self.landings: list[tuple[int, str, int]] = []
+        # The prospects of the book (or of an earlier batch) the rows land on, by id.
+        self.landed_on: set[int] = set()
 
     def _remember(self, target: Target, row: RowKeys) -> None:
         email, phone = row.email, row.phone
@@ -532,8 +534,11 @@ class _Merger:
         key = target if isinstance(target, int) else id(target)
         if isinstance(task_kind, TaskKind) and row.get("next_call_at"):
             self.task_kinds[key] = (target, task_kind)
-        _, first_line = self.first_lines.setdefault(key, (target, line))
-        if first_line != line or isinstance(target, int):
+        first_line = self.first_lines.setdefault(key, line)
+        if isinstance(target, int):
+            self.landed_on.add(target)
+            self.landings.append((line, str(keyed.row["name"]), key))
+        elif first_line != line:
             self.landings.append((line, str(keyed.row["name"]), key))
         self._remember(target, keyed)
 
@@ -543,7 +548,7 @@ class _Merger:
         prospects; one an earlier batch added, past `last_stored_id`, has no line kept)."""
         repeated = []
         for line, name, key in self.landings:
-            first_line: int | None = earlier.get(key, self.first_lines[key][1])
+            first_line: int | None = earlier.get(key, self.first_lines[key])
             if first_line == line and key > last_stored_id and key not in earlier:
                 first_line = None  # added by an earlier batch: an earlier line
             if first_line != line:
@@ -555,9 +560,8 @@ class _Merger:
         The prospects it adds are left out: most of a first import's rows, each a row of a
         temporary table for the few a later batch repeats (about a fifth of the import's
         time, by the benchmark's run)."""
-        for target, line in self.first_lines.values():
-            if isinstance(target, int):
-                yield target, line
+        for prospect_id in self.landed_on:
+            yield prospect_id, self.first_lines[prospect_id]
 
     def new_keys(self) -> Keys:
         """The keys this batch's rows lead to that the book did not have, once the new
@@ -905,8 +909,7 @@ def _merge_batch(
 
 def _repeated_rows(keys: ImportKeys, merger: _Merger) -> list[RepeatedRow]:
     """The batch's rows that repeat a person of an earlier line of the file."""
-    stored = {target for target, _ in merger.first_lines.values() if isinstance(target, int)}
-    return merger.repeated_rows(keys.first_lines(stored), keys.last_stored_id)
+    return merger.repeated_rows(keys.first_lines(merger.landed_on), keys.last_stored_id)
 
 
 def import_prospects(
