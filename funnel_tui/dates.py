@@ -599,13 +599,23 @@ def describe_when(
             f"{skipped:%H:%M} does not exist on {skipped.day} {skipped:%B} "
             f"(clocks go forward): {description}"
         )
-    zone = known_zone(prospect_tz)
-    if zone is not None:
-        theirs = moment.astimezone(zone)
-        if theirs.replace(tzinfo=None) != local.replace(tzinfo=None):
-            weekday = "" if theirs.date() == local.date() else f"{theirs:%a} "
-            description += f", {weekday}{theirs:%H:%M} their time"
+    if theirs := their_time(moment, now, prospect_tz):
+        description += f", {theirs}"
     return description
+
+
+def their_time(moment: datetime, now: datetime, timezone: object) -> str:
+    """`09:00 their time`, or `Mon 09:00 their time` on another day there, for a moment on
+    the prospect's clock (`timezone`, a known IANA zone); empty where theirs reads as
+    now's, or their zone is not known."""
+    zone = known_zone(timezone if isinstance(timezone, str) else None)
+    if zone is None:
+        return ""
+    there, here = moment.astimezone(zone), moment.astimezone(now.tzinfo)
+    if there.utcoffset() == here.utcoffset():
+        return ""
+    day = f"{there:%a} " if there.date() != here.date() else ""
+    return f"{day}{there:%H:%M} {THEIR_TIME}"
 
 
 def known_zone(name: str | None) -> ZoneInfo | None:

@@ -165,20 +165,6 @@ def short_outcome_label(value: str | None) -> str:
         return value
 
 
-def their_time(moment: datetime, now: datetime, timezone: object) -> str:
-    """`09:00 their time`, or `Mon 09:00 their time` on another day there, for a moment on
-    the prospect's clock (`timezone`, a known IANA zone); empty where theirs reads as the
-    rep's, or their zone is not known."""
-    zone = known_zone(timezone if isinstance(timezone, str) else None)
-    if zone is None:
-        return ""
-    there, here = moment.astimezone(zone), moment.astimezone(now.tzinfo)
-    if there.utcoffset() == here.utcoffset():
-        return ""
-    day = f"{there:%a} " if there.date() != here.date() else ""
-    return f"{day}{there:%H:%M} their time"
-
-
 def local_time(timezone: str | None, now: datetime) -> str | None:
     """`14:05 Europe/Berlin` for a known IANA zone, else None."""
     zone = known_zone(timezone)

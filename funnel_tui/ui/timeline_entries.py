@@ -12,6 +12,7 @@ from datetime import date, datetime
 from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
+from funnel_tui.dates import their_time
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.tasks import Task
@@ -31,7 +32,6 @@ from funnel_tui.ui.formatting import (
     outcome_label,
     task_due_label,
     task_kind_label,
-    their_time,
 )
 
 # `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
