@@ -281,7 +281,7 @@ def _whose_clock(moment: datetime, now: datetime, prospect_tz: str | None) -> st
     """` their time`, or ` CET`, for a moment typed on a clock other than now's."""
     if moment.tzinfo is now.tzinfo or moment.utcoffset() == now.utcoffset():
         return ""
-    if known_zone(prospect_tz) is not None and moment.tzinfo == known_zone(prospect_tz):
+    if (zone := known_zone(prospect_tz)) is not None and moment.tzinfo == zone:
         return f" {THEIR_TIME}"
     return f" {moment:%Z}" if moment.tzname() else ""
 
@@ -309,46 +309,53 @@ def _their_calling_start(
     if known_zone(prospect_tz) is None or _names_a_clock(text, prospect_tz):
         return None
     theirs = f"{text.strip()} {THEIR_TIME}"
-    # Read with two different starts: only a text that gives no time differs.
-    later = time(calling_start.hour, (calling_start.minute + 1) % 60)
     try:
-        read = _typed_moment(theirs, now, day_first, calling_start, end_of_day, prospect_tz)
-        probe = _typed_moment(theirs, now, day_first, later, end_of_day, prospect_tz)
+        read, no_time = _read_at_two_starts(
+            theirs, now, day_first, calling_start, end_of_day, prospect_tz
+        )
     except WhenError:
-        if _gives_no_time(text, now, day_first, calling_start, later, end_of_day, prospect_tz):
+        try:
+            _, no_time = _read_at_two_starts(
+                text, now, day_first, calling_start, end_of_day, prospect_tz
+            )
+        except WhenError:
+            return None
+        if no_time:
             # `today` once their calling hours have begun: it has passed there, as it
             # has for the rep at 10:00; not the rep's 09:00, the middle of their night.
             raise
         return None
-    return read if read[0] != probe[0] else None
+    return read if no_time else None
+
+
+def _read_at_two_starts(
+    text: str,
+    now: datetime,
+    day_first: bool,
+    calling_start: time,
+    end_of_day: time,
+    prospect_tz: str | None,
+) -> tuple[tuple[datetime, datetime | None], bool]:
+    """The text as `_typed_moment` reads it, and whether it names a day without a time:
+    read again with calling hours a minute later, only such a text moves."""
+    later = time(calling_start.hour, (calling_start.minute + 1) % 60)
+    read = _typed_moment(text, now, day_first, calling_start, end_of_day, prospect_tz)
+    probe = _typed_moment(text, now, day_first, later, end_of_day, prospect_tz)
+    return read, read[0] != probe[0]
 
 
 def _names_a_clock(text: str, prospect_tz: str | None) -> bool:
     """Whether the text ends by naming whose clock it is on: `my time`, `their time`, `CET`."""
-    typed = " ".join(text.lower().replace(",", " ").split())
+    typed = _words(text)
     try:
         return _split_zone(typed, prospect_tz)[0] != typed
     except WhenError:
         return True
 
 
-def _gives_no_time(
-    text: str,
-    now: datetime,
-    day_first: bool,
-    start: time,
-    later: time,
-    end_of_day: time,
-    prospect_tz: str | None,
-) -> bool:
-    """Whether the text, read on the rep's clock, names a day without a time: read with
-    two different starts of calling hours, it gives two moments."""
-    try:
-        read = _typed_moment(text, now, day_first, start, end_of_day, prospect_tz)
-        probe = _typed_moment(text, now, day_first, later, end_of_day, prospect_tz)
-    except WhenError:
-        return False
-    return read[0] != probe[0]
+def _words(text: str) -> str:
+    """The text lowercased, a comma taken as a pause, its spaces single."""
+    return " ".join(text.lower().replace(",", " ").split())
 
 
 def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
@@ -361,7 +368,7 @@ def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
 def names_a_year(text: str, day_first: bool = True) -> bool:
     """Whether the text says which year, in a way dateutil reads (`30 dec 27`, `dec 30,
     '27`, `30th dec 2027`)."""
-    typed = _dotted_date_read(" ".join(text.lower().replace(",", " ").split()))
+    typed = _dotted_date_read(_words(text))
     # The time after the date, as the date reader takes it off: `4/12 at 10` and `14/12 10`
     # say no year, where dateutil read the 10 as 2010.
     typed, _ = _split_clock(_bare_hour_after_a_date(typed, day_first))
