@@ -774,7 +774,7 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
         return None
     match, day, month = pair
     try:
-        falls = _next_occurrence(month, day, today)
+        falls = next_occurrence(month, day, today)
     except (WhenError, ValueError):
         return None
     try:
@@ -924,7 +924,7 @@ def _parse_date_and_time(
     if fields.month is None or fields.day is None:
         raise WhenError(f"{typed!r} needs a day and a month", "try 3 dec, 3/12 or 3pm")
     if fields.year is None:
-        day = _next_occurrence(fields.month, fields.day, today)
+        day = next_occurrence(fields.month, fields.day, today)
     else:
         day = date(fields.year, fields.month, fields.day)
     return _at(day, clock or calling_start, now)
@@ -1069,8 +1069,9 @@ def _not_a_date(text: str, reason: str, day_first: bool) -> WhenError:
     return WhenError(f"{_quoted(text)} is not a date or time I understand")
 
 
-def _next_occurrence(month: int, day: int, today: date) -> date:
-    """The first month/day on or after today: `3/1` typed in November means next January."""
+def next_occurrence(month: int, day: int, today: date) -> date:
+    """The first month/day on or after today: `3/1` typed in November means next January;
+    WhenError for a month/day no year has."""
     for year in range(today.year, today.year + LEAP_SEARCH_YEARS):
         try:
             candidate = date(year, month, day)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from funnel_tui.dates import (
     describe_day,
     describe_when,
     names_a_year,
+    next_occurrence,
     read_day,
     read_when,
 )
@@ -113,8 +115,7 @@ def read_follow_up(text: str, reading: Reading) -> Answer:
     shown = describe_when(when.moment, reading.now, reading.prospect_timezone, skipped=when.skipped)
     warnings = [
         # The day typed, on the clock it was read on: `4/12` for Sydney is their 4th.
-        _a_year_away(when.day, when.today, text),
-        _read_the_other_way(when.day, when.today, text, settings),
+        *_typed_day_warnings(when.day, when.today, text, settings),
         outside_calling_hours(when.moment, settings, reading.prospect_timezone),
     ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
@@ -131,6 +132,12 @@ _NAMES_A_YEAR = re.compile(r"year", re.IGNORECASE)
 _OFFSET = re.compile(r"\s*(?:in\s|\+)", re.IGNORECASE)
 
 
+def _typed_day_warnings(day: date, today: date, text: str, settings: Settings) -> list[str | None]:
+    """What to say of the day a date was read as, beside it: next year's, or the other
+    order's day (a callback's, a close or revisit date's alike)."""
+    return [_a_year_away(day, today, text), _read_the_other_way(day, today, text, settings)]
+
+
 def _a_year_away(day: date, today: date, text: str) -> str | None:
     """Said of a day and month read as a later year's than this one, far enough ahead to
     be a slip, when the text named no year: `3/12` typed on 4 December."""
@@ -142,7 +149,7 @@ def _a_year_away(day: date, today: date, text: str) -> str | None:
         or names_a_year(text)
     ):
         return None
-    if (day.month, day.day) == (2, 29) and not _has_29_february(today.year):
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(today.year):
         # 29 Feb typed in a year without one.
         return f"that is {day.year}, the next year with a {day.day} {day:%b}"
     return f"that is next year: {day.day} {day:%b} has passed this year"
@@ -168,9 +175,7 @@ def _read_the_other_way(day: date, today: date, text: str, settings: Settings) -
     if first == second or max(first, second) > 12:
         return None
     other_day, other_month = (second, first) if settings.day_first else (first, second)
-    other = date(today.year, other_month, other_day)
-    if other < today:
-        other = date(today.year + 1, other_month, other_day)
+    other = next_occurrence(other_month, other_day, today)
     if (other - today).days > _OTHER_NEAR_DAYS or not is_business_day(other, settings):
         return None
     order, setting = ("day", "no") if settings.day_first else ("month", "yes")
@@ -178,14 +183,6 @@ def _read_the_other_way(day: date, today: date, text: str, settings: Settings) -
         f"read {order} first, as {day.day} {day:%b}; for {other:%a} {other.day} {other:%b}"
         f" say {other.day} {other:%b} (or set day_first to {setting})"
     )
-
-
-def _has_29_february(year: int) -> bool:
-    try:
-        date(year, 2, 29)
-    except ValueError:
-        return False
-    return True
 
 
 def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
@@ -199,13 +196,9 @@ def _read_amount(outcome: Outcome, text: str, reading: Reading) -> Answer:
 
 
 def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
-    day_first = reading.settings.day_first
-    day = read_day(text, reading.now, day_first=day_first)
+    day = read_day(text, reading.now, day_first=reading.settings.day_first)
     today = reading.now.date()
-    warnings = [
-        _a_year_away(day, today, text),
-        _read_the_other_way(day, today, text, reading.settings),
-    ]
+    warnings = _typed_day_warnings(day, today, text, reading.settings)
     return Answer(day, describe_day(day, today), warning="; ".join(filter(None, warnings)))
 
 
