@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from funnel_tui.dates import When, WhenError, read_when
+from funnel_tui.dates import WhenError
 from funnel_tui.domain import TaskStatus
-from funnel_tui.outcome_answers import Reading, read_follow_up
+from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
 from funnel_tui.text import one_line
@@ -218,16 +218,15 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         # Synchronous, so the letters typed right after `r` go into the field.
         self.set_focus(self.when_field)
 
-    def _typed_when(self) -> When:
-        """The new time as typed; WhenError when it does not read as a future moment."""
-        settings = self.funnel.settings
-        return read_when(
-            self.when_field.value,
-            self.funnel.clock(),
-            day_first=settings.day_first,
-            calling_start=settings.calling_start,
-            prospect_tz=self.prospect_timezone,
+    def _typed_when(self) -> Answer:
+        """The new time as typed, read back with the outcome dialog's warnings; WhenError
+        when it does not read as a future moment."""
+        reading = Reading(
+            now=self.funnel.clock(),
+            settings=self.funnel.settings,
+            prospect_timezone=self.prospect_timezone,
         )
+        return read_follow_up(self.when_field.value, reading)
 
     @on(Input.Changed, "#timeline-when")
     def _check_when(self) -> None:
@@ -235,13 +234,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         if not self.when_field.value.strip():
             self._say(Text(""))
             return
-        reading = Reading(
-            now=self.funnel.clock(),
-            settings=self.funnel.settings,
-            prospect_timezone=self.prospect_timezone,
-        )
         try:
-            answer = read_follow_up(self.when_field.value, reading)
+            answer = self._typed_when()
         except WhenError as error:
             self._say(Text(str(error), "red"))
             return
@@ -254,7 +248,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         if task is None:
             return
         try:
-            due_at = self._typed_when().moment
+            due_at = self._typed_when().value
         except WhenError as error:
             # In place: the field keeps what was typed, nothing is saved.
             self._say(Text(str(error), "red"))
