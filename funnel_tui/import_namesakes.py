@@ -13,8 +13,8 @@ name's index.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from funnel_tui.import_keys import email_key, name_key, rows_for
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -71,24 +71,39 @@ def namesakes(
         return
     postgresql = dialect_of(db) is Dialect.POSTGRESQL
     names = {str(row["name"]).lower() if postgresql else str(row["name"]) for _, row in rows}
-    stored: dict[str, list[Namesake]] = {}
+    known: dict[str, list[_Known]] = {}
     for prospect_id, name, company in rows_for(db, NAMESAKES.for_db(db), names):
-        other = Namesake(0, "", str(name), _text(company), other_id=int(prospect_id))
-        stored.setdefault(name_key(name), []).append(other)
+        known.setdefault(name_key(name), []).append(
+            _Known(str(name), _text(company), prospect_id=int(prospect_id))
+        )
     # The batch's own rows, in the file's order: each row's namesakes among those before it.
     for line, row in added:
-        key = name_key(row["name"])
+        key, name, company = name_key(row["name"]), str(row["name"]), _text(row.get("company"))
         if not email_key(row.get("email")):
-            company = _text(row.get("company"))
-            for other in stored.get(key, []):
-                theirs = other.other_company
-                if company and theirs and company.casefold() != theirs.casefold():
+            for other in known.get(key, []):
+                if company and other.company and company.casefold() != other.company.casefold():
                     continue  # two companies: two people
-                earlier = other.other_line is None and (other.other_id or 0) > last_stored_id
-                yield replace(other, line=line, name=str(row["name"]), earlier_line=earlier)
+                yield Namesake(
+                    line,
+                    name,
+                    other.name,
+                    other.company,
+                    other_id=other.prospect_id,
+                    other_line=other.line,
+                    earlier_line=other.line is None and (other.prospect_id or 0) > last_stored_id,
+                )
                 break
-        mine = Namesake(0, "", str(row["name"]), _text(row.get("company")), other_line=line)
-        stored.setdefault(key, []).append(mine)
+        known.setdefault(key, []).append(_Known(name, company, line=line))
+
+
+class _Known(NamedTuple):
+    """A prospect a row's name may be: of the book or an earlier batch (by id), or of an
+    earlier row of the batch (by line)."""
+
+    name: str
+    company: str
+    prospect_id: int | None = None
+    line: int | None = None
 
 
 def _text(value: object) -> str:
