@@ -45,8 +45,8 @@ BOOK_PHONE_NAMES = "import_book_phone_names"
 BOOK_PHONE_HOLDERS = "import_book_phone_holders"
 # The book's prospects the import has changed: their indexes' values are the file's now.
 CHANGED = "import_changed"
-# The line of the first row that landed on each prospect: a later row that lands there
-# repeats that person.
+# The line of the first row that landed on each prospect of the book: a later row that
+# lands there repeats that person.
 SEEN = "import_seen"
 TABLES = {
     EMAILS: ("email_key TEXT NOT NULL, prospect_id BIGINT NOT NULL", "email_key"),
@@ -71,9 +71,8 @@ TABLES = {
     ),
     CHANGED: ("prospect_id BIGINT NOT NULL", "prospect_id"),
 }
-# A table of its own: a new prospect's id is the largest yet, so in SQLite each row is
-# added at the end of the table's own b-tree, where a key of its own would be placed in
-# a second one (a first import adds a row a prospect).
+# A rowid table of its own, filled in id order: in SQLite each batch's rows go at the end
+# of its own b-tree, where a key of its own would be placed in a second one.
 SEEN_TABLE = Variants(
     sqlite=f"CREATE TEMP TABLE {SEEN} (prospect_id INTEGER PRIMARY KEY, line INTEGER NOT NULL)",
     postgresql=f"CREATE TEMP TABLE {SEEN} (prospect_id BIGINT PRIMARY KEY, line BIGINT NOT NULL)"
@@ -391,9 +390,11 @@ class ImportKeys:
         return dict(rows_for(self.db, sql, prospect_ids))
 
     def landed(self, first_lines: Iterable[tuple[int, int]]) -> None:
-        """Each prospect a batch's rows landed on, with the line of the first of them; a
-        prospect an earlier batch's row landed on keeps that row's line."""
-        executemany(self.db, _insert(SEEN, "prospect_id, line"), sorted(first_lines))
+        """Each prospect a batch's rows landed on, with the line of the first of them: those
+        of the book are kept (one an earlier batch's row landed on keeps that row's line);
+        those the import added are not, most of a first import's rows."""
+        book = [(pid, line) for pid, line in first_lines if pid <= self.last_stored_id]
+        executemany(self.db, _insert(SEEN, "prospect_id, line"), sorted(book))
 
     def _changed_among(self, prospect_ids: set[int]) -> set[int]:
         """Which of these prospects of the book the import has changed already."""

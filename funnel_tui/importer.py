@@ -196,24 +196,25 @@ class ImportReport:
                 ),
                 *(
                     [
-                        f"{'cancelled' if self.written else 'would cancel'} {_calls(count)} of"
-                        " prospects the file marks do not call (meetings stand)"
+                        f"{'cancelled' if self.written else 'would cancel'}"
+                        f" {_counted(count, CALL_TASK, CALL_TASKS)} of prospects the file"
+                        " marks do not call (meetings stand)"
                     ]
                     if (count := self.calls_cancelled)
                     else []
                 ),
                 *(
                     [
-                        f"{_rows_repeat(count)} a person of an earlier line, merged into one"
-                        " prospect (listed below)"
+                        f"{_counted(count, 'row repeats', 'rows repeat')} a person of an"
+                        " earlier line, merged into one prospect (listed below)"
                     ]
                     if (count := self.repeated_row_count)
                     else []
                 ),
                 *(
                     [
-                        f"{count:,} row{'s' if count != 1 else ''} added with the name of a"
-                        " prospect of the book or of an earlier line (listed below)"
+                        f"{_counted(count, 'row', 'rows')} added with the name of a prospect"
+                        " of the book or of an earlier line (listed below)"
                     ]
                     if (count := self.namesake_count)
                     else []
@@ -228,8 +229,8 @@ class ImportReport:
                 ),
                 *(
                     [
-                        f"{_cells_hold(count)} several phone numbers or emails: the first"
-                        " imported, the others not (listed below)"
+                        f"{_counted(count, 'cell holds', 'cells hold')} several phone numbers"
+                        " or emails: the first imported, the others not (listed below)"
                     ]
                     if (count := self.file.several_value_count)
                     else []
@@ -246,7 +247,8 @@ class ImportReport:
             )
         if not self.written and self.rejected:
             return (
-                f"nothing written because {_rows_were(len(self.rejected))} rejected; the rest "
+                "nothing written because"
+                f" {_counted(len(self.rejected), 'row was', 'rows were')} rejected; the rest "
                 f"would add {self.added}, update {self.updated}{leave}{suppressed} {read_as}"
             )
         return (
@@ -556,10 +558,10 @@ class _Merger:
         return repeated
 
     def landed(self) -> Iterator[tuple[int, int]]:
-        """Each prospect of the book the batch's rows landed on, with its first row's line.
-        The prospects it adds are left out: most of a first import's rows, each a row of a
-        temporary table for the few a later batch repeats (about a fifth of the import's
-        time, by the benchmark's run)."""
+        """Each prospect of the book (or of an earlier batch) the batch's rows landed on,
+        with its first row's line. The prospects the batch adds are left out: keeping
+        each one's line, for the few a later batch repeats, made a first import a fifth
+        slower in the benchmark."""
         for prospect_id in self.landed_on:
             yield prospect_id, self.first_lines[prospect_id]
 
@@ -982,11 +984,7 @@ def import_file(
                 added = list(zip(merger.added_lines, merger.added, strict=True))
                 namesakes_found = list(namesakes(db, added, keys.last_stored_id))
                 written_batch = _write(db, merger, now, owner, bulk)
-                keys.landed(
-                    (prospect_id, line)
-                    for prospect_id, line in merger.landed()
-                    if prospect_id <= keys.last_stored_id
-                )
+                keys.landed(merger.landed())
                 keys.changing(merger.held(written_batch.changed))
                 keys.add(merger.new_keys())
                 totals.sources_kept += written_batch.sources_kept
@@ -1026,14 +1024,6 @@ def import_file(
     )
 
 
-def _calls(count: int) -> str:
-    return (
-        "1 open call, callback or revisit"
-        if count == 1
-        else f"{count:,} open calls, callbacks and revisits"
-    )
-
-
 def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]:
     """The prospects of the batch's updates that a row marks do not call and that were
     not so already, read before the updates are written."""
@@ -1048,13 +1038,10 @@ def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]
 NOT_DO_NOT_CALL_YET = "SELECT id FROM prospects WHERE id IN ({marks}) AND do_not_call = 0"
 
 
-def _cells_hold(count: int) -> str:
-    return "1 cell holds" if count == 1 else f"{count:,} cells hold"
+# What an update that marks a prospect do not call cancels, said in the summary.
+CALL_TASK, CALL_TASKS = "open call, callback or revisit", "open calls, callbacks and revisits"
 
 
-def _rows_repeat(count: int) -> str:
-    return "1 row repeats" if count == 1 else f"{count:,} rows repeat"
-
-
-def _rows_were(count: int) -> str:
-    return "1 row was" if count == 1 else f"{count:,} rows were"
+def _counted(count: int, one: str, many: str) -> str:
+    """`1 row repeats`, `1,200 rows repeat`."""
+    return f"1 {one}" if count == 1 else f"{count:,} {many}"
