@@ -119,6 +119,10 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "do_not_call": ("Do Not Call", "DoNotCall", "do_not_call"),
     "wrong_number": ("Wrong Number", "wrong_number"),
     "nurture": ("Nurture",),
+    "do_not_email": (
+        "Do Not Email", "Email Opt Out", "HasOptedOutOfEmail", "Unsubscribed from all email",
+        "Opted Out of Email", "do_not_email",
+    ),
 }  # fmt: skip
 
 

@@ -52,7 +52,12 @@ PRIORITY_WORDS = {
 MULTILINE_FIELDS = frozenset({"needs", "pain_points", "objections", "goals"})
 # Yes/no columns. An import only ever sets these flags: an empty or "no" cell never clears
 # one, so that a do-not-call or a wrong number is never lost.
-FLAG_FIELDS = {"do_not_call": "do not call", "wrong_number": "wrong number", "nurture": "nurture"}
+FLAG_FIELDS = {
+    "do_not_call": "do not call",
+    "wrong_number": "wrong number",
+    "nurture": "nurture",
+    "do_not_email": "do not email",
+}
 FLAG_YES = frozenset({"1", "true", "yes", "y", "x"})
 FLAG_NO = frozenset({"0", "false", "no", "n"})
 PROGRESS_EVERY = 1000

@@ -82,6 +82,7 @@ NEW_PROSPECT = {
     "do_not_call": 0,
     "wrong_number": 0,
     "nurture": 0,
+    "do_not_email": 0,
     "timezone_guessed": 0,
 }
 
@@ -609,7 +610,7 @@ IMPORTED_COLUMNS = (
     *TEXT_FIELDS,
     *("kind", "stage", "method", "priority", "deal_value_cents", "next_call_at"),
     "expected_close_on",
-    *("do_not_call", "wrong_number", "nurture", "timezone_guessed"),
+    *("do_not_call", "wrong_number", "nurture", "do_not_email", "timezone_guessed"),
 )
 # A new prospect's owner: the rep the import is for, or none (a team's pool). Its id is
 # given before it is written, so that the keys of the rows after it lead to it.

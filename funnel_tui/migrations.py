@@ -27,6 +27,7 @@ from funnel_tui import (
     schema_v21,
     schema_v22,
     schema_v23,
+    schema_v24,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -720,6 +721,13 @@ def _v23(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v24(conn: sqlite3.Connection) -> None:
+    """prospects.do_not_email, a flag whose changes flag_changes keeps (schema_v24)."""
+    conn.execute(schema_v24.COLUMN)
+    conn.execute("DROP TRIGGER prospects_flags_changed")
+    conn.execute(schema_v24.FLAGS_TRIGGER)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -744,6 +752,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v21,
     _v22,
     _v23,
+    _v24,
 )
 
 
@@ -768,6 +777,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v16.WORDS_TRIGGERS,
     schema_v21.TRIGGERS,
     schema_v22.TRIGGERS,
+    schema_v24.FLAGS_TRIGGER,
 )
 
 

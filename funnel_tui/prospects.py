@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 # The yes/no columns the edit form sets (do_not_call is also set by logging that outcome).
-FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture")
+FLAG_FIELDS = ("do_not_call", "wrong_number", "nurture", "do_not_email")
 # The flags that keep a prospect out of the queue.
 OFF_QUEUE_FLAGS = ("do_not_call", "wrong_number")
 FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value", *FLAG_FIELDS)

@@ -124,7 +124,7 @@ class FlagEntry:
     id: int
     at: datetime | None
     flag: str
-    """do_not_call, wrong_number or nurture."""
+    """do_not_call, wrong_number, nurture or do_not_email."""
     value: bool
     unreadable: frozenset[str] = frozenset()
 

@@ -15,7 +15,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.dates import known_zone
-from funnel_tui.emailing.fit import last_proposal, misfit
+from funnel_tui.emailing.fit import email_refused, last_proposal, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
@@ -168,7 +168,8 @@ def compose_draft(
     """The template filled in for the prospect, to their stored address, with the meeting
     invite when the template carries one, in the words for the prospect's situation.
     Raises CannotCompose for a prospect that does not exist, has no email address, a name
-    or address the message would refuse, or lacks what the template needs (`fit`)."""
+    or address the message would refuse, is marked do not email, or lacks what the
+    template needs (`fit`)."""
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise CannotCompose(f"no prospect with id {prospect_id}")
@@ -181,6 +182,8 @@ def compose_draft(
         recipient(name, address)
     except AddressRefused as error:
         raise CannotCompose(str(error)) from None
+    if (refused := email_refused(prospect)) is not None:
+        raise CannotCompose(refused)
     not_fitting = misfit(db, prospect, template, now)
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)

@@ -9,7 +9,8 @@ history does not support:
 - `voicemail`: someone a voicemail could have been left for: a phone number, and not
   marked do not call.
 A template a prospect lacks a need of is refused with one line saying why, and the
-picker shows it as not fitting.
+picker shows it as not fitting. A prospect marked do not email (`do_not_email`) gets no
+email at all (`email_refused`).
 
 The situation is the call scripts' (`situation_of`): cold, inbound, known, customer, and
 `declined` for a prospect whose last conversation ended in "not interested" or "do not
@@ -101,6 +102,15 @@ def last_proposal(
     if prospect["stage"] == Stage.LOST and prospect["kind"] != Kind.CUSTOMER:
         return Proposal(sent_on, "lost")
     return Proposal(sent_on)
+
+
+def email_refused(prospect: Mapping[str, Any]) -> str | None:
+    """Why no email may go to the prospect, in one line: they asked for none (marked do
+    not email); None when nothing stands in the way."""
+    if not prospect["do_not_email"]:
+        return None
+    name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
+    return f"{name} is marked do not email: no email goes to them (e clears the flag)"
 
 
 def misfit(

@@ -43,6 +43,8 @@ from funnel_tui.schema_v22 import (
 )
 from funnel_tui.schema_v22 import MOMENTS as MARK_DAY_MOMENTS
 from funnel_tui.schema_v23 import INDEXES as IRREGULAR_KEY_INDEXES
+from funnel_tui.schema_v24 import COLUMN as DO_NOT_EMAIL_COLUMN
+from funnel_tui.schema_v24 import FLAGS as DO_NOT_EMAIL_FLAGS
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1567,6 +1569,27 @@ INSERT INTO lead_mark_days ({", ".join(LEAD_MARK_DAY_COLUMNS)})
 # --- v23: the prospects an import cannot look up by key (schema_v23) -------------------
 SCHEMA_V23 = IRREGULAR_KEY_INDEXES.postgresql
 
+# --- v24: prospects.do_not_email, a flag kept in flag_changes (schema_v24) -------------
+_RECORD_FLAGS_V24 = "\n    ".join(
+    f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
+    f" (prospect_id, flag, value) VALUES (NEW.id, '{flag}', NEW.{flag}); END IF;"
+    for flag in DO_NOT_EMAIL_FLAGS
+)
+SCHEMA_V24 = f"""
+{DO_NOT_EMAIL_COLUMN};
+
+CREATE OR REPLACE FUNCTION funnel_flags_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {_RECORD_FLAGS_V24}
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER prospects_flags_changed ON prospects;
+CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF {", ".join(DO_NOT_EMAIL_FLAGS)}
+ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_flags_changed();
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1588,6 +1611,7 @@ MIGRATIONS: dict[int, str] = {
     21: SCHEMA_V21,
     22: SCHEMA_V22,
     23: SCHEMA_V23,
+    24: SCHEMA_V24,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")

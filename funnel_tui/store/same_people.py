@@ -88,7 +88,8 @@ UPDATE prospects c SET
     timezone = coalesce(nullif(c.timezone, ''), p.timezone),
     timezone_guessed = CASE WHEN coalesce(c.timezone, '') = '' THEN p.timezone_guessed
         ELSE c.timezone_guessed END,
-    do_not_call = greatest(c.do_not_call, p.do_not_call)
+    do_not_call = greatest(c.do_not_call, p.do_not_call),
+    do_not_email = greatest(c.do_not_email, p.do_not_email)
 FROM prospects p WHERE c.id = ? AND p.id = ?
 """
 
@@ -99,6 +100,11 @@ _KEEP_DO_NOT_CALL = """
 UPDATE prospects c SET do_not_call = 1 FROM prospects p
 WHERE c.id = ? AND p.id = ? AND p.do_not_call = 1 AND c.do_not_call = 0
 RETURNING c.id
+"""
+# And one marked do not email takes that mark: nobody who asked for no email gets one.
+_KEEP_DO_NOT_EMAIL = """
+UPDATE prospects c SET do_not_email = 1 FROM prospects p
+WHERE c.id = ? AND p.id = ? AND p.do_not_email = 1 AND c.do_not_email = 0
 """
 
 
@@ -140,6 +146,8 @@ def merge_untouched(db: Any, matches: list[SamePerson]) -> Matched:
         for match in kept
         for row in db.execute(_KEEP_DO_NOT_CALL, [match.copied_id, match.team_id]).fetchall()
     ]
+    for match in kept:
+        db.execute(_KEEP_DO_NOT_EMAIL, [match.copied_id, match.team_id])
     return Matched(list(merged.values()), kept, marked)
 
 

@@ -182,7 +182,7 @@ class BookDialogs(_Base):
     async def action_compose_email(self) -> None:
         from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
-        from funnel_tui.emailing.fit import misfit
+        from funnel_tui.emailing.fit import email_refused, misfit
         from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
@@ -205,6 +205,9 @@ class BookDialogs(_Base):
             # Said now, not after the rep has written the email.
             self.notify(f"Cannot email {name}: {error}.", severity="warning", markup=False)
             return
+        if (refused := email_refused(prospect)) is not None:
+            self.notify(f"{refused}.", severity="warning", markup=False)
+            return
         funnel = self.funnel
 
         async def compose(template: EmailTemplate) -> Draft:
@@ -216,6 +219,11 @@ class BookDialogs(_Base):
             )
 
         async def send(draft: Draft) -> SentEmail:
+            # Marked do not email while it was written (an import, the edit form, another
+            # rep): it does not go.
+            row = await funnel.in_db_thread(lambda db: get_prospect(db, prospect_id))
+            if row is not None and (refused := email_refused(row)) is not None:
+                raise sending.SendFailed(refused)
             # The settings as stored now: one changed since E (s, funnel config set) counts.
             settings = await funnel.in_db_thread(sending.email_settings)
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.

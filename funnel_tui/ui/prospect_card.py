@@ -101,6 +101,8 @@ def render_card(
     if prospect["wrong_number"]:
         contact.add_row("", Text("flagged as a wrong number: edit it (e) to call again", "red"))
     contact.add_row("Email", _literal(shown("email", prospect["email"] or "—")))
+    if prospect["do_not_email"]:
+        contact.add_row("", Text("marked do not email: no email goes to them", "red"))
     if there := local_time(prospect["timezone"], now):
         guessed = " (guessed from the number)" if prospect.get("timezone_guessed") else ""
         contact.add_row("Their time", Text.assemble(_literal(there), (guessed, "italic")))

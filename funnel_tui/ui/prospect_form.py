@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -65,7 +65,16 @@ TEXT_INPUTS = (
     ("objections", "Objections"),
     ("goals", "Goals"),
 )
-FLAG_LABELS = {"do_not_call": "Do not call", "wrong_number": "Wrong number", "nurture": "Nurture"}
+# Two to a row: what the prospect asked for, then the rep's own marks.
+FLAG_LABELS = {
+    "do_not_call": "Do not call",
+    "do_not_email": "Do not email",
+    "wrong_number": "Wrong number",
+    "nurture": "Nurture",
+}
+# The flags that say what the prospect asked for, which clearing asks about first: what
+# the question says they will be again, and the flag's name.
+ASKED_FOR = {"do_not_call": ("called", "do not call"), "do_not_email": ("emailed", "do not email")}
 # The fields that save to a column of another name.
 FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
 COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
@@ -284,7 +293,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 with Horizontal(classes="form-row"):
                     yield Label("Flags", classes="form-label")
                     with Vertical(classes="form-input"):
-                        with Horizontal(id="form-flags"):
+                        with Grid(id="form-flags"):
                             for field, label in FLAG_LABELS.items():
                                 yield Flag(label, bool(self._initial(field)), id=f"field-{field}")
                         for field in FLAG_LABELS:
@@ -509,30 +518,36 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             ):
                 edited |= {"timezone", "timezone_guessed"}
             row = {column: value for column, value in row.items() if column in edited}
-            if row.get("do_not_call") == 0:
-                self._confirm_calling_again(row)
+            cleared = [flag for flag in ASKED_FOR if row.get(flag) == 0]
+            if cleared:
+                self._confirm_clearing(row, cleared)
                 return
         self._status("Saving…", "")
         self._write(row)
 
-    def _confirm_calling_again(self, row: dict[str, Any]) -> None:
-        """Clearing do-not-call asks first: the prospect asked not to be called."""
+    def _confirm_clearing(self, row: dict[str, Any], flags: list[str]) -> None:
+        """Clearing do not call or do not email asks first, one flag at a time: the
+        prospect asked for it."""
+        flag, later = flags[0], flags[1:]
+        again, said = ASKED_FOR[flag]
         name = one_line(self.prospect.get("name")) or "This prospect"
         question = Text.assemble(
-            (name, "bold"), " is marked do not call. Clear it, so they are called again?"
+            (name, "bold"), f" is marked {said}. Clear it, so they are {again} again?"
         )
 
         def answered(clear: bool | None) -> None:
-            if clear:
+            if clear and later:
+                self._confirm_clearing(row, later)
+            elif clear:
                 # The yes holds the keys typed after it: they act once the form is saved
                 # and closed, or are dropped if the write fails.
                 self._status("Saving…", "")
                 self._write(row)
             else:
                 # Kept as it was: saving again saves the other changes.
-                self.query_one("#field-do_not_call", Flag).value = True
-                self.set_focus(self.query_one("#field-do_not_call"))
-                self._status("Not saved: do not call is kept", "yellow")
+                self.query_one(f"#field-{flag}", Flag).value = True
+                self.set_focus(self.query_one(f"#field-{flag}"))
+                self._status(f"Not saved: {said} is kept", "yellow")
 
         self.app.push_screen(
             ConfirmDialog(question, yes="clear it and save", enter_says_yes=False), answered

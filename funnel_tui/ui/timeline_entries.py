@@ -85,6 +85,7 @@ FLAG_LABELS = {
     "do_not_call": ("marked do not call", "do not call cleared"),
     "wrong_number": ("flagged as a wrong number", "wrong-number flag cleared"),
     "nurture": ("put in nurture", "taken out of nurture"),
+    "do_not_email": ("marked do not email", "do not email cleared"),
 }
 
 

@@ -1,0 +1,32 @@
+"""Schema v24: `prospects.do_not_email`, a prospect who asked for no email.
+
+CRMs export it: Salesforce's `Email Opt Out`, HubSpot's `Unsubscribed from all email`.
+Without a column of its own an import named it a column not used, and an opted-out lead
+could be sent a template from funnel. It is a flag as `do_not_call` is: `0` or `1`, set
+by an import and never cleared by one, every change kept in `flag_changes` by the
+trigger that records the other flags, which is made again here with the new flag. A
+prospect marked do not email is still called; no email goes to them, from the app or
+`funnel email`, until the flag is cleared in the edit form.
+"""
+
+from __future__ import annotations
+
+FLAGS = ("do_not_call", "wrong_number", "nurture", "do_not_email")
+
+COLUMN = (
+    "ALTER TABLE prospects ADD COLUMN"
+    " do_not_email INTEGER NOT NULL DEFAULT 0 CHECK (do_not_email IN (0, 1))"
+)
+
+_RECORD_FLAGS = "\n    ".join(
+    f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}', NEW.{flag}"
+    f" WHERE NEW.{flag} IS NOT OLD.{flag};"
+    for flag in FLAGS
+)
+
+FLAGS_TRIGGER = f"""
+CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF {", ".join(FLAGS)}
+ON prospects BEGIN
+    {_RECORD_FLAGS}
+END;
+"""
