@@ -27,13 +27,16 @@ class WhenError(ValueError):
         super().__init__(f"{problem}; {hint}" if hint else problem)
 
 
-# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`; then a second length of
-# time (`in 2 days 3 hours`, `+1h 30m`) or, after days, weeks or months, a time of that
-# day (`in 2 weeks 10am`, `in a month at noon`).
+# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`, `in an hour and a half`;
+# then a second length of time (`in 2 days 3 hours`, `+1h 30m`) or, after days, weeks or
+# months, a time of that day (`in 2 weeks 10am`, `in a month at noon`).
 OFFSET_PATTERN = re.compile(
-    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+(?:\.\d+)?|an?|half\s+an?)\s*(?P<unit>[a-z]+))"
+    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+(?:\.\d+)?|an?|half\s+an?)\s*(?P<unit>[a-z]+)"
+    r"(?:\s+and\s+a\s+(?P<part>half|quarter)\b)?)"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
 )
+# What `and a half` and `and a quarter` add to a count.
+PARTS = {"half": 0.5, "quarter": 0.25}
 # Hours, then minutes without their unit: `in 2h30`, `in 2 hours 30`, `+1h15`, and a
 # clock after them (`in 2h30 their time`).
 HOURS_THEN_MINUTES_PATTERN = re.compile(
@@ -663,7 +666,7 @@ def _add(moment: datetime, match: re.Match[str]) -> datetime:
         raise WhenError(
             f"{match['unit']!r} is not a unit", "use minutes, hours, days, weeks or months"
         )
-    count = _count(match["count"])
+    count = _count(match["count"]) + PARTS.get(match.groupdict().get("part") or "", 0)
     if unit == "hours" and not count.is_integer():
         # `in 1.5 hours`, `in half an hour`: in minutes.
         unit, count = "minutes", float(round(count * 60))

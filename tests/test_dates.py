@@ -61,6 +61,10 @@ ACCEPTED_ON_WEDNESDAY = [
     # A decimal comma, and a clock named after hours and minutes.
     ("in 1,5 hours", at("2026-11-25", "12:30")),
     ("in 2h30 my time", at("2026-11-25", "13:30")),
+    # `and a half` said as a rep says it (refused before, as a date it did not know).
+    ("in an hour and a half", at("2026-11-25", "12:30")),
+    ("in 2 hours and a half", at("2026-11-25", "13:30")),
+    ("in an hour and a quarter", at("2026-11-25", "12:15")),
     ("2026-12-03 14:30", at("2026-12-03", "14:30")),
     ("2026-12-03", at("2026-12-03")),
     ("3/12", at("2026-12-03")),
@@ -188,6 +192,10 @@ REFUSED_ON_WEDNESDAY = [
     ("in 1,000 hours", "'in 1,000 hours' is not a date or time I understand"),
     # A part of a day, week or month has no wall-clock time to keep.
     ("in 1.5 days", "'in 1.5 days' is not a whole number of days; say in 1 day or in 2 days"),
+    (
+        "in a day and a half",
+        "'in a day and a half' is not a whole number of days; say in 1 day or in 2 days",
+    ),
     ("in 2.5 weeks 10am", "'in 2.5 weeks' is not a whole number of weeks"),
     ("in 0.5 min", "'in 0.5 min' is not a whole number of minutes; say in 1 minute"),
     ("31/12/9999 23:00", "Fri 31 Dec 9999, 23:00 is too far ahead"),
