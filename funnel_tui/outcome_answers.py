@@ -155,8 +155,8 @@ def _a_year_away(day: date, today: date, text: str) -> str | None:
     return f"that is next year: {day.day} {day:%b} has passed this year"
 
 
-# A day and month in figures, with no year: `12/7`, `7-12`.
-_DAY_AND_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/-](\d{1,2})(?![\d/.-])")
+# A day and month in figures, with no year: `12/7`, `7-12`, `12.7`, `12.7.`.
+_DAY_AND_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:\.(?!\d))?(?![\d/.-])")
 # Read in the book's order, a day and month this far ahead is worth a word when the other
 # order gives a business day this near: `12/7` typed by a rep who writes the month first.
 # `3/1`, the first of March in a book kept month first, is a month from 3 January: no word.

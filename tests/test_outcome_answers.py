@@ -163,6 +163,9 @@ def test_a_close_or_revisit_day_that_has_passed_this_year_is_said_as_next_years(
     [
         (Outcome.CALLBACK, Ask.WHEN, "12/2 10am", datetime(2027, 2, 12, 10, 0, tzinfo=NOW.tzinfo)),
         (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "12-2", date(2027, 2, 12)),
+        # Dotted, as much of Europe writes a date: no word was said of `12.2`.
+        (Outcome.CALLBACK, Ask.WHEN, "12.2 10am", datetime(2027, 2, 12, 10, 0, tzinfo=NOW.tzinfo)),
+        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, "12.2.", date(2027, 2, 12)),
     ],
 )
 def test_a_day_and_month_the_other_order_reads_as_within_two_weeks_is_said(
