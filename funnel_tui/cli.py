@@ -948,10 +948,26 @@ def email_command(
         )
     except CannotCompose as error:
         raise UserError(str(error)) from None
+    if draft.meeting_at is not None and draft.other_meetings:
+        _say_which_meeting(draft, now)
     if send:
         _send_email(storage, draft, now)
     else:
         _print_email(draft, settings, now, preview=not print_it)
+
+
+def _say_which_meeting(draft: Draft, now: datetime) -> None:
+    """Which of the prospect's open meetings a confirmation names, and the others."""
+    from funnel_tui.dates import describe_when
+
+    assert draft.meeting_at is not None
+    zone = draft.their_timezone
+    also = "; ".join(describe_when(moment, now, zone) for moment in draft.other_meetings)
+    click.echo(
+        f"Note: it confirms {describe_when(draft.meeting_at, now, zone)}, the meeting booked"
+        f" last; also open: {also} (funnel calendar lists them)",
+        err=True,
+    )
 
 
 def _list_templates(templates: list[EmailTemplate], folder: Path) -> None:

@@ -817,3 +817,26 @@ async def test_a_confirmation_with_two_meetings_ahead_says_which_it_confirms(
         "confirms Fri 27 Nov 14:00, the meeting booked last; also open: Wed 25 Nov 10:00"
         " (h moves or cancels)"
     )
+
+
+async def test_a_confirmation_names_its_meeting_on_both_clocks(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """The compose screen gave the meeting on the rep's clock only, where the email gives
+    the prospect's: a New York prospect's 14:00 London meeting reads 09:00 in the email."""
+    prospect = first_in_queue(demo_storage.db)
+    demo_storage.db.execute(
+        "UPDATE prospects SET timezone = 'America/New_York' WHERE id = ?", [prospect["id"]]
+    )
+    demo_storage.db.execute(
+        "DELETE FROM tasks WHERE prospect_id = ? AND kind = 'meeting'", [prospect["id"]]
+    )
+    demo_storage.db["tasks"].insert(
+        {"prospect_id": prospect["id"], "kind": "meeting", "due_at": "2026-11-27T14:00:00+00:00"}
+    )
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = await open_and_pick(pilot, "3")
+        about = " ".join(shown_text(screen.query_one("#email-about", Static)).split())
+    assert about.endswith("confirms Fri 27 Nov 14:00 (09:00 their time)")

@@ -546,3 +546,23 @@ def test_on_a_team_database_an_email_not_recorded_is_kept_and_recorded_later(
     finally:
         outside.execute("DROP FUNCTION refuse_emails() CASCADE")
         outside.close()
+
+
+def test_a_confirmation_with_two_meetings_ahead_says_which_it_confirms(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compose screen named the meeting a confirmation confirms and the others open;
+    `funnel email` named none of them."""
+    monkeypatch.setenv("TZ", "UTC")
+    db = sqlite_utils.Database(book)
+    db.execute("UPDATE prospects SET timezone = 'America/New_York' WHERE id = 1")
+    for due_at in ("2027-03-02T15:00:00+00:00", "2027-03-04T16:00:00+00:00"):
+        db["tasks"].insert({"prospect_id": 1, "kind": "meeting", "due_at": due_at})
+    db.conn.commit()
+    db.close()
+    result = invoke("email", "1", "--template", "meeting_confirmation", "--print", "--db", book)
+    assert result.exit_code == 0, result.output
+    note = result.stderr.splitlines()[0]
+    assert note.startswith("Note: it confirms Thu 4 Mar 2027, 16:00 (in ")
+    assert "11:00 their time, the meeting booked last; also open: Tue 2 Mar 2027, 15:00" in note
+    assert note.endswith("10:00 their time (funnel calendar lists them)")

@@ -213,4 +213,5 @@ def compose_draft(
         do_not_call=bool(prospect["do_not_call"]),
         meeting_at=None if meeting is None else meeting.due_at,
         other_meetings=others,
+        their_timezone=prospect["timezone"] if isinstance(prospect["timezone"], str) else None,
     )

@@ -69,7 +69,9 @@ class Draft:
     """A confirmation's meeting (the open one ahead booked last)."""
     other_meetings: tuple[datetime, ...] = ()
     """The open meetings ahead other than the one it confirms, which the compose screen
-    names, so the rep sees which it is."""
+    and `funnel email` name, so the rep sees which it is."""
+    their_timezone: str | None = None
+    """The prospect's time zone, in which the meetings are also named (as the email does)."""
 
 
 def _complete_subject(draft: Draft) -> str:

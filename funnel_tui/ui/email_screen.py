@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from rich.text import Text
 from textual import events, on, work
@@ -21,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from funnel_tui.dates import their_time
 from funnel_tui.editor import EditorFailed, editor_command, run_editor
 from funnel_tui.emailing.compose import CannotCompose
 from funnel_tui.emailing.fit import Misfit
@@ -333,14 +335,20 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
             parts.append(f"with {attachment.filename}")
         if self.do_not_call:
             parts.append("marked do not call: that is about calls, email is allowed")
-        if draft.other_meetings and draft.meeting_at is not None:
-            # Which meeting it confirms is not in doubt before it goes.
+        if draft.meeting_at is not None:
+            # Which meeting it confirms, at what time on both clocks, is not in doubt
+            # before it goes.
             now = self.app.clock()  # type: ignore[attr-defined]
-            also = ", ".join(day_and_time(moment, now) for moment in draft.other_meetings)
-            parts.append(
-                f"confirms {day_and_time(draft.meeting_at, now)}, the meeting booked last;"
-                f" also open: {also} (h moves or cancels)"
-            )
+
+            def said(moment: datetime) -> str:
+                theirs = their_time(moment, now, draft.their_timezone)
+                return day_and_time(moment, now) + (f" ({theirs})" if theirs else "")
+
+            confirms = f"confirms {said(draft.meeting_at)}"
+            if draft.other_meetings:
+                also = ", ".join(said(moment) for moment in draft.other_meetings)
+                confirms += f", the meeting booked last; also open: {also} (h moves or cancels)"
+            parts.append(confirms)
         return Text(" · ".join(parts), "dim")
 
     # Editing -------------------------------------------------------------------------
