@@ -164,10 +164,13 @@ def same_person_in_book(
 ) -> dict[str, Any] | None:
     """The prospect an import would take these for, as `funnel import` matches: the same
     email (any case), else the same phone number and the same name (case and spacing
-    ignored); None when the book has nobody such (`other_than`: the prospect edited)."""
+    ignored); None when the book has nobody such (`other_than`: the prospect edited).
+    Found by email, it says whether that prospect is marked do not email."""
     if email:
         for row in db.query(
-            "SELECT id, name FROM prospects WHERE lower(email) = lower(?) ORDER BY id", [email]
+            "SELECT id, name, do_not_email FROM prospects WHERE lower(email) = lower(?)"
+            " ORDER BY id",
+            [email],
         ):
             if row["id"] != other_than:
                 return {**row, "same": "email"}

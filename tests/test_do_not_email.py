@@ -12,8 +12,11 @@ import pytest
 import sqlite_utils
 from textual.widgets import Checkbox, Label
 
+from funnel_tui.emailing.compose import CannotCompose, compose_draft
+from funnel_tui.emailing.templates import load_builtin
 from funnel_tui.importer import import_prospects
 from funnel_tui.prospects import update_prospect
+from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timeline import FlagEntry, read_history
 from funnel_tui.ui.app import FunnelApp
@@ -137,10 +140,28 @@ def test_funnel_email_refuses_a_prospect_marked_do_not_email(
     result = invoke("email", "1", "--template", "send_information", mode, "--db", book)
     assert result.exit_code == 1
     assert one_line_error(result.stderr) == (
-        "funnel: Ada Lovelace is marked do not email: no email goes to them (e clears the flag)"
+        "funnel: Ada Lovelace is marked do not email: no email goes to them until the flag is"
+        " cleared in the edit form (e)"
     )
     assert not opened.exists()
     assert sqlite_utils.Database(book).execute("SELECT count(*) FROM emails").fetchone() == (0,)
+
+
+def test_an_address_a_marked_prospect_holds_gets_no_email_for_another(book_db: Any) -> None:
+    """A second prospect at an opted-out address (added by hand, a team's other rep's copy,
+    one an import's opt-out did not match) was sent the email: the mark was the
+    prospect's, not the address's."""
+    gus = insert_row(book_db, "prospects", {"name": "Gus Seven", "email": "gus@acme.com"})
+    book_db.execute("UPDATE prospects SET do_not_email = 1 WHERE id = ?", [gus])
+    other = insert_row(book_db, "prospects", {"name": "Gustav Seven", "email": " GUS@Acme.com"})
+    template = load_builtin("send_information")
+    with pytest.raises(CannotCompose) as refused:
+        compose_draft(book_db, other, template, settings=Settings(), profile=None, now=FROZEN_NOW)
+    assert str(refused.value) == (
+        f"Gustav Seven's address GUS@Acme.com is also Gus Seven's (id {gus}), who is marked do"
+        " not email: no email goes to that address until the flag is cleared in the edit"
+        " form (e)"
+    )
 
 
 # The app ---------------------------------------------------------------------------------
@@ -188,10 +209,31 @@ async def test_an_email_written_before_the_prospect_was_marked_does_not_go(
             assert app.screen is screen
             assert status(app) == (
                 f"Not sent: {prospect['name']} is marked do not email: no email goes to them"
-                " (e clears the flag). Nothing was recorded."
+                " until the flag is cleared in the edit form (e). Nothing was recorded."
             )
     assert inbox.received == []
     assert emails(demo_storage) == []
+
+
+async def test_adding_someone_at_a_marked_address_says_so_before_saving(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    marked = marked_first(demo_app.storage)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot, "a")
+        form.query_one("#field-name").value = "Another Name"
+        form.query_one("#field-email").value = marked["email"].upper()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = " ".join(shown_text(form.query_one("#form-status")).split())
+    assert (
+        f"{marked['name']} (id {marked['id']}) has this email, and is marked do not email:"
+        " no email goes to this address: enter saves this one all the same"
+    ) in said
+    assert db.execute("SELECT count(*) FROM prospects WHERE name = 'Another Name'").fetchone() == (
+        0,
+    )
 
 
 async def test_the_edit_form_sets_the_flag_and_asks_before_clearing_it(

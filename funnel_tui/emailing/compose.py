@@ -182,7 +182,7 @@ def compose_draft(
         recipient(name, address)
     except AddressRefused as error:
         raise CannotCompose(str(error)) from None
-    if (refused := email_refused(prospect)) is not None:
+    if (refused := email_refused(db, prospect)) is not None:
         raise CannotCompose(refused)
     not_fitting = misfit(db, prospect, template, now)
     if not_fitting is not None:

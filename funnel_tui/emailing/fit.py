@@ -28,7 +28,7 @@ from funnel_tui.domain import Kind, Outcome, Stage, sql_list
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
 from funnel_tui.scripts.situation import DECLINING, spoken_day
-from funnel_tui.store.sql import IS_TEXT
+from funnel_tui.store.sql import IS_TEXT, Variants
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
 
@@ -104,13 +104,44 @@ def last_proposal(
     return Proposal(sent_on)
 
 
-def email_refused(prospect: Mapping[str, Any]) -> str | None:
+# Another prospect at the same address (in any case) who asked for no email: the address
+# is theirs too, whoever else the book holds it for (a second prospect added by hand, a
+# team's other rep's copy of the same person).
+_MARKED_AT_ADDRESS = Variants(
+    sqlite="SELECT id, name FROM prospects WHERE email COLLATE NOCASE = ? AND do_not_email = 1"
+    " AND id <> ? ORDER BY id LIMIT 1",
+    postgresql="SELECT id, name FROM prospects WHERE lower(email) = lower(?)"
+    " AND do_not_email = 1 AND id <> ? ORDER BY id LIMIT 1",
+)
+_UNTIL_CLEARED = "no email goes to them until the flag is cleared in the edit form (e)"
+
+
+def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str | None:
     """Why no email may go to the prospect, in one line: they asked for none (marked do
-    not email); None when nothing stands in the way."""
-    if not prospect["do_not_email"]:
-        return None
+    not email), or another prospect at their address did; None when nothing stands in
+    the way."""
     name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
-    return f"{name} is marked do not email: no email goes to them (e clears the flag)"
+    if prospect["do_not_email"]:
+        return f"{name} is marked do not email: {_UNTIL_CLEARED}"
+    address = prospect["email"].strip() if isinstance(prospect["email"], str) else ""
+    if not address:
+        return None
+    marked = db.execute(_MARKED_AT_ADDRESS.for_db(db), [address, prospect["id"]]).fetchone()
+    if marked is None:
+        return None
+    other = one_line(marked[1]) or "another prospect"
+    return (
+        f"{name}'s address {address} is also {other}'s (id {marked[0]}), who is marked do not"
+        f" email: {_UNTIL_CLEARED.replace('them', 'that address')}"
+    )
+
+
+def email_refused_by_id(db: sqlite_utils.Database, prospect_id: int) -> str | None:
+    """`email_refused` for the prospect as stored now; None for one that is gone."""
+    from funnel_tui.prospects import get_prospect
+
+    prospect = get_prospect(db, prospect_id)
+    return None if prospect is None else email_refused(db, prospect)
 
 
 def misfit(

@@ -147,7 +147,10 @@ class BookDialogs(_Base):
             )
             if found is None:
                 return None
-            return f"{one_line(found['name'])} (id {found['id']}) has this {found['same']}"
+            said = f"{one_line(found['name'])} (id {found['id']}) has this {found['same']}"
+            if found.get("do_not_email"):
+                said += ", and is marked do not email: no email goes to this address"
+            return said
 
         return ProspectForm(
             methods=self.funnel.scripts.names(),
@@ -182,7 +185,7 @@ class BookDialogs(_Base):
     async def action_compose_email(self) -> None:
         from funnel_tui.emailing import sending
         from funnel_tui.emailing.compose import compose_draft
-        from funnel_tui.emailing.fit import email_refused, misfit
+        from funnel_tui.emailing.fit import email_refused_by_id, misfit
         from funnel_tui.emailing.headers import AddressRefused, recipient
         from funnel_tui.emailing.record import MAILTO, record_email
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
@@ -205,10 +208,11 @@ class BookDialogs(_Base):
             # Said now, not after the rep has written the email.
             self.notify(f"Cannot email {name}: {error}.", severity="warning", markup=False)
             return
-        if (refused := email_refused(prospect)) is not None:
+        funnel = self.funnel
+        refused = await funnel.in_db_thread(lambda db: email_refused_by_id(db, prospect_id))
+        if refused:
             self.notify(f"{refused}.", severity="warning", markup=False)
             return
-        funnel = self.funnel
 
         async def compose(template: EmailTemplate) -> Draft:
             now, profile, settings = funnel.clock(), funnel.profile, funnel.settings
@@ -221,8 +225,8 @@ class BookDialogs(_Base):
         async def send(draft: Draft) -> SentEmail:
             # Marked do not email while it was written (an import, the edit form, another
             # rep): it does not go.
-            row = await funnel.in_db_thread(lambda db: get_prospect(db, prospect_id))
-            if row is not None and (refused := email_refused(row)) is not None:
+            refused = await funnel.in_db_thread(lambda db: email_refused_by_id(db, prospect_id))
+            if refused:
                 raise sending.SendFailed(refused)
             # The settings as stored now: one changed since E (s, funnel config set) counts.
             settings = await funnel.in_db_thread(sending.email_settings)
