@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.loader import ScriptProblem, toml_problem
+from funnel_tui.text import SHOWN_AT_MOST
 from funnel_tui.words import Words, stems
 
 PROFILE_FILE = "profile.toml"
@@ -345,11 +346,13 @@ class _Choices:
 
 
 def _text(prospect: Mapping[str, Any], field: str) -> str:
+    """The field's text, its first SHOWN_AT_MOST characters: the words the keywords are
+    looked up in (a field of megabytes took minutes)."""
     try:
         value = prospect[field]
     except (KeyError, IndexError):  # sqlite3.Row raises IndexError for an unknown column
         return ""
-    return "" if value is None else str(value)
+    return "" if value is None else str(value)[:SHOWN_AT_MOST]
 
 
 def _best(

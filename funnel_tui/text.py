@@ -55,6 +55,34 @@ def with_bytes_shown(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+# The most characters of one text the card, the timeline or a script shows: a field of
+# megabytes (a page pasted into a note, a cell of a CRM's export, another tool's write)
+# took the app minutes to lay out, the keys unanswered meanwhile.
+SHOWN_AT_MOST = 2_000
+# And the most lines: a pasted page of short lines would fill the card on its own.
+SHOWN_LINES_AT_MOST = 20
+
+
+def shown_at_most(text: str, limit: int = SHOWN_AT_MOST) -> str:
+    """`text`, or its first `limit` characters (at most SHOWN_LINES_AT_MOST lines of them)
+    and how many more there are."""
+    cut = limit
+    if text.count("\n", 0, limit) >= SHOWN_LINES_AT_MOST:
+        cut = _after_lines(text, SHOWN_LINES_AT_MOST)
+    if cut >= len(text) or not text[cut:].strip():
+        return text
+    left = len(text) - cut
+    return f"{text[:cut].rstrip()}… ({left:,} more character{'' if left == 1 else 's'})"
+
+
+def _after_lines(text: str, lines: int) -> int:
+    """Where the text's `lines`th line ends."""
+    end = -1
+    for _ in range(lines):
+        end = text.index("\n", end + 1)
+    return end
+
+
 # How much of a refused text a message repeats: a whole pasted page would push everything
 # else off the dialog.
 QUOTED_AT_MOST = 40

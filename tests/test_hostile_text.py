@@ -25,11 +25,11 @@ from funnel_tui.domain import Outcome
 from funnel_tui.importer import import_prospects
 from funnel_tui.profile import demo_profile
 from funnel_tui.prospects import TEXT_FIELDS, CardData, add_note, load_card
-from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.fill import FACT_AT_MOST, fill_script, prospect_facts
 from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
-from funnel_tui.text import clean_text, one_line
+from funnel_tui.text import SHOWN_AT_MOST, clean_text, one_line
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
@@ -39,6 +39,7 @@ from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_card import render_card
 from funnel_tui.ui.script_pane import ScriptView, render_script
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+from tests.test_timeline import timeline_text
 
 MARKUP = "[bold]Bold[/] [link=https://evil.example]Link[/link] [@click=app.quit]Quit[/]"
 CONTROLS = (
@@ -503,3 +504,44 @@ def test_clean_text_removes_every_control_character_and_is_stable(text: str) -> 
 @given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs", "Cf"))))
 def test_clean_text_keeps_ordinary_text_and_markup_exactly(text: str) -> None:
     assert clean_text(text) == text
+
+
+async def test_a_prospect_with_megabytes_of_text_is_shown_cut_and_the_app_answers(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """A 1 MB needs field and a 5 MB note (a page pasted, a CRM's cell, another tool's
+    write) took the app minutes to lay out, the keys unanswered: the card, the script and
+    the timeline now show the first SHOWN_AT_MOST characters and say how many are left."""
+    db = demo_storage.db
+    (prospect_id,) = db.execute("SELECT id FROM prospects WHERE email IS NOT NULL").fetchone()
+    needs = "need " * 200_000
+    db.execute(
+        "UPDATE prospects SET name = 'Mega Byte', needs = ?, company = ? WHERE id = ?",
+        [needs, "Co " * 100_000, prospect_id],
+    )
+    db.execute(
+        "INSERT INTO notes (prospect_id, body) VALUES (?, ?)", [prospect_id, "word\n" * 1_000_000]
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"mega byte", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        card = shown_text(screen.prospect_card.query_one("#card-body"))
+        assert f"({len(needs) - SHOWN_AT_MOST:,} more characters)" in " ".join(card.split())
+        assert len(card) < 3 * SHOWN_AT_MOST + 20_000
+        script = shown_text(screen.script_pane.query_one("#script-body"))
+        assert len(script) < 20_000
+        await pilot.press("h")
+        await settle(pilot)
+        story = timeline_text(demo_app)
+        # Twenty lines of the note, and what is left of its five million characters.
+        assert "word word word… (4,999,901 more characters)" in " ".join(story.split())
+        assert len(story) < 20_000
+
+
+def test_a_fact_of_megabytes_is_said_cut() -> None:
+    """What a script or an email says of a field: its first FACT_AT_MOST characters."""
+    facts = prospect_facts({"name": "Mega Byte", "needs": "need " * 200_000}, SETTINGS)
+    assert len(facts["needs"]) == FACT_AT_MOST and facts["needs"].endswith("need…")

@@ -31,6 +31,10 @@ from funnel_tui.scripts.situation import (
 )
 from funnel_tui.settings import Settings, source_phrase
 
+# The most characters of one fact a script or an email says: a note is a few words, and a
+# field of megabytes (a page pasted, a CRM's cell) would be read out, and laid out, whole.
+FACT_AT_MOST = 500
+
 
 @dataclass(frozen=True)
 class FilledScript:
@@ -82,14 +86,17 @@ def introduction(greeting: str, rep_name: str, our_company: str | None) -> str:
 
 
 def _text(prospect: Mapping[str, object], name: str) -> str:
-    """The fact as one line; a BLOB another tool stored cannot be read, so it is missing."""
+    """The fact as one line, of at most FACT_AT_MOST characters; a BLOB another tool stored
+    cannot be read, so it is missing."""
     try:
         value = prospect[name]
     except (KeyError, IndexError):  # sqlite3.Row raises IndexError for an unknown column
         return ""
     if value is None or isinstance(value, bytes):
         return ""
-    return " ".join(str(value).split())
+    # Cut before it is split: a field of megabytes is read no further than what is said.
+    said = " ".join(str(value)[: 2 * FACT_AT_MOST].split())
+    return said if len(said) <= FACT_AT_MOST else said[: FACT_AT_MOST - 1] + "…"
 
 
 def fill_script(
