@@ -416,3 +416,28 @@ async def test_ending_a_running_call_for_one_outside_their_hours_says_both(
         await pilot.press("y")
         await settle_until(pilot, record.exists)
         assert getattr(running_call(app), "name", None) == "Kate Sullivan"
+
+
+async def test_a_reflex_second_enter_never_ends_a_running_call(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """`enter` on another prospect, then `enter` again by reflex, ended the running call
+    unlogged: its start and time were gone, the toast naming only the new call."""
+    demo_storage.db.execute("UPDATE prospects SET timezone = NULL WHERE name = 'Kate Sullivan'")
+    app, record = app_at_night(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        # Neither zone is known: both are called at once, at any hour.
+        await pilot.press("slash", *"jonas weber", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, record.exists)
+        await pilot.press("slash", *"kate sullivan", "enter")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert question(app).endswith("Kate Sullivan? | y: end it and call · n or esc: no")
+        assert getattr(running_call(app), "name", None) == "Jonas Weber"
+        await pilot.press("y")
+        await settle(pilot)
+        assert getattr(running_call(app), "name", None) == "Kate Sullivan"

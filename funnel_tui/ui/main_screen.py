@@ -867,7 +867,6 @@ class MainScreen(
         # Their night, weekend or holiday: the rep hears it before the phone rings there.
         # Only `y` calls, and keys typed after enter (meant for the call) answer nothing.
         off_hours = self.off_hours(prospect, name)
-        in_hours = off_hours is None
         if running is None:
             if off_hours is None:
                 self._call_once_held(prospect, name)
@@ -906,8 +905,8 @@ class MainScreen(
             question,
             yes="end it and call",
             then=end_it_and_call,
-            enter_says_yes=in_hours,
-            unseen_keys_answer=in_hours,
+            enter_says_yes=False,
+            unseen_keys_answer=False,
         )
 
     def _start_call(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
