@@ -17,13 +17,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PlanKey:
-    """What a plan was made for: the same period, day and target make the same plan until
-    a call is logged or the settings change (the caller forgets it then)."""
+    """What a plan was made for: the same period, day, target and daily call goal make the
+    same plan until a call is logged or the settings change (the caller forgets it then)."""
 
     period: str
     starts_on: date
     today: date
     target_cents: int
+    calls_per_day: int
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def load_gauge_figures(
     pace = load_pace(db, today, settings, tz=now.tzinfo, breakdowns=False, rep=rep)
     if pace is None:
         return GaugeFigures(None, unreadable_targets(db, today, rep=rep), None, None)
-    key = PlanKey(pace.period, pace.starts_on, pace.today, pace.target_cents)
+    key = PlanKey(pace.period, pace.starts_on, pace.today, pace.target_cents, pace.calls_per_day)
     if cached is None or cached.key != key:
         plan = load_plan(
             db,

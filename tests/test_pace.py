@@ -701,3 +701,25 @@ def test_a_team_database_gives_the_figures_of_the_same_book_in_a_file(
         assert team_report == file_report
     finally:
         team.close()
+
+
+def test_the_gauge_makes_its_plan_again_when_the_daily_call_goal_changes(
+    demo_storage: Storage,
+) -> None:
+    """The target dialog (or `funnel target set --calls-per-day`) changed the goal, and the
+    gauge kept the plan made for the old one: `calling alone cannot close the gap` stayed
+    on, or off, until the next call was logged."""
+    db = demo_storage.db
+    settings = load_settings(db)
+    first = load_gauge_figures(db, FROZEN_NOW, settings, None)
+    assert first.plan is not None and first.plan.plan is not None
+    dials = first.plan.plan.per_day["dials"]
+    assert dials is not None and dials > 5
+    db.execute("UPDATE targets SET calls_per_day = 5")
+    again = load_gauge_figures(db, FROZEN_NOW, settings, first.plan)
+    assert again.plan is not None and again.plan.plan is not None
+    assert again.plan.plan.reachable_by_calls is False
+    db.execute(f"UPDATE targets SET calls_per_day = {dials + 10}")
+    back = load_gauge_figures(db, FROZEN_NOW, settings, again.plan)
+    assert back.plan is not None and back.plan.plan is not None
+    assert back.plan.plan.reachable_by_calls is True
