@@ -20,7 +20,7 @@ from funnel_tui.domain import (
     TaskStatus,
     sql_list,
 )
-from funnel_tui.outcome_effects import Effects, outcome_effects
+from funnel_tui.outcome_effects import Effects, follow_up_task_kind, outcome_effects
 from funnel_tui.ownership import END_LEASES, TAKE_FROM_POOL
 from funnel_tui.prospects import SQLITE_INTEGERS, get_prospect
 from funnel_tui.reps import KNOWN_REP
@@ -30,7 +30,7 @@ from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.errors import integrity_errors
 from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import OPEN_TASKS, TASKS_OF_IDS, task_from_row
+from funnel_tui.tasks import OPEN_TASKS, TASKS_OF_IDS, Task, task_from_row
 from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import from_stored, to_stored
 
@@ -116,6 +116,9 @@ class LoggedCall:
     meetings_cancelled: tuple[datetime, ...] = ()
     # The earliest meeting still open after the call, whatever comes before it.
     meeting_open: datetime | None = None
+    # The open callbacks (or meetings) due after the one the call booked, which it left
+    # open: the prospect asked for an earlier time, and the old one stands (PRODUCT 3).
+    also_open: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -681,6 +684,7 @@ def _write_call(
         task for task in open_tasks if task.kind == TaskKind.MEETING and task.due_at is not None
     ]
     return LoggedCall(
+        also_open=_also_open(entry, effects, open_tasks),
         call_id=call_id,
         prospect_id=prospect_id,
         outcome=entry.outcome,
@@ -698,6 +702,29 @@ def _write_call(
         meeting_open=min(
             (task.due_at for task in meetings if task.id not in effects.close), default=None
         ),
+    )
+
+
+def _also_open(
+    entry: CallOutcome, effects: Effects, open_tasks: Sequence[Task]
+) -> tuple[datetime, ...]:
+    """When the open callbacks or meetings are due that come after the one `entry` booked,
+    of its kind, and that the call left open."""
+    kind = follow_up_task_kind(entry.outcome)
+    booked = entry.follow_up_at
+    if kind not in (TaskKind.CALLBACK, TaskKind.MEETING) or booked is None:
+        return ()
+    kept = effects.already_booked.id if effects.already_booked else None
+    return tuple(
+        sorted(
+            task.due_at
+            for task in open_tasks
+            if task.kind == kind
+            and task.due_at is not None
+            and task.due_at > booked
+            and task.id not in effects.close
+            and task.id != kept
+        )
     )
 
 

@@ -287,7 +287,17 @@ def describe_logged(
         f"meeting {describe_when(meeting, now, prospect.get('timezone'))} cancelled"
         for meeting in logged.meetings_cancelled
     ]
-    return "; ".join([f"{start} {said}", *steps, *cancelled, *([next_step] if next_step else [])])
+    kind = follow_up_task_kind(logged.outcome)
+    # A time moved earlier: the later one the call left open is still booked.
+    also_open = [
+        f"{kind.value} {describe_when(due, now, prospect.get('timezone'))} also open"
+        " (funnel calendar lists it)"
+        for due in logged.also_open
+        if kind is not None
+    ]
+    return "; ".join(
+        [f"{start} {said}", *steps, *cancelled, *also_open, *([next_step] if next_step else [])]
+    )
 
 
 def _name_of(prospect: Mapping[str, Any]) -> str:

@@ -37,7 +37,8 @@ def logged_line(
     `booked` is when the callback or meeting the call made is due. When another open task
     comes before it (a meeting already overdue), the line says the one just booked first,
     then that one: the rep hears back the time they typed, and that it was booked already
-    when an open task of its kind was due then (the call kept that one)."""
+    when an open task of its kind was due then (the call kept that one). Open ones of its
+    kind due after it, which the call left open, are named last."""
     outcome = logged.outcome
     said = f"Logged {outcome.spec.label.lower()} for {one_line(prospect_name)}"
     parts = []
@@ -53,6 +54,12 @@ def logged_line(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
         for meeting in logged.meetings_cancelled
     )
+    if logged.also_open and booked_kind is not None:
+        # A time moved earlier on the phone: the later one is still booked.
+        later = ", ".join(
+            f"{TASK_WORDS[booked_kind]} {_when(due, prospect_tz, now)}" for due in logged.also_open
+        )
+        cancelled += f"; also open: {later} (h moves or cancels)"
     other_first = False
     if booked is not None and due is not None:
         # Another task before the one booked, or at the same minute (a meeting), would

@@ -442,6 +442,16 @@ def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: B
     )
 
 
+def test_a_callback_moved_earlier_names_the_later_one_still_open(demo: Book) -> None:
+    """They asked for Thursday instead of Friday: the line said only Thursday's callback,
+    Friday's left open without a word."""
+    line = logged_ok(demo, CALLBACK_FRIDAY, "c", "--when", "thu 10am")
+    assert line.endswith(
+        "; callback booked Thu 19 Nov 2026, 10:00 (tomorrow)"
+        "; callback Fri 20 Nov 2026, 11:00 (in 2 days) also open (funnel calendar lists it)"
+    )
+
+
 def test_a_callback_at_the_time_already_booked_keeps_that_task_and_says_so(demo: Book) -> None:
     # The demo's Zainab Hussain has a callback on Friday at 11:00: the rep confirms it.
     callbacks = (

@@ -255,3 +255,25 @@ async def test_a_callback_at_the_time_already_booked_is_not_booked_twice(
     assert calls_for(db, zainab)[-1]["outcome"] == "callback"
     assert db.execute(callbacks, [zainab]).fetchall() == booked
     assert said[-1] == "Logged callback for Zainab Hussain: callback Fri 11:00 (already booked)"
+
+
+async def test_a_callback_moved_earlier_names_the_one_still_booked_after_it(
+    demo_app: FunnelApp,
+) -> None:
+    """On the phone they asked for Thursday instead of Friday: `l c thu 10am` booked
+    Thursday and said only that, the Friday callback left open without a word."""
+    db = demo_app.storage.db
+    zainab = 49  # the demo's Zainab Hussain, called back on Friday at 11:00
+    before = len(calls_for(db, zainab))
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zainab hussain", "enter")
+        await settle(pilot)
+        await pilot.press("l", "c", *"thu 10am", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, zainab)) > before)
+        await settle(pilot)
+        said = [str(notification.message) for notification in demo_app._notifications]
+    assert said[-1] == (
+        "Logged callback for Zainab Hussain: callback tomorrow 10:00;"
+        " also open: callback Fri 11:00 (h moves or cancels)"
+    )
