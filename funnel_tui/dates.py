@@ -127,6 +127,11 @@ DOTTED_CLOCK_PATTERN = re.compile(
     r"(?P<half>\s*[ap]\.?m\b\.?)?"
 )
 
+# A time of day in figures said in a way no date is: `10am`, `2 pm`, `14:30`.
+OTHER_CLOCK_PATTERN = re.compile(
+    r"(?<![\d.])\d{1,2}(?::[0-5]\d)?\s*[ap]\.?m\b|(?<![\d.])\d{1,2}:[0-5]\d\b"
+)
+
 # A day and month written with dots that no time can be (`25.12`, `25.12.2026`, `1.5.`),
 # which dateutil does not read as a date: read with slashes.
 DOTTED_DATE_PATTERN = re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{1,2})(?:\.(\d{4}|\d{2}))?\.?(?![\d.])")
@@ -969,6 +974,9 @@ def _dotted_clock_read(typed: str, day_first: bool) -> str:
         day, month = (first, second) if day_first else (second, first)
         a_date = 1 <= day <= 31 and 1 <= month <= 12
         if a_date and not (match["at"] or match["half"]):
+            if OTHER_CLOCK_PATTERN.search(typed[: match.start()] + " " + typed[match.end() :]):
+                # `14.12 10am`: a time said beside it makes the pair the day.
+                return match[0]
             slashed = f"{first}/{second}"
             raise WhenError(
                 f"{_quoted(match[0])} could be a day or a time",

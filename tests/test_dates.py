@@ -822,6 +822,13 @@ def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:
     assert read_day("3.12", WEDNESDAY) == date(2026, 12, 3)
 
 
+@pytest.mark.parametrize("typed", ["14.12 10am", "10am 14.12", "14.12 14:30", "14.12. 2 pm"])
+def test_a_dotted_pair_beside_a_time_is_the_day(typed: str) -> None:
+    """`14.12 10am` was asked about as if `14.12` could be 14:12, with a time beside it."""
+    moment = read_when(typed, WEDNESDAY).moment
+    assert (moment.month, moment.day) == (12, 14) and moment.hour in (10, 14)
+
+
 def test_a_weekday_typed_on_that_weekday_offers_todays_while_its_time_is_to_come() -> None:
     # Next week's Friday, with today's a tab away (it was next week's, without a word).
     later = read_when("fri 6pm", FRIDAY)
