@@ -164,6 +164,23 @@ def test_an_address_a_marked_prospect_holds_gets_no_email_for_another(book_db: A
     )
 
 
+def test_the_script_offers_a_call_where_it_would_send_something(book: Path) -> None:
+    """A trainer found the scripts promising a one-page summary by email to a prospect who
+    asked for no email, with only the card to say otherwise."""
+    result = invoke("script", "solution", "--prospect", "1", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert (
+        "They asked for no email: where the script offers to send something, offer to walk"
+        " them through it on a call instead."
+    ) in " ".join(result.stdout.split())
+    db = sqlite_utils.Database(book)
+    db.execute("UPDATE prospects SET do_not_email = 0")
+    db.conn.commit()
+    db.close()
+    plain = invoke("script", "solution", "--prospect", "1", "--db", book)
+    assert "asked for no email" not in plain.stdout
+
+
 # The app ---------------------------------------------------------------------------------
 
 

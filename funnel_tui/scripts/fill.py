@@ -114,11 +114,13 @@ def fill_script(
     situation = situation_of(prospect, history, settings)
     matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
     steps = render_script(script, facts, situation)
-    if steps and steps[0].title == OPENER_TITLE and (out := _proposal_out(prospect, settings)):
-        # Where the deal stands comes before the opener's own cue: a call that went back
-        # over discovery with a proposal out would sound as if nothing had been sent.
+    # Where the deal stands comes before the opener's own cue: a call that went back over
+    # discovery with a proposal out would sound as if nothing had been sent. And a script
+    # offers to send a summary: one who asked for no email hears a call offered instead.
+    before = " ".join(filter(None, (_proposal_out(prospect, settings), _no_email(prospect))))
+    if steps and steps[0].title == OPENER_TITLE and before:
         opener = steps[0]
-        steps = (replace(opener, cue=f"{out} {opener.cue}".strip()), *steps[1:])
+        steps = (replace(opener, cue=f"{before} {opener.cue}".strip()), *steps[1:])
     return FilledScript(
         script,
         situation,
@@ -126,6 +128,17 @@ def fill_script(
         matching,
         others,
         chosen_entries(profile, prospect),
+    )
+
+
+def _no_email(prospect: Mapping[str, object]) -> str:
+    """For the rep, of a prospect marked do not email: what to offer where the script says
+    it will send something; empty otherwise."""
+    if not prospect.get("do_not_email"):
+        return ""
+    return (
+        "They asked for no email: where the script offers to send something, offer to walk"
+        " them through it on a call instead."
     )
 
 
