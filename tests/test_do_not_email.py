@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from textual import events
 from textual.widgets import Checkbox, Label
 
 from funnel_tui.emailing.compose import CannotCompose, compose_draft
@@ -283,3 +284,28 @@ async def test_the_edit_form_sets_the_flag_and_asks_before_clearing_it(
         await pilot.press("y")
         await settle_until(pilot, lambda: flag_of(db, prospect["id"]) == 0)
         assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_flags_ticked_in_a_burst_of_keys_tick_the_flags_they_came_to(
+    demo_app: FunnelApp,
+) -> None:
+    """`space tab space` arriving together (pasted, a laggy link) ticked the second flag
+    twice and the first not at all: `Nothing to save`."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-do_not_call", Checkbox).focus()
+        await pilot.pause()
+        # Posted together, before the app has handled any of them.
+        for key, character in (("space", " "), ("tab", "\t"), ("space", " ")):
+            demo_app.post_message(events.Key(key, character))
+        await settle(pilot)
+        ticked = {
+            flag: form.query_one(f"#field-{flag}", Checkbox).value
+            for flag in ("do_not_call", "do_not_email", "wrong_number", "nurture")
+        }
+    assert ticked == {
+        "do_not_call": True,
+        "do_not_email": True,
+        "wrong_number": False,
+        "nurture": False,
+    }

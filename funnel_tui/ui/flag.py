@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual import events
+from textual.binding import BindingType
 from textual.widgets import Checkbox
 
 
@@ -11,7 +14,15 @@ class Flag(Checkbox, inherit_bindings=False):
     in every other field, and shows its X only when ticked: Textual's shows it either way,
     told apart by colour alone, which a monochrome terminal does not show."""
 
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+    # Space ticks the flag the key came to. As a binding it ticked whichever flag had the
+    # focus once the key had come back up to the app: `space tab space` arriving together
+    # ticked the second flag twice (the tab moving the focus in between).
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def key_space(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.toggle()
 
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]
