@@ -724,6 +724,7 @@ def _v23(conn: sqlite3.Connection) -> None:
 def _v24(conn: sqlite3.Connection) -> None:
     """prospects.do_not_email, a flag whose changes flag_changes keeps (schema_v24)."""
     conn.execute(schema_v24.COLUMN)
+    conn.execute(schema_v24.INDEX)
     conn.execute("DROP TRIGGER prospects_flags_changed")
     conn.execute(schema_v24.FLAGS_TRIGGER)
 

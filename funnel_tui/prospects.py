@@ -168,8 +168,9 @@ def same_person_in_book(
     Found by email, it says whether that prospect is marked do not email."""
     if email:
         for row in db.query(
-            "SELECT id, name, do_not_email FROM prospects WHERE lower(email) = lower(?)"
-            " ORDER BY id",
+            # One marked do not email first: its mark holds for the address.
+            "SELECT id, name, do_not_email FROM prospects"
+            " WHERE lower(trim(email)) = lower(trim(?)) ORDER BY do_not_email DESC, id",
             [email],
         ):
             if row["id"] != other_than:

@@ -64,15 +64,17 @@ SHOWN_LINES_AT_MOST = 20
 
 
 def shown_at_most(text: str, limit: int = SHOWN_AT_MOST) -> str:
-    """`text`, or its first `limit` characters (at most SHOWN_LINES_AT_MOST lines of them)
-    and how many more there are."""
+    """`text` cleaned (clean_text), or its first `limit` characters (at most
+    SHOWN_LINES_AT_MOST lines of them) cleaned and how many more there are. The part shown
+    is cleaned alone: an escape sequence the cut leaves open would take the count with it."""
     cut = limit
     if text.count("\n", 0, limit) >= SHOWN_LINES_AT_MOST:
         cut = _after_lines(text, SHOWN_LINES_AT_MOST)
     if cut >= len(text) or not text[cut:].strip():
-        return text
+        return clean_text(text)
     left = len(text) - cut
-    return f"{text[:cut].rstrip()}… ({left:,} more character{'' if left == 1 else 's'})"
+    shown = clean_text(text[:cut]).rstrip()
+    return f"{shown}… ({left:,} more character{'' if left == 1 else 's'})"
 
 
 def _after_lines(text: str, lines: int) -> int:

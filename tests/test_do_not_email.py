@@ -152,7 +152,8 @@ def test_an_address_a_marked_prospect_holds_gets_no_email_for_another(book_db: A
     """A second prospect at an opted-out address (added by hand, a team's other rep's copy,
     one an import's opt-out did not match) was sent the email: the mark was the
     prospect's, not the address's."""
-    gus = insert_row(book_db, "prospects", {"name": "Gus Seven", "email": "gus@acme.com"})
+    # Stored with spaces and a line break around it, as another tool may write it.
+    gus = insert_row(book_db, "prospects", {"name": "Gus Seven", "email": " gus@acme.com\n"})
     book_db.execute("UPDATE prospects SET do_not_email = 1 WHERE id = ?", [gus])
     other = insert_row(book_db, "prospects", {"name": "Gustav Seven", "email": " GUS@Acme.com"})
     template = load_builtin("send_information")
@@ -238,6 +239,9 @@ async def test_adding_someone_at_a_marked_address_says_so_before_saving(
 ) -> None:
     db = demo_app.storage.db
     marked = marked_first(demo_app.storage)
+    # An earlier prospect at the address, not marked: the warning names the marked one.
+    insert_row(db, "prospects", {"name": "Ann Earlier", "email": f" {marked['email'].upper()}"})
+    db.execute("UPDATE prospects SET id = 0 WHERE name = 'Ann Earlier'")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         form = await open_prospect_form(demo_app, pilot, "a")
         form.query_one("#field-name").value = "Another Name"
@@ -252,6 +256,38 @@ async def test_adding_someone_at_a_marked_address_says_so_before_saving(
     assert db.execute("SELECT count(*) FROM prospects WHERE name = 'Another Name'").fetchone() == (
         0,
     )
+
+
+async def test_an_email_written_to_an_address_since_marked_does_not_go(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """The prospect's address was changed while the email was written, and another
+    prospect at the address it was written to was marked: the check read the new address,
+    and the email went to the marked one's."""
+    prospect = first_in_queue(demo_storage.db)
+    other = insert_row(
+        demo_storage.db, "prospects", {"name": "Hiro Other", "email": prospect["email"]}
+    )
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = await open_and_pick(pilot, "2")
+            meanwhile = open_storage(demo_storage.path)
+            update_prospect(
+                meanwhile.db, prospect["id"], {"email": "new@example.com"}, now=FROZEN_NOW
+            )
+            update_prospect(meanwhile.db, other, {"do_not_email": 1}, now=FROZEN_NOW)
+            meanwhile.close()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is screen
+            assert status(app).startswith(
+                f"Not sent: {prospect['name']}'s address {prospect['email']} is also Hiro"
+                f" Other's (id {other}), who is marked do not email"
+            )
+    assert inbox.received == []
 
 
 async def test_the_edit_form_sets_the_flag_and_asks_before_clearing_it(

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console, RenderableType
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from funnel_tui import scripts
 from funnel_tui.call_log import CallOutcome, log_call
@@ -29,7 +29,7 @@ from funnel_tui.scripts.fill import FACT_AT_MOST, fill_script, prospect_facts
 from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
-from funnel_tui.text import SHOWN_AT_MOST, clean_text, one_line
+from funnel_tui.text import SHOWN_AT_MOST, clean_text, one_line, shown_at_most
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
@@ -38,7 +38,7 @@ from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from funnel_tui.ui.prospect_card import render_card
 from funnel_tui.ui.script_pane import ScriptView, render_script
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, shown_text
+from tests.app_support import FROZEN_NOW, FrozenClock, open_prospect_form, settle, shown_text
 from tests.test_timeline import timeline_text
 
 MARKUP = "[bold]Bold[/] [link=https://evil.example]Link[/link] [@click=app.quit]Quit[/]"
@@ -545,3 +545,40 @@ def test_a_fact_of_megabytes_is_said_cut() -> None:
     """What a script or an email says of a field: its first FACT_AT_MOST characters."""
     facts = prospect_facts({"name": "Mega Byte", "needs": "need " * 200_000}, SETTINGS)
     assert len(facts["needs"]) == FACT_AT_MOST and facts["needs"].endswith("need…")
+
+
+async def test_the_edit_form_keeps_a_field_of_megabytes_and_shows_lines_on_one(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """In the edit form a 4 MB field took seconds a key, and a field of several lines showed
+    its first alone, the rest typed after out of sight."""
+    db = demo_storage.db
+    (prospect_id,) = db.execute("SELECT id FROM prospects WHERE email IS NOT NULL").fetchone()
+    needs = "line of needs\n" * 300_000
+    db.execute(
+        "UPDATE prospects SET name = 'Mega Byte', needs = ?, goals = ? WHERE id = ?",
+        [needs, "grow\nhire\nship", prospect_id],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"mega byte", "enter")
+        form = await open_prospect_form(demo_app, pilot)
+        field = form.query_one("#field-needs", Input)
+        assert field.disabled and field.value == ""
+        assert field.placeholder.startswith(f"{len(needs):,} characters: too long to edit here")
+        assert form.query_one("#field-goals", Input).value == "grow hire ship"
+        form.query_one("#field-title", Input).value = "Head of Data"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    row = db.execute("SELECT title, needs, goals FROM prospects WHERE id = ?", [prospect_id])
+    assert tuple(row.fetchone()) == ("Head of Data", needs, "grow\nhire\nship")
+
+
+def test_a_text_cut_inside_an_escape_sequence_still_says_how_much_is_left() -> None:
+    """The part shown was cleaned with the count after it: an escape sequence the cut left
+    open took the count with it, and the note looked whole."""
+    text = "[b]n[/b]\x1b]8;;http://x\x07" * 200_000
+    shown = shown_at_most(text)
+    assert shown.endswith(f"… ({len(text) - SHOWN_AT_MOST:,} more characters)")
+    assert not UNSAFE.search(shown)

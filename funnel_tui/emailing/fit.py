@@ -104,14 +104,16 @@ def last_proposal(
     return Proposal(sent_on)
 
 
-# Another prospect at the same address (in any case) who asked for no email: the address
-# is theirs too, whoever else the book holds it for (a second prospect added by hand, a
-# team's other rep's copy of the same person).
+# Another prospect at the same address (in any case, with spaces or line breaks around it
+# as another tool may store it) who asked for no email: the address is theirs too,
+# whoever else the book holds it for (a second prospect added by hand, a team's other
+# rep's copy of the same person). The marked are read by their own index.
 _MARKED_AT_ADDRESS = Variants(
-    sqlite="SELECT id, name FROM prospects WHERE email COLLATE NOCASE = ? AND do_not_email = 1"
-    " AND id <> ? ORDER BY id LIMIT 1",
-    postgresql="SELECT id, name FROM prospects WHERE lower(email) = lower(?)"
-    " AND do_not_email = 1 AND id <> ? ORDER BY id LIMIT 1",
+    sqlite="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
+    " AND lower(trim(email, ' ' || char(9, 10, 13))) = lower(?) ORDER BY id LIMIT 1",
+    postgresql="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
+    " AND lower(btrim(email, ' ' || chr(9) || chr(10) || chr(13))) = lower(?)"
+    " ORDER BY id LIMIT 1",
 )
 _UNTIL_CLEARED = "no email goes to them until the flag is cleared in the edit form (e)"
 
@@ -126,7 +128,7 @@ def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str
     address = prospect["email"].strip() if isinstance(prospect["email"], str) else ""
     if not address:
         return None
-    marked = db.execute(_MARKED_AT_ADDRESS.for_db(db), [address, prospect["id"]]).fetchone()
+    marked = db.execute(_MARKED_AT_ADDRESS.for_db(db), [prospect["id"], address]).fetchone()
     if marked is None:
         return None
     other = one_line(marked[1]) or "another prospect"
@@ -136,12 +138,17 @@ def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str
     )
 
 
-def email_refused_by_id(db: sqlite_utils.Database, prospect_id: int) -> str | None:
-    """`email_refused` for the prospect as stored now; None for one that is gone."""
+def email_refused_by_id(
+    db: sqlite_utils.Database, prospect_id: int, address: str | None = None
+) -> str | None:
+    """`email_refused` for the prospect as stored now, at `address` (a draft's, which the
+    stored one may have left since) or their stored one; None for one that is gone."""
     from funnel_tui.prospects import get_prospect
 
     prospect = get_prospect(db, prospect_id)
-    return None if prospect is None else email_refused(db, prospect)
+    if prospect is None:
+        return None
+    return email_refused(db, prospect if address is None else {**prospect, "email": address})
 
 
 def misfit(

@@ -45,6 +45,7 @@ from funnel_tui.schema_v22 import MOMENTS as MARK_DAY_MOMENTS
 from funnel_tui.schema_v23 import INDEXES as IRREGULAR_KEY_INDEXES
 from funnel_tui.schema_v24 import COLUMN as DO_NOT_EMAIL_COLUMN
 from funnel_tui.schema_v24 import FLAGS as DO_NOT_EMAIL_FLAGS
+from funnel_tui.schema_v24 import INDEX as DO_NOT_EMAIL_INDEX
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1577,6 +1578,7 @@ _RECORD_FLAGS_V24 = "\n    ".join(
 )
 SCHEMA_V24 = f"""
 {DO_NOT_EMAIL_COLUMN};
+{DO_NOT_EMAIL_INDEX};
 
 CREATE OR REPLACE FUNCTION funnel_flags_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

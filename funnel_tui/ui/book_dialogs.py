@@ -225,7 +225,9 @@ class BookDialogs(_Base):
         async def send(draft: Draft) -> SentEmail:
             # Marked do not email while it was written (an import, the edit form, another
             # rep): it does not go.
-            refused = await funnel.in_db_thread(lambda db: email_refused_by_id(db, prospect_id))
+            refused = await funnel.in_db_thread(
+                lambda db: email_refused_by_id(db, prospect_id, draft.to_address)
+            )
             if refused:
                 raise sending.SendFailed(refused)
             # The settings as stored now: one changed since E (s, funnel config set) counts.

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from funnel_tui.foreign_values import MARK
 from funnel_tui.prospect_ids import id_array
 from funnel_tui.queue import QueueMode, QueueRow, place_elsewhere
-from funnel_tui.text import one_line, shown_at_most
+from funnel_tui.text import one_line
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.formatting import next_task_label, short_outcome_label
 
@@ -283,8 +283,8 @@ class CallQueue(ScrollView, can_focus=True):
             style = style + paint.cursor
         values = {
             # A column shows a few dozen cells: a name of megabytes is not read whole.
-            "Name": one_line(shown_at_most(row.name or "", CELL_AT_MOST)),
-            "Company": one_line(shown_at_most(row.company or "", CELL_AT_MOST)),
+            "Name": one_line((row.name or "")[:CELL_AT_MOST]),
+            "Company": one_line((row.company or "")[:CELL_AT_MOST]),
             "Kind": KIND_SHORT.get(row.kind, row.kind),
             "Stage": row.stage,
             "Next call": next_task_label(

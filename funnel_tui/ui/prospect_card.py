@@ -19,7 +19,7 @@ from funnel_tui.money import format_money
 from funnel_tui.phones import PhoneRefused, library_loaded, read_phone
 from funnel_tui.prospects import CardData
 from funnel_tui.settings import Settings
-from funnel_tui.text import clean_text, one_line, shown_at_most
+from funnel_tui.text import one_line, shown_at_most
 from funnel_tui.ui.formatting import (
     duration_label,
     local_time,
@@ -41,7 +41,7 @@ MISSING = "not known yet"
 def _literal(value: object, style: str = "") -> Text:
     """User text as it was typed, its first SHOWN_AT_MOST characters: never markup, never
     terminal escapes."""
-    return Text(clean_text(shown_at_most(str(value))), style=style)
+    return Text(shown_at_most(str(value)), style=style)
 
 
 def _label_table() -> Table:

@@ -25,7 +25,7 @@ from funnel_tui.phones import international, phone_warning
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import describe_error
-from funnel_tui.text import clean_text, one_line
+from funnel_tui.text import clean_text, one_line, pasted_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
@@ -75,6 +75,9 @@ FLAG_LABELS = {
 # The flags that say what the prospect asked for, which clearing asks about first: what
 # the question says they will be again, and the flag's name.
 ASKED_FOR = {"do_not_call": ("called", "do not call"), "do_not_email": ("emailed", "do not email")}
+# The longest stored text a field shows to edit: Input lays its whole value out at each
+# key, and a field of megabytes took seconds a key.
+EDITABLE_AT_MOST = 10_000
 # The fields that save to a column of another name.
 FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
 COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
@@ -195,8 +198,19 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             return ""
         if field == "phone" and isinstance(phone := self.prospect.get(field), str):
             return clean_text(international(phone, self.settings.phone_region))
-        # Rows other tools wrote may hold escapes; the field shows (and saves) them cleaned.
-        return clean_text(str(self.prospect.get(field) or ""))
+        if self._too_long(field):
+            # Kept as it is: the field stays empty, and so is saved only if typed in.
+            return ""
+        # Rows other tools wrote may hold escapes; the field shows (and saves) them cleaned,
+        # on one line: the field shows one, and the rest was out of sight.
+        return pasted_line(str(self.prospect.get(field) or ""))
+
+    def _too_long(self, field: str) -> int:
+        """How long the stored text of a field is when it is too long to edit here (a field
+        of megabytes made each key take seconds); 0 otherwise."""
+        value = self.prospect.get(field)
+        length = len(value) if isinstance(value, str) else 0
+        return length if length > EDITABLE_AT_MOST else 0
 
     @property
     def _timezone_guessed(self) -> bool:
@@ -272,11 +286,18 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                         with Vertical(classes="form-input"):
                             # Focused, a field carries on from the end of its text:
                             # select-all there let the next key replace the whole name.
+                            too_long = self._too_long(field)
                             yield Input(
                                 str(self._initial(field)),
-                                placeholder=self._placeholder(field),
+                                placeholder=(
+                                    f"{too_long:,} characters: too long to edit here, kept as"
+                                    " it is (funnel export gives it whole)"
+                                    if too_long
+                                    else self._placeholder(field)
+                                ),
                                 id=f"field-{field}",
                                 select_on_focus=False,
+                                disabled=bool(too_long),
                             )
                             yield _error_under(field)
                 for field, (label, options, _) in self.choices.items():

@@ -16,7 +16,7 @@ from funnel_tui.dates import their_time
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.tasks import Task
-from funnel_tui.text import clean_text, one_line, shown_at_most
+from funnel_tui.text import one_line, shown_at_most
 from funnel_tui.timeline import (
     CallEntry,
     DealEntry,
@@ -92,7 +92,7 @@ FLAG_LABELS = {
 def _literal(text: str | None, style: str = "") -> Text:
     """Text as typed, its first SHOWN_AT_MOST characters: never markup, never terminal
     escapes."""
-    return Text(clean_text(shown_at_most(text or "")), style=style)
+    return Text(shown_at_most(text or ""), style=style)
 
 
 def _when(moment: datetime | None, now: datetime) -> str:
