@@ -43,6 +43,30 @@ HOURS_THEN_MINUTES_PATTERN = re.compile(
     r"(?P<lead>in\s+|\+\s*)(?P<hours>\d+)\s*(?:h|hrs?|hours?)\s*(?P<minutes>[0-5]?\d)"
     r"(?:\s*(?:m|mins?|minutes?))?(?=\s|$)"
 )
+# A count of a length of time said in words, as a rep says it: `in two hours`, `in ten
+# minutes`, `in a couple of days`.
+_ONE_TO_TWELVE = (
+    *("one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+)
+COUNT_WORDS = {
+    "a couple of": "2",
+    **{word: str(number) for number, word in enumerate(_ONE_TO_TWELVE, start=1)},
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "forty-five": "45",
+    "forty five": "45",
+}
+COUNT_WORD_PATTERN = re.compile(
+    r"(?P<lead>\bin\s+|\+\s*)(?P<word>"
+    + "|".join(sorted(map(re.escape, COUNT_WORDS), key=len, reverse=True))
+    + r")(?=\s+[a-z])"
+)
+# `and a half` between a count and its unit: `in 2 and a half hours` is 2.5 hours.
+HALF_BEFORE_UNIT_PATTERN = re.compile(
+    r"(?P<lead>\bin\s+|\+\s*)(?P<count>\d+)\s+and\s+a\s+half\s+(?=[a-z])"
+)
 # A length of time with a decimal comma, as much of Europe writes it: `in 1,5 hours`.
 DECIMAL_COMMA_PATTERN = re.compile(
     r"(?P<lead>\bin\s+|\+\s*)(?P<whole>\d+),(?P<part>\d{1,2})(?=\s*[a-z])"
@@ -295,9 +319,13 @@ def _whose_clock(moment: datetime, now: datetime, prospect_tz: str | None) -> st
 
 
 def _lengths_read(typed: str) -> str:
-    """A length of time as the offset reader takes it: a comma between its figures is its
-    decimal point (`in 1,5 hours`; `in 1,000 hours` keeps its comma), and minutes after
-    hours get their unit (`in 2h30` as `in 2h 30m`)."""
+    """A length of time as the offset reader takes it: a count in words is in figures (`in
+    two hours`, `in a couple of days`), `and a half` before the unit is a part of it (`in 2
+    and a half hours`), a comma between its figures is its decimal point (`in 1,5 hours`;
+    `in 1,000 hours` keeps its comma), and minutes after hours get their unit (`in 2h30` as
+    `in 2h 30m`)."""
+    typed = COUNT_WORD_PATTERN.sub(lambda match: match["lead"] + COUNT_WORDS[match["word"]], typed)
+    typed = HALF_BEFORE_UNIT_PATTERN.sub(r"\g<lead>\g<count>.5 ", typed)
     typed = DECIMAL_COMMA_PATTERN.sub(r"\g<lead>\g<whole>.\g<part>", typed)
     return HOURS_THEN_MINUTES_PATTERN.sub(r"\g<lead>\g<hours>h \g<minutes>m", typed, count=1)
 
