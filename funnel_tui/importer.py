@@ -56,7 +56,7 @@ from funnel_tui.store.snapshot import book_as_it_is
 from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
-from funnel_tui.tasks import cancel_call_tasks
+from funnel_tui.tasks import cancel_call_tasks, cancel_email_tasks
 from funnel_tui.text import cut_for_quoting, one_line
 from funnel_tui.timestamps import to_stored
 
@@ -152,8 +152,10 @@ class ImportReport:
     # The matched prospects whose file named another source than the one they keep.
     sources_kept: int = 0
     # The open calls, callbacks and revisits of the prospects the file marked do not call,
-    # cancelled (or that would be, in a dry run).
+    # cancelled (or that would be, in a dry run); and the open email tasks of those it
+    # marked do not email.
     calls_cancelled: int = 0
+    emails_cancelled: int = 0
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -202,6 +204,15 @@ class ImportReport:
                         " marks do not call (meetings stand)"
                     ]
                     if (count := self.calls_cancelled)
+                    else []
+                ),
+                *(
+                    [
+                        f"{'cancelled' if self.written else 'would cancel'}"
+                        f" {_counted(count, 'open email task', 'open email tasks')} of"
+                        " prospects the file marks do not email"
+                    ]
+                    if (count := self.emails_cancelled)
                     else []
                 ),
                 *(
@@ -737,8 +748,10 @@ class _Written:
     changed: set[int] = field(default_factory=set)
     rows_changed: int = 0
     rows_unchanged: int = 0
-    # The open calls, callbacks and revisits of the prospects its rows marked do not call.
+    # The open calls, callbacks and revisits of the prospects its rows marked do not call,
+    # and the open email tasks of those they marked do not email.
     calls_cancelled: int = 0
+    emails_cancelled: int = 0
 
     def count(self, sent: int, changed_ids: list[int]) -> None:
         self.changed.update(changed_ids)
@@ -778,7 +791,8 @@ def _write(
         for (prospect_id,), row in zip(sorted(new_ids), merger.added, strict=True):
             row["id"] = prospect_id
     written = _Written(_sources_kept(db, merger))
-    marked = _marked_do_not_call(db, merger)
+    marked = _marked(db, merger, "do_not_call")
+    marked_no_email = _marked(db, merger, "do_not_email")
     dialect = dialect_of(db)
     if dialect is Dialect.POSTGRESQL:
         rows = (_inserted(row, stamp, owner) for row in merger.added)
@@ -799,6 +813,8 @@ def _write(
             written.count(len(parameters), [prospect_id for (prospect_id,) in returned])
     for prospect_id in marked:
         written.calls_cancelled += cancel_call_tasks(db, prospect_id, now)
+    for prospect_id in marked_no_email:
+        written.emails_cancelled += cancel_email_tasks(db, prospect_id, now)
     kinds = [
         [str(kind), target if isinstance(target, int) else target["id"], TaskStatus.OPEN]
         for target, kind in merger.task_kinds.values()
@@ -858,6 +874,7 @@ class _Totals:
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
+    emails_cancelled: int = 0
 
 
 def _not_suppressed(
@@ -990,6 +1007,7 @@ def import_file(
                 keys.add(merger.new_keys())
                 totals.sources_kept += written_batch.sources_kept
                 totals.calls_cancelled += written_batch.calls_cancelled
+                totals.emails_cancelled += written_batch.emails_cancelled
                 totals.added += len(merger.added)
                 totals.updated += merger.updated + written_batch.rows_changed
                 totals.unchanged += merger.unchanged + written_batch.rows_unchanged
@@ -1022,21 +1040,25 @@ def import_file(
         suppressed=totals.suppressed,
         sources_kept=totals.sources_kept,
         calls_cancelled=totals.calls_cancelled,
+        emails_cancelled=totals.emails_cancelled,
     )
 
 
-def _marked_do_not_call(db: sqlite_utils.Database, merger: _Merger) -> list[int]:
-    """The prospects of the batch's updates that a row marks do not call and that were
-    not so already, read before the updates are written."""
+def _marked(db: sqlite_utils.Database, merger: _Merger, flag: str) -> list[int]:
+    """The prospects of the batch's updates that a row marks with `flag` (do_not_call or
+    do_not_email) and that were not so already, read before the updates are written."""
     marking = {
         prospect_id
         for prospect_id, rows in merger.row_updates.items()
-        if any(row.get("do_not_call") for row in rows)
+        if any(row.get(flag) for row in rows)
     }
-    return [prospect_id for (prospect_id,) in rows_for(db, NOT_DO_NOT_CALL_YET, marking)]
+    return [prospect_id for (prospect_id,) in rows_for(db, NOT_MARKED_YET[flag], marking)]
 
 
-NOT_DO_NOT_CALL_YET = "SELECT id FROM prospects WHERE id IN ({marks}) AND do_not_call = 0"
+NOT_MARKED_YET = {
+    flag: f"SELECT id FROM prospects WHERE id IN ({{marks}}) AND {flag} = 0"
+    for flag in ("do_not_call", "do_not_email")
+}
 
 
 # What an update that marks a prospect do not call cancels, said in the summary.

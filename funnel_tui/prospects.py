@@ -16,7 +16,13 @@ from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone_in_zone
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import write_transaction
-from funnel_tui.tasks import Task, cancel_call_tasks, reopen_call_tasks, soonest_open_tasks
+from funnel_tui.tasks import (
+    Task,
+    cancel_call_tasks,
+    cancel_email_tasks,
+    reopen_call_tasks,
+    soonest_open_tasks,
+)
 from funnel_tui.text import clean_optional
 from funnel_tui.timestamps import to_stored
 
@@ -228,7 +234,8 @@ def update_prospect(
     a second window) stays; a column that both changed raises EditConflict and nothing is
     written. A changed phone number clears a wrong-number flag and requeues. Do not call
     set cancels the open call, callback and revisit tasks (at `now`), as logging that
-    outcome does. A changed email or phone on the suppression list raises ProspectInvalid.
+    outcome does; do not email set cancels the open email tasks. A changed email or phone
+    on the suppression list raises ProspectInvalid.
     """
     with write_transaction(db):
         current = get_prospect(db, prospect_id)
@@ -272,6 +279,8 @@ def update_prospect(
             )
         if changes.get("do_not_call") and not current["do_not_call"]:
             cancel_call_tasks(db, prospect_id, now)
+        if changes.get("do_not_email") and not current["do_not_email"]:
+            cancel_email_tasks(db, prospect_id, now)
     return changes
 
 

@@ -179,6 +179,22 @@ def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime
     ).rowcount
 
 
+def cancel_email_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime | None) -> int:
+    """Cancel the prospect's open email tasks, at `now` (in the caller's transaction):
+    marked do not email, they are sent nothing. Returns how many were cancelled."""
+    return db.execute(
+        "UPDATE tasks SET status = ?, done_at = ? WHERE prospect_id = ? AND status = ?"
+        " AND kind = ?",
+        [
+            TaskStatus.CANCELLED.value,
+            None if now is None else to_stored(now),
+            prospect_id,
+            TaskStatus.OPEN.value,
+            TaskKind.EMAIL.value,
+        ],
+    ).rowcount
+
+
 def reopen_call_tasks(
     db: sqlite_utils.Database, prospect_id: int, since: str | None, now: datetime | None
 ) -> int:

@@ -345,3 +345,31 @@ async def test_flags_ticked_in_a_burst_of_keys_tick_the_flags_they_came_to(
         "wrong_number": False,
         "nurture": False,
     }
+
+
+def test_marking_cancels_the_open_email_tasks(book_db: Any, tmp_path: Path) -> None:
+    """An email task stayed in the queue (`em 3d`) for a prospect marked do not email, whom
+    `E` then refused: the edit form's mark and an import's cancel it, as do not call
+    cancels the calls."""
+    ann = insert_row(book_db, "prospects", {"name": "Ann Lee", "email": "ann@lee.example"})
+    bo = insert_row(book_db, "prospects", {"name": "Bo Ek", "email": "bo@ek.example"})
+    for prospect in (ann, bo):
+        for kind in ("email", "callback"):
+            insert_row(
+                book_db,
+                "tasks",
+                {"prospect_id": prospect, "kind": kind, "due_at": "2026-11-20T10:00:00+00:00"},
+            )
+    update_prospect(book_db, ann, {"do_not_email": 1}, now=FROZEN_NOW)
+    path = write_file(tmp_path, "name,email,Email Opt Out\nBo Ek,bo@ek.example,yes\n")
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert "cancelled 1 open email task of prospects the file marks do not email" in (
+        report.summary()
+    )
+    statuses = book_db.execute("SELECT kind, status FROM tasks ORDER BY prospect_id, kind")
+    assert [tuple(row) for row in statuses] == [
+        ("callback", "open"),
+        ("email", "cancelled"),
+        ("callback", "open"),
+        ("email", "cancelled"),
+    ]
