@@ -151,3 +151,23 @@ def test_unset_daily_goals_take_the_plans_per_day_figures() -> None:
     won = replace(plan, remaining_cents=0, per_day=dict.fromkeys(plan.per_day, 0))
     assert daily_goals(Settings(), won) == (None, None)
     assert daily_goals(Settings(meetings_per_day=2), won) == (None, 2)
+
+
+async def test_a_plan_without_a_deal_size_says_where_to_set_one(
+    book: Storage, tmp_path: Path
+) -> None:
+    """With no deal won, no open opportunity and no size set, the gauge said `set
+    plan_avg_deal`, a setting's key a rep never sees: the settings screen names it."""
+    book.db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
+    book.db["targets"].insert(
+        {
+            "period": "month",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-11-30",
+            "amount_cents": 6_000_000,
+        }
+    )
+    app = FunnelApp(book, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert "no deal size to plan with yet: s sets Plan deal size" in gauge_text(app)

@@ -311,7 +311,9 @@ class QuotaGauge(Widget):
         heading = Text("plan per day" if wide else "plan/day", "bold")
         plan = self.plan
         if plan is None:
-            return [heading, Text("no deal size to plan with yet: set plan_avg_deal", label)]
+            # Said as the settings screen names it, not by the setting's key.
+            no_size = "no deal size to plan with yet: s sets Plan deal size"
+            return [heading, Text(no_size if wide else "no deal size yet (s)", label)]
         if plan.remaining_cents == 0:
             ahead = self.get_component_rich_style("quota-gauge--ahead", partial=True)
             return [heading, Text("nothing left to win", ahead)]
