@@ -42,7 +42,7 @@ from funnel_tui.paths import (
     user_scripts_dir,
 )
 from funnel_tui.profile import load_profile
-from funnel_tui.prospects import get_prospect
+from funnel_tui.prospects import get_prospect, marked_at_address
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.scripts import load_library, read_history
@@ -878,6 +878,7 @@ def script(
         today=system_now().date(),
         profile=profile,
         objections=objections,
+        no_email=marked_at_address(db, prospect_id, prospect["email"]) is not None,
     )
     # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
     click.echo(clean_text(filled_plain(filled)))

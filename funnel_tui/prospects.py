@@ -15,6 +15,7 @@ from funnel_tui.import_keys import name_key
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone_in_zone
 from funnel_tui.settings import load_settings
+from funnel_tui.store.sql import Variants
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import (
     Task,
@@ -23,7 +24,7 @@ from funnel_tui.tasks import (
     reopen_call_tasks,
     soonest_open_tasks,
 )
-from funnel_tui.text import clean_optional
+from funnel_tui.text import clean_optional, one_line
 from funnel_tui.timestamps import to_stored
 
 if TYPE_CHECKING:
@@ -344,6 +345,31 @@ def recent_notes(
     )
 
 
+# Another prospect at an address (in any case, with spaces or line breaks around it as
+# another tool may store it) who asked for no email: the address is theirs too, whoever
+# else the book holds it for (a second prospect added by hand, a team's other rep's copy
+# of the same person). The marked are read by their own index (schema_v24).
+_MARKED_AT_ADDRESS = Variants(
+    sqlite="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
+    " AND lower(trim(email, ' ' || char(9, 10, 13))) = lower(?) ORDER BY id LIMIT 1",
+    postgresql="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
+    " AND lower(btrim(email, ' ' || chr(9) || chr(10) || chr(13))) = lower(?)"
+    " ORDER BY id LIMIT 1",
+)
+
+
+def marked_at_address(
+    db: sqlite_utils.Database, prospect_id: int, address: object
+) -> tuple[int, str] | None:
+    """Another prospect at `address` marked do not email, as (id, name); None when there
+    is none, or no address."""
+    address = address.strip() if isinstance(address, str) else ""
+    if not address:
+        return None
+    row = db.execute(_MARKED_AT_ADDRESS.for_db(db), [prospect_id, address]).fetchone()
+    return None if row is None else (int(row[0]), one_line(row[1]) or "another prospect")
+
+
 @dataclass(frozen=True)
 class CardData:
     """Everything the prospect card shows.
@@ -360,6 +386,9 @@ class CardData:
     """The soonest open tasks (at most CARD_TASKS); each says which of its values are `?`."""
     open_task_count: int = 0
     """How many tasks are open in all."""
+    marked_at_address: tuple[int, str] | None = None
+    """Another prospect at this one's address marked do not email (id, name): no email
+    goes to the address."""
 
     def shows_mark(self, table: str, row: dict[str, Any], column: str) -> bool:
         """Whether `row` of `table` held a value of the wrong type or range in `column`."""
@@ -385,4 +414,9 @@ def load_card(db: sqlite_utils.Database, prospect_id: int) -> CardData | None:
     calls = [readable("calls", call) for call in recent_calls(db, prospect_id)]
     notes = [readable("notes", note) for note in recent_notes(db, prospect_id)]
     tasks, open_task_count = soonest_open_tasks(db, prospect_id, CARD_TASKS)
-    return CardData(prospect, calls, notes, frozenset(unreadable), tuple(tasks), open_task_count)
+    marked = (
+        None if prospect["do_not_email"] else marked_at_address(db, prospect_id, stored["email"])
+    )
+    return CardData(
+        prospect, calls, notes, frozenset(unreadable), tuple(tasks), open_task_count, marked
+    )

@@ -10,19 +10,21 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from rich.console import Console
 from textual import events
 from textual.widgets import Checkbox, Label
 
 from funnel_tui.emailing.compose import CannotCompose, compose_draft
 from funnel_tui.emailing.templates import load_builtin
 from funnel_tui.importer import import_prospects
-from funnel_tui.prospects import update_prospect
+from funnel_tui.prospects import load_card, update_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.timeline import FlagEntry, read_history
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.prospect_card import render_card
 from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until, shown_text
 from tests.cli_support import invoke, one_line_error
 from tests.older_file import file_at_version
@@ -181,6 +183,35 @@ def test_the_script_offers_a_call_where_it_would_send_something(book: Path) -> N
     db.close()
     plain = invoke("script", "solution", "--prospect", "1", "--db", book)
     assert "asked for no email" not in plain.stdout
+
+
+def test_the_script_and_the_card_of_a_prospect_at_a_marked_address_say_no_email(
+    book: Path,
+) -> None:
+    """The check of the address's mark found the script of a second prospect at a marked
+    address still offering to send a summary by email, which `E` then refused."""
+    db = sqlite_utils.Database(book)
+    db["prospects"].insert({"id": 2, "name": "Ada Other", "email": " ADA@example.com"})
+    db.conn.commit()
+    db.close()
+    result = invoke("script", "solution", "--prospect", "2", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert (
+        "No email goes to their address: where the script offers to send something, offer to"
+        " walk them through it on a call instead."
+    ) in " ".join(result.stdout.split())
+    storage = open_storage(book)
+    try:
+        card = load_card(storage.db, 2)
+    finally:
+        storage.close()
+    assert card is not None and card.marked_at_address == (1, "Ada Lovelace")
+    shown = render_card(card, now=FROZEN_NOW, settings=Settings())
+    console = Console(width=100, record=True)
+    console.print(shown)
+    assert "no email: Ada Lovelace (id 1), at this address, is marked do not email" in " ".join(
+        console.export_text().split()
+    )
 
 
 # The app ---------------------------------------------------------------------------------

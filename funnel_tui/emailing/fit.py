@@ -28,7 +28,7 @@ from funnel_tui.domain import Kind, Outcome, Stage, sql_list
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
 from funnel_tui.scripts.situation import DECLINING, spoken_day
-from funnel_tui.store.sql import IS_TEXT, Variants
+from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
 
@@ -104,17 +104,6 @@ def last_proposal(
     return Proposal(sent_on)
 
 
-# Another prospect at the same address (in any case, with spaces or line breaks around it
-# as another tool may store it) who asked for no email: the address is theirs too,
-# whoever else the book holds it for (a second prospect added by hand, a team's other
-# rep's copy of the same person). The marked are read by their own index.
-_MARKED_AT_ADDRESS = Variants(
-    sqlite="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
-    " AND lower(trim(email, ' ' || char(9, 10, 13))) = lower(?) ORDER BY id LIMIT 1",
-    postgresql="SELECT id, name FROM prospects WHERE do_not_email = 1 AND id <> ?"
-    " AND lower(btrim(email, ' ' || chr(9) || chr(10) || chr(13))) = lower(?)"
-    " ORDER BY id LIMIT 1",
-)
 _UNTIL_CLEARED = "no email goes to them until the flag is cleared in the edit form (e)"
 
 
@@ -125,13 +114,12 @@ def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str
     name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
     if prospect["do_not_email"]:
         return f"{name} is marked do not email: {_UNTIL_CLEARED}"
-    address = prospect["email"].strip() if isinstance(prospect["email"], str) else ""
-    if not address:
-        return None
-    marked = db.execute(_MARKED_AT_ADDRESS.for_db(db), [prospect["id"], address]).fetchone()
+    from funnel_tui.prospects import marked_at_address
+
+    marked = marked_at_address(db, prospect["id"], prospect["email"])
     if marked is None:
         return None
-    other = one_line(marked[1]) or "another prospect"
+    address, other = prospect["email"].strip(), marked[1]
     return (
         f"{name}'s address {address} is also {other}'s (id {marked[0]}), who is marked do not"
         f" email: {_UNTIL_CLEARED.replace('them', 'that address')}"

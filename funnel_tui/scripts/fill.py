@@ -108,8 +108,11 @@ def fill_script(
     today: date,
     profile: Profile | None,
     objections: Objections,
+    no_email: bool = False,
 ) -> FilledScript:
-    """The script for this prospect: the opener for their situation, then every step."""
+    """The script for this prospect: the opener for their situation, then every step.
+    `no_email`: no email goes to their address (another prospect there is marked do not
+    email), as none goes to one marked themselves."""
     facts = prospect_facts(prospect, settings, history=history, today=today, profile=profile)
     situation = situation_of(prospect, history, settings)
     matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
@@ -117,7 +120,9 @@ def fill_script(
     # Where the deal stands comes before the opener's own cue: a call that went back over
     # discovery with a proposal out would sound as if nothing had been sent. And a script
     # offers to send a summary: one who asked for no email hears a call offered instead.
-    before = " ".join(filter(None, (_proposal_out(prospect, settings), _no_email(prospect))))
+    before = " ".join(
+        filter(None, (_proposal_out(prospect, settings), _no_email(prospect, no_email)))
+    )
     if steps and steps[0].title == OPENER_TITLE and before:
         opener = steps[0]
         steps = (replace(opener, cue=f"{before} {opener.cue}".strip()), *steps[1:])
@@ -131,14 +136,19 @@ def fill_script(
     )
 
 
-def _no_email(prospect: Mapping[str, object]) -> str:
-    """For the rep, of a prospect marked do not email: what to offer where the script says
-    it will send something; empty otherwise."""
-    if not prospect.get("do_not_email"):
+def _no_email(prospect: Mapping[str, object], at_address: bool) -> str:
+    """For the rep, of a prospect no email goes to (marked do not email, or `at_address`:
+    another prospect at their address is): what to offer where the script says it will
+    send something; empty otherwise."""
+    if prospect.get("do_not_email"):
+        why = "They asked for no email"
+    elif at_address:
+        why = "No email goes to their address"
+    else:
         return ""
     return (
-        "They asked for no email: where the script offers to send something, offer to walk"
-        " them through it on a call instead."
+        f"{why}: where the script offers to send something, offer to walk them through it"
+        " on a call instead."
     )
 
 

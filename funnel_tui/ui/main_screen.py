@@ -827,6 +827,7 @@ class MainScreen(
             today=self.funnel.clock().date(),
             profile=self.funnel.profile,
             objections=self.funnel.objections,
+            no_email=self.card.marked_at_address is not None,
         )
         self.script_pane.show(
             ScriptView(

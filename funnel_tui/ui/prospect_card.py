@@ -104,6 +104,17 @@ def render_card(
     contact.add_row("Email", _literal(shown("email", prospect["email"] or "—")))
     if prospect["do_not_email"]:
         contact.add_row("", Text("marked do not email: no email goes to them", "red"))
+    elif card.marked_at_address is not None:
+        marked_id, marked_name = card.marked_at_address
+        contact.add_row(
+            "",
+            Text.assemble(
+                "no email: ",
+                _literal(marked_name),
+                f" (id {marked_id}), at this address, is marked do not email",
+                style="red",
+            ),
+        )
     if there := local_time(prospect["timezone"], now):
         guessed = " (guessed from the number)" if prospect.get("timezone_guessed") else ""
         contact.add_row("Their time", Text.assemble(_literal(there), (guessed, "italic")))
