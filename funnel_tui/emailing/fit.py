@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from funnel_tui.domain import Kind, Outcome, Stage, sql_list
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
+from funnel_tui.prospects import get_prospect, marked_at_address
 from funnel_tui.scripts.situation import DECLINING, spoken_day
 from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
@@ -104,7 +105,8 @@ def last_proposal(
     return Proposal(sent_on)
 
 
-_UNTIL_CLEARED = "no email goes to them until the flag is cleared in the edit form (e)"
+def _until_cleared(whom: str) -> str:
+    return f"no email goes to {whom} until the flag is cleared in the edit form (e)"
 
 
 def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str | None:
@@ -113,16 +115,14 @@ def email_refused(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> str
     the way."""
     name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
     if prospect["do_not_email"]:
-        return f"{name} is marked do not email: {_UNTIL_CLEARED}"
-    from funnel_tui.prospects import marked_at_address
-
+        return f"{name} is marked do not email: {_until_cleared('them')}"
     marked = marked_at_address(db, prospect["id"], prospect["email"])
     if marked is None:
         return None
     address, other = prospect["email"].strip(), marked[1]
     return (
         f"{name}'s address {address} is also {other}'s (id {marked[0]}), who is marked do not"
-        f" email: {_UNTIL_CLEARED.replace('them', 'that address')}"
+        f" email: {_until_cleared('that address')}"
     )
 
 
@@ -131,8 +131,6 @@ def email_refused_by_id(
 ) -> str | None:
     """`email_refused` for the prospect as stored now, at `address` (a draft's, which the
     stored one may have left since) or their stored one; None for one that is gone."""
-    from funnel_tui.prospects import get_prospect
-
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         return None
