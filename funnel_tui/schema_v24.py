@@ -12,6 +12,8 @@ the edit form. A partial index holds the marked ones' ids.
 
 from __future__ import annotations
 
+from funnel_tui.schema_v3 import flags_trigger
+
 FLAGS = ("do_not_call", "wrong_number", "nurture", "do_not_email")
 
 COLUMN = (
@@ -22,15 +24,4 @@ COLUMN = (
 # has, found without reading the others.
 INDEX = "CREATE INDEX prospects_do_not_email ON prospects (id) WHERE do_not_email = 1"
 
-_RECORD_FLAGS = "\n    ".join(
-    f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}', NEW.{flag}"
-    f" WHERE NEW.{flag} IS NOT OLD.{flag};"
-    for flag in FLAGS
-)
-
-FLAGS_TRIGGER = f"""
-CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF {", ".join(FLAGS)}
-ON prospects BEGIN
-    {_RECORD_FLAGS}
-END;
-"""
+FLAGS_TRIGGER = flags_trigger(FLAGS)

@@ -173,11 +173,21 @@ CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents)
 """
 
 _FLAGS = ("do_not_call", "wrong_number", "nurture")
-_RECORD_FLAGS = "\n    ".join(
-    f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}', NEW.{flag}"
-    f" WHERE NEW.{flag} IS NOT OLD.{flag};"
-    for flag in _FLAGS
-)
+
+
+def flags_trigger(flags: tuple[str, ...]) -> str:
+    """The trigger that records each change of these flags in flag_changes (v24 makes it
+    again with do_not_email)."""
+    recorded = "\n    ".join(
+        f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}',"
+        f" NEW.{flag} WHERE NEW.{flag} IS NOT OLD.{flag};"
+        for flag in flags
+    )
+    return f"""CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF {", ".join(flags)}
+ON prospects BEGIN
+    {recorded}
+END;"""
+
 
 _CONNECTS = sql_list(sorted(CONNECT_OUTCOMES))
 _ATTEMPTS = sql_list(sorted(CADENCE_OUTCOMES))
@@ -248,10 +258,7 @@ CREATE TRIGGER calls_after_insert AFTER INSERT ON calls BEGIN
       AND (last_called_at IS NULL OR last_called_at <= NEW.started_at);
 END;
 
-CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF do_not_call, wrong_number, nurture
-ON prospects BEGIN
-    {_RECORD_FLAGS}
-END;
+{flags_trigger(_FLAGS)}
 """
 
 # v2 kept one next call per prospect: it becomes an open task of the kind its last

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -167,30 +168,26 @@ def cancel_call_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime
     """Cancel the prospect's open call, callback and revisit tasks, at `now` (in the
     caller's transaction): marked do not call, they are never phoned again. A meeting or an
     email stays. Returns how many were cancelled."""
-    return db.execute(
-        "UPDATE tasks SET status = ?, done_at = ?"
-        f" WHERE prospect_id = ? AND status = ? AND kind IN ({sql_list(CALL_TASKS)})",
-        [
-            TaskStatus.CANCELLED.value,
-            None if now is None else to_stored(now),
-            prospect_id,
-            TaskStatus.OPEN.value,
-        ],
-    ).rowcount
+    return _cancel_open(db, prospect_id, CALL_TASKS, now)
 
 
 def cancel_email_tasks(db: sqlite_utils.Database, prospect_id: int, now: datetime | None) -> int:
     """Cancel the prospect's open email tasks, at `now` (in the caller's transaction):
     marked do not email, they are sent nothing. Returns how many were cancelled."""
+    return _cancel_open(db, prospect_id, (TaskKind.EMAIL,), now)
+
+
+def _cancel_open(
+    db: sqlite_utils.Database, prospect_id: int, kinds: Iterable[TaskKind], now: datetime | None
+) -> int:
     return db.execute(
-        "UPDATE tasks SET status = ?, done_at = ? WHERE prospect_id = ? AND status = ?"
-        " AND kind = ?",
+        "UPDATE tasks SET status = ?, done_at = ?"
+        f" WHERE prospect_id = ? AND status = ? AND kind IN ({sql_list(kinds)})",
         [
             TaskStatus.CANCELLED.value,
             None if now is None else to_stored(now),
             prospect_id,
             TaskStatus.OPEN.value,
-            TaskKind.EMAIL.value,
         ],
     ).rowcount
 

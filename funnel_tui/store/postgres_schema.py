@@ -430,11 +430,17 @@ EXECUTE FUNCTION funnel_next_call_written();
 
 # --- a call moves its prospect's last call and attempts on (SQLite: migrations, v3) ------
 
-_RECORD_FLAGS = "\n    ".join(
-    f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
-    f" (prospect_id, flag, value) VALUES (NEW.id, '{flag}', NEW.{flag}); END IF;"
-    for flag in ("do_not_call", "wrong_number", "nurture")
-)
+
+def _record_flags(flags: tuple[str, ...]) -> str:
+    """The body of funnel_flags_changed: each change of these flags in flag_changes."""
+    return "\n    ".join(
+        f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
+        f" (prospect_id, flag, value) VALUES (NEW.id, '{flag}', NEW.{flag}); END IF;"
+        for flag in flags
+    )
+
+
+_RECORD_FLAGS = _record_flags(("do_not_call", "wrong_number", "nurture"))
 
 # Whether the prospect's line was busy earlier on the call's day, with no connect since.
 _BUSY_BEFORE = f"""SELECT EXISTS (
@@ -1571,18 +1577,13 @@ INSERT INTO lead_mark_days ({", ".join(LEAD_MARK_DAY_COLUMNS)})
 SCHEMA_V23 = IRREGULAR_KEY_INDEXES.postgresql
 
 # --- v24: prospects.do_not_email, a flag kept in flag_changes (schema_v24) -------------
-_RECORD_FLAGS_V24 = "\n    ".join(
-    f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
-    f" (prospect_id, flag, value) VALUES (NEW.id, '{flag}', NEW.{flag}); END IF;"
-    for flag in DO_NOT_EMAIL_FLAGS
-)
 SCHEMA_V24 = f"""
 {DO_NOT_EMAIL_COLUMN};
 {DO_NOT_EMAIL_INDEX};
 
 CREATE OR REPLACE FUNCTION funnel_flags_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {_RECORD_FLAGS_V24}
+    {_record_flags(DO_NOT_EMAIL_FLAGS)}
     RETURN NULL;
 END
 $$;
