@@ -15,7 +15,9 @@ from funnel_tui.scripts.objections import (
     COMMON,
     ObjectionLibrary,
     builtin_categories,
+    compile_phrases,
     load_objections,
+    normalise,
 )
 
 REQUIRED_CATEGORIES = (
@@ -165,7 +167,14 @@ def test_every_objection_in_the_demo_book_gets_an_answer(library):
 @pytest.mark.parametrize("category", builtin_categories(), ids=lambda category: category.key)
 def test_every_phrase_finds_its_category_however_it_is_typed(library, category):
     for phrase in category.phrases:
-        for typed in (phrase, phrase.upper(), phrase.replace("'", "\u2019"), phrase + "s"):
+        left_out = (phrase.replace("'", ""), phrase.replace("-", ""))
+        for typed in (
+            phrase,
+            phrase.upper(),
+            phrase.replace("'", "\u2019"),
+            phrase + "s",
+            *left_out,
+        ):
             found = library.match(f"Note: {typed}, then more.")
             assert category in found, typed
 
@@ -351,3 +360,55 @@ def test_the_readme_example_works(tmp_path):
     assert loaded.problems == []
     matched = loaded.match("Spendy, and no parking for the vans (parking sensors fine)")
     assert [category.key for category in matched] == ["price", "parking"]
+
+
+def _found_by_every_pattern(note: str) -> list[str]:
+    """What the library finds with each category's patterns compiled and searched, anchors
+    or not: what a note must name."""
+    text = normalise(note)
+    found = []
+    for index, category in enumerate(builtin_categories()):
+        searched = text
+        if category.ignore:
+            searched = compile_phrases(category.ignore).sub(
+                lambda hit: "\x00" * len(hit.group()), text
+            )
+        hit = compile_phrases(category.phrases).search(searched)
+        if hit is not None:
+            found.append((hit.start(), index, category.key))
+    return [key for _, _, key in sorted(found)]
+
+
+# Each phrase as a rep may type it: apostrophes and hyphens left out, words run together.
+PHRASE_PIECES = sorted(
+    {
+        typed
+        for category in builtin_categories()
+        for phrase in category.phrases
+        for typed in (
+            phrase,
+            phrase.replace("'", ""),
+            phrase.replace("-", ""),
+            phrase.replace("-", " "),
+            phrase.replace(" ", "-"),
+            *phrase.split(),
+        )
+    }
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(PHRASE_PIECES),
+            st.sampled_from([" ", "-", "'", "s", "es", ", ", "\u2019", "un", "X"]),
+            st.text(max_size=4),
+        ),
+        max_size=12,
+    )
+)
+def test_a_category_passed_over_for_its_anchors_could_not_have_matched(parts):
+    note = "".join(parts)
+    assert [
+        category.key for category in load_objections(None).match(note)
+    ] == _found_by_every_pattern(note)

@@ -34,6 +34,7 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 MASK = "\x00"
 # What an empty phrase list finds: a category the rep turned off with phrases = [].
 NOTHING = re.compile(r"(?!)")
+NOT_WORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ class ObjectionLibrary:
 
     @cached_property
     def _matchers(self) -> tuple[tuple[ObjectionCategory, _Matcher], ...]:
-        """Compiled when text is first matched: a prospect without objections (and the
-        first frame, often) needs none of the patterns, which take a while to compile."""
+        """Made when text is first matched: a prospect without objections (and the first
+        frame, often) needs none of them."""
         return tuple(
             (category, _matcher(category.phrases, category.ignore)) for category in self.categories
         )
@@ -77,10 +78,11 @@ class ObjectionLibrary:
         if not text:
             return []
         normalised = normalise(text)
+        word_starts = _word_starts(normalised)
         found = [
             (start, index, category)
             for index, (category, matcher) in enumerate(self._matchers)
-            if (start := matcher.first(normalised)) is not None
+            if (start := matcher.first(normalised, word_starts)) is not None
         ]
         return [category for _, _, category in sorted(found, key=lambda hit: hit[:2])]
 
@@ -89,25 +91,43 @@ class ObjectionLibrary:
         return category.answers.get(method) or category.answers.get(COMMON) or category.fallback
 
 
-@dataclass(frozen=True)
 class _Matcher:
-    """A category's phrases and ignored phrases, each compiled into one pattern."""
+    """A category's phrases and ignored phrases, each compiled into one pattern when a text
+    first could hold a phrase.
 
-    phrases: re.Pattern[str]
-    ignore: re.Pattern[str] | None
+    Compiling every category's pattern takes longer than the rest of a first frame's script
+    (about 15 ms for the built-ins), and most texts name one or two categories. A phrase's
+    words each start a word of any text it matches, with the word's first piece as it is
+    written ("don" of "don't", "in" of "in-house"): a text in which no phrase's longest
+    such piece (its anchor) starts a word is passed over uncompiled.
+    """
 
-    def first(self, text: str) -> int | None:
-        """Where the first phrase starts once ignored phrases are masked; None if none does."""
-        if self.ignore is not None:
-            text = self.ignore.sub(lambda hit: MASK * len(hit.group()), text)
-        hit = self.phrases.search(text)
+    def __init__(self, phrases: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+        self._phrases = phrases
+        self._ignore = ignore
+        self._anchors = frozenset(_anchor(phrase) for phrase in phrases)
+
+    @cached_property
+    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        ignore = compile_phrases(self._ignore) if self._ignore else None
+        return compile_phrases(self._phrases), ignore
+
+    def first(self, text: str, word_starts: str) -> int | None:
+        """Where the first phrase starts once ignored phrases are masked; None if none does.
+        `word_starts` is the text as `_word_starts` gives it."""
+        if not any(anchor in word_starts for anchor in self._anchors):
+            return None
+        phrases, ignore = self._patterns
+        if ignore is not None:
+            text = ignore.sub(lambda hit: MASK * len(hit.group()), text)
+        hit = phrases.search(text)
         return None if hit is None else hit.start()
 
 
 @cache
 def _matcher(phrases: tuple[str, ...], ignore: tuple[str, ...]) -> _Matcher:
-    """Compiled once per phrase list, however often the library is loaded."""
-    return _Matcher(compile_phrases(phrases), compile_phrases(ignore) if ignore else None)
+    """Made once per phrase list, however often the library is loaded."""
+    return _Matcher(phrases, ignore)
 
 
 def normalise(text: str) -> str:
@@ -130,13 +150,29 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    words = normalise(phrase).split()
     return r"[\s-]+".join(
-        r"-?".join(
-            r"'?".join(re.escape(piece) for piece in part.split("'")) for part in word.split("-")
-        )
-        for word in words
+        r"-?".join(r"'?".join(re.escape(piece) for piece in part) for part in word)
+        for word in _pieces(phrase)
     )
+
+
+def _pieces(phrase: str) -> list[list[list[str]]]:
+    """The phrase's words, each split at its hyphens, each part at its apostrophes: the
+    pieces a match holds as they are, whatever is typed between them."""
+    return [[part.split("'") for part in word.split("-")] for word in normalise(phrase).split()]
+
+
+def _anchor(phrase: str) -> str:
+    """The longest first piece of the phrase's words, as `_word_starts` writes it: every
+    text the phrase matches holds it there."""
+    first_pieces = (word[0][0] for word in _pieces(phrase))
+    return _word_starts(max(first_pieces, key=len, default=""))
+
+
+def _word_starts(text: str) -> str:
+    """The text with a space for every character that is not part of a word, and one in
+    front: a piece starting a word, written the same way, follows a space in it."""
+    return " " + NOT_WORD.sub(" ", text)
 
 
 def load_objections(user_dir: Path | None) -> ObjectionLibrary:
