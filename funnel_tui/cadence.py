@@ -3,12 +3,10 @@ when they may be called."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, rrule, rruleset
-
-from funnel_tui.dates import known_zone
+from funnel_tui.clocks import known_zone
 from funnel_tui.settings import Settings
 
 # The morning slot, for odd attempts and revisits, is this long after calling hours open.
@@ -86,7 +84,7 @@ def nurture_revisit_due(now: datetime, settings: Settings, prospect_tz: str | No
     calendar days later in their time (else the rep's), on the next business day when that day
     is not one; given on now's clock."""
     zone = _zone(prospect_tz, now)
-    day = now.astimezone(zone).date() + relativedelta(days=settings.nurture_days)
+    day = now.astimezone(zone).date() + timedelta(days=settings.nurture_days)
     if not is_business_day(day, settings):
         day = _business_day_after(day, settings)
     return _at(day, morning_slot(settings), zone, now)
@@ -185,11 +183,13 @@ def _hours(settings: Settings) -> str:
 
 def _business_day_after(day: date, settings: Settings, count: int = 1) -> date:
     """The `count`-th business day after `day` (holidays are not business days)."""
-    days = rruleset()
-    days.rrule(rrule(DAILY, dtstart=day + timedelta(days=1), byweekday=settings.business_days))
-    for holiday in settings.holidays:
-        days.exdate(datetime.combine(holiday, time()))
-    return days[count - 1].date()
+    left = count
+    for later in _days_after(day, settings, count):
+        if is_business_day(later, settings):
+            left -= 1
+            if left == 0:
+                return later
+    raise ValueError(f"no {count} business days after {day}")
 
 
 def _next_business_day_at(
@@ -197,12 +197,14 @@ def _next_business_day_at(
 ) -> datetime:
     """`clock` on the first business day where it falls strictly after the naive local time
     `after`, in `zone`."""
-    moments = rruleset()
-    moments.rrule(
-        rrule(
-            DAILY, dtstart=datetime.combine(after.date(), clock), byweekday=settings.business_days
-        )
-    )
-    for holiday in settings.holidays:
-        moments.exdate(datetime.combine(holiday, clock))
-    return moments.after(after).replace(tzinfo=zone)
+    for day in _days_after(after.date() - timedelta(days=1), settings, 1):
+        if is_business_day(day, settings) and (moment := datetime.combine(day, clock)) > after:
+            return moment.replace(tzinfo=zone)
+    raise ValueError(f"no business day after {after}")
+
+
+def _days_after(day: date, settings: Settings, business_days: int) -> Iterator[date]:
+    """The days after `day`, enough to hold `business_days` business days and one more:
+    at least one day a week is a business day, and each holiday takes one."""
+    for offset in range(1, 7 * (business_days + 1) + len(settings.holidays) + 1):
+        yield day + timedelta(days=offset)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.relativedelta import relativedelta
+
+from funnel_tui.clocks import THEIR_TIME, known_zone, their_time
 
 # No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
 # No date written out in full: a fixed one would soon be in the past, the very thing
@@ -195,7 +197,6 @@ AFTERNOON_HOURS = range(1, 8)
 DATE_THEN_CLOCK_PATTERN = re.compile(rf"(?P<date>.+?)\s+(?P<clock>{CLOCK_PATTERN.pattern})")
 # Words after a time that say whose clock it is on: the prospect's, the rep's, or a zone
 # named by its abbreviation or IANA name (`fri 2pm CET`, `10am Europe/Paris`).
-THEIR_TIME = "their time"
 MY_TIME = frozenset({"my time", "our time"})
 # An abbreviation means the zone people mean by it, summer time included: `2pm EST` said
 # in July is 2pm in New York. Ambiguous ones (IST, CST in Asia) are left out.
@@ -645,31 +646,6 @@ def describe_when(
     if theirs := their_time(moment, now, prospect_tz):
         description += f", {theirs}"
     return description
-
-
-def their_time(moment: datetime, now: datetime, timezone: object) -> str:
-    """`09:00 their time`, or `Mon 09:00 their time` on another day there, for a moment on
-    the prospect's clock (`timezone`, a known IANA zone); empty where theirs reads as
-    now's, or their zone is not known."""
-    zone = known_zone(timezone if isinstance(timezone, str) else None)
-    if zone is None:
-        return ""
-    there, here = moment.astimezone(zone), moment.astimezone(now.tzinfo)
-    if there.utcoffset() == here.utcoffset():
-        return ""
-    day = f"{there:%a} " if there.date() != here.date() else ""
-    return f"{day}{there:%H:%M} {THEIR_TIME}"
-
-
-def known_zone(name: str | None) -> ZoneInfo | None:
-    """The zone for an IANA name, or None when the name is missing or unknown (or a BLOB
-    another tool stored)."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
 
 
 def _parse_offset(typed: str, now: datetime, day_first: bool, end_of_day: time) -> datetime | None:
@@ -1169,10 +1145,3 @@ def _plural(count: int, unit: str) -> str:
     if count == 0:
         return ""
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-
-
-def duration_text(seconds: int) -> str:
-    """How long something took: `12h 44m`, or `3m 20s` under an hour."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours:,}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from funnel_tui.cadence import morning_slot
-from funnel_tui.dates import known_zone
+from funnel_tui.clocks import known_zone
 from funnel_tui.periods import business_days, period_bounds
 from funnel_tui.settings import Settings
 

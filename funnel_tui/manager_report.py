@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from funnel_tui.dates import duration_text
+from funnel_tui.clocks import duration_text
 from funnel_tui.manager_figures import HISTORY, OPEN_PIPELINE, ManagerFigures, Plan
 from funnel_tui.money import NO_FIGURE, format_money, round_half_up
 from funnel_tui.pace import Pace

@@ -9,7 +9,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.claims import claim_head, claim_queue_head
-from funnel_tui.dates import describe_when, known_zone
+from funnel_tui.clocks import known_zone
+from funnel_tui.dates import describe_when
 from funnel_tui.domain import APPOINTMENT_TASKS, Kind, Priority, TaskKind
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.phones import international

@@ -263,7 +263,7 @@ class Phone:
 @cache
 def _known_zone(name: str) -> str | None:
     """The name when this machine's zone data knows it (the card shows the time there)."""
-    from funnel_tui.dates import known_zone
+    from funnel_tui.clocks import known_zone
 
     return name if known_zone(name) is not None else None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.dates import known_zone
+from funnel_tui.clocks import known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.import_keys import name_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from funnel_tui.call_log import LoggedCall
-from funnel_tui.dates import known_zone
+from funnel_tui.clocks import known_zone
 from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind

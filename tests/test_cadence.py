@@ -564,3 +564,38 @@ def test_not_a_calling_time_gives_their_clock_and_why(
 
     assert (None if found is None else (f"{found[0]:%H:%M}", found[1])) == said
     assert (found is None) == calling_window(now, Settings(holidays=holidays), zone)[0]
+
+
+@given(
+    business_days=st.sets(st.integers(0, 6), min_size=1),
+    holidays=st.sets(st.dates(date(2026, 12, 1), date(2027, 1, 31)), max_size=20),
+    after=st.datetimes(datetime(2026, 12, 1), datetime(2027, 1, 15)),
+    clock=st.times().map(lambda clock: clock.replace(microsecond=0)),
+    count=st.integers(1, 12),
+)
+def test_business_days_are_those_of_dateutils_rules(business_days, holidays, after, clock, count):
+    """The cadence's business days, counted day by day, are those dateutil's rules give."""
+    from dateutil.rrule import DAILY, rrule, rruleset
+
+    from funnel_tui.cadence import _business_day_after, _next_business_day_at
+
+    settings = Settings(
+        business_days=tuple(sorted(business_days)), holidays=tuple(sorted(holidays))
+    )
+    days = rruleset()
+    days.rrule(
+        rrule(DAILY, dtstart=after.date() + timedelta(days=1), byweekday=settings.business_days)
+    )
+    moments = rruleset()
+    moments.rrule(
+        rrule(
+            DAILY, dtstart=datetime.combine(after.date(), clock), byweekday=settings.business_days
+        )
+    )
+    for holiday in holidays:
+        days.exdate(datetime.combine(holiday, time()))
+        moments.exdate(datetime.combine(holiday, clock))
+    assert _business_day_after(after.date(), settings, count) == days[count - 1].date()
+    assert _next_business_day_at(clock, after, settings, UTC) == moments.after(after).replace(
+        tzinfo=UTC
+    )

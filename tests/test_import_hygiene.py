@@ -101,6 +101,9 @@ def display(screen, renderable):
         # file that keeps a running call (read after the first frame, written with a call).
         slow += ("funnel_tui.emailing.templates", "funnel_tui.forget", "hashlib")
         slow += ("funnel_tui.call_state",)
+        # The reader of typed dates waits for the first date typed, and the cadence's
+        # business days need none of dateutil's rules.
+        slow += ("funnel_tui.dates", "dateutil.rrule")
         report["first_frame"] = [name for name in slow if name in sys.modules]
     # Textual writes no frame to the terminal until its start-up batch is over.
     if "first_frame_out" not in report and not app._batch_count:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.dates import known_zone
+from funnel_tui.clocks import known_zone
 from funnel_tui.emailing.fit import email_refused, last_proposal, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from funnel_tui.dates import their_time
+from funnel_tui.clocks import their_time
 from funnel_tui.editor import EditorFailed, editor_command, run_editor
 from funnel_tui.emailing.compose import CannotCompose
 from funnel_tui.emailing.fit import Misfit

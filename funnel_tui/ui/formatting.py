@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.keys import format_key
 
-from funnel_tui.dates import duration_text, known_zone
+from funnel_tui.clocks import duration_text, known_zone
 from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
-from funnel_tui.dates import their_time
+from funnel_tui.clocks import their_time
 from funnel_tui.domain import Kind, Priority
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money

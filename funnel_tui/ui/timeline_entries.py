@@ -12,7 +12,7 @@ from datetime import date, datetime
 from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
-from funnel_tui.dates import their_time
+from funnel_tui.clocks import their_time
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.tasks import Task

@@ -1,0 +1,42 @@
+"""Clocks the first frame shows: a prospect's zone by its name, a moment as it reads on their
+clock, and a length of time. The reader of typed dates (`dates`) waits for the first date
+typed; these do not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+THEIR_TIME = "their time"
+
+
+def their_time(moment: datetime, now: datetime, timezone: object) -> str:
+    """`09:00 their time`, or `Mon 09:00 their time` on another day there, for a moment on
+    the prospect's clock (`timezone`, a known IANA zone); empty where theirs reads as
+    now's, or their zone is not known."""
+    zone = known_zone(timezone if isinstance(timezone, str) else None)
+    if zone is None:
+        return ""
+    there, here = moment.astimezone(zone), moment.astimezone(now.tzinfo)
+    if there.utcoffset() == here.utcoffset():
+        return ""
+    day = f"{there:%a} " if there.date() != here.date() else ""
+    return f"{day}{there:%H:%M} {THEIR_TIME}"
+
+
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The zone for an IANA name, or None when the name is missing or unknown (or a BLOB
+    another tool stored)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def duration_text(seconds: int) -> str:
+    """How long something took: `12h 44m`, or `3m 20s` under an hour."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours:,}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"
