@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import Variants
@@ -128,8 +127,7 @@ _LOCK_TO_CALL = Variants(
 )
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     prospect_id: int
     rep: str
     expires_at: str
@@ -230,8 +228,7 @@ def claim_head(
         return claim_first(db, candidates, rep, now)
 
 
-@dataclass(frozen=True)
-class HeadClaim:
+class HeadClaim(NamedTuple):
     """What one try at the head of a queue found: whether the queue holds anyone, and the
     row of the prospect claimed (None when every one was being taken by other reps)."""
 

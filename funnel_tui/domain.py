@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 
 class Kind(StrEnum):
@@ -71,8 +71,7 @@ class Priority(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class MethodInfo:
+class MethodInfo(NamedTuple):
     """A built-in selling method: its stored value and its display name."""
 
     value: str
@@ -100,8 +99,7 @@ class Ask(StrEnum):
     REVISIT_ON = "revisit date"
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One extra field of an outcome: what it asks, how the dialog labels it, and whether
     the outcome can be saved without it."""
 
@@ -132,8 +130,7 @@ class Outcome(StrEnum):
         return OUTCOME_SPECS[self]
 
 
-@dataclass(frozen=True)
-class OutcomeSpec:
+class OutcomeSpec(NamedTuple):
     """How an outcome is picked in the dialog and what it asks for."""
 
     key: str

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from funnel_tui.domain import TEXT_FIELDS
 from funnel_tui.money import MAX_CENTS
@@ -180,8 +179,7 @@ def read_moment(value: object) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class ValueKind:
+class ValueKind(NamedTuple):
     """One kind of column: `read` takes a stored value to its Python value or raises
     Unreadable; `wrong` is SQL (`{c}` the column) true for exactly the values `read`
     refuses, except that for text it only narrows them down: SQLite cannot tell UTF-8."""
@@ -367,8 +365,7 @@ def readable_row(table: str, row: Mapping[str, Any]) -> tuple[dict[str, Any], fr
     return values, frozenset(unreadable)
 
 
-@dataclass(frozen=True)
-class ForeignValue:
+class ForeignValue(NamedTuple):
     """One stored value of the wrong type or range."""
 
     table: str

@@ -29,10 +29,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.loader import ScriptProblem, toml_problem
@@ -82,8 +81,7 @@ ENTRY_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     """Something the product does, and the needs keywords that call for it."""
 
     name: str
@@ -93,8 +91,7 @@ class Feature:
     needs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Differentiator:
+class Differentiator(NamedTuple):
     """How the product differs from an alternative the prospect may have instead."""
 
     against: str
@@ -102,8 +99,7 @@ class Differentiator:
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Proof:
+class Proof(NamedTuple):
     """A result with a number that backs a claim up."""
 
     text: str
@@ -111,8 +107,7 @@ class Proof:
     feature: str
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A customer to name, found by the words of its industry."""
 
     name: str
@@ -121,8 +116,7 @@ class Reference:
     result: str
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """What the rep sells; `source` is the file it came from, or "demo"."""
 
     our_company: str
@@ -332,8 +326,7 @@ def _example(what: str) -> str:
 Entry = TypeVar("Entry")
 
 
-@dataclass(frozen=True)
-class _Choices:
+class _Choices(NamedTuple):
     """What was chosen for one prospect, and the keywords that chose it."""
 
     feature: Feature | None

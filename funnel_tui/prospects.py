@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from funnel_tui.clocks import known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
@@ -370,8 +369,7 @@ def marked_at_address(
     return None if row is None else (int(row[0]), one_line(row[1]) or "another prospect")
 
 
-@dataclass(frozen=True)
-class CardData:
+class CardData(NamedTuple):
     """Everything the prospect card shows.
 
     A value of the wrong type or range that another tool stored is None here, and its

@@ -13,10 +13,9 @@ import re
 import sqlite3
 from array import array
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
@@ -113,8 +112,7 @@ MODE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):
     """One line of the queue, as the list shows it."""
 
     id: int
@@ -145,8 +143,7 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(now.date(), time.max, tzinfo=now.tzinfo)
 
 
-@dataclass(frozen=True)
-class QueueOrder:
+class QueueOrder(NamedTuple):
     """The prospects to show, in order, and how many wait for their calling hours.
 
     `complete` is False for the head of the order read for the first frame: then only
@@ -300,7 +297,7 @@ def _with_matches_elsewhere(
     elsewhere = [row[0] for row in db.execute(sql, params) if row[0] not in shown]
     more = elsewhere if limit is None else elsewhere[: limit - len(order.ids)]
     ids = joined(order.ids, id_array(more))
-    return replace(order, ids=ids, elsewhere_from=len(order.ids))
+    return order._replace(ids=ids, elsewhere_from=len(order.ids))
 
 
 def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], restrict: str) -> int:
@@ -535,5 +532,5 @@ def fetch_rows(
     for prospect_id, row in rows.items():
         other = holders.get(prospect_id) or row.owner
         if other is not None and other != rep:
-            rows[prospect_id] = replace(row, other_rep=other)
+            rows[prospect_id] = row._replace(other_rep=other)
     return rows

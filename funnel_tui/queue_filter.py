@@ -8,8 +8,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnel_tui.accents import fold
 from funnel_tui.phones import search_patterns
@@ -31,8 +30,7 @@ MAX_FILTER_WORDS = 50
 FILTER_MAX_LENGTH = 2 * MAX_FILTER_WORDS
 
 
-@dataclass(frozen=True)
-class FilterTerm:
+class FilterTerm(NamedTuple):
     """A word of a filter, or the words of a phone number typed in it."""
 
     text: str
@@ -124,8 +122,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-@dataclass(frozen=True)
-class Matches:
+class Matches(NamedTuple):
     """A filter's matches as the queue's queries read them: `clause` keeps them (appended
     to a WHERE), with `params`."""
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnel_tui.domain import TaskStatus
 from funnel_tui.paths import config_dir
@@ -20,8 +19,7 @@ REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
 
 
-@dataclass(frozen=True)
-class Rep:
+class Rep(NamedTuple):
     name: str
     added_at: str
     prospects: int

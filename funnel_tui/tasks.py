@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from funnel_tui.domain import CALL_TASKS, TaskKind, TaskStatus, sql_list
 from funnel_tui.foreign_values import readable_row
@@ -34,8 +33,7 @@ class TaskChangeRefused(ValueError):
     """The task cannot be changed as asked; str() says why in one line."""
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """One task as stored; kind and status are None when another tool wrote a value funnel
     does not know, and `unreadable` names the columns a screen shows as `?`."""
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Letters of any script and digits; a hyphen or apostrophe splits a word into parts.
 WORD = re.compile(r"[^\W_]+")
@@ -37,8 +37,7 @@ def stems(text: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in WORD.findall(text))
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """A text's words as stems, ready to look keywords and phrases up in."""
 
     sequence: tuple[str, ...]

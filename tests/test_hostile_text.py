@@ -6,7 +6,6 @@ import csv
 import html
 import io
 import re
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -409,7 +408,7 @@ async def test_a_currency_that_looks_like_markup_shows_as_typed_everywhere(
 
 
 def test_a_timezone_naming_a_zoneinfo_folder_still_renders(card_template: CardData) -> None:
-    card = replace(card_template, prospect={**card_template.prospect, "timezone": "America"})
+    card = card_template._replace(prospect={**card_template.prospect, "timezone": "America"})
     render_card(card, now=NOW, settings=SETTINGS)
 
 

@@ -7,7 +7,7 @@ reads the same words in both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from funnel_tui.domain import Stage
@@ -125,7 +125,7 @@ def fill_script(
     )
     if steps and steps[0].title == OPENER_TITLE and before:
         opener = steps[0]
-        steps = (replace(opener, cue=f"{before} {opener.cue}".strip()), *steps[1:])
+        steps = (opener._replace(cue=f"{before} {opener.cue}".strip()), *steps[1:])
     return FilledScript(
         script,
         situation,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 from funnel_tui.paths import shipped_text
@@ -31,8 +31,7 @@ ANY_HEADER = re.compile(r"\s*\[")
 HAS_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-@dataclass(frozen=True)
-class ScriptStep:
+class ScriptStep(NamedTuple):
     """One step of a call script.
 
     `say` and each `ask` item are spoken; `cue` is for the rep only; `fallback` is spoken
@@ -89,8 +88,7 @@ class CallScript:
         return steps if opener is None else (opener, *steps)
 
 
-@dataclass(frozen=True)
-class ScriptProblem:
+class ScriptProblem(NamedTuple):
     """Why a script file could not be used, with the line to look at when it is known."""
 
     path: Path

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
 from funnel_tui.paths import shipped_text
@@ -239,8 +240,7 @@ def parse_objections(
     return tuple(merged.values()), reader.problems
 
 
-@dataclass(frozen=True)
-class _Given:
+class _Given(NamedTuple):
     """The fields one category table of a file gives; None where it leaves one out."""
 
     title: str | None

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from funnel_tui.scripts.loader import CallScript, ScriptStep
 from funnel_tui.scripts.placeholders import PLACEHOLDER
@@ -25,8 +24,7 @@ SUFFIXES = ("ings", "ing", "ers", "ies", "ier", "es", "ed", "er", "ey", "ly", "s
 SHORTEST_STEM = 3
 
 
-@dataclass(frozen=True)
-class RenderedStep:
+class RenderedStep(NamedTuple):
     """A step filled in for one prospect: `say` and `ask` are spoken, `cue` is for the rep.
 
     `say` is empty when neither the line nor its fallback could be filled.
@@ -38,8 +36,7 @@ class RenderedStep:
     cue: str = ""
 
 
-@dataclass(frozen=True)
-class ObjectionAnswer:
+class ObjectionAnswer(NamedTuple):
     """The answer to one objection, under its category's title (or the script's keyword).
 
     `spoken` is False for a script's own answer that needs a fact this prospect lacks:

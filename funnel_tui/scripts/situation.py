@@ -10,8 +10,8 @@ earlier contact.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
 from funnel_tui.settings import Queryable, Settings, is_inbound
@@ -41,8 +41,7 @@ ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-@dataclass(frozen=True)
-class ProspectHistory:
+class ProspectHistory(NamedTuple):
     """What happened with a prospect before: the last time they were reached, their deals."""
 
     last_connected_at: datetime | None = None

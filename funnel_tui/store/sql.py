@@ -5,16 +5,14 @@ written once, in the SQL both read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from funnel_tui.domain import NO_SOURCE
 from funnel_tui.money import MAX_CENTS
 from funnel_tui.store.dialect import Dialect, dialect_of
 
 
-@dataclass(frozen=True)
-class Variants:
+class Variants(NamedTuple):
     """One statement or fragment as each dialect writes it."""
 
     sqlite: str

@@ -5,9 +5,9 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -35,8 +35,7 @@ CACHED_PAGES = 32
 CELL_AT_MOST = 200
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column of the list: a fixed width, or a share of the width the others leave."""
 
     title: str
@@ -108,8 +107,7 @@ def _cell(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-@dataclass(frozen=True)
-class _Paint:
+class _Paint(NamedTuple):
     """What drawing a line needs from the widget's geometry and styles."""
 
     width: int

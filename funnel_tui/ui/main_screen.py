@@ -7,10 +7,9 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -89,8 +88,7 @@ TRY_AGAIN_S = 1.0
 LOGGED_TOAST_S = 3.0
 
 
-@dataclass(frozen=True)
-class RunningCall:
+class RunningCall(NamedTuple):
     """The call started with enter: it belongs to its prospect until it is logged or ended,
     wherever the cursor goes meanwhile."""
 
@@ -99,8 +97,7 @@ class RunningCall:
     started_at: datetime
 
 
-@dataclass(frozen=True)
-class PendingSelection:
+class PendingSelection(NamedTuple):
     """Where the cursor goes once the queue has been read again, unless the rep has moved
     it meanwhile: a key typed after a save wins over the save's choice of next prospect."""
 
@@ -582,7 +579,7 @@ class MainScreen(
             # from outside): `l` must never fall to the prospect below them.
             shifted = None if order.elsewhere_from is None else order.elsewhere_from + 1
             ids = joined(id_array((running.prospect_id,)), order.ids)
-            order = replace(order, ids=ids, elsewhere_from=shifted)
+            order = order._replace(ids=ids, elsewhere_from=shifted)
             if select is None and shown == running.prospect_id:
                 select = running.prospect_id
             pinned = 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -51,8 +51,7 @@ def _label_table() -> Table:
     return table
 
 
-@dataclass(frozen=True)
-class TeamView:
+class TeamView(NamedTuple):
     """Whose the prospect is, seen by `rep` in a team's book (PRODUCT 16): `held_by` is
     the rep whose lease on a pool prospect runs now (`rep` themself once their app has
     claimed it)."""
