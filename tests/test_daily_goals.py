@@ -11,6 +11,8 @@ import pytest
 import sqlite_utils
 
 from funnel_tui import gauge_figures
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import Outcome
 from funnel_tui.manager_figures import Plan, load_plan
 from funnel_tui.settings import Settings, load_settings, read_settings, save_settings
 from funnel_tui.store.sqlite import Storage, open_storage
@@ -111,6 +113,47 @@ async def test_the_gauge_shows_the_plan_per_day_against_today_and_replans_after_
         assert f"dials {dials + 1}/" in text and f"connects {connects + 1}/" in text
         assert f"calls today {dials + 1}/40" in text
         assert len(plans_made) == 2
+
+
+async def test_a_deal_logged_by_another_program_makes_the_plan_again(
+    demo_app: FunnelApp,
+) -> None:
+    """`funnel log` from a softphone's hook, or another window: the gauge's top line showed
+    the deal, and its plan line kept the plan made before it until the rep's own next call."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        gauge = screen.query_one(QuotaGauge)
+        assert gauge.plan is not None and gauge.plan.remaining_cents == 4_300_000
+        elsewhere = open_storage(demo_app.storage.path)
+        prospect_id = elsewhere.db.execute(
+            "SELECT id FROM prospects WHERE kind <> 'customer' ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+        log_call(
+            elsewhere.db,
+            prospect_id,
+            CallOutcome(Outcome.WON, amount_cents=1_000_000),
+            now=FROZEN_NOW,
+            settings=load_settings(elsewhere.db),
+        )
+        elsewhere.close()
+        # The one-second poll, run now instead of waiting for the timer.
+        screen._refresh_on_outside_change()
+        await settle(pilot)
+        assert gauge.plan is not None and gauge.plan.remaining_cents == 3_300_000
+        expected = load_plan(
+            demo_app.storage.db,
+            today=FROZEN_NOW.date(),
+            remaining_cents=3_300_000,
+            remaining_business_days=gauge.pace.remaining_business_days,
+            daily_call_goal=gauge.pace.calls_per_day,
+            settings=demo_app.settings,
+            tz=FROZEN_NOW.tzinfo,
+        )
+        assert gauge.plan == expected
+        assert f"dials {todays(demo_app.storage.db)}/{expected.per_day['dials']}" in gauge_text(
+            demo_app
+        )
 
 
 async def test_daily_goals_from_the_settings_show_beside_calls_today(

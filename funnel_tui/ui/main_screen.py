@@ -368,7 +368,8 @@ class MainScreen(
         """Read the settings again (another rep's `funnel config set`, a shell's: one small
         table), then the queue and the gauge, once. When the settings differ from the ones
         in use, every rep's app follows within a second (PRODUCT 16); an open settings
-        screen keeps what it shows."""
+        screen keeps what it shows. The gauge's plan is made again: what changed may be a
+        call or a deal (`funnel log`, another rep's), or a prospect forgotten."""
         settings = await self.funnel.in_db_thread(load_settings)
         if self._torn_down:
             return
@@ -377,7 +378,7 @@ class MainScreen(
             self.use_settings(settings)
         else:
             self.reload_queue()
-            self.reload_pace()
+            self.reload_pace(replan=True)
 
     async def _end_a_call_with_someone_forgotten(self) -> None:
         """A running call whose prospect was forgotten elsewhere (`funnel forget` from a
