@@ -30,6 +30,7 @@ from funnel_tui.exporter import (
     for_the_screen,
     write_whole_file,
 )
+from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY
 from funnel_tui.launch import resume_collecting
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.paths import (
@@ -116,6 +117,28 @@ class FilePath(click.ParamType):
 
 
 FILE_PATH = FilePath()
+
+
+class BookDay(click.DateTime):
+    """A day given as `YYYY-MM-DD`, within the years a book keeps (1900 to 2999): a target
+    set for a day outside them would be one its own report calls unreadable."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        day = super().convert(value, param, ctx)
+        if not FIRST_DAY <= day.date().isoformat() <= LAST_DAY:
+            self.fail(
+                f"{day:%Y-%m-%d} is outside the years a book keeps, {FIRST_DAY[:4]} to"
+                f" {LAST_DAY[:4]}",
+                param,
+                ctx,
+            )
+        return day
+
+
+BOOK_DAY = BookDay()
 
 
 # What libpq's keyword connection strings start their settings with.
@@ -456,7 +479,7 @@ def target() -> None:
 @click.option("--rep", "rep_name", default=None, help="A rep's own target (else the team's).")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=BOOK_DAY,
     default=None,
     help="For the period containing this date (YYYY-MM-DD) instead: a past or coming one.",
 )
@@ -470,7 +493,7 @@ def target_set(
 ) -> None:
     """Set the target for the period containing today (50000, 50,000, 50000.00 or 50k); in
     a team's book the team's, or with --rep NAME that rep's."""
-    from funnel_tui.pace import Kept, set_target
+    from funnel_tui.pace import Kept, OutOfBookYears, set_target
     from funnel_tui.periods import period_name
     from funnel_tui.reps import RepError, require_rep
 
@@ -486,14 +509,17 @@ def target_set(
         rep = None if rep_name is None else require_rep(storage.db, rep_name)
     except RepError as error:
         raise UserError(str(error)) from None
-    row = set_target(
-        storage.db,
-        amount_cents=cents,
-        period=period,
-        today=today.date() if today else system_now().date(),
-        calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
-        rep=rep,
-    )
+    try:
+        row = set_target(
+            storage.db,
+            amount_cents=cents,
+            period=period,
+            today=today.date() if today else system_now().date(),
+            calls_per_day=Kept.STORED if calls_per_day is None else calls_per_day,
+            rep=rep,
+        )
+    except OutOfBookYears as error:
+        raise UserError(str(error)) from None
     starts_on = date.fromisoformat(row["starts_on"])
     goal = f", {row['calls_per_day']} calls a day" if row["calls_per_day"] is not None else ""
     from funnel_tui.reps import has_reps
@@ -512,7 +538,7 @@ def target_set(
 @db_option
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=BOOK_DAY,
     default=None,
     help="Report as of this date (YYYY-MM-DD), calls today included.",
 )

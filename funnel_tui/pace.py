@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.figure_sql import indexed_by, of_rep
-from funnel_tui.foreign_values import good_values_sql, wrong_value_sql, wrong_values_sql
+from funnel_tui.foreign_values import (
+    FIRST_DAY,
+    LAST_DAY,
+    good_values_sql,
+    wrong_value_sql,
+    wrong_values_sql,
+)
 from funnel_tui.manager_figures import (
     Breakdown,
     ManagerFigures,
@@ -342,6 +348,10 @@ def unreadable_targets(
     return (rows or FigureRows(db, rep)).first(UNREADABLE_TARGETS_SQL, params, (0,))[0]
 
 
+class OutOfBookYears(ValueError):
+    """A target's period that starts or ends outside the years a book keeps."""
+
+
 def set_target(
     db: sqlite_utils.Database,
     *,
@@ -366,6 +376,11 @@ def set_target(
     if goal is not None and not 0 <= goal <= MAX_CALLS_PER_DAY:
         raise ValueError(f"calls per day is a whole number from 0 to {MAX_CALLS_PER_DAY:,}")
     starts_on, ends_on = period_bounds(period, today)
+    if not FIRST_DAY <= starts_on.isoformat() <= ends_on.isoformat() <= LAST_DAY:
+        raise OutOfBookYears(
+            f"the {period} containing {today} runs from {starts_on} to {ends_on}, outside the"
+            f" years a book keeps ({FIRST_DAY[:4]} to {LAST_DAY[:4]}): no target is set"
+        )
     key = {"period": period, "starts_on": starts_on.isoformat(), "rep": rep}
     with write_transaction(db):
         # An upsert keeps the row's id, so anything that refers to the target stays valid.

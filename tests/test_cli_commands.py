@@ -161,6 +161,52 @@ def test_a_report_of_a_past_month_without_a_target_says_how_to_set_that_months(
     assert invoke("report", "--today", "2026-10-30", "--db", db_path).exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "exit_code", "said"),
+    [
+        (
+            ("--today", "1899-12-31"),
+            2,
+            "1899-12-31 is outside the years a book keeps, 1900 to 2999",
+        ),
+        (("--today", "3000-01-01"), 2, "3000-01-01 is outside the years a book keeps"),
+        (
+            ("--period", "week", "--today", "2999-12-31"),
+            1,
+            "funnel: the week containing 2999-12-31 runs from 2999-12-30 to 3000-01-05, outside"
+            " the years a book keeps (1900 to 2999): no target is set",
+        ),
+    ],
+)
+def test_a_target_outside_the_years_a_book_keeps_is_refused(
+    db_path: Path, args: tuple[str, ...], exit_code: int, said: str
+) -> None:
+    """`target set` wrote such a target, which its own report and `funnel check` then
+    called unreadable, and the report's hint was the command that had just made it."""
+    result = invoke("target", "set", "50000", *args, "--db", db_path)
+    assert result.exit_code == exit_code
+    assert said in result.stderr
+    assert targets(db_path) == []
+    report = invoke("report", "--today", "1899-12-15", "--db", db_path)
+    assert report.exit_code == 2
+    assert "1899-12-15 is outside the years a book keeps" in report.stderr
+
+
+def test_a_target_at_the_edges_of_the_years_a_book_keeps_is_set(db_path: Path) -> None:
+    for day in ("1900-01-01", "2999-12-31"):
+        assert (
+            invoke(
+                "target", "set", "50k", "--period", "year", "--today", day, "--db", db_path
+            ).exit_code
+            == 0
+        )
+    assert [(row["starts_on"], row["ends_on"]) for row in targets(db_path)] == [
+        ("1900-01-01", "1900-12-31"),
+        ("2999-01-01", "2999-12-31"),
+    ]
+    assert invoke("check", "--db", db_path).exit_code == 0
+
+
 def test_target_set_stores_the_daily_call_goal(db_path: Path) -> None:
     result = invoke("target", "set", "50k", "--calls-per-day", "45", "--db", db_path)
     assert result.exit_code == 0, result.output
