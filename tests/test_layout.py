@@ -543,3 +543,35 @@ async def test_a_refused_fields_error_is_in_sight(
         assert form.focused is entry
         assert fully_in_sight(demo_app, entry)
         assert fully_in_sight(demo_app, form.query_one(f"#error-{field}"))
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)])
+async def test_with_no_business_day_left_the_gauge_asks_for_the_gap_now(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """On the Saturday after a week's last business day the gauge said `need $20,000/day`
+    beside `0 of 5 business days left`: the whole gap, needed at once, not a day."""
+    storage = open_storage(tmp_path / "book.db")
+    storage.db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
+    storage.db["targets"].insert(
+        {
+            "period": "week",
+            "starts_on": "2026-11-16",
+            "ends_on": "2026-11-22",
+            "amount_cents": 2_000_000,
+        }
+    )
+    saturday = FROZEN_NOW + timedelta(days=3)
+    app = FunnelApp(storage, clock=FrozenClock(saturday), scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        pace = app.screen.query_one(QuotaGauge).pace
+        assert pace is not None and pace.remaining_business_days == 0
+        shown = on_screen(app)
+        assert "need $20,000 now" in shown
+        assert "/day" not in shown.split("need ")[1].split()[0]
+        # Where the rep should be by today: all of it, the week's days being over.
+        assert (
+            "where you should be today ($20,000)" if size[0] > 100 else "by today $20,000"
+        ) in shown
+    storage.close()

@@ -275,7 +275,12 @@ class QuotaGauge(Widget):
             won,
             Text(STATUS_WORDS[pace.status], status),
             Text.assemble(("gap ", label), f"{gap_sign}{money(abs(pace.pace_gap_cents))}"),
-            Text.assemble(("need ", label), f"{money(pace.needed_per_day_cents)}/day"),
+            # With no business day left the whole gap is needed at once, not a day.
+            Text.assemble(
+                ("need ", label),
+                money(pace.needed_per_day_cents),
+                "/day" if pace.remaining_business_days else " now",
+            ),
             Text.assemble(
                 ("projection " if wide else "proj. ", label), money(pace.projection_cents)
             ),
@@ -352,7 +357,7 @@ class QuotaGauge(Widget):
                 Text(f"┃ = where you should be today ({expected})", label),
                 Text(f"· {left} business days left", label),
             ]
-        return [BAR, Text(f"┃ due today {expected}", label), Text(f"{left} days left", label)]
+        return [BAR, Text(f"┃ by today {expected}", label), Text(f"{left} days left", label)]
 
     def _bar(self, pace: Pace, width: int) -> Text:
         won_cells, marker = bar_cells(pace, width)
