@@ -260,9 +260,13 @@ def release(db: Any, prospect_id: int, rep: str) -> None:
     db.execute(RELEASE, [prospect_id, rep])
 
 
-def release_all(db: Any, rep: str) -> None:
-    """Give back every lease of `rep` (the app closing)."""
-    db.execute("DELETE FROM claims WHERE rep = ?", [rep])
+def release_all(db: Any, rep: str, *, keep: int | None = None) -> None:
+    """Give back every lease of `rep` (the app closing or opening) but the one on `keep`:
+    the prospect of a call still running, kept for the app that logs it."""
+    if keep is None:
+        db.execute("DELETE FROM claims WHERE rep = ?", [rep])
+    else:
+        db.execute("DELETE FROM claims WHERE rep = ? AND prospect_id <> ?", [rep, keep])
 
 
 def claims_now(db: Any, now: datetime) -> list[Claim]:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerState
 
 from funnel_tui.call_log import CallOutcome, log_call
-from funnel_tui.claims import holder, try_claim
+from funnel_tui.claims import claim_to_call, holder, try_claim
 from funnel_tui.domain import Outcome
 from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
@@ -510,3 +510,52 @@ async def test_editing_cancelling_or_rescheduling_a_task_of_another_reps_prospec
         assert other.db.execute(
             "SELECT status, due_at FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
         ).fetchall() == [("open", to_stored(clock() + timedelta(days=5)))]
+
+
+async def test_a_call_running_as_the_app_closes_keeps_its_lease_until_it_is_logged(
+    team_url: str, tmp_path: Path
+) -> None:
+    """The window closed mid-call (SIGHUP closes the app as `q` does): the app gave back the
+    lease of the person on the phone while keeping the call to run again. Another rep
+    could call them, and the call, back in the reopened app, could not be logged."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as alex:
+        async with alex.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(alex)[0]
+            await wait_for(pilot, lambda: holder(alex.storage.db, head, clock()) == "alex", 2.0)
+            await pilot.press("enter")
+            screen = alex.screen
+            assert isinstance(screen, MainScreen)
+            await wait_for(pilot, lambda: screen.running_call is not None, 2.0)
+    with team_app(team_url, "blake", tmp_path / "b", clock) as blake:
+        assert holder(blake.storage.db, head, clock()) == "alex"
+        assert (
+            claim_to_call(blake.storage.db, head, "blake", clock()) == "alex is on Ann Archer now"
+        )
+    clock.advance(minutes=10)
+    with team_app(team_url, "alex", tmp_path / "s", clock) as again:
+        async with again.run_test(size=(160, 48)) as pilot:
+            screen = again.screen
+            assert isinstance(screen, MainScreen)
+            await wait_for(pilot, lambda: screen.running_call is not None, 2.0)
+            db = again.storage.db
+            # Renewed as the call came back: a lease of its own 15 minutes from now.
+            (expires,) = db.execute(
+                "SELECT expires_at FROM claims WHERE prospect_id = ?", [head]
+            ).fetchone()
+            assert expires == to_stored(clock() + timedelta(minutes=15))
+            await pilot.press("l", "n", "enter")
+            await wait_for(
+                pilot,
+                lambda: (
+                    db.execute(
+                        "SELECT count(*) FROM calls WHERE prospect_id = ?", [head]
+                    ).fetchone()[0]
+                    == 1
+                ),
+                2.0,
+            )
+            assert db.execute("SELECT rep FROM calls WHERE prospect_id = ?", [head]).fetchall() == [
+                ("alex",)
+            ]

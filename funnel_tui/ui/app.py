@@ -43,6 +43,8 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES, WIDTH_CLASSES, size_class
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import sqlite_utils
 
     from funnel_tui.emailing.templates import TemplateLibrary
@@ -75,6 +77,16 @@ INPUT_EDITING_ACTIONS = {
     if isinstance(binding, Binding) and binding.action not in {"submit", "cut", "copy", "paste"}
     for key in binding.key.split(",")
 }
+
+
+def _prospect_of_a_kept_call(db: sqlite_utils.Database, rep: str, now: datetime) -> int | None:
+    """The prospect of the call this rep's app was on when it last stopped, kept to run
+    again (kept_call); its lease stays the rep's."""
+    from funnel_tui.book_name import book_id
+    from funnel_tui.call_state import kept_call_path, read_kept_call
+
+    kept = read_kept_call(kept_call_path(book_id(db), rep), now)
+    return None if kept is None else kept.prospect_id
 
 
 class FunnelApp(App[None]):
@@ -151,6 +163,9 @@ class FunnelApp(App[None]):
         """The first error nothing handled; the command line reports it once the app is gone."""
         self.out_of_reach: str | None = None
         """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
+        self.on_call_with: int | None = None
+        """The prospect of the call running now (the main screen says), whose lease the app
+        keeps when it closes."""
         # Set while the book's database answers (always for a file): a screen that could
         # not read its figures waits on it to read them again.
         self._in_reach = asyncio.Event()
@@ -213,7 +228,7 @@ class FunnelApp(App[None]):
         # Leases this rep still holds are from before: an app killed, or closed while the
         # team's database was out of reach. They go back to the pool now, before the main
         # screen claims anything (the database thread runs its work in order).
-        self._give_back_leases()
+        self._give_back_leases(opening=True)
         # Keys reach the app before the screen has built its widgets: held until it has.
         self.hold_keys(KeyHold.STARTUP)
         return MainScreen(classes=" ".join(self._size_classes()))
@@ -580,12 +595,22 @@ class FunnelApp(App[None]):
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._reader_thread, lambda: work(self.storage.db))
 
-    def _give_back_leases(self) -> None:
+    def _give_back_leases(self, *, opening: bool = False) -> None:
         """Hand the database thread the release of every lease this rep holds (a team's
-        book; a file has no leases)."""
-        if self.rep is not None:
-            rep = self.rep
-            self._db_thread.submit(lambda: release_all(self.storage.db, rep))
+        book; a file has no leases), but the one on the person the rep is on the phone
+        with: closing, the call running now, which the app keeps to run again when it
+        opens; `opening`, the call kept that way. Given back, another rep could call them
+        while the call ran, and the call, back in the app, could not be logged."""
+        if self.rep is None:
+            return
+        rep, on_call_with, now = self.rep, self.on_call_with, self.clock()
+
+        def give_back() -> None:
+            db = self.storage.db
+            keep = _prospect_of_a_kept_call(db, rep, now) if opening else on_call_with
+            release_all(db, rep, keep=keep)
+
+        self._db_thread.submit(give_back)
 
     def _exit_on_hangup(self) -> None:
         """Close as `q` does when the terminal goes away (SIGHUP: the window closed, the

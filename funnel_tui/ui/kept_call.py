@@ -92,6 +92,8 @@ class KeepsTheCall(_Base):
             drop_kept_call(path)
             return
         self.running_call = RunningCall(kept.prospect_id, kept.name, kept.started_at)
+        # In a team's book the lease on them, kept while the app was away, runs anew.
+        self._renew_claim()
         # On the cursor, kept on top of a view that would not list them (a prospect called
         # from all prospects, outside their hours now): `l` logs the row it is on.
         self.reload_queue(select=kept.prospect_id)

@@ -934,6 +934,7 @@ class MainScreen(
     def watch_running_call(self, ended: RunningCall | None, running: RunningCall | None) -> None:
         self._tick_timer()
         self.keep_the_call(running)
+        self.funnel.on_call_with = None if running is None else running.prospect_id
         if ended is not None and (running is None or running.prospect_id != ended.prospect_id):
             self._call_ended(ended.prospect_id)
 
