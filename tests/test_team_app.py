@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -559,3 +560,32 @@ async def test_a_call_running_as_the_app_closes_keeps_its_lease_until_it_is_logg
             assert db.execute("SELECT rep FROM calls WHERE prospect_id = ?", [head]).fetchall() == [
                 ("alex",)
             ]
+
+
+async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
+    team_url: str, tmp_path: Path
+) -> None:
+    """A rep whose role may only read: resting on a pool prospect, whose claim is a write,
+    ended the app with `unexpected error: InsufficientPrivilege` and a crash log."""
+    with psycopg.connect(team_url, autocommit=True) as conn:
+        with contextlib.suppress(psycopg.errors.DuplicateObject):
+            conn.execute("CREATE ROLE funnel_reader LOGIN")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO funnel_reader")
+    superuser = urlsplit(team_url).username
+    reader_url = team_url.replace(f"//{superuser}@", "//funnel_reader@", 1)
+    with team_app(reader_url, "alex", tmp_path / "s") as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("j")
+
+            def said() -> list[str]:
+                return [str(toast.message) for toast in app._notifications]
+
+            await wait_for(
+                pilot, lambda: any("refuses your changes" in line for line in said()), 2.0
+            )
+            [notice] = [line for line in said() if "refuses your changes" in line]
+            assert "permission denied for table" in notice and "nothing was written" in notice
+            assert app.is_running and app.crash is None
+            # What can be read still is: the card shows the prospect under the cursor.
+            assert app.screen.card is not None

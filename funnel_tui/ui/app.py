@@ -31,8 +31,8 @@ from funnel_tui.scripts import ScriptLibrary, load_library
 from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
 from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.errors import ConnectionLost
-from funnel_tui.store.sqlite import Storage
+from funnel_tui.store.errors import ConnectionLost, is_refused_write
+from funnel_tui.store.sqlite import Storage, describe_error
 from funnel_tui.text import clean_text, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.closed_screen_styles import let_go_of_closed_screens
@@ -64,6 +64,8 @@ INTERPRETER_SWITCH_INTERVAL_S = 0.0005
 
 # The one toast that says a team's database is out of reach, and then that it is back.
 OUT_OF_REACH_TOAST = "out-of-reach"
+WRITES_REFUSED_TOAST = "writes-refused"
+WRITES_REFUSED_TOAST_S = 20.0
 # Up while the database is away: MainScreen's poll takes it down once it is back.
 OUT_OF_REACH_TOAST_S = 24 * 60 * 60.0
 BACK_TOAST_S = 4.0
@@ -268,6 +270,11 @@ class FunnelApp(App[None]):
         if isinstance(cause, ConnectionLost):
             self.say_out_of_reach(cause)
             return
+        # A role that may only read, met by a claim or another write without a dialog:
+        # said, and the app carries on with what it can read.
+        if is_refused_write(cause):
+            self.say_writes_refused(cause)
+            return
         # Textual ends the app on an unhandled error and prints a traceback the size of the
         # screen. Keep the error for the command line instead: it writes the traceback to
         # a log file, prints one line and exits 1 (funnel_tui.crash).
@@ -305,6 +312,18 @@ class FunnelApp(App[None]):
             " of date; trying again",
             severity="warning",
             timeout=OUT_OF_REACH_TOAST_S,
+        )
+
+    def say_writes_refused(self, error: Exception) -> None:
+        """The one notice that the database refuses this session's writes, replaced in
+        place whenever it is met again."""
+        self.notify_in_place(
+            WRITES_REFUSED_TOAST,
+            f"The database refuses your changes ({describe_error(error)}): nothing"
+            " was written; what you see can still be read. Ask for the right to write,"
+            " or open a book you may change.",
+            severity="error",
+            timeout=WRITES_REFUSED_TOAST_S,
         )
 
     async def back_in_reach(self) -> None:
