@@ -256,3 +256,34 @@ def test_psycopgs_warning_of_a_rollback_on_a_lost_connection_prints_nothing() ->
     )
     assert warned.returncode == 0
     assert warned.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("version_type", "versions"), [("text", ("1", "2.1")), ("integer", ("1", "3"))]
+)
+def test_a_database_whose_schema_version_table_is_another_programs_is_refused_in_one_line(
+    postgres_server: PostgresServer, version_type: str, versions: tuple[str, ...]
+) -> None:
+    """A migration tool's `schema_version` (Flyway's versions read `2.1`) ended funnel with
+    `unexpected error: ValueError`, and an integer one with `relation "settings" does not
+    exist`: the database is another program's, and nothing of it is touched."""
+    name = f"t_other_{version_type}"
+    url = postgres_server.create_database(name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"CREATE TABLE schema_version (version {version_type}, script text)")
+            for version in versions:
+                conn.execute("INSERT INTO schema_version VALUES (%s, 'V.sql')", [version])
+            conn.execute("CREATE TABLE invoices (id serial PRIMARY KEY, total numeric)")
+        for command in (("rep", "list"), ("next",)):
+            result = run_funnel("--db", url, *command)
+            assert result.returncode == 1
+            assert result.stderr.count("\n") == 1, result.stderr
+            assert "already holds other tables, not a funnel book" in result.stderr
+        with psycopg.connect(url, autocommit=True) as conn:
+            tables = conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+            ).fetchall()
+            assert tables == [("invoices",), ("schema_version",)]
+    finally:
+        postgres_server.drop_database(name)

@@ -336,7 +336,7 @@ def _copy(
 ) -> Migrated:
     where = without_password(url)
     (book_id,) = book.execute("SELECT id FROM book").fetchone()
-    cleared = migrate_tables(team, url) if schema_version(team) != LATEST_VERSION else ()
+    cleared = migrate_tables(team, url) if schema_version(team, url) != LATEST_VERSION else ()
     # Other reps' writes wait until the commit: the ids above the highest stay free.
     team.execute(
         "LOCK TABLE migrated_books, prospects, calls, tasks, flag_changes"

@@ -383,12 +383,26 @@ def _count_days_in_local_time(conn: psycopg.Connection[Any]) -> None:
         conn.execute(SQL("SET TimeZone = {}").format(Literal(zone)))
 
 
-def schema_version(conn: psycopg.Connection[Any]) -> int:
-    """The book's schema version; 0 for a database without funnel's tables."""
+def schema_version(conn: psycopg.Connection[Any], url: str) -> int:
+    """The book's schema version; 0 for a database without funnel's tables. A table of
+    that name another program keeps (a migration tool's, whose versions may read `2.1`)
+    is no funnel book's: PostgresError."""
     if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
         return 0
-    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    if conn.execute("SELECT to_regclass('prospects')").fetchone()[0] is None:
+        raise PostgresError(_not_a_book(url))
+    row = conn.execute("SELECT max(version)::text FROM schema_version").fetchone()
+    try:
+        return int(row[0] or 0)
+    except ValueError:
+        raise PostgresError(_not_a_book(url)) from None
+
+
+def _not_a_book(url: str) -> str:
+    return (
+        f"{without_password(url)} already holds other tables, not a funnel book;"
+        " create a database of its own with createdb"
+    )
 
 
 def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
@@ -398,16 +412,13 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
     older book kept in the team's table and v13 cleared (their keys), to tell the rep."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
-        version = schema_version(conn)
+        version = schema_version(conn, url)
         if version == 0:
             user_tables = conn.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
             ).fetchone()[0]
             if user_tables:
-                raise PostgresError(
-                    f"{without_password(url)} already holds other tables, not a funnel book;"
-                    " create a database of its own with createdb"
-                )
+                raise PostgresError(_not_a_book(url))
         if version > LATEST_VERSION:
             raise PostgresError(
                 f"{without_password(url)} is a book of schema v{version}, newer than this"
