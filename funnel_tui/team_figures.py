@@ -10,7 +10,7 @@ from typing import Any
 from funnel_tui.figure_sql import call_started_sql
 from funnel_tui.rep_names import named_rep
 from funnel_tui.store.sql import per_dialect
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import from_stored, to_stored
 
 # Each rep's calls since a moment (and those with no rep), found by the index of calls by
 # time.
@@ -34,6 +34,9 @@ class TeamToday:
     no_rep: int = 0
     # The calls of reps removed since (`funnel rep remove`), as the report's `former` line.
     former: int = 0
+    # When the first of the other reps' leases runs out (no write tells of that): `held`
+    # and the queue are read again then.
+    next_lapse: datetime | None = None
 
     @property
     def team_calls(self) -> int:
@@ -48,13 +51,18 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
         "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",
         [to_stored(now)],
     ).fetchall()
+    (lapse,) = db.execute(
+        "SELECT min(expires_at) FROM claims WHERE expires_at > ? AND rep <> ?",
+        [to_stored(now), rep],
+    ).fetchone()
     named = [(named_rep(who), int(count)) for who, count in calls]
     reps = {name for (name,) in db.execute("SELECT name FROM reps").fetchall()}
     # Most first, then by name.
     by_rep = dict(sorted(((who, count) for who, count in named if who in reps), key=_most_first))
     no_rep = sum(count for who, count in named if who is None)
     former = sum(count for who, count in named if who is not None and who not in reps)
-    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep, former)
+    next_lapse = None if lapse is None else from_stored(lapse)
+    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep, former, next_lapse)
 
 
 def _most_first(rep_calls: tuple[str, int]) -> tuple[int, str]:

@@ -589,3 +589,34 @@ async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
             assert app.is_running and app.crash is None
             # What can be read still is: the card shows the prospect under the cursor.
             assert app.screen.card is not None
+
+
+async def test_another_reps_lease_running_out_shows_within_a_second(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Nothing is written when a lease runs out: the gauge said `blake holds 1`, and the
+    queue left their prospect out, a minute and more after blake's app was killed."""
+    clock = FrozenClock()
+    with psycopg.connect(team_url, autocommit=True) as conn:
+        held = conn.execute("SELECT id FROM prospects ORDER BY priority DESC LIMIT 1").fetchone()[0]
+        conn.execute(
+            "INSERT INTO claims (prospect_id, rep, claimed_at, expires_at)"
+            " VALUES (%s, 'blake', %s, %s)",
+            [
+                held,
+                to_stored(clock() - timedelta(minutes=15)),
+                to_stored(clock() + timedelta(seconds=1)),
+            ],
+        )
+    with team_app(team_url, "alex", tmp_path / "s", clock) as alex:
+        async with alex.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = alex.screen
+            assert isinstance(screen, MainScreen)
+            await wait_for(pilot, lambda: screen.gauge.team is not None, 2.0)
+            assert screen.gauge.team.held == {"blake": 1}
+            assert held not in queue_ids(alex)
+            clock.advance(seconds=1)
+            await wait_for(pilot, lambda: "blake" not in screen.gauge.team.held, WITHIN_S + 1.0)
+            await wait_for(pilot, lambda: held in queue_ids(alex), WITHIN_S)
+            assert "blake holds" not in screen.gauge.render().plain

@@ -84,6 +84,9 @@ TEAM_POLL_S = 0.25
 FILE_POLL_S = 0.5
 # A team's database out of reach: how often the poll asks whether it is back.
 TRY_AGAIN_S = 1.0
+# How long after another rep's lease runs out its prospect is read back (clocks differ a
+# little between the server, which keeps the time, and the app).
+LAPSE_MARGIN_S = 0.5
 
 LOGGED_TOAST_S = 3.0
 
@@ -169,6 +172,8 @@ class MainScreen(
         # Whether the highlighted row's card is to be shown after the list's next frame.
         self._card_due = False
         self.held_back = 0
+        # Reads the queue and the gauge again as another rep's lease runs out.
+        self._lapse_timer: Timer | None = None
         # The gauge's plan, kept between refreshes (load_gauge_figures says when it holds).
         self._plan_cache: CachedPlan | None = None
         # Bumped by each replan: a load begun before it must not keep the plan it made.
@@ -664,8 +669,26 @@ class MainScreen(
             team = await self.funnel.in_db_thread(read_team)
             if not self._torn_down:
                 gauge.team = team
+                self._read_again_at_lapse(team.next_lapse)
         if self.funnel.reads_beside:
             self._read_pace_ahead()
+
+    def _read_again_at_lapse(self, lapse: datetime | None) -> None:
+        """Read the queue and the gauge again when another rep's lease runs out: nothing is
+        written then, so no change announces it, and the gauge said who holds what, and the
+        queue left their prospects out, until the next minute's read or later."""
+        if self._lapse_timer is not None:
+            self._lapse_timer.stop()
+            self._lapse_timer = None
+        if lapse is None:
+            return
+        wait = (lapse - self.funnel.clock()).total_seconds() + LAPSE_MARGIN_S
+        self._lapse_timer = self.set_timer(max(wait, LAPSE_MARGIN_S), self._lapsed)
+
+    def _lapsed(self) -> None:
+        self._lapse_timer = None
+        self.reload_queue()
+        self.reload_pace()
 
     @work(group="pace-ahead", exclusive=True)
     async def _read_pace_ahead(self) -> None:
