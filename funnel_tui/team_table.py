@@ -18,9 +18,11 @@ from funnel_tui.text import one_line
 # Short headers: the table fits 80 columns, the width it is printed at into a pipe.
 HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals")
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
-# A rep's name takes up to this many cells, and as few as the next when room is short
-# (`former` and `no rep` whole).
+# The names' column is this wide at least where there is room (`former` and `no rep`
+# whole), as wide as the longest name up to the last, and as narrow as the next when room
+# is short.
 NAME_CELLS = 16
+MAX_NAME_CELLS = 40
 MIN_NAME_CELLS = 6
 
 
@@ -71,7 +73,8 @@ def _team_row(team: Pace, currency: str) -> list[Text]:
 
 class _Lines:
     """The lines, each figure whole: a name is what shortens when the table is too wide
-    for where it is printed (a pipe's 80 columns), never a figure."""
+    for where it is printed (a pipe's 80 columns), never a figure, and never so far that
+    two reps' names read alike."""
 
     def __init__(self, rows: list[list[Text]], team_row: list[Text] | None) -> None:
         self.rows = rows
@@ -79,12 +82,17 @@ class _Lines:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         unbounded = options.update_width(10**4)
-        whole = self._table(NAME_CELLS)
+        longest = max((row[0].cell_len for row in self.rows), default=0)
+        widest = min(max(longest, NAME_CELLS), MAX_NAME_CELLS)
+        whole = self._table(widest)
         whole_width = console.measure(whole, options=unbounded).maximum
-        if whole_width <= options.max_width:
+        if whole_width <= options.max_width and self._names_apart(widest):
             yield whole
             return
-        for name_cells in range(NAME_CELLS - 1, MIN_NAME_CELLS - 1, -1):
+        for name_cells in range(widest - 1, MIN_NAME_CELLS - 1, -1):
+            # Two reps whose names cut alike (`alexandra-johns…` twice) read as one.
+            if not self._names_apart(name_cells):
+                break
             table = self._table(name_cells)
             if console.measure(table, options=unbounded).maximum <= options.max_width:
                 yield table
@@ -92,6 +100,16 @@ class _Lines:
         # Too narrow for the figures even with names cut short: every column and whole
         # names, in lines as long as they need (a terminal wraps them).
         yield from console.render(whole, options.update_width(whole_width))
+
+    def _names_apart(self, name_cells: int) -> bool:
+        """Whether every rep's name, cut to `name_cells`, still differs from the others'."""
+        names = [row[0].plain for row in self.rows]
+        cut = set()
+        for row in self.rows:
+            name = row[0].copy()
+            name.truncate(name_cells, overflow="ellipsis")
+            cut.add(name.plain)
+        return len(cut) == len(set(names))
 
     def _table(self, name_cells: int) -> Table:
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)

@@ -609,3 +609,25 @@ def test_in_a_file_calls_other_tools_wrote_count_in_the_lines_as_in_the_teams_fi
         assert talk == found.team.figures.talk_time_s
     finally:
         storage.close()
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_two_reps_whose_names_begin_alike_are_never_cut_to_the_same_name(
+    book_db: Any, width: int
+) -> None:
+    """`alexandra-johnson` and `alexandra-johnston` were both `alexandra-johns…`, even at 200
+    columns, and both `alexandr…` piped: a manager could not tell whose line was whose."""
+    build_team(book_db)
+    for name in ("alexandra-johnson", "alexandra-johnston"):
+        add_rep(book_db, name)
+        set_target(book_db, amount_cents=1_500_000_00, period="month", today=TODAY, rep=name)
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    table = printed(team_table(found, "$"), width=width).partition("The team's report")[0]
+    firsts = [
+        line.split()[0] for line in table.splitlines() if line.strip().startswith("alexandra")
+    ]
+    assert len(firsts) == 2 and len(set(firsts)) == 2, table
+    if width == 200:
+        assert sorted(firsts) == ["alexandra-johnson", "alexandra-johnston"]
+    for figure in ("$1,500,000.00", "$30,000.00"):
+        assert figure in table.split()
