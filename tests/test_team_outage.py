@@ -115,6 +115,11 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
             await pilot.pause()
             assert app.is_running and app.screen is screen
             assert screen.queue.highlighted_id == ann and screen.card is None
+            # enter said nothing: the one toast was up already, and no call started.
+            await pilot.press("enter")
+            await pilot.pause()
+            assert saying(app, "Not started: their card cannot be read until the team database")
+            assert screen.running_call is None
         # Back: the app notices by itself, says so in the same place, reads the card again.
         await wait_for(pilot, lambda: saying(app, "is back"), BACK_WITHIN_S)
         await settle(pilot)

@@ -863,7 +863,18 @@ class MainScreen(
     # Calls -------------------------------------------------------------------
 
     async def action_start_call(self) -> None:
-        card = self._card_on_cursor()
+        try:
+            card = self._card_on_cursor()
+        except ConnectionLost as error:
+            # The out-of-reach toast may be up already, saying nothing of this enter.
+            self.funnel.say_out_of_reach(error)
+            self.funnel.notify_in_place(
+                CALL_TOAST,
+                "Not started: their card cannot be read until the team database answers"
+                " again; press enter then.",
+                severity="warning",
+            )
+            return
         if card is None:
             self.notify(f"{self._why_nobody()}: nothing to call.", severity="warning")
             return
