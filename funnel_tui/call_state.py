@@ -9,7 +9,8 @@ back. The database is the rep's shared record, and a call not yet logged is not 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,11 +23,28 @@ KEPT_AT_MOST = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class KeptCall:
-    """A call started and not yet logged or ended."""
+    """A call started and not yet logged or ended, and the process of the app it runs in
+    (0 when a file from before did not say)."""
 
     prospect_id: int
     name: str
     started_at: datetime
+    pid: int = field(default_factory=os.getpid)
+
+    def runs_in_another_window(self) -> bool:
+        """Whether the app that keeps the call is another one still running: a second
+        window the rep opened on the book, where the call is still theirs to log."""
+        if self.pid in (0, os.getpid()):
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # a process of another user: not ours, but alive
+        except OSError:
+            return False
+        return True
 
 
 def kept_call_path(book: str, rep: str | None) -> Path:
@@ -42,6 +60,7 @@ def keep_call(path: Path, call: KeptCall) -> None:
         "prospect_id": call.prospect_id,
         "name": call.name,
         "started_at": call.started_at.isoformat(),
+        "pid": call.pid,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_whole_file(path, lambda out: out.write(json.dumps(kept)))
@@ -67,6 +86,7 @@ def read_kept_call(path: Path, now: datetime) -> KeptCall | None:
             int(kept["prospect_id"]),
             str(kept["name"]),
             datetime.fromisoformat(str(kept["started_at"])),
+            int(kept.get("pid", 0)),
         )
     except (ValueError, TypeError, KeyError):
         drop_kept_call(path)

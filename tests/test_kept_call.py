@@ -3,6 +3,10 @@ again (call_state, ui/kept_call)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,3 +136,57 @@ async def test_a_call_brought_back_is_on_the_cursor_kept_on_top_of_a_view_withou
         await pilot.press("l", "n", "enter")
         await settle_until(pilot, lambda: len(calls_for(db, elsewhere["id"])) > before)
         assert screen.running_call is None
+
+
+def pid_of_a_process_that_ended() -> int:
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(ended.stdout)
+
+
+async def test_a_call_another_window_still_runs_is_not_brought_back_here(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """A second window opened on the book took the first window's call for one left by an
+    app that died, and brought it back: logged in both, it was written twice."""
+    db = demo_storage.db
+    first = first_in_queue(db)
+    path = kept_call_path(book_id(db), None)
+    # The other window: a process still running (this test's parent).
+    keep_call(path, KeptCall(first["id"], str(first["name"]), FROZEN_NOW, pid=os.getppid()))
+    app = app_on(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.running_call is None
+        assert (
+            f"Your call with {first['name']} runs in another window of funnel on this book:"
+            " log it there." in notices(app)
+        )
+    assert path.exists(), "the other window's call is still kept"
+    # Once that window is gone (killed), the call is this app's to bring back.
+    keep_call(
+        path,
+        KeptCall(first["id"], str(first["name"]), FROZEN_NOW, pid=pid_of_a_process_that_ended()),
+    )
+    again = app_on(demo_storage, tmp_path)
+    async with again.run_test(size=(160, 48)) as pilot:
+        screen = again.screen
+        assert isinstance(screen, MainScreen)
+        await settle_until(pilot, lambda: screen.running_call is not None)
+        assert screen.running_call.prospect_id == first["id"]
+
+
+def test_a_call_kept_by_an_older_funnel_names_no_process_and_is_this_apps(tmp_path: Path) -> None:
+    path = tmp_path / "kept.json"
+    path.write_text(
+        json.dumps({"prospect_id": 3, "name": "Ann", "started_at": FROZEN_NOW.isoformat()}),
+        encoding="utf-8",
+    )
+    kept = read_kept_call(path, FROZEN_NOW)
+    assert kept is not None and kept.pid == 0 and not kept.runs_in_another_window()

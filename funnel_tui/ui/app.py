@@ -230,7 +230,7 @@ class FunnelApp(App[None]):
         # Leases this rep still holds are from before: an app killed, or closed while the
         # team's database was out of reach. They go back to the pool now, before the main
         # screen claims anything (the database thread runs its work in order).
-        self._give_back_leases(opening=True)
+        self._give_back_leases()
         # Keys reach the app before the screen has built its widgets: held until it has.
         self.hold_keys(KeyHold.STARTUP)
         return MainScreen(classes=" ".join(self._size_classes()))
@@ -614,19 +614,22 @@ class FunnelApp(App[None]):
         loop = asyncio.get_running_loop()
         return loop.run_in_executor(self._reader_thread, lambda: work(self.storage.db))
 
-    def _give_back_leases(self, *, opening: bool = False) -> None:
+    def _give_back_leases(self) -> None:
         """Hand the database thread the release of every lease this rep holds (a team's
         book; a file has no leases), but the one on the person the rep is on the phone
-        with: closing, the call running now, which the app keeps to run again when it
-        opens; `opening`, the call kept that way. Given back, another rep could call them
-        while the call ran, and the call, back in the app, could not be logged."""
+        with: the call running now, or the one kept to run again (this app's, as it
+        opens after it died mid-call, or another window's of the rep). Given back, another
+        rep could call them while the call ran, and the call, back in the app, could not be
+        logged."""
         if self.rep is None:
             return
         rep, on_call_with, now = self.rep, self.on_call_with, self.clock()
 
         def give_back() -> None:
             db = self.storage.db
-            keep = _prospect_of_a_kept_call(db, rep, now) if opening else on_call_with
+            keep = on_call_with
+            if keep is None:
+                keep = _prospect_of_a_kept_call(db, rep, now)
             release_all(db, rep, keep=keep)
 
         self._db_thread.submit(give_back)

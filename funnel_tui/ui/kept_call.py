@@ -85,6 +85,15 @@ class KeepsTheCall(_Base):
         kept = read_kept_call(path, self.funnel.clock())
         if kept is None or self._torn_down:
             return
+        if kept.runs_in_another_window():
+            # Brought back here too, the call was logged twice, once in each window.
+            self.funnel.notify_in_place(
+                CALL_TOAST,
+                f"Your call with {one_line(kept.name)} runs in another window of funnel on"
+                " this book: log it there.",
+                timeout=BROUGHT_BACK_TOAST_S,
+            )
+            return
         still = await self.funnel.in_db_thread(lambda db: _still_to_log(db, kept))
         if self._torn_down or self.running_call is not None:
             return  # a call started meanwhile is the one running now
