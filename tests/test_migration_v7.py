@@ -72,7 +72,7 @@ def test_a_v6_team_database_is_upgraded_in_place(postgres_url: str) -> None:
     storage = open_team_book(postgres_url)
 
     db = storage.db
-    assert schema_version(db.conn) == LATEST_VERSION
+    assert schema_version(db.conn, postgres_url) == LATEST_VERSION
     assert [tuple(row) for row in db.execute(f"SELECT {DEAL_COLUMNS} FROM deals")] == [DEAL]
     db.execute(
         "INSERT INTO deals (id, prospect_id, amount_cents, closed_on) VALUES (2, NULL, 5, 'x')"
