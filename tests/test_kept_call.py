@@ -190,3 +190,40 @@ def test_a_call_kept_by_an_older_funnel_names_no_process_and_is_this_apps(tmp_pa
     )
     kept = read_kept_call(path, FROZEN_NOW)
     assert kept is not None and kept.pid == 0 and not kept.runs_in_another_window()
+
+
+async def test_no_call_starts_while_another_window_runs_one(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """A second window's call took the place of the first's in the one file a rep's call is
+    kept in: the first window killed, its call was lost (and in a team's book its lease
+    given back)."""
+    db = demo_storage.db
+    first, second = todays_queue(db)[:2]
+    path = kept_call_path(book_id(db), None)
+    keep_call(path, KeptCall(first, "Ann Other", FROZEN_NOW, pid=os.getppid()))
+    app = app_on(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.running_call is None
+        assert (
+            "Not started: your call with Ann Other runs in another window of funnel on this"
+            " book; log it there first." in notices(app)
+        )
+    assert read_kept_call(path, FROZEN_NOW) == KeptCall(
+        first, "Ann Other", FROZEN_NOW, os.getppid()
+    )
+    # Once that window has logged it (its file gone), a call starts here as ever.
+    path.unlink()
+    again = app_on(demo_storage, tmp_path)
+    async with again.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, MainScreen) and screen.running_call is not None
+        assert screen.running_call.prospect_id == second

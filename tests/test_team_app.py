@@ -5,6 +5,7 @@ shows in the other's gauge."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -620,3 +621,71 @@ async def test_another_reps_lease_running_out_shows_within_a_second(
             await wait_for(pilot, lambda: "blake" not in screen.gauge.team.held, WITHIN_S + 1.0)
             await wait_for(pilot, lambda: held in queue_ids(alex), WITHIN_S)
             assert "blake holds" not in screen.gauge.render().plain
+
+
+def kept_elsewhere(app: FunnelApp, prospect_id: int, name: str, pid: int) -> Path:
+    """A call kept as a window of the rep's keeps it: `pid` the window's process."""
+    from funnel_tui.book_name import book_id
+    from funnel_tui.call_state import KeptCall, keep_call, kept_call_path
+
+    path = kept_call_path(book_id(app.storage.db), app.rep)
+    keep_call(path, KeptCall(prospect_id, name, FrozenClock()(), pid=pid))
+    return path
+
+
+async def test_moving_on_in_a_second_window_keeps_the_lease_of_the_first_windows_call(
+    team_url: str, tmp_path: Path
+) -> None:
+    """The second window's cursor rested on the person the first window is on the phone
+    with, then moved on: it gave their lease back, and blake called them."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as alex:
+        db = alex.storage.db
+        ann = db.execute("SELECT id FROM prospects WHERE name = 'Ann Archer'").fetchone()[0]
+        with write_transaction(db):
+            assert try_claim(db, ann, "alex", clock())
+        # The first window: another process of the rep's, still running.
+        kept_elsewhere(alex, ann, "Ann Archer", os.getppid())
+        async with alex.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            screen = alex.screen
+            assert isinstance(screen, MainScreen)
+            assert queue_ids(alex)[0] == ann
+            await pilot.pause(pool_claims.CLAIM_AFTER_S * 2)
+            await settle(pilot)
+            await pilot.press("j")
+            await pilot.pause(pool_claims.CLAIM_AFTER_S * 2)
+            await settle(pilot)
+            assert holder(db, ann, clock()) == "alex"
+            assert claim_to_call(db, ann, "blake", clock()) == "alex is on Ann Archer now"
+
+
+async def test_a_kept_call_whose_prospect_another_rep_took_meanwhile_is_said_and_let_go(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Back after its lease ran out, the call headed the list and `l` refused it: `Not
+    logged: blake is on Ann Archer now`, for good."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as alex:
+        db = alex.storage.db
+        ann = db.execute("SELECT id FROM prospects WHERE name = 'Ann Archer'").fetchone()[0]
+        with write_transaction(db):
+            assert try_claim(db, ann, "blake", clock())
+        # This app's own call, left by the app that died (the same process here).
+        path = kept_elsewhere(alex, ann, "Ann Archer", os.getpid())
+        async with alex.run_test(size=(160, 48)) as pilot:
+            screen = alex.screen
+            assert isinstance(screen, MainScreen)
+
+            def said() -> list[str]:
+                return [str(toast.message) for toast in alex._notifications]
+
+            await wait_for(pilot, lambda: any("cannot be logged" in line for line in said()), 2.0)
+            assert screen.running_call is None
+            assert (
+                "Your call with Ann Archer, started 14:30, was still running when the app"
+                " stopped, but blake is on Ann Archer now: it cannot be logged; note it on"
+                " their card." in said()
+            )
+        assert not path.exists()
+        assert holder(db, ann, clock()) == "blake"

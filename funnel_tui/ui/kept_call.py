@@ -71,6 +71,17 @@ class KeepsTheCall(_Base):
             # The call goes on, unkept: keeping it only helps after a crash.
             self.log.warning("the running call could not be kept")
 
+    def call_in_another_window(self) -> KeptCall | None:
+        """The call another window of funnel on this book (the rep's) runs now, if one
+        does: the rep is on one call at a time, and that window logs it."""
+        from funnel_tui.call_state import read_kept_call
+
+        try:
+            kept = read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
+        except Exception:  # the book out of reach, a folder that cannot be read
+            return None
+        return kept if kept is not None and kept.runs_in_another_window() else None
+
     @work(group="kept-call")
     async def bring_back_a_kept_call(self) -> None:
         """After the first frame: the call that was running when the app last stopped."""
@@ -100,16 +111,42 @@ class KeepsTheCall(_Base):
         if not still:
             drop_kept_call(path)
             return
+        began = kept.started_at.astimezone(self.funnel.clock().tzinfo)
+        if (taken := await self._lease_for_the_kept_call(kept)) is not None:
+            # Its lease ran out while the app was away, or it was assigned to another rep:
+            # brought back, the call could not be logged, and would head the list for good.
+            drop_kept_call(path)
+            self.funnel.notify_in_place(
+                CALL_TOAST,
+                f"Your call with {one_line(kept.name)}, started {began:%H:%M}, was still"
+                f" running when the app stopped, but {taken}: it cannot be logged; note it"
+                " on their card.",
+                severity="warning",
+                timeout=BROUGHT_BACK_TOAST_S,
+            )
+            return
+        if self._torn_down or self.running_call is not None:
+            return
         self.running_call = RunningCall(kept.prospect_id, kept.name, kept.started_at)
-        # In a team's book the lease on them, kept while the app was away, runs anew.
-        self._renew_claim()
         # On the cursor, kept on top of a view that would not list them (a prospect called
         # from all prospects, outside their hours now): `l` logs the row it is on.
         self.reload_queue(select=kept.prospect_id)
-        began = kept.started_at.astimezone(self.funnel.clock().tzinfo)
         self.funnel.notify_in_place(
             CALL_TOAST,
             f"Your call with {one_line(kept.name)}, started {began:%H:%M}, was still running"
             " when the app stopped: it runs again (l logs it).",
             timeout=BROUGHT_BACK_TOAST_S,
+        )
+
+    async def _lease_for_the_kept_call(self, kept: KeptCall) -> str | None:
+        """In a team's book, the lease on the kept call's prospect, kept while the app was
+        away, taken again for a lease of its own; why not, when another rep is on them now
+        or owns them (None in a one-rep book)."""
+        rep, now, storage = self.funnel.rep, self.funnel.clock(), self.funnel.storage
+        if rep is None:
+            return None
+        from funnel_tui.claims import claim_to_call
+
+        return await self.funnel.in_db_thread(
+            lambda _: storage.retrying(lambda db: claim_to_call(db, kept.prospect_id, rep, now))
         )

@@ -886,6 +886,16 @@ class MainScreen(
             )
             return
         running = self.running_call
+        if running is None and (elsewhere := self.call_in_another_window()) is not None:
+            # Its file would give way to this one's: a kill then lost that call, and its
+            # lease went back for another rep to call them.
+            self.funnel.notify_in_place(
+                CALL_TOAST,
+                f"Not started: your call with {one_line(elsewhere.name)} runs in another"
+                " window of funnel on this book; log it there first.",
+                severity="warning",
+            )
+            return
         if running is not None and running.prospect_id == prospect["id"]:
             # A second enter dials again (a dropped line, a failed dial) and keeps the time
             # already on the call.

@@ -67,10 +67,13 @@ class PoolClaims(_Base):
         wanted = None if card is None or card.prospect.get("owner") else shown
         before = self._claimed
         on_call = self._on_call_with()
+        # The person another window of the rep's is on the phone with stays held.
+        elsewhere = self.call_in_another_window()
+        keep = (wanted, on_call, None if elsewhere is None else elsewhere.prospect_id)
 
         def claim(db: Any) -> tuple[bool, str | None, bool]:
             with write_transaction(db):
-                if before is not None and before not in (wanted, on_call):
+                if before is not None and before not in keep:
                     release(db, before, rep)
                 taken = wanted is not None and try_claim(db, wanted, rep, now)
                 # Not taken, and nobody else holds it: the book may no longer know the rep.
