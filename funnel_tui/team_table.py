@@ -84,6 +84,8 @@ class _Lines:
         unbounded = options.update_width(10**4)
         longest = max((row[0].cell_len for row in self.rows), default=0)
         widest = min(max(longest, NAME_CELLS), MAX_NAME_CELLS)
+        if not self._names_apart(widest):
+            widest = longest  # names that differ only past MAX_NAME_CELLS: whole
         whole = self._table(widest)
         whole_width = console.measure(whole, options=unbounded).maximum
         if whole_width <= options.max_width and self._names_apart(widest):

@@ -259,31 +259,41 @@ def test_psycopgs_warning_of_a_rollback_on_a_lost_connection_prints_nothing() ->
 
 
 @pytest.mark.parametrize(
-    ("version_type", "versions"), [("text", ("1", "2.1")), ("integer", ("1", "3"))]
+    ("version_type", "versions", "tables"),
+    [
+        ("text", ("1", "2.1"), ("invoices",)),
+        ("integer", ("1", "3"), ("invoices",)),
+        # Another program's prospects, at a version number funnel has.
+        ("integer", ("7", "24"), ("prospects",)),
+    ],
 )
 def test_a_database_whose_schema_version_table_is_another_programs_is_refused_in_one_line(
-    postgres_server: PostgresServer, version_type: str, versions: tuple[str, ...]
+    postgres_server: PostgresServer,
+    version_type: str,
+    versions: tuple[str, ...],
+    tables: tuple[str, ...],
 ) -> None:
     """A migration tool's `schema_version` (Flyway's versions read `2.1`) ended funnel with
     `unexpected error: ValueError`, and an integer one with `relation "settings" does not
     exist`: the database is another program's, and nothing of it is touched."""
-    name = f"t_other_{version_type}"
+    name = f"t_other_{version_type}_{versions[-1].replace('.', '_')}"
     url = postgres_server.create_database(name)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"CREATE TABLE schema_version (version {version_type}, script text)")
             for version in versions:
                 conn.execute("INSERT INTO schema_version VALUES (%s, 'V.sql')", [version])
-            conn.execute("CREATE TABLE invoices (id serial PRIMARY KEY, total numeric)")
+            for table in tables:
+                conn.execute(f"CREATE TABLE {table} (id serial PRIMARY KEY, full_name text)")
         for command in (("rep", "list"), ("next",)):
             result = run_funnel("--db", url, *command)
             assert result.returncode == 1
             assert result.stderr.count("\n") == 1, result.stderr
             assert "already holds other tables, not a funnel book" in result.stderr
         with psycopg.connect(url, autocommit=True) as conn:
-            tables = conn.execute(
+            found = conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
             ).fetchall()
-            assert tables == [("invoices",), ("schema_version",)]
+            assert [name for (name,) in found] == sorted((*tables, "schema_version"))
     finally:
         postgres_server.drop_database(name)

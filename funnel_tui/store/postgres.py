@@ -389,7 +389,10 @@ def schema_version(conn: psycopg.Connection[Any], url: str) -> int:
     is no funnel book's: PostgresError."""
     if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
         return 0
-    if conn.execute("SELECT to_regclass('prospects')").fetchone()[0] is None:
+    ours = conn.execute(
+        "SELECT to_regclass('prospects'), to_regclass('calls'), to_regclass('settings')"
+    ).fetchone()
+    if None in ours:
         raise PostgresError(_not_a_book(url))
     row = conn.execute("SELECT max(version)::text FROM schema_version").fetchone()
     try:
