@@ -89,6 +89,14 @@ PHRASINGS = [
     ("Budgetary limits", ["budget"]),
     ("Money's tight", ["budget"]),
     ("Budget approved per quarter", []),
+    # An ignored phrase inside a longer objection does not hide it.
+    ("We don't have the budget", ["budget"]),
+    ("dont have budget this year", ["budget"]),
+    ("We have budget", []),
+    # A hyphen in a phrase may be a space.
+    ("Send a one pager", ["send_info"]),
+    ("Auto renews in May", ["contract"]),
+    ("Built in house", ["in_house"]),
     ("Not this quarter", ["timing"]),
     ("Call me in Q2", ["timing"]),
     ("In a meeting, call me back", ["busy"]),
@@ -167,7 +175,7 @@ def test_every_objection_in_the_demo_book_gets_an_answer(library):
 @pytest.mark.parametrize("category", builtin_categories(), ids=lambda category: category.key)
 def test_every_phrase_finds_its_category_however_it_is_typed(library, category):
     for phrase in category.phrases:
-        left_out = (phrase.replace("'", ""), phrase.replace("-", ""))
+        left_out = (phrase.replace("'", ""), phrase.replace("-", ""), phrase.replace("-", " "))
         for typed in (
             phrase,
             phrase.upper(),
@@ -363,19 +371,27 @@ def test_the_readme_example_works(tmp_path):
 
 
 def _found_by_every_pattern(note: str) -> list[str]:
-    """What the library finds with each category's patterns compiled and searched, anchors
-    or not: what a note must name."""
+    """What the library finds with each category's patterns compiled and tried at every
+    place in the note, anchors or not: what a note must name. A phrase counts where no
+    ignored phrase overlaps it, unless it holds that ignored phrase whole."""
     text = normalise(note)
     found = []
     for index, category in enumerate(builtin_categories()):
-        searched = text
-        if category.ignore:
-            searched = compile_phrases(category.ignore).sub(
-                lambda hit: "\x00" * len(hit.group()), text
-            )
-        hit = compile_phrases(category.phrases).search(searched)
-        if hit is not None:
-            found.append((hit.start(), index, category.key))
+        ignored = [hit.span() for hit in compile_phrases(category.ignore).finditer(text)]
+        phrases = compile_phrases(category.phrases)
+        for at in range(len(text)):
+            hit = phrases.match(text, at)
+            if hit is None:
+                continue
+            start, end = hit.span()
+            if all(
+                i_end <= start
+                or end <= i_start
+                or (start <= i_start and i_end <= end and end - start > i_end - i_start)
+                for i_start, i_end in ignored
+            ):
+                found.append((start, index, category.key))
+                break
     return [key for _, _, key in sorted(found)]
 
 

@@ -30,9 +30,6 @@ CATEGORY_KEY = re.compile(r"[a-z0-9_]+")
 HAS_WORD = re.compile(r"\w")
 # Reps type curly apostrophes as often as straight ones.
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-# Characters that stand in for an ignored phrase: same length, so positions keep their order,
-# and neither a word nor a space, so no phrase can match across them.
-MASK = "\x00"
 # What an empty phrase list finds: a category the rep turned off with phrases = [].
 NOTHING = re.compile(r"(?!)")
 NOT_WORD = re.compile(r"\W")
@@ -114,15 +111,30 @@ class _Matcher:
         return compile_phrases(self._phrases), ignore
 
     def first(self, text: str, word_starts: str) -> int | None:
-        """Where the first phrase starts once ignored phrases are masked; None if none does.
-        `word_starts` is the text as `_word_starts` gives it."""
+        """Where the first phrase starts that no ignored phrase takes part of; None if none
+        does. A phrase that holds a whole ignored one is not taken ("don't have the
+        budget" holds the ignored "have the budget"). `word_starts` is the text as
+        `_word_starts` gives it."""
         if not any(anchor in word_starts for anchor in self._anchors):
             return None
         phrases, ignore = self._patterns
-        if ignore is not None:
-            text = ignore.sub(lambda hit: MASK * len(hit.group()), text)
-        hit = phrases.search(text)
-        return None if hit is None else hit.start()
+        ignored = [] if ignore is None else [hit.span() for hit in ignore.finditer(text)]
+        at = 0
+        while (hit := phrases.search(text, at)) is not None:
+            if not any(_takes_part_of(span, hit.span()) for span in ignored):
+                return hit.start()
+            at = hit.start() + 1
+        return None
+
+
+def _takes_part_of(ignored: tuple[int, int], phrase: tuple[int, int]) -> bool:
+    """Whether an ignored phrase's span overlaps a phrase's, other than lying within it."""
+    (ignored_start, ignored_end), (start, end) = ignored, phrase
+    overlaps = ignored_start < end and start < ignored_end
+    within = (
+        start <= ignored_start and ignored_end <= end and end - start > ignored_end - ignored_start
+    )
+    return overlaps and not within
 
 
 @cache
@@ -140,9 +152,10 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     """One pattern finding any phrase as whole words in `normalise`d text.
 
     Words may be separated by spaces or hyphens ("lock in" finds "lock-in"), a hyphen in a
-    phrase may also be left out ("in-house" finds "inhouse"), an apostrophe may be left
-    out ("don't" finds "dont"), and the last word may take a plural s or es ("price" finds
-    "prices"); any other inflection is a phrase of its own ("pricing", "pricey").
+    phrase may also be a space or left out ("in-house" finds "in house" and "inhouse"), an
+    apostrophe may be left out ("don't" finds "dont"), and the last word may take a plural
+    s or es ("price" finds "prices"); any other inflection is a phrase of its own
+    ("pricing", "pricey").
     """
     alternatives = sorted({_phrase_pattern(phrase) for phrase in phrases}, key=len, reverse=True)
     if not alternatives:
@@ -152,7 +165,7 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 
 def _phrase_pattern(phrase: str) -> str:
     return r"[\s-]+".join(
-        r"-?".join(r"'?".join(re.escape(piece) for piece in part) for part in word)
+        r"[\s-]?".join(r"'?".join(re.escape(piece) for piece in part) for part in word)
         for word in _pieces(phrase)
     )
 
