@@ -66,6 +66,28 @@ def keep_call(path: Path, call: KeptCall) -> None:
     write_whole_file(path, lambda out: out.write(json.dumps(kept)))
 
 
+def keep_first(path: Path, call: KeptCall, now: datetime) -> KeptCall | None:
+    """Keep a call about to start, unless another window of the rep's keeps one: then that
+    window's call, and nothing written. Of two windows starting a call at once, one makes
+    the file (a link made where none is, whole, or not at all) and the other is told."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        keep_call(written, call)
+        try:
+            os.link(written, path)
+            return None
+        except FileExistsError:
+            pass
+    finally:
+        written.unlink(missing_ok=True)
+    kept = read_kept_call(path, now)
+    if kept is not None and kept.runs_in_another_window():
+        return kept
+    keep_call(path, call)  # one left by an app gone, or too old: this call's now
+    return None
+
+
 def drop_kept_call(path: Path) -> None:
     path.unlink(missing_ok=True)
 

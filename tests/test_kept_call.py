@@ -15,6 +15,7 @@ from funnel_tui.call_state import (
     KEPT_AT_MOST,
     KeptCall,
     keep_call,
+    keep_first,
     kept_call_path,
     read_kept_call,
 )
@@ -227,3 +228,22 @@ async def test_no_call_starts_while_another_window_runs_one(
         screen = again.screen
         assert isinstance(screen, MainScreen) and screen.running_call is not None
         assert screen.running_call.prospect_id == second
+
+
+def test_a_call_is_kept_first_unless_another_window_keeps_one(tmp_path: Path) -> None:
+    """Two windows pressing enter at once both started a call, and the file kept the
+    second's alone: a kill then lost the first."""
+    path = tmp_path / "running-calls" / "kept.json"
+    ours = KeptCall(3, "Ann Lee", FROZEN_NOW)
+    assert keep_first(path, ours, FROZEN_NOW) is None
+    assert read_kept_call(path, FROZEN_NOW) == ours
+    # Another window's, still running: it stays, and ours is not to start.
+    theirs = KeptCall(5, "Bo Baker", FROZEN_NOW, pid=os.getppid())
+    keep_call(path, theirs)
+    assert keep_first(path, ours, FROZEN_NOW) == theirs
+    assert read_kept_call(path, FROZEN_NOW) == theirs
+    # One left by an app gone: ours takes its place.
+    keep_call(path, KeptCall(5, "Bo Baker", FROZEN_NOW, pid=pid_of_a_process_that_ended()))
+    assert keep_first(path, ours, FROZEN_NOW) is None
+    assert read_kept_call(path, FROZEN_NOW) == ours
+    assert [entry.name for entry in path.parent.iterdir()] == ["kept.json"]

@@ -93,6 +93,11 @@ PHRASINGS = [
     ("We don't have the budget", ["budget"]),
     ("dont have budget this year", ["budget"]),
     ("We have budget", []),
+    ("We've got budget", []),
+    ("Budget isn't a problem", []),
+    ("Haven't got the budget", ["budget"]),
+    ("Not busy, but we have budget", []),
+    ("Send a one page summary", ["send_info"]),
     # A hyphen in a phrase may be a space.
     ("Send a one pager", ["send_info"]),
     ("Auto renews in May", ["contract"]),

@@ -33,6 +33,7 @@ from tests.cli_support import invoke
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 from tests.test_app import burst
+from tests.test_kept_call import pid_of_a_process_that_ended
 
 # How soon another rep's app must show a change (PRODUCT 16).
 WITHIN_S = 1.0
@@ -658,6 +659,15 @@ async def test_moving_on_in_a_second_window_keeps_the_lease_of_the_first_windows
             await settle(pilot)
             assert holder(db, ann, clock()) == "alex"
             assert claim_to_call(db, ann, "blake", clock()) == "alex is on Ann Archer now"
+            # The first window killed: its call is kept for it to bring back, and so is
+            # the lease, as this window's cursor comes and goes again.
+            kept_elsewhere(alex, ann, "Ann Archer", pid_of_a_process_that_ended())
+            await pilot.press("k")
+            await pilot.pause(pool_claims.CLAIM_AFTER_S * 2)
+            await pilot.press("j")
+            await pilot.pause(pool_claims.CLAIM_AFTER_S * 2)
+            await settle(pilot)
+            assert holder(db, ann, clock()) == "alex"
 
 
 async def test_a_kept_call_whose_prospect_another_rep_took_meanwhile_is_said_and_let_go(

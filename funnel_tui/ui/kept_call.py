@@ -22,6 +22,8 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.call_undo import CALL_TOAST
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from funnel_tui.call_state import KeptCall
     from funnel_tui.ui.main_screen import MainScreen, RunningCall
 
@@ -70,6 +72,31 @@ class KeepsTheCall(_Base):
         except Exception:  # a full disk, a folder not writable, the book out of reach
             # The call goes on, unkept: keeping it only helps after a crash.
             self.log.warning("the running call could not be kept")
+
+    def keep_the_call_first(
+        self, prospect_id: int, name: str, started_at: datetime
+    ) -> KeptCall | None:
+        """Keep a call about to start, unless another window of the rep's on this book runs
+        one: that window's call then, and this one is not to start."""
+        from funnel_tui.call_state import KeptCall, keep_first
+
+        try:
+            call = KeptCall(prospect_id, name, started_at)
+            return keep_first(self._where_the_call_is_kept(), call, self.funnel.clock())
+        except Exception:  # a full disk, a folder not writable, the book out of reach
+            self.log.warning("the running call could not be kept")
+            return None
+
+    def prospect_of_the_kept_call(self) -> int | None:
+        """The prospect of the call kept for the rep on this book, in whichever window it
+        runs or ran (one killed keeps its call to bring back): their lease stays held."""
+        from funnel_tui.call_state import read_kept_call
+
+        try:
+            kept = read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
+        except Exception:  # the book out of reach, a folder that cannot be read
+            return None
+        return None if kept is None else kept.prospect_id
 
     def call_in_another_window(self) -> KeptCall | None:
         """The call another window of funnel on this book (the rep's) runs now, if one

@@ -67,6 +67,7 @@ from funnel_tui.ui.startup_frame import PaintedAfterStartup
 
 if TYPE_CHECKING:
     from funnel_tui.call_log import CallOutcome, LoggedCall
+    from funnel_tui.call_state import KeptCall
     from funnel_tui.gauge_figures import CachedPlan, GaugeFigures
     from funnel_tui.team_figures import TeamToday
     from funnel_tui.ui.app import FunnelApp
@@ -889,12 +890,7 @@ class MainScreen(
         if running is None and (elsewhere := self.call_in_another_window()) is not None:
             # Its file would give way to this one's: a kill then lost that call, and its
             # lease went back for another rep to call them.
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                f"Not started: your call with {one_line(elsewhere.name)} runs in another"
-                " window of funnel on this book; log it there first.",
-                severity="warning",
-            )
+            self._say_the_call_runs_elsewhere(elsewhere)
             return
         if running is not None and running.prospect_id == prospect["id"]:
             # A second enter dials again (a dropped line, a failed dial) and keeps the time
@@ -953,7 +949,15 @@ class MainScreen(
         )
 
     def _start_call(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
-        self.running_call = RunningCall(prospect["id"], name, self.funnel.clock())
+        started_at = self.funnel.clock()
+        if self.running_call is None:
+            # Checked again as the call starts: another window may have started one since
+            # enter (its `enter` at the same moment, a question answered).
+            elsewhere = self.keep_the_call_first(prospect["id"], name, started_at)
+            if elsewhere is not None:
+                self._say_the_call_runs_elsewhere(elsewhere)
+                return
+        self.running_call = RunningCall(prospect["id"], name, started_at)
         dialled, severity = self.dial(prospect)
         self.funnel.notify_in_place(
             CALL_TOAST, f"Call started with {name}: {dialled}", severity=severity, timeout=4
@@ -962,6 +966,16 @@ class MainScreen(
             # The ended call's prospect headed a view or filter without them: the list
             # lets them go, and its title stops saying `on call`.
             self.reload_queue(select=prospect["id"])
+
+    def _say_the_call_runs_elsewhere(self, elsewhere: KeptCall) -> None:
+        said = (
+            f"Not started: your call with {one_line(elsewhere.name)} runs in another window of"
+            " funnel on this book; log it there first"
+        )
+        # The keys typed after enter were meant for a call that did not start.
+        if self.funnel.drop_held_keys():
+            said = f"{said} · {KEYS_NOT_APPLIED}"
+        self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
 
     def _elapsed(self) -> str:
         """The running call's time as m:ss ("" when no call is running)."""

@@ -67,9 +67,9 @@ class PoolClaims(_Base):
         wanted = None if card is None or card.prospect.get("owner") else shown
         before = self._claimed
         on_call = self._on_call_with()
-        # The person another window of the rep's is on the phone with stays held.
-        elsewhere = self.call_in_another_window()
-        keep = (wanted, on_call, None if elsewhere is None else elsewhere.prospect_id)
+        # The person another window of the rep's is (or was, killed) on the phone with
+        # stays held.
+        keep = (wanted, on_call, self.prospect_of_the_kept_call())
 
         def claim(db: Any) -> tuple[bool, str | None, bool]:
             with write_transaction(db):
