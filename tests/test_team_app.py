@@ -616,7 +616,8 @@ async def test_another_reps_lease_running_out_shows_within_a_second(
             screen = alex.screen
             assert isinstance(screen, MainScreen)
             await wait_for(pilot, lambda: screen.gauge.team is not None, 2.0)
-            assert screen.gauge.team.held == {"blake": 1}
+            # Alex's own card may hold the head of the queue by now as well.
+            assert screen.gauge.team.held.get("blake") == 1
             assert held not in queue_ids(alex)
             clock.advance(seconds=1)
             await wait_for(pilot, lambda: "blake" not in screen.gauge.team.held, WITHIN_S + 1.0)
