@@ -94,7 +94,7 @@ class _Matcher:
     first could hold a phrase.
 
     Compiling every category's pattern takes longer than the rest of a first frame's script
-    (about 15 ms for the built-ins), and most texts name one or two categories. A phrase's
+    (about 10 ms for the built-ins), and most texts name one or two categories. A phrase's
     words each start a word of any text it matches, with the word's first piece as it is
     written ("don" of "don't", "in" of "in-house"): a text in which no phrase's longest
     such piece (its anchor) starts a word is passed over uncompiled.
