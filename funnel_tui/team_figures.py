@@ -47,14 +47,13 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
     day_began = to_stored(datetime.combine(now.date(), time.min, tzinfo=now.tzinfo))
     calls = db.execute(CALLS_SINCE_SQL.for_db(db), [day_began]).fetchall()
     pool = db.execute("SELECT count(*) FROM prospects WHERE owner IS NULL").fetchone()[0]
-    held = db.execute(
-        "SELECT rep, count(*) FROM claims WHERE expires_at > ? GROUP BY rep ORDER BY rep",
+    leases = db.execute(
+        "SELECT rep, count(*), min(expires_at) FROM claims WHERE expires_at > ?"
+        " GROUP BY rep ORDER BY rep",
         [to_stored(now)],
     ).fetchall()
-    (lapse,) = db.execute(
-        "SELECT min(expires_at) FROM claims WHERE expires_at > ? AND rep <> ?",
-        [to_stored(now), rep],
-    ).fetchone()
+    held = {who: int(count) for who, count, _ in leases}
+    lapse = min((first for who, _, first in leases if who != rep), default=None)
     named = [(named_rep(who), int(count)) for who, count in calls]
     reps = {name for (name,) in db.execute("SELECT name FROM reps").fetchall()}
     # Most first, then by name.
@@ -62,7 +61,7 @@ def load_team_today(db: Any, rep: str, now: datetime) -> TeamToday:
     no_rep = sum(count for who, count in named if who is None)
     former = sum(count for who, count in named if who is not None and who not in reps)
     next_lapse = None if lapse is None else from_stored(lapse)
-    return TeamToday(rep, by_rep, int(pool), dict(held), no_rep, former, next_lapse)
+    return TeamToday(rep, by_rep, int(pool), held, no_rep, former, next_lapse)
 
 
 def _most_first(rep_calls: tuple[str, int]) -> tuple[int, str]:

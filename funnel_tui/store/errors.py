@@ -26,19 +26,14 @@ def integrity_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
-# PostgreSQL's SQLSTATE for a role without the privilege; SQLite's code for a file it may
-# only read.
-INSUFFICIENT_PRIVILEGE = "42501"
-SQLITE_READONLY = 8
-
-
 def is_refused_write(error: BaseException) -> bool:
     """Whether the database refused a write for want of the right to make it: a team's
-    role that may only read, or a SQLite file the process may not write."""
+    role that may only read, or a SQLite file the process may not write (the primary code
+    is the extended one's low byte)."""
     if isinstance(error, sqlite3.Error):
-        code = getattr(error, "sqlite_errorcode", None)
-        return code is not None and code & 0xFF == SQLITE_READONLY
-    return getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+        return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(error, psycopg.errors.InsufficientPrivilege)
 
 
 class ConnectionLost(Exception):

@@ -90,24 +90,23 @@ class KeepsTheCall(_Base):
     def prospect_of_the_kept_call(self) -> int | None:
         """The prospect of the call kept for the rep on this book, in whichever window it
         runs or ran (one killed keeps its call to bring back): their lease stays held."""
-        from funnel_tui.call_state import read_kept_call
-
-        try:
-            kept = read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
-        except Exception:  # the book out of reach, a folder that cannot be read
-            return None
+        kept = self._kept_call()
         return None if kept is None else kept.prospect_id
 
     def call_in_another_window(self) -> KeptCall | None:
         """The call another window of funnel on this book (the rep's) runs now, if one
         does: the rep is on one call at a time, and that window logs it."""
+        kept = self._kept_call()
+        return kept if kept is not None and kept.runs_in_another_window() else None
+
+    def _kept_call(self) -> KeptCall | None:
+        """The call kept for the rep on this book now, by whichever window."""
         from funnel_tui.call_state import read_kept_call
 
         try:
-            kept = read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
+            return read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
         except Exception:  # the book out of reach, a folder that cannot be read
             return None
-        return kept if kept is not None and kept.runs_in_another_window() else None
 
     @work(group="kept-call")
     async def bring_back_a_kept_call(self) -> None:
