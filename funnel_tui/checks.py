@@ -8,7 +8,7 @@ kind of check is one more function in that tuple, after what it looks at.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -33,6 +33,7 @@ from funnel_tui.migrations import (
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.settings import read_settings
+from funnel_tui.store.by_id import in_id_order
 from funnel_tui.store.sqlite import journal_beside, read_only_connection, write_transaction
 
 if TYPE_CHECKING:
@@ -431,25 +432,17 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= SHOWN_VALUE else f"{value[: SHOWN_VALUE - 1]}…")
 
 
-def _utf8_phones(conn: sqlite3.Connection) -> list[tuple[int, str]]:
-    """Each prospect's text phone, in row order; a phone that is not UTF-8 is left out:
+def _utf8_phones(conn: sqlite3.Connection) -> Iterator[tuple[int, str]]:
+    """Each prospect's text phone, in row order, a chunk of rows at a time (a million
+    numbers held at once took 250 MB); a phone that is not UTF-8 is left out:
     _foreign_value_problems lists it once."""
-    factory = conn.text_factory
-    conn.text_factory = bytes
-    try:
-        rows = conn.execute(
-            "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != ''"
-            " ORDER BY id"
-        ).fetchall()
-    finally:
-        conn.text_factory = factory
-    found = []
-    for prospect_id, raw in rows:
-        try:
-            found.append((prospect_id, raw.decode("utf-8")))
-        except UnicodeDecodeError:
-            continue
-    return found
+    phones = "SELECT id, phone FROM prospects WHERE typeof(phone) = 'text' AND phone != ''"
+    for rows in in_id_order(conn, phones, text_factory=bytes):
+        for prospect_id, raw in rows:
+            try:
+                yield prospect_id, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
 
 
 def _phone_problems(conn: sqlite3.Connection) -> list[str]:
@@ -457,26 +450,25 @@ def _phone_problems(conn: sqlite3.Connection) -> list[str]:
     book's phone_region): the form and the import refuse them, so another tool wrote them,
     or they were there before v5 read every number."""
     region = read_settings(conn)[0].phone_region
-    rows = _utf8_phones(conn)
     return [
         f"prospects row {prospect_id}, phone: {_shown(phone)} cannot be dialled: {reason}"
-        for prospect_id, phone in rows
+        for prospect_id, phone in _utf8_phones(conn)
         if (reason := phone_problem(phone, region))
     ]
 
 
-def _phones_not_in_e164(conn: sqlite3.Connection, region: str) -> tuple[list[int], list[int]]:
-    """The rows whose number reads (against `region`) but is not stored in E.164: those in
-    national form, whose country is `region`'s guess, and those written internationally."""
-    national: list[int] = []
-    international: list[int] = []
-    for prospect_id, phone in _utf8_phones(conn):
+def _phones_not_in_e164(conn: sqlite3.Connection, region: str) -> tuple[int, int]:
+    """How many rows' numbers read (against `region`) but are not stored in E.164: those
+    in national form, whose country is `region`'s guess, and those written
+    internationally."""
+    national = international = 0
+    for _, phone in _utf8_phones(conn):
         if STORED_SHAPE.fullmatch(phone) or (number := readable_phone(phone, region)) is None:
             continue
         if international_phone(phone) is None:
-            national.append(prospect_id)
+            national += 1
         elif number.stored != phone:
-            international.append(prospect_id)
+            international += 1
     return national, international
 
 
@@ -489,12 +481,12 @@ def _unstored_phone_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
     if national:
         problems.append(
-            f"{len(national)} phone number(s) are stored in national form (read as {region}"
+            f"{national} phone number(s) are stored in national form (read as {region}"
             " numbers); `funnel check --repair` stores them in E.164"
         )
     if international:
         problems.append(
-            f"{len(international)} phone number(s) are written internationally but not in"
+            f"{international} phone number(s) are written internationally but not in"
             " E.164; `funnel check --repair` stores them in E.164"
         )
     return problems
@@ -516,21 +508,34 @@ class TimezoneGuess:
         )
 
 
-def timezone_guesses(path: Path) -> list[TimezoneGuess]:
-    """The timezones guessed from phone numbers (`timezone_guessed = 1`), in row order;
-    none where damage stops the read (check_database lists the damage)."""
+_GUESSED = "FROM prospects WHERE timezone_guessed = 1 AND typeof(timezone) = 'text'"
+
+
+def timezone_guesses(path: Path) -> Iterator[TimezoneGuess]:
+    """The timezones guessed from phone numbers (`timezone_guessed = 1`), in row order,
+    read a chunk at a time (an imported list of a million numbers has as many); they stop
+    where damage stops the read (check_database lists the damage)."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.text_factory = decode_text
     try:
-        rows = conn.execute(
-            "SELECT id, timezone, phone FROM prospects WHERE timezone_guessed = 1"
-            " AND typeof(timezone) = 'text' ORDER BY id"
-        ).fetchall()
+        for rows in in_id_order(conn, f"SELECT id, timezone, phone {_GUESSED}"):
+            for row, zone, phone in rows:
+                yield TimezoneGuess(row, zone, str(phone or ""))
     except sqlite3.DatabaseError:
-        return []
+        return
     finally:
         conn.close()
-    return [TimezoneGuess(row, zone, str(phone or "")) for row, zone, phone in rows]
+
+
+def count_timezone_guesses(path: Path) -> int:
+    """How many timezones were guessed from phone numbers; 0 where damage stops the read."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        return int(conn.execute(f"SELECT count(*) {_GUESSED}").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return 0
+    finally:
+        conn.close()
 
 
 # Run in order on a file whose schema and pages are sound.

@@ -1437,7 +1437,12 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     triggers, call_days, prospect_search and next calls, settings, values other tools
     wrote, phone numbers that cannot be dialled); say how many timezones were guessed
     from phone numbers."""
-    from funnel_tui.checks import check_database, repair_database, timezone_guesses
+    from funnel_tui.checks import (
+        check_database,
+        count_timezone_guesses,
+        repair_database,
+        timezone_guesses,
+    )
 
     file_only(db_path, "funnel check")
     damaged = False
@@ -1481,13 +1486,12 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     if not problems:
         click.echo(f"{path}: ok")
     # Information, not a problem: a rep who set no timezone relies on them.
-    guessed = [] if damaged else timezone_guesses(path)
-    if guesses:
-        for guess in guessed:
+    if guesses and not damaged:
+        for guess in timezone_guesses(path):
             click.echo(f"{path}: {guess}")
-    elif guessed:
+    elif not damaged and (guessed := count_timezone_guesses(path)):
         click.echo(
-            f"{path}: {len(guessed)} timezone(s) guessed from the phone number, not set by "
+            f"{path}: {guessed} timezone(s) guessed from the phone number, not set by "
             "you; `funnel check --guesses` lists them"
         )
     if problems:

@@ -41,6 +41,7 @@ from funnel_tui.domain import (
 from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.phones import Phone, international_phone
 from funnel_tui.schema_v4 import method_name_sql, source_name_sql
+from funnel_tui.store.by_id import in_id_order
 
 NOW_UTC = "(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"
 
@@ -519,18 +520,9 @@ def store_phones_in_e164(
 ) -> int:
     """Store in E.164 every prospect's number `read` reads, and guess the zone of those
     without one (every readable number with `guess_all`, else only the rewritten ones),
-    without stamping updated_at; returns how many numbers were rewritten."""
-    changes = []
+    without stamping updated_at; returns how many numbers were rewritten. The numbers are
+    read and written a chunk at a time: a book of a million is never held whole."""
     rewritten = 0
-    for prospect_id, phone, timezone in conn.execute(schema_v5.STORED_PHONES).fetchall():
-        number = read(phone)
-        if number is None:
-            continue  # left as it was: `funnel check` lists it
-        changed = number.stored != phone
-        guess = None if timezone or not (changed or guess_all) else number.timezone
-        if changed or guess:
-            changes.append((number.stored, guess, guess, prospect_id))
-            rewritten += changed
     # prospects_touch would stamp every prospect written here as edited now by the rep;
     # it steps aside meanwhile, and comes back as the file had it. The search rows follow
     # the new numbers through their own trigger.
@@ -539,7 +531,18 @@ def store_phones_in_e164(
     ).fetchone()
     if touch:
         conn.execute('DROP TRIGGER "prospects_touch"')
-    conn.executemany(schema_v5.NORMALISE_PHONE, changes)
+    for rows in in_id_order(conn, schema_v5.STORED_PHONES):
+        changes = []
+        for prospect_id, phone, timezone in rows:
+            number = read(phone)
+            if number is None:
+                continue  # left as it was: `funnel check` lists it
+            changed = number.stored != phone
+            guess = None if timezone or not (changed or guess_all) else number.timezone
+            if changed or guess:
+                changes.append((number.stored, guess, guess, prospect_id))
+                rewritten += changed
+        conn.executemany(schema_v5.NORMALISE_PHONE, changes)
     if touch:
         conn.execute(touch[0])
     return rewritten
