@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.notifications import Notification, Notifications
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -36,8 +37,23 @@ def name_of(app: FunnelApp, prospect_id: int) -> str:
     return app.storage.db["prospects"].get(prospect_id)["name"]
 
 
+@pytest.fixture(autouse=True)
+def toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every toast the app shows, kept for the checks: a toast whose time is up is gone
+    from the app's own list, and a machine busy with other work can take longer than the
+    three seconds a logged call's toast stays up before the test reads it."""
+    add = Notifications.add
+
+    def kept(notifications: Notifications, notification: Notification) -> Notifications:
+        notifications.__dict__.setdefault("shown", []).append(str(notification.message))
+        return add(notifications, notification)
+
+    monkeypatch.setattr(Notifications, "add", kept)
+
+
 def messages(app: FunnelApp) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
+    """The toasts the app has shown, in order, those whose time is up included."""
+    return list(app._notifications.__dict__.get("shown", []))
 
 
 def gauge_text(app: FunnelApp) -> str:
