@@ -1363,6 +1363,39 @@ async def test_f_cycles_today_all_and_nurture(demo_app: FunnelApp) -> None:
         assert queue.row_count == len(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
 
 
+async def test_f_around_the_views_comes_back_to_the_prospect_left_in_each(
+    demo_app: FunnelApp,
+) -> None:
+    """Today's queue on a row far down, `f f f`: the cursor came back to the row at the
+    place it had in nurture (the last of that shorter list), a prospect the rep had never
+    seen, one `l` or `enter` away. A view comes back on the prospect last highlighted in
+    it, and opens on its first row when the prospect on the cursor is not in it."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        await pilot.press("end")
+        await settle(pilot)
+        left_today = queue.highlighted_id
+        nurtured = {row["id"] for row in db.query("SELECT id FROM prospects WHERE nurture = 1")}
+        assert left_today not in nurtured and len(nurtured) < queue.cursor
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.highlighted_id == left_today  # all prospects holds everyone
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.cursor == 0 and queue.highlighted_id in nurtured
+        await pilot.press("j")
+        await settle(pilot)
+        left_in_nurture = queue.highlighted_id
+        await pilot.press("f")
+        await settle(pilot)
+        assert queue.highlighted_id == left_today
+        await pilot.press("f", "f")
+        await settle(pilot)
+        assert queue.highlighted_id == left_in_nurture
+
+
 def burst(app: FunnelApp, *keys: str) -> None:
     """Queue keys all at once, as a fast typist's keys arrive while the app is busy."""
     for key in keys:

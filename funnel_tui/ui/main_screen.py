@@ -114,6 +114,10 @@ class PendingSelection(NamedTuple):
     or_else: int | None = None
     """The prospect to select when `prospect_id` is not in the order read."""
 
+    or_first: bool = False
+    """When neither is in the order read, the first row rather than the row the cursor
+    was at: a row's place in another view says nothing of this one."""
+
 
 class MainScreen(
     CallUndo, CallDialer, PoolClaims, KeepsTheCall, BookDialogs, ForgetAction, PaintedAfterStartup
@@ -189,6 +193,8 @@ class MainScreen(
         self._outcome_dialog: OutcomeDialog | None = None
         self._pending_selection: PendingSelection | None = None
         self._row_before_filter: int | None = None
+        # The prospect last highlighted in each view, for `f` to come back to.
+        self._last_in_view: dict[QueueMode, int] = {}
         self._data_version = -1
         # In a team's book, when the rep's config file (their own settings) last changed.
         self._own_settings_seen: int | None = None
@@ -575,6 +581,8 @@ class MainScreen(
             select = pending.prospect_id
             if select is not None and pending.or_else is not None and select not in order.ids:
                 select = pending.or_else
+            if pending.or_first and select not in order.ids:
+                select = None
             if select is None and len(order.ids):
                 select = order.ids[0]
         in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
@@ -1417,5 +1425,15 @@ class MainScreen(
     def action_toggle_mode(self) -> None:
         self.mode = self.mode.following
 
-    def watch_mode(self) -> None:
+    def watch_mode(self, left: QueueMode, shown: QueueMode) -> None:
+        # The prospect on the cursor stays on it in the new view when they are in it (all
+        # prospects holds everyone), else the one last highlighted there, else the view's
+        # first: never the row at the cursor's place in the view left, a prospect the rep
+        # had not seen before `l` or `enter`.
+        highlighted = self.queue.highlighted_id
+        if highlighted is not None:
+            self._last_in_view[left] = highlighted
+        self._pending_selection = PendingSelection(
+            highlighted, highlighted, or_else=self._last_in_view.get(shown), or_first=True
+        )
         self.reload_queue()
