@@ -52,8 +52,12 @@ def toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def messages(app: FunnelApp) -> list[str]:
-    """The toasts the app has shown, in order, those whose time is up included."""
-    return list(app._notifications.__dict__.get("shown", []))
+    """The toasts the app has shown, in order: under toasts_kept (this module's tests)
+    those whose time is up included, elsewhere those still up."""
+    kept = app._notifications.__dict__.get("shown")
+    if kept is not None:
+        return list(kept)
+    return [str(notification.message) for notification in app._notifications]
 
 
 def gauge_text(app: FunnelApp) -> str:
