@@ -341,6 +341,47 @@ async def test_a_move_made_before_the_queue_is_read_again_is_kept(
         assert screen.card is not None and screen.card.prospect["id"] == queue_before[2]
 
 
+async def test_keys_after_a_call_act_once_the_first_screenful_is_read_not_the_whole_order(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a large book the whole of today's order takes a while to read again after a
+    call (0.3 s at a million prospects). The keys typed after it, the gauge and the
+    title's count do not wait for it: the next prospect is in the first screenful."""
+    monkeypatch.setattr(main_screen_module, "FIRST_SCREEN_ROWS", 5)
+    db = demo_app.storage.db
+    queue_before = todays_queue(db)
+    whole_read = threading.Event()
+    whole_read.set()
+    read_order = main_screen_module.read_order
+
+    def slow_whole_order(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("limit") is None:
+            whole_read.wait(timeout=30)
+        return read_order(*args, **kwargs)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        counted = f"{len(queue_before)} prospects"
+        assert counted in screen.queue_title.shown
+        gauge_before = gauge_text(demo_app)
+        monkeypatch.setattr(main_screen_module, "read_order", slow_whole_order)
+        whole_read.clear()
+        try:
+            await pilot.press("l", "n", "enter", "j")
+            await pause_until(pilot, lambda: screen.queue.highlighted_id == queue_before[2])
+            await pause_until(pilot, lambda: gauge_text(demo_app) != gauge_before)
+            assert screen.card is not None and screen.card.prospect["id"] == queue_before[2]
+            # The count stays in the title, one off until the whole order is read.
+            assert counted in screen.queue_title.shown
+        finally:
+            whole_read.set()
+        await settle(pilot)
+        assert f"{len(queue_before) - 1} prospects" in screen.queue_title.shown
+        assert screen.queue.highlighted_id == queue_before[2]
+    assert [call["outcome"] for call in calls_for(db, queue_before[0])][-1] == "no_answer"
+
+
 # 2. Keys typed after enter never change a call whose save failed ----------------------------
 
 

@@ -509,7 +509,11 @@ class FunnelApp(App[None]):
 
     async def _replay_held_keys(self) -> None:
         # A replayed key may start another hold (enter in the next dialog): stop there and
-        # keep the rest for that hold's release.
+        # keep the rest for that hold's release. An app closing meanwhile has no screen
+        # left for them.
+        if not self.screen_stack:
+            self._held_keys = None
+            return
         while self._held_keys and not self._holds:
             await super().on_event(self._held_keys.pop(0))
         if not self._holds:

@@ -216,6 +216,8 @@ class MainScreen(
         # How many rows of the queue are in the view itself, before a filter's other matches.
         self._in_view = 0
         self._pinned = 0
+        # The view whose count the title shows (None: a filter's, or no count).
+        self._counted_view: QueueMode | None = None
         self.undo_session = UndoSession()
 
     def claims_key(self, key: str) -> bool:
@@ -474,6 +476,11 @@ class MainScreen(
         self.workers.cancel_group(self, "queue-rest")
         if select is not None:
             self._pending_selection = PendingSelection(self.queue.highlighted_id, select)
+            # The prospect to highlight is placed in the first screenful, or the whole
+            # order is read before anything shows: the keys held until the queue is read
+            # (after a call, an undo, a save) wait for the screenful alone, and the gauge's
+            # figures are read before the rest of a large book's order, not after it.
+            head_first = head_first or head_reads_apart(self.funnel.storage.db)
         self._reload_queue(head_first)
 
     @work(exclusive=True, group="queue")
@@ -585,6 +592,17 @@ class MainScreen(
                 select = None
             if select is None and len(order.ids):
                 select = order.ids[0]
+        if (
+            select is None
+            and not order.complete
+            and not self.filter_text
+            and shown is not None
+            and shown not in order.ids
+        ):
+            # A row past the first screenful, clicked while it was read: shown, the head
+            # would move the cursor off them. The rest keeps them highlighted.
+            self._pending_selection = PendingSelection(shown, shown)
+            return
         in_view = len(order.ids) if order.elsewhere_from is None else order.elsewhere_from
         pinned = 0
         running = self.running_call
@@ -718,12 +736,14 @@ class MainScreen(
             self._say_looking_for(self.filter_text)
             return
         if not self._order_complete:
-            # Only the head of the queue is read yet: no count to give.
+            # Only the head of the queue is read yet: no new count to give. The view's
+            # count stays until the rest is read (after a call, it is one off meanwhile).
             if self.filter_text:
                 self._say_counting(self.filter_text)
-            else:
+            elif self._counted_view is not self.mode:
                 self.queue_title.say(self.mode.label)
             return
+        self._counted_view = None if self.filter_text else self.mode
         count = self._in_view
         prospects = f"{count:,} prospect{'s' if count != 1 else ''}"
         if self.filter_text:
@@ -762,10 +782,12 @@ class MainScreen(
 
     def _say_looking_for(self, text: str) -> None:
         # A large book takes a moment to search: the list below is the last one found.
+        self._counted_view = None
         self.queue_title.say(f"{self.mode.label} · looking for “{one_line(text)}”…")
 
     def _say_counting(self, text: str) -> None:
         # The first matches are on screen; the rest, and their count, are being read.
+        self._counted_view = None
         self.queue_title.say(f"{self.mode.label} · matching “{one_line(text)}”, counting…")
 
     @on(CallQueue.Highlighted)
@@ -1436,4 +1458,4 @@ class MainScreen(
         self._pending_selection = PendingSelection(
             highlighted, highlighted, or_else=self._last_in_view.get(shown), or_first=True
         )
-        self.reload_queue()
+        self.reload_queue(head_first=head_reads_apart(self.funnel.storage.db))
