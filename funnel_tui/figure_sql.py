@@ -108,15 +108,20 @@ def has_call_sql(condition: str, dialect: Dialect, *, every_method: bool = False
     `every_method` for a statement that reads the every-method rows alone (it then reads
     no other column of the mark than its prospect, which an index may hold).
     The prospect's calls of the window are a range of an index of calls by prospect and
-    time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls."""
-    if every_method:
-        return f"""EXISTS (
+    time (calls_prospect; on PostgreSQL calls_prospect_utc, v17), not all its calls.
+
+    Only a per-method row reads the prospect, for the method of a call that names none:
+    an every-method row (most rows of any book) reads the calls alone, where a join read
+    the prospect's row for each check, 1.5 s of October's leads at 1,000,000 prospects."""
+    every = f"""EXISTS (
         SELECT 1 FROM calls c
         WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition})"""
-    return f"""EXISTS (
+    if every_method:
+        return every
+    return f"""CASE WHEN m.per_method = 0 THEN {every} ELSE EXISTS (
         SELECT 1 FROM calls c JOIN prospects p ON p.id = c.prospect_id
         WHERE c.prospect_id = m.prospect_id AND {calls_of_window_sql(dialect)} AND {condition}
-            AND (m.per_method = 0 OR {method_sql(dialect)} = m.method))"""
+            AND {method_sql(dialect)} = m.method) END"""
 
 
 def marked_sql(column: str, condition: str, dialect: Dialect) -> str:

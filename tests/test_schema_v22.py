@@ -26,9 +26,12 @@ from funnel_tui.manager_figures import (
     LEAD_DAYS_SQL,
     LEAD_EDGES_SQL,
     LEADS_SQL,
+    MEETING_LEADS_AND_BUYERS_SQL,
+    MEETING_LEADS_BY_CALLS_SQL,
     Window,
     _lead_rows,
     lead_params,
+    meeting_leads_and_buyers,
 )
 from funnel_tui.migrations import LEAD_MARK_DAYS
 from funnel_tui.schema_version import LATEST_VERSION
@@ -169,6 +172,73 @@ def test_the_leads_of_a_window_from_lead_mark_days_are_those_of_the_marks(
     # A prospect's source and method changed move all of its marks' counts.
     db.execute("UPDATE prospects SET source = 'Trade show', method = 'conceptual'")
     assert_leads_read_from_days_are_those_of_the_marks(db)
+
+
+# Who logged each call, in a file: nobody (a rep's own book), or a rep of a team's book
+# copied to a file; and the days deals close on around the periods.
+REPS = st.lists(st.sampled_from([None, None, "alex", "blake"]), max_size=30)
+DEALS = st.lists(
+    st.tuples(st.integers(0, 5), st.sampled_from(["2026-10-20", "2026-11-30", "2026-12-02"])),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_windows_meeting_leads_read_from_its_meeting_calls_are_those_of_the_marks(
+    db: Any, data: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan as of a day gone by reads who met in its 90 days from the `meeting` calls
+    of each rep and of none, where many of them met again since: the same prospects, and
+    the same buyers among them, as the marks give, in every zone."""
+    db.execute("DELETE FROM prospects")
+    prospects = [
+        insert_row(db, "prospects", {"name": f"P{n}", "method": "solution"}) for n in range(6)
+    ]
+    for step in data.draw(STEPS):
+        apply(db, prospects, step)
+    ids = [row[0] for row in db.execute("SELECT id FROM calls ORDER BY id").fetchall()]
+    for call_id, rep in zip(ids, data.draw(REPS), strict=False):
+        db.execute("UPDATE calls SET rep = :rep WHERE id = :id", {"rep": rep, "id": call_id})
+    for prospect, closed_on in data.draw(DEALS):
+        deal = {"prospect_id": prospects[prospect], "amount_cents": 100_00, "closed_on": closed_on}
+        insert_row(db, "deals", deal)
+    monkeypatch.setattr(manager_figures, "MEETINGS_AFTER_AT_MOST", 0)
+    for zone in ZONES:
+        for first, last in PERIODS:
+            window = Window.of_days(first, last, ZoneInfo(zone))
+            params = {**window.params, "rep": None}
+            marks = tuple(db.execute(MEETING_LEADS_AND_BUYERS_SQL.sqlite, params).fetchone())
+            calls = tuple(db.execute(MEETING_LEADS_BY_CALLS_SQL, params).fetchone())
+            assert calls == marks, (zone, first, last)
+            assert meeting_leads_and_buyers(db, window) == marks
+
+
+def test_the_plan_of_a_day_gone_by_reads_meetings_from_the_calls_only_when_many_met_since(
+    db: Any,
+) -> None:
+    ann = insert_row(db, "prospects", {"name": "Ann"})
+    for day in ("11-10", "12-02"):
+        call = {"prospect_id": ann, "outcome": "meeting", "started_at": f"2026-{day}T15:00:00Z"}
+        insert_row(db, "calls", call)
+    november = Window.of_days(date(2026, 11, 1), date(2026, 11, 30), ZoneInfo("UTC"))
+    params = {**november.params, "rep": None}
+    assert db.execute(manager_figures.MEETINGS_AFTER_SQL, params).fetchone() == (1,)
+    plan = [
+        row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {MEETING_LEADS_BY_CALLS_SQL}", params)
+    ]
+    # One range of the window's meetings for each rep and for none, and one step along
+    # calls_rep to find each rep: no call read that is not a meeting of the window.
+    assert not any(step.startswith("SCAN c") for step in plan), plan
+    assert (
+        plan.count(
+            "SEARCH c USING INDEX calls_rep_meetings (rep=? AND started_at>? AND started_at<?)"
+        )
+        == 2
+    ), plan
+    assert meeting_leads_and_buyers(db, november) == (1, 0)
 
 
 def test_a_days_row_counts_each_moment_and_goes_with_its_last_mark(book_db: Any) -> None:
