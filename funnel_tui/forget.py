@@ -139,20 +139,40 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
 def forget_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
     """Forget the prospect and leave no copy in the book; UnknownProspect for an id no
     prospect has."""
+    return scrub_book(db, erase_prospect(db, prospect_id))
+
+
+def erase_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
+    """forget_prospect's first step, committed when it returns: the prospect's rows
+    deleted (over zeros, in a file), their deals kept anonymous, their contacts
+    suppressed. What is left of them is in the book's free space until scrub_book."""
     if dialect_of(db) is Dialect.POSTGRESQL:
-        forgotten = _erase(db, prospect_id)
-        # Outside any transaction (the connection is in autocommit): VACUUM runs in none.
-        db.execute(f"VACUUM {', '.join(TOUCHED_TABLES)}")
-        return forgotten
+        return _erase(db, prospect_id)
     conn = db.conn
     (secure,) = conn.execute("PRAGMA secure_delete").fetchone()
     conn.execute("PRAGMA secure_delete = ON")
     try:
-        forgotten = _erase(db, prospect_id)
+        return _erase(db, prospect_id)
     finally:
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
-    leftover = _scrub_file(conn)
-    return replace(forgotten, leftover=leftover)
+
+
+def scrub_book(db: sqlite_utils.Database, forgotten: Forgotten) -> Forgotten:
+    """forget_prospect's second step: no copy left in the book's free space (older
+    versions of the rows, written before the delete). A file is rebuilt whole, which at
+    1,000,000 prospects takes most of a minute, and no other write is made meanwhile."""
+    if dialect_of(db) is Dialect.POSTGRESQL:
+        # Outside any transaction (the connection is in autocommit): VACUUM runs in none.
+        db.execute(f"VACUUM {', '.join(TOUCHED_TABLES)}")
+        return forgotten
+    return replace(forgotten, leftover=_scrub_file(db.conn))
+
+
+def not_compacted(error: object) -> str:
+    """Why the book may still hold a copy when rebuilding the file failed."""
+    return (
+        f"the file was not compacted ({error}): run VACUUM on it once no other program has it open"
+    )
 
 
 def _scrub_file(conn: sqlite3.Connection) -> str | None:
@@ -161,10 +181,7 @@ def _scrub_file(conn: sqlite3.Connection) -> str | None:
     try:
         conn.execute("VACUUM")
     except sqlite3.OperationalError as error:
-        return (
-            f"the file was not compacted ({error}): run VACUUM on it once no other program"
-            " has it open"
-        )
+        return not_compacted(error)
     busy, *_ = _checkpoint(conn)
     if busy:
         return (

@@ -3,18 +3,23 @@ only by `y`; they leave the queue, and neither undo nor redo brings them back.""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlite_utils
 
+from funnel_tui import forget as forget_module
 from funnel_tui.forget import forget_prospect
 from funnel_tui.prospects import SUPPRESSED_REASON
+from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import settle, settle_until, shown_text
-from tests.test_app import first_in_queue
+from tests.app_support import settle, settle_until, shown_text, wait_for
+from tests.test_app import calls_for, first_in_queue, todays_queue
 from tests.test_app_undo import confirm_text, notices
 from tests.test_phone_app import add
 
@@ -82,6 +87,48 @@ async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: Fu
         assert db.execute(
             "SELECT count(*) FROM calls WHERE prospect_id = ?", [first["id"]]
         ).fetchone() == (0,)
+
+
+async def test_they_leave_the_list_before_the_file_is_compacted_and_a_call_waits_for_it(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compacting the file after forgetting takes most of a minute at 1,000,000 prospects
+    and holds every other write of the app meanwhile: the list and the gauge drop the
+    prospect first, and a call logged meanwhile says what it waits for and is saved."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    compacted = threading.Event()
+    scrub_book = forget_module.scrub_book
+
+    def slow_scrub_book(book: Any, forgotten: Any) -> Any:
+        compacted.wait(timeout=30)
+        return scrub_book(book, forgotten)
+
+    monkeypatch.setattr(forget_module, "scrub_book", slow_scrub_book)
+    monkeypatch.setattr(slow_write, "SAY_WAITING_AFTER_S", 0.05)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        try:
+            await pilot.press("F", "y")
+            await wait_for(pilot, lambda: screen.queue.position_of(first) is None, 10)
+            assert screen.queue.highlighted_id == second
+            assert any("compacting the file" in notice for notice in notices(demo_app))
+            await pilot.press("l", "n", "enter")
+            dialog = demo_app.screen
+            assert isinstance(dialog, OutcomeDialog)
+            error = dialog.query_one("#outcome-error")
+            await wait_for(pilot, lambda: "compacted" in shown_text(error), 10)
+            assert shown_text(error).strip() == (
+                "Saving… waiting for the file to be compacted (a prospect forgotten)"
+            )
+        finally:
+            compacted.set()
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert calls_for(db, second)[-1]["outcome"] == "no_answer"
+    assert not any("compacting the file" in notice for notice in notices(demo_app))
 
 
 async def test_no_keeps_the_prospect(demo_app: FunnelApp) -> None:

@@ -165,6 +165,9 @@ class FunnelApp(App[None]):
         """The first error nothing handled; the command line reports it once the app is gone."""
         self.out_of_reach: str | None = None
         """Why a team's database cannot be reached now; None while it can (PRODUCT 16)."""
+        self.long_write: str | None = None
+        """What the database thread is busy with for a long while, as a write waiting
+        behind it says (`the file to be compacted`); None when nothing is."""
         self.on_call_with: int | None = None
         """The prospect of the call running now (the main screen says), whose lease the app
         keeps when it closes."""

@@ -7,15 +7,18 @@ call, does not): nothing brings a forgotten prospect back, undo included.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 
+from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
 if TYPE_CHECKING:
+    from funnel_tui.forget import Forgotten
     from funnel_tui.ui.main_screen import MainScreen
 
     _Base = MainScreen
@@ -23,6 +26,9 @@ else:
     _Base = object
 
 FORGET_KEY = "F"
+COMPACTING_TOAST = "compacting"
+# Up for as long as the compacting may take: it is withdrawn once it is done.
+COMPACTING_TOAST_S = 600
 
 
 def forget_question(name: str, prospect_id: int) -> Text:
@@ -66,13 +72,11 @@ class ForgetAction(_Base):
     @work(group="forget")
     async def _forget(self, prospect_id: int) -> None:
         # Imported when first used: the first frame needs none of it.
-        from funnel_tui.forget import UnknownProspect, forget_prospect
+        from funnel_tui.forget import UnknownProspect, erase_prospect
 
         try:
             with waiting_toast(self.funnel):
-                forgotten = await self.funnel.in_db_thread(
-                    lambda db: forget_prospect(db, prospect_id)
-                )
+                erased = await self.funnel.in_db_thread(lambda db: erase_prospect(db, prospect_id))
         except UnknownProspect:
             self.notify("This prospect no longer exists.", severity="warning")
             self.reload_queue()
@@ -85,6 +89,33 @@ class ForgetAction(_Base):
         if self._claimed == prospect_id:
             self._claimed = None
         self.card = None
-        self.notify(forgotten.summary(), timeout=8, markup=False)
+        # The list and the gauge without them first: compacting the file, next, holds
+        # every read and write of the app's database thread until it is done.
         self.reload_queue()
         self.reload_pace(replan=True)
+        await self._queue_read()
+        forgotten = await self._compact_after(erased)
+        self.notify(forgotten.summary(), timeout=8, markup=False)
+
+    async def _compact_after(self, erased: Forgotten) -> Forgotten:
+        """Compact the book so that no copy of the forgotten prospect is left, saying so
+        meanwhile (most of a minute at 1,000,000 prospects); what was done, with why a
+        copy may remain if the book could not be compacted."""
+        from funnel_tui.forget import not_compacted, scrub_book
+
+        app = self.funnel
+        app.long_write = "the file to be compacted (a prospect forgotten)"
+        app.notify_in_place(
+            COMPACTING_TOAST,
+            f"Forgot prospect {erased.prospect_id}; compacting the file so that no copy of"
+            " them is left (up to a minute in a large book): what you save meanwhile is"
+            " saved once it is done",
+            timeout=COMPACTING_TOAST_S,
+        )
+        try:
+            return await app.in_db_thread(lambda db: scrub_book(db, erased))
+        except Exception as error:  # the prospect is forgotten; only the compacting failed
+            return replace(erased, leftover=not_compacted(describe_error(error)))
+        finally:
+            app.long_write = None
+            app.withdraw_toast(COMPACTING_TOAST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.message_pump import MessagePump
 from textual.timer import Timer
@@ -22,10 +22,19 @@ WAITING_FOR_DATABASE = "Saving… waiting for the database (another program is w
 WAITING_TOAST = "waiting"
 
 
+def waiting_message(app: FunnelApp) -> str:
+    """What a write still running is waiting for: the app's own long write when one runs
+    (the file compacted after a prospect is forgotten), else another program's."""
+    if app.long_write is not None:
+        return f"Saving… waiting for {app.long_write}"
+    return WAITING_FOR_DATABASE
+
+
 def say_when_waiting(node: MessagePump, say: Callable[[str], object]) -> Timer:
-    """Start a write's clock: `say` that it is waiting if it is still running after
+    """Start a write's clock: `say` what it is waiting for if it is still running after
     SAY_WAITING_AFTER_S. Stop the timer once the write is done."""
-    return node.set_timer(SAY_WAITING_AFTER_S, lambda: say(WAITING_FOR_DATABASE))
+    app = cast("FunnelApp", node.app)
+    return node.set_timer(SAY_WAITING_AFTER_S, lambda: say(waiting_message(app)))
 
 
 @contextmanager
