@@ -43,7 +43,7 @@ def _rep_row(line: RepLine, currency: str) -> list[Text]:
     return [
         Text(one_line(line.rep)),
         *_pace_cells(line.pace, currency, line.activity["won_cents"]),
-        *(Text(str(line.activity[key])) for key in COUNTS),
+        *(Text(f"{line.activity[key]:,}") for key in COUNTS),
     ]
 
 
@@ -56,7 +56,7 @@ def _outside_row(label: str, counts: dict[str, int], currency: str) -> list[Text
         Text(format_money(counts["won_cents"], currency), "dim"),
         Text(""),
         Text(""),
-        *(Text(str(counts[key]), "dim") for key in COUNTS),
+        *(Text(f"{counts[key]:,}", "dim") for key in COUNTS),
     ]
 
 
@@ -67,7 +67,7 @@ def _team_row(team: Pace, currency: str) -> list[Text]:
     return [
         Text("team", "bold"),
         *_pace_cells(team, currency),
-        *(Text(str(totals[key]), "bold") for key in COUNTS),
+        *(Text(f"{totals[key]:,}", "bold") for key in COUNTS),
     ]
 
 

@@ -362,6 +362,23 @@ def test_what_was_logged_with_no_rep_has_a_line_of_its_own_the_team_counts(
     assert row.split()[-4:] == ["3", "1", "1", "0"]
 
 
+def test_the_lines_counts_are_written_with_thousands_separators(book_db: Any) -> None:
+    """A month of a busy team's calls read `98326` where every other count of the report
+    reads `98,326`."""
+    people = build_team(book_db)
+    call(book_db, people["cy"], None, "no_answer", "2026-11-12")
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    alex = found.reps[0]
+    assert found.no_rep is not None and found.team is not None
+    alex.activity["calls"] = 98_326
+    found.no_rep["connects"] = 12_345
+    shown = printed(team_table(found, "$"))
+    alex_row = next(line for line in shown.splitlines() if line.startswith("alex"))
+    assert "98,326" in alex_row.split()
+    no_rep_row = next(line for line in shown.splitlines() if "no rep" in line)
+    assert "12,345" in no_rep_row.split()
+
+
 def test_the_gauges_team_today_counts_a_removed_reps_calls_as_former_reps(book_db: Any) -> None:
     """The gauge went on naming a removed rep (`zed 2`) where the report says `former`."""
     people = build_team(book_db)
