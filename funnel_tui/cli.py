@@ -534,6 +534,41 @@ def target_set(
     )
 
 
+@target.command("list")
+@db_option
+@click.option(
+    "--today",
+    type=BOOK_DAY,
+    default=None,
+    help="Mark the targets in use on this date (YYYY-MM-DD) instead of today.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def target_list(db_path: Path | str | None, today: datetime | None, as_json: bool) -> None:
+    """Every target set: the team's (a one-rep book's) and each rep's, the latest period
+    first, with the one each report uses today marked."""
+    from rich.console import Console
+
+    from funnel_tui.target_list import list_targets, targets_table
+
+    storage = open_db(db_path, read_only=True)
+    day = today.date() if today else system_now().date()
+    targets = list_targets(storage.db, day)
+    if as_json:
+        click.echo(json.dumps({"targets": [target.to_json() for target in targets]}, indent=2))
+        return
+    if not targets:
+        click.echo("No targets yet: set one with: funnel target set 50000 --period month")
+        return
+    settings = load_settings(storage.db)
+    console = Console()
+    table = targets_table(targets, settings.currency)
+    # Every value whole, however narrow the terminal or the pipe (80 columns).
+    natural = console.measure(table, options=console.options.update_width(10**4)).maximum
+    if natural > console.width:
+        console = Console(width=natural)
+    console.print(table, crop=False)
+
+
 @cli.command()
 @db_option
 @click.option(
