@@ -457,7 +457,7 @@ def describe_os_error(error: OSError) -> str:
 
 @cli.group()
 def target() -> None:
-    """The sales target for the current period."""
+    """The sales targets: set the one for a period, list those set."""
 
 
 @target.command("set", context_settings=VALUES_MAY_START_WITH_DASH)
