@@ -483,7 +483,10 @@ async def test_quitting_during_a_running_call_asks_first(demo_app: FunnelApp) ->
         await settle(pilot)
         await pilot.press("enter", "q")
         assert isinstance(demo_app.screen, ConfirmDialog)
-        assert "Quit anyway?" in shown_text(demo_app.screen.query_one("#confirm-question"))
+        asked = shown_text(demo_app.screen.query_one("#confirm-question"))
+        assert "Quit anyway? It is kept, and runs again when you open this book next" in " ".join(
+            asked.split()
+        )
         await pilot.press("n")
         assert isinstance(demo_app.screen, MainScreen)
         await pilot.press("q", "escape")

@@ -1038,7 +1038,8 @@ class MainScreen(
         question = Text.assemble(
             "A call with ",
             (running.name, "bold"),
-            f" is running ({self._elapsed()}) and not logged. Quit anyway?",
+            f" is running ({self._elapsed()}) and not logged. Quit anyway? It is kept, and"
+            " runs again when you open this book next (l logs it then).",
         )
         await self._confirm(question, yes="quit", then=quit_app)
 
