@@ -863,6 +863,35 @@ SELECT count(*) FROM (
 
 _CALLS_AFTER_SQL = per_dialect(_calls_after_sql)
 
+# The calls of the window's UTC days and of the days after it, from call_days (a row a
+# day, method and source): what either read of a window with many calls after it costs.
+_CALLS_AROUND_SQL = f"""
+SELECT coalesce(sum(calls) FILTER (WHERE day < :after_end_day), 0),
+    coalesce(sum(calls) FILTER (WHERE day >= :after_end_day), 0)
+FROM call_days WHERE day >= :start_day AND day <> '{UNREADABLE_DAY}'
+"""
+
+
+def _reads_calls_of_window(db: sqlite_utils.Database, window: Window) -> bool:
+    """Whether a window with many calls after it is read from its own calls, in one pass
+    (LEADS_BY_CALLS_SQL, a few microseconds a call of the window), rather than from each
+    mark called since it began, those called again after it each checked with a lookup
+    in their calls (LEADS_SQL, a few times as long a prospect, far fewer of them than the
+    window's calls in a long window that ended lately). Timed at 1,000,000 prospects on
+    5 December, with the calls of the window and after it:
+
+    - October, 848,000 and 922,000: its calls 2.2 s, its marks 3.3 s;
+    - the third quarter, 2.5 and 1.8 million: 5.1 and 6.4 s;
+    - the year to 15 November, 8.7 million and 510,000: 16.2 and 5.2 s.
+    """
+    in_window, after = db.execute(_CALLS_AROUND_SQL, window.params).fetchone()
+    return in_window <= after * WINDOW_CALLS_PER_CALL_AFTER
+
+
+# About how many of the window's calls one pass reads in the time the marks' read takes
+# for each call after the window (a prospect called again checks all its calls of it).
+WINDOW_CALLS_PER_CALL_AFTER = 1.5
+
 
 def _lead_rows(db: sqlite_utils.Database, window: Window) -> Iterable[Mapping[str, Any]]:
     """LEADS_SQL's rows, read in one snapshot: for a window with many calls after it from
@@ -873,7 +902,9 @@ def _lead_rows(db: sqlite_utils.Database, window: Window) -> Iterable[Mapping[st
     with one_snapshot(db):
         later = db.execute(_CALLS_AFTER_SQL.for_db(db), params).fetchone()[0]
         if later > CALLS_AFTER_AT_MOST:
-            return list(db.query(LEADS_BY_CALLS_SQL.for_db(db), window.params))
+            by_calls = _reads_calls_of_window(db, window)
+            sql = LEADS_BY_CALLS_SQL if by_calls else LEADS_SQL
+            return list(db.query(sql.for_db(db), window.params))
         for sql in (LEAD_DAYS_SQL, LEAD_EDGES_SQL.for_db(db)):
             for row in db.query(sql, params):
                 key = tuple(row[column] for column in LEAD_GROUP)

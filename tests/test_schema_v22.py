@@ -140,17 +140,27 @@ def assert_leads_read_from_days_are_those_of_the_marks(db: Any) -> None:
             assert counted(_lead_rows(db, window)) == marks, (zone, first, last)
 
 
-@pytest.mark.parametrize("calls_after_at_most", [5_000, 0])
+@pytest.mark.parametrize(
+    ("calls_after_at_most", "window_calls_per_call_after"),
+    [(5_000, 1.5), (0, 0.0), (0, 1e9)],
+    ids=["days-and-edges", "marks", "calls-of-the-window"],
+)
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_the_leads_of_a_window_from_lead_mark_days_are_those_of_the_marks(
-    book_db: Any, data: Any, calls_after_at_most: int, monkeypatch: pytest.MonkeyPatch
+    book_db: Any,
+    data: Any,
+    calls_after_at_most: int,
+    window_calls_per_call_after: float,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Read from the days and the edges while few calls came after the window, and from
-    the marks otherwise (0: always): the same counts either way."""
+    """Read from the days and the edges while few calls came after the window, and
+    otherwise (0: always) from the marks or from the window's own calls, whichever costs
+    less (here: each in turn, as far as the calls allow): the same counts every way."""
     monkeypatch.setattr(manager_figures, "CALLS_AFTER_AT_MOST", calls_after_at_most)
+    monkeypatch.setattr(manager_figures, "WINDOW_CALLS_PER_CALL_AFTER", window_calls_per_call_after)
     db = book_db
     db.execute("DELETE FROM prospects")
     assert db.execute("SELECT count(*) FROM lead_mark_days").fetchone()[0] == 0
