@@ -3,6 +3,7 @@ only by `y`; they leave the queue, and neither undo nor redo brings them back.""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,69 @@ async def test_they_leave_the_list_before_the_file_is_compacted_and_a_call_waits
         assert isinstance(demo_app.screen, MainScreen)
     assert calls_for(db, second)[-1]["outcome"] == "no_answer"
     assert not any("compacting the file" in notice for notice in notices(demo_app))
+
+
+async def test_keys_typed_after_y_act_on_the_list_without_the_prospect_forgotten(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`F y l n enter` typed at once opened the outcome dialog on the prospect being
+    forgotten (the deletes take a second or two at 1,000,000 prospects), and the call was
+    lost: `Not saved: this prospect was removed meanwhile`."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    erased = threading.Event()
+    erase_prospect = forget_module.erase_prospect
+
+    def slow_erase_prospect(book: Any, prospect_id: int) -> Any:
+        erased.wait(timeout=30)
+        return erase_prospect(book, prospect_id)
+
+    monkeypatch.setattr(forget_module, "erase_prospect", slow_erase_prospect)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        try:
+            await pilot.press("F", "y", "l", "n", "enter")
+            await pilot.pause()
+            # Held while the deletes run: no dialog over the prospect being forgotten.
+            assert isinstance(demo_app.screen, MainScreen)
+            assert f"Forgetting prospect {first}…" in notices(demo_app)
+        finally:
+            erased.set()
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert calls_for(db, second)[-1]["outcome"] == "no_answer"
+    assert db.execute("SELECT count(*) FROM prospects WHERE id = ?", [first]).fetchone() == (0,)
+
+
+async def test_keys_typed_after_y_are_dropped_when_the_forget_fails(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = demo_app.storage.db
+    first = todays_queue(db)[0]
+    calls_before = db["calls"].count
+    erased = threading.Event()
+
+    def failing_erase(book: Any, prospect_id: int) -> Any:
+        erased.wait(timeout=30)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(forget_module, "erase_prospect", failing_erase)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        try:
+            await pilot.press("F", "y", "l", "n", "enter")
+            await pilot.pause()
+        finally:
+            erased.set()
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        said = notices(demo_app)
+        assert any(notice.startswith("Not forgotten: ") for notice in said), said
+        assert "Keys typed after y were not applied." in said
+    assert db["calls"].count == calls_before
+    assert db.execute("SELECT count(*) FROM prospects WHERE id = ?", [first]).fetchone() == (1,)
 
 
 async def test_no_keeps_the_prospect(demo_app: FunnelApp) -> None:

@@ -15,7 +15,8 @@ from textual import work
 
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
-from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
+from funnel_tui.ui.key_hold import KeyHold
+from funnel_tui.ui.slow_write import say_write_failed
 
 if TYPE_CHECKING:
     from funnel_tui.forget import Forgotten
@@ -26,9 +27,10 @@ else:
     _Base = object
 
 FORGET_KEY = "F"
-COMPACTING_TOAST = "compacting"
+# One toast says what forgetting is doing, from the deletes to the file compacted.
+FORGET_TOAST = "forgetting"
 # Up for as long as the compacting may take: it is withdrawn once it is done.
-COMPACTING_TOAST_S = 600
+FORGET_TOAST_S = 600
 
 
 def forget_question(name: str, prospect_id: int) -> Text:
@@ -60,6 +62,9 @@ class ForgetAction(_Base):
             return
 
         async def forget() -> None:
+            # The keys typed after `y` are for the list without them: held until it is
+            # read again, as after a call (`y l n enter` logs the next prospect).
+            self.funnel.hold_keys(KeyHold.QUEUE_READ)
             self._forget(prospect_id)
 
         await self._confirm(
@@ -74,16 +79,28 @@ class ForgetAction(_Base):
         # Imported when first used: the first frame needs none of it.
         from funnel_tui.forget import UnknownProspect, erase_prospect
 
+        app = self.funnel
+        # The deletes take a second or two at 1,000,000 prospects; what waits for them
+        # says it waits for the forget, not for another program.
+        app.long_write = "a prospect to be forgotten"
+        app.notify_in_place(
+            FORGET_TOAST, f"Forgetting prospect {prospect_id}…", timeout=FORGET_TOAST_S
+        )
         try:
-            with waiting_toast(self.funnel):
-                erased = await self.funnel.in_db_thread(lambda db: erase_prospect(db, prospect_id))
+            erased = await app.in_db_thread(lambda db: erase_prospect(db, prospect_id))
         except UnknownProspect:
+            app.withdraw_toast(FORGET_TOAST)
             self.notify("This prospect no longer exists.", severity="warning")
+            self._keys_after_forget_dropped()
             self.reload_queue()
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
-            say_write_failed(self.funnel, "Not forgotten", FORGET_KEY, error)
+            app.withdraw_toast(FORGET_TOAST)
+            say_write_failed(app, "Not forgotten", FORGET_KEY, error)
+            self._keys_after_forget_dropped()
             return
+        finally:
+            app.long_write = None
         # Nothing this session remembers about them may bring them back.
         self.undo_session.forget_prospect(prospect_id)
         if self._claimed == prospect_id:
@@ -93,9 +110,18 @@ class ForgetAction(_Base):
         # every read and write of the app's database thread until it is done.
         self.reload_queue()
         self.reload_pace(replan=True)
-        await self._queue_read()
+        try:
+            await self._queue_read()
+        finally:
+            app.release_keys(KeyHold.QUEUE_READ)
         forgotten = await self._compact_after(erased)
         self.notify(forgotten.summary(), timeout=8, markup=False)
+
+    def _keys_after_forget_dropped(self) -> None:
+        """The keys typed after `y` were for the prospect after the one forgotten: when the
+        forget fails, they are dropped, never applied to the prospect still there."""
+        if self.funnel.drop_held_keys():
+            self.notify("Keys typed after y were not applied.", severity="warning")
 
     async def _compact_after(self, erased: Forgotten) -> Forgotten:
         """Compact the book so that no copy of the forgotten prospect is left, saying so
@@ -106,11 +132,11 @@ class ForgetAction(_Base):
         app = self.funnel
         app.long_write = "the file to be compacted (a prospect forgotten)"
         app.notify_in_place(
-            COMPACTING_TOAST,
+            FORGET_TOAST,
             f"Forgot prospect {erased.prospect_id}; compacting the file so that no copy of"
             " them is left (up to a minute in a large book): what you save meanwhile is"
             " saved once it is done",
-            timeout=COMPACTING_TOAST_S,
+            timeout=FORGET_TOAST_S,
         )
         try:
             return await app.in_db_thread(lambda db: scrub_book(db, erased))
@@ -118,4 +144,4 @@ class ForgetAction(_Base):
             return replace(erased, leftover=not_compacted(describe_error(error)))
         finally:
             app.long_write = None
-            app.withdraw_toast(COMPACTING_TOAST)
+            app.withdraw_toast(FORGET_TOAST)
