@@ -387,6 +387,42 @@ async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_t
         assert queue.highlighted_id == before
 
 
+async def test_clearing_the_filter_never_gives_its_counts_as_the_views(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the view's own order is read again after escape (0.4 s at 1,000,000
+    prospects), the title read `Today's queue · 321 prospects · 530 in other views`: the
+    filter's counts, under the view's name."""
+    db = demo_app.storage.db
+    today = todays_queue(db)
+    read_whole = threading.Event()
+    read_whole.set()
+    read_order = main_screen_module.read_order
+
+    def held_read_order(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("text"):
+            read_whole.wait(timeout=30)
+        return read_order(*args, **kwargs)
+
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", "a", "enter")
+        await settle(pilot)
+        assert "matching" in screen.queue_title.shown
+        monkeypatch.setattr(main_screen_module, "read_order", held_read_order)
+        read_whole.clear()
+        try:
+            await pilot.press("slash", "escape")
+            await pilot.pause()
+            assert screen.queue_title.shown == QueueMode.TODAY.label
+        finally:
+            read_whole.set()
+        await settle(pilot)
+        assert screen.queue_title.shown.startswith(f"{QueueMode.TODAY.label} · {len(today)} ")
+
+
 async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
     demo_app: FunnelApp,
 ) -> None:

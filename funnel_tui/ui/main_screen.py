@@ -732,8 +732,14 @@ class MainScreen(
         return self.query_one("#queue-title", FittedLabel)
 
     def _update_title(self) -> None:
-        if self.filter_text and self.filter_text != self._shown_filter:
-            self._say_looking_for(self.filter_text)
+        if self.filter_text != self._shown_filter:
+            if self.filter_text:
+                self._say_looking_for(self.filter_text)
+            else:
+                # The filter cleared, the view's own order not read yet: the counts on
+                # hand are the filter's, which are not the view's.
+                self._counted_view = None
+                self.queue_title.say(self.mode.label)
             return
         if not self._order_complete:
             # Only the head of the queue is read yet: no new count to give. The view's
