@@ -36,6 +36,7 @@ from funnel_tui.queue import (
     QueueMode,
     QueueOrder,
     fetch_rows,
+    place_elsewhere,
     read_filtered_order_quickly,
     read_order,
 )
@@ -1406,9 +1407,22 @@ class MainScreen(
                 self.funnel.release_keys(KeyHold.QUEUE_READ)
             else:
                 self.funnel.drop_held_keys()
+                where = self._where_now(saved)
                 self.notify(
-                    f"Saved, but not in this view now: {KEYS_NOT_APPLIED}", severity="warning"
+                    f"Saved, but not in this view now{where}: {KEYS_NOT_APPLIED}",
+                    severity="warning",
                 )
+
+    def _where_now(self, prospect_id: int) -> str:
+        """Where a prospect the view no longer lists is now, as a filter's match from
+        another view says it (` (off hours)`, ` (nurture)`), or nothing when unread."""
+        now = self.funnel.clock()
+        try:
+            rows = fetch_rows(self.funnel.storage.db, [prospect_id], now=now, rep=self.funnel.rep)
+        except ConnectionLost:
+            return ""
+        row = rows.get(prospect_id)
+        return "" if row is None else f" ({place_elsewhere(row, now, self.mode)})"
 
     async def _queue_read(self) -> None:
         """Wait until the queue's order being read (the reloads in flight) is shown."""
