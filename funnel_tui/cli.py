@@ -625,7 +625,10 @@ def report(
     console = Console()
     burnup = load_burnup(storage.db, pace, settings, rep) if burnup_fits(console) else None
     # Uncropped: a line wider than a very narrow terminal wraps there rather than lose figures.
-    console.print(pace_table(pace, settings.currency, burnup=burnup), crop=False)
+    gone_by = day < system_now().date()
+    console.print(
+        pace_table(pace, settings.currency, burnup=burnup, pipeline_now=gone_by), crop=False
+    )
 
 
 @cli.command("next")

@@ -208,11 +208,13 @@ class PaceReport:
         *,
         pipeline_detail: bool = False,
         burnup: BurnUp | None = None,
+        pipeline_now: bool = False,
     ) -> None:
         self.pace = pace
         self.currency = currency
         self.pipeline_detail = pipeline_detail
         self.burnup = burnup
+        self.pipeline_now = pipeline_now
         # The lines laid out for each width: a screen renders the report several times
         # at one width while it lays itself out, and the tables are the slow part.
         self._lines: dict[int, list[list[Segment]]] = {}
@@ -230,7 +232,9 @@ class PaceReport:
 
     def _parts(self, width: int) -> Iterator[RenderableType]:
         detail = self.pipeline_detail and self.pace.pipeline is not None
-        yield figures_table(self.pace, self.currency, pipeline_rows=not detail)
+        yield figures_table(
+            self.pace, self.currency, pipeline_rows=not detail, pipeline_now=self.pipeline_now
+        )
         yield Text()
         if self.burnup is not None and self.burnup.days:
             yield burnup_caption(self.pace, self.burnup, self.currency)
@@ -253,8 +257,13 @@ class PaceReport:
         yield breakdown_table("By lead source", self.pace.by_source, self.currency, width=width)
 
 
-def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> Table:
-    """Label and figure, one per line; always as wide as the longest of each."""
+def figures_table(
+    pace: Pace, currency: str, *, pipeline_rows: bool = True, pipeline_now: bool = False
+) -> Table:
+    """Label and figure, one per line; always as wide as the longest of each. With
+    `pipeline_now` (a report as of a day gone by) the pipeline's lines say they are of
+    now: the open opportunities are those of the moment (PRODUCT 9b), and coverage sets
+    them against what was left to win on that day."""
     money = lambda cents: format_money(cents, currency)  # noqa: E731
     rows = (
         ("period", Text(f"{pace.period_name} ({pace.starts_on} to {pace.ends_on})")),
@@ -273,10 +282,14 @@ def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> T
     )
     if pace.pipeline is not None and pipeline_rows:
         pipeline = pace.pipeline
+        now = " (now)" if pipeline_now else ""
         rows += (
-            ("pipeline", Text(f"{money(pipeline.pipeline_cents)} ({pipeline.count:,} open)")),
-            ("weighted pipeline", Text(money(pipeline.weighted_pipeline_cents))),
-            ("coverage", Text(coverage_text(pace, currency))),
+            (f"pipeline{now}", Text(f"{money(pipeline.pipeline_cents)} ({pipeline.count:,} open)")),
+            (f"weighted pipeline{now}", Text(money(pipeline.weighted_pipeline_cents))),
+            (
+                "coverage (pipeline now)" if pipeline_now else "coverage",
+                Text(coverage_text(pace, currency)),
+            ),
         )
     if pace.skipped:
         rows += (("skipped", Text(skipped_note(pace.skipped))),)
@@ -293,10 +306,18 @@ def figures_table(pace: Pace, currency: str, *, pipeline_rows: bool = True) -> T
 
 
 def pace_table(
-    pace: Pace, currency: str, *, pipeline_detail: bool = False, burnup: BurnUp | None = None
+    pace: Pace,
+    currency: str,
+    *,
+    pipeline_detail: bool = False,
+    burnup: BurnUp | None = None,
+    pipeline_now: bool = False,
 ) -> RenderableType:
-    """`funnel report` and the pace screen: the same figures, fitted to where they show."""
-    return PaceReport(pace, currency, pipeline_detail=pipeline_detail, burnup=burnup)
+    """`funnel report` and the pace screen: the same figures, fitted to where they show;
+    `pipeline_now` for a report as of a day gone by (figures_table)."""
+    return PaceReport(
+        pace, currency, pipeline_detail=pipeline_detail, burnup=burnup, pipeline_now=pipeline_now
+    )
 
 
 def burnup_fits(console: Console) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
+from funnel_tui import cli as cli_module
 from funnel_tui.money import format_money
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.pipeline import BY_STAGE_SQL, SOONEST_SQL, Pipeline, load_pipeline
@@ -368,11 +369,16 @@ def november_target_of_whoever_reports(book: Any, monkeypatch: pytest.MonkeyPatc
     set_target(book.db, amount_cents=10_000_000, period="month", today=TODAY, rep=rep)
 
 
+def on_the_day(day: date) -> datetime:
+    return datetime.combine(day, time(17, 0), tzinfo=UTC)
+
+
 def test_funnel_report_has_the_pipeline_within_80_columns(
     book: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_pipeline_into(book.db)
     november_target_of_whoever_reports(book, monkeypatch)
+    monkeypatch.setattr(cli_module, "system_now", lambda: on_the_day(TODAY))
     result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -382,6 +388,24 @@ def test_funnel_report_has_the_pipeline_within_80_columns(
     assert figures["weighted pipeline"] == "$30,083.34"
     # 3,008,333.55 over the 10,000,000 still to win.
     assert "coverage 0.30x of $100,000.00 left to win" in [" ".join(line.split()) for line in lines]
+
+
+def test_a_report_of_a_day_gone_by_says_its_pipeline_is_of_now(
+    book: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open opportunities are those of the moment (PRODUCT 9b): a report as of a day
+    gone by, which reads as it would have that evening in every other figure, says so
+    rather than give today's pipeline as that day's."""
+    write_pipeline_into(book.db)
+    november_target_of_whoever_reports(book, monkeypatch)
+    monkeypatch.setattr(cli_module, "system_now", lambda: on_the_day(date(2026, 12, 5)))
+    result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "pipeline (now) $88,333.34 (5 open)" in lines
+    assert "weighted pipeline (now) $30,083.34" in lines
+    assert "coverage (pipeline now) 0.30x of $100,000.00 left to win" in lines
 
 
 def test_funnel_report_json_has_the_pipeline(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:

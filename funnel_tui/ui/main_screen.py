@@ -1443,11 +1443,21 @@ class MainScreen(
         self.action_clear_filter()
 
     def action_clear_filter(self) -> None:
-        if not self.filter_input.display:
+        if not self.filter_input.display and not self.filter_input.value:
             return
+        # The keys typed right after esc act on the view's own order, read again without
+        # the filter (0.4 s at 1,000,000 prospects), on the prospect it leaves highlighted:
+        # never on the filter's list still on screen, nor typed into the field.
+        self.funnel.hold_keys(KeyHold.QUEUE_READ)
+        if self.focused is self.filter_input:
+            self.set_focus(self.queue)
         self.filter_input.value = ""
         self.filter_input.display = False
+        # Set now, not when the field's message arrives: the reload starts here, and the
+        # keys wait for it.
+        self.filter_text = ""
         self.refresh_bindings()  # esc leaves the key bar with the filter
+        self._release_keys_once_queue_read()
 
     def watch_filter_text(self) -> None:
         # A changed filter starts at its first match. A cleared one stays on the match
