@@ -144,15 +144,18 @@ def plan_table(plan: Plan, pace: Pace, currency: str) -> Table:
 
 
 def plan_sentence(plan: Plan, pace: Pace) -> Text:
-    """Whether the daily call goal can close the gap, in one sentence."""
+    """Whether the daily call goal can reach the target (what is left to win), in one
+    sentence."""
     dials = plan.per_day["dials"]
     goal = pace.calls_per_day
     if plan.reachable_by_calls is None or dials is None:
         return Text("No business day is left in the period to plan for.", "italic")
     if plan.reachable_by_calls:
-        return Text(f"Calling can close the gap: {dials:,} dials a day within a goal of {goal:,}.")
+        return Text(
+            f"Calling can reach the target: {dials:,} dials a day within a goal of {goal:,}."
+        )
     return Text(
-        f"Calling alone cannot close the gap: {dials:,} dials a day against a goal of {goal:,}.",
+        f"Calling alone cannot reach the target: {dials:,} dials a day against a goal of {goal:,}.",
         "bold red",
     )
 

@@ -196,6 +196,30 @@ def test_unset_daily_goals_take_the_plans_per_day_figures() -> None:
     assert daily_goals(Settings(meetings_per_day=2), won) == (None, 2)
 
 
+async def test_a_plan_calling_cannot_reach_says_the_target_not_the_gap(
+    book: Storage, tmp_path: Path
+) -> None:
+    """The gauge said `AHEAD gap +$1,782,489` beside `calling alone cannot close the gap`:
+    the pace gap and what is left to win, both called the gap."""
+    book.db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
+    book.db["targets"].insert(
+        {
+            "period": "month",
+            "starts_on": "2026-11-01",
+            "ends_on": "2026-11-30",
+            "amount_cents": 6_000_000,
+            "calls_per_day": 1,
+        }
+    )
+    save_settings(book.db, {"plan_avg_deal": "100"})
+    app = FunnelApp(book, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        shown = gauge_text(app)
+        assert "calling alone cannot reach the target" in shown
+        assert "gap" not in shown.split("calling alone")[1]
+
+
 async def test_a_plan_without_a_deal_size_says_where_to_set_one(
     book: Storage, tmp_path: Path
 ) -> None:

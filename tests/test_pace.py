@@ -707,7 +707,7 @@ def test_the_gauge_makes_its_plan_again_when_the_daily_call_goal_changes(
     demo_storage: Storage,
 ) -> None:
     """The target dialog (or `funnel target set --calls-per-day`) changed the goal, and the
-    gauge kept the plan made for the old one: `calling alone cannot close the gap` stayed
+    gauge kept the plan made for the old one: `calling alone cannot reach the target` stayed
     on, or off, until the next call was logged."""
     db = demo_storage.db
     settings = load_settings(db)

@@ -133,14 +133,14 @@ def test_the_report_shows_every_manager_figure_with_its_counts(demo_storage: Sto
         "Plan: $43,000.00 to go in 9 business days",
         "deals 4 1 avg deal $11,528.57 (last 90 days)",
         "dials 159 18 45% of dials connect (last 90 days)",
-        "Calling can close the gap: 18 dials a day within a goal of 40.",
+        "Calling can reach the target: 18 dials a day within a goal of 40.",
     ):
         assert shown in text
 
 
 def test_the_report_says_when_calling_alone_cannot_close_the_gap(demo_storage: Storage) -> None:
     lines = report_as_of(demo_storage, "2026-11-30")
-    assert "Calling alone cannot close the gap: 159 dials a day against a goal of 40." in lines
+    assert "Calling alone cannot reach the target: 159 dials a day against a goal of 40." in lines
     assert max(len(line) for line in lines) <= 80
 
 

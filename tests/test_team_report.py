@@ -218,7 +218,7 @@ def test_the_teams_daily_call_goal_is_every_reps_added_up_unless_its_target_sets
     book_db: Any,
 ) -> None:
     """Two reps were held to one rep's 60 calls a day: `calls today 16 of 60`, and the plan
-    said calling alone could not close the gap."""
+    said calling alone could not reach the target."""
     build_team(book_db)
     team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON).team
     assert team is not None and team.calls_per_day == 2 * SETTINGS.calls_per_day

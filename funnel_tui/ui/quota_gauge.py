@@ -311,7 +311,7 @@ class QuotaGauge(Widget):
 
     def _plan_line(self, pace: Pace, *, wide: bool) -> list[Text]:
         """The plan per remaining business day against what was done today; whether
-        calling alone can close the gap."""
+        calling alone can reach the target."""
         label = self.get_component_rich_style("quota-gauge--label", partial=True)
         heading = Text("plan per day" if wide else "plan/day", "bold")
         plan = self.plan
@@ -343,7 +343,7 @@ class QuotaGauge(Widget):
         ]
         if plan.reachable_by_calls is False:
             behind = self.get_component_rich_style("quota-gauge--behind", partial=True)
-            text = "calling alone cannot close the gap" if wide else "calls alone can't close it"
+            text = "calling alone cannot reach the target" if wide else "calls alone can't reach it"
             items.append(Text(text, behind))
         return items
 
