@@ -558,10 +558,10 @@ class MainScreen(
             raise
 
     def _count_again_if_failed(self, writing: asyncio.Future[Any]) -> None:
-        """After a call that could not be written: the rest of the order its logging
-        stopped reading, if the list still shows only the head of it."""
+        """After a call that could not be written: the order its logging stopped reading
+        (the rest of a head on screen, or a whole order read again), read again."""
         failed = writing.cancelled() or writing.exception() is not None
-        if failed and not self._order_complete and not self._torn_down:
+        if failed and not self._torn_down:
             self.reload_queue()
 
     def _show_order(
@@ -1165,10 +1165,12 @@ class MainScreen(
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
             settings = self.funnel.settings
-            # A filter's matches still being counted are read again after the call: their
-            # read stops rather than hold up the call (_read_order_in_db_thread), and is
-            # made again should the call fail.
+            # A filter's matches still being counted, or a whole order being read (another
+            # program's change), are read again after the call: their read stops rather
+            # than hold up the call (_read_order_in_db_thread), and is made again should
+            # the call fail.
             self.workers.cancel_group(self, "queue-rest")
+            self.workers.cancel_group(self, "queue")
             # Handed to the database thread now; the rest runs once it has committed.
             writing = self.funnel.in_db_thread(
                 lambda _: storage.retrying(lambda db: write(db, entry, now, settings))
