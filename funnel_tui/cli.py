@@ -532,6 +532,15 @@ def target_set(
         f"{whose} for {period_name(period, starts_on)} ({row['starts_on']} to"
         f" {row['ends_on']}): {format_money(row['amount_cents'], settings.currency)}{goal}"
     )
+    from funnel_tui.target_list import overlapping
+
+    for other in overlapping(storage.db, row):
+        amount = format_money(other["amount_cents"], settings.currency)
+        click.echo(
+            f"Note: another {period} target, {other['starts_on']} to {other['ends_on']}"
+            f" ({amount}), covers part of it; a day both cover is measured against the one"
+            " that starts later (funnel target list shows both)"
+        )
 
 
 @target.command("list")

@@ -88,6 +88,26 @@ def list_targets(db: sqlite_utils.Database, today: date) -> list[ListedTarget]:
     return listed
 
 
+def _overlapping_sql(dialect: Dialect) -> str:
+    return f"""
+SELECT starts_on, ends_on, amount_cents FROM targets
+WHERE id <> :id AND period = :period AND coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')
+    AND starts_on <= :ends_on AND ends_on >= :starts_on
+    AND {good_values_sql("targets", "", dialect)}
+ORDER BY starts_on, id
+"""
+
+
+_OVERLAPPING_SQL = per_dialect(_overlapping_sql)
+
+
+def overlapping(db: sqlite_utils.Database, target: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other targets of the same kind and whose (the same rep, or the team) that cover
+    a day of `target`'s period: another tool wrote them, with other dates. A day both cover
+    is measured against the one that starts later (pace.find_target)."""
+    return [dict(row) for row in db.query(_OVERLAPPING_SQL.for_db(db), target)]
+
+
 def targets_table(targets: list[ListedTarget], currency: str) -> Table:
     """The targets, one a line: a rep's column only in a book where some target has one,
     and `in use` by the target each report uses on the day (the shortest period's)."""

@@ -105,3 +105,26 @@ def test_a_book_without_targets_says_how_to_set_one(tmp_path: Path) -> None:
     assert funnel("target", "list", "--db", book) == (
         "No targets yet: set one with: funnel target set 50000 --period month\n"
     )
+
+
+def test_setting_a_target_says_when_another_of_its_kind_covers_part_of_its_period(
+    tmp_path: Path,
+) -> None:
+    """Another tool's month target from 3 to 30 June, and June's set here: both kept, and
+    the report measured 2 June against one and 10 June against the other, unsaid."""
+    book = tmp_path / "book.db"
+    funnel("target", "set", "5k", "--db", book, "--today", "2026-06-10")
+    conn = sqlite3.connect(book)
+    with conn:
+        conn.execute("UPDATE targets SET starts_on = '2026-06-03'")
+    conn.close()
+    said = funnel("target", "set", "2000", "--db", book, "--today", "2026-06-02")
+    assert said.splitlines() == [
+        "Target for June 2026 (2026-06-01 to 2026-06-30): $2,000.00",
+        "Note: another month target, 2026-06-03 to 2026-06-30 ($5,000.00), covers part of it;"
+        " a day both cover is measured against the one that starts later (funnel target list"
+        " shows both)",
+    ]
+    # A period of its own says nothing more.
+    july = funnel("target", "set", "3000", "--db", book, "--today", "2026-07-02")
+    assert july == "Target for July 2026 (2026-07-01 to 2026-07-31): $3,000.00\n"
