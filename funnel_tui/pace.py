@@ -270,16 +270,17 @@ def _check_period(period: str | None) -> None:
         raise ValueError(f"unknown period {period!r}; use {', '.join(PERIOD_KINDS)}")
 
 
-_SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
+# A period kind's rank, shortest first, as the `WHEN`s of `CASE period ... END`.
+SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
 
 # A rep's own targets (PRODUCT 16), or with no rep the team's, which is a one-rep book's
 # only kind. The period's and the rep's types are said: PostgreSQL cannot tell the type
 # of a parameter that is only tested for NULL.
-_WHOSE_TARGET = "coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')"
+WHOSE_TARGET = "coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')"
 _COVERING = (
     "starts_on <= :today AND ends_on >= :today"
     " AND (CAST(:period AS TEXT) IS NULL OR period = :period)"
-    f" AND {_WHOSE_TARGET}"
+    f" AND {WHOSE_TARGET}"
 )
 
 _COVERING_DAY = (
@@ -299,7 +300,7 @@ def _find_target_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
 SELECT {whose.key("rep")}* FROM targets
 WHERE {_covering(whose)} AND {good_values_sql("targets", "", dialect)}
-ORDER BY CASE period {_SHORTEST_FIRST} END, starts_on DESC, id DESC
+ORDER BY CASE period {SHORTEST_FIRST} END, starts_on DESC, id DESC
 {"LIMIT 1" if whose is Whose.ONE else ""}"""
 
 
@@ -401,7 +402,7 @@ def set_target(
     return next(
         db.query(
             "SELECT * FROM targets WHERE period = :period AND starts_on = :starts_on"
-            f" AND {_WHOSE_TARGET}",
+            f" AND {WHOSE_TARGET}",
             key,
         )
     )

@@ -13,10 +13,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.foreign_values import MARK, good_values_sql, readable_row
 from funnel_tui.money import NO_FIGURE, format_money
-from funnel_tui.pace import find_target
+from funnel_tui.pace import SHORTEST_FIRST, WHOSE_TARGET, find_target
 from funnel_tui.periods import period_name
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import per_dialect
@@ -25,15 +24,13 @@ from funnel_tui.text import one_line
 if TYPE_CHECKING:
     import sqlite_utils
 
-_SHORTEST_FIRST = " ".join(f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(PERIOD_KINDS))
-
 
 def _targets_sql(dialect: Dialect) -> str:
     return f"""
 SELECT id, period, starts_on, ends_on, amount_cents, calls_per_day, rep,
     {good_values_sql("targets", "", dialect)} AS readable
 FROM targets
-ORDER BY rep IS NOT NULL, rep, starts_on DESC, CASE period {_SHORTEST_FIRST} END DESC, id
+ORDER BY rep IS NOT NULL, rep, starts_on DESC, CASE period {SHORTEST_FIRST} END DESC, id
 """
 
 
@@ -91,7 +88,7 @@ def list_targets(db: sqlite_utils.Database, today: date) -> list[ListedTarget]:
 def _overlapping_sql(dialect: Dialect) -> str:
     return f"""
 SELECT starts_on, ends_on, amount_cents FROM targets
-WHERE id <> :id AND period = :period AND coalesce(rep, '') = coalesce(CAST(:rep AS TEXT), '')
+WHERE id <> :id AND period = :period AND {WHOSE_TARGET}
     AND starts_on <= :ends_on AND ends_on >= :starts_on
     AND {good_values_sql("targets", "", dialect)}
 ORDER BY starts_on, id
