@@ -360,18 +360,25 @@ async def test_a_filter_that_matches_nobody_says_so_not_that_the_queue_is_empty(
         )
 
 
-async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_the_filter(
-    demo_app: FunnelApp,
-) -> None:
-    db = demo_app.storage.db
+def a_prospect_only_elsewhere(db: sqlite_utils.Database) -> dict[str, Any]:
+    """A prospect outside today's queue whose name no other prospect has: a filter for it
+    finds one match, from another view."""
     today = todays_queue(db)
-    elsewhere = next(
+    return next(
         row
         for row in db.query("SELECT id, name FROM prospects ORDER BY id")
         if row["id"] not in today
         and db.execute("SELECT count(*) FROM prospects WHERE name = ?", [row["name"]]).fetchone()[0]
         == 1
     )
+
+
+async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_the_filter(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    today = todays_queue(db)
+    elsewhere = a_prospect_only_elsewhere(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         queue = demo_app.screen.query_one(CallQueue)
@@ -395,15 +402,6 @@ async def test_clearing_the_filter_never_gives_its_counts_as_the_views(
     filter's counts, under the view's name."""
     db = demo_app.storage.db
     today = todays_queue(db)
-    read_whole = threading.Event()
-    read_whole.set()
-    read_order = main_screen_module.read_order
-
-    def held_read_order(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs.get("text"):
-            read_whole.wait(timeout=30)
-        return read_order(*args, **kwargs)
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = demo_app.screen
@@ -411,8 +409,7 @@ async def test_clearing_the_filter_never_gives_its_counts_as_the_views(
         await pilot.press("slash", "a", "enter")
         await settle(pilot)
         assert "matching" in screen.queue_title.shown
-        monkeypatch.setattr(main_screen_module, "read_order", held_read_order)
-        read_whole.clear()
+        read_whole = hold_database_thread_reads(monkeypatch, lambda values: not values["text"])
         try:
             await pilot.press("slash", "escape")
             await pilot.pause()
@@ -501,6 +498,16 @@ def before_database_thread_reads(
         return read_order(db, **values)
 
     monkeypatch.setattr(main_screen_module, "read_order", read_after)
+
+
+def hold_database_thread_reads(
+    monkeypatch: pytest.MonkeyPatch, when: Callable[[dict[str, Any]], bool]
+) -> threading.Event:
+    """Hold the database thread's reads of the queue's order that `when` picks until the
+    event returned is set."""
+    let = threading.Event()
+    before_database_thread_reads(monkeypatch, when, lambda _: let.wait(timeout=30))
+    return let
 
 
 async def test_the_title_says_which_filter_is_looked_for_until_its_matches_show(

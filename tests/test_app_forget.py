@@ -33,6 +33,20 @@ def question(app: FunnelApp) -> str:
     )
 
 
+def held_until_set(monkeypatch: pytest.MonkeyPatch, step: str) -> threading.Event:
+    """Make forget's `step` (erase_prospect, scrub_book) wait in the database thread until
+    the event returned is set, then run."""
+    let = threading.Event()
+    run = getattr(forget_module, step)
+
+    def held(*args: Any) -> Any:
+        let.wait(timeout=30)
+        return run(*args)
+
+    monkeypatch.setattr(forget_module, step, held)
+    return let
+
+
 async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)
@@ -98,14 +112,7 @@ async def test_they_leave_the_list_before_the_file_is_compacted_and_a_call_waits
     prospect first, and a call logged meanwhile says what it waits for and is saved."""
     db = demo_app.storage.db
     first, second = todays_queue(db)[:2]
-    compacted = threading.Event()
-    scrub_book = forget_module.scrub_book
-
-    def slow_scrub_book(book: Any, forgotten: Any) -> Any:
-        compacted.wait(timeout=30)
-        return scrub_book(book, forgotten)
-
-    monkeypatch.setattr(forget_module, "scrub_book", slow_scrub_book)
+    compacted = held_until_set(monkeypatch, "scrub_book")
     monkeypatch.setattr(slow_write, "SAY_WAITING_AFTER_S", 0.05)
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -140,14 +147,7 @@ async def test_keys_typed_after_y_act_on_the_list_without_the_prospect_forgotten
     lost: `Not saved: this prospect was removed meanwhile`."""
     db = demo_app.storage.db
     first, second = todays_queue(db)[:2]
-    erased = threading.Event()
-    erase_prospect = forget_module.erase_prospect
-
-    def slow_erase_prospect(book: Any, prospect_id: int) -> Any:
-        erased.wait(timeout=30)
-        return erase_prospect(book, prospect_id)
-
-    monkeypatch.setattr(forget_module, "erase_prospect", slow_erase_prospect)
+    erased = held_until_set(monkeypatch, "erase_prospect")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = demo_app.screen

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -196,21 +197,27 @@ def test_unset_daily_goals_take_the_plans_per_day_figures() -> None:
     assert daily_goals(Settings(meetings_per_day=2), won) == (None, 2)
 
 
-async def test_a_plan_calling_cannot_reach_says_the_target_not_the_gap(
-    book: Storage, tmp_path: Path
-) -> None:
-    """The gauge said `AHEAD gap +$1,782,489` beside `calling alone cannot close the gap`:
-    the pace gap and what is left to win, both called the gap."""
-    book.db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
-    book.db["targets"].insert(
+def one_prospect_and_novembers_target(db: sqlite_utils.Database, **target: Any) -> None:
+    """A book of one prospect with no call, and a target of $60,000 for November (with
+    `target`'s other columns)."""
+    db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
+    db["targets"].insert(
         {
             "period": "month",
             "starts_on": "2026-11-01",
             "ends_on": "2026-11-30",
             "amount_cents": 6_000_000,
-            "calls_per_day": 1,
+            **target,
         }
     )
+
+
+async def test_a_plan_calling_cannot_reach_says_the_target_not_the_gap(
+    book: Storage, tmp_path: Path
+) -> None:
+    """The gauge said `AHEAD gap +$1,782,489` beside `calling alone cannot close the gap`:
+    the pace gap and what is left to win, both called the gap."""
+    one_prospect_and_novembers_target(book.db, calls_per_day=1)
     save_settings(book.db, {"plan_avg_deal": "100"})
     app = FunnelApp(book, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -225,15 +232,7 @@ async def test_a_plan_without_a_deal_size_says_where_to_set_one(
 ) -> None:
     """With no deal won, no open opportunity and no size set, the gauge said `set
     plan_avg_deal`, a setting's key a rep never sees: the settings screen names it."""
-    book.db["prospects"].insert({"name": "Ann Lee", "phone": "+442079460001"})
-    book.db["targets"].insert(
-        {
-            "period": "month",
-            "starts_on": "2026-11-01",
-            "ends_on": "2026-11-30",
-            "amount_cents": 6_000_000,
-        }
-    )
+    one_prospect_and_novembers_target(book.db)
     app = FunnelApp(book, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -25,7 +25,13 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
-from tests.test_app import burst, calls_for, todays_queue
+from tests.test_app import (
+    a_prospect_only_elsewhere,
+    burst,
+    calls_for,
+    hold_database_thread_reads,
+    todays_queue,
+)
 
 
 def main_screen(app: FunnelApp) -> MainScreen:
@@ -351,23 +357,13 @@ async def test_keys_after_a_call_act_once_the_first_screenful_is_read_not_the_wh
     monkeypatch.setattr(main_screen_module, "FIRST_SCREEN_ROWS", 5)
     db = demo_app.storage.db
     queue_before = todays_queue(db)
-    whole_read = threading.Event()
-    whole_read.set()
-    read_order = main_screen_module.read_order
-
-    def slow_whole_order(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("limit") is None:
-            whole_read.wait(timeout=30)
-        return read_order(*args, **kwargs)
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main_screen(demo_app)
         counted = f"{len(queue_before)} prospects"
         assert counted in screen.queue_title.shown
         gauge_before = gauge_text(demo_app)
-        monkeypatch.setattr(main_screen_module, "read_order", slow_whole_order)
-        whole_read.clear()
+        whole_read = hold_database_thread_reads(monkeypatch, lambda values: values["limit"] is None)
         try:
             await pilot.press("l", "n", "enter", "j")
             await pause_until(pilot, lambda: screen.queue.highlighted_id == queue_before[2])
@@ -393,23 +389,8 @@ async def test_keys_typed_after_escape_act_on_the_views_own_order_not_the_filter
     went into the hidden field, a filter no escape could clear."""
     db = demo_app.storage.db
     today = todays_queue(db)
-    elsewhere = next(
-        row
-        for row in db.query("SELECT id, name FROM prospects ORDER BY id")
-        if row["id"] not in today
-        and db.execute("SELECT count(*) FROM prospects WHERE name = ?", [row["name"]]).fetchone()[0]
-        == 1
-    )
+    elsewhere = a_prospect_only_elsewhere(db)
     calls_elsewhere = len(calls_for(db, elsewhere["id"]))
-    view_read = threading.Event()
-    view_read.set()
-    read_order = main_screen_module.read_order
-
-    def held_read_order(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs.get("text"):
-            view_read.wait(timeout=30)
-        return read_order(*args, **kwargs)
-
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main_screen(demo_app)
@@ -420,8 +401,7 @@ async def test_keys_typed_after_escape_act_on_the_views_own_order_not_the_filter
         await pilot.press("slash", *elsewhere["name"])
         await settle(pilot)
         assert screen.queue.highlighted_id == elsewhere["id"]
-        monkeypatch.setattr(main_screen_module, "read_order", held_read_order)
-        view_read.clear()
+        view_read = hold_database_thread_reads(monkeypatch, lambda values: not values["text"])
         try:
             if as_one_alt_key:
                 # `escape l` within the escape delay: Textual reads alt+l.
