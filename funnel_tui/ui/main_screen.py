@@ -526,15 +526,16 @@ class MainScreen(
         it; the order shown, or None when another view or filter came meanwhile."""
         now, text, mode = self.funnel.clock(), self.filter_text, self.mode
         # Everything committed before this read is on screen after it, our own writes
-        # included: the outside-change poll need not reload for them again.
-        seen_version = self._read_data_version()
+        # included (a call just saved): the outside-change poll need not read them again,
+        # also while this read runs (it then read the whole order and the plan twice).
+        # A read that stops early is replaced by one that shows at least as much.
+        self._data_version = self._read_data_version()
         order = await self._read_order_in_db_thread(now, limit)
         if self._torn_down or (text, mode) != (self.filter_text, self.mode):
             # Another view or filter since: its own read shows it.
             return None
         self._shown_filter = text
         self._show_order(order, now, same_prospect_shown=same_prospect_shown)
-        self._data_version = seen_version
         return order
 
     async def _read_order_in_db_thread(self, now: datetime, limit: int | None = None) -> QueueOrder:
