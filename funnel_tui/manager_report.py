@@ -154,9 +154,9 @@ def plan_sentence(plan: Plan, pace: Pace) -> Text:
         return Text(
             f"Calling can reach the target: {dials:,} dials a day within a goal of {goal:,}."
         )
+    against = f" against a goal of {goal:,}" if goal else ", and the period has no daily call goal"
     return Text(
-        f"Calling alone cannot reach the target: {dials:,} dials a day against a goal of {goal:,}.",
-        "bold red",
+        f"Calling alone cannot reach the target: {dials:,} dials a day{against}.", "bold red"
     )
 
 

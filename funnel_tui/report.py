@@ -278,7 +278,7 @@ def figures_table(
         ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
         ("needed per day", Text(money(pace.needed_per_day_cents))),
         ("projection", Text(money(pace.projection_cents))),
-        ("calls today", Text(f"{pace.calls_today:,} of {pace.calls_per_day:,}")),
+        ("calls today", Text(calls_against_goal(pace))),
     )
     if pace.pipeline is not None and pipeline_rows:
         pipeline = pace.pipeline
@@ -345,6 +345,14 @@ def burnup_chart(burnup: BurnUp, currency: str) -> Text:
 def ratio_text(ratio: Fraction) -> str:
     """`2.35x`, rounded half up to two decimals."""
     return f"{Decimal(round_half_up(ratio * 100)) / 100:.2f}x"
+
+
+def calls_against_goal(pace: Pace) -> str:
+    """Calls today against the daily call goal; a goal of 0 is none (`49 of 0` would
+    read as far over one)."""
+    if not pace.calls_per_day:
+        return f"{pace.calls_today:,} (no daily goal)"
+    return f"{pace.calls_today:,} of {pace.calls_per_day:,}"
 
 
 def coverage_text(pace: Pace, currency: str) -> str:

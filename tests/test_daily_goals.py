@@ -237,3 +237,33 @@ async def test_a_plan_without_a_deal_size_says_where_to_set_one(
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert "no deal size to plan with yet: s sets Plan deal size" in gauge_text(app)
+
+
+async def test_a_daily_goal_of_0_shows_the_count_alone(book: Storage, tmp_path: Path) -> None:
+    """A period without a call goal (`--calls-per-day 0`) and goals of 0 for connects and
+    meetings: the gauge read `calls today 1/0` and the report `1 of 0`, a rep far over a
+    goal they do not have."""
+    one_prospect_and_novembers_target(book.db, calls_per_day=0)
+    save_settings(
+        book.db, {"connects_per_day": "0", "meetings_per_day": "0", "plan_avg_deal": "100"}
+    )
+    (prospect_id,) = book.db.execute("SELECT id FROM prospects").fetchone()
+    log_call(
+        book.db,
+        prospect_id,
+        CallOutcome(Outcome.NOT_INTERESTED),
+        now=FROZEN_NOW,
+        settings=load_settings(book.db),
+    )
+    app = FunnelApp(book, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        figures_line = gauge_text(app).splitlines()[0]
+        assert "calls today 1 " in figures_line + " "
+        assert "connects 1 " in figures_line + " " and "meetings 0" in figures_line
+        assert "/0" not in figures_line
+    report = invoke("report", "--db", book.path, "--today", FROZEN_NOW.date().isoformat())
+    assert report.exit_code == 0, report.output
+    assert "1 (no daily goal)" in report.stdout and " of 0" not in report.stdout
+    words = " ".join(report.stdout.split())
+    assert "dials a day, and the period has no daily call goal." in words

@@ -63,6 +63,12 @@ def daily_goals(settings: Settings, plan: Plan | None) -> tuple[int | None, int 
     )
 
 
+def done_against(done: int, goal: int | None) -> str:
+    """`done/goal`, or `done` alone where there is no goal: none set, or a goal of 0 (a
+    period without one), which `49/0` would read as far over."""
+    return f"{done:,}/{goal:,}" if goal else f"{done:,}"
+
+
 def _cells(item: Text | Bar) -> int:
     return MIN_BAR if isinstance(item, Bar) else item.cell_len
 
@@ -286,7 +292,7 @@ class QuotaGauge(Widget):
             ),
             Text.assemble(
                 ("calls today " if wide else "calls ", label),
-                f"{pace.calls_today:,}/{pace.calls_per_day:,}",
+                done_against(pace.calls_today, pace.calls_per_day),
             ),
             *self._goal_figures(wide=wide),
         ]
@@ -301,7 +307,7 @@ class QuotaGauge(Widget):
             Text.assemble(
                 (name if wide else short, label),
                 " ",
-                f"{done:,}" if goal is None else f"{done:,}/{goal:,}",
+                done_against(done, goal),
             )
             for name, short, done, goal in (
                 ("connects", "conn.", self.today.connects, connects_goal),
