@@ -28,7 +28,7 @@ from funnel_tui.queue import QueueMode, QueueOrder, closed_timezones, queue_ids,
 from funnel_tui.queue_filter import FILTER_MAX_LENGTH
 from funnel_tui.settings import load_settings
 from funnel_tui.store import stopping as stopping_module
-from funnel_tui.store.sqlite import Storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui import prospect_card as prospect_card_module
 from funnel_tui.ui.app import FunnelApp
@@ -418,6 +418,43 @@ async def test_clearing_the_filter_never_gives_its_counts_as_the_views(
             read_whole.set()
         await settle(pilot)
         assert screen.queue_title.shown.startswith(f"{QueueMode.TODAY.label} · {len(today)} ")
+
+
+async def test_the_poll_for_other_programs_leaves_the_calls_own_commit_to_its_reload(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poll for other programs' changes, coming while the queue was read again after a
+    call, took the call's own commit for another program's: the whole order was read and
+    the plan made a second time. A commit by another program is still followed."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        followed: list[str] = []
+        monkeypatch.setattr(screen, "_follow_outside_change", lambda: followed.append("read"))
+        reading, let = threading.Event(), threading.Event()
+
+        def hold(_: Any) -> None:
+            reading.set()
+            let.wait(timeout=30)
+
+        before_database_thread_reads(monkeypatch, lambda values: not values["text"], hold)
+        try:
+            await pilot.press("l", "x", "enter")
+            while not reading.is_set():
+                await pilot.pause()
+            # The poll's tick, while the order is read after the call.
+            screen._refresh_on_outside_change()
+        finally:
+            let.set()
+        await settle(pilot)
+        screen._refresh_on_outside_change()
+        assert followed == []
+        elsewhere = open_storage(demo_app.storage.path)
+        with elsewhere.write():
+            elsewhere.db.execute("UPDATE prospects SET needs = 'moved' WHERE id = 1")
+        screen._refresh_on_outside_change()
+        assert followed == ["read"]
 
 
 async def test_the_prospect_kept_on_the_list_for_their_call_is_not_a_match(
