@@ -29,7 +29,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store import stopping
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.timestamps import to_stored
-from funnel_tui.ui.formatting import next_task_label
+from funnel_tui.ui.formatting import day_and_time, next_task_label
 from tests.rows import insert_row, table_rows
 
 LONDON = ZoneInfo("Europe/London")
@@ -827,12 +827,22 @@ def test_prospects_outside_their_calling_hours_are_held_back(
         pytest.param("revisit", ("2026-11-20", "09:00:00"), "revisit", id="revisit due"),
         pytest.param("revisit", ("2026-11-26", "09:00:00"), "rev Thu", id="revisit tomorrow"),
         pytest.param(None, ("2026-12-20", "09:00:00"), "20 Dec", id="no kind"),
+        pytest.param("revisit", ("2027-11-20", "09:00:00"), "20 Nov", id="within a year"),
+        pytest.param("revisit", ("2027-11-25", "09:00:00"), "Nov 2027", id="a year ahead"),
     ],
 )
 def test_the_next_column_names_the_task_in_nine_cells(
     kind: str | None, due: tuple[str, str], label: str
 ) -> None:
     assert next_task_label(kind, london(*due), NOW, 9) == label
+
+
+def test_a_task_in_another_year_is_said_with_its_year() -> None:
+    """The card listed a revisit a year ahead as `Tue 30 Nov 10:00`, as if this month's."""
+    assert day_and_time(datetime(2027, 11, 30, 10, 0, tzinfo=LONDON), NOW) == (
+        "Tue 30 Nov 2027 10:00"
+    )
+    assert day_and_time(datetime(2026, 12, 3, 10, 0, tzinfo=LONDON), NOW) == "Thu 3 Dec 10:00"
 
 
 def test_the_next_column_spells_the_kind_out_where_there_is_room() -> None:

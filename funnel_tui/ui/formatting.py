@@ -53,7 +53,7 @@ def next_task_label(kind: str | None, stored: str | None, now: datetime, width: 
 
     Today's tasks are told by the clock (the row's colour says whether that time has
     passed), earlier ones by how late they are, the week's by the day, later ones by the
-    date.
+    date, and those a year or more ahead by the month and year (`Nov 2027`).
     """
     moment = from_stored(stored)
     if moment is None:
@@ -74,8 +74,11 @@ def next_task_label(kind: str | None, stored: str | None, now: datetime, width: 
         when, short_when = f"{-days}d late", f"{-days}d"
     elif days < 7:
         when = short_when = f"{local:%a}"
-    else:
+    elif days < 365:
         when = short_when = f"{local.day} {local:%b}"
+    else:
+        # A year or more ahead: `30 Nov` would read as the coming one.
+        when = short_when = f"{local:%b %Y}"
     if task is None:
         return when
     short_kind = SHORT_TASK_KINDS[task]
@@ -93,7 +96,8 @@ def moment_label(stored: str | None, now: datetime) -> str:
 
 def day_and_time(moment: datetime, now: datetime) -> str:
     """`today 14:30`, `yesterday 09:10`, `tomorrow 10:00`, `Mon 24 Nov 14:30` in the rep's
-    zone."""
+    zone; `Tue 30 Nov 2027 10:00` in another year (a revisit next November is not this
+    one's)."""
     local = moment.astimezone(now.tzinfo)
     days = (now.date() - local.date()).days
     if days == 0:
@@ -102,6 +106,8 @@ def day_and_time(moment: datetime, now: datetime) -> str:
         return f"yesterday {local:%H:%M}"
     if days == -1:
         return f"tomorrow {local:%H:%M}"
+    if local.year != now.year:
+        return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
