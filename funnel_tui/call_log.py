@@ -119,6 +119,10 @@ class LoggedCall:
     # The open callbacks (or meetings) due after the one the call booked, which it left
     # open: the prospect asked for an earlier time, and the old one stands (PRODUCT 3).
     also_open: tuple[datetime, ...] = ()
+    # When the callbacks were due that a meeting's outcome (held, or missed) marked done
+    # as the task the call was for (PRODUCT 14): the rep logged the meeting, and hears that
+    # the callback is done too.
+    callbacks_done: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -701,6 +705,16 @@ def _write_call(
         ),
         meeting_open=min(
             (task.due_at for task in meetings if task.id not in effects.close), default=None
+        ),
+        callbacks_done=tuple(
+            sorted(
+                task.due_at
+                for task in open_tasks
+                if entry.outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW)
+                and task.kind == TaskKind.CALLBACK
+                and task.due_at is not None
+                and effects.close.get(task.id) is TaskStatus.DONE
+            )
         ),
     )
 

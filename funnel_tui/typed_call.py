@@ -295,6 +295,10 @@ def describe_logged(
         for due in logged.also_open
         if kind is not None
     ]
+    cancelled += [
+        f"callback {describe_when(due, now, prospect.get('timezone'))} marked done too"
+        for due in logged.callbacks_done
+    ]
     return "; ".join(
         [f"{start} {said}", *steps, *cancelled, *also_open, *([next_step] if next_step else [])]
     )

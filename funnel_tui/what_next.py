@@ -54,6 +54,10 @@ def logged_line(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
         for meeting in logged.meetings_cancelled
     )
+    cancelled += "".join(
+        f"; the callback {_when(due, prospect_tz, now)} is marked done too"
+        for due in logged.callbacks_done
+    )
     if logged.also_open and booked_kind is not None:
         # A time moved earlier on the phone: the later one is still booked.
         later = ", ".join(
@@ -115,8 +119,9 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
 
 
 def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:
-    """`today 16:30`, `tomorrow 09:30`, `Wed 14:00`, `Wed 9 Dec 14:00`: on the prospect's
-    clock (`their time`) when their zone is known and reads differently, else the rep's."""
+    """`today 16:30`, `tomorrow 09:30`, `Wed 14:00`, `Wed 9 Dec 14:00`, `Thu 9 Dec 2027
+    14:00`: on the prospect's clock (`their time`) when their zone is known and reads
+    differently, else the rep's."""
     zone = known_zone(prospect_tz)
     if (
         zone is not None
@@ -136,5 +141,7 @@ def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:
     elif 1 < days < 7:
         day = f"{local:%a}"
     else:
-        day = f"{local:%a} {local.day} {local:%b}"
+        # A day of another year says it (a revisit next December is not this one's).
+        year = f" {local.year}" if local.year != today.year else ""
+        day = f"{local:%a} {local.day} {local:%b}{year}"
     return f"{day} {local:%H:%M}" + (" their time" if zone is not None else "")

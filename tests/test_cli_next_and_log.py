@@ -34,7 +34,7 @@ from tests.app_support import FROZEN_NOW, build_demo_storage
 from tests.book_copy import copy_book_to_team
 from tests.cli_support import invoke, one_line_error, run_funnel, run_main
 from tests.conftest import empty_team_book
-from tests.rows import count_rows, get_row, table_rows, update_row
+from tests.rows import count_rows, get_row, insert_row, table_rows, update_row
 from tests.test_app import todays_queue
 
 LONDON = FROZEN_NOW.tzinfo
@@ -502,6 +502,26 @@ def test_a_meeting_held_or_missed_without_a_meeting_booked_is_logged_with_the_di
     assert line.startswith("Logged ")
     assert warning == f"funnel: ⚠ no meeting is booked with {name}; logged all the same"
     assert calls_of(demo, NEW_YORK_LEAD)[-1]["outcome"] == read_outcome(outcome).value
+
+
+def test_a_no_show_says_it_marked_the_callback_due_done_too(demo: Book) -> None:
+    """The head's callback is overdue and their meeting was at 10:00: the no-show is the
+    call the callback was for (PRODUCT 14), and the line says that callback is done."""
+    callback = next(task for task in open_tasks_of(demo, HEAD) if task["kind"] == "callback")
+    meeting_at = FROZEN_NOW.replace(hour=10, minute=0)
+    insert_row(
+        book(demo),
+        "tasks",
+        {"prospect_id": HEAD, "kind": "meeting", "due_at": to_stored(meeting_at)},
+    )
+
+    line = logged_ok(demo, HEAD, "s", "--when", "fri 2pm")
+
+    assert line.startswith("Logged no-show for Jonas Weber")
+    due = datetime.fromisoformat(callback["due_at"]).astimezone(LONDON)
+    assert f"callback {due:%a} {due.day} {due:%b %Y}, {due:%H:%M}" in line
+    assert line.count("marked done too") == 1
+    assert callback not in open_tasks_of(demo, HEAD)
 
 
 def test_a_day_read_as_next_years_is_logged_with_the_dialogs_warning(demo: Book) -> None:

@@ -4,14 +4,17 @@ the amount won, or that no more calls are planned."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets._toast import Toast
 
-from funnel_tui.call_log import LoggedCall
+from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
 from funnel_tui.domain import Outcome
+from funnel_tui.settings import load_settings
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.what_next import logged_line
 from tests.app_support import settle, settle_until
@@ -165,6 +168,48 @@ def test_a_no_that_cancels_a_meeting_booked_says_so() -> None:
         "Logged not interested for Chloe Martin: no more calls; the meeting Wed 16 Dec 10:00"
         " is cancelled (u brings it back)"
     )
+
+
+def test_a_no_show_names_the_overdue_callback_it_marks_done(tmp_path: Path) -> None:
+    """A no-show is logged as the call an overdue callback was for (PRODUCT 14), and marks
+    it done: the toast said only the reschedule, and the callback promised was gone
+    without a word."""
+    storage = open_storage(tmp_path / "book.db")
+    db = storage.db
+    prospect = db["prospects"].insert({"name": "Priya Shah", "phone": "+442079460001"}).last_pk
+    db["tasks"].insert_all(
+        [
+            {"prospect_id": prospect, "kind": "callback", "due_at": "2026-11-26T09:00:00+00:00"},
+            {"prospect_id": prospect, "kind": "meeting", "due_at": "2026-11-30T10:00:00+00:00"},
+        ]
+    )
+    reschedule = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
+    call = log_call(
+        db,
+        prospect,
+        CallOutcome(Outcome.NO_SHOW, follow_up_at=reschedule),
+        now=NOW,
+        settings=load_settings(db),
+    )
+    assert call.callbacks_done == (datetime(2026, 11, 26, 9, 0, tzinfo=UTC),)
+    assert logged_line(call, "Priya Shah", None, NOW, booked=reschedule) == (
+        "Logged no-show for Priya Shah: callback Wed 10:00; the callback Thu 26 Nov 09:00"
+        " is marked done too"
+    )
+    # Any other outcome answers the callback as the call it was for, and says nothing more.
+    voicemail = replace(call, outcome=Outcome.VOICEMAIL, callbacks_done=())
+    assert "marked done" not in logged_line(voicemail, "Priya Shah", None, NOW)
+
+
+def test_a_day_of_another_year_says_the_year() -> None:
+    """A revisit in a year read `revisit Tue 30 Nov 2027`, but a callback a year ahead read
+    `Tue 30 Nov 10:00`, as if it were this November."""
+    callback = logged(Outcome.CALLBACK, "2027-11-30T10:00", "callback")
+    assert logged_line(callback, "Kate Sullivan", None, NOW).endswith(
+        "callback Tue 30 Nov 2027 10:00"
+    )
+    soon = logged(Outcome.CALLBACK, "2026-12-10T10:00", "callback")
+    assert logged_line(soon, "Kate Sullivan", None, NOW).endswith("callback Thu 10 Dec 10:00")
 
 
 def test_a_try_on_a_lost_prospect_says_the_queue_will_not_bring_them_back() -> None:
