@@ -29,16 +29,21 @@ class WhenError(ValueError):
         super().__init__(f"{problem}; {hint}" if hint else problem)
 
 
-# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`, `in an hour and a half`;
-# then a second length of time (`in 2 days 3 hours`, `+1h 30m`) or, after days, weeks or
-# months, a time of that day (`in 2 weeks 10am`, `in a month at noon`).
+# `in 3 days`, `in an hour`, `+2h`, `+ 30 min`, `in a month`, `in an hour and a half`, `in
+# three quarters of an hour`; then a second length of time (`in 2 days 3 hours`, `+1h
+# 30m`) or, after days, weeks or months, a time of that day (`in 2 weeks 10am`, `in a
+# month at noon`).
 OFFSET_PATTERN = re.compile(
-    r"(?P<offset>(?:in\s+|\+\s*)(?P<count>\d+(?:\.\d+)?|an?|half\s+an?)\s*(?P<unit>[a-z]+)"
-    r"(?:\s+and\s+a\s+(?P<part>half|quarter)\b)?)"
+    r"(?P<offset>(?:in\s+|\+\s*)"
+    r"(?P<count>(?:(?:a|\d+)\s+)?quarters?\s+of\s+an?|\d+(?:\.\d+)?|an?|half\s+an?)"
+    r"\s*(?P<unit>[a-z]+)"
+    r"(?:\s+and\s+(?P<part>a\s+half|a\s+quarter|(?:3|three)\s+quarters)\b)?)"
     r"(?:\s+(?:at\s+)?(?P<rest>.+))?"
 )
-# What `and a half` and `and a quarter` add to a count.
-PARTS = {"half": 0.5, "quarter": 0.25}
+# The text a message quotes first (as `_quoted` quotes it).
+QUOTE_FIRST = re.compile(r"'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"")
+# What `and a half`, `and a quarter` and `and three quarters` add to a count.
+PARTS = {"a half": 0.5, "a quarter": 0.25, "3 quarters": 0.75, "three quarters": 0.75}
 # Hours, then minutes without their unit: `in 2h30`, `in 2 hours 30`, `+1h15`, and a
 # clock after them (`in 2h30 their time`).
 HOURS_THEN_MINUTES_PATTERN = re.compile(
@@ -458,16 +463,25 @@ def _typed_moment(
     """The moment the text names, to the minute, on the clock it was typed for (now's
     unless it names a zone), before any check that it is to come; and the other day an
     ambiguous `next tue` can mean."""
-    typed = _lengths_read(" ".join(text.lower().split()))
+    spaced = " ".join(text.lower().split())
+    typed = _lengths_read(spaced)
     # Else a comma is a pause (`4pm, fri`, `friday, 18.12`): the text is read without it,
     # and refused, when it does not read, quoting it as typed.
     paused = " ".join(typed.replace(",", " ").split())
     try:
         return _moment_of(paused, now, day_first, calling_start, end_of_day, prospect_tz)
     except WhenError as error:
-        if paused == typed:
+        said = str(error)
+        if paused != typed:
+            said = said.replace(_quoted(paused), _quoted(typed))
+        quote = QUOTE_FIRST.match(said)
+        if quote and typed != spaced and (quote["single"] or quote["double"]) not in spaced:
+            # A length read from words (`in two and a half days`) is quoted as typed, not as
+            # the figures it was read as (`in 2.5 days`).
+            said = _quoted(spaced) + said[quote.end() :]
+        if said == str(error):
             raise
-        raise WhenError(str(error).replace(_quoted(paused), _quoted(typed)), "") from None
+        raise WhenError(said, "") from None
 
 
 def _moment_of(
@@ -675,7 +689,8 @@ def _add(moment: datetime, match: re.Match[str]) -> datetime:
         raise WhenError(
             f"{match['unit']!r} is not a unit", "use minutes, hours, days, weeks or months"
         )
-    count = _count(match["count"]) + PARTS.get(match.groupdict().get("part") or "", 0)
+    part = " ".join((match.groupdict().get("part") or "").split())
+    count = _count(match["count"]) + PARTS.get(part, 0)
     if unit == "hours" and not count.is_integer():
         # `in 1.5 hours`, `in half an hour`: in minutes.
         unit, count = "minutes", float(round(count * 60))
@@ -692,11 +707,15 @@ def _add(moment: datetime, match: re.Match[str]) -> datetime:
 
 
 def _count(said: str) -> float:
-    """How many of a unit `in ...` says: `2`, `1.5`, `an`, `half an`."""
+    """How many of a unit `in ...` says: `2`, `1.5`, `an`, `half an`, `a quarter of an`,
+    `3 quarters of an` (`three` is in figures by then)."""
     if said in {"a", "an"}:
         return 1.0
     if said.startswith("half"):
         return 0.5
+    if "quarter" in said:
+        quarters = said.split()[0]
+        return (int(quarters) if quarters.isdigit() else 1) / 4
     return float(said)
 
 

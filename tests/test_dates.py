@@ -65,6 +65,11 @@ ACCEPTED_ON_WEDNESDAY = [
     ("in an hour and a half", at("2026-11-25", "12:30")),
     ("in 2 hours and a half", at("2026-11-25", "13:30")),
     ("in an hour and a quarter", at("2026-11-25", "12:15")),
+    # Quarters of an hour (refused before: `'quarters' is not a unit`).
+    ("in an hour and three quarters", at("2026-11-25", "12:45")),
+    ("in two hours and three quarters", at("2026-11-25", "13:45")),
+    ("in a quarter of an hour", at("2026-11-25", "11:15")),
+    ("in three quarters of an hour", at("2026-11-25", "11:45")),
     # A count in words (refused before: `'in two hours' is not a date or time`).
     ("in two hours", at("2026-11-25", "13:00")),
     ("in ten minutes", at("2026-11-25", "11:10")),
@@ -201,6 +206,12 @@ REFUSED_ON_WEDNESDAY = [
     ("in 1,000 hours", "'in 1,000 hours' is not a date or time I understand"),
     # A part of a day, week or month has no wall-clock time to keep.
     ("in 1.5 days", "'in 1.5 days' is not a whole number of days; say in 1 day or in 2 days"),
+    # Quoted as typed, not as the figures the words were read as (`'in 2.5 days'`).
+    (
+        "in two and a half days",
+        "'in two and a half days' is not a whole number of days; say in 2 days or in 3 days",
+    ),
+    ("in 1,5 days", "'in 1,5 days' is not a whole number of days; say in 1 day or in 2 days"),
     (
         "in a day and a half",
         "'in a day and a half' is not a whole number of days; say in 1 day or in 2 days",
