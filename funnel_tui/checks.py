@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
+from funnel_tui.counted import are, counted
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.migrations import (
@@ -252,31 +253,31 @@ def _derived_table_problems(conn: sqlite3.Connection) -> list[str]:
     days, first_day, last_day = conn.execute(_CALL_DAYS_DRIFT_SQL).fetchone()
     if days:
         problems.append(
-            f"call_days disagrees with calls on {days} day(s) from {first_day} to "
+            f"call_days disagrees with calls on {counted(days, 'day')} from {first_day} to "
             f"{last_day}; {REPAIR_HINT} counts it again from calls"
         )
     (prospects,) = conn.execute(_PROSPECT_SEARCH_DRIFT_SQL).fetchone()
     if prospects:
         problems.append(
-            f"prospect_search disagrees with prospects for {prospects} prospect(s), so "
+            f"prospect_search disagrees with prospects for {counted(prospects, 'prospect')}, so "
             f"the queue filter may miss them; {REPAIR_HINT} builds it again"
         )
     (marked,) = conn.execute(_LEAD_MARKS_DRIFT_SQL).fetchone()
     if marked:
         problems.append(
-            f"lead_marks disagrees with calls for {marked} prospect(s), so the report's "
+            f"lead_marks disagrees with calls for {counted(marked, 'prospect')}, so the report's "
             f"counts of leads may be off; {REPAIR_HINT} works it out again from calls"
         )
     (days,) = conn.execute(_DEAL_DAYS_DRIFT_SQL).fetchone()
     if days:
         problems.append(
-            f"deal_days disagrees with deals on {days} day(s), so what a period won may be"
+            f"deal_days disagrees with deals on {counted(days, 'day')}, so what a period won may be"
             f" off; {REPAIR_HINT} sums it again from deals"
         )
     (days,) = conn.execute(_LEAD_MARK_DAYS_DRIFT_SQL).fetchone()
     if days:
         problems.append(
-            f"lead_mark_days disagrees with lead_marks on {days} day(s), so the report's"
+            f"lead_mark_days disagrees with lead_marks on {counted(days, 'day')}, so the report's"
             f" counts of leads may be off; {REPAIR_HINT} counts it again from lead_marks"
         )
     return problems
@@ -365,7 +366,8 @@ def _request_id_index_problems(conn: sqlite3.Connection) -> list[str]:
     (repeated,) = conn.execute(schema_v11.REPEATED_REQUEST_IDS).fetchone()
     if repeated:
         return [
-            f"{problem}; {repeated} request id(s) name more than one call of one rep: give"
+            f"{problem}; {counted(repeated, 'request id')} {'names' if repeated == 1 else 'name'}"
+            " more than one call of one rep: give"
             f" those calls other request ids, then {REPAIR_HINT} makes the index again"
         ]
     return [f"{problem}; {REPAIR_HINT} makes it again"]
@@ -379,8 +381,8 @@ def _next_task_problems(conn: sqlite3.Connection) -> list[str]:
         return []
     return [
         f"prospects.next_call_at or next_task_kind is not the earliest open task for "
-        f"{prospects} prospect(s), the first row {first}, so the queue shows the wrong next "
-        f"call; {REPAIR_HINT} works them out again from tasks"
+        f"{counted(prospects, 'prospect')}, the first row {first}, so the queue shows the"
+        f" wrong next call; {REPAIR_HINT} works them out again from tasks"
     ]
 
 
@@ -481,12 +483,13 @@ def _unstored_phone_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
     if national:
         problems.append(
-            f"{national} phone number(s) are stored in national form (read as {region}"
-            " numbers); `funnel check --repair` stores them in E.164"
+            f"{counted(national, 'phone number')} {are(national)} stored in national form"
+            f" (read as {region} numbers); `funnel check --repair` stores them in E.164"
         )
     if international:
         problems.append(
-            f"{international} phone number(s) are written internationally but not in"
+            f"{counted(international, 'phone number')} {are(international)} written internationally"
+            " but not in"
             " E.164; `funnel check --repair` stores them in E.164"
         )
     return problems
@@ -569,8 +572,8 @@ def unknown_method_problems(conn: sqlite3.Connection, known: Collection[str]) ->
         ).fetchall()
         problems.extend(
             f"{table}: method {_shown(method)} is neither built in nor one of your scripts"
-            f" ({count} row(s), the first row {first}): add a script of that name, or change"
-            " the method"
+            f" ({counted(count, 'row')}, the first row {first}): add a script of that name, or"
+            " change the method"
             for method, count, first in rows
             if method not in known
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from funnel_tui import __version__
+from funnel_tui.counted import counted
 from funnel_tui.domain import PERIOD_KINDS, Ask, outcome_names, reason_names
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
@@ -1516,8 +1517,8 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 click.echo(f"{path}: made funnel's index {', '.join(repair.indexes)} again")
             if repair.phones:
                 click.echo(
-                    f"{path}: stored {repair.phones} phone number(s) in E.164 (national ones"
-                    f" read as {repair.region} numbers)"
+                    f"{path}: stored {counted(repair.phones, 'phone number')} in E.164 (national"
+                    f" ones read as {repair.region} numbers)"
                 )
     # A file is one rep's book: the methods it may hold are the built-in ones and theirs.
     methods = load_library(user_scripts_dir()).names()
@@ -1538,7 +1539,7 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
             click.echo(f"{path}: {guess}")
     elif not damaged and (guessed := count_timezone_guesses(path)):
         click.echo(
-            f"{path}: {guessed} timezone(s) guessed from the phone number, not set by "
+            f"{path}: {counted(guessed, 'timezone')} guessed from the phone number, not set by "
             "you; `funnel check --guesses` lists them"
         )
     if problems:
@@ -1615,8 +1616,8 @@ def rep_list(db_path: Path | str | None) -> None:
         click.echo("No reps yet: add one with: funnel rep add NAME")
     for rep in reps:
         you = "  (you)" if me is not None and rep.name.lower() == me.lower() else ""
-        click.echo(f"{one_line(rep.name)}  {rep.prospects} prospect(s){you}")
-    click.echo(f"pool  {len(owned_by(storage.db, None))} prospect(s)")
+        click.echo(f"{one_line(rep.name)}  {counted(rep.prospects, 'prospect')}{you}")
+    click.echo(f"pool  {counted(len(owned_by(storage.db, None)), 'prospect')}")
 
 
 @rep_group.command("remove")
@@ -1634,7 +1635,7 @@ def rep_remove(db_path: Path | str | None, name: str, yes: bool) -> None:
     except RepError as error:
         raise UserError(str(error)) from None
     found = one_line(found)
-    what_goes = f"{prospects} prospect(s) and their {tasks} open task(s)"
+    what_goes = f"{counted(prospects, 'prospect')} and their {counted(tasks, 'open task')}"
     confirm_for_good(
         yes,
         doing=f"removing rep {found} puts their {what_goes} back in the pool, which",
@@ -1647,7 +1648,9 @@ def rep_remove(db_path: Path | str | None, name: str, yes: bool) -> None:
             removed, pooled = remove_rep(db, name)
     except RepError as error:
         raise UserError(str(error)) from None
-    click.echo(f"Removed rep {one_line(removed)}; {pooled} prospect(s) went back to the pool.")
+    click.echo(
+        f"Removed rep {one_line(removed)}; {counted(pooled, 'prospect')} went back to the pool."
+    )
 
 
 @cli.command()
@@ -1685,7 +1688,7 @@ def assign(
     except RepError as error:
         raise UserError(str(error)) from None
     where = "the pool" if owner is None else one_line(owner)
-    click.echo(f"Assigned {moved} prospect(s) to {where}.")
+    click.echo(f"Assigned {counted(moved, 'prospect')} to {where}.")
 
 
 def _prospects_of(db: Any, name: str) -> list[int]:

@@ -24,6 +24,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from funnel_tui.counted import counted
 from funnel_tui.figure_sql import method_sql, source_sql
 from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.prospects import get_prospect
@@ -86,15 +87,15 @@ class Forgotten:
     def summary(self) -> str:
         """One line for the command line and the app (no name: it may be logged)."""
         removed = ", ".join(
-            f"{count} {noun}{'' if count == 1 else 's'}"
+            counted(count, noun)
             for table, noun in REMOVED_NOUNS.items()
             if (count := self.removed.get(table, 0))
         )
         line = f"Forgot prospect {self.prospect_id}"
         line += f": removed {removed}" if removed else ""
         if self.deals_kept:
-            line += f"; kept {self.deals_kept} deal(s) as anonymous amounts"
-        line += f"; {self.suppressed} contact(s) added to the suppression list"
+            line += f"; kept {counted(self.deals_kept, 'deal')} as anonymous amounts"
+        line += f"; {counted(self.suppressed, 'contact')} added to the suppression list"
         if self.leftover:
             line += f"; {self.leftover}"
         return line

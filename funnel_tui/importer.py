@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from funnel_tui.counted import counted
 from funnel_tui.csv_read import CsvUnreadable
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage, TaskKind, TaskStatus
 from funnel_tui.import_bulk import BulkWork, bulk_work
@@ -233,8 +234,8 @@ class ImportReport:
                 ),
                 *(
                     [
-                        f"{count} phone number(s) kept that phonenumbers does not know as in"
-                        " use (listed below)"
+                        f"{counted(count, 'phone number')} kept that phonenumbers does not"
+                        " know as in use (listed below)"
                     ]
                     if (count := self.file.unknown_phone_count)
                     else []

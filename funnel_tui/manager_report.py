@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from funnel_tui.clocks import duration_text
+from funnel_tui.counted import counted
 from funnel_tui.manager_figures import HISTORY, OPEN_PIPELINE, ManagerFigures, Plan
 from funnel_tui.money import NO_FIGURE, format_money, round_half_up
 from funnel_tui.pace import Pace
@@ -105,10 +106,7 @@ def plan_table(plan: Plan, pace: Pace, currency: str) -> Table:
     days = pace.remaining_business_days
     table = Table(
         # Text, not str: a str title is read as markup, and the currency is user text.
-        title=Text(
-            f"Plan: {money(plan.remaining_cents)} to go in {days} business"
-            f" day{'' if days == 1 else 's'}"
-        ),
+        title=Text(f"Plan: {money(plan.remaining_cents)} to go in {counted(days, 'business day')}"),
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from funnel_tui.counted import counted
+
 # Escape sequences go whole, so that their parameters go with them instead of being left
 # behind as visible junk. Each is introduced by ESC and a letter, or by the one C1 byte that
 # stands for both (U+009B is ESC [). A CSI ends at its final byte: parameter and
@@ -74,7 +76,7 @@ def shown_at_most(text: str, limit: int = SHOWN_AT_MOST) -> str:
         return clean_text(text)
     left = len(text) - cut
     shown = clean_text(text[:cut]).rstrip()
-    return f"{shown}… ({left:,} more character{'' if left == 1 else 's'})"
+    return f"{shown}… ({counted(left, 'more character')})"
 
 
 def _after_lines(text: str, lines: int) -> int:

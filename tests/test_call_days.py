@@ -532,7 +532,7 @@ def test_check_names_call_days_left_behind_and_repair_puts_them_right(
     missing, drift = check_database(storage.path)
     assert "(call_days_after_call_insert)" in missing
     assert drift.startswith(
-        "call_days disagrees with calls on 2 day(s) from 2026-11-02 to 2026-11-05"
+        "call_days disagrees with calls on 2 days from 2026-11-02 to 2026-11-05"
     )
     assert "--repair" in missing and "--repair" in drift
     repair_database(db)

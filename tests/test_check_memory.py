@@ -62,11 +62,11 @@ def test_check_and_repair_take_as_much_memory_for_30000_numbers_as_for_2000(
 ) -> None:
     checked = {count: peak_mib("check", "--db", path) for count, path in books.items()}
     for count, (_, said) in checked.items():
-        assert f"{count} phone number(s) are stored in national form" in said
+        assert f"{count:,} phone numbers are stored in national form" in said
     repaired = {count: peak_mib("check", "--repair", "--db", path) for count, path in books.items()}
     for count, (_, said) in repaired.items():
-        assert f"stored {count} phone number(s) in E.164" in said
-        assert f"{count} timezone(s) guessed from the phone number" in said
+        assert f"stored {count:,} phone numbers in E.164" in said
+        assert f"{count:,} timezones guessed from the phone number" in said
     listed = {count: peak_mib("check", "--guesses", "--db", path) for count, path in books.items()}
     for count, (_, said) in listed.items():
         assert said.count("guessed from the number '+4420") == count

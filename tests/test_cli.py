@@ -373,7 +373,7 @@ def test_check_names_call_counts_a_tool_left_stale_and_repair_counts_them_again(
     stale = invoke("check", "--db", path)
     assert stale.exit_code == 1
     problem = one_line_error(stale.stderr)
-    assert f"call_days disagrees with calls on 1 day(s) from {day} to {day}" in problem
+    assert f"call_days disagrees with calls on 1 day from {day} to {day}" in problem
     assert "funnel check --repair" in problem
     repaired = invoke("check", "--repair", "--db", path)
     assert repaired.exit_code == 0, repaired.output
@@ -400,7 +400,7 @@ def test_check_names_lead_marks_a_tool_left_stale_and_repair_builds_them_again(
     stale = invoke("check", "--db", path)
     assert stale.exit_code == 1
     problem = one_line_error(stale.stderr)
-    assert "lead_marks disagrees with calls for 2 prospect(s)" in problem
+    assert "lead_marks disagrees with calls for 2 prospects" in problem
     assert "funnel check --repair" in problem
     repaired = invoke("check", "--repair", "--db", path)
     assert repaired.exit_code == 0, repaired.output
@@ -474,7 +474,7 @@ def test_check_names_a_dropped_request_id_index_and_repair_makes_it_again(
     assert listed.exit_code == 1
     assert one_line_error(listed.stderr).endswith(
         "calls_rep_request_id, the index that keeps each rep's request ids to one call, is"
-        " missing, so a retried `funnel log` may write its call twice; 1 request id(s) name"
+        " missing, so a retried `funnel log` may write its call twice; 1 request id names"
         " more than one call of one rep: give those calls other request ids, then"
         " `funnel check --repair` makes the index again"
     )

@@ -939,9 +939,9 @@ def test_check_lists_methods_that_are_neither_built_in_nor_the_reps_own(db_path:
     lines = result.stderr.splitlines()
     assert lines == [
         f"funnel: {db_path}: prospects: method 'bogus' is neither built in nor one of your"
-        f" scripts (1 row(s), the first row {bogus}): add a script of that name, or change the"
+        f" scripts (1 row, the first row {bogus}): add a script of that name, or change the"
         " method",
         f"funnel: {db_path}: calls: method '=m\\x1b]0;x\\x07' is neither built in nor one of"
-        " your scripts (1 row(s), the first row 1): add a script of that name, or change the"
+        " your scripts (1 row, the first row 1): add a script of that name, or change the"
         " method",
     ]

@@ -172,7 +172,7 @@ def test_a_number_phonenumbers_does_not_know_is_kept_and_listed_with_a_warning(
         f"line 2: phone '06 12 34 56 78': +1 0612345678: {warning}",
         f"line 3: phone '(555) 000-1000': +1 555-000-1000: {warning}",
     ]
-    assert "2 phone number(s) kept that phonenumbers does not know as in use" in report.summary()
+    assert "2 phone numbers kept that phonenumbers does not know as in use" in report.summary()
 
 
 def test_the_command_lists_the_numbers_kept_with_a_warning(tmp_path: Path) -> None:

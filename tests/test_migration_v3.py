@@ -280,7 +280,7 @@ def test_the_migrated_file_is_sound_and_funnel_check_lists_nothing(migrated: Pat
     (guessed,) = read(migrated, "SELECT count(*) FROM prospects WHERE timezone_guessed = 1")[0]
     assert guessed > 0
     assert checked.stdout == (
-        f"{migrated}: ok\n{migrated}: {guessed} timezone(s) guessed from the phone number,"
+        f"{migrated}: ok\n{migrated}: {guessed:,} timezones guessed from the phone number,"
         " not set by you; `funnel check --guesses` lists them\n"
     )
 

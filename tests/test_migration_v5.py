@@ -112,7 +112,7 @@ def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
         " has digits, spaces and + ( ) - . / only, and an extension as x12",
         f"prospects row {ids['Flo']}, phone: '555 01' cannot be dialled: a local number in GB"
         " only: add the area code",
-        "3 phone number(s) are stored in national form (read as GB numbers);"
+        "3 phone numbers are stored in national form (read as GB numbers);"
         " `funnel check --repair` stores them in E.164",
     ]
     assert [str(guess) for guess in timezone_guesses(migrated)] == [
@@ -131,7 +131,7 @@ def test_check_lists_the_numbers_left_as_they_were_and_the_guesses_apart(
     assert checked.stderr.count("stored in national form") == 1
     # The guesses are information, on standard output: counted, and listed when asked.
     assert checked.stdout == (
-        f"{migrated}: 4 timezone(s) guessed from the phone number, not set by you;"
+        f"{migrated}: 4 timezones guessed from the phone number, not set by you;"
         " `funnel check --guesses` lists them\n"
     )
     listed = invoke("check", "--db", migrated, "--guesses")
@@ -148,7 +148,7 @@ def test_the_region_set_after_the_upgrade_reads_national_numbers_and_repair_stor
     assert [phones[name] for name in NATIONAL] == [PROSPECTS[name][0] for name in NATIONAL]
     checked = invoke("check", "--db", path)
     # In FR only the French number reads; the British ones are listed as not dialable.
-    assert "1 phone number(s) are stored in national form (read as FR numbers)" in (checked.stderr)
+    assert "1 phone number is stored in national form (read as FR numbers)" in (checked.stderr)
     assert invoke("config", "set", "phone_region", "GB", "--db", path).exit_code == 0
     assert invoke("check", "--db", path, "--repair").exit_code == 1  # Ed and Flo stay
     found = {

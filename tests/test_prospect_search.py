@@ -164,7 +164,7 @@ def test_check_names_stale_search_rows_and_repair_rebuilds_them(
     db.execute("UPDATE prospect_search SET search_text = 'someone else' WHERE id = ?", [ada])
     missing, drift = check_database(storage.path)
     assert "(prospect_search_after_insert)" in missing
-    assert drift.startswith("prospect_search disagrees with prospects for 2 prospect(s)")
+    assert drift.startswith("prospect_search disagrees with prospects for 2 prospects")
     assert found(db, "grace") == set()
     repair_database(db)
     assert check_database(storage.path) == []

@@ -235,7 +235,7 @@ def test_check_names_deal_days_that_drifted_and_repair_sums_them_again(storage: 
     db.execute("UPDATE deal_days SET won_cents = 1 WHERE closed_on = '2026-11-03'")
     missing, drift = check_database(storage.path)
     assert "(deal_days_after_deal_insert)" in missing
-    assert drift.startswith("deal_days disagrees with deals on 2 day(s)"), drift
+    assert drift.startswith("deal_days disagrees with deals on 2 days"), drift
     repair_database(db)
     assert check_database(storage.path) == []
     assert_deal_days_hold_the_deals(db)

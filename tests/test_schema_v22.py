@@ -322,7 +322,7 @@ def test_check_names_lead_mark_days_that_drifted_and_repair_counts_them_again(
     insert_row(db, "calls", {**call, "started_at": "2026-11-05T10:00:00+00:00"})
     missing, drift = check_database(storage.path)
     assert "(lead_mark_days_after_mark_update)" in missing
-    assert drift.startswith("lead_mark_days disagrees with lead_marks on 2 day(s)"), drift
+    assert drift.startswith("lead_mark_days disagrees with lead_marks on 2 days"), drift
     repair_database(db)
     assert check_database(storage.path) == []
     assert kept_days(db) == fresh_days(db)

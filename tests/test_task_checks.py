@@ -25,7 +25,7 @@ FROM prospects p ORDER BY p.id
 """
 DRIFT = (
     "prospects.next_call_at or next_task_kind is not the earliest open task for {count} "
-    "prospect(s), the first row {first}, so the queue shows the wrong next call; "
+    "prospects, the first row {first}, so the queue shows the wrong next call; "
     "`funnel check --repair` works them out again from tasks"
 )
 

@@ -666,10 +666,10 @@ def test_rep_commands_add_list_and_remove(
     invoke("--db", book_target, "rep", "add", "blake")
     monkeypatch.setenv(REP_ENV, "blake")
     listed = invoke("--db", book_target, "rep", "list").output
-    assert listed == "alex  0 prospect(s)\nblake  0 prospect(s)  (you)\npool  0 prospect(s)\n"
+    assert listed == "alex  0 prospects\nblake  0 prospects  (you)\npool  0 prospects\n"
     removed = invoke("--db", book_target, "rep", "remove", "alex", "--yes")
     assert removed.exit_code == 0
-    assert "0 prospect(s) went back to the pool" in removed.output
+    assert "0 prospects went back to the pool" in removed.output
     unknown = invoke("--db", book_target, "rep", "remove", "alex")
     assert unknown.exit_code == 1
     assert "funnel rep add alex" in unknown.output
@@ -710,13 +710,13 @@ def test_rep_remove_without_a_terminal_needs_yes(book_target: str) -> None:
 
     assert refused.exit_code == 1
     assert one_line_error(refused.stderr) == (
-        "funnel: removing rep blake puts their 2 prospect(s) and their 2 open task(s) back"
+        "funnel: removing rep blake puts their 2 prospects and their 2 open tasks back"
         " in the pool, which cannot be undone, so it asks first: run it in a terminal, or"
         " add --yes"
     )
     assert owners(book_target) == ["blake", "blake", None]
     removed = invoke("--db", book_target, "rep", "remove", "blake", "--yes")
-    assert removed.output == "Removed rep blake; 2 prospect(s) went back to the pool.\n"
+    assert removed.output == "Removed rep blake; 2 prospects went back to the pool.\n"
     assert owners(book_target) == [None, None, None]
 
 
@@ -732,7 +732,7 @@ def test_at_a_terminal_rep_remove_asks_naming_what_goes_back_and_no_keeps_them(
 
     assert kept.exit_code == 1
     assert (
-        "Remove rep blake? Their 2 prospect(s) and their 2 open task(s) go back to the pool;"
+        "Remove rep blake? Their 2 prospects and their 2 open tasks go back to the pool;"
         " adding blake again does not give them back [y/N]: "
     ) in kept.stdout
     assert kept.stderr == "Nothing removed.\n"
@@ -741,7 +741,7 @@ def test_at_a_terminal_rep_remove_asks_naming_what_goes_back_and_no_keeps_them(
         cli_module.cli, ["--db", book_target, "rep", "remove", "blake"], input="y\n"
     )
     assert removed.exit_code == 0, removed.output
-    assert removed.stdout.endswith("Removed rep blake; 2 prospect(s) went back to the pool.\n")
+    assert removed.stdout.endswith("Removed rep blake; 2 prospects went back to the pool.\n")
     assert owners(book_target) == [None, None, None]
 
 
@@ -764,10 +764,10 @@ def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None
     bob = lead(storage.db, "Bob", owner="alex")
     storage.close()
     assert invoke("--db", book_target, "assign", str(ann), "--to", "alex").output == (
-        "Assigned 1 prospect(s) to alex.\n"
+        "Assigned 1 prospect to alex.\n"
     )
     moved = invoke("--db", book_target, "assign", "--from", "alex", "--to", "blake")
-    assert moved.output == "Assigned 2 prospect(s) to blake.\n"
+    assert moved.output == "Assigned 2 prospects to blake.\n"
     assert invoke("--db", book_target, "assign", str(bob), "--pool").exit_code == 0
     for args, message in (
         ([str(ann)], "--to REP or --pool"),

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
+from funnel_tui.counted import counted
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
@@ -159,7 +160,7 @@ class Migrated:
         """One line of what was copied, then one on settings and targets if there is
         anything to say."""
         counts = [
-            _count(self.rows.get(table, 0), noun)
+            counted(self.rows.get(table, 0), noun)
             for table, noun in (
                 ("prospects", "prospect"),
                 ("calls", "call"),
@@ -201,12 +202,12 @@ class Migrated:
         if marked := self.marked_do_not_call:
             ids = _named(marked, str)
             lines.append(
-                f"Marked do-not-call {_count(len(marked), 'copied prospect')} the team's book"
+                f"Marked do-not-call {counted(len(marked), 'copied prospect')} the team's book"
                 f" has marked so: {', '.join(ids)}."
             )
         if self.targets_kept:
             lines.append(
-                f"Kept {_count(self.targets_kept, 'target')} {self.rep} already had in the"
+                f"Kept {counted(self.targets_kept, 'target')} {self.rep} already had in the"
                 " team database instead of the book's for the same period."
             )
         return lines
@@ -216,7 +217,7 @@ class Migrated:
             self.merged, lambda match: f"{match.copied_id} took in the pool's {match.team_id}"
         )
         return (
-            f"Merged {_count(len(self.merged), 'prospect')} of the team's pool that nobody had"
+            f"Merged {counted(len(self.merged), 'prospect')} of the team's pool that nobody had"
             " worked into the copied ones who are the same people (same email, or same phone"
             " and name; their empty fields filled from the pool's, a do-not-call mark kept):"
             f" {', '.join(pairs)}."
@@ -231,7 +232,7 @@ class Migrated:
         )
         are = "is a person" if len(self.same_people) == 1 else "are people"
         said = (
-            f"{_count(len(self.same_people), 'copied prospect')} {are} the team's book already"
+            f"{counted(len(self.same_people), 'copied prospect')} {are} the team's book already"
             " had (same email, or same phone and name) and someone had worked or owns, kept"
             f" apart: {', '.join(pairs)}."
         )
@@ -254,10 +255,6 @@ def _named(found: Sequence[Named], said: Callable[[Named], str]) -> list[str]:
 
 def _whose(owner: str | None) -> str:
     return "the pool's" if owner is None else f"{owner}'s"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def migrate_book(storage: Storage, url: str, rep: str) -> Migrated:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 
+from funnel_tui.counted import counted
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
@@ -628,8 +629,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             )
         self.set_focus(self.query_one(f"#field-{fields[0]}"))
         self._not_saved(
-            f"{len(fields)} field(s) you changed were changed by another program meanwhile:"
-            " choose, then save again",
+            f"{counted(len(fields), 'field')} you changed {'was' if len(fields) == 1 else 'were'}"
+            " changed by another program meanwhile: choose, then save again",
             "bold yellow",
         )
 

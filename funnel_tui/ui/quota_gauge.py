@@ -11,6 +11,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from funnel_tui.counted import counted
 from funnel_tui.money import NO_FIGURE, format_money
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
@@ -227,7 +228,7 @@ class QuotaGauge(Widget):
             Text.assemble((one_line(team.rep), "bold"), "'s figures"),
             Text.assemble(
                 ("team today ", label),
-                f"{team.team_calls:,} call{'' if team.team_calls == 1 else 's'}",
+                counted(team.team_calls, "call"),
             ),
         ]
         if by_rep:
