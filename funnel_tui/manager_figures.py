@@ -1362,7 +1362,7 @@ def _speed_to_lead(rows: FigureRows, params: Mapping[str, str]) -> _Speed:
         return None if middle is None else one_decimal(middle / 3600)
 
     by_source = [
-        {"source": source, "hours_median": hours([values])}
+        {"source": source, "hours_median": hours([values]), "leads": len(values)}
         for source, values in sorted(waits.items())
     ]
     return _Speed(hours(list(waits.values())), by_source, skipped)

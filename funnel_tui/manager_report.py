@@ -189,6 +189,7 @@ class ManagerReport:
             "speed to lead by source (median)",
             [
                 f"{listed_name(row['source'])} {_or_dash(row['hours_median'], 'h')}"
+                f" ({counted(row['leads'], 'lead')})"
                 for row in figures.speed_to_lead_by_source
             ],
             width,

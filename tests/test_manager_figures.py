@@ -258,9 +258,9 @@ def test_speed_to_lead_is_the_median_wait_for_a_first_call_in_the_window(
     # 0, 1/12 and 1.5 hours: the middle one, 0.0833 -> 0.1.
     assert found.speed_to_lead_hours_median == 0.1
     assert found.speed_to_lead_by_source == [
-        {"source": "(none)", "hours_median": 0.0},
-        # (1/12 + 1.5) / 2 = 0.79 -> 0.8
-        {"source": "webinar", "hours_median": 0.8},
+        {"source": "(none)", "hours_median": 0.0, "leads": 1},
+        # (1/12 + 1.5) / 2 = 0.79 -> 0.8; Old was first called before the period.
+        {"source": "webinar", "hours_median": 0.8, "leads": 2},
     ]
 
 

@@ -130,6 +130,8 @@ def test_the_report_shows_every_manager_figure_with_its_counts(demo_storage: Sto
         "lost: budget 1 · no need 1 · timing 1 · competitor 1 · no authority 1",
         "unreachable 2",
         "handed back to nurture (3): cold list 1 · trade show 1 · website form 1",
+        # Each source's median says how many leads it is of.
+        "speed to lead by source (median): LinkedIn ad 156.2 h (6 leads)",
         "Plan: $43,000.00 to go in 9 business days",
         "deals 4 1 avg deal $11,528.57 (last 90 days)",
         "dials 159 18 45% of dials connect (last 90 days)",
