@@ -131,8 +131,8 @@ def _cells(target: ListedTarget, currency: str) -> list[Text]:
     if unreadable:
         wrong = ", ".join(sorted(unreadable))
         note = Text(f"{MARK} {wrong} unreadable: left out of every figure", "red")
-        values = [stored[column] for column in COLUMNS[:-1]]
-        return [*map(_shown, values), note]
+        values = [stored[column] for column in COLUMNS[1:-1]]
+        return [_period_shown(stored, unreadable), *map(_shown, values), note]
     starts_on = date.fromisoformat(stored["starts_on"])
     goal = stored["calls_per_day"]
     return [
@@ -144,6 +144,17 @@ def _cells(target: ListedTarget, currency: str) -> list[Text]:
         Text(NO_FIGURE if goal is None else f"{goal:,}"),
         Text("in use", "bold green") if target.in_use else Text(""),
     ]
+
+
+def _period_shown(stored: dict[str, Any], unreadable: frozenset[str]) -> Text:
+    """The period's name (`December 2026`) where its kind and first day read, whatever
+    else does not; else the kind as stored."""
+    if not unreadable & {"period", "starts_on"}:
+        try:
+            return Text(period_name(stored["period"], date.fromisoformat(stored["starts_on"])))
+        except (TypeError, ValueError):
+            pass
+    return _shown(stored["period"])
 
 
 def _shown(value: Any) -> Text:

@@ -85,18 +85,25 @@ def test_a_target_another_tool_wrote_wrong_is_shown_as_stored_and_left_out(
             "INSERT INTO targets (period, starts_on, ends_on, amount_cents)"
             " VALUES ('quarter', '2026-10-01', '2026-12-31', '12k')"
         )
+        conn.execute(
+            "INSERT INTO targets (period, starts_on, ends_on, amount_cents)"
+            " VALUES ('week', '2026-13-01', '2026-12-31', 500)"
+        )
     conn.close()
     shown = rows(funnel("target", "list", "--db", book, "--today", TODAY))
-    assert shown[1] == [
-        "quarter",
+    # Named by its period where its kind and first day read (it was `quarter`), else the
+    # kind as stored.
+    assert shown[0][:2] == ["week", "2026-13-01"]
+    assert shown[2] == [
+        "Q4 2026",
         "2026-10-01",
         "2026-12-31",
         "12k",
         "? amount_cents unreadable: left out of every figure",
     ]
     listed = json.loads(funnel("target", "list", "--db", book, "--json"))
-    assert listed["targets"][1]["unreadable"] == ["amount_cents"]
-    assert listed["targets"][1]["amount_cents"] == "12k"
+    assert listed["targets"][2]["unreadable"] == ["amount_cents"]
+    assert listed["targets"][2]["amount_cents"] == "12k"
 
 
 def test_a_book_without_targets_says_how_to_set_one(tmp_path: Path) -> None:
