@@ -180,18 +180,15 @@ def outcome_effects(
         booked = _booked_already(open_tasks, kind_booked, entry.follow_up_at) or next(
             (task for task in rebooking if task.kind is kind_booked), None
         )
-    # The time a gatekeeper gave ("back at 4", "back Monday at 11"), still to come: an
-    # attempt before it (no answer at 2) neither answers it nor replaces it with the
-    # cadence's slot; it stays the next call. A new time from a gatekeeper replaces it.
-    given = None
-    if outcome in CADENCE_OUTCOMES and entry.follow_up_at is None:
-        given = next(
-            (task for task in open_tasks if task.id in promised and _still_to_come(task, now)),
-            None,
-        )
+    # A time promised and still to come: a callback the prospect asked for, or the time a
+    # gatekeeper gave ("back at 4", "back Monday at 11"). An attempt before it (no answer
+    # at 2) neither answers it nor replaces it with the cadence's slot; the earliest stays
+    # the next call. A new time from a gatekeeper replaces the gatekeeper's old one.
+    kept = _promises_kept(open_tasks, outcome, entry.follow_up_at, promised, now)
+    given = None if entry.follow_up_at is not None else min(kept.values(), key=_due, default=None)
     # The appointment confirmed stays open, even when it is due today: it is still to come.
     answered = _task_called_for(
-        [task for task in open_tasks if task is not booked and task is not given], now
+        [task for task in open_tasks if task is not booked and task.id not in kept], now
     )
     if answered is not None:
         close[answered.id] = TaskStatus.DONE
@@ -204,7 +201,7 @@ def outcome_effects(
         # One cadence at a time: the call tasks still open are replaced (an attempt) or
         # no longer needed (a connect). Callbacks, meetings and revisits stay.
         for task in open_tasks:
-            if task.kind is TaskKind.CALL and task.id not in close and task is not given:
+            if task.kind is TaskKind.CALL and task.id not in close and task.id not in kept:
                 close[task.id] = TaskStatus.CANCELLED
 
     if outcome in CADENCE_OUTCOMES:
@@ -296,6 +293,30 @@ def outcome_effects(
 
 def _still_to_come(task: Task, now: datetime) -> bool:
     return task.due_at is not None and task.due_at > now
+
+
+def _due(task: Task) -> tuple[datetime, int]:
+    return (task.due_at or datetime.max.replace(tzinfo=UTC), task.id)
+
+
+def _promises_kept(
+    open_tasks: list[Task],
+    outcome: Outcome,
+    follow_up_at: datetime | None,
+    promised: frozenset[int],
+    now: datetime,
+) -> dict[int, Task]:
+    """The open times an unanswered attempt leaves as they are, by id: the callbacks still
+    to come (an early try that goes unanswered keeps the time the prospect asked for,
+    later today too), and the gatekeeper's time still to come unless a new one is given."""
+    if outcome not in CADENCE_OUTCOMES:
+        return {}
+    return {
+        task.id: task
+        for task in open_tasks
+        if _still_to_come(task, now)
+        and (task.kind is TaskKind.CALLBACK or (task.id in promised and follow_up_at is None))
+    }
 
 
 def _nothing_left_open(open_tasks: list[Task], close: dict[int, TaskStatus]) -> bool:

@@ -19,7 +19,7 @@ from funnel_tui.call_log import (
     log_call,
     undo_last_call,
 )
-from funnel_tui.domain import Outcome, TaskStatus
+from funnel_tui.domain import Outcome, TaskKind, TaskStatus
 from funnel_tui.prospects import get_prospect
 from funnel_tui.queue import QueueMode, queue_ids
 from funnel_tui.reps import add_rep
@@ -249,6 +249,42 @@ def test_the_time_a_gatekeeper_gave_stays_through_the_attempts_before_it(
     logged = log(book_db, ann, Outcome.VOICEMAIL, now=four)
     assert logged.next_call_at is not None and logged.next_call_at > four
     assert [task.due_at for task in open_tasks(book_db, ann)] == [logged.next_call_at]
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY])
+def test_an_unanswered_try_before_a_callback_keeps_the_time_the_prospect_asked_for(
+    book_db: Any, outcome: Outcome
+) -> None:
+    """`l c in 2 hours`, then an early try that goes unanswered: the callback promised for
+    later today was marked done by that try, and the cadence's next slot tomorrow took its
+    place, the time the prospect asked for gone from the card and the queue."""
+    ann = insert(book_db)
+    in_two_hours = NOW + timedelta(hours=2)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=in_two_hours)
+    logged = log(book_db, ann, outcome, now=NOW + timedelta(minutes=10))
+    assert logged.next_call_at == in_two_hours
+    assert [(task.kind, task.due_at) for task in open_tasks(book_db, ann)] == [
+        (TaskKind.CALLBACK, in_two_hours)
+    ]
+    # A gatekeeper's new time before it is booked beside it, and the callback stands.
+    at_noon = NOW.replace(hour=12, minute=0)
+    log(book_db, ann, Outcome.GATEKEEPER, now=NOW + timedelta(minutes=20), follow_up_at=at_noon)
+    assert [(task.kind, task.due_at) for task in open_tasks(book_db, ann)] == [
+        (TaskKind.CALL, at_noon),
+        (TaskKind.CALLBACK, in_two_hours),
+    ]
+    # The gatekeeper's time, unanswered: the callback still stands.
+    log(book_db, ann, outcome, now=at_noon)
+    assert [task.kind for task in open_tasks(book_db, ann)] == [TaskKind.CALLBACK]
+    # Called at that time, unanswered: the callback was called, and the cadence goes on.
+    logged = log(book_db, ann, outcome, now=in_two_hours)
+    assert TaskKind.CALLBACK not in [task.kind for task in open_tasks(book_db, ann)]
+    assert logged.next_call_at is not None and logged.next_call_at > in_two_hours
+    # A connect before the time asked for is the conversation itself: it answers it.
+    bob = insert(book_db, "Bob Baker")
+    log(book_db, bob, Outcome.CALLBACK, follow_up_at=in_two_hours)
+    log(book_db, bob, Outcome.MEETING, now=NOW + timedelta(minutes=10), follow_up_at=NEXT_WEEK)
+    assert [task.kind for task in open_tasks(book_db, bob)] == [TaskKind.MEETING]
 
 
 def test_a_won_call_records_the_deal_on_the_local_date(book_db: Any) -> None:
