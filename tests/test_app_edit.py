@@ -497,3 +497,30 @@ async def test_the_toast_names_a_time_zone_the_save_guessed_from_the_number(
         said = messages(demo_app)
     assert row(db, first["id"])["timezone_guessed"] == 1
     assert f"Prospect saved · time zone {zone}, from their number" in said
+
+
+async def test_a_save_that_guesses_a_zone_now_off_hours_says_the_prospect_left_the_view(
+    demo_app: FunnelApp,
+) -> None:
+    """A name edited on a prospect without a zone: the zone guessed from a Sydney number
+    took them off hours, and they went from today's queue, an overdue callback with them,
+    with nothing but `Prospect saved · time zone ...` said (and that only if no key
+    followed enter)."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET timezone = NULL, timezone_guessed = 0, phone = '+61293744000'"
+        " WHERE id = ?",
+        [first["id"]],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *" Jr", "enter")
+        await settle_until(pilot, lambda: row(db, first["id"])["timezone"] is not None)
+        await settle(pilot)
+        said = messages(demo_app)
+        assert demo_app.screen.queue.position_of(first["id"]) is None
+    assert row(db, first["id"])["timezone"] == "Australia/Sydney"
+    assert "Prospect saved · time zone Australia/Sydney, from their number" in said
+    assert "Saved, but not in this view now (off hours)" in said

@@ -1402,12 +1402,19 @@ class MainScreen(
     @work(group="type-ahead")
     async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
         """Let the keys held with QUEUE_READ act once the order is read and shown; with
-        `saved` (the prospect the form saved), only if they are highlighted then."""
+        `saved` (the prospect the form saved), only if they are highlighted then. A saved
+        prospect the view no longer lists (a zone guessed from the number, now off hours)
+        is said to have left it, typed keys or not: they went from the list unsaid."""
         try:
             await self._queue_read()
         finally:
-            if saved is None or self.queue.highlighted_id == saved or not self.funnel.holds_keys():
+            if saved is None or self.queue.highlighted_id == saved:
                 self.funnel.release_keys(KeyHold.QUEUE_READ)
+            elif not self.funnel.holds_keys():
+                self.funnel.release_keys(KeyHold.QUEUE_READ)
+                if not self.queue.belongs_to_view(saved):
+                    where = self._where_now(saved)
+                    self.notify(f"Saved, but not in this view now{where}", severity="warning")
             else:
                 self.funnel.drop_held_keys()
                 where = self._where_now(saved)
