@@ -123,6 +123,8 @@ class LoggedCall:
     # as the task the call was for (PRODUCT 14): the rep logged the meeting, and hears that
     # the callback is done too.
     callbacks_done: tuple[datetime, ...] = ()
+    # When the callbacks were due that the call cancelled (not interested, do not call).
+    callbacks_cancelled: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -714,6 +716,15 @@ def _write_call(
                 and task.kind == TaskKind.CALLBACK
                 and task.due_at is not None
                 and effects.close.get(task.id) is TaskStatus.DONE
+            )
+        ),
+        callbacks_cancelled=tuple(
+            sorted(
+                task.due_at
+                for task in open_tasks
+                if task.kind == TaskKind.CALLBACK
+                and task.due_at is not None
+                and effects.close.get(task.id) is TaskStatus.CANCELLED
             )
         ),
     )

@@ -296,9 +296,16 @@ def describe_logged(
         if kind is not None
     ]
     cancelled += [
+        f"callback {describe_when(due, now, prospect.get('timezone'))} cancelled"
+        for due in logged.callbacks_cancelled
+    ]
+    cancelled += [
         f"callback {describe_when(due, now, prospect.get('timezone'))} marked done too"
         for due in logged.callbacks_done
     ]
+    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
+        when = describe_when(logged.meeting_open, now, prospect.get("timezone"))
+        cancelled.append(f"meeting {when} stays booked")
     return "; ".join(
         [f"{start} {said}", *steps, *cancelled, *also_open, *([next_step] if next_step else [])]
     )

@@ -54,10 +54,19 @@ def logged_line(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
         for meeting in logged.meetings_cancelled
     )
+    if gone := [_when(due, prospect_tz, now) for due in logged.callbacks_cancelled]:
+        if len(gone) == 1:
+            cancelled += f"; the callback {gone[0]} is cancelled (u brings it back)"
+        else:
+            callbacks = f"{', '.join(gone[:-1])} and {gone[-1]}"
+            cancelled += f"; the callbacks {callbacks} are cancelled (u brings them back)"
     cancelled += "".join(
         f"; the callback {_when(due, prospect_tz, now)} is marked done too"
         for due in logged.callbacks_done
     )
+    if outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
+        # Missed today, or logged before a meeting still to come, which it leaves booked.
+        cancelled += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"
     if logged.also_open and booked_kind is not None:
         # A time moved earlier on the phone: the later one is still booked.
         later = ", ".join(

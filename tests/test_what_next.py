@@ -201,6 +201,50 @@ def test_a_no_show_names_the_overdue_callback_it_marks_done(tmp_path: Path) -> N
     assert "marked done" not in logged_line(voicemail, "Priya Shah", None, NOW)
 
 
+def test_a_no_that_cancels_callbacks_names_them() -> None:
+    """`l x` on a prospect with callbacks on Monday and Tuesday: the toast named only the
+    meeting it cancelled, and the two callbacks went unsaid."""
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=LONDON)
+    tuesday = datetime(2026, 12, 8, 11, 0, tzinfo=LONDON)
+    both = replace(logged(Outcome.NOT_INTERESTED), callbacks_cancelled=(monday, tuesday))
+    assert logged_line(both, "Chloe Martin", None, NOW) == (
+        "Logged not interested for Chloe Martin: no more calls; the callbacks Mon 7 Dec 10:00"
+        " and Tue 8 Dec 11:00 are cancelled (u brings them back)"
+    )
+    one = replace(logged(Outcome.NOT_INTERESTED), callbacks_cancelled=(tuesday,))
+    assert logged_line(one, "Chloe Martin", None, NOW).endswith(
+        "the callback Tue 8 Dec 11:00 is cancelled (u brings it back)"
+    )
+
+
+def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
+    tmp_path: Path,
+) -> None:
+    """`l s` on Peter, whose meeting is on Friday: the dialog warned that it is still to
+    come, and the toast said only the callback, the meeting left booked unsaid."""
+    storage = open_storage(tmp_path / "book.db")
+    db = storage.db
+    peter = db["prospects"].insert({"name": "Peter van Dijk", "phone": "+442079460002"}).last_pk
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=LONDON)
+    db["tasks"].insert({"prospect_id": peter, "kind": "meeting", "due_at": friday.isoformat()})
+    tomorrow = datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
+    call = log_call(
+        db,
+        peter,
+        CallOutcome(Outcome.NO_SHOW, follow_up_at=tomorrow),
+        now=NOW,
+        settings=load_settings(db),
+    )
+    assert logged_line(call, "Peter van Dijk", None, NOW, booked=tomorrow) == (
+        "Logged no-show for Peter van Dijk: callback tomorrow 09:30; the meeting Fri 10:00"
+        " stays booked"
+    )
+    cancelled = log_call(
+        db, peter, CallOutcome(Outcome.NOT_INTERESTED), now=NOW, settings=load_settings(db)
+    )
+    assert cancelled.callbacks_cancelled == (tomorrow,)
+
+
 def test_a_day_of_another_year_says_the_year() -> None:
     """A revisit in a year read `revisit Tue 30 Nov 2027`, but a callback a year ahead read
     `Tue 30 Nov 10:00`, as if it were this November."""
