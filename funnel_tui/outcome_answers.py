@@ -77,8 +77,10 @@ def open_deal_cents(prospect: Mapping[str, Any]) -> int | None:
 
 def prefilled(outcome: Outcome, ask: Ask, open_deal: int | None) -> str:
     """What a field holds before the rep types: a win's amount is the open deal value
-    (PRODUCT section 14), every other field starts empty."""
-    if outcome is Outcome.WON and ask is Ask.AMOUNT and open_deal is not None:
+    (PRODUCT section 14), and so is a proposal's (the one sent again, or at the value the
+    rep already gave); every other field starts empty."""
+    proposes = outcome in (Outcome.WON, Outcome.PROPOSAL_SENT)
+    if proposes and ask is Ask.AMOUNT and open_deal is not None:
         return format_money(open_deal, "", whole=open_deal % 100 == 0)
     return ""
 

@@ -105,8 +105,11 @@ def test_a_win_starts_from_the_open_deal_value_when_it_is_one(
     assert prefilled(Outcome.WON, Ask.AMOUNT, open_deal) == shown
 
 
-def test_every_other_field_starts_empty() -> None:
-    assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, 900_000) == ""
+def test_a_proposal_starts_from_the_open_deal_value_and_every_other_field_empty() -> None:
+    """`l p` on Noah, whose deal is $14,800: the amount started empty, where `l w` gave it."""
+    assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, 1_480_000) == "14,800"
+    assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, None) == ""
+    assert prefilled(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, 1_480_000) == ""
     assert prefilled(Outcome.CALLBACK, Ask.WHEN, 900_000) == ""
 
 
