@@ -126,6 +126,16 @@ TIME_THEN_DAY_PATTERN = re.compile(
     r"\s+(?:on\s+)?(?P<day>[a-z0-9].*)"
 )
 NOON_WORDS = frozenset({"noon", "midday"})
+# A part of the day after a day word: `tomorrow morning` is at the calling hours' start,
+# `fri afternoon` at 14:00.
+MORNING_WORDS = frozenset({"morning", "am"})
+AFTERNOON_WORDS = frozenset({"afternoon", "pm"})
+AFTERNOON = time(14, 0)
+# `this morning`, `this afternoon`: today's.
+THIS_PART_OF_DAY_PATTERN = re.compile(r"^this\s+(?=(?:morning|afternoon)\b)")
+# A clock time in four or three figures after a day word, as a rep types it in a hurry:
+# `wed 930`, `fri 1400`.
+FIGURES_CLOCK_PATTERN = re.compile(r"(?P<hour>[01]?\d|2[0-3])(?P<minute>[0-5]\d)")
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset(
@@ -496,6 +506,7 @@ def _moment_of(
     # `14h30` as `14:30`; `@` as `at`; a leading `on` (`on fri at 3`) says nothing.
     typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
     typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
+    typed = THIS_PART_OF_DAY_PATTERN.sub("today ", typed)
     if not typed:
         raise WhenError("nothing was typed")
     if ambiguous := AMBIGUOUS_DAY_LETTERS.intersection(typed.split()):
@@ -871,7 +882,7 @@ def _names_a_date(rest: str, day_first: bool) -> bool:
     """Whether the text after a weekday names a date (`11 dec`, `11/12 2pm`)."""
     # After a day word a dotted pair is a time (`mon 9.30`), as `_time_of_day` reads it.
     rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
-    if not rest or CLOCK_PATTERN.fullmatch(rest):
+    if not rest or CLOCK_PATTERN.fullmatch(rest) or FIGURES_CLOCK_PATTERN.fullmatch(rest):
         return False
     try:
         return _typed_fields(rest, day_first).has_date
@@ -920,6 +931,12 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return time(12, 0)
     if rest in END_OF_DAY_WORDS:
         return end_of_day
+    if rest in MORNING_WORDS:
+        return None
+    if rest in AFTERNOON_WORDS:
+        return AFTERNOON
+    if figures := FIGURES_CLOCK_PATTERN.fullmatch(rest):
+        return time(int(figures["hour"]), int(figures["minute"]))
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
     if len(TIME_NUMBER_PATTERN.findall(rest)) > 1:
@@ -964,12 +981,13 @@ def _parse_date_and_time(
 # A time of day that cannot be anything else: with am or pm, or with minutes.
 TWO_TIMES_PATTERN = re.compile(r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\b\d{1,2}:\d{2}\b")
 # A date (day and month), then a bare number: `14/12 10`, `3 dec 15`, `3 dec 1430`.
-BARE_HOUR_PATTERN = re.compile(r"(?P<date>.+?)\s+(?P<hour>\d{1,2}|(?:[01]\d|2[0-3])[0-5]\d)")
+BARE_HOUR_PATTERN = re.compile(r"(?P<date>.+?)\s+(?P<hour>\d{1,2}|(?:[01]?\d|2[0-3])[0-5]\d)")
 
 
 def _bare_hour_after_a_date(typed: str, day_first: bool) -> str:
-    """`14/12 10` with the hour made one (`14/12 at 10`): dateutil read it as the year
-    2010. A number that is a year (`3 dec 2027`, `3/12 27`) stays one."""
+    """`14/12 10` with the hour made one (`14/12 at 10`), and `3/12 930` the time 09:30:
+    dateutil read them as the years 2010 and 930. A number that is a year (`3 dec 2027`,
+    `3/12 27`) stays one."""
     match = BARE_HOUR_PATTERN.fullmatch(typed)
     if match is None:
         return typed
@@ -985,7 +1003,7 @@ def _bare_hour_after_a_date(typed: str, day_first: bool) -> str:
     if len(hour) <= 2:
         # Past 23, two digits are a year (`30 dec 27`).
         return f"{match['date']} at {int(hour)}" if int(hour) <= 23 else typed
-    return f"{match['date']} at {hour[:2]}:{hour[2:]}"
+    return f"{match['date']} at {hour[:-2]}:{hour[-2:]}"
 
 
 def _dotted_clock_read(typed: str, day_first: bool) -> str:

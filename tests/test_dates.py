@@ -46,6 +46,15 @@ ACCEPTED_ON_WEDNESDAY = [
     ("in a month", at("2026-12-25", "11:00")),
     ("in 2 months noon", at("2027-01-25", "12:00")),
     ("in 1 mo 9.30", at("2026-12-25", "09:30")),
+    # A part of the day, and a clock in figures after a day word (refused before: `'930'
+    # needs a day and a month`, and `3/12 930` was the year 930).
+    ("tomorrow morning", at("2026-11-26", "09:00")),
+    ("fri afternoon", at("2026-11-27", "14:00")),
+    ("this afternoon", at("2026-11-25", "14:00")),
+    ("tomorrow pm", at("2026-11-26", "14:00")),
+    ("fri 930", at("2026-11-27", "09:30")),
+    ("thu 1400", at("2026-11-26", "14:00")),
+    ("3/12 930", at("2026-12-03", "09:30")),
     # Two lengths of time, added (dateutil read `3 hours` as 03:00).
     ("in 2 days 3 hours", at("2026-11-27", "14:00")),
     ("+1h 30m", at("2026-11-25", "12:30")),
@@ -212,6 +221,7 @@ REFUSED_ON_WEDNESDAY = [
         "'in two and a half days' is not a whole number of days; say in 2 days or in 3 days",
     ),
     ("in 1,5 days", "'in 1,5 days' is not a whole number of days; say in 1 day or in 2 days"),
+    ("this morning", "that time today has passed; say tomorrow morning"),
     (
         "in a day and a half",
         "'in a day and a half' is not a whole number of days; say in 1 day or in 2 days",
