@@ -141,15 +141,20 @@ def outside_calling_hours(
     hold); None when it is one."""
     local = moment.astimezone(_zone(prospect_tz, moment))
     theirs = " their time" if known_zone(prospect_tz) is not None else ""
-    day = local.date()
-    reasons = []
-    if day in settings.holidays:
-        reasons.append(f"{day:%a} {day.day} {day:%b} is a holiday")
-    elif not is_business_day(day, settings):
-        reasons.append(f"{day:%A} is not a business day")
+    reasons = [reason] if (reason := day_off(local.date(), settings)) else []
     if not _within_hours(local, settings):
         reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({_hours(settings)})")
     return ", and ".join(reasons) or None
+
+
+def day_off(day: date, settings: Settings) -> str | None:
+    """Why `day` is no day to call (`Sunday is not a business day`, `Fri 25 Dec is a
+    holiday`); None on a business day."""
+    if day in settings.holidays:
+        return f"{day:%a} {day.day} {day:%b} is a holiday"
+    if not is_business_day(day, settings):
+        return f"{day:%A} is not a business day"
+    return None
 
 
 def _zone(prospect_tz: str | None, now: datetime) -> tzinfo:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from funnel_tui.cadence import is_business_day, outside_calling_hours
+from funnel_tui.cadence import day_off, is_business_day, outside_calling_hours
 from funnel_tui.dates import (
     WhenError,
     describe_day,
@@ -204,11 +204,19 @@ def _read_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
     return Answer(day, describe_day(day, today), warning="; ".join(filter(None, warnings)))
 
 
+def _read_revisit_day(outcome: Outcome, text: str, reading: Reading) -> Answer:
+    """A revisit date, said to be a day off when it is one, as a callback's is: the lead
+    comes back to the queue that morning."""
+    answer = _read_day(outcome, text, reading)
+    off = day_off(answer.value, reading.settings)
+    return replace(answer, warning="; ".join(filter(None, [answer.warning, off])))
+
+
 READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {
     Ask.WHEN: _read_when,
     Ask.AMOUNT: _read_amount,
     Ask.CLOSE_ON: _read_day,
-    Ask.REVISIT_ON: _read_day,
+    Ask.REVISIT_ON: _read_revisit_day,
 }
 
 

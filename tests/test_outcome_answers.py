@@ -105,6 +105,20 @@ def test_a_win_starts_from_the_open_deal_value_when_it_is_one(
     assert prefilled(Outcome.WON, Ask.AMOUNT, open_deal) == shown
 
 
+def test_a_revisit_on_a_day_off_says_so_as_a_callback_does() -> None:
+    """`in 12 weeks` read as Sunday 28 February, said without a word: a callback on a
+    Sunday is warned of."""
+    revisit = question(Outcome.NOT_INTERESTED, Ask.REVISIT_ON)
+    sunday = read_answer(Outcome.NOT_INTERESTED, revisit, "in 14 weeks", READING)
+    assert sunday is not None and sunday.value == date(2027, 2, 24)
+    assert sunday.warning == ""
+    weekend = read_answer(Outcome.NOT_INTERESTED, revisit, "28/2/2027", READING)
+    assert weekend is not None and weekend.warning == "Sunday is not a business day"
+    holiday = Reading(now=NOW, settings=Settings(holidays=frozenset({date(2027, 3, 1)})))
+    monday = read_answer(Outcome.NOT_INTERESTED, revisit, "1/3/2027", holiday)
+    assert monday is not None and monday.warning == "Mon 1 Mar is a holiday"
+
+
 def test_a_proposal_starts_from_the_open_deal_value_and_every_other_field_empty() -> None:
     """`l p` on Noah, whose deal is $14,800: the amount started empty, where `l w` gave it."""
     assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, 1_480_000) == "14,800"
