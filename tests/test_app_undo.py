@@ -89,6 +89,29 @@ async def test_a_call_logged_before_this_session_asks_first(demo_app: FunnelApp)
     assert len(calls(db)) == calls_before - 1
 
 
+async def test_an_edit_before_undoing_a_call_from_before_this_session_is_not_said_after_it(
+    demo_app: FunnelApp,
+) -> None:
+    """An edit of another prospect, then `u` on a call logged before the app started: the
+    question said the edit came after that call, which nothing knows."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    earlier = FROZEN_NOW - timedelta(hours=3)
+    log_call(db, first["id"], CallOutcome(Outcome.VOICEMAIL), now=earlier, settings=Settings())
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "e")
+        await settle(pilot)
+        await pilot.press("end", "x", "enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        text = " ".join(confirm_text(demo_app).split())
+        assert "not logged in this session" in text
+        assert "after it" not in text
+        assert "the last thing you did (edited " in text and ") u does not undo" in text
+
+
 async def test_holding_u_undoes_one_call_then_asks(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:

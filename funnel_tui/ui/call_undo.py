@@ -88,8 +88,11 @@ class UndoSession:
             reasons.append("it is not the last call you logged here")
         if self.undid_last:
             reasons.append("it would be a second undo in a row")
-        if self.changed_since is not None:
+        if self.changed_since is not None and call.call_id == self.latest:
             reasons.append(f"you {self.changed_since} after it, which u does not undo")
+        elif self.changed_since is not None:
+            # Not this session's last call: whether the change came after it is unknown.
+            reasons.append(f"the last thing you did ({self.changed_since}) u does not undo")
         return reasons
 
 
