@@ -120,6 +120,29 @@ class FilePath(click.ParamType):
 FILE_PATH = FilePath()
 
 
+class WholeNumber(click.IntRange):
+    """A count from `low` to `high`, refused in words of what it counts: `'abc' is not a
+    whole number of seconds from 0 to 86,400` (click said `not a valid integer range`)."""
+
+    def __init__(self, low: int, high: int, of: str) -> None:
+        super().__init__(low, high)
+        self.low, self.high, self.of = low, high, of
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = value if isinstance(value, int) else int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not self.low <= number <= self.high:
+            self.fail(
+                f"{one_line(str(value))!r} is not a whole number of {self.of} from"
+                f" {self.low:,} to {self.high:,}",
+                param,
+                ctx,
+            )
+        return number
+
+
 class BookDay(click.DateTime):
     """A day given as `YYYY-MM-DD`, within the years a book keeps (1900 to 2999): a target
     set for a day outside them would be one its own report calls unreadable."""
@@ -473,7 +496,7 @@ def target() -> None:
 )
 @click.option(
     "--calls-per-day",
-    type=click.IntRange(0, MAX_CALLS_PER_DAY),
+    type=WholeNumber(0, MAX_CALLS_PER_DAY, "calls a day"),
     default=None,
     help="Daily call goal (without it, the period keeps the goal it has).",
 )
@@ -705,7 +728,7 @@ MAX_DURATION_S = 24 * 60 * 60
 @click.option("--revisit-on", default=None, help="Not interested: the day to try again.")
 @click.option(
     "--duration",
-    type=click.IntRange(0, MAX_DURATION_S),
+    type=WholeNumber(0, MAX_DURATION_S, "seconds"),
     default=0,
     help="How long the call took, in seconds (it ended now).",
 )
@@ -1400,7 +1423,7 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
 @click.option("-o", "--output", type=FILE_PATH, help="File to write (default: standard output).")
 @click.option(
     "--days",
-    type=click.IntRange(1, 3650),
+    type=WholeNumber(1, 3650, "days"),
     default=30,
     show_default=True,
     help="Meetings and callbacks due up to this many days ahead (overdue ones too).",

@@ -233,7 +233,10 @@ def test_a_call_goal_out_of_bounds_is_a_usage_error_not_a_crash(db_path: Path, c
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "unexpected error" not in result.stderr
-    assert f"Invalid value for '--calls-per-day': {calls} is not in the range" in result.stderr
+    assert (
+        f"Invalid value for '--calls-per-day': '{calls}' is not a whole number of calls a day"
+        " from 0 to 10,000"
+    ) in result.stderr
     assert targets(db_path) == []
 
 
