@@ -109,9 +109,9 @@ def test_a_revisit_on_a_day_off_says_so_as_a_callback_does() -> None:
     """`in 12 weeks` read as Sunday 28 February, said without a word: a callback on a
     Sunday is warned of."""
     revisit = question(Outcome.NOT_INTERESTED, Ask.REVISIT_ON)
-    sunday = read_answer(Outcome.NOT_INTERESTED, revisit, "in 14 weeks", READING)
-    assert sunday is not None and sunday.value == date(2027, 2, 24)
-    assert sunday.warning == ""
+    wednesday = read_answer(Outcome.NOT_INTERESTED, revisit, "in 14 weeks", READING)
+    assert wednesday is not None and wednesday.value == date(2027, 2, 24)
+    assert wednesday.warning == ""
     weekend = read_answer(Outcome.NOT_INTERESTED, revisit, "28/2/2027", READING)
     assert weekend is not None and weekend.warning == "Sunday is not a business day"
     holiday = Reading(now=NOW, settings=Settings(holidays=frozenset({date(2027, 3, 1)})))

@@ -170,26 +170,27 @@ def test_a_no_that_cancels_a_meeting_booked_says_so() -> None:
     )
 
 
+def no_show(folder: Path, tasks: dict[str, str], reschedule: datetime) -> LoggedCall:
+    """A no-show logged at NOW, rescheduled, on a new book's one prospect with `tasks` open
+    (kind: due)."""
+    db = open_storage(folder / "book.db").db
+    prospect = db["prospects"].insert({"name": "Priya Shah", "phone": "+442079460001"}).last_pk
+    db["tasks"].insert_all(
+        {"prospect_id": prospect, "kind": kind, "due_at": due} for kind, due in tasks.items()
+    )
+    entry = CallOutcome(Outcome.NO_SHOW, follow_up_at=reschedule)
+    return log_call(db, prospect, entry, now=NOW, settings=load_settings(db))
+
+
 def test_a_no_show_names_the_overdue_callback_it_marks_done(tmp_path: Path) -> None:
     """A no-show is logged as the call an overdue callback was for (PRODUCT 14), and marks
     it done: the toast said only the reschedule, and the callback promised was gone
     without a word."""
-    storage = open_storage(tmp_path / "book.db")
-    db = storage.db
-    prospect = db["prospects"].insert({"name": "Priya Shah", "phone": "+442079460001"}).last_pk
-    db["tasks"].insert_all(
-        [
-            {"prospect_id": prospect, "kind": "callback", "due_at": "2026-11-26T09:00:00+00:00"},
-            {"prospect_id": prospect, "kind": "meeting", "due_at": "2026-11-30T10:00:00+00:00"},
-        ]
-    )
     reschedule = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
-    call = log_call(
-        db,
-        prospect,
-        CallOutcome(Outcome.NO_SHOW, follow_up_at=reschedule),
-        now=NOW,
-        settings=load_settings(db),
+    call = no_show(
+        tmp_path,
+        {"callback": "2026-11-26T09:00:00+00:00", "meeting": "2026-11-30T10:00:00+00:00"},
+        reschedule,
     )
     assert call.callbacks_done == (datetime(2026, 11, 26, 9, 0, tzinfo=UTC),)
     assert logged_line(call, "Priya Shah", None, NOW, booked=reschedule) == (
@@ -222,25 +223,20 @@ def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
 ) -> None:
     """`l s` on Peter, whose meeting is on Friday: the dialog warned that it is still to
     come, and the toast said only the callback, the meeting left booked unsaid."""
-    storage = open_storage(tmp_path / "book.db")
-    db = storage.db
-    peter = db["prospects"].insert({"name": "Peter van Dijk", "phone": "+442079460002"}).last_pk
     friday = datetime(2026, 12, 4, 10, 0, tzinfo=LONDON)
-    db["tasks"].insert({"prospect_id": peter, "kind": "meeting", "due_at": friday.isoformat()})
     tomorrow = datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)
-    call = log_call(
-        db,
-        peter,
-        CallOutcome(Outcome.NO_SHOW, follow_up_at=tomorrow),
-        now=NOW,
-        settings=load_settings(db),
-    )
+    call = no_show(tmp_path, {"meeting": friday.isoformat()}, tomorrow)
     assert logged_line(call, "Peter van Dijk", None, NOW, booked=tomorrow) == (
         "Logged no-show for Peter van Dijk: callback tomorrow 09:30; the meeting Fri 10:00"
         " stays booked"
     )
+    db = open_storage(tmp_path / "book.db").db
     cancelled = log_call(
-        db, peter, CallOutcome(Outcome.NOT_INTERESTED), now=NOW, settings=load_settings(db)
+        db,
+        call.prospect_id,
+        CallOutcome(Outcome.NOT_INTERESTED),
+        now=NOW,
+        settings=load_settings(db),
     )
     assert cancelled.callbacks_cancelled == (tomorrow,)
 
