@@ -50,29 +50,7 @@ def logged_line(
     # A callback or meeting that was open at that moment already is kept, not booked twice.
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
-    cancelled = "".join(
-        f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
-        for meeting in logged.meetings_cancelled
-    )
-    if gone := [_when(due, prospect_tz, now) for due in logged.callbacks_cancelled]:
-        if len(gone) == 1:
-            cancelled += f"; the callback {gone[0]} is cancelled (u brings it back)"
-        else:
-            callbacks = f"{', '.join(gone[:-1])} and {gone[-1]}"
-            cancelled += f"; the callbacks {callbacks} are cancelled (u brings them back)"
-    cancelled += "".join(
-        f"; the callback {_when(due, prospect_tz, now)} is marked done too"
-        for due in logged.callbacks_done
-    )
-    if outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
-        # Missed today, or logged before a meeting still to come, which it leaves booked.
-        cancelled += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"
-    if logged.also_open and booked_kind is not None:
-        # A time moved earlier on the phone: the later one is still booked.
-        later = ", ".join(
-            f"{TASK_WORDS[booked_kind]} {_when(due, prospect_tz, now)}" for due in logged.also_open
-        )
-        cancelled += f"; also open: {later} (h moves or cancels)"
+    besides = _other_tasks(logged, booked_kind, prospect_tz, now)
     other_first = False
     if booked is not None and due is not None:
         # Another task before the one booked, or at the same minute (a meeting), would
@@ -81,9 +59,41 @@ def logged_line(
     if booked is not None and booked_kind is not None and other_first:
         booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}{already}"
         order = "at the same time" if due == booked else "before it"
-        return f"{said}: {booked_phrase}; {order}, {next_phrase}{cancelled}"
+        return f"{said}: {booked_phrase}; {order}, {next_phrase}{besides}"
     parts.append(next_phrase + already)
-    return f"{said}: {', '.join(part for part in parts if part)}{cancelled}"
+    return f"{said}: {', '.join(part for part in parts if part)}{besides}"
+
+
+def _other_tasks(
+    logged: LoggedCall, booked_kind: TaskKind | None, prospect_tz: str | None, now: datetime
+) -> str:
+    """What the call did to the tasks besides the next one, each after `; `: the meetings
+    and callbacks it cancelled, the callbacks a meeting's outcome marked done, a meeting a
+    no-show leaves booked, and the later ones of the kind it booked that it left open."""
+    said = "".join(
+        f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
+        for meeting in logged.meetings_cancelled
+    )
+    if gone := [_when(due, prospect_tz, now) for due in logged.callbacks_cancelled]:
+        if len(gone) == 1:
+            said += f"; the callback {gone[0]} is cancelled (u brings it back)"
+        else:
+            callbacks = f"{', '.join(gone[:-1])} and {gone[-1]}"
+            said += f"; the callbacks {callbacks} are cancelled (u brings them back)"
+    said += "".join(
+        f"; the callback {_when(due, prospect_tz, now)} is marked done too"
+        for due in logged.callbacks_done
+    )
+    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
+        # Missed today, or logged before a meeting still to come, which it leaves booked.
+        said += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"
+    if logged.also_open and booked_kind is not None:
+        # A time moved earlier on the phone: the later one is still booked.
+        later = ", ".join(
+            f"{TASK_WORDS[booked_kind]} {_when(due, prospect_tz, now)}" for due in logged.also_open
+        )
+        said += f"; also open: {later} (h moves or cancels)"
+    return said
 
 
 def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: datetime) -> str:
