@@ -116,12 +116,17 @@ def _booked_already(tasks: list[Task], kind: TaskKind, due_at: datetime) -> Task
 
 def _task_called_for(tasks: list[Task], now: datetime) -> Task | None:
     """The call, callback or revisit task this call answers: the earliest open one due by
-    the end of today (a callback promised for next week is not answered by today's call)."""
+    the end of today (a callback promised for next week is not answered by today's call),
+    a callback only once its time has come (the prospect asked to be called then: a call
+    before it, whatever it gives, leaves it to be kept or cancelled, and said)."""
     today_ends = end_of_day(now)
     due = [
         task
         for task in tasks
-        if task.kind in CALL_TASKS and task.due_at is not None and task.due_at <= today_ends
+        if task.kind in CALL_TASKS
+        and task.due_at is not None
+        and task.due_at <= today_ends
+        and not (task.kind is TaskKind.CALLBACK and task.due_at > now)
     ]
     return min(due, key=lambda task: (task.due_at, task.id), default=None)
 
@@ -215,7 +220,8 @@ def outcome_effects(
                 lost_reason=None,
             )
         columns["attempts"] = attempt
-        if attempts_exhausted(attempt, settings):
+        # A time promised still to come outlasts the cadence's limit: they are called then.
+        if attempts_exhausted(attempt, settings) and not kept:
             if kind is not Kind.CUSTOMER:
                 columns.update(
                     stage=Stage.LOST.value,

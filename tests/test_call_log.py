@@ -280,11 +280,35 @@ def test_an_unanswered_try_before_a_callback_keeps_the_time_the_prospect_asked_f
     logged = log(book_db, ann, outcome, now=in_two_hours)
     assert TaskKind.CALLBACK not in [task.kind for task in open_tasks(book_db, ann)]
     assert logged.next_call_at is not None and logged.next_call_at > in_two_hours
-    # A connect before the time asked for is the conversation itself: it answers it.
+    # A connect before it keeps it too (said as the next call), and the cadence's limit
+    # waits for it: the eighth unanswered try made them lost and cancelled it.
     bob = insert(book_db, "Bob Baker")
     log(book_db, bob, Outcome.CALLBACK, follow_up_at=in_two_hours)
     log(book_db, bob, Outcome.MEETING, now=NOW + timedelta(minutes=10), follow_up_at=NEXT_WEEK)
-    assert [task.kind for task in open_tasks(book_db, bob)] == [TaskKind.MEETING]
+    assert [task.kind for task in open_tasks(book_db, bob)] == [TaskKind.CALLBACK, TaskKind.MEETING]
+    cy = insert(book_db, "Cy Young", attempts=7)
+    log(book_db, cy, Outcome.CALLBACK, follow_up_at=in_two_hours)
+    book_db.execute("UPDATE prospects SET attempts = 7 WHERE id = ?", [cy])
+    log(book_db, cy, outcome, now=NOW + timedelta(minutes=10))
+    assert prospect(book_db, cy)["stage"] != "lost"
+    assert [task.kind for task in open_tasks(book_db, cy)] == [TaskKind.CALLBACK]
+
+
+def test_a_call_before_a_callback_later_today_keeps_it_or_cancels_it_and_says_so(
+    book_db: Any,
+) -> None:
+    """`c in 3 hours`, then `c in 1 hour` (they asked for earlier): the later callback was
+    marked done unsaid, where one on another day is left open and named. `x` marked
+    today's callback done rather than cancelled, and the toast did not name it."""
+    ann = insert(book_db)
+    in_three_hours, in_one_hour = NOW + timedelta(hours=3), NOW + timedelta(hours=1)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=in_three_hours)
+    moved = log(book_db, ann, Outcome.CALLBACK, now=NOW, follow_up_at=in_one_hour)
+    assert moved.also_open == (in_three_hours,)
+    assert [task.due_at for task in open_tasks(book_db, ann)] == [in_one_hour, in_three_hours]
+    refused = log(book_db, ann, Outcome.NOT_INTERESTED, now=NOW + timedelta(minutes=5))
+    assert refused.callbacks_cancelled == (in_one_hour, in_three_hours)
+    assert open_tasks(book_db, ann) == []
 
 
 def test_a_won_call_records_the_deal_on_the_local_date(book_db: Any) -> None:
