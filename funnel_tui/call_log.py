@@ -125,6 +125,8 @@ class LoggedCall:
     callbacks_done: tuple[datetime, ...] = ()
     # When the callbacks were due that the call cancelled (not interested, do not call).
     callbacks_cancelled: tuple[datetime, ...] = ()
+    # When the meeting was due that a meeting held marked held before its time had come.
+    held_early: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -726,6 +728,14 @@ def _write_call(
                 and task.due_at is not None
                 and effects.close.get(task.id) is TaskStatus.CANCELLED
             )
+        ),
+        held_early=next(
+            (
+                task.due_at
+                for task in meetings
+                if effects.close.get(task.id) is TaskStatus.DONE and task.due_at > now
+            ),
+            None,
         ),
     )
 

@@ -303,6 +303,9 @@ def describe_logged(
         f"callback {describe_when(due, now, prospect.get('timezone'))} marked done too"
         for due in logged.callbacks_done
     ]
+    if logged.held_early is not None:
+        when = describe_when(logged.held_early, now, prospect.get("timezone"))
+        cancelled.append(f"meeting {when} marked held")
     if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
         when = describe_when(logged.meeting_open, now, prospect.get("timezone"))
         cancelled.append(f"meeting {when} stays booked")

@@ -84,6 +84,9 @@ def _other_tasks(
         f"; the callback {_when(due, prospect_tz, now)} is marked done too"
         for due in logged.callbacks_done
     )
+    if logged.held_early is not None:
+        # A meeting can be held before its time (PRODUCT 14): the one marked held is said.
+        said += f"; the meeting {_when(logged.held_early, prospect_tz, now)} is marked held"
     if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
         # Missed today, or logged before a meeting still to come, which it leaves booked.
         said += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"

@@ -241,6 +241,22 @@ def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
     assert cancelled.callbacks_cancelled == (tomorrow,)
 
 
+def test_a_meeting_held_before_its_time_is_said_to_be_marked_held(tmp_path: Path) -> None:
+    """`l h` on Kwame, whose meeting is on Friday: the dialog warned that it is still to
+    come, and the toast said nothing of the meeting it then marked held."""
+    db = open_storage(tmp_path / "book.db").db
+    kwame = db["prospects"].insert({"name": "Kwame Mensah", "phone": "+442079460003"}).last_pk
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=LONDON)
+    db["tasks"].insert({"prospect_id": kwame, "kind": "meeting", "due_at": friday.isoformat()})
+    next_step = datetime(2026, 12, 8, 10, 0, tzinfo=LONDON)
+    entry = CallOutcome(Outcome.MEETING_HELD, follow_up_at=next_step)
+    call = log_call(db, kwame, entry, now=NOW, settings=load_settings(db))
+    assert call.held_early == friday
+    assert logged_line(call, "Kwame Mensah", None, NOW, booked=next_step).endswith(
+        "; the meeting Fri 10:00 is marked held"
+    )
+
+
 def test_a_day_of_another_year_says_the_year() -> None:
     """A revisit in a year read `revisit Tue 30 Nov 2027`, but a callback a year ahead read
     `Tue 30 Nov 10:00`, as if it were this November."""
