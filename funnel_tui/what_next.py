@@ -87,8 +87,10 @@ def _other_tasks(
     if logged.held_early is not None:
         # A meeting can be held before its time (PRODUCT 14): the one marked held is said.
         said += f"; the meeting {_when(logged.held_early, prospect_tz, now)} is marked held"
-    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
-        # Missed today, or logged before a meeting still to come, which it leaves booked.
+    meeting_next = logged.next_task_kind == TaskKind.MEETING
+    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None and not meeting_next:
+        # Logged before a meeting still to come, which it leaves booked (said once: as the
+        # next task, it is named already).
         said += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"
     if logged.also_open and booked_kind is not None:
         # A time moved earlier on the phone: the later one is still booked.

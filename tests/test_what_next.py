@@ -173,6 +173,7 @@ def test_a_no_that_cancels_a_meeting_booked_says_so() -> None:
 def no_show(folder: Path, tasks: dict[str, str], reschedule: datetime) -> LoggedCall:
     """A no-show logged at NOW, rescheduled, on a new book's one prospect with `tasks` open
     (kind: due)."""
+    folder.mkdir(exist_ok=True)
     db = open_storage(folder / "book.db").db
     prospect = db["prospects"].insert({"name": "Priya Shah", "phone": "+442079460001"}).last_pk
     db["tasks"].insert_all(
@@ -229,6 +230,13 @@ def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
     assert logged_line(call, "Peter van Dijk", None, NOW, booked=tomorrow) == (
         "Logged no-show for Peter van Dijk: callback tomorrow 09:30; the meeting Fri 10:00"
         " stays booked"
+    )
+    # A meeting before the reschedule is named once, as the next task.
+    later = datetime(2026, 12, 7, 9, 30, tzinfo=LONDON)
+    first = no_show(tmp_path / "second", {"meeting": friday.isoformat()}, later)
+    assert logged_line(first, "Peter van Dijk", None, NOW, booked=later) == (
+        "Logged no-show for Peter van Dijk: callback Mon 7 Dec 09:30; before it, meeting Fri"
+        " 10:00"
     )
     db = open_storage(tmp_path / "book.db").db
     cancelled = log_call(
