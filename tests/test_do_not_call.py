@@ -164,7 +164,8 @@ async def test_l_d_on_a_prospect_cancels_their_callback_and_says_the_meeting_sta
     assert statuses(db, arjun, APPOINTMENTS) == {"callback": "cancelled", "meeting": "open"}
     assert (
         "Logged do not call for Arjun Kapoor: never called again; the meeting Wed 25 Nov 14:30"
-        " stands (h: timeline to cancel it)"
+        " stands (h: timeline to cancel it); the callback Mon 14:30 is cancelled (u brings it"
+        " back)"
     ) in said
 
 

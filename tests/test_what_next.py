@@ -235,8 +235,7 @@ def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
     later = datetime(2026, 12, 7, 9, 30, tzinfo=LONDON)
     first = no_show(tmp_path / "second", {"meeting": friday.isoformat()}, later)
     assert logged_line(first, "Peter van Dijk", None, NOW, booked=later) == (
-        "Logged no-show for Peter van Dijk: callback Mon 7 Dec 09:30; before it, meeting Fri"
-        " 10:00"
+        "Logged no-show for Peter van Dijk: callback Mon 7 Dec 09:30; before it, meeting Fri 10:00"
     )
     db = open_storage(tmp_path / "book.db").db
     cancelled = log_call(
