@@ -131,6 +131,10 @@ NOON_WORDS = frozenset({"noon", "midday"})
 MORNING_WORDS = frozenset({"morning", "am"})
 AFTERNOON_WORDS = frozenset({"afternoon", "pm"})
 AFTERNOON = time(14, 0)
+# A part of the day said in words: for a prospect whose zone is known, theirs.
+PART_OF_DAY_PATTERN = re.compile(
+    r"\b(?:" + "|".join(sorted(MORNING_WORDS | AFTERNOON_WORDS)) + r")\s*$"
+)
 # `this morning`, `this afternoon`: today's.
 THIS_PART_OF_DAY_PATTERN = re.compile(r"^this\s+(?=(?:morning|afternoon)\b)")
 # A clock time in four or three figures after a day word, as a rep types it in a hurry:
@@ -356,11 +360,15 @@ def _their_calling_start(
 ) -> tuple[datetime, datetime | None] | None:
     """A day typed without a time (`mon`, `3/12`, `tomorrow`) for a prospect whose zone is
     known: at the start of calling hours on their clock, as the cadence's slots are, not
-    on the rep's (`mon` for New York, typed in London, was 04:00 their time). None for
-    text that gives a time, names a clock, or does not read so."""
+    on the rep's (`mon` for New York, typed in London, was 04:00 their time); a part of
+    the day after it (`tomorrow afternoon`) on their clock as well. None for text that
+    gives a time, names a clock, or does not read so."""
     if known_zone(prospect_tz) is None or _names_a_clock(text, prospect_tz):
         return None
     theirs = f"{text.strip()} {THEIR_TIME}"
+    if PART_OF_DAY_PATTERN.search(text.lower()):
+        # `tomorrow afternoon` is their afternoon, as `tomorrow` alone is their morning.
+        return _typed_moment(theirs, now, day_first, calling_start, end_of_day, prospect_tz)
     try:
         read, no_time = _read_at_two_starts(
             theirs, now, day_first, calling_start, end_of_day, prospect_tz

@@ -468,6 +468,12 @@ def test_a_time_that_exists_on_the_clock_change_day_is_kept() -> None:
         ("fri 10am", at("2026-11-27", "10:00")),
         ("fri my time", at("2026-11-27", "09:00")),
         ("in 2 days", at("2026-11-27", "11:00")),
+        # A part of the day is theirs as well: `tomorrow afternoon` was 14:00 London, 09:00
+        # their time, their morning, where `tomorrow morning` was their 09:00.
+        ("tomorrow morning", at("2026-11-26", "14:00")),
+        ("tomorrow afternoon", at("2026-11-26", "19:00")),
+        ("fri pm", at("2026-11-27", "19:00")),
+        ("fri afternoon my time", at("2026-11-27", "14:00")),
     ],
 )
 def test_a_day_without_a_time_is_at_the_start_of_their_calling_hours(
