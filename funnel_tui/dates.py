@@ -137,9 +137,16 @@ PART_OF_DAY_PATTERN = re.compile(
 )
 # `this morning`, `this afternoon`: today's.
 THIS_PART_OF_DAY_PATTERN = re.compile(r"^this\s+(?=(?:morning|afternoon)\b)")
-# A clock time in four or three figures after a day word, as a rep types it in a hurry:
-# `wed 930`, `fri 1400`.
-FIGURES_CLOCK_PATTERN = re.compile(r"(?P<hour>[01]?\d|2[0-3])(?P<minute>[0-5]\d)")
+# Three or four figures after a day word, as a rep types a time in a hurry (`wed 930`,
+# `fri 1400`): read as the dotted pair they stand for (`9.30`, `14.00`), a time, or asked
+# about when that is a day and month as well (`mon 1412`, Monday 14 December).
+FIGURES_PATTERN = re.compile(r"(?P<first>[01]?\d|2[0-3])(?P<second>[0-5]\d)(?P<after>(?:\s.*)?)")
+# A bare number after a weekday: an hour (`fri 3`), or a day of the month (`tue 15`).
+BARE_NUMBER_PATTERN = re.compile(r"\d{1,2}")
+# A weekday and a bare number in a day's field (`tue 15`): the day of the month.
+WEEKDAY_NUMBER_PATTERN = re.compile(r"(?:next\s+|this\s+)?(?P<word>[a-z]+)\s+(?P<number>\d{1,2})")
+# How far ahead a weekday's day of the month is looked for: the weeks a rep books in.
+DAY_OF_MONTH_AHEAD_DAYS = 45
 END_OF_DAY_WORDS = frozenset({"eod"})
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset(
@@ -443,6 +450,9 @@ def read_day(text: str, now: datetime, *, day_first: bool = True) -> date:
     close, a revisit): today or later, read as `read_when` reads a moment (a time typed
     with it is ignored); WhenError otherwise."""
     today = now.date()
+    if (day_of_month := _weekday_and_day_of_month(text, today)) is not None:
+        # No time in a day: the number is the day of the month (`tue 15`), not an hour.
+        return day_of_month
     # Read from the start of today, so that today itself is a day still to come.
     start_of_today = datetime.combine(today, time.min, tzinfo=now.tzinfo)
     offset = OFFSET_PATTERN.fullmatch(_lengths_read(" ".join(text.lower().split())))
@@ -493,9 +503,10 @@ def _typed_moment(
         if paused != typed:
             said = said.replace(_quoted(paused), _quoted(typed))
         quote = QUOTE_FIRST.match(said)
-        if quote and typed != spaced and (quote["single"] or quote["double"]) not in spaced:
-            # A length read from words (`in two and a half days`) is quoted as typed, not as
-            # the figures it was read as (`in 2.5 days`).
+        if quote and (quote["single"] or quote["double"]) not in spaced:
+            # Text read otherwise than typed is quoted as typed: a length read from words
+            # (`in two and a half days`, not `in 2.5 days`), figures read as a time (`tue
+            # 1512`, not `15.12`).
             said = _quoted(spaced) + said[quote.end() :]
         if said == str(error):
             raise
@@ -766,6 +777,15 @@ def _parse_day_word(
     match = DAY_WORD_PATTERN.fullmatch(typed)
     word, rest = match["word"], match["rest"]
     weekday = _weekday(word) if word else None
+    if word and (figures := FIGURES_PATTERN.fullmatch(rest)):
+        rest = f"{figures['first']}.{figures['second']}{figures['after']}"
+    if weekday is not None and not match["this"] and BARE_NUMBER_PATTERN.fullmatch(rest):
+        try:
+            hour = _time_of_day(rest, day_first, end_of_day)
+        except WhenError:
+            hour = None  # past 23: no hour
+        if (on_the_day := _day_of_month_on(int(rest), weekday, today, typed, hour)) is not None:
+            return _at(on_the_day, calling_start, now)
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
     if weekday is not None and not match["this"]:
@@ -843,6 +863,59 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
     return f"{int(match['first'])}/{int(match['second'])} {match['rest'] or ''}".strip()
 
 
+def _day_of_month_on(
+    number: int, weekday: int, today: date, typed: str, hour: time | None
+) -> date | None:
+    """After a weekday, a bare number that is the day of a month falling on that weekday in
+    the weeks ahead: that day when it cannot be an hour (`thu 31`, Thursday 31 December);
+    asked about when it can (`tue 15`: Tuesday the 15th, or `hour` on the coming Tuesday);
+    None when it is no such day (`fri 3`, an hour), or is the coming one (`tue 8` on a
+    Sunday the 6th: that Tuesday either way, at that hour)."""
+    day = _day_of_month_ahead(number, weekday, today)
+    coming = today + relativedelta(days=1, weekday=weekday)
+    if day is None or day == coming:
+        return None
+    if hour is None:
+        return day
+    raise WhenError(
+        f"{_quoted(typed)} could be {day:%a} {day.day} {day:%b} or {hour:%H:%M} on"
+        f" {coming:%a} {coming.day} {coming:%b}",
+        f"say {day.day} {day:%b} for the day, or {coming:%a} {hour:%H:%M} for the time",
+    )
+
+
+def _day_of_month_ahead(number: int, weekday: int, today: date) -> date | None:
+    """The first day after today, in the weeks ahead, that is the `number`th of its month
+    and falls on `weekday`; None when there is none."""
+    ahead = (today + timedelta(days=offset) for offset in range(1, DAY_OF_MONTH_AHEAD_DAYS))
+    return next((day for day in ahead if day.day == number and day.weekday() == weekday), None)
+
+
+def _weekday_and_day_of_month(text: str, today: date) -> date | None:
+    """A weekday and a bare number typed for a day with no time (`tue 15` as a revisit or
+    close date): the day of the month it names; None for other text, WhenError when no
+    such day comes in the weeks ahead."""
+    match = WEEKDAY_NUMBER_PATTERN.fullmatch(" ".join(text.lower().split()))
+    weekday = None if match is None else _weekday(match["word"])
+    if match is None or weekday is None:
+        return None
+    number = int(match["number"])
+    day = _day_of_month_ahead(number, weekday, today)
+    if day is None:
+        raise WhenError(
+            f"{_quoted(text)}: no {WEEKDAY_NAMES[weekday]} the {_ordinal(number)} in the weeks"
+            " ahead",
+            "say the date: 15/12 or 15 dec",
+        )
+    return day
+
+
+def _ordinal(number: int) -> str:
+    """`1st`, `2nd`, `3rd`, `11th`, `22nd`."""
+    last = number % 10 if number % 100 not in (11, 12, 13) else 0
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(last, 'th') }"
+
+
 def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
     """A dotted pair after a day word that is a day and month as well as a time, at an
     odd minute (`tomorrow 14.12`, `tue 10.11`) is asked about: it was read as a time, where
@@ -890,7 +963,7 @@ def _names_a_date(rest: str, day_first: bool) -> bool:
     """Whether the text after a weekday names a date (`11 dec`, `11/12 2pm`)."""
     # After a day word a dotted pair is a time (`mon 9.30`), as `_time_of_day` reads it.
     rest = DOTTED_TIME_PATTERN.sub(r"\g<hour>:\g<minute>", rest)
-    if not rest or CLOCK_PATTERN.fullmatch(rest) or FIGURES_CLOCK_PATTERN.fullmatch(rest):
+    if not rest or CLOCK_PATTERN.fullmatch(rest):
         return False
     try:
         return _typed_fields(rest, day_first).has_date
@@ -943,8 +1016,6 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
         return None
     if rest in AFTERNOON_WORDS:
         return AFTERNOON
-    if figures := FIGURES_CLOCK_PATTERN.fullmatch(rest):
-        return time(int(figures["hour"]), int(figures["minute"]))
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
     if len(TIME_NUMBER_PATTERN.findall(rest)) > 1:

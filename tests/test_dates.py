@@ -54,7 +54,14 @@ ACCEPTED_ON_WEDNESDAY = [
     ("tomorrow pm", at("2026-11-26", "14:00")),
     ("fri 930", at("2026-11-27", "09:30")),
     ("thu 1400", at("2026-11-26", "14:00")),
+    ("fri 330", at("2026-11-27", "15:30")),
     ("3/12 930", at("2026-12-03", "09:30")),
+    # A weekday and a day of the month that cannot be an hour: that day (was refused,
+    # `'31' is a day its month does not have`).
+    ("thu 31", at("2026-12-31", "09:00")),
+    ("fri 25", at("2026-12-25", "09:00")),
+    # The coming Friday is the 27th: that day either way, at the hour.
+    ("fri 10", at("2026-11-27", "10:00")),
     # Two lengths of time, added (dateutil read `3 hours` as 03:00).
     ("in 2 days 3 hours", at("2026-11-27", "14:00")),
     ("+1h 30m", at("2026-11-25", "12:30")),
@@ -222,6 +229,14 @@ REFUSED_ON_WEDNESDAY = [
     ),
     ("in 1,5 days", "'in 1,5 days' is not a whole number of days; say in 1 day or in 2 days"),
     ("this morning", "that time today has passed; say tomorrow morning"),
+    # A day of the month on that weekday, or an hour on the coming one: asked (`tue 15` was
+    # 15:00 on Tuesday 1 December, a week before the 15th).
+    (
+        "tue 15",
+        "'tue 15' could be Tue 15 Dec or 15:00 on Tue 1 Dec; say 15 Dec for the day, or Tue"
+        " 15:00 for the time",
+    ),
+    ("mon 1412", "'mon 1412' could be Mon 14 Dec or a time; say 14/12 for the day"),
     (
         "in a day and a half",
         "'in a day and a half' is not a whole number of days; say in 1 day or in 2 days",
@@ -526,6 +541,11 @@ def test_a_moment_passed_on_their_clock_is_named_on_it() -> None:
         ("tomorrow 9.30", date(2026, 11, 26)),
         ("mon 14.12", date(2026, 12, 14)),
         ("3.12", date(2026, 12, 3)),
+        # A weekday and a bare number: the day of the month, which no day's field has an
+        # hour to be (`tue 15` was the coming Tuesday, the 1st, the number dropped).
+        ("tue 15", date(2026, 12, 15)),
+        ("next mon 14", date(2026, 12, 14)),
+        ("thu 31", date(2026, 12, 31)),
     ],
 )
 def test_a_day_reads_as_the_date_today_included(typed: str, expected: date) -> None:
@@ -552,6 +572,7 @@ def test_a_day_follows_the_day_first_setting() -> None:
         # Hours, however written, are no day: `in 2h30` was today.
         ("in 2h30", "'in 2h30' is hours from now, not a day"),
         ("in 1,5 hours", "'in 1,5 hours' is hours from now, not a day"),
+        ("tue 24", "'tue 24': no Tuesday the 24th in the weeks ahead; say the date"),
     ],
 )
 def test_a_day_in_the_past_or_that_does_not_read_is_refused(typed: str, refused: str) -> None:
