@@ -148,13 +148,16 @@ def plan_sentence(plan: Plan, pace: Pace) -> Text:
     goal = pace.calls_per_day
     if plan.reachable_by_calls is None or dials is None:
         return Text("No business day is left in the period to plan for.", "italic")
+    if not goal:
+        # A goal of 0 is none: nothing to hold the dials against.
+        return Text(f"The plan needs {dials:,} dials a day; the period has no daily call goal.")
     if plan.reachable_by_calls:
         return Text(
             f"Calling can reach the target: {dials:,} dials a day within a goal of {goal:,}."
         )
-    against = f" against a goal of {goal:,}" if goal else ", and the period has no daily call goal"
     return Text(
-        f"Calling alone cannot reach the target: {dials:,} dials a day{against}.", "bold red"
+        f"Calling alone cannot reach the target: {dials:,} dials a day against a goal of {goal:,}.",
+        "bold red",
     )
 
 

@@ -262,8 +262,11 @@ async def test_a_daily_goal_of_0_shows_the_count_alone(book: Storage, tmp_path: 
         assert "calls today 1 " in figures_line + " "
         assert "connects 1 " in figures_line + " " and "meetings 0" in figures_line
         assert "/0" not in figures_line
+        assert "cannot reach" not in gauge_text(app)
     report = invoke("report", "--db", book.path, "--today", FROZEN_NOW.date().isoformat())
     assert report.exit_code == 0, report.output
     assert "1 (no daily goal)" in report.stdout and " of 0" not in report.stdout
     words = " ".join(report.stdout.split())
-    assert "dials a day, and the period has no daily call goal." in words
+    # No goal is not one calling cannot reach: the dials a day are said, and no verdict.
+    assert "dials a day; the period has no daily call goal." in words
+    assert "cannot reach" not in words
