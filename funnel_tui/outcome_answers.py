@@ -75,13 +75,29 @@ def open_deal_cents(prospect: Mapping[str, Any]) -> int | None:
     return deal if type(deal) is int and 0 < deal <= MAX_CENTS else None
 
 
-def prefilled(outcome: Outcome, ask: Ask, open_deal: int | None) -> str:
+def open_close_on(prospect: Mapping[str, Any], today: date) -> date | None:
+    """The prospect's expected close date, when it holds one still to come that a proposal
+    can start from (another tool may have stored anything there)."""
+    stored = prospect.get("expected_close_on")
+    try:
+        day = date.fromisoformat(stored) if isinstance(stored, str) else None
+    except ValueError:
+        return None
+    return day if day is not None and day >= today else None
+
+
+def prefilled(
+    outcome: Outcome, ask: Ask, open_deal: int | None, close_on: date | None = None
+) -> str:
     """What a field holds before the rep types: a win's amount is the open deal value
     (PRODUCT section 14), and so is a proposal's (the one sent again, or at the value the
-    rep already gave); every other field starts empty."""
+    rep already gave), whose close date is the expected one still to come; every other
+    field starts empty."""
     proposes = outcome in (Outcome.WON, Outcome.PROPOSAL_SENT)
     if proposes and ask is Ask.AMOUNT and open_deal is not None:
         return format_money(open_deal, "", whole=open_deal % 100 == 0)
+    if outcome is Outcome.PROPOSAL_SENT and ask is Ask.CLOSE_ON and close_on is not None:
+        return close_on.isoformat()
     return ""
 
 

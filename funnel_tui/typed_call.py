@@ -36,6 +36,7 @@ from funnel_tui.outcome_answers import (
     AnswerRefused,
     Reading,
     meeting_warning,
+    open_close_on,
     open_deal_cents,
     prefilled,
     read_answer,
@@ -170,14 +171,14 @@ def _read_fields(
     )
     answers: dict[Ask, Answer | None] = {}
     reason = None
-    open_deal = open_deal_cents(prospect)
+    open_deal, close_on = open_deal_cents(prospect), open_close_on(prospect, now.date())
     for ask, question in asked.items():
         text = typed.fields.get(ask)
         try:
             if ask is Ask.REASON:
                 reason = read_reason(text) if text and text.strip() else None
             else:
-                shown = prefilled(outcome, ask, open_deal) if text is None else text
+                shown = prefilled(outcome, ask, open_deal, close_on) if text is None else text
                 answers[ask] = read_answer(outcome, question, shown, reading)
         except AnswerRefused as error:
             refused[ask] = str(error)

@@ -11,6 +11,7 @@ from funnel_tui.domain import Ask, Outcome, Question
 from funnel_tui.outcome_answers import (
     AnswerRefused,
     Reading,
+    open_close_on,
     open_deal_cents,
     prefilled,
     read_answer,
@@ -125,6 +126,13 @@ def test_a_proposal_starts_from_the_open_deal_value_and_every_other_field_empty(
     assert prefilled(Outcome.PROPOSAL_SENT, Ask.AMOUNT, None) == ""
     assert prefilled(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, 1_480_000) == ""
     assert prefilled(Outcome.CALLBACK, Ask.WHEN, 900_000) == ""
+    # Its close date starts from the expected one still to come, as the prospect holds it.
+    today = date(2026, 12, 6)
+    close_on = open_close_on({"expected_close_on": "2026-12-26"}, today)
+    assert prefilled(Outcome.PROPOSAL_SENT, Ask.CLOSE_ON, None, close_on) == "2026-12-26"
+    assert prefilled(Outcome.WON, Ask.CLOSE_ON, None, close_on) == ""
+    for gone in ("2026-12-01", "soon", 20261226, None):
+        assert open_close_on({"expected_close_on": gone}, today) is None
 
 
 @pytest.mark.parametrize(

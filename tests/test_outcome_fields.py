@@ -438,6 +438,30 @@ async def test_a_deal_value_another_tool_stored_as_text_is_not_prefilled(
         assert dialog.field(Ask.AMOUNT).value == ""
 
 
+async def test_a_proposal_starts_from_the_open_deal_and_its_expected_close(
+    demo_app: FunnelApp,
+) -> None:
+    """`l p` on Noah, whose $14,800 deal is expected to close on the 26th: both fields
+    started empty, and `l p enter` was refused twice over (`needed`)."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], deal_value_cents=1_480_000, expected_close_on="2026-12-26")
+    calls = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "p")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        assert dialog.field(Ask.AMOUNT).value == "14,800"
+        assert dialog.field(Ask.CLOSE_ON).value == "2026-12-26"
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: db["calls"].count == calls + 1)
+    after = prospect(db, first["id"])
+    assert after["last_outcome"] == "proposal_sent"
+    assert (after["deal_value_cents"], after["expected_close_on"]) == (1_480_000, "2026-12-26")
+
+
 def said_under(dialog: OutcomeDialog, ask: Ask) -> str:
     return shown_text(dialog.check_line(ask))
 

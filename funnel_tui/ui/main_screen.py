@@ -1135,6 +1135,7 @@ class MainScreen(
             tasks=self.card.tasks,
             every_open_task=len(self.card.tasks) >= self.card.open_task_count,
             on_call_with=on_call_with,
+            today=self.funnel.clock().date(),
         )
         rep, storage = self.funnel.rep, self.funnel.storage
         # A key for this call: when a team database's connection drops as it commits, the

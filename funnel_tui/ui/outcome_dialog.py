@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -30,6 +30,7 @@ from funnel_tui.outcome_answers import (
     AnswerRefused,
     Reading,
     meeting_warning,
+    open_close_on,
     open_deal_cents,
     prefilled,
     read_answer,
@@ -94,6 +95,8 @@ class CallContext:
     prospect_kind: Kind | None = None
     # What a win starts from: the prospect's open deal value, when it has a usable one.
     open_deal_cents: int | None = None
+    # What a proposal's close date starts from: the expected one, when still to come.
+    open_close_on: date | None = None
     # When the prospect's soonest open meeting is due; None with `meetings_known` when they
     # have none, and unknown when the card did not list every open task.
     meeting_due: datetime | None = None
@@ -111,6 +114,7 @@ class CallContext:
         tasks: Sequence[Task] = (),
         every_open_task: bool = False,
         on_call_with: str | None = None,
+        today: date | None = None,
     ) -> CallContext:
         """The context for a call with this prospect row, whatever other tools stored in it,
         and their soonest open tasks (`every_open_task` when they are all of them);
@@ -127,6 +131,7 @@ class CallContext:
             settings=settings,
             prospect_kind=kind,
             open_deal_cents=open_deal_cents(prospect),
+            open_close_on=None if today is None else open_close_on(prospect, today),
             meeting_due=min(meetings, default=None),
             meetings_known=bool(meetings) or every_open_task,
             on_call_with=on_call_with,
@@ -438,10 +443,15 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             optional = "" if question.required else "optional, "
             field.placeholder = optional + PLACEHOLDERS[ask]
             assert self.outcome is not None
-            field.value = prefilled(self.outcome, ask, self.context.open_deal_cents)
+            field.value = self._prefilled(ask)
             # Typing replaces a prefilled amount rather than running on from its end.
             field.select_all()
             self._read_back(question)
+
+    def _prefilled(self, ask: Ask) -> str:
+        assert self.outcome is not None
+        context = self.context
+        return prefilled(self.outcome, ask, context.open_deal_cents, context.open_close_on)
 
     @on(OptionList.OptionSelected, "#outcome-list")
     def _option_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -727,8 +737,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
                 if self.reason_picker.reason is not None:
                     return True
                 continue
-            prefill = prefilled(self.outcome, ask, self.context.open_deal_cents)
-            if self.typed_field(ask).value != prefill:
+            if self.typed_field(ask).value != self._prefilled(ask):
                 return True
         return False
 
