@@ -95,6 +95,11 @@ class MarkedDoNotCallMeanwhile(ChangedMeanwhile):
     book another call with them (a callback, a retry, a revisit)."""
 
 
+# The outcomes whose line says the callback they completed: those where no conversation
+# about it took place (a meeting's outcome, an unanswered try).
+CALLBACKS_SAID_DONE = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW, *CADENCE_OUTCOMES})
+
+
 @dataclass(frozen=True)
 class LoggedCall:
     """A call as committed; `already_logged` when it was found by its request id, written
@@ -119,9 +124,9 @@ class LoggedCall:
     # The open callbacks (or meetings) due after the one the call booked, which it left
     # open: the prospect asked for an earlier time, and the old one stands (PRODUCT 3).
     also_open: tuple[datetime, ...] = ()
-    # When the callbacks were due that a meeting's outcome (held, or missed) marked done
-    # as the task the call was for (PRODUCT 14): the rep logged the meeting, and hears that
-    # the callback is done too.
+    # When the callbacks were due that a meeting's outcome (held, or missed) or an
+    # unanswered try marked done as the task the call was for (PRODUCT 14): the rep logged
+    # the meeting, or a try with no one reached, and hears that the callback is done.
     callbacks_done: tuple[datetime, ...] = ()
     # When the callbacks were due that the call cancelled (not interested, do not call).
     callbacks_cancelled: tuple[datetime, ...] = ()
@@ -714,7 +719,7 @@ def _write_call(
             sorted(
                 task.due_at
                 for task in open_tasks
-                if entry.outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW)
+                if entry.outcome in CALLBACKS_SAID_DONE
                 and task.kind == TaskKind.CALLBACK
                 and task.due_at is not None
                 and effects.close.get(task.id) is TaskStatus.DONE

@@ -300,8 +300,9 @@ def describe_logged(
         f"callback {describe_when(due, now, prospect.get('timezone'))} cancelled"
         for due in logged.callbacks_cancelled
     ]
+    done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
     cancelled += [
-        f"callback {describe_when(due, now, prospect.get('timezone'))} marked done too"
+        f"callback {describe_when(due, now, prospect.get('timezone'))} {done}"
         for due in logged.callbacks_done
     ]
     if logged.held_early is not None:

@@ -8,6 +8,7 @@ from funnel_tui.call_log import LoggedCall
 from funnel_tui.clocks import known_zone
 from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
+from funnel_tui.outcome_answers import MEETING_OUTCOMES
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import one_line
 
@@ -80,9 +81,10 @@ def _other_tasks(
         else:
             callbacks = f"{', '.join(gone[:-1])} and {gone[-1]}"
             said += f"; the callbacks {callbacks} are cancelled (u brings them back)"
+    # A meeting's outcome completes it besides the meeting; a try is the call it was for.
+    done = "is marked done too" if logged.outcome in MEETING_OUTCOMES else "is marked done (called)"
     said += "".join(
-        f"; the callback {_when(due, prospect_tz, now)} is marked done too"
-        for due in logged.callbacks_done
+        f"; the callback {_when(due, prospect_tz, now)} {done}" for due in logged.callbacks_done
     )
     if logged.held_early is not None:
         # A meeting can be held before its time (PRODUCT 14): the one marked held is said.

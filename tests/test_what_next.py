@@ -248,6 +248,23 @@ def test_a_no_show_logged_before_a_meeting_still_to_come_says_it_stays_booked(
     assert cancelled.callbacks_cancelled == (tomorrow,)
 
 
+def test_an_unanswered_try_on_an_overdue_callback_says_it_marked_it_done(
+    tmp_path: Path,
+) -> None:
+    """`l n` on Zainab, whose callback was due on Thursday: the try is the call the
+    callback was for, and completes it, but the line said only the next try."""
+    db = open_storage(tmp_path / "book.db").db
+    zainab = db["prospects"].insert({"name": "Zainab Hussain", "phone": "+442079460004"}).last_pk
+    thursday = datetime(2026, 11, 26, 17, 0, tzinfo=LONDON)
+    db["tasks"].insert({"prospect_id": zainab, "kind": "callback", "due_at": thursday.isoformat()})
+    entry = CallOutcome(Outcome.NO_ANSWER)
+    call = log_call(db, zainab, entry, now=NOW, settings=load_settings(db))
+    assert call.callbacks_done == (thursday,)
+    assert logged_line(call, "Zainab Hussain", None, NOW).endswith(
+        "; the callback Thu 26 Nov 17:00 is marked done (called)"
+    )
+
+
 def test_a_meeting_held_before_its_time_is_said_to_be_marked_held(tmp_path: Path) -> None:
     """`l h` on Kwame, whose meeting is on Friday: the dialog warned that it is still to
     come, and the toast said nothing of the meeting it then marked held."""
@@ -311,7 +328,10 @@ async def test_the_toast_after_a_voicemail_names_the_next_try_in_their_time(
         theirs = datetime.fromisoformat(due).astimezone(ZoneInfo("America/New_York"))
         (message,) = [str(notification.message) for notification in demo_app._notifications]
         assert message.startswith("Logged voicemail for Kate Sullivan: next try ")
-        assert message.endswith(f"{theirs:%H:%M} their time")
+        next_try, *besides = message.split("; ")
+        assert next_try.endswith(f"{theirs:%H:%M} their time")
+        # The head of the demo's queue is an overdue callback, which the try was for.
+        assert [clause.endswith("is marked done (called)") for clause in besides] == [True]
         assert toast.display
 
 
