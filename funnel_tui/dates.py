@@ -141,8 +141,11 @@ THIS_PART_OF_DAY_PATTERN = re.compile(r"^this\s+(?=(?:morning|afternoon)\b)")
 # `fri 1400`): read as the dotted pair they stand for (`9.30`, `14.00`), a time, or asked
 # about when that is a day and month as well (`mon 1412`, Monday 14 December).
 FIGURES_PATTERN = re.compile(r"(?P<first>[01]?\d|2[0-3])(?P<second>[0-5]\d)(?P<after>(?:\s.*)?)")
-# A bare number after a weekday: an hour (`fri 3`), or a day of the month (`tue 15`).
-BARE_NUMBER_PATTERN = re.compile(r"\d{1,2}")
+# A number after a weekday: an hour (`fri 3`), or a day of the month (`tue 15`, `mon
+# 7th`, `thu 31 at 10am`), with the time after it.
+DAY_OF_MONTH_PATTERN = re.compile(
+    r"(?P<number>\d{1,2})(?P<ordinal>st|nd|rd|th)?(?:\s+(?:at\s+)?(?P<clock>.+))?"
+)
 # A weekday and a bare number in a day's field (`tue 15`): the day of the month.
 WEEKDAY_NUMBER_PATTERN = re.compile(r"(?:next\s+|this\s+)?(?P<word>[a-z]+)\s+(?P<number>\d{1,2})")
 # How far ahead a weekday's day of the month is looked for: the weeks a rep books in.
@@ -779,13 +782,12 @@ def _parse_day_word(
     weekday = _weekday(word) if word else None
     if word and (figures := FIGURES_PATTERN.fullmatch(rest)):
         rest = f"{figures['first']}.{figures['second']}{figures['after']}"
-    if weekday is not None and not match["this"] and BARE_NUMBER_PATTERN.fullmatch(rest):
-        try:
-            hour = _time_of_day(rest, day_first, end_of_day)
-        except WhenError:
-            hour = None  # past 23: no hour
-        if (on_the_day := _day_of_month_on(int(rest), weekday, today, typed, hour)) is not None:
-            return _at(on_the_day, calling_start, now)
+    dated = None
+    if weekday is not None and not match["this"]:
+        dated = _weekday_dated(rest, weekday, now, typed, day_first, end_of_day)
+    if dated is not None:
+        on_the_day, clock = dated
+        return _at(on_the_day, clock or calling_start, now)
     if match["next"] and weekday is None:
         raise _which_day(typed, today, day_first)
     if weekday is not None and not match["this"]:
@@ -863,23 +865,47 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
     return f"{int(match['first'])}/{int(match['second'])} {match['rest'] or ''}".strip()
 
 
-def _day_of_month_on(
-    number: int, weekday: int, today: date, typed: str, hour: time | None
-) -> date | None:
-    """After a weekday, a bare number that is the day of a month falling on that weekday in
-    the weeks ahead: that day when it cannot be an hour (`thu 31`, Thursday 31 December);
-    asked about when it can (`tue 15`: Tuesday the 15th, or `hour` on the coming Tuesday);
-    None when it is no such day (`fri 3`, an hour), or is the coming one (`tue 8` on a
-    Sunday the 6th: that Tuesday either way, at that hour)."""
+def _weekday_dated(
+    rest: str, weekday: int, now: datetime, typed: str, day_first: bool, end_of_day: time
+) -> tuple[date, time | None] | None:
+    """After a weekday, a number that is a day of the month falling on that weekday in the
+    weeks ahead, and the time after it: `thu 31`, `mon 7th`, `tue 15 10am` (a number that
+    cannot be an hour, or is marked as a day, or is followed by a time, is the day); a bare
+    number that can be an hour is asked about (`tue 15`: Tuesday the 15th, or 15:00 on the
+    coming Tuesday). None when the text is no such number, or a bare one that names no
+    such day (`fri 3`: an hour)."""
+    match = DAY_OF_MONTH_PATTERN.fullmatch(rest)
+    if match is None or (match["clock"] or "").replace(".", "") in ("am", "pm"):
+        return None  # `fri 3 pm`: an hour
+    clock = None
+    if match["clock"]:
+        try:
+            clock = _time_of_day(match["clock"], day_first, end_of_day)
+        except WhenError:
+            return None  # `tue 15 dec`: a date, read as one
+    number, today = int(match["number"]), now.date()
     day = _day_of_month_ahead(number, weekday, today)
-    coming = today + relativedelta(days=1, weekday=weekday)
-    if day is None or day == coming:
+    marked = bool(match["ordinal"] or match["clock"])
+    if day is None:
+        if marked:
+            raise WhenError(
+                f"{_quoted(typed)}: no {WEEKDAY_NAMES[weekday]} the {_ordinal(number)} in the"
+                " weeks ahead",
+                "say the date: 15/12 or 15 dec",
+            )
         return None
+    if marked:
+        return day, clock
+    try:
+        hour = _time_of_day(rest, day_first, end_of_day)
+    except WhenError:
+        return day, None  # past 23: no hour
     if hour is None:
-        return day
+        return day, None
+    coming = today + relativedelta(days=1, weekday=weekday)
+    that_day = "that day" if coming == day else f"on {coming:%a} {coming.day} {coming:%b}"
     raise WhenError(
-        f"{_quoted(typed)} could be {day:%a} {day.day} {day:%b} or {hour:%H:%M} on"
-        f" {coming:%a} {coming.day} {coming:%b}",
+        f"{_quoted(typed)} could be {day:%a} {day.day} {day:%b} or {hour:%H:%M} {that_day}",
         f"say {day.day} {day:%b} for the day, or {coming:%a} {hour:%H:%M} for the time",
     )
 

@@ -60,8 +60,13 @@ ACCEPTED_ON_WEDNESDAY = [
     # `'31' is a day its month does not have`).
     ("thu 31", at("2026-12-31", "09:00")),
     ("fri 25", at("2026-12-25", "09:00")),
-    # The coming Friday is the 27th: that day either way, at the hour.
+    # The coming Friday is the 27th: 10 is no day of a Friday's, so the hour.
     ("fri 10", at("2026-11-27", "10:00")),
+    # A day of the month marked as one, or with a time after it: that day, at that time.
+    ("thu 26 10am", at("2026-11-26", "10:00")),
+    ("mon 30th", at("2026-11-30", "09:00")),
+    ("tue 15 2pm", at("2026-12-15", "14:00")),
+    ("fri 3 pm", at("2026-11-27", "15:00")),
     # Two lengths of time, added (dateutil read `3 hours` as 03:00).
     ("in 2 days 3 hours", at("2026-11-27", "14:00")),
     ("+1h 30m", at("2026-11-25", "12:30")),
@@ -237,6 +242,8 @@ REFUSED_ON_WEDNESDAY = [
         " 15:00 for the time",
     ),
     ("mon 1412", "'mon 1412' could be Mon 14 Dec or a time; say 14/12 for the day"),
+    # The coming Tuesday is the 1st: `tue 1` was 13:00 that day, with no question.
+    ("tue 1", "'tue 1' could be Tue 1 Dec or 13:00 that day; say 1 Dec for the day"),
     (
         "in a day and a half",
         "'in a day and a half' is not a whole number of days; say in 1 day or in 2 days",
