@@ -524,6 +524,14 @@ def test_a_no_show_says_it_marked_the_callback_due_done_too(demo: Book) -> None:
     assert callback not in open_tasks_of(demo, HEAD)
 
 
+def test_a_proposal_reads_back_its_expected_close_date(demo: Book) -> None:
+    """`--close-on '3/12 930'` was stored as a day of next year, and the line said nothing
+    of the date, where the dialog reads it back."""
+    line = logged_ok(demo, HEAD, "p", "--amount", "5000", "--close-on", "15/12")
+    assert "expected to close Tue 15 Dec 2026 (in 27 days)" in line
+    assert row(demo, "prospects", HEAD)["expected_close_on"] == "2026-12-15"
+
+
 def test_a_day_read_as_next_years_is_logged_with_the_dialogs_warning(demo: Book) -> None:
     """`--close-on 3/12` typed on 5 December stored next year's 3 December without a word,
     where the dialog says it."""
