@@ -75,14 +75,20 @@ def open_deal_cents(prospect: Mapping[str, Any]) -> int | None:
     return deal if type(deal) is int and 0 < deal <= MAX_CENTS else None
 
 
-def open_close_on(prospect: Mapping[str, Any], today: date) -> date | None:
-    """The prospect's expected close date, when it holds one still to come that a proposal
-    can start from (another tool may have stored anything there)."""
+def expected_close_on(prospect: Mapping[str, Any]) -> date | None:
+    """The prospect's expected close date, when what is stored reads as one (another tool
+    may have stored anything there)."""
     stored = prospect.get("expected_close_on")
     try:
-        day = date.fromisoformat(stored) if isinstance(stored, str) else None
+        return date.fromisoformat(stored) if isinstance(stored, str) else None
     except ValueError:
         return None
+
+
+def open_close_on(prospect: Mapping[str, Any], today: date) -> date | None:
+    """The prospect's expected close date, when it is one still to come that a proposal
+    can start from."""
+    day = expected_close_on(prospect)
     return day if day is not None and day >= today else None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.call_log import (
@@ -35,6 +35,7 @@ from funnel_tui.outcome_answers import (
     Answer,
     AnswerRefused,
     Reading,
+    expected_close_on,
     meeting_warning,
     open_close_on,
     open_deal_cents,
@@ -280,7 +281,7 @@ def describe_logged(
     if deal is not None and isinstance(deal[0], int):
         article = "an" if str(deal[1])[:1] in "aeiou" else "a"
         said += f", {article} {deal[1]} deal of {format_money(deal[0], settings.currency)}"
-    if logged.outcome is Outcome.PROPOSAL_SENT and (close_on := _stored_day(prospect)):
+    if logged.outcome is Outcome.PROPOSAL_SENT and (close_on := expected_close_on(prospect)):
         # Read back as the dialog reads it: `3/12 930` typed in December is next year's.
         said += f", expected to close {describe_day(close_on, now.date())}"
     start = "Already logged, not written again:" if logged.already_logged else "Logged"
@@ -317,15 +318,6 @@ def describe_logged(
     return "; ".join(
         [f"{start} {said}", *steps, *cancelled, *also_open, *([next_step] if next_step else [])]
     )
-
-
-def _stored_day(prospect: Mapping[str, Any]) -> date | None:
-    """The prospect's expected close date as stored, when it reads as one."""
-    stored = prospect.get("expected_close_on")
-    try:
-        return date.fromisoformat(stored) if isinstance(stored, str) else None
-    except ValueError:
-        return None
 
 
 def _name_of(prospect: Mapping[str, Any]) -> str:
