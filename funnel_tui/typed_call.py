@@ -357,15 +357,31 @@ def _next_step(
     None when that task is the follow-up just `booked` (said already)."""
     if not prospect:
         return "the prospect no longer exists"
+    flagged = None
     if prospect["do_not_call"]:
-        return "marked do not call: never queued or dialled again"
-    if prospect["wrong_number"]:
-        return "flagged wrong number: out of the queue until the number is edited"
+        flagged = "marked do not call: never queued or dialled again"
+    elif prospect["wrong_number"]:
+        flagged = "flagged wrong number: out of the queue until the number is edited"
+    if flagged is not None:
+        # A meeting booked with them is no call: it stands, as the app's toast says.
+        meetings = [
+            task.due_at
+            for task in open_tasks(db, prospect["id"])
+            if task.kind is TaskKind.MEETING and task.due_at is not None
+        ]
+        if meetings:
+            when = describe_when(min(meetings), now, prospect["timezone"])
+            flagged += f"; the meeting stands: {when}"
+        return flagged
+    # The cadence's last try: said, where the line named only the revisit.
+    unreachable = prospect["stage"] == "lost" and prospect["lost_reason"] == LostReason.UNREACHABLE
+    lost = "lost as unreachable: no more tries" if unreachable else None
     tasks, _ = soonest_open_tasks(db, prospect["id"], 1)
     if not tasks or tasks[0].due_at is None:
-        return "no open task"
+        return "no open task" if lost is None else f"{lost}; no open task"
     task = tasks[0]
     kind = task.kind.value if task.kind else "task"
     if booked == (kind, task.due_at):
-        return None
-    return f"next: {kind} task due {describe_when(task.due_at, now, prospect['timezone'])}"
+        return lost
+    next_task = f"next: {kind} task due {describe_when(task.due_at, now, prospect['timezone'])}"
+    return next_task if lost is None else f"{lost}; {next_task}"

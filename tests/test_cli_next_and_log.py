@@ -623,6 +623,22 @@ def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Bo
     assert line.endswith("next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)")
 
 
+def test_do_not_call_and_the_last_try_say_what_the_app_says(demo: Book) -> None:
+    """`funnel log ID d` with a meeting booked, and the cadence's last unanswered try: the
+    line named neither the meeting that stands nor that the prospect is now lost, where the
+    app's toast says both."""
+    logged_ok(demo, NEW_YORK_LEAD, "m", "--when", "fri 2pm")
+    line = logged_ok(demo, NEW_YORK_LEAD, "d")
+    assert line.endswith(
+        "; marked do not call: never queued or dialled again; the meeting stands: Fri 20 Nov"
+        " 2026, 14:00 (in 2 days), 09:00 their time"
+    )
+    update_row(book(demo), "prospects", HEAD, {"attempts": 7})
+    last = logged_ok(demo, HEAD, "n")
+    assert "; lost as unreachable: no more tries; next: revisit task due " in last
+    assert row(demo, "prospects", HEAD)["stage"] == "lost"
+
+
 def test_do_not_call_needs_yes_once_the_prospect_is_marked(demo: Book) -> None:
     line = logged_ok(demo, HEAD, "do_not_call")
     assert line.endswith("; marked do not call: never queued or dialled again")
