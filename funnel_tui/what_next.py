@@ -31,9 +31,11 @@ def logged_line(
     amount_cents: int | None = None,
     currency: str = "$",
     booked: datetime | None = None,
+    done: str = "Logged",
 ) -> str:
     """`Logged voicemail for Kate Sullivan: next try Wed 14:00 their time`: the outcome,
     then what the call left to come (the next task, a deal's amount, or no more calls).
+    `done` says what was done with the call (`Redid`, for one logged again).
 
     `booked` is when the callback or meeting the call made is due. When another open task
     comes before it (a meeting already overdue), the line says the one just booked first,
@@ -41,7 +43,7 @@ def logged_line(
     when an open task of its kind was due then (the call kept that one). Open ones of its
     kind due after it, which the call left open, are named last."""
     outcome = logged.outcome
-    said = f"Logged {outcome.spec.label.lower()} for {one_line(prospect_name)}"
+    said = f"{done} {outcome.spec.label.lower()} for {one_line(prospect_name)}"
     parts = []
     if amount_cents is not None and outcome in (Outcome.WON, Outcome.PROPOSAL_SENT):
         amount = format_money(amount_cents, currency, whole=amount_cents % 100 == 0)

@@ -141,6 +141,7 @@ async def test_ctrl_y_logs_the_undone_call_again(demo_app: FunnelApp) -> None:
         await pilot.press("l", "c", *"tomorrow 10am", "tab", *"call after lunch", "enter")
         await settle(pilot)
         logged = calls(db)[-1]
+        (said,) = [notice for notice in notices(demo_app) if notice.startswith("Logged")]
         await pilot.press("u")
         await settle(pilot)
         assert calls(db)[-1]["id"] != logged["id"]
@@ -149,7 +150,11 @@ async def test_ctrl_y_logs_the_undone_call_again(demo_app: FunnelApp) -> None:
         await settle(pilot)
         redone = calls(db)[-1]
         assert {**redone, "id": logged["id"]} == logged
-        assert any(notice.startswith("Redid callback") for notice in notices(demo_app))
+        # As the log's toast said it: what the call left to come (`Redid callback for Ann
+        # Archer` said nothing of it).
+        redid = [notice for notice in notices(demo_app) if notice.startswith("Redid")]
+        assert redid == [said.replace("Logged", "Redid", 1)]
+        assert ": callback tomorrow 10:00" in said
 
         await pilot.press("ctrl+y")
         await settle(pilot)

@@ -7,7 +7,7 @@ second undo in a row, so a held `u` never takes back more than one call unasked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
@@ -21,7 +21,7 @@ from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 CALL_TOAST = "call"
 
 if TYPE_CHECKING:
-    from funnel_tui.call_log import LastCall, UndoneCall
+    from funnel_tui.call_log import LastCall, LoggedCall, UndoneCall
     from funnel_tui.ui.main_screen import MainScreen
 
     _Base = MainScreen
@@ -237,24 +237,38 @@ class CallUndo(_Base):
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
         from funnel_tui.call_log import redo_call
+        from funnel_tui.prospects import get_prospect
+        from funnel_tui.what_next import logged_line
 
         session = self.undo_session
         now, settings = self.funnel.clock(), self.funnel.settings
+
+        def redo(db: Any) -> tuple[LoggedCall, str | None]:
+            logged = redo_call(db, undone, now=now, settings=settings, rep=self.funnel.rep)
+            prospect = get_prospect(db, undone.prospect_id) or {}
+            zone = prospect.get("timezone")
+            return logged, zone if isinstance(zone, str) else None
+
         try:
             with waiting_toast(self.funnel):
-                logged = await self.funnel.in_db_thread(
-                    lambda db: redo_call(
-                        db, undone, now=now, settings=settings, rep=self.funnel.rep
-                    )
-                )
+                logged, zone = await self.funnel.in_db_thread(redo)
         except Exception as error:  # a failed write changes nothing; the app carries on
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
             self._undo_failed("ctrl+y")
             return
         session.redoable.pop()
         session.call_redone(logged.call_id)
-        self.funnel.notify_in_place(
-            CALL_TOAST,
-            f"Redid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}",
+        entry = undone.entry
+        # What the call left to come, as when it was first logged.
+        said = logged_line(
+            logged,
+            undone.prospect_name,
+            zone,
+            now,
+            amount_cents=entry.amount_cents,
+            currency=settings.currency,
+            booked=entry.follow_up_at,
+            done="Redid",
         )
+        self.funnel.notify_in_place(CALL_TOAST, said)
         self._changed_then_go_on(undone.prospect_id)
