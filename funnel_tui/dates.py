@@ -118,11 +118,13 @@ WEEKDAY_SHORTHANDS = {
     **{"thur": "thu", "thurs": "thu", "thr": "thu", "th": "thu"},
     **{"fr": "fri", "sa": "sat", "su": "sun"},
 }
-# A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`.
-# The time must read as one on its own (`at`, am or pm, minutes, noon): `3 dec` is a date.
+# A time, then the day it is on: `2pm fri`, `at 3 on friday`, `noon tomorrow`, `1400 fri`.
+# The time must read as one on its own (`at`, am or pm, minutes, noon, three or four
+# figures): `3 dec` is a date.
 TIME_THEN_DAY_PATTERN = re.compile(
     r"(?P<clock>(?:at\s+|@\s*)\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?"
-    r"|\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?|\d{1,2}[:.]\d{2}|noon|midday|eod)"
+    r"|\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?|\d{1,2}[:.]\d{2}|(?:[01]?\d|2[0-3])[0-5]\d"
+    r"|noon|midday|eod)"
     r"\s+(?:on\s+)?(?P<day>[a-z0-9].*)"
 )
 NOON_WORDS = frozenset({"noon", "midday"})

@@ -55,6 +55,9 @@ ACCEPTED_ON_WEDNESDAY = [
     ("fri 930", at("2026-11-27", "09:30")),
     ("thu 1400", at("2026-11-26", "14:00")),
     ("fri 330", at("2026-11-27", "15:30")),
+    # Figures before the day, as a time said first is (`1400 fri` was refused).
+    ("1400 fri", at("2026-11-27", "14:00")),
+    ("930 tomorrow", at("2026-11-26", "09:30")),
     ("3/12 930", at("2026-12-03", "09:30")),
     # A weekday and a day of the month that cannot be an hour: that day (was refused,
     # `'31' is a day its month does not have`).
