@@ -122,8 +122,9 @@ class LoggedCall:
     # The earliest meeting still open after the call, whatever comes before it.
     meeting_open: datetime | None = None
     # The open callbacks (or meetings) due after the one the call booked, which it left
-    # open: the prospect asked for an earlier time, and the old one stands (PRODUCT 3).
-    also_open: tuple[datetime, ...] = ()
+    # open, with their kind: the prospect asked for an earlier time, and the old one stands
+    # (PRODUCT 3); a meeting booked leaves a callback after it open too.
+    also_open: tuple[tuple[TaskKind, datetime], ...] = ()
     # When the callbacks were due that a meeting's outcome (held, or missed) or an
     # unanswered try marked done as the task the call was for (PRODUCT 14): the rep logged
     # the meeting, or a try with no one reached, and hears that the callback is done.
@@ -747,25 +748,26 @@ def _write_call(
 
 def _also_open(
     entry: CallOutcome, effects: Effects, open_tasks: Sequence[Task]
-) -> tuple[datetime, ...]:
-    """When the open callbacks or meetings are due that come after the one `entry` booked,
-    of its kind, and that the call left open."""
+) -> tuple[tuple[TaskKind, datetime], ...]:
+    """The kind and due time of the open callbacks or meetings that come after the one
+    `entry` booked, of its kind (and the callbacks after a meeting booked), that the call
+    left open."""
     kind = follow_up_task_kind(entry.outcome)
     booked = entry.follow_up_at
     if kind not in (TaskKind.CALLBACK, TaskKind.MEETING) or booked is None:
         return ()
+    kinds = {kind, TaskKind.CALLBACK}
     kept = effects.already_booked.id if effects.already_booked else None
-    return tuple(
-        sorted(
-            task.due_at
-            for task in open_tasks
-            if task.kind == kind
-            and task.due_at is not None
-            and task.due_at > booked
-            and task.id not in effects.close
-            and task.id != kept
-        )
-    )
+    left_open = [
+        (task.kind, task.due_at)
+        for task in open_tasks
+        if task.kind in kinds
+        and task.due_at is not None
+        and task.due_at > booked
+        and task.id not in effects.close
+        and task.id != kept
+    ]
+    return tuple(sorted(left_open, key=lambda open_task: open_task[1]))
 
 
 # Newest undo record first, each call looked up by id (SQLite takes a CROSS JOIN's tables

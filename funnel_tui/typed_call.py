@@ -292,13 +292,11 @@ def describe_logged(
         f"meeting {describe_when(meeting, now, prospect.get('timezone'))} cancelled"
         for meeting in logged.meetings_cancelled
     ]
-    kind = follow_up_task_kind(logged.outcome)
     # A time moved earlier: the later one the call left open is still booked.
     also_open = [
         f"{kind.value} {describe_when(due, now, prospect.get('timezone'))} also open"
         " (funnel calendar lists it)"
-        for due in logged.also_open
-        if kind is not None
+        for kind, due in logged.also_open
     ]
     cancelled += [
         f"callback {describe_when(due, now, prospect.get('timezone'))} cancelled"

@@ -53,7 +53,7 @@ def logged_line(
     # A callback or meeting that was open at that moment already is kept, not booked twice.
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
-    besides = _other_tasks(logged, booked_kind, prospect_tz, now)
+    besides = _other_tasks(logged, prospect_tz, now)
     other_first = False
     if booked is not None and due is not None:
         # Another task before the one booked, or at the same minute (a meeting), would
@@ -67,9 +67,7 @@ def logged_line(
     return f"{said}: {', '.join(part for part in parts if part)}{besides}"
 
 
-def _other_tasks(
-    logged: LoggedCall, booked_kind: TaskKind | None, prospect_tz: str | None, now: datetime
-) -> str:
+def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> str:
     """What the call did to the tasks besides the next one, each after `; `: the meetings
     and callbacks it cancelled, the callbacks a meeting's outcome marked done, a meeting a
     no-show leaves booked, and the later ones of the kind it booked that it left open."""
@@ -96,10 +94,11 @@ def _other_tasks(
         # Logged before a meeting still to come, which it leaves booked (said once: as the
         # next task, it is named already).
         said += f"; the meeting {_when(logged.meeting_open, prospect_tz, now)} stays booked"
-    if logged.also_open and booked_kind is not None:
-        # A time moved earlier on the phone: the later one is still booked.
+    if logged.also_open:
+        # A time moved earlier on the phone: the later one is still booked (and a callback
+        # after a meeting booked).
         later = ", ".join(
-            f"{TASK_WORDS[booked_kind]} {_when(due, prospect_tz, now)}" for due in logged.also_open
+            f"{TASK_WORDS[kind]} {_when(due, prospect_tz, now)}" for kind, due in logged.also_open
         )
         said += f"; also open: {later} (h moves or cancels)"
     return said

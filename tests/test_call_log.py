@@ -304,8 +304,13 @@ def test_a_call_before_a_callback_later_today_keeps_it_or_cancels_it_and_says_so
     in_three_hours, in_one_hour = NOW + timedelta(hours=3), NOW + timedelta(hours=1)
     log(book_db, ann, Outcome.CALLBACK, follow_up_at=in_three_hours)
     moved = log(book_db, ann, Outcome.CALLBACK, now=NOW, follow_up_at=in_one_hour)
-    assert moved.also_open == (in_three_hours,)
+    assert moved.also_open == ((TaskKind.CALLBACK, in_three_hours),)
     assert [task.due_at for task in open_tasks(book_db, ann)] == [in_one_hour, in_three_hours]
+    # A meeting booked before a callback later today names it as open after it.
+    bob = insert(book_db, "Bob Baker")
+    log(book_db, bob, Outcome.CALLBACK, follow_up_at=in_three_hours)
+    met = log(book_db, bob, Outcome.MEETING, now=NOW, follow_up_at=in_one_hour)
+    assert met.also_open == ((TaskKind.CALLBACK, in_three_hours),)
     refused = log(book_db, ann, Outcome.NOT_INTERESTED, now=NOW + timedelta(minutes=5))
     assert refused.callbacks_cancelled == (in_one_hour, in_three_hours)
     assert open_tasks(book_db, ann) == []
