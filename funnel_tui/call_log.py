@@ -133,6 +133,9 @@ class LoggedCall:
     callbacks_cancelled: tuple[datetime, ...] = ()
     # When the meeting was due that a meeting held marked held before its time had come.
     held_early: datetime | None = None
+    # When the calls were due, at times a gatekeeper gave, that the call cancelled (the
+    # prospect reached, a time of their own booked).
+    given_cancelled: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -518,9 +521,9 @@ def _send_reads(
         f" FROM prospects p WHERE p.id = ?{lock}",
         params,
     )
-    promised = None
-    if entry.outcome in CADENCE_OUTCOMES:
-        promised = send(db, PROMISED_CALLS, [prospect_id])
+    # The calls at a time a gatekeeper gave: an attempt keeps them, a connect cancels them
+    # and the line says so.
+    promised = send(db, PROMISED_CALLS, [prospect_id])
     return _Reads(
         prospect=prospect,
         open_tasks=send(db, OPEN_TASKS, [prospect_id, TaskStatus.OPEN.value]),
@@ -731,6 +734,15 @@ def _write_call(
                 task.due_at
                 for task in open_tasks
                 if task.kind == TaskKind.CALLBACK
+                and task.due_at is not None
+                and effects.close.get(task.id) is TaskStatus.CANCELLED
+            )
+        ),
+        given_cancelled=tuple(
+            sorted(
+                task.due_at
+                for task in open_tasks
+                if task.id in promised
                 and task.due_at is not None
                 and effects.close.get(task.id) is TaskStatus.CANCELLED
             )

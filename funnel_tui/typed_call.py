@@ -307,6 +307,10 @@ def describe_logged(
         f"callback {describe_when(due, now, prospect.get('timezone'))} {done}"
         for due in logged.callbacks_done
     ]
+    cancelled += [
+        f"call {describe_when(due, now, prospect.get('timezone'))} a gatekeeper gave cancelled"
+        for due in logged.given_cancelled
+    ]
     if logged.held_early is not None:
         when = describe_when(logged.held_early, now, prospect.get("timezone"))
         cancelled.append(f"meeting {when} marked held")

@@ -86,6 +86,10 @@ def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> 
     said += "".join(
         f"; the callback {_when(due, prospect_tz, now)} {done}" for due in logged.callbacks_done
     )
+    said += "".join(
+        f"; the call {_when(due, prospect_tz, now)} a gatekeeper gave is cancelled"
+        for due in logged.given_cancelled
+    )
     if logged.held_early is not None:
         # A meeting can be held before its time (PRODUCT 14): the one marked held is said.
         said += f"; the meeting {_when(logged.held_early, prospect_tz, now)} is marked held"

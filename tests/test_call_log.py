@@ -266,6 +266,12 @@ def test_an_unanswered_try_before_a_callback_keeps_the_time_the_prospect_asked_f
     assert [(task.kind, task.due_at) for task in open_tasks(book_db, ann)] == [
         (TaskKind.CALLBACK, in_two_hours)
     ]
+    # A connect cancels a gatekeeper's time, and says so.
+    dee = insert(book_db, "Dee Dee")
+    monday_11 = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+    log(book_db, dee, Outcome.GATEKEEPER, follow_up_at=monday_11)
+    reached = log(book_db, dee, Outcome.CALLBACK, now=NOW, follow_up_at=in_two_hours)
+    assert reached.given_cancelled == (monday_11,)
     # A gatekeeper's new time before it is booked beside it, and the callback stands.
     at_noon = NOW.replace(hour=12, minute=0)
     log(book_db, ann, Outcome.GATEKEEPER, now=NOW + timedelta(minutes=20), follow_up_at=at_noon)

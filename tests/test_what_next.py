@@ -213,6 +213,12 @@ def test_a_no_that_cancels_callbacks_names_them() -> None:
         "Logged not interested for Chloe Martin: no more calls; the callbacks Mon 7 Dec 10:00"
         " and Tue 8 Dec 11:00 are cancelled (u brings them back)"
     )
+    # A time a gatekeeper gave, which a connect cancels, is named as well.
+    tomorrow = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
+    reached = replace(logged(Outcome.NOT_INTERESTED), given_cancelled=(tomorrow,))
+    assert logged_line(reached, "Chloe Martin", None, NOW).endswith(
+        "; the call tomorrow 11:00 a gatekeeper gave is cancelled"
+    )
     one = replace(logged(Outcome.NOT_INTERESTED), callbacks_cancelled=(tuesday,))
     assert logged_line(one, "Chloe Martin", None, NOW).endswith(
         "the callback Tue 8 Dec 11:00 is cancelled (u brings it back)"
