@@ -700,6 +700,8 @@ def _write_call(
     meetings = [
         task for task in open_tasks if task.kind == TaskKind.MEETING and task.due_at is not None
     ]
+    callbacks = [task for task in open_tasks if task.kind == TaskKind.CALLBACK]
+    given = [task for task in open_tasks if task.id in promised]
     return LoggedCall(
         also_open=_also_open(entry, effects, open_tasks),
         call_id=call_id,
@@ -709,44 +711,17 @@ def _write_call(
         next_task_kind=after["next_task_kind"],
         stage=after["stage"],
         already_booked_task_id=effects.already_booked.id if effects.already_booked else None,
-        meetings_cancelled=tuple(
-            sorted(
-                task.due_at
-                for task in meetings
-                if effects.close.get(task.id) is TaskStatus.CANCELLED
-            )
-        ),
+        meetings_cancelled=_due_times(meetings, effects, TaskStatus.CANCELLED),
         meeting_open=min(
             (task.due_at for task in meetings if task.id not in effects.close), default=None
         ),
-        callbacks_done=tuple(
-            sorted(
-                task.due_at
-                for task in open_tasks
-                if entry.outcome in CALLBACKS_SAID_DONE
-                and task.kind == TaskKind.CALLBACK
-                and task.due_at is not None
-                and effects.close.get(task.id) is TaskStatus.DONE
-            )
+        callbacks_done=(
+            _due_times(callbacks, effects, TaskStatus.DONE)
+            if entry.outcome in CALLBACKS_SAID_DONE
+            else ()
         ),
-        callbacks_cancelled=tuple(
-            sorted(
-                task.due_at
-                for task in open_tasks
-                if task.kind == TaskKind.CALLBACK
-                and task.due_at is not None
-                and effects.close.get(task.id) is TaskStatus.CANCELLED
-            )
-        ),
-        given_cancelled=tuple(
-            sorted(
-                task.due_at
-                for task in open_tasks
-                if task.id in promised
-                and task.due_at is not None
-                and effects.close.get(task.id) is TaskStatus.CANCELLED
-            )
-        ),
+        callbacks_cancelled=_due_times(callbacks, effects, TaskStatus.CANCELLED),
+        given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
         held_early=next(
             (
                 task.due_at
@@ -755,6 +730,17 @@ def _write_call(
             ),
             None,
         ),
+    )
+
+
+def _due_times(tasks: Sequence[Task], effects: Effects, status: TaskStatus) -> tuple[datetime, ...]:
+    """When the tasks were due that the call closed as `status`, soonest first."""
+    return tuple(
+        sorted(
+            task.due_at
+            for task in tasks
+            if task.due_at is not None and effects.close.get(task.id) is status
+        )
     )
 
 
