@@ -13,6 +13,7 @@ from funnel_tui.claims import HOLDER, RELEASE
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
+    MEETING_OUTCOMES,
     Ask,
     LostReason,
     Outcome,
@@ -97,7 +98,7 @@ class MarkedDoNotCallMeanwhile(ChangedMeanwhile):
 
 # The outcomes whose line says the callback they completed: those where no conversation
 # about it took place (a meeting's outcome, an unanswered try).
-CALLBACKS_SAID_DONE = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW, *CADENCE_OUTCOMES})
+CALLBACKS_SAID_DONE = MEETING_OUTCOMES | CADENCE_OUTCOMES
 
 
 @dataclass(frozen=True)

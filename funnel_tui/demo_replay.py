@@ -19,7 +19,6 @@ from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.demo_calendar import SAFETY, DemoCalendar
 from funnel_tui.demo_people import CALL_NOTES, REFUSAL_NOTES
 from funnel_tui.demo_timeline import (
-    MEETING_ANSWERS,
     AppointmentAt,
     Due,
     Step,
@@ -27,7 +26,14 @@ from funnel_tui.demo_timeline import (
     leading_attempt,
     timeline,
 )
-from funnel_tui.domain import CADENCE_OUTCOMES, CONNECT_OUTCOMES, Outcome, Stage, TaskKind
+from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
+    CONNECT_OUTCOMES,
+    MEETING_OUTCOMES,
+    Outcome,
+    Stage,
+    TaskKind,
+)
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import open_tasks
@@ -149,11 +155,11 @@ def _next_start(db: sqlite_utils.Database, plan: Plan, calendar: DemoCalendar) -
         day = calendar.shift(calendar.rep_day(plan.last_call_ended), step.unprompted_after)
         latest = calendar.now - SAFETY - LONGEST_UNPROMPTED_CALL
         return calendar.moment_on(day, plan.timezone, before=latest)
-    wanted = (TaskKind.MEETING,) if step.outcome in MEETING_ANSWERS else CALLED_FOR
+    wanted = (TaskKind.MEETING,) if step.outcome in MEETING_OUTCOMES else CALLED_FOR
     due = [task.due_at for task in open_tasks(db, plan.prospect_id) if task.kind in wanted]
     if not due or due[0] is None:
         return None
-    if step.outcome in MEETING_ANSWERS:
+    if step.outcome in MEETING_OUTCOMES:
         return due[0]
     due_at = max(due[0], plan.last_call_ended)
     late = timedelta(minutes=calendar.rng.randint(0, LATENESS_MINUTES))

@@ -14,6 +14,7 @@ from enum import Enum
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CONNECT_OUTCOMES,
+    MEETING_OUTCOMES,
     Kind,
     LostReason,
     Outcome,
@@ -22,7 +23,6 @@ from funnel_tui.domain import (
 from funnel_tui.settings import Settings
 
 # The outcomes that answer a meeting rather than a call or callback task.
-MEETING_ANSWERS = (Outcome.MEETING_HELD, Outcome.NO_SHOW)
 # The task each booking outcome makes.
 BOOKED_TASK = {
     Outcome.CALLBACK: TaskKind.CALLBACK,
@@ -145,7 +145,7 @@ def timeline(steps: tuple[Step, ...], settings: Settings) -> Timeline:
         else:
             wanted = (
                 (TaskKind.MEETING,)
-                if step.outcome in MEETING_ANSWERS
+                if step.outcome in MEETING_OUTCOMES
                 else (TaskKind.CALL, TaskKind.CALLBACK, TaskKind.REVISIT)
             )
             answered = min((task for task in tasks if task[1] in wanted), default=None)

@@ -177,6 +177,9 @@ CADENCE_OUTCOMES = frozenset(
     {Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY, Outcome.GATEKEEPER}
 )
 
+# The outcomes that complete a meeting (PRODUCT 14): logged for one that has come.
+MEETING_OUTCOMES = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW})
+
 # A connect is a call on which the prospect was reached (PRODUCT section 9, schema v3).
 CONNECT_OUTCOMES = frozenset(
     {

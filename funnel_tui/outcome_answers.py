@@ -20,7 +20,7 @@ from funnel_tui.dates import (
     read_day,
     read_when,
 )
-from funnel_tui.domain import Ask, Outcome, Question
+from funnel_tui.domain import MEETING_OUTCOMES, Ask, Outcome, Question
 from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount
 from funnel_tui.settings import Settings
 
@@ -240,10 +240,6 @@ READERS: dict[Ask, Callable[[Outcome, str, Reading], Answer]] = {
     Ask.CLOSE_ON: _read_day,
     Ask.REVISIT_ON: _read_revisit_day,
 }
-
-
-# The outcomes that complete a meeting (PRODUCT 14): logged for one that has come.
-MEETING_OUTCOMES = frozenset({Outcome.MEETING_HELD, Outcome.NO_SHOW})
 
 
 def meeting_warning(

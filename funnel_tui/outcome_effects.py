@@ -23,6 +23,7 @@ from funnel_tui.domain import (
     CADENCE_OUTCOMES,
     CALL_TASKS,
     CONNECT_OUTCOMES,
+    MEETING_OUTCOMES,
     DealKind,
     Kind,
     LostReason,
@@ -198,7 +199,7 @@ def outcome_effects(
     if answered is not None:
         close[answered.id] = TaskStatus.DONE
     meeting = _meeting(open_tasks, outcome, now)
-    if outcome in (Outcome.MEETING_HELD, Outcome.NO_SHOW) and meeting is not None:
+    if outcome in MEETING_OUTCOMES and meeting is not None:
         close[meeting.id] = (
             TaskStatus.DONE if outcome is Outcome.MEETING_HELD else TaskStatus.MISSED
         )

@@ -19,6 +19,7 @@ from funnel_tui.call_log import (
 from funnel_tui.dates import describe_day, describe_when
 from funnel_tui.domain import (
     LOST_REASON_KEYS,
+    MEETING_OUTCOMES,
     OUTCOME_SPECS,
     Ask,
     Kind,
@@ -31,7 +32,6 @@ from funnel_tui.domain import (
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import format_money
 from funnel_tui.outcome_answers import (
-    MEETING_OUTCOMES,
     Answer,
     AnswerRefused,
     Reading,

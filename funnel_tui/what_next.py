@@ -6,9 +6,8 @@ from datetime import datetime
 
 from funnel_tui.call_log import LoggedCall
 from funnel_tui.clocks import known_zone
-from funnel_tui.domain import CADENCE_OUTCOMES, Outcome, Stage, TaskKind
+from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
-from funnel_tui.outcome_answers import MEETING_OUTCOMES
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import one_line
 
