@@ -890,11 +890,7 @@ def _weekday_dated(
     marked = bool(match["ordinal"] or match["clock"])
     if day is None:
         if marked:
-            raise WhenError(
-                f"{_quoted(typed)}: no {WEEKDAY_NAMES[weekday]} the {_ordinal(number)} in the"
-                " weeks ahead",
-                "say the date: 15/12 or 15 dec",
-            )
+            raise _no_such_day_ahead(typed, weekday, number)
         return None
     if marked:
         return day, clock
@@ -930,18 +926,23 @@ def _weekday_and_day_of_month(text: str, today: date) -> date | None:
     number = int(match["number"])
     day = _day_of_month_ahead(number, weekday, today)
     if day is None:
-        raise WhenError(
-            f"{_quoted(text)}: no {WEEKDAY_NAMES[weekday]} the {_ordinal(number)} in the weeks"
-            " ahead",
-            "say the date: 15/12 or 15 dec",
-        )
+        raise _no_such_day_ahead(text, weekday, number)
     return day
+
+
+def _no_such_day_ahead(typed: str, weekday: int, number: int) -> WhenError:
+    """A weekday and a day of the month that no day in the weeks ahead is (`tue 24`)."""
+    return WhenError(
+        f"{_quoted(typed)}: no {WEEKDAY_NAMES[weekday]} the {_ordinal(number)} in the weeks ahead",
+        "say the date: 15/12 or 15 dec",
+    )
 
 
 def _ordinal(number: int) -> str:
     """`1st`, `2nd`, `3rd`, `11th`, `22nd`."""
     last = number % 10 if number % 100 not in (11, 12, 13) else 0
-    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(last, 'th') }"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(last, "th")
+    return f"{number}{suffix}"
 
 
 def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
