@@ -1409,20 +1409,16 @@ class MainScreen(
         try:
             await self._queue_read()
         finally:
-            if saved is None or self.queue.highlighted_id == saved:
-                self.funnel.release_keys(KeyHold.QUEUE_READ)
-            elif not self.funnel.holds_keys():
-                self.funnel.release_keys(KeyHold.QUEUE_READ)
-                if not self.queue.belongs_to_view(saved):
-                    where = self._where_now(saved)
-                    self.notify(f"Saved, but not in this view now{where}", severity="warning")
-            else:
+            typed = self.funnel.holds_keys()
+            elsewhere = saved is not None and self.queue.highlighted_id != saved
+            if elsewhere and typed:
                 self.funnel.drop_held_keys()
+            else:
+                self.funnel.release_keys(KeyHold.QUEUE_READ)
+            if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
+                dropped = f": {KEYS_NOT_APPLIED}" if typed else ""
                 where = self._where_now(saved)
-                self.notify(
-                    f"Saved, but not in this view now{where}: {KEYS_NOT_APPLIED}",
-                    severity="warning",
-                )
+                self.notify(f"Saved, but not in this view now{where}{dropped}", severity="warning")
 
     def _where_now(self, prospect_id: int) -> str:
         """Where a prospect the view no longer lists is now, as a filter's match from

@@ -349,8 +349,7 @@ class QuotaGauge(Widget):
             Text.assemble(("deals", label), " ", str(NO_FIGURE if deals is None else deals)),
         ]
         # Against a daily call goal: a goal of 0 is none, and no call is out of its reach.
-        has_goal = self.pace is not None and bool(self.pace.calls_per_day)
-        if plan.reachable_by_calls is False and has_goal:
+        if plan.reachable_by_calls is False and pace.calls_per_day:
             behind = self.get_component_rich_style("quota-gauge--behind", partial=True)
             text = "calling alone cannot reach the target" if wide else "calls alone can't reach it"
             items.append(Text(text, behind))
