@@ -4,7 +4,7 @@ win's amount starting from the open deal value. What `funnel log` runs, on any b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -288,38 +288,29 @@ def describe_logged(
     booked = _booked(db, logged, prospect, now)
     steps = [booked[0]] if booked else []
     next_step = _next_step(db, prospect, now, booked[1] if booked else None)
-    cancelled = [
-        f"meeting {describe_when(meeting, now, prospect.get('timezone'))} cancelled"
-        for meeting in logged.meetings_cancelled
-    ]
-    # A time moved earlier: the later one the call left open is still booked.
-    also_open = [
-        f"{kind.value} {describe_when(due, now, prospect.get('timezone'))} also open"
-        " (funnel calendar lists it)"
+    zone = prospect.get("timezone")
+    besides = _other_tasks(logged, lambda due: describe_when(due, now, zone))
+    return "; ".join([f"{start} {said}", *steps, *besides, *([next_step] if next_step else [])])
+
+
+def _other_tasks(logged: LoggedCall, when: Callable[[datetime], str]) -> list[str]:
+    """What the call did to the tasks besides the next one, as the app's toast says it
+    (what_next): the meetings and callbacks it cancelled, the callbacks it marked done, a
+    gatekeeper's time it cancelled, a meeting held early or left booked by a no-show, and
+    the later ones it left open (a time moved earlier: the later one is still booked)."""
+    said = [f"meeting {when(due)} cancelled" for due in logged.meetings_cancelled]
+    said += [f"callback {when(due)} cancelled" for due in logged.callbacks_cancelled]
+    done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
+    said += [f"callback {when(due)} {done}" for due in logged.callbacks_done]
+    said += [f"call {when(due)} a gatekeeper gave cancelled" for due in logged.given_cancelled]
+    if logged.held_early is not None:
+        said.append(f"meeting {when(logged.held_early)} marked held")
+    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
+        said.append(f"meeting {when(logged.meeting_open)} stays booked")
+    return said + [
+        f"{kind.value} {when(due)} also open (funnel calendar lists it)"
         for kind, due in logged.also_open
     ]
-    cancelled += [
-        f"callback {describe_when(due, now, prospect.get('timezone'))} cancelled"
-        for due in logged.callbacks_cancelled
-    ]
-    done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
-    cancelled += [
-        f"callback {describe_when(due, now, prospect.get('timezone'))} {done}"
-        for due in logged.callbacks_done
-    ]
-    cancelled += [
-        f"call {describe_when(due, now, prospect.get('timezone'))} a gatekeeper gave cancelled"
-        for due in logged.given_cancelled
-    ]
-    if logged.held_early is not None:
-        when = describe_when(logged.held_early, now, prospect.get("timezone"))
-        cancelled.append(f"meeting {when} marked held")
-    if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
-        when = describe_when(logged.meeting_open, now, prospect.get("timezone"))
-        cancelled.append(f"meeting {when} stays booked")
-    return "; ".join(
-        [f"{start} {said}", *steps, *cancelled, *also_open, *([next_step] if next_step else [])]
-    )
 
 
 def _name_of(prospect: Mapping[str, Any]) -> str:
