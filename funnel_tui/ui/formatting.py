@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.keys import format_key
 
 from funnel_tui.clocks import duration_text, known_zone
+from funnel_tui.counted import counted
 from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task
@@ -181,7 +182,7 @@ def local_time(timezone: str | None, now: datetime) -> str | None:
 
 def to_fix(count: int, what: str) -> str:
     """`1 field to fix`, `2 settings to fix`: what a form still refuses."""
-    return f"{count} {what}{'' if count == 1 else 's'} to fix"
+    return f"{counted(count, what)} to fix"
 
 
 def duration_label(seconds: int | None) -> str:
