@@ -972,7 +972,7 @@ def script(
         prospect,
         settings=load_settings(db),
         history=read_history(db, prospect_id),
-        today=system_now().date(),
+        now=system_now(),
         profile=profile,
         objections=objections,
         no_email=marked_at_address(db, prospect_id, prospect["email"]) is not None,

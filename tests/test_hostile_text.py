@@ -479,7 +479,7 @@ def test_any_text_renders_in_the_card_and_script_without_control_characters(
         prospect,
         settings=SETTINGS,
         history=scripts.ProspectHistory(),
-        today=NOW.date(),
+        now=NOW,
         profile=demo_profile(),
         objections=load_objections(None),
     )

@@ -58,7 +58,6 @@ LEFT_PLACEHOLDER = re.compile(r"\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}")
 SENTENCE_END = re.compile(r"[.!?;:]\s*$|[.!?;]\s+\S")
 # A company name may end in a full stop that ends no sentence.
 ABBREVIATION_END = re.compile(r"\b(?:ltd|inc|co|corp|plc|llc|bros|jr|sr)\.\s*$", re.IGNORECASE)
-TODAY = FROZEN_NOW.date()
 
 
 @dataclass(frozen=True)
@@ -238,12 +237,12 @@ def lint_case(method: str, case: Case, settings: Settings) -> list[str]:
         case.prospect,
         settings=settings,
         history=case.history,
-        today=TODAY,
+        now=FROZEN_NOW,
         profile=case.profile,
         objections=load_objections(None),
     )
     facts = prospect_facts(
-        case.prospect, settings, history=case.history, today=TODAY, profile=case.profile
+        case.prospect, settings, history=case.history, now=FROZEN_NOW, profile=case.profile
     )
     problems = list(lint(script, filled, case, facts))
     for step in script.steps_for(filled.situation):
@@ -288,7 +287,7 @@ def test_without_a_rep_name_the_openers_still_say_something(method):
         case.prospect,
         settings=Settings(),
         history=case.history,
-        today=TODAY,
+        now=FROZEN_NOW,
         profile=None,
         objections=load_objections(None),
     )
@@ -317,7 +316,7 @@ def test_the_situation_picks_the_opener():
             case.prospect,
             settings=settings,
             history=case.history,
-            today=TODAY,
+            now=FROZEN_NOW,
             profile=None,
             objections=load_objections(None),
         ).situation
@@ -357,7 +356,7 @@ ask = ["What hurts?", "What hurts?"]
         case.prospect,
         settings=Settings(),
         history=case.history,
-        today=TODAY,
+        now=FROZEN_NOW,
         profile=None,
         objections=load_objections(None),
     )

@@ -37,7 +37,7 @@ def expected_script(db: sqlite_utils.Database, prospect: dict[str, Any], method:
         prospect,
         settings=load_settings(db),
         history=read_history(db, prospect["id"]),
-        today=FROZEN_NOW.date(),
+        now=FROZEN_NOW,
         profile=demo_profile(),
         objections=load_objections(None),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -76,6 +77,7 @@ price = "Let's look at what it saved you first."
 training = "We train your team on site."
 """
 TODAY = date(2026, 11, 18)
+NOW = datetime(2026, 11, 18, 10, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -269,13 +271,31 @@ def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
     assert history == ProspectHistory(
         datetime(2026, 11, 16, 9, tzinfo=UTC), date(2025, 3, 4), date(2026, 9, 1), "meeting"
     )
-    assert history_facts(history, TODAY) == {
+    assert history_facts(history, NOW) == {
         "last_spoke_on": "on Monday",
         "customer_since": "March 2025",
         "last_purchase_on": "on the 1st of September",
     }
     assert read_history(storage.db, 2) == ProspectHistory()
-    assert history_facts(read_history(storage.db, 3), TODAY) == {}
+    assert history_facts(read_history(storage.db, 3), NOW) == {}
+
+
+def test_the_last_call_is_said_on_the_prospects_clock_else_the_reps():
+    """A call at 00:30 in Berlin is stored on the day before in UTC: the script said
+    "we spoke yesterday" of a call earlier that morning."""
+    berlin = ZoneInfo("Europe/Berlin")
+    history = ProspectHistory(last_connected_at=datetime(2026, 11, 17, 23, 30, tzinfo=UTC))
+    now = datetime(2026, 11, 18, 10, tzinfo=berlin)
+    assert history_facts(history, now)["last_spoke_on"] == "earlier today"
+    facts = prospect_facts({"name": "Hank"}, Settings(), history=history, now=now)
+    assert facts["last_spoke_on"] == "earlier today"
+    # In Chicago the call was on the 17th at 17:30, and it is the 18th there now.
+    in_chicago = {"name": "Hank", "timezone": "America/Chicago"}
+    facts = prospect_facts(in_chicago, Settings(), history=history, now=now)
+    assert facts["last_spoke_on"] == "yesterday"
+    unknown_zone = {"name": "Hank", "timezone": "Mars/Olympus"}
+    facts = prospect_facts(unknown_zone, Settings(), history=history, now=now)
+    assert facts["last_spoke_on"] == "earlier today"
 
 
 @pytest.mark.parametrize(
@@ -286,12 +306,12 @@ def test_a_new_customer_is_told_the_day_they_became_one(days_ago: int, said: str
     """`You've used Kestrel since November 2026`, said in November 2026 to a customer of
     a day, told them nothing."""
     first = TODAY - timedelta(days=days_ago)
-    facts = history_facts(ProspectHistory(first_deal_on=first, last_deal_on=first), TODAY)
+    facts = history_facts(ProspectHistory(first_deal_on=first, last_deal_on=first), NOW)
     assert facts["customer_since"] == said
     long_ago = ProspectHistory(first_deal_on=TODAY - timedelta(days=60))
-    assert history_facts(long_ago, TODAY)["customer_since"] == "September 2026"
+    assert history_facts(long_ago, NOW)["customer_since"] == "September 2026"
     # Won today: "You've been with us since earlier today" was said; the line without it is.
-    assert "customer_since" not in history_facts(ProspectHistory(first_deal_on=TODAY), TODAY)
+    assert "customer_since" not in history_facts(ProspectHistory(first_deal_on=TODAY), NOW)
 
 
 def test_history_is_one_indexed_query(tmp_path):
@@ -643,7 +663,7 @@ def filled_for(prospect, method="inbound"):
         prospect,
         settings=Settings(rep_name="Sam"),
         history=ProspectHistory(),
-        today=TODAY,
+        now=NOW,
         profile=None,
         objections=load_objections(None),
     )
@@ -735,7 +755,7 @@ def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_pa
             prospect,
             settings=Settings(),
             history=history,
-            today=TODAY,
+            now=NOW,
             profile=None,
             objections=load_objections(None),
         )
@@ -762,7 +782,7 @@ def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
             prospect,
             settings=Settings(),
             history=read_history(storage.db, 2),
-            today=TODAY,
+            now=NOW,
             profile=None,
             objections=load_objections(None),
         )
@@ -775,7 +795,7 @@ def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
         {**prospect, "stage": "qualified"},
         settings=Settings(),
         history=read_history(storage.db, 2),
-        today=TODAY,
+        now=NOW,
         profile=None,
         objections=load_objections(None),
     )

@@ -122,7 +122,7 @@ def _facts(
 ) -> dict[str, str]:
     """`email_facts`, from the prospect's history and the meeting to confirm as read."""
     today = now.date()
-    facts = prospect_facts(prospect, settings, history=history, today=today, profile=profile)
+    facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
             meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]

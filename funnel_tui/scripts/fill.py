@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
+from funnel_tui.clocks import known_zone
 from funnel_tui.domain import Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import first_name_of, greeting
@@ -54,17 +55,20 @@ def prospect_facts(
     settings: Settings,
     *,
     history: ProspectHistory | None = None,
-    today: date | None = None,
+    now: datetime | None = None,
     profile: Profile | None = None,
 ) -> dict[str, str]:
-    """The value of every placeholder this prospect has; a missing fact is absent."""
+    """The value of every placeholder this prospect has; a missing fact is absent. The
+    history's days are said on the prospect's clock when their zone is known (their
+    "yesterday"), else on now's."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
     facts["first_name"] = _text(prospect, "first_name") or first_name_of(facts["name"]) or ""
     facts["greeting"] = greeting(facts["first_name"], facts["name"])
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
-    if history is not None and today is not None:
-        facts.update(history_facts(history, today))
+    if history is not None and now is not None:
+        zone = known_zone(_text(prospect, "timezone"))
+        facts.update(history_facts(history, now if zone is None else now.astimezone(zone)))
     facts.update(profile_facts(profile, prospect))
     facts["introduction"] = introduction(
         facts["greeting"], facts["rep_name"], facts.get("our_company")
@@ -105,7 +109,7 @@ def fill_script(
     *,
     settings: Settings,
     history: ProspectHistory,
-    today: date,
+    now: datetime,
     profile: Profile | None,
     objections: Objections,
     no_email: bool = False,
@@ -113,7 +117,7 @@ def fill_script(
     """The script for this prospect: the opener for their situation, then every step.
     `no_email`: no email goes to their address (another prospect there is marked do not
     email), as none goes to one marked themselves."""
-    facts = prospect_facts(prospect, settings, history=history, today=today, profile=profile)
+    facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
     situation = situation_of(prospect, history, settings)
     matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
     steps = render_script(script, facts, situation)

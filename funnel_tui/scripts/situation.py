@@ -117,13 +117,16 @@ def suggested_method(prospect: Mapping[str, object], settings: Settings) -> str:
 RECENT_CUSTOMER_DAYS = 60
 
 
-def history_facts(history: ProspectHistory, today: date) -> dict[str, str]:
+def history_facts(history: ProspectHistory, now: datetime) -> dict[str, str]:
     """The history placeholders that have a value: `{last_spoke_on}`, `{customer_since}`,
     `{last_purchase_on}`. Dates read as said aloud, with their preposition: "yesterday",
-    "on Tuesday", "on the 10th of November"."""
+    "on Tuesday", "on the 10th of November". The last call's day is read on now's clock
+    (the one the script is said on), not as stored in UTC."""
+    today = now.date()
     facts = {}
     if history.last_connected_at is not None:
-        facts["last_spoke_on"] = spoken_day(history.last_connected_at.date(), today)
+        spoke_on = history.last_connected_at.astimezone(now.tzinfo).date()
+        facts["last_spoke_on"] = spoken_day(spoke_on, today)
     if (first := history.first_deal_on) is not None and first < today:
         # "since yesterday", "since the 10th of November" for a new customer, where "since
         # December 2026" said in December 2026 told them nothing. A deal of today has no

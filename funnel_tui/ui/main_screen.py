@@ -884,7 +884,7 @@ class MainScreen(
             prospect,
             settings=self.funnel.settings,
             history=read_history(self.funnel.storage.db, prospect["id"]),
-            today=self.funnel.clock().date(),
+            now=self.funnel.clock(),
             profile=self.funnel.profile,
             objections=self.funnel.objections,
             no_email=self.card.marked_at_address is not None,
