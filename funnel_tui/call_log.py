@@ -137,6 +137,8 @@ class LoggedCall:
     # When the calls were due, at times a gatekeeper gave, that the call cancelled (the
     # prospect reached, a time of their own booked).
     given_cancelled: tuple[datetime, ...] = ()
+    # When the revisits were due that the call cancelled: the prospect back in play, or won.
+    revisits_cancelled: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -723,6 +725,11 @@ def _write_call(
         ),
         callbacks_cancelled=_due_times(callbacks, effects, TaskStatus.CANCELLED),
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
+        revisits_cancelled=_due_times(
+            [task for task in open_tasks if task.kind == TaskKind.REVISIT],
+            effects,
+            TaskStatus.CANCELLED,
+        ),
         held_early=next(
             (
                 task.due_at

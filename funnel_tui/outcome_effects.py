@@ -154,6 +154,15 @@ def _cancel_the_rest(open_tasks: list[Task], close: dict[int, TaskStatus]) -> No
         close.setdefault(task.id, TaskStatus.CANCELLED)
 
 
+def _cancel_the_revisits(open_tasks: list[Task], close: dict[int, TaskStatus]) -> None:
+    """A prospect back in play (lost no longer) or won needs no revisit: the day to try
+    again that a no booked would have them called in the middle of a live deal, or sold
+    to again as if they had not bought."""
+    for task in open_tasks:
+        if task.kind is TaskKind.REVISIT:
+            close.setdefault(task.id, TaskStatus.CANCELLED)
+
+
 def outcome_effects(
     prospect: dict[str, Any],
     open_tasks: list[Task],
@@ -249,6 +258,8 @@ def outcome_effects(
         columns.update(stage=new_stage.value, nurture=0)
         if new_stage is not Stage.LOST:
             columns["lost_reason"] = None
+        if stage is Stage.LOST:
+            _cancel_the_revisits(open_tasks, close)
     elif outcome in CONNECT_OUTCOMES and stage is Stage.LEAD:
         columns["stage"] = Stage.CONTACTED.value
 
@@ -268,6 +279,7 @@ def outcome_effects(
             nurture=0,
             lost_reason=None,
         )
+        _cancel_the_revisits(open_tasks, close)
         deal_kind = DealKind.EXPANSION if kind is Kind.CUSTOMER else DealKind.NEW
         return Effects(columns, close, tuple(create), deal_kind)
     elif outcome is Outcome.NOT_INTERESTED:

@@ -16,6 +16,7 @@ from funnel_tui.call_log import (
     call_for_request,
     log_call,
 )
+from funnel_tui.clocks import known_zone
 from funnel_tui.dates import describe_day, describe_when
 from funnel_tui.domain import (
     LOST_REASON_KEYS,
@@ -289,13 +290,20 @@ def describe_logged(
     steps = [booked[0]] if booked else []
     next_step = _next_step(db, prospect, now, booked[1] if booked else None)
     zone = prospect.get("timezone")
-    besides = _other_tasks(logged, lambda due: describe_when(due, now, zone))
+    besides = _other_tasks(
+        logged,
+        lambda due: describe_when(due, now, zone),
+        lambda due: describe_day(due.astimezone(known_zone(zone) or now.tzinfo).date(), now.date()),
+    )
     return "; ".join([f"{start} {said}", *steps, *besides, *([next_step] if next_step else [])])
 
 
-def _other_tasks(logged: LoggedCall, when: Callable[[datetime], str]) -> list[str]:
+def _other_tasks(
+    logged: LoggedCall, when: Callable[[datetime], str], day: Callable[[datetime], str]
+) -> list[str]:
     """What the call did to the tasks besides the next one, as the app's toast says it
-    (what_next): the meetings and callbacks it cancelled, the callbacks it marked done, a
+    (what_next): the meetings, callbacks and revisits (`day`: a revisit is for a day) it
+    cancelled, the callbacks it marked done, a
     gatekeeper's time it cancelled, a meeting held early or left booked by a no-show, and
     the later ones it left open (a time moved earlier: the later one is still booked)."""
     said = [f"meeting {when(due)} cancelled" for due in logged.meetings_cancelled]
@@ -303,6 +311,7 @@ def _other_tasks(logged: LoggedCall, when: Callable[[datetime], str]) -> list[st
     done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
     said += [f"callback {when(due)} {done}" for due in logged.callbacks_done]
     said += [f"call {when(due)} a gatekeeper gave cancelled" for due in logged.given_cancelled]
+    said += [f"revisit {day(due)} cancelled" for due in logged.revisits_cancelled]
     if logged.held_early is not None:
         said.append(f"meeting {when(logged.held_early)} marked held")
     if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:

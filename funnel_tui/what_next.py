@@ -67,8 +67,8 @@ def logged_line(
 
 
 def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> str:
-    """What the call did to the tasks besides the next one, each after `; `: the meetings
-    and callbacks it cancelled, the callbacks a meeting's outcome marked done, a meeting a
+    """What the call did to the tasks besides the next one, each after `; `: the meetings,
+    callbacks and revisits it cancelled, the callbacks a meeting's outcome marked done, a meeting a
     no-show leaves booked, and the later ones of the kind it booked that it left open."""
     said = "".join(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
@@ -88,6 +88,10 @@ def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> 
     said += "".join(
         f"; the call {_when(due, prospect_tz, now)} a gatekeeper gave is cancelled"
         for due in logged.given_cancelled
+    )
+    said += "".join(
+        f"; the revisit {_revisit_day(due, prospect_tz, now)} is cancelled (u brings it back)"
+        for due in logged.revisits_cancelled
     )
     if logged.held_early is not None:
         # A meeting can be held before its time (PRODUCT 14): the one marked held is said.
@@ -132,8 +136,7 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
         kind = None
     if kind is TaskKind.REVISIT:
         # A revisit is for a day; after the last unanswered try it ends the cadence.
-        local = due.astimezone(known_zone(prospect_tz) or now.tzinfo)
-        day = f"revisit {local:%a} {local.day} {local:%b %Y}"
+        day = f"revisit {_revisit_day(due, prospect_tz, now)}"
         return f"no more tries, {day}" if outcome in CADENCE_OUTCOMES else day
     if kind is TaskKind.CALL and outcome in CADENCE_OUTCOMES:
         what = "next try"
@@ -146,6 +149,12 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
         # The queue brings a lost prospect back for a revisit only (PRODUCT 5).
         phrase += ", but lost: out of the queue until the stage is edited"
     return phrase
+
+
+def _revisit_day(due: datetime, prospect_tz: str | None, now: datetime) -> str:
+    """`Mon 1 Mar 2027`: a revisit is for a day, on the prospect's clock when known."""
+    local = due.astimezone(known_zone(prospect_tz) or now.tzinfo)
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def _when(due: datetime, prospect_tz: str | None, now: datetime) -> str:

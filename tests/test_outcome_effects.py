@@ -13,6 +13,7 @@ from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
+from funnel_tui.what_next import logged_line
 from tests.rows import count_rows, get_row, insert_row
 
 LONDON = ZoneInfo("Europe/London")
@@ -406,3 +407,69 @@ def test_an_appointment_a_minute_away_from_one_booked_is_booked_as_well(book_db:
     ]
     assert due == [FRIDAY, "2026-11-27T14:01:00+00:00"]
     assert logged.already_booked_task_id is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "stage"),
+    [
+        (CallOutcome(Outcome.WON, amount_cents=300_000), "won"),
+        (CallOutcome(Outcome.MEETING, follow_up_at=FRIDAY_AT_TWO), "meeting"),
+        (CallOutcome(Outcome.CALLBACK, follow_up_at=FRIDAY_AT_TWO), "contacted"),
+    ],
+    ids=["won", "meeting", "callback"],
+)
+def test_a_lost_prospect_back_in_play_keeps_no_revisit_and_is_told_so(
+    book_db: Any, entry: CallOutcome, stage: str
+) -> None:
+    """Lost for budget with a revisit in March, Ann calls in December and buys (or books a
+    meeting): the revisit stayed open, and in March the queue had the rep pitch her again.
+    The call cancels it, says so, and undo brings it back."""
+    ann = insert_row(
+        book_db,
+        "prospects",
+        {
+            "name": "Ann Archer",
+            "kind": "known",
+            "stage": "lost",
+            "lost_reason": "budget",
+            "nurture": 1,
+            "nurtured_at": "2026-10-01T10:00:00+00:00",
+            "timezone": "Europe/London",
+        },
+    )
+    revisit = insert_row(
+        book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": REVISIT_SLOT}
+    )
+
+    logged = log_call(book_db, ann, entry, now=NOW, settings=Settings())
+
+    assert get_row(book_db, "tasks", revisit)["status"] == "cancelled"
+    assert get_row(book_db, "prospects", ann)["stage"] == stage
+    assert logged.revisits_cancelled == (datetime(2027, 3, 1, 9, 30, tzinfo=LONDON),)
+    line = logged_line(logged, "Ann Archer", "Europe/London", NOW, amount_cents=300_000)
+    assert "; the revisit Mon 1 Mar 2027 is cancelled (u brings it back)" in line
+
+    undo_last_call(book_db)
+
+    assert get_row(book_db, "tasks", revisit)["status"] == "open"
+
+
+def test_a_customers_upsell_revisit_stands_through_a_callback_and_goes_with_a_win(
+    book_db: Any,
+) -> None:
+    """A customer who declined an upsell till March and asks for a call on Friday is still
+    to be asked in March; an expansion won answers it."""
+    dan = insert_row(book_db, "prospects", {"name": "Dan", "kind": "customer", "stage": "won"})
+    revisit = insert_row(
+        book_db, "tasks", {"prospect_id": dan, "kind": "revisit", "due_at": REVISIT_SLOT}
+    )
+
+    entry = CallOutcome(Outcome.CALLBACK, follow_up_at=FRIDAY_AT_TWO)
+    logged = log_call(book_db, dan, entry, now=NOW, settings=Settings())
+    assert get_row(book_db, "tasks", revisit)["status"] == "open"
+    assert logged.revisits_cancelled == ()
+
+    log_call(
+        book_db, dan, CallOutcome(Outcome.WON, amount_cents=5_000), now=NOW, settings=Settings()
+    )
+    assert get_row(book_db, "tasks", revisit)["status"] == "cancelled"
