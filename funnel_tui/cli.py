@@ -58,6 +58,7 @@ from funnel_tui.settings import (
     is_demo_book,
     is_team_book,
     load_settings,
+    read_settings,
     save_setting,
     setting_text,
     where_kept,
@@ -602,6 +603,15 @@ def target_list(db_path: Path | str | None, today: datetime | None, as_json: boo
     console.print(table, crop=False)
 
 
+def _settings_said(db: Any) -> Settings:
+    """The book's settings, as the app reads them: a stored value that cannot be used is
+    said on stderr, with what is used instead (a holiday list's good days still count)."""
+    settings, problems = read_settings(db)
+    for problem in problems:
+        click.echo(f"funnel: {problem}", err=True)
+    return settings
+
+
 @cli.command()
 @db_option
 @click.option(
@@ -629,7 +639,13 @@ def report(
 
     day = today.date() if today else system_now().date()
     storage = open_db(db_path, read_only=True)
-    settings = load_settings(storage.db)
+    settings = _settings_said(storage.db)
+    if day > system_now().date():
+        click.echo(
+            f"funnel: {day} is still to come: the figures count what is logged so far,"
+            " as if nothing more were done by then",
+            err=True,
+        )
     if team or rep_name is not None:
         _team_report(storage, day, settings, period=period, as_json=as_json, rep_name=rep_name)
         return
@@ -675,7 +691,7 @@ def next_command(db_path: Path | None, as_json: bool) -> None:
     now = system_now()
     storage = open_db(db_path, read_only=True)
     db = storage.db
-    settings = load_settings(db)
+    settings = _settings_said(db)
     rep = own_rep(storage)
     found = next_prospect(db, now=now, settings=settings, rep=rep)
     if as_json:
@@ -787,7 +803,7 @@ def log_command(
     now = system_now()
     storage = open_db(db_path, read_only=True)
     db = storage.db
-    settings = load_settings(db)
+    settings = _settings_said(db)
     rep = own_rep(storage)
     # One per run: a retry after a lost connection finds the call instead of writing it
     # again.
@@ -970,7 +986,7 @@ def script(
     filled = fill_script(
         chosen,
         prospect,
-        settings=load_settings(db),
+        settings=_settings_said(db),
         history=read_history(db, prospect_id),
         now=system_now(),
         profile=profile,
@@ -1035,7 +1051,7 @@ def email_command(
         raise UserError(f"unknown template {template_key!r}; known: {', '.join(library.keys())}")
     storage = open_db(db_path, read_only=True)
     db = storage.db
-    settings = load_settings(db)
+    settings = _settings_said(db)
     profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
     for profile_problem in profile_problems:
         click.echo(f"funnel: {profile_problem} (not used)", err=True)

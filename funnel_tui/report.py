@@ -272,9 +272,10 @@ def figures_table(
         ("won", Text(money(pace.won_cents))),
         ("attainment", Text(NO_FIGURE if pace.attainment is None else f"{pace.attainment:.1%}")),
         ("business days", Text(f"{pace.business_days} ({pace.elapsed_business_days} elapsed)")),
-        ("remaining", Text(str(pace.remaining_business_days))),
+        ("days remaining", Text(str(pace.remaining_business_days))),
         ("expected to date", Text(money(pace.expected_to_date_cents))),
-        ("pace gap", Text(money(pace.pace_gap_cents))),
+        # Signed as the gauge says it: +$18,000 ahead of where the rep should be.
+        ("pace gap", Text(("+" if pace.pace_gap_cents > 0 else "") + money(pace.pace_gap_cents))),
         ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
         ("needed per day", Text(money(pace.needed_per_day_cents))),
         ("projection", Text(money(pace.projection_cents))),

@@ -201,4 +201,4 @@ def report_json(path: Path | str, today: str) -> dict[str, Any]:
     """`funnel report --json --today TODAY --db PATH` (a file or a URL), parsed."""
     result = CliRunner().invoke(cli, ["report", "--json", "--today", today, "--db", str(path)])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)

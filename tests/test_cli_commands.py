@@ -587,6 +587,43 @@ def test_a_holiday_is_not_a_business_day(november: Path) -> None:
     assert report["expected_to_date_cents"] == 3_600_000  # 6,000,000 x 12 / 20
 
 
+def test_report_says_a_stored_holiday_it_cannot_read_and_counts_the_others(
+    november: Path,
+) -> None:
+    """Another tool wrote `bogus` among the holidays: the app and `funnel check` named it,
+    the report counted 21 business days without a word."""
+    db = sqlite_utils.Database(november)
+    db["settings"].upsert({"key": "holidays", "value": "2026-11-26,bogus"}, pk="key")
+    db.close()
+    result = invoke("report", "--db", november, "--today", TODAY, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["business_days"] == 20
+    assert "setting holidays: 'bogus' is not a date" in result.stderr
+    assert "the other holidays still count" in result.stderr
+
+
+def test_report_as_of_a_day_to_come_says_it_counts_only_what_is_logged(november: Path) -> None:
+    storage = open_storage(november)
+    set_target(storage.db, amount_cents=100_000, period="month", today=date(2999, 1, 15))
+    storage.close()
+    result = invoke("report", "--db", november, "--today", "2999-01-15")
+    assert result.exit_code == 0, result.output
+    assert one_line_error(result.stderr) == (
+        "funnel: 2999-01-15 is still to come: the figures count what is logged so far, as if"
+        " nothing more were done by then"
+    )
+    assert invoke("report", "--db", november, "--today", TODAY).stderr == ""
+
+
+def test_report_table_signs_the_pace_gap_as_the_gauge_does(november: Path) -> None:
+    gap = report_json(november)["pace_gap_cents"]
+    table = invoke("report", "--db", november, "--today", TODAY).stdout
+    (line,) = [line for line in table.splitlines() if line.strip().startswith("pace gap")]
+    signed = ("+" if gap > 0 else "") + format_money(gap, "$")
+    assert line.split()[-1] == signed
+    assert "days remaining" in table
+
+
 # --- funnel config --------------------------------------------------------------------------
 
 

@@ -85,7 +85,7 @@ def report_json(storage: Storage) -> dict[str, Any]:
         cli, ["report", "--json", "--today", TODAY, "--db", str(storage.path)]
     )
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 async def gauge_json(app: FunnelApp) -> dict[str, Any]:

@@ -669,9 +669,9 @@ def test_the_report_gives_the_same_figures_before_and_after_the_move(
     monkeypatch.setenv("FUNNEL_REP", "alex")
     in_the_team = invoke("--db", team_url, "report", "--json")
     assert in_the_team.exit_code == 0, in_the_team.output
-    assert json.loads(in_the_team.output) == json.loads(in_the_file.output)
-    team = json.loads(invoke("--db", team_url, "report", "--team", "--json").output)
-    assert team["reps"][0]["won_cents"] == json.loads(in_the_file.output)["won_cents"]
+    assert json.loads(in_the_team.stdout) == json.loads(in_the_file.stdout)
+    team = json.loads(invoke("--db", team_url, "report", "--team", "--json").stdout)
+    assert team["reps"][0]["won_cents"] == json.loads(in_the_file.stdout)["won_cents"]
 
 
 def test_a_forgotten_prospect_stays_forgotten_in_the_team_database(

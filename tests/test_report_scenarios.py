@@ -1239,7 +1239,9 @@ def test_the_report_fits_80_columns_when_piped_and_cuts_no_figure(
         env={**env, "TZ": REP_ZONE},
         check=False,
     )
-    assert shown.returncode == 0 and not shown.stderr, shown.stderr
+    # A scenario's day may still be to come on the machine's clock, which is said.
+    said = [line for line in shown.stderr.splitlines() if "is still to come" not in line]
+    assert shown.returncode == 0 and not said, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines
     assert max(cell_len(line) for line in lines) <= 80, shown.stdout

@@ -502,15 +502,15 @@ def team_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def test_report_team_and_rep_on_the_command_line(
     team_target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    team = json.loads(invoke("--db", team_target, "report", "--team", "--json").output)
+    team = json.loads(invoke("--db", team_target, "report", "--team", "--json").stdout)
     assert [line["rep"] for line in team["reps"]] == ["alex", "blake"]
     assert team["team"]["won_cents"] == 500_000
-    one = json.loads(invoke("--db", team_target, "report", "--rep", "BLAKE", "--json").output)
+    one = json.loads(invoke("--db", team_target, "report", "--rep", "BLAKE", "--json").stdout)
     assert [line["rep"] for line in one["reps"]] == ["blake"] and one["team"] is None
     table = invoke("--db", team_target, "report", "--team").output
     assert "alex" in table and "blake" in table and "The team's report" in table
     monkeypatch.setenv("FUNNEL_REP", "alex")
-    mine = json.loads(invoke("--db", team_target, "report", "--json").output)
+    mine = json.loads(invoke("--db", team_target, "report", "--json").stdout)
     assert (mine["target_cents"], mine["won_cents"]) == (3_000_000, 500_000)
 
 
