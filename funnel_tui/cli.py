@@ -635,7 +635,7 @@ def report(
     """Quota, pace and activity for the period containing today (in a team's book, your
     own; --team every rep's and the team's, --rep NAME one rep's)."""
     # Each command imports what it alone needs: `funnel` opening the app pays for none.
-    from funnel_tui.pace import load_pace, skipped_note, unreadable_targets
+    from funnel_tui.pace import load_pace, skipped_note, target_kinds, unreadable_targets
 
     day = today.date() if today else system_now().date()
     storage = open_db(db_path, read_only=True)
@@ -678,6 +678,14 @@ def report(
     console.print(
         pace_table(pace, settings.currency, burnup=burnup, pipeline_now=gone_by), crop=False
     )
+    if period is None and (others := target_kinds(storage.db, day, rep)[1:]):
+        # The shortest target is read: a month's reader should not take the week's for it.
+        if len(others) == 1:
+            also = f"a {others[0]} target also covers {day}"
+        else:
+            also = f"{', '.join(others[:-1])} and {others[-1]} targets also cover {day}"
+        asks = " or ".join(f"--period {kind}" for kind in others)
+        click.echo(f"The {pace.period}'s target is shown; {also} (funnel report {asks}).")
 
 
 @cli.command("next")

@@ -349,6 +349,23 @@ def unreadable_targets(
     return (rows or FigureRows(db, rep)).first(UNREADABLE_TARGETS_SQL, params, (0,))[0]
 
 
+def _target_kinds_sql(dialect: Dialect, whose: Whose) -> str:
+    return f"""
+SELECT DISTINCT period FROM targets
+WHERE {_covering(whose)} AND {good_values_sql("targets", "", dialect)}"""
+
+
+TARGET_KINDS_SQL = RepStatement(_target_kinds_sql)
+
+
+def target_kinds(db: sqlite_utils.Database, today: date, rep: str | None = None) -> list[str]:
+    """The kinds of period whose targets cover `today` (`rep`'s own), shortest first: the
+    report reads the first unless asked for another."""
+    params = {"today": today.isoformat(), "period": None}
+    kinds = {row["period"] for row in FigureRows(db, rep).dicts(TARGET_KINDS_SQL, params)}
+    return [kind for kind in PERIOD_KINDS if kind in kinds]
+
+
 class OutOfBookYears(ValueError):
     """A target's period that starts or ends outside the years a book keeps."""
 

@@ -550,6 +550,16 @@ def test_report_period_picks_the_month_over_a_week_target(november: Path) -> Non
     assert shortest["target_cents"] == 1_000_000
     month = report_json(november, "--period", "month")
     assert (month["period"], month["target_cents"]) == ("month", 6_000_000)
+    # The table says the month's is there too: a manager reading the month's took the
+    # week's figures for it.
+    table = invoke("report", "--db", november, "--today", TODAY)
+    assert table.stdout.rstrip().endswith(
+        "The week's target is shown; a month target also covers 2026-11-18"
+        " (funnel report --period month)."
+    )
+    asked = invoke("report", "--db", november, "--today", TODAY, "--period", "month")
+    assert "also covers" not in asked.stdout
+    assert "also cover" not in invoke("report", "--db", november, "--today", "2026-11-10").stdout
     missing = invoke("report", "--db", november, "--today", TODAY, "--period", "quarter")
     assert missing.exit_code == 1
     assert "--period quarter" in one_line_error(missing.stderr)
