@@ -143,7 +143,13 @@ def outside_calling_hours(
     theirs = " their time" if known_zone(prospect_tz) is not None else ""
     reasons = [reason] if (reason := day_off(local.date(), settings)) else []
     if not _within_hours(local, settings):
-        reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({_hours(settings)})")
+        # `18:00 is outside calling hours (09:00-18:00)` read as a contradiction.
+        hours = (
+            f"they end at {settings.calling_end:%H:%M}"
+            if local.time().replace(tzinfo=None) == settings.calling_end
+            else _hours(settings)
+        )
+        reasons.append(f"{local:%H:%M}{theirs} is outside calling hours ({hours})")
     return ", and ".join(reasons) or None
 
 

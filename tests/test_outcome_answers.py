@@ -271,3 +271,14 @@ def test_a_holiday_outside_their_calling_hours_warns_of_both() -> None:
     assert answer.warning == (
         "Fri 25 Dec is a holiday, and 05:00 their time is outside calling hours (09:00-18:00)"
     )
+
+
+def test_the_end_of_calling_hours_is_said_as_their_end() -> None:
+    """`18:00 is outside calling hours (09:00-18:00)` read as a contradiction."""
+    asked = question(Outcome.CALLBACK, Ask.WHEN)
+    at_six = read_answer(Outcome.CALLBACK, asked, "tomorrow 6pm", READING)
+    assert at_six is not None
+    assert at_six.warning == "18:00 is outside calling hours (they end at 18:00)"
+    at_seven = read_answer(Outcome.CALLBACK, asked, "tomorrow 7pm", READING)
+    assert at_seven is not None
+    assert at_seven.warning == "19:00 is outside calling hours (09:00-18:00)"
