@@ -10,7 +10,7 @@ import shlex
 import sqlite3
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -1059,7 +1059,7 @@ def email_command(
         raise UserError(f"unknown template {template_key!r}; known: {', '.join(library.keys())}")
     storage = open_db(db_path, read_only=True)
     db = storage.db
-    settings = _settings_said(db)
+    settings = load_settings(db)
     profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
     for profile_problem in profile_problems:
         click.echo(f"funnel: {profile_problem} (not used)", err=True)
@@ -1193,10 +1193,15 @@ def _perhaps_sent(storage: Storage, sent: SentEmail, error: Exception) -> str:
 def _kept_to_record(storage: Storage, sent: SentEmail) -> str:
     """Keep an email that went out, or may have, and is not recorded; the command that
     records it. OSError when it cannot be kept."""
+    from funnel_tui.book_name import book_id
     from funnel_tui.emailing.record import keep_unrecorded
 
-    kept = keep_unrecorded(sent, data_dir() / "unrecorded")
-    return shlex.join(["funnel", "email", "--record-only", str(kept), "--db", _book_named(storage)])
+    kept = keep_unrecorded(sent, data_dir() / "unrecorded", book_id(storage.db))
+    # Both absolute: the command is run later, from wherever the rep is.
+    book = _book_named(storage)
+    if storage.dialect is Dialect.SQLITE:
+        book = os.path.abspath(book)
+    return shlex.join(["funnel", "email", "--record-only", os.path.abspath(kept), "--db", book])
 
 
 def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
@@ -1218,8 +1223,19 @@ def _not_recorded(storage: Storage, sent: SentEmail, error: Exception) -> str:
     return f"{went_out}; do not send it again: record it with {command}"
 
 
+def _same_person(prospect: Mapping[str, Any], sent: SentEmail) -> bool:
+    """Whether the prospect is the one the email went to: their address then or their
+    name (one of the two may have been edited since)."""
+
+    def same(value: object, kept: str) -> bool:
+        return isinstance(value, str) and value.strip().casefold() == kept.strip().casefold()
+
+    return same(prospect["email"], sent.to_address) or same(prospect["name"], sent.draft.to_name)
+
+
 def _record_only(storage: Storage, path: Path) -> None:
     """Record the email kept in `path` (it went out before), then remove the file."""
+    from funnel_tui.book_name import book_id
     from funnel_tui.emailing.record import (
         NotAnUnrecordedEmail,
         is_recorded,
@@ -1228,15 +1244,29 @@ def _record_only(storage: Storage, path: Path) -> None:
     )
 
     try:
-        sent = read_unrecorded(path)
+        kept = read_unrecorded(path)
     except NotAnUnrecordedEmail as error:
         raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror or error}") from None
-    if get_prospect(storage.db, sent.draft.prospect_id) is None:
+    sent = kept.sent
+    if kept.book is not None and kept.book != book_id(storage.db):
+        raise UserError(
+            f"{path} was sent from another book than {_book_named(storage)}: nothing recorded"
+            " (--db names the book it was sent from)"
+        )
+    prospect = get_prospect(storage.db, sent.draft.prospect_id)
+    if prospect is None:
         raise UserError(
             f"no prospect with id {sent.draft.prospect_id} in {_book_named(storage)}: is this"
             " the book it was sent from? (--db names another)"
+        )
+    if not _same_person(prospect, sent):
+        now = one_line(prospect["name"]) if isinstance(prospect["name"], str) else "?"
+        raise UserError(
+            f"prospect {sent.draft.prospect_id} in {_book_named(storage)} is {now}, not"
+            f" {one_line(sent.draft.to_name)} <{sent.to_address}> the email went to: is this"
+            " the book it was sent from? nothing recorded"
         )
     subject = one_line(sent.draft.subject)
     if is_recorded(storage.db, sent):

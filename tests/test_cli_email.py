@@ -181,6 +181,54 @@ def test_a_server_that_hangs_up_after_taking_the_email_is_perhaps_sent(
     assert row["message_id"] == inbox.received[0].message["Message-ID"]
 
 
+def test_record_only_refuses_another_book_or_another_person_and_keeps_the_file_private(
+    book: Path, tmp_path: Path, user_folders_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept file named only a prospect id: recorded into another book, the email to
+    Ada went into the timeline of whoever was prospect 1 there (and into their access
+    export)."""
+    inbox = Inbox(hang_up_after_data=True)
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        monkeypatch.chdir(tmp_path)
+        result = invoke("email", "1", "--template", "after_voicemail", "--send", "--db", "book.db")
+    command = shlex.split(one_line_error(result.stderr).split("record it with ", 1)[1])
+    kept = Path(command[3])
+    # Absolute, to be run from anywhere; readable by its owner alone: it holds the email.
+    assert command[-1] == str(book) and kept.is_absolute()
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+    other = tmp_path / "other.db"
+    storage = open_storage(other)
+    storage.db["prospects"].insert({"id": 1, "name": "Zoe Other", "email": "zoe@example.com"})
+    storage.close()
+    elsewhere = invoke("email", "--record-only", kept, "--db", other)
+    assert elsewhere.exit_code == 1
+    assert one_line_error(elsewhere.stderr) == (
+        f"funnel: {kept} was sent from another book than {other}: nothing recorded (--db names"
+        " the book it was sent from)"
+    )
+    assert emails(other) == []
+
+    # In its own book, prospect 1 is someone else now (name and address both changed).
+    db = sqlite_utils.Database(book)
+    db["prospects"].update(1, {"name": "Zoe Other", "email": "zoe@example.com"})
+    db.close()
+    someone_else = invoke("email", "--record-only", kept, "--db", book)
+    assert someone_else.exit_code == 1
+    assert one_line_error(someone_else.stderr) == (
+        f"funnel: prospect 1 in {book} is Zoe Other, not Ada Lovelace <ada@example.com> the"
+        " email went to: is this the book it was sent from? nothing recorded"
+    )
+    # One of the two edited since: the same person.
+    db = sqlite_utils.Database(book)
+    db["prospects"].update(1, {"name": "Ada Lovelace"})
+    db.close()
+    assert invoke("email", "--record-only", kept, "--db", book).exit_code == 0
+    assert len(emails(book)) == 1 and not kept.exists()
+
+
 def test_send_without_a_sender_address_says_how_to_set_one(book: Path) -> None:
     with smtp_server(Inbox()) as port:
         configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")

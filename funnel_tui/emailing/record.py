@@ -9,6 +9,7 @@ email --record-only FILE` records later without sending it again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,11 +102,22 @@ def is_recorded(db: sqlite_utils.Database, sent: SentEmail) -> bool:
     return row is not None
 
 
-def keep_unrecorded(sent: SentEmail, folder: Path) -> Path:
-    """`sent` in a new file in `folder` (created when missing), for `read_unrecorded`;
-    OSError when it cannot be written."""
+@dataclass(frozen=True)
+class KeptEmail:
+    """An email `keep_unrecorded` kept, and the book it was sent from (`book_id`; None in
+    a file kept before the book was written down)."""
+
+    sent: SentEmail
+    book: str | None
+
+
+def keep_unrecorded(sent: SentEmail, folder: Path, book: str) -> Path:
+    """`sent`, from the book whose `book_id` is `book`, in a new file in `folder` (created
+    when missing) that only its owner reads (it holds the person's email), for
+    `read_unrecorded`; OSError when it cannot be written."""
     kept = {
         "kind": UNRECORDED_KIND,
+        "book": book,
         **{name: getattr(sent.draft, name) for name in KEPT_DRAFT_FIELDS},
         "via": sent.via,
         "message_id": sent.message_id,
@@ -115,14 +127,20 @@ def keep_unrecorded(sent: SentEmail, folder: Path) -> Path:
     stamp = to_stored(sent.sent_at)[:19].replace(":", "").replace("-", "")
     path = folder / f"unrecorded-email-{stamp}-prospect-{sent.draft.prospect_id}.json"
     number = 1
-    while path.exists():
-        number += 1
-        path = path.with_name(f"{path.stem.split('.')[0]}.{number}.json")
-    path.write_text(json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    while True:
+        try:
+            file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            number += 1
+            path = path.with_name(f"{path.stem.split('.')[0]}.{number}.json")
+            continue
+        break
+    with os.fdopen(file, "w", encoding="utf-8") as written:
+        written.write(json.dumps(kept, ensure_ascii=False, indent=2) + "\n")
     return path
 
 
-def read_unrecorded(path: Path) -> SentEmail:
+def read_unrecorded(path: Path) -> KeptEmail:
     """The email `keep_unrecorded` kept in `path`; NotAnUnrecordedEmail (or OSError) when
     the file is not one."""
     not_one = NotAnUnrecordedEmail(f"{path} is not an email kept by funnel email --send")
@@ -142,5 +160,9 @@ def read_unrecorded(path: Path) -> SentEmail:
         or sent_at is None
     ):
         raise not_one
+    book = kept.get("book")
+    if not isinstance(book, str | None):
+        raise not_one
     draft = Draft(**{name: kept[name] for name in KEPT_DRAFT_FIELDS})
-    return SentEmail(draft, kept["via"], kept["to_address"], kept["message_id"], sent_at)
+    sent = SentEmail(draft, kept["via"], kept["to_address"], kept["message_id"], sent_at)
+    return KeptEmail(sent, book)
