@@ -652,6 +652,33 @@ async def test_ctrl_e_takes_the_text_back_from_the_editor(
         assert handovers == HandOvers(suspended=1, resumed=1)
 
 
+async def test_terminal_escapes_the_editor_leaves_reach_neither_the_screen_nor_the_email(
+    demo_storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clear-screen, an OSC 52 clipboard write and C0 controls the editor wrote garbled
+    the compose screen and went out in the email's body."""
+    editor = editor_script(
+        tmp_path,
+        "import sys\n"
+        "path = sys.argv[1]\n"
+        "text = open(path, encoding='utf-8').read()\n"
+        "hostile = '\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07Call me\\x01\\x02 back\\r\\n'\n"
+        "open(path, 'w', encoding='utf-8', newline='').write(text + '\\n' + hostile)\n",
+    )
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = app_for(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        suspend_for_real(app, monkeypatch)
+        await settle(pilot)
+        screen = await open_and_pick(pilot)
+        before = screen.query_one(TextArea).text
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert screen.query_one(TextArea).text == before + "\nCall me back"
+        assert status(app) == "Text taken from $EDITOR, without the control characters it held."
+
+
 EMPTIES_THE_FILE = "import sys\nopen(sys.argv[1], 'w').write('\\n')\n"
 RAISES = "raise SystemExit('cannot open the terminal')\n"
 

@@ -31,7 +31,7 @@ from funnel_tui.emailing.record import RecordedEmail, SentEmail
 from funnel_tui.emailing.sending import MaybeSent, SendFailed
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.store.sqlite import describe_error
-from funnel_tui.text import one_line
+from funnel_tui.text import clean_text, one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import day_and_time
@@ -44,8 +44,9 @@ PICK_HINT = "1-9 or enter picks a template · esc cancels"
 EDIT_HINT = "ctrl+s sends · ctrl+e edits the text in $EDITOR · esc cancels"
 SENT_HINT = "ctrl+s records it (already sent) · esc leaves it out of the timeline"
 WAIT = "Sending: wait for it to finish."
-# While the server has the email: nothing cancels it (esc says so), the wait is bounded.
-SENDING_HINT = "sending: the mail server has it, so esc waits for its answer"
+# While it is sent: nothing cancels it (esc says so), the wait is bounded. The server may
+# not have it yet (it has not even greeted): the hint says only what is known.
+SENDING_HINT = "sending: esc waits for the mail server's answer"
 PERHAPS_HINT = "ctrl+r records it as sent (not sent again) · ctrl+s sends it again · esc cancels"
 
 Composer = Callable[[EmailTemplate], Awaitable[Draft]]
@@ -423,8 +424,12 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         if not edited.strip():
             self._say("The editor returned an empty text; kept yours.", error=True)
             return
-        self.body_area.load_text(edited)
-        self._say("Text taken from $EDITOR.")
+        # What the editor left in the file reaches the screen and the email: a terminal
+        # escape or control character in it would act on both (PRODUCT 12).
+        cleaned = clean_text(edited)
+        self.body_area.load_text(cleaned)
+        dropped = "" if cleaned == edited else ", without the control characters it held"
+        self._say(f"Text taken from $EDITOR{dropped}.")
         self.body_area.focus()
 
     # Sending -------------------------------------------------------------------------
