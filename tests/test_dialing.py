@@ -441,3 +441,59 @@ async def test_a_reflex_second_enter_never_ends_a_running_call(
         await pilot.press("y")
         await settle(pilot)
         assert getattr(running_call(app), "name", None) == "Kate Sullivan"
+
+
+APPENDING_RECORDER = """\
+import sys
+with open(sys.argv[1], "a") as out:
+    out.write(" ".join(sys.argv[2:]) + "\\n")
+"""
+
+
+async def test_a_reflex_second_enter_does_not_dial_again_a_later_one_does(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`enter enter` placed two calls through the dialer in the same second."""
+    record = tmp_path / "dials.txt"
+    recorder = script(tmp_path, "appending.py", APPENDING_RECORDER)
+    save_setting(demo_storage.db, "dial_command", f"{sys.executable} {recorder} {record} {{e164}}")
+    moment = [1000.0]
+    monkeypatch.setattr("funnel_tui.ui.call_dialer.monotonic", lambda: moment[0])
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+
+    def dials() -> list[str]:
+        return record.read_text().splitlines() if record.exists() else []
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle_until(pilot, lambda: len(dials()) == 1)
+        await settle(pilot)
+        assert "just dialled, so not dialled again" in messages(app)[-1]
+        moment[0] += 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "just dialled" in messages(app)[-1]
+        # A dropped line, seconds later: enter dials again, on the same call.
+        moment[0] += 6
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(dials()) == 2)
+        assert "is running" in messages(app)[-1] and "dialling +" in messages(app)[-1]
+        assert main_screen(app).running_call is not None
+
+
+async def test_after_a_failed_dial_enter_dials_again_at_once(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    failing = script(tmp_path, "failing.py", FAILING)
+    save_setting(demo_storage.db, "dial_command", f"{sys.executable} {failing} {{e164}}")
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "no-scripts")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: "failed" in messages(app)[-1])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "just dialled" not in messages(app)[-1]
+        await settle_until(pilot, lambda: "failed" in messages(app)[-1])

@@ -9,6 +9,7 @@ by hand.
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -27,7 +28,19 @@ else:
     _Base = object
 
 
+# A second enter this soon after a dial is a reflex, not a redial: it would place a second
+# call on top of the first (linphone, a tel: handler), the dialer often still running.
+REDIAL_AFTER_S = 5.0
+
+
 class CallDialer(_Base):
+    # When the dial command last started (time.monotonic()), for just_dialled.
+    _dialled_at: float | None = None
+
+    def just_dialled(self) -> bool:
+        """Whether the dial command started less than REDIAL_AFTER_S seconds ago."""
+        return self._dialled_at is not None and monotonic() - self._dialled_at < REDIAL_AFTER_S
+
     def off_hours(self, prospect: Any, name: str) -> Text | None:
         """`It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00).` when their
         clock is outside their calling hours or on a day off, as their card says; None
@@ -64,6 +77,7 @@ class CallDialer(_Base):
         )
         if not settings.dial_command:
             return f"{number.shown} ({copied})", "information"
+        self._dialled_at = monotonic()
         self._run_dialer(dial_argv(settings.dial_command, number), number.shown, copied)
         return f"dialling {number.shown} ({copied})", "information"
 
@@ -79,6 +93,7 @@ class CallDialer(_Base):
             self.app.call_from_thread(self._say_dial_failed, running, shown, copied, str(error))
 
     def _say_dial_failed(self, dialled_for: Any, shown: str, copied: str, reason: str) -> None:
+        self._dialled_at = None  # nothing rings: enter dials again at once
         message = f"Dial of {shown} failed: {reason}."
         if self.running_call is not None and self.running_call == dialled_for:
             # It takes the place of the toast that said the number was copied: it says so.

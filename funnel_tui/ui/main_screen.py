@@ -932,7 +932,15 @@ class MainScreen(
             return
         if running is not None and running.prospect_id == prospect["id"]:
             # A second enter dials again (a dropped line, a failed dial) and keeps the time
-            # already on the call.
+            # already on the call; a reflex second enter, just after the dial, does not.
+            if self.just_dialled():
+                self.funnel.notify_in_place(
+                    CALL_TOAST,
+                    f"The call with {name} is running ({self._elapsed()}): just dialled, so"
+                    " not dialled again (enter in a few seconds redials)",
+                    timeout=4,
+                )
+                return
             dialled, severity = self.dial(prospect)
             self.funnel.notify_in_place(
                 CALL_TOAST,
