@@ -31,6 +31,7 @@ from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui import book_dialogs
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.field_error import FieldError
+from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.settings_screen import SettingsScreen
 from tests.app_support import settle, shown_text, wait_for
@@ -205,6 +206,31 @@ async def test_the_app_warns_about_each_setting_it_cannot_use(demo_app: FunnelAp
         assert "'2026-02-30' is not a date" in shown
         assert "calling_start 09:00 must be before calling_end 07:00" in shown
         assert app.settings.holidays == (date(2026, 12, 25),)
+
+
+async def test_a_setting_another_program_stores_unreadable_while_the_app_runs_is_said(
+    demo_app: FunnelApp,
+) -> None:
+    """A dial_command written broken while the app ran left every enter undialled, the
+    toast saying the number was copied as if no dialer were set."""
+    written_by_another_tool(demo_app.storage.path, {"dial_command": "dial.sh {e164}"})
+    app = FunnelApp(demo_app.storage, clock=demo_app.clock, scripts_dir=demo_app.scripts_dir)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        assert app.settings.dial_command == "dial.sh {e164}"
+        written_by_another_tool(demo_app.storage.path, {"dial_command": 'dial.sh "unbalanced'})
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen._refresh_on_outside_change()  # the one-second poll, run now
+        await settle(pilot)
+        shown = " ".join(toast.render().plain for toast in app.screen.query(Toast))
+        assert "Setting not used" in shown and "setting dial_command" in shown
+        assert app.settings.dial_command == ""
+        # Said once: the next poll with nothing new says nothing again.
+        count = len(app._notifications)
+        screen._refresh_on_outside_change()
+        await settle(pilot)
+        assert len(app._notifications) == count
 
 
 async def test_the_settings_screen_refuses_calling_hours_that_end_before_they_start(

@@ -161,6 +161,7 @@ class FunnelApp(App[None]):
         first frame."""
         self.settings: Settings
         self.settings, self._setting_problems = read_settings(storage.db)
+        self._setting_problems_said: set[str] = set()
         self.crash: Exception | None = None
         """The first error nothing handled; the command line reports it once the app is gone."""
         self.out_of_reach: str | None = None
@@ -259,12 +260,21 @@ class FunnelApp(App[None]):
             self.notify(
                 str(problem), title="Profile not used", severity="error", timeout=10, markup=False
             )
-        for problem in self._setting_problems:
-            self.notify(
-                problem, title="Setting not used", severity="warning", timeout=10, markup=False
-            )
+        self.say_setting_problems(self._setting_problems)
         for notice in self._notices:
             self.notify(notice, title="Book upgraded", timeout=15, markup=False)
+
+    def say_setting_problems(self, problems: list[str]) -> None:
+        """A toast for each stored setting that cannot be used, with what is used instead,
+        each said once: at start, and when another program stores one while the app runs
+        (a `dial_command` that no longer reads would otherwise leave calls undialled
+        without a word)."""
+        for problem in problems:
+            if problem not in self._setting_problems_said:
+                self._setting_problems_said.add(problem)
+                self.notify(
+                    problem, title="Setting not used", severity="warning", timeout=10, markup=False
+                )
 
     def _handle_exception(self, error: Exception) -> None:
         # A team's database out of reach, met by a worker or a timer (a reload, the gauge,

@@ -43,7 +43,7 @@ from funnel_tui.queue import (
 from funnel_tui.queue_filter import FILTER_MAX_LENGTH, head_reads_apart
 from funnel_tui.scripts import read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
-from funnel_tui.settings import Settings, load_settings
+from funnel_tui.settings import Settings, read_settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.stopping import stopped_when
 from funnel_tui.text import one_line
@@ -385,12 +385,13 @@ class MainScreen(
         in use, every rep's app follows within a second (PRODUCT 16); an open settings
         screen keeps what it shows. The gauge's plan is made again: what changed may be a
         call or a deal (`funnel log`, another rep's), or a prospect forgotten."""
-        settings = await self.funnel.in_db_thread(load_settings)
+        settings, problems = await self.funnel.in_db_thread(read_settings)
         if self._torn_down:
             return
         await self._end_a_call_with_someone_forgotten()
         if settings != self.funnel.settings:
             self.use_settings(settings)
+            self.funnel.say_setting_problems(problems)
         else:
             self.reload_queue()
             self.reload_pace(replan=True)
