@@ -264,13 +264,14 @@ def _clipped(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…"
 
 
-def _count_from(low: int, high: int, unit: str) -> Callable[[str], int]:
-    """A parser for a whole number in low..high. Past the range a value does harm: a busy retry
-    beyond the last date a datetime holds makes every busy call unsaveable, zero attempts
-    nurtures a prospect before the first call."""
+def _count_from(low: int, high: int, unit: str, *, kind: str = "") -> Callable[[str], int]:
+    """A parser for a whole number of `unit` in low..high (or for a number named as a `kind`
+    of its own: a port number). Past the range a value does harm: a busy retry beyond the
+    last date a datetime holds makes every busy call unsaveable, zero attempts nurtures a
+    prospect before the first call."""
 
     def parse_count(text: str) -> int:
-        wanted = f"a whole number of {unit} from {low} to {high}"
+        wanted = f"{kind or f'a whole number of {unit}'} from {low} to {high}"
         try:
             value = int(text.strip())
         except ValueError:
@@ -522,7 +523,7 @@ PARSERS = {
     "phone_region": _parse_region,
     "dial_command": _parse_dial_command,
     "smtp_host": _parse_host,
-    "smtp_port": _unset_or(_count_from(1, 65535, "port")),
+    "smtp_port": _unset_or(_count_from(1, 65535, "", kind="a port number")),
     "smtp_security": _parse_security,
     "smtp_user": one_line,
     "email_from": _parse_from_address,

@@ -472,6 +472,7 @@ def test_stored_smtp_settings_that_cannot_be_used_are_named(book: Storage) -> No
         },
     )
     _, problems = read_settings(book.db)
+    assert "(expected a port number from 1 to 65535, got '99999')" in " ".join(problems)
     named = sorted(problem.split(" = ")[0] for problem in problems)
     assert named == [
         "setting email_from",
