@@ -1056,6 +1056,9 @@ def email_command(
         raise click.UsageError("--template NAME is needed (funnel email --list-templates)")
     template = library.get(template_key)
     if template is None:
+        if any(problem.path.stem == template_key for problem in library.problems):
+            # Its file is there, and the line above says what is wrong with it.
+            raise UserError(f"template {template_key!r} cannot be used until its file is fixed")
         raise UserError(f"unknown template {template_key!r}; known: {', '.join(library.keys())}")
     storage = open_db(db_path, read_only=True)
     db = storage.db

@@ -364,6 +364,12 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
     assert any(
         "upsell.toml:2: body paragraph 1" in line and line.endswith("(not used)") for line in errors
     )
+    # Asked for by name, it is not "unknown": its file is there, and needs fixing.
+    asked = invoke("email", "1", "--template", "upsell", "--print")
+    assert asked.exit_code == 1
+    assert asked.stderr.splitlines()[-1] == (
+        "funnel: template 'upsell' cannot be used until its file is fixed"
+    )
 
 
 @pytest.mark.parametrize(("made", "state"), [(True, "empty"), (False, "not created yet")])
