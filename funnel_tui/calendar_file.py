@@ -35,19 +35,29 @@ PRODID = f"-//funnel-tui//funnel-tui {__version__}//EN"
 LENGTHS = {"meeting": timedelta(minutes=30), "callback": timedelta(minutes=15)}
 TITLES = {"meeting": "Meeting with", "callback": "Call back"}
 ZONE_RULES_MARGIN = timedelta(days=366)
+# How long at least a cancelled task stays in the file after it was cancelled, however
+# short the window asked for: a calendar imported within that time drops the event.
+CANCELLATIONS_KEPT_DAYS = 30
 
 
 def _appointments_sql(dialect: Dialect) -> str:
-    """The meeting and callback tasks due before `:until`. A due time another tool wrote
-    as no moment has no stored form: it is read (and counted as skipped) whatever the
-    window."""
+    """The open meeting and callback tasks due before `:until`, and the cancelled ones
+    cancelled from `:cancelled_since` on, whenever they are due (when the book does not say
+    when, as where another tool or a cleared next call cancelled them, those due from then
+    until `:until`). A due time another tool wrote as no moment has no stored form: it is
+    read (and counted as skipped) whatever the window."""
     due = stored_moment_sql("tasks", "due_at", "t.", dialect)
+    done = stored_moment_sql("tasks", "done_at", "t.", dialect)
     return f"""
 SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence, coalesce(t.note, c.notes),
        p.name, p.company, p.phone, p.email, p.timezone
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
-  AND ({due} < :until OR {due} IS NULL) {{and_prospect}}
+  AND ({due} IS NULL
+    OR t.status = 'open' AND {due} < :until
+    OR t.status = 'cancelled' AND ({done} >= :cancelled_since
+      OR {done} IS NULL AND {due} >= :cancelled_since AND {due} < :until))
+  {{and_prospect}}
 ORDER BY t.due_at, t.id
 """
 
@@ -120,10 +130,12 @@ def _appointments(
     until: datetime,
     prospect_id: int | None = None,
     rep: str | None = None,
+    cancelled_since: datetime | None = None,
 ) -> tuple[list[Appointment], int]:
-    """The open (and cancelled) meeting and callback tasks due before `until`, and how
-    many have a due time that is no moment. In a team's book, `rep`'s: those of their own
-    prospects and the pool's, as their queue holds (PRODUCT 16)."""
+    """The open meeting and callback tasks due before `until` (and the cancelled ones
+    cancelled from `cancelled_since` on, none without it), and how many have a due time
+    that is no moment. In a team's book, `rep`'s: those of their own prospects
+    and the pool's, as their queue holds (PRODUCT 16)."""
     # The rep's calendar has no callback with whom they may not call; the ones do not call
     # cancelled come as cancellations, so a calendar that imported them drops them. A
     # meeting is no call: it stands until the rep cancels it. One prospect's own meeting,
@@ -138,7 +150,15 @@ def _appointments(
     region = load_settings(db).phone_region
     rows = db.execute(
         _APPOINTMENTS.for_db(db).format(and_prospect=and_prospect),
-        {"until": until.astimezone(UTC).isoformat(), "prospect": prospect_id, "rep": rep},
+        {
+            "until": until.astimezone(UTC).isoformat(),
+            # Without one, a moment after every stored one: no cancelled task.
+            "cancelled_since": (cancelled_since or datetime.max.replace(tzinfo=UTC))
+            .astimezone(UTC)
+            .isoformat(),
+            "prospect": prospect_id,
+            "rep": rep,
+        },
     ).fetchall()
     found, skipped = [], 0
     for task_id, prospect, kind, due_at, status, sequence, note, *person in rows:
@@ -249,20 +269,30 @@ def calendar_file(
     db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
 ) -> CalendarFile:
     """The open meeting and callback tasks due before `days` days from now (overdue ones
-    too: they are still to do), and the ones cancelled from `days` days ago on (in a team's
-    book, of `rep`'s own prospects and the pool's); of a prospect marked do not call, the
-    meetings and the cancelled callbacks only."""
-    appointments, skipped = _appointments(db, now + timedelta(days=days), rep=rep)
+    too: they are still to do), and the ones cancelled in the last `days` days (at least
+    CANCELLATIONS_KEPT_DAYS), whenever they were due; of those whose cancellation has no
+    time, the ones due in that span up to `days` days from now (in a team's book, of
+    `rep`'s own prospects and the pool's); of a prospect marked do not call, the meetings
+    and the cancelled callbacks only."""
+    # Any file written while a task was open could have shown it (an overdue one is always
+    # written, one far ahead with a larger --days), so what tells whether a calendar may
+    # still hold it as open is when it was cancelled (done_at), not when it was due: a
+    # cancellation stays in the files of the days that follow it, and old ones stay out. A
+    # task whose cancellation has no time (another tool's, or a cleared next call's) counts
+    # from its due time instead.
+    kept_days = max(days, CANCELLATIONS_KEPT_DAYS)
+    appointments, skipped = _appointments(
+        db, now + timedelta(days=days), rep=rep, cancelled_since=now - timedelta(days=kept_days)
+    )
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     # Each rep's file is a calendar of its own: imported side by side, one never replaces
     # the other (an event both show, a pool prospect's, keeps its one UID).
     calendar_name = book if rep is None else f"{book}.{rep}"
-    kept = [a for a in appointments if not (a.cancelled and a.due_at < now - timedelta(days=days))]
-    events = [_reps_event(appointment, book, stamp) for appointment in kept]
+    events = [_reps_event(appointment, book, stamp) for appointment in appointments]
     calendar = _calendar(events, calendar_name)
     calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
-    cancelled = sum(appointment.cancelled for appointment in kept)
-    return CalendarFile(calendar.to_ical(), len(kept) - cancelled, cancelled, skipped)
+    cancelled = sum(appointment.cancelled for appointment in appointments)
+    return CalendarFile(calendar.to_ical(), len(appointments) - cancelled, cancelled, skipped)
 
 
 def _address(text: str) -> str | None:

@@ -11,12 +11,17 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from funnel_tui.calendar_file import book_id, calendar_file, meeting_invite
+from funnel_tui.calendar_file import (
+    CANCELLATIONS_KEPT_DAYS,
+    book_id,
+    calendar_file,
+    meeting_invite,
+)
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome, TaskStatus
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage
-from funnel_tui.tasks import close_task, open_tasks, reschedule_task
+from funnel_tui.tasks import Task, close_task, open_tasks, reschedule_task
 from tests.cli_support import invoke
 
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=UTC)
@@ -290,3 +295,55 @@ def test_the_same_book_gives_the_same_file(storage: Storage) -> None:
     assert len(files) == 1
     zones = icalendar.Calendar.from_ical(files.pop()).walk("VTIMEZONE")
     assert [str(zone["TZID"]) for zone in zones] == ["America/Denver", "Europe/Madrid"]
+
+
+def booked_at(
+    storage: Storage, prospect_id: int, outcome: Outcome, when: datetime, on: datetime
+) -> Task:
+    """The one task a call logged at `on` booked for `when`."""
+    log_call(
+        storage.db,
+        prospect_id,
+        CallOutcome(outcome, follow_up_at=when),
+        now=on,
+        settings=SETTINGS,
+    )
+    return next(task for task in open_tasks(storage.db, prospect_id) if task.due_at == when)
+
+
+def test_a_cancellation_reaches_a_short_window_whenever_the_task_was_due(
+    storage: Storage,
+) -> None:
+    # Cancelled two months ago: no calendar can still hold it as open.
+    long_ago = booked_at(
+        storage, 1, Outcome.CALLBACK, NOW - timedelta(days=60), NOW - timedelta(days=70)
+    )
+    close_task(storage.db, long_ago.id, TaskStatus.CANCELLED, now=NOW - timedelta(days=59))
+    overdue = booked_at(
+        storage, 2, Outcome.CALLBACK, NOW - timedelta(days=3), NOW - timedelta(days=5)
+    )
+    ahead = booked_at(
+        storage, 1, Outcome.MEETING, NOW + timedelta(days=20), NOW - timedelta(days=5)
+    )
+    name = book_id(storage.db)
+    uid = f"task-{overdue.id}.prospect-2.{name}@funnel-tui"
+    first = calendar_file(storage.db, NOW, days=1)
+    assert str(events(first.content)[uid]["STATUS"]) == "CONFIRMED"  # overdue: still to do
+    assert (first.events, first.cancelled) == (1, 0)
+
+    close_task(storage.db, overdue.id, TaskStatus.CANCELLED, now=NOW + timedelta(hours=1))
+    close_task(storage.db, ahead.id, TaskStatus.CANCELLED, now=NOW + timedelta(hours=1))
+    second = calendar_file(storage.db, NOW + timedelta(days=1), days=1)
+    found = events(second.content)
+
+    # Due three days before, cancelled since: the calendar that imported it drops it; so
+    # does one that imported the meeting three weeks ahead from a file with a larger --days.
+    assert str(found[uid]["STATUS"]) == "CANCELLED"
+    assert int(found[uid]["SEQUENCE"]) > int(events(first.content)[uid]["SEQUENCE"])
+    assert str(found[f"task-{ahead.id}.prospect-1.{name}@funnel-tui"]["STATUS"]) == "CANCELLED"
+    assert (second.events, second.cancelled) == (0, 2)
+    assert f"task-{long_ago.id}.prospect-1.{name}@funnel-tui" not in found
+    assert calendar_file(storage.db, NOW + timedelta(days=1), days=30).cancelled == 2
+    # Once the cancellations are older than the window, they leave the file too.
+    later = NOW + timedelta(days=CANCELLATIONS_KEPT_DAYS, hours=2)
+    assert calendar_file(storage.db, later, days=1).cancelled == 0
