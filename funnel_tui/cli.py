@@ -1136,7 +1136,13 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     failure records nothing. An email that went out but cannot be recorded is kept in a
     file that `--record-only` records, so trying again never sends it twice."""
     from funnel_tui.emailing.record import MAILTO, record_email
-    from funnel_tui.emailing.sending import MaybeSent, SendFailed, deliver, email_settings
+    from funnel_tui.emailing.sending import (
+        EmailRefused,
+        MaybeSent,
+        SendFailed,
+        deliver,
+        email_settings,
+    )
 
     name = one_line(draft.to_name) or draft.to_address
     if draft.do_not_call:
@@ -1151,9 +1157,9 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     except SendFailed as error:
         if isinstance(error, MaybeSent) and error.sent is not None:
             raise UserError(_perhaps_sent(storage, error.sent, error)) from None
-        raise UserError(
-            f"not sent: {error}; nothing was recorded (--print shows the email)"
-        ) from None
+        # --print refuses an email that is refused itself: it would show nothing more.
+        hint = "" if isinstance(error, EmailRefused) else " (--print shows the email)"
+        raise UserError(f"not sent: {error}; nothing was recorded{hint}") from None
     try:
         recorded = record_email(storage.db, sent, rep)
     except database_errors() as error:

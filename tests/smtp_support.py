@@ -30,11 +30,12 @@ SENDER = "Alex Morgan <alex@kestrel.example>"
 
 @dataclass
 class Received:
-    """One email as the server took it: the envelope and the parsed message."""
+    """One email as the server took it: the envelope, the parsed message and its bytes."""
 
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    data: bytes = b""
 
 
 @dataclass
@@ -62,7 +63,9 @@ class Inbox:
         content = envelope.original_content or b""
         parsed = message_from_bytes(content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
-        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        self.received.append(
+            Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, content)
+        )
         if self.hang_up_after_data:
             server.transport.close()
         return "250 Message accepted for delivery"

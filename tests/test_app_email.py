@@ -140,6 +140,27 @@ async def test_the_rep_edits_the_subject_and_the_text_before_sending(
     assert inbox.received[0].message["Subject"] == "Our brochure"
 
 
+async def test_a_subject_typed_with_a_long_web_address_is_sent_as_typed(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """ctrl+s said "Not sent: the subject would not read as written" for this one."""
+    subject = "Kestrel: a short summary for www.northern-lights-renewable-energy.co.uk"
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        app = app_for(demo_storage, tmp_path, **smtp_at(port))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await open_and_pick(pilot, "2")
+            await pilot.press("shift+tab")
+            await pilot.press("ctrl+u", *subject)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    (row,) = emails(demo_storage)
+    assert row["subject"] == subject
+    assert inbox.received[0].message["Subject"] == subject
+
+
 async def test_typing_in_a_filled_in_email_starts_after_its_greeting(
     demo_storage: Storage, tmp_path: Path
 ) -> None:

@@ -13,6 +13,8 @@ import pytest
 import sqlite_utils
 
 from funnel_tui.emailing.sending import PASSWORD_ENV
+from funnel_tui.paths import shipped_text
+from funnel_tui.profile import DEMO_FILE, PROFILE_FILE
 from funnel_tui.store.sqlite import open_storage
 from tests.cli_support import invoke, one_line_error
 from tests.smtp_support import (
@@ -620,3 +622,58 @@ def test_a_confirmation_with_two_meetings_ahead_says_which_it_confirms(
     assert note.startswith("Note: it confirms Thu 4 Mar 2027, 16:00 (in ")
     assert "11:00 their time, the meeting booked last; also open: Tue 2 Mar 2027, 15:00" in note
     assert note.endswith("10:00 their time (funnel calendar lists them)")
+
+
+def with_the_demo_profile(user_folders_in_tmp: Path) -> None:
+    """The rep's profile.toml the demo's (its product Kestrel), which the subjects name."""
+    folder = user_folders_in_tmp / "config" / "funnel-tui"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / PROFILE_FILE).write_text(shipped_text("funnel_tui", DEMO_FILE), encoding="utf-8")
+
+
+def test_a_subject_naming_a_company_by_its_long_web_address_is_sent_as_written(
+    book: Path, user_folders_in_tmp: Path
+) -> None:
+    """Python wrote this subject on the line after `Subject:`, which read back with a space
+    in front, and the email was refused."""
+    with_the_demo_profile(user_folders_in_tmp)
+    company = "www.northern-lights-renewable-energy.co.uk"
+    sqlite_utils.Database(book).execute("UPDATE prospects SET company = ? WHERE id = 1", [company])
+    subject = f"Kestrel: a short summary for {company}"
+    printed = invoke("email", "1", "--template", "send_information", "--print", "--db", book)
+    assert printed.exit_code == 0, printed.output
+    assert f"Subject: {subject}" in printed.stdout.splitlines()
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        send_through(port, book)
+        result = invoke("email", "1", "--template", "send_information", "--send", "--db", book)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Sent {subject!r} to ada@example.com; the email task is done\n"
+    (received,) = inbox.received
+    assert received.message["Subject"] == subject
+    assert f"\r\nSubject: {subject}\r\n".encode() in received.data
+    assert [row["subject"] for row in emails(book)] == [subject]
+
+
+def test_an_email_refused_for_what_it_says_offers_no_print(
+    book: Path, user_folders_in_tmp: Path
+) -> None:
+    """--print refuses it just the same, so it is not offered: the refusal says what to
+    change."""
+    with_the_demo_profile(user_folders_in_tmp)
+    company = "Acme =?utf-8?q?=0D=0AReply-To=3A_attacker=40evil=2Eexample?="
+    sqlite_utils.Database(book).execute("UPDATE prospects SET company = ? WHERE id = 1", [company])
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        send_through(port, book)
+        result = invoke("email", "1", "--template", "send_information", "--send", "--db", book)
+        printed = invoke("email", "1", "--template", "send_information", "--print", "--db", book)
+
+    assert result.exit_code == 1 and printed.exit_code == 1
+    said = one_line_error(result.stderr)
+    assert said.startswith("funnel: not sent: the subject 'Kestrel: a short summary for Acme")
+    assert "holds an encoded word" in said
+    assert said.endswith("; change the subject; nothing was recorded")
+    assert "--print" not in said
+    assert inbox.received == [] and emails(book) == []

@@ -509,6 +509,57 @@ def test_a_long_subject_folds_and_goes() -> None:
     assert inbox.received[0].message["Subject"] == subject
 
 
+# A word of 60 characters, as a company's web address may be.
+LONG_WORD = "www.northern-lights-renewable-energy-cooperatives-cumbria.uk"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # Python writes a value that fits on a line of its own, but not after "Subject: ",
+        # on the next line ("Subject:" CRLF " Kestrel..."): each of these is 70 to 77 long.
+        "Kestrel: a short summary for www.northern-lights-renewable-energy.co.uk",
+        f"Kestrel for {LONG_WORD}",
+        "See https://kestrel.example/pricing/renewable-energy?plan=annual&seats=25",
+        "Kestrel: a short summary of what it can do for you and your sales team",
+        # A link too long for any line goes as RFC 2047 encoded words, and Python left the
+        # space before it at the end of the line above: read as two spaces.
+        f"Kestrel: a short summary for {LONG_WORD}, with https://kestrel.example/{LONG_WORD}",
+        f"Grüße an {LONG_WORD} und Jörg",
+        # Beyond ASCII, as encoded words; and over 998 characters, folded between words.
+        "Kestrel für Jörg: eine kurze Übersicht für www.northern-lights-renewable.de",
+        " ".join(["Proposal", LONG_WORD] * 20),
+    ],
+)
+def test_a_subject_with_a_long_word_reads_as_written_where_it_arrives(subject: str) -> None:
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        deliver(replace(DRAFT, subject=subject), smtp_settings(port), now=NOW)
+    (received,) = inbox.received
+    assert received.message["Subject"] == subject
+    # The value starts on the Subject line itself, as every mail program reads it.
+    (line,) = [line for line in received.data.split(b"\r\n") if line.startswith(b"Subject:")]
+    assert line.startswith(b"Subject: ") and line[len(b"Subject: ") :].strip()
+    assert max(map(len, received.data.split(b"\r\n"))) <= 998
+
+
+def test_a_subject_that_would_read_otherwise_is_refused_saying_how() -> None:
+    """Python's own policy writes this subject on the line after `Subject:`, which readers
+    may show with a space in front: refused, saying how it would read."""
+    subject = "Kestrel: a short summary for www.northern-lights-renewable-energy.co.uk"
+    to = Address(addr_spec="ada@example.com")
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content("Hello")
+    with pytest.raises(MessageRefused) as refused:
+        check_message(message, to_address=to, from_address=None, subject=subject)
+    assert str(refused.value) == (
+        "the subject would not read as written in a mail program: 'Kestrel: a short sum'"
+        " would read ' Kestrel: a short su'; change the subject there"
+    )
+
+
 def test_the_built_message_is_read_back_before_it_goes() -> None:
     """Whatever slips past the checks of each value, the message read back as a mail
     program reads it must have one To address and no header it was not given."""

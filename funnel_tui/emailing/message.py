@@ -5,7 +5,7 @@ built with `email.headerregistry.Address`, never pasted into header text, and ea
 address and the subject checked first (`headers`): nothing a prospect's row holds can add a
 recipient or a header. The built message is read back as a mail program reads it before
 it goes: exactly the headers it was given, one To address, the subject as written, and no
-header line too long for a mail server.
+header line too long for a mail server. Its headers are folded as they read (`FoldedAsRead`).
 """
 
 from __future__ import annotations
@@ -20,17 +20,63 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
 
-from funnel_tui.emailing.headers import MessageRefused, recipient, subject_line
+from funnel_tui.emailing.headers import MessageRefused, recipient, shown, subject_line
 from funnel_tui.text import one_line
 
 # The longest line a mail server must take (RFC 5322), without its CRLF.
 MAX_LINE_OCTETS = 998
+# How much of a subject that would read otherwise is shown, before and after the difference.
+SHOWN_BEFORE, SHOWN_AFTER = 20, 20
 # Whose text each header holds, for a header line that cannot be folded short enough.
 HEADER_SOURCES = {
     "To": "the prospect's name",
     "From": "the name in the email_from setting",
     "Subject": "the subject",
 }
+
+
+class FoldedAsRead(email.policy.EmailPolicy):
+    """`email.policy.SMTP`, with two slips of Python's header folding undone, each of which
+    makes a header read otherwise than written (a subject holding a long word, as a
+    company's web address or a link may be):
+    - a value that fits on a line of its own, but not after its name, goes on the next line
+      (`Subject:` CRLF ` Kestrel: a short summary for www.northern-lights-...`). RFC 5322
+      allows it, yet readers that do not unfold exactly as it says (Python's own parser
+      among them) show a space in front. Undone, that fold gives `Subject: Kestrel: ...`,
+      the same header unfolded, on a line of at most the name, its colon and 78 characters;
+    - a word too long for any line, written as RFC 2047 encoded words, may start a line
+      while the line before still ends with the space before it: every reader then shows
+      two spaces. The fold's own space stands for it (the values written never hold two
+      spaces in a row).
+    A longer `max_line_length` would be no cure: it moves the first slip to values of 990
+    to 997 characters, and writes a non-ASCII subject as one encoded word of hundreds of
+    characters, where RFC 2047 allows 75. Nor would reading the subject back more loosely:
+    what goes out must read as written in every mail program, not only in careful ones."""
+
+    def fold(self, name: str, value: str) -> str:
+        return _as_read(super().fold(name, value), self.linesep)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        # Decoded and encoded again byte for byte, whatever the bytes (surrogateescape).
+        folded = super().fold_binary(name, value).decode("ascii", "surrogateescape")
+        return _as_read(folded, self.linesep).encode("ascii", "surrogateescape")
+
+
+def _as_read(folded: str, linesep: str) -> str:
+    """A folded header with no line of its name alone (`Subject:`), and no line ending in a
+    space that the next line's folding space repeats."""
+    text = folded.removesuffix(linesep)
+    lines = text.split(linesep)
+    for at in range(1, len(lines)):
+        if lines[at - 1][-1:] in (" ", "\t") and lines[at][:1] in (" ", "\t"):
+            lines[at - 1] = lines[at - 1][:-1]
+    if len(lines) > 1 and lines[0].endswith(":") and ":" not in lines[0][:-1]:
+        lines[:2] = [lines[0] + lines[1]]
+    return linesep.join(lines) + folded[len(text) :]
+
+
+# What a message is written with: the SMTP policy, with its headers folded as they read.
+SMTP_POLICY = FoldedAsRead(linesep="\r\n")
 
 
 class MessageIncomplete(MessageRefused):
@@ -102,7 +148,7 @@ def build_message(draft: Draft, *, from_address: Address | None, now: datetime) 
 def _assemble(
     draft: Draft, subject: str, to_address: Address, from_address: Address | None, now: datetime
 ) -> EmailMessage:
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=SMTP_POLICY)
     if from_address is not None:
         message["From"] = from_address
     message["To"] = to_address
@@ -165,8 +211,24 @@ def check_message(
         (from_address.display_name, from_address.addr_spec)
     ]:
         raise MessageRefused("the email would not come from exactly the email_from address")
-    if str(parsed["Subject"]) != subject:
-        raise MessageRefused("the subject would not read as written")
+    if (as_read := str(parsed["Subject"])) != subject:
+        written, read = _where_they_differ(subject, as_read)
+        raise MessageRefused(
+            f"the subject would not read as written in a mail program: {shown(written)} would"
+            f" read {shown(read)}; change the subject there"
+        )
+
+
+def _where_they_differ(written: str, read: str) -> tuple[str, str]:
+    """The stretch of each text around their first difference, with a few characters
+    before it (`…energy.co.uk, https…` and `…energy.co.uk,  https…`)."""
+    same = next(
+        (at for at, (one, other) in enumerate(zip(written, read, strict=False)) if one != other),
+        min(len(written), len(read)),
+    )
+    start = max(0, same - SHOWN_BEFORE)
+    lead = "…" if start else ""
+    return lead + written[start : same + SHOWN_AFTER], lead + read[start : same + SHOWN_AFTER]
 
 
 def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:

@@ -52,6 +52,11 @@ class SendFailed(Exception):
     """The email did not go out; str() is one line saying why. Nothing is recorded."""
 
 
+class EmailRefused(SendFailed):
+    """The email itself cannot go as it is (a name, an address, the subject, the sender):
+    str() says what to change. `funnel email --print` refuses it just the same."""
+
+
 class MaybeSent(SendFailed):
     """The server took the whole email, then its answer never came (the connection closed,
     or it went quiet): the email may have gone out. Nothing is recorded, and sending it
@@ -367,7 +372,7 @@ def deliver(
             return SentEmail(draft, MAILTO, to_address, None, now)
         message = build_message(draft, from_address=sender(settings.email_from), now=now)
     except MessageRefused as error:
-        raise SendFailed(str(error)) from None
+        raise EmailRefused(str(error)) from None
     sent = SentEmail(draft, SMTP, to_address, str(message["Message-ID"]), now)
     try:
         send_smtp(message, settings, password=password, ssl_context=ssl_context, timeout=timeout)
