@@ -339,6 +339,10 @@ async def test_an_email_perhaps_sent_is_recorded_with_ctrl_r_once_the_rep_knows_
             await pilot.press("ctrl+r")
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
+            # It was not sent here: the toast said "Sent to".
+            said = toasts(app)
+            assert any(text.startswith("Recorded as sent to ") for text in said), said
+            assert not any(text.startswith("Sent to ") for text in said), said
     # Sent once, recorded once, with the Message-ID the server was handed.
     assert len(inbox.received) == 1
     (recorded,) = emails(demo_storage)

@@ -251,7 +251,9 @@ class BookDialogs(_Base):
             if email is None:
                 return
             subject = one_line(email.draft.subject)
-            if email.via == MAILTO:
+            if screen.recorded_unsent:
+                self.notify(f"Recorded as sent to {name}: {subject}", markup=False)
+            elif email.via == MAILTO:
                 self.notify(f"Handed to your mail app: {subject}", markup=False)
             else:
                 self.notify(f"Sent to {name}: {subject}", markup=False)

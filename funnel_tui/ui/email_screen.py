@@ -124,6 +124,8 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         # records it once they know it went out.
         self.perhaps_sent: SentEmail | None = None
         """What went out but is not recorded yet (a busy database): never sent again."""
+        self.recorded_unsent = False
+        """The email recorded with ctrl+r, as the rep found it went out: not sent here."""
         self.sending = False
         """A send (or the recording after it) is under way: the screen does not close."""
         self._busy = False
@@ -483,6 +485,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         if self._busy or self.perhaps_sent is None:
             return
         self.sent, self.perhaps_sent = self.perhaps_sent, None
+        self.recorded_unsent = True
         self._keep_as_sent()
         self._send()
 
