@@ -406,6 +406,12 @@ def test_a_file_named_after_a_builtin_replaces_it_and_others_add_templates(
             3,
             "needs: unknown need 'budget'; a template can need proposal, meeting, voicemail",
         ),
+        (
+            'subject = "Hi"\nbody = ["{meeting_time}"]\ninvite = true\n',
+            3,
+            'invite = true needs needs = ["meeting"]: without a meeting there is nothing to'
+            " invite to",
+        ),
     ],
 )
 def test_a_broken_file_is_named_with_its_line_and_the_builtin_stays(

@@ -203,6 +203,13 @@ def parse_template(
     if not isinstance(invite, bool):
         checker.report("invite must be true or false", checker.key_line("invite"))
     needs = checker.needs(data.get("needs", []))
+    if invite is True and "meeting" not in needs:
+        # Sent to a prospect with no meeting, it went without the invite and without a word.
+        checker.report(
+            'invite = true needs needs = ["meeting"]: without a meeting there is nothing'
+            " to invite to",
+            checker.key_line("invite"),
+        )
     for unknown in data:
         if unknown not in TEMPLATE_KEYS:
             checker.report(
