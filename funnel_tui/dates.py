@@ -135,7 +135,8 @@ AFTERNOON_WORDS = frozenset({"afternoon", "pm"})
 AFTERNOON = time(14, 0)
 # A part of the day said in words: for a prospect whose zone is known, theirs.
 PART_OF_DAY_PATTERN = re.compile(
-    r"\b(?:" + "|".join(sorted(MORNING_WORDS | AFTERNOON_WORDS)) + r")\s*$"
+    # Not after a number: `10 am` is a time written with a space, as `10am` is.
+    r"(?<!\d\s)\b(?:" + "|".join(sorted(MORNING_WORDS | AFTERNOON_WORDS)) + r")\s*$"
 )
 # `this morning`, `this afternoon`: today's.
 THIS_PART_OF_DAY_PATTERN = re.compile(r"^this\s+(?=(?:morning|afternoon)\b)")

@@ -491,6 +491,13 @@ def test_a_time_that_exists_on_the_clock_change_day_is_kept() -> None:
         ("today", at("2026-11-25", "14:00")),
         # A time typed, or a clock named, is as typed.
         ("fri 10am", at("2026-11-27", "10:00")),
+        # With a space before am or pm it is the same time: `fri 10 am` was 10:00 their
+        # time, as if `am` were their morning, and `tomorrow 9 am` their tomorrow.
+        ("fri 10 am", at("2026-11-27", "10:00")),
+        ("fri 3 pm", at("2026-11-27", "15:00")),
+        ("fri 10:30 am", at("2026-11-27", "10:30")),
+        ("4 pm fri", at("2026-11-27", "16:00")),
+        ("tomorrow 9 am", at("2026-11-26", "09:00")),
         ("fri my time", at("2026-11-27", "09:00")),
         ("in 2 days", at("2026-11-27", "11:00")),
         # A part of the day is theirs as well: `tomorrow afternoon` was 14:00 London, 09:00
