@@ -139,6 +139,15 @@ class LoggedCall:
     given_cancelled: tuple[datetime, ...] = ()
     # When the revisits were due that the call cancelled: the prospect back in play, or won.
     revisits_cancelled: tuple[datetime, ...] = ()
+    # Why they said no (not interested), when the rep picked a reason.
+    reason: LostReason | None = None
+
+    @property
+    def outcome_said(self) -> str:
+        """The outcome as a line says it, with the reason picked: `not interested (no
+        need)`, so a reason picked by a key meant for the date shows."""
+        said = self.outcome.spec.label.lower()
+        return f"{said} ({self.reason.label.lower()})" if self.reason is not None else said
 
 
 @dataclass(frozen=True)
@@ -725,6 +734,7 @@ def _write_call(
         ),
         callbacks_cancelled=_due_times(callbacks, effects, TaskStatus.CANCELLED),
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
+        reason=entry.reason if entry.outcome is Outcome.NOT_INTERESTED else None,
         revisits_cancelled=_due_times(
             [task for task in open_tasks if task.kind == TaskKind.REVISIT],
             effects,

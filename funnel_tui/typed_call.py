@@ -274,7 +274,7 @@ def describe_logged(
     # Another tool's value of the wrong type (a BLOB name) reads as none, here as on screen.
     prospect, _ = readable_row("prospects", get_prospect(db, logged.prospect_id) or {})
     name = one_line(prospect.get("name")) or f"prospect {logged.prospect_id}"
-    said = f"{logged.outcome.spec.label.lower()} for {name} (call {logged.call_id})"
+    said = f"{logged.outcome_said} for {name} (call {logged.call_id})"
     deal = db.execute(
         "SELECT amount_cents, kind FROM deals WHERE call_id = ? ORDER BY id LIMIT 1",
         [logged.call_id],

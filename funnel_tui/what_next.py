@@ -42,7 +42,7 @@ def logged_line(
     when an open task of its kind was due then (the call kept that one). Open ones of its
     kind due after it, which the call left open, are named last."""
     outcome = logged.outcome
-    said = f"{done} {outcome.spec.label.lower()} for {one_line(prospect_name)}"
+    said = f"{done} {logged.outcome_said} for {one_line(prospect_name)}"
     parts = []
     if amount_cents is not None and outcome in (Outcome.WON, Outcome.PROPOSAL_SENT):
         amount = format_money(amount_cents, currency, whole=amount_cents % 100 == 0)

@@ -170,6 +170,10 @@ async def test_a_proposal_saves_its_amount_and_close_date_on_the_prospect(
             None,
             id="picked-again",
         ),
+        # A date typed straight after x, reason skipped: `in 2 weeks` picked no need with
+        # its `n`, the `i` dropped, and the date field got ` 2 weeks`.
+        pytest.param(["x", *"in 2 weeks"], None, "2026-12-02", id="date-first"),
+        pytest.param(["x", *"1/3"], None, "2027-03-01", id="date-first-figures"),
         # Backspace on the reasons takes the reason back.
         pytest.param(
             ["x", "a", "shift+tab", "backspace", "tab", "tab", *"hmm"], None, None, id="taken-back"
@@ -306,14 +310,17 @@ async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
         assert isinstance(dialog, OutcomeDialog)
         picker = dialog.query_one(ReasonPicker)
         assert dialog.focused is picker
-        # w and d are outcome keys, not reasons: nothing happens.
-        await pilot.press("w", "d")
+        # w and d are outcome keys, not reasons: they never change the outcome. A letter
+        # that is no reason starts the revisit date (`wed`), the reason left unsaid.
+        await pilot.press("w", "e", "d")
+        revisit = dialog.field(Ask.REVISIT_ON)
         assert (dialog.outcome, picker.reason, dialog.focused) == (
             Outcome.NOT_INTERESTED,
             None,
-            picker,
+            revisit,
         )
-        await pilot.press("n")
+        assert revisit.value == "wed"
+        await pilot.press("shift+tab", "n")
         assert picker.reason is LostReason.NO_NEED
         assert dialog.focused is dialog.field(Ask.REVISIT_ON)
         assert dialog.outcome is Outcome.NOT_INTERESTED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
@@ -9,11 +11,23 @@ from textual.events import Click
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Input
 
 from funnel_tui.domain import LOST_REASON_KEYS, PICKED_REASONS, LostReason
 
 # Between two reasons on a line.
 GAP = "  "
+REASON_KEYS = frozenset(LOST_REASON_KEYS.values())
+# The keys a date may start with (`in 2 weeks`, `3/12`, `eom`, `+2w`), by key name: every
+# letter and figure that is no reason's, and a plus.
+STARTING_KEYS = {
+    **{
+        character: character
+        for character in string.ascii_letters + string.digits
+        if character not in REASON_KEYS
+    },
+    "+": "plus",
+}
 
 
 class ReasonPicker(Widget, can_focus=True):
@@ -43,19 +57,32 @@ class ReasonPicker(Widget, can_focus=True):
             for reason, key in LOST_REASON_KEYS.items()
         ),
         Binding("backspace,delete", "clear", "No reason", show=False, priority=True),
+        # Any other printable key: the rep skipped the reason and is typing the next field
+        # (`in 2 weeks`, `3/12`, `eom` for the revisit date). It goes there, where it was
+        # dropped and the next letter that is a reason's (`n`) picked one never chosen.
+        # Bindings with priority, as the reasons', so keys typed after it follow it.
+        *(
+            Binding(key, f"start_next({ord(character)})", show=False, priority=True)
+            for character, key in STARTING_KEYS.items()
+        ),
     ]
 
     reason: reactive[LostReason | None] = reactive(None)
     """The picked reason, or None while the rep has not said why."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Every letter belongs to the row while it has focus: a letter that is no reason
-        # does nothing here rather than pick another outcome.
+        # Every letter belongs to the row while it has focus: one that is no reason starts
+        # the next field rather than pick another outcome.
         return character is not None and character.isprintable()
 
     def action_choose(self, value: str) -> None:
         self.reason = LostReason(value)
         self.screen.focus_next()
+
+    def action_start_next(self, code: int) -> None:
+        self.screen.focus_next()
+        if isinstance(field := self.screen.focused, Input):
+            field.insert_text_at_cursor(chr(code))
 
     def action_clear(self) -> None:
         self.reason = None
