@@ -612,6 +612,7 @@ def test_won_without_an_amount_takes_the_open_deal_value(demo: Book) -> None:
 
 def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Book) -> None:
     line = logged_ok(demo, HEAD, "not_interested", "--reason", "budget", "--revisit-on", "1/3")
+    assert line.startswith("Logged not interested (budget) for ")
 
     prospect = row(demo, "prospects", HEAD)
     assert (prospect["stage"], prospect["lost_reason"], prospect["nurture"]) == (

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets._toast import Toast
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
-from funnel_tui.domain import Outcome
+from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
@@ -89,6 +89,13 @@ def logged(
             None,
             None,
             "Logged not interested for Kate Sullivan: no more calls",
+        ),
+        # The reason picked is said: one picked by a key meant for the date shows.
+        (
+            replace(logged(Outcome.NOT_INTERESTED), reason=LostReason.NO_NEED),
+            None,
+            None,
+            "Logged not interested (no need) for Kate Sullivan: no more calls",
         ),
         # A meeting booked before, for yesterday, and still open after a win.
         (
