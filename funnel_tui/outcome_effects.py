@@ -289,6 +289,10 @@ def outcome_effects(
             columns.update(stage=Stage.LOST.value, lost_reason=reason)
             if entry.revisit_on is not None:
                 columns.update(nurture=1, nurtured_at=to_stored(now))
+            else:
+                # A no without a day to try again ends a nurture: its revisit is cancelled
+                # below, and a nurture lead with no revisit would wait for none.
+                columns["nurture"] = 0
             _cancel_the_rest(open_tasks, close)
         if entry.revisit_on is not None:
             revisit = revisit_due(entry.revisit_on, now, settings, zone)

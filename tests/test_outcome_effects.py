@@ -473,3 +473,21 @@ def test_a_customers_upsell_revisit_stands_through_a_callback_and_goes_with_a_wi
         book_db, dan, CallOutcome(Outcome.WON, amount_cents=5_000), now=NOW, settings=Settings()
     )
     assert get_row(book_db, "tasks", revisit)["status"] == "cancelled"
+
+
+def test_a_second_no_without_a_revisit_day_ends_the_nurture(book_db: Any) -> None:
+    """Lost for budget with a revisit in March, then a plain `not interested`: the revisit
+    was cancelled and the prospect stayed in nurture, waiting for none."""
+    ann = insert_row(
+        book_db,
+        "prospects",
+        {"name": "Ann", "kind": "known", "stage": "lost", "lost_reason": "budget", "nurture": 1},
+    )
+    revisit = insert_row(
+        book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": REVISIT_SLOT}
+    )
+    entry = CallOutcome(Outcome.NOT_INTERESTED, reason=LostReason.NO_NEED)
+    log_call(book_db, ann, entry, now=NOW, settings=Settings())
+    after = get_row(book_db, "prospects", ann)
+    assert (after["stage"], after["lost_reason"], after["nurture"]) == ("lost", "no_need", 0)
+    assert get_row(book_db, "tasks", revisit)["status"] == "cancelled"
