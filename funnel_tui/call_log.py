@@ -17,6 +17,7 @@ from funnel_tui.domain import (
     Ask,
     LostReason,
     Outcome,
+    Stage,
     TaskKind,
     TaskStatus,
     sql_list,
@@ -141,6 +142,9 @@ class LoggedCall:
     revisits_cancelled: tuple[datetime, ...] = ()
     # Why they said no (not interested), when the rep picked a reason.
     reason: LostReason | None = None
+    # The prospect was lost and the call took them out of it (a callback or a meeting, or
+    # a try at their revisit, which starts the cadence again), to `stage` short of won.
+    no_longer_lost: bool = False
 
     @property
     def outcome_said(self) -> str:
@@ -735,6 +739,7 @@ def _write_call(
         callbacks_cancelled=_due_times(callbacks, effects, TaskStatus.CANCELLED),
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
         reason=entry.reason if entry.outcome is Outcome.NOT_INTERESTED else None,
+        no_longer_lost=before["stage"] == Stage.LOST and after["stage"] not in _LOST_OR_WON,
         revisits_cancelled=_due_times(
             [task for task in open_tasks if task.kind == TaskKind.REVISIT],
             effects,
@@ -749,6 +754,9 @@ def _write_call(
             None,
         ),
     )
+
+
+_LOST_OR_WON = (Stage.LOST, Stage.WON)
 
 
 def _due_times(tasks: Sequence[Task], effects: Effects, status: TaskStatus) -> tuple[datetime, ...]:

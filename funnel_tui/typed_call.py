@@ -26,6 +26,7 @@ from funnel_tui.domain import (
     Kind,
     LostReason,
     Outcome,
+    Stage,
     TaskKind,
     outcome_names,
     reason_names,
@@ -312,6 +313,8 @@ def _other_tasks(
     said += [f"callback {when(due)} {done}" for due in logged.callbacks_done]
     said += [f"call {when(due)} a gatekeeper gave cancelled" for due in logged.given_cancelled]
     said += [f"revisit {day(due)} cancelled" for due in logged.revisits_cancelled]
+    if logged.no_longer_lost:
+        said.append(f"no longer lost (stage {logged.stage})")
     if logged.held_early is not None:
         said.append(f"meeting {when(logged.held_early)} marked held")
     if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:
@@ -386,4 +389,7 @@ def _next_step(
     if booked == (kind, task.due_at):
         return lost
     next_task = f"next: {kind} task due {describe_when(task.due_at, now, prospect['timezone'])}"
+    if prospect["stage"] == Stage.LOST and task.kind is not TaskKind.REVISIT:
+        # The queue brings a lost prospect back for a revisit only, as the toast says.
+        next_task += ", but lost: out of the queue until the stage is edited"
     return next_task if lost is None else f"{lost}; {next_task}"

@@ -93,6 +93,9 @@ def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> 
         f"; the revisit {_revisit_day(due, prospect_tz, now)} is cancelled (u brings it back)"
         for due in logged.revisits_cancelled
     )
+    if logged.no_longer_lost:
+        # Out of lost and nurture, which only the timeline said.
+        said += f"; no longer lost (stage {logged.stage})"
     if logged.held_early is not None:
         # A meeting can be held before its time (PRODUCT 14): the one marked held is said.
         said += f"; the meeting {_when(logged.held_early, prospect_tz, now)} is marked held"

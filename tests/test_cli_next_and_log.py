@@ -622,6 +622,10 @@ def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Bo
     )
     assert [task["kind"] for task in open_tasks_of(demo, HEAD)] == ["revisit"]
     assert line.endswith("next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)")
+    # Called before the revisit, no answer: the try booked waits in no queue, as the app's
+    # toast says (the line promised a call that never came).
+    tried = logged_ok(demo, HEAD, "n")
+    assert tried.endswith(", but lost: out of the queue until the stage is edited")
     # Back a week later with the budget: the win cancels the revisit, and says so.
     won = logged_ok(demo, HEAD, "won", "--amount", "900")
     assert "; revisit Mon 1 Mar 2027 (in 103 days) cancelled" in won

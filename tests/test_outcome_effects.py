@@ -281,7 +281,10 @@ def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first
         {"prospect_id": ann, "kind": "revisit", "due_at": to_stored(DUE_THIS_MORNING)},
     )
 
-    log_call(book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
+    logged = log_call(book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
+    # The line said only the next try: the prospect left lost without a word.
+    line = logged_line(logged, "Ann Archer", None, NOW)
+    assert line.endswith("; no longer lost (stage contacted)")
 
     after = get_row(book_db, "prospects", ann)
     assert (after["stage"], after["nurture"], after["lost_reason"], after["attempts"]) == (
@@ -448,6 +451,9 @@ def test_a_lost_prospect_back_in_play_keeps_no_revisit_and_is_told_so(
     assert logged.revisits_cancelled == (datetime(2027, 3, 1, 9, 30, tzinfo=LONDON),)
     line = logged_line(logged, "Ann Archer", "Europe/London", NOW, amount_cents=300_000)
     assert "; the revisit Mon 1 Mar 2027 is cancelled (u brings it back)" in line
+    # Out of lost, which only the timeline said; a win says itself.
+    assert logged.no_longer_lost is (stage != "won")
+    assert (f"; no longer lost (stage {stage})" in line) is (stage != "won")
 
     undo_last_call(book_db)
 
