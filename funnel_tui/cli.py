@@ -1755,10 +1755,13 @@ def assign(
     """Move prospects between reps and the pool: IDS, or all of --from REP, --to REP or
     --pool."""
     from funnel_tui.ownership import assign as assign_prospects
+    from funnel_tui.rep_names import is_reserved
     from funnel_tui.reps import RepError, require_rep
 
     if (to_rep is None) == (not pool):
         raise UserError("say where they go: --to REP or --pool")
+    if to_rep is not None and is_reserved(to_rep):
+        raise UserError(f"{to_rep!r} is no rep: the shared pool is --pool")
     if bool(prospect_ids) == (from_rep is not None):
         raise UserError("say which prospects: their ids, or --from REP for all of a rep's")
     storage = open_db(db_path)

@@ -46,16 +46,28 @@ def read_rep_name(text: object) -> str:
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
         raise RepError("a rep name cannot be empty")
-    if clean_text(name) != name or not all(_shows(name, at) for at in range(len(name))):
+    # Checked before the spaces are made one: `a<newline>b` was taken as `a b`.
+    plain = not any(unicodedata.category(character) == "Cc" for character in text)
+    if (
+        not plain
+        or clean_text(name) != name
+        or not all(_shows(name, at) for at in range(len(name)))
+    ):
         raise RepError("a rep name is plain text: no control characters, escapes or blanks")
     if len(name) > MAX_NAME_LENGTH:
         raise RepError(f"a rep name is at most {MAX_NAME_LENGTH} characters")
-    if _compatible(name) in RESERVED_NAMES:
+    if is_reserved(name):
         raise RepError(
             f"{name!r} names the shared pool, the team or a line of its report:"
             " choose another rep name"
         )
     return name
+
+
+def is_reserved(name: str) -> bool:
+    """Whether `name` is one of the words for the pool, the team or a report's line, in any
+    case or compatibility form (ｐｏｏｌ)."""
+    return _compatible(" ".join(name.split())) in RESERVED_NAMES
 
 
 def named_rep(stored: object) -> str | None:

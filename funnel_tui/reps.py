@@ -7,13 +7,14 @@ What a name may hold, and when two spellings are one rep: rep_names.
 from __future__ import annotations
 
 import os
+import shlex
 import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from funnel_tui.domain import TaskStatus
 from funnel_tui.paths import config_dir
-from funnel_tui.rep_names import RepError, read_rep_name, same_name
+from funnel_tui.rep_names import RepError, is_reserved, read_rep_name, same_name
 
 REP_ENV = "FUNNEL_REP"
 CONFIG_FILE = "config.toml"
@@ -83,8 +84,13 @@ def require_rep(db: Any, name: str) -> str:
         if len(names) > REPS_NAMED_AT_MOST:
             listed += f" and {len(names) - REPS_NAMED_AT_MOST} more (funnel rep list)"
         its = f" (its reps: {listed})" if names else ""
+        if is_reserved(name):
+            # `rep add pool` is refused: no command to add them is offered.
+            raise RepError(f"{name!r} is no rep's name{its}: it names the pool or the team")
+        # Quoted for the shell: a name holding `;` or `$(...)` is pasted as one word.
         raise RepError(
-            f"no rep named {name!r} in this book{its}; add them with: funnel rep add {name}"
+            f"no rep named {name!r} in this book{its}; add them with:"
+            f" funnel rep add {shlex.quote(name)}"
         )
     return found
 

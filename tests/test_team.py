@@ -164,10 +164,22 @@ def test_turkish_dotted_and_dotless_i_fold_as_one_name(book_db: Any) -> None:
     assert add_rep(book_db, "I\u015eIK") == ("I\u015f\u0131k", False)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 61])
+# A line break or a tab was taken as a space: `a<newline>b` became the rep `a b`.
+@pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 61, "a\nb", "a\tb", "alex\r"])
 def test_a_rep_name_must_be_plain_short_text(book_db: Any, bad: str) -> None:
     with pytest.raises(RepError):
         add_rep(book_db, bad)
+
+
+def test_an_unknown_rep_is_named_with_a_command_safe_to_paste(book_db: Any) -> None:
+    """`FUNNEL_REP='eve; touch x'` was told `add them with: funnel rep add eve; touch x`,
+    and the pool was offered `funnel rep add pool`, which is refused."""
+    with pytest.raises(RepError) as unknown:
+        require_rep(book_db, "eve; touch /tmp/x")
+    assert str(unknown.value).endswith("add them with: funnel rep add 'eve; touch /tmp/x'")
+    with pytest.raises(RepError) as pool:
+        require_rep(book_db, "Pool")
+    assert str(pool.value) == "'Pool' is no rep's name: it names the pool or the team"
 
 
 def test_the_own_rep_name_comes_from_the_environment_else_the_config_file(
@@ -772,6 +784,8 @@ def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None
     for args, message in (
         ([str(ann)], "--to REP or --pool"),
         ([str(ann), "--to", "casey"], "funnel rep add casey"),
+        # `rep add pool`, which it offered, is refused: the pool is --pool.
+        ([str(ann), "--to", "pool"], "'pool' is no rep: the shared pool is --pool"),
         (["999", "--to", "alex"], "no prospect with id 999"),
         (["--to", "alex"], "their ids, or --from REP"),
     ):
@@ -973,3 +987,14 @@ def test_a_filter_match_another_rep_owns_or_holds_says_whose_it_is(book_db: Any)
         "Rita Free": "off hours",
         "Rita Mine": "off hours",
     }
+
+
+def test_a_url_with_its_scheme_in_capitals_opens_the_team_book(postgres_url: str) -> None:
+    """`POSTGRESQL://...` was taken for a team's URL, then refused by libpq as a keyword
+    string: `missing "=" after ...`."""
+    scheme, rest = postgres_url.split("://", 1)
+    storage = open_team_book(f"{scheme.upper()}://{rest}")
+    try:
+        assert storage.db.execute("SELECT 1").fetchone()[0] == 1
+    finally:
+        storage.close()

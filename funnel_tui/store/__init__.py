@@ -33,10 +33,11 @@ def open_team_book(
     `name` in pg_stat_activity (postgres.application_name; else "funnel"); StorageError
     with one line (never the password) when it cannot be used. `on_own_settings_cleared`
     is told which reps' own settings the upgrade to v13 cleared from the team's table."""
+    from funnel_tui.store.dialect import postgres_url
     from funnel_tui.store.postgres import APPLICATION, PostgresError, open_postgres
     from funnel_tui.store.sqlite import StorageError
 
     try:
-        return open_postgres(url, name or APPLICATION, on_own_settings_cleared)
+        return open_postgres(postgres_url(url), name or APPLICATION, on_own_settings_cleared)
     except PostgresError as error:
         raise StorageError(str(error)) from None

@@ -27,6 +27,13 @@ def is_postgres_url(target: object) -> bool:
     return isinstance(target, str) and target.lower().startswith(URL_SCHEMES)
 
 
+def postgres_url(target: str) -> str:
+    """A PostgreSQL URL with its scheme in lower case, as libpq reads it: it took
+    `POSTGRESQL://host/db` for a keyword string and said `missing "=" after ...`."""
+    scheme, separator, rest = target.partition("://")
+    return f"{scheme.lower()}{separator}{rest}"
+
+
 # What starts a URL: a scheme (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`) and
 # its colon. One letter is left out, so that `C:\books\funnel.db` stays a path.
 _URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]+):", re.IGNORECASE)

@@ -354,7 +354,7 @@ def _copy(
     if known is None:
         if has_reps(team):
             raise PostgresError(
-                f"no rep named {rep!r} in {where}; add them with: funnel rep add {rep}"
+                f"no rep named {rep!r} in {where}; add them with: funnel rep add {shlex.quote(rep)}"
             )
         known, _ = add_rep(PostgresDatabase(team, url=url), rep)
     rep = known
