@@ -226,17 +226,21 @@ REP_MEETING_LEADS_SQL = RepStatement(_rep_meeting_leads_sql)
 # Speed to lead: the prospects whose first call ever was the rep's and fell in the
 # window, by source, as FIRST_CALLS_SQL gives the book's. Both sides are bounded by the
 # window, so the planner reads whichever is fewer: the prospects first called in it
-# (lead_marks_first) or the rep's calls of it (calls_rep, calls_rep_utc).
+# (lead_marks_first) or the rep's calls of it (calls_rep, calls_rep_utc). Each prospect
+# once per rep: two calls logged in the same second as their first counted them twice.
 def _rep_first_calls_sql(dialect: Dialect, whose: Whose) -> str:
     return f"""
-SELECT {whose.key("c.rep")}m.source, {in_dialect(NUMBER_LIST, dialect).format(x="m.wait_s")},
-    count(*) FILTER (WHERE m.wait_s IS NULL)
-FROM calls c JOIN lead_marks m
-    ON m.prospect_id = c.prospect_id AND m.per_method = 0 AND m.method = ''
-WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
-    AND m.first_call_at >= :start AND m.first_call_at < :end
-    AND m.first_call_at = {stored_start_sql(dialect)}
-GROUP BY {whose.group("c.rep")}m.source
+SELECT {whose.key("f.rep")}f.source, {in_dialect(NUMBER_LIST, dialect).format(x="f.wait_s")},
+    count(*) FILTER (WHERE f.wait_s IS NULL)
+FROM (
+    SELECT DISTINCT c.rep, m.prospect_id, m.source, m.wait_s
+    FROM calls c JOIN lead_marks m
+        ON m.prospect_id = c.prospect_id AND m.per_method = 0 AND m.method = ''
+    WHERE {whose.of_rep("c.rep")} AND {calls_of_window_sql(dialect)}
+        AND m.first_call_at >= :start AND m.first_call_at < :end
+        AND m.first_call_at = {stored_start_sql(dialect)}
+) AS f
+GROUP BY {whose.group("f.rep")}f.source
 """
 
 

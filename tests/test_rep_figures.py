@@ -117,6 +117,31 @@ def test_a_rep_who_did_everything_has_the_books_whole_report(demo_db: Any) -> No
     assert blake["by_method"] == [] and blake["pipeline_cents"] == 0
 
 
+def test_a_first_call_logged_twice_in_one_second_is_one_lead_to_speed_to_lead(
+    demo_db: Any,
+) -> None:
+    """Two reps' `funnel log` in one second wrote two first calls at one moment: the rep's
+    median counted the prospect twice (95.0 h where the prospects gave 95.9 h)."""
+    hand_out(demo_db, "'alex'")
+    same_target_for(demo_db, "alex")
+    starts_on = report(demo_db, None).to_json()["starts_on"]
+    first = demo_db.execute(
+        "SELECT c.prospect_id, c.started_at, c.outcome FROM calls c JOIN lead_marks m"
+        " ON m.prospect_id = c.prospect_id AND m.per_method = 0 AND m.method = ''"
+        " WHERE c.started_at = m.first_call_at AND m.first_call_at >= ? ORDER BY c.id LIMIT 1",
+        [starts_on],
+    ).fetchone()
+    assert first is not None
+    demo_db.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome, rep) VALUES (?, ?, ?, 'alex')",
+        list(first),
+    )
+    demo_db.conn.commit()
+    team, alex = report(demo_db, None).to_json(), report(demo_db, "alex").to_json()
+    assert alex["speed_to_lead_hours_median"] == team["speed_to_lead_hours_median"]
+    assert alex == team
+
+
 def test_two_reps_counts_add_up_to_the_teams(demo_db: Any) -> None:
     team = report(demo_db, None).to_json()
     hand_out(demo_db, "CASE WHEN id - 2 * (id / 2) = 0 THEN 'alex' ELSE 'blake' END")
