@@ -13,6 +13,8 @@ from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.import_keys import name_key
 from funnel_tui.money import AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, read_phone_in_zone
+from funnel_tui.rep_names import RepError
+from funnel_tui.reps import known_rep
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sql import Variants
 from funnel_tui.store.sqlite import write_transaction
@@ -195,9 +197,14 @@ def add_prospect(
     phone is on the suppression list. In a team's book the rep who adds it by hand is its
     `owner` (a lead they found is theirs, not the pool's)."""
     stamp = to_stored(now)
-    if owner is not None:
-        row = {**row, "owner": owner}
     with write_transaction(db):
+        if owner is not None:
+            # A rep removed while their app was open: their prospect would be no one's to
+            # call, in no queue and not in the pool (as their calls are, it is refused).
+            known = known_rep(db, owner)
+            if known is None:
+                raise RepError(f"no rep named {owner!r} in this book (removed?); nothing was saved")
+            row = {**row, "owner": known}
         refuse_suppressed(db, row)
         (prospect_id,) = db.execute(
             f"INSERT INTO prospects ({', '.join(row)}, created_at, updated_at)"

@@ -30,6 +30,7 @@ from funnel_tui.claims import (
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, take_on_connect
+from funnel_tui.prospects import add_prospect
 from funnel_tui.queue import QueueMode, fetch_rows, place_elsewhere, read_order
 from funnel_tui.reps import (
     REP_ENV,
@@ -632,6 +633,26 @@ def test_a_removed_rep_whose_app_is_still_open_takes_and_renews_no_lease(book_db
     assert claims_now(book_db, later) == []
     # Alex's queue has both back at once.
     assert set(todays(book_db, "alex")) >= {held, other}
+
+
+def test_a_removed_rep_whose_app_is_still_open_adds_no_prospect(book_db: Any) -> None:
+    """Added with `a` in a removed rep's app, a prospect was theirs: in no queue, not in
+    the pool, and left out of `rep list`'s counts."""
+    team(book_db, "alex", "dana")
+    remove_rep(book_db, "dana")
+    before = book_db.execute("SELECT count(*) FROM prospects").fetchone()[0]
+    with pytest.raises(RepError, match="no rep named 'dana' in this book"):
+        add_prospect(
+            book_db, {"name": "Zed Ghost", "phone": "+1 303 555 0100"}, now=NOW, owner="dana"
+        )
+    assert book_db.execute("SELECT count(*) FROM prospects").fetchone()[0] == before
+    # A rep the book knows adds theirs, under the book's spelling of their name.
+    added = add_prospect(
+        book_db, {"name": "Ann", "phone": "+1 303 555 0101"}, now=NOW, owner="ALEX"
+    )
+    assert book_db.execute("SELECT owner FROM prospects WHERE id = ?", [added]).fetchone() == (
+        "alex",
+    )
 
 
 def test_assign_moves_prospects_between_reps_and_the_pool_and_ends_their_leases(
