@@ -13,6 +13,7 @@ from funnel_tui.call_log import (
     CallOutcome,
     LoggedCall,
     OutcomeInvalid,
+    SeenOnCard,
     call_for_request,
     log_call,
 )
@@ -238,8 +239,19 @@ def log_typed_call(
     if prospect["do_not_call"] and not confirmed:
         raise NeedsConfirmation(f"{_name_of(prospect)} is marked do not call")
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
+    # What this command read of them, as the dialog's card: another rep's call committed
+    # since (two reps' `funnel log` in one second on a pool prospect) refuses this one, and
+    # a do not call mark set since refuses a call that would book another.
+    seen = SeenOnCard(prospect["last_called_at"], bool(prospect["do_not_call"]))
     return log_call(
-        db, prospect_id, entry, now=now, settings=settings, request_id=request_id, rep=rep
+        db,
+        prospect_id,
+        entry,
+        now=now,
+        settings=settings,
+        request_id=request_id,
+        rep=rep,
+        seen=seen,
     )
 
 

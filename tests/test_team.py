@@ -958,6 +958,30 @@ def test_a_call_on_a_prospect_another_rep_holds_or_by_a_removed_rep_is_refused(
     assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
 
 
+def test_two_reps_funnel_log_on_one_pool_prospect_at_once_logs_one_call(
+    book_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both commands read Ann before either wrote: both calls were logged, each rep's
+    next try replacing the other's. The second is refused, as the second of two dialogs."""
+    from funnel_tui import typed_call
+    from funnel_tui.call_log import CalledMeanwhile
+    from funnel_tui.typed_call import TypedCall, log_typed_call
+
+    team(book_db, "alex", "blake")
+    ann = lead(book_db, "Ann")
+    as_read = typed_call.get_prospect(book_db, ann)
+    typed = TypedCall(Outcome.NO_ANSWER)
+    log_typed_call(book_db, ann, typed, now=NOW, settings=SETTINGS, rep="blake")
+    # Alex's command read Ann as she was before Blake's call was committed.
+    monkeypatch.setattr(typed_call, "get_prospect", lambda db, prospect_id: as_read)
+    with pytest.raises(CalledMeanwhile, match="blake has just called Ann; nothing was logged"):
+        log_typed_call(book_db, ann, typed, now=NOW, settings=SETTINGS, rep="alex")
+    assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (1,)
+    # Blake's own second command, on the same stale read, is theirs to log.
+    log_typed_call(book_db, ann, typed, now=NOW, settings=SETTINGS, rep="blake")
+    assert book_db.execute("SELECT count(*) FROM calls").fetchone() == (2,)
+
+
 @pytest.mark.parametrize(
     "reserved",
     [
