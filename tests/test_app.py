@@ -286,6 +286,37 @@ async def test_the_call_timer_gives_the_call_its_duration(
     assert call["duration_s"] == 95
 
 
+async def test_a_save_tried_again_keeps_the_call_length_the_dialog_showed(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved after the team's database came back, a call of 0:15 was stored as 33 s: the
+    wait for the server counted as talk time."""
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path)
+    db = demo_storage.db
+    first = first_in_queue(db)
+    real_log_call = call_log_module.log_call
+    failures = [sqlite3.OperationalError("database is locked")]
+
+    def fails_once(*args: object, **kwargs: object) -> object:
+        if failures:
+            raise failures.pop()
+        return real_log_call(*args, **kwargs)
+
+    monkeypatch.setattr(call_log_module, "log_call", fails_once)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        clock.advance(seconds=15)
+        await pilot.press("l", "v", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        clock.advance(seconds=18)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert calls_for(db, first["id"])[-1]["duration_s"] == 15
+
+
 async def test_switching_the_method_is_remembered(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)

@@ -184,6 +184,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._restyle_on_opening = False
         # Ticks while the dialog is open during a call.
         self._call_time: Timer | None = None
+        # When the call ended: at the first enter that saves it. A save tried again (the
+        # team's database back after an outage) keeps the length the dialog showed, not
+        # the wait added to the talk.
+        self._call_ended_at: datetime | None = None
         self.prepare(context, save)
 
     def prepare(self, context: CallContext, save: Saver) -> None:
@@ -289,6 +293,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         event.refresh_styles = self._restyle_on_opening
         self._restyle_on_opening = False
         self._stop_call_time()
+        self._call_ended_at = None
         if self.context.started_at is not None:
             # The call time goes on while the rep picks and types.
             self._call_time = self.set_interval(1, self._show_call_time)
@@ -552,7 +557,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             return
         if self._date_out_of_the_note(self.outcome):
             return
-        entry = self._entry(self.outcome)
+        ended = self._call_ended_at or self.clock()
+        entry = self._entry(self.outcome, ended)
         if entry is None:
             return
         # Keys are held from enter until the dialog closes, and the flag stops a second
@@ -560,8 +566,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # only when the write is slow: repainting the dialog while it commits would keep
         # the database thread waiting for the interpreter.
         self.saving = True
-        # The call's length is what it is now: the hint stays as it is while it saves.
+        # The call's length is what it is now: the hint stays as it is while it saves, and
+        # a save tried again keeps it.
         self._stop_call_time()
+        self._call_ended_at = ended
         self._slow_save_timers = [
             self.set_timer(SHOW_SAVING_AFTER_S, self._show_saving),
             # Another program holding the write lock makes the save wait (up to the busy
@@ -640,9 +648,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             return True
         return False
 
-    def _entry(self, outcome: Outcome) -> CallOutcome | None:
-        """The call as the fields read; None, with each refused field saying why under it
-        and the first of them focused, when one cannot be saved as it is."""
+    def _entry(self, outcome: Outcome, ended: datetime) -> CallOutcome | None:
+        """The call as the fields read, of the length it had when it `ended`; None, with
+        each refused field saying why under it and the first of them focused, when one
+        cannot be saved as it is."""
         answers: dict[Ask, Answer | None] = {}
         refused: list[Ask] = []
         for question in outcome.spec.asks:
@@ -674,7 +683,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             reason=self.reason_picker.reason if outcome.spec.asks_for(Ask.REASON) else None,
             revisit_on=value(Ask.REVISIT_ON),
             started_at=started,
-            duration_s=int((self.clock() - started).total_seconds()) if started else 0,
+            duration_s=int((ended - started).total_seconds()) if started else 0,
         )
 
     @work(exclusive=True, group="save-outcome")
