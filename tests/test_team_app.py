@@ -591,6 +591,11 @@ async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
             assert app.is_running and app.crash is None
             # What can be read still is: the card shows the prospect under the cursor.
             assert app.screen.card is not None
+            # enter, whose claim is a write too, said `press enter to try again`.
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not any("to try again" in line for line in said()), said()
+            assert app.screen.running_call is None
 
 
 async def test_another_reps_lease_running_out_shows_within_a_second(

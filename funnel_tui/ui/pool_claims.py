@@ -22,6 +22,7 @@ from textual import work
 from funnel_tui.claims import claim_to_call, holder, release, try_claim
 from funnel_tui.queue import QueueMode
 from funnel_tui.reps import known_rep
+from funnel_tui.store.errors import is_refused_write
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
 from funnel_tui.ui.call_undo import CALL_TOAST
@@ -153,6 +154,11 @@ class PoolClaims(_Base):
             )
         except Exception as error:  # out of reach: nothing started, enter asks again
             self.funnel.drop_held_keys()
+            if is_refused_write(error):
+                # A role that may only read: trying again cannot help, and the app says so
+                # once, as for any write it refuses.
+                self.funnel.say_writes_refused(error)
+                return
             say_write_failed(self.funnel, "Not started", "enter", error)
             return
         if refused is not None:
