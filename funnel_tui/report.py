@@ -277,7 +277,11 @@ def figures_table(
         # Signed as the gauge says it: +$18,000 ahead of where the rep should be.
         ("pace gap", Text(("+" if pace.pace_gap_cents > 0 else "") + money(pace.pace_gap_cents))),
         ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
-        ("needed per day", Text(money(pace.needed_per_day_cents))),
+        # With no business day left the whole gap is needed at once, as the gauge says.
+        (
+            "needed per day" if pace.remaining_business_days else "needed now",
+            Text(money(pace.needed_per_day_cents)),
+        ),
         ("projection", Text(money(pace.projection_cents))),
         ("calls today", Text(calls_against_goal(pace))),
     )

@@ -625,6 +625,19 @@ def test_report_as_of_a_day_to_come_says_it_counts_only_what_is_logged(november:
     assert invoke("report", "--db", november, "--today", TODAY).stderr == ""
 
 
+def test_report_table_says_the_need_is_now_when_no_business_day_is_left(
+    november: Path,
+) -> None:
+    """`days remaining 0` beside `needed per day $4,900.00` read as a contradiction."""
+    storage = open_storage(november)
+    set_target(storage.db, amount_cents=1_000_000, period="week", today=date(2026, 11, 22))
+    storage.close()
+    table = invoke("report", "--db", november, "--today", "2026-11-22").stdout
+    (line,) = [line for line in table.splitlines() if line.strip().startswith("needed")]
+    assert line.split()[:2] == ["needed", "now"]
+    assert "needed per day" in invoke("report", "--db", november, "--today", TODAY).stdout
+
+
 def test_report_table_signs_the_pace_gap_as_the_gauge_does(november: Path) -> None:
     gap = report_json(november)["pace_gap_cents"]
     table = invoke("report", "--db", november, "--today", TODAY).stdout
