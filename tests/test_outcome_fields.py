@@ -326,6 +326,24 @@ async def test_letters_on_the_reasons_pick_reasons_never_another_outcome(
         assert dialog.outcome is Outcome.NOT_INTERESTED
 
 
+async def test_a_revisit_date_whose_first_letter_picked_a_reason_says_so(
+    demo_app: FunnelApp,
+) -> None:
+    """`l x tomorrow`: `t` picked timing and the field said only `'omorrow' is not a date`."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x", *"tomorrow")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = " ".join(shown_text(dialog.check_line(Ask.REVISIT_ON)).split())
+        assert "(t picked the reason Timing; a date that starts with t is typed after tab)" in said
+        # A date that does not read whatever the reason is told no more than that.
+        await pilot.press(*"x")
+        await settle(pilot)
+        assert "picked the reason" not in shown_text(dialog.check_line(Ask.REVISIT_ON))
+
+
 # A rep who takes the pick's own move on for the reasons tabs once too often: tab stops
 # at the note, so the note's letters never reach the list, where each would pick again
 # (`l x b tab tab bad day enter` logged Do not call).

@@ -498,9 +498,28 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         try:
             answer = self._answer(question)
         except AnswerRefused as error:
-            self._say_under(question.ask, Text(str(error), "red"))
+            self._say_under(question.ask, self._refusal(question, error))
             return
         self._say_under(question.ask, _read_back_line(answer, self._switched(question)))
+
+    def _refusal(self, question: Question, error: AnswerRefused) -> Text:
+        """Why the field cannot be saved; for a revisit date whose first letter went to the
+        reasons (`l x tomorrow`: `t` picked timing, the field holds `omorrow`), also what
+        happened and how to type it."""
+        said = str(error)
+        reason = self.reason_picker.reason
+        if question.ask is Ask.REVISIT_ON and reason is not None:
+            text = self.typed_field(question.ask).value
+            try:
+                whole = self._answer(question, reason.key + text)
+            except AnswerRefused:
+                whole = None
+            if whole is not None:
+                said += (
+                    f" ({reason.key} picked the reason {reason.label}; a date that starts"
+                    f" with {reason.key} is typed after tab)"
+                )
+        return Text(said, "red")
 
     def _switched(self, question: Question) -> bool:
         """Whether tab switched this field to the other day its text can mean."""
@@ -662,7 +681,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             except AnswerRefused as error:
                 # Under the field it is about, where typing replaces it with what the field
                 # reads.
-                self._say_under(question.ask, Text(str(error), "red"))
+                self._say_under(question.ask, self._refusal(question, error))
                 refused.append(question.ask)
         if refused:
             self.set_focus(self.field(refused[0]))
