@@ -483,6 +483,15 @@ async def test_editing_cancelling_or_rescheduling_a_task_of_another_reps_prospec
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
+            # F says whose they are too, before what forgetting them does; n keeps them.
+            await pilot.press("F")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            question = shown_text(app.screen.query_one("#confirm-question", Static))
+            assert " ".join(question.split()).startswith("Ann Archer is blake's now. Forget Ann")
+            await pilot.press("n")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
             # The timeline's cancel names whose the prospect is, and only y cancels.
             await pilot.press("h")
             await settle(pilot)

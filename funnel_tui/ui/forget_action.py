@@ -67,8 +67,12 @@ class ForgetAction(_Base):
             self.funnel.hold_keys(KeyHold.QUEUE_READ)
             self._forget(prospect_id)
 
+        question = forget_question(name, prospect_id)
+        if (theirs := self._someone_elses(card.prospect)) is not None:
+            # Another rep's, or one another rep is on now: said first, as `e` says it.
+            question = Text.assemble(f"{theirs}. ", question)
         await self._confirm(
-            forget_question(name, prospect_id),
+            question,
             yes="forget them",
             then=forget,
             enter_says_yes=False,
