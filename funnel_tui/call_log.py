@@ -178,6 +178,11 @@ class UndoneCall(LastCall):
     # The ids of those tasks: redo books the call's appointment as that task, where the
     # rep moved it, rather than a second one at the time the call first said.
     kept_tasks: tuple[int, ...] = ()
+    # The tasks the call had closed that are open again, (kind, due), soonest first: a
+    # revisit, a callback, a meeting the rep hears are back.
+    reopened: tuple[tuple[str, datetime | None], ...] = ()
+    # The stage put back, when the call had changed it (`lost` again).
+    stage_again: str | None = None
 
 
 class LastCallChanged(Exception):
@@ -946,11 +951,13 @@ def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def _take_back_tasks(
     db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]
-) -> dict[int, str]:
+) -> tuple[dict[int, str], list[int]]:
     """Remove the tasks the call made and reopen the ones it closed, where they still are
     as the call left them; returns the tasks kept because the rep changed them since (a
-    callback rescheduled or done in the timeline stays), by id."""
+    callback rescheduled or done in the timeline stays), by id, and the ids of the tasks
+    open again."""
     kept = {}
+    reopened = []
     for made in tasks["created"]:
         removed = db.execute(
             "DELETE FROM tasks WHERE id = ? AND call_id = ? AND status = 'open' AND due_at = ?",
@@ -959,7 +966,7 @@ def _take_back_tasks(
         if not removed and db.execute("SELECT 1 FROM tasks WHERE id = ?", [made["id"]]).fetchone():
             kept[int(made["id"])] = f"{made['kind']} task"
     for closed in tasks["closed"]:
-        db.execute(
+        put_back = db.execute(
             "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ?"
             " WHERE id = ? AND done_call_id = ?",
             [
@@ -969,8 +976,10 @@ def _take_back_tasks(
                 closed["id"],
                 call_id,
             ],
-        )
-    return kept
+        ).rowcount
+        if put_back and closed.get("status") == TaskStatus.OPEN:
+            reopened.append(int(closed["id"]))
+    return kept, reopened
 
 
 def undo_last_call(
@@ -1028,7 +1037,10 @@ def undo_last_call(
                 for column, value in written.items()
                 if column in current and current[column] == value and column not in follows_tasks
             }
-        kept_tasks = _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else {}
+        kept_tasks, reopened = (
+            _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else ({}, [])
+        )
+        open_again = _kinds_and_dues(db, reopened)
         db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
         flags_mark = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
@@ -1055,7 +1067,22 @@ def undo_last_call(
         **vars(last),
         not_restored=(*not_restored, *kept_tasks.values()),
         kept_tasks=(*kept_tasks, *booked),
+        reopened=open_again,
+        stage_again=restore.get("stage") if "stage" in (wrote or ()) else None,
     )
+
+
+def _kinds_and_dues(
+    db: sqlite_utils.Database, task_ids: Sequence[int]
+) -> tuple[tuple[str, datetime | None], ...]:
+    """(kind, due) of these tasks, soonest first."""
+    if not task_ids:
+        return ()
+    marks = ", ".join("?" * len(task_ids))
+    rows = db.execute(
+        f"SELECT kind, due_at FROM tasks WHERE id IN ({marks}) ORDER BY due_at, id", list(task_ids)
+    ).fetchall()
+    return tuple((str(kind), from_stored(due)) for kind, due in rows)
 
 
 def redo_call(

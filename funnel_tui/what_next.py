@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from funnel_tui.call_log import LoggedCall
+from funnel_tui.call_log import LoggedCall, UndoneCall
 from funnel_tui.clocks import known_zone
 from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
@@ -152,6 +152,34 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
         # The queue brings a lost prospect back for a revisit only (PRODUCT 5).
         phrase += ", but lost: out of the queue until the stage is edited"
     return phrase
+
+
+def undone_line(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> str:
+    """`Undid callback for Aisha Rahman (ctrl+y redoes): lost again; open again: revisit
+    Mon 1 Mar 2027`: the call taken back, and what it put back that the rep would not see
+    on the card at a glance (the stage, the tasks the call had closed)."""
+    said = (
+        f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
+        " (ctrl+y redoes)"
+    )
+    back = [f"{undone.stage_again} again"] if undone.stage_again else []
+    # The promises: a cadence call open again shows as the prospect back in the queue.
+    tasks = [
+        _task_phrase(kind, due, prospect_tz, now)
+        for kind, due in undone.reopened
+        if due is not None and kind != TaskKind.CALL
+    ]
+    if tasks:
+        back.append(f"open again: {', '.join(tasks)}")
+    return f"{said}: {'; '.join(back)}" if back else said
+
+
+def _task_phrase(kind: str, due: datetime, prospect_tz: str | None, now: datetime) -> str:
+    """`revisit Mon 1 Mar 2027`, `callback tomorrow 10:00`: a task as the toasts name it."""
+    if kind == TaskKind.REVISIT:
+        return f"revisit {_revisit_day(due, prospect_tz, now)}"
+    word = TASK_WORDS[TaskKind(kind)] if kind in set(TaskKind) else kind
+    return f"{word} {_when(due, prospect_tz, now)}"
 
 
 def _revisit_day(due: datetime, prospect_tz: str | None, now: datetime) -> str:

@@ -13,7 +13,7 @@ from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
-from funnel_tui.what_next import logged_line
+from funnel_tui.what_next import logged_line, undone_line
 from tests.rows import count_rows, get_row, insert_row
 
 LONDON = ZoneInfo("Europe/London")
@@ -455,9 +455,16 @@ def test_a_lost_prospect_back_in_play_keeps_no_revisit_and_is_told_so(
     assert logged.no_longer_lost is (stage != "won")
     assert (f"; no longer lost (stage {stage})" in line) is (stage != "won")
 
-    undo_last_call(book_db)
+    undone = undo_last_call(book_db)
 
     assert get_row(book_db, "tasks", revisit)["status"] == "open"
+    # Undo says what it put back, which its toast left to the card and the timeline.
+    assert undone is not None
+    label = entry.outcome.spec.label.lower()
+    assert undone_line(undone, "Europe/London", NOW) == (
+        f"Undid {label} for Ann Archer (ctrl+y redoes): lost again; open again: revisit"
+        " Mon 1 Mar 2027"
+    )
 
 
 def test_a_customers_upsell_revisit_stands_through_a_callback_and_goes_with_a_win(

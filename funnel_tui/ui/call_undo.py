@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from funnel_tui.domain import Outcome
-from funnel_tui.text import one_line
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 
@@ -175,13 +174,20 @@ class CallUndo(_Base):
             UndoRecordUnreadable,
             undo_last_call,
         )
+        from funnel_tui.prospects import get_prospect
+        from funnel_tui.what_next import undone_line
 
         session = self.undo_session
+
+        def undo(db: Any) -> tuple[UndoneCall | None, str | None]:
+            undone = undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
+            prospect = get_prospect(db, call.prospect_id) or {}
+            zone = prospect.get("timezone")
+            return undone, zone if isinstance(zone, str) else None
+
         try:
             with waiting_toast(self.funnel):
-                undone = await self.funnel.in_db_thread(
-                    lambda db: undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
-                )
+                undone, zone = await self.funnel.in_db_thread(undo)
         except (LastCallChanged, ProspectMovedOn) as changed:
             self.notify(f"Not undone: {changed}", severity="warning", markup=False)
             self._undo_failed("u")
@@ -200,10 +206,7 @@ class CallUndo(_Base):
             self.notify("Nothing to undo.", severity="warning")
             return
         session.call_undone(undone)
-        message = (
-            f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
-            " (ctrl+y redoes)"
-        )
+        message = undone_line(undone, zone, self.funnel.clock())
         if undone.not_restored:
             kept = ", ".join(column_label(column) for column in undone.not_restored)
             message += f"; kept {kept}: changed since the call"
