@@ -67,9 +67,10 @@ def logged_line(
 
 
 def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> str:
-    """What the call did to the tasks besides the next one, each after `; `: the meetings,
-    callbacks and revisits it cancelled, the callbacks a meeting's outcome marked done, a meeting a
-    no-show leaves booked, and the later ones of the kind it booked that it left open."""
+    """What the call did to the tasks besides the next one, each after `; `: the
+    meetings, callbacks and revisits it cancelled, the callbacks a meeting's outcome marked
+    done, the prospect taken out of lost, a meeting a no-show leaves booked, and the later
+    ones of the kind it booked that it left open."""
     said = "".join(
         f"; the meeting {_when(meeting, prospect_tz, now)} is cancelled (u brings it back)"
         for meeting in logged.meetings_cancelled
