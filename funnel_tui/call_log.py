@@ -76,6 +76,10 @@ class SeenOnCard:
 
     last_called_at: str | None
     do_not_call: bool = False
+    # When the prospect shown was added: a forgotten prospect's id can be given to the next
+    # one added, and a dialog left open on them would log its call, note and all, on that
+    # other person. None: not checked.
+    created_at: str | None = None
 
 
 class ChangedMeanwhile(OutcomeInvalid):
@@ -612,6 +616,9 @@ def _write_call(
         before = next(iter(reads.prospect.dicts()), None) if reads is not None else None
         if reads is None or before is None:
             raise ProspectGone(f"prospect {prospect_id} no longer exists")
+        if seen is not None and seen.created_at not in (None, before["created_at"]):
+            # The id is another person's now: the one shown was forgotten meanwhile.
+            raise ProspectGone(f"prospect {prospect_id} is someone else now")
         (flags_mark,) = _split(before, _FLAGS_MARK)
         if rep is not None:
             _check_team(before, rep, *_split(before, _KNOWN_REP, _HOLDER))

@@ -248,6 +248,12 @@ def update_prospect(
         current = get_prospect(db, prospect_id)
         if current is None:
             raise LookupError(f"prospect {prospect_id} no longer exists")
+        if loaded is not None and loaded.get("created_at") not in (None, current["created_at"]):
+            # A forgotten prospect's id given to the next one added: the form is of the one
+            # forgotten, and would write their fields over this other person's.
+            raise LookupError(
+                f"prospect {prospect_id} is someone else now: the one this form shows was forgotten"
+            )
         changes = dict(row)
         if loaded is not None:
             changes = {column: value for column, value in row.items() if value != loaded[column]}

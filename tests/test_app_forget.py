@@ -13,13 +13,13 @@ import sqlite_utils
 
 from funnel_tui import forget as forget_module
 from funnel_tui.forget import forget_prospect
-from funnel_tui.prospects import SUPPRESSED_REASON
+from funnel_tui.prospects import SUPPRESSED_REASON, update_prospect
 from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import settle, settle_until, shown_text, wait_for
+from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text, wait_for
 from tests.test_app import calls_for, first_in_queue, todays_queue
 from tests.test_app_undo import confirm_text, notices
 from tests.test_phone_app import add
@@ -274,6 +274,50 @@ async def test_a_call_on_a_prospect_forgotten_meanwhile_says_so_and_offers_no_re
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
+
+
+async def test_a_call_on_a_prospect_forgotten_and_whose_id_is_given_again_is_not_saved(
+    demo_app: FunnelApp,
+) -> None:
+    """The forgotten prospect had the highest id, and the next prospect added got it: the
+    dialog left open on them logged its call and note on that new person, and the toast
+    named the one forgotten."""
+    db = demo_app.storage.db
+    (last,) = db.execute("SELECT max(id) FROM prospects").fetchone()
+    db.execute("UPDATE prospects SET priority = 'high', next_call_at = NULL WHERE id = ?", [last])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *str(db["prospects"].get(last)["name"]), "enter")
+        await settle(pilot)
+        assert demo_app.screen.card.prospect["id"] == last
+        await pilot.press("l", "n", "tab", *"about their health")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        forget_prospect(db, last)
+        db["prospects"].insert({"name": "Fourth Innocent", "email": "four@fourco.example"})
+        assert db.execute("SELECT max(id) FROM prospects").fetchone() == (last,)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        assert "this prospect was removed meanwhile" in shown_text(
+            dialog.query_one("#outcome-error")
+        )
+    assert db.execute("SELECT count(*) FROM calls WHERE prospect_id = ?", [last]).fetchone() == (0,)
+
+
+def test_an_edit_form_of_a_forgotten_prospect_writes_nothing_over_the_next_with_their_id(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    (last,) = db.execute("SELECT max(id) FROM prospects").fetchone()
+    shown = dict(db["prospects"].get(last))
+    forget_prospect(db, last)
+    db["prospects"].insert({"name": "Fourth Innocent", "email": "four@fourco.example"})
+    with pytest.raises(LookupError, match="is someone else now"):
+        update_prospect(db, last, {**shown, "needs": "a cure"}, loaded=shown, now=FROZEN_NOW)
+    assert db["prospects"].get(last)["needs"] is None
 
 
 async def test_undo_after_forgetting_the_last_call_s_prospect_asks_before_reaching_back(
