@@ -174,16 +174,13 @@ class CallUndo(_Base):
             UndoRecordUnreadable,
             undo_last_call,
         )
-        from funnel_tui.prospects import get_prospect
         from funnel_tui.what_next import undone_line
 
         session = self.undo_session
 
         def undo(db: Any) -> tuple[UndoneCall | None, str | None]:
             undone = undo_last_call(db, call_id=call.call_id, rep=self.funnel.rep)
-            prospect = get_prospect(db, call.prospect_id) or {}
-            zone = prospect.get("timezone")
-            return undone, zone if isinstance(zone, str) else None
+            return undone, _their_zone(db, call.prospect_id)
 
         try:
             with waiting_toast(self.funnel):
@@ -240,7 +237,6 @@ class CallUndo(_Base):
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
         from funnel_tui.call_log import redo_call
-        from funnel_tui.prospects import get_prospect
         from funnel_tui.what_next import logged_line
 
         session = self.undo_session
@@ -248,9 +244,7 @@ class CallUndo(_Base):
 
         def redo(db: Any) -> tuple[LoggedCall, str | None]:
             logged = redo_call(db, undone, now=now, settings=settings, rep=self.funnel.rep)
-            prospect = get_prospect(db, undone.prospect_id) or {}
-            zone = prospect.get("timezone")
-            return logged, zone if isinstance(zone, str) else None
+            return logged, _their_zone(db, undone.prospect_id)
 
         try:
             with waiting_toast(self.funnel):
@@ -275,3 +269,12 @@ class CallUndo(_Base):
         )
         self.funnel.notify_in_place(CALL_TOAST, said)
         self._changed_then_go_on(undone.prospect_id)
+
+
+def _their_zone(db: Any, prospect_id: int) -> str | None:
+    """The prospect's time zone as stored, for a toast that says times on their clock;
+    None without one (or for a value another tool stored that is no text)."""
+    from funnel_tui.prospects import get_prospect
+
+    zone = (get_prospect(db, prospect_id) or {}).get("timezone")
+    return zone if isinstance(zone, str) else None
