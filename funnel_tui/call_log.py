@@ -729,6 +729,7 @@ def _write_call(
         task for task in open_tasks if task.kind == TaskKind.MEETING and task.due_at is not None
     ]
     callbacks = [task for task in open_tasks if task.kind == TaskKind.CALLBACK]
+    revisits = [task for task in open_tasks if task.kind == TaskKind.REVISIT]
     given = [task for task in open_tasks if task.id in promised]
     return LoggedCall(
         also_open=_also_open(entry, effects, open_tasks),
@@ -752,11 +753,7 @@ def _write_call(
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
         reason=entry.reason if entry.outcome is Outcome.NOT_INTERESTED else None,
         no_longer_lost=before["stage"] == Stage.LOST and after["stage"] not in _LOST_OR_WON,
-        revisits_cancelled=_due_times(
-            [task for task in open_tasks if task.kind == TaskKind.REVISIT],
-            effects,
-            TaskStatus.CANCELLED,
-        ),
+        revisits_cancelled=_due_times(revisits, effects, TaskStatus.CANCELLED),
         held_early=next(
             (
                 task.due_at

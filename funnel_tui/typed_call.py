@@ -318,9 +318,9 @@ def _other_tasks(
 ) -> list[str]:
     """What the call did to the tasks besides the next one, as the app's toast says it
     (what_next): the meetings, callbacks and revisits (`day`: a revisit is for a day) it
-    cancelled, the callbacks it marked done, a
-    gatekeeper's time it cancelled, a meeting held early or left booked by a no-show, and
-    the later ones it left open (a time moved earlier: the later one is still booked)."""
+    cancelled, the callbacks it marked done, a gatekeeper's time it cancelled, the
+    prospect taken out of lost, a meeting held early or left booked by a no-show, and the
+    later ones it left open (a time moved earlier: the later one is still booked)."""
     said = [f"meeting {when(due)} cancelled" for due in logged.meetings_cancelled]
     said += [f"callback {when(due)} cancelled" for due in logged.callbacks_cancelled]
     done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
