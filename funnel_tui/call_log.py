@@ -24,7 +24,7 @@ from funnel_tui.domain import (
 )
 from funnel_tui.outcome_effects import Effects, follow_up_task_kind, outcome_effects
 from funnel_tui.ownership import END_LEASES, TAKE_FROM_POOL
-from funnel_tui.prospects import SQLITE_INTEGERS, get_prospect
+from funnel_tui.prospects import SQLITE_INTEGERS, get_prospect, someone_else_now
 from funnel_tui.reps import KNOWN_REP
 from funnel_tui.settings import Settings
 from funnel_tui.store.batch import Sent, batched, send
@@ -616,8 +616,8 @@ def _write_call(
         before = next(iter(reads.prospect.dicts()), None) if reads is not None else None
         if reads is None or before is None:
             raise ProspectGone(f"prospect {prospect_id} no longer exists")
-        if seen is not None and seen.created_at not in (None, before["created_at"]):
-            # The id is another person's now: the one shown was forgotten meanwhile.
+        if seen is not None and someone_else_now(seen.created_at, before):
+            # The one shown was forgotten meanwhile.
             raise ProspectGone(f"prospect {prospect_id} is someone else now")
         (flags_mark,) = _split(before, _FLAGS_MARK)
         if rep is not None:

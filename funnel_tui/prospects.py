@@ -226,6 +226,13 @@ class EditConflict(Exception):
         self.theirs = theirs
 
 
+def someone_else_now(shown_created_at: object, row: Mapping[str, Any]) -> bool:
+    """Whether `row`, read now by the id of a prospect shown when they were added at
+    `shown_created_at`, is another person: a forgotten prospect's id is given to the next
+    one added when theirs was the highest. An unknown moment (None) tells nothing."""
+    return shown_created_at is not None and shown_created_at != row["created_at"]
+
+
 def update_prospect(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -248,9 +255,9 @@ def update_prospect(
         current = get_prospect(db, prospect_id)
         if current is None:
             raise LookupError(f"prospect {prospect_id} no longer exists")
-        if loaded is not None and loaded.get("created_at") not in (None, current["created_at"]):
-            # A forgotten prospect's id given to the next one added: the form is of the one
-            # forgotten, and would write their fields over this other person's.
+        if loaded is not None and someone_else_now(loaded.get("created_at"), current):
+            # The form is of the one forgotten, and would write their fields over this
+            # other person's.
             raise LookupError(
                 f"prospect {prospect_id} is someone else now: the one this form shows was forgotten"
             )
