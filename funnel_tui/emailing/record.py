@@ -130,11 +130,10 @@ def keep_unrecorded(sent: SentEmail, folder: Path, book: str) -> Path:
     while True:
         try:
             file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            break
         except FileExistsError:
             number += 1
             path = path.with_name(f"{path.stem.split('.')[0]}.{number}.json")
-            continue
-        break
     with os.fdopen(file, "w", encoding="utf-8") as written:
         written.write(json.dumps(kept, ensure_ascii=False, indent=2) + "\n")
     return path
