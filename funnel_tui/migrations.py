@@ -28,6 +28,7 @@ from funnel_tui import (
     schema_v22,
     schema_v23,
     schema_v24,
+    schema_v25,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -732,6 +733,11 @@ def _v24(conn: sqlite3.Connection) -> None:
     conn.execute(schema_v24.FLAGS_TRIGGER)
 
 
+def _v25(conn: sqlite3.Connection) -> None:
+    """AUTOINCREMENT on every table's own id: an id is never given twice (schema_v25)."""
+    schema_v25.migrate(conn)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -757,6 +763,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v22,
     _v23,
     _v24,
+    _v25,
 )
 
 

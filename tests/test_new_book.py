@@ -29,8 +29,11 @@ def _contents(path: Path) -> dict[str, Any]:
     its journal mode. The book's id is under "book_id"."""
     conn = sqlite3.connect(path)
     try:
+        # SQLite makes sqlite_sequence where it first needs it (schema_v25): in a new
+        # book with the first table, in a migrated one as v25 begins.
         schema = conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid"
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            " ORDER BY name = 'sqlite_sequence', rowid"
         ).fetchall()
         virtual = {
             name for kind, name, _, sql in schema if (sql or "").startswith("CREATE VIRTUAL")

@@ -26,7 +26,6 @@ from funnel_tui.call_log import CallOutcome, LastCall, log_call, redo_call, undo
 from funnel_tui.domain import PICKED_REASONS, Ask, Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
-from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import open_storage
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
@@ -91,9 +90,8 @@ REFERENCES = {"prospect_id": "prospects", "call_id": "calls", "done_call_id": "c
 
 def renumbered(book: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The book with each table's ids, and the references to them, numbered 1, 2, 3... in
-    the order of the ids. SQLite gives a row written after the last one was deleted that
-    row's id again; PostgreSQL's ids never come back: a redone call is the same call
-    under a new id there."""
+    the order of the ids. An id never comes back, on either backend (schema v25 on
+    SQLite): a redone call is the same call under a new id."""
     numbers = {
         table: {row["id"]: number for number, row in enumerate(rows, start=1)}
         for table, rows in book.items()
@@ -155,8 +153,7 @@ class Book(RuleBasedStateMachine):
                 {c: v for c, v in zip(columns, row, strict=True) if c not in STAMPS}
                 for row in cursor
             ]
-        if dialect_of(self.db) is Dialect.POSTGRESQL:
-            book = renumbered(book)
+        book = renumbered(book)
         return {table: [tuple(row.values()) for row in rows] for table, rows in book.items()}
 
     @rule(data=st.data(), prospect=st.integers(1, len(PEOPLE)), minutes=st.integers(5, 3000))

@@ -111,12 +111,13 @@ IMPORT_KEY_TABLE = Variants(
     sqlite="CREATE TEMP TABLE {table} ({columns}, PRIMARY KEY ({key})) WITHOUT ROWID",
     postgresql="CREATE TEMP TABLE {table} ({columns}, PRIMARY KEY ({key})) ON COMMIT DROP",
 )
-# `?` ids for the prospects an import adds, in order. SQLite would give each new row the
-# largest id so far plus one, and the import holds the write lock; PostgreSQL's come from
-# the table's sequence.
+# `?` ids for the prospects an import adds, in order. SQLite would give each new row one
+# more than the largest id the table ever held (schema_v25), and the import holds the
+# write lock; PostgreSQL's come from the table's sequence.
 NEW_PROSPECT_IDS = Variants(
     sqlite="WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-    " SELECT (SELECT coalesce(max(id), 0) FROM prospects) + i FROM n",
+    " SELECT max((SELECT coalesce(max(id), 0) FROM prospects),"
+    " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'prospects')) + i FROM n",
     postgresql="SELECT nextval(pg_get_serial_sequence('prospects', 'id'))"
     " FROM generate_series(1, ?::integer)",
 )
