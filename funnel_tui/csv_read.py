@@ -37,6 +37,12 @@ MAX_LINE_CHARS = 4 * 1024 * 1024
 MAX_CELL_CHARS = 128 * 1024
 # The bytes Windows-1252 leaves undefined.
 NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# A character UTF-8 writes in two to four bytes. Windows-1252 text has such a run only by
+# chance (`Ã©` for é is what UTF-8 read as Windows-1252 looks like): a file that holds
+# them and is not UTF-8 mixes the two, and read either way would garble part of it.
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # UTF-32's little-endian mark starts with UTF-16's: it is looked for first.
 UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
@@ -331,7 +337,9 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
 
     UTF-32 or UTF-16 with a byte-order mark (Excel's "Unicode Text" is UTF-16), UTF-8 with
     or without a BOM, else Windows-1252; raises CsvUnreadable (without the file name) when
-    none reads it.
+    none reads it, or when the file is UTF-8 but for some bytes (a file put together from
+    two, a cell cut mid-character): read as Windows-1252, its every accent would be stored
+    garbled (`JosÃ©`). Lines end with LF or CR LF, or in a file with no LF, with CR.
     """
     chunk = data.read(READ_CHUNK_BYTES)
     if chunk.startswith(UTF32_BOMS):
@@ -340,34 +348,51 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
         return _scan_marked("utf-16", chunk, data)
     with_bom = chunk.startswith(codecs.BOM_UTF8)
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8 = True
+    not_utf8: tuple[int, int] | None = None  # the first such byte, and its line
+    has_multibyte = False
     not_windows_1252: tuple[int, int] | None = None
-    offset = lines = 0
+    offset = lines = carriage_returns = 0
     last = b""
     while chunk:
         if b"\x00" in chunk:
             raise CsvUnreadable("it is a binary file, not text")
-        if is_utf8:
+        if not_utf8 is None:
             try:
                 utf8.decode(chunk)
-            except UnicodeDecodeError:
-                is_utf8 = False
+                has_multibyte = has_multibyte or not chunk.isascii()
+            except UnicodeDecodeError as error:
+                at = max(error.start, 0)
+                not_utf8 = (chunk[at], lines + chunk[:at].count(b"\n") + 1)
+        # Looked for byte by byte only in a file that is not UTF-8.
+        if not_utf8 is not None and not has_multibyte:
+            has_multibyte = UTF8_MULTIBYTE.search(chunk) is not None
         if not_windows_1252 is None and (bad := NOT_WINDOWS_1252.search(chunk)):
             not_windows_1252 = (chunk[bad.start()], offset + bad.start())
         lines += chunk.count(b"\n")
+        carriage_returns += chunk.count(b"\r")
         offset += len(chunk)
         last = chunk[-1:]
         chunk = data.read(READ_CHUNK_BYTES)
-    try:
-        utf8.decode(b"", final=True)
-    except UnicodeDecodeError:
-        is_utf8 = False
+    if not_utf8 is None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            not_utf8 = (0, lines + 1)
+    if not lines:
+        lines = carriage_returns
     # A last line without a line break is a line too.
-    lines += bool(last) and last != b"\n"
-    if is_utf8:
+    lines += bool(last) and last not in (b"\n", b"\r")
+    if not_utf8 is None:
         return ("utf-8-sig" if with_bom else "utf-8"), lines
     if with_bom:
         raise CsvUnreadable("it starts with a UTF-8 byte-order mark but is not UTF-8 text")
+    if has_multibyte:
+        byte, line = not_utf8
+        raise CsvUnreadable(
+            f"it is UTF-8 text except on line {line} (byte 0x{byte:02x}), which another"
+            " encoding wrote: read either way, part of it would be garbled. Save that"
+            " line, or the whole file, as UTF-8"
+        )
     if not_windows_1252 is None:
         return "cp1252", lines
     byte, at = not_windows_1252

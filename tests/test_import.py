@@ -1184,6 +1184,13 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
         (b"Record ID,Contact owner,Email\n1,Sam,a@b.example\n", "has no name column"),
         (b"Name,Company\nAnn,Acme\n", "has no phone or email column (headers found: Name, "),
         (b"\x81\x8d\x8f", "neither UTF-8 nor Windows-1252"),
+        # UTF-8 but for a line another encoding wrote: read as Windows-1252, every accent
+        # of the rest would be stored garbled ("JosÃ©").
+        (
+            "name,email\nJosé Núñez,jose@x.example\n".encode()
+            + "Renée Lefèvre,renee@x.example\n".encode("cp1252"),
+            "it is UTF-8 text except on line 3 (byte 0xe9), which another encoding wrote",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_usable_csv_is_refused_in_one_line(

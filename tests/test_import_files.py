@@ -122,6 +122,17 @@ def test_a_quote_never_closed_is_named_and_nothing_is_imported(
     assert storage.db["prospects"].count == 0
 
 
+def test_a_quote_never_closed_in_a_file_whose_lines_end_with_cr_names_its_last_line(
+    storage: Storage, tmp_path: Path
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b'name,email\rAnn,a@x.example\r"Bo Chan,b@x.example\rCy,c@x.example\r')
+    result = invoke("import", path, "--db", storage.path)
+    assert result.exit_code == 1
+    assert "the rest of the file (to line 4) would be one cell" in result.stderr
+    assert storage.db["prospects"].count == 0
+
+
 def test_a_quoted_cell_over_several_lines_at_the_end_of_a_file_is_read(
     storage: Storage, tmp_path: Path
 ) -> None:
