@@ -391,6 +391,18 @@ async def test_a_filter_that_matches_nobody_says_so_not_that_the_queue_is_empty(
         )
 
 
+async def test_a_new_book_says_how_to_bring_prospects_in(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    app = FunnelApp(open_storage(tmp_path / "new.db"), clock=clock, scripts_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        card = shown_text(app.screen.query_one("#card-body"))
+        script = shown_text(app.screen.query_one("#script-body"))
+        assert "No prospects yet: i imports a CSV file from your CRM, a adds a prospect" in card
+        assert "No prospect selected: no prospects yet." in script
+
+
 def a_prospect_only_elsewhere(db: sqlite_utils.Database) -> dict[str, Any]:
     """A prospect outside today's queue whose name no other prospect has: a filter for it
     finds one match, from another view."""

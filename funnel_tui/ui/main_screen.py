@@ -857,14 +857,27 @@ class MainScreen(
             now=self.funnel.clock(),
             settings=self.funnel.settings,
             team=self.team_view,
-            nobody=f"{self._why_nobody()}: nothing to call right now.",
+            nobody=f"{self._why_nobody()}: {self._what_now()}.",
         )
 
     def _why_nobody(self) -> str:
-        """Why the list shows nobody: the filter matched no one, or the queue is empty."""
+        """Why the list shows nobody: the filter matched no one, the book has no prospect
+        yet, or the queue is empty."""
         if self.filter_text:
             return f"Nothing matches “{one_line(self.filter_text)}”"
+        if self._book_is_empty():
+            return "No prospects yet"
         return "The queue is empty"
+
+    def _what_now(self) -> str:
+        """What the card says to do about an empty list: a new book's first step, which
+        the key bar does not show, else that there is nothing to call."""
+        if not self.filter_text and self._book_is_empty():
+            return "i imports a CSV file from your CRM, a adds a prospect by hand"
+        return "nothing to call right now"
+
+    def _book_is_empty(self) -> bool:
+        return self.funnel.storage.db.execute("SELECT 1 FROM prospects LIMIT 1").fetchone() is None
 
     def _show_script(self) -> None:
         if self.card is None:
