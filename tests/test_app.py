@@ -2060,3 +2060,23 @@ async def test_a_long_queue_title_wraps_and_shows_every_count(demo_app: FunnelAp
         assert len(said) > title.content_size.width
         screen = demo_app.export_screenshot().replace("&#160;", " ")
         assert "off hours" in screen
+
+
+async def test_after_a_call_logged_from_the_script_pane_j_moves_in_the_queue(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        queue = screen.query_one(CallQueue)
+        # The rep tabs over to read the script, then logs the call from there.
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+        assert screen.focused is screen.script_pane
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        assert screen.focused is queue
+        on_next = queue.cursor
+        await pilot.press("j")
+        await settle(pilot)
+        assert queue.cursor == on_next + 1

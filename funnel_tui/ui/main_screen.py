@@ -1246,7 +1246,13 @@ class MainScreen(
             self.app.install_screen(self._outcome_dialog, name="outcome")
         else:
             self._outcome_dialog.prepare(context, save)
-        await self._open(self._outcome_dialog)
+        await self._open(self._outcome_dialog, self._after_outcome)
+
+    def _after_outcome(self, logged: object) -> None:
+        """A call logged moves the rep on in the queue: the queue has the keys again, where
+        a pane tabbed to before the call kept them (`j` scrolled the script, not the list)."""
+        if logged is not None:
+            self.queue.focus()
 
     def _select(self, prospect_id: int | None) -> None:
         """Show this prospect now (the queue's order is read again in the background:
