@@ -2080,3 +2080,16 @@ async def test_after_a_call_logged_from_the_script_pane_j_moves_in_the_queue(
         await pilot.press("j")
         await settle(pilot)
         assert queue.cursor == on_next + 1
+
+
+async def test_a_method_without_a_script_is_named_over_the_script_shown_instead(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    (first,) = todays_queue(db)[:1]
+    db.execute("UPDATE prospects SET method = 'renewal' WHERE id = ?", [first])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        script = shown_text(demo_app.screen.query_one("#script-body"))
+        assert "Solution Selling (no script for “renewal”)  step 1 of 7" in script

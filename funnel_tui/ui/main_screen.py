@@ -893,6 +893,11 @@ class MainScreen(
                 ScriptView(prospect["method"], (), subject=(prospect["id"], prospect["method"]))
             )
             return
+        title = script.name
+        if script.method != prospect["method"]:
+            # Their method's script is gone (a file moved, another rep's own method): the
+            # pane says whose script it shows instead.
+            title = f"{script.name} (no script for “{one_line(str(prospect['method']))}”)"
         filled = fill_script(
             script,
             prospect,
@@ -905,7 +910,7 @@ class MainScreen(
         )
         self.script_pane.show(
             ScriptView(
-                script.name,
+                title,
                 filled.steps,
                 filled.matching_objections,
                 filled.other_objections,
