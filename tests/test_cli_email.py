@@ -99,7 +99,7 @@ def test_print_shows_the_headers_and_the_text_and_records_nothing(book: Path) ->
 
 
 def test_without_send_or_print_it_is_a_preview(book: Path) -> None:
-    result = invoke("email", "1", "--template", "send_information", "--db", book)
+    result = invoke("email", "1", "--template", "after_voicemail", "--db", book)
     assert result.exit_code == 0
     assert result.stdout.startswith("From: (not set: funnel config set email_from")
     assert result.stderr == "Not sent: this is a preview; --send sends it.\n"
@@ -274,15 +274,29 @@ def test_a_mail_app_that_does_not_open_is_not_recorded(
 
 
 def test_a_do_not_call_prospect_is_emailed_with_a_note(
-    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user_folders_in_tmp: Path
 ) -> None:
     mail_app(tmp_path, monkeypatch)
+    # A summary of what the rep sells, from the rep's profile.
+    config = user_folders_in_tmp / "config" / "funnel-tui"
+    config.mkdir(parents=True)
+    (config / "profile.toml").write_text(shipped_text("funnel_tui", DEMO_FILE), "utf-8")
     result = invoke("email", "4", "--template", "send_information", "--send", "--db", book)
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         "Note: Dee Ncall is marked do not call; that is about calls, so the email goes.\n"
     )
     assert len(emails(book)) == 1
+
+
+def test_a_summary_without_a_product_profile_is_refused_in_one_line(book: Path) -> None:
+    result = invoke("email", "1", "--template", "send_information", "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        "funnel: send_information needs a product profile with a feature for its summary"
+        " (funnel profile says where and how to write one)"
+    )
+    assert emails(book) == []
 
 
 @pytest.mark.parametrize("mode", ["--print", "--send"])

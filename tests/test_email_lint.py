@@ -124,11 +124,12 @@ def false_claims(text: str, history: History) -> Iterator[str]:
         yield f"addresses a customer as cold ({found[0]!r})"
 
 
-def fits(key: str, history: History) -> bool:
-    """Whether the built-in `key` should be offered for this prospect at all."""
+def fits(key: str, history: History, profile: Profile | None) -> bool:
+    """Whether the built-in `key` should be offered for this prospect at all (a summary
+    of what the rep sells: with the rep's profile, to everyone)."""
     return {
         "after_voicemail": history.may_leave_voicemail,
-        "send_information": True,
+        "send_information": profile is not None,
         "meeting_confirmation": history.meeting_ahead,
         "proposal_follow_up": history.proposal_open,
     }[key]
@@ -166,10 +167,10 @@ def lint_template(
                 now=FROZEN_NOW,
             )
         except CannotCompose as refused:
-            if check_fit and fits(template.key, history):
+            if check_fit and fits(template.key, history, profile):
                 problems.append(f"{where}: refused though it fits ({refused})")
             continue
-        if check_fit and not fits(template.key, history):
+        if check_fit and not fits(template.key, history, profile):
             problems.append(f"{where}: offered though it does not fit")
         text = f"{draft.subject}\n{draft.body}"
         problems += [f"{where}: {claim}\n{text}" for claim in false_claims(text, history)]
@@ -194,7 +195,7 @@ def test_the_demo_has_prospects_on_both_sides_of_every_need(demo: Storage) -> No
         for row in demo.db.query("SELECT * FROM prospects WHERE email IS NOT NULL")
     ]
     for key in BUILTIN_TEMPLATES:
-        offered = {fits(key, history) for history in histories}
+        offered = {fits(key, history, demo_profile()) for history in histories}
         assert offered == {True, False} or key == "send_information", key
     assert any(history.last_connect_declined for history in histories)
     assert any(history.customer for history in histories)

@@ -16,6 +16,7 @@ from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.record import record_email
 from funnel_tui.emailing.sending import SendFailed, deliver, send_and_record
 from funnel_tui.emailing.templates import load_builtin
+from funnel_tui.profile import demo_profile
 from funnel_tui.settings import Settings
 from funnel_tui.timestamps import to_stored
 from tests.app_support import FROZEN_NOW
@@ -36,8 +37,11 @@ def prospect(db: sqlite_utils.Database, **columns: object) -> int:
 
 
 def draft_for(db: sqlite_utils.Database, prospect_id: int, key: str, settings: Settings) -> Draft:
+    template = load_builtin(key)
+    # A summary of what the rep sells needs the rep's profile (send_information).
+    profile = demo_profile() if "profile" in template.needs else None
     return compose_draft(
-        db, prospect_id, load_builtin(key), settings=settings, profile=None, now=FROZEN_NOW
+        db, prospect_id, template, settings=settings, profile=profile, now=FROZEN_NOW
     )
 
 

@@ -103,7 +103,8 @@ def test_every_builtin_reads_well_for_every_demo_prospect(
         for problem in problems_in(draft.subject, draft.body, prospect):
             failures.append(f"{key} for prospect {row['id']}: {problem}\n{draft.body}")
     assert not failures, "\n\n".join(failures[:5])
-    assert composed > 0
+    # A summary of what the rep sells is refused to everyone without the rep's profile.
+    assert composed > 0 if profile is not None or "profile" not in template.needs else not composed
 
 
 def bare_prospect(db: sqlite_utils.Database, **columns: object) -> int:
@@ -137,8 +138,11 @@ def test_a_prospect_with_no_facts_and_no_rep_name_gets_a_whole_email(
 ) -> None:
     prospect_id = bare_prospect(db, name="Dr. Smith")
     give_what_it_needs(db, prospect_id, key)
+    template = load_builtin(key)
+    # A summary of what the rep sells needs the rep's profile; nothing else does.
+    profile = demo_profile() if "profile" in template.needs else None
     draft = compose_draft(
-        db, prospect_id, load_builtin(key), settings=load_settings(db), profile=None, now=FROZEN_NOW
+        db, prospect_id, template, settings=load_settings(db), profile=profile, now=FROZEN_NOW
     )
     prospect = get_prospect(db, prospect_id)
     assert prospect is not None
@@ -306,10 +310,27 @@ def test_a_do_not_call_prospect_may_be_emailed_and_the_draft_says_so(
         prospect_id,
         load_builtin("send_information"),
         settings=load_settings(db),
-        profile=None,
+        profile=demo_profile(),
         now=FROZEN_NOW,
     )
     assert draft.do_not_call
+
+
+def test_a_summary_of_what_the_rep_sells_needs_a_product_profile(
+    db: sqlite_utils.Database,
+) -> None:
+    """Without a profile every line of the summary was left out: "Here is a short summary
+    of what we do." came with none."""
+    prospect_id = bare_prospect(db)
+    with pytest.raises(CannotCompose, match="send_information needs a product profile"):
+        compose_draft(
+            db,
+            prospect_id,
+            load_builtin("send_information"),
+            settings=load_settings(db),
+            profile=None,
+            now=FROZEN_NOW,
+        )
 
 
 def test_prospect_text_is_inserted_literally(db: sqlite_utils.Database) -> None:

@@ -184,7 +184,7 @@ def compose_draft(
         raise CannotCompose(str(error)) from None
     if (refused := email_refused(db, prospect)) is not None:
         raise CannotCompose(refused)
-    not_fitting = misfit(db, prospect, template, now)
+    not_fitting = misfit(db, prospect, template, now, profile=profile)
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)
     from funnel_tui.calendar_file import booked_last, meetings_ahead  # icalendar

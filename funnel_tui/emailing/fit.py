@@ -7,7 +7,10 @@ history does not support:
 - `meeting`: an open meeting ahead, the confirmation naming and inviting to the one
   booked last (`calendar_file.meeting_to_confirm`);
 - `voicemail`: someone a voicemail could have been left for: a phone number, and not
-  marked do not call.
+  marked do not call;
+- `profile`: not of the prospect but of the rep: a product profile with a feature, for a
+  template that promises a summary of what they sell (without one, its every line of
+  the summary is left out, and "here is a short summary" came with none).
 A template a prospect lacks a need of is refused with one line saying why, and the
 picker shows it as not fitting. A prospect marked do not email (`do_not_email`) gets no
 email at all (`email_refused`).
@@ -35,6 +38,8 @@ from funnel_tui.timestamps import from_stored
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from funnel_tui.profile import Profile
 
 # What closes a proposal: a win, or a no.
 CLOSING = (Outcome.WON, *DECLINING)
@@ -142,11 +147,21 @@ def misfit(
     prospect: Mapping[str, Any],
     template: EmailTemplate,
     now: datetime,
+    *,
+    profile: Profile | None,
 ) -> Misfit | None:
     """Why `template` does not fit the prospect (the first need they lack), or None."""
     name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
     key = template.key
     for need in template.needs:
+        if need == "profile":
+            if profile is None or not profile.features:
+                return Misfit(
+                    "no product profile",
+                    f"{key} needs a product profile with a feature for its summary"
+                    " (funnel profile says where and how to write one)",
+                )
+            continue
         found = _NEED_CHECKS[need](db, prospect, now, name, key)
         if found is not None:
             return found

@@ -52,7 +52,7 @@ EMAIL_SITUATIONS = SITUATIONS
 # In a table of choices by situation: the choices for every situation it does not name.
 OTHER = "other"
 # What a template can need of the prospect (`funnel_tui.emailing.fit` checks each).
-NEEDS = ("proposal", "meeting", "voicemail")
+NEEDS = ("proposal", "meeting", "voicemail", "profile")
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 # What every prospect has (funnel_tui.scripts.fill.prospect_facts): the subject's last
 # choice may name only these.

@@ -266,7 +266,10 @@ class BookDialogs(_Base):
 
         def misfits(db: sqlite_utils.Database) -> dict[str, Misfit]:
             row = get_prospect(db, prospect_id)
-            found = ((template, row and misfit(db, row, template, now)) for template in templates)
+            found = (
+                (template, row and misfit(db, row, template, now, profile=funnel.profile))
+                for template in templates
+            )
             return {template.key: why for template, why in found if why}
 
         screen = EmailScreen(
