@@ -47,7 +47,7 @@ def test_config_set_takes_a_symbol_or_a_code(book: Path, symbol: str) -> None:
 @pytest.mark.parametrize(
     "typed",
     [
-        *("Swiss Francs", "Euros", "US $", "EUR €", "", " ", "\x1b[31m", "\u200b", "US\u200b$"),
+        *("Swiss Francs", "Euros", "US $", "EUR €", "", " ", "\x1b[31m", "\u200b"),
         # Blank letters and a lone combining accent.
         *("\u2800", "\u3164", "\u115f", "\u0301"),
     ],
@@ -92,3 +92,9 @@ async def test_the_settings_screen_refuses_a_longer_currency(demo_app: FunnelApp
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert stored_currency(demo_app.storage.path) == "CHF"
+
+
+def test_an_invisible_character_in_a_currency_is_dropped(book: Path) -> None:
+    result = invoke("config", "set", "currency", "US\u200b$", "--db", book)
+    assert result.exit_code == 0, result.output
+    assert stored_currency(book) == "US$"
