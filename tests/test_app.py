@@ -1281,6 +1281,32 @@ async def test_enter_typed_before_the_terminal_is_raw_counts_as_enter(
     assert db.execute("SELECT name FROM prospects WHERE id = ?", [head]).fetchone()[0] == wanted
 
 
+async def test_the_next_prospects_card_opens_at_the_top_and_a_refresh_keeps_the_place(
+    demo_app: FunnelApp,
+) -> None:
+    """Scrolled down the card, `j` opened the next prospect's card as far down, their name
+    and title out of sight just before the call; the same prospect shown again (a method
+    picked) stays where the rep was reading."""
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        card = screen.prospect_card
+        await pilot.press("tab", "end")
+        await settle(pilot)
+        scrolled = card.scroll_offset.y
+        assert scrolled > 0
+        await pilot.press("m", "enter")
+        await settle(pilot)
+        assert card.scroll_offset.y == scrolled
+        await pilot.press("shift+tab", "j")
+        await settle(pilot)
+        assert screen.card is not None
+        assert card.scroll_offset.y == 0
+        name = screen.card.prospect["name"]
+        assert name in demo_app.export_screenshot().replace("&#160;", " ")
+
+
 async def test_a_card_drawn_before_phonenumbers_loaded_is_drawn_again_once_it_is(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -238,6 +238,11 @@ def _priority_label(priority: int) -> str:
 class ProspectCard(VerticalScroll, can_focus=True):
     """The highlighted prospect, scrollable when the notes run long."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Whose card is on screen: showing them again (a refresh) keeps the scroll.
+        self._shown_id: int | None = None
+
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("No prospect selected", "dim italic"), id="card-body")
 
@@ -250,8 +255,13 @@ class ProspectCard(VerticalScroll, can_focus=True):
         team: TeamView | None = None,
         nobody: str = "The queue is empty: nothing to call right now.",
     ) -> None:
-        """Show the card, or with none what `nobody` says (why the list is empty)."""
+        """Show the card, or with none what `nobody` says (why the list is empty): another
+        prospect's from the top, where their name is, the same prospect's where it was."""
         body = self.query_one("#card-body", Static)
+        shown_id = None if card is None else card.prospect["id"]
+        if shown_id != self._shown_id:
+            self._shown_id = shown_id
+            self.scroll_home(animate=False)
         if card is None:
             body.update(Text(nobody, "dim italic"))
             return
@@ -260,6 +270,7 @@ class ProspectCard(VerticalScroll, can_focus=True):
     def show_unread(self) -> None:
         """The highlighted prospect's card could not be read (a team's database out of
         reach): say so rather than keep showing the prospect before."""
+        self._shown_id = None
         self.query_one("#card-body", Static).update(
             Text("This card cannot be read while the team database is out of reach.", "dim italic")
         )
