@@ -20,13 +20,15 @@ if TYPE_CHECKING:
 EXPORT_TABLES = ("prospects", "calls")
 
 # Calls carry their prospect's name, company and source, so marketing sees outcomes by source,
-# and the rep who made each (empty in a one-rep book), so a manager can split them by rep.
+# the reason beside a not-interested outcome, so the lost reasons the report counts can be read
+# call by call, and the rep who made each (empty in a one-rep book), so a manager can split
+# them by rep.
 QUERIES = {
     "prospects": "SELECT * FROM prospects ORDER BY id",
     "calls": """
         SELECT calls.id, calls.prospect_id, prospects.name AS prospect_name,
                prospects.company, prospects.source, calls.started_at, calls.duration_s,
-               calls.outcome, calls.method, calls.notes, calls.follow_up_at, calls.rep
+               calls.outcome, calls.reason, calls.method, calls.notes, calls.follow_up_at, calls.rep
         FROM calls JOIN prospects ON prospects.id = calls.prospect_id
         ORDER BY calls.started_at, calls.id
     """,

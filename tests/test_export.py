@@ -171,6 +171,7 @@ def test_calls_carry_their_prospects_name_company_and_source_and_their_rep(
         "started_at": "2026-11-24T09:00:00+00:00",
         "duration_s": "95",
         "outcome": "meeting",
+        "reason": "",
         "method": "solution",
         "notes": '\'=HYPERLINK("http://x.example")',
         "follow_up_at": "2026-11-27T14:00:00+00:00",
@@ -178,6 +179,33 @@ def test_calls_carry_their_prospects_name_company_and_source_and_their_rep(
     }
     # A call with no rep (a one-rep book's) has an empty cell.
     assert earlier["rep"] == ""
+
+
+def test_calls_carry_the_not_interested_reason_beside_the_outcome(book: Any) -> None:
+    # The report counts lost reasons: the export left them out.
+    insert_row(
+        book,
+        "calls",
+        {
+            "prospect_id": 2,
+            "started_at": "2026-11-24T09:00:00+00:00",
+            "outcome": "not_interested",
+            "reason": "competitor",
+        },
+    )
+    insert_row(
+        book,
+        "calls",
+        {"prospect_id": 1, "started_at": "2026-11-25T09:00:00+00:00", "outcome": "no_answer"},
+    )
+    columns, _rows = export_rows(book, "calls")
+    assert columns[columns.index("outcome") + 1] == "reason"
+    lost, unanswered = csv_rows(book, "calls")
+    assert (lost["outcome"], lost["reason"]) == ("not_interested", "competitor")
+    assert unanswered["reason"] == ""
+    out = io.StringIO()
+    write_json(*export_rows(book, "calls"), out)
+    assert [call["reason"] for call in json.loads(out.getvalue())] == ["competitor", None]
 
 
 def test_rows_are_streamed_not_loaded(book: Any) -> None:
