@@ -1665,6 +1665,46 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     assert db["prospects"].count == count + 1
 
 
+async def test_enter_after_an_import_leaves_its_report_until_the_path_changes(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    """A reflex enter once the report showed imported the same file again, its report
+    replaced by the second import's, and the hint still said `enter imports`."""
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    leads, more = tmp_path / "leads.csv", tmp_path / "more.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    more.write_text("name,phone\nGrace Hopper,+44 20 7946 0998\n", encoding="utf-8")
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#import-path").value = str(leads)
+        await pilot.press("enter")
+        await settle(pilot)
+        report = shown_text(dialog.query_one("#import-result"))
+        assert report.startswith("added 1")
+        hint = " ".join(shown_text(dialog.query_one("#import-hint")).split())
+        assert hint == "esc closes · enter imports again once the path or the tick changes"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        assert shown_text(dialog.query_one("#import-result")) == report
+        dialog.query_one("#import-path").value = str(more)
+        await settle(pilot)
+        hint = shown_text(dialog.query_one("#import-hint")).strip()
+        assert hint == "enter imports · esc closes"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_text(dialog.query_one("#import-result")).startswith("added 1")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    assert db["prospects"].count == count + 2
+    assert db["prospects"].count_where("name = 'Ada Lovelace'") == 1
+
+
 async def test_a_poll_while_the_queue_is_first_read_does_not_read_it_again(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from time import monotonic
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -14,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from funnel_tui.import_rows import Progress
 from funnel_tui.importer import CsvUnreadable, ImportReport
@@ -30,11 +31,20 @@ SHOWN_REJECTS = 50
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
 HINT = "enter imports · esc closes"
+# Once a file is imported, enter leaves its report on screen.
+HINT_AFTER_IMPORT = "esc closes · enter imports again once the path or the tick changes"
 # esc, enter or ctrl+q while the file is being written: it cannot stop half-way, and the dialog
 # says how it ended once it has.
 HINT_WHILE_IMPORTING = (
     "importing: all or nothing, it cannot stop half-way · esc or ctrl+q once it is done"
 )
+
+
+class ImportChoice(NamedTuple):
+    """What enter imports: the path as typed, and whether the invalid rows are skipped."""
+
+    path: str
+    skip_invalid: bool
 
 
 class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
@@ -55,6 +65,9 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
         self._started = 0.0
         self._ticker: Timer | None = None
         self._importing = False
+        # The path and the tick of the import whose report is on screen, until either
+        # changes: enter then leaves the report be rather than import the file again.
+        self._reported: ImportChoice | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box", classes="dialog"):
@@ -73,14 +86,31 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     def _submitted(self) -> None:
         self.action_import_file()
 
+    @on(Input.Changed, "#import-path")
+    @on(Checkbox.Changed, "#import-skip")
+    def _changed(self) -> None:
+        # Another file, or the same one edited since, with or without its invalid rows:
+        # enter imports it.
+        self._reported = None
+        if not self._importing:
+            self.query_one("#import-hint", Label).update(HINT)
+
     def action_import_file(self) -> None:
         # Another import now would cancel this one's worker, not its writing: the file
         # would be imported twice and the first report lost.
         if self._says_it_is_importing():
             return
-        typed = self.query_one("#import-path", Input).value.strip()
-        if typed:
-            self._import(Path(typed).expanduser())
+        # Read from the fields: a tick typed just before enter counts before its Changed
+        # message comes.
+        choice = ImportChoice(
+            self.query_one("#import-path", Input).value, self.query_one("#import-skip", Flag).value
+        )
+        # The file whose report is on screen: a reflex enter would import it again and
+        # replace the report the rep is reading.
+        if choice == self._reported:
+            return
+        if choice.path.strip():
+            self._import(choice)
 
     @property
     def bar(self) -> ProgressBar:
@@ -117,14 +147,15 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
         self._show_progress(finished=True)
 
     @work(exclusive=True, group="import")
-    async def _import(self, path: Path) -> None:
+    async def _import(self, choice: ImportChoice) -> None:
+        path = Path(choice.path.strip()).expanduser()
         result = self.query_one("#import-result", Static)
         result.update(_line(f"Importing {path}…"))
-        skip_invalid = self.query_one("#import-skip", Flag).value
+        self._reported = None
         self._start_progress()
         self._importing = True
         try:
-            report = await self.run_import(path, skip_invalid, self._progress)
+            report = await self.run_import(path, choice.skip_invalid, self._progress)
         except CsvUnreadable as error:
             result.update(_line(str(error), "red"))
             # Refused before a row was read: no progress to show, nor a bar still running.
@@ -147,6 +178,8 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             more = len(report.rejected) - SHOWN_REJECTS
             lines.append(_line(f"… and {more} more", "red"))
         result.update(Text("\n").join(lines))
+        self._reported = choice
+        self.query_one("#import-hint", Label).update(HINT_AFTER_IMPORT)
 
     def action_close(self) -> None:
         # Closed while it writes, the dialog would take the import's report with it (and
