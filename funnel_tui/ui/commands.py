@@ -12,10 +12,15 @@ from textual.screen import Screen
 from funnel_tui.ui.formatting import key_names
 from funnel_tui.ui.main_screen import MainScreen
 
-# The actions the palette leaves out: moving the cursor, ending or clearing a filter that
-# is not shown, and a second key for closing.
+# The actions the palette leaves out: the filter's (its keys, on only while it is open),
+# moving the cursor, and a second key for closing.
 NOT_COMMANDS = frozenset(
-    {"clear_filter", "filter_done", "cursor('down')", "cursor('up')", "close_list"}
+    {
+        *(binding.action for binding in MainScreen.FILTER_BINDINGS),
+        "cursor('down')",
+        "cursor('up')",
+        "close_list",
+    }
 )
 
 

@@ -48,7 +48,10 @@ class HelpScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
         table.add_column(no_wrap=True)
         table.add_column()
         _section(table, "Queue", self._keys(CallQueue.BINDINGS))
-        _section(table, "Main screen", self._keys(MainScreen.BINDINGS))
+        filter_keys = MainScreen.FILTER_BINDINGS
+        main_keys = (binding for binding in MainScreen.BINDINGS if binding not in filter_keys)
+        _section(table, "Main screen", self._keys(main_keys))
+        _section(table, "Filter (/)", self._keys(filter_keys))
         _section(
             table,
             "Outcome dialog (l)",

@@ -128,14 +128,20 @@ class MainScreen(
     # Priority bindings run in the order the keys arrive, before any key reaches a widget,
     # so "l n enter" typed at full speed logs a no-answer. check_action turns them off
     # while a text field has focus, so letters typed there are text.
-    BINDINGS = [
-        Binding("enter", "start_call", "Start call", priority=True),
+    # The filter's keys, on only while the filter is open (check_action): the help screen
+    # lists them under the filter, not as what the keys do on the main screen, and the
+    # palette leaves them out.
+    FILTER_BINDINGS = [
         Binding("enter", "filter_done", "Done filtering", priority=True),
         # Leaving the field by tab is done filtering too: the keys after it wait for the
         # matches, as after enter, so `/qx tab l` never logs whoever was highlighted.
         Binding("tab,shift+tab", "filter_done", "Done filtering", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("escape", "close_filter", "Close filter"),
+    ]
+    BINDINGS = [
+        Binding("enter", "start_call", "Start call", priority=True),
+        *FILTER_BINDINGS,
         Binding("l", "log_outcome", "Log outcome", priority=True),
         Binding("u,ctrl+z", "undo", "Undo last call", priority=True),
         Binding("ctrl+y", "redo", "Redo undone call", show=False, priority=True),
