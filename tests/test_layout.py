@@ -141,14 +141,14 @@ async def test_wide_characters_keep_the_queue_columns_in_line(demo_app: FunnelAp
             assert cell_len(line[: line.index(" new ") + 1]) == kind_column, line
 
 
-async def test_an_empty_queue_says_so_in_the_script_pane(tmp_path: Path) -> None:
+async def test_an_empty_book_says_so_in_the_script_pane(tmp_path: Path) -> None:
     app = FunnelApp(
         open_storage(tmp_path / "empty.db"), clock=FrozenClock(), scripts_dir=tmp_path / "none"
     )
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
         shown = shown_text(app.screen.query_one("#script-body", Static))
-        assert "No prospect selected: the queue is empty." in shown
+        assert "No prospect selected: no prospects yet." in shown
         assert "method" not in shown
 
 
