@@ -63,17 +63,19 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "first_name": (
         "First Name", "First", "Given Name", "Forename", "Person - First name",
-        "Contact First Name",
+        "Contact First Name", "primary_contact_first_name",
         # German, French, Spanish and Dutch spreadsheets and Outlook's contact exports.
         "Vorname", "Prénom", "Nombre", "Voornaam",
     ),
     "last_name": (
         "Last Name", "Last", "Surname", "Family Name", "Person - Last name", "Contact Last Name",
+        "primary_contact_last_name",
         "Nachname", "Familienname", "Nom", "Nom de famille", "Apellido", "Apellidos",
         "Achternaam",
     ),
     "title": (
         "Title", "Job Title", "Position", "Role", "Contact Title", "Person - Job title",
+        "primary_contact_title",
         "Funktion", "Poste", "Fonction", "Cargo", "Puesto", "Functie",
     ),
     "company": (
@@ -87,7 +89,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "phone": (
         "Phone", "Phone Number", "Telephone", "Tel", "Mobile", "Mobile Phone",
         "Mobile Phone Number", "Cell", "Cell Phone", "Work Phone", "Direct Phone",
-        "Business Phone", "Contact Phone", "primary_contact_phone", "Person - Phone",
+        "Business Phone", "Contact Phone", "primary_contact_primary_phone", "Person - Phone",
         "Person - Phone - Work", "Person - Phone - Mobile", "Person - Phone - Home",
         "Person - Phone - Other", "Home Phone", "Other Phone", "Primary Phone",
         "Secondary Phone", "Alternate Phone", "Phone 2", "Mobile Number",
@@ -97,7 +99,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "email": (
         "Email", "Email Address", "Work Email", "Business Email", "Contact Email",
-        "primary_contact_email", "Person - Email", "Person - Email - Work",
+        "primary_contact_primary_email", "Person - Email", "Person - Email - Work",
         "Person - Email - Home", "Person - Email - Other", "Secondary Email", "Other Email",
         "Personal Email", "Alternate Email", "Email 2", "E-mail 2 Address", "E-mail 3 Address",
         "E-Mail-Adresse", "Adresse e-mail", "Adresse de messagerie", "Courriel", "Correo",

@@ -136,6 +136,21 @@ def prospect_count(db: Any) -> int:
             },
         ),
         ("close_leads.csv", 3, "Chloe Dupont", {"company": "Summit Ski Rentals"}),
+        # Close's own lead export: the lead's display name is the company.
+        (
+            "close_lead_export.csv",
+            3,
+            "Aisha Grant",
+            {
+                "company": "Cobalt Dental Group",
+                "title": "Practice Owner",
+                "first_name": "Aisha",
+                "email": "aisha@cobaltdental.example",
+                "phone": "+13035550121",
+            },
+        ),
+        ("close_lead_export.csv", 3, "Ben Achebe", {"email": "ben.achebe@redwoodlegal.example"}),
+        ("close_lead_export.csv", 3, "Chloe Dupont", {"phone": "+19705550163", "title": None}),
         (
             "plain.csv",
             3,
@@ -170,6 +185,23 @@ def test_columns_without_a_prospect_field_are_reported_as_ignored(
     assert report.columns["Mobile Phone Number"] == "phone"
     # A Salesforce lead owner is the rep, never the prospect's name.
     assert "Lead Owner" in run(db, "salesforce_leads.csv").ignored
+
+
+def test_a_close_lead_export_names_the_columns_it_does_not_import(
+    db: sqlite_utils.Database,
+) -> None:
+    report = run(db, "close_lead_export.csv")
+    assert report.columns["display_name"] == "company"
+    assert report.columns["primary_contact_primary_phone"] == "phone"
+    assert report.columns["primary_contact_primary_email"] == "email"
+    # Close's other numbers and addresses, and the kind of each, are not the prospect's
+    # phone or email: they are named, not read.
+    assert {
+        "primary_contact_primary_phone_type",
+        "primary_contact_other_phones",
+        "primary_contact_other_emails",
+        "status_label",
+    } <= set(report.ignored)
 
 
 @pytest.mark.parametrize(
@@ -1229,6 +1261,7 @@ CRM_FIXTURES = [
     "salesforce_leads.csv",
     "pipedrive_people.csv",
     "close_leads.csv",
+    "close_lead_export.csv",
     "plain.csv",
     "excel_windows1252.csv",
     "utf8_bom_semicolons.csv",
