@@ -38,6 +38,7 @@ from funnel_tui.import_keys import (
     same_person,
 )
 from funnel_tui.import_namesakes import Namesake, namesakes
+from funnel_tui.import_renames import Rename, is_another_name
 from funnel_tui.import_rows import (
     SHOWN_SET_ASIDE,
     NotUnderstood,
@@ -146,6 +147,10 @@ class ImportReport:
     # nothing tells apart from them, and how many there were in all.
     namesakes: list[Namesake] = field(default_factory=list)
     namesake_count: int = 0
+    # The first SHOWN_SET_ASIDE rows that updated a prospect of another name by its email,
+    # and how many there were in all.
+    renames: list[Rename] = field(default_factory=list)
+    rename_count: int = 0
     dry_run: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
@@ -234,6 +239,14 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{_counted(count, 'row', 'rows')} with the email of a prospect of"
+                        " another name, updated as the same person (listed below)"
+                    ]
+                    if (count := self.rename_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{counted(count, 'phone number')} kept that phonenumbers does not"
                         " know as in use (listed below)"
                     ]
@@ -284,6 +297,7 @@ class ImportReport:
                 "rows that repeat a person of an earlier line",
             ),
             (self.namesakes, self.namesake_count, "rows added with the name of another prospect"),
+            (self.renames, self.rename_count, "rows with the email of a prospect of another name"),
             (
                 self.shared_phones,
                 self.shared_phone_count,
@@ -410,14 +424,17 @@ class _Merger:
     A row updates the prospect with the same email (in any case), else the one with the
     same phone number (its E.164 form and extension) and the same name (case and spacing
     ignored) whose email does not conflict with the row's. Two people who share a
-    switchboard number stay two prospects. Rows match the book (with the rows of earlier
+    switchboard number stay two prospects; a row matched by its email that gives another
+    name is said (`import_renames`). Rows match the book (with the rows of earlier
     batches in it: `found`, the keys the batch's rows lead to there) and the rows before
     them in the batch. A timezone guessed from a row's number never replaces one the rep
     or a file set.
     """
 
-    def __init__(self, found: Keys, stored: dict[int, StoredProspect]) -> None:
+    def __init__(self, found: Keys, stored: dict[int, StoredProspect], last_stored_id: int) -> None:
         self.found = found
+        # The book's prospects are those up to it; later ids are earlier batches' rows.
+        self.last_stored_id = last_stored_id
         self.by_email: dict[str, Target] = dict(found.emails)
         self.by_phone_and_name: dict[tuple[str, str], Target] = dict(found.phone_names)
         # The name of the first prospect with each number, for the report, and who the
@@ -439,6 +456,7 @@ class _Merger:
         self.updated = 0
         self.unchanged = 0
         self.shared_phones: list[SharedPhone] = []
+        self.renames: list[Rename] = []
         # The next call's kind the batch's last row for each prospect sets with its next
         # call (by the prospect's id, or the new row's identity): the task the next call
         # makes is a plain call until it is given its kind.
@@ -518,6 +536,7 @@ class _Merger:
                     SharedPhone(line, str(row["name"]), self.phone_holders[phone])
                 )
         else:
+            self._say_if_renamed(line, keyed, target)
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
             current = (
                 pending.get("phone", self.stored[target].phone_key)
@@ -556,6 +575,27 @@ class _Merger:
         elif first_line != line:
             self.landings.append((line, str(keyed.row["name"]), key))
         self._remember(target, keyed)
+
+    def _say_if_renamed(self, line: int, keyed: RowKeys, target: Target) -> None:
+        """A row with an email that gives the prospect it updates another name is said:
+        its email matched it, since a number matches only with the name."""
+        if not keyed.email:
+            return
+        if isinstance(target, int):
+            current = str(self.updates.get(target, {}).get("name", self.stored[target].name))
+        else:
+            current = str(target["name"])
+        name = str(keyed.row["name"])
+        # Most rows give the name the prospect has: the one check they cost.
+        if name_key(current) == keyed.name or not is_another_name(name, current):
+            return
+        if not isinstance(target, int):
+            rename = Rename(line, name, current, other_line=self.first_lines[id(target)])
+        elif target <= self.last_stored_id:
+            rename = Rename(line, name, current, other_id=target)
+        else:
+            rename = Rename(line, name, current)  # added by an earlier batch
+        self.renames.append(rename)
 
     def repeated_rows(self, earlier: Mapping[int, int], last_stored_id: int) -> list[RepeatedRow]:
         """The batch's rows that land on a prospect an earlier row landed on: in this
@@ -872,6 +912,8 @@ class _Totals:
     repeated_row_count: int = 0
     namesakes: list[Namesake] = field(default_factory=list)
     namesake_count: int = 0
+    renames: list[Rename] = field(default_factory=list)
+    rename_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
@@ -922,7 +964,7 @@ def _merge_batch(
     )
     # On a team's server a prospect the book held when the import began may be gone since
     # (another rep forgot them): their keys lead nowhere now.
-    merger = _Merger(found.leading_to(stored), stored)
+    merger = _Merger(found.leading_to(stored), stored, keys.last_stored_id)
     for line, row in keyed:
         merger.merge(line, row)
     return merger
@@ -1017,6 +1059,7 @@ def import_file(
                 )
                 totals.repeated_row_count += _shown_first(totals.repeated_rows, repeated)
                 totals.namesake_count += _shown_first(totals.namesakes, namesakes_found)
+                totals.rename_count += _shown_first(totals.renames, merger.renames)
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -1036,6 +1079,8 @@ def import_file(
         repeated_row_count=totals.repeated_row_count,
         namesakes=totals.namesakes,
         namesake_count=totals.namesake_count,
+        renames=totals.renames,
+        rename_count=totals.rename_count,
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,

@@ -18,6 +18,8 @@ from funnel_tui import csv_read, importer
 from funnel_tui.importer import CsvUnreadable, ProspectReader, import_file, import_prospects
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
+from tests.cli_support import invoke
+from tests.rows import book_option
 
 LEADS = [
     ("Ada Lovelace", "Analytical", "ada@example.com", ""),
@@ -329,3 +331,102 @@ def test_a_row_added_with_the_name_of_an_earlier_line_is_said(
         f"{' (id 1)' if batch < 3 else ''} with another number, and no email tells them"
         " apart: if they are one person, this row is a second prospect of them"
     ]
+
+
+def test_a_row_with_the_email_of_a_prospect_of_another_name_is_said(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """A row with Ann Archer's email and Zed Zulu's name renamed Ann, with her calls,
+    callback and notes, to Zed Zulu and replaced her number, and the report said
+    `updated 1`."""
+    first = write_leads(
+        tmp_path / "first.csv",
+        [
+            ("Ann Archer", "Acme", "ann@acme.example", "+1 303 555 0100"),
+            ("José Núñez", "Acme", "jose@acme.example", ""),
+            ("Mary Ann Lee", "Acme", "mary@acme.example", ""),
+            ("Bo Chen", "Initech", "bo@initech.example", ""),
+            ("Cy Dunn", "Initech", "cy@initech.example", ""),
+        ],
+    )
+    import_prospects(book_db, first, now=FROZEN_NOW)
+    later = write_leads(
+        tmp_path / "later.csv",
+        [
+            ("Zed Zulu", "Globex", "ANN@acme.example", "+1 303 555 0199"),
+            # Case, accents, spacing, order and punctuation, or only a part of the name:
+            # the same name.
+            ("jose  NUNEZ", "", "jose@acme.example", ""),
+            ("MaryAnn Lee", "", "mary@acme.example", ""),
+            ("Chen, Bo", "", "bo@initech.example", ""),
+            ("Cy", "", "cy@initech.example", ""),
+        ],
+    )
+    report = import_prospects(book_db, later, now=FROZEN_NOW)
+    # The same email is the same person: the rule stays, and is said.
+    assert report.added == 0
+    assert book_rows(book_db)[0][:2] == ("Zed Zulu", "Globex")
+    assert report.notices() == [
+        "line 2: Zed Zulu has the email of Ann Archer (prospect 1): updated as the same person"
+    ]
+    assert (
+        "1 row with the email of a prospect of another name, updated as the same person"
+        " (listed below)"
+    ) in report.summary()
+
+
+@pytest.mark.parametrize("batch", [1, 5000])
+def test_a_row_with_the_email_of_an_earlier_line_of_another_name_is_said(
+    book_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(importer, "ROWS_PER_BATCH", batch)
+    path = write_leads(
+        tmp_path / "leads.csv",
+        [
+            ("Ann Archer", "Acme", "ann@acme.example", ""),
+            ("Zed Zulu", "Globex", "ann@acme.example", ""),
+        ],
+    )
+    report = import_prospects(book_db, path, now=FROZEN_NOW)
+    assert (report.added, report.updated) == (1, 1)
+    # A prospect an earlier batch added is not named by its line, which is not kept.
+    earlier = "an earlier line" if batch == 1 else "line 2"
+    assert [str(rename) for rename in report.renames] == [
+        f"line 3: Zed Zulu has the email of Ann Archer ({earlier}): updated as the same person"
+    ]
+
+
+def test_the_command_lists_a_row_with_the_email_of_another_name(
+    book_storage: Any, tmp_path: Path
+) -> None:
+    first = write_leads(tmp_path / "first.csv", [("Ann Archer", "Acme", "ann@acme.example", "")])
+    assert invoke("import", first, "--db", book_option(book_storage)).exit_code == 0
+    later = write_leads(tmp_path / "later.csv", [("Zed Zulu", "", "ann@acme.example", "")])
+    result = invoke("import", later, "--db", book_option(book_storage))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "line 2: Zed Zulu has the email of Ann Archer (prospect 1): updated as the same person"
+    ]
+
+
+async def test_the_dialog_lists_a_row_with_the_email_of_another_name(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    db = demo_app.storage.db
+    prospect_id, name, email = db.execute(
+        "SELECT id, name, email FROM prospects WHERE email IS NOT NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    path = write_leads(tmp_path / "leads.csv", [("Zed Zulu", "", email, "")])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = " ".join(shown_text(dialog.query_one("#import-result")).split())
+        assert (
+            f"line 2: Zed Zulu has the email of {name} (prospect {prospect_id}): updated as"
+            " the same person"
+        ) in shown
