@@ -162,6 +162,8 @@ class ImportReport:
     # marked do not email.
     calls_cancelled: int = 0
     emails_cancelled: int = 0
+    # The rows whose stage or kind would have moved their prospect back, left as it was.
+    moved_back: int = 0
 
     @property
     def rejected(self) -> list[Rejected]:
@@ -201,6 +203,14 @@ class ImportReport:
                         " (the one that first brought them in)"
                     ]
                     if (count := self.sources_kept)
+                    else []
+                ),
+                *(
+                    [
+                        f"{_counted(count, 'row', 'rows')} would have moved a prospect back"
+                        f" (stage or kind): kept as {'it is' if count == 1 else 'they are'}"
+                    ]
+                    if (count := self.moved_back)
                     else []
                 ),
                 *(
@@ -369,7 +379,7 @@ Target = int | dict[str, object]
 
 @dataclass(frozen=True)
 class StoredProspect:
-    """What matching needs of a prospect in the book, as the import has left it so far."""
+    """What merging a row needs of a prospect in the book, as the import has left it so far."""
 
     email_key: str
     phone_key: str
@@ -378,6 +388,10 @@ class StoredProspect:
     name: str
     # It has an open task: its tasks say when it is next called, not a file's next call.
     scheduled: bool = False
+    # Its stage and kind as stored (another tool may have written a value not of ours): a
+    # file never moves them back.
+    stage: object = None
+    kind: object = None
 
     @property
     def name_key(self) -> str:
@@ -390,7 +404,7 @@ class StoredProspect:
 
 STORED_STATE = (
     "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name,"
-    " next_call_at IS NOT NULL FROM prospects WHERE id IN ({marks})"
+    " next_call_at IS NOT NULL, stage, kind FROM prospects WHERE id IN ({marks})"
 )
 
 
@@ -398,15 +412,38 @@ def _stored_prospects(
     db: sqlite_utils.Database, ids: set[int], region: str
 ) -> dict[int, StoredProspect]:
     found = {}
-    for prospect_id, email, phone, zone_set, name, scheduled in rows_for(db, STORED_STATE, ids):
+    stored = rows_for(db, STORED_STATE, ids)
+    for prospect_id, email, phone, zone_set, name, scheduled, stage, kind in stored:
         phone = phone if isinstance(phone, str) else None
         found[prospect_id] = StoredProspect(
-            email_key(email), phone_key(phone, region), bool(zone_set), str(name), bool(scheduled)
+            email_key(email),
+            phone_key(phone, region),
+            bool(zone_set),
+            str(name),
+            bool(scheduled),
+            stage,
+            kind,
         )
     return found
 
 
 _UNSET = object()
+
+# The order a file may move a prospect's stage and kind in: forward, never back.
+FORWARD_ORDER: dict[str, tuple[str, ...]] = {"stage": tuple(Stage), "kind": tuple(Kind)}
+# A prospect won or lost is the rep's own outcome, which a file does not change.
+OUTCOME_STAGES = (Stage.WON, Stage.LOST)
+
+
+def _moves_back(name: str, current: object, wanted: object) -> bool:
+    """Whether a file's `wanted` stage or kind would move a prospect's `current` one back,
+    or change the stage of one won or lost. One not of ours (another tool's) may go."""
+    order = FORWARD_ORDER[name]
+    if current == wanted or current not in order:
+        return False
+    if name == "stage" and current in OUTCOME_STAGES:
+        return True
+    return order.index(wanted) < order.index(current)
 
 
 def _changes_nothing(pending: dict[str, object], row: dict[str, object]) -> bool:
@@ -428,7 +465,7 @@ class _Merger:
     name is said (`import_renames`). Rows match the book (with the rows of earlier
     batches in it: `found`, the keys the batch's rows lead to there) and the rows before
     them in the batch. A timezone guessed from a row's number never replaces one the rep
-    or a file set.
+    or a file set, and an update never moves a stage or kind back (`_moves_back`).
     """
 
     def __init__(self, found: Keys, stored: dict[int, StoredProspect], last_stored_id: int) -> None:
@@ -457,6 +494,8 @@ class _Merger:
         self.unchanged = 0
         self.shared_phones: list[SharedPhone] = []
         self.renames: list[Rename] = []
+        # The rows whose stage or kind would have moved their prospect back.
+        self.moved_back = 0
         # The next call's kind the batch's last row for each prospect sets with its next
         # call (by the prospect's id, or the new row's identity): the task the next call
         # makes is a plain call until it is given its kind.
@@ -538,6 +577,7 @@ class _Merger:
         else:
             self._say_if_renamed(line, keyed, target)
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            row = self._not_moving_back(target, pending, row)
             current = (
                 pending.get("phone", self.stored[target].phone_key)
                 if isinstance(target, int)
@@ -575,6 +615,23 @@ class _Merger:
         elif first_line != line:
             self.landings.append((line, str(keyed.row["name"]), key))
         self._remember(target, keyed)
+
+    def _not_moving_back(
+        self, target: Target, pending: dict[str, object], row: dict[str, object]
+    ) -> dict[str, object]:
+        """The row less a stage or kind that would move its prospect back, as the book or
+        the rows before it left them; such a row is counted."""
+        stored = self.stored[target] if isinstance(target, int) else None
+        back = {
+            name
+            for name in FORWARD_ORDER
+            if name in row
+            and _moves_back(name, pending.get(name, getattr(stored, name, None)), row[name])
+        }
+        if not back:
+            return row
+        self.moved_back += 1
+        return {name: value for name, value in row.items() if name not in back}
 
     def _say_if_renamed(self, line: int, keyed: RowKeys, target: Target) -> None:
         """A row with an email that gives the prospect it updates another name is said:
@@ -918,6 +975,7 @@ class _Totals:
     sources_kept: int = 0
     calls_cancelled: int = 0
     emails_cancelled: int = 0
+    moved_back: int = 0
 
 
 def _not_suppressed(
@@ -1051,6 +1109,7 @@ def import_file(
                 totals.sources_kept += written_batch.sources_kept
                 totals.calls_cancelled += written_batch.calls_cancelled
                 totals.emails_cancelled += written_batch.emails_cancelled
+                totals.moved_back += merger.moved_back
                 totals.added += len(merger.added)
                 totals.updated += merger.updated + written_batch.rows_changed
                 totals.unchanged += merger.unchanged + written_batch.rows_unchanged
@@ -1087,6 +1146,7 @@ def import_file(
         sources_kept=totals.sources_kept,
         calls_cancelled=totals.calls_cancelled,
         emails_cancelled=totals.emails_cancelled,
+        moved_back=totals.moved_back,
     )
 
 

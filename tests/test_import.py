@@ -356,6 +356,56 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(
     assert people(db)["Dana W"]["id"] == dana
 
 
+def test_an_older_file_never_moves_a_prospect_back(book_db: Any, tmp_path: Path) -> None:
+    """Last month's export imported again made a won customer a new lead, and put a
+    proposal back to lead."""
+    db = book_db
+    won = existing(db, name="Wen Won", email="wen@won.example", stage="won", kind="customer")
+    pia = existing(db, name="Pia Park", email="pia@park.example", stage="proposal", kind="known")
+    lou = existing(db, name="Lou Lost", email="lou@lost.example", stage="lost", kind="known")
+    al = existing(db, name="Al Ames", email="al@ames.example", stage="contacted")
+    path = write_file(
+        tmp_path,
+        "name,email,stage,kind\n"
+        "Wen Won,wen@won.example,lead,new\n"
+        # The stage back is kept, the kind forward taken.
+        "Pia Park,pia@park.example,lead,customer\n"
+        # A won or lost prospect is the rep's own outcome: a file does not change it.
+        "Lou Lost,lou@lost.example,proposal,\n"
+        # Forward: taken.
+        "Al Ames,al@ames.example,qualified,known\n"
+        # A new prospect keeps what the file gives; a later row of the file is an update.
+        "Ned New,ned@new.example,proposal,known\n"
+        "Ned New,ned@new.example,contacted,new\n",
+    )
+    report = run(db, path)
+    assert (report.added, report.updated, report.unchanged) == (1, 2, 3)
+    found = {row["id"]: (row["stage"], row["kind"]) for row in people(db).values()}
+    assert found == {
+        won: ("won", "customer"),
+        pia: ("proposal", "customer"),
+        lou: ("lost", "known"),
+        al: ("qualified", "known"),
+        al + 1: ("proposal", "known"),
+    }
+    assert (
+        "4 rows would have moved a prospect back (stage or kind): kept as they are"
+    ) in report.summary()
+
+
+def test_a_stage_another_tool_wrote_is_replaced_by_the_files(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    ann = existing(db, name="Ann Archer", email="ann@acme.example")
+    db.execute("PRAGMA ignore_check_constraints = ON")
+    db.execute("UPDATE prospects SET stage = 'Negotiation' WHERE id = ?", [ann])
+    db.execute("PRAGMA ignore_check_constraints = OFF")
+    path = write_file(tmp_path, "name,email,stage\nAnn Archer,ann@acme.example,contacted\n")
+    report = run(db, path)
+    assert (report.updated, people(db)["Ann Archer"]["stage"]) == (1, "contacted")
+    assert "moved a prospect back" not in report.summary()
+
+
 def test_duplicates_within_the_file_become_one_prospect(book_db: Any, tmp_path: Path) -> None:
     db = book_db
     path = write_file(
