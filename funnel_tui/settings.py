@@ -72,6 +72,9 @@ INBOUND_SOURCES = (
     "referrals",
     "employee referral",
     "external referral",
+    "social media",
+    "paid social",
+    "email marketing",
 )
 # How a script says where a prospect came from, after "through" or "about".
 SOURCE_PHRASES = (
@@ -96,6 +99,9 @@ SOURCE_PHRASES = (
     ("referrals", "a referral"),
     ("employee referral", "a referral"),
     ("external referral", "a referral"),
+    ("social media", "our posts on social media"),
+    ("paid social", "our ad on social media"),
+    ("email marketing", "one of our emails"),
 )
 # A bought or cold list: the prospect never contacted us, so no script may say they did.
 COLD_LIST = "cold list"

@@ -28,7 +28,7 @@ DEFAULT_INBOUND = (
     "webinar, website, website form, demo request, download, referral, trade show, event,"
     " inbound, contact form, chat, LinkedIn ad, web, phone inquiry, partner referral,"
     " organic search, paid search, direct traffic, referrals, employee referral,"
-    " external referral"
+    " external referral, social media, paid social, email marketing"
 )
 
 
@@ -42,6 +42,10 @@ def test_the_defaults_count_a_webinar_as_inbound_and_a_cold_list_as_cold() -> No
     assert setting_text(settings, "inbound_sources") == DEFAULT_INBOUND
     assert is_inbound(settings, "Webinar")
     assert is_inbound(settings, "  linkedin   AD ")
+    # HubSpot's Original Source: a visitor who came from a post, an ad or an email.
+    for hubspot in ("SOCIAL_MEDIA", "PAID_SOCIAL", "EMAIL_MARKETING"):
+        assert is_inbound(settings, hubspot), hubspot
+    assert not is_inbound(settings, "OFFLINE")
     # Salesforce's own Lead Source values: a web lead had the cold opener.
     assert is_inbound(settings, "Web")
     assert is_inbound(settings, "Partner Referral")
