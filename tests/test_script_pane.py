@@ -170,3 +170,24 @@ async def test_enter_twice_at_once_in_the_picker_picks_once(demo_app: FunnelApp)
         await pilot.press("j")
         await settle(pilot)
         assert main.queue.highlighted_id != first, "keys reach the queue"
+
+
+async def test_a_prospect_marked_do_not_call_gets_no_script_and_no_answers(
+    demo_app: FunnelApp,
+) -> None:
+    """Fatima asked to be removed from all call lists: the pane still gave her the
+    declined opener and every objection answer."""
+    db = demo_app.storage.db
+    marked = next(db.query("SELECT * FROM prospects WHERE do_not_call = 1 ORDER BY id"))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *marked["name"], "enter")
+        await settle(pilot)
+        main = demo_app.screen
+        assert isinstance(main, MainScreen)
+        assert main.card is not None and main.card.prospect["id"] == marked["id"]
+        lines = [line.plain for line in pane_lines(main.query_one(ScriptPane))]
+        assert lines[1] == "1 Do not call"
+        assert lines[-1].startswith(f"{CUE_MARK}They asked not to be called on ")
+        assert "edit form" in lines[-1]
+        assert "Objections" not in lines

@@ -322,7 +322,9 @@ def test_history_is_one_indexed_query(tmp_path):
         str(row[-1]) for row in storage.db.execute(f"EXPLAIN QUERY PLAN {HISTORY_QUERY}", {"id": 1})
     )
     assert "calls_prospect" in plan and "deals_prospect" in plan
+    assert "flag_changes_prospect" in plan
     assert "SCAN calls" not in plan and "SCAN deals" not in plan
+    assert "SCAN flag_changes" not in plan
 
 
 @pytest.mark.parametrize(
@@ -800,3 +802,55 @@ def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
         objections=load_objections(None),
     )
     assert "Proposal" not in earlier.steps[0].cue
+
+
+def fill_every_method(prospect, history):
+    for method in BUILTIN_METHOD_VALUES:
+        yield fill_script(
+            load_builtin(method),
+            prospect,
+            settings=Settings(),
+            history=history,
+            now=NOW,
+            profile=demo_profile(),
+            objections=load_objections(None),
+        )
+
+
+def test_a_prospect_marked_do_not_call_gets_no_script_in_any_method(tmp_path):
+    """Fatima asked to be removed from all call lists: her script still said "I'm calling to
+    see whether your plans have moved on since", and answered her objections."""
+    storage = book_with_history(tmp_path)
+    storage.db["calls"].insert(
+        {"prospect_id": 2, "started_at": "2026-11-16T10:00:00+00:00", "outcome": "do_not_call"}
+    )
+    prospect = {
+        "id": 2,
+        "name": "Ben Cole",
+        "kind": "known",
+        "do_not_call": 1,
+        "objections": "price",
+    }
+    for filled in fill_every_method(prospect, read_history(storage.db, 2)):
+        [step] = filled.steps
+        assert (step.title, step.say, step.ask) == ("Do not call", "", ())
+        assert step.cue.startswith("They asked not to be called on Monday, so there is no script")
+        assert "clear Do not call in their edit form (e)" in step.cue
+        assert filled.matching_objections == filled.other_objections == []
+        text = filled_plain(filled)
+        assert "> Situation: do not call (asked not to be called); no script" in text
+        assert "Opener" not in text and "Objections" not in text and "Profile" not in text
+
+
+def test_the_day_they_asked_not_to_be_called_is_the_flags_when_no_call_says_it(tmp_path):
+    storage = book_with_history(tmp_path)
+    db = storage.db
+    db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = 1")
+    db.execute("UPDATE flag_changes SET changed_at = '2026-11-17T08:00:00+00:00'")
+    assert read_history(db, 1).do_not_call_at == datetime(2026, 11, 17, 8, tzinfo=UTC)
+    assert read_history(db, 2).do_not_call_at is None
+    prospect = {"id": 2, "name": "Ben Cole", "do_not_call": 1}
+    [filled, *_] = fill_every_method(prospect, read_history(db, 2))
+    assert filled.steps[0].cue.startswith("They asked not to be called, so there is no script")
+    [filled, *_] = fill_every_method({**prospect, "id": 1}, read_history(db, 1))
+    assert filled.steps[0].cue.startswith("They asked not to be called yesterday, so")

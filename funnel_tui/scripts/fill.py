@@ -29,12 +29,15 @@ from funnel_tui.scripts.situation import (
     day_of,
     history_facts,
     situation_of,
+    spoken_day,
 )
 from funnel_tui.settings import Settings, source_phrase
 
 # The most characters of one fact a script or an email says: a note is a few words, and a
 # field of megabytes (a page pasted, a CRM's cell) would be read out, and laid out, whole.
 FACT_AT_MOST = 500
+# What `FilledScript.situation` is for a prospect marked do not call: no opener is for them.
+DO_NOT_CALL = "do_not_call"
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,18 @@ def prospect_facts(
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
     if history is not None and now is not None:
-        zone = known_zone(_text(prospect, "timezone"))
-        facts.update(history_facts(history, now if zone is None else now.astimezone(zone)))
+        facts.update(history_facts(history, _their_now(prospect, now)))
     facts.update(profile_facts(profile, prospect))
     facts["introduction"] = introduction(
         facts["greeting"], facts["rep_name"], facts.get("our_company")
     )
     return {name: value for name, value in facts.items() if value}
+
+
+def _their_now(prospect: Mapping[str, object], now: datetime) -> datetime:
+    """Now on the prospect's clock when their time zone is known, else on now's."""
+    zone = known_zone(_text(prospect, "timezone"))
+    return now if zone is None else now.astimezone(zone)
 
 
 def introduction(greeting: str, rep_name: str, our_company: str | None) -> str:
@@ -116,7 +124,10 @@ def fill_script(
 ) -> FilledScript:
     """The script for this prospect: the opener for their situation, then every step.
     `no_email`: no email goes to their address (another prospect there is marked do not
-    email), as none goes to one marked themselves."""
+    email), as none goes to one marked themselves. A prospect marked do not call gets no
+    script: one step for the rep alone says so."""
+    if prospect.get("do_not_call"):
+        return FilledScript(script, DO_NOT_CALL, (_not_to_be_called(prospect, history, now),))
     facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
     situation = situation_of(prospect, history, settings)
     matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
@@ -137,6 +148,25 @@ def fill_script(
         matching,
         others,
         chosen_entries(profile, prospect),
+    )
+
+
+def _not_to_be_called(
+    prospect: Mapping[str, object], history: ProspectHistory, now: datetime
+) -> RenderedStep:
+    """The one step of a prospect marked do not call: a cue, with the day they asked when it
+    is known, and how the mark is taken off."""
+    asked = "They asked not to be called"
+    if history.do_not_call_at is not None:
+        there = _their_now(prospect, now)
+        asked_on = history.do_not_call_at.astimezone(there.tzinfo).date()
+        asked = f"{asked} {spoken_day(asked_on, there.date())}"
+    return RenderedStep(
+        "Do not call",
+        "",
+        (),
+        f"{asked}, so there is no script for them. If they ask to be called again, clear Do"
+        " not call in their edit form (e).",
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from funnel_tui.scripts.fill import FilledScript
+from funnel_tui.scripts.fill import DO_NOT_CALL, FilledScript
 from funnel_tui.scripts.loader import SITUATIONS, CallScript, ScriptStep
 from funnel_tui.scripts.render import ObjectionAnswer, RenderedStep
 
@@ -17,6 +17,7 @@ SITUATION_NAMES = {
     "known": "known (reached before)",
     "declined": "declined (said no when last reached)",
     "customer": "customer (has bought from us)",
+    DO_NOT_CALL: "do not call (asked not to be called)",
 }
 
 
@@ -26,17 +27,10 @@ def filled_plain(filled: FilledScript) -> str:
     lines = [script.name]
     if script.fits:
         lines.append(f"> {script.fits}")
-    opener = script.opener(filled.situation)
-    lines.append(
-        f"> Opener: {SITUATION_NAMES[filled.situation]}"
-        if opener is not None
-        else f"> Situation: {SITUATION_NAMES[filled.situation]}; this script has no openers"
-    )
-    if filled.profile_entries:
-        chosen = "; ".join(f"{key} = {value}" for key, value in filled.profile_entries.items())
-        lines.append(f"> Profile: {chosen}")
+    if filled.situation == DO_NOT_CALL:
+        lines.append(f"> Situation: {SITUATION_NAMES[DO_NOT_CALL]}; no script")
     else:
-        lines.append("> Profile: nothing chosen (no profile, or nothing in it matches)")
+        lines += _chosen_lines(filled)
     lines.append("")
     for number, step in enumerate(filled.steps, start=1):
         lines += _step_lines(number, step)
@@ -52,6 +46,22 @@ def filled_plain(filled: FilledScript) -> str:
         if answers:
             lines += [heading, *_answer_lines(answers), ""]
     return "\n".join(lines).rstrip("\n")
+
+
+def _chosen_lines(filled: FilledScript) -> list[str]:
+    """The opener and the profile entries chosen for this prospect."""
+    situation = SITUATION_NAMES[filled.situation]
+    opener = filled.script.opener(filled.situation)
+    if opener is not None:
+        lines = [f"> Opener: {situation}"]
+    else:
+        lines = [f"> Situation: {situation}; this script has no openers"]
+    if filled.profile_entries:
+        chosen = "; ".join(f"{key} = {value}" for key, value in filled.profile_entries.items())
+        lines.append(f"> Profile: {chosen}")
+    else:
+        lines.append("> Profile: nothing chosen (no profile, or nothing in it matches)")
+    return lines
 
 
 def _step_lines(number: int, step: RenderedStep) -> list[str]:

@@ -21,7 +21,8 @@ COLD, INBOUND, KNOWN, DECLINED, CUSTOMER = "cold", "inbound", "known", "declined
 # What ends a conversation with a no.
 DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)
 
-# One indexed read per prospect shown (calls_prospect, deals_prospect), never per queue row.
+# One indexed read per prospect shown (calls_prospect, deals_prospect, flag_changes_prospect),
+# never per queue row.
 HISTORY_QUERY = f"""SELECT
     (SELECT max(started_at) FROM calls
         WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})) AS last_connected_at,
@@ -29,7 +30,14 @@ HISTORY_QUERY = f"""SELECT
         WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})
         ORDER BY started_at DESC, id DESC LIMIT 1) AS last_connect_outcome,
     (SELECT min(closed_on) FROM deals WHERE prospect_id = :id) AS first_deal_on,
-    (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on"""
+    (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on,
+    (SELECT max(marked_at) FROM (
+        SELECT started_at AS marked_at FROM calls
+            WHERE prospect_id = :id AND outcome = '{Outcome.DO_NOT_CALL}'
+        UNION ALL
+        SELECT changed_at FROM flag_changes
+            WHERE prospect_id = :id AND flag = 'do_not_call' AND value = 1
+    ) AS marks) AS do_not_call_at"""
 
 # Stages at which the buyer is weighing a concrete proposal: commitments matter most.
 DECIDING_STAGES = (Stage.QUALIFIED, Stage.PROPOSAL)
@@ -49,15 +57,19 @@ class ProspectHistory(NamedTuple):
     last_deal_on: date | None = None
     # The outcome of the last call that reached them (`not_interested`...).
     last_connect_outcome: str | None = None
+    # When they last asked not to be called: a `do_not_call` call, or the flag set.
+    do_not_call_at: datetime | None = None
 
 
 def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
-    """The prospect's history from the calls and deals tables (one query)."""
+    """The prospect's history from the calls, deals and flag_changes tables (one query)."""
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
     if row is None:
         return ProspectHistory()
     outcome = row[1] if isinstance(row[1], str) else None
-    return ProspectHistory(from_stored(row[0]), day_of(row[2]), day_of(row[3]), outcome)
+    return ProspectHistory(
+        from_stored(row[0]), day_of(row[2]), day_of(row[3]), outcome, from_stored(row[4])
+    )
 
 
 def day_of(text: object) -> date | None:

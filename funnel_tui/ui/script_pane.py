@@ -75,6 +75,8 @@ def render_script(view: ScriptView, current: int, *, all_objections: bool) -> Re
         parts += [Text.assemble(" • ", clean_text(question)) for question in step.ask]
     if step.cue:
         parts += [Text(), cue_line(step.cue)]
+    if not (view.matching_objections or view.other_objections):
+        return Group(*parts)
     parts += [Text(), Text("Objections", "bold underline")]
     if view.matching_objections:
         parts += [answer_line(answer, "bold $warning") for answer in view.matching_objections]
