@@ -56,6 +56,8 @@ CAME_TO_US = ("your details", "you came to us", "you came through", "your intere
 PERMISSION = ("bad time", "good time")
 LEFT_PLACEHOLDER = re.compile(r"\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}")
 SENTENCE_END = re.compile(r"[.!?;:]\s*$|[.!?;]\s+\S")
+# `..`, `?.`, `!.`, `….`: a fact that ended its sentence, and the template's full stop.
+DOUBLED_STOP = re.compile(r"(?<!\.)[.?!…]\.(?!\.)")
 # A company name may end in a full stop that ends no sentence.
 ABBREVIATION_END = re.compile(r"\b(?:ltd|inc|co|corp|plc|llc|bros|jr|sr)\.\s*$", re.IGNORECASE)
 
@@ -183,6 +185,9 @@ def lint(
             yield f"unfilled placeholder in the cue of {step.title}: {step.cue!r}"
         if GAP_MID_SENTENCE.search(step.cue):
             yield f"a missing fact in the middle of a sentence of the cue of {step.title}"
+        for line in (step.say, *step.ask, step.cue):
+            if DOUBLED_STOP.search(line):
+                yield f"a full stop after a sentence already ended in {step.title}: {line!r}"
     cold_opener = script.opener("cold")
     if (
         filled.situation == "customer"

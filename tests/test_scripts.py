@@ -166,6 +166,39 @@ def test_prospect_text_is_inserted_literally_and_never_substituted_again(hostile
     assert fill_spoken("At {company}: {needs}", facts) == f"At Real Co: {hostile}"
 
 
+def test_a_fact_that_ends_a_sentence_takes_the_place_of_the_full_stop_after_it():
+    """`In your notes: we lose jobs because nobody answers the phone.. Get the pain`,
+    `it's Sam Lee.. Thanks`, `Their goal: What would it cost?.`"""
+    facts = {
+        "pain_points": "we lose jobs because nobody answers the phone.",
+        "goals": "What would it cost?",
+        "needs": "answer every call!",
+        "proof": "bookings went up by a third…",
+        "company": "Acme Inc.",
+        "name": "Dana",
+    }
+    assert fill_cue("In your notes: {pain_points}. Get the pain", facts) == (
+        "In your notes: we lose jobs because nobody answers the phone. Get the pain"
+    )
+    assert fill_cue("Their goal: {goals}.", facts) == "Their goal: What would it cost?"
+    assert fill_cue("Needs: {needs}. Then ask.", facts) == "Needs: answer every call! Then ask."
+    assert fill_spoken("For scale, {proof}.", facts) == "For scale, bookings went up by a third…"
+    assert fill_spoken("We work with {company}.", facts) == "We work with Acme Inc."
+    assert fill_spoken("At {company}, who signs?", facts) == "At Acme Inc., who signs?"
+    assert fill_spoken("Hi {name}. And {name}...", facts) == "Hi Dana. And Dana..."
+    assert fill_cue("Goal: {title}.", facts) == "Goal: (not recorded)."
+    filled = fill_script(
+        load_builtin("solution"),
+        {"name": "Dana Reyes"},
+        settings=Settings(rep_name="Sam Lee."),
+        history=ProspectHistory(),
+        now=NOW,
+        profile=None,
+        objections=load_objections(None),
+    )
+    assert filled.steps[0].say.startswith("Hi Dana, it's Sam Lee. Thanks for taking my call.")
+
+
 def test_unknown_placeholders_are_missing_facts_and_stray_braces_stay():
     facts = {"first_name": "Dana"}
     assert fill_spoken("Budget is {budget_owner}.", facts) is None

@@ -4,19 +4,23 @@ The rules (PRODUCT 6): a spoken line (`say`, an `ask` item, an objection answer)
 only when every `{placeholder}` in it has a value. Otherwise `say` gives way to the step's
 `fallback` (by the same rule), a question is dropped, and a step with nothing left to say
 shows its cue alone. A cue is for the rep and is always shown; a missing fact in it reads
-`(not recorded)`. Inserted text is never read again as a template.
+`(not recorded)`. Inserted text is never read again as a template, and a fact that ends a
+sentence takes the place of the full stop after it ("...answers the phone." then ".").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple, Protocol
 
 from funnel_tui.scripts.loader import CallScript, ScriptStep
 from funnel_tui.scripts.placeholders import PLACEHOLDER
 
 NOT_RECORDED = "(not recorded)"
+SENTENCE_ENDS = (".", "?", "!", "…")
+# A placeholder and the full stop after it, unless that begins an ellipsis.
+PLACEHOLDER_AND_STOP = re.compile(PLACEHOLDER.pattern + r"(\.(?!\.))?")
 # Hyphenated words count as one word too, so "e-mail" is found by the keyword "email".
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Longest first; enough to let "price" find "pricing", "prices" and "pricey".
@@ -74,17 +78,24 @@ def fill_spoken(template: str, facts: Mapping[str, str]) -> str | None:
     """The line with every placeholder replaced once, or None when a fact is missing."""
     if any(not facts.get(key, "").strip() for key in placeholders(template)):
         return None
-    return PLACEHOLDER.sub(lambda match: facts[match.group(1).lower()].strip(), template)
+    return _filled(template, lambda key: facts[key].strip())
 
 
 def fill_cue(template: str, facts: Mapping[str, str]) -> str:
     """A rep-only line: every placeholder replaced once, a missing fact as `(not recorded)`."""
+    return _filled(template, lambda key: facts.get(key, "").strip() or NOT_RECORDED)
+
+
+def _filled(template: str, value_of: Callable[[str], str]) -> str:
+    """Every placeholder replaced by its value; the template's full stop after a value that
+    ends a sentence is left out, so that "Inc." or "cost?" is not followed by another."""
 
     def fill(match: re.Match[str]) -> str:
-        value = facts.get(match.group(1).lower(), "").strip()
-        return value or NOT_RECORDED
+        value = value_of(match.group(1).lower())
+        stop = match.group(2) or ""
+        return value if value.endswith(SENTENCE_ENDS) else value + stop
 
-    return PLACEHOLDER.sub(fill, template)
+    return PLACEHOLDER_AND_STOP.sub(fill, template)
 
 
 def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
