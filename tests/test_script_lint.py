@@ -51,6 +51,8 @@ EARLIER_CONTACT = (
     "where we left off",
     "following up on our",
 )
+# What a later "since then" can refer back to, said earlier in the step.
+EARLIER_MOMENT = re.compile(r"\b(?:we (?:last )?spoke|we talked|last time)\b", re.IGNORECASE)
 # Lines that claim the prospect came to us: never for a cold list.
 CAME_TO_US = ("your details", "you came to us", "you came through", "your interest", "you asked")
 PERMISSION = ("bad time", "good time")
@@ -185,6 +187,10 @@ def lint(
             yield f"unfilled placeholder in the cue of {step.title}: {step.cue!r}"
         if GAP_MID_SENTENCE.search(step.cue):
             yield f"a missing fact in the middle of a sentence of the cue of {step.title}"
+        for said_before, line in (("", step.say), *((step.say, ask) for ask in step.ask)):
+            then = line.lower().find("since then")
+            if then >= 0 and not EARLIER_MOMENT.search(f"{said_before} {line[:then]}"):
+                yield f"{step.title}: 'since then' with no earlier moment said before: {line!r}"
         for line in (step.say, *step.ask, step.cue):
             if DOUBLED_STOP.search(line):
                 yield f"a full stop after a sentence already ended in {step.title}: {line!r}"
@@ -341,7 +347,7 @@ title = "Pain"
 say = "How we would tackle {pain_points} for you and {company} and everyone else involved \
 in the whole long process of buying and running this thing, which is a lot of words for \
 one breath to carry, and then some more words on top of all of those."
-ask = ["What hurts?", "What hurts?"]
+ask = ["What hurts?", "What hurts?", "What has changed since then?"]
 """
     script, problems = parse_script("bad", text, tmp_path / "bad.toml", "bad")
     assert script is not None, problems
@@ -373,6 +379,7 @@ ask = ["What hurts?", "What hurts?"]
         "reads the rep's objection",
         "over 45 words",
         "the same question twice",
+        "'since then' with no earlier moment",
     ):
         assert fault in found
     template = " | ".join(lint_template(script))
