@@ -31,6 +31,7 @@ from funnel_tui.scripts import (
 )
 from funnel_tui.scripts.fill import fill_script, prospect_facts
 from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.placeholders import ASKED_FOR, PLACEHOLDERS, RECORDED_ELSEWHERE
 from funnel_tui.scripts.plain import filled_plain, template_plain
 from funnel_tui.scripts.situation import history_facts, spoken_day
 from funnel_tui.settings import Settings
@@ -147,9 +148,58 @@ def test_a_missing_say_gives_way_to_the_fallback_and_a_question_is_dropped():
 
 
 def test_a_step_with_nothing_left_to_say_shows_its_cue_alone():
-    step = ScriptStep("Value", say="For scale, {proof}.", ask=["Does {proof} matter?"], cue="Ask.")
+    step = ScriptStep("Value", ask=["Does {proof} matter?"], cue="Ask.")
     rendered = render_step(step, {})
     assert (rendered.say, rendered.ask, rendered.cue) == ("", (), "Ask.")
+
+
+def test_a_say_that_cannot_be_said_without_a_fallback_names_what_to_ask_for():
+    """A step of a rep's own script, `say = "So you need {needs}."` and nothing else, showed
+    a bare title for a prospect without needs recorded."""
+    bare = ScriptStep("Needs", say="So you need {needs}, at {company}.")
+    rendered = render_step(bare, {"company": "Acme"})
+    assert (rendered.say, rendered.ask) == ("", ())
+    assert rendered.cue == "Not recorded: their needs; ask for it."
+    both = render_step(bare, {})
+    assert both.cue == "Not recorded: their needs and their company; ask for them."
+    with_cue = ScriptStep("Value", say="For scale, {proof}, {source_phrase}.", cue="Ask.")
+    assert render_step(with_cue, {"source": "webinar"}).cue == (
+        "Not recorded: how they found us; ask for it."
+        " Not recorded: a proof point (product profile). Ask."
+    )
+    failing_fallback = ScriptStep("Open", say="Hi {first_name}", fallback="Hello {rep_name}")
+    assert render_step(failing_fallback, {}).cue == (
+        "Not recorded: their first name; ask for it. Not recorded: your name (settings)."
+    )
+    # A fallback said, or a say said, needs no note.
+    assert render_step(bare._replace(fallback="What do you need?"), {}).cue == ""
+    assert render_step(bare, {"needs": "dispatch", "company": "Acme"}).cue == ""
+
+
+def test_an_opener_that_cannot_be_said_names_what_to_ask_for(tmp_path):
+    write(
+        tmp_path,
+        "renewal.toml",
+        'name = "Renewal"\n[openers.cold]\nsay = "Hi {first_name}, about {goals}."\n'
+        '[[steps]]\ntitle = "Check"\nsay = "So you need {needs}."\n',
+    )
+    filled = fill_script(
+        load_library(tmp_path).get("renewal"),
+        {"name": "Dr. Smith"},
+        settings=Settings(),
+        history=ProspectHistory(),
+        now=NOW,
+        profile=None,
+        objections=load_objections(None),
+    )
+    opener, step = filled.steps
+    assert opener.cue == "Not recorded: their first name and their goals; ask for them."
+    assert step.cue == "Not recorded: their needs; ask for it."
+    assert "> Not recorded: their needs; ask for it." in filled_plain(filled)
+
+
+def test_every_placeholder_has_plain_words():
+    assert sorted([*ASKED_FOR, *RECORDED_ELSEWHERE]) == sorted(PLACEHOLDERS)
 
 
 def test_a_fallback_that_lacks_a_fact_too_says_nothing():

@@ -47,6 +47,41 @@ PLACEHOLDERS = (
     *HISTORY_PLACEHOLDERS,
     *PROFILE_PLACEHOLDERS,
 )
+# Each placeholder in plain words, for a cue that says what a line lacks: the prospect's own
+# facts are asked for on the call, the others are recorded elsewhere, as the words say.
+ASKED_FOR = {
+    "name": "their name",
+    "first_name": "their first name",
+    "title": "their job title",
+    "company": "their company",
+    "needs": "their needs",
+    "pain_points": "their pain points",
+    "objections": "their objections",
+    "goals": "their goals",
+    "source": "how they found us",
+    "source_phrase": "how they found us",
+}
+RECORDED_ELSEWHERE = {
+    "greeting": "the greeting",
+    "introduction": "the greeting and who calls",
+    "rep_name": "your name (settings)",
+    "last_spoke_on": "when you last spoke",
+    "customer_since": "when they became a customer",
+    "last_purchase_on": "when they last bought",
+    "our_company": "your company (product profile)",
+    "product": "your product (product profile)",
+    "feature": "a feature for their needs (product profile)",
+    "feature_does": "what that feature does (product profile)",
+    "advantage": "its advantage (product profile)",
+    "benefit": "its benefit (product profile)",
+    "alternative": "their usual alternative (product profile)",
+    "differentiator": "your difference from it (product profile)",
+    "proof": "a proof point (product profile)",
+    "reference": "a reference customer (product profile)",
+    "reference_industry": "the reference's industry (product profile)",
+    "reference_result": "the reference's result (product profile)",
+    "payback": "the typical payback (product profile)",
+}
 # What an email can say besides a script's placeholders (PRODUCT 15): the next meeting in
 # the prospect's time, the open deal and its close date, when the proposal went out, and
 # the address the email comes from.

@@ -3,9 +3,11 @@
 The rules (PRODUCT 6): a spoken line (`say`, an `ask` item, an objection answer) is used
 only when every `{placeholder}` in it has a value. Otherwise `say` gives way to the step's
 `fallback` (by the same rule), a question is dropped, and a step with nothing left to say
-shows its cue alone. A cue is for the rep and is always shown; a missing fact in it reads
-`(not recorded)`. Inserted text is never read again as a template, and a fact that ends a
-sentence takes the place of the full stop after it ("...answers the phone." then ".").
+shows its cue alone; when neither `say` nor its fallback could be said, the cue starts with
+what is missing, in plain words ("Not recorded: their needs; ask for it."). A cue is for
+the rep and is always shown; a missing fact in it reads `(not recorded)`. Inserted text is
+never read again as a template, and a fact that ends a sentence takes the place of the full
+stop after it ("...answers the phone." then ".").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple, Protocol
 
 from funnel_tui.scripts.loader import CallScript, ScriptStep
-from funnel_tui.scripts.placeholders import PLACEHOLDER
+from funnel_tui.scripts.placeholders import ASKED_FOR, PLACEHOLDER, RECORDED_ELSEWHERE
 
 NOT_RECORDED = "(not recorded)"
 SENTENCE_ENDS = (".", "?", "!", "…")
@@ -104,12 +106,43 @@ def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
     if say is None and step.fallback:
         say = fill_spoken(step.fallback, facts)
     asked = (fill_spoken(question, facts) for question in step.ask)
+    cue = fill_cue(step.cue, facts) if step.cue else ""
+    if step.say and say is None:
+        cue = f"{missing_facts(f'{step.say} {step.fallback}', facts)} {cue}".strip()
     return RenderedStep(
         fill_cue(step.title, facts),
         say or "",
         tuple(question for question in asked if question is not None),
-        fill_cue(step.cue, facts) if step.cue else "",
+        cue,
     )
+
+
+def missing_facts(template: str, facts: Mapping[str, str]) -> str:
+    """For the rep, the facts a line could not be said without, in plain words: "Not
+    recorded: their needs; ask for it." for the prospect's own, "Not recorded: a proof
+    point (product profile)." for the others."""
+    missing = [
+        key for key in dict.fromkeys(placeholders(template)) if not facts.get(key, "").strip()
+    ]
+    asked = list(dict.fromkeys(ASKED_FOR[key] for key in missing if key in ASKED_FOR))
+    elsewhere = [
+        RECORDED_ELSEWHERE.get(key, key.replace("_", " "))
+        for key in missing
+        if key not in ASKED_FOR
+    ]
+    notes = []
+    if asked:
+        notes.append(
+            f"Not recorded: {_listed(asked)}; ask for {'it' if len(asked) == 1 else 'them'}."
+        )
+    if elsewhere:
+        notes.append(f"Not recorded: {_listed(elsewhere)}.")
+    return " ".join(notes)
+
+
+def _listed(words: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def render_script(
