@@ -1,5 +1,6 @@
 """How a script greets a person: the first given name of a full name, after any title, or
-the title and surname when there is no given name ("Hello Dr. Smith")."""
+the title and surname when there is no given name ("Hello Dr. Smith"); a name that is only
+the company's has neither."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ INITIAL = re.compile(r"[^\W\d_]\.?")
 
 def _bare(word: str) -> str:
     return word.rstrip(".").casefold()
+
+
+def contact_name(name: str | None, company: str | None) -> str | None:
+    """The name of the person to greet, or None when it is only their company's (a CRM's
+    account row with no contact: "Acme Ltd" at ACME Ltd), case and spacing ignored."""
+    if name and _folded(name) == _folded(company):
+        return None
+    return name
+
+
+def _folded(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
 
 
 def greeting(first_name: str | None, name: str | None) -> str:

@@ -122,6 +122,21 @@ async def test_the_edit_form_stores_a_first_name_and_empty_means_from_the_name(
     assert row(db, first["id"])["first_name"] == "Wei Ling"
 
 
+async def test_the_edit_form_says_a_name_that_is_the_companys_gives_no_first_name(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        field = form.query_one("#field-first_name", Input)
+        form.query_one("#field-name", Input).value = "Acme Ltd"
+        form.query_one("#field-company", Input).value = "acme ltd"
+        await pilot.pause()
+        assert field.placeholder == "empty: no first name, the name is the company's"
+        form.query_one("#field-company", Input).value = "Acme Holdings"
+        await pilot.pause()
+        assert field.placeholder == "empty: Acme, from the name"
+
+
 async def test_emptying_the_first_name_field_clears_the_stored_one(demo_app: FunnelApp) -> None:
     db = demo_app.storage.db
     first = first_in_queue(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from funnel_tui.names import first_name_of, greeting
+from funnel_tui.names import contact_name, first_name_of, greeting
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,21 @@ def test_a_greeting_never_says_a_name_it_cannot_say(
     first_name: str | None, name: str | None, said: str
 ) -> None:
     assert greeting(first_name, name) == said
+
+
+@pytest.mark.parametrize(
+    ("name", "company", "contact"),
+    [
+        ("Acme Ltd", "Acme Ltd", None),
+        ("acme  LTD ", "Acme Ltd", None),
+        ("Jo Acme", "Acme Ltd", "Jo Acme"),
+        ("Acme Ltd", None, "Acme Ltd"),
+        ("Acme", "Acme Ltd", "Acme"),
+        (None, None, None),
+    ],
+)
+def test_a_name_that_is_the_companys_names_no_one(
+    name: str | None, company: str | None, contact: str | None
+) -> None:
+    """A CRM's account row with no contact ("Acme Ltd" at Acme Ltd) was greeted "Hi Acme"."""
+    assert contact_name(name, company) == contact

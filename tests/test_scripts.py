@@ -303,6 +303,19 @@ def test_an_opener_greets_by_title_and_surname_without_a_given_name():
     assert "Hello Dr. Smith, " in plain
 
 
+def test_a_prospect_named_as_their_company_is_greeted_without_a_name():
+    """A CRM's account row with no contact, "Acme Ltd" at Acme Ltd, was greeted "Hi Acme"."""
+    facts = prospect_facts({"name": "Acme Ltd", "company": "ACME  ltd"}, Settings())
+    assert "first_name" not in facts
+    assert facts["greeting"] == "Hello"
+    titled = prospect_facts({"name": "Dr. Oetker", "company": "Dr. Oetker"}, Settings())
+    assert titled["greeting"] == "Hello"
+    person = prospect_facts({"name": "Acme Jones", "company": "Acme Ltd"}, Settings())
+    assert person["greeting"] == "Hi Acme"
+    plain = filled_plain(filled_for({"name": "Acme Ltd", "company": "Acme Ltd"}, "solution"))
+    assert "Hello, it's Sam. " in plain and "Hi Acme" not in plain
+
+
 def test_an_opener_introduces_the_caller_with_what_is_known():
     dana = {"name": "Dana Reyes"}
     assert prospect_facts(dana, Settings())["introduction"] == "Hi Dana"

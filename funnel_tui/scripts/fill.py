@@ -13,7 +13,7 @@ from datetime import datetime
 from funnel_tui.clocks import known_zone
 from funnel_tui.domain import Stage
 from funnel_tui.money import format_money
-from funnel_tui.names import first_name_of, greeting
+from funnel_tui.names import contact_name, first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
 from funnel_tui.scripts.loader import OPENER_TITLE, CallScript
 from funnel_tui.scripts.placeholders import PROSPECT_FIELDS
@@ -65,8 +65,9 @@ def prospect_facts(
     history's days are said on the prospect's clock when their zone is known (their
     "yesterday"), else on now's."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
-    facts["first_name"] = _text(prospect, "first_name") or first_name_of(facts["name"]) or ""
-    facts["greeting"] = greeting(facts["first_name"], facts["name"])
+    contact = contact_name(facts["name"], facts["company"])
+    facts["first_name"] = _text(prospect, "first_name") or first_name_of(contact) or ""
+    facts["greeting"] = greeting(facts["first_name"], contact)
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
     if history is not None and now is not None:

@@ -20,7 +20,7 @@ from funnel_tui.counted import counted
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
-from funnel_tui.names import first_name_of
+from funnel_tui.names import contact_name, first_name_of
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import international, phone_warning
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
@@ -84,9 +84,12 @@ FIELD_COLUMNS = {"deal_value": "deal_value_cents", "next_call": "next_call_at"}
 COLUMN_FIELDS = {column: field for field, column in FIELD_COLUMNS.items()}
 
 
-def _greeting_hint(name: str) -> str:
+def _greeting_hint(name: str, company: str) -> str:
     """What an empty First name field greets this name as."""
-    first = first_name_of(one_line(name))
+    contact = contact_name(one_line(name), one_line(company))
+    if contact is None:
+        return "empty: no first name, the name is the company's"
+    first = first_name_of(contact)
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
 
 
@@ -222,16 +225,19 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         """Left empty, the first name is taken from the name and the timezone guessed from
         the number: the field shows which."""
         if field == "first_name":
-            return _greeting_hint(str(self._initial("name")))
+            return _greeting_hint(str(self._initial("name")), str(self._initial("company")))
         if field == "timezone":
             if self._timezone_guessed:
                 return f"empty: {one_line(self.prospect['timezone'])}, guessed from the number"
             return "empty: guessed from the number when it has one zone"
         return ""
 
-    @on(Input.Changed, "#field-name")
-    def _name_changed(self, event: Input.Changed) -> None:
-        self.query_one("#field-first_name", Input).placeholder = _greeting_hint(event.value)
+    @on(Input.Changed, "#field-name, #field-company")
+    def _name_or_company_changed(self) -> None:
+        self.query_one("#field-first_name", Input).placeholder = _greeting_hint(
+            self.query_one("#field-name", Input).value,
+            self.query_one("#field-company", Input).value,
+        )
 
     def _next_call(self, typed: str) -> dict[str, str | None]:
         """The follow-up change, typed the way the outcome dialog takes dates.
