@@ -220,7 +220,7 @@ def lint_template(script: CallScript) -> Iterator[str]:
         yield "no fits line for the method picker"
     steps = [*script.openers.values(), *script.steps]
     for step in steps:
-        for line in (step.say, step.fallback, *step.ask, *script.objections.values()):
+        for line in (step.say, *step.fallback, *step.ask, *script.objections.values()):
             used = placeholders(line)
             if "objections" in used:
                 yield f"{step.title}: the prospect's objection notes in a spoken line: {line!r}"
@@ -257,7 +257,7 @@ def lint_case(method: str, case: Case, settings: Settings) -> list[str]:
     )
     problems = list(lint(script, filled, case, facts))
     for step in script.steps_for(filled.situation):
-        for line in (step.say, step.fallback, *step.ask):
+        for line in (step.say, *step.fallback, *step.ask):
             problems += [
                 f"{step.title}: a sentence goes on in lower case after a fact: {found}"
                 for found in continues_in_lower_case(line, facts)

@@ -138,7 +138,7 @@ def test_a_missing_say_gives_way_to_the_fallback_and_a_question_is_dropped():
         say="At {company}, what hurts?",
         ask=["Who feels {pain_points}?", "What have you tried?"],
         cue="In your notes: {pain_points}",
-        fallback="What hurts most today?",
+        fallback=("What hurts most today?",),
     )
     rendered = render_step(step, {"name": "Lee"})
     assert rendered.say == "What hurts most today?"
@@ -167,12 +167,12 @@ def test_a_say_that_cannot_be_said_without_a_fallback_names_what_to_ask_for():
         "Not recorded: how they found us; ask for it."
         " Not recorded: a proof point (product profile). Ask."
     )
-    failing_fallback = ScriptStep("Open", say="Hi {first_name}", fallback="Hello {rep_name}")
+    failing_fallback = ScriptStep("Open", say="Hi {first_name}", fallback=("Hello {rep_name}",))
     assert render_step(failing_fallback, {}).cue == (
         "Not recorded: their first name; ask for it. Not recorded: your name (settings)."
     )
     # A fallback said, or a say said, needs no note.
-    assert render_step(bare._replace(fallback="What do you need?"), {}).cue == ""
+    assert render_step(bare._replace(fallback=("What do you need?",)), {}).cue == ""
     assert render_step(bare, {"needs": "dispatch", "company": "Acme"}).cue == ""
 
 
@@ -202,8 +202,36 @@ def test_every_placeholder_has_plain_words():
     assert sorted([*ASKED_FOR, *RECORDED_ELSEWHERE]) == sorted(PLACEHOLDERS)
 
 
+def test_fallback_lines_are_tried_in_order(tmp_path):
+    """A line that names two facts, each of which may be missing, falls back twice: with
+    one fallback, the line that named neither was said whenever one was missing."""
+    text = V2_SCRIPT.replace(
+        'fallback = "How are you finding it?"',
+        'fallback = ["How is it going at {company}, {first_name}?", "How are you finding it?"]',
+    ).replace('say = "How is {company} finding it?"', 'say = "How is {company} finding {product}?"')
+    write(tmp_path, "renewal.toml", text)
+    step = load_library(tmp_path).get("renewal").steps[0]
+    assert step.fallback == (
+        "How is it going at {company}, {first_name}?",
+        "How are you finding it?",
+    )
+    both = {"company": "Acme", "first_name": "Dana", "product": "Lift"}
+    assert render_step(step, both).say == "How is Acme finding Lift?"
+    assert render_step(step, {**both, "product": ""}).say == "How is it going at Acme, Dana?"
+    assert render_step(step, {"company": "Acme"}).say == "How are you finding it?"
+    template = template_plain(load_library(tmp_path).get("renewal"))
+    assert "(if a fact is missing) How is it going at {company}, {first_name}?" in template
+    assert "(if a fact is missing) How are you finding it?" in template
+    write(tmp_path, "renewal.toml", text.replace('"How are you finding it?"]', "3]"))
+    [problem] = load_library(tmp_path).problems
+    assert problem.message == (
+        "step 1: fallback must be text in quotes, or a list of lines tried in order"
+    )
+    assert problem.line == 11
+
+
 def test_a_fallback_that_lacks_a_fact_too_says_nothing():
-    step = ScriptStep("Open", say="Hi {first_name}", fallback="Hello {rep_name}", cue="")
+    step = ScriptStep("Open", say="Hi {first_name}", fallback=("Hello {rep_name}",), cue="")
     assert render_step(step, {}).say == ""
 
 
@@ -508,7 +536,7 @@ def test_a_v2_file_loads_openers_cues_fallbacks_and_fits(tmp_path):
     script = library.get("renewal")
     assert script.fits == "A customer whose contract ends within the quarter."
     assert set(script.openers) == {"customer"}
-    assert script.steps[0].fallback == "How are you finding it?"
+    assert script.steps[0].fallback == ("How are you finding it?",)
     assert script.steps[0].cue == "In your notes: {pain_points}"
 
 

@@ -34,15 +34,15 @@ HAS_WORD = re.compile(r"[A-Za-z0-9]")
 class ScriptStep(NamedTuple):
     """One step of a call script.
 
-    `say` and each `ask` item are spoken; `cue` is for the rep only; `fallback` is spoken
-    instead of `say` when a fact that `say` needs is missing.
+    `say` and each `ask` item are spoken; `cue` is for the rep only; when a fact that `say`
+    needs is missing, the first `fallback` line whose facts are all known is spoken instead.
     """
 
     title: str
     say: str = ""
     ask: tuple[str, ...] = ()
     cue: str = ""
-    fallback: str = ""
+    fallback: tuple[str, ...] = ()
     situations: tuple[str, ...] = ()
     """The situations the step is for (`for = ["cold", "inbound"]`); empty: every one."""
 
@@ -338,7 +338,7 @@ class FileChecker:
             self.report(f"{label} must be a table with {_listed(keys)}", header)
             return None
         problems_before = len(self.problems)
-        for key in ("title", "say", "cue", "fallback"):
+        for key in ("title", "say", "cue"):
             if key not in keys:
                 continue
             value = raw.get(key)
@@ -360,6 +360,17 @@ class FileChecker:
                 self.key_line("ask", header_pattern, index),
             )
             ask = []
+        fallback = raw.get("fallback", [])
+        if isinstance(fallback, str):
+            fallback = [fallback]
+        if not isinstance(fallback, list) or not all(
+            isinstance(line, str) and line.strip() for line in fallback
+        ):
+            self.report(
+                f"{label}: fallback must be text in quotes, or a list of lines tried in order",
+                self.key_line("fallback", header_pattern, index),
+            )
+            fallback = []
         situations = raw.get("for", [])
         if not isinstance(situations, list) or not all(
             situation in SITUATIONS for situation in situations
@@ -376,8 +387,9 @@ class FileChecker:
                     f"{label}: unknown key {key!r}; it has {_listed(keys)}",
                     self.key_line(key, header_pattern, index),
                 )
-        spoken = [(key, texts[key]) for key in ("say", "cue", "fallback") if key in texts]
+        spoken = [(key, texts[key]) for key in ("say", "cue") if key in texts]
         spoken += [("ask", question) for question in ask]
+        spoken += [("fallback", line) for line in fallback]
         for key, text in spoken:
             for problem in placeholder_problems(text):
                 self.report(f"{label}: {key}: {problem}", self.key_line(key, header_pattern, index))
@@ -393,7 +405,7 @@ class FileChecker:
             texts.get("say", ""),
             tuple(question.strip() for question in ask),
             texts.get("cue", ""),
-            texts.get("fallback", ""),
+            tuple(line.strip() for line in fallback),
             tuple(dict.fromkeys(situations)),
         )
 

@@ -110,8 +110,7 @@ def _template_lines(heading: str, step: ScriptStep) -> list[str]:
     if step.say:
         lines.append(textwrap.indent(step.say, INDENT))
     lines += [f"{INDENT}- {question}" for question in step.ask]
-    if step.fallback:
-        lines.append(f"{INDENT}(if a fact is missing) {step.fallback}")
+    lines += [f"{INDENT}(if a fact is missing) {line}" for line in step.fallback]
     if step.cue:
         lines.append(f"{INDENT}> {step.cue}")
     return [*lines, ""]

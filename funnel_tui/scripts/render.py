@@ -2,12 +2,12 @@
 
 The rules (PRODUCT 6): a spoken line (`say`, an `ask` item, an objection answer) is used
 only when every `{placeholder}` in it has a value. Otherwise `say` gives way to the step's
-`fallback` (by the same rule), a question is dropped, and a step with nothing left to say
-shows its cue alone; when neither `say` nor its fallback could be said, the cue starts with
-what is missing, in plain words ("Not recorded: their needs; ask for it."). A cue is for
-the rep and is always shown; a missing fact in it reads `(not recorded)`. Inserted text is
-never read again as a template, and a fact that ends a sentence takes the place of the full
-stop after it ("...answers the phone." then ".").
+first `fallback` line that can be said (by the same rule), a question is dropped, and a
+step with nothing left to say shows its cue alone; when neither `say` nor a fallback could
+be said, the cue starts with what is missing, in plain words ("Not recorded: their needs;
+ask for it."). A cue is for the rep and is always shown; a missing fact in it reads `(not
+recorded)`. Inserted text is never read again as a template, and a fact that ends a
+sentence takes the place of the full stop after it ("...answers the phone." then ".").
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ SHORTEST_STEM = 3
 class RenderedStep(NamedTuple):
     """A step filled in for one prospect: `say` and `ask` are spoken, `cue` is for the rep.
 
-    `say` is empty when neither the line nor its fallback could be filled.
+    `say` is empty when neither the line nor a fallback could be filled.
     """
 
     title: str
@@ -102,13 +102,12 @@ def _filled(template: str, value_of: Callable[[str], str]) -> str:
 
 def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
     """One step filled in by the rules above."""
-    say = fill_spoken(step.say, facts) if step.say else None
-    if say is None and step.fallback:
-        say = fill_spoken(step.fallback, facts)
+    said = (fill_spoken(line, facts) for line in (step.say, *step.fallback) if line)
+    say = next((line for line in said if line is not None), None)
     asked = (fill_spoken(question, facts) for question in step.ask)
     cue = fill_cue(step.cue, facts) if step.cue else ""
     if step.say and say is None:
-        cue = f"{missing_facts(f'{step.say} {step.fallback}', facts)} {cue}".strip()
+        cue = f"{missing_facts(' '.join((step.say, *step.fallback)), facts)} {cue}".strip()
     return RenderedStep(
         fill_cue(step.title, facts),
         say or "",
