@@ -112,6 +112,17 @@ def synthetic_cases(profile: Profile | None) -> list[Case]:
             ProspectHistory(spoke, last_connect_outcome="not_interested"),
             profile,
         ),
+        *(
+            Case(
+                f"declined, {reason} ({tag})",
+                {**full, "kind": "known", "stage": "lost"},
+                ProspectHistory(
+                    spoke, last_connect_outcome="not_interested", declined_reason=reason
+                ),
+                profile,
+            )
+            for reason in ("timing", "budget", "competitor", "no_need", "no_authority", "other")
+        ),
         Case(
             f"declined, no date ({tag})",
             {"name": "Jo", "kind": "known"},
@@ -317,6 +328,7 @@ def test_the_situation_picks_the_opener():
         "known",
         "known",
         "declined",
+        *["declined"] * 6,
         "declined",
         "customer",
         "customer",

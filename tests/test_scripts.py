@@ -890,6 +890,68 @@ def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_pa
         assert "on Monday" in opener and "wasn't" in opener, (method, opener)
 
 
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("timing", "the timing wasn't right for you then"),
+        ("budget", "there wasn't the budget for it then"),
+        ("competitor", "you had gone with another provider"),
+        ("no_need", "you didn't see a need for it then"),
+        ("no_authority", "the decision sat with someone else"),
+    ],
+)
+def test_the_declined_opener_says_why_they_said_no(tmp_path, reason, said):
+    """Rachel signed with a competitor last month: every opener said "it wasn't the right
+    moment for you then"."""
+    storage = book_with_history(tmp_path)
+    storage.db["calls"].insert_all(
+        [
+            {
+                "prospect_id": 2,
+                "started_at": "2026-11-16T10:00:00+00:00",
+                "outcome": "not_interested",
+                "reason": reason,
+            },
+            {"prospect_id": 2, "started_at": "2026-11-17T10:00:00+00:00", "outcome": "no_answer"},
+        ]
+    )
+    history = read_history(storage.db, 2)
+    assert history.declined_reason == reason
+    assert history_facts(history, NOW)["declined_reason"] == said
+    prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
+    for filled in fill_every_method(prospect, history):
+        opener = filled.steps[0].say
+        assert f"on Monday, and {said}. I'm" in opener, opener
+        assert "right moment" not in opener and "wasn't for you" not in opener
+
+
+@pytest.mark.parametrize("reason", ["other", None, "unreachable", "Competitor"])
+def test_without_a_reason_to_say_the_declined_opener_keeps_its_own_words(tmp_path, reason):
+    storage = book_with_history(tmp_path)
+    storage.db["calls"].insert(
+        {
+            "prospect_id": 2,
+            "started_at": "2026-11-16T10:00:00+00:00",
+            "outcome": "not_interested",
+            "reason": reason,
+        }
+    )
+    history = read_history(storage.db, 2)
+    assert "declined_reason" not in history_facts(history, NOW)
+    prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
+    openers = [filled.steps[0].say for filled in fill_every_method(prospect, history)]
+    assert openers[0] == (
+        "Hi Ben, this is Kestrel Software; we spoke on Monday, and it wasn't the right moment"
+        " for you then. I'm not calling to push, only to see whether anything has changed on"
+        " your side since."
+    )
+    undated = history._replace(last_connected_at=None, declined_reason="competitor")
+    [solution, *_] = fill_every_method(prospect, undated)
+    assert solution.steps[0].say.startswith(
+        "Hi Ben, this is Kestrel Software. When we last spoke it wasn't the right moment for"
+    )
+
+
 def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
     """Olivia has a $16,400 proposal closing on Christmas Day: her script said nothing of
     it and went back to discovery."""

@@ -24,7 +24,7 @@ PROSPECT_FIELDS = (
 # Worked out from the prospect and the settings.
 DERIVED_PLACEHOLDERS = ("first_name", "greeting", "introduction", "source_phrase", "rep_name")
 # From the prospect's calls and deals.
-HISTORY_PLACEHOLDERS = ("last_spoke_on", "customer_since", "last_purchase_on")
+HISTORY_PLACEHOLDERS = ("last_spoke_on", "customer_since", "last_purchase_on", "declined_reason")
 # What a product profile can fill.
 PROFILE_PLACEHOLDERS = (
     "our_company",
@@ -68,6 +68,7 @@ RECORDED_ELSEWHERE = {
     "last_spoke_on": "when you last spoke",
     "customer_since": "when they became a customer",
     "last_purchase_on": "when they last bought",
+    "declined_reason": "why they said no",
     "our_company": "your company (product profile)",
     "product": "your product (product profile)",
     "feature": "a feature for their needs (product profile)",

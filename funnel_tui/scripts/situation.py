@@ -13,13 +13,22 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from funnel_tui.domain import CONNECT_OUTCOMES, Kind, Outcome, Stage, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, Kind, LostReason, Outcome, Stage, sql_list
 from funnel_tui.settings import Queryable, Settings, is_inbound
 from funnel_tui.timestamps import from_stored
 
 COLD, INBOUND, KNOWN, DECLINED, CUSTOMER = "cold", "inbound", "known", "declined", "customer"
 # What ends a conversation with a no.
 DECLINING = (Outcome.NOT_INTERESTED, Outcome.DO_NOT_CALL)
+# Why they said no, as said after "and": `other` (and no reason) has no words, so a line
+# with `{declined_reason}` gives way to its fallback.
+DECLINED_BECAUSE = {
+    LostReason.TIMING: "the timing wasn't right for you then",
+    LostReason.BUDGET: "there wasn't the budget for it then",
+    LostReason.COMPETITOR: "you had gone with another provider",
+    LostReason.NO_NEED: "you didn't see a need for it then",
+    LostReason.NO_AUTHORITY: "the decision sat with someone else",
+}
 
 # One indexed read per prospect shown (calls_prospect, deals_prospect, flag_changes_prospect),
 # never per queue row.
@@ -29,6 +38,9 @@ HISTORY_QUERY = f"""SELECT
     (SELECT outcome FROM calls
         WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})
         ORDER BY started_at DESC, id DESC LIMIT 1) AS last_connect_outcome,
+    (SELECT reason FROM calls
+        WHERE prospect_id = :id AND outcome IN ({sql_list(DECLINING)})
+        ORDER BY started_at DESC, id DESC LIMIT 1) AS declined_reason,
     (SELECT min(closed_on) FROM deals WHERE prospect_id = :id) AS first_deal_on,
     (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on,
     (SELECT max(marked_at) FROM (
@@ -59,6 +71,8 @@ class ProspectHistory(NamedTuple):
     last_connect_outcome: str | None = None
     # When they last asked not to be called: a `do_not_call` call, or the flag set.
     do_not_call_at: datetime | None = None
+    # The reason of the last call that ended in a no (`competitor`...).
+    declined_reason: str | None = None
 
 
 def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
@@ -66,9 +80,9 @@ def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
     if row is None:
         return ProspectHistory()
-    outcome = row[1] if isinstance(row[1], str) else None
+    outcome, reason = (value if isinstance(value, str) else None for value in row[1:3])
     return ProspectHistory(
-        from_stored(row[0]), day_of(row[2]), day_of(row[3]), outcome, from_stored(row[4])
+        from_stored(row[0]), day_of(row[3]), day_of(row[4]), outcome, from_stored(row[5]), reason
     )
 
 
@@ -131,9 +145,9 @@ RECENT_CUSTOMER_DAYS = 60
 
 def history_facts(history: ProspectHistory, now: datetime) -> dict[str, str]:
     """The history placeholders that have a value: `{last_spoke_on}`, `{customer_since}`,
-    `{last_purchase_on}`. Dates read as said aloud, with their preposition: "yesterday",
-    "on Tuesday", "on the 10th of November". The last call's day is read on now's clock
-    (the one the script is said on), not as stored in UTC."""
+    `{last_purchase_on}`, `{declined_reason}`. Dates read as said aloud, with their
+    preposition: "yesterday", "on Tuesday", "on the 10th of November". The last call's day
+    is read on now's clock (the one the script is said on), not as stored in UTC."""
     today = now.date()
     facts = {}
     if history.last_connected_at is not None:
@@ -151,6 +165,8 @@ def history_facts(history: ProspectHistory, now: datetime) -> dict[str, str]:
         )
     if history.last_deal_on is not None:
         facts["last_purchase_on"] = spoken_day(history.last_deal_on, today)
+    if history.declined_reason in DECLINED_BECAUSE:
+        facts["declined_reason"] = DECLINED_BECAUSE[LostReason(history.declined_reason)]
     return facts
 
 
