@@ -1040,3 +1040,86 @@ def test_the_day_they_asked_not_to_be_called_is_the_flags_when_no_call_says_it(t
     assert filled.steps[0].cue.startswith("They asked not to be called, so there is no script")
     [filled, *_] = fill_every_method({**prospect, "id": 1}, read_history(db, 1))
     assert filled.steps[0].cue.startswith("They asked not to be called yesterday, so")
+
+
+NO_HISTORY = ProspectHistory()
+
+
+def opener_cue(prospect, history=NO_HISTORY, method="solution") -> str:
+    filled = fill_script(
+        load_builtin(method),
+        prospect,
+        settings=Settings(),
+        history=history,
+        now=NOW,
+        profile=None,
+        objections=load_objections(None),
+    )
+    return filled.steps[0].cue
+
+
+def stored(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("kind", "due", "said"),
+    [
+        (
+            "callback",
+            NOW - timedelta(days=2),
+            "They asked to be called back Mon 16 Nov 10:00: say you are calling as promised,"
+            " and sorry it is late.",
+        ),
+        (
+            "callback",
+            NOW - timedelta(minutes=10),
+            "They asked to be called back Wed 18 Nov 09:50: say you are calling as promised.",
+        ),
+        ("callback", NOW + timedelta(days=1), "They asked to be called back Thu 19 Nov 10:00;"),
+        ("meeting", NOW + timedelta(days=6), "A meeting is booked for Tue 24 Nov 10:00: confirm"),
+        (
+            "meeting",
+            NOW - timedelta(days=5),
+            "The meeting of Fri 13 Nov 10:00 is still open: ask whether it took place",
+        ),
+    ],
+)
+def test_the_opener_cue_says_what_was_promised_them_first(kind, due, said):
+    """A callback they asked for, two days late, read as any known prospect's opener: the
+    script did not say the rep was calling back as promised, nor that a meeting stood."""
+    prospect = {**DANA, "kind": "known", "next_task_kind": kind, "next_call_at": stored(due)}
+    for method in BUILTIN_METHOD_VALUES:
+        assert opener_cue(prospect, method=method).startswith(said), method
+
+
+def test_the_opener_cue_says_a_voicemail_was_left_a_meeting_missed_and_the_last_note():
+    voicemail = {
+        **DANA,
+        "last_outcome": "voicemail",
+        "last_called_at": stored(NOW - timedelta(days=2)),
+    }
+    assert opener_cue(voicemail).startswith("You left them a voicemail on Monday: say so.")
+    missed = {**DANA, "last_outcome": "no_show", "last_called_at": stored(NOW)}
+    history = ProspectHistory(last_note="Owner called in sick; rebooking")
+    assert opener_cue(missed, history).startswith(
+        "They missed the last meeting: find a new time first. Last call's note:"
+        " “Owner called in sick; rebooking”."
+    )
+
+
+def test_a_customer_who_said_no_to_more_is_not_pitched_again():
+    customer = {**DANA, "kind": "customer"}
+    history = ProspectHistory(
+        last_connected_at=NOW - timedelta(days=5),
+        first_deal_on=date(2026, 3, 9),
+        last_connect_outcome="not_interested",
+        declined_reason="budget",
+    )
+    assert opener_cue(customer, history).startswith(
+        "They said no to more (budget): ask how it goes; do not pitch it again."
+    )
+    # A prospect who is not a customer hears the declined opener, which says it itself.
+    assert "said no to more" not in opener_cue(
+        {**DANA, "kind": "known"}, history._replace(first_deal_on=None)
+    )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from funnel_tui.clocks import known_zone
-from funnel_tui.domain import Stage
+from funnel_tui.domain import LOST_REASON_LABELS, Kind, LostReason, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
@@ -32,10 +32,13 @@ from funnel_tui.scripts.situation import (
     spoken_day,
 )
 from funnel_tui.settings import Settings, source_phrase
+from funnel_tui.timestamps import from_stored
 
 # The most characters of one fact a script or an email says: a note is a few words, and a
 # field of megabytes (a page pasted, a CRM's cell) would be read out, and laid out, whole.
 FACT_AT_MOST = 500
+# A callback this late is still on time: no apology for it.
+ON_TIME = timedelta(minutes=30)
 # What `FilledScript.situation` is for a prospect marked do not call: no opener is for them.
 DO_NOT_CALL = "do_not_call"
 
@@ -137,7 +140,14 @@ def fill_script(
     # discovery with a proposal out would sound as if nothing had been sent. And a script
     # offers to send a summary: one who asked for no email hears a call offered instead.
     before = " ".join(
-        filter(None, (_proposal_out(prospect, settings), _no_email(prospect, no_email)))
+        filter(
+            None,
+            (
+                _promised(prospect, history, now),
+                _proposal_out(prospect, settings),
+                _no_email(prospect, no_email),
+            ),
+        )
     )
     if steps and steps[0].title == OPENER_TITLE and before:
         opener = steps[0]
@@ -169,6 +179,65 @@ def _not_to_be_called(
         f"{asked}, so there is no script for them. If they ask to be called again, clear Do"
         " not call in their edit form (e).",
     )
+
+
+def _promised(prospect: Mapping[str, object], history: ProspectHistory, now: datetime) -> str:
+    """For the rep, what is owed to the prospect and what happened last, before the opener
+    (which speaks of the last conversation alone): the callback they asked for, due or
+    late; the meeting booked, ahead or still open; the meeting they missed; the voicemail
+    left; and the last call's note. Empty when there is none of these."""
+    said = []
+    due = from_stored(prospect.get("next_call_at"))
+    kind = prospect.get("next_task_kind")
+    if due is not None and kind == TaskKind.CALLBACK:
+        if due > now:
+            said.append(f"They asked to be called back {_at(due, now)}; this call comes before.")
+        else:
+            late = ", and sorry it is late" if now - due > ON_TIME else ""
+            said.append(
+                f"They asked to be called back {_at(due, now)}: say you are calling as"
+                f" promised{late}."
+            )
+    elif due is not None and kind == TaskKind.MEETING:
+        if due > now:
+            said.append(f"A meeting is booked for {_at(due, now)}: confirm it, not start again.")
+        else:
+            said.append(
+                f"The meeting of {_at(due, now)} is still open: ask whether it took place"
+                " before anything else."
+            )
+    last = prospect.get("last_outcome")
+    called = from_stored(prospect.get("last_called_at"))
+    if last == Outcome.NO_SHOW:
+        said.append("They missed the last meeting: find a new time first.")
+    elif last == Outcome.VOICEMAIL and called is not None:
+        there = _their_now(prospect, now)
+        left = spoken_day(called.astimezone(there.tzinfo).date(), there.date())
+        said.append(f"You left them a voicemail {left}: say so.")
+    if _declined_more(prospect, history):
+        reason = ""
+        if history.declined_reason in set(LostReason):
+            reason = f" ({LOST_REASON_LABELS[LostReason(history.declined_reason)].lower()})"
+        said.append(f"They said no to more{reason}: ask how it goes; do not pitch it again.")
+    if history.last_note is not None:
+        note = _text({"note": history.last_note}, "note")
+        said.append(f"Last call's note: “{note}”.")
+    return " ".join(said)
+
+
+def _declined_more(prospect: Mapping[str, object], history: ProspectHistory) -> bool:
+    """Whether a customer's last conversation ended in a no: to more of what they have (an
+    upsell), which the customer opener does not speak of."""
+    customer = prospect.get("kind") == Kind.CUSTOMER or history.first_deal_on is not None
+    return customer and history.last_connect_outcome == Outcome.NOT_INTERESTED
+
+
+def _at(moment: datetime, now: datetime) -> str:
+    """`Fri 4 Dec 10:00` on the rep's clock, as the card lists tasks; with the year when it
+    is not this one."""
+    local = moment.astimezone(now.tzinfo)
+    year = f" {local.year}" if local.year != now.year else ""
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
 
 
 def _no_email(prospect: Mapping[str, object], at_address: bool) -> str:

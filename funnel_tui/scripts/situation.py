@@ -49,7 +49,9 @@ HISTORY_QUERY = f"""SELECT
         UNION ALL
         SELECT changed_at FROM flag_changes
             WHERE prospect_id = :id AND flag = 'do_not_call' AND value = 1
-    ) AS marks) AS do_not_call_at"""
+    ) AS marks) AS do_not_call_at,
+    (SELECT notes FROM calls
+        WHERE prospect_id = :id ORDER BY started_at DESC, id DESC LIMIT 1) AS last_note"""
 
 # Stages at which the buyer is weighing a concrete proposal: commitments matter most.
 DECIDING_STAGES = (Stage.QUALIFIED, Stage.PROPOSAL)
@@ -73,6 +75,8 @@ class ProspectHistory(NamedTuple):
     do_not_call_at: datetime | None = None
     # The reason of the last call that ended in a no (`competitor`...).
     declined_reason: str | None = None
+    # What the rep noted of the last call, whatever its outcome.
+    last_note: str | None = None
 
 
 def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
@@ -81,8 +85,15 @@ def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
     if row is None:
         return ProspectHistory()
     outcome, reason = (value if isinstance(value, str) else None for value in row[1:3])
+    note = row[6] if isinstance(row[6], str) and row[6].strip() else None
     return ProspectHistory(
-        from_stored(row[0]), day_of(row[3]), day_of(row[4]), outcome, from_stored(row[5]), reason
+        from_stored(row[0]),
+        day_of(row[3]),
+        day_of(row[4]),
+        outcome,
+        from_stored(row[5]),
+        reason,
+        note,
     )
 
 
