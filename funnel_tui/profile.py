@@ -445,6 +445,22 @@ def profile_facts(profile: Profile | None, prospect: Mapping[str, Any]) -> dict[
     return {key: value for key, value in facts.items() if value}
 
 
+def headline_feature_facts(profile: Profile | None) -> dict[str, str]:
+    """The feature placeholders of the profile's first feature, its headline: what an email
+    that summarises the product says of it when none answers this prospect's needs or pain
+    points (a cold lead with none recorded). A script asks instead; an email cannot."""
+    if profile is None or not profile.features:
+        return {}
+    feature = profile.features[0]
+    facts = {
+        "feature": feature.name,
+        "feature_does": feature.does,
+        "advantage": feature.advantage,
+        "benefit": feature.benefit,
+    }
+    return {key: value for key, value in facts.items() if value}
+
+
 def chosen_entries(profile: Profile | None, prospect: Mapping[str, Any]) -> dict[str, str]:
     """Which feature, differentiator, proof and reference were chosen for this prospect, and
     why, one line each (for `funnel script`); empty without a profile."""

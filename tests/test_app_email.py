@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from funnel_tui.emailing import sending
 from funnel_tui.settings import save_setting
-from funnel_tui.store.sqlite import Storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.email_screen import EmailScreen, writing_point
@@ -826,10 +826,10 @@ async def test_the_picker_greys_out_the_templates_that_do_not_fit_and_says_why(
         await pilot.press("E")
         await settle(pilot)
         options = app.screen.query_one(OptionList).options
-        first_name = prospect["name"].split()[0]
+        name = prospect["name"]
         assert [option.disabled for option in options] == [False, False, True, True]
-        assert f"not for {first_name}: no meeting ahead" in str(options[2].prompt)
-        assert f"not for {first_name}: no proposal sent" in str(options[3].prompt)
+        assert f"not for {name}: no meeting ahead" in str(options[2].prompt)
+        assert f"not for {name}: no proposal sent" in str(options[3].prompt)
         await pilot.press("4")
         await settle(pilot)
         assert status(app) == (
@@ -892,3 +892,31 @@ async def test_a_confirmation_names_its_meeting_on_both_clocks(
         screen = await open_and_pick(pilot, "3")
         about = " ".join(shown_text(screen.query_one("#email-about", Static)).split())
     assert about.endswith("confirms Fri 27 Nov 14:00 (09:00 their time)")
+
+
+async def test_without_a_product_profile_the_summary_is_greyed_out_as_the_reps_to_fix(
+    tmp_path: Path,
+) -> None:
+    """The picker said `not for Dr.: no product profile`: the prospect's first word, for
+    what the rep lacks."""
+    storage = open_storage(tmp_path / "book.db")
+    storage.db["prospects"].insert(
+        {"name": "Dr. Jane Smith", "email": "jane@example.com", "next_call_at": None}
+    )
+    storage.db.conn.commit()
+    app = FunnelApp(storage, clock=FrozenClock(), scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        options = {
+            option.id: str(option.prompt) for option in app.screen.query_one(OptionList).options
+        }
+        assert (
+            "needs a feature in your product profile (funnel profile)"
+            in (options["send_information"])
+        )
+        assert "not for" not in options["send_information"]
+        assert "not for Dr. Jane Smith: no meeting ahead" in options["meeting_confirmation"]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from funnel_tui.call_log import CallOutcome, log_call
+from funnel_tui.domain import LostReason, Outcome
 from funnel_tui.emailing.compose import (
     CannotCompose,
     close_date_text,
@@ -583,3 +585,51 @@ def test_no_voicemail_is_claimed_where_none_can_have_been_left(
             now=FROZEN_NOW,
         )
     assert str(refused.value) == f"{reason}: after_voicemail does not fit"
+
+
+def test_a_summary_for_a_prospect_no_feature_answers_says_the_headline_feature(
+    db: sqlite_utils.Database,
+) -> None:
+    """A cold lead with no needs recorded: "a short summary of Kestrel" came with nothing
+    of what it does."""
+    prospect_id = bare_prospect(db, needs=None, pain_points=None)
+    profile = demo_profile()
+    assert profile is not None
+    draft = compose_draft(
+        db,
+        prospect_id,
+        load_builtin("send_information"),
+        settings=load_settings(db),
+        profile=profile,
+        now=FROZEN_NOW,
+    )
+    headline = profile.features[0]
+    assert f"Our {headline.name} {headline.does}" in draft.body
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        (LostReason.COMPETITOR, "you had gone with another provider"),
+        (LostReason.NO_AUTHORITY, "the decision sat with someone else"),
+    ],
+)
+def test_an_email_after_a_no_gives_the_reason_the_script_gives(
+    db: sqlite_utils.Database, reason: LostReason, said: str
+) -> None:
+    """The script said they had gone with another provider; the voicemail email said the
+    timing had not been right."""
+    prospect_id = bare_prospect(db)
+    entry = CallOutcome(Outcome.NOT_INTERESTED, reason=reason)
+    log_call(db, prospect_id, entry, now=FROZEN_NOW - timedelta(days=2), settings=load_settings(db))
+    for key in ("after_voicemail", "send_information"):
+        draft = compose_draft(
+            db,
+            prospect_id,
+            load_builtin(key),
+            settings=load_settings(db),
+            profile=demo_profile(),
+            now=FROZEN_NOW,
+        )
+        assert said in draft.body, key
+        assert "timing wasn't right" not in draft.body, key

@@ -21,7 +21,7 @@ from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
 from funnel_tui.foreign_values import Unreadable, read_cents, read_day
 from funnel_tui.money import format_money
-from funnel_tui.profile import Profile
+from funnel_tui.profile import Profile, headline_feature_facts
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import (
@@ -123,6 +123,8 @@ def _facts(
     """`email_facts`, from the prospect's history and the meeting to confirm as read."""
     today = now.date()
     facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
+    if "feature" not in facts:
+        facts |= headline_feature_facts(profile)
     if meeting is not None:
         facts["meeting_time"] = meeting_time_text(
             meeting.due_at.astimezone(now.tzinfo), prospect["timezone"]

@@ -53,6 +53,8 @@ class Misfit:
     """A few words for the picker: `no proposal sent`."""
     reason: str
     """One line saying why, naming the prospect and the template."""
+    of_prospect: bool = True
+    """Whether it is the prospect who lacks it (else the rep: their product profile)."""
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,10 @@ def misfit(
         if need == "profile":
             if profile is None or not profile.features:
                 return Misfit(
-                    "no product profile",
+                    "needs a feature in your product profile (funnel profile)",
                     f"{key} needs a product profile with a feature for its summary"
                     " (funnel profile says where and how to write one)",
+                    of_prospect=False,
                 )
             continue
         found = _NEED_CHECKS[need](db, prospect, now, name, key)

@@ -179,9 +179,8 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
         misfit = self.misfits.get(template.key)
         if misfit is not None:
             # Greyed, and the digit says why: no email that states what is not so.
-            prompt = Content.assemble(
-                digit, one_line(template.name), (f"  not for {self._first_name()}: ", "dim")
-            )
+            whom = f"not for {self._named()}: " if misfit.of_prospect else ""
+            prompt = Content.assemble(digit, one_line(template.name), (f"  {whom}", "dim"))
             prompt += Content.assemble((one_line(misfit.note), "dim"))
             return Option(prompt, id=template.key, disabled=True)
         prompt = Content.assemble(digit, (one_line(template.name), "bold"))
@@ -189,8 +188,10 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
             prompt += Content.assemble("\n  ", (one_line(template.fits), "dim"))
         return Option(prompt, id=template.key)
 
-    def _first_name(self) -> str:
-        return one_line(self.prospect_name).split(" ")[0] or "them"
+    def _named(self) -> str:
+        """The prospect as the picker names them: whole, since a first word may be a title
+        (`Dr.`) or a company's (`Acme`)."""
+        return one_line(self.prospect_name) or "them"
 
     def on_mount(self) -> None:
         self.body_area.border_title = "Text"
