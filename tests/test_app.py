@@ -1727,6 +1727,31 @@ async def test_enter_after_an_import_leaves_its_report_until_the_path_changes(
     assert db["prospects"].count_where("name = 'Ada Lovelace'") == 1
 
 
+async def test_enter_after_an_import_that_wrote_nothing_imports_the_file_fixed_since(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    """A row rejected, nothing written: the rep fixes the file, and enter did nothing."""
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,\n", encoding="utf-8")
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = demo_app.screen
+        dialog.query_one("#import-path").value = str(leads)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "nothing written" in shown_text(dialog.query_one("#import-result"))
+        assert shown_text(dialog.query_one("#import-hint")).strip() == "enter imports · esc closes"
+        leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_text(dialog.query_one("#import-result")).startswith("added 1")
+    assert db["prospects"].count == count + 1
+
+
 async def test_a_poll_while_the_queue_is_first_read_does_not_read_it_again(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

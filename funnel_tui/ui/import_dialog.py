@@ -178,8 +178,11 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             more = len(report.rejected) - SHOWN_REJECTS
             lines.append(_line(f"… and {more} more", "red"))
         result.update(Text("\n").join(lines))
-        self._reported = choice
-        self.query_one("#import-hint", Label).update(HINT_AFTER_IMPORT)
+        if report.written:
+            # Nothing written (a row rejected, all or nothing): the rep fixes the file and
+            # imports it again with enter.
+            self._reported = choice
+            self.query_one("#import-hint", Label).update(HINT_AFTER_IMPORT)
 
     def action_close(self) -> None:
         # Closed while it writes, the dialog would take the import's report with it (and
