@@ -26,14 +26,16 @@ def _bare(word: str) -> str:
 
 def contact_name(name: str | None, company: str | None) -> str | None:
     """The name of the person to greet, or None when it is only their company's (a CRM's
-    account row with no contact: "Acme Ltd" at ACME Ltd), case and spacing ignored."""
-    if name and _folded(name) == _folded(company):
+    account row with no contact: "Acme Ltd" at ACME Ltd, "Acme, Inc." at Acme Inc), case,
+    spacing and punctuation ignored."""
+    if name and (folded := _folded(name)) and folded == _folded(company):
         return None
     return name
 
 
 def _folded(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    """The letters and figures of a text, in lower case, each word once spaced."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text or "").split()).casefold()
 
 
 def greeting(first_name: str | None, name: str | None) -> str:

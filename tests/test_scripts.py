@@ -340,6 +340,14 @@ def test_a_prospect_named_as_their_company_is_greeted_without_a_name():
     assert titled["greeting"] == "Hello"
     person = prospect_facts({"name": "Acme Jones", "company": "Acme Ltd"}, Settings())
     assert person["greeting"] == "Hi Acme"
+    # Punctuation aside: "Acme, Inc." was read as a surname and a first name, "Hi Inc.".
+    for name, company in (
+        ("Acme Ltd.", "Acme Ltd"),
+        ("Acme, Inc.", "Acme Inc"),
+        ("Acme-Ltd", "Acme Ltd"),
+    ):
+        facts = prospect_facts({"name": name, "company": company}, Settings())
+        assert facts["greeting"] == "Hello", name
     plain = filled_plain(filled_for({"name": "Acme Ltd", "company": "Acme Ltd"}, "solution"))
     assert "Hello, it's Sam. " in plain and "Hi Acme" not in plain
 
