@@ -263,6 +263,11 @@ def test_a_fact_that_ends_a_sentence_takes_the_place_of_the_full_stop_after_it()
     assert fill_spoken("For scale, {proof}.", facts) == "For scale, bookings went up by a third…"
     assert fill_spoken("We work with {company}.", facts) == "We work with Acme Inc."
     assert fill_spoken("At {company}, who signs?", facts) == "At Acme Inc., who signs?"
+    # A sentence's own full stop gives way to the template's comma, semicolon or colon.
+    assert fill_cue("needs {pain_points}; open concerns", facts) == (
+        "needs we lose jobs because nobody answers the phone; open concerns"
+    )
+    assert fill_spoken("It {pain_points}, so", facts).endswith("the phone, so")
     assert fill_spoken("Hi {name}. And {name}...", facts) == "Hi Dana. And Dana..."
     assert fill_cue("Goal: {title}.", facts) == "Goal: (not recorded)."
     filled = fill_script(

@@ -21,8 +21,11 @@ from funnel_tui.scripts.placeholders import ASKED_FOR, PLACEHOLDER, RECORDED_ELS
 
 NOT_RECORDED = "(not recorded)"
 SENTENCE_ENDS = (".", "?", "!", "…")
-# A placeholder and the full stop after it, unless that begins an ellipsis.
-PLACEHOLDER_AND_STOP = re.compile(PLACEHOLDER.pattern + r"(\.(?!\.))?")
+# The longest word taken for an abbreviation before its full stop ("Corp.", "Inc.").
+ABBREVIATION_AT_MOST = 4
+# A placeholder and the full stop after it, unless that begins an ellipsis, or the comma,
+# semicolon or colon after it.
+PLACEHOLDER_AND_STOP = re.compile(PLACEHOLDER.pattern + r"(\.(?!\.)|[,;:])?")
 # Hyphenated words count as one word too, so "e-mail" is found by the keyword "email".
 WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Longest first; enough to let "price" find "pricing", "prices" and "pricey".
@@ -90,14 +93,29 @@ def fill_cue(template: str, facts: Mapping[str, str]) -> str:
 
 def _filled(template: str, value_of: Callable[[str], str]) -> str:
     """Every placeholder replaced by its value; the template's full stop after a value that
-    ends a sentence is left out, so that "Inc." or "cost?" is not followed by another."""
+    ends a sentence is left out, so that "Inc." or "cost?" is not followed by another, and
+    a value's own full stop before the template's comma, semicolon or colon."""
 
     def fill(match: re.Match[str]) -> str:
         value = value_of(match.group(1).lower())
-        stop = match.group(2) or ""
-        return value if value.endswith(SENTENCE_ENDS) else value + stop
+        after = match.group(2) or ""
+        if after == ".":
+            return value if value.endswith(SENTENCE_ENDS) else value + after
+        if after and _ends_sentence(value):
+            # "screen., so" and "no-shows.; open concerns": the comma goes on the word.
+            return value[:-1] + after
+        return value + after
 
     return PLACEHOLDER_AND_STOP.sub(fill, template)
+
+
+def _ends_sentence(value: str) -> bool:
+    """Whether a value's last full stop ends a sentence rather than an abbreviation: after
+    a word of more than four letters ("screen.", not "Inc.", "Corp." or "Jr.")."""
+    if not value.endswith(".") or value.endswith(".."):
+        return False
+    words = value[:-1].split()
+    return bool(words) and len(words[-1]) > ABBREVIATION_AT_MOST
 
 
 def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
