@@ -38,8 +38,8 @@ MAX_CELL_CHARS = 128 * 1024
 # The bytes Windows-1252 leaves undefined.
 NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # A character UTF-8 writes in two to four bytes. Windows-1252 text has such a run only by
-# chance (`Ã©` for é is what UTF-8 read as Windows-1252 looks like): a file that holds
-# them and is not UTF-8 mixes the two, and read either way would garble part of it.
+# chance (`ß“`, or `Ã©`, which is é in UTF-8 read as Windows-1252).
+OUTSIDE_ASCII = bytes(range(0x80, 0x100))
 UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -341,7 +341,9 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     or without a BOM, else Windows-1252; raises CsvUnreadable (without the file name) when
     none reads it, or when the file is UTF-8 but for some bytes (a file put together from
     two, a cell cut mid-character): read as Windows-1252, its every accent would be stored
-    garbled (`JosÃ©`). Lines end with LF or CR LF, or in a file with no LF, with CR.
+    garbled (`JosÃ©`). Such a file is told from Windows-1252 text by its bytes outside
+    ASCII: most of them in UTF-8's sequences, where Windows-1252 text makes one only by
+    chance (`ß“`). Lines end with LF, CR LF or CR alone.
     """
     chunk = data.read(READ_CHUNK_BYTES)
     if chunk.startswith(UTF32_BOMS):
@@ -350,46 +352,51 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
         return _scan_marked("utf-16", chunk, data)
     with_bom = chunk.startswith(codecs.BOM_UTF8)
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    not_utf8: tuple[int, int] | None = None  # the first such byte, and its line
-    has_multibyte = False
+    not_utf8: tuple[int, int] | None = None  # the first byte UTF-8 cannot read, its line
+    # The bytes outside ASCII that make UTF-8's characters, and the others.
+    in_utf8 = outside_utf8 = 0
     not_windows_1252: tuple[int, int] | None = None
-    offset = lines = carriage_returns = 0
+    offset = lines = 0
     last = b""
     while chunk:
         if b"\x00" in chunk:
             raise CsvUnreadable("it is a binary file, not text")
         if not_utf8 is None:
+            buffered = utf8.getstate()[0]
             try:
                 utf8.decode(chunk)
-                has_multibyte = has_multibyte or not chunk.isascii()
+                in_utf8 += _outside_ascii(chunk)
             except UnicodeDecodeError as error:
-                at = max(error.start, 0)
-                not_utf8 = (chunk[at], lines + chunk[:at].count(b"\n") + 1)
-        # Looked for byte by byte only in a file that is not UTF-8.
-        if not_utf8 is not None and not has_multibyte:
-            has_multibyte = UTF8_MULTIBYTE.search(chunk) is not None
+                # The decoder's positions count the bytes of a character it was given
+                # the start of in the chunk before.
+                read = buffered + chunk
+                at = error.start
+                not_utf8 = (read[at], lines + _line_ends(read[:at], last) + 1)
+        if not_utf8 is not None:
+            sequences = sum(map(len, UTF8_MULTIBYTE.findall(chunk)))
+            in_utf8 += sequences
+            outside_utf8 += _outside_ascii(chunk) - sequences
         if not_windows_1252 is None and (bad := NOT_WINDOWS_1252.search(chunk)):
             not_windows_1252 = (chunk[bad.start()], offset + bad.start())
-        lines += chunk.count(b"\n")
-        carriage_returns += chunk.count(b"\r")
+        lines += _line_ends(chunk, last)
         offset += len(chunk)
         last = chunk[-1:]
         chunk = data.read(READ_CHUNK_BYTES)
-    if not_utf8 is None:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            not_utf8 = (0, lines + 1)
-    if not lines:
-        lines = carriage_returns
     # A last line without a line break is a line too.
     lines += bool(last) and last not in (b"\n", b"\r")
+    if not_utf8 is None and (cut := utf8.getstate()[0]):
+        # The file ends in the middle of a character.
+        not_utf8 = (cut[0], lines)
+        in_utf8, outside_utf8 = in_utf8 - len(cut), outside_utf8 + len(cut)
     if not_utf8 is None:
         return ("utf-8-sig" if with_bom else "utf-8"), lines
+    byte, line = not_utf8
     if with_bom:
-        raise CsvUnreadable("it starts with a UTF-8 byte-order mark but is not UTF-8 text")
-    if has_multibyte:
-        byte, line = not_utf8
+        raise CsvUnreadable(
+            f"it starts with a UTF-8 byte-order mark but line {line} is not UTF-8 text"
+            f" (byte 0x{byte:02x}): save that line, or the whole file, as UTF-8"
+        )
+    if in_utf8 > outside_utf8:
         raise CsvUnreadable(
             f"it is UTF-8 text except on line {line} (byte 0x{byte:02x}), which another"
             " encoding wrote: read either way, part of it would be garbled. Save that"
@@ -401,6 +408,17 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     raise CsvUnreadable(
         f"it is neither UTF-8 nor Windows-1252 text (byte 0x{byte:02x} at offset {at})"
     )
+
+
+def _outside_ascii(chunk: bytes) -> int:
+    return len(chunk) - len(chunk.translate(None, OUTSIDE_ASCII))
+
+
+def _line_ends(chunk: bytes, before: bytes) -> int:
+    """The line ends in a chunk: LF, CR LF, or CR alone; `before`, the byte before it (a
+    CR LF cut between two chunks is one line end, counted at its CR)."""
+    ends = chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+    return ends - (before == b"\r" and chunk.startswith(b"\n"))
 
 
 def _scan_marked(codec: str, chunk: bytes, data: BinaryIO) -> tuple[str, int]:

@@ -1273,6 +1273,20 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
             + "Renée Lefèvre,renee@x.example\n".encode("cp1252"),
             "it is UTF-8 text except on line 3 (byte 0xe9), which another encoding wrote",
         ),
+        # Its lines ending with CR alone, the line named is still the one.
+        (
+            "name,email\rJosé Núñez,jose@x.example\rAnn,a@x.example\r".encode()
+            + "Renée Lefèvre,renee@x.example\r".encode("cp1252"),
+            "it is UTF-8 text except on line 4 (byte 0xe9)",
+        ),
+        # UTF-8 but for its last character, cut.
+        ("name,email\nJosé,j@x.example\nZoë".encode()[:-1], "except on line 3 (byte 0xc3)"),
+        (
+            b"\xef\xbb\xbf"
+            + "name,email\nJosé,j@x.example\n".encode()
+            + "René,r@x.example\n".encode("cp1252"),
+            "it starts with a UTF-8 byte-order mark but line 3 is not UTF-8 text (byte 0xe9)",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_usable_csv_is_refused_in_one_line(
@@ -1285,6 +1299,29 @@ def test_a_file_that_is_not_a_usable_csv_is_refused_in_one_line(
     assert message in str(refused.value)
     assert "\n" not in str(refused.value)
     assert db["prospects"].count == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A German Outlook export: `ß“` and `ß–` are pairs UTF-8 could have written.
+        "Vorname;Nachname;Firma;Telefon geschäftlich;E-Mail-Adresse\r\n"
+        "Jürgen;Weiß;Bäckerei „Weiß“ GmbH;+49 30 1234567;jw@example.de\r\n"
+        "Anna;Groß;Groß–Gerau Logistik;+49 6152 123456;ag@example.de\r\n",
+        # French, as Word writes it: guillemets with no-break spaces.
+        "Prénom;Nom;Société;Téléphone bureau;Adresse de messagerie\r\n"
+        "René;Dupré;« Café Déjà\u00a0»;+33 1 42 68 53 00;rene@example.fr\r\n",
+    ],
+)
+def test_windows_1252_text_is_read_as_such_whatever_pairs_of_bytes_it_holds(
+    db: sqlite_utils.Database, tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_bytes(text.encode("cp1252"))
+    report = run(db, path)
+    assert report.encoding == "windows-1252"
+    names = {row["name"] for row in db["prospects"].rows}
+    assert names <= {"Jürgen Weiß", "Anna Groß", "René Dupré"} and names
 
 
 def test_the_refusal_names_the_headers_found(db: sqlite_utils.Database, tmp_path: Path) -> None:

@@ -133,6 +133,25 @@ def test_a_quote_never_closed_in_a_file_whose_lines_end_with_cr_names_its_last_l
     assert storage.db["prospects"].count == 0
 
 
+def test_a_quote_never_closed_in_a_file_of_cr_rows_with_a_line_feed_in_a_cell(
+    storage: Storage, tmp_path: Path
+) -> None:
+    """As Excel for the Mac writes a file: rows end with CR, a line break in a cell is LF."""
+    path = tmp_path / "leads.csv"
+    rows = [
+        "name,phone,notes",
+        'A One,+1 617 555 0111,"first\nsecond"',
+        "B Two,+1 617 555 0112,",
+        'D Four,+1 617 555 0114,"never closed',
+        "E Five,+1 617 555 0115,",
+    ]
+    path.write_bytes("\r".join(rows).encode() + b"\r")
+    result = invoke("import", path, "--db", storage.path)
+    assert result.exit_code == 1
+    assert "line 5: a quote opened in this row is never closed" in result.stderr
+    assert "(to line 6)" in result.stderr
+
+
 def test_a_quoted_cell_over_several_lines_at_the_end_of_a_file_is_read(
     storage: Storage, tmp_path: Path
 ) -> None:
