@@ -208,7 +208,9 @@ class ImportReport:
                 *(
                     [
                         f"{_counted(count, 'row', 'rows')} would have moved a prospect back"
-                        f" (stage or kind): kept as {'it is' if count == 1 else 'they are'}"
+                        " (stage or kind): kept as"
+                        f" {'it is' if count == 1 else 'they are'}, with the deal value, close"
+                        " date and next call they have"
                     ]
                     if (count := self.moved_back)
                     else []
@@ -433,6 +435,11 @@ _UNSET = object()
 FORWARD_ORDER: dict[str, tuple[str, ...]] = {"stage": tuple(Stage), "kind": tuple(Kind)}
 # A prospect won or lost is the rep's own outcome, which a file does not change.
 OUTCOME_STAGES = (Stage.WON, Stage.LOST)
+# What a row from before the prospect's stage or kind also says of that time: the open
+# opportunity's value and close, and the next call. An older export imported again gave
+# a customer won since their open deal back, and a call, and a prospect lost since the
+# meeting they declined.
+OF_THAT_TIME = ("deal_value_cents", "expected_close_on", "next_call_at")
 
 
 def _moves_back(name: str, current: object, wanted: object) -> bool:
@@ -631,7 +638,11 @@ class _Merger:
         if not back:
             return row
         self.moved_back += 1
-        return {name: value for name, value in row.items() if name not in back}
+        return {
+            name: value
+            for name, value in row.items()
+            if name not in back and name not in OF_THAT_TIME
+        }
 
     def _say_if_renamed(self, line: int, keyed: RowKeys, target: Target) -> None:
         """A row with an email that gives the prospect it updates another name is said:

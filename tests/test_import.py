@@ -389,8 +389,37 @@ def test_an_older_file_never_moves_a_prospect_back(book_db: Any, tmp_path: Path)
         al + 1: ("proposal", "known"),
     }
     assert (
-        "4 rows would have moved a prospect back (stage or kind): kept as they are"
+        "4 rows would have moved a prospect back (stage or kind): kept as they are, with the"
+        " deal value, close date and next call they have"
     ) in report.summary()
+
+
+def test_an_older_file_gives_no_deal_or_call_back_to_a_prospect_won_or_lost_since(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """The export of a week ago, imported again: the customer won since had their open deal
+    of $16,400 and an overdue call back, and the prospect lost since the meeting they
+    declined, live again in the calendar."""
+    db = book_db
+    won = existing(db, name="Wen Won", email="wen@won.example", stage="won", kind="customer")
+    lou = existing(db, name="Lou Lost", email="lou@lost.example", stage="lost", kind="known")
+    path = write_file(
+        tmp_path,
+        "name,email,stage,kind,deal_value_cents,expected_close_on,next_call_at,next_task_kind\n"
+        "Wen Won,wen@won.example,proposal,known,1640000,2026-12-26,2026-12-04T09:30:00+00:00,call\n"
+        "Lou Lost,lou@lost.example,meeting,known,,,2026-12-08T16:30:00+00:00,meeting\n",
+    )
+    run(db, path)
+    rows = {row["id"]: row for row in people(db).values()}
+    for prospect_id in (won, lou):
+        row = rows[prospect_id]
+        assert (row["deal_value_cents"], row["expected_close_on"], row["next_call_at"]) == (
+            None,
+            None,
+            None,
+        ), row["name"]
+    open_tasks = db.execute("SELECT count(*) FROM tasks WHERE status = 'open'").fetchone()[0]
+    assert open_tasks == 0
 
 
 def test_a_stage_another_tool_wrote_is_replaced_by_the_files(
