@@ -28,6 +28,7 @@ from funnel_tui.phones import phone_key
 from funnel_tui.schema_v23 import IRREGULAR_EMAIL, IRREGULAR_PHONE
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import IMPORT_KEY_TABLE, Variants, in_dialect, per_dialect
+from funnel_tui.text import INVISIBLE
 
 # Keys asked for in one statement: SQLite before 3.32 takes at most 999 `?`.
 KEYS_PER_QUERY = 400
@@ -113,13 +114,19 @@ STORED_BY_EMAIL = Variants(
 STORED_BY_PHONE = "SELECT phone, name, id FROM prospects WHERE phone IN ({marks}) AND id <= ?"
 
 
+# The characters that show as nothing, which text coming in loses (text.INVISIBLE): a
+# prospect stored with one before, or by another tool, is the same person without it.
+_WITHOUT_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
 def email_key(email: object) -> str:
-    return str(email or "").strip().lower()
+    return str(email or "").translate(_WITHOUT_INVISIBLE).strip().lower()
 
 
 def name_key(name: object) -> str:
-    """A name with case and spacing ignored: `Anna  berg` is `Anna Berg`."""
-    return "".join(str(name or "").split()).casefold()
+    """A name with case, spacing and invisible characters ignored: `Anna  berg` is `Anna
+    Berg`, and so is `Anna\u200bBerg` stored before."""
+    return "".join(str(name or "").translate(_WITHOUT_INVISIBLE).split()).casefold()
 
 
 Person = TypeVar("Person")

@@ -422,6 +422,24 @@ def test_an_older_file_gives_no_deal_or_call_back_to_a_prospect_won_or_lost_sinc
     assert open_tasks == 0
 
 
+def test_a_prospect_stored_with_invisible_characters_is_the_same_person_without_them(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Stored before such characters were dropped (or by another tool): funnel's own export
+    imported again added every one of them a second time, "kept as a separate prospect"."""
+    db = book_db
+    ann = existing(db, name="Ann\u200bLee", phone="+16175550150")
+    bob = existing(db, name="Bob\u200b Stone", phone="+16175550151", email="bob\u200b@x.example")
+    path = write_file(
+        tmp_path,
+        "name,phone,email\nAnnLee,+1 617 555 0150,\nBob Stone,+1 617 555 0199,bob@x.example\n",
+    )
+    report = run(db, path)
+    assert (report.added, report.updated) == (0, 2)
+    names = {row["id"]: row["name"] for row in people(db).values()}
+    assert names == {ann: "AnnLee", bob: "Bob Stone"}
+
+
 def test_a_stage_another_tool_wrote_is_replaced_by_the_files(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
