@@ -17,19 +17,26 @@ connection reads them again. Rebuilding the tables instead would copy every call
 million at 1,000,000 prospects. `sqlite_sequence` is made by creating, and dropping, a
 table that asks for it, as only SQLite may create it. Each table's sequence starts at its
 largest id now: an id given before this version to a row deleted since cannot be told
-from one never given. A table another tool defined again in its own words keeps its ids
-as they were.
+from one never given. A table another tool made again (`sqlite-utils transform` writes
+`"id" INTEGER PRIMARY KEY`) is changed as well; one already AUTOINCREMENT keeps its
+sequence.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 # The tables whose rows have an id of their own (the others are keyed by another's).
 TABLES = ("prospects", "calls", "tasks", "notes", "emails", "flag_changes", "deals", "targets")
 
-PLAIN = "id INTEGER PRIMARY KEY,"
-NEVER_REUSED = "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+# A table's own id as funnel writes it (`id INTEGER PRIMARY KEY,`), or as another tool
+# that made the table again does (`"id" INTEGER PRIMARY KEY`, `[id] integer primary key`),
+# not yet AUTOINCREMENT; never another table's id (`prospect_id INTEGER PRIMARY KEY`).
+OWN_ID = re.compile(
+    r"""(?<![\w"`\]])(["`\[]?id["`\]]?\s+INTEGER\s+PRIMARY\s+KEY)\b(?!\s+AUTOINCREMENT)""",
+    re.IGNORECASE,
+)
 
 # Creating a table with AUTOINCREMENT is what makes SQLite create sqlite_sequence.
 _MAKES_SEQUENCE = "CREATE TABLE funnel_makes_sqlite_sequence (id INTEGER PRIMARY KEY AUTOINCREMENT)"
@@ -43,17 +50,22 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA writable_schema = ON")
     try:
         for table in TABLES:
-            conn.execute(
-                "UPDATE sqlite_master SET sql = replace(sql, ?, ?)"
-                " WHERE type = 'table' AND name = ? AND instr(sql, ?) > 0",
-                (PLAIN, NEVER_REUSED, table, PLAIN),
-            )
+            (sql,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+            ).fetchone()
+            never_reused = OWN_ID.sub(r"\1 AUTOINCREMENT", sql, count=1)
+            if never_reused != sql:
+                conn.execute(
+                    "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                    [never_reused, table],
+                )
         conn.execute(f"PRAGMA schema_version = {version + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
     for table in TABLES:
         conn.execute(
             f"INSERT INTO sqlite_sequence (name, seq) SELECT ?, max(id) FROM {table}"
-            " HAVING max(id) IS NOT NULL",
-            [table],
+            " HAVING max(id) IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            [table, table],
         )

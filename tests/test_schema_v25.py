@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.forget import forget_prospect
@@ -96,3 +98,27 @@ def test_a_version_24_file_upgraded_keeps_its_rows_and_gives_no_id_twice(
         assert other.execute("SELECT seq FROM sqlite_sequence WHERE name = 'prospects'").fetchone()
     finally:
         other.close()
+
+
+def test_a_table_another_tool_made_again_never_gives_an_id_twice_either(
+    tmp_path: Path,
+) -> None:
+    """`sqlite-utils transform` writes the id as `"id" INTEGER PRIMARY KEY`: the upgrade
+    left such a table as it was, and its last prospect's id was given again."""
+    path = tmp_path / "funnel.db"
+    conn = file_at_version(path, 24)
+    conn.executemany(
+        "INSERT INTO prospects (id, name) VALUES (?, ?)", [(1, "Ann Lee"), (7, "Bo Chan")]
+    )
+    conn.close()
+    sqlite_utils.Database(path)["prospects"].transform(defaults={"source": "web"})
+
+    storage = open_storage(path)
+    try:
+        db = storage.db
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'prospects'").fetchone()
+        assert '"id" INTEGER PRIMARY KEY AUTOINCREMENT' in sql
+        forget_prospect(db, 7)
+        assert add_prospect(db, {"name": "Cy Park"}, now=FROZEN_NOW) == 8
+    finally:
+        storage.close()
