@@ -20,7 +20,7 @@ import click
 
 from funnel_tui import __version__
 from funnel_tui.counted import counted
-from funnel_tui.domain import PERIOD_KINDS, Ask, outcome_names, reason_names
+from funnel_tui.domain import DEFAULT_METHOD, PERIOD_KINDS, Ask, outcome_names, reason_names
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
     EXPORT_TABLES,
@@ -974,19 +974,33 @@ def script(
         for known in library.methods():
             click.echo(f"{known.method:<20} {known.name:<28} {known.source}")
         return
-    if method is None:
-        raise click.UsageError("name a method, or use --list")
-    chosen = library.get(method)
-    if chosen is None:
+    if method is None and prospect_id is None:
+        raise click.UsageError("name a method, give --prospect ID, or use --list")
+    chosen = None if method is None else library.get(method)
+    if method is not None and chosen is None:
         raise UserError(f"unknown method {method!r}; known: {', '.join(library.names())}")
     # Opened even for the script as written: a damaged book is reported by every command.
     db = open_db(db_path, read_only=True).db
     if prospect_id is None:
+        assert chosen is not None
         click.echo(clean_text(template_plain(chosen)))
         return
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         raise UserError(f"no prospect with id {prospect_id}")
+    if chosen is None:
+        # Their own method's script, as the pane shows it.
+        chosen = library.get(str(prospect["method"]))
+        if chosen is None:
+            chosen = library.get(DEFAULT_METHOD)
+            assert chosen is not None  # a built-in
+            click.echo(
+                one_line(
+                    f"funnel: prospect {prospect_id}'s method {prospect['method']!r} has no"
+                    f" script; showing {chosen.name}"
+                ),
+                err=True,
+            )
     objections = load_objections(config_dir())
     profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
     for problem in (*objections.problems, *profile_problems):

@@ -835,6 +835,22 @@ def test_script_for_a_prospect_answers_their_recorded_objection(db_path: Path) -
     assert [line for line in text.splitlines() if "month-end" in line and "> " not in line] == []
 
 
+def test_a_prospects_script_without_a_method_is_their_own_methods(db_path: Path) -> None:
+    """As the pane shows it: `funnel script --prospect 7` said only `name a method`."""
+    conceptual = add_prospect(db_path, name="Ann Lee", method="conceptual")
+    result = invoke("script", "--prospect", str(conceptual), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Conceptual Selling\n")
+    renewal = add_prospect(db_path, name="Bo Chan", method="renewal")
+    result = invoke("script", "--prospect", str(renewal), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Solution Selling\n")
+    assert result.stderr == (
+        f"funnel: prospect {renewal}'s method 'renewal' has no script; showing Solution Selling\n"
+    )
+    assert invoke("script", "--db", db_path).exit_code == 2
+
+
 def test_missing_facts_leave_questions_and_cues_never_prompts(db_path: Path) -> None:
     prospect = add_prospect(db_path, name="Sam")
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
