@@ -459,8 +459,8 @@ def test_history_is_one_indexed_query(tmp_path):
         str(row[-1]) for row in storage.db.execute(f"EXPLAIN QUERY PLAN {HISTORY_QUERY}", {"id": 1})
     )
     assert "calls_prospect" in plan and "deals_prospect" in plan
-    assert "flag_changes_prospect" in plan
-    assert "SCAN calls" not in plan and "SCAN deals" not in plan
+    assert "flag_changes_prospect" in plan and "tasks_prospect" in plan
+    assert "SCAN calls" not in plan and "SCAN deals" not in plan and "SCAN tasks" not in plan
     assert "SCAN flag_changes" not in plan
 
 
@@ -1101,9 +1101,47 @@ def stored(moment: datetime) -> str:
 def test_the_opener_cue_says_what_was_promised_them_first(kind, due, said):
     """A callback they asked for, two days late, read as any known prospect's opener: the
     script did not say the rep was calling back as promised, nor that a meeting stood."""
-    prospect = {**DANA, "kind": "known", "next_task_kind": kind, "next_call_at": stored(due)}
+    prospect = {**DANA, "kind": "known"}
+    history = ProspectHistory(**{f"{kind}_due_at": due})
     for method in BUILTIN_METHOD_VALUES:
-        assert opener_cue(prospect, method=method).startswith(said), method
+        assert opener_cue(prospect, history, method=method).startswith(said), method
+
+
+def test_a_meeting_booked_after_a_callback_is_said_too():
+    """Their callback came first, and the meeting after it went unsaid."""
+    history = ProspectHistory(
+        callback_due_at=NOW + timedelta(days=1), meeting_due_at=NOW + timedelta(days=3)
+    )
+    assert opener_cue({**DANA, "kind": "known"}, history).startswith(
+        "They asked to be called back Thu 19 Nov 10:00; this call comes before. A meeting is"
+        " booked for Sat 21 Nov 10:00: confirm it, not start again."
+    )
+
+
+def test_history_reads_the_first_open_callback_and_meeting(tmp_path):
+    storage = open_storage(tmp_path / "book.db")
+    db = storage.db
+    prospect_id = db["prospects"].insert({"name": "Ann Lee"}).last_pk
+    for kind, days, status in (
+        ("callback", 2, "open"),
+        ("callback", 1, "done"),
+        ("meeting", 5, "open"),
+        ("meeting", 4, "cancelled"),
+    ):
+        db["tasks"].insert(
+            {
+                "prospect_id": prospect_id,
+                "kind": kind,
+                "status": status,
+                "due_at": stored(NOW + timedelta(days=days)),
+            }
+        )
+    history = read_history(db, prospect_id)
+    assert (history.callback_due_at, history.meeting_due_at) == (
+        NOW + timedelta(days=2),
+        NOW + timedelta(days=5),
+    )
+    storage.close()
 
 
 def test_the_opener_cue_says_a_voicemail_was_left_a_meeting_missed_and_the_last_note():

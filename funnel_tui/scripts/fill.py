@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from funnel_tui.clocks import known_zone
-from funnel_tui.domain import LOST_REASON_LABELS, Kind, LostReason, Outcome, Stage, TaskKind
+from funnel_tui.domain import LOST_REASON_LABELS, Kind, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
@@ -187,9 +187,7 @@ def _promised(prospect: Mapping[str, object], history: ProspectHistory, now: dat
     late; the meeting booked, ahead or still open; the meeting they missed; the voicemail
     left; and the last call's note. Empty when there is none of these."""
     said = []
-    due = from_stored(prospect.get("next_call_at"))
-    kind = prospect.get("next_task_kind")
-    if due is not None and kind == TaskKind.CALLBACK:
+    if (due := history.callback_due_at) is not None:
         if due > now:
             said.append(f"They asked to be called back {_at(due, now)}; this call comes before.")
         else:
@@ -198,7 +196,7 @@ def _promised(prospect: Mapping[str, object], history: ProspectHistory, now: dat
                 f"They asked to be called back {_at(due, now)}: say you are calling as"
                 f" promised{late}."
             )
-    elif due is not None and kind == TaskKind.MEETING:
+    if (due := history.meeting_due_at) is not None:
         if due > now:
             said.append(f"A meeting is booked for {_at(due, now)}: confirm it, not start again.")
         else:

@@ -30,8 +30,8 @@ DECLINED_BECAUSE = {
     LostReason.NO_AUTHORITY: "the decision sat with someone else",
 }
 
-# One indexed read per prospect shown (calls_prospect, deals_prospect, flag_changes_prospect),
-# never per queue row.
+# One indexed read per prospect shown (calls_prospect, deals_prospect, flag_changes_prospect,
+# tasks_prospect), never per queue row.
 HISTORY_QUERY = f"""SELECT
     (SELECT max(started_at) FROM calls
         WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})) AS last_connected_at,
@@ -51,7 +51,11 @@ HISTORY_QUERY = f"""SELECT
             WHERE prospect_id = :id AND flag = 'do_not_call' AND value = 1
     ) AS marks) AS do_not_call_at,
     (SELECT notes FROM calls
-        WHERE prospect_id = :id ORDER BY started_at DESC, id DESC LIMIT 1) AS last_note"""
+        WHERE prospect_id = :id ORDER BY started_at DESC, id DESC LIMIT 1) AS last_note,
+    (SELECT min(due_at) FROM tasks WHERE prospect_id = :id AND status = 'open'
+        AND kind = 'callback') AS callback_due_at,
+    (SELECT min(due_at) FROM tasks WHERE prospect_id = :id AND status = 'open'
+        AND kind = 'meeting') AS meeting_due_at"""
 
 # Stages at which the buyer is weighing a concrete proposal: commitments matter most.
 DECIDING_STAGES = (Stage.QUALIFIED, Stage.PROPOSAL)
@@ -77,10 +81,14 @@ class ProspectHistory(NamedTuple):
     declined_reason: str | None = None
     # What the rep noted of the last call, whatever its outcome.
     last_note: str | None = None
+    # When the first open callback and the first open meeting are due.
+    callback_due_at: datetime | None = None
+    meeting_due_at: datetime | None = None
 
 
 def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
-    """The prospect's history from the calls, deals and flag_changes tables (one query)."""
+    """The prospect's history from the calls, deals, flag_changes and tasks tables (one
+    query)."""
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
     if row is None:
         return ProspectHistory()
@@ -94,6 +102,8 @@ def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
         from_stored(row[5]),
         reason,
         note,
+        from_stored(row[7]),
+        from_stored(row[8]),
     )
 
 
