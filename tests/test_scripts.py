@@ -268,6 +268,11 @@ def test_a_fact_that_ends_a_sentence_takes_the_place_of_the_full_stop_after_it()
         "needs we lose jobs because nobody answers the phone; open concerns"
     )
     assert fill_spoken("It {pain_points}, so", facts).endswith("the phone, so")
+    # Short words end sentences too; an initial or a company's form does not.
+    for said, read in (("is never slow.", "slow, so"), ("by 30%.", "30%, so")):
+        assert fill_spoken("It {goals}, so", {"goals": said}).endswith(read)
+    for said in ("Sam Lee Jr.", "Alex M.", "Acme Corp.", "Fenwick Bros."):
+        assert fill_spoken("It's {rep_name}, so", {"rep_name": said}) == f"It's {said}, so"
     assert fill_spoken("Hi {name}. And {name}...", facts) == "Hi Dana. And Dana..."
     assert fill_cue("Goal: {title}.", facts) == "Goal: (not recorded)."
     filled = fill_script(

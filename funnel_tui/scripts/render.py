@@ -21,8 +21,15 @@ from funnel_tui.scripts.placeholders import ASKED_FOR, PLACEHOLDER, RECORDED_ELS
 
 NOT_RECORDED = "(not recorded)"
 SENTENCE_ENDS = (".", "?", "!", "…")
-# The longest word taken for an abbreviation before its full stop ("Corp.", "Inc.").
-ABBREVIATION_AT_MOST = 4
+# Words whose full stop marks an abbreviation, which stays before a comma ("Acme Inc.,
+# who signs"): a company's form, a name's suffix or title, and a few of the notes'.
+ABBREVIATIONS = frozenset(
+    {
+        *("inc", "ltd", "co", "corp", "plc", "llc", "llp", "bros", "assn", "intl"),
+        *("jr", "sr", "dr", "mr", "mrs", "ms", "prof", "st"),
+        *("etc", "vs", "approx", "dept", "est", "no"),
+    }
+)
 # A placeholder and the full stop after it, unless that begins an ellipsis, or the comma,
 # semicolon or colon after it.
 PLACEHOLDER_AND_STOP = re.compile(PLACEHOLDER.pattern + r"(\.(?!\.)|[,;:])?")
@@ -110,12 +117,15 @@ def _filled(template: str, value_of: Callable[[str], str]) -> str:
 
 
 def _ends_sentence(value: str) -> bool:
-    """Whether a value's last full stop ends a sentence rather than an abbreviation: after
-    a word of more than four letters ("screen.", not "Inc.", "Corp." or "Jr.")."""
+    """Whether a value's last full stop ends a sentence rather than an abbreviation or an
+    initial ("slow.", "30%.", not "Inc.", "Jr." or "M.")."""
     if not value.endswith(".") or value.endswith(".."):
         return False
     words = value[:-1].split()
-    return bool(words) and len(words[-1]) > ABBREVIATION_AT_MOST
+    if not words:
+        return False
+    last = words[-1].rsplit(".", 1)[-1].casefold()
+    return len(last) > 1 and last not in ABBREVIATIONS
 
 
 def render_step(step: ScriptStep, facts: Mapping[str, str]) -> RenderedStep:
