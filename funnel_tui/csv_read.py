@@ -40,6 +40,13 @@ NOT_WINDOWS_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # A character UTF-8 writes in two to four bytes. Windows-1252 text has such a run only by
 # chance (`ß“`, or `Ã©`, which is é in UTF-8 read as Windows-1252).
 OUTSIDE_ASCII = bytes(range(0x80, 0x100))
+# What UTF-8 writes for the accented letters of Latin scripts (lead bytes C2 to C5) and for
+# typographic punctuation and the euro sign (E2 80 to E2 82). Windows-1252 text makes
+# these only as mojibake (`Ã©`, `â€™`); the runs it makes by chance are of its accented
+# letters before its punctuation (`ß“` is DF 93, `é »` is E9 A0 BB), which these leave out.
+UTF8_SIGNATURE = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
+UTF8_LATIN_LEADS = (b"\xc2", b"\xc3", b"\xc4", b"\xc5")
+UTF8_PUNCTUATION_LEADS = (b"\xe2\x80", b"\xe2\x81", b"\xe2\x82")
 UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -342,8 +349,9 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     none reads it, or when the file is UTF-8 but for some bytes (a file put together from
     two, a cell cut mid-character): read as Windows-1252, its every accent would be stored
     garbled (`JosÃ©`). Such a file is told from Windows-1252 text by its bytes outside
-    ASCII: most of them in UTF-8's sequences, where Windows-1252 text makes one only by
-    chance (`ß“`). Lines end with LF, CR LF or CR alone.
+    ASCII: more of them in what UTF-8 writes for accented Latin letters and typographic
+    punctuation (UTF8_SIGNATURE) than in no UTF-8 at all. Lines end with LF, CR LF or CR
+    alone.
     """
     chunk = data.read(READ_CHUNK_BYTES)
     if chunk.startswith(UTF32_BOMS):
@@ -353,7 +361,7 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     with_bom = chunk.startswith(codecs.BOM_UTF8)
     utf8 = codecs.getincrementaldecoder("utf-8")()
     not_utf8: tuple[int, int] | None = None  # the first byte UTF-8 cannot read, its line
-    # The bytes outside ASCII that make UTF-8's characters, and the others.
+    # The bytes outside ASCII in UTF8_SIGNATURE's characters, and those in no UTF-8.
     in_utf8 = outside_utf8 = 0
     not_windows_1252: tuple[int, int] | None = None
     offset = lines = 0
@@ -365,7 +373,9 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
             buffered = utf8.getstate()[0]
             try:
                 utf8.decode(chunk)
-                in_utf8 += _outside_ascii(chunk)
+                # UTF-8 so far: its Latin and punctuation leads start its signatures.
+                in_utf8 += 2 * sum(map(chunk.count, UTF8_LATIN_LEADS))
+                in_utf8 += 3 * sum(map(chunk.count, UTF8_PUNCTUATION_LEADS))
             except UnicodeDecodeError as error:
                 # The decoder's positions count the bytes of a character it was given
                 # the start of in the chunk before.
@@ -373,9 +383,8 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
                 at = error.start
                 not_utf8 = (read[at], lines + _line_ends(read[:at], last) + 1)
         if not_utf8 is not None:
-            sequences = sum(map(len, UTF8_MULTIBYTE.findall(chunk)))
-            in_utf8 += sequences
-            outside_utf8 += _outside_ascii(chunk) - sequences
+            in_utf8 += sum(map(len, UTF8_SIGNATURE.findall(chunk)))
+            outside_utf8 += _outside_ascii(chunk) - sum(map(len, UTF8_MULTIBYTE.findall(chunk)))
         if not_windows_1252 is None and (bad := NOT_WINDOWS_1252.search(chunk)):
             not_windows_1252 = (chunk[bad.start()], offset + bad.start())
         lines += _line_ends(chunk, last)
@@ -384,13 +393,20 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
         chunk = data.read(READ_CHUNK_BYTES)
     # A last line without a line break is a line too.
     lines += bool(last) and last not in (b"\n", b"\r")
+    cut = b""
     if not_utf8 is None and (cut := utf8.getstate()[0]):
-        # The file ends in the middle of a character.
+        # The file ends in the middle of a character: its lead was counted as a whole one.
         not_utf8 = (cut[0], lines)
-        in_utf8, outside_utf8 = in_utf8 - len(cut), outside_utf8 + len(cut)
+        in_utf8 -= _signature_length(cut)
+        outside_utf8 += len(cut)
     if not_utf8 is None:
         return ("utf-8-sig" if with_bom else "utf-8"), lines
     byte, line = not_utf8
+    if cut and (with_bom or in_utf8 > outside_utf8):
+        raise CsvUnreadable(
+            f"it is UTF-8 text whose last character is cut (byte 0x{byte:02x} on line"
+            f" {line}): save it again from where it came"
+        )
     if with_bom:
         raise CsvUnreadable(
             f"it starts with a UTF-8 byte-order mark but line {line} is not UTF-8 text"
@@ -408,6 +424,13 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     raise CsvUnreadable(
         f"it is neither UTF-8 nor Windows-1252 text (byte 0x{byte:02x} at offset {at})"
     )
+
+
+def _signature_length(lead: bytes) -> int:
+    """How many bytes UTF8_SIGNATURE's character starting with `lead` has, or 0."""
+    if lead[:1] in UTF8_LATIN_LEADS:
+        return 2
+    return 3 if lead[:2] in UTF8_PUNCTUATION_LEADS else 0
 
 
 def _outside_ascii(chunk: bytes) -> int:

@@ -1327,7 +1327,10 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
             "it is UTF-8 text except on line 4 (byte 0xe9)",
         ),
         # UTF-8 but for its last character, cut.
-        ("name,email\nJosé,j@x.example\nZoë".encode()[:-1], "except on line 3 (byte 0xc3)"),
+        (
+            "name,email\nJosé,j@x.example\nZoë".encode()[:-1],
+            "it is UTF-8 text whose last character is cut (byte 0xc3 on line 3)",
+        ),
         (
             b"\xef\xbb\xbf"
             + "name,email\nJosé,j@x.example\n".encode()
@@ -1358,6 +1361,9 @@ def test_a_file_that_is_not_a_usable_csv_is_refused_in_one_line(
         # French, as Word writes it: guillemets with no-break spaces.
         "Prénom;Nom;Société;Téléphone bureau;Adresse de messagerie\r\n"
         "René;Dupré;« Café Déjà\u00a0»;+33 1 42 68 53 00;rene@example.fr\r\n",
+        # Where such pairs are most of the bytes outside ASCII.
+        "name;company;phone\r\nHans Groß;Groß–Gerau AG;+49 6152 12345\r\n",
+        "name,company,phone\r\nAnne Dupont,«\u00a0Le Café\u00a0»,+33 1 42 68 53 00\r\n",
     ],
 )
 def test_windows_1252_text_is_read_as_such_whatever_pairs_of_bytes_it_holds(
@@ -1368,7 +1374,8 @@ def test_windows_1252_text_is_read_as_such_whatever_pairs_of_bytes_it_holds(
     report = run(db, path)
     assert report.encoding == "windows-1252"
     names = {row["name"] for row in db["prospects"].rows}
-    assert names <= {"Jürgen Weiß", "Anna Groß", "René Dupré"} and names
+    assert names <= {"Jürgen Weiß", "Anna Groß", "René Dupré", "Hans Groß", "Anne Dupont"}
+    assert names
 
 
 def test_the_refusal_names_the_headers_found(db: sqlite_utils.Database, tmp_path: Path) -> None:
