@@ -24,11 +24,12 @@ _ESCAPE_SEQUENCES = re.compile(
 ACTING_BUT_LINE_ENDS = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 )
-# Characters that show as nothing and join nothing: the zero-width space, the word joiner
-# and the byte-order mark inside a text (a CRM's cell, a pasted name). Kept, they made a
-# name the filter could not find as typed (`Ann\u200bLee` is no match for `annlee`, nor
-# `ann lee`). The joiners that shape text (ZWJ in an emoji, ZWNJ in Persian) stay.
-INVISIBLE = "\u200b\u2060\ufeff"
+# Characters that show as nothing and join nothing: the soft hyphen, the zero-width space,
+# the word joiner and the invisible operators, and the byte-order mark inside a text (a
+# CRM's cell, a pasted name). Kept, they made a name the filter could not find as typed
+# (`Ann\u200bLee` is no match for `annlee`, nor `ann lee`). The joiners that shape text
+# (ZWJ in an emoji, ZWNJ in Persian) stay.
+INVISIBLE = "\u00ad\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
 # Those, the controls and the carriage return: all that clean_text removes besides
 # escape sequences.
 _CONTROL_CHARACTERS = re.compile(f"[\r{ACTING_BUT_LINE_ENDS}{INVISIBLE}]")
