@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,7 +52,8 @@ from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
 from funnel_tui.read_process import read_in_process
-from funnel_tui.settings import load_settings
+from funnel_tui.scripts.situation import suggested_method
+from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.snapshot import book_as_it_is
 from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
@@ -365,6 +366,8 @@ def _not_understood(values: NotUnderstood) -> str:
     default = NEW_PROSPECT[values.field]
     if values.field == "priority":
         default = Priority(default).label
+    elif values.field == "method":
+        default = "the one the method picker suggests"
     examples = ", ".join(map(repr, values.examples))
     if values.more_values:
         examples += ", …"
@@ -475,7 +478,13 @@ class _Merger:
     or a file set, and an update never moves a stage or kind back (`_moves_back`).
     """
 
-    def __init__(self, found: Keys, stored: dict[int, StoredProspect], last_stored_id: int) -> None:
+    def __init__(
+        self,
+        found: Keys,
+        stored: dict[int, StoredProspect],
+        last_stored_id: int,
+        method_for: Callable[[Mapping[str, object]], str],
+    ) -> None:
         self.found = found
         # The book's prospects are those up to it; later ids are earlier batches' rows.
         self.last_stored_id = last_stored_id
@@ -486,6 +495,8 @@ class _Merger:
         self.phone_holders = {phone: holder.name for phone, holder in found.phone_holders.items()}
         self.first_holders: dict[str, Target] = {}
         self.stored = stored
+        # The selling method a new prospect gets when the file names none.
+        self.method_for = method_for
         # The email a stored prospect was given by a row of this batch.
         self.emails_given: dict[int, str] = {}
         self.added: list[dict[str, object]] = []
@@ -575,6 +586,10 @@ class _Merger:
             task_kind = None
         if target is None:
             target = {**NEW_PROSPECT, **row}
+            if "method" not in row:
+                # The method the picker suggests for their kind, stage and source: an
+                # inbound lead's script opens as a reply to them.
+                target["method"] = self.method_for(target)
             self.added.append(target)
             self.added_lines.append(line)
             if phone in self.phone_holders:
@@ -1023,6 +1038,7 @@ def _merge_batch(
     keys: ImportKeys,
     keyed: list[Keyed],
     region: str,
+    settings: Settings,
 ) -> _Merger:
     emails = {row.email for _, row in keyed if row.email}
     phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
@@ -1033,7 +1049,12 @@ def _merge_batch(
     )
     # On a team's server a prospect the book held when the import began may be gone since
     # (another rep forgot them): their keys lead nowhere now.
-    merger = _Merger(found.leading_to(stored), stored, keys.last_stored_id)
+    merger = _Merger(
+        found.leading_to(stored),
+        stored,
+        keys.last_stored_id,
+        lambda prospect: suggested_method(prospect, settings),
+    )
     for line, row in keyed:
         merger.merge(line, row)
     return merger
@@ -1093,6 +1114,7 @@ def import_file(
     (PRODUCT 16); a prospect already in the book keeps its owner.
     """
     region = reader.file.phone_region
+    settings = load_settings(db)
     totals = _Totals()
     written = False
     batches = _read_batches(reader, progress)
@@ -1109,7 +1131,7 @@ def import_file(
                 # someone while the import runs.
                 if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
-                merger = _merge_batch(db, keys, batch, region)
+                merger = _merge_batch(db, keys, batch, region, settings)
                 repeated = _repeated_rows(keys, merger)
                 added = list(zip(merger.added_lines, merger.added, strict=True))
                 namesakes_found = list(namesakes(db, added, keys.last_stored_id))

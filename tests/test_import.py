@@ -440,6 +440,33 @@ def test_a_prospect_stored_with_invisible_characters_is_the_same_person_without_
     assert names == {ann: "AnnLee", bob: "Bob Stone"}
 
 
+def test_a_new_prospect_gets_the_method_the_picker_suggests_unless_the_file_names_one(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Every lead came in as Solution: a webinar's had the cold opener until `m i`."""
+    db = book_db
+    kept = existing(db, name="Old Known", email="old@known.example", method="conceptual")
+    path = write_file(
+        tmp_path,
+        "name,email,source,kind,method\n"
+        "Web Lead,web@lead.example,webinar,,\n"
+        "Cold Lead,cold@lead.example,cold list,,\n"
+        "Big Customer,big@customer.example,,customer,\n"
+        "Named Method,named@method.example,webinar,,benefits\n"
+        "Old Known,old@known.example,webinar,,\n",
+    )
+    run(db, path)
+    methods = {row["name"]: row["method"] for row in people(db).values()}
+    assert methods == {
+        "Web Lead": "inbound",
+        "Cold Lead": "solution",
+        "Big Customer": "value_proposition",
+        "Named Method": "benefits",
+        "Old Known": "conceptual",
+    }
+    assert people(db)["Old Known"]["id"] == kept
+
+
 def test_a_stage_another_tool_wrote_is_replaced_by_the_files(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:

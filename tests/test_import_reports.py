@@ -155,7 +155,7 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
     ) in summary
     assert (
         "Selling Method: 1 value not understood ('Value Proposition'),"
-        " method left as it was (solution for a new prospect)"
+        " method left as it was (the one the method picker suggests for a new prospect)"
     ) in summary
 
 
