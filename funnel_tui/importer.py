@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1038,7 +1038,7 @@ def _merge_batch(
     keys: ImportKeys,
     keyed: list[Keyed],
     region: str,
-    settings: Settings,
+    method_for: Callable[[Mapping[str, object]], str],
 ) -> _Merger:
     emails = {row.email for _, row in keyed if row.email}
     phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
@@ -1049,15 +1049,28 @@ def _merge_batch(
     )
     # On a team's server a prospect the book held when the import began may be gone since
     # (another rep forgot them): their keys lead nowhere now.
-    merger = _Merger(
-        found.leading_to(stored),
-        stored,
-        keys.last_stored_id,
-        lambda prospect: suggested_method(prospect, settings),
-    )
+    merger = _Merger(found.leading_to(stored), stored, keys.last_stored_id, method_for)
     for line, row in keyed:
         merger.merge(line, row)
     return merger
+
+
+# The kinds, stages and sources of a file whose suggested method is kept at once: a file
+# has a few, and one with a source per row keeps no more.
+SUGGESTIONS_KEPT = 1_024
+
+
+def _method_suggester(settings: Settings) -> Callable[[Mapping[str, object]], str]:
+    """`suggested_method` for a new prospect, worked out once for each kind, stage and
+    source (it reads no more of them): a few microseconds a row otherwise."""
+
+    @lru_cache(maxsize=SUGGESTIONS_KEPT)
+    def suggested(kind: object, stage: object, source: object) -> str:
+        return suggested_method({"kind": kind, "stage": stage, "source": source}, settings)
+
+    return lambda prospect: suggested(
+        prospect.get("kind"), prospect.get("stage"), prospect.get("source")
+    )
 
 
 def _repeated_rows(keys: ImportKeys, merger: _Merger) -> list[RepeatedRow]:
@@ -1114,7 +1127,7 @@ def import_file(
     (PRODUCT 16); a prospect already in the book keeps its owner.
     """
     region = reader.file.phone_region
-    settings = load_settings(db)
+    method_for = _method_suggester(load_settings(db))
     totals = _Totals()
     written = False
     batches = _read_batches(reader, progress)
@@ -1131,7 +1144,7 @@ def import_file(
                 # someone while the import runs.
                 if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
-                merger = _merge_batch(db, keys, batch, region, settings)
+                merger = _merge_batch(db, keys, batch, region, method_for)
                 repeated = _repeated_rows(keys, merger)
                 added = list(zip(merger.added_lines, merger.added, strict=True))
                 namesakes_found = list(namesakes(db, added, keys.last_stored_id))

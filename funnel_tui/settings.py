@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from funnel_tui.domain import PIPELINE_STAGES
@@ -357,9 +358,13 @@ def _parse_source_phrases(text: str) -> tuple[tuple[str, str], ...]:
 
 def is_inbound(settings: Settings, source: str | None) -> bool:
     """Whether a prospect from this source contacted us (the `inbound_sources` setting)."""
-    return bool(source) and source_key(source or "") in {
-        source_key(inbound) for inbound in settings.inbound_sources
-    }
+    return bool(source) and source_key(source or "") in _inbound_keys(settings.inbound_sources)
+
+
+@cache
+def _inbound_keys(sources: tuple[str, ...]) -> frozenset[str]:
+    """The sources as compared, once per list: an import asks for each new prospect."""
+    return frozenset(source_key(inbound) for inbound in sources)
 
 
 def source_phrase(settings: Settings, source: str | None) -> str | None:
