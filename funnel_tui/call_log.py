@@ -76,9 +76,9 @@ class SeenOnCard:
 
     last_called_at: str | None
     do_not_call: bool = False
-    # When the prospect shown was added: a forgotten prospect's id can be given to the next
-    # one added, and a dialog left open on them would log its call, note and all, on that
-    # other person. None: not checked.
+    # When the prospect shown was added: funnel never gives a forgotten prospect's id again
+    # (schema v25), but another tool may write a row with it, and a dialog left open on
+    # them would log its call, note and all, on that other person. None: not checked.
     created_at: str | None = None
 
 

@@ -228,8 +228,9 @@ class EditConflict(Exception):
 
 def someone_else_now(shown_created_at: object, row: Mapping[str, Any]) -> bool:
     """Whether `row`, read now by the id of a prospect shown when they were added at
-    `shown_created_at`, is another person: a forgotten prospect's id is given to the next
-    one added when theirs was the highest. An unknown moment (None) tells nothing."""
+    `shown_created_at`, is another person: funnel never gives a forgotten prospect's id
+    again (schema v25), but another tool may write a row with it. An unknown moment
+    (None) tells nothing."""
     return shown_created_at is not None and shown_created_at != row["created_at"]
 
 
