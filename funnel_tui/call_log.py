@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -80,6 +80,13 @@ class SeenOnCard:
     # (schema v25), but another tool may write a row with it, and a dialog left open on
     # them would log its call, note and all, on that other person. None: not checked.
     created_at: str | None = None
+
+    @classmethod
+    def of(cls, prospect: Mapping[str, Any]) -> SeenOnCard:
+        """What a prospect's row, as read to be shown, holds of these."""
+        return cls(
+            prospect["last_called_at"], bool(prospect["do_not_call"]), prospect["created_at"]
+        )
 
 
 class ChangedMeanwhile(OutcomeInvalid):

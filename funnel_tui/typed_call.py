@@ -242,9 +242,7 @@ def log_typed_call(
     # What this command read of them, as the dialog's card: another rep's call committed
     # since (two reps' `funnel log` in one second on a pool prospect) refuses this one, and
     # a do not call mark set since refuses a call that would book another.
-    seen = SeenOnCard(
-        prospect["last_called_at"], bool(prospect["do_not_call"]), prospect["created_at"]
-    )
+    seen = SeenOnCard.of(prospect)
     return log_call(
         db,
         prospect_id,

@@ -1178,11 +1178,7 @@ class MainScreen(
         # Another rep's call since the card showed this prospect, or a do-not-call mark set
         # since (which the rep has not confirmed calling through), refuses this one; once
         # the dialog has said so, enter logs it as well.
-        seen = SeenOnCard(
-            prospect["last_called_at"],
-            do_not_call=bool(prospect["do_not_call"]),
-            created_at=prospect["created_at"],
-        )
+        seen = SeenOnCard.of(prospect)
 
         def write(db: Any, entry: CallOutcome, now: datetime, settings: Settings) -> LoggedCall:
             nonlocal seen
