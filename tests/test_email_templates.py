@@ -21,6 +21,7 @@ from funnel_tui.emailing.compose import (
     email_facts,
     meeting_time_text,
 )
+from funnel_tui.emailing.message import Draft
 from funnel_tui.emailing.templates import (
     BUILTIN_TEMPLATES,
     Choices,
@@ -114,6 +115,21 @@ def bare_prospect(db: sqlite_utils.Database, **columns: object) -> int:
     return int(db["prospects"].insert(row).last_pk)
 
 
+def draft_of(
+    db: sqlite_utils.Database, prospect_id: int, key: str, profile: Profile | None = None
+) -> Draft:
+    """The built-in template `key` composed for the prospect at FROZEN_NOW, with the book's
+    settings."""
+    return compose_draft(
+        db,
+        prospect_id,
+        load_builtin(key),
+        settings=load_settings(db),
+        profile=profile,
+        now=FROZEN_NOW,
+    )
+
+
 def give_what_it_needs(db: sqlite_utils.Database, prospect_id: int, key: str) -> None:
     """A meeting ahead for the confirmation, a proposal for the follow-up."""
     if "meeting" in load_builtin(key).needs:
@@ -157,14 +173,7 @@ def test_a_prospect_with_no_facts_and_no_rep_name_gets_a_whole_email(
 def test_the_signature_names_the_rep_and_the_company(db: sqlite_utils.Database) -> None:
     save_setting(db, "rep_name", "Alex Morgan")
     prospect_id = bare_prospect(db, first_name="Sam", company="Acme Freight")
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("after_voicemail"),
-        settings=load_settings(db),
-        profile=demo_profile(),
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "after_voicemail", demo_profile())
     assert draft.subject == "Sorry I missed you, Sam"
     assert draft.body.startswith(
         "Hi Sam,\n\nI'm Alex Morgan from Kestrel Software, and I just left you a short voicemail."
@@ -181,14 +190,7 @@ def test_the_meeting_confirmation_gives_the_time_in_the_prospects_zone(
     db["tasks"].insert(
         {"prospect_id": prospect_id, "kind": "meeting", "due_at": "2026-11-24T15:00:00+00:00"}
     )
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("meeting_confirmation"),
-        settings=load_settings(db),
-        profile=None,
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "meeting_confirmation")
     assert draft.subject == "Confirmed: our meeting on Tuesday 24 November at 10:00 (New York time)"
     assert (
         "This confirms our meeting on Tuesday 24 November at 10:00 (New York time)." in draft.body
@@ -239,14 +241,7 @@ def test_the_proposal_follow_up_names_the_deal_the_day_it_went_out_and_the_close
             "started_at": "2026-11-16T10:00:00+00:00",
         }
     )
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("proposal_follow_up"),
-        settings=load_settings(db),
-        profile=None,
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "proposal_follow_up")
     assert draft.subject == "Our proposal for Acme Freight"
     assert "the proposal I sent you on Monday, for €12,000." in draft.body
     assert "to decide by the 30th of November." in draft.body
@@ -281,40 +276,19 @@ def test_the_reps_address_is_a_fact(db: sqlite_utils.Database) -> None:
 def test_a_prospect_without_an_email_address_cannot_be_emailed(db: sqlite_utils.Database) -> None:
     prospect_id = bare_prospect(db, name="Ben Whitaker", email="  ")
     with pytest.raises(CannotCompose) as refused:
-        compose_draft(
-            db,
-            prospect_id,
-            load_builtin("after_voicemail"),
-            settings=load_settings(db),
-            profile=None,
-            now=FROZEN_NOW,
-        )
+        draft_of(db, prospect_id, "after_voicemail")
     assert (
         str(refused.value) == "Ben Whitaker has no email address; add one with e (or funnel import)"
     )
     with pytest.raises(CannotCompose, match="no prospect with id 999"):
-        compose_draft(
-            db,
-            999,
-            load_builtin("after_voicemail"),
-            settings=load_settings(db),
-            profile=None,
-            now=FROZEN_NOW,
-        )
+        draft_of(db, 999, "after_voicemail")
 
 
 def test_a_do_not_call_prospect_may_be_emailed_and_the_draft_says_so(
     db: sqlite_utils.Database,
 ) -> None:
     prospect_id = bare_prospect(db, do_not_call=1)
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("send_information"),
-        settings=load_settings(db),
-        profile=demo_profile(),
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "send_information", demo_profile())
     assert draft.do_not_call
 
 
@@ -325,26 +299,12 @@ def test_a_summary_of_what_the_rep_sells_needs_a_product_profile(
     of what we do." came with none."""
     prospect_id = bare_prospect(db)
     with pytest.raises(CannotCompose, match="send_information needs a product profile"):
-        compose_draft(
-            db,
-            prospect_id,
-            load_builtin("send_information"),
-            settings=load_settings(db),
-            profile=None,
-            now=FROZEN_NOW,
-        )
+        draft_of(db, prospect_id, "send_information")
 
 
 def test_prospect_text_is_inserted_literally(db: sqlite_utils.Database) -> None:
     prospect_id = bare_prospect(db, first_name="{company}", company="[bold]Acme\x1b[31m")
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("after_voicemail"),
-        settings=load_settings(db),
-        profile=None,
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "after_voicemail")
     assert draft.subject == "Sorry I missed you, {company}"
     assert "at [bold]Acme today" in draft.body and "\x1b" not in draft.body
 
@@ -517,14 +477,7 @@ def test_a_template_the_prospect_does_not_fit_is_refused(
 ) -> None:
     prospect_id = bare_prospect(db)
     with pytest.raises(CannotCompose) as refused:
-        compose_draft(
-            db,
-            prospect_id,
-            load_builtin(key),
-            settings=load_settings(db),
-            profile=None,
-            now=FROZEN_NOW,
-        )
+        draft_of(db, prospect_id, key)
     assert str(refused.value) == reason
 
 
@@ -576,14 +529,7 @@ def test_no_voicemail_is_claimed_where_none_can_have_been_left(
 ) -> None:
     prospect_id = bare_prospect(db, **columns)
     with pytest.raises(CannotCompose) as refused:
-        compose_draft(
-            db,
-            prospect_id,
-            load_builtin("after_voicemail"),
-            settings=load_settings(db),
-            profile=None,
-            now=FROZEN_NOW,
-        )
+        draft_of(db, prospect_id, "after_voicemail")
     assert str(refused.value) == f"{reason}: after_voicemail does not fit"
 
 
@@ -595,14 +541,7 @@ def test_a_summary_for_a_prospect_no_feature_answers_says_the_headline_feature(
     prospect_id = bare_prospect(db, needs=None, pain_points=None)
     profile = demo_profile()
     assert profile is not None
-    draft = compose_draft(
-        db,
-        prospect_id,
-        load_builtin("send_information"),
-        settings=load_settings(db),
-        profile=profile,
-        now=FROZEN_NOW,
-    )
+    draft = draft_of(db, prospect_id, "send_information", profile)
     headline = profile.features[0]
     assert f"Our {headline.name} {headline.does}" in draft.body
 
@@ -623,13 +562,6 @@ def test_an_email_after_a_no_gives_the_reason_the_script_gives(
     entry = CallOutcome(Outcome.NOT_INTERESTED, reason=reason)
     log_call(db, prospect_id, entry, now=FROZEN_NOW - timedelta(days=2), settings=load_settings(db))
     for key in ("after_voicemail", "send_information"):
-        draft = compose_draft(
-            db,
-            prospect_id,
-            load_builtin(key),
-            settings=load_settings(db),
-            profile=demo_profile(),
-            now=FROZEN_NOW,
-        )
+        draft = draft_of(db, prospect_id, key, demo_profile())
         assert said in draft.body, key
         assert "timing wasn't right" not in draft.body, key
