@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from funnel_tui.clocks import known_zone
-from funnel_tui.domain import LOST_REASON_LABELS, Kind, LostReason, Outcome, Stage
+from funnel_tui.domain import LOST_REASON_LABELS, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
@@ -25,11 +25,12 @@ from funnel_tui.scripts.render import (
     render_script,
 )
 from funnel_tui.scripts.situation import (
+    CUSTOMER,
     ProspectHistory,
     day_of,
     history_facts,
     situation_of,
-    spoken_day,
+    spoken_moment,
 )
 from funnel_tui.settings import Settings, source_phrase
 from funnel_tui.timestamps import from_stored
@@ -108,6 +109,11 @@ def _text(prospect: Mapping[str, object], name: str) -> str:
         value = prospect[name]
     except (KeyError, IndexError):  # sqlite3.Row raises IndexError for an unknown column
         return ""
+    return _said(value)
+
+
+def _said(value: object) -> str:
+    """`_text` of a value read already."""
     if value is None or isinstance(value, bytes):
         return ""
     # Cut before it is split: a field of megabytes is read no further than what is said.
@@ -143,7 +149,7 @@ def fill_script(
         filter(
             None,
             (
-                _promised(prospect, history, now),
+                _promised(prospect, history, situation, now),
                 _proposal_out(prospect, settings),
                 _no_email(prospect, no_email),
             ),
@@ -169,9 +175,7 @@ def _not_to_be_called(
     is known, and how the mark is taken off."""
     asked = "They asked not to be called"
     if history.do_not_call_at is not None:
-        there = _their_now(prospect, now)
-        asked_on = history.do_not_call_at.astimezone(there.tzinfo).date()
-        asked = f"{asked} {spoken_day(asked_on, there.date())}"
+        asked = f"{asked} {spoken_moment(history.do_not_call_at, _their_now(prospect, now))}"
     return RenderedStep(
         "Do not call",
         "",
@@ -181,7 +185,9 @@ def _not_to_be_called(
     )
 
 
-def _promised(prospect: Mapping[str, object], history: ProspectHistory, now: datetime) -> str:
+def _promised(
+    prospect: Mapping[str, object], history: ProspectHistory, situation: str, now: datetime
+) -> str:
     """For the rep, what is owed to the prospect and what happened last, before the opener
     (which speaks of the last conversation alone): the callback they asked for, due or
     late; the meeting booked, ahead or still open; the meeting they missed; the voicemail
@@ -209,25 +215,17 @@ def _promised(prospect: Mapping[str, object], history: ProspectHistory, now: dat
     if last == Outcome.NO_SHOW:
         said.append("They missed the last meeting: find a new time first.")
     elif last == Outcome.VOICEMAIL and called is not None:
-        there = _their_now(prospect, now)
-        left = spoken_day(called.astimezone(there.tzinfo).date(), there.date())
+        left = spoken_moment(called, _their_now(prospect, now))
         said.append(f"You left them a voicemail {left}: say so.")
-    if _declined_more(prospect, history):
+    if situation == CUSTOMER and history.last_connect_outcome == Outcome.NOT_INTERESTED:
+        # A no to more of what they have (an upsell): the customer opener does not say it.
         reason = ""
         if history.declined_reason in set(LostReason):
             reason = f" ({LOST_REASON_LABELS[LostReason(history.declined_reason)].lower()})"
         said.append(f"They said no to more{reason}: ask how it goes; do not pitch it again.")
     if history.last_note is not None:
-        note = _text({"note": history.last_note}, "note")
-        said.append(f"Last call's note: “{note}”.")
+        said.append(f"Last call's note: “{_said(history.last_note)}”.")
     return " ".join(said)
-
-
-def _declined_more(prospect: Mapping[str, object], history: ProspectHistory) -> bool:
-    """Whether a customer's last conversation ended in a no: to more of what they have (an
-    upsell), which the customer opener does not speak of."""
-    customer = prospect.get("kind") == Kind.CUSTOMER or history.first_deal_on is not None
-    return customer and history.last_connect_outcome == Outcome.NOT_INTERESTED
 
 
 def _at(moment: datetime, now: datetime) -> str:

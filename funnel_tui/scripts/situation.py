@@ -172,8 +172,7 @@ def history_facts(history: ProspectHistory, now: datetime) -> dict[str, str]:
     today = now.date()
     facts = {}
     if history.last_connected_at is not None:
-        spoke_on = history.last_connected_at.astimezone(now.tzinfo).date()
-        facts["last_spoke_on"] = spoken_day(spoke_on, today)
+        facts["last_spoke_on"] = spoken_moment(history.last_connected_at, now)
     if (first := history.first_deal_on) is not None and first < today:
         # "since yesterday", "since the 10th of November" for a new customer, where "since
         # December 2026" said in December 2026 told them nothing. A deal of today has no
@@ -189,6 +188,11 @@ def history_facts(history: ProspectHistory, now: datetime) -> dict[str, str]:
     if history.declined_reason in DECLINED_BECAUSE:
         facts["declined_reason"] = DECLINED_BECAUSE[LostReason(history.declined_reason)]
     return facts
+
+
+def spoken_moment(moment: datetime, now: datetime) -> str:
+    """The day of a past moment, on now's clock, as `spoken_day` says it."""
+    return spoken_day(moment.astimezone(now.tzinfo).date(), now.date())
 
 
 def spoken_day(day: date, today: date) -> str:
