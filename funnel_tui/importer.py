@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
 from funnel_tui.read_process import read_in_process
 from funnel_tui.scripts.situation import suggested_method
-from funnel_tui.settings import Settings, load_settings
+from funnel_tui.settings import load_settings
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.snapshot import book_as_it_is
 from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_dialect
@@ -1055,24 +1055,6 @@ def _merge_batch(
     return merger
 
 
-# The kinds, stages and sources of a file whose suggested method is kept at once: a file
-# has a few, and one with a source per row keeps no more.
-SUGGESTIONS_KEPT = 1_024
-
-
-def _method_suggester(settings: Settings) -> Callable[[Mapping[str, object]], str]:
-    """`suggested_method` for a new prospect, worked out once for each kind, stage and
-    source (it reads no more of them): a few microseconds a row otherwise."""
-
-    @lru_cache(maxsize=SUGGESTIONS_KEPT)
-    def suggested(kind: object, stage: object, source: object) -> str:
-        return suggested_method({"kind": kind, "stage": stage, "source": source}, settings)
-
-    return lambda prospect: suggested(
-        prospect.get("kind"), prospect.get("stage"), prospect.get("source")
-    )
-
-
 def _repeated_rows(keys: ImportKeys, merger: _Merger) -> list[RepeatedRow]:
     """The batch's rows that repeat a person of an earlier line of the file."""
     return merger.repeated_rows(keys.first_lines(merger.landed_on), keys.last_stored_id)
@@ -1127,7 +1109,7 @@ def import_file(
     (PRODUCT 16); a prospect already in the book keeps its owner.
     """
     region = reader.file.phone_region
-    method_for = _method_suggester(load_settings(db))
+    method_for = partial(suggested_method, settings=load_settings(db))
     totals = _Totals()
     written = False
     batches = _read_batches(reader, progress)
