@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from funnel_tui import __version__
-from funnel_tui.counted import counted
+from funnel_tui.counted import counted, listed
 from funnel_tui.domain import DEFAULT_METHOD, PERIOD_KINDS, Ask, outcome_names, reason_names
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
@@ -683,7 +683,7 @@ def report(
         if len(others) == 1:
             also = f"a {others[0]} target also covers {day}"
         else:
-            also = f"{', '.join(others[:-1])} and {others[-1]} targets also cover {day}"
+            also = f"{listed(others)} targets also cover {day}"
         asks = " or ".join(f"--period {kind}" for kind in others)
         click.echo(f"The {pace.period}'s target is shown; {also} (funnel report {asks}).")
 

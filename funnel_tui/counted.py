@@ -1,6 +1,9 @@
-"""A count said with its noun in the number it takes: `1 prospect`, `2,400 prospects`."""
+"""A count said with its noun in the number it takes: `1 prospect`, `2,400 prospects`; and
+a list said as a sentence says it: `a, b and c`."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
@@ -11,3 +14,10 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 def are(number: int) -> str:
     """The verb after a count: `1 ... is`, `2 ... are`."""
     return "is" if number == 1 else "are"
+
+
+def listed(words: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"

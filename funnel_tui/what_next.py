@@ -6,6 +6,7 @@ from datetime import datetime
 
 from funnel_tui.call_log import LoggedCall, UndoneCall
 from funnel_tui.clocks import known_zone
+from funnel_tui.counted import listed
 from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind
@@ -79,8 +80,7 @@ def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> 
         if len(gone) == 1:
             said += f"; the callback {gone[0]} is cancelled (u brings it back)"
         else:
-            callbacks = f"{', '.join(gone[:-1])} and {gone[-1]}"
-            said += f"; the callbacks {callbacks} are cancelled (u brings them back)"
+            said += f"; the callbacks {listed(gone)} are cancelled (u brings them back)"
     # A meeting's outcome completes it besides the meeting; a try is the call it was for.
     done = "is marked done too" if logged.outcome in MEETING_OUTCOMES else "is marked done (called)"
     said += "".join(

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from funnel_tui.counted import listed
 from funnel_tui.domain import BUILTIN_METHOD_VALUES, BUILTIN_METHODS
 from funnel_tui.paths import shipped_text
 from funnel_tui.scripts.placeholders import placeholder_problems
@@ -335,7 +336,7 @@ class FileChecker:
         """One step or opener; `texts` holds what the file does not give (an opener's title)."""
         header = self.header_line(header_pattern, index)
         if not isinstance(raw, dict):
-            self.report(f"{label} must be a table with {_listed(keys)}", header)
+            self.report(f"{label} must be a table with {listed(keys)}", header)
             return None
         problems_before = len(self.problems)
         for key in ("title", "say", "cue"):
@@ -384,7 +385,7 @@ class FileChecker:
         for key in raw:
             if key not in keys:
                 self.report(
-                    f"{label}: unknown key {key!r}; it has {_listed(keys)}",
+                    f"{label}: unknown key {key!r}; it has {listed(keys)}",
                     self.key_line(key, header_pattern, index),
                 )
         spoken = [(key, texts[key]) for key in ("say", "cue") if key in texts]
@@ -456,10 +457,6 @@ class FileChecker:
 
 def _opener_header(situation: str) -> re.Pattern[str]:
     return re.compile(rf"""\s*\[\s*openers\s*\.\s*(["']?){re.escape(situation)}\1\s*\]""")
-
-
-def _listed(keys: tuple[str, ...]) -> str:
-    return f"{', '.join(keys[:-1])} and {keys[-1]}"
 
 
 def _default_name(method: str) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple, Protocol
 
+from funnel_tui.counted import listed
 from funnel_tui.scripts.loader import CallScript, ScriptStep
 from funnel_tui.scripts.placeholders import ASKED_FOR, PLACEHOLDER, RECORDED_ELSEWHERE
 
@@ -160,16 +161,11 @@ def missing_facts(template: str, facts: Mapping[str, str]) -> str:
     notes = []
     if asked:
         notes.append(
-            f"Not recorded: {_listed(asked)}; ask for {'it' if len(asked) == 1 else 'them'}."
+            f"Not recorded: {listed(asked)}; ask for {'it' if len(asked) == 1 else 'them'}."
         )
     if elsewhere:
-        notes.append(f"Not recorded: {_listed(elsewhere)}.")
+        notes.append(f"Not recorded: {listed(elsewhere)}.")
     return " ".join(notes)
-
-
-def _listed(words: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def render_script(

@@ -48,7 +48,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
-from funnel_tui.counted import counted
+from funnel_tui.counted import counted, listed
 from funnel_tui.own_settings import (
     OWN_SETTINGS,
     OwnSettingsError,
@@ -169,10 +169,7 @@ class Migrated:
                 ("notes", "note"),
             )
         ]
-        lines = [
-            f"Copied {self.source} to {self.location} as {self.rep}'s book: "
-            f"{', '.join(counts[:-1])} and {counts[-1]}."
-        ]
+        lines = [f"Copied {self.source} to {self.location} as {self.rep}'s book: {listed(counts)}."]
         said = []
         if self.settings_copied:
             copied = ", ".join(f"{key} = {_shown(value)}" for key, value in self.settings_copied)
