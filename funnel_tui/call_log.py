@@ -156,6 +156,9 @@ class LoggedCall:
     # The prospect was lost and the call took them out of it (a callback or a meeting, or
     # a try at their revisit, which starts the cadence again), to `stage` short of won.
     no_longer_lost: bool = False
+    # The prospect was lost and an unanswered try before their revisit left them so,
+    # booking nothing: the revisit, if any, is still their next call.
+    still_lost: bool = False
 
     @property
     def outcome_said(self) -> str:
@@ -760,6 +763,9 @@ def _write_call(
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
         reason=entry.reason if entry.outcome is Outcome.NOT_INTERESTED else None,
         no_longer_lost=before["stage"] == Stage.LOST and after["stage"] not in _LOST_OR_WON,
+        still_lost=before["stage"] == Stage.LOST
+        and after["stage"] == Stage.LOST
+        and entry.outcome in CADENCE_OUTCOMES,
         revisits_cancelled=_due_times(revisits, effects, TaskStatus.CANCELLED),
         held_early=next(
             (

@@ -317,8 +317,9 @@ def _other_tasks(
     """What the call did to the tasks besides the next one, as the app's toast says it
     (what_next): the meetings, callbacks and revisits (`day`: a revisit is for a day) it
     cancelled, the callbacks it marked done, a gatekeeper's time it cancelled, the
-    prospect taken out of lost, a meeting held early or left booked by a no-show, and the
-    later ones it left open (a time moved earlier: the later one is still booked)."""
+    prospect taken out of lost or left in it, a meeting held early or left booked by a
+    no-show, and the later ones it left open (a time moved earlier: the later one is
+    still booked)."""
     said = [f"meeting {when(due)} cancelled" for due in logged.meetings_cancelled]
     said += [f"callback {when(due)} cancelled" for due in logged.callbacks_cancelled]
     done = "marked done too" if logged.outcome in MEETING_OUTCOMES else "marked done (called)"
@@ -327,6 +328,8 @@ def _other_tasks(
     said += [f"revisit {day(due)} cancelled" for due in logged.revisits_cancelled]
     if logged.no_longer_lost:
         said.append(f"no longer lost (stage {logged.stage})")
+    if logged.still_lost:
+        said.append("still lost, no try booked")
     if logged.held_early is not None:
         said.append(f"meeting {when(logged.held_early)} marked held")
     if logged.outcome is Outcome.NO_SHOW and logged.meeting_open is not None:

@@ -622,10 +622,20 @@ def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Bo
     )
     assert [task["kind"] for task in open_tasks_of(demo, HEAD)] == ["revisit"]
     assert line.endswith("next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)")
-    # Called before the revisit, no answer: the try booked waits in no queue, as the app's
-    # toast says (the line promised a call that never came).
+    # Called before the revisit, no answer: the try books nothing and the revisit stays
+    # the next call. A cadence call booked then was due before the revisit, out of the
+    # queue while they were lost, and hid the revisit behind it: they never came back.
     tried = logged_ok(demo, HEAD, "n")
-    assert tried.endswith(", but lost: out of the queue until the stage is edited")
+    assert tried.endswith(
+        "; still lost, no try booked; next: revisit task due Mon 1 Mar 2027, 09:30 (in 103 days)"
+    )
+    assert [task["kind"] for task in open_tasks_of(demo, HEAD)] == ["revisit"]
+    db = book(demo)
+    on_the_day = datetime(2027, 3, 1, 15, tzinfo=FROZEN_NOW.tzinfo)
+    order = read_order(
+        db, now=on_the_day, mode=QueueMode.TODAY, text="", settings=load_settings(db)
+    )
+    assert HEAD in order.ids
     # Back a week later with the budget: the win cancels the revisit, and says so.
     won = logged_ok(demo, HEAD, "won", "--amount", "900")
     assert "; revisit Mon 1 Mar 2027 (in 103 days) cancelled" in won

@@ -297,6 +297,39 @@ def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first
     assert after["nurtured_at"] == "2026-08-20T10:00:00+00:00"  # when it was handed back
 
 
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.VOICEMAIL, Outcome.BUSY])
+def test_a_try_before_the_revisit_leaves_a_lost_prospect_waiting_for_it(
+    book_db: Any, outcome: Outcome
+) -> None:
+    """A lost prospect called early (found with the filter), no one reached: nothing is
+    booked, even at the cadence's last try, and the revisit stays their next call, which
+    brings them back. A cadence call booked before it waited in no queue and hid it."""
+    ann = insert_row(
+        book_db,
+        "prospects",
+        {
+            "name": "Ann Archer",
+            "kind": "known",
+            "stage": "lost",
+            "nurture": 1,
+            "lost_reason": "unreachable",
+            "attempts": 8,
+        },
+    )
+    revisit = "2027-03-01T09:30:00+00:00"
+    insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": revisit})
+
+    logged = log_call(book_db, ann, CallOutcome(outcome), now=NOW, settings=Settings())
+
+    assert logged_line(logged, "Ann Archer", None, NOW).endswith(
+        ": still lost until their revisit Mon 1 Mar 2027"
+    )
+    after = get_row(book_db, "prospects", ann)
+    assert (after["stage"], after["nurture"], after["lost_reason"]) == ("lost", 1, "unreachable")
+    assert (after["next_task_kind"], after["next_call_at"]) == ("revisit", revisit)
+    assert count_rows(book_db, "tasks") == 1
+
+
 def test_a_proposal_with_nothing_else_open_is_followed_up(book_db: Any) -> None:
     """The deal never drops out of the queue: two business days on, at the morning slot."""
     ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "qualified"})

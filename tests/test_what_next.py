@@ -348,7 +348,7 @@ async def test_the_toast_after_a_voicemail_names_the_next_try_in_their_time(
         assert toast.display
 
 
-async def test_the_toast_after_a_try_on_a_lost_prospect_says_they_stay_out_of_the_queue(
+async def test_a_try_on_a_lost_prospect_books_nothing_and_the_toast_says_they_stay_lost(
     demo_app: FunnelApp,
 ) -> None:
     db = demo_app.storage.db
@@ -368,7 +368,12 @@ async def test_the_toast_after_a_try_on_a_lost_prospect_says_they_stay_out_of_th
         await settle_until(pilot, lambda: len(calls_for(db, lost)) > before)
         await settle(pilot)
         said = " ".join(str(notification.message) for notification in demo_app._notifications)
-    assert "but lost: out of the queue until the stage is edited" in said
+    # A cadence call booked here waited in no queue and came before any revisit.
+    assert "still lost, no revisit booked" in said
+    open_calls = db.execute(
+        "SELECT count(*) FROM tasks WHERE prospect_id = ? AND status = 'open'", [lost]
+    ).fetchone()
+    assert open_calls == (0,)
 
 
 async def test_a_callback_at_the_time_already_booked_is_not_booked_twice(
