@@ -22,6 +22,7 @@ from funnel_tui import __version__
 from funnel_tui.book_name import book_id
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
 from funnel_tui.phones import international
+from funnel_tui.queue import end_of_day
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import per_dialect
@@ -268,10 +269,10 @@ def _calendar(
 def calendar_file(
     db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
 ) -> CalendarFile:
-    """The open meeting and callback tasks due before `days` days from now (overdue ones
-    too: they are still to do), and the ones cancelled in the last `days` days (at least
-    CANCELLATIONS_KEPT_DAYS), whenever they were due; of those whose cancellation has no
-    time, the ones due in that span up to `days` days from now (in a team's book, of
+    """The open meeting and callback tasks due by the end of the `days`th day from today
+    (overdue ones too: they are still to do), and the ones cancelled in the last `days`
+    days (at least CANCELLATIONS_KEPT_DAYS), whenever they were due; of those whose
+    cancellation has no time, the ones due in that span up to then (in a team's book, of
     `rep`'s own prospects and the pool's); of a prospect marked do not call, the meetings
     and the cancelled callbacks only."""
     # Any file written while a task was open could have shown it (an overdue one is always
@@ -281,8 +282,11 @@ def calendar_file(
     # task whose cancellation has no time (another tool's, or a cleared next call's) counts
     # from its due time instead.
     kept_days = max(days, CANCELLATIONS_KEPT_DAYS)
+    # Days as the rep counts them: `--days 1` at 16:00 is today and tomorrow, evening
+    # included, not the 24 hours to 16:00 tomorrow.
+    through = end_of_day(now + timedelta(days=days))
     appointments, skipped = _appointments(
-        db, now + timedelta(days=days), rep=rep, cancelled_since=now - timedelta(days=kept_days)
+        db, through, rep=rep, cancelled_since=now - timedelta(days=kept_days)
     )
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     # Each rep's file is a calendar of its own: imported side by side, one never replaces

@@ -1503,7 +1503,7 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
     type=WholeNumber(1, 3650, "days"),
     default=30,
     show_default=True,
-    help="Meetings and callbacks due up to this many days ahead (overdue ones too).",
+    help="Meetings and callbacks due by the end of this many days from today (overdue ones too).",
 )
 def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
     """Write the open meetings and callbacks as an iCalendar file (in a team's book, those

@@ -126,6 +126,16 @@ def test_only_tasks_due_within_the_days_asked_for(storage: Storage) -> None:
     assert calendar_file(storage.db, NOW, days=21).events == 2
 
 
+def test_a_day_asked_for_is_the_whole_day_evening_included(storage: Storage) -> None:
+    """`--days 1` at 14:30 is today and tomorrow as the rep counts days: tomorrow's 17:30
+    meeting is in it (the 24 hours to 14:30 tomorrow left it out), the day after's not."""
+    book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1, hours=3))
+    book(storage, 2, Outcome.CALLBACK, NOW + timedelta(days=2, hours=-5))
+
+    assert calendar_file(storage.db, NOW, days=1).events == 1
+    assert calendar_file(storage.db, NOW, days=2).events == 2
+
+
 def test_text_from_the_prospect_stays_text_in_the_file(storage: Storage) -> None:
     book(storage, 3, Outcome.CALLBACK, NOW + timedelta(days=1))
 
