@@ -53,6 +53,16 @@ UTF8_MULTIBYTE = re.compile(
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # UTF-32's little-endian mark starts with UTF-16's: it is looked for first.
 UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+# What a spreadsheet saved as a workbook starts with, and what the rep is told: a CRM's
+# export downloaded as Excel, or a list opened and saved again in a spreadsheet.
+WORKBOOKS = (
+    (b"PK\x03\x04", "a spreadsheet workbook (.xlsx, .ods or .numbers)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+)
+SAVE_AS_CSV = "save it as CSV (UTF-8) in the spreadsheet and import that"
+# Bytes no text holds but a binary file does (a PNG's 0x1a), besides NUL: text with a
+# NUL byte in a row and none of these before it is a text file, and its line is named.
+CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 # The most lines of one cell that end a file as a report's footer (Salesforce writes four),
 # and the longest such cell: more, or a longer one, are rows, each refused as one.
 MAX_FOOTER_LINES = 20
@@ -354,6 +364,9 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     alone.
     """
     chunk = data.read(READ_CHUNK_BYTES)
+    for magic, workbook in WORKBOOKS:
+        if chunk.startswith(magic):
+            raise CsvUnreadable(f"it is {workbook}: {SAVE_AS_CSV}")
     if chunk.startswith(UTF32_BOMS):
         return _scan_marked("utf-32", chunk, data)
     if chunk.startswith(UTF16_BOMS):
@@ -367,8 +380,15 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     offset = lines = 0
     last = b""
     while chunk:
-        if b"\x00" in chunk:
-            raise CsvUnreadable("it is a binary file, not text")
+        if (nul := chunk.find(b"\x00")) >= 0:
+            line = lines + _line_ends(chunk[:nul], last) + 1
+            if line == 1 or CONTROL_BYTES.search(chunk, 0, nul):
+                raise CsvUnreadable("it is a binary file, not text")
+            # Text up to a NUL byte, which no CSV holds: a cell cut in an export, say.
+            raise CsvUnreadable(
+                f"line {line:,} holds a NUL byte (0x00), which no text file holds:"
+                " remove it, or export the file again"
+            )
         if not_utf8 is None:
             buffered = utf8.getstate()[0]
             try:

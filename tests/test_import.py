@@ -1337,6 +1337,18 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
     [
         (b"", "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV file: it is a binary file"),
+        # A CRM's export downloaded as Excel: what to do, where it said "a binary file".
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+            "it is a spreadsheet workbook (.xlsx, .ods or .numbers): save it as CSV (UTF-8)",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "it is an Excel 97-2003 workbook (.xls)"),
+        # Text but for a NUL byte in a row: the line is named, where the whole file was
+        # called binary.
+        (
+            b"name,email\nAnn,a@x.example\r\nBob\x00 Baker,b@x.example\n",
+            "line 3 holds a NUL byte (0x00), which no text file holds: remove it",
+        ),
         (b"Record ID,Contact owner,Email\n1,Sam,a@b.example\n", "has no name column"),
         (b"Name,Company\nAnn,Acme\n", "has no phone or email column (headers found: Name, "),
         (b"\x81\x8d\x8f", "neither UTF-8 nor Windows-1252"),
