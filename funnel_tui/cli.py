@@ -1331,6 +1331,13 @@ def import_command(
     from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
 
+    named = db_path or env_db_path()
+    if dry_run and isinstance(named, Path) and not named.exists():
+        # A dry run writes nothing: not even a new, empty book at a mistyped path.
+        raise UserError(
+            f"{named} does not exist; check the path (an import without --dry-run starts"
+            " a new book there)"
+        )
     storage = open_db(db_path)
     try:
         owner = None if owner is None else require_rep(storage.db, owner)

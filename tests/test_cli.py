@@ -333,6 +333,28 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_1(tmp_path: Path) -> Non
     assert "added 1" in skipped.stdout
 
 
+def test_a_dry_run_at_a_path_with_no_book_makes_none_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dry run writes nothing: a mistyped --db (or $FUNNEL_DB) left an empty book behind,
+    which the next command then opened as the rep's."""
+    source = tmp_path / "leads.csv"
+    source.write_text("name,phone\nGood,+1 617 555 0100\n", encoding="utf-8")
+    typo = tmp_path / "leeds.db"
+    for given in (["--db", str(typo)], []):
+        monkeypatch.setenv(DB_ENV, str(typo))
+        result = CliRunner().invoke(cli, ["import", str(source), "--dry-run", *given])
+        assert result.exit_code == 1
+        assert one_line_error(result.stderr) == (
+            f"funnel: {typo} does not exist; check the path (an import without --dry-run"
+            " starts a new book there)"
+        )
+        assert list(tmp_path.glob("leeds*")) == []
+    # Without --dry-run, the import starts the book.
+    assert CliRunner().invoke(cli, ["import", str(source), "--db", str(typo)]).exit_code == 0
+    assert typo.exists()
+
+
 def demo_file(tmp_path: Path) -> Path:
     path = tmp_path / "book.db"
     assert invoke("demo", "--no-open", "--db", path).exit_code == 0
