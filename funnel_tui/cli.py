@@ -64,6 +64,7 @@ from funnel_tui.settings import (
     where_kept,
 )
 from funnel_tui.store import open_team_book
+from funnel_tui.store.book_copies import dated_backup_path
 from funnel_tui.store.dialect import Dialect, hide_passwords, is_postgres_url, url_scheme
 from funnel_tui.store.errors import ConnectionLost, database_errors
 from funnel_tui.store.sqlite import (
@@ -1557,9 +1558,7 @@ def backup(db_path: Path | None, target: Path | None) -> None:
         # A copy of a damaged file, as it is, is what to keep before trying to mend it.
         path, damaged = damage.path, True
     now = system_now()
-    destination = target or path.with_name(
-        f"{path.stem}-backup-{now:%Y%m%dT%H%M%S}{path.suffix or '.db'}"
-    )
+    destination = target or dated_backup_path(path, now)
     backup_database(path, destination)
     if damaged:
         # A copy to keep before trying to mend the book, not a good backup.

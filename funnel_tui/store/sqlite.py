@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from funnel_tui.foreign_values import decode_text
 from funnel_tui.schema_version import APPLICATION_ID, LATEST_VERSION
+from funnel_tui.store.book_copies import upgrade_backup_path
 from funnel_tui.store.dialect import Dialect, dialect_of, hide_passwords
 from funnel_tui.store.file_database import FileDatabase
 
@@ -257,11 +258,6 @@ def _inspect(path: Path) -> tuple[int, bool, bool]:
     return version, marker == APPLICATION_ID, schema_read
 
 
-def backup_path(path: Path, version: int, now: datetime) -> Path:
-    stamp = now.strftime("%Y%m%dT%H%M%S")
-    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.db'}")
-
-
 def _same_file(one: Path, other: Path) -> bool:
     if os.path.realpath(one) == os.path.realpath(other):
         return True
@@ -357,7 +353,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, notice: UpgradeNotice | None 
         # Read again under the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version and version < LATEST_VERSION:
-            backup = backup_path(path, version, datetime.now(UTC))
+            backup = upgrade_backup_path(path, version, datetime.now(UTC))
             if notice is not None:
                 notice(version, backup)
             _backup(path, backup)
