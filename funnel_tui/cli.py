@@ -1482,7 +1482,7 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
     tasks and emails; keep their deals as anonymous amounts; and keep their email and
     phone, hashed, on a suppression list so no import brings them back. Give them
     `funnel export --prospect ID` first if they asked for their data."""
-    from funnel_tui.forget import UnknownProspect, forget_prospect
+    from funnel_tui.forget import UnknownProspect, forget_prospect, with_copies_beside
 
     storage = open_db(db_path, read_only=True)
     prospect = get_prospect(storage.db, prospect_id)
@@ -1500,7 +1500,11 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
         forgotten = forget_prospect(storage.db, prospect_id)
     except UnknownProspect as error:  # forgotten by someone else meanwhile
         raise UserError(str(error)) from None
+    if isinstance(storage, Storage):
+        forgotten = with_copies_beside(forgotten, storage.path)
     click.echo(one_line(forgotten.summary()))
+    if (not_reached := forgotten.not_reached()) is not None:
+        click.echo(one_line(not_reached))
 
 
 @cli.command()

@@ -16,19 +16,25 @@ What each table keeps:
 Then no copy is left in the file: the delete runs with `secure_delete`, and the SQLite
 file is vacuumed and its write-ahead log checkpointed and truncated. On PostgreSQL the
 touched tables are vacuumed; what the server keeps (its WAL, backups) is its DBA's.
+
+What it cannot reach, the summary's second line names: the copies of the book funnel made
+beside it (an upgrade's, `funnel backup`'s), a team server's own copies, and the
+calendars and mailboxes the person's meetings, callbacks and emails went to.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from funnel_tui.counted import counted
+from funnel_tui.counted import counted, listed
 from funnel_tui.figure_sql import method_sql, source_sql
 from funnel_tui.filter_indexes import FILTER_INDEXES
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import load_settings
+from funnel_tui.store.book_copies import copies_beside
 from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, suppress
@@ -67,6 +73,10 @@ REMOVED_NOUNS = {
     "emails": "email",
     "flag_changes": "flag change",
 }
+# The tasks a calendar file (`funnel calendar`) carries as events.
+APPOINTMENTS_SQL = (
+    "SELECT count(*) FROM tasks WHERE prospect_id = :id AND kind IN ('meeting', 'callback')"
+)
 
 
 class UnknownProspect(Exception):
@@ -83,6 +93,12 @@ class Forgotten:
     suppressed: int
     # Why the file may still hold a copy (another program keeps it open), else None.
     leftover: str | None = None
+    # Their meetings and callbacks, which a calendar file may have carried elsewhere.
+    appointments: int = 0
+    # A team's book: what its server keeps is its DBA's.
+    on_server: bool = False
+    # The names of the copies of the book funnel made beside it, there now.
+    copies: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line for the command line and the app (no name: it may be logged)."""
@@ -99,6 +115,36 @@ class Forgotten:
         if self.leftover:
             line += f"; {self.leftover}"
         return line
+
+    def not_reached(self, names_shown: int | None = None) -> str | None:
+        """What forgetting could not reach, as a line after the summary (no name either),
+        naming up to `names_shown` of the copies (all by default); None when nothing."""
+        parts = []
+        if self.copies:
+            parts.append(self._copies_said(names_shown))
+        if self.on_server:
+            parts.append("the server's write-ahead log and backups (its DBA's)")
+        elsewhere = [
+            what
+            for what, count in (
+                ("calendar events already imported elsewhere", self.appointments),
+                ("emails sent", self.removed.get("emails", 0)),
+            )
+            if count
+        ]
+        if elsewhere:
+            parts.append(listed(elsewhere))
+        return f"Not reached: {'; '.join(parts)}" if parts else None
+
+    def _copies_said(self, names_shown: int | None) -> str:
+        names = list(self.copies[:names_shown])
+        if more := len(self.copies) - len(names):
+            names.append(f"{more:,} more")
+        them = "it" if len(self.copies) == 1 else "them"
+        return (
+            f"{counted(len(self.copies), 'copy', 'copies')} of the book beside it,"
+            f" {listed(names)} (delete {them}, or forget them there too)"
+        )
 
 
 def _deal_names_sql(dialect: Dialect) -> str:
@@ -127,14 +173,23 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
                 [method, source, deal_id],
             )
         suppressed = suppress(db, Contact(prospect["email"], prospect["phone"]), region)
+        (appointments,) = db.execute(APPOINTMENTS_SQL, params).fetchone()
         removed = {
             table: db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
             for table, where in PERSONAL_ROWS
         }
-        if dialect_of(db) is Dialect.SQLITE:
+        on_server = dialect_of(db) is Dialect.POSTGRESQL
+        if not on_server:
             for index in FILTER_INDEXES:
                 db.execute(index.optimize)
-    return Forgotten(prospect_id, removed, deals_kept=len(deals), suppressed=suppressed)
+    return Forgotten(
+        prospect_id,
+        removed,
+        deals_kept=len(deals),
+        suppressed=suppressed,
+        appointments=appointments,
+        on_server=on_server,
+    )
 
 
 def forget_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
@@ -167,6 +222,12 @@ def scrub_book(db: sqlite_utils.Database, forgotten: Forgotten) -> Forgotten:
         db.execute(f"VACUUM {', '.join(TOUCHED_TABLES)}")
         return forgotten
     return replace(forgotten, leftover=_scrub_file(db.conn))
+
+
+def with_copies_beside(forgotten: Forgotten, book: Path) -> Forgotten:
+    """What was done, with the copies of the book file funnel made beside it, there now:
+    forgetting did not reach them."""
+    return replace(forgotten, copies=tuple(copy.name for copy in copies_beside(book)))
 
 
 def not_compacted(error: object) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from funnel_tui.burnup import load_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
-from funnel_tui.forget import forget_prospect
+from funnel_tui.forget import Forgotten, forget_prospect
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
@@ -184,6 +185,78 @@ def test_nothing_of_theirs_is_left_in_the_files_bytes(tmp_path: Path, zone: None
     # The app's own connection, still open, reads the book without them.
     assert count_rows(storage.db, "prospects") == 1
     storage.close()
+
+
+# What the summary's second line says of the calendars and mailboxes build_book's person
+# reached (a meeting, an email).
+ELSEWHERE = "calendar events already imported elsewhere and emails sent"
+
+
+def test_forget_names_the_copies_of_the_book_funnel_made_beside_it(
+    tmp_path: Path, zone: None
+) -> None:
+    """An upgrade's copy of the book and `funnel backup`'s still hold the person: the
+    summary names them, so that nobody takes the person for gone."""
+    path = tmp_path / "book.db"
+    storage = open_storage(path)
+    person, _ = build_book(storage.db)
+    storage.close()
+    upgraded = tmp_path / "book.v24-backup-20000101T090000.db"
+    upgraded.write_bytes(path.read_bytes())
+    assert invoke("backup", "--db", path).exit_code == 0
+    (backed_up,) = tmp_path.glob("book-backup-*.db")
+    # Not funnel's copies of this book: another book's, and a file named by hand.
+    (tmp_path / "other-backup-20000101T090000.db").touch()
+    (tmp_path / "book-backup-old.db").touch()
+
+    result = invoke("forget", person, "--yes", "--db", path)
+
+    assert result.exit_code == 0, result.output
+    summary, not_reached = result.stdout.splitlines()
+    assert summary.startswith(f"Forgot prospect {person}: removed 3 calls, 1 note")
+    assert not_reached == (
+        f"Not reached: 2 copies of the book beside it, {upgraded.name} and {backed_up.name}"
+        f" (delete them, or forget them there too); {ELSEWHERE}"
+    )
+    assert NAME not in result.stdout
+
+
+def test_forget_with_no_copy_beside_the_book_names_none(
+    book_storage: Any, rep: str | None, zone: None
+) -> None:
+    """No copy, no clause about copies; the calendars and mailboxes only for someone
+    who had a meeting or an email; a team's server's copies are its DBA's, said always."""
+    person, other = build_book(book_storage.db, rep)
+    server = "the server's write-ahead log and backups (its DBA's)"
+    on_server = [server] if rep else []
+
+    reached = invoke("forget", person, "--yes", "--db", book_option(book_storage))
+    no_calendar = invoke("forget", other, "--yes", "--db", book_option(book_storage))
+
+    assert reached.exit_code == 0, reached.output
+    summary, not_reached = reached.stdout.splitlines()
+    assert summary.startswith(f"Forgot prospect {person}")
+    assert not_reached == f"Not reached: {'; '.join([*on_server, ELSEWHERE])}"
+    assert no_calendar.exit_code == 0, no_calendar.output
+    assert no_calendar.stdout.splitlines()[1:] == [f"Not reached: {what}" for what in on_server]
+
+
+def test_a_few_copies_are_named_and_the_rest_counted() -> None:
+    """The app names three copies, so that its toast fits beside the card."""
+    forgotten = Forgotten(7, {}, deals_kept=0, suppressed=1, copies=("a.db", "b.db"))
+    assert forgotten.not_reached(names_shown=3) == (
+        "Not reached: 2 copies of the book beside it, a.db and b.db (delete them, or forget"
+        " them there too)"
+    )
+    forgotten = replace(forgotten, copies=("a.db", "b.db", "c.db", "d.db", "e.db"))
+    assert forgotten.not_reached(names_shown=3) == (
+        "Not reached: 5 copies of the book beside it, a.db, b.db, c.db and 2 more (delete"
+        " them, or forget them there too)"
+    )
+    one = replace(forgotten, copies=("a.db",))
+    assert one.not_reached() == (
+        "Not reached: 1 copy of the book beside it, a.db (delete it, or forget them there too)"
+    )
 
 
 def test_a_reimport_of_the_forgotten_person_is_suppressed_and_counted(

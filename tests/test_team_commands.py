@@ -149,7 +149,8 @@ WRITES = [
     (["config", "set", "currency", "EUR"], [], False),
     # A team's book says whose the new prospects are.
     (["import", "LEADS"], ["--owner", REP], False),
-    (["forget", "12", "--yes"], [], True),
+    # A team's book says that what its server keeps is its DBA's, beyond forget's reach.
+    (["forget", "12", "--yes"], [], False),
 ]
 
 

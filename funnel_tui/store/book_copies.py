@@ -1,9 +1,12 @@
 """The copies of a book that funnel writes beside it, named after it: the one taken
 before a schema upgrade (`funnel.v24-backup-20261201T101500.db`) and `funnel backup`'s
-dated one (`funnel-backup-20261201T101500.db`)."""
+dated one (`funnel-backup-20261201T101500.db`); and which of them are there now, for
+what forgetting someone cannot reach."""
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +21,25 @@ def upgrade_backup_path(path: Path, version: int, now: datetime) -> Path:
 def dated_backup_path(path: Path, now: datetime) -> Path:
     """Where `funnel backup` copies the book when told no file."""
     return path.with_name(f"{path.stem}-backup-{now:{STAMP}}{_suffix(path)}")
+
+
+def copies_beside(path: Path) -> list[Path]:
+    """The copies named as funnel names them that are in the book's folder now, oldest
+    first (by the time in their name); none when the folder cannot be read."""
+    named = re.compile(
+        rf"{re.escape(path.stem)}(?:\.v\d+)?-backup-(?P<stamp>\d{{8}}T\d{{6}})"
+        rf"{re.escape(_suffix(path))}"
+    )
+    try:
+        with os.scandir(path.parent) as entries:
+            found = [
+                (match["stamp"], entry.name)
+                for entry in entries
+                if (match := named.fullmatch(entry.name)) and entry.is_file()
+            ]
+    except OSError:
+        return []
+    return [path.with_name(name) for _, name in sorted(found)]
 
 
 def _suffix(path: Path) -> str:
