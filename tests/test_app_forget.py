@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from textual.widgets._toast import Toast
 
 from funnel_tui import forget as forget_module
 from funnel_tui.forget import forget_prospect
@@ -22,6 +23,7 @@ from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text, wait_for
 from tests.test_app import calls_for, first_in_queue, todays_queue
 from tests.test_app_undo import confirm_text, notices
+from tests.test_layout import fully_in_sight
 from tests.test_phone_app import add
 
 
@@ -79,7 +81,9 @@ async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: Fu
         ).fetchone() == (0,)
         assert screen.queue.position_of(first["id"]) is None
         assert screen.queue.highlighted_id is not None
-        assert notices(demo_app)[-1].startswith(f"Forgot prospect {first['id']}")
+        summary, not_reached = notices(demo_app)[-2:]
+        assert summary.startswith(f"Forgot prospect {first['id']}")
+        assert not_reached == "Not reached: calendar events already imported elsewhere"
         # The app's own connections do not keep a copy in the file or its log.
         path = demo_app.storage.path
         wal = Path(f"{path}-wal")
@@ -102,6 +106,35 @@ async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: Fu
         assert db.execute(
             "SELECT count(*) FROM calls WHERE prospect_id = ?", [first["id"]]
         ).fetchone() == (0,)
+
+
+async def test_a_toast_names_the_copies_of_the_book_beside_it_that_forget_left(
+    demo_app: FunnelApp,
+) -> None:
+    """`funnel backup`'s copies and an upgrade's still hold the person: the app says so
+    after forgetting them, as `funnel forget` does, naming three so that the toast is
+    read whole beside the card at 80x24."""
+    path = demo_app.storage.path
+    names = [f"demo-backup-2026110{day}T090000.db" for day in range(1, 4)]
+    for name in [*names, "demo.v24-backup-20261031T090000.db"]:
+        path.with_name(name).write_bytes(b"")
+    first = first_in_queue(demo_app.storage.db)
+    async with demo_app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("F", "y")
+        await settle(pilot)
+
+        summary, not_reached = notices(demo_app)[-2:]
+        assert summary.startswith(f"Forgot prospect {first['id']}")
+        assert not_reached == (
+            "Not reached: 4 copies of the book beside it, demo.v24-backup-20261031T090000.db,"
+            f" {names[0]}, {names[1]} and 1 more (delete them, or forget them there too);"
+            " calendar events already imported elsewhere"
+        )
+        await pilot.pause()
+        toasts = list(demo_app.screen.query(Toast))
+        assert len(toasts) == 2
+        assert all(fully_in_sight(demo_app, toast) for toast in toasts)
 
 
 async def test_they_leave_the_list_before_the_file_is_compacted_and_a_call_waits_for_it(

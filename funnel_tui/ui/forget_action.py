@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
+from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.key_hold import KeyHold
@@ -31,6 +32,10 @@ FORGET_KEY = "F"
 FORGET_TOAST = "forgetting"
 # Up for as long as the compacting may take: it is withdrawn once it is done.
 FORGET_TOAST_S = 600
+# What forgetting did not reach: the copies named in it (the rest counted) so that it
+# fits beside the card at 80x24, and up long enough to note them.
+NOT_REACHED_NAMES_SHOWN = 3
+NOT_REACHED_TOAST_S = 30
 
 
 def forget_question(name: str, prospect_id: int) -> Text:
@@ -120,6 +125,19 @@ class ForgetAction(_Base):
             app.release_keys(KeyHold.QUEUE_READ)
         forgotten = await self._compact_after(erased)
         self.notify(forgotten.summary(), timeout=8, markup=False)
+        self._say_not_reached(forgotten)
+
+    def _say_not_reached(self, forgotten: Forgotten) -> None:
+        """What forgetting could not reach (the book's copies beside it, the calendars
+        and mailboxes), in a toast of its own that stays up long enough to be read."""
+        from funnel_tui.forget import with_copies_beside
+
+        storage = self.funnel.storage
+        if storage.dialect is Dialect.SQLITE:
+            forgotten = with_copies_beside(forgotten, storage.path)
+        not_reached = forgotten.not_reached(names_shown=NOT_REACHED_NAMES_SHOWN)
+        if not_reached is not None:
+            self.notify(not_reached, severity="warning", timeout=NOT_REACHED_TOAST_S, markup=False)
 
     def _keys_after_forget_dropped(self) -> None:
         """The keys typed after `y` were for the prospect after the one forgotten: when the
