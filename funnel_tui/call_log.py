@@ -159,6 +159,8 @@ class LoggedCall:
     # The prospect was lost and an unanswered try before their revisit left them so,
     # booking nothing: the revisit, if any, is still their next call.
     still_lost: bool = False
+    # The time a gatekeeper gave for a prospect left lost, which the call did not book.
+    given_not_booked: datetime | None = None
 
     @property
     def outcome_said(self) -> str:
@@ -763,9 +765,12 @@ def _write_call(
         given_cancelled=_due_times(given, effects, TaskStatus.CANCELLED),
         reason=entry.reason if entry.outcome is Outcome.NOT_INTERESTED else None,
         no_longer_lost=before["stage"] == Stage.LOST and after["stage"] not in _LOST_OR_WON,
-        still_lost=before["stage"] == Stage.LOST
-        and after["stage"] == Stage.LOST
-        and entry.outcome in CADENCE_OUTCOMES,
+        still_lost=(
+            still_lost := before["stage"] == Stage.LOST
+            and after["stage"] == Stage.LOST
+            and entry.outcome in CADENCE_OUTCOMES
+        ),
+        given_not_booked=entry.follow_up_at if still_lost else None,
         revisits_cancelled=_due_times(revisits, effects, TaskStatus.CANCELLED),
         held_early=next(
             (

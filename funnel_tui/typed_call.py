@@ -328,7 +328,9 @@ def _other_tasks(
     said += [f"revisit {day(due)} cancelled" for due in logged.revisits_cancelled]
     if logged.no_longer_lost:
         said.append(f"no longer lost (stage {logged.stage})")
-    if logged.still_lost:
+    if logged.given_not_booked is not None:
+        said.append(f"still lost: the call {when(logged.given_not_booked)} is not booked")
+    elif logged.still_lost:
         said.append("still lost, no try booked")
     if logged.held_early is not None:
         said.append(f"meeting {when(logged.held_early)} marked held")
@@ -353,6 +355,8 @@ def _booked(
     days)`, or `callback already booked ..., task 141 kept` for one already open at that
     moment), with its kind and time; None when it booked none."""
     kind = follow_up_task_kind(logged.outcome)
+    if logged.given_not_booked is not None:
+        return None  # a lost prospect's: said with why it was not booked
     row = db.execute("SELECT follow_up_at FROM calls WHERE id = ?", [logged.call_id]).fetchone()
     due = from_stored(row[0]) if row else None
     if kind is None or due is None:

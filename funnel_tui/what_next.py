@@ -132,11 +132,19 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
             return f"{said}; the {meeting} stands (h: timeline to cancel it)"
         return said
     due = logged.next_call_at
-    if logged.still_lost and due is None:
-        return "still lost, no revisit booked"
-    if logged.still_lost and logged.next_task_kind == TaskKind.REVISIT:
-        # A try before their revisit books nothing (PRODUCT 5): they wait for it, lost.
-        return f"still lost until their revisit {_revisit_day(due, prospect_tz, now)}"
+    if logged.still_lost:
+        # A try before their revisit books nothing, a gatekeeper's time either: the queue
+        # shows a lost prospect for their revisit only (PRODUCT 5).
+        given = logged.given_not_booked
+        not_booked = (
+            "" if given is None else f"the call {_when(given, prospect_tz, now)} is not booked, "
+        )
+        if due is None:
+            return f"{not_booked}still lost, no revisit booked"
+        if logged.next_task_kind == TaskKind.REVISIT:
+            return (
+                f"{not_booked}still lost until their revisit {_revisit_day(due, prospect_tz, now)}"
+            )
     if due is None:
         return "" if outcome is Outcome.WON else "no more calls"
     try:

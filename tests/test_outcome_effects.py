@@ -22,6 +22,7 @@ DUE_THIS_MORNING = datetime(2026, 11, 25, 9, 30, tzinfo=LONDON)
 MEETING_NEXT_WEEK = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
 FRIDAY_AT_TWO = datetime(2026, 11, 27, 14, 0, tzinfo=LONDON)
 THURSDAY_MORNING_SLOT = to_stored(datetime(2026, 11, 26, 9, 30, tzinfo=LONDON))
+THURSDAY_AT_FOUR = datetime(2026, 11, 26, 16, 0, tzinfo=LONDON)
 BUSY_RETRY = to_stored(datetime(2026, 11, 25, 13, 0, tzinfo=LONDON))
 REVISIT_DAY = date(2027, 3, 1)
 REVISIT_SLOT = to_stored(datetime(2027, 3, 1, 9, 30, tzinfo=LONDON))
@@ -327,6 +328,28 @@ def test_a_try_before_the_revisit_leaves_a_lost_prospect_waiting_for_it(
     after = get_row(book_db, "prospects", ann)
     assert (after["stage"], after["nurture"], after["lost_reason"]) == ("lost", 1, "unreachable")
     assert (after["next_task_kind"], after["next_call_at"]) == ("revisit", revisit)
+    assert count_rows(book_db, "tasks") == 1
+
+
+def test_a_gatekeepers_time_for_a_lost_prospect_is_said_not_booked(book_db: Any) -> None:
+    """The time a gatekeeper gave would be a call before the revisit, out of the queue:
+    it is not booked, and the line says so rather than drop the time the rep typed."""
+    ann = insert_row(
+        book_db, "prospects", {"name": "Ann Archer", "stage": "lost", "lost_reason": "timing"}
+    )
+    insert_row(
+        book_db,
+        "tasks",
+        {"prospect_id": ann, "kind": "revisit", "due_at": "2027-03-01T09:30:00+00:00"},
+    )
+    given = CallOutcome(Outcome.GATEKEEPER, follow_up_at=THURSDAY_AT_FOUR)
+
+    logged = log_call(book_db, ann, given, now=NOW, settings=Settings())
+
+    assert logged.given_not_booked == THURSDAY_AT_FOUR
+    assert logged_line(logged, "Ann Archer", None, NOW).endswith(
+        " is not booked, still lost until their revisit Mon 1 Mar 2027"
+    )
     assert count_rows(book_db, "tasks") == 1
 
 
