@@ -1922,6 +1922,39 @@ async def test_the_next_call_in_the_form_is_read_back_as_it_is_typed(demo_app: F
     assert after["next_call_at"] == "2027-11-03T10:00:00+00:00"
 
 
+async def test_the_next_call_read_on_another_day_at_the_save_is_shown_first(
+    demo_app: FunnelApp,
+) -> None:
+    """`tomorrow 10am` read as Thursday, saved after midnight: the form saved Friday; it
+    now says the day turned and what the text reads as, and the next save keeps that."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        under = form.query_one("#error-next_call")
+        field = form.query_one("#field-next_call", Input)
+        field.focus()
+        field.clear()
+        await pilot.press(*"tomorrow 10am")
+        await settle(pilot)
+        assert "→ Thu 19 Nov 2026, 10:00" in shown_text(under)
+        demo_app.clock.advance(hours=10)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        said = shown_text(under)
+        assert said.startswith("Not saved: the day turned while this was open, and the next")
+        assert "now reads Fri 20 Nov 2026, 10:00" in said and "not Thu 19 Nov" in said
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["next_call_at"] == "2026-11-20T10:00:00+00:00"
+
+
 async def test_the_next_call_in_the_form_may_be_said_on_their_clock(demo_app: FunnelApp) -> None:
     """`10am their time` was refused in the form, their time zone not known to it."""
     db = demo_app.storage.db

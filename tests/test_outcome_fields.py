@@ -706,3 +706,51 @@ async def test_the_call_time_goes_on_while_the_outcome_dialog_is_open(
         await pilot.press("escape")
         await settle(pilot)
         assert dialog._call_time is None
+
+
+async def test_a_date_read_again_on_another_day_at_enter_is_shown_not_saved(
+    demo_app: FunnelApp,
+) -> None:
+    """`l c tomorrow 10am`, read as Thu 19 Nov, and enter after midnight: the text now
+    means Friday. It was saved for Friday under the reading the rep had confirmed; enter
+    now shows the new reading and saves nothing, and a second enter saves it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"tomorrow 10am")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        under = dialog.check_line(Ask.WHEN)
+        assert "Thu 19 Nov 2026, 10:00" in shown_text(under)
+        demo_app.clock.advance(hours=10)  # 00:30 on Thursday
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        assert len(calls_for(db, first["id"])) == before
+        error = shown_text(dialog.query_one("#outcome-error", Static))
+        assert error.startswith("Not saved: the day turned while this was open")
+        assert "not Thu 19 Nov" in error
+        assert "Fri 20 Nov 2026, 10:00" in shown_text(under)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    assert calls_for(db, first["id"])[-1]["follow_up_at"] == "2026-11-20T10:00:00+00:00"
+
+
+async def test_a_time_that_moved_on_with_the_clock_is_saved_as_read_at_enter(
+    demo_app: FunnelApp,
+) -> None:
+    """`in 2 hours`, enter five minutes later: two hours from the enter, as said."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"in 2 hours")
+        await settle(pilot)
+        demo_app.clock.advance(minutes=5)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    assert calls_for(db, first["id"])[-1]["follow_up_at"] == "2026-11-18T16:35:00+00:00"

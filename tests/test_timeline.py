@@ -185,6 +185,34 @@ async def test_a_task_rescheduled_from_the_timeline_moves_the_next_call(
     assert next_call_at(db, tess) == meeting["due_at"]
 
 
+async def test_a_new_time_read_on_another_day_at_enter_is_shown_not_saved(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    """`r tomorrow 3pm`, read as Thursday, and enter after midnight: the text now means
+    Friday. Enter says so under the field and moves nothing; enter again saves Friday."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, _ = open_tasks_of(db, tess)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("r", *"tomorrow 3pm")
+        await settle(pilot)
+        assert "Thu 19 Nov 2026, 15:00" in status_text(demo_app)
+        demo_app.clock.advance(hours=10)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Not saved: the day turned while this was open" in status_text(demo_app)
+        assert "Fri 20 Nov 2026, 15:00" in status_text(demo_app)
+        assert open_tasks_of(db, tess)[0]["due_at"] == callback["due_at"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The callback is rescheduled." in status_text(demo_app)
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due == "2026-11-20T15:00:00+00:00"
+
+
 async def test_a_time_that_does_not_read_is_refused_in_place_and_nothing_is_saved(
     demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:

@@ -46,6 +46,7 @@ from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import read_back_text
 from funnel_tui.ui.reason_picker import ReasonPicker
+from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import say_when_waiting
 
@@ -203,6 +204,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # Notes enter has already moved to a date field (_date_out_of_the_note): typed
         # there again, the rep means them as the note.
         self._moved_from_note: set[str] = set()
+        # What each date field was shown to read as: checked again as enter saves it.
+        self._shown_days = ShownDays()
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -501,6 +504,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             self._say_under(question.ask, self._refusal(question, error))
             return
         self._say_under(question.ask, _read_back_line(answer, self._switched(question)))
+        if answer is not None and isinstance(answer.value, date):
+            text = self.typed_field(question.ask).value
+            self._shown_days.shown(question.ask, text, answer.value, self.clock().tzinfo)
 
     def _refusal(self, question: Question, error: AnswerRefused) -> Text:
         """Why the field cannot be saved; for a revisit date whose first letter went to the
@@ -687,6 +693,13 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             self.set_focus(self.field(refused[0]))
             self._not_saved(None)
             return None
+        if turned := self._turned_day(answers):
+            question, day_shown = turned
+            # The rep confirmed the day shown, not the one the text reads as now.
+            self._read_back(question)
+            self.set_focus(self.field(question.ask))
+            self._not_saved(turned_message(question.label, day_shown))
+            return None
 
         def value(ask: Ask) -> Any:
             answer = answers.get(ask)
@@ -704,6 +717,20 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             started_at=started,
             duration_s=int((ended - started).total_seconds()) if started else 0,
         )
+
+    def _turned_day(self, answers: Mapping[Ask, Answer | None]) -> tuple[Question, date] | None:
+        """The first date field that reads, at enter, on another day than the reading
+        shown under it said (ShownDays), with that day."""
+        assert self.outcome is not None
+        for question in self.outcome.spec.asks:
+            answer = answers.get(question.ask)
+            if answer is None or not isinstance(answer.value, date):
+                continue
+            text = self.typed_field(question.ask).value
+            zone = self.clock().tzinfo
+            if day := self._shown_days.turned(question.ask, text, answer.value, zone):
+                return question, day
+        return None
 
     @work(exclusive=True, group="save-outcome")
     async def _write(self, saving: Awaitable[LoggedCall]) -> None:

@@ -36,6 +36,7 @@ from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.formatting import read_back_text, to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
+from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
@@ -159,6 +160,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self._after_keys: Callable[[], None] | None = None
         # Whether enter picked in an open list, holding the keys until it has closed.
         self._picking = False
+        # What the next call typed was shown to read as: checked again as it saves.
+        self._shown_days = ShownDays()
         self._said = ("", "")
 
     @property
@@ -249,7 +252,13 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             return {}
         if not typed.strip():
             return {"next_call_at": None}
-        return {"next_call_at": to_stored(self._next_call_read(typed).value)}
+        answer = self._next_call_read(typed)
+        zone = self.clock().tzinfo
+        if day := self._shown_days.turned("next_call", typed, answer.value, zone):
+            # The rep confirmed the day shown, not the one the text reads as now.
+            self._shown_days.shown("next_call", typed, answer.value, zone)
+            raise WhenError(turned_message("the next call", day, answer.read_back))
+        return {"next_call_at": to_stored(answer.value)}
 
     def _next_call_read(self, typed: str) -> Answer:
         """The next call as typed, read back with its warnings, as the outcome dialog reads
@@ -269,7 +278,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         said = Text("")
         if typed.strip() and typed != self._initial("next_call"):
             with suppress(WhenError):
-                said = read_back_text(self._next_call_read(typed))
+                answer = self._next_call_read(typed)
+                said = read_back_text(answer)
+                self._shown_days.shown("next_call", typed, answer.value, self.clock().tzinfo)
         update_if_changed(self.query_one("#error-next_call", Static), said)
 
     @on(Input.Changed, "#field-next_call")

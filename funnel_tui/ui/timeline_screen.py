@@ -26,6 +26,7 @@ from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import read_back_text, task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
+from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 from funnel_tui.ui.timeline_entries import entry_line, open_task_line
@@ -77,6 +78,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self.page: TimelinePage | None = None
         self.changed = False
         self._rescheduling: Task | None = None
+        # What the new time typed was shown to read as: checked again as enter saves it.
+        self._shown_days = ShownDays()
 
     @property
     def funnel(self) -> FunnelApp:
@@ -241,6 +244,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             return
         # As the outcome dialog reads a callback back: what it reads as, and any warning.
         self._say(read_back_text(answer))
+        self._shown_days.shown(
+            "when", self.when_field.value, answer.value, self.funnel.clock().tzinfo
+        )
 
     @on(Input.Submitted, "#timeline-when")
     def _save_when(self) -> None:
@@ -248,10 +254,17 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         if task is None:
             return
         try:
-            due_at = self._typed_when().value
+            answer = self._typed_when()
         except WhenError as error:
             # In place: the field keeps what was typed, nothing is saved.
             self._say(Text(str(error), "red"))
+            return
+        due_at, text, zone = answer.value, self.when_field.value, self.funnel.clock().tzinfo
+        if day := self._shown_days.turned("when", text, due_at, zone):
+            # The rep confirmed the day shown, not the one the text reads as now.
+            self._shown_days.shown("when", text, due_at, zone)
+            said = turned_message("the new time", day)
+            self._say(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
         self._leave_when_field()
         self._change(task, "rescheduled", lambda db: reschedule_task(db, task.id, due_at))
