@@ -29,6 +29,7 @@ from funnel_tui import (
     schema_v23,
     schema_v24,
     schema_v25,
+    schema_v26,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -738,6 +739,16 @@ def _v25(conn: sqlite3.Connection) -> None:
     schema_v25.migrate(conn)
 
 
+def _v26(conn: sqlite3.Connection) -> None:
+    """flag_changes.phone, the number a wrong-number flag was set on, filled in for the
+    prospects flagged now and kept by the flags' trigger (schema_v26)."""
+    conn.execute(schema_v26.COLUMN)
+    conn.execute(schema_v26.FILL)
+    # Another tool that made prospects again (`sqlite-utils transform`) dropped it.
+    conn.execute("DROP TRIGGER IF EXISTS prospects_flags_changed")
+    conn.execute(schema_v26.FLAGS_TRIGGER)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -764,6 +775,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v23,
     _v24,
     _v25,
+    _v26,
 )
 
 
@@ -789,6 +801,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v21.TRIGGERS,
     schema_v22.TRIGGERS,
     schema_v24.FLAGS_TRIGGER,
+    schema_v26.FLAGS_TRIGGER,
 )
 
 

@@ -175,11 +175,16 @@ CREATE INDEX prospects_pipeline ON prospects (stage, deal_value_cents)
 _FLAGS = ("do_not_call", "wrong_number", "nurture")
 
 
-def flags_trigger(flags: tuple[str, ...]) -> str:
+def flags_trigger(flags: tuple[str, ...], *, phone_kept_by: str | None = None) -> str:
     """The trigger that records each change of these flags in flag_changes (v24 makes it
-    again with do_not_email)."""
+    again with do_not_email); with `phone_kept_by` (v26: wrong_number), the setting of
+    that flag also records the prospect's phone then."""
     recorded = "\n    ".join(
-        f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}',"
+        f"INSERT INTO flag_changes (prospect_id, flag, value, phone) SELECT NEW.id,"
+        f" '{flag}', NEW.{flag}, CASE WHEN NEW.{flag} = 1 THEN NEW.phone END"
+        f" WHERE NEW.{flag} IS NOT OLD.{flag};"
+        if flag == phone_kept_by
+        else f"INSERT INTO flag_changes (prospect_id, flag, value) SELECT NEW.id, '{flag}',"
         f" NEW.{flag} WHERE NEW.{flag} IS NOT OLD.{flag};"
         for flag in flags
     )

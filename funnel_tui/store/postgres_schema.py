@@ -46,6 +46,9 @@ from funnel_tui.schema_v23 import INDEXES as IRREGULAR_KEY_INDEXES
 from funnel_tui.schema_v24 import COLUMN as DO_NOT_EMAIL_COLUMN
 from funnel_tui.schema_v24 import FLAGS as DO_NOT_EMAIL_FLAGS
 from funnel_tui.schema_v24 import INDEX as DO_NOT_EMAIL_INDEX
+from funnel_tui.schema_v26 import COLUMN as FLAG_PHONE_COLUMN
+from funnel_tui.schema_v26 import FILL as FLAG_PHONE_FILL
+from funnel_tui.schema_v26 import PHONE_KEPT_BY
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -431,10 +434,16 @@ EXECUTE FUNCTION funnel_next_call_written();
 # --- a call moves its prospect's last call and attempts on (SQLite: migrations, v3) ------
 
 
-def _record_flags(flags: tuple[str, ...]) -> str:
-    """The body of funnel_flags_changed: each change of these flags in flag_changes."""
+def _record_flags(flags: tuple[str, ...], *, phone_kept_by: str | None = None) -> str:
+    """The body of funnel_flags_changed: each change of these flags in flag_changes; with
+    `phone_kept_by` (v26: wrong_number), the setting of that flag with the prospect's
+    phone then."""
     return "\n    ".join(
         f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
+        f" (prospect_id, flag, value, phone) VALUES (NEW.id, '{flag}', NEW.{flag},"
+        f" CASE WHEN NEW.{flag} = 1 THEN NEW.phone END); END IF;"
+        if flag == phone_kept_by
+        else f"IF NEW.{flag} IS DISTINCT FROM OLD.{flag} THEN INSERT INTO flag_changes"
         f" (prospect_id, flag, value) VALUES (NEW.id, '{flag}', NEW.{flag}); END IF;"
         for flag in flags
     )
@@ -1593,6 +1602,20 @@ CREATE TRIGGER prospects_flags_changed AFTER UPDATE OF {", ".join(DO_NOT_EMAIL_F
 ON prospects FOR EACH ROW EXECUTE FUNCTION funnel_flags_changed();
 """
 
+# --- v26: flag_changes.phone, the number a wrong-number flag was set on (schema_v26) ---
+# The trigger fires on the same columns as v24's: only its function changes.
+SCHEMA_V26 = f"""
+{FLAG_PHONE_COLUMN};
+{FLAG_PHONE_FILL};
+
+CREATE OR REPLACE FUNCTION funnel_flags_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {_record_flags(DO_NOT_EMAIL_FLAGS, phone_kept_by=PHONE_KEPT_BY)}
+    RETURN NULL;
+END
+$$;
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1617,6 +1640,7 @@ MIGRATIONS: dict[int, str] = {
     24: SCHEMA_V24,
     # An identity column never gives an id twice: nothing to do (schema_v25.py).
     25: "",
+    26: SCHEMA_V26,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
