@@ -48,6 +48,7 @@ from funnel_tui.import_rows import (
     Rejected,
     shown_headers,
 )
+from funnel_tui.import_wrong_numbers import KeptPhone, WrongNumbers, found_wrong, kept_phone
 from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
@@ -152,6 +153,10 @@ class ImportReport:
     # and how many there were in all.
     renames: list[Rename] = field(default_factory=list)
     rename_count: int = 0
+    # The first SHOWN_SET_ASIDE rows whose number was found wrong for the prospect they
+    # updated, which kept its own, and how many there were in all.
+    kept_phones: list[KeptPhone] = field(default_factory=list)
+    kept_phone_count: int = 0
     dry_run: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
@@ -260,6 +265,14 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{_counted(count, 'row', 'rows')} with a number found wrong for the"
+                        " prospect it updates: the prospect's phone kept (listed below)"
+                    ]
+                    if (count := self.kept_phone_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{counted(count, 'phone number')} kept that phonenumbers does not"
                         " know as in use (listed below)"
                     ]
@@ -311,6 +324,11 @@ class ImportReport:
             ),
             (self.namesakes, self.namesake_count, "rows added with the name of another prospect"),
             (self.renames, self.rename_count, "rows with the email of a prospect of another name"),
+            (
+                self.kept_phones,
+                self.kept_phone_count,
+                "rows with a number found wrong, the prospect's phone kept",
+            ),
             (
                 self.shared_phones,
                 self.shared_phone_count,
@@ -456,6 +474,15 @@ def _moves_back(name: str, current: object, wanted: object) -> bool:
     return order.index(wanted) < order.index(current)
 
 
+def _without_the_number(row: dict[str, object]) -> dict[str, object]:
+    """The row less its phone and what it says of that number: its wrong-number flag and
+    the timezone guessed from it."""
+    of_the_number = {"phone", "wrong_number"}
+    if row.get("timezone_guessed"):
+        of_the_number |= {"timezone", "timezone_guessed"}
+    return {name: value for name, value in row.items() if name not in of_the_number}
+
+
 def _changes_nothing(pending: dict[str, object], row: dict[str, object]) -> bool:
     """Whether a row sets only what the rows before it set already (a source only ever
     fills a blank one)."""
@@ -475,7 +502,9 @@ class _Merger:
     name is said (`import_renames`). Rows match the book (with the rows of earlier
     batches in it: `found`, the keys the batch's rows lead to there) and the rows before
     them in the batch. A timezone guessed from a row's number never replaces one the rep
-    or a file set, and an update never moves a stage or kind back (`_moves_back`).
+    or a file set, an update never moves a stage or kind back (`_moves_back`), and never
+    gives a prospect a number found wrong for them (`wrong_numbers`) over another
+    (`import_wrong_numbers`).
     """
 
     def __init__(
@@ -484,6 +513,8 @@ class _Merger:
         stored: dict[int, StoredProspect],
         last_stored_id: int,
         method_for: Callable[[Mapping[str, object]], str],
+        wrong_numbers: WrongNumbers,
+        said_kept: Callable[..., KeptPhone],
     ) -> None:
         self.found = found
         # The book's prospects are those up to it; later ids are earlier batches' rows.
@@ -512,6 +543,14 @@ class _Merger:
         self.unchanged = 0
         self.shared_phones: list[SharedPhone] = []
         self.renames: list[Rename] = []
+        # The numbers each prospect of the book was found a wrong number on, as far as
+        # they are known (`_merge_batch`), and the rows that gave one back, said with
+        # `said_kept`; the numbers the rows give each prospect of the book in place of
+        # the one it has, which tell which prospects to look up.
+        self.wrong_numbers = wrong_numbers
+        self.said_kept = said_kept
+        self.kept_phones: list[KeptPhone] = []
+        self.numbers_given: dict[int, set[str]] = {}
         # The rows whose stage or kind would have moved their prospect back.
         self.moved_back = 0
         # The next call's kind the batch's last row for each prospect sets with its next
@@ -606,6 +645,14 @@ class _Merger:
                 else pending.get("phone", "")
             )
             new_number = bool(phone) and phone != current
+            if new_number and isinstance(target, int):
+                self.numbers_given.setdefault(target, set()).add(phone)
+                if (flagged := self.wrong_numbers.get(target, {}).get(phone)) is not None:
+                    name = str(pending.get("name", self.stored[target].name))
+                    said = self.said_kept(line, phone, name, target, flagged, str(current or ""))
+                    self.kept_phones.append(said)
+                    row = _without_the_number(row)
+                    new_number = False
             if row.get("timezone_guessed") and self._keeps_zone(target, pending):
                 row = {name: value for name, value in row.items() if "timezone" not in name}
             elif new_number and "timezone" not in row and not self._keeps_zone(target, pending):
@@ -997,6 +1044,8 @@ class _Totals:
     namesake_count: int = 0
     renames: list[Rename] = field(default_factory=list)
     rename_count: int = 0
+    kept_phones: list[KeptPhone] = field(default_factory=list)
+    kept_phone_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
@@ -1039,6 +1088,7 @@ def _merge_batch(
     keyed: list[Keyed],
     region: str,
     method_for: Callable[[Mapping[str, object]], str],
+    now: datetime,
 ) -> _Merger:
     emails = {row.email for _, row in keyed if row.email}
     phone_names = {(row.phone, row.name) for _, row in keyed if row.phone}
@@ -1047,11 +1097,31 @@ def _merge_batch(
     stored = _stored_prospects(
         db, {*found.emails.values(), *found.phone_names.values(), *named}, region
     )
-    # On a team's server a prospect the book held when the import began may be gone since
-    # (another rep forgot them): their keys lead nowhere now.
-    merger = _Merger(found.leading_to(stored), stored, keys.last_stored_id, method_for)
-    for line, row in keyed:
-        merger.merge(line, row)
+    said_kept = partial(kept_phone, region=region, now=now)
+
+    def merged(wrong_numbers: WrongNumbers) -> _Merger:
+        # On a team's server a prospect the book held when the import began may be gone
+        # since (another rep forgot them): their keys lead nowhere now.
+        merger = _Merger(
+            found.leading_to(stored),
+            stored,
+            keys.last_stored_id,
+            method_for,
+            wrong_numbers,
+            said_kept,
+        )
+        for line, row in keyed:
+            merger.merge(line, row)
+        return merger
+
+    merger = merged({})
+    # Only the prospects the rows give another number are looked up. When a row gives
+    # one back a number found wrong for them (rare), the batch is merged again knowing
+    # it: what each row does depends on the rows before it.
+    given = merger.numbers_given
+    wrong_numbers = found_wrong(db, given, region) if given else {}
+    if any(given[prospect_id] & numbers.keys() for prospect_id, numbers in wrong_numbers.items()):
+        merger = merged(wrong_numbers)
     return merger
 
 
@@ -1126,7 +1196,7 @@ def import_file(
                 # someone while the import runs.
                 if db.execute("SELECT 1 FROM suppressions LIMIT 1").fetchone():
                     batch = _not_suppressed(db, batch, region, totals.suppressed)
-                merger = _merge_batch(db, keys, batch, region, method_for)
+                merger = _merge_batch(db, keys, batch, region, method_for, now)
                 repeated = _repeated_rows(keys, merger)
                 added = list(zip(merger.added_lines, merger.added, strict=True))
                 namesakes_found = list(namesakes(db, added, keys.last_stored_id))
@@ -1147,6 +1217,7 @@ def import_file(
                 totals.repeated_row_count += _shown_first(totals.repeated_rows, repeated)
                 totals.namesake_count += _shown_first(totals.namesakes, namesakes_found)
                 totals.rename_count += _shown_first(totals.renames, merger.renames)
+                totals.kept_phone_count += _shown_first(totals.kept_phones, merger.kept_phones)
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -1168,6 +1239,8 @@ def import_file(
         namesake_count=totals.namesake_count,
         renames=totals.renames,
         rename_count=totals.rename_count,
+        kept_phones=totals.kept_phones,
+        kept_phone_count=totals.kept_phone_count,
         dry_run=dry_run,
         written=written,
         suppressed=totals.suppressed,
