@@ -1123,6 +1123,18 @@ def test_a_meeting_booked_after_a_callback_is_said_too():
     )
 
 
+def test_the_opener_cue_gives_a_promised_time_on_their_clock_too():
+    """A callback asked for at 10:00 New York time, read by a rep in London: the cue said
+    only `15:00`, the rep's, and the rep calling back "as promised" had their hour to
+    work out; the card shows both."""
+    history = ProspectHistory(callback_due_at=NOW - timedelta(minutes=10))
+    prospect = {**DANA, "kind": "known", "timezone": "America/New_York"}
+    assert opener_cue(prospect, history).startswith(
+        "They asked to be called back Wed 18 Nov 09:50 (04:50 their time): say you are"
+        " calling as promised."
+    )
+
+
 def test_history_reads_the_first_open_callback_and_meeting(tmp_path):
     storage = open_storage(tmp_path / "book.db")
     db = storage.db

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from funnel_tui.clocks import known_zone
+from funnel_tui.clocks import known_zone, their_time
 from funnel_tui.domain import LOST_REASON_LABELS, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting
@@ -193,21 +193,24 @@ def _promised(
     late; the meeting booked, ahead or still open; the meeting they missed; the voicemail
     left; and the last call's note. Empty when there is none of these."""
     said = []
+    zone = prospect.get("timezone")
     if (due := history.callback_due_at) is not None:
         if due > now:
-            said.append(f"They asked to be called back {_at(due, now)}; this call comes before.")
+            when = _at(due, now, zone)
+            said.append(f"They asked to be called back {when}; this call comes before.")
         else:
             late = ", and sorry it is late" if now - due > ON_TIME else ""
             said.append(
-                f"They asked to be called back {_at(due, now)}: say you are calling as"
+                f"They asked to be called back {_at(due, now, zone)}: say you are calling as"
                 f" promised{late}."
             )
     if (due := history.meeting_due_at) is not None:
         if due > now:
-            said.append(f"A meeting is booked for {_at(due, now)}: confirm it, not start again.")
+            when = _at(due, now, zone)
+            said.append(f"A meeting is booked for {when}: confirm it, not start again.")
         else:
             said.append(
-                f"The meeting of {_at(due, now)} is still open: ask whether it took place"
+                f"The meeting of {_at(due, now, zone)} is still open: ask whether it took place"
                 " before anything else."
             )
     last = prospect.get("last_outcome")
@@ -228,12 +231,16 @@ def _promised(
     return " ".join(said)
 
 
-def _at(moment: datetime, now: datetime) -> str:
-    """`Fri 4 Dec 10:00` on the rep's clock, as the card lists tasks; with the year when it
-    is not this one."""
+def _at(moment: datetime, now: datetime, timezone: object = None) -> str:
+    """`Fri 4 Dec 10:00` on the rep's clock, as the card lists tasks, with the year when
+    it is not this one; then the prospect's time where it reads otherwise (`Fri 4 Dec
+    16:00 (10:00 their time)`), which the rep promises and says."""
     local = moment.astimezone(now.tzinfo)
     year = f" {local.year}" if local.year != now.year else ""
-    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
+    theirs = their_time(moment, now, timezone)
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}" + (
+        f" ({theirs})" if theirs else ""
+    )
 
 
 def _no_email(prospect: Mapping[str, object], at_address: bool) -> str:
