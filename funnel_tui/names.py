@@ -60,8 +60,9 @@ def _title_and_surname(name: str | None) -> str | None:
 
 def _given_order(name: str) -> list[str]:
     """The words of a name with any comma undone: "Doe, John" is John Doe, and a suffix
-    after a comma ("John Doe, MD") is dropped."""
-    words = name.replace(",", " , ").split()
+    after a comma ("John Doe, MD") is dropped, as is a word with no letter ("🦊 Sam")."""
+    # A word without a letter is no part of a name to say: an emoji, a dash, an ampersand.
+    words = [word for word in name.replace(",", " , ").split() if word == "," or _said(word)]
     if "," in words:
         comma = words.index(",")
         after = [word for word in words[comma + 1 :] if word != ","]
@@ -69,6 +70,10 @@ def _given_order(name: str) -> list[str]:
         surname_first = after and _bare(after[0]) not in SUFFIXES
         words = after + words[:comma] if surname_first else words[:comma]
     return words
+
+
+def _said(word: str) -> bool:
+    return any(character.isalpha() for character in word)
 
 
 def first_name_of(name: str | None) -> str | None:

@@ -26,6 +26,10 @@ from funnel_tui.names import contact_name, first_name_of, greeting
         ("John Doe, MD", "John"),
         ("Zainab Hussain, PhD", "Zainab"),
         ("Smith, Dr. John", "John"),
+        # A word with no letter is not said: the script greeted "Hi 🦊".
+        ("🦊 Sam 👍🏽 Adeyemi 👨‍👩‍👧‍👦", "Sam"),
+        ("- Ann Lee", "Ann"),
+        ("😀", None),
         # Nothing to greet by: a title alone, a title and a surname, an initial.
         ("Dr.", None),
         ("Dr. Smith", None),
