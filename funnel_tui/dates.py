@@ -154,6 +154,9 @@ WEEKDAY_NUMBER_PATTERN = re.compile(r"(?:next\s+|this\s+)?(?P<word>[a-z]+)\s+(?P
 # How far ahead a weekday's day of the month is looked for: the weeks a rep books in.
 DAY_OF_MONTH_AHEAD_DAYS = 45
 END_OF_DAY_WORDS = frozenset({"eod"})
+# The end of the business day as people say it, read as `eod`: `end of day`, `cob`, `close
+# of business`.
+END_OF_DAY_PATTERN = re.compile(r"\b(?:eod|end of (?:the )?day|close of business|cob)\b")
 # The month's last day (a proposal's expected close, most often).
 END_OF_MONTH_WORDS = frozenset(
     {
@@ -374,13 +377,15 @@ def _their_calling_start(
     """A day typed without a time (`mon`, `3/12`, `tomorrow`) for a prospect whose zone is
     known: at the start of calling hours on their clock, as the cadence's slots are, not
     on the rep's (`mon` for New York, typed in London, was 04:00 their time); a part of
-    the day after it (`tomorrow afternoon`) on their clock as well. None for text that
-    gives a time, names a clock, or does not read so."""
+    the day after it (`tomorrow afternoon`) or the end of the day (`eod`, `fri cob`) on
+    their clock as well. None for text that gives a time, names a clock, or does not read
+    so."""
     if known_zone(prospect_tz) is None or _names_a_clock(text, prospect_tz):
         return None
     theirs = f"{text.strip()} {THEIR_TIME}"
-    if PART_OF_DAY_PATTERN.search(text.lower()):
-        # `tomorrow afternoon` is their afternoon, as `tomorrow` alone is their morning.
+    if PART_OF_DAY_PATTERN.search(text.lower()) or END_OF_DAY_PATTERN.search(_words(text)):
+        # `tomorrow afternoon` is their afternoon, as `tomorrow` alone is their morning;
+        # `eod` the end of their business day, where it was 12:00 in New York typed in London.
         return _typed_moment(theirs, now, day_first, calling_start, end_of_day, prospect_tz)
     try:
         read, no_time = _read_at_two_starts(
@@ -532,6 +537,7 @@ def _moment_of(
     typed = H_TIME_PATTERN.sub(r"\g<1>:\g<2>", typed)
     typed = " ".join(typed.replace("@", " at ").split()).removeprefix("on ")
     typed = THIS_PART_OF_DAY_PATTERN.sub("today ", typed)
+    typed = END_OF_DAY_PATTERN.sub("eod", typed)
     if not typed:
         raise WhenError("nothing was typed")
     if ambiguous := AMBIGUOUS_DAY_LETTERS.intersection(typed.split()):

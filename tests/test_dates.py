@@ -528,6 +528,42 @@ def test_today_once_their_calling_hours_have_begun_has_passed_there() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # The end of their business day: `eod` for New York, typed in London, was 17:00
+        # London, 12:00 their time.
+        ("eod", at("2026-11-25", "22:00")),
+        ("EOD", at("2026-11-25", "22:00")),
+        ("end of day", at("2026-11-25", "22:00")),
+        ("COB", at("2026-11-25", "22:00")),
+        ("Close of Business", at("2026-11-25", "22:00")),
+        ("tomorrow eod", at("2026-11-26", "22:00")),
+        ("fri cob", at("2026-11-27", "22:00")),
+        ("end of day fri", at("2026-11-27", "22:00")),
+        ("eod my time", at("2026-11-25", "17:00")),
+    ],
+)
+def test_the_end_of_the_day_is_theirs(typed: str, expected: datetime) -> None:
+    assert read_when(typed, WEDNESDAY, prospect_tz="America/New_York").moment == expected
+
+
+@pytest.mark.parametrize("typed", ["end of day", "cob", "close of business"])
+def test_the_end_of_the_day_said_in_words_is_eod(typed: str) -> None:
+    assert parse_when(typed, WEDNESDAY) == parse_when("eod", WEDNESDAY)
+    assert parse_when(f"tomorrow {typed}", WEDNESDAY) == at("2026-11-26", "17:00")
+
+
+def test_eod_passed_on_their_clock_is_refused() -> None:
+    """At 22:30 in London it is 17:30 in New York: their business day has ended."""
+    evening = WEDNESDAY.replace(hour=22, minute=30)
+    with pytest.raises(WhenError, match="that time today has passed; say tomorrow eod their"):
+        read_when("cob", evening, prospect_tz="America/New_York")
+    # At 17:30 in London, theirs is still to come.
+    later = read_when("eod", WEDNESDAY.replace(hour=17, minute=30), prospect_tz="America/New_York")
+    assert later.moment == at("2026-11-25", "22:00")
+
+
 def test_a_moment_passed_on_their_clock_is_named_on_it() -> None:
     """`4/12` for Los Angeles, typed in Tokyo on Saturday: `Sat 5 Dec 2026, 02:00 is in the
     past` named a day and time nobody typed."""
