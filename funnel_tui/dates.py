@@ -446,7 +446,8 @@ def _on_clock_of(moment: datetime | None, now: datetime) -> datetime | None:
 def names_a_year(text: str, day_first: bool = True) -> bool:
     """Whether the text says which year, in a way dateutil reads (`30 dec 27`, `dec 30,
     '27`, `30th dec 2027`)."""
-    typed = _dotted_date_read(_words(text))
+    # The words that say whose clock it is on name no year: `2027-11-08 10:00 their time`.
+    typed = _dotted_date_read(_without_zone_words(_words(text)))
     # The time after the date, as the date reader takes it off: `4/12 at 10` and `14/12 10`
     # say no year, where dateutil read the 10 as 2010.
     typed, _ = _split_clock(_bare_hour_after_a_date(typed, day_first))
@@ -617,6 +618,18 @@ def _a_date(text: str, day_first: bool) -> bool:
 def _weekday(word: str) -> int | None:
     """The weekday a word names (`fri`, `Friday`, `thurs`, `weds`), else None."""
     return _parser_info().weekday(WEEKDAY_SHORTHANDS.get(word, word))
+
+
+def _without_zone_words(typed: str) -> str:
+    """The text without the words at its end that say whose clock it is on (`their time`,
+    `my time`, `CET`, `Europe/Paris`), whether or not the prospect's zone is known."""
+    for words in (THEIR_TIME, *MY_TIME):
+        if typed.endswith(words) and typed != words:
+            return typed.removesuffix(words).rstrip()
+    rest, _, last = typed.rpartition(" ")
+    if rest and (last in ZONE_ABBREVIATIONS or last in _zone_names()):
+        return rest
+    return typed
 
 
 def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo | None]:

@@ -235,6 +235,26 @@ def test_a_time_said_with_at_leaves_the_next_year_warning_on(typed: str) -> None
     assert answer.warning.startswith("that is next year: 17 Nov has passed this year")
 
 
+@pytest.mark.parametrize(
+    ("typed", "warned"),
+    [
+        ("2027-11-17 10:00 their time", False),
+        ("2027-11-17 10:00 CET", False),
+        ("2027-11-17 10:00 my time", False),
+        ("17/11/2027 10am their time", False),
+        ("17 nov 27 10am Europe/Berlin", False),
+        ("17/11 10am their time", True),
+    ],
+)
+def test_a_year_named_before_the_zone_words_is_no_next_years(typed: str, warned: bool) -> None:
+    """`2027-11-08 10:00 their time` was said to be next year's, `8 Nov has passed this
+    year`, where the same without `their time` was not."""
+    berlin = Reading(now=NOW, settings=Settings(), prospect_timezone="Europe/Berlin")
+    answer = read_answer(Outcome.CALLBACK, question(Outcome.CALLBACK, Ask.WHEN), typed, berlin)
+    assert answer is not None and answer.value.date() == date(2027, 11, 17)
+    assert ("that is next year" in answer.warning) is warned, answer.warning
+
+
 def test_a_day_still_to_come_this_year_is_no_next_years() -> None:
     """A year-end close typed in January was said to be next year's, `31 Dec has passed
     this year`."""
