@@ -708,13 +708,16 @@ def describe_when(
     local = moment.astimezone(now.tzinfo)
     description = f"{_stamp(local)} ({_relative(local, now)})"
     if skipped is not None:
-        description = (
-            f"{skipped:%H:%M} does not exist on {skipped.day} {skipped:%B} "
-            f"(clocks go forward): {description}"
-        )
+        description = f"{describe_skipped(skipped)}: {description}"
     if theirs := their_time(moment, now, prospect_tz):
         description += f", {theirs}"
     return description
+
+
+def describe_skipped(skipped: datetime) -> str:
+    """`02:30 does not exist on 28 March (clocks go forward)`: a clock time typed that a
+    clock change skips."""
+    return f"{skipped:%H:%M} does not exist on {skipped.day} {skipped:%B} (clocks go forward)"
 
 
 def _parse_offset(typed: str, now: datetime, day_first: bool, end_of_day: time) -> datetime | None:

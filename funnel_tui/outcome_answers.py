@@ -14,6 +14,7 @@ from funnel_tui.cadence import day_off, is_business_day, outside_calling_hours
 from funnel_tui.dates import (
     WhenError,
     describe_day,
+    describe_skipped,
     describe_when,
     names_a_year,
     next_occurrence,
@@ -40,6 +41,10 @@ class Answer:
     warning: str = ""
     # The other day an ambiguous `next tue` can mean (`Tue 8 Dec`), to switch to with tab.
     other: str = ""
+    # A clock time typed that a clock change skips, moved to the first that exists (`02:30
+    # does not exist on 28 March (clocks go forward)`): the read back starts with it, and
+    # what shows no read back (`funnel log`) says it as a warning.
+    moved: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,9 @@ def read_follow_up(text: str, reading: Reading) -> Answer:
         outside_calling_hours(when.moment, settings, reading.prospect_timezone),
     ]
     other = "" if when.other is None else f"{when.other:%a} {when.other.day} {when.other:%b}"
-    return Answer(when.moment, shown, warning="; ".join(filter(None, warnings)), other=other)
+    moved = "" if when.skipped is None else describe_skipped(when.skipped)
+    warning = "; ".join(filter(None, warnings))
+    return Answer(when.moment, shown, warning=warning, other=other, moved=moved)
 
 
 # A day and month that have passed this year are read as next year's: said when the text

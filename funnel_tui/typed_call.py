@@ -145,8 +145,9 @@ def field_warnings(
 ) -> dict[Ask, str]:
     """What the dialog would say beside each field as read, without refusing it (a day
     and month that have passed this year read as next year's, a callback outside the
-    prospect's calling hours); nothing for fields that cannot be read or a prospect that
-    is not there, which logging refuses."""
+    prospect's calling hours), first a time a clock change moved, which the dialog's read
+    back says; nothing for fields that cannot be read or a prospect that is not there,
+    which logging refuses."""
     prospect = get_prospect(db, prospect_id)
     if prospect is None:
         return {}
@@ -154,7 +155,12 @@ def field_warnings(
         answers, _ = _read_fields(typed, prospect, now=now, settings=settings)
     except FieldsRefused:
         return {}
-    return {ask: answer.warning for ask, answer in answers.items() if answer and answer.warning}
+    said = {
+        ask: "; ".join(filter(None, (answer.moved, answer.warning)))
+        for ask, answer in answers.items()
+        if answer is not None
+    }
+    return {ask: warning for ask, warning in said.items() if warning}
 
 
 def _read_fields(

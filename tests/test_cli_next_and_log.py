@@ -431,6 +431,19 @@ def test_a_callback_is_due_when_typed_and_read_back_in_their_time(demo: Book) ->
     )
 
 
+def test_a_time_the_clocks_skip_is_said_as_the_dialog_says_it(demo: Book) -> None:
+    """02:30 on the night New York's clocks go forward was stored as 03:00 their time, and
+    the line said only `03:00 their time`, where the dialog says the 02:30 is no time."""
+    line, warning = logged_with_a_warning(
+        demo, NEW_YORK_LEAD, "c", "--when", "2027-03-14 02:30 their time"
+    )
+    assert line.endswith("; callback booked Sun 14 Mar 2027, 07:00 (in 116 days), 03:00 their time")
+    assert warning.startswith(
+        "funnel: ⚠ --when: 02:30 does not exist on 14 March (clocks go forward); Sunday is"
+    )
+    assert warning.endswith("; logged all the same")
+
+
 def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: Book) -> None:
     # The clock says Wednesday 18 November, 14:30; "at 3" is 15:00, as a rep means it.
     first = logged_ok(demo, HEAD, "c", "--when", "tomorrow at 3")
