@@ -1218,14 +1218,16 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
 
     year_first = YEAR_FIRST_PATTERN.match(text) is not None
     try:
-        first, second = (
-            parser.parse(
-                text, default=sentinel, dayfirst=day_first and not year_first, yearfirst=year_first
-            )
-            for sentinel in SENTINELS
-        )
+        first, second = _parsed(text, day_first and not year_first, year_first)
     except parser.ParserError as error:
-        raise _not_a_date(text, str(error), day_first) from None
+        if day_first or year_first or not str(error).startswith("month must be"):
+            raise _not_a_date(text, str(error), day_first) from None
+        # A day and month that can only be day first (`14/12`) read so in a book kept
+        # month first, as dateutil reads `12/14` month first in a book kept day first.
+        try:
+            first, second = _parsed(text, True, False)
+        except parser.ParserError:
+            raise _not_a_date(text, str(error), day_first) from None
     except OverflowError:
         raise WhenError(f"{_quoted(text)} is not a date or time I understand") from None
     if first.tzinfo is not None:
@@ -1235,6 +1237,17 @@ def _typed_fields(text: str, day_first: bool) -> TypedFields:
         for name in TYPED_FIELDS
     }
     return TypedFields(**given)
+
+
+def _parsed(text: str, day_first: bool, year_first: bool) -> tuple[datetime, datetime]:
+    """The text as dateutil reads it against each of the SENTINELS."""
+    from dateutil import parser
+
+    first, second = (
+        parser.parse(text, default=sentinel, dayfirst=day_first, yearfirst=year_first)
+        for sentinel in SENTINELS
+    )
+    return first, second
 
 
 def _not_a_date(text: str, reason: str, day_first: bool) -> WhenError:

@@ -157,6 +157,33 @@ def test_day_first_setting_decides_slashed_dates(
     assert parse_when(typed, WEDNESDAY, day_first=day_first) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "day_first", "expected"),
+    [
+        # Only day first can be a date: read so in a book kept month first, as a book kept
+        # day first reads one only month first can be (they were refused, `no month from
+        # 1 to 12`).
+        ("14/12 3pm", False, at("2026-12-14", "15:00")),
+        ("25.12", False, at("2026-12-25")),
+        ("14.12.", False, at("2026-12-14")),
+        ("25/12/2026", False, at("2026-12-25")),
+        ("12/14 3pm", True, at("2026-12-14", "15:00")),
+        ("12.14.", True, at("2026-12-14")),
+    ],
+)
+def test_a_day_and_month_in_the_only_order_they_can_be_is_read_so(
+    typed: str, day_first: bool, expected: datetime
+) -> None:
+    assert parse_when(typed, WEDNESDAY, day_first=day_first) == expected
+    assert read_day(typed, WEDNESDAY, day_first=day_first) == expected.date()
+
+
+@pytest.mark.parametrize("day_first", [True, False])
+def test_no_order_makes_a_month_of_13(day_first: bool) -> None:
+    with pytest.raises(WhenError, match="'13/13' has no month from 1 to 12"):
+        parse_when("13/13", WEDNESDAY, day_first=day_first)
+
+
 def test_calling_start_and_end_of_day_come_from_the_caller() -> None:
     kwargs = {"calling_start": time(8, 30), "end_of_day": time(18, 15)}
     assert parse_when("tomorrow", WEDNESDAY, **kwargs) == at("2026-11-26", "08:30")
