@@ -28,11 +28,13 @@ _AMOUNT = re.compile(
 class AmountError(ValueError):
     """Text that is not an amount of money; str() says what is accepted, in one line."""
 
-    def __init__(self, text: str, reason: str = "") -> None:
+    def __init__(self, text: str, reason: str = "", currency: str | None = None) -> None:
         why = f" ({reason})" if reason else ""
+        # The book's own currency in the example (`€1,200.50`): another's is refused.
+        example = format_money(120_050, currency or "$")
         super().__init__(
             f"{quoted(text)} is not an amount{why}: use a number like 50000, 50,000, 1200.50, "
-            "50k, 1.5k or 2m, optionally with a currency symbol such as $1,200.50"
+            f"50k, 1.5k or 2m, optionally with a currency symbol such as {example}"
         )
 
 
@@ -114,7 +116,7 @@ def refuse_other_currency(text: str, currency: str) -> None:
     symbol = _currency_symbol(text)
     own = currency + CODE_SYMBOLS.get(currency.strip().upper(), "")
     if symbol and symbol not in own:
-        raise AmountError(text, f"this book counts in {currency}, not {symbol}")
+        raise AmountError(text, f"this book counts in {currency}, not {symbol}", currency)
 
 
 def parse_amount(text: str, currency: str | None) -> int:
@@ -132,11 +134,11 @@ def parse_amount(text: str, currency: str | None) -> int:
     number = _strip_own_code(text, currency or "")
     match = _AMOUNT.fullmatch(number if number != text else _strip_currency(text))
     if match is None:
-        raise AmountError(text)
+        raise AmountError(text, currency=currency)
     fraction = match["fraction"] or ""
     suffix = match["suffix"].lower()
     if len(fraction) > 2 and not suffix:
-        raise AmountError(text, "at most two decimals")
+        raise AmountError(text, "at most two decimals", currency)
     number = Decimal(f"{match['whole'].replace(',', '')}.{fraction or '0'}")
     cents = round_half_up(number * SUFFIX_MULTIPLIERS[suffix] * 100)
     if cents > MAX_CENTS:

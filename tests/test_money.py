@@ -90,6 +90,19 @@ def test_refused_amounts(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("currency", "example"), [("€", "€1,200.50"), ("CHF", "CHF 1,200.50"), (None, "$1,200.50")]
+)
+def test_a_refused_amount_gives_its_example_in_the_books_currency(
+    currency: str | None, example: str
+) -> None:
+    """A book kept in € was told to type `$1,200.50`, which it refuses."""
+    for text in ("twelve", "12.345"):
+        with pytest.raises(AmountError) as raised:
+            parse_amount(text, currency)
+        assert str(raised.value).endswith(f"with a currency symbol such as {example}")
+
+
+@pytest.mark.parametrize(
     "text", ["10,000,000,000.01", "10000000000.01", "10001m", "99999999999999999999"]
 )
 def test_amounts_above_ten_billion_are_refused_as_too_large(text: str) -> None:

@@ -88,6 +88,14 @@ def test_what_cannot_be_saved_is_refused_in_one_line(
     assert "\n" not in str(raised.value)
 
 
+def test_an_amount_refused_in_a_euro_book_gives_a_euro_example() -> None:
+    """The book counts in € (READING): the field said to type `$1,200.50`, which it refuses."""
+    amount = question(Outcome.PROPOSAL_SENT, Ask.AMOUNT)
+    with pytest.raises(AnswerRefused) as raised:
+        read_answer(Outcome.PROPOSAL_SENT, amount, "lots", READING)
+    assert str(raised.value).endswith("such as €1,200.50")
+
+
 @pytest.mark.parametrize(
     ("stored", "open_deal", "shown"),
     [

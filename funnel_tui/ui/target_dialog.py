@@ -46,7 +46,7 @@ def check_amount(amount: str, currency: str) -> int:
     line."""
     cents = parse_amount(amount, currency)
     if cents <= 0:
-        raise AmountError(amount, "a target must be more than zero")
+        raise AmountError(amount, "a target must be more than zero", currency)
     return cents
 
 
