@@ -1250,10 +1250,15 @@ def _parsed(text: str, day_first: bool, year_first: bool) -> tuple[datetime, dat
     return first, second
 
 
+# A day of 0 (`0`, `00`, `0/12`), which dateutil finds out of its month's range.
+ZERO_DAY_PATTERN = re.compile(r"(?<![\d:.])0+(?![\d:.])")
+
+
 def _not_a_date(text: str, reason: str, day_first: bool) -> WhenError:
     """What is wrong with a date dateutil could not read: a day past its month's end
-    (`31/2`), a month past 12 (`13/13`), or text that is no date."""
-    if reason.startswith("day is out of range"):
+    (`31/2`), a month past 12 (`13/13`), or text that is no date (`0`, no day of any
+    month)."""
+    if reason.startswith("day is out of range") and not ZERO_DAY_PATTERN.search(text):
         return WhenError(f"{_quoted(text)} is a day its month does not have", "type one it has")
     if reason.startswith("month must be"):
         order = (

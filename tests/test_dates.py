@@ -232,6 +232,10 @@ REFUSED_ON_WEDNESDAY = [
     ("feb 30 3pm", "is a day its month does not have"),
     ("29/2/2027", "is a day its month does not have"),
     ("13/13", "'13/13' has no month from 1 to 12; day first: type 3/12 for 3 December"),
+    # No month has a day 0: `0` does not read (it was `a day its month does not have`).
+    ("0", "'0' is not a date or time I understand; try tomorrow 10am"),
+    ("00", "'00' is not a date or time I understand"),
+    ("0/12", "'0/12' is not a date or time I understand"),
     ("2020-01-01", "Wed 1 Jan 2020, 09:00 is in the past"),
     ("9am", "that time today has passed; say tomorrow 9am"),
     ("today 10:59", "that time today has passed; say tomorrow 10:59"),
