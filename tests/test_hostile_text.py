@@ -540,6 +540,38 @@ async def test_a_prospect_with_megabytes_of_text_is_shown_cut_and_the_app_answer
         assert len(story) < 20_000
 
 
+async def test_a_long_name_leaves_the_phone_in_sight_at_80x24(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """A CRM's 200 characters of name and company wrapped over every line the card has at
+    80x24, its phone and email out of sight: the head shows 40 cells of the name and 60 of
+    the title and company."""
+    db = demo_storage.db
+    prospect_id, email = db.execute(
+        "SELECT id, email FROM prospects WHERE email IS NOT NULL AND phone IS NOT NULL"
+    ).fetchone()
+    name = "Maximiliana Wolfeschlegelsteinhausenbergerdorff " * 4
+    db.execute(
+        "UPDATE prospects SET name = ?, company = ?, title = NULL WHERE id = ?",
+        [name.strip(), "Wolfeschlegelsteinhausenbergerdorff Holdings " * 4, prospect_id],
+    )
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"maximiliana", "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        card = screen.prospect_card
+        seen = shown_text(card.query_one("#card-body"))
+        assert "Maximiliana Wolfeschlegelsteinhausenber…  Customer · won" in seen
+        body = card.query_one("#card-body")
+        lines = [strip.text for strip in body.render_lines(body.size.region)]
+        phone_line = next(y for y, line in enumerate(lines) if "Phone" in line)
+        # On the card's screen at the top of its scroll: 6 lines at 80x24.
+        assert phone_line < card.scrollable_content_region.height
+        assert lines[phone_line + 1].startswith(f"Email        {email[:10]}")
+
+
 def test_a_fact_of_megabytes_is_said_cut() -> None:
     """What a script or an email says of a field: its first FACT_AT_MOST characters."""
     facts = prospect_facts({"name": "Mega Byte", "needs": "need " * 200_000}, SETTINGS)

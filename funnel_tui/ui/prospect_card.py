@@ -36,12 +36,24 @@ FACTS = (
     ("Goals", "goals"),
 )
 MISSING = "not known yet"
+# The most cells of a name, and of a title and company, the card's head shows: a CRM's
+# 200 characters of each wrapped over every line of a small terminal's card, its phone
+# and email out of sight (the edit form holds all of it).
+NAME_CELLS = 40
+ROLE_CELLS = 60
 
 
 def _literal(value: object, style: str = "") -> Text:
     """User text as it was typed, its first SHOWN_AT_MOST characters: never markup, never
     terminal escapes."""
     return Text(shown_at_most(str(value)), style=style)
+
+
+def _head(value: object, cells: int, style: str = "") -> Text:
+    """User text for the card's head: its first `cells` cells, an ellipsis where cut."""
+    text = _literal(value, style)
+    text.truncate(cells, overflow="ellipsis")
+    return text
 
 
 def _label_table() -> Table:
@@ -86,7 +98,7 @@ def render_card(
         return card.shown("prospects", prospect, column, text)
 
     heading = Text.assemble(
-        _literal(shown("name", one_line(prospect["name"])), "bold"),
+        _head(shown("name", one_line(prospect["name"])), NAME_CELLS, "bold"),
         "  ",
         (_kind_label(prospect["kind"]), "italic"),
         " · ",
@@ -147,7 +159,7 @@ def render_card(
 
     parts: list[RenderableType] = [heading]
     if role:
-        parts.append(_literal(role))
+        parts.append(_head(role, ROLE_CELLS))
     parts += [Text(), contact, Text(), facts, Text(), Text("Last calls", "bold underline")]
     parts += _calls_lines(card, now) if card.calls else [Text("never called", "dim italic")]
     if card.notes:
