@@ -233,7 +233,11 @@ def outcome_effects(
         if stage is Stage.LOST and "stage" not in columns:
             # A try before their revisit leaves them lost and books nothing: the queue
             # shows a lost prospect only for a due revisit, and a call task before it
-            # would be their next call, out of the queue, and hide the revisit behind it.
+            # would be their next call, out of the queue, and hide the revisit behind it
+            # (so a time a gatekeeper gave before is let go too).
+            for task in open_tasks:
+                if task.kind is TaskKind.CALL:
+                    close.setdefault(task.id, TaskStatus.CANCELLED)
             return Effects(columns, close, ())
         # A time promised still to come outlasts the cadence's limit: they are called then.
         if attempts_exhausted(attempt, settings) and not kept:

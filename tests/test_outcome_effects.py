@@ -353,6 +353,38 @@ def test_a_gatekeepers_time_for_a_lost_prospect_is_said_not_booked(book_db: Any)
     assert count_rows(book_db, "tasks") == 1
 
 
+def test_a_try_on_a_lost_prospect_lets_go_of_a_call_that_hid_their_revisit(
+    book_db: Any,
+) -> None:
+    """A call task left open on a lost prospect (a gatekeeper's time an older funnel
+    booked) was their next call, out of the queue, ahead of the revisit: the next try
+    cancels it, and the revisit is their next call again."""
+    ann = insert_row(book_db, "prospects", {"name": "Ann Archer", "stage": "lost"})
+    revisit = "2027-03-01T09:30:00+00:00"
+    insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": revisit})
+    given = to_stored(THURSDAY_AT_FOUR)
+    gatekeeper = insert_row(
+        book_db,
+        "calls",
+        {
+            "prospect_id": ann,
+            "outcome": "gatekeeper",
+            "follow_up_at": given,
+            "started_at": to_stored(DUE_THIS_MORNING),
+        },
+    )
+    insert_row(
+        book_db,
+        "tasks",
+        {"prospect_id": ann, "kind": "call", "due_at": given, "call_id": gatekeeper},
+    )
+
+    log_call(book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
+
+    after = get_row(book_db, "prospects", ann)
+    assert (after["next_task_kind"], after["next_call_at"]) == ("revisit", revisit)
+
+
 def test_a_proposal_with_nothing_else_open_is_followed_up(book_db: Any) -> None:
     """The deal never drops out of the queue: two business days on, at the morning slot."""
     ann = insert_row(book_db, "prospects", {"name": "Ann", "kind": "known", "stage": "qualified"})
