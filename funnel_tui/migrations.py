@@ -30,6 +30,7 @@ from funnel_tui import (
     schema_v24,
     schema_v25,
     schema_v26,
+    schema_v27,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -749,6 +750,14 @@ def _v26(conn: sqlite3.Connection) -> None:
     conn.execute(schema_v26.FLAGS_TRIGGER)
 
 
+def _v27(conn: sqlite3.Connection) -> None:
+    """A lost prospect keeps no call task, which hid their revisit (schema_v27)."""
+    # Only when there is one: an UPDATE of an AUTOINCREMENT table writes the table's row
+    # of sqlite_sequence even when it changes no row, which a new book has not.
+    if conn.execute(f"SELECT 1 FROM tasks WHERE {schema_v27.HIDDEN_CALLS} LIMIT 1").fetchone():
+        conn.execute(schema_v27.CANCEL_HIDDEN_CALLS.format(now=schema_v27.SQLITE_NOW))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -776,6 +785,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v24,
     _v25,
     _v26,
+    _v27,
 )
 
 

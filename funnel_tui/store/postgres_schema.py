@@ -49,6 +49,7 @@ from funnel_tui.schema_v24 import INDEX as DO_NOT_EMAIL_INDEX
 from funnel_tui.schema_v26 import COLUMN as FLAG_PHONE_COLUMN
 from funnel_tui.schema_v26 import FILL as FLAG_PHONE_FILL
 from funnel_tui.schema_v26 import PHONE_KEPT_BY
+from funnel_tui.schema_v27 import CANCEL_HIDDEN_CALLS
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1616,6 +1617,9 @@ END
 $$;
 """
 
+# --- v27: a lost prospect keeps no call task, which hid their revisit (schema_v27) -------
+SCHEMA_V27 = f"{CANCEL_HIDDEN_CALLS.format(now=NOW)};"
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1641,6 +1645,7 @@ MIGRATIONS: dict[int, str] = {
     # An identity column never gives an id twice: nothing to do (schema_v25.py).
     25: "",
     26: SCHEMA_V26,
+    27: SCHEMA_V27,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
