@@ -1,0 +1,43 @@
+"""Every cell a rep must read has the contrast to be read (WCAG AA, 4.5), in colour and
+under NO_COLOR, and what a colour says is said without it too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+from tests.app_support import settle
+from tests.screen_contrast import READABLE, cells_of, contrast
+
+pytestmark = pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
+
+
+@pytest.fixture(autouse=True)
+def colour_setting(no_color: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def cursor_row_text(app: FunnelApp) -> str:
+    queue = app.screen.query_one(CallQueue)
+    line = queue.render_line(queue.cursor - queue.scroll_offset.y + 1)
+    return "".join(segment.text for segment in line).strip()
+
+
+@pytest.mark.parametrize("keys", [(), ("tab",), ("slash",)], ids=["queue", "card", "filter"])
+async def test_the_cursor_row_of_an_overdue_prospect_reads_wherever_the_focus_is(
+    demo_app: FunnelApp, keys: tuple[str, ...]
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        row = cursor_row_text(demo_app)
+        assert re.search(r" \d+d\b", row), f"the first row is not overdue: {row}"
+        for segment in cells_of(demo_app, row):
+            assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
