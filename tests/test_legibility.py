@@ -41,3 +41,16 @@ async def test_the_cursor_row_of_an_overdue_prospect_reads_wherever_the_focus_is
         assert re.search(r" \d+d\b", row), f"the first row is not overdue: {row}"
         for segment in cells_of(demo_app, row):
             assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
+
+
+async def test_the_highlighted_late_task_of_the_timeline_reads_whole(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        # The prospect's only open task, highlighted as the timeline opens.
+        for text in ("1 day late", "due yesterday 13:30"):
+            for segment in cells_of(demo_app, text):
+                assert contrast(segment.style) >= READABLE, (segment.text, segment.style)

@@ -36,6 +36,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import day_and_time
 from funnel_tui.ui.key_hold import KeyHold
+from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # A digit picks the template at that place: the four built-ins and a few of the rep's own.
@@ -156,7 +157,7 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
                 id="email-title",
                 classes="dialog-title",
             )
-            yield OptionList(
+            yield ReadableOptionList(
                 *(self._option(number, template) for number, template in enumerate(self.templates)),
                 id="email-templates",
             )

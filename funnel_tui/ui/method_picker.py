@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from funnel_tui.scripts import CallScript
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # A digit picks the method at that place in the list: the five built-ins and a few more.
@@ -61,7 +62,7 @@ class MethodPicker(AnswersOnce, StyledAsMounted, ModalScreen[str | None]):
             yield Label(
                 "Selling method for this prospect", id="method-title", classes="dialog-title"
             )
-            yield OptionList(
+            yield ReadableOptionList(
                 *(self._option(number, script) for number, script in enumerate(self.methods)),
                 id="method-list",
             )

@@ -45,6 +45,7 @@ from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import read_back_text
+from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
@@ -242,7 +243,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box", classes="dialog"):
             yield Label(self._title(), id="outcome-title", classes="dialog-title")
-            yield OptionList(
+            yield ReadableOptionList(
                 *(
                     Option(f"{spec.key}  {spec.label}", id=outcome.value)
                     for outcome, spec in OUTCOME_SPECS.items()

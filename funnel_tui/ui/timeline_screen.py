@@ -26,6 +26,7 @@ from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import read_back_text, task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
+from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
@@ -104,7 +105,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
                 id="timeline-title",
                 classes="dialog-title",
             )
-            yield OptionList(id="timeline-entries")
+            yield ReadableOptionList(id="timeline-entries")
             yield Input(
                 placeholder="new time: tomorrow 10am, fri 2pm, in 3 days · esc keeps it",
                 id="timeline-when",
