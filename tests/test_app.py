@@ -2069,9 +2069,9 @@ async def test_the_queue_names_the_next_task_and_the_filter_finds_the_rest(
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         queue = demo_app.screen.query_one(CallQueue)
-        # The oldest promised callback heads the queue, and says it is a callback.
+        # The oldest promised callback heads the queue, and says it is a late callback.
         assert queue.highlighted_id == promised.last_pk
-        assert " cb " in queue_line(queue, promised.last_pk)
+        assert " !cb " in queue_line(queue, promised.last_pk)
         assert queue.position_of(lost.last_pk) is None
         await pilot.press("slash", *"quentin", "enter")
         await settle(pilot)

@@ -54,3 +54,19 @@ async def test_the_highlighted_late_task_of_the_timeline_reads_whole(
         for text in ("1 day late", "due yesterday 13:30"):
             for segment in cells_of(demo_app, text):
                 assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
+
+
+async def test_overdue_rows_read_as_well_as_the_others_and_say_late(
+    demo_app: FunnelApp, no_color: bool
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        # The row after the cursor's: overdue, as the queue's head is.
+        row = "".join(segment.text for segment in queue.render_line(2)).strip()
+        assert re.search(r"!\w+ \d+d$", row), f"not said late: {row}"
+        cells = cells_of(demo_app, row)
+        for segment in cells:
+            assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
+        if no_color:
+            assert all(segment.style and segment.style.bold for segment in cells)

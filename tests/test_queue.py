@@ -819,11 +819,11 @@ def test_prospects_outside_their_calling_hours_are_held_back(
     ("kind", "due", "label"),
     [
         pytest.param("meeting", ("2026-11-25", "10:00:00"), "mtg 10:00", id="meeting overdue"),
-        pytest.param("callback", ("2026-11-24", "15:00:00"), "cb 1d", id="callback yesterday"),
+        pytest.param("callback", ("2026-11-24", "15:00:00"), "!cb 1d", id="callback yesterday"),
         pytest.param("call", ("2026-11-25", "09:30:00"), "09:30", id="call, no room for kind"),
         pytest.param("call", ("2026-11-27", "09:30:00"), "call Fri", id="call this week"),
         pytest.param("email", ("2026-11-25", "14:00:00"), "em 14:00", id="email later today"),
-        pytest.param("call", ("2026-11-20", "09:30:00"), "call 5d", id="call days late"),
+        pytest.param("call", ("2026-11-20", "09:30:00"), "!call 5d", id="call days late"),
         pytest.param("revisit", ("2026-11-20", "09:00:00"), "revisit", id="revisit due"),
         pytest.param("revisit", ("2026-11-26", "09:00:00"), "rev Thu", id="revisit tomorrow"),
         pytest.param(None, ("2026-12-20", "09:00:00"), "20 Dec", id="no kind"),
@@ -835,6 +835,19 @@ def test_the_next_column_names_the_task_in_nine_cells(
     kind: str | None, due: tuple[str, str], label: str
 ) -> None:
     assert next_task_label(kind, london(*due), NOW, 9) == label
+
+
+def test_a_late_task_says_late_without_colour_in_every_width() -> None:
+    """`cb 2d` alone read as "in two days": only the row's red said it was two days late,
+    and under NO_COLOR nothing did."""
+    yesterday = london("2026-11-24")
+    assert next_task_label("callback", yesterday, NOW, 16) == "callback 1d late"
+    assert next_task_label("callback", yesterday, NOW, 10) == "cb 1d late"
+    assert next_task_label("callback", yesterday, NOW, 9) == "!cb 1d"
+    assert next_task_label("meeting", yesterday, NOW, 9) == "!mtg 1d"
+    # Too many days for the kind and the mark: the lateness is kept, in words.
+    long_ago = london("2026-08-17")
+    assert next_task_label("call", long_ago, NOW, 9) == "100d late"
 
 
 def test_a_task_in_another_year_is_said_with_its_year() -> None:

@@ -47,14 +47,21 @@ SHORT_TASK_KINDS = {
 }
 
 
+# Marks a task past its day where the column has no room for `late`.
+LATE_MARK = "!"
+
+
 def next_task_label(kind: str | None, stored: str | None, now: datetime, width: int) -> str:
     """The next task in at most `width` cells: `meeting 10:00`, `callback 2d late`,
-    `revisit`, `call Fri`, `email 3 Dec`; the kind shortened (`mtg 10:00`, `cb 2d`), then
-    left out, when it does not fit.
+    `revisit`, `call Fri`, `email 3 Dec`; the kind shortened (`mtg 10:00`, `cb 2d late`),
+    then a late one marked `!` in place of `late` (`!cb 2d`), then the kind left out, when
+    it does not fit.
 
-    Today's tasks are told by the clock (the row's colour says whether that time has
-    passed), earlier ones by how late they are, the week's by the day, later ones by the
-    date, and those a year or more ahead by the month and year (`Nov 2027`).
+    Today's tasks are told by the clock (the row's colour, or bold without colour, says
+    whether that time has passed), earlier ones by how late they are, the week's by the
+    day, later ones by the date, and those a year or more ahead by the month and year
+    (`Nov 2027`). Lateness is said in characters, never by colour alone: `cb 2d` alone
+    would read as "in two days".
     """
     moment = from_stored(stored)
     if moment is None:
@@ -68,11 +75,13 @@ def next_task_label(kind: str | None, stored: str | None, now: datetime, width: 
         # A revisit is for a day, not an hour: once that day has come, the kind says it.
         return "revisit"
     days = (local.date() - now.date()).days
+    late = False
     # The time said in full, and as short as it still reads.
     if days == 0:
         when = short_when = f"{local:%H:%M}"
     elif days < 0:
         when, short_when = f"{-days}d late", f"{-days}d"
+        late = True
     elif days < 7:
         when = short_when = f"{local:%a}"
     elif days < 365:
@@ -83,7 +92,9 @@ def next_task_label(kind: str | None, stored: str | None, now: datetime, width: 
     if task is None:
         return when
     short_kind = SHORT_TASK_KINDS[task]
-    for label in (f"{task} {when}", f"{short_kind} {when}", f"{short_kind} {short_when}"):
+    # A late task's shortest form keeps the word's meaning in one mark, `!cb 2d`.
+    shortest = f"{LATE_MARK}{short_kind} {short_when}" if late else f"{short_kind} {short_when}"
+    for label in (f"{task} {when}", f"{short_kind} {when}", shortest):
         if len(label) <= width:
             return label
     return when
