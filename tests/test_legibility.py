@@ -9,6 +9,7 @@ import pytest
 
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.quota_gauge import QuotaGauge
 from tests.app_support import settle
 from tests.screen_contrast import READABLE, cells_of, contrast
 
@@ -70,3 +71,15 @@ async def test_overdue_rows_read_as_well_as_the_others_and_say_late(
             assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
         if no_color:
             assert all(segment.style and segment.style.bold for segment in cells)
+
+
+async def test_the_quota_bar_shows_progress_by_its_shape(demo_app: FunnelApp) -> None:
+    """Won and still to win were the same `━` in two colours, one grey under NO_COLOR."""
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        gauge = demo_app.screen.query_one(QuotaGauge)
+        bar = next(
+            line for line in gauge.render().plain.splitlines() if "┃ by today" in line
+        ).split()[0]
+        # $17,000 of $60,000 won, $19,286 expected by today: won, then to win, the marker.
+        assert re.fullmatch(r"━{8,12}─+┃─+", bar), bar

@@ -38,6 +38,9 @@ class Bar:
 
 
 BAR = Bar()
+# The bar's cells: won, still to win, and where the rep should be by today.
+WON_CELL = "━"
+LEFT_CELL = "─"
 
 
 def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
@@ -368,6 +371,8 @@ class QuotaGauge(Widget):
         return [BAR, Text(f"┃ by today {expected}", label), Text(f"{left} days left", label)]
 
     def _bar(self, pace: Pace, width: int) -> Text:
+        """The won part heavy (`━`), the rest light (`─`): told apart without colour too,
+        where the two greys of NO_COLOR showed no progress."""
         won_cells, marker = bar_cells(pace, width)
         won_style = self.get_component_rich_style("quota-gauge--bar-won", partial=True)
         empty_style = self.get_component_rich_style("quota-gauge--bar-empty", partial=True)
@@ -377,5 +382,6 @@ class QuotaGauge(Widget):
             if cell == marker:
                 bar.append("┃", marker_style)
             else:
-                bar.append("━", won_style if cell < won_cells else empty_style)
+                won = cell < won_cells
+                bar.append(WON_CELL if won else LEFT_CELL, won_style if won else empty_style)
         return bar
