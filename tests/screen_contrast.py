@@ -3,7 +3,7 @@ terminal is sent them (after Textual's filters, NO_COLOR's grey among them)."""
 
 from __future__ import annotations
 
-from rich.color import Color
+from rich.color import Color, ColorSystem
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App
@@ -15,9 +15,13 @@ DEFAULT_BACKGROUND = (0, 0, 0)
 READABLE = 4.5
 
 
-def _rgb(color: Color | None, default: tuple[int, int, int]) -> tuple[int, int, int]:
+def _rgb(
+    color: Color | None, default: tuple[int, int, int], eight_bit: bool
+) -> tuple[int, int, int]:
     if color is None or color.is_default:
         return default
+    if eight_bit:
+        color = color.downgrade(ColorSystem.EIGHT_BIT)
     triplet = color.get_truecolor()
     return triplet.red, triplet.green, triplet.blue
 
@@ -31,11 +35,14 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def colours(style: Style | None) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    """The foreground and the background a cell is drawn in."""
+def colours(
+    style: Style | None, *, eight_bit: bool = False
+) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The foreground and the background a cell is drawn in: as sent, or as a 256-colour
+    terminal shows them (`eight_bit`), each colour the nearest of its palette."""
     style = style or Style()
-    foreground = _rgb(style.color, DEFAULT_FOREGROUND)
-    background = _rgb(style.bgcolor, DEFAULT_BACKGROUND)
+    foreground = _rgb(style.color, DEFAULT_FOREGROUND, eight_bit)
+    background = _rgb(style.bgcolor, DEFAULT_BACKGROUND, eight_bit)
     if style.reverse:
         foreground, background = background, foreground
     if style.dim:
@@ -43,9 +50,9 @@ def colours(style: Style | None) -> tuple[tuple[int, int, int], tuple[int, int, 
     return foreground, background
 
 
-def contrast(style: Style | None) -> float:
+def contrast(style: Style | None, *, eight_bit: bool = False) -> float:
     """The WCAG contrast ratio of a cell drawn in `style` (1 to 21)."""
-    foreground, background = colours(style)
+    foreground, background = colours(style, eight_bit=eight_bit)
     lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 

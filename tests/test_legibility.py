@@ -83,3 +83,29 @@ async def test_the_quota_bar_shows_progress_by_its_shape(demo_app: FunnelApp) ->
         ).split()[0]
         # $17,000 of $60,000 won, $19,286 expected by today: won, then to win, the marker.
         assert re.fullmatch(r"━{8,12}─+┃─+", bar), bar
+
+
+@pytest.mark.parametrize(
+    ("keys", "placeholders"),
+    [
+        (("l", "c"), ("g. tomorrow 10am, fri 2pm", "note (optional)")),
+        (("n",), ("hat to remember about this prospect",)),
+        (("i",), ("ath, e.g. ~/Downloads/hubspot-contacts.csv",)),
+    ],
+    ids=["outcome", "note", "import"],
+)
+async def test_placeholders_read_focused_or_not_and_look_unlike_typed_text(
+    demo_app: FunnelApp, keys: tuple[str, ...], placeholders: tuple[str, ...]
+) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        # The first character sits under the focused field's cursor: the rest is read,
+        # in a 256-colour terminal too (tmux's default), where each colour is the nearest
+        # of its palette.
+        for placeholder in placeholders:
+            for segment in cells_of(demo_app, placeholder):
+                assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
+                assert contrast(segment.style, eight_bit=True) >= READABLE, segment.text
+                assert segment.style and segment.style.italic, (segment.text, segment.style)
