@@ -18,6 +18,10 @@ from funnel_tui.pace import Pace
 WON_COLOR = "green"
 EXPECTED_COLOR = "blue"
 TODAY_COLOR = "magenta"
+# The two lines differ by shape as well as colour: the legend tells them apart without
+# colour (NO_COLOR, a printout), and where they cross, the dots show which one is planned.
+WON_MARKER = "braille"
+EXPECTED_MARKER = "·"
 # Fewest and most labelled ticks on each axis: more would run into each other.
 MAX_DAY_TICKS = 5
 MAX_MONEY_TICKS = 4
@@ -81,7 +85,7 @@ def draw_burnup(figure: Any, burnup: BurnUp, currency: str) -> None:
         [cents / 100 for cents in burnup.expected_cents],
         label="expected",
         color=EXPECTED_COLOR,
-        marker="braille",
+        marker=EXPECTED_MARKER,
     )
     if won:
         figure.plot(
@@ -89,7 +93,7 @@ def draw_burnup(figure: Any, burnup: BurnUp, currency: str) -> None:
             [cents / 100 for cents in won],
             label="won",
             color=WON_COLOR,
-            marker="braille",
+            marker=WON_MARKER,
         )
     if burnup.today_index is not None:
         figure.vline(burnup.today_index + 1, TODAY_COLOR)

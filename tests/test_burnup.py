@@ -167,3 +167,21 @@ def test_the_chart_is_as_wide_as_asked_and_marks_today(db: sqlite_utils.Database
     assert "Nov 2" in lines[-1] and "Nov 30" in lines[-1]
     assert any("$60k" in line for line in lines)
     assert any("expected" in line for line in lines) and any("won" in line for line in lines)
+
+
+def test_the_legend_tells_won_from_expected_without_colour(db: sqlite_utils.Database) -> None:
+    """Both lines were braille, told apart only by green and blue."""
+    add_target(db, "month", date(2026, 11, 1), 6_000_000)
+    burnup = november_burnup(db, date(2026, 11, 18))
+    plotext.clf()
+    plotext.plotsize(80, 12)
+    plotext.theme("clear")
+    draw_burnup(plotext, burnup, "$")
+    lines = plotext.uncolorize(plotext.build()).splitlines()
+
+    def marker_of(series: str) -> str:
+        line = next(line for line in lines if f" {series}" in line)
+        return line[line.index(f" {series}") - 2 : line.index(f" {series}")]
+
+    assert marker_of("expected") == "··"
+    assert marker_of("won") != marker_of("expected")
