@@ -109,3 +109,20 @@ async def test_placeholders_read_focused_or_not_and_look_unlike_typed_text(
                 assert contrast(segment.style) >= READABLE, (segment.text, segment.style)
                 assert contrast(segment.style, eight_bit=True) >= READABLE, segment.text
                 assert segment.style and segment.style.italic, (segment.text, segment.style)
+
+
+async def test_how_late_a_task_is_reads_on_the_card_and_in_the_timeline(
+    demo_app: FunnelApp,
+) -> None:
+    """The terminal's red read 3.6:1 on the card, and turned a dark grey under NO_COLOR."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for segment in cells_of(demo_app, "1 day late"):
+            assert contrast(segment.style) >= READABLE, ("card", segment.style)
+        # In the timeline, with the task not highlighted.
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        for segment in cells_of(demo_app, "1 day late"):
+            assert contrast(segment.style) >= READABLE, ("timeline", segment.style)

@@ -28,6 +28,7 @@ from funnel_tui.ui.formatting import (
     task_due_label,
     task_kind_label,
 )
+from funnel_tui.ui.late_style import PLAIN_LATE, late_style
 
 FACTS = (
     ("Needs", "needs"),
@@ -88,10 +89,16 @@ def owner_line(owner: str | None, team: TeamView) -> Text:
 
 
 def render_card(
-    card: CardData, *, now: datetime, settings: Settings, team: TeamView | None = None
+    card: CardData,
+    *,
+    now: datetime,
+    settings: Settings,
+    team: TeamView | None = None,
+    late: str = PLAIN_LATE,
 ) -> RenderableType:
     """The card's content for one prospect; `?` where another tool stored a value of the
-    wrong type or range. In a team's book it says whose the prospect is."""
+    wrong type or range. In a team's book it says whose the prospect is. An overdue task
+    says how late in `late` (a style)."""
     prospect = card.prospect
 
     def shown(column: str, text: str) -> str:
@@ -143,7 +150,7 @@ def render_card(
     contact.add_row("Priority", shown("priority", _priority_label(prospect["priority"])))
     if prospect["do_not_call"]:
         contact.add_row("Next call", "never: do not call")
-    _add_task_rows(contact, card, now)
+    _add_task_rows(contact, card, now, late)
     if card.shows_mark("prospects", prospect, "attempts"):
         contact.add_row("Attempts", MARK)
     elif prospect["attempts"]:
@@ -192,22 +199,22 @@ def _add_phone_rows(table: Table, card: CardData, region: str) -> None:
         table.add_row("Phone", _literal(shown))
 
 
-def _add_task_rows(table: Table, card: CardData, now: datetime) -> None:
+def _add_task_rows(table: Table, card: CardData, now: datetime, late: str) -> None:
     """The soonest open tasks, one row each: kind and when (on their clock too, where it
-    reads otherwise, as the toasts and emails say it), or how late (in red)."""
+    reads otherwise, as the toasts and emails say it), or how late (in `late`, a style)."""
     if not card.tasks:
         table.add_row("Tasks", Text("none open: not scheduled", "dim italic"))
         return
     for number, task in enumerate(card.tasks):
-        late = task.due_at is not None and task.due_at <= now
+        overdue = task.due_at is not None and task.due_at <= now
         theirs = ""
-        if task.due_at is not None and not late:
+        if task.due_at is not None and not overdue:
             theirs = their_time(task.due_at, now, card.prospect["timezone"])
         table.add_row(
             "Tasks" if number == 0 else "",
             Text.assemble(
                 (f"{task_kind_label(task):<9}", "bold"),
-                (task_due_label(task, now), "red" if late else ""),
+                (task_due_label(task, now), late if overdue else ""),
                 (f"  {theirs}" if theirs else "", "dim"),
             ),
         )
@@ -277,7 +284,9 @@ class ProspectCard(VerticalScroll, can_focus=True):
         if card is None:
             body.update(Text(nobody, "dim italic"))
             return
-        body.update(render_card(card, now=now, settings=settings, team=team))
+        body.update(
+            render_card(card, now=now, settings=settings, team=team, late=late_style(self.app))
+        )
 
     def show_unread(self) -> None:
         """The highlighted prospect's card could not be read (a team's database out of

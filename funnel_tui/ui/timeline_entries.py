@@ -125,14 +125,16 @@ def _with_text_below(entry: EntryText, text: str | None, shown: bool) -> EntryTe
     return replace(entry, below=_literal(text or MARK, "italic")) if shown else entry
 
 
-def open_task_line(task: Task, now: datetime, timezone: object = None) -> EntryText:
+def open_task_line(
+    task: Task, now: datetime, timezone: object = None, late_style: str = "red"
+) -> EntryText:
     """`meeting   Tue 2 Dec 10:00  15:00 their time`, or `call      2 days late  due Mon 16
-    Nov 09:00` with the lateness in red; its note below. Their time is the prospect's
-    (`timezone`), as the card says it, where it reads otherwise."""
+    Nov 09:00` with the lateness in `late_style` (red); its note below. Their time is the
+    prospect's (`timezone`), as the card says it, where it reads otherwise."""
     late = task.due_at is not None and task.due_at <= now
     line = Text.assemble(
         (f"{task_kind_label(task):<{WHAT_WIDTH + 1}}", "bold"),
-        (task_due_label(task, now), "red" if late else ""),
+        (task_due_label(task, now), late_style if late else ""),
     )
     if late and task.due_at is not None:
         line.append(f"  due {day_and_time(task.due_at, now)}", "dim")

@@ -26,6 +26,7 @@ from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import read_back_text, task_due_label, task_kind_label
 from funnel_tui.ui.key_bar import KeyBar
+from funnel_tui.ui.late_style import late_style
 from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.slow_write import waiting_said
@@ -140,8 +141,12 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self.tasks = {task.id: task for task in timeline.open_tasks}
         self.page = timeline.history
         options: list[Option | None] = [_heading("Open tasks")]
+        late = late_style(self.app)
         options += [
-            Option(open_task_line(task, now, self.prospect_timezone), id=f"{TASK_PREFIX}{task.id}")
+            Option(
+                open_task_line(task, now, self.prospect_timezone, late),
+                id=f"{TASK_PREFIX}{task.id}",
+            )
             for task in timeline.open_tasks
         ] or [_dim("none open")]
         options += [None, _heading("History, newest first")]
