@@ -49,7 +49,7 @@ def test_a_version_26_file_upgraded_brings_each_lost_prospect_back_by_their_revi
     conn = file_at_version(path, 26)
     for statement in OLDER_BOOK:
         conn.execute(statement)
-    assert [row[4] for row in _after(conn)][0] == "call"  # the revisit hidden
+    assert _after(conn)[0][4] == "call"  # the revisit hidden
     conn.close()
 
     storage = open_storage(path)
