@@ -16,6 +16,8 @@ class ReadableOptionList(OptionList):
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
+        # OptionList's own map of its lines to their options (Textual 8.2.8 keeps it in
+        # `_lines`; tests/test_legibility.py fails if that changes).
         try:
             option_index, _ = self._lines[self.scroll_offset.y + y]
         except IndexError:
