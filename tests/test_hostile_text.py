@@ -544,16 +544,21 @@ async def test_a_long_name_leaves_the_phone_in_sight_at_80x24(
     demo_app: FunnelApp, demo_storage: Storage
 ) -> None:
     """A CRM's 200 characters of name and company wrapped over every line the card has at
-    80x24, its phone and email out of sight: the head shows 40 cells of the name and 60 of
-    the title and company."""
+    80x24, its phone and email out of sight: the head shows 40 cells of the name and 30
+    each of the title and the company, so a long title leaves the company in sight too."""
     db = demo_storage.db
     prospect_id, email = db.execute(
         "SELECT id, email FROM prospects WHERE email IS NOT NULL AND phone IS NOT NULL"
     ).fetchone()
     name = "Maximiliana Wolfeschlegelsteinhausenbergerdorff " * 4
     db.execute(
-        "UPDATE prospects SET name = ?, company = ?, title = NULL WHERE id = ?",
-        [name.strip(), "Wolfeschlegelsteinhausenbergerdorff Holdings " * 4, prospect_id],
+        "UPDATE prospects SET name = ?, company = ?, title = ? WHERE id = ?",
+        [
+            name.strip(),
+            "Wolfeschlegelsteinhausenbergerdorff Holdings " * 4,
+            "Senior Vice President, Global Procurement and Supply Chain Operations",
+            prospect_id,
+        ],
     )
     async with demo_app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -564,6 +569,8 @@ async def test_a_long_name_leaves_the_phone_in_sight_at_80x24(
         card = screen.prospect_card
         seen = shown_text(card.query_one("#card-body"))
         assert "Maximiliana Wolfeschlegelsteinhausenber…  Customer · won" in seen
+        role = "Senior Vice President, Global… at Wolfeschlegelsteinhausenberge…"
+        assert role in " ".join(seen.split())
         body = card.query_one("#card-body")
         lines = [strip.text for strip in body.render_lines(body.size.region)]
         phone_line = next(y for y, line in enumerate(lines) if "Phone" in line)

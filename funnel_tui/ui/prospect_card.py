@@ -37,11 +37,13 @@ FACTS = (
     ("Goals", "goals"),
 )
 MISSING = "not known yet"
-# The most cells of a name, and of a title and company, the card's head shows: a CRM's
-# 200 characters of each wrapped over every line of a small terminal's card, its phone
-# and email out of sight (the edit form holds all of it).
+# The most cells of a name, and of a title and of a company each, the card's head shows:
+# a CRM's 200 characters of each wrapped over every line of a small terminal's card, its
+# phone and email out of sight (the edit form holds all of it). The title and the company
+# are cut apart, so a long title leaves the company in sight.
 NAME_CELLS = 40
-ROLE_CELLS = 60
+TITLE_CELLS = 30
+COMPANY_CELLS = 30
 
 
 def _literal(value: object, style: str = "") -> Text:
@@ -112,7 +114,11 @@ def render_card(
         (prospect["stage"], "italic"),
     )
     title, company = (shown(column, one_line(prospect[column])) for column in ("title", "company"))
-    role = " at ".join(filter(None, (title, company)))
+    role = Text(" at ").join(
+        _head(part, cells)
+        for part, cells in ((title, TITLE_CELLS), (company, COMPANY_CELLS))
+        if part
+    )
     contact = _label_table()
     if team is not None:
         contact.add_row("Owner", owner_line(prospect.get("owner"), team))
@@ -166,7 +172,7 @@ def render_card(
 
     parts: list[RenderableType] = [heading]
     if role:
-        parts.append(_head(role, ROLE_CELLS))
+        parts.append(role)
     parts += [Text(), contact, Text(), facts, Text(), Text("Last calls", "bold underline")]
     parts += _calls_lines(card, now) if card.calls else [Text("never called", "dim italic")]
     if card.notes:
