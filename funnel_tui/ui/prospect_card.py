@@ -42,8 +42,8 @@ MISSING = "not known yet"
 # phone and email out of sight (the edit form holds all of it). The title and the company
 # are cut apart, so a long title leaves the company in sight.
 NAME_CELLS = 40
-TITLE_CELLS = 30
-COMPANY_CELLS = 30
+TITLE_CELLS = 40
+COMPANY_CELLS = 40
 
 
 def _literal(value: object, style: str = "") -> Text:
