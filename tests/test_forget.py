@@ -5,6 +5,7 @@ does not change, and no import brings them back."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
+from funnel_tui.store.book_copies import copies_beside
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.suppression import phone_hash
 from tests.cli_support import REPORT_KEYS, invoke, one_line_error
@@ -219,6 +221,26 @@ def test_forget_names_the_copies_of_the_book_funnel_made_beside_it(
         f" (delete them, or forget them there too); {ELSEWHERE}"
     )
     assert NAME not in result.stdout
+
+
+def test_the_copies_are_those_of_the_file_a_link_names_oldest_written_first(
+    tmp_path: Path,
+) -> None:
+    """A book opened through a link named none of its copies, and the copies were put in
+    the order of the times in their names, UTC for an upgrade's and local for a backup's:
+    a backup made after the upgrade came first west of Greenwich."""
+    real = tmp_path / "my book.db"
+    storage = open_storage(real)
+    storage.close()
+    upgraded = tmp_path / "my book.v26-backup-20261206T180000.db"
+    backed_up = tmp_path / "my book-backup-20261206T100004.db"
+    for written, copy in enumerate((upgraded, backed_up)):
+        copy.write_bytes(b"")
+        os.utime(copy, (1_800_000_000 + written, 1_800_000_000 + written))
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+
+    assert copies_beside(link) == [upgraded, backed_up]
 
 
 def test_forget_with_no_copy_beside_the_book_names_none(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -24,18 +25,21 @@ def dated_backup_path(path: Path, now: datetime) -> Path:
 
 
 def copies_beside(path: Path) -> list[Path]:
-    """The copies named as funnel names them that are in the book's folder now, oldest
-    first (by the time in their name); none when the folder cannot be read."""
+    """The copies named as funnel names them that are in the book's folder now (the folder
+    of the file itself, when `path` is a link to it), oldest first by when they were
+    written (an upgrade's name has a time in UTC, a backup's the local one); none when the
+    folder cannot be read."""
+    with suppress(OSError):
+        path = path.resolve()
     named = re.compile(
-        rf"{re.escape(path.stem)}(?:\.v\d+)?-backup-(?P<stamp>\d{{8}}T\d{{6}})"
-        rf"{re.escape(_suffix(path))}"
+        rf"{re.escape(path.stem)}(?:\.v\d+)?-backup-\d{{8}}T\d{{6}}{re.escape(_suffix(path))}"
     )
     try:
         with os.scandir(path.parent) as entries:
             found = [
-                (match["stamp"], entry.name)
+                (entry.stat().st_mtime, entry.name)
                 for entry in entries
-                if (match := named.fullmatch(entry.name)) and entry.is_file()
+                if named.fullmatch(entry.name) and entry.is_file()
             ]
     except OSError:
         return []
