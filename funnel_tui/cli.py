@@ -1324,6 +1324,10 @@ def import_command(
     """Import prospects from a CSV file (HubSpot, Salesforce, Pipedrive, Close or plain);
     in a team's book the new ones land in the pool, or with --owner REP are that rep's."""
     # Imported here, not at the top: opening the app should not pay for them.
+    import shutil
+    import tempfile
+    from functools import partial
+
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import Progress
@@ -1332,14 +1336,16 @@ def import_command(
     from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
 
-    named = db_path or env_db_path()
-    if dry_run and isinstance(named, Path) and not named.exists():
-        # A dry run writes nothing: not even a new, empty book at a mistyped path.
-        raise UserError(
-            f"{named} does not exist; check the path (an import without --dry-run starts"
-            " a new book there)"
-        )
-    storage = open_db(db_path)
+    book = db_path or default_db_path()
+    if dry_run and isinstance(book, Path) and not book.exists():
+        # A dry run writes nothing, not even a new book: the file is read as into one in
+        # a folder of its own, which goes when the command ends.
+        folder = Path(tempfile.mkdtemp(prefix="funnel-dry-run-"))
+        click.get_current_context().call_on_close(partial(shutil.rmtree, folder, True))
+        storage = open_db(folder / book.name)
+        click.echo(one_line(f"No book at {book} yet: the file is read as into a new one"))
+    else:
+        storage = open_db(db_path)
     try:
         owner = None if owner is None else require_rep(storage.db, owner)
     except RepError as error:

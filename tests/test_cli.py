@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -336,20 +337,27 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_1(tmp_path: Path) -> Non
 def test_a_dry_run_at_a_path_with_no_book_makes_none_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A dry run writes nothing: a mistyped --db (or $FUNNEL_DB) left an empty book behind,
-    which the next command then opened as the rep's."""
+    """A dry run writes nothing: at a mistyped --db (or $FUNNEL_DB), or before the rep's
+    first book, it left an empty book behind, which the next command then opened as the
+    rep's. The file is read as into a new book, in a folder that goes with the command."""
     source = tmp_path / "leads.csv"
     source.write_text("name,phone\nGood,+1 617 555 0100\n", encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     typo = tmp_path / "leeds.db"
-    for given in (["--db", str(typo)], []):
-        monkeypatch.setenv(DB_ENV, str(typo))
+    default = tmp_path / "data" / "funnel.db"
+    monkeypatch.setattr(cli_module, "default_db_path", lambda: default)
+    for given, book in ((["--db", str(typo)], typo), ([], default)):
         result = CliRunner().invoke(cli, ["import", str(source), "--dry-run", *given])
-        assert result.exit_code == 1
-        assert one_line_error(result.stderr) == (
-            f"funnel: {typo} does not exist; check the path (an import without --dry-run"
-            " starts a new book there)"
-        )
-        assert list(tmp_path.glob("leeds*")) == []
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == [
+            f"No book at {book} yet: the file is read as into a new one",
+            "dry run, nothing written: would add 1, update 0, reject 0 (utf-8, comma)",
+        ]
+        assert not book.exists() and not book.parent.joinpath(f"{book.name}-wal").exists()
+        assert list(scratch.iterdir()) == []
+    assert not default.parent.exists()
     # Without --dry-run, the import starts the book.
     assert CliRunner().invoke(cli, ["import", str(source), "--db", str(typo)]).exit_code == 0
     assert typo.exists()
