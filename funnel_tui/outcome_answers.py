@@ -58,6 +58,8 @@ class Reading:
     customer: bool = False
     # Read an ambiguous `next tue` as next week's Tuesday rather than this week's.
     other_week: bool = False
+    # The prospect is lost: a try before their revisit books no call (outcome_effects).
+    lost: bool = False
 
 
 # What an empty required field is told, under it.
@@ -125,8 +127,16 @@ def read_answer(outcome: Outcome, question: Question, text: str, reading: Readin
         raise AnswerRefused(str(error)) from None
 
 
+# Said beside a gatekeeper's time for a lost prospect, which their call does not book.
+NOT_BOOKED_WHILE_LOST = "not booked: they are lost, called again at their revisit"
+
+
 def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:
-    return read_follow_up(text, reading)
+    answer = read_follow_up(text, reading)
+    if outcome is Outcome.GATEKEEPER and reading.lost:
+        said = "; ".join(filter(None, (NOT_BOOKED_WHILE_LOST, answer.warning)))
+        return replace(answer, warning=said)
+    return answer
 
 
 def read_follow_up(text: str, reading: Reading) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -310,3 +311,18 @@ def test_the_end_of_calling_hours_is_said_as_their_end() -> None:
     at_seven = read_answer(Outcome.CALLBACK, asked, "tomorrow 7pm", READING)
     assert at_seven is not None
     assert at_seven.warning == "19:00 is outside calling hours (09:00-18:00)"
+
+
+def test_a_gatekeepers_time_for_a_lost_prospect_says_it_is_not_booked() -> None:
+    """The preview showed the time as any other, and only the toast after the save said
+    the call was not booked: the prospect is lost until their revisit."""
+    asked = question(Outcome.GATEKEEPER, Ask.WHEN)
+    lost = replace(READING, lost=True)
+
+    answer = read_answer(Outcome.GATEKEEPER, asked, "fri 3pm", lost)
+    kept = read_answer(Outcome.GATEKEEPER, asked, "fri 3pm", READING)
+
+    assert answer is not None and kept is not None
+    assert answer.value == kept.value
+    assert answer.warning == "not booked: they are lost, called again at their revisit"
+    assert kept.warning == ""

@@ -12,12 +12,13 @@ import pytest
 from textual.widgets._toast import Toast
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
-from funnel_tui.domain import LostReason, Outcome
+from funnel_tui.domain import Ask, LostReason, Outcome
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.what_next import logged_line
-from tests.app_support import settle, settle_until
+from tests.app_support import settle, settle_until, shown_text
 from tests.test_app import calls_for, first_in_queue
 from tests.test_outcome_fields import set_prospect
 
@@ -374,6 +375,31 @@ async def test_a_try_on_a_lost_prospect_books_nothing_and_the_toast_says_they_st
         "SELECT count(*) FROM tasks WHERE prospect_id = ? AND status = 'open'", [lost]
     ).fetchone()
     assert open_calls == (0,)
+
+
+async def test_a_gatekeepers_time_on_a_lost_prospect_is_said_not_booked_before_the_save(
+    demo_app: FunnelApp,
+) -> None:
+    """`l g tue 3pm` on a lost prospect: the read-back showed the time as any other, and
+    only the toast after the save said it was not booked."""
+    db = demo_app.storage.db
+    sql = (
+        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
+        " AND wrong_number = 0 AND nurture = 0 ORDER BY id LIMIT 1"
+    )
+    (lost,) = db.execute(sql).fetchone()
+    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zyxdoyle", "enter")
+        await settle(pilot)
+        await pilot.press("l", "g", *"fri 3pm")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+    assert "⚠ not booked: they are lost, called again at their revisit" in said
 
 
 async def test_a_callback_at_the_time_already_booked_is_not_booked_twice(

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
-from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, TaskKind
+from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, Stage, TaskKind
 from funnel_tui.outcome_answers import (
     DATED_ASKS,
     TYPED_ASKS,
@@ -105,6 +105,8 @@ class CallContext:
     meetings_known: bool = False
     # The prospect of a call still running with someone else: this call is not that one.
     on_call_with: str | None = None
+    # The prospect is lost: a gatekeeper's time is said not booked (outcome_effects).
+    lost: bool = False
 
     @classmethod
     def for_prospect(
@@ -137,6 +139,7 @@ class CallContext:
             meeting_due=min(meetings, default=None),
             meetings_known=bool(meetings) or every_open_task,
             on_call_with=on_call_with,
+            lost=prospect["stage"] == Stage.LOST,
         )
 
 
@@ -542,6 +545,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             prospect_timezone=self.context.prospect_timezone,
             customer=self.context.prospect_kind is Kind.CUSTOMER,
             other_week=self._switched(question),
+            lost=self.context.lost,
         )
         if text is None:
             text = self.typed_field(question.ask).value
