@@ -986,13 +986,30 @@ def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
 
 def _dotted_pair(rest: str, day_first: bool) -> tuple[re.Match[str], int, int] | None:
     """The dotted pair `rest` starts with (`14.12`, `18.12. 10am`), with the day and month
-    it names in the book's order; None when it starts with none."""
+    it names (`_day_and_month`); None when it starts with none."""
     match = DOTTED_PAIR_THEN_PATTERN.fullmatch(rest)
     if match is None:
         return None
-    first, second = int(match["first"]), int(match["second"])
-    day, month = (first, second) if day_first else (second, first)
+    quarter_hour = _could_be_a_time(match) and int(match["second"]) % 15 == 0
+    day, month = _day_and_month(int(match["first"]), int(match["second"]), day_first, quarter_hour)
     return match, day, month
+
+
+def _day_and_month(first: int, second: int, day_first: bool, quarter_hour: bool) -> tuple[int, int]:
+    """The day and month a dotted pair names: in the book's order, or in the other when
+    only that one is a day and month (`14.12` in a book kept month first is 14 December,
+    as `12.14` is in a book kept day first), unless the pair is a time at a quarter hour
+    (`fri 10.15`: Friday at 10:15, not 15 October)."""
+    day, month = (first, second) if day_first else (second, first)
+    if _is_day_and_month(day, month) or quarter_hour or not _is_day_and_month(month, day):
+        return day, month
+    return month, day
+
+
+def _is_day_and_month(day: int, month: int) -> bool:
+    """Whether the numbers can be a day and month (`31.2` can: it is refused as a day
+    past its month's end)."""
+    return 1 <= month <= 12 and 1 <= day <= 31
 
 
 def _could_be_a_time(pair: re.Match[str]) -> bool:
@@ -1166,8 +1183,10 @@ def _dotted_days_read(typed: str, day_first: bool) -> str:
 
     def slashed(match: re.Match[str]) -> str:
         first, second = int(match[1]), int(match[2])
-        day, month = (first, second) if day_first else (second, first)
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        # No year and no dot after it: `fri 10.15` can be a time.
+        a_time_too = not (match[3] or match[0].endswith(".")) and len(match[2]) == 2
+        day, month = _day_and_month(first, second, day_first, a_time_too and second % 15 == 0)
+        if not _is_day_and_month(day, month):
             return match[0]
         return "/".join(filter(None, match.groups()))
 

@@ -956,6 +956,53 @@ def test_a_dotted_pair_after_a_weekday_that_is_a_date_on_it_is_asked_about() -> 
         read_when("fri 20 nov", WEDNESDAY)
 
 
+@pytest.mark.parametrize(
+    ("typed", "day_first", "day", "asked"),
+    [
+        # Only day first can be a date: in a book kept month first, `mon 14.12` was Monday
+        # the 7th (at 14:12 as a follow-up), the pair taken for a time.
+        (
+            "mon 14.12",
+            False,
+            date(2026, 12, 14),
+            "'14.12' could be Mon 14 Dec or a time; say 14/12",
+        ),
+        ("mon 12.14", True, date(2026, 12, 14), "'12.14' could be Mon 14 Dec or a time; say 12/14"),
+        ("tomorrow 14.12", False, None, "'14.12' could be 14 Dec or a time; say 14/12"),
+        ("tomorrow 12.14", True, None, "'12.14' could be 14 Dec or a time; say 12/14"),
+    ],
+)
+def test_a_dotted_pair_only_one_order_reads_is_that_day_in_either_book(
+    typed: str, day_first: bool, day: date | None, asked: str
+) -> None:
+    """As a book kept day first reads `mon 14.12`: a day, and asked about as a time."""
+    if day is not None:
+        assert read_day(typed, SATURDAY, day_first=day_first) == day
+    with pytest.raises(WhenError, match=re.escape(asked)):
+        read_when(typed, SATURDAY, day_first=day_first)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day_first", "expected"),
+    [
+        ("mon 14.12 10am", False, datetime(2026, 12, 14, 10, 0, tzinfo=LONDON)),
+        ("mon 12.14 10am", True, datetime(2026, 12, 14, 10, 0, tzinfo=LONDON)),
+        ("mon 14.12.", False, datetime(2026, 12, 14, 9, 0, tzinfo=LONDON)),
+        ("mon 12.14.", True, datetime(2026, 12, 14, 9, 0, tzinfo=LONDON)),
+        # At a quarter hour, a pair only the other order reads is the time, though the day
+        # it names is that weekday (15 October 2027 is a Friday, 30 December a Wednesday).
+        ("fri 10.15", True, datetime(2026, 12, 11, 10, 15, tzinfo=LONDON)),
+        ("wed 12.30", True, datetime(2026, 12, 9, 12, 30, tzinfo=LONDON)),
+    ],
+)
+def test_a_dotted_pair_only_one_order_reads_marked_as_a_day_is_it(
+    typed: str, day_first: bool, expected: datetime
+) -> None:
+    """`mon 14.12 10am` in a book kept month first was refused as two times."""
+    assert read_when(typed, SATURDAY, day_first=day_first).moment == expected
+    assert read_day(typed, SATURDAY, day_first=day_first) == expected.date()
+
+
 def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:
     with pytest.raises(WhenError, match=re.escape("'3.12' could be a day or a time; say 3/12")):
         read_when("3.12", WEDNESDAY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -223,6 +224,26 @@ def test_a_day_and_month_the_other_order_reads_as_within_two_weeks_is_said(
         assert answer is not None and "first, as" not in answer.warning, plain
     answer = read_answer(outcome, question(outcome, ask), "1/3", month_first)
     assert answer is not None and "first, as" not in answer.warning
+
+
+@pytest.mark.parametrize(("typed", "day_first"), [("mon 14.12", False), ("mon 12.14", True)])
+def test_a_dotted_pair_only_one_order_reads_is_that_day_in_either_book(
+    typed: str, day_first: bool
+) -> None:
+    """In a book kept month first `mon 14.12` closed and was revisited on Monday the 23rd,
+    and a callback was booked then at 14:12, where a book kept day first reads 14 December
+    and asks about the callback."""
+    reading = Reading(now=NOW, settings=Settings(day_first=day_first))
+    for outcome, ask in (
+        (Outcome.PROPOSAL_SENT, Ask.CLOSE_ON),
+        (Outcome.NOT_INTERESTED, Ask.REVISIT_ON),
+    ):
+        answer = read_answer(outcome, question(outcome, ask), typed, reading)
+        assert answer is not None and answer.value == date(2026, 12, 14), (typed, ask)
+    pair = typed.removeprefix("mon ")
+    asked = f"'{pair}' could be Mon 14 Dec or a time; say {pair.replace('.', '/')} for the day"
+    with pytest.raises(AnswerRefused, match=re.escape(asked)):
+        read_answer(Outcome.CALLBACK, question(Outcome.CALLBACK, Ask.WHEN), typed, reading)
 
 
 def test_a_day_typed_on_their_clock_is_warned_about_as_typed() -> None:
