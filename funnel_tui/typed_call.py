@@ -307,7 +307,9 @@ def describe_logged(
     start = "Already logged, not written again:" if logged.already_logged else "Logged"
     booked = _booked(db, logged, prospect, now)
     steps = [booked[0]] if booked else []
-    next_step = _next_step(db, prospect, now, booked[1] if booked else None)
+    next_step = _next_step(
+        db, prospect, now, booked[1] if booked else None, still_lost=logged.still_lost
+    )
     zone = prospect.get("timezone")
     besides = _other_tasks(
         logged,
@@ -382,9 +384,13 @@ def _next_step(
     prospect: Mapping[str, Any],
     now: datetime,
     booked: tuple[str, datetime] | None = None,
+    *,
+    still_lost: bool = False,
 ) -> str | None:
     """What happens next for the prospect: out of the queue, or its soonest open task;
-    None when that task is the follow-up just `booked` (said already)."""
+    None when that task is the follow-up just `booked` (said already). A prospect lost as
+    unreachable is said to be so by the try that made them, not by one that left them so
+    (`still_lost`)."""
     if not prospect:
         return "the prospect no longer exists"
     flagged = None
@@ -404,7 +410,11 @@ def _next_step(
             flagged += f"; the meeting stands: {when}"
         return flagged
     # The cadence's last try: said, where the line named only the revisit.
-    unreachable = prospect["stage"] == "lost" and prospect["lost_reason"] == LostReason.UNREACHABLE
+    unreachable = (
+        prospect["stage"] == "lost"
+        and prospect["lost_reason"] == LostReason.UNREACHABLE
+        and not still_lost
+    )
     lost = "lost as unreachable: no more tries" if unreachable else None
     tasks, _ = soonest_open_tasks(db, prospect["id"], 1)
     if not tasks or tasks[0].due_at is None:

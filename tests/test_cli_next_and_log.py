@@ -655,6 +655,22 @@ def test_not_interested_with_a_reason_and_a_revisit_day_goes_to_nurture(demo: Bo
     assert open_tasks_of(demo, HEAD) == []
 
 
+def test_a_try_on_a_prospect_lost_as_unreachable_does_not_say_it_made_them_so(
+    demo: Book,
+) -> None:
+    """A nurture lead, lost as unreachable before, tried before their revisit: the line
+    began `lost as unreachable: no more tries`, as if this try had made them lost."""
+    db = book(demo)
+    (nurtured,) = db.execute(
+        "SELECT id FROM prospects WHERE lost_reason = 'unreachable' ORDER BY id LIMIT 1"
+    ).fetchone()
+
+    line = logged_ok(demo, nurtured, "n")
+
+    assert "lost as unreachable" not in line
+    assert "; still lost, no try booked; next: revisit task due " in line
+
+
 def test_do_not_call_and_the_last_try_say_what_the_app_says(demo: Book) -> None:
     """`funnel log ID d` with a meeting booked, and the cadence's last unanswered try: the
     line named neither the meeting that stands nor that the prospect is now lost, where the
