@@ -60,6 +60,8 @@ WORKBOOKS = (
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
 )
 SAVE_AS_CSV = "save it as CSV (UTF-8) in the spreadsheet and import that"
+# How much of a file's start is looked at for UTF-16 text without its byte-order mark.
+UTF16_SNIFF_BYTES = 512
 # Bytes no text holds but a binary file does (a PNG's 0x1a), besides NUL: text with a
 # NUL byte in a row and none of these before it is a text file, and its line is named.
 CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
@@ -351,6 +353,15 @@ def _lines(text: TextIO, path: Path) -> Iterator[str]:
         yield line
 
 
+def _utf16_without_mark(chunk: bytes) -> bool:
+    """Whether a file's first bytes are UTF-16 text with no byte-order mark: ASCII letters
+    each beside a NUL, every NUL on one side of its pair (a binary file has them on both)."""
+    head = chunk[:UTF16_SNIFF_BYTES]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    return pairs >= 8 and max(even, odd) >= 0.9 * pairs and min(even, odd) == 0
+
+
 def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     """The codec that reads the file and its number of lines, in one pass over its bytes.
 
@@ -382,6 +393,11 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     while chunk:
         if (nul := chunk.find(b"\x00")) >= 0:
             line = lines + _line_ends(chunk[:nul], last) + 1
+            if _utf16_without_mark(chunk):
+                raise CsvUnreadable(
+                    "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8) and"
+                    " import that"
+                )
             if line == 1 or CONTROL_BYTES.search(chunk, 0, nul):
                 raise CsvUnreadable("it is a binary file, not text")
             # Text up to a NUL byte, which no CSV holds: a cell cut in an export, say.

@@ -1343,6 +1343,11 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
             "it is a spreadsheet workbook (.xlsx, .ods or .numbers): save it as CSV (UTF-8)",
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "it is an Excel 97-2003 workbook (.xls)"),
+        # UTF-16 without its byte-order mark: every other byte a NUL, on one side.
+        (
+            "name,email\nAnn,a@x.example\n".encode("utf-16-le"),
+            "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8)",
+        ),
         # Text but for a NUL byte in a row: the line is named, where the whole file was
         # called binary.
         (
