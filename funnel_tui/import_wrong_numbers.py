@@ -9,11 +9,19 @@ of those, from another number they have now (or none), keeps the prospect's phon
 applies the rest of the row. A prospect still holding the number found wrong (not fixed
 yet) is updated as before. Only the prospects a batch's rows give another number are
 looked up, once the batch is merged (importer).
+
+A file without emails matches a prospect only by number and name: a row with the number
+found wrong for a prospect of its name (who has another number now, or none) would add a
+second prospect of them, with the stranger's number. Such a row is that prospect, updated
+as above; a row with the number and another name is another person (a switchboard
+shared), added. Only the numbers of the rows a batch would add are looked up, in one
+statement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +29,7 @@ from typing import Any
 from funnel_tui.import_keys import rows_for
 from funnel_tui.phones import international, phone_key
 from funnel_tui.schema_v26 import PHONE_KEPT_BY
+from funnel_tui.store.sql import Variants
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
 
@@ -29,6 +38,18 @@ FOUND_WRONG = (
     "SELECT prospect_id, phone, changed_at FROM flag_changes"
     f" WHERE prospect_id IN ({{marks}}) AND flag = '{PHONE_KEPT_BY}' AND value = 1"
     " AND phone IS NOT NULL"
+)
+
+# The prospects (`p`) each of a JSON list of numbers `:numbers` was found a wrong number
+# on: `{columns}` of the prospect, after the number.
+_FOUND_WRONG_FOR = (
+    "SELECT f.phone, {{columns}} FROM flag_changes f JOIN prospects p ON p.id = f.prospect_id"
+    f" WHERE f.flag = '{PHONE_KEPT_BY}' AND f.value = 1 AND f.phone IN ({{numbers}})"
+    " ORDER BY p.id"
+)
+FOUND_WRONG_FOR = Variants(
+    sqlite=_FOUND_WRONG_FOR.format(numbers="SELECT value FROM json_each(:numbers)"),
+    postgresql=_FOUND_WRONG_FOR.format(numbers="SELECT json_array_elements_text(:numbers::json)"),
 )
 
 # A number found wrong (its key, as the import compares numbers) and the moment it was
@@ -45,6 +66,17 @@ def found_wrong(db: Any, prospect_ids: Iterable[int], region: str) -> WrongNumbe
         key = phone_key(str(phone), region)
         numbers[key] = max(numbers.get(key, ""), str(changed_at or ""))
     return found
+
+
+def found_wrong_for(
+    db: Any, numbers: Iterable[str], region: str, columns: str
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Each prospect one of these numbers (keys, as the import keys a row's phone) was
+    found a wrong number for, by id: the number's key and the prospect's `columns` (of
+    `p`), once for each time the number was flagged."""
+    sql = FOUND_WRONG_FOR.for_db(db).format(columns=columns)
+    for number, *prospect in db.execute(sql, {"numbers": json.dumps(sorted(numbers))}):
+        yield phone_key(str(number), region), tuple(prospect)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,13 @@ from funnel_tui.import_rows import (
     Rejected,
     shown_headers,
 )
-from funnel_tui.import_wrong_numbers import KeptPhone, WrongNumbers, found_wrong, kept_phone
+from funnel_tui.import_wrong_numbers import (
+    KeptPhone,
+    WrongNumbers,
+    found_wrong,
+    found_wrong_for,
+    kept_phone,
+)
 from funnel_tui.phones import phone_key
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
@@ -425,29 +431,54 @@ class StoredProspect:
         return Held(prospect_id, self.email_key, self.phone_key, self.name_key, self.name)
 
 
-STORED_STATE = (
-    "SELECT id, email, phone, timezone IS NOT NULL AND timezone_guessed = 0, name,"
-    " next_call_at IS NOT NULL, stage, kind FROM prospects WHERE id IN ({marks})"
+# What `StoredProspect` holds of a prospect `p`, after its id.
+STORED_COLUMNS = (
+    "p.id, p.email, p.phone, p.timezone IS NOT NULL AND p.timezone_guessed = 0, p.name,"
+    " p.next_call_at IS NOT NULL, p.stage, p.kind"
 )
+STORED_STATE = f"SELECT {STORED_COLUMNS} FROM prospects p WHERE p.id IN ({{marks}})"
 
 
 def _stored_prospects(
     db: sqlite_utils.Database, ids: set[int], region: str
 ) -> dict[int, StoredProspect]:
-    found = {}
-    stored = rows_for(db, STORED_STATE, ids)
-    for prospect_id, email, phone, zone_set, name, scheduled, stage, kind in stored:
-        phone = phone if isinstance(phone, str) else None
-        found[prospect_id] = StoredProspect(
-            email_key(email),
-            phone_key(phone, region),
-            bool(zone_set),
-            str(name),
-            bool(scheduled),
-            stage,
-            kind,
-        )
-    return found
+    return {
+        prospect_id: _stored_prospect(state, region)
+        for prospect_id, *state in rows_for(db, STORED_STATE, ids)
+    }
+
+
+def _stored_prospect(state: Sequence[Any], region: str) -> StoredProspect:
+    """A prospect as STORED_COLUMNS read it, less its id."""
+    email, phone, zone_set, name, scheduled, stage, kind = state
+    phone = phone if isinstance(phone, str) else None
+    return StoredProspect(
+        email_key(email),
+        phone_key(phone, region),
+        bool(zone_set),
+        str(name),
+        bool(scheduled),
+        stage,
+        kind,
+    )
+
+
+# The prospect of the book a number was found wrong for, by the number's key and their
+# name's: a row added with both is them.
+FoundWrongFor = dict[tuple[str, str], int]
+
+
+def _found_wrong_for(
+    db: sqlite_utils.Database, numbers: set[str], region: str
+) -> tuple[FoundWrongFor, dict[int, StoredProspect]]:
+    """The prospects of the book these numbers (keys) were found wrong for, by number and
+    name (the first by id when two of one name were), and what merging needs of each."""
+    found: FoundWrongFor = {}
+    stored: dict[int, StoredProspect] = {}
+    for number, (prospect_id, *state) in found_wrong_for(db, numbers, region, STORED_COLUMNS):
+        prospect = stored.setdefault(int(prospect_id), _stored_prospect(state, region))
+        found.setdefault((number, prospect.name_key), int(prospect_id))
+    return found, stored
 
 
 _UNSET = object()
@@ -504,7 +535,8 @@ class _Merger:
     them in the batch. A timezone guessed from a row's number never replaces one the rep
     or a file set, an update never moves a stage or kind back (`_moves_back`), and never
     gives a prospect a number found wrong for them (`wrong_numbers`) over another
-    (`import_wrong_numbers`).
+    (`import_wrong_numbers`); a row that matches no one and has a number found wrong for
+    a prospect of its name (`found_wrong_for`) is them.
     """
 
     def __init__(
@@ -515,6 +547,7 @@ class _Merger:
         method_for: Callable[[Mapping[str, object]], str],
         wrong_numbers: WrongNumbers,
         said_kept: Callable[..., KeptPhone],
+        found_wrong_for: FoundWrongFor,
     ) -> None:
         self.found = found
         # The book's prospects are those up to it; later ids are earlier batches' rows.
@@ -551,6 +584,9 @@ class _Merger:
         self.said_kept = said_kept
         self.kept_phones: list[KeptPhone] = []
         self.numbers_given: dict[int, set[str]] = {}
+        # The prospects of the book the numbers of the rows that match no one were found
+        # wrong for, as far as they are known (`_merge_batch`).
+        self.found_wrong_for = found_wrong_for
         # The rows whose stage or kind would have moved their prospect back.
         self.moved_back = 0
         # The next call's kind the batch's last row for each prospect sets with its next
@@ -586,9 +622,22 @@ class _Merger:
     def _match(self, row: RowKeys) -> Target | None:
         if (named := self._named(row)) is not None:
             return named
-        return same_person(
+        target = same_person(
             row.email, row.phone, row.name, self.by_email, self.by_phone_and_name, self._email_of
         )
+        if target is None and self.found_wrong_for:
+            return self._found_wrong_for(row)
+        return target
+
+    def _found_wrong_for(self, row: RowKeys) -> int | None:
+        """The prospect of the row's name its number was found wrong for, who has another
+        number now (or none), unless the two give different emails: as a number and a name
+        match a prospect (`same_person`)."""
+        prospect_id = self.found_wrong_for.get((row.phone, row.name))
+        if prospect_id is None:
+            return None
+        email = self._email_of(prospect_id)
+        return None if row.email and email and row.email != email else prospect_id
 
     def _named(self, row: RowKeys) -> int | None:
         """The prospect the row's `id` names, when it is the same person by the rules that
@@ -1098,6 +1147,7 @@ def _merge_batch(
         db, {*found.emails.values(), *found.phone_names.values(), *named}, region
     )
     said_kept = partial(kept_phone, region=region, now=now)
+    wrong_for: FoundWrongFor = {}
 
     def merged(wrong_numbers: WrongNumbers) -> _Merger:
         # On a team's server a prospect the book held when the import began may be gone
@@ -1109,12 +1159,25 @@ def _merge_batch(
             method_for,
             wrong_numbers,
             said_kept,
+            wrong_for,
         )
         for line, row in keyed:
             merger.merge(line, row)
         return merger
 
     merger = merged({})
+    # Only the numbers of the rows the batch would add are looked up. When one was found
+    # wrong for a prospect of the row's name (rare), the batch is merged again knowing
+    # it, the row updating them.
+    if merger.added and keys.last_stored_id:
+        added = set(merger.added_lines)
+        numbers = {row.phone for line, row in keyed if row.phone and line in added}
+        if numbers:
+            found_for, stored_for = _found_wrong_for(db, numbers, region)
+            if found_for:
+                wrong_for.update(found_for)
+                stored = {**stored_for, **stored}
+                merger = merged({})
     # Only the prospects the rows give another number are looked up. When a row gives
     # one back a number found wrong for them (rare), the batch is merged again knowing
     # it: what each row does depends on the rows before it.

@@ -163,3 +163,94 @@ def test_the_number_written_another_way_is_the_same_number_and_only_it_is_kept_o
     report = imported(book_db, extension)
     assert report.notices() == []
     assert get_prospect(book_db, ann)["phone"] == f"{WRONG};ext=7"  # type: ignore[index]
+
+
+# A CRM's export without an email column: a row is the prospect by number and name only.
+NO_EMAIL = "name,company,phone\n"
+ANN_NO_EMAIL = f"Ann Archer,Archer Co,{WRONG}\n"
+
+
+def write_without_email(tmp_path: Path, *rows: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(NO_EMAIL + "".join(rows), encoding="utf-8")
+    return path
+
+
+def prospects_named(db: Any, name: str) -> list[tuple[int, str | None, str | None]]:
+    return [
+        (int(prospect_id), phone, company)
+        for prospect_id, phone, company in db.execute(
+            "SELECT id, phone, company FROM prospects WHERE name = ? ORDER BY id", [name]
+        ).fetchall()
+    ]
+
+
+def test_an_export_without_emails_updates_the_prospect_whose_number_was_found_wrong(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """Ann's number changed since the export: the row is not matched by number and name,
+    but its number is the one found wrong for her, so it is her, not a second Ann."""
+    export = write_without_email(tmp_path, ANN_NO_EMAIL, name="crm.csv")
+    imported(book_db, export, now=CALLED - timedelta(days=7))
+    ann = ann_id(book_db)
+    log_wrong_number(book_db, ann)
+    edit_phone(book_db, ann, RIGHT)
+
+    again = write_without_email(
+        tmp_path, ANN_NO_EMAIL.replace("Archer Co", "Archer Group"), name="again.csv"
+    )
+    report = imported(book_db, again)
+
+    assert prospects_named(book_db, "Ann Archer") == [(ann, RIGHT, "Archer Group")]
+    assert get_prospect(book_db, ann)["wrong_number"] == 0  # type: ignore[index]
+    assert report.summary().startswith("added 0, updated 1, rejected 0 (")
+    assert report.notices() == [
+        f"line 2: +1 201-555-0100 was found a wrong number for Ann Archer (prospect {ann})"
+        " on 3 Dec: kept +1 201-555-0199"
+    ]
+    assert list(queue_ids(book_db, now=IMPORTED, mode=QueueMode.TODAY)) == [ann]
+
+
+def test_an_export_without_emails_leaves_a_number_the_rep_cleared_cleared(
+    book_db: Any, tmp_path: Path
+) -> None:
+    export = write_without_email(tmp_path, ANN_NO_EMAIL, name="crm.csv")
+    imported(book_db, export, now=CALLED - timedelta(days=7))
+    ann = ann_id(book_db)
+    log_wrong_number(book_db, ann)
+    edit_phone(book_db, ann, None)
+
+    # Spelled another way, as a CRM may: the import's own comparison of names.
+    report = imported(
+        book_db, write_without_email(tmp_path, f"ann  ARCHER,,{WRONG}\n", name="again.csv")
+    )
+
+    assert book_db.execute("SELECT count(*) FROM prospects").fetchone()[0] == 1
+    row = get_prospect(book_db, ann)
+    assert (row["phone"], row["wrong_number"]) == (None, 0)  # type: ignore[index]
+    assert report.summary().startswith("added 0, updated 1, rejected 0 (")
+    assert report.notices() == [
+        f"line 2: +1 201-555-0100 was found a wrong number for Ann Archer (prospect {ann})"
+        " on 3 Dec: left without a number"
+    ]
+
+
+def test_the_number_under_another_name_is_another_person_and_added(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """The number found wrong for Ann may be a switchboard's that Bob shares: his row is
+    his own prospect, as before."""
+    export = write_without_email(tmp_path, ANN_NO_EMAIL, name="crm.csv")
+    imported(book_db, export, now=CALLED - timedelta(days=7))
+    ann = ann_id(book_db)
+    log_wrong_number(book_db, ann)
+    edit_phone(book_db, ann, RIGHT)
+
+    report = imported(
+        book_db, write_without_email(tmp_path, f"Bob Baker,Archer Co,{WRONG}\n", name="bob.csv")
+    )
+
+    assert report.summary().startswith("added 1, updated 0, rejected 0 (")
+    assert report.notices() == []
+    assert prospects_named(book_db, "Ann Archer") == [(ann, RIGHT, "Archer Co")]
+    assert [phone for _, phone, _ in prospects_named(book_db, "Bob Baker")] == [WRONG]
