@@ -3,6 +3,7 @@ only by `y`; they leave the queue, and neither undo nor redo brings them back.""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -116,8 +117,11 @@ async def test_a_toast_names_the_copies_of_the_book_beside_it_that_forget_left(
     read whole beside the card at 80x24."""
     path = demo_app.storage.path
     names = [f"demo-backup-2026110{day}T090000.db" for day in range(1, 4)]
-    for name in [*names, "demo.v24-backup-20261031T090000.db"]:
-        path.with_name(name).write_bytes(b"")
+    for written, name in enumerate(["demo.v24-backup-20261031T090000.db", *names]):
+        copy = path.with_name(name)
+        copy.write_bytes(b"")
+        # Named oldest written first: the upgrade's copy, then the backups in turn.
+        os.utime(copy, (1_800_000_000 + written, 1_800_000_000 + written))
     first = first_in_queue(demo_app.storage.db)
     async with demo_app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)

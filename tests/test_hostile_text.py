@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console, RenderableType
+from rich.text import Text
 from textual.widgets import Input, Static
 
 from funnel_tui import scripts
@@ -35,7 +36,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
-from funnel_tui.ui.prospect_card import render_card
+from funnel_tui.ui.prospect_card import NAME_CELLS, render_card
 from funnel_tui.ui.script_pane import ScriptView, render_script
 from tests.app_support import FROZEN_NOW, FrozenClock, open_prospect_form, settle, shown_text
 from tests.test_timeline import timeline_text
@@ -65,6 +66,13 @@ def hostile(text: str) -> str:
 def literal(text: str) -> str:
     """What `hostile(text)` must become: the markup kept as typed, the escapes gone."""
     return f"{text} {ESCAPES_CLEANED}{MARKUP}"
+
+
+def head_cut(text: str) -> str:
+    """What the card's head shows of a name, a title or a company: its first cells."""
+    shown = Text(shown_at_most(text))
+    shown.truncate(NAME_CELLS, overflow="ellipsis")
+    return shown.plain
 
 
 def assert_safe(text: str) -> None:
@@ -265,8 +273,9 @@ async def test_rows_from_other_tools_show_literally_on_the_main_screen_and_dialo
         shown = assert_screen_safe(app)
         assert "[bold]Bold[/]" in shown
         card = words(shown_text(screen.prospect_card.query_one("#card-body")))
+        # The card's head shows the first cells of a name, a title and a company.
         for text in (literal("[bold]Zebulon[/]"), literal("Head of Ops"), literal("Evil Corp")):
-            assert words(text) in card
+            assert words(head_cut(text)) in card
         for text in (literal("needs"), literal("call notes"), literal("note body")):
             assert words(text) in card
         script = words(shown_text(screen.script_pane.query_one("#script-body")))
@@ -472,7 +481,7 @@ def test_any_text_renders_in_the_card_and_script_without_control_characters(
     )
     shown_card = rendered(render_card(card, now=NOW, settings=SETTINGS))
     assert_safe(shown_card)
-    assert one_line(values["name"]) in shown_card
+    assert head_cut(one_line(values["name"])) in shown_card
 
     filled = fill_script(
         scripts.load_builtin("solution"),
