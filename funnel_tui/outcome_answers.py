@@ -58,7 +58,7 @@ class Reading:
     customer: bool = False
     # Read an ambiguous `next tue` as next week's Tuesday rather than this week's.
     other_week: bool = False
-    # The prospect is lost: a try before their revisit books no call (outcome_effects).
+    # The prospect is lost, their revisit to come: a try books no call (outcome_effects).
     lost: bool = False
 
 
@@ -128,7 +128,7 @@ def read_answer(outcome: Outcome, question: Question, text: str, reading: Readin
 
 
 # Said beside a gatekeeper's time for a lost prospect, which their call does not book.
-NOT_BOOKED_WHILE_LOST = "not booked: they are lost, called again at their revisit"
+NOT_BOOKED_WHILE_LOST = "not booked: they are lost, in the queue again only for a revisit"
 
 
 def _read_when(outcome: Outcome, text: str, reading: Reading) -> Answer:

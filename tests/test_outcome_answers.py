@@ -345,5 +345,5 @@ def test_a_gatekeepers_time_for_a_lost_prospect_says_it_is_not_booked() -> None:
 
     assert answer is not None and kept is not None
     assert answer.value == kept.value
-    assert answer.warning == "not booked: they are lost, called again at their revisit"
+    assert answer.warning == "not booked: they are lost, in the queue again only for a revisit"
     assert kept.warning == ""

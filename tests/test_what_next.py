@@ -399,7 +399,37 @@ async def test_a_gatekeepers_time_on_a_lost_prospect_is_said_not_booked_before_t
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         said = shown_text(dialog.check_line(Ask.WHEN))
-    assert "⚠ not booked: they are lost, called again at their revisit" in said
+    assert "⚠ not booked: they are lost, in the queue again only for a revisit" in said
+
+
+async def test_a_gatekeepers_time_once_a_lost_prospects_revisit_has_come_is_not_said_unbooked(
+    demo_app: FunnelApp,
+) -> None:
+    """Their revisit due this morning, the try works them again and books the time: the
+    field said `not booked` over a call that was booked."""
+    db = demo_app.storage.db
+    (lost,) = db.execute(
+        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
+        " AND wrong_number = 0 ORDER BY id LIMIT 1"
+    ).fetchone()
+    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
+    db.execute("UPDATE tasks SET status = 'cancelled' WHERE prospect_id = ?", [lost])
+    db.execute(
+        "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (?, 'revisit', ?)",
+        [lost, "2026-11-18T09:30:00+00:00"],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zyxdoyle", "enter")
+        await settle(pilot)
+        await pilot.press("l", "g", *"fri 3pm")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+    assert "Fri 20 Nov 2026, 15:00" in said
+    assert "not booked" not in said
 
 
 async def test_a_callback_at_the_time_already_booked_is_not_booked_twice(

@@ -105,7 +105,8 @@ class CallContext:
     meetings_known: bool = False
     # The prospect of a call still running with someone else: this call is not that one.
     on_call_with: str | None = None
-    # The prospect is lost: a gatekeeper's time is said not booked (outcome_effects).
+    # The prospect is lost and their revisit has not come: a gatekeeper's time is said
+    # not booked (outcome_effects).
     lost: bool = False
 
     @classmethod
@@ -139,7 +140,7 @@ class CallContext:
             meeting_due=min(meetings, default=None),
             meetings_known=bool(meetings) or every_open_task,
             on_call_with=on_call_with,
-            lost=prospect["stage"] == Stage.LOST,
+            lost=prospect["stage"] == Stage.LOST and not _revisit_come(tasks, today),
         )
 
 
@@ -813,6 +814,17 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._stop_call_time()
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
+
+
+def _revisit_come(tasks: Sequence[Task], today: date | None) -> bool:
+    """Whether one of the prospect's open tasks is a revisit due by today: a try then works
+    a lost prospect again, and books what it gives."""
+    return today is not None and any(
+        task.kind is TaskKind.REVISIT
+        and task.due_at is not None
+        and task.due_at.astimezone().date() <= today
+        for task in tasks
+    )
 
 
 def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
