@@ -60,6 +60,9 @@ WORKBOOKS = (
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
 )
 SAVE_AS_CSV = "save it as CSV (UTF-8) in the spreadsheet and import that"
+# What no text holds but a binary file read as UTF-16 does: C0 controls but tab and line
+# breaks, DEL, and the noncharacters such reads give.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # How much of a file's start is looked at for UTF-16 text without its byte-order mark.
 UTF16_SNIFF_BYTES = 512
 # Bytes no text holds but a binary file does (a PNG's 0x1a), besides NUL: text with a
@@ -354,12 +357,21 @@ def _lines(text: TextIO, path: Path) -> Iterator[str]:
 
 
 def _utf16_without_mark(chunk: bytes) -> bool:
-    """Whether a file's first bytes are UTF-16 text with no byte-order mark: ASCII letters
-    each beside a NUL, every NUL on one side of its pair (a binary file has them on both)."""
-    head = chunk[:UTF16_SNIFF_BYTES]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    pairs = len(head) // 2
-    return pairs >= 8 and max(even, odd) >= 0.9 * pairs and min(even, odd) == 0
+    """Whether a file's first bytes are UTF-16 text with no byte-order mark: in one of its
+    byte orders they read as text of printable characters holding a line break and a
+    delimiter, as a CSV file's first lines do (whatever its script: Cyrillic, CJK);
+    a binary file's bytes so read hold control characters, or no `,`, `;` or tab."""
+    head = chunk[: UTF16_SNIFF_BYTES & ~1]
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        first_line, broken, _ = text.replace("\r", "\n").partition("\n")
+        text_of_rows = broken and not CONTROL_CHARACTERS.search(text)
+        if text_of_rows and any(delimiter in first_line for delimiter in ",;\t"):
+            return True
+    return False
 
 
 def scan_encoding(data: BinaryIO) -> tuple[str, int]:

@@ -1343,9 +1343,17 @@ def test_an_import_leaves_the_connections_page_cache_as_it_found_it(
             "it is a spreadsheet workbook (.xlsx, .ods or .numbers): save it as CSV (UTF-8)",
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "it is an Excel 97-2003 workbook (.xls)"),
-        # UTF-16 without its byte-order mark: every other byte a NUL, on one side.
+        # UTF-16 without its byte-order mark, in either order and any script.
         (
             "name,email\nAnn,a@x.example\n".encode("utf-16-le"),
+            "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8)",
+        ),
+        (
+            "name,company,email\r\nИван Петров,ООО Ромашка,i@x.example\r\n".encode("utf-16-be"),
+            "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8)",
+        ),
+        (
+            "name,email\n山田\u3000太郎,y@x.example\nIchiro 一郎,i@x.example\n".encode("utf-16-le"),
             "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8)",
         ),
         # Text but for a NUL byte in a row: the line is named, where the whole file was
