@@ -447,7 +447,8 @@ def names_a_year(text: str, day_first: bool = True) -> bool:
     """Whether the text says which year, in a way dateutil reads (`30 dec 27`, `dec 30,
     '27`, `30th dec 2027`)."""
     # The words that say whose clock it is on name no year: `2027-11-08 10:00 their time`.
-    typed = _dotted_date_read(_without_zone_words(_words(text)))
+    typed, _ = _zone_words(_words(text))
+    typed = _dotted_date_read(typed)
     # The time after the date, as the date reader takes it off: `4/12 at 10` and `14/12 10`
     # say no year, where dateutil read the 10 as 2010.
     typed, _ = _split_clock(_bare_hour_after_a_date(typed, day_first))
@@ -620,36 +621,30 @@ def _weekday(word: str) -> int | None:
     return _parser_info().weekday(WEEKDAY_SHORTHANDS.get(word, word))
 
 
-def _without_zone_words(typed: str) -> str:
+def _zone_words(typed: str) -> tuple[str, str]:
     """The text without the words at its end that say whose clock it is on (`their time`,
-    `my time`, `CET`, `Europe/Paris`), whether or not the prospect's zone is known."""
+    `my time`, `CET`, `Europe/Paris`), and those words; "" when it has none."""
     for words in (THEIR_TIME, *MY_TIME):
         if typed.endswith(words) and typed != words:
-            return typed.removesuffix(words).rstrip()
+            return typed.removesuffix(words).rstrip(), words
     rest, _, last = typed.rpartition(" ")
     if rest and (last in ZONE_ABBREVIATIONS or last in _zone_names()):
-        return rest
-    return typed
+        return rest, last
+    return typed, ""
 
 
 def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo | None]:
     """The text without the zone words at its end, those words (with their space), and
     the zone they name; None when the text names none."""
-    if typed.endswith(THEIR_TIME) and typed != THEIR_TIME:
+    rest, words = _zone_words(typed)
+    if words == THEIR_TIME:
         zone = known_zone(prospect_tz)
         if zone is None:
             raise WhenError("their time zone is not known", "type the time as it is where you are")
-        return typed.removesuffix(THEIR_TIME).rstrip(), f" {THEIR_TIME}", zone
-    for words in MY_TIME:
-        if typed.endswith(words) and typed != words:
-            return typed.removesuffix(words).rstrip(), "", None
-    rest, _, last = typed.rpartition(" ")
-    if not rest:
-        return typed, "", None
-    name = ZONE_ABBREVIATIONS.get(last) or _zone_names().get(last)
-    if name is None:
-        return typed, "", None
-    return rest, f" {last}", ZoneInfo(name)
+        return rest, f" {THEIR_TIME}", zone
+    if not words or words in MY_TIME:
+        return rest, "", None
+    return rest, f" {words}", ZoneInfo(ZONE_ABBREVIATIONS.get(words) or _zone_names()[words])
 
 
 @cache
