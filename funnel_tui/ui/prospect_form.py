@@ -253,10 +253,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         if not typed.strip():
             return {"next_call_at": None}
         answer = self._next_call_read(typed)
-        zone = self.clock().tzinfo
-        if day := self._shown_days.turned("next_call", typed, answer.value, zone):
+        if day := self._shown_days.turned("next_call", typed, answer.value, self.clock().tzinfo):
             # The rep confirmed the day shown, not the one the text reads as now.
-            self._shown_days.shown("next_call", typed, answer.value, zone)
             raise WhenError(turned_message("the next call", day, answer.read_back))
         return {"next_call_at": to_stored(answer.value)}
 

@@ -30,10 +30,12 @@ class ShownDays:
         self, field: Hashable, text: str, value: datetime | date, zone: tzinfo | None
     ) -> date | None:
         """The day shown for `field`'s `text`, when `value` (its reading now) falls on
-        another day; None when it falls on that day, or no reading of the text was shown."""
+        another day, which is then the reading shown (the next save takes it); None when it
+        falls on that day, or no reading of the text was shown."""
         text_shown, day = self._shown.get(field, (None, None))
         if text_shown != text or day is None or _day(value, zone) == day:
             return None
+        self.shown(field, text, value, zone)
         return day
 
 

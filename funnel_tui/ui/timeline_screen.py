@@ -265,10 +265,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             # In place: the field keeps what was typed, nothing is saved.
             self._say(Text(str(error), "red"))
             return
-        due_at, text, zone = answer.value, self.when_field.value, self.funnel.clock().tzinfo
-        if day := self._shown_days.turned("when", text, due_at, zone):
+        due_at, zone = answer.value, self.funnel.clock().tzinfo
+        if day := self._shown_days.turned("when", self.when_field.value, due_at, zone):
             # The rep confirmed the day shown, not the one the text reads as now.
-            self._shown_days.shown("when", text, due_at, zone)
             said = turned_message("the new time", day)
             self._say(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
