@@ -36,7 +36,7 @@ from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import PerformanceScreen
-from funnel_tui.ui.prospect_card import NAME_CELLS, render_card
+from funnel_tui.ui.prospect_card import HEAD_CELLS, render_card
 from funnel_tui.ui.script_pane import ScriptView, render_script
 from tests.app_support import FROZEN_NOW, FrozenClock, open_prospect_form, settle, shown_text
 from tests.test_timeline import timeline_text
@@ -71,7 +71,7 @@ def literal(text: str) -> str:
 def head_cut(text: str) -> str:
     """What the card's head shows of a name, a title or a company: its first cells."""
     shown = Text(shown_at_most(text))
-    shown.truncate(NAME_CELLS, overflow="ellipsis")
+    shown.truncate(HEAD_CELLS, overflow="ellipsis")
     return shown.plain
 
 

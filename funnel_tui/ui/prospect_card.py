@@ -37,13 +37,11 @@ FACTS = (
     ("Goals", "goals"),
 )
 MISSING = "not known yet"
-# The most cells of a name, and of a title and of a company each, the card's head shows:
-# a CRM's 200 characters of each wrapped over every line of a small terminal's card, its
+# The most cells of a name, a title and a company each that the card's head shows: a
+# CRM's 200 characters of each wrapped over every line of a small terminal's card, its
 # phone and email out of sight (the edit form holds all of it). The title and the company
 # are cut apart, so a long title leaves the company in sight.
-NAME_CELLS = 40
-TITLE_CELLS = 40
-COMPANY_CELLS = 40
+HEAD_CELLS = 40
 
 
 def _literal(value: object, style: str = "") -> Text:
@@ -52,10 +50,10 @@ def _literal(value: object, style: str = "") -> Text:
     return Text(shown_at_most(str(value)), style=style)
 
 
-def _head(value: object, cells: int, style: str = "") -> Text:
-    """User text for the card's head: its first `cells` cells, an ellipsis where cut."""
+def _head(value: object, style: str = "") -> Text:
+    """User text for the card's head: its first HEAD_CELLS cells, an ellipsis where cut."""
     text = _literal(value, style)
-    text.truncate(cells, overflow="ellipsis")
+    text.truncate(HEAD_CELLS, overflow="ellipsis")
     return text
 
 
@@ -107,18 +105,14 @@ def render_card(
         return card.shown("prospects", prospect, column, text)
 
     heading = Text.assemble(
-        _head(shown("name", one_line(prospect["name"])), NAME_CELLS, "bold"),
+        _head(shown("name", one_line(prospect["name"])), "bold"),
         "  ",
         (_kind_label(prospect["kind"]), "italic"),
         " · ",
         (prospect["stage"], "italic"),
     )
     title, company = (shown(column, one_line(prospect[column])) for column in ("title", "company"))
-    role = Text(" at ").join(
-        _head(part, cells)
-        for part, cells in ((title, TITLE_CELLS), (company, COMPANY_CELLS))
-        if part
-    )
+    role = Text(" at ").join(_head(part) for part in (title, company) if part)
     contact = _label_table()
     if team is not None:
         contact.add_row("Owner", owner_line(prospect.get("owner"), team))

@@ -33,6 +33,7 @@ from funnel_tui.ui.formatting import (
     task_due_label,
     task_kind_label,
 )
+from funnel_tui.ui.late_style import PLAIN_LATE
 
 # `Mon 24 Nov 14:30`, `14 Oct 2025 09:10` and `yesterday 09:10` fit.
 WHEN_WIDTH = 17
@@ -126,10 +127,10 @@ def _with_text_below(entry: EntryText, text: str | None, shown: bool) -> EntryTe
 
 
 def open_task_line(
-    task: Task, now: datetime, timezone: object = None, late_style: str = "red"
+    task: Task, now: datetime, timezone: object = None, late_style: str = PLAIN_LATE
 ) -> EntryText:
     """`meeting   Tue 2 Dec 10:00  15:00 their time`, or `call      2 days late  due Mon 16
-    Nov 09:00` with the lateness in `late_style` (red); its note below. Their time is the
+    Nov 09:00` with the lateness in `late_style`; its note below. Their time is the
     prospect's (`timezone`), as the card says it, where it reads otherwise."""
     late = task.due_at is not None and task.due_at <= now
     line = Text.assemble(
