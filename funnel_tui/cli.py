@@ -1506,8 +1506,7 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
         forgotten = forget_prospect(storage.db, prospect_id)
     except UnknownProspect as error:  # forgotten by someone else meanwhile
         raise UserError(str(error)) from None
-    if isinstance(storage, Storage):
-        forgotten = with_copies_beside(forgotten, storage.path)
+    forgotten = with_copies_beside(forgotten, storage)
     click.echo(one_line(forgotten.summary()))
     if (not_reached := forgotten.not_reached()) is not None:
         click.echo(one_line(not_reached))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.counted import counted, listed
@@ -224,10 +223,13 @@ def scrub_book(db: sqlite_utils.Database, forgotten: Forgotten) -> Forgotten:
     return replace(forgotten, leftover=_scrub_file(db.conn))
 
 
-def with_copies_beside(forgotten: Forgotten, book: Path) -> Forgotten:
-    """What was done, with the copies of the book file funnel made beside it, there now:
-    forgetting did not reach them."""
-    return replace(forgotten, copies=tuple(copy.name for copy in copies_beside(book)))
+def with_copies_beside(forgotten: Forgotten, storage: Any) -> Forgotten:
+    """What was done, with the copies of the book's file funnel made beside it, there now:
+    forgetting did not reach them (a team's server keeps its own, said as `on_server`)."""
+    if storage.dialect is not Dialect.SQLITE:
+        return forgotten
+    copies = copies_beside(storage.path)
+    return replace(forgotten, copies=tuple(copy.name for copy in copies))
 
 
 def not_compacted(error: object) -> str:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.key_hold import KeyHold
@@ -132,9 +131,7 @@ class ForgetAction(_Base):
         and mailboxes), in a toast of its own that stays up long enough to be read."""
         from funnel_tui.forget import with_copies_beside
 
-        storage = self.funnel.storage
-        if storage.dialect is Dialect.SQLITE:
-            forgotten = with_copies_beside(forgotten, storage.path)
+        forgotten = with_copies_beside(forgotten, self.funnel.storage)
         not_reached = forgotten.not_reached(names_shown=NOT_REACHED_NAMES_SHOWN)
         if not_reached is not None:
             self.notify(not_reached, severity="warning", timeout=NOT_REACHED_TOAST_S, markup=False)
