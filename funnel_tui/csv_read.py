@@ -358,9 +358,10 @@ def _lines(text: TextIO, path: Path) -> Iterator[str]:
 
 def _utf16_without_mark(chunk: bytes) -> bool:
     """Whether a file's first bytes are UTF-16 text with no byte-order mark: in one of its
-    byte orders they read as text of printable characters holding a line break and a
-    delimiter, as a CSV file's first lines do (whatever its script: Cyrillic, CJK);
-    a binary file's bytes so read hold control characters, or no `,`, `;` or tab."""
+    byte orders they read as text without control characters, holding a line break and a
+    delimiter in its first line, as a CSV file's first lines do (whatever its script:
+    Cyrillic, CJK); a binary file's bytes so read hold control characters, or no `,`, `;`
+    or tab."""
     head = chunk[: UTF16_SNIFF_BYTES & ~1]
     for codec in ("utf-16-le", "utf-16-be"):
         try:
@@ -404,12 +405,12 @@ def scan_encoding(data: BinaryIO) -> tuple[str, int]:
     last = b""
     while chunk:
         if (nul := chunk.find(b"\x00")) >= 0:
-            line = lines + _line_ends(chunk[:nul], last) + 1
             if _utf16_without_mark(chunk):
                 raise CsvUnreadable(
                     "it is UTF-16 text without a byte-order mark: save it as CSV (UTF-8) and"
                     " import that"
                 )
+            line = lines + _line_ends(chunk[:nul], last) + 1
             if line == 1 or CONTROL_BYTES.search(chunk, 0, nul):
                 raise CsvUnreadable("it is a binary file, not text")
             # Text up to a NUL byte, which no CSV holds: a cell cut in an export, say.
