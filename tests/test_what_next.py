@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlite_utils
 from textual.widgets._toast import Toast
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, log_call
@@ -349,17 +350,23 @@ async def test_the_toast_after_a_voicemail_names_the_next_try_in_their_time(
         assert toast.display
 
 
+def found_as_zyxdoyle(db: sqlite_utils.Database, also: str = "") -> int:
+    """The first lost prospect who may be called (and `also`), renamed so that the filter
+    finds them alone: their id."""
+    (lost,) = db.execute(
+        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
+        f" AND wrong_number = 0 {also} ORDER BY id LIMIT 1"
+    ).fetchone()
+    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
+    db.conn.commit()
+    return lost
+
+
 async def test_a_try_on_a_lost_prospect_books_nothing_and_the_toast_says_they_stay_lost(
     demo_app: FunnelApp,
 ) -> None:
     db = demo_app.storage.db
-    sql = (
-        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
-        " AND wrong_number = 0 AND nurture = 0 ORDER BY id LIMIT 1"
-    )
-    (lost,) = db.execute(sql).fetchone()
-    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
-    db.conn.commit()
+    lost = found_as_zyxdoyle(db, "AND nurture = 0")
     before = len(calls_for(db, lost))
     async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
         await settle(pilot)
@@ -382,14 +389,7 @@ async def test_a_gatekeepers_time_on_a_lost_prospect_is_said_not_booked_before_t
 ) -> None:
     """`l g tue 3pm` on a lost prospect: the read-back showed the time as any other, and
     only the toast after the save said it was not booked."""
-    db = demo_app.storage.db
-    sql = (
-        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
-        " AND wrong_number = 0 AND nurture = 0 ORDER BY id LIMIT 1"
-    )
-    (lost,) = db.execute(sql).fetchone()
-    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
-    db.conn.commit()
+    found_as_zyxdoyle(demo_app.storage.db, "AND nurture = 0")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zyxdoyle", "enter")
@@ -408,11 +408,7 @@ async def test_a_gatekeepers_time_once_a_lost_prospects_revisit_has_come_is_not_
     """Their revisit due this morning, the try works them again and books the time: the
     field said `not booked` over a call that was booked."""
     db = demo_app.storage.db
-    (lost,) = db.execute(
-        "SELECT id FROM prospects WHERE stage = 'lost' AND do_not_call = 0"
-        " AND wrong_number = 0 ORDER BY id LIMIT 1"
-    ).fetchone()
-    db.execute("UPDATE prospects SET name = 'Patrick Zyxdoyle' WHERE id = ?", [lost])
+    lost = found_as_zyxdoyle(db)
     db.execute("UPDATE tasks SET status = 'cancelled' WHERE prospect_id = ?", [lost])
     db.execute(
         "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (?, 'revisit', ?)",
