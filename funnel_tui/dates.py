@@ -1008,9 +1008,12 @@ def _is_day_and_month(day: int, month: int) -> bool:
 
 
 def _could_be_a_time(pair: re.Match[str]) -> bool:
-    """A dotted pair alone, without the dot that ends a date (`11.12.`) and with two
-    digits after its dot, could be a time as well as a day."""
-    return not (pair["rest"] or pair["dot"]) and len(pair["second"]) == 2
+    """A dotted pair alone, without the dot that ends a date (`11.12.`), with two digits
+    after its dot and an hour and minute a clock shows, could be a time as well as a day
+    (`wed 30.12` and `thu 24.12` cannot)."""
+    if pair["rest"] or pair["dot"] or len(pair["second"]) != 2:
+        return False
+    return int(pair["first"]) <= 23 and int(pair["second"]) <= 59
 
 
 def _day_or_time(rest: str, pair: re.Match[str], day_named: str) -> WhenError:
@@ -1083,6 +1086,12 @@ def _time_of_day(rest: str, day_first: bool, end_of_day: time) -> time | None:
     if clock := CLOCK_PATTERN.fullmatch(rest):
         return _clock_time(clock)
     if len(TIME_NUMBER_PATTERN.findall(rest)) > 1:
+        if _names_a_date(_dotted_days_read(rest, day_first), day_first):
+            # `tomorrow 30/12`, `tomorrow 30.12`: two days, not two times.
+            raise WhenError(
+                f"{rest!r} is a date, not a time of day",
+                "say the day once: fri 2pm, or the date alone",
+            )
         # dateutil takes the last of two times (`tomorrow 10am 3pm`): which one is meant?
         raise WhenError(f"{rest!r} gives a time twice", "say one: fri 2pm or fri 14:30")
     fields = _typed_fields(rest, day_first)

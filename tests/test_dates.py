@@ -946,6 +946,32 @@ def test_a_length_of_hours_or_minutes_is_no_day() -> None:
     assert read_day("in 6mo", SATURDAY) == date(2027, 6, 5)
 
 
+@pytest.mark.parametrize("day_first", [True, False])
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        # `30:12` and `24:12` are no times: these were asked about as if they could be.
+        ("wed 30.12", date(2026, 12, 30)),
+        ("thu 24.12", date(2026, 12, 24)),
+        ("thu 31.12", date(2026, 12, 31)),
+    ],
+)
+def test_a_dotted_pair_no_clock_shows_after_its_weekday_is_that_day(
+    typed: str, day: date, day_first: bool
+) -> None:
+    assert read_when(typed, SATURDAY, day_first=day_first).moment == datetime.combine(
+        day, time(9, 0), tzinfo=LONDON
+    )
+    assert read_day(typed, SATURDAY, day_first=day_first) == day
+
+
+@pytest.mark.parametrize("typed", ["tomorrow 30.12", "tomorrow 30/12", "tomorrow 24.12 3pm"])
+def test_a_day_word_then_a_date_is_two_days_not_two_times(typed: str) -> None:
+    """`tomorrow 30/12` was refused as giving a time twice."""
+    with pytest.raises(WhenError, match="is a date, not a time of day; say the day once"):
+        read_when(typed, SATURDAY)
+
+
 def test_a_dotted_pair_after_a_weekday_that_is_a_date_on_it_is_asked_about() -> None:
     """`mon 14.12` was booked for Monday the 7th at 14:12, where Monday 14 December was
     meant, and read back as almost what was typed."""
