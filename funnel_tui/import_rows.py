@@ -25,7 +25,7 @@ from funnel_tui.csv_read import (
     read_csv,
     without_footer,
 )
-from funnel_tui.domain import Kind, Priority, Stage, TaskKind
+from funnel_tui.domain import BUILTIN_METHOD_VALUES, Kind, Priority, Stage, TaskKind
 from funnel_tui.exporter import FORMULA_STARTS, PHONE_CELL_DIGITS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
 from funnel_tui.import_keys import FILE_ID, OTHER_CONTACTS
@@ -73,6 +73,10 @@ MAX_ID_DIGITS = 18
 # or a slash with spaces around it (`030/901820` is one number).
 SEVERAL_FIELDS = {"phone": "numbers", "email": "emails"}
 BETWEEN_VALUES = re.compile(r"\s*[,;]\s*|\s+/\s+")
+# A method's name as a CRM writes it: words of letters and digits, apart by spaces, `-`
+# or `_` (`Value Proposition`, `value-proposition`).
+METHOD_WORDS = re.compile(r"[a-z0-9]+(?:[ _-]+[a-z0-9]+)*")
+BETWEEN_METHOD_WORDS = re.compile(r"[ _-]+")
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,19 @@ def _method(text: str) -> str | None:
     return lowered if METHOD_NAME.fullmatch(lowered := text.lower()) else None
 
 
+def _named_method(text: str) -> str | None:
+    """A method as a CRM's column names it: its key (`value_proposition`), or its name as
+    funnel shows it, with or without `Selling` (`Value Proposition`, `Solution Selling`,
+    `value-proposition`); a method of the rep's own files by its name (`Key Account` for
+    `key_account.toml`)."""
+    if not METHOD_WORDS.fullmatch(lowered := text.lower()):
+        return None
+    key = BETWEEN_METHOD_WORDS.sub("_", lowered)
+    if key.endswith("_selling") and key.removesuffix("_selling") in BUILTIN_METHOD_VALUES:
+        return key.removesuffix("_selling")
+    return _method(key)
+
+
 def _priority(text: str) -> int | None:
     """Salesforce's Hot/Warm/Cold rating, Pipedrive's `Hot lead` label, or our own priority."""
     level = PRIORITY_WORDS.get(text.lower().removesuffix(" lead"))
@@ -251,7 +268,7 @@ def _own_priority(text: str) -> int | None:
 CHOOSERS: dict[str, Chooser] = {
     "kind": _kind,
     "stage": _stage,
-    "method": _method,
+    "method": _named_method,
     "priority": _priority,
 }
 # Under a header spelled exactly as our export spells it, a column holds only our values:

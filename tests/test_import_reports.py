@@ -114,7 +114,7 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
         tmp_path,
         "Name,Email,Stage,Lifecycle Stage,Rating,Selling Method\n"
         "Ann,ann@a.example,Negotiation,,,\n"
-        "Bo,bo@a.example,bogus,alien,Lukewarm,Value Proposition\n"
+        "Bo,bo@a.example,bogus,alien,Lukewarm,Lösung\n"
         "Cy,cy@a.example,bogus,Customer,Hot,solution\n"
         "Di,di@a.example,Won,subscriber,,\n"
         "Ed,ed@a.example,Closed,evangelist,,\n"
@@ -154,9 +154,41 @@ def test_a_crms_own_values_are_named_per_column_and_the_rows_still_import(
         " priority left as it was (normal for a new prospect)"
     ) in summary
     assert (
-        "Selling Method: 1 value not understood ('Value Proposition'),"
+        "Selling Method: 1 value not understood ('Lösung'),"
         " method left as it was (the one the method picker suggests for a new prospect)"
     ) in summary
+
+
+def test_a_method_named_as_funnel_shows_it_is_that_method(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A CRM column holding `Value Proposition` or `Solution Selling` was not understood,
+    and every such prospect got the method the picker suggests."""
+    path = write_file(
+        tmp_path,
+        "Name,Email,Selling Method\n"
+        "Ann,ann@a.example,Value Proposition\n"
+        "Bo,bo@a.example,Solution Selling\n"
+        "Cy,cy@a.example,INBOUND SELLING\n"
+        "Di,di@a.example,value-proposition\n"
+        "Ed,ed@a.example,Conceptual\n"
+        "Flo,flo@a.example,Key Account\n"
+        "Gus,gus@a.example,Value Proposition Selling\n",
+    )
+    report = run(db, path)
+    assert (report.added, report.rejected) == (7, [])
+    assert "not understood" not in report.summary()
+    methods = {name: person["method"] for name, person in people(db).items()}
+    assert methods == {
+        "Ann": "value_proposition",
+        "Bo": "solution",
+        "Cy": "inbound",
+        "Di": "value_proposition",
+        "Ed": "conceptual",
+        # A method of the rep's own files, `key_account.toml`, by the name funnel gives it.
+        "Flo": "key_account",
+        "Gus": "value_proposition",
+    }
 
 
 def test_more_values_than_are_quoted_end_with_an_ellipsis(
