@@ -1903,10 +1903,13 @@ async def test_the_next_call_in_the_form_is_read_back_as_it_is_typed(demo_app: F
         field.clear()
         await pilot.press(*"fri 2pm")
         await settle(pilot)
-        assert shown_text(under).strip() == "→ Fri 20 Nov 2026, 14:00 (in 2 days)"
+        # Stored without a zone, they get their number's, an hour on, when saved.
+        assert shown_text(under).strip() == (
+            "→ Fri 20 Nov 2026, 14:00 (in 2 days), 15:00 their time"
+        )
         await pilot.press(*(["backspace"] * 3), *"11pm")
         await settle(pilot)
-        assert "⚠ 23:00 is outside calling hours (09:00-18:00)" in shown_text(under)
+        assert "00:00 their time is outside calling hours (09:00-18:00)" in shown_text(under)
         await pilot.press(*(["backspace"] * 8), "w", "h")
         await settle(pilot)
         # Not read, and not called wrong before a save is tried: nothing stale is left.
@@ -1971,6 +1974,40 @@ async def test_the_next_call_in_the_form_may_be_said_on_their_clock(demo_app: Fu
         assert isinstance(demo_app.screen, MainScreen)
     after = next(db.query("SELECT next_call_at FROM prospects WHERE id = ?", [first["id"]]))
     assert after["next_call_at"] == "2026-11-20T15:00:00+00:00"
+
+
+@pytest.mark.parametrize("zone_before", [None, "Europe/London"])
+async def test_the_next_call_in_the_form_is_read_on_the_clock_of_the_number_typed(
+    demo_app: FunnelApp, zone_before: str | None
+) -> None:
+    """A number typed with a next call: the save stores the zone the number gives, and the
+    call was read on the rep's clock (or the old number's zone), so `fri` was 09:00 in
+    London, 20:00 in Sydney, and the card then showed a call in their night."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    phone_before = None if zone_before is None else "+442079460999"
+    db.execute(
+        "UPDATE prospects SET timezone = ?, timezone_guessed = ?, phone = ?,"
+        " email = 'ann@a.example' WHERE id = ?",
+        [zone_before, int(zone_before is not None), phone_before, first["id"]],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = demo_app.screen
+        form.query_one("#field-next_call").value = "fri"
+        form.query_one("#field-phone").value = "+61 2 9374 4000"
+        await settle(pilot)
+        assert "their time" in shown_text(form.query_one("#error-next_call"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = next(db.query("SELECT * FROM prospects WHERE id = ?", [first["id"]]))
+    assert after["timezone"] == "Australia/Sydney"
+    # Friday 09:00 in Sydney.
+    assert after["next_call_at"] == "2026-11-19T22:00:00+00:00"
 
 
 async def test_a_quick_save_leaves_no_saving_notice_behind(demo_app: FunnelApp) -> None:

@@ -22,7 +22,7 @@ from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
-from funnel_tui.phones import international, phone_warning
+from funnel_tui.phones import PhoneRefused, international, phone_warning, read_phone_in_zone
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import describe_error
@@ -261,10 +261,26 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def _next_call_read(self, typed: str) -> Answer:
         """The next call as typed, read back with its warnings, as the outcome dialog reads
         a callback; WhenError when it does not read."""
-        # Their clock, for `10am their time`: the zone typed in the form, else the stored one.
-        zone = str(self.values().get("timezone") or self.prospect.get("timezone") or "") or None
-        reading = Reading(now=self.clock(), settings=self.settings, prospect_timezone=zone)
+        reading = Reading(
+            now=self.clock(), settings=self.settings, prospect_timezone=self._zone_when_saved()
+        )
         return read_follow_up(typed, reading)
+
+    def _zone_when_saved(self) -> str | None:
+        """Their clock, for `tomorrow` and `10am their time`: the zone the save will store.
+        That is the zone typed in the form; left empty, the one the number in the form
+        gives, as the save guesses it (a number typed for a prospect without a zone, or a
+        new number for one whose zone was guessed); else the stored one."""
+        typed = self.values()
+        if zone := str(typed.get("timezone") or "").strip():
+            return zone
+        phone = str(typed.get("phone") or "")
+        if phone.strip():
+            with suppress(PhoneRefused):
+                return read_phone_in_zone(phone, self.settings.phone_region, None).timezone
+        if phone != self._initial("phone"):
+            return None
+        return str(self.prospect.get("timezone") or "") or None
 
     def _show_next_call(self) -> None:
         """What a changed next call reads as, under it, with its warnings (the day a rep
@@ -283,6 +299,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
     @on(Input.Changed, "#field-next_call")
     @on(Input.Changed, "#field-timezone")
+    @on(Input.Changed, "#field-phone")
     def _next_call_changed(self) -> None:
         self._show_next_call()
 
