@@ -173,7 +173,12 @@ class Plan:
             "remaining_cents": self.remaining_cents,
             "avg_deal_cents": self.avg_deal_cents,
             "rates": dict(self.rates),
-            "rate_sources": dict(self.rate_sources),
+            # PRODUCT 9b marks each rate `history` or `default`: the median of the open
+            # opportunities is the average deal's default, with no setting given.
+            "rate_sources": {
+                rate: DEFAULT if source == OPEN_PIPELINE else source
+                for rate, source in self.rate_sources.items()
+            },
             "deals": self.deals,
             "meetings": self.meetings,
             "connects": self.connects,

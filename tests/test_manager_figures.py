@@ -334,6 +334,13 @@ def test_the_median_open_opportunity_sizes_a_deal_without_history_or_setting(
     # (100,000 + 200,101) / 2 = 150,050.5 -> 150,051.
     assert (plan.avg_deal_cents, plan.rate_sources["avg_deal"]) == (150_051, "open pipeline")
     assert plan.deals == 18  # 2,700,000 / 150,051 = 17.99...
+    # PRODUCT 9b marks each rate `history` or `default`: the JSON said `open pipeline`.
+    assert plan.to_json()["rate_sources"] == {
+        "avg_deal": "default",
+        "win": "default",
+        "meeting": "default",
+        "connect": "default",
+    }
 
 
 def test_with_enough_history_the_plan_uses_the_reps_own_rates(db: Any) -> None:

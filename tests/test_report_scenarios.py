@@ -129,9 +129,9 @@ LOST_REASONS = {
     "unspecified",
     "unreachable",
 }
+# Every rate the setting's; or, with no plan_avg_deal, the deal's size from the median
+# open opportunity, which PRODUCT 9b marks `default` too.
 ALL_DEFAULT = ("default", "default", "default", "default")
-# No plan_avg_deal: the deal's size from the median open opportunity, the rates the settings'.
-MEDIAN_THEN_DEFAULT = ("open pipeline", "default", "default", "default")
 DEFAULT_RATES = (0.20, 0.25, 0.10)
 
 
@@ -306,7 +306,7 @@ MID_PERIOD = Scenario(
             avg_deal=666_667,  # 2 deals < 3: median open value (333,333 + 1,000,001) / 2
             # 2 meeting prospects < 5: default; 10 connects: history 2 / 10; 16 calls < 30.
             rates=(0.20, 2 / 10, 0.10),
-            sources=("open pipeline", "default", "history", "default"),
+            sources=("default", "default", "history", "default"),
             # ceil(1,550,000 / 666,667 = 2.3) = 3; 3 / 0.2 = 15; 15 / 0.2 = 75; 75 / 0.1.
             totals=(3, 15, 75, 750),
             per_day=(1, 2, 7, 63),  # ceil(3/12, 15/12, 75/12 = 6.25, 750/12 = 62.5)
@@ -460,7 +460,7 @@ WEEKEND = Scenario(
             remaining=1_400_000,
             avg_deal=200_000,  # 1 deal < 3: the median open value
             rates=DEFAULT_RATES,  # 1 meeting prospect, 4 connects, 4 calls
-            sources=MEDIAN_THEN_DEFAULT,
+            sources=ALL_DEFAULT,
             totals=(7, 35, 140, 1_400),  # 1,400,000 / 200,000; / 0.2; / 0.25; / 0.1
             per_day=(1, 3, 10, 100),  # ceil(7/14, 35/14 = 2.5, 140/14, 1,400/14)
             reachable=False,
@@ -533,7 +533,7 @@ NO_CALLS = Scenario(
             remaining=2_300_000,
             avg_deal=300_000,
             rates=DEFAULT_RATES,
-            sources=MEDIAN_THEN_DEFAULT,
+            sources=ALL_DEFAULT,
             totals=(8, 40, 160, 1_600),  # ceil(7.67); 8 / 0.2; 40 / 0.25; 160 / 0.1
             per_day=(1, 2, 8, 77),  # ceil(8/21, 40/21, 160/21 = 7.6, 1,600/21 = 76.2)
             reachable=False,
@@ -696,7 +696,7 @@ EXPANSION = Scenario(
             remaining=800_000,
             avg_deal=400_000,  # 2 deals in the lookback (June is outside it) < 3
             rates=DEFAULT_RATES,
-            sources=MEDIAN_THEN_DEFAULT,
+            sources=ALL_DEFAULT,
             totals=(2, 10, 40, 400),
             per_day=(1, 2, 5, 50),  # ceil(2/8, 10/8, 40/8, 400/8)
             reachable=True,  # 50 <= 60
@@ -912,7 +912,7 @@ UNDER_EVERY_MINIMUM = Scenario(
             remaining=1_800_000,
             avg_deal=250_000,  # the median open value
             rates=DEFAULT_RATES,
-            sources=MEDIAN_THEN_DEFAULT,
+            sources=ALL_DEFAULT,
             totals=(8, 40, 160, 1_600),  # ceil(7.2); 8 / 0.2; 40 / 0.25; 160 / 0.1
             per_day=(1, 4, 14, 134),  # ceil(8/12, 40/12, 160/12 = 13.3, 1,600/12 = 133.3)
             reachable=False,
@@ -1013,7 +1013,7 @@ ZERO_TARGET = Scenario(
             remaining=0,
             avg_deal=100_000,  # one deal < 3: Pam's open value
             rates=DEFAULT_RATES,
-            sources=MEDIAN_THEN_DEFAULT,
+            sources=ALL_DEFAULT,
             totals=(0, 0, 0, 0),
             per_day=(None, None, None, None),  # R = 0
             reachable=None,
@@ -1105,7 +1105,7 @@ ZERO_RATES = Scenario(
             avg_deal=400_000,
             # No meeting prospect; 0 meetings / 10 connects = 0; 10 connects / 40 calls.
             rates=(0.20, 0.25, 10 / 40),
-            sources=("open pipeline", "default", "default", "history"),
+            sources=("default", "default", "default", "history"),
             # ceil(2,300,000 / 400,000 = 5.75) = 6; 6 / 0.2 = 30; 30 / 0.25; 120 / 0.25.
             totals=(6, 30, 120, 480),
             per_day=(1, 3, 10, 40),  # ceil(6/12, 30/12 = 2.5, 120/12, 480/12)

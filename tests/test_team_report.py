@@ -250,7 +250,7 @@ def test_a_reps_plan_sizes_a_deal_from_their_own_open_opportunities_only(book_db
     alex, blake = found.reps
     assert alex.pace is not None and alex.pace.plan is not None
     assert alex.pace.plan["avg_deal_cents"] == 800_000
-    assert alex.pace.plan["rate_sources"]["avg_deal"] == "open pipeline"
+    assert alex.pace.plan["rate_sources"]["avg_deal"] == "default"
     assert blake.pace is not None and blake.pace.plan is None
 
 
