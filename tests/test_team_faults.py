@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from funnel_tui.domain import Outcome
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
+from funnel_tui.store.postgres import OutOfReach, connect
 from tests.cli_support import run_funnel
 from tests.conftest import empty_team_book
 from tests.postgres_server import PASSWORD, PostgresServer
@@ -89,6 +91,55 @@ def test_a_password_written_without_percent_encoding_is_never_shown(
     assert "percent-encode" in result.stderr
     for piece in ("s3cr", "P4ssw0rd"):
         assert piece not in result.stderr + result.stdout
+
+
+class CutAtFirst:
+    """A TCP relay to the server that cuts the connection, both ways, when the client
+    first sends `marker`: a network cut at a chosen moment of the conversation."""
+
+    def __init__(self, server_port: int, marker: bytes) -> None:
+        self.marker = marker
+        self.server_port = server_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.cut = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with self.listener:
+            client, _ = self.listener.accept()
+        server = socket.create_connection(("127.0.0.1", self.server_port))
+        threading.Thread(target=self._relay, args=(server, client, b""), daemon=True).start()
+        self._relay(client, server, self.marker)
+
+    def _relay(self, source: socket.socket, sink: socket.socket, marker: bytes) -> None:
+        with suppress(OSError):
+            while chunk := source.recv(65536):
+                if marker and marker in chunk:
+                    self.cut.set()
+                    break
+                sink.sendall(chunk)
+        for end in (source, sink):
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+
+def test_a_connection_cut_while_it_is_set_up_is_out_of_reach_not_a_crash(
+    postgres_server: PostgresServer, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server restarting as the app reconnected dropped the new connection while its
+    session was set up (its time zone): the raw driver error ended the app, with whatever
+    the rep had typed in a dialog."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    database = postgres_url.rpartition("/")[2].partition("?")[0]
+    relay = CutAtFirst(postgres_server.port, b"SET TimeZone")
+    url = postgres_server.password_url(database).replace(
+        f":{postgres_server.port}/", f":{relay.port}/"
+    )
+    with pytest.raises(OutOfReach, match="server closed the connection"):
+        connect(url)
+    assert relay.cut.is_set()
 
 
 def test_a_connection_dropped_before_the_commit_is_made_again_and_the_call_saved_once(

@@ -352,6 +352,7 @@ def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
             " percent-encode there (write @ as %40, / as %2F, ? as %3F, # as %23), or give"
             " the password in $PGPASSWORD or ~/.pgpass instead"
         )
+    conn = None
     try:
         conn = psycopg.connect(
             url,
@@ -359,17 +360,27 @@ def connect(url: str, name: str = APPLICATION) -> psycopg.Connection[Any]:
             connect_timeout=CONNECT_TIMEOUT_S,
             fallback_application_name=name,
         )
+        # A server that drops the new connection during these is out of reach as well.
         conn.execute("SET jit = off")
         with suppress(psycopg.errors.InsufficientPrivilege):
             conn.execute(SSD_RANDOM_PAGE_COST_SQL)
+        _count_days_in_local_time(conn)
     except psycopg.OperationalError as error:
+        _close_quietly(conn)
         raise out_of_reach(url, error) from None
     except (psycopg.Error, ValueError) as error:
+        _close_quietly(conn)
         raise PostgresError(describe_postgres_error(url, error)) from None
-    _count_days_in_local_time(conn)
     conn.adapters.register_dumper(bool, _BoolAsInteger)
     conn.adapters.register_loader("numeric", _NumericAsSQLite)
     return conn
+
+
+def _close_quietly(conn: psycopg.Connection[Any] | None) -> None:
+    """Close a connection the set-up gave up on; one already broken may fail to."""
+    if conn is not None:
+        with suppress(psycopg.Error):
+            conn.close()
 
 
 def _count_days_in_local_time(conn: psycopg.Connection[Any]) -> None:
