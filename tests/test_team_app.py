@@ -28,6 +28,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.ui import pool_claims
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle, shown_text, team_app, wait_for
 from tests.cli_support import invoke
 from tests.conftest import empty_team_book
@@ -573,18 +574,22 @@ async def test_a_call_running_as_the_app_closes_keeps_its_lease_until_it_is_logg
             ]
 
 
-async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
-    team_url: str, tmp_path: Path
-) -> None:
-    """A rep whose role may only read: resting on a pool prospect, whose claim is a write,
-    ended the app with `unexpected error: InsufficientPrivilege` and a crash log."""
+def reader_url(team_url: str) -> str:
+    """The team's database as a role that may only read it."""
     with psycopg.connect(team_url, autocommit=True) as conn:
         with contextlib.suppress(psycopg.errors.DuplicateObject):
             conn.execute("CREATE ROLE funnel_reader LOGIN")
         conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO funnel_reader")
     superuser = urlsplit(team_url).username
-    reader_url = team_url.replace(f"//{superuser}@", "//funnel_reader@", 1)
-    with team_app(reader_url, "alex", tmp_path / "s") as app:
+    return team_url.replace(f"//{superuser}@", "//funnel_reader@", 1)
+
+
+async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
+    team_url: str, tmp_path: Path
+) -> None:
+    """A rep whose role may only read: resting on a pool prospect, whose claim is a write,
+    ended the app with `unexpected error: InsufficientPrivilege` and a crash log."""
+    with team_app(reader_url(team_url), "alex", tmp_path / "s") as app:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             await pilot.press("j")
@@ -605,6 +610,27 @@ async def test_a_role_that_may_only_read_is_told_so_and_its_app_goes_on(
             await settle(pilot)
             assert not any("to try again" in line for line in said()), said()
             assert app.screen.running_call is None
+
+
+async def test_a_call_a_role_that_may_only_read_cannot_save_is_not_offered_again(
+    team_url: str, tmp_path: Path
+) -> None:
+    """The outcome dialog said `Not saved: permission denied for table ... (enter tries
+    again)` to a role no try lets write."""
+    with psycopg.connect(team_url, autocommit=True) as conn:
+        conn.execute("UPDATE prospects SET owner = 'alex'")
+    with team_app(reader_url(team_url), "alex", tmp_path / "s") as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("l", "n", "enter")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, OutcomeDialog)
+            said = shown_text(dialog.query_one("#outcome-error"))
+            assert "Not saved: the database refuses your changes (permission denied" in said
+            assert "nothing was written, and trying again will not write it" in said
+            assert "tries again" not in said
+            assert app.is_running and app.crash is None
 
 
 async def test_another_reps_lease_running_out_shows_within_a_second(

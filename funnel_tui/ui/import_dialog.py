@@ -19,10 +19,10 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from funnel_tui.import_rows import Progress
 from funnel_tui.importer import CsvUnreadable, ImportReport
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.flag import Flag
+from funnel_tui.ui.slow_write import not_saved_text
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 # Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
@@ -162,9 +162,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             self.remove_class("importing")
             return
         except Exception as error:  # a failed write changes nothing; say why
-            result.update(
-                _line(f"Not imported: {describe_error(error)} (enter tries again)", "red")
-            )
+            result.update(_line(not_saved_text(error, "Not imported"), "red"))
             return
         finally:
             self._importing = False

@@ -11,11 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import one_line
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
-from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 NoteSaver = Callable[[str], Awaitable[None]]
@@ -61,9 +60,7 @@ class NoteDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[bool]):
             with waiting_said(self, error_line.update):
                 await self.save_note(body)
         except Exception as error:  # a failed write keeps the dialog and the note
-            error_line.update(
-                Text(f"Not saved: {describe_error(error)} (enter tries again)", "red")
-            )
+            error_line.update(Text(not_saved_text(error), "red"))
             return
         self.dismiss(True)
 

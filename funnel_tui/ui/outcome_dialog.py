@@ -37,7 +37,6 @@ from funnel_tui.outcome_answers import (
 )
 from funnel_tui.settings import Settings
 from funnel_tui.store.errors import ConnectionLost
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import Clock
@@ -49,7 +48,7 @@ from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
-from funnel_tui.ui.slow_write import say_when_waiting
+from funnel_tui.ui.slow_write import not_saved_text, say_when_waiting
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -772,7 +771,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._stop_slow_save_timers()
             self._set_saving(False)
-            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)")
+            self._not_saved(not_saved_text(error))
             return
         self._stop_slow_save_timers()
         self.saving = False

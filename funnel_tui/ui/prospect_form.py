@@ -25,7 +25,6 @@ from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import PhoneRefused, international, phone_warning, read_phone_in_zone
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import clean_text, one_line, pasted_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
@@ -38,7 +37,7 @@ from funnel_tui.ui.formatting import read_back_text, to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.shown_days import ShownDays, turned_message
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
-from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
@@ -637,7 +636,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             self._not_saved(to_fix(len(invalid.errors), "field"))
             return
         except Exception as error:  # a failed write keeps the form and everything typed
-            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)", "bold red")
+            self._not_saved(not_saved_text(error), "bold red")
             return
         # The form closes at once: the word under the field may not have been read.
         if "phone" in row and (warning := self._phone_warning()):

@@ -17,7 +17,6 @@ from textual.widgets import Input, Label, Static
 
 from funnel_tui.setting_words import HOUR_KEYS, SETTING_WORDS, hours_refusal
 from funnel_tui.settings import DEFAULTS, KEYS, SettingError, Settings, parse_setting, setting_text
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
@@ -25,7 +24,7 @@ from funnel_tui.ui.field_error import FieldError
 from funnel_tui.ui.formatting import to_fix
 from funnel_tui.ui.quiet_update import update_if_changed
 from funnel_tui.ui.size_classes import ROOMY_HEIGHT_CLASSES
-from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
@@ -267,7 +266,7 @@ class SettingsScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[boo
             with waiting_said(self, status.update):
                 await self.save_settings(values)
         except Exception as error:  # a failed write keeps everything typed
-            not_saved = f"Not saved: {describe_error(error)} (enter tries again)"
+            not_saved = not_saved_text(error)
             status.update(Text(not_saved, "red"))
             self.funnel.drop_held_keys_once_shown(
                 lambda: status.update(Text(f"{not_saved} · {KEYS_NOT_APPLIED}", "red"))

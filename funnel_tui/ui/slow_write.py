@@ -1,5 +1,5 @@
 """Saying so when a write waits for another program's lock, instead of looking stuck, and
-when a write without a dialog fails."""
+when a write fails: whether trying again can help."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.message_pump import MessagePump
 from textual.timer import Timer
 
 from funnel_tui.store import sqlite as storage
+from funnel_tui.store.errors import is_refused_write
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -62,9 +63,24 @@ def waiting_toast(app: FunnelApp) -> Iterator[None]:
         app.withdraw_toast(WAITING_TOAST)
 
 
+def not_saved_text(error: Exception, failed: str = "Not saved", retry: str = "enter") -> str:
+    """Why a dialog's write failed, and the key that tries again (nothing was changed, so
+    trying again is safe); none for a write the database refuses for want of the right to
+    make it (a role that may only read), which no try makes."""
+    if is_refused_write(error):
+        return (
+            f"{failed}: the database refuses your changes ({storage.describe_error(error)});"
+            " nothing was written, and trying again will not write it"
+        )
+    return f"{failed}: {storage.describe_error(error)} ({retry} tries again)"
+
+
 def say_write_failed(app: FunnelApp, failed: str, retry_key: str, error: Exception) -> None:
     """A toast for a write without a dialog that failed: why, and the key that tries again
-    (nothing was changed, so trying again is safe)."""
+    (nothing was changed, so trying again is safe), or that no try will write it."""
+    if is_refused_write(error):
+        app.say_writes_refused(error)
+        return
     app.notify(
         f"{failed}: {storage.describe_error(error)}; press {retry_key} to try again",
         severity="error",

@@ -17,12 +17,11 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY
-from funnel_tui.store.sqlite import describe_error
 from funnel_tui.text import quoted
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard, open_select_around
-from funnel_tui.ui.slow_write import waiting_said
+from funnel_tui.ui.slow_write import not_saved_text, waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
 if TYPE_CHECKING:
@@ -308,7 +307,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
             with waiting_said(self, self._say):
                 summary = await self.save_target(entry)
         except Exception as error:  # a failed write keeps the dialog and what was typed
-            self._not_saved(f"Not saved: {describe_error(error)} (enter tries again)")
+            self._not_saved(not_saved_text(error))
             return
         self.dismiss(summary)
         # The dialog is off the stack: the keys typed after enter reach the screen below.
