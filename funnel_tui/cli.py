@@ -844,6 +844,12 @@ def log_command(
         raise UserError(f"{error}: nothing logged (--yes logs it anyway)") from None
     except (CallRefused, OutcomeInvalid) as error:
         raise UserError(str(error)) from None
+    except ConnectionLost as error:
+        # The commit may have gone through with only its answer lost: the same key finds it.
+        raise UserError(
+            f"{error}; whether the call was logged is not known: run the same command with"
+            f" --request-id {key} to log it exactly once"
+        ) from None
     click.echo(one_line(describe_logged(storage.db, logged, now=now, settings=settings)))
     if logged.already_logged:
         return

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from funnel_tui import cli as cli_module
-from funnel_tui import gauge_figures, team_report
+from funnel_tui import gauge_figures, team_report, typed_call
 from funnel_tui.pace import set_target
 from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
@@ -179,6 +179,35 @@ def test_funnel_next_and_log_say_in_one_line_when_the_server_goes_away_mid_comma
     line = one_line_error(result.stderr)
     assert line.startswith("funnel: cannot reach the team database at postgresql://")
     assert calls(team_url) == []
+
+
+def test_funnel_log_cut_off_as_it_writes_gives_the_key_that_logs_the_call_once(
+    postgres_server: PostgresServer, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server went away as the call was written: `cannot reach the team database`,
+    with no word of whether the call was logged, nor a way to run it again safely."""
+    logging = typed_call.log_typed_call
+
+    def lose_the_server_then_log(*args: Any, **kwargs: Any) -> Any:
+        stack.enter_context(out_of_reach(postgres_server, team_url))
+        return logging(*args, **kwargs)
+
+    monkeypatch.setattr(typed_call, "log_typed_call", lose_the_server_then_log)
+    monkeypatch.setenv(REP_ENV, "alex")
+    with ExitStack() as stack:
+        result = invoke("log", "1", "voicemail", "--db", team_url)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith("funnel: cannot reach the team database at postgresql://")
+    assert (
+        "whether the call was logged is not known: run the same command with --request-id" in line
+    )
+    key = line.rpartition("--request-id ")[2].split()[0]
+    assert calls(team_url) == []
+    monkeypatch.setattr(typed_call, "log_typed_call", logging)
+    again = invoke("log", "1", "voicemail", "--request-id", key, "--db", team_url)
+    assert again.exit_code == 0, again.stderr
+    assert [call[1] for call in calls(team_url)] == ["voicemail"]
 
 
 def test_a_team_report_whose_connections_drop_mid_read_reads_again_whole(
