@@ -120,6 +120,11 @@ def describe_postgres_error(url: str, error: BaseException) -> str:
         return f"{where} is not a PostgreSQL URL funnel can read ({text})"
     if isinstance(error, psycopg.OperationalError):
         return f"cannot reach the team database at {where}: {_unreachable_reason(text)}"
+    if isinstance(error, psycopg.errors.InsufficientPrivilege):
+        return (
+            f"{where}: database error: {text}; this role has not been given the right,"
+            " which the owner of the book's tables grants (README: Roles)"
+        )
     return f"{where}: database error: {text}"
 
 
@@ -441,9 +446,18 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
         cleared: tuple[str, ...] = ()
         if 0 < version < CLEARS_OWN_SETTINGS:
             cleared = tuple(key for (key,) in conn.execute(OWN_SETTINGS_LEFT))
-        for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
-            if script := MIGRATIONS[number]:
-                conn.execute(script)
+        try:
+            for number in range(max(version + 1, FIRST_VERSION), LATEST_VERSION + 1):
+                if script := MIGRATIONS[number]:
+                    conn.execute(script)
+        except psycopg.errors.InsufficientPrivilege:
+            if version == 0:
+                raise
+            raise PostgresError(
+                f"{without_password(url)} is a book of schema v{version} and this funnel"
+                f" needs v{LATEST_VERSION}: only the role that owns its tables may upgrade"
+                " it, so run funnel once as that role (README: Roles)"
+            ) from None
         if version < LATEST_VERSION:
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])
