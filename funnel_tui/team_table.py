@@ -17,6 +17,9 @@ from funnel_tui.text import one_line
 
 # Short headers: the table fits 80 columns, the width it is printed at into a pipe.
 HEADERS = ("rep", "target", "won", "%", "pace", "calls", "conn", "mtgs", "deals")
+# Rules under the headers and over the team's total, as a sum is drawn; rich's
+# SIMPLE_HEAD left a line of spaces over the total.
+TEAM_TABLE_BOX = box.Box("    \n    \n ── \n    \n ── \n ── \n    \n    \n")
 COUNTS = ("calls", "connects", "meetings_booked", "deals_won")
 # The names' column is this wide at least where there is room (`former` and `no rep`
 # whole), as wide as the longest name up to the last, and as narrow as the next when room
@@ -114,7 +117,7 @@ class _Lines:
         return len(cut) == len(set(names))
 
     def _table(self, name_cells: int) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table = Table(box=TEAM_TABLE_BOX, pad_edge=False, show_edge=False)
         every_row = [*self.rows, *([self.team_row] if self.team_row else [])]
         for number, header in enumerate(HEADERS):
             if number == 0:

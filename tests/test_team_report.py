@@ -379,6 +379,16 @@ def test_the_lines_counts_are_written_with_thousands_separators(book_db: Any) ->
     assert "12,345" in no_rep_row.split()
 
 
+def test_the_teams_total_is_under_a_rule_and_no_line_is_only_spaces(book_db: Any) -> None:
+    """A line of spaces stood over the team's row, where a sum has its rule."""
+    build_team(book_db)
+    found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    lines = printed(team_table(found, "$")).splitlines()
+    team_at = next(number for number, line in enumerate(lines) if line.startswith("team"))
+    assert set(lines[team_at - 1]) == {"─"}
+    assert not [line for line in lines if line and not line.strip()]
+
+
 def test_the_gauges_team_today_counts_a_removed_reps_calls_as_former_reps(book_db: Any) -> None:
     """The gauge went on naming a removed rep (`zed 2`) where the report says `former`."""
     people = build_team(book_db)
