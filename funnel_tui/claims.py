@@ -134,13 +134,14 @@ class Claim(NamedTuple):
 
 
 def try_claim(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
-    """Take or renew the lease of one prospect for `rep`, in the caller's transaction.
-    True when `rep` holds it now; False when another rep owns it or holds its lease, or
-    (PostgreSQL) another rep is taking it this instant."""
+    """Take or renew the lease of one prospect for `rep` (the pool's, or one of theirs on
+    the phone), in the caller's transaction. True when `rep` holds it now; False when
+    another rep owns it or holds its lease, or (PostgreSQL) another rep is taking it this
+    instant."""
     row = db.execute(_LOCK_PROSPECT.for_db(db), {"id": prospect_id}).fetchone()
     if row is None or row[0] not in (None, rep):
         return False
-    return row[0] == rep or _take(db, prospect_id, rep, now)
+    return _take(db, prospect_id, rep, now)
 
 
 def claim_to_call(db: Any, prospect_id: int, rep: str, now: datetime) -> str | None:
@@ -153,10 +154,10 @@ def claim_to_call(db: Any, prospect_id: int, rep: str, now: datetime) -> str | N
         if row is None:
             return f"prospect {prospect_id} no longer exists"
         name, owner = one_line(row[0]), row[1]
-        if owner == rep:
-            return None
-        if owner is not None:
+        if owner is not None and owner != rep:
             return f"{name} is {one_line(owner)}'s now"
+        # The rep's own prospect is held too while the call runs: `funnel assign` then
+        # leaves them with the rep on the phone.
         if _take(db, prospect_id, rep, now):
             return None
         other = holder(db, prospect_id, now)
@@ -167,7 +168,7 @@ def claim_to_call(db: Any, prospect_id: int, rep: str, now: datetime) -> str | N
 
 
 def _take(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
-    """The lease of a pool prospect whose row the caller locked, for `rep`, unless another
+    """The lease of a prospect whose row the caller locked, for `rep`, unless another
     rep's is running."""
     taken = db.execute(
         _TAKE,

@@ -1780,16 +1780,24 @@ def rep_remove(db_path: Path | str | None, name: str, yes: bool) -> None:
 @click.option("--to", "to_rep", default=None, help="The rep who gets them.")
 @click.option("--pool", is_flag=True, help="Put them back in the shared pool.")
 @click.option("--from", "from_rep", default=None, help="Every prospect of this rep.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Move them even while another rep holds one (on their card, or on the phone with "
+    "them): that rep's call can then not be logged.",
+)
 def assign(
     db_path: Path | str | None,
     prospect_ids: tuple[int, ...],
     to_rep: str | None,
     pool: bool,
     from_rep: str | None,
+    force: bool,
 ) -> None:
     """Move prospects between reps and the pool: IDS, or all of --from REP, --to REP or
     --pool."""
     from funnel_tui.ownership import assign as assign_prospects
+    from funnel_tui.ownership import held_by_others
     from funnel_tui.rep_names import is_reserved
     from funnel_tui.reps import RepError, require_rep
 
@@ -1804,6 +1812,9 @@ def assign(
         with storage.write() as db:
             owner = None if pool else require_rep(db, to_rep or "")
             ids = list(prospect_ids) or _prospects_of(db, from_rep or "")
+            held = [] if force else held_by_others(db, ids, owner, system_now())
+            if held:
+                raise UserError(_held_by_others(held))
             moved, missing = assign_prospects(db, ids, owner)
             if missing:
                 raise UserError(
@@ -1813,6 +1824,20 @@ def assign(
         raise UserError(str(error)) from None
     where = "the pool" if owner is None else one_line(owner)
     click.echo(f"Assigned {counted(moved, 'prospect')} to {where}.")
+
+
+def _held_by_others(held: list[Any]) -> str:
+    """Why nothing was assigned: the prospects other reps hold now, and until when."""
+    named = [
+        f"{one.name} (prospect {one.prospect_id}) by {one.rep} until {one.until.astimezone():%H:%M}"
+        for one in held[:3]
+    ]
+    more = f" and {len(held) - 3:,} more" if len(held) > 3 else ""
+    return (
+        f"held now, on a card or a call: {'; '.join(named)}{more}; nothing was assigned:"
+        " run it again once they have moved on, or with --force to take them (a call"
+        " running then cannot be logged)"
+    )
 
 
 def _prospects_of(db: Any, name: str) -> list[int]:

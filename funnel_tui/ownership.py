@@ -4,10 +4,56 @@ rep's on the first call that reaches the person."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Outcome
+from funnel_tui.store.sql import Variants
+from funnel_tui.text import one_line
+from funnel_tui.timestamps import from_stored, to_stored
+
+
+class HeldByAnother(NamedTuple):
+    """A prospect another rep than the new owner holds now: on their card, or on the phone."""
+
+    prospect_id: int
+    name: str
+    rep: str
+    until: datetime
+
+
+# The running leases on the prospects named (a JSON list of ids) of reps other than the
+# new owner (NULL: the pool, which holds none).
+_HELD_BY_OTHERS = Variants(
+    sqlite="""
+SELECT c.prospect_id, p.name, c.rep, c.expires_at FROM claims c
+JOIN prospects p ON p.id = c.prospect_id
+WHERE c.prospect_id IN (SELECT value FROM json_each(:ids)) AND c.expires_at > :now
+  AND c.rep IS NOT :owner
+ORDER BY c.prospect_id
+""",
+    postgresql="""
+SELECT c.prospect_id, p.name, c.rep, c.expires_at FROM claims c
+JOIN prospects p ON p.id = c.prospect_id
+WHERE c.prospect_id IN (SELECT value::bigint FROM json_array_elements_text(:ids::json))
+  AND c.expires_at > :now AND c.rep IS DISTINCT FROM :owner::text
+ORDER BY c.prospect_id
+""",
+)
+
+
+def held_by_others(
+    db: Any, prospect_ids: Sequence[int], owner: str | None, now: datetime
+) -> list[HeldByAnother]:
+    """Which of the prospects a rep other than `owner` holds now: moved, that rep's call
+    could not be logged, and the new owner could call the person at the same time."""
+    params = {"ids": json.dumps(list(prospect_ids)), "now": to_stored(now), "owner": owner}
+    return [
+        HeldByAnother(prospect_id, one_line(name), one_line(rep), from_stored(until) or now)
+        for prospect_id, name, rep, until in db.execute(_HELD_BY_OTHERS.for_db(db), params)
+    ]
 
 
 def assign(db: Any, prospect_ids: Sequence[int], owner: str | None) -> tuple[int, list[int]]:

@@ -29,7 +29,7 @@ from funnel_tui.claims import (
 )
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
-from funnel_tui.ownership import assign, take_on_connect
+from funnel_tui.ownership import assign, owner_of, take_on_connect
 from funnel_tui.prospects import add_prospect
 from funnel_tui.queue import QueueMode, fetch_rows, place_elsewhere, read_order
 from funnel_tui.reps import (
@@ -544,7 +544,10 @@ def test_a_call_is_not_started_on_another_reps_prospect_nor_by_a_removed_rep(
     assert claim_to_call(book_db, pooled, "dana", NOW) == (
         "no rep named 'dana' in this book (removed?)"
     )
-    assert claims_now(book_db, NOW) == []
+    # Only the call that starts holds its prospect: blake's own, while it runs.
+    assert [(held.prospect_id, held.rep) for held in claims_now(book_db, NOW)] == [
+        (theirs, "blake")
+    ]
 
 
 def calls_of(db: Any, prospect_id: int) -> list[str]:
@@ -813,6 +816,31 @@ def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None
         result = invoke("--db", book_target, "assign", *args)
         assert result.exit_code == 1, args
         assert message in result.output, (args, result.output)
+
+
+def test_assign_leaves_a_prospect_with_the_rep_on_the_phone_with_them(book_target: str) -> None:
+    """`funnel assign` of a prospect alex was calling gave them to blake at once: blake
+    could call them too, and alex's call could not be logged."""
+    for rep in ("alex", "blake"):
+        invoke("--db", book_target, "rep", "add", rep)
+    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    db = storage.db
+    gina, pooled = lead(db, "Gina Hale", owner="alex"), lead(db, "Pooled")
+    # alex presses enter on their own prospect, and on a pool prospect.
+    assert claim_to_call(db, gina, "alex", NOW) is None
+    assert claim_to_call(db, pooled, "alex", NOW) is None
+    for ids in ([gina], [gina, pooled]):
+        refused = invoke("--db", book_target, "assign", *map(str, ids), "--to", "blake")
+        assert refused.exit_code == 1
+        assert f"Gina Hale (prospect {gina}) by alex until 14:45" in refused.output
+        assert "nothing was assigned" in refused.output and "--force" in refused.output
+    assert owner_of(db, gina) == "alex" and owner_of(db, pooled) is None
+    # To the rep who holds them, or once they are logged, they move.
+    assert invoke("--db", book_target, "assign", str(pooled), "--to", "alex").exit_code == 0
+    forced = invoke("--db", book_target, "assign", str(gina), "--to", "blake", "--force")
+    assert forced.output == "Assigned 1 prospect to blake.\n"
+    assert claim_to_call(db, gina, "blake", NOW) is None
+    storage.close()
 
 
 def test_import_lands_in_the_pool_or_with_an_owner(book_target: str, tmp_path: Path) -> None:
