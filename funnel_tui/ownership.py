@@ -58,7 +58,8 @@ def held_by_others(
 
 def assign(db: Any, prospect_ids: Sequence[int], owner: str | None) -> tuple[int, list[int]]:
     """Give prospects to `owner` (None: the pool), in the caller's transaction, and end
-    every lease on them. Returns how many changed hands and the ids that do not exist."""
+    every lease on them but the new owner's (they may be on the phone with the person).
+    Returns how many changed hands and the ids that do not exist."""
     missing: list[int] = []
     moved = 0
     for prospect_id in prospect_ids:
@@ -69,7 +70,12 @@ def assign(db: Any, prospect_ids: Sequence[int], owner: str | None) -> tuple[int
         if row[0] != owner:
             db.execute("UPDATE prospects SET owner = ? WHERE id = ?", [owner, prospect_id])
             moved += 1
-        db.execute("DELETE FROM claims WHERE prospect_id = ?", [prospect_id])
+        if owner is None:
+            db.execute("DELETE FROM claims WHERE prospect_id = ?", [prospect_id])
+        else:
+            db.execute(
+                "DELETE FROM claims WHERE prospect_id = ? AND rep <> ?", [prospect_id, owner]
+            )
     return moved, missing
 
 

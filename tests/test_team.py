@@ -835,8 +835,13 @@ def test_assign_leaves_a_prospect_with_the_rep_on_the_phone_with_them(book_targe
         assert f"Gina Hale (prospect {gina}) by alex until 14:45" in refused.output
         assert "nothing was assigned" in refused.output and "--force" in refused.output
     assert owner_of(db, gina) == "alex" and owner_of(db, pooled) is None
-    # To the rep who holds them, or once they are logged, they move.
-    assert invoke("--db", book_target, "assign", str(pooled), "--to", "alex").exit_code == 0
+    # To the rep who holds them, they move, and stay held: given to alex, `--from alex`
+    # moved everyone of alex's, the one on the phone too.
+    for ids in ([gina], [pooled]):
+        assert invoke("--db", book_target, "assign", *map(str, ids), "--to", "alex").exit_code == 0
+    assert owner_of(db, pooled) == "alex" and holder(db, pooled, NOW) == "alex"
+    refused = invoke("--db", book_target, "assign", "--from", "alex", "--to", "blake")
+    assert refused.exit_code == 1 and "by alex until 14:45" in refused.output
     forced = invoke("--db", book_target, "assign", str(gina), "--to", "blake", "--force")
     assert forced.output == "Assigned 1 prospect to blake.\n"
     assert claim_to_call(db, gina, "blake", NOW) is None
