@@ -107,6 +107,7 @@ def test_a_role_without_rights_is_told_who_grants_them(team: Team) -> None:
     assert code == 1
     line = one_line_error(stderr)
     assert "permission denied for table" in line and "(README: Roles)" in line
+    assert f"which funnel_owner{team.suffix}, the owner of the book's tables, grants" in line
 
 
 def test_an_upgrade_a_reps_role_cannot_make_says_which_role_can(team: Team) -> None:
@@ -119,4 +120,4 @@ def test_an_upgrade_a_reps_role_cannot_make_says_which_role_can(team: Team) -> N
     assert code == 1
     line = one_line_error(stderr)
     assert f"is a book of schema v25 and this funnel needs v{LATEST_VERSION}" in line
-    assert "only the role that owns its tables may upgrade it" in line
+    assert f"only funnel_owner{team.suffix}, which owns its tables, may upgrade it" in line

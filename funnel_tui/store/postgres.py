@@ -44,6 +44,7 @@ from funnel_tui.store.postgres_schema import (
     MIGRATIONS,
     OWN_SETTINGS_LEFT,
 )
+from funnel_tui.text import one_line
 from funnel_tui.timestamps import local_zone_name
 
 # psycopg logs a warning when rolling back meets a connection already lost. funnel says
@@ -84,6 +85,22 @@ class OutOfReach(PostgresError, ConnectionLost):
     that ends the command; mid-session, a connection lost that the app rides out."""
 
 
+class UpgradeRefused(PostgresError):
+    """An older book this role may not upgrade: only the role that owns its tables may
+    change them."""
+
+    def __init__(self, url: str, version: int, owner: str | None = None) -> None:
+        self.url, self.version = url, version
+        who = (
+            "the role that owns its tables" if owner is None else f"{owner}, which owns its tables,"
+        )
+        super().__init__(
+            f"{without_password(url)} is a book of schema v{version} and this funnel needs"
+            f" v{LATEST_VERSION}: only {who} may upgrade it, so run funnel once as that role"
+            " (README: Roles)"
+        )
+
+
 class _BoolAsInteger(Dumper):
     """True and False as 1 and 0: the book's flags are integers, as in the SQLite file."""
 
@@ -105,8 +122,10 @@ class _NumericAsSQLite(Loader):
             return float(text)
 
 
-def describe_postgres_error(url: str, error: BaseException) -> str:
-    """One line for a failed connection or statement: where (never the password), why."""
+def describe_postgres_error(url: str, error: BaseException, owner: str | None = None) -> str:
+    """One line for a failed connection or statement: where (never the password), why;
+    for a right the role lacks, who grants it (`owner`, the role owning the tables, when
+    known)."""
     where = without_password(url)
     # psycopg's messages may quote the connection string, password and all.
     lines = (" ".join(line.split()) for line in str(error).splitlines())
@@ -121,9 +140,12 @@ def describe_postgres_error(url: str, error: BaseException) -> str:
     if isinstance(error, psycopg.OperationalError):
         return f"cannot reach the team database at {where}: {_unreachable_reason(text)}"
     if isinstance(error, psycopg.errors.InsufficientPrivilege):
+        grantor = "the owner of the book's tables"
+        if owner is not None:
+            grantor = f"{owner}, {grantor},"
         return (
             f"{where}: database error: {text}; this role has not been given the right,"
-            " which the owner of the book's tables grants (README: Roles)"
+            f" which {grantor} grants (README: Roles)"
         )
     return f"{where}: database error: {text}"
 
@@ -453,11 +475,7 @@ def migrate_tables(conn: psycopg.Connection[Any], url: str) -> tuple[str, ...]:
         except psycopg.errors.InsufficientPrivilege:
             if version == 0:
                 raise
-            raise PostgresError(
-                f"{without_password(url)} is a book of schema v{version} and this funnel"
-                f" needs v{LATEST_VERSION}: only the role that owns its tables may upgrade"
-                " it, so run funnel once as that role (README: Roles)"
-            ) from None
+            raise UpgradeRefused(url, version) from None
         if version < LATEST_VERSION:
             conn.execute("DELETE FROM schema_version")
             conn.execute("INSERT INTO schema_version (version) VALUES (%s)", [LATEST_VERSION])
@@ -600,6 +618,19 @@ def _transaction(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
         yield db
 
 
+def _tables_owner(conn: psycopg.Connection[Any]) -> str | None:
+    """The role that owns the book's tables, which alone may change them and grant rights
+    on them; None when it cannot be read."""
+    try:
+        row = conn.execute(
+            "SELECT tableowner FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = 'prospects'"
+        ).fetchone()
+    except psycopg.Error:
+        return None
+    return None if row is None else one_line(row[0])
+
+
 def open_postgres(
     url: str,
     name: str = APPLICATION,
@@ -612,6 +643,10 @@ def open_postgres(
     conn = connect(url, name)
     try:
         cleared = migrate_tables(conn, url)
+    except UpgradeRefused as refused:
+        raise UpgradeRefused(url, refused.version, _tables_owner(conn)) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise PostgresError(describe_postgres_error(url, error, _tables_owner(conn))) from None
     except psycopg.Error as error:
         raise PostgresError(describe_postgres_error(url, error)) from None
     finally:
