@@ -1370,6 +1370,7 @@ def import_command(
                 skip_invalid=skip_invalid,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 owner=owner,
+                methods=load_library(user_scripts_dir()).names(),
             )
         except CsvUnreadable as error:
             raise UserError(str(error)) from None

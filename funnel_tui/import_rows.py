@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from types import MappingProxyType
 
 from funnel_tui.csv_read import (
     DELIMITER_NAMES,
@@ -25,7 +26,7 @@ from funnel_tui.csv_read import (
     read_csv,
     without_footer,
 )
-from funnel_tui.domain import BUILTIN_METHOD_VALUES, Kind, Priority, Stage, TaskKind
+from funnel_tui.domain import BUILTIN_METHODS, Kind, Priority, Stage, TaskKind
 from funnel_tui.exporter import FORMULA_STARTS, PHONE_CELL_DIGITS
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY, Unreadable, read_day, read_moment
 from funnel_tui.import_keys import FILE_ID, OTHER_CONTACTS
@@ -232,17 +233,31 @@ def _method(text: str) -> str | None:
     return lowered if METHOD_NAME.fullmatch(lowered := text.lower()) else None
 
 
-def _named_method(text: str) -> str | None:
-    """A method as a CRM's column names it: its key (`value_proposition`), or its name as
-    funnel shows it, with or without `Selling` (`Value Proposition`, `Solution Selling`,
-    `value-proposition`); a method of the rep's own files by its name (`Key Account` for
-    `key_account.toml`)."""
-    if not METHOD_WORDS.fullmatch(lowered := text.lower()):
-        return None
-    key = BETWEEN_METHOD_WORDS.sub("_", lowered)
-    if key.endswith("_selling") and key.removesuffix("_selling") in BUILTIN_METHOD_VALUES:
-        return key.removesuffix("_selling")
-    return _method(key)
+def _method_key(text: str) -> str | None:
+    """A method's name as a CRM writes it, lowered, each run of spaces, `-` and `_` one
+    `_` (`Value Proposition` -> `value_proposition`); None for other text."""
+    lowered = text.strip().lower()
+    return BETWEEN_METHOD_WORDS.sub("_", lowered) if METHOD_WORDS.fullmatch(lowered) else None
+
+
+def method_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Each way a CRM's column may name a method of `names` (method -> the name funnel
+    shows): its key, or its name with or without `Selling`, as `_method_key` writes it."""
+    found: dict[str, str] = {}
+    for method, name in names.items():
+        for said in (method, name):
+            if (key := _method_key(said)) is not None:
+                found.setdefault(key, method)
+                found.setdefault(key.removesuffix("_selling"), method)
+    return found
+
+
+def _named_method(text: str, known: Mapping[str, str]) -> str | None:
+    """A method as a CRM's column names it (`Value Proposition`, `Solution Selling`,
+    `value-proposition`, or the name of a method of the rep's own files); None for a
+    method there is no script for. `known` is `method_names`'."""
+    key = _method_key(text)
+    return None if key is None else known.get(key)
 
 
 def _priority(text: str) -> int | None:
@@ -265,10 +280,14 @@ def _own_priority(text: str) -> int | None:
     return OWN_PRIORITIES.get(text.lower())
 
 
+# The methods with a script when the rep has added none: method -> the name funnel shows.
+BUILTIN_METHOD_NAMES = MappingProxyType({method.value: method.name for method in BUILTIN_METHODS})
+
 CHOOSERS: dict[str, Chooser] = {
     "kind": _kind,
     "stage": _stage,
-    "method": _named_method,
+    # Read with the book's methods (`_RowReader`): `_named_method`.
+    "method": _method,
     "priority": _priority,
 }
 # Under a header spelled exactly as our export spells it, a column holds only our values:
@@ -437,6 +456,7 @@ class _RowReader:
         currency: str,
         *,
         delimiter: str,
+        methods: Mapping[str, str],
     ) -> None:
         self.header = header
         self.delimiter = delimiter
@@ -459,9 +479,11 @@ class _RowReader:
                 headers = [header[position].strip() for position in positions]
                 if name in headers:
                     self.choosers.append((name, *OWN_CHOOSERS[name]))
-                else:
-                    self.choosers.append((name, choose, None))
-                    self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
+                    continue
+                if name == "method":
+                    choose = partial(_named_method, known=method_names(methods))
+                self.choosers.append((name, choose, None))
+                self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
         self.set_aside: list[SetAside] = []
         self.set_aside_count = 0
         self.unknown_phones: list[UnknownPhone] = []
@@ -747,9 +769,10 @@ def shown_headers(headers: list[str]) -> str:
 
 class ProspectReader:
     """A CSV file's records read one at a time as prospect rows, phone numbers without a
-    country code read as `phone_region`'s and deal values in the book's `currency`: the
-    header is read and checked when it is made (raises CsvUnreadable), the records as
-    `rows` is iterated.
+    country code read as `phone_region`'s, deal values in the book's `currency` and a
+    CRM's method column as one of `methods` (method -> the name funnel shows: those with
+    a script): the header is read and checked when it is made (raises CsvUnreadable), the
+    records as `rows` is iterated.
 
     Only the rejected lines and a few examples for the summary stay in memory, so a file
     of any length is read in the same memory. `file` says what was found; its counts
@@ -757,7 +780,13 @@ class ProspectReader:
     """
 
     def __init__(
-        self, path: Path | str, *, phone_region: str, currency: str, source: str | None = None
+        self,
+        path: Path | str,
+        *,
+        phone_region: str,
+        currency: str,
+        source: str | None = None,
+        methods: Mapping[str, str] = BUILTIN_METHOD_NAMES,
     ) -> None:
         self.csv_file = read_csv(path)
         header = self.csv_file.header
@@ -774,6 +803,7 @@ class ProspectReader:
             phone_region,
             currency,
             delimiter=self.csv_file.delimiter,
+            methods=methods,
         )
         found = {
             header[position]: name

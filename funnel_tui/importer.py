@@ -40,6 +40,7 @@ from funnel_tui.import_keys import (
 from funnel_tui.import_namesakes import Namesake, namesakes
 from funnel_tui.import_renames import Rename, is_another_name
 from funnel_tui.import_rows import (
+    BUILTIN_METHOD_NAMES,
     SHOWN_SET_ASIDE,
     NotUnderstood,
     Progress,
@@ -1203,12 +1204,18 @@ def import_prospects(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     owner: str | None = None,
+    methods: Mapping[str, str] = BUILTIN_METHOD_NAMES,
 ) -> ImportReport:
     """Import prospects from a CSV file in one transaction (`import_file`), numbers
-    without a country code read as the book's phone_region's; raises CsvUnreadable."""
+    without a country code read as the book's phone_region's, a CRM's methods as those
+    of `methods` (method -> name); raises CsvUnreadable."""
     settings = load_settings(db)
     reader = ProspectReader(
-        path, phone_region=settings.phone_region, currency=settings.currency, source=source
+        path,
+        phone_region=settings.phone_region,
+        currency=settings.currency,
+        source=source,
+        methods=methods,
     )
     return import_file(
         db,

@@ -11,6 +11,7 @@ import pytest
 import sqlite_utils
 
 from funnel_tui.exporter import export_rows
+from funnel_tui.import_rows import BUILTIN_METHOD_NAMES
 from funnel_tui.importer import ImportReport, import_prospects
 from funnel_tui.prospects import add_prospect
 from funnel_tui.store.sqlite import open_storage
@@ -173,11 +174,15 @@ def test_a_method_named_as_funnel_shows_it_is_that_method(
         "Di,di@a.example,value-proposition\n"
         "Ed,ed@a.example,Conceptual\n"
         "Flo,flo@a.example,Key Account\n"
-        "Gus,gus@a.example,Value Proposition Selling\n",
+        "Gus,gus@a.example,Value Proposition Selling\n"
+        "Hal,hal@a.example,Renewal Call\n"
+        "Ivy,ivy@a.example,Cold Calling\n",
     )
-    report = run(db, path)
-    assert (report.added, report.rejected) == (7, [])
-    assert "not understood" not in report.summary()
+    # The rep's own files add `key_account.toml` (named `Key Account`, as funnel names
+    # it) and `renewal.toml`, named `Renewal Call` in the file.
+    names = {**BUILTIN_METHOD_NAMES, "key_account": "Key Account", "renewal": "Renewal Call"}
+    report = run(db, path, methods=names)
+    assert (report.added, report.rejected) == (9, [])
     methods = {name: person["method"] for name, person in people(db).items()}
     assert methods == {
         "Ann": "value_proposition",
@@ -185,10 +190,34 @@ def test_a_method_named_as_funnel_shows_it_is_that_method(
         "Cy": "inbound",
         "Di": "value_proposition",
         "Ed": "conceptual",
-        # A method of the rep's own files, `key_account.toml`, by the name funnel gives it.
         "Flo": "key_account",
         "Gus": "value_proposition",
+        "Hal": "renewal",
+        # No script of that name: the method the picker suggests, and the summary says so.
+        "Ivy": "solution",
     }
+    assert "Selling Method: 1 value not understood ('Cold Calling')" in report.summary()
+
+
+def test_funnel_import_reads_a_method_by_the_name_of_the_reps_own_script(
+    user_folders_in_tmp: Path, tmp_path: Path
+) -> None:
+    scripts = user_folders_in_tmp / "config" / "funnel-tui" / "scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "renewal.toml").write_text(
+        'name = "Renewal call"\n[[steps]]\ntitle = "Check in"\nsay = "Hi {first_name}."\n',
+        encoding="utf-8",
+    )
+    path = write_file(
+        tmp_path,
+        "Name,Email,Selling Method\nAnn,ann@a.example,Renewal Call\nBo,bo@b.example,Key Account\n",
+    )
+    book = tmp_path / "book.db"
+    result = invoke("import", "--db", book, path)
+    assert result.exit_code == 0, result.output
+    assert "Selling Method: 1 value not understood ('Key Account')" in result.output
+    found = people(open_storage(book).db)
+    assert (found["Ann"]["method"], found["Bo"]["method"]) == ("renewal", "solution")
 
 
 def test_more_values_than_are_quoted_end_with_an_ellipsis(

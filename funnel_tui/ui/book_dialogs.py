@@ -390,6 +390,7 @@ class BookDialogs(_Base):
                 path,
                 phone_region=settings.phone_region,
                 currency=settings.currency,
+                methods=self.funnel.scripts.names(),
             )
             return await self.funnel.in_db_thread(
                 lambda db: import_file(
