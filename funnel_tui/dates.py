@@ -879,7 +879,15 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
             f"{this_year:%a} {this_year.day} {this_year:%b} has passed", "say a day to come"
         )
     if falls.weekday() != weekday:
-        return None
+        first, second = int(match["first"]), int(match["second"])
+        in_order = (day, month) == ((first, second) if day_first else (second, first))
+        if _could_be_a_time(match) or (not in_order and first <= 23 and second <= 59):
+            return None  # `tue 10.11`, `mon 9.30 3pm`: a time on that day
+        # `thu 30.12`, `fri 14.12 3pm`: a date, on another day, as `thu 30 dec` is told.
+        raise WhenError(
+            f"{falls.day} {falls:%b} is a {falls:%A}, not a {WEEKDAY_NAMES[weekday]}",
+            "say the day or the date alone",
+        )
     if _could_be_a_time(match):
         raise _day_or_time(rest, match, f"{falls:%a} {falls.day} {falls:%b}")
     return f"{int(match['first'])}/{int(match['second'])} {match['rest'] or ''}".strip()

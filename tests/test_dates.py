@@ -965,6 +965,16 @@ def test_a_dotted_pair_no_clock_shows_after_its_weekday_is_that_day(
     assert read_day(typed, SATURDAY, day_first=day_first) == day
 
 
+@pytest.mark.parametrize(
+    "typed", ["thu 30.12", "fri 30.12 3pm", "thu 30.12 14.30", "wed 24.12. 14:00", "fri 14.12 3pm"]
+)
+def test_a_dotted_date_after_another_weekday_is_said_to_fall_on_its_own(typed: str) -> None:
+    """`thu 30.12` was refused as `is a date, not a time of day` (and before, as giving a
+    time twice), where `thu 30 dec` and the close date say which day it is."""
+    with pytest.raises(WhenError, match=r"\d+ Dec is a \w+day, not a \w+day; say the day or"):
+        read_when(typed, SATURDAY)
+
+
 @pytest.mark.parametrize("typed", ["tomorrow 30.12", "tomorrow 30/12", "tomorrow 24.12 3pm"])
 def test_a_day_word_then_a_date_is_two_days_not_two_times(typed: str) -> None:
     """`tomorrow 30/12` was refused as giving a time twice."""
