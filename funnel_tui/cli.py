@@ -810,19 +810,23 @@ def log_command(
         duration_s=duration,
     )
     now = system_now()
-    storage = open_db(db_path, read_only=True)
-    db = storage.db
-    settings = _settings_said(db)
-    rep = own_rep(storage)
+    try:
+        storage = open_db(db_path, read_only=True)
+        db = storage.db
+        settings = _settings_said(db)
+        rep = own_rep(storage)
+        # Read before the call completes the meeting; said once it is logged, as the dialog
+        # says it and still saves.
+        warning = storage.retrying(lambda db: meeting_warning_for(db, prospect_id, chosen, now=now))
+        warnings = storage.retrying(
+            lambda db: field_warnings(db, prospect_id, call, now=now, settings=settings)
+        )
+    except (StorageError, ConnectionLost) as error:
+        # Nothing was tried yet: running the command again logs the call once.
+        raise UserError(f"{error}; nothing was logged") from None
     # One per run: a retry after a lost connection finds the call instead of writing it
     # again.
     key = str(uuid.uuid4()) if request_id is None else request_id
-    # Read before the call completes the meeting; said once it is logged, as the dialog
-    # says it and still saves.
-    warning = storage.retrying(lambda db: meeting_warning_for(db, prospect_id, chosen, now=now))
-    warnings = storage.retrying(
-        lambda db: field_warnings(db, prospect_id, call, now=now, settings=settings)
-    )
     try:
         logged = storage.retrying(
             lambda db: log_typed_call(
