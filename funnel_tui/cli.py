@@ -76,6 +76,7 @@ from funnel_tui.store.sqlite import (
     is_damage,
     open_storage,
     refuse_database_files,
+    refuse_other_databases,
 )
 from funnel_tui.text import clean_text, cut_for_quoting, one_line, quoted, with_bytes_shown
 from funnel_tui.timestamps import system_now, to_stored
@@ -1442,13 +1443,20 @@ def export(
     if output is None:
         WRITERS[file_format](*export_rows(storage.db, table), for_the_screen(sys.stdout))
         return
-    if isinstance(storage, Storage):  # a team database keeps no file to overwrite
-        refuse_database_files(output, storage.path, "export")
+    _refuse_overwriting_a_book(output, storage, "export")
     try:
         count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
+
+
+def _refuse_overwriting_a_book(output: Path, storage: Any, purpose: str) -> None:
+    """Refuse to write `purpose` over the open book, a file SQLite keeps beside it, or any
+    other SQLite database (StorageError)."""
+    if isinstance(storage, Storage):  # a team database keeps no file to overwrite
+        refuse_database_files(output, storage.path, purpose)
+    refuse_other_databases(output, purpose)
 
 
 def _export_prospect(db_path: Path | None, prospect_id: int, output: Path | None) -> None:
@@ -1461,8 +1469,7 @@ def _export_prospect(db_path: Path | None, prospect_id: int, output: Path | None
     if output is None:
         write_record(record, for_the_screen(sys.stdout))
         return
-    if isinstance(storage, Storage):
-        refuse_database_files(output, storage.path, "export")
+    _refuse_overwriting_a_book(output, storage, "export")
     try:
         write_whole_file(output, lambda out: write_record(record, out))
     except ExportFailed as error:
@@ -1547,8 +1554,7 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(written.content)
     else:
-        if isinstance(storage, Storage):  # a team database keeps no file to overwrite
-            refuse_database_files(output, storage.path, "calendar")
+        _refuse_overwriting_a_book(output, storage, "calendar")
         try:
             write_whole_file(output, lambda out: out.write(text))
         except ExportFailed as error:

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from funnel_tui.cli import describe_os_error
 from funnel_tui.prospects import add_prospect
-from funnel_tui.store.sqlite import Storage
+from funnel_tui.store.sqlite import Storage, open_storage
 from tests.cli_support import invoke, one_line_error
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -89,6 +89,27 @@ def test_a_link_to_the_database_is_the_database(
     assert result.exit_code == 1
     assert "is the database itself" in one_line_error(result.stderr)
     assert prospects_in(book) == PROSPECTS
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "prospects", "-o"],
+        ["export", "calls", "--format", "json", "-o"],
+        ["export", "--prospect", "1", "-o"],
+        ["calendar", "-o"],
+    ],
+)
+def test_a_file_written_over_another_database_is_refused(book: Path, args: list[str]) -> None:
+    """`funnel calendar --db book2.db -o other.db` turned another book into iCalendar."""
+    other = book.parent / "other.db"
+    open_storage(other).close()
+    before = other.read_bytes()
+    result = invoke(*args, other, "--db", book)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"funnel: {other} is a SQLite database (another book?); choose")
+    assert other.read_bytes() == before
 
 
 def test_the_wal_of_a_database_opened_through_a_link_is_refused(book: Path) -> None:

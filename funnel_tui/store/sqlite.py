@@ -282,6 +282,23 @@ def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
                 raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def refuse_other_databases(target: Path, purpose: str) -> None:
+    """Refuse to write `purpose` (an export, a calendar) over a SQLite database: another
+    book, or another program's, would be lost to a file of text."""
+    try:
+        with target.open("rb") as existing:
+            start = existing.read(len(SQLITE_HEADER))
+    except OSError:
+        return  # none there, or one the write itself will name
+    if start == SQLITE_HEADER:
+        raise StorageError(
+            f"{target} is a SQLite database (another book?); choose another file for the {purpose}"
+        )
+
+
 def backup_database(path: Path, target: Path) -> None:
     """A consistent copy of the database, also while the app is writing (the backup API)."""
     refuse_database_files(target, path, "backup")
