@@ -214,7 +214,9 @@ def test_no_password_anywhere_names_both_ways_to_give_it(memory_keyring: MemoryK
     )
 
 
-def test_no_keyring_on_the_machine_names_both_ways_to_give_it() -> None:
+def test_no_keyring_on_the_machine_names_the_one_way_to_give_it() -> None:
+    """It said the keyring library's five lines on installing a backend, then offered
+    `keyring set`, which cannot work without one."""
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
@@ -222,12 +224,10 @@ def test_no_keyring_on_the_machine_names_both_ways_to_give_it() -> None:
             smtp_password("alex")
     finally:
         keyring.set_keyring(before)
-    reason = str(missing.value)
-    assert reason.startswith("cannot read the SMTP password for alex from the system keyring (")
-    assert reason.endswith(
-        "set $FUNNEL_SMTP_PASSWORD, or store it with: keyring set funnel-tui alex"
+    assert str(missing.value) == (
+        "no SMTP password for alex, and no system keyring on this machine to keep one:"
+        " set $FUNNEL_SMTP_PASSWORD"
     )
-    assert "\n" not in reason
 
 
 def test_a_refused_recipient_is_named_with_the_servers_reply() -> None:

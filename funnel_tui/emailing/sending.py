@@ -117,10 +117,16 @@ def smtp_password(user: str, environ: Mapping[str, str] = os.environ) -> str:
         return from_env
     # Imported here: finding the keyring's backends reads every installed package's metadata.
     import keyring
-    from keyring.errors import KeyringError
+    from keyring.errors import KeyringError, NoKeyringError
 
     try:
         password = keyring.get_password(KEYRING_SERVICE, user)
+    except NoKeyringError:
+        # The library's own words ask for a backend package; `keyring set` cannot work.
+        raise SendFailed(
+            f"no SMTP password for {user}, and no system keyring on this machine to keep"
+            f" one: set ${PASSWORD_ENV}"
+        ) from None
     except (KeyringError, RuntimeError) as error:
         # NoKeyringError (no backend on this machine) is both; a locked keyring is either.
         reason = " ".join(str(error).split()) or type(error).__name__
