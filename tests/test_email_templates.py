@@ -522,6 +522,13 @@ def test_a_proposal_won_or_declined_is_not_followed_up(db: sqlite_utils.Database
     [
         ({"do_not_call": 1}, "Sam is marked do not call, so no voicemail was left"),
         ({"phone": None}, "Sam has no phone number, so no voicemail was left"),
+        # Offered after `wrong number`, or for a number `enter` refuses to dial, it said
+        # "I just left you a short voicemail".
+        (
+            {"wrong_number": 1},
+            "Sam's number was found to be a wrong number, so no voicemail was left for them",
+        ),
+        ({"phone": "call me maybe"}, "Sam's number cannot be dialled, so no voicemail was left"),
     ],
 )
 def test_no_voicemail_is_claimed_where_none_can_have_been_left(

@@ -6,8 +6,8 @@ history does not support:
   interested" has followed;
 - `meeting`: an open meeting ahead, the confirmation naming and inviting to the one
   booked last (`calendar_file.meeting_to_confirm`);
-- `voicemail`: someone a voicemail could have been left for: a phone number, and not
-  marked do not call;
+- `voicemail`: someone a voicemail could have been left for: a phone number that can be
+  dialled and was not found wrong, and not marked do not call;
 - `profile`: not of the prospect but of the rep: a product profile with a feature, for a
   template that promises a summary of what they sell (without one, its every line of
   the summary is left out, and "here is a short summary" came with none).
@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 from funnel_tui.domain import Kind, Outcome, Stage, sql_list
 from funnel_tui.emailing.templates import EmailTemplate
 from funnel_tui.foreign_values import Unreadable, read_day
+from funnel_tui.phones import phone_problem
 from funnel_tui.prospects import get_prospect, marked_at_address
 from funnel_tui.scripts.situation import DECLINING, spoken_day
+from funnel_tui.settings import load_settings
 from funnel_tui.store.sql import IS_TEXT
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import from_stored
@@ -227,6 +229,17 @@ def _needs_voicemail(
         return Misfit(
             "no phone number",
             f"{name} has no phone number, so no voicemail was left: {key} does not fit",
+        )
+    if prospect.get("wrong_number"):
+        return Misfit(
+            "wrong number",
+            f"{name}'s number was found to be a wrong number, so no voicemail was left for"
+            f" them: {key} does not fit",
+        )
+    if phone_problem(phone, load_settings(db).phone_region) is not None:
+        return Misfit(
+            "number cannot be dialled",
+            f"{name}'s number cannot be dialled, so no voicemail was left: {key} does not fit",
         )
     return None
 
