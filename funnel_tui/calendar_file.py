@@ -20,6 +20,7 @@ import icalendar
 
 from funnel_tui import __version__
 from funnel_tui.book_name import book_id
+from funnel_tui.emailing.record import invite_sent
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
 from funnel_tui.phones import international
 from funnel_tui.queue import end_of_day
@@ -39,6 +40,8 @@ ZONE_RULES_MARGIN = timedelta(days=366)
 # How long at least a cancelled task stays in the file after it was cancelled, however
 # short the window asked for: a calendar imported within that time drops the event.
 CANCELLATIONS_KEPT_DAYS = 30
+# Before every moment a book keeps: every cancelled task.
+EVER = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def _appointments_sql(dialect: Dialect) -> str:
@@ -360,6 +363,25 @@ def _in_order(meeting: Appointment) -> tuple[datetime, int]:
     return (meeting.due_at, meeting.task_id)
 
 
+def meeting_called_off(
+    db: sqlite_utils.Database, prospect_id: int, now: datetime
+) -> Appointment | None:
+    """The prospect's meeting still ahead that was cancelled after its invite went out
+    (`invite_sent`), booked last: the meeting a cancellation takes off their calendar."""
+    everything, _ = _appointments(
+        db, datetime.max.replace(tzinfo=UTC), prospect_id, cancelled_since=EVER
+    )
+    called_off = [
+        appointment
+        for appointment in everything
+        if appointment.kind == "meeting"
+        and appointment.cancelled
+        and appointment.due_at >= now
+        and invite_sent(db, appointment.task_id)
+    ]
+    return booked_last(called_off)
+
+
 def meeting_invite(
     db: sqlite_utils.Database, prospect_id: int, settings: Settings, now: datetime
 ) -> bytes | None:
@@ -373,7 +395,8 @@ def invite_to(
     db: sqlite_utils.Database, meeting: Appointment, settings: Settings, now: datetime
 ) -> bytes | None:
     """An invite (METHOD:REQUEST) to `meeting`, from the rep to the prospect, with the same
-    UID as in `funnel calendar`; None without an address for each side."""
+    UID as in `funnel calendar`, or its cancellation (METHOD:CANCEL, a newer version of the
+    event) for a meeting called off; None without an address for each side."""
     organizer, attendee = _address(settings.email_from), _address(meeting.email)
     if organizer is None or attendee is None:
         return None
@@ -398,4 +421,5 @@ def invite_to(
             "RSVP": "TRUE",
         },
     )
-    return _calendar([event], book, method="REQUEST").to_ical()
+    method = "CANCEL" if meeting.cancelled else "REQUEST"
+    return _calendar([event], book, method=method).to_ical()

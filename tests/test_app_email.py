@@ -84,7 +84,7 @@ async def test_e_composes_from_a_template_and_ctrl_s_sends_and_records_it(
             screen = app.screen
             assert isinstance(screen, EmailScreen)
             names = [str(option.prompt) for option in screen.query_one(OptionList).options]
-            assert len(names) == 4 and "After a voicemail" in names[0]
+            assert len(names) == 5 and "After a voicemail" in names[0]
             await pilot.press("1")
             await settle(pilot)
             to = shown_text(screen.query_one("#email-to", Static)).strip()
@@ -827,9 +827,10 @@ async def test_the_picker_greys_out_the_templates_that_do_not_fit_and_says_why(
         await settle(pilot)
         options = app.screen.query_one(OptionList).options
         name = prospect["name"]
-        assert [option.disabled for option in options] == [False, False, True, True]
+        assert [option.disabled for option in options] == [False, False, True, True, True]
         assert f"not for {name}: no meeting ahead" in str(options[2].prompt)
         assert f"not for {name}: no proposal sent" in str(options[3].prompt)
+        assert f"not for {name}: no invited meeting called off" in str(options[4].prompt)
         await pilot.press("4")
         await settle(pilot)
         assert status(app) == (

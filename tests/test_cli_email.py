@@ -7,15 +7,20 @@ from __future__ import annotations
 import json
 import shlex
 import sqlite3
+from datetime import UTC, datetime, timedelta
+from email.message import Message
 from pathlib import Path
 
+import icalendar
 import pytest
 import sqlite_utils
 
+from funnel_tui.domain import TaskStatus
 from funnel_tui.emailing.sending import PASSWORD_ENV
 from funnel_tui.paths import shipped_text
 from funnel_tui.profile import DEMO_FILE, PROFILE_FILE
 from funnel_tui.store.sqlite import open_storage
+from funnel_tui.tasks import close_task
 from tests.cli_support import invoke, one_line_error
 from tests.smtp_support import (
     SENDER,
@@ -124,6 +129,54 @@ def test_send_goes_to_the_server_and_is_recorded(book: Path) -> None:
     assert row["message_id"] == received.message["Message-ID"]
     status = sqlite_utils.Database(book).execute("SELECT status FROM tasks").fetchall()
     assert status == [("done",)]
+
+
+def calendar_parts(message: Message) -> list[icalendar.Calendar]:
+    return [
+        icalendar.Calendar.from_ical(part.get_payload(decode=True))
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+def test_a_meeting_called_off_after_its_invite_sends_its_cancellation(book: Path) -> None:
+    """The prospect's calendar kept a meeting the rep had cancelled: nothing could send
+    the invite's cancellation."""
+    db = sqlite_utils.Database(book)
+    due = (datetime.now(UTC) + timedelta(days=7)).replace(microsecond=0)
+    task_id = (
+        db["tasks"].insert({"prospect_id": 1, "kind": "meeting", "due_at": due.isoformat()}).last_pk
+    )
+    db.conn.close()
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        configure(book, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        configure(book, email_from=SENDER)
+        confirmed = invoke(
+            "email", "1", "--template", "meeting_confirmation", "--send", "--db", book
+        )
+        assert confirmed.exit_code == 0, confirmed.output
+        early = invoke("email", "1", "--template", "meeting_cancelled", "--send", "--db", book)
+        assert early.exit_code == 1
+        assert "no meeting ahead with Ada Lovelace was called off" in one_line_error(early.stderr)
+        storage = open_storage(book)
+        close_task(storage.db, int(task_id), TaskStatus.CANCELLED, now=datetime.now(UTC))
+        storage.close()
+        cancelled = invoke("email", "1", "--template", "meeting_cancelled", "--send", "--db", book)
+        assert cancelled.exit_code == 0, cancelled.output
+    invite, cancellation = (received.message for received in inbox.received)
+    # The invite is offered beside the text and attached as invite.ics: the same both times.
+    request, cancel = calendar_parts(invite)[-1], calendar_parts(cancellation)[-1]
+    assert (request["METHOD"], cancel["METHOD"]) == ("REQUEST", "CANCEL")
+    (invited,), (called_off,) = request.walk("VEVENT"), cancel.walk("VEVENT")
+    assert called_off["UID"] == invited["UID"]
+    assert (invited["SEQUENCE"], called_off["SEQUENCE"]) == (0, 1)
+    assert called_off["STATUS"] == "CANCELLED"
+    assert cancellation["Subject"].startswith("Cancelled: our meeting on ")
+    assert [row["template"] for row in emails(book)] == [
+        "meeting_confirmation",
+        "meeting_cancelled",
+    ]
 
 
 def test_a_login_with_the_password_from_the_environment(
@@ -366,6 +419,7 @@ def test_list_templates_names_the_builtins_and_the_reps_own(user_folders_in_tmp:
         "send_information",
         "meeting_confirmation",
         "proposal_follow_up",
+        "meeting_cancelled",
         "renewal",
     ]
     assert table.splitlines()[-1].endswith(str(folder / "renewal.toml"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import phonenumbers
 import pytest
 import sqlite_utils
 
@@ -52,6 +53,8 @@ class History:
     last_connect_declined: bool
     proposal_open: bool
     meeting_ahead: bool
+    meeting_called_off: bool
+    """A meeting ahead, cancelled after a confirmation went out once it was booked."""
     may_leave_voicemail: bool
 
 
@@ -84,6 +87,19 @@ def history_of(db: sqlite_utils.Database, row: dict[str, object], now: datetime)
         "SELECT due_at FROM tasks WHERE prospect_id = ? AND kind = 'meeting' AND status = 'open'",
         [prospect_id],
     )
+    confirmed = [
+        moment(email["sent_at"])
+        for email in db.query(
+            "SELECT sent_at FROM emails WHERE prospect_id = ? AND template = ?",
+            [prospect_id, "meeting_confirmation"],
+        )
+    ]
+    called_off = db.query(
+        "SELECT due_at, created_at FROM tasks WHERE prospect_id = ? AND kind = 'meeting'"
+        " AND status = 'cancelled'",
+        [prospect_id],
+    )
+    number = str(row["phone"] or "").strip()
     return History(
         prospect_id=int(prospect_id),  # type: ignore[call-overload]
         name=str(row["name"]),
@@ -93,7 +109,15 @@ def history_of(db: sqlite_utils.Database, row: dict[str, object], now: datetime)
         last_connect_declined=bool(connects) and connects[-1] in DECLINING,
         proposal_open=proposal_open,
         meeting_ahead=any(moment(meeting["due_at"]) >= now for meeting in meetings),
-        may_leave_voicemail=not row["do_not_call"] and bool(str(row["phone"] or "").strip()),
+        meeting_called_off=any(
+            moment(meeting["due_at"]) >= now
+            and any(sent >= moment(meeting["created_at"]) for sent in confirmed)
+            for meeting in called_off
+        ),
+        may_leave_voicemail=not row["do_not_call"]
+        and not row["wrong_number"]
+        and bool(number)
+        and phonenumbers.is_possible_number(phonenumbers.parse(number, "GB")),
     )
 
 
@@ -106,8 +130,10 @@ def false_claims(text: str, history: History) -> Iterator[str]:
     """Each claim in an email that this prospect's history does not support."""
     if (found := claims(text, PROPOSAL_CLAIMS)) and not history.proposal_open:
         yield f"speaks of a proposal ({found[0]!r}) with none open"
-    if (found := claims(text, MEETING_CLAIMS)) and not history.meeting_ahead:
-        yield f"speaks of a meeting ({found[0]!r}) without an open meeting ahead"
+    if (found := claims(text, MEETING_CLAIMS)) and not (
+        history.meeting_ahead or history.meeting_called_off
+    ):
+        yield f"speaks of a meeting ({found[0]!r}) without a meeting ahead, open or called off"
     if (found := claims(text, ASKED_CLAIMS)) and (
         not history.connected or history.last_connect_declined
     ):
@@ -132,12 +158,31 @@ def fits(key: str, history: History, profile: Profile | None) -> bool:
         "send_information": profile is not None,
         "meeting_confirmation": history.meeting_ahead,
         "proposal_follow_up": history.proposal_open,
+        "meeting_cancelled": history.meeting_called_off,
     }[key]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Storage:
-    return build_demo_storage(tmp_path_factory.mktemp("email-lint") / "demo.db")
+    """The demo book, with one of its meetings ahead confirmed and then called off (the
+    demo sends no email)."""
+    storage = build_demo_storage(tmp_path_factory.mktemp("email-lint") / "demo.db")
+    db = storage.db
+    task_id, prospect_id, booked = db.execute(
+        "SELECT t.id, t.prospect_id, t.created_at FROM tasks t JOIN prospects p"
+        " ON p.id = t.prospect_id WHERE t.kind = 'meeting' AND t.status = 'open'"
+        " AND t.due_at > ? AND p.email IS NOT NULL ORDER BY t.id LIMIT 1",
+        [FROZEN_NOW.isoformat()],
+    ).fetchone()
+    db["emails"].insert(
+        {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": booked}
+    )
+    db.execute(
+        "UPDATE tasks SET status = 'cancelled', done_at = ? WHERE id = ?",
+        [FROZEN_NOW.isoformat(), task_id],
+    )
+    db.conn.commit()
+    return storage
 
 
 def demo_profile() -> Profile | None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 import sqlite_utils
 
 from funnel_tui.call_log import CallOutcome, log_call
-from funnel_tui.domain import LostReason, Outcome
+from funnel_tui.domain import LostReason, Outcome, TaskStatus
 from funnel_tui.emailing.compose import (
     CannotCompose,
     close_date_text,
@@ -22,6 +23,7 @@ from funnel_tui.emailing.compose import (
     meeting_time_text,
 )
 from funnel_tui.emailing.message import Draft
+from funnel_tui.emailing.record import invite_sent
 from funnel_tui.emailing.templates import (
     BUILTIN_TEMPLATES,
     Choices,
@@ -36,6 +38,7 @@ from funnel_tui.profile import Profile, load_profile
 from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import load_settings, save_setting
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.tasks import close_task, reschedule_task
 from funnel_tui.timestamps import to_stored
 from tests.app_support import FROZEN_NOW, build_demo_storage
 
@@ -85,9 +88,17 @@ def problems_in(subject: str, body: str, prospect: dict[str, object]) -> list[st
 @pytest.mark.parametrize("key", BUILTIN_TEMPLATES)
 @pytest.mark.parametrize("with_profile", [True, False], ids=["profile", "no-profile"])
 def test_every_builtin_reads_well_for_every_demo_prospect(
-    demo: Storage, key: str, with_profile: bool
+    demo: Storage, key: str, with_profile: bool, tmp_path: Path
 ) -> None:
     db = demo.db
+    if "cancelled_meeting" in load_builtin(key).needs:
+        # A demo book of its own, each meeting ahead invited to and then called off.
+        db = build_demo_storage(tmp_path / "demo.db").db
+        for (task_id,) in db.execute(
+            "SELECT id FROM tasks WHERE kind = 'meeting' AND status = 'open' AND due_at > ?",
+            [to_stored(FROZEN_NOW)],
+        ).fetchall():
+            invite_then_call_off(db, task_id)
     settings = load_settings(db)
     profile = demo_profile() if with_profile else None
     template = load_builtin(key)
@@ -130,16 +141,34 @@ def draft_of(
     )
 
 
+def invite_then_call_off(db: sqlite_utils.Database, task_id: int) -> None:
+    """The meeting's confirmation sent a minute after it was booked, then the meeting
+    cancelled."""
+    (prospect_id, booked) = db.execute(
+        "SELECT prospect_id, created_at FROM tasks WHERE id = ?", [task_id]
+    ).fetchone()
+    sent = to_stored(datetime.fromisoformat(booked) + timedelta(minutes=1))
+    db["emails"].insert(
+        {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": sent}
+    )
+    close_task(db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
+
+
 def give_what_it_needs(db: sqlite_utils.Database, prospect_id: int, key: str) -> None:
-    """A meeting ahead for the confirmation, a proposal for the follow-up."""
-    if "meeting" in load_builtin(key).needs:
-        db["tasks"].insert(
+    """A meeting ahead for the confirmation (invited to and called off, for the
+    cancellation), a proposal for the follow-up."""
+    needs = load_builtin(key).needs
+    if "meeting" in needs or "cancelled_meeting" in needs:
+        meeting = db["tasks"].insert(
             {
                 "prospect_id": prospect_id,
                 "kind": "meeting",
                 "due_at": to_stored(FROZEN_NOW + timedelta(days=2)),
+                "created_at": to_stored(FROZEN_NOW - timedelta(days=1)),
             }
         )
+        if "cancelled_meeting" in needs:
+            invite_then_call_off(db, int(meeting.last_pk))
     if "proposal" in load_builtin(key).needs:
         db["calls"].insert(
             {
@@ -195,6 +224,76 @@ def test_the_meeting_confirmation_gives_the_time_in_the_prospects_zone(
     assert (
         "This confirms our meeting on Tuesday 24 November at 10:00 (New York time)." in draft.body
     )
+
+
+def invited_then(db: sqlite_utils.Database, change: str) -> tuple[int, int]:
+    """A prospect in New York with a meeting on Tuesday 24 November at 10:00 their time,
+    sent its confirmation the day it was booked, then the meeting `change`d in the
+    timeline (`cancelled` or `rescheduled` an hour later); the prospect's and task's ids."""
+    prospect_id = bare_prospect(db, first_name="Sam", timezone="America/New_York")
+    save_setting(db, "email_from", "Alex Morgan <alex@kestrel.example>")
+    booked = to_stored(FROZEN_NOW - timedelta(days=1))
+    task_id = int(
+        db["tasks"]
+        .insert(
+            {
+                "prospect_id": prospect_id,
+                "kind": "meeting",
+                "due_at": "2026-11-24T15:00:00+00:00",
+                "created_at": booked,
+            }
+        )
+        .last_pk
+    )
+    db["emails"].insert(
+        {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": booked}
+    )
+    if change == "cancelled":
+        close_task(db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
+    else:
+        reschedule_task(db, task_id, datetime(2026, 11, 24, 16, 0, tzinfo=UTC))
+    return prospect_id, task_id
+
+
+def test_a_meeting_called_off_after_its_invite_is_cancelled_in_their_calendar(
+    db: sqlite_utils.Database,
+) -> None:
+    """Cancelled in the timeline, the meeting stayed in the prospect's calendar: nothing
+    sent them its cancellation."""
+    prospect_id, task_id = invited_then(db, "cancelled")
+    assert invite_sent(db, task_id)
+    draft = draft_of(db, prospect_id, "meeting_cancelled")
+    assert draft.subject == "Cancelled: our meeting on Tuesday 24 November at 10:00 (New York time)"
+    assert "Our meeting on Tuesday 24 November at 10:00 (New York time) is cancelled" in draft.body
+    assert "find another time" in draft.body
+    (invite,) = draft.attachments
+    assert invite.content_type == "text/calendar; method=CANCEL"
+    calendar = icalendar.Calendar.from_ical(invite.data)
+    assert calendar["METHOD"] == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    # The same event as the invite, a newer version of it: calendars drop theirs.
+    assert str(event["UID"]).startswith(f"task-{task_id}.prospect-{prospect_id}.")
+    assert (event["STATUS"], event["SEQUENCE"]) == ("CANCELLED", 1)
+    # The confirmation no longer fits: there is no meeting ahead.
+    with pytest.raises(CannotCompose, match="no meeting ahead with Sam"):
+        draft_of(db, prospect_id, "meeting_confirmation")
+
+
+@pytest.mark.parametrize("change", ["rescheduled", "never invited"])
+def test_a_cancellation_needs_an_invited_meeting_called_off(
+    db: sqlite_utils.Database, change: str
+) -> None:
+    if change == "never invited":
+        prospect_id, _ = invited_then(db, "cancelled")
+        db.execute("DELETE FROM emails")
+    else:
+        prospect_id, _ = invited_then(db, "rescheduled")
+        # Moved, the meeting is confirmed again: the invite's newer version, same UID.
+        (invite,) = draft_of(db, prospect_id, "meeting_confirmation").attachments
+        (event,) = icalendar.Calendar.from_ical(invite.data).walk("VEVENT")
+        assert (event["STATUS"], event["SEQUENCE"]) == ("CONFIRMED", 1)
+    with pytest.raises(CannotCompose, match="no meeting ahead with Sam was called off after"):
+        draft_of(db, prospect_id, "meeting_cancelled")
 
 
 def test_a_meeting_without_the_prospects_zone_is_in_the_reps_with_its_name() -> None:
@@ -387,13 +486,14 @@ def test_a_file_named_after_a_builtin_replaces_it_and_others_add_templates(
         (
             'subject = "Hi"\nbody = ["x"]\nneeds = ["budget"]\n',
             3,
-            "needs: unknown need 'budget'; a template can need proposal, meeting, voicemail",
+            "needs: unknown need 'budget'; a template can need proposal, meeting,"
+            " cancelled_meeting, voicemail",
         ),
         (
             'subject = "Hi"\nbody = ["{meeting_time}"]\ninvite = true\n',
             3,
-            'invite = true needs needs = ["meeting"]: without a meeting there is nothing to'
-            " invite to",
+            'invite = true needs needs = ["meeting"] (or ["cancelled_meeting"], whose invite'
+            " cancels it): without a meeting there is nothing to invite to",
         ),
     ],
 )

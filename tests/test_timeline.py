@@ -294,6 +294,46 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
     assert next_call_at(db, tess) is None
 
 
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        (
+            ("r", *"next wed 11am", "enter"),
+            "The meeting is rescheduled. Tess Timeline was sent its invite: E, then Meeting"
+            " confirmation, sends them the new time.",
+        ),
+        (
+            ("c", "y"),
+            "The meeting is cancelled. Tess Timeline was sent its invite: E, then Meeting"
+            " cancelled, takes it off their calendar.",
+        ),
+    ],
+)
+async def test_a_meeting_moved_or_called_off_after_its_invite_says_how_to_tell_them(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int, keys: tuple[str, ...], said: str
+) -> None:
+    """The prospect's calendar kept the meeting as the invite gave it, without a word."""
+    meeting = add_task(
+        demo_storage, tess, "meeting", "2026-11-24T10:00:00+00:00", created_at=to_stored(FROZEN_NOW)
+    )
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO emails (prospect_id, template, sent_at) VALUES (?, ?, ?)",
+        [tess, "meeting_confirmation", to_stored(FROZEN_NOW)],
+    )
+    conn.close()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await find(pilot, NAME)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert " ".join(status_text(demo_app).split()) == said
+    assert demo_app.storage.db["tasks"].get(meeting)["sequence"] == 1
+
+
 async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(
     demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:

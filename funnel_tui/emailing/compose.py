@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 INVITE_FILENAME = "invite.ics"
 INVITE_CONTENT_TYPE = "text/calendar; method=REQUEST"
+CANCELLATION_CONTENT_TYPE = "text/calendar; method=CANCEL"
 
 
 class CannotCompose(ValueError):
@@ -148,14 +149,16 @@ def _facts(
 def meeting_invite(
     db: sqlite_utils.Database, meeting: Appointment | None, settings: Settings, now: datetime
 ) -> Attachment | None:
-    """The invite to `meeting` (`calendar_file.invite_to`), attached and offered as an
-    alternative to the text; None when there is no meeting ahead to invite to."""
+    """The invite to `meeting` (`calendar_file.invite_to`), or its cancellation for a
+    meeting called off, attached and offered as an alternative to the text; None when there
+    is no meeting to invite to."""
     from funnel_tui.calendar_file import invite_to  # icalendar loads slowly
 
     data = None if meeting is None else invite_to(db, meeting, settings, now)
-    if data is None:
+    if meeting is None or data is None:
         return None
-    return Attachment(INVITE_FILENAME, INVITE_CONTENT_TYPE, data, alternative=True)
+    kind = CANCELLATION_CONTENT_TYPE if meeting.cancelled else INVITE_CONTENT_TYPE
+    return Attachment(INVITE_FILENAME, kind, data, alternative=True)
 
 
 def compose_draft(
@@ -189,13 +192,17 @@ def compose_draft(
     not_fitting = misfit(db, prospect, template, now, profile=profile)
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)
-    from funnel_tui.calendar_file import booked_last, meetings_ahead  # icalendar
+    from funnel_tui.calendar_file import booked_last, meeting_called_off, meetings_ahead
 
     history = read_history(db, prospect_id)
     # One read of the meetings ahead: the one the text names and invites to (booked
-    # last, as `meeting_to_confirm` finds it) and the others the compose screen lists.
+    # last, as `meeting_to_confirm` finds it) and the others the compose screen lists; a
+    # cancellation names the meeting called off, and its invite cancels it.
     ahead = meetings_ahead(db, prospect_id, now)
-    named = booked_last(ahead)
+    if "cancelled_meeting" in template.needs:
+        named = meeting_called_off(db, prospect_id, now)
+    else:
+        named = booked_last(ahead)
     facts = _facts(db, prospect, history, named, settings=settings, profile=profile, now=now)
     filled = fill_template(template, facts, situation_of(prospect, history, settings))
     meeting = named if template.invite else None

@@ -6,6 +6,8 @@ history does not support:
   interested" has followed;
 - `meeting`: an open meeting ahead, the confirmation naming and inviting to the one
   booked last (`calendar_file.meeting_to_confirm`);
+- `cancelled_meeting`: a meeting still ahead that was cancelled after its invite went out
+  (`calendar_file.meeting_called_off`), which the email's invite takes off their calendar;
 - `voicemail`: someone a voicemail could have been left for: a phone number that can be
   dialled and was not found wrong, and not marked do not call;
 - `profile`: not of the prospect but of the rep: a product profile with a feature, for a
@@ -244,8 +246,23 @@ def _needs_voicemail(
     return None
 
 
+def _needs_cancelled_meeting(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+) -> Misfit | None:
+    from funnel_tui.calendar_file import meeting_called_off  # icalendar loads slowly
+
+    if meeting_called_off(db, prospect["id"], now) is not None:
+        return None
+    return Misfit(
+        "no invited meeting called off",
+        f"no meeting ahead with {name} was called off after its invite went out: {key}"
+        " takes such a meeting off their calendar (cancel it in the timeline, h, first)",
+    )
+
+
 _NEED_CHECKS = {
     "proposal": _needs_proposal,
     "meeting": _needs_meeting,
     "voicemail": _needs_voicemail,
+    "cancelled_meeting": _needs_cancelled_meeting,
 }

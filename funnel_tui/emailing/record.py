@@ -23,6 +23,20 @@ from funnel_tui.timestamps import from_stored, to_stored
 if TYPE_CHECKING:
     import sqlite_utils
 
+# Whether an invite to meeting task `?` went out: a meeting confirmation sent to its
+# prospect once it was booked (a confirmation invites to the meeting booked last).
+_INVITED = """
+SELECT EXISTS (SELECT 1 FROM tasks t JOIN emails e ON e.prospect_id = t.prospect_id
+WHERE t.id = ? AND e.template = 'meeting_confirmation' AND e.sent_at >= t.created_at)
+"""
+
+
+def invite_sent(db: sqlite_utils.Database, task_id: int) -> bool:
+    """Whether the prospect of meeting `task_id` was sent the invite to it: moved or called
+    off, their calendar still holds it until they are sent the change."""
+    return bool(db.execute(_INVITED, [task_id]).fetchone()[0])
+
+
 SMTP = "smtp"
 MAILTO = "mailto"
 VIAS = (SMTP, MAILTO)

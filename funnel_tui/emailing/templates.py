@@ -43,6 +43,7 @@ BUILTIN_TEMPLATES = (
     "send_information",
     "meeting_confirmation",
     "proposal_follow_up",
+    "meeting_cancelled",
 )
 TEMPLATE_KEYS = ("name", "fits", "subject", "body", "invite", "needs")
 # The scripts' situations, `declined` among them (a prospect whose last conversation ended
@@ -52,7 +53,7 @@ EMAIL_SITUATIONS = SITUATIONS
 # In a table of choices by situation: the choices for every situation it does not name.
 OTHER = "other"
 # What a template can need of the prospect (`funnel_tui.emailing.fit` checks each).
-NEEDS = ("proposal", "meeting", "voicemail", "profile")
+NEEDS = ("proposal", "meeting", "cancelled_meeting", "voicemail", "profile")
 TEMPLATE_NAME = re.compile(r"[a-z0-9_]+")
 # What every prospect has (funnel_tui.scripts.fill.prospect_facts): the subject's last
 # choice may name only these.
@@ -92,7 +93,8 @@ class EmailTemplate:
     fits: str = ""
     """One line for the picker: when to send it."""
     invite: bool = False
-    """Whether the email carries the invite to the prospect's next meeting."""
+    """Whether the email carries the invite to the meeting it names: the prospect's next
+    one, or for a template that needs a cancelled meeting, its cancellation."""
     source: str = BUILTIN_SOURCE
     needs: tuple[str, ...] = ()
     """What the prospect must have for it to say nothing false (NEEDS)."""
@@ -203,11 +205,11 @@ def parse_template(
     if not isinstance(invite, bool):
         checker.report("invite must be true or false", checker.key_line("invite"))
     needs = checker.needs(data.get("needs", []))
-    if invite is True and "meeting" not in needs:
+    if invite is True and not {"meeting", "cancelled_meeting"} & set(needs):
         # Sent to a prospect with no meeting, it went without the invite and without a word.
         checker.report(
-            'invite = true needs needs = ["meeting"]: without a meeting there is nothing'
-            " to invite to",
+            'invite = true needs needs = ["meeting"] (or ["cancelled_meeting"], whose invite'
+            " cancels it): without a meeting there is nothing to invite to",
             checker.key_line("invite"),
         )
     for unknown in data:

@@ -17,7 +17,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.dates import WhenError
-from funnel_tui.domain import TaskStatus
+from funnel_tui.domain import TaskKind, TaskStatus
+from funnel_tui.emailing.record import invite_sent
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.store.sqlite import describe_error
 from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_task
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 # Older entries are read once the cursor comes this close to the last one shown.
 LOAD_MORE_WITHIN = 5
 TASK_PREFIX = "task-"
+
+
+# A meeting whose invite went out, moved or called off: the email that changes it in the
+# prospect's calendar, and what it does.
+INVITE_CHANGES = {
+    "rescheduled": ("Meeting confirmation", "sends them the new time"),
+    "cancelled": ("Meeting cancelled", "takes it off their calendar"),
+}
 
 
 class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
@@ -354,9 +363,14 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     async def _write(
         self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
     ) -> None:
+        def write_then_ask(db: sqlite_utils.Database) -> bool:
+            """Write, then whether the meeting changed had been sent its invite."""
+            write(db)
+            return task.kind is TaskKind.MEETING and invite_sent(db, task.id)
+
         try:
             with waiting_said(self, lambda message: self._say(Text(message, "italic"))):
-                await self.funnel.in_db_thread(write)
+                invited = await self.funnel.in_db_thread(write_then_ask)
         except TaskChangeRefused as refused:
             message = Text(f"Not changed: {refused}", "red")
         except Exception as error:  # a failed write changes nothing; the screen carries on
@@ -364,6 +378,14 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         else:
             self.changed = True
             message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}.")
+            if invited and said in INVITE_CHANGES:
+                # Their calendar holds the meeting as the invite gave it.
+                template, change = INVITE_CHANGES[said]
+                message.append(
+                    f" {one_line(self.prospect_name)} was sent its invite: E, then {template},"
+                    f" {change}.",
+                    "bold",
+                )
         try:
             # Whatever happened, the list shows the tasks as they are now.
             self._read(select_task=task.id)
