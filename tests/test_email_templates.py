@@ -8,11 +8,13 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
 import sqlite_utils
 
+from funnel_tui.calendar_file import meeting_called_off
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import LostReason, Outcome, TaskStatus
 from funnel_tui.emailing.compose import (
@@ -41,6 +43,7 @@ from funnel_tui.store.sqlite import Storage
 from funnel_tui.tasks import close_task, reschedule_task
 from funnel_tui.timestamps import to_stored
 from tests.app_support import FROZEN_NOW, build_demo_storage
+from tests.rows import insert_row
 
 LEFT_BRACE = re.compile(r"[{}]")
 MAX_SUBJECT = 90
@@ -277,6 +280,32 @@ def test_a_meeting_called_off_after_its_invite_is_cancelled_in_their_calendar(
     # The confirmation no longer fits: there is no meeting ahead.
     with pytest.raises(CannotCompose, match="no meeting ahead with Sam"):
         draft_of(db, prospect_id, "meeting_confirmation")
+
+
+def test_a_meeting_called_off_is_found_on_either_backend(book_db: Any) -> None:
+    prospect_id = insert_row(book_db, "prospects", {"name": "Sam", "email": "sam@example.com"})
+    booked = to_stored(FROZEN_NOW - timedelta(days=1))
+    task_id = insert_row(
+        book_db,
+        "tasks",
+        {
+            "prospect_id": prospect_id,
+            "kind": "meeting",
+            "due_at": "2026-11-24T15:00:00+00:00",
+            "created_at": booked,
+        },
+    )
+    assert not invite_sent(book_db, task_id)
+    insert_row(
+        book_db,
+        "emails",
+        {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": booked},
+    )
+    assert invite_sent(book_db, task_id)
+    assert meeting_called_off(book_db, prospect_id, FROZEN_NOW) is None
+    close_task(book_db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
+    called_off = meeting_called_off(book_db, prospect_id, FROZEN_NOW)
+    assert called_off is not None and called_off.task_id == task_id
 
 
 @pytest.mark.parametrize("change", ["rescheduled", "never invited"])
