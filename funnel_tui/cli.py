@@ -1414,7 +1414,9 @@ def _whose_new_prospects(
 @db_option
 @click.argument("table", type=click.Choice(EXPORT_TABLES), required=False)
 @click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default=None)
-@click.option("-o", "--output", type=FILE_PATH, help="File to write.")
+@click.option(
+    "-o", "--output", type=FILE_PATH, help="File to write (default, or `-`: standard output)."
+)
 @click.option(
     "--prospect",
     "prospect_id",
@@ -1432,6 +1434,7 @@ def export(
     with --prospect ID one prospect's row, calls, notes, tasks, deals and emails as JSON."""
     if (table is None) == (prospect_id is None):
         raise click.UsageError("name what to export: prospects, calls, or --prospect ID")
+    output = _or_standard_output(output)
     if prospect_id is not None:
         if file_format not in (None, "json"):
             raise click.UsageError("--prospect writes JSON only")
@@ -1449,6 +1452,11 @@ def export(
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
+
+
+def _or_standard_output(output: Path | None) -> Path | None:
+    """`-o -` is standard output, as for most tools, not a file named `-` (`./-` is)."""
+    return None if output is not None and str(output) == "-" else output
 
 
 def _refuse_overwriting_a_book(output: Path, storage: Any, purpose: str) -> None:
@@ -1532,7 +1540,9 @@ def forget(db_path: Path | None, prospect_id: int, yes: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("-o", "--output", type=FILE_PATH, help="File to write (default: standard output).")
+@click.option(
+    "-o", "--output", type=FILE_PATH, help="File to write (default, or `-`: standard output)."
+)
 @click.option(
     "--days",
     type=WholeNumber(1, 3650, "days"),
@@ -1546,6 +1556,7 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
     update (stable UIDs), never doubled."""
     from funnel_tui.calendar_file import calendar_file  # icalendar is slow to import
 
+    output = _or_standard_output(output)
     storage = open_db(db_path, read_only=True)
     written = calendar_file(storage.db, system_now(), days, rep=own_rep(storage))
     text = written.content.decode("utf-8")

@@ -224,6 +224,10 @@ def test_funnel_calendar_writes_the_file_whole(storage: Storage, tmp_path: Path)
     printed = invoke("calendar", "--db", storage.path)
     assert printed.exit_code == 0
     assert events(printed.stdout.encode()).keys() == events(output.read_bytes()).keys()
+    # `-o -` is standard output, not a file named `-`.
+    dashed = invoke("calendar", "--db", storage.path, "-o", "-")
+    assert dashed.exit_code == 0 and dashed.stdout == printed.stdout
+    assert not Path("-").exists()
 
 
 def test_funnel_calendar_refuses_bad_input_in_one_line(storage: Storage, tmp_path: Path) -> None:

@@ -112,6 +112,14 @@ def test_a_file_written_over_another_database_is_refused(book: Path, args: list[
     assert other.read_bytes() == before
 
 
+def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:
+    """`-o -` wrote a file named `-`."""
+    dashed = invoke("export", "prospects", "-o", "-", "--db", book)
+    assert dashed.exit_code == 0
+    assert dashed.stdout == invoke("export", "prospects", "--db", book).stdout
+    assert dashed.stdout.count("Lead ") == PROSPECTS and not Path("-").exists()
+
+
 def test_the_wal_of_a_database_opened_through_a_link_is_refused(book: Path) -> None:
     through = book.parent / "link.db"
     through.symlink_to(book)
