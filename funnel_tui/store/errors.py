@@ -26,14 +26,21 @@ def integrity_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
+def is_refused_by_role(error: BaseException) -> bool:
+    """Whether a team's server refused the statement for want of the role's right to make
+    it: no try of this session's makes it, where a file's permissions may be mended and the
+    write tried again."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(error, psycopg.errors.InsufficientPrivilege)
+
+
 def is_refused_write(error: BaseException) -> bool:
     """Whether the database refused a write for want of the right to make it: a team's
     role that may only read, or a SQLite file the process may not write (the primary code
     is the extended one's low byte)."""
     if isinstance(error, sqlite3.Error):
         return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY
-    psycopg = sys.modules.get("psycopg")
-    return psycopg is not None and isinstance(error, psycopg.errors.InsufficientPrivilege)
+    return is_refused_by_role(error)
 
 
 class ConnectionLost(Exception):

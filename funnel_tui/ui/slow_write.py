@@ -11,7 +11,7 @@ from textual.message_pump import MessagePump
 from textual.timer import Timer
 
 from funnel_tui.store import sqlite as storage
-from funnel_tui.store.errors import is_refused_write
+from funnel_tui.store.errors import is_refused_by_role
 
 if TYPE_CHECKING:
     from funnel_tui.ui.app import FunnelApp
@@ -65,9 +65,9 @@ def waiting_toast(app: FunnelApp) -> Iterator[None]:
 
 def not_saved_text(error: Exception, failed: str = "Not saved", retry: str = "enter") -> str:
     """Why a dialog's write failed, and the key that tries again (nothing was changed, so
-    trying again is safe); none for a write the database refuses for want of the right to
-    make it (a role that may only read), which no try makes."""
-    if is_refused_write(error):
+    trying again is safe); none for a write a team's server refuses for want of the role's
+    right to make it (a role that may only read), which no try makes."""
+    if is_refused_by_role(error):
         return (
             f"{failed}: the database refuses your changes ({storage.describe_error(error)});"
             " nothing was written, and trying again will not write it"
@@ -78,7 +78,7 @@ def not_saved_text(error: Exception, failed: str = "Not saved", retry: str = "en
 def say_write_failed(app: FunnelApp, failed: str, retry_key: str, error: Exception) -> None:
     """A toast for a write without a dialog that failed: why, and the key that tries again
     (nothing was changed, so trying again is safe), or that no try will write it."""
-    if is_refused_write(error):
+    if is_refused_by_role(error):
         app.say_writes_refused(error)
         return
     app.notify(
