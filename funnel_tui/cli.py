@@ -1108,17 +1108,20 @@ def email_command(
 
 
 def _say_which_meeting(draft: Draft, now: datetime) -> None:
-    """Which of the prospect's open meetings a confirmation names, and the others."""
+    """Which of the prospect's meetings a confirmation names (or a cancellation calls
+    off), and the others still open."""
     from funnel_tui.dates import describe_when
 
     assert draft.meeting_at is not None
     zone = draft.their_timezone
     also = "; ".join(describe_when(moment, now, zone) for moment in draft.other_meetings)
-    click.echo(
-        f"Note: it confirms {describe_when(draft.meeting_at, now, zone)}, the meeting booked"
-        f" last; also open: {also} (funnel calendar lists them)",
-        err=True,
+    named = describe_when(draft.meeting_at, now, zone)
+    which = (
+        f"it cancels {named}, the meeting called off; still open"
+        if draft.meeting_called_off
+        else f"it confirms {named}, the meeting booked last; also open"
     )
+    click.echo(f"Note: {which}: {also} (funnel calendar lists them)", err=True)
 
 
 def _list_templates(templates: list[EmailTemplate], folder: Path) -> None:

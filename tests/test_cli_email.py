@@ -161,9 +161,20 @@ def test_a_meeting_called_off_after_its_invite_sends_its_cancellation(book: Path
         assert "no meeting ahead with Ada Lovelace was called off" in one_line_error(early.stderr)
         storage = open_storage(book)
         close_task(storage.db, int(task_id), TaskStatus.CANCELLED, now=datetime.now(UTC))
+        # Another meeting, booked since: still open, and said so beside the one called off.
+        storage.db["tasks"].insert(
+            {
+                "prospect_id": 1,
+                "kind": "meeting",
+                "due_at": (due + timedelta(days=1)).isoformat(),
+                "created_at": (datetime.now(UTC) + timedelta(minutes=1)).isoformat(),
+            }
+        )
         storage.close()
         cancelled = invoke("email", "1", "--template", "meeting_cancelled", "--send", "--db", book)
         assert cancelled.exit_code == 0, cancelled.output
+        assert "Note: it cancels " in cancelled.stderr
+        assert ", the meeting called off; still open: " in cancelled.stderr
     invite, cancellation = (received.message for received in inbox.received)
     # The invite is offered beside the text and attached as invite.ics: the same both times.
     request, cancel = calendar_parts(invite)[-1], calendar_parts(cancellation)[-1]

@@ -282,6 +282,44 @@ def test_a_meeting_called_off_after_its_invite_is_cancelled_in_their_calendar(
         draft_of(db, prospect_id, "meeting_confirmation")
 
 
+def test_a_meeting_booked_before_the_one_confirmed_was_never_invited(
+    db: sqlite_utils.Database,
+) -> None:
+    """Two meetings booked, the later one confirmed: cancelling the earlier one offered
+    its cancellation, for a meeting the prospect was never invited to."""
+    prospect_id = bare_prospect(db, first_name="Sam")
+    save_setting(db, "email_from", "Alex Morgan <alex@kestrel.example>")
+    first, second = (
+        int(
+            db["tasks"]
+            .insert(
+                {
+                    "prospect_id": prospect_id,
+                    "kind": "meeting",
+                    "due_at": due,
+                    "created_at": to_stored(FROZEN_NOW - timedelta(hours=hours)),
+                }
+            )
+            .last_pk
+        )
+        for due, hours in (("2026-11-23T10:00:00+00:00", 3), ("2026-11-25T15:00:00+00:00", 2))
+    )
+    db["emails"].insert(
+        {
+            "prospect_id": prospect_id,
+            "template": "meeting_confirmation",
+            "sent_at": to_stored(FROZEN_NOW - timedelta(hours=1)),
+        }
+    )
+    assert (invite_sent(db, first), invite_sent(db, second)) == (False, True)
+    close_task(db, first, TaskStatus.CANCELLED, now=FROZEN_NOW)
+    with pytest.raises(CannotCompose, match="no meeting ahead with Sam was called off"):
+        draft_of(db, prospect_id, "meeting_cancelled")
+    close_task(db, second, TaskStatus.CANCELLED, now=FROZEN_NOW)
+    draft = draft_of(db, prospect_id, "meeting_cancelled")
+    assert draft.meeting_called_off and "Wednesday 25 November" in draft.subject
+
+
 def test_a_meeting_called_off_is_found_on_either_backend(book_db: Any) -> None:
     prospect_id = insert_row(book_db, "prospects", {"name": "Sam", "email": "sam@example.com"})
     booked = to_stored(FROZEN_NOW - timedelta(days=1))

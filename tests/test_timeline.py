@@ -334,6 +334,35 @@ async def test_a_meeting_moved_or_called_off_after_its_invite_says_how_to_tell_t
     assert demo_app.storage.db["tasks"].get(meeting)["sequence"] == 1
 
 
+@pytest.mark.parametrize("why", ["past", "do not email"])
+async def test_a_meeting_no_email_can_change_gets_no_hint(
+    demo_app: FunnelApp, demo_storage: Storage, tess: int, why: str
+) -> None:
+    """Cancelled once it had passed, or for a prospect marked do not email, the hint named
+    an email that is then not offered."""
+    due = "2026-11-18T10:00:00+00:00" if why == "past" else "2026-11-24T10:00:00+00:00"
+    add_task(demo_storage, tess, "meeting", due, created_at="2026-11-17T10:00:00+00:00")
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO emails (prospect_id, template, sent_at) VALUES (?, ?, ?)",
+        [tess, "meeting_confirmation", "2026-11-17T10:01:00+00:00"],
+    )
+    if why == "do not email":
+        conn.execute(
+            "UPDATE prospects SET email = 't@x.example', do_not_email = 1 WHERE id = ?", [tess]
+        )
+    conn.close()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await find(pilot, NAME)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("c", "y")
+        await settle(pilot)
+        assert " ".join(status_text(demo_app).split()) == "The meeting is cancelled."
+
+
 async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(
     demo_app: FunnelApp, demo_storage: Storage, tess: int
 ) -> None:

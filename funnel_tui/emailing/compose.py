@@ -221,6 +221,7 @@ def compose_draft(
         attachments=() if invite is None else (invite,),
         do_not_call=bool(prospect["do_not_call"]),
         meeting_at=None if meeting is None else meeting.due_at,
+        meeting_called_off=meeting is not None and meeting.cancelled,
         other_meetings=others,
         their_timezone=prospect["timezone"] if isinstance(prospect["timezone"], str) else None,
     )

@@ -256,7 +256,7 @@ def _needs_cancelled_meeting(
     return Misfit(
         "no invited meeting called off",
         f"no meeting ahead with {name} was called off after its invite went out: {key}"
-        " takes such a meeting off their calendar (cancel it in the timeline, h, first)",
+        " takes such a meeting off their calendar",
     )
 
 

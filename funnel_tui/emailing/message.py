@@ -112,7 +112,10 @@ class Draft:
     """The prospect is marked do not call: that is about calls, so email is allowed, and
     the compose screen and `funnel email` say so."""
     meeting_at: datetime | None = None
-    """A confirmation's meeting (the open one ahead booked last)."""
+    """A confirmation's meeting (the open one ahead booked last), or the meeting a
+    cancellation calls off (`meeting_called_off`)."""
+    meeting_called_off: bool = False
+    """Whether `meeting_at` is a meeting the email cancels rather than confirms."""
     other_meetings: tuple[datetime, ...] = ()
     """The open meetings ahead other than the one it confirms, which the compose screen
     and `funnel email` name, so the rep sees which it is."""

@@ -24,10 +24,14 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 # Whether an invite to meeting task `?` went out: a meeting confirmation sent to its
-# prospect once it was booked (a confirmation invites to the meeting booked last).
+# prospect once it was booked, while no meeting of theirs booked after it was open (a
+# confirmation invites to the open meeting booked last).
 _INVITED = """
 SELECT EXISTS (SELECT 1 FROM tasks t JOIN emails e ON e.prospect_id = t.prospect_id
-WHERE t.id = ? AND e.template = 'meeting_confirmation' AND e.sent_at >= t.created_at)
+WHERE t.id = ? AND e.template = 'meeting_confirmation' AND e.sent_at >= t.created_at
+  AND NOT EXISTS (SELECT 1 FROM tasks later WHERE later.prospect_id = t.prospect_id
+    AND later.kind = 'meeting' AND later.id > t.id AND later.created_at < e.sent_at
+    AND (later.done_at IS NULL OR later.done_at > e.sent_at)))
 """
 
 

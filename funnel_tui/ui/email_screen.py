@@ -349,11 +349,15 @@ class EmailScreen(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[SentEm
                 theirs = their_time(moment, now, draft.their_timezone)
                 return day_and_time(moment, now) + (f" ({theirs})" if theirs else "")
 
-            confirms = f"confirms {said(draft.meeting_at)}"
+            if draft.meeting_called_off:
+                which, this_one, others = "cancels", "the meeting called off", "still open"
+            else:
+                which, this_one, others = "confirms", "the meeting booked last", "also open"
+            meeting = f"{which} {said(draft.meeting_at)}"
             if draft.other_meetings:
                 also = ", ".join(said(moment) for moment in draft.other_meetings)
-                confirms += f", the meeting booked last; also open: {also} (h moves or cancels)"
-            parts.append(confirms)
+                meeting += f", {this_one}; {others}: {also} (h moves or cancels)"
+            parts.append(meeting)
         return Text(" · ".join(parts), "dim")
 
     # Editing -------------------------------------------------------------------------

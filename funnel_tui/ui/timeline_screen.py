@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import TaskKind, TaskStatus
+from funnel_tui.emailing.fit import email_refused_by_id
 from funnel_tui.emailing.record import invite_sent
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.store.sqlite import describe_error
@@ -363,10 +364,17 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     async def _write(
         self, task: Task, said: str, write: Callable[[sqlite_utils.Database], Task]
     ) -> None:
+        now = self.funnel.clock()
+
         def write_then_ask(db: sqlite_utils.Database) -> bool:
-            """Write, then whether the meeting changed had been sent its invite."""
-            write(db)
-            return task.kind is TaskKind.MEETING and invite_sent(db, task.id)
+            """Write, then whether the meeting changed, still ahead, had been sent its
+            invite, and may be emailed the change."""
+            changed = write(db)
+            if task.kind is not TaskKind.MEETING or not invite_sent(db, task.id):
+                return False
+            if changed.due_at is None or changed.due_at < now:
+                return False
+            return email_refused_by_id(db, task.prospect_id) is None
 
         try:
             with waiting_said(self, lambda message: self._say(Text(message, "italic"))):
