@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -110,6 +111,28 @@ def test_a_file_written_over_another_database_is_refused(book: Path, args: list[
     line = one_line_error(result.stderr)
     assert line.startswith(f"funnel: {other} is a SQLite database (another book?); choose")
     assert other.read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm"])
+def test_a_file_written_over_another_programs_live_log_is_refused(book: Path, suffix: str) -> None:
+    """`funnel calendar -o live.db-wal` replaced another program's write-ahead log, and
+    the rows it had committed there were lost."""
+    live = book.parent / "live.db"
+    holder = sqlite3.connect(live)
+    holder.execute("PRAGMA journal_mode = wal")
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("CREATE TABLE kept (x)")
+    holder.execute("INSERT INTO kept VALUES (1)")
+    holder.commit()
+    target = Path(f"{live}{suffix}")
+    before = target.read_bytes()
+    for args in (["calendar", "-o"], ["export", "prospects", "-o"]):
+        result = invoke(*args, target, "--db", book)
+        assert result.exit_code == 1
+        assert f"{target} is " in one_line_error(result.stderr)
+        assert target.read_bytes() == before
+    assert sqlite3.connect(live).execute("SELECT x FROM kept").fetchall() == [(1,)]
+    holder.close()
 
 
 def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:

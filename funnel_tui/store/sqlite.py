@@ -285,18 +285,36 @@ def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def refuse_other_databases(target: Path, purpose: str) -> None:
-    """Refuse to write `purpose` (an export, a calendar) over a SQLite database: another
-    book, or another program's, would be lost to a file of text."""
+# How a write-ahead log (either byte order of its checksums) and a rollback journal start.
+SQLITE_LOG_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+SQLITE_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
+
+
+def _starts_with(path: Path, *starts: bytes) -> bool:
     try:
-        with target.open("rb") as existing:
-            start = existing.read(len(SQLITE_HEADER))
+        with path.open("rb") as existing:
+            start = existing.read(max(map(len, starts)))
     except OSError:
-        return  # none there, or one the write itself will name
-    if start == SQLITE_HEADER:
-        raise StorageError(
-            f"{target} is a SQLite database (another book?); choose another file for the {purpose}"
-        )
+        return False  # none there, or one the write itself will name
+    return any(start.startswith(wanted) for wanted in starts)
+
+
+def refuse_other_databases(target: Path, purpose: str) -> None:
+    """Refuse to write `purpose` (an export, a calendar) over a SQLite database, or a file
+    SQLite keeps beside one (its write-ahead log holds what was committed last): another
+    book, or another program's, would be lost to a file of text."""
+    what = None
+    if _starts_with(target, SQLITE_HEADER):
+        what = "a SQLite database (another book?)"
+    elif _starts_with(target, *SQLITE_LOG_MAGIC, SQLITE_JOURNAL_MAGIC):
+        what = "a file SQLite keeps beside a database"
+    else:
+        for suffix in COMPANION_SUFFIXES:
+            base = Path(str(target).removesuffix(suffix))
+            if str(target).endswith(suffix) and _starts_with(base, SQLITE_HEADER):
+                what = f"the {suffix} file SQLite keeps beside the database {base}"
+    if what is not None:
+        raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
 
 
 def backup_database(path: Path, target: Path) -> None:
