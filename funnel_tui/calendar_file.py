@@ -364,10 +364,11 @@ def _in_order(meeting: Appointment) -> tuple[datetime, int]:
 
 
 def meeting_called_off(
-    db: sqlite_utils.Database, prospect_id: int, now: datetime
+    db: sqlite_utils.Database, prospect_id: int, now: datetime, rep: str | None = None
 ) -> Appointment | None:
     """The prospect's meeting still ahead that was cancelled after its invite went out
-    (`invite_sent`), booked last: the meeting a cancellation takes off their calendar."""
+    (`invite_sent`; in a team's book, `rep`'s), booked last: the meeting a cancellation
+    takes off their calendar."""
     everything, _ = _appointments(
         db, datetime.max.replace(tzinfo=UTC), prospect_id, cancelled_since=EVER
     )
@@ -377,7 +378,7 @@ def meeting_called_off(
         if appointment.kind == "meeting"
         and appointment.cancelled
         and appointment.due_at >= now
-        and invite_sent(db, appointment.task_id)
+        and invite_sent(db, appointment.task_id, rep)
     ]
     return booked_last(called_off)
 

@@ -1095,7 +1095,13 @@ def email_command(
     now = system_now()
     try:
         draft = compose_draft(
-            db, prospect_id, template, settings=settings, profile=profile, now=now
+            db,
+            prospect_id,
+            template,
+            settings=settings,
+            profile=profile,
+            now=now,
+            rep=own_rep(storage),
         )
     except CannotCompose as error:
         raise UserError(str(error)) from None

@@ -346,6 +346,43 @@ def test_a_meeting_called_off_is_found_on_either_backend(book_db: Any) -> None:
     assert called_off is not None and called_off.task_id == task_id
 
 
+def test_in_a_team_only_the_rep_who_sent_the_invite_sends_its_cancellation(
+    book_db: Any,
+) -> None:
+    """blake's cancellation of alex's invite named blake as its organizer, which a
+    calendar does not take from anyone but the invite's."""
+    prospect_id = insert_row(book_db, "prospects", {"name": "Sam", "email": "sam@example.com"})
+    booked = to_stored(FROZEN_NOW - timedelta(days=1))
+    task_id = insert_row(
+        book_db,
+        "tasks",
+        {
+            "prospect_id": prospect_id,
+            "kind": "meeting",
+            "due_at": "2026-11-24T15:00:00+00:00",
+            "created_at": booked,
+        },
+    )
+    insert_row(
+        book_db,
+        "emails",
+        {
+            "prospect_id": prospect_id,
+            "template": "meeting_confirmation",
+            "sent_at": booked,
+            "rep": "alex",
+        },
+    )
+    close_task(book_db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
+    assert (invite_sent(book_db, task_id, "alex"), invite_sent(book_db, task_id, "blake")) == (
+        True,
+        False,
+    )
+    assert meeting_called_off(book_db, prospect_id, FROZEN_NOW, "blake") is None
+    found = meeting_called_off(book_db, prospect_id, FROZEN_NOW, "alex")
+    assert found is not None and found.task_id == task_id
+
+
 @pytest.mark.parametrize("change", ["rescheduled", "never invited"])
 def test_a_cancellation_needs_an_invited_meeting_called_off(
     db: sqlite_utils.Database, change: str

@@ -169,6 +169,7 @@ def compose_draft(
     settings: Settings,
     profile: Profile | None,
     now: datetime,
+    rep: str | None = None,
 ) -> Draft:
     """The template filled in for the prospect, to their stored address, with the meeting
     invite when the template carries one, in the words for the prospect's situation.
@@ -189,7 +190,7 @@ def compose_draft(
         raise CannotCompose(str(error)) from None
     if (refused := email_refused(db, prospect)) is not None:
         raise CannotCompose(refused)
-    not_fitting = misfit(db, prospect, template, now, profile=profile)
+    not_fitting = misfit(db, prospect, template, now, profile=profile, rep=rep)
     if not_fitting is not None:
         raise CannotCompose(not_fitting.reason)
     from funnel_tui.calendar_file import booked_last, meeting_called_off, meetings_ahead
@@ -200,7 +201,7 @@ def compose_draft(
     # cancellation names the meeting called off, and its invite cancels it.
     ahead = meetings_ahead(db, prospect_id, now)
     if "cancelled_meeting" in template.needs:
-        named = meeting_called_off(db, prospect_id, now)
+        named = meeting_called_off(db, prospect_id, now, rep)
     else:
         named = booked_last(ahead)
     facts = _facts(db, prospect, history, named, settings=settings, profile=profile, now=now)

@@ -155,8 +155,10 @@ def misfit(
     now: datetime,
     *,
     profile: Profile | None,
+    rep: str | None = None,
 ) -> Misfit | None:
-    """Why `template` does not fit the prospect (the first need they lack), or None."""
+    """Why `template` does not fit the prospect (the first need they lack), or None; in a
+    team's book, as `rep` would send it."""
     name = one_line(prospect["name"]) or f"prospect {prospect['id']}"
     key = template.key
     for need in template.needs:
@@ -169,7 +171,10 @@ def misfit(
                     of_prospect=False,
                 )
             continue
-        found = _NEED_CHECKS[need](db, prospect, now, name, key)
+        if need == "cancelled_meeting":
+            found = _needs_cancelled_meeting(db, prospect, now, name, key, rep)
+        else:
+            found = _NEED_CHECKS[need](db, prospect, now, name, key)
         if found is not None:
             return found
     return None
@@ -247,16 +252,22 @@ def _needs_voicemail(
 
 
 def _needs_cancelled_meeting(
-    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    now: datetime,
+    name: str,
+    key: str,
+    rep: str | None = None,
 ) -> Misfit | None:
     from funnel_tui.calendar_file import meeting_called_off  # icalendar loads slowly
 
-    if meeting_called_off(db, prospect["id"], now) is not None:
+    if meeting_called_off(db, prospect["id"], now, rep) is not None:
         return None
+    yours = "" if rep is None else " (yours: a calendar takes the change from its organizer)"
     return Misfit(
         "no invited meeting called off",
-        f"no meeting ahead with {name} was called off after its invite went out: {key}"
-        " takes such a meeting off their calendar",
+        f"no meeting ahead with {name} was called off after its invite{yours} went out:"
+        f" {key} takes such a meeting off their calendar",
     )
 
 
@@ -264,5 +275,4 @@ _NEED_CHECKS = {
     "proposal": _needs_proposal,
     "meeting": _needs_meeting,
     "voicemail": _needs_voicemail,
-    "cancelled_meeting": _needs_cancelled_meeting,
 }

@@ -23,22 +23,24 @@ from funnel_tui.timestamps import from_stored, to_stored
 if TYPE_CHECKING:
     import sqlite_utils
 
-# Whether an invite to meeting task `?` went out: a meeting confirmation sent to its
-# prospect once it was booked, while no meeting of theirs booked after it was open (a
-# confirmation invites to the open meeting booked last).
+# Whether an invite to meeting task `?` went out, from rep `?` (NULL: a one-rep book's): a
+# meeting confirmation sent to its prospect once it was booked, while no meeting of theirs
+# booked after it was open (a confirmation invites to the open meeting booked last).
 _INVITED = """
 SELECT EXISTS (SELECT 1 FROM tasks t JOIN emails e ON e.prospect_id = t.prospect_id
 WHERE t.id = ? AND e.template = 'meeting_confirmation' AND e.sent_at >= t.created_at
+  AND coalesce(e.rep, '') = coalesce(?, '')
   AND NOT EXISTS (SELECT 1 FROM tasks later WHERE later.prospect_id = t.prospect_id
     AND later.kind = 'meeting' AND later.id > t.id AND later.created_at < e.sent_at
     AND (later.done_at IS NULL OR later.done_at > e.sent_at)))
 """
 
 
-def invite_sent(db: sqlite_utils.Database, task_id: int) -> bool:
-    """Whether the prospect of meeting `task_id` was sent the invite to it: moved or called
-    off, their calendar still holds it until they are sent the change."""
-    return bool(db.execute(_INVITED, [task_id]).fetchone()[0])
+def invite_sent(db: sqlite_utils.Database, task_id: int, rep: str | None = None) -> bool:
+    """Whether the prospect of meeting `task_id` was sent the invite to it (in a team's
+    book, by `rep`: a calendar takes a change only from the invite's organizer): moved or
+    called off, their calendar still holds it until they are sent the change."""
+    return bool(db.execute(_INVITED, [task_id, rep]).fetchone()[0])
 
 
 SMTP = "smtp"

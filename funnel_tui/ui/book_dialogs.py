@@ -218,7 +218,13 @@ class BookDialogs(_Base):
             now, profile, settings = funnel.clock(), funnel.profile, funnel.settings
             return await funnel.in_db_thread(
                 lambda db: compose_draft(
-                    db, prospect_id, template, settings=settings, profile=profile, now=now
+                    db,
+                    prospect_id,
+                    template,
+                    settings=settings,
+                    profile=profile,
+                    now=now,
+                    rep=funnel.rep,
                 )
             )
 
@@ -267,7 +273,10 @@ class BookDialogs(_Base):
         def misfits(db: sqlite_utils.Database) -> dict[str, Misfit]:
             row = get_prospect(db, prospect_id)
             found = (
-                (template, row and misfit(db, row, template, now, profile=funnel.profile))
+                (
+                    template,
+                    row and misfit(db, row, template, now, profile=funnel.profile, rep=funnel.rep),
+                )
                 for template in templates
             )
             return {template.key: why for template, why in found if why}

@@ -370,7 +370,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             """Write, then whether the meeting changed, still ahead, had been sent its
             invite, and may be emailed the change."""
             changed = write(db)
-            if task.kind is not TaskKind.MEETING or not invite_sent(db, task.id):
+            invited = invite_sent(db, task.id, self.funnel.rep)
+            if task.kind is not TaskKind.MEETING or not invited:
                 return False
             if changed.due_at is None or changed.due_at < now:
                 return False
