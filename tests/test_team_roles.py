@@ -98,7 +98,7 @@ def test_the_readmes_roles_let_a_rep_work_and_a_reader_read(team: Team, tmp_path
     assert code == 1
     line = one_line_error(stderr)
     assert "permission denied for table" in line
-    assert "this role has not been given the right, which the owner of the book's tables" in line
+    assert "given the right to do this, which the owner of the book's" in line
 
 
 def test_a_role_without_rights_is_told_who_grants_them(team: Team) -> None:

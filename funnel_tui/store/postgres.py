@@ -144,7 +144,7 @@ def describe_postgres_error(url: str, error: BaseException, owner: str | None = 
         if owner is not None:
             grantor = f"{owner}, {grantor},"
         return (
-            f"{where}: database error: {text}; this role has not been given the right,"
+            f"{where}: database error: {text}; this role has not been given the right to do this,"
             f" which {grantor} grants (README: Roles)"
         )
     return f"{where}: database error: {text}"
