@@ -362,6 +362,41 @@ def found_as_zyxdoyle(db: sqlite_utils.Database, also: str = "") -> int:
     return lost
 
 
+@pytest.mark.parametrize("invited", [True, False])
+async def test_a_no_that_cancels_an_invited_meeting_says_how_to_tell_them(
+    demo_app: FunnelApp, invited: bool
+) -> None:
+    """`l x` cancelled a meeting the prospect had the invite to, and their calendar kept
+    it without a word."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], email="kate@example.com", do_not_email=0)
+    booked = "2026-11-17T10:00:00+00:00"
+    db["tasks"].insert(
+        {
+            "prospect_id": first["id"],
+            "kind": "meeting",
+            "due_at": "2026-11-25T10:00:00+00:00",
+            "created_at": booked,
+        }
+    )
+    if invited:
+        db["emails"].insert(
+            {"prospect_id": first["id"], "template": "meeting_confirmation", "sent_at": booked}
+        )
+    db.conn.commit()
+    before = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "x", "enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+        await settle(pilot)
+        said = " ".join(str(notification.message) for notification in demo_app._notifications)
+    assert "is cancelled (u brings it back)" in said
+    hint = "they were sent the meeting's invite: E, then Meeting cancelled, takes it off their"
+    assert (hint in said) is invited
+
+
 async def test_a_try_on_a_lost_prospect_books_nothing_and_the_toast_says_they_stay_lost(
     demo_app: FunnelApp,
 ) -> None:

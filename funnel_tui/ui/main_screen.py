@@ -1142,7 +1142,7 @@ class MainScreen(
         # The outcome dialog and the call log load with the first call logged.
         from funnel_tui.call_log import ChangedMeanwhile, SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
-        from funnel_tui.what_next import logged_line
+        from funnel_tui.what_next import INVITED_MEETING_CANCELLED, called_off_by, logged_line
 
         if self.card is None:
             return
@@ -1179,11 +1179,14 @@ class MainScreen(
         # since (which the rep has not confirmed calling through), refuses this one; once
         # the dialog has said so, enter logs it as well.
         seen = SeenOnCard.of(prospect)
+        # Whether the call cancelled a meeting the prospect was sent the invite to, which
+        # their calendar holds until they are sent its cancellation.
+        invited_meeting_cancelled = False
 
         def write(db: Any, entry: CallOutcome, now: datetime, settings: Settings) -> LoggedCall:
-            nonlocal seen
+            nonlocal seen, invited_meeting_cancelled
             try:
-                return log_call(
+                logged = log_call(
                     db,
                     prospect_id,
                     entry,
@@ -1196,6 +1199,9 @@ class MainScreen(
             except ChangedMeanwhile as changed:
                 seen = changed.seen
                 raise
+            if logged.meetings_cancelled:
+                invited_meeting_cancelled = called_off_by(db, logged, now, rep)
+            return logged
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
             now = self.funnel.clock()
@@ -1229,6 +1235,8 @@ class MainScreen(
                 currency=self.funnel.settings.currency,
                 booked=entry.follow_up_at,
             )
+            if invited_meeting_cancelled:
+                said = f"{said} · {INVITED_MEETING_CANCELLED}"
             if keys_stop is not None and self.funnel.drop_held_keys():
                 said = f"{said} · {keys_stop}: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
