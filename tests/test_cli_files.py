@@ -126,11 +126,15 @@ def test_a_file_written_over_another_programs_live_log_is_refused(book: Path, su
     holder.commit()
     target = Path(f"{live}{suffix}")
     before = target.read_bytes()
+    # Named, and through a link whose own name says nothing (`cal.ics`).
+    link = book.parent / "cal.ics"
+    link.symlink_to(target.name)
     for args in (["calendar", "-o"], ["export", "prospects", "-o"]):
-        result = invoke(*args, target, "--db", book)
-        assert result.exit_code == 1
-        assert f"{target} is " in one_line_error(result.stderr)
-        assert target.read_bytes() == before
+        for output in (target, link):
+            result = invoke(*args, output, "--db", book)
+            assert result.exit_code == 1
+            assert f"{output} is " in one_line_error(result.stderr)
+            assert target.read_bytes() == before
     assert sqlite3.connect(live).execute("SELECT x FROM kept").fetchall() == [(1,)]
     holder.close()
 

@@ -308,10 +308,12 @@ def refuse_other_databases(target: Path, purpose: str) -> None:
         what = "a SQLite database (another book?)"
     elif _starts_with(target, *SQLITE_LOG_MAGIC, SQLITE_JOURNAL_MAGIC):
         what = "a file SQLite keeps beside a database"
-    else:
+    # Named as it is or through a link (an empty log or a journal not begun says nothing
+    # of itself): a name that ends as SQLite names those files, beside a database.
+    for named in {str(target), os.path.realpath(target)}:
         for suffix in COMPANION_SUFFIXES:
-            base = Path(str(target).removesuffix(suffix))
-            if str(target).endswith(suffix) and _starts_with(base, SQLITE_HEADER):
+            base = Path(named.removesuffix(suffix))
+            if what is None and named.endswith(suffix) and _starts_with(base, SQLITE_HEADER):
                 what = f"the {suffix} file SQLite keeps beside the database {base}"
     if what is not None:
         raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
