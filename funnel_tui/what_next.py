@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from funnel_tui.call_log import LoggedCall, UndoneCall
 from funnel_tui.clocks import known_zone
@@ -27,18 +26,6 @@ TASK_WORDS = {
 INVITED_MEETING_CANCELLED = (
     "they were sent the meeting's invite: E, then Meeting cancelled, takes it off their calendar"
 )
-
-
-def called_off_by(db: Any, logged: LoggedCall, now: datetime, rep: str | None) -> bool:
-    """Whether a meeting the call cancelled is one its prospect was sent the invite to, and
-    may be emailed its cancellation (the Meeting cancelled template fits)."""
-    from funnel_tui.calendar_file import meeting_called_off  # icalendar loads slowly
-    from funnel_tui.emailing.fit import email_refused_by_id
-
-    called_off = meeting_called_off(db, logged.prospect_id, now, rep)
-    if called_off is None or called_off.due_at not in logged.meetings_cancelled:
-        return False
-    return email_refused_by_id(db, logged.prospect_id) is None
 
 
 def logged_line(

@@ -24,7 +24,7 @@ call", whom an email thanks for their time, and promises nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -249,6 +249,24 @@ def _needs_voicemail(
             f"{name}'s number cannot be dialled, so no voicemail was left: {key} does not fit",
         )
     return None
+
+
+def cancellation_fits(
+    db: sqlite_utils.Database,
+    prospect_id: int,
+    cancelled: Collection[datetime],
+    now: datetime,
+    rep: str | None = None,
+) -> bool:
+    """Whether one of the meetings just cancelled (their due times, `cancelled`) is the one
+    the Meeting cancelled template takes off the prospect's calendar, and they may be
+    emailed: said after the call that cancelled it."""
+    from funnel_tui.calendar_file import meeting_called_off  # icalendar loads slowly
+
+    called_off = meeting_called_off(db, prospect_id, now, rep)
+    if called_off is None or called_off.due_at not in cancelled:
+        return False
+    return email_refused_by_id(db, prospect_id) is None
 
 
 def _needs_cancelled_meeting(

@@ -1142,7 +1142,7 @@ class MainScreen(
         # The outcome dialog and the call log load with the first call logged.
         from funnel_tui.call_log import ChangedMeanwhile, SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
-        from funnel_tui.what_next import INVITED_MEETING_CANCELLED, called_off_by, logged_line
+        from funnel_tui.what_next import INVITED_MEETING_CANCELLED, logged_line
 
         if self.card is None:
             return
@@ -1200,7 +1200,11 @@ class MainScreen(
                 seen = changed.seen
                 raise
             if logged.meetings_cancelled:
-                invited_meeting_cancelled = called_off_by(db, logged, now, rep)
+                from funnel_tui.emailing.fit import cancellation_fits
+
+                invited_meeting_cancelled = cancellation_fits(
+                    db, prospect_id, logged.meetings_cancelled, now, rep
+                )
             return logged
 
         def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
