@@ -320,25 +320,34 @@ def test_a_meeting_booked_before_the_one_confirmed_was_never_invited(
     assert draft.meeting_called_off and "Wednesday 25 November" in draft.subject
 
 
-def test_a_meeting_called_off_is_found_on_either_backend(book_db: Any) -> None:
-    prospect_id = insert_row(book_db, "prospects", {"name": "Sam", "email": "sam@example.com"})
-    booked = to_stored(FROZEN_NOW - timedelta(days=1))
+def booked_meeting(db: Any) -> tuple[int, int]:
+    """Sam with a meeting on the 24th booked the day before FROZEN_NOW, on either backend;
+    their id and the task's."""
+    prospect_id = insert_row(db, "prospects", {"name": "Sam", "email": "sam@example.com"})
     task_id = insert_row(
-        book_db,
+        db,
         "tasks",
         {
             "prospect_id": prospect_id,
             "kind": "meeting",
             "due_at": "2026-11-24T15:00:00+00:00",
-            "created_at": booked,
+            "created_at": to_stored(FROZEN_NOW - timedelta(days=1)),
         },
     )
+    return prospect_id, task_id
+
+
+def confirmed(db: Any, prospect_id: int, rep: str | None = None) -> None:
+    """The meeting confirmation sent to the prospect the day before FROZEN_NOW."""
+    sent = to_stored(FROZEN_NOW - timedelta(days=1))
+    email = {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": sent}
+    insert_row(db, "emails", {**email, "rep": rep})
+
+
+def test_a_meeting_called_off_is_found_on_either_backend(book_db: Any) -> None:
+    prospect_id, task_id = booked_meeting(book_db)
     assert not invite_sent(book_db, task_id)
-    insert_row(
-        book_db,
-        "emails",
-        {"prospect_id": prospect_id, "template": "meeting_confirmation", "sent_at": booked},
-    )
+    confirmed(book_db, prospect_id)
     assert invite_sent(book_db, task_id)
     assert meeting_called_off(book_db, prospect_id, FROZEN_NOW) is None
     close_task(book_db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
@@ -351,28 +360,8 @@ def test_in_a_team_only_the_rep_who_sent_the_invite_sends_its_cancellation(
 ) -> None:
     """blake's cancellation of alex's invite named blake as its organizer, which a
     calendar does not take from anyone but the invite's."""
-    prospect_id = insert_row(book_db, "prospects", {"name": "Sam", "email": "sam@example.com"})
-    booked = to_stored(FROZEN_NOW - timedelta(days=1))
-    task_id = insert_row(
-        book_db,
-        "tasks",
-        {
-            "prospect_id": prospect_id,
-            "kind": "meeting",
-            "due_at": "2026-11-24T15:00:00+00:00",
-            "created_at": booked,
-        },
-    )
-    insert_row(
-        book_db,
-        "emails",
-        {
-            "prospect_id": prospect_id,
-            "template": "meeting_confirmation",
-            "sent_at": booked,
-            "rep": "alex",
-        },
-    )
+    prospect_id, task_id = booked_meeting(book_db)
+    confirmed(book_db, prospect_id, rep="alex")
     close_task(book_db, task_id, TaskStatus.CANCELLED, now=FROZEN_NOW)
     assert (invite_sent(book_db, task_id, "alex"), invite_sent(book_db, task_id, "blake")) == (
         True,

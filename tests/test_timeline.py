@@ -294,6 +294,33 @@ async def test_done_and_cancel_from_the_timeline_close_the_tasks(
     assert next_call_at(db, tess) is None
 
 
+def invited_to(storage: Storage, prospect_id: int, due_at: str) -> int:
+    """A meeting due at `due_at`, booked the day before FROZEN_NOW and confirmed a minute
+    later, as another program would write them; the task's id."""
+    booked = "2026-11-17T10:00:00+00:00"
+    meeting = add_task(storage, prospect_id, "meeting", due_at, created_at=booked)
+    conn = sqlite3.connect(storage.path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO emails (prospect_id, template, sent_at) VALUES (?, ?, ?)",
+        [prospect_id, "meeting_confirmation", "2026-11-17T10:01:00+00:00"],
+    )
+    conn.close()
+    return meeting
+
+
+async def said_after(app: FunnelApp, keys: tuple[str, ...]) -> str:
+    """What the timeline of Tess says once `keys` are typed in it."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await find(pilot, NAME)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        return " ".join(status_text(app).split())
+
+
 @pytest.mark.parametrize(
     ("keys", "said"),
     [
@@ -313,24 +340,8 @@ async def test_a_meeting_moved_or_called_off_after_its_invite_says_how_to_tell_t
     demo_app: FunnelApp, demo_storage: Storage, tess: int, keys: tuple[str, ...], said: str
 ) -> None:
     """The prospect's calendar kept the meeting as the invite gave it, without a word."""
-    meeting = add_task(
-        demo_storage, tess, "meeting", "2026-11-24T10:00:00+00:00", created_at=to_stored(FROZEN_NOW)
-    )
-    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
-    conn.execute(
-        "INSERT INTO emails (prospect_id, template, sent_at) VALUES (?, ?, ?)",
-        [tess, "meeting_confirmation", to_stored(FROZEN_NOW)],
-    )
-    conn.close()
-    async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await find(pilot, NAME)
-        await pilot.press("h")
-        await settle(pilot)
-        await pilot.press(*keys)
-        await settle(pilot)
-        assert " ".join(status_text(demo_app).split()) == said
+    meeting = invited_to(demo_storage, tess, "2026-11-24T10:00:00+00:00")
+    assert await said_after(demo_app, keys) == said
     assert demo_app.storage.db["tasks"].get(meeting)["sequence"] == 1
 
 
@@ -341,26 +352,14 @@ async def test_a_meeting_no_email_can_change_gets_no_hint(
     """Cancelled once it had passed, or for a prospect marked do not email, the hint named
     an email that is then not offered."""
     due = "2026-11-18T10:00:00+00:00" if why == "past" else "2026-11-24T10:00:00+00:00"
-    add_task(demo_storage, tess, "meeting", due, created_at="2026-11-17T10:00:00+00:00")
-    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
-    conn.execute(
-        "INSERT INTO emails (prospect_id, template, sent_at) VALUES (?, ?, ?)",
-        [tess, "meeting_confirmation", "2026-11-17T10:01:00+00:00"],
-    )
+    invited_to(demo_storage, tess, due)
     if why == "do not email":
+        conn = sqlite3.connect(demo_storage.path, isolation_level=None)
         conn.execute(
             "UPDATE prospects SET email = 't@x.example', do_not_email = 1 WHERE id = ?", [tess]
         )
-    conn.close()
-    async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await find(pilot, NAME)
-        await pilot.press("h")
-        await settle(pilot)
-        await pilot.press("c", "y")
-        await settle(pilot)
-        assert " ".join(status_text(demo_app).split()) == "The meeting is cancelled."
+        conn.close()
+    assert await said_after(demo_app, ("c", "y")) == "The meeting is cancelled."
 
 
 async def test_a_key_on_a_call_rather_than_a_task_changes_nothing(
