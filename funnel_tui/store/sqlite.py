@@ -282,9 +282,6 @@ def refuse_database_files(target: Path, database: Path, purpose: str) -> None:
                 raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 # How a write-ahead log (either byte order of its checksums) and a rollback journal start.
 SQLITE_LOG_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 SQLITE_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
@@ -304,7 +301,7 @@ def refuse_other_databases(target: Path, purpose: str) -> None:
     SQLite keeps beside one (its write-ahead log holds what was committed last): another
     book, or another program's, would be lost to a file of text."""
     what = None
-    if _starts_with(target, SQLITE_HEADER):
+    if _starts_with(target, SQLITE_MAGIC):
         what = "a SQLite database (another book?)"
     elif _starts_with(target, *SQLITE_LOG_MAGIC, SQLITE_JOURNAL_MAGIC):
         what = "a file SQLite keeps beside a database"
@@ -313,7 +310,7 @@ def refuse_other_databases(target: Path, purpose: str) -> None:
     for named in {str(target), os.path.realpath(target)}:
         for suffix in COMPANION_SUFFIXES:
             base = Path(named.removesuffix(suffix))
-            if what is None and named.endswith(suffix) and _starts_with(base, SQLITE_HEADER):
+            if what is None and named.endswith(suffix) and _starts_with(base, SQLITE_MAGIC):
                 what = f"the {suffix} file SQLite keeps beside the database {base}"
     if what is not None:
         raise StorageError(f"{target} is {what}; choose another file for the {purpose}")
