@@ -171,17 +171,19 @@ def misfit(
                     of_prospect=False,
                 )
             continue
-        if need == "cancelled_meeting":
-            found = _needs_cancelled_meeting(db, prospect, now, name, key, rep)
-        else:
-            found = _NEED_CHECKS[need](db, prospect, now, name, key)
+        found = _NEED_CHECKS[need](db, prospect, now, name, key, rep)
         if found is not None:
             return found
     return None
 
 
 def _needs_proposal(
-    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    now: datetime,
+    name: str,
+    key: str,
+    rep: str | None,
 ) -> Misfit | None:
     proposal = last_proposal(db, prospect, now)
     if proposal is None:
@@ -203,7 +205,12 @@ def _needs_proposal(
 
 
 def _needs_meeting(
-    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    now: datetime,
+    name: str,
+    key: str,
+    rep: str | None,
 ) -> Misfit | None:
     from funnel_tui.calendar_file import meetings_around  # icalendar loads slowly
 
@@ -224,7 +231,12 @@ def _needs_meeting(
 
 
 def _needs_voicemail(
-    db: sqlite_utils.Database, prospect: Mapping[str, Any], now: datetime, name: str, key: str
+    db: sqlite_utils.Database,
+    prospect: Mapping[str, Any],
+    now: datetime,
+    name: str,
+    key: str,
+    rep: str | None,
 ) -> Misfit | None:
     if prospect["do_not_call"]:
         return Misfit(
@@ -275,7 +287,7 @@ def _needs_cancelled_meeting(
     now: datetime,
     name: str,
     key: str,
-    rep: str | None = None,
+    rep: str | None,
 ) -> Misfit | None:
     from funnel_tui.calendar_file import meeting_called_off  # icalendar loads slowly
 
@@ -289,8 +301,11 @@ def _needs_cancelled_meeting(
     )
 
 
+# Each need's check: why the prospect lacks it (in a team's book, as `rep` would send the
+# email), or None.
 _NEED_CHECKS = {
     "proposal": _needs_proposal,
     "meeting": _needs_meeting,
     "voicemail": _needs_voicemail,
+    "cancelled_meeting": _needs_cancelled_meeting,
 }

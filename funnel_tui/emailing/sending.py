@@ -128,7 +128,7 @@ def smtp_password(user: str, environ: Mapping[str, str] = os.environ) -> str:
             f" one: set ${PASSWORD_ENV}"
         ) from None
     except (KeyringError, RuntimeError) as error:
-        # NoKeyringError (no backend on this machine) is both; a locked keyring is either.
+        # A locked keyring raises one or the other.
         reason = " ".join(str(error).split()) or type(error).__name__
         raise SendFailed(
             f"cannot read the SMTP password for {user} from the system keyring ({reason});"

@@ -63,7 +63,7 @@ def waiting_toast(app: FunnelApp) -> Iterator[None]:
         app.withdraw_toast(WAITING_TOAST)
 
 
-def not_saved_text(error: Exception, failed: str = "Not saved", retry: str = "enter") -> str:
+def not_saved_text(error: Exception, failed: str = "Not saved") -> str:
     """Why a dialog's write failed, and the key that tries again (nothing was changed, so
     trying again is safe); none for a write a team's server refuses for want of the role's
     right to make it (a role that may only read), which no try makes."""
@@ -72,7 +72,7 @@ def not_saved_text(error: Exception, failed: str = "Not saved", retry: str = "en
             f"{failed}: the database refuses your changes ({storage.describe_error(error)});"
             " nothing was written, and trying again will not write it"
         )
-    return f"{failed}: {storage.describe_error(error)} ({retry} tries again)"
+    return f"{failed}: {storage.describe_error(error)} (enter tries again)"
 
 
 def say_write_failed(app: FunnelApp, failed: str, retry_key: str, error: Exception) -> None:
