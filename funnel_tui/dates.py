@@ -584,10 +584,15 @@ def _check_weekday(typed: str, moment: datetime, today: date) -> None:
                     f"{this_year:%a} {this_year.day} {this_year:%b} has passed",
                     "say a day to come",
                 )
-        raise WhenError(
-            f"{moment.day} {moment:%b} is a {moment:%A}, not a {WEEKDAY_NAMES[weekday]}",
-            "say the day or the date alone",
-        )
+        raise _not_on_weekday(moment.date(), weekday)
+
+
+def _not_on_weekday(day: date, weekday: int) -> WhenError:
+    """A date said with a weekday it does not fall on (`thu 30 dec`, `thu 30.12`)."""
+    return WhenError(
+        f"{day.day} {day:%b} is a {day:%A}, not a {WEEKDAY_NAMES[weekday]}",
+        "say the day or the date alone",
+    )
 
 
 def _day_first_in_order(typed: str, day_first: bool) -> str:
@@ -881,13 +886,10 @@ def _dotted_day_on(rest: str, weekday: int, today: date, day_first: bool) -> str
     if falls.weekday() != weekday:
         first, second = int(match["first"]), int(match["second"])
         in_order = (day, month) == ((first, second) if day_first else (second, first))
-        if _could_be_a_time(match) or (not in_order and first <= 23 and second <= 59):
+        if _could_be_a_time(match) or (not in_order and _a_clock_shows(first, second)):
             return None  # `tue 10.11`, `mon 9.30 3pm`: a time on that day
         # `thu 30.12`, `fri 14.12 3pm`: a date, on another day, as `thu 30 dec` is told.
-        raise WhenError(
-            f"{falls.day} {falls:%b} is a {falls:%A}, not a {WEEKDAY_NAMES[weekday]}",
-            "say the day or the date alone",
-        )
+        raise _not_on_weekday(falls, weekday)
     if _could_be_a_time(match):
         raise _day_or_time(rest, match, f"{falls:%a} {falls.day} {falls:%b}")
     return f"{int(match['first'])}/{int(match['second'])} {match['rest'] or ''}".strip()
@@ -983,7 +985,7 @@ def _ask_about_a_dotted_day(rest: str, day_first: bool) -> None:
         named = date(2000, month, day)  # a leap year: 29 February is a day
     except ValueError:
         return
-    if int(match["second"]) % 15 and int(match["first"]) < 24:
+    if int(match["second"]) % 15:
         raise _day_or_time(rest, match, f"{named.day} {named:%b}")
 
 
@@ -1021,7 +1023,11 @@ def _could_be_a_time(pair: re.Match[str]) -> bool:
     (`wed 30.12` and `thu 24.12` cannot)."""
     if pair["rest"] or pair["dot"] or len(pair["second"]) != 2:
         return False
-    return int(pair["first"]) <= 23 and int(pair["second"]) <= 59
+    return _a_clock_shows(int(pair["first"]), int(pair["second"]))
+
+
+def _a_clock_shows(hour: int, minute: int) -> bool:
+    return hour <= 23 and minute <= 59
 
 
 def _day_or_time(rest: str, pair: re.Match[str], day_named: str) -> WhenError:
