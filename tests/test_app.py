@@ -18,7 +18,8 @@ import pytest
 import sqlite_utils
 from textual import events
 from textual.app import App, ComposeResult
-from textual.widgets import Input
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
 
 from funnel_tui import call_log as call_log_module
 from funnel_tui import queue as queue_module
@@ -1887,20 +1888,26 @@ async def test_editing_the_next_call_takes_a_typed_date(demo_app: FunnelApp) -> 
     assert after["next_call_at"] == "2026-11-20T14:00:00+00:00"
 
 
+async def next_call_cleared(app: FunnelApp, pilot: Pilot[None]) -> tuple[Any, Static]:
+    """The edit form of the head of the queue, its next call field emptied and focused for
+    typing; the form, and the line under the field that reads the text back."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    form = app.screen
+    field = form.query_one("#field-next_call", Input)
+    field.focus()
+    field.clear()
+    return form, form.query_one("#error-next_call", Static)
+
+
 async def test_the_next_call_in_the_form_is_read_back_as_it_is_typed(demo_app: FunnelApp) -> None:
     """The form saved `3/11` as next year's, and `fri 11pm` outside calling hours, without
     a word: the outcome dialog and the timeline read a typed time back, the form did not."""
     db = demo_app.storage.db
     first = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = demo_app.screen
-        under = form.query_one("#error-next_call")
-        field = form.query_one("#field-next_call", Input)
-        field.focus()
-        field.clear()
+        _, under = await next_call_cleared(demo_app, pilot)
         await pilot.press(*"fri 2pm")
         await settle(pilot)
         # Stored without a zone, they get their number's, an hour on, when saved.
@@ -1933,14 +1940,7 @@ async def test_the_next_call_read_on_another_day_at_the_save_is_shown_first(
     db = demo_app.storage.db
     first = first_in_queue(db)
     async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = demo_app.screen
-        under = form.query_one("#error-next_call")
-        field = form.query_one("#field-next_call", Input)
-        field.focus()
-        field.clear()
+        form, under = await next_call_cleared(demo_app, pilot)
         await pilot.press(*"tomorrow 10am")
         await settle(pilot)
         assert "→ Thu 19 Nov 2026, 10:00" in shown_text(under)
