@@ -419,21 +419,26 @@ async def test_a_try_on_a_lost_prospect_books_nothing_and_the_toast_says_they_st
     assert open_calls == (0,)
 
 
+async def gatekeepers_fri_3pm_read(app: FunnelApp) -> str:
+    """What the outcome dialog says under the time of `l g fri 3pm` on zyxdoyle."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zyxdoyle", "enter")
+        await settle(pilot)
+        await pilot.press("l", "g", *"fri 3pm")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        return shown_text(dialog.check_line(Ask.WHEN))
+
+
 async def test_a_gatekeepers_time_on_a_lost_prospect_is_said_not_booked_before_the_save(
     demo_app: FunnelApp,
 ) -> None:
     """`l g tue 3pm` on a lost prospect: the read-back showed the time as any other, and
     only the toast after the save said it was not booked."""
     found_as_zyxdoyle(demo_app.storage.db, "AND nurture = 0")
-    async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"zyxdoyle", "enter")
-        await settle(pilot)
-        await pilot.press("l", "g", *"fri 3pm")
-        await settle(pilot)
-        dialog = demo_app.screen
-        assert isinstance(dialog, OutcomeDialog)
-        said = shown_text(dialog.check_line(Ask.WHEN))
+    said = await gatekeepers_fri_3pm_read(demo_app)
     assert "⚠ not booked: they are lost, in the queue again only for a revisit" in said
 
 
@@ -450,15 +455,7 @@ async def test_a_gatekeepers_time_once_a_lost_prospects_revisit_has_come_is_not_
         [lost, "2026-11-18T09:30:00+00:00"],
     )
     db.conn.commit()
-    async with demo_app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"zyxdoyle", "enter")
-        await settle(pilot)
-        await pilot.press("l", "g", *"fri 3pm")
-        await settle(pilot)
-        dialog = demo_app.screen
-        assert isinstance(dialog, OutcomeDialog)
-        said = shown_text(dialog.check_line(Ask.WHEN))
+    said = await gatekeepers_fri_3pm_read(demo_app)
     assert "Fri 20 Nov 2026, 15:00" in said
     assert "not booked" not in said
 
