@@ -259,10 +259,9 @@ def test_each_outcome_for_each_kind_of_prospect(
     assert reason == (asked["reason"].value if "reason" in asked else None)
 
 
-def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first_attempt(
-    book_db: Any,
-) -> None:
-    """A nurture lead whose revisit came is back with sales: the cadence starts again."""
+def handed_to_nurture(book_db: Any, revisit: str) -> int:
+    """Ann Archer, lost as unreachable after the cadence's eight tries (handed back on 20
+    August), with a revisit due at `revisit`; her id."""
     ann = insert_row(
         book_db,
         "prospects",
@@ -276,11 +275,15 @@ def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first
             "nurtured_at": "2026-08-20T10:00:00+00:00",
         },
     )
-    insert_row(
-        book_db,
-        "tasks",
-        {"prospect_id": ann, "kind": "revisit", "due_at": to_stored(DUE_THIS_MORNING)},
-    )
+    insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": revisit})
+    return ann
+
+
+def test_an_unanswered_call_on_a_due_revisit_works_the_lead_again_from_the_first_attempt(
+    book_db: Any,
+) -> None:
+    """A nurture lead whose revisit came is back with sales: the cadence starts again."""
+    ann = handed_to_nurture(book_db, to_stored(DUE_THIS_MORNING))
 
     logged = log_call(book_db, ann, CallOutcome(Outcome.NO_ANSWER), now=NOW, settings=Settings())
     # The line said only the next try: the prospect left lost without a word.
@@ -305,20 +308,8 @@ def test_a_try_before_the_revisit_leaves_a_lost_prospect_waiting_for_it(
     """A lost prospect called early (found with the filter), no one reached: nothing is
     booked, even at the cadence's last try, and the revisit stays their next call, which
     brings them back. A cadence call booked before it waited in no queue and hid it."""
-    ann = insert_row(
-        book_db,
-        "prospects",
-        {
-            "name": "Ann Archer",
-            "kind": "known",
-            "stage": "lost",
-            "nurture": 1,
-            "lost_reason": "unreachable",
-            "attempts": 8,
-        },
-    )
     revisit = "2027-03-01T09:30:00+00:00"
-    insert_row(book_db, "tasks", {"prospect_id": ann, "kind": "revisit", "due_at": revisit})
+    ann = handed_to_nurture(book_db, revisit)
 
     logged = log_call(book_db, ann, CallOutcome(outcome), now=NOW, settings=Settings())
 
