@@ -155,14 +155,19 @@ def test_axis_steps_are_round_and_cover_the_top() -> None:
     assert money_step(7_000_000) == 5_000_000
 
 
-def test_the_chart_is_as_wide_as_asked_and_marks_today(db: sqlite_utils.Database) -> None:
+def drawn_at_80_by_12(db: sqlite_utils.Database) -> list[str]:
+    """The burn-up of a $60k November target on the 18th, drawn 80 by 12 without colour."""
     add_target(db, "month", date(2026, 11, 1), 6_000_000)
     burnup = november_burnup(db, date(2026, 11, 18))
     plotext.clf()
     plotext.plotsize(80, 12)
     plotext.theme("clear")
     draw_burnup(plotext, burnup, "$")
-    lines = plotext.uncolorize(plotext.build()).splitlines()
+    return plotext.uncolorize(plotext.build()).splitlines()
+
+
+def test_the_chart_is_as_wide_as_asked_and_marks_today(db: sqlite_utils.Database) -> None:
+    lines = drawn_at_80_by_12(db)
     assert {len(line) for line in lines} == {80}
     assert "Nov 2" in lines[-1] and "Nov 30" in lines[-1]
     assert any("$60k" in line for line in lines)
@@ -171,13 +176,7 @@ def test_the_chart_is_as_wide_as_asked_and_marks_today(db: sqlite_utils.Database
 
 def test_the_legend_tells_won_from_expected_without_colour(db: sqlite_utils.Database) -> None:
     """Both lines were braille, told apart only by green and blue."""
-    add_target(db, "month", date(2026, 11, 1), 6_000_000)
-    burnup = november_burnup(db, date(2026, 11, 18))
-    plotext.clf()
-    plotext.plotsize(80, 12)
-    plotext.theme("clear")
-    draw_burnup(plotext, burnup, "$")
-    lines = plotext.uncolorize(plotext.build()).splitlines()
+    lines = drawn_at_80_by_12(db)
 
     def marker_of(series: str) -> str:
         line = next(line for line in lines if f" {series}" in line)
