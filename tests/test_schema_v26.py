@@ -114,6 +114,14 @@ UPGRADED_FLAGS = [
 CY_FLAGGED = (3, "wrong_number", 1, "+12015550103")
 
 
+def flags_known_after_the_upgrade(db: Any) -> None:
+    """The flags an older book set each know their number, and a flag set after the
+    upgrade keeps its number too."""
+    assert _flags(db) == UPGRADED_FLAGS
+    db.execute("UPDATE prospects SET wrong_number = 1 WHERE id = 3")
+    assert _flags(db)[-1] == CY_FLAGGED
+
+
 def _flags(db: Any) -> list[tuple[Any, ...]]:
     rows = db.execute(
         "SELECT prospect_id, flag, value, phone FROM flag_changes ORDER BY prospect_id, id"
@@ -132,9 +140,7 @@ def test_a_version_25_file_upgraded_knows_the_number_each_flagged_prospect_has(
 
     storage = open_storage(path)
     try:
-        assert _flags(storage.db) == UPGRADED_FLAGS
-        storage.db.execute("UPDATE prospects SET wrong_number = 1 WHERE id = 3")
-        assert _flags(storage.db)[-1] == CY_FLAGGED
+        flags_known_after_the_upgrade(storage.db)
     finally:
         storage.close()
 
@@ -148,8 +154,6 @@ def test_a_teams_version_25_book_upgraded_knows_them_too(
                 conn.execute(statement)
         storage = open_team_book(url)
         try:
-            assert _flags(storage.db) == UPGRADED_FLAGS
-            storage.db.execute("UPDATE prospects SET wrong_number = 1 WHERE id = 3")
-            assert _flags(storage.db)[-1] == CY_FLAGGED
+            flags_known_after_the_upgrade(storage.db)
         finally:
             storage.close()
