@@ -1059,6 +1059,10 @@ def undo_last_call(
                 for column, value in written.items()
                 if column in current and current[column] == value and column not in follows_tasks
             }
+            # Another rep's calls since counted on from this one's attempt: they keep theirs.
+            attempts = _attempts_without(db, last, before, wrote, current)
+            if attempts is not None:
+                restore["attempts"] = attempts
         kept_tasks, reopened = (
             _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else ({}, [])
         )
@@ -1092,6 +1096,40 @@ def undo_last_call(
         reopened=open_again,
         stage_again=restore.get("stage") if "stage" in (wrote or ()) else None,
     )
+
+
+# The outcomes of a prospect's calls after one (by start, then id): undo asks whether the
+# attempts counted since still include that call's.
+_CALLS_AFTER = (
+    "SELECT c.outcome FROM calls c, calls u WHERE u.id = ? AND c.prospect_id = u.prospect_id"
+    " AND (c.started_at > u.started_at OR (c.started_at = u.started_at AND c.id > u.id))"
+)
+
+
+def _attempts_without(
+    db: sqlite_utils.Database,
+    last: LastCall,
+    before: Mapping[str, Any],
+    wrote: Mapping[str, Any],
+    current: Mapping[str, Any],
+) -> int | None:
+    """The prospect's unanswered attempts without the call undone, when calls were logged
+    after it (another rep's), which counted on from what it wrote; None when none were
+    (undo puts back what it wrote over) or a count is not a number."""
+    if "attempts" not in wrote:
+        return None
+    counts = (before["attempts"], wrote["attempts"], current["attempts"])
+    if not all(isinstance(count, int) for count in counts):
+        return None
+    # As stored: an outcome another tool wrote that funnel does not know is no connect.
+    later = {outcome for (outcome,) in db.execute(_CALLS_AFTER, [last.call_id])}
+    if not later:
+        return None
+    if later & CONNECT_OUTCOMES:
+        return counts[2]  # counted again from a connect since: this call is not in it
+    # A busy signal after a busy one on its day was no attempt; without the first, it is.
+    at_least = 1 if last.outcome is Outcome.BUSY and Outcome.BUSY in later else 0
+    return max(counts[2] - (counts[1] - counts[0]), at_least)
 
 
 def _kinds_and_dues(

@@ -1076,3 +1076,32 @@ def test_a_url_with_its_scheme_in_capitals_opens_the_team_book(postgres_url: str
         assert storage.db.execute("SELECT 1").fetchone()[0] == 1
     finally:
         storage.close()
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "attempts"),
+    [
+        (Outcome.NO_ANSWER, Outcome.NO_ANSWER, 1),
+        (Outcome.NO_ANSWER, Outcome.VOICEMAIL, 1),
+        (Outcome.NO_ANSWER, Outcome.BUSY, 1),
+        # The second busy signal of the day was no attempt; without the first, it is one.
+        (Outcome.BUSY, Outcome.BUSY, 1),
+    ],
+)
+def test_undo_after_another_reps_call_takes_its_attempt_off_the_count(
+    book_db: Any, mine: Outcome, theirs: Outcome, attempts: int
+) -> None:
+    """alex's no answer undone after blake's no answer on the same prospect left
+    `attempts` at 2 for one unanswered call: the cadence gave up one try early."""
+    from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
+
+    team(book_db, "alex", "blake")
+    ann = lead(book_db, "Ann Archer")
+    log_call(book_db, ann, CallOutcome(mine), now=NOW, settings=SETTINGS, rep="alex")
+    later = NOW + timedelta(minutes=5)
+    log_call(book_db, ann, CallOutcome(theirs), now=later, settings=SETTINGS, rep="blake")
+    undone = undo_last_call(book_db, rep="alex")
+    assert undone is not None and "attempts" not in undone.not_restored
+    assert book_db.execute("SELECT attempts FROM prospects WHERE id = ?", [ann]).fetchone() == (
+        attempts,
+    )
