@@ -424,6 +424,12 @@ def _parse_dial_command(text: str) -> str:
         raise SettingError(f"cannot split into words: {error}") from None
     if not argv or not argv[0].strip():
         raise SettingError("the command starts with the program to run")
+    if DIAL_PLACEHOLDER.search(argv[0]):
+        # `{e164}` alone would run the number itself as a program.
+        raise SettingError(
+            f"the command starts with the program to run, not {_clipped(argv[0])!r}:"
+            " e.g. xdg-open tel:{tel}"
+        )
     if sum(word.count("\\") for word in argv) < text.count("\\"):
         raise SettingError(
             "a backslash outside quotes is lost: put a Windows path in double quotes,"

@@ -86,6 +86,8 @@ def test_the_dial_command_setting_is_checked_as_it_is_typed() -> None:
         ("pbx dial {extension}", "needs the number"),
         ("softphone 'unclosed {e164}", "cannot split into words"),
         ("'' {e164}", "starts with the program"),
+        ("{e164}", "starts with the program to run, not '{e164}'"),
+        ("tel:{tel} --call", "starts with the program to run, not 'tel:{tel}'"),
         ("C:\\Tools\\microsip.exe {e164}", "put a Windows path in double quotes"),
         ("dial {e164}\nrm -rf ~", "one line"),
     ):
