@@ -562,6 +562,11 @@ def test_a_file_named_after_a_builtin_replaces_it_and_others_add_templates(
             "subject: the last choice names {first_name}, which a prospect may lack",
         ),
         ('subject = "Hi"\nbody = ["x"]\nsignature = "me"\n', 3, "unknown key 'signature'"),
+        (
+            'body = ["x"]\nsubject = [\n  "Hi",\n  """Your demo\nand more""",\n]\n',
+            4,
+            "subject: a subject is one line; put the rest in the body",
+        ),
         ('subject = "Hi"\nbody = ["x"\n', 2, "not valid TOML"),
         ('subject = "Hi"\nbody = ["x"]\ninvite = "yes"\n', 3, "invite must be true or false"),
         (

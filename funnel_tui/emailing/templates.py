@@ -257,6 +257,12 @@ class _TemplateChecker(FileChecker):
             return Choices()
         subject = self.choices(raw, "subject", line)
         lists = [subject.every] if not subject.by_situation else subject.by_situation.values()
+        for choice in (choice for choices in lists for choice in choices if "\n" in choice):
+            # A header is one line: sent, its lines would run into one another unseen.
+            self.report(
+                "subject: a subject is one line; put the rest in the body",
+                self._line_with(choice.splitlines()[0], line),
+            )
         for choices in lists:
             if choices and (
                 unknown := [name for name in placeholders(choices[-1]) if name not in ALWAYS_KNOWN]
