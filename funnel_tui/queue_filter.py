@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # A word of a filter that is part of a phone number as people write one: digits and the
 # signs around them. Such words in a row are read together as one number.
 _PHONE_WORD = re.compile(r"[\d+().\-/]*\d[\d+().\-/]*")
+# What separates the words of a filter: spaces, and the commas and semicolons of a name
+# copied from a list (`Popescu, Elena`, `Popescu,Elena`).
+_FILTER_WORD_BREAKS = re.compile(r"[\s,;]+")
 # A filter reads at most this many words, and the filter box holds at most as many as fit
 # in FILTER_MAX_LENGTH characters: each word is one more condition of the query, and
 # SQLite refuses a query a thousand conditions deep.
@@ -50,7 +53,9 @@ def filter_terms(text: str, phone_region: str | None) -> list[FilterTerm]:
             terms.append(FilterTerm(piece, search_patterns(piece, phone_region)))
             number.clear()
 
-    for word in text.split():
+    # A text of commas alone is looked for as typed.
+    words = [word for word in _FILTER_WORD_BREAKS.split(text) if word] or text.split()
+    for word in words:
         if _PHONE_WORD.fullmatch(word):
             number.append(word)
         else:

@@ -438,6 +438,18 @@ async def test_escape_from_a_match_in_another_view_goes_back_to_the_row_before_t
         assert queue.highlighted_id == before
 
 
+async def test_a_name_pasted_last_name_first_finds_the_prospect(demo_app: FunnelApp) -> None:
+    """`Popescu, Elena`, as a list writes her, found nobody: the comma was looked for."""
+    db = demo_app.storage.db
+    elsewhere = a_prospect_only_elsewhere(db)
+    first, *_, last = str(elsewhere["name"]).split()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *f"{last}, {first}", "enter")
+        await settle(pilot)
+        assert demo_app.screen.query_one(CallQueue).highlighted_id == elsewhere["id"]
+
+
 async def test_clearing_the_filter_never_gives_its_counts_as_the_views(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -248,6 +248,15 @@ def test_the_filter_finds_any_part_of_name_company_email_or_phone(book_storage: 
     keys = add_people(db)
     for text in QUERIES:
         assert {keys[id] for id in found(db, text)} == expected_matches(text), text
+    # A name as a list writes it, last name first.
+    for text, key in (
+        ("Lovelace, Ada", "ada"),
+        ("O'Brien,Miles", "miles"),
+        ("lovelace ; ada", "ada"),
+        ("ada ,", "ada"),
+    ):
+        assert {keys[id] for id in found(db, text)} == {key}, text
+    assert found(db, ", ;") == set()  # no prospect holds either
     for digits, key in (("2079460958", "ada"), ("7946 0958", "ada"), ("555-07", "miles")):
         assert {keys[id] for id in found(db, digits)} == {key}, digits
     assert found(db, "999") == set()
