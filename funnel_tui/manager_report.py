@@ -199,7 +199,9 @@ class ManagerReport:
         )
         yield Text()
         plan = figures.plan
-        if plan is None:
+        if pace.target_cents is None:
+            yield Text("Plan: no target to plan against.", "italic")
+        elif plan is None:
             yield Text(
                 "Plan: no deal size to plan with yet (set one with funnel config set"
                 " plan_avg_deal 5000).",

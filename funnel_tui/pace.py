@@ -52,22 +52,28 @@ class Kept(Enum):
 
 @dataclass(frozen=True)
 class Pace:
-    """Where the rep stands against the target of one period, as of `today`."""
+    """Where the rep stands against the target of one period, as of `today`.
+
+    In a team's report a rep without a target of their own is read over the team's period
+    with no target (target_cents None): what they did and won there is all theirs, and the
+    figures that measure against a target (attainment, expected to date, pace gap, status,
+    needed per day, coverage and the plan) are None.
+    """
 
     period: str
     starts_on: date
     ends_on: date
-    target_cents: int
+    target_cents: int | None
     won_cents: int
     # None for a target of 0: a share of nothing is no figure (PRODUCT 9b).
     attainment: float | None
     business_days: int
     elapsed_business_days: int
     remaining_business_days: int
-    expected_to_date_cents: int
-    pace_gap_cents: int
-    status: str
-    needed_per_day_cents: int
+    expected_to_date_cents: int | None
+    pace_gap_cents: int | None
+    status: str | None
+    needed_per_day_cents: int | None
     projection_cents: int
     calls_today: int
     calls_per_day: int
@@ -85,8 +91,10 @@ class Pace:
     activity: TodayActivity | None = None
 
     @property
-    def remaining_cents(self) -> int:
-        """What is still to win to reach the target."""
+    def remaining_cents(self) -> int | None:
+        """What is still to win to reach the target (None without one)."""
+        if self.target_cents is None:
+            return None
         return max(0, self.target_cents - self.won_cents)
 
     @property
@@ -105,8 +113,12 @@ class Pace:
 
     @property
     def coverage_ratio(self) -> Fraction | None:
-        """The weighted pipeline over what is still to win, exactly (None when nothing is)."""
-        return None if self.pipeline is None else self.pipeline.coverage_ratio(self.remaining_cents)
+        """The weighted pipeline over what is still to win, exactly (None when nothing is,
+        or without a target)."""
+        remaining = self.remaining_cents
+        if self.pipeline is None or remaining is None:
+            return None
+        return self.pipeline.coverage_ratio(remaining)
 
     @property
     def coverage(self) -> float | None:
@@ -204,12 +216,45 @@ def pace_status(won_cents: int, expected: Fraction) -> str:
     return "behind"
 
 
+@dataclass(frozen=True)
+class _AgainstTarget:
+    """The figures of PRODUCT section 9 that measure won against a target."""
+
+    attainment: float | None
+    expected_to_date_cents: int | None
+    pace_gap_cents: int | None
+    status: str | None
+    needed_per_day_cents: int | None
+
+    @classmethod
+    def none(cls) -> _AgainstTarget:
+        """Without a target: no figure to measure against."""
+        return cls(None, None, None, None, None)
+
+    @classmethod
+    def of(cls, target_cents: int, won_cents: int, total: int, elapsed: int) -> _AgainstTarget:
+        """Over `total` business days, `elapsed` of them gone."""
+        remaining = total - elapsed
+        expected = Fraction(target_cents * elapsed, total) if total else Fraction(0)
+        expected_cents = round_half_up(expected)
+        still_to_win = max(0, target_cents - won_cents)
+        needed = Fraction(still_to_win, remaining) if remaining else Fraction(still_to_win)
+        return cls(
+            attainment=won_cents / target_cents if target_cents else None,
+            expected_to_date_cents=expected_cents,
+            # From the rounded expected amount, so the figures shown add up to the cent.
+            pace_gap_cents=won_cents - expected_cents,
+            status=pace_status(won_cents, expected),
+            needed_per_day_cents=round_half_up(needed),
+        )
+
+
 def compute_pace(
     *,
     kind: str,
     starts_on: date,
     ends_on: date,
-    target_cents: int,
+    target_cents: int | None,
     calls_per_day: int,
     won_cents: int,
     calls_today: int,
@@ -225,33 +270,33 @@ def compute_pace(
     """Apply the formulas of PRODUCT section 9 exactly; money is rounded half up only at the end.
 
     `today` may lie outside the period: every business day of the period before it
-    counts as elapsed.
+    counts as elapsed. With no target (`target_cents` None) the figures measured against
+    one are None.
     """
     days = business_days(starts_on, ends_on, weekdays=weekdays, holidays=holidays)
     total = len(days)
     elapsed = bisect_left(days, today)
     remaining = total - elapsed
-    expected = Fraction(target_cents * elapsed, total) if total else Fraction(0)
-    expected_cents = round_half_up(expected)
-    still_to_win = max(0, target_cents - won_cents)
-    needed = Fraction(still_to_win, remaining) if remaining else Fraction(still_to_win)
     projection = Fraction(won_cents * total, elapsed) if elapsed else Fraction(won_cents)
-    attainment = won_cents / target_cents if target_cents else None
+    against = (
+        _AgainstTarget.none()
+        if target_cents is None
+        else _AgainstTarget.of(target_cents, won_cents, total, elapsed)
+    )
     return Pace(
         period=kind,
         starts_on=starts_on,
         ends_on=ends_on,
         target_cents=target_cents,
         won_cents=won_cents,
-        attainment=attainment,
+        attainment=against.attainment,
         business_days=total,
         elapsed_business_days=elapsed,
         remaining_business_days=remaining,
-        expected_to_date_cents=expected_cents,
-        # From the rounded expected amount, so the figures shown add up to the cent.
-        pace_gap_cents=won_cents - expected_cents,
-        status=pace_status(won_cents, expected),
-        needed_per_day_cents=round_half_up(needed),
+        expected_to_date_cents=against.expected_to_date_cents,
+        pace_gap_cents=against.pace_gap_cents,
+        status=against.status,
+        needed_per_day_cents=against.needed_per_day_cents,
         projection_cents=round_half_up(projection),
         calls_today=calls_today,
         calls_per_day=calls_per_day,
@@ -471,6 +516,18 @@ WHERE {_IN_WINDOW.format(d="k.")} AND {of_rep("k.rep")}
 WON_SQL = RepStatement(_won_sql)
 
 
+def no_target(kind: str, starts_on: date, ends_on: date) -> dict[str, Any]:
+    """A row of targets with no amount and no daily call goal of its own: load_pace reads
+    the period with no target, and the calls_per_day setting as its goal."""
+    return {
+        "period": kind,
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+        "amount_cents": None,
+        "calls_per_day": None,
+    }
+
+
 def load_pace(
     db: sqlite_utils.Database,
     today: date,
@@ -496,10 +553,28 @@ def load_pace(
     period. `rows` reads a team report's statements once for every rep.
     """
     rows = rows or FigureRows(db, rep)
-    rep = rows.rep
     target = target or find_target(db, today, period, rows=rows)
     if target is None:
         return None
+    return load_period_pace(
+        db, today, settings, target, period=period, tz=tz, breakdowns=breakdowns, rows=rows
+    )
+
+
+def load_period_pace(
+    db: sqlite_utils.Database,
+    today: date,
+    settings: Settings,
+    target: dict[str, Any],
+    *,
+    period: str | None = None,
+    tz: tzinfo | None = None,
+    breakdowns: bool = True,
+    rows: FigureRows,
+) -> Pace:
+    """load_pace over the period of `target`, a row of targets, measured against it; a row
+    of no amount (no_target) is the period read with no target. `period` says which kind
+    of target was asked for: the unreadable ones of that kind count as skipped."""
     starts_on = date.fromisoformat(target["starts_on"])
     ends_on = date.fromisoformat(target["ends_on"])
     # Every figure counts only what happened on or before the as-of date: a report for a
@@ -531,15 +606,20 @@ def load_pace(
     if not breakdowns:
         return pace
     pipeline = load_pipeline(db, settings.stage_weights, today=today, closing_by=ends_on, rows=rows)
-    plan = load_plan(
-        db,
-        today=today,
-        remaining_cents=pace.remaining_cents,
-        remaining_business_days=pace.remaining_business_days,
-        daily_call_goal=calls_per_day,
-        settings=settings,
-        tz=tz,
-        rows=rows,
+    # The plan closes the gap to a target: without one there is none to close.
+    plan = (
+        None
+        if pace.remaining_cents is None
+        else load_plan(
+            db,
+            today=today,
+            remaining_cents=pace.remaining_cents,
+            remaining_business_days=pace.remaining_business_days,
+            daily_call_goal=calls_per_day,
+            settings=settings,
+            tz=tz,
+            rows=rows,
+        )
     )
     window_days = business_days(
         starts_on, min(ends_on, today), weekdays=settings.business_days, holidays=settings.holidays

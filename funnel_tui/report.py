@@ -263,24 +263,28 @@ def figures_table(
     """Label and figure, one per line; always as wide as the longest of each. With
     `pipeline_now` (a report as of a day gone by) the pipeline's lines say they are of
     now: the open opportunities are those of the moment (PRODUCT 9b), and coverage sets
-    them against what was left to win on that day."""
+    them against what was left to win on that day. Without a target (a team's rep
+    without one of their own) the figures measured against one are dashes."""
     money = lambda cents: format_money(cents, currency)  # noqa: E731
+    # A figure measured against the target: a dash without one.
+    against = lambda cents: NO_FIGURE if cents is None else money(cents)  # noqa: E731
+    gap = pace.pace_gap_cents
     rows = (
         ("period", Text(f"{pace.period_name} ({pace.starts_on} to {pace.ends_on})")),
         ("as of", Text(pace.today.isoformat())),
-        ("target", Text(money(pace.target_cents))),
+        ("target", Text(against(pace.target_cents))),
         ("won", Text(money(pace.won_cents))),
         ("attainment", Text(NO_FIGURE if pace.attainment is None else f"{pace.attainment:.1%}")),
         ("business days", Text(f"{pace.business_days} ({pace.elapsed_business_days} elapsed)")),
         ("days remaining", Text(str(pace.remaining_business_days))),
-        ("expected to date", Text(money(pace.expected_to_date_cents))),
+        ("expected to date", Text(against(pace.expected_to_date_cents))),
         # Signed as the gauge says it: +$18,000 ahead of where the rep should be.
-        ("pace gap", Text(("+" if pace.pace_gap_cents > 0 else "") + money(pace.pace_gap_cents))),
-        ("status", Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status])),
+        ("pace gap", Text(("+" if gap is not None and gap > 0 else "") + against(gap))),
+        ("status", status_text(pace.status)),
         # With no business day left the whole gap is needed at once, as the gauge says.
         (
             "needed per day" if pace.remaining_business_days else "needed now",
-            Text(money(pace.needed_per_day_cents)),
+            Text(against(pace.needed_per_day_cents)),
         ),
         ("projection", Text(money(pace.projection_cents))),
         ("calls today", Text(calls_against_goal(pace))),
@@ -308,6 +312,13 @@ def figures_table(
         # Text, not str: a str cell would be read as markup, and the currency is user text.
         figures.add_row(label, value)
     return figures
+
+
+def status_text(status: str | None) -> Text:
+    """`on track` in its colour; a dash without a target."""
+    if status is None:
+        return Text(NO_FIGURE)
+    return Text(status.replace("_", " "), STATUS_STYLES[status])
 
 
 def pace_table(
@@ -362,6 +373,8 @@ def calls_against_goal(pace: Pace) -> str:
 
 def coverage_text(pace: Pace, currency: str) -> str:
     """The weighted pipeline as a multiple of what is still to win."""
+    if pace.remaining_cents is None:
+        return f"{NO_FIGURE} (no target)"
     ratio = pace.coverage_ratio
     if ratio is None:
         return f"{NO_FIGURE} (nothing left to win)"
