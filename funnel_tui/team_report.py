@@ -1,6 +1,7 @@
 """The manager's rollup of a team's book (PRODUCT 16): `funnel report --team` gives each
 rep's whole report (sections 9 and 9b) against their own target, and the team's against
-the team's target. A rep without a target of their own has what they did in the period.
+the team's target. A rep without a target of their own has their whole report over the
+team's period, with no figure measured against a target.
 
 A team with no target of its own is measured against the sum of its reps' targets for the
 period (those of the period the first rep's target has, so the sum is of one window).
@@ -24,7 +25,7 @@ from datetime import date, tzinfo
 from typing import Any
 
 from funnel_tui.manager_figures import Window, calls_by_rep, connect_rate
-from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace
+from funnel_tui.pace import REPORT_KEYS, Pace, find_target, load_pace, load_period_pace, no_target
 from funnel_tui.periods import period_bounds
 from funnel_tui.rep_names import named_rep
 from funnel_tui.rep_rows import FigureRows, Whose
@@ -75,21 +76,17 @@ OWNED_BY_REP_SQL = "SELECT owner, count(*) FROM prospects WHERE owner IS NOT NUL
 
 @dataclass(frozen=True)
 class RepLine:
-    """One rep: their whole report against their own target (None without one) and what
-    they did in that target's period (without one, in the team's)."""
+    """One rep: their whole report against their own target (without one, over the team's
+    period with no target: `pace.target_cents` None) and what they did in its period."""
 
     rep: str
-    pace: Pace | None
+    pace: Pace
     activity: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        """Every key of the rep's report; without a target of their own, what they did
-        (and won) in the team's period, and None for the rest."""
-        if self.pace is None:
-            report = {key: self.activity.get(key) for key in REPORT_KEYS}
-            report["won_cents"] = self.activity["won_cents"]
-        else:
-            report = self.pace.to_json()
+        """Every key of the rep's report (without a target of their own, None for the
+        figures measured against one), and how many prospects they own."""
+        report = self.pace.to_json()
         report |= {"rep": self.rep, "prospects_owned": self.activity["prospects_owned"]}
         return {key: report[key] for key in REP_KEYS}
 
@@ -249,29 +246,35 @@ def _team_report(
             return team, None if team is None else _activity(side, _pace_window(team, today, tz))
 
         team_read = snapshot.beside(team_figures)
+    # A rep without a target of their own is read over the team's period (its own
+    # target's, or its reps' summed), else the period asked for (this month: then no rep
+    # has a target either); a rep with one over their target's own period, so that each
+    # line is of one period.
+    if team_target is not None:
+        kind = team_target["period"]
+        first, last = (date.fromisoformat(team_target[key]) for key in ("starts_on", "ends_on"))
+    else:
+        kind = period or "month"
+        first, last = period_bounds(kind, today)
+    common = _window(first, last, today, tz)
     # A rep with a target for the team's period is measured against it, else against
     # their own (of several, the shortest that covers today).
     team_period = None if team_target is None or period is not None else team_target["period"]
 
-    def rep_pace(name: str) -> Pace | None:
+    def rep_pace(name: str) -> Pace:
         rows = rows_of(name)
         if team_period is not None:
             pace = load_pace(db, today, settings, period=team_period, tz=tz, rows=rows)
             if pace is not None:
                 return pace
-        return load_pace(db, today, settings, period=period, tz=tz, rows=rows)
+        pace = load_pace(db, today, settings, period=period, tz=tz, rows=rows)
+        if pace is not None:
+            return pace
+        untargeted = no_target(kind, first, last)
+        return load_period_pace(db, today, settings, untargeted, period=period, tz=tz, rows=rows)
 
     paces = {name: rep_pace(name) for name in names}
     team, team_activity = (None, None) if team_read is None else team_read.result()
-    # A rep without a target of their own is counted over the team's period (its own
-    # target's, or its reps' summed), else the period asked for (this month: then no rep
-    # has a target either); a rep with one over their target's own period, so that each
-    # line is of one period.
-    if team_target is not None:
-        first, last = (date.fromisoformat(team_target[key]) for key in ("starts_on", "ends_on"))
-    else:
-        first, last = period_bounds(period or "month", today)
-    common = _window(first, last, today, tz)
     read: dict[Window, Activity] = {} if team_activity is None else {common: team_activity}
 
     def activity_over(window: Window) -> Activity:
@@ -281,8 +284,8 @@ def _team_report(
             read[window] = _activity(db, window, every_rep)
         return read[window]
 
-    def line(name: str, pace: Pace | None) -> RepLine:
-        window = common if pace is None else _pace_window(pace, today, tz)
+    def line(name: str, pace: Pace) -> RepLine:
+        window = _pace_window(pace, today, tz)
         return RepLine(name, pace, _idle() | activity_over(window).get(name, {}))
 
     lines = tuple(line(name, pace) for name, pace in paces.items())

@@ -1,6 +1,7 @@
 """`funnel report --team` as a readable table: a line per rep (their target, won, pace and
 what they did in the period) and the team's total, then the team's whole report; with
-`--rep NAME`, that rep's line and their whole report."""
+`--rep NAME`, that rep's line and their whole report (with or without a target of their
+own)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.text import Text
 
 from funnel_tui.money import NO_FIGURE, format_money
 from funnel_tui.pace import Pace
-from funnel_tui.report import STATUS_STYLES, pace_table
+from funnel_tui.report import pace_table, status_text
 from funnel_tui.team_report import RepLine, TeamReport
 from funnel_tui.text import one_line
 
@@ -29,23 +30,23 @@ MAX_NAME_CELLS = 40
 MIN_NAME_CELLS = 6
 
 
-def _pace_cells(pace: Pace | None, currency: str, won_cents: int = 0) -> list[Text]:
-    if pace is None:
-        won = Text(format_money(won_cents, currency))
+def _pace_cells(pace: Pace, currency: str) -> list[Text]:
+    won = Text(format_money(pace.won_cents, currency))
+    if pace.target_cents is None:
         return [Text("no target", "dim italic"), won, Text(NO_FIGURE), Text(NO_FIGURE)]
     attained = NO_FIGURE if pace.attainment is None else f"{pace.attainment:.0%}"
     return [
         Text(format_money(pace.target_cents, currency)),
-        Text(format_money(pace.won_cents, currency)),
+        won,
         Text(attained),
-        Text(pace.status.replace("_", " "), STATUS_STYLES[pace.status]),
+        status_text(pace.status),
     ]
 
 
 def _rep_row(line: RepLine, currency: str) -> list[Text]:
     return [
         Text(one_line(line.rep)),
-        *_pace_cells(line.pace, currency, line.activity["won_cents"]),
+        *_pace_cells(line.pace, currency),
         *(Text(f"{line.activity[key]:,}") for key in COUNTS),
     ]
 
@@ -151,7 +152,7 @@ def _other_periods(found: TeamReport, team: Pace) -> list[Text]:
             "dim",
         )
         for line in found.reps
-        if line.pace is not None and (line.pace.starts_on, line.pace.ends_on) != period
+        if (line.pace.starts_on, line.pace.ends_on) != period
     ]
 
 
@@ -160,9 +161,10 @@ def team_table(found: TeamReport, currency: str) -> RenderableType:
     if found.one_rep:
         parts: list[RenderableType] = [_Lines(rows, None)]
         for line in found.reps:
-            if line.pace is not None:
-                title = Text(f"{one_line(line.rep)}'s report", "bold")
-                parts += [title, pace_table(line.pace, currency)]
+            title = Text(f"{one_line(line.rep)}'s report", "bold")
+            if line.pace.target_cents is None:
+                title.append(" (no target of their own)", "dim")
+            parts += [title, pace_table(line.pace, currency)]
         return Group(*parts)
     if found.former_reps is not None:
         rows.append(_outside_row("former", found.former_reps, currency))

@@ -8,6 +8,7 @@ import io
 import json
 import random
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -303,7 +304,7 @@ def test_a_rep_with_a_target_for_the_teams_period_and_a_shorter_one_is_measured_
     assert alone.reps[0].to_json() == blake.to_json()
     # Asked for a period, every line is of that period's targets.
     weekly = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON, period="week")
-    assert [line.pace is not None for line in weekly.reps] == [False, True]
+    assert [line.pace.target_cents for line in weekly.reps] == [None, 100_000]
 
 
 def test_a_rep_without_a_target_has_one_line_whether_asked_for_alone_or_with_the_team(
@@ -318,7 +319,8 @@ def test_a_rep_without_a_target_has_one_line_whether_asked_for_alone_or_with_the
     with_team = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
     alone = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON, only="blake")
     (blake,) = alone.reps
-    assert blake.pace is None and blake.activity["calls"] == 2
+    assert blake.pace.target_cents is None and blake.pace.period_name == "Q4 2026"
+    assert blake.activity["calls"] == 2
     assert blake.to_json() == with_team.reps[1].to_json()
 
 
@@ -668,3 +670,211 @@ def test_two_reps_whose_names_begin_alike_are_never_cut_to_the_same_name(
         assert sorted(firsts) == list(names)
     for figure in ("$1,500,000.00", "$30,000.00"):
         assert figure in table.split()
+
+
+# --- a rep without a target of their own ---------------------------------------------------
+
+# casey, new to the team, has no target of their own: their prospects (source, method, when
+# each came in), calls and the deal of this month (the team's period), and an open
+# proposal. Every call is in the team's window; the last is today's.
+CASEY_PROSPECTS = {
+    "Dee": ("referral", "solution", "2026-11-02T09:00:00+00:00"),
+    "Eve": ("ads", "benefits", "2026-11-10T08:00:00+00:00"),
+}
+CASEY_CALLS = [
+    ("Dee", "no_answer", "2026-11-02T12:00:00+00:00"),
+    ("Dee", "meeting", "2026-11-05T10:00:00+00:00"),
+    ("Eve", "not_interested", "2026-11-10T09:30:00+00:00"),
+    ("Dee", "won", "2026-11-18T10:00:00+00:00"),
+]
+CASEY_DEAL = ("Dee", 250_000, "2026-11-18")
+# What only a target gives: the rest of a rep's report needs none.
+TARGET_ONLY = {
+    "target_cents",
+    "attainment",
+    "expected_to_date_cents",
+    "pace_gap_cents",
+    "status",
+    "needed_per_day_cents",
+    "coverage",
+    "plan",
+}
+
+
+def add_casey(db: Any) -> None:
+    add_rep(db, "casey")
+    ids = {
+        name: insert_row(
+            db,
+            "prospects",
+            {"name": name, "owner": "casey", "source": source, "method": method, "created_at": at},
+        )
+        for name, (source, method, at) in CASEY_PROSPECTS.items()
+    }
+    insert_row(
+        db,
+        "prospects",
+        {"name": "Fay", "owner": "casey", "stage": "proposal", "deal_value_cents": 400_000},
+    )
+    called = {}
+    for name, outcome, at in CASEY_CALLS:
+        called[outcome] = insert_row(
+            db,
+            "calls",
+            {"prospect_id": ids[name], "rep": "casey", "outcome": outcome, "started_at": at},
+        )
+    name, amount, closed_on = CASEY_DEAL
+    insert_row(
+        db,
+        "deals",
+        {
+            "prospect_id": ids[name],
+            "call_id": called["won"],
+            "amount_cents": amount,
+            "closed_on": closed_on,
+            "rep": "casey",
+        },
+    )
+
+
+def recomputed_casey() -> dict[str, Any]:
+    """casey's figures of PRODUCT 9b, counted from the rows add_casey writes."""
+    connects = {"meeting", "won", "not_interested"}
+    worked = {name for name, _, _ in CASEY_CALLS}
+    reached = {name for name, outcome, _ in CASEY_CALLS if outcome in connects}
+    won = {CASEY_DEAL[0]}
+    lost = {name for name, outcome, _ in CASEY_CALLS if outcome == "not_interested"} - won
+    hours = []
+    for name in worked:
+        first = min(at for who, _, at in CASEY_CALLS if who == name)
+        came_in = CASEY_PROSPECTS[name][2]
+        span = datetime.fromisoformat(first) - datetime.fromisoformat(came_in)
+        hours.append(Decimal(span.total_seconds()) / 3600)
+    hours.sort()
+    middle = (hours[(len(hours) - 1) // 2] + hours[len(hours) // 2]) / 2
+    today = TODAY.isoformat()
+
+    def rows(column: int) -> dict[str, tuple[int, int, int]]:
+        """By source (0) or method (1): leads, calls and deals won."""
+        found: dict[str, tuple[int, int, int]] = {}
+        for name, row in CASEY_PROSPECTS.items():
+            calls = sum(who == name for who, _, _ in CASEY_CALLS)
+            found[row[column]] = (1, calls, int(name in won))
+        return found
+
+    return {
+        "calls_today": sum(at.startswith(today) for _, _, at in CASEY_CALLS),
+        "calls": len(CASEY_CALLS),
+        "leads_worked": len(worked),
+        "reached": len(reached),
+        "win_rate": len(won) / (len(won) + len(lost)),
+        "speed_to_lead_hours_median": float(middle.quantize(Decimal("0.1"), ROUND_HALF_UP)),
+        "by_source": rows(0),
+        "by_method": rows(1),
+    }
+
+
+def breakdown_rows(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    return {row["name"]: (row["leads"], row["calls"], row["won"]) for row in rows if row["calls"]}
+
+
+def with_casey(target: str) -> None:
+    storage = cli_module.open_db(target if target.startswith("postgresql") else Path(target))
+    try:
+        add_casey(storage.db)
+    finally:
+        storage.close()
+
+
+def test_a_rep_without_a_target_has_their_whole_report_over_the_teams_period(
+    team_target: str,
+) -> None:
+    """`report --rep casey` gave a line and no report, and its JSON had null for the period,
+    calls today and every figure of 9b: a manager had nothing to coach a new hire with."""
+    with_casey(team_target)
+    (line,) = json.loads(invoke("--db", team_target, "report", "--rep", "casey", "--json").stdout)[
+        "reps"
+    ]
+    assert {key for key, value in line.items() if value is None} == TARGET_ONLY
+    assert (line["period"], line["starts_on"], line["ends_on"]) == (
+        "month",
+        "2026-11-01",
+        "2026-11-30",
+    )
+    # November 2026's 21 business days, 12 of them before the 18th.
+    assert (line["business_days"], line["elapsed_business_days"]) == (21, 12)
+    assert line["remaining_business_days"] == 9
+    assert line["won_cents"] == CASEY_DEAL[1] and line["deals_won"] == 1
+    assert line["projection_cents"] == CASEY_DEAL[1] * 21 // 12
+    assert line["calls_per_day"] == SETTINGS.calls_per_day
+    assert line["pipeline_cents"] == 400_000 and line["weighted_pipeline_cents"] == 200_000
+    expected = recomputed_casey()
+    for key in ("calls_today", "calls", "leads_worked", "reached", "win_rate"):
+        assert line[key] == expected[key], key
+    assert line["speed_to_lead_hours_median"] == expected["speed_to_lead_hours_median"]
+    assert breakdown_rows(line["by_source"]) == expected["by_source"]
+    assert breakdown_rows(line["by_method"]) == expected["by_method"]
+    # Every figure but the target's is what casey would have with a target of the month.
+    invoke("--db", team_target, "target", "set", "40k", "--rep", "casey")
+    (targeted,) = json.loads(
+        invoke("--db", team_target, "report", "--rep", "casey", "--json").stdout
+    )["reps"]
+    assert targeted["target_cents"] == 4_000_000
+    assert {key: value for key, value in line.items() if key not in TARGET_ONLY} == {
+        key: value for key, value in targeted.items() if key not in TARGET_ONLY
+    }
+
+
+def test_the_table_prints_the_report_of_a_rep_without_a_target_below_their_line(
+    team_target: str,
+) -> None:
+    with_casey(team_target)
+    shown = invoke("--db", team_target, "report", "--rep", "casey").output
+    line, _, report = shown.partition("casey's report")
+    assert report, shown
+    assert "no target" in line.split("\n")[-2]
+    figures = {
+        label: value
+        for label, _, value in (
+            row.strip().partition("  ") for row in report.splitlines() if "  " in row.strip()
+        )
+    }
+    assert figures["period"].strip() == "November 2026 (2026-11-01 to 2026-11-30)"
+    for label in ("target", "expected to date", "pace gap", "status", "needed per day"):
+        assert figures[label].strip() == "–", label
+    assert figures["won"].strip() == "$2,500.00"
+    assert figures["calls today"].strip() == f"1 of {SETTINGS.calls_per_day}"
+    assert figures["leads worked"].strip() == "2"
+    assert figures["win rate"].strip() == "1/2 50%"
+    assert "By lead source" in report and "referral" in report
+    assert "Plan: no target to plan against" in report
+
+
+def test_a_rep_without_a_target_leaves_the_teams_line_and_report_as_they_were(
+    book_db: Any,
+) -> None:
+    # The team's figures count casey's calls and deal whether casey has a target or not;
+    # without one of the team's own, the reps' targets summed are alex's and blake's.
+    build_team(book_db)
+    add_casey(book_db)
+
+    def team_now() -> tuple[dict[str, Any], str, dict[str, Any]]:
+        found = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+        lines = printed(team_table(found, "$")).splitlines()
+        team_row = next(line for line in lines if line.startswith("team"))
+        casey_row = next(line for line in lines if line.startswith("casey"))
+        assert found.team is not None
+        return found.to_json()["team"], team_row, {"casey": casey_row}
+
+    team, team_row, rows = team_now()
+    assert "no target" in rows["casey"]
+    assert team["target_cents"] == 6_000_000 and team["calls"] == 8
+    assert team["won_cents"] == 500_000 + CASEY_DEAL[1]
+    set_target(book_db, amount_cents=4_000_000, period="month", today=TODAY, rep="casey")
+    targeted, targeted_row, rows = team_now()
+    assert "no target" not in rows["casey"]
+    assert (targeted, targeted_row) == (team, team_row)
+    book_db.execute("DELETE FROM targets WHERE rep IS NULL OR rep = 'casey'")
+    summed = load_team_report(book_db, TODAY, SETTINGS, tz=LONDON)
+    assert summed.summed_target and summed.team is not None
+    assert summed.team.target_cents == 5_000_000
