@@ -1178,8 +1178,12 @@ def _dotted_clock_read(typed: str, day_first: bool) -> str:
 
     def with_colon(match: re.Match[str]) -> str:
         first, second = int(match["hour"]), int(match["minute"])
-        day, month = (first, second) if day_first else (second, first)
-        a_date = 1 <= day <= 31 and 1 <= month <= 12
+        # In the book's order, or day first as dotted dates are written (`14.12` in a
+        # book kept month first can be 14 December as well as 14:12); a day-first book's
+        # `9.30` is half past nine, never 30 September.
+        a_date = _is_day_and_month(first, second) or (
+            not day_first and _is_day_and_month(second, first)
+        )
         if a_date and not (match["at"] or match["half"]):
             if OTHER_CLOCK_PATTERN.search(typed[: match.start()] + " " + typed[match.end() :]):
                 # `14.12 10am`: a time said beside it makes the pair the day.

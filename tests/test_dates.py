@@ -1046,6 +1046,20 @@ def test_a_dotted_pair_that_could_be_a_day_or_a_time_is_asked_about() -> None:
     assert read_day("3.12", WEDNESDAY) == date(2026, 12, 3)
 
 
+def test_a_dotted_day_month_first_books_read_the_other_way_is_asked_about_too() -> None:
+    """`14.12` in a book kept month first was saved as 14:12 today without a word, where
+    `mon 14.12` asks and `14.12 3pm` was refused as two times."""
+    with pytest.raises(WhenError, match=re.escape("'14.12' could be a day or a time; say 14/12")):
+        read_when("14.12", WEDNESDAY, day_first=False)
+    moment = read_when("14.12 3pm", WEDNESDAY, day_first=False).moment
+    assert moment == datetime(2026, 12, 14, 15, 0, tzinfo=LONDON)
+    assert read_when("14/12", WEDNESDAY, day_first=False).moment.date() == date(2026, 12, 14)
+    # Dotted dates are written day first: in a book kept day first `9.30` and `12.14` are
+    # times (30 September and 14 December are no dotted days there).
+    assert read_when("9.30pm", WEDNESDAY).moment.time() == time(21, 30)
+    assert read_when("12.14", WEDNESDAY).moment.time() == time(12, 14)
+
+
 @pytest.mark.parametrize("typed", ["14.12 10am", "10am 14.12", "14.12 14:30", "14.12. 2 pm"])
 def test_a_dotted_pair_beside_a_time_is_the_day(typed: str) -> None:
     """`14.12 10am` was asked about as if `14.12` could be 14:12, with a time beside it."""
