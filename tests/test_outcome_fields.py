@@ -126,6 +126,18 @@ async def test_an_outcome_that_asks_when_saves_the_time_and_its_task(
         assert not [made_task for made_task in made if made_task[0] == "callback"]
 
 
+async def test_an_outcome_changed_after_its_time_was_typed_keeps_the_time(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    """`l c wed 11am tab note`, then back to the outcomes and `m`: the meeting's field
+    was empty, and the time typed for the callback was lost."""
+    keys = ["c", *"fri 2pm", "tab", *"wants the CFO there", "shift+tab", "shift+tab", "m"]
+    call = await log_with_keys(demo_app, typist, keys)
+    assert (call["outcome"], call["follow_up_at"]) == ("meeting", FRIDAY_2PM)
+    assert call["notes"] == "wants the CFO there"
+    assert ("meeting", FRIDAY_2PM, "open") in tasks_made_by(demo_app.storage.db, call["id"])
+
+
 async def test_a_gatekeeper_without_a_time_follows_the_cadence(
     demo_app: FunnelApp, typist: Typist
 ) -> None:

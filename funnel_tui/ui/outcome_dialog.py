@@ -210,6 +210,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._moved_from_note: set[str] = set()
         # What each date field was shown to read as: checked again as enter saves it.
         self._shown_days = ShownDays()
+        # What each typed field shown for the outcome picked was given to start from: a
+        # text typed over it stays when another pick asks the same (callback, then
+        # meeting: the time typed is kept).
+        self._started_from: dict[Ask, str] = {}
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -429,9 +433,13 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
 
     def _show_fields(self, questions: tuple[Question, ...]) -> None:
         """Show exactly the fields these questions ask for, labelled and empty (a win's
-        amount starts from the open deal value)."""
+        amount starts from the open deal value), or with what the rep typed in the same
+        field for the outcome picked before."""
         asked = {question.ask: question for question in questions}
-        self._other_day_chosen = False
+        kept = {ask for ask in self._started_from if ask in asked and self._typed_over(ask)}
+        if Ask.WHEN not in kept:
+            self._other_day_chosen = False
+        self._started_from = {}
         # The fields take the room of most of the list (its letters still pick), so that
         # every field and the note stay in sight on a small terminal.
         self.query_one("#outcome-box").set_class(bool(questions), "-asking")
@@ -455,10 +463,17 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             optional = "" if question.required else "optional, "
             field.placeholder = optional + PLACEHOLDERS[ask]
             assert self.outcome is not None
-            field.value = self._prefilled(ask)
-            # Typing replaces a prefilled amount rather than running on from its end.
-            field.select_all()
+            self._started_from[ask] = self._prefilled(ask)
+            if ask not in kept:
+                field.value = self._started_from[ask]
+                # Typing replaces a prefilled amount rather than running on from its end.
+                field.select_all()
             self._read_back(question)
+
+    def _typed_over(self, ask: Ask) -> bool:
+        """Whether the rep typed in the field: it holds more than it started from."""
+        typed = self.typed_field(ask).value
+        return bool(typed.strip()) and typed != self._started_from[ask]
 
     def _prefilled(self, ask: Ask) -> str:
         assert self.outcome is not None
