@@ -333,24 +333,38 @@ def read_phone(text: str, region: str) -> Phone:
     return found
 
 
-def read_phone_in_zone(text: str, region: str, zone: str | None) -> Phone:
-    """`read_phone`, except that a number in national form given with a `zone` in another
-    country is read as that country's when it knows it as one in use: `(617) 555-0154`
-    with America/New_York in a GB book is +1 617 555 0154, not the +44 617 555 0154 that
-    no one answers, and `(203) 555-0100` is +1 203 555 0100, not a London number. The
-    zone says where the person is; the book's region is a default. A number that says
-    its country is read as written, and one the zone's country does not know keeps the
-    book's reading (or refusal)."""
-    there = None if not zone or text.strip().startswith(("+", "00")) else _zone_region(zone)
-    if there is not None and there != region:
-        try:
-            other = read_phone(text, there)
-        except PhoneRefused:
-            pass
-        else:
-            if other.valid:
-                return other
-    return read_phone(text, region)
+def read_phone_in_zone(
+    text: str, region: str, zone: str | None, country: str | None = None
+) -> Phone:
+    """`read_phone`, except that a number in national form is read first as the country
+    the row says it is in (`country`, a region phonenumbers knows), then as the country
+    of its `zone`, when that country knows it as one in use: `(617) 555-0154` with
+    America/New_York in a GB book is +1 617 555 0154, not the +44 617 555 0154 that no
+    one answers, and `(203) 555-0100` is +1 203 555 0100, not a London number. The
+    country and the zone say where the person is; the book's region is a default. A
+    number that says its country is read as written.
+
+    A number none of them knows as in use is the country's when it can be dialled there
+    (kept with a warning, as a number of the book's region would be), else the book's
+    (or its refusal, naming the country's reason when there is a country): a number the
+    zone's country does not know keeps the book's reading."""
+    text = text.strip()
+    if (country is None and not zone) or text.startswith(("+", "00")):
+        return read_phone(text, region)
+    there = _zone_region(zone) if zone else None
+    for place in dict.fromkeys(filter(None, (country, there, region))):
+        found = _read(text, place)
+        if isinstance(found, Phone) and found.valid:
+            return found
+    if country is None or country == region:
+        return read_phone(text, region)
+    found = _read(text, country)
+    if isinstance(found, Phone):
+        return found
+    try:
+        return read_phone(text, region)
+    except PhoneRefused:
+        raise PhoneRefused(found) from None
 
 
 @cache
@@ -392,10 +406,17 @@ def international_phone(text: str | None) -> Phone | None:
     return readable_phone(text, "ZZ") if text.startswith("+") else None
 
 
-def phone_problem(text: str, region: str) -> str | None:
-    """Why this cannot be stored as a phone number, or None when it can."""
-    found = _read(text.strip(), region)
-    return found if isinstance(found, str) else None
+def phone_problem(text: str, region: str, country: str | None = None) -> str | None:
+    """Why this cannot be stored as a phone number, or None when it can: as
+    `read_phone_in_zone` reads a row's number, with the `country` the row is in."""
+    if country is None:
+        found = _read(text.strip(), region)
+        return found if isinstance(found, str) else None
+    try:
+        read_phone_in_zone(text, region, None, country)
+    except PhoneRefused as refused:
+        return str(refused)
+    return None
 
 
 def stored_phone(text: str, region: str) -> str:

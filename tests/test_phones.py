@@ -347,6 +347,48 @@ def test_a_number_neither_country_knows_keeps_the_books_reading_or_refusal() -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "zone", "country", "stored"),
+    [
+        # Too long for the US; valid in the row's country.
+        ("020 7946 0018", None, "GB", "+442079460018"),
+        # A US number no one has (kept with a warning) in a US book; a Berlin one.
+        ("030 1234567", None, "DE", "+49301234567"),
+        # Valid in both: the row's country says which (it was a number in Maine).
+        ("207 946 0018", None, "GB", "+442079460018"),
+        # Not known as in use in GB, refused in the US: the row's country's, with a warning.
+        ("07700 900318", None, "GB", "+447700900318"),
+        # A number that says its country is read as written.
+        ("+1 212 555 0143", None, "DE", "+12125550143"),
+        ("0049 30 901820", None, "GB", "+4930901820"),
+        # Not in use in the row's country, but in its zone's.
+        ("(212) 555-0142", "America/New_York", "GB", "+12125550142"),
+        # The row's country before its zone's.
+        ("020 7946 0018", "America/New_York", "GB", "+442079460018"),
+        # A country the same as the book's reads as before.
+        ("(212) 555-0142", None, "US", "+12125550142"),
+    ],
+)
+def test_a_number_without_its_country_code_is_read_in_the_rows_country_first(
+    text: str, zone: str | None, country: str, stored: str
+) -> None:
+    assert read_phone_in_zone(text, "US", zone, country).stored == stored
+
+
+def test_a_number_the_rows_country_refuses_as_the_book_does_names_the_countrys_reason() -> None:
+    with pytest.raises(PhoneRefused, match="too short for a number in GB"):
+        read_phone_in_zone("030 1", "US", None, "GB")
+    assert phone_problem("030 1", "US", "GB") == "too short for a number in GB"
+    assert phone_problem("020 7946 0018", "US", "GB") is None
+
+
+def test_a_number_the_rows_country_refuses_keeps_the_books_reading() -> None:
+    """A row is never refused for its country alone: a number the book's region reads
+    (not known as in use there) is kept as it was."""
+    phone = read_phone_in_zone("1 555 000 1000", "US", None, "GB")
+    assert (phone.stored, phone.valid) == ("+15550001000", False)
+
+
+@pytest.mark.parametrize(
     ("typed", "region", "stored"),
     [
         # As German and British exports write them; the US dials 011, not 00.
