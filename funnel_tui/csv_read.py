@@ -128,6 +128,11 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
         "Correo electrónico", "E-mailadres",
     ),
     "timezone": ("Time Zone", "Contact Time Zone"),
+    # Where the contact is: the country a number without its country code is read in.
+    "country": (
+        "Country", "Country/Region", "Mailing Country", "Mailing Country Code",
+        "primary_address_country", "Business Country/Region", "Land", "Pays", "País",
+    ),
     "timezone_guessed": ("timezone_guessed",),
     "needs": ("Needs", "Need", "Requirements"),
     "pain_points": ("Pain Points", "Pain Point", "Pains", "Challenges"),

@@ -14,6 +14,7 @@ from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 
+from funnel_tui.countries import country_region
 from funnel_tui.csv_read import (
     DELIMITER_NAMES,
     MAX_CELL_CHARS,
@@ -67,6 +68,8 @@ SHOWN_HEADERS = 12
 SHOWN_VALUES = 3
 # Rows whose second value for a field was not imported, listed; the rest are counted.
 SHOWN_SET_ASIDE = 20
+# The distinct country cells of a file whose regions are kept, not looked up again.
+CACHED_COUNTRIES = 1000
 # The most digits of an `id` cell read as a prospect id: any such number fits in 64 bits.
 MAX_ID_DIGITS = 18
 # The fields a CRM may give several values of in one cell (`kim@a.example, kim@b.example`),
@@ -94,7 +97,8 @@ class Rejected:
 @dataclass
 class NotUnderstood:
     """A column's kinds, stages, methods or priorities that are none of ours: those rows
-    were imported without that field, so each keeps what it had (or the default)."""
+    were imported without that field, so each keeps what it had (or the default). Or its
+    countries that name none phonenumbers knows: their numbers were read as without one."""
 
     field: str
     header: str
@@ -165,8 +169,9 @@ class ProspectFile:
     rejected: list[Rejected]
     encoding: str
     delimiter: str
-    # The country of numbers written without a country code: the rows' phones are stored
-    # in E.164 as read against it, and the book's are matched with it.
+    # The country of numbers written without a country code, where a row's country or
+    # zone does not say another: the rows' phones are stored in E.164 as read against
+    # it, and the book's are matched with it.
     phone_region: str
     # Each header that filled a field, and the headers that filled none.
     columns: dict[str, str] = field(default_factory=dict)
@@ -312,12 +317,20 @@ def _not_yes_or_no(label: str, text: str) -> str:
 
 def _same_value(name: str, first: str, other: str, phone_region: str) -> bool:
     """Whether a second column's cell says what the first did: a phone by its number, a
-    flag by its yes or no (`y` and `1` agree)."""
+    country by its region (`United Kingdom` and `GB` agree), a flag by its yes or no (`y`
+    and `1` agree)."""
     if name == "phone":
         return same_number(first, other, phone_region)
+    if name == "country" and (region := country_region(first)) is not None:
+        return country_region(other) == region
     if name in FLAG_FIELDS and (says := _flag_says(first)) is not None:
         return _flag_says(other) is says
     return first.casefold() == other.casefold()
+
+
+def _can_be_dialled(region: str, country: str | None, text: str) -> bool:
+    """Whether a row's number can be dialled, read in its `country` or the book's region."""
+    return not phone_problem(text, region, country)
 
 
 def _column(header: list[str], position: int) -> str:
@@ -464,10 +477,14 @@ class _RowReader:
         self.email_at = columns["email"][0] if columns.get("email") else None
         self.phone_at = columns["phone"][0] if columns.get("phone") else None
         self.phone_region = phone_region
-        self.columns = [
-            (name, tuple(positions), name in MULTILINE_FIELDS, name in SEVERAL_FIELDS)
-            for name, positions in columns.items()
-        ]
+        # The country first: a row's numbers are read in it, its other phone columns too.
+        self.columns = sorted(
+            (
+                (name, tuple(positions), name in MULTILINE_FIELDS, name in SEVERAL_FIELDS)
+                for name, positions in columns.items()
+            ),
+            key=lambda column: column[0] != "country",
+        )
         self.source = source
         self.converters = [
             (name, convert) for name, convert in converters(currency).items() if name in columns
@@ -484,6 +501,13 @@ class _RowReader:
                     choose = partial(_named_method, known=method_names(methods))
                 self.choosers.append((name, choose, None))
                 self.not_understood[name] = NotUnderstood(name, one_line(headers[0]))
+        if positions := columns.get("country"):
+            self.not_understood["country"] = NotUnderstood(
+                "country", one_line(header[positions[0]].strip())
+            )
+        # A file repeats a handful of countries: each is looked up once, None when it
+        # names none phonenumbers knows.
+        self.countries: dict[str, str | None] = {}
         self.set_aside: list[SetAside] = []
         self.set_aside_count = 0
         self.unknown_phones: list[UnknownPhone] = []
@@ -555,6 +579,8 @@ class _RowReader:
         reasons: list[str] = []
         # The row's emails and numbers beside the one kept of each, as (field, text).
         contacts: list[tuple[str, str]] = []
+        # The region of the row's country, once its column is read (the first).
+        country: str | None = None
         for name, positions, multiline, several in self.columns:
             found = ""
             first, start = 0, len(extra)
@@ -570,7 +596,7 @@ class _RowReader:
                 if (
                     several
                     and ("," in text or ";" in text or " / " in text)
-                    and (values := self._several(name, text))
+                    and (values := self._several(name, text, country))
                 ):
                     text = values[0]
                     more.append((name, position, values[1:]))
@@ -578,17 +604,19 @@ class _RowReader:
                 if not found:
                     found = cells[name] = text
                     first = position
-                elif not _same_value(name, found, text, self.phone_region):
+                elif not _same_value(name, found, text, country or self.phone_region):
                     extra.append((text, position, found))
+            if name == "country":
+                country = self._country(found)
             if not extra[start:]:
                 continue
             if several:
                 # Another column's (a Mobile beside the Phone), whichever is kept.
                 contacts += [(name, found)] + [(name, text) for text, _, _ in extra[start:]]
-            if name == "phone" and phone_problem(found, self.phone_region):
+            if name == "phone" and phone_problem(found, self.phone_region, country):
                 # The first number that can be dialled (a Mobile column) is the phone.
                 extra[start:] = _keep_first_that(
-                    lambda text: not phone_problem(text, self.phone_region),
+                    partial(_can_be_dialled, self.phone_region, country),
                     cells,
                     name,
                     extra[start:],
@@ -606,6 +634,8 @@ class _RowReader:
                     for text, _, _ in extra[start:]
                     if _flag_says(text) is None
                 )
+        # Not stored: it says how to read the row's numbers.
+        country_text = cells.pop("country", "")
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
@@ -637,9 +667,9 @@ class _RowReader:
         unknown = None
         if phone:
             try:
-                # A number without its country code, in the row's zone's country when
-                # the book's region does not know it.
-                number = read_phone_in_zone(phone, self.phone_region, row.get("timezone"))
+                # A number without its country code, in the row's country, or its zone's,
+                # when that knows it as in use.
+                number = read_phone_in_zone(phone, self.phone_region, row.get("timezone"), country)
             except PhoneRefused as refused:
                 reasons.append(f"phone {phone!r}: {refused}")
             else:
@@ -651,7 +681,7 @@ class _RowReader:
         for convert, text in to_convert:
             if reason := convert(text, row):
                 reasons.append(reason)
-        not_understood = []
+        not_understood = [("country", country_text)] if country_text and not country else []
         for name, choose, own, text in to_choose:
             if (value := choose(text)) == KEEP:
                 continue
@@ -675,7 +705,9 @@ class _RowReader:
                     column = _column(self.header, position)
                     self.set_aside.append(SetAside(line, column, text, kept))
             for name, position, values in more:
-                self._note_several(line, name, position, values, cells[name])
+                self._note_several(
+                    line, name, position, values, cells[name], country or self.phone_region
+                )
             if (named := self._file_id(fields)) is not None:
                 row[FILE_ID] = named
             if contacts and (
@@ -684,25 +716,40 @@ class _RowReader:
                 row[OTHER_CONTACTS] = others
         return row, reasons
 
-    def _several(self, name: str, text: str) -> list[str] | None:
+    def _several(self, name: str, text: str, country: str | None) -> list[str] | None:
         """The values of a cell that holds several phone numbers or emails, or None: only
-        when each reads as one (a number that can be dialled; an email with an `@`), so
-        that an extension (`;ext=12`) or a number written with commas stays one value."""
+        when each reads as one (a number that can be dialled, in the row's `country` or
+        the book's region; an email with an `@`), so that an extension (`;ext=12`) or a
+        number written with commas stays one value."""
         values = BETWEEN_VALUES.split(text)
         if len(values) < 2:
             return None
         if name == "email":
             return values if all("@" in value for value in values) else None
         region = self.phone_region
-        return values if not any(phone_problem(value, region) for value in values) else None
+        if any(phone_problem(value, region, country) for value in values):
+            return None
+        return values
+
+    def _country(self, text: str) -> str | None:
+        """The region of the country a cell names (`United Kingdom`, `DE`), or None."""
+        if not text:
+            return None
+        if text in self.countries:
+            return self.countries[text]
+        region = country_region(text)
+        # Only so many: a column of other values (a file's columns shifted) would hold as
+        # many as the file has rows.
+        if len(self.countries) < CACHED_COUNTRIES:
+            self.countries[text] = region
+        return region
 
     def _note_several(
-        self, line: int, name: str, position: int, values: list[str], kept: str
+        self, line: int, name: str, position: int, values: list[str], kept: str, region: str
     ) -> None:
-        """Note the values of a cell not imported, but those that repeat the one kept."""
-        others = tuple(
-            value for value in values if not _same_value(name, kept, value, self.phone_region)
-        )
+        """Note the values of a cell not imported, but those that repeat the one kept (a
+        number as read in `region`, the row's country's or the book's)."""
+        others = tuple(value for value in values if not _same_value(name, kept, value, region))
         if not others:
             return
         self.several_value_count += 1
@@ -769,7 +816,8 @@ def shown_headers(headers: list[str]) -> str:
 
 class ProspectReader:
     """A CSV file's records read one at a time as prospect rows, phone numbers without a
-    country code read as `phone_region`'s, deal values in the book's `currency` and a
+    country code read as the row's country's (or zone's) when it knows them as in use,
+    else as `phone_region`'s, deal values in the book's `currency` and a
     CRM's method column as one of `methods` (method -> the name funnel shows: those with
     a script): the header is read and checked when it is made (raises CsvUnreadable), the
     records as `rows` is iterated.

@@ -203,13 +203,14 @@ class ImportReport:
     def summary(self) -> str:
         """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, the columns that
         were not imported or only fill in for another, and the values not understood."""
+        not_understood = self.file.not_understood
         read_as = "; ".join(
             [
                 f"({self.encoding}, {self.delimiter})",
                 *([_footer(self.file)] if self.file.footer_lines else []),
                 *([f"columns not imported: {shown_headers(self.ignored)}"] if self.ignored else []),
                 *self.file.fallbacks,
-                *map(_not_understood, self.file.not_understood),
+                *(_not_understood(values, self.file.phone_region) for values in not_understood),
                 *(
                     [
                         f"source kept for {count} matched prospect{'s' if count != 1 else ''}"
@@ -385,22 +386,27 @@ def _footer(file: ProspectFile) -> str:
     )
 
 
-def _not_understood(values: NotUnderstood) -> str:
+def _not_understood(values: NotUnderstood, phone_region: str) -> str:
     """`Stage: 3 values not understood ('bogus', …), stage left as it was (lead for a new
-    prospect)`."""
+    prospect)`; for a country, how the numbers of those rows were read."""
+    examples = ", ".join(map(repr, values.examples))
+    if values.more_values:
+        examples += ", …"
+    plural = "value" if values.rows == 1 else "values"
+    said = f"{values.header}: {values.rows} {plural} not understood ({examples})"
+    if values.field == "country":
+        read = (
+            "its row imported, its number read as in a row"
+            if values.rows == 1
+            else "those rows imported, their numbers read as in rows"
+        )
+        return f"{said}, {read} without a country (phone_region {phone_region})"
     default = NEW_PROSPECT[values.field]
     if values.field == "priority":
         default = Priority(default).label
     elif values.field == "method":
         default = "the one the method picker suggests"
-    examples = ", ".join(map(repr, values.examples))
-    if values.more_values:
-        examples += ", …"
-    plural = "value" if values.rows == 1 else "values"
-    return (
-        f"{values.header}: {values.rows} {plural} not understood ({examples}),"
-        f" {values.field} left as it was ({default} for a new prospect)"
-    )
+    return f"{said}, {values.field} left as it was ({default} for a new prospect)"
 
 
 # A prospect a row can update: its database id, or the row of one this batch adds.
