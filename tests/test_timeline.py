@@ -740,6 +740,22 @@ def test_what_a_call_booked_is_also_said_on_their_clock() -> None:
     assert "their time" not in console.export_text()
 
 
+def test_what_an_older_call_booked_for_tomorrow_is_said_by_its_date() -> None:
+    """`Thu 3 Dec 12:30 call No-show  for tomorrow 10:30`: under a call of another day,
+    `tomorrow` read as the day after it."""
+    booked = FROZEN_NOW + timedelta(days=1)
+    for called, said in (
+        (FROZEN_NOW - timedelta(days=3), "for Thu 19 Nov 14:30"),
+        (FROZEN_NOW - timedelta(hours=1), "for tomorrow 14:30"),
+    ):
+        call = CallEntry(
+            1, called, Outcome.CALLBACK, "callback", 95, None, None, follow_up_at=booked
+        )
+        console = Console(width=120, record=True, color_system=None)
+        console.print(entry_line(call, FROZEN_NOW, "$", None))
+        assert said in console.export_text()
+
+
 def test_a_deal_without_its_call_shows_its_day_and_no_made_up_time() -> None:
     # It read `Thu 30 Jul 00:00`: midnight, when nobody closed it.
     day = FROZEN_NOW.date() - timedelta(days=20)

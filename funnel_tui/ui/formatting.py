@@ -106,18 +106,19 @@ def moment_label(stored: str | None, now: datetime) -> str:
     return "" if moment is None else day_and_time(moment, now)
 
 
-def day_and_time(moment: datetime, now: datetime) -> str:
+# The days said by their distance from today (days before it).
+_DAYS_FROM_TODAY = {0: "today", 1: "yesterday", -1: "tomorrow"}
+
+
+def day_and_time(moment: datetime, now: datetime, *, from_today: bool = True) -> str:
     """`today 14:30`, `yesterday 09:10`, `tomorrow 10:00`, `Mon 24 Nov 14:30` in the rep's
     zone; `Tue 30 Nov 2027 10:00` in another year (a revisit next November is not this
-    one's)."""
+    one's). Without `from_today`, for a line of another day, never `tomorrow`: a call of
+    Thursday that booked Monday is not read as booking Friday."""
     local = moment.astimezone(now.tzinfo)
     days = (now.date() - local.date()).days
-    if days == 0:
-        return f"today {local:%H:%M}"
-    if days == 1:
-        return f"yesterday {local:%H:%M}"
-    if days == -1:
-        return f"tomorrow {local:%H:%M}"
+    if from_today and days in _DAYS_FROM_TODAY:
+        return f"{_DAYS_FROM_TODAY[days]} {local:%H:%M}"
     if local.year != now.year:
         return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
     return f"{local:%a} {local.day} {local:%b %H:%M}"

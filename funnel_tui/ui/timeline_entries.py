@@ -157,7 +157,10 @@ def _call_line(call: CallEntry, now: datetime, timezone: object) -> EntryText:
     # time)`.
     booked = ""
     if call.follow_up_at is not None:
-        booked = f"  for {day_and_time(call.follow_up_at, now)}"
+        # Said from today only on a line of today's: under an older call `tomorrow` would
+        # read as the day after it.
+        today = call.at is not None and call.at.astimezone(now.tzinfo).date() == now.date()
+        booked = f"  for {day_and_time(call.follow_up_at, now, from_today=today)}"
         if theirs := their_time(call.follow_up_at, now, timezone):
             booked += f" ({theirs})"
     line = _line(
