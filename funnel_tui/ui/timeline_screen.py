@@ -26,7 +26,12 @@ from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_tas
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
-from funnel_tui.ui.formatting import read_back_text, task_due_label, task_kind_label
+from funnel_tui.ui.formatting import (
+    day_and_time,
+    read_back_text,
+    task_due_label,
+    task_kind_label,
+)
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.late_style import late_style
 from funnel_tui.ui.readable_options import ReadableOptionList
@@ -366,10 +371,14 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     ) -> None:
         now = self.funnel.clock()
 
+        changed_to: datetime | None = None
+
         def write_then_ask(db: sqlite_utils.Database) -> bool:
             """Write, then whether the meeting changed, still ahead, had been sent its
             invite, and may be emailed the change."""
+            nonlocal changed_to
             changed = write(db)
+            changed_to = changed.due_at
             invited = invite_sent(db, task.id, self.funnel.rep)
             if task.kind is not TaskKind.MEETING or not invited:
                 return False
@@ -386,7 +395,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             message = Text(f"Not saved: {describe_error(error)} (try again)", "red")
         else:
             self.changed = True
-            message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}.")
+            message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}")
+            if said == "rescheduled" and changed_to is not None:
+                message.append(f" to {day_and_time(changed_to, now)}")
+            message.append(".")
             if invited and said in INVITE_CHANGES:
                 # Their calendar holds the meeting as the invite gave it.
                 template, change = INVITE_CHANGES[said]
