@@ -118,19 +118,21 @@ def not_a_calling_time(
     now: datetime, settings: Settings, prospect_tz: str | None
 ) -> tuple[datetime, str] | None:
     """Their clock now and why it is no time to call them (`outside 09:00-18:00`, `not a
-    business day`, `a holiday`), as `calling_window` judges it; None when it is one, or
-    when their zone is not known (the rep's own hours are theirs to keep)."""
+    business day`, `a holiday`, or two of them), as `calling_window` judges it; None when
+    it is one, or when their zone is not known (the rep's own hours are theirs to keep)."""
     zone = known_zone(prospect_tz)
     if zone is None:
         return None
     local = now.astimezone(zone)
     if _inside_calling_hours(local, settings):
         return None
-    if not _within_hours(local, settings):
-        return local, f"outside {_hours(settings)}"
+    # Each reason that holds: 07:50 on a Sunday is both.
+    reasons = [] if _within_hours(local, settings) else [f"outside {_hours(settings)}"]
     if local.date() in settings.holidays:
-        return local, "a holiday"
-    return local, "not a business day"
+        reasons.append("a holiday")
+    elif not is_business_day(local.date(), settings):
+        reasons.append("not a business day")
+    return local, ", ".join(reasons)
 
 
 def outside_calling_hours(

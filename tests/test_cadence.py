@@ -540,7 +540,8 @@ def test_an_unknown_prospect_zone_falls_back_to_the_reps(prospect_tz: str | None
             datetime(2026, 11, 28, 7, 29, tzinfo=LONDON),
             "America/New_York",
             (),
-            ("02:29", "outside 09:00-18:00"),
+            # Early on a Saturday: both reasons, not the first alone.
+            ("02:29", "outside 09:00-18:00, not a business day"),
         ),
         (
             datetime(2026, 11, 28, 11, 0, tzinfo=LONDON),
@@ -549,6 +550,12 @@ def test_an_unknown_prospect_zone_falls_back_to_the_reps(prospect_tz: str | None
             ("12:00", "not a business day"),
         ),
         (WEDNESDAY, "Europe/London", (date(2026, 11, 25),), ("11:00", "a holiday")),
+        (
+            WEDNESDAY,
+            "Asia/Tokyo",
+            (date(2026, 11, 25),),
+            ("20:00", "outside 09:00-18:00, a holiday"),
+        ),
         (WEDNESDAY, "Asia/Tokyo", (), ("20:00", "outside 09:00-18:00")),
         (WEDNESDAY, "America/New_York", (), ("06:00", "outside 09:00-18:00")),
         (WEDNESDAY, "Europe/Paris", (), None),

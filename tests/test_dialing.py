@@ -305,7 +305,10 @@ async def test_a_do_not_call_prospect_is_never_dialled(
 
 # Saturday 07:29 in London: 02:29 in New York, where the demo's Kate Sullivan is.
 SATURDAY_NIGHT_IN_NEW_YORK = datetime(2026, 11, 21, 7, 29, tzinfo=ZoneInfo("Europe/London"))
-KATE_ASKED = "It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00). Call anyway?"
+KATE_ASKED = (
+    "It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00, not a business day)."
+    " Call anyway?"
+)
 
 
 def question(app: FunnelApp) -> str:
@@ -414,8 +417,8 @@ async def test_ending_a_running_call_for_one_outside_their_hours_says_both(
         asked = question(app)
         assert "is running (0:00) and not logged. End it without logging and call Kate" in asked
         assert asked.endswith(
-            "Sullivan? It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00)."
-            " | y: end it and call · n or esc: no"
+            "Sullivan? It is 02:29 on Saturday for Kate Sullivan (outside 09:00-18:00, not a"
+            " business day). | y: end it and call · n or esc: no"
         )
         await pilot.press("enter")
         await settle(pilot)
