@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -157,6 +157,9 @@ class QueueOrder(NamedTuple):
     complete: bool = True
     mode: QueueMode = QueueMode.TODAY
     elsewhere_from: int | None = None
+    # With no one to call now, when the first of those held back may be called (today's
+    # queue read with the closed zones' openings, `closed_timezones`).
+    opens_at: datetime | None = None
 
 
 def queue_order(
@@ -276,7 +279,10 @@ def _todays_order(
             break
     if limit is not None:
         return QueueOrder(ids, complete=False)
-    return QueueOrder(ids, _count_held_back(db, params, restrict) if closed_zones else 0)
+    held_back = _count_held_back(db, params, restrict) if closed_zones else 0
+    if ids or not held_back or not isinstance(closed_zones, Mapping):
+        return QueueOrder(ids, held_back)
+    return QueueOrder(ids, held_back, opens_at=_first_opening(db, params, restrict, closed_zones))
 
 
 def _with_matches_elsewhere(
@@ -309,6 +315,22 @@ def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], re
         ).fetchone()[0]
         for where in (DUE_TODAY, NEVER_CALLED)
     )
+
+
+def _first_opening(
+    db: sqlite_utils.Database,
+    params: dict[str, str | int],
+    restrict: str,
+    closed: Mapping[str, datetime],
+) -> datetime | None:
+    """The soonest of the closed zones' openings where today's queue holds a prospect
+    back: when calling can start again (read only for an empty queue)."""
+    for zone, opens_at in sorted(closed.items(), key=lambda item: item[1]):
+        for where in (DUE_TODAY, NEVER_CALLED):
+            sql = f"SELECT 1 FROM prospects WHERE {where} AND timezone = :held_zone{restrict}"
+            if db.execute(f"{sql} LIMIT 1", {**params, "held_zone": zone}).fetchone():
+                return opens_at
+    return None
 
 
 def queue_ids(

@@ -404,6 +404,30 @@ async def test_a_new_book_says_how_to_bring_prospects_in(
         assert "No prospect selected: no prospects yet." in script
 
 
+async def test_an_empty_queue_says_when_calling_starts_again(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """Everyone held back for their calling hours: the card said only `nothing to call
+    right now`, where the title counted them off hours."""
+    storage = open_storage(tmp_path / "late.db")
+    with storage.db.conn:
+        for name in ("Aiko Tanaka", "Kenji Mori"):
+            storage.db.execute(
+                "INSERT INTO prospects (name, phone, timezone) VALUES (?, '+81 3 1234 5678',"
+                " 'Asia/Tokyo')",
+                [name],
+            )
+    app = FunnelApp(storage, clock=clock, scripts_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        card = " ".join(shown_text(app.screen.query_one("#card-body")).split())
+    # 14:30 in London is 23:30 in Tokyo; their calling hours open at 09:00 theirs.
+    assert card == (
+        "The queue is empty: nothing to call before tomorrow 00:00, when the first of the 2"
+        " prospects outside their calling hours can be called."
+    )
+
+
 def a_prospect_only_elsewhere(db: sqlite_utils.Database) -> dict[str, Any]:
     """A prospect outside today's queue whose name no other prospect has: a filter for it
     finds one match, from another view."""

@@ -55,6 +55,7 @@ from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.filter_field import FilterField
 from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
+from funnel_tui.ui.formatting import day_and_time
 from funnel_tui.ui.kept_call import KeepsTheCall
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.key_hold import KeyHold
@@ -184,6 +185,8 @@ class MainScreen(
         # Whether the highlighted row's card is to be shown after the list's next frame.
         self._card_due = False
         self.held_back = 0
+        # With an empty queue, when the first prospect held back may be called.
+        self._opens_at: datetime | None = None
         # Reads the queue and the gauge again as another rep's lease runs out.
         self._lapse_timer: Timer | None = None
         # The gauge's plan, kept between refreshes (load_gauge_figures says when it holds).
@@ -626,6 +629,7 @@ class MainScreen(
                 select = running.prospect_id
             pinned = 1
         self.held_back, self._order_complete = order.held_back, order.complete
+        self._opens_at = order.opens_at
         # The prospect kept on the list for their call is not counted in the title.
         self._in_view, self._pinned = in_view, pinned
         self.queue.load(
@@ -880,6 +884,15 @@ class MainScreen(
         the key bar does not show, else that there is nothing to call."""
         if not self.filter_text and self._book_is_empty():
             return "i imports a CSV file from your CRM, a adds a prospect by hand"
+        if not self.filter_text and self._opens_at is not None:
+            when = day_and_time(self._opens_at, self.funnel.clock())
+            who = (
+                "the one prospect"
+                if self.held_back == 1
+                else f"the first of the {self.held_back:,} prospects"
+            )
+            hours = "outside their calling hours can be called"
+            return f"nothing to call before {when}, when {who} {hours}"
         return "nothing to call right now"
 
     def _book_is_empty(self) -> bool:
