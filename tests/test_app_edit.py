@@ -288,6 +288,27 @@ async def test_keys_after_a_refused_enter_in_the_add_form_are_dropped(
     assert not db.execute("SELECT 1 FROM prospects WHERE name LIKE 'Zed%'").fetchall()
 
 
+async def test_a_deal_value_typed_is_read_back_under_it(demo_app: FunnelApp) -> None:
+    """`8k` in the edit form said nothing until saved, where the outcome dialog reads an
+    amount back as it is typed."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        deal = form.query_one("#field-deal_value", Input)
+        deal.focus()
+        await pilot.press("ctrl+u", *"8k")
+        await settle(pilot)
+        assert shown_text(form.query_one("#error-deal_value")).strip() == "→ $8,000.00"
+        # Not yet an amount: nothing said before a save is tried.
+        await pilot.press(*"x")
+        await settle(pilot)
+        assert shown_text(form.query_one("#error-deal_value")).strip() == ""
+        await pilot.press("backspace", "ctrl+s")
+        await settle(pilot)
+    assert row(db, first["id"])["deal_value_cents"] == 800_000
+
+
 async def test_keys_typed_after_a_refused_enter_are_dropped_not_typed_into_the_form(
     demo_app: FunnelApp,
 ) -> None:

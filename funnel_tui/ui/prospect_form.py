@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from funnel_tui.counted import counted
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
-from funnel_tui.money import format_money
+from funnel_tui.money import format_money, parse_amount
 from funnel_tui.names import contact_name, first_name_of
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import PhoneRefused, international, phone_warning, read_phone_in_zone
@@ -302,6 +302,24 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def _next_call_changed(self) -> None:
         self._show_next_call()
 
+    def _show_deal_value(self) -> None:
+        """What a changed deal value reads as, under it (`8k`: `→ $8,000.00`), as the
+        outcome dialog reads an amount back; a refusal takes its place once a save was
+        tried, as for every field."""
+        if "deal_value" in self.refused or "deal_value" in self.changed_meanwhile:
+            return
+        typed = self.query_one("#field-deal_value", Input).value
+        said = Text("")
+        if typed.strip() and typed != self._initial("deal_value"):
+            with suppress(ValueError):
+                cents = parse_amount(typed, self.settings.currency)
+                said = Text("→ " + format_money(cents, self.settings.currency), "bold")
+        update_if_changed(self.query_one("#error-deal_value", Static), said)
+
+    @on(Input.Changed, "#field-deal_value")
+    def _deal_value_changed(self) -> None:
+        self._show_deal_value()
+
     def on_mount(self) -> None:
         for choice in self.query(Select).results(Select):
             self.watch(choice, "expanded", self._list_shown, init=False)
@@ -403,6 +421,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         self._status(to_fix(len(errors), "field") if errors else "", "red")
         self._show_phone_warning()
         self._show_next_call()
+        self._show_deal_value()
 
     def _phone_warning(self) -> str | None:
         return phone_warning(
