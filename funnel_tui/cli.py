@@ -1017,12 +1017,13 @@ def script(
     profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
     for problem in (*objections.problems, *profile_problems):
         click.echo(f"funnel: {problem} (not used)", err=True)
+    now = system_now()
     filled = fill_script(
         chosen,
         prospect,
         settings=_settings_said(db),
-        history=read_history(db, prospect_id),
-        now=system_now(),
+        history=read_history(db, prospect_id, now=now),
+        now=now,
         profile=profile,
         objections=objections,
         no_email=marked_at_address(db, prospect_id, prospect["email"]) is not None,

@@ -145,7 +145,7 @@ def demo_book(tmp_path_factory) -> tuple[list[Case], Settings]:
         Case(
             f"demo #{row['id']} {row['name']}{tag}",
             row,
-            read_history(storage.db, row["id"]),
+            read_history(storage.db, row["id"], now=FROZEN_NOW),
             profile,
         )
         for profile, tag in ((demo_profile(), ""), (None, " (no profile)"))

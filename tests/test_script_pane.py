@@ -36,7 +36,7 @@ def expected_script(db: sqlite_utils.Database, prospect: dict[str, Any], method:
         load_builtin(method),
         prospect,
         settings=load_settings(db),
-        history=read_history(db, prospect["id"]),
+        history=read_history(db, prospect["id"], now=FROZEN_NOW),
         now=FROZEN_NOW,
         profile=demo_profile(),
         objections=load_objections(None),

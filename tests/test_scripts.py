@@ -409,7 +409,7 @@ def book_with_history(tmp_path: Path):
 
 def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
     storage = book_with_history(tmp_path)
-    history = read_history(storage.db, 1)
+    history = read_history(storage.db, 1, now=NOW)
     assert history == ProspectHistory(
         datetime(2026, 11, 16, 9, tzinfo=UTC), date(2025, 3, 4), date(2026, 9, 1), "meeting"
     )
@@ -418,8 +418,8 @@ def test_history_is_the_last_connect_and_the_first_and_last_deal(tmp_path):
         "customer_since": "March 2025",
         "last_purchase_on": "on the 1st of September",
     }
-    assert read_history(storage.db, 2) == ProspectHistory()
-    assert history_facts(read_history(storage.db, 3), NOW) == {}
+    assert read_history(storage.db, 2, now=NOW) == ProspectHistory()
+    assert history_facts(read_history(storage.db, 3, now=NOW), NOW) == {}
 
 
 def test_the_last_call_is_said_on_the_prospects_clock_else_the_reps():
@@ -456,12 +456,15 @@ def test_a_new_customer_is_told_the_day_they_became_one(days_ago: int, said: str
     assert "customer_since" not in history_facts(ProspectHistory(first_deal_on=TODAY), NOW)
 
 
-def test_history_is_one_indexed_query(tmp_path):
+def test_history_is_two_indexed_queries(tmp_path):
     storage = book_with_history(tmp_path)
+    from funnel_tui.scripts.past_calls import CALLS_QUERY
     from funnel_tui.scripts.situation import HISTORY_QUERY
 
     plan = " ".join(
-        str(row[-1]) for row in storage.db.execute(f"EXPLAIN QUERY PLAN {HISTORY_QUERY}", {"id": 1})
+        str(row[-1])
+        for query in (CALLS_QUERY, HISTORY_QUERY)
+        for row in storage.db.execute(f"EXPLAIN QUERY PLAN {query}", {"id": 1})
     )
     assert "calls_prospect" in plan and "deals_prospect" in plan
     assert "flag_changes_prospect" in plan and "tasks_prospect" in plan
@@ -892,7 +895,7 @@ def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_pa
         {"prospect_id": 2, "started_at": "2026-11-16T10:00:00+00:00", "outcome": "not_interested"}
     )
     prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
-    history = read_history(storage.db, 2)
+    history = read_history(storage.db, 2, now=NOW)
     for method in BUILTIN_METHOD_VALUES:
         filled = fill_script(
             load_builtin(method),
@@ -933,7 +936,7 @@ def test_the_declined_opener_says_why_they_said_no(tmp_path, reason, said):
             {"prospect_id": 2, "started_at": "2026-11-17T10:00:00+00:00", "outcome": "no_answer"},
         ]
     )
-    history = read_history(storage.db, 2)
+    history = read_history(storage.db, 2, now=NOW)
     assert history.declined_reason == reason
     assert history_facts(history, NOW)["declined_reason"] == said
     prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
@@ -954,7 +957,7 @@ def test_without_a_reason_to_say_the_declined_opener_keeps_its_own_words(tmp_pat
             "reason": reason,
         }
     )
-    history = read_history(storage.db, 2)
+    history = read_history(storage.db, 2, now=NOW)
     assert "declined_reason" not in history_facts(history, NOW)
     prospect = {"id": 2, "name": "Ben Cole", "kind": "known", "stage": "lost"}
     openers = [filled.steps[0].say for filled in fill_every_method(prospect, history)]
@@ -987,7 +990,7 @@ def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
             load_builtin(method),
             prospect,
             settings=Settings(),
-            history=read_history(storage.db, 2),
+            history=read_history(storage.db, 2, now=NOW),
             now=NOW,
             profile=None,
             objections=load_objections(None),
@@ -1000,7 +1003,7 @@ def test_a_proposal_out_is_said_to_the_rep_before_the_opener(tmp_path):
         load_builtin("solution"),
         {**prospect, "stage": "qualified"},
         settings=Settings(),
-        history=read_history(storage.db, 2),
+        history=read_history(storage.db, 2, now=NOW),
         now=NOW,
         profile=None,
         objections=load_objections(None),
@@ -1035,7 +1038,7 @@ def test_a_prospect_marked_do_not_call_gets_no_script_in_any_method(tmp_path):
         "do_not_call": 1,
         "objections": "price",
     }
-    for filled in fill_every_method(prospect, read_history(storage.db, 2)):
+    for filled in fill_every_method(prospect, read_history(storage.db, 2, now=NOW)):
         [step] = filled.steps
         assert (step.title, step.say, step.ask) == ("Do not call", "", ())
         assert step.cue.startswith("They asked not to be called on Monday, so there is no script")
@@ -1051,12 +1054,12 @@ def test_the_day_they_asked_not_to_be_called_is_the_flags_when_no_call_says_it(t
     db = storage.db
     db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = 1")
     db.execute("UPDATE flag_changes SET changed_at = '2026-11-17T08:00:00+00:00'")
-    assert read_history(db, 1).do_not_call_at == datetime(2026, 11, 17, 8, tzinfo=UTC)
-    assert read_history(db, 2).do_not_call_at is None
+    assert read_history(db, 1, now=NOW).do_not_call_at == datetime(2026, 11, 17, 8, tzinfo=UTC)
+    assert read_history(db, 2, now=NOW).do_not_call_at is None
     prospect = {"id": 2, "name": "Ben Cole", "do_not_call": 1}
-    [filled, *_] = fill_every_method(prospect, read_history(db, 2))
+    [filled, *_] = fill_every_method(prospect, read_history(db, 2, now=NOW))
     assert filled.steps[0].cue.startswith("They asked not to be called, so there is no script")
-    [filled, *_] = fill_every_method({**prospect, "id": 1}, read_history(db, 1))
+    [filled, *_] = fill_every_method({**prospect, "id": 1}, read_history(db, 1, now=NOW))
     assert filled.steps[0].cue.startswith("They asked not to be called yesterday, so")
 
 
@@ -1153,7 +1156,7 @@ def test_history_reads_the_first_open_callback_and_meeting(tmp_path):
                 "due_at": stored(NOW + timedelta(days=days)),
             }
         )
-    history = read_history(db, prospect_id)
+    history = read_history(db, prospect_id, now=NOW)
     assert (history.callback_due_at, history.meeting_due_at) == (
         NOW + timedelta(days=2),
         NOW + timedelta(days=5),

@@ -103,7 +103,7 @@ def email_facts(
     return _facts(
         db,
         prospect,
-        read_history(db, prospect_id),
+        read_history(db, prospect_id, now=now),
         meeting_to_confirm(db, prospect_id, now),
         settings=settings,
         profile=profile,
@@ -195,7 +195,7 @@ def compose_draft(
         raise CannotCompose(not_fitting.reason)
     from funnel_tui.calendar_file import booked_last, meeting_called_off, meetings_ahead
 
-    history = read_history(db, prospect_id)
+    history = read_history(db, prospect_id, now=now)
     # One read of the meetings ahead: the one the text names and invites to (booked
     # last, as `meeting_to_confirm` finds it) and the others the compose screen lists; a
     # cancellation names the meeting called off, and its invite cancels it.

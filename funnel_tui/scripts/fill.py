@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from funnel_tui.clocks import known_zone, their_time
-from funnel_tui.domain import LOST_REASON_LABELS, LostReason, Outcome, Stage
+from funnel_tui.domain import LOST_REASON_LABELS, OUTCOME_SPECS, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
 from funnel_tui.scripts.loader import OPENER_TITLE, CallScript
+from funnel_tui.scripts.past_calls import CLOCK_DRIFT, PastCall
 from funnel_tui.scripts.placeholders import PROSPECT_FIELDS
 from funnel_tui.scripts.render import (
     ObjectionAnswer,
@@ -215,6 +216,9 @@ def _promised(
             )
     last = prospect.get("last_outcome")
     called = from_stored(prospect.get("last_called_at"))
+    if called is not None and called > now + CLOCK_DRIFT:
+        # The last call is one dated after now, which has not happened: set aside below.
+        last = called = None
     if last == Outcome.NO_SHOW:
         said.append("They missed the last meeting: find a new time first.")
     elif last == Outcome.VOICEMAIL and called is not None:
@@ -226,9 +230,64 @@ def _promised(
         if history.declined_reason in set(LostReason):
             reason = f" ({LOST_REASON_LABELS[LostReason(history.declined_reason)].lower()})"
         said.append(f"They said no to more{reason}: ask how it goes; do not pitch it again.")
+    said.extend(_set_aside(history.set_aside, now, zone))
     if history.last_note is not None:
         said.append(f"Last call's note: “{_said(history.last_note)}”.")
     return " ".join(said)
+
+
+def _set_aside(calls: tuple[PastCall, ...], now: datetime, zone: object) -> list[str]:
+    """For the rep, the calls left out of the history: those of a date that cannot be
+    read, and those dated after now, with the outcome and the note of each kind."""
+    said = []
+    undated = [call for call in calls if call.started_at is None]
+    ahead = [call for call in calls if call.started_at is not None]
+    if undated:
+        reached = any(call.reached for call in undated)
+        said.append(
+            f"{_calls_with_them(undated)} {_has_dates(undated)} that cannot be read (funnel"
+            f" check names {_it(undated)})"
+            + (": you have spoken to them before, on a day not known." if reached else ".")
+        )
+        said.extend(_their_note(undated))
+    if ahead:
+        first = min(moment for call in ahead if (moment := call.started_at) is not None)
+        are, it = ("is", "it is") if len(ahead) == 1 else ("are", "they are")
+        dated = "dated" if len(ahead) == 1 else "dated from"
+        said.append(
+            f"{_calls_with_them(ahead)} {are} {dated} {_at(first, now, zone)}, after now, so"
+            f" {it} not taken as when you last spoke."
+        )
+        said.extend(_their_note(ahead))
+    return said
+
+
+def _calls_with_them(calls: list[PastCall]) -> str:
+    """ "A call with them (Callback)", "2 calls with them (Callback, No answer)"."""
+    outcomes = ", ".join(dict.fromkeys(_outcome_label(call.outcome) for call in calls))
+    counted = "A call" if len(calls) == 1 else f"{len(calls)} calls"
+    return f"{counted} with them ({outcomes})"
+
+
+def _outcome_label(outcome: str) -> str:
+    return OUTCOME_SPECS[Outcome(outcome)].label if outcome in set(Outcome) else outcome
+
+
+def _has_dates(calls: list[PastCall]) -> str:
+    return "has a date" if len(calls) == 1 else "have dates"
+
+
+def _it(calls: list[PastCall]) -> str:
+    return "it" if len(calls) == 1 else "them"
+
+
+def _their_note(calls: list[PastCall]) -> list[str]:
+    """The note of the last of these calls logged that has one."""
+    noted = [call.note for call in calls if call.note is not None]
+    if not noted:
+        return []
+    whose = "Its note" if len(calls) == 1 else "The last logged one's note"
+    return [f"{whose}: “{_said(noted[-1])}”."]
 
 
 def _at(moment: datetime, now: datetime, timezone: object = None) -> str:

@@ -2,7 +2,8 @@
 
 The situation picks the script's opener (PRODUCT 6): a customer hears about what they
 bought, a known prospect about the last conversation (one whose last conversation ended
-in a no, `declined`, that it did, and whether anything has changed since), an inbound
+in a no, `declined`, that it did, and whether anything has changed since; one reached on
+a call whose date cannot be read is known too, of no known day), an inbound
 lead about what they engaged with, and everyone else a cold opener that never claims
 earlier contact.
 """
@@ -13,7 +14,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from funnel_tui.domain import CONNECT_OUTCOMES, Kind, LostReason, Outcome, Stage, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, Kind, LostReason, Outcome, Stage
+from funnel_tui.scripts.past_calls import PastCall, read_past_calls
 from funnel_tui.settings import Queryable, Settings, is_inbound
 from funnel_tui.timestamps import from_stored
 
@@ -30,28 +32,13 @@ DECLINED_BECAUSE = {
     LostReason.NO_AUTHORITY: "the decision sat with someone else",
 }
 
-# One indexed read per prospect shown (calls_prospect, deals_prospect, flag_changes_prospect,
-# tasks_prospect), never per queue row.
-HISTORY_QUERY = f"""SELECT
-    (SELECT max(started_at) FROM calls
-        WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})) AS last_connected_at,
-    (SELECT outcome FROM calls
-        WHERE prospect_id = :id AND outcome IN ({sql_list(CONNECT_OUTCOMES)})
-        ORDER BY started_at DESC, id DESC LIMIT 1) AS last_connect_outcome,
-    (SELECT reason FROM calls
-        WHERE prospect_id = :id AND outcome IN ({sql_list(DECLINING)})
-        ORDER BY started_at DESC, id DESC LIMIT 1) AS declined_reason,
+# With the calls (past_calls), two indexed reads per prospect shown (calls_prospect;
+# deals_prospect, flag_changes_prospect, tasks_prospect), never per queue row.
+HISTORY_QUERY = """SELECT
     (SELECT min(closed_on) FROM deals WHERE prospect_id = :id) AS first_deal_on,
     (SELECT max(closed_on) FROM deals WHERE prospect_id = :id) AS last_deal_on,
-    (SELECT max(marked_at) FROM (
-        SELECT started_at AS marked_at FROM calls
-            WHERE prospect_id = :id AND outcome = '{Outcome.DO_NOT_CALL}'
-        UNION ALL
-        SELECT changed_at FROM flag_changes
-            WHERE prospect_id = :id AND flag = 'do_not_call' AND value = 1
-    ) AS marks) AS do_not_call_at,
-    (SELECT notes FROM calls
-        WHERE prospect_id = :id ORDER BY started_at DESC, id DESC LIMIT 1) AS last_note,
+    (SELECT max(changed_at) FROM flag_changes
+        WHERE prospect_id = :id AND flag = 'do_not_call' AND value = 1) AS do_not_call_at,
     (SELECT min(due_at) FROM tasks WHERE prospect_id = :id AND status = 'open'
         AND kind = 'callback') AS callback_due_at,
     (SELECT min(due_at) FROM tasks WHERE prospect_id = :id AND status = 'open'
@@ -84,27 +71,42 @@ class ProspectHistory(NamedTuple):
     # When the first open callback and the first open meeting are due.
     callback_due_at: datetime | None = None
     meeting_due_at: datetime | None = None
+    # Calls of no readable date, or dated after now: in none of the above.
+    set_aside: tuple[PastCall, ...] = ()
+
+    @property
+    def reached_on_no_known_day(self) -> bool:
+        """Whether a call that reached them has a date that cannot be read."""
+        return any(call.reached and call.started_at is None for call in self.set_aside)
 
 
-def read_history(db: Queryable, prospect_id: int) -> ProspectHistory:
-    """The prospect's history from the calls, deals, flag_changes and tasks tables (one
-    query)."""
+def read_history(db: Queryable, prospect_id: int, *, now: datetime) -> ProspectHistory:
+    """The prospect's history from the calls made by now, the deals, flag_changes and
+    tasks tables (two queries)."""
+    calls = read_past_calls(db, prospect_id, now)
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
-    if row is None:
-        return ProspectHistory()
-    outcome, reason = (value if isinstance(value, str) else None for value in row[1:3])
-    note = row[6] if isinstance(row[6], str) and row[6].strip() else None
+    first_deal_on, last_deal_on, flagged_at, callback_due_at, meeting_due_at = row or (None,) * 5
+    connect = calls.last(CONNECT_OUTCOMES)
+    declined = calls.last(DECLINING)
+    last = calls.last()
     return ProspectHistory(
-        from_stored(row[0]),
-        day_of(row[3]),
-        day_of(row[4]),
-        outcome,
-        from_stored(row[5]),
-        reason,
-        note,
-        from_stored(row[7]),
-        from_stored(row[8]),
+        connect.started_at if connect else None,
+        day_of(first_deal_on),
+        day_of(last_deal_on),
+        connect.outcome if connect else None,
+        _latest(calls.last((Outcome.DO_NOT_CALL,)), from_stored(flagged_at)),
+        declined.reason if declined else None,
+        last.note if last else None,
+        from_stored(callback_due_at),
+        from_stored(meeting_due_at),
+        calls.set_aside,
     )
+
+
+def _latest(call: PastCall | None, flagged_at: datetime | None) -> datetime | None:
+    """The later of a call's moment and a flag's, either of which may be missing."""
+    moments = [moment for moment in (call and call.started_at, flagged_at) if moment]
+    return max(moments, default=None)
 
 
 def day_of(text: object) -> date | None:
@@ -127,7 +129,11 @@ def situation_of(
         return CUSTOMER
     if history.last_connect_outcome in DECLINING:
         return DECLINED
-    if kind == Kind.KNOWN or history.last_connected_at is not None:
+    if (
+        kind == Kind.KNOWN
+        or history.last_connected_at is not None
+        or history.reached_on_no_known_day
+    ):
         return KNOWN
     if is_inbound(settings, _source(prospect)):
         return INBOUND

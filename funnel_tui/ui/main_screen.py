@@ -917,12 +917,13 @@ class MainScreen(
             # Their method's script is gone (a file moved, another rep's own method): the
             # pane says whose script it shows instead.
             title = f"{script.name} (no script for “{one_line(str(prospect['method']))}”)"
+        now = self.funnel.clock()
         filled = fill_script(
             script,
             prospect,
             settings=self.funnel.settings,
-            history=read_history(self.funnel.storage.db, prospect["id"]),
-            now=self.funnel.clock(),
+            history=read_history(self.funnel.storage.db, prospect["id"], now=now),
+            now=now,
             profile=self.funnel.profile,
             objections=self.funnel.objections,
             no_email=self.card.marked_at_address is not None,
