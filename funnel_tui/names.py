@@ -1,10 +1,12 @@
 """How a script greets a person: the first given name of a full name, after any title, or
 the title and surname when there is no given name ("Hello Dr. Smith"); a name that is only
-the company's has neither."""
+the company's has neither. A name a CRM stored in capitals or in lower case is greeted as
+people write it ("Hi John" for `DR. JOHN O'NEIL-SMITH`)."""
 
 from __future__ import annotations
 
 import re
+import string
 
 # Titles, compared without case or a full stop: "Dr. John Doe" is John, "Prof Dr Anna
 # Weber" is Anna.
@@ -18,6 +20,12 @@ TITLES = frozenset(
 # What may follow a name after a comma: "John Doe, MD" is John; "Doe, John" is John too.
 SUFFIXES = frozenset({"md", "phd", "jr", "sr", "dds", "dmd", "esq", "mba", "ii", "iii", "iv"})
 INITIAL = re.compile(r"[^\W\d_]\.?")
+LETTERS = re.compile(r"[^\W\d_]+")
+APOSTROPHES = ("'", "’")
+VOWELS = frozenset("aeiouy")
+# A text with a figure or a sign no name has (`{company}`, `sam@acme.io`) is no name to
+# write in other case.
+NOT_IN_A_NAME = frozenset(string.digits + string.punctuation) - frozenset(".,'-")
 
 
 def _bare(word: str) -> str:
@@ -91,3 +99,40 @@ def first_name_of(name: str | None) -> str | None:
         return None
     first = words[0]
     return None if INITIAL.fullmatch(first) else first
+
+
+def written_case(name: str | None) -> str | None:
+    """A name as people write it when it is stored wholly in capitals or wholly in lower
+    case, as CRMs often export names: `DR. JOHN O'NEIL-SMITH` is `Dr. John O'Neil-Smith`,
+    `kate o'brien` is `Kate O'Brien`, `jean-luc mcgregor` is `Jean-Luc McGregor`. A name
+    in mixed case is kept as stored (`McDonald`, `van der Berg`, `DeShawn`), and so is the
+    case no rule can tell: `MACY` is `Macy`, never `MacY`. Text with a figure or a sign
+    no name has is kept as stored."""
+    if not name or not (name.isupper() or name.islower()) or NOT_IN_A_NAME & set(name):
+        return name
+    said = []
+    end = 0
+    before = ""
+    for run in LETTERS.finditer(name):
+        between = name[end : run.start()]
+        letters = run.group()
+        # After O' or D' a name starts again (O'Neil, D'Arcy); after a longer run the
+        # apostrophe is inside one (Ma'ata).
+        inside = between in APOSTROPHES and len(before) > 1
+        said.extend((between, letters.lower() if inside else _capitalised(letters)))
+        before = letters
+        end = run.end()
+    said.append(name[end:])
+    return "".join(said)
+
+
+def _capitalised(letters: str) -> str:
+    """One run of letters with a capital first: `Mc` names with a capital after it too
+    (McGregor), and two consonants that are no title (Dr, Mr) kept as initials (`JD`)."""
+    folded = letters.lower()
+    initials = len(folded) == 2 and folded.isascii() and not VOWELS & set(folded)
+    if initials and folded not in TITLES:
+        return folded.upper()
+    if folded.startswith("mc") and len(folded) > 3:
+        return "Mc" + folded[2:].capitalize()
+    return folded[:1].title() + folded[1:]

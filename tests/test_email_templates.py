@@ -214,6 +214,13 @@ def test_the_signature_names_the_rep_and_the_company(db: sqlite_utils.Database) 
     assert draft.template == "after_voicemail" and draft.to_address == "sam@example.com"
 
 
+def test_an_email_greets_a_name_stored_in_capitals_as_written(db: sqlite_utils.Database) -> None:
+    prospect_id = bare_prospect(db, name="KATE O'BRIEN")
+    draft = draft_of(db, prospect_id, "after_voicemail")
+    assert draft.subject == "Sorry I missed you, Kate"
+    assert draft.body.startswith("Hi Kate,\n\n")
+
+
 def test_the_meeting_confirmation_gives_the_time_in_the_prospects_zone(
     db: sqlite_utils.Database,
 ) -> None:

@@ -17,7 +17,7 @@ from funnel_tui.importer import import_prospects
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
-from tests.app_support import open_prospect_form, settle
+from tests.app_support import open_prospect_form, settle, shown_text
 from tests.test_app import first_in_queue
 from tests.test_app_edit import row
 
@@ -120,6 +120,26 @@ async def test_the_edit_form_stores_a_first_name_and_empty_means_from_the_name(
         await settle(pilot)
         assert isinstance(demo_app.screen, MainScreen)
     assert row(db, first["id"])["first_name"] == "Wei Ling"
+
+
+async def test_a_name_stored_in_capitals_is_greeted_as_written_in_the_pane_and_the_form(
+    demo_app: FunnelApp,
+) -> None:
+    """A CRM's export in capitals: the opener said "Hi JOHN, it's Alex Morgan…"."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET name = 'DR. JOHN O''NEIL-SMITH', first_name = NULL WHERE id = ?",
+        [first["id"]],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = shown_text(demo_app.screen.query_one("#script-body"))
+        assert "Hi John, it's " in pane and "JOHN," not in pane
+        form = await open_prospect_form(demo_app, pilot)
+        field = form.query_one("#field-first_name", Input)
+        assert field.placeholder == "empty: John, from the name"
 
 
 async def test_the_edit_form_says_a_name_that_is_the_companys_gives_no_first_name(

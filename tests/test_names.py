@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from funnel_tui.names import contact_name, first_name_of, greeting
+from funnel_tui.names import contact_name, first_name_of, greeting, written_case
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,40 @@ def test_a_name_that_is_the_companys_names_no_one(
 ) -> None:
     """A CRM's account row with no contact ("Acme Ltd" at Acme Ltd) was greeted "Hi Acme"."""
     assert contact_name(name, company) == contact
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        # CRMs export names in capitals or lower case: the scripts said "Hi JOHN".
+        ("DR. JOHN O'NEIL-SMITH", "Dr. John O'Neil-Smith"),
+        ("kate o'brien", "Kate O'Brien"),
+        ("jean-luc mcgregor", "Jean-Luc McGregor"),
+        ("D’ANGELO RUSSO", "D’Angelo Russo"),
+        ("ÓLAFUR ARNALDS", "Ólafur Arnalds"),
+        ("PROF DR ANNA WEBER", "Prof Dr Anna Weber"),
+        ("JOHN DOE, MD", "John Doe, MD"),
+        ("JD SMITH", "JD Smith"),
+        ("ma'ata fifita", "Ma'ata Fifita"),
+        ("🦊 SAM ADEYEMI", "🦊 Sam Adeyemi"),
+        # No rule tells MacY from Macy: only the first letter is a capital.
+        ("MACY GRAY", "Macy Gray"),
+        # A name in mixed case is as its owner writes it.
+        ("Ronald McDonald", "Ronald McDonald"),
+        ("Pieter van der Berg", "Pieter van der Berg"),
+        ("DeShawn Jones", "DeShawn Jones"),
+        ("JOHN smith", "JOHN smith"),
+        ("Ólafur", "Ólafur"),
+        ("李伟", "李伟"),
+        # No name: kept as stored.
+        ("{company}", "{company}"),
+        ("sam@acme.io", "sam@acme.io"),
+        ("agent 007", "agent 007"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_a_name_in_one_case_is_written_as_people_write_it(
+    stored: str | None, written: str | None
+) -> None:
+    assert written_case(stored) == written

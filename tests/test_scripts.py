@@ -329,6 +329,26 @@ def test_first_name_is_the_stored_one_else_the_given_name_after_a_title():
     assert prospect_facts(stored, Settings())["first_name"] == "Wei Ling"
 
 
+@pytest.mark.parametrize(
+    ("prospect", "greeting"),
+    [
+        ({"name": "DR. JOHN O'NEIL-SMITH"}, "Hi John"),
+        ({"name": "kate o'brien"}, "Hi Kate"),
+        ({"name": "JOHN SMITH", "first_name": "JOHNNY"}, "Hi Johnny"),
+        ({"name": "DR. SMITH"}, "Hello Dr. Smith"),
+        ({"name": "DeShawn Jones"}, "Hi DeShawn"),
+        ({"name": "Ólafur Arnalds", "first_name": "Ólafur"}, "Hi Ólafur"),
+    ],
+)
+def test_a_name_stored_in_capitals_or_lower_case_is_greeted_as_written(prospect, greeting):
+    """A CRM's export in capitals: the opener said "Hi JOHN, it's Alex Morgan…"."""
+    facts = prospect_facts(prospect, Settings(rep_name="Alex Morgan"))
+    assert facts["greeting"] == greeting
+    assert facts["introduction"] == f"{greeting}, it's Alex Morgan"
+    # The name itself is quoted as stored.
+    assert facts["name"] == prospect["name"]
+
+
 def test_an_opener_greets_by_title_and_surname_without_a_given_name():
     def greeting(**prospect):
         return prospect_facts(prospect, Settings())["greeting"]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from funnel_tui.clocks import known_zone, their_time
 from funnel_tui.domain import LOST_REASON_LABELS, OUTCOME_SPECS, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
-from funnel_tui.names import contact_name, first_name_of, greeting
+from funnel_tui.names import contact_name, first_name_of, greeting, written_case
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
 from funnel_tui.scripts.loader import OPENER_TITLE, CallScript
 from funnel_tui.scripts.past_calls import CLOCK_DRIFT, PastCall
@@ -70,8 +70,10 @@ def prospect_facts(
     history's days are said on the prospect's clock when their zone is known (their
     "yesterday"), else on now's."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
-    contact = contact_name(facts["name"], facts["company"])
-    facts["first_name"] = _text(prospect, "first_name") or first_name_of(contact) or ""
+    # Greeted as people write names, whatever case a CRM stored them in.
+    contact = written_case(contact_name(facts["name"], facts["company"]))
+    stored_first_name = written_case(_text(prospect, "first_name"))
+    facts["first_name"] = stored_first_name or first_name_of(contact) or ""
     facts["greeting"] = greeting(facts["first_name"], contact)
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()

@@ -20,7 +20,7 @@ from funnel_tui.counted import counted
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
 from funnel_tui.money import format_money, parse_amount
-from funnel_tui.names import contact_name, first_name_of
+from funnel_tui.names import contact_name, first_name_of, written_case
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import PhoneRefused, international, phone_warning, read_phone_in_zone
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
@@ -89,7 +89,7 @@ def _greeting_hint(name: str, company: str) -> str:
     contact = contact_name(one_line(name), one_line(company))
     if contact is None:
         return "empty: no first name, the name is the company's"
-    first = first_name_of(contact)
+    first = first_name_of(written_case(contact))
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
 
 
