@@ -264,7 +264,7 @@ class ProfileChecker:
             elif kind == "text":
                 values[key] = self._text(value, f"{label}{key}", line)
             else:
-                values[key] = self._keywords(value, f"{label}{key}", line)
+                values[key] = self._keywords(value, f"{label}{key}", line, required=required)
         return values
 
     def _text(self, value: object, what: str, line: int | None) -> str:
@@ -273,18 +273,23 @@ class ProfileChecker:
         self.report(f"{what} must be text in quotes, for example {_example(what)}", line)
         return ""
 
-    def _keywords(self, value: object, what: str, line: int | None) -> tuple[str, ...]:
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(word, str) and stems(word) for word in value)
-        ):
-            return tuple(" ".join(word.split()) for word in value)
-        self.report(
-            f'{what} must be a list of words or phrases, for example ["dispatch", "no-shows"]',
-            line,
-        )
-        return ()
+    def _keywords(
+        self, value: object, what: str, line: int | None, *, required: bool
+    ) -> tuple[str, ...]:
+        """A list of words or phrases. An empty one is as good as none where the list is
+        optional; where it is required, it is named as empty, not as no list."""
+        if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+            self.report(
+                f'{what} must be a list of words or phrases, for example ["dispatch", "no-shows"]',
+                line,
+            )
+            return ()
+        if not value and required:
+            self.report(f"{what} is empty: list at least one word or phrase", line)
+        for word in value:
+            if not stems(word):
+                self.report(f"{what}: {word!r} has no word in it; remove it or write one", line)
+        return tuple(" ".join(word.split()) for word in value)
 
     def header_line(self, section: str | None, occurrence: int) -> int | None:
         """1-based line of the n-th `[[section]]` header, when the file uses headers."""

@@ -259,8 +259,17 @@ def test_a_profile_file_that_cannot_be_read_is_a_problem_not_a_crash(tmp_path: P
         (
             'our_company = "A"\nproduct = "B"\n[[features]]\nname = "x"\ndoes = "y"\n'
             'needs = ["ok", "--"]\n',
-            "profile.toml:6: feature 1: needs must be a list of words or phrases, for example"
-            ' ["dispatch", "no-shows"]',
+            "profile.toml:6: feature 1: needs: '--' has no word in it; remove it or write one",
+        ),
+        (
+            'our_company = "A"\nproduct = "B"\n[[features]]\nname = "x"\ndoes = "y"\nneeds = []\n',
+            "profile.toml:6: feature 1: needs is empty: list at least one word or phrase",
+        ),
+        (
+            'our_company = "A"\nproduct = "B"\n[[references]]\nname = "N"\n'
+            "industry_keywords = []\n",
+            "profile.toml:5: reference 1: industry_keywords is empty: list at least one word or"
+            " phrase",
         ),
         (
             'our_company = "A"\nproduct = "B"\nfeatures = [\n  {name = "x", does = "y"},\n]\n',
@@ -274,6 +283,14 @@ def test_a_profile_file_that_cannot_be_read_is_a_problem_not_a_crash(tmp_path: P
 )
 def test_a_profile_that_cannot_be_used_names_the_line_and_the_fix(text: str, expected: str) -> None:
     assert expected in problems_of(text)
+
+
+def test_an_optional_list_left_empty_is_as_good_as_none() -> None:
+    """`keywords = []` on a differentiator dropped the whole profile as "not a list"."""
+    text = PROFILE.replace('keywords = ["crm"]', "keywords = []")
+    profile, problems = parse_profile(text, Path("profile.toml"), "profile.toml")
+    assert problems == []
+    assert profile is not None and profile.differentiators[1].keywords == ()
 
 
 def test_the_demo_profile_is_sound_and_its_proof_points_have_numbers() -> None:
