@@ -1015,7 +1015,9 @@ def script(
             )
     objections = load_objections(config_dir())
     profile, profile_problems = load_profile(config_dir(), demo_book=is_demo_book(db))
-    for problem in (*objections.problems, *profile_problems):
+    for problem in objections.problems:
+        click.echo(f"funnel: {problem} ({objections.used_instead(problem)})", err=True)
+    for problem in profile_problems:
         click.echo(f"funnel: {problem} (not used)", err=True)
     now = system_now()
     filled = fill_script(

@@ -835,6 +835,26 @@ def test_script_for_a_prospect_answers_their_recorded_objection(db_path: Path) -
     assert [line for line in text.splitlines() if "month-end" in line and "> " not in line] == []
 
 
+def test_a_bad_objection_category_leaves_the_files_others_in_use(db_path: Path) -> None:
+    """`[parking]` with an unknown field dropped the whole objections.toml, the rep's
+    answer to price with it, under a line that read as if only [parking] were left out."""
+    path = user_scripts().parent / "objections.toml"
+    path.write_text(
+        '[price.answers]\nsolution = "What would fixing it be worth each month?"\n\n'
+        '[parking]\nphrases = ["parking"]\nfallback = "Where?"\ncolour = "red"\n',
+        encoding="utf-8",
+    )
+    prospect = add_prospect(db_path, name="Ann Lee", objections="price is too high")
+    result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert one_line_error(result.stderr) == (
+        f"funnel: {path}:7: category [parking]: unknown field 'colour'; a category has title,"
+        " phrases, ignore, answers and fallback ([parking] is left out; the rest of the file"
+        " is used)"
+    )
+    assert "   - Price: What would fixing it be worth each month?" in result.stdout
+
+
 def test_a_prospects_script_without_a_method_is_their_own_methods(db_path: Path) -> None:
     """As the pane shows it: `funnel script --prospect 7` said only `name a method`."""
     conceptual = add_prospect(db_path, name="Ann Lee", method="conceptual")

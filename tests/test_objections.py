@@ -340,11 +340,32 @@ def test_a_broken_file_names_its_line_and_the_built_ins_stay(tmp_path, text, lin
     assert [category.key for category in loaded.match("busy, no parking")] == ["busy"]
 
 
-def test_a_good_category_beside_a_broken_one_is_not_used_either(tmp_path):
-    write(tmp_path, '[price]\nphrases = ["spendy"]\n\n[busy]\nphrase = ["later"]\n')
+def test_a_good_category_beside_a_broken_one_is_used(tmp_path):
+    """One bad category ([parking] with an unknown field) dropped the whole file, the rep's
+    own answer to price too, while the message read as if only [parking] were left out."""
+    write(
+        tmp_path,
+        '[price]\nphrases = ["spendy"]\n\n[price.answers]\nsolution = "What is it worth?"\n\n'
+        '[parking]\ntitle = "Parking"\nphrases = ["parking"]\nfallback = "Where?"\n'
+        'colour = "red"\n\n[busy]\nphrase = ["later"]\n',
+    )
     loaded = load_objections(tmp_path)
-    assert len(loaded.problems) == 1
-    assert [category.key for category in loaded.match("Too expensive")] == ["price"]
+    parking, busy = loaded.problems
+    assert (parking.line, busy.line) == (11, 14)
+    assert "unknown field 'colour'" in parking.message
+    assert loaded.used_instead(parking) == "[parking] is left out; the rest of the file is used"
+    assert loaded.used_instead(busy) == "[busy] stays as built in; the rest of the file is used"
+    assert [category.key for category in loaded.match("Spendy, no parking")] == ["price"]
+    assert loaded.answer(loaded.get("price"), "solution") == "What is it worth?"
+    assert loaded.get("busy") == next(c for c in builtin_categories() if c.key == "busy")
+
+
+def test_a_file_that_is_no_toml_leaves_the_built_ins_in_use(tmp_path):
+    write(tmp_path, '[price]\nphrases = ["spendy"\n')
+    loaded = load_objections(tmp_path)
+    [problem] = loaded.problems
+    assert loaded.used_instead(problem) == "the built-in objections are used"
+    assert loaded.categories == builtin_categories()
 
 
 def test_a_file_that_is_not_text_is_reported_without_a_line(tmp_path):

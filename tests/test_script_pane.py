@@ -11,6 +11,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import OptionList
 
+from funnel_tui.domain import BUILTIN_METHOD_VALUES
 from funnel_tui.profile import demo_profile
 from funnel_tui.scripts import load_builtin, read_history, suggested_method
 from funnel_tui.scripts.fill import fill_script
@@ -191,3 +192,28 @@ async def test_a_prospect_marked_do_not_call_gets_no_script_and_no_answers(
         assert lines[-1].startswith(f"{CUE_MARK}They asked not to be called on ")
         assert "edit form" in lines[-1]
         assert "Objections" not in lines
+
+
+async def test_a_bad_objection_category_leaves_the_reps_other_answers_in_the_pane(
+    demo_storage, clock, tmp_path
+) -> None:
+    """`[parking]` with an unknown field dropped the rep's whole objections.toml: their
+    answer to price was not used, and the toast read as if only [parking] were left out."""
+    answers = "".join(f'{method} = "Worth it by March."\n' for method in BUILTIN_METHOD_VALUES)
+    (tmp_path / "objections.toml").write_text(
+        f'[price.answers]\n{answers}\n[parking]\nphrases = ["parking"]\nfallback = "Where?"\n'
+        'colour = "red"\n',
+        encoding="utf-8",
+    )
+    db = demo_storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET objections = 'price' WHERE id = ?", [first["id"]])
+    db.conn.commit()
+    app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "scripts")
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        assert "Price: Worth it by March." in shown_text(app.screen.query_one("#script-body"))
+        [toast] = [
+            str(note.message) for note in app._notifications if "colour" in str(note.message)
+        ]
+        assert toast.endswith("([parking] is left out; the rest of the file is used)")

@@ -4,7 +4,8 @@ Reps write objections in their own words ("pricey", "call me in Q2", "we built o
 Each category lists the phrases and synonyms that mean it, matched as whole words, and the
 answer each selling method gives to it. The built-ins ship as `objections.toml` in this
 package; the rep's `objections.toml` in the config dir replaces parts of a category or adds
-new ones, and a broken file is reported while the built-ins stay in use.
+new ones. A category of that file with a problem is reported and left out, the others are
+used; a file that cannot be read as TOML is reported and the built-ins stay in use.
 """
 
 from __future__ import annotations
@@ -53,12 +54,24 @@ class ObjectionCategory:
     ignore: tuple[str, ...] = ()
 
 
+# What is used instead of a file that cannot be read as TOML.
+BUILT_INS_USED = "the built-in objections are used"
+
+
 @dataclass
 class ObjectionLibrary:
-    """Every objection category in use and the problems met reading the rep's file."""
+    """Every objection category in use and the problems met reading the rep's file, each
+    with what is used instead (`used_instead`)."""
 
     categories: tuple[ObjectionCategory, ...]
     problems: list[ScriptProblem] = field(default_factory=list)
+    # For a problem of one category: that only it is left out.
+    instead: dict[ScriptProblem, str] = field(default_factory=dict)
+
+    def used_instead(self, problem: ScriptProblem) -> str:
+        """What is used instead of the part of the file a problem is about: the built-in
+        category, the file without that category, or the built-ins alone."""
+        return self.instead.get(problem, BUILT_INS_USED)
 
     @cached_property
     def _matchers(self) -> tuple[tuple[ObjectionCategory, _Matcher], ...]:
@@ -193,7 +206,8 @@ def load_objections(user_dir: Path | None) -> ObjectionLibrary:
     """The built-in categories, changed or extended by `user_dir/objections.toml`.
 
     Never raises for the rep's file: a problem in it is reported with the file and line,
-    and the built-ins are used as they ship.
+    and the category it is in is left out (the built-ins as they ship, for a file that
+    cannot be read).
     """
     builtins = builtin_categories()
     if user_dir is None:
@@ -208,8 +222,7 @@ def load_objections(user_dir: Path | None) -> ObjectionLibrary:
             builtins, [ScriptProblem(path, None, f"cannot read the file ({error})")]
         )
     methods = {*BUILTIN_METHOD_VALUES, *_user_methods(user_dir / "scripts")}
-    categories, problems = parse_objections(text, path, builtins, methods)
-    return ObjectionLibrary(builtins if problems else categories, problems)
+    return parse_objections(text, path, builtins, methods)
 
 
 def _user_methods(scripts_dir: Path) -> set[str]:
@@ -223,10 +236,10 @@ def _user_methods(scripts_dir: Path) -> set[str]:
 def builtin_categories() -> tuple[ObjectionCategory, ...]:
     """The categories shipped in the package; a broken file is a packaging bug, so it raises."""
     text = shipped_text(__package__, FILE_NAME)
-    categories, problems = parse_objections(text, Path(FILE_NAME), (), set(BUILTIN_METHOD_VALUES))
-    if problems:
-        raise ValueError("; ".join(str(problem) for problem in problems))
-    return categories
+    library = parse_objections(text, Path(FILE_NAME), (), set(BUILTIN_METHOD_VALUES))
+    if library.problems:
+        raise ValueError("; ".join(str(problem) for problem in library.problems))
+    return library.categories
 
 
 def parse_objections(
@@ -234,8 +247,9 @@ def parse_objections(
     path: Path,
     base: tuple[ObjectionCategory, ...],
     methods: set[str],
-) -> tuple[tuple[ObjectionCategory, ...], list[ScriptProblem]]:
-    """`base` with the categories of one objections file applied; problems say what is wrong.
+) -> ObjectionLibrary:
+    """`base` with the sound categories of one objections file applied; the problems say
+    what is wrong with the others, which are left out.
 
     A category already in `base` takes each field the file gives (each answer on its own);
     a new one is added after them. `methods` are the method values an answer may name.
@@ -243,14 +257,20 @@ def parse_objections(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return base, [toml_problem(error, path, text)]
+        return ObjectionLibrary(base, [toml_problem(error, path, text)])
     reader = _FileReader(path, text, methods)
     merged = {category.key: category for category in base}
+    instead = {}
     for key, table in data.items():
-        category = reader.category(key, table, merged.get(key))
+        problems_before = len(reader.problems)
+        builtin = merged.get(key)
+        category = reader.category(key, table, builtin)
         if category is not None:
             merged[key] = category
-    return tuple(merged.values()), reader.problems
+        kept = f"[{key}] stays as built in" if builtin is not None else f"[{key}] is left out"
+        left_out = f"{kept}; the rest of the file is used"
+        instead.update(dict.fromkeys(reader.problems[problems_before:], left_out))
+    return ObjectionLibrary(tuple(merged.values()), reader.problems, instead)
 
 
 class _Given(NamedTuple):

@@ -250,8 +250,8 @@ class FunnelApp(App[None]):
             )
         for problem in self.objections.problems:
             self.notify(
-                str(problem),
-                title="Objections file not used",
+                f"{problem} ({self.objections.used_instead(problem)})",
+                title="Objection answers not loaded",
                 severity="error",
                 timeout=10,
                 markup=False,
