@@ -13,14 +13,20 @@ from textual.widgets import OptionList
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
 from funnel_tui.profile import demo_profile
-from funnel_tui.scripts import load_builtin, read_history, suggested_method
+from funnel_tui.scripts import (
+    ObjectionAnswer,
+    RenderedStep,
+    load_builtin,
+    read_history,
+    suggested_method,
+)
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.objections import load_objections
 from funnel_tui.settings import load_settings
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.method_picker import MethodPicker, method_letters
-from funnel_tui.ui.script_pane import CUE_MARK, ScriptPane
+from funnel_tui.ui.script_pane import CUE_MARK, ScriptPane, ScriptView, render_script
 from tests.app_support import FROZEN_NOW, settle, shown_text
 from tests.test_app import burst, first_in_queue
 
@@ -217,3 +223,29 @@ async def test_a_bad_objection_category_leaves_the_reps_other_answers_in_the_pan
             str(note.message) for note in app._notifications if "colour" in str(note.message)
         ]
         assert toast.endswith("([parking] is left out; the rest of the file is used)")
+
+
+async def test_objections_recorded_that_match_no_answer_are_not_said_to_be_none(
+    demo_app: FunnelApp,
+) -> None:
+    """The pane said "none recorded for this prospect" under Objections while the opener's
+    cue above quoted what was recorded."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET objections = 'Budget approved per quarter' WHERE id = ?",
+        [first["id"]],
+    )
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        body = demo_app.screen.query_one("#script-body")
+        text = shown_text(body)
+        assert "none matched: no answer fits “Budget approved per quarter”" in text
+        assert "none recorded" not in text
+    # With nothing recorded, there is none.
+    view = ScriptView(
+        "Solution", (RenderedStep("Open", "Hi", ()),), [], [ObjectionAnswer("A", "B")]
+    )
+    nothing = render_script(view, 0, all_objections=False)
+    assert "none recorded for this prospect" in [line.plain for line in nothing.renderables]

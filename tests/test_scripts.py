@@ -862,6 +862,12 @@ def test_plain_text_without_matches_has_one_objections_section():
     assert "(ask:" not in text and "{" not in text
 
 
+def test_plain_text_names_objections_recorded_that_match_no_answer():
+    text = filled_plain(filled_for({"name": "Lee", "objections": "Budget approved per quarter"}))
+    assert "\nObjections\n   > None matched: no answer fits “Budget approved per quarter”\n" in text
+    assert "None matched" not in filled_plain(filled_for({"name": "Lee"}))
+
+
 def test_the_template_shows_every_opener_and_the_placeholders():
     text = template_plain(load_builtin("solution"))
     for situation in SITUATIONS:

@@ -56,6 +56,8 @@ class FilledScript:
     other_objections: list[ObjectionAnswer] = field(default_factory=list)
     profile_entries: dict[str, str] = field(default_factory=dict)
     """Which profile feature, reference ... was picked for this prospect, by placeholder."""
+    objections_noted: str = ""
+    """The prospect's objections as recorded (one line), matched or not."""
 
 
 def prospect_facts(
@@ -143,7 +145,8 @@ def fill_script(
         return FilledScript(script, DO_NOT_CALL, (_not_to_be_called(prospect, history, now),))
     facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
     situation = situation_of(prospect, history, settings)
-    matching, others = objection_answers(script, objections, _text(prospect, "objections"), facts)
+    noted = _text(prospect, "objections")
+    matching, others = objection_answers(script, objections, noted, facts)
     steps = render_script(script, facts, situation)
     # Where the deal stands comes before the opener's own cue: a call that went back over
     # discovery with a proposal out would sound as if nothing had been sent. And a script
@@ -168,6 +171,7 @@ def fill_script(
         matching,
         others,
         chosen_entries(profile, prospect),
+        noted,
     )
 
 

@@ -36,16 +36,22 @@ def filled_plain(filled: FilledScript) -> str:
         lines += _step_lines(number, step)
     sections = (
         [
-            ("Objections recorded for this prospect", filled.matching_objections),
-            ("Other objections", filled.other_objections),
+            ("Objections recorded for this prospect", [], filled.matching_objections),
+            ("Other objections", [], filled.other_objections),
         ]
         if filled.matching_objections
-        else [("Objections", filled.other_objections)]
+        else [("Objections", _no_match_lines(filled.objections_noted), filled.other_objections)]
     )
-    for heading, answers in sections:
+    for heading, notes, answers in sections:
         if answers:
-            lines += [heading, *_answer_lines(answers), ""]
+            lines += [heading, *notes, *_answer_lines(answers), ""]
     return "\n".join(lines).rstrip("\n")
+
+
+def _no_match_lines(noted: str) -> list[str]:
+    """The objections recorded that no answer fits, as a cue: the opener's cue quotes
+    them, so the answers must not read as if there were none."""
+    return [f"{INDENT}> None matched: no answer fits “{noted}”"] if noted else []
 
 
 def _chosen_lines(filled: FilledScript) -> list[str]:

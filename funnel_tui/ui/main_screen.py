@@ -934,6 +934,7 @@ class MainScreen(
                 filled.steps,
                 filled.matching_objections,
                 filled.other_objections,
+                objections_noted=filled.objections_noted,
                 subject=(prospect["id"], script.method),
             )
         )

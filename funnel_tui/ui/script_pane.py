@@ -28,6 +28,8 @@ class ScriptView:
     other_objections: list[ObjectionAnswer] = field(default_factory=list)
     # Which prospect and method this is: showing the same again keeps the current step.
     subject: tuple[object, ...] = ()
+    # The prospect's objections as recorded, which may match no answer.
+    objections_noted: str = ""
 
 
 def render_step_strip(view: ScriptView, current: int) -> Text:
@@ -57,6 +59,14 @@ def answer_line(answer: ObjectionAnswer, title_style: str) -> Text:
     return Text.assemble(title, (CUE_MARK + clean_text(answer.answer), CUE_STYLE))
 
 
+def no_match(noted: str) -> str:
+    """What stands for the answers when none matches: whether any objection is recorded,
+    and which, so that one quoted in a cue does not read as none."""
+    if not noted:
+        return "none recorded for this prospect"
+    return f"none matched: no answer fits “{clean_text(noted)}”"
+
+
 def render_script(view: ScriptView, current: int, *, all_objections: bool) -> RenderableType:
     step = view.steps[current]
     parts: list[RenderableType] = [
@@ -81,7 +91,7 @@ def render_script(view: ScriptView, current: int, *, all_objections: bool) -> Re
     if view.matching_objections:
         parts += [answer_line(answer, "bold $warning") for answer in view.matching_objections]
     else:
-        parts.append(Text("none recorded for this prospect", "dim italic"))
+        parts.append(Text(no_match(view.objections_noted), "dim italic"))
     if all_objections:
         parts += [answer_line(answer, "bold") for answer in view.other_objections]
     elif view.other_objections:
