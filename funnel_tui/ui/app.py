@@ -26,9 +26,10 @@ from textual.worker import WorkerFailed
 from funnel_tui.claims import release_all
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import user_scripts_dir
-from funnel_tui.profile import Profile, load_profile
-from funnel_tui.scripts import ScriptLibrary, load_library
-from funnel_tui.scripts.objections import ObjectionLibrary, load_objections
+from funnel_tui.profile import Profile
+from funnel_tui.rep_files import changed_files, read_rep_files, rep_files_stamp
+from funnel_tui.scripts import ScriptLibrary, ScriptProblem
+from funnel_tui.scripts.objections import ObjectionLibrary
 from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.errors import ConnectionLost, is_refused_write
@@ -185,13 +186,15 @@ class FunnelApp(App[None]):
         self._holds: set[KeyHold] = set()
         # The escape of `escape` and a key typed fast, until it reaches the app (fast_escape).
         self._escape_on_its_way: events.Key | None = None
-        self.scripts: ScriptLibrary = load_library(self.scripts_dir)
-        # The objection library and the product profile live beside the scripts folder.
-        self.objections: ObjectionLibrary = load_objections(self.scripts_dir.parent)
+        # The objection library and the product profile live beside the scripts folder;
+        # an edit to any of them is read again while the app runs (reread_rep_files).
+        self._demo_book = is_demo_book(storage.db)
+        self._rep_files_seen = rep_files_stamp(self.scripts_dir)
+        self.scripts: ScriptLibrary
+        self.objections: ObjectionLibrary
         self.profile: Profile | None
-        self.profile, self._profile_problems = load_profile(
-            self.scripts_dir.parent, demo_book=is_demo_book(storage.db)
-        )
+        self._profile_problems: list[ScriptProblem]
+        self._use_rep_files()
 
     def on_ready(self) -> None:
         """Textual's start-up is over, and only now do its frames reach the terminal: the
@@ -213,6 +216,50 @@ class FunnelApp(App[None]):
         from funnel_tui.emailing.templates import load_templates, templates_dir
 
         return load_templates(templates_dir(self.scripts_dir.parent))
+
+    def _use_rep_files(self) -> None:
+        self.scripts, self.objections, self.profile, self._profile_problems = read_rep_files(
+            self.scripts_dir, demo_book=self._demo_book
+        )
+
+    def reread_rep_files(self) -> bool:
+        """Read the rep's scripts, objection answers and profile again when one of their
+        files was written, added or removed since they were read (an edit while the app
+        runs), and say so with the files' problems; whether they were read again."""
+        stamp = rep_files_stamp(self.scripts_dir)
+        if stamp == self._rep_files_seen:
+            return False
+        changed = changed_files(self._rep_files_seen, stamp)
+        self._rep_files_seen = stamp
+        self._use_rep_files()
+        self.notify(
+            ", ".join(path.name for path in changed),
+            title="Read again",
+            timeout=4,
+            markup=False,
+        )
+        self._say_rep_file_problems()
+        return True
+
+    def _say_rep_file_problems(self) -> None:
+        """A toast for each problem of the rep's scripts, objections and profile, with what
+        is used instead."""
+        for problem in self.scripts.problems:
+            self.notify(
+                str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
+            )
+        for problem in self.objections.problems:
+            self.notify(
+                f"{problem} ({self.objections.used_instead(problem)})",
+                title="Objection answers not loaded",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        for problem in self._profile_problems:
+            self.notify(
+                str(problem), title="Profile not used", severity="error", timeout=10, markup=False
+            )
 
     def _say_template_problems(self) -> None:
         from funnel_tui.emailing.templates import what_is_used
@@ -244,22 +291,7 @@ class FunnelApp(App[None]):
         self.screen_change_signal.subscribe(self, self._give_size_classes, immediate=True)
         self.screen_change_signal.subscribe(self, self._clear_toasts_for_dialogs)
         let_go_of_closed_screens(self)
-        for problem in self.scripts.problems:
-            self.notify(
-                str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
-            )
-        for problem in self.objections.problems:
-            self.notify(
-                f"{problem} ({self.objections.used_instead(problem)})",
-                title="Objection answers not loaded",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-        for problem in self._profile_problems:
-            self.notify(
-                str(problem), title="Profile not used", severity="error", timeout=10, markup=False
-            )
+        self._say_rep_file_problems()
         self.say_setting_problems(self._setting_problems)
         for notice in self._notices:
             self.notify(notice, title="Book upgraded", timeout=15, markup=False)

@@ -374,6 +374,9 @@ class MainScreen(
         a reload only when something changed. While a team's database is out of reach, it
         asks every TRY_AGAIN_S whether it is back instead.
         """
+        # The rep's script, objections and profile files, which no commit tells of either.
+        if self.funnel.reread_rep_files():
+            self._show_script()
         if self.funnel.out_of_reach is not None:
             if monotonic() - self._tried_again_at >= TRY_AGAIN_S:
                 self._tried_again_at = monotonic()
