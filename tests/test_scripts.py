@@ -749,7 +749,24 @@ def test_step_without_say_points_at_its_table(tmp_path):
         'title = "D"\nsay = "E"\n',
     )
     [problem] = problems_for(tmp_path)
-    assert (problem.line, problem.message) == (5, "step 2 has no say")
+    assert (problem.line, problem.message) == (
+        5,
+        "step 2 has no say: give it a say, or questions in ask",
+    )
+
+
+def test_a_step_without_say_and_with_an_empty_ask_says_both(tmp_path):
+    """`ask = []` and no say was reported as "step 2 has no say", as if ask were fine."""
+    write(
+        tmp_path,
+        "cold_call.toml",
+        '[[steps]]\ntitle = "A"\nsay = "B"\n\n[[steps]]\ntitle = "C"\nask = []\n',
+    )
+    [problem] = problems_for(tmp_path)
+    assert (problem.line, problem.message) == (
+        7,
+        "step 2 has no say and its ask is empty: give it a say, or at least one question in ask",
+    )
 
 
 def test_misspelt_key_is_reported_rather_than_ignored(tmp_path):

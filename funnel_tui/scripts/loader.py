@@ -398,7 +398,14 @@ class FileChecker:
             self.report(f"{label} has no title", header)
         if "say" not in raw and not ask:
             # Something must be spoken; a step of questions needs no `say`.
-            self.report(f"{label} has no say", header)
+            if raw.get("ask") == []:
+                self.report(
+                    f"{label} has no say and its ask is empty: give it a say, or at least"
+                    " one question in ask",
+                    self.key_line("ask", header_pattern, index),
+                )
+            else:
+                self.report(f"{label} has no say: give it a say, or questions in ask", header)
         if len(self.problems) > problems_before:
             return None
         return ScriptStep(
