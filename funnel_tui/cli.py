@@ -985,6 +985,12 @@ def script(
     if list_methods:
         for known in library.methods():
             click.echo(f"{known.method:<20} {known.name:<28} {known.source}")
+        # A file that could not be loaded is listed too, with why, not on stderr alone.
+        for problem in library.not_loaded():
+            why = (problem.message.splitlines() or [""])[0]
+            where = str(problem.path) if problem.line is None else f"{problem.path}:{problem.line}"
+            line = f"{problem.path.stem:<20} {'(not loaded)':<28} {where}: {why}"
+            click.echo(clean_text(f"{line} ({script_used_instead(problem)})"))
         return
     if method is None and prospect_id is None:
         raise click.UsageError("name a method, give --prospect ID, or use --list")

@@ -789,6 +789,22 @@ def test_a_broken_added_script_is_said_to_be_not_used_as_it_has_no_builtin(
     assert line.startswith(f"funnel: {path}:3: ") and line.endswith("(not used)")
 
 
+def test_the_list_names_a_file_not_loaded_and_why(db_path: Path) -> None:
+    """A broken script file showed only on stderr: `--list` left it out as if it were not
+    there."""
+    broken = user_scripts() / "renewal.toml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    (user_scripts() / "solution.toml").write_text(BROKEN, encoding="utf-8")
+    result = invoke("script", "--list", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5 + 2
+    renewal, solution = lines[5:]
+    assert renewal.startswith("renewal ") and " (not loaded) " in renewal
+    assert f" {broken}:3: not valid TOML" in renewal and renewal.endswith("(not used)")
+    assert solution.startswith("solution ") and solution.endswith("(using the built-in script)")
+
+
 def test_unknown_method_lists_the_known_ones(db_path: Path) -> None:
     result = invoke("script", "nope", "--db", db_path)
     assert result.exit_code == 1

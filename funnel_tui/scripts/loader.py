@@ -140,6 +140,14 @@ class ScriptLibrary:
     def methods(self) -> list[CallScript]:
         return list(self.scripts.values())
 
+    def not_loaded(self) -> list[ScriptProblem]:
+        """The first problem of each of the rep's files that could not be loaded, in the
+        order they were read."""
+        first: dict[Path, ScriptProblem] = {}
+        for problem in self.problems:
+            first.setdefault(problem.path, problem)
+        return list(first.values())
+
     def names(self) -> dict[str, str]:
         """Method value -> display name, in the order the method picker shows them."""
         return {method: script.name for method, script in self.scripts.items()}
