@@ -15,13 +15,14 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.clocks import known_zone
-from funnel_tui.emailing.fit import email_refused, last_proposal, misfit
+from funnel_tui.emailing.fit import email_refused, misfit
 from funnel_tui.emailing.headers import AddressRefused, recipient
 from funnel_tui.emailing.message import Attachment, Draft
 from funnel_tui.emailing.templates import EmailTemplate, fill_template
 from funnel_tui.foreign_values import Unreadable, read_cents, read_day
 from funnel_tui.money import format_money
 from funnel_tui.profile import Profile, headline_feature_facts
+from funnel_tui.proposals import last_proposal
 from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts.fill import prospect_facts
 from funnel_tui.scripts.situation import (
