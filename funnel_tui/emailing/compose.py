@@ -2,9 +2,9 @@
 email` prints or sends.
 
 The facts are the call scripts' (`prospect_facts`: the prospect, the rep's settings, the
-history and the product profile) and what only an email says: the meeting to confirm in the
-prospect's own time zone, the open deal with its close date, and when the open proposal
-went out. A template the prospect does not fit (`fit`) is refused with the reason.
+history with the open proposal, and the product profile) and what only an email says: the
+meeting to confirm in the prospect's own time zone, and the open deal with its close date.
+A template the prospect does not fit (`fit`) is refused with the reason.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from funnel_tui.scripts.situation import (
     ordinal,
     read_history,
     situation_of,
-    spoken_day,
 )
 from funnel_tui.settings import Settings
 from funnel_tui.text import clean_text, one_line
@@ -124,7 +123,11 @@ def _facts(
 ) -> dict[str, str]:
     """`email_facts`, from the prospect's history and the meeting to confirm as read."""
     today = now.date()
-    facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
+    # The day the open proposal went out, as a script says it (`{proposal_sent_on}`).
+    proposal = last_proposal(db, prospect, now)
+    facts = prospect_facts(
+        prospect, settings, history=history, now=now, profile=profile, proposal=proposal
+    )
     if "feature" not in facts:
         facts |= headline_feature_facts(profile)
     if meeting is not None:
@@ -137,10 +140,6 @@ def _facts(
     close_on = _readable(read_day, prospect["expected_close_on"])
     if close_on is not None and close_on >= today:
         facts["close_date"] = close_date_text(close_on, today)
-    # Only while it is open: a proposal won or declined is not one to follow up.
-    proposal = last_proposal(db, prospect, now)
-    if proposal is not None and proposal.closed is None:
-        facts["proposal_sent_on"] = spoken_day(proposal.sent_on, today)
     rep_email = parseaddr(settings.email_from)[1]
     if rep_email:
         facts["rep_email"] = rep_email

@@ -6,7 +6,7 @@ as a script's `say` gives way to its `fallback` (PRODUCT 6). A paragraph none of
 choices can be filled is left out, so a missing fact never leaves `{x}` or a gap in the
 text; the subject's last choice may name only what every prospect has, so there is always
 a subject. The placeholders are the scripts' (`funnel_tui.scripts.placeholders`), with
-what only an email says: the meeting time, the open deal, when the proposal went out.
+what only an email says: the meeting time and the open deal.
 
 A subject or a paragraph may also be a table of such choices by the prospect's situation
 (`{ cold = ..., known = ..., other = ... }`): the scripts' situations, and `declined` for

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from funnel_tui.clocks import known_zone, their_time
 from funnel_tui.domain import LOST_REASON_LABELS, OUTCOME_SPECS, LostReason, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting, written_case
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
+from funnel_tui.scripts.deal import deal_facts
 from funnel_tui.scripts.loader import OPENER_TITLE, CallScript
 from funnel_tui.scripts.past_calls import CLOCK_DRIFT, PastCall
 from funnel_tui.scripts.placeholders import PROSPECT_FIELDS
@@ -35,6 +37,9 @@ from funnel_tui.scripts.situation import (
 )
 from funnel_tui.settings import Settings, source_phrase
 from funnel_tui.timestamps import from_stored
+
+if TYPE_CHECKING:
+    from funnel_tui.proposals import Proposal
 
 # The most characters of one fact a script or an email says: a note is a few words, and a
 # field of megabytes (a page pasted, a CRM's cell) would be read out, and laid out, whole.
@@ -67,10 +72,12 @@ def prospect_facts(
     history: ProspectHistory | None = None,
     now: datetime | None = None,
     profile: Profile | None = None,
+    proposal: Proposal | None = None,
 ) -> dict[str, str]:
     """The value of every placeholder this prospect has; a missing fact is absent. The
-    history's days are said on the prospect's clock when their zone is known (their
-    "yesterday"), else on now's."""
+    history's days, the meeting booked and the day the `proposal` (their last,
+    `last_proposal`) went out are said on the prospect's clock when their zone is known
+    (their "yesterday"), else on now's."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
     # Greeted as people write names, whatever case a CRM stored them in.
     contact = written_case(contact_name(facts["name"], facts["company"]))
@@ -80,7 +87,9 @@ def prospect_facts(
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
     if history is not None and now is not None:
-        facts.update(history_facts(history, _their_now(prospect, now)))
+        their_now = _their_now(prospect, now)
+        facts.update(history_facts(history, their_now))
+        facts.update(deal_facts(history, proposal, their_now))
     facts.update(profile_facts(profile, prospect))
     facts["introduction"] = introduction(
         facts["greeting"], facts["rep_name"], facts.get("our_company")
@@ -136,14 +145,18 @@ def fill_script(
     profile: Profile | None,
     objections: Objections,
     no_email: bool = False,
+    proposal: Proposal | None = None,
 ) -> FilledScript:
     """The script for this prospect: the opener for their situation, then every step.
     `no_email`: no email goes to their address (another prospect there is marked do not
-    email), as none goes to one marked themselves. A prospect marked do not call gets no
-    script: one step for the rep alone says so."""
+    email), as none goes to one marked themselves. `proposal`: the last one sent to them
+    (`last_proposal`), which a step says while it is open. A prospect marked do not call
+    gets no script: one step for the rep alone says so."""
     if prospect.get("do_not_call"):
         return FilledScript(script, DO_NOT_CALL, (_not_to_be_called(prospect, history, now),))
-    facts = prospect_facts(prospect, settings, history=history, now=now, profile=profile)
+    facts = prospect_facts(
+        prospect, settings, history=history, now=now, profile=profile, proposal=proposal
+    )
     situation = situation_of(prospect, history, settings)
     noted = _text(prospect, "objections")
     matching, others = objection_answers(script, objections, noted, facts)

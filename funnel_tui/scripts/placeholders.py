@@ -23,8 +23,15 @@ PROSPECT_FIELDS = (
 )
 # Worked out from the prospect and the settings.
 DERIVED_PLACEHOLDERS = ("first_name", "greeting", "introduction", "source_phrase", "rep_name")
-# From the prospect's calls and deals.
-HISTORY_PLACEHOLDERS = ("last_spoke_on", "customer_since", "last_purchase_on", "declined_reason")
+# From the prospect's calls, deals and tasks: what happened, and where the deal stands.
+HISTORY_PLACEHOLDERS = (
+    "last_spoke_on",
+    "customer_since",
+    "last_purchase_on",
+    "declined_reason",
+    "meeting_at",
+    "proposal_sent_on",
+)
 # What a product profile can fill.
 PROFILE_PLACEHOLDERS = (
     "our_company",
@@ -69,6 +76,8 @@ RECORDED_ELSEWHERE = {
     "customer_since": "when they became a customer",
     "last_purchase_on": "when they last bought",
     "declined_reason": "why they said no",
+    "meeting_at": "a meeting booked ahead",
+    "proposal_sent_on": "when the open proposal went out",
     "our_company": "your company (product profile)",
     "product": "your product (product profile)",
     "feature": "a feature for their needs (product profile)",
@@ -83,16 +92,10 @@ RECORDED_ELSEWHERE = {
     "reference_result": "the reference's result (product profile)",
     "payback": "the typical payback (product profile)",
 }
-# What an email can say besides a script's placeholders (PRODUCT 15): the next meeting in
-# the prospect's time, the open deal and its close date, when the proposal went out, and
-# the address the email comes from.
-EMAIL_ONLY_PLACEHOLDERS = (
-    "meeting_time",
-    "deal_value",
-    "close_date",
-    "proposal_sent_on",
-    "rep_email",
-)
+# What an email can say besides a script's placeholders (PRODUCT 15): the meeting to
+# confirm in the prospect's time, the open deal and its close date, and the address the
+# email comes from.
+EMAIL_ONLY_PLACEHOLDERS = ("meeting_time", "deal_value", "close_date", "rep_email")
 EMAIL_PLACEHOLDERS = (*PLACEHOLDERS, *EMAIL_ONLY_PLACEHOLDERS)
 PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 # Anything in braces, or a brace left alone.
