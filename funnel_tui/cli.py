@@ -44,6 +44,7 @@ from funnel_tui.paths import (
     user_scripts_dir,
 )
 from funnel_tui.profile import load_profile
+from funnel_tui.proposals import last_proposal
 from funnel_tui.prospects import get_prospect, marked_at_address
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.schema_version import LATEST_VERSION
@@ -1035,6 +1036,7 @@ def script(
         profile=profile,
         objections=objections,
         no_email=marked_at_address(db, prospect_id, prospect["email"]) is not None,
+        proposal=last_proposal(db, prospect, system_now()),
     )
     # Rows written by other tools may hold terminal escapes; they must not reach the terminal.
     click.echo(clean_text(filled_plain(filled)))

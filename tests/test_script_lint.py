@@ -17,6 +17,7 @@ import pytest
 
 from funnel_tui.domain import BUILTIN_METHOD_VALUES
 from funnel_tui.profile import Profile, load_profile
+from funnel_tui.proposals import Proposal, last_proposal
 from funnel_tui.scripts import (
     SITUATIONS,
     CallScript,
@@ -72,6 +73,7 @@ class Case:
     prospect: dict[str, object]
     history: ProspectHistory
     profile: Profile | None
+    proposal: Proposal | None = None
 
 
 def demo_profile() -> Profile | None:
@@ -81,6 +83,8 @@ def demo_profile() -> Profile | None:
 def synthetic_cases(profile: Profile | None) -> list[Case]:
     spoke = datetime(2026, 10, 20, 15, tzinfo=UTC)
     bought = ProspectHistory(spoke, date(2025, 3, 4), date(2026, 9, 1))
+    meeting = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    proposal = Proposal(datetime(2026, 11, 16, 15, tzinfo=UTC), date(2026, 11, 16))
     full = {
         "name": "Dr. Wei Ling Tan",
         "title": "Head of Operations",
@@ -133,6 +137,32 @@ def synthetic_cases(profile: Profile | None) -> list[Case]:
         Case(
             f"customer, no deals ({tag})", {**full, "kind": "customer"}, ProspectHistory(), profile
         ),
+        Case(
+            f"known, meeting booked ({tag})",
+            {**full, "kind": "known", "timezone": "America/New_York"},
+            ProspectHistory(spoke, meeting_due_at=meeting),
+            profile,
+        ),
+        Case(
+            f"known, proposal out ({tag})",
+            {**full, "kind": "known", "stage": "proposal"},
+            ProspectHistory(spoke),
+            profile,
+            proposal,
+        ),
+        Case(
+            f"customer, meeting booked ({tag})",
+            {**full, "kind": "customer"},
+            bought._replace(meeting_due_at=meeting),
+            profile,
+        ),
+        Case(
+            f"customer, proposal out ({tag})",
+            {**full, "kind": "customer"},
+            bought,
+            profile,
+            proposal,
+        ),
     ]
 
 
@@ -147,6 +177,7 @@ def demo_book(tmp_path_factory) -> tuple[list[Case], Settings]:
             row,
             read_history(storage.db, row["id"], now=FROZEN_NOW),
             profile,
+            last_proposal(storage.db, row, FROZEN_NOW),
         )
         for profile, tag in ((demo_profile(), ""), (None, " (no profile)"))
         for row in rows
@@ -262,9 +293,15 @@ def lint_case(method: str, case: Case, settings: Settings) -> list[str]:
         now=FROZEN_NOW,
         profile=case.profile,
         objections=load_objections(None),
+        proposal=case.proposal,
     )
     facts = prospect_facts(
-        case.prospect, settings, history=case.history, now=FROZEN_NOW, profile=case.profile
+        case.prospect,
+        settings,
+        history=case.history,
+        now=FROZEN_NOW,
+        profile=case.profile,
+        proposal=case.proposal,
     )
     problems = list(lint(script, filled, case, facts))
     for step in script.steps_for(filled.situation):
@@ -332,6 +369,8 @@ def test_the_situation_picks_the_opener():
         "declined",
         "customer",
         "customer",
+        *["known"] * 2,
+        *["customer"] * 2,
     ]
     situations = [
         fill_script(

@@ -1,17 +1,38 @@
-"""Where the deal stands, as a call script can say it: `{meeting_at}` for a meeting
-booked ahead and `{proposal_sent_on}` for a proposal out (PRODUCT 6)."""
+"""The built-in scripts follow where the deal stands, past their opener: a meeting booked
+is confirmed, a proposal out is asked about, and only otherwise is a meeting asked for; a
+customer is not pitched what they bought, nor one who said no pitched again (PRODUCT 6).
+
+A sales trainer's trial: Grace, a customer who said no to more on budget, heard "Shall we
+book a demo this week?"; Noah, with a demo booked and a proposal out, heard it too.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from funnel_tui.proposals import Proposal
-from funnel_tui.scripts import ProspectHistory
-from funnel_tui.scripts.fill import prospect_facts
+import pytest
+
+from funnel_tui.domain import BUILTIN_METHOD_VALUES
+from funnel_tui.profile import demo_profile
+from funnel_tui.proposals import Proposal, last_proposal
+from funnel_tui.scripts import ProspectHistory, load_builtin, read_history
+from funnel_tui.scripts.fill import FilledScript, fill_script, prospect_facts
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.render import RenderedStep
 from funnel_tui.settings import Settings
-from tests.app_support import FROZEN_NOW
+from funnel_tui.store.sqlite import open_storage
+from funnel_tui.timestamps import system_now, to_stored
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.script_pane import ScriptPane
+from tests.app_support import FROZEN_NOW, settle
+from tests.cli_support import invoke
+from tests.test_script_pane import pane_lines
 
 # FROZEN_NOW is Wednesday 18 November 2026, 14:30 in London.
+SPOKE = FROZEN_NOW - timedelta(days=2)
 TODAY = FROZEN_NOW.date()
 DANA = {
     "name": "Dana Reyes",
@@ -19,8 +40,180 @@ DANA = {
     "needs": "Online booking for new patients",
     "pain_points": "Front desk stuck on the phones all morning",
 }
+KNOWN = {**DANA, "kind": "known"}
+CUSTOMER = {**DANA, "kind": "customer"}
+BOUGHT = ProspectHistory(SPOKE, date(2025, 3, 4), date(2026, 9, 1), "meeting")
+# The feature the demo profile picks for Dana's needs: a customer may use it already.
+HER_FEATURE = "online self-booking"
 MEETING_AHEAD = datetime(2026, 11, 24, 10, tzinfo=UTC)
 PROPOSAL_OUT = Proposal(datetime(2026, 11, 16, 15, tzinfo=UTC), date(2026, 11, 16))
+# What asks for a meeting (or a demo, a session) that is booked already, or that a
+# customer or one who said no did not ask for.
+BOOKING = re.compile(r"\b(?:demo|thirty minutes|session|which day|next week|book)\b", re.I)
+
+
+def script_for(
+    method: str,
+    prospect: dict[str, object],
+    history: ProspectHistory,
+    proposal: Proposal | None = None,
+) -> FilledScript:
+    return fill_script(
+        load_builtin(method),
+        prospect,
+        settings=Settings(rep_name="Alex Morgan"),
+        history=history,
+        now=FROZEN_NOW,
+        profile=demo_profile(),
+        objections=load_objections(None),
+        proposal=proposal,
+    )
+
+
+def last_step(filled: FilledScript) -> RenderedStep:
+    return filled.steps[-1]
+
+
+def spoken(step: RenderedStep) -> str:
+    return " ".join((step.say, *step.ask))
+
+
+def spoken_lines(filled: FilledScript) -> list[str]:
+    return [line for step in filled.steps for line in (step.say, *step.ask) if line]
+
+
+# What each method's last step says to a prospect with nothing booked: the meeting it
+# asks for.
+ASKS_FOR_A_MEETING = {
+    "solution": "I'll send you a one-page summary of what you told me, for you to correct: the"
+    " problem, its causes and what a fix must do. Which day next week suits you for thirty"
+    " minutes with whoever signs off?",
+    "value_proposition": "If those numbers hold, the next step is to check them with whoever"
+    " owns the budget, so the decision rests on your figures. Can we book thirty minutes with"
+    " them this week?",
+    "conceptual": "The most useful next step would be for you to bring the others involved to"
+    " a working session, so we shape this around what you all want. Could you set that up for"
+    " next week, and who would you bring?",
+    "benefits": "Then the next step is to see it working on your own case. Shall we book a demo"
+    " this week, and who else should be there?",
+    "inbound": "The next step I'd suggest is a thirty-minute session where we map this onto"
+    " Reyes Dental in detail. Which day next week suits you?",
+}
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_prospect_with_nothing_booked_is_asked_for_a_meeting(method: str) -> None:
+    cold = script_for(method, DANA, ProspectHistory())
+    assert cold.situation == "cold"
+    assert last_step(cold).say == ASKS_FOR_A_MEETING[method]
+    known = script_for(method, KNOWN, ProspectHistory(SPOKE))
+    assert last_step(known).say == ASKS_FOR_A_MEETING[method]
+
+
+CONFIRMS_THE_MEETING = {
+    "solution": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else should"
+    " be there?",
+    "value_proposition": "We're booked for Tue 24 Nov at 05:00: is that still good, and will"
+    " whoever owns the budget be there to see these numbers?",
+    "conceptual": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else"
+    " should be there?",
+    "benefits": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else should"
+    " be there?",
+    "inbound": "We're booked for Tue 24 Nov at 05:00: is that still good?",
+}
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_meeting_booked_is_confirmed_on_their_clock_not_booked_again(method: str) -> None:
+    """Noah's demo was booked for Tuesday: his close still said "Shall we book a demo this
+    week?". The meeting is said as the opener's cue gives it, on his clock (New York)."""
+    in_new_york = {**KNOWN, "timezone": "America/New_York"}
+    history = ProspectHistory(SPOKE, meeting_due_at=MEETING_AHEAD)
+    filled = script_for(method, in_new_york, history)
+    close = last_step(filled)
+    assert close.say == CONFIRMS_THE_MEETING[method]
+    assert "meeting is booked for Tue 24 Nov 10:00 (05:00 their time)" in filled.steps[0].cue
+    assert not BOOKING.search(" ".join(close.ask))
+    # With a proposal out too, the meeting comes first: it is what is next.
+    assert last_step(script_for(method, in_new_york, history, PROPOSAL_OUT)) == close
+
+
+ASKS_ABOUT_THE_PROPOSAL = {
+    "solution": "We sent you our proposal on Monday: where does it stand with you?",
+    "value_proposition": "We sent you our proposal on Monday: do these numbers change where it"
+    " stands, and who still needs to see them?",
+    "conceptual": "We sent you our proposal on Monday: how well does it fit your picture, and"
+    " where does it stand?",
+    "benefits": "We sent you our proposal on Monday: does it meet the need you described, and"
+    " where does it stand with you?",
+    "inbound": "We sent you our proposal on Monday: where does it stand with you?",
+}
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_proposal_out_is_asked_about_not_proposed_again(method: str) -> None:
+    """Olivia had our proposal: Inbound still offered "a thirty-minute session where we map
+    this onto Bennett & Hale PR"."""
+    filled = script_for(method, KNOWN, ProspectHistory(SPOKE), PROPOSAL_OUT)
+    close = last_step(filled)
+    assert close.say == ASKS_ABOUT_THE_PROPOSAL[method]
+    assert not BOOKING.search(spoken(close))
+    # A proposal won or declined is none to ask about.
+    won = Proposal(PROPOSAL_OUT.sent_at, PROPOSAL_OUT.sent_on, "won", TODAY)
+    assert (
+        last_step(script_for(method, KNOWN, ProspectHistory(SPOKE), won)).say
+        == (ASKS_FOR_A_MEETING[method])
+    )
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_customer_is_not_pitched_what_they_bought(method: str) -> None:
+    """Chloé signed on the 19th: Conceptual told her "The part that fits what you've
+    described is our online self-booking", Benefits asked to book a demo."""
+    filled = script_for(method, CUSTOMER, BOUGHT)
+    assert filled.situation == "customer"
+    lines = spoken_lines(filled)
+    assert [line for line in lines if HER_FEATURE in line] == []
+    assert [line for line in lines if BOOKING.search(line)] == []
+    assert [line for line in lines if "payback" in line or "budget" in line] == []
+    close = last_step(filled)
+    assert close.say.startswith("Thanks"), close.say
+    # A customer's meeting booked and proposal out are theirs to confirm too.
+    booked = script_for(method, CUSTOMER, BOUGHT._replace(meeting_due_at=MEETING_AHEAD))
+    assert last_step(booked).say.startswith("We're booked for Tue 24 Nov at 10:00: is that")
+    proposed = script_for(method, CUSTOMER, BOUGHT, PROPOSAL_OUT)
+    said = "We sent you our proposal on Monday: where does it stand with you?"
+    assert last_step(proposed).say == said
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_customer_who_said_no_to_more_is_asked_about_nothing_they_declined(
+    method: str,
+) -> None:
+    """Grace said no to more on budget: the cue said not to pitch it again, and the steps
+    after it asked "Is there a budget for this?" and to book a demo."""
+    history = BOUGHT._replace(last_connect_outcome="not_interested", declined_reason="budget")
+    filled = script_for(method, CUSTOMER, history)
+    assert "do not pitch it again" in filled.steps[0].cue
+    lines = spoken_lines(filled)
+    assert [line for line in lines if BOOKING.search(line)] == []
+    assert [line for line in lines if "budget" in line.lower()] == []
+    assert "if they said no to more, leave it there" in last_step(filled).cue.lower()
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_one_who_said_no_hears_what_changed_and_when_to_check_back(method: str) -> None:
+    declined = {**KNOWN, "stage": "lost"}
+    history = ProspectHistory(
+        SPOKE, last_connect_outcome="not_interested", declined_reason="timing"
+    )
+    filled = script_for(method, declined, history)
+    assert filled.situation == "declined"
+    close = last_step(filled)
+    assert "I won't push" in close.say
+    assert close.ask[-1] == "When would it make sense for me to check back?"
+    assert "or should we leave it for now?" in close.ask[0]
+    assert not BOOKING.search(spoken(close))
 
 
 def test_the_meeting_and_the_proposal_are_placeholders_of_the_history() -> None:
@@ -53,3 +246,56 @@ def test_the_meeting_and_the_proposal_are_placeholders_of_the_history() -> None:
         DANA, Settings(), history=ProspectHistory(), now=FROZEN_NOW, proposal=declined
     )
     assert "proposal_sent_on" not in facts
+
+
+def test_the_pane_and_funnel_script_read_the_proposal_from_the_book(tmp_path: Path) -> None:
+    """The open proposal is the one an email follows up: its `proposal_sent` call."""
+    path = tmp_path / "book.db"
+    storage = open_storage(path)
+    db = storage.db
+    now = system_now()
+    prospect_id = (
+        db["prospects"]
+        .insert({"name": "Olivia Bennett", "kind": "known", "stage": "proposal"})
+        .last_pk
+    )
+    sent = now - timedelta(days=3)
+    db["calls"].insert(
+        {"prospect_id": prospect_id, "started_at": to_stored(sent), "outcome": "proposal_sent"}
+    )
+    prospect = next(db.query("SELECT * FROM prospects WHERE id = ?", [prospect_id]))
+    proposal = last_proposal(db, prospect, now)
+    assert proposal is not None and proposal.is_open
+    storage.close()
+    result = invoke("script", "benefits", "--prospect", prospect_id, "--db", path)
+    assert result.exit_code == 0, result.output
+    weekday = f"{sent.astimezone(now.tzinfo):%A}"
+    assert (
+        f"   We sent you our proposal on {weekday}: does it meet the need you described, and"
+        " where does it stand with you?\n"
+    ) in result.stdout
+    assert "book a demo" not in result.stdout
+
+
+async def test_the_pane_closes_on_the_proposal_out(demo_app: FunnelApp) -> None:
+    """Noah has our proposal since Friday: the pane's last step asks where it stands."""
+    db = demo_app.storage.db
+    noah = next(db.query("SELECT * FROM prospects WHERE name = 'Noah Fitzgerald'"))
+    proposal = last_proposal(db, noah, FROZEN_NOW)
+    assert proposal is not None and proposal.is_open
+    assert read_history(db, noah["id"]).meeting_due_at is None
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *noah["name"], "enter")
+        await settle(pilot)
+        main = demo_app.screen
+        assert isinstance(main, MainScreen)
+        assert main.card is not None and main.card.prospect["id"] == noah["id"]
+        pane = main.query_one(ScriptPane)
+        steps = len(load_builtin(noah["method"]).steps_for("known"))
+        for _ in range(steps - 1):
+            await pilot.press("right_square_bracket")
+        await settle(pilot)
+        lines = [line.plain for line in pane_lines(pane)]
+        said = "We sent you our proposal on Friday: where does it stand with you?"
+        assert said in lines, lines

@@ -26,6 +26,7 @@ from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD
 from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
+from funnel_tui.proposals import last_proposal
 from funnel_tui.prospect_ids import id_array, joined
 from funnel_tui.prospects import (
     CardData,
@@ -930,6 +931,7 @@ class MainScreen(
             profile=self.funnel.profile,
             objections=self.funnel.objections,
             no_email=self.card.marked_at_address is not None,
+            proposal=last_proposal(self.funnel.storage.db, prospect, self.funnel.clock()),
         )
         self.script_pane.show(
             ScriptView(
