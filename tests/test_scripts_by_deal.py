@@ -283,7 +283,7 @@ async def test_the_pane_closes_on_the_proposal_out(demo_app: FunnelApp) -> None:
     noah = next(db.query("SELECT * FROM prospects WHERE name = 'Noah Fitzgerald'"))
     proposal = last_proposal(db, noah, FROZEN_NOW)
     assert proposal is not None and proposal.is_open
-    assert read_history(db, noah["id"]).meeting_due_at is None
+    assert read_history(db, noah["id"], now=FROZEN_NOW).meeting_due_at is None
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("f", "slash", *noah["name"], "enter")
