@@ -138,6 +138,28 @@ async def test_an_outcome_changed_after_its_time_was_typed_keeps_the_time(
     assert ("meeting", FRIDAY_2PM, "open") in tasks_made_by(demo_app.storage.db, call["id"])
 
 
+async def test_an_amount_typed_stays_through_an_outcome_that_does_not_ask_it(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    """`l w 12k`, a look at `x`, then `p`: the proposal's amount was the open deal's
+    again, and enter saved it unseen."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], deal_value_cents=1_710_000)
+    keys = ["w", *"12k", "shift+tab", "x", "shift+tab", "p", "tab", *"15/12"]
+    call = await log_with_keys(demo_app, typist, keys)
+    assert call["outcome"] == "proposal_sent"
+    assert prospect(db, first["id"])["deal_value_cents"] == 1_200_000
+
+
+async def test_a_time_typed_stays_through_an_outcome_that_does_not_ask_it(
+    demo_app: FunnelApp, typist: Typist
+) -> None:
+    keys = ["m", *"fri 2pm", "shift+tab", "x", "shift+tab", "c"]
+    call = await log_with_keys(demo_app, typist, keys)
+    assert (call["outcome"], call["follow_up_at"]) == ("callback", FRIDAY_2PM)
+
+
 async def test_a_gatekeeper_without_a_time_follows_the_cadence(
     demo_app: FunnelApp, typist: Typist
 ) -> None:

@@ -210,10 +210,12 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._moved_from_note: set[str] = set()
         # What each date field was shown to read as: checked again as enter saves it.
         self._shown_days = ShownDays()
-        # What each typed field shown for the outcome picked was given to start from: a
-        # text typed over it stays when another pick asks the same (callback, then
-        # meeting: the time typed is kept).
+        # What each typed field shown for the outcome picked was given to start from, and
+        # what the rep typed over it in this dialog: a text typed stays for any later pick
+        # that asks the same (callback, then meeting: the time typed is kept; a win's
+        # amount, a look at not interested, then a proposal: the amount typed is kept).
         self._started_from: dict[Ask, str] = {}
+        self._typed: dict[Ask, str] = {}
         self._slow_save_timers: list[Timer] = []
         if self.is_mounted:
             self._start_empty()
@@ -436,7 +438,13 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         amount starts from the open deal value), or with what the rep typed in the same
         field for the outcome picked before."""
         asked = {question.ask: question for question in questions}
-        kept = {ask for ask in self._started_from if ask in asked and self._typed_over(ask)}
+        for ask in self._started_from:
+            if self._typed_over(ask):
+                self._typed[ask] = self.typed_field(ask).value
+            else:
+                # Emptied, or back to what it started from: nothing of the rep's to keep.
+                self._typed.pop(ask, None)
+        kept = asked.keys() & self._typed.keys()
         if Ask.WHEN not in kept:
             self._other_day_chosen = False
         self._started_from = {}
@@ -464,7 +472,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             field.placeholder = optional + PLACEHOLDERS[ask]
             assert self.outcome is not None
             self._started_from[ask] = self._prefilled(ask)
-            if ask not in kept:
+            if ask in kept:
+                field.value = self._typed[ask]
+            else:
                 field.value = self._started_from[ask]
                 # Typing replaces a prefilled amount rather than running on from its end.
                 field.select_all()
