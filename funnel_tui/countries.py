@@ -53,6 +53,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+# What CRMs and people write in a country cell for no country, read as a blank: `N/A`
+# is never Namibia's `NA`, nor `Unknown` a country not understood.
+NO_COUNTRY = frozenset(
+    {
+        "n/a", "n.a.", "n. a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
+        "not specified", "not applicable", "not available", "not known", "tbd", "tba",
+    }
+)  # fmt: skip
+
+
+def names_no_country(text: str) -> bool:
+    """Whether a country cell says there is no country (`N/A`, `Unknown`, `-`)."""
+    return " ".join(text.casefold().split()) in NO_COUNTRY
+
+
 def country_key(text: str) -> str:
     """What is left of a country's name once spelling is ignored: case, accents, spaces,
     punctuation and a leading `the` (`The Netherlands`, `U.S.`: `netherlands`, `us`).
@@ -86,7 +101,7 @@ def country_region(text: str) -> str | None:
     """The region of the country `text` names (`GB` for `gb`, `United Kingdom`, `UK` or
     `Royaume-Uni`), when phonenumbers has numbers for it; else None."""
     key = country_key(text)
-    if not key:
+    if not key or names_no_country(text):
         return None
     # Two letters as typed (`Bỉ`, Vietnamese for Belgium, is a name, not Burundi's BI).
     if len(key) == 2 and text.isascii() and (code := key.upper()) in REGIONS:

@@ -14,7 +14,7 @@ from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 
-from funnel_tui.countries import country_region
+from funnel_tui.countries import country_region, names_no_country
 from funnel_tui.csv_read import (
     DELIMITER_NAMES,
     MAX_CELL_CHARS,
@@ -681,7 +681,8 @@ class _RowReader:
         for convert, text in to_convert:
             if reason := convert(text, row):
                 reasons.append(reason)
-        not_understood = [("country", country_text)] if country_text and not country else []
+        said = country_text and not names_no_country(country_text)
+        not_understood = [("country", country_text)] if said and not country else []
         for name, choose, own, text in to_choose:
             if (value := choose(text)) == KEEP:
                 continue

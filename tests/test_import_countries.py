@@ -98,6 +98,28 @@ def test_countries_not_understood_are_counted_and_a_few_named(
     ) in report.summary()
 
 
+def test_a_country_cell_that_says_there_is_none_is_a_blank(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """`N/A` read as Namibia's `NA`: `061 123 4567` was stored as +264 61 123 4567, and a
+    UK number refused as too long for one in NA."""
+    save_setting(db, "phone_region", "US")
+    rows = "".join(
+        f"Person {number},p{number}@a.example,(212) 555-01{number:02},{country}\n"
+        for number, country in enumerate(["N/A", "n/a", "-", "Unknown", "not specified", "NA"])
+    )
+    report = run(db, tmp_path, f"name,email,phone,Country\n{rows}")
+    assert (report.added, report.rejected) == (6, [])
+    phones = [phone for phone, _, _ in stored(db).values()]
+    assert phones == [f"+12125550{number:03}" for number in range(100, 106)]
+    # `NA` alone is Namibia's code, where this is no number in use: read in the book's.
+    assert "not understood" not in report.summary()
+    # A number of no country the book knows is read as in a row without a country.
+    namibian = run(db, tmp_path, "name,email,phone,Country\nNia,nia@a.example,061 123 4567,N/A\n")
+    assert "+264611234567" not in [phone for phone, _, _ in stored(db).values()]
+    assert [row.reason for row in namibian.rejected] == [], namibian.rejected
+
+
 def test_a_second_phone_column_with_the_same_number_is_no_other_value(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
