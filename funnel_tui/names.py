@@ -19,6 +19,14 @@ TITLES = frozenset(
 )  # fmt: skip
 # What may follow a name after a comma: "John Doe, MD" is John; "Doe, John" is John too.
 SUFFIXES = frozenset({"md", "phd", "jr", "sr", "dds", "dmd", "esq", "mba", "ii", "iii", "iv"})
+# The words that join a surname (van der Berg, de la Tour, von Trapp): never a given
+# name to greet by, and written in lower case inside a name.
+PARTICLES = frozenset(
+    {
+        "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "des", "la",
+        "le", "ten", "ter", "te", "dos", "das", "do", "zu", "af", "av",
+    }
+)  # fmt: skip
 INITIAL = re.compile(r"[^\W\d_]\.?")
 LETTERS = re.compile(r"[^\W\d_]+")
 APOSTROPHES = ("'", "’")
@@ -56,14 +64,19 @@ def greeting(first_name: str | None, name: str | None) -> str:
 
 
 def _title_and_surname(name: str | None) -> str | None:
-    """ "Dr. Smith" of "Dr. Smith" or "Dr. J. Smith": the titles and the last word."""
+    """ "Dr. Smith" of "Dr. Smith" or "Dr. J. Smith": the titles and the surname, its last
+    word and the particles before it ("Dr. van Dijk")."""
     words = _given_order(name or "")
     titles = 0
     while titles < len(words) and _bare(words[titles]) in TITLES:
         titles += 1
     if not titles or titles == len(words):
         return None
-    return " ".join((*words[:titles], words[-1]))
+    # The last word, with the particles that join it (Dr. van Dijk, not Dr. Dijk).
+    start = len(words) - 1
+    while start > titles and _bare(words[start - 1]) in PARTICLES:
+        start -= 1
+    return " ".join((*words[:titles], *words[start:]))
 
 
 def _given_order(name: str) -> list[str]:
@@ -98,6 +111,11 @@ def first_name_of(name: str | None) -> str | None:
     if not words or (titles and len(words) == 1):
         return None
     first = words[0]
+    # "van der Berg" is a surname alone ("Van Morrison", capitalised in a name of mixed
+    # case, is a given name).
+    particle = _bare(first) in PARTICLES and len(words) > 1
+    if particle and (first.islower() or name.isupper() or name.islower()):
+        return None
     return None if INITIAL.fullmatch(first) else first
 
 
@@ -119,7 +137,9 @@ def written_case(name: str | None) -> str | None:
         # After O' or D' a name starts again (O'Neil, D'Arcy); after a longer run the
         # apostrophe is inside one (Ma'ata).
         inside = between in APOSTROPHES and len(before) > 1
-        said.extend((between, letters.lower() if inside else _capitalised(letters)))
+        # A particle after the first word stays in lower case (Jan van der Berg).
+        joins = before and between.isspace() and letters.lower() in PARTICLES
+        said.extend((between, letters.lower() if inside or joins else _capitalised(letters)))
         before = letters
         end = run.end()
     said.append(name[end:])

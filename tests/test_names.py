@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from funnel_tui.names import contact_name, first_name_of, greeting, written_case
+from funnel_tui.scripts.fill import prospect_facts
+from funnel_tui.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,9 @@ def test_the_first_given_name_after_a_title(name: str | None, first: str | None)
         (None, "Prof. Dr. Weber", "Hello Prof. Dr. Weber"),
         (None, "Smith, Mrs", "Hello Mrs Smith"),
         (None, "J. Smith", "Hello"),
+        # The particles are the surname's: "Hello Dr. Dijk" was said to Dr. van Dijk.
+        (None, "Dr. J. van Dijk", "Hello Dr. van Dijk"),
+        (None, "Prof. de la Tour", "Hello Prof. de la Tour"),
         (None, "Dr.", "Hello"),
         (None, None, "Hello"),
     ],
@@ -83,6 +88,25 @@ def test_a_name_that_is_the_companys_names_no_one(
 
 
 @pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        # `van der berg` was greeted "Hi Van": a particle is no given name.
+        ("van der berg", "Hello"),
+        ("VAN DER BERG", "Hello"),
+        ("van der Berg", "Hello"),
+        ("JAN VAN DER BERG", "Hi Jan"),
+        ("DR. VAN DER BERG", "Hello Dr. Van der Berg"),
+        # Capitalised in a name of mixed case, it is a given name.
+        ("Van Morrison", "Hi Van"),
+        ("DR. JOHN O'NEIL-SMITH", "Hi John"),
+    ],
+)
+def test_a_name_is_greeted_by_its_given_name_never_a_particle(stored: str, said: str) -> None:
+    facts = prospect_facts({"name": stored, "company": "Acme"}, Settings())
+    assert facts["greeting"] == said
+
+
+@pytest.mark.parametrize(
     ("stored", "written"),
     [
         # CRMs export names in capitals or lower case: the scripts said "Hi JOHN".
@@ -96,6 +120,10 @@ def test_a_name_that_is_the_companys_names_no_one(
         ("JD SMITH", "JD Smith"),
         ("ma'ata fifita", "Ma'ata Fifita"),
         ("🦊 SAM ADEYEMI", "🦊 Sam Adeyemi"),
+        # A surname's particles after the first word stay in lower case.
+        ("JAN VAN DER BERG", "Jan van der Berg"),
+        ("ÉLODIE DE LA TOUR", "Élodie de la Tour"),
+        ("van der berg", "Van der Berg"),
         # No rule tells MacY from Macy: only the first letter is a capital.
         ("MACY GRAY", "Macy Gray"),
         # A name in mixed case is as its owner writes it.

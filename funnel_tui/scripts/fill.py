@@ -80,9 +80,12 @@ def prospect_facts(
     (their "yesterday"), else on now's."""
     facts = {name: _text(prospect, name) for name in PROSPECT_FIELDS}
     # Greeted as people write names, whatever case a CRM stored them in.
-    contact = written_case(contact_name(facts["name"], facts["company"]))
+    stored_contact = contact_name(facts["name"], facts["company"])
+    contact = written_case(stored_contact)
     stored_first_name = written_case(_text(prospect, "first_name"))
-    facts["first_name"] = stored_first_name or first_name_of(contact) or ""
+    # Found in the name as stored, whose case tells `van der Berg` from `Van Morrison`.
+    found_first_name = written_case(first_name_of(stored_contact))
+    facts["first_name"] = stored_first_name or found_first_name or ""
     facts["greeting"] = greeting(facts["first_name"], contact)
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()

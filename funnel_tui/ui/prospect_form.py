@@ -89,7 +89,7 @@ def _greeting_hint(name: str, company: str) -> str:
     contact = contact_name(one_line(name), one_line(company))
     if contact is None:
         return "empty: no first name, the name is the company's"
-    first = first_name_of(written_case(contact))
+    first = written_case(first_name_of(contact))
     return f"empty: {first}, from the name" if first else "empty: no first name in the name"
 
 
