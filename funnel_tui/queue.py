@@ -25,6 +25,7 @@ from funnel_tui.prospect_ids import extended, id_array, joined
 from funnel_tui.queue_filter import (
     Matches,
     checked_one_by_one,
+    filter_words,
     find_few_matches,
     find_matches,
     head_reads_apart,
@@ -205,8 +206,9 @@ def queue_order(
 
 
 def filter_text(text: str) -> str:
-    """The filter as the queue reads it and its title shows it: a double space is one."""
-    return " ".join(text.split())
+    """The filter as the queue reads it and its title shows it: a double space is one, and
+    a text with no word (`;`, `, ,`) is none, as an empty box is."""
+    return " ".join(text.split()) if filter_words(text) else ""
 
 
 def _listed_order(

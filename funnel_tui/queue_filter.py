@@ -41,6 +41,12 @@ class FilterTerm(NamedTuple):
     digits: tuple[str, ...] = ()
 
 
+def filter_words(text: str) -> list[str]:
+    """The words of a filter: none in a text of spaces, commas and semicolons alone, which
+    filters nothing."""
+    return [word for word in _FILTER_WORD_BREAKS.split(text) if word]
+
+
 def filter_terms(text: str, phone_region: str | None) -> list[FilterTerm]:
     """The filter's words, a phone number written over several (`07700 900318`,
     `(617) 555-0154`) taken as one, each once."""
@@ -53,9 +59,7 @@ def filter_terms(text: str, phone_region: str | None) -> list[FilterTerm]:
             terms.append(FilterTerm(piece, search_patterns(piece, phone_region)))
             number.clear()
 
-    # A text of commas alone is looked for as typed.
-    words = [word for word in _FILTER_WORD_BREAKS.split(text) if word] or text.split()
-    for word in words:
+    for word in filter_words(text):
         if _PHONE_WORD.fullmatch(word):
             number.append(word)
         else:

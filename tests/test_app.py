@@ -472,6 +472,11 @@ async def test_a_name_pasted_last_name_first_finds_the_prospect(demo_app: Funnel
         await pilot.press("slash", *f"{last}, {first}", "enter")
         await settle(pilot)
         assert demo_app.screen.query_one(CallQueue).highlighted_id == elsewhere["id"]
+        # Commas alone are no words: the box filters nothing, as an empty one.
+        await pilot.press("slash", "ctrl+u", *";,", "enter")
+        await settle(pilot)
+        assert demo_app.screen.query_one(CallQueue).row_count == len(todays_queue(db))
+        assert "matching" not in str(demo_app.screen.query_one("#queue-title").render())
 
 
 async def test_clearing_the_filter_never_gives_its_counts_as_the_views(

@@ -37,6 +37,7 @@ from funnel_tui.queue import (
     QueueMode,
     QueueOrder,
     fetch_rows,
+    filter_text,
     place_elsewhere,
     read_filtered_order_quickly,
     read_order,
@@ -1386,13 +1387,14 @@ class MainScreen(
     @property
     def _typed_filter(self) -> str:
         """The filter field's text as the queue reads it and the title shows it: one
-        line, a run of spaces one space, nothing around it."""
-        return one_line(self.filter_input.value)
+        line, a run of spaces one space, nothing around it, and nothing for a text with no
+        word (`;`), which filters nothing."""
+        return filter_text(one_line(self.filter_input.value))
 
     def _filter_typed(self, typed: str) -> None:
         """The field's new text, before the frame that shows it: the title says it is
         looked for in that frame (its matches follow, _filter_at_once)."""
-        text = one_line(typed)
+        text = filter_text(one_line(typed))
         if text and text != self._shown_filter:
             self._say_looking_for(text)
         if bool(text) != self._filter_has_text:
@@ -1405,7 +1407,7 @@ class MainScreen(
         or a screenful of them when the view holds many (read_filtered_order_quickly: the
         rest follows from the database thread); else the database thread reads them once
         the text is set (watch_filter_text)."""
-        text = one_line(typed)
+        text = filter_text(one_line(typed))
         if text == self.filter_text:
             # Typed and taken back in one burst (`e` backspace): the title said a text
             # was looked for, which no read will answer.
