@@ -42,7 +42,16 @@ async def test_a_script_file_written_while_the_app_runs_reaches_the_pane(
         # A broken edit is said, and the built-in is used again.
         (scripts / f"{method}.toml").write_text('name = "My Own Way\n', encoding="utf-8")
         await wait_for(pilot, lambda: "My Own Way" not in pane_text(app), budget_s=5)
-        assert any(f"{method}.toml:1" in str(note.message) for note in app._notifications)
+        broken = [note for note in app._notifications if f"{method}.toml:1" in str(note.message)]
+        assert len(broken) == 1
+        # Another file read again does not say the broken one's problem again.
+        (scripts / "other.toml").write_text(OWN_SCRIPT, encoding="utf-8")
+        await wait_for(pilot, lambda: "other.toml" in _toasts(app), budget_s=5)
+        assert sum(f"{method}.toml:1" in toast for toast in _toasts(app)) == 1
+
+
+def _toasts(app: FunnelApp) -> list[str]:
+    return [str(note.message) for note in app._notifications]
 
 
 async def test_objections_and_a_profile_written_or_removed_reach_the_pane(

@@ -6,7 +6,7 @@ import asyncio
 import io
 import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -238,40 +238,39 @@ class FunnelApp(App[None]):
             timeout=4,
             markup=False,
         )
-        self._say_rep_file_problems()
+        # Only the files just read: a broken one's problem was said when it was read.
+        self._say_rep_file_problems(changed)
         return True
 
-    def _say_rep_file_problems(self) -> None:
-        """A toast for each problem of the rep's scripts, objections and profile, with what
-        is used instead."""
-        for problem in self.scripts.problems:
-            self.notify(
-                str(problem), title="Script not loaded", severity="error", timeout=10, markup=False
-            )
-        for problem in self.objections.problems:
-            self.notify(
-                f"{problem} ({self.objections.used_instead(problem)})",
-                title="Objection answers not loaded",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-        for problem in self._profile_problems:
-            self.notify(
-                str(problem), title="Profile not used", severity="error", timeout=10, markup=False
+    def _say_rep_file_problems(self, files: Collection[Path] | None = None) -> None:
+        """A toast for each problem of the rep's scripts, objections and profile (of
+        `files` alone, when given: those just read again), with what is used instead."""
+        problems = (
+            ("Script not loaded", self.scripts.problems, str),
+            (
+                "Objection answers not loaded",
+                self.objections.problems,
+                lambda problem: f"{problem} ({self.objections.used_instead(problem)})",
+            ),
+            ("Profile not used", self._profile_problems, str),
+        )
+        for title, found, said in problems:
+            self._say_problems(
+                title,
+                [said(problem) for problem in found if files is None or problem.path in files],
             )
 
     def _say_template_problems(self) -> None:
         from funnel_tui.emailing.templates import what_is_used
 
-        for problem in self.email_templates.problems:
-            self.notify(
-                f"{problem} ({what_is_used(problem)})",
-                title="Email template not loaded",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+        problems = self.email_templates.problems
+        said = [f"{problem} ({what_is_used(problem)})" for problem in problems]
+        self._say_problems("Email template not loaded", said)
+
+    def _say_problems(self, title: str, messages: Iterable[str]) -> None:
+        """A toast of its own for each problem found in a file of the rep's."""
+        for message in messages:
+            self.notify(message, title=title, severity="error", timeout=10, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the app's first screen rather than one pushed over Textual's
