@@ -131,3 +131,25 @@ async def test_the_pane_names_a_call_dated_after_now(demo_app: FunnelApp) -> Non
         text = " ".join(shown_text(demo_app.screen.query_one("#script-body")).split())
         assert "A call with them (Callback) is dated Sat 21 Nov 14:30, after now" in text
         assert "earlier today" not in text
+
+
+def test_the_last_of_each_kind_is_found_among_calls_of_every_form(tmp_path):
+    """Each kind's last call is read off the index, newest first, and the calls written in
+    another form are read beside them: the last note, the last no and its reason, and the
+    last do-not-call are those of the calls' times, whatever order they were logged in."""
+    storage = book(
+        tmp_path,
+        ("2026-11-02T10:00:00+00:00", "do_not_call", "asked not to be called"),
+        ("2026-11-20T10:00:00+00:00", "not_interested", "no budget"),
+        *(("2026-10-01T09:00:00+00:00", "no_answer", None),) * 3,
+        ("2026-12-01 09:00:00Z", "callback", "wrote in another form, the latest"),
+        ("2026-13-45T99:99:99+00:00", "callback", "no moment"),
+    )
+    storage.db.execute("UPDATE calls SET reason = 'budget' WHERE outcome = 'not_interested'")
+    storage.db.conn.commit()
+    history = read_history(storage.db, 1, now=NOW)
+    assert history.last_note == "wrote in another form, the latest"
+    assert history.last_connected_at == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert history.declined_reason == "budget"
+    assert history.do_not_call_at == datetime(2026, 11, 2, 10, tzinfo=UTC)
+    assert [call.note for call in history.set_aside] == ["no moment"]

@@ -83,7 +83,9 @@ class ProspectHistory(NamedTuple):
 def read_history(db: Queryable, prospect_id: int, *, now: datetime) -> ProspectHistory:
     """The prospect's history from the calls made by now, the deals, flag_changes and
     tasks tables (two queries)."""
-    calls = read_past_calls(db, prospect_id, now)
+    calls = read_past_calls(
+        db, prospect_id, now, (CONNECT_OUTCOMES, DECLINING, (Outcome.DO_NOT_CALL,))
+    )
     row = db.execute(HISTORY_QUERY, {"id": prospect_id}).fetchone()
     first_deal_on, last_deal_on, flagged_at, callback_due_at, meeting_due_at = row or (None,) * 5
     connect = calls.last(CONNECT_OUTCOMES)
