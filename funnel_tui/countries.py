@@ -55,17 +55,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # What CRMs and people write in a country cell for no country, read as a blank: `N/A`
 # is never Namibia's `NA`, nor `Unknown` a country not understood.
+# Compared without case or spaces: `N / A` is `n/a`, and `#N/A` is what a spreadsheet
+# shows for a cell with nothing to give.
 NO_COUNTRY = frozenset(
     {
-        "n/a", "n.a.", "n. a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
-        "not specified", "not applicable", "not available", "not known", "tbd", "tba",
+        "n/a", "#n/a", "n.a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
+        "notspecified", "notapplicable", "notavailable", "notknown", "tbd", "tba",
     }
 )  # fmt: skip
 
 
 def names_no_country(text: str) -> bool:
-    """Whether a country cell says there is no country (`N/A`, `Unknown`, `-`)."""
-    return " ".join(text.casefold().split()) in NO_COUNTRY
+    """Whether a country cell says there is no country (`N/A`, `#N/A`, `Unknown`, `-`)."""
+    return "".join(text.casefold().split()) in NO_COUNTRY
 
 
 def country_key(text: str) -> str:

@@ -106,16 +106,18 @@ def test_a_country_cell_that_says_there_is_none_is_a_blank(
     save_setting(db, "phone_region", "US")
     rows = "".join(
         f"Person {number},p{number}@a.example,(212) 555-01{number:02},{country}\n"
-        for number, country in enumerate(["N/A", "n/a", "-", "Unknown", "not specified", "NA"])
+        for number, country in enumerate(
+            ["N/A", "#N/A", "n / a", "-", "Unknown", "not specified", "NA"]
+        )
     )
     report = run(db, tmp_path, f"name,email,phone,Country\n{rows}")
-    assert (report.added, report.rejected) == (6, [])
+    assert (report.added, report.rejected) == (7, [])
     phones = [phone for phone, _, _ in stored(db).values()]
-    assert phones == [f"+12125550{number:03}" for number in range(100, 106)]
+    assert phones == [f"+12125550{number:03}" for number in range(100, 107)]
     # `NA` alone is Namibia's code, where this is no number in use: read in the book's.
     assert "not understood" not in report.summary()
     # A number of no country the book knows is read as in a row without a country.
-    namibian = run(db, tmp_path, "name,email,phone,Country\nNia,nia@a.example,061 123 4567,N/A\n")
+    namibian = run(db, tmp_path, "name,email,phone,Country\nNia,nia@a.example,061 123 4567,#N/A\n")
     assert "+264611234567" not in [phone for phone, _, _ in stored(db).values()]
     assert [row.reason for row in namibian.rejected] == [], namibian.rejected
 
