@@ -232,12 +232,9 @@ class FunnelApp(App[None]):
         changed = changed_files(self._rep_files_seen, stamp)
         self._rep_files_seen = stamp
         self._use_rep_files()
-        self.notify(
-            ", ".join(path.name for path in changed),
-            title="Read again",
-            timeout=4,
-            markup=False,
-        )
+        # A file removed is said so: its scripts or answers are the built-in ones again.
+        said = [path.name if path in stamp else f"{path.name} (removed)" for path in changed]
+        self.notify(", ".join(said), title="Read again", timeout=4, markup=False)
         # Only the files just read: a broken one's problem was said when it was read.
         self._say_rep_file_problems(changed)
         return True
