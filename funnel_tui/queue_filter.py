@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 # A word of a filter that is part of a phone number as people write one: digits and the
 # signs around them. Such words in a row are read together as one number.
 _PHONE_WORD = re.compile(r"[\d+().\-/]*\d[\d+().\-/]*")
-# What separates the words of a filter: spaces, and the commas and semicolons of a name
-# copied from a list (`Popescu, Elena`, `Popescu,Elena`).
-_FILTER_WORD_BREAKS = re.compile(r"[\s,;]+")
+# What separates the words of a filter: spaces, the commas and semicolons of a name
+# copied from a list (`Popescu, Elena`, `Popescu,Elena`) and the typographic quotes around
+# one pasted from a document (`“Popescu, Elena”`; a straight `"` is looked for as typed).
+_FILTER_WORD_BREAKS = re.compile(r"[\s,;“”„«»]+")
 # A filter reads at most this many words, and the filter box holds at most as many as fit
 # in FILTER_MAX_LENGTH characters: each word is one more condition of the query, and
 # SQLite refuses a query a thousand conditions deep.

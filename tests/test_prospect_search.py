@@ -254,6 +254,7 @@ def test_the_filter_finds_any_part_of_name_company_email_or_phone(book_storage: 
         ("O'Brien,Miles", "miles"),
         ("lovelace ; ada", "ada"),
         ("ada ,", "ada"),
+        ("“Lovelace, Ada”", "ada"),
     ):
         assert {keys[id] for id in found(db, text)} == {key}, text
     # No word: no filter, as an empty box (it found the prospects with a comma).
