@@ -241,6 +241,16 @@ def outcome_names() -> str:
     return ", ".join(f"{outcome.value} ({spec.key})" for outcome, spec in OUTCOME_SPECS.items())
 
 
+def outcome_label(value: str | None) -> str:
+    """The outcome's label, or the raw value for one that other tools wrote."""
+    if not value:
+        return ""
+    try:
+        return Outcome(value).spec.label
+    except ValueError:
+        return value
+
+
 def reason_names() -> str:
     """`budget (b), no_need (n), ...`: the reasons a rep may pick."""
     return ", ".join(f"{reason.value} ({reason.key})" for reason in PICKED_REASONS)

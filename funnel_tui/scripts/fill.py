@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from funnel_tui.clocks import known_zone, their_time
-from funnel_tui.domain import LOST_REASON_LABELS, OUTCOME_SPECS, LostReason, Outcome, Stage
+from funnel_tui.domain import LOST_REASON_LABELS, LostReason, Outcome, Stage, outcome_label
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting, written_case
 from funnel_tui.profile import Profile, chosen_entries, profile_facts
@@ -286,13 +286,9 @@ def _set_aside(calls: tuple[PastCall, ...], now: datetime, zone: object) -> list
 
 def _calls_with_them(calls: list[PastCall]) -> str:
     """ "A call with them (Callback)", "2 calls with them (Callback, No answer)"."""
-    outcomes = ", ".join(dict.fromkeys(_outcome_label(call.outcome) for call in calls))
+    outcomes = ", ".join(dict.fromkeys(outcome_label(call.outcome) for call in calls))
     counted = "A call" if len(calls) == 1 else f"{len(calls)} calls"
     return f"{counted} with them ({outcomes})"
-
-
-def _outcome_label(outcome: str) -> str:
-    return OUTCOME_SPECS[Outcome(outcome)].label if outcome in set(Outcome) else outcome
 
 
 def _has_dates(calls: list[PastCall]) -> str:

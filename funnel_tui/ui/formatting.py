@@ -147,16 +147,6 @@ def task_due_label(task: Task, now: datetime) -> str:
     return MARK if task.due_at is None else task_when_label(task.due_at, now)
 
 
-def outcome_label(value: str | None) -> str:
-    """The outcome's label, or the raw value for one that other tools wrote."""
-    if not value:
-        return ""
-    try:
-        return Outcome(value).spec.label
-    except ValueError:
-        return value
-
-
 SHORT_OUTCOME_LABELS = {
     Outcome.NO_ANSWER: "no answer",
     Outcome.VOICEMAIL: "voicemail",

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.clocks import their_time
-from funnel_tui.domain import Kind, Priority
+from funnel_tui.domain import Kind, Priority, outcome_label
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.phones import PhoneRefused, library_loaded, read_phone
@@ -24,7 +24,6 @@ from funnel_tui.ui.formatting import (
     duration_label,
     local_time,
     moment_label,
-    outcome_label,
     task_due_label,
     task_kind_label,
 )

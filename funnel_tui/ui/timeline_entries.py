@@ -13,6 +13,7 @@ from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
 from funnel_tui.clocks import their_time
+from funnel_tui.domain import outcome_label
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.tasks import Task
@@ -29,7 +30,6 @@ from funnel_tui.timeline import (
 from funnel_tui.ui.formatting import (
     day_and_time,
     duration_label,
-    outcome_label,
     task_due_label,
     task_kind_label,
 )
