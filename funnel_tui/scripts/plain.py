@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from funnel_tui.scripts.fill import DO_NOT_CALL, FilledScript
 from funnel_tui.scripts.loader import SITUATIONS, CallScript, ScriptStep
-from funnel_tui.scripts.render import ObjectionAnswer, RenderedStep
+from funnel_tui.scripts.render import ObjectionAnswer, RenderedStep, no_answer_fits
 
 INDENT = "   "
 SITUATION_NAMES = {
@@ -51,7 +51,10 @@ def filled_plain(filled: FilledScript) -> str:
 def _no_match_lines(noted: str) -> list[str]:
     """The objections recorded that no answer fits, as a cue: the opener's cue quotes
     them, so the answers must not read as if there were none."""
-    return [f"{INDENT}> None matched: no answer fits “{noted}”"] if noted else []
+    if not noted:
+        return []
+    said = no_answer_fits(noted)
+    return [f"{INDENT}> {said[:1].upper()}{said[1:]}"]
 
 
 def _chosen_lines(filled: FilledScript) -> list[str]:

@@ -65,6 +65,12 @@ class ObjectionAnswer(NamedTuple):
     spoken: bool = True
 
 
+def no_answer_fits(noted: str) -> str:
+    """What stands for the objection answers when none fits the objections recorded,
+    quoted, so that one the opener's cue quotes does not read as none."""
+    return f"none matched: no answer fits “{noted}”"
+
+
 class Category(Protocol):
     key: str
     title: str

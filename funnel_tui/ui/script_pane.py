@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from funnel_tui.scripts import ObjectionAnswer, RenderedStep
+from funnel_tui.scripts.render import no_answer_fits
 from funnel_tui.text import clean_text
 
 
@@ -64,7 +65,7 @@ def no_match(noted: str) -> str:
     and which, so that one quoted in a cue does not read as none."""
     if not noted:
         return "none recorded for this prospect"
-    return f"none matched: no answer fits “{clean_text(noted)}”"
+    return no_answer_fits(clean_text(noted))
 
 
 def render_script(view: ScriptView, current: int, *, all_objections: bool) -> RenderableType:
