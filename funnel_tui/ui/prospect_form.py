@@ -313,7 +313,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         if typed.strip() and typed != self._initial("deal_value"):
             with suppress(ValueError):
                 cents = parse_amount(typed, self.settings.currency)
-                said = Text("→ " + format_money(cents, self.settings.currency), "bold")
+                said = read_back_text(Answer(cents, format_money(cents, self.settings.currency)))
         update_if_changed(self.query_one("#error-deal_value", Static), said)
 
     @on(Input.Changed, "#field-deal_value")
