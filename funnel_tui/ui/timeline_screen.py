@@ -371,24 +371,20 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     ) -> None:
         now = self.funnel.clock()
 
-        changed_to: datetime | None = None
-
-        def write_then_ask(db: sqlite_utils.Database) -> bool:
-            """Write, then whether the meeting changed, still ahead, had been sent its
-            invite, and may be emailed the change."""
-            nonlocal changed_to
+        def write_then_ask(db: sqlite_utils.Database) -> tuple[Task, bool]:
+            """Write; the task as written, and whether the meeting changed, still ahead,
+            had been sent its invite, and may be emailed the change."""
             changed = write(db)
-            changed_to = changed.due_at
             invited = invite_sent(db, task.id, self.funnel.rep)
             if task.kind is not TaskKind.MEETING or not invited:
-                return False
+                return changed, False
             if changed.due_at is None or changed.due_at < now:
-                return False
-            return email_refused_by_id(db, task.prospect_id) is None
+                return changed, False
+            return changed, email_refused_by_id(db, task.prospect_id) is None
 
         try:
             with waiting_said(self, lambda message: self._say(Text(message, "italic"))):
-                invited = await self.funnel.in_db_thread(write_then_ask)
+                changed, invited = await self.funnel.in_db_thread(write_then_ask)
         except TaskChangeRefused as refused:
             message = Text(f"Not changed: {refused}", "red")
         except Exception as error:  # a failed write changes nothing; the screen carries on
@@ -396,8 +392,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         else:
             self.changed = True
             message = Text(f"The {task.kind.value if task.kind else 'task'} is {said}")
-            if said == "rescheduled" and changed_to is not None:
-                message.append(f" to {day_and_time(changed_to, now)}")
+            if said == "rescheduled" and changed.due_at is not None:
+                message.append(f" to {day_and_time(changed.due_at, now)}")
             message.append(".")
             if invited and said in INVITE_CHANGES:
                 # Their calendar holds the meeting as the invite gave it.
