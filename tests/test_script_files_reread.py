@@ -35,7 +35,7 @@ async def test_a_script_file_written_while_the_app_runs_reaches_the_pane(
         assert "My Own Way" not in pane_text(app)
         scripts.mkdir()
         (scripts / f"{method}.toml").write_text(OWN_SCRIPT, encoding="utf-8")
-        await wait_for(pilot, lambda: "My Own Way" in pane_text(app), budget_s=5)
+        await wait_for(pilot, lambda: "My Own Way" in pane_text(app), budget_s=15)
         assert "Good to reach you" in pane_text(app)
         toasts = [str(note.message) for note in app._notifications]
         assert f"{method}.toml" in toasts
@@ -43,16 +43,16 @@ async def test_a_script_file_written_while_the_app_runs_reaches_the_pane(
         (scripts / f"{method}.toml").write_text('name = "My Own Way\n', encoding="utf-8")
         # Written in two steps (emptied, then filled), the file may be read in between:
         # its problem is said once the broken text is read.
-        await wait_for(pilot, lambda: f"{method}.toml:1" in " ".join(_toasts(app)), budget_s=5)
+        await wait_for(pilot, lambda: f"{method}.toml:1" in " ".join(_toasts(app)), budget_s=15)
         assert "My Own Way" not in pane_text(app)
         assert sum(f"{method}.toml:1" in toast for toast in _toasts(app)) == 1
         # Another file read again does not say the broken one's problem again.
         (scripts / "other.toml").write_text(OWN_SCRIPT, encoding="utf-8")
-        await wait_for(pilot, lambda: "other.toml" in _toasts(app), budget_s=5)
+        await wait_for(pilot, lambda: "other.toml" in _toasts(app), budget_s=15)
         assert sum(f"{method}.toml:1" in toast for toast in _toasts(app)) == 1
         # A file removed is said so, not as read again.
         (scripts / "other.toml").unlink()
-        await wait_for(pilot, lambda: "other.toml (removed)" in _toasts(app), budget_s=5)
+        await wait_for(pilot, lambda: "other.toml (removed)" in _toasts(app), budget_s=15)
 
 
 def _toasts(app: FunnelApp) -> list[str]:
@@ -73,9 +73,9 @@ async def test_objections_and_a_profile_written_or_removed_reach_the_pane(
         objections.write_text(
             f'[price.answers]\n{first["method"]} = "Worth it by March."\n', encoding="utf-8"
         )
-        await wait_for(pilot, lambda: "Price: Worth it by March." in pane_text(app), budget_s=5)
+        await wait_for(pilot, lambda: "Price: Worth it by March." in pane_text(app), budget_s=15)
         objections.unlink()
-        await wait_for(pilot, lambda: "Worth it by March" not in pane_text(app), budget_s=5)
+        await wait_for(pilot, lambda: "Worth it by March" not in pane_text(app), budget_s=15)
         assert app.profile is not None and app.profile.is_demo
         (tmp_path / "profile.toml").write_text('our_company = "A"\n', encoding="utf-8")
-        await wait_for(pilot, lambda: app.profile is None, budget_s=5)
+        await wait_for(pilot, lambda: app.profile is None, budget_s=15)
