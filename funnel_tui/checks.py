@@ -19,6 +19,7 @@ from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.counted import are, counted
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
+from funnel_tui.funnel_triggers import REPAIR_HINT, book_triggers, wrong_triggers
 from funnel_tui.migrations import (
     CALL_DAYS,
     DEAL_DAYS,
@@ -28,7 +29,6 @@ from funnel_tui.migrations import (
     SCHEMA_TRIGGERS,
     TRIGGER_GROUPS,
     DerivedTable,
-    TriggerGroup,
     normalised_sql,
     store_phones_in_e164,
 )
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 Check = Callable[[sqlite3.Connection], list[str]]
-
-REPAIR_HINT = "`funnel check --repair`"
 
 
 T = TypeVar("T")
@@ -195,22 +193,11 @@ def _foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def _wrong_triggers(conn: sqlite3.Connection, group: TriggerGroup) -> tuple[list[str], list[str]]:
-    """The triggers of `group` that are missing, and those whose SQL is not funnel's."""
-    present = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-    missing = sorted(name for name in group.names if name not in present)
-    changed = sorted(
-        name
-        for name, sql in group.triggers.items()
-        if name in present and normalised_sql(present[name] or "") != normalised_sql(sql)
-    )
-    return missing, changed
-
-
 def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
     problems = []
+    present = book_triggers(conn)
     for group in TRIGGER_GROUPS:
-        missing, changed = _wrong_triggers(conn, group)
+        missing, changed = wrong_triggers(present, group)
         if missing:
             problems.append(
                 f"the triggers that keep {group.keeps} are missing ({', '.join(missing)}); "
@@ -641,8 +628,9 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
         # group below makes funnel's again.
         for _, kind, name in foreign_filter_objects(db.conn):
             db.execute(f"DROP {kind.upper()} {name}")
+        present = book_triggers(db.conn)
         for group in TRIGGER_GROUPS:
-            missing, changed = _wrong_triggers(db.conn, group)
+            missing, changed = wrong_triggers(present, group)
             for name in changed:
                 db.execute(f"DROP TRIGGER {name}")
             for name in missing + changed:

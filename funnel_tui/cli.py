@@ -253,12 +253,16 @@ class Options:
         self.db_path = db_path
 
 
-def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
+def open_db(
+    db_path: Path | str | None, *, read_only: bool = False, say_lost_triggers: bool = True
+) -> Storage:
     """Open `--db`, else `$FUNNEL_DB`, else funnel.db in the user data folder.
 
     Only that last folder is created: a folder the user named must exist. A command that
     only reads (`read_only`) refuses a file that does not exist. A `postgresql://` URL
-    opens the team's database (PRODUCT 16).
+    opens the team's database (PRODUCT 16). A file that has lost funnel's triggers is
+    said so on stderr (`say_lost_triggers`: not by `funnel check`, which lists them, nor
+    before the app, which says it once its first frame is out).
     """
     chosen = db_path or env_db_path()
     _said_at_open.clear()
@@ -278,7 +282,13 @@ def open_db(db_path: Path | str | None, *, read_only: bool = False) -> Storage:
         must_exist=read_only,
         on_upgrade=_say_upgrading,
     )
-    return _closed_with_the_command(storage)
+    _closed_with_the_command(storage)
+    if say_lost_triggers:
+        from funnel_tui.funnel_triggers import triggers_warning
+
+        if warning := triggers_warning(storage.db.conn):
+            click.echo(warning, err=True)
+    return storage
 
 
 def _application_name() -> str:
@@ -375,7 +385,7 @@ def cli(context: click.Context, db_path: Path | None) -> None:
     context.obj = Options(db_path)
     if context.invoked_subcommand is None:
         try:
-            run_app(open_db(db_path))
+            run_app(open_db(db_path, say_lost_triggers=False))
         except StorageError as error:
             raise UserError(str(error)) from None
     else:
@@ -1658,7 +1668,7 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     file_only(db_path, "funnel check")
     damaged = False
     try:
-        storage = open_db(db_path, read_only=True)
+        storage = open_db(db_path, read_only=True, say_lost_triggers=False)
     except DamagedDatabase as damage:
         if repair:
             raise UserError(f"{damage} (--repair cannot mend it)") from None

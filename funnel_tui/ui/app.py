@@ -190,6 +190,10 @@ class FunnelApp(App[None]):
         # an edit to any of them is read again while the app runs (reread_rep_files).
         self._demo_book = is_demo_book(storage.db)
         self._rep_files_seen = rep_files_stamp(self.scripts_dir)
+        # The file's schema version when its triggers were last looked at, and what was
+        # said of them (say_lost_triggers).
+        self._schema_seen: int | None = None
+        self._triggers_said: str | None = None
         self.scripts: ScriptLibrary
         self.objections: ObjectionLibrary
         self.profile: Profile | None
@@ -207,6 +211,27 @@ class FunnelApp(App[None]):
         # Start-up is over (see funnel_tui.launch).
         resume_collecting()
         self._say_template_problems()
+        self.run_worker(self.say_lost_triggers(), group="triggers")
+
+    async def say_lost_triggers(self) -> None:
+        """Warn once that the file has lost funnel's triggers or holds them changed (what
+        they keep goes wrong from then on): after the first frame, and again whenever
+        another program changed the file's schema (`sqlite-utils transform` while the app
+        runs). A team's server keeps its own."""
+        if self.storage.dialect is not Dialect.SQLITE:
+            return
+        from funnel_tui.funnel_triggers import triggers_warning_since
+
+        seen = self._schema_seen
+        found = await self.in_db_thread(lambda db: triggers_warning_since(db.conn, seen))
+        if found is None:
+            return
+        self._schema_seen, warning = found
+        if warning is not None and warning != self._triggers_said:
+            self.notify(
+                warning, title="Triggers lost", severity="warning", timeout=30, markup=False
+            )
+        self._triggers_said = warning
 
     @cached_property
     def email_templates(self) -> TemplateLibrary:

@@ -402,6 +402,7 @@ class MainScreen(
         settings, problems = await self.funnel.in_db_thread(read_settings)
         if self._torn_down:
             return
+        await self.funnel.say_lost_triggers()
         await self._end_a_call_with_someone_forgotten()
         if settings != self.funnel.settings:
             self.use_settings(settings)
