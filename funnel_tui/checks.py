@@ -23,6 +23,7 @@ from funnel_tui.funnel_triggers import REPAIR_HINT, book_triggers, wrong_trigger
 from funnel_tui.migrations import (
     CALL_DAYS,
     DEAL_DAYS,
+    LAST_CALL_DRIFT,
     LEAD_MARK_DAYS,
     LEAD_MARKS,
     PROSPECT_SEARCH,
@@ -373,6 +374,20 @@ def _next_task_problems(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def _last_call_problems(conn: sqlite3.Connection) -> list[str]:
+    """The prospects whose last call and outcome are not their calls' last."""
+    prospects, first = conn.execute(LAST_CALL_DRIFT).fetchone()
+    if not prospects:
+        return []
+    return [
+        f"prospects.last_called_at or last_outcome is not the last call for "
+        f"{counted(prospects, 'prospect')}, the first row {first} (a row written again by"
+        " another tool, as `sqlite-utils insert --replace` does, or calls written without"
+        " funnel's triggers), so the queue, the card and the script show the wrong last call;"
+        f" {REPAIR_HINT} works them out again from calls"
+    ]
+
+
 def _setting_problems(conn: sqlite3.Connection) -> list[str]:
     return read_settings(conn)[1]
 
@@ -538,6 +553,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("the filter's indexes", _filter_index_problems),
     ("the calls' request ids", _request_id_index_problems),
     ("the next calls", _next_task_problems),
+    ("the last calls", _last_call_problems),
     ("the settings", _setting_problems),
     ("the values other tools wrote", _foreign_value_problems),
     ("the phone numbers", _phone_problems),
@@ -636,7 +652,8 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
             for name in missing + changed:
                 db.execute(SCHEMA_TRIGGERS[name])
             triggers += missing + changed
-            if group.recompute and (missing or changed or group.recompute_always):
+            drifted = group.drift is not None and db.execute(group.drift).fetchone()[0] > 0
+            if group.recompute and (missing or changed or group.recompute_always or drifted):
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)

@@ -919,18 +919,30 @@ WHERE fresh.id = prospects.id AND (prospects.last_called_at IS NOT fresh.last_ca
     OR prospects.attempts IS NOT fresh.attempts)
 """
 
+# The prospects whose last call is not their calls' last: a row written again by another
+# tool (`sqlite-utils insert --replace` deletes it and inserts it anew, without its
+# columns the triggers keep). One look at each prospect's newest call, by calls_prospect.
+LAST_CALL_DRIFT = """
+SELECT count(*), min(p.id) FROM prospects p
+WHERE p.last_called_at IS NOT (SELECT max(c.started_at) FROM calls c WHERE c.prospect_id = p.id)
+   OR p.last_outcome IS NOT (SELECT c.outcome FROM calls c WHERE c.prospect_id = p.id
+                             ORDER BY c.started_at DESC, c.id DESC LIMIT 1)
+"""
+
 
 @dataclass(frozen=True)
 class TriggerGroup:
     """Some of funnel's triggers (by name, from SCHEMA_TRIGGERS) and what they keep right:
     `funnel check` lists the ones missing or changed, and `--repair` puts funnel's back
     and then runs `recompute`, which works out again what they kept (every time when
-    `recompute_always`: check also compares what they keep, which may drift otherwise)."""
+    `recompute_always`: check also compares what they keep, which may drift otherwise;
+    else when `drift`, a query of how many rows differ and the first, finds any)."""
 
     keeps: str
     names: tuple[str, ...]
     recompute: tuple[str, ...] = ()
     recompute_always: bool = False
+    drift: str | None = None
 
     @property
     def triggers(self) -> dict[str, str]:
@@ -965,6 +977,7 @@ TRIGGER_GROUPS = (
         "prospects.last_called_at, last_outcome and attempts",
         ("calls_after_insert", "calls_after_delete"),
         (RECOMPUTE_LAST_CALL,),
+        drift=LAST_CALL_DRIFT,
     ),
     TriggerGroup(
         "prospects.next_call_at and next_task_kind (the earliest open task)",

@@ -1,5 +1,6 @@
 """A book whose table another tool built again (`sqlite-utils transform`) has lost
-funnel's triggers on it: the commands and the app say so, and what puts them back."""
+funnel's triggers on it, and one whose rows another tool wrote again without what the
+triggers keep (`sqlite-utils insert --replace`): what says so, and what puts them back."""
 
 from __future__ import annotations
 
@@ -96,3 +97,38 @@ async def test_the_app_warns_once_each_time_a_table_is_built_again_while_it_runs
         lost_touch = "This book has lost 1 of funnel's triggers, on prospects"
         await wait_for(pilot, lambda: any(lost_touch in t for t in _toasts(app)), budget_s=15)
         assert len([toast for toast in _toasts(app) if LOST_ON_CALLS in toast]) == 1
+
+
+def test_a_prospect_written_again_by_insert_replace_is_found_by_check_and_repaired(
+    tmp_path: Path,
+) -> None:
+    """`sqlite-utils insert --replace` deletes the row and inserts it anew: its last call,
+    outcome and attempts are gone while its calls stay, and it was back in the queue as
+    a lead never called."""
+    book = _demo_file(tmp_path)
+    other = sqlite_utils.Database(book)
+    called = other.execute(
+        "SELECT id, name, phone, last_called_at, last_outcome, attempts FROM prospects"
+        " WHERE last_outcome = 'no_answer' ORDER BY id LIMIT 1"
+    ).fetchone()
+    prospect_id, name, phone, last_called_at, last_outcome, attempts = called
+    other["prospects"].insert(
+        {"id": prospect_id, "name": name, "phone": phone}, pk="id", replace=True
+    )
+    other.close()
+    checked = run_funnel("check", "--db", book)
+    assert checked.returncode == 1
+    assert (
+        f"prospects.last_called_at or last_outcome is not the last call for 1 prospect,"
+        f" the first row {prospect_id}"
+    ) in checked.stderr
+    repaired = run_funnel("check", "--repair", "--db", book)
+    assert repaired.returncode == 0, repaired.stderr
+    assert "prospects.last_called_at, last_outcome and attempts" in repaired.stdout
+    other = sqlite_utils.Database(book)
+    assert other.execute(
+        "SELECT last_called_at, last_outcome, attempts FROM prospects WHERE id = ?",
+        [prospect_id],
+    ).fetchone() == (last_called_at, last_outcome, attempts)
+    other.close()
+    assert run_funnel("check", "--db", book).returncode == 0
