@@ -31,6 +31,7 @@ from funnel_tui import (
     schema_v25,
     schema_v26,
     schema_v27,
+    schema_v28,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -758,6 +759,26 @@ def _v27(conn: sqlite3.Connection) -> None:
         conn.execute(schema_v27.CANCEL_HIDDEN_CALLS.format(now=schema_v27.SQLITE_NOW))
 
 
+def _v28(conn: sqlite3.Connection) -> None:
+    """An empty next call written clears it, as NULL does: the triggers that make a next
+    call written a task again, and the tasks due '' and next calls '' they left repaired
+    (schema_v28)."""
+    # Another tool that made prospects again (`sqlite-utils transform`) dropped them.
+    for name, statement in _triggers(schema_v28.NEXT_CALL_TRIGGERS).items():
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        conn.execute(statement)
+    clears = schema_v28.CLEARS.sqlite
+    # Each only when it has a row to change, as v27's (a new book has no sqlite_sequence).
+    if conn.execute(
+        f"SELECT 1 FROM tasks WHERE {schema_v28.blank_due_tasks(clears)} LIMIT 1"
+    ).fetchone():
+        conn.execute(schema_v28.give_due_times(clears, schema_v3.utc_sql, schema_v27.SQLITE_NOW))
+    if conn.execute(
+        f"SELECT 1 FROM prospects WHERE {schema_v28.empty_next_calls(clears)} LIMIT 1"
+    ).fetchone():
+        conn.execute(schema_v28.clear_next_calls(clears))
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1,
     _v2,
@@ -786,6 +807,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v25,
     _v26,
     _v27,
+    _v28,
 )
 
 
@@ -812,6 +834,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v22.TRIGGERS,
     schema_v24.FLAGS_TRIGGER,
     schema_v26.FLAGS_TRIGGER,
+    schema_v28.NEXT_CALL_TRIGGERS,
 )
 
 

@@ -104,13 +104,13 @@ _OPEN = f"'{TaskStatus.OPEN}'"
 # instead of losing its next call.
 _TASK_DUE = f"coalesce({utc_sql('t.due_at')}, t.due_at)"
 # Readable due dates first, the earliest of them first.
-_TASK_ORDER = f"{utc_sql('t.due_at')} IS NULL, {utc_sql('t.due_at')}, t.id"
+TASK_ORDER = f"{utc_sql('t.due_at')} IS NULL, {utc_sql('t.due_at')}, t.id"
 
 # The earliest open task of prospect `prospect` (SQL naming its id), as (due, kind); a
 # task whose due_at is not a moment comes only after every one that is.
 _EARLIEST_OPEN_TASK = f"""SELECT {_TASK_DUE} AS due, t.kind AS kind FROM tasks t
     WHERE t.prospect_id = {{prospect}} AND t.status = {_OPEN}
-    ORDER BY {_TASK_ORDER} LIMIT 1"""
+    ORDER BY {TASK_ORDER} LIMIT 1"""
 
 
 def earliest_open_task(prospect: str) -> str:
@@ -241,7 +241,7 @@ BEGIN
     UPDATE tasks SET due_at = coalesce({utc_sql("NEW.next_call_at")}, NEW.next_call_at)
     WHERE NEW.next_call_at IS NOT NULL AND id = (
         SELECT t.id FROM tasks t WHERE t.prospect_id = NEW.id AND t.status = {_OPEN}
-        ORDER BY {_TASK_ORDER} LIMIT 1);
+        ORDER BY {TASK_ORDER} LIMIT 1);
     INSERT INTO tasks (prospect_id, kind, due_at)
     SELECT NEW.id, '{TaskKind.CALL}', coalesce({utc_sql("NEW.next_call_at")}, NEW.next_call_at)
     WHERE NEW.next_call_at IS NOT NULL AND NOT EXISTS (
@@ -306,7 +306,7 @@ SELECT p.id, e.due AS next_call_at, e.kind AS next_task_kind
 FROM prospects p LEFT JOIN (
     SELECT prospect_id, due, kind FROM (
         SELECT t.prospect_id, {_TASK_DUE} AS due, t.kind,
-            row_number() OVER (PARTITION BY t.prospect_id ORDER BY {_TASK_ORDER}) AS n
+            row_number() OVER (PARTITION BY t.prospect_id ORDER BY {TASK_ORDER}) AS n
         FROM tasks t WHERE t.status = {_OPEN})
     WHERE n = 1) e ON e.prospect_id = p.id
 """

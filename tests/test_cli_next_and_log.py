@@ -234,6 +234,18 @@ def test_next_gives_the_due_time_in_the_prospects_zone(demo: Book) -> None:
     assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday), 08:30 their time"
 
 
+def test_a_next_call_another_tool_empties_is_cancelled_not_put_first(demo: Book) -> None:
+    """sqlite-utils writes '' for an empty cell: the callback booked is cancelled, as writing
+    NULL cancels it, and the prospect does not jump the queue with a callback due `?`."""
+    update_row(book(demo), "prospects", CALLBACK_FRIDAY, {"next_call_at": ""})
+
+    assert open_tasks_of(demo, CALLBACK_FRIDAY) == []
+    assert row(demo, "prospects", CALLBACK_FRIDAY)["next_call_at"] is None
+    lines = invoke("next", "--db", demo).stdout.splitlines()
+    assert lines[0].endswith(f"(id {HEAD})")
+    assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday)"
+
+
 def test_a_new_lead_is_next_for_never_having_been_called(demo: Book) -> None:
     db = book(demo)
     # Only a lead never called is left in today's queue.

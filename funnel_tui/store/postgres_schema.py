@@ -50,6 +50,7 @@ from funnel_tui.schema_v26 import COLUMN as FLAG_PHONE_COLUMN
 from funnel_tui.schema_v26 import FILL as FLAG_PHONE_FILL
 from funnel_tui.schema_v26 import PHONE_KEPT_BY
 from funnel_tui.schema_v27 import CANCEL_HIDDEN_CALLS
+from funnel_tui.schema_v28 import CLEARS, clear_next_calls, give_due_times
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1620,6 +1621,39 @@ $$;
 # --- v27: a lost prospect keeps no call task, which hid their revisit (schema_v27) -------
 SCHEMA_V27 = f"{CANCEL_HIDDEN_CALLS.format(now=NOW)};"
 
+# --- v28: an empty next call written clears it, as NULL does (schema_v28) ---------------
+# Both triggers run the one function, and fire as before (on a prospect added with a next
+# call, on a next call changed): only the function changes.
+SCHEMA_V28 = f"""
+CREATE OR REPLACE FUNCTION funnel_next_call_written() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    wanted text := coalesce(funnel_utc(NEW.next_call_at), NEW.next_call_at);
+    earliest bigint;
+    earliest_due text;
+BEGIN
+    SELECT t.id, coalesce(funnel_utc(t.due_at), t.due_at) INTO earliest, earliest_due
+    FROM tasks t WHERE t.prospect_id = NEW.id AND t.status = {_OPEN}
+    ORDER BY {_TASK_ORDER} LIMIT 1;
+    IF wanted IS NOT DISTINCT FROM earliest_due THEN
+        RETURN NULL;
+    END IF;
+    IF {CLEARS.postgresql.format(value="NEW.next_call_at")} THEN
+        UPDATE tasks SET status = '{TaskStatus.CANCELLED}'
+        WHERE prospect_id = NEW.id AND status = {_OPEN};
+        UPDATE prospects SET next_call_at = NULL WHERE id = NEW.id AND next_call_at IS NOT NULL;
+    ELSIF earliest IS NOT NULL THEN
+        UPDATE tasks SET due_at = wanted WHERE id = earliest;
+    ELSE
+        INSERT INTO tasks (prospect_id, kind, due_at) VALUES (NEW.id, '{TaskKind.CALL}', wanted);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+{give_due_times(CLEARS.postgresql, lambda moment: f"funnel_utc({moment})", NOW)};
+{clear_next_calls(CLEARS.postgresql)};
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1646,6 +1680,7 @@ MIGRATIONS: dict[int, str] = {
     25: "",
     26: SCHEMA_V26,
     27: SCHEMA_V27,
+    28: SCHEMA_V28,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
