@@ -71,9 +71,10 @@ CLAIM_TRIES_ON_POSTGRESQL = 10
 class NextProspect:
     """The head of today's queue: who, how to reach them, and why they are next.
 
-    Text is cleaned of terminal escapes; a value of the wrong type another tool stored is
-    None. `task` is the kind of the task they are next for (None for a lead never called)
-    and `due_at` its time in the prospect's zone where it is known, else the rep's.
+    Text is cleaned of terminal escapes; a value of the wrong type another tool stored, or
+    text it left empty, is None. `task` is the kind of the task they are next for (None
+    for a lead never called) and `due_at` its time in the prospect's zone where it is
+    known, else the rep's.
     """
 
     id: int
@@ -146,7 +147,10 @@ def _why(next_call_at: object, task_kind: object, now: datetime) -> Why:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else clean_text(str(value))
+    """Text cleaned of terminal escapes; None for none, or for text left empty (another
+    tool's empty cell: sqlite-utils writes '' for one), which says nothing is known."""
+    text = None if value is None else clean_text(str(value))
+    return text if text and text.strip() else None
 
 
 def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:

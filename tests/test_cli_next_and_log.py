@@ -223,6 +223,20 @@ def test_next_json_has_the_documented_keys(demo: Book) -> None:
     assert prospect["due_at"] == "2026-11-17T13:30:00+00:00"
 
 
+def test_next_json_gives_null_for_text_another_tool_left_empty(demo: Book) -> None:
+    """sqlite-utils writes '' for an empty CSV cell: unknown, as the README promises null."""
+    update_row(book(demo), "prospects", HEAD, {"company": "", "phone": "", "timezone": " "})
+
+    prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+    lines = invoke("next", "--db", demo).stdout.splitlines()
+
+    assert prospect["id"] == HEAD
+    assert (prospect["company"], prospect["phone"], prospect["timezone"]) == (None, None, None)
+    assert prospect["due_at"] == "2026-11-17T13:30:00+00:00"
+    assert lines[0] == f"{row(demo, 'prospects', HEAD)['name']} (id {HEAD})"
+    assert lines[1] == "  phone   -"
+
+
 def test_next_gives_the_due_time_in_the_prospects_zone(demo: Book) -> None:
     update_row(book(demo), "prospects", HEAD, {"timezone": "America/New_York"})
 
