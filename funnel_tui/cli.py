@@ -20,7 +20,14 @@ import click
 
 from funnel_tui import __version__
 from funnel_tui.counted import counted, listed
-from funnel_tui.domain import DEFAULT_METHOD, PERIOD_KINDS, Ask, outcome_names, reason_names
+from funnel_tui.domain import (
+    DEFAULT_METHOD,
+    PERIOD_KINDS,
+    Ask,
+    method_or_default,
+    outcome_names,
+    reason_names,
+)
 from funnel_tui.exporter import (
     EXPORT_FORMATS,
     EXPORT_TABLES,
@@ -1019,7 +1026,8 @@ def script(
         raise UserError(f"no prospect with id {prospect_id}")
     if chosen is None:
         # Their own method's script, as the pane shows it.
-        chosen = library.get(str(prospect["method"]))
+        method = method_or_default(prospect["method"])
+        chosen = library.get(method)
         if chosen is None:
             chosen = library.get(DEFAULT_METHOD)
             assert chosen is not None  # a built-in

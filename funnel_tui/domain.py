@@ -89,6 +89,13 @@ BUILTIN_METHOD_VALUES = tuple(method.value for method in BUILTIN_METHODS)
 DEFAULT_METHOD = "solution"
 
 
+def method_or_default(method: object) -> str:
+    """The selling method a prospect is worked with: the one stored, or DEFAULT_METHOD
+    where none is set (an empty method, as another tool may write one, is none, as NULL
+    would be: the column's default applies)."""
+    return DEFAULT_METHOD if method is None or method == "" else str(method)
+
+
 class Ask(StrEnum):
     """An extra field the outcome dialog asks for."""
 

@@ -2318,3 +2318,18 @@ async def test_a_method_without_a_script_is_named_over_the_script_shown_instead(
         await settle(pilot)
         script = shown_text(demo_app.screen.query_one("#script-body"))
         assert "Solution Selling (no script for “renewal”)  step 1 of 7" in script
+
+
+async def test_an_empty_method_is_none_set_and_shows_the_default_script_unremarked(
+    demo_app: FunnelApp,
+) -> None:
+    """`sqlite-utils` can write `method = ''`: no method set, as the column's default."""
+    db = demo_app.storage.db
+    (first,) = todays_queue(db)[:1]
+    db.execute("UPDATE prospects SET method = '' WHERE id = ?", [first])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        script = shown_text(demo_app.screen.query_one("#script-body"))
+        assert "Solution Selling  step 1 of 7" in script
+        assert "no script for" not in script

@@ -887,6 +887,18 @@ def test_a_prospects_script_without_a_method_is_their_own_methods(db_path: Path)
     assert invoke("script", "--db", db_path).exit_code == 2
 
 
+def test_an_empty_method_is_none_set_for_the_script_and_for_check(db_path: Path) -> None:
+    """`method = ''`, as sqlite-utils may write it: the default's script, said as the
+    pane says it, and nothing for `funnel check` to list."""
+    blank = add_prospect(db_path, name="Ann Lee", method="")
+    result = invoke("script", "--prospect", str(blank), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Solution Selling\n")
+    assert result.stderr == ""
+    checked = invoke("check", "--db", db_path)
+    assert (checked.exit_code, checked.stderr) == (0, "")
+
+
 def test_missing_facts_leave_questions_and_cues_never_prompts(db_path: Path) -> None:
     prospect = add_prospect(db_path, name="Sam")
     result = invoke("script", "solution", "--prospect", str(prospect), "--db", db_path)

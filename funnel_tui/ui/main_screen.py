@@ -23,7 +23,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from funnel_tui.claims import LEASE
-from funnel_tui.domain import DEFAULT_METHOD
+from funnel_tui.domain import DEFAULT_METHOD, method_or_default
 from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
 from funnel_tui.proposals import last_proposal
@@ -911,7 +911,8 @@ class MainScreen(
             return
         prospect = self.card.prospect
         library = self.funnel.scripts
-        script = library.get(prospect["method"]) or library.get(DEFAULT_METHOD)
+        method = method_or_default(prospect["method"])
+        script = library.get(method) or library.get(DEFAULT_METHOD)
         if script is None:
             # A view without steps: the pane says this method has no script.
             self.script_pane.show(
@@ -919,10 +920,10 @@ class MainScreen(
             )
             return
         title = script.name
-        if script.method != prospect["method"]:
+        if script.method != method:
             # Their method's script is gone (a file moved, another rep's own method): the
             # pane says whose script it shows instead.
-            title = f"{script.name} (no script for “{one_line(str(prospect['method']))}”)"
+            title = f"{script.name} (no script for “{one_line(method)}”)"
         now = self.funnel.clock()
         filled = fill_script(
             script,
