@@ -35,6 +35,12 @@ def known_zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
+def unreadable_zone(name: object) -> bool:
+    """Whether `name` is a zone another tool wrote that funnel cannot read (`PST`,
+    `Europe/Londn`): text that names no zone. A blank, like NULL, is no zone at all."""
+    return isinstance(name, str) and bool(name.strip()) and known_zone(name) is None
+
+
 def duration_text(seconds: int) -> str:
     """How long something took: `12h 44m`, or `3m 20s` under an hour."""
     hours, rest = divmod(seconds, 3600)

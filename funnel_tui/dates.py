@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.relativedelta import relativedelta
 
-from funnel_tui.clocks import THEIR_TIME, known_zone, their_time
+from funnel_tui.clocks import THEIR_TIME, known_zone, their_time, unreadable_zone
 
 # No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
 # No date written out in full: a fixed one would soon be in the past, the very thing
@@ -645,7 +645,12 @@ def _split_zone(typed: str, prospect_tz: str | None) -> tuple[str, str, ZoneInfo
     if words == THEIR_TIME:
         zone = known_zone(prospect_tz)
         if zone is None:
-            raise WhenError("their time zone is not known", "type the time as it is where you are")
+            problem = (
+                f"their time zone {_quoted(str(prospect_tz))} cannot be read"
+                if unreadable_zone(prospect_tz)
+                else "their time zone is not known"
+            )
+            raise WhenError(problem, "type the time as it is where you are")
         return rest, f" {THEIR_TIME}", zone
     if not words or words in MY_TIME:
         return rest, "", None

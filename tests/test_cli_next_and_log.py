@@ -470,6 +470,30 @@ def test_a_time_the_clocks_skip_is_said_as_the_dialog_says_it(demo: Book) -> Non
     assert warning.endswith("; logged all the same")
 
 
+def test_their_time_with_a_zone_another_tool_wrote_says_it_cannot_be_read(
+    demo_file: Path,
+) -> None:
+    """`PST` is no zone funnel reads: the refusal quotes it, where it said the zone was not
+    known; an empty zone is none, as NULL is."""
+    conn = sqlite3.connect(demo_file, isolation_level=None)
+    conn.execute("UPDATE prospects SET timezone = 'PST' WHERE id = ?", [NEW_YORK_LEAD])
+    before = written(demo_file)
+
+    refused = log(demo_file, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am their time")
+
+    assert refused.exit_code == 1
+    assert one_line_error(refused.stderr) == (
+        "funnel: --when: their time zone 'PST' cannot be read; type the time as it is where you are"
+    )
+    assert written(demo_file) == before
+    conn.execute("UPDATE prospects SET timezone = '' WHERE id = ?", [NEW_YORK_LEAD])
+    conn.close()
+    blank = log(demo_file, NEW_YORK_LEAD, "c", "--when", "tomorrow 10am their time")
+    assert one_line_error(blank.stderr) == (
+        "funnel: --when: their time zone is not known; type the time as it is where you are"
+    )
+
+
 def test_the_line_says_the_follow_up_booked_and_an_earlier_task_after_it(demo: Book) -> None:
     # The clock says Wednesday 18 November, 14:30; "at 3" is 15:00, as a rep means it.
     first = logged_ok(demo, HEAD, "c", "--when", "tomorrow at 3")
