@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
+from funnel_tui.clocks import UNKNOWN_ZONE, unreadable_zone
 from funnel_tui.counted import are, counted
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
@@ -34,6 +35,7 @@ from funnel_tui.migrations import (
     store_phones_in_e164,
 )
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
+from funnel_tui.queue import DISTINCT_ZONES_SQL
 from funnel_tui.settings import read_settings
 from funnel_tui.store.by_id import in_id_order
 from funnel_tui.store.sqlite import journal_beside, read_only_connection, write_transaction
@@ -497,6 +499,37 @@ def _unstored_phone_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+# The distinct zones of the book that are text, read through prospects_timezone.
+_TEXT_ZONES_SQL = f"SELECT zone FROM ({DISTINCT_ZONES_SQL}) WHERE typeof(zone) = 'text'"
+
+
+def _timezone_problems(conn: sqlite3.Connection) -> list[str]:
+    """The timezones no zone funnel knows names (`PST`, `Europe/Londn`): another tool wrote
+    them, and funnel takes them as none, as it does an empty one. Each distinct zone is
+    tested once, and only the prospects of those that fail are read; a zone that is not
+    UTF-8 is left out: _foreign_value_problems lists it."""
+    factory = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        raw_zones = [raw for (raw,) in conn.execute(_TEXT_ZONES_SQL)]
+    finally:
+        conn.text_factory = factory
+    found: list[tuple[int, str]] = []
+    for raw in raw_zones:
+        try:
+            zone = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if unreadable_zone(zone):
+            rows = conn.execute("SELECT id FROM prospects WHERE timezone = ?", [zone])
+            found += [(prospect_id, zone) for (prospect_id,) in rows]
+    return [
+        f"prospects row {prospect_id}, timezone: {_shown(zone)} is {UNKNOWN_ZONE} (a name"
+        " like Europe/London or America/New_York)"
+        for prospect_id, zone in sorted(found)
+    ]
+
+
 @dataclass(frozen=True)
 class TimezoneGuess:
     """A prospect whose timezone was guessed from the phone number: no problem, but worth
@@ -556,6 +589,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("the last calls", _last_call_problems),
     ("the settings", _setting_problems),
     ("the values other tools wrote", _foreign_value_problems),
+    ("the time zones", _timezone_problems),
     ("the phone numbers", _phone_problems),
     ("how the phone numbers are stored", _unstored_phone_problems),
     ("the targets", _overlapping_target_problems),

@@ -1664,8 +1664,8 @@ def backup(db_path: Path | None, target: Path | None) -> None:
 def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     """Check the database file for damage (schema, integrity, foreign keys, funnel's
     triggers, call_days, prospect_search and next calls, settings, values other tools
-    wrote, phone numbers that cannot be dialled); say how many timezones were guessed
-    from phone numbers."""
+    wrote, time zones funnel does not know, phone numbers that cannot be dialled); say how
+    many timezones were guessed from phone numbers."""
     from funnel_tui.checks import (
         check_database,
         count_timezone_guesses,

@@ -8,6 +8,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 THEIR_TIME = "their time"
+# What a zone another tool wrote that funnel cannot read is, as the card and `funnel check`
+# say it.
+UNKNOWN_ZONE = "not a time zone funnel knows"
 
 
 def their_time(moment: datetime, now: datetime, timezone: object) -> str:

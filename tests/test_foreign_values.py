@@ -374,6 +374,68 @@ def test_check_lists_every_unreadable_value_by_table_row_and_column(
     assert (fixed.exit_code, fixed.stderr) == (0, "")
 
 
+# --- time zones funnel cannot read ----------------------------------------------------------
+
+# Two new leads in zones closed at FROZEN_NOW (06:30 in Los Angeles, 22:30 in Singapore):
+# today's queue holds them back.
+LOS_ANGELES_LEAD = "Rahul Mehta"
+SINGAPORE_LEAD = "Mei Chen"
+
+
+def set_timezones(path: Path, zones: dict[str, str]) -> dict[str, int]:
+    """Write each named prospect's timezone as another tool would; returns their ids."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for name, zone in zones.items():
+            conn.execute("UPDATE prospects SET timezone = ? WHERE name = ?", [zone, name])
+        return {
+            name: conn.execute("SELECT id FROM prospects WHERE name = ?", [name]).fetchone()[0]
+            for name in zones
+        }
+    finally:
+        conn.close()
+
+
+async def test_a_zone_funnel_cannot_read_shows_a_mark_and_counts_as_none(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """`PST`, as another tool wrote it: the card shows it with `?` and says why, where it
+    showed nothing, and the queue takes it as no zone (the prospect is in today's queue, as
+    one without a zone is). An empty zone is none: no line, no `?`."""
+    set_timezones(demo_storage.path, {LOS_ANGELES_LEAD: "PST", SINGAPORE_LEAD: ""})
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        line, card = await show(pilot, demo_app, "rahul mehta")
+        assert card_line(card, "Their time").split() == ["Their", "time", "?", "PST"]
+        assert "not a time zone funnel knows: calling hours unchecked" in card
+        assert "off hours" not in line
+        line, card = await show(pilot, demo_app, "mei chen")
+        assert "Their time" not in card
+        assert "?" not in card.split("Needs", 1)[0]
+        assert "off hours" not in line
+
+
+def test_check_lists_each_zone_funnel_cannot_read_but_not_an_empty_one(
+    demo_storage: Storage,
+) -> None:
+    ids = set_timezones(
+        demo_storage.path,
+        {LOS_ANGELES_LEAD: "PST", SINGAPORE_LEAD: "", "Hiroshi Sato": "Europe/Londn"},
+    )
+    result = invoke("check", "--db", demo_storage.path)
+    assert result.exit_code == 1
+    listed = [
+        line.removeprefix(f"funnel: {demo_storage.path}: ") for line in result.stderr.splitlines()
+    ]
+    unknown = "is not a time zone funnel knows (a name like Europe/London or America/New_York)"
+    assert sorted(listed) == sorted(
+        [
+            f"prospects row {ids[LOS_ANGELES_LEAD]}, timezone: 'PST' {unknown}",
+            f"prospects row {ids['Hiroshi Sato']}, timezone: 'Europe/Londn' {unknown}",
+        ]
+    )
+
+
 # --- one definition, in Python and in SQL ---------------------------------------------------
 
 SAMPLES = [

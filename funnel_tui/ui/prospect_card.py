@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
-from funnel_tui.clocks import their_time
+from funnel_tui.clocks import UNKNOWN_ZONE, their_time, unreadable_zone
 from funnel_tui.domain import Kind, Priority, outcome_label
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
@@ -139,6 +139,14 @@ def render_card(
         if not callable_now and opens_at is not None:
             opens = f"outside calling hours: opens {opens_at:%a %H:%M} your time"
             contact.add_row("", Text(opens, "yellow"))
+    elif card.shows_mark("prospects", prospect, "timezone") or unreadable_zone(
+        prospect["timezone"]
+    ):
+        # Another tool wrote it: taken as no zone, as an empty one, which the card says.
+        stored = prospect["timezone"]
+        zone = Text.assemble(MARK, " ", _literal(one_line(stored))) if stored else Text(MARK)
+        contact.add_row("Their time", zone)
+        contact.add_row("", Text(f"{UNKNOWN_ZONE}: calling hours unchecked", "yellow"))
     if card.shows_mark("prospects", prospect, "deal_value_cents"):
         contact.add_row("Deal value", MARK)
     elif prospect["deal_value_cents"]:
