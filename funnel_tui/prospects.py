@@ -84,22 +84,23 @@ def validate_prospect(
     methods: Collection[str],
     phone_region: str,
     currency: str,
-    phone_unchanged: bool = False,
+    unchanged: Collection[str] = (),
 ) -> dict[str, Any]:
     """Check form values and return the columns to store; raises ProspectInvalid.
 
     The phone is read against `phone_region` and stored in E.164 (PRODUCT 15). Without a
     timezone the number's zone is taken, when it has exactly one, and marked as guessed
-    (`timezone_guessed`). With `phone_unchanged` (an edit that leaves the stored number as
-    it was) a number that cannot be dialled is no error: another tool wrote it, and it is
-    not saved again, like other such values. A flag (FLAG_FIELDS) is stored as 1 when its
-    value is true, 0 otherwise."""
+    (`timezone_guessed`). The fields `unchanged` (an edit that leaves them as stored) are
+    no error whatever they hold (a number that cannot be dialled, a zone funnel does not
+    know, an email without an @): another tool wrote them, and they are not saved again.
+    A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0 otherwise."""
     errors: dict[str, str] = {}
     row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
     if not row["name"]:
         errors["name"] = "a name is needed"
     if reason := contact_problem(row["phone"], row["email"]):
-        errors["phone"] = reason
+        # Under the field that was changed to leave neither, when only one was.
+        errors["email" if "phone" in unchanged else "phone"] = reason
     for field, problem in (("email", email_problem), ("timezone", timezone_problem)):
         if row[field] and (reason := problem(row[field])):
             errors[field] = reason
@@ -109,8 +110,7 @@ def validate_prospect(
             zone = row["timezone"] if "timezone" not in errors else None
             phone = read_phone_in_zone(row["phone"], phone_region, zone)
         except PhoneRefused as refused:
-            if not phone_unchanged:
-                errors["phone"] = str(refused)
+            errors["phone"] = str(refused)
         else:
             row["phone"] = phone.stored
             guess = None if row["timezone"] else phone.timezone
@@ -142,7 +142,7 @@ def validate_prospect(
             errors["deal_value"] = str(error)
     elif "deal_value" in values:
         row["deal_value_cents"] = None
-    if errors:
+    if errors := {field: reason for field, reason in errors.items() if field not in unchanged}:
         raise ProspectInvalid(errors)
     return row
 

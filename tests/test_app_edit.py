@@ -233,6 +233,42 @@ async def test_a_stored_number_that_cannot_be_dialled_stops_a_save_only_when_cha
     assert (after["name"], after["phone"]) == ("Renamed Person", "555-CALL-NOW")
 
 
+async def test_values_another_tool_stored_stop_a_save_only_when_changed(
+    demo_app: FunnelApp,
+) -> None:
+    """A zone funnel cannot read (`PST`) and an email without an @, as another tool wrote
+    them: a change to the name, then to the email alone, was refused for the zone (`unknown
+    timezone (...)  1 field to fix`). Each is checked once the rep changes it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET timezone = 'PST', email = 'ann at example' WHERE id = ?",
+        [first["id"]],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await open_prospect_form(demo_app, pilot)
+        await pilot.press("end", *" Jr", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        await open_prospect_form(demo_app, pilot)
+        # Name, title, company, phone: the email is the fifth field.
+        await pilot.press(*["tab"] * 4, "ctrl+u", *"ann@example.com", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        form = await open_prospect_form(demo_app, pilot)
+        await pilot.press(*["tab"] * 5, "ctrl+u", *"Pacific/Nowhere", "ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert "1 field to fix" in shown_text(form.query_one("#form-status"))
+        assert "unknown timezone" in shown_text(form.query_one("#error-timezone"))
+    after = row(db, first["id"])
+    assert (after["name"], after["email"], after["timezone"]) == (
+        f"{first['name']} Jr",
+        "ann@example.com",
+        "PST",
+    )
+
+
 # Keys typed at full speed after the form's enter ---------------------------------------
 
 

@@ -64,6 +64,30 @@ def test_a_phone_or_an_email_is_required(blank: str | None) -> None:
     assert validate(name="Ann", phone=blank, email="ann@acme.example")["email"]
 
 
+def test_an_edit_checks_only_the_fields_it_changes() -> None:
+    """What another tool stored and the rep left alone is not saved, so it refuses nothing;
+    a change that leaves neither a phone nor an email is refused under the changed field."""
+    stored = {"name": "", "phone": "", "email": "ann at acme", "timezone": "PST"}
+    untouched = {"name", "phone", "email", "timezone"}
+    row = validate_prospect(
+        {**stored, "title": "CFO"},
+        methods=METHODS,
+        phone_region="GB",
+        currency="$",
+        unchanged=untouched,
+    )
+    assert row["title"] == "CFO"
+    with pytest.raises(ProspectInvalid) as refused:
+        validate_prospect(
+            {**stored, "email": ""},
+            methods=METHODS,
+            phone_region="GB",
+            currency="$",
+            unchanged=untouched - {"email"},
+        )
+    assert refused.value.errors == {"email": "a phone or an email is needed"}
+
+
 def test_every_bad_field_is_refused_with_its_own_reason() -> None:
     errors = refusals(
         name="Ann",

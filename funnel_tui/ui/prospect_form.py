@@ -401,8 +401,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
                 methods=self.methods,
                 phone_region=self.settings.phone_region,
                 currency=self.settings.currency,
-                # A stored number another tool wrote is checked only when it is changed.
-                phone_unchanged=bool(self.prospect) and typed["phone"] == self._initial("phone"),
+                # Only what the rep changes is saved, so only that is checked: a value
+                # another tool stored (a zone funnel does not know) blocks no other change.
+                unchanged=self._unchanged(typed),
             )
         except ProspectInvalid as invalid:
             row, errors = {}, dict(invalid.errors)
@@ -411,6 +412,12 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         except WhenError as error:
             errors["next_call"] = str(error)
         return row, errors
+
+    def _unchanged(self, typed: dict[str, str | bool]) -> set[str]:
+        """The fields an edit leaves as the form read them (none when adding)."""
+        if not self.prospect:
+            return set()
+        return {field for field, value in typed.items() if value == self._initial(field)}
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for field in self.refused - errors.keys():
