@@ -269,6 +269,29 @@ async def test_values_another_tool_stored_stop_a_save_only_when_changed(
     )
 
 
+@pytest.mark.parametrize("cents", ["lots", 1500.5])
+async def test_a_deal_value_another_tool_stored_as_no_cents_opens_the_form_and_is_kept(
+    demo_app: FunnelApp, cents: object
+) -> None:
+    """`e` on a prospect whose deal value is text or a fraction of a cent stopped the app
+    (`'<' not supported between instances of 'str' and 'int'`)."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET deal_value_cents = ? WHERE id = ?", [cents, first["id"]])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        field = form.query_one("#field-deal_value", Input)
+        assert (field.value, field.placeholder) == (
+            "",
+            f"? {cents!r} as stored: kept unless you type one",
+        )
+        await pilot.press("end", *" Jr", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = row(db, first["id"])
+    assert (after["name"], after["deal_value_cents"]) == (f"{first['name']} Jr", cents)
+
+
 # Keys typed at full speed after the form's enter ---------------------------------------
 
 

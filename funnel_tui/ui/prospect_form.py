@@ -19,13 +19,14 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from funnel_tui.counted import counted
 from funnel_tui.dates import WhenError
 from funnel_tui.domain import Kind, Priority, Stage
+from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.money import format_money, parse_amount
 from funnel_tui.names import contact_name, first_name_of, written_case
 from funnel_tui.outcome_answers import Answer, Reading, read_follow_up
 from funnel_tui.phones import PhoneRefused, international, phone_warning, read_phone_in_zone
 from funnel_tui.prospects import EditConflict, ProspectInvalid, validate_prospect
 from funnel_tui.settings import Settings
-from funnel_tui.text import clean_text, one_line, pasted_line
+from funnel_tui.text import clean_text, cut_for_quoting, one_line, pasted_line
 from funnel_tui.timestamps import Clock, from_stored, to_stored
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
@@ -194,10 +195,10 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             current = str(self.prospect.get(field, default))
             return current if current in {value for _, value in options} else default
         if field == "deal_value":
-            cents = self.prospect.get("deal_value_cents")
+            cents = self._readable("deal_value_cents")
             return format_money(cents, self.settings.currency) if cents else ""
         if field == "next_call":
-            moment = from_stored(self.prospect.get("next_call_at"))
+            moment = from_stored(self._readable("next_call_at"))
             return f"{moment.astimezone(self.clock().tzinfo):%Y-%m-%d %H:%M}" if moment else ""
         if field == "timezone" and self._timezone_guessed:
             # Left empty, the zone is guessed again from the number as it is when saved.
@@ -218,6 +219,21 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         length = len(value) if isinstance(value, str) else 0
         return length if length > EDITABLE_AT_MOST else 0
 
+    def _readable(self, column: str) -> Any:
+        """The row's `column`, or None where another tool stored a value of the wrong type
+        or range (`'lots'` cents): its field starts empty and saves only what is typed."""
+        values, _ = readable_row("prospects", {column: self.prospect.get(column)})
+        return values[column]
+
+    def _unreadable(self, field: str) -> str:
+        """What another tool stored in the column of `field` that the form cannot show
+        (quoted, as `funnel check` lists it); "" when there is none."""
+        column = FIELD_COLUMNS.get(field, field)
+        stored = self.prospect.get(column)
+        if stored is None or self._readable(column) is not None:
+            return ""
+        return cut_for_quoting(repr(stored))
+
     @property
     def _timezone_guessed(self) -> bool:
         """Whether the row's timezone was guessed from its phone number."""
@@ -225,7 +241,10 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
 
     def _placeholder(self, field: str) -> str:
         """Left empty, the first name is taken from the name and the timezone guessed from
-        the number: the field shows which."""
+        the number: the field shows which. A deal value or next call another tool stored
+        that cannot be read starts empty, and says it is kept."""
+        if field in COLUMN_FIELDS.values() and (stored := self._unreadable(field)):
+            return f"{MARK} {stored} as stored: kept unless you type one"
         if field == "first_name":
             return _greeting_hint(str(self._initial("name")), str(self._initial("company")))
         if field == "timezone":
