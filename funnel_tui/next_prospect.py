@@ -156,10 +156,15 @@ def _text(value: object) -> str | None:
 def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:
     values, _ = readable_row("prospects", stored)
     due = from_stored(values["next_call_at"])
-    zone = known_zone(values["timezone"]) or now.tzinfo
+    known = known_zone(values["timezone"])
+    zone = known or now.tzinfo
+    texts = {key: _text(values[key]) for key in TEXT_KEYS}
+    # An IANA name or none: a zone another tool wrote that funnel cannot read (`PST`) is
+    # no zone to a script either.
+    texts["timezone"] = None if known is None else known.key
     return NextProspect(
         id=values["id"],
-        **{key: _text(values[key]) for key in TEXT_KEYS},
+        **texts,
         priority=values["priority"],
         attempts=values["attempts"],
         why=_why(stored["next_call_at"], stored["next_task_kind"], now),

@@ -237,6 +237,16 @@ def test_next_json_gives_null_for_text_another_tool_left_empty(demo: Book) -> No
     assert lines[1] == "  phone   -"
 
 
+def test_next_json_gives_null_for_a_zone_funnel_cannot_read(demo: Book) -> None:
+    """The README promises an IANA name or null: `PST` is neither to a script."""
+    update_row(book(demo), "prospects", HEAD, {"timezone": "PST"})
+
+    prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+
+    assert (prospect["id"], prospect["timezone"]) == (HEAD, None)
+    assert prospect["due_at"] == "2026-11-17T13:30:00+00:00"
+
+
 def test_next_gives_the_due_time_in_the_prospects_zone(demo: Book) -> None:
     update_row(book(demo), "prospects", HEAD, {"timezone": "America/New_York"})
 
