@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Mapping
 from functools import cache
 
-from funnel_tui.migrations import SCHEMA_TRIGGERS, TriggerGroup, normalised_sql
+from funnel_tui.migrations import SCHEMA_TRIGGERS, TRIGGER_GROUPS, TriggerGroup, normalised_sql
 
 REPAIR_HINT = "`funnel check --repair`"
 
@@ -39,7 +39,8 @@ def wrong_triggers(present: Mapping[str, str], group: TriggerGroup) -> tuple[lis
 
 def triggers_warning(conn: sqlite3.Connection) -> str | None:
     """One line saying which of funnel's triggers the book has lost or holds changed, on
-    which tables, and what puts them back; None when every one is funnel's."""
+    which tables, what they keep and what puts them back; None when every one is
+    funnel's."""
     present = book_triggers(conn)
     missing = [name for name in SCHEMA_TRIGGERS if name not in present]
     changed = [
@@ -49,17 +50,24 @@ def triggers_warning(conn: sqlite3.Connection) -> str | None:
     ]
     if not missing and not changed:
         return None
-    tables = ", ".join(sorted({_table_of(SCHEMA_TRIGGERS[name]) for name in [*missing, *changed]}))
+    wrong = {*missing, *changed}
+    tables = ", ".join(sorted({_table_of(SCHEMA_TRIGGERS[name]) for name in wrong}))
+    keeps = [group.keeps for group in TRIGGER_GROUPS if wrong.intersection(group.names)]
     if missing and changed:
         what = f"has lost {len(missing)} of funnel's triggers and holds {len(changed)} changed"
     elif missing:
         what = f"has lost {len(missing)} of funnel's triggers"
     else:
         what = f"holds {len(changed)} of funnel's triggers changed"
+    # A table built again loses its triggers; only a hand changes one.
+    how = (
+        "a table built again by another tool, as sqlite-utils transform does"
+        if missing
+        else "rewritten by another tool"
+    )
     return (
-        f"This book {what}, on {tables} (a table built again by another tool, as"
-        " `sqlite-utils transform` does): the figures, the filter and the tasks they keep"
-        f" go wrong until {REPAIR_HINT} puts funnel's back"
+        f"This book {what}, on {tables} ({how}): what they keep goes wrong until funnel"
+        f" check --repair puts funnel's back ({'; '.join(keeps)})"
     )
 
 

@@ -15,7 +15,7 @@ from tests.app_support import FrozenClock, build_demo_storage, settle, wait_for
 from tests.cli_support import run_funnel
 
 LOST_ON_CALLS = "This book has lost 12 of funnel's triggers, on calls"
-REPAIR = "until `funnel check --repair` puts funnel's back"
+REPAIR = "until funnel check --repair puts funnel's back"
 
 
 def _transform_calls(path: Path) -> None:
@@ -59,7 +59,11 @@ def test_a_command_on_a_book_with_a_trigger_of_funnels_changed_says_so(tmp_path:
     other.close()
     ran = run_funnel("next", "--db", book)
     assert ran.returncode == 0, ran.stderr
-    assert "This book holds 1 of funnel's triggers changed, on prospects" in ran.stderr
+    assert ran.stderr == (
+        "This book holds 1 of funnel's triggers changed, on prospects (rewritten by another"
+        " tool): what they keep goes wrong until funnel check --repair puts funnel's back"
+        " (prospects.updated_at)\n"
+    )
 
 
 def _toasts(app: FunnelApp) -> list[str]:
@@ -78,7 +82,7 @@ async def test_the_app_opened_on_a_book_that_lost_its_triggers_warns_after_its_f
     assert len(said) == 1 and REPAIR in said[0]
 
 
-async def test_the_app_warns_once_each_time_a_table_is_built_again_while_it_runs(
+async def test_the_app_warns_when_a_table_is_built_again_while_it_runs_and_when_repaired(
     demo_storage: Storage, clock: FrozenClock, tmp_path: Path
 ) -> None:
     app = FunnelApp(demo_storage, clock=clock, scripts_dir=tmp_path / "none")
@@ -90,13 +94,15 @@ async def test_the_app_warns_once_each_time_a_table_is_built_again_while_it_runs
         # Put back from a shell (`funnel check --repair`), then another lost.
         other = sqlite_utils.Database(demo_storage.path)
         repair_database(other)
-        await settle(pilot)
+        back = "funnel's triggers are back: the book is whole again"
+        await wait_for(pilot, lambda: back in _toasts(app), budget_s=15)
+        # Said in place of the warning, which no longer holds.
+        assert not any(LOST_ON_CALLS in t for t in _toasts(app))
         other.execute("DROP TRIGGER prospects_touch")
         other.conn.commit()
         other.close()
         lost_touch = "This book has lost 1 of funnel's triggers, on prospects"
         await wait_for(pilot, lambda: any(lost_touch in t for t in _toasts(app)), budget_s=15)
-        assert len([toast for toast in _toasts(app) if LOST_ON_CALLS in toast]) == 1
 
 
 def test_a_prospect_written_again_by_insert_replace_is_found_by_check_and_repaired(

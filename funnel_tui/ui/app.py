@@ -228,9 +228,9 @@ class FunnelApp(App[None]):
             return
         self._schema_seen, warning = found
         if warning is not None and warning != self._triggers_said:
-            self.notify(
-                warning, title="Triggers lost", severity="warning", timeout=30, markup=False
-            )
+            self.notify_in_place("triggers", warning, severity="warning", timeout=30)
+        elif warning is None and self._triggers_said is not None:
+            self.notify_in_place("triggers", "funnel's triggers are back: the book is whole again")
         self._triggers_said = warning
 
     @cached_property
