@@ -1,4 +1,5 @@
-"""How moments are stored: ISO 8601 in UTC with an explicit `+00:00` offset.
+"""How moments are stored, ISO 8601 in UTC with an explicit `+00:00` offset, and how time
+between them is counted.
 
 Storing every timestamp in one offset keeps text comparison in SQL equal to time
 order, which the queue indexes rely on. Code takes `now` as an argument instead of
@@ -50,6 +51,20 @@ def local_zone_name() -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return candidate
+
+
+def in_utc(moment: datetime) -> datetime:
+    """The same moment on UTC's clock, to compare or to add minutes and hours to as time
+    passes. Python compares and subtracts two datetimes of one zone (the clock's, the
+    rep's) by their clock faces, whatever their offsets: across a clock change 01:15 on
+    the hour's second pass came before 01:45 on its first, and an hour went missing."""
+    return moment.astimezone(UTC)
+
+
+def seconds_between(start: datetime, end: datetime) -> float:
+    """The seconds that pass from `start` to `end` (negative when `end` comes first), as
+    a call timer counts them: 105 across the night the clocks go forward, not 3,705."""
+    return (in_utc(end) - in_utc(start)).total_seconds()
 
 
 def to_stored(moment: datetime) -> str:

@@ -39,7 +39,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.tasks import Task
 from funnel_tui.text import one_line
-from funnel_tui.timestamps import Clock
+from funnel_tui.timestamps import Clock, seconds_between
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
@@ -325,7 +325,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     def _hint(self) -> str:
         timer = ""
         if self.context.started_at:
-            elapsed = int((self.clock() - self.context.started_at).total_seconds())
+            elapsed = int(seconds_between(self.context.started_at, self.clock()))
             timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
         return f"{timer}a letter picks · tab: next field · enter saves · esc cancels"
 
@@ -745,7 +745,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             reason=self.reason_picker.reason if outcome.spec.asks_for(Ask.REASON) else None,
             revisit_on=value(Ask.REVISIT_ON),
             started_at=started,
-            duration_s=int((ended - started).total_seconds()) if started else 0,
+            duration_s=int(seconds_between(started, ended)) if started else 0,
         )
 
     def _turned_day(self, answers: Mapping[Ask, Answer | None]) -> tuple[Question, date] | None:
