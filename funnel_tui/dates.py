@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from dateutil.relativedelta import relativedelta
 
 from funnel_tui.clocks import THEIR_TIME, known_zone, their_time, unreadable_zone
+from funnel_tui.timestamps import has_passed, seconds_between
 
 # No `next tue` here: typed early in a week it can mean two days (the rep picks with tab).
 # No date written out in full: a fixed one would soon be in the past, the very thing
@@ -336,9 +337,9 @@ def read_when(
     if not tz.datetime_exists(moment):
         skipped, moment = moment, _first_existing_time(moment)
     moment, other = (_on_clock_of(value, now) for value in (moment, other))
-    if other is not None and other <= now:
+    if other is not None and has_passed(other, now):
         other = None  # today's Friday at a time that has passed
-    if moment <= now:
+    if has_passed(moment, now):
         raise WhenError(f"{as_typed} is in the past")
     if moment.year > now.year + MAX_YEARS_AHEAD:
         raise WhenError(f"{_stamp(moment)} is too far ahead")
@@ -801,9 +802,9 @@ def _parse_day_word(
         last = today + relativedelta(day=31)
         clock = _time_of_day(eom["rest"], day_first, end_of_day) or calling_start
         moment = _at(last, clock, now)
-        if last == today and moment <= now:
+        if last == today and has_passed(moment, now):
             # Typed on the month's last day, at a time that has passed.
-            later_today = _at(today, end_of_day, now) > now and not eom["rest"]
+            later_today = not has_passed(_at(today, end_of_day, now), now) and not eom["rest"]
             said = "eod" if later_today else f"tomorrow {eom['rest'] or ''}".strip()
             raise _passed_today(said + said_zone)
         return moment
@@ -843,7 +844,7 @@ def _parse_day_word(
         day = today + relativedelta(days=1, weekday=weekday)
     elif word in NOON_WORDS and not rest:
         noon = _at(today, time(12, 0), now)
-        if noon <= now:
+        if has_passed(noon, now):
             # As a clock time that has passed (`1pm`): tomorrow's is one word away.
             raise _passed_today(f"tomorrow {word}{said_zone}")
         return noon
@@ -853,7 +854,7 @@ def _parse_day_word(
         return None
     clock = _time_of_day(rest, day_first, end_of_day) or calling_start
     moment = _at(day, clock, now)
-    if day == today and moment <= now:
+    if day == today and has_passed(moment, now):
         # `this fri 3pm` late on a Friday: next week's is the one that comes.
         later = f"{word} next week" if match["this"] else "tomorrow"
         raise _passed_today(f"{later} {rest}".strip() + said_zone)
@@ -1137,7 +1138,7 @@ def _parse_date_and_time(
         if clock is None:
             raise WhenError(f"{typed!r} is not a date or time I understand")
         moment = _at(today, clock, now)
-        if moment <= now:
+        if has_passed(moment, now):
             raise _passed_today(f"tomorrow {typed.removeprefix('at ')}{said_zone}")
         return moment
     if fields.month is None or fields.day is None:
@@ -1330,7 +1331,12 @@ def next_occurrence(month: int, day: int, today: date) -> date:
 
 
 def _at(day: date, clock: time, now: datetime) -> datetime:
-    return datetime.combine(day, clock, tzinfo=now.tzinfo)
+    """`clock` on `day`, on now's clock. In the hour a clock change repeats it is the first
+    pass, or the second once the first has gone: `1:30am` typed at 01:15 on the second
+    pass is in 15 minutes, not 45 minutes ago."""
+    first = datetime.combine(day, clock, tzinfo=now.tzinfo)
+    second = first.replace(fold=1)
+    return second if has_passed(first, now) and not has_passed(second, now) else first
 
 
 def _passed_today(suggestion: str) -> WhenError:
@@ -1363,8 +1369,10 @@ def _relative_day(days: int) -> str:
 
 
 def _relative_minutes(moment: datetime, now: datetime) -> str:
+    """`in 2 hours`: the time that passes until `moment`, to the minute on the clock (also
+    across a clock change: `+2h` at 01:30 on the night the clocks go forward is 04:30)."""
     start = now.replace(second=0, microsecond=0)
-    minutes = int((moment.replace(second=0, microsecond=0) - start).total_seconds() // 60)
+    minutes = int(seconds_between(start, moment.replace(second=0, microsecond=0)) // 60)
     if minutes == 0:
         return "now"
     hours, rest = divmod(abs(minutes), 60)

@@ -61,6 +61,11 @@ def in_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def has_passed(moment: datetime, now: datetime) -> bool:
+    """Whether `moment` is `now` or before it, in the order time passes (see `in_utc`)."""
+    return in_utc(moment) <= in_utc(now)
+
+
 def seconds_between(start: datetime, end: datetime) -> float:
     """The seconds that pass from `start` to `end` (negative when `end` comes first), as
     a call timer counts them: 105 across the night the clocks go forward, not 3,705."""

@@ -4,12 +4,13 @@ the rep's zone, and Python subtracts two of one zone by their faces)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.prospects import add_prospect
 from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
@@ -69,3 +70,86 @@ async def test_a_call_across_a_clock_change_lasts_the_time_that_passed(
     (call,) = one_lead.db.query("SELECT duration_s FROM calls")
     minutes, seconds = map(int, timer.split(":"))
     assert call["duration_s"] == minutes * 60 + seconds
+
+
+# 01:45 on the first pass of the hour the clocks repeat (EDT), and 01:15 on its second (EST).
+FIRST_PASS = datetime(2027, 11, 7, 1, 45, tzinfo=NEW_YORK)
+SECOND_PASS = datetime(2027, 11, 7, 1, 15, fold=1, tzinfo=NEW_YORK)
+
+
+def preview(typed: str, now: datetime) -> tuple[datetime, str]:
+    """The moment read from `typed` at `now`, in UTC, and the preview under the field."""
+    when = read_when(typed, now)
+    return when.moment.astimezone(UTC), describe_when(when.moment, now, skipped=when.skipped)
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "moment", "shown"),
+    [
+        (
+            "in 30 minutes",
+            FIRST_PASS,
+            datetime(2027, 11, 7, 6, 15, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:15 (today, in 30 minutes)",
+        ),
+        (
+            "+1h",
+            FIRST_PASS,
+            datetime(2027, 11, 7, 6, 45, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:45 (today, in 1 hour)",
+        ),
+        (
+            "+2h",
+            datetime(2027, 3, 14, 1, 30, tzinfo=NEW_YORK),
+            datetime(2027, 3, 14, 8, 30, tzinfo=UTC),
+            "Sun 14 Mar 2027, 04:30 (today, in 2 hours)",
+        ),
+        (
+            "in 2 hours",
+            datetime(2027, 11, 7, 0, 30, tzinfo=NEW_YORK),
+            datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:30 (today, in 2 hours)",
+        ),
+        # A clock time in the repeated hour whose first pass has gone is its second.
+        (
+            "1:30am",
+            SECOND_PASS,
+            datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:30 (today, in 15 minutes)",
+        ),
+        (
+            "1:30am",
+            FIRST_PASS,
+            datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:30 (today, in 45 minutes)",
+        ),
+        (
+            "1:50am",
+            FIRST_PASS,
+            datetime(2027, 11, 7, 5, 50, tzinfo=UTC),
+            "Sun 7 Nov 2027, 01:50 (today, in 5 minutes)",
+        ),
+    ],
+)
+def test_minutes_and_hours_on_are_the_time_that_passes_across_a_clock_change(
+    typed: str, now: datetime, moment: datetime, shown: str
+) -> None:
+    """At 01:45 on the first pass of the repeated hour, `in 30 minutes` was refused as
+    `Sun 7 Nov 2027, 01:15 is in the past`; at 01:30 on the night the clocks go forward,
+    `+2h` was previewed `in 3 hours`."""
+    assert preview(typed, now) == (moment, shown)
+
+
+def test_a_time_of_the_repeated_hour_whose_both_passes_have_gone_has_passed() -> None:
+    with pytest.raises(WhenError, match="that time today has passed"):
+        read_when("1:10am", SECOND_PASS)
+
+
+def test_days_and_weeks_on_keep_the_time_on_the_clock_across_a_clock_change() -> None:
+    """`in 2 days` at 10:00 before the clocks go forward is 10:00 on the clock, 47 hours
+    on, as `tomorrow 10am` is."""
+    now = datetime(2027, 3, 13, 10, 0, tzinfo=NEW_YORK)
+    assert preview("in 2 days", now) == (
+        datetime(2027, 3, 15, 14, 0, tzinfo=UTC),
+        "Mon 15 Mar 2027, 10:00 (in 2 days)",
+    )
