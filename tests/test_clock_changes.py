@@ -13,7 +13,9 @@ import pytest
 from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.prospects import add_prospect
 from funnel_tui.store.sqlite import Storage, open_storage
+from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle, shown_text
@@ -153,3 +155,40 @@ def test_days_and_weeks_on_keep_the_time_on_the_clock_across_a_clock_change() ->
         datetime(2027, 3, 15, 14, 0, tzinfo=UTC),
         "Mon 15 Mar 2027, 10:00 (in 2 days)",
     )
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "label"),
+    [
+        # Due at 01:30 EST; at 03:10 EDT, 40 minutes later (it read `1 h late`).
+        (
+            datetime(2027, 3, 14, 1, 30, tzinfo=NEW_YORK),
+            datetime(2027, 3, 14, 3, 10, tzinfo=NEW_YORK),
+            "40 min late",
+        ),
+        # Due at 01:50 EDT; at 01:20 EST, 30 minutes later (it read `today 01:50`, to come).
+        (
+            datetime(2027, 11, 7, 1, 50, tzinfo=NEW_YORK),
+            datetime(2027, 11, 7, 1, 20, fold=1, tzinfo=NEW_YORK),
+            "30 min late",
+        ),
+        # Due at 00:30 EDT; at 01:40 EST, 2 hours 10 minutes later (it read `1 h late`).
+        (
+            datetime(2027, 11, 7, 0, 30, tzinfo=NEW_YORK),
+            datetime(2027, 11, 7, 1, 40, fold=1, tzinfo=NEW_YORK),
+            "2 h late",
+        ),
+    ],
+)
+def test_how_late_a_task_is_counts_the_time_that_passed_across_a_clock_change(
+    due: datetime, now: datetime, label: str
+) -> None:
+    assert task_when_label(due.astimezone(UTC), now) == label
+
+
+def test_the_queue_says_a_task_is_due_once_its_time_has_come_on_the_hours_second_pass() -> None:
+    """At 01:20 EST, a callback of 01:50 EDT (30 minutes before) read as one to come."""
+    stored = to_stored(datetime(2027, 11, 7, 1, 50, tzinfo=NEW_YORK))
+    now = datetime(2027, 11, 7, 1, 20, fold=1, tzinfo=NEW_YORK)
+    assert due_label(stored, now) == "due 01:50"
+    assert next_task_label("revisit", stored, now, 20) == "revisit"

@@ -14,7 +14,7 @@ from funnel_tui.counted import counted
 from funnel_tui.domain import Outcome, TaskKind
 from funnel_tui.foreign_values import MARK
 from funnel_tui.tasks import Task
-from funnel_tui.timestamps import from_stored
+from funnel_tui.timestamps import from_stored, has_passed, seconds_between
 
 if TYPE_CHECKING:
     from funnel_tui.outcome_answers import Answer
@@ -26,7 +26,9 @@ def due_label(stored: str | None, now: datetime) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(now.tzinfo)
-    if local <= now:
+    # The stored moment, in UTC, against now: two moments of now's zone would compare by
+    # their clock faces, an hour out in the hour the clocks go back.
+    if moment <= now:
         days = (now.date() - local.date()).days
         return f"{days}d late" if days else f"due {local:%H:%M}"
     days_ahead = (local.date() - now.date()).days
@@ -71,7 +73,7 @@ def next_task_label(kind: str | None, stored: str | None, now: datetime, width: 
         task = TaskKind(kind)
     except ValueError:
         task = None
-    if task is TaskKind.REVISIT and local <= now:
+    if task is TaskKind.REVISIT and moment <= now:
         # A revisit is for a day, not an hour: once that day has come, the kind says it.
         return "revisit"
     days = (local.date() - now.date()).days
@@ -128,12 +130,12 @@ def task_when_label(due: datetime, now: datetime) -> str:
     """When an open task is due, as the card lists it: `today 15:00`, `Tue 2 Dec 10:00`,
     or how late it is once overdue: `20 min late`, `3 h late`, `2 days late`."""
     local = due.astimezone(now.tzinfo)
-    if local > now:
+    if not has_passed(due, now):
         return day_and_time(local, now)
     days = (now.date() - local.date()).days
     if days:
         return f"{days} day{'s' if days != 1 else ''} late"
-    minutes = int((now - local).total_seconds()) // 60
+    minutes = int(seconds_between(due, now)) // 60
     return f"{minutes // 60} h late" if minutes >= 60 else f"{minutes} min late"
 
 
