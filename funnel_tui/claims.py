@@ -31,8 +31,10 @@ from funnel_tui.store.dialect import Dialect, dialect_of
 from funnel_tui.store.sql import Variants
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.text import one_line
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import in_utc, to_stored
 
+# Fifteen minutes as they pass (added in UTC): taken at 01:45 on the night the clocks go
+# back, a lease added on the clock face ran to 02:00 EST, an hour and a quarter on.
 LEASE = timedelta(minutes=15)
 
 # The prospect, if it is one `rep` may be given: theirs or the pool's.
@@ -176,7 +178,7 @@ def _take(db: Any, prospect_id: int, rep: str, now: datetime) -> bool:
             "id": prospect_id,
             "rep": rep,
             "now": to_stored(now),
-            "expires": to_stored(now + LEASE),
+            "expires": to_stored(in_utc(now) + LEASE),
         },
     ).fetchone()
     return taken is not None
@@ -195,7 +197,7 @@ def claim_first(
             "ids": json.dumps(remaining),
             "rep": rep,
             "now": to_stored(now),
-            "expires": to_stored(now + LEASE),
+            "expires": to_stored(in_utc(now) + LEASE),
         }
         if on_postgresql:
             rows = list(db.query(_CLAIM_FIRST_FREE_ON_POSTGRESQL, params))
@@ -246,7 +248,12 @@ def claim_queue_head(
     row = next(
         db.query(
             _CLAIM_HEAD_ON_POSTGRESQL.format(head=head),
-            {**params, "rep": rep, "now": to_stored(now), "expires": to_stored(now + LEASE)},
+            {
+                **params,
+                "rep": rep,
+                "now": to_stored(now),
+                "expires": to_stored(in_utc(now) + LEASE),
+            },
         )
     )
     queued, claimed = row.pop("queued"), row.pop("claimed")

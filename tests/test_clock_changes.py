@@ -9,16 +9,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlite_utils
 
+from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.prospects import add_prospect
-from funnel_tui.store.sqlite import Storage, open_storage
+from funnel_tui.store.sqlite import Storage, open_storage, write_transaction
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle, shown_text
+from tests.test_team import lead, team
 
 NEW_YORK = ZoneInfo("America/New_York")
 # The clocks go forward at 02:00 EST on 14 March 2027, to 03:00 EDT.
@@ -192,3 +195,18 @@ def test_the_queue_says_a_task_is_due_once_its_time_has_come_on_the_hours_second
     now = datetime(2027, 11, 7, 1, 20, fold=1, tzinfo=NEW_YORK)
     assert due_label(stored, now) == "due 01:50"
     assert next_task_label("revisit", stored, now, 20) == "revisit"
+
+
+def test_a_lease_taken_as_the_clocks_go_back_lasts_fifteen_minutes(
+    db: sqlite_utils.Database,
+) -> None:
+    """Taken at 01:45 EDT, a lease ran to 02:00 EST on the clock face: 75 minutes, in which
+    no other rep's queue showed the prospect."""
+    team(db, "alex", "blake")
+    pooled = lead(db, "Pooled")
+    with write_transaction(db):
+        assert try_claim(db, pooled, "alex", FIRST_PASS)
+    sixteen_minutes_on = datetime(2027, 11, 7, 1, 1, fold=1, tzinfo=NEW_YORK)
+    assert holder(db, pooled, sixteen_minutes_on) is None
+    with write_transaction(db):
+        assert try_claim(db, pooled, "blake", sixteen_minutes_on)
