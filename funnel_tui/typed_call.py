@@ -50,7 +50,7 @@ from funnel_tui.prospects import get_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.tasks import open_tasks, soonest_open_tasks
 from funnel_tui.text import one_line
-from funnel_tui.timestamps import from_stored
+from funnel_tui.timestamps import from_stored, in_utc
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -129,8 +129,9 @@ def read_typed_call(
         close_on=value(Ask.CLOSE_ON),
         reason=reason,
         revisit_on=value(Ask.REVISIT_ON),
-        # The call ended now, as the timer would have it when the rep logs it.
-        started_at=now - timedelta(seconds=duration) if duration else None,
+        # The call ended now, as the timer would have it when the rep logs it (the seconds
+        # taken off in UTC, as they passed: not an hour out across a clock change).
+        started_at=in_utc(now) - timedelta(seconds=duration) if duration else None,
         duration_s=duration,
     )
 

@@ -13,9 +13,12 @@ import sqlite_utils
 
 from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
-from funnel_tui.prospects import add_prospect
+from funnel_tui.domain import Outcome
+from funnel_tui.prospects import add_prospect, get_prospect
+from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage, write_transaction
 from funnel_tui.timestamps import to_stored
+from funnel_tui.typed_call import TypedCall, read_typed_call
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
@@ -210,3 +213,19 @@ def test_a_lease_taken_as_the_clocks_go_back_lasts_fifteen_minutes(
     assert holder(db, pooled, sixteen_minutes_on) is None
     with write_transaction(db):
         assert try_claim(db, pooled, "blake", sixteen_minutes_on)
+
+
+def test_funnel_log_dates_a_call_the_seconds_it_lasted_before_now_across_a_clock_change(
+    one_lead: Storage,
+) -> None:
+    """Logged at 01:02 EST with --duration 300, a call was dated from 00:57 EDT: 65
+    minutes before it ended."""
+    (prospect_id,) = (row["id"] for row in one_lead.db.query("SELECT id FROM prospects"))
+    now = datetime(2027, 11, 7, 1, 2, fold=1, tzinfo=NEW_YORK)
+    entry = read_typed_call(
+        TypedCall(Outcome.NO_ANSWER, duration_s=300),
+        get_prospect(one_lead.db, prospect_id),
+        now=now,
+        settings=Settings(),
+    )
+    assert entry.started_at == datetime(2027, 11, 7, 5, 57, tzinfo=UTC)
