@@ -15,6 +15,11 @@ from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.domain import Outcome
 from funnel_tui.prospects import add_prospect, get_prospect
+from funnel_tui.scripts import ProspectHistory
+from funnel_tui.scripts.fill import fill_script
+from funnel_tui.scripts.loader import load_builtin
+from funnel_tui.scripts.objections import load_objections
+from funnel_tui.scripts.past_calls import read_past_calls
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import Storage, open_storage, write_transaction
 from funnel_tui.timestamps import to_stored
@@ -24,6 +29,8 @@ from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import FrozenClock, settle, shown_text
+from tests.rows import insert_row
+from tests.test_scripts import DANA
 from tests.test_team import lead, team
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -229,3 +236,40 @@ def test_funnel_log_dates_a_call_the_seconds_it_lasted_before_now_across_a_clock
         settings=Settings(),
     )
     assert entry.started_at == datetime(2027, 11, 7, 5, 57, tzinfo=UTC)
+
+
+def test_a_call_dated_half_an_hour_ahead_is_not_the_last_call_made_as_the_clocks_go_back(
+    one_lead: Storage,
+) -> None:
+    """At 01:58 EDT, the five minutes a clock may run ahead reached 02:03 EST, an hour and
+    five minutes on: a call dated 01:30 EST, half an hour ahead, was taken as made."""
+    db = one_lead.db
+    (prospect_id,) = (row["id"] for row in db.query("SELECT id FROM prospects"))
+    ahead = insert_row(
+        db,
+        "calls",
+        {
+            "prospect_id": prospect_id,
+            "started_at": "2027-11-07T06:30:00+00:00",
+            "outcome": "voicemail",
+        },
+    )
+    past = read_past_calls(db, prospect_id, BEFORE_AUTUMN)
+    assert past.last() is None
+    assert [call.id for call in past.set_aside] == [ahead]
+
+
+def test_the_opener_does_not_speak_of_a_voicemail_dated_half_an_hour_ahead() -> None:
+    """As `read_past_calls`: at 01:58 EDT a voicemail dated 01:30 EST, half an hour ahead,
+    was one `You left them earlier today`."""
+    ahead = {**DANA, "last_outcome": "voicemail", "last_called_at": "2027-11-07T06:30:00+00:00"}
+    filled = fill_script(
+        load_builtin("solution"),
+        ahead,
+        settings=Settings(),
+        history=ProspectHistory(),
+        now=BEFORE_AUTUMN,
+        profile=None,
+        objections=load_objections(None),
+    )
+    assert "voicemail" not in filled.steps[0].cue

@@ -36,7 +36,7 @@ from funnel_tui.scripts.situation import (
     spoken_moment,
 )
 from funnel_tui.settings import Settings, source_phrase
-from funnel_tui.timestamps import from_stored
+from funnel_tui.timestamps import from_stored, in_utc
 
 if TYPE_CHECKING:
     from funnel_tui.proposals import Proposal
@@ -238,7 +238,7 @@ def _promised(
             )
     last = prospect.get("last_outcome")
     called = from_stored(prospect.get("last_called_at"))
-    if called is not None and called > now + CLOCK_DRIFT:
+    if called is not None and called > in_utc(now) + CLOCK_DRIFT:
         # The last call is one dated after now, which has not happened: set aside below.
         last = called = None
     if last == Outcome.NO_SHOW:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from funnel_tui.domain import CONNECT_OUTCOMES, sql_list
 from funnel_tui.foreign_values import Unreadable, read_moment
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import in_utc, to_stored
 
 # A call dated this little after now was made: another machine's clock may run ahead.
 CLOCK_DRIFT = timedelta(minutes=5)
@@ -75,7 +75,7 @@ def read_past_calls(
     CLOCK_DRIFT), the last made of each of `kinds` (sets of outcomes), and the calls set
     aside (the others). A few rows of the index each, whatever the number of calls: a
     prospect called every week for years shows at once."""
-    latest = now + CLOCK_DRIFT
+    latest = in_utc(now) + CLOCK_DRIFT
     params = {"id": prospect_id, "latest": to_stored(latest), "stored": STORED_FORM}
     set_aside: dict[int, PastCall] = {}
 
