@@ -37,7 +37,7 @@ from funnel_tui.store.sql import (
     IN_OPEN_ZONE,
 )
 from funnel_tui.store.stopping import deadline
-from funnel_tui.timestamps import to_stored
+from funnel_tui.timestamps import in_utc, to_stored
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -327,7 +327,9 @@ def _first_opening(
 ) -> datetime | None:
     """The soonest of the closed zones' openings where today's queue holds a prospect
     back: when calling can start again (read only for an empty queue)."""
-    for zone, opens_at in sorted(closed.items(), key=lambda item: item[1]):
+    # In the order they come (in UTC): on the night the clocks go back, 01:00 on the hour's
+    # second pass comes after 01:30 on its first.
+    for zone, opens_at in sorted(closed.items(), key=lambda item: in_utc(item[1])):
         for where in (DUE_TODAY, NEVER_CALLED):
             sql = f"SELECT 1 FROM prospects WHERE {where} AND timezone = :held_zone{restrict}"
             if db.execute(f"{sql} LIMIT 1", {**params, "held_zone": zone}).fetchone():

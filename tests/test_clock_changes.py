@@ -15,6 +15,7 @@ from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.domain import Outcome
 from funnel_tui.prospects import add_prospect, get_prospect
+from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.scripts import ProspectHistory
 from funnel_tui.scripts.fill import fill_script
 from funnel_tui.scripts.loader import load_builtin
@@ -273,3 +274,18 @@ def test_the_opener_does_not_speak_of_a_voicemail_dated_half_an_hour_ahead() -> 
         objections=load_objections(None),
     )
     assert "voicemail" not in filled.steps[0].cue
+
+
+def test_an_empty_queue_names_the_first_zone_to_open_as_the_clocks_go_back(
+    db: sqlite_utils.Database,
+) -> None:
+    """Tehran opens at 09:00, 01:30 EDT; Moscow at 09:00, 01:00 EST, half an hour later:
+    by the clock face, Moscow's came first."""
+    for name, zone in (("Reza Karimi", "Asia/Tehran"), ("Olga Ivanova", "Europe/Moscow")):
+        add_prospect(db, {"name": name, "timezone": zone}, now=datetime(2027, 1, 4, tzinfo=UTC))
+    every_day = Settings(business_days=(0, 1, 2, 3, 4, 5, 6))
+    now = datetime(2027, 11, 7, 0, 30, tzinfo=NEW_YORK)
+    order = read_order(db, now=now, mode=QueueMode.TODAY, text="", settings=every_day)
+    assert len(order.ids) == 0
+    assert order.opens_at is not None
+    assert order.opens_at.astimezone(UTC) == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)
