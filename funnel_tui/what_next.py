@@ -11,6 +11,7 @@ from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import one_line
+from funnel_tui.timestamps import in_utc
 
 # How each kind of next task is named; a call after an unanswered one is the next try.
 TASK_WORDS = {
@@ -60,14 +61,17 @@ def logged_line(
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
     besides = _other_tasks(logged, prospect_tz, now)
-    other_first = False
+    other_first = same_time = False
     if booked is not None and due is not None:
         # Another task before the one booked, or at the same minute (a meeting), would
-        # otherwise be all the line says.
-        other_first = due < booked or (due == booked and logged.next_task_kind != booked_kind)
+        # otherwise be all the line says. Compared in UTC: Python never finds a moment in
+        # the hour the clocks go back equal to one of another zone.
+        due_at, booked_at = in_utc(due), in_utc(booked)
+        same_time = due_at == booked_at
+        other_first = due_at < booked_at or (same_time and logged.next_task_kind != booked_kind)
     if booked is not None and booked_kind is not None and other_first:
         booked_phrase = f"{TASK_WORDS[booked_kind]} {_when(booked, prospect_tz, now)}{already}"
-        order = "at the same time" if due == booked else "before it"
+        order = "at the same time" if same_time else "before it"
         return f"{said}: {booked_phrase}; {order}, {next_phrase}{besides}"
     parts.append(next_phrase + already)
     return f"{said}: {', '.join(part for part in parts if part)}{besides}"

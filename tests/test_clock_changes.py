@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 
+from funnel_tui.call_log import LoggedCall
 from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
 from funnel_tui.domain import Outcome
@@ -29,6 +30,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.what_next import logged_line
 from tests.app_support import FrozenClock, settle, shown_text
 from tests.rows import insert_row
 from tests.test_scripts import DANA
@@ -289,3 +291,15 @@ def test_an_empty_queue_names_the_first_zone_to_open_as_the_clocks_go_back(
     assert len(order.ids) == 0
     assert order.opens_at is not None
     assert order.opens_at.astimezone(UTC) == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)
+
+
+def test_a_callback_booked_at_a_meetings_moment_in_the_repeated_hour_is_said_with_it() -> None:
+    """`+1h` at 01:45 EDT, where a meeting was at 01:45 EST already: the toast said only
+    `meeting today 01:45`, as if no callback had been booked."""
+    meeting = datetime(2027, 11, 7, 6, 45, tzinfo=UTC)
+    booked = read_when("+1h", FIRST_PASS).moment
+    call = LoggedCall(1, 1, Outcome.CALLBACK, meeting, next_task_kind="meeting")
+    assert logged_line(call, "Oliver Bennett", None, FIRST_PASS, booked=booked) == (
+        "Logged callback for Oliver Bennett: callback today 01:45; at the same time,"
+        " meeting today 01:45"
+    )
