@@ -54,10 +54,12 @@ def local_zone_name() -> str | None:
 
 
 def in_utc(moment: datetime) -> datetime:
-    """The same moment on UTC's clock, to compare or to add minutes and hours to as time
+    """The same moment on UTC's clock, to compare, or to add minutes and hours to, as time
     passes. Python compares and subtracts two datetimes of one zone (the clock's, the
-    rep's) by their clock faces, whatever their offsets: across a clock change 01:15 on
-    the hour's second pass came before 01:45 on its first, and an hour went missing."""
+    rep's) by their clock faces, whatever their offsets: 01:15 on the second pass of the
+    hour the clocks go back came before 01:45 on its first, and the hour they skip going
+    forward counted as one that passed. Nor is a moment in the repeated hour ever equal
+    to one of another zone."""
     return moment.astimezone(UTC)
 
 

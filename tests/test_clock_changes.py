@@ -31,7 +31,7 @@ from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.what_next import logged_line
-from tests.app_support import FrozenClock, settle, shown_text
+from tests.app_support import FrozenClock, settle, shown_text, wait_for
 from tests.rows import insert_row
 from tests.test_scripts import DANA
 from tests.test_team import lead, team
@@ -75,8 +75,9 @@ async def test_a_call_across_a_clock_change_lasts_the_time_that_passed(
         assert isinstance(screen, MainScreen)
         await pilot.press("enter")
         await settle(pilot)
+        assert screen.gauge.call_timer == "0:00"
         clock.now = moved_to
-        await pilot.pause(1.2)
+        await wait_for(pilot, lambda: screen.gauge.call_timer != "0:00", budget_s=10)
         assert screen.gauge.call_timer == timer
         await pilot.press("l", "n")
         await settle(pilot)
