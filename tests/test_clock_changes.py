@@ -14,7 +14,7 @@ import sqlite_utils
 from funnel_tui.call_log import LoggedCall
 from funnel_tui.claims import holder, try_claim
 from funnel_tui.dates import WhenError, describe_when, read_when
-from funnel_tui.domain import Outcome
+from funnel_tui.domain import Ask, Outcome
 from funnel_tui.prospects import add_prospect, get_prospect
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.scripts import ProspectHistory
@@ -31,7 +31,7 @@ from funnel_tui.ui.formatting import due_label, next_task_label, task_when_label
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.what_next import logged_line
-from tests.app_support import FrozenClock, settle, shown_text, wait_for
+from tests.app_support import FrozenClock, settle, settle_until, shown_text, wait_for
 from tests.rows import insert_row
 from tests.test_scripts import DANA
 from tests.test_team import lead, team
@@ -157,6 +157,27 @@ def test_minutes_and_hours_on_are_the_time_that_passes_across_a_clock_change(
     `Sun 7 Nov 2027, 01:15 is in the past`; at 01:30 on the night the clocks go forward,
     `+2h` was previewed `in 3 hours`."""
     assert preview(typed, now) == (moment, shown)
+
+
+async def test_a_callback_in_30_minutes_on_the_repeated_hours_first_pass_is_booked(
+    one_lead: Storage, tmp_path: Path
+) -> None:
+    """`l c` then `in 30 minutes` at 01:45 EDT: `Sun 7 Nov 2027, 01:15 is in the past`."""
+    clock = FrozenClock(FIRST_PASS)
+    app = FunnelApp(one_lead, clock=clock, scripts_dir=tmp_path / "no-user-scripts")
+    db = one_lead.db
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"in 30 minutes")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        said = shown_text(dialog.check_line(Ask.WHEN))
+        assert said.startswith("→ Sun 7 Nov 2027, 01:15 (today, in 30 minutes)")
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: db["calls"].count > 0)
+    (call,) = db.query("SELECT follow_up_at FROM calls")
+    assert call["follow_up_at"] == "2027-11-07T06:15:00+00:00"
 
 
 def test_a_time_of_the_repeated_hour_whose_both_passes_have_gone_has_passed() -> None:
