@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,6 +19,7 @@ from funnel_tui.call_log import unreadable_undo_records
 from funnel_tui.clocks import UNKNOWN_ZONE, unreadable_zone
 from funnel_tui.counted import are, counted
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
+from funnel_tui.flag_history import flag_history_problems, repair_flag_history
 from funnel_tui.foreign_values import decode_text, find_foreign_values, wrong_values_sql
 from funnel_tui.funnel_triggers import REPAIR_HINT, book_triggers, wrong_triggers
 from funnel_tui.migrations import (
@@ -587,6 +588,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("the calls' request ids", _request_id_index_problems),
     ("the next calls", _next_task_problems),
     ("the last calls", _last_call_problems),
+    ("the flags, against their history", flag_history_problems),
     ("the settings", _setting_problems),
     ("the values other tools wrote", _foreign_value_problems),
     ("the time zones", _timezone_problems),
@@ -665,12 +667,16 @@ class Repair:
     region: str = ""
     # The indexes made again (funnel's, missing or changed).
     indexes: tuple[str, ...] = ()
+    # Each flag's prospects set back from flag_changes, and those whose set was recorded.
+    flags_set_back: dict[str, int] = field(default_factory=dict)
+    flags_recorded: dict[str, int] = field(default_factory=dict)
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
     """Put back funnel's triggers where they are missing or changed, work out again what
     the ones put back keep, build call_days, prospect_search and the filter's indexes afresh
-    from calls and prospects, and next_call_at and next_task_kind from tasks, in one transaction."""
+    from calls and prospects, next_call_at and next_task_kind from tasks, and set each flag
+    another tool cleared back from flag_changes, in one transaction."""
     triggers: list[str] = []
     recomputed: list[str] = []
     with write_transaction(db):
@@ -691,6 +697,8 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)
+        # With the flags' trigger back in place: the sets it records are taken back.
+        flags = repair_flag_history(db.conn)
         # Numbers in national form are read with the region the rep chose now; the zone
         # of each rewritten one is guessed as the upgrade to v5 does, and no prospect
         # looks edited.
@@ -707,4 +715,12 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
             db.execute(f"DROP INDEX IF EXISTS {schema_v11.INDEX}")
             db.execute(schema_v11.REQUEST_ID_INDEX)
             indexes.append(schema_v11.INDEX)
-    return Repair(tuple(triggers), tuple(recomputed), phones, region, tuple(indexes))
+    return Repair(
+        tuple(triggers),
+        tuple(recomputed),
+        phones,
+        region,
+        tuple(indexes),
+        flags.set_back,
+        flags.recorded,
+    )

@@ -1701,6 +1701,16 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                     f"{path}: stored {counted(repair.phones, 'phone number')} in E.164 (national"
                     f" ones read as {repair.region} numbers)"
                 )
+            for flag, prospects in repair.flags_set_back.items():
+                click.echo(
+                    f"{path}: set {flag} back on {counted(prospects, 'prospect')}, as"
+                    " flag_changes last recorded it"
+                )
+            for flag, prospects in repair.flags_recorded.items():
+                click.echo(
+                    f"{path}: recorded {flag} set on {counted(prospects, 'prospect')} in"
+                    " flag_changes, as their rows say"
+                )
     # A file is one rep's book: the methods it may hold are the built-in ones and theirs.
     methods = load_library(user_scripts_dir()).names()
     # A large book takes minutes: a terminal is told what is being checked as it goes.
