@@ -25,7 +25,7 @@ from funnel_tui.tasks import (
     reopen_call_tasks,
     soonest_open_tasks,
 )
-from funnel_tui.text import clean_optional, one_line
+from funnel_tui.text import clean_optional, cut_for_quoting, one_line
 from funnel_tui.timestamps import to_stored
 
 if TYPE_CHECKING:
@@ -78,6 +78,26 @@ def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None
     return None, f"{what} is one of {', '.join(allowed)}"
 
 
+def _refuse_leaving_no_usable_contact(
+    values: Mapping[str, Any],
+    row: Mapping[str, Any],
+    errors: dict[str, str],
+    unchanged: Collection[str],
+) -> None:
+    """A prospect needs a phone or an email that can be used, in what will be stored: a
+    phone or email the rep clears leaves the other, kept as another tool stored it, the
+    only way to reach them, so it must be one the add form would take. The refusal goes
+    under the field cleared, quoting the other."""
+    for cleared, kept in (("phone", "email"), ("email", "phone")):
+        if cleared in unchanged or row[cleared] or kept not in unchanged or not row[kept]:
+            continue
+        if reason := errors.get(kept):
+            quoted = cut_for_quoting(repr(one_line(str(values.get(kept) or ""))))
+            errors[cleared] = (
+                f"a phone or an email is needed, and the {kept} {quoted} cannot be used: {reason}"
+            )
+
+
 def validate_prospect(
     values: Mapping[str, Any],
     *,
@@ -92,8 +112,9 @@ def validate_prospect(
     timezone the number's zone is taken, when it has exactly one, and marked as guessed
     (`timezone_guessed`). The fields `unchanged` (an edit that leaves them as stored) are
     no error whatever they hold (a number that cannot be dialled, a zone funnel does not
-    know, an email without an @): another tool wrote them, and they are not saved again.
-    A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0 otherwise."""
+    know, an email without an @): another tool wrote them, and they are not saved again;
+    but one of them left as the only phone or email, the other cleared, must be one that
+    can be used. A flag (FLAG_FIELDS) is stored as 1 when its value is true, 0 otherwise."""
     errors: dict[str, str] = {}
     row: dict[str, Any] = {field: clean_optional(values.get(field)) for field in TEXT_FIELDS}
     if not row["name"]:
@@ -142,6 +163,7 @@ def validate_prospect(
             errors["deal_value"] = str(error)
     elif "deal_value" in values:
         row["deal_value_cents"] = None
+    _refuse_leaving_no_usable_contact(values, row, errors, unchanged)
     if errors := {field: reason for field, reason in errors.items() if field not in unchanged}:
         raise ProspectInvalid(errors)
     return row

@@ -269,6 +269,58 @@ async def test_values_another_tool_stored_stop_a_save_only_when_changed(
     )
 
 
+@pytest.mark.parametrize(
+    ("stored", "cleared", "tabs", "quoted"),
+    [
+        # A broken email left as the only contact once the phone is cleared...
+        ({"email": "bob-at-example"}, "phone", 3, "the email 'bob-at-example' cannot be used"),
+        # ...and a number that cannot be dialled, once the email is.
+        ({"phone": "555-CALL-NOW"}, "email", 4, "the phone '555-CALL-NOW' cannot be used"),
+    ],
+)
+async def test_clearing_the_only_usable_contact_is_refused_quoting_the_other(
+    demo_app: FunnelApp, stored: dict[str, str], cleared: str, tabs: int, quoted: str
+) -> None:
+    """The edit form checks only the fields the rep changed, but a prospect needs a phone
+    or an email that can be used in what is stored: the other one, left as another tool
+    wrote it, is checked as the add form would check it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    columns = {"phone": "+15550001000", "email": "bob@example.com", **stored}
+    db.execute(
+        "UPDATE prospects SET phone = ?, email = ? WHERE id = ?",
+        [columns["phone"], columns["email"], first["id"]],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        await pilot.press(*["tab"] * tabs, "ctrl+u", "enter")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert "1 field to fix" in shown_text(form.query_one("#form-status"))
+        error = shown_text(form.query_one(f"#error-{cleared}"))
+        assert "a phone or an email is needed" in error and quoted in error
+    after = row(db, first["id"])
+    assert (after["phone"], after["email"]) == (columns["phone"], columns["email"])
+
+
+async def test_clearing_one_contact_saves_when_the_other_can_be_used(
+    demo_app: FunnelApp,
+) -> None:
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute(
+        "UPDATE prospects SET phone = '+15550001000', email = 'bob@example.com' WHERE id = ?",
+        [first["id"]],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await open_prospect_form(demo_app, pilot)
+        await pilot.press(*["tab"] * 3, "ctrl+u", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    after = row(db, first["id"])
+    assert (after["phone"], after["email"]) == (None, "bob@example.com")
+
+
 @pytest.mark.parametrize("cents", ["lots", 1500.5])
 async def test_a_deal_value_another_tool_stored_as_no_cents_opens_the_form_and_is_kept(
     demo_app: FunnelApp, cents: object
