@@ -20,6 +20,7 @@ from funnel_tui.domain import (
     Stage,
     TaskKind,
     TaskStatus,
+    method_used,
     sql_list,
 )
 from funnel_tui.outcome_effects import Effects, follow_up_task_kind, outcome_effects
@@ -665,7 +666,8 @@ def _write_call(
             to_stored(started_at),
             max(0, int(entry.duration_s)),
             entry.outcome.value,
-            before["method"],
+            # A prospect with no method set is worked with the default's script.
+            method_used(before["method"]),
             clean_optional(entry.notes),
             _stored(entry.follow_up_at),
             entry.reason.value if entry.reason else None,

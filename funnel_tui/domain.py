@@ -93,7 +93,14 @@ def method_or_default(method: object) -> str:
     """The selling method a prospect is worked with: the one stored, or DEFAULT_METHOD
     where none is set (an empty method, as another tool may write one, is none, as NULL
     would be: the column's default applies)."""
-    return DEFAULT_METHOD if method is None or method == "" else str(method)
+    return str(method_used(method))
+
+
+def method_used(method: object) -> object:
+    """`method_or_default` for a value stored as it is: DEFAULT_METHOD where none is set,
+    any other value unchanged (a BLOB stays one, which the report counts as unreadable).
+    What a call is stored with, and the name the report counts a call of none under."""
+    return DEFAULT_METHOD if method is None or method == "" else method
 
 
 class Ask(StrEnum):

@@ -26,6 +26,7 @@ from funnel_tui.domain import (
     DealKind,
     LostReason,
     Outcome,
+    method_used,
     sql_list,
 )
 from funnel_tui.figure_sql import (
@@ -1026,9 +1027,18 @@ class _WonDeals:
             self.cycles.append(_cycle_days(date.fromisoformat(closed_on), first_call, self._tz))
 
     def totals(self, side: str) -> dict[str, tuple[int, int, int]]:
-        """(deals, cents, distinct leads) by the deals' method or source."""
-        groups = self.by_method if side == "method" else self.by_source
-        return {name: group.totals() for name, group in groups.items()}
+        """(deals, cents, distinct leads) by the deals' method or source; the deals of no
+        method with the default's (`_method_used`), each lead counted once."""
+        if side != "method":
+            return {name: group.totals() for name, group in self.by_source.items()}
+        merged: dict[str, _DealGroup] = {}
+        for group in self.by_method.values():
+            name = _method_used(group.name)
+            into = merged.get(name) or merged.setdefault(name, _DealGroup(name))
+            into.count += group.count
+            into.cents += group.cents
+            into.leads |= group.leads
+        return {name: group.totals() for name, group in merged.items()}
 
 
 @dataclass(frozen=True)
@@ -1222,6 +1232,26 @@ def _ordered(rows: Iterable[Breakdown]) -> tuple[Breakdown, ...]:
     return tuple(sorted(rows, key=lambda row: (-row.won, -row.leads, row.name)))
 
 
+def _method_used(name: str) -> str:
+    """The name the report counts a method under: a call and its prospect with none set
+    ('' as sqlite-utils writes it, or NULL) count under the default method, whose script
+    the pane gives them and whose name `funnel log` and the app store on such a call."""
+    return str(method_used(name))
+
+
+def _with_method_used(counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Counts by method, those of no method set added to the default's. A prospect whose
+    calls count under both (no method on the calls made before funnel stored the one used)
+    is a lead under each: added, the default's leads count them twice in a window that
+    holds calls of both."""
+    merged: dict[str, dict[str, int]] = {}
+    for name, row in counts.items():
+        into = merged.setdefault(_method_used(name), {})
+        for column, count in row.items():
+            into[column] = into.get(column, 0) + count
+    return merged
+
+
 def _breakdowns(
     calls: Mapping[str, Mapping[str, int]],
     leads: Mapping[str, Mapping[str, int]],
@@ -1278,7 +1308,11 @@ def load_window_figures(
     per_call = counted.totals
     deals = rows.fold(DEALS_SQL, params, lambda found: _WonDeals.tally(found, tz))
     leads = _leads(rows, window, deals.won_marks)
-    by_method = _breakdowns(counted.by_method, leads.by_method, deals.totals("method"))
+    by_method = _breakdowns(
+        _with_method_used(counted.by_method),
+        _with_method_used(leads.by_method),
+        deals.totals("method"),
+    )
     by_source = _breakdowns(counted.by_source, leads.by_source, deals.totals("source"))
     lost_reasons = {name: per_call.get(f"lost_{name}", 0) for name in LOST_REASON_NAMES}
     handed_back = []

@@ -92,6 +92,9 @@ class NextProspect:
     why: Why
     task: str | None
     due_at: datetime | None
+    unreadable: frozenset[str] = frozenset()
+    """The columns whose stored value is of the wrong type: shown as MARK, where a value
+    none set is shown as none."""
 
     def to_json(self) -> dict[str, Any]:
         """The prospect as `funnel next --json` prints it, with exactly JSON_KEYS."""
@@ -117,9 +120,17 @@ class NextProspect:
             f"  phone   {one_line(international(self.phone, phone_region)) if self.phone else '-'}",
             f"  email   {one_line(self.email) or '-'}",
             f"  who     {kind}, stage {one_line(self.stage) or MARK},"
-            f" method {one_line(self.method) or MARK}",
+            f" method {self._method_shown()}",
             f"  next    {self.reason(now)}",
         ]
+
+    def _method_shown(self) -> str:
+        """The method as stored; `-` for none set (NULL, or '' as sqlite-utils writes an
+        empty cell: the default's script is used), as for a phone or email, and MARK for
+        one of the wrong type."""
+        if self.method:
+            return one_line(self.method)
+        return MARK if "method" in self.unreadable else "-"
 
     def reason(self, now: datetime) -> str:
         """Why they are next: the task and when it is due (their time too, where known)."""
@@ -154,7 +165,7 @@ def _text(value: object) -> str | None:
 
 
 def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:
-    values, _ = readable_row("prospects", stored)
+    values, unreadable = readable_row("prospects", stored)
     due = from_stored(values["next_call_at"])
     known = known_zone(values["timezone"])
     zone = known or now.tzinfo
@@ -170,6 +181,7 @@ def _next_prospect(stored: dict[str, Any], now: datetime) -> NextProspect:
         why=_why(stored["next_call_at"], stored["next_task_kind"], now),
         task=_text(values["next_task_kind"]),
         due_at=due.astimezone(zone) if due else None,
+        unreadable=unreadable,
     )
 
 

@@ -2333,3 +2333,10 @@ async def test_an_empty_method_is_none_set_and_shows_the_default_script_unremark
         script = shown_text(demo_app.screen.query_one("#script-body"))
         assert "Solution Selling  step 1 of 7" in script
         assert "no script for" not in script
+        # The call is made with that script: it is stored with its method.
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+    (method,) = db.execute(
+        "SELECT method FROM calls WHERE prospect_id = ? ORDER BY id DESC LIMIT 1", [first]
+    ).fetchone()
+    assert method == "solution"

@@ -237,6 +237,22 @@ def test_next_json_gives_null_for_text_another_tool_left_empty(demo: Book) -> No
     assert lines[1] == "  phone   -"
 
 
+def test_a_method_none_set_is_shown_as_none_and_its_call_stored_with_the_method_used(
+    demo: Book,
+) -> None:
+    """'' is no method set: the Solution script is used, so the call is stored with that
+    method, not with '' (which the report showed as a method without a name)."""
+    update_row(book(demo), "prospects", HEAD, {"method": ""})
+
+    lines = invoke("next", "--db", demo).stdout.splitlines()
+    prospect = json.loads(invoke("next", "--json", "--db", demo).stdout)["prospect"]
+
+    assert lines[3] == "  who     Known prospect, stage contacted, method -"
+    assert prospect["method"] is None
+    logged_ok(demo, HEAD, "m", "--when", "tomorrow 3pm")
+    assert calls_of(demo, HEAD)[-1]["method"] == "solution"
+
+
 def test_next_json_gives_null_for_a_zone_funnel_cannot_read(demo: Book) -> None:
     """The README promises an IANA name or null: `PST` is neither to a script."""
     update_row(book(demo), "prospects", HEAD, {"timezone": "PST"})

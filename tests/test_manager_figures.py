@@ -176,6 +176,25 @@ def test_a_prospect_called_with_two_methods_is_one_lead_and_a_lead_of_each_metho
     assert (found.leads_worked, found.win_rate) == (1, 1.0)
 
 
+def test_calls_of_no_method_count_under_the_default_method_whose_script_is_used(
+    db: Any,
+) -> None:
+    """A prospect whose method is '' (sqlite-utils writes it for an empty cell) is worked
+    with the Solution script; its calls stored with no method (by another tool, or by
+    funnel before it stored the method used) counted under a method with no name."""
+    ada = prospect(db, "Ada", method="", source="referral")
+    bob = prospect(db, "Bob", method="solution", source="referral")
+    won_call = call(db, ada, "2026-11-09", "won", method="")
+    call(db, bob, "2026-11-10", "callback")
+    deal(db, ada, 100_000, "2026-11-09", call_id=won_call)
+    pace = report(db)
+    # name, calls, connects, rate, leads, reached, meetings, meeting rate, won, cents, win
+    assert [documented(row) for row in pace.by_method] == [
+        ("solution", 2, 2, 1.0, 2, 2, 0, 0.0, 1, 100_000, 1.0),
+    ]
+    assert [row["name"] for row in pace.to_json()["by_method"]] == ["solution"]
+
+
 def test_calls_after_the_as_of_date_count_in_no_lead(db: Any) -> None:
     ada = prospect(db, "Ada")
     bob = prospect(db, "Bob")
