@@ -506,29 +506,31 @@ _TEXT_ZONES_SQL = f"SELECT zone FROM ({DISTINCT_ZONES_SQL}) WHERE typeof(zone) =
 
 def _timezone_problems(conn: sqlite3.Connection) -> list[str]:
     """The timezones no zone funnel knows names (`PST`, `Europe/Londn`): another tool wrote
-    them, and funnel takes them as none, as it does an empty one. Each distinct zone is
-    tested once, and only the prospects of those that fail are read; a zone that is not
-    UTF-8 is left out: _foreign_value_problems lists it."""
+    them, and funnel takes them as none, as it does an empty one. One line a zone, with
+    how many prospects hold it and the first (a CRM export writes its `PST` on thousands
+    of rows): each distinct zone is tested once, and only those that fail are counted. A
+    zone that is not UTF-8 is left out: _foreign_value_problems lists it."""
     factory = conn.text_factory
     conn.text_factory = bytes
     try:
         raw_zones = [raw for (raw,) in conn.execute(_TEXT_ZONES_SQL)]
     finally:
         conn.text_factory = factory
-    found: list[tuple[int, str]] = []
+    problems = []
     for raw in raw_zones:
         try:
             zone = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
         if unreadable_zone(zone):
-            rows = conn.execute("SELECT id FROM prospects WHERE timezone = ?", [zone])
-            found += [(prospect_id, zone) for (prospect_id,) in rows]
-    return [
-        f"prospects row {prospect_id}, timezone: {_shown(zone)} is {UNKNOWN_ZONE} (a name"
-        " like Europe/London or America/New_York)"
-        for prospect_id, zone in sorted(found)
-    ]
+            rows, first = conn.execute(
+                "SELECT count(*), min(id) FROM prospects WHERE timezone = ?", [zone]
+            ).fetchone()
+            problems.append(
+                f"prospects: timezone {_shown(zone)} is {UNKNOWN_ZONE} ({counted(rows, 'row')},"
+                f" the first row {first}): give a name like Europe/London or America/New_York"
+            )
+    return problems
 
 
 @dataclass(frozen=True)
