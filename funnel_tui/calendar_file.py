@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import icalendar
 
 from funnel_tui import __version__
 from funnel_tui.book_name import book_id
+from funnel_tui.clocks import known_zone
 from funnel_tui.emailing.record import invite_sent
 from funnel_tui.foreign_values import Unreadable, read_moment, read_text, stored_moment_sql
 from funnel_tui.phones import international
@@ -108,13 +109,8 @@ class CalendarFile:
 
 
 def _zone(name: object) -> ZoneInfo | None:
-    text = read_text(name) if not isinstance(name, bytes) else None
-    if not text:
-        return None
-    try:
-        return ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    """The prospect's zone as the app reads it (`known_zone`)."""
+    return known_zone(read_text(name) if not isinstance(name, bytes) else None)
 
 
 def _text(value: object) -> str:

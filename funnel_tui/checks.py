@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui import schema_v3, schema_v11
 from funnel_tui.call_log import unreadable_undo_records
-from funnel_tui.clocks import UNKNOWN_ZONE, unreadable_zone
+from funnel_tui.clocks import FIXED_OFFSET, UNKNOWN_ZONE, fixed_offset_region, unreadable_zone
 from funnel_tui.counted import are, counted
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
 from funnel_tui.flag_history import flag_history_problems, repair_flag_history
@@ -506,7 +506,8 @@ _TEXT_ZONES_SQL = f"SELECT zone FROM ({DISTINCT_ZONES_SQL}) WHERE typeof(zone) =
 
 def _timezone_problems(conn: sqlite3.Connection) -> list[str]:
     """The timezones no zone funnel knows names (`PST`, `Europe/Londn`): another tool wrote
-    them, and funnel takes them as none, as it does an empty one. One line a zone, with
+    them, and funnel takes them as none, as it does an empty one; and those it reads as a
+    fixed offset named like a region's standard time (`EST`). One line a zone, with
     how many prospects hold it and the first (a CRM export writes its `PST` on thousands
     of rows): each distinct zone is tested once, and only those that fail are counted. A
     zone that is not UTF-8 is left out: _foreign_value_problems lists it."""
@@ -523,13 +524,22 @@ def _timezone_problems(conn: sqlite3.Connection) -> list[str]:
         except UnicodeDecodeError:
             continue
         if unreadable_zone(zone):
-            rows, first = conn.execute(
-                "SELECT count(*), min(id) FROM prospects WHERE timezone = ?", [zone]
-            ).fetchone()
-            problems.append(
-                f"prospects: timezone {_shown(zone)} is {UNKNOWN_ZONE} ({counted(rows, 'row')},"
-                f" the first row {first}): give a name like Europe/London or America/New_York"
+            what, fix = UNKNOWN_ZONE, "give a name like Europe/London or America/New_York"
+        elif region := fixed_offset_region(zone):
+            what = FIXED_OFFSET
+            fix = (
+                "their calling hours are an hour off in summer where clocks change; write the"
+                f" place's zone, such as {region}"
             )
+        else:
+            continue
+        rows, first = conn.execute(
+            "SELECT count(*), min(id) FROM prospects WHERE timezone = ?", [zone]
+        ).fetchone()
+        problems.append(
+            f"prospects: timezone {_shown(zone)} is {what} ({counted(rows, 'row')}, the first"
+            f" row {first}): {fix}"
+        )
     return problems
 
 

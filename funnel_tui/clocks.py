@@ -11,6 +11,23 @@ THEIR_TIME = "their time"
 # What a zone another tool wrote that funnel cannot read is, as the card and `funnel check`
 # say it.
 UNKNOWN_ZONE = "not a time zone funnel knows"
+# Files of a system's zone folder that name no place, which funnel does not read as zones:
+# the machine's own zone (`localtime`: the rep's clock, not the prospect's), tzdata's
+# placeholder for a machine not set up (`Factory`, UTC under the name `-00`) and the
+# rules a POSIX TZ string borrows (`posixrules`). Calling hours set by them would follow
+# no clock the prospect is on.
+NO_PLACE = frozenset({"localtime", "Factory", "posixrules"})
+# Standard-time abbreviations that tzdata keeps as fixed offsets: read (the hours are
+# right in winter), but an hour off all summer where the region's clocks change, as for
+# New York when a CRM writes EST. Each with the zone of the region a rep most likely
+# means, as a typed `10am EST` reads it.
+FIXED_OFFSET_REGIONS = {
+    "EST": "America/New_York",
+    "MST": "America/Denver",
+    "HST": "Pacific/Honolulu",
+}
+# What such a zone is, as the card, `funnel check` and the form say it.
+FIXED_OFFSET = "a fixed offset with no summer time"
 
 
 def their_time(moment: datetime, now: datetime, timezone: object) -> str:
@@ -29,13 +46,20 @@ def their_time(moment: datetime, now: datetime, timezone: object) -> str:
 
 def known_zone(name: str | None) -> ZoneInfo | None:
     """The zone for an IANA name, or None when the name is missing or unknown (or a BLOB
-    another tool stored)."""
-    if not isinstance(name, str) or not name.strip():
+    another tool stored, or a file of the zone folder that names no place: NO_PLACE)."""
+    if not isinstance(name, str) or not name.strip() or name.strip() in NO_PLACE:
         return None
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+def fixed_offset_region(name: object) -> str | None:
+    """For a zone funnel reads as a fixed offset named like a region's standard time
+    (`EST`), the region's zone to write instead (`America/New_York`); None for any other.
+    The card marks such a zone, `funnel check` lists it and the form refuses it typed."""
+    return FIXED_OFFSET_REGIONS.get(name.strip()) if isinstance(name, str) else None
 
 
 def unreadable_zone(name: object) -> bool:

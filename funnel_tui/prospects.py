@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from funnel_tui.clocks import known_zone
+from funnel_tui.clocks import FIXED_OFFSET, fixed_offset_region, known_zone
 from funnel_tui.domain import TEXT_FIELDS, Kind, Priority, Stage
 from funnel_tui.foreign_values import MARK, readable_row
 from funnel_tui.import_keys import name_key
@@ -71,6 +71,16 @@ def timezone_problem(name: str) -> str | None:
     return None
 
 
+def typed_zone_problem(name: str) -> str | None:
+    """`timezone_problem`, and for a zone typed in the form a fixed offset named like a
+    region's standard time (`EST`), which would set calling hours an hour off all summer:
+    the place's zone is asked for instead. An import keeps one (a file is imported all or
+    nothing), and `funnel check` lists it."""
+    if region := fixed_offset_region(name):
+        return f"{name.strip()} is {FIXED_OFFSET}: write the place's zone, such as {region}"
+    return timezone_problem(name)
+
+
 def _choice(value: str, allowed: Collection[str], what: str) -> tuple[str | None, str | None]:
     value = value.strip().lower()
     if value in allowed:
@@ -122,7 +132,7 @@ def validate_prospect(
     if reason := contact_problem(row["phone"], row["email"]):
         # Under the field that was changed to leave neither, when only one was.
         errors["email" if "phone" in unchanged else "phone"] = reason
-    for field, problem in (("email", email_problem), ("timezone", timezone_problem)):
+    for field, problem in (("email", email_problem), ("timezone", typed_zone_problem)):
         if row[field] and (reason := problem(row[field])):
             errors[field] = reason
     guess = None

@@ -321,6 +321,38 @@ async def test_clearing_one_contact_saves_when_the_other_can_be_used(
     assert (after["phone"], after["email"]) == (None, "bob@example.com")
 
 
+@pytest.mark.parametrize(
+    ("typed", "refusal"),
+    [
+        ("MST", "MST is a fixed offset with no summer time: write the place's zone, such as"
+         " America/Denver"),
+        ("localtime", "unknown timezone (use a name like Europe/London or America/New_York)"),
+    ],
+)  # fmt: skip
+async def test_a_zone_that_reads_but_means_little_is_refused_when_typed(
+    demo_app: FunnelApp, typed: str, refusal: str
+) -> None:
+    """MST is Denver's hours in winter and an hour off all summer; localtime is the
+    machine's clock. The form asks for the place's zone; stored by another tool and left
+    as it is, EST stops no change to another field."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET timezone = 'EST' WHERE id = ?", [first["id"]])
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        assert form.prospect["id"] == first["id"]
+        await pilot.press("end", *" Jr", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        form = await open_prospect_form(demo_app, pilot)
+        await pilot.press(*["tab"] * 5, "ctrl+u", *typed, "ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        assert shown_text(form.query_one("#error-timezone")).strip() == refusal
+    after = row(db, first["id"])
+    assert (after["name"], after["timezone"]) == (f"{first['name']} Jr", "EST")
+
+
 @pytest.mark.parametrize("cents", ["lots", 1500.5])
 async def test_a_deal_value_another_tool_stored_as_no_cents_opens_the_form_and_is_kept(
     demo_app: FunnelApp, cents: object

@@ -441,6 +441,45 @@ def test_check_lists_each_zone_funnel_cannot_read_once_but_not_an_empty_one(
     ]
 
 
+async def test_a_fixed_offset_or_a_zone_file_of_no_place_is_marked_on_the_card(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """`EST` reads, as UTC-5 all year: New York's hours are an hour off all summer, so the
+    card marks it and names the region's zone. `localtime` is the machine's own clock, no
+    place a prospect is in: taken as none, as `PST` is."""
+    set_timezones(demo_storage.path, {LOS_ANGELES_LEAD: "EST", SINGAPORE_LEAD: "localtime"})
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        _, card = await show(pilot, demo_app, "rahul mehta")
+        shown = card_line(card, "Their time").split()
+        assert shown[:3] == ["Their", "time", "?"] and shown[-1] == "EST"
+        assert "a fixed offset with no summer time (America/New_York?)" in " ".join(card.split())
+        _, card = await show(pilot, demo_app, "mei chen")
+        assert card_line(card, "Their time").split() == ["Their", "time", "?", "localtime"]
+        assert "not a time zone funnel knows: calling hours unchecked" in card
+
+
+def test_check_lists_a_fixed_offset_and_a_zone_file_of_no_place_once_each(
+    demo_storage: Storage,
+) -> None:
+    ids = set_timezones(
+        demo_storage.path,
+        {LOS_ANGELES_LEAD: "EST", SINGAPORE_LEAD: "Factory", "Hiroshi Sato": "EST"},
+    )
+    result = invoke("check", "--db", demo_storage.path)
+    assert result.exit_code == 1
+    listed = [
+        line.removeprefix(f"funnel: {demo_storage.path}: ") for line in result.stderr.splitlines()
+    ]
+    assert listed == [
+        f"prospects: timezone 'EST' is a fixed offset with no summer time (2 rows, the first"
+        f" row {ids['Hiroshi Sato']}): their calling hours are an hour off in summer where"
+        " clocks change; write the place's zone, such as America/New_York",
+        f"prospects: timezone 'Factory' is not a time zone funnel knows (1 row, the first row"
+        f" {ids[SINGAPORE_LEAD]}): give a name like Europe/London or America/New_York",
+    ]
+
+
 # --- one definition, in Python and in SQL ---------------------------------------------------
 
 SAMPLES = [

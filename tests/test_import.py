@@ -753,6 +753,21 @@ def test_timezones_are_normalised_and_unknown_ones_rejected(
     assert timezones == {"Ann": "America/New_York", "Bo": "Europe/London"}
 
 
+def test_a_fixed_offset_is_imported_and_a_zone_file_of_no_place_rejected(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """`EST` reads (a fixed offset: the card marks it and `funnel check` lists it, but a
+    file is all or nothing, and its hours are right in winter); `localtime`, the machine's
+    own clock, is no zone of a place, as `Eastern Time` is none."""
+    path = write_file(
+        tmp_path,
+        "name,email,time zone\nAnn,ann@a.example,EST\nBo,bo@b.example,localtime\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [(r.line, "unknown timezone" in r.reason) for r in report.rejected] == [(3, True)]
+    assert {name: row["timezone"] for name, row in people(db).items()} == {"Ann": "EST"}
+
+
 def test_a_timezone_repeated_down_the_file_is_read_the_same_on_every_row(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:

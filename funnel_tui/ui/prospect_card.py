@@ -12,7 +12,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from funnel_tui.cadence import calling_window
-from funnel_tui.clocks import UNKNOWN_ZONE, their_time, unreadable_zone
+from funnel_tui.clocks import (
+    FIXED_OFFSET,
+    UNKNOWN_ZONE,
+    fixed_offset_region,
+    their_time,
+    unreadable_zone,
+)
 from funnel_tui.domain import Kind, Priority, outcome_label
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
@@ -134,7 +140,11 @@ def render_card(
         )
     if there := local_time(prospect["timezone"], now):
         guessed = " (guessed from the number)" if prospect.get("timezone_guessed") else ""
-        contact.add_row("Their time", Text.assemble(_literal(there), (guessed, "italic")))
+        region = fixed_offset_region(prospect["timezone"])
+        doubt = f"{MARK} " if region else ""
+        contact.add_row("Their time", Text.assemble(doubt, _literal(there), (guessed, "italic")))
+        if region:
+            contact.add_row("", Text(f"{FIXED_OFFSET} ({region}?)", "yellow"))
         callable_now, opens_at = calling_window(now, settings, prospect["timezone"])
         if not callable_now and opens_at is not None:
             opens = f"outside calling hours: opens {opens_at:%a %H:%M} your time"
