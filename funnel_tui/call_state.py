@@ -11,14 +11,26 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from funnel_tui.exporter import write_whole_file
 from funnel_tui.paths import data_dir
 
-# A call kept longer than this is no call still going on when the app comes back.
+# A call kept longer than this is no call still going on when the app comes back, nor, in
+# an app left open, when the clock gets there: its length is no talk time.
 KEPT_AT_MOST = timedelta(hours=12)
+
+
+def ran_too_long(started_at: datetime, now: datetime) -> bool:
+    """Whether a call started at `started_at` has run longer than KEPT_AT_MOST by `now`,
+    counted in hours gone by (a night that changes the clocks has 11 or 13 of them)."""
+    return now.astimezone(UTC) - started_at.astimezone(UTC) > KEPT_AT_MOST
+
+
+def ran_over() -> str:
+    """How a call let go for its length is said: `ran over 12 hours`."""
+    return f"ran over {KEPT_AT_MOST // timedelta(hours=1)} hours"
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,8 @@ def read_kept_call(path: Path, now: datetime) -> KeptCall | None:
     except (ValueError, TypeError, KeyError):
         drop_kept_call(path)
         return None
-    if call.started_at.tzinfo is None or not timedelta(0) <= now - call.started_at <= KEPT_AT_MOST:
+    started = call.started_at
+    if started.tzinfo is None or now < started or ran_too_long(started, now):
         drop_kept_call(path)
         return None
     return call

@@ -7,6 +7,9 @@ logged, and nothing reminded them. Now the call runs again, from the moment it s
 with a toast saying so; `l` logs it as any running call, and enter on another prospect
 ends it. A call logged since (from another window, or `funnel log`) or a prospect no longer
 in the book is let go instead.
+
+A call left running in an app that stays open is let go too, once it is older than a call
+brought back may be: its length is no talk time.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ else:
 
 # How long the toast that brings a call back stays.
 BROUGHT_BACK_TOAST_S = 8.0
+# How long the toast that lets a call run too long go stays: it is most often let go with
+# nobody at the screen (an app left open over a weekend), so it stays until a call's next
+# toast takes its place.
+LET_GO_TOAST_S = 7 * 24 * 3600.0
 
 
 def _still_to_log(db: Any, call: KeptCall) -> bool:
@@ -107,6 +114,34 @@ class KeepsTheCall(_Base):
             return read_kept_call(self._where_the_call_is_kept(), self.funnel.clock())
         except Exception:  # the book out of reach, a folder that cannot be read
             return None
+
+    def let_go_a_call_run_too_long(self) -> str | None:
+        """End the running call, not logged, once it has run longer than a call brought
+        back after a restart may have (KEPT_AT_MOST), and say so; what was said (None when
+        no call was let go). An app left open overnight or over a weekend logged it with
+        its whole length, as talk time. An outcome dialog open on it keeps it: that dialog
+        logs it without its time."""
+        running = self.running_call
+        if running is None:
+            return None
+        from funnel_tui.call_state import ran_over, ran_too_long
+
+        now = self.funnel.clock()
+        if not ran_too_long(running.started_at, now) or self.logging_the_running_call():
+            return None
+        self.running_call = None
+        began = running.started_at.astimezone(now.tzinfo)
+        said = (
+            f"Your call with {one_line(running.name)}, started {began:%a %H:%M}, {ran_over()}:"
+            " it was let go, not logged"
+        )
+        self.funnel.notify_in_place(
+            CALL_TOAST,
+            f"{said} (l logs a call without its time).",
+            severity="warning",
+            timeout=LET_GO_TOAST_S,
+        )
+        return said
 
     @work(group="kept-call")
     async def bring_back_a_kept_call(self) -> None:

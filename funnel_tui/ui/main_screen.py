@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import date, datetime
+from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -360,7 +361,8 @@ class MainScreen(
     def _follow_the_clock(self) -> None:
         """Follow-ups fall due and calling hours open as the day goes on; past midnight
         the gauge's today is a new day (maybe a new period), also in an app left open
-        overnight."""
+        overnight, where a call left running is let go once it has run too long."""
+        self.let_go_a_call_run_too_long()
         self.reload_queue()
         if self._pace_day is not None and self.funnel.clock().date() != self._pace_day:
             self.reload_pace()
@@ -1127,14 +1129,19 @@ class MainScreen(
                 )
             )
             return
+        # A call run too long is let go before it is logged with its whole length: the
+        # minute's look at the clock may not have come round yet. The dialog, which takes
+        # the toast's place, says so.
+        let_go = self.let_go_a_call_run_too_long()
         if prospect["do_not_call"]:
             question = Text.assemble(
                 (one_line(prospect["name"]), "bold"),
                 " is marked do not call. Log a call anyway?",
             )
-            await self._confirm(question, yes="log it", then=self._open_outcome_dialog)
+            then = partial(self._open_outcome_dialog, let_go)
+            await self._confirm(question, yes="log it", then=then)
             return
-        await self._open_outcome_dialog()
+        await self._open_outcome_dialog(let_go)
 
     def _why_keys_stop_after_a_call(self, after: int | None) -> str | None:
         """Why the keys typed after this call cannot go on to `after`, the row after the
@@ -1162,7 +1169,9 @@ class MainScreen(
             return "the next prospect is on your running call"
         return None
 
-    async def _open_outcome_dialog(self) -> None:
+    async def _open_outcome_dialog(self, let_go: str | None = None) -> None:
+        """The outcome dialog on the card's prospect; `let_go` says a call run too long
+        was let go as `l` opened it."""
         # The outcome dialog and the call log load with the first call logged.
         from funnel_tui.call_log import ChangedMeanwhile, SeenOnCard, log_call
         from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
@@ -1192,6 +1201,7 @@ class MainScreen(
             tasks=self.card.tasks,
             every_open_task=len(self.card.tasks) >= self.card.open_task_count,
             on_call_with=on_call_with,
+            let_go=let_go,
             today=self.funnel.clock().date(),
         )
         rep, storage = self.funnel.rep, self.funnel.storage
@@ -1265,6 +1275,11 @@ class MainScreen(
             )
             if invited_meeting_cancelled:
                 said = f"{said} · {INVITED_MEETING_CANCELLED}"
+            if call is not None and entry.started_at is None:
+                # The dialog was open as the call ran past the limit: logged without it.
+                from funnel_tui.call_state import ran_over
+
+                said = f"{said} · logged without its time: the call {ran_over()}"
             if keys_stop is not None and self.funnel.drop_held_keys():
                 said = f"{said} · {keys_stop}: {KEYS_NOT_APPLIED}"
             self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
@@ -1290,6 +1305,16 @@ class MainScreen(
         else:
             self._outcome_dialog.prepare(context, save)
         await self._open(self._outcome_dialog, self._after_outcome)
+
+    def logging_the_running_call(self) -> bool:
+        """Whether the outcome dialog is open on the running call, to log it."""
+        dialog, running = self._outcome_dialog, self.running_call
+        return (
+            dialog is not None
+            and running is not None
+            and dialog in self.app.screen_stack
+            and dialog.context.started_at == running.started_at
+        )
 
     def _after_outcome(self, logged: object) -> None:
         """A call logged moves the rep on in the queue: the queue has the keys again, where

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
+from funnel_tui.call_state import ran_too_long
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, Stage, TaskKind
 from funnel_tui.outcome_answers import (
     DATED_ASKS,
@@ -104,6 +105,9 @@ class CallContext:
     meetings_known: bool = False
     # The prospect of a call still running with someone else: this call is not that one.
     on_call_with: str | None = None
+    # What was said of a call run too long, let go as the dialog opened: this is a call
+    # without its time.
+    let_go: str | None = None
     # The prospect is lost and their revisit has not come: a gatekeeper's time is said
     # not booked (outcome_effects).
     lost: bool = False
@@ -118,11 +122,13 @@ class CallContext:
         tasks: Sequence[Task] = (),
         every_open_task: bool = False,
         on_call_with: str | None = None,
+        let_go: str | None = None,
         today: date | None = None,
     ) -> CallContext:
         """The context for a call with this prospect row, whatever other tools stored in it,
         and their soonest open tasks (`every_open_task` when they are all of them);
-        `on_call_with` names the prospect of a call running with someone else."""
+        `on_call_with` names the prospect of a call running with someone else, and
+        `let_go` says a call run too long was let go."""
         try:
             kind = Kind(prospect["kind"])
         except ValueError:
@@ -139,6 +145,7 @@ class CallContext:
             meeting_due=min(meetings, default=None),
             meetings_known=bool(meetings) or every_open_task,
             on_call_with=on_call_with,
+            let_go=let_go,
             lost=prospect["stage"] == Stage.LOST and not _revisit_come(tasks, today),
         )
 
@@ -246,6 +253,11 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
                 f"\nYou are on a call with {one_line(self.context.on_call_with)}:"
                 " this is not that call",
                 "bold italic",
+            )
+        if self.context.let_go is not None:
+            # Said in the toast, which the dialog takes down as it opens.
+            title.append(
+                f"\n{self.context.let_go}; this logs a call without its time", "bold italic"
             )
         return title
 
@@ -736,6 +748,11 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             return None if answer is None else answer.value
 
         started = self.context.started_at
+        if started is not None and ran_too_long(started, ended):
+            # The dialog was open as the call passed the limit a running call has (an app
+            # left open overnight): that length is no talk time, so the call goes without
+            # it, and the toast says so.
+            started = None
         return CallOutcome(
             outcome=outcome,
             notes=self.note.value,

@@ -1,0 +1,118 @@
+"""An app left open as the clock moves on: overnight, over a weekend. A call left running
+is let go once it has run too long."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from textual.widgets import Label
+
+from funnel_tui.book_name import book_id
+from funnel_tui.call_state import kept_call_path
+from funnel_tui.store.sqlite import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
+from tests.test_app import calls_for, first_in_queue
+from tests.test_app_undo import notices
+
+LET_GO = (
+    "Your call with {name}, started Wed 14:30, ran over 12 hours: it was let go, not logged"
+    " (l logs a call without its time)."
+)
+
+
+def app_on(storage: Storage, clock: FrozenClock, tmp_path: Path) -> FunnelApp:
+    return FunnelApp(storage, clock=clock, scripts_dir=tmp_path / "no-user-scripts")
+
+
+def main_screen(app: FunnelApp) -> MainScreen:
+    screen = app.screen_stack[0]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_a_call_left_running_past_twelve_hours_is_let_go_and_l_logs_it_without_its_time(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Left running from Friday to Monday in an app that stayed open, a call was logged
+    with its whole length (62.8 h) as talk time, and nothing said so."""
+    db = demo_storage.db
+    first = first_in_queue(db)
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.running_call is not None
+        kept = kept_call_path(book_id(db), None)
+        assert kept.exists()
+        clock.advance(hours=13)
+        screen._follow_the_clock()  # the minute's look at the clock
+        await settle(pilot)
+        assert screen.running_call is None
+        assert not kept.exists()
+        assert notices(app)[-1] == LET_GO.format(name=first["name"])
+        await pilot.press("l", "n", "enter")
+        await settle_until(pilot, lambda: bool(calls_for(db, first["id"])))
+    call = calls_for(db, first["id"])[-1]
+    assert call["duration_s"] == 0
+    assert datetime.fromisoformat(call["started_at"]) == FROZEN_NOW + timedelta(hours=13)
+
+
+async def test_l_on_a_call_run_past_twelve_hours_lets_it_go_before_the_clock_s_next_look(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    db = demo_storage.db
+    first = first_in_queue(db)
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(hours=12, minutes=1)
+        await pilot.press("l")
+        await settle(pilot)
+        assert main_screen(app).running_call is None
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog) and dialog.context.started_at is None
+        # The dialog takes down the toast as it opens: it says so itself.
+        title = shown_text(dialog.query_one("#outcome-title", Label))
+        assert (
+            f"Your call with {first['name']}, started Wed 14:30, ran over 12 hours: it was let"
+            " go, not logged; this logs a call without its time"
+        ) in " ".join(title.split())
+        await pilot.press("n", "enter")
+        await settle_until(pilot, lambda: bool(calls_for(db, first["id"])))
+    assert calls_for(db, first["id"])[-1]["duration_s"] == 0
+    assert not kept_call_path(book_id(db), None).exists()
+
+
+async def test_an_outcome_dialog_open_as_the_call_passes_twelve_hours_logs_it_without_its_time(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    db = demo_storage.db
+    first = first_in_queue(db)
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(hours=11, minutes=59)
+        await pilot.press("l", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        clock.advance(minutes=2)
+        screen = main_screen(app)
+        # The clock's look keeps the call the dialog is logging.
+        screen._follow_the_clock()
+        assert screen.running_call is not None
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: bool(calls_for(db, first["id"])))
+        assert screen.running_call is None
+        assert notices(app)[-1].endswith(" · logged without its time: the call ran over 12 hours")
+    assert calls_for(db, first["id"])[-1]["duration_s"] == 0
+    assert not kept_call_path(book_id(db), None).exists()
