@@ -1,23 +1,28 @@
 """An app left open as the clock moves on: overnight, over a weekend. A call left running
-is let go once it has run too long."""
+is let go once it has run too long, and a dialog that names a period checks it still
+contains today."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from textual.widgets import Label
+from textual.widgets import Input, Label, Static
 
 from funnel_tui.book_name import book_id
 from funnel_tui.call_state import kept_call_path
+from funnel_tui.pace import set_target
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.target_dialog import TargetDialog
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 from tests.test_app import calls_for, first_in_queue
 from tests.test_app_undo import notices
 
+LONDON = ZoneInfo("Europe/London")
 LET_GO = (
     "Your call with {name}, started Wed 14:30, ran over 12 hours: it was let go, not logged"
     " (l logs a call without its time)."
@@ -116,3 +121,58 @@ async def test_an_outcome_dialog_open_as_the_call_passes_twelve_hours_logs_it_wi
         assert notices(app)[-1].endswith(" · logged without its time: the call ran over 12 hours")
     assert calls_for(db, first["id"])[-1]["duration_s"] == 0
     assert not kept_call_path(book_id(db), None).exists()
+
+
+async def test_a_target_dialog_left_open_into_a_new_month_saves_nothing_until_enter_again(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """Opened at 23:58 on 31 December on December's target, `ctrl+u 180k` and enter after
+    midnight wrote a target for January with December's calls per day, and left
+    December's as it was."""
+    db = demo_storage.db
+    december = set_target(
+        db, amount_cents=15_000_000, period="month", today=date(2026, 12, 31), calls_per_day=40
+    )
+    db.conn.commit()
+    clock = FrozenClock(datetime(2026, 12, 31, 23, 58, 45, tzinfo=LONDON))
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TargetDialog)
+        title = dialog.query_one("#target-title", Label)
+        assert str(title.content) == "Sales target for December 2026"
+        assert dialog.query_one("#target-amount", Input).value == "150,000.00"
+        await pilot.press("ctrl+u", *"180k")
+        clock.now = datetime(2027, 1, 1, 0, 0, 30, tzinfo=LONDON)
+        before = list(db.query("SELECT * FROM targets ORDER BY id"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert shown_text(dialog.query_one("#target-error", Static)).strip() == (
+            "Not saved: the day turned while this was open, and the month containing today is"
+            " January 2027 now, not December 2026; enter sets the target for January 2027"
+        )
+        assert str(title.content) == "Sales target for January 2027"
+        assert list(db.query("SELECT * FROM targets ORDER BY id")) == before
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    january = next(db.query("SELECT * FROM targets WHERE starts_on = '2027-01-01'"))
+    assert (january["period"], january["ends_on"]) == ("month", "2027-01-31")
+    assert (january["amount_cents"], january["calls_per_day"]) == (18_000_000, 40)
+    assert next(db.query("SELECT * FROM targets WHERE id = ?", [december["id"]])) == december
+
+
+async def test_the_target_dialog_names_the_period_of_the_kind_picked(
+    demo_app: FunnelApp,
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "tab", "enter", "down", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, TargetDialog)
+        assert str(dialog.query_one("#target-title", Label).content) == "Sales target for Q4 2026"

@@ -301,11 +301,12 @@ class BookDialogs(_Base):
             rep = self.funnel.rep
 
             def write(db: sqlite_utils.Database) -> tuple[dict[str, Any], dict[str, Any] | None]:
+                # The period the dialog named, which it checked still contains today.
                 row = set_target(
                     db,
                     amount_cents=entry.amount_cents,
                     period=entry.period,
-                    today=today,
+                    today=entry.today,
                     calls_per_day=entry.calls_per_day,
                     rep=rep,
                 )
@@ -329,10 +330,11 @@ class BookDialogs(_Base):
                 self.reload_pace()
 
         # One indexed read: the dialog opens showing the target it would change.
-        current = find_target(
-            self.funnel.storage.db, self.funnel.clock().date(), rep=self.funnel.rep
+        today = self.funnel.clock().date()
+        current = find_target(self.funnel.storage.db, today, rep=self.funnel.rep)
+        dialog = TargetDialog(
+            currency=self.funnel.settings.currency, save=save, today=today, current=current
         )
-        dialog = TargetDialog(currency=self.funnel.settings.currency, save=save, current=current)
         await self._open(dialog, saved)
 
     async def action_performance(self) -> None:

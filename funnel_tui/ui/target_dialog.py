@@ -1,9 +1,10 @@
-"""TargetDialog: set the sales target for the period containing today."""
+"""TargetDialog: set the sales target for the period containing today, named in its title."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
+from funnel_tui.periods import period_bounds, period_name
 from funnel_tui.settings import MAX_CALLS_PER_DAY
 from funnel_tui.text import quoted
 from funnel_tui.ui.answer_once import AnswersOnce
@@ -35,6 +37,8 @@ class TargetEntry:
     amount_cents: int
     period: str
     calls_per_day: int | None
+    today: date
+    """A day of the period the target is for: the one its dialog named."""
 
 
 TargetSaver = Callable[[TargetEntry], Awaitable[str]]
@@ -90,11 +94,18 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
     ]
 
     def __init__(
-        self, *, currency: str, save: TargetSaver, current: dict[str, Any] | None = None
+        self,
+        *,
+        currency: str,
+        save: TargetSaver,
+        today: date,
+        current: dict[str, Any] | None = None,
     ) -> None:
-        """`current` is the stored target of the period containing today, shown to change."""
+        """`current` is the stored target of the period containing `today` (the rep's date
+        as the dialog opens), shown to change."""
         super().__init__()
         self.currency = currency
+        self.today = today
         self.save_target = save
         self.current = current or {}
         amount, calls = self.current.get("amount_cents"), self.current.get("calls_per_day")
@@ -153,11 +164,7 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
     def compose(self) -> ComposeResult:
         amount, period, calls = self.opened_with
         with Vertical(id="target-box", classes="dialog"):
-            yield Label(
-                "Sales target for the period containing today",
-                id="target-title",
-                classes="dialog-title",
-            )
+            yield Label(self._title(period), id="target-title", classes="dialog-title")
             # Focused again (tab, shift+tab), a field carries on from the end of its text:
             # select-all there would let the next key replace what the rep typed.
             with Horizontal(classes="form-row"):
@@ -191,6 +198,17 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
                     yield Static(id="target-calls-check", classes="form-error", markup=False)
             yield Static(id="target-error", markup=False)
             yield Label("enter saves · esc cancels", id="target-hint", classes="dialog-hint")
+
+    def _period_named(self, kind: str) -> str:
+        """The period of this kind that the target is for: `December 2026`, `Q4 2026`."""
+        return period_name(kind, period_bounds(kind, self.today)[0])
+
+    def _title(self, kind: str) -> str:
+        return f"Sales target for {self._period_named(kind)}"
+
+    @on(Select.Changed, "#target-period")
+    def _period_changed(self, event: Select.Changed) -> None:
+        self.query_one("#target-title", Label).update(self._title(str(event.value)))
 
     def _typed(self) -> tuple[str, str, str]:
         return (
@@ -285,8 +303,28 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
             self._not_saved("")
             return
         amount, period, calls = self._typed()
-        entry = TargetEntry(check_amount(amount, self.currency), period, check_calls_per_day(calls))
-        self._write(entry)
+        if self._day_turned(period):
+            return
+        cents, goal = check_amount(amount, self.currency), check_calls_per_day(calls)
+        self._write(TargetEntry(cents, period, goal, self.today))
+
+    def _day_turned(self, kind: str) -> bool:
+        """Whether the period the dialog names is no longer the one containing today, as
+        the dialog, left open past midnight on the last day of a month, would have set the
+        new month's target with the old one's goal: the save stops and says so, the title
+        names the period containing today, and enter sets its target."""
+        today = self.funnel.clock().date()
+        if period_bounds(kind, today) == period_bounds(kind, self.today):
+            return False
+        named = self._period_named(kind)
+        self.today = today
+        now_named = self._period_named(kind)
+        self.query_one("#target-title", Label).update(self._title(kind))
+        self._not_saved(
+            f"Not saved: the day turned while this was open, and the {kind} containing today"
+            f" is {now_named} now, not {named}; enter sets the target for {now_named}"
+        )
+        return True
 
     def _not_saved(self, reason: str) -> None:
         """Enter did not save: say why (empty when each field says it under itself). The
