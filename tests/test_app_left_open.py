@@ -1,6 +1,6 @@
-"""An app left open as the clock moves on: overnight, over a weekend. A call left running
-is let go once it has run too long, and a dialog that names a period checks it still
-contains today."""
+"""An app left open as the clock moves on: overnight, over a weekend, or asleep in a laptop
+woken the next day. A call left running is let go once it has run too long, a dialog that
+names a period checks it still contains today, and the screens follow the new day at once."""
 
 from __future__ import annotations
 
@@ -8,25 +8,51 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from textual.widgets import Input, Label, Static
 
 from funnel_tui.book_name import book_id
 from funnel_tui.call_state import kept_call_path
+from funnel_tui.manager_figures import TodayActivity
 from funnel_tui.pace import set_target
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
+from funnel_tui.ui.performance_screen import PerformanceScreen
+from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.target_dialog import TargetDialog
+from funnel_tui.ui.timeline_screen import TimelineScreen
 from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
 from tests.test_app import calls_for, first_in_queue
 from tests.test_app_undo import notices
+from tests.test_timeline import NAME, add_task, open_timeline_of, timeline_text
 
 LONDON = ZoneInfo("Europe/London")
 LET_GO = (
     "Your call with {name}, started Wed 14:30, ran over 12 hours: it was let go, not logged"
     " (l logs a call without its time)."
 )
+
+
+class Steady:
+    """The monotonic clock the main screen's poll reads, moved only by the test: it stands
+    still while the wall clock jumps, as in a laptop asleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def steady(monkeypatch: pytest.MonkeyPatch) -> Steady:
+    """The poll looks at the wall clock only when the test has moved this one on."""
+    clock = Steady()
+    monkeypatch.setattr(main_screen_module, "monotonic", clock)
+    return clock
 
 
 def app_on(storage: Storage, clock: FrozenClock, tmp_path: Path) -> FunnelApp:
@@ -176,3 +202,86 @@ async def test_the_target_dialog_names_the_period_of_the_kind_picked(
         dialog = demo_app.screen
         assert isinstance(dialog, TargetDialog)
         assert str(dialog.query_one("#target-title", Label).content) == "Sales target for Q4 2026"
+
+
+async def test_the_day_turning_shows_the_new_day_at_the_next_poll(
+    demo_storage: Storage, clock: FrozenClock, steady: Steady, tmp_path: Path
+) -> None:
+    """Past midnight, the gauge said `calls today 8/40` of the day before until the
+    minute's timer came round (a minute later, or more after a laptop's sleep)."""
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        gauge = app.screen.query_one(QuotaGauge)
+        assert gauge.today is not None and gauge.today.dials >= 1
+        clock.now = clock.now.replace(hour=0, minute=1) + timedelta(days=1)
+        steady.now += 1
+        main_screen(app)._refresh_on_outside_change()
+        await settle(pilot)
+        assert gauge.today == TodayActivity(0, 0, 0)
+
+
+async def test_a_wall_clock_that_jumps_is_followed_at_the_next_poll(
+    demo_app: FunnelApp, clock: FrozenClock, steady: Steady, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Woken from sleep, the app's timers had stood still with the monotonic clock: the
+    screen showed the hours before it slept until the minute's timer came round."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_screen(demo_app)
+        followed: list[datetime] = []
+        monkeypatch.setattr(screen, "_follow_the_clock", lambda: followed.append(clock.now))
+        # Half a minute in a second: a clock set a little, not followed.
+        clock.advance(seconds=30)
+        steady.now += 1
+        screen._refresh_on_outside_change()
+        assert followed == []
+        # Three hours asleep: the poll within the second does not look at the clock, the
+        # next one does.
+        clock.advance(hours=3)
+        steady.now += 0.5
+        screen._refresh_on_outside_change()
+        assert followed == []
+        steady.now += 0.5
+        screen._refresh_on_outside_change()
+        assert followed == [clock.now]
+
+
+async def test_the_pace_screen_left_open_past_midnight_reads_the_new_day(
+    demo_app: FunnelApp, clock: FrozenClock, steady: Steady
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle_until(pilot, lambda: isinstance(demo_app.screen, PerformanceScreen))
+        await settle(pilot)
+        table = demo_app.screen.query_one("#performance-table", Static)
+        assert "2026-11-18" in shown_text(table)
+        clock.now = clock.now.replace(hour=0, minute=1) + timedelta(days=1)
+        steady.now += 1
+        main_screen(demo_app)._refresh_on_outside_change()
+        await settle(pilot)
+        assert "2026-11-19" in shown_text(table)
+        assert "2026-11-18" not in shown_text(table)
+
+
+async def test_the_timeline_left_open_past_midnight_says_yesterday_s_task_is_late(
+    demo_app: FunnelApp, demo_storage: Storage, clock: FrozenClock, steady: Steady
+) -> None:
+    db = demo_storage.db
+    tess = db.table("prospects").insert({"name": NAME, "phone": "+44 20 7946 0001"}).last_pk
+    db.conn.commit()
+    add_task(demo_storage, tess, "callback", "2026-11-18T16:00:00+00:00")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_timeline_of(pilot, NAME)
+        assert isinstance(demo_app.screen, TimelineScreen)
+        assert "today 16:00" in timeline_text(demo_app)
+        clock.now = clock.now.replace(hour=0, minute=1) + timedelta(days=1)
+        steady.now += 1
+        main_screen(demo_app)._refresh_on_outside_change()
+        await settle(pilot)
+        assert "today 16:00" not in timeline_text(demo_app)
+        assert "1 day late" in timeline_text(demo_app)

@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
@@ -173,6 +175,10 @@ class FunnelApp(App[None]):
         self.on_call_with: int | None = None
         """The prospect of the call running now (the main screen says), whose lease the app
         keeps when it closes."""
+        self.day_turned_signal: Signal[date] = Signal(self, "day-turned")
+        """Published with the rep's new local date when it turns (midnight, a laptop woken
+        the next day), as the main screen's poll sees it: a screen left open reads again
+        what it showed as of the day before."""
         # Set while the book's database answers (always for a file): a screen that could
         # not read its figures waits on it to read them again.
         self._in_reach = asyncio.Event()

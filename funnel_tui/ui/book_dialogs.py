@@ -26,6 +26,9 @@ from funnel_tui.settings import is_team_book, load_settings, save_settings
 from funnel_tui.text import one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     import sqlite_utils
 
     from funnel_tui.burnup import PaceScreenFigures
@@ -346,8 +349,8 @@ class BookDialogs(_Base):
         # In a team's book the rep's own figures, as the gauge shows them (PRODUCT 16).
         rep = self.funnel.rep
 
-        def read(db: sqlite_utils.Database) -> PaceScreenFigures:
-            return load_pace_and_burnup(db, now.date(), settings, now.tzinfo, rep)
+        def as_of(moment: datetime) -> Callable[[sqlite_utils.Database], PaceScreenFigures]:
+            return lambda db: load_pace_and_burnup(db, moment.date(), settings, moment.tzinfo, rep)
 
         # Read ahead since the last change (a file's app), the figures are in the screen's
         # first frame. Otherwise they are read while the screen is built and styled: most
@@ -356,13 +359,15 @@ class BookDialogs(_Base):
         ahead = None if reader is None else reader.current(now.date())
         first_read: asyncio.Future[PaceScreenFigures]
         if ahead is None:
-            first_read = self.funnel.in_db_thread(read)
+            first_read = self.funnel.in_db_thread(as_of(now))
         else:
             first_read = asyncio.get_running_loop().create_future()
             first_read.set_result(ahead.figures)
 
         def read_again() -> asyncio.Future[PaceScreenFigures]:
-            return self.funnel.in_db_thread(read)
+            # As of the day it is read again: the screen left open past midnight reads
+            # the new day's figures.
+            return self.funnel.in_db_thread(as_of(self.funnel.clock()))
 
         await self._open(PerformanceScreen(read_again, settings.currency, read=first_read))
 

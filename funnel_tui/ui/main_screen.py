@@ -96,6 +96,13 @@ TRY_AGAIN_S = 1.0
 LAPSE_MARGIN_S = 0.5
 
 LOGGED_TOAST_S = 3.0
+# How often the poll looks at the wall clock: reading it (the zone's file) costs tens of
+# microseconds, more than the rest of the poll.
+CLOCK_LOOK_S = 1.0
+# A wall clock that moved this much more (or less) than the monotonic clock between two
+# looks jumped: a laptop woken from sleep, where the monotonic clock stood still, or a
+# clock set. The screen then follows the clock at once, not at the next minute's look.
+CLOCK_JUMP_S = 60.0
 
 
 class RunningCall(NamedTuple):
@@ -214,6 +221,9 @@ class MainScreen(
         self._own_settings_seen: int | None = None
         # When the poll last asked an out-of-reach database whether it is back.
         self._tried_again_at = -TRY_AGAIN_S
+        # The clock as the poll last looked at it: the rep's date, the wall clock's and the
+        # monotonic clock's seconds.
+        self._clock_seen: tuple[date, float, float] | None = None
         # A team's book: who holds the prospect on the card, and the one this rep holds.
         self.team_view: TeamView | None = None
         self._claimed: int | None = None
@@ -347,6 +357,7 @@ class MainScreen(
         self._read_rest_of_queue()
         self._format_phones()
         self.reload_pace()
+        self._look_at_the_clock()
         self.set_interval(1, self._tick_timer)
         self.set_interval(60, self._follow_the_clock)
         # A team's database tells of a change as it is committed: looked at more often.
@@ -367,18 +378,39 @@ class MainScreen(
         if self._pace_day is not None and self.funnel.clock().date() != self._pace_day:
             self.reload_pace()
 
+    def _look_at_the_clock(self) -> None:
+        """Follow the clock at once when the rep's day turned or the wall clock jumped
+        since the last look, once a second (CLOCK_LOOK_S). Left open past midnight, or
+        woken from sleep the next day (timers count the monotonic clock, which stood
+        still), the screen showed the day before until the minute's look: yesterday's
+        calls as today's, a callback of yesterday as due today."""
+        steady, last = monotonic(), self._clock_seen
+        if last is not None and steady - last[2] < CLOCK_LOOK_S:
+            return
+        now = self.funnel.clock()
+        seen = self._clock_seen = (now.date(), now.timestamp(), steady)
+        if last is None:
+            return
+        if seen[0] != last[0]:
+            # The screens open above this one (the pace screen, a timeline) follow too.
+            self.funnel.day_turned_signal.publish(seen[0])
+        elif abs((seen[1] - last[1]) - (seen[2] - last[2])) <= CLOCK_JUMP_S:
+            return
+        self._follow_the_clock()
+
     def _read_data_version(self) -> int:
         return self.funnel.storage.changes()
 
     def _refresh_on_outside_change(self) -> None:
         """Show what another process (an import, a second window, sqlite-utils, another
-        rep) wrote.
+        rep) wrote, and follow a clock that turned the day or jumped (_look_at_the_clock).
 
         The storage's change count moves when any other connection commits (`PRAGMA
         data_version` of a file, LISTEN/NOTIFY of a team's database): one cheap read, and
         a reload only when something changed. While a team's database is out of reach, it
         asks every TRY_AGAIN_S whether it is back instead.
         """
+        self._look_at_the_clock()
         # The rep's script, objections and profile files, which no commit tells of either.
         if self.funnel.reread_rep_files():
             self._show_script()

@@ -28,6 +28,8 @@ from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 WAITING_FOR_THE_DATABASE = "The team database is out of reach: the figures follow once it is back."
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from funnel_tui.ui.app import FunnelApp
 
 PaceLoader = Callable[[], Awaitable[PaceScreenFigures]]
@@ -110,6 +112,7 @@ class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
             yield Label("esc closes", id="performance-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.funnel.day_turned_signal.subscribe(self, self._day_turned)
         self.query_one("#performance-charts").display = False
         read = self._read
         if read is not None and read.done() and not read.cancelled() and not read.exception():
@@ -117,6 +120,17 @@ class PerformanceScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
             self._show(read.result())
         else:
             self._fill()
+
+    def on_unmount(self) -> None:
+        # The signal's callback holds the screen: kept until the signal is told it is gone,
+        # every screen closed stayed in memory.
+        self.funnel.day_turned_signal.unsubscribe(self)
+
+    def _day_turned(self, _today: date) -> None:
+        """Left open past midnight, the screen said `as of` the day before, with its
+        figures: they are read again as of the new day."""
+        self._read = None
+        self._fill()
 
     @work(exclusive=True)
     async def _fill(self) -> None:

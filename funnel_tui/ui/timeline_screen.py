@@ -4,7 +4,7 @@ reschedule, mark done or cancel (PRODUCT section 14)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -133,6 +133,21 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
 
     def on_mount(self) -> None:
         self._read()
+        self.funnel.day_turned_signal.subscribe(self, self._day_turned)
+
+    def on_unmount(self) -> None:
+        # The signal's callback holds the screen: kept until the signal is told it is gone,
+        # every screen closed stayed in memory.
+        self.funnel.day_turned_signal.unsubscribe(self)
+
+    def _day_turned(self, _today: date) -> None:
+        """Left open past midnight, the list said `due today` of a task due yesterday:
+        it is read again, on the task the cursor is on."""
+        option = self.entries.highlighted_option
+        task = None
+        if option is not None and option.id and option.id.startswith(TASK_PREFIX):
+            task = int(option.id.removeprefix(TASK_PREFIX))
+        self._read(select_task=task)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a new time is typed, letters are text and escape leaves the field.
