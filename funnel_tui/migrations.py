@@ -760,23 +760,23 @@ def _v27(conn: sqlite3.Connection) -> None:
 
 
 def _v28(conn: sqlite3.Connection) -> None:
-    """An empty next call written clears it, as NULL does: the triggers that make a next
-    call written a task again, and the tasks due '' and next calls '' they left repaired
+    """An empty next call written is no next call given: the triggers that make a next call
+    written a task again, and the tasks due '' and next calls '' they left repaired
     (schema_v28)."""
     # Another tool that made prospects again (`sqlite-utils transform`) dropped them.
     for name, statement in _triggers(schema_v28.NEXT_CALL_TRIGGERS).items():
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
         conn.execute(statement)
-    clears = schema_v28.CLEARS.sqlite
+    blank = schema_v28.BLANK.sqlite
     # Each only when it has a row to change, as v27's (a new book has no sqlite_sequence).
     if conn.execute(
-        f"SELECT 1 FROM tasks WHERE {schema_v28.blank_due_tasks(clears)} LIMIT 1"
+        f"SELECT 1 FROM tasks WHERE {schema_v28.blank_due_tasks(blank)} LIMIT 1"
     ).fetchone():
-        conn.execute(schema_v28.give_due_times(clears, schema_v3.utc_sql, schema_v27.SQLITE_NOW))
+        conn.execute(schema_v28.give_due_times(blank, schema_v3.utc_sql, schema_v27.SQLITE_NOW))
     if conn.execute(
-        f"SELECT 1 FROM prospects WHERE {schema_v28.empty_next_calls(clears)} LIMIT 1"
+        f"SELECT 1 FROM prospects WHERE {schema_v28.empty_next_calls(blank)} LIMIT 1"
     ).fetchone():
-        conn.execute(schema_v28.clear_next_calls(clears))
+        conn.execute(schema_v28.follow_tasks(blank, schema_v3.earliest_open_task("prospects.id")))
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

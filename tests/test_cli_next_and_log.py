@@ -274,13 +274,16 @@ def test_next_gives_the_due_time_in_the_prospects_zone(demo: Book) -> None:
     assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday), 08:30 their time"
 
 
-def test_a_next_call_another_tool_empties_is_cancelled_not_put_first(demo: Book) -> None:
-    """sqlite-utils writes '' for an empty cell: the callback booked is cancelled, as writing
-    NULL cancels it, and the prospect does not jump the queue with a callback due `?`."""
+def test_a_next_call_another_tool_empties_keeps_the_callback_and_the_queue(demo: Book) -> None:
+    """sqlite-utils writes '' for an empty cell: no next call given, so the callback booked
+    stays, and the prospect neither loses it nor jumps the queue with a callback due `?`."""
+    booked = open_tasks_of(demo, CALLBACK_FRIDAY)
+    next_call = row(demo, "prospects", CALLBACK_FRIDAY)["next_call_at"]
+
     update_row(book(demo), "prospects", CALLBACK_FRIDAY, {"next_call_at": ""})
 
-    assert open_tasks_of(demo, CALLBACK_FRIDAY) == []
-    assert row(demo, "prospects", CALLBACK_FRIDAY)["next_call_at"] is None
+    assert booked and open_tasks_of(demo, CALLBACK_FRIDAY) == booked
+    assert row(demo, "prospects", CALLBACK_FRIDAY)["next_call_at"] == next_call
     lines = invoke("next", "--db", demo).stdout.splitlines()
     assert lines[0].endswith(f"(id {HEAD})")
     assert lines[4] == "  next    callback due Tue 17 Nov 2026, 13:30 (yesterday)"

@@ -50,7 +50,7 @@ from funnel_tui.schema_v26 import COLUMN as FLAG_PHONE_COLUMN
 from funnel_tui.schema_v26 import FILL as FLAG_PHONE_FILL
 from funnel_tui.schema_v26 import PHONE_KEPT_BY
 from funnel_tui.schema_v27 import CANCEL_HIDDEN_CALLS
-from funnel_tui.schema_v28 import CLEARS, clear_next_calls, give_due_times
+from funnel_tui.schema_v28 import BLANK, follow_tasks, give_due_times
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1621,9 +1621,12 @@ $$;
 # --- v27: a lost prospect keeps no call task, which hid their revisit (schema_v27) -------
 SCHEMA_V27 = f"{CANCEL_HIDDEN_CALLS.format(now=NOW)};"
 
-# --- v28: an empty next call written clears it, as NULL does (schema_v28) ---------------
+# --- v28: an empty next call written is no next call given (schema_v28) ----------------
 # Both triggers run the one function, and fire as before (on a prospect added with a next
 # call, on a next call changed): only the function changes.
+_EARLIEST_OPEN = f"""SELECT coalesce(funnel_utc(t.due_at), t.due_at), t.kind FROM tasks t
+    WHERE t.prospect_id = prospects.id AND t.status = {_OPEN} ORDER BY {_TASK_ORDER} LIMIT 1"""
+
 SCHEMA_V28 = f"""
 CREATE OR REPLACE FUNCTION funnel_next_call_written() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -1637,10 +1640,11 @@ BEGIN
     IF wanted IS NOT DISTINCT FROM earliest_due THEN
         RETURN NULL;
     END IF;
-    IF {CLEARS.postgresql.format(value="NEW.next_call_at")} THEN
+    IF NEW.next_call_at IS NULL THEN
         UPDATE tasks SET status = '{TaskStatus.CANCELLED}'
         WHERE prospect_id = NEW.id AND status = {_OPEN};
-        UPDATE prospects SET next_call_at = NULL WHERE id = NEW.id AND next_call_at IS NOT NULL;
+    ELSIF {BLANK.postgresql.format(value="NEW.next_call_at")} THEN
+        UPDATE prospects SET next_call_at = earliest_due WHERE id = NEW.id;
     ELSIF earliest IS NOT NULL THEN
         UPDATE tasks SET due_at = wanted WHERE id = earliest;
     ELSE
@@ -1650,8 +1654,8 @@ BEGIN
 END
 $$;
 
-{give_due_times(CLEARS.postgresql, lambda moment: f"funnel_utc({moment})", NOW)};
-{clear_next_calls(CLEARS.postgresql)};
+{give_due_times(BLANK.postgresql, lambda moment: f"funnel_utc({moment})", NOW)};
+{follow_tasks(BLANK.postgresql, _EARLIEST_OPEN)};
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
