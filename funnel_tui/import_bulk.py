@@ -9,7 +9,10 @@ each trigger's program once per row. Inside the import's transaction these four 
 dropped and put back, with the SQL the book holds, before it commits; a rollback (a dry
 run, rejected rows, a kill) puts them back with everything else. Other writers never see
 the book without them: under WAL they read the last commit, and they wait for the write
-lock the import holds.
+lock the import holds. So is `prospects_empty_values_inserted`, which looks for blank
+text in each new row's typed columns (schema_v28) and finds none in an import's: a cell
+is stripped of the same blank characters (`str.strip()`) and left out when nothing is left,
+and each value is converted, so nothing is done in its place.
 
 In their place each statement that adds new prospects is followed by one `INSERT ...
 SELECT` over their ids. The trigram trigger still fires for each row of
@@ -38,6 +41,8 @@ from contextlib import contextmanager
 from funnel_tui.migrations import PROSPECT_SEARCH_FROM_PROSPECTS, SCHEMA_TRIGGERS, normalised_sql
 
 SEARCH_TRIGGER = "prospect_search_after_insert"
+# Puts right blank text in a new row's typed columns, of which an import writes none.
+EMPTY_VALUES_TRIGGER = "prospects_empty_values_inserted"
 # They count the calls (and clear the lead marks) of a new prospect: none, for a new id
 # above every id that calls and lead marks name.
 COUNTING_TRIGGERS = (
@@ -119,7 +124,7 @@ def bulk_work(conn: sqlite3.Connection) -> Iterator[BulkWork]:
     back when the block ends without an error (an error rolls the transaction back, and
     the triggers and indexes with it)."""
     (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM prospects").fetchone()
-    names: tuple[str, ...] = (SEARCH_TRIGGER,)
+    names: tuple[str, ...] = (SEARCH_TRIGGER, EMPTY_VALUES_TRIGGER)
     if not conn.execute(NAMED_ABOVE, {"top": top}).fetchone()[0]:
         names += COUNTING_TRIGGERS
     dropped = _funnels(conn, names)

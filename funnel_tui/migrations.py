@@ -760,9 +760,10 @@ def _v27(conn: sqlite3.Connection) -> None:
 
 
 def _v28(conn: sqlite3.Connection) -> None:
-    """An empty next call written is no next call given: the triggers that make a next call
-    written a task again, and the tasks due '' and next calls '' they left repaired
-    (schema_v28)."""
+    """Blank text written to a prospect's typed columns is no value: over a value it keeps
+    the value, in a new row it is none (schema_v28). The triggers that make a next call
+    written a task again, the blank values the triggers before them left repaired, and
+    then the triggers that keep blank values out."""
     # Another tool that made prospects again (`sqlite-utils transform`) dropped them.
     for name, statement in _triggers(schema_v28.NEXT_CALL_TRIGGERS).items():
         conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
@@ -773,10 +774,23 @@ def _v28(conn: sqlite3.Connection) -> None:
         f"SELECT 1 FROM tasks WHERE {schema_v28.blank_due_tasks(blank)} LIMIT 1"
     ).fetchone():
         conn.execute(schema_v28.give_due_times(blank, schema_v3.utc_sql, schema_v27.SQLITE_NOW))
-    if conn.execute(
-        f"SELECT 1 FROM prospects WHERE {schema_v28.empty_next_calls(blank)} LIMIT 1"
-    ).fetchone():
-        conn.execute(schema_v28.follow_tasks(blank, schema_v3.earliest_open_task("prospects.id")))
+    for repair in _BLANK_VALUE_REPAIRS:
+        if conn.execute(f"SELECT 1 FROM prospects WHERE {repair.rows} LIMIT 1").fetchone():
+            conn.execute(repair.statement)
+    # Last: while the repairs write, they would put right each row's other blank values
+    # as an edit's, where the repairs set them from the tasks and the calls.
+    for statement in _statements("TRIGGER", schema_v28.EMPTY_VALUE_TRIGGERS):
+        conn.execute(statement)
+
+
+# The blank values of prospects put right (schema_v28), by the upgrade to v28 and by a
+# repair that puts back the triggers that keep them out.
+_BLANK_VALUE_REPAIRS = schema_v28.repairs(
+    schema_v28.BLANK.sqlite,
+    schema_v3.earliest_open_task("prospects.id"),
+    schema_v27.SQLITE_NOW,
+    numbers=True,
+)
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -835,6 +849,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v24.FLAGS_TRIGGER,
     schema_v26.FLAGS_TRIGGER,
     schema_v28.NEXT_CALL_TRIGGERS,
+    schema_v28.EMPTY_VALUE_TRIGGERS,
 )
 
 
@@ -1013,6 +1028,11 @@ TRIGGER_GROUPS = (
     TriggerGroup(
         "the tasks of a next call written to prospects",
         ("prospects_next_call_inserted", "prospects_next_call_written"),
+    ),
+    TriggerGroup(
+        "prospects' values from the blank text another tool writes (an empty CSV cell)",
+        tuple(_triggers(schema_v28.EMPTY_VALUE_TRIGGERS)),
+        tuple(repair.statement for repair in _BLANK_VALUE_REPAIRS),
     ),
     TriggerGroup("flag_changes", ("prospects_flags_changed",)),
     # A stamp of when the row last changed: nothing to work out again.

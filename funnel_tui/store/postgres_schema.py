@@ -11,6 +11,8 @@ compare and sort the same. The version is a row of `schema_version` instead of S
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from funnel_tui.accents import ACCENTED, COMBINING, PLAIN
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -50,7 +52,15 @@ from funnel_tui.schema_v26 import COLUMN as FLAG_PHONE_COLUMN
 from funnel_tui.schema_v26 import FILL as FLAG_PHONE_FILL
 from funnel_tui.schema_v26 import PHONE_KEPT_BY
 from funnel_tui.schema_v27 import CANCEL_HIDDEN_CALLS
-from funnel_tui.schema_v28 import BLANK, follow_tasks, give_due_times
+from funnel_tui.schema_v28 import (
+    BLANK,
+    TYPED_COLUMNS,
+    TypedColumn,
+    any_blank,
+    give_due_times,
+    over_a_value,
+)
+from funnel_tui.schema_v28 import repairs as blank_value_repairs
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1621,41 +1631,58 @@ $$;
 # --- v27: a lost prospect keeps no call task, which hid their revisit (schema_v27) -------
 SCHEMA_V27 = f"{CANCEL_HIDDEN_CALLS.format(now=NOW)};"
 
-# --- v28: an empty next call written is no next call given (schema_v28) ----------------
-# Both triggers run the one function, and fire as before (on a prospect added with a next
-# call, on a next call changed): only the function changes.
-_EARLIEST_OPEN = f"""SELECT coalesce(funnel_utc(t.due_at), t.due_at), t.kind FROM tasks t
-    WHERE t.prospect_id = prospects.id AND t.status = {_OPEN} ORDER BY {_TASK_ORDER} LIMIT 1"""
+# --- v28: blank text in a typed column is no value: kept over one, else none (schema_v28)
+# A BEFORE trigger sets the row right before it is written, so the next call's triggers
+# never see blank text; integer columns cannot hold text here.
+_BLANK_TEXT_COLUMNS = tuple(column for column in TYPED_COLUMNS if not column.number)
+_EARLIEST_OPEN = f"""SELECT coalesce(funnel_utc(t.due_at), t.due_at){{kind}} FROM tasks t
+    WHERE t.prospect_id = {{prospect}} AND t.status = {_OPEN} ORDER BY {_TASK_ORDER} LIMIT 1"""
 
+
+def _set_right(value: Callable[[TypedColumn], str]) -> str:
+    """Each blank typed column of NEW set to `value` of it."""
+    return "\n        ".join(
+        f"IF {BLANK.postgresql.format(value=f'NEW.{column.name}')} THEN"
+        f" NEW.{column.name} := {value(column)}; END IF;"
+        for column in _BLANK_TEXT_COLUMNS
+    )
+
+
+_ANY_BLANK = any_blank(_BLANK_TEXT_COLUMNS, BLANK.postgresql)
+_EARLIEST_DUE = f"({_EARLIEST_OPEN.format(kind='', prospect='NEW.id')})"
+_REPAIRS = ";\n".join(
+    repair.statement
+    for repair in blank_value_repairs(
+        BLANK.postgresql,
+        _EARLIEST_OPEN.format(kind=", t.kind", prospect="prospects.id"),
+        NOW,
+        numbers=False,
+    )
+)
+
+# The triggers come last: while the repairs write, they would put right each row's other
+# blank values as an edit's, where the repairs set them from the tasks and the calls.
 SCHEMA_V28 = f"""
-CREATE OR REPLACE FUNCTION funnel_next_call_written() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    wanted text := coalesce(funnel_utc(NEW.next_call_at), NEW.next_call_at);
-    earliest bigint;
-    earliest_due text;
+{give_due_times(BLANK.postgresql, lambda moment: f"funnel_utc({moment})", NOW)};
+{_REPAIRS};
+
+CREATE FUNCTION funnel_empty_values() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT t.id, coalesce(funnel_utc(t.due_at), t.due_at) INTO earliest, earliest_due
-    FROM tasks t WHERE t.prospect_id = NEW.id AND t.status = {_OPEN}
-    ORDER BY {_TASK_ORDER} LIMIT 1;
-    IF wanted IS NOT DISTINCT FROM earliest_due THEN
-        RETURN NULL;
-    END IF;
-    IF NEW.next_call_at IS NULL THEN
-        UPDATE tasks SET status = '{TaskStatus.CANCELLED}'
-        WHERE prospect_id = NEW.id AND status = {_OPEN};
-    ELSIF {BLANK.postgresql.format(value="NEW.next_call_at")} THEN
-        UPDATE prospects SET next_call_at = earliest_due WHERE id = NEW.id;
-    ELSIF earliest IS NOT NULL THEN
-        UPDATE tasks SET due_at = wanted WHERE id = earliest;
+    IF TG_OP = 'INSERT' THEN
+        {_set_right(lambda column: column.empty.format(now=NOW))}
     ELSE
-        INSERT INTO tasks (prospect_id, kind, due_at) VALUES (NEW.id, '{TaskKind.CALL}', wanted);
+        {_set_right(lambda column: over_a_value(column, BLANK.postgresql, NOW, _EARLIEST_DUE))}
     END IF;
-    RETURN NULL;
+    RETURN NEW;
 END
 $$;
 
-{give_due_times(BLANK.postgresql, lambda moment: f"funnel_utc({moment})", NOW)};
-{follow_tasks(BLANK.postgresql, _EARLIEST_OPEN)};
+CREATE TRIGGER prospects_empty_values_inserted BEFORE INSERT ON prospects
+FOR EACH ROW WHEN ({_ANY_BLANK}) EXECUTE FUNCTION funnel_empty_values();
+
+CREATE TRIGGER prospects_empty_values_written
+BEFORE UPDATE OF {", ".join(column.name for column in _BLANK_TEXT_COLUMNS)} ON prospects
+FOR EACH ROW WHEN ({_ANY_BLANK}) EXECUTE FUNCTION funnel_empty_values();
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
