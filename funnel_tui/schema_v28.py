@@ -1,16 +1,17 @@
-"""Schema v28: empty text another tool writes to a prospect's typed columns is no value:
+"""Schema v28: blank text another tool writes to a prospect's typed columns is no value:
 over a value it keeps the value, in a new row it is none.
 
 sqlite-utils writes '' for every empty cell of a CSV file. A round trip (`sqlite-utils
 rows BOOK prospects --csv`, then `sqlite-utils upsert BOOK prospects FILE --csv --pk id`)
 so writes '' over every NULL it read, and a file of changes with an empty `next_call_at`
-column writes it over every next call. Up to v27 such text was stored as it came:
-`funnel check` listed each value, the card showed `Deal value ?`, the report left them
-out, and an empty next call moved the earliest open task, a meeting too, to a time of
-'', which put the prospect first in the queue.
+column writes it over every next call; Excel's exports carry no-break spaces (U+00A0)
+and ideographic spaces (U+3000) in cells that look empty. Up to v27 such text was
+stored as it came: `funnel check` listed each value, the card showed `Deal value ?`, the
+report left them out, and an empty next call moved the earliest open task, a meeting
+too, to a time of '', which put the prospect first in the queue.
 
-Text that is empty or blank (only spaces, tabs and line breaks) written to one of
-TYPED_COLUMNS is now:
+Text that is empty or blank (of BLANKS alone, as Python's `str.strip()` sees it) written
+to one of TYPED_COLUMNS is now:
 - over a value (an UPDATE), no value given: the value stays. An empty next call leaves
   the tasks as they were, and next_call_at the earliest open one's due, as the tasks'
   triggers keep it; NULL still clears it and cancels the open tasks. updated_at, a
@@ -41,12 +42,25 @@ from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.schema_v3 import NOW_UTC, TASK_ORDER, earliest_open_task, utc_sql
 from funnel_tui.store.sql import Variants
 
-# True for empty text or text of spaces, tabs and line breaks alone; never NULL. No
-# backslash: a PostgreSQL server without standard_conforming_strings would read one as an
-# escape.
+# Every character Python's str.isspace() holds true for (tests/test_schema_v28.py makes
+# sure), so that SQL and `str.strip()` see the same blank text: ASCII's spaces, tabs and
+# line breaks, and Unicode's, the no-break and ideographic spaces among them.
+BLANKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+# SQL true for text of BLANKS alone (the empty text too), and never NULL. SQLite has them
+# as their UTF-8 bytes, in one constant; PostgreSQL in one escape string, `E'...'`, which
+# reads backslashes as escapes whatever standard_conforming_strings says.
 BLANK = Variants(
-    sqlite="(typeof({value}) = 'text' AND trim({value}, ' ' || char(9, 10, 13)) = '')",
-    postgresql="({value} IS NOT NULL AND btrim({value}, ' ' || chr(9) || chr(10) || chr(13)) = '')",
+    sqlite=f"(typeof({{value}}) = 'text' AND trim({{value}}, CAST(x'{BLANKS.encode().hex()}'"
+    " AS TEXT)) = '')",
+    postgresql="({value} IS NOT NULL AND btrim({value}, E'"
+    + "".join(f"\\u{ord(character):04x}" for character in BLANKS)
+    + "') = '')",
 )
 
 

@@ -1,16 +1,17 @@
-"""Schema v28: empty text another tool writes to a prospect's typed columns ('', as
-sqlite-utils writes an empty CSV cell, or only spaces) is no value. Written over a value
-it keeps the value (a next call keeps its tasks, meetings included, and the calendar
-sends no cancellation; NULL still cancels them); in a new row it is none. On both
-backends; a version 27 book the old triggers left with tasks due '' and values '' is
-repaired by its upgrade, so that `funnel check` finds nothing; and `funnel check
---repair` puts the triggers back."""
+"""Schema v28: blank text another tool writes to a prospect's typed columns ('', as
+sqlite-utils writes an empty CSV cell, or only spaces, Excel's no-break ones too) is no
+value. Written over a value it keeps the value (a next call keeps its tasks, meetings
+included, and the calendar sends no cancellation; NULL still cancels them); in a new row
+it is none. On both backends; a version 27 book the old triggers left with tasks due ''
+and values '' is repaired by its upgrade, so that `funnel check` finds nothing; and
+`funnel check --repair` puts the triggers back."""
 
 from __future__ import annotations
 
 import csv
 import io
 import sqlite3
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from sqlite_utils.cli import cli as sqlite_utils_cli
 from funnel_tui.calendar_file import calendar_file
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
+from funnel_tui.schema_v28 import BLANK, BLANKS
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -43,8 +45,8 @@ NEXT_CALL_TRIGGERS = ("prospects_next_call_inserted", "prospects_next_call_writt
 # Two of the triggers that keep values from blank text.
 INSERTED, PRIORITY_WRITTEN = "prospects_empty_values_inserted", "prospects_empty_priority_written"
 TASKS = "SELECT kind, due_at, status FROM tasks WHERE prospect_id = ? ORDER BY id"
-# What a CSV's empty cell may hold.
-EMPTIES = ["", "  ", "\t\r\n"]
+# What a CSV's empty cell, or one of Excel's, may hold.
+EMPTIES = ["", "  ", "\t\r\n", "\u00a0", "\u3000", " \u00a0\u3000 "]
 
 # The typed columns of prospects, written out so that the tests do not trust the code:
 # text on both backends, and the integers, which only a SQLite file lets hold text.
@@ -119,7 +121,7 @@ def test_an_empty_next_call_written_over_one_keeps_it_and_its_tasks(
     ]
 
 
-@pytest.mark.parametrize("empty", ["", " "])
+@pytest.mark.parametrize("empty", ["", " ", "\u00a0"])
 def test_a_prospect_added_with_an_empty_next_call_has_no_task(book_db: Any, empty: str) -> None:
     zed = insert_row(book_db, "prospects", {"name": "Zed Empty", "next_call_at": empty})
 
@@ -137,7 +139,7 @@ def test_a_real_next_call_written_still_moves_the_task(book_db: Any) -> None:
     assert _rows(book_db, TASKS, sam) == [("callback", MEETING, "open")]
 
 
-@pytest.mark.parametrize("empty", ["", " ", "\t"])
+@pytest.mark.parametrize("empty", ["", " ", "\u00a0\u3000"])
 def test_empty_text_over_typed_values_keeps_every_one(book_db: Any, empty: str) -> None:
     typed = _typed(book_db)
     kept = {column: value for column, value in VALUES.items() if column in typed}
@@ -156,7 +158,7 @@ def test_empty_text_over_typed_values_keeps_every_one(book_db: Any, empty: str) 
     assert _rows(book_db, TASKS, ann) == [("meeting", MEETING, "open")]
 
 
-@pytest.mark.parametrize("empty", ["", " ", "\t"])
+@pytest.mark.parametrize("empty", ["", " ", "\u3000"])
 def test_empty_text_in_a_new_row_is_none_or_the_default(book_db: Any, empty: str) -> None:
     typed = _typed(book_db)
 
@@ -179,6 +181,19 @@ def test_plain_text_columns_keep_the_empty_text_written(book_db: Any) -> None:
     update_row(book_db, "prospects", bo, {"company": "", "needs": " "})
 
     assert _rows(book_db, "SELECT company, needs FROM prospects WHERE id = ?", bo) == [("", " ")]
+
+
+def test_blank_is_what_pythons_strip_takes_off_in_sql_too(book_db: Any) -> None:
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert "".join(character for character in everything if character.isspace()) == BLANKS
+    blank = BLANK.for_db(book_db).format(value="v")
+    # Invisible, but no space to Python: a zero-width space, a word joiner, a BOM.
+    texts = [*BLANKS, BLANKS, "", "\u200b", "\u2060", "\ufeff", "a", " a "]
+    for text in texts:
+        (found,) = book_db.execute(
+            f"SELECT {blank} FROM (SELECT CAST(? AS TEXT) AS v) t", [text]
+        ).fetchone()
+        assert bool(found) is not bool(text.strip()), repr(text)
 
 
 # --- sqlite-utils writing a CSV --------------------------------------------------------
@@ -292,9 +307,9 @@ def test_sqlite_utils_inserting_empty_cells_adds_none(tmp_path: Path) -> None:
 
 # What the triggers of v27 left: Sam's callback, booked by a call, due '' once another tool
 # emptied his next call, and his deal value, priority and last call '' from a CSV; Zed,
-# added with an empty next call, a call task due ''; Ann's meeting, moved to a tab by
-# another tool, behind her call task due '' (another tool's); Bo, added with a next call
-# of spaces.
+# added with an empty next call, a call task due ''; Ann's meeting, moved to a no-break
+# space by an Excel file, behind her call task due '' (another tool's); Bo, added with a
+# next call of spaces.
 OLDER_BOOK = (
     "INSERT INTO prospects (id, name) VALUES (1, 'Sam'), (3, 'Ann')",
     "INSERT INTO calls (id, prospect_id, started_at, outcome, follow_up_at) VALUES"
@@ -304,7 +319,7 @@ OLDER_BOOK = (
     f" VALUES (1, 'callback', '{CALLBACK}', 1, '{BOOKED_AT}'),"
     f" (3, 'meeting', '{MEETING}', 2, '{BOOKED_AT}'), (3, 'call', '', NULL, '{BOOKED_AT}')",
     "UPDATE prospects SET next_call_at = '' WHERE id = 1",
-    "UPDATE prospects SET next_call_at = chr(9) WHERE id = 3",
+    "UPDATE prospects SET next_call_at = chr(160) WHERE id = 3",
     "INSERT INTO prospects (id, name, next_call_at, created_at)"
     f" VALUES (2, 'Zed', '', '{BOOKED_AT}'), (4, 'Bo', '  ', '{BOOKED_AT}')",
     f"UPDATE tasks SET created_at = '{BOOKED_AT}' WHERE prospect_id IN (2, 4)",
@@ -315,11 +330,11 @@ OLDER_BOOK = (
 HIT = [
     (1, "callback", "", "open", "", "callback"),
     (2, "call", "", "open", "", "call"),
-    (3, "meeting", "\t", "open", "\t", "meeting"),
-    (3, "call", "", "open", "\t", "meeting"),
+    (3, "meeting", "\u00a0", "open", "\u00a0", "meeting"),
+    (3, "call", "", "open", "\u00a0", "meeting"),
     (4, "call", "  ", "open", "  ", "call"),
 ]
-# Each task due at empty text gets the time its call booked, else when it was made, and
+# Each task due at blank text gets the time its call booked, else when it was made, and
 # stays open; each next call is the earliest open task's again.
 UPGRADED = [
     (1, "callback", CALLBACK, "open", CALLBACK, "callback"),
@@ -433,13 +448,14 @@ def test_check_lists_the_triggers_that_keep_values_from_empty_cells_and_repair_p
 ) -> None:
     path, sam = _book_with_a_callback(tmp_path)
     conn = sqlite3.connect(path, isolation_level=None)
-    # One dropped, one made again without the carriage return; a row added meanwhile.
+    # One dropped, one made again without the no-break space (c2a0 in UTF-8); a row added
+    # meanwhile.
     (written,) = conn.execute(
         "SELECT sql FROM sqlite_master WHERE name = ?", [PRIORITY_WRITTEN]
     ).fetchone()
     conn.execute(f"DROP TRIGGER {INSERTED}")
     conn.execute(f"DROP TRIGGER {PRIORITY_WRITTEN}")
-    conn.execute(written.replace("char(9, 10, 13)", "char(9, 10)"))
+    conn.execute(written.replace("c2a0", ""))
     zed = conn.execute(
         "INSERT INTO prospects (name, expected_close_on, priority) VALUES ('Zed', '', '')"
     ).lastrowid
@@ -461,7 +477,7 @@ def test_check_lists_the_triggers_that_keep_values_from_empty_cells_and_repair_p
     assert _rows(conn, "SELECT expected_close_on, priority FROM prospects WHERE id = ?", zed) == [
         (None, 1)
     ]
-    conn.execute("UPDATE prospects SET priority = char(13) WHERE id = ?", [sam])
+    conn.execute("UPDATE prospects SET priority = char(160) WHERE id = ?", [sam])
     assert _rows(conn, "SELECT priority FROM prospects WHERE id = ?", sam) == [(2,)]
     conn.close()
     checked = invoke("check", "--db", path)
