@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from funnel_tui import migrations
 from funnel_tui.call_log import CallOutcome, log_call, undo_last_call
 from funnel_tui.checks import check_database, repair_database
-from funnel_tui.domain import CONNECT_OUTCOMES, NO_SOURCE, Outcome, sql_list
+from funnel_tui.domain import CONNECT_OUTCOMES, DEFAULT_METHOD, NO_SOURCE, Outcome, sql_list
 from funnel_tui.foreign_values import stored_moment_sql
 from funnel_tui.pace import Breakdown, Pace, load_pace
 from funnel_tui.periods import period_bounds
@@ -36,7 +36,9 @@ from funnel_tui.timestamps import to_stored
 
 # The oracle: the call counts straight from every call of the window, as the report
 # computed them before call_days.
-_METHOD = "coalesce(nullif(c.method, ''), p.method)"
+# A call's own method, else its prospect's; none set ('' as sqlite-utils writes it, or
+# NULL) is the default method, whose script such a prospect is called with.
+_METHOD = f"coalesce(nullif(c.method, ''), nullif(p.method, ''), '{DEFAULT_METHOD}')"
 _SOURCE = f"coalesce(nullif(trim(p.source), ''), '{NO_SOURCE}')"
 _COUNTS = f"""count(*) AS calls,
     coalesce(sum(c.outcome IN ({sql_list(sorted(CONNECT_OUTCOMES))})), 0) AS connects,
