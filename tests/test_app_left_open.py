@@ -4,6 +4,7 @@ names a period checks it still contains today, and the screens follow the new da
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import pytest
 from textual.widgets import Input, Label, Static
 
 from funnel_tui.book_name import book_id
-from funnel_tui.call_state import kept_call_path
+from funnel_tui.call_state import KeptCall, keep_call, kept_call_path, read_kept_call
 from funnel_tui.manager_figures import TodayActivity
 from funnel_tui.pace import set_target
 from funnel_tui.store.sqlite import Storage
@@ -92,6 +93,31 @@ async def test_a_call_left_running_past_twelve_hours_is_let_go_and_l_logs_it_wit
     call = calls_for(db, first["id"])[-1]
     assert call["duration_s"] == 0
     assert datetime.fromisoformat(call["started_at"]) == FROZEN_NOW + timedelta(hours=13)
+
+
+async def test_a_call_let_go_leaves_the_call_another_window_started_since_kept(
+    demo_storage: Storage, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Once this window's call ran past twelve hours, another window may start one (it
+    reads this one's as too old); letting this one go removed that window's kept call,
+    and this window could then start a second call on the same prospect."""
+    db = demo_storage.db
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        kept = kept_call_path(book_id(db), None)
+        clock.advance(hours=13)
+        # The other window, a process still running, keeps its own call.
+        other = KeptCall(first_in_queue(db)["id"], "Other Window", clock(), pid=os.getppid())
+        keep_call(kept, other)
+        screen._follow_the_clock()
+        await settle(pilot)
+        assert screen.running_call is None
+        assert read_kept_call(kept, clock()) == other
+        assert screen.call_in_another_window() == other
 
 
 async def test_l_on_a_call_run_past_twelve_hours_lets_it_go_before_the_clock_s_next_look(
@@ -190,6 +216,44 @@ async def test_a_target_dialog_left_open_into_a_new_month_saves_nothing_until_en
     assert (january["period"], january["ends_on"]) == ("month", "2027-01-31")
     assert (january["amount_cents"], january["calls_per_day"]) == (18_000_000, 40)
     assert next(db.query("SELECT * FROM targets WHERE id = ?", [december["id"]])) == december
+
+
+async def test_a_target_dialog_turned_into_a_month_with_its_own_target_shows_that_one(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """Left open past midnight into a month already set at $90,000, the dialog kept the
+    old month's $60,000 in its field, and the next enter replaced April's target with it."""
+    db = demo_storage.db
+    set_target(db, amount_cents=6_000_000, period="month", today=date(2027, 3, 31))
+    april = set_target(
+        db, amount_cents=9_000_000, period="month", today=date(2027, 4, 5), calls_per_day=30
+    )
+    db.conn.commit()
+    clock = FrozenClock(datetime(2027, 3, 31, 23, 59, 35, tzinfo=LONDON))
+    app = app_on(demo_storage, clock, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TargetDialog)
+        assert dialog.query_one("#target-amount", Input).value == "60,000.00"
+        await pilot.press("tab", "tab", *"45")
+        clock.now = datetime(2027, 4, 1, 0, 0, 30, tzinfo=LONDON)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert shown_text(dialog.query_one("#target-error", Static)).strip() == (
+            "Not saved: the day turned while this was open, and the month containing today is"
+            " April 2027 now, not March 2027, whose stored target of $90,000.00 is shown;"
+            " enter sets the target for April 2027"
+        )
+        assert dialog.query_one("#target-amount", Input).value == "90,000.00"
+        assert dialog.query_one("#target-calls", Input).value == "30"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert next(db.query("SELECT * FROM targets WHERE id = ?", [april["id"]])) == april
 
 
 async def test_the_target_dialog_names_the_period_of_the_kind_picked(

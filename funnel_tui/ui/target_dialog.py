@@ -320,9 +320,20 @@ class TargetDialog(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[str |
         self.today = today
         now_named = self._period_named(kind)
         self.query_one("#target-title", Label).update(self._title(kind))
+        from funnel_tui.pace import find_target
+
+        # The new period's own target, if it has one, is what enter would replace: shown
+        # in the fields, never overwritten with the old period's figures unseen.
+        stored = find_target(self.funnel.storage.db, today, period=kind, rep=self.funnel.rep)
+        shown = ""
+        if stored is not None:
+            amount, calls = stored["amount_cents"], stored["calls_per_day"]
+            self.query_one("#target-amount", Input).value = format_money(amount, "")
+            self.query_one("#target-calls", Input).value = "" if calls is None else str(calls)
+            shown = f", whose stored target of {format_money(amount, self.currency)} is shown"
         self._not_saved(
             f"Not saved: the day turned while this was open, and the {kind} containing today"
-            f" is {now_named} now, not {named}; enter sets the target for {now_named}"
+            f" is {now_named} now, not {named}{shown}; enter sets the target for {now_named}"
         )
         return True
 
