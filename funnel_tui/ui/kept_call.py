@@ -68,12 +68,16 @@ class KeepsTheCall(_Base):
     def keep_the_call(self, running: RunningCall | None) -> None:
         """Write the call that runs now, or remove the one kept when none does."""
         # Loaded with the first call, not before the first frame.
-        from funnel_tui.call_state import KeptCall, drop_kept_call, keep_call
+        from funnel_tui.call_state import KeptCall, drop_kept_call, keep_call, read_kept_call
 
         try:
             path = self._where_the_call_is_kept()
             if running is None:
-                drop_kept_call(path)
+                # A call another window started once this one's ran too long is that
+                # window's to keep: only this window's own goes.
+                kept = read_kept_call(path, self.funnel.clock())
+                if kept is None or not kept.runs_in_another_window():
+                    drop_kept_call(path)
             else:
                 keep_call(path, KeptCall(running.prospect_id, running.name, running.started_at))
         except Exception:  # a full disk, a folder not writable, the book out of reach
