@@ -219,6 +219,15 @@ class FunnelApp(App[None]):
         self._say_template_problems()
         self.run_worker(self.say_lost_triggers(), group="triggers")
 
+    def schema_changed(self) -> bool:
+        """Whether another program changed the file's schema since its triggers were last
+        looked at: one read of the file's header, as the poll's change count is. Asked
+        apart from that count, which a read of the queue takes as seen."""
+        if self.storage.dialect is not Dialect.SQLITE or self._schema_seen is None:
+            return False
+        (version,) = self.storage.db.execute("PRAGMA schema_version").fetchone()
+        return bool(version != self._schema_seen)
+
     async def say_lost_triggers(self) -> None:
         """Warn once that the file has lost funnel's triggers or holds them changed (what
         they keep goes wrong from then on): after the first frame, and again whenever

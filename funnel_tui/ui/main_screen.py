@@ -419,6 +419,9 @@ class MainScreen(
                 self._tried_again_at = monotonic()
                 self._try_again()
             return
+        if self.funnel.schema_changed():
+            # A table built again (sqlite-utils transform), or funnel's triggers put back.
+            self.run_worker(self.funnel.say_lost_triggers(), group="triggers", exclusive=True)
         version = self._read_data_version()
         # A rep's own settings (`funnel config set rep_name ...` in a team's book) are in
         # their config file, which no commit to the database tells of.
@@ -437,7 +440,6 @@ class MainScreen(
         settings, problems = await self.funnel.in_db_thread(read_settings)
         if self._torn_down:
             return
-        await self.funnel.say_lost_triggers()
         await self._end_a_call_with_someone_forgotten()
         if settings != self.funnel.settings:
             self.use_settings(settings)
