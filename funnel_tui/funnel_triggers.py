@@ -28,11 +28,12 @@ def book_triggers(conn: sqlite3.Connection) -> dict[str, str]:
 
 def wrong_triggers(present: Mapping[str, str], group: TriggerGroup) -> tuple[list[str], list[str]]:
     """The triggers of `group` missing from `present`, and those whose SQL is not funnel's."""
+    funnels = _funnels_triggers()
     missing = sorted(name for name in group.names if name not in present)
     changed = sorted(
         name
-        for name, sql in group.triggers.items()
-        if name in present and normalised_sql(present[name]) != normalised_sql(sql)
+        for name in group.names
+        if name in present and normalised_sql(present[name]) != funnels[name]
     )
     return missing, changed
 
@@ -42,17 +43,19 @@ def triggers_warning(conn: sqlite3.Connection) -> str | None:
     which tables, what they keep and what puts them back; None when every one is
     funnel's."""
     present = book_triggers(conn)
-    missing = [name for name in SCHEMA_TRIGGERS if name not in present]
-    changed = [
-        name
-        for name, sql in _funnels_triggers().items()
-        if name in present and normalised_sql(present[name]) != sql
-    ]
+    # Every trigger of funnel's belongs to one group (a test makes sure).
+    missing: list[str] = []
+    changed: list[str] = []
+    keeps: list[str] = []
+    for group in TRIGGER_GROUPS:
+        lost, rewritten = wrong_triggers(present, group)
+        missing += lost
+        changed += rewritten
+        if lost or rewritten:
+            keeps.append(group.keeps)
     if not missing and not changed:
         return None
-    wrong = {*missing, *changed}
-    tables = ", ".join(sorted({_table_of(SCHEMA_TRIGGERS[name]) for name in wrong}))
-    keeps = [group.keeps for group in TRIGGER_GROUPS if wrong.intersection(group.names)]
+    tables = ", ".join(sorted({_table_of(SCHEMA_TRIGGERS[name]) for name in missing + changed}))
     if missing and changed:
         what = f"has lost {len(missing)} of funnel's triggers and holds {len(changed)} changed"
     elif missing:
