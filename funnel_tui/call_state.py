@@ -33,6 +33,22 @@ def ran_over() -> str:
     return f"ran over {KEPT_AT_MOST // timedelta(hours=1)} hours"
 
 
+def call_time(started_at: datetime, now: datetime) -> str:
+    """A running call's time as its timer shows it, `m:ss`: `0:00` while the wall clock
+    reads before its start (set back during the call), `over 12 hours` past KEPT_AT_MOST,
+    which a call is logged without."""
+    if ran_too_long(started_at, now):
+        return f"over {KEPT_AT_MOST // timedelta(hours=1)} hours"
+    elapsed = max(0, int((now.astimezone(UTC) - started_at.astimezone(UTC)).total_seconds()))
+    return f"{elapsed // 60}:{elapsed % 60:02d}"
+
+
+def when_started(started_at: datetime, now: datetime) -> str:
+    """When a call started, on `now`'s clock: `16:02` today, `Fri 16:02` another day."""
+    began = started_at.astimezone(now.tzinfo)
+    return f"{began:%H:%M}" if began.date() == now.date() else f"{began:%a %H:%M}"
+
+
 @dataclass(frozen=True)
 class KeptCall:
     """A call started and not yet logged or ended, and the process of the app it runs in
@@ -107,6 +123,28 @@ def drop_kept_call(path: Path) -> None:
 def read_kept_call(path: Path, now: datetime) -> KeptCall | None:
     """The call kept, or None: none kept, one kept longer than KEPT_AT_MOST, or a file that
     does not read as one (each removed, as nothing can be done with it)."""
+    return read_kept_call_and_let_go(path, now)[0]
+
+
+def read_kept_call_and_let_go(path: Path, now: datetime) -> tuple[KeptCall | None, KeptCall | None]:
+    """The call kept (as read_kept_call), and the one let go instead for running longer
+    than KEPT_AT_MOST, which an app coming back says it did not bring back."""
+    call = _read_kept(path)
+    if call is None:
+        return None, None
+    started = call.started_at
+    if started.tzinfo is None or now < started:
+        drop_kept_call(path)
+        return None, None
+    if ran_too_long(started, now):
+        drop_kept_call(path)
+        return None, call
+    return call, None
+
+
+def _read_kept(path: Path) -> KeptCall | None:
+    """The call the file holds; None for none, or a file that does not read as one
+    (removed)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (FileNotFoundError, IsADirectoryError):
@@ -123,10 +161,6 @@ def read_kept_call(path: Path, now: datetime) -> KeptCall | None:
             int(kept.get("pid", 0)),
         )
     except (ValueError, TypeError, KeyError):
-        drop_kept_call(path)
-        return None
-    started = call.started_at
-    if started.tzinfo is None or now < started or ran_too_long(started, now):
         drop_kept_call(path)
         return None
     return call

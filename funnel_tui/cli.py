@@ -743,8 +743,9 @@ FIELD_OPTIONS = {
     Ask.REASON: "--reason",
     Ask.REVISIT_ON: "--revisit-on",
 }
-# A call timer that ran longer than a day was left running.
-MAX_DURATION_S = 24 * 60 * 60
+# A call longer than the app keeps one running (call_state.KEPT_AT_MOST) was left
+# running: the app logs it without its time, and the command refuses it.
+MAX_DURATION_S = 12 * 60 * 60
 
 
 @cli.command(

@@ -161,8 +161,12 @@ async def test_an_outcome_dialog_open_as_the_call_passes_twelve_hours_logs_it_wi
         clock.advance(hours=11, minutes=59)
         await pilot.press("l", "n")
         await settle(pilot)
-        assert isinstance(app.screen, OutcomeDialog)
+        dialog = app.screen
+        assert isinstance(dialog, OutcomeDialog)
         clock.advance(minutes=2)
+        # Its line said `call time 720:10` up to the toast.
+        dialog._show_call_time()
+        assert "call time over 12 hours · " in shown_text(dialog.query_one("#outcome-hint", Label))
         screen = main_screen(app)
         # The clock's look keeps the call the dialog is logging.
         screen._follow_the_clock()

@@ -14,10 +14,13 @@ from funnel_tui.book_name import book_id
 from funnel_tui.call_state import (
     KEPT_AT_MOST,
     KeptCall,
+    call_time,
     keep_call,
     keep_first,
     kept_call_path,
     read_kept_call,
+    read_kept_call_and_let_go,
+    when_started,
 )
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
@@ -34,6 +37,10 @@ def test_a_kept_call_reads_back_and_one_too_old_or_unreadable_is_let_go(tmp_path
     assert read_kept_call(path, FROZEN_NOW + timedelta(minutes=3)) == call
     assert read_kept_call(path, FROZEN_NOW + KEPT_AT_MOST + timedelta(minutes=1)) is None
     assert not path.exists()
+    keep_call(path, call)
+    later = FROZEN_NOW + KEPT_AT_MOST + timedelta(minutes=1)
+    assert read_kept_call_and_let_go(path, later) == (None, call)
+    assert not path.exists()
     path.write_text("{not json", encoding="utf-8")
     assert read_kept_call(path, FROZEN_NOW) is None
     assert not path.exists()
@@ -43,6 +50,19 @@ def test_a_kept_call_reads_back_and_one_too_old_or_unreadable_is_let_go(tmp_path
         == 3
     )
     assert kept_call_path("b", "../x").parent == kept_call_path("b", None).parent
+
+
+def test_a_calls_time_and_start_as_the_rep_reads_them() -> None:
+    """A call's timer went negative when the wall clock was set back during it, and counted
+    on past the 12 hours after which it is logged without its time (`call time 720:10`)."""
+    assert call_time(FROZEN_NOW, FROZEN_NOW + timedelta(minutes=75, seconds=4)) == "75:04"
+    assert call_time(FROZEN_NOW, FROZEN_NOW - timedelta(minutes=59)) == "0:00"
+    assert call_time(FROZEN_NOW, FROZEN_NOW + KEPT_AT_MOST) == "720:00"
+    assert call_time(FROZEN_NOW, FROZEN_NOW + KEPT_AT_MOST + timedelta(seconds=1)) == (
+        "over 12 hours"
+    )
+    assert when_started(FROZEN_NOW, FROZEN_NOW + timedelta(hours=9)) == "14:30"
+    assert when_started(FROZEN_NOW, FROZEN_NOW + timedelta(hours=10)) == "Wed 14:30"
 
 
 def app_on(storage: Storage, tmp_path: Path) -> FunnelApp:
@@ -85,6 +105,52 @@ async def test_a_call_running_when_the_app_died_runs_again_and_is_logged_with_it
         await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
         assert screen.running_call is None
     assert not path.exists()
+
+
+async def test_a_call_left_running_longer_than_a_call_may_run_is_said_at_the_restart(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """A laptop that died mid-call and was opened the next day: the call was let go
+    without a word."""
+    db = demo_storage.db
+    first = first_in_queue(db)
+    before = len(calls_for(db, first["id"]))
+    # 22:30 the evening before FROZEN_NOW's 14:30.
+    started = FROZEN_NOW - timedelta(hours=16)
+    path = kept_call_path(book_id(db), None)
+    keep_call(path, KeptCall(first["id"], f"{first['name']} [bold]", started, pid=0))
+    app = app_on(demo_storage, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle_until(pilot, lambda: bool(notices(app)))
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.running_call is None
+        assert notices(app)[-1] == (
+            f"Your call with {first['name']} [bold], started Tue 22:30, ran over 12 hours:"
+            " it was let go, not logged (l logs a call without its time)."
+        )
+    assert not path.exists()
+    assert len(calls_for(db, first["id"])) == before
+
+
+async def test_a_call_brought_back_from_another_day_says_its_day(
+    demo_storage: Storage, tmp_path: Path
+) -> None:
+    """`started 23:50` read as tonight's, the next morning."""
+    db = demo_storage.db
+    first = first_in_queue(db)
+    morning = FROZEN_NOW.replace(hour=8, minute=0)
+    started = morning - timedelta(hours=8, minutes=10)
+    keep_call(kept_call_path(book_id(db), None), KeptCall(first["id"], first["name"], started))
+    app = FunnelApp(
+        demo_storage, clock=FrozenClock(morning), scripts_dir=tmp_path / "no-user-scripts"
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await settle_until(pilot, lambda: screen.running_call is not None)
+        assert notices(app)[-1].startswith(
+            f"Your call with {first['name']}, started Tue 23:50, was still running"
+        )
 
 
 async def test_a_kept_call_logged_since_elsewhere_is_let_go(

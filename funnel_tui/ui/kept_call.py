@@ -9,7 +9,8 @@ ends it. A call logged since (from another window, or `funnel log`) or a prospec
 in the book is let go instead.
 
 A call left running in an app that stays open is let go too, once it is older than a call
-brought back may be: its length is no talk time.
+brought back may be: its length is no talk time. One older than that when the app comes
+back is let go with the same toast, not brought back.
 """
 
 from __future__ import annotations
@@ -128,16 +129,21 @@ class KeepsTheCall(_Base):
         running = self.running_call
         if running is None:
             return None
-        from funnel_tui.call_state import ran_over, ran_too_long
+        from funnel_tui.call_state import ran_too_long
 
         now = self.funnel.clock()
         if not ran_too_long(running.started_at, now) or self.logging_the_running_call():
             return None
         self.running_call = None
-        began = running.started_at.astimezone(now.tzinfo)
+        return self._say_let_go(running.name, running.started_at, now)
+
+    def _say_let_go(self, name: str, started_at: datetime, now: datetime) -> str:
+        """Say that a call was let go, not logged, for running too long; what was said."""
+        from funnel_tui.call_state import ran_over, when_started
+
         said = (
-            f"Your call with {one_line(running.name)}, started {began:%a %H:%M}, {ran_over()}:"
-            " it was let go, not logged"
+            f"Your call with {one_line(name)}, started {when_started(started_at, now)},"
+            f" {ran_over()}: it was let go, not logged"
         )
         self.funnel.notify_in_place(
             CALL_TOAST,
@@ -153,13 +159,26 @@ class KeepsTheCall(_Base):
         from funnel_tui.ui.main_screen import RunningCall
 
         await self.funnel.first_frame_shown.wait()
-        from funnel_tui.call_state import drop_kept_call, kept_call_path, read_kept_call
+        from funnel_tui.call_state import (
+            drop_kept_call,
+            kept_call_path,
+            read_kept_call_and_let_go,
+            when_started,
+        )
 
         rep = self.funnel.rep
         path = kept_call_path(await self.funnel.in_db_thread(book_id), rep)
         self._kept_call_path = path
-        kept = read_kept_call(path, self.funnel.clock())
-        if kept is None or self._torn_down:
+        now = self.funnel.clock()
+        kept, let_go = read_kept_call_and_let_go(path, now)
+        if self._torn_down:
+            return
+        if let_go is not None and not let_go.runs_in_another_window():
+            # Left running when the app stopped (a laptop that died mid-call, reopened
+            # the next morning): too long ago to run again, and said, not dropped silently.
+            self._say_let_go(let_go.name, let_go.started_at, now)
+            return
+        if kept is None:
             return
         if kept.runs_in_another_window():
             # Brought back here too, the call was logged twice, once in each window.
@@ -176,14 +195,14 @@ class KeepsTheCall(_Base):
         if not still:
             drop_kept_call(path)
             return
-        began = kept.started_at.astimezone(self.funnel.clock().tzinfo)
+        began = when_started(kept.started_at, self.funnel.clock())
         if (taken := await self._lease_for_the_kept_call(kept)) is not None:
             # Its lease ran out while the app was away, or it was assigned to another rep:
             # brought back, the call could not be logged, and would head the list for good.
             drop_kept_call(path)
             self.funnel.notify_in_place(
                 CALL_TOAST,
-                f"Your call with {one_line(kept.name)}, started {began:%H:%M}, was still"
+                f"Your call with {one_line(kept.name)}, started {began}, was still"
                 f" running when the app stopped, but {taken}: it cannot be logged; note it"
                 " on their card.",
                 severity="warning",
@@ -198,7 +217,7 @@ class KeepsTheCall(_Base):
         self.reload_queue(select=kept.prospect_id)
         self.funnel.notify_in_place(
             CALL_TOAST,
-            f"Your call with {one_line(kept.name)}, started {began:%H:%M}, was still running"
+            f"Your call with {one_line(kept.name)}, started {began}, was still running"
             " when the app stopped: it runs again (l logs it).",
             timeout=BROUGHT_BACK_TOAST_S,
         )

@@ -50,7 +50,6 @@ from funnel_tui.settings import Settings, read_settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.stopping import stopped_when
 from funnel_tui.text import one_line
-from funnel_tui.timestamps import seconds_between
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
@@ -1112,8 +1111,9 @@ class MainScreen(
         """The running call's time as m:ss ("" when no call is running)."""
         if self.running_call is None:
             return ""
-        elapsed = int(seconds_between(self.running_call.started_at, self.funnel.clock()))
-        return f"{elapsed // 60}:{elapsed % 60:02d}"
+        from funnel_tui.call_state import call_time
+
+        return call_time(self.running_call.started_at, self.funnel.clock())
 
     def _tick_timer(self) -> None:
         running = self.running_call

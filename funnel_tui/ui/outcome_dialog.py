@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
-from funnel_tui.call_state import ran_too_long
+from funnel_tui.call_state import call_time, ran_too_long
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, Stage, TaskKind
 from funnel_tui.outcome_answers import (
     DATED_ASKS,
@@ -337,8 +337,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     def _hint(self) -> str:
         timer = ""
         if self.context.started_at:
-            elapsed = int(seconds_between(self.context.started_at, self.clock()))
-            timer = f"call time {elapsed // 60}:{elapsed % 60:02d} · "
+            timer = f"call time {call_time(self.context.started_at, self.clock())} · "
         return f"{timer}a letter picks · tab: next field · enter saves · esc cancels"
 
     def field(self, ask: Ask) -> Widget:
