@@ -1,4 +1,5 @@
-"""Prospect ids in queue order, held four bytes an id while they fit in four.
+"""Prospect ids in queue order, held four bytes an id while they fit in four; and a set
+of ids held one bit an id.
 
 Today's queue at 1,000,000 prospects is an array of about 500,000 ids, the largest thing
 the app keeps in memory: 4 MB at eight bytes an id, 2 MB at four. An id another tool
@@ -9,7 +10,7 @@ eight bytes an id, so no id is ever refused or cut.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 NARROW = "i"
@@ -45,3 +46,49 @@ def joined(first: array[int], then: array[int]) -> array[int]:
     if first.typecode == WIDE:
         return first + array(WIDE, then)
     return array(WIDE, first) + then
+
+
+# Ids held as bits up to this one (2 MiB of bits); a set with a larger id is not made.
+BITS_UP_TO = 2**24
+
+
+class IdBits:
+    """A set of ids, one bit each from 0 to the largest: a filter's matches, which an order
+    keeps as it reads its view's ids, at about a tenth of a microsecond an id, in 125 KB
+    for a million (a Python set of them takes about 60 MB)."""
+
+    __slots__ = ("_bits",)
+
+    def __init__(self, bits: bytes) -> None:
+        self._bits = bits
+
+    @classmethod
+    def of(cls, ids: Iterable[int], largest: int) -> IdBits:
+        """The set of `ids`, none of them below 0 or above `largest`."""
+        bits = bytearray((largest >> 3) + 1)
+        for id_ in ids:
+            bits[id_ >> 3] |= 1 << (id_ & 7)
+        return cls(bytes(bits))
+
+    def __contains__(self, id_: int) -> bool:
+        return 0 <= id_ >> 3 < len(self._bits) and bool(self._bits[id_ >> 3] >> (id_ & 7) & 1)
+
+    def kept(self, rows: Iterable[Sequence[int]], without: IdBits | None = None) -> Iterator[int]:
+        """The ids of `rows` (a query's rows of one id each) in the set, in their order,
+        less those in `without`."""
+        bits, size = self._bits, len(self._bits)
+        if without is None:
+            for (id_,) in rows:
+                byte = id_ >> 3
+                if 0 <= byte < size and bits[byte] >> (id_ & 7) & 1:
+                    yield id_
+            return
+        other, other_size = without._bits, len(without._bits)
+        for (id_,) in rows:
+            byte = id_ >> 3
+            if (
+                0 <= byte < size
+                and bits[byte] >> (id_ & 7) & 1
+                and not (byte < other_size and other[byte] >> (id_ & 7) & 1)
+            ):
+                yield id_

@@ -12,16 +12,17 @@ import json
 import re
 import sqlite3
 from array import array
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, time
 from enum import StrEnum
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
-from funnel_tui.prospect_ids import extended, id_array, joined
+from funnel_tui.prospect_ids import BITS_UP_TO, IdBits, extended, id_array, joined
 from funnel_tui.queue_filter import (
     Matches,
     checked_one_by_one,
@@ -187,22 +188,33 @@ def queue_order(
     """
     params: dict[str, str | int] = {}
     restrict = ""
+    keep: IdBits | None = None
     text = filter_text(text)
     if text:
         matches = matching or find_matches(db, text, phone_region, head=limit is not None)
         params.update(matches.params)
         restrict = matches.clause
+        keep = matches.bits
         if matches.every_match:
             # Found already: the whole order costs little more than its head.
             limit = None
+    # Matches held as bits are kept as the view's ids are read, as with no filter.
+    read = "" if keep is not None else restrict
     if mode is QueueMode.TODAY:
         team = _team_clause(params, rep)
-        order = _todays_order(db, params, restrict + team, now, closed_zones, limit)
+        order = _todays_order(
+            db, params, restrict + team, now, closed_zones, limit, keep=keep, read=read + team
+        )
     else:
-        order = _listed_order(db, params, restrict, mode, limit)
+        order = _listed_order(db, params, read, mode, limit, keep)
     if not text or mode is QueueMode.ALL or (limit is not None and len(order.ids) >= limit):
         return order
-    return _with_matches_elsewhere(db, order, params, restrict, limit)
+    return _with_matches_elsewhere(db, order, params, read, limit, keep)
+
+
+def _kept(rows: Iterable[Sequence[int]], keep: IdBits | None) -> Iterable[int]:
+    """The ids of `rows`, those of `keep` alone when given."""
+    return (row[0] for row in rows) if keep is None else keep.kept(rows)
 
 
 def filter_text(text: str) -> str:
@@ -217,14 +229,15 @@ def _listed_order(
     restrict: str,
     mode: QueueMode,
     limit: int | None,
+    keep: IdBits | None = None,
 ) -> QueueOrder:
-    """All prospects, or those in nurture, by name."""
+    """All prospects, or those in nurture, by name (those of `keep` alone when given)."""
     nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
     by_name = BY_NAME.for_db(db)
     sql = f"SELECT id FROM prospects WHERE true{nurture}{restrict} ORDER BY {by_name}"
-    if limit is not None:
+    if limit is not None and keep is None:
         sql += f" LIMIT {int(limit)}"
-    ids = id_array(row[0] for row in db.execute(sql, params))
+    ids = id_array(islice(_kept(db.execute(sql, params), keep), limit))
     return QueueOrder(ids, complete=limit is None, mode=mode)
 
 
@@ -269,14 +282,20 @@ def _todays_order(
     now: datetime,
     closed_zones: Collection[str],
     limit: int | None,
+    *,
+    keep: IdBits | None = None,
+    read: str | None = None,
 ) -> QueueOrder:
-    """Today's queue, bucket after bucket."""
+    """Today's queue, bucket after bucket: the prospects `restrict` keeps, read as `read`
+    keeps them and then those of `keep` when given."""
     ids = id_array()
-    for where, order_by in _todays_buckets(db, params, restrict, now, closed_zones):
+    reading = restrict if read is None else read
+    for where, order_by in _todays_buckets(db, params, reading, now, closed_zones):
         sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
-        if limit is not None:
+        if limit is not None and keep is None:
             sql += f" LIMIT {int(limit) - len(ids)}"
-        ids = extended(ids, (row[0] for row in db.execute(sql, params)))
+        more = _kept(db.execute(sql, params), keep)
+        ids = extended(ids, more if limit is None else islice(more, int(limit) - len(ids)))
         if limit is not None and len(ids) >= limit:
             break
     if limit is not None:
@@ -293,19 +312,34 @@ def _with_matches_elsewhere(
     params: dict[str, str | int],
     restrict: str,
     limit: int | None,
+    keep: IdBits | None = None,
 ) -> QueueOrder:
     """The order followed by the filter's other matches, by name: read among the ids the
-    filter already found (by primary key), not by a pass over every prospect, so a filter
-    costs about the same in every view."""
-    shown = set(order.ids)
+    filter already found (by primary key, or kept as bits from every prospect by name),
+    not by a pass over every prospect's text, so a filter costs about the same in every
+    view."""
+    shown = _id_set(order.ids)
     sql = f"SELECT id FROM prospects WHERE true{restrict} ORDER BY {BY_NAME.for_db(db)}"
-    if limit is not None:
+    if limit is not None and keep is None:
         # Enough to fill the head even when every row shown comes first by name.
         sql += f" LIMIT {int(limit)}"
-    elsewhere = [row[0] for row in db.execute(sql, params) if row[0] not in shown]
+    rows = db.execute(sql, params)
+    if keep is not None and isinstance(shown, IdBits):
+        matched = keep.kept(rows, without=shown)
+    else:
+        matched = (id_ for id_ in _kept(rows, keep) if id_ not in shown)
+    elsewhere = list(islice(matched, limit))
     more = elsewhere if limit is None else elsewhere[: limit - len(order.ids)]
     ids = joined(order.ids, id_array(more))
     return order._replace(ids=ids, elsewhere_from=len(order.ids))
+
+
+def _id_set(ids: array[int]) -> IdBits | set[int]:
+    """`ids` to look ids up in: as bits while they fit (a set of 500,000 ids takes about
+    30 MB)."""
+    if ids and min(ids) >= 0 and max(ids) <= BITS_UP_TO:
+        return IdBits.of(ids, max(ids))
+    return set(ids)
 
 
 def _count_held_back(db: sqlite_utils.Database, params: dict[str, str | int], restrict: str) -> int:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from funnel_tui.accents import fold
 from funnel_tui.phones import search_patterns
+from funnel_tui.prospect_ids import BITS_UP_TO, IdBits
 from funnel_tui.schema_v9 import TRIGRAMS
 from funnel_tui.schema_v16 import WORDS
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -142,6 +143,11 @@ class Matches(NamedTuple):
     # whole order costs little more than reading its head; False where each prospect
     # is checked as the order reads it.
     every_match: bool = True
+    # The matches a pass found (those of PASSED_MATCHES) as bits: an order reads its
+    # view's ids as it does with no filter and keeps these, where looking each id up in
+    # PASSED_MATCHES costs SQLite 3 to 4 µs. None where the matches are listed or each is
+    # checked, and for ids below 0 or past BITS_UP_TO, which the clause finds.
+    bits: IdBits | None = None
 
 
 # The matches a pass over every prospect found, kept on the connection that read them
@@ -237,7 +243,15 @@ def _file_matches(
     ).rowcount
     if head and passed > PASSED_FOR_HEAD_AT_MOST:
         return _each_checked(clause, params)
-    return Matches(_IN_PASSED_MATCHES, {})
+    return Matches(_IN_PASSED_MATCHES, {}, bits=_passed_as_bits(db))
+
+
+def _passed_as_bits(db: sqlite_utils.Database) -> IdBits | None:
+    lowest, largest = db.execute(f"SELECT min(id), max(id) FROM {PASSED_MATCHES}").fetchone()
+    if lowest is None or lowest < 0 or largest > BITS_UP_TO:
+        return None
+    rows = db.execute(f"SELECT id FROM {PASSED_MATCHES}")
+    return IdBits.of((row[0] for row in rows), largest)
 
 
 def _scanned(db: sqlite_utils.Database, clause: str, params: dict[str, str]) -> list[int]:

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from funnel_tui import queue as queue_module
 from funnel_tui import queue_filter
-from funnel_tui.prospect_ids import id_array, joined
+from funnel_tui.prospect_ids import BITS_UP_TO, IdBits, id_array, joined
 from funnel_tui.queue import (
     QueueMode,
     QueueRow,
@@ -660,6 +660,62 @@ def test_the_head_of_a_filter_is_the_start_of_its_whole_order(
             assert head == whole
         else:
             assert list(head.ids) == list(whole.ids[:limit])
+
+
+@pytest.mark.parametrize(("typed", "found"), FILTERS)
+@pytest.mark.parametrize("mode", list(QueueMode))
+def test_a_passs_matches_kept_as_bits_order_the_queue_as_sql_does(
+    directory: Any, monkeypatch: pytest.MonkeyPatch, typed: str, found: list[str], mode: QueueMode
+) -> None:
+    """The matches a pass finds are kept as bits while the view's ids are read, instead of
+    SQLite looking each id up in PASSED_MATCHES (3 to 4 µs an id): the same order, with
+    the same matches elsewhere and the same count held back."""
+    if dialect_of(directory) is Dialect.POSTGRESQL:
+        pytest.skip("a team's server lists every match")
+    insert(directory, "Acme lost", stage="lost", **called(None))
+    insert(directory, "Acme nurture", stage="lost", nurture=1, **called(None))
+    insert(directory, "Acme in New York", company="Acme Ltd", timezone="America/New_York")
+    insert(directory, "Zed Acme-Zorn", company="Initech", phone="+44 20 7946 0999")
+    monkeypatch.setattr(queue_filter, "indexed_matches", lambda *args, **kw: None)
+    matches = queue_filter.find_matches(directory, typed, "GB")
+    closed = {"America/New_York"}
+    by_bits = queue_order(
+        directory, now=NOW, mode=mode, text=typed, matching=matches, closed_zones=closed
+    )
+    in_sql = matches._replace(bits=None)
+    by_sql = queue_order(
+        directory, now=NOW, mode=mode, text=typed, matching=in_sql, closed_zones=closed
+    )
+    assert by_bits == by_sql
+    if found:
+        assert matches.bits is not None
+        assert set(names(directory, by_bits.ids)) >= set(found)
+
+
+def test_ids_as_bits() -> None:
+    bits = IdBits.of([0, 3, 8, 1_000], 1_000)
+    assert [id_ in bits for id_ in (0, 1, 3, 8, 9, 1_000, 1_001, -8, 2**40)] == [
+        True, False, True, True, False, True, False, False, False
+    ]  # fmt: skip
+    rows = [(id_,) for id_ in (1_000, 5, 3, -3, 8, 2**62, 0)]
+    assert list(bits.kept(rows)) == [1_000, 3, 8, 0]
+    assert list(bits.kept(rows, without=IdBits.of([3, 0], 3))) == [1_000, 8]
+
+
+def test_matches_past_what_bits_hold_are_looked_up_by_sql(
+    directory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An id another tool wrote past BITS_UP_TO, or below 0, keeps the matches in SQL."""
+    if dialect_of(directory) is Dialect.POSTGRESQL:
+        pytest.skip("a team's server lists every match")
+    monkeypatch.setattr(queue_filter, "indexed_matches", lambda *args, **kw: None)
+    assert queue_filter.find_matches(directory, "acme", "GB").bits is not None
+    insert_row(directory, "prospects", {"id": BITS_UP_TO + 1, "name": "Acme Far"})
+    far = queue_filter.find_matches(directory, "acme", "GB")
+    assert far.bits is None
+    assert "Acme Far" in names(directory, queue_order(directory, now=NOW, text="acme").ids)
+    insert_row(directory, "prospects", {"id": -2, "name": "Acme Below"})
+    assert queue_filter.find_matches(directory, "acme", "GB").bits is None
 
 
 @pytest.mark.parametrize(("typed", "found"), FILTERS)
