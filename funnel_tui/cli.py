@@ -1380,8 +1380,8 @@ def import_command(
 
     from rich.console import Console
     from rich.markup import escape
-    from rich.progress import Progress
 
+    from funnel_tui.import_progress import import_progress
     from funnel_tui.importer import CsvUnreadable, import_prospects
     from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
@@ -1401,7 +1401,7 @@ def import_command(
     except RepError as error:
         raise UserError(str(error)) from None
     console = Console(stderr=True)
-    with Progress(transient=True, console=console, disable=not console.is_terminal) as bar:
+    with import_progress(console) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
         task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
         try:
@@ -1420,6 +1420,13 @@ def import_command(
             raise UserError(str(error)) from None
         except ReadingFailed as error:
             raise UserError(f"{file}: {error}") from None
+        except KeyboardInterrupt:
+            # The import's one transaction was rolled back: said, as a bare `aborted`
+            # left the rep to wonder what of a large file went in.
+            raise UserError(
+                f"import of {file} stopped: an import writes all of its rows or none,"
+                " and none were written"
+            ) from None
     for rejected in report.rejected:
         click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
     click.echo(one_line(report.summary()))

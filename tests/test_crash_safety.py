@@ -203,3 +203,30 @@ def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: 
     reopened = open_storage(path)
     assert reopened.db["prospects"].count in (0, IMPORT_ROWS)
     reopened.close()
+
+
+def test_an_import_stopped_with_ctrl_c_says_that_nothing_was_written(tmp_path: Path) -> None:
+    """ctrl+c half-way printed a bare `funnel: aborted`: what of the file went in?"""
+    csv_path = big_csv(tmp_path / "big.csv")
+    path = tmp_path / "import.db"
+    open_storage(path).close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + TIMEOUT_S
+    while process.poll() is None and wal_size(path) < WAL_MID_IMPORT:
+        assert time.monotonic() < deadline, "the import wrote nothing in time"
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=TIMEOUT_S)
+    assert process.returncode == 1, "the import ended before it was stopped"
+    assert stderr == (
+        f"funnel: import of {csv_path} stopped: an import writes all of its rows or none,"
+        " and none were written\n"
+    )
+    reopened = open_storage(path)
+    assert reopened.db["prospects"].count == 0
+    reopened.close()
