@@ -541,30 +541,47 @@ class _RowReader:
         for position, cell in enumerate(fields):
             # Every cell, the columns the import leaves out too (`Notes`): the rows a
             # quote left open there reads would be lost with the rest of the cell.
-            if self.holds_rows(cell):
+            if self.holds_rows(cell, position):
                 return (
                     f"{_column(self.header, position)} holds line breaks and"
                     f" {DELIMITER_NAMES[self.delimiter]}s, as rows would"
                 )
         return None
 
-    def holds_rows(self, cell: str) -> bool:
-        """Whether a line after a line break in the cell reads as a row of the file: as
-        many cells as the header (a row a quote left open read has no quotes left to hold
-        more), with an email where the email column is or a number where the phone is."""
+    def holds_rows(self, cell: str, position: int) -> bool:
+        """Whether the cell, at `position` in its row, holds rows of the file: a line
+        after a line break in it reads as one (as many cells as the header: a row a quote
+        left open read has no quotes left to hold more), or its first line reads as the
+        rest of its own row (as many cells as the row has left from `position`: the
+        cells its open quote took in, the next row's first cells then filling the row's
+        last), each with an email where the email column is or a number where the phone
+        is."""
         if cell.isprintable():
             return False
-        for line in cell.replace("\r", "\n").split("\n")[1:]:
+        first, *after = cell.replace("\r", "\n").split("\n")
+        rest_of_row = first.split(self.delimiter)
+        if (
+            len(rest_of_row) > 1
+            and position + len(rest_of_row) == len(self.header)
+            and self._reads_as_a_row(rest_of_row, position)
+        ):
+            return True
+        for line in after:
             cells = line.split(self.delimiter)
-            if len(cells) != len(self.header):
-                continue
-            if self.email_at is not None and "@" in cells[self.email_at]:
+            if len(cells) == len(self.header) and self._reads_as_a_row(cells, 0):
                 return True
-            if self.phone_at is not None:
-                digits = sum(character.isdigit() for character in cells[self.phone_at])
-                if digits >= PHONE_CELL_DIGITS:
-                    return True
         return False
+
+    def _reads_as_a_row(self, cells: list[str], start: int) -> bool:
+        """Whether `cells`, the row's from `start` on, hold an email where the email
+        column is or a number where the phone is."""
+        email_at, phone_at = self.email_at, self.phone_at
+        if email_at is not None and email_at >= start and "@" in cells[email_at - start]:
+            return True
+        if phone_at is None or phone_at < start:
+            return False
+        digits = sum(character.isdigit() for character in cells[phone_at - start])
+        return digits >= PHONE_CELL_DIGITS
 
     def read(self, line: int, fields: list[str]) -> tuple[dict[str, object], list[str]]:
         """A record as the columns to store, and the reasons (if any) it cannot be imported."""
@@ -890,7 +907,7 @@ class ProspectReader:
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
                 # A quote left open when one of its cells holds rows; else the lines named.
-                quotes = any(map(reader.holds_rows, record.fields))
+                quotes = any(map(reader.holds_rows, record.fields, range(len(record.fields))))
                 rejected.append(Rejected(record.line, said + _lines_taken(record, quotes)))
             elif record.last_line > record.line and (said := reader.rows_read_into(record.fields)):
                 rejected.append(Rejected(record.line, said + _lines_taken(record, True)))

@@ -870,6 +870,36 @@ def test_a_cell_holding_rows_refuses_its_row_and_names_the_lines(
     assert set(people(db)) == {"Fay", "Gil Gray"}
 
 
+def test_a_quote_left_open_whose_next_line_fills_the_rows_last_cells_is_refused(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Bob's company opened a quote, and the next line's `"` closed it: his cell took in
+    the rest of his row and Cy's name, and Cy's number and email filled Bob's last cells.
+    The import said `rejected 0`, Bob had Cy's number and email, and Cy was gone."""
+    path = write_file(
+        tmp_path,
+        "name,company,phone,email\n"
+        'Ann Able,"Acme Ltd",+1 212 555 0120,ann.able@x.example\n'
+        'Bob Baker,"Baker & Sons,+1 212 555 0121,bob.baker@x.example\n'
+        'Cy Crane,"Crane Co",+1 212 555 0122,cy.crane@x.example\n'
+        'Di Drake,"Drake plc",+1 212 555 0123,di.drake@x.example\n'
+        # A call list's: a number, no email.
+        'Ed Eve,"Eve Co,+1 212 555 0124,\n'
+        'Flo Fox,"Fox Co",+1 212 555 0125,\n'
+        # A company typed over two lines, whose first holds a comma: no rest of a row.
+        'Gil Gray,"Gray, Gray\nand Sons",+1 212 555 0126,gil@gray.example\n',
+    )
+    report = run(db, path, skip_invalid=True)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 3: company (column 2) holds line breaks and commas, as rows would (the row"
+        " runs on to line 4, so line 4 went into it: check its quotes)",
+        "line 6: company (column 2) holds line breaks and commas, as rows would (the row"
+        " runs on to line 7, so line 7 went into it: check its quotes)",
+    ]
+    assert set(people(db)) == {"Ann Able", "Di Drake", "Gil Gray"}
+    assert people(db)["Gil Gray"]["company"] == "Gray, Gray and Sons"
+
+
 def test_a_quote_left_open_in_a_column_the_import_leaves_out_loses_no_row(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
