@@ -109,13 +109,22 @@ def filter_clause(
                 either.append(like.format(like=f"plain{number}"))
             if words and (pieces := _word_pieces(term.text)):
                 params[f"words{number}"] = " AND ".join(f'"{piece}" *' for piece in pieces)
-                either.append(f"rowid IN ({_WORDS_MATCH.format(words=f'words{number}')})")
+                # The index finds each piece at the start of a word, anywhere and in any
+                # order (`j.smith@acme.com` found José Smithers of Acme, j.smithers@acme.com):
+                # what it finds must hold the word, folded, as typed.
+                params[f"folded{number}"] = f"%{_escape_like(fold(term.text))}%"
+                either.append(
+                    f"(rowid IN ({_WORDS_MATCH.format(words=f'words{number}')})"
+                    f" AND {_FOLDED_LIKE.format(folded=f'folded{number}')})"
+                )
         conditions.append(f"({' OR '.join(either)})")
     return " AND ".join(conditions), params
 
 
 # The texts past ASCII with words that begin with the filter's word's, folded.
 _WORDS_MATCH = f"SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH :{{words}}"
+# The text, folded (store/sqlite.py's `funnel_fold`), holds the filter's word, folded.
+_FOLDED_LIKE = "funnel_fold(search_text) LIKE :{folded} ESCAPE '\\'"
 
 
 # What splits a text into words as prospect_words reads it: anything but letters and

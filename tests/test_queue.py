@@ -496,6 +496,31 @@ def test_the_filter_ignores_accents_and_case(accented: Any, typed: str, found: l
 
 
 @pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        pytest.param("j.smith@acme.com", ["John Smith"], id="an email, pasted"),
+        pytest.param("smith.j@acme.com", ["Smith Jürgens"], id="another"),
+        pytest.param("j.smithers@acme", ["José Smithers"], id="part of one"),
+        pytest.param("jose-s", [], id="pieces of two fields"),
+        pytest.param("smithers-acme", [], id="pieces in another order"),
+        pytest.param("acme-societe", [], id="a word typed over two of them"),
+        pytest.param("acme societe", ["José Smithers"], id="as two words"),
+    ],
+)
+def test_a_word_of_several_pieces_finds_only_texts_that_hold_it(
+    book_db: Any, typed: str, found: list[str]
+) -> None:
+    """An email pasted whole listed everyone whose text past ASCII held each of its
+    pieces at the start of some word, in any order and any field: `j.smith@acme.com`
+    found José Smithers of Acme Société, j.smithers@acme.com."""
+    insert(book_db, "John Smith", company="Acme", email="j.smith@acme.com")
+    insert(book_db, "José Smithers", company="Acme Société", email="j.smithers@acme.com")
+    insert(book_db, "João Smithson", company="Acmé", email="jsmithson@acme.com.br")
+    insert(book_db, "Smith Jürgens", company="Comac Acme", email="smith.j@acme.com")
+    assert names(book_db, queue_ids(book_db, now=NOW, text=typed)) == found
+
+
+@pytest.mark.parametrize(
     ("typed", "region", "found"),
     [
         ("07700 900318", "GB", ["Mo Mills"]),

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from funnel_tui.accents import fold
 from funnel_tui.foreign_values import decode_text
 from funnel_tui.schema_version import APPLICATION_ID, LATEST_VERSION
 from funnel_tui.store.book_copies import upgrade_backup_path
@@ -109,7 +110,20 @@ def _connect(path: Path, *, read_schema_first: bool = False) -> sqlite3.Connecti
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     conn.text_factory = decode_text
+    return with_functions(conn)
+
+
+def with_functions(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """`conn` with the SQL functions funnel's own queries call (none of the schema's
+    triggers or views does: other programs open the file without them): `funnel_fold`,
+    a text lowercase with its accented Latin letters plain, as a team's server folds its
+    filter text."""
+    conn.create_function("funnel_fold", 1, _fold, deterministic=True)
     return conn
+
+
+def _fold(text: object) -> object:
+    return fold(text) if isinstance(text, str) else text
 
 
 class DamagedDatabase(StorageError):
@@ -151,7 +165,7 @@ def read_only_connection(path: Path, pending: bool | None = None) -> sqlite3.Con
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    return with_functions(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S))
 
 
 # SQLite's file header: the application id is the big-endian integer at offset 68.
