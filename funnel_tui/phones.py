@@ -268,6 +268,19 @@ def _known_zone(name: str) -> str | None:
     return name if known_zone(name) is not None else None
 
 
+# The dashes of word processors and phones' keyboards (hyphen, non-breaking hyphen,
+# figure dash, en and em dash, minus): a dash between digits, as `-` is.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+def _signs_plain(text: str) -> str:
+    """The number with full-width digits and signs as ASCII (`＋４４ ２０`, from an East
+    Asian keyboard or a document) and a typographic dash as `-`."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_DASHES)
+
+
 @lru_cache(maxsize=CACHED_NUMBERS)
 def _read(text: str, region: str) -> Phone | str:
     """The number, or why it is refused; cached, so each distinct text is parsed once.
@@ -278,6 +291,7 @@ def _read(text: str, region: str) -> Phone | str:
     (Australia's `+61 4930901820`), and the `+` makes a number in use of it. A region
     that dials 00 reads it so already.
     """
+    text = _signs_plain(text)
     found = _read_as_written(text, region)
     if text.startswith("00") and _not_read(found, region):
         # Only a number in use: `0011 49 30 901820` (Australia's prefix) typed in the US

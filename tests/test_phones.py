@@ -34,7 +34,19 @@ from funnel_tui.phones import (
 UK_FORMS = ["07700 900318", "07700900318", "+44 7700 900318", "0044 7700 900318"]
 
 
-@pytest.mark.parametrize("typed", [*UK_FORMS, "+44 (0)7700 900318", "+44-7700-900-318"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *UK_FORMS,
+        "+44 (0)7700 900318",
+        "+44-7700-900-318",
+        # Refused as no number: full-width digits and signs, typographic dashes.
+        "＋４４ ７７００ ９００３１８",
+        "（０７７００） ９００３１８",
+        "+44\u20117700\u2013900\u2014318",
+        "07700\u2212900318",
+    ],
+)
 def test_every_way_a_uk_number_is_written_is_one_e164_number(typed: str) -> None:
     assert stored_phone(typed, "GB") == "+447700900318"
     # Written with its country code, it is the same number wherever the rep is.
