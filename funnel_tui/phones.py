@@ -47,6 +47,9 @@ NOT_DIGITS = re.compile(r"\D")
 EXTENSION_START = re.compile(r";\s*ext=|ext|x|#", re.IGNORECASE)
 # Typed digits shorter than this match too many numbers to help the filter.
 MIN_SEARCH_DIGITS = 3
+# A number typed with a trunk 0 or `00` and at least this many digits after it is read as
+# a whole national or international one, of whatever country (search_patterns).
+NATIONAL_DIGITS_AT_LEAST = 8
 # The zone phonenumbers names when it knows none.
 UNKNOWN_ZONE = "Etc/Unknown"
 # The countries phonenumbers has numbers for (its SUPPORTED_REGIONS, which a test compares
@@ -550,6 +553,10 @@ def search_patterns(text: str, region: str | None) -> tuple[str, ...]:
     - Text that begins with `region`'s trunk prefix (`020` in GB): the digits
       after it, right after the region's country code (`4420%`), so it finds London's
       numbers and not every number holding `20`.
+    - A whole national number of another country, typed as its own list writes it
+      (`030 20172736` for a Berlin number, in a GB book): the digits after its trunk
+      `0`, right after any country code (one to three digits); and one typed with the
+      `00` international prefix, the digits after it from the start.
 
     The first digit of a partial number is never dropped anywhere else: `1303` in US does
     not find +44 303 555 0111. A pattern another one covers is left out.
@@ -574,6 +581,12 @@ def search_patterns(text: str, region: str | None) -> tuple[str, ...]:
         prefix = metadata.national_prefix if metadata else None
         if prefix and typed.startswith(prefix) and len(typed) > len(prefix):
             starts.add(f"{library.country_code_for_region(region)}{typed[len(prefix) :]}")
+    national = typed.removeprefix("0")
+    if not number.startswith("+") and len(national) >= NATIONAL_DIGITS_AT_LEAST:
+        if national.startswith("0"):
+            starts.add(national[1:])  # after 00
+        elif national != typed:
+            starts.update("_" * size + national for size in (1, 2, 3))
     anywhere = {run for run in anywhere if not any(o in run for o in anywhere if o != run)}
     starts = {start for start in starts if not any(run in start for run in anywhere)}
     return (*(f"%{run}%" for run in sorted(anywhere)), *(f"{start}%" for start in sorted(starts)))

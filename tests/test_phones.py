@@ -151,11 +151,20 @@ def test_two_cells_are_one_number_however_written(first: str, other: str, same: 
     assert same_number(first, other, region) is same
 
 
+AFTER_A_CODE = ("_7700900318%", "__7700900318%", "___7700900318%")
+AFTER_A_CODE_030 = ("_3020172736%", "__3020172736%", "___3020172736%")
+
+
 @pytest.mark.parametrize(
     ("typed", "region", "patterns"),
     [
-        ("07700 900318", "GB", ("%07700900318%", "%447700900318%")),
-        ("07700900318", "GB", ("%07700900318%", "%447700900318%")),
+        # A whole national number: also right after any country code, as one of another
+        # country's typed as its own list writes it.
+        ("07700 900318", "GB", ("%07700900318%", "%447700900318%", *AFTER_A_CODE)),
+        ("07700900318", "GB", ("%07700900318%", "%447700900318%", *AFTER_A_CODE)),
+        ("07700 900318", "US", ("%07700900318%", *AFTER_A_CODE)),
+        ("030 20172736", "GB", ("%03020172736%", "%443020172736%", *AFTER_A_CODE_030)),
+        ("0049 30 20172736", "US", ("%493020172736%",)),
         ("+44 7700 900318", "GB", ("%447700900318%",)),
         ("7700 900318", "GB", ("%7700900318%",)),
         ("0044 7700 900318", "GB", ("%447700900318%",)),

@@ -538,8 +538,13 @@ def test_a_word_of_several_pieces_finds_only_texts_that_hold_it(
         ("+1 555 000 1000", "GB", ["Ned Nash"]),
         ("020", "GB", ["Lu Lane"]),
         ("0770", "GB", ["Mo Mills"]),
-        # Without the country, a national number is only its digits.
-        ("07700 900318", "US", []),
+        # Without the country, a whole national number is found right after any
+        # country code: a UK number typed as a UK list writes it, in a US book.
+        ("07700 900318", "US", ["Mo Mills"]),
+        # A Berlin number typed as a German list writes it, in a GB book.
+        ("030 90182071", "GB", ["Ida Iser"]),
+        ("0049 30 90182071", "GB", ["Ida Iser"]),
+        ("0049 30 90182071", "US", ["Ida Iser"]),
         # The first digit of a part of a number is no trunk prefix to drop.
         ("1555", "US", ["Ned Nash"]),
         ("1303", "US", ["Di Denver"]),
@@ -570,6 +575,7 @@ def test_the_filter_finds_a_stored_number_however_it_is_typed(
     insert(book_db, "Zed Zero", phone="+13125300040")  # holds 000 (1000 without its 1)
     insert(book_db, "Di Denver", phone="+13035551234")
     insert(book_db, "Jo Jolie", phone="06 12 34 56 78")
+    insert(book_db, "Ida Iser", phone="+493090182071")
     assert names(book_db, queue_ids(book_db, now=NOW, text=typed, phone_region=region)) == found
 
 
