@@ -656,7 +656,7 @@ class _RowReader:
         # The first name is kept as well: it is how the scripts greet them.
         first, last = cells.get("first_name", ""), cells.pop("last_name", "")
         if first or last:
-            cells.setdefault("name", f"{first} {last}".strip())
+            cells.setdefault("name", _whole_name(first, last))
         if self.source:
             cells["source"] = self.source
         to_convert = [
@@ -823,6 +823,25 @@ def _check_columns(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> None:
             f"{csv_file.path} has no {' or '.join(missing)}"
             f" (headers found: {shown_headers(csv_file.header) or 'none'})"
         )
+
+
+# The scripts whose names are written family name first, with no space between: Chinese
+# and Japanese (Han, kana) and Korean (Hangul). A character's Unicode name says its script.
+_FAMILY_FIRST_SCRIPTS = ("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _whole_name(first: str, last: str) -> str:
+    """The name of a file's first and last name: `Ann Archer`, and `王小明` for 小明 and 王
+    (HubSpot's First Name and Last Name, the family name written first in its script)."""
+    if first and last and _family_name_first(first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
+def _family_name_first(text: str) -> bool:
+    return all(
+        unicodedata.name(character, "").startswith(_FAMILY_FIRST_SCRIPTS) for character in text
+    )
 
 
 def shown_headers(headers: list[str]) -> str:

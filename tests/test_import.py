@@ -534,6 +534,31 @@ def test_a_known_email_in_another_case_updates_without_wiping_fields(
     )
 
 
+def test_a_first_and_last_name_in_chinese_japanese_or_korean_are_joined_family_first(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """HubSpot's First Name 小明 and Last Name 王 were stored as `小明 王`, and `王小明`,
+    as his name is written, found nobody."""
+    path = write_file(
+        tmp_path,
+        "First Name,Last Name,Email\n"
+        "小明,王,wang@x.example\n"
+        "太郎,山田,yamada@x.example\n"
+        "민수,김,kim@x.example\n"
+        "Ming,王,ming@x.example\n"
+        "Ann,Archer,ann@x.example\n",
+    )
+    run(db, path)
+    found = {row["email"]: (row["name"], row["first_name"]) for row in people(db).values()}
+    assert found == {
+        "wang@x.example": ("王小明", "小明"),
+        "yamada@x.example": ("山田太郎", "太郎"),
+        "kim@x.example": ("김민수", "민수"),
+        "ming@x.example": ("Ming 王", "Ming"),
+        "ann@x.example": ("Ann Archer", "Ann"),
+    }
+
+
 def test_a_blank_source_is_filled_by_an_import_and_the_same_one_is_no_news(
     book_db: Any, tmp_path: Path
 ) -> None:
