@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,40 @@ async def test_two_quick_logs_on_the_last_row_of_all_prospects_log_one(
     assert db["calls"].count == calls_before + 1
     assert [call["outcome"] for call in calls_for(db, last)][-1] == "no_answer"
     assert "no next prospect here: keys typed after enter were not applied" in said
+
+
+async def test_keys_typed_ahead_never_call_again_a_prospect_called_just_now(
+    demo_app: FunnelApp,
+) -> None:
+    """A prospect with two late callbacks stays due once a no-answer closes the older one,
+    just below the next prospect: `l n enter l v enter l n enter` logged the no-answer,
+    the voicemail on the next, and a second no-answer on the first, called twice in
+    seconds."""
+    db = demo_app.storage.db
+    first, second = todays_queue(db)[:2]
+    stamp = FROZEN_NOW.astimezone(UTC)
+    for prospect, days_late in ((first, 18), (first, 10), (second, 12)):
+        due = (stamp - timedelta(days=days_late)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        db.execute(
+            "INSERT INTO tasks (prospect_id, kind, due_at) VALUES (?, 'callback', ?)",
+            [prospect, due],
+        )
+    db.conn.commit()
+    assert todays_queue(db)[:2] == [first, second]
+    before = {prospect: len(calls_for(db, prospect)) for prospect in (first, second)}
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        calls_before = db["calls"].count
+        burst(demo_app, "home", "l", "n", "enter", "l", "v", "enter", "l", "n", "enter")
+        await settle_until(pilot, lambda: db["calls"].count >= calls_before + 2)
+        await settle(pilot)
+        await settle(pilot)
+        assert main_screen(demo_app).queue.highlighted_id == first
+        said = " ".join(messages(demo_app))
+    assert db["calls"].count == calls_before + 2
+    assert [call["outcome"] for call in calls_for(db, first)][before[first] :] == ["no_answer"]
+    assert [call["outcome"] for call in calls_for(db, second)][before[second] :] == ["voicemail"]
+    assert "the next prospect was called just now: keys typed after enter were not applied" in said
 
 
 async def test_keys_typed_after_a_call_never_go_to_a_filters_match_from_another_view(

@@ -95,6 +95,10 @@ TRY_AGAIN_S = 1.0
 LAPSE_MARGIN_S = 0.5
 
 LOGGED_TOAST_S = 3.0
+# Keys typed ahead stop before a prospect this window logged a call on this recently (the
+# monotonic clock's seconds): one called seconds ago that the order puts next again (a
+# second late callback keeps them due, just below the next match) was called twice.
+CALLED_JUST_NOW_S = 600.0
 # How often the poll looks at the wall clock: reading it (the zone's file) costs tens of
 # microseconds, more than the rest of the poll.
 CLOCK_LOOK_S = 1.0
@@ -232,6 +236,9 @@ class MainScreen(
         # Said once: the book no longer knows the app's rep (removed while it ran).
         self._removed_said = False
         self._order_complete = False
+        # When this window last logged a call on each prospect (monotonic), for as long as
+        # CALLED_JUST_NOW_S: keys typed ahead stop before them.
+        self._logged_at: dict[int, float] = {}
         # The filter of the order on screen: while another one is read, the title says so.
         self._shown_filter = ""
         # Whether the filter field holds text, as the key bar last said (esc clears it).
@@ -1201,7 +1208,18 @@ class MainScreen(
             # The call still running: its outcome is the rep's to log with them in view,
             # not with keys typed for whoever came next.
             return "the next prospect is on your running call"
+        if monotonic() - self._logged_at.get(after, -CALLED_JUST_NOW_S) < CALLED_JUST_NOW_S:
+            # Called just now, and next again: the keys were meant for someone else.
+            return "the next prospect was called just now"
         return None
+
+    def _called_just_now(self, prospect_id: int) -> None:
+        """Note a call this window logged, forgetting those past CALLED_JUST_NOW_S."""
+        now = monotonic()
+        self._logged_at = {
+            other: at for other, at in self._logged_at.items() if now - at < CALLED_JUST_NOW_S
+        }
+        self._logged_at[prospect_id] = now
 
     async def _open_outcome_dialog(self, let_go: str | None = None) -> None:
         """The outcome dialog on the card's prospect; `let_go` says a call run too long
@@ -1294,6 +1312,7 @@ class MainScreen(
         async def moved_on(writing: Awaitable[LoggedCall], entry: CallOutcome) -> LoggedCall:
             logged = await writing
             self.undo_session.call_logged(logged.call_id)
+            self._called_just_now(prospect_id)
             # Move on before the dialog closes, so a key pressed right after it acts on
             # the next prospect, never on the one just logged.
             if call is not None and self.running_call is call:
