@@ -2340,3 +2340,23 @@ async def test_an_empty_method_is_none_set_and_shows_the_default_script_unremark
         "SELECT method FROM calls WHERE prospect_id = ? ORDER BY id DESC LIMIT 1", [first]
     ).fetchone()
     assert method == "solution"
+
+
+async def test_a_filters_matches_from_other_views_are_drawn_dimmer_than_the_views_own(
+    demo_app: FunnelApp,
+) -> None:
+    """`$text-muted` has an alpha, which the queue's partial style dropped: the other
+    views' matches were drawn in full white, brighter than the view's own rows."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        paint = screen.queue._look_up_paint()
+        text, dim = paint.base.color, (paint.base + paint.dim).color
+        background = paint.base.bgcolor
+        assert text is not None and dim is not None and background is not None
+
+        def brightness(color: Any) -> int:
+            return sum(color.get_truecolor())
+
+        assert brightness(background) < brightness(dim) < brightness(text)

@@ -70,6 +70,13 @@ def test_outcome_dialog_asking_for_a_date(
     )
 
 
+def test_main_screen_filtered(snap_compare, tmp_path: Path) -> None:
+    """The view's matches, then the other views' matches, dimmed, each saying where it is."""
+    assert snap_compare(
+        make_app(tmp_path), terminal_size=SIZE, run_before=pressing("slash", *"ing", "enter")
+    )
+
+
 @pytest.mark.parametrize("size", LAYOUT_SIZES, ids=size_id)
 def test_pace_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=pressing("p"))

@@ -253,9 +253,20 @@ class CallQueue(ScrollView, can_focus=True):
             base=self.rich_style,
             header=self.get_component_rich_style("call-queue--header"),
             overdue=self.get_component_rich_style("call-queue--overdue", partial=True),
-            dim=self.get_component_rich_style("call-queue--dim", partial=True),
+            dim=self._muted("call-queue--dim"),
             cursor=self.get_component_rich_style("call-queue--cursor", partial=True),
         )
+
+    def _muted(self, component: str) -> Style:
+        """A component's own style, laid over a row's, its colour blended over the queue's
+        background where it has an alpha (`$text-muted`), which Textual's partial style
+        drops: a dimmed row was drawn in full white, brighter than the rows it follows."""
+        style = self.get_component_rich_style(component, partial=True)
+        color = self.get_component_styles(component).color
+        if style.color is None or color.a >= 1:
+            return style
+        blended = self.background_colors[1] + color
+        return style + Style(color=blended.rich_color)
 
     def render_line(self, y: int) -> Strip:
         paint = self._paint or self._look_up_paint()
