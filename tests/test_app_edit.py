@@ -690,3 +690,26 @@ async def name_edited_without_a_zone(app: FunnelApp, prospect_id: int, phone: st
         said = messages(app)
     assert in_view == ("Saved, but not in this view now (off hours)" not in said)
     return said
+
+
+async def test_a_prospect_renamed_out_of_the_filter_is_said_to_no_longer_match_it(
+    demo_app: FunnelApp,
+) -> None:
+    """Renamed so that the filter no longer finds them, the toast said `(off hours)` (or
+    `(not today)`), the place of a prospect the view leaves, not why they left it."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    db.execute("UPDATE prospects SET name = 'Kofa Kim' WHERE id = ?", [first["id"]])
+    db.conn.commit()
+    typed = "kofa"
+    async with demo_app.run_test(size=(160, 48), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *typed, "enter")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("home", "e", "ctrl+u", *"Zed [bold]Quist", "enter")
+        await settle_until(pilot, lambda: row(db, first["id"])["name"] == "Zed [bold]Quist")
+        await settle(pilot)
+        said = messages(demo_app)
+    assert f"Saved, but not in this view now (no longer matches “{typed}”)" in said

@@ -1572,11 +1572,20 @@ class MainScreen(
             if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
                 dropped = f": {KEYS_NOT_APPLIED}" if typed else ""
                 where = self._where_now(saved)
-                self.notify(f"Saved, but not in this view now{where}{dropped}", severity="warning")
+                self.notify(
+                    f"Saved, but not in this view now{where}{dropped}",
+                    severity="warning",
+                    markup=False,
+                )
 
     def _where_now(self, prospect_id: int) -> str:
         """Where a prospect the view no longer lists is now, as a filter's match from
-        another view says it (` (off hours)`, ` (nurture)`), or nothing when unread."""
+        another view says it (` (off hours)`, ` (nurture)`), or that they no longer match
+        the filter (renamed), or nothing when unread."""
+        listed = self.queue.position_of(prospect_id) is not None
+        if self.filter_text and self._order_complete and not listed:
+            # Every view's matches are listed: one not among them no longer matches.
+            return f" (no longer matches “{one_line(self.filter_text)}”)"
         now = self.funnel.clock()
         try:
             rows = fetch_rows(self.funnel.storage.db, [prospect_id], now=now, rep=self.funnel.rep)
