@@ -167,15 +167,23 @@ def zombie(pid: int) -> bool:
     return state == "Z"
 
 
-def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: Path) -> None:
+def an_import_under_way(tmp_path: Path, stderr: int) -> tuple[subprocess.Popen[str], Path, Path]:
+    """`funnel import` of big_csv into a new book, started: the process, the file, the
+    book."""
     csv_path = big_csv(tmp_path / "big.csv")
     path = tmp_path / "import.db"
     open_storage(path).close()
     process = subprocess.Popen(
         [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", str(path)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
     )
+    return process, csv_path, path
+
+
+def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: Path) -> None:
+    process, _, path = an_import_under_way(tmp_path, subprocess.DEVNULL)
     deadline = time.monotonic() + TIMEOUT_S
     try:
         # The growing -wal is the signal that the write is under way.
@@ -207,15 +215,7 @@ def test_an_import_killed_half_way_leaves_no_prospects_or_all_of_them(tmp_path: 
 
 def test_an_import_stopped_with_ctrl_c_says_that_nothing_was_written(tmp_path: Path) -> None:
     """ctrl+c half-way printed a bare `funnel: aborted`: what of the file went in?"""
-    csv_path = big_csv(tmp_path / "big.csv")
-    path = tmp_path / "import.db"
-    open_storage(path).close()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "funnel_tui", "import", str(csv_path), "--db", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, csv_path, path = an_import_under_way(tmp_path, subprocess.PIPE)
     deadline = time.monotonic() + TIMEOUT_S
     while process.poll() is None and wal_size(path) < WAL_MID_IMPORT:
         assert time.monotonic() < deadline, "the import wrote nothing in time"
