@@ -1401,6 +1401,7 @@ def import_command(
     except RepError as error:
         raise UserError(str(error)) from None
     console = Console(stderr=True)
+    now = system_now()
     with import_progress(console) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
         task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
@@ -1408,7 +1409,7 @@ def import_command(
             report = import_prospects(
                 storage.db,
                 file,
-                now=system_now(),
+                now=now,
                 source=source,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
@@ -1421,12 +1422,8 @@ def import_command(
         except ReadingFailed as error:
             raise UserError(f"{file}: {error}") from None
         except KeyboardInterrupt:
-            # The import's one transaction was rolled back: said, as a bare `aborted`
-            # left the rep to wonder what of a large file went in.
-            raise UserError(
-                f"import of {file} stopped: an import writes all of its rows or none,"
-                " and none were written"
-            ) from None
+            # Said, as a bare `aborted` left the rep to wonder what of a large file went in.
+            raise UserError(_import_stopped(storage, file, now, dry_run)) from None
     for rejected in report.rejected:
         click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
     click.echo(one_line(report.summary()))
@@ -1438,6 +1435,21 @@ def import_command(
         click.echo(one_line(notice))
     if report.rejected and not skip_invalid:
         click.get_current_context().exit(1)
+
+
+def _import_stopped(storage: Storage, file: Path, now: datetime, dry_run: bool) -> str:
+    """What ctrl+c left of an import: its one transaction rolled back, so none of its rows;
+    or, pressed as it committed, every row (those it wrote carry its time)."""
+    stopped = f"import of {file} stopped: an import writes all of its rows or none"
+    if dry_run:
+        return f"{stopped}, and a dry run none"
+    try:
+        found = storage.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM prospects WHERE updated_at = ?)", [to_stored(now)]
+        ).fetchone()[0]
+    except Exception:  # the book out of reach: what it holds is unknown
+        return f"{stopped}; run it again, or see the book, to know which"
+    return f"{stopped}, and {'all of them were' if found else 'none were'} written"
 
 
 def _whose_new_prospects(

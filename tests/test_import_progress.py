@@ -1,13 +1,18 @@
 """What `funnel import` shows on a terminal as it runs (import_progress.py): the lines
-read of the file's lines and how many a second, as the app's dialog says them."""
+read of the file's lines and how many a second, as the app's dialog says them; and what
+it says when ctrl+c stops it."""
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 
 from funnel_tui.import_progress import import_progress
+from funnel_tui.importer import import_prospects
+from funnel_tui.store.sqlite import open_storage
 
 
 def terminal() -> tuple[Console, io.StringIO]:
@@ -37,3 +42,22 @@ def test_the_progress_says_nothing_where_output_is_no_terminal() -> None:
         task = bar.add_task("Importing leads.csv", total=None)
         bar.update(task, completed=12_345, total=100_001)
     assert out.getvalue() == ""
+
+
+def test_ctrl_c_says_what_the_import_left(tmp_path: Path) -> None:
+    """Stopped before its commit, none of the file is in the book; pressed as it committed,
+    all of it is, and the rows it wrote carry its time."""
+    from funnel_tui.cli import _import_stopped
+
+    storage = open_storage(tmp_path / "book.db")
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAnn Archer,+44 20 7946 0001\n", encoding="utf-8")
+    now = datetime(2026, 12, 6, 19, 0, 5, tzinfo=UTC)
+    stopped = f"import of {leads} stopped: an import writes all of its rows or none"
+    assert _import_stopped(storage, leads, now, False) == f"{stopped}, and none were written"
+    import_prospects(storage.db, leads, now=now)
+    assert _import_stopped(storage, leads, now, False) == (
+        f"{stopped}, and all of them were written"
+    )
+    assert _import_stopped(storage, leads, now, True) == f"{stopped}, and a dry run none"
+    storage.close()
