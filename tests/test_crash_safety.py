@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import sqlite_utils
@@ -180,6 +181,9 @@ def an_import_under_way(
         stdout=subprocess.DEVNULL,
         stderr=stderr,
         text=True,
+        # As a terminal starts it: a test run started in the background (CI) ignores
+        # ctrl+c, and what it starts inherits that.
+        preexec_fn=partial(signal.signal, signal.SIGINT, signal.SIG_DFL),
     )
     return process, csv_path, path
 
