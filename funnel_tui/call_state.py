@@ -11,26 +11,31 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from funnel_tui.exporter import write_whole_file
 from funnel_tui.paths import data_dir
+from funnel_tui.timestamps import seconds_between
 
 # A call kept longer than this is no call still going on when the app comes back, nor, in
 # an app left open, when the clock gets there: its length is no talk time.
 KEPT_AT_MOST = timedelta(hours=12)
 
 
+# KEPT_AT_MOST as a call's time past it is said: `over 12 hours`.
+_OVER_THE_LIMIT = f"over {KEPT_AT_MOST // timedelta(hours=1)} hours"
+
+
 def ran_too_long(started_at: datetime, now: datetime) -> bool:
     """Whether a call started at `started_at` has run longer than KEPT_AT_MOST by `now`,
     counted in hours gone by (a night that changes the clocks has 11 or 13 of them)."""
-    return now.astimezone(UTC) - started_at.astimezone(UTC) > KEPT_AT_MOST
+    return seconds_between(started_at, now) > KEPT_AT_MOST.total_seconds()
 
 
 def ran_over() -> str:
     """How a call let go for its length is said: `ran over 12 hours`."""
-    return f"ran over {KEPT_AT_MOST // timedelta(hours=1)} hours"
+    return f"ran {_OVER_THE_LIMIT}"
 
 
 def call_time(started_at: datetime, now: datetime) -> str:
@@ -38,8 +43,8 @@ def call_time(started_at: datetime, now: datetime) -> str:
     reads before its start (set back during the call), `over 12 hours` past KEPT_AT_MOST,
     which a call is logged without."""
     if ran_too_long(started_at, now):
-        return f"over {KEPT_AT_MOST // timedelta(hours=1)} hours"
-    elapsed = max(0, int((now.astimezone(UTC) - started_at.astimezone(UTC)).total_seconds()))
+        return _OVER_THE_LIMIT
+    elapsed = max(0, int(seconds_between(started_at, now)))
     return f"{elapsed // 60}:{elapsed % 60:02d}"
 
 

@@ -77,13 +77,8 @@ class IdBits:
         """The ids of `rows` (a query's rows of one id each) in the set, in their order,
         less those in `without`."""
         bits, size = self._bits, len(self._bits)
-        if without is None:
-            for (id_,) in rows:
-                byte = id_ >> 3
-                if 0 <= byte < size and bits[byte] >> (id_ & 7) & 1:
-                    yield id_
-            return
-        other, other_size = without._bits, len(without._bits)
+        other = b"" if without is None else without._bits
+        other_size = len(other)
         for (id_,) in rows:
             byte = id_ >> 3
             if (
