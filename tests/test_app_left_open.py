@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -179,6 +180,16 @@ async def test_an_outcome_dialog_open_as_the_call_passes_twelve_hours_logs_it_wi
     assert not kept_call_path(book_id(db), None).exists()
 
 
+async def target_dialog_opened(pilot: Any, app: FunnelApp) -> TargetDialog:
+    """`t` on the settled app: the target dialog."""
+    await settle(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+    dialog = app.screen
+    assert isinstance(dialog, TargetDialog)
+    return dialog
+
+
 async def test_a_target_dialog_left_open_into_a_new_month_saves_nothing_until_enter_again(
     demo_storage: Storage, tmp_path: Path
 ) -> None:
@@ -193,11 +204,7 @@ async def test_a_target_dialog_left_open_into_a_new_month_saves_nothing_until_en
     clock = FrozenClock(datetime(2026, 12, 31, 23, 58, 45, tzinfo=LONDON))
     app = app_on(demo_storage, clock, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, TargetDialog)
+        dialog = await target_dialog_opened(pilot, app)
         title = dialog.query_one("#target-title", Label)
         assert str(title.content) == "Sales target for December 2026"
         assert dialog.query_one("#target-amount", Input).value == "150,000.00"
@@ -236,11 +243,7 @@ async def test_a_target_dialog_turned_into_a_month_with_its_own_target_shows_tha
     clock = FrozenClock(datetime(2027, 3, 31, 23, 59, 35, tzinfo=LONDON))
     app = app_on(demo_storage, clock, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, TargetDialog)
+        dialog = await target_dialog_opened(pilot, app)
         assert dialog.query_one("#target-amount", Input).value == "60,000.00"
         await pilot.press("tab", "tab", *"45")
         clock.now = datetime(2027, 4, 1, 0, 0, 30, tzinfo=LONDON)
