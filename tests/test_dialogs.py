@@ -18,7 +18,7 @@ from textual.widgets._toast import Toast
 from funnel_tui.domain import PERIOD_KINDS, Ask, Outcome
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.timestamps import to_stored
-from funnel_tui.ui import main_screen as main_screen_module
+from funnel_tui.ui import outcome_logging as outcome_logging_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.caught_up import once_caught_up
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
@@ -555,7 +555,7 @@ async def test_quick_logs_show_one_toast_the_latest(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Long enough that no toast runs out while a loaded machine logs the eight calls.
-    monkeypatch.setattr(main_screen_module, "LOGGED_TOAST_S", 120.0)
+    monkeypatch.setattr(outcome_logging_module, "LOGGED_TOAST_S", 120.0)
     db = demo_app.storage.db
     eighth = todays_queue(db)[7]
     eighth_name = db["prospects"].get(eighth)["name"]

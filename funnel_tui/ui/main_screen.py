@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import uuid
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
 from datetime import date, datetime
-from functools import partial
 from time import monotonic
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +18,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD, method_or_default
@@ -38,9 +34,6 @@ from funnel_tui.queue import (
     QueueMode,
     QueueOrder,
     fetch_rows,
-    filter_text,
-    place_elsewhere,
-    read_filtered_order_quickly,
     read_order,
 )
 from funnel_tui.queue_filter import FILTER_MAX_LENGTH, head_reads_apart
@@ -53,8 +46,8 @@ from funnel_tui.text import one_line
 from funnel_tui.ui.book_dialogs import BookDialogs
 from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.call_start import RunningCall, StartsCalls
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
-from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.filter_field import FilterField
 from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
@@ -63,16 +56,18 @@ from funnel_tui.ui.kept_call import KeepsTheCall
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.method_picker import MethodPicker
+from funnel_tui.ui.outcome_logging import LogsOutcomes
+from funnel_tui.ui.pending_selection import PendingSelection
 from funnel_tui.ui.pool_claims import PoolClaims
 from funnel_tui.ui.prospect_card import ProspectCard, TeamView
+from funnel_tui.ui.queue_filtering import FiltersTheQueue
+from funnel_tui.ui.queue_read_keys import KeysWaitForTheQueue
 from funnel_tui.ui.quota_gauge import QuotaGauge, daily_goals
 from funnel_tui.ui.script_pane import ScriptPane, ScriptView
 from funnel_tui.ui.slow_write import say_write_failed, waiting_toast
 from funnel_tui.ui.startup_frame import PaintedAfterStartup
 
 if TYPE_CHECKING:
-    from funnel_tui.call_log import CallOutcome, LoggedCall
-    from funnel_tui.call_state import KeptCall
     from funnel_tui.gauge_figures import CachedPlan, GaugeFigures
     from funnel_tui.team_figures import TeamToday
     from funnel_tui.ui.app import FunnelApp
@@ -94,11 +89,6 @@ TRY_AGAIN_S = 1.0
 # little between the server, which keeps the time, and the app).
 LAPSE_MARGIN_S = 0.5
 
-LOGGED_TOAST_S = 3.0
-# Keys typed ahead stop before a prospect this window logged a call on this recently (the
-# monotonic clock's seconds): one called seconds ago that the order puts next again (a
-# second late callback keeps them due, just below the next match) was called twice.
-CALLED_JUST_NOW_S = 600.0
 # How often the poll looks at the wall clock: reading it (the zone's file) costs tens of
 # microseconds, more than the rest of the poll.
 CLOCK_LOOK_S = 1.0
@@ -108,35 +98,18 @@ CLOCK_LOOK_S = 1.0
 CLOCK_JUMP_S = 60.0
 
 
-class RunningCall(NamedTuple):
-    """The call started with enter: it belongs to its prospect until it is logged or ended,
-    wherever the cursor goes meanwhile."""
-
-    prospect_id: int
-    name: str
-    started_at: datetime
-
-
-class PendingSelection(NamedTuple):
-    """Where the cursor goes once the queue has been read again, unless the rep has moved
-    it meanwhile: a key typed after a save wins over the save's choice of next prospect."""
-
-    cursor_was_on: int | None
-    """The prospect highlighted when the selection was asked for."""
-
-    prospect_id: int | None = None
-    """The prospect to select; None for the first row."""
-
-    or_else: int | None = None
-    """The prospect to select when `prospect_id` is not in the order read."""
-
-    or_first: bool = False
-    """When neither is in the order read, the first row rather than the row the cursor
-    was at: a row's place in another view says nothing of this one."""
-
-
 class MainScreen(
-    CallUndo, CallDialer, PoolClaims, KeepsTheCall, BookDialogs, ForgetAction, PaintedAfterStartup
+    StartsCalls,
+    LogsOutcomes,
+    FiltersTheQueue,
+    KeysWaitForTheQueue,
+    CallUndo,
+    CallDialer,
+    PoolClaims,
+    KeepsTheCall,
+    BookDialogs,
+    ForgetAction,
+    PaintedAfterStartup,
 ):
     """One screen, always all four regions; every action is a key and a palette command."""
 
@@ -990,402 +963,6 @@ class MainScreen(
             )
         )
 
-    # Calls -------------------------------------------------------------------
-
-    async def action_start_call(self) -> None:
-        try:
-            card = self._card_on_cursor()
-        except ConnectionLost as error:
-            # The out-of-reach toast may be up already, saying nothing of this enter.
-            self.funnel.say_out_of_reach(error)
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                "Not started: their card cannot be read until the team database answers"
-                " again; press enter then.",
-                severity="warning",
-            )
-            return
-        if card is None:
-            self.notify(f"{self._why_nobody()}: nothing to call.", severity="warning")
-            return
-        prospect = card.prospect
-        name = one_line(prospect["name"])
-        if prospect["do_not_call"]:
-            self.funnel.notify_in_place(
-                CALL_TOAST, f"Not started: {name} is marked do not call.", severity="warning"
-            )
-            return
-        running = self.running_call
-        if running is None and (elsewhere := self.call_in_another_window()) is not None:
-            # Its file would give way to this one's: a kill then lost that call, and its
-            # lease went back for another rep to call them.
-            self._say_the_call_runs_elsewhere(elsewhere)
-            return
-        if running is not None and running.prospect_id == prospect["id"]:
-            # A second enter dials again (a dropped line, a failed dial) and keeps the time
-            # already on the call; a reflex second enter, just after the dial, does not.
-            if self.just_dialled():
-                self.funnel.notify_in_place(
-                    CALL_TOAST,
-                    f"The call with {name} is running ({self._elapsed()}): just dialled, so"
-                    " not dialled again (enter in a few seconds redials)",
-                    timeout=4,
-                )
-                return
-            dialled, severity = self.dial(prospect)
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                f"The call with {name} is running ({self._elapsed()}): {dialled}",
-                severity=severity,
-                timeout=4,
-            )
-            return
-        # Their night, weekend or holiday: the rep hears it before the phone rings there.
-        # Only `y` calls, and keys typed after enter (meant for the call) answer nothing.
-        off_hours = self.off_hours(prospect, name)
-        if running is None:
-            if off_hours is None:
-                self._call_once_held(prospect, name)
-                return
-
-            async def call_anyway() -> None:
-                self._call_once_held(prospect, name)
-
-            question = Text.assemble(off_hours, " Call anyway?")
-            await self._confirm(
-                question,
-                yes="call anyway",
-                then=call_anyway,
-                enter_says_yes=False,
-                unseen_keys_answer=False,
-            )
-            return
-
-        async def end_it_and_call() -> None:
-            # The running call ends only once the new one starts: refused, it runs on.
-            self._call_once_held(prospect, name, ending_another=True)
-
-        # Another prospect's call is still running: a call is only thrown away when the
-        # rep says so, never by a stray enter.
-        question = Text.assemble(
-            "A call with ",
-            (running.name, "bold"),
-            f" is running ({self._elapsed()}) and not logged. End it without logging and call ",
-            (name, "bold"),
-            "?",
-        )
-        if off_hours is not None:
-            question.append(" ")
-            question.append_text(off_hours)
-        await self._confirm(
-            question,
-            yes="end it and call",
-            then=end_it_and_call,
-            enter_says_yes=False,
-            unseen_keys_answer=False,
-        )
-
-    def _start_call(self, prospect: Any, name: str, *, ending_another: bool = False) -> None:
-        started_at = self.funnel.clock()
-        if self.running_call is None:
-            # Checked again as the call starts: another window may have started one since
-            # enter (its `enter` at the same moment, a question answered).
-            elsewhere = self.keep_the_call_first(prospect["id"], name, started_at)
-            if elsewhere is not None:
-                self._say_the_call_runs_elsewhere(elsewhere)
-                return
-        self.running_call = RunningCall(prospect["id"], name, started_at)
-        dialled, severity = self.dial(prospect)
-        self.funnel.notify_in_place(
-            CALL_TOAST, f"Call started with {name}: {dialled}", severity=severity, timeout=4
-        )
-        if ending_another and self._pinned:
-            # The ended call's prospect headed a view or filter without them: the list
-            # lets them go, and its title stops saying `on call`.
-            self.reload_queue(select=prospect["id"])
-
-    def _say_the_call_runs_elsewhere(self, elsewhere: KeptCall) -> None:
-        said = (
-            f"Not started: your call with {one_line(elsewhere.name)} runs in another window of"
-            " funnel on this book; log it there first"
-        )
-        # The keys typed after enter were meant for a call that did not start.
-        if self.funnel.drop_held_keys():
-            said = f"{said} · {KEYS_NOT_APPLIED}"
-        self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
-
-    def _elapsed(self) -> str:
-        """The running call's time as m:ss ("" when no call is running)."""
-        if self.running_call is None:
-            return ""
-        from funnel_tui.call_state import call_time
-
-        return call_time(self.running_call.started_at, self.funnel.clock())
-
-    def _tick_timer(self) -> None:
-        running = self.running_call
-        self.gauge.call_with = "" if running is None else running.name
-        self.gauge.call_timer = self._elapsed()
-
-    def watch_running_call(self, ended: RunningCall | None, running: RunningCall | None) -> None:
-        self._tick_timer()
-        self.keep_the_call(running)
-        self.funnel.on_call_with = None if running is None else running.prospect_id
-        if ended is not None and (running is None or running.prospect_id != ended.prospect_id):
-            self._call_ended(ended.prospect_id)
-
-    async def action_quit(self) -> None:
-        running = self.running_call
-        if running is None:
-            self.app.exit()
-            return
-
-        async def quit_app() -> None:
-            self.app.exit()
-
-        question = Text.assemble(
-            "A call with ",
-            (running.name, "bold"),
-            f" is running ({self._elapsed()}) and not logged. Quit anyway? It is kept, and"
-            " runs again when you open this book next (l logs it then).",
-        )
-        await self._confirm(question, yes="quit", then=quit_app)
-
-    async def action_log_outcome(self) -> None:
-        card = self._card_on_cursor()
-        if card is None:
-            self.notify(f"{self._why_nobody()}: nothing to log.", severity="warning")
-            return
-        prospect = card.prospect
-        refused = self._someone_elses(prospect)
-        if refused is not None:
-            # Said before the rep types a whole note for nothing, as enter says it before
-            # a call. The keys typed after `l` were meant for the dialog: they go with it.
-            said = f"Not logged: {refused}"
-            self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
-            self.funnel.hold_keys()
-            self.funnel.drop_held_keys_once_shown(
-                lambda: self.funnel.notify_in_place(
-                    CALL_TOAST, f"{said} · keys typed after l were not applied.", severity="warning"
-                )
-            )
-            return
-        # A call run too long is let go before it is logged with its whole length: the
-        # minute's look at the clock may not have come round yet. The dialog, which takes
-        # the toast's place, says so.
-        let_go = self.let_go_a_call_run_too_long()
-        if prospect["do_not_call"]:
-            question = Text.assemble(
-                (one_line(prospect["name"]), "bold"),
-                " is marked do not call. Log a call anyway?",
-            )
-            then = partial(self._open_outcome_dialog, let_go)
-            await self._confirm(question, yes="log it", then=then)
-            return
-        await self._open_outcome_dialog(let_go)
-
-    def _why_keys_stop_after_a_call(self, after: int | None) -> str | None:
-        """Why the keys typed after this call cannot go on to `after`, the row after the
-        prospect logged, if they cannot: they were meant for the view's next prospect,
-        and are dropped rather than applied to another (None: they go on to it)."""
-        if after is None and not self._order_complete:
-            # The last row of a head whose rest is still being read (`end` while a
-            # filter's matches are counted): the next prospect is not known yet.
-            return "the next prospect is still being counted"
-        if after is None:
-            # The last row: the keys were meant for the next prospect, and there is none.
-            # A filter that finds them alone had them act on this one again (a reflex
-            # second enter called them back), and the row above is most often one logged
-            # just before (all prospects and nurture keep them, today's queue a callback
-            # due later today, and a running call's prospect is kept on top).
-            return "no next prospect here"
-        if not self.queue.belongs_to_view(after):
-            # A filter's match from another view (lost, nurture, off hours ...), dimmed:
-            # not a prospect to call at full speed.
-            return "the next match is not in this view"
-        running = self.running_call
-        if running is not None and after == running.prospect_id:
-            # The call still running: its outcome is the rep's to log with them in view,
-            # not with keys typed for whoever came next.
-            return "the next prospect is on your running call"
-        if monotonic() - self._logged_at.get(after, -CALLED_JUST_NOW_S) < CALLED_JUST_NOW_S:
-            # Called just now, and next again: the keys were meant for someone else.
-            return "the next prospect was called just now"
-        return None
-
-    def _called_just_now(self, prospect_id: int) -> None:
-        """Note a call this window logged, forgetting those past CALLED_JUST_NOW_S."""
-        now = monotonic()
-        self._logged_at = {
-            other: at for other, at in self._logged_at.items() if now - at < CALLED_JUST_NOW_S
-        }
-        self._logged_at[prospect_id] = now
-
-    async def _open_outcome_dialog(self, let_go: str | None = None) -> None:
-        """The outcome dialog on the card's prospect; `let_go` says a call run too long
-        was let go as `l` opened it."""
-        # The outcome dialog and the call log load with the first call logged.
-        from funnel_tui.call_log import ChangedMeanwhile, SeenOnCard, log_call
-        from funnel_tui.ui.outcome_dialog import CallContext, OutcomeDialog
-        from funnel_tui.what_next import INVITED_MEETING_CANCELLED, logged_line
-
-        if self.card is None:
-            return
-        prospect = self.card.prospect
-        prospect_id = prospect["id"]
-        after = self.queue.id_after(prospect_id)
-        next_id = after
-        if next_id is None and self._order_complete:
-            # After the last row, the cursor goes to the one before it: never the same
-            # prospect again.
-            next_id = self.queue.id_before(prospect_id)
-        keys_stop = self._why_keys_stop_after_a_call(after)
-        # The running call's time goes to its own prospect only; another gets no duration,
-        # and the dialog says whose call is running.
-        call = self.running_call
-        on_call_with = None
-        if call is not None and call.prospect_id != prospect_id:
-            call, on_call_with = None, call.name
-        context = CallContext.for_prospect(
-            prospect,
-            started_at=None if call is None else call.started_at,
-            settings=self.funnel.settings,
-            tasks=self.card.tasks,
-            every_open_task=len(self.card.tasks) >= self.card.open_task_count,
-            on_call_with=on_call_with,
-            let_go=let_go,
-            today=self.funnel.clock().date(),
-        )
-        rep, storage = self.funnel.rep, self.funnel.storage
-        # A key for this call: when a team database's connection drops as it commits, the
-        # retry on a new connection finds the call instead of writing it twice, and so does
-        # enter pressed again once a database out of reach is back (the dialog stays open).
-        request_id = str(uuid.uuid4()) if rep is not None else None
-        # Another rep's call since the card showed this prospect, or a do-not-call mark set
-        # since (which the rep has not confirmed calling through), refuses this one; once
-        # the dialog has said so, enter logs it as well.
-        seen = SeenOnCard.of(prospect)
-        # Whether the call cancelled a meeting the prospect was sent the invite to, which
-        # their calendar holds until they are sent its cancellation.
-        invited_meeting_cancelled = False
-
-        def write(db: Any, entry: CallOutcome, now: datetime, settings: Settings) -> LoggedCall:
-            nonlocal seen, invited_meeting_cancelled
-            try:
-                logged = log_call(
-                    db,
-                    prospect_id,
-                    entry,
-                    now=now,
-                    settings=settings,
-                    request_id=request_id,
-                    rep=rep,
-                    seen=seen,
-                )
-            except ChangedMeanwhile as changed:
-                seen = changed.seen
-                raise
-            if logged.meetings_cancelled:
-                from funnel_tui.emailing.fit import cancellation_fits
-
-                invited_meeting_cancelled = cancellation_fits(
-                    db, prospect_id, logged.meetings_cancelled, now, rep
-                )
-            return logged
-
-        def save(entry: CallOutcome) -> Awaitable[LoggedCall]:
-            now = self.funnel.clock()
-            settings = self.funnel.settings
-            # A filter's matches still being counted, or a whole order being read (another
-            # program's change), are read again after the call: their read stops rather
-            # than hold up the call (_read_order_in_db_thread), and is made again should
-            # the call fail.
-            self.workers.cancel_group(self, "queue-rest")
-            self.workers.cancel_group(self, "queue")
-            # Handed to the database thread now; the rest runs once it has committed.
-            writing = self.funnel.in_db_thread(
-                lambda _: storage.retrying(lambda db: write(db, entry, now, settings))
-            )
-            writing.add_done_callback(self._count_again_if_failed)
-            return moved_on(writing, entry)
-
-        async def moved_on(writing: Awaitable[LoggedCall], entry: CallOutcome) -> LoggedCall:
-            logged = await writing
-            self.undo_session.call_logged(logged.call_id)
-            self._called_just_now(prospect_id)
-            # Move on before the dialog closes, so a key pressed right after it acts on
-            # the next prospect, never on the one just logged.
-            if call is not None and self.running_call is call:
-                self.running_call = None
-            said = logged_line(
-                logged,
-                prospect["name"],
-                prospect["timezone"],
-                self.funnel.clock(),
-                amount_cents=entry.amount_cents,
-                currency=self.funnel.settings.currency,
-                booked=entry.follow_up_at,
-            )
-            if invited_meeting_cancelled:
-                said = f"{said} · {INVITED_MEETING_CANCELLED}"
-            if call is not None and entry.started_at is None:
-                # The dialog was open as the call ran past the limit: logged without it.
-                from funnel_tui.call_state import ran_over
-
-                said = f"{said} · logged without its time: the call {ran_over()}"
-            if keys_stop is not None and self.funnel.drop_held_keys():
-                said = f"{said} · {keys_stop}: {KEYS_NOT_APPLIED}"
-            self.funnel.notify_in_place(CALL_TOAST, said, timeout=LOGGED_TOAST_S)
-            try:
-                # In every view: in the lists that keep the prospect just logged (all
-                # prospects, nurture), a cursor left on them had the next `l n enter` log
-                # them again.
-                self._select(next_id)
-            except ConnectionLost as error:
-                # Saved: only the next card could not be read.
-                self.funnel.say_out_of_reach(error)
-            # The keys typed ahead wait for the order read again: in the order on screen
-            # now, the prospect just logged is still a row for `k` to move back to.
-            self.funnel.hold_keys(KeyHold.QUEUE_READ)
-            self._release_keys_once_queue_read()
-            self.reload_pace(replan=True)
-            return logged
-
-        if self._outcome_dialog is None:
-            # Installed, so it stays mounted between calls and opens at once.
-            self._outcome_dialog = OutcomeDialog(context, clock=self.funnel.clock, save=save)
-            self.app.install_screen(self._outcome_dialog, name="outcome")
-        else:
-            self._outcome_dialog.prepare(context, save)
-        await self._open(self._outcome_dialog, self._after_outcome)
-
-    def logging_the_running_call(self) -> bool:
-        """Whether the outcome dialog is open on the running call, to log it."""
-        dialog, running = self._outcome_dialog, self.running_call
-        return (
-            dialog is not None
-            and running is not None
-            and dialog in self.app.screen_stack
-            and dialog.context.started_at == running.started_at
-        )
-
-    def _after_outcome(self, logged: object) -> None:
-        """A call logged moves the rep on in the queue: the queue has the keys again, where
-        a pane tabbed to before the call kept them (`j` scrolled the script, not the list)."""
-        if logged is not None:
-            self.queue.focus()
-
-    def _select(self, prospect_id: int | None) -> None:
-        """Show this prospect now (the queue's order is read again in the background:
-        under a filter, its head first, so that the keys typed ahead need not wait for
-        every match to be counted)."""
-        if prospect_id is not None:
-            position = self.queue.position_of(prospect_id)
-            if position is not None:
-                self.queue.cursor = position
-            self._show(prospect_id)
-        self.reload_queue(select=prospect_id, head_first=self._filter_head_first)
-
     async def action_timeline(self) -> None:
         from funnel_tui.ui.timeline_screen import TimelineScreen
 
@@ -1456,207 +1033,7 @@ class MainScreen(
         self._card_on_cursor()
         self.script_pane.all_objections = not self.script_pane.all_objections
 
-    # Queue filter and mode ------------------------------------------------------
-
-    def action_filter(self) -> None:
-        if not self.filter_input.display:
-            self._row_before_filter = self.queue.highlighted_id
-        self.filter_input.display = True
-        # Synchronous, so the letters typed right after `/` go into the filter.
-        self.set_focus(self.filter_input)
-
-    @property
-    def _typed_filter(self) -> str:
-        """The filter field's text as the queue reads it and the title shows it: one
-        line, a run of spaces one space, nothing around it, and nothing for a text with no
-        word (`;`), which filters nothing."""
-        return filter_text(one_line(self.filter_input.value))
-
-    def _filter_typed(self, typed: str) -> None:
-        """The field's new text, before the frame that shows it: the title says it is
-        looked for in that frame (its matches follow, _filter_at_once)."""
-        text = filter_text(one_line(typed))
-        if text and text != self._shown_filter:
-            self._say_looking_for(text)
-        if bool(text) != self._filter_has_text:
-            self._filter_has_text = bool(text)
-            self.refresh_bindings()  # esc clears the text, or closes the empty field
-
-    def _filter_at_once(self, typed: str) -> None:
-        """Show the filter's matches at once (before the frame that shows the text, when
-        no other key is waiting) when a file's indexes find them in a millisecond or two,
-        or a screenful of them when the view holds many (read_filtered_order_quickly: the
-        rest follows from the database thread); else the database thread reads them once
-        the text is set (watch_filter_text)."""
-        text = filter_text(one_line(typed))
-        if text == self.filter_text:
-            # Typed and taken back in one burst (`e` backspace): the title said a text
-            # was looked for, which no read will answer.
-            self._update_title()
-            return
-        now = self.funnel.clock()
-        order = read_filtered_order_quickly(
-            self.funnel.storage.db,
-            now=now,
-            mode=self.mode,
-            text=text,
-            settings=self.funnel.settings,
-            rep=self.funnel.rep,
-            head_rows=max(self.queue.size.height, 1),
-        )
-        if order is None:
-            self.filter_text = text
-            return
-        # A read of an earlier text still in the database thread would show it after this.
-        self.workers.cancel_group(self, "queue")
-        self.workers.cancel_group(self, "queue-rest")
-        self._pending_selection = PendingSelection(self.queue.highlighted_id)
-        self.set_reactive(MainScreen.filter_text, text)
-        self._shown_filter = text
-        self._show_order(order, now)
-        if not order.complete:
-            self._read_rest_of_filtered_queue()
-
     @on(Input.Changed, "#queue-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         # The text the field holds now: a message of keys typed since is out of date.
         self.filter_text = self._typed_filter
-
-    def action_filter_done(self) -> None:
-        # Hold the keys typed after enter until the queue shows the filtered prospects,
-        # so "/kwame enter l" logs a call for Kwame, not for whoever was highlighted.
-        self.funnel.hold_keys()
-        self.set_focus(self.queue)
-        # Runs after the filter field has taken the text typed before enter.
-        self.filter_input.call_later(self._show_filtered_then_release)
-
-    async def _show_filtered_then_release(self) -> None:
-        # Setting the text reloads the queue when it changed (watch_filter_text); wait for
-        # the reload in flight rather than reading the same filter a second time.
-        self.filter_text = self._typed_filter
-        if not self.filter_text:
-            # Nothing to look for (an empty box, or spaces): enter closes it, as esc does.
-            self.action_close_filter()
-        try:
-            await self._queue_read()
-        finally:
-            self.funnel.release_keys()
-
-    def _keys_typed_after_the_form(self, prospect_id: int | None) -> None:
-        """The form's enter held the keys typed after it. Closed unsaved, they act at once;
-        saved, once the queue is read again, on the prospect saved, highlighted by then.
-        A prospect the view no longer lists (do not call ticked, a zone now closed) takes
-        none of them: they are dropped, not applied to whoever took the row."""
-        if prospect_id is None:
-            self.funnel.release_keys()
-            return
-        self.funnel.hold_keys(KeyHold.QUEUE_READ)
-        self.funnel.release_keys()
-        self._release_keys_once_queue_read(saved=prospect_id)
-
-    @work(group="type-ahead")
-    async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
-        """Let the keys held with QUEUE_READ act once the order is read and shown; with
-        `saved` (the prospect the form saved), only if they are highlighted then. A saved
-        prospect the view no longer lists (a zone guessed from the number, now off hours)
-        is said to have left it, typed keys or not: they went from the list unsaid."""
-        try:
-            await self._queue_read()
-        finally:
-            typed = self.funnel.holds_keys()
-            elsewhere = saved is not None and self.queue.highlighted_id != saved
-            if elsewhere and typed:
-                self.funnel.drop_held_keys()
-            else:
-                self.funnel.release_keys(KeyHold.QUEUE_READ)
-            if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
-                dropped = f": {KEYS_NOT_APPLIED}" if typed else ""
-                where = self._where_now(saved)
-                self.notify(
-                    f"Saved, but not in this view now{where}{dropped}",
-                    severity="warning",
-                    markup=False,
-                )
-
-    def _where_now(self, prospect_id: int) -> str:
-        """Where a prospect the view no longer lists is now, as a filter's match from
-        another view says it (` (off hours)`, ` (nurture)`), or that they no longer match
-        the filter (renamed), or nothing when unread."""
-        listed = self.queue.position_of(prospect_id) is not None
-        if self.filter_text and self._order_complete and not listed:
-            # Every view's matches are listed: one not among them no longer matches.
-            return f" (no longer matches “{one_line(self.filter_text)}”)"
-        now = self.funnel.clock()
-        try:
-            rows = fetch_rows(self.funnel.storage.db, [prospect_id], now=now, rep=self.funnel.rep)
-        except ConnectionLost:
-            return ""
-        row = rows.get(prospect_id)
-        return "" if row is None else f" ({place_elsewhere(row, now, self.mode)})"
-
-    async def _queue_read(self) -> None:
-        """Wait until the queue's order being read (the reloads in flight) is shown."""
-        while pending := self._queue_reloads_in_flight():
-            for worker in pending:
-                # A reload that fails says so itself; the keys go on either way.
-                with suppress(WorkerCancelled, WorkerFailed):
-                    await worker.wait()
-
-    def _queue_reloads_in_flight(self) -> list[Worker[None]]:
-        return [
-            worker
-            for worker in self.workers
-            if worker.node is self and worker.group == "queue" and not worker.is_finished
-        ]
-
-    def action_close_filter(self) -> None:
-        self.action_clear_filter()
-
-    def action_clear_filter(self) -> None:
-        if not self.filter_input.display and not self.filter_input.value:
-            return
-        # The keys typed right after esc act on the view's own order, read again without
-        # the filter (0.4 s at 1,000,000 prospects), on the prospect it leaves highlighted:
-        # never on the filter's list still on screen, nor typed into the field.
-        self.funnel.hold_keys(KeyHold.QUEUE_READ)
-        if self.focused is self.filter_input:
-            self.set_focus(self.queue)
-        self.filter_input.value = ""
-        self.filter_input.display = False
-        # Set now, not when the field's message arrives: the reload starts here, and the
-        # keys wait for it.
-        self.filter_text = ""
-        self.refresh_bindings()  # esc leaves the key bar with the filter
-        self._release_keys_once_queue_read()
-
-    def watch_filter_text(self) -> None:
-        # A changed filter starts at its first match. A cleared one stays on the match
-        # the rep was on, or goes back to the row before `/` when nothing matched or the
-        # match was one from another view, which the view's own order leaves out.
-        highlighted = self.queue.highlighted_id
-        if self.filter_text:
-            self._pending_selection = PendingSelection(highlighted)
-        elif highlighted is None:
-            self._pending_selection = PendingSelection(highlighted, self._row_before_filter)
-        else:
-            self._pending_selection = PendingSelection(
-                highlighted, highlighted, or_else=self._row_before_filter
-            )
-        self.reload_queue(head_first=self._filter_head_first)
-        self._update_title()
-
-    def action_toggle_mode(self) -> None:
-        self.mode = self.mode.following
-
-    def watch_mode(self, left: QueueMode, shown: QueueMode) -> None:
-        # The prospect on the cursor stays on it in the new view when they are in it (all
-        # prospects holds everyone), else the one last highlighted there, else the view's
-        # first: never the row at the cursor's place in the view left, a prospect the rep
-        # had not seen before `l` or `enter`.
-        highlighted = self.queue.highlighted_id
-        if highlighted is not None:
-            self._last_in_view[left] = highlighted
-        self._pending_selection = PendingSelection(
-            highlighted, highlighted, or_else=self._last_in_view.get(shown), or_first=True
-        )
-        self.reload_queue(head_first=head_reads_apart(self.funnel.storage.db))

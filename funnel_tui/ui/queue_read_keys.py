@@ -1,0 +1,95 @@
+"""Keys typed ahead of a read of the queue: held until the order they act on is shown,
+and dropped when the prospect they were meant for left the view. A mixin of MainScreen,
+kept apart so each file has one job."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
+
+from funnel_tui.queue import fetch_rows, place_elsewhere
+from funnel_tui.store.errors import ConnectionLost
+from funnel_tui.text import one_line
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
+from funnel_tui.ui.key_hold import KeyHold
+
+if TYPE_CHECKING:
+    from funnel_tui.ui.main_screen import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class KeysWaitForTheQueue(_Base):
+    """Keys held until the queue is read again, then let go or dropped."""
+
+    def _keys_typed_after_the_form(self, prospect_id: int | None) -> None:
+        """The form's enter held the keys typed after it. Closed unsaved, they act at once;
+        saved, once the queue is read again, on the prospect saved, highlighted by then.
+        A prospect the view no longer lists (do not call ticked, a zone now closed) takes
+        none of them: they are dropped, not applied to whoever took the row."""
+        if prospect_id is None:
+            self.funnel.release_keys()
+            return
+        self.funnel.hold_keys(KeyHold.QUEUE_READ)
+        self.funnel.release_keys()
+        self._release_keys_once_queue_read(saved=prospect_id)
+
+    @work(group="type-ahead")
+    async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
+        """Let the keys held with QUEUE_READ act once the order is read and shown; with
+        `saved` (the prospect the form saved), only if they are highlighted then. A saved
+        prospect the view no longer lists (a zone guessed from the number, now off hours)
+        is said to have left it, typed keys or not: they went from the list unsaid."""
+        try:
+            await self._queue_read()
+        finally:
+            typed = self.funnel.holds_keys()
+            elsewhere = saved is not None and self.queue.highlighted_id != saved
+            if elsewhere and typed:
+                self.funnel.drop_held_keys()
+            else:
+                self.funnel.release_keys(KeyHold.QUEUE_READ)
+            if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
+                dropped = f": {KEYS_NOT_APPLIED}" if typed else ""
+                where = self._where_now(saved)
+                self.notify(
+                    f"Saved, but not in this view now{where}{dropped}",
+                    severity="warning",
+                    markup=False,
+                )
+
+    def _where_now(self, prospect_id: int) -> str:
+        """Where a prospect the view no longer lists is now, as a filter's match from
+        another view says it (` (off hours)`, ` (nurture)`), or that they no longer match
+        the filter (renamed), or nothing when unread."""
+        listed = self.queue.position_of(prospect_id) is not None
+        if self.filter_text and self._order_complete and not listed:
+            # Every view's matches are listed: one not among them no longer matches.
+            return f" (no longer matches “{one_line(self.filter_text)}”)"
+        now = self.funnel.clock()
+        try:
+            rows = fetch_rows(self.funnel.storage.db, [prospect_id], now=now, rep=self.funnel.rep)
+        except ConnectionLost:
+            return ""
+        row = rows.get(prospect_id)
+        return "" if row is None else f" ({place_elsewhere(row, now, self.mode)})"
+
+    async def _queue_read(self) -> None:
+        """Wait until the queue's order being read (the reloads in flight) is shown."""
+        while pending := self._queue_reloads_in_flight():
+            for worker in pending:
+                # A reload that fails says so itself; the keys go on either way.
+                with suppress(WorkerCancelled, WorkerFailed):
+                    await worker.wait()
+
+    def _queue_reloads_in_flight(self) -> list[Worker[None]]:
+        return [
+            worker
+            for worker in self.workers
+            if worker.node is self and worker.group == "queue" and not worker.is_finished
+        ]
