@@ -8,11 +8,13 @@ calls are counted per call, leads per distinct prospect. Ratios over nothing are
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
@@ -956,38 +958,89 @@ DEAL_TOTALS_SQL = RepStatement(_deal_totals_sql)
 
 
 class _DealGroup:
-    """The deals of one method or source: how many, what they come to, and their leads."""
+    """The deals of one method or source: how many, what they come to, and how many leads
+    they are. The deals come in their prospects' order (DEALS_SQL), so a lead's deals come
+    one after another: a lead is counted at the first of them, and no set of leads is
+    kept."""
 
-    __slots__ = ("cents", "count", "leads", "name")
+    __slots__ = ("cents", "count", "last_lead", "leads", "name")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.count = 0
         self.cents = 0
-        self.leads: set[int | tuple[str, int]] = set()
+        self.leads = 0
+        self.last_lead: int | tuple[str, int] | None = None
+
+    def add(self, lead: int | tuple[str, int], cents: int) -> None:
+        self.count += 1
+        self.cents += cents
+        if lead != self.last_lead:
+            self.leads += 1
+            self.last_lead = lead
 
     def totals(self) -> tuple[int, int, int]:
         """(deals, cents, distinct leads)."""
-        return self.count, self.cents, len(self.leads)
+        return self.count, self.cents, self.leads
+
+
+class _WonMarks:
+    """The prospects won and each method their deals count under, one pair each in order
+    (what WON_LEADS_SQL reads the leads' marks for): kept as ids and names, not a set of
+    pairs, since the deals come in their prospects' order."""
+
+    def __init__(self) -> None:
+        self._ids: array[int] = array("q")
+        self._methods: list[str] = []
+        self._prospect_id: int | None = None
+        self._methods_of_prospect: set[str] = set()
+
+    def add(self, prospect_id: int, method: str) -> None:
+        if prospect_id != self._prospect_id:
+            self._end_prospect()
+            self._prospect_id = prospect_id
+        self._methods_of_prospect.add(method)
+
+    def _end_prospect(self) -> None:
+        for method in sorted(self._methods_of_prospect):
+            self._ids.append(self._prospect_id)  # type: ignore[arg-type]
+            self._methods.append(method)
+        self._methods_of_prospect.clear()
+
+    def pairs(self) -> Iterator[tuple[int, str]]:
+        """(prospect id, method), by id and then method."""
+        self._end_prospect()
+        return zip(self._ids, self._methods, strict=True)
+
+    def as_json(self) -> str:
+        """The pairs as a JSON array of [id, method], written a pair at a time."""
+        text = io.StringIO()
+        text.write("[")
+        for index, (prospect_id, method) in enumerate(self.pairs()):
+            text.write(f"{',' if index else ''}[{prospect_id},{json.dumps(method)}]")
+        text.write("]")
+        return text.getvalue()
 
 
 class _WonDeals:
     """The window's deals (DEALS_SQL), totalled as they are read: of each deal only its
-    lead, its prospect's method and its sales cycle are kept, not the row (90 days of a
-    book of a million prospects hold 20,000 deals)."""
+    sales cycle and its prospect's method are kept, not the row (90 days of a book of a
+    million prospects hold 20,000 deals), and each lead is counted as its first deal
+    comes, the deals coming in their prospects' order."""
 
     def __init__(self, tz: tzinfo | None) -> None:
         self._tz = tz
-        self.count = 0
-        self.cents = 0
-        # Who each deal counts for as a lead: its prospect's id, or for a forgotten
-        # prospect's deal the deal itself (each such deal is a lead of its own).
-        self.leads: set[int | tuple[str, int]] = set()
+        # Every deal, and its lead: its prospect's id, or for a forgotten prospect's deal
+        # the deal itself (each such deal is a lead of its own).
+        self.all = _DealGroup("")
+        # By the method the deals count under (those of no method with the default's:
+        # `_method_used`), and by source.
         self.by_method: dict[str, _DealGroup] = {}
         self.by_source: dict[str, _DealGroup] = {}
+        self._counted_under: dict[str, str] = {}
         # The prospects won and the method each deal counts under, for the leads' marks; a
         # forgotten prospect's deal counts in no lead's marks.
-        self.won_marks: set[tuple[int, str]] = set()
+        self.won_marks = _WonMarks()
         # The days of each new customer's sales cycle. A forgotten prospect's first call
         # is gone with them: their deals tell no cycle.
         self.cycles: list[int] = []
@@ -1011,34 +1064,25 @@ class _WonDeals:
         first_call: str | None,
     ) -> None:
         lead = ("deal", deal_id) if prospect_id is None else prospect_id
-        self.count += 1
-        self.cents += cents
-        self.leads.add(lead)
-        for groups, name in ((self.by_method, method), (self.by_source, source)):
+        self.all.add(lead, cents)
+        counted_under = self._counted_under.get(method)
+        if counted_under is None:
+            # One string a method, not one a deal.
+            counted_under = self._counted_under[method] = _method_used(method)
+        for groups, name in ((self.by_method, counted_under), (self.by_source, source)):
             group = groups.get(name) or groups.setdefault(name, _DealGroup(name))
-            group.count += 1
-            group.cents += cents
-            group.leads.add(lead)
+            group.add(lead, cents)
         if prospect_id is None:
             return
-        # The method's name as its group holds it: one string, not one a deal.
-        self.won_marks.add((prospect_id, self.by_method[method].name))
+        self.won_marks.add(prospect_id, method)
         if kind == DealKind.NEW:
             self.cycles.append(_cycle_days(date.fromisoformat(closed_on), first_call, self._tz))
 
     def totals(self, side: str) -> dict[str, tuple[int, int, int]]:
         """(deals, cents, distinct leads) by the deals' method or source; the deals of no
         method with the default's (`_method_used`), each lead counted once."""
-        if side != "method":
-            return {name: group.totals() for name, group in self.by_source.items()}
-        merged: dict[str, _DealGroup] = {}
-        for group in self.by_method.values():
-            name = _method_used(group.name)
-            into = merged.get(name) or merged.setdefault(name, _DealGroup(name))
-            into.count += group.count
-            into.cents += group.cents
-            into.leads |= group.leads
-        return {name: group.totals() for name, group in merged.items()}
+        groups = self.by_method if side == "method" else self.by_source
+        return {name: group.totals() for name, group in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -1059,13 +1103,13 @@ def _add(side: dict[str, dict[str, int]], name: str, counts: Mapping[str, int]) 
 def _leads(
     rows: FigureRows,
     window: Window,
-    won: Set[tuple[int, str]],
+    won: _WonMarks,
 ) -> _Leads:
     """The distinct-prospect counts of the window by method and by source, given the
     prospects with a deal in it and the methods their deals count under: `lost` is the
     prospects who said no without a deal. A rep's own leads alone (rep_figures)."""
     if rows.rep is not None:
-        methods, sources = rep_leads(rows, window.params, won)
+        methods, sources = rep_leads(rows, window.params, won.pairs())
         return _Leads(by_method=methods, by_source=sources)
     db = rows.db
     by_source: dict[str, dict[str, int]] = {}
@@ -1078,7 +1122,7 @@ def _leads(
         name = row["method"] if row["per_method"] else row["only_method"]
         if name is not None:
             _add(methods, name, row)
-    params = {**window.params, "won": json.dumps(sorted(won))}
+    params = {**window.params, "won": won.as_json()}
     refused_by_source, refused_by_method = fold_all(
         db, WON_LEADS_SQL.for_db(db), params, _refusals_of_won_leads
     )
@@ -1111,8 +1155,9 @@ def _refusals_of_won_leads(
 
 
 # The window's deals, each with the method and source it counts under and the prospect's
-# first call ever (for the sales cycle, from its marks). The deal of a forgotten prospect
-# has no prospect: it counts under the method and source kept on it (forget.py).
+# first call ever (for the sales cycle, from its marks), in their prospects' order, so that
+# each lead's deals come together (_WonDeals). The deal of a forgotten prospect has no
+# prospect: it counts under the method and source kept on it (forget.py).
 def _deals_sql(dialect: Dialect, whose: Whose) -> str:
     method = f"coalesce(d.forgotten_method, {method_sql(dialect)}, '{NO_SOURCE}')"
     source = f"coalesce(d.forgotten_source, {source_sql(dialect)})"
@@ -1123,6 +1168,7 @@ SELECT {whose.key("d.rep")}d.id, d.prospect_id, {method} AS method, {source} AS 
 FROM deals d LEFT JOIN prospects p ON p.id = d.prospect_id LEFT JOIN calls c ON c.id = d.call_id
     LEFT JOIN lead_marks f ON f.prospect_id = d.prospect_id AND f.per_method = 0 AND f.method = ''
 WHERE {_deals_in(whose)} AND {good_deal_sql(dialect)}
+ORDER BY d.prospect_id
 """
 
 
@@ -1326,7 +1372,7 @@ def load_window_figures(
     (unreadable_emails,) = rows.first(UNREADABLE_EMAILS_SQL, params, (0,))
     speed = _speed_to_lead(rows, params)
     calls, connects, reached = per_call["calls"], per_call["connects"], leads.total("reached")
-    won_cents, won_leads = deals.cents, len(deals.leads)
+    won_count, won_cents, won_leads = deals.all.totals()
     cycle = median(deals.cycles)
     figures = ManagerFigures(
         calls=calls,
@@ -1340,9 +1386,9 @@ def load_window_figures(
         meeting_rate=ratio(leads.total("met"), reached),
         meeting_leads=leads.total("met"),
         won_leads=won_leads,
-        deals_won=deals.count,
+        deals_won=won_count,
         win_rate=ratio(won_leads, won_leads + leads.total("lost")),
-        avg_deal_cents=round_half_up(Fraction(won_cents, deals.count)) if deals.count else None,
+        avg_deal_cents=round_half_up(Fraction(won_cents, won_count)) if won_count else None,
         sales_cycle_days_median=None if cycle is None else one_decimal(cycle),
         speed_to_lead_hours_median=speed.overall,
         talk_time_s=per_call["talk_s"],

@@ -244,6 +244,27 @@ def test_win_rate_counts_prospects_with_a_deal_against_those_who_said_no(
     assert found.avg_deal_cents == 35_000
 
 
+def test_a_lead_whose_deals_fall_around_anothers_is_one_lead_in_every_row(db: Any) -> None:
+    """Each lead is counted once wherever its deals fall among other leads' in the window:
+    Ada's two deals come before and after Bob's, the second on a call of no method (the
+    default's, which her own method is)."""
+    ada = prospect(db, "Ada", method="solution", source="referral")
+    bob = prospect(db, "Bob", method="solution", source="referral")
+    deal(db, ada, 10_000, "2026-11-03")
+    deal(db, bob, 20_000, "2026-11-05")
+    won_call = call(db, ada, "2026-11-07", "won", method="")
+    deal(db, ada, 30_000, "2026-11-07", call_id=won_call, kind="expansion")
+    pace = report(db)
+    found = pace.figures
+    assert found is not None
+    assert (found.deals_won, found.won_leads) == (3, 2)
+    rows = [*pace.by_method, *pace.by_source]
+    assert [(row.name, row.won, row.won_cents, row.won_leads) for row in rows] == [
+        ("solution", 3, 60_000, 2),
+        ("referral", 3, 60_000, 2),
+    ]
+
+
 def test_the_sales_cycle_is_the_median_of_new_deals_from_the_first_call_ever(
     db: Any,
 ) -> None:
