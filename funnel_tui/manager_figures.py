@@ -1037,13 +1037,13 @@ class _WonDeals:
         # `_method_used`), and by source.
         self.by_method: dict[str, _DealGroup] = {}
         self.by_source: dict[str, _DealGroup] = {}
-        self._counted_under: dict[str, str] = {}
+        self._names: dict[str, tuple[str, str]] = {}
         # The prospects won and the method each deal counts under, for the leads' marks; a
         # forgotten prospect's deal counts in no lead's marks.
         self.won_marks = _WonMarks()
-        # The days of each new customer's sales cycle. A forgotten prospect's first call
-        # is gone with them: their deals tell no cycle.
-        self.cycles: list[int] = []
+        # The days of each new customer's sales cycle (an array: no number object a deal).
+        # A forgotten prospect's first call is gone with them: their deals tell no cycle.
+        self.cycles: array[int] = array("q")
 
     @classmethod
     def tally(cls, rows: Iterable[tuple[Any, ...]], tz: tzinfo | None) -> _WonDeals:
@@ -1065,10 +1065,11 @@ class _WonDeals:
     ) -> None:
         lead = ("deal", deal_id) if prospect_id is None else prospect_id
         self.all.add(lead, cents)
-        counted_under = self._counted_under.get(method)
-        if counted_under is None:
-            # One string a method, not one a deal.
-            counted_under = self._counted_under[method] = _method_used(method)
+        names = self._names.get(method)
+        if names is None:
+            # One string a method (as read, and the one it counts under), not one a deal.
+            names = self._names[method] = (method, _method_used(method))
+        method, counted_under = names
         for groups, name in ((self.by_method, counted_under), (self.by_source, source)):
             group = groups.get(name) or groups.setdefault(name, _DealGroup(name))
             group.add(lead, cents)
