@@ -1509,7 +1509,9 @@ def export(
         count = export_to_file(storage.db, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
-    click.echo(one_line(f"Exported {count} {table} to {output}"), err=True)
+    click.echo(
+        one_line(f"Exported {counted(count, table.removesuffix('s'), table)} to {output}"), err=True
+    )
 
 
 def _or_standard_output(output: Path | None) -> Path | None:
@@ -1628,13 +1630,12 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
             write_whole_file(output, lambda out: out.write(text))
         except ExportFailed as error:
             raise UserError(str(error)) from None
-        cancelled = f" and {written.cancelled} cancelled" if written.cancelled else ""
-        click.echo(
-            f"Wrote {written.events} meetings and callbacks{cancelled} to {output}", err=True
-        )
+        cancelled = f" and {written.cancelled:,} cancelled" if written.cancelled else ""
+        events = counted(written.events, "meeting or callback", "meetings and callbacks")
+        click.echo(f"Wrote {events}{cancelled} to {output}", err=True)
     if written.skipped:
         click.echo(
-            f"funnel: left out {written.skipped} tasks whose due time is no moment"
+            f"funnel: left out {counted(written.skipped, 'task')} whose due time is no moment"
             " (`funnel check` lists them)",
             err=True,
         )

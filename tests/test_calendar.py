@@ -224,7 +224,7 @@ def test_funnel_calendar_writes_the_file_whole(storage: Storage, tmp_path: Path)
     written = invoke("calendar", "--db", storage.path, "-o", output, "--days", "7")
 
     assert written.exit_code == 0, written.output
-    assert f"Wrote 1 meetings and callbacks to {output}" in written.stderr
+    assert f"Wrote 1 meeting or callback to {output}" in written.stderr
     assert len(events(output.read_bytes())) == 1
     printed = invoke("calendar", "--db", storage.path)
     assert printed.exit_code == 0
