@@ -963,10 +963,9 @@ class _DealGroup:
     one after another: a lead is counted at the first of them, and no set of leads is
     kept."""
 
-    __slots__ = ("cents", "count", "last_lead", "leads", "name")
+    __slots__ = ("cents", "count", "last_lead", "leads")
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self) -> None:
         self.count = 0
         self.cents = 0
         self.leads = 0
@@ -997,11 +996,12 @@ class _WonMarks:
 
     def add(self, prospect_id: int, method: str) -> None:
         if prospect_id != self._prospect_id:
-            self._end_prospect()
+            self.end_prospect()
             self._prospect_id = prospect_id
         self._methods_of_prospect.add(method)
 
-    def _end_prospect(self) -> None:
+    def end_prospect(self) -> None:
+        """Keep the pairs of the prospect added last: after the last deal, once."""
         for method in sorted(self._methods_of_prospect):
             self._ids.append(self._prospect_id)  # type: ignore[arg-type]
             self._methods.append(method)
@@ -1009,7 +1009,6 @@ class _WonMarks:
 
     def pairs(self) -> Iterator[tuple[int, str]]:
         """(prospect id, method), by id and then method."""
-        self._end_prospect()
         return zip(self._ids, self._methods, strict=True)
 
     def as_json(self) -> str:
@@ -1032,7 +1031,7 @@ class _WonDeals:
         self._tz = tz
         # Every deal, and its lead: its prospect's id, or for a forgotten prospect's deal
         # the deal itself (each such deal is a lead of its own).
-        self.all = _DealGroup("")
+        self.all = _DealGroup()
         # By the method the deals count under (those of no method with the default's:
         # `_method_used`), and by source.
         self.by_method: dict[str, _DealGroup] = {}
@@ -1050,6 +1049,7 @@ class _WonDeals:
         deals = cls(tz)
         for row in rows:
             deals._add(*row)
+        deals.won_marks.end_prospect()
         return deals
 
     def _add(
@@ -1071,7 +1071,7 @@ class _WonDeals:
             names = self._names[method] = (method, _method_used(method))
         method, counted_under = names
         for groups, name in ((self.by_method, counted_under), (self.by_source, source)):
-            group = groups.get(name) or groups.setdefault(name, _DealGroup(name))
+            group = groups.get(name) or groups.setdefault(name, _DealGroup())
             group.add(lead, cents)
         if prospect_id is None:
             return
