@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from funnel_tui import __version__
 from funnel_tui import cli as cli_module
 from funnel_tui.cli import cli
+from funnel_tui.domain import CONNECT_OUTCOMES
 from funnel_tui.migrations import SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
 from funnel_tui.schema_version import LATEST_VERSION
@@ -425,7 +426,10 @@ def test_check_names_lead_marks_a_tool_left_stale_and_repair_builds_them_again(
     shell.execute("INSERT INTO calls (prospect_id, outcome) VALUES (1, 'meeting')")
     for name in marking:
         shell.execute(SCHEMA_TRIGGERS[name])
-    shell.execute("DELETE FROM lead_marks WHERE prospect_id = 2")
+    # The demo's calls follow today's date: the first prospect past 1 it has called.
+    marked_first = "SELECT min(prospect_id) FROM lead_marks WHERE prospect_id > 1"
+    (marked,) = shell.execute(marked_first).fetchone()
+    shell.execute(f"DELETE FROM lead_marks WHERE prospect_id = {marked}")
     shell.close()
     stale = invoke("check", "--db", path)
     assert stale.exit_code == 1
@@ -435,7 +439,7 @@ def test_check_names_lead_marks_a_tool_left_stale_and_repair_builds_them_again(
     repaired = invoke("check", "--repair", "--db", path)
     assert repaired.exit_code == 0, repaired.output
     assert invoke("check", "--db", path).exit_code == 0
-    # The report counts the new meeting now, and prospect 2 again.
+    # The report counts the new meeting now, and the other prospect again.
     after = json.loads(invoke("report", "--json", "--db", path).stdout)
     assert after["meetings_booked"] == json.loads(before)["meetings_booked"] + 1
 
@@ -534,16 +538,35 @@ def test_check_names_every_missing_trigger_and_repair_works_out_what_they_kept(
     twin = tmp_path / "twin.db"
     with sqlite3.connect(twin) as copy:
         sqlite3.connect(path).backup(copy)
+    # The demo's calls follow today's date, so the prospects are picked from them. Calls
+    # older than a prospect's connect change neither its last call nor its attempts; a
+    # last call deleted after another connect changes its last call only.
+    history: dict[int, list[str]] = {}
+    for prospect, outcome in sqlite3.connect(path).execute(
+        "SELECT prospect_id, outcome FROM calls ORDER BY started_at, id"
+    ):
+        history.setdefault(prospect, []).append(outcome)
+    recalled = min(
+        prospect
+        for prospect, outcomes in history.items()
+        if len(outcomes) > 1 and set(outcomes[-2:]) <= CONNECT_OUTCOMES
+    )
+    first, second = sorted(
+        prospect
+        for prospect, outcomes in history.items()
+        if prospect != recalled and CONNECT_OUTCOMES & set(outcomes)
+    )[:2]
     calls = (
         # The demo's tasks and undo history point to its calls: a careful tool keeps them.
         "PRAGMA foreign_keys = ON",
         "INSERT INTO calls (prospect_id, started_at, outcome)"
-        " VALUES (1, '2026-12-01T10:00:00+00:00', 'no_answer')",
+        f" VALUES ({first}, '2001-12-01T10:00:00+00:00', 'no_answer')",
         "INSERT INTO calls (prospect_id, started_at, outcome)"
-        " VALUES (1, '2026-12-01T11:00:00+00:00', 'voicemail')",
+        f" VALUES ({first}, '2001-12-01T11:00:00+00:00', 'voicemail')",
         "INSERT INTO calls (prospect_id, started_at, outcome)"
-        " VALUES (2, '2026-12-01T10:00:00+00:00', 'callback')",
-        "DELETE FROM calls WHERE id = (SELECT max(id) FROM calls WHERE prospect_id = 3)",
+        f" VALUES ({second}, '2001-12-01T10:00:00+00:00', 'callback')",
+        "DELETE FROM calls WHERE id = (SELECT id FROM calls"
+        f" WHERE prospect_id = {recalled} ORDER BY started_at DESC, id DESC LIMIT 1)",
     )
     shell_writes(twin, *calls)  # with funnel's triggers, as the app would keep them
     shell_writes(
@@ -560,9 +583,9 @@ def test_check_names_every_missing_trigger_and_repair_works_out_what_they_kept(
         "(calls_after_delete, calls_after_insert); `funnel check --repair` puts them back",
         "the triggers that keep prospects.updated_at are missing (prospects_touch); "
         "`funnel check --repair` puts them back",
-        # Prospect 3's last call went without the trigger that works out the one before.
+        # That prospect's last call went without the trigger that works out the one before.
         "prospects.last_called_at or last_outcome is not the last call for 1 prospect, the"
-        " first row 3 (a row written again by another tool, as `sqlite-utils insert"
+        f" first row {recalled} (a row written again by another tool, as `sqlite-utils insert"
         " --replace` does, or calls written without funnel's triggers), so the queue, the"
         " card and the script show the wrong last call; `funnel check --repair` works them"
         " out again from calls",
