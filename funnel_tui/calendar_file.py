@@ -9,11 +9,14 @@ VTIMEZONE it needs), else in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import getaddresses
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -41,6 +44,8 @@ ZONE_RULES_MARGIN = timedelta(days=366)
 # How long at least a cancelled task stays in the file after it was cancelled, however
 # short the window asked for: a calendar imported within that time drops the event.
 CANCELLATIONS_KEPT_DAYS = 30
+# The line that closes a calendar: its events go before it.
+_END = b"END:VCALENDAR\r\n"
 # Before every moment a book keeps: every cancelled task.
 EVER = datetime(1900, 1, 1, tzinfo=UTC)
 
@@ -98,14 +103,20 @@ class Appointment:
 
 
 @dataclass(frozen=True)
-class CalendarFile:
-    """An iCalendar file and what it holds."""
+class CalendarCounts:
+    """What a written iCalendar file holds."""
 
-    content: bytes
     events: int
     cancelled: int
     skipped: int
     """Tasks whose due time another tool wrote as no moment: left out, and said so."""
+
+
+@dataclass(frozen=True)
+class CalendarFile(CalendarCounts):
+    """An iCalendar file and what it holds."""
+
+    content: bytes
 
 
 def _zone(name: object) -> ZoneInfo | None:
@@ -132,10 +143,23 @@ def _appointments(
     rep: str | None = None,
     cancelled_since: datetime | None = None,
 ) -> tuple[list[Appointment], int]:
+    """The appointments `_read_appointments` reads, in a list, and how many it skipped."""
+    found = list(_read_appointments(db, until, prospect_id, rep, cancelled_since))
+    appointments = [appointment for appointment in found if appointment is not None]
+    return appointments, len(found) - len(appointments)
+
+
+def _read_appointments(
+    db: sqlite_utils.Database,
+    until: datetime,
+    prospect_id: int | None = None,
+    rep: str | None = None,
+    cancelled_since: datetime | None = None,
+) -> Iterator[Appointment | None]:
     """The open meeting and callback tasks due before `until` (and the cancelled ones
-    cancelled from `cancelled_since` on, none without it), and how many have a due time
-    that is no moment. In a team's book, `rep`'s: those of their own prospects
-    and the pool's, as their queue holds (PRODUCT 16)."""
+    cancelled from `cancelled_since` on, none without it), one at a time, in the order they
+    are due; None for each whose due time is no moment. In a team's book, `rep`'s: those
+    of their own prospects and the pool's, as their queue holds (PRODUCT 16)."""
     # The rep's calendar has no callback with whom they may not call; the ones do not call
     # cancelled come as cancellations, so a calendar that imported them drops them. A
     # meeting is no call: it stands until the rep cancels it. One prospect's own meeting,
@@ -159,8 +183,7 @@ def _appointments(
             "prospect": prospect_id,
             "rep": rep,
         },
-    ).fetchall()
-    found, skipped = [], 0
+    )
     for task_id, prospect, kind, due_at, status, sequence, note, *person in rows:
         name, company, phone, email, zone = person
         try:
@@ -168,25 +191,22 @@ def _appointments(
         except Unreadable:
             moment = None
         if moment is None:
-            skipped += 1
+            yield None
             continue
-        found.append(
-            Appointment(
-                task_id=task_id,
-                prospect_id=prospect,
-                kind=kind,
-                due_at=moment,
-                cancelled=status == "cancelled",
-                sequence=sequence if type(sequence) is int and sequence >= 0 else 0,
-                note=_note(note),
-                name=_text(name) or f"prospect {prospect}",
-                company=_text(company),
-                phone=international(_text(phone), region),
-                email=_text(email),
-                timezone=_zone(zone),
-            )
+        yield Appointment(
+            task_id=task_id,
+            prospect_id=prospect,
+            kind=kind,
+            due_at=moment,
+            cancelled=status == "cancelled",
+            sequence=sequence if type(sequence) is int and sequence >= 0 else 0,
+            note=_note(note),
+            name=_text(name) or f"prospect {prospect}",
+            company=_text(company),
+            phone=international(_text(phone), region),
+            email=_text(email),
+            timezone=_zone(zone),
         )
-    return found, skipped
 
 
 def _description(appointment: Appointment) -> str:
@@ -250,30 +270,60 @@ def _reps_event(appointment: Appointment, book: str, stamp: datetime) -> icalend
 def _calendar(
     events: list[icalendar.Event], book: str, method: str | None = None
 ) -> icalendar.Calendar:
-    calendar = icalendar.Calendar.new(
-        prodid=PRODID, method=method, subcomponents=events, uid=f"calendar.{book}@funnel-tui"
+    """A calendar of `events`, after the zones they are in."""
+    calendar = _calendar_of_zones(
+        book, _zone_names(*events), [event.start.date() for event in events], method
     )
-    # Each zone's rules for the year around the events, not for 1970 to 2038.
-    starts = [event.start.date() for event in events]
-    if starts:
-        calendar.add_missing_timezones(
-            first_date=min(starts) - ZONE_RULES_MARGIN, last_date=max(starts) + ZONE_RULES_MARGIN
-        )
-    # The zones in name order, so the same book gives the same file.
-    zones = sorted(calendar.timezones, key=lambda zone: str(zone["TZID"]))
-    calendar.subcomponents = [*zones, *(c for c in calendar.subcomponents if c not in zones)]
+    calendar.subcomponents.extend(events)
     return calendar
 
 
-def calendar_file(
-    db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
-) -> CalendarFile:
-    """The open meeting and callback tasks due by the end of the `days`th day from today
-    (overdue ones too: they are still to do), and the ones cancelled in the last `days`
-    days (at least CANCELLATIONS_KEPT_DAYS), whenever they were due; of those whose
-    cancellation has no time, the ones due in that span up to then (in a team's book, of
-    `rep`'s own prospects and the pool's); of a prospect marked do not call, the meetings
-    and the cancelled callbacks only."""
+def _zone_names(*events: icalendar.Event) -> set[str]:
+    """The zones the events' times name, as `Calendar.get_missing_tzids` finds them: UTC
+    needs no VTIMEZONE."""
+    return {
+        value.params["TZID"]
+        for event in events
+        for _, value in event.property_items(sorted=False)
+        if "TZID" in getattr(value, "params", {})
+    } - {"UTC"}
+
+
+def _calendar_of_zones(
+    book: str, zone_names: Iterable[str], starts: list[date], method: str | None = None
+) -> icalendar.Calendar:
+    """A calendar with no events yet: its name and the VTIMEZONE of each zone, with the
+    rules for the year around the first and the last of `starts` (not 1970 to 2038), in
+    name order, so the same book gives the same file."""
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID, method=method, uid=f"calendar.{book}@funnel-tui"
+    )
+    if not starts:
+        return calendar
+    first, last = min(starts) - ZONE_RULES_MARGIN, max(starts) + ZONE_RULES_MARGIN
+    for name in sorted(zone_names):
+        try:
+            zone = icalendar.Timezone.from_tzid(name, first_date=first, last_date=last)
+        except ValueError:  # a zone icalendar does not know goes without, as it would
+            continue
+        calendar.add_component(zone)
+    return calendar
+
+
+def write_calendar(
+    db: sqlite_utils.Database, now: datetime, days: int, out: IO[bytes], rep: str | None = None
+) -> CalendarCounts:
+    """Write to `out` the open meeting and callback tasks due by the end of the `days`th
+    day from today (overdue ones too: they are still to do), and the ones cancelled in the
+    last `days` days (at least CANCELLATIONS_KEPT_DAYS), whenever they were due; of those
+    whose cancellation has no time, the ones due in that span up to then (in a team's book,
+    of `rep`'s own prospects and the pool's); of a prospect marked do not call, the
+    meetings and the cancelled callbacks only.
+
+    The zones come before the events, and which zones and which years only the last event
+    tells: each event is written to a temporary file as it is read (on disk past a
+    megabyte), and copied to `out` after them, so a book of any size takes the memory of
+    one event. Nothing reaches `out` until the book is read."""
     # Any file written while a task was open could have shown it (an overdue one is always
     # written, one far ahead with a larger --days), so what tells whether a calendar may
     # still hold it as open is when it was cancelled (done_at), not when it was due: a
@@ -284,18 +334,46 @@ def calendar_file(
     # Days as the rep counts them: `--days 1` at 16:00 is today and tomorrow, evening
     # included, not the 24 hours to 16:00 tomorrow.
     through = end_of_day(now + timedelta(days=days))
-    appointments, skipped = _appointments(
-        db, through, rep=rep, cancelled_since=now - timedelta(days=kept_days)
-    )
     book, stamp = book_id(db), now.astimezone(UTC).replace(microsecond=0)
     # Each rep's file is a calendar of its own: imported side by side, one never replaces
     # the other (an event both show, a pool prospect's, keeps its one UID).
     calendar_name = book if rep is None else f"{book}.{rep}"
-    events = [_reps_event(appointment, book, stamp) for appointment in appointments]
-    calendar = _calendar(events, calendar_name)
-    calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
-    cancelled = sum(appointment.cancelled for appointment in appointments)
-    return CalendarFile(calendar.to_ical(), len(appointments) - cancelled, cancelled, skipped)
+    zone_names: set[str] = set()
+    first: date | None = None
+    last: date | None = None
+    events = cancelled = skipped = 0
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as spool:
+        for appointment in _read_appointments(
+            db, through, rep=rep, cancelled_since=now - timedelta(days=kept_days)
+        ):
+            if appointment is None:
+                skipped += 1
+                continue
+            event = _reps_event(appointment, book, stamp)
+            spool.write(event.to_ical())
+            zone_names |= _zone_names(event)
+            start = event.start.date()
+            first = start if first is None else min(first, start)
+            last = start if last is None else max(last, start)
+            events += not appointment.cancelled
+            cancelled += appointment.cancelled
+        starts = [] if first is None or last is None else [first, last]
+        calendar = _calendar_of_zones(calendar_name, zone_names, starts)
+        calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
+        out.write(calendar.to_ical().removesuffix(_END))
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+        out.write(_END)
+    return CalendarCounts(events, cancelled, skipped)
+
+
+def calendar_file(
+    db: sqlite_utils.Database, now: datetime, days: int, rep: str | None = None
+) -> CalendarFile:
+    """The file `write_calendar` writes, in memory, and what it holds."""
+    content = io.BytesIO()
+    counts = write_calendar(db, now, days, content, rep=rep)
+    return CalendarFile(counts.events, counts.cancelled, counts.skipped, content.getvalue())
 
 
 def _address(text: str) -> str | None:

@@ -1614,20 +1614,22 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
     """Write the open meetings and callbacks as an iCalendar file (in a team's book, those
     of your own prospects and the pool's); import it again after a change and the events
     update (stable UIDs), never doubled."""
-    from funnel_tui.calendar_file import calendar_file  # icalendar is slow to import
+    from funnel_tui.calendar_file import write_calendar  # icalendar is slow to import
 
     output = _or_standard_output(output)
     storage = open_db(db_path, read_only=True)
-    written = calendar_file(storage.db, system_now(), days, rep=own_rep(storage))
-    text = written.content.decode("utf-8")
+    now, rep = system_now(), own_rep(storage)
     if output is None:
         # As written: iCalendar's lines end in CR LF on every system.
         sys.stdout.flush()
-        sys.stdout.buffer.write(written.content)
+        written = write_calendar(storage.db, now, days, sys.stdout.buffer, rep=rep)
     else:
         _refuse_overwriting_a_book(output, storage, "calendar")
         try:
-            write_whole_file(output, lambda out: out.write(text))
+            # Bytes under the text file: the lines end in CR LF as written.
+            written = write_whole_file(
+                output, lambda out: write_calendar(storage.db, now, days, out.buffer, rep=rep)
+            )
         except ExportFailed as error:
             raise UserError(str(error)) from None
         cancelled = f" and {written.cancelled:,} cancelled" if written.cancelled else ""

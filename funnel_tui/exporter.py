@@ -9,13 +9,16 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from funnel_tui.foreign_values import MARK
 from funnel_tui.text import ACTING_BUT_LINE_ENDS
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+# What a whole file's writer returns: a count, or what the file holds.
+Written = TypeVar("Written")
 
 EXPORT_TABLES = ("prospects", "calls")
 
@@ -162,8 +165,9 @@ def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path
     return write_whole_file(path, lambda out: write(columns, rows, out))
 
 
-def write_whole_file(path: Path, write: Callable[[TextIO], int]) -> int:
-    """Write a file at `path` whole or not at all (`write` fills it and returns a count).
+def write_whole_file(path: Path, write: Callable[[TextIO], Written]) -> Written:
+    """Write a file at `path` whole or not at all (`write` fills it and returns what it
+    wrote, a count).
 
     Raises ExportFailed naming the file, and leaves any file already there as it was.
     """
@@ -181,7 +185,7 @@ def write_whole_file(path: Path, write: Callable[[TextIO], int]) -> int:
         raise ExportFailed(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def _write_then_rename(path: Path, write: Callable[[TextIO], int]) -> int:
+def _write_then_rename(path: Path, write: Callable[[TextIO], Written]) -> Written:
     """Write a temporary file beside `path` and rename it over `path` once it is complete."""
     temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     # Created like any new file (the umask applies), or with the permissions of the file it
@@ -191,10 +195,10 @@ def _write_then_rename(path: Path, write: Callable[[TextIO], int]) -> int:
         with open(descriptor, "w", encoding="utf-8", newline="") as out:
             if path.exists():
                 os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-            count = write(out)
+            written = write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return count
+    return written
