@@ -35,6 +35,7 @@ from funnel_tui.exporter import (
     ExportFailed,
     export_rows,
     export_to_file,
+    export_total,
     for_the_screen,
     write_whole_file,
 )
@@ -1381,8 +1382,8 @@ def import_command(
     from rich.console import Console
     from rich.markup import escape
 
-    from funnel_tui.import_progress import import_progress
     from funnel_tui.importer import CsvUnreadable, import_prospects
+    from funnel_tui.progress_bar import import_progress
     from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
 
@@ -1506,12 +1507,35 @@ def export(
         return
     _refuse_overwriting_a_book(output, storage, "export")
     try:
-        count = export_to_file(storage.db, table, file_format, output)
+        count = _export_with_progress(storage, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(
         one_line(f"Exported {counted(count, table.removesuffix('s'), table)} to {output}"), err=True
     )
+
+
+def _export_with_progress(storage: Any, table: str, file_format: str, output: Path) -> int:
+    """Export `table` to `output`, with a bar of the rows written on a terminal (10,000,000
+    calls take a minute and more)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from funnel_tui.progress_bar import export_progress
+
+    console = Console(stderr=True)
+    with export_progress(console, table) as bar:
+        # Counted only for a terminal: a pipe or a file shows no bar.
+        total = export_total(storage.db, table) if console.is_terminal else None
+        # The description is markup, and a file name may hold brackets and escapes.
+        task = bar.add_task(f"Exporting to {escape(one_line(output.name))}", total=total)
+        return export_to_file(
+            storage.db,
+            table,
+            file_format,
+            output,
+            progress=lambda done: bar.update(task, completed=done),
+        )
 
 
 def _or_standard_output(output: Path | None) -> Path | None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 Written = TypeVar("Written")
 
 EXPORT_TABLES = ("prospects", "calls")
+# How often an export tells its progress, in rows (a tenth of a second or so).
+PROGRESS_ROWS = 10_000
 
 # Calls carry their prospect's name, company and source, so marketing sees outcomes by source,
 # the reason beside a not-interested outcome, so the lost reasons the report counts can be read
@@ -153,16 +155,44 @@ WRITERS: dict[str, Writer] = {"csv": write_csv, "json": write_json}
 EXPORT_FORMATS = tuple(WRITERS)
 
 
-def export_to_file(db: sqlite_utils.Database, table: str, file_format: str, path: Path) -> int:
-    """Write an export to `path` whole or not at all; returns the row count.
+def export_to_file(
+    db: sqlite_utils.Database,
+    table: str,
+    file_format: str,
+    path: Path,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write an export to `path` whole or not at all; returns the row count. `progress`
+    hears how many rows are written, every PROGRESS_ROWS.
 
     Raises ExportFailed naming the file, and leaves any file already there as it was.
     """
     if path.is_dir():
         raise ExportFailed(f"{path} is a folder; name a file to export to")
     columns, rows = export_rows(db, table)
+    if progress is not None:
+        rows = _telling(rows, progress)
     write = WRITERS[file_format]
     return write_whole_file(path, lambda out: write(columns, rows, out))
+
+
+def export_total(db: sqlite_utils.Database, table: str) -> int:
+    """How many rows an export of `table` writes, for its progress: every call has its
+    prospect (a foreign key), so the table's count."""
+    if table not in QUERIES:
+        raise ValueError(f"cannot export {table!r}: choose one of {', '.join(EXPORT_TABLES)}")
+    (count,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(count)
+
+
+def _telling(
+    rows: Iterator[tuple[Any, ...]], progress: Callable[[int], object]
+) -> Iterator[tuple[Any, ...]]:
+    """`rows`, telling `progress` how many have gone by every PROGRESS_ROWS."""
+    for number, row in enumerate(rows, 1):
+        yield row
+        if not number % PROGRESS_ROWS:
+            progress(number)
 
 
 def write_whole_file(path: Path, write: Callable[[TextIO], Written]) -> Written:

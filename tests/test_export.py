@@ -214,6 +214,23 @@ def test_rows_are_streamed_not_loaded(book: Any) -> None:
     assert next(rows)[1] == "=1+1"
 
 
+def test_an_export_to_a_file_tells_its_progress_as_it_writes(book_db: Any, tmp_path: Path) -> None:
+    """A bar on the terminal follows the rows written (10,000,000 calls take a minute and
+    more), of the table's count."""
+    book_db.execute(
+        "WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < 24999)"
+        " INSERT INTO prospects (name, phone)"
+        " SELECT 'Prospect ' || x, '+442079' || (400000 + x) FROM n"
+    )
+    heard: list[int] = []
+    written = exporter.export_to_file(
+        book_db, "prospects", "csv", tmp_path / "all.csv", progress=heard.append
+    )
+    assert written == exporter.export_total(book_db, "prospects") == 25_000
+    assert heard == [10_000, 20_000]
+    assert len((tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()) == 25_001
+
+
 def test_only_prospects_and_calls_can_be_exported(db: sqlite_utils.Database) -> None:
     with pytest.raises(ValueError, match="choose one of prospects, calls"):
         export_rows(db, "settings")

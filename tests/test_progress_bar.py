@@ -1,6 +1,7 @@
-"""What `funnel import` shows on a terminal as it runs (import_progress.py): the lines
-read of the file's lines and how many a second, as the app's dialog says them; and what
-it says when ctrl+c stops it."""
+"""What `funnel import` and `funnel export` show on a terminal as they run
+(progress_bar.py): the lines read of the file's lines, or the rows written of the table's,
+and how many a second, as the app's dialog says them; and what an import says when ctrl+c
+stops it."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from funnel_tui.import_progress import import_progress
 from funnel_tui.importer import import_prospects
+from funnel_tui.progress_bar import export_progress, import_progress
 from funnel_tui.store.sqlite import open_storage
 
 
-def terminal() -> tuple[Console, io.StringIO]:
+def terminal(width: int = 140) -> tuple[Console, io.StringIO]:
     out = io.StringIO()
-    return Console(file=out, force_terminal=True, width=140, color_system=None), out
+    return Console(file=out, force_terminal=True, width=width, color_system=None), out
 
 
 def test_the_progress_shows_the_lines_read_of_the_files_and_their_rate() -> None:
@@ -61,3 +62,20 @@ def test_ctrl_c_says_what_the_import_left(tmp_path: Path) -> None:
     )
     assert _import_stopped(storage, leads, now, True) == f"{stopped}, and a dry run none"
     storage.close()
+
+
+def test_the_exports_progress_shows_the_rows_written_of_the_tables() -> None:
+    """`funnel export calls` of 10,000,000 calls ran for a minute and a half with nothing
+    on the terminal until it ended."""
+    console, out = terminal(width=180)
+    with export_progress(console, "calls") as bar:
+        task = bar.add_task("Exporting to calls.csv", total=10_000_000)
+        bar.update(task, completed=10_000)
+        bar.update(task, completed=2_000_000)
+        bar.refresh()
+        shown = out.getvalue()
+        speed = bar.tasks[0].speed
+    assert "Exporting to calls.csv" in shown
+    assert "2,000,000 of 10,000,000 calls written" in shown
+    assert speed is not None
+    assert f"· {speed:,.0f} calls a second" in shown
