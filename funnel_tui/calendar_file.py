@@ -10,16 +10,15 @@ VTIMEZONE it needs), else in UTC.
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import getaddresses
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar.timezone import tzid_from_dt
 
 from funnel_tui import __version__
 from funnel_tui.book_name import book_id
@@ -30,6 +29,7 @@ from funnel_tui.phones import international
 from funnel_tui.queue import end_of_day
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.dialect import Dialect
+from funnel_tui.store.snapshot import one_snapshot
 from funnel_tui.store.sql import per_dialect
 from funnel_tui.text import one_line
 
@@ -59,8 +59,7 @@ def _appointments_sql(dialect: Dialect) -> str:
     due = stored_moment_sql("tasks", "due_at", "t.", dialect)
     done = stored_moment_sql("tasks", "done_at", "t.", dialect)
     return f"""
-SELECT t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence, coalesce(t.note, c.notes),
-       p.name, p.company, p.phone, p.email, p.timezone
+SELECT {{columns}}
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
 WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
   AND ({due} IS NULL
@@ -73,6 +72,11 @@ ORDER BY t.due_at, t.id
 
 
 _APPOINTMENTS = per_dialect(_appointments_sql)
+# What an event shows of its task and prospect; and when it is, all a survey of the
+# calendar reads (`_Survey`).
+_EVENT_COLUMNS = """t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence,
+    coalesce(t.note, c.notes), p.name, p.company, p.phone, p.email, p.timezone"""
+_WHEN_COLUMNS = "t.due_at, t.status, p.timezone"
 
 
 @dataclass(frozen=True)
@@ -160,37 +164,11 @@ def _read_appointments(
     cancelled from `cancelled_since` on, none without it), one at a time, in the order they
     are due; None for each whose due time is no moment. In a team's book, `rep`'s: those
     of their own prospects and the pool's, as their queue holds (PRODUCT 16)."""
-    # The rep's calendar has no callback with whom they may not call; the ones do not call
-    # cancelled come as cancellations, so a calendar that imported them drops them. A
-    # meeting is no call: it stands until the rep cancels it. One prospect's own meeting,
-    # which an email confirms, is theirs whatever the flag.
-    and_prospect = (
-        "AND t.prospect_id = :prospect"
-        if prospect_id is not None
-        else "AND (coalesce(p.do_not_call, 0) = 0 OR t.status = 'cancelled' OR t.kind = 'meeting')"
-    )
-    if rep is not None:
-        and_prospect += " AND (p.owner IS NULL OR p.owner = :rep)"
     region = load_settings(db).phone_region
-    rows = db.execute(
-        _APPOINTMENTS.for_db(db).format(and_prospect=and_prospect),
-        {
-            "until": until.astimezone(UTC).isoformat(),
-            # Without one, a moment after every stored one: no cancelled task.
-            "cancelled_since": (cancelled_since or datetime.max.replace(tzinfo=UTC))
-            .astimezone(UTC)
-            .isoformat(),
-            "prospect": prospect_id,
-            "rep": rep,
-        },
-    )
+    rows = _appointment_rows(db, _EVENT_COLUMNS, until, prospect_id, rep, cancelled_since)
     for task_id, prospect, kind, due_at, status, sequence, note, *person in rows:
         name, company, phone, email, zone = person
-        try:
-            moment = read_moment(due_at)
-        except Unreadable:
-            moment = None
-        if moment is None:
+        if (moment := _moment(due_at)) is None:
             yield None
             continue
         yield Appointment(
@@ -209,6 +187,58 @@ def _read_appointments(
         )
 
 
+def _read_starts(
+    db: sqlite_utils.Database, until: datetime, rep: str | None, cancelled_since: datetime
+) -> Iterator[tuple[datetime, bool] | None]:
+    """When each task `_read_appointments` reads starts, as its event says it
+    (`_local_start`), and whether it is cancelled; None for one whose due time is no
+    moment. Nothing of the prospect's but their zone: a fraction of the cost."""
+    rows = _appointment_rows(db, _WHEN_COLUMNS, until, None, rep, cancelled_since)
+    for due_at, status, zone in rows:
+        moment = _moment(due_at)
+        yield None if moment is None else (_local_start(moment, _zone(zone)), status == "cancelled")
+
+
+def _appointment_rows(
+    db: sqlite_utils.Database,
+    columns: str,
+    until: datetime,
+    prospect_id: int | None,
+    rep: str | None,
+    cancelled_since: datetime | None,
+) -> Iterable[tuple[Any, ...]]:
+    # The rep's calendar has no callback with whom they may not call; the ones do not call
+    # cancelled come as cancellations, so a calendar that imported them drops them. A
+    # meeting is no call: it stands until the rep cancels it. One prospect's own meeting,
+    # which an email confirms, is theirs whatever the flag.
+    and_prospect = (
+        "AND t.prospect_id = :prospect"
+        if prospect_id is not None
+        else "AND (coalesce(p.do_not_call, 0) = 0 OR t.status = 'cancelled' OR t.kind = 'meeting')"
+    )
+    if rep is not None:
+        and_prospect += " AND (p.owner IS NULL OR p.owner = :rep)"
+    return db.execute(
+        _APPOINTMENTS.for_db(db).format(columns=columns, and_prospect=and_prospect),
+        {
+            "until": until.astimezone(UTC).isoformat(),
+            # Without one, a moment after every stored one: no cancelled task.
+            "cancelled_since": (cancelled_since or datetime.max.replace(tzinfo=UTC))
+            .astimezone(UTC)
+            .isoformat(),
+            "prospect": prospect_id,
+            "rep": rep,
+        },
+    )
+
+
+def _moment(due_at: object) -> datetime | None:
+    try:
+        return read_moment(due_at)
+    except Unreadable:
+        return None
+
+
 def _description(appointment: Appointment) -> str:
     lines = [
         f"{label}: {value}"
@@ -223,13 +253,17 @@ def _description(appointment: Appointment) -> str:
 
 
 def _start(appointment: Appointment) -> datetime:
+    return _local_start(appointment.due_at, appointment.timezone)
+
+
+def _local_start(due_at: datetime, zone: ZoneInfo | None) -> datetime:
     """The start in the prospect's zone, or in UTC when there it is not one moment: a time
     in the hour a clock change repeats reads as the first of the two."""
-    if appointment.timezone is None:
-        return appointment.due_at
-    local = appointment.due_at.astimezone(appointment.timezone)
+    if zone is None:
+        return due_at
+    local = due_at.astimezone(zone)
     if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        return appointment.due_at
+        return due_at
     return local
 
 
@@ -272,21 +306,20 @@ def _calendar(
 ) -> icalendar.Calendar:
     """A calendar of `events`, after the zones they are in."""
     calendar = _calendar_of_zones(
-        book, _zone_names(*events), [event.start.date() for event in events], method
+        book,
+        {zone for event in events if (zone := _zone_name(event.start))},
+        [event.start.date() for event in events],
+        method,
     )
     calendar.subcomponents.extend(events)
     return calendar
 
 
-def _zone_names(*events: icalendar.Event) -> set[str]:
-    """The zones the events' times name, as `Calendar.get_missing_tzids` finds them: UTC
-    needs no VTIMEZONE."""
-    return {
-        value.params["TZID"]
-        for event in events
-        for _, value in event.property_items(sorted=False)
-        if "TZID" in getattr(value, "params", {})
-    } - {"UTC"}
+def _zone_name(start: datetime) -> str | None:
+    """The VTIMEZONE an event that starts at `start` needs, named as icalendar names its
+    TZID (`tzid_from_dt`); None in UTC, which needs none."""
+    zone = tzid_from_dt(start)
+    return None if zone == "UTC" else zone
 
 
 def _calendar_of_zones(
@@ -320,10 +353,11 @@ def write_calendar(
     of `rep`'s own prospects and the pool's); of a prospect marked do not call, the
     meetings and the cancelled callbacks only.
 
-    The zones come before the events, and which zones and which years only the last event
-    tells: each event is written to a temporary file as it is read (on disk past a
-    megabyte), and copied to `out` after them, so a book of any size takes the memory of
-    one event. Nothing reaches `out` until the book is read."""
+    The zones come before the events, and which zones and which years of their rules
+    only the last event tells: the tasks are read twice, in one snapshot of the book
+    (`one_snapshot`), first for the zones, the first and last day and the counts, then
+    for the events, each written as it is made, so a book of any size takes the memory of
+    one event and no room on disk but the file's."""
     # Any file written while a task was open could have shown it (an overdue one is always
     # written, one far ahead with a larger --days), so what tells whether a calendar may
     # still hold it as open is when it was cancelled (done_at), not when it was due: a
@@ -338,33 +372,53 @@ def write_calendar(
     # Each rep's file is a calendar of its own: imported side by side, one never replaces
     # the other (an event both show, a pool prospect's, keeps its one UID).
     calendar_name = book if rep is None else f"{book}.{rep}"
-    zone_names: set[str] = set()
-    first: date | None = None
-    last: date | None = None
-    events = cancelled = skipped = 0
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as spool:
-        for appointment in _read_appointments(
-            db, through, rep=rep, cancelled_since=now - timedelta(days=kept_days)
-        ):
-            if appointment is None:
-                skipped += 1
-                continue
-            event = _reps_event(appointment, book, stamp)
-            spool.write(event.to_ical())
-            zone_names |= _zone_names(event)
-            start = event.start.date()
-            first = start if first is None else min(first, start)
-            last = start if last is None else max(last, start)
-            events += not appointment.cancelled
-            cancelled += appointment.cancelled
-        starts = [] if first is None or last is None else [first, last]
-        calendar = _calendar_of_zones(calendar_name, zone_names, starts)
+
+    cancelled_since = now - timedelta(days=kept_days)
+    with one_snapshot(db):
+        survey = _Survey()
+        for start in _read_starts(db, through, rep, cancelled_since):
+            survey.add(start)
+        calendar = _calendar_of_zones(calendar_name, survey.zone_names, survey.days)
         calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
         out.write(calendar.to_ical().removesuffix(_END))
-        spool.seek(0)
-        shutil.copyfileobj(spool, out)
+        for appointment in _read_appointments(
+            db, through, rep=rep, cancelled_since=cancelled_since
+        ):
+            if appointment is not None:
+                out.write(_reps_event(appointment, book, stamp).to_ical())
         out.write(_END)
-    return CalendarCounts(events, cancelled, skipped)
+    return CalendarCounts(survey.events, survey.cancelled, survey.skipped)
+
+
+@dataclass
+class _Survey:
+    """What a calendar's first read of its tasks finds: the zones its events are in, their
+    first and last day, and the counts."""
+
+    zone_names: set[str] = field(default_factory=set)
+    first: date | None = None
+    last: date | None = None
+    events: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+
+    def add(self, event: tuple[datetime, bool] | None) -> None:
+        """Count an event (its start and whether it is cancelled), or one skipped (None)."""
+        if event is None:
+            self.skipped += 1
+            return
+        start, cancelled = event
+        if zone := _zone_name(start):
+            self.zone_names.add(zone)
+        day = start.date()
+        self.first = day if self.first is None else min(self.first, day)
+        self.last = day if self.last is None else max(self.last, day)
+        self.cancelled += cancelled
+        self.events += not cancelled
+
+    @property
+    def days(self) -> list[date]:
+        return [] if self.first is None or self.last is None else [self.first, self.last]
 
 
 def calendar_file(
