@@ -139,6 +139,31 @@ def test_a_file_written_over_another_programs_live_log_is_refused(book: Path, su
     holder.close()
 
 
+@pytest.mark.parametrize(
+    "args", [["export", "prospects", "-o"], ["calendar", "-o"], ["export", "calls", "-o"]]
+)
+def test_a_file_written_to_a_named_pipe_streams_into_it(
+    book: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """`-o fifo`, `-o /dev/stdout` hung: the check that the target is no database read
+    it first, waiting for what the pipe would give."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        written = subprocess.run(
+            [sys.executable, "-m", "funnel_tui", *args, str(fifo), "--db", str(book)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        received, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert written.returncode == 0, written.stderr
+    assert received.startswith(b"BEGIN:VCALENDAR" if args[0] == "calendar" else b"id,")
+
+
 def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:
     """`-o -` wrote a file named `-`."""
     dashed = invoke("export", "prospects", "-o", "-", "--db", book)

@@ -302,7 +302,11 @@ SQLITE_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
 
 
 def _starts_with(path: Path, *starts: bytes) -> bool:
+    """Whether the regular file at `path` starts with one of `starts`: a FIFO, a terminal
+    or /dev/stdout is a stream, not read (reading it waits for what it would give)."""
     try:
+        if not path.is_file():
+            return False
         with path.open("rb") as existing:
             start = existing.read(max(map(len, starts)))
     except OSError:
