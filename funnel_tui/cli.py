@@ -1379,11 +1379,10 @@ def import_command(
     import tempfile
     from functools import partial
 
-    from rich.console import Console
     from rich.markup import escape
 
     from funnel_tui.importer import CsvUnreadable, import_prospects
-    from funnel_tui.progress_bar import import_progress
+    from funnel_tui.progress_bar import import_progress, stderr_console
     from funnel_tui.read_process import ReadingFailed
     from funnel_tui.reps import RepError, require_rep
 
@@ -1401,7 +1400,7 @@ def import_command(
         owner = None if owner is None else require_rep(storage.db, owner)
     except RepError as error:
         raise UserError(str(error)) from None
-    console = Console(stderr=True)
+    console = stderr_console()
     now = system_now()
     with import_progress(console) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
@@ -1518,12 +1517,11 @@ def export(
 def _export_with_progress(storage: Any, table: str, file_format: str, output: Path) -> int:
     """Export `table` to `output`, with a bar of the rows written on a terminal (10,000,000
     calls take a minute and more)."""
-    from rich.console import Console
     from rich.markup import escape
 
-    from funnel_tui.progress_bar import export_progress
+    from funnel_tui.progress_bar import export_progress, stderr_console
 
-    console = Console(stderr=True)
+    console = stderr_console()
     with export_progress(console, table) as bar:
         # Counted only for a terminal: a pipe or a file shows no bar.
         total = export_total(storage.db, table) if console.is_terminal else None

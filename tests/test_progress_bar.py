@@ -6,13 +6,16 @@ stops it."""
 from __future__ import annotations
 
 import io
+import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from funnel_tui.importer import import_prospects
-from funnel_tui.progress_bar import export_progress, import_progress
+from funnel_tui.progress_bar import export_progress, import_progress, stderr_console
 from funnel_tui.store.sqlite import open_storage
 
 
@@ -79,3 +82,40 @@ def test_the_exports_progress_shows_the_rows_written_of_the_tables() -> None:
     assert "2,000,000 of 10,000,000 calls written" in shown
     assert speed is not None
     assert f"· {speed:,.0f} calls a second" in shown
+
+
+@pytest.mark.parametrize(
+    ("width", "shown", "with_bar"),
+    [
+        (160, "2,000,000 of 10,000,000 calls written · ", True),
+        (120, "2,000,000 of 10,000,000 calls written · ", False),
+        (80, "Exporting to a-name-long-enough…  20% 2,000,000 of 10,000,000 calls written", False),
+        (40, "20% 2,000,000 of 10,000,000 calls", False),
+    ],
+)
+def test_the_bar_keeps_to_one_line_of_the_terminals_width(
+    width: int, shown: str, with_bar: bool
+) -> None:
+    """At 80 columns the line wrapped into three, at 40 into ten: the parts that do not
+    fit are left out, the count last."""
+    console, out = terminal(width=width)
+    with export_progress(console, "calls") as bar:
+        name = "a-name-long-enough-to-be-cut-short.csv"
+        task = bar.add_task(f"Exporting to {name}", total=10_000_000)
+        bar.update(task, completed=10_000)
+        bar.update(task, completed=2_000_000)
+        bar.refresh()
+        drawn = out.getvalue()
+    last = re.split(r"\r|\x1b\[2K", drawn.rstrip())[-1]
+    lines = [line for line in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", last).split("\n") if line]
+    assert len(lines) == 1, lines
+    assert len(lines[0].rstrip()) <= width
+    assert shown in lines[0]
+    assert ("━" in lines[0]) is with_bar
+
+
+def test_a_bar_goes_to_standard_error_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FORCE_COLOR, which CI services set, put every redraw into a log of standard error."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert not stderr_console().is_terminal
