@@ -10,7 +10,8 @@ import shlex
 import sqlite3
 import sys
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -72,6 +73,7 @@ from funnel_tui.settings import (
     setting_text,
     where_kept,
 )
+from funnel_tui.stop_signals import stopped_as_by_ctrl_c
 from funnel_tui.store import open_team_book
 from funnel_tui.store.book_copies import dated_backup_path
 from funnel_tui.store.dialect import Dialect, hide_passwords, is_postgres_url, url_scheme
@@ -1402,7 +1404,7 @@ def import_command(
         raise UserError(str(error)) from None
     console = stderr_console()
     now = system_now()
-    with import_progress(console) as bar:
+    with stopped_as_by_ctrl_c(), import_progress(console) as bar:
         # The description is markup, and a file name may hold brackets and escapes.
         task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
         try:
@@ -1506,7 +1508,8 @@ def export(
         return
     _refuse_overwriting_a_book(output, storage, "export")
     try:
-        count = _export_with_progress(storage, table, file_format, output)
+        with _said_when_stopped("export", output):
+            count = _export_with_progress(storage, table, file_format, output)
     except ExportFailed as error:
         raise UserError(str(error)) from None
     click.echo(
@@ -1534,6 +1537,34 @@ def _export_with_progress(storage: Any, table: str, file_format: str, output: Pa
             output,
             progress=lambda done: bar.update(task, completed=done),
         )
+
+
+@contextmanager
+def _said_when_stopped(what: str, output: Path) -> Iterator[None]:
+    """Ctrl+c (or SIGTERM, SIGHUP) while a file is written whole or not at all, said as
+    what it left: no file, the one there as it was, or, stopped as it was renamed into
+    place, the whole new one."""
+    before = _file_state(output)
+    try:
+        with stopped_as_by_ctrl_c():
+            yield
+    except KeyboardInterrupt:
+        if _file_state(output) != before:
+            left = "it was written whole"
+        elif before is None:
+            left = "no file was written"
+        else:
+            left = "the file there is as it was"
+        raise UserError(f"{what} to {output} stopped: {left}") from None
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """Which file is at `path`, and when it last changed; None for none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def _or_standard_output(output: Path | None) -> Path | None:
@@ -1648,10 +1679,11 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
     else:
         _refuse_overwriting_a_book(output, storage, "calendar")
         try:
-            # Bytes under the text file: the lines end in CR LF as written.
-            written = write_whole_file(
-                output, lambda out: write_calendar(storage.db, now, days, out.buffer, rep=rep)
-            )
+            with _said_when_stopped("calendar", output):
+                # Bytes under the text file: the lines end in CR LF as written.
+                written = write_whole_file(
+                    output, lambda out: write_calendar(storage.db, now, days, out.buffer, rep=rep)
+                )
         except ExportFailed as error:
             raise UserError(str(error)) from None
         cancelled = f" and {written.cancelled:,} cancelled" if written.cancelled else ""

@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from funnel_tui import exporter
 from funnel_tui.cli import describe_os_error
 from funnel_tui.prospects import add_prospect
 from funnel_tui.store.sqlite import Storage, open_storage
@@ -162,6 +164,40 @@ def test_a_file_written_to_a_named_pipe_streams_into_it(
         reader.kill()
     assert written.returncode == 0, written.stderr
     assert received.startswith(b"BEGIN:VCALENDAR" if args[0] == "calendar" else b"id,")
+
+
+@pytest.mark.parametrize("there_before", [False, True])
+def test_an_export_stopped_by_a_signal_leaves_no_half_file_and_says_what_it_left(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there_before: bool
+) -> None:
+    """SIGTERM (`kill`, or the terminal closed: SIGHUP) ended an export on the spot: its
+    half file stayed beside the target, a progress bar left the cursor hidden, and it
+    said nothing."""
+    target = tmp_path / "out" / "leads.csv"
+    target.parent.mkdir()
+    if there_before:
+        target.write_text("kept\n", encoding="utf-8")
+    cells = 0
+
+    def terminated_midway(value: object) -> object:
+        nonlocal cells
+        cells += 1
+        if cells == 5:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return exporter.neutralise_blob(value)
+
+    monkeypatch.setattr(exporter, "neutralise", terminated_midway)
+    result = invoke("export", "prospects", "-o", target, "--db", book)
+    assert result.exit_code == 1
+    left = "the file there is as it was" if there_before else "no file was written"
+    assert one_line_error(result.stderr) == f"funnel: export to {target} stopped: {left}"
+    assert [path.name for path in target.parent.iterdir()] == (
+        ["leads.csv"] if there_before else []
+    )
+    if there_before:
+        assert target.read_text(encoding="utf-8") == "kept\n"
+    # Once it is over, SIGTERM ends a process again.
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:
