@@ -128,6 +128,9 @@ class FilePath(click.ParamType):
         # Path() drops a trailing slash, and would write a file where a folder was meant.
         if text.endswith(("/", os.sep)):
             raise UserError(f"{text} ends with a slash, so it names a folder; name a file")
+        if text != "-" and Path(text) == Path("-"):
+            # `./-` names the file `-`, which Path() would make the `-` of standard output.
+            return Path(os.path.abspath(text))
         return Path(text)
 
 

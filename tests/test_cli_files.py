@@ -208,6 +208,17 @@ def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:
     assert dashed.stdout.count("Lead ") == PROSPECTS and not Path("-").exists()
 
 
+def test_an_export_to_dot_slash_dash_writes_the_file_named_dash(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o ./-` went to standard output, where it names the file `-`, as for most tools."""
+    monkeypatch.chdir(tmp_path)
+    written = invoke("export", "prospects", "-o", "./-", "--db", book)
+    assert written.exit_code == 0, written.output
+    assert written.stdout == ""
+    assert (tmp_path / "-").read_text(encoding="utf-8").count("Lead ") == PROSPECTS
+
+
 def test_the_wal_of_a_database_opened_through_a_link_is_refused(book: Path) -> None:
     through = book.parent / "link.db"
     through.symlink_to(book)
