@@ -140,17 +140,14 @@ def _note(value: object) -> str:
     )
 
 
-def _appointments(
-    db: sqlite_utils.Database,
-    until: datetime,
-    prospect_id: int | None = None,
-    rep: str | None = None,
-    cancelled_since: datetime | None = None,
-) -> tuple[list[Appointment], int]:
-    """The appointments `_read_appointments` reads, in a list, and how many it skipped."""
-    found = list(_read_appointments(db, until, prospect_id, rep, cancelled_since))
-    appointments = [appointment for appointment in found if appointment is not None]
-    return appointments, len(found) - len(appointments)
+def _prospects_appointments(
+    db: sqlite_utils.Database, prospect_id: int, *, cancelled_since: datetime | None = None
+) -> list[Appointment]:
+    """One prospect's open meetings and callbacks, whenever they are due (and those
+    cancelled from `cancelled_since` on), but those whose due time is no moment."""
+    until = datetime.max.replace(tzinfo=UTC)
+    found = _read_appointments(db, until, prospect_id, cancelled_since=cancelled_since)
+    return [appointment for appointment in found if appointment is not None]
 
 
 def _read_appointments(
@@ -479,7 +476,7 @@ def meetings_around(
 
 def _open_meetings(db: sqlite_utils.Database, prospect_id: int) -> list[Appointment]:
     """The prospect's meetings not done or cancelled, whenever they are."""
-    appointments, _ = _appointments(db, datetime.max.replace(tzinfo=UTC), prospect_id)
+    appointments = _prospects_appointments(db, prospect_id)
     return [
         appointment
         for appointment in appointments
@@ -497,9 +494,7 @@ def meeting_called_off(
     """The prospect's meeting still ahead that was cancelled after its invite went out
     (`invite_sent`; in a team's book, `rep`'s), booked last: the meeting a cancellation
     takes off their calendar."""
-    everything, _ = _appointments(
-        db, datetime.max.replace(tzinfo=UTC), prospect_id, cancelled_since=EVER
-    )
+    everything = _prospects_appointments(db, prospect_id, cancelled_since=EVER)
     called_off = [
         appointment
         for appointment in everything
