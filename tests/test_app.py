@@ -936,6 +936,31 @@ async def test_calls_logged_one_after_another_under_a_filter_wait_for_no_count(
     ]
 
 
+async def test_the_pace_screen_opens_on_its_figures_while_a_filters_matches_are_counted(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`p` read its figures in the database thread behind the count of the queue's rest
+    (half a second at 1,000,000 prospects, also right after a call): the count stops for
+    them, and is read again after them."""
+    from funnel_tui.ui.performance_screen import PerformanceScreen
+
+    read_filters_as_in_a_big_book(monkeypatch)
+    count_began = slow_whole_reads_of(monkeypatch, "an")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"an", "enter")
+        await wait_for(pilot, count_began.is_set, budget_s=30)
+        count_began.clear()
+        await pilot.press("p")
+
+        def figures_shown() -> bool:
+            screen = demo_app.screen
+            return isinstance(screen, PerformanceScreen) and screen.pace is not None
+
+        await wait_for(pilot, figures_shown, budget_s=30)
+        await wait_for(pilot, count_began.is_set, budget_s=30)
+
+
 async def test_a_call_never_waits_for_a_whole_order_being_read(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -359,7 +359,12 @@ class BookDialogs(_Base):
         ahead = None if reader is None else reader.current(now.date())
         first_read: asyncio.Future[PaceScreenFigures]
         if ahead is None:
+            # The rest of a large queue being read (half a second at 1,000,000 prospects,
+            # right after a call) stops for the figures, and is read again after them.
+            counting = self._stop_counting_the_queue()
             first_read = self.funnel.in_db_thread(as_of(now))
+            if counting:
+                first_read.add_done_callback(lambda _: self._count_the_queue_again())
         else:
             first_read = asyncio.get_running_loop().create_future()
             first_read.set_result(ahead.figures)

@@ -544,6 +544,21 @@ class MainScreen(
         """The whole order under a filter's head already on screen."""
         await self._read_and_show_order(same_prospect_shown=True)
 
+    def _stop_counting_the_queue(self) -> bool:
+        """Stop the read of the rest of an order whose head is on screen, if one runs (it
+        stops where it runs, in the database thread); whether one did."""
+        counting = any(
+            worker.node is self and worker.group == "queue-rest" and not worker.is_finished
+            for worker in self.workers
+        )
+        self.workers.cancel_group(self, "queue-rest")
+        return counting
+
+    def _count_the_queue_again(self) -> None:
+        """Read the rest of the order again, after `_stop_counting_the_queue`."""
+        if not self._torn_down:
+            self._read_rest_of_filtered_queue()
+
     @work(exclusive=True, group="queue")
     async def _read_rest_of_queue(self) -> None:
         """After the first frame, the whole order under the head already on screen (any
