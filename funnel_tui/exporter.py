@@ -210,6 +210,12 @@ def write_whole_file(path: Path, write: Callable[[TextIO], Written]) -> Written:
                 return write(out)
         # Through a link, the file it points to is replaced and the link stays a link.
         target = Path(os.path.realpath(path))
+        if target.parent.is_dir() and not os.access(target.parent, os.W_OK | os.X_OK):
+            # The file is written beside its name, then renamed: the folder is what
+            # refuses, also where the file there could be written over.
+            raise ExportFailed(
+                f"cannot write {path}: the folder {target.parent} does not let you make files"
+            )
         return _write_then_rename(target, write)
     except OSError as error:
         raise ExportFailed(f"cannot write {path}: {error.strerror or error}") from error

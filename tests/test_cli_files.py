@@ -200,6 +200,29 @@ def test_an_export_stopped_by_a_signal_leaves_no_half_file_and_says_what_it_left
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+def test_a_file_in_a_folder_that_cannot_be_written_names_the_folder(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that could be written over, in a folder that cannot be written (the file is
+    made beside its name, then renamed), was said as `cannot write FILE: Permission
+    denied`, where it is the folder that refuses."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    target = folder / "leads.csv"
+    target.write_text("kept\n", encoding="utf-8")
+    writable = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: Path(path) != folder and writable(path, mode)
+    )
+    for args in (["export", "prospects", "-o"], ["calendar", "-o"]):
+        result = invoke(*args, target, "--db", book)
+        assert result.exit_code == 1
+        assert one_line_error(result.stderr) == (
+            f"funnel: cannot write {target}: the folder {folder} does not let you make files"
+        )
+        assert target.read_text(encoding="utf-8") == "kept\n"
+
+
 def test_an_export_to_a_dash_goes_to_standard_output(book: Path) -> None:
     """`-o -` wrote a file named `-`."""
     dashed = invoke("export", "prospects", "-o", "-", "--db", book)
