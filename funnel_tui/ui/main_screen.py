@@ -547,10 +547,7 @@ class MainScreen(
     def _stop_counting_the_queue(self) -> bool:
         """Stop the read of the rest of an order whose head is on screen, if one runs (it
         stops where it runs, in the database thread); whether one did."""
-        counting = any(
-            worker.node is self and worker.group == "queue-rest" and not worker.is_finished
-            for worker in self.workers
-        )
+        counting = bool(self._queue_workers_in_flight("queue-rest"))
         self.workers.cancel_group(self, "queue-rest")
         return counting
 

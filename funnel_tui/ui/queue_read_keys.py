@@ -81,15 +81,17 @@ class KeysWaitForTheQueue(_Base):
 
     async def _queue_read(self) -> None:
         """Wait until the queue's order being read (the reloads in flight) is shown."""
-        while pending := self._queue_reloads_in_flight():
+        while pending := self._queue_workers_in_flight("queue"):
             for worker in pending:
                 # A reload that fails says so itself; the keys go on either way.
                 with suppress(WorkerCancelled, WorkerFailed):
                     await worker.wait()
 
-    def _queue_reloads_in_flight(self) -> list[Worker[None]]:
+    def _queue_workers_in_flight(self, group: str) -> list[Worker[None]]:
+        """This screen's workers of `group` (the reloads, "queue"; the rest of an order
+        whose head is shown, "queue-rest") that have not finished."""
         return [
             worker
             for worker in self.workers
-            if worker.node is self and worker.group == "queue" and not worker.is_finished
+            if worker.node is self and worker.group == group and not worker.is_finished
         ]
