@@ -68,9 +68,7 @@ def export_rows(
     db: sqlite_utils.Database, table: str
 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """The column names and a stream of rows of `prospects` or `calls`."""
-    if table not in QUERIES:
-        raise ValueError(f"cannot export {table!r}: choose one of {', '.join(EXPORT_TABLES)}")
-    cursor = db.execute(QUERIES[table])
+    cursor = db.execute(QUERIES[_exported(table)])
     return [column[0] for column in cursor.description], iter(cursor)
 
 
@@ -179,10 +177,15 @@ def export_to_file(
 def export_total(db: sqlite_utils.Database, table: str) -> int:
     """How many rows an export of `table` writes, for its progress: every call has its
     prospect (a foreign key), so the table's count."""
+    (count,) = db.execute(f"SELECT count(*) FROM {_exported(table)}").fetchone()
+    return int(count)
+
+
+def _exported(table: str) -> str:
+    """`table`, one of EXPORT_TABLES; ValueError for any other."""
     if table not in QUERIES:
         raise ValueError(f"cannot export {table!r}: choose one of {', '.join(EXPORT_TABLES)}")
-    (count,) = db.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(count)
+    return table
 
 
 def _telling(
