@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.progress import Progress
 
 from funnel_tui.importer import import_prospects
 from funnel_tui.progress_bar import export_progress, import_progress, stderr_console
@@ -24,18 +25,24 @@ def terminal(width: int = 140) -> tuple[Console, io.StringIO]:
     return Console(file=out, force_terminal=True, width=width, color_system=None), out
 
 
+def drawn(bar: Progress, out: io.StringIO, what: str, done: int, total: int) -> tuple[str, float]:
+    """What `bar` draws of a task `what` updated twice, to `done` of `total`, and the rate
+    rich worked out (it needs two updates)."""
+    with bar:
+        task = bar.add_task(what, total=None)
+        bar.update(task, completed=done // 200, total=total)
+        bar.update(task, completed=done, total=total)
+        bar.refresh()
+        speed = bar.tasks[0].speed
+        assert speed is not None
+        return out.getvalue(), speed
+
+
 def test_the_progress_shows_the_lines_read_of_the_files_and_their_rate() -> None:
     console, out = terminal()
-    with import_progress(console) as bar:
-        task = bar.add_task("Importing leads.csv", total=None)
-        bar.update(task, completed=5_000, total=100_001)
-        bar.update(task, completed=12_345, total=100_001)
-        bar.refresh()
-        shown = out.getvalue()
-        speed = bar.tasks[0].speed
+    shown, speed = drawn(import_progress(console), out, "Importing leads.csv", 12_345, 100_001)
     assert "Importing leads.csv" in shown
     assert "12,345 of 100,001 lines read" in shown
-    assert speed is not None
     assert f"· {speed:,.0f} lines a second" in shown
 
 
@@ -71,16 +78,10 @@ def test_the_exports_progress_shows_the_rows_written_of_the_tables() -> None:
     """`funnel export calls` of 10,000,000 calls ran for a minute and a half with nothing
     on the terminal until it ended."""
     console, out = terminal(width=180)
-    with export_progress(console, "calls") as bar:
-        task = bar.add_task("Exporting to calls.csv", total=10_000_000)
-        bar.update(task, completed=10_000)
-        bar.update(task, completed=2_000_000)
-        bar.refresh()
-        shown = out.getvalue()
-        speed = bar.tasks[0].speed
+    bar = export_progress(console, "calls")
+    shown, speed = drawn(bar, out, "Exporting to calls.csv", 2_000_000, 10_000_000)
     assert "Exporting to calls.csv" in shown
     assert "2,000,000 of 10,000,000 calls written" in shown
-    assert speed is not None
     assert f"· {speed:,.0f} calls a second" in shown
 
 
