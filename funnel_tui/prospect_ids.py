@@ -1,8 +1,9 @@
 """Prospect ids in queue order, held four bytes an id while they fit in four; and a set
 of ids held one bit an id.
 
-Today's queue at 1,000,000 prospects is an array of about 500,000 ids, the largest thing
-the app keeps in memory: 4 MB at eight bytes an id, 2 MB at four. An id another tool
+A filter's matches at 1,000,000 prospects can be an array of about 500,000 ids (a long
+order the app reads a page at a time instead: order_pages): 4 MB at eight bytes an id,
+2 MB at four. An id another tool
 wrote beyond four bytes (SQLite allows up to eight) widens the array it lands in to
 eight bytes an id, so no id is ever refused or cut.
 """

@@ -3,7 +3,8 @@
 The queue is read in two steps so it stays instant at 100,000 prospects: first the
 ordered list of ids (five index-only scans, one per bucket, a few bytes a row),
 then the visible rows by primary key, a page at a time. Positions are stable, so
-the cursor, `pgdn` and `end` are plain index arithmetic.
+the cursor, `pgdn` and `end` are plain index arithmetic. The app's own reads of a long
+order count each bucket instead and read its ids a page at a time (order_pages).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from funnel_tui.cadence import calling_window
 from funnel_tui.claims import HELD_BY_OTHERS
 from funnel_tui.domain import APPOINTMENT_TASKS, TaskKind, sql_list
 from funnel_tui.foreign_values import readable_row
+from funnel_tui.order_pages import OrderIds, OrderParts, paged_when_long
 from funnel_tui.prospect_ids import BITS_UP_TO, IdBits, extended, id_array, joined
 from funnel_tui.queue_filter import (
     Matches,
@@ -154,7 +156,7 @@ class QueueOrder(NamedTuple):
     searches every prospect).
     """
 
-    ids: array[int]
+    ids: OrderIds
     held_back: int = 0
     complete: bool = True
     mode: QueueMode = QueueMode.TODAY
@@ -175,6 +177,7 @@ def queue_order(
     phone_region: str | None = None,
     rep: str | None = None,
     matching: Matches | None = None,
+    paged: bool = False,
 ) -> QueueOrder:
     """The prospects to show, in calling order (or by name for the other modes).
 
@@ -184,7 +187,9 @@ def queue_order(
     code is read as `phone_region`'s (without one, only as the digits typed). In a team's
     book, `rep`'s queue for today holds their own prospects and the pool's, less those
     another rep holds now (PRODUCT 16). `matching` is the filter's matches when already
-    found.
+    found. `paged` holds a long unfiltered order for today a page at a time
+    (order_pages): its ids then read their other pages with the connection given to
+    `read_with`.
     """
     params: dict[str, str | int] = {}
     restrict = ""
@@ -203,10 +208,18 @@ def queue_order(
     if mode is QueueMode.TODAY:
         team = _team_clause(params, rep)
         order = _todays_order(
-            db, params, restrict + team, now, closed_zones, limit, keep=keep, read=read + team
+            db,
+            params,
+            restrict + team,
+            now,
+            closed_zones,
+            limit,
+            keep=keep,
+            read=read + team,
+            paged=paged and not text,
         )
     else:
-        order = _listed_order(db, params, read, mode, limit, keep)
+        order = _listed_order(db, params, read, mode, limit, keep, paged=paged and not text)
     if not text or mode is QueueMode.ALL or (limit is not None and len(order.ids) >= limit):
         return order
     return _with_matches_elsewhere(db, order, params, read, limit, keep)
@@ -230,10 +243,18 @@ def _listed_order(
     mode: QueueMode,
     limit: int | None,
     keep: IdBits | None = None,
+    *,
+    paged: bool = False,
 ) -> QueueOrder:
-    """All prospects, or those in nurture, by name (those of `keep` alone when given)."""
+    """All prospects, or those in nurture, by name (those of `keep` alone when given);
+    `paged` as `_todays_order` says."""
     nurture = " AND nurture = 1" if mode is QueueMode.NURTURE else ""
     by_name = BY_NAME.for_db(db)
+    if paged and limit is None and keep is None:
+        parts = OrderParts.counted(db, [(f"true{nurture}{restrict}", by_name)], params)
+        paged_ids = paged_when_long(db, parts)
+        if paged_ids is not None:
+            return QueueOrder(paged_ids, mode=mode)
     sql = f"SELECT id FROM prospects WHERE true{nurture}{restrict} ORDER BY {by_name}"
     if limit is not None and keep is None:
         sql += f" LIMIT {int(limit)}"
@@ -285,12 +306,20 @@ def _todays_order(
     *,
     keep: IdBits | None = None,
     read: str | None = None,
+    paged: bool = False,
 ) -> QueueOrder:
     """Today's queue, bucket after bucket: the prospects `restrict` keeps, read as `read`
-    keeps them and then those of `keep` when given."""
-    ids = id_array()
+    keeps them and then those of `keep` when given. `paged`, with no `limit` and no
+    `keep`, counts each bucket first and holds an order of more than HELD_AT_MOST ids as
+    its first page and its statements (order_pages)."""
+    ids: OrderIds = id_array()
     reading = restrict if read is None else read
-    for where, order_by in _todays_buckets(db, params, reading, now, closed_zones):
+    buckets = _todays_buckets(db, params, reading, now, closed_zones)
+    if paged and limit is None and keep is None:
+        paged_ids = paged_when_long(db, OrderParts.counted(db, buckets, params))
+        if paged_ids is not None:
+            ids, buckets = paged_ids, []
+    for where, order_by in buckets:
         sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
         if limit is not None and keep is None:
             sql += f" LIMIT {int(limit) - len(ids)}"
@@ -424,9 +453,11 @@ def read_order(
     limit: int | None = None,
     rep: str | None = None,
     matching: Matches | None = None,
+    paged: bool = False,
 ) -> QueueOrder:
     """The queue as the app shows it: today's holds back the prospects whose zone is
-    outside its calling hours now (and, in a team's book, is `rep`'s)."""
+    outside its calling hours now (and, in a team's book, is `rep`'s); `paged` as
+    `queue_order` says."""
     closed = closed_timezones(db, now, settings) if mode is QueueMode.TODAY else {}
     return queue_order(
         db,
@@ -438,6 +469,7 @@ def read_order(
         phone_region=settings.phone_region,
         rep=rep,
         matching=matching,
+        paged=paged,
     )
 
 

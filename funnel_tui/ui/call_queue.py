@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from funnel_tui.foreign_values import MARK
+from funnel_tui.order_pages import OrderIds
 from funnel_tui.prospect_ids import id_array
 from funnel_tui.queue import QueueMode, QueueRow, place_elsewhere
 from funnel_tui.text import one_line
@@ -151,8 +152,12 @@ class CallQueue(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._ids: array[int] = id_array()
+        self._ids: OrderIds = id_array()
         self._fetch: RowFetcher = lambda ids: {}
+        # The ids of the runs of PAGE_SIZE rows drawn lately, and their rows once drawn:
+        # what the rep sees, and whom the keys act on, even where a long order read a page
+        # at a time (order_pages) would read a run again differently since a change.
+        self._runs: OrderedDict[int, array[int]] = OrderedDict()
         self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
         # Set by `load` together with the ids; nothing is drawn before the first load.
         self._now = datetime.min.replace(tzinfo=UTC)
@@ -168,9 +173,13 @@ class CallQueue(ScrollView, can_focus=True):
 
     @property
     def highlighted_id(self) -> int | None:
-        return self._ids[self.cursor] if 0 <= self.cursor < len(self._ids) else None
+        return self._id_at(self.cursor) if 0 <= self.cursor < len(self._ids) else None
 
     def position_of(self, prospect_id: int) -> int | None:
+        """Where this prospect is: among the rows drawn lately first, then in the order."""
+        for number, run in self._runs.items():
+            if prospect_id in run:
+                return number * PAGE_SIZE + run.index(prospect_id)
         try:
             return self._ids.index(prospect_id)
         except ValueError:
@@ -181,7 +190,7 @@ class CallQueue(ScrollView, can_focus=True):
         position = self.position_of(prospect_id)
         if position is None or position + 1 >= len(self._ids):
             return None
-        return self._ids[position + 1]
+        return self._id_at(position + 1)
 
     def belongs_to_view(self, prospect_id: int) -> bool:
         """Whether this prospect is one of the view's own rows (or the prospect of a running
@@ -197,11 +206,11 @@ class CallQueue(ScrollView, can_focus=True):
         position = self.position_of(prospect_id)
         if position is None or position == 0:
             return None
-        return self._ids[position - 1]
+        return self._id_at(position - 1)
 
     def load(
         self,
-        ids: array[int],
+        ids: OrderIds,
         fetch: RowFetcher,
         *,
         now: datetime,
@@ -218,6 +227,7 @@ class CallQueue(ScrollView, can_focus=True):
         self._ids, self._fetch, self._now = ids, fetch, now
         self._mode, self._elsewhere_from = mode, elsewhere_from
         self._now_stored = to_stored(now)
+        self._runs.clear()
         self._pages.clear()
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         position = self.position_of(keep) if keep is not None else None
@@ -229,18 +239,33 @@ class CallQueue(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
+    def _run(self, number: int) -> array[int]:
+        """The ids of run `number`, read once while it stays among the last drawn."""
+        run = self._runs.get(number)
+        if run is None:
+            start = number * PAGE_SIZE
+            run = self._runs[number] = self._ids[start : start + PAGE_SIZE]
+            if len(self._runs) > CACHED_PAGES:
+                self._runs.popitem(last=False)
+        else:
+            self._runs.move_to_end(number)
+        return run
+
+    def _id_at(self, index: int) -> int:
+        return self._run(index // PAGE_SIZE)[index % PAGE_SIZE]
+
     def _row(self, index: int) -> QueueRow | None:
         page_number = index // PAGE_SIZE
+        run = self._run(page_number)
         page = self._pages.get(page_number)
         if page is None:
-            start = page_number * PAGE_SIZE
-            page = self._fetch(self._ids[start : start + PAGE_SIZE])
+            page = self._fetch(run)
             self._pages[page_number] = page
             if len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_number)
-        return page.get(self._ids[index])
+        return page.get(run[index % PAGE_SIZE])
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Looked up once a frame, not once a line: each lookup walks up to the screen.

@@ -21,10 +21,10 @@ from textual.widgets import Input
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD, method_or_default
+from funnel_tui.order_pages import pinned_first, read_with
 from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
 from funnel_tui.proposals import last_proposal
-from funnel_tui.prospect_ids import id_array, joined
 from funnel_tui.prospects import (
     CardData,
     load_card,
@@ -593,7 +593,14 @@ class MainScreen(
         def read(db: Any) -> QueueOrder:
             with stopped_when(db, stop):
                 return read_order(
-                    db, now=now, mode=mode, text=text, settings=settings, limit=limit, rep=rep
+                    db,
+                    now=now,
+                    mode=mode,
+                    text=text,
+                    settings=settings,
+                    limit=limit,
+                    rep=rep,
+                    paged=True,
                 )
 
         try:
@@ -612,6 +619,8 @@ class MainScreen(
     def _show_order(
         self, order: QueueOrder, now: datetime, *, same_prospect_shown: bool = False
     ) -> None:
+        # A long order read in the database thread reads its other pages on this one.
+        order = order._replace(ids=read_with(order.ids, self.funnel.storage.db))
         shown = self.queue.highlighted_id
         # Any reload honours the selection asked for last: a newer reload replaces an
         # older one before it shows anything.
@@ -657,7 +666,7 @@ class MainScreen(
             # also when the queue let them go meanwhile (another rep took them, a change
             # from outside): `l` must never fall to the prospect below them.
             shifted = None if order.elsewhere_from is None else order.elsewhere_from + 1
-            ids = joined(id_array((running.prospect_id,)), order.ids)
+            ids = pinned_first(running.prospect_id, order.ids)
             order = order._replace(ids=ids, elsewhere_from=shifted)
             if select is None and shown == running.prospect_id:
                 select = running.prospect_id

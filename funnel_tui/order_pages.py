@@ -1,0 +1,241 @@
+"""The ids of a long order read from the book a page at a time, not held.
+
+Today's queue of a book of 1,000,000 prospects is about 500,000 ids: 2 MB held as an
+array, and half a second to read after every call. The screen draws a few dozen of them,
+counts them and jumps to the last. So a long order is kept as its parts (a WHERE and an
+ORDER BY each), how many rows each held when counted, its first page, and the few pages
+last read: a row is read when it is asked for (`PagedIds`), by the connection of the
+thread that asks (`reading_from`).
+
+The pages are read after the order was counted. A change to the book in between (a call
+just logged, before the order is read again) can shift a page by a row or leave it
+short; a short page's missing rows are id 0, which no prospect has, drawn as removed.
+The order is read again after every change the app makes or sees.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain, islice
+from typing import Any, TypeAlias, overload
+
+from funnel_tui.prospect_ids import extended, id_array, joined
+
+# An order longer than this is read a page at a time (40 KB of ids below it).
+HELD_AT_MOST = 10_000
+PAGE_IDS = 1_000
+# The pages kept besides the first: those around the cursor and the last few jumped to.
+KEPT_PAGES = 8
+# An id no prospect has: what a page that came back short holds in place of its rows.
+GONE = 0
+
+
+@dataclass(frozen=True)
+class OrderParts:
+    """How to read an order of prospects again: each part's WHERE and ORDER BY, in order
+    (run with `params`), and how many rows each held when counted."""
+
+    parts: tuple[tuple[str, str], ...]
+    params: Mapping[str, Any]
+    counts: tuple[int, ...]
+
+    @classmethod
+    def counted(
+        cls, db: Any, parts: Sequence[tuple[str, str]], params: Mapping[str, Any]
+    ) -> OrderParts:
+        """The parts (WHERE, ORDER BY) of an order of prospects, each counted now: an
+        index-only count costs about half of reading the ids."""
+        counts = tuple(
+            db.execute(f"SELECT count(*) FROM prospects WHERE {where}", params).fetchone()[0]
+            for where, _ in parts
+        )
+        return cls(tuple(parts), dict(params), counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def _ids(self, db: Any, part: int, offset: int, limit: int) -> Iterator[int]:
+        where, order_by = self.parts[part]
+        sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
+        rows = db.execute(f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}", dict(self.params))
+        return (row[0] for row in rows)
+
+    def _starts(self) -> Iterator[tuple[int, int, int]]:
+        """Each part, the position its rows start at, and how many it held."""
+        first = 0
+        for part, count in enumerate(self.counts):
+            yield part, first, count
+            first += count
+
+    def read(self, db: Any, start: int, stop: int) -> array[int]:
+        """The ids at positions `start` to `stop` of the order, as the book holds them now:
+        each part's rows from its own offset, GONE for a row a part no longer has."""
+        ids = id_array()
+        for part, first, count in self._starts():
+            begin, end = max(start, first), min(stop, first + count)
+            if begin < end:
+                found = len(ids)
+                ids = extended(ids, self._ids(db, part, begin - first, end - begin))
+                ids = extended(ids, [GONE] * (end - begin - (len(ids) - found)))
+        return ids
+
+    def scan(self, db: Any, start: int = 0) -> Iterator[int]:
+        """Every id of the order from position `start` on, each part up to its count."""
+        for part, first, count in self._starts():
+            if first + count > start:
+                offset = max(start - first, 0)
+                yield from self._ids(db, part, offset, count - offset)
+
+    def find(self, db: Any, prospect_id: int, start: int = 0) -> int | None:
+        """The position of `prospect_id` at `start` or after, None when it is not there:
+        the part that holds it found by its primary key, then read through to it."""
+        for part, first, count in self._starts():
+            where, _ = self.parts[part]
+            if first + count <= start:
+                continue
+            holds = f"SELECT 1 FROM prospects WHERE id = :order_pages_id AND ({where})"
+            if db.execute(holds, {**self.params, "order_pages_id": prospect_id}).fetchone():
+                offset = max(start - first, 0)
+                for position, id_ in enumerate(self._ids(db, part, offset, count - offset)):
+                    if id_ == prospect_id:
+                        return first + offset + position
+        return None
+
+
+@dataclass(eq=False)
+class PagedIds(Sequence[int]):
+    """The ids of a long order as a sequence: the ids pinned above it (the prospect of a
+    running call), then the order, its first page held and the others read as they are
+    asked for, the last KEPT_PAGES kept. Looking an id up (`index`, `in`) tries what is
+    held first, then asks the book which part holds it and reads that part to it."""
+
+    parts: OrderParts
+    first_page: array[int]
+    pinned: array[int] = field(default_factory=id_array)
+    db: Any = None
+    _pages: OrderedDict[int, array[int]] = field(default_factory=OrderedDict, repr=False)
+
+    def reading_from(self, db: Any) -> PagedIds:
+        """These ids, reading their pages with `db` (the connection of the thread that
+        shows them): a new sequence, with no page kept from another connection's reads."""
+        return replace(self, db=db, _pages=OrderedDict())
+
+    def with_first(self, ids: array[int]) -> PagedIds:
+        """`ids` pinned above these."""
+        return replace(self, pinned=joined(ids, self.pinned), _pages=OrderedDict())
+
+    def __len__(self) -> int:
+        return len(self.pinned) + self.parts.total
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> array[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | array[int]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("paged ids are sliced a run at a time")
+            return self._run(start, stop)
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("position out of the order")
+        pinned = len(self.pinned)
+        if position < pinned:
+            return self.pinned[position]
+        position -= pinned
+        return self._page(position // PAGE_IDS)[position % PAGE_IDS]
+
+    def _run(self, start: int, stop: int) -> array[int]:
+        pinned = len(self.pinned)
+        ids = id_array()
+        if start < pinned:
+            ids = extended(ids, self.pinned[start : min(stop, pinned)])
+        position = max(start, pinned) - pinned
+        end = stop - pinned
+        while position < end:
+            number, offset = divmod(position, PAGE_IDS)
+            page = self._page(number)
+            taken = page[offset : offset + end - position]
+            ids = extended(ids, taken)
+            position += len(taken)
+        return ids
+
+    def _page(self, number: int) -> array[int]:
+        if number == 0:
+            return self.first_page
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        if self.db is None:
+            raise RuntimeError("paged ids read with no connection: call reading_from first")
+        start = number * PAGE_IDS
+        page = self.parts.read(self.db, start, min(start + PAGE_IDS, self.parts.total))
+        self._pages[number] = page
+        if len(self._pages) > KEPT_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        """The first position of `value` (ValueError when it is not there): among the ids
+        held first, then in the part of the order that holds it."""
+        if start != 0 or stop is not None:
+            return super().index(value, start, stop)
+        if value in self.pinned:
+            return self.pinned.index(value)
+        pinned = len(self.pinned)
+        held = [(0, self.first_page), *sorted(self._pages.items())]
+        for number, page in held:
+            if value in page:
+                return pinned + number * PAGE_IDS + page.index(value)
+        if self.db is not None and isinstance(value, int):
+            position = self.parts.find(self.db, value, len(self.first_page))
+            if position is not None:
+                return pinned + position
+        raise ValueError(f"{value!r} is not in the order")
+
+    def __contains__(self, value: object) -> bool:
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[int]:
+        if self.db is None:
+            raise RuntimeError("paged ids read with no connection: call reading_from first")
+        return chain(self.pinned, self.first_page, self.parts.scan(self.db, len(self.first_page)))
+
+
+# The ids of an order: held, or read a page at a time.
+OrderIds: TypeAlias = "array[int] | PagedIds"
+
+
+def read_with(ids: OrderIds, db: Any) -> OrderIds:
+    """`ids` reading what they do not hold with `db`."""
+    return ids.reading_from(db) if isinstance(ids, PagedIds) else ids
+
+
+def pinned_first(prospect_id: int, ids: OrderIds) -> OrderIds:
+    """`prospect_id` above `ids`."""
+    pinned = id_array((prospect_id,))
+    return ids.with_first(pinned) if isinstance(ids, PagedIds) else joined(pinned, ids)
+
+
+def paged(db: Any, parts: OrderParts) -> PagedIds:
+    """The ids of the order of `parts`, its first page read now and the rest as they are
+    asked for."""
+    return PagedIds(parts, id_array(islice(parts.scan(db), PAGE_IDS)))
+
+
+def paged_when_long(db: Any, parts: OrderParts) -> PagedIds | None:
+    """`paged` for an order of more than HELD_AT_MOST ids; None for a shorter one, which
+    is best read whole."""
+    return paged(db, parts) if parts.total > HELD_AT_MOST else None

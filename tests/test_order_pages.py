@@ -1,0 +1,253 @@
+"""A long order read a page at a time gives the ids a held one does, and reads only the
+pages asked for."""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funnel_tui import order_pages
+from funnel_tui.order_pages import GONE, OrderParts, PagedIds, paged, pinned_first, read_with
+from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
+from funnel_tui.settings import Settings, load_settings
+from funnel_tui.store.sqlite import Storage
+from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.call_queue import CallQueue
+from tests.app_support import FROZEN_NOW, build_demo_storage, settle
+from tests.rows import insert_row
+
+# Two parts, as today's queue has five: the even ids up, then the odd ones down.
+PARTS = (("id % 2 = 0", "id"), ("id % 2 = 1", "id DESC"))
+
+
+def _book(size: int) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    db.execute("CREATE TABLE prospects (id INTEGER PRIMARY KEY)")
+    db.conn.executemany("INSERT INTO prospects VALUES (?)", [(i,) for i in range(1, size + 1)])
+    return db
+
+
+def _parts(db: sqlite_utils.Database) -> OrderParts:
+    return OrderParts.counted(db, PARTS, {})
+
+
+def _held(db: sqlite_utils.Database) -> list[int]:
+    return [
+        row[0]
+        for where, order_by in PARTS
+        for row in db.execute(f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}")
+    ]
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
+
+
+def _reads(db: sqlite_utils.Database) -> list[str]:
+    """The statements run on `db` from now on."""
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    return seen
+
+
+@pytest.mark.usefixtures("small_pages")
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(0, 30), start=st.integers(-35, 35), length=st.integers(0, 12))
+def test_every_position_and_run_is_the_held_orders(size: int, start: int, length: int) -> None:
+    db = _book(size)
+    held = _held(db)
+    ids = paged(db, _parts(db)).reading_from(db)
+    assert len(ids) == len(held)
+    assert list(ids) == held
+    assert list(ids[start : start + length]) == held[start : start + length]
+    if -len(held) <= start < len(held):
+        assert ids[start] == held[start]
+    else:
+        with pytest.raises(IndexError):
+            ids[start]
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_an_id_is_found_where_the_held_order_has_it_and_a_missing_one_is_not() -> None:
+    db = _book(25)
+    held = _held(db)
+    ids = paged(db, _parts(db)).reading_from(db)
+    for id_ in held:
+        assert id_ in ids
+        assert ids.index(id_) == held.index(id_)
+    assert 26 not in ids and 0 not in ids
+    with pytest.raises(ValueError):
+        ids.index(26)
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_only_the_pages_asked_for_are_read_and_a_few_are_kept() -> None:
+    db = _book(40)
+    ids = paged(db, _parts(db)).reading_from(db)
+    reads = _reads(db)
+    assert ids[:4] == array("i", [2, 4, 6, 8])
+    assert reads == []  # the first page is held
+    assert ids[20] == 39 and ids[21] == 37
+    assert len(reads) == 1  # one page, read once
+    ids[30], ids[10]
+    assert len(reads) == 3
+    ids[20]  # the page read first has been let go
+    assert len(reads) == 4
+    assert ids.index(37) == 21  # in a page kept: no read
+    assert len(reads) == 4
+    assert ids.index(13) == 33  # the part that holds it, read to it
+    read_through = [sql for sql in reads[4:] if sql.startswith("SELECT id")]
+    assert read_through == [
+        "SELECT id FROM prospects WHERE id % 2 = 1 ORDER BY id DESC LIMIT 20 OFFSET 0"
+    ]
+    del reads[:]
+    assert 41 not in ids  # in no part: looked up, never read through
+    assert reads and all(sql.startswith("SELECT 1 FROM prospects WHERE id = 41") for sql in reads)
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_the_prospect_pinned_above_comes_first_and_shifts_the_rest() -> None:
+    db = _book(9)
+    held = _held(db)
+    ids = pinned_first(99, read_with(paged(db, _parts(db)), db))
+    assert list(ids) == [99, *held]
+    assert ids[0] == 99 and ids[5] == held[4] and len(ids) == 10
+    assert ids.index(3) == held.index(3) + 1
+    assert list(ids[0:6]) == [99, *held[:5]]
+    held_ids = array("i", [5, 6])
+    assert list(pinned_first(99, held_ids)) == [99, 5, 6]
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_rows_gone_since_the_count_read_as_gone_not_as_another_prospect() -> None:
+    db = _book(20)
+    ids = paged(db, _parts(db)).reading_from(db)
+    db.execute("DELETE FROM prospects WHERE id IN (1, 3)")  # the last two odd ones
+    assert len(ids) == 20
+    assert list(ids[16:20]) == [7, 5, GONE, GONE]
+
+
+def test_a_page_is_read_only_with_the_connection_it_was_given() -> None:
+    db = _book(3000)
+    ids = paged(db, _parts(db))
+    assert ids[0] == 2
+    with pytest.raises(RuntimeError):
+        ids[2500]
+    assert isinstance(ids, PagedIds) and ids.reading_from(db)[2500] == 999
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Storage]:
+    storage = build_demo_storage(tmp_path / "demo.db")
+    yield storage
+    storage.close()
+
+
+def test_todays_queue_read_a_page_at_a_time_is_the_queue_read_whole(
+    demo: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = demo.db
+    settings = load_settings(db)
+    whole = read_order(db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=settings)
+    assert isinstance(whole.ids, array) and len(whole.ids) > 10
+    assert isinstance(
+        read_order(db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=settings).ids,
+        array,
+    )
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 10)
+    order = read_order(
+        db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=settings, paged=True
+    )
+    assert isinstance(order.ids, PagedIds)
+    assert order.held_back == whole.held_back
+    assert list(read_with(order.ids, db)) == list(whole.ids)
+    # So is every prospect, by name; a filter's order is held as before.
+    everyone = read_order(db, now=FROZEN_NOW, mode=QueueMode.ALL, text="", settings=settings)
+    paged_everyone = read_order(
+        db, now=FROZEN_NOW, mode=QueueMode.ALL, text="", settings=settings, paged=True
+    )
+    assert isinstance(paged_everyone.ids, PagedIds)
+    assert list(read_with(paged_everyone.ids, db)) == list(everyone.ids)
+    filtered = read_order(
+        db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="a", settings=settings, paged=True
+    )
+    assert isinstance(filtered.ids, array)
+
+
+async def test_a_rep_works_a_paged_queue_as_a_held_one(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today's queue read a page at a time (pages of four, from ten prospects on): the
+    list holds every prospect of the whole order; `end` goes to the last; a call logged
+    on a row past the first page is that prospect's, and the cursor moves on to the
+    prospect after them."""
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 10)
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+        whole = list(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
+        assert queue.row_count == len(whole) > 10
+        assert isinstance(queue._ids, PagedIds)
+        await pilot.press("end")
+        await settle(pilot)
+        assert queue.highlighted_id == whole[-1]
+        await pilot.press("home", *"jjjjjj")
+        await settle(pilot)
+        called = queue.highlighted_id
+        assert called == whole[6]
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        last = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 1")
+        assert last.fetchone() == (called, "no_answer")
+        assert queue.highlighted_id == whole[7]
+        assert isinstance(queue._ids, PagedIds)
+        assert called not in list(queue._ids)
+        await pilot.press("f")  # every prospect, by name: the prospect stays highlighted
+        await settle(pilot)
+        assert isinstance(queue._ids, PagedIds) and queue.highlighted_id == whole[7]
+        assert queue.row_count == db.execute("SELECT count(*) FROM prospects").fetchone()[0]
+
+
+def test_a_paged_queue_reads_alike_from_a_file_and_a_teams_server(
+    book_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never-called prospects of every priority, today's queue over pages of four: the
+    same ids in the same order as read whole, each found where it is, on both backends."""
+    for number in range(1, 26):
+        insert_row(
+            book_db,
+            "prospects",
+            {
+                "name": f"Lead {number:02d}",
+                "priority": number % 3,
+                "created_at": f"2026-11-{number:02d}T09:00:00+00:00",
+                "updated_at": f"2026-11-{number:02d}T09:00:00+00:00",
+            },
+        )
+    settings = Settings()
+    whole = read_order(book_db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=settings)
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 10)
+    order = read_order(
+        book_db, now=FROZEN_NOW, mode=QueueMode.TODAY, text="", settings=settings, paged=True
+    )
+    ids = read_with(order.ids, book_db)
+    assert isinstance(ids, PagedIds) and len(whole.ids) == len(ids) == 25
+    assert list(ids) == list(whole.ids)
+    assert [ids.index(id_) for id_ in reversed(whole.ids)] == list(range(24, -1, -1))
+    assert max(whole.ids) + 1 not in ids
