@@ -3,9 +3,9 @@
 Today's queue of a book of 1,000,000 prospects is about 500,000 ids: 2 MB held as an
 array, and half a second to read after every call. The screen draws a few dozen of them,
 counts them and jumps to the last. So a long order is kept as its parts (a WHERE and an
-ORDER BY each), how many rows each held when counted, its first page, and the few pages
-last read: a row is read when it is asked for (`PagedIds`), by the connection of the
-thread that asks (`reading_from`).
+ORDER BY each), how many rows each held when counted, its first 20,000 ids, and the few
+pages after them last read: a row past the head is read when it is asked for
+(`PagedIds`), by the connection of the thread that asks (`reading_from`).
 
 The pages are read after the order was counted. A change to the book in between (a call
 just logged, before the order is read again) can shift a page by a row or leave it
@@ -24,10 +24,11 @@ from typing import Any, TypeAlias, overload
 
 from funnel_tui.prospect_ids import extended, id_array, joined
 
-# An order longer than this is read a page at a time (40 KB of ids below it).
-HELD_AT_MOST = 10_000
+# An order of more ids than this holds its first HELD_AT_MOST (80 KB: the rows a rep
+# reaches with keys in a day) and reads the others a page at a time.
+HELD_AT_MOST = 20_000
 PAGE_IDS = 1_000
-# The pages kept besides the first: those around the cursor and the last few jumped to.
+# The pages kept besides the head: those around the cursor and the last few jumped to.
 KEPT_PAGES = 8
 # An id no prospect has: what a page that came back short holds in place of its rows.
 GONE = 0
@@ -109,12 +110,12 @@ class OrderParts:
 @dataclass(eq=False)
 class PagedIds(Sequence[int]):
     """The ids of a long order as a sequence: the ids pinned above it (the prospect of a
-    running call), then the order, its first page held and the others read as they are
+    running call), then the order, its head held and the pages after it read as they are
     asked for, the last KEPT_PAGES kept. Looking an id up (`index`, `in`) tries what is
     held first, then asks the book which part holds it and reads that part to it."""
 
     parts: OrderParts
-    first_page: array[int]
+    head: array[int]
     pinned: array[int] = field(default_factory=id_array)
     db: Any = None
     _pages: OrderedDict[int, array[int]] = field(default_factory=OrderedDict, repr=False)
@@ -149,8 +150,14 @@ class PagedIds(Sequence[int]):
         pinned = len(self.pinned)
         if position < pinned:
             return self.pinned[position]
-        position -= pinned
-        return self._page(position // PAGE_IDS)[position % PAGE_IDS]
+        return self._at(position - pinned)
+
+    def _at(self, position: int) -> int:
+        """The id at `position` of the order (past the pinned ones)."""
+        if position < len(self.head):
+            return self.head[position]
+        number, offset = divmod(position - len(self.head), PAGE_IDS)
+        return self._page(number)[offset]
 
     def _run(self, start: int, stop: int) -> array[int]:
         pinned = len(self.pinned)
@@ -159,24 +166,25 @@ class PagedIds(Sequence[int]):
             ids = extended(ids, self.pinned[start : min(stop, pinned)])
         position = max(start, pinned) - pinned
         end = stop - pinned
+        if position < len(self.head):
+            ids = extended(ids, self.head[position:end])
+            position = min(end, len(self.head))
         while position < end:
-            number, offset = divmod(position, PAGE_IDS)
-            page = self._page(number)
-            taken = page[offset : offset + end - position]
+            number, offset = divmod(position - len(self.head), PAGE_IDS)
+            taken = self._page(number)[offset : offset + end - position]
             ids = extended(ids, taken)
             position += len(taken)
         return ids
 
     def _page(self, number: int) -> array[int]:
-        if number == 0:
-            return self.first_page
+        """Page `number` after the head, read once while it stays among the last used."""
         page = self._pages.get(number)
         if page is not None:
             self._pages.move_to_end(number)
             return page
         if self.db is None:
             raise RuntimeError("paged ids read with no connection: call reading_from first")
-        start = number * PAGE_IDS
+        start = len(self.head) + number * PAGE_IDS
         page = self.parts.read(self.db, start, min(start + PAGE_IDS, self.parts.total))
         self._pages[number] = page
         if len(self._pages) > KEPT_PAGES:
@@ -191,12 +199,13 @@ class PagedIds(Sequence[int]):
         if value in self.pinned:
             return self.pinned.index(value)
         pinned = len(self.pinned)
-        held = [(0, self.first_page), *sorted(self._pages.items())]
-        for number, page in held:
+        if value in self.head:
+            return pinned + self.head.index(value)
+        for number, page in sorted(self._pages.items()):
             if value in page:
-                return pinned + number * PAGE_IDS + page.index(value)
+                return pinned + len(self.head) + number * PAGE_IDS + page.index(value)
         if self.db is not None and isinstance(value, int):
-            position = self.parts.find(self.db, value, len(self.first_page))
+            position = self.parts.find(self.db, value, len(self.head))
             if position is not None:
                 return pinned + position
         raise ValueError(f"{value!r} is not in the order")
@@ -211,7 +220,7 @@ class PagedIds(Sequence[int]):
     def __iter__(self) -> Iterator[int]:
         if self.db is None:
             raise RuntimeError("paged ids read with no connection: call reading_from first")
-        return chain(self.pinned, self.first_page, self.parts.scan(self.db, len(self.first_page)))
+        return chain(self.pinned, self.head, self.parts.scan(self.db, len(self.head)))
 
 
 # The ids of an order: held, or read a page at a time.
@@ -230,9 +239,9 @@ def pinned_first(prospect_id: int, ids: OrderIds) -> OrderIds:
 
 
 def paged(db: Any, parts: OrderParts) -> PagedIds:
-    """The ids of the order of `parts`, its first page read now and the rest as they are
-    asked for."""
-    return PagedIds(parts, id_array(islice(parts.scan(db), PAGE_IDS)))
+    """The ids of the order of `parts`, its first HELD_AT_MOST read now and the rest as
+    they are asked for."""
+    return PagedIds(parts, id_array(islice(parts.scan(db), HELD_AT_MOST)))
 
 
 def paged_when_long(db: Any, parts: OrderParts) -> PagedIds | None:

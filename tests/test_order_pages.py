@@ -49,6 +49,8 @@ def _held(db: sqlite_utils.Database) -> list[int]:
 
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head of four ids, pages of four after it, two of them kept."""
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 4)
     monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
     monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
 
@@ -138,12 +140,15 @@ def test_rows_gone_since_the_count_read_as_gone_not_as_another_prospect() -> Non
 
 
 def test_a_page_is_read_only_with_the_connection_it_was_given() -> None:
-    db = _book(3000)
+    db = _book(order_pages.HELD_AT_MOST + 3000)
     ids = paged(db, _parts(db))
-    assert ids[0] == 2
+    assert ids[0] == 2 and len(ids.head) == order_pages.HELD_AT_MOST
+    past_the_head = order_pages.HELD_AT_MOST + 10
     with pytest.raises(RuntimeError):
-        ids[2500]
-    assert isinstance(ids, PagedIds) and ids.reading_from(db)[2500] == 999
+        ids[past_the_head]
+    with pytest.raises(RuntimeError):
+        list(ids)
+    assert ids.reading_from(db)[past_the_head] == _held(db)[past_the_head]
 
 
 @pytest.fixture
@@ -188,13 +193,13 @@ def test_todays_queue_read_a_page_at_a_time_is_the_queue_read_whole(
 async def test_a_rep_works_a_paged_queue_as_a_held_one(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Today's queue read a page at a time (pages of four, from ten prospects on): the
+    """Today's queue read a page at a time (a head of five, pages of four after it): the
     list holds every prospect of the whole order; `end` goes to the last; a call logged
-    on a row past the first page is that prospect's, and the cursor moves on to the
-    prospect after them."""
+    on a row past the head is that prospect's, and the cursor moves on to the prospect
+    after them."""
     monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
     monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
-    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 10)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 5)
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
