@@ -91,20 +91,49 @@ class OrderParts:
                 offset = max(start - first, 0)
                 yield from self._ids(db, part, offset, count - offset)
 
-    def find(self, db: Any, prospect_id: int, start: int = 0) -> int | None:
+    def find(
+        self, db: Any, prospect_id: int, start: int = 0, *, counting: bool = True
+    ) -> int | None:
         """The position of `prospect_id` at `start` or after, None when it is not there:
-        the part that holds it found by its primary key, then read through to it."""
+        the part that holds it found by its primary key, then the rows before it counted
+        (`counting`, where the part's keys all sort one way) or read through to it."""
         for part, first, count in self._starts():
             where, _ = self.parts[part]
             if first + count <= start:
                 continue
             holds = f"SELECT 1 FROM prospects WHERE id = :order_pages_id AND ({where})"
-            if db.execute(holds, {**self.params, "order_pages_id": prospect_id}).fetchone():
-                offset = max(start - first, 0)
-                for position, id_ in enumerate(self._ids(db, part, offset, count - offset)):
-                    if id_ == prospect_id:
-                        return first + offset + position
+            params = {**self.params, "order_pages_id": prospect_id}
+            if not db.execute(holds, params).fetchone():
+                continue
+            before = self._rows_before(part) if counting else None
+            if before is not None:
+                position = first + db.execute(before, params).fetchone()[0]
+                if start <= position < first + count:
+                    return position
+            offset = max(start - first, 0)
+            for position, id_ in enumerate(self._ids(db, part, offset, count - offset)):
+                if id_ == prospect_id:
+                    return first + offset + position
         return None
+
+    def _rows_before(self, part: int) -> str | None:
+        """A count of the rows of `part` that come before :order_pages_id, the row's keys
+        compared at once with theirs (an index's count, where reading the ids to it takes
+        a step each); None when the part's keys do not all sort one way."""
+        where, order_by = self.parts[part]
+        keys, descending = [], set()
+        for term in order_by.split(","):
+            words = term.split()
+            descending.add(words[-1].upper() == "DESC")
+            keys.append(" ".join(words[:-1] if words[-1].upper() in ("ASC", "DESC") else words))
+        if len(descending) != 1:
+            return None
+        row = ", ".join(keys)
+        after = ">" if descending.pop() else "<"
+        return (
+            f"SELECT count(*) FROM prospects WHERE {where} AND ({row}) {after}"
+            f" (SELECT {row} FROM prospects WHERE id = :order_pages_id)"
+        )
 
 
 @dataclass(eq=False)
@@ -206,6 +235,10 @@ class PagedIds(Sequence[int]):
                 return pinned + len(self.head) + number * PAGE_IDS + page.index(value)
         if self.db is not None and isinstance(value, int):
             position = self.parts.find(self.db, value, len(self.head))
+            if position is not None and self._at(position) != value:
+                # Counted where a row's keys do not compare as they sort (a value another
+                # tool wrote): read through to it instead.
+                position = self.parts.find(self.db, value, len(self.head), counting=False)
             if position is not None:
                 return pinned + position
         raise ValueError(f"{value!r} is not in the order")
