@@ -8,16 +8,18 @@ pages after them last read: a row past the head is read when it is asked for
 (`PagedIds`), by the connection of the thread that asks (`reading_from`).
 
 The pages are read after the order was counted. A change to the book in between (a call
-just logged, before the order is read again) can shift a page by a row or leave it
-short; a short page's missing rows are id 0, which no prospect has, drawn as removed.
-The order is read again after every change the app makes or sees.
+just logged, another program's write, before the order is read again) would shift a page
+by a row: so a page is read only while the book's change count (`PRAGMA data_version`,
+a team's notifications) is the one seen before the order was read, and is GONE, id 0,
+which no prospect has, until the order is read again after the change. A page that comes
+back short holds GONE for its missing rows too.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import Any, TypeAlias, overload
@@ -147,12 +149,21 @@ class PagedIds(Sequence[int]):
     head: array[int]
     pinned: array[int] = field(default_factory=id_array)
     db: Any = None
+    # The book's change count, and its value before the order was read.
+    changes: Callable[[], int] | None = None
+    seen: int | None = None
     _pages: OrderedDict[int, array[int]] = field(default_factory=OrderedDict, repr=False)
 
-    def reading_from(self, db: Any) -> PagedIds:
+    def reading_from(
+        self, db: Any, changes: Callable[[], int] | None = None, seen: int | None = None
+    ) -> PagedIds:
         """These ids, reading their pages with `db` (the connection of the thread that
-        shows them): a new sequence, with no page kept from another connection's reads."""
-        return replace(self, db=db, _pages=OrderedDict())
+        shows them) while `changes()` is still `seen`: a new sequence, with no page kept
+        from another connection's reads."""
+        return replace(self, db=db, changes=changes, seen=seen, _pages=OrderedDict())
+
+    def _book_changed(self) -> bool:
+        return self.changes is not None and self.changes() != self.seen
 
     def with_first(self, ids: array[int]) -> PagedIds:
         """`ids` pinned above these."""
@@ -214,7 +225,12 @@ class PagedIds(Sequence[int]):
         if self.db is None:
             raise RuntimeError("paged ids read with no connection: call reading_from first")
         start = len(self.head) + number * PAGE_IDS
-        page = self.parts.read(self.db, start, min(start + PAGE_IDS, self.parts.total))
+        stop = min(start + PAGE_IDS, self.parts.total)
+        if self._book_changed():
+            # Read now, the page could hold the rows of another position: none until the
+            # order is read again.
+            return array(self.head.typecode, [GONE]) * (stop - start)
+        page = self.parts.read(self.db, start, stop)
         self._pages[number] = page
         if len(self._pages) > KEPT_PAGES:
             self._pages.popitem(last=False)
@@ -233,7 +249,7 @@ class PagedIds(Sequence[int]):
         for number, page in sorted(self._pages.items()):
             if value in page:
                 return pinned + len(self.head) + number * PAGE_IDS + page.index(value)
-        if self.db is not None and isinstance(value, int):
+        if self.db is not None and isinstance(value, int) and not self._book_changed():
             position = self.parts.find(self.db, value, len(self.head))
             if position is not None and self._at(position) != value:
                 # Counted where a row's keys do not compare as they sort (a value another
@@ -260,9 +276,11 @@ class PagedIds(Sequence[int]):
 OrderIds: TypeAlias = "array[int] | PagedIds"
 
 
-def read_with(ids: OrderIds, db: Any) -> OrderIds:
-    """`ids` reading what they do not hold with `db`."""
-    return ids.reading_from(db) if isinstance(ids, PagedIds) else ids
+def read_with(
+    ids: OrderIds, db: Any, changes: Callable[[], int] | None = None, seen: int | None = None
+) -> OrderIds:
+    """`ids` reading what they do not hold with `db`, while `changes()` is `seen`."""
+    return ids.reading_from(db, changes, seen) if isinstance(ids, PagedIds) else ids
 
 
 def pinned_first(prospect_id: int, ids: OrderIds) -> OrderIds:

@@ -19,6 +19,7 @@ from funnel_tui.order_pages import GONE, OrderParts, PagedIds, paged, pinned_fir
 from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.sqlite import Storage
+from funnel_tui.ui import call_queue as call_queue_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from tests.app_support import FROZEN_NOW, build_demo_storage, settle
@@ -269,6 +270,25 @@ def test_a_paged_queue_reads_alike_from_a_file_and_a_teams_server(
 
 
 @pytest.mark.usefixtures("small_pages")
+def test_once_the_book_changes_no_page_is_read_until_the_order_is_read_again() -> None:
+    """A page read after a change would hold the rows of other positions: the pages read
+    before it are kept, the others are GONE, and no prospect past them is looked up."""
+    db = _book(30)
+    held = _held(db)
+    count = [1]
+    ids = paged(db, _parts(db)).reading_from(db, lambda: count[0], seen=1)
+    assert list(ids[4:8]) == held[4:8]
+    db.execute("INSERT INTO prospects VALUES (100)")  # the first of the odd part now
+    count[0] = 2
+    assert list(ids[4:8]) == held[4:8]  # read before
+    assert list(ids[24:28]) == [GONE] * 4
+    assert ids.index(held[5]) == 5
+    assert held[26] not in ids
+    read_again = paged(db, _parts(db)).reading_from(db, lambda: count[0], seen=2)
+    assert list(read_again) == _held(db)
+
+
+@pytest.mark.usefixtures("small_pages")
 def test_a_count_that_misplaces_a_row_is_checked_and_read_through(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -279,3 +299,52 @@ def test_a_count_that_misplaces_a_row_is_checked_and_read_through(
     ids = paged(db, _parts(db)).reading_from(db)
     monkeypatch.setattr(OrderParts, "_rows_before", lambda self, part: "SELECT 3")
     assert [ids.index(id_) for id_ in held[4:]] == list(range(4, 25))
+
+
+@pytest.mark.parametrize("noticed_after", [0, 3, 6])
+async def test_calls_typed_fast_after_an_outside_change_go_to_the_next_prospect_shown(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, noticed_after: int
+) -> None:
+    """Another program adds never-called leads above the cursor, deep in a paged queue,
+    and the rep logs two calls at once, the app seeing the change before, between or
+    after the keys: the second call goes to the prospect the cursor moved on to."""
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 5)
+    monkeypatch.setattr(call_queue_module, "PAGE_SIZE", 4)
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 14)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        queue = screen.query_one(CallQueue)
+        closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+        whole = list(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
+        never_called = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM prospects WHERE last_called_at IS NULL AND next_call_at IS NULL"
+            )
+        ]
+        position = max(whole.index(id_) for id_ in never_called if id_ in whole)
+        first = position - (position - 5) % 4  # the first row of its page and run
+        await pilot.press("home", *"j" * first)
+        await settle(pilot)
+        called, after = whole[first], whole[first + 1]
+        assert queue.highlighted_id == called
+        poll = screen._refresh_on_outside_change
+        monkeypatch.setattr(screen, "_refresh_on_outside_change", lambda: None)
+        other = sqlite3.connect(demo_app.storage.path)
+        other.executemany(
+            "INSERT INTO prospects (name, priority, created_at, updated_at)"
+            " VALUES (?, 3, '2026-11-18T09:00:00+00:00', '2026-11-18T09:00:00+00:00')",
+            [(f"Outside Lead {n}",) for n in range(3)],
+        )
+        other.commit()
+        other.close()
+        keys = ["l", "n", "enter", "l", "v", "enter"]
+        await pilot.press(*keys[:noticed_after])
+        poll()
+        await pilot.press(*keys[noticed_after:])
+        await settle(pilot)
+        logged = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2")
+        assert sorted(logged.fetchall()) == sorted([(called, "no_answer"), (after, "voicemail")])

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from funnel_tui.foreign_values import MARK
-from funnel_tui.order_pages import OrderIds
+from funnel_tui.order_pages import GONE, OrderIds
 from funnel_tui.prospect_ids import id_array
 from funnel_tui.queue import QueueMode, QueueRow, place_elsewhere
 from funnel_tui.text import one_line
@@ -304,6 +304,9 @@ class CallQueue(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y - 1
         if index >= len(self._ids):
             return Strip.blank(width, paint.base)
+        if self._id_at(index) == GONE:
+            # A row past a long order's head, the book changed since: read with the order.
+            return Strip([Segment(_cell(" …", width), paint.base)], width)
         row = self._row(index)
         if row is None:
             return Strip([Segment(_cell(" (removed)", width), paint.base)], width)

@@ -573,13 +573,13 @@ class MainScreen(
         # included (a call just saved): the outside-change poll need not read them again,
         # also while this read runs (it then read the whole order and the plan twice).
         # A read that stops early is replaced by one that shows at least as much.
-        self._data_version = self._read_data_version()
+        self._data_version = seen = self._read_data_version()
         order = await self._read_order_in_db_thread(now, limit)
         if self._torn_down or (text, mode) != (self.filter_text, self.mode):
             # Another view or filter since: its own read shows it.
             return None
         self._shown_filter = text
-        self._show_order(order, now, same_prospect_shown=same_prospect_shown)
+        self._show_order(order, now, same_prospect_shown=same_prospect_shown, seen=seen)
         return order
 
     async def _read_order_in_db_thread(self, now: datetime, limit: int | None = None) -> QueueOrder:
@@ -617,10 +617,17 @@ class MainScreen(
             self.reload_queue()
 
     def _show_order(
-        self, order: QueueOrder, now: datetime, *, same_prospect_shown: bool = False
+        self,
+        order: QueueOrder,
+        now: datetime,
+        *,
+        same_prospect_shown: bool = False,
+        seen: int | None = None,
     ) -> None:
-        # A long order read in the database thread reads its other pages on this one.
-        order = order._replace(ids=read_with(order.ids, self.funnel.storage.db))
+        # A long order read in the database thread reads its other pages on this one, as
+        # long as the book's change count is still `seen`, the one before it was read.
+        storage = self.funnel.storage
+        order = order._replace(ids=read_with(order.ids, storage.db, storage.changes, seen))
         shown = self.queue.highlighted_id
         # Any reload honours the selection asked for last: a newer reload replaces an
         # older one before it shows anything.
