@@ -24,6 +24,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
 from tests.app_support import FROZEN_NOW, build_demo_storage, settle
 from tests.rows import insert_row
+from tests.test_app import burst
 
 # Two parts, as today's queue has five: the even ids up, then the odd ones down.
 PARTS = (("id % 2 = 0", "id"), ("id % 2 = 1", "id DESC"))
@@ -348,3 +349,29 @@ async def test_calls_typed_fast_after_an_outside_change_go_to_the_next_prospect_
         await settle(pilot)
         logged = db.execute("SELECT prospect_id, outcome FROM calls ORDER BY id DESC LIMIT 2")
         assert sorted(logged.fetchall()) == sorted([(called, "no_answer"), (after, "voicemail")])
+
+
+async def test_a_call_whose_next_row_is_read_again_drops_the_keys_typed_after_it(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row below the prospect called is one of a long order not read before the book
+    changed (GONE): the call is logged on the prospect highlighted, and the keys typed
+    after it are dropped and said, not applied to whoever the order read again puts on
+    the cursor."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        called = queue.highlighted_id
+        monkeypatch.setattr(queue, "id_after", lambda prospect_id: GONE)
+        before = db.execute("SELECT max(id) FROM calls").fetchone()[0]
+        burst(demo_app, "l", "n", "enter", "l", "v", "enter")
+        await settle(pilot)
+        logged = db.execute(
+            "SELECT prospect_id, outcome FROM calls WHERE id > ? ORDER BY id", [before]
+        ).fetchall()
+        assert logged == [(called, "no_answer")]
+        said = [str(toast.message) for toast in demo_app._notifications]
+        assert any("read again" in line for line in said), said

@@ -342,6 +342,12 @@ class CallQueue(ScrollView, can_focus=True):
         return max(0, min(value, len(self._ids) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        # The rows either side are read now, while the order is still the book's: a call
+        # logged here moves on to the one below (`id_after`), not drawn yet on the last
+        # line, and a long order reads no page once the book has changed (order_pages).
+        for neighbour in (new - 1, new + 1):
+            if 0 <= neighbour < len(self._ids):
+                self._id_at(neighbour)
         # Row index i is drawn on virtual line i + 1: line 0 is the header.
         self.refresh_line(old + 1)
         self.refresh_line(new + 1)

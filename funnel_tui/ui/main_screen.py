@@ -21,7 +21,7 @@ from textual.widgets import Input
 
 from funnel_tui.claims import LEASE
 from funnel_tui.domain import DEFAULT_METHOD, method_or_default
-from funnel_tui.order_pages import pinned_first, read_with
+from funnel_tui.order_pages import GONE, pinned_first, read_with
 from funnel_tui.own_settings import own_settings_stamp
 from funnel_tui.phones import library_loaded, load_library
 from funnel_tui.proposals import last_proposal
@@ -922,7 +922,10 @@ class MainScreen(
 
     def _why_nobody(self) -> str:
         """Why the list shows nobody: the filter matched no one, the book has no prospect
-        yet, or the queue is empty."""
+        yet, the queue is empty, or the row on the cursor is read again (a long order's,
+        past the rows read before the book changed)."""
+        if self.queue.highlighted_id == GONE:
+            return "The list is being read again"
         if self.filter_text:
             return f"Nothing matches “{one_line(self.filter_text)}”"
         if self._book_is_empty():

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from funnel_tui.order_pages import GONE
 from funnel_tui.settings import Settings
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.text import one_line
@@ -80,6 +81,9 @@ class LogsOutcomes(_Base):
         """Why the keys typed after this call cannot go on to `after`, the row after the
         prospect logged, if they cannot: they were meant for the view's next prospect,
         and are dropped rather than applied to another (None: they go on to it)."""
+        if after == GONE:
+            # Past the rows of a long order read before the book changed (order_pages).
+            return "the list is being read again"
         if after is None and not self._order_complete:
             # The last row of a head whose rest is still being read (`end` while a
             # filter's matches are counted): the next prospect is not known yet.
@@ -131,6 +135,10 @@ class LogsOutcomes(_Base):
             # After the last row, the cursor goes to the one before it: never the same
             # prospect again.
             next_id = self.queue.id_before(prospect_id)
+        if next_id == GONE:
+            # A row of a long order not read before the book changed: the order read
+            # again places the cursor, where the row called leaves it.
+            next_id = None
         keys_stop = self._why_keys_stop_after_a_call(after)
         # The running call's time goes to its own prospect only; another gets no duration,
         # and the dialog says whose call is running.
@@ -237,9 +245,13 @@ class LogsOutcomes(_Base):
                 # Saved: only the next card could not be read.
                 self.funnel.say_out_of_reach(error)
             # The keys typed ahead wait for the order read again: in the order on screen
-            # now, the prospect just logged is still a row for `k` to move back to.
+            # now, the prospect just logged is still a row for `k` to move back to. Those
+            # meant for a row not read before the book changed are dropped.
             self.funnel.hold_keys(KeyHold.QUEUE_READ)
-            self._release_keys_once_queue_read()
+            if after == GONE:
+                self._drop_keys_once_queue_read()
+            else:
+                self._release_keys_once_queue_read()
             self.reload_pace(replan=True)
             return logged
 

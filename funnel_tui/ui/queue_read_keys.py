@@ -40,6 +40,20 @@ class KeysWaitForTheQueue(_Base):
         self._release_keys_once_queue_read(saved=prospect_id)
 
     @work(group="type-ahead")
+    async def _drop_keys_once_queue_read(self) -> None:
+        """Forget the keys held with QUEUE_READ once the order is read and shown, saying
+        so: they were typed for a row the screen had not read before the book changed
+        (order_pages), which the order read again may give to someone else."""
+        try:
+            await self._queue_read()
+        finally:
+            if self.funnel.drop_held_keys():
+                self.notify(
+                    f"The list was read again after a change: {KEYS_NOT_APPLIED}",
+                    severity="warning",
+                )
+
+    @work(group="type-ahead")
     async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
         """Let the keys held with QUEUE_READ act once the order is read and shown; with
         `saved` (the prospect the form saved), only if they are highlighted then. A saved
