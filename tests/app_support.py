@@ -68,6 +68,15 @@ async def open_prospect_form(app: FunnelApp, pilot: Pilot, key: str = "e") -> Pr
     return form
 
 
+def messages(app: FunnelApp) -> list[str]:
+    """The toasts the app has shown, in order: under the `toasts_kept` fixture those whose
+    time is up included, elsewhere those still up."""
+    kept = app._notifications.__dict__.get("shown")
+    if kept is not None:
+        return list(kept)
+    return [str(notification.message) for notification in app._notifications]
+
+
 async def settle_until(pilot: Pilot, done: Callable[[], bool], *, rounds: int = 200) -> None:
     """Settle until `done()` holds: for work that hands itself on (type-ahead replays)."""
     for _ in range(rounds):

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from textual.notifications import Notification, Notifications
 
 from funnel_tui.paths import DB_ENV
 from funnel_tui.store.sqlite import Storage, open_storage
@@ -37,6 +38,21 @@ def us_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     """A US locale whatever the machine's, so numbers typed without a country code are US
     numbers unless a test sets phone_region."""
     monkeypatch.setattr(locale, "getlocale", lambda *category: ("en_US", "UTF-8"))
+
+
+@pytest.fixture
+def toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every toast the app shows, kept for the checks (`app_support.messages`): a toast
+    whose time is up is gone from the app's own list, and a machine busy with other work
+    can take longer than the three or four seconds a toast stays up before the test reads
+    it."""
+    add = Notifications.add
+
+    def kept(notifications: Notifications, notification: Notification) -> Notifications:
+        notifications.__dict__.setdefault("shown", []).append(str(notification.message))
+        return add(notifications, notification)
+
+    monkeypatch.setattr(Notifications, "add", kept)
 
 
 @pytest.fixture

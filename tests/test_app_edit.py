@@ -19,9 +19,15 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.prospect_form import ProspectForm
-from tests.app_support import FROZEN_NOW, open_prospect_form, settle, settle_until, shown_text
+from tests.app_support import (
+    FROZEN_NOW,
+    messages,
+    open_prospect_form,
+    settle,
+    settle_until,
+    shown_text,
+)
 from tests.test_app import burst, first_in_queue, last_calls
-from tests.test_typeahead import messages
 
 
 def another_window(app: FunnelApp) -> Storage:

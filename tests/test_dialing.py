@@ -19,10 +19,10 @@ from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen, RunningCall
-from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from tests.app_support import FrozenClock, messages, settle, settle_until, shown_text
 from tests.test_app import burst, todays_queue
 from tests.test_app_edit import mark_do_not_call
-from tests.test_typeahead import main_screen, messages
+from tests.test_typeahead import main_screen
 
 RECORDER = """\
 import json, sys

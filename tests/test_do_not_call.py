@@ -30,6 +30,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import (
     FROZEN_NOW,
+    messages,
     open_prospect_form,
     settle,
     settle_until,
@@ -38,7 +39,6 @@ from tests.app_support import (
 from tests.rows import count_rows, insert_row
 from tests.test_app import first_in_queue
 from tests.test_call_log import LONDON, NEXT_WEEK, NOW, insert, log
-from tests.test_typeahead import messages
 
 MEETING_AT = datetime(2026, 12, 3, 16, 0, tzinfo=LONDON)
 REVISIT_AT = datetime(2027, 1, 11, 9, 30, tzinfo=LONDON)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui.app import FunnelApp
-from tests.app_support import FrozenClock, settle, shown_text, wait_for
+from tests.app_support import FrozenClock, messages, settle, shown_text, wait_for
 from tests.test_app import first_in_queue
 
 OWN_SCRIPT = """\
@@ -22,6 +24,7 @@ def pane_text(app: FunnelApp) -> str:
     return shown_text(app.screen.query_one("#script-body"))
 
 
+@pytest.mark.usefixtures("toasts_kept")
 async def test_a_script_file_written_while_the_app_runs_reaches_the_pane(
     demo_storage: Storage, clock: FrozenClock, tmp_path: Path
 ) -> None:
@@ -37,26 +40,21 @@ async def test_a_script_file_written_while_the_app_runs_reaches_the_pane(
         (scripts / f"{method}.toml").write_text(OWN_SCRIPT, encoding="utf-8")
         await wait_for(pilot, lambda: "My Own Way" in pane_text(app), budget_s=15)
         assert "Good to reach you" in pane_text(app)
-        toasts = [str(note.message) for note in app._notifications]
-        assert f"{method}.toml" in toasts
+        assert f"{method}.toml" in messages(app)
         # A broken edit is said, and the built-in is used again.
         (scripts / f"{method}.toml").write_text('name = "My Own Way\n', encoding="utf-8")
         # Written in two steps (emptied, then filled), the file may be read in between:
         # its problem is said once the broken text is read.
-        await wait_for(pilot, lambda: f"{method}.toml:1" in " ".join(_toasts(app)), budget_s=15)
+        await wait_for(pilot, lambda: f"{method}.toml:1" in " ".join(messages(app)), budget_s=15)
         assert "My Own Way" not in pane_text(app)
-        assert sum(f"{method}.toml:1" in toast for toast in _toasts(app)) == 1
+        assert sum(f"{method}.toml:1" in toast for toast in messages(app)) == 1
         # Another file read again does not say the broken one's problem again.
         (scripts / "other.toml").write_text(OWN_SCRIPT, encoding="utf-8")
-        await wait_for(pilot, lambda: "other.toml" in _toasts(app), budget_s=15)
-        assert sum(f"{method}.toml:1" in toast for toast in _toasts(app)) == 1
+        await wait_for(pilot, lambda: "other.toml" in messages(app), budget_s=15)
+        assert sum(f"{method}.toml:1" in toast for toast in messages(app)) == 1
         # A file removed is said so, not as read again.
         (scripts / "other.toml").unlink()
-        await wait_for(pilot, lambda: "other.toml (removed)" in _toasts(app), budget_s=15)
-
-
-def _toasts(app: FunnelApp) -> list[str]:
-    return [str(note.message) for note in app._notifications]
+        await wait_for(pilot, lambda: "other.toml (removed)" in messages(app), budget_s=15)
 
 
 async def test_objections_and_a_profile_written_or_removed_reach_the_pane(

@@ -35,7 +35,11 @@ async def test_sixty_logged_calls_keep_memory_and_latency_flat(
         for number in range(LOGS):
             if number == WINDOW:
                 early = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            started = time.perf_counter()
+            # The process's CPU time (every thread's), not the wall clock: a log that
+            # does more work as the session goes on costs more of it, while other
+            # processes on a busy machine (the rest of the suite) only stretch the wall
+            # clock.
+            started = time.process_time()
             await screen.action_log_outcome()
             dialog = app.screen
             assert isinstance(dialog, OutcomeDialog)
@@ -43,10 +47,10 @@ async def test_sixty_logged_calls_keep_memory_and_latency_flat(
             dialog.action_submit()
             await settle(pilot)
             assert app.screen is screen
-            durations.append(time.perf_counter() - started)
+            durations.append(time.process_time() - started)
         late = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert demo_storage.db["calls"].count == calls_before + LOGS
     assert late - early < MAX_GROWTH_KIB, f"peak memory grew {late - early} KiB"
     first = statistics.median(durations[:WINDOW])
     last = statistics.median(durations[-WINDOW:])
-    assert last < first * 2 + 0.01, f"median log went from {first:.3f} s to {last:.3f} s"
+    assert last < first * 2 + 0.01, f"median log went from {first:.3f} s to {last:.3f} s of CPU"

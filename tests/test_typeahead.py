@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.notifications import Notification, Notifications
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -25,7 +24,14 @@ from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.quota_gauge import QuotaGauge
-from tests.app_support import FROZEN_NOW, FrozenClock, settle, settle_until, shown_text
+from tests.app_support import (
+    FROZEN_NOW,
+    FrozenClock,
+    messages,
+    settle,
+    settle_until,
+    shown_text,
+)
 from tests.test_app import (
     a_prospect_only_elsewhere,
     burst,
@@ -33,6 +39,8 @@ from tests.test_app import (
     hold_database_thread_reads,
     todays_queue,
 )
+
+pytestmark = pytest.mark.usefixtures("toasts_kept")
 
 
 def main_screen(app: FunnelApp) -> MainScreen:
@@ -43,29 +51,6 @@ def main_screen(app: FunnelApp) -> MainScreen:
 
 def name_of(app: FunnelApp, prospect_id: int) -> str:
     return app.storage.db["prospects"].get(prospect_id)["name"]
-
-
-@pytest.fixture(autouse=True)
-def toasts_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every toast the app shows, kept for the checks: a toast whose time is up is gone
-    from the app's own list, and a machine busy with other work can take longer than the
-    three seconds a logged call's toast stays up before the test reads it."""
-    add = Notifications.add
-
-    def kept(notifications: Notifications, notification: Notification) -> Notifications:
-        notifications.__dict__.setdefault("shown", []).append(str(notification.message))
-        return add(notifications, notification)
-
-    monkeypatch.setattr(Notifications, "add", kept)
-
-
-def messages(app: FunnelApp) -> list[str]:
-    """The toasts the app has shown, in order: under toasts_kept (this module's tests)
-    those whose time is up included, elsewhere those still up."""
-    kept = app._notifications.__dict__.get("shown")
-    if kept is not None:
-        return list(kept)
-    return [str(notification.message) for notification in app._notifications]
 
 
 def gauge_text(app: FunnelApp) -> str:
