@@ -21,7 +21,8 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from functools import cached_property
+from itertools import chain
 from typing import Any, TypeAlias, overload
 
 from funnel_tui.prospect_ids import extended, id_array, joined
@@ -34,6 +35,15 @@ PAGE_IDS = 1_000
 KEPT_PAGES = 8
 # An id no prospect has: what a page that came back short holds in place of its rows.
 GONE = 0
+
+
+def _part_ids(
+    db: Any, where: str, order_by: str, params: Mapping[str, Any], limit: int, offset: int = 0
+) -> Iterator[int]:
+    """The ids of one part of an order, `limit` of them from `offset` on."""
+    sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
+    rows = db.execute(f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}", dict(params))
+    return (row[0] for row in rows)
 
 
 @dataclass(frozen=True)
@@ -57,15 +67,14 @@ class OrderParts:
         )
         return cls(tuple(parts), dict(params), counts)
 
-    @property
+    @cached_property
     def total(self) -> int:
+        """Every part's rows: the sequence's length, asked for each row drawn."""
         return sum(self.counts)
 
     def _ids(self, db: Any, part: int, offset: int, limit: int) -> Iterator[int]:
         where, order_by = self.parts[part]
-        sql = f"SELECT id FROM prospects WHERE {where} ORDER BY {order_by}"
-        rows = db.execute(f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}", dict(self.params))
-        return (row[0] for row in rows)
+        return _part_ids(db, where, order_by, self.params, limit, offset)
 
     def _starts(self) -> Iterator[tuple[int, int, int]]:
         """Each part, the position its rows start at, and how many it held."""
@@ -289,13 +298,13 @@ def pinned_first(prospect_id: int, ids: OrderIds) -> OrderIds:
     return ids.with_first(pinned) if isinstance(ids, PagedIds) else joined(pinned, ids)
 
 
-def paged(db: Any, parts: OrderParts) -> PagedIds:
-    """The ids of the order of `parts`, its first HELD_AT_MOST read now and the rest as
-    they are asked for."""
-    return PagedIds(parts, id_array(islice(parts.scan(db), HELD_AT_MOST)))
-
-
-def paged_when_long(db: Any, parts: OrderParts) -> PagedIds | None:
-    """`paged` for an order of more than HELD_AT_MOST ids; None for a shorter one, which
-    is best read whole."""
-    return paged(db, parts) if parts.total > HELD_AT_MOST else None
+def held_or_paged(db: Any, parts: Sequence[tuple[str, str]], params: Mapping[str, Any]) -> OrderIds:
+    """The ids of the order of `parts` (WHERE, ORDER BY): all of them, held, when there are
+    HELD_AT_MOST or fewer (read once, nothing counted); else each part counted, the first
+    HELD_AT_MOST held and the rest read as they are asked for (`PagedIds`)."""
+    head = id_array()
+    for where, order_by in parts:
+        head = extended(head, _part_ids(db, where, order_by, params, HELD_AT_MOST + 1 - len(head)))
+        if len(head) > HELD_AT_MOST:
+            return PagedIds(OrderParts.counted(db, parts, params), head[:HELD_AT_MOST])
+    return head
