@@ -150,6 +150,10 @@ class CallQueue(ScrollView, can_focus=True):
             super().__init__()
             self.prospect_id = prospect_id
 
+    class OutOfDate(Message):
+        """A row of a long order could not be read since the book changed (drawn `…`):
+        the order wants reading again, without waiting for the next look at the book."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._ids: OrderIds = id_array()
@@ -166,6 +170,8 @@ class CallQueue(ScrollView, can_focus=True):
         # Where a filter's matches from outside the view start, and which view is shown.
         self._elsewhere_from: int | None = None
         self._mode = QueueMode.TODAY
+        # Whether this order has said it is out of date (OutOfDate, once an order).
+        self._said_out_of_date = False
 
     @property
     def row_count(self) -> int:
@@ -229,6 +235,7 @@ class CallQueue(ScrollView, can_focus=True):
         self._now_stored = to_stored(now)
         self._runs.clear()
         self._pages.clear()
+        self._said_out_of_date = False
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         position = self.position_of(keep) if keep is not None else None
         if position is None:
@@ -305,7 +312,11 @@ class CallQueue(ScrollView, can_focus=True):
         if index >= len(self._ids):
             return Strip.blank(width, paint.base)
         if self._id_at(index) == GONE:
-            # A row past a long order's head, the book changed since: read with the order.
+            # A row past a long order's head, the book changed since: read with the order,
+            # which is asked for now rather than at the next look at the book.
+            if not self._said_out_of_date:
+                self._said_out_of_date = True
+                self.post_message(self.OutOfDate())
             return Strip([Segment(_cell(" …", width), paint.base)], width)
         row = self._row(index)
         if row is None:

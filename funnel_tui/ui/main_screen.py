@@ -859,6 +859,15 @@ class MainScreen(
         self._counted_view = None
         self.queue_title.say(f"{self.mode.label} · matching “{one_line(text)}”, counting…")
 
+    @on(CallQueue.OutOfDate)
+    def _read_an_order_out_of_date(self) -> None:
+        # The list met a row it could not read since the book changed: look at the book now
+        # (a reload when it changed since the order was read), not at the next poll. A read
+        # of the order under way (after the rep's own call) shows the book as it is, or
+        # the poll follows what came after it.
+        if not self._queue_workers_in_flight("queue"):
+            self._refresh_on_outside_change()
+
     @on(CallQueue.Highlighted)
     def _show_prospect(self, event: CallQueue.Highlighted) -> None:
         # Messages queue up behind fast keys: only the queue's current row counts, so a
