@@ -53,7 +53,7 @@ class StartsCalls(_Base):
             )
             return
         if card is None:
-            self.notify(f"{self._why_nobody()}: nothing to call.", severity="warning")
+            self._nobody_to("call")
             return
         prospect = card.prospect
         name = one_line(prospect["name"])

@@ -47,7 +47,7 @@ class LogsOutcomes(_Base):
     async def action_log_outcome(self) -> None:
         card = self._card_on_cursor()
         if card is None:
-            self.notify(f"{self._why_nobody()}: nothing to log.", severity="warning")
+            self._nobody_to("log")
             return
         prospect = card.prospect
         refused = self._someone_elses(prospect)

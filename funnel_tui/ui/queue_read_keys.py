@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
+from funnel_tui.order_pages import GONE
 from funnel_tui.queue import fetch_rows, place_elsewhere
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.text import one_line
@@ -38,6 +39,17 @@ class KeysWaitForTheQueue(_Base):
         self.funnel.hold_keys(KeyHold.QUEUE_READ)
         self.funnel.release_keys()
         self._release_keys_once_queue_read(saved=prospect_id)
+
+    def _nobody_to(self, doing: str) -> None:
+        """`l` or enter with nobody on the cursor: say why (`nothing to {doing}`). On a
+        row not read since the book changed (`…`), the keys typed after it were meant for
+        that row's dialog or call: they are held and dropped once the order, read again
+        from now, is shown, never applied to whoever it puts on the cursor."""
+        self.notify(f"{self._why_nobody()}: nothing to {doing}.", severity="warning")
+        if self.queue.highlighted_id == GONE:
+            self.funnel.hold_keys(KeyHold.QUEUE_READ)
+            self.reload_queue()
+            self._drop_keys_once_queue_read()
 
     @work(group="type-ahead")
     async def _drop_keys_once_queue_read(self) -> None:
