@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funnel_tui import order_pages
-from funnel_tui.order_pages import GONE, OrderParts, PagedIds, paged, pinned_first, read_with
+from funnel_tui.order_pages import (
+    GONE,
+    OrderParts,
+    PagedIds,
+    held_or_paged,
+    pinned_first,
+    read_with,
+)
+from funnel_tui.prospect_ids import id_array
 from funnel_tui.queue import QueueMode, closed_timezones, queue_ids, read_order
 from funnel_tui.settings import Settings, load_settings
 from funnel_tui.store.sqlite import Storage
 from funnel_tui.ui import call_queue as call_queue_module
+from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
-from tests.app_support import FROZEN_NOW, build_demo_storage, settle
+from tests.app_support import FROZEN_NOW, build_demo_storage, settle, settle_until
 from tests.rows import insert_row
 from tests.test_app import burst
 
@@ -39,6 +49,12 @@ def _book(size: int) -> sqlite_utils.Database:
 
 def _parts(db: sqlite_utils.Database) -> OrderParts:
     return OrderParts.counted(db, PARTS, {})
+
+
+def paged(db: sqlite_utils.Database, parts: OrderParts) -> PagedIds:
+    """The order of `parts` paged whatever its length (`held_or_paged` holds a short one
+    whole): its first HELD_AT_MOST ids held."""
+    return PagedIds(parts, id_array(islice(parts.scan(db), order_pages.HELD_AT_MOST)))
 
 
 def _held(db: sqlite_utils.Database, parts: tuple[tuple[str, str], ...] = PARTS) -> list[int]:
@@ -163,6 +179,21 @@ def test_a_page_is_read_only_with_the_connection_it_was_given() -> None:
     assert ids.reading_from(db)[past_the_head] == _held(db)[past_the_head]
 
 
+@pytest.mark.usefixtures("small_pages")
+@pytest.mark.parametrize("size", [0, 3, 4, 5, 9])
+def test_an_order_of_a_head_or_fewer_is_held_whole_and_counted_never(size: int) -> None:
+    db = _book(size)
+    reads = _reads(db)
+    ids = held_or_paged(db, PARTS, {})
+    counts = [sql for sql in reads if "count(*)" in sql]
+    if size <= order_pages.HELD_AT_MOST:
+        assert isinstance(ids, array) and counts == []
+    else:
+        assert isinstance(ids, PagedIds) and len(ids.head) == order_pages.HELD_AT_MOST
+        assert len(counts) == len(PARTS)
+    assert list(read_with(ids, db)) == _held(db)
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Storage]:
     storage = build_demo_storage(tmp_path / "demo.db")
@@ -202,16 +233,46 @@ def test_todays_queue_read_a_page_at_a_time_is_the_queue_read_whole(
     assert isinstance(filtered.ids, array)
 
 
-async def test_a_rep_works_a_paged_queue_as_a_held_one(
-    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def demo_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every order of the demo book paged: a head of five ids, pages of four after it,
+    two of them kept."""
+    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
+    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
+    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 5)
+
+
+@pytest.fixture
+def short_runs(demo_pages: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """demo_pages, and the list keeping the ids it drew in runs of four rows: a row a few
+    lines down is one it has not drawn."""
+    monkeypatch.setattr(call_queue_module, "PAGE_SIZE", 4)
+
+
+@pytest.fixture
+def no_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's look at the book for other programs' changes held off for a minute."""
+    monkeypatch.setattr(main_screen_module, "FILE_POLL_S", 60)
+
+
+def add_outside_leads(path: Path, count: int) -> None:
+    """`count` never-called leads written by another program, on its own connection."""
+    other = sqlite3.connect(path)
+    other.executemany(
+        "INSERT INTO prospects (name, priority, created_at, updated_at)"
+        " VALUES (?, 3, '2026-11-18T09:00:00+00:00', '2026-11-18T09:00:00+00:00')",
+        [(f"Outside Lead {n}",) for n in range(count)],
+    )
+    other.commit()
+    other.close()
+
+
+@pytest.mark.usefixtures("demo_pages")
+async def test_a_rep_works_a_paged_queue_as_a_held_one(demo_app: FunnelApp) -> None:
     """Today's queue read a page at a time (a head of five, pages of four after it): the
     list holds every prospect of the whole order; `end` goes to the last; a call logged
     on a row past the head is that prospect's, and the cursor moves on to the prospect
     after them."""
-    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
-    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
-    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 5)
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -303,16 +364,13 @@ def test_a_count_that_misplaces_a_row_is_checked_and_read_through(
 
 
 @pytest.mark.parametrize("noticed_after", [0, 3, 6])
+@pytest.mark.usefixtures("short_runs")
 async def test_calls_typed_fast_after_an_outside_change_go_to_the_next_prospect_shown(
     demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, noticed_after: int
 ) -> None:
     """Another program adds never-called leads above the cursor, deep in a paged queue,
     and the rep logs two calls at once, the app seeing the change before, between or
     after the keys: the second call goes to the prospect the cursor moved on to."""
-    monkeypatch.setattr(order_pages, "PAGE_IDS", 4)
-    monkeypatch.setattr(order_pages, "KEPT_PAGES", 2)
-    monkeypatch.setattr(order_pages, "HELD_AT_MOST", 5)
-    monkeypatch.setattr(call_queue_module, "PAGE_SIZE", 4)
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 14)) as pilot:
         await settle(pilot)
@@ -334,14 +392,7 @@ async def test_calls_typed_fast_after_an_outside_change_go_to_the_next_prospect_
         assert queue.highlighted_id == called
         poll = screen._refresh_on_outside_change
         monkeypatch.setattr(screen, "_refresh_on_outside_change", lambda: None)
-        other = sqlite3.connect(demo_app.storage.path)
-        other.executemany(
-            "INSERT INTO prospects (name, priority, created_at, updated_at)"
-            " VALUES (?, 3, '2026-11-18T09:00:00+00:00', '2026-11-18T09:00:00+00:00')",
-            [(f"Outside Lead {n}",) for n in range(3)],
-        )
-        other.commit()
-        other.close()
+        add_outside_leads(demo_app.storage.path, 3)
         keys = ["l", "n", "enter", "l", "v", "enter"]
         await pilot.press(*keys[:noticed_after])
         poll()
@@ -375,3 +426,47 @@ async def test_a_call_whose_next_row_is_read_again_drops_the_keys_typed_after_it
         assert logged == [(called, "no_answer")]
         said = [str(toast.message) for toast in demo_app._notifications]
         assert any("read again" in line for line in said), said
+
+
+@pytest.mark.usefixtures("short_runs", "no_poll")
+async def test_rows_not_read_since_an_outside_change_have_the_order_read_at_once(
+    demo_app: FunnelApp,
+) -> None:
+    """Another program adds leads to a paged queue; `end` meets rows that cannot be read
+    since (drawn `…`): the order is read again then, not at the app's next look at the
+    book (held off here for a minute), and the last row is the whole order's last."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 14)) as pilot:
+        await settle(pilot)
+        queue = demo_app.screen.query_one(CallQueue)
+        assert isinstance(queue._ids, PagedIds)
+        add_outside_leads(demo_app.storage.path, 3)
+        closed = closed_timezones(db, FROZEN_NOW, load_settings(db))
+        whole = list(queue_ids(db, now=FROZEN_NOW, closed_zones=closed))
+        assert queue.row_count < len(whole)
+        await pilot.press("end")
+        await settle_until(pilot, lambda: queue.row_count == len(whole), rounds=20)
+        await pilot.press("end")
+        await settle(pilot)
+        assert queue.highlighted_id == whole[-1]
+
+
+@pytest.mark.usefixtures("short_runs", "no_poll")
+async def test_keys_typed_after_an_l_on_a_row_read_again_are_dropped(demo_app: FunnelApp) -> None:
+    """`end l n enter` in a paged queue right after another program's write: the cursor's
+    row cannot be read until the order is read again (`…`), so `l` logs nothing; `n` and
+    `enter`, meant for its dialog, are dropped and said, not left to start a call on
+    whoever the order read again puts on the cursor."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 14), notifications=True) as pilot:
+        await settle(pilot)
+        add_outside_leads(demo_app.storage.path, 1)
+        before = db.execute("SELECT max(id) FROM calls").fetchone()[0]
+        burst(demo_app, "end", "l", "n", "enter")
+        await settle(pilot)
+        assert db.execute("SELECT count(*) FROM calls WHERE id > ?", [before]).fetchone()[0] == 0
+        screen = demo_app.screen
+        assert screen.running_call is None
+        said = [str(toast.message) for toast in demo_app._notifications]
+        assert any("being read again: nothing to log" in line for line in said), said
+        assert any("read again after a change" in line for line in said), said
