@@ -39,7 +39,12 @@ from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, 
 from funnel_tui.queue import DISTINCT_ZONES_SQL
 from funnel_tui.settings import read_settings
 from funnel_tui.store.by_id import in_id_order
-from funnel_tui.store.sqlite import journal_beside, read_only_connection, write_transaction
+from funnel_tui.store.sqlite import (
+    book_connection,
+    journal_beside,
+    read_only_connection,
+    write_transaction,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -566,7 +571,7 @@ def timezone_guesses(path: Path) -> Iterator[TimezoneGuess]:
     """The timezones guessed from phone numbers (`timezone_guessed = 1`), in row order,
     read a chunk at a time (an imported list of a million numbers has as many); they stop
     where damage stops the read (check_database lists the damage)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = book_connection(path)
     conn.text_factory = decode_text
     try:
         for rows in in_id_order(conn, f"SELECT id, timezone, phone {_GUESSED}"):
@@ -580,7 +585,7 @@ def timezone_guesses(path: Path) -> Iterator[TimezoneGuess]:
 
 def count_timezone_guesses(path: Path) -> int:
     """How many timezones were guessed from phone numbers; 0 where damage stops the read."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = book_connection(path)
     try:
         return int(conn.execute(f"SELECT count(*) {_GUESSED}").fetchone()[0])
     except sqlite3.DatabaseError:
@@ -652,7 +657,7 @@ def check_database(
         return problems
     # FTS5's own check writes (an INSERT of 'integrity-check'): a sound file is read on a
     # connection that may write.
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = book_connection(path)
     # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
     conn.text_factory = decode_text
     try:

@@ -1,0 +1,149 @@
+"""A book this process can read but not write (its permissions, or read-only media): the
+commands that read it work and leave no -wal or -shm file beside it, a write is refused in
+one line, and the book takes calls again once it can be written.
+
+SQLite gives the -wal and -shm files it makes the book's permissions: a `funnel report`
+that read a read-only book through a read-write connection left both read-only, and every
+write failed after the book was made writable again, blaming the book.
+
+The commands run as another user when the tests run as root, whom permissions do not stop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from funnel_tui.store.sqlite import open_storage
+
+NOBODY = 65534
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    """A folder another user can work in (pytest's own is root's alone)."""
+    made = Path(tempfile.mkdtemp(prefix="funnel-read-only-"))
+    made.chmod(0o777)
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
+@pytest.fixture
+def run(folder: Path) -> Run:
+    """`funnel ...` in a process of its own, as a user that file permissions stop."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("FUNNEL_")}
+    home = folder / "home"
+    home.mkdir()
+    home.chmod(0o777)
+    environment.update(HOME=str(home), XDG_CONFIG_HOME=str(home), XDG_DATA_HOME=str(home))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to run as another user")
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+    def funnel(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [*prefix, sys.executable, "-m", "funnel_tui", "--db", "book.db", *args]
+        return subprocess.run(
+            command, cwd=folder, env=environment, capture_output=True, text=True, timeout=60
+        )
+
+    return funnel
+
+
+@pytest.fixture
+def book(folder: Path) -> Path:
+    """A book with one prospect, owned by the user the commands run as."""
+    path = folder / "book.db"
+    storage = open_storage(path)
+    storage.db.execute(
+        "INSERT INTO prospects (name, phone) VALUES ('Ada Lovelace', '+44 20 7946 0000')"
+    )
+    storage.close()
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)
+    return path
+
+
+def beside(book: Path) -> list[str]:
+    return sorted(path.name for path in book.parent.glob(f"{book.name}-*"))
+
+
+def calls(book: Path) -> int:
+    conn = sqlite3.connect(f"{book.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM calls").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_reading_a_read_only_book_leaves_nothing_that_stops_writes_later(
+    run: Run, book: Path
+) -> None:
+    assert run("target", "set", "50000", "--period", "month").returncode == 0
+    book.chmod(0o444)
+    for command in (
+        ("report",),
+        ("next",),
+        ("export", "prospects", "-o", "out.csv"),
+        ("calendar", "-o", "out.ics"),
+        ("backup", "copy.db"),
+        ("check",),
+    ):
+        done = run(*command)
+        assert "Traceback" not in done.stderr, command
+        assert beside(book) == [], command
+        if command != ("check",):
+            assert done.returncode == 0, (command, done.stderr)
+    assert "Ada Lovelace" in (book.parent / "out.csv").read_text()
+    assert "Ada Lovelace" in run("next").stdout
+
+    book.chmod(0o644)
+    logged = run("log", "1", "no_answer")
+    assert logged.returncode == 0, logged.stderr
+    assert calls(book) == 1
+
+
+def test_a_write_to_a_read_only_book_is_refused_in_one_line(run: Run, book: Path) -> None:
+    book.chmod(0o444)
+    refused = run("log", "1", "no_answer")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "funnel: book.db is read-only: check the file's permissions"
+    ]
+    assert calls(book) == 0
+    assert beside(book) == []
+
+
+def test_a_read_only_shm_beside_a_writable_book_is_named(run: Run, book: Path) -> None:
+    # What a read of the read-only book left before: the -wal and -shm, read-only.
+    conn = sqlite3.connect(book)
+    conn.execute("SELECT count(*) FROM prospects").fetchone()
+    kept = {suffix: book.parent / f"kept{suffix}" for suffix in ("-shm", "-wal")}
+    for suffix, copy in kept.items():
+        shutil.copyfile(f"{book}{suffix}", copy)
+    conn.close()
+    for suffix, copy in kept.items():
+        left = Path(f"{book}{suffix}")
+        copy.rename(left)
+        if os.geteuid() == 0:
+            os.chown(left, NOBODY, NOBODY)
+        left.chmod(0o444)
+
+    refused = run("log", "1", "no_answer")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "funnel: book.db-shm is read-only, though book.db can be written: make it writable,"
+        " or remove it while no program has the book open"
+    ]
+    assert calls(book) == 0
