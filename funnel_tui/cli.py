@@ -11,7 +11,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -79,6 +79,7 @@ from funnel_tui.store.book_copies import dated_backup_path
 from funnel_tui.store.dialect import Dialect, hide_passwords, is_postgres_url, url_scheme
 from funnel_tui.store.errors import ConnectionLost, database_errors
 from funnel_tui.store.sqlite import (
+    COMPANION_SUFFIXES,
     DamagedDatabase,
     Storage,
     StorageError,
@@ -1392,6 +1393,7 @@ def import_command(
     from funnel_tui.reps import RepError, require_rep
 
     book = db_path or default_db_path()
+    made_here = False
     if dry_run and isinstance(book, Path) and not book.exists():
         # A dry run writes nothing, not even a new book: the file is read as into one in
         # a folder of its own, which goes when the command ends.
@@ -1400,46 +1402,67 @@ def import_command(
         storage = open_db(folder / book.name)
         click.echo(one_line(f"No book at {book} yet: the file is read as into a new one"))
     else:
+        made_here = isinstance(book, Path) and not book.expanduser().exists()
         storage = open_db(db_path)
-    try:
-        owner = None if owner is None else require_rep(storage.db, owner)
-    except RepError as error:
-        raise UserError(str(error)) from None
-    console = stderr_console()
-    now = system_now()
-    with stopped_as_by_ctrl_c(), import_progress(console) as bar:
-        # The description is markup, and a file name may hold brackets and escapes.
-        task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
+    with _removed_unless_written(storage) if made_here else nullcontext():
         try:
-            report = import_prospects(
-                storage.db,
-                file,
-                now=now,
-                source=source,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                owner=owner,
-                methods=load_library(user_scripts_dir()).names(),
-            )
-        except CsvUnreadable as error:
+            owner = None if owner is None else require_rep(storage.db, owner)
+        except RepError as error:
             raise UserError(str(error)) from None
-        except ReadingFailed as error:
-            raise UserError(f"{file}: {error}") from None
-        except KeyboardInterrupt:
-            # Said, as a bare `aborted` left the rep to wonder what of a large file went in.
-            raise UserError(_import_stopped(storage, file, now, dry_run)) from None
-    for rejected in report.rejected:
-        click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
-    click.echo(one_line(report.summary()))
-    if report.added and (report.written or report.dry_run):
-        whose = _whose_new_prospects(storage, owner, report.added, report.dry_run)
-        if whose is not None:
-            click.echo(whose)
-    for notice in report.notices():
-        click.echo(one_line(notice))
-    if report.rejected and not skip_invalid:
-        click.get_current_context().exit(1)
+        console = stderr_console()
+        now = system_now()
+        with stopped_as_by_ctrl_c(), import_progress(console) as bar:
+            # The description is markup, and a file name may hold brackets and escapes.
+            task = bar.add_task(f"Importing {escape(one_line(file.name))}", total=None)
+            try:
+                report = import_prospects(
+                    storage.db,
+                    file,
+                    now=now,
+                    source=source,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    owner=owner,
+                    methods=load_library(user_scripts_dir()).names(),
+                )
+            except CsvUnreadable as error:
+                raise UserError(str(error)) from None
+            except ReadingFailed as error:
+                raise UserError(f"{file}: {error}") from None
+            except KeyboardInterrupt:
+                # Said, as a bare `aborted` left the rep to wonder what of a large file went in.
+                raise UserError(_import_stopped(storage, file, now, dry_run)) from None
+        for rejected in report.rejected:
+            click.echo(one_line(f"funnel: {file}: {rejected}"), err=True)
+        click.echo(one_line(report.summary()))
+        if report.added and (report.written or report.dry_run):
+            whose = _whose_new_prospects(storage, owner, report.added, report.dry_run)
+            if whose is not None:
+                click.echo(whose)
+        for notice in report.notices():
+            click.echo(one_line(notice))
+        if report.rejected and not skip_invalid:
+            click.get_current_context().exit(1)
+
+
+@contextmanager
+def _removed_unless_written(storage: Storage) -> Iterator[None]:
+    """A book the import made goes again when the import ends with an error, refused or
+    stopped, with nothing written: a mistyped --db leaves no empty book to be opened by
+    mistake later."""
+    try:
+        yield
+    except BaseException:
+        try:
+            empty = not storage.db.execute("SELECT EXISTS (SELECT 1 FROM prospects)").fetchone()[0]
+        except Exception:  # the book out of reach: it stays as it is
+            empty = False
+        storage.close()
+        if empty:
+            for suffix in ("", *COMPANION_SUFFIXES):
+                Path(f"{storage.path}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def _import_stopped(storage: Storage, file: Path, now: datetime, dry_run: bool) -> str:
@@ -1476,7 +1499,13 @@ def _whose_new_prospects(
 @cli.command()
 @db_option
 @click.argument("table", type=click.Choice(EXPORT_TABLES), required=False)
-@click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default=None)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="csv or json (default: json for an -o FILE ending in .json, else csv).",
+)
 @click.option(
     "-o", "--output", type=FILE_PATH, help="File to write (default, or `-`: standard output)."
 )
@@ -1504,7 +1533,7 @@ def export(
         _export_prospect(db_path, prospect_id, output)
         return
     assert table is not None
-    file_format = file_format or "csv"
+    file_format = file_format or _format_named_by(output)
     storage = open_db(db_path, read_only=True)
     if output is None:
         WRITERS[file_format](*export_rows(storage.db, table), for_the_screen(sys.stdout))
@@ -1518,6 +1547,11 @@ def export(
     click.echo(
         one_line(f"Exported {counted(count, table.removesuffix('s'), table)} to {output}"), err=True
     )
+
+
+def _format_named_by(output: Path | None) -> str:
+    """The format a file's name asks for: JSON for `leads.json`, else CSV."""
+    return "json" if output is not None and output.suffix.lower() == ".json" else "csv"
 
 
 def _export_with_progress(storage: Any, table: str, file_format: str, output: Path) -> int:

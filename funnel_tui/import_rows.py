@@ -414,11 +414,16 @@ def _flag_converter(name: str, label: str) -> Converter:
 
 
 def _convert_guessed(text: str, row: dict[str, object]) -> str | None:
-    """Our export's mark on a timezone guessed from the number: it stays a guess."""
+    """Our export's mark on a timezone guessed from the number: it stays a guess; and a
+    row it says has no guess, with no timezone, gets none now (the prospect had no zone in
+    the book the file came from, and comes back so)."""
     if (says := _flag_says(text)) is None:
         return _not_yes_or_no("timezone guessed", text)
     if says and row.get("timezone"):
         row["timezone_guessed"] = 1
+    elif not says and row.get("timezone_guessed"):
+        # Guessed from the number as the row was read: its cell was empty.
+        del row["timezone"], row["timezone_guessed"]
     return None
 
 
@@ -818,6 +823,12 @@ def _check_columns(csv_file: CsvFile, columns: Mapping[str, list[int]]) -> None:
         missing.append("name column")
     if not columns.keys() & {"phone", "email"}:
         missing.append("phone or email column")
+    if missing and csv_file.header and csv_file.header[0].lstrip().startswith(("[", "{")):
+        # funnel's own export in JSON, most likely: said, not listed as a header of `[{`.
+        raise CsvUnreadable(
+            f"{csv_file.path} looks like JSON: import reads CSV files"
+            " (funnel export --format csv writes one)"
+        )
     if missing:
         raise CsvUnreadable(
             f"{csv_file.path} has no {' or '.join(missing)}"

@@ -488,3 +488,81 @@ def test_output_to_a_full_disk_is_one_line_naming_standard_output(
 )
 def test_a_system_error_never_ends_in_a_dangling_colon(error: OSError, line: str) -> None:
     assert describe_os_error(error) == line
+
+
+# --- A command that fails leaves no new book; a file's name says its format -------------
+
+
+def test_a_failed_import_into_a_new_path_leaves_no_book(tmp_path: Path) -> None:
+    # A mistyped --db with a refused file, a file that is not there or a rep the book does
+    # not have: nothing is imported, and no empty book is left to be opened later.
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0958\nNo Contact,\n")
+    new = tmp_path / "typo.db"
+    for args in (
+        [leads],
+        [tmp_path / "missing.csv"],
+        [leads, "--skip-invalid", "--owner", "zed"],
+    ):
+        result = invoke("import", *args, "--db", new)
+        assert result.exit_code == 1, result.output
+        assert not any(name.startswith("typo.db") for name in files_beside(new)), args
+
+    result = invoke("import", leads, "--skip-invalid", "--db", new)
+    assert result.exit_code == 0, result.output
+    assert prospects_in(new) == 1
+
+
+def test_a_failed_import_into_a_book_that_holds_nothing_keeps_the_book(
+    book: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.db"
+    open_storage(empty).close()
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nNo Contact,\n")
+    for target in (empty, book):
+        assert invoke("import", leads, "--db", target).exit_code == 1
+        assert target.exists()
+    assert prospects_in(empty) == 0
+    assert prospects_in(book) == PROSPECTS
+
+
+def test_importing_a_json_export_says_import_reads_csv(book: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "leads.json"
+    assert invoke("export", "prospects", "-o", exported, "--db", book).exit_code == 0
+    assert json.loads(exported.read_text())[0]["name"] == "Lead 0"
+    result = invoke("import", exported, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == (
+        f"funnel: {exported} looks like JSON: import reads CSV files"
+        " (funnel export --format csv writes one)"
+    )
+    assert prospects_in(book) == PROSPECTS
+
+
+def test_an_export_to_a_csv_name_or_with_a_format_writes_that_format(
+    book: Path, tmp_path: Path
+) -> None:
+    for name, args, starts in (
+        ("leads.csv", [], "id,name"),
+        ("leads.JSON", [], "["),
+        ("leads.json", ["--format", "csv"], "id,name"),
+        ("leads.txt", ["--format", "json"], "["),
+    ):
+        output = tmp_path / name
+        assert invoke("export", "prospects", *args, "-o", output, "--db", book).exit_code == 0
+        assert output.read_text().startswith(starts), name
+
+
+def test_two_backups_in_one_second_each_get_a_file(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("funnel_tui.cli.system_now", lambda: NOW)
+    for _ in range(3):
+        result = invoke("backup", "--db", book)
+        assert result.exit_code == 0, result.output
+    assert [name for name in files_beside(book) if "backup" in name] == [
+        "t-backup-20261125T100000-2.db",
+        "t-backup-20261125T100000-3.db",
+        "t-backup-20261125T100000.db",
+    ]

@@ -1018,11 +1018,14 @@ def test_our_own_export_imports_back_with_every_column(book_db: Any, tmp_path: P
         stage="lost",
     )
     source.db.execute("UPDATE prospects SET do_not_call = 1, wrong_number = 1 WHERE id = 2")
+    # Stored with no zone (by another tool, or a demo), though his number tells one: an
+    # import would guess it, and his row says there was none to guess.
+    existing(source.db, name="Al Lee", phone="+13035551234", timezone=None, timezone_guessed=0)
     path = tmp_path / "export.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
         write_csv(*export_rows(source.db, "prospects"), out)
     report = import_prospects(book_db, path, now=NOW)
-    assert (report.added, report.rejected) == (2, [])
+    assert (report.added, report.rejected) == (3, [])
     query = f"SELECT {', '.join(ROUND_TRIP_COLUMNS)} FROM prospects ORDER BY id"
     assert list(book_db.query(query)) == list(source.db.query(query))
     # The columns left out are named, and only those.

@@ -9,6 +9,7 @@ import os
 import re
 from contextlib import suppress
 from datetime import datetime
+from itertools import count
 from pathlib import Path
 
 STAMP = "%Y%m%dT%H%M%S"
@@ -20,8 +21,14 @@ def upgrade_backup_path(path: Path, version: int, now: datetime) -> Path:
 
 
 def dated_backup_path(path: Path, now: datetime) -> Path:
-    """Where `funnel backup` copies the book when told no file."""
-    return path.with_name(f"{path.stem}-backup-{now:{STAMP}}{_suffix(path)}")
+    """Where `funnel backup` copies the book when told no file: a name of its own, with
+    `-2`, `-3` ... after the time for a second copy within the same second."""
+    named = f"{path.stem}-backup-{now:{STAMP}}"
+    copies = (
+        path.with_name(f"{named}{f'-{number}' if number > 1 else ''}{_suffix(path)}")
+        for number in count(1)
+    )
+    return next(copy for copy in copies if not copy.exists())
 
 
 def copies_beside(path: Path) -> list[Path]:
@@ -32,7 +39,7 @@ def copies_beside(path: Path) -> list[Path]:
     with suppress(OSError):
         path = path.resolve()
     named = re.compile(
-        rf"{re.escape(path.stem)}(?:\.v\d+)?-backup-\d{{8}}T\d{{6}}{re.escape(_suffix(path))}"
+        rf"{re.escape(path.stem)}(?:\.v\d+)?-backup-\d{{8}}T\d{{6}}(?:-\d+)?{re.escape(_suffix(path))}"
     )
     try:
         with os.scandir(path.parent) as entries:
