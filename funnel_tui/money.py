@@ -54,6 +54,17 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
     return magnitude if exact >= 0 else -magnitude
 
 
+def percent_text(part: int, whole: int, decimals: int = 0) -> str:
+    """`part` as a share of `whole`, rounded half up to `decimals` places (`10.5%`, or
+    `11%` with none), as PRODUCT 9b rounds; NO_FIGURE over nothing. Exact: a float's
+    `:.0%` rounds 10.5% to 10%, a half to even."""
+    if not whole:
+        return NO_FIGURE
+    scale = 10**decimals
+    rounded = round_half_up(Fraction(100 * scale * part, whole))
+    return f"{rounded / scale:,.{decimals}f}%"
+
+
 def _currency_symbol(text: str) -> str:
     """The currency symbol written before or after the number, if any."""
     for end in (text[:1], text[-1:]):

@@ -25,7 +25,7 @@ from funnel_tui.charts import burnup_caption, draw_burnup
 from funnel_tui.domain import BUILTIN_METHODS
 from funnel_tui.foreign_values import MARK
 from funnel_tui.manager_report import ManagerReport, rate_text
-from funnel_tui.money import NO_FIGURE, format_money, round_half_up
+from funnel_tui.money import NO_FIGURE, format_money, percent_text, round_half_up
 from funnel_tui.pace import Breakdown, Pace, skipped_note
 from funnel_tui.pipeline import Pipeline
 from funnel_tui.text import one_line
@@ -274,7 +274,7 @@ def figures_table(
         ("as of", Text(pace.today.isoformat())),
         ("target", Text(against(pace.target_cents))),
         ("won", Text(money(pace.won_cents))),
-        ("attainment", Text(NO_FIGURE if pace.attainment is None else f"{pace.attainment:.1%}")),
+        ("attainment", Text(percent_text(pace.won_cents, pace.target_cents, 1))),
         ("business days", Text(f"{pace.business_days} ({pace.elapsed_business_days} elapsed)")),
         ("days remaining", Text(str(pace.remaining_business_days))),
         ("expected to date", Text(against(pace.expected_to_date_cents))),

@@ -10,7 +10,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from funnel_tui.money import NO_FIGURE, format_money
+from funnel_tui.money import NO_FIGURE, format_money, percent_text
 from funnel_tui.pace import Pace
 from funnel_tui.report import pace_table, status_text
 from funnel_tui.team_report import RepLine, TeamReport
@@ -34,7 +34,7 @@ def _pace_cells(pace: Pace, currency: str) -> list[Text]:
     won = Text(format_money(pace.won_cents, currency))
     if pace.target_cents is None:
         return [Text("no target", "dim italic"), won, Text(NO_FIGURE), Text(NO_FIGURE)]
-    attained = NO_FIGURE if pace.attainment is None else f"{pace.attainment:.0%}"
+    attained = percent_text(pace.won_cents, pace.target_cents)
     return [
         Text(format_money(pace.target_cents, currency)),
         won,

@@ -206,3 +206,22 @@ async def test_the_pace_screen_shows_the_pipeline_of_funnel_report(
     assert total.split() == ["total", "5", "$88,333.34", "$30,083.34"]
     coverage = round(report["coverage"], 2)
     assert f"coverage: {coverage:.2f}x of ${remaining / 100:,.2f} left to win" in shown
+
+
+async def test_the_gauge_and_the_report_round_the_attainment_half_up(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    # Won an eighth of the target: 12.5%, which the gauge shows whole and rounds up (a
+    # float's `:.0%` rounded it to even, 12%), and the report to one decimal.
+    won = report_json(demo_storage)["won_cents"]
+    assert won > 0
+    demo_storage.db.execute(
+        "UPDATE targets SET amount_cents = ? WHERE starts_on <= ? AND ends_on >= ?",
+        [8 * won, TODAY, TODAY],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert " (13%)" in demo_app.screen.query_one(QuotaGauge).render().plain
+    result = CliRunner().invoke(cli, ["report", "--today", TODAY, "--db", str(demo_storage.path)])
+    assert result.exit_code == 0, result.output
+    assert "12.5%" in result.stdout

@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from textual import events
 from textual.widgets import Static
 
-from funnel_tui.money import MAX_CENTS, AmountError, format_money, parse_amount, round_half_up
+from funnel_tui.money import (
+    MAX_CENTS,
+    AmountError,
+    format_money,
+    parse_amount,
+    percent_text,
+    round_half_up,
+)
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from tests.app_support import settle, shown_text
@@ -273,3 +280,21 @@ def test_a_pasted_page_of_digits_is_refused_in_a_short_message() -> None:
     message = str(raised.value)
     assert message.startswith("'" + "9" * 39 + "…' is too large")
     assert len(message) < 120
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "decimals", "shown"),
+    [
+        (6_300, 60_000, 0, "11%"),
+        (6_300, 60_000, 1, "10.5%"),
+        (1, 8, 0, "13%"),
+        (1, 40, 0, "3%"),
+        (1, 400, 1, "0.3%"),
+        (-1, 8, 0, "-13%"),
+        (0, 5, 1, "0.0%"),
+        (25, 1, 0, "2,500%"),
+        (3, 0, 0, "–"),
+    ],
+)
+def test_a_share_is_rounded_half_up(part: int, whole: int, decimals: int, shown: str) -> None:
+    assert percent_text(part, whole, decimals) == shown

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from funnel_tui.counted import counted
-from funnel_tui.money import NO_FIGURE, format_money
+from funnel_tui.money import NO_FIGURE, format_money, percent_text
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 
@@ -267,7 +267,7 @@ class QuotaGauge(Widget):
         status = self.get_component_rich_style(f"quota-gauge--{pace.status}", partial=True)
         money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
         gap_sign = "+" if pace.pace_gap_cents >= 0 else "-"
-        attainment = f" ({NO_FIGURE if pace.attainment is None else f'{pace.attainment:.0%}'})"
+        attainment = f" ({percent_text(pace.won_cents, pace.target_cents)})"
         if wide:
             won = Text.assemble(
                 ("target ", label),
