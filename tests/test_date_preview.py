@@ -1,5 +1,6 @@
-"""The outcome dialog's date preview: which day an ambiguous `next fri` chose, tab to the
-other, and a warning (not a refusal) for a follow-up when the prospect is not called."""
+"""The outcome dialog's date preview: which day an ambiguous `next fri` chose, down for the
+other (tab always moves on), and a warning (not a refusal) for a follow-up when the
+prospect is not called."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.test_outcome_fields import set_prospect
 
 
 @pytest.mark.parametrize("at_full_speed", [False, True])
-async def test_tab_switches_an_ambiguous_next_friday_then_moves_on(
+async def test_down_switches_an_ambiguous_next_friday_and_tab_moves_on(
     demo_app: FunnelApp, at_full_speed: bool
 ) -> None:
     async def typist(pilot: Pilot, keys: list[str]) -> None:
@@ -37,16 +38,19 @@ async def test_tab_switches_an_ambiguous_next_friday_then_moves_on(
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         said = shown_text(dialog.check_line(Ask.WHEN))
-        assert said.startswith("→ Fri 20 Nov 2026, 14:00 (in 2 days)")
-        assert said.startswith("→ Fri 20 Nov 2026, 14:00 (in 2 days) · tab: Fri 27 Nov instead")
-        await typist(pilot, ["tab"])
+        assert said.startswith("→ Fri 20 Nov 2026, 14:00 (in 2 days) · ↓: Fri 27 Nov instead")
+        await typist(pilot, ["down"])
         await settle(pilot)
         said = shown_text(dialog.check_line(Ask.WHEN))
         assert said.startswith("→ Fri 27 Nov 2026, 14:00 (in 9 days)")
-        assert "· instead of Fri 20 Nov" in said
+        assert "· instead of Fri 20 Nov (↓: back)" in said
         assert dialog.focused is dialog.field(Ask.WHEN)
-        # The next tab goes on to the note, as in any field.
-        await typist(pilot, ["tab", *"asked for pricing", "enter"])
+        # Down again comes back; a third time goes to the 27th again.
+        await typist(pilot, ["down"])
+        await settle(pilot)
+        assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 20 Nov 2026, 14:00")
+        # Tab goes on to the note, as in any field, right after the down typed before it.
+        await typist(pilot, ["down", "tab", *"asked for pricing", "enter"])
         await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
     call = calls_for(db, first["id"])[-1]
     assert (call["follow_up_at"], call["notes"]) == (
@@ -55,10 +59,35 @@ async def test_tab_switches_an_ambiguous_next_friday_then_moves_on(
     )
 
 
+@pytest.mark.parametrize("at_full_speed", [False, True])
+async def test_tab_after_an_ambiguous_date_moves_on_with_the_day_shown(
+    demo_app: FunnelApp, at_full_speed: bool
+) -> None:
+    # `next fri 2pm`, tab, the note: the call is saved on the day the preview showed, the
+    # note in the note (tab switched the day, and the note went into the date).
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], timezone=None)
+    before = len(calls_for(db, first["id"]))
+    keys = ["l", "c", *"next fri 2pm", "tab", *"call re budget", "enter"]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        if at_full_speed:
+            burst(pilot.app, *keys)
+        else:
+            await pilot.press(*keys)
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    call = calls_for(db, first["id"])[-1]
+    assert (call["follow_up_at"], call["notes"]) == (
+        "2026-11-20T14:00:00+00:00",
+        "call re budget",
+    )
+
+
 async def test_editing_the_date_reads_it_afresh(demo_app: FunnelApp) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("l", "c", *"next fri", "tab", *" 3pm")
+        await pilot.press("l", "c", *"next fri", "down", *" 3pm")
         await settle(pilot)
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
@@ -91,10 +120,10 @@ async def test_a_follow_up_outside_calling_hours_is_saved_with_a_warning(
     assert calls_for(db, first["id"])[-1]["follow_up_at"] == "2026-11-20T12:00:00+00:00"
 
 
-async def test_retyping_the_date_drops_the_day_tab_chose(demo_app: FunnelApp) -> None:
+async def test_retyping_the_date_drops_the_day_down_chose(demo_app: FunnelApp) -> None:
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("l", "c", *"next fri", "tab")
+        await pilot.press("l", "c", *"next fri", "down")
         await settle(pilot)
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
@@ -102,8 +131,8 @@ async def test_retyping_the_date_drops_the_day_tab_chose(demo_app: FunnelApp) ->
         await pilot.press("ctrl+u", *"tomorrow", "ctrl+u", *"next fri")
         await settle(pilot)
         said = shown_text(dialog.check_line(Ask.WHEN))
-        assert said.startswith("→ Fri 20 Nov 2026, 09:00 (in 2 days) · tab: Fri 27 Nov instead")
-        # And tab switches again.
-        await pilot.press("tab")
+        assert said.startswith("→ Fri 20 Nov 2026, 09:00 (in 2 days) · ↓: Fri 27 Nov instead")
+        # And down switches again.
+        await pilot.press("down")
         await settle(pilot)
         assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 27 Nov 2026")

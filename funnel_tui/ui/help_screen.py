@@ -58,7 +58,7 @@ class HelpScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
             [(spec.key, spec.label + _asks(outcome)) for outcome, spec in OUTCOME_SPECS.items()]
             + [
                 ("tab / shift+tab", "List, asked fields, note: in a field every letter is text"),
-                ("tab", "After next fri (this week's still to come): next week's instead"),
+                ("down", "In a date, next fri (this week's still to come): next week's instead"),
                 ("enter", "Save"),
                 ("escape", "Cancel, nothing changes"),
             ],

@@ -177,6 +177,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             for outcome, spec in OUTCOME_SPECS.items()
         ),
         Binding("enter", "submit", "Save", priority=True),
+        # In the "when" field (elsewhere check_action lets the key through): the other day
+        # `next tue` can mean. Not tab, which moves on from every field, as the hint says.
+        # With priority as tab has, so that `down tab` typed at once switches, then moves.
+        Binding("down", "other_day", "Other day", show=False, priority=True),
         # With priority as enter has: `n escape enter` typed at once cancels, as typed
         # slowly; escape without it waited behind the field for its turn, and enter saved.
         CANCEL_BINDING,
@@ -185,6 +189,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             return super().check_action(action, parameters)
+        if action == "other_day":
+            asks_when = self.outcome is not None and self.outcome.spec.asks_for(Ask.WHEN)
+            return bool(asks_when) and self.focused is self.typed_field(Ask.WHEN)
         # Outcome letters are text once a field has focus.
         return not (action == "pick" and (self.saving or isinstance(self.focused, Input)))
 
@@ -209,7 +216,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self.save_call = save
         self.outcome: Outcome | None = None
         self.saving = False
-        # Whether tab switched the "when" text to its other day (`next tue`: next week's
+        # Whether down switched the "when" text to its other day (`next tue`: next week's
         # Tuesday, not this week's); any edit of the text reads it afresh.
         self._other_day_chosen = False
         # Notes enter has already moved to a date field (_date_out_of_the_note): typed
@@ -299,7 +306,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         # As every later opening starts (an OptionList highlights its first option).
         self._start_empty()
         # Watched on the field itself, not by its Changed message: the message reaches the
-        # dialog only after a tab typed right behind the text has switched the day.
+        # dialog only after a down typed right behind the text has switched the day.
         self.watch(self.typed_field(Ask.WHEN), "value", self._when_edited, init=False)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
@@ -371,30 +378,25 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         return self.outcome.spec.asks if self.outcome is not None else ()
 
     def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
-        if self.outcome is not None and self.outcome.spec.asks_for(Ask.WHEN):
-            field = self.typed_field(Ask.WHEN)
-            if self.focused is field:
-                # Whether tab switches the day or moves on depends on the text, and the
-                # keys typed before it may not have reached the field yet: decide once
-                # they have, holding the keys typed after it meanwhile.
-                self.funnel.hold_keys()
-                field.call_later(self._tab_from_when)
-                return field
         return self._move_focus_by(1)
 
-    def _tab_from_when(self) -> None:
-        """Tab in the "when" field: the first tab after typing an ambiguous `next tue`
-        switches to the other Tuesday; otherwise (and the next time) it moves on."""
+    def action_other_day(self) -> None:
+        """Down in the "when" field: an ambiguous `next tue` switches to the other Tuesday,
+        and back again. Whether the text can mean another day depends on the keys typed
+        before it, which may not have reached the field yet: decided once they have,
+        holding the keys typed after it meanwhile."""
+        self.funnel.hold_keys()
+        self.typed_field(Ask.WHEN).call_later(self._switch_day)
+
+    def _switch_day(self) -> None:
         question = self.outcome.spec.asks_for(Ask.WHEN) if self.outcome else None
-        if question is not None and not self._other_day_chosen and self._can_switch(question):
-            self._other_day_chosen = True
+        if question is not None and (self._other_day_chosen or self._can_switch(question)):
+            self._other_day_chosen = not self._other_day_chosen
             self._read_back(question)
-        else:
-            self._move_focus_by(1)
         self.funnel.release_keys()
 
     def _can_switch(self, question: Question) -> bool:
-        """Whether the field's text can mean another day, to switch to with tab."""
+        """Whether the field's text can mean another day, to switch to with down."""
         try:
             answer = self._answer(question)
         except AnswerRefused:
@@ -568,7 +570,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         return Text(said, "red")
 
     def _switched(self, question: Question) -> bool:
-        """Whether tab switched this field to the other day its text can mean."""
+        """Whether down switched this field to the other day its text can mean."""
         return question.ask is Ask.WHEN and self._other_day_chosen
 
     def _answer(self, question: Question, text: str | None = None) -> Answer | None:
@@ -868,12 +870,12 @@ def _revisit_come(tasks: Sequence[Task], today: date | None) -> bool:
 
 
 def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
-    """What a field reads as: the value, the other day tab switches to (or from), and a
-    warning that does not stop the save."""
+    """What a field reads as: the value, the other day down switches to (or back to), and
+    a warning that does not stop the save."""
     if answer is None:
         return ""
     if not answer.other:
         return read_back_text(answer)
     if switched:
-        return read_back_text(answer, Text(f" · instead of {answer.other}", "dim"))
-    return read_back_text(answer, Text(f" · tab: {answer.other} instead"))
+        return read_back_text(answer, Text(f" · instead of {answer.other} (↓: back)", "dim"))
+    return read_back_text(answer, Text(f" · ↓: {answer.other} instead"))
