@@ -32,7 +32,7 @@ from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.timeline_entries import WHEN_WIDTH, entry_line
 from funnel_tui.ui.timeline_screen import TimelineScreen
-from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text
+from tests.app_support import FROZEN_NOW, messages, settle, settle_until, shown_text
 from tests.rows import insert_many, insert_row
 from tests.test_app import burst, first_in_queue
 
@@ -812,3 +812,33 @@ async def test_a_new_time_in_the_timeline_is_warned_about_as_the_dialog_warns(
             f"⚠ that is next year: {yesterday.day} {yesterday:%b} has passed this year;"
             " enter still saves it"
         ) in said
+
+
+@pytest.mark.parametrize("typed_after", [[], ["e"]])
+async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_left_it(
+    demo_app: FunnelApp, toasts_kept: None, typed_after: list[str]
+) -> None:
+    """Today's first prospect, their task moved to next week in the timeline: the cursor
+    is on someone else once it closes, which is said, and `e` typed right after escape
+    opens nobody's form (it was meant for the prospect whose tasks changed)."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    name = first["name"]
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.queue.highlighted_id == first["id"]
+        await pilot.press("h", "r", *"in 2 weeks", "enter")
+        await settle(pilot)
+        assert "rescheduled" in status_text(demo_app)
+        burst(demo_app, "escape", *typed_after)
+        await settle_until(
+            pilot, lambda: any("not in this view now" in m for m in messages(demo_app))
+        )
+        assert demo_app.screen is screen
+        assert screen.queue.highlighted_id != first["id"]
+        said = [m for m in messages(demo_app) if "not in this view now" in m]
+        dropped = ": keys typed after escape were not applied" if typed_after else ""
+        assert said[-1].startswith(f"{name}'s tasks changed, but not in this view now (")
+        assert said[-1].endswith(dropped)

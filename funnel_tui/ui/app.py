@@ -583,6 +583,19 @@ class FunnelApp(App[None]):
             self._escape_on_its_way = None
             self.release_keys(KeyHold.ESCAPE)
 
+    async def keys_received_so_far(self) -> None:
+        """Return once the app has taken the keys already on their way to it (held, while
+        keys are held): a key typed before a hold ends, though still in the app's queue
+        behind slower work, is held with the others, not let through after the release."""
+        taken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def take() -> None:
+            if not taken.done():
+                taken.set_result(None)
+
+        self.call_later(take)
+        await taken
+
     def keys_typed_ahead(self) -> bool:
         """Whether keys held while a dialog closed are still to be replayed: what they do
         comes next, and a toast about the dialog would show over it."""

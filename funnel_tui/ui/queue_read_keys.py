@@ -58,6 +58,7 @@ class KeysWaitForTheQueue(_Base):
         (order_pages), which the order read again may give to someone else."""
         try:
             await self._queue_read()
+            await self.funnel.keys_received_so_far()
         finally:
             if self.funnel.drop_held_keys():
                 self.notify(
@@ -66,13 +67,18 @@ class KeysWaitForTheQueue(_Base):
                 )
 
     @work(group="type-ahead")
-    async def _release_keys_once_queue_read(self, *, saved: int | None = None) -> None:
+    async def _release_keys_once_queue_read(
+        self, *, saved: int | None = None, done: str = "Saved", after: str = "enter"
+    ) -> None:
         """Let the keys held with QUEUE_READ act once the order is read and shown; with
-        `saved` (the prospect the form saved), only if they are highlighted then. A saved
-        prospect the view no longer lists (a zone guessed from the number, now off hours)
-        is said to have left it, typed keys or not: they went from the list unsaid."""
+        `saved` (the prospect the form saved, or whose tasks the timeline changed: `done`,
+        closed by `after`), only if they are highlighted then. A saved prospect the view
+        no longer lists (a zone guessed from the number, now off hours; a callback moved
+        to tomorrow) is said to have left it, typed keys or not: they went from the list
+        unsaid, and the cursor is on someone else."""
         try:
             await self._queue_read()
+            await self.funnel.keys_received_so_far()
         finally:
             typed = self.funnel.holds_keys()
             elsewhere = saved is not None and self.queue.highlighted_id != saved
@@ -81,10 +87,10 @@ class KeysWaitForTheQueue(_Base):
             else:
                 self.funnel.release_keys(KeyHold.QUEUE_READ)
             if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
-                dropped = f": {KEYS_NOT_APPLIED}" if typed else ""
+                dropped = f": {KEYS_NOT_APPLIED.replace('enter', after)}" if typed else ""
                 where = self._where_now(saved)
                 self.notify(
-                    f"Saved, but not in this view now{where}{dropped}",
+                    f"{done}, but not in this view now{where}{dropped}",
                     severity="warning",
                     markup=False,
                 )

@@ -433,6 +433,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             self._leave_when_field()
             self._say(Text("Not rescheduled.", "dim"))
             return
+        if self.changed:
+            # The keys typed after escape wait for the queue read again (MainScreen).
+            self.funnel.hold_keys()
         self.dismiss(self.changed)
 
 
