@@ -719,3 +719,33 @@ async def test_a_prospect_renamed_out_of_the_filter_is_said_to_no_longer_match_i
         await settle(pilot)
         said = messages(demo_app)
     assert f"Saved, but not in this view now (no longer matches “{typed}”)" in said
+
+
+async def test_a_prospect_another_window_takes_out_of_the_view_is_said_to_have_left_it(
+    demo_app: FunnelApp, toasts_kept: None
+) -> None:
+    """The prospect on the cursor marked do not call elsewhere: the card shows the next
+    one after the poll, and a toast names who left, so the next key is not for the wrong
+    one. A change that keeps them listed says nothing."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    other = another_window(demo_app)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.queue.highlighted_id == first["id"]
+        other.db.execute("UPDATE prospects SET title = 'COO' WHERE id = ?", [first["id"]])
+        screen._refresh_on_outside_change()
+        await settle(pilot)
+        assert screen.queue.highlighted_id == first["id"]
+        assert not any("left this view" in message for message in messages(demo_app))
+
+        other.db.execute("UPDATE prospects SET do_not_call = 1 WHERE id = ?", [first["id"]])
+        screen._refresh_on_outside_change()
+        await settle_until(pilot, lambda: any("left this view" in m for m in messages(demo_app)))
+        assert screen.queue.highlighted_id != first["id"]
+        assert screen.card is not None and screen.card.prospect["id"] != first["id"]
+    other.close()
+    said = [message for message in messages(demo_app) if "left this view" in message]
+    assert said == [f"{first['name']} left this view after a change elsewhere (DNC)"]

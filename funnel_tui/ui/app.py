@@ -516,6 +516,10 @@ class FunnelApp(App[None]):
             # call_next runs before the keys that arrived while the app was busy.
             self.call_next(self._replay_held_keys)
 
+    def holding(self, why: KeyHold) -> bool:
+        """Whether keys are held for `why` now (typed or not)."""
+        return why in self._holds
+
     def holds_keys(self) -> bool:
         """Whether keys typed ahead are held, waiting for their replay."""
         return bool(self._held_keys)

@@ -420,12 +420,34 @@ class MainScreen(
         if self._torn_down:
             return
         await self._end_a_call_with_someone_forgotten()
+        card = self.card
+        on_cursor = card.prospect if card is not None else None
         if settings != self.funnel.settings:
             self.use_settings(settings)
             self.funnel.say_setting_problems(problems)
         else:
             self.reload_queue()
             self.reload_pace(replan=True)
+        if on_cursor is not None and self.queue.highlighted_id == on_cursor["id"]:
+            await self._say_if_taken_out_of_view(on_cursor["id"], one_line(on_cursor["name"]))
+
+    async def _say_if_taken_out_of_view(self, prospect_id: int, name: str) -> None:
+        """A change made elsewhere (an import, another window, another rep) took the
+        prospect on the cursor out of the view: the card shows someone else now, which is
+        said, as after the rep's own edit, so that the next key is not for the wrong one."""
+        await self._queue_read()
+        if self._torn_down or self.queue.highlighted_id in (prospect_id, GONE):
+            return
+        if self.queue.belongs_to_view(prospect_id) or self.funnel.holding(KeyHold.QUEUE_READ):
+            # Still listed; or the rep's own call, undo or save moves the cursor on, and
+            # says so itself.
+            return
+        where = self._where_now(prospect_id)
+        self.notify(
+            f"{name} left this view after a change elsewhere{where}",
+            severity="warning",
+            markup=False,
+        )
 
     async def _end_a_call_with_someone_forgotten(self) -> None:
         """A running call whose prospect was forgotten elsewhere (`funnel forget` from a
