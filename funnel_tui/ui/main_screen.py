@@ -419,9 +419,9 @@ class MainScreen(
         settings, problems = await self.funnel.in_db_thread(read_settings)
         if self._torn_down:
             return
-        await self._end_a_call_with_someone_forgotten()
+        ended = await self._end_a_call_with_someone_forgotten()
         card = self.card
-        on_cursor = card.prospect if card is not None else None
+        on_cursor = card.prospect if card is not None and not ended else None
         if settings != self.funnel.settings:
             self.use_settings(settings)
             self.funnel.say_setting_problems(problems)
@@ -449,13 +449,13 @@ class MainScreen(
             markup=False,
         )
 
-    async def _end_a_call_with_someone_forgotten(self) -> None:
+    async def _end_a_call_with_someone_forgotten(self) -> bool:
         """A running call whose prospect was forgotten elsewhere (`funnel forget` from a
         shell) ends: nothing can be logged for them, and the gauge, the list's top row and
-        `l` kept the call of someone no longer in the book."""
+        `l` kept the call of someone no longer in the book. Whether it ended (and said so)."""
         running = self.running_call
         if running is None:
-            return
+            return False
         gone = await self.funnel.in_db_thread(
             lambda db: (
                 db.execute("SELECT 1 FROM prospects WHERE id = ?", [running.prospect_id]).fetchone()
@@ -470,6 +470,8 @@ class MainScreen(
                 " elsewhere, so nothing of it can be logged.",
                 severity="warning",
             )
+            return True
+        return False
 
     def use_settings(self, settings: Settings) -> None:
         """Put `settings` in use and show again what depends on them: the queue's order
