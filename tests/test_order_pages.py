@@ -32,6 +32,7 @@ from funnel_tui.ui import call_queue as call_queue_module
 from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.main_screen import MainScreen
 from tests.app_support import FROZEN_NOW, build_demo_storage, settle, settle_until
 from tests.rows import insert_row
 from tests.test_app import burst
@@ -452,21 +453,28 @@ async def test_rows_not_read_since_an_outside_change_have_the_order_read_at_once
 
 
 @pytest.mark.usefixtures("short_runs", "no_poll")
-async def test_keys_typed_after_an_l_on_a_row_read_again_are_dropped(demo_app: FunnelApp) -> None:
+@pytest.mark.parametrize(
+    ("keys", "doing"), [(["l", "n", "enter"], "log"), (["h", "e", "enter"], "show")]
+)
+async def test_keys_typed_after_an_l_or_h_on_a_row_read_again_are_dropped(
+    demo_app: FunnelApp, keys: list[str], doing: str
+) -> None:
     """`end l n enter` in a paged queue right after another program's write: the cursor's
     row cannot be read until the order is read again (`…`), so `l` logs nothing; `n` and
     `enter`, meant for its dialog, are dropped and said, not left to start a call on
-    whoever the order read again puts on the cursor."""
+    whoever the order read again puts on the cursor. So too after `h`, whose timeline
+    does not open: `e` does not open anyone's form, nor `enter` start a call."""
     db = demo_app.storage.db
     async with demo_app.run_test(size=(160, 14), notifications=True) as pilot:
         await settle(pilot)
         add_outside_leads(demo_app.storage.path, 1)
         before = db.execute("SELECT max(id) FROM calls").fetchone()[0]
-        burst(demo_app, "end", "l", "n", "enter")
+        burst(demo_app, "end", *keys)
         await settle(pilot)
         assert db.execute("SELECT count(*) FROM calls WHERE id > ?", [before]).fetchone()[0] == 0
         screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
         assert screen.running_call is None
         said = [str(toast.message) for toast in demo_app._notifications]
-        assert any("being read again: nothing to log" in line for line in said), said
+        assert any(f"being read again: nothing to {doing}" in line for line in said), said
         assert any("read again after a change" in line for line in said), said

@@ -1032,7 +1032,7 @@ class MainScreen(
 
         card = self._card_on_cursor()
         if card is None:
-            self.notify(f"{self._why_nobody()}: no prospect to show.", severity="warning")
+            self._nobody_to("show")
             return
         prospect = card.prospect
 

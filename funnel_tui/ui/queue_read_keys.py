@@ -41,10 +41,10 @@ class KeysWaitForTheQueue(_Base):
         self._release_keys_once_queue_read(saved=prospect_id)
 
     def _nobody_to(self, doing: str) -> None:
-        """`l` or enter with nobody on the cursor: say why (`nothing to {doing}`). On a
-        row not read since the book changed (`…`), the keys typed after it were meant for
-        that row's dialog or call: they are held and dropped once the order, read again
-        from now, is shown, never applied to whoever it puts on the cursor."""
+        """`l`, enter or `h` with nobody on the cursor: say why (`nothing to {doing}`). On
+        a row not read since the book changed (`…`), the keys typed after it were meant for
+        that row's dialog, call or timeline: they are held and dropped once the order, read
+        again from now, is shown, never applied to whoever it puts on the cursor."""
         self.notify(f"{self._why_nobody()}: nothing to {doing}.", severity="warning")
         if self.queue.highlighted_id == GONE:
             self.funnel.hold_keys(KeyHold.QUEUE_READ)
