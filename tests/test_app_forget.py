@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from textual.widgets import Input
 from textual.widgets._toast import Toast
 
 from funnel_tui import forget as forget_module
@@ -21,7 +22,14 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import FROZEN_NOW, settle, settle_until, shown_text, wait_for
+from tests.app_support import (
+    FROZEN_NOW,
+    open_prospect_form,
+    settle,
+    settle_until,
+    shown_text,
+    wait_for,
+)
 from tests.test_app import calls_for, first_in_queue, todays_queue
 from tests.test_app_undo import confirm_text, notices
 from tests.test_layout import fully_in_sight
@@ -415,3 +423,32 @@ async def test_a_running_call_with_someone_forgotten_elsewhere_ends_and_says_so(
         assert screen.queue.position_of(first["id"]) is None
         said = notices(demo_app)[-1]
         assert said.startswith(f"The call with {first['name']} ended: they were forgotten")
+
+
+async def test_an_edit_form_of_someone_forgotten_meanwhile_does_not_offer_to_try_again(
+    demo_app: FunnelApp,
+) -> None:
+    """Forgotten in another window while their form is open: the save is refused, and the
+    form says that escape closes it, not that enter tries again, which no try could."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        form = await open_prospect_form(demo_app, pilot)
+        form.query_one("#field-title", Input).value = "Head of Ops"
+        shell = sqlite_utils.Database(demo_app.storage.path)
+        forget_prospect(shell, first["id"])
+        shell.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert demo_app.screen is form
+        status = shown_text(form.query_one("#form-status"))
+        assert f"prospect {first['id']} no longer exists" in status
+        assert status.strip().endswith("no try can save it (escape closes)")
+        assert "tries again" not in status
+        # The title typed is asked about before it goes.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)

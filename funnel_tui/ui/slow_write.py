@@ -66,12 +66,16 @@ def waiting_toast(app: FunnelApp) -> Iterator[None]:
 def not_saved_text(error: Exception, failed: str = "Not saved") -> str:
     """Why a dialog's write failed, and the key that tries again (nothing was changed, so
     trying again is safe); none for a write a team's server refuses for want of the role's
-    right to make it (a role that may only read), which no try makes."""
+    right to make it (a role that may only read), nor for a prospect no longer in the book,
+    which no try makes."""
     if is_refused_by_role(error):
         return (
             f"{failed}: the database refuses your changes ({storage.describe_error(error)});"
             " nothing was written, and trying again will not write it"
         )
+    if isinstance(error, LookupError):
+        # The prospect was forgotten or removed elsewhere: no try brings them back.
+        return f"{failed}: {error}; no try can save it (escape closes)"
     return f"{failed}: {storage.describe_error(error)} (enter tries again)"
 
 
