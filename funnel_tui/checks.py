@@ -39,12 +39,7 @@ from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, 
 from funnel_tui.queue import DISTINCT_ZONES_SQL
 from funnel_tui.settings import read_settings
 from funnel_tui.store.by_id import in_id_order
-from funnel_tui.store.sqlite import (
-    book_connection,
-    journal_beside,
-    read_only_connection,
-    write_transaction,
-)
+from funnel_tui.store.sqlite import journal_beside, read_only_connection, write_transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -571,7 +566,7 @@ def timezone_guesses(path: Path) -> Iterator[TimezoneGuess]:
     """The timezones guessed from phone numbers (`timezone_guessed = 1`), in row order,
     read a chunk at a time (an imported list of a million numbers has as many); they stop
     where damage stops the read (check_database lists the damage)."""
-    conn = book_connection(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     conn.text_factory = decode_text
     try:
         for rows in in_id_order(conn, f"SELECT id, timezone, phone {_GUESSED}"):
@@ -585,7 +580,7 @@ def timezone_guesses(path: Path) -> Iterator[TimezoneGuess]:
 
 def count_timezone_guesses(path: Path) -> int:
     """How many timezones were guessed from phone numbers; 0 where damage stops the read."""
-    conn = book_connection(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
         return int(conn.execute(f"SELECT count(*) {_GUESSED}").fetchone()[0])
     except sqlite3.DatabaseError:
@@ -657,7 +652,7 @@ def check_database(
         return problems
     # FTS5's own check writes (an INSERT of 'integrity-check'): a sound file is read on a
     # connection that may write.
-    conn = book_connection(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     # Text that is not UTF-8 is listed by _foreign_value_problems, not a failed check.
     conn.text_factory = decode_text
     try:

@@ -45,6 +45,11 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
                 f"{companion} is read-only, though {path} can be written: make it writable,"
                 " or remove it while no program has the book open"
             )
+        if os.access(path, os.W_OK) and not os.access(path.parent, os.W_OK):
+            return (
+                f"the folder {path.absolute().parent} does not let you make files, and funnel"
+                f" writes {path.name}-wal beside the book there: check the folder's permissions"
+            )
         return f"{path} is read-only: check the file's permissions"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"{path} is damaged or not a funnel database ({error})"
@@ -58,7 +63,7 @@ def describe_sqlite_error(path: Path, error: sqlite3.Error) -> str:
 def _read_only_companion(path: Path) -> Path | None:
     """A -wal or -shm file this process cannot write beside a book it can: SQLite gives
     them the book's permissions when it makes them, so a program that read the book while
-    it was read-only left them so, and every write then fails."""
+    it was read-only (or another user's) left them so, and every write then fails."""
     if not os.access(path, os.W_OK):
         return None
     for suffix in ("-shm", "-wal"):
@@ -69,8 +74,8 @@ def _read_only_companion(path: Path) -> Path | None:
 
 
 def cannot_be_written(path: Path) -> bool:
-    """Whether this process can read the book but not write it: the file is read-only, or
-    its folder is (read-only media) and lacks the -wal and -shm files a write needs."""
+    """Whether this process can see at once that a write to the book will fail: the file
+    is read-only to it, or its folder is and lacks the -wal and -shm files a write needs."""
     if not os.access(path, os.W_OK):
         return True
     companions = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
@@ -120,19 +125,12 @@ def write_transaction(db: Db) -> Iterator[Db]:
         raise
 
 
-def _connect(
-    path: Path, *, read_schema_first: bool = False, read_only: bool = False
-) -> sqlite3.Connection:
+def _connect(path: Path, *, read_schema_first: bool = False) -> sqlite3.Connection:
     """A connection to the book; `read_schema_first` reads its schema before anything else
-    does, and raises DamagedDatabase when it does not read. A `read_only` one leaves no
-    -wal and -shm files beside a book that has none (`read_only_connection`)."""
-    if read_only:
-        conn = read_only_connection(path)
-        conn.isolation_level = None
-    else:
-        conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+    does, and raises DamagedDatabase when it does not read."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     if read_schema_first:
         try:
             if (damage := _read_schema(conn)[1]) is not None:
@@ -199,18 +197,7 @@ def read_only_connection(path: Path, pending: bool | None = None) -> sqlite3.Con
         # Even a read-only connection leaves -wal and -shm files beside a WAL file.
         # With no journal beside it nothing is pending, so read the file as immutable.
         uri += "&immutable=1"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    return with_functions(conn)
-
-
-def book_connection(path: Path) -> sqlite3.Connection:
-    """A connection of its own to the book, in autocommit mode, for work that needs no
-    `Storage` (`funnel check`'s): read-only when this process cannot write the book."""
-    if cannot_be_written(path):
-        conn = read_only_connection(path)
-        conn.isolation_level = None
-        return conn
-    return sqlite3.connect(path, isolation_level=None)
+    return with_functions(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S))
 
 
 # SQLite's file header: the application id is the big-endian integer at offset 68.
@@ -414,11 +401,10 @@ def _backup(path: Path, target: Path) -> None:
     # the write lock, so copy through a second one: in WAL mode it reads the last commit.
     # With a -wal beside the file it reads read-only: closing a read-write connection
     # would copy the -wal into the file, which a damaged book must keep as it is.
-    # A book this process cannot write is read read-only too (see open_storage).
     pending = journal_beside(path)
     source = (
         read_only_connection(path, pending)
-        if pending or cannot_be_written(path)
+        if pending
         else sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     )
     destination = sqlite3.connect(target)
@@ -474,13 +460,9 @@ class Storage:
 
     dialect = Dialect.SQLITE
 
-    def __init__(
-        self, path: Path, connection: sqlite3.Connection | None = None, *, read_only: bool = False
-    ) -> None:
-        """`connection`, already open on the file, becomes this thread's; `read_only`
-        storage opens read-only connections (a book this process cannot write)."""
+    def __init__(self, path: Path, connection: sqlite3.Connection | None = None) -> None:
+        """`connection`, already open on the file, becomes this thread's."""
         self.path = path
-        self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -492,7 +474,7 @@ class Storage:
         """This thread's connection, opened on first use."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._adopt(_connect(self.path, read_only=self.read_only))
+            db = self._adopt(_connect(self.path))
         return db
 
     def _adopt(self, conn: sqlite3.Connection) -> FileDatabase:
@@ -556,20 +538,11 @@ def open_storage(
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.parent.is_dir():
         raise StorageError(f"cannot create {path}: the folder {path.parent} does not exist")
-    # A book this process cannot write is read through read-only connections: SQLite would
-    # otherwise make its -wal and -shm files read-only too, and they would stop every
-    # write once the book was writable again.
-    read_only = found is not None and cannot_be_written(path)
-    if read_only and (version < LATEST_VERSION or not marked):
-        raise StorageError(
-            f"{path} is read-only and needs upgrading to this funnel's version: make it"
-            " writable (a copy will do)"
-        )
     try:
         # A marked book's schema, left unread by `_inspect`, is read by this connection.
-        conn = _connect(path, read_schema_first=marked and not schema_read, read_only=read_only)
+        conn = _connect(path, read_schema_first=marked and not schema_read)
         try:
-            mode_name = "wal" if read_only else _in_wal_mode(conn)
+            mode_name = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode_name.lower() != "wal":
                 raise StorageError(f"{path}: cannot switch the database to WAL mode ({mode_name})")
             # Only a file that needs it takes the write lock, so opening never waits for
@@ -587,9 +560,4 @@ def open_storage(
         raise StorageError(describe_sqlite_error(path, error)) from error
     # This thread goes on with the connection that checked the file: opening another
     # would read the whole schema again (and closing this one checkpoint the WAL).
-    return Storage(path, conn, read_only=read_only)
-
-
-def _in_wal_mode(conn: sqlite3.Connection) -> str:
-    """Switch the book to WAL mode (a no-op for one in it): the journal mode it is in."""
-    return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+    return Storage(path, conn)
