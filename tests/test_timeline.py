@@ -832,6 +832,11 @@ async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_lef
         await pilot.press("h", "r", *"in 2 weeks", "enter")
         await settle(pilot)
         assert "rescheduled" in status_text(demo_app)
+        # The look at the book, while the timeline is open, sees the change as any other
+        # connection's: it is this app's own, said as the timeline closes, not as made
+        # elsewhere.
+        screen._refresh_on_outside_change()
+        await settle(pilot)
         burst(demo_app, "escape", *typed_after)
         await settle_until(
             pilot, lambda: any("not in this view now" in m for m in messages(demo_app))
@@ -840,5 +845,7 @@ async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_lef
         assert screen.queue.highlighted_id != first["id"]
         said = [m for m in messages(demo_app) if "not in this view now" in m]
         dropped = ": keys typed after escape were not applied" if typed_after else ""
+        assert len(said) == 1, said
+        assert not [m for m in messages(demo_app) if "after a change elsewhere" in m]
         assert said[-1].startswith(f"{name}'s tasks changed, but not in this view now (")
         assert said[-1].endswith(dropped)

@@ -421,7 +421,11 @@ class MainScreen(
             return
         ended = await self._end_a_call_with_someone_forgotten()
         card = self.card
-        on_cursor = card.prospect if card is not None and not ended else None
+        # Only with the list in front: a change made in a dialog or the timeline (this
+        # app's own, which the book's change count cannot tell from another program's)
+        # is said as it closes.
+        in_front = self.app.screen is self
+        on_cursor = card.prospect if card is not None and in_front and not ended else None
         if settings != self.funnel.settings:
             self.use_settings(settings)
             self.funnel.say_setting_problems(problems)

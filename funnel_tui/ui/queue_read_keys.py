@@ -98,7 +98,8 @@ class KeysWaitForTheQueue(_Base):
     def _where_now(self, prospect_id: int) -> str:
         """Where a prospect the view no longer lists is now, as a filter's match from
         another view says it (` (off hours)`, ` (nurture)`), or that they no longer match
-        the filter (renamed), or nothing when unread."""
+        the filter (renamed) or are no longer in the book (forgotten), or nothing when the
+        book is out of reach."""
         listed = self.queue.position_of(prospect_id) is not None
         if self.filter_text and self._order_complete and not listed:
             # Every view's matches are listed: one not among them no longer matches.
@@ -109,7 +110,11 @@ class KeysWaitForTheQueue(_Base):
         except ConnectionLost:
             return ""
         row = rows.get(prospect_id)
-        return "" if row is None else f" ({place_elsewhere(row, now, self.mode)})"
+        return (
+            " (no longer in the book)"
+            if row is None
+            else f" ({place_elsewhere(row, now, self.mode)})"
+        )
 
     async def _queue_read(self) -> None:
         """Wait until the queue's order being read (the reloads in flight) is shown."""
