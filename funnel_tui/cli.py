@@ -1448,21 +1448,20 @@ def import_command(
 
 @contextmanager
 def _removed_unless_written(storage: Storage) -> Iterator[None]:
-    """A book the import made goes again when the import ends with an error, refused or
-    stopped, with nothing written: a mistyped --db leaves no empty book to be opened by
-    mistake later."""
+    """A book the import made goes again when the import leaves it holding no prospect
+    (an error, rows refused or stopped; a file of no rows, or of rejected rows alone): a
+    mistyped --db leaves no empty book to be opened by mistake later."""
     try:
         yield
-    except BaseException:
+    finally:
         try:
             empty = not storage.db.execute("SELECT EXISTS (SELECT 1 FROM prospects)").fetchone()[0]
         except Exception:  # the book out of reach: it stays as it is
             empty = False
-        storage.close()
         if empty:
+            storage.close()
             for suffix in ("", *COMPANION_SUFFIXES):
                 Path(f"{storage.path}{suffix}").unlink(missing_ok=True)
-        raise
 
 
 def _import_stopped(storage: Storage, file: Path, now: datetime, dry_run: bool) -> str:

@@ -499,13 +499,19 @@ def test_a_failed_import_into_a_new_path_leaves_no_book(tmp_path: Path) -> None:
     leads = tmp_path / "leads.csv"
     leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0958\nNo Contact,\n")
     new = tmp_path / "typo.db"
-    for args in (
-        [leads],
-        [tmp_path / "missing.csv"],
-        [leads, "--skip-invalid", "--owner", "zed"],
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("name,phone\n")
+    rejected_only = tmp_path / "rejected.csv"
+    rejected_only.write_text("name,phone\nNo Contact,\n")
+    for args, code in (
+        ([leads], 1),
+        ([tmp_path / "missing.csv"], 1),
+        ([leads, "--skip-invalid", "--owner", "zed"], 1),
+        ([header_only], 0),
+        ([rejected_only, "--skip-invalid"], 0),
     ):
         result = invoke("import", *args, "--db", new)
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == code, result.output
         assert not any(name.startswith("typo.db") for name in files_beside(new)), args
 
     result = invoke("import", leads, "--skip-invalid", "--db", new)
