@@ -1207,7 +1207,7 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
     """Send (or hand to the mail app) with the email settings as stored, then record; a
     failure records nothing. An email that went out but cannot be recorded is kept in a
     file that `--record-only` records, so trying again never sends it twice."""
-    from funnel_tui.emailing.record import MAILTO, record_email
+    from funnel_tui.emailing.record import MAILTO, cannot_be_recorded, record_email
     from funnel_tui.emailing.sending import (
         EmailRefused,
         MaybeSent,
@@ -1224,6 +1224,8 @@ def _send_email(storage: Storage, draft: Draft, now: datetime) -> None:
         )
     # Asked before it goes out: a team's book records whose email it was.
     rep = own_rep(storage)
+    if (unrecordable := cannot_be_recorded(storage)) is not None:
+        raise UserError(f"not sent: {unrecordable}; nothing was recorded")
     try:
         sent = deliver(draft, email_settings(storage.db), now=now)
     except SendFailed as error:

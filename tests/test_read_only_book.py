@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from funnel_tui.store.sqlite import open_storage
+from tests.smtp_support import SENDER, Inbox, smtp_server
 
 NOBODY = 65534
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -143,3 +144,28 @@ def test_a_folder_that_lets_nobody_make_files_is_named(run: Run, book: Path) -> 
         " book.db-wal beside the book there: check the folder's permissions"
     )
     assert calls(book) == 0
+
+
+def test_an_email_to_a_read_only_book_is_not_sent(run: Run, book: Path) -> None:
+    # Sent and then not recorded, it would be easily sent again: refused before it goes.
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        for key, value in (
+            ("smtp_host", "127.0.0.1"),
+            ("smtp_port", str(port)),
+            ("smtp_security", "none"),
+            ("email_from", SENDER),
+        ):
+            assert run("config", "set", key, value).returncode == 0
+        conn = sqlite3.connect(book)
+        conn.execute("UPDATE prospects SET email = 'ada@example.com' WHERE id = 1")
+        conn.commit()
+        conn.close()
+        book.chmod(0o444)
+        refused = run("email", "1", "--template", "after_voicemail", "--send")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "funnel: not sent: book.db is read-only, so it could not be recorded: check the"
+        " file's permissions; nothing was recorded"
+    ]
+    assert inbox.received == []

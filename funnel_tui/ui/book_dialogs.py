@@ -190,7 +190,7 @@ class BookDialogs(_Base):
         from funnel_tui.emailing.compose import compose_draft
         from funnel_tui.emailing.fit import email_refused_by_id, misfit
         from funnel_tui.emailing.headers import AddressRefused, recipient
-        from funnel_tui.emailing.record import MAILTO, record_email
+        from funnel_tui.emailing.record import MAILTO, cannot_be_recorded, record_email
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
 
         card = self._card_on_cursor()
@@ -239,6 +239,8 @@ class BookDialogs(_Base):
             )
             if refused:
                 raise sending.SendFailed(refused)
+            if (unrecordable := cannot_be_recorded(funnel.storage)) is not None:
+                raise sending.SendFailed(unrecordable)
             # The settings as stored now: one changed since E (s, funnel config set) counts.
             settings = await funnel.in_db_thread(sending.email_settings)
             # SMTP waits on the network: a thread of its own, never the UI's or the database's.
