@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from funnel_tui.store import sqlite as storage_module
+from funnel_tui.ui import app as app_module
 from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.import_dialog import ImportDialog
@@ -23,7 +24,7 @@ from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.settings_screen import SettingsScreen
 from funnel_tui.ui.target_dialog import TargetDialog
-from tests.app_support import settle, shown_text, wait_for
+from tests.app_support import messages, settle, shown_text, wait_for
 from tests.test_app import first_in_queue
 
 
@@ -389,3 +390,25 @@ async def test_a_key_without_a_dialog_says_it_is_waiting_for_the_database(
             assert "Saving… waiting for the database (another program is writing)" in said
         await settle(pilot)
         assert not any("waiting" in notice for notice in notices(demo_app)), "gone once saved"
+
+
+async def test_a_book_that_cannot_be_written_is_said_to_be_read_only_at_start(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch, toasts_kept: None
+) -> None:
+    # The tests run as root, whom file permissions do not stop: the check is what says so
+    # (test_read_only_book runs commands as another user).
+    monkeypatch.setattr(app_module, "cannot_be_written", lambda path: path == demo_app.storage.path)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+    assert (
+        f"{demo_app.storage.path} is read-only: you can read it, but no call, note or"
+        in " ".join(messages(demo_app))
+    )
+
+
+async def test_a_book_that_can_be_written_says_nothing_of_it(
+    demo_app: FunnelApp, toasts_kept: None
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+    assert not [message for message in messages(demo_app) if "read-only" in message]

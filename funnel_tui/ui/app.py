@@ -35,8 +35,8 @@ from funnel_tui.scripts.objections import ObjectionLibrary
 from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.errors import ConnectionLost, is_refused_write
-from funnel_tui.store.sqlite import Storage, describe_error
-from funnel_tui.text import clean_text, pasted_line
+from funnel_tui.store.sqlite import Storage, cannot_be_written, describe_error
+from funnel_tui.text import clean_text, one_line, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.closed_screen_styles import let_go_of_closed_screens
 from funnel_tui.ui.commands import ScreenCommands
@@ -218,6 +218,20 @@ class FunnelApp(App[None]):
         resume_collecting()
         self._say_template_problems()
         self.run_worker(self.say_lost_triggers(), group="triggers")
+        self._say_if_read_only()
+
+    def _say_if_read_only(self) -> None:
+        """A book this process cannot write is said to be at once, not at the first call
+        that cannot be saved."""
+        path = getattr(self.storage, "path", None)
+        if self.storage.dialect is Dialect.SQLITE and cannot_be_written(path):
+            self.notify(
+                f"{one_line(str(path))} is read-only: you can read it, but no call, note or"
+                " change can be saved (check the file's permissions)",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
 
     def schema_changed(self) -> bool:
         """Whether another program changed the file's schema since its triggers were last
