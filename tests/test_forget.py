@@ -26,7 +26,7 @@ from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
 from funnel_tui.settings import load_settings
-from funnel_tui.store.book_copies import copies_beside
+from funnel_tui.store.book_copies import copies_beside, dated_backup_path
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.suppression import phone_hash
 from tests.cli_support import REPORT_KEYS, invoke, one_line_error
@@ -241,6 +241,20 @@ def test_the_copies_are_those_of_the_file_a_link_names_oldest_written_first(
     link.symlink_to(real)
 
     assert copies_beside(link) == [upgraded, backed_up]
+
+
+def test_a_second_backup_in_the_same_second_is_a_copy_forgetting_names_too(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "book.db"
+    open_storage(book).close()
+    now = datetime(2026, 12, 6, 10, 0, 4)
+    first = dated_backup_path(book, now)
+    first.write_bytes(b"")
+    second = dated_backup_path(book, now)
+    assert second.name == "book-backup-20261206T100004-2.db"
+    second.write_bytes(b"")
+    assert sorted(copies_beside(book)) == [second, first]
 
 
 def test_forget_with_no_copy_beside_the_book_names_none(
