@@ -1406,7 +1406,7 @@ def import_command(
     else:
         made_here = isinstance(book, Path) and not book.expanduser().exists()
         storage = open_db(db_path)
-    with _removed_unless_written(storage) if made_here else nullcontext():
+    with _removed_if_left_empty(storage) if made_here else nullcontext():
         try:
             owner = None if owner is None else require_rep(storage.db, owner)
         except RepError as error:
@@ -1449,7 +1449,7 @@ def import_command(
 
 
 @contextmanager
-def _removed_unless_written(storage: Storage) -> Iterator[None]:
+def _removed_if_left_empty(storage: Storage) -> Iterator[None]:
     """A book the import made goes again when the import leaves it holding no prospect
     (an error, rows refused or stopped; a file of no rows, or of rejected rows alone): a
     mistyped --db leaves no empty book to be opened by mistake later."""

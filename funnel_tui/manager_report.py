@@ -18,7 +18,7 @@ from rich.text import Text
 from funnel_tui.clocks import duration_text
 from funnel_tui.counted import counted
 from funnel_tui.manager_figures import HISTORY, OPEN_PIPELINE, ManagerFigures, Plan
-from funnel_tui.money import NO_FIGURE, format_money, round_half_up
+from funnel_tui.money import NO_FIGURE, format_money, percent_text, round_half_up
 from funnel_tui.pace import Pace
 from funnel_tui.text import one_line
 
@@ -38,7 +38,7 @@ def rate_text(part: int, whole: int) -> str:
     """`3/41 7%`: the counts, then the share rounded half up; a dash over nothing."""
     if not whole:
         return NO_FIGURE
-    return f"{part:,}/{whole:,} {round_half_up(Fraction(100 * part, whole))}%"
+    return f"{part:,}/{whole:,} {percent_text(part, whole)}"
 
 
 def listed_name(name: str) -> str:

@@ -15,7 +15,6 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from funnel_tui.store import sqlite as storage_module
-from funnel_tui.ui import app as app_module
 from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.import_dialog import ImportDialog
@@ -397,7 +396,9 @@ async def test_a_book_that_cannot_be_written_is_said_to_be_read_only_at_start(
 ) -> None:
     # The tests run as root, whom file permissions do not stop: the check is what says so
     # (test_read_only_book runs commands as another user).
-    monkeypatch.setattr(app_module, "cannot_be_written", lambda path: path == demo_app.storage.path)
+    monkeypatch.setattr(
+        storage_module, "cannot_be_written", lambda path: path == demo_app.storage.path
+    )
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
     assert (

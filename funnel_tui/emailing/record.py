@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from funnel_tui.domain import TaskKind, TaskStatus
 from funnel_tui.emailing.message import Draft
-from funnel_tui.store.sqlite import cannot_be_written, write_transaction
+from funnel_tui.store.sqlite import read_only_book_file, write_transaction
 from funnel_tui.timestamps import from_stored, to_stored
 
 if TYPE_CHECKING:
@@ -192,7 +192,6 @@ def cannot_be_recorded(storage: Any) -> str | None:
     file this process cannot write (an email sent, then not recorded, is easily sent
     twice). None otherwise: a busy book or a server out of reach is met as it is recorded,
     and the email kept to record later."""
-    path = getattr(storage, "path", None)
-    if isinstance(path, Path) and cannot_be_written(path):
+    if (path := read_only_book_file(storage)) is not None:
         return f"{path} is read-only, so it could not be recorded: check the file's permissions"
     return None

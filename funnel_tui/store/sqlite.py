@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from funnel_tui.accents import fold
 from funnel_tui.foreign_values import decode_text
@@ -80,6 +80,13 @@ def cannot_be_written(path: Path) -> bool:
         return True
     companions = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
     return not companions and not os.access(path.parent, os.W_OK)
+
+
+def read_only_book_file(storage: Any) -> Path | None:
+    """The file of a book this process cannot write (`cannot_be_written`); None for one it
+    can, and for a team's server, which refuses a write itself."""
+    path = getattr(storage, "path", None)
+    return path if isinstance(path, Path) and cannot_be_written(path) else None
 
 
 def is_damage(error: BaseException) -> bool:

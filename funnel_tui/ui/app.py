@@ -35,7 +35,7 @@ from funnel_tui.scripts.objections import ObjectionLibrary
 from funnel_tui.settings import Settings, is_demo_book, read_settings
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.errors import ConnectionLost, is_refused_write
-from funnel_tui.store.sqlite import Storage, cannot_be_written, describe_error
+from funnel_tui.store.sqlite import Storage, describe_error, read_only_book_file
 from funnel_tui.text import clean_text, one_line, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.closed_screen_styles import let_go_of_closed_screens
@@ -223,8 +223,7 @@ class FunnelApp(App[None]):
     def _say_if_read_only(self) -> None:
         """A book this process cannot write is said to be at once, not at the first call
         that cannot be saved."""
-        path = getattr(self.storage, "path", None)
-        if self.storage.dialect is Dialect.SQLITE and cannot_be_written(path):
+        if (path := read_only_book_file(self.storage)) is not None:
             self.notify(
                 f"{one_line(str(path))} is read-only: you can read it, but no call, note or"
                 " change can be saved (check the file's permissions)",

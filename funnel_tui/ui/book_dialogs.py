@@ -72,7 +72,7 @@ class BookDialogs(_Base):
                     # The pipeline, and the plan's deal size drawn from it.
                     self.reload_pace(replan=True)
             finally:
-                self._keys_typed_after_the_form(prospect_id)
+                self._keys_typed_after_a_change(prospect_id)
 
         await self._open(self._form(save), added)
 
@@ -112,7 +112,7 @@ class BookDialogs(_Base):
                     self.reload_pace(replan=True)
             finally:
                 # Also when the card could not be read (the team's server out of reach).
-                self._keys_typed_after_the_form(prospect_id)
+                self._keys_typed_after_a_change(prospect_id)
 
         form = self._form(save, prospect)
         theirs = self._someone_elses(prospect)

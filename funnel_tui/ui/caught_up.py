@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 
     from funnel_tui.ui.app import FunnelApp
 
+
+def keys_not_applied(after: str = "enter") -> str:
+    """What is said of the keys typed after `after` when they were dropped."""
+    return f"keys typed after {after} were not applied"
+
+
 # What a dialog that refused enter says when it dropped the keys typed after it.
-KEYS_NOT_APPLIED = "keys typed after enter were not applied"
+KEYS_NOT_APPLIED = keys_not_applied()
 
 
 def once_caught_up(fields: Iterable[Widget], then: Callable[[], object]) -> None:

@@ -3,8 +3,6 @@ its share of the leads worked."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
 from rich.text import Text
@@ -12,7 +10,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from funnel_tui.money import round_half_up
+from funnel_tui.money import percent_text
 
 # Each step's share of the first (the leads worked) follows its bar, as `36%`: every step
 # is some of those leads, where a step need not be some of the one before it (a deal won
@@ -88,7 +86,7 @@ class BarsAtWidth:
             if first and count > first:
                 rate, grew = "*", True
             elif first:
-                rate = f"{round_half_up(Fraction(100 * count, first))}%"
+                rate = percent_text(count, first)
             lines.append(
                 Text.assemble(
                     (name.ljust(name_cells), label_style),

@@ -1042,18 +1042,15 @@ class MainScreen(
 
         def closed(changed: bool | None) -> None:
             # A task moved, done or cancelled changes the card and the queue order. The
-            # keys typed after escape (held as it closed) wait for the order: they act on
-            # the prospect if the view still lists them, else are dropped, and a prospect
-            # gone from the view is said to be, as after the form.
+            # keys typed after escape (held as it closed) wait for the order, as after the
+            # form.
             if changed:
                 name = one_line(prospect["name"])
                 self.undo_session.changed(f"changed {name}'s tasks in the timeline")
                 self._show(prospect["id"])
-                self.funnel.hold_keys(KeyHold.QUEUE_READ)
-                self.funnel.release_keys()
                 self.reload_queue()
-                self._release_keys_once_queue_read(
-                    saved=prospect["id"], done=f"{name}'s tasks changed", after="escape"
+                self._keys_typed_after_a_change(
+                    prospect["id"], done=f"{name}'s tasks changed", after="escape"
                 )
 
         await self._open(

@@ -14,7 +14,7 @@ from funnel_tui.order_pages import GONE
 from funnel_tui.queue import fetch_rows, place_elsewhere
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.text import one_line
-from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, keys_not_applied
 from funnel_tui.ui.key_hold import KeyHold
 
 if TYPE_CHECKING:
@@ -28,17 +28,21 @@ else:
 class KeysWaitForTheQueue(_Base):
     """Keys held until the queue is read again, then let go or dropped."""
 
-    def _keys_typed_after_the_form(self, prospect_id: int | None) -> None:
-        """The form's enter held the keys typed after it. Closed unsaved, they act at once;
-        saved, once the queue is read again, on the prospect saved, highlighted by then.
-        A prospect the view no longer lists (do not call ticked, a zone now closed) takes
-        none of them: they are dropped, not applied to whoever took the row."""
+    def _keys_typed_after_a_change(
+        self, prospect_id: int | None, *, done: str = "Saved", after: str = "enter"
+    ) -> None:
+        """The form's enter (or the timeline's escape, `after`) held the keys typed after
+        it. Closed with nothing changed, they act at once; with the prospect changed
+        (`done`), once the queue is read again, on that prospect, highlighted by then. A
+        prospect the view no longer lists (do not call ticked, a zone now closed, a
+        callback moved to tomorrow) takes none of them: they are dropped, not applied to
+        whoever took the row."""
         if prospect_id is None:
             self.funnel.release_keys()
             return
         self.funnel.hold_keys(KeyHold.QUEUE_READ)
         self.funnel.release_keys()
-        self._release_keys_once_queue_read(saved=prospect_id)
+        self._release_keys_once_queue_read(saved=prospect_id, done=done, after=after)
 
     def _nobody_to(self, doing: str) -> None:
         """`l`, enter or `h` with nobody on the cursor: say why (`nothing to {doing}`). On
@@ -87,7 +91,7 @@ class KeysWaitForTheQueue(_Base):
             else:
                 self.funnel.release_keys(KeyHold.QUEUE_READ)
             if saved is not None and elsewhere and (typed or not self.queue.belongs_to_view(saved)):
-                dropped = f": {KEYS_NOT_APPLIED.replace('enter', after)}" if typed else ""
+                dropped = f": {keys_not_applied(after)}" if typed else ""
                 where = self._where_now(saved)
                 self.notify(
                     f"{done}, but not in this view now{where}{dropped}",
