@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import pkgutil
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -58,6 +61,18 @@ REPORT_KEYS = [
     "plan",
     "skipped",
 ]
+
+
+def patch_commands(monkeypatch: pytest.MonkeyPatch, name: str, value: Any) -> None:
+    """Set `name` to `value` in every module of the command line that uses it (a clock
+    frozen for every command, say): each command lives in a module of its own."""
+    found = False
+    for module_info in pkgutil.iter_modules(cli_module.__path__):
+        module = import_module(f"{cli_module.__name__}.{module_info.name}")
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, value)
+            found = True
+    assert found, f"no module of the command line uses {name}"
 
 
 def invoke(*args: str | Path) -> Result:

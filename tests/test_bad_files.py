@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from funnel_tui import checks, cli
+from funnel_tui import checks
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.settings import Settings
 from funnel_tui.store import sqlite as storage
 from funnel_tui.store.sqlite import Storage, open_storage
 from tests.app_support import build_demo_storage
-from tests.cli_support import invoke, one_line_error, run_main
+from tests.cli_support import invoke, one_line_error, patch_commands, run_main
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -496,7 +496,7 @@ def test_an_unforeseen_error_in_a_command_is_one_line_and_a_log(
     def broken(*args: object) -> None:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(cli, "export_rows", broken)
+    patch_commands(monkeypatch, "export_rows", broken)
     code = run_main(["export", "prospects", "--db", str(path)], monkeypatch)
     line = one_line_error(capsys.readouterr().err)
     assert code == 1

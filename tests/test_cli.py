@@ -12,19 +12,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import click
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
 from funnel_tui import __version__
-from funnel_tui import cli as cli_module
 from funnel_tui.cli import cli
 from funnel_tui.domain import CONNECT_OUTCOMES
 from funnel_tui.migrations import SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import Storage, open_storage
-from tests.cli_support import invoke, one_line_error, run_funnel
+from tests.cli_support import invoke, one_line_error, patch_commands, run_funnel
 
 GARBAGE = b"this is a shopping list, not a database\n"
 
@@ -33,7 +33,7 @@ GARBAGE = b"this is a shopping list, not a database\n"
 def opened_apps(monkeypatch: pytest.MonkeyPatch) -> list[Storage]:
     """Stand in for the TUI: records which database the app would have opened."""
     opened: list[Storage] = []
-    monkeypatch.setattr(cli_module, "run_app", opened.append)
+    patch_commands(monkeypatch, "run_app", opened.append)
     return opened
 
 
@@ -69,9 +69,34 @@ def test_version_prints_the_version() -> None:
 def test_help_lists_every_command() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    assert "demo" in cli.commands
-    for name in cli.commands:
+    names = cli.list_commands(click.Context(cli))
+    assert {"demo", "import", "report", "migrate-to"} <= set(names)
+    for name in names:
         assert name in result.stdout
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.name == name
+
+
+def test_opening_the_app_imports_no_command() -> None:
+    """Each command's module is imported when it runs: `funnel` alone, which opens the
+    app, pays for none of them (the export's, the email's, the import's)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, funnel_tui.cli;"
+            " print(json.dumps(sorted(m for m in sys.modules if m.startswith('funnel_tui.cli.'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(loaded) == [
+        "funnel_tui.cli.book",
+        "funnel_tui.cli.errors",
+        "funnel_tui.cli.params",
+        "funnel_tui.cli.root",
+    ]
 
 
 def test_version_and_help_exit_zero_from_the_shell() -> None:
@@ -348,7 +373,7 @@ def test_a_dry_run_at_a_path_with_no_book_makes_none_there(
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     typo = tmp_path / "leeds.db"
     default = tmp_path / "data" / "funnel.db"
-    monkeypatch.setattr(cli_module, "default_db_path", lambda: default)
+    patch_commands(monkeypatch, "default_db_path", lambda: default)
     for given, book in ((["--db", str(typo)], typo), ([], default)):
         result = CliRunner().invoke(cli, ["import", str(source), "--dry-run", *given])
         assert result.exit_code == 0, result.output

@@ -20,10 +20,10 @@ import pytest
 import sqlite_utils
 
 from funnel_tui import exporter
-from funnel_tui.cli import describe_os_error
+from funnel_tui.cli.errors import describe_os_error
 from funnel_tui.prospects import add_prospect
 from funnel_tui.store.sqlite import Storage, open_storage
-from tests.cli_support import invoke, one_line_error
+from tests.cli_support import invoke, one_line_error, patch_commands
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 PROSPECTS = 3
@@ -563,7 +563,7 @@ def test_an_export_to_a_csv_name_or_with_a_format_writes_that_format(
 def test_two_backups_in_one_second_each_get_a_file(
     book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("funnel_tui.cli.system_now", lambda: NOW)
+    patch_commands(monkeypatch, "system_now", lambda: NOW)
     for _ in range(3):
         result = invoke("backup", "--db", book)
         assert result.exit_code == 0, result.output

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from funnel_tui import cli as cli_module
 from funnel_tui import typed_call as typed_call_module
 from funnel_tui.cadence import next_call_due
 from funnel_tui.call_log import CallOutcome, log_call
@@ -32,7 +31,7 @@ from funnel_tui.timestamps import to_stored
 from funnel_tui.typed_call import read_outcome
 from tests.app_support import FROZEN_NOW, build_demo_storage
 from tests.book_copy import copy_book_to_team
-from tests.cli_support import invoke, one_line_error, run_funnel, run_main
+from tests.cli_support import invoke, one_line_error, patch_commands, run_funnel, run_main
 from tests.conftest import empty_team_book
 from tests.rows import count_rows, get_row, insert_row, table_rows, update_row
 from tests.test_app import todays_queue
@@ -68,7 +67,7 @@ NEXT_KEYS = [
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+    patch_commands(monkeypatch, "system_now", lambda: FROZEN_NOW)
 
 
 # The rep working a team's book: `funnel next` there needs one.

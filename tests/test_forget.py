@@ -29,7 +29,7 @@ from funnel_tui.settings import load_settings
 from funnel_tui.store.book_copies import copies_beside, dated_backup_path
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.suppression import phone_hash
-from tests.cli_support import REPORT_KEYS, invoke, one_line_error
+from tests.cli_support import REPORT_KEYS, invoke, one_line_error, patch_commands
 from tests.report_books import machine_zone, report_json
 from tests.rows import book_option, count_rows, insert_row, table_rows
 
@@ -435,7 +435,7 @@ def test_at_a_terminal_forget_asks_naming_them_and_no_keeps_them(
     book_storage: Any, monkeypatch: pytest.MonkeyPatch, zone: None
 ) -> None:
     person, _ = build_book(book_storage.db)
-    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    patch_commands(monkeypatch, "stdin_is_terminal", lambda: True)
     target = book_option(book_storage)
 
     kept = CliRunner().invoke(cli_module.cli, ["forget", str(person), "--db", target], input="n\n")

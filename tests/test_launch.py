@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from funnel_tui import cli as cli_module
 from funnel_tui import launch
+from funnel_tui import settings as settings_module
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from tests.app_support import settle
+from tests.cli_support import patch_commands
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_a_command_runs_with_garbage_collected_as_usual(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector_restored: None
 ) -> None:
     seen: list[bool] = []
-    load_settings = cli_module.load_settings
+    load_settings = settings_module.load_settings
 
     def watching(db: sqlite_utils.Database) -> Settings:
         seen.append(gc.isenabled())
@@ -40,7 +41,7 @@ def test_a_command_runs_with_garbage_collected_as_usual(
 
     open_storage(tmp_path / "f.db").close()
     monkeypatch.setattr(sys, "argv", ["funnel", "config", "list", "--db", str(tmp_path / "f.db")])
-    monkeypatch.setattr(cli_module, "load_settings", watching)
+    patch_commands(monkeypatch, "load_settings", watching)
     with pytest.raises(SystemExit):
         launch.main()
     assert seen == [True], "an import of 100,000 rows must not run without the collector"

@@ -19,7 +19,7 @@ from funnel_tui.reps import config_path
 from funnel_tui.store import migrate_to, open_team_book
 from funnel_tui.store.dialect import without_password
 from tests.app_support import build_demo_storage
-from tests.cli_support import invoke, one_line_error, run_main
+from tests.cli_support import invoke, one_line_error, patch_commands, run_main
 from tests.conftest import empty_team_book
 from tests.postgres_server import PostgresServer
 
@@ -653,10 +653,9 @@ def test_the_report_gives_the_same_figures_before_and_after_the_move(
     """The demo book moved into a team database, empty or already holding the pool's
     prospects (one of them a demo prospect, merged): `funnel report --json` of its rep
     there gives every figure it gave from the file (PRODUCT 16)."""
-    from funnel_tui import cli as cli_module
     from tests.app_support import FROZEN_NOW
 
-    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+    patch_commands(monkeypatch, "system_now", lambda: FROZEN_NOW)
     path = tmp_path / "alone.db"
     build_demo_storage(path).close()
     in_the_file = invoke("--db", path, "report", "--json")

@@ -14,7 +14,6 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Input, Static
 
-from funnel_tui import cli as cli_module
 from funnel_tui.money import format_money
 from funnel_tui.pace import Pace, load_pace, set_target
 from funnel_tui.pipeline import BY_STAGE_SQL, SOONEST_SQL, Pipeline, load_pipeline
@@ -32,7 +31,7 @@ from funnel_tui.store.sqlite import Storage, open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.performance_screen import PerformanceScreen
 from tests.app_support import settle, shown_text
-from tests.cli_support import invoke, one_line_error
+from tests.cli_support import invoke, one_line_error, patch_commands
 from tests.pipeline_support import (
     BY_STAGE,
     CLOSING_CENTS,
@@ -378,7 +377,7 @@ def test_funnel_report_has_the_pipeline_within_80_columns(
 ) -> None:
     write_pipeline_into(book.db)
     november_target_of_whoever_reports(book, monkeypatch)
-    monkeypatch.setattr(cli_module, "system_now", lambda: on_the_day(TODAY))
+    patch_commands(monkeypatch, "system_now", lambda: on_the_day(TODAY))
     result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -398,7 +397,7 @@ def test_a_report_of_a_day_gone_by_says_its_pipeline_is_of_now(
     rather than give today's pipeline as that day's."""
     write_pipeline_into(book.db)
     november_target_of_whoever_reports(book, monkeypatch)
-    monkeypatch.setattr(cli_module, "system_now", lambda: on_the_day(date(2026, 12, 5)))
+    patch_commands(monkeypatch, "system_now", lambda: on_the_day(date(2026, 12, 5)))
     result = invoke("report", "--db", book_option(book), "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]

@@ -58,7 +58,7 @@ def test_the_progress_says_nothing_where_output_is_no_terminal() -> None:
 def test_ctrl_c_says_what_the_import_left(tmp_path: Path) -> None:
     """Stopped before its commit, none of the file is in the book; pressed as it committed,
     all of it is, and the rows it wrote carry its time."""
-    from funnel_tui.cli import _import_stopped
+    from funnel_tui.cli.importing import _import_stopped
 
     storage = open_storage(tmp_path / "book.db")
     leads = tmp_path / "leads.csv"

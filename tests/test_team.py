@@ -27,6 +27,7 @@ from funnel_tui.claims import (
     release,
     try_claim,
 )
+from funnel_tui.cli.book import open_db
 from funnel_tui.domain import Outcome
 from funnel_tui.next_prospect import next_prospect
 from funnel_tui.ownership import assign, owner_of, take_on_connect
@@ -45,7 +46,7 @@ from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.postgres import application_name
 from funnel_tui.store.sqlite import write_transaction
-from tests.cli_support import invoke, one_line_error
+from tests.cli_support import invoke, one_line_error, patch_commands
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
 
@@ -285,8 +286,8 @@ def test_a_team_connection_names_the_command_and_the_rep_to_the_server(
         seen.extend(connection_names(url, storage.db.conn.info.backend_pid))
         return storage
 
-    monkeypatch.setattr(cli_module, "open_team_book", opened)
-    monkeypatch.setattr(cli_module, "run_app", lambda storage: None)
+    patch_commands(monkeypatch, "open_team_book", opened)
+    patch_commands(monkeypatch, "run_app", lambda storage: None)
     result = invoke("--db", postgres_url, *args)
     assert result.exit_code == 0, result.output
     assert seen == [name]
@@ -691,7 +692,7 @@ def book_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+    patch_commands(monkeypatch, "system_now", lambda: NOW)
 
 
 def test_rep_commands_add_list_and_remove(
@@ -716,7 +717,7 @@ def blake_with_two_prospects(book_target: str) -> list[int]:
     one, and the pool holds one with an open task."""
     invoke("--db", book_target, "rep", "add", "alex")
     invoke("--db", book_target, "rep", "add", "blake")
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     owned = [lead(storage.db, "Ann", owner="blake"), lead(storage.db, "Bob", owner="blake")]
     pooled = lead(storage.db, "Cy")
     for prospect, status in ((owned[0], "open"), (owned[0], "open"), (owned[0], "done")):
@@ -732,7 +733,7 @@ def blake_with_two_prospects(book_target: str) -> list[int]:
 
 
 def owners(book_target: str) -> list[str | None]:
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     try:
         return [owner for (owner,) in storage.db.execute("SELECT owner FROM prospects ORDER BY id")]
     finally:
@@ -760,7 +761,7 @@ def test_at_a_terminal_rep_remove_asks_naming_what_goes_back_and_no_keeps_them(
     book_target: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blake_with_two_prospects(book_target)
-    monkeypatch.setattr(cli_module, "stdin_is_terminal", lambda: True)
+    patch_commands(monkeypatch, "stdin_is_terminal", lambda: True)
 
     kept = CliRunner().invoke(
         cli_module.cli, ["--db", book_target, "rep", "remove", "Blake"], input="n\n"
@@ -795,7 +796,7 @@ def test_next_as_a_rep_the_book_does_not_know_is_one_line_pointing_to_rep_add(
 def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None:
     invoke("--db", book_target, "rep", "add", "alex")
     invoke("--db", book_target, "rep", "add", "blake")
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     ann = lead(storage.db, "Ann")
     bob = lead(storage.db, "Bob", owner="alex")
     storage.close()
@@ -823,7 +824,7 @@ def test_assign_leaves_a_prospect_with_the_rep_on_the_phone_with_them(book_targe
     could call them too, and alex's call could not be logged."""
     for rep in ("alex", "blake"):
         invoke("--db", book_target, "rep", "add", rep)
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     db = storage.db
     gina, pooled = lead(db, "Gina Hale", owner="alex"), lead(db, "Pooled")
     # alex presses enter on their own prospect, and on a pool prospect.
@@ -863,7 +864,7 @@ def test_import_lands_in_the_pool_or_with_an_owner(book_target: str, tmp_path: P
     unknown = invoke("--db", book_target, "import", str(owned), "--owner", "casey")
     assert unknown.exit_code == 1 and "funnel rep add casey" in unknown.output
     assert "(its reps: alex)" in unknown.output
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     owners = storage.db.execute("SELECT name, owner FROM prospects ORDER BY name").fetchall()
     storage.close()
     assert owners == [("Ann Archer", None), ("Bo Baker", "alex")]
@@ -942,7 +943,7 @@ def test_a_reps_calendar_holds_their_own_and_the_pools_meetings_not_another_reps
     pooled = tmp_path / "pool.csv"
     pooled.write_text("name,email\nCy Cole,cy@example.com\n")
     invoke("--db", book_target, "import", pooled)
-    storage = cli_module.open_db(book_target if "://" in book_target else Path(book_target))
+    storage = open_db(book_target if "://" in book_target else Path(book_target))
     with write_transaction(storage.db):
         storage.db.execute(
             "INSERT INTO tasks (prospect_id, kind, due_at, status, created_at)"
@@ -1034,7 +1035,7 @@ def test_the_words_for_the_pool_and_the_team_are_no_rep_names(book_db: Any, rese
 
 def test_assign_from_a_removed_rep_who_still_owns_prospects(book_db: Any) -> None:
     """A rep removed while their app was open may leave a prospect in their name."""
-    from funnel_tui.cli import _prospects_of
+    from funnel_tui.cli.team import _prospects_of
 
     team(book_db, "alex")
     ann = lead(book_db, "Ann", owner="blake")

@@ -15,11 +15,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from funnel_tui import cli as cli_module
 from funnel_tui.own_settings import store_own_settings
 from funnel_tui.reps import REP_ENV
 from tests.app_support import FROZEN_NOW, build_demo_storage
-from tests.cli_support import invoke
+from tests.cli_support import invoke, patch_commands
 from tests.postgres_server import PostgresServer
 
 REP = "alex"
@@ -97,7 +96,7 @@ def _demo_in_both(folder: Path, url: str) -> Books:
 @pytest.fixture(autouse=True)
 def rep_and_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(REP_ENV, REP)
-    monkeypatch.setattr(cli_module, "system_now", lambda: FROZEN_NOW)
+    patch_commands(monkeypatch, "system_now", lambda: FROZEN_NOW)
 
 
 @pytest.fixture(scope="module")

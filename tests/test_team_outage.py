@@ -17,8 +17,8 @@ import pytest
 from textual.widgets import Static
 from textual.worker import WorkerFailed
 
-from funnel_tui import cli as cli_module
 from funnel_tui import gauge_figures, team_report, typed_call
+from funnel_tui.cli.book import open_db
 from funnel_tui.pace import set_target
 from funnel_tui.reps import REP_ENV, add_rep
 from funnel_tui.store import open_team_book
@@ -26,7 +26,7 @@ from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.performance_screen import WAITING_FOR_THE_DATABASE
 from tests.app_support import FrozenClock, settle, shown_text, wait_for
-from tests.cli_support import invoke, one_line_error
+from tests.cli_support import invoke, one_line_error, patch_commands
 from tests.conftest import empty_team_book
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
@@ -162,7 +162,7 @@ def test_funnel_next_and_log_say_in_one_line_when_the_server_goes_away_mid_comma
     monkeypatch: pytest.MonkeyPatch,
     command: list[str],
 ) -> None:
-    opened = cli_module.open_db
+    opened = open_db
 
     def open_then_lose_the_server(*args: Any, **kwargs: Any) -> Any:
         storage = opened(*args, **kwargs)
@@ -171,7 +171,7 @@ def test_funnel_next_and_log_say_in_one_line_when_the_server_goes_away_mid_comma
         stack.enter_context(out_of_reach(postgres_server, team_url))
         return storage
 
-    monkeypatch.setattr(cli_module, "open_db", open_then_lose_the_server)
+    patch_commands(monkeypatch, "open_db", open_then_lose_the_server)
     monkeypatch.setenv(REP_ENV, "alex")
     with ExitStack() as stack:
         result = invoke(*command, "--db", team_url)
@@ -247,7 +247,7 @@ def test_a_team_report_whose_connections_drop_mid_read_reads_again_whole(
         return load_pace(*args, **kwargs)
 
     monkeypatch.setattr(team_report, "load_pace", reps_after_a_restart)
-    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+    patch_commands(monkeypatch, "system_now", lambda: NOW)
     result = invoke("report", "--team", "--json", "--db", team_url)
     assert result.exit_code == 0, result.stderr
     # The report's own connection and the one beside it.

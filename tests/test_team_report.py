@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from funnel_tui import cli as cli_module
 from funnel_tui import team_report
+from funnel_tui.cli.book import open_db
 from funnel_tui.gauge_figures import load_gauge_figures
 from funnel_tui.manager_figures import Window
 from funnel_tui.pace import set_target
@@ -30,7 +30,7 @@ from funnel_tui.team_figures import load_team_today
 from funnel_tui.team_report import REP_KEYS as TEAM_REP_KEYS
 from funnel_tui.team_report import load_team_report
 from funnel_tui.team_table import HEADERS, team_table
-from tests.cli_support import REPORT_KEYS, invoke
+from tests.cli_support import REPORT_KEYS, invoke, patch_commands
 from tests.conftest import empty_team_book
 from tests.rows import insert_row
 
@@ -491,7 +491,7 @@ def test_a_target_per_rep_and_the_teams_live_side_by_side(book_db: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "system_now", lambda: NOW)
+    patch_commands(monkeypatch, "system_now", lambda: NOW)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -499,12 +499,12 @@ def team_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A `--db` value holding build_team's book."""
     if request.param == "sqlite":
         target = str(tmp_path / "team.db")
-        storage = cli_module.open_db(Path(target))
+        storage = open_db(Path(target))
     else:
         from tests.conftest import empty_team_book
 
         target = request.getfixturevalue("postgres_url")
-        storage = cli_module.open_db(target)
+        storage = open_db(target)
         empty_team_book(target)
     build_team(storage.db)
     storage.close()
@@ -779,7 +779,7 @@ def breakdown_rows(rows: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]
 
 
 def with_casey(target: str) -> None:
-    storage = cli_module.open_db(target if target.startswith("postgresql") else Path(target))
+    storage = open_db(target if target.startswith("postgresql") else Path(target))
     try:
         add_casey(storage.db)
     finally:
