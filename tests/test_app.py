@@ -34,9 +34,11 @@ from funnel_tui.ui import main_screen as main_screen_module
 from funnel_tui.ui import prospect_card as prospect_card_module
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.call_queue import CallQueue
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.note_dialog import NoteDialog
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.quota_gauge import QuotaGauge
 from funnel_tui.ui.slow_write import SAY_WAITING_AFTER_S
@@ -1246,6 +1248,47 @@ async def test_a_note_is_added_without_a_call(demo_app: FunnelApp) -> None:
     note = next(db.query("SELECT * FROM notes ORDER BY id DESC LIMIT 1"))
     assert (note["prospect_id"], note["body"]) == (first["id"], "prefers email")
     assert db["calls"].count == calls_before
+
+
+async def test_keys_typed_right_after_a_notes_enter_act_on_the_queue(
+    demo_app: FunnelApp,
+) -> None:
+    """`n asked for pricing enter l v enter` in one burst: the note is what was typed
+    before enter, and the voicemail is logged on the prospect; the keys after enter went
+    into the note (`asked for pricinglv`) and no call was logged."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls_before = db["calls"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "n", *"asked for pricing", "enter", "l", "v", "enter")
+        await wait_for(pilot, lambda: db["calls"].count == calls_before + 1, budget_s=30)
+        await settle(pilot)
+    note = next(db.query("SELECT * FROM notes ORDER BY id DESC LIMIT 1"))
+    assert (note["prospect_id"], note["body"]) == (first["id"], "asked for pricing")
+    assert last_calls(db, 1) == [(first["id"], "voicemail")]
+
+
+async def test_keys_typed_after_an_empty_notes_enter_are_dropped(
+    demo_app: FunnelApp, toasts_kept: None
+) -> None:
+    """Enter on an empty note saves nothing: the keys typed after it were meant for the
+    queue, and are dropped, not typed into the note (which would then read `lv`)."""
+    db = demo_app.storage.db
+    notes_before = db["notes"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(demo_app, "n", "enter", "l", "v")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, NoteDialog)
+        assert dialog.query_one("#note-text", Input).value == ""
+        said = " ".join(shown_text(dialog.query_one("#note-error")).split())
+        assert said == f"The note is empty. · {KEYS_NOT_APPLIED}"
+        await pilot.press(*"x")
+        await settle(pilot)
+        assert shown_text(dialog.query_one("#note-error")).strip() == "The note is empty."
+    assert db["notes"].count == notes_before
 
 
 def help_sections(text: str) -> dict[str, dict[str, str]]:
