@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 
 from funnel_tui.burnup import BurnUp
-from funnel_tui.money import format_money
+from funnel_tui.money import format_money, money_short_of
 from funnel_tui.pace import Pace
 
 WON_COLOR = "green"
@@ -110,7 +110,8 @@ def burnup_caption(pace: Pace, burnup: BurnUp, currency: str) -> Text:
     caption = Text.assemble(
         ("Burn-up  ", "bold"),
         ("won ", WON_COLOR),
-        f"{money(pace.won_cents)} of {money(pace.target_cents)}  ",
+        f"{money_short_of(pace.won_cents, pace.target_cents, currency)} of"
+        f" {money(pace.target_cents)}  ",
         ("expected ", EXPECTED_COLOR),
         f"{money(pace.expected_to_date_cents)} by today",
     )

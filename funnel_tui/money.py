@@ -56,13 +56,28 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
 
 def percent_text(part: int, whole: int, decimals: int = 0) -> str:
     """`part` as a share of `whole`, rounded half up to `decimals` places (`10.5%`, or
-    `11%` with none), as PRODUCT 9b rounds; NO_FIGURE over nothing. Exact: a float's
-    `:.0%` rounds 10.5% to 10%, a half to even."""
+    `11%` with none), as PRODUCT 9b rounds, except that a part short of the whole never
+    rounds up to 100%; NO_FIGURE over nothing. Exact: a float's `:.0%` rounds 10.5% to
+    10%, a half to even."""
     if not whole:
         return NO_FIGURE
     scale = 10**decimals
     rounded = round_half_up(Fraction(100 * scale * part, whole))
+    if 0 <= part < whole:
+        # Short of the whole is never shown as all of it: 99.96% of a target is 99.9%, not
+        # 100.0%, which reads as met.
+        rounded = min(rounded, 100 * scale - 1)
     return f"{rounded / scale:,.{decimals}f}%"
+
+
+def money_short_of(cents: int, target_cents: int, currency: str = "$") -> str:
+    """`cents` in whole units, as a tight space shows money, unless they are short of
+    `target_cents` and would read as its figure (`$60,000` for $59,999.50 of $60,000):
+    then with their cents, so that a target not yet met never looks met."""
+    shown = format_money(cents, currency, whole=True)
+    if cents < target_cents and shown == format_money(target_cents, currency, whole=True):
+        return format_money(cents, currency)
+    return shown
 
 
 def _currency_symbol(text: str) -> str:
@@ -158,11 +173,12 @@ def parse_amount(text: str, currency: str | None) -> int:
 
 
 def format_money(cents: int, currency: str = "$", *, whole: bool = False) -> str:
-    """`$12,345.67` or `-$1,200.00`; `whole=True` rounds half up to `$12,346` for tight spaces."""
+    """`$12,345.67` or `-$1,200.00`; `whole=True` rounds half up to `$12,346` for tight
+    spaces, but keeps the cents of an amount under half a unit (`$0.03`, never `$0`)."""
     sign = "-" if cents < 0 else ""
     # A symbol that ends in a letter (CHF, kr) would run into the digits without a space.
     prefix = f"{currency} " if currency[-1:].isalpha() else currency
-    if whole:
+    if whole and not 0 < abs(cents) < 50:
         number = f"{round_half_up(Fraction(abs(cents), 100)):,}"
     else:
         units, remainder = divmod(abs(cents), 100)

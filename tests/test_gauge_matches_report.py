@@ -225,3 +225,23 @@ async def test_the_gauge_and_the_report_round_the_attainment_half_up(
     result = CliRunner().invoke(cli, ["report", "--today", TODAY, "--db", str(demo_storage.path)])
     assert result.exit_code == 0, result.output
     assert "12.5%" in result.stdout
+
+
+async def test_a_target_cents_short_never_looks_met(
+    demo_app: FunnelApp, demo_storage: Storage
+) -> None:
+    """Won 40 cents short of the target: the gauge says so, with the cents and 99%, and
+    the need a day in cents; rounded whole, it read `won $17,000 (100%)` of a target of
+    `$17,000` and `need $0/day`, beside a full bar."""
+    won = report_json(demo_storage)["won_cents"]
+    assert won > 0 and won % 100 == 0
+    demo_storage.db.execute(
+        "UPDATE targets SET amount_cents = ? WHERE starts_on <= ? AND ends_on >= ?",
+        [won + 40, TODAY, TODAY],
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        shown = " ".join(demo_app.screen.query_one(QuotaGauge).render().plain.split())
+    whole = f"${won // 100:,}"
+    assert f"target {whole} won {whole}.00 (99%)" in shown, shown
+    assert "100%" not in shown and "need $0/day" not in shown

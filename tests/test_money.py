@@ -16,6 +16,7 @@ from funnel_tui.money import (
     MAX_CENTS,
     AmountError,
     format_money,
+    money_short_of,
     parse_amount,
     percent_text,
     round_half_up,
@@ -196,7 +197,8 @@ def test_amount_error_is_a_value_error() -> None:
         (1_234_550, {"whole": True}, "$12,346"),
         (1_234_549, {"whole": True}, "$12,345"),
         (-1_250, {"whole": True}, "-$13"),
-        (49, {"whole": True}, "$0"),
+        (49, {"whole": True}, "$0.49"),
+        (50, {"whole": True}, "$1"),
     ],
 )
 def test_format_money(cents: int, kwargs: dict, shown: str) -> None:
@@ -294,7 +296,36 @@ def test_a_pasted_page_of_digits_is_refused_in_a_short_message() -> None:
         (0, 5, 1, "0.0%"),
         (25, 1, 0, "2,500%"),
         (3, 0, 0, "–"),
+        # Short of the whole: never 100%, which reads as met.
+        (5_999_950, 6_000_000, 0, "99%"),
+        (5_999_950, 6_000_000, 1, "99.9%"),
+        (199, 200, 0, "99%"),
+        (6_000_000, 6_000_000, 1, "100.0%"),
+        (6_000_001, 6_000_000, 0, "100%"),
     ],
 )
 def test_a_share_is_rounded_half_up(part: int, whole: int, decimals: int, shown: str) -> None:
     assert percent_text(part, whole, decimals) == shown
+
+
+@pytest.mark.parametrize(
+    ("cents", "shown"),
+    [(3, "$0.03"), (-49, "-$0.49"), (50, "$1"), (0, "$0"), (123_456, "$1,235")],
+)
+def test_whole_money_keeps_the_cents_of_less_than_half_a_unit(cents: int, shown: str) -> None:
+    """A need of three cents a day is `$0.03`, not `$0`, which reads as nothing to do."""
+    assert format_money(cents, whole=True) == shown
+
+
+@pytest.mark.parametrize(
+    ("won", "target", "shown"),
+    [
+        (5_999_950, 6_000_000, "$59,999.50"),
+        (5_999_000, 6_000_000, "$59,990"),
+        (6_000_000, 6_000_000, "$60,000"),
+        (6_000_040, 6_000_000, "$60,000"),
+        (510_000, 510_250, "$5,100"),
+    ],
+)
+def test_won_short_of_the_target_never_reads_as_it(won: int, target: int, shown: str) -> None:
+    assert money_short_of(won, target) == shown

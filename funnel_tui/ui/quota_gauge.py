@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from funnel_tui.counted import counted
-from funnel_tui.money import NO_FIGURE, format_money, percent_text
+from funnel_tui.money import NO_FIGURE, format_money, money_short_of, percent_text
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line
 
@@ -268,18 +268,17 @@ class QuotaGauge(Widget):
         money = lambda cents: format_money(cents, self.currency, whole=True)  # noqa: E731
         gap_sign = "+" if pace.pace_gap_cents >= 0 else "-"
         attainment = f" ({percent_text(pace.won_cents, pace.target_cents)})"
+        won_so_far = money_short_of(pace.won_cents, pace.target_cents, self.currency)
         if wide:
             won = Text.assemble(
                 ("target ", label),
                 money(pace.target_cents),
                 ("  won ", label),
-                (money(pace.won_cents), "bold"),
+                (won_so_far, "bold"),
                 attainment,
             )
         else:
-            won = Text.assemble(
-                (money(pace.won_cents), "bold"), f"/{money(pace.target_cents)}", attainment
-            )
+            won = Text.assemble((won_so_far, "bold"), f"/{money(pace.target_cents)}", attainment)
         return [
             Text(pace.period_name, "bold"),
             won,
