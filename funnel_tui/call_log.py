@@ -192,6 +192,9 @@ class UndoneCall(LastCall):
     and the tasks the call made (`callback task`)."""
 
     not_restored: tuple[str, ...] = ()
+    # Those of them that are the prospect's columns: redo leaves them as the rep changed
+    # them, as the undo did.
+    kept_columns: tuple[str, ...] = ()
     # The ids of those tasks: redo books the call's appointment as that task, where the
     # rep moved it, rather than a second one at the time the call first said.
     kept_tasks: tuple[int, ...] = ()
@@ -476,6 +479,7 @@ def log_call(
     rep: str | None = None,
     seen: SeenOnCard | None = None,
     rebooking: Collection[int] = (),
+    keeping: Collection[str] = (),
 ) -> LoggedCall:
     """Write the call, its tasks, its deal and the prospect's new state in one transaction.
 
@@ -489,6 +493,8 @@ def log_call(
 
     `undo_log` keeps the prospect as it was, the columns the call wrote and the tasks it
     closed and made, so that `undo_last_call` can put back just those, also after a restart.
+    `keeping` names columns of the prospect the call leaves as they are (for a redo, those
+    the rep changed after the call it logs again).
 
     With a `request_id`, a call already logged with it for this prospect is returned as it
     is (`already_logged`) and nothing is written: a caller that lost the answer can try
@@ -508,6 +514,7 @@ def log_call(
             rep=rep,
             seen=seen,
             rebooking=rebooking,
+            keeping=keeping,
         )
     except integrity_errors():
         found = None if request_id is None else call_for_request(db, prospect_id, request_id, rep)
@@ -608,6 +615,7 @@ def _write_call(
     rep: str | None,
     seen: SeenOnCard | None = None,
     rebooking: Collection[int] = (),
+    keeping: Collection[str] = (),
 ) -> LoggedCall:
     """The transaction of `log_call`, in three batches on a team's server (store.batch):
     what the call is logged against (and the call's id), the call with what it changes,
@@ -681,12 +689,12 @@ def _write_call(
         else:
             inserted = f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES ({_CALL_MARKS}) RETURNING id"
             call_id = int(_one(send(db, inserted, call))[0])
-        if effects.prospect:
+        changes = {c: value for c, value in effects.prospect.items() if c not in keeping}
+        if changes:
             send(
                 db,
-                f"UPDATE prospects SET {', '.join(f'{c} = ?' for c in effects.prospect)}"
-                " WHERE id = ?",
-                [*effects.prospect.values(), prospect_id],
+                f"UPDATE prospects SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
+                [*changes.values(), prospect_id],
             )
         tasks = _write_tasks(db, prospect_id, call_id, effects, now, rep)
         taken = None
@@ -1094,6 +1102,7 @@ def undo_last_call(
     return UndoneCall(
         **vars(last),
         not_restored=(*not_restored, *kept_tasks.values()),
+        kept_columns=not_restored,
         kept_tasks=(*kept_tasks, *booked),
         reopened=open_again,
         stage_again=restore.get("stage") if "stage" in (wrote or ()) else None,
@@ -1158,7 +1167,8 @@ def redo_call(
     """Log an undone call again: the same outcome, note, amount, follow-up and times, and
     the cadence worked out from when it was first logged, under the request id it had.
     A callback or meeting the undo kept because the rep moved it since is the one the call
-    books again, not a second at the time it first said. `now` gives the rep's zone."""
+    books again, not a second at the time it first said; a column of the prospect the undo
+    kept (a deal value edited since) stays as the rep left it. `now` gives the rep's zone."""
     zone = now.tzinfo
     entry = undone.entry
     started_at = entry.started_at.astimezone(zone) if entry.started_at else None
@@ -1172,4 +1182,5 @@ def redo_call(
         request_id=undone.request_id,
         rep=rep,
         rebooking=undone.kept_tasks if isinstance(undone, UndoneCall) else (),
+        keeping=undone.kept_columns if isinstance(undone, UndoneCall) else (),
     )

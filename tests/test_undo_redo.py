@@ -74,6 +74,26 @@ def test_a_column_changed_since_the_call_is_kept_and_named(book_db: Any) -> None
     assert count_rows(book_db, "deals") == 0
 
 
+def test_redo_keeps_a_column_the_undo_kept(book_db: Any) -> None:
+    """A proposal for $5,000, its deal value then edited to $7,000, undone (which keeps
+    the $7,000) and redone: the redo logs the proposal again and leaves the $7,000, where
+    it wrote the $5,000 back over the rep's edit without a word."""
+    ann = worked_prospect(book_db)
+    log(book_db, ann, Outcome.PROPOSAL_SENT, amount_cents=500_000, close_on=NEXT_WEEK.date())
+    update_prospect(book_db, ann, {"deal_value_cents": 700_000})
+
+    undone = undo_last_call(book_db)
+    assert undone is not None and undone.kept_columns == ("deal_value_cents",)
+    redone = redo_call(book_db, undone, now=NOW, settings=SETTINGS)
+
+    after = prospect(book_db, ann)
+    assert (after["deal_value_cents"], after["stage"]) == (700_000, "proposal")
+    assert row_of(book_db, "calls", redone.call_id)["outcome"] == "proposal_sent"
+    # Undone again, the redone call leaves the edit too.
+    again = undo_last_call(book_db)
+    assert again is not None and prospect(book_db, ann)["deal_value_cents"] == 700_000
+
+
 def test_undo_untouched_since_the_call_gives_back_the_row_exactly(
     book_db: Any,
 ) -> None:

@@ -267,7 +267,12 @@ class CallUndo(_Base):
             booked=entry.follow_up_at,
             done="Redid",
         )
-        self.funnel.notify_in_place(CALL_TOAST, said)
+        severity = "information"
+        if undone.kept_columns:
+            kept = ", ".join(column_label(column) for column in undone.kept_columns)
+            said += f"; kept {kept}: changed since the call"
+            severity = "warning"
+        self.funnel.notify_in_place(CALL_TOAST, said, severity=severity)
         self._changed_then_go_on(undone.prospect_id)
 
 
