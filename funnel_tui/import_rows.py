@@ -338,16 +338,20 @@ def _column(header: list[str], position: int) -> str:
 
 
 def _clean(text: str, multiline: bool) -> str:
-    """Control characters stripped; line breaks kept only in the fields that hold prose;
-    accented letters written as a letter and a combining accent (as exports from a Mac
-    write them) joined into one, as a rep types them, so that the filter and the dedupe
-    find them as typed."""
+    """Control characters stripped; line breaks (LF, CR LF or CR alone) kept only in the
+    fields that hold prose, a space in the others; accented letters written as a letter
+    and a combining accent (as exports from a Mac write them) joined into one, as a rep
+    types them, so that the filter and the dedupe find them as typed."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     # Printable text has no control characters and no whitespace but the plain space, so
     # most cells of a large file are already clean and skip the regular expressions.
     if text.isprintable():
         return " ".join(text.split()) if "  " in text and not multiline else text
+    if "\r" in text:
+        # A line break in a cell of a file whose lines end in CR alone (Excel for Mac's
+        # CSV): a break, as LF is, never a character to drop (`Cy\rCrane` is `Cy Crane`).
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return (clean_optional(text) or "") if multiline else one_line(text)
 
 

@@ -298,6 +298,23 @@ def test_quoted_fields_keep_their_line_breaks_where_prose_belongs(
     assert found["Lena Schulz"]["objections"] == 'Already has "a system"'
 
 
+def test_a_carriage_return_alone_in_a_cell_is_a_line_break(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Lines and breaks in cells ending in CR alone (Excel for Mac's CSV): a break in a
+    name is a space, one in prose is kept; it was dropped, `Cy\rCrane` stored `CyCrane`."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(
+        b'name,phone,email,needs\r"Cy\rCrane",+1 212 555 0933,cy@crane.example,'
+        b'"Line one\rLine two"\r"Ann\r\nArcher",,ann@archer.example,"one\r\ntwo"\r'
+    )
+    report = run(db, path)
+    assert (report.added, report.rejected) == (2, [])
+    found = people(db)
+    assert found["Cy Crane"]["needs"] == "Line one\nLine two"
+    assert found["Ann Archer"]["needs"] == "one\ntwo"
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
