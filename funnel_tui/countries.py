@@ -13,6 +13,7 @@ import unicodedata
 from functools import cache
 
 from funnel_tui.phones import REGIONS
+from funnel_tui.text import says_nothing
 
 # Names and abbreviations people and CRMs use that phonenumbers' names leave out, by region:
 # the short forms, the parts of the UK, ISO 3166's formal names as Salesforce's country
@@ -53,23 +54,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-# What CRMs and people write in a country cell for no country, read as a blank: `N/A`
-# is never Namibia's `NA`, nor `Unknown` a country not understood.
-# Compared without case or spaces: `N / A` is `n/a`, and `#N/A` is what a spreadsheet
-# shows for a cell with nothing to give.
-NO_COUNTRY = frozenset(
-    {
-        "n/a", "#n/a", "n.a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
-        "notspecified", "notapplicable", "notavailable", "notknown", "tbd", "tba",
-    }
-)  # fmt: skip
-
-
-def names_no_country(text: str) -> bool:
-    """Whether a country cell says there is no country (`N/A`, `#N/A`, `Unknown`, `-`)."""
-    return "".join(text.casefold().split()) in NO_COUNTRY
-
-
 def country_key(text: str) -> str:
     """What is left of a country's name once spelling is ignored: case, accents, spaces,
     punctuation and a leading `the` (`The Netherlands`, `U.S.`: `netherlands`, `us`).
@@ -103,7 +87,8 @@ def country_region(text: str) -> str | None:
     """The region of the country `text` names (`GB` for `gb`, `United Kingdom`, `UK` or
     `Royaume-Uni`), when phonenumbers has numbers for it; else None."""
     key = country_key(text)
-    if not key or names_no_country(text):
+    # `N/A` is never Namibia's `NA`, nor `Unknown` a country not understood.
+    if not key or says_nothing(text):
         return None
     # Two letters as typed (`Bỉ`, Vietnamese for Belgium, is a name, not Burundi's BI).
     if len(key) == 2 and text.isascii() and (code := key.upper()) in REGIONS:

@@ -14,7 +14,7 @@ from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 
-from funnel_tui.countries import country_region, names_no_country
+from funnel_tui.countries import country_region
 from funnel_tui.csv_read import (
     DELIMITER_NAMES,
     MAX_CELL_CHARS,
@@ -35,7 +35,7 @@ from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, phone_problem, read_phone_in_zone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
-from funnel_tui.text import clean_optional, one_line
+from funnel_tui.text import clean_optional, one_line, says_nothing
 from funnel_tui.timestamps import from_stored, to_stored
 
 # Lines read so far, and how many the file has.
@@ -76,6 +76,9 @@ MAX_ID_DIGITS = 18
 # by what the summary calls them, and what separates the values: a comma or a semicolon,
 # or a slash with spaces around it (`030/901820` is one number).
 SEVERAL_FIELDS = {"phone": "numbers", "email": "emails"}
+# The fields whose cells are checked as a way to reach the prospect: a cell of them that
+# says it has no value (`N/A`, `-`, `none`) is read as a blank one.
+CHECKED_CONTACTS = frozenset(SEVERAL_FIELDS)
 BETWEEN_VALUES = re.compile(r"\s*[,;]\s*|\s+/\s+")
 # A method's name as a CRM writes it: words of letters and digits, apart by spaces, `-`
 # or `_` (`Value Proposition`, `value-proposition`).
@@ -618,6 +621,9 @@ class _RowReader:
                     text = text[1:]
                 if not (text := _clean(text, multiline)):
                     continue
+                if name in CHECKED_CONTACTS and says_nothing(text):
+                    # `N/A` for a phone or an email is none, not one that refuses the row.
+                    continue
                 # The separators are looked for first: few cells hold any.
                 if (
                     several
@@ -707,7 +713,7 @@ class _RowReader:
         for convert, text in to_convert:
             if reason := convert(text, row):
                 reasons.append(reason)
-        said = country_text and not names_no_country(country_text)
+        said = country_text and not says_nothing(country_text)
         not_understood = [("country", country_text)] if said and not country else []
         for name, choose, own, text in to_choose:
             if (value := choose(text)) == KEEP:

@@ -35,6 +35,22 @@ INVISIBLE = "\u00ad\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
 _CONTROL_CHARACTERS = re.compile(f"[\r{ACTING_BUT_LINE_ENDS}{INVISIBLE}]")
 
 
+# What CRMs and people write in a cell for no value, read as a blank, compared without case
+# or spaces (`N / A` is `n/a`): `#N/A` is what a spreadsheet shows for a cell with nothing
+# to give.
+NOTHING_WRITTEN = frozenset(
+    {
+        "n/a", "#n/a", "n.a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
+        "notspecified", "notapplicable", "notavailable", "notknown", "tbd", "tba",
+    }
+)  # fmt: skip
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a cell says it has no value (`N/A`, `#N/A`, `Unknown`, `-`)."""
+    return "".join(text.casefold().split()) in NOTHING_WRITTEN
+
+
 def clean_text(value: str) -> str:
     """Remove terminal escape sequences and control characters; keep tabs and newlines."""
     return _CONTROL_CHARACTERS.sub("", _ESCAPE_SEQUENCES.sub("", value.replace("\r\n", "\n")))

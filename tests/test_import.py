@@ -315,6 +315,35 @@ def test_a_carriage_return_alone_in_a_cell_is_a_line_break(
     assert found["Ann Archer"]["needs"] == "one\ntwo"
 
 
+def test_a_phone_or_email_cell_that_says_none_is_a_blank_one(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """`N/A`, `-` or `none` where a CRM had no phone or email: the row is imported with
+    the other one; it was refused (`phone 'N/A': a phone number has digits`), and with it
+    the whole file."""
+    path = write_file(
+        tmp_path,
+        "name,phone,email\n"
+        "Nia Adams,N/A,nia@adams.example\n"
+        "Noor Ali,+1 212 555 0703,#N/A\n"
+        "Dee Dash, - ,dee@dash.example\n"
+        "Nobody Known,none,Unknown\n",
+    )
+    report = run(db, path)
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 5: a phone or an email is needed"
+    ]
+    report = run(db, path, skip_invalid=True)
+    assert report.added == 3
+    found = people(db)
+    assert (found["Nia Adams"]["phone"], found["Nia Adams"]["email"]) == (
+        None,
+        "nia@adams.example",
+    )
+    assert (found["Noor Ali"]["phone"], found["Noor Ali"]["email"]) == ("+12125550703", None)
+    assert found["Dee Dash"]["phone"] is None
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
