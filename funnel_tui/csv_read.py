@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# The first line Excel writes (and reads) to say the delimiter: `sep=;`.
+SEPARATOR_LINE = re.compile(r"sep=([,;\t])", re.IGNORECASE)
 ENCODING_NAMES = {
     "utf-8": "utf-8",
     "utf-8-sig": "utf-8 with BOM",
@@ -546,17 +548,20 @@ def read_csv(path: Path | str) -> CsvFile:
             raise CsvUnreadable(changed_message(path))
     with _open_text(path, encoding) as text:
         try:
-            delimiter = sniff_delimiter(text.read(SNIFF_SAMPLE_CHARS))
+            sample = text.read(SNIFF_SAMPLE_CHARS)
             text.seek(0)
         except OSError as error:
             raise _cannot_read(path, error) from error
+        stated = SEPARATOR_LINE.fullmatch(sample.partition("\n")[0].rstrip("\r"))
+        delimiter = stated[1] if stated else sniff_delimiter(sample)
         csv.field_size_limit(MAX_LINE_CHARS)
         reader = csv.reader(_lines(text, path), delimiter=delimiter)
         header: list[str] = []
         header_line = 1
         try:
             for header in reader:
-                if any(cell.strip() for cell in header):
+                # The line that states the delimiter is no header: the rows start after it.
+                if any(cell.strip() for cell in header) and not (stated and header_line == 1):
                     break
                 header_line = reader.line_num + 1
             else:

@@ -344,6 +344,22 @@ def test_a_phone_or_email_cell_that_says_none_is_a_blank_one(
     assert found["Dee Dash"]["phone"] is None
 
 
+def test_excels_sep_line_says_the_delimiter(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    """`sep=;` as its first line, as Excel writes it in much of Europe: the file was
+    refused, its header read as `sep=`. The rows keep their line numbers."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"sep=;\r\nname;phone;email\r\nAnn Archer, Jr;+1 617 555 0100;ann@archer.example\r\n"
+        b"No Contact;;\r\n"
+    )
+    report = run(db, path, skip_invalid=True)
+    assert report.added == 1 and report.delimiter == "semicolon"
+    assert [str(rejected) for rejected in report.rejected] == [
+        "line 4: a phone or an email is needed"
+    ]
+    assert list(people(db)) == ["Ann Archer, Jr"]
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
