@@ -35,7 +35,7 @@ from funnel_tui.money import MAX_CENTS, AmountError, parse_amount
 from funnel_tui.phones import PhoneRefused, phone_problem, read_phone_in_zone, same_number
 from funnel_tui.prospects import contact_problem, email_problem, timezone_problem
 from funnel_tui.scripts.loader import METHOD_NAME
-from funnel_tui.text import clean_optional, one_line, says_nothing
+from funnel_tui.text import clean_optional, one_line, quoted, says_nothing
 from funnel_tui.timestamps import from_stored, to_stored
 
 # Lines read so far, and how many the file has.
@@ -315,7 +315,7 @@ def _flag_says(text: str) -> bool | None:
 
 
 def _not_yes_or_no(label: str, text: str) -> str:
-    return f"{label} {text!r}: yes or no"
+    return f"{label} {quoted(text)}: yes or no"
 
 
 def _same_value(name: str, first: str, other: str, phone_region: str) -> bool:
@@ -372,7 +372,7 @@ def _convert_deal_value(currency: str, text: str, row: dict[str, object]) -> str
 
 def _convert_cents(text: str, row: dict[str, object]) -> str | None:
     if not (text.isdigit() and int(text) <= MAX_CENTS):
-        return f"deal value cents {text!r}: a whole number of cents up to {MAX_CENTS:,}"
+        return f"deal value cents {quoted(text)}: a whole number of cents up to {MAX_CENTS:,}"
     row["deal_value_cents"] = int(text)
     return None
 
@@ -386,7 +386,7 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
         read_moment(stored)
     except (Unreadable, OverflowError):
         return (
-            f"next call {text!r}: a date and time from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
+            f"next call {quoted(text)}: a date and time from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
             " such as 2026-12-03T14:30:00+00:00"
         )
     row["next_call_at"] = stored
@@ -399,7 +399,7 @@ def _convert_close_on(text: str, row: dict[str, object]) -> str | None:
         read_day(text)  # the whole text is the day, as the form and `funnel check` read it
     except Unreadable:
         return (
-            f"expected close date {text!r}: a date from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
+            f"expected close date {quoted(text)}: a date from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
             " such as 2026-12-31"
         )
     row["expected_close_on"] = text
@@ -440,7 +440,7 @@ def _convert_task_kind(text: str, row: dict[str, object]) -> str | None:
     try:
         row["next_task_kind"] = TaskKind(text.lower())
     except ValueError:
-        return f"next task kind {text!r}: one of {', '.join(TaskKind)}"
+        return f"next task kind {quoted(text)}: one of {', '.join(TaskKind)}"
     return None
 
 
@@ -690,12 +690,12 @@ class _RowReader:
         if reason := contact_problem(phone, email):
             reasons.append(reason)
         if email and (reason := email_problem(email)):
-            reasons.append(f"email {email!r}: {reason}")
+            reasons.append(f"email {quoted(email)}: {reason}")
         if zone := cells.get("timezone"):
             row["timezone"], reason = self._timezone(zone)
             row["timezone_guessed"] = 0
             if reason:
-                reasons.append(f"timezone {row['timezone']!r}: {reason}")
+                reasons.append(f"timezone {quoted(row['timezone'])}: {reason}")
         unknown = None
         if phone:
             try:
@@ -703,7 +703,7 @@ class _RowReader:
                 # when that knows it as in use.
                 number = read_phone_in_zone(phone, self.phone_region, row.get("timezone"), country)
             except PhoneRefused as refused:
-                reasons.append(f"phone {phone!r}: {refused}")
+                reasons.append(f"phone {quoted(phone)}: {refused}")
             else:
                 row["phone"] = number.stored
                 unknown = number.warning
@@ -721,7 +721,7 @@ class _RowReader:
             if value is not None:
                 row[name] = value
             elif own:
-                reasons.append(f"{name} {text!r}: funnel's {name} column holds {own}")
+                reasons.append(f"{name} {quoted(text)}: funnel's {name} column holds {own}")
             else:
                 not_understood.append((name, text))
         if not reasons:

@@ -40,6 +40,8 @@ FORM_FIELDS = (*TEXT_FIELDS, "kind", "stage", "method", "priority", "deal_value"
 # An address as a mail app takes it: no `mailto:`, no `<...>`, no second one after a `,`
 # or `;` (a forgotten person's, written so, was not the address the suppression list
 # knew).
+# The longest address mail can be sent to (RFC 5321's path, less its angle brackets).
+EMAIL_AT_MOST = 254
 EMAIL_SHAPE = re.compile(r"[^@\s:<>,;]+@[^@\s:<>,;]+\.[^@\s.:<>,;]{2,}")
 # The open tasks the card lists; it says how many more there are.
 CARD_TASKS = 3
@@ -57,6 +59,8 @@ class ProspectInvalid(ValueError):
 
 def email_problem(email: str) -> str | None:
     """Why this does not look like an email address, or None when it does."""
+    if len(email) > EMAIL_AT_MOST:
+        return f"longer than an email address can be ({EMAIL_AT_MOST} characters)"
     return None if EMAIL_SHAPE.fullmatch(email) else "not an email address (name@company.com)"
 
 

@@ -360,6 +360,23 @@ def test_excels_sep_line_says_the_delimiter(db: sqlite_utils.Database, tmp_path:
     assert list(people(db)) == ["Ann Archer, Jr"]
 
 
+def test_a_refused_cell_is_quoted_cut_and_an_email_has_a_length(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A cell of 10,000 digits made a line of 10,000 characters; an email of 10,000 was
+    taken, though mail goes to none over 254."""
+    local = "a" * 10_000
+    path = write_file(
+        tmp_path,
+        f"name,phone,email\nLong Phone,{'1' * 10_000},\nLong Email,,{local}@x.example\n",
+    )
+    report = run(db, path)
+    lines = [str(rejected) for rejected in report.rejected]
+    assert [line.split(":")[0] for line in lines] == ["line 2", "line 3"]
+    assert all(len(line) < 200 for line in lines), lines
+    assert lines[1].endswith("longer than an email address can be (254 characters)")
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
