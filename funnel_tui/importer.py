@@ -121,6 +121,8 @@ class ImportReport:
     kept_phones: list[KeptPhone] = field(default_factory=list)
     kept_phone_count: int = 0
     dry_run: bool = False
+    # Whether the rows rejected leave the others to be written (--skip-invalid).
+    skip_invalid: bool = False
     written: bool = False
     # The lines left out because their email or phone is on the suppression list.
     suppressed: list[int] = field(default_factory=list)
@@ -256,6 +258,14 @@ class ImportReport:
         suppressed = f", suppressed {len(self.suppressed)}" if self.suppressed else ""
         unchanged = f", unchanged {self.unchanged}" if self.unchanged else ""
         leave = f", leave {self.unchanged} unchanged" if self.unchanged else ""
+        if self.dry_run and self.rejected and not self.skip_invalid:
+            # As the import itself would end: a rejected row writes nothing.
+            return (
+                f"dry run, nothing written: {_counted(len(self.rejected), 'row', 'rows')}"
+                " would be rejected, so the import would write nothing; with --skip-invalid"
+                f" the rest would add {self.added}, update {self.updated}{leave}{suppressed}"
+                f" {read_as}"
+            )
         if self.dry_run:
             return (
                 f"dry run, nothing written: would add {self.added}, update {self.updated}"
@@ -270,6 +280,13 @@ class ImportReport:
         return (
             f"added {self.added}, updated {self.updated}{unchanged}, rejected"
             f" {len(self.rejected)}{suppressed} {read_as}"
+        )
+
+    @property
+    def rows_read(self) -> int:
+        """The file's rows after its header, each counted once."""
+        return (
+            self.added + self.updated + self.unchanged + len(self.rejected) + len(self.suppressed)
         )
 
     def notices(self) -> list[str]:
@@ -839,6 +856,7 @@ def import_file(
         kept_phones=totals.kept_phones,
         kept_phone_count=totals.kept_phone_count,
         dry_run=dry_run,
+        skip_invalid=skip_invalid,
         written=written,
         suppressed=totals.suppressed,
         sources_kept=totals.sources_kept,

@@ -507,8 +507,8 @@ def test_a_failed_import_into_a_new_path_leaves_no_book(tmp_path: Path) -> None:
         ([leads], 1),
         ([tmp_path / "missing.csv"], 1),
         ([leads, "--skip-invalid", "--owner", "zed"], 1),
-        ([header_only], 0),
-        ([rejected_only, "--skip-invalid"], 0),
+        ([header_only], 1),
+        ([rejected_only, "--skip-invalid"], 1),
     ):
         result = invoke("import", *args, "--db", new)
         assert result.exit_code == code, result.output
@@ -517,6 +517,40 @@ def test_a_failed_import_into_a_new_path_leaves_no_book(tmp_path: Path) -> None:
     result = invoke("import", leads, "--skip-invalid", "--db", new)
     assert result.exit_code == 0, result.output
     assert prospects_in(new) == 1
+
+
+def test_an_import_of_no_row_exits_1_and_says_why(tmp_path: Path, book: Path) -> None:
+    """A file of a header alone, or whose every row is rejected (with --skip-invalid):
+    nothing is imported, and a script could not tell it from an import that did its work
+    (exit 0, `added 0, updated 0, rejected 0`)."""
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("name,phone\n")
+    rejected_only = tmp_path / "rejected.csv"
+    rejected_only.write_text("name,phone\nNo Contact,\nNo One,\n")
+    result = invoke("import", header_only, "--db", book)
+    assert result.exit_code == 1
+    assert one_line_error(result.stderr) == f"funnel: {header_only} has no rows after its header"
+    result = invoke("import", rejected_only, "--skip-invalid", "--db", book)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"funnel: {rejected_only}: every row was rejected"
+
+
+def test_a_dry_run_with_rejected_rows_says_the_import_would_write_nothing(
+    tmp_path: Path, book: Path
+) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0958\nNo Contact,\n")
+    result = invoke("import", leads, "--dry-run", "--db", book)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "dry run, nothing written: 1 row would be rejected, so the import would write"
+        " nothing; with --skip-invalid the rest would add 1, update 0 (utf-8, comma)"
+    )
+    result = invoke("import", leads, "--dry-run", "--skip-invalid", "--db", book)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith(
+        "dry run, nothing written: would add 1, update 0, reject 1"
+    )
 
 
 def test_a_failed_import_into_a_book_that_holds_nothing_keeps_the_book(

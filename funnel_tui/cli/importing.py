@@ -99,8 +99,14 @@ def import_command(
                 click.echo(whose)
         for notice in report.notices():
             click.echo(one_line(notice))
-        if report.rejected and not skip_invalid:
-            click.get_current_context().exit(1)
+        if not report.rows_read:
+            # A script can tell this from an import that did what it was asked.
+            click.echo(one_line(f"funnel: {file} has no rows after its header"), err=True)
+        elif report.rejected and report.rows_read == len(report.rejected):
+            click.echo(one_line(f"funnel: {file}: every row was rejected"), err=True)
+        elif not (report.rejected and not skip_invalid):
+            return
+        click.get_current_context().exit(1)
 
 
 @contextmanager
