@@ -69,7 +69,9 @@ def unreadable_zone(name: object) -> bool:
 
 
 def duration_text(seconds: int) -> str:
-    """How long something took: `12h 44m`, or `3m 20s` under an hour."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours:,}h {minutes:02d}m" if hours else f"{minutes}m {seconds:02d}s"
+    """How long something took: `12h 44m` (to the minute, half up: 6h 42m 51s is
+    `6h 43m`), or `3m 20s` under an hour."""
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    hours, minutes = divmod((seconds + 30) // 60, 60)
+    return f"{hours:,}h {minutes:02d}m"

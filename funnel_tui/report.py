@@ -360,7 +360,7 @@ def burnup_chart(burnup: BurnUp, currency: str) -> Text:
 
 def ratio_text(ratio: Fraction) -> str:
     """`2.35x`, rounded half up to two decimals."""
-    return f"{Decimal(round_half_up(ratio * 100)) / 100:.2f}x"
+    return f"{Decimal(round_half_up(ratio * 100)) / 100:,.2f}x"
 
 
 def calls_against_goal(pace: Pace) -> str:

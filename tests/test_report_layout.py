@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner, Result
@@ -13,10 +14,11 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from funnel_tui.cli import cli
+from funnel_tui.clocks import duration_text
 from funnel_tui.manager_figures import Breakdown
 from funnel_tui.manager_report import ManagerReport, rate_text
 from funnel_tui.pace import load_pace
-from funnel_tui.report import breakdown_table
+from funnel_tui.report import breakdown_table, ratio_text
 from funnel_tui.settings import load_settings
 from funnel_tui.store.sqlite import Storage
 from tests.app_support import FROZEN_NOW
@@ -235,3 +237,23 @@ def test_the_activity_counts_of_a_thousand_and_more_have_separators(
     assert "handed back to nurture (1,234): webinar 1,234" in text
     assert "1,234,567 (3,823.16 a business day)" in text
     assert "1,523.4 hours (median)" in text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (24_171, "6h 43m"),
+        (24_149, "6h 42m"),
+        (3_599, "59m 59s"),
+        (3_600, "1h 00m"),
+        (45_870, "12h 45m"),
+        (200, "3m 20s"),
+    ],
+)
+def test_talk_time_is_rounded_half_up_to_the_minute(seconds: int, shown: str) -> None:
+    """6h 42m 51s of talk is `6h 43m`; it was cut to `6h 42m`."""
+    assert duration_text(seconds) == shown
+
+
+def test_a_large_coverage_has_its_thousands_parted() -> None:
+    assert ratio_text(Fraction(7_326_000, 100)) == "73,260.00x"
