@@ -849,3 +849,35 @@ async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_lef
         assert not [m for m in messages(demo_app) if "after a change elsewhere" in m]
         assert said[-1].startswith(f"{name}'s tasks changed, but not in this view now (")
         assert said[-1].endswith(dropped)
+
+
+@pytest.mark.parametrize("at_full_speed", [False, True])
+async def test_down_switches_a_new_times_ambiguous_friday_as_the_outcome_dialog_does(
+    demo_app: FunnelApp, tess: int, at_full_speed: bool
+) -> None:
+    """`r next fri 2pm`: the preview offers the other Friday, and down takes it, as in the
+    outcome dialog; down did nothing here, and a rep used to it saved the wrong week."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, _ = open_tasks_of(db, tess)
+        await pilot.press("h")
+        await settle(pilot)
+        keys = ["r", *"next fri 2pm"]
+        if at_full_speed:
+            burst(demo_app, *keys, "down", "down", "down", "enter")
+            await settle_until(pilot, lambda: "rescheduled" in status_text(demo_app))
+        else:
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert "Fri 20 Nov 2026, 14:00" in status_text(demo_app)
+            assert "↓: Fri 27 Nov instead" in status_text(demo_app)
+            await pilot.press("down")
+            await settle(pilot)
+            assert "Fri 27 Nov 2026, 14:00" in status_text(demo_app)
+            assert "instead of Fri 20 Nov (↓: back)" in status_text(demo_app)
+            await pilot.press("down", "down", "enter")
+            await settle(pilot)
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due.startswith("2026-11-27")

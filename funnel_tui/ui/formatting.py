@@ -220,3 +220,15 @@ def read_back_text(answer: Answer, aside: Text | None = None) -> Text:
     if answer.warning:
         line.append(f"\n⚠ {answer.warning}; enter still saves it", "yellow")
     return line
+
+
+def read_back_line(answer: Answer | None, switched: bool) -> Text | str:
+    """What a date field reads as: the value, the other day down switches to (or back to,
+    once `switched`), and a warning that does not stop the save."""
+    if answer is None:
+        return ""
+    if not answer.other:
+        return read_back_text(answer)
+    if switched:
+        return read_back_text(answer, Text(f" · instead of {answer.other} (↓: back)", "dim"))
+    return read_back_text(answer, Text(f" · ↓: {answer.other} instead"))

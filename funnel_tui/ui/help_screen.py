@@ -75,6 +75,7 @@ class HelpScreen(AnswersOnce, StyledAsMounted, ModalScreen[None]):
             [
                 ("up / down, j / k", "Move through the open tasks and the story"),
                 *self._keys(binding for binding in TimelineScreen.BINDINGS if binding.show),
+                ("down", "In a new time, next fri (this week's still to come): next week's"),
             ],
         )
         _section(

@@ -44,7 +44,7 @@ from funnel_tui.timestamps import Clock, seconds_between
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, once_caught_up
 from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
-from funnel_tui.ui.formatting import read_back_text
+from funnel_tui.ui.formatting import read_back_line
 from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.reason_picker import ReasonPicker
 from funnel_tui.ui.shown_days import ShownDays, turned_message
@@ -545,7 +545,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         except AnswerRefused as error:
             self._say_under(question.ask, self._refusal(question, error))
             return
-        self._say_under(question.ask, _read_back_line(answer, self._switched(question)))
+        self._say_under(question.ask, read_back_line(answer, self._switched(question)))
         if answer is not None and isinstance(answer.value, date):
             text = self.typed_field(question.ask).value
             self._shown_days.shown(question.ask, text, answer.value, self.clock().tzinfo)
@@ -867,15 +867,3 @@ def _revisit_come(tasks: Sequence[Task], today: date | None) -> bool:
         and task.due_at.astimezone().date() <= today
         for task in tasks
     )
-
-
-def _read_back_line(answer: Answer | None, switched: bool) -> Text | str:
-    """What a field reads as: the value, the other day down switches to (or back to), and
-    a warning that does not stop the save."""
-    if answer is None:
-        return ""
-    if not answer.other:
-        return read_back_text(answer)
-    if switched:
-        return read_back_text(answer, Text(f" · instead of {answer.other} (↓: back)", "dim"))
-    return read_back_text(answer, Text(f" · ↓: {answer.other} instead"))

@@ -28,6 +28,7 @@ from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
 from funnel_tui.ui.formatting import (
     day_and_time,
+    read_back_line,
     read_back_text,
     task_due_label,
     task_kind_label,
@@ -68,6 +69,9 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         Binding("r", "reschedule", "Reschedule task", priority=True),
         Binding("d", "done", "Task done", priority=True),
         Binding("c", "cancel_task", "Cancel task", priority=True),
+        # In the new time's field, as in the outcome dialog's: an ambiguous `next fri`
+        # switches to the other Friday, and back.
+        Binding("down", "other_day", "Other day", show=False, priority=True),
         Binding("j,down", "cursor('down')", "Down", show=False, priority=True),
         Binding("k,up", "cursor('up')", "Up", show=False, priority=True),
         Binding("escape", "close", "Close", priority=True),
@@ -95,6 +99,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self.page: TimelinePage | None = None
         self.changed = False
         self._rescheduling: Task | None = None
+        # Whether down switched the new time to the other day its text can mean.
+        self._other_day_chosen = False
         # What the new time typed was shown to read as: checked again as enter saves it.
         self._shown_days = ShownDays()
 
@@ -132,6 +138,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.watch(self.when_field, "value", self._when_edited, init=False)
         self._read()
         self.funnel.day_turned_signal.subscribe(self, self._day_turned)
 
@@ -150,10 +157,11 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self._read(select_task=task)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While a new time is typed, letters are text and escape leaves the field.
+        # While a new time is typed, letters are text, down is the other day and escape
+        # leaves the field.
         if isinstance(self.focused, Input):
-            return action == "close"
-        return True
+            return action in ("close", "other_day")
+        return action != "other_day"
 
     def action_close_list(self) -> None:
         """`h` or `q` close, like escape, but only when no time is being typed."""
@@ -264,25 +272,58 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             now=self.funnel.clock(),
             settings=self.funnel.settings,
             prospect_timezone=self.prospect_timezone,
+            other_week=self._other_day_chosen,
         )
         return read_follow_up(self.when_field.value, reading)
 
+    def _when_edited(self) -> None:
+        # Watched, not a message: a message for the keys typed before down would come
+        # after down had switched the day, and switch it back.
+        self._other_day_chosen = False
+
     @on(Input.Changed, "#timeline-when")
-    def _check_when(self) -> None:
+    def _when_changed(self) -> None:
+        self._check_when()
+
+    def _check_when(self) -> Answer | None:
         """The typed time read back before it is saved, or why it cannot be read."""
         if not self.when_field.value.strip():
             self._say(Text(""))
-            return
+            return None
         try:
             answer = self._typed_when()
         except WhenError as error:
             self._say(Text(str(error), "red"))
-            return
-        # As the outcome dialog reads a callback back: what it reads as, and any warning.
-        self._say(read_back_text(answer))
+            return None
+        # As the outcome dialog reads a callback back: what it reads as, the other day
+        # down switches to, and any warning.
+        self._say(read_back_line(answer, self._other_day_chosen))
         self._shown_days.shown(
             "when", self.when_field.value, answer.value, self.funnel.clock().tzinfo
         )
+        return answer
+
+    def action_other_day(self) -> None:
+        """Down in the new time's field: an ambiguous `next fri` switches to the other
+        Friday, and back again. Decided once the field has taken the keys typed before
+        down, holding those typed after it meanwhile (as the outcome dialog does)."""
+        self.funnel.hold_keys()
+        self.when_field.call_later(self._switch_day)
+
+    def _switch_day(self) -> None:
+        if self._other_day_chosen or self._can_switch():
+            self._other_day_chosen = not self._other_day_chosen
+            self._check_when()
+        self.funnel.release_keys()
+
+    def _can_switch(self) -> bool:
+        """Whether the new time's text can mean another day, to switch to with down."""
+        if self._rescheduling is None or not self.when_field.value.strip():
+            return False
+        try:
+            return bool(self._typed_when().other)
+        except WhenError:
+            return False
 
     @on(Input.Submitted, "#timeline-when")
     def _save_when(self) -> None:
