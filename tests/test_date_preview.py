@@ -4,6 +4,8 @@ prospect is not called."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -11,7 +13,7 @@ from textual.widgets import Input
 from funnel_tui.domain import Ask
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import settle, settle_until, shown_text
+from tests.app_support import FrozenClock, settle, settle_until, shown_text
 from tests.test_app import burst, calls_for, first_in_queue
 from tests.test_outcome_fields import set_prospect
 
@@ -136,3 +138,36 @@ async def test_retyping_the_date_drops_the_day_down_chose(demo_app: FunnelApp) -
         await pilot.press("down")
         await settle(pilot)
         assert shown_text(dialog.check_line(Ask.WHEN)).startswith("→ Fri 27 Nov 2026")
+
+
+async def test_a_time_from_now_is_previewed_as_enter_would_save_it_as_the_minute_turns(
+    demo_app: FunnelApp, clock: FrozenClock
+) -> None:
+    """`in 2 hours` typed at 14:30:40 previewed 16:30; at 14:31:05 enter saved 16:31 under
+    that preview. The preview follows the minute, and enter saves what it shows."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    set_prospect(db, first["id"], timezone=None)
+    before = len(calls_for(db, first["id"]))
+    clock.now = clock.now.replace(second=40)
+    typed_at = clock.now
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "c", *"in 2 hours")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        shown = f"{typed_at + timedelta(hours=2):%H:%M}"
+        assert shown in shown_text(dialog.check_line(Ask.WHEN))
+        clock.advance(seconds=25)
+        # The dialog's second's look at the clock.
+        dialog._follow_the_minute()
+        await settle(pilot)
+        moved = f"{clock.now + timedelta(hours=2):%H:%M}"
+        assert moved != shown and moved in shown_text(dialog.check_line(Ask.WHEN))
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: len(calls_for(db, first["id"])) > before)
+    call = calls_for(db, first["id"])[-1]
+    assert call["follow_up_at"].startswith(
+        (clock.now + timedelta(hours=2)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    )

@@ -203,6 +203,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._restyle_on_opening = False
         # Ticks while the dialog is open during a call.
         self._call_time: Timer | None = None
+        # Ticks while the dialog is open, and the minute it last read its fields on.
+        self._minute_timer: Timer | None = None
+        self._minute_read: datetime | None = None
         # When the call ended: at the first enter that saves it. A save tried again (the
         # team's database back after an outage) keeps the length the dialog showed, not
         # the wait added to the talk.
@@ -329,6 +332,20 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         if self.context.started_at is not None:
             # The call time goes on while the rep picks and types.
             self._call_time = self.set_interval(1, self._show_call_time)
+        self._minute_read = _minute_of(self.clock())
+        self._minute_timer = self.set_interval(1, self._follow_the_minute)
+
+    def _follow_the_minute(self) -> None:
+        """A time read from now (`in 3 days`, `in 2 hours`) moves on with the clock: once
+        the minute turns, each field is read again, so its preview says what enter would
+        save (it said 11:41 at 11:42, and 11:42 was saved). The days shown stay those the
+        rep saw: a day that turns meanwhile still stops the save (ShownDays)."""
+        minute = _minute_of(self.clock())
+        if minute == self._minute_read:
+            return
+        self._minute_read = minute
+        for question in self.questions:
+            self._read_back(question, seen=False)
 
     def _stop_call_time(self) -> None:
         if self._call_time is not None:
@@ -534,8 +551,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         if question is not None:
             self._read_back(question)
 
-    def _read_back(self, question: Question) -> None:
-        """Say under the field what it reads as, or why it cannot be saved so."""
+    def _read_back(self, question: Question, *, seen: bool = True) -> None:
+        """Say under the field what it reads as, or why it cannot be saved so; `seen`
+        records the day it reads as as the one the rep saw (not for a reading the clock
+        moved on by itself)."""
         if not self.typed_field(question.ask).value.strip():
             # An empty field is told it is needed only when enter tries to save it.
             self._say_under(question.ask, "")
@@ -546,7 +565,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             self._say_under(question.ask, self._refusal(question, error))
             return
         self._say_under(question.ask, read_back_line(answer, self._switched(question)))
-        if answer is not None and isinstance(answer.value, date):
+        if seen and answer is not None and isinstance(answer.value, date):
             text = self.typed_field(question.ask).value
             self._shown_days.shown(question.ask, text, answer.value, self.clock().tzinfo)
 
@@ -854,6 +873,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
 
     def on_screen_suspend(self) -> None:
         self._stop_call_time()
+        if self._minute_timer is not None:
+            self._minute_timer.stop()
+            self._minute_timer = None
         # Closed: the keys typed meanwhile belong to the screen below.
         self.funnel.release_keys()
 
@@ -867,3 +889,7 @@ def _revisit_come(tasks: Sequence[Task], today: date | None) -> bool:
         and task.due_at.astimezone().date() <= today
         for task in tasks
     )
+
+
+def _minute_of(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)

@@ -101,6 +101,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self._rescheduling: Task | None = None
         # Whether down switched the new time to the other day its text can mean.
         self._other_day_chosen = False
+        # The minute the new time was last read on.
+        self._minute_read: datetime | None = None
         # What the new time typed was shown to read as: checked again as enter saves it.
         self._shown_days = ShownDays()
 
@@ -140,6 +142,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     def on_mount(self) -> None:
         self.watch(self.when_field, "value", self._when_edited, init=False)
         self._read()
+        self._minute_read = self.funnel.clock().replace(second=0, microsecond=0)
+        self.set_interval(1, self._follow_the_minute)
         self.funnel.day_turned_signal.subscribe(self, self._day_turned)
 
     def on_unmount(self) -> None:
@@ -285,8 +289,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     def _when_changed(self) -> None:
         self._check_when()
 
-    def _check_when(self) -> Answer | None:
-        """The typed time read back before it is saved, or why it cannot be read."""
+    def _check_when(self, *, seen: bool = True) -> Answer | None:
+        """The typed time read back before it is saved, or why it cannot be read; `seen`
+        records the day it reads as as the one the rep saw (not for a reading the clock
+        moved on by itself)."""
         if not self.when_field.value.strip():
             self._say(Text(""))
             return None
@@ -298,10 +304,21 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         # As the outcome dialog reads a callback back: what it reads as, the other day
         # down switches to, and any warning.
         self._say(read_back_line(answer, self._other_day_chosen))
-        self._shown_days.shown(
-            "when", self.when_field.value, answer.value, self.funnel.clock().tzinfo
-        )
+        if seen:
+            self._shown_days.shown(
+                "when", self.when_field.value, answer.value, self.funnel.clock().tzinfo
+            )
         return answer
+
+    def _follow_the_minute(self) -> None:
+        """A new time read from now (`in 3 days`) moves on with the clock: read again once
+        the minute turns, its preview says what enter would save."""
+        minute = self.funnel.clock().replace(second=0, microsecond=0)
+        if minute == self._minute_read:
+            return
+        self._minute_read = minute
+        if self._rescheduling is not None:
+            self._check_when(seen=False)
 
     def action_other_day(self) -> None:
         """Down in the new time's field: an ambiguous `next fri` switches to the other
