@@ -4,7 +4,7 @@ the rep's zone, and Python subtracts two of one zone by their faces)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -325,3 +325,9 @@ def test_a_callback_booked_at_a_meetings_moment_in_the_repeated_hour_is_said_wit
         "Logged callback for Oliver Bennett: callback today 01:45; at the same time,"
         " meeting today 01:45"
     )
+
+
+def test_a_task_in_its_first_minute_is_due_now_not_0_min_late() -> None:
+    due = datetime(2026, 12, 7, 11, 36, tzinfo=UTC)
+    assert task_when_label(due, due + timedelta(seconds=20)) == "due now"
+    assert task_when_label(due, due + timedelta(seconds=60)) == "1 min late"

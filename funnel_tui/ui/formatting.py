@@ -128,7 +128,8 @@ def day_and_time(moment: datetime, now: datetime, *, from_today: bool = True) ->
 
 def task_when_label(due: datetime, now: datetime) -> str:
     """When an open task is due, as the card lists it: `today 15:00`, `Tue 2 Dec 10:00`,
-    or how late it is once overdue: `20 min late`, `3 h late`, `2 days late`."""
+    or how late it is once overdue: `due now` in its first minute, then `20 min late`,
+    `3 h late`, `2 days late`."""
     local = due.astimezone(now.tzinfo)
     if not has_passed(due, now):
         return day_and_time(local, now)
@@ -136,6 +137,8 @@ def task_when_label(due: datetime, now: datetime) -> str:
     if days:
         return f"{days} day{'s' if days != 1 else ''} late"
     minutes = int(seconds_between(due, now)) // 60
+    if not minutes:
+        return "due now"
     return f"{minutes // 60} h late" if minutes >= 60 else f"{minutes} min late"
 
 
