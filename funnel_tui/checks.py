@@ -35,6 +35,7 @@ from funnel_tui.migrations import (
     normalised_sql,
     store_phones_in_e164,
 )
+from funnel_tui.moments_in_utc import store_moments_in_utc
 from funnel_tui.phones import STORED_SHAPE, international_phone, phone_problem, readable_phone
 from funnel_tui.queue import DISTINCT_ZONES_SQL
 from funnel_tui.settings import read_settings
@@ -682,16 +683,22 @@ class Repair:
     # Each flag's prospects set back from flag_changes, and those whose set was recorded.
     flags_set_back: dict[str, int] = field(default_factory=dict)
     flags_recorded: dict[str, int] = field(default_factory=dict)
+    # Moments another tool wrote with another offset than UTC's, stored in UTC.
+    moments: int = 0
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
-    """Put back funnel's triggers where they are missing or changed, work out again what
-    the ones put back keep, build call_days, prospect_search and the filter's indexes afresh
-    from calls and prospects, next_call_at and next_task_kind from tasks, and set each flag
-    another tool cleared back from flag_changes, in one transaction."""
+    """Store in UTC the moments another tool wrote with another offset, put back funnel's
+    triggers where they are missing or changed, work out again what the ones put back
+    keep, build call_days, prospect_search and the filter's indexes afresh from calls and
+    prospects, next_call_at and next_task_kind from tasks, and set each flag another tool
+    cleared back from flag_changes, in one transaction."""
     triggers: list[str] = []
     recomputed: list[str] = []
     with write_transaction(db):
+        # First: the triggers in place keep what they keep as for any change, and what
+        # the missing ones keep is worked out again below, from the moments in UTC.
+        moments = store_moments_in_utc(db.conn)
         # What another tool made under the filter indexes' names goes: the indexes' own
         # group below makes funnel's again.
         for _, kind, name in foreign_filter_objects(db.conn):
@@ -735,4 +742,5 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
         tuple(indexes),
         flags.set_back,
         flags.recorded,
+        moments,
     )

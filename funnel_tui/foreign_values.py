@@ -172,11 +172,20 @@ def read_moment(value: object) -> datetime | None:
             raise ValueError
         moment = datetime.fromisoformat(f"{match[1]}T{match[2] or '00:00'}:{match[3] or '00'}")
     except ValueError:
+        if isinstance(value, str) and _ANOTHER_OFFSET.search(value):
+            raise Unreadable(
+                f"{_shown(value)} is written with another offset than UTC's, so no figure"
+                " counts it: `funnel check --repair` stores it in UTC"
+            ) from None
         raise Unreadable(
             f"{_shown(value)} is not a moment in UTC (YYYY-MM-DDTHH:MM:SS+00:00, years "
             f"{FIRST_DAY[:4]} to {LAST_DAY[:4]})"
         ) from None
     return moment.replace(tzinfo=UTC)
+
+
+# A moment's time followed by an offset that is not UTC's (`10:00:00+01:00`).
+_ANOTHER_OFFSET = re.compile(r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-](?!00:00$)\d\d:\d\d$")
 
 
 class ValueKind(NamedTuple):

@@ -796,3 +796,40 @@ def test_read_all_decodes_bad_bytes_as_the_app_does_and_leaves_the_factory_as_it
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         read_all(storage.db, "SELECT * FROM nothing_here", {})
     assert conn.text_factory is decode_text
+
+
+def test_a_call_written_with_another_offset_counts_once_check_repair_stores_it_in_utc(
+    demo_storage: Storage, before: dict[str, Any]
+) -> None:
+    """Another tool logs a call at 10:00+01:00 (09:00 UTC) today: every figure left it out
+    (`skipped 1`). `funnel check` names it, and the last call it gave its prospect, and says
+    --repair stores them in UTC (two moments); after the repair the report counts it, as a
+    call of today."""
+    conn = sqlite3.connect(demo_storage.path, isolation_level=None)
+    (prospect,) = conn.execute("SELECT id FROM prospects ORDER BY id LIMIT 1").fetchone()
+    written = f"{TODAY}T10:00:00+01:00"
+    (call,) = conn.execute(
+        "INSERT INTO calls (prospect_id, started_at, outcome) VALUES (?, ?, 'no_answer')"
+        " RETURNING id",
+        [prospect, written],
+    ).fetchone()
+    conn.close()
+    left_out = report_json(demo_storage.path)
+    assert (left_out["calls"], left_out["skipped"]) == (before["calls"], 1)
+    check = invoke("check", "--db", demo_storage.path)
+    assert check.exit_code == 1
+    assert (
+        "another offset than UTC's, so no figure counts it: `funnel check --repair`" in check.stderr
+    )
+    repaired = invoke("check", "--repair", "--db", demo_storage.path)
+    assert (
+        f"{demo_storage.path}: stored 2 moments written with another offset than UTC's in UTC,"
+        " the same instant" in repaired.stdout
+    )
+    counted = report_json(demo_storage.path)
+    assert (counted["calls"], counted["skipped"]) == (before["calls"] + 1, 0)
+    assert counted["calls_today"] == before["calls_today"] + 1
+    conn = sqlite3.connect(demo_storage.path)
+    stored = conn.execute("SELECT started_at FROM calls WHERE id = ?", [call]).fetchone()[0]
+    conn.close()
+    assert stored == f"{TODAY}T09:00:00+00:00"

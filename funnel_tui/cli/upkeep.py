@@ -86,8 +86,8 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     is_flag=True,
     help="First put back funnel's triggers (missing or changed), work out again what they "
     "keep, build call_days and prospect_search again, set each prospect's next call "
-    "from its tasks, and store in E.164 the phone numbers kept in another form (national "
-    "ones read as phone_region's).",
+    "from its tasks, store in E.164 the phone numbers kept in another form (national "
+    "ones read as phone_region's), and in UTC the moments written with another offset.",
 )
 @click.option(
     "--guesses",
@@ -130,6 +130,11 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
             )
             if repair.indexes:
                 click.echo(f"{path}: made funnel's index {', '.join(repair.indexes)} again")
+            if repair.moments:
+                click.echo(
+                    f"{path}: stored {counted(repair.moments, 'moment')} written with another"
+                    " offset than UTC's in UTC, the same instant"
+                )
             if repair.phones:
                 click.echo(
                     f"{path}: stored {counted(repair.phones, 'phone number')} in E.164 (national"
