@@ -552,7 +552,7 @@ def read_csv(path: Path | str) -> CsvFile:
             text.seek(0)
         except OSError as error:
             raise _cannot_read(path, error) from error
-        stated = SEPARATOR_LINE.fullmatch(sample.partition("\n")[0].rstrip("\r"))
+        stated = SEPARATOR_LINE.fullmatch(re.split(r"\r\n?|\n", sample, maxsplit=1)[0])
         delimiter = stated[1] if stated else sniff_delimiter(sample)
         csv.field_size_limit(MAX_LINE_CHARS)
         reader = csv.reader(_lines(text, path), delimiter=delimiter)

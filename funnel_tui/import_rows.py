@@ -79,6 +79,8 @@ SEVERAL_FIELDS = {"phone": "numbers", "email": "emails"}
 # The fields whose cells are checked as a way to reach the prospect: a cell of them that
 # says it has no value (`N/A`, `-`, `none`) is read as a blank one.
 CHECKED_CONTACTS = frozenset(SEVERAL_FIELDS)
+# Besides: `NA`, which in a country cell is Namibia.
+NO_CONTACT = frozenset({"na"})
 BETWEEN_VALUES = re.compile(r"\s*[,;]\s*|\s+/\s+")
 # A method's name as a CRM writes it: words of letters and digits, apart by spaces, `-`
 # or `_` (`Value Proposition`, `value-proposition`).
@@ -130,7 +132,10 @@ class SetAside:
     kept: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.column} {self.value!r} not imported; kept {self.kept!r}"
+        return (
+            f"line {self.line}: {self.column} {quoted(self.value)} not imported; kept"
+            f" {quoted(self.kept)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -145,10 +150,10 @@ class SeveralValues:
     kept: str
 
     def __str__(self) -> str:
-        others = ", ".join(map(repr, self.others))
+        others = ", ".join(map(quoted, self.others))
         return (
             f"line {self.line}: {self.column} holds several {SEVERAL_FIELDS[self.field]}:"
-            f" {others} not imported; kept {self.kept!r}"
+            f" {others} not imported; kept {quoted(self.kept)}"
         )
 
 
@@ -371,7 +376,8 @@ def _convert_deal_value(currency: str, text: str, row: dict[str, object]) -> str
 
 
 def _convert_cents(text: str, row: dict[str, object]) -> str | None:
-    if not (text.isdigit() and int(text) <= MAX_CENTS):
+    # The length first: Python refuses to read a number of thousands of digits at all.
+    if not (text.isdigit() and len(text) <= len(str(MAX_CENTS)) and int(text) <= MAX_CENTS):
         return f"deal value cents {quoted(text)}: a whole number of cents up to {MAX_CENTS:,}"
     row["deal_value_cents"] = int(text)
     return None
@@ -621,7 +627,7 @@ class _RowReader:
                     text = text[1:]
                 if not (text := _clean(text, multiline)):
                     continue
-                if name in CHECKED_CONTACTS and says_nothing(text):
+                if name in CHECKED_CONTACTS and says_nothing(text, also=NO_CONTACT):
                     # `N/A` for a phone or an email is none, not one that refuses the row.
                     continue
                 # The separators are looked for first: few cells hold any.

@@ -70,7 +70,7 @@ from funnel_tui.store.sql import JSON_PAIRS, NEW_PROSPECT_IDS, PAIR_ID, in_diale
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.suppression import Contact, listed_hashes
 from funnel_tui.tasks import cancel_call_tasks, cancel_email_tasks
-from funnel_tui.text import cut_for_quoting
+from funnel_tui.text import cut_for_quoting, quoted
 from funnel_tui.timestamps import to_stored
 
 if TYPE_CHECKING:
@@ -362,7 +362,7 @@ def _footer(file: ProspectFile) -> str:
 def _not_understood(values: NotUnderstood, phone_region: str) -> str:
     """`Stage: 3 values not understood ('bogus', …), stage left as it was (lead for a new
     prospect)`; for a country, how the numbers of those rows were read."""
-    examples = ", ".join(map(repr, values.examples))
+    examples = ", ".join(map(quoted, values.examples))
     if values.more_values:
         examples += ", …"
     plural = "value" if values.rows == 1 else "values"

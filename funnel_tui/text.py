@@ -40,15 +40,17 @@ _CONTROL_CHARACTERS = re.compile(f"[\r{ACTING_BUT_LINE_ENDS}{INVISIBLE}]")
 # to give.
 NOTHING_WRITTEN = frozenset(
     {
-        "n/a", "#n/a", "n.a.", "-", "--", "—", "?", "none", "null", "nil", "unknown",
+        "n/a", "#n/a", "n.a.", "-", "--", "–", "—", "?", "none", "null", "nil", "unknown",
         "notspecified", "notapplicable", "notavailable", "notknown", "tbd", "tba",
     }
 )  # fmt: skip
 
 
-def says_nothing(text: str) -> bool:
-    """Whether a cell says it has no value (`N/A`, `#N/A`, `Unknown`, `-`)."""
-    return "".join(text.casefold().split()) in NOTHING_WRITTEN
+def says_nothing(text: str, also: frozenset[str] = frozenset()) -> bool:
+    """Whether a cell says it has no value (`N/A`, `#N/A`, `Unknown`, `-`), or one of the
+    words `also` names for its column."""
+    said = "".join(text.casefold().split())
+    return said in NOTHING_WRITTEN or said in also
 
 
 def clean_text(value: str) -> str:

@@ -535,6 +535,20 @@ def test_an_import_of_no_row_exits_1_and_says_why(tmp_path: Path, book: Path) ->
     assert result.stderr.splitlines()[-1] == f"funnel: {rejected_only}: every row was rejected"
 
 
+def test_a_dry_run_into_an_empty_file_leaves_it_empty(tmp_path: Path) -> None:
+    """A file of no bytes is no book yet: a dry run made a book of it (532 KB), which
+    `funnel check` then called ok."""
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0958\n")
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = invoke("import", leads, "--dry-run", "--db", empty)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"No book at {empty} yet")
+    assert empty.stat().st_size == 0
+    assert not any(name.startswith("empty.db-") for name in files_beside(empty))
+
+
 def test_a_dry_run_with_rejected_rows_says_the_import_would_write_nothing(
     tmp_path: Path, book: Path
 ) -> None:

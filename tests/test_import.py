@@ -377,6 +377,35 @@ def test_a_refused_cell_is_quoted_cut_and_an_email_has_a_length(
     assert lines[1].endswith("longer than an email address can be (254 characters)")
 
 
+def test_a_value_of_thousands_of_digits_or_characters_is_refused_or_cut_not_a_crash(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """10,000 nines as deal_value_cents crashed the import (Python reads no number of over
+    4,300 digits); a stage of 10,000 characters made a summary line as long."""
+    nines, long_stage = "9" * 10_000, "x" * 10_000
+    path = write_file(
+        tmp_path,
+        "name,email,deal_value_cents,Lifecycle Stage\n"
+        f"Big Deal,big@deal.example,{nines},\n"
+        f"Long Stage,long@stage.example,,{long_stage}\n",
+    )
+    report = run(db, path, skip_invalid=True)
+    [rejected] = [str(line) for line in report.rejected]
+    assert rejected.startswith("line 2: deal value cents '9999") and len(rejected) < 200
+    assert report.added == 1
+    assert len(report.summary()) < 400
+
+
+def test_excels_sep_line_in_a_file_of_cr_line_ends(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"sep=;\rname;phone;email\rAda;NA;ada@x.example\r")
+    report = run(db, path)
+    assert (report.added, report.delimiter) == (1, "semicolon")
+    assert people(db)["Ada"]["phone"] is None
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",

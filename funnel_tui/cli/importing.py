@@ -51,9 +51,10 @@ def import_command(
 
     book = db_path or default_db_path()
     made_here = False
-    if dry_run and isinstance(book, Path) and not book.exists():
-        # A dry run writes nothing, not even a new book: the file is read as into one in
-        # a folder of its own, which goes when the command ends.
+    if dry_run and isinstance(book, Path) and _no_book_yet(book):
+        # A dry run writes nothing, not even a new book (nor one in an empty file): the
+        # file is read as into one in a folder of its own, which goes when the command
+        # ends.
         folder = Path(tempfile.mkdtemp(prefix="funnel-dry-run-"))
         click.get_current_context().call_on_close(partial(shutil.rmtree, folder, True))
         storage = open_db(folder / book.name)
@@ -107,6 +108,17 @@ def import_command(
         elif not (report.rejected and not skip_invalid):
             return
         click.get_current_context().exit(1)
+
+
+def _no_book_yet(book: Path) -> bool:
+    """Whether `book` holds no book yet: no file, or an empty one (which opening it would
+    make a book of)."""
+    try:
+        return book.expanduser().stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:  # said as the book is opened
+        return False
 
 
 @contextmanager
