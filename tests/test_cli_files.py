@@ -567,6 +567,27 @@ def test_a_dry_run_with_rejected_rows_says_the_import_would_write_nothing(
     )
 
 
+def test_any_failed_command_leaves_no_book_it_made(tmp_path: Path) -> None:
+    """`assign`, `target set`, `config set`, `rep remove` refused at a mistyped --db each
+    left a new book of 532 KB there, which `funnel check` then called ok. A command that
+    succeeds keeps the book it made."""
+    new = tmp_path / "typo.db"
+    for args in (
+        ("assign", "5", "--pool"),
+        ("target", "set", "abc"),
+        ("config", "set", "nokey", "1"),
+        ("rep", "remove", "Zed", "--yes"),
+    ):
+        result = invoke(*args, "--db", new)
+        assert result.exit_code == 1, result.output
+        assert not any(name.startswith("typo.db") for name in files_beside(new)), args
+    assert invoke("target", "set", "5k", "--db", new).exit_code == 0
+    assert new.exists()
+    # A failure in a book the command did not make leaves it be.
+    assert invoke("target", "set", "abc", "--db", new).exit_code == 1
+    assert new.exists()
+
+
 def test_a_failed_import_into_a_book_that_holds_nothing_keeps_the_book(
     book: Path, tmp_path: Path
 ) -> None:

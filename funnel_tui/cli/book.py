@@ -3,19 +3,83 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import KEYWORD_CONNINFO, refuse_other_urls
-from funnel_tui.paths import DB_ENV, data_dir, env_db_path
+from funnel_tui.cli.errors import UserError, describe_book_error
+from funnel_tui.cli.params import DB_PATH_OPTION, KEYWORD_CONNINFO, Options, refuse_other_urls
+from funnel_tui.paths import DB_ENV, data_dir, default_db_path, env_db_path
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings, read_settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect
-from funnel_tui.store.sqlite import Storage, open_storage
+from funnel_tui.store.errors import ConnectionLost, database_errors
+from funnel_tui.store.sqlite import COMPANION_SUFFIXES, Storage, StorageError, open_storage
+
+
+def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Accept `--db PATH` after the command name too; the nearest one wins. A book's error
+    is one line; a command that fails leaves no book it made (`removed_if_made_empty`)."""
+
+    @DB_PATH_OPTION
+    @wraps(command)
+    def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        chosen = db_path or context.find_object(Options).db_path
+        made_before = len(_made_by_the_command)
+        try:
+            try:
+                return command(*args, db_path=chosen, **kwargs)
+            except (StorageError, ConnectionLost, *database_errors()) as error:
+                raise UserError(describe_book_error(chosen or default_db_path(), error)) from None
+        except click.exceptions.Exit as exited:
+            if exited.exit_code:
+                _remove_the_empty_books_made(since=made_before)
+            raise
+        except BaseException:
+            _remove_the_empty_books_made(since=made_before)
+            raise
+
+    return wrapper
+
+
+# The books this command made where there was no file: a command that fails leaves none of
+# them that holds nothing (`db_option`), so a mistyped --db is no empty book to be opened
+# by mistake later.
+_made_by_the_command: list[Storage] = []
+
+
+def _remove_the_empty_books_made(since: int) -> None:
+    while len(_made_by_the_command) > since:
+        storage = _made_by_the_command.pop()
+        if holds_nothing(storage):
+            remove_book(storage)
+
+
+def holds_nothing(storage: Storage) -> bool:
+    """Whether the book holds no prospect, target or rep (what a new one holds); False
+    when it cannot be read."""
+    try:
+        return not storage.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM prospects) OR EXISTS (SELECT 1 FROM targets)"
+            " OR EXISTS (SELECT 1 FROM reps)"
+        ).fetchone()[0]
+    except Exception:  # the book out of reach: it stays as it is
+        return False
+
+
+def remove_book(storage: Storage) -> None:
+    """Close the book and remove its file and the files SQLite keeps beside it."""
+    storage.close()
+    for suffix in ("", *COMPANION_SUFFIXES):
+        Path(f"{storage.path}{suffix}").unlink(missing_ok=True)
+    # Gone: nothing reads it again (a closed storage would open the file anew).
+    if storage in _made_by_the_command:
+        _made_by_the_command.remove(storage)
 
 
 def open_db(
@@ -41,13 +105,14 @@ def open_db(
         )
     if db_path is None and chosen is not None:
         refuse_other_urls(os.environ[DB_ENV], f"${DB_ENV}")
+    path = chosen or data_dir() / "funnel.db"
+    made = not os.path.lexists(os.path.expanduser(path))
     storage = open_storage(
-        chosen or data_dir() / "funnel.db",
-        create_folder=chosen is None,
-        must_exist=read_only,
-        on_upgrade=_say_upgrading,
+        path, create_folder=chosen is None, must_exist=read_only, on_upgrade=_say_upgrading
     )
     _closed_with_the_command(storage)
+    if made:
+        _made_by_the_command.append(storage)
     if say_lost_triggers:
         from funnel_tui.funnel_triggers import triggers_warning
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db, own_rep
+from funnel_tui.cli.book import db_option, open_db, own_rep
 from funnel_tui.cli.errors import UserError
 from funnel_tui.cli.output import or_standard_output, refuse_overwriting_a_book, said_when_stopped
-from funnel_tui.cli.params import FILE_PATH, WholeNumber, db_option
+from funnel_tui.cli.params import FILE_PATH, WholeNumber
 from funnel_tui.counted import counted
 from funnel_tui.exporter import ExportFailed, write_whole_file
 from funnel_tui.timestamps import system_now

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db, own_rep, settings_said
+from funnel_tui.cli.book import db_option, open_db, own_rep, settings_said
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import WholeNumber, db_option
+from funnel_tui.cli.params import WholeNumber
 from funnel_tui.domain import Ask, outcome_names, reason_names
 from funnel_tui.queue import QueueMode, read_order
 from funnel_tui.store.errors import ConnectionLost

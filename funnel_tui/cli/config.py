@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from funnel_tui.cli.book import open_db
+from funnel_tui.cli.book import db_option, open_db
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import VALUES_MAY_START_WITH_DASH, db_option
+from funnel_tui.cli.params import VALUES_MAY_START_WITH_DASH
 from funnel_tui.paths import config_dir, default_db_path, env_db_path
 from funnel_tui.profile import load_profile
 from funnel_tui.settings import (

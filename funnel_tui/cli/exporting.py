@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from funnel_tui.cli.book import open_db
+from funnel_tui.cli.book import db_option, open_db
 from funnel_tui.cli.errors import UserError
 from funnel_tui.cli.output import or_standard_output, refuse_overwriting_a_book, said_when_stopped
-from funnel_tui.cli.params import FILE_PATH, db_option
+from funnel_tui.cli.params import FILE_PATH
 from funnel_tui.counted import counted
 from funnel_tui.exporter import (
     EXPORT_FORMATS,

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db
+from funnel_tui.cli.book import db_option, holds_nothing, open_db, remove_book
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import FILE_PATH, db_option
+from funnel_tui.cli.params import FILE_PATH
 from funnel_tui.paths import default_db_path, user_scripts_dir
 from funnel_tui.scripts import load_library
 from funnel_tui.stop_signals import stopped_as_by_ctrl_c
-from funnel_tui.store.sqlite import COMPANION_SUFFIXES, Storage
+from funnel_tui.store.sqlite import Storage
 from funnel_tui.text import one_line
 from funnel_tui.timestamps import system_now, to_stored
 
@@ -129,14 +129,8 @@ def _removed_if_left_empty(storage: Storage) -> Iterator[None]:
     try:
         yield
     finally:
-        try:
-            empty = not storage.db.execute("SELECT EXISTS (SELECT 1 FROM prospects)").fetchone()[0]
-        except Exception:  # the book out of reach: it stays as it is
-            empty = False
-        if empty:
-            storage.close()
-            for suffix in ("", *COMPANION_SUFFIXES):
-                Path(f"{storage.path}{suffix}").unlink(missing_ok=True)
+        if holds_nothing(storage):
+            remove_book(storage)
 
 
 def _import_stopped(storage: Storage, file: Path, now: datetime, dry_run: bool) -> str:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from funnel_tui.cli.book import open_db, own_rep
+from funnel_tui.cli.book import db_option, open_db, own_rep
 from funnel_tui.cli.errors import UserError, describe_book_error
-from funnel_tui.cli.params import FILE_PATH, db_option
+from funnel_tui.cli.params import FILE_PATH
 from funnel_tui.paths import config_dir, data_dir
 from funnel_tui.profile import load_profile
 from funnel_tui.prospects import get_prospect

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from funnel_tui.cli.errors import UserError, describe_book_error
+from funnel_tui.cli.errors import UserError
 from funnel_tui.foreign_values import FIRST_DAY, LAST_DAY
-from funnel_tui.paths import DB_ENV, default_db_path
+from funnel_tui.paths import DB_ENV
 from funnel_tui.store.dialect import hide_passwords, is_postgres_url, url_scheme
-from funnel_tui.store.errors import ConnectionLost, database_errors
-from funnel_tui.store.sqlite import StorageError
 from funnel_tui.text import one_line, quoted
 
 # Read `-5` as a value, so a negative amount or count is a bad value (exit 1) with its
@@ -141,22 +137,6 @@ DB_PATH_OPTION = click.option(
     help=f"Database file or postgresql:// URL (default: ${DB_ENV}, else funnel.db in the"
     " user data folder).",
 )
-
-
-def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Accept `--db PATH` after the command name too; the nearest one wins."""
-
-    @DB_PATH_OPTION
-    @wraps(command)
-    def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> Any:
-        context = click.get_current_context()
-        chosen = db_path or context.find_object(Options).db_path
-        try:
-            return command(*args, db_path=chosen, **kwargs)
-        except (StorageError, ConnectionLost, *database_errors()) as error:
-            raise UserError(describe_book_error(chosen or default_db_path(), error)) from None
-
-    return wrapper
 
 
 class Options:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db, own_rep, settings_said
+from funnel_tui.cli.book import db_option, open_db, own_rep, settings_said
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import BOOK_DAY, db_option
+from funnel_tui.cli.params import BOOK_DAY
 from funnel_tui.counted import listed
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.settings import Settings

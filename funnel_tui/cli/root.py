@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from funnel_tui import __version__
-from funnel_tui.cli.book import open_db, own_rep, said_at_open
+from funnel_tui.cli.book import db_option, open_db, own_rep, said_at_open
 from funnel_tui.cli.errors import UserError, describe_os_error, not_utf8_line
-from funnel_tui.cli.params import DB_PATH_OPTION, Options, db_option
+from funnel_tui.cli.params import DB_PATH_OPTION, Options
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import default_db_path, default_demo_path
 from funnel_tui.store.sqlite import DamagedDatabase, Storage, StorageError, is_damage, open_storage

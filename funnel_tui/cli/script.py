@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db, settings_said
+from funnel_tui.cli.book import db_option, open_db, settings_said
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import db_option
 from funnel_tui.domain import DEFAULT_METHOD, method_or_default
 from funnel_tui.paths import config_dir, user_scripts_dir
 from funnel_tui.profile import load_profile

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import open_db
+from funnel_tui.cli.book import db_option, open_db
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import BOOK_DAY, VALUES_MAY_START_WITH_DASH, WholeNumber, db_option
+from funnel_tui.cli.params import BOOK_DAY, VALUES_MAY_START_WITH_DASH, WholeNumber
 from funnel_tui.domain import PERIOD_KINDS
 from funnel_tui.money import AmountError, format_money, parse_amount
 from funnel_tui.settings import MAX_CALLS_PER_DAY, load_settings

@@ -8,9 +8,8 @@ from typing import Any
 import click
 
 from funnel_tui.cli.asking import confirm_for_good
-from funnel_tui.cli.book import open_db
+from funnel_tui.cli.book import db_option, open_db
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import db_option
 from funnel_tui.counted import counted
 from funnel_tui.paths import env_db_path
 from funnel_tui.store.dialect import is_postgres_url

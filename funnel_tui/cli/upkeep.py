@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from funnel_tui.cli.asking import confirm_for_good
-from funnel_tui.cli.book import file_only, open_db
+from funnel_tui.cli.book import db_option, file_only, open_db
 from funnel_tui.cli.errors import UserError
-from funnel_tui.cli.params import FILE_PATH, db_option
+from funnel_tui.cli.params import FILE_PATH
 from funnel_tui.counted import counted
 from funnel_tui.paths import user_scripts_dir
 from funnel_tui.prospects import get_prospect
