@@ -299,3 +299,23 @@ async def test_the_pane_closes_on_the_proposal_out(demo_app: FunnelApp) -> None:
         lines = [line.plain for line in pane_lines(pane)]
         said = "We sent you our proposal on Friday: where does it stand with you?"
         assert said in lines, lines
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+@pytest.mark.parametrize("prospect", [KNOWN, CUSTOMER], ids=["known", "customer"])
+def test_the_opener_says_the_meeting_booked_or_the_proposal_out(
+    method: str, prospect: dict[str, object]
+) -> None:
+    """Noah, a demo booked for Wednesday, heard "I'm calling to show you one thing that
+    answers the need you described then"; Mateo, with a proposal out, "I'm calling to put
+    some numbers on what a change would be worth". The cue said to confirm, the line
+    said to start again."""
+    spoke = ProspectHistory(SPOKE, meeting_due_at=MEETING_AHEAD)
+    if prospect is CUSTOMER:
+        spoke = spoke._replace(first_deal_on=date(2025, 3, 4), last_deal_on=date(2026, 9, 1))
+    booked = script_for(method, prospect, spoke).steps[0].say
+    assert "We're booked for Tue 24 Nov at 10:00" in booked
+    proposed = script_for(method, prospect, spoke._replace(meeting_due_at=None), PROPOSAL_OUT)
+    assert "We sent you our proposal" in proposed.steps[0].say
+    neither = script_for(method, prospect, spoke._replace(meeting_due_at=None)).steps[0].say
+    assert "booked for" not in neither and "proposal" not in neither
