@@ -26,6 +26,7 @@ from funnel_tui.timeline import (
 )
 from funnel_tui.timestamps import to_stored
 from funnel_tui.ui.app import FunnelApp
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
 from funnel_tui.ui.confirm_dialog import ConfirmDialog
 from funnel_tui.ui.formatting import duration_label
 from funnel_tui.ui.key_bar import KeyBar
@@ -881,3 +882,47 @@ async def test_down_switches_a_new_times_ambiguous_friday_as_the_outcome_dialog_
             await settle(pilot)
     due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
     assert due.startswith("2026-11-27")
+
+
+async def test_keys_typed_right_after_a_new_times_enter_act_after_the_save(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    """`r next fri 2pm enter down` in one burst saved next week's Friday (the down, meant
+    for the list, switched the day before the save); `r fri 3pm enter escape` saved
+    nothing. Enter saves what the preview shows, then the keys act on the list."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        callback, _ = open_tasks_of(db, tess)
+        await pilot.press("h")
+        await settle(pilot)
+        burst(demo_app, "r", *"next fri 2pm", "enter", "down")
+        await settle_until(pilot, lambda: "rescheduled" in status_text(demo_app))
+        due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()
+        assert due[0].startswith("2026-11-20")
+        await pilot.press("up")
+        await settle(pilot)
+        burst(demo_app, "r", *"fri 3pm", "enter", "escape")
+        await settle_until(pilot, lambda: not isinstance(demo_app.screen, TimelineScreen))
+    due = db.execute("SELECT due_at FROM tasks WHERE id = ?", [callback["id"]]).fetchone()[0]
+    assert due == "2026-11-20T15:00:00+00:00"
+
+
+async def test_keys_typed_after_a_refused_new_time_are_dropped(
+    demo_app: FunnelApp, tess: int
+) -> None:
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await book_meeting_then_callback(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        burst(demo_app, "r", *"blorp", "enter", "d")
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, TimelineScreen)
+        assert screen.when_field.value == "blorp"
+        assert KEYS_NOT_APPLIED in status_text(demo_app)
+        # Tab leaves nothing half done: the field keeps the focus.
+        await pilot.press("tab")
+        assert screen.focused is screen.when_field

@@ -26,6 +26,7 @@ from funnel_tui.tasks import Task, TaskChangeRefused, close_task, reschedule_tas
 from funnel_tui.text import one_line
 from funnel_tui.timeline import Entry, TimelinePage, read_history, read_timeline
 from funnel_tui.ui.answer_once import AnswersOnce
+from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED, DroppedKeys, once_caught_up
 from funnel_tui.ui.formatting import (
     day_and_time,
     read_back_line,
@@ -59,6 +60,10 @@ INVITE_CHANGES = {
 }
 
 
+# What keys do while a new time is typed: escape leaves the field, the others are its own.
+IN_THE_FIELD = frozenset({"close", "other_day", "save_when", "stay_in_field"})
+
+
 class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     """Returns True when a task was changed, so the queue and the card are read again."""
 
@@ -72,6 +77,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         # In the new time's field, as in the outcome dialog's: an ambiguous `next fri`
         # switches to the other Friday, and back.
         Binding("down", "other_day", "Other day", show=False, priority=True),
+        Binding("enter", "save_when", "Save", show=False, priority=True),
+        Binding("tab,shift+tab", "stay_in_field", show=False, priority=True),
         Binding("j,down", "cursor('down')", "Down", show=False, priority=True),
         Binding("k,up", "cursor('up')", "Up", show=False, priority=True),
         Binding("escape", "close", "Close", priority=True),
@@ -103,6 +110,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         self._other_day_chosen = False
         # The minute the new time was last read on.
         self._minute_read: datetime | None = None
+        # Whether the keys typed after a refused enter were dropped, and said so.
+        self._dropped_keys = DroppedKeys()
         # What the new time typed was shown to read as: checked again as enter saves it.
         self._shown_days = ShownDays()
 
@@ -164,8 +173,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         # While a new time is typed, letters are text, down is the other day and escape
         # leaves the field.
         if isinstance(self.focused, Input):
-            return action in ("close", "other_day")
-        return action != "other_day"
+            return action in IN_THE_FIELD
+        return action not in IN_THE_FIELD - {"close"}
 
     def action_close_list(self) -> None:
         """`h` or `q` close, like escape, but only when no time is being typed."""
@@ -342,25 +351,51 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
         except WhenError:
             return False
 
-    @on(Input.Submitted, "#timeline-when")
+    def action_save_when(self) -> None:
+        """Enter in the new time's field saves the moment it arrives, once the field has
+        taken the keys typed before it: the keys typed after it (down, escape, a letter)
+        are held for the list, never switch the day or join the text before the save."""
+        self.funnel.hold_keys()
+        once_caught_up([self.when_field], self._save_when)
+
     def _save_when(self) -> None:
         task = self._rescheduling
         if task is None:
+            self.funnel.release_keys()
             return
         try:
             answer = self._typed_when()
         except WhenError as error:
             # In place: the field keeps what was typed, nothing is saved.
-            self._say(Text(str(error), "red"))
+            self._not_saved(Text(str(error), "red"))
             return
         due_at, zone = answer.value, self.funnel.clock().tzinfo
         if day := self._shown_days.turned("when", self.when_field.value, due_at, zone):
             # The rep confirmed the day shown, not the one the text reads as now.
             said = turned_message("the new time", day)
-            self._say(Text.assemble((said, "red"), "\n", read_back_text(answer)))
+            self._not_saved(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
         self._leave_when_field()
+        # The keys held since enter act once the list shows the task moved (_change).
         self._change(task, "rescheduled", lambda db: reschedule_task(db, task.id, due_at))
+
+    def _not_saved(self, why: Text) -> None:
+        """Enter saved nothing: say why; the keys typed after it were meant for the list,
+        and are dropped, never typed into the new time."""
+        self._say(why)
+        self._dropped_keys.drop_once_shown(
+            self, lambda: self._say(Text.assemble(why, ("\n" + KEYS_NOT_APPLIED, "red")))
+        )
+
+    def claims_key(self, key: str) -> bool:
+        """Tab and shift+tab are the new time's own while it is typed (FunnelApp's
+        focus keys leave them to it)."""
+        return key in ("tab", "shift+tab") and self.focused is self.when_field
+
+    def action_stay_in_field(self) -> None:
+        """Tab in the new time's field: it stays, as nothing else takes a time (a tab left
+        the preview on screen, and enter in the list then saved nothing)."""
+        self.app.bell()
 
     def _leave_when_field(self) -> None:
         self._rescheduling = None
