@@ -688,17 +688,14 @@ class Repair:
 
 
 def repair_database(db: sqlite_utils.Database) -> Repair:
-    """Store in UTC the moments another tool wrote with another offset, put back funnel's
-    triggers where they are missing or changed, work out again what the ones put back
-    keep, build call_days, prospect_search and the filter's indexes afresh from calls and
-    prospects, next_call_at and next_task_kind from tasks, and set each flag another tool
+    """Put back funnel's triggers where they are missing or changed, work out again what
+    the ones put back keep, build call_days, prospect_search and the filter's indexes afresh
+    from calls and prospects, store in UTC the moments another tool wrote with another
+    offset, set next_call_at and next_task_kind from tasks, and set each flag another tool
     cleared back from flag_changes, in one transaction."""
     triggers: list[str] = []
     recomputed: list[str] = []
     with write_transaction(db):
-        # First: the triggers in place keep what they keep as for any change, and what
-        # the missing ones keep is worked out again below, from the moments in UTC.
-        moments = store_moments_in_utc(db.conn)
         # What another tool made under the filter indexes' names goes: the indexes' own
         # group below makes funnel's again.
         for _, kind, name in foreign_filter_objects(db.conn):
@@ -716,6 +713,9 @@ def repair_database(db: sqlite_utils.Database) -> Repair:
                 for statement in group.recompute:
                     db.execute(statement)
                 recomputed.append(group.keeps)
+        # With funnel's triggers in place (one another tool changed would fail, or keep
+        # what it keeps wrong): they keep what they keep as for any change.
+        moments = store_moments_in_utc(db.conn)
         # With the flags' trigger back in place: the sets it records are taken back.
         flags = repair_flag_history(db.conn)
         # Numbers in national form are read with the region the rep chose now; the zone
