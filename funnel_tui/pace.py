@@ -245,7 +245,8 @@ class _AgainstTarget:
             # From the rounded expected amount, so the figures shown add up to the cent.
             pace_gap_cents=won_cents - expected_cents,
             status=pace_status(won_cents, expected),
-            needed_per_day_cents=round_half_up(needed),
+            # A cent at least while anything is still to win: never `$0/day` short of it.
+            needed_per_day_cents=max(round_half_up(needed), 1 if still_to_win else 0),
         )
 
 

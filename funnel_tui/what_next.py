@@ -10,7 +10,7 @@ from funnel_tui.counted import listed
 from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage, TaskKind
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind
-from funnel_tui.text import one_line
+from funnel_tui.text import cut_for_quoting, one_line
 from funnel_tui.timestamps import in_utc
 
 # How each kind of next task is named; a call after an unanswered one is the next try.
@@ -186,6 +186,9 @@ def undone_line(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> s
         f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
         " (ctrl+y redoes)"
     )
+    if note := one_line(undone.entry.notes):
+        # The rep's words went with the call: said, so they can be typed again or redone.
+        said += f"; its note went with it: “{cut_for_quoting(note)}”"
     back = [f"{undone.stage_again} again"] if undone.stage_again else []
     # The promises: a cadence call open again shows as the prospect back in the queue.
     tasks = [

@@ -394,3 +394,16 @@ async def test_undo_after_a_change_in_the_timeline_or_the_form_asks_before_reach
         await settle(pilot)
         text = " ".join(confirm_text(demo_app).split())
         assert f"you edited {name} after it, which u does not undo" in text
+
+
+async def test_undo_says_the_note_that_went_with_the_call(demo_app: FunnelApp) -> None:
+    """`l v tab CEO back on 14th, wants demo enter`, then `u`: the note went with the call
+    and the toast said only `Undid voicemail`; the rep logged the right outcome without it."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "v", "tab", *"CEO back on 14th, wants demo", "enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        said = notices(demo_app)[-1]
+    assert "(ctrl+y redoes); its note went with it: “CEO back on 14th, wants demo”" in said

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -245,3 +246,17 @@ async def test_a_target_cents_short_never_looks_met(
     whole = f"${won // 100:,}"
     assert f"target {whole} won {whole}.00 (99%)" in shown, shown
     assert "100%" not in shown and "need $0/day" not in shown
+
+
+def test_short_of_the_target_the_bar_is_never_full_nor_the_need_nothing() -> None:
+    from funnel_tui.pace import _AgainstTarget
+    from funnel_tui.ui.quota_gauge import bar_cells
+
+    # 9 cents to win over 19 days: half a cent a day rounded to nothing said `need $0/day`.
+    assert _AgainstTarget.of(510_009, 510_000, total=21, elapsed=2).needed_per_day_cents == 1
+    assert _AgainstTarget.of(510_000, 510_000, total=21, elapsed=2).needed_per_day_cents == 0
+    # The bar reads these three figures alone.
+    short = SimpleNamespace(target_cents=1_000_000, won_cents=999_900, expected_to_date_cents=0)
+    assert bar_cells(short, 40)[0] == 39  # type: ignore[arg-type]
+    met = SimpleNamespace(target_cents=1_000_000, won_cents=1_000_000, expected_to_date_cents=0)
+    assert bar_cells(met, 40)[0] == 40  # type: ignore[arg-type]

@@ -48,6 +48,9 @@ def bar_cells(pace: Pace, width: int) -> tuple[int, int]:
     if pace.target_cents <= 0:
         return width, width - 1
     won = min(width, round(width * pace.won_cents / pace.target_cents))
+    if pace.won_cents < pace.target_cents:
+        # Short of the target, never a full bar: the last cell is what is still to win.
+        won = min(won, width - 1)
     marker = min(width - 1, round(width * pace.expected_to_date_cents / pace.target_cents))
     return won, marker
 
