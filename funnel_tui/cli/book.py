@@ -60,6 +60,11 @@ def _remove_the_empty_books_made(since: int) -> None:
             remove_book(storage)
 
 
+def made_by_the_command(storage: Storage) -> bool:
+    """Whether this command made the book, where there was no file."""
+    return storage in _made_by_the_command
+
+
 def holds_nothing(storage: Storage) -> bool:
     """Whether the book holds no prospect, target or rep (what a new one holds); False
     when it cannot be read."""

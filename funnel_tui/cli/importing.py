@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import db_option, holds_nothing, open_db, remove_book
+from funnel_tui.cli.book import (
+    db_option,
+    holds_nothing,
+    made_by_the_command,
+    open_db,
+    remove_book,
+)
 from funnel_tui.cli.errors import UserError
 from funnel_tui.cli.params import FILE_PATH
 from funnel_tui.paths import default_db_path, user_scripts_dir
@@ -50,7 +56,6 @@ def import_command(
     from funnel_tui.reps import RepError, require_rep
 
     book = db_path or default_db_path()
-    made_here = False
     if dry_run and isinstance(book, Path) and _no_book_yet(book):
         # A dry run writes nothing, not even a new book (nor one in an empty file): the
         # file is read as into one in a folder of its own, which goes when the command
@@ -60,9 +65,8 @@ def import_command(
         storage = open_db(folder / book.name)
         click.echo(one_line(f"No book at {book} yet: the file is read as into a new one"))
     else:
-        made_here = isinstance(book, Path) and not book.expanduser().exists()
         storage = open_db(db_path)
-    with _removed_if_left_empty(storage) if made_here else nullcontext():
+    with _removed_if_left_empty(storage) if made_by_the_command(storage) else nullcontext():
         try:
             owner = None if owner is None else require_rep(storage.db, owner)
         except RepError as error:
