@@ -131,6 +131,9 @@ class LoggedCall:
     # The open callback or meeting already due at the moment the call booked, kept as it
     # was instead of booked twice (None too for a call found by its request id).
     already_booked_task_id: int | None = None
+    # For a redo: the callback or meeting an undo of the call kept because the rep changed
+    # it since (moved, done or cancelled), which the call books again as the rep left it.
+    rebooked: Task | None = None
     # When the meetings were that the call cancelled (a "not interested" keeps no promise).
     meetings_cancelled: tuple[datetime, ...] = ()
     # The earliest meeting still open after the call, whatever comes before it.
@@ -762,6 +765,7 @@ def _write_call(
         next_task_kind=after["next_task_kind"],
         stage=after["stage"],
         already_booked_task_id=effects.already_booked.id if effects.already_booked else None,
+        rebooked=effects.already_booked if effects.rebooked else None,
         meetings_cancelled=_due_times(meetings, effects, TaskStatus.CANCELLED),
         meeting_open=min(
             (task.due_at for task in meetings if task.id not in effects.close), default=None

@@ -7,7 +7,14 @@ from datetime import datetime
 from funnel_tui.call_log import LoggedCall, UndoneCall
 from funnel_tui.clocks import known_zone
 from funnel_tui.counted import listed
-from funnel_tui.domain import CADENCE_OUTCOMES, MEETING_OUTCOMES, Outcome, Stage, TaskKind
+from funnel_tui.domain import (
+    CADENCE_OUTCOMES,
+    MEETING_OUTCOMES,
+    Outcome,
+    Stage,
+    TaskKind,
+    TaskStatus,
+)
 from funnel_tui.money import format_money
 from funnel_tui.outcome_effects import follow_up_task_kind
 from funnel_tui.text import cut_for_quoting, one_line
@@ -61,6 +68,18 @@ def logged_line(
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
     besides = _other_tasks(logged, prospect_tz, now)
+    rebooked = logged.rebooked
+    if rebooked is not None and booked is not None:
+        # A redo books the call's appointment as the rep left it since: where it was moved
+        # to, or done or cancelled, which it stays.
+        if rebooked.status is TaskStatus.OPEN and rebooked.due_at is not None:
+            booked, already = rebooked.due_at, " (moved there since the call)"
+        else:
+            status = "done" if rebooked.status is TaskStatus.DONE else "cancelled"
+            word = TASK_WORDS[rebooked.kind] if rebooked.kind else "task"
+            when = _when(booked, prospect_tz, now)
+            besides += f"; its {word} {when}, {status} since the call, stays {status}"
+            booked, already = None, ""
     other_first = same_time = False
     if booked is not None and due is not None:
         # Another task before the one booked, or at the same minute (a meeting), would

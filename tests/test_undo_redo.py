@@ -300,3 +300,42 @@ def test_redo_after_a_callback_was_closed_books_it_no_more(book_db: Any, closed:
         "SELECT id, status FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
     ).fetchall()
     assert callbacks == [(task_id, closed)]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("moved", ": callback Thu 3 Dec 10:00 (moved there since the call)"),
+        ("done", ": no more calls; its callback Wed 2 Dec 10:00, done since the call, stays done"),
+        (
+            "cancelled",
+            ": no more calls; its callback Wed 2 Dec 10:00, cancelled since the call,"
+            " stays cancelled",
+        ),
+    ],
+)
+def test_the_redo_says_the_callback_as_the_rep_left_it(
+    book_db: Any, change: str, said: str
+) -> None:
+    """A callback moved, done or cancelled in the timeline after its call, then undo and
+    redo: the redo's toast said `(already booked)` after the moved time, and `no more calls
+    (already booked)` for one the rep had cancelled."""
+    from funnel_tui.domain import TaskStatus
+    from funnel_tui.tasks import close_task, reschedule_task
+    from funnel_tui.what_next import logged_line
+
+    ann = worked_prospect(book_db)
+    log(book_db, ann, Outcome.CALLBACK, follow_up_at=NEXT_WEEK)
+    ((task_id,),) = book_db.execute(
+        "SELECT id FROM tasks WHERE prospect_id = ? AND kind = 'callback'", [ann]
+    ).fetchall()
+    if change == "moved":
+        reschedule_task(book_db, task_id, NEXT_WEEK + timedelta(days=1))
+    else:
+        close_task(book_db, task_id, TaskStatus(change), now=NOW)
+
+    undone = undo_last_call(book_db)
+    assert undone is not None
+    redone = redo_call(book_db, undone, now=NOW, settings=SETTINGS)
+    line = logged_line(redone, "Ann Archer", "Europe/London", NOW, booked=NEXT_WEEK, done="Redid")
+    assert line == f"Redid callback for Ann Archer{said}"
