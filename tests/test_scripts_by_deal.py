@@ -111,15 +111,15 @@ def test_a_prospect_with_nothing_booked_is_asked_for_a_meeting(method: str) -> N
 
 
 CONFIRMS_THE_MEETING = {
-    "solution": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else should"
+    "solution": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else should"
     " be there?",
-    "value_proposition": "We're booked for Tue 24 Nov at 05:00: is that still good, and will"
+    "value_proposition": "We're booked for Tuesday the 24th at 5 am: is that still good, and will"
     " whoever owns the budget be there to see these numbers?",
-    "conceptual": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else"
+    "conceptual": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else"
     " should be there?",
-    "benefits": "We're booked for Tue 24 Nov at 05:00: is that still good, and who else should"
+    "benefits": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else should"
     " be there?",
-    "inbound": "We're booked for Tue 24 Nov at 05:00: is that still good?",
+    "inbound": "We're booked for Tuesday the 24th at 5 am: is that still good?",
 }
 
 
@@ -180,7 +180,7 @@ def test_a_customer_is_not_pitched_what_they_bought(method: str) -> None:
     assert close.say.startswith("Thanks"), close.say
     # A customer's meeting booked and proposal out are theirs to confirm too.
     booked = script_for(method, CUSTOMER, BOUGHT._replace(meeting_due_at=MEETING_AHEAD))
-    assert last_step(booked).say.startswith("We're booked for Tue 24 Nov at 10:00: is that")
+    assert last_step(booked).say.startswith("We're booked for Tuesday the 24th at 10 am: is that")
     proposed = script_for(method, CUSTOMER, BOUGHT, PROPOSAL_OUT)
     said = "We sent you our proposal on Monday: where does it stand with you?"
     assert last_step(proposed).say == said
@@ -217,17 +217,17 @@ def test_one_who_said_no_hears_what_changed_and_when_to_check_back(method: str) 
 
 
 def test_the_meeting_and_the_proposal_are_placeholders_of_the_history() -> None:
-    """`{meeting_at}` on the prospect's clock, with the year when it is not this one, for a
-    meeting ahead only; `{proposal_sent_on}` said as `{last_spoke_on}` is, on their clock."""
+    """`{meeting_at}` on the prospect's clock, as a rep says it on the phone, for a meeting
+    ahead only; `{proposal_sent_on}` said as `{last_spoke_on}` is, on their clock."""
     ahead = ProspectHistory(meeting_due_at=MEETING_AHEAD)
     facts = prospect_facts(DANA, Settings(), history=ahead, now=FROZEN_NOW)
-    assert facts["meeting_at"] == "Tue 24 Nov at 10:00"
+    assert facts["meeting_at"] == "Tuesday the 24th at 10 am"
     in_tokyo = {**DANA, "timezone": "Asia/Tokyo"}
     facts = prospect_facts(in_tokyo, Settings(), history=ahead, now=FROZEN_NOW)
-    assert facts["meeting_at"] == "Tue 24 Nov at 19:00"
+    assert facts["meeting_at"] == "Tuesday the 24th at 7 pm"
     next_year = ProspectHistory(meeting_due_at=datetime(2027, 1, 5, 9, tzinfo=UTC))
     facts = prospect_facts(DANA, Settings(), history=next_year, now=FROZEN_NOW)
-    assert facts["meeting_at"] == "Tue 5 Jan 2027 at 09:00"
+    assert facts["meeting_at"] == "Tuesday the 5th of January at 9 am"
     # A meeting of the past still open is the cue's to ask about, not one to confirm.
     past = ProspectHistory(meeting_due_at=FROZEN_NOW - timedelta(days=1))
     assert "meeting_at" not in prospect_facts(DANA, Settings(), history=past, now=FROZEN_NOW)
@@ -314,8 +314,25 @@ def test_the_opener_says_the_meeting_booked_or_the_proposal_out(
     if prospect is CUSTOMER:
         spoke = spoke._replace(first_deal_on=date(2025, 3, 4), last_deal_on=date(2026, 9, 1))
     booked = script_for(method, prospect, spoke).steps[0].say
-    assert "We're booked for Tue 24 Nov at 10:00" in booked
+    assert "We're booked for Tuesday the 24th at 10 am" in booked
     proposed = script_for(method, prospect, spoke._replace(meeting_due_at=None), PROPOSAL_OUT)
     assert "We sent you our proposal" in proposed.steps[0].say
     neither = script_for(method, prospect, spoke._replace(meeting_due_at=None)).steps[0].say
     assert "booked for" not in neither and "proposal" not in neither
+
+
+@pytest.mark.parametrize(
+    ("meeting", "said"),
+    [
+        # The trainer heard "We're booked for Thu 10 Dec at 13:30": read off a screen.
+        (datetime(2026, 11, 18, 16, 30), "today at 4:30 pm"),
+        (datetime(2026, 11, 19, 12, 0), "tomorrow at noon"),
+        (datetime(2026, 11, 20, 9, 5), "Friday the 20th at 9:05 am"),
+        (datetime(2026, 12, 10, 13, 30), "Thursday the 10th of December at 1:30 pm"),
+        (datetime(2027, 11, 2, 0, 0), "Tuesday the 2nd of November 2027 at midnight"),
+    ],
+)
+def test_a_meeting_ahead_is_said_as_people_say_it(meeting: datetime, said: str) -> None:
+    history = ProspectHistory(meeting_due_at=meeting.replace(tzinfo=FROZEN_NOW.tzinfo))
+    facts = prospect_facts(DANA, Settings(), history=history, now=FROZEN_NOW)
+    assert facts["meeting_at"] == said

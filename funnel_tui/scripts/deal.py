@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from funnel_tui.scripts.situation import ProspectHistory, spoken_moment
+from funnel_tui.scripts.situation import ProspectHistory, spoken_ahead, spoken_moment
 
 if TYPE_CHECKING:
     from funnel_tui.proposals import Proposal
@@ -22,20 +22,12 @@ if TYPE_CHECKING:
 def deal_facts(
     history: ProspectHistory, proposal: Proposal | None, now: datetime
 ) -> dict[str, str]:
-    """`{meeting_at}` for a meeting booked ahead ("Tue 8 Dec at 16:30") and
+    """`{meeting_at}` for a meeting booked ahead ("Tuesday the 8th at 4:30 pm") and
     `{proposal_sent_on}` for a proposal still open ("on the 19th of November", said as
     `{last_spoke_on}` is), when there is one."""
     facts = {}
     if (due := history.meeting_due_at) is not None and due > now:
-        facts["meeting_at"] = meeting_moment(due, now)
+        facts["meeting_at"] = spoken_ahead(due, now)
     if proposal is not None and proposal.is_open:
         facts["proposal_sent_on"] = spoken_moment(proposal.sent_at, now)
     return facts
-
-
-def meeting_moment(moment: datetime, now: datetime) -> str:
-    """A moment ahead on now's clock as the opener's cue gives it, with "at" before the
-    hour to be said: `Tue 8 Dec at 16:30`, with the year when it is not this one."""
-    local = moment.astimezone(now.tzinfo)
-    year = f" {local.year}" if local.year != now.year else ""
-    return f"{local:%a} {local.day} {local:%b}{year} at {local:%H:%M}"

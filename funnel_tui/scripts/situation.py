@@ -51,6 +51,9 @@ MONTHS = (
     *("July", "August", "September", "October", "November", "December"),
 )
 ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+# A day further ahead than this is said with its year: "the 5th of January" could be any.
+YEAR_AHEAD_DAYS = 300
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -215,6 +218,34 @@ def spoken_day(day: date, today: date) -> str:
         return f"on {WEEKDAYS[day.weekday()]}"
     spoken = f"on the {ordinal(day.day)} of {MONTHS[day.month - 1]}"
     return spoken if day.year == today.year else f"{spoken} {day.year}"
+
+
+def spoken_ahead(moment: datetime, now: datetime) -> str:
+    """A moment ahead, on now's clock, as a rep says it on the phone: "today at 4:30 pm",
+    "tomorrow at 10 am", "Tuesday the 24th at noon", "Tuesday the 5th of January at 9 am"
+    in another month, with the year too when it is more than YEAR_AHEAD_DAYS away."""
+    local = moment.astimezone(now.tzinfo)
+    day, today = local.date(), now.date()
+    days_ahead = (day - today).days
+    if days_ahead <= 0:
+        said = "today"
+    elif days_ahead == 1:
+        said = "tomorrow"
+    else:
+        said = f"{WEEKDAYS[day.weekday()]} the {ordinal(day.day)}"
+        if (day.year, day.month) != (today.year, today.month):
+            said += f" of {MONTHS[day.month - 1]}"
+        if days_ahead > YEAR_AHEAD_DAYS:
+            said += f" {day.year}"
+    return f"{said} at {spoken_clock(local.hour, local.minute)}"
+
+
+def spoken_clock(hour: int, minute: int) -> str:
+    """A time of day as it is said: "9 am", "4:30 pm", "noon", "midnight"."""
+    if minute == 0 and hour in (0, 12):
+        return "noon" if hour == 12 else "midnight"
+    minutes = f":{minute:02d}" if minute else ""
+    return f"{hour % 12 or 12}{minutes} {'am' if hour < 12 else 'pm'}"
 
 
 def ordinal(number: int) -> str:
