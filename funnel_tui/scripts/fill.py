@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from funnel_tui.clocks import known_zone, their_time
+from funnel_tui.company_names import spoken_company
 from funnel_tui.domain import LOST_REASON_LABELS, LostReason, Outcome, Stage, outcome_label
 from funnel_tui.money import format_money
 from funnel_tui.names import contact_name, first_name_of, greeting, written_case
@@ -87,6 +88,7 @@ def prospect_facts(
     found_first_name = written_case(first_name_of(stored_contact))
     facts["first_name"] = stored_first_name or found_first_name or ""
     facts["greeting"] = greeting(facts["first_name"], contact)
+    facts["company"] = spoken_company(facts["company"]) if facts["company"] else ""
     facts["source_phrase"] = source_phrase(settings, facts["source"]) or ""
     facts["rep_name"] = settings.rep_name.strip()
     if history is not None and now is not None:
