@@ -77,6 +77,9 @@ INBOUND_SOURCES = (
     "paid social",
     "email marketing",
 )
+# Where a campaign's name goes on after the source it came through: "Webinar - Q3 launch",
+# "Trade show: Dreamforce", "Referral (Dana Reyes)", "Website | pricing page".
+CAMPAIGN_AFTER = re.compile(r"\s*[-–—:|/(,]")
 # How a script says where a prospect came from, after "through" or "about".
 SOURCE_PHRASES = (
     ("webinar", "our webinar"),
@@ -326,6 +329,15 @@ def source_key(source: str) -> str:
     return " ".join(source.replace("_", " ").split()).casefold()
 
 
+def source_keys(source: str) -> tuple[str, ...]:
+    """What a source is compared by: its key, then the key of the source its campaign's
+    name starts with (`webinar` for "Webinar - Q3 launch", `trade show` for "Trade show:
+    Dreamforce"). Only punctuation parts the two: "Web scraping list" is no `web`."""
+    key = source_key(source)
+    head = CAMPAIGN_AFTER.split(key, maxsplit=1)[0]
+    return (key, head) if head and head != key else (key,)
+
+
 def _parse_inbound_sources(text: str) -> tuple[str, ...]:
     sources: dict[str, str] = {}
     for part in filter(None, (one_line(p) for p in text.split(","))):
@@ -358,7 +370,10 @@ def _parse_source_phrases(text: str) -> tuple[tuple[str, str], ...]:
 
 def is_inbound(settings: Settings, source: str | None) -> bool:
     """Whether a prospect from this source contacted us (the `inbound_sources` setting)."""
-    return bool(source) and source_key(source or "") in _inbound_keys(settings.inbound_sources)
+    if not source:
+        return False
+    inbound = _inbound_keys(settings.inbound_sources)
+    return any(key in inbound for key in source_keys(source))
 
 
 @cache
@@ -371,9 +386,13 @@ def source_phrase(settings: Settings, source: str | None) -> str | None:
     """How a script says where the prospect came from ("our webinar"), or None."""
     if not source:
         return None
-    wanted = source_key(source)
-    phrases = (phrase for key, phrase in settings.source_phrases if source_key(key) == wanted)
-    return next(phrases, None)
+    phrases = _phrases_by_key(settings.source_phrases)
+    return next((phrases[key] for key in source_keys(source) if key in phrases), None)
+
+
+@cache
+def _phrases_by_key(phrases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {source_key(source): phrase for source, phrase in phrases}
 
 
 def _parse_rate(text: str) -> Decimal:

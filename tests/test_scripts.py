@@ -1250,3 +1250,27 @@ def test_a_customer_who_said_no_to_more_is_not_pitched_again():
     assert "said no to more" not in opener_cue(
         {**DANA, "kind": "known"}, history._replace(first_deal_on=None)
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "inbound", "phrase"),
+    [
+        # The trainer's webinar lead heard the cold opener: its source named the campaign.
+        ("Webinar - Q3 launch", True, "our webinar"),
+        ("Trade show: Dreamforce 2026", True, "the trade show"),
+        ("Referral (Dana Reyes)", True, "a referral"),
+        ("DEMO_REQUEST / pricing page", True, "your demo request"),
+        ("Web scraping list", False, None),
+        ("Cold list - Q3", False, None),
+    ],
+)
+def test_a_campaign_named_after_its_source_is_that_source(
+    source: str, inbound: bool, phrase: str | None
+) -> None:
+    from funnel_tui.settings import is_inbound, source_phrase
+
+    settings = Settings()
+    assert is_inbound(settings, source) is inbound
+    assert source_phrase(settings, source) == phrase
+    situation = situation_of({"kind": "new", "source": source}, ProspectHistory(), settings)
+    assert situation == ("inbound" if inbound else "cold")
