@@ -932,6 +932,26 @@ def test_without_a_prospect_the_script_prints_as_written_with_every_opener(db_pa
     assert "{introduction}. I'm calling because" in result.stdout
 
 
+def test_the_script_as_written_needs_no_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trainer reading a script before any rep has a book got `funnel.db does not
+    exist`; a book named that is not there is still refused, and none is made."""
+    from funnel_tui.paths import data_dir
+
+    monkeypatch.delenv("FUNNEL_DB", raising=False)
+    result = invoke("script", "solution")
+    assert result.exit_code == 0, result.output
+    assert "Open: cold (" in result.stdout
+    assert not (data_dir() / "funnel.db").exists()
+
+    mistyped = tmp_path / "funel.db"
+    result = invoke("script", "solution", "--db", mistyped)
+    assert result.exit_code == 1
+    assert "does not exist" in one_line_error(result.stderr)
+    assert not mistyped.exists()
+
+
 def test_unknown_prospect_is_one_line_and_exit_1(db_path: Path) -> None:
     result = invoke("script", "solution", "--prospect", "999", "--db", db_path)
     assert result.exit_code == 1
