@@ -82,6 +82,16 @@ def with_bytes_shown(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+# A byte that was not UTF-8 as repr writes the lone surrogate Python hands it over as.
+_SURROGATE_WRITTEN = re.compile(r"\\udc([89a-f][0-9a-f])")
+
+
+def message_line(message: str) -> str:
+    """A message as one line for the terminal, each byte that was not UTF-8 shown `\\xNN`
+    as typed, also in a value quoted with repr (`'sol\\udcff'` reads `'sol\\xff'`)."""
+    return _SURROGATE_WRITTEN.sub(r"\\x\1", one_line(with_bytes_shown(message)))
+
+
 # The most characters of one text the card, the timeline or a script shows: a field of
 # megabytes (a page pasted into a note, a cell of a CRM's export, another tool's write)
 # took the app minutes to lay out, the keys unanswered meanwhile.

@@ -1084,3 +1084,28 @@ def test_a_no_that_cancels_a_meeting_says_so(demo: Book) -> None:
     line = logged_ok(demo, HEAD, "x")
 
     assert "; meeting Fri 20 Nov 2026, 14:00 (in 2 days) cancelled;" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["log", str(HEAD), "no_answer\udcff"], "funnel: unknown outcome 'no_answer\\xff'; known:"),
+        (["script", "sol\udcff"], "funnel: unknown method 'sol\\xff'; known:"),
+        (["import", "leads\udcff.csv"], "funnel: cannot read leads\\xff.csv"),
+    ],
+)
+def test_a_byte_that_is_not_utf8_is_shown_as_typed_in_every_message(
+    demo_file: Path,
+    args: list[str],
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`funnel log 1 $'no_answer\\xff'` said `unknown outcome 'no_answer\\udcff'`: Python's
+    stand-in for the byte, which the rep never typed."""
+    code = run_main([*args, "--db", str(demo_file)], monkeypatch)
+
+    assert code == 1
+    line = one_line_error(capsys.readouterr().err)
+    assert line.startswith(said), line
+    assert "udc" not in line

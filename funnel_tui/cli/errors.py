@@ -11,7 +11,7 @@ import click
 
 from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.store.sqlite import StorageError, describe_sqlite_error
-from funnel_tui.text import cut_for_quoting, one_line, with_bytes_shown
+from funnel_tui.text import cut_for_quoting, message_line, one_line, with_bytes_shown
 
 # Why writing the output can fail: a full disk or quota, a file too large, a lost terminal.
 OUTPUT_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
@@ -22,7 +22,7 @@ class UserError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         # Messages name files and quote values, which may hold terminal escapes.
-        click.echo(f"funnel: {one_line(self.format_message())}", err=True)
+        click.echo(f"funnel: {message_line(self.format_message())}", err=True)
 
 
 def describe_book_error(book: Path | str, error: Exception) -> str:

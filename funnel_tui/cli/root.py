@@ -16,7 +16,7 @@ from funnel_tui.cli.params import DB_PATH_OPTION, Options
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import default_db_path, default_demo_path
 from funnel_tui.store.sqlite import DamagedDatabase, Storage, StorageError, is_damage, open_storage
-from funnel_tui.text import one_line
+from funnel_tui.text import message_line
 from funnel_tui.timestamps import system_now
 
 
@@ -153,7 +153,7 @@ def main() -> None:
         click.echo("funnel: aborted", err=True)
         sys.exit(1)
     except OSError as error:
-        click.echo(one_line(f"funnel: {describe_os_error(error)}"), err=True)
+        click.echo(message_line(f"funnel: {describe_os_error(error)}"), err=True)
         sys.exit(1)
     except UnicodeEncodeError as error:
         if not isinstance(error.object, str) or "surrogates" not in error.reason:
