@@ -66,13 +66,16 @@ REPORT_KEYS = [
 def patch_commands(monkeypatch: pytest.MonkeyPatch, name: str, value: Any) -> None:
     """Set `name` to `value` in every module of the command line that uses it (a clock
     frozen for every command, say): each command lives in a module of its own."""
-    found = False
-    for module_info in pkgutil.iter_modules(cli_module.__path__):
-        module = import_module(f"{cli_module.__name__}.{module_info.name}")
-        if hasattr(module, name):
-            monkeypatch.setattr(module, name, value)
-            found = True
-    assert found, f"no module of the command line uses {name}"
+    # Every module imported before any is patched: one imported after another was
+    # patched would take the patched value as its own, and keep it after the test.
+    modules = [
+        import_module(f"{cli_module.__name__}.{module_info.name}")
+        for module_info in pkgutil.iter_modules(cli_module.__path__)
+    ]
+    users = [module for module in modules if hasattr(module, name)]
+    assert users, f"no module of the command line uses {name}"
+    for module in users:
+        monkeypatch.setattr(module, name, value)
 
 
 def invoke(*args: str | Path) -> Result:
