@@ -226,10 +226,21 @@ class PostgresDatabase:
             and _WRITES.search(sql) is None
         )
 
-    def pipeline(self) -> AbstractContextManager[Any]:
+    @contextmanager
+    def pipeline(self) -> Iterator[Any]:
         """Send the block's statements without waiting for each answer (psycopg's
-        pipeline mode; store.batch): the answers are waited for when one is read."""
-        return self.conn.pipeline()
+        pipeline mode; store.batch): the answers are waited for when one is read, and the
+        last of them as the block ends. The connection lost then (the COMMIT sent with
+        the batch's end, its answer never back) is OutOfReach, as inside the block, so
+        that a write with a request id is tried again and finds what it committed."""
+        try:
+            with self.conn.pipeline() as pipeline:
+                yield pipeline
+        except psycopg.OperationalError as error:
+            lost = self._lost(error)
+            if lost is error:
+                raise
+            raise lost from error
 
     @contextmanager
     def transaction(self) -> Iterator[PostgresDatabase]:
