@@ -852,6 +852,37 @@ async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_lef
         assert said[-1].endswith(dropped)
 
 
+async def test_a_filter_typed_as_the_timeline_closes_on_a_prospect_gone_from_the_view_is_kept(
+    demo_app: FunnelApp, toasts_kept: None
+) -> None:
+    """Escape, `/` and a name typed as the timeline closed on a prospect whose task left
+    the view: the `/` was dropped with the keys meant for them, and the name typed on ran
+    as commands (`e` opened the next prospect's form, `orge` joined their name, and a
+    reflex enter saved it). The filter picks whom the keys after it act on: kept."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    names = {row["id"]: row["name"] for row in db.query("SELECT id, name FROM prospects")}
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("h", "r", *"in 2 weeks", "enter")
+        await settle(pilot)
+        screen._refresh_on_outside_change()
+        await settle(pilot)
+        burst(demo_app, "escape", "slash", *"george", "enter")
+        await settle_until(
+            pilot, lambda: any("not in this view now" in m for m in messages(demo_app))
+        )
+        await settle(pilot)
+        assert demo_app.screen is screen
+        assert screen.filter_text == "george"
+        said = [m for m in messages(demo_app) if "not in this view now" in m]
+        assert not said[-1].endswith("were not applied"), said
+    assert {row["id"]: row["name"] for row in db.query("SELECT id, name FROM prospects")} == names
+    assert first["id"] in names
+
+
 @pytest.mark.parametrize("at_full_speed", [False, True])
 async def test_down_switches_a_new_times_ambiguous_friday_as_the_outcome_dialog_does(
     demo_app: FunnelApp, tess: int, at_full_speed: bool

@@ -537,6 +537,15 @@ class FunnelApp(App[None]):
         """Whether keys typed ahead are held, waiting for their replay."""
         return bool(self._held_keys)
 
+    def held_keys_open_the_filter(self) -> bool:
+        """Whether the keys held begin, after any escape, with `/`: the filter then picks
+        whom the keys after it act on, whoever the cursor is on now."""
+        for held in self._held_keys or ():
+            key = held.key if isinstance(held, events.Key) else None
+            if key != "escape":
+                return key == "slash"
+        return False
+
     def take_held_keys(self) -> list[events.Key | events.Paste]:
         """The keys held so far, for a screen that types them itself; the hold goes on
         (release_keys ends it and replays what it is given back)."""

@@ -84,8 +84,11 @@ class KeysWaitForTheQueue(_Base):
             await self._queue_read()
             await self.funnel.keys_received_so_far()
         finally:
-            typed = self.funnel.holds_keys()
             elsewhere = saved is not None and self.queue.highlighted_id != saved
+            # Keys that open the filter first act on whoever it finds, not on the cursor:
+            # dropped, `/` went and `george` typed on ran as commands (`e` edited a name).
+            chosen_anew = self.funnel.held_keys_open_the_filter()
+            typed = self.funnel.holds_keys() and not chosen_anew
             if elsewhere and typed:
                 self.funnel.drop_held_keys()
             else:
