@@ -59,7 +59,9 @@ def _edit(argv: list[str], text: str, suffix: str) -> str:
     path = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
+            # A text file ends with a line break, as editors and `echo >>` expect: a line
+            # added at the end is a line of its own, not joined to the last one.
+            file.write(text if text.endswith("\n") else text + "\n")
         try:
             finished = subprocess.run([*argv, str(path)], check=False)
         except OSError as error:

@@ -659,7 +659,7 @@ async def test_ctrl_e_takes_the_text_back_from_the_editor(
         "import sys\n"
         "path = sys.argv[1]\n"
         "text = open(path, encoding='utf-8').read()\n"
-        "open(path, 'w', encoding='utf-8').write(text.replace('Hi', 'Dear') + '\\nP.S. ok\\n')\n",
+        "open(path, 'w', encoding='utf-8').write(text.replace('Hi', 'Dear') + 'P.S. ok\\n')\n",
     )
     monkeypatch.setenv("EDITOR", editor)
     monkeypatch.delenv("VISUAL", raising=False)
@@ -688,7 +688,7 @@ async def test_terminal_escapes_the_editor_leaves_reach_neither_the_screen_nor_t
         "path = sys.argv[1]\n"
         "text = open(path, encoding='utf-8').read()\n"
         "hostile = '\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07Call me\\x01\\x02 back\\r\\n'\n"
-        "open(path, 'w', encoding='utf-8', newline='').write(text + '\\n' + hostile)\n",
+        "open(path, 'w', encoding='utf-8', newline='').write(text + hostile)\n",
     )
     monkeypatch.setenv("EDITOR", editor)
     monkeypatch.delenv("VISUAL", raising=False)

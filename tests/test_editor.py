@@ -11,13 +11,13 @@ import pytest
 
 from funnel_tui.editor import EditorFailed, editor_command, run_editor
 
-# Appends a line and records which file it was given.
+# Appends a line, as `echo >>` does, and records which file it was given.
 EDITOR = """
 import sys
 path = sys.argv[-1]
 open(sys.argv[-2], "w").write(path)
 with open(path, "a", encoding="utf-8") as file:
-    file.write("\\nadded ü\\n")
+    file.write("added ü\\n")
 """
 
 
@@ -29,6 +29,8 @@ def editor(tmp_path: Path) -> tuple[str, Path]:
 
 
 def test_the_text_comes_back_edited_and_the_file_is_removed(tmp_path: Path) -> None:
+    """The file ends with a line break: a line appended to it stays a line of its own
+    (`Kestrel SoftwareEDITOR-ADDED LINE` went out in an email)."""
     command, seen = editor(tmp_path)
     assert run_editor(editor_command({"EDITOR": command}), "Hi Ada,") == "Hi Ada,\nadded ü"
     assert not Path(seen.read_text()).exists()
