@@ -417,8 +417,16 @@ def test_export_of_one_prospect_gives_everything_about_them_as_json(
 
     assert result.exit_code == 0, result.output
     record = json.loads(output.read_text(encoding="utf-8"))
-    assert set(record) == {"prospect", "calls", "notes", "tasks", "deals", "emails", "flag_changes"}
+    assert set(record) == {
+        *("prospect", "calls", "notes", "tasks", "deals", "emails", "flag_changes"),
+        "undo_log",
+    }
     assert (record["prospect"]["name"], record["prospect"]["email"]) == (NAME, EMAIL)
+    # Each call's undo record keeps a copy of their row as it was: their data too. An
+    # auditor found it in the file and not in the export.
+    copies = [undo["prospect_before"] for undo in record["undo_log"]]
+    assert [undo["call_id"] for undo in record["undo_log"]] == [c["id"] for c in record["calls"]]
+    assert all(isinstance(copy, dict) and EMAIL in json.dumps(copy) for copy in copies), copies
     assert [call["outcome"] for call in record["calls"]] == ["meeting", "won", "won"]
     assert [deal["amount_cents"] for deal in record["deals"]] == [1_200_000, 300_000]
     assert record["notes"][0]["body"].startswith(f"Call {NAME}")
