@@ -54,18 +54,21 @@ def _appointments_sql(dialect: Dialect) -> str:
     """The open meeting and callback tasks due before `:until`, and the cancelled ones
     cancelled from `:cancelled_since` on, whenever they are due (when the book does not say
     when, as where another tool or a cleared next call cancelled them, those due from then
-    until `:until`). A due time another tool wrote as no moment has no stored form: it is
-    read (and counted as skipped) whatever the window."""
+    until `:until`), and as cancelled ones those marked done from then on before their
+    time (a callback made early: its event would stay in the calendar, still to do). A
+    due time another tool wrote as no moment has no stored form: it is read (and counted
+    as skipped) whatever the window."""
     due = stored_moment_sql("tasks", "due_at", "t.", dialect)
     done = stored_moment_sql("tasks", "done_at", "t.", dialect)
     return f"""
 SELECT {{columns}}
 FROM tasks t JOIN prospects p ON p.id = t.prospect_id LEFT JOIN calls c ON c.id = t.call_id
-WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled')
-  AND ({due} IS NULL
+WHERE t.kind IN ('meeting', 'callback') AND t.status IN ('open', 'cancelled', 'done')
+  AND ({due} IS NULL AND t.status != 'done'
     OR t.status = 'open' AND {due} < :until
     OR t.status = 'cancelled' AND ({done} >= :cancelled_since
-      OR {done} IS NULL AND {due} >= :cancelled_since AND {due} < :until))
+      OR {done} IS NULL AND {due} >= :cancelled_since AND {due} < :until)
+    OR t.status = 'done' AND {done} >= :cancelled_since AND {due} > {done})
   {{and_prospect}}
 ORDER BY t.due_at, t.id
 """
@@ -77,6 +80,8 @@ _APPOINTMENTS = per_dialect(_appointments_sql)
 _EVENT_COLUMNS = """t.id, t.prospect_id, t.kind, t.due_at, t.status, t.sequence,
     coalesce(t.note, c.notes), p.name, p.company, p.phone, p.email, p.timezone"""
 _WHEN_COLUMNS = "t.due_at, t.status, p.timezone"
+# The statuses whose event is written as cancelled: cancelled, or done before its time.
+_OFF_THE_CALENDAR = frozenset({"cancelled", "done"})
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _read_appointments(
             prospect_id=prospect,
             kind=kind,
             due_at=moment,
-            cancelled=status == "cancelled",
+            cancelled=status in _OFF_THE_CALENDAR,
             sequence=sequence if type(sequence) is int and sequence >= 0 else 0,
             note=_note(note),
             name=_text(name) or f"prospect {prospect}",
@@ -193,7 +198,8 @@ def _read_starts(
     rows = _appointment_rows(db, _WHEN_COLUMNS, until, None, rep, cancelled_since)
     for due_at, status, zone in rows:
         moment = _moment(due_at)
-        yield None if moment is None else (_local_start(moment, _zone(zone)), status == "cancelled")
+        start = None if moment is None else _local_start(moment, _zone(zone))
+        yield None if start is None else (start, status in _OFF_THE_CALENDAR)
 
 
 def _appointment_rows(

@@ -307,6 +307,29 @@ def test_a_cancelled_task_comes_as_a_cancellation_and_is_counted_apart(storage: 
     assert statuses == ["CANCELLED", "CONFIRMED"]
 
 
+def test_a_callback_done_before_its_time_leaves_the_calendar_as_a_cancellation(
+    storage: Storage,
+) -> None:
+    """Callbacks called early and marked done in the timeline left the next file without
+    a word: a calendar that imported them kept them as live events, still to do. One done
+    once its time came is history, and stays out."""
+    early = booked_at(storage, 1, Outcome.CALLBACK, NOW + timedelta(days=2), NOW)
+    on_time = booked_at(storage, 2, Outcome.CALLBACK, NOW + timedelta(hours=1), NOW)
+    name = book_id(storage.db)
+    first = events(calendar_file(storage.db, NOW, days=7).content)
+    close_task(storage.db, early.id, TaskStatus.DONE, now=NOW + timedelta(minutes=5))
+    close_task(storage.db, on_time.id, TaskStatus.DONE, now=NOW + timedelta(hours=2))
+
+    written = calendar_file(storage.db, NOW + timedelta(hours=3), days=7)
+
+    found = events(written.content)
+    uid = f"task-{early.id}.prospect-1.{name}@funnel-tui"
+    assert str(found[uid]["STATUS"]) == "CANCELLED"
+    assert int(found[uid]["SEQUENCE"]) > int(first[uid]["SEQUENCE"])
+    assert f"task-{on_time.id}.prospect-2.{name}@funnel-tui" not in found
+    assert (written.events, written.cancelled) == (0, 1)
+
+
 def test_the_same_book_gives_the_same_file(storage: Storage) -> None:
     storage.db["prospects"].insert({"id": 4, "name": "Ana Ruiz", "timezone": "Europe/Madrid"})
     book(storage, 1, Outcome.MEETING, NOW + timedelta(days=1))
