@@ -30,6 +30,7 @@ from tests.cli_support import invoke, one_line_error, patch_commands
 from tests.conftest import empty_team_book
 from tests.postgres_server import PostgresServer
 from tests.rows import insert_row
+from tests.test_app import burst
 
 NOW = datetime.fromisoformat("2026-11-18T14:30:00+00:00")
 # How soon the app must notice that the server is back (PRODUCT 16: "within a few seconds").
@@ -115,6 +116,15 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
             await pilot.pause()
             assert app.is_running and app.screen is screen
             assert screen.queue.highlighted_id == ann and screen.card is None
+            assert saying(app, "Not logged: their card cannot be read until the team database")
+            # A note typed behind `n` ran as commands: `i` opened the import dialog, and
+            # the rest of the note went into its path. Said, and the keys dropped.
+            burst(app, "n", *"call him in a week")
+            await pilot.pause()
+            await pilot.pause()
+            assert app.screen is screen
+            assert saying(app, "Not noted: their card cannot be read")
+            assert saying(app, "keys typed after n were not applied")
             # enter said nothing: the one toast was up already, and no call started.
             await pilot.press("enter")
             await pilot.pause()

@@ -77,7 +77,7 @@ class BookDialogs(_Base):
         await self._open(self._form(save), added)
 
     async def action_edit_prospect(self) -> None:
-        card = self._card_on_cursor()
+        card = self._card_to_act_on("edited", "e")
         if card is None:
             return
         # The row as it is now, not as the card last showed it: the form saves only what
@@ -167,7 +167,7 @@ class BookDialogs(_Base):
     async def action_add_note(self) -> None:
         from funnel_tui.ui.note_dialog import NoteDialog
 
-        card = self._card_on_cursor()
+        card = self._card_to_act_on("noted", "n")
         if card is None:
             return
         prospect_id = card.prospect["id"]
@@ -193,9 +193,12 @@ class BookDialogs(_Base):
         from funnel_tui.emailing.record import MAILTO, cannot_be_recorded, record_email
         from funnel_tui.ui.email_screen import EmailScreen, EmailWork
 
-        card = self._card_on_cursor()
+        card = self._card_to_act_on(
+            "emailed",
+            "E",
+            lambda: self.notify("The queue is empty: no prospect to email.", severity="warning"),
+        )
         if card is None:
-            self.notify("The queue is empty: no prospect to email.", severity="warning")
             return
         prospect = card.prospect
         prospect_id = prospect["id"]

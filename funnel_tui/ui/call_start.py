@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 
-from funnel_tui.store.errors import ConnectionLost
 from funnel_tui.text import one_line
 from funnel_tui.ui.call_undo import CALL_TOAST
 from funnel_tui.ui.caught_up import KEYS_NOT_APPLIED
@@ -40,20 +39,8 @@ class StartsCalls(_Base):
     """enter (start or redial a call), the call's timer, and `q` while it runs."""
 
     async def action_start_call(self) -> None:
-        try:
-            card = self._card_on_cursor()
-        except ConnectionLost as error:
-            # The out-of-reach toast may be up already, saying nothing of this enter.
-            self.funnel.say_out_of_reach(error)
-            self.funnel.notify_in_place(
-                CALL_TOAST,
-                "Not started: their card cannot be read until the team database answers"
-                " again; press enter then.",
-                severity="warning",
-            )
-            return
+        card = self._card_to_act_on("started", "enter", lambda: self._nobody_to("call"))
         if card is None:
-            self._nobody_to("call")
             return
         prospect = card.prospect
         name = one_line(prospect["name"])

@@ -52,9 +52,12 @@ class ForgetAction(_Base):
     """The forget action; MainScreen binds it."""
 
     async def action_forget_prospect(self) -> None:
-        card = self._card_on_cursor()
+        card = self._card_to_act_on(
+            "forgotten",
+            "F",
+            lambda: self.notify("The queue is empty: nobody to forget.", severity="warning"),
+        )
         if card is None:
-            self.notify("The queue is empty: nobody to forget.", severity="warning")
             return
         prospect_id, name = int(card.prospect["id"]), str(card.prospect["name"])
         if self.running_call is not None and self.running_call.prospect_id == prospect_id:

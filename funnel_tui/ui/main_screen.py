@@ -48,6 +48,7 @@ from funnel_tui.ui.call_dialer import CallDialer
 from funnel_tui.ui.call_queue import CallQueue
 from funnel_tui.ui.call_start import RunningCall, StartsCalls
 from funnel_tui.ui.call_undo import CALL_TOAST, CallUndo, UndoSession
+from funnel_tui.ui.caught_up import keys_not_applied
 from funnel_tui.ui.filter_field import FilterField
 from funnel_tui.ui.fitted_label import FittedLabel
 from funnel_tui.ui.forget_action import FORGET_KEY, ForgetAction
@@ -948,6 +949,36 @@ class MainScreen(
             self._show(highlighted)
         return self.card
 
+    def _card_to_act_on(
+        self, doing: str, key: str, nobody: Callable[[], object] = lambda: None
+    ) -> CardData | None:
+        """`_card_on_cursor` for a key that acts on the prospect (`l`, `n`, `e` ...); None,
+        with `nobody` called, when the cursor is on nobody. While the team database is out
+        of reach and their card cannot be read, None too, said (`Not logged: ...; press l
+        then`), and the keys typed after it dropped, since they were meant for its dialog:
+        a note typed behind `n` ran as commands (`i` opened the import dialog, and the
+        rest of the note went into its path)."""
+        try:
+            card = self._card_on_cursor()
+        except ConnectionLost as error:
+            # The out-of-reach toast may be up already, saying nothing of this key.
+            self.funnel.say_out_of_reach(error)
+            said = (
+                f"Not {doing}: their card cannot be read until the team database answers"
+                f" again; press {key} then"
+            )
+            self.funnel.notify_in_place(CALL_TOAST, f"{said}.", severity="warning")
+            self.funnel.hold_keys()
+            self.funnel.drop_held_keys_once_shown(
+                lambda: self.funnel.notify_in_place(
+                    CALL_TOAST, f"{said} · {keys_not_applied(key)}.", severity="warning"
+                )
+            )
+            return None
+        if card is None:
+            nobody()
+        return card
+
     def _show_card(self) -> None:
         self.prospect_card.show(
             self.card,
@@ -1034,9 +1065,8 @@ class MainScreen(
     async def action_timeline(self) -> None:
         from funnel_tui.ui.timeline_screen import TimelineScreen
 
-        card = self._card_on_cursor()
+        card = self._card_to_act_on("shown", "h", lambda: self._nobody_to("show"))
         if card is None:
-            self._nobody_to("show")
             return
         prospect = card.prospect
 
@@ -1066,7 +1096,7 @@ class MainScreen(
     # Method and script ---------------------------------------------------------
 
     async def action_pick_method(self) -> None:
-        card = self._card_on_cursor()
+        card = self._card_to_act_on("changed", "m")
         if card is None:
             return
         prospect_id = card.prospect["id"]

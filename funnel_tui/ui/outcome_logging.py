@@ -45,9 +45,8 @@ class LogsOutcomes(_Base):
     """`l` and what follows it: the outcome dialog, the call written, the next prospect."""
 
     async def action_log_outcome(self) -> None:
-        card = self._card_on_cursor()
+        card = self._card_to_act_on("logged", "l", lambda: self._nobody_to("log"))
         if card is None:
-            self._nobody_to("log")
             return
         prospect = card.prospect
         refused = self._someone_elses(prospect)
