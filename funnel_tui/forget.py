@@ -109,7 +109,8 @@ class Forgotten:
         line = f"Forgot prospect {self.prospect_id}"
         line += f": removed {removed}" if removed else ""
         if self.deals_kept:
-            line += f"; kept {counted(self.deals_kept, 'deal')} as anonymous amounts"
+            amounts = "an anonymous amount" if self.deals_kept == 1 else "anonymous amounts"
+            line += f"; kept {counted(self.deals_kept, 'deal')} as {amounts}"
         line += f"; {counted(self.suppressed, 'contact')} added to the suppression list"
         if self.leftover:
             line += f"; {self.leftover}"

@@ -503,3 +503,11 @@ def test_the_filters_indexes_keep_no_piece_of_their_text(
         assert forgotten == index_pages(conn, index)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("deals", "said"),
+    [(1, "kept 1 deal as an anonymous amount;"), (2, "kept 2 deals as anonymous amounts;")],
+)
+def test_the_summary_counts_the_deals_kept_in_good_english(deals: int, said: str) -> None:
+    assert said in Forgotten(7, {}, deals_kept=deals, suppressed=1).summary()
