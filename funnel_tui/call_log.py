@@ -131,6 +131,8 @@ class LoggedCall:
     # The open callback or meeting already due at the moment the call booked, kept as it
     # was instead of booked twice (None too for a call found by its request id).
     already_booked_task_id: int | None = None
+    # When the revisit is due that a "not interested" booked (a revisit date given).
+    revisit_booked: datetime | None = None
     # For a redo: the callback or meeting an undo of the call kept because the rep changed
     # it since (moved, done or cancelled), which the call books again as the rep left it.
     rebooked: Task | None = None
@@ -766,6 +768,9 @@ def _write_call(
         stage=after["stage"],
         already_booked_task_id=effects.already_booked.id if effects.already_booked else None,
         rebooked=effects.already_booked if effects.rebooked else None,
+        revisit_booked=next(
+            (task.due_at for task in effects.create if task.kind is TaskKind.REVISIT), None
+        ),
         meetings_cancelled=_due_times(meetings, effects, TaskStatus.CANCELLED),
         meeting_open=min(
             (task.due_at for task in meetings if task.id not in effects.close), default=None

@@ -93,6 +93,10 @@ def logged_line(
         order = "at the same time" if same_time else "before it"
         return f"{said}: {booked_phrase}; {order}, {next_phrase}{besides}"
     parts.append(next_phrase + already)
+    revisit = logged.revisit_booked
+    if revisit is not None and not (logged.next_task_kind == TaskKind.REVISIT and due == revisit):
+        # A customer's no keeps their other tasks: the revisit comes after them, unsaid.
+        besides += f"; revisit {_revisit_day(revisit, prospect_tz, now)} booked"
     return f"{said}: {', '.join(part for part in parts if part)}{besides}"
 
 

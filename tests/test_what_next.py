@@ -507,3 +507,29 @@ async def test_a_callback_moved_earlier_names_the_one_still_booked_after_it(
         "Logged callback for Zainab Hussain: callback tomorrow 10:00;"
         " also open: callback Fri 11:00 (h moves or cancels)"
     )
+
+
+def test_a_customers_no_with_a_revisit_says_the_revisit_after_the_callback_it_keeps(
+    tmp_path: Path,
+) -> None:
+    """Charlotte, a customer with a callback today, declines an upsell with a revisit in
+    12 weeks: the line said only `callback today 17:00`, the revisit booked unsaid."""
+    from datetime import date
+
+    db = open_storage(tmp_path / "book.db").db
+    charlotte = (
+        db["prospects"]
+        .insert({"name": "Charlotte Reid", "phone": "+442079460005", "kind": "customer"})
+        .last_pk
+    )
+    today = datetime(2026, 11, 30, 17, 0, tzinfo=LONDON)
+    db["tasks"].insert({"prospect_id": charlotte, "kind": "callback", "due_at": today.isoformat()})
+    entry = CallOutcome(Outcome.NOT_INTERESTED, revisit_on=date(2027, 3, 1))
+    call = log_call(db, charlotte, entry, now=NOW, settings=load_settings(db))
+    line = logged_line(call, "Charlotte Reid", None, NOW)
+    assert line.startswith("Logged not interested for Charlotte Reid: callback today 17:00")
+    assert line.endswith("; revisit Mon 1 Mar 2027 booked"), line
+    # A lead's revisit is the next task, said once.
+    lead = db["prospects"].insert({"name": "Ann Archer", "phone": "+442079460006"}).last_pk
+    call = log_call(db, lead, entry, now=NOW, settings=load_settings(db))
+    assert logged_line(call, "Ann Archer", None, NOW).count("revisit") == 1
