@@ -441,7 +441,7 @@ def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: st
 PROSPECT_LOCK = "SELECT 1 FROM prospects WHERE id = ? FOR NO KEY UPDATE"
 
 # The rep of the prospect's latest call.
-_LAST_CALLER = (
+LAST_CALLER = (
     "SELECT rep FROM calls WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT 1"
 )
 
@@ -453,7 +453,7 @@ def _check_seen(
     reps' dialogs open on one pool prospect, the second saved after the first)."""
     if prospect["last_called_at"] == seen.last_called_at:
         return
-    row = send(db, _LAST_CALLER, [prospect["id"]]).one()
+    row = send(db, LAST_CALLER, [prospect["id"]]).one()
     caller = row[0] if row is not None else None
     if caller is not None and caller != rep:
         raise CalledMeanwhile(

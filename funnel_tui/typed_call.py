@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.call_log import (
+    LAST_CALLER,
     CallOutcome,
     LoggedCall,
     OutcomeInvalid,
@@ -72,7 +73,12 @@ class FieldsRefused(CallRefused):
 
 
 class NeedsConfirmation(CallRefused):
-    """The prospect is marked do not call: the dialog asks before it logs a call."""
+    """The prospect is marked do not call, or another rep called them just now: logged
+    only once the rep confirms (the dialog asks; `funnel log` needs `--yes`)."""
+
+
+# Another rep's call this recent on the prospect stops a `funnel log` without `--yes`.
+JUST_CALLED = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,28 @@ def check_request_id(request_id: str) -> str:
     return request_id
 
 
+def _refuse_a_call_just_made_by_another(
+    db: sqlite_utils.Database, prospect: Mapping[str, Any], rep: str, now: datetime
+) -> None:
+    """NeedsConfirmation for a prospect another rep called less than JUST_CALLED ago.
+
+    Two reps' `funnel log` on one pool prospect a second apart: the second read the
+    prospect after the first's call was in, so holding what it read refused nothing, and
+    both calls were logged. The dialog's card shows the other rep's call; a script sees
+    nothing of it, and is asked for `--yes` instead."""
+    stored = prospect["last_called_at"]
+    last = from_stored(stored) if isinstance(stored, str) else None
+    if last is None or not timedelta(0) <= in_utc(now) - in_utc(last) < JUST_CALLED:
+        return
+    (caller,) = db.execute(LAST_CALLER, [prospect["id"]]).fetchone() or (None,)
+    if isinstance(caller, str) and caller != rep:
+        ago = int((in_utc(now) - in_utc(last)).total_seconds())
+        raise NeedsConfirmation(
+            f"{one_line(caller)} called {_name_of(prospect)} {ago} s ago, so this call may be"
+            " the same one or a second call on top of it"
+        )
+
+
 def log_typed_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -245,6 +273,8 @@ def log_typed_call(
         raise CallRefused(f"no prospect with id {prospect_id}")
     if prospect["do_not_call"] and not confirmed:
         raise NeedsConfirmation(f"{_name_of(prospect)} is marked do not call")
+    if rep is not None and not confirmed:
+        _refuse_a_call_just_made_by_another(db, prospect, rep, now)
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
     # What this command read of them, as the dialog's card: another rep's call committed
     # since (two reps' `funnel log` in one second on a pool prospect) refuses this one, and

@@ -1031,7 +1031,8 @@ def test_two_reps_scripts_that_number_their_calls_alike_each_log_theirs(
     logged_ok(team_demo, HEAD, "n", "--request-id", "2")
     monkeypatch.setenv(REP_ENV, "blake")
 
-    blake_1 = logged_ok(team_demo, HEAD, "n", "--request-id", "1")  # the same prospect
+    # The same prospect, which alex called a moment ago: logged only with --yes.
+    blake_1 = logged_ok(team_demo, HEAD, "n", "--request-id", "1", "--yes")
     blake_2 = logged_ok(team_demo, NEW_YORK_LEAD, "n", "--request-id", "2")  # another
     again = logged_ok(team_demo, HEAD, "n", "--request-id", "1")
 

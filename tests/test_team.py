@@ -623,6 +623,37 @@ def test_two_reps_saving_a_call_on_one_pool_prospect_at_once_log_one(book_storag
         assert len(refused) == 1 and "has just called" in refused[0], refused
 
 
+def test_a_funnel_log_a_second_after_another_reps_asks_for_yes(book_db: Any) -> None:
+    """Two reps' `funnel log` on one pool prospect a second apart: the second read the
+    prospect after the first's call was in, and both calls were logged (8 times in 10)."""
+    from funnel_tui.typed_call import NeedsConfirmation, TypedCall, log_typed_call
+
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    voicemail = TypedCall(Outcome.VOICEMAIL, {})
+    log_typed_call(book_db, pooled, voicemail, now=NOW, settings=SETTINGS, rep="blake")
+    a_second_later = NOW + timedelta(seconds=1)
+    with pytest.raises(NeedsConfirmation, match="blake called Pooled 1 s ago"):
+        log_typed_call(
+            book_db, pooled, voicemail, now=a_second_later, settings=SETTINGS, rep="alex"
+        )
+    assert calls_of(book_db, pooled) == ["blake"]
+    # The same rep's own, a rep who says --yes, and a call a minute on are logged.
+    log_typed_call(book_db, pooled, voicemail, now=a_second_later, settings=SETTINGS, rep="blake")
+    log_typed_call(
+        book_db,
+        pooled,
+        voicemail,
+        now=a_second_later,
+        settings=SETTINGS,
+        rep="alex",
+        confirmed=True,
+    )
+    a_minute_later = a_second_later + timedelta(minutes=1)
+    log_typed_call(book_db, pooled, voicemail, now=a_minute_later, settings=SETTINGS, rep="blake")
+    assert calls_of(book_db, pooled) == ["blake", "blake", "alex", "blake"]
+
+
 def test_a_removed_rep_whose_app_is_still_open_takes_and_renews_no_lease(book_db: Any) -> None:
     team(book_db, "alex", "dana")
     held, other = lead(book_db, "Held"), lead(book_db, "Other")
