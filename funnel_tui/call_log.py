@@ -45,6 +45,11 @@ class OutcomeInvalid(ValueError):
     """The outcome cannot be saved as given; str() says why in one line."""
 
 
+class OwnedByAnother(OutcomeInvalid):
+    """The prospect is another rep's now (`funnel assign` moved them while the dialog was
+    open): no try logs the call until they are this rep's again."""
+
+
 class ProspectGone(OutcomeInvalid):
     """The prospect was removed (forgotten, deleted) while the call was being logged: no
     try again can save it."""
@@ -430,7 +435,7 @@ def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: st
     name = one_line(prospect["name"])
     owner = prospect.get("owner")
     if owner is not None and owner != known:
-        raise OutcomeInvalid(f"{name} is {one_line(owner)}'s now; nothing was logged")
+        raise OwnedByAnother(f"{name} is {one_line(owner)}'s now; nothing was logged")
     if other is not None and other != rep:
         raise OutcomeInvalid(
             f"{other} is on {name} now (they hold them until they move on); nothing was logged"

@@ -20,6 +20,7 @@ from textual.worker import WorkerCancelled, WorkerState
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.claims import claim_to_call, holder, try_claim
 from funnel_tui.domain import Outcome
+from funnel_tui.ownership import assign
 from funnel_tui.reps import REP_ENV, add_rep, remove_rep
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
@@ -311,6 +312,41 @@ async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
             await wait_for(pilot, lambda: not isinstance(app.screen, type(dialog)), 5.0)
             logged = app.storage.db.execute(calls, [head]).fetchall()
             assert logged == [("blake",), ("alex",)]
+
+
+async def test_a_prospect_assigned_away_while_the_dialog_is_open_keeps_the_call_typed(
+    team_url: str, tmp_path: Path
+) -> None:
+    """`funnel assign --force` moved the pool lead to casey while Alex's dialog held a
+    meeting and a note: enter said `enter tries again`, which never could, and escape was
+    the only way out, losing the meeting. The dialog keeps it, says how it can be saved,
+    and enter saves it once they are Alex's again."""
+    clock = FrozenClock()
+    with team_app(team_url, "alex", tmp_path / "s", clock) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(app)[0]
+            await pilot.press("l", "m", *"tomorrow 11am", "tab", *"wants a demo")
+            await settle(pilot)
+            with contextlib.closing(open_team_book(team_url)) as other:
+                add_rep(other.db, "casey")
+                assign(other.db, [head], "casey")
+            await pilot.press("enter")
+            await settle(pilot)
+            dialog = app.screen
+            error = dialog.query_one("#outcome-error", Static)
+            await wait_for(pilot, lambda: "casey's now" in shown_text(error), 5.0)
+            said = " ".join(shown_text(error).split())
+            assert "enter tries again" not in said
+            assert "enter saves it once they are yours again" in said
+            with contextlib.closing(open_team_book(team_url)) as other:
+                assign(other.db, [head], "alex")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.screen is not dialog, 5.0)
+            calls = "SELECT rep, outcome, notes FROM calls WHERE prospect_id = ?"
+            assert app.storage.db.execute(calls, [head]).fetchall() == [
+                ("alex", "meeting", "wants a demo")
+            ]
 
 
 async def test_the_prospect_on_the_phone_stays_held_when_the_cursor_moves_on(

@@ -21,7 +21,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from funnel_tui.call_log import CallOutcome, LoggedCall, MarkedDoNotCallMeanwhile, ProspectGone
+from funnel_tui.call_log import (
+    CallOutcome,
+    LoggedCall,
+    MarkedDoNotCallMeanwhile,
+    OwnedByAnother,
+    ProspectGone,
+)
 from funnel_tui.call_state import call_time, ran_too_long
 from funnel_tui.domain import OUTCOME_SPECS, Ask, Kind, Outcome, Question, Stage, TaskKind
 from funnel_tui.outcome_answers import (
@@ -812,6 +818,16 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             self._not_saved(
                 "Not saved: this prospect was removed meanwhile (forgotten or deleted"
                 " elsewhere); escape closes"
+            )
+            return
+        except OwnedByAnother as error:
+            # Moved by `funnel assign` while the dialog was open: trying again changes
+            # nothing until they are moved back; what was typed stays until then.
+            self._stop_slow_save_timers()
+            self._set_saving(False)
+            self._not_saved(
+                f"Not saved: {error}. It stays here: enter saves it once they are yours again"
+                " (funnel assign moves them back); escape drops it"
             )
             return
         except MarkedDoNotCallMeanwhile as error:
