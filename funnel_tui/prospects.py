@@ -381,7 +381,8 @@ def recent_calls(
     """The prospect's last calls, newest first."""
     return list(
         db.query(
-            "SELECT id, started_at, duration_s, outcome, method, notes, follow_up_at FROM calls"
+            "SELECT id, started_at, duration_s, outcome, method, notes, follow_up_at, rep"
+            " FROM calls"
             " WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
             [prospect_id, limit],
         )

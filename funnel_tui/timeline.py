@@ -63,6 +63,8 @@ class CallEntry:
     unreadable: frozenset[str] = frozenset()
     # The callback or meeting the call booked, for when.
     follow_up_at: datetime | None = None
+    # The rep who made it, in a team's book.
+    rep: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def _call(row: Mapping[str, Any]) -> CallEntry:
         reason=reason,
         unreadable=unreadable,
         follow_up_at=read_moment(values["follow_up_at"]),
+        rep=values["rep"] if isinstance(values["rep"], str) else None,
     )
 
 
@@ -210,7 +213,7 @@ def _task_entry(row: Mapping[str, Any]) -> TaskEntry:
 # table by prospect, and how a row becomes an entry (`?` for the values it cannot read).
 _SOURCES = {
     EntryKind.CALL: (
-        "SELECT id, started_at, duration_s, outcome, notes, reason, follow_up_at FROM calls"
+        "SELECT id, started_at, duration_s, outcome, notes, reason, follow_up_at, rep FROM calls"
         " WHERE prospect_id = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
         _call,
     ),

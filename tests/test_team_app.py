@@ -312,6 +312,14 @@ async def test_a_call_another_rep_logs_while_the_dialog_is_open_stops_this_one(
             await wait_for(pilot, lambda: not isinstance(app.screen, type(dialog)), 5.0)
             logged = app.storage.db.execute(calls, [head]).fetchall()
             assert logged == [("blake",), ("alex",)]
+            # The card says whose each call was, but Alex's own.
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            screen._show(head)
+            await settle(pilot)
+            card = shown_text(screen.prospect_card.query_one("#card-body", Static))
+            assert "Voicemail  by blake" in card, card
+            assert "by alex" not in card
 
 
 async def test_a_prospect_assigned_away_while_the_dialog_is_open_keeps_the_call_typed(

@@ -743,6 +743,20 @@ def test_what_a_call_booked_is_also_said_on_their_clock() -> None:
     assert "their time" not in console.export_text()
 
 
+def test_in_a_teams_book_another_reps_call_says_whose_it_was() -> None:
+    """Alex's timeline showed dana's `Meeting booked` with no name: whose was it?"""
+    call = CallEntry(1, FROZEN_NOW, Outcome.MEETING, "meeting", 95, None, None, rep="dana")
+
+    def shown(viewer: str | None) -> str:
+        console = Console(width=120, record=True, color_system=None)
+        console.print(entry_line(call, FROZEN_NOW, "$", None, viewer))
+        return console.export_text()
+
+    assert "by dana" in shown("alex")
+    assert "by dana" not in shown("dana") and "by dana" not in shown("Dana")
+    assert "by dana" not in shown(None)  # a one-rep book
+
+
 def test_what_an_older_call_booked_for_tomorrow_is_said_by_its_date() -> None:
     """`Thu 3 Dec 12:30 call No-show  for tomorrow 10:30`: under a call of another day,
     `tomorrow` read as the day after it."""

@@ -185,7 +185,7 @@ def render_card(
     if role:
         parts.append(role)
     parts += [Text(), contact, Text(), facts, Text(), Text("Last calls", "bold underline")]
-    parts += _calls_lines(card, now) if card.calls else [Text("never called", "dim italic")]
+    parts += _calls_lines(card, now, team) if card.calls else [Text("never called", "dim italic")]
     if card.notes:
         parts += [Text(), Text("Notes", "bold underline")]
         for note in card.notes:
@@ -239,17 +239,24 @@ def _add_task_rows(table: Table, card: CardData, now: datetime, late: str) -> No
         table.add_row("", Text(f"and {more} more (h: timeline)", "dim italic"))
 
 
-def _calls_lines(card: CardData, now: datetime) -> list[Text]:
+def _calls_lines(card: CardData, now: datetime, team: TeamView | None) -> list[Text]:
+    """Each last call: when, the outcome, how long, and in a team's book the rep who made
+    it when it was not you (`by blake`), then its note."""
     lines = []
     for call in card.calls:
         started = card.shown("calls", call, "started_at", moment_label(call["started_at"], now))
         duration = card.shown("calls", call, "duration_s", duration_label(call["duration_s"]))
+        caller = call.get("rep")
+        by = ""
+        if team is not None and isinstance(caller, str) and caller.lower() != team.rep.lower():
+            by = f"  by {one_line(caller)}"
         lines.append(
             Text.assemble(
                 (started, "dim"),
                 "  ",
                 (outcome_label(call["outcome"]), "bold"),
                 (f"  {duration}" if duration else "", "dim"),
+                (by, "italic"),
             )
         )
         if notes := card.shown("calls", call, "notes", call["notes"] or ""):

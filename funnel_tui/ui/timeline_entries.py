@@ -146,7 +146,7 @@ def open_task_line(
     )
 
 
-def _call_line(call: CallEntry, now: datetime, timezone: object) -> EntryText:
+def _call_line(call: CallEntry, now: datetime, timezone: object, viewer: str | None) -> EntryText:
     outcome = outcome_label(call.outcome_text)
     if "reason" in call.unreadable:
         outcome += f" ({MARK})"
@@ -163,12 +163,17 @@ def _call_line(call: CallEntry, now: datetime, timezone: object) -> EntryText:
         booked = f"  for {day_and_time(call.follow_up_at, now, from_today=today)}"
         if theirs := their_time(call.follow_up_at, now, timezone):
             booked += f" ({theirs})"
+    by = ""
+    if viewer is not None and call.rep is not None and call.rep.lower() != viewer.lower():
+        # A team's book: another rep's call says whose it was.
+        by = f"  by {one_line(call.rep)}"
     line = _line(
         _when(call.at, now),
         "call",
         (outcome, "bold"),
         (booked, ""),
         (f"  {duration}" if duration else "", "dim"),
+        (by, "italic"),
     )
     return _with_text_below(line, call.notes, bool(call.notes) or "notes" in call.unreadable)
 
@@ -204,12 +209,19 @@ def _deal_line(deal: DealEntry, currency: str) -> tuple[str, ...]:
     return (f"won {amount}", f" ({kind})")
 
 
-def entry_line(entry: Entry, now: datetime, currency: str, timezone: object = None) -> EntryText:
+def entry_line(
+    entry: Entry,
+    now: datetime,
+    currency: str,
+    timezone: object = None,
+    viewer: str | None = None,
+) -> EntryText:
     """One entry of the story as the timeline lists it; a time a call booked also on the
-    prospect's clock (`timezone`)."""
+    prospect's clock (`timezone`); in a team's book, a call another rep than `viewer`
+    made says whose it was."""
     match entry:
         case CallEntry():
-            return _call_line(entry, now, timezone)
+            return _call_line(entry, now, timezone, viewer)
         case TaskEntry():
             return _task_line(entry, now)
         case EmailEntry():

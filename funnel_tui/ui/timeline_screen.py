@@ -213,8 +213,8 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             entries.action_first()
 
     def _history_options(self, history: list[Entry], now: datetime) -> list[Option]:
-        currency, zone = self.funnel.settings.currency, self.prospect_timezone
-        return [Option(entry_line(entry, now, currency, zone)) for entry in history]
+        currency, zone, rep = self.funnel.settings.currency, self.prospect_timezone, self.funnel.rep
+        return [Option(entry_line(entry, now, currency, zone, rep)) for entry in history]
 
     @on(OptionList.OptionHighlighted, "#timeline-entries")
     def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:
