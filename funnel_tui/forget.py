@@ -25,6 +25,7 @@ calendars and mailboxes the person's meetings, callbacks and emails went to.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +79,19 @@ APPOINTMENTS_SQL = (
 )
 
 
+# Where other prospects' rows may name them in free text: a note "referred by Freya
+# Campbell", a call's note, an email sent to someone else. The text is the rep's to edit.
+MENTIONS_SQL = """
+SELECT prospect_id FROM notes
+WHERE prospect_id != :id AND ({body})
+UNION SELECT prospect_id FROM calls WHERE prospect_id != :id AND ({notes})
+UNION SELECT prospect_id FROM emails WHERE prospect_id != :id AND ({subject} OR {email_body})
+ORDER BY 1 LIMIT :most
+"""
+# The most other prospects named by id where they are mentioned; more are counted.
+MENTIONS_NAMED = 20
+
+
 class UnknownProspect(Exception):
     """No prospect has the id; str() is one line."""
 
@@ -98,6 +112,10 @@ class Forgotten:
     on_server: bool = False
     # The names of the copies of the book funnel made beside it, there now.
     copies: tuple[str, ...] = ()
+    # Other prospects whose notes, calls' notes or emails hold their name or email, by id
+    # (up to MENTIONS_NAMED, and one more to tell there are more): free text forget
+    # leaves to the rep.
+    mentioned_by: tuple[int, ...] = ()
 
     def summary(self) -> str:
         """One line for the command line and the app (no name: it may be logged)."""
@@ -134,7 +152,20 @@ class Forgotten:
         ]
         if elsewhere:
             parts.append(listed(elsewhere))
+        if self.mentioned_by:
+            parts.append(self._mentions_said())
         return f"Not reached: {'; '.join(parts)}" if parts else None
+
+    def _mentions_said(self) -> str:
+        ids = [f"{prospect_id}" for prospect_id in self.mentioned_by[:MENTIONS_NAMED]]
+        if len(self.mentioned_by) > MENTIONS_NAMED:
+            ids.append("more")
+        others = counted(min(len(self.mentioned_by), MENTIONS_NAMED), "other prospect")
+        more = "at least " if len(self.mentioned_by) > MENTIONS_NAMED else ""
+        return (
+            f"their name or email in the notes or emails of {more}{others}"
+            f" (id {listed(ids)}: edit them by hand)"
+        )
 
     def _copies_said(self, names_shown: int | None) -> str:
         names = list(self.copies[:names_shown])
@@ -172,6 +203,7 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
                 " forgotten_source = ? WHERE id = ?",
                 [method, source, deal_id],
             )
+        mentioned_by = _mentioned_by(db, prospect)
         suppressed = suppress(db, Contact(prospect["email"], prospect["phone"]), region)
         (appointments,) = db.execute(APPOINTMENTS_SQL, params).fetchone()
         removed = {
@@ -189,7 +221,40 @@ def _erase(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:
         suppressed=suppressed,
         appointments=appointments,
         on_server=on_server,
+        mentioned_by=mentioned_by,
     )
+
+
+def _mentioned_by(db: sqlite_utils.Database, prospect: Mapping[str, Any]) -> tuple[int, ...]:
+    """The other prospects whose free text names this one: their whole name (of two words
+    or more: one word alone is anyone's) or their email, in any case."""
+    wanted = []
+    name = " ".join(str(prospect["name"] or "").split())
+    if len(name.split()) >= 2:
+        wanted.append(name)
+    email = str(prospect["email"] or "").strip()
+    if "@" in email:
+        wanted.append(email)
+    if not wanted:
+        return ()
+    params: dict[str, Any] = {"id": prospect["id"], "most": MENTIONS_NAMED + 1}
+    params.update({f"said{n}": f"%{_like_escaped(text.lower())}%" for n, text in enumerate(wanted)})
+
+    def mentions(column: str) -> str:
+        return " OR ".join(f"lower({column}) LIKE :said{n} ESCAPE '\\'" for n in range(len(wanted)))
+
+    sql = MENTIONS_SQL.format(
+        body=mentions("body"),
+        notes=mentions("notes"),
+        subject=mentions("subject"),
+        email_body=mentions("body"),
+    )
+    return tuple(int(row[0]) for row in db.execute(sql, params).fetchall())
+
+
+def _like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern: its `%`, `_` and backslashes match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def forget_prospect(db: sqlite_utils.Database, prospect_id: int) -> Forgotten:

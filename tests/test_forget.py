@@ -511,3 +511,28 @@ def test_the_filters_indexes_keep_no_piece_of_their_text(
 )
 def test_the_summary_counts_the_deals_kept_in_good_english(deals: int, said: str) -> None:
     assert said in Forgotten(7, {}, deals_kept=deals, suppressed=1).summary()
+
+
+def test_what_other_prospects_notes_say_of_them_is_named_for_the_rep_to_edit(
+    book_storage: Any, rep: str | None, zone: None
+) -> None:
+    """A note on George, "Referred by Wilhelmina Quarrington", still named her after she
+    was forgotten, and nothing said so. Forget cannot rewrite the rep's text: it names
+    the prospects whose notes, calls' notes or emails hold her name or email, by id."""
+    db = book_storage.db
+    person, other = build_book(db, rep)
+    george = add_prospect(db, {"name": "George Mitchell", "email": "g@m.example"}, now=NOW)
+    add_note(db, george, f"Referred by {NAME.upper()} of Quarrington Mills", now=NOW)
+    entry = CallOutcome(Outcome.NO_ANSWER, notes=f"ask about {EMAIL}")
+    log_call(db, other, entry, now=NOW, settings=load_settings(db), rep=rep)
+
+    reached = invoke("forget", person, "--yes", "--db", book_option(book_storage))
+
+    assert reached.exit_code == 0, reached.output
+    not_reached = reached.stdout.splitlines()[1]
+    first, second = sorted((other, george))
+    assert (
+        "their name or email in the notes or emails of 2 other prospects"
+        f" (id {first} and {second}: edit them by hand)"
+    ) in not_reached
+    assert NAME not in reached.stdout and EMAIL not in reached.stdout
