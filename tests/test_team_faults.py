@@ -94,36 +94,79 @@ def test_a_password_written_without_percent_encoding_is_never_shown(
         assert piece not in result.stderr + result.stdout
 
 
-class CutAtFirst:
-    """A TCP relay to the server that cuts the connection, both ways, when the client
-    first sends `marker`: a network cut at a chosen moment of the conversation."""
+class Relay:
+    """A TCP relay to the server for every connection made to `port`, which passes each
+    chunk on both ways until `cuts_before` (the chunk is not passed on) or `cuts_after`
+    says to cut the connection the client sent it on: a network cut at a chosen moment
+    of the conversation. `cut` is set once one was."""
 
-    def __init__(self, server_port: int, marker: bytes) -> None:
-        self.marker = marker
+    def __init__(self, server_port: int) -> None:
         self.server_port = server_port
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.cut = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
-    def _accept(self) -> None:
-        with self.listener:
-            client, _ = self.listener.accept()
-        server = socket.create_connection(("127.0.0.1", self.server_port))
-        threading.Thread(target=self._relay, args=(server, client, b""), daemon=True).start()
-        self._relay(client, server, self.marker)
+    def cuts_before(self, chunk: bytes) -> bool:
+        return False
 
-    def _relay(self, source: socket.socket, sink: socket.socket, marker: bytes) -> None:
+    def cuts_after(self, chunk: bytes) -> bool:
+        return False
+
+    def _accept(self) -> None:
+        with suppress(OSError):
+            while True:
+                client, _ = self.listener.accept()
+                server = socket.create_connection(("127.0.0.1", self.server_port))
+                for source, sink, from_client in ((server, client, False), (client, server, True)):
+                    threading.Thread(
+                        target=self._relay, args=(source, sink, from_client), daemon=True
+                    ).start()
+
+    def _relay(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
         with suppress(OSError):
             while chunk := source.recv(65536):
-                if marker and marker in chunk:
+                cut = from_client and not self.cut.is_set() and self.cuts_before(chunk)
+                if not cut:
+                    sink.sendall(chunk)
+                    cut = from_client and not self.cut.is_set() and self.cuts_after(chunk)
+                if cut:
                     self.cut.set()
                     break
-                sink.sendall(chunk)
         for end in (source, sink):
             with suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
             end.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+class CutAtFirst(Relay):
+    """Cuts the connection, both ways, when the client first sends `marker`."""
+
+    def __init__(self, server_port: int, marker: bytes) -> None:
+        self.marker = marker
+        super().__init__(server_port)
+
+    def cuts_before(self, chunk: bytes) -> bool:
+        return self.marker in chunk
+
+
+class CutAfterCommit(Relay):
+    """Lets through the COMMIT of the first transaction that logs a call, then cuts that
+    connection before its answer comes back: a call committed whose client never hears
+    so. Connections made after it are relayed whole."""
+
+    armed = False
+
+    def cuts_after(self, chunk: bytes) -> bool:
+        self.armed = self.armed or b"INSERT INTO calls" in chunk
+        if self.armed and b"COMMIT" in chunk:
+            # The server commits; the answer is lost with the connection.
+            time.sleep(0.5)
+            return True
+        return False
 
 
 def test_a_connection_cut_while_it_is_set_up_is_out_of_reach_not_a_crash(
@@ -349,52 +392,6 @@ def test_a_database_whose_schema_version_table_is_another_programs_is_refused_in
             assert [name for (name,) in found] == sorted((*tables, "schema_version"))
     finally:
         postgres_server.drop_database(name)
-
-
-class CutAfterCommit:
-    """A TCP relay to the server that lets through the COMMIT of the first transaction
-    that logs a call, then cuts that connection before its answer comes back: a call
-    committed whose client never hears so. Connections made after it are relayed whole."""
-
-    def __init__(self, server_port: int) -> None:
-        self.server_port = server_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.cut = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        with suppress(OSError):
-            while True:
-                client, _ = self.listener.accept()
-                server = socket.create_connection(("127.0.0.1", self.server_port))
-                threading.Thread(
-                    target=self._relay, args=(server, client, False), daemon=True
-                ).start()
-                threading.Thread(
-                    target=self._relay, args=(client, server, True), daemon=True
-                ).start()
-
-    def _relay(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
-        armed = False
-        with suppress(OSError):
-            while chunk := source.recv(65536):
-                sink.sendall(chunk)
-                if not from_client or self.cut.is_set():
-                    continue
-                armed = armed or b"INSERT INTO calls" in chunk
-                if armed and b"COMMIT" in chunk:
-                    # The server commits; the answer is lost with the connection.
-                    time.sleep(0.5)
-                    self.cut.set()
-                    break
-        for end in (source, sink):
-            with suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 def test_a_commit_whose_answer_is_lost_as_its_batch_ends_finds_the_call_on_the_retry(
