@@ -2429,3 +2429,20 @@ async def test_a_filters_matches_from_other_views_are_drawn_dimmer_than_the_view
             return sum(color.get_truecolor())
 
         assert brightness(background) < brightness(dim) < brightness(text)
+
+
+async def test_a_long_email_on_the_card_is_folded_never_cut_short(demo_app: FunnelApp) -> None:
+    """At 160x48 the card showed `freya.campbell@thistlehomec…`: the rep could neither
+    read nor copy the address. It folds onto the next line."""
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    email = "freya.campbell.operations-director@thistlehomecare-scotland.example.co.uk"
+    db.execute("UPDATE prospects SET email = ? WHERE id = ?", [email, first["id"]])
+    db.conn.commit()
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        body = demo_app.screen.query_one("#card-body")
+        # As the screen shows it, at the card's own width: its pieces, each on a line of
+        # its own beside the label column, read whole.
+        lines = [strip.text for strip in body.render_lines(body.size.region)]
+        assert email in "".join("".join(lines).split()), lines

@@ -65,7 +65,8 @@ def _head(value: object, style: str = "") -> Text:
 def _label_table() -> Table:
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(style="bold", no_wrap=True, width=12)
-    table.add_column(ratio=1)
+    # A long word (an email address, a URL) folds onto the next line, never cut short.
+    table.add_column(ratio=1, overflow="fold")
     return table
 
 
@@ -240,26 +241,32 @@ def _add_task_rows(table: Table, card: CardData, now: datetime, late: str) -> No
 
 
 def _calls_lines(card: CardData, now: datetime, team: TeamView | None) -> list[Text]:
-    """Each last call: when, the outcome, how long, and in a team's book the rep who made
-    it when it was not you (`by blake`), then its note."""
+    """Each last call: when, the outcome and how long, then its note; in a team's book,
+    one another rep made says whose it was under it, before its note (`blake: asked for
+    a call after lunch`, or `by blake`), where a narrow card does not part the name from
+    the word before it."""
     lines = []
     for call in card.calls:
         started = card.shown("calls", call, "started_at", moment_label(call["started_at"], now))
         duration = card.shown("calls", call, "duration_s", duration_label(call["duration_s"]))
-        caller = call.get("rep")
-        by = ""
-        if team is not None and isinstance(caller, str) and caller.lower() != team.rep.lower():
-            by = f"  by {one_line(caller)}"
         lines.append(
             Text.assemble(
                 (started, "dim"),
                 "  ",
                 (outcome_label(call["outcome"]), "bold"),
                 (f"  {duration}" if duration else "", "dim"),
-                (by, "italic"),
             )
         )
-        if notes := card.shown("calls", call, "notes", call["notes"] or ""):
+        caller = call.get("rep")
+        theirs = team is not None and isinstance(caller, str) and caller.lower() != team.rep.lower()
+        notes = card.shown("calls", call, "notes", call["notes"] or "")
+        if theirs and notes:
+            lines.append(
+                Text.assemble("  ", (f"{one_line(caller)}: ", "bold"), _literal(notes, "italic"))
+            )
+        elif theirs:
+            lines.append(Text(f"  by {one_line(caller)}", "italic"))
+        elif notes:
             lines.append(Text.assemble("  ", _literal(notes, "italic")))
     return lines
 
