@@ -89,7 +89,13 @@ _SURROGATE_WRITTEN = re.compile(r"\\udc([89a-f][0-9a-f])")
 def message_line(message: str) -> str:
     """A message as one line for the terminal, each byte that was not UTF-8 shown `\\xNN`
     as typed, also in a value quoted with repr (`'sol\\udcff'` reads `'sol\\xff'`)."""
-    return _SURROGATE_WRITTEN.sub(r"\\x\1", one_line(with_bytes_shown(message)))
+    return bytes_as_typed(one_line(with_bytes_shown(message)))
+
+
+def bytes_as_typed(text: str) -> str:
+    """`text` with each byte that was not UTF-8 that repr wrote as Python's stand-in for it
+    (`\\udcff`) shown as typed (`\\xff`); its lines kept."""
+    return _SURROGATE_WRITTEN.sub(r"\\x\1", with_bytes_shown(text))
 
 
 # The most characters of one text the card, the timeline or a script shows: a field of

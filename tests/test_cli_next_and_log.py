@@ -1110,3 +1110,24 @@ def test_a_byte_that_is_not_utf8_is_shown_as_typed_in_every_message(
     line = one_line_error(capsys.readouterr().err)
     assert line.startswith(said), line
     assert "udc" not in line
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["export", "--prospect", "1\udcff"], "'1\\xff' is not a valid integer"),
+        (["sc\udcff"], "No such command 'sc\\xff'"),
+        (["log", "1", "n", "--duration", "5\udcff"], "'5\\xff' is not a whole number"),
+    ],
+)
+def test_a_usage_error_shows_a_byte_that_is_not_utf8_as_typed(
+    args: list[str],
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = run_main(args, monkeypatch)
+
+    assert code == 2
+    err = capsys.readouterr().err
+    assert said in err and "udc" not in err, err

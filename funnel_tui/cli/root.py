@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import sys
 from importlib import import_module
@@ -16,7 +17,7 @@ from funnel_tui.cli.params import DB_PATH_OPTION, Options
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import default_db_path, default_demo_path
 from funnel_tui.store.sqlite import DamagedDatabase, Storage, StorageError, is_damage, open_storage
-from funnel_tui.text import message_line
+from funnel_tui.text import bytes_as_typed, message_line
 from funnel_tui.timestamps import system_now
 
 
@@ -146,6 +147,13 @@ def main() -> None:
         code = cli.main(standalone_mode=False)
         # What is still buffered goes out here, where a full disk is reported like the rest.
         sys.stdout.flush()
+    except click.UsageError as error:
+        # Click's own words quote what was typed with repr: a byte that was not UTF-8
+        # read `\udcff`, which nobody typed.
+        said = io.StringIO()
+        error.show(file=said)
+        sys.stderr.write(bytes_as_typed(said.getvalue()))
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
