@@ -1260,6 +1260,8 @@ def test_a_customer_who_said_no_to_more_is_not_pitched_again():
         ("Trade show: Dreamforce 2026", True, "the trade show"),
         ("Referral (Dana Reyes)", True, "a referral"),
         ("DEMO_REQUEST / pricing page", True, "your demo request"),
+        # Someone who phoned in heard "Thanks for taking my call".
+        ("Inbound call", True, "your phone enquiry"),
         ("Web scraping list", False, None),
         ("Cold list - Q3", False, None),
     ],

@@ -26,7 +26,7 @@ from tests.cli_support import invoke, one_line_error
 # PRODUCT 6 and the spec, written out so the tests do not trust the code.
 DEFAULT_INBOUND = (
     "webinar, website, website form, demo request, download, referral, trade show, event,"
-    " inbound, contact form, chat, LinkedIn ad, web, phone inquiry, partner referral,"
+    " inbound, inbound call, contact form, chat, LinkedIn ad, web, phone inquiry, partner referral,"
     " organic search, paid search, direct traffic, referrals, employee referral,"
     " external referral, social media, paid social, email marketing"
 )
