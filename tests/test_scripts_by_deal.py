@@ -336,3 +336,11 @@ def test_a_meeting_ahead_is_said_as_people_say_it(meeting: datetime, said: str) 
     history = ProspectHistory(meeting_due_at=meeting.replace(tzinfo=FROZEN_NOW.tzinfo))
     facts = prospect_facts(DANA, Settings(), history=history, now=FROZEN_NOW)
     assert facts["meeting_at"] == said
+
+
+def test_a_customers_meeting_opener_on_solution_holds_together() -> None:
+    """ "...to make sure it still works for you, and how what you have from us is doing
+    before then": the second half had no verb."""
+    history = ProspectHistory(SPOKE, first_deal_on=TODAY, meeting_due_at=MEETING_AHEAD)
+    opener = script_for("solution", CUSTOMER, history).steps[0].say
+    assert "still works for you, and to hear how what you have from us is doing" in opener
