@@ -344,3 +344,21 @@ def test_a_customers_meeting_opener_on_solution_holds_together() -> None:
     history = ProspectHistory(SPOKE, first_deal_on=TODAY, meeting_due_at=MEETING_AHEAD)
     opener = script_for("solution", CUSTOMER, history).steps[0].say
     assert "still works for you, and to hear how what you have from us is doing" in opener
+
+
+def test_the_cold_fallback_opener_leads_into_its_question() -> None:
+    """Without a profile feature, Solution's cold opener said it was calling "to find out
+    how your team plans its work today", then asked "How does Reyes Dental handle that
+    today?": the question said the opener again."""
+    cold = fill_script(
+        load_builtin("solution"),
+        DANA,
+        settings=Settings(rep_name="Alex Morgan"),
+        history=ProspectHistory(),
+        now=FROZEN_NOW,
+        profile=None,
+        objections=load_objections(None),
+    ).steps[0]
+    assert "planning the week's work" in cold.say
+    assert "today" not in cold.say
+    assert cold.ask[0] == "How does Reyes Dental handle that today?"
