@@ -85,6 +85,11 @@ def same_name(name: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
+def is_same_rep(name: str, other: str) -> bool:
+    """Whether two spellings name one rep (same_name)."""
+    return same_name(name) == same_name(other)
+
+
 def _compatible(name: str) -> str:
     """same_name with compatibility forms read as the letters they stand for (ｐｏｏｌ)."""
     return same_name(unicodedata.normalize("NFKC", name))

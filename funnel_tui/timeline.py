@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from funnel_tui.domain import DealKind, LostReason, Outcome
 from funnel_tui.foreign_values import Unreadable, read_day, read_moment, readable_row
+from funnel_tui.rep_names import named_rep
 from funnel_tui.tasks import TASK_COLUMNS, Task, open_tasks, task_from_row
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def _call(row: Mapping[str, Any]) -> CallEntry:
         reason=reason,
         unreadable=unreadable,
         follow_up_at=read_moment(values["follow_up_at"]),
-        rep=values["rep"] if isinstance(values["rep"], str) else None,
+        rep=named_rep(values["rep"]),
     )
 
 

@@ -21,6 +21,7 @@ from textual import work
 
 from funnel_tui.claims import claim_to_call, holder, release, try_claim
 from funnel_tui.queue import QueueMode
+from funnel_tui.rep_names import is_same_rep
 from funnel_tui.reps import known_rep
 from funnel_tui.store.errors import is_refused_write
 from funnel_tui.store.sqlite import write_transaction
@@ -127,8 +128,8 @@ class PoolClaims(_Base):
         name = one_line(prospect["name"])
         owner = prospect.get("owner")
         if owner is not None:
-            return None if owner.lower() == rep.lower() else f"{name} is {one_line(owner)}'s now"
-        if team.held_by is not None and team.held_by.lower() != rep.lower():
+            return None if is_same_rep(owner, rep) else f"{name} is {one_line(owner)}'s now"
+        if team.held_by is not None and not is_same_rep(team.held_by, rep):
             return f"{one_line(team.held_by)} is on {name} now"
         return None
 

@@ -24,6 +24,7 @@ from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
 from funnel_tui.phones import PhoneRefused, library_loaded, read_phone
 from funnel_tui.prospects import CardData
+from funnel_tui.rep_names import is_same_rep, named_rep
 from funnel_tui.settings import Settings
 from funnel_tui.text import one_line, shown_at_most
 from funnel_tui.ui.formatting import (
@@ -82,12 +83,12 @@ class TeamView(NamedTuple):
 def owner_line(owner: str | None, team: TeamView) -> Text:
     """`yours`, `alex's`, or the pool's with who holds it now."""
     if owner is not None:
-        if owner.lower() == team.rep.lower():
+        if is_same_rep(owner, team.rep):
             return Text("yours")
         return Text.assemble(_literal(owner), "'s: not in your queue")
     if team.held_by is None:
         return Text("the pool: nobody holds it")
-    if team.held_by.lower() == team.rep.lower():
+    if is_same_rep(team.held_by, team.rep):
         return Text("the pool: you hold it while the card is open")
     return Text.assemble(
         ("the pool: ", ""), _literal(team.held_by, "bold yellow"), (" is on it now", "yellow")
@@ -257,8 +258,8 @@ def _calls_lines(card: CardData, now: datetime, team: TeamView | None) -> list[T
                 (f"  {duration}" if duration else "", "dim"),
             )
         )
-        caller = call.get("rep")
-        theirs = team is not None and isinstance(caller, str) and caller.lower() != team.rep.lower()
+        caller = named_rep(call.get("rep"))
+        theirs = team is not None and caller is not None and not is_same_rep(caller, team.rep)
         notes = card.shown("calls", call, "notes", call["notes"] or "")
         if theirs and notes:
             lines.append(

@@ -16,6 +16,7 @@ from funnel_tui.clocks import their_time
 from funnel_tui.domain import outcome_label
 from funnel_tui.foreign_values import MARK
 from funnel_tui.money import format_money
+from funnel_tui.rep_names import is_same_rep
 from funnel_tui.tasks import Task
 from funnel_tui.text import one_line, shown_at_most
 from funnel_tui.timeline import (
@@ -164,7 +165,7 @@ def _call_line(call: CallEntry, now: datetime, timezone: object, viewer: str | N
         if theirs := their_time(call.follow_up_at, now, timezone):
             booked += f" ({theirs})"
     by = ""
-    if viewer is not None and call.rep is not None and call.rep.lower() != viewer.lower():
+    if viewer is not None and call.rep is not None and not is_same_rep(call.rep, viewer):
         # A team's book: another rep's call says whose it was.
         by = f"  by {one_line(call.rep)}"
     line = _line(
