@@ -89,7 +89,7 @@ _SURROGATE_WRITTEN = re.compile(r"\\udc([89a-f][0-9a-f])")
 def message_line(message: str) -> str:
     """A message as one line for the terminal, each byte that was not UTF-8 shown `\\xNN`
     as typed, also in a value quoted with repr (`'sol\\udcff'` reads `'sol\\xff'`)."""
-    return bytes_as_typed(one_line(with_bytes_shown(message)))
+    return one_line(bytes_as_typed(message))
 
 
 def bytes_as_typed(text: str) -> str:

@@ -226,11 +226,12 @@ def _refuse_a_call_just_made_by_another(
     nothing of it, and is asked for `--yes` instead."""
     stored = prospect["last_called_at"]
     last = from_stored(stored) if isinstance(stored, str) else None
-    if last is None or not timedelta(0) <= in_utc(now) - in_utc(last) < JUST_CALLED:
+    since = None if last is None else in_utc(now) - in_utc(last)
+    if since is None or not timedelta(0) <= since < JUST_CALLED:
         return
     (caller,) = db.execute(LAST_CALLER, [prospect["id"]]).fetchone() or (None,)
     if isinstance(caller, str) and caller != rep:
-        ago = int((in_utc(now) - in_utc(last)).total_seconds())
+        ago = int(since.total_seconds())
         raise NeedsConfirmation(
             f"{one_line(caller)} called {_name_of(prospect)} {ago} s ago, so this call may be"
             " the same one or a second call on top of it"
