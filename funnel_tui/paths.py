@@ -49,9 +49,14 @@ def env_db_path() -> Path | str | None:
     return Path(from_env).expanduser()
 
 
+def data_book() -> Path:
+    """`funnel.db` in the user data dir: the book without `--db` or `$FUNNEL_DB`."""
+    return data_dir() / "funnel.db"
+
+
 def default_db_path() -> Path | str:
     """`$FUNNEL_DB`, else `funnel.db` in the user data dir."""
-    return env_db_path() or data_dir() / "funnel.db"
+    return env_db_path() or data_book()
 
 
 def default_demo_path() -> Path:

@@ -12,7 +12,7 @@ import click
 
 from funnel_tui.cli.errors import UserError, describe_book_error
 from funnel_tui.cli.params import DB_PATH_OPTION, KEYWORD_CONNINFO, Options, refuse_other_urls
-from funnel_tui.paths import DB_ENV, data_dir, default_db_path, env_db_path
+from funnel_tui.paths import DB_ENV, data_book, default_db_path, env_db_path
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings, read_settings
 from funnel_tui.store import open_team_book
@@ -110,7 +110,7 @@ def open_db(
         )
     if db_path is None and chosen is not None:
         refuse_other_urls(os.environ[DB_ENV], f"${DB_ENV}")
-    path = chosen or data_dir() / "funnel.db"
+    path = chosen or data_book()
     made = not os.path.lexists(os.path.expanduser(path))
     storage = open_storage(
         path, create_folder=chosen is None, must_exist=read_only, on_upgrade=_say_upgrading

@@ -9,7 +9,7 @@ import click
 from funnel_tui.cli.book import db_option, open_db, settings_said
 from funnel_tui.cli.errors import UserError
 from funnel_tui.domain import DEFAULT_METHOD, method_or_default
-from funnel_tui.paths import config_dir, data_dir, env_db_path, user_scripts_dir
+from funnel_tui.paths import config_dir, data_book, env_db_path, user_scripts_dir
 from funnel_tui.profile import load_profile
 from funnel_tui.proposals import last_proposal
 from funnel_tui.prospects import get_prospect, marked_at_address
@@ -57,7 +57,7 @@ def script(
         # The script as written needs no book: a trainer reads it before any rep has one.
         # A book named, or there, is opened all the same: a mistyped --db or a damaged
         # book is reported by every command.
-        if db_path is not None or env_db_path() is not None or (data_dir() / "funnel.db").exists():
+        if db_path is not None or env_db_path() is not None or data_book().exists():
             open_db(db_path, read_only=True)
         click.echo(clean_text(template_plain(chosen)))
         return
