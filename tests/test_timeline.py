@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlite_utils
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from funnel_tui.domain import DealKind, Outcome, TaskStatus
@@ -829,6 +830,26 @@ async def test_a_new_time_in_the_timeline_is_warned_about_as_the_dialog_warns(
         ) in said
 
 
+async def close_on_a_task_moved_out_of_the_view(
+    app: FunnelApp, pilot: Pilot[None], *typed_after: str
+) -> list[str]:
+    """Today's first prospect's task moved two weeks on in the timeline, then escape and
+    `typed_after` typed at once: what is said of them leaving the view."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    await pilot.press("h", "r", *"in 2 weeks", "enter")
+    await settle(pilot)
+    assert "rescheduled" in status_text(app)
+    # The look at the book, while the timeline is open, sees the change as any other
+    # connection's: it is this app's own, said as the timeline closes, not as made
+    # elsewhere.
+    screen._refresh_on_outside_change()
+    await settle(pilot)
+    burst(app, "escape", *typed_after)
+    await settle_until(pilot, lambda: any("not in this view now" in m for m in messages(app)))
+    return [m for m in messages(app) if "not in this view now" in m]
+
+
 @pytest.mark.parametrize("typed_after", [[], ["e"]])
 async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_left_it(
     demo_app: FunnelApp, toasts_kept: None, typed_after: list[str]
@@ -844,21 +865,9 @@ async def test_a_prospect_the_timeline_takes_out_of_the_view_is_said_to_have_lef
         screen = demo_app.screen
         assert isinstance(screen, MainScreen)
         assert screen.queue.highlighted_id == first["id"]
-        await pilot.press("h", "r", *"in 2 weeks", "enter")
-        await settle(pilot)
-        assert "rescheduled" in status_text(demo_app)
-        # The look at the book, while the timeline is open, sees the change as any other
-        # connection's: it is this app's own, said as the timeline closes, not as made
-        # elsewhere.
-        screen._refresh_on_outside_change()
-        await settle(pilot)
-        burst(demo_app, "escape", *typed_after)
-        await settle_until(
-            pilot, lambda: any("not in this view now" in m for m in messages(demo_app))
-        )
+        said = await close_on_a_task_moved_out_of_the_view(demo_app, pilot, *typed_after)
         assert demo_app.screen is screen
         assert screen.queue.highlighted_id != first["id"]
-        said = [m for m in messages(demo_app) if "not in this view now" in m]
         dropped = ": keys typed after escape were not applied" if typed_after else ""
         assert len(said) == 1, said
         assert not [m for m in messages(demo_app) if "after a change elsewhere" in m]
@@ -879,19 +888,12 @@ async def test_a_filter_typed_as_the_timeline_closes_on_a_prospect_gone_from_the
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = demo_app.screen
-        assert isinstance(screen, MainScreen)
-        await pilot.press("h", "r", *"in 2 weeks", "enter")
-        await settle(pilot)
-        screen._refresh_on_outside_change()
-        await settle(pilot)
-        burst(demo_app, "escape", "slash", *"george", "enter")
-        await settle_until(
-            pilot, lambda: any("not in this view now" in m for m in messages(demo_app))
+        said = await close_on_a_task_moved_out_of_the_view(
+            demo_app, pilot, "slash", *"george", "enter"
         )
         await settle(pilot)
         assert demo_app.screen is screen
         assert screen.filter_text == "george"
-        said = [m for m in messages(demo_app) if "not in this view now" in m]
         assert not said[-1].endswith("were not applied"), said
     assert {row["id"]: row["name"] for row in db.query("SELECT id, name FROM prospects")} == names
     assert first["id"] in names
