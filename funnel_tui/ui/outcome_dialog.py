@@ -812,44 +812,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
                 logged = await saving
             finally:
                 self._resume_painting()
-        except ProspectGone:
-            self._stop_slow_save_timers()
-            self._set_saving(False)
-            self._not_saved(
-                "Not saved: this prospect was removed meanwhile (forgotten or deleted"
-                " elsewhere); escape closes"
-            )
-            return
-        except OwnedByAnother as error:
-            # Moved by `funnel assign` while the dialog was open: trying again changes
-            # nothing until they are moved back; what was typed stays until then.
-            self._stop_slow_save_timers()
-            self._set_saving(False)
-            self._not_saved(
-                f"Not saved: {error}. It stays here: enter saves it once they are yours again"
-                " (funnel assign moves them back); escape drops it"
-            )
-            return
-        except MarkedDoNotCallMeanwhile as error:
-            # As `l` asks on a prospect marked do not call: told, the rep may still log it.
-            self._stop_slow_save_timers()
-            self._set_saving(False)
-            self._not_saved(f"Not saved: {error} (enter logs it anyway, escape drops it)")
-            return
-        except ConnectionLost as error:
-            # The call keeps its request id: enter once the database is back saves it once,
-            # also if this try's commit went through and only the answer was lost.
-            self._stop_slow_save_timers()
-            self._set_saving(False)
-            self._not_saved(
-                f"Not saved yet: the team database is out of reach ({error.reason}); the call"
-                " stays here: enter saves it once the database is back"
-            )
-            return
         except Exception as error:  # any failed write keeps the dialog open with the reason
             self._stop_slow_save_timers()
             self._set_saving(False)
-            self._not_saved(not_saved_text(error))
+            self._not_saved(_why_not_saved(error))
             return
         self._stop_slow_save_timers()
         self.saving = False
@@ -905,6 +871,33 @@ def _revisit_come(tasks: Sequence[Task], today: date | None) -> bool:
         and task.due_at.astimezone().date() <= today
         for task in tasks
     )
+
+
+def _why_not_saved(error: Exception) -> str:
+    """What the dialog says of a save that failed, and what enter does next."""
+    if isinstance(error, ProspectGone):
+        return (
+            "Not saved: this prospect was removed meanwhile (forgotten or deleted"
+            " elsewhere); escape closes"
+        )
+    if isinstance(error, OwnedByAnother):
+        # Moved by `funnel assign` while the dialog was open: trying again changes
+        # nothing until they are moved back; what was typed stays until then.
+        return (
+            f"Not saved: {error}. It stays here: enter saves it once they are yours again"
+            " (funnel assign moves them back); escape drops it"
+        )
+    if isinstance(error, MarkedDoNotCallMeanwhile):
+        # As `l` asks on a prospect marked do not call: told, the rep may still log it.
+        return f"Not saved: {error} (enter logs it anyway, escape drops it)"
+    if isinstance(error, ConnectionLost):
+        # The call keeps its request id: enter once the database is back saves it once,
+        # also if this try's commit went through and only the answer was lost.
+        return (
+            f"Not saved yet: the team database is out of reach ({error.reason}); the call"
+            " stays here: enter saves it once the database is back"
+        )
+    return not_saved_text(error)
 
 
 def _minute_of(moment: datetime) -> datetime:
