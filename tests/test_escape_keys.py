@@ -1,4 +1,5 @@
-"""Escape typed right before enter reaches the app as escape, then enter (escape_keys)."""
+"""Escape typed right before enter, `/` or a digit reaches the app as escape, then that key
+(escape_keys, fast_escape)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import pytest
 from textual import events
 from textual.drivers import linux_driver
 
+from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.escape_keys import EscapeKeepingParser, keep_escapes
+from funnel_tui.ui.help_screen import HelpScreen
+from funnel_tui.ui.main_screen import MainScreen
+from funnel_tui.ui.timeline_screen import TimelineScreen
+from tests.app_support import settle
 
 
 def keys_read(text: str) -> list[str]:
@@ -17,9 +23,18 @@ def keys_read(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("typed", "keys"),
     [
-        # Textual's own parser reads this as enter alone: the escape is lost.
-        ("\x1b\r", ["escape", "enter"]),
-        ("ab\x1b\rc", ["a", "b", "escape", "enter", "c"]),
+        # Textual's own parser reads this as enter alone: the escape is lost. Read as alt
+        # and the key, the app splits it into the two keys (fast_escape).
+        ("\x1b\r", ["alt+enter"]),
+        ("ab\x1b\rc", ["a", "b", "alt+enter", "c"]),
+        # Textual reads these as `/` alone, `?` alone, `¡` and ctrl+right.
+        ("\x1b/ben", ["alt+slash", "b", "e", "n"]),
+        ("\x1b?", ["alt+question_mark"]),
+        ("\x1b[", ["alt+left_square_bracket"]),
+        ("\x1b1", ["alt+1"]),
+        ("\x1b-", ["alt+minus"]),
+        ("\x1bf", ["alt+f"]),
+        ("\x1bb", ["alt+b"]),
         # Everything else as Textual reads it.
         ("\r", ["enter"]),
         ("\x1b", ["escape"]),
@@ -28,7 +43,9 @@ def keys_read(text: str) -> list[str]:
         ("\x1b\x7f", ["ctrl+w"]),
     ],
 )
-def test_escape_before_enter_is_a_key_of_its_own(typed: str, keys: list[str]) -> None:
+def test_escape_before_a_key_with_a_name_of_its_own_is_a_key_of_its_own(
+    typed: str, keys: list[str]
+) -> None:
     assert keys_read(typed) == keys
 
 
@@ -124,3 +141,73 @@ def test_the_terminal_driver_reads_keys_with_it(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(linux_driver, "XTermParser", linux_driver.XTermParser)
     keep_escapes()
     assert linux_driver.XTermParser is EscapeKeepingParser
+
+
+def type_as_the_terminal_sends(app: FunnelApp, text: str) -> None:
+    """Post the keys the terminal driver's parser reads from `text`, as the driver does."""
+    parser = EscapeKeepingParser(debug=False)
+    for event in [*parser.feed(text), *parser.feed("")]:
+        app.post_message(event)
+
+
+async def test_escape_and_slash_typed_fast_close_the_timeline_and_filter(
+    demo_app: FunnelApp,
+) -> None:
+    """`escape /ben` typed fast in the timeline: Textual's parser read `/` alone, so the
+    timeline stayed open and the name went to it."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, TimelineScreen)
+        type_as_the_terminal_sends(demo_app, "\x1b/ben")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+        assert demo_app.screen.filter_text == "ben"
+
+
+async def test_escape_and_f_typed_fast_clear_the_filter_then_change_the_view(
+    demo_app: FunnelApp,
+) -> None:
+    """Textual read `escape f` typed fast as ctrl+right, which did nothing in the list."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"ann", "enter")
+        await settle(pilot)
+        type_as_the_terminal_sends(demo_app, "\x1bf")
+        await settle(pilot)
+        assert screen.filter_text == ""
+        assert screen.queue.row_count == demo_app.storage.db["prospects"].count
+
+
+async def test_option_and_an_arrow_move_by_a_word_in_a_text_field(demo_app: FunnelApp) -> None:
+    """A terminal that sends option and left as `escape b` moves by a word in a field, as
+    Textual reads it, rather than close what the field is in."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"ann acme")
+        type_as_the_terminal_sends(demo_app, "\x1bbx")
+        await settle(pilot)
+        assert screen.filter_text == "ann xacme"
+
+
+async def test_escape_and_question_mark_typed_fast_clear_the_filter_then_show_the_keys(
+    demo_app: FunnelApp,
+) -> None:
+    """Textual read `escape ?` typed fast as `?` alone; read as the two keys, `?` (a key
+    that acts at once, wherever the focus is) opened the help before the escape reached
+    the list, and neither acted."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = demo_app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"ben", "enter")
+        await settle(pilot)
+        type_as_the_terminal_sends(demo_app, "\x1b?")
+        await settle(pilot)
+        assert screen.filter_text == ""
+        assert isinstance(demo_app.screen, HelpScreen)

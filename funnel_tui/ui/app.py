@@ -40,7 +40,7 @@ from funnel_tui.text import clean_text, one_line, pasted_line
 from funnel_tui.timestamps import Clock, system_now
 from funnel_tui.ui.closed_screen_styles import let_go_of_closed_screens
 from funnel_tui.ui.commands import ScreenCommands
-from funnel_tui.ui.fast_escape import AfterEscape, split_alt_key
+from funnel_tui.ui.fast_escape import AfterEscape, split_alt_key, word_move
 from funnel_tui.ui.key_hold import KeyHold
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES, WIDTH_CLASSES, size_class
@@ -640,6 +640,8 @@ class FunnelApp(App[None]):
             self._held_keys = None
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and (move := word_move(event, self.focused)):
+            event = move
         if isinstance(event, events.Key) and (after := split_alt_key(event)) is not None:
             await self._type_escape_then(after)
             return

@@ -2,11 +2,12 @@
 
 Textual's xterm parser reads an escape followed at once by another key as that key with
 alt: `escape x` typed fast arrives as `alt+x`, which `fast_escape` splits back into the
-two. A key the parser maps to a named key (enter, tab, backspace, the control keys)
-loses the alt there, and the escape with it: `escape enter` typed fast arrived as enter
-alone, and in the prospect form saved what the rep meant to discard. The parser here
-puts the escape back in front of such a key. The terminal driver makes its parser on
-its input thread; `keep_escapes` has it make this one.
+two. A key with a name of its own (enter, tab, `/`, `?`) lost the alt there, and the
+escape with it: `escape enter` typed fast arrived as enter alone, and in the prospect form
+saved what the rep meant to discard; `escape /` in the timeline was `/` alone. A digit,
+`b` or `f` after the escape was a key of a Mac keyboard's option layer. The parser here
+reads each as alt and the key. The terminal driver makes its parser on its input thread;
+`keep_escapes` has it make this one.
 
 It also drops the escape sequences inside a bracketed paste (text copied with its
 colours, or made to carry them). Textual's parser read each as keys typed, sent before
@@ -46,9 +47,22 @@ UNFINISHED_SEQUENCE = re.compile(
 )
 
 
+# Escape and a printable key that Textual reads as a key of a Mac keyboard's option
+# layer: a digit as `¡`, `™`, `£`..., `-` as `–`, `=` as `≠`, `b` and `f` as ctrl+left and
+# ctrl+right (option and an arrow, in a terminal set to send option as meta). Read as
+# alt and the key here, they are escape and the key typed fast, as a letter is;
+# `fast_escape` keeps option and an arrow as a move by a word in a text field.
+OPTION_KEYS = frozenset(
+    sequence
+    for sequence in ANSI_SEQUENCES_KEYS
+    if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable()
+)
+
+
 class EscapeKeepingParser(XTermParser):
-    """Textual's parser, but `escape enter` read as escape, then enter, and a paste's
-    escape sequences dropped."""
+    """Textual's parser, but escape and any key typed fast read as alt and that key
+    (`escape enter` as alt+enter, `escape /` as alt+slash), and a paste's escape sequences
+    dropped."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,9 +112,15 @@ class EscapeKeepingParser(XTermParser):
         return "".join(kept)
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
-        if alt and isinstance(ANSI_SEQUENCES_KEYS.get(sequence), tuple):
-            yield events.Key("escape", "\x1b")
-        yield from super()._sequence_to_key_events(sequence, alt)
+        if sequence in OPTION_KEYS:
+            # Escape and a key, whatever the keyboard it came from meant by them.
+            yield from self._sequence_to_key_events(sequence[1], alt=True)
+            return
+        for key in super()._sequence_to_key_events(sequence, alt):
+            if alt and not key.key.startswith("alt+"):
+                # A key with a name of its own (enter, slash): the parser dropped the alt.
+                key = events.Key(f"alt+{key.key}", key.character)
+            yield key
 
 
 def _end_of_paste(text: str) -> int:

@@ -12,12 +12,30 @@ from __future__ import annotations
 
 from textual import events
 from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input
+
+# Option and left or right, as a terminal set to send option as meta sends them (escape
+# and `b` or `f`, Emacs's moves by a word): in a text field they move by a word, as
+# Textual reads them there, and lose nothing that was typed.
+WORD_MOVES = {"alt+b": "ctrl+left", "alt+f": "ctrl+right"}
 
 
 class AfterEscape(Message):
     """Sent up the DOM right behind the escape, from the widget it was sent to: queue by
     queue it follows the escape, so it reaches the app once the escape has acted there,
     or once a widget on its way kept it."""
+
+
+def word_move(event: events.Key, focused: Widget | None) -> events.Key | None:
+    """The move by a word that `event` is in the focused text field, or None."""
+    move = WORD_MOVES.get(event.key)
+    if move is None or event.is_forwarded or focused is None:
+        return None
+    # TextArea's module loads with the email screen, not at start-up.
+    from textual.widgets import TextArea
+
+    return events.Key(move, None) if isinstance(focused, Input | TextArea) else None
 
 
 def split_alt_key(event: events.Key) -> events.Key | None:
