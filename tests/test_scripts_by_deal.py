@@ -329,7 +329,11 @@ def test_the_opener_says_the_meeting_booked_or_the_proposal_out(
         (datetime(2026, 11, 19, 12, 0), "tomorrow at noon"),
         (datetime(2026, 11, 20, 9, 5), "Friday the 20th at 9:05 am"),
         (datetime(2026, 12, 10, 13, 30), "Thursday the 10th of December at 1:30 pm"),
-        (datetime(2027, 11, 2, 0, 0), "Tuesday the 2nd of November 2027 at midnight"),
+        # Midnight ends the day before it: Thursday 00:00 was said "tomorrow at midnight",
+        # which a prospect hears as Thursday night.
+        (datetime(2026, 11, 19, 0, 0), "tonight at midnight"),
+        (datetime(2026, 11, 20, 0, 0), "tomorrow at midnight"),
+        (datetime(2027, 11, 2, 0, 0), "Monday the 1st of November 2027 at midnight"),
     ],
 )
 def test_a_meeting_ahead_is_said_as_people_say_it(meeting: datetime, said: str) -> None:

@@ -11,7 +11,7 @@ earlier contact.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from funnel_tui.domain import CONNECT_OUTCOMES, Kind, LostReason, Outcome, Stage
@@ -226,9 +226,13 @@ def spoken_ahead(moment: datetime, now: datetime) -> str:
     in another month, with the year too when it is more than YEAR_AHEAD_DAYS away."""
     local = moment.astimezone(now.tzinfo)
     day, today = local.date(), now.date()
+    at_midnight = (local.hour, local.minute) == (0, 0)
+    if at_midnight:
+        # Midnight ends the day before it: Tuesday 00:00 is Monday at midnight.
+        day -= timedelta(days=1)
     days_ahead = (day - today).days
     if days_ahead <= 0:
-        said = "today"
+        said = "tonight" if at_midnight else "today"
     elif days_ahead == 1:
         said = "tomorrow"
     else:
