@@ -68,7 +68,7 @@ def logged_line(
     already = " (already booked)" if logged.already_booked_task_id is not None else ""
     due = logged.next_call_at
     besides = _other_tasks(logged, prospect_tz, now)
-    rebooked = logged.rebooked
+    rebooked, kept_closed = logged.rebooked, ""
     if rebooked is not None and booked is not None:
         # A redo books the call's appointment as the rep left it since: where it was moved
         # to, or done or cancelled, which it stays.
@@ -78,7 +78,8 @@ def logged_line(
             status = "done" if rebooked.status is TaskStatus.DONE else "cancelled"
             word = TASK_WORDS[rebooked.kind] if rebooked.kind else "task"
             when = _when(booked, prospect_tz, now)
-            besides += f"; its {word} {when}, {status} since the call, stays {status}"
+            # Said first: `no more calls` before it read as the redo having lost it.
+            kept_closed = f"its {word} {when}, {status} since the call, stays {status}; "
             booked, already = None, ""
     other_first = same_time = False
     if booked is not None and due is not None:
@@ -97,7 +98,7 @@ def logged_line(
     if revisit is not None and not (logged.next_task_kind == TaskKind.REVISIT and due == revisit):
         # A customer's no keeps their other tasks: the revisit comes after them, unsaid.
         besides += f"; revisit {_revisit_day(revisit, prospect_tz, now)} booked"
-    return f"{said}: {', '.join(part for part in parts if part)}{besides}"
+    return f"{said}: {kept_closed}{', '.join(part for part in parts if part)}{besides}"
 
 
 def _other_tasks(logged: LoggedCall, prospect_tz: str | None, now: datetime) -> str:

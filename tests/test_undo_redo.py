@@ -306,11 +306,11 @@ def test_redo_after_a_callback_was_closed_books_it_no_more(book_db: Any, closed:
     ("change", "said"),
     [
         ("moved", ": callback Thu 3 Dec 10:00 (moved there since the call)"),
-        ("done", ": no more calls; its callback Wed 2 Dec 10:00, done since the call, stays done"),
+        ("done", ": its callback Wed 2 Dec 10:00, done since the call, stays done; no more calls"),
         (
             "cancelled",
-            ": no more calls; its callback Wed 2 Dec 10:00, cancelled since the call,"
-            " stays cancelled",
+            ": its callback Wed 2 Dec 10:00, cancelled since the call, stays cancelled;"
+            " no more calls",
         ),
     ],
 )
@@ -319,7 +319,8 @@ def test_the_redo_says_the_callback_as_the_rep_left_it(
 ) -> None:
     """A callback moved, done or cancelled in the timeline after its call, then undo and
     redo: the redo's toast said `(already booked)` after the moved time, and `no more calls
-    (already booked)` for one the rep had cancelled."""
+    (already booked)` for one the rep had cancelled; then `no more calls` before it, which
+    read as the redo having lost it."""
     from funnel_tui.domain import TaskStatus
     from funnel_tui.tasks import close_task, reschedule_task
     from funnel_tui.what_next import logged_line
