@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, TypeAlias
 
 from funnel_tui.domain import PIPELINE_STAGES
@@ -81,6 +81,10 @@ INBOUND_SOURCES = (
 # Where a campaign's name goes on after the source it came through: "Webinar - Q3 launch",
 # "Trade show: Dreamforce", "Referral (Dana Reyes)", "Website | pricing page".
 CAMPAIGN_AFTER = re.compile(r"\s*[-–—:|/(,]")
+# A hyphen inside a source's name (`trade-show`, `e-book`), and a plural's `s` (not the
+# `ss` of `business`).
+WORD_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=[^\W\d])")
+PLURAL_END = re.compile(r"(?<=[^\Ws])s\Z")
 # How a script says where a prospect came from, after "through" or "about".
 SOURCE_PHRASES = (
     ("webinar", "our webinar"),
@@ -331,13 +335,19 @@ def source_key(source: str) -> str:
     return " ".join(source.replace("_", " ").split()).casefold()
 
 
+@lru_cache(maxsize=4096)
 def source_keys(source: str) -> tuple[str, ...]:
     """What a source is compared by: its key, then the key of the source its campaign's
     name starts with (`webinar` for "Webinar - Q3 launch", `trade show` for "Trade show:
-    Dreamforce"). Only punctuation parts the two: "Web scraping list" is no `web`."""
+    Dreamforce"), each also with its words joined by a hyphen parted (`trade-show`), and
+    the source named in the plural (`webinars`, `Trade shows: Q3`) in the singular. Only
+    punctuation parts a source from its campaign: "Web scraping list" is no `web`."""
     key = source_key(source)
-    head = CAMPAIGN_AFTER.split(key, maxsplit=1)[0]
-    return (key, head) if head and head != key else (key,)
+    keys = [key]
+    for written in (key, WORD_HYPHEN.sub(" ", key)):
+        head = CAMPAIGN_AFTER.split(written, maxsplit=1)[0]
+        keys += [written, head, PLURAL_END.sub("", head)]
+    return tuple(dict.fromkeys(filter(None, keys)))
 
 
 def _parse_inbound_sources(text: str) -> tuple[str, ...]:

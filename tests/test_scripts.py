@@ -1262,8 +1262,13 @@ def test_a_customer_who_said_no_to_more_is_not_pitched_again():
         ("DEMO_REQUEST / pricing page", True, "your demo request"),
         # Someone who phoned in heard "Thanks for taking my call".
         ("Inbound call", True, "your phone enquiry"),
+        # A plural and a hyphen got the cold opener.
+        ("webinars", True, "our webinar"),
+        ("Trade-show", True, "the trade show"),
+        ("Trade shows: Q3", True, "the trade show"),
         ("Web scraping list", False, None),
         ("Cold list - Q3", False, None),
+        ("Business directory", False, None),
     ],
 )
 def test_a_campaign_named_after_its_source_is_that_source(
