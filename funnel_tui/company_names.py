@@ -7,8 +7,19 @@ the name as stored.
 
 from __future__ import annotations
 
-# A name left as one of these alone is no name ("The Company" is not "The").
-_NO_NAME = frozenset({"the", "a", "an"})
+# A name left as one of these alone is no name ("The Company" is not "The"), or says what
+# the company does, not which one it is ("Dental Corp" is not "Dental", "Apex Partners
+# LLP" may be "Apex Partners" but "Partners LLP" is not "Partners").
+_ARTICLES = "the a an"
+_TRADES = """accounting advisors advisory associates capital care communications construction
+    consultancy consultants consulting dental design developments digital energy
+    engineering enterprises estates finance financial foods global group health
+    healthcare holdings industries insurance international investments labs legal
+    logistics management manufacturing marketing media medical motors national partners
+    partnership pharma properties realty recruitment retail security services software
+    solutions studio studios systems technologies technology trading transport travel
+    united ventures"""
+_NO_NAME = frozenset(f"{_ARTICLES} {_TRADES}".split())
 # What may stand between the name and its legal form: "Reyes Dental, Inc.", "Northwind &
 # Co.", "Acme - Ltd".
 _BEFORE_THE_FORM = frozenset(" ,.;:&-–—/")

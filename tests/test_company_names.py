@@ -25,6 +25,12 @@ from tests.app_support import FROZEN_NOW
         ("Ltd", "Ltd"),
         ("The Company", "The Company"),
         ("Co-op", "Co-op"),
+        # Or a word that says what a company does, not which one: "Dental Corp" was said
+        # "Dental", "Partners LLP" "Partners".
+        ("Dental Corp", "Dental Corp"),
+        ("Partners LLP", "Partners LLP"),
+        ("Apex Partners LLP", "Apex Partners"),
+        ("Kestrel Co-op", "Kestrel"),
         # The form cannot be cut off cleanly: said whole, brackets and all.
         ("Kestrel Software Ltd (UK)", "Kestrel Software Ltd (UK)"),
         ("[bold]Acme[/bold] Ltd", "[bold]Acme[/bold] Ltd"),
