@@ -9,7 +9,7 @@ import re
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
@@ -950,6 +950,10 @@ class ProspectReader:
         last_line = self.csv_file.line_count
         footer: list[CsvRecord] = []
         for done, record in enumerate(without_footer(self.csv_file, footer), start=1):
+            if len(record.fields) > width and not "".join(record.fields[width:]).strip():
+                # Empty cells past the header's last column (a spreadsheet's trailing
+                # commas): nothing is in them.
+                record = replace(record, fields=record.fields[:width])
             if len(record.fields) != width:
                 said = f"{len(record.fields)} fields, the header has {width}"
                 # A quote left open when one of its cells holds rows; else the lines named.

@@ -406,6 +406,24 @@ def test_excels_sep_line_in_a_file_of_cr_line_ends(
     assert people(db)["Ada"]["phone"] is None
 
 
+def test_empty_cells_past_the_headers_last_column_are_nothing(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A spreadsheet's trailing commas rejected every row: `5 fields, the header has 3`.
+    A cell there with text in it is still a row that does not fit."""
+    path = tmp_path / "trailing.csv"
+    path.write_text(
+        "name,email,company\r\n"
+        "Ada Lovelace,ada@x.example,Engines,,\r\n"
+        "Grace Hopper,grace@x.example,Navy, ,\r\n"
+        "Alan Turing,alan@x.example,Bletchley,,Enigma\r\n",
+        encoding="utf-8",
+    )
+    report = run(db, path, skip_invalid=True)
+    assert sorted(people(db)) == ["Ada Lovelace", "Grace Hopper"]
+    assert [str(rejected) for rejected in report.rejected] == ["line 4: 5 fields, the header has 3"]
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
