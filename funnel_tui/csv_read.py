@@ -76,8 +76,8 @@ MAX_FOOTER_LINES = 20
 MAX_FOOTER_CHARS = 1000
 
 
-# Header spellings by the field they fill, as HubSpot, Salesforce, Pipedrive, Close and
-# spreadsheets write them (in English, German, French, Spanish and Dutch). Matching
+# Header spellings by the field they fill, as HubSpot, Salesforce, Pipedrive, Zoho, Close
+# and spreadsheets write them (in English, German, French, Spanish and Dutch). Matching
 # ignores case, accents, spaces and punctuation. When several columns fill one field
 # (work and mobile phone), the first non-empty cell wins.
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
@@ -99,7 +99,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "title": (
         "Title", "Job Title", "Position", "Role", "Contact Title", "Person - Job title",
-        "primary_contact_title",
+        "primary_contact_title", "Designation",
         "Funktion", "Poste", "Fonction", "Cargo", "Puesto", "Functie",
     ),
     "company": (
@@ -115,7 +115,8 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
         "Mobile Phone Number", "Cell", "Cell Phone", "Work Phone", "Direct Phone",
         "Business Phone", "Contact Phone", "primary_contact_primary_phone", "Person - Phone",
         "Person - Phone - Work", "Person - Phone - Mobile", "Person - Phone - Home",
-        "Person - Phone - Other", "Home Phone", "Other Phone", "Primary Phone",
+        "Person - Phone - Other", "Phone - Work", "Phone - Mobile", "Phone - Home",
+        "Phone - Other", "Home Phone", "Other Phone", "Primary Phone",
         "Secondary Phone", "Alternate Phone", "Phone 2", "Mobile Number",
         "Telefon", "Telefonnummer", "Telefon geschäftlich", "Mobiltelefon", "Mobil", "Handy",
         "Téléphone bureau", "Tél. mobile", "Portable", "Teléfono", "Teléfono del trabajo",
@@ -124,7 +125,8 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "email": (
         "Email", "Email Address", "Work Email", "Business Email", "Contact Email",
         "primary_contact_primary_email", "Person - Email", "Person - Email - Work",
-        "Person - Email - Home", "Person - Email - Other", "Secondary Email", "Other Email",
+        "Person - Email - Home", "Person - Email - Other", "Email - Work", "Email - Home",
+        "Email - Other", "Secondary Email", "Other Email",
         "Personal Email", "Alternate Email", "Email 2", "E-mail 2 Address", "E-mail 3 Address",
         "E-Mail-Adresse", "Adresse e-mail", "Adresse de messagerie", "Courriel", "Correo",
         "Correo electrónico", "E-mailadres",

@@ -151,6 +151,38 @@ def prospect_count(db: Any) -> int:
         ),
         ("close_lead_export.csv", 3, "Ben Achebe", {"email": "ben.achebe@redwoodlegal.example"}),
         ("close_lead_export.csv", 3, "Chloe Dupont", {"phone": "+19705550163", "title": None}),
+        # Zoho CRM's leads: the job title is its `Designation`.
+        (
+            "zoho_leads.csv",
+            3,
+            "Hannah Berg",
+            {
+                "company": "Nordlys Analytics AS",
+                "title": "Head of Operations",
+                "phone": "+4722550123",
+                "source": "Trade Show",
+            },
+        ),
+        ("zoho_leads.csv", 3, "Tomás Ferreira", {"phone": "+351912345678"}),
+        # Pipedrive's people without the `Person - ` before each column: the file was
+        # refused, having no phone or email column.
+        (
+            "pipedrive_people_2025.csv",
+            2,
+            "Marta Nowak",
+            {
+                "company": "Wisła Foods",
+                "email": "marta.nowak@wislafoods.example",
+                "phone": "+48225550177",
+                "title": "Purchasing Lead",
+            },
+        ),
+        (
+            "pipedrive_people_2025.csv",
+            2,
+            "Kenji Watanabe",
+            {"email": "kenji.w@mail.example", "phone": "+819055550123"},
+        ),
         (
             "plain.csv",
             3,
