@@ -1799,6 +1799,36 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     assert db["prospects"].count == count + 1
 
 
+@pytest.mark.parametrize(
+    "dropped",
+    ["'{path}'", '"{path}" ', "{escaped}", "file://{address}"],
+    ids=["single quotes", "double quotes", "backslashes", "file address"],
+)
+async def test_a_path_dropped_from_a_file_manager_is_imported(
+    demo_app: FunnelApp, tmp_path: Path, dropped: str
+) -> None:
+    """A file dragged onto the terminal comes quoted (`'/tmp/dialog leads.csv'`) or with
+    its spaces escaped: the dialog said `No such file`."""
+    from urllib.parse import quote
+
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    leads = tmp_path / "dialog leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    typed = dropped.format(
+        path=leads, escaped=str(leads).replace(" ", "\\ "), address=quote(str(leads))
+    )
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = typed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "added 1" in shown_text(demo_app.screen.query_one("#import-result"))
+    assert db["prospects"].count == count + 1
+
+
 async def test_enter_after_an_import_leaves_its_report_until_the_path_changes(
     demo_app: FunnelApp, tmp_path: Path
 ) -> None:

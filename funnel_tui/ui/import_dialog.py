@@ -3,10 +3,12 @@ and a progress bar with the lines read and their rate while it runs."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from time import monotonic
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -38,6 +40,23 @@ HINT_AFTER_IMPORT = "esc closes · enter imports again once the path or the tick
 HINT_WHILE_IMPORTING = (
     "importing: all or nothing, it cannot stop half-way · esc or ctrl+q once it is done"
 )
+
+
+def path_as_typed(text: str) -> Path:
+    """The file a path typed, pasted or dropped on the terminal names: as it is when such a
+    file is there, else without the quotes or backslashes a file manager put around it
+    (`'/tmp/dialog leads.csv'`, `/tmp/dialog\\ leads.csv`) or as a `file://` address."""
+    text = text.strip()
+    as_typed = Path(text).expanduser()
+    if as_typed.exists():
+        return as_typed
+    if text.startswith("file://"):
+        return Path(unquote(urlsplit(text).path))
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return as_typed
+    return Path(words[0]).expanduser() if len(words) == 1 else as_typed
 
 
 class ImportChoice(NamedTuple):
@@ -148,7 +167,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
 
     @work(exclusive=True, group="import")
     async def _import(self, choice: ImportChoice) -> None:
-        path = Path(choice.path.strip()).expanduser()
+        path = path_as_typed(choice.path)
         result = self.query_one("#import-result", Static)
         result.update(_line(f"Importing {path}…"))
         self._reported = None
