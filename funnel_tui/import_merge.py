@@ -95,6 +95,8 @@ class StoredProspect:
     # file never moves them back.
     stage: object = None
     kind: object = None
+    # The email as stored, in its own case.
+    email: object = None
 
     @property
     def name_key(self) -> str:
@@ -134,6 +136,7 @@ def _stored_prospect(state: Sequence[Any], region: str) -> StoredProspect:
         bool(scheduled),
         stage,
         kind,
+        email,
     )
 
 
@@ -186,6 +189,20 @@ def _without_the_number(row: dict[str, object]) -> dict[str, object]:
     if row.get("timezone_guessed"):
         of_the_number |= {"timezone", "timezone_guessed"}
     return {name: value for name, value in row.items() if name not in of_the_number}
+
+
+def _in_a_worse_case(name: str, new: object, current: object) -> bool:
+    """Whether the row's `new` name or email is the prospect's `current` one in other case,
+    and no better. A name in upper and lower case is better than one in one case alone
+    (`ada lovelace`, `GRACE HOPPER`); an email is never better so."""
+    if not isinstance(new, str) or not isinstance(current, str) or new == current:
+        return False
+    if new.casefold() != current.casefold():
+        return False
+    if name == "email":
+        return True
+    in_one_case = current in (current.lower(), current.upper())
+    return not in_one_case or new in (new.lower(), new.upper())
 
 
 def _changes_nothing(pending: dict[str, object], row: dict[str, object]) -> bool:
@@ -361,6 +378,7 @@ class Merger:
         else:
             self._say_if_renamed(line, keyed, target)
             pending = self.updates.setdefault(target, {}) if isinstance(target, int) else target
+            row = self._as_written_before(target, pending, row)
             row = self._not_moving_back(target, pending, row)
             current = (
                 pending.get("phone", self.stored[target].phone_key)
@@ -407,6 +425,20 @@ class Merger:
         elif first_line != line:
             self.landings.append((line, str(keyed.row["name"]), key))
         self._remember(target, keyed)
+
+    def _as_written_before(
+        self, target: Target, pending: dict[str, object], row: dict[str, object]
+    ) -> dict[str, object]:
+        """The row less a name or email its prospect has already, in another case and
+        no better (`Ada LOVELACE`): a CRM's export and a spreadsheet's, imported in turn,
+        swapped the two on every import, each an update."""
+        stored = self.stored[target] if isinstance(target, int) else None
+        same = {
+            name
+            for name in ("name", "email")
+            if _in_a_worse_case(name, row.get(name), pending.get(name, getattr(stored, name, None)))
+        }
+        return {name: value for name, value in row.items() if name not in same} if same else row
 
     def _not_moving_back(
         self, target: Target, pending: dict[str, object], row: dict[str, object]

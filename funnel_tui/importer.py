@@ -567,6 +567,10 @@ def _write(
         _insert(db, merger.added, stamp, owner, bulk)
     for turn in _update_turns(merger, stamp):
         for names, parameters in turn.items():
+            if not names:
+                # Rows that set nothing the prospect has not (its name in another case).
+                written.count(len(parameters), [])
+                continue
             statement = _update_statement(names, dialect)
             if dialect is Dialect.POSTGRESQL:
                 returned = db.executemany_returning(statement, parameters)

@@ -648,14 +648,41 @@ def test_duplicates_within_the_file_become_one_prospect(book_db: Any, tmp_path: 
         "ann  LEE,,+44 (20) 7946-0001,,\n",
     )
     report = run(db, path)
-    assert (report.added, report.updated) == (1, 2)
+    # The third row gives her name in another case, and so nothing new.
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 1)
     [ann] = people(db).values()
-    assert ann["name"] == "ann LEE"
+    assert ann["name"] == "Ann Lee"
     assert ann["company"] == "Acme Ltd"
     assert ann["phone"] == "+442079460001"
-    assert ann["email"] == "ANN@ACME.example"
+    assert ann["email"] == "ann@acme.example"
     # The source that brought the lead in keeps the credit.
     assert ann["source"] == "Webinar"
+
+
+def test_a_name_or_email_in_another_case_is_no_change_unless_it_is_better_written(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """A CRM's export (`Ada LOVELACE`, `ADA@Analytical.example`) and a spreadsheet's,
+    imported in turn, swapped the name and email on every import, each an update."""
+    db = book_db
+    ada = existing(db, name="Ada Lovelace", email="ada@analytical.example", company="Engines")
+    grace = existing(db, name="grace hopper", email="grace@navy.example", company="Navy")
+    crm = write_file(
+        tmp_path,
+        "name,email,company\n"
+        "Ada LOVELACE,ADA@Analytical.example,Engines\n"
+        "Grace Hopper,GRACE@NAVY.EXAMPLE,Navy\n",
+    )
+    report = run(db, crm)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 1)
+    found = people(db)
+    assert found["Ada Lovelace"]["id"] == ada
+    assert found["Ada Lovelace"]["email"] == "ada@analytical.example"
+    # A name in one case alone gives way to one in upper and lower case; an email never.
+    assert found["Grace Hopper"]["id"] == grace
+    assert found["Grace Hopper"]["email"] == "grace@navy.example"
+    again = run(db, crm)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
 
 
 def test_a_known_email_in_another_case_updates_without_wiping_fields(
@@ -765,10 +792,10 @@ def test_two_people_sharing_a_switchboard_number_stay_two_prospects(
     assert (report.added, report.updated) == (2, 1)
     found = people(db)
     # Anna keeps her name, email and meeting; the same name at the same number is her.
-    assert found["ANNA berg"]["id"] == anna
-    assert found["ANNA berg"]["email"] == "anna@acme.example"
-    assert found["ANNA berg"]["next_call_at"] == "2026-11-30T15:00:00+00:00"
-    assert found["ANNA berg"]["title"] == "CFO"
+    assert found["Anna Berg"]["id"] == anna
+    assert found["Anna Berg"]["email"] == "anna@acme.example"
+    assert found["Anna Berg"]["next_call_at"] == "2026-11-30T15:00:00+00:00"
+    assert found["Anna Berg"]["title"] == "CFO"
     assert found["Bob Stone"]["email"] == "bob@acme.example"
     assert found["Cleo Park"]["phone"] == "+16175550100"
     assert report.notices() == [

@@ -44,11 +44,12 @@ def test_three_ways_of_writing_a_uk_number_are_one_prospect(
         "Mo Mills,+44 7700 900318,\n"
         "mo  MILLS,0044 7700 900318,Acme Ltd\n",
     )
-    # The second row repeats the first's number and fills nothing new: unchanged.
+    # The second row repeats the first's number and fills nothing new: unchanged. The
+    # third's name in another case is no change; its company is.
     assert (report.added, report.updated, report.unchanged, report.rejected) == (1, 1, 1, [])
     assert report.shared_phones == []
     [mo] = db.query("SELECT name, phone, company FROM prospects")
-    assert mo == {"name": "mo MILLS", "phone": "+447700900318", "company": "Acme Ltd"}
+    assert mo == {"name": "Mo Mills", "phone": "+447700900318", "company": "Acme Ltd"}
 
 
 def test_a_us_number_with_dots_and_one_with_brackets_are_one_number(

@@ -67,8 +67,9 @@ def test_rows_match_across_batches_as_within_one(
     assert [shared.line for shared in batched.shared_phones] == [7]
     # And again: every row now matches the prospect it added, and counts for what it
     # changes after the rows before it: the same split whatever the batches.
+    # A row that gives a name or email in another case changes nothing by it.
     again = import_prospects(book_db, path, now=FROZEN_NOW)
-    assert (again.added, again.updated, again.unchanged) == (0, 8, 1)
+    assert (again.added, again.updated, again.unchanged) == (0, 6, 3)
     assert book_rows(book_db) == expected
 
 

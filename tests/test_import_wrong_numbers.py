@@ -228,7 +228,8 @@ def test_an_export_without_emails_leaves_a_number_the_rep_cleared_cleared(
     assert book_db.execute("SELECT count(*) FROM prospects").fetchone()[0] == 1
     row = get_prospect(book_db, ann)
     assert (row["phone"], row["wrong_number"]) == (None, 0)  # type: ignore[index]
-    assert report.summary().startswith("added 0, updated 1, rejected 0 (")
+    # Her name in another case is no change: the prospect keeps hers.
+    assert report.summary().startswith("added 0, updated 0, unchanged 1, rejected 0 (")
     assert report.notices() == [
         f"line 2: +1 201-555-0100 was found a wrong number for Ann Archer (prospect {ann})"
         " on 3 Dec: left without a number"
