@@ -902,7 +902,7 @@ def test_the_template_shows_every_opener_and_the_placeholders():
     text = template_plain(load_builtin("solution"))
     for situation in SITUATIONS:
         assert f"Open: {situation} (" in text
-    assert "{introduction}. I'm calling because our {feature}" in text
+    assert "{introduction}. I'm calling because teams like yours use our {feature}" in text
     assert "> In your notes: {pain_points}" in text
 
 
@@ -973,7 +973,7 @@ def test_someone_who_said_no_hears_an_opener_that_says_so_in_every_method(tmp_pa
         ("timing", "the timing wasn't right for you then"),
         ("budget", "there wasn't the budget for it then"),
         ("competitor", "you had gone with another provider"),
-        ("no_need", "you didn't see a need for it then"),
+        ("no_need", "you didn't see the need then"),
         ("no_authority", "the decision sat with someone else"),
     ],
 )
@@ -1019,8 +1019,7 @@ def test_without_a_reason_to_say_the_declined_opener_keeps_its_own_words(tmp_pat
     openers = [filled.steps[0].say for filled in fill_every_method(prospect, history)]
     assert openers[0] == (
         "Hi Ben, this is Kestrel Software; we spoke on Monday, and it wasn't the right moment"
-        " for you then. I'm not calling to push, only to see whether anything has changed on"
-        " your side since."
+        " for you then. I'm not calling to push, just to check in."
     )
     undated = history._replace(last_connected_at=None, declined_reason="competitor")
     [solution, *_] = fill_every_method(prospect, undated)

@@ -89,8 +89,7 @@ ASKS_FOR_A_MEETING = {
     " problem, its causes and what a fix must do. Which day next week suits you for thirty"
     " minutes with whoever signs off?",
     "value_proposition": "If those numbers hold, the next step is to check them with whoever"
-    " owns the budget, so the decision rests on your figures. Can we book thirty minutes with"
-    " them this week?",
+    " owns the budget. Can we book thirty minutes with them this week?",
     "conceptual": "The most useful next step would be for you to bring the others involved to"
     " a working session, so we shape this around what you all want. Could you set that up for"
     " next week, and who would you bring?",
@@ -110,16 +109,18 @@ def test_a_prospect_with_nothing_booked_is_asked_for_a_meeting(method: str) -> N
     assert last_step(known).say == ASKS_FOR_A_MEETING[method]
 
 
+# The opener confirms the meeting; the last step refers back to its day, not its time again.
 CONFIRMS_THE_MEETING = {
-    "solution": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else should"
-    " be there?",
-    "value_proposition": "We're booked for Tuesday the 24th at 5 am: is that still good, and will"
-    " whoever owns the budget be there to see these numbers?",
-    "conceptual": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else"
-    " should be there?",
-    "benefits": "We're booked for Tuesday the 24th at 5 am: is that still good, and who else should"
-    " be there?",
-    "inbound": "We're booked for Tuesday the 24th at 5 am: is that still good?",
+    "solution": "I'll send you a one-page summary of what you told me before we meet on Tuesday"
+    " the 24th, for you to correct.",
+    "value_proposition": "I'll put these numbers in writing before we meet on Tuesday the 24th:"
+    " will whoever owns the budget be there to see them?",
+    "conceptual": "Before we meet on Tuesday the 24th, could you bring in whoever else should"
+    " shape this, so we work from what you all want?",
+    "benefits": "When we meet on Tuesday the 24th, I'll show you that need being met on your own"
+    " case. Who else should see it?",
+    "inbound": "I'll send a short agenda before we meet on Tuesday the 24th, built on what you"
+    " told me today.",
 }
 
 
@@ -132,21 +133,24 @@ def test_a_meeting_booked_is_confirmed_on_their_clock_not_booked_again(method: s
     filled = script_for(method, in_new_york, history)
     close = last_step(filled)
     assert close.say == CONFIRMS_THE_MEETING[method]
+    assert "We're booked for Tuesday the 24th at 5 am" in filled.steps[0].say
     assert "meeting is booked for Tue 24 Nov 10:00 (05:00 their time)" in filled.steps[0].cue
     assert not BOOKING.search(" ".join(close.ask))
     # With a proposal out too, the meeting comes first: it is what is next.
     assert last_step(script_for(method, in_new_york, history, PROPOSAL_OUT)) == close
 
 
+WHAT_WOULD_DECIDE = (
+    "On the proposal we sent on Monday: what would you still need from us to decide?"
+)
 ASKS_ABOUT_THE_PROPOSAL = {
-    "solution": "We sent you our proposal on Monday: where does it stand with you?",
-    "value_proposition": "We sent you our proposal on Monday: do these numbers change where it"
+    "solution": WHAT_WOULD_DECIDE,
+    "value_proposition": "On the proposal we sent on Monday: do these numbers change where it"
     " stands, and who still needs to see them?",
-    "conceptual": "We sent you our proposal on Monday: how well does it fit your picture, and"
-    " where does it stand?",
-    "benefits": "We sent you our proposal on Monday: does it meet the need you described, and"
-    " where does it stand with you?",
-    "inbound": "We sent you our proposal on Monday: where does it stand with you?",
+    "conceptual": "On the proposal we sent on Monday: how well does it fit your picture, and"
+    " what would you still need to decide?",
+    "benefits": WHAT_WOULD_DECIDE,
+    "inbound": WHAT_WOULD_DECIDE,
 }
 
 
@@ -180,10 +184,10 @@ def test_a_customer_is_not_pitched_what_they_bought(method: str) -> None:
     assert close.say.startswith("Thanks"), close.say
     # A customer's meeting booked and proposal out are theirs to confirm too.
     booked = script_for(method, CUSTOMER, BOUGHT._replace(meeting_due_at=MEETING_AHEAD))
-    assert last_step(booked).say.startswith("We're booked for Tuesday the 24th at 10 am: is that")
+    assert "We're booked for Tuesday the 24th at 10 am" in booked.steps[0].say
+    assert "meet on Tuesday the 24th" in last_step(booked).say
     proposed = script_for(method, CUSTOMER, BOUGHT, PROPOSAL_OUT)
-    said = "We sent you our proposal on Monday: where does it stand with you?"
-    assert last_step(proposed).say == said
+    assert last_step(proposed).say == WHAT_WOULD_DECIDE
 
 
 @pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
@@ -271,8 +275,7 @@ def test_the_pane_and_funnel_script_read_the_proposal_from_the_book(tmp_path: Pa
     assert result.exit_code == 0, result.output
     weekday = f"{sent.astimezone(now.tzinfo):%A}"
     assert (
-        f"   We sent you our proposal on {weekday}: does it meet the need you described, and"
-        " where does it stand with you?\n"
+        f"   On the proposal we sent on {weekday}: what would you still need from us to decide?\n"
     ) in result.stdout
     assert "book a demo" not in result.stdout
 
@@ -297,7 +300,7 @@ async def test_the_pane_closes_on_the_proposal_out(demo_app: FunnelApp) -> None:
             await pilot.press("right_square_bracket")
         await settle(pilot)
         lines = [line.plain for line in pane_lines(pane)]
-        said = "We sent you our proposal on Friday: where does it stand with you?"
+        said = "On the proposal we sent on Friday: what would you still need from us to decide?"
         assert said in lines, lines
 
 
@@ -366,3 +369,46 @@ def test_the_cold_fallback_opener_leads_into_its_question() -> None:
     assert "planning the week's work" in cold.say
     assert "today" not in cold.say
     assert cold.ask[0] == "How does Reyes Dental handle that today?"
+
+
+SITUATIONS_TO_SAY = {
+    "cold": (DANA, ProspectHistory(), None),
+    "cold, no needs": ({"name": "Dana Reyes", "company": "Reyes Dental"}, ProspectHistory(), None),
+    "inbound": ({**DANA, "source": "webinar"}, ProspectHistory(), None),
+    "known": (KNOWN, ProspectHistory(SPOKE, last_connect_outcome="callback"), None),
+    "meeting booked": (KNOWN, ProspectHistory(SPOKE, meeting_due_at=MEETING_AHEAD), None),
+    "proposal out": (KNOWN, ProspectHistory(SPOKE), PROPOSAL_OUT),
+    "declined": (
+        {**KNOWN, "stage": "lost"},
+        ProspectHistory(SPOKE, last_connect_outcome="not_interested", declined_reason="timing"),
+        None,
+    ),
+    "customer": (CUSTOMER, BOUGHT, None),
+    "customer, meeting booked": (CUSTOMER, BOUGHT._replace(meeting_due_at=MEETING_AHEAD), None),
+    "customer, proposal out": (CUSTOMER, BOUGHT, PROPOSAL_OUT),
+}
+# The most words in a row two spoken lines of one script may share.
+SHARED_WORDS_AT_MOST = 4
+
+
+def phrases(line: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9']+", line.lower())
+    size = SHARED_WORDS_AT_MOST + 1
+    return {tuple(words[start : start + size]) for start in range(len(words) - size + 1)}
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+@pytest.mark.parametrize("situation", SITUATIONS_TO_SAY)
+def test_no_script_says_the_same_thing_twice(method: str, situation: str) -> None:
+    """A trainer read every script aloud: the declined opener said "to see whether anything
+    has changed on your side since" and asked "What, if anything, has changed since
+    then?"; the close said "We're booked for Tuesday the 24th at 10 am" as the opener had,
+    and "We sent you our proposal on Monday" again; the cold opener's feature came back
+    word for word in the vision question."""
+    prospect, history, proposal = SITUATIONS_TO_SAY[situation]
+    said_before: dict[tuple[str, ...], str] = {}
+    for line in spoken_lines(script_for(method, prospect, history, proposal)):
+        for phrase in phrases(line):
+            assert phrase not in said_before, (" ".join(phrase), said_before[phrase], line)
+        for phrase in phrases(line):
+            said_before.setdefault(phrase, line)

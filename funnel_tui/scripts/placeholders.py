@@ -30,6 +30,7 @@ HISTORY_PLACEHOLDERS = (
     "last_purchase_on",
     "declined_reason",
     "meeting_at",
+    "meeting_day",
     "proposal_sent_on",
 )
 # What a product profile can fill.
@@ -77,6 +78,7 @@ RECORDED_ELSEWHERE = {
     "last_purchase_on": "when they last bought",
     "declined_reason": "why they said no",
     "meeting_at": "a meeting booked ahead",
+    "meeting_day": "a meeting booked ahead",
     "proposal_sent_on": "when the open proposal went out",
     "our_company": "your company (product profile)",
     "product": "your product (product profile)",

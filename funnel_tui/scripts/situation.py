@@ -28,7 +28,7 @@ DECLINED_BECAUSE = {
     LostReason.TIMING: "the timing wasn't right for you then",
     LostReason.BUDGET: "there wasn't the budget for it then",
     LostReason.COMPETITOR: "you had gone with another provider",
-    LostReason.NO_NEED: "you didn't see a need for it then",
+    LostReason.NO_NEED: "you didn't see the need then",
     LostReason.NO_AUTHORITY: "the decision sat with someone else",
 }
 
@@ -225,6 +225,17 @@ def spoken_ahead(moment: datetime, now: datetime) -> str:
     "tomorrow at 10 am", "Tuesday the 24th at noon", "Tuesday the 5th of January at 9 am"
     in another month, with the year too when it is more than YEAR_AHEAD_DAYS away."""
     local = moment.astimezone(now.tzinfo)
+    return f"{_day_ahead(local, now)} at {spoken_clock(local.hour, local.minute)}"
+
+
+def spoken_day_ahead(moment: datetime, now: datetime) -> str:
+    """The day of a moment ahead, said after "we meet": "today", "tomorrow", "on Tuesday
+    the 24th", "on Tuesday the 5th of January"."""
+    day = _day_ahead(moment.astimezone(now.tzinfo), now)
+    return day if day in ("today", "tonight", "tomorrow") else f"on {day}"
+
+
+def _day_ahead(local: datetime, now: datetime) -> str:
     day, today = local.date(), now.date()
     at_midnight = (local.hour, local.minute) == (0, 0)
     if at_midnight:
@@ -232,16 +243,15 @@ def spoken_ahead(moment: datetime, now: datetime) -> str:
         day -= timedelta(days=1)
     days_ahead = (day - today).days
     if days_ahead <= 0:
-        said = "tonight" if at_midnight else "today"
-    elif days_ahead == 1:
-        said = "tomorrow"
-    else:
-        said = f"{WEEKDAYS[day.weekday()]} the {ordinal(day.day)}"
-        if (day.year, day.month) != (today.year, today.month):
-            said += f" of {MONTHS[day.month - 1]}"
-        if days_ahead > YEAR_AHEAD_DAYS:
-            said += f" {day.year}"
-    return f"{said} at {spoken_clock(local.hour, local.minute)}"
+        return "tonight" if at_midnight else "today"
+    if days_ahead == 1:
+        return "tomorrow"
+    said = f"{WEEKDAYS[day.weekday()]} the {ordinal(day.day)}"
+    if (day.year, day.month) != (today.year, today.month):
+        said += f" of {MONTHS[day.month - 1]}"
+    if days_ahead > YEAR_AHEAD_DAYS:
+        said += f" {day.year}"
+    return said
 
 
 def spoken_clock(hour: int, minute: int) -> str:
