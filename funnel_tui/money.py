@@ -158,11 +158,17 @@ def parse_amount(text: str, currency: str | None) -> int:
     if currency:
         refuse_other_currency(text, currency)
     number = _strip_own_code(text, currency or "")
-    match = _AMOUNT.fullmatch(number if number != text else _strip_currency(text))
+    match = _AMOUNT.fullmatch(
+        _with_decimal_point(number if number != text else _strip_currency(text))
+    )
     if match is None:
         raise AmountError(text, currency=currency)
     fraction = match["fraction"] or ""
     suffix = match["suffix"].lower()
+    if len(fraction) == 3 and not suffix and "," not in match["whole"]:
+        thousands = f"{match['whole']}{fraction}"
+        reason = f"thousands or a third decimal? write {thousands} for thousands"
+        raise AmountError(text, reason, currency)
     if len(fraction) > 2 and not suffix:
         raise AmountError(text, "at most two decimals", currency)
     number = Decimal(f"{match['whole'].replace(',', '')}.{fraction or '0'}")
@@ -170,6 +176,39 @@ def parse_amount(text: str, currency: str | None) -> int:
     if cents > MAX_CENTS:
         raise AmountTooLarge(text)
     return cents
+
+
+# A space, no-break space or apostrophe between groups of three digits (`12 500`, `1 234,50`,
+# Switzerland's `1'234.50`).
+_GROUPING_MARKS = re.compile(r"(?<=[0-9])[ \u00a0\u202f\u2009'](?=[0-9]{3}(?![0-9]))")
+# The digits after a number's last separator, and a k or m after them.
+_LAST_GROUP = re.compile(r"[.,]([0-9]*)[km]?\Z", re.IGNORECASE)
+
+
+def _with_decimal_point(number: str) -> str:
+    """The number with `.` before its decimals and `,` between its thousands, as a
+    spreadsheet or a country may write it: the last of `.` and `,` marks the decimals when
+    both are there (`12.500,00`, `1.234.567,89`, `1,200.50`); a comma alone does when one or
+    two digits follow it (`3,50`, `1,5k`), which no thousands do; `.` between every group of
+    three (`1.234.567`) groups thousands. A point alone before three digits (`12.345`)
+    stays as it is, refused: thousands or a third decimal, it cannot tell."""
+    number = _GROUPING_MARKS.sub("", number)
+    dot, comma = number.rfind("."), number.rfind(",")
+    if dot >= 0 and comma >= 0:
+        decimal = "." if dot > comma else ","
+    elif comma >= 0:
+        last = _LAST_GROUP.search(number)
+        decimal = "," if number.count(",") == 1 and last and len(last[1]) in (1, 2) else ""
+    elif number.count(".") > 1:
+        decimal = ""
+    else:
+        return number
+    if not decimal:
+        return number.replace(".", ",")
+    whole, _, fraction = number.rpartition(decimal)
+    if decimal in whole:
+        return number  # `1,234.567,89`: no number, and refused as it is
+    return f"{whole.replace('.', ',')}.{fraction}"
 
 
 def format_money(cents: int, currency: str = "$", *, whole: bool = False) -> str:

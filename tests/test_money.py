@@ -47,6 +47,17 @@ from tests.app_support import settle, shown_text
         ("£12", 1_200),
         ("  $ 75.10  ", 7_510),
         ("1,234,567.89", 123_456_789),
+        # As a spreadsheet or a country writes them: the last separator marks the decimals
+        # when there are two kinds; a comma alone before one or two digits does too.
+        ("12.500,00", 1_250_000),
+        ("1.234.567,89", 123_456_789),
+        ("1.234.567", 123_456_700),
+        ("1 234,50", 123_450),
+        ("12\u00a0500", 1_250_000),
+        ("1'234.50", 123_450),
+        ("12,34", 1_234),
+        ("3,5", 350),
+        ("1,5k", 150_000),
         # k and m amounts are rounded half up to the cent.
         ("1.000005k", 100_001),
         ("1.000004k", 100_000),
@@ -67,8 +78,9 @@ def test_accepted_amounts(text: str, cents: int) -> None:
         "$-50",
         "abc",
         "1,2,3",
-        "12,34",
         "1,0000",
+        "1,234.567,89",
+        "12 34",
         "12.345",
         "50kk",
         "50km",
