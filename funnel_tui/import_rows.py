@@ -10,6 +10,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
@@ -399,17 +400,42 @@ def _convert_next_call(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
-def _convert_close_on(text: str, row: dict[str, object]) -> str | None:
-    """An open opportunity's expected close, as funnel's export writes it (YYYY-MM-DD)."""
+def _convert_close_on(day_first: bool, text: str, row: dict[str, object]) -> str | None:
+    """An open opportunity's expected close, as funnel's export writes it (YYYY-MM-DD), or
+    as a CRM or a spreadsheet does (`3/31/2026`, `31.03.2026`, `Mar 31, 2026`), read in
+    the book's order of day and month where the two could be either (`01/02/2026`)."""
     try:
         read_day(text)  # the whole text is the day, as the form and `funnel check` read it
     except Unreadable:
-        return (
-            f"expected close date {quoted(text)}: a date from {FIRST_DAY[:4]} to {LAST_DAY[:4]}"
-            " such as 2026-12-31"
-        )
+        day = written_day(text, day_first)
+        if day is None:
+            return (
+                f"expected close date {quoted(text)}: a date from {FIRST_DAY[:4]} to"
+                f" {LAST_DAY[:4]} such as 2026-12-31"
+            )
+        text = day.isoformat()
     row["expected_close_on"] = text
     return None
+
+
+# Two days no date shares all its parts with: a date read with each as the default is
+# the same day only when the text gave its day, month and year.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+
+
+def written_day(text: str, day_first: bool) -> date | None:
+    """The day a cell writes with its day, month and year, in any common form, from
+    FIRST_DAY to LAST_DAY; None for anything else (a month alone, a time alone, no date)."""
+    from dateutil.parser import ParserError, parse
+
+    try:
+        first, second = (parse(text, dayfirst=day_first, default=at) for at in _DEFAULTS)
+    except (ParserError, ValueError, OverflowError):
+        return None
+    day = first.date()
+    if day != second.date() or not FIRST_DAY <= day.isoformat() <= LAST_DAY:
+        return None
+    return day
 
 
 def _convert_flag(name: str, label: str, text: str, row: dict[str, object]) -> str | None:
@@ -450,16 +476,16 @@ def _convert_task_kind(text: str, row: dict[str, object]) -> str | None:
     return None
 
 
-def converters(currency: str) -> dict[str, Converter]:
-    """What reads each field that is more than text, for a book kept in `currency`; in this
-    order, so that exact cents win over an amount. (A `partial`, not a closure: the reader
-    is pickled to the process it runs in.)"""
+def converters(currency: str, day_first: bool = True) -> dict[str, Converter]:
+    """What reads each field that is more than text, for a book kept in `currency`, with
+    the day before the month or not; in this order, so that exact cents win over an
+    amount. (A `partial`, not a closure: the reader is pickled to the process it runs in.)"""
     return {
         "deal_value": partial(_convert_deal_value, currency),
         "deal_value_cents": _convert_cents,
         "next_call_at": _convert_next_call,
         "next_task_kind": _convert_task_kind,
-        "expected_close_on": _convert_close_on,
+        "expected_close_on": partial(_convert_close_on, day_first),
         "timezone_guessed": _convert_guessed,
         **{name: _flag_converter(name, label) for name, label in FLAG_FIELDS.items()},
     }
@@ -488,6 +514,7 @@ class _RowReader:
         *,
         delimiter: str,
         methods: Mapping[str, str],
+        day_first: bool = True,
     ) -> None:
         self.header = header
         self.delimiter = delimiter
@@ -505,7 +532,9 @@ class _RowReader:
         )
         self.source = source
         self.converters = [
-            (name, convert) for name, convert in converters(currency).items() if name in columns
+            (name, convert)
+            for name, convert in converters(currency, day_first).items()
+            if name in columns
         ]
         self.choosers: list[tuple[str, Chooser, str | None]] = []
         self.not_understood: dict[str, NotUnderstood] = {}
@@ -881,7 +910,8 @@ def shown_headers(headers: list[str]) -> str:
 class ProspectReader:
     """A CSV file's records read one at a time as prospect rows, phone numbers without a
     country code read as the row's country's (or zone's) when it knows them as in use,
-    else as `phone_region`'s, deal values in the book's `currency` and a
+    else as `phone_region`'s, deal values in the book's `currency`, dates with the day
+    before the month or not (`day_first`) where either could come first, and a
     CRM's method column as one of `methods` (method -> the name funnel shows: those with
     a script): the header is read and checked when it is made (raises CsvUnreadable), the
     records as `rows` is iterated.
@@ -899,6 +929,7 @@ class ProspectReader:
         currency: str,
         source: str | None = None,
         methods: Mapping[str, str] = BUILTIN_METHOD_NAMES,
+        day_first: bool = True,
     ) -> None:
         self.csv_file = read_csv(path)
         header = self.csv_file.header
@@ -916,6 +947,7 @@ class ProspectReader:
             currency,
             delimiter=self.csv_file.delimiter,
             methods=methods,
+            day_first=day_first,
         )
         found = {
             header[position]: name

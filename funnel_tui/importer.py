@@ -764,6 +764,7 @@ def import_prospects(
         currency=settings.currency,
         source=source,
         methods=methods,
+        day_first=settings.day_first,
     )
     return import_file(
         db,

@@ -456,6 +456,49 @@ def test_empty_cells_past_the_headers_last_column_are_nothing(
     assert [str(rejected) for rejected in report.rejected] == ["line 4: 5 fields, the header has 3"]
 
 
+@pytest.mark.parametrize(
+    ("settings", "text", "close_on", "cents"),
+    [
+        # European Excel: a semicolon file, day first, a decimal comma.
+        (
+            {"currency": "€", "day_first": "yes"},
+            "name;email;Expected Close Date;Amount\r\n"
+            "Zoë Müller;zoe@firma.example;31.03.2026;12.500,00 €\r\n"
+            "Søren Berg;soren@firma.example;01/02/2026;1 234,50 €\r\n",
+            ["2026-03-31", "2026-02-01"],
+            [1_250_000, 123_450],
+        ),
+        # American Excel: month first, a dollar amount.
+        (
+            {"currency": "$", "day_first": "no"},
+            "name,email,Expected Close Date,Amount\r\n"
+            'Ada Lovelace,ada@x.example,3/31/2026,"$2,500.00"\r\n'
+            "Grace Hopper,grace@x.example,01/02/2026,$900\r\n",
+            ["2026-03-31", "2026-01-02"],
+            [250_000, 90_000],
+        ),
+    ],
+)
+def test_dates_and_amounts_as_excel_writes_them_are_read(
+    db: sqlite_utils.Database,
+    tmp_path: Path,
+    settings: dict[str, str],
+    text: str,
+    close_on: list[str],
+    cents: list[int],
+) -> None:
+    """`31.03.2026`, `3/31/2026`, `12.500,00 €` and `1 234,50 €` were each refused, the row
+    and so the whole file with it: only ISO dates and US amounts were read."""
+    for key, value in settings.items():
+        save_setting(db, key, value)
+    path = tmp_path / "excel.csv"
+    path.write_text(text, encoding="utf-8")
+    report = run(db, path)
+    assert report.rejected == []
+    rows = db.execute("SELECT expected_close_on, deal_value_cents FROM prospects ORDER BY id")
+    assert [tuple(row) for row in rows] == list(zip(close_on, cents, strict=True))
+
+
 BROKEN_LINES = {
     6: "3 fields, the header has 5",
     7: "a name is needed",
@@ -1900,10 +1943,14 @@ def test_an_expected_close_date_comes_back_from_the_books_own_export(
 def test_an_expected_close_date_that_is_no_date_rejects_its_row(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
-    path = write_file(tmp_path, "name,email,expected_close_on\nAnn,ann@a.example,31/12/2026\n")
+    path = write_file(
+        tmp_path,
+        "name,email,expected_close_on\nAnn,ann@a.example,31/13/2026\nBo,b@b.example,March\n",
+    )
     report = import_prospects(db, path, now=NOW)
     assert [str(rejected) for rejected in report.rejected] == [
-        "line 2: expected close date '31/12/2026': a date from 1900 to 2999 such as 2026-12-31"
+        "line 2: expected close date '31/13/2026': a date from 1900 to 2999 such as 2026-12-31",
+        "line 3: expected close date 'March': a date from 1900 to 2999 such as 2026-12-31",
     ]
 
 
