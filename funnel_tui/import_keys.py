@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple, TypeVar
 
+from funnel_tui.accents import fold
 from funnel_tui.phones import phone_key
 from funnel_tui.schema_v23 import IRREGULAR_EMAIL, IRREGULAR_PHONE
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -124,9 +125,13 @@ def email_key(email: object) -> str:
 
 
 def name_key(name: object) -> str:
-    """A name with case, spacing and invisible characters ignored: `Anna  berg` is `Anna
-    Berg`, and so is `Anna\u200bBerg` stored before."""
-    return "".join(_visible(str(name or "")).split()).casefold()
+    """A name with case, spacing, accents and invisible characters ignored: `Anna  berg` is
+    `Anna Berg`, and so is `Anna\u200bBerg` stored before; `Zoe Muller` is Zoë Müller, as a
+    file saved in an encoding without the accents writes her."""
+    text = str(name or "")
+    if not text.isascii():
+        text = fold(text.translate(_WITHOUT_INVISIBLE))
+    return "".join(text.split()).casefold()
 
 
 def _visible(text: str) -> str:

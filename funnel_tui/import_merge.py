@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from funnel_tui.accents import fold
 from funnel_tui.domain import DEFAULT_METHOD, Kind, Priority, Stage, TaskKind
 from funnel_tui.import_keys import (
     Held,
@@ -191,18 +192,27 @@ def _without_the_number(row: dict[str, object]) -> dict[str, object]:
     return {name: value for name, value in row.items() if name not in of_the_number}
 
 
-def _in_a_worse_case(name: str, new: object, current: object) -> bool:
-    """Whether the row's `new` name or email is the prospect's `current` one in other case,
-    and no better. A name in upper and lower case is better than one in one case alone
-    (`ada lovelace`, `GRACE HOPPER`); an email is never better so."""
+def _written_worse(name: str, new: object, current: object) -> bool:
+    """Whether the row's `new` name or email is the prospect's `current` one written
+    another way, and no better: in other case (a name in upper and lower case is better
+    than one in one case alone, `ada lovelace`, `GRACE HOPPER`; an email never is), or
+    with fewer accents (`Zoe Muller` for Zoë Müller, as an encoding without them writes
+    her)."""
     if not isinstance(new, str) or not isinstance(current, str) or new == current:
         return False
-    if new.casefold() != current.casefold():
-        return False
-    if name == "email":
-        return True
-    in_one_case = current in (current.lower(), current.upper())
-    return not in_one_case or new in (new.lower(), new.upper())
+    if new.casefold() == current.casefold():
+        return name == "email" or not (_in_one_case(current) and not _in_one_case(new))
+    if name == "name" and fold(new) == fold(current):
+        return _accents(new) < _accents(current)
+    return False
+
+
+def _in_one_case(text: str) -> bool:
+    return text in (text.lower(), text.upper())
+
+
+def _accents(text: str) -> int:
+    return sum(1 for letter in text if not letter.isascii())
 
 
 def _changes_nothing(pending: dict[str, object], row: dict[str, object]) -> bool:
@@ -429,14 +439,14 @@ class Merger:
     def _as_written_before(
         self, target: Target, pending: dict[str, object], row: dict[str, object]
     ) -> dict[str, object]:
-        """The row less a name or email its prospect has already, in another case and
-        no better (`Ada LOVELACE`): a CRM's export and a spreadsheet's, imported in turn,
-        swapped the two on every import, each an update."""
+        """The row less a name or email its prospect has already, written another way and
+        no better (`Ada LOVELACE`, `Zoe Muller`): a CRM's export and a spreadsheet's,
+        imported in turn, swapped the two on every import, each an update."""
         stored = self.stored[target] if isinstance(target, int) else None
         same = {
             name
             for name in ("name", "email")
-            if _in_a_worse_case(name, row.get(name), pending.get(name, getattr(stored, name, None)))
+            if _written_worse(name, row.get(name), pending.get(name, getattr(stored, name, None)))
         }
         return {name: value for name, value in row.items() if name not in same} if same else row
 

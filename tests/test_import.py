@@ -728,6 +728,28 @@ def test_a_name_or_email_in_another_case_is_no_change_unless_it_is_better_writte
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_a_name_without_its_accents_at_the_same_number_is_the_same_person(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """A file saved in an encoding without accents wrote Zoë Müller as `Zoe Muller`, with
+    her number and company: she was added again, `kept as a separate prospect`."""
+    db = book_db
+    zoe = existing(db, name="Zoë Müller", phone="+49 30 1234567", company="Firma GmbH")
+    jose = existing(db, name="Jose Alvarez", phone="+34 912 345 678")
+    path = write_file(
+        tmp_path,
+        "name,phone,company,title\n"
+        "Zoe Muller,+49 30 1234567,Firma GmbH,CFO\n"
+        "José Álvarez,+34 912 345 678,,Owner\n",
+    )
+    report = run(db, path)
+    assert (report.added, report.updated, report.shared_phones) == (0, 2, [])
+    found = {row["id"]: row for row in people(db).values()}
+    # The name written better stays, or comes in: with its accents.
+    assert (found[zoe]["name"], found[zoe]["title"]) == ("Zoë Müller", "CFO")
+    assert (found[jose]["name"], found[jose]["title"]) == ("José Álvarez", "Owner")
+
+
 def test_a_known_email_in_another_case_updates_without_wiping_fields(
     book_db: Any, tmp_path: Path
 ) -> None:
