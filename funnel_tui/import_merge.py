@@ -63,6 +63,29 @@ class RepeatedRow:
         )
 
 
+@dataclass(frozen=True)
+class ReplacedPhone:
+    """A row that gave a prospect of the book another phone number than the one it had:
+    the number the queue dials changes. (An email never is: a row with another email is
+    the prospect only by that email.)"""
+
+    line: int
+    name: str
+    prospect_id: int
+    # The two numbers as shown.
+    old: str
+    new: str
+    # Another prospect's name, when one has the new number already.
+    holder: str = ""
+
+    def __str__(self) -> str:
+        theirs = f", the number of {one_line(self.holder)}" if self.holder else ""
+        return (
+            f"line {self.line}: {one_line(self.name)} (prospect {self.prospect_id}):"
+            f" phone {self.old} replaced by {self.new}{theirs}"
+        )
+
+
 # What a new prospect gets for a field the file leaves empty (the schema's defaults).
 NEW_PROSPECT = {
     "kind": Kind.NEW.value,
@@ -249,6 +272,7 @@ class Merger:
         wrong_numbers: WrongNumbers,
         said_kept: Callable[..., KeptPhone],
         found_wrong_for: FoundWrongFor,
+        show_number: Callable[[str], str] = str,
     ) -> None:
         self.found = found
         # The book's prospects are those up to it; later ids are earlier batches' rows.
@@ -284,6 +308,10 @@ class Merger:
         self.wrong_numbers = wrong_numbers
         self.said_kept = said_kept
         self.kept_phones: list[KeptPhone] = []
+        # The rows that gave a prospect of the book another number, each shown with
+        # `show_number`.
+        self.replaced: list[ReplacedPhone] = []
+        self.show_number = show_number
         self.numbers_given: dict[int, set[str]] = {}
         # The prospects of the book the numbers of the rows that match no one were found
         # wrong for, as far as they are known (`_merge_batch`).
@@ -410,6 +438,8 @@ class Merger:
                 # A guess moves with the number, as in the form: a new number that names
                 # no single zone clears the old number's guess.
                 row = {**row, "timezone": None, "timezone_guessed": 0}
+            if new_number and current and isinstance(target, int):
+                self._say_replaced(line, phone, target, pending, str(current))
             if new_number and not row.get("wrong_number"):
                 # What a wrong-number flag waits for, as in the form: the flag goes.
                 row = {**row, "wrong_number": 0}
@@ -449,6 +479,24 @@ class Merger:
             if _written_worse(name, row.get(name), pending.get(name, getattr(stored, name, None)))
         }
         return {name: value for name, value in row.items() if name not in same} if same else row
+
+    def _say_replaced(
+        self, line: int, phone: str, target: int, pending: dict[str, object], current: str
+    ) -> None:
+        """A row that gives a prospect of the book `phone` in place of `current` is said,
+        with whose the number is when another prospect's."""
+        name = str(pending.get("name", self.stored[target].name))
+        holder = self.phone_holders.get(phone, "")
+        self.replaced.append(
+            ReplacedPhone(
+                line,
+                name,
+                target,
+                self.show_number(current),
+                self.show_number(phone),
+                holder if holder and name_key(holder) != name_key(name) else "",
+            )
+        )
 
     def _not_moving_back(
         self, target: Target, pending: dict[str, object], row: dict[str, object]

@@ -37,6 +37,7 @@ from funnel_tui.import_merge import (
     FoundWrongFor,
     Merger,
     RepeatedRow,
+    ReplacedPhone,
     SharedPhone,
     stored_prospects,
     wrong_numbers_for,
@@ -59,6 +60,7 @@ from funnel_tui.import_wrong_numbers import (
     found_wrong,
     kept_phone,
 )
+from funnel_tui.phones import international
 from funnel_tui.prospects import TEXT_FIELDS
 from funnel_tui.read_ahead import read_ahead
 from funnel_tui.read_process import read_in_process
@@ -120,6 +122,10 @@ class ImportReport:
     # updated, which kept its own, and how many there were in all.
     kept_phones: list[KeptPhone] = field(default_factory=list)
     kept_phone_count: int = 0
+    # The first SHOWN_SET_ASIDE rows that gave a prospect of the book another phone
+    # number, and how many there were in all.
+    replaced: list[ReplacedPhone] = field(default_factory=list)
+    replaced_count: int = 0
     dry_run: bool = False
     # Whether the rows rejected leave the others to be written (--skip-invalid).
     skip_invalid: bool = False
@@ -239,6 +245,14 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{_counted(count, 'row gives', 'rows give')} a prospect another phone"
+                        " number (listed below)"
+                    ]
+                    if (count := self.replaced_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{counted(count, 'phone number')} kept that phonenumbers does not"
                         " know as in use (listed below)"
                     ]
@@ -309,6 +323,11 @@ class ImportReport:
                 self.kept_phones,
                 self.kept_phone_count,
                 "rows with a number found wrong, the prospect's phone kept",
+            ),
+            (
+                self.replaced,
+                self.replaced_count,
+                "rows that give a prospect another phone number",
             ),
             (
                 self.shared_phones,
@@ -644,6 +663,8 @@ class _Totals:
     rename_count: int = 0
     kept_phones: list[KeptPhone] = field(default_factory=list)
     kept_phone_count: int = 0
+    replaced: list[ReplacedPhone] = field(default_factory=list)
+    replaced_count: int = 0
     suppressed: list[int] = field(default_factory=list)
     sources_kept: int = 0
     calls_cancelled: int = 0
@@ -709,6 +730,7 @@ def _merge_batch(
             wrong_numbers,
             said_kept,
             wrong_for,
+            partial(international, region=region),
         )
         for line, row in keyed:
             merger.merge(line, row)
@@ -837,6 +859,7 @@ def import_file(
                 totals.namesake_count += _shown_first(totals.namesakes, namesakes_found)
                 totals.rename_count += _shown_first(totals.renames, merger.renames)
                 totals.kept_phone_count += _shown_first(totals.kept_phones, merger.kept_phones)
+                totals.replaced_count += _shown_first(totals.replaced, merger.replaced)
             keys.drop()
             if dry_run or (reader.file.rejected and not skip_invalid):
                 raise _RolledBack
@@ -860,6 +883,8 @@ def import_file(
         rename_count=totals.rename_count,
         kept_phones=totals.kept_phones,
         kept_phone_count=totals.kept_phone_count,
+        replaced=totals.replaced,
+        replaced_count=totals.replaced_count,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         written=written,

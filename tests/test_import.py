@@ -750,6 +750,30 @@ def test_a_name_without_its_accents_at_the_same_number_is_the_same_person(
     assert (found[jose]["name"], found[jose]["title"]) == ("José Álvarez", "Owner")
 
 
+def test_a_row_that_replaces_a_prospects_phone_is_said(book_db: Any, tmp_path: Path) -> None:
+    """Priya, matched by her email, was given Linus's number, and the summary said only
+    `updated 3`: her calls would have gone to him."""
+    db = book_db
+    priya = existing(db, name="Priya Shah", email="priya@x.example", phone="+442079460958")
+    existing(db, name="Linus Pauling", email="linus@x.example", phone="+15035550101")
+    ann = existing(db, name="Ann Archer", email="ann@x.example", phone="+13035550100")
+    path = write_file(
+        tmp_path,
+        "name,email,phone\n"
+        "Priya Shah,priya@x.example,+1 503 555 0101\n"
+        "Ann Archer,ann@x.example,+1 303 555 0111\n"
+        "Linus Pauling,linus@x.example,+1 503 555 0101\n",
+    )
+    report = run(db, path)
+    assert report.added == 0
+    assert "2 rows give a prospect another phone number (listed below)" in report.summary()
+    assert report.notices() == [
+        f"line 2: Priya Shah (prospect {priya}): phone +44 20 7946 0958 replaced by"
+        " +1 503-555-0101, the number of Linus Pauling",
+        f"line 3: Ann Archer (prospect {ann}): phone +1 303-555-0100 replaced by +1 303-555-0111",
+    ]
+
+
 def test_a_known_email_in_another_case_updates_without_wiping_fields(
     book_db: Any, tmp_path: Path
 ) -> None:

@@ -368,7 +368,9 @@ def test_a_row_with_the_email_of_a_prospect_of_another_name_is_said(
     assert report.added == 0
     assert book_rows(book_db)[0][:2] == ("Zed Zulu", "Globex")
     assert report.notices() == [
-        "line 2: Zed Zulu has the email of Ann Archer (prospect 1): updated as the same person"
+        "line 2: Zed Zulu has the email of Ann Archer (prospect 1): updated as the same person",
+        # The number the queue dials changes too: said.
+        "line 2: Ann Archer (prospect 1): phone +1 303-555-0100 replaced by +1 303-555-0199",
     ]
     assert (
         "1 row with the email of a prospect of another name, updated as the same person"

@@ -107,7 +107,9 @@ def test_a_number_not_fixed_yet_is_updated_as_before(book_db: Any, tmp_path: Pat
     other = write_csv(tmp_path, ANN.replace(WRONG, "+12015550142"), name="other.csv")
     report = imported(book_db, other)
 
-    assert report.notices() == []
+    assert report.notices() == [
+        f"line 2: Ann Archer (prospect {ann}): phone +1 201-555-0100 replaced by +1 201-555-0142"
+    ]
     row = get_prospect(book_db, ann)
     assert (row["phone"], row["wrong_number"]) == ("+12015550142", 0)  # type: ignore[index]
 
@@ -161,7 +163,10 @@ def test_the_number_written_another_way_is_the_same_number_and_only_it_is_kept_o
         tmp_path, "Ann Archer,ann@archer.example,+1 201 555 0100 x7,\n", name="c.csv"
     )
     report = imported(book_db, extension)
-    assert report.notices() == []
+    assert report.notices() == [
+        f"line 2: Ann Archer (prospect {ann}): phone +1 201-555-0199 replaced by"
+        " +1 201-555-0100 ext. 7"
+    ]
     assert get_prospect(book_db, ann)["phone"] == f"{WRONG};ext=7"  # type: ignore[index]
 
 
