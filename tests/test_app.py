@@ -1799,6 +1799,34 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     assert db["prospects"].count == count + 1
 
 
+async def test_the_import_dialog_checks_a_file_before_it_is_imported(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    """The dialog had no dry run: a file imported by mistake could not be taken back."""
+    db = demo_app.storage.db
+    count = db["prospects"].count
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        demo_app.screen.query_one("#import-path").value = str(leads)
+        await pilot.press("tab", "tab", "space", "enter")
+        await settle(pilot)
+        said = shown_text(demo_app.screen.query_one("#import-result"))
+        assert "dry run, nothing written: would add 1" in said
+        assert db["prospects"].count == count
+        # A reflex enter checks nothing again; the tick off, enter imports it.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert db["prospects"].count == count
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert "added 1" in shown_text(demo_app.screen.query_one("#import-result"))
+    assert db["prospects"].count == count + 1
+
+
 @pytest.mark.parametrize(
     "dropped",
     ["'{path}'", '"{path}" ', "{escaped}", "file://{address}"],

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from funnel_tui.emailing.templates import EmailTemplate
     from funnel_tui.import_rows import Progress
     from funnel_tui.importer import ImportReport
+    from funnel_tui.ui.import_dialog import ImportChoice
     from funnel_tui.ui.main_screen import MainScreen
     from funnel_tui.ui.prospect_form import FormSaver, ProspectForm
     from funnel_tui.ui.target_dialog import TargetEntry
@@ -406,7 +407,7 @@ class BookDialogs(_Base):
         from funnel_tui.importer import ProspectReader, import_file
         from funnel_tui.ui.import_dialog import ImportDialog
 
-        async def run_import(path: Path, skip_invalid: bool, progress: Progress) -> ImportReport:
+        async def run_import(path: Path, choice: ImportChoice, progress: Progress) -> ImportReport:
             now = self.funnel.clock()
             settings = self.funnel.settings
             # The file is scanned, then read a batch at a time, in threads of their own: the
@@ -417,10 +418,16 @@ class BookDialogs(_Base):
                 phone_region=settings.phone_region,
                 currency=settings.currency,
                 methods=self.funnel.scripts.names(),
+                day_first=settings.day_first,
             )
             return await self.funnel.in_db_thread(
                 lambda db: import_file(
-                    db, reader, now=now, skip_invalid=skip_invalid, progress=progress
+                    db,
+                    reader,
+                    now=now,
+                    skip_invalid=choice.skip_invalid,
+                    dry_run=choice.dry_run,
+                    progress=progress,
                 )
             )
 

@@ -27,14 +27,17 @@ from funnel_tui.ui.flag import Flag
 from funnel_tui.ui.slow_write import not_saved_text
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 
-# Imports a file (skipping the invalid rows or not), telling `Progress` how far it is.
-Importer = Callable[[Path, bool, Progress], Awaitable[ImportReport]]
+# Imports a file (skipping the invalid rows or not; or only checks it, writing nothing),
+# telling `Progress` how far it is.
+Importer = Callable[[Path, "ImportChoice", Progress], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
 HINT = "enter imports · esc closes"
 # Once a file is imported, enter leaves its report on screen.
 HINT_AFTER_IMPORT = "esc closes · enter imports again once the path or the tick changes"
+# Once a file is checked: untick the check to import it.
+HINT_AFTER_CHECK = "esc closes · to import it, untick the check (tab, space), then enter"
 # esc, enter or ctrl+q while the file is being written: it cannot stop half-way, and the dialog
 # says how it ended once it has.
 HINT_WHILE_IMPORTING = (
@@ -60,10 +63,12 @@ def path_as_typed(text: str) -> Path:
 
 
 class ImportChoice(NamedTuple):
-    """What enter imports: the path as typed, and whether the invalid rows are skipped."""
+    """What enter imports: the path as typed, whether the invalid rows are skipped, and
+    whether the file is only checked (a dry run: what it would do, nothing written)."""
 
     path: str
     skip_invalid: bool
+    dry_run: bool = False
 
 
 class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
@@ -95,6 +100,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             )
             yield Input(placeholder="path, e.g. ~/Downloads/hubspot-contacts.csv", id="import-path")
             yield Flag("Import the valid rows and skip the rest", id="import-skip")
+            yield Flag("Check the file only: say what it would do, write nothing", id="import-dry")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Label(id="import-rate")
             with VerticalScroll(id="import-result-box"):
@@ -107,6 +113,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
 
     @on(Input.Changed, "#import-path")
     @on(Checkbox.Changed, "#import-skip")
+    @on(Checkbox.Changed, "#import-dry")
     def _changed(self) -> None:
         # Another file, or the same one edited since, with or without its invalid rows:
         # enter imports it.
@@ -122,7 +129,9 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
         # Read from the fields: a tick typed just before enter counts before its Changed
         # message comes.
         choice = ImportChoice(
-            self.query_one("#import-path", Input).value, self.query_one("#import-skip", Flag).value
+            self.query_one("#import-path", Input).value,
+            self.query_one("#import-skip", Flag).value,
+            self.query_one("#import-dry", Flag).value,
         )
         # The file whose report is on screen: a reflex enter would import it again and
         # replace the report the rep is reading.
@@ -169,12 +178,12 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
     async def _import(self, choice: ImportChoice) -> None:
         path = path_as_typed(choice.path)
         result = self.query_one("#import-result", Static)
-        result.update(_line(f"Importing {path}…"))
+        result.update(_line(f"{'Checking' if choice.dry_run else 'Importing'} {path}…"))
         self._reported = None
         self._start_progress()
         self._importing = True
         try:
-            report = await self.run_import(path, choice.skip_invalid, self._progress)
+            report = await self.run_import(path, choice, self._progress)
         except CsvUnreadable as error:
             result.update(_line(str(error), "red"))
             # Refused before a row was read: no progress to show, nor a bar still running.
@@ -188,18 +197,20 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             self.query_one("#import-hint", Label).update(HINT)
             self._stop_progress()
         self.wrote = self.wrote or report.written
-        lines = [_line(report.summary(), "bold" if report.written else "bold red")]
+        refused = not report.written and not report.dry_run
+        lines = [_line(report.summary(), "bold red" if refused else "bold")]
         lines += [_line(notice) for notice in report.notices()]
         lines += [_line(str(rejected), "red") for rejected in report.rejected[:SHOWN_REJECTS]]
         if len(report.rejected) > SHOWN_REJECTS:
             more = len(report.rejected) - SHOWN_REJECTS
             lines.append(_line(f"… and {more} more", "red"))
         result.update(Text("\n").join(lines))
-        if report.written:
+        if report.written or report.dry_run:
             # Nothing written (a row rejected, all or nothing): the rep fixes the file and
             # imports it again with enter.
             self._reported = choice
-            self.query_one("#import-hint", Label).update(HINT_AFTER_IMPORT)
+            hint = HINT_AFTER_CHECK if report.dry_run else HINT_AFTER_IMPORT
+            self.query_one("#import-hint", Label).update(hint)
 
     def action_close(self) -> None:
         # Closed while it writes, the dialog would take the import's report with it (and
