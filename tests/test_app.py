@@ -1767,6 +1767,13 @@ async def test_a_reflex_second_enter_after_a_win_calls_nobody_when_no_one_is_nex
     assert db["calls"].count == calls_before + 1
 
 
+async def open_the_import_with(pilot: Pilot[Any], path: str) -> None:
+    """`i`, and the path in its field."""
+    await pilot.press("i")
+    await settle(pilot)
+    pilot.app.screen.query_one("#import-path", Input).value = path
+
+
 async def test_import_from_the_app_reports_and_adds_prospects(
     demo_app: FunnelApp, tmp_path: Path
 ) -> None:
@@ -1781,9 +1788,7 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     )
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        demo_app.screen.query_one("#import-path").value = str(csv_file)
+        await open_the_import_with(pilot, str(csv_file))
         await pilot.press("enter")
         await settle(pilot)
         result = shown_text(demo_app.screen.query_one("#import-result"))
@@ -1809,9 +1814,7 @@ async def test_the_import_dialog_checks_a_file_before_it_is_imported(
     leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        demo_app.screen.query_one("#import-path").value = str(leads)
+        await open_the_import_with(pilot, str(leads))
         await pilot.press("tab", "tab", "space", "enter")
         await settle(pilot)
         said = shown_text(demo_app.screen.query_one("#import-result"))
@@ -1848,9 +1851,7 @@ async def test_a_path_dropped_from_a_file_manager_is_imported(
     )
     async with demo_app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        demo_app.screen.query_one("#import-path").value = typed
+        await open_the_import_with(pilot, typed)
         await pilot.press("enter")
         await settle(pilot)
         assert "added 1" in shown_text(demo_app.screen.query_one("#import-result"))
