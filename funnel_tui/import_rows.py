@@ -170,6 +170,28 @@ class UnknownPhone:
         return f"line {self.line}: phone {self.value!r}: {self.warning}"
 
 
+# A `?` before a letter (`?ukasz`, `Mi?osz`): what a file saved in an encoding without that
+# letter (Windows-1252 has no `Ł`) writes in its place.
+LOST_LETTER = re.compile(r"\?(?=[^\W\d_])")
+# The fields whose text a lost letter is looked for in.
+LETTER_FIELDS = ("name", "company")
+
+
+@dataclass(frozen=True)
+class LostLetter:
+    """A name or company kept with a `?` where the file's encoding lost a letter."""
+
+    line: int
+    field: str
+    value: str
+
+    def __str__(self) -> str:
+        return (
+            f"line {self.line}: {self.field} {quoted(self.value)} has a ? where the file's"
+            " encoding may have lost a letter"
+        )
+
+
 @dataclass
 class ProspectFile:
     """What reading a file found besides its valid rows: the rejected ones (with their
@@ -194,6 +216,9 @@ class ProspectFile:
     # The first SHOWN_SET_ASIDE numbers kept with a warning, and how many there were.
     unknown_phones: list[UnknownPhone] = field(default_factory=list)
     unknown_phone_count: int = 0
+    # The first SHOWN_SET_ASIDE names and companies with a letter lost, and how many.
+    lost_letters: list[LostLetter] = field(default_factory=list)
+    lost_letter_count: int = 0
     # The first SHOWN_SET_ASIDE cells that held several values, and how many there were.
     several_values: list[SeveralValues] = field(default_factory=list)
     several_value_count: int = 0
@@ -559,6 +584,8 @@ class _RowReader:
         self.set_aside_count = 0
         self.unknown_phones: list[UnknownPhone] = []
         self.unknown_phone_count = 0
+        self.lost_letters: list[LostLetter] = []
+        self.lost_letter_count = 0
         self.several_values: list[SeveralValues] = []
         self.several_value_count = 0
         # A file repeats a handful of timezones: each is normalised and checked once.
@@ -765,6 +792,11 @@ class _RowReader:
                 if len(self.unknown_phones) < SHOWN_SET_ASIDE:
                     warning = f"{number.international}: {unknown}"
                     self.unknown_phones.append(UnknownPhone(line, phone, warning))
+            for name in LETTER_FIELDS:
+                if "?" in (text := cells.get(name, "")) and LOST_LETTER.search(text):
+                    self.lost_letter_count += 1
+                    if len(self.lost_letters) < SHOWN_SET_ASIDE:
+                        self.lost_letters.append(LostLetter(line, name, text))
             for name, text in not_understood:
                 self.not_understood[name].note(text)
             for text, position, kept in extra:
@@ -1011,6 +1043,8 @@ class ProspectReader:
         self.file.set_aside_count = reader.set_aside_count
         self.file.unknown_phones = reader.unknown_phones
         self.file.unknown_phone_count = reader.unknown_phone_count
+        self.file.lost_letters = reader.lost_letters
+        self.file.lost_letter_count = reader.lost_letter_count
         self.file.several_values = reader.several_values
         self.file.several_value_count = reader.several_value_count
         if footer:

@@ -261,6 +261,15 @@ class ImportReport:
                 ),
                 *(
                     [
+                        f"{counted(count, 'name or company', 'names or companies')} with a ?"
+                        " where the file's encoding may have lost a letter (listed below: fix"
+                        " them with e, and save such a file as CSV UTF-8)"
+                    ]
+                    if (count := self.file.lost_letter_count)
+                    else []
+                ),
+                *(
+                    [
                         f"{_counted(count, 'cell holds', 'cells hold')} several phone numbers"
                         " or emails: the first imported, the others not (listed below)"
                     ]
@@ -335,6 +344,11 @@ class ImportReport:
                 "rows kept apart from another with their number",
             ),
             (file.unknown_phones, file.unknown_phone_count, "phone numbers kept with a warning"),
+            (
+                file.lost_letters,
+                file.lost_letter_count,
+                "names and companies with a ? where a letter may be lost",
+            ),
             (
                 file.set_aside,
                 file.set_aside_count,

@@ -438,6 +438,28 @@ def test_excels_sep_line_in_a_file_of_cr_line_ends(
     assert people(db)["Ada"]["phone"] is None
 
 
+def test_a_name_with_a_letter_its_files_encoding_lost_is_said(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """A file saved in Windows-1252, which has no `Ł`, wrote `?ukasz`: stored as it came,
+    without a word."""
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(
+        "name,company,email\r\n?ukasz Nowak,Wis?a Foods,lukasz@x.example\r\n"
+        "Who? Ltd,Who?,who@x.example\r\nZoë Müller,Firma,zoe@x.example\r\n".encode("cp1252")
+    )
+    report = run(db, path)
+    assert report.added == 3
+    assert (
+        "2 names or companies with a ? where the file's encoding may have lost a letter"
+        in report.summary()
+    )
+    assert report.notices() == [
+        "line 2: name '?ukasz Nowak' has a ? where the file's encoding may have lost a letter",
+        "line 2: company 'Wis?a Foods' has a ? where the file's encoding may have lost a letter",
+    ]
+
+
 def test_empty_cells_past_the_headers_last_column_are_nothing(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
