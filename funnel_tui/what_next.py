@@ -77,7 +77,8 @@ def logged_line(
         else:
             status = "done" if rebooked.status is TaskStatus.DONE else "cancelled"
             word = TASK_WORDS[rebooked.kind] if rebooked.kind else "task"
-            when = _when(booked, prospect_tz, now)
+            # When it was due as the rep left it: moved, then closed.
+            when = _when(rebooked.due_at or booked, prospect_tz, now)
             # Said first: `no more calls` before it read as the redo having lost it.
             kept_closed = f"its {word} {when}, {status} since the call, stays {status}; "
             booked, already = None, ""
