@@ -1804,6 +1804,40 @@ async def test_import_from_the_app_reports_and_adds_prospects(
     assert db["prospects"].count == count + 1
 
 
+async def test_keys_typed_while_a_file_is_imported_change_neither_path_nor_ticks(
+    demo_app: FunnelApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/ben` typed during a long import went into the path, beside the report of the file
+    imported: a reflex enter would have imported that path."""
+    import threading
+
+    from funnel_tui import importer
+
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\n", encoding="utf-8")
+    go_on = threading.Event()
+    real_import_file = importer.import_file
+
+    def slow_import_file(*args: Any, **kwargs: Any) -> Any:
+        go_on.wait(10)
+        return real_import_file(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_file", slow_import_file)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_the_import_with(pilot, str(leads))
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: demo_app.screen.has_class("importing"))
+        await pilot.press("slash", "b", "e", "n", "tab", "space")
+        go_on.set()
+        await settle_until(
+            pilot, lambda: "added 1" in shown_text(demo_app.screen.query_one("#import-result"))
+        )
+        assert demo_app.screen.query_one("#import-path", Input).value == str(leads)
+        assert not demo_app.screen.query_one("#import-skip").value
+        assert demo_app.focused is demo_app.screen.query_one("#import-path", Input)
+
+
 async def test_the_import_dialog_checks_a_file_before_it_is_imported(
     demo_app: FunnelApp, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Static
 
 from funnel_tui.import_rows import Progress
@@ -89,6 +90,8 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
         self._started = 0.0
         self._ticker: Timer | None = None
         self._importing = False
+        # The field the rep was in when the import began, focused again once it ends.
+        self._focused_before: Widget | None = None
         # The path and the tick of the import whose report is on screen, until either
         # changes: enter then leaves the report be rather than import the file again.
         self._reported: ImportChoice | None = None
@@ -182,6 +185,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
         self._reported = None
         self._start_progress()
         self._importing = True
+        self._lock_fields(True)
         try:
             report = await self.run_import(path, choice, self._progress)
         except CsvUnreadable as error:
@@ -194,6 +198,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             return
         finally:
             self._importing = False
+            self._lock_fields(False)
             self.query_one("#import-hint", Label).update(HINT)
             self._stop_progress()
         self.wrote = self.wrote or report.written
@@ -211,6 +216,18 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             self._reported = choice
             hint = HINT_AFTER_CHECK if report.dry_run else HINT_AFTER_IMPORT
             self.query_one("#import-hint", Label).update(hint)
+
+    def _lock_fields(self, locked: bool) -> None:
+        """While a file is imported its path and ticks take no keys: `/ben` typed then
+        went into the path, beside the report of the file imported, and a reflex enter
+        would have imported that path."""
+        focused = self.focused
+        for field in (self.query_one("#import-path", Input), *self.query(Flag)):
+            field.disabled = locked
+        if locked:
+            self._focused_before = focused
+        elif self._focused_before is not None:
+            self._focused_before.focus()
 
     def action_close(self) -> None:
         # Closed while it writes, the dialog would take the import's report with it (and
