@@ -218,20 +218,29 @@ def _without_the_number(row: dict[str, object]) -> dict[str, object]:
 def _written_worse(name: str, new: object, current: object) -> bool:
     """Whether the row's `new` name or email is the prospect's `current` one written
     another way, and no better: in other case (a name in upper and lower case is better
-    than one in one case alone, `ada lovelace`, `GRACE HOPPER`; an email never is), or
-    with fewer accents (`Zoe Muller` for Zoë Müller, as an encoding without them writes
-    her)."""
+    than one in one case alone, `ada lovelace`, `GRACE HOPPER`; an email never is), with
+    fewer accents (`Zoe Muller` for Zoë Müller, as an encoding without them writes her),
+    or as the same name with no more letters (`Archer, Ann`, `Zoë M.`)."""
     if not isinstance(new, str) or not isinstance(current, str) or new == current:
         return False
     if new.casefold() == current.casefold():
         return name == "email" or not (_in_one_case(current) and not _in_one_case(new))
-    if name == "name" and fold(new) == fold(current):
+    if name != "name" or not current.isprintable():
+        # An email is another; a name stored with an invisible character gives way.
+        return False
+    if fold(new) == fold(current):
         return _accents(new) < _accents(current)
-    return False
+    # The same name in another order, or with a part left out or cut to an initial
+    # (`Archer, Ann`, `Zoë M.` for Zoë Müller): kept unless it has more letters.
+    return not is_another_name(new, current) and _letters(new) <= _letters(current)
 
 
 def _in_one_case(text: str) -> bool:
     return text in (text.lower(), text.upper())
+
+
+def _letters(text: str) -> int:
+    return sum(1 for letter in text if letter.isalpha())
 
 
 def _accents(text: str) -> int:

@@ -750,6 +750,25 @@ def test_a_name_or_email_in_another_case_is_no_change_unless_it_is_better_writte
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_the_same_name_written_shorter_or_in_another_order_leaves_the_prospects(
+    book_db: Any, tmp_path: Path
+) -> None:
+    """`Archer, Ann` and `Zoë M.`, matched by email, each replaced the name the rep had;
+    a fuller one (`Bo Chen` for `Bo`) still comes in."""
+    db = book_db
+    ann = existing(db, name="Ann Archer", email="ann@x.example")
+    zoe = existing(db, name="Zoë Müller", email="zoe@x.example")
+    bo = existing(db, name="Bo", email="bo@x.example")
+    path = write_file(
+        tmp_path,
+        'name,email\n"Archer, Ann",ann@x.example\nZoë M.,zoe@x.example\nBo Chen,bo@x.example\n',
+    )
+    report = run(db, path)
+    assert (report.updated, report.unchanged) == (1, 2)
+    names = {row["id"]: row["name"] for row in people(db).values()}
+    assert names == {ann: "Ann Archer", zoe: "Zoë Müller", bo: "Bo Chen"}
+
+
 def test_a_name_without_its_accents_at_the_same_number_is_the_same_person(
     book_db: Any, tmp_path: Path
 ) -> None:
