@@ -446,13 +446,18 @@ def _convert_close_on(day_first: bool, text: str, row: dict[str, object]) -> str
 # Two days no date shares all its parts with: a date read with each as the default is
 # the same day only when the text gave its day, month and year.
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+# A date written with dots (`1.2.2026`): the day first, wherever it is written so.
+DOTTED_DATE = re.compile(r"\s*[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}\b")
 
 
 def written_day(text: str, day_first: bool) -> date | None:
     """The day a cell writes with its day, month and year, in any common form, from
-    FIRST_DAY to LAST_DAY; None for anything else (a month alone, a time alone, no date)."""
+    FIRST_DAY to LAST_DAY; None for anything else (a month alone, a time alone, no date).
+    Where the day and the month could be either, `day_first` says which comes first,
+    but for a date written with dots, which puts the day first everywhere."""
     from dateutil.parser import ParserError, parse
 
+    day_first = day_first or DOTTED_DATE.match(text) is not None
     try:
         first, second = (parse(text, dayfirst=day_first, default=at) for at in _DEFAULTS)
     except (ParserError, ValueError, OverflowError):

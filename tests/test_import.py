@@ -495,9 +495,11 @@ def test_empty_cells_past_the_headers_last_column_are_nothing(
             {"currency": "$", "day_first": "no"},
             "name,email,Expected Close Date,Amount\r\n"
             'Ada Lovelace,ada@x.example,3/31/2026,"$2,500.00"\r\n'
-            "Grace Hopper,grace@x.example,01/02/2026,$900\r\n",
-            ["2026-03-31", "2026-01-02"],
-            [250_000, 90_000],
+            "Grace Hopper,grace@x.example,01/02/2026,$900\r\n"
+            # With dots, the day comes first wherever a date is written so.
+            "Alan Turing,alan@x.example,1.2.2026,$100\r\n",
+            ["2026-03-31", "2026-01-02", "2026-02-01"],
+            [250_000, 90_000, 10_000],
         ),
     ],
 )
