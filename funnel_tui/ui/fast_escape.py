@@ -5,7 +5,9 @@ as alt and that key. The app binds no alt key: they are the two keys a fast typi
 pressed (`escape l` to clear the filter and log a call, `escape y` to discard), and both
 act, in that order. The escape travels to the focused widget and bubbles up to the app,
 where the bindings act on it; the key after it waits for that (FunnelApp), or a priority
-binding such as `l` would open its dialog first and the late escape would close it.
+binding such as `l` would open its dialog first and the late escape would close it. In a
+text field `escape b` and `escape f` are the exception: what a Mac terminal sends for option
+and an arrow, a move by a word (`word_move`).
 """
 
 from __future__ import annotations
