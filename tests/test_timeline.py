@@ -209,6 +209,13 @@ async def test_a_new_time_read_on_another_day_at_enter_is_shown_not_saved(
         assert "Not saved: the day turned while this was open" in status_text(demo_app)
         assert "Fri 20 Nov 2026, 15:00" in status_text(demo_app)
         assert open_tasks_of(db, tess)[0]["due_at"] == callback["due_at"]
+        # The screen's once-a-second look at the clock, right after: it replaced why
+        # nothing was saved with the bare preview.
+        screen = demo_app.screen
+        assert isinstance(screen, TimelineScreen)
+        screen._follow_the_minute()
+        await settle(pilot)
+        assert "Not saved: the day turned while this was open" in status_text(demo_app)
         await pilot.press("enter")
         await settle(pilot)
         assert "The callback is rescheduled to tomorrow 15:00." in status_text(demo_app)

@@ -371,7 +371,10 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             return
         due_at, zone = answer.value, self.funnel.clock().tzinfo
         if day := self._shown_days.turned("when", self.when_field.value, due_at, zone):
-            # The rep confirmed the day shown, not the one the text reads as now.
+            # The rep confirmed the day shown, not the one the text reads as now. Read in
+            # this minute: the minute's reading again (_follow_the_minute) would replace
+            # why nothing was saved with the bare preview a moment later.
+            self._minute_read = self.funnel.clock().replace(second=0, microsecond=0)
             said = turned_message("the new time", day)
             self._not_saved(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
