@@ -130,7 +130,7 @@ def name_key(name: object) -> str:
     file saved in an encoding without the accents writes her."""
     text = str(name or "")
     if not text.isascii():
-        text = fold(text.translate(_WITHOUT_INVISIBLE))
+        text = fold(_visible(text))
     return "".join(text.split()).casefold()
 
 

@@ -281,7 +281,7 @@ class Merger:
         wrong_numbers: WrongNumbers,
         said_kept: Callable[..., KeptPhone],
         found_wrong_for: FoundWrongFor,
-        show_number: Callable[[str], str] = str,
+        show_number: Callable[[str], str],
     ) -> None:
         self.found = found
         # The book's prospects are those up to it; later ids are earlier batches' rows.

@@ -343,7 +343,7 @@ def source_keys(source: str) -> tuple[str, ...]:
     the source named in the plural (`webinars`, `Trade shows: Q3`) in the singular. Only
     punctuation parts a source from its campaign: "Web scraping list" is no `web`."""
     key = source_key(source)
-    keys = [key]
+    keys = []
     for written in (key, WORD_HYPHEN.sub(" ", key)):
         head = CAMPAIGN_AFTER.split(written, maxsplit=1)[0]
         keys += [written, head, PLURAL_END.sub("", head)]

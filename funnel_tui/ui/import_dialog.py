@@ -211,8 +211,8 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             lines.append(_line(f"… and {more} more", "red"))
         result.update(Text("\n").join(lines))
         if report.written or report.dry_run:
-            # Nothing written (a row rejected, all or nothing): the rep fixes the file and
-            # imports it again with enter.
+            # Written or only checked: a reflex enter leaves the report be. Nothing written
+            # (a row rejected, all or nothing): the rep fixes the file and enter imports it.
             self._reported = choice
             hint = HINT_AFTER_CHECK if report.dry_run else HINT_AFTER_IMPORT
             self.query_one("#import-hint", Label).update(hint)

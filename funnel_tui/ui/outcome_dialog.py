@@ -53,7 +53,7 @@ from funnel_tui.ui.discard_guard import CANCEL_BINDING, DiscardGuard
 from funnel_tui.ui.formatting import read_back_line
 from funnel_tui.ui.readable_options import ReadableOptionList
 from funnel_tui.ui.reason_picker import ReasonPicker
-from funnel_tui.ui.shown_days import ShownDays, turned_message
+from funnel_tui.ui.shown_days import ShownDays, minute_of, turned_message
 from funnel_tui.ui.size_classes import HEIGHT_CLASSES
 from funnel_tui.ui.slow_write import not_saved_text, say_when_waiting
 
@@ -338,7 +338,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         if self.context.started_at is not None:
             # The call time goes on while the rep picks and types.
             self._call_time = self.set_interval(1, self._show_call_time)
-        self._minute_read = _minute_of(self.clock())
+        self._minute_read = minute_of(self.clock())
         self._minute_timer = self.set_interval(1, self._follow_the_minute)
 
     def _follow_the_minute(self) -> None:
@@ -346,7 +346,7 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         the minute turns, each field is read again, so its preview says what enter would
         save (it said 11:41 at 11:42, and 11:42 was saved). The days shown stay those the
         rep saw: a day that turns meanwhile still stops the save (ShownDays)."""
-        minute = _minute_of(self.clock())
+        minute = minute_of(self.clock())
         if minute == self._minute_read:
             return
         self._minute_read = minute
@@ -898,7 +898,3 @@ def _why_not_saved(error: Exception) -> str:
             " stays here: enter saves it once the database is back"
         )
     return not_saved_text(error)
-
-
-def _minute_of(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)

@@ -49,3 +49,9 @@ def turned_message(field_label: str, day_shown: date, reads: str = "as shown") -
 
 def _day(value: datetime | date, zone: tzinfo | None) -> date:
     return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+
+def minute_of(moment: datetime) -> datetime:
+    """The minute `moment` falls in: a time typed from now (`in 2 hours`) is read again
+    once the clock's minute turns."""
+    return moment.replace(second=0, microsecond=0)

@@ -37,7 +37,7 @@ from funnel_tui.ui.formatting import (
 from funnel_tui.ui.key_bar import KeyBar
 from funnel_tui.ui.late_style import late_style
 from funnel_tui.ui.readable_options import ReadableOptionList
-from funnel_tui.ui.shown_days import ShownDays, turned_message
+from funnel_tui.ui.shown_days import ShownDays, minute_of, turned_message
 from funnel_tui.ui.slow_write import waiting_said
 from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 from funnel_tui.ui.timeline_entries import entry_line, open_task_line
@@ -151,7 +151,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     def on_mount(self) -> None:
         self.watch(self.when_field, "value", self._when_edited, init=False)
         self._read()
-        self._minute_read = self.funnel.clock().replace(second=0, microsecond=0)
+        self._minute_read = minute_of(self.funnel.clock())
         self.set_interval(1, self._follow_the_minute)
         self.funnel.day_turned_signal.subscribe(self, self._day_turned)
 
@@ -322,7 +322,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
     def _follow_the_minute(self) -> None:
         """A new time read from now (`in 3 days`) moves on with the clock: read again once
         the minute turns, its preview says what enter would save."""
-        minute = self.funnel.clock().replace(second=0, microsecond=0)
+        minute = minute_of(self.funnel.clock())
         if minute == self._minute_read:
             return
         self._minute_read = minute
@@ -374,7 +374,7 @@ class TimelineScreen(AnswersOnce, StyledAsMounted, Screen[bool]):
             # The rep confirmed the day shown, not the one the text reads as now. Read in
             # this minute: the minute's reading again (_follow_the_minute) would replace
             # why nothing was saved with the bare preview a moment later.
-            self._minute_read = self.funnel.clock().replace(second=0, microsecond=0)
+            self._minute_read = minute_of(self.funnel.clock())
             said = turned_message("the new time", day)
             self._not_saved(Text.assemble((said, "red"), "\n", read_back_text(answer)))
             return
