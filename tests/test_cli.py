@@ -149,6 +149,18 @@ def test_db_option_after_the_command_name_wins(tmp_path: Path) -> None:
     assert not before.exists()
 
 
+@pytest.mark.parametrize("group", [["config", "set", "currency", "€"], ["target", "list"]])
+def test_db_option_after_a_group_name_names_the_book(tmp_path: Path, group: list[str]) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    assert invoke("--db", after, "demo", "--no-open").exit_code == 0
+    name, *command = group
+    result = invoke("--db", before, name, "--db", after, *command)
+    assert result.exit_code == 0, result.output
+    assert not before.exists()
+    if name == "config":
+        assert invoke("--db", after, "config", "get", "currency").stdout.strip() == "€"
+
+
 def test_demo_without_db_uses_its_own_file_in_the_data_folder() -> None:
     for _ in range(2):
         result = invoke("demo", "--no-open")

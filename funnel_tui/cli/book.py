@@ -47,6 +47,20 @@ def db_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def group_db_option(group: Callable[..., Any]) -> Callable[..., Any]:
+    """Accept `--db PATH` after a group's name too (`funnel config --db team.db list`): it
+    wins over one before the group, and one after the command's name wins over it."""
+
+    @DB_PATH_OPTION
+    @wraps(group)
+    def wrapper(*args: Any, db_path: Path | None, **kwargs: Any) -> Any:
+        if db_path is not None:
+            click.get_current_context().find_object(Options).db_path = db_path
+        return group(*args, **kwargs)
+
+    return wrapper
+
+
 # The books this command made where there was no file: a command that fails leaves none of
 # them that holds nothing (`db_option`), so a mistyped --db is no empty book to be opened
 # by mistake later.

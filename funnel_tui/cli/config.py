@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from funnel_tui.cli.book import db_option, open_db
+from funnel_tui.cli.book import db_option, group_db_option, open_db
 from funnel_tui.cli.errors import UserError
 from funnel_tui.cli.params import VALUES_MAY_START_WITH_DASH
 from funnel_tui.paths import config_dir, default_db_path, env_db_path
@@ -26,6 +26,7 @@ from funnel_tui.text import clean_text, one_line
 
 
 @click.group()
+@group_db_option
 def config() -> None:
     """Settings stored in the database (currency, rep name, business days, cadence...); in a
     team's database your own (name, dialing, email account) are kept in your config file."""

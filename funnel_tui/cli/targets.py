@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from funnel_tui.cli.book import db_option, open_db
+from funnel_tui.cli.book import db_option, group_db_option, open_db
 from funnel_tui.cli.errors import UserError
 from funnel_tui.cli.params import BOOK_DAY, VALUES_MAY_START_WITH_DASH, WholeNumber
 from funnel_tui.domain import PERIOD_KINDS
@@ -19,6 +19,7 @@ from funnel_tui.timestamps import system_now
 
 
 @click.group()
+@group_db_option
 def target() -> None:
     """The sales targets: set the one for a period, list those set."""
 

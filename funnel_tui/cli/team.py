@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from funnel_tui.cli.asking import confirm_for_good
-from funnel_tui.cli.book import db_option, open_db
+from funnel_tui.cli.book import db_option, group_db_option, open_db
 from funnel_tui.cli.errors import UserError
 from funnel_tui.counted import counted
 from funnel_tui.paths import env_db_path
@@ -18,6 +18,7 @@ from funnel_tui.timestamps import system_now
 
 
 @click.group("rep")
+@group_db_option
 def rep_group() -> None:
     """The reps of a team's book: add, list, remove."""
 
