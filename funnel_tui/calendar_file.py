@@ -84,6 +84,44 @@ _WHEN_COLUMNS = "t.due_at, t.status, p.timezone"
 _OFF_THE_CALENDAR = frozenset({"cancelled", "done"})
 
 
+def task_uid(task_id: int, prospect_id: int, book: str) -> str:
+    """The UID of a task's event, in every file and invite of the book."""
+    return f"task-{task_id}.prospect-{prospect_id}.{book}@funnel-tui"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A meeting or callback deleted from the book (schema_v29), whose event the calendar
+    cancels: a meeting undone, an appointment of a prospect forgotten. Nothing of the
+    person is left to show, nor needed: a calendar finds the event by its UID."""
+
+    task_id: int
+    prospect_id: int
+    kind: str
+    due_at: datetime
+    sequence: int
+
+    def event(self, book: str, stamp: datetime) -> icalendar.Event:
+        return icalendar.Event.new(
+            uid=task_uid(self.task_id, self.prospect_id, book),
+            stamp=stamp,
+            start=self.due_at,
+            end=self.due_at + LENGTHS.get(self.kind, LENGTHS["callback"]),
+            summary=f"Cancelled {self.kind}",
+            status="CANCELLED",
+            sequence=self.sequence,
+        )
+
+
+# The removals since a moment; in a team's book, those of a rep's prospects and of
+# prospects whose owner was gone with them.
+_REMOVALS = """
+SELECT task_id, prospect_id, kind, due_at, sequence FROM calendar_cancellations
+WHERE removed_at >= :since {and_rep}
+ORDER BY due_at, task_id
+"""
+
+
 @dataclass(frozen=True)
 class Appointment:
     """A meeting or callback task with what the calendar shows of its prospect."""
@@ -103,7 +141,7 @@ class Appointment:
     timezone: ZoneInfo | None
 
     def uid(self, book: str) -> str:
-        return f"task-{self.task_id}.prospect-{self.prospect_id}.{book}@funnel-tui"
+        return task_uid(self.task_id, self.prospect_id, book)
 
     @property
     def summary(self) -> str:
@@ -233,6 +271,29 @@ def _appointment_rows(
             "rep": rep,
         },
     )
+
+
+def _read_removals(
+    db: sqlite_utils.Database, rep: str | None, since: datetime
+) -> Iterator[Removal | None]:
+    """The meetings and callbacks deleted from `since` on, in the order they were due;
+    None for each whose due time is no moment."""
+    and_rep = "" if rep is None else "AND (owner IS NULL OR owner = :rep)"
+    rows = db.execute(
+        _REMOVALS.format(and_rep=and_rep),
+        {"since": since.astimezone(UTC).isoformat(), "rep": rep},
+    )
+    for task_id, prospect_id, kind, due_at, sequence in rows:
+        if (moment := _moment(due_at)) is None:
+            yield None
+            continue
+        yield Removal(
+            task_id=task_id,
+            prospect_id=prospect_id,
+            kind=kind,
+            due_at=moment.astimezone(UTC),
+            sequence=sequence if type(sequence) is int and sequence >= 0 else 1,
+        )
 
 
 def _moment(due_at: object) -> datetime | None:
@@ -381,6 +442,8 @@ def write_calendar(
         survey = _Survey()
         for start in _read_starts(db, through, rep, cancelled_since):
             survey.add(start)
+        for removal in _read_removals(db, rep, cancelled_since):
+            survey.add(None if removal is None else (removal.due_at, True))
         calendar = _calendar_of_zones(calendar_name, survey.zone_names, survey.days)
         calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
         out.write(calendar.to_ical().removesuffix(_END))
@@ -389,6 +452,9 @@ def write_calendar(
         ):
             if appointment is not None:
                 out.write(_reps_event(appointment, book, stamp).to_ical())
+        for removal in _read_removals(db, rep, cancelled_since):
+            if removal is not None:
+                out.write(removal.event(book, stamp).to_ical())
         out.write(_END)
     return CalendarCounts(survey.events, survey.cancelled, survey.skipped)
 

@@ -73,6 +73,11 @@ REMOVED_NOUNS = {
     "emails": "email",
     "flag_changes": "flag change",
 }
+# Where their meetings and callbacks may still be: the next calendar file cancels them
+# (schema_v29), in a calendar that imports it.
+CALENDARS_NOT_REACHED = (
+    "calendar events already imported elsewhere (the next calendar file cancels them)"
+)
 # The tasks a calendar file (`funnel calendar`) carries as events.
 APPOINTMENTS_SQL = (
     "SELECT count(*) FROM tasks WHERE prospect_id = :id AND kind IN ('meeting', 'callback')"
@@ -148,7 +153,7 @@ class Forgotten:
         elsewhere = [
             what
             for what, count in (
-                ("calendar events already imported elsewhere", self.appointments),
+                (CALENDARS_NOT_REACHED, self.appointments),
                 ("emails sent", self.removed.get("emails", 0)),
             )
             if count

@@ -32,6 +32,7 @@ from funnel_tui import (
     schema_v26,
     schema_v27,
     schema_v28,
+    schema_v29,
 )
 from funnel_tui.domain import (
     CADENCE_OUTCOMES,
@@ -783,6 +784,14 @@ def _v28(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v29(conn: sqlite3.Connection) -> None:
+    """calendar_cancellations, each meeting and callback deleted from the book, for the
+    next calendar file to cancel (schema_v29)."""
+    conn.execute(schema_v29.TABLE)
+    conn.execute(schema_v29.INDEX)
+    conn.execute(schema_v29.TRIGGER)
+
+
 # The blank values of prospects put right (schema_v28), by the upgrade to v28 and by a
 # repair that puts back the triggers that keep them out.
 _BLANK_VALUE_REPAIRS = schema_v28.repairs(
@@ -822,6 +831,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v26,
     _v27,
     _v28,
+    _v29,
 )
 
 
@@ -850,6 +860,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v26.FLAGS_TRIGGER,
     schema_v28.NEXT_CALL_TRIGGERS,
     schema_v28.EMPTY_VALUE_TRIGGERS,
+    schema_v29.TRIGGER,
 )
 
 
@@ -1039,6 +1050,8 @@ TRIGGER_GROUPS = (
     TriggerGroup("prospects.updated_at", ("prospects_touch",)),
     # A count of changes from now on: the ones it missed cannot be counted again.
     TriggerGroup("tasks.sequence", ("tasks_sequence",)),
+    # A record of deletions from now on: the ones it missed cannot be recorded again.
+    TriggerGroup("calendar_cancellations", ("tasks_removed_from_calendar",)),
 )
 
 

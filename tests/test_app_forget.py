@@ -15,7 +15,7 @@ from textual.widgets import Input
 from textual.widgets._toast import Toast
 
 from funnel_tui import forget as forget_module
-from funnel_tui.forget import forget_prospect
+from funnel_tui.forget import CALENDARS_NOT_REACHED, forget_prospect
 from funnel_tui.prospects import SUPPRESSED_REASON, update_prospect
 from funnel_tui.ui import slow_write
 from funnel_tui.ui.app import FunnelApp
@@ -92,7 +92,7 @@ async def test_f_asks_naming_the_prospect_and_forgets_them_for_good(demo_app: Fu
         assert screen.queue.highlighted_id is not None
         summary, not_reached = notices(demo_app)[-2:]
         assert summary.startswith(f"Forgot prospect {first['id']}")
-        assert not_reached == "Not reached: calendar events already imported elsewhere"
+        assert not_reached == f"Not reached: {CALENDARS_NOT_REACHED}"
         # The app's own connections do not keep a copy in the file or its log.
         path = demo_app.storage.path
         wal = Path(f"{path}-wal")
@@ -141,7 +141,7 @@ async def test_a_toast_names_the_copies_of_the_book_beside_it_that_forget_left(
         assert not_reached == (
             "Not reached: 4 copies of the book beside it, demo.v24-backup-20261031T090000.db,"
             f" {names[0]}, {names[1]} and 1 more (delete them, or forget them there too);"
-            " calendar events already imported elsewhere"
+            f" {CALENDARS_NOT_REACHED}"
         )
         await pilot.pause()
         toasts = list(demo_app.screen.query(Toast))

@@ -21,7 +21,7 @@ from funnel_tui.burnup import load_burnup
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.filter_indexes import FILTER_INDEXES, FilterIndex
-from funnel_tui.forget import Forgotten, forget_prospect
+from funnel_tui.forget import CALENDARS_NOT_REACHED, Forgotten, forget_prospect
 from funnel_tui.pace import load_pace, set_target
 from funnel_tui.prospects import ProspectInvalid, add_note, add_prospect, update_prospect
 from funnel_tui.reps import add_rep
@@ -191,7 +191,7 @@ def test_nothing_of_theirs_is_left_in_the_files_bytes(tmp_path: Path, zone: None
 
 # What the summary's second line says of the calendars and mailboxes build_book's person
 # reached (a meeting, an email).
-ELSEWHERE = "calendar events already imported elsewhere and emails sent"
+ELSEWHERE = f"{CALENDARS_NOT_REACHED} and emails sent"
 
 
 def test_forget_names_the_copies_of_the_book_funnel_made_beside_it(

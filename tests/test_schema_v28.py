@@ -26,6 +26,7 @@ from funnel_tui.calendar_file import calendar_file
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
 from funnel_tui.schema_v28 import BLANK, BLANKS
+from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.settings import Settings
 from funnel_tui.store import open_team_book
 from funnel_tui.store.dialect import Dialect, dialect_of
@@ -367,7 +368,7 @@ def test_a_version_27_file_upgraded_has_its_tasks_open_with_their_times(tmp_path
     checked = invoke("check", "--db", path)
     assert checked.exit_code == 0, checked.output
     assert [line.split(",")[0] for line in checked.stderr.splitlines()] == [
-        "Upgrading the book from schema v27 to v28"
+        f"Upgrading the book from schema v27 to v{LATEST_VERSION}"
     ]
     storage = open_storage(path)
     try:

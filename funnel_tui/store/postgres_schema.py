@@ -61,6 +61,8 @@ from funnel_tui.schema_v28 import (
     over_a_value,
 )
 from funnel_tui.schema_v28 import repairs as blank_value_repairs
+from funnel_tui.schema_v29 import APPOINTMENT_KINDS
+from funnel_tui.schema_v29 import INDEX as CANCELLATIONS_INDEX
 from funnel_tui.store.dialect import Dialect
 from funnel_tui.store.sql import FUNNEL_DAY_FORM
 
@@ -1696,6 +1698,34 @@ EXECUTE FUNCTION funnel_empty_values();
 {_WRITTEN_TRIGGERS}
 """
 
+# --- v29: the meetings and callbacks deleted, for the calendar file to cancel (schema_v29)
+SCHEMA_V29 = f"""
+CREATE TABLE calendar_cancellations (
+    task_id bigint PRIMARY KEY,
+    prospect_id bigint NOT NULL,
+    kind text NOT NULL,
+    due_at text,
+    sequence integer NOT NULL DEFAULT 0,
+    owner text,
+    removed_at text NOT NULL DEFAULT {NOW}
+);
+{CANCELLATIONS_INDEX};
+
+CREATE FUNCTION funnel_task_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO calendar_cancellations (task_id, prospect_id, kind, due_at, sequence, owner)
+    VALUES (OLD.id, OLD.prospect_id, OLD.kind, OLD.due_at, OLD.sequence + 1,
+        (SELECT owner FROM prospects WHERE id = OLD.prospect_id))
+    ON CONFLICT (task_id) DO UPDATE SET due_at = EXCLUDED.due_at,
+        sequence = EXCLUDED.sequence, owner = EXCLUDED.owner, removed_at = {NOW};
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tasks_removed_from_calendar AFTER DELETE ON tasks
+FOR EACH ROW WHEN (OLD.kind IN ({APPOINTMENT_KINDS})) EXECUTE FUNCTION funnel_task_removed();
+"""
+
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
 # SQLite file's, and the two move together.
 MIGRATIONS: dict[int, str] = {
@@ -1723,6 +1753,7 @@ MIGRATIONS: dict[int, str] = {
     26: SCHEMA_V26,
     27: SCHEMA_V27,
     28: SCHEMA_V28,
+    29: SCHEMA_V29,
 }
 
 REP_CALL_DAYS_ROWS = _REP_CALL_DAYS_FROM_CALLS.format(calls="copied_calls")
