@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 
 # Titles, compared without case or a full stop: "Dr. John Doe" is John, "Prof Dr Anna
 # Weber" is Anna.
@@ -34,6 +35,13 @@ VOWELS = frozenset("aeiouy")
 # A text with a figure or a sign no name has (`{company}`, `sam@acme.io`) is no name to
 # write in other case.
 NOT_IN_A_NAME = frozenset(string.digits + string.punctuation) - frozenset(".,'-")
+
+
+# Inside a word of a name, besides its letters and their marks: an apostrophe (O'Neil), a
+# hyphen (Jean-Luc), a full stop (St.) and the joiners some scripts are written with.
+INSIDE_A_NAME = frozenset("'’-.\u200c\u200d")
+# The brackets and quotes that may open before a name, and what closes each.
+CLOSING = {"(": ")", "[": "]", "{": "}", "<": ">", "«": "»", "“": "”", "‘": "’", "„": "“"}
 
 
 def _bare(word: str) -> str:
@@ -116,7 +124,32 @@ def first_name_of(name: str | None) -> str | None:
     particle = _bare(first) in PARTICLES and len(words) > 1
     if particle and (first.islower() or name.isupper() or name.islower()):
         return None
-    return None if INITIAL.fullmatch(first) else first
+    first = _sayable(first)
+    if first is None or INITIAL.fullmatch(first):
+        return None
+    return first.rstrip(".")
+
+
+def _sayable(word: str) -> str | None:
+    """A word as a greeting says it: without the signs around it (`"Eve"`, `(Eve)`), or None
+    when signs no name has stay inside it, as in text written as markup
+    (`[bold]Eve[/bold]`, which greeted "Hi [bold]Eve[/bold]", or `[bold red]Eve`) or
+    `Eve/Adam`."""
+    start, end = 0, len(word)
+    while start < end and not _letter(word[start]):
+        start += 1
+    while end > start and not _letter(word[end - 1]) and word[end - 1] != ".":
+        end -= 1
+    said, before, after = word[start:end], word[:start], word[end:]
+    inside = all(_letter(character) or character in INSIDE_A_NAME for character in said)
+    # A bracket opened before the word is closed after it: `[bold` is no name.
+    closed = all(CLOSING[sign] in after for sign in before if sign in CLOSING)
+    return said if said and inside and closed else None
+
+
+def _letter(character: str) -> bool:
+    """A letter, or a mark written on one (the vowel signs of Devanagari)."""
+    return unicodedata.category(character)[0] in "LM"
 
 
 def written_case(name: str | None) -> str | None:

@@ -32,6 +32,19 @@ from funnel_tui.settings import Settings
         ("🦊 Sam 👍🏽 Adeyemi 👨‍👩‍👧‍👦", "Sam"),
         ("- Ann Lee", "Ann"),
         ("😀", None),
+        # Signs around a given name are not said; a word with signs inside is no name.
+        ('"Eve" Adams', "Eve"),
+        ("(Eve) Adams", "Eve"),
+        ("„Zoë“ Müller", "Zoë"),
+        ("Ann. Lee", "Ann"),
+        ("Jean-Luc Picard", "Jean-Luc"),
+        ("O'Neil Byrne", "O'Neil"),
+        ("प्रिया शर्मा", "प्रिया"),
+        # Markup was greeted as written: "Hi [bold]Eve[/bold]", "Hi [bold".
+        ("[bold]Eve[/bold] Adams", None),
+        ("[bold red]Eve Adams", None),
+        ("[link=https://example.com]Eve[/link]", None),
+        ("Eve/Adam Smith", None),
         # Nothing to greet by: a title alone, a title and a surname, an initial.
         ("Dr.", None),
         ("Dr. Smith", None),
@@ -60,6 +73,7 @@ def test_the_first_given_name_after_a_title(name: str | None, first: str | None)
         (None, "Dr. J. van Dijk", "Hello Dr. van Dijk"),
         (None, "Prof. de la Tour", "Hello Prof. de la Tour"),
         (None, "Dr.", "Hello"),
+        (None, "[bold]Eve[/bold] Adams", "Hello"),
         (None, None, "Hello"),
     ],
 )
