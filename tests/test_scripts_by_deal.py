@@ -191,6 +191,19 @@ def test_a_customer_is_not_pitched_what_they_bought(method: str) -> None:
 
 
 @pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
+def test_a_customer_who_bought_today_is_told_so_in_the_cue_too(method: str) -> None:
+    """Inbound's cue read "Customer since (not recorded)" beside a line about what they
+    bought earlier today."""
+    filled = script_for(method, CUSTOMER, BOUGHT._replace(first_deal_on=TODAY, last_deal_on=TODAY))
+    opener = filled.steps[0]
+    assert "(not recorded)" not in opener.cue
+    assert (
+        "Last bought from us earlier today" in opener.cue
+        or "Last purchase earlier today" in opener.cue
+    )
+
+
+@pytest.mark.parametrize("method", BUILTIN_METHOD_VALUES)
 def test_a_customer_who_said_no_to_more_is_asked_about_nothing_they_declined(
     method: str,
 ) -> None:
