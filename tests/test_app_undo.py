@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from funnel_tui.call_log import CallOutcome, log_call
 from funnel_tui.domain import Outcome
+from funnel_tui.forget import forget_prospect
 from funnel_tui.settings import Settings
 from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
@@ -211,6 +212,37 @@ async def test_logging_a_new_call_forgets_what_could_be_redone(demo_app: FunnelA
         await settle(pilot)
         assert notices(demo_app)[-1] == "Nothing to redo."
     assert calls(db) == logged
+
+
+async def test_a_redo_whose_prospect_was_forgotten_elsewhere_gives_way_to_the_next(
+    demo_app: FunnelApp,
+) -> None:
+    """`funnel forget` in a shell left ctrl+y saying "press ctrl+y to try again" for good,
+    and the calls undone before it could never be redone."""
+    db = demo_app.storage.db
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await log_no_answers(pilot, 2)
+        second, first = calls(db)[-1], calls(db)[-2]
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("u", "y")
+        await settle(pilot)
+        assert [call["id"] for call in calls(db)][-1] < first["id"]
+        other = open_storage(demo_app.storage.path)
+        forget_prospect(other.db, int(first["prospect_id"]))
+        other.close()
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert (
+            f"Not redone: its prospect (id {first['prospect_id']}) is no longer in the book"
+            " (forgotten or deleted elsewhere); ctrl+y redoes the call undone before it"
+        ) in notices(demo_app)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert any(notice.startswith("Redid no answer") for notice in notices(demo_app))
+        assert calls(db)[-1]["prospect_id"] == second["prospect_id"]
 
 
 async def test_undo_says_which_columns_changed_since_the_call(demo_app: FunnelApp) -> None:

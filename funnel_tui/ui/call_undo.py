@@ -236,7 +236,7 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
-        from funnel_tui.call_log import redo_call
+        from funnel_tui.call_log import ProspectGone, redo_call
         from funnel_tui.what_next import logged_line
 
         session = self.undo_session
@@ -249,6 +249,19 @@ class CallUndo(_Base):
         try:
             with waiting_toast(self.funnel):
                 logged, zone = await self.funnel.in_db_thread(redo)
+        except ProspectGone:
+            # Forgotten or deleted elsewhere: no try can redo it, and it would stand before
+            # the calls undone before it for good. Not named: they may be forgotten.
+            session.forget_prospect(undone.prospect_id)
+            more = "; ctrl+y redoes the call undone before it" if session.redoable else ""
+            self.notify(
+                f"Not redone: its prospect (id {undone.prospect_id}) is no longer in the book"
+                f" (forgotten or deleted elsewhere){more}",
+                severity="warning",
+                markup=False,
+            )
+            self._undo_failed("ctrl+y")
+            return
         except Exception as error:  # a failed write changes nothing; the app carries on
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
             self._undo_failed("ctrl+y")
