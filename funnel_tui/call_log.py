@@ -1111,16 +1111,30 @@ def undo_last_call(
         )
     changed_since = (column for column in wrote or () if column not in restore)
     not_restored = tuple(column for column in changed_since if column not in self_kept)
-    # The appointment the call kept rather than booked stays open too: redo keeps it.
+    # The appointment the call kept rather than booked (a redo's, moved by the rep before
+    # the undo it redid) stays open too, said as kept: redo keeps it.
     booked = record.tasks["booked"] if record.tasks else []
+    kept_booked = _kept_appointments(db, booked)
     return UndoneCall(
         **vars(last),
-        not_restored=(*not_restored, *kept_tasks.values()),
+        not_restored=(*not_restored, *kept_tasks.values(), *kept_booked),
         kept_columns=not_restored,
         kept_tasks=(*kept_tasks, *booked),
         reopened=open_again,
         stage_again=restore.get("stage") if "stage" in (wrote or ()) else None,
     )
+
+
+def _kept_appointments(db: sqlite_utils.Database, task_ids: Sequence[int]) -> list[str]:
+    """How an undo names the appointments of `task_ids` still open (`meeting task`)."""
+    if not task_ids:
+        return []
+    marks = ", ".join("?" * len(task_ids))
+    rows = db.execute(
+        f"SELECT kind FROM tasks WHERE id IN ({marks}) AND status = 'open' ORDER BY id",
+        list(task_ids),
+    )
+    return [f"{kind} task" for (kind,) in rows]
 
 
 # The outcomes of a prospect's calls after one (by start, then id): undo asks whether the

@@ -260,6 +260,8 @@ def test_redo_after_a_callback_was_moved_keeps_the_moved_one_and_books_no_second
     for _ in range(2):
         undone = undo_last_call(book_db)
         assert undone is not None and undone.kept_tasks == (task_id,)
+        # Said as kept by the undo of the redone call too, which kept it without a word.
+        assert undone.not_restored == ("callback task",)
         redone = redo_call(book_db, undone, now=NOW, settings=SETTINGS)
 
         ((kept, due_at, call_id),) = book_db.execute(callbacks, [ann]).fetchall()
