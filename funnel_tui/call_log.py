@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.claims import HOLDER, RELEASE
@@ -35,7 +35,7 @@ from funnel_tui.store.sql import NUMBER_LIST
 from funnel_tui.store.sqlite import write_transaction
 from funnel_tui.tasks import OPEN_TASKS, TASKS_OF_IDS, Task, task_from_row
 from funnel_tui.text import clean_optional, one_line
-from funnel_tui.timestamps import from_stored, to_stored
+from funnel_tui.timestamps import from_stored, in_utc, to_stored
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -86,6 +86,9 @@ class SeenOnCard:
     # (schema v25), but another tool may write a row with it, and a dialog left open on
     # them would log its call, note and all, on that other person. None: not checked.
     created_at: str | None = None
+    # Whether the rep was told of another rep's call less than JUST_CALLED before theirs:
+    # a card read again as the rep typed ahead showed it for no time at all.
+    recent_call_told: bool = False
 
     @classmethod
     def of(cls, prospect: Mapping[str, Any]) -> SeenOnCard:
@@ -442,6 +445,10 @@ def _check_team(prospect: dict[str, Any], rep: str, known: str | None, other: st
         )
 
 
+# Another rep's call this recent on the prospect is said before a call is logged on top
+# of it (`funnel log` asks for `--yes`).
+JUST_CALLED = timedelta(minutes=1)
+
 # A prospect's row, locked until the commit (PostgreSQL).
 PROSPECT_LOCK = "SELECT 1 FROM prospects WHERE id = ? FOR NO KEY UPDATE"
 
@@ -452,19 +459,45 @@ LAST_CALLER = (
 
 
 def _check_seen(
-    db: sqlite_utils.Database, prospect: dict[str, Any], rep: str, seen: SeenOnCard
+    db: sqlite_utils.Database,
+    prospect: dict[str, Any],
+    rep: str,
+    seen: SeenOnCard,
+    now: datetime,
 ) -> None:
     """Refuse a call on a prospect another rep has called since the card showed it (two
-    reps' dialogs open on one pool prospect, the second saved after the first)."""
-    if prospect["last_called_at"] == seen.last_called_at:
+    reps' dialogs open on one pool prospect, the second saved after the first), or less
+    than JUST_CALLED ago, until the rep has been told: two reps typing `l n enter` ahead
+    on one pool prospect had the card read again, their call in it, just before the
+    dialog opened, and both calls were logged."""
+    stored = prospect["last_called_at"]
+    if stored == seen.last_called_at and (seen.recent_call_told or not _recent(stored, now)):
         return
     row = send(db, LAST_CALLER, [prospect["id"]]).one()
     caller = row[0] if row is not None else None
-    if caller is not None and caller != rep:
-        raise CalledMeanwhile(
-            f"{one_line(caller)} has just called {one_line(prospect['name'])}; nothing was logged",
-            replace(seen, last_called_at=prospect["last_called_at"]),
-        )
+    if caller is None or caller == rep:
+        return
+    told = replace(seen, last_called_at=stored, recent_call_told=True)
+    caller, name = one_line(caller), one_line(prospect["name"])
+    if stored != seen.last_called_at:
+        raise CalledMeanwhile(f"{caller} has just called {name}; nothing was logged", told)
+    ago = int((in_utc(now) - in_utc(from_stored(stored))).total_seconds())
+    raise CalledMeanwhile(
+        f"{caller} called {name} {ago} s ago, so this call may be the same one or a second"
+        " on top of it; nothing was logged",
+        told,
+    )
+
+
+def _recent(stored: object, now: datetime) -> bool:
+    """Whether a stored moment is less than JUST_CALLED before now (not after it)."""
+    if not isinstance(stored, str):
+        return False
+    try:
+        since = in_utc(now) - in_utc(from_stored(stored))
+    except ValueError:
+        return False
+    return timedelta(0) <= since < JUST_CALLED
 
 
 def _check_do_not_call(prospect: dict[str, Any], effects: Effects, seen: SeenOnCard) -> None:
@@ -654,7 +687,7 @@ def _write_call(
         if rep is not None:
             _check_team(before, rep, *_split(before, _KNOWN_REP, _HOLDER))
             if seen is not None:
-                _check_seen(db, before, rep, seen)
+                _check_seen(db, before, rep, seen, now)
         busy_today = reads.busy is not None and reads.busy.one() is not None
         attempt = _attempt_number(before, entry, busy_today)
         started_at = entry.started_at or now

@@ -5,11 +5,12 @@ win's amount starting from the open deal value. What `funnel log` runs, on any b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.call_log import (
+    JUST_CALLED,
     LAST_CALLER,
     CallOutcome,
     LoggedCall,
@@ -75,10 +76,6 @@ class FieldsRefused(CallRefused):
 class NeedsConfirmation(CallRefused):
     """The prospect is marked do not call, or another rep called them just now: logged
     only once the rep confirms (the dialog asks; `funnel log` needs `--yes`)."""
-
-
-# Another rep's call this recent on the prospect stops a `funnel log` without `--yes`.
-JUST_CALLED = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -279,8 +276,9 @@ def log_typed_call(
     entry = read_typed_call(typed, prospect, now=now, settings=settings)
     # What this command read of them, as the dialog's card: another rep's call committed
     # since (two reps' `funnel log` in one second on a pool prospect) refuses this one, and
-    # a do not call mark set since refuses a call that would book another.
-    seen = SeenOnCard.of(prospect)
+    # a do not call mark set since refuses a call that would book another. A call of
+    # another rep's just before this read was asked about above (or confirmed).
+    seen = replace(SeenOnCard.of(prospect), recent_call_told=True)
     return log_call(
         db,
         prospect_id,

@@ -581,6 +581,46 @@ def test_a_call_on_a_pool_prospect_another_rep_called_since_the_card_showed_it_i
     assert calls_of(book_db, pooled) == ["blake", "alex", "alex"]
 
 
+def test_a_call_seconds_after_another_reps_is_said_first_though_the_card_showed_it(
+    book_db: Any,
+) -> None:
+    """Alex and Blake typing `l n enter` ahead on one pool prospect: Alex's card was read
+    again, Blake's call in it, just before the dialog opened, and both calls were logged
+    without a word."""
+    from funnel_tui.call_log import CalledMeanwhile
+
+    team(book_db, "alex", "blake")
+    pooled = lead(book_db, "Pooled")
+    no_answer = CallOutcome(Outcome.NO_ANSWER)
+    log_call(book_db, pooled, no_answer, now=NOW, settings=SETTINGS, rep="blake")
+    (shown,) = book_db.execute("SELECT last_called_at FROM prospects").fetchone()
+    soon = NOW + timedelta(seconds=20)
+
+    with pytest.raises(CalledMeanwhile) as refused:
+        log_call(
+            book_db,
+            pooled,
+            no_answer,
+            now=soon,
+            settings=SETTINGS,
+            rep="alex",
+            seen=SeenOnCard(shown),
+        )
+    assert str(refused.value) == (
+        "blake called Pooled 20 s ago, so this call may be the same one or a second on top of"
+        " it; nothing was logged"
+    )
+    assert calls_of(book_db, pooled) == ["blake"]
+    # Told, Alex's enter logs it; Alex's own call just before refuses nothing.
+    told = refused.value.seen
+    log_call(book_db, pooled, no_answer, now=soon, settings=SETTINGS, rep="alex", seen=told)
+    (mine,) = book_db.execute("SELECT last_called_at FROM prospects").fetchone()
+    log_call(
+        book_db, pooled, no_answer, now=soon, settings=SETTINGS, rep="alex", seen=SeenOnCard(mine)
+    )
+    assert calls_of(book_db, pooled) == ["blake", "alex", "alex"]
+
+
 def test_a_call_on_a_prospect_assigned_to_another_rep_meanwhile_is_refused(
     book_db: Any,
 ) -> None:
