@@ -357,6 +357,36 @@ async def test_a_prospect_assigned_away_while_the_dialog_is_open_keeps_the_call_
             ]
 
 
+async def test_a_redo_on_a_prospect_assigned_away_gives_way_to_the_next(
+    team_url: str, tmp_path: Path
+) -> None:
+    """Undone, then assigned to blake: ctrl+y said "press ctrl+y to try again", which never
+    could, and the calls undone before it could not be redone."""
+    with team_app(team_url, "alex", tmp_path / "s", FrozenClock()) as app:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            head = queue_ids(app)[0]
+            await pilot.press("l", "n", "enter")
+            await settle(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            with contextlib.closing(open_team_book(team_url)) as other:
+                assign(other.db, [head], "blake")
+
+            await pilot.press("ctrl+y")
+            said = "Not redone: Ann Archer is blake's now; nothing was logged"
+            await wait_for(pilot, lambda: said in notices(app), 5.0)
+            await pilot.press("ctrl+y")
+            await wait_for(pilot, lambda: "Nothing to redo." in notices(app), 5.0)
+            assert not any("try again" in notice for notice in notices(app))
+            calls = "SELECT count(*) FROM calls WHERE prospect_id = ?"
+            assert app.storage.db.execute(calls, [head]).fetchone() == (0,)
+
+
+def notices(app: FunnelApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
 async def test_the_prospect_on_the_phone_stays_held_when_the_cursor_moves_on(
     team_url: str, tmp_path: Path
 ) -> None:

@@ -521,6 +521,12 @@ def test_report_team_and_rep_on_the_command_line(
     assert [line["rep"] for line in one["reps"]] == ["blake"] and one["team"] is None
     table = invoke("--db", team_target, "report", "--team").output
     assert "alex" in table and "blake" in table and "The team's report" in table
+    if team_target.startswith("postgresql"):
+        # A manager, who is no rep of the team, is shown the report they can read.
+        nobody = invoke("--db", team_target, "report")
+        assert nobody.exit_code == 1
+        assert nobody.stderr.count("\n") == 1
+        assert nobody.stderr.endswith("; or read every rep's with funnel report --team\n")
     monkeypatch.setenv("FUNNEL_REP", "alex")
     mine = json.loads(invoke("--db", team_target, "report", "--json").stdout)
     assert (mine["target_cents"], mine["won_cents"]) == (3_000_000, 500_000)

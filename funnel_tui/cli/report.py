@@ -56,7 +56,11 @@ def report(
     if team or rep_name is not None:
         _team_report(storage, day, settings, period=period, as_json=as_json, rep_name=rep_name)
         return
-    rep = own_rep(storage)
+    try:
+        rep = own_rep(storage)
+    except UserError as error:
+        # A manager reads a team's book without being a rep of it.
+        raise UserError(f"{error}; or read every rep's with funnel report --team") from None
     pace = load_pace(storage.db, day, settings, period=period, rep=rep)
     if pace is None:
         which = f"{period} target" if period else "target"

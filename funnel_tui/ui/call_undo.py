@@ -236,7 +236,7 @@ class CallUndo(_Base):
 
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
-        from funnel_tui.call_log import ProspectGone, redo_call
+        from funnel_tui.call_log import OwnedByAnother, ProspectGone, redo_call
         from funnel_tui.what_next import logged_line
 
         session = self.undo_session
@@ -260,6 +260,13 @@ class CallUndo(_Base):
                 severity="warning",
                 markup=False,
             )
+            self._undo_failed("ctrl+y")
+            return
+        except OwnedByAnother as owned:
+            # Another rep's now (`funnel assign`): the calls undone before it go on.
+            session.redoable.pop()
+            more = "; ctrl+y redoes the call undone before it" if session.redoable else ""
+            self.notify(f"Not redone: {owned}{more}", severity="warning", markup=False)
             self._undo_failed("ctrl+y")
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
