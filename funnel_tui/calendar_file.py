@@ -443,7 +443,10 @@ def write_calendar(
         for start in _read_starts(db, through, rep, cancelled_since):
             survey.add(start)
         for removal in _read_removals(db, rep, cancelled_since):
-            survey.add(None if removal is None else (removal.due_at, True))
+            # One whose due time was no moment was in no file to cancel (nor counted, as
+            # `funnel check` has no task of it to list).
+            if removal is not None:
+                survey.add((removal.due_at, True))
         calendar = _calendar_of_zones(calendar_name, survey.zone_names, survey.days)
         calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
         out.write(calendar.to_ical().removesuffix(_END))

@@ -73,10 +73,11 @@ REMOVED_NOUNS = {
     "emails": "email",
     "flag_changes": "flag change",
 }
-# Where their meetings and callbacks may still be: the next calendar file cancels them
-# (schema_v29), in a calendar that imports it.
+# Where their meetings and callbacks may still be: the calendar files written before, and
+# the calendars that imported one, which the next file cancels them in (schema_v29).
 CALENDARS_NOT_REACHED = (
-    "calendar events already imported elsewhere (the next calendar file cancels them)"
+    "calendar files written before and the calendars that imported them (the next calendar"
+    " file cancels the events)"
 )
 # The tasks a calendar file (`funnel calendar`) carries as events.
 APPOINTMENTS_SQL = (

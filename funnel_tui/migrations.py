@@ -790,6 +790,7 @@ def _v29(conn: sqlite3.Connection) -> None:
     conn.execute(schema_v29.TABLE)
     conn.execute(schema_v29.INDEX)
     conn.execute(schema_v29.TRIGGER)
+    conn.execute(schema_v29.RESTORED_TRIGGER)
 
 
 # The blank values of prospects put right (schema_v28), by the upgrade to v28 and by a
@@ -861,6 +862,7 @@ SCHEMA_TRIGGERS = _triggers(
     schema_v28.NEXT_CALL_TRIGGERS,
     schema_v28.EMPTY_VALUE_TRIGGERS,
     schema_v29.TRIGGER,
+    schema_v29.RESTORED_TRIGGER,
 )
 
 
@@ -1051,7 +1053,9 @@ TRIGGER_GROUPS = (
     # A count of changes from now on: the ones it missed cannot be counted again.
     TriggerGroup("tasks.sequence", ("tasks_sequence",)),
     # A record of deletions from now on: the ones it missed cannot be recorded again.
-    TriggerGroup("calendar_cancellations", ("tasks_removed_from_calendar",)),
+    TriggerGroup(
+        "calendar_cancellations", ("tasks_removed_from_calendar", "tasks_back_in_calendar")
+    ),
 )
 
 

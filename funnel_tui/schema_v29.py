@@ -8,7 +8,8 @@ appointment of a prospect forgotten (`funnel forget`), stayed in the rep's calen
 good, the forgotten person's name with it. A trigger now keeps, for each meeting or
 callback deleted, what its cancellation needs and nothing of the person: the task's and
 the prospect's ids (its UID), its kind, when it was due, its next SEQUENCE, the rep whose
-prospect it was (a team's calendar is each rep's) and when it was deleted.
+prospect it was (a team's calendar is each rep's) and when it was deleted. A task written
+back with its id (another tool restoring a backup's row) is no longer cancelled.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ CREATE TABLE calendar_cancellations (
 )"""
 # The files written in the days after a removal read the removals since a moment.
 INDEX = "CREATE INDEX calendar_cancellations_removed ON calendar_cancellations (removed_at)"
+
+# A task written again with the id of one deleted (another tool putting back a backup's
+# row): no longer cancelled, and a newer version of the event than the cancellation, which
+# a calendar would keep over an older one.
+RESTORED_TRIGGER = """
+CREATE TRIGGER tasks_back_in_calendar AFTER INSERT ON tasks
+WHEN EXISTS (SELECT 1 FROM calendar_cancellations WHERE task_id = NEW.id)
+BEGIN
+    UPDATE tasks SET sequence = max(coalesce(sequence, 0),
+        (SELECT sequence + 1 FROM calendar_cancellations WHERE task_id = NEW.id))
+    WHERE id = NEW.id;
+    DELETE FROM calendar_cancellations WHERE task_id = NEW.id;
+END;
+"""
 
 # The prospect is still there when a task is deleted alone (an undo, forget's own
 # delete); deleted with the prospect, the task has no owner to name, and every rep's

@@ -116,6 +116,41 @@ def test_a_cancellation_stays_in_the_files_of_the_days_after_it_only(book_db: An
     assert events(book_db, now=later) == {}
 
 
+def test_a_task_written_back_with_its_id_is_one_event_newer_than_its_cancellation(
+    book_db: Any,
+) -> None:
+    """Another tool put a backup's row back: the file held the meeting twice, confirmed
+    at SEQUENCE 0 and cancelled at 1, and a calendar kept the cancellation."""
+    ann = add_prospect(book_db, ANN, now=NOW - timedelta(days=3))
+    booked(book_db, ann, Outcome.MEETING, MEETING_AT)
+    meeting = task_ids(book_db, ann)["meeting"]
+    columns = "id, prospect_id, kind, due_at, status, created_at, sequence"
+    (row,) = book_db.execute(f"SELECT {columns} FROM tasks WHERE id = ?", [meeting]).fetchall()
+    book_db.execute("DELETE FROM tasks WHERE id = ?", [meeting])
+    cancelled = int(events(book_db)[uid(book_db, meeting, ann)]["SEQUENCE"])
+
+    book_db.execute(f"INSERT INTO tasks ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)", list(row))
+    content = calendar_file(book_db, NOW, days=30).content
+
+    assert content.count(uid(book_db, meeting, ann).encode()) == 1
+    event = events(book_db)[uid(book_db, meeting, ann)]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert int(event["SEQUENCE"]) > cancelled
+
+
+def test_a_removal_whose_due_time_was_no_moment_is_neither_written_nor_counted(
+    book_db: Any,
+) -> None:
+    ann = add_prospect(book_db, ANN, now=NOW - timedelta(days=3))
+    booked(book_db, ann, Outcome.MEETING, MEETING_AT)
+    book_db.execute("UPDATE tasks SET due_at = 'soon-ish' WHERE kind = 'meeting'")
+    book_db.execute("DELETE FROM tasks WHERE kind = 'meeting'")
+
+    written = calendar_file(book_db, NOW, days=30)
+
+    assert (written.events, written.cancelled, written.skipped) == (0, 0, 0)
+
+
 def test_each_rep_gets_the_cancellations_of_their_own_prospects_and_the_pools(
     book_db: Any,
 ) -> None:

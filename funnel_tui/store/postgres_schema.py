@@ -1724,6 +1724,23 @@ $$;
 
 CREATE TRIGGER tasks_removed_from_calendar AFTER DELETE ON tasks
 FOR EACH ROW WHEN (OLD.kind IN ({APPOINTMENT_KINDS})) EXECUTE FUNCTION funnel_task_removed();
+
+-- A task written again with a deleted one's id: no longer cancelled, and newer than the
+-- cancellation.
+CREATE FUNCTION funnel_task_back() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    cancelled integer;
+BEGIN
+    DELETE FROM calendar_cancellations WHERE task_id = NEW.id RETURNING sequence INTO cancelled;
+    IF cancelled IS NOT NULL AND NEW.sequence <= cancelled THEN
+        UPDATE tasks SET sequence = cancelled + 1 WHERE id = NEW.id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tasks_back_in_calendar AFTER INSERT ON tasks
+FOR EACH ROW EXECUTE FUNCTION funnel_task_back();
 """
 
 # Each version's script, from FIRST_VERSION on; LATEST_VERSION in migrations.py is the
