@@ -138,6 +138,32 @@ async def test_the_app_rides_out_a_database_out_of_reach_and_reads_everything_ag
     assert app.crash is None
 
 
+async def test_a_filter_cleared_while_out_of_reach_says_the_list_is_still_its_matches(
+    postgres_server: PostgresServer, team_url: str, tmp_path: Path
+) -> None:
+    """esc on `/bo` with the server down left Bo under the bare "Today's queue": the rep's
+    queue looked one prospect long until the server was back."""
+    app = alex_app(team_url, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen: Any = app.screen
+        await pilot.press("slash", "b", "o", "enter")
+        await settle(pilot)
+        assert screen.queue.row_count == 1
+        with out_of_reach(postgres_server, team_url):
+            await pilot.press("escape")
+
+            def title() -> str:
+                return shown_text(screen.queue_title)
+
+            await wait_for(pilot, lambda: "not read" in title(), 3.0)
+            assert "shown: the matches of “bo”" in title(), title()
+            assert app.is_running and app.crash is None
+        await wait_for(pilot, lambda: saying(app, "is back"), BACK_WITHIN_S)
+        await wait_for(pilot, lambda: screen.queue.row_count == 2, 3.0)
+        assert "not read" not in shown_text(screen.queue_title)
+
+
 async def test_a_call_logged_while_out_of_reach_keeps_what_was_typed_and_is_saved_once(
     postgres_server: PostgresServer, team_url: str, tmp_path: Path
 ) -> None:

@@ -603,7 +603,12 @@ class MainScreen(
         # also while this read runs (it then read the whole order and the plan twice).
         # A read that stops early is replaced by one that shows at least as much.
         self._data_version = seen = self._read_data_version()
-        order = await self._read_order_in_db_thread(now, limit)
+        try:
+            order = await self._read_order_in_db_thread(now, limit)
+        except ConnectionLost:
+            if text == self.filter_text and text != self._shown_filter:
+                self._say_list_not_read(text)
+            raise
         if self._torn_down or (text, mode) != (self.filter_text, self.mode):
             # Another view or filter since: its own read shows it.
             return None
@@ -637,6 +642,19 @@ class MainScreen(
         except asyncio.CancelledError:
             stop.set()
             raise
+
+    def _say_list_not_read(self, text: str) -> None:
+        """The title, when the list for a new filter (or none) cannot be read while the team
+        database is out of reach: the rows shown are still the last filter's, where the
+        view's bare title over the one match made the queue look one prospect long."""
+        shown = self._shown_filter
+        was = f"the matches of “{one_line(shown)}”" if shown else "the queue without the filter"
+        wanted = f"“{one_line(text)}”" if text else "the whole view"
+        self.queue_title.say(
+            f"{self.mode.label} · {wanted} not read while the team database is out of reach;"
+            f" shown: {was}",
+            f"{self.mode.label} · not read yet; shown: {was}",
+        )
 
     def _count_again_if_failed(self, writing: asyncio.Future[Any]) -> None:
         """After a call that could not be written: the order its logging stopped reading
