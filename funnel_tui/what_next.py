@@ -204,17 +204,16 @@ def _next(logged: LoggedCall, outcome: Outcome, prospect_tz: str | None, now: da
 
 
 def undone_line(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> str:
-    """`Undid callback for Aisha Rahman (ctrl+y redoes): lost again; open again: revisit
-    Mon 1 Mar 2027`: the call taken back, and what it put back that the rep would not see
-    on the card at a glance (the stage, the tasks the call had closed)."""
+    """`Undid callback for Aisha Rahman (ctrl+y redoes): stage back to lost; open again:
+    revisit Mon 1 Mar 2027; its note went with it: “…”`: the call taken back, and what it
+    put back that the rep would not see on the card at a glance (the stage, the tasks the
+    call had closed), then the note it took with it."""
     said = (
         f"Undid {undone.outcome.spec.label.lower()} for {one_line(undone.prospect_name)}"
         " (ctrl+y redoes)"
     )
-    if note := one_line(undone.entry.notes):
-        # The rep's words went with the call: said, so they can be typed again or redone.
-        said += f"; its note went with it: “{cut_for_quoting(note)}”"
-    back = [f"{undone.stage_again} again"] if undone.stage_again else []
+    # The stage as a stage: "contacted again" read as the prospect contacted once more.
+    back = [f"stage back to {undone.stage_again}"] if undone.stage_again else []
     # The promises: a cadence call open again shows as the prospect back in the queue.
     tasks = [
         _task_phrase(kind, due, prospect_tz, now)
@@ -223,6 +222,9 @@ def undone_line(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> s
     ]
     if tasks:
         back.append(f"open again: {', '.join(tasks)}")
+    if note := one_line(undone.entry.notes):
+        # The rep's words went with the call: said, so they can be typed again or redone.
+        back.append(f"its note went with it: “{cut_for_quoting(note)}”")
     return f"{said}: {'; '.join(back)}" if back else said
 
 

@@ -541,8 +541,8 @@ def test_a_lost_prospect_back_in_play_keeps_no_revisit_and_is_told_so(
     assert undone is not None
     label = entry.outcome.spec.label.lower()
     assert undone_line(undone, "Europe/London", NOW) == (
-        f"Undid {label} for Ann Archer (ctrl+y redoes): lost again; open again: revisit"
-        " Mon 1 Mar 2027"
+        f"Undid {label} for Ann Archer (ctrl+y redoes): stage back to lost; open again:"
+        " revisit Mon 1 Mar 2027"
     )
 
 
