@@ -107,7 +107,8 @@ class Removal:
             stamp=stamp,
             start=self.due_at,
             end=self.due_at + LENGTHS.get(self.kind, LENGTHS["callback"]),
-            summary=f"Cancelled {self.kind}",
+            # Another tool's kind is no word to show.
+            summary=f"Cancelled {self.kind}" if self.kind in LENGTHS else "Cancelled",
             status="CANCELLED",
             sequence=self.sequence,
         )
