@@ -230,3 +230,15 @@ def test_a_teams_version_28_book_upgraded_records_them_too(
             cancelled_after_the_upgrade(storage.db)
         finally:
             storage.close()
+
+
+def test_a_cancellation_another_tool_wrote_shows_no_kind_it_does_not_know(book_db: Any) -> None:
+    book_db.execute(
+        "INSERT INTO calendar_cancellations (task_id, prospect_id, kind, due_at, sequence)"
+        " VALUES (9001, 1, 'meet\ning', '2026-11-24T15:00:00+00:00', 3)"
+    )
+
+    (event,) = events(book_db).values()
+
+    assert (str(event["SUMMARY"]), int(event["SEQUENCE"])) == ("Cancelled", 3)
+    assert str(event["STATUS"]) == "CANCELLED"
