@@ -98,18 +98,27 @@ def _strip_currency(text: str) -> str:
 
 def _strip_own_code(text: str, currency: str) -> str:
     """Drop the book's own currency written with letters (`CHF`, `kr`, `US$`) before or
-    after the number, in any case: `CHF 60000`, `60000 kr`, `US$5`. A symbol alone is
-    `_strip_currency`'s."""
-    own = currency.strip().lower()
-    if not any(character.isalpha() for character in own):
-        return text
-    lowered = text.lower()
-    if lowered.startswith(own):
-        return text[len(own) :].lstrip()
-    # Not a `k` or `m` book at the end, where it reads as thousands or millions.
-    if lowered.endswith(own) and own not in SUFFIX_MULTIPLIERS:
-        return text[: -len(own)].rstrip()
+    after the number, in any case: `CHF 60000`, `60000 kr`, `US$5`; in a book kept in a
+    symbol that one code alone writes, that code too (`2.500 EUR` in a `€` book). A symbol
+    alone is `_strip_currency`'s."""
+    for own in _own_codes(currency):
+        lowered = text.lower()
+        if lowered.startswith(own):
+            return text[len(own) :].lstrip()
+        # Not a `k` or `m` book at the end, where it reads as thousands or millions.
+        if lowered.endswith(own) and own not in SUFFIX_MULTIPLIERS:
+            return text[: -len(own)].rstrip()
     return text
+
+
+def _own_codes(currency: str) -> tuple[str, ...]:
+    """The book's currency as letters, in lower case: itself (`chf`, `kr`), or the one
+    code its symbol stands for (`eur` for `€`; none for `$`, which many dollars write)."""
+    own = currency.strip()
+    if any(character.isalpha() for character in own):
+        return (own.lower(),)
+    codes = [code for code, symbol in CODE_SYMBOLS.items() if symbol == own]
+    return (codes[0].lower(),) if len(codes) == 1 else ()
 
 
 # The symbol of each currency a book may be kept in by its code: a book kept in `USD`
@@ -135,14 +144,28 @@ CODE_SYMBOLS = {
 }
 
 
+# A currency's code before or after the number: `USD 2,500`, `2.500 EUR`.
+_CODE = re.compile(r"\A([A-Za-z]{3})\b|\b([A-Za-z]{3})\Z")
+
+
 def refuse_other_currency(text: str, currency: str) -> None:
-    """Raise AmountError for an amount written with another currency's symbol than the
-    book's `currency` (its symbol, or its code: `$` is a `USD` book's own)."""
+    """Raise AmountError for an amount written with another currency's symbol or code than
+    the book's `currency` (its symbol, or its code: `$` is a `USD` book's own, `EUR` a `€`
+    book's)."""
     text = text.strip()
     symbol = _currency_symbol(text)
     own = currency + CODE_SYMBOLS.get(currency.strip().upper(), "")
     if symbol and symbol not in own:
         raise AmountError(text, f"this book counts in {currency}, not {symbol}", currency)
+    if (found := _CODE.search(text)) is not None:
+        code = (found[1] or found[2]).upper()
+        if code in CODE_SYMBOLS and code.lower() not in _own_codes(currency):
+            if CODE_SYMBOLS[code] == currency.strip():
+                # `$` is many dollars': which one the book counts in, it does not say.
+                why = f"this book counts in {currency}; set the currency to {code} to read {code}"
+            else:
+                why = f"this book counts in {currency}, not {code}"
+            raise AmountError(text, why, currency)
 
 
 def parse_amount(text: str, currency: str | None) -> int:

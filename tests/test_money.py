@@ -190,6 +190,40 @@ def test_an_amount_in_another_currency_is_refused(text: str, currency: str) -> N
         parse_amount(text, currency)
 
 
+@pytest.mark.parametrize(
+    ("text", "currency", "cents"),
+    [
+        ("EUR 2,500", "€", 250_000),
+        ("12,50 eur", "€", 1250),
+        ("GBP 5", "£", 500),
+        ("2500 usd", "USD", 250_000),
+        ("12k EUR", "€", 1_200_000),
+    ],
+)
+def test_the_books_own_currency_written_as_its_code_is_read(
+    text: str, currency: str, cents: int
+) -> None:
+    # `EUR 2,500` in a € book was refused as no amount at all.
+    assert parse_amount(text, currency) == cents
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "reason"),
+    [
+        ("USD 2,500", "€", "this book counts in €, not USD"),
+        ("CAD 100", "USD", "this book counts in USD, not CAD"),
+        # `$` and `¥` are written by more than one currency: the book does not say which.
+        ("USD 2,500", "$", "this book counts in $; set the currency to USD to read USD"),
+        ("JPY 300", "¥", "this book counts in ¥; set the currency to JPY to read JPY"),
+    ],
+)
+def test_an_amount_in_another_currencys_code_is_refused_saying_so(
+    text: str, currency: str, reason: str
+) -> None:
+    with pytest.raises(AmountError, match=re.escape(f"({reason})")):
+        parse_amount(text, currency)
+
+
 def test_amount_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         parse_amount("lots", "$")
