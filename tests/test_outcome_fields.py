@@ -12,11 +12,13 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from funnel_tui.domain import OUTCOME_SPECS, Ask, LostReason, Outcome
+from funnel_tui.settings import save_setting
+from funnel_tui.store.sqlite import open_storage
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.main_screen import MainScreen
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
 from funnel_tui.ui.reason_picker import ReasonPicker
-from tests.app_support import settle, settle_until, shown_text
+from tests.app_support import settle, settle_until, shown_text, wait_for
 from tests.test_app import burst, calls_for, first_in_queue
 from tests.test_layout import SIZES, fully_in_sight
 from tests.test_typeahead import pause_until
@@ -495,6 +497,33 @@ async def test_a_deal_value_another_tool_stored_as_text_is_not_prefilled(
         dialog = demo_app.screen
         assert isinstance(dialog, OutcomeDialog)
         assert dialog.field(Ask.AMOUNT).value == ""
+
+
+async def test_an_amount_is_read_in_the_currency_the_book_has_when_it_is_saved(
+    demo_app: FunnelApp,
+) -> None:
+    """`EUR 2,500` typed in a € book, the currency set to USD elsewhere before enter: the
+    call was logged as USD 2,500 won."""
+    db = demo_app.storage.db
+    save_setting(db, "currency", "€")
+    deals = db["deals"].count
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "w", *"EUR 2,500")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        other = open_storage(demo_app.storage.path)
+        save_setting(other.db, "currency", "USD")
+        other.close()
+        await wait_for(pilot, lambda: demo_app.settings.currency == "USD", 5.0)
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.screen is dialog
+        said = shown_text(dialog.query_one("#outcome-amount-check", Static))
+        assert "this book counts in USD, not EUR" in " ".join(said.split())
+    assert db["deals"].count == deals
 
 
 async def test_a_proposal_starts_from_the_open_deal_and_its_expected_close(

@@ -604,7 +604,9 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         assert self.outcome is not None
         reading = Reading(
             now=self.clock(),
-            settings=self.context.settings,
+            # As the book has them now: a currency set elsewhere while the dialog is open
+            # would store `EUR 2,500` as 2,500 of the new one.
+            settings=self.funnel.settings,
             prospect_timezone=self.context.prospect_timezone,
             customer=self.context.prospect_kind is Kind.CUSTOMER,
             other_week=self._switched(question),

@@ -168,6 +168,13 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
     def funnel(self) -> FunnelApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def _settings_now(self) -> Settings:
+        """The book's settings as they are now, which what is typed is read and saved by:
+        a currency set elsewhere while the form is open would store `USD 700` as 700 of
+        the new one. The fields show the values as read when it opened (`settings`)."""
+        return self.funnel.settings
+
     def _choices(self) -> dict[str, tuple[str, list[tuple[str, str]], str]]:
         """Each choice field's label, options and default."""
         return {
@@ -280,7 +287,7 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         """The next call as typed, read back with its warnings, as the outcome dialog reads
         a callback; WhenError when it does not read."""
         reading = Reading(
-            now=self.clock(), settings=self.settings, prospect_timezone=self._zone_when_saved()
+            now=self.clock(), settings=self._settings_now, prospect_timezone=self._zone_when_saved()
         )
         return read_follow_up(typed, reading)
 
@@ -331,8 +338,9 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
         said = Text("")
         if typed.strip() and typed != self._initial("deal_value"):
             with suppress(ValueError):
-                cents = parse_amount(typed, self.settings.currency)
-                said = read_back_text(Answer(cents, format_money(cents, self.settings.currency)))
+                currency = self._settings_now.currency
+                cents = parse_amount(typed, currency)
+                said = read_back_text(Answer(cents, format_money(cents, currency)))
         update_if_changed(self.query_one("#error-deal_value", Static), said)
 
     @on(Input.Changed, "#field-deal_value")
@@ -418,8 +426,8 @@ class ProspectForm(AnswersOnce, DiscardGuard, StyledAsMounted, ModalScreen[int |
             row = validate_prospect(
                 typed,
                 methods=self.methods,
-                phone_region=self.settings.phone_region,
-                currency=self.settings.currency,
+                phone_region=self._settings_now.phone_region,
+                currency=self._settings_now.currency,
                 # Only what the rep changes is saved, so only that is checked: a value
                 # another tool stored (a zone funnel does not know) blocks no other change.
                 unchanged=self._unchanged(typed),
