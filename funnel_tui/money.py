@@ -144,8 +144,8 @@ CODE_SYMBOLS = {
 }
 
 
-# A currency's code before or after the number: `USD 2,500`, `2.500 EUR`.
-_CODE = re.compile(r"\A([A-Za-z]{3})\b|\b([A-Za-z]{3})\Z")
+# A currency's code before or after the number: `USD 2,500`, `2.500 EUR`, `usd500`.
+_CODE = re.compile(r"\A([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})\Z")
 
 
 def refuse_other_currency(text: str, currency: str) -> None:
@@ -188,7 +188,7 @@ def parse_amount(text: str, currency: str | None) -> int:
         raise AmountError(text, currency=currency)
     fraction = match["fraction"] or ""
     suffix = match["suffix"].lower()
-    if len(fraction) == 3 and not suffix and "," not in match["whole"]:
+    if len(fraction) == 3 and not suffix and "," not in match["whole"] and match["whole"] != "0":
         thousands = f"{match['whole']}{fraction}"
         reason = f"thousands or a third decimal? write {thousands} for thousands"
         raise AmountError(text, reason, currency)

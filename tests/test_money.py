@@ -211,6 +211,9 @@ def test_the_books_own_currency_written_as_its_code_is_read(
     ("text", "currency", "reason"),
     [
         ("USD 2,500", "€", "this book counts in €, not USD"),
+        ("usd500", "€", "this book counts in €, not USD"),
+        ("500USD", "€", "this book counts in €, not USD"),
+        ("0.001", "€", "at most two decimals"),
         ("CAD 100", "USD", "this book counts in USD, not CAD"),
         # `$` and `¥` are written by more than one currency: the book does not say which.
         ("USD 2,500", "$", "this book counts in $; set the currency to USD to read USD"),
