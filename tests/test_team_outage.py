@@ -156,12 +156,12 @@ async def test_a_filter_cleared_while_out_of_reach_says_the_list_is_still_its_ma
             def title() -> str:
                 return shown_text(screen.queue_title)
 
-            await wait_for(pilot, lambda: "not read" in title(), 3.0)
+            await wait_for(pilot, lambda: "out of reach" in title(), 3.0)
             assert "shown: the matches of “bo”" in title(), title()
             assert app.is_running and app.crash is None
         await wait_for(pilot, lambda: saying(app, "is back"), BACK_WITHIN_S)
         await wait_for(pilot, lambda: screen.queue.row_count == 2, 3.0)
-        assert "not read" not in shown_text(screen.queue_title)
+        assert "out of reach" not in shown_text(screen.queue_title)
 
 
 async def test_a_call_logged_while_out_of_reach_keeps_what_was_typed_and_is_saved_once(

@@ -653,7 +653,7 @@ class MainScreen(
         self.queue_title.say(
             f"{self.mode.label} · {wanted} not read while the team database is out of reach;"
             f" shown: {was}",
-            f"{self.mode.label} · not read yet; shown: {was}",
+            f"{self.mode.label} · the database is out of reach; shown: {was}",
         )
 
     def _count_again_if_failed(self, writing: asyncio.Future[Any]) -> None:
