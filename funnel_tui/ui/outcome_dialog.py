@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from funnel_tui.call_log import (
+    CalledMeanwhile,
     CallOutcome,
     LoggedCall,
     MarkedDoNotCallMeanwhile,
@@ -892,6 +893,10 @@ def _why_not_saved(error: Exception) -> str:
     if isinstance(error, MarkedDoNotCallMeanwhile):
         # As `l` asks on a prospect marked do not call: told, the rep may still log it.
         return f"Not saved: {error} (enter logs it anyway, escape drops it)"
+    if isinstance(error, CalledMeanwhile):
+        # Told of the other rep's call, the rep may log theirs beside it: no retry of a
+        # failed save, a second call.
+        return f"Not saved: {error} (enter logs yours too, escape drops it)"
     if isinstance(error, ConnectionLost):
         # The call keeps its request id: enter once the database is back saves it once,
         # also if this try's commit went through and only the answer was lost.
