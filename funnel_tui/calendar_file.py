@@ -276,9 +276,10 @@ def _appointment_rows(
 
 def _read_removals(
     db: sqlite_utils.Database, rep: str | None, since: datetime
-) -> Iterator[Removal | None]:
-    """The meetings and callbacks deleted from `since` on, in the order they were due;
-    None for each whose due time is no moment."""
+) -> Iterator[Removal]:
+    """The meetings and callbacks deleted from `since` on, in the order they were due; not
+    those whose due time was no moment, which were in no file to cancel (nor are they
+    counted as left out: `funnel check` has no task of theirs to list)."""
     and_rep = "" if rep is None else "AND (owner IS NULL OR owner = :rep)"
     rows = db.execute(
         _REMOVALS.format(and_rep=and_rep),
@@ -286,7 +287,6 @@ def _read_removals(
     )
     for task_id, prospect_id, kind, due_at, sequence in rows:
         if (moment := _moment(due_at)) is None:
-            yield None
             continue
         yield Removal(
             task_id=task_id,
@@ -416,7 +416,8 @@ def write_calendar(
     last `days` days (at least CANCELLATIONS_KEPT_DAYS), whenever they were due; of those
     whose cancellation has no time, the ones due in that span up to then (in a team's book,
     of `rep`'s own prospects and the pool's); of a prospect marked do not call, the
-    meetings and the cancelled callbacks only.
+    meetings and the cancelled callbacks only. The meetings and callbacks deleted from the
+    book in that span come as cancellations too (schema_v29).
 
     The zones come before the events, and which zones and which years of their rules
     only the last event tells: the tasks are read twice, in one snapshot of the book
@@ -444,10 +445,7 @@ def write_calendar(
         for start in _read_starts(db, through, rep, cancelled_since):
             survey.add(start)
         for removal in _read_removals(db, rep, cancelled_since):
-            # One whose due time was no moment was in no file to cancel (nor counted, as
-            # `funnel check` has no task of it to list).
-            if removal is not None:
-                survey.add((removal.due_at, True))
+            survey.add((removal.due_at, True))
         calendar = _calendar_of_zones(calendar_name, survey.zone_names, survey.days)
         calendar.add("name", "funnel-tui" if rep is None else f"funnel-tui ({rep})")
         out.write(calendar.to_ical().removesuffix(_END))
@@ -457,8 +455,7 @@ def write_calendar(
             if appointment is not None:
                 out.write(_reps_event(appointment, book, stamp).to_ical())
         for removal in _read_removals(db, rep, cancelled_since):
-            if removal is not None:
-                out.write(removal.event(book, stamp).to_ical())
+            out.write(removal.event(book, stamp).to_ical())
         out.write(_END)
     return CalendarCounts(survey.events, survey.cancelled, survey.skipped)
 
