@@ -471,7 +471,8 @@ def _check_seen(
     on one pool prospect had the card read again, their call in it, just before the
     dialog opened, and both calls were logged."""
     stored = prospect["last_called_at"]
-    if stored == seen.last_called_at and (seen.recent_call_told or not _recent(stored, now)):
+    ago = just_called_ago(stored, now)
+    if stored == seen.last_called_at and (seen.recent_call_told or ago is None):
         return
     row = send(db, LAST_CALLER, [prospect["id"]]).one()
     caller = row[0] if row is not None else None
@@ -481,7 +482,6 @@ def _check_seen(
     caller, name = one_line(caller), one_line(prospect["name"])
     if stored != seen.last_called_at:
         raise CalledMeanwhile(f"{caller} has just called {name}; nothing was logged", told)
-    ago = int((in_utc(now) - in_utc(from_stored(stored))).total_seconds())
     raise CalledMeanwhile(
         f"{caller} called {name} {ago} s ago, so this call may be the same one or a second"
         " on top of it; nothing was logged",
@@ -489,15 +489,17 @@ def _check_seen(
     )
 
 
-def _recent(stored: object, now: datetime) -> bool:
-    """Whether a stored moment is less than JUST_CALLED before now (not after it)."""
+def just_called_ago(stored: object, now: datetime) -> int | None:
+    """How many whole seconds before `now` a prospect's stored last call was, when less
+    than JUST_CALLED (and not after now); None otherwise, and for a value that is no
+    moment."""
     if not isinstance(stored, str):
-        return False
+        return None
     try:
         since = in_utc(now) - in_utc(from_stored(stored))
     except ValueError:
-        return False
-    return timedelta(0) <= since < JUST_CALLED
+        return None
+    return int(since.total_seconds()) if timedelta(0) <= since < JUST_CALLED else None
 
 
 def _check_do_not_call(prospect: dict[str, Any], effects: Effects, seen: SeenOnCard) -> None:

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from funnel_tui.call_log import (
-    JUST_CALLED,
     LAST_CALLER,
     CallOutcome,
     LoggedCall,
     OutcomeInvalid,
     SeenOnCard,
     call_for_request,
+    just_called_ago,
     log_call,
 )
 from funnel_tui.clocks import known_zone
@@ -219,16 +219,13 @@ def _refuse_a_call_just_made_by_another(
 
     Two reps' `funnel log` on one pool prospect a second apart: the second read the
     prospect after the first's call was in, so holding what it read refused nothing, and
-    both calls were logged. The dialog's card shows the other rep's call; a script sees
-    nothing of it, and is asked for `--yes` instead."""
-    stored = prospect["last_called_at"]
-    last = from_stored(stored) if isinstance(stored, str) else None
-    since = None if last is None else in_utc(now) - in_utc(last)
-    if since is None or not timedelta(0) <= since < JUST_CALLED:
+    both calls were logged. The dialog says so once (call_log's check of what the card
+    showed); a script is asked for `--yes` instead."""
+    ago = just_called_ago(prospect["last_called_at"], now)
+    if ago is None:
         return
     (caller,) = db.execute(LAST_CALLER, [prospect["id"]]).fetchone() or (None,)
     if isinstance(caller, str) and caller != rep:
-        ago = int(since.total_seconds())
         raise NeedsConfirmation(
             f"{one_line(caller)} called {_name_of(prospect)} {ago} s ago, so this call may be"
             " the same one or a second call on top of it"

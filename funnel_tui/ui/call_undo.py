@@ -211,6 +211,13 @@ class CallUndo(_Base):
         self.funnel.notify_in_place(CALL_TOAST, message, severity=severity)
         self._changed_then_go_on(undone.prospect_id)
 
+    def _redo_dropped(self, why: str) -> None:
+        """An undone call no try can redo, taken off the list: said, and the next ctrl+y
+        goes on to the call undone before it, which it stood before for good."""
+        more = "; ctrl+y redoes the call undone before it" if self.undo_session.redoable else ""
+        self.notify(f"Not redone: {why}{more}", severity="warning", markup=False)
+        self._undo_failed("ctrl+y")
+
     def _changed_then_go_on(self, prospect_id: int) -> None:
         """After an undo or redo: show its prospect, and let the held keys go on once the
         queue is read again (as after a call logged)."""
@@ -250,24 +257,17 @@ class CallUndo(_Base):
             with waiting_toast(self.funnel):
                 logged, zone = await self.funnel.in_db_thread(redo)
         except ProspectGone:
-            # Forgotten or deleted elsewhere: no try can redo it, and it would stand before
-            # the calls undone before it for good. Not named: they may be forgotten.
+            # Forgotten or deleted elsewhere. Not named: they may be forgotten.
             session.forget_prospect(undone.prospect_id)
-            more = "; ctrl+y redoes the call undone before it" if session.redoable else ""
-            self.notify(
-                f"Not redone: its prospect (id {undone.prospect_id}) is no longer in the book"
-                f" (forgotten or deleted elsewhere){more}",
-                severity="warning",
-                markup=False,
+            self._redo_dropped(
+                f"its prospect (id {undone.prospect_id}) is no longer in the book"
+                " (forgotten or deleted elsewhere)"
             )
-            self._undo_failed("ctrl+y")
             return
         except OwnedByAnother as owned:
-            # Another rep's now (`funnel assign`): the calls undone before it go on.
+            # Another rep's now (`funnel assign`).
             session.redoable.pop()
-            more = "; ctrl+y redoes the call undone before it" if session.redoable else ""
-            self.notify(f"Not redone: {owned}{more}", severity="warning", markup=False)
-            self._undo_failed("ctrl+y")
+            self._redo_dropped(str(owned))
             return
         except Exception as error:  # a failed write changes nothing; the app carries on
             say_write_failed(self.funnel, "Not redone", "ctrl+y", error)
