@@ -24,7 +24,7 @@ from funnel_tui.ui.prospect_form import ProspectForm
 from funnel_tui.ui.settings_screen import SettingsScreen
 from funnel_tui.ui.target_dialog import TargetDialog
 from tests.app_support import messages, settle, shown_text, wait_for
-from tests.test_app import first_in_queue
+from tests.test_app import calls_for, first_in_queue
 
 
 class Blocker(ABC):
@@ -389,6 +389,39 @@ async def test_a_key_without_a_dialog_says_it_is_waiting_for_the_database(
             assert "Saving… waiting for the database (another program is writing)" in said
         await settle(pilot)
         assert not any("waiting" in notice for notice in notices(demo_app)), "gone once saved"
+
+
+async def test_a_slow_save_that_fails_gives_the_typing_back_to_the_field_it_was_in(
+    demo_app: FunnelApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Greyed out while it waited for another program's lock, the when field lost the
+    # focus for good: " 3pm" typed once the dialog said why went nowhere, and the enter
+    # after it logged the callback at the day's default hour.
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_S", 0.6)
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    calls = len(calls_for(db, first["id"]))
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, "l", "c", *"tomorrow")
+        dialog = demo_app.screen
+        other = sqlite3.connect(demo_app.storage.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("enter")
+            await wait_for(
+                pilot, lambda: "is busy" in shown_text(dialog.query_one("#outcome-error")), 5
+            )
+            await settle(pilot)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert len(calls_for(db, first["id"])) == calls
+        await pilot.press(*" 3pm", "enter")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, MainScreen)
+    call = calls_for(db, first["id"])[-1]
+    assert call["outcome"] == "callback"
+    assert call["follow_up_at"] == "2026-11-19T15:00:00+00:00"
 
 
 async def test_a_book_that_cannot_be_written_is_said_to_be_read_only_at_start(

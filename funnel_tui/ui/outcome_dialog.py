@@ -241,6 +241,8 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._started_from: dict[Ask, str] = {}
         self._typed: dict[Ask, str] = {}
         self._slow_save_timers: list[Timer] = []
+        # Where the focus was when a slow save greyed the fields out (_set_saving).
+        self._focused_before_saving: Widget | None = None
         if self.is_mounted:
             self._start_empty()
 
@@ -703,11 +705,18 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
         self._set_saving(True)
 
     def _set_saving(self, saving: bool) -> None:
-        """Grey out the fields while a slow write is in flight, or give them back after it."""
+        """Grey out the fields while a slow write is in flight, or give them back after it,
+        with the focus where it was: a field greyed out loses it, and the keys typed once a
+        failed save said why went nowhere (the dialog looked frozen)."""
         self.saving = saving
+        if saving:
+            self._focused_before_saving = self.focused
         for field in (*self.query(Input).results(Input), self.reason_picker):
             field.disabled = saving
         self.query_one(OptionList).disabled = saving
+        if not saving and self._focused_before_saving is not None:
+            self.set_focus(self._focused_before_saving)
+            self._focused_before_saving = None
 
     def _date_out_of_the_note(self, outcome: Outcome) -> bool:
         """A note that reads, all of it, as the day or time of the outcome's empty date
