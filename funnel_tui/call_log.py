@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -199,23 +199,44 @@ class LastCall:
 
 
 @dataclass(frozen=True)
+class KeptTask:
+    """A task the call made or booked that its undo left, as the rep changed it since."""
+
+    kind: str
+    due: datetime | None
+    status: str
+
+
+@dataclass(frozen=True)
 class UndoneCall(LastCall):
     """The call that undo removed, and what it left as it was because something else
     changed it after the call (an edit, another window, the timeline): prospect columns,
     and the tasks the call made (`callback task`)."""
 
-    not_restored: tuple[str, ...] = ()
-    # Those of them that are the prospect's columns: redo leaves them as the rep changed
-    # them, as the undo did.
+    # The prospect's columns changed since: redo leaves them as the rep changed them, as
+    # the undo did.
     kept_columns: tuple[str, ...] = ()
-    # The ids of those tasks: redo books the call's appointment as that task, where the
-    # rep moved it, rather than a second one at the time the call first said.
+    # The ids of the tasks kept: redo books the call's appointment as that task, where
+    # the rep moved it, rather than a second one at the time the call first said.
     kept_tasks: tuple[int, ...] = ()
+    # Those tasks, soonest first, for the toast to name.
+    kept_task_details: tuple[KeptTask, ...] = ()
+    # The stage the call wrote, left because a meeting it booked stays open (moved since
+    # the call): a prospect with a meeting ahead is not a lead again.
+    stage_kept: str | None = None
     # The tasks the call had closed that are open again, (kind, due), soonest first: a
     # revisit, a callback, a meeting the rep hears are back.
     reopened: tuple[tuple[str, datetime | None], ...] = ()
     # The stage put back, when the call had changed it (`lost` again).
     stage_again: str | None = None
+
+    @property
+    def not_restored(self) -> tuple[str, ...]:
+        """What the undo left as it was: columns (`deal_value_cents`), then tasks
+        (`callback task`), then the stage kept for a meeting."""
+        tasks = (f"{task.kind} task" for task in self.kept_task_details)
+        stage = ("stage",) if self.stage_kept else ()
+        return (*self.kept_columns, *tasks, *stage)
 
 
 class LastCallChanged(Exception):
@@ -1032,12 +1053,12 @@ def unreadable_undo_records(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def _take_back_tasks(
     db: sqlite_utils.Database, call_id: int, tasks: dict[str, list[Any]]
-) -> tuple[dict[int, str], list[int]]:
+) -> tuple[list[int], list[int]]:
     """Remove the tasks the call made and reopen the ones it closed, where they still are
-    as the call left them; returns the tasks kept because the rep changed them since (a
-    callback rescheduled or done in the timeline stays), by id, and the ids of the tasks
-    open again."""
-    kept = {}
+    as the call left them; returns the ids of the tasks kept because the rep changed them
+    since (a callback rescheduled or done in the timeline stays), and of those open
+    again."""
+    kept = []
     reopened = []
     for made in tasks["created"]:
         removed = db.execute(
@@ -1045,7 +1066,7 @@ def _take_back_tasks(
             [made["id"], call_id, made["due_at"]],
         ).rowcount
         if not removed and db.execute("SELECT 1 FROM tasks WHERE id = ?", [made["id"]]).fetchone():
-            kept[int(made["id"])] = f"{made['kind']} task"
+            kept.append(int(made["id"]))
     for closed in tasks["closed"]:
         put_back = db.execute(
             "UPDATE tasks SET status = ?, done_at = ?, done_call_id = ?"
@@ -1123,9 +1144,21 @@ def undo_last_call(
             if attempts is not None:
                 restore["attempts"] = attempts
         kept_tasks, reopened = (
-            _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else ({}, [])
+            _take_back_tasks(db, last.call_id, record.tasks) if record.tasks else ([], [])
         )
         open_again = _kinds_and_dues(db, reopened)
+        # The appointment the call kept rather than booked (a redo's, moved by the rep
+        # before the undo it redid) stays open too, said as kept: redo keeps it.
+        booked = record.tasks["booked"] if record.tasks else []
+        kept_details = _kept_tasks(db, kept_tasks, booked)
+        stage_kept = None
+        if "stage" in restore and any(
+            task.kind == TaskKind.MEETING and task.status == TaskStatus.OPEN
+            for task in kept_details
+        ):
+            # The stage goes back with the call, but not under a meeting still ahead.
+            del restore["stage"]
+            stage_kept = str(current["stage"])
         db.execute("DELETE FROM deals WHERE call_id = ?", [last.call_id])
         db.execute("DELETE FROM calls WHERE id = ?", [last.call_id])
         flags_mark = db.execute("SELECT coalesce(max(id), 0) FROM flag_changes").fetchone()[0]
@@ -1145,31 +1178,41 @@ def undo_last_call(
             [flags_mark, last.prospect_id],
         )
     changed_since = (column for column in wrote or () if column not in restore)
-    not_restored = tuple(column for column in changed_since if column not in self_kept)
-    # The appointment the call kept rather than booked (a redo's, moved by the rep before
-    # the undo it redid) stays open too, said as kept: redo keeps it.
-    booked = record.tasks["booked"] if record.tasks else []
-    kept_booked = _kept_appointments(db, booked)
+    kept_columns = tuple(
+        column
+        for column in changed_since
+        if column not in self_kept and not (column == "stage" and stage_kept)
+    )
     return UndoneCall(
         **vars(last),
-        not_restored=(*not_restored, *kept_tasks.values(), *kept_booked),
-        kept_columns=not_restored,
+        kept_columns=kept_columns,
         kept_tasks=(*kept_tasks, *booked),
+        kept_task_details=kept_details,
+        stage_kept=stage_kept,
         reopened=open_again,
         stage_again=restore.get("stage") if "stage" in (wrote or ()) else None,
     )
 
 
-def _kept_appointments(db: sqlite_utils.Database, task_ids: Sequence[int]) -> list[str]:
-    """How an undo names the appointments of `task_ids` still open (`meeting task`)."""
+def _kept_tasks(
+    db: sqlite_utils.Database, changed: Iterable[int], booked: Sequence[int]
+) -> tuple[KeptTask, ...]:
+    """The tasks an undo left, soonest first: those the call made that the rep changed
+    since (moved or done), and those it kept rather than booked that are still open."""
+    changed = set(changed)
+    task_ids = [*changed, *booked]
     if not task_ids:
-        return []
+        return ()
     marks = ", ".join("?" * len(task_ids))
     rows = db.execute(
-        f"SELECT kind FROM tasks WHERE id IN ({marks}) AND status = 'open' ORDER BY id",
-        list(task_ids),
+        f"SELECT id, kind, due_at, status FROM tasks WHERE id IN ({marks}) ORDER BY due_at, id",
+        task_ids,
+    ).fetchall()
+    return tuple(
+        KeptTask(str(kind), from_stored(due), str(status))
+        for task_id, kind, due, status in rows
+        if task_id in changed or status == TaskStatus.OPEN
     )
-    return [f"{kind} task" for (kind,) in rows]
 
 
 # The outcomes of a prospect's calls after one (by start, then id): undo asks whether the

@@ -222,10 +222,36 @@ def undone_line(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> s
     ]
     if tasks:
         back.append(f"open again: {', '.join(tasks)}")
+    if kept := kept_phrase(undone, prospect_tz, now):
+        back.append(kept)
     if note := one_line(undone.entry.notes):
         # The rep's words went with the call: said, so they can be typed again or redone.
         back.append(f"its note went with it: “{cut_for_quoting(note)}”")
     return f"{said}: {'; '.join(back)}" if back else said
+
+
+def kept_phrase(undone: UndoneCall, prospect_tz: str | None, now: datetime) -> str:
+    """`kept deal value, meeting Fri 14:00: changed since the call, so the stage stays
+    meeting`: what the undo left as the rep changed it, tasks with their time."""
+    kept = [column_label(column) for column in undone.kept_columns]
+    for task in undone.kept_task_details:
+        said = (
+            f"{task.kind} task"
+            if task.due is None
+            else _task_phrase(task.kind, task.due, prospect_tz, now)
+        )
+        kept.append(said if task.status == TaskStatus.OPEN else f"{said} ({task.status})")
+    if not kept:
+        return ""
+    said = f"kept {', '.join(kept)}: changed since the call"
+    if undone.stage_kept:
+        said += f", so the stage stays {undone.stage_kept}"
+    return said
+
+
+def column_label(column: str) -> str:
+    """`deal_value_cents` -> `deal value`, `next_call_at` -> `next call`."""
+    return column.removesuffix("_cents").removesuffix("_at").replace("_", " ")
 
 
 def _task_phrase(kind: str, due: datetime, prospect_tz: str | None, now: datetime) -> str:

@@ -439,3 +439,30 @@ async def test_undo_says_the_note_that_went_with_the_call(demo_app: FunnelApp) -
         await settle(pilot)
         said = notices(demo_app)[-1]
     assert said.endswith("; its note went with it: “CEO back on 14th, wants demo”")
+
+
+async def test_undo_names_a_moved_meeting_with_its_time_and_keeps_the_stage_for_it(
+    demo_app: FunnelApp,
+) -> None:
+    # The toast said `kept meeting task` without the time, and the stage went back to
+    # what it was before the meeting was booked, under the meeting kept.
+    db = demo_app.storage.db
+    first = first_in_queue(db)
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "m", *"tomorrow 10am", "enter")
+        await settle(pilot)
+        other = open_storage(demo_app.storage.path)
+        other.db.execute(
+            "UPDATE tasks SET due_at = '2026-11-20T14:00:00+00:00'"
+            " WHERE prospect_id = ? AND kind = 'meeting' AND status = 'open'",
+            [first["id"]],
+        )
+        other.close()
+
+        await pilot.press("u")
+        await settle(pilot)
+        said = notices(demo_app)[-1]
+    assert "kept meeting Fri 14:00: changed since the call, so the stage stays meeting" in said
+    after = next(db.query("SELECT stage FROM prospects WHERE id = ?", [first["id"]]))
+    assert after == {"stage": "meeting"}

@@ -348,3 +348,48 @@ def test_the_redo_says_the_callback_as_the_rep_left_it(
     redone = redo_call(book_db, undone, now=NOW, settings=SETTINGS)
     line = logged_line(redone, "Ann Archer", "Europe/London", NOW, booked=NEXT_WEEK, done="Redid")
     assert line == f"Redid callback for Ann Archer{said}"
+
+
+def test_a_meeting_moved_since_its_call_keeps_the_stage_at_meeting_through_the_undo(
+    book_db: Any,
+) -> None:
+    """A meeting booked, moved in the timeline, then the call undone: the moved meeting
+    stayed open while the stage went back to what it was before the call, a lead with a
+    meeting ahead."""
+    from funnel_tui.tasks import reschedule_task
+
+    ann = worked_prospect(book_db)
+    stage_before = row_of(book_db, "prospects", ann)["stage"]
+    log(book_db, ann, Outcome.MEETING, follow_up_at=NEXT_WEEK)
+    ((task_id,),) = book_db.execute(
+        "SELECT id FROM tasks WHERE prospect_id = ? AND kind = 'meeting'", [ann]
+    ).fetchall()
+    reschedule_task(book_db, task_id, NEXT_WEEK + timedelta(days=1))
+
+    undone = undo_last_call(book_db)
+
+    assert undone is not None and undone.stage_kept == "meeting" != stage_before
+    assert undone.not_restored == ("meeting task", "stage")
+    assert [task.status for task in undone.kept_task_details] == ["open"]
+    assert row_of(book_db, "prospects", ann)["stage"] == "meeting"
+    assert row_of(book_db, "tasks", task_id)["status"] == "open"
+
+
+def test_a_meeting_left_as_booked_goes_with_its_undo_and_the_stage_goes_back(
+    book_db: Any,
+) -> None:
+    ann = worked_prospect(book_db)
+    stage_before = row_of(book_db, "prospects", ann)["stage"]
+    log(book_db, ann, Outcome.MEETING, follow_up_at=NEXT_WEEK)
+
+    undone = undo_last_call(book_db)
+
+    assert undone is not None and undone.stage_kept is None
+    assert undone.stage_again == stage_before
+    assert row_of(book_db, "prospects", ann)["stage"] == stage_before
+    assert (
+        book_db.execute(
+            "SELECT count(*) FROM tasks WHERE prospect_id = ? AND kind = 'meeting'", [ann]
+        ).fetchone()[0]
+        == 0
+    )

@@ -95,11 +95,6 @@ class UndoSession:
         return reasons
 
 
-def column_label(column: str) -> str:
-    """`deal_value_cents` -> `deal value`, `next_call_at` -> `next call`."""
-    return column.removesuffix("_cents").removesuffix("_at").replace("_", " ")
-
-
 class CallUndo(_Base):
     """The undo and redo actions; MainScreen keeps an UndoSession in `undo_session`.
 
@@ -204,9 +199,6 @@ class CallUndo(_Base):
             return
         session.call_undone(undone)
         message = undone_line(undone, zone, self.funnel.clock())
-        if undone.not_restored:
-            kept = ", ".join(column_label(column) for column in undone.not_restored)
-            message += f"; kept {kept}: changed since the call"
         severity = "warning" if undone.not_restored else "information"
         self.funnel.notify_in_place(CALL_TOAST, message, severity=severity)
         self._changed_then_go_on(undone.prospect_id)
@@ -244,7 +236,7 @@ class CallUndo(_Base):
     @work(group="undo")
     async def _redo(self, undone: UndoneCall) -> None:
         from funnel_tui.call_log import OwnedByAnother, ProspectGone, redo_call
-        from funnel_tui.what_next import logged_line
+        from funnel_tui.what_next import column_label, logged_line
 
         session = self.undo_session
         now, settings = self.funnel.clock(), self.funnel.settings
