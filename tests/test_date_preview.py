@@ -10,10 +10,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from funnel_tui.domain import Ask
+from funnel_tui.domain import OUTCOME_SPECS, Ask
 from funnel_tui.ui.app import FunnelApp
 from funnel_tui.ui.outcome_dialog import OutcomeDialog
-from tests.app_support import FrozenClock, settle, settle_until, shown_text
+from funnel_tui.ui.shown_days import minute_of
+from tests.app_support import FrozenClock, settle, settle_until, shown_text, wait_for
 from tests.test_app import burst, calls_for, first_in_queue
 from tests.test_outcome_fields import set_prospect
 
@@ -171,3 +172,23 @@ async def test_a_time_from_now_is_previewed_as_enter_would_save_it_as_the_minute
     assert call["follow_up_at"].startswith(
         (clock.now + timedelta(hours=2)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
     )
+
+
+@pytest.mark.parametrize("key", sorted(spec.key for spec in OUTCOME_SPECS.values() if spec.asks))
+async def test_the_dialog_stays_open_as_the_minute_turns_whatever_the_outcome_asks(
+    demo_app: FunnelApp, clock: FrozenClock, key: str
+) -> None:
+    """Not interested, left open a minute while the rep picked a reason and typed the
+    note, stopped the app at the minute's turn: the reason picker was read as a typed
+    field. The dialog's own look at the clock, each second, now turns a minute on every
+    outcome that asks something."""
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", key, *"soon")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, OutcomeDialog)
+        clock.advance(seconds=60)
+        await wait_for(pilot, lambda: dialog._minute_read == minute_of(clock.now), budget_s=5)
+        await settle(pilot)
+        assert demo_app.is_running and demo_app.screen is dialog

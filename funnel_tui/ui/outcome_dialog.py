@@ -354,7 +354,10 @@ class OutcomeDialog(AnswersOnce, DiscardGuard, ModalScreen[LoggedCall | None]):
             return
         self._minute_read = minute
         for question in self.questions:
-            self._read_back(question, seen=False)
+            # The reason is picked, not typed: there is nothing of it to read again (read
+            # as a typed field, it stopped the app a minute into a lost call's note).
+            if question.ask is not Ask.REASON:
+                self._read_back(question, seen=False)
 
     def _stop_call_time(self) -> None:
         if self._call_time is not None:
