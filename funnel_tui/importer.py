@@ -164,9 +164,10 @@ class ImportReport:
         """The headers that filled no field."""
         return self.file.ignored
 
-    def summary(self) -> str:
+    def summary(self, skipping: str = "--skip-invalid") -> str:
         """One line: `added 120, updated 3, rejected 2 (utf-8, comma)`, the columns that
-        were not imported or only fill in for another, and the values not understood."""
+        were not imported or only fill in for another, and the values not understood;
+        `skipping` names how to import the valid rows alone (the app's tick)."""
         not_understood = self.file.not_understood
         read_as = "; ".join(
             [
@@ -285,7 +286,7 @@ class ImportReport:
             # As the import itself would end: a rejected row writes nothing.
             return (
                 f"dry run, nothing written: {_counted(len(self.rejected), 'row', 'rows')}"
-                " would be rejected, so the import would write nothing; with --skip-invalid"
+                f" would be rejected, so the import would write nothing; with {skipping}"
                 f" the rest would add {self.added}, update {self.updated}{leave}{suppressed}"
                 f" {read_as}"
             )

@@ -1864,6 +1864,25 @@ async def test_the_import_dialog_checks_a_file_before_it_is_imported(
     assert db["prospects"].count == count + 1
 
 
+async def test_a_check_with_rejected_rows_names_the_tick_that_imports_the_rest(
+    demo_app: FunnelApp, tmp_path: Path
+) -> None:
+    # It named the command line's --skip-invalid, which the dialog has no field for.
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone\nAda Lovelace,+44 20 7946 0999\nBroken Row,\n", encoding="utf-8")
+    async with demo_app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await open_the_import_with(pilot, str(leads))
+        await pilot.press("tab", "tab", "space", "enter")
+        await settle(pilot)
+        said = shown_text(demo_app.screen.query_one("#import-result"))
+    assert (
+        "so the import would write nothing; with “Import the valid rows and skip the rest”"
+        " ticked the rest would add 1" in said
+    )
+    assert "--skip-invalid" not in said
+
+
 @pytest.mark.parametrize(
     "dropped",
     ["'{path}'", '"{path}" ', "{escaped}", "file://{address}"],

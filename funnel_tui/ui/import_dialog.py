@@ -32,6 +32,8 @@ from funnel_tui.ui.styled_as_mounted import StyledAsMounted
 # telling `Progress` how far it is.
 Importer = Callable[[Path, "ImportChoice", Progress], Awaitable[ImportReport]]
 SHOWN_REJECTS = 50
+# The tick the summary names where the command line's is --skip-invalid.
+SKIP_LABEL = "Import the valid rows and skip the rest"
 # How often the bar shows the import's progress, in seconds.
 PROGRESS_EVERY_S = 0.2
 HINT = "enter imports · esc closes"
@@ -102,7 +104,7 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
                 "Import prospects from a CSV file", id="import-title", classes="dialog-title"
             )
             yield Input(placeholder="path, e.g. ~/Downloads/hubspot-contacts.csv", id="import-path")
-            yield Flag("Import the valid rows and skip the rest", id="import-skip")
+            yield Flag(SKIP_LABEL, id="import-skip")
             yield Flag("Check the file only: say what it would do, write nothing", id="import-dry")
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Label(id="import-rate")
@@ -203,7 +205,8 @@ class ImportDialog(AnswersOnce, StyledAsMounted, ModalScreen[bool]):
             self._stop_progress()
         self.wrote = self.wrote or report.written
         refused = not report.written and not report.dry_run
-        lines = [_line(report.summary(), "bold red" if refused else "bold")]
+        said = report.summary(skipping=f"“{SKIP_LABEL}” ticked")
+        lines = [_line(said, "bold red" if refused else "bold")]
         lines += [_line(notice) for notice in report.notices()]
         lines += [_line(str(rejected), "red") for rejected in report.rejected[:SHOWN_REJECTS]]
         if len(report.rejected) > SHOWN_REJECTS:
