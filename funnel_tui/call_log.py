@@ -713,7 +713,9 @@ def _write_call(
                 _check_seen(db, before, rep, seen, now)
         busy_today = reads.busy is not None and reads.busy.one() is not None
         attempt = _attempt_number(before, entry, busy_today)
-        started_at = entry.started_at or now
+        # On the rep's clock: the deal closes on the local day of the call, and a start
+        # given in UTC (`funnel log --duration`) dated an evening's win the next day.
+        started_at = (entry.started_at or now).astimezone(now.tzinfo)
         open_tasks = [task_from_row(row) for row in reads.open_tasks.all()]
         kept = []
         if rebooking:

@@ -792,6 +792,29 @@ def test_the_duration_is_the_call_that_ended_now(demo: Book) -> None:
 
 
 @pytest.mark.parametrize(
+    ("zone", "local_now", "closed_on"),
+    [
+        # 20:00 on New Year's Eve in New York, the call begun five minutes before: 00:55
+        # on 1 January in UTC, the day the deal was dated, out of the year it was won in.
+        ("America/New_York", datetime(2026, 12, 31, 20, 0), "2026-12-31"),
+        ("Pacific/Kiritimati", datetime(2027, 1, 1, 8, 0), "2027-01-01"),
+    ],
+)
+def test_a_win_logged_with_its_duration_closes_on_the_reps_day(
+    demo: Book, monkeypatch: pytest.MonkeyPatch, zone: str, local_now: datetime, closed_on: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    now = local_now.replace(tzinfo=ZoneInfo(zone))
+    patch_commands(monkeypatch, "system_now", lambda: now)
+    logged_ok(demo, HEAD, "w", "--amount", "5000", "--duration", "300")
+
+    call = calls_of(demo, HEAD)[-1]
+    (deal,) = book(demo).query("SELECT closed_on FROM deals WHERE call_id = ?", [call["id"]])
+    assert deal["closed_on"] == closed_on
+
+
+@pytest.mark.parametrize(
     ("args", "said"),
     [
         ([HEAD, "callback"], "funnel: --when: needed: say when, e.g. tomorrow 10am or fri 2pm"),
