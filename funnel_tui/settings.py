@@ -211,6 +211,16 @@ def _parse_currency(text: str) -> str:
             f"a currency is a symbol or code of 1 to {MAX_CURRENCY_CHARACTERS} visible characters"
             f" without spaces, such as $, €, CHF or kr; not {symbol!r}"
         )
+    # Written before every amount: a digit or a sign read as part of it (`1` made a
+    # target of 60,000 read 160,000, `-` made a win read as a loss).
+    if any(ch.isdigit() for ch in symbol) or not any(
+        unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Sc" for ch in symbol
+    ):
+        raise SettingError(
+            "a currency is a symbol or code with a letter or a currency sign and no digit,"
+            f" such as $, €, CHF or kr, so that no amount reads it as part of the number;"
+            f" not {symbol!r}"
+        )
     return symbol
 
 

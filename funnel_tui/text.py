@@ -92,6 +92,12 @@ def message_line(message: str) -> str:
     return one_line(bytes_as_typed(message))
 
 
+def shown_path(path: object) -> str:
+    """A path as a message names it: escape sequences and control characters gone (a file
+    may be named with them), each byte that was not UTF-8 shown `\\xNN`."""
+    return message_line(str(path))
+
+
 def bytes_as_typed(text: str) -> str:
     """`text` with each byte that was not UTF-8 that repr wrote as Python's stand-in for it
     (`\\udcff`) shown as typed (`\\xff`); its lines kept."""

@@ -428,6 +428,27 @@ def test_backup_copies_a_consistent_database_while_another_program_writes(
     assert "already exists" in one_line_error(again.stderr)
 
 
+@pytest.mark.parametrize("escape", ["\x1b]0;pwned\x07", "\x9b2J", "\x1b[2J"])
+def test_a_file_named_with_a_terminal_escape_is_named_without_it(
+    tmp_path: Path, escape: str
+) -> None:
+    # Errors said such a name cleaned, but a success said it raw: the terminal's title
+    # changed, or the screen was cleared.
+    folder = tmp_path / f"in{escape}side"
+    folder.mkdir()
+    demo = invoke("demo", "--no-open", "--db", folder / "book.db")
+    path = folder / "book.db"
+    said = [
+        demo.output,
+        invoke("backup", folder / "copy.db", "--db", path).output,
+        invoke("check", "--db", path).output,
+        invoke("calendar", "-o", folder / "cal.ics", "--db", path).output,
+    ]
+    for output in said:
+        assert "inside" in output
+        assert "\x1b" not in output and "\x9b" not in output and "\x07" not in output
+
+
 def test_check_names_call_counts_a_tool_left_stale_and_repair_counts_them_again(
     tmp_path: Path,
 ) -> None:

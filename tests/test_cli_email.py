@@ -756,3 +756,16 @@ def test_an_email_refused_for_what_it_says_offers_no_print(
     assert said.endswith("; change the subject; nothing was recorded")
     assert "--print" not in said
     assert inbox.received == [] and emails(book) == []
+
+
+@pytest.mark.parametrize("typed", ["\u009b2Jx <a@b.com>", "Ann\u2028Lee <a@b.com>"])
+def test_config_set_refuses_an_email_from_with_a_terminal_or_line_control(
+    book: Path, typed: str
+) -> None:
+    # Stored, a C1 escape went back to the terminal raw on every `config get` and `list`.
+    result = invoke("config", "set", "email_from", typed, "--db", book)
+    assert result.exit_code == 1
+    assert "has a line break or a control character" in one_line_error(result.stderr)
+    assert "\x9b" not in result.output
+    listed = invoke("config", "list", "--db", book).stdout
+    assert "\x9b" not in listed and "\u2028" not in listed

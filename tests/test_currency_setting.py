@@ -62,6 +62,24 @@ def test_config_set_refuses_a_longer_currency_in_one_line(book: Path, typed: str
     assert stored_currency(book) == "CHF"
 
 
+# Written before every amount, a digit or a sign read as part of it: `1` made a target of
+# 60,000 read `160,000.00`, `-` made a win read `-6,400.00`.
+@pytest.mark.parametrize("typed", ["1", "0", "-5", "1e15", "-", "+", ".", ",", "٣"])
+def test_config_set_refuses_a_currency_an_amount_would_read_as_its_own(
+    book: Path, typed: str
+) -> None:
+    invoke("config", "set", "currency", "CHF", "--db", book)
+    result = invoke("config", "set", "currency", typed, "--db", book)
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line == (
+        "funnel: currency: a currency is a symbol or code with a letter or a currency sign and"
+        " no digit, such as $, €, CHF or kr, so that no amount reads it as part of the number;"
+        f" not {typed!r}"
+    )
+    assert stored_currency(book) == "CHF"
+
+
 def test_check_names_a_longer_currency_another_tool_stored(book: Path) -> None:
     conn = sqlite3.connect(book, isolation_level=None)
     conn.execute("INSERT INTO settings (key, value) VALUES ('currency', 'Swiss Francs')")
@@ -98,3 +116,4 @@ def test_an_invisible_character_in_a_currency_is_dropped(book: Path) -> None:
     result = invoke("config", "set", "currency", "US\u200b$", "--db", book)
     assert result.exit_code == 0, result.output
     assert stored_currency(book) == "US$"
+

@@ -443,6 +443,10 @@ SECOND_TO_WORD = "=?utf-8?q?=3Cattacker=40evil=2Eexample=3E=2C?="
         ({"to_name": "Ada \u202egnp.exe"}, "reverses the text's direction (U+202E)"),
         ({"subject": "Invoice \u2067fdp.exe\u2069"}, "reverses the text's direction (U+2067)"),
         ({"to_name": "Ada <ada@example.com>"}, "holds angle brackets"),
+        # A line break a mail program may take (sent as a space), and a C1 escape.
+        ({"to_name": "Ada\u2028Lovelace"}, "has a line break or a control character"),
+        ({"to_name": "Ada\x85Lovelace"}, "has a line break or a control character"),
+        ({"subject": "Hi\x9b2J"}, "has a line break or a control character"),
         ({"to_address": "jörg@müller.de"}, "non-ASCII characters are not supported yet"),
         ({"to_address": "ü@example.com"}, "non-ASCII characters are not supported yet"),
     ],

@@ -13,6 +13,7 @@ from funnel_tui.cli.output import or_standard_output, refuse_overwriting_a_book,
 from funnel_tui.cli.params import FILE_PATH, WholeNumber
 from funnel_tui.counted import counted
 from funnel_tui.exporter import ExportFailed, write_whole_file
+from funnel_tui.text import shown_path
 from funnel_tui.timestamps import system_now
 
 
@@ -53,7 +54,7 @@ def calendar(db_path: Path | None, output: Path | None, days: int) -> None:
             raise UserError(str(error)) from None
         cancelled = f" and {written.cancelled:,} cancelled" if written.cancelled else ""
         events = counted(written.events, "meeting or callback", "meetings and callbacks")
-        click.echo(f"Wrote {events}{cancelled} to {output}", err=True)
+        click.echo(f"Wrote {events}{cancelled} to {shown_path(output)}", err=True)
     if written.skipped:
         click.echo(
             f"funnel: left out {counted(written.skipped, 'task')} whose due time is no moment"

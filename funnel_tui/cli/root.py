@@ -17,7 +17,7 @@ from funnel_tui.cli.params import DB_PATH_OPTION, Options
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import default_db_path, default_demo_path
 from funnel_tui.store.sqlite import DamagedDatabase, Storage, StorageError, is_damage, open_storage
-from funnel_tui.text import bytes_as_typed, message_line
+from funnel_tui.text import bytes_as_typed, message_line, shown_path
 from funnel_tui.timestamps import system_now
 
 
@@ -129,7 +129,8 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
     storage = open_storage(path, create_folder=db_path is None)
     summary = build_demo(storage.db, now=system_now(), seed=seed)
     click.echo(
-        f"Demo database with {summary.prospects} prospects and {summary.calls} calls: {path}",
+        f"Demo database with {summary.prospects} prospects and {summary.calls} calls:"
+        f" {shown_path(path)}",
         err=True,
     )
     if not no_open:

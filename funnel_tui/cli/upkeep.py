@@ -17,7 +17,7 @@ from funnel_tui.prospects import get_prospect
 from funnel_tui.scripts import load_library
 from funnel_tui.store.book_copies import dated_backup_path
 from funnel_tui.store.sqlite import DamagedDatabase, backup_database
-from funnel_tui.text import one_line
+from funnel_tui.text import one_line, shown_path
 from funnel_tui.timestamps import system_now
 
 
@@ -69,14 +69,15 @@ def backup(db_path: Path | None, target: Path | None) -> None:
     now = system_now()
     destination = target or dated_backup_path(path, now)
     backup_database(path, destination)
+    named, copy = shown_path(path), shown_path(destination)
     if damaged:
         # A copy to keep before trying to mend the book, not a good backup.
         click.echo(
-            f"Copied {path} to {destination} as it is, damage included (`funnel check` lists"
+            f"Copied {named} to {copy} as it is, damage included (`funnel check` lists"
             " it); this copy is no healthy backup"
         )
         return
-    click.echo(f"Backed up {path} to {destination}")
+    click.echo(f"Backed up {named} to {copy}")
 
 
 @click.command()
@@ -115,8 +116,10 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
         if repair:
             raise UserError(f"{damage} (--repair cannot mend it)") from None
         path, damaged = damage.path, True
+        named = shown_path(path)
     else:
         path = storage.path
+        named = shown_path(path)
         if repair:
             repair = repair_database(storage.db)
             put_back = (
@@ -125,29 +128,29 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
                 else ""
             )
             click.echo(
-                f"{path}: {put_back}worked out again from calls, prospects and tasks: "
+                f"{named}: {put_back}worked out again from calls, prospects and tasks: "
                 f"{', '.join(repair.recomputed)}"
             )
             if repair.indexes:
-                click.echo(f"{path}: made funnel's index {', '.join(repair.indexes)} again")
+                click.echo(f"{named}: made funnel's index {', '.join(repair.indexes)} again")
             if repair.moments:
                 click.echo(
-                    f"{path}: stored {counted(repair.moments, 'moment')} written with another"
+                    f"{named}: stored {counted(repair.moments, 'moment')} written with another"
                     " offset than UTC's in UTC, the same instant"
                 )
             if repair.phones:
                 click.echo(
-                    f"{path}: stored {counted(repair.phones, 'phone number')} in E.164 (national"
+                    f"{named}: stored {counted(repair.phones, 'phone number')} in E.164 (national"
                     f" ones read as {repair.region} numbers)"
                 )
             for flag, prospects in repair.flags_set_back.items():
                 click.echo(
-                    f"{path}: set {flag} back on {counted(prospects, 'prospect')}, as"
+                    f"{named}: set {flag} back on {counted(prospects, 'prospect')}, as"
                     " flag_changes last recorded it"
                 )
             for flag, prospects in repair.flags_recorded.items():
                 click.echo(
-                    f"{path}: recorded {flag} set on {counted(prospects, 'prospect')} in"
+                    f"{named}: recorded {flag} set on {counted(prospects, 'prospect')} in"
                     " flag_changes, as their rows say"
                 )
     # A file is one rep's book: the methods it may hold are the built-in ones and theirs.
@@ -160,16 +163,16 @@ def check(db_path: Path | None, repair: bool, guesses: bool) -> None:
     )
     problems = check_database(path, methods, checking=checking)
     for problem in problems:
-        click.echo(f"funnel: {path}: {problem}", err=True)
+        click.echo(f"funnel: {named}: {problem}", err=True)
     if not problems:
-        click.echo(f"{path}: ok")
+        click.echo(f"{named}: ok")
     # Information, not a problem: a rep who set no timezone relies on them.
     if guesses and not damaged:
         for guess in timezone_guesses(path):
-            click.echo(f"{path}: {guess}")
+            click.echo(f"{named}: {guess}")
     elif not damaged and (guessed := count_timezone_guesses(path)):
         click.echo(
-            f"{path}: {counted(guessed, 'timezone')} guessed from the phone number, not set by "
+            f"{named}: {counted(guessed, 'timezone')} guessed from the phone number, not set by "
             "you; `funnel check --guesses` lists them"
         )
     if problems:

@@ -20,7 +20,9 @@ from email.headerregistry import Address
 from funnel_tui.prospects import email_problem
 
 # A line break or another control character (a tab is only space).
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# C0 and C1 controls (NEL among them) and Unicode's line and paragraph separators: a mail
+# program may break the line at any of them, and a terminal acts on a C1 one.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 # What separates addresses in a header: one field, one address.
 ADDRESS_SEPARATORS = re.compile(r"[,;]")
 # An RFC 2047 encoded word, loosely: whatever a decoder could take for one.
