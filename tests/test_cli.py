@@ -24,7 +24,7 @@ from funnel_tui.migrations import SCHEMA_TRIGGERS, TRIGGER_GROUPS
 from funnel_tui.paths import DB_ENV
 from funnel_tui.schema_version import LATEST_VERSION
 from funnel_tui.store.sqlite import Storage, open_storage
-from tests.cli_support import invoke, one_line_error, patch_commands, run_funnel
+from tests.cli_support import invoke, one_line_error, patch_commands, run_funnel, run_main
 
 GARBAGE = b"this is a shopping list, not a database\n"
 
@@ -111,6 +111,37 @@ def test_unknown_option_is_a_usage_error() -> None:
     shell = run_funnel("--no-such-option")
     assert shell.returncode == 2
     assert "Traceback" not in shell.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["report", "--period", "x"],
+            "funnel: Invalid value for '--period': 'x' is not one of 'week', 'month',"
+            " 'quarter', 'year' (funnel report --help)",
+        ),
+        # Written right, but no day: it said it did not match the format.
+        (
+            ["report", "--today", "2026-02-29"],
+            "funnel: Invalid value for '--today': 2026-02-29 is no day of the calendar"
+            " (funnel report --help)",
+        ),
+        (["log", "1"], "funnel: Missing argument 'OUTCOME' (funnel log --help)"),
+        (["--no-such-option"], "funnel: No such option '--no-such-option' (funnel --help)"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_commands_help(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    said: str,
+) -> None:
+    # Click's block of four lines (Usage, Try, a blank, Error) for what every other error
+    # says in one.
+    assert run_main([*args, "--db", str(tmp_path / "book.db")], monkeypatch) == 2
+    assert one_line_error(capsys.readouterr().err) == said
 
 
 # --- The demo -------------------------------------------------------------------------------

@@ -116,4 +116,3 @@ def test_an_invisible_character_in_a_currency_is_dropped(book: Path) -> None:
     result = invoke("config", "set", "currency", "US\u200b$", "--db", book)
     assert result.exit_code == 0, result.output
     assert stored_currency(book) == "US$"
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,10 @@ class WholeNumber(click.IntRange):
         return number
 
 
+# `YYYY-MM-DD` as written, whether or not the calendar has that day.
+DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 class BookDay(click.DateTime):
     """A day given as `YYYY-MM-DD`, within the years a book keeps (1900 to 2999): a target
     set for a day outside them would be one its own report calls unreadable."""
@@ -76,6 +81,13 @@ class BookDay(click.DateTime):
         super().__init__(formats=["%Y-%m-%d"])
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and (shape := DAY_SHAPE.fullmatch(value.strip())):
+            year, month, day_of_month = map(int, shape.groups())
+            try:
+                date(year, month, day_of_month)
+            except ValueError:
+                # Written right, but no day: click said it did not match the format.
+                self.fail(f"{value.strip()} is no day of the calendar", param, ctx)
         day = super().convert(value, param, ctx)
         if not FIRST_DAY <= day.date().isoformat() <= LAST_DAY:
             self.fail(

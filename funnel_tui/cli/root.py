@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import sys
 from importlib import import_module
@@ -17,7 +16,7 @@ from funnel_tui.cli.params import DB_PATH_OPTION, Options
 from funnel_tui.launch import resume_collecting
 from funnel_tui.paths import default_db_path, default_demo_path
 from funnel_tui.store.sqlite import DamagedDatabase, Storage, StorageError, is_damage, open_storage
-from funnel_tui.text import bytes_as_typed, message_line, shown_path
+from funnel_tui.text import message_line, shown_path
 from funnel_tui.timestamps import system_now
 
 
@@ -137,23 +136,30 @@ def demo(db_path: Path | None, no_open: bool, seed: int) -> None:
         run_app(storage)
 
 
+def usage_line(error: click.UsageError) -> str:
+    """A usage error in one line, as every other error is said, with where the command's
+    help is: `funnel: Invalid value for '--period': 'x' is not one of 'week', 'month',
+    'quarter', 'year' (funnel report --help)`. Click's own words quote what was typed with
+    repr: a byte that was not UTF-8 read `\\udcff`, which nobody typed."""
+    command = error.ctx.command_path if error.ctx is not None else "funnel"
+    said = error.format_message().rstrip(".")
+    return message_line(f"funnel: {said} ({command} --help)")
+
+
 def main() -> None:
-    """Entry point: click handles usage errors (exit 2); nothing else shows a traceback.
+    """Entry point: a usage error is said in one line (exit 2); nothing shows a traceback.
 
     An error nobody foresaw, in a command or in the app, leaves its traceback in a log
     file and prints one line naming it and the file.
     """
     try:
-        # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting.
-        code = cli.main(standalone_mode=False)
+        # Without standalone mode click returns the code of `ctx.exit(n)` instead of exiting;
+        # named `funnel` also when run as `python -m funnel_tui`, as the help says it.
+        code = cli.main(prog_name="funnel", standalone_mode=False)
         # What is still buffered goes out here, where a full disk is reported like the rest.
         sys.stdout.flush()
     except click.UsageError as error:
-        # Click's own words quote what was typed with repr: a byte that was not UTF-8
-        # read `\udcff`, which nobody typed.
-        said = io.StringIO()
-        error.show(file=said)
-        sys.stderr.write(bytes_as_typed(said.getvalue()))
+        click.echo(usage_line(error), err=True)
         sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
