@@ -883,6 +883,8 @@ def test_assign_by_id_and_from_a_rep_with_clear_errors(book_target: str) -> None
         # `rep add pool`, which it offered, is refused: the pool is --pool.
         ([str(ann), "--to", "pool"], "'pool' is no rep: the shared pool is --pool"),
         (["999", "--to", "alex"], "no prospect with id 999"),
+        # Beyond the database's integers: it stopped as an unexpected error.
+        (["9" * 26, "--pool"], f"no prospect with id {'9' * 26}; nothing was assigned"),
         (["--to", "alex"], "their ids, or --from REP"),
     ):
         result = invoke("--db", book_target, "assign", *args)

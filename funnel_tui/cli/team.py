@@ -117,6 +117,7 @@ def assign(
     --pool."""
     from funnel_tui.ownership import assign as assign_prospects
     from funnel_tui.ownership import held_by_others
+    from funnel_tui.prospects import SQLITE_INTEGERS
     from funnel_tui.rep_names import is_reserved
     from funnel_tui.reps import RepError, require_rep
 
@@ -126,6 +127,9 @@ def assign(
         raise UserError(f"{to_rep!r} is no rep: the shared pool is --pool")
     if bool(prospect_ids) == (from_rep is not None):
         raise UserError("say which prospects: their ids, or --from REP for all of a rep's")
+    if beyond := [str(id_) for id_ in prospect_ids if id_ not in SQLITE_INTEGERS]:
+        # No row has such an id: the database cannot even be asked (an id of 26 digits).
+        raise UserError(f"no prospect with id {', '.join(beyond)}; nothing was assigned")
     storage = open_db(db_path)
     try:
         with storage.write() as db:
