@@ -35,7 +35,7 @@ from funnel_tui.domain import (
     reason_names,
 )
 from funnel_tui.foreign_values import MARK, readable_row
-from funnel_tui.money import format_money
+from funnel_tui.money import format_money, parse_amount
 from funnel_tui.outcome_answers import (
     Answer,
     AnswerRefused,
@@ -232,6 +232,32 @@ def _refuse_a_call_just_made_by_another(
         )
 
 
+def _refuse_another_amount(
+    db: sqlite_utils.Database,
+    found: LoggedCall,
+    typed: TypedCall,
+    request_id: str,
+    settings: Settings,
+) -> None:
+    """A retry sends what the first try did: an amount other than the deal the call made
+    under the same id is another call's, and the key was reused (OutcomeInvalid). It was
+    said to be logged already, and the amount given was dropped without a word."""
+    text = typed.fields.get(Ask.AMOUNT)
+    if text is None:
+        return
+    row = db.execute("SELECT amount_cents FROM deals WHERE call_id = ?", [found.call_id]).fetchone()
+    try:
+        cents = parse_amount(text, settings.currency)
+    except ValueError:
+        cents = None
+    if row is not None and cents != row[0]:
+        stored = format_money(row[0], settings.currency)
+        raise OutcomeInvalid(
+            f"request id {request_id!r} was used for call {found.call_id}, logged as"
+            f" {found.outcome.spec.label.lower()} with {stored}; {one_line(text)} was not logged"
+        )
+
+
 def log_typed_call(
     db: sqlite_utils.Database,
     prospect_id: int,
@@ -262,6 +288,7 @@ def log_typed_call(
                 " was not logged"
             )
         if found is not None:
+            _refuse_another_amount(db, found, typed, request_id, settings)
             return found
     prospect = get_prospect(db, prospect_id)
     if prospect is None:

@@ -1031,6 +1031,23 @@ def test_a_request_id_reused_for_another_outcome_is_refused(demo: Book) -> None:
     assert written(demo) == before
 
 
+def test_a_request_id_reused_for_another_amount_is_refused(demo: Book) -> None:
+    # Said to be logged already, exit 0: the 900 was dropped without a word.
+    logged_ok(demo, HEAD, "w", "--amount", "500", "--request-id", "k1")
+    before = written(demo)
+
+    result = log(demo, HEAD, "w", "--amount", "900", "--request-id", "k1")
+
+    assert result.exit_code == 1
+    line = one_line_error(result.stderr)
+    assert line.startswith("funnel: request id 'k1' was used for call ")
+    assert line.endswith(", logged as won with $500.00; 900 was not logged")
+    assert written(demo) == before
+    # The same amount written another way is the same retry.
+    again = logged_ok(demo, HEAD, "w", "--amount", "$500.00", "--request-id", "k1")
+    assert again.startswith("Already logged, not written again:")
+
+
 def test_a_name_another_tool_stored_as_a_blob_does_not_fail_a_logged_call(
     demo_file: Path,
 ) -> None:
